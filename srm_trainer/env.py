@@ -1,0 +1,70 @@
+"""Reading configuration from the environment, loudly.
+
+A malformed value is an error at start-up, never a silent default: `DJANGO_DEBUG=maybe`
+must not quietly mean False in production.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off"}
+
+
+def env_bool(name: str, default: bool, environ: Mapping[str, str] = os.environ) -> bool:
+    """A boolean is one of true/false (or 1/0, yes/no, on/off), nothing else."""
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
+
+
+def env_int(
+    name: str,
+    default: int,
+    environ: Mapping[str, str] = os.environ,
+    *,
+    minimum: int | None = None,
+) -> int:
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}.")
+    return value
+
+
+def env_list(name: str, default: list[str], environ: Mapping[str, str] = os.environ) -> list[str]:
+    """A comma-separated list; empty items are a typo, so they are refused."""
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return list(default)
+    items = [item.strip() for item in raw.split(",")]
+    if any(not item for item in items):
+        raise ImproperlyConfigured(f"{name} has an empty item: {raw!r}.")
+    return items
+
+
+def env_str(name: str, default: str | None, environ: Mapping[str, str] = os.environ) -> str | None:
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip()
+
+
+def require(name: str, value: str | list[str] | None, reason: str) -> None:
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set {reason}.")

@@ -1,3 +1,16 @@
 from django.urls import path
 
-urlpatterns: list = []
+from lessons import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("learn/srm/", views.srm_explorer, name="srm-explorer"),
+    path("learn/compliance/", views.compliance_explorer, name="compliance-explorer"),
+    path("learn/<slug:module_slug>/", views.module_detail, name="module"),
+    path("learn/<slug:module_slug>/<slug:lesson_slug>/", views.lesson_detail, name="lesson"),
+    path(
+        "learn/<slug:module_slug>/<slug:lesson_slug>/complete/",
+        views.lesson_complete,
+        name="lesson-complete",
+    ),
+]

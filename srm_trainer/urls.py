@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+admin.site.site_header = "SRM Trainer administration"
+admin.site.site_title = "SRM Trainer admin"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("srm_trainer.accounts.urls")),
     path("", include("lessons.urls")),
 ]

@@ -1,0 +1,469 @@
+"""Read and check the curriculum's source files (`lessons/content/`).
+
+Reading is separate from loading: everything is parsed and cross-checked here first, so a
+single malformed file stops the load before the database is touched. Every error names the
+file and line (`iam/03-policies.md:4: minutes must be a whole number`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+RESERVED_MODULE_SLUGS = {"srm", "compliance"}
+OWNERS = {"aws", "customer", "shared"}
+PROGRAM_KINDS = {"law", "industry-standard", "attestation", "certification", "government-program"}
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LESSON_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+
+
+class CurriculumError(Exception):
+    def __init__(self, file: str, line: int | None, message: str) -> None:
+        self.file, self.line, self.message = file, line, message
+        super().__init__(f"{file}:{line}: {message}" if line else f"{file}: {message}")
+
+
+# --- YAML with line numbers -------------------------------------------------------------
+
+
+class _Mapping(dict):
+    """A YAML mapping that remembers the line it started on (1-based)."""
+
+    line: int = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
+    mapping = _Mapping(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _load_yaml(text: str, file: str, *, first_line: int = 1) -> Any:
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark else None
+        raise CurriculumError(file, line, f"invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise CurriculumError(file, None, f"invalid YAML: {exc}") from None
+
+
+class _Fields:
+    """Typed access to one YAML mapping, with errors that point at its line."""
+
+    def __init__(self, data: Any, file: str, what: str, *, line: int | None = None) -> None:
+        if not isinstance(data, dict):
+            raise CurriculumError(file, line, f"{what} must be a mapping of fields")
+        self.data, self.file, self.what = data, file, what
+        self.line = getattr(data, "line", None) or line
+
+    def error(self, message: str) -> CurriculumError:
+        return CurriculumError(self.file, self.line, f"{self.what}: {message}")
+
+    def str(self, key: str, *, required: bool = True, default: str = "") -> str:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                raise self.error(f"'{key}' is required")
+            return default
+        if not isinstance(value, str) or (required and not value.strip()):
+            raise self.error(f"'{key}' must be non-empty text")
+        return value.strip()
+
+    def slug(self, key: str = "slug") -> str:
+        value = self.str(key)
+        if not _SLUG.match(value):
+            raise self.error(f"'{key}' must be lowercase words joined by hyphens, not {value!r}")
+        return value
+
+    def int(self, key: str, default: int) -> int:
+        value = self.data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self.error(f"'{key}' must be a whole number, not {value!r}")
+        return value
+
+    def bool(self, key: str, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise self.error(f"'{key}' must be true or false, not {value!r}")
+        return value
+
+    def str_list(self, key: str, *, required: bool = True) -> list[str]:
+        value = self.data.get(key)
+        if value is None and not required:
+            return []
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.error(f"'{key}' must be a non-empty list of text")
+        return [v.strip() for v in value]
+
+    def only(self, *allowed: str) -> None:
+        unknown = sorted(set(self.data) - set(allowed))
+        if unknown:
+            raise self.error(f"unknown field {unknown[0]!r} (expected one of: {', '.join(allowed)})")
+
+
+# --- The parsed curriculum ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModuleData:
+    slug: str
+    title: str
+    summary: str
+    order: int
+    published: bool = True
+
+
+@dataclass(frozen=True)
+class LessonData:
+    module: str
+    slug: str
+    title: str
+    summary: str
+    body: str
+    minutes: int
+    order: int
+    published: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class LayerData:
+    slug: str
+    name: str
+    description: str
+    order: int
+
+
+@dataclass(frozen=True)
+class ServiceData:
+    slug: str
+    name: str
+    model: str
+    summary: str
+    order: int
+    responsibilities: dict[str, tuple[str, str]]  # layer slug -> (owner, reason)
+
+
+@dataclass(frozen=True)
+class ScenarioData:
+    slug: str
+    title: str
+    situation: str
+    case: dict
+    lessons: tuple[str, ...]  # "module/lesson"
+    order: int
+    source: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ArtifactSectionData:
+    slug: str
+    name: str
+    description: str
+    order: int
+
+
+@dataclass(frozen=True)
+class ProgramData:
+    slug: str
+    name: str
+    kind: str
+    jurisdiction: str
+    summary: str
+    aws_provides: tuple[str, ...]
+    customer_keeps: tuple[str, ...]
+    artifact_section: str
+    artifact_item: str
+    order: int
+
+
+@dataclass
+class Curriculum:
+    modules: list[ModuleData] = field(default_factory=list)
+    lessons: list[LessonData] = field(default_factory=list)
+    layers: list[LayerData] = field(default_factory=list)
+    services: list[ServiceData] = field(default_factory=list)
+    scenarios: list[ScenarioData] = field(default_factory=list)
+    artifact_sections: list[ArtifactSectionData] = field(default_factory=list)
+    programs: list[ProgramData] = field(default_factory=list)
+
+
+# --- Readers -----------------------------------------------------------------------------
+
+
+def read_curriculum(root: Path = CONTENT_DIR, *, check_cases: bool = True) -> Curriculum:
+    """Parse every source file under `root` and check the references between them."""
+    cur = Curriculum()
+    cur.modules = _read_modules(root)
+    for module in cur.modules:
+        cur.lessons.extend(_read_lessons(root, module))
+    if (root / "srm.yaml").exists():
+        cur.layers, cur.services = _read_srm(root)
+    if (root / "compliance.yaml").exists():
+        cur.artifact_sections, cur.programs = _read_compliance(root)
+    lesson_paths = {f"{lesson.module}/{lesson.slug}" for lesson in cur.lessons}
+    scenario_dir = root / "scenarios"
+    files = sorted(scenario_dir.glob("*.yaml")) if scenario_dir.is_dir() else []
+    for path in files:
+        cur.scenarios.extend(_read_scenarios(root, path, lesson_paths, start=len(cur.scenarios)))
+    _unique(cur.scenarios, "scenario")
+    if check_cases:
+        for scenario in cur.scenarios:
+            _check_scenario_case(scenario)
+    return cur
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _read_text(root: Path, path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CurriculumError(_rel(root, path), None, f"not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise CurriculumError(_rel(root, path), None, f"cannot read: {exc.strerror}") from None
+
+
+def _unique(items: list, what: str, file: str | None = None) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item.slug in seen:
+            where = getattr(item, "source", file or "?")
+            raise CurriculumError(where, getattr(item, "line", None), f"duplicate {what} slug {item.slug!r}")
+        seen.add(item.slug)
+
+
+def _read_modules(root: Path) -> list[ModuleData]:
+    path = root / "modules.yaml"
+    file = _rel(root, path)
+    if not path.exists():
+        raise CurriculumError(file, None, "missing: the list of modules")
+    data = _load_yaml(_read_text(root, path), file)
+    if not isinstance(data, list) or not data:
+        raise CurriculumError(file, 1, "must be a non-empty list of modules")
+    modules = []
+    for order, raw in enumerate(data, start=1):
+        f = _Fields(raw, file, f"module #{order}")
+        f.only("slug", "title", "summary", "published")
+        slug = f.slug()
+        if slug in RESERVED_MODULE_SLUGS:
+            raise f.error(f"the slug {slug!r} is taken by a page (/learn/{slug}/)")
+        modules.append(
+            ModuleData(slug, f.str("title"), f.str("summary", required=False), order, f.bool("published", True))
+        )
+    _unique(modules, "module", file)
+    return modules
+
+
+def _split_front_matter(text: str, file: str) -> tuple[Any, str, int]:
+    """Split `---\\nYAML\\n---\\nbody`; returns (front matter, body, the body's first line)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise CurriculumError(file, 1, "a lesson starts with a '---' front matter block")
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            meta = _load_yaml("".join(lines[1:index]), file, first_line=2)
+            return meta, "".join(lines[index + 1 :]), index + 2
+    raise CurriculumError(file, 1, "the front matter block is not closed with '---'")
+
+
+def _read_lessons(root: Path, module: ModuleData) -> list[LessonData]:
+    folder = root / module.slug
+    if not folder.is_dir():
+        return []
+    lessons = []
+    for path in sorted(folder.iterdir()):
+        file = _rel(root, path)
+        if path.suffix != ".md":
+            continue
+        match = _LESSON_FILE.match(path.name)
+        if not match:
+            raise CurriculumError(file, None, "lesson files are named NN-slug.md (e.g. 01-root-user.md)")
+        meta, body, body_line = _split_front_matter(_read_text(root, path), file)
+        f = _Fields(meta, file, "front matter", line=2)
+        f.line = 2
+        f.only("title", "summary", "minutes", "published")
+        if not body.strip():
+            raise CurriculumError(file, body_line, "the lesson has no body")
+        lessons.append(
+            LessonData(
+                module=module.slug,
+                slug=match.group(2),
+                title=f.str("title"),
+                summary=f.str("summary", required=False),
+                body=body.strip() + "\n",
+                minutes=f.int("minutes", 5),
+                order=int(match.group(1)),
+                published=f.bool("published", True),
+                source=file,
+            )
+        )
+    _unique(lessons, f"lesson in module {module.slug!r}", _rel(root, folder))
+    return lessons
+
+
+def _read_srm(root: Path) -> tuple[list[LayerData], list[ServiceData]]:
+    file = "srm.yaml"
+    data = _load_yaml(_read_text(root, root / file), file)
+    top = _Fields(data, file, "srm.yaml", line=1)
+    top.only("layers", "services")
+    raw_layers, raw_services = data.get("layers"), data.get("services")
+    if not isinstance(raw_layers, list) or not raw_layers:
+        raise top.error("'layers' must be a non-empty list")
+    if not isinstance(raw_services, list) or not raw_services:
+        raise top.error("'services' must be a non-empty list")
+    layers = []
+    for order, raw in enumerate(raw_layers, start=1):
+        f = _Fields(raw, file, f"layer #{order}")
+        f.only("slug", "name", "description")
+        layers.append(LayerData(f.slug(), f.str("name"), f.str("description", required=False), order))
+    _unique(layers, "layer", file)
+    layer_slugs = [layer.slug for layer in layers]
+    services = []
+    for order, raw in enumerate(raw_services, start=1):
+        f = _Fields(raw, file, f"service #{order}")
+        f.only("slug", "name", "model", "summary", "responsibilities")
+        slug = f.slug()
+        f.what = f"service {slug!r}"
+        resp = _Fields(raw.get("responsibilities"), file, f"service {slug!r} responsibilities", line=f.line)
+        table: dict[str, tuple[str, str]] = {}
+        for layer_slug, value in resp.data.items():
+            if layer_slug not in layer_slugs:
+                raise resp.error(f"unknown layer {layer_slug!r}")
+            entry = _Fields(value, file, f"service {slug!r}, layer {layer_slug!r}", line=resp.line)
+            entry.only("owner", "reason")
+            owner = entry.str("owner")
+            if owner not in OWNERS:
+                raise entry.error(f"owner must be one of aws, customer, shared, not {owner!r}")
+            table[layer_slug] = (owner, entry.str("reason"))
+        missing = [s for s in layer_slugs if s not in table]
+        if missing:
+            raise resp.error(f"no owner given for layer {missing[0]!r}")
+        services.append(ServiceData(slug, f.str("name"), f.str("model"), f.str("summary", required=False), order, table))
+    _unique(services, "service", file)
+    return layers, services
+
+
+def _read_compliance(root: Path) -> tuple[list[ArtifactSectionData], list[ProgramData]]:
+    file = "compliance.yaml"
+    data = _load_yaml(_read_text(root, root / file), file)
+    top = _Fields(data, file, "compliance.yaml", line=1)
+    top.only("artifact_sections", "programs")
+    sections = []
+    for order, raw in enumerate(data.get("artifact_sections") or [], start=1):
+        f = _Fields(raw, file, f"artifact section #{order}")
+        f.only("slug", "name", "description")
+        sections.append(ArtifactSectionData(f.slug(), f.str("name"), f.str("description", required=False), order))
+    _unique(sections, "artifact section", file)
+    section_slugs = {s.slug for s in sections}
+    programs = []
+    raw_programs = data.get("programs")
+    if not isinstance(raw_programs, list) or not raw_programs:
+        raise top.error("'programs' must be a non-empty list")
+    for order, raw in enumerate(raw_programs, start=1):
+        f = _Fields(raw, file, f"program #{order}")
+        f.only("slug", "name", "kind", "jurisdiction", "summary", "aws_provides", "artifact", "customer_keeps")
+        slug = f.slug()
+        f.what = f"program {slug!r}"
+        kind = f.str("kind")
+        if kind not in PROGRAM_KINDS:
+            raise f.error(f"kind must be one of {', '.join(sorted(PROGRAM_KINDS))}, not {kind!r}")
+        section, item = "", ""
+        if raw.get("artifact") is not None:
+            art = _Fields(raw["artifact"], file, f"program {slug!r} artifact", line=f.line)
+            art.only("section", "item")
+            section, item = art.str("section"), art.str("item")
+            if section not in section_slugs:
+                raise art.error(f"unknown artifact section {section!r}")
+        programs.append(
+            ProgramData(
+                slug,
+                f.str("name"),
+                kind,
+                f.str("jurisdiction", required=False),
+                f.str("summary"),
+                tuple(f.str_list("aws_provides")),
+                tuple(f.str_list("customer_keeps")),
+                section,
+                item,
+                order,
+            )
+        )
+    _unique(programs, "program", file)
+    return sections, programs
+
+
+def _read_scenarios(root: Path, path: Path, lesson_paths: set[str], *, start: int) -> list[ScenarioData]:
+    file = _rel(root, path)
+    data = _load_yaml(_read_text(root, path), file)
+    if not isinstance(data, list):
+        raise CurriculumError(file, 1, "must be a list of scenarios")
+    scenarios = []
+    for index, raw in enumerate(data, start=1):
+        f = _Fields(raw, file, f"scenario #{index}")
+        f.only("slug", "title", "situation", "lessons", "case")
+        slug = f.slug()
+        f.what = f"scenario {slug!r}"
+        lessons = f.str_list("lessons", required=False)
+        for lesson in lessons:
+            if lesson not in lesson_paths:
+                raise f.error(f"unknown lesson {lesson!r} (write it as module-slug/lesson-slug)")
+        case = raw.get("case")
+        if not isinstance(case, dict):
+            raise f.error("'case' must be a mapping in the IAM case format")
+        scenarios.append(
+            ScenarioData(
+                slug, f.str("title"), f.str("situation"), _plain(case), tuple(lessons), start + index, file, f.line
+            )
+        )
+    return scenarios
+
+
+def _plain(value: Any) -> Any:
+    """Strip the line-number mapping type so cases are ordinary JSON-ready data."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _check_scenario_case(scenario: ScenarioData) -> None:
+    """A scenario must be a valid case whose `expect` the engine agrees with."""
+    from srm_trainer.iam import PolicyError, evaluate
+
+    expect = scenario.case.get("expect")
+    if expect not in ("Allow", "ExplicitDeny", "ImplicitDeny"):
+        raise CurriculumError(
+            scenario.source, scenario.line, f"scenario {scenario.slug!r}: case.expect must be Allow, ExplicitDeny or ImplicitDeny"
+        )
+    try:
+        decision = evaluate(scenario.case).decision
+    except PolicyError as exc:
+        raise CurriculumError(scenario.source, scenario.line, f"scenario {scenario.slug!r}: invalid case: {exc}") from None
+    if decision != expect:
+        raise CurriculumError(
+            scenario.source,
+            scenario.line,
+            f"scenario {scenario.slug!r}: the case expects {expect} but the engine decides {decision}",
+        )

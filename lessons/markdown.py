@@ -1,0 +1,114 @@
+"""Markdown for lessons and scenarios: a real renderer (markdown-it-py) plus a sanitizer (nh3).
+
+Content comes from our files or the admin, but it is treated as untrusted all the same:
+raw HTML is disabled in the parser and the output passes an allow-list, so nothing a content
+editor types can run script in a learner's browser.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.container import container_plugin
+
+BOXES = {"key-points": "Key points", "note": "Note", "warning": "Watch out"}
+
+_TAGS = {
+    "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "a", "strong", "em", "code", "pre",
+    "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "div", "p", "del", "s",
+}
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "div": {"role", "aria-label"},
+    "th": {"style"}, "td": {"style"},
+}
+# Classes are allowed per tag here (ammonia refuses "class" in both lists).
+_CLASSES = {
+    "code": {"language-json", "language-text", "language-bash", "language-yaml", "language-python"},
+    "div": {"box", *(f"box-{name}" for name in BOXES)},
+    "p": {"box-title"},
+}
+
+
+def _render_box(self, tokens, idx, options, env):
+    token = tokens[idx]
+    name = token.info.strip().split(" ", 1)[0]
+    if token.nesting == 1:
+        title = BOXES.get(name, name)
+        return (
+            f'<div class="box box-{html.escape(name)}" role="note" aria-label="{html.escape(title)}">'
+            f'<p class="box-title">{html.escape(title)}</p>\n'
+        )
+    return "</div>\n"
+
+
+def _pretty_json(self, tokens, idx, options, env):
+    """Fenced `json` blocks are re-indented consistently so policies read the same everywhere."""
+    token = tokens[idx]
+    lang = token.info.strip().split(" ", 1)[0].lower()
+    content = token.content
+    if lang == "json":
+        try:
+            content = json.dumps(json.loads(content), indent=2, ensure_ascii=False) + "\n"
+        except ValueError:
+            pass  # shown as written: an example may be deliberately broken
+    css = f' class="language-{html.escape(lang)}"' if lang else ""
+    return f"<pre><code{css}>{html.escape(content)}</code></pre>\n"
+
+
+def _slugify(text: str) -> str:
+    out, dash = [], False
+    for ch in text.lower():
+        if ch.isalnum():
+            out.append(ch)
+            dash = False
+        elif not dash and out:
+            out.append("-")
+            dash = True
+    return "".join(out).strip("-") or "section"
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    anchors_plugin(md, min_level=2, max_level=3, slug_func=_slugify)
+    for name in BOXES:
+        container_plugin(md, name, render=_render_box)
+    md.add_render_rule("fence", _pretty_json)
+    return md
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    headings: tuple[tuple[str, str], ...]  # (anchor id, text) of the level-2 headings
+
+
+@lru_cache(maxsize=512)
+def render_markdown(text: str) -> Rendered:
+    """Render and sanitize; cached by content, so an admin edit shows up at once."""
+    md = _parser()
+    tokens = md.parse(text)
+    headings = []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h2":
+            headings.append((token.attrs.get("id", ""), tokens[i + 1].content))
+    raw = md.renderer.render(tokens, md.options, {})
+    clean = nh3.clean(
+        raw,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        allowed_classes=_CLASSES,
+        url_schemes={"https", "http", "mailto"},
+        link_rel="noopener noreferrer",
+        filter_style_properties={"text-align"},
+    )
+    return Rendered(clean, tuple(headings))

@@ -1,0 +1,218 @@
+"""The curriculum as data: modules and lessons, the SRM, IAM scenarios, compliance concepts.
+
+Rows are loaded from `lessons/content/` by `load_curriculum` (matched by slug) and can be
+edited in the admin. Learner progress is the only per-user data here and the loader never
+touches it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class PublishedQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def visible_to(self, user):
+        """Staff preview drafts; everyone else sees published rows only."""
+        return self if getattr(user, "is_staff", False) else self.published()
+
+
+class Module(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+    published = models.BooleanField(default=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("module", args=[self.slug])
+
+
+class LessonQuerySet(PublishedQuerySet):
+    def published(self):
+        return self.filter(published=True, module__published=True)
+
+    def in_reading_order(self):
+        return self.select_related("module").order_by("module__order", "module__slug", "order", "slug")
+
+
+class Lesson(models.Model):
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    body = models.TextField(help_text="Markdown. Rendered and sanitized when shown.")
+    order = models.PositiveIntegerField(default=0)
+    minutes = models.PositiveSmallIntegerField(default=5, help_text="Estimated reading time.")
+    published = models.BooleanField(default=True)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["module__order", "order", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "slug"], name="lesson_slug_unique_in_module")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module.slug}/{self.slug}"
+
+    @property
+    def path(self) -> str:
+        """`module/lesson`: how content files and scenarios refer to a lesson."""
+        return f"{self.module.slug}/{self.slug}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("lesson", args=[self.module.slug, self.slug])
+
+
+class LessonProgress(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "lesson progress"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="progress_once_per_lesson")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} completed {self.lesson}"
+
+
+class Layer(models.Model):
+    """One layer of the stack, from customer data at the top to the global infrastructure."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+    model = models.CharField(max_length=120, help_text="e.g. Infrastructure (IaaS)")
+    summary = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Owner(models.TextChoices):
+    AWS = "aws", "AWS"
+    CUSTOMER = "customer", "Customer"
+    SHARED = "shared", "Shared"
+
+
+class Responsibility(models.Model):
+    """Who secures one layer of one service, and why."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="responsibilities")
+    layer = models.ForeignKey(Layer, on_delete=models.CASCADE, related_name="responsibilities")
+    owner = models.CharField(max_length=10, choices=Owner.choices)
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        verbose_name_plural = "responsibilities"
+        ordering = ["service__order", "layer__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "layer"], name="one_owner_per_service_layer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.slug} / {self.layer.slug}: {self.owner}"
+
+
+class Scenario(models.Model):
+    """A narrated IAM situation holding one case in the shared case format.
+
+    Written once and used three ways: embedded in lessons, offered as sandbox presets, and
+    turned into policy questions.
+    """
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    situation = models.TextField(help_text="Markdown: who is acting, where, and what they want.")
+    case = models.JSONField(help_text="One case in the IAM case format.")
+    lessons = models.ManyToManyField(Lesson, related_name="scenarios", blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def expected(self) -> str | None:
+        return self.case.get("expect") if isinstance(self.case, dict) else None
+
+
+class ArtifactSection(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgramKind(models.TextChoices):
+    LAW = "law", "Law or regulation"
+    INDUSTRY_STANDARD = "industry-standard", "Industry standard"
+    ATTESTATION = "attestation", "Attestation report"
+    CERTIFICATION = "certification", "Certification"
+    GOVERNMENT_PROGRAM = "government-program", "Government program"
+
+
+class ComplianceProgram(models.Model):
+    """A program or regulation, what AWS provides for it and what stays with the customer."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=30, choices=ProgramKind.choices)
+    jurisdiction = models.CharField(max_length=120, blank=True)
+    summary = models.TextField()
+    aws_provides = models.JSONField(default=list, help_text="A list of short sentences.")
+    customer_keeps = models.JSONField(default=list, help_text="A list of short sentences.")
+    artifact_section = models.ForeignKey(
+        ArtifactSection, on_delete=models.SET_NULL, null=True, blank=True, related_name="programs"
+    )
+    artifact_item = models.CharField(max_length=200, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.name

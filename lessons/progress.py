@@ -1,0 +1,69 @@
+"""Learner progress: which lessons a signed-in learner has completed, and what comes next."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from lessons.models import Lesson, LessonProgress
+
+
+@dataclass(frozen=True)
+class Progress:
+    completed: frozenset[int]
+    last_completed: int | None  # the lesson finished most recently
+
+
+def learner_progress(user) -> Progress:
+    """One query for everything the pages need to know about a learner's progress."""
+    if not user.is_authenticated:
+        return Progress(frozenset(), None)
+    rows = list(
+        LessonProgress.objects.filter(user=user)
+        .order_by("-completed_at", "-pk")
+        .values_list("lesson_id", flat=True)
+    )
+    return Progress(frozenset(rows), rows[0] if rows else None)
+
+
+def mark_complete(*, user, lesson: Lesson) -> LessonProgress:
+    """Idempotent: completing a lesson twice keeps the first completion time."""
+    progress, _ = LessonProgress.objects.get_or_create(
+        user=user, lesson=lesson, defaults={"completed_at": timezone.now()}
+    )
+    return progress
+
+
+def mark_incomplete(*, user, lesson: Lesson) -> None:
+    LessonProgress.objects.filter(user=user, lesson=lesson).delete()
+
+
+def continue_lesson(lessons: Sequence[Lesson], progress: Progress) -> Lesson | None:
+    """The first unfinished lesson after the one finished most recently (wrapping round).
+
+    A learner who jumps ahead and back is sent on from where they last were, not to the
+    very first gap in the syllabus.
+    """
+    if not lessons or not progress.completed:
+        return None
+    start = 0
+    for index, lesson in enumerate(lessons):
+        if lesson.pk == progress.last_completed:
+            start = index + 1
+            break
+    ordered = list(lessons[start:]) + list(lessons[:start])
+    return next((lesson for lesson in ordered if lesson.pk not in progress.completed), None)
+
+
+def neighbours(lessons: Sequence[Lesson], current: Lesson) -> tuple[Lesson | None, Lesson | None]:
+    """Previous and next lesson in reading order, across module boundaries."""
+    ids = [lesson.pk for lesson in lessons]
+    try:
+        index = ids.index(current.pk)
+    except ValueError:  # a draft previewed by staff is not in the published sequence
+        return None, None
+    previous = lessons[index - 1] if index > 0 else None
+    following = lessons[index + 1] if index + 1 < len(lessons) else None
+    return previous, following

@@ -1,0 +1,121 @@
+"""Thin views for the curriculum pages; the work happens in progress.py and explorers.py."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from lessons import progress
+from lessons.explorers import compliance_view, srm_view
+from lessons.markdown import render_markdown
+from lessons.models import Lesson, Module, Scenario
+
+
+def _modules_for(request: HttpRequest):
+    lessons = Lesson.objects.visible_to(request.user).order_by("order", "slug")
+    return Module.objects.visible_to(request.user).prefetch_related(
+        Prefetch("lessons", queryset=lessons, to_attr="visible_lessons")
+    )
+
+
+def _lesson_for(request: HttpRequest, module_slug: str, lesson_slug: str) -> Lesson:
+    """The one access check for lessons: drafts exist only for staff, others get a 404."""
+    return get_object_or_404(
+        Lesson.objects.visible_to(request.user).select_related("module"),
+        module__slug=module_slug,
+        slug=lesson_slug,
+    )
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    modules = list(_modules_for(request))
+    learner = progress.learner_progress(request.user)
+    sequence = [lesson for module in modules for lesson in module.visible_lessons]
+    return render(
+        request,
+        "lessons/home.html",
+        {
+            "modules": modules,
+            "completed": learner.completed,
+            "resume": progress.continue_lesson(sequence, learner),
+            "first_lesson": sequence[0] if sequence else None,
+            "lesson_count": len(sequence),
+        },
+    )
+
+
+@require_GET
+def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
+    module = get_object_or_404(_modules_for(request), slug=module_slug)
+    return render(
+        request,
+        "lessons/module.html",
+        {"module": module, "completed": progress.learner_progress(request.user).completed},
+    )
+
+
+@require_GET
+def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
+    lesson = _lesson_for(request, module_slug, lesson_slug)
+    sequence = list(Lesson.objects.visible_to(request.user).in_reading_order().only(
+        "pk", "slug", "title", "module__slug", "module__title"
+    ))
+    previous, following = progress.neighbours(sequence, lesson)
+    completed = progress.learner_progress(request.user).completed
+    return render(
+        request,
+        "lessons/lesson.html",
+        {
+            "lesson": lesson,
+            "module": lesson.module,
+            "content": render_markdown(lesson.body),
+            "previous": previous,
+            "next": following,
+            "is_complete": lesson.pk in completed,
+            "scenarios": Scenario.objects.filter(lessons=lesson),
+        },
+    )
+
+
+@require_POST
+@login_required
+def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
+    """Mark a lesson done (or not done again); htmx swaps the button, a plain form redirects."""
+    lesson = _lesson_for(request, module_slug, lesson_slug)
+    done = request.POST.get("done", "true") != "false"
+    if done:
+        progress.mark_complete(user=request.user, lesson=lesson)
+    else:
+        progress.mark_incomplete(user=request.user, lesson=lesson)
+    if request.htmx:
+        return render(
+            request,
+            "lessons/lesson.html#progress",
+            {"lesson": lesson, "is_complete": done, "announce": True},
+        )
+    return redirect(lesson.get_absolute_url() + "#progress")
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def srm_explorer(request: HttpRequest) -> HttpResponse:
+    service_slug = request.GET.get("service")
+    view = srm_view(service_slug=service_slug, compare_slug=request.GET.get("compare"))
+    unknown = service_slug if service_slug and view.selected and view.selected.slug != service_slug else None
+    template = "lessons/srm.html#explorer" if request.htmx else "lessons/srm.html"
+    return render(request, template, {"view": view, "unknown": unknown})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def compliance_explorer(request: HttpRequest) -> HttpResponse:
+    program_slug = request.GET.get("program")
+    view = compliance_view(program_slug=program_slug)
+    unknown = program_slug if program_slug and view.selected and view.selected.slug != program_slug else None
+    template = "lessons/compliance.html#program" if request.htmx else "lessons/compliance.html"
+    return render(request, template, {"view": view, "unknown": unknown})

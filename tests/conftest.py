@@ -1,0 +1,85 @@
+"""Shared people and builders for the Django tests: a learner, another learner, staff."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from lessons.models import Layer, Lesson, Module, Responsibility, Scenario, Service
+
+
+@pytest.fixture
+def learner(db):
+    return get_user_model().objects.create_user("ada", password="a-long-passphrase-1")
+
+
+@pytest.fixture
+def other_learner(db):
+    return get_user_model().objects.create_user("grace", password="a-long-passphrase-2")
+
+
+@pytest.fixture
+def staff(db):
+    return get_user_model().objects.create_user("admin", password="a-long-passphrase-3", is_staff=True)
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client
+
+
+_counter = iter(range(1, 10_000))
+
+
+def make_module(**fields) -> Module:
+    n = next(_counter)
+    fields.setdefault("slug", f"module-{n}")
+    fields.setdefault("title", f"Module {n}")
+    fields.setdefault("order", n)
+    return Module.objects.create(**fields)
+
+
+def make_lesson(module: Module | None = None, **fields) -> Lesson:
+    n = next(_counter)
+    fields.setdefault("slug", f"lesson-{n}")
+    fields.setdefault("title", f"Lesson {n}")
+    fields.setdefault("order", n)
+    fields.setdefault("body", f"## Section {n}\n\nSome words about topic {n}.\n")
+    return Lesson.objects.create(module=module or make_module(), **fields)
+
+
+def make_srm(services=("ec2", "rds"), layers=("data", "guest-os")) -> dict[str, Service]:
+    layer_rows = [Layer.objects.create(slug=s, name=s.replace("-", " ").title(), order=i) for i, s in enumerate(layers)]
+    out = {}
+    for i, slug in enumerate(services):
+        service = Service.objects.create(slug=slug, name=f"Amazon {slug.upper()}", model="Model", order=i)
+        for layer in layer_rows:
+            owner = "customer" if layer.slug == "data" or slug == "ec2" else "aws"
+            Responsibility.objects.create(service=service, layer=layer, owner=owner, reason=f"{slug} {layer.slug} reason")
+        out[slug] = service
+    return out
+
+
+def make_scenario(*lessons: Lesson, **fields) -> Scenario:
+    n = next(_counter)
+    fields.setdefault("slug", f"scenario-{n}")
+    fields.setdefault("title", f"Scenario {n}")
+    fields.setdefault("situation", "Alice wants to read a report.")
+    fields.setdefault(
+        "case",
+        {
+            "request": {
+                "principal": "arn:aws:iam::111122223333:user/alice",
+                "action": "s3:GetObject",
+                "resource": "arn:aws:s3:::reports/q1.csv",
+            },
+            "identity_policies": [
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+            ],
+            "expect": "Allow",
+        },
+    )
+    scenario = Scenario.objects.create(**fields)
+    scenario.lessons.set(lessons)
+    return scenario

@@ -1,0 +1,237 @@
+"""Loading lessons/content/: idempotent, all or nothing, and never touching progress."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from lessons.curriculum import CurriculumError, read_curriculum
+from lessons.loader import load_curriculum
+from lessons.models import Lesson, LessonProgress, Module, Responsibility, Scenario
+
+pytestmark = pytest.mark.django_db
+
+
+def write(root: Path, name: str, text: str) -> Path:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A small but complete curriculum: two modules, three lessons, SRM, compliance, a scenario."""
+    write(tmp_path, "modules.yaml", """
+        - slug: basics
+          title: Basics
+          summary: The first module.
+        - slug: iam
+          title: IAM
+          summary: Identities.
+    """)
+    write(tmp_path, "basics/01-first.md", """
+        ---
+        title: First lesson
+        summary: Where it starts.
+        minutes: 6
+        ---
+        ## Why it matters
+        Words.
+    """)
+    write(tmp_path, "basics/02-second.md", """
+        ---
+        title: Second lesson
+        minutes: 7
+        ---
+        ## More
+        More words.
+    """)
+    write(tmp_path, "iam/01-policies.md", """
+        ---
+        title: Policies
+        ---
+        ## Grammar
+        JSON.
+    """)
+    write(tmp_path, "srm.yaml", """
+        layers:
+          - slug: data
+            name: Customer data
+          - slug: guest-os
+            name: Guest operating system
+        services:
+          - slug: ec2
+            name: Amazon EC2
+            model: IaaS
+            responsibilities:
+              data: {owner: customer, reason: Your data.}
+              guest-os: {owner: customer, reason: You patch it.}
+    """)
+    write(tmp_path, "compliance.yaml", """
+        artifact_sections:
+          - slug: agreements
+            name: Agreements
+        programs:
+          - slug: hipaa
+            name: HIPAA
+            kind: law
+            summary: US health data.
+            aws_provides: [A BAA.]
+            artifact: {section: agreements, item: BAA}
+            customer_keeps: [Your application.]
+    """)
+    write(tmp_path, "scenarios/iam.yaml", """
+        - slug: read-reports
+          title: Read the reports
+          situation: Alice reads a report.
+          lessons: [iam/policies]
+          case:
+            request:
+              principal: arn:aws:iam::111122223333:user/alice
+              action: s3:GetObject
+              resource: arn:aws:s3:::reports/q1.csv
+            identity_policies:
+              - Version: "2012-10-17"
+                Statement:
+                  - {Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::reports/*"}
+            expect: Allow
+    """)
+    return tmp_path
+
+
+def load(root: Path):
+    return load_curriculum(read_curriculum(root))
+
+
+def test_it_creates_everything_from_the_files(content):
+    report = load(content)
+    assert report.total("created") == 2 + 3 + 2 + 1 + 2 + 1 + 1 + 1
+    assert list(Lesson.objects.in_reading_order().values_list("module__slug", "slug")) == [
+        ("basics", "first"), ("basics", "second"), ("iam", "policies"),
+    ]
+    first = Lesson.objects.get(slug="first")
+    assert (first.title, first.minutes, first.order) == ("First lesson", 6, 1)
+    assert Lesson.objects.get(slug="policies").minutes == 5  # the default reading time
+    assert Responsibility.objects.get(service__slug="ec2", layer__slug="guest-os").owner == "customer"
+    assert list(Scenario.objects.get(slug="read-reports").lessons.values_list("slug", flat=True)) == ["policies"]
+
+
+def test_a_second_load_changes_nothing(content):
+    load(content)
+    report = load(content)
+    assert report.total("created") == 0
+    assert report.total("updated") == 0
+    assert report.total("unchanged") == 13
+
+
+def test_an_edited_file_updates_only_that_row(content):
+    load(content)
+    path = content / "basics/02-second.md"
+    path.write_text(path.read_text().replace("More words.", "Better words."))
+    report = load(content)
+    assert report.counts["lessons"]["updated"] == 1
+    assert report.total("updated") == 1
+    assert "Better words." in Lesson.objects.get(slug="second").body
+
+
+def test_reloading_keeps_learner_progress(content, learner):
+    load(content)
+    lesson = Lesson.objects.get(slug="first")
+    LessonProgress.objects.create(user=learner, lesson=lesson, completed_at="2026-01-01T00:00:00Z")
+    path = content / "basics/01-first.md"
+    path.write_text(path.read_text().replace("Words.", "New words."))
+    load(content)
+    assert LessonProgress.objects.filter(user=learner, lesson__slug="first").exists()
+
+
+def test_a_broken_file_aborts_the_whole_load_and_changes_nothing(content):
+    load(content)
+    (content / "basics/01-first.md").write_text("---\ntitle: First lesson\nminutes: soon\n---\n## Hi\n")
+    write(content, "basics/03-third.md", "---\ntitle: Third\n---\n## New\n")
+    with pytest.raises(CommandError) as excinfo:
+        call_command("load_curriculum", path=content)
+    assert "basics/01-first.md:2" in str(excinfo.value)
+    assert "minutes" in str(excinfo.value)
+    assert not Lesson.objects.filter(slug="third").exists()
+    assert Lesson.objects.get(slug="first").minutes == 6
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "where", "words"),
+    [
+        ("modules.yaml", "- slug: basics\n  title: [unclosed\n", "modules.yaml:", "invalid YAML"),
+        ("modules.yaml", "- slug: Not A Slug\n  title: X\n", "modules.yaml:1", "lowercase words"),
+        ("modules.yaml", "- slug: srm\n  title: X\n", "modules.yaml:1", "taken by a page"),
+        ("basics/01-first.md", "no front matter\n", "basics/01-first.md:1", "front matter"),
+        ("basics/01-first.md", "---\ntitle: T\n---\n\n", "basics/01-first.md:4", "no body"),
+        ("basics/01-first.md", "---\ntitle: T\ncolour: red\n---\nx\n", "basics/01-first.md:2", "unknown field 'colour'"),
+        ("basics/1st.md", "---\ntitle: T\n---\nx\n", "basics/1st.md", "NN-slug.md"),
+        ("scenarios/iam.yaml", "- slug: s\n  title: T\n  situation: S\n  lessons: [iam/nope]\n  case: {}\n", "scenarios/iam.yaml:1", "unknown lesson 'iam/nope'"),
+    ],
+)
+def test_errors_name_the_file_and_line(content, file, text, where, words):
+    write(content, file, text)
+    with pytest.raises(CurriculumError) as excinfo:
+        read_curriculum(content)
+    assert str(excinfo.value).startswith(where)
+    assert words in str(excinfo.value)
+
+
+def test_a_service_must_give_every_layer_an_owner(content):
+    srm = (content / "srm.yaml").read_text().replace("              guest-os: {owner: customer, reason: You patch it.}\n", "")
+    (content / "srm.yaml").write_text(srm)
+    with pytest.raises(CurriculumError, match="no owner given for layer 'guest-os'"):
+        read_curriculum(content)
+
+
+def test_an_owner_must_be_aws_customer_or_shared(content):
+    srm = (content / "srm.yaml").read_text().replace("owner: customer, reason: You patch", "owner: amazon, reason: You patch")
+    (content / "srm.yaml").write_text(srm)
+    with pytest.raises(CurriculumError, match="owner must be one of"):
+        read_curriculum(content)
+
+
+def test_a_scenario_whose_expectation_the_engine_contradicts_is_refused(content):
+    path = content / "scenarios/iam.yaml"
+    path.write_text(path.read_text().replace("expect: Allow", "expect: ExplicitDeny"))
+    with pytest.raises(CurriculumError, match="expects ExplicitDeny but the engine decides Allow"):
+        read_curriculum(content)
+
+
+def test_a_scenario_with_an_invalid_case_is_refused(content):
+    path = content / "scenarios/iam.yaml"
+    path.write_text(path.read_text().replace("Effect: Allow", "Effect: Perhaps"))
+    with pytest.raises(CurriculumError, match="invalid case"):
+        read_curriculum(content)
+
+
+def test_the_command_reports_what_it_did(content, capsys):
+    call_command("load_curriculum", path=content)
+    call_command("load_curriculum", path=content)
+    out = capsys.readouterr().out
+    assert "0 created, 0 updated, 13 unchanged" in out
+
+
+def test_content_created_only_in_the_admin_survives_a_reload(content):
+    load(content)
+    extra = Module.objects.create(slug="extra", title="Admin-only module", order=99)
+    load(content)
+    assert Module.objects.filter(pk=extra.pk).exists()
+
+
+def test_the_shipped_curriculum_loads(tmp_path):
+    """The real content under lessons/content/ is valid, scenarios included."""
+    from lessons.curriculum import CONTENT_DIR
+
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, root)
+    report = load(root)
+    assert report.total("created") > 0
+    assert Module.objects.count() >= 7
+    assert Lesson.objects.count() >= 20

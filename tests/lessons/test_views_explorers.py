@@ -1,0 +1,112 @@
+"""The SRM explorer and the compliance explorer, with and without htmx."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from lessons.models import ArtifactSection, ComplianceProgram, Layer, Responsibility, Service
+from tests.conftest import make_srm
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_explorer_shows_each_layer_coloured_by_owner(client):
+    make_srm()
+    response = client.get("/learn/srm/?service=ec2")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<td class="owner-customer">' in body
+    assert "ec2 guest-os reason" in body
+    assert "<html" in body  # a whole page without htmx
+
+
+def test_the_explorer_compares_two_services_side_by_side(client):
+    make_srm()
+    body = client.get("/learn/srm/?service=ec2&compare=rds").content.decode()
+    assert "ec2 guest-os reason" in body and "rds guest-os reason" in body
+    assert "compared with Amazon RDS" in body
+
+
+def test_an_htmx_request_gets_only_the_explorer_partial(client):
+    make_srm()
+    response = client.get("/learn/srm/?service=rds", headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section id="explorer"')
+    assert "<html" not in body
+    assert "rds guest-os reason" in body
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_form_works_without_javascript_and_keeps_the_choice_in_the_url(client):
+    make_srm()
+    body = client.get("/learn/srm/?service=rds&compare=ec2").content.decode()
+    assert '<option value="rds" selected>' in body
+    assert 'hx-push-url="true"' in body
+    assert 'method="get" action="/learn/srm/"' in body
+
+
+def test_an_unknown_service_falls_back_with_a_notice(client):
+    make_srm()
+    response = client.get("/learn/srm/?service=<b>nope</b>")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "There is no service called “&lt;b&gt;nope&lt;/b&gt;”" in body
+
+
+def test_comparing_a_service_with_itself_shows_it_once(client):
+    make_srm()
+    body = client.get("/learn/srm/?service=ec2&compare=ec2").content.decode()
+    assert body.count("ec2 guest-os reason") == 1
+
+
+def test_the_explorer_query_count_does_not_grow_with_services(client):
+    make_srm()
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            client.get("/learn/srm/?service=ec2&compare=rds")
+        return len(ctx.captured_queries)
+
+    before = count()
+    layer = Layer.objects.create(slug="extra", name="Extra", order=9)
+    for i in range(5):
+        s = Service.objects.create(slug=f"svc-{i}", name=f"Svc {i}", model="m")
+        Responsibility.objects.create(service=s, layer=layer, owner="aws", reason="r")
+    assert count() == before
+
+
+def test_the_shipped_explorer_answers_who_patches_the_guest_os(client):
+    """EC2: the customer patches the guest OS. RDS: AWS does. (The issue's acceptance check.)"""
+    from lessons.curriculum import read_curriculum
+    from lessons.loader import load_curriculum
+
+    load_curriculum(read_curriculum(check_cases=False))
+    os_layer = next(layer for layer in Layer.objects.all() if "operating system" in layer.name.lower())
+    assert Responsibility.objects.get(service__slug="ec2", layer=os_layer).owner == "customer"
+    assert Responsibility.objects.get(service__slug="rds", layer=os_layer).owner == "aws"
+    body = client.get("/learn/srm/?service=ec2&compare=rds").content.decode()
+    assert "Amazon EC2" in body and "Amazon RDS" in body
+
+
+def test_the_compliance_explorer_shows_the_split_for_a_program(client):
+    section = ArtifactSection.objects.create(slug="agreements", name="Artifact Agreements", description="Accept agreements.")
+    ComplianceProgram.objects.create(
+        slug="hipaa", name="HIPAA", kind="law", summary="Health data.",
+        aws_provides=["A BAA you can accept."], customer_keeps=["Your application's safeguards."],
+        artifact_section=section, artifact_item="Business Associate Addendum",
+    )
+    ComplianceProgram.objects.create(slug="gdpr", name="GDPR", kind="law", summary="EU data.", aws_provides=["DPA."], customer_keeps=["Your processing."])
+    body = client.get("/learn/compliance/?program=hipaa").content.decode()
+    assert "A BAA you can accept." in body
+    assert "Your application&#x27;s safeguards." in body
+    assert "Business Associate Addendum" in body
+    partial = client.get("/learn/compliance/?program=gdpr", headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith('<section id="program"')
+    assert "EU data." in partial and "<html" not in partial
+
+
+def test_explorers_are_get_only(client):
+    assert client.post("/learn/srm/").status_code == 405
+    assert client.post("/learn/compliance/").status_code == 405

@@ -1,0 +1,182 @@
+"""Home, module and lesson pages: content, navigation, progress, drafts, query counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+from django.urls import reverse
+
+from lessons.models import LessonProgress
+from tests.conftest import make_lesson, make_module, make_scenario
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def course():
+    one = make_module(slug="one", title="Module One", summary="First things.")
+    two = make_module(slug="two", title="Module Two")
+    a = make_lesson(one, slug="a", title="Lesson A", body="## Why it matters\n\nAlpha text.\n\n::: key-points\n- point\n:::\n")
+    b = make_lesson(one, slug="b", title="Lesson B")
+    c = make_lesson(two, slug="c", title="Lesson C")
+    return {"one": one, "two": two, "a": a, "b": b, "c": c}
+
+
+def test_the_home_page_lists_every_module(client, course):
+    response = client.get("/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Module One" in body and "Module Two" in body
+    assert reverse("module", args=["one"]) in body
+    assert "Start with the first lesson" in body
+
+
+def test_a_lesson_page_renders_its_markdown(client, course):
+    response = client.get("/learn/one/a/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<h2 id="why-it-matters">Why it matters</h2>' in body
+    assert "Alpha text." in body
+    assert 'class="box box-key-points"' in body
+    assert 'href="#why-it-matters"' in body  # the table of contents
+
+
+def test_lesson_navigation_crosses_module_boundaries(client, course):
+    body = client.get("/learn/one/b/").content.decode()
+    assert 'href="/learn/one/a/" rel="prev"' in body
+    assert 'href="/learn/two/c/" rel="next"' in body
+    first = client.get("/learn/one/a/").content.decode()
+    assert 'rel="prev"' not in first
+    last = client.get("/learn/two/c/").content.decode()
+    assert 'rel="next"' not in last
+
+
+def test_a_lesson_under_the_wrong_module_is_not_found(client, course):
+    assert client.get("/learn/two/a/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/learn/nope/", "/learn/one/nope/", "/learn/nope/a/"])
+def test_unknown_slugs_get_the_styled_404_page(client, course, settings, path):
+    settings.DEBUG = False
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "We couldn't find that page" in response.content.decode()
+
+
+def test_unpublished_lessons_are_hidden_from_learners_and_shown_to_staff(client, learner, staff, course):
+    draft = make_lesson(course["one"], slug="draft", title="Secret draft", published=False)
+    url = draft.get_absolute_url()
+    assert client.get(url).status_code == 404
+    assert "Secret draft" not in client.get("/learn/one/").content.decode()
+    client.force_login(learner)
+    assert client.get(url).status_code == 404
+    client.force_login(staff)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Draft: visible to staff only" in response.content.decode()
+
+
+def test_lessons_of_an_unpublished_module_are_hidden(client, course):
+    course["two"].published = False
+    course["two"].save()
+    assert client.get("/learn/two/").status_code == 404
+    assert client.get("/learn/two/c/").status_code == 404
+    assert "Module Two" not in client.get("/").content.decode()
+
+
+def test_marking_a_lesson_complete_with_htmx_swaps_the_progress_box(learner_client, learner, course):
+    response = learner_client.post("/learn/one/a/complete/", {"done": "true"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section id="progress"')
+    assert "Lesson completed." in body
+    assert "<html" not in body
+    assert LessonProgress.objects.filter(user=learner, lesson=course["a"]).count() == 1
+
+
+def test_marking_complete_without_javascript_redirects_back(learner_client, learner, course):
+    response = learner_client.post("/learn/one/a/complete/", {"done": "true"})
+    assert response.status_code == 302
+    assert response["Location"] == "/learn/one/a/#progress"
+    assert LessonProgress.objects.filter(user=learner, lesson=course["a"]).exists()
+
+
+def test_completing_twice_keeps_one_record_and_undo_removes_it(learner_client, learner, course):
+    learner_client.post("/learn/one/a/complete/", {"done": "true"})
+    learner_client.post("/learn/one/a/complete/", {"done": "true"})
+    assert LessonProgress.objects.filter(user=learner).count() == 1
+    learner_client.post("/learn/one/a/complete/", {"done": "false"})
+    assert not LessonProgress.objects.filter(user=learner).exists()
+
+
+def test_completing_needs_a_signed_in_learner(client, course):
+    response = client.post("/learn/one/a/complete/", {"done": "true"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert not LessonProgress.objects.exists()
+
+
+def test_completing_is_post_only(learner_client, course):
+    assert learner_client.get("/learn/one/a/complete/").status_code == 405
+
+
+def test_a_learner_cannot_complete_a_draft(learner_client, course):
+    make_lesson(course["one"], slug="draft", published=False)
+    assert learner_client.post("/learn/one/draft/complete/").status_code == 404
+
+
+def test_progress_belongs_to_one_learner(client, learner, other_learner, course):
+    LessonProgress.objects.create(user=learner, lesson=course["a"], completed_at="2026-01-01T00:00:00Z")
+    client.force_login(other_learner)
+    body = client.get("/learn/one/").content.decode()
+    assert "0 of 2 lessons done" in body
+
+
+def test_home_shows_progress_and_continues_after_the_last_completed_lesson(learner_client, learner, course):
+    LessonProgress.objects.create(user=learner, lesson=course["a"], completed_at="2026-01-01T00:00:00Z")
+    body = learner_client.get("/").content.decode()
+    assert "1 of 2 lessons done" in body
+    assert "Continue: Lesson B" in body
+    LessonProgress.objects.create(user=learner, lesson=course["b"], completed_at="2026-01-02T00:00:00Z")
+    assert "Continue: Lesson C" in learner_client.get("/").content.decode()
+
+
+def test_a_lesson_shows_its_scenarios_with_readable_policies(client, course):
+    make_scenario(course["a"], title="Alice reads a report")
+    body = client.get("/learn/one/a/").content.decode()
+    assert "Alice reads a report" in body
+    assert "arn:aws:iam::111122223333:user/alice" in body
+    assert '&quot;Effect&quot;: &quot;Allow&quot;' in body  # indented JSON, escaped
+    assert "Allowed" in body
+
+
+def test_scenario_text_cannot_inject_markup(client, course):
+    make_scenario(course["a"], title="<script>alert(1)</script>", situation="<img src=x onerror=alert(1)>")
+    body = client.get("/learn/one/a/").content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "<img src=x" not in body
+
+
+@pytest.mark.parametrize("path", ["/", "/learn/one/", "/learn/one/a/"])
+def test_pages_issue_a_fixed_number_of_queries(learner_client, learner, course, path):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert learner_client.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    for _ in range(5):
+        lesson = make_lesson(course["one"])
+        make_scenario(lesson)
+        LessonProgress.objects.create(user=learner, lesson=lesson, completed_at="2026-01-01T00:00:00Z")
+    extra = make_module()
+    make_lesson(extra)
+    assert count() == before
+    assert before <= 8
+
+
+def test_responses_carry_a_strict_content_security_policy(client, course):
+    csp = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp

@@ -1,0 +1,38 @@
+"""Lesson Markdown is rendered by a real parser and sanitized."""
+
+from lessons.markdown import render_markdown
+
+
+def test_headings_get_anchors_and_are_listed_for_the_table_of_contents():
+    rendered = render_markdown("## Why it matters\n\ntext\n\n## The idea\n\nmore\n")
+    assert '<h2 id="why-it-matters">' in rendered.html
+    assert rendered.headings == (("why-it-matters", "Why it matters"), ("the-idea", "The idea"))
+
+
+def test_raw_html_and_script_urls_are_neutralised():
+    html = render_markdown('<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>').html
+    assert "<script" not in html
+    assert 'href="javascript' not in html
+    assert "<img" not in html
+
+
+def test_key_points_and_notes_become_labelled_boxes():
+    html = render_markdown("::: key-points\n- one\n:::\n\n::: warning\nCareful.\n:::\n").html
+    assert '<div class="box box-key-points" role="note" aria-label="Key points">' in html
+    assert 'aria-label="Watch out"' in html
+
+
+def test_policy_json_is_shown_indented_and_escaped():
+    html = render_markdown('```json\n{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"<x>"}]}\n```\n').html
+    assert '<code class="language-json">{\n  "Version": "2012-10-17",\n  "Statement": [' in html
+    assert "&lt;x&gt;" in html
+
+
+def test_deliberately_broken_json_is_shown_as_written():
+    html = render_markdown('```json\n{"Effect": "Allow",}\n```\n').html
+    assert '<code class="language-json">{"Effect": "Allow",}\n</code>' in html
+
+
+def test_tables_render():
+    html = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n").html
+    assert "<table>" in html and "<td>1</td>" in html

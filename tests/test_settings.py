@@ -1,0 +1,100 @@
+"""Settings come from the environment and fail loudly on malformed values."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from srm_trainer.env import env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("False", False), ("1", True), ("off", False), ("", True)])
+def test_booleans_accept_only_true_and_false_words(raw, expected):
+    assert env_bool("X", True, {"X": raw}) is expected
+
+
+@pytest.mark.parametrize("raw", ["maybe", "tru", "2", "enabled"])
+def test_a_malformed_boolean_is_an_error_not_false(raw):
+    with pytest.raises(ImproperlyConfigured, match="X must be true or false"):
+        env_bool("X", False, {"X": raw})
+
+
+def test_integers_are_checked():
+    assert env_int("N", 3, {}) == 3
+    assert env_int("N", 3, {"N": " 42 "}) == 42
+    with pytest.raises(ImproperlyConfigured, match="whole number"):
+        env_int("N", 3, {"N": "4.5"})
+    with pytest.raises(ImproperlyConfigured, match="at least 0"):
+        env_int("N", 3, {"N": "-1"}, minimum=0)
+
+
+def test_lists_refuse_empty_items():
+    assert env_list("L", ["a"], {"L": "x.com, y.com"}) == ["x.com", "y.com"]
+    with pytest.raises(ImproperlyConfigured, match="empty item"):
+        env_list("L", [], {"L": "x.com,,y.com"})
+
+
+def _settings_in_subprocess(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean.update(env)
+    code = "from django.conf import settings; print(settings.DEBUG, settings.DATABASES['default']['ENGINE'])"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "srm_trainer.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_development_needs_no_variables():
+    result = _settings_in_subprocess()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "django.db.backends.sqlite3"]
+
+
+def test_a_malformed_debug_value_stops_start_up():
+    result = _settings_in_subprocess(DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be true or false" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _settings_in_subprocess(DJANGO_DEBUG="false", DJANGO_ALLOWED_HOSTS="example.com")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = _settings_in_subprocess(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_database_url_selects_another_database():
+    result = _settings_in_subprocess(DATABASE_URL="postgres://u:p@localhost:5432/srm")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[1] == "django.db.backends.postgresql"
+
+
+def test_production_settings_pass_the_deployment_checks():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="srm_trainer.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="a-production-secret-" + "k" * 50,
+        DJANGO_ALLOWED_HOSTS="srm.example.com",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

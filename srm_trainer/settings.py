@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from srm_trainer.env import env_bool, env_int, env_list, env_str, require
+from srm_trainer.env import env_bool, env_int, env_list, env_rate, env_str, require
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "srm_trainer.accounts",
+    "srm_trainer.sandbox",
     "lessons",
     "quizzes",
 ]
@@ -123,6 +124,12 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "srm-trainer",
     }
+}
+
+# Requests per client per window ("COUNT/SECONDS"); see srm_trainer/ratelimit.py.
+RATE_LIMITS = {
+    "sandbox": env_rate("RATE_LIMIT_SANDBOX", "240/60"),  # a person typing sends ~1 update a second
+    "api": env_rate("RATE_LIMIT_API", "120/60"),
 }
 
 # Secure defaults; production adds transport security on top.

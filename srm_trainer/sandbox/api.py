@@ -1,0 +1,72 @@
+"""`POST /api/iam/evaluate`: a case in, the decision and its reasons out, as JSON.
+
+No login and no side effects. Errors are JSON too: invalid JSON gives the line and column,
+an invalid case names the field, a body over the cap is a 413, too many requests a 429.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from srm_trainer.iam import PolicyError, evaluate
+from srm_trainer.iam.findings import lint_case
+from srm_trainer.ratelimit import rate_limited
+from srm_trainer.sandbox.state import MAX_BODY_BYTES
+
+MAX_NESTING = 32
+
+
+def _error(status: int, code: str, message: str, **where) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message, **where}}, status=status)
+
+
+def _too_many(request: HttpRequest, retry_after: int) -> JsonResponse:
+    return _error(429, "rate_limited", f"Too many requests. Try again in {retry_after} seconds.")
+
+
+def _depth(value, limit: int) -> bool:
+    """True when `value` nests deeper than `limit` (checked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+@csrf_exempt  # a JSON API with no cookies' authority: it reads nothing of the caller's and changes nothing
+@require_POST
+@rate_limited("api", _too_many)
+def evaluate_api(request: HttpRequest) -> JsonResponse:
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+        return _error(413, "body_too_large", f"The request body is over {MAX_BODY_BYTES // 1024} KB.")
+    body = request.body
+    if len(body) > MAX_BODY_BYTES:
+        return _error(413, "body_too_large", f"The request body is over {MAX_BODY_BYTES // 1024} KB.")
+    try:
+        case = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        return _error(400, "invalid_encoding", "The request body must be UTF-8 JSON.")
+    except json.JSONDecodeError as exc:
+        return _error(400, "invalid_json", f"Invalid JSON: {exc.msg}.", line=exc.lineno, column=exc.colno)
+    except RecursionError:
+        return _error(400, "nesting_too_deep", f"The JSON nests deeper than {MAX_NESTING} levels.")
+    if not isinstance(case, dict):
+        return _error(400, "invalid_case", "The body must be one case: a JSON object with a request and policies.", path="")
+    if _depth(case, MAX_NESTING + 8):  # a case wraps its policies in a few levels of its own
+        return _error(400, "nesting_too_deep", f"The JSON nests deeper than {MAX_NESTING} levels.")
+    try:
+        decision = evaluate(case)
+    except PolicyError as exc:
+        return _error(400, exc.code, exc.message, path=exc.path, line=exc.line, column=exc.column)
+    result = decision.to_dict()
+    result["findings"] = [f.to_dict() for f in lint_case(case)]
+    return JsonResponse(result)

@@ -1,0 +1,306 @@
+"""One live update of the sandbox: evaluate the state, lint it, and place every message.
+
+`analyse(state)` is the sandbox's domain function: the views only read the form and render
+what this returns. Every note is tied to the editor it concerns (`identity-0`,
+`resource_policy`, `scp-1-0`, `principal`, …) and, where the engine knows it, a line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from srm_trainer.iam import PolicyError, catalog, evaluate, parse_policy
+from srm_trainer.iam.findings import lint_case
+from srm_trainer.sandbox.explain import (
+    KIND_WORDS,
+    OUTCOME_WORDS,
+    STEP_TITLES,
+    reason_html,
+    reason_lesson,
+)
+from srm_trainer.sandbox.state import SandboxState, state_to_case
+
+REQUEST_FIELDS = {
+    "request.principal": "principal",
+    "request.action": "action",
+    "request.resource": "resource",
+    "request.resource_account": "resource_account",
+    "request.context": "context",
+    "request": "principal",
+}
+_VARIABLE = re.compile(r"\$\{([^}]+)\}")  # our own fixed pattern over policy text, no user regex
+
+
+@dataclass(frozen=True)
+class Note:
+    severity: str  # error | warning | suggestion | decisive
+    message: Any  # SafeString or plain text (escaped by the template)
+    code: str = ""
+    line: int | None = None
+    column: int | None = None
+    lesson: str | None = None
+
+
+@dataclass(frozen=True)
+class ReasonRow:
+    html: SafeString
+    lesson: str
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    editor: str
+    label: str
+    index: int
+    sid: str | None
+    effect: str
+    line: int | None
+    applies: bool
+    decisive: bool
+    reasons: tuple[ReasonRow, ...]
+
+
+@dataclass(frozen=True)
+class PolicyRow:
+    editor: str
+    label: str
+    result: str
+    statements: tuple[StatementRow, ...]
+    reason: ReasonRow | None
+
+
+@dataclass(frozen=True)
+class StepRow:
+    name: str
+    title: str
+    outcome: str
+    outcome_words: str
+    reached: bool
+    reasons: tuple[ReasonRow, ...]
+
+
+@dataclass
+class Analysis:
+    state: SandboxState
+    case: dict[str, Any]
+    decision: str | None = None
+    error: Note | None = None
+    steps: list[StepRow] = field(default_factory=list)
+    policies: list[PolicyRow] = field(default_factory=list)
+    decisive: list[StatementRow] = field(default_factory=list)
+    notes: dict[str, list[Note]] = field(default_factory=dict)
+    missing_keys: list[str] = field(default_factory=list)
+    arn_formats: list[str] = field(default_factory=list)
+    action_level: str | None = None
+
+    def add(self, editor: str, note: Note) -> None:
+        self.notes.setdefault(editor, []).append(note)
+
+    @property
+    def note_count(self) -> int:
+        return sum(len(n) for n in self.notes.values())
+
+
+def editor_map(state: SandboxState) -> tuple[dict[str, str], dict[tuple[str, int, int | None], str]]:
+    """Case paths and engine references → the editor that holds that policy.
+
+    Empty editors are left out of the case, so indexes in the case and on the page differ.
+    """
+    by_path: dict[str, str] = {}
+    by_ref: dict[tuple[str, int, int | None], str] = {}
+    case_index = 0
+    for i, policy in enumerate(state.identity):
+        if policy.text.strip():
+            by_path[f"identity_policies[{case_index}]"] = f"identity-{i}"
+            by_ref[("identity", case_index, None)] = f"identity-{i}"
+            case_index += 1
+    for path, kind, text in (
+        ("resource_policy", "resource", state.resource_policy),
+        ("permissions_boundary", "boundary", state.boundary),
+        ("session_policy", "session", state.session_policy),
+    ):
+        if text.strip():
+            by_path[path] = path if path != "permissions_boundary" else "boundary"
+            by_ref[(kind, 0, None)] = by_path[path]
+    for kind, levels in (("scp", state.scp_levels), ("rcp", state.rcp_levels)):
+        for lvl, level in enumerate(levels):
+            j = 0
+            for k, text in enumerate(level):
+                if text.strip():
+                    by_path[f"{kind}_levels[{lvl}][{j}]"] = f"{kind}-{lvl}-{k}"
+                    by_ref[(kind, j, lvl)] = f"{kind}-{lvl}-{k}"
+                    j += 1
+    return by_path, by_ref
+
+
+def _editor_for(path: str, by_path: dict[str, str]) -> str:
+    for prefix in sorted(by_path, key=len, reverse=True):
+        if path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "["):
+            return by_path[prefix]
+    for prefix, editor in REQUEST_FIELDS.items():
+        if path.startswith(prefix):
+            return editor
+    return "case"
+
+
+def _label(ref_kind: str, index: int, level: int | None, name: str | None) -> str:
+    base = KIND_WORDS.get(ref_kind, ref_kind)
+    if level is not None:
+        base = f"{base} (level {level + 1}, policy {index + 1})"
+    elif ref_kind == "identity":
+        base = f"{base} {index + 1}"
+    return f"{base}: {name}" if name else base
+
+
+def _reasons(reasons: list[dict[str, Any]]) -> tuple[ReasonRow, ...]:
+    return tuple(ReasonRow(reason_html(r["code"], r.get("data")), reason_lesson(r["code"])) for r in reasons)
+
+
+def analyse(state: SandboxState) -> Analysis:
+    case = state_to_case(state)
+    result = Analysis(state=state, case=case)
+    by_path, by_ref = editor_map(state)
+    _describe_action(result, state.action)
+    for finding in lint_case(case):
+        result.add(
+            _editor_for(finding.path, by_path),
+            Note(finding.severity, finding.message, finding.code, finding.line, finding.column, finding.lesson),
+        )
+    try:
+        decision = evaluate(case)
+    except PolicyError as exc:
+        editor = _editor_for(exc.path, by_path)
+        note = Note("error", exc.message, exc.code, exc.line, exc.column)
+        result.error = note
+        if not any(n.code == exc.code and n.line == exc.line for n in result.notes.get(editor, [])):
+            result.add(editor, note)
+        return result
+    data = decision.to_dict()
+    result.decision = data["decision"]
+    decisive = {(d["policy_kind"], d["policy_index"], d["level"], d["statement_index"]) for d in data["decisive"]}
+    for policy in data["explanations"]:
+        editor = by_ref.get((policy["kind"], policy["index"], policy["level"]), "case")
+        label = _label(policy["kind"], policy["index"], policy["level"], policy["name"])
+        rows = []
+        for st in policy["statements"]:
+            key = (st["policy_kind"], st["policy_index"], st["level"], st["statement_index"])
+            row = StatementRow(
+                editor, label, st["statement_index"], st["sid"], st["effect"], st["line"],
+                st["applies"], key in decisive, _reasons(st["reasons"]),
+            )
+            rows.append(row)
+            if row.decisive:
+                result.decisive.append(row)
+                result.add(editor, Note("decisive", _decisive_words(row), "decisive", row.line))
+        reason = _reasons([policy["reason"]])[0] if policy.get("reason") else None
+        result.policies.append(PolicyRow(editor, label, policy["result"], tuple(rows), reason))
+    result.steps = [
+        StepRow(s["name"], STEP_TITLES.get(s["name"], s["name"]), s["outcome"],
+                OUTCOME_WORDS.get(s["outcome"], s["outcome"]), s["reached"], _reasons(s["reasons"]))
+        for s in data["steps"]
+    ]
+    result.missing_keys = referenced_keys_missing(state)
+    return result
+
+
+def _decisive_words(row: StatementRow) -> SafeString:
+    what = "denied" if row.effect == "Deny" else "allowed"
+    sid = format_html(" (Sid <code>{}</code>)", row.sid) if row.sid else ""
+    where = format_html(", line {}", row.line) if row.line else ""
+    return format_html("Statement {}{}{} {} the request.", row.index + 1, sid, where, what)
+
+
+def _describe_action(result: Analysis, action: str) -> None:
+    if not action or ":" not in action or "*" in action or "?" in action:
+        return
+    if catalog.is_known_action(action):
+        result.arn_formats = catalog.arn_formats(action)
+        result.action_level = catalog.access_level(action)
+        return
+    suggestions = catalog.suggest(action)
+    message = f"{action} is not an action AWS knows, so no policy can match it."
+    if suggestions:
+        message += " Did you mean " + ", ".join(suggestions) + "?"
+    result.add("action", Note("warning", message, "unknown_request_action", lesson="/learn/iam/least-privilege/"))
+
+
+def policy_texts(state: SandboxState) -> list[tuple[str, str]]:
+    """Every editor's text with the policy kind the engine parses it as."""
+    texts = [("identity", p.text) for p in state.identity]
+    texts += [("resource", state.resource_policy), ("boundary", state.boundary), ("session", state.session_policy)]
+    texts += [("scp", t) for level in state.scp_levels for t in level]
+    texts += [("rcp", t) for level in state.rcp_levels for t in level]
+    return texts
+
+
+def referenced_keys_missing(state: SandboxState) -> list[str]:
+    """Condition keys and policy variables the policies use that the request does not carry."""
+    have = {key.lower() for key, _ in state.context}
+    wanted: dict[str, str] = {}
+    for kind, text in policy_texts(state):
+        if not text.strip():
+            continue
+        try:
+            policy = parse_policy(text, kind=kind)
+        except PolicyError:
+            continue
+        for statement in policy.statements:
+            for clause in statement.conditions:
+                wanted.setdefault(clause.key.lower(), clause.key)
+        for match in _VARIABLE.finditer(text):
+            key = match.group(1).split(",", 1)[0].strip()
+            if key not in ("*", "?", "$"):
+                wanted.setdefault(key.lower(), key)
+    return [key for folded, key in sorted(wanted.items()) if folded not in have]
+
+
+def aws_context_for(state: SandboxState, *, now: datetime | None = None) -> tuple[tuple[str, str], ...]:
+    """The keys AWS would put in the request context for this caller (shown, never hidden)."""
+    principal = state.principal
+    now = now or datetime.now(UTC)
+    rows: list[tuple[str, str]] = []
+    parts = principal.split(":")
+    if principal == "*":
+        principal_type = "Anonymous"
+    elif principal.endswith(".amazonaws.com"):
+        rows.append(("aws:PrincipalIsAWSService", "true"))
+        principal_type = ""
+    elif len(parts) >= 6 and parts[0] == "arn":
+        account, resource = parts[4], ":".join(parts[5:])
+        principal_arn = principal
+        principal_type = "User"
+        if resource.startswith("assumed-role/"):
+            role = resource.split("/")[1] if resource.count("/") >= 1 else ""
+            principal_arn = f"arn:{parts[1]}:iam::{account}:role/{role}"
+            principal_type = "AssumedRole"
+        elif resource.startswith("federated-user/"):
+            principal_type = "FederatedUser"
+        elif resource == "root":
+            principal_type = "Account"
+        elif resource.startswith("user/"):
+            rows.append(("aws:username", resource.rsplit("/", 1)[-1]))
+        rows += [
+            ("aws:PrincipalArn", principal_arn),
+            ("aws:PrincipalAccount", account),
+            ("aws:PrincipalIsAWSService", "false"),
+        ]
+    else:
+        principal_type = ""
+    if principal_type:
+        rows.append(("aws:PrincipalType", principal_type))
+    resource_parts = state.resource.split(":")
+    if len(resource_parts) >= 4 and resource_parts[3]:
+        rows.append(("aws:RequestedRegion", resource_parts[3]))
+    rows += [
+        ("aws:SecureTransport", "true"),
+        ("aws:SourceIp", "203.0.113.10"),
+        ("aws:CurrentTime", now.strftime("%Y-%m-%dT%H:%M:%SZ")),
+        ("aws:EpochTime", str(int(now.timestamp()))),
+    ]
+    return tuple(rows)

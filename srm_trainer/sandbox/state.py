@@ -1,0 +1,485 @@
+"""What the sandbox holds: the editors' texts and the request, and its ways in and out.
+
+The state round-trips through three forms that all carry the same data and never code:
+the HTML form (field names below), the shared IAM case format (files, the API, presets)
+and permalinks (the case, compressed). Policies stay as the text the learner typed, so the
+engine's errors can point at a line and column.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_POLICY_CHARS = 20_000
+MAX_IDENTITY_POLICIES = 20
+MAX_ORG_LEVELS = 5
+MAX_POLICIES_PER_LEVEL = 5
+MAX_CONTEXT_ROWS = 50
+MAX_FIELD_CHARS = 2_048
+
+PRINCIPAL_EXAMPLES = {
+    "user": "arn:aws:iam::111122223333:user/alice",
+    "role-session": "arn:aws:sts::111122223333:assumed-role/Developer/alice",
+    "federated": "arn:aws:sts::111122223333:federated-user/alice",
+    "service": "ec2.amazonaws.com",
+    "anonymous": "*",
+}
+
+
+class StateError(ValueError):
+    """Input the sandbox refuses (too large, malformed link or file); `field` says where."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class PolicyText:
+    text: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class SandboxState:
+    principal: str = PRINCIPAL_EXAMPLES["user"]
+    action: str = "s3:GetObject"
+    resource: str = "arn:aws:s3:::reports/2026/q1.csv"
+    resource_account: str = "111122223333"
+    context: tuple[tuple[str, str], ...] = ()
+    identity: tuple[PolicyText, ...] = (PolicyText(),)
+    resource_policy: str = ""
+    boundary: str = ""
+    session_policy: str = ""
+    scp_levels: tuple[tuple[str, ...], ...] = ()
+    rcp_levels: tuple[tuple[str, ...], ...] = ()
+    name: str = ""
+
+    @property
+    def has_org(self) -> bool:
+        return bool(self.scp_levels or self.rcp_levels)
+
+
+STARTER_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ReadReports",
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::reports/*",
+            }
+        ],
+    },
+    indent=2,
+)
+
+
+def starter_state() -> SandboxState:
+    return SandboxState(identity=(PolicyText(STARTER_POLICY, "ReadReports"),))
+
+
+# --- the HTML form ------------------------------------------------------------------------
+
+
+def _text(data: Mapping[str, str], key: str, *, limit: int = MAX_FIELD_CHARS, label: str) -> str:
+    value = data.get(key, "") or ""
+    if len(value) > limit:
+        raise StateError(f"{label} is {len(value):,} characters long; the sandbox takes at most {limit:,}.", key)
+    return value
+
+
+def _indexed(data: Mapping[str, str], prefix: str) -> list[int]:
+    """The indexes N present as `prefix-N...` fields, in numeric order."""
+    found = set()
+    for key in data:
+        if key.startswith(prefix):
+            head = key[len(prefix) :].split("-", 1)[0]
+            if head.isdigit():
+                found.add(int(head))
+    return sorted(found)
+
+
+def state_from_form(data: Mapping[str, str]) -> SandboxState:
+    """Read the sandbox form. Limits are checked here, each with a message naming the field."""
+    identity = []
+    for i in _indexed(data, "identity-"):
+        identity.append(
+            PolicyText(
+                _text(data, f"identity-{i}-text", limit=MAX_POLICY_CHARS, label=f"Identity policy {len(identity) + 1}"),
+                _text(data, f"identity-{i}-name", limit=128, label="A policy name").strip(),
+            )
+        )
+    if len(identity) > MAX_IDENTITY_POLICIES:
+        raise StateError(f"The sandbox takes at most {MAX_IDENTITY_POLICIES} identity policies.", "identity")
+    levels: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for kind in ("scp", "rcp"):
+        rows = []
+        for level in _indexed(data, f"{kind}-"):
+            texts = tuple(
+                _text(data, f"{kind}-{level}-{j}", limit=MAX_POLICY_CHARS, label=f"{kind.upper()} level {level + 1}")
+                for j in _indexed(data, f"{kind}-{level}-")
+            )
+            if len(texts) > MAX_POLICIES_PER_LEVEL:
+                raise StateError(f"An organization level holds at most {MAX_POLICIES_PER_LEVEL} policies here.", kind)
+            rows.append(texts or ("",))
+        if len(rows) > MAX_ORG_LEVELS:
+            raise StateError(f"The sandbox takes at most {MAX_ORG_LEVELS} organization levels.", kind)
+        levels[kind] = tuple(rows)
+    context = []
+    for i in _indexed(data, "ctx-"):
+        key = _text(data, f"ctx-{i}-key", limit=256, label="A context key").strip()
+        value = _text(data, f"ctx-{i}-value", label=f"The value of {key or 'a context key'}")
+        context.append((key, value))
+    if len(context) > MAX_CONTEXT_ROWS:
+        raise StateError(f"The sandbox takes at most {MAX_CONTEXT_ROWS} context keys.", "context")
+    return SandboxState(
+        principal=_text(data, "principal", label="The principal").strip(),
+        action=_text(data, "action", label="The action").strip(),
+        resource=_text(data, "resource", label="The resource").strip(),
+        resource_account=_text(data, "resource_account", limit=64, label="The resource account").strip(),
+        context=tuple(context),
+        identity=tuple(identity),
+        resource_policy=_text(data, "resource_policy", limit=MAX_POLICY_CHARS, label="The resource-based policy"),
+        boundary=_text(data, "boundary", limit=MAX_POLICY_CHARS, label="The permissions boundary"),
+        session_policy=_text(data, "session_policy", limit=MAX_POLICY_CHARS, label="The session policy"),
+        scp_levels=levels["scp"],
+        rcp_levels=levels["rcp"],
+        name=_text(data, "name", limit=200, label="The name").strip(),
+    )
+
+
+# --- editing operations (buttons that work with and without JavaScript) -------------------
+
+
+def apply_op(state: SandboxState, op: str, *, extra_context: tuple[tuple[str, str], ...] = ()) -> SandboxState:
+    """Add or remove an editor, a level or a context row. Unknown operations change nothing."""
+    kind, _, arg = op.partition(":")
+    if kind == "add-identity" and len(state.identity) < MAX_IDENTITY_POLICIES:
+        return replace(state, identity=(*state.identity, PolicyText()))
+    if kind == "remove-identity" and arg.isdigit():
+        return replace(state, identity=tuple(p for i, p in enumerate(state.identity) if i != int(arg)))
+    if kind in ("add-scp-level", "add-rcp-level"):
+        attr = f"{kind[4:7]}_levels"
+        levels = getattr(state, attr)
+        if len(levels) < MAX_ORG_LEVELS:
+            return replace(state, **{attr: (*levels, ("",))})
+    if kind in ("remove-scp-level", "remove-rcp-level") and arg.isdigit():
+        attr = f"{kind[7:10]}_levels"
+        return replace(state, **{attr: tuple(lv for i, lv in enumerate(getattr(state, attr)) if i != int(arg))})
+    if kind in ("add-scp", "add-rcp") and arg.isdigit():
+        attr = f"{kind[4:7]}_levels"
+        levels = list(getattr(state, attr))
+        index = int(arg)
+        if index < len(levels) and len(levels[index]) < MAX_POLICIES_PER_LEVEL:
+            levels[index] = (*levels[index], "")
+            return replace(state, **{attr: tuple(levels)})
+    if kind == "add-context" and len(state.context) < MAX_CONTEXT_ROWS:
+        return replace(state, context=(*state.context, (arg, "")))
+    if kind == "remove-context" and arg.isdigit():
+        return replace(state, context=tuple(row for i, row in enumerate(state.context) if i != int(arg)))
+    if kind == "prefill-context":
+        have = {key.lower() for key, _ in state.context}
+        rows = [row for row in extra_context if row[0].lower() not in have]
+        return replace(state, context=(*state.context, *rows)[:MAX_CONTEXT_ROWS])
+    if kind == "principal" and arg in PRINCIPAL_EXAMPLES:
+        return replace(state, principal=PRINCIPAL_EXAMPLES[arg])
+    return state
+
+
+# --- the case format ----------------------------------------------------------------------
+
+
+def _context_value(text: str) -> Any:
+    """A value that looks like a JSON list is a multivalued key; anything else is a string."""
+    stripped = text.strip()
+    if stripped.startswith("["):
+        try:
+            value = json.loads(stripped)
+        except ValueError:
+            return text
+        if isinstance(value, list):
+            return value
+    return text
+
+
+def _policy(text: str) -> str | None:
+    return text if text.strip() else None
+
+
+def state_to_case(state: SandboxState) -> dict[str, Any]:
+    """The case the engine evaluates. Empty editors mean "no such policy"."""
+    request: dict[str, Any] = {
+        "principal": state.principal,
+        "action": state.action,
+        "resource": state.resource,
+        "context": {key: _context_value(value) for key, value in state.context if key},
+    }
+    if state.resource_account:
+        request["resource_account"] = state.resource_account
+    identity = []
+    for policy in state.identity:
+        if policy.text.strip():
+            identity.append({"name": policy.name, "document": policy.text} if policy.name else policy.text)
+    case: dict[str, Any] = {"request": request, "identity_policies": identity}
+    if state.name:
+        case["name"] = state.name
+    for key, text in (
+        ("resource_policy", state.resource_policy),
+        ("permissions_boundary", state.boundary),
+        ("session_policy", state.session_policy),
+    ):
+        if _policy(text):
+            case[key] = text
+    for key, levels in (("scp_levels", state.scp_levels), ("rcp_levels", state.rcp_levels)):
+        if levels:
+            case[key] = [[t for t in level if t.strip()] for level in levels]
+    return case
+
+
+def _as_text(policy: Any) -> str:
+    if policy is None:
+        return ""
+    if isinstance(policy, str):
+        return policy
+    return json.dumps(policy, indent=2, ensure_ascii=False)
+
+
+def _named(policy: Any) -> PolicyText:
+    if isinstance(policy, Mapping) and "document" in policy and "Statement" not in policy:
+        name = policy.get("name")
+        return PolicyText(_as_text(policy["document"]), name if isinstance(name, str) else "")
+    return PolicyText(_as_text(policy))
+
+
+def _context_text(value: Any) -> str:
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def state_from_case(case: Any) -> SandboxState:
+    """Open a case (a file, a preset, a permalink) in the editors."""
+    if not isinstance(case, Mapping):
+        raise StateError("A case is a JSON object with a request and policies.")
+    request = case.get("request")
+    if not isinstance(request, Mapping):
+        raise StateError("The case has no request object.", "request")
+    context = request.get("context") or {}
+    if not isinstance(context, Mapping):
+        raise StateError("request.context must be an object of keys and values.", "context")
+    identity = case.get("identity_policies") or []
+    if not isinstance(identity, list):
+        raise StateError("identity_policies must be a list.", "identity")
+
+    def levels(key: str) -> tuple[tuple[str, ...], ...]:
+        raw = case.get(key) or []
+        if not isinstance(raw, list) or not all(isinstance(level, list) for level in raw):
+            raise StateError(f"{key} must be a list of lists of policies.", key)
+        return tuple(tuple(_as_text(p) for p in level) or ("",) for level in raw)
+
+    def text(key: str) -> str:
+        value = request.get(key)
+        return "" if value is None else str(value)
+
+    state = SandboxState(
+        principal=text("principal"),
+        action=text("action"),
+        resource=text("resource"),
+        resource_account=text("resource_account"),
+        context=tuple((str(k), _context_text(v)) for k, v in context.items()),
+        identity=tuple(_named(p) for p in identity) or (PolicyText(),),
+        resource_policy=_named(case.get("resource_policy")).text if case.get("resource_policy") else "",
+        boundary=_named(case.get("permissions_boundary")).text if case.get("permissions_boundary") else "",
+        session_policy=_named(case.get("session_policy")).text if case.get("session_policy") else "",
+        scp_levels=levels("scp_levels"),
+        rcp_levels=levels("rcp_levels"),
+        name=str(case.get("name") or ""),
+    )
+    _check_sizes(state)
+    return state
+
+
+def _check_sizes(state: SandboxState) -> None:
+    texts = [p.text for p in state.identity] + [state.resource_policy, state.boundary, state.session_policy]
+    texts += [t for level in (*state.scp_levels, *state.rcp_levels) for t in level]
+    if any(len(t) > MAX_POLICY_CHARS for t in texts):
+        raise StateError(f"A policy in this case is longer than {MAX_POLICY_CHARS:,} characters.")
+    if len(state.identity) > MAX_IDENTITY_POLICIES:
+        raise StateError(f"The case has more than {MAX_IDENTITY_POLICIES} identity policies.")
+    if len(state.scp_levels) > MAX_ORG_LEVELS or len(state.rcp_levels) > MAX_ORG_LEVELS:
+        raise StateError(f"The case has more than {MAX_ORG_LEVELS} organization levels.")
+    if len(state.context) > MAX_CONTEXT_ROWS:
+        raise StateError(f"The case has more than {MAX_CONTEXT_ROWS} context keys.")
+
+
+def read_case_file(raw: bytes) -> SandboxState:
+    """An uploaded case file: one case object (or a list, of which the first is opened)."""
+    if len(raw) > MAX_BODY_BYTES:
+        raise StateError(f"The file is larger than {MAX_BODY_BYTES // 1024} KB.", "case_file")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise StateError("The file is not UTF-8 text.", "case_file") from None
+    except json.JSONDecodeError as exc:
+        raise StateError(
+            f"The file is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.", "case_file"
+        ) from None
+    if isinstance(data, list):
+        if not data:
+            raise StateError("The file holds an empty list of cases.", "case_file")
+        data = data[0]
+    return state_from_case(data)
+
+
+def case_file_text(state: SandboxState) -> str:
+    """The case as a downloadable file; policies become JSON objects when they parse."""
+    case = state_to_case(state)
+
+    def as_json(text: Any) -> Any:
+        if isinstance(text, str):
+            try:
+                return json.loads(text)
+            except ValueError:
+                return text  # kept as text: the learner's unfinished work is not lost
+        if isinstance(text, dict) and "document" in text:
+            return {**text, "document": as_json(text["document"])}
+        return text
+
+    case["identity_policies"] = [as_json(p) for p in case["identity_policies"]]
+    for key in ("resource_policy", "permissions_boundary", "session_policy"):
+        if key in case:
+            case[key] = as_json(case[key])
+    for key in ("scp_levels", "rcp_levels"):
+        if key in case:
+            case[key] = [[as_json(p) for p in level] for level in case[key]]
+    return json.dumps(case, indent=2, ensure_ascii=False) + "\n"
+
+
+# --- permalinks ---------------------------------------------------------------------------
+
+
+def encode_permalink(state: SandboxState) -> str:
+    """The state as compact, URL-safe data: the case, compressed. Never code."""
+    raw = json.dumps(state_to_case(state), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode("ascii").rstrip("=")
+
+
+def decode_permalink(token: str) -> SandboxState:
+    if len(token) > MAX_BODY_BYTES:
+        raise StateError("This sandbox link is too long to open.", "case")
+    try:
+        packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(packed, MAX_BODY_BYTES + 1)
+        if len(raw) > MAX_BODY_BYTES or inflater.unconsumed_tail:
+            raise StateError("This sandbox link holds more than the sandbox takes.", "case")
+        data = json.loads(raw.decode("utf-8"))
+    except StateError:
+        raise
+    except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError):
+        raise StateError("This sandbox link is damaged or incomplete, so the sandbox opened with its defaults.", "case") from None
+    return state_from_case(data)
+
+
+
+# --- how the editors are laid out on the page ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Editor:
+    id: str  # also the notes' anchor: notes-<id>
+    field: str  # the textarea's form field name
+    label: str
+    text: str
+    remove_op: str = ""
+    name_field: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class OrgLevel:
+    index: int
+    editors: tuple[Editor, ...]
+
+
+@dataclass(frozen=True)
+class OrgSection:
+    kind: str
+    title: str
+    levels: tuple[OrgLevel, ...]
+
+
+def identity_editors(state: SandboxState) -> tuple[Editor, ...]:
+    return tuple(
+        Editor(f"identity-{i}", f"identity-{i}-text", f"Identity policy {i + 1}", p.text,
+               f"remove-identity:{i}", f"identity-{i}-name", p.name)
+        for i, p in enumerate(state.identity)
+    )
+
+
+def other_editors(state: SandboxState) -> tuple[Editor, ...]:
+    return (
+        Editor("resource_policy", "resource_policy", "Resource-based policy (bucket, trust or key policy)", state.resource_policy),
+        Editor("boundary", "boundary", "Permissions boundary", state.boundary),
+        Editor("session_policy", "session_policy", "Session policy", state.session_policy),
+    )
+
+
+def org_sections(state: SandboxState) -> tuple[OrgSection, ...]:
+    def levels(kind: str, rows: tuple[tuple[str, ...], ...]) -> tuple[OrgLevel, ...]:
+        return tuple(
+            OrgLevel(lvl, tuple(
+                Editor(f"{kind}-{lvl}-{j}", f"{kind}-{lvl}-{j}", f"{kind.upper()} {j + 1} at level {lvl + 1}", text)
+                for j, text in enumerate(level)
+            ))
+            for lvl, level in enumerate(rows)
+        )
+
+    return (
+        OrgSection("scp", "Service control policies (the caller's organization)", levels("scp", state.scp_levels)),
+        OrgSection("rcp", "Resource control policies (the resource's organization)", levels("rcp", state.rcp_levels)),
+    )
+
+
+REQUEST_EDITORS = ("principal", "action", "resource", "context")
+
+
+def all_editor_ids(state: SandboxState) -> list[str]:
+    ids = list(REQUEST_EDITORS)
+    ids += [e.id for e in identity_editors(state)] + [e.id for e in other_editors(state)]
+    ids += [e.id for section in org_sections(state) for level in section.levels for e in level.editors]
+    return ids
+
+
+PRINCIPAL_CHOICES = (
+    ("user", "IAM user"),
+    ("role-session", "Role session"),
+    ("federated", "Federated user"),
+    ("service", "AWS service"),
+    ("anonymous", "Anonymous"),
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    identity: tuple[Editor, ...]
+    others: tuple[Editor, ...]
+    org: tuple[OrgSection, ...]
+    ids: list[str]
+    principal_choices: tuple[tuple[str, str], ...] = PRINCIPAL_CHOICES
+
+
+def page_layout(state: SandboxState) -> Layout:
+    return Layout(identity_editors(state), other_editors(state), org_sections(state), all_editor_ids(state))

@@ -1,0 +1,53 @@
+"""Words and small helpers for the sandbox page."""
+
+from __future__ import annotations
+
+from django import template
+
+from lessons.templatetags.lessons_extras import DECISION_WORDS
+
+register = template.Library()
+
+SEVERITY_WORDS = {"error": "Error", "warning": "Warning", "suggestion": "Suggestion", "decisive": "Decided here"}
+RESULT_WORDS = {
+    "deny": "a Deny statement applied",
+    "allow": "an Allow statement applied",
+    "no_match": "no statement applied",
+    "not_applicable": "does not apply to this caller",
+}
+EXPLAINERS = {
+    "Allow": "An Allow applied where one was needed, and nothing denied the request.",
+    "ExplicitDeny": "A Deny statement matched the request. An explicit deny beats every Allow.",
+    "ImplicitDeny": "Nothing denied the request, but an Allow that AWS needs is missing, so it is denied by default.",
+}
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def severity_words(severity: str) -> str:
+    return SEVERITY_WORDS.get(severity, severity.title())
+
+
+@register.filter
+def decision_words(decision: str) -> str:
+    return DECISION_WORDS.get(decision, decision or "")
+
+
+@register.filter
+def decision_explainer(decision: str) -> str:
+    return EXPLAINERS.get(decision, "")
+
+
+@register.filter
+def result_words(result: str) -> str:
+    return RESULT_WORDS.get(result, result)
+
+
+@register.filter
+def rows(text: str) -> int:
+    """Editors grow with their content, within reason."""
+    return max(4, min(24, (text or "").count("\n") + 2))

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from srm_trainer.sandbox import api, views
+
+urlpatterns = [
+    path("sandbox/", views.sandbox, name="sandbox"),
+    path("sandbox/actions/", views.action_options, name="sandbox-actions"),
+    path("api/iam/evaluate", api.evaluate_api, name="api-evaluate"),
+]

@@ -1,0 +1,137 @@
+"""The sandbox page and its live updates; thin: state.py reads, live.py decides."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from lessons.models import Scenario
+from srm_trainer.iam import catalog
+from srm_trainer.ratelimit import rate_limited
+from srm_trainer.sandbox.live import aws_context_for, analyse
+from srm_trainer.sandbox.state import (
+    MAX_BODY_BYTES,
+    SandboxState,
+    StateError,
+    apply_op,
+    case_file_text,
+    page_layout,
+    decode_permalink,
+    encode_permalink,
+    read_case_file,
+    starter_state,
+    state_from_case,
+    state_from_form,
+)
+
+TEMPLATE = "sandbox/sandbox.html"
+
+
+def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+    context = {"retry_after": retry_after}
+    if request.htmx:
+        return render(request, f"{TEMPLATE}#slow_down", context)
+    return render(request, "sandbox/slow_down.html", context)
+
+
+def _presets():
+    return Scenario.objects.prefetch_related("lessons__module").order_by("order", "slug")
+
+
+def _initial(request: HttpRequest) -> tuple[SandboxState, str, Scenario | None]:
+    """The state a GET opens: a preset, a permalink, or the starter example."""
+    slug = request.GET.get("preset")
+    if slug:
+        scenario = Scenario.objects.filter(slug=slug).first()
+        if scenario is None:
+            return starter_state(), f"There is no preset called “{slug}”, so the sandbox opened with its example.", None
+        try:
+            return state_from_case({**scenario.case, "name": scenario.title}), "", scenario
+        except StateError as exc:
+            return starter_state(), exc.message, None
+    token = request.GET.get("case")
+    if token:
+        try:
+            return decode_permalink(token), "", None
+        except StateError as exc:
+            return starter_state(), exc.message, None
+    return starter_state(), "", None
+
+
+def _page(request: HttpRequest, state: SandboxState, *, notice: str = "", preset=None, status: int = 200) -> HttpResponse:
+    context = _live_context(request, state, oob=False)
+    context.update(presets=_presets(), preset=preset, notice=notice)
+    return render(request, TEMPLATE, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+@rate_limited("sandbox", _too_many)
+def sandbox(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        state, notice, preset = _initial(request)
+        return _page(request, state, notice=notice, preset=preset)
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+        return _refuse(request, f"That is more than the sandbox takes at once ({MAX_BODY_BYTES // 1024} KB). Shorten a policy and try again.", 413)
+    op = request.POST.get("op", "")
+    try:
+        if op == "open":
+            upload = request.FILES.get("case_file")
+            if upload is None:
+                raise StateError("Choose a case file to open.", "case_file")
+            state = read_case_file(upload.read(MAX_BODY_BYTES + 1))
+        else:
+            state = state_from_form(request.POST)
+    except StateError as exc:
+        return _refuse(request, exc.message, 400)
+    if op == "download":
+        filename = "".join(c if c.isalnum() or c in "-_" else "-" for c in (state.name or "sandbox-case"))[:60]
+        response = HttpResponse(case_file_text(state), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename or "sandbox-case"}.json"'
+        return response
+    if op and op != "evaluate":
+        state = apply_op(state, op, extra_context=aws_context_for(state))
+        if request.htmx:
+            # The editors changed shape: swap the whole form, and the result beside it.
+            return render(request, f"{TEMPLATE}#workspace_and_live", _live_context(request, state, oob=False))
+    if request.htmx:
+        return render(request, f"{TEMPLATE}#live", _live_context(request, state, oob=True))
+    return _page(request, state)
+
+
+def _live_context(request: HttpRequest, state: SandboxState, *, oob: bool) -> dict:
+    """`oob`: a live update, whose notes and hints are swapped in beside their editors."""
+    return {
+        "state": state,
+        "layout": page_layout(state),
+        "analysis": analyse(state),
+        "permalink": request.build_absolute_uri(reverse("sandbox") + "?case=" + encode_permalink(state)),
+        "oob": oob,
+    }
+
+
+def _refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    """Bad input: say what is wrong. With htmx the editors keep what the learner typed."""
+    if request.htmx:
+        return render(request, f"{TEMPLATE}#refused", {"message": message}, status=status)
+    return render(request, "sandbox/refused.html", {"message": message}, status=status)
+
+
+@require_GET
+def action_options(request: HttpRequest) -> HttpResponse:
+    """Suggestions for the action field as the learner types (`s3:Get` → s3:GetObject, …)."""
+    typed = request.GET.get("action", "").strip()[:128]
+    options: list[str] = []
+    if ":" in typed:
+        prefix, _, rest = typed.partition(":")
+        if catalog.is_known_service(prefix):
+            folded = rest.lower()
+            options = [a for a in catalog.actions(prefix) if a.split(":", 1)[1].lower().startswith(folded)][:25]
+    elif typed:
+        folded = typed.lower()
+        options = [f"{s}:" for s in catalog.services() if s.startswith(folded)][:25]
+    return render(request, f"{TEMPLATE}#action_options", {"options": options})
+

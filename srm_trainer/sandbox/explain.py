@@ -58,6 +58,10 @@ CALLER_WORDS = {
 }
 
 
+def _plain(text: str) -> SafeString:
+    return format_html("{}", text)
+
+
 def _code(value: Any) -> SafeString:
     return format_html("<code>{}</code>", value)
 
@@ -99,34 +103,34 @@ REASONS: dict[str, tuple[Callable[[Mapping[str, Any]], SafeString], str]] = {
     "notresource_matched": (lambda d: format_html("the resource {} is listed in NotResource ({}), so the statement skips it", _code(d.get("resource")), _codes(d.get("patterns"))), POLICIES),
     "principal_not_matched": (lambda d: format_html("the caller {} is not named in Principal ({})", _code(d.get("principal")), _codes(d.get("principals"))), POLICIES),
     "notprincipal_matched": (lambda d: format_html("the caller {} is named in NotPrincipal ({}), so the statement skips it", _code(d.get("principal")), _codes(d.get("principals"))), POLICIES),
-    "notprincipal_with_boundary": (lambda d: format_html("a Deny with NotPrincipal applies to every principal that has a permissions boundary"), POLICY_EVALUATION),
+    "notprincipal_with_boundary": (lambda d: _plain("a Deny with NotPrincipal applies to every principal that has a permissions boundary"), POLICY_EVALUATION),
     "condition_key_missing": (_condition_missing, CONDITIONS),
     "condition_value_mismatch": (_condition_mismatch, CONDITIONS),
     "policy_variable_no_value": (lambda d: format_html("the Resource uses {} and the request has no value for it, so it matches nothing", _codes(d.get("variables"))), CONDITIONS),
     # steps
-    "explicit_deny": (lambda d: format_html("a Deny statement matched the request; an explicit deny always wins"), POLICY_EVALUATION),
-    "rcp_full_aws_access_implied": (lambda d: format_html("RCPFullAWSAccess is attached at every level, so only a Deny in an RCP can stop the request"), SCPS),
-    "no_rcp_levels": (lambda d: format_html("no resource control policies are in force (the resource's account is not in an organization)"), SCPS),
-    "service_linked_role_exempt": (lambda d: format_html("service-linked roles are not limited by SCPs or RCPs"), SCPS),
-    "no_scp_levels": (lambda d: format_html("no service control policies are in force (not in an organization, or the management account)"), SCPS),
+    "explicit_deny": (lambda d: _plain("a Deny statement matched the request; an explicit deny always wins"), POLICY_EVALUATION),
+    "rcp_full_aws_access_implied": (lambda d: _plain("RCPFullAWSAccess is attached at every level, so only a Deny in an RCP can stop the request"), SCPS),
+    "no_rcp_levels": (lambda d: _plain("no resource control policies are in force (the resource's account is not in an organization)"), SCPS),
+    "service_linked_role_exempt": (lambda d: _plain("service-linked roles are not limited by SCPs or RCPs"), SCPS),
+    "no_scp_levels": (lambda d: _plain("no service control policies are in force (not in an organization, or the management account)"), SCPS),
     "scp_not_applicable_to_caller": (lambda d: format_html("SCPs limit the IAM principals of member accounts; they do not apply to {}", _caller(d)), SCPS),
     "no_allow_at_scp_level": (lambda d: format_html("no SCP at level {} allows the action; SCPs must allow it at every level from the root down", int(d.get("level", 0)) + 1), SCPS),
-    "no_resource_policy": (lambda d: format_html("the resource has no resource-based policy"), POLICY_EVALUATION),
-    "no_resource_policy_allow": (lambda d: format_html("the resource-based policy does not allow this caller"), POLICY_EVALUATION),
+    "no_resource_policy": (lambda d: _plain("the resource has no resource-based policy"), POLICY_EVALUATION),
+    "no_resource_policy_allow": (lambda d: _plain("the resource-based policy does not allow this caller"), POLICY_EVALUATION),
     "resource_policy_must_allow": (lambda d: format_html("for this resource the resource-based policy itself must allow the request (role trust policies, KMS key policies, or {})", _caller(d) if d.get("caller_kind") else "this caller"), ROLES),
     "resource_policy_allows_cross_account": (lambda d: format_html("the resource-based policy allows the caller from account {}; the caller's own account must allow it too", _code(d.get("principal_account"))), POLICY_EVALUATION),
     "cross_account_needs_both": (lambda d: format_html("across accounts both sides must allow: the {} is missing an Allow", "resource-based policy" if d.get("missing") == "resource_policy" else "caller's identity-based policy"), POLICY_EVALUATION),
-    "resource_policy_grants_caller": (lambda d: format_html("the resource-based policy names the caller directly, which is enough within one account"), POLICY_EVALUATION),
-    "resource_policy_grants_role": (lambda d: format_html("the resource-based policy names the role, so the role's boundary and session policy still limit it"), POLICY_EVALUATION),
+    "resource_policy_grants_caller": (lambda d: _plain("the resource-based policy names the caller directly, which is enough within one account"), POLICY_EVALUATION),
+    "resource_policy_grants_role": (lambda d: _plain("the resource-based policy names the role, so the role's boundary and session policy still limit it"), POLICY_EVALUATION),
     "resource_policy_delegates_to_account": (lambda d: format_html("the resource-based policy names the account {}, which hands the decision to that account's IAM policies", _code(d.get("account"))), POLICY_EVALUATION),
     "identity_policies_not_applicable": (lambda d: format_html("identity-based policies do not apply to {}", _caller(d)), POLICY_EVALUATION),
     "root_user_full_access": (lambda d: format_html("the root user of account {} is not limited by identity-based policies", _code(d.get("account"))), "/learn/iam/root-user/"),
-    "no_identity_or_resource_allow": (lambda d: format_html("no identity-based or resource-based policy allows the request: implicit deny"), POLICY_EVALUATION),
-    "no_allow_in_boundary": (lambda d: format_html("the permissions boundary does not allow the action; a boundary sets the maximum and grants nothing"), POLICY_EVALUATION),
+    "no_identity_or_resource_allow": (lambda d: _plain("no identity-based or resource-based policy allows the request: implicit deny"), POLICY_EVALUATION),
+    "no_allow_in_boundary": (lambda d: _plain("the permissions boundary does not allow the action; a boundary sets the maximum and grants nothing"), POLICY_EVALUATION),
     "boundary_not_applicable": (lambda d: format_html("permissions boundaries do not apply to {}", _caller(d)), POLICY_EVALUATION),
-    "no_allow_in_session_policy": (lambda d: format_html("the session policy does not allow the action; a session gets at most what its session policy allows"), POLICY_EVALUATION),
+    "no_allow_in_session_policy": (lambda d: _plain("the session policy does not allow the action; a session gets at most what its session policy allows"), POLICY_EVALUATION),
     "session_policy_not_applicable": (lambda d: format_html("session policies do not apply to {}", _caller(d)), POLICY_EVALUATION),
-    "federated_user_without_session_policy": (lambda d: format_html("a federated user session has only what its session policy allows, and there is none"), POLICY_EVALUATION),
+    "federated_user_without_session_policy": (lambda d: _plain("a federated user session has only what its session policy allows, and there is none"), POLICY_EVALUATION),
 }
 
 

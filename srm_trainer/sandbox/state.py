@@ -287,7 +287,7 @@ def state_from_case(case: Any) -> SandboxState:
         raw = case.get(key) or []
         if not isinstance(raw, list) or not all(isinstance(level, list) for level in raw):
             raise StateError(f"{key} must be a list of lists of policies.", key)
-        return tuple(tuple(_as_text(p) for p in level) or ("",) for level in raw)
+        return tuple(tuple(_named(p).text for p in level) or ("",) for level in raw)
 
     def text(key: str) -> str:
         value = request.get(key)

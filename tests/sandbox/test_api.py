@@ -1,0 +1,104 @@
+"""POST /api/iam/evaluate: the engine over HTTP, with JSON errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.cache import cache
+
+pytestmark = pytest.mark.django_db
+
+CASE = {
+    "request": {
+        "principal": "arn:aws:iam::111122223333:user/alice",
+        "action": "s3:DeleteObject",
+        "resource": "arn:aws:s3:::reports/q1.csv",
+        "resource_account": "111122223333",
+    },
+    "identity_policies": [{"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+        {"Sid": "NoDeletes", "Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"},
+    ]}],
+}
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+
+
+def post(client, body, **kwargs):
+    data = body if isinstance(body, str | bytes) else json.dumps(body)
+    return client.post("/api/iam/evaluate", data, content_type="application/json", **kwargs)
+
+
+def test_it_returns_the_decision_and_its_reasons(client):
+    response = post(client, CASE)
+    assert response.status_code == 200
+    data = response.json()
+    assert set(data) == {"decision", "decisive", "steps", "explanations", "findings"}
+    assert data["decision"] == "ExplicitDeny"
+    assert data["decisive"][0]["sid"] == "NoDeletes"
+    assert [s["name"] for s in data["steps"]][0] == "explicit_deny"
+    assert any(f["code"] for f in data["findings"])  # s3:* on * is worth a warning
+
+
+def test_invalid_json_names_the_line_and_column(client):
+    response = post(client, '{\n  "request": {,}\n}')
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_json"
+    assert (error["line"], error["column"]) == (2, 15)
+
+
+def test_an_invalid_case_names_the_field(client):
+    bad = json.loads(json.dumps(CASE))
+    bad["identity_policies"][0]["Statement"][1]["Effect"] = "Perhaps"
+    response = post(client, bad)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["path"].startswith("identity_policies[0].Statement[1]")
+    assert "Effect" in error["path"] or "Effect" in error["message"]
+
+
+def test_a_case_without_a_request_is_refused(client):
+    response = post(client, {"identity_policies": []})
+    assert response.status_code == 400
+    assert "request" in response.json()["error"]["path"] + response.json()["error"]["message"]
+
+
+def test_a_body_that_is_not_an_object_is_refused(client):
+    assert post(client, "[1, 2]").status_code == 400
+
+
+def test_wrong_method(client):
+    assert client.get("/api/iam/evaluate").status_code == 405
+
+
+def test_a_body_over_64_kb_is_refused(client):
+    response = post(client, json.dumps({**CASE, "name": "x" * 70_000}))
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "body_too_large"
+
+
+def test_deep_nesting_is_refused_not_crashed(client):
+    response = post(client, "[" * 5000 + "]" * 5000)
+    assert response.status_code == 400
+
+
+def test_it_is_rate_limited_with_retry_after(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api": "2/60"}
+    assert post(client, CASE).status_code == 200
+    assert post(client, CASE).status_code == 200
+    response = post(client, CASE)
+    assert response.status_code == 429
+    assert response.json()["error"]["code"] == "rate_limited"
+    assert int(response["Retry-After"]) >= 1
+
+
+def test_it_needs_no_login_and_no_csrf_token(client):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    assert post(strict, CASE).status_code == 200

@@ -1,0 +1,37 @@
+"""Every reason code the engine can give has words and a lesson in the sandbox."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import srm_trainer.iam as iam
+from srm_trainer.sandbox.explain import REASONS, reason_html
+
+ENGINE = Path(iam.__file__).parent
+
+
+def engine_reason_codes() -> set[str]:
+    codes: set[str] = set()
+    for path in ENGINE.glob("*.py"):
+        text = path.read_text()
+        codes.update(re.findall(r'Reason\(\s*"([a-z_]+)"', text))
+    codes.update({"action_not_matched", "notaction_matched", "resource_not_matched", "notresource_matched",
+                  "principal_not_matched", "notprincipal_matched", "condition_key_missing",
+                  "condition_value_mismatch", "policy_variable_no_value"})
+    return codes
+
+
+def test_every_engine_reason_code_has_words():
+    missing = sorted(engine_reason_codes() - set(REASONS))
+    assert missing == []
+
+
+def test_words_escape_the_values_they_quote():
+    html = reason_html("action_not_matched", {"action": "<script>", "patterns": ["s3:<b>"]})
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "&lt;b&gt;" in html
+
+
+def test_an_unknown_code_is_shown_rather_than_dropped():
+    assert "brand_new_code" in reason_html("brand_new_code", {"x": 1})

@@ -1,0 +1,251 @@
+"""The sandbox page: full page and htmx partials, presets, permalinks, files, limits, escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.core.cache import cache
+
+from lessons.curriculum import read_curriculum
+from lessons.loader import load_curriculum
+from lessons.models import Scenario
+from srm_trainer.sandbox.state import encode_permalink, state_from_case
+from tests.conftest import make_scenario
+from tests.sandbox.test_state import POLICY, form_of, rich_state
+
+pytestmark = pytest.mark.django_db
+
+ALLOW_GET = '{"Version": "2012-10-17", "Statement": [{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}]}'
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+
+
+def form(**overrides) -> dict[str, str]:
+    data = {
+        "principal": "arn:aws:iam::111122223333:user/alice",
+        "action": "s3:GetObject",
+        "resource": "arn:aws:s3:::reports/q1.csv",
+        "resource_account": "111122223333",
+        "identity-0-name": "",
+        "identity-0-text": ALLOW_GET,
+    }
+    data.update(overrides)
+    return data
+
+
+def live(client, **overrides):
+    return client.post("/sandbox/", form(**overrides), headers={"HX-Request": "true"})
+
+
+def test_the_page_opens_with_a_working_example(client):
+    response = client.get("/sandbox/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Policy sandbox" in body
+    assert "Allowed" in body
+    assert 'aria-live="polite"' in body
+
+
+def test_a_live_update_returns_only_the_result_and_the_notes(client):
+    response = live(client)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<section id="live"')
+    assert "<html" not in body
+    assert "Decision: Allowed" in body
+    assert 'id="notes-identity-0" class="notes" hx-swap-oob="true"' in body
+    assert "HX-Request" in response["Vary"]
+
+
+def test_changing_one_word_changes_the_decision_and_the_reason(client):
+    body = live(client, action="s3:PutObject").content.decode()
+    assert "Decision: Denied implicitly" in body
+    assert "the action <code>s3:PutObject</code> is not in this statement&#x27;s Action list" in body or \
+        "the action <code>s3:PutObject</code> is not in this statement's Action list" in body
+    assert 'href="/learn/iam/policies/"' in body
+
+
+def test_an_explicit_deny_is_shown_with_its_statement_and_line(client):
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+        {"Sid": "NoDeletes", "Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"},
+    ]}, indent=2)
+    body = live(client, **{"identity-0-text": policy, "action": "s3:DeleteObject"}).content.decode()
+    assert "Decision: Denied explicitly" in body
+    assert "statement 2 (<code>NoDeletes</code>), line 9: <strong>Deny</strong>" in body
+
+
+def test_invalid_json_is_reported_beside_its_editor_with_line_and_column(client):
+    body = live(client, **{"identity-0-text": '{\n  "Version": "2012-10-17",\n  "Statement": [,]\n}'}).content.decode()
+    assert "Can&#x27;t evaluate yet" in body or "Can't evaluate yet" in body
+    notes = body[body.index('id="notes-identity-0"'):]
+    assert "Line 3, column" in notes
+
+
+def test_a_made_up_action_is_flagged_with_a_suggestion(client):
+    policy = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:listObject", "Resource": "*"}]}'
+    body = live(client, **{"identity-0-text": policy, "action": "s3:ListBucket", "resource": "arn:aws:s3:::reports"}).content.decode()
+    assert "Decision: Denied implicitly" in body
+    assert "s3:listObject" in body
+    assert "Did you mean" in body
+
+
+def test_keys_the_policies_use_but_the_request_lacks_are_suggested(client):
+    policy = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}'
+    body = live(client, **{"identity-0-text": policy}).content.decode()
+    assert 'value="add-context:aws:MultiFactorAuthPresent"' in body
+    with_key = live(client, **{"identity-0-text": policy, "ctx-0-key": "aws:MultiFactorAuthPresent", "ctx-0-value": "true"}).content.decode()
+    assert "add-context:aws:MultiFactorAuthPresent" not in with_key
+    assert "Decision: Allowed" in with_key
+
+
+def test_adding_an_editor_swaps_the_form_and_the_result(client):
+    response = client.post("/sandbox/", {**form(), "op": "add-identity"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith('<form id="workspace"')
+    assert 'name="identity-1-text"' in body
+    assert '<section id="live" class="live" aria-labelledby="result-title" hx-swap-oob="true">' in body
+
+
+def test_the_aws_keys_are_prefilled_visibly(client):
+    body = client.post("/sandbox/", {**form(), "op": "prefill-context"}).content.decode()
+    assert 'value="aws:username"' in body and 'value="alice"' in body
+    assert 'value="aws:PrincipalArn"' in body
+
+
+def test_without_javascript_the_form_posts_and_renders_the_whole_page(client):
+    response = client.post("/sandbox/", {**form(), "op": "evaluate"})
+    body = response.content.decode()
+    assert "<html" in body
+    assert "Decision: Allowed" in body
+    assert ALLOW_GET.replace('"', "&quot;") in body
+
+
+def test_a_permalink_reopens_the_same_state(client):
+    state = rich_state()
+    body = client.get(f"/sandbox/?case={encode_permalink(state)}").content.decode()
+    assert 'value="arn:aws:sts::111122223333:assumed-role/Dev/alice"' in body
+    assert 'name="scp-1-1"' in body
+    assert "A named case" in body
+
+
+def test_the_page_offers_a_permalink_that_round_trips(client):
+    body = live(client, action="s3:PutObject").content.decode()
+    link = re.search(r'id="permalink" type="text" readonly value="([^"]+)"', body).group(1)
+    reopened = client.get(link.replace("http://testserver", "")).content.decode()
+    assert 'value="s3:PutObject"' in reopened
+
+
+def test_a_damaged_permalink_opens_the_example_with_a_notice(client):
+    response = client.get("/sandbox/?case=garbage!!")
+    assert response.status_code == 200
+    assert "damaged or incomplete" in response.content.decode()
+
+
+def test_an_unknown_preset_opens_the_example_with_a_notice(client):
+    body = client.get("/sandbox/?preset=nope").content.decode()
+    assert "There is no preset called “nope”" in body
+
+
+def test_download_and_open_round_trip_a_case_file(client):
+    download = client.post("/sandbox/", {**form_of(rich_state()), "op": "download"})
+    assert download["Content-Disposition"] == 'attachment; filename="A-named-case.json"'
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("case.json", download.content, content_type="application/json")
+    body = client.post("/sandbox/", {"op": "open", "case_file": upload}).content.decode()
+    assert 'value="arn:aws:sts::111122223333:assumed-role/Dev/alice"' in body
+
+
+def test_opening_a_broken_file_says_what_is_wrong(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("case.json", b'{"request": }', content_type="application/json")
+    response = client.post("/sandbox/", {"op": "open", "case_file": upload})
+    assert response.status_code == 400
+    assert "line 1, column 13" in response.content.decode()
+
+
+def test_a_body_over_the_cap_is_refused_politely(client):
+    response = client.post("/sandbox/", form(**{"identity-0-text": "x" * 70_000}), headers={"HX-Request": "true"})
+    assert response.status_code == 413
+    assert "more than the sandbox takes" in response.content.decode()
+
+
+def test_a_policy_over_its_limit_is_refused_with_a_message(client):
+    response = live(client, **{"identity-0-text": " " * 20_001})
+    assert response.status_code == 400
+    assert "Identity policy 1 is 20,001 characters long" in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["principal", "action", "resource", "resource_account", "identity-0-name", "identity-0-text", "ctx-0-key", "ctx-0-value"])
+def test_what_the_learner_types_comes_back_escaped(client, field):
+    attack = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
+    data = form(**{field: attack})
+    if field.startswith("ctx"):
+        data.setdefault("ctx-0-key", "k")
+        data.setdefault("ctx-0-value", "v")
+    for response in (client.post("/sandbox/", data, headers={"HX-Request": "true"}), client.post("/sandbox/", data)):
+        body = response.content.decode()
+        assert "<script>alert(1)</script>" not in body
+        assert "<img src=x" not in body
+
+
+def test_live_updates_are_rate_limited_with_retry_after(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "sandbox": "3/60"}
+    for _ in range(3):
+        assert live(client).status_code == 200
+    response = live(client)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "Slow down a little" in response.content.decode()
+
+
+def test_the_sandbox_is_get_or_post_only(client):
+    assert client.put("/sandbox/").status_code == 405
+
+
+def test_action_suggestions_come_from_the_catalogue(client):
+    body = client.get("/sandbox/actions/", {"action": "s3:GetObj"}).content.decode()
+    assert body.startswith('<datalist id="action-options">')
+    assert 'value="s3:GetObject"' in body
+    assert "s3:PutObject" not in body
+
+
+def test_every_shipped_preset_loads_and_decides_what_it_promises(client):
+    load_curriculum(read_curriculum())
+    scenarios = list(Scenario.objects.all())
+    assert len(scenarios) >= 12
+    words = {"Allow": "Decision: Allowed", "ExplicitDeny": "Decision: Denied explicitly", "ImplicitDeny": "Decision: Denied implicitly"}
+    for scenario in scenarios:
+        body = client.get(f"/sandbox/?preset={scenario.slug}").content.decode()
+        assert words[scenario.case["expect"]] in body, scenario.slug
+        # and the same state posted back from the form decides the same
+        posted = client.post("/sandbox/", form_of(state_from_case(scenario.case)), headers={"HX-Request": "true"})
+        assert words[scenario.case["expect"]] in posted.content.decode(), scenario.slug
+        cache.clear()
+
+
+def test_a_preset_shows_its_situation_and_lessons(client):
+    scenario = make_scenario(title="Alice & the <b>reports</b>", situation="Alice wants **one** bucket.")
+    body = client.get(f"/sandbox/?preset={scenario.slug}").content.decode()
+    assert "Alice &amp; the &lt;b&gt;reports&lt;/b&gt;" in body
+    assert "<strong>one</strong>" in body
+
+
+def test_the_sandbox_page_issues_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    make_scenario()
+    with django_assert_max_num_queries(4):
+        client.get("/sandbox/")
+
+
+def test_policies_from_presets_keep_their_text(client):
+    scenario = make_scenario(case={"request": {"principal": "*", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"},
+                                   "resource_policy": POLICY, "expect": "ImplicitDeny"})
+    body = client.get(f"/sandbox/?preset={scenario.slug}").content.decode()
+    assert POLICY.replace('"', "&quot;") in body

@@ -29,10 +29,14 @@ class PolicyError(ValueError):
     def __str__(self) -> str:
         where = self.path
         if self.line is not None:
-            where = f"line {self.line}, column {self.column}" + (f" ({self.path})" if self.path else "")
+            where = f"line {self.line}, column {self.column}"
+            if self.path:
+                where += f" ({self.path})"
         return f"{where}: {self.message}" if where else self.message
 
-    def with_location(self, *, path: str | None = None, line: int | None, column: int | None) -> PolicyError:
+    def with_location(
+        self, *, path: str | None = None, line: int | None, column: int | None
+    ) -> PolicyError:
         """A copy placed in the source text (the parser knows positions; raisers know paths)."""
         return type(self)(
             self.code,

@@ -1,0 +1,265 @@
+"""A case (request + the policies in force, `iam-cases/FORMAT.md`) → a typed `Case`.
+
+Every problem is a `CaseError` whose path names the field (`request.action`,
+`identity_policies[1].Statement[0].Effect`); a policy given as a JSON string keeps the line and
+column inside that string. Parsed cases are cached by content like policies are.
+
+`resource_account`: when the case does not give it, it is the account in the resource ARN; for
+an ARN without one (S3 buckets and objects, `*`) the resource is taken to be in the caller's
+account (`Request.resource_account_source` says which rule applied), so a same-account question
+needs no extra field and a cross-account S3 question must say so.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from threading import Lock
+from typing import Any
+
+from .context import RequestContext
+from .errors import CaseError, PolicyError
+from .model import Policy
+from .parser import parse_policy
+from .principals import Caller, parse_caller
+from .wildcard import fold_case
+
+EXPECT_VALUES = ("Allow", "ExplicitDeny", "ImplicitDeny")
+_POLICY_FIELDS = ("identity_policies", "resource_policy", "permissions_boundary", "session_policy")
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """The request of a case. `action_folded` is the case-folded action used for matching."""
+
+    principal: str
+    caller: Caller
+    action: str
+    action_folded: str
+    resource: str
+    resource_account: str | None
+    resource_account_source: str  # "given" | "arn" | "caller" | "none"
+    context: RequestContext
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """A parsed case: immutable and safe to share between threads and cache entries."""
+
+    name: str | None
+    doc: str | None
+    request: Request
+    identity_policies: tuple[Policy, ...]
+    resource_policy: Policy | None
+    permissions_boundary: Policy | None
+    session_policy: Policy | None
+    scp_levels: tuple[tuple[Policy, ...], ...]
+    rcp_levels: tuple[tuple[Policy, ...], ...]
+    expect: str | None = None
+
+
+def _located(exc: PolicyError, prefix: str) -> CaseError:
+    """The policy's error, placed in the case (str() then reads `path: message`)."""
+    path = f"{prefix}.{exc.path}" if exc.path else prefix
+    return CaseError(exc.code, exc.message, path=path, line=exc.line, column=exc.column)
+
+
+def _policy(raw: Any, path: str, kind: str) -> Policy:
+    """One policy in any of the three forms FORMAT.md allows."""
+    name = None
+    if isinstance(raw, dict) and "document" in raw and "Statement" not in raw:
+        extra = set(raw) - {"name", "document"}
+        if extra:
+            raise CaseError(
+                "invalid_case",
+                f'{path}: a named policy has only "name" and "document", not {sorted(extra)}',
+                path=path,
+            )
+        name = raw.get("name")
+        if name is not None and not isinstance(name, str):
+            raise CaseError("invalid_case", f"{path}.name must be a string", path=f"{path}.name")
+        raw = raw["document"]
+    if not isinstance(raw, dict | str):
+        raise CaseError(
+            "invalid_case",
+            f'{path} must be a policy object, JSON text, or {{"name", "document"}}',
+            path=path,
+        )
+    try:
+        return parse_policy(raw, kind=kind, name=name)
+    except PolicyError as exc:
+        raise _located(exc, path) from None
+
+
+def _optional_policy(raw: Any, path: str, kind: str) -> Policy | None:
+    return None if raw is None else _policy(raw, path, kind)
+
+
+def _levels(raw: Any, path: str, kind: str) -> tuple[tuple[Policy, ...], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(level, list) for level in raw):
+        raise CaseError(
+            "invalid_case",
+            f"{path} must be a list of levels, each a list of policies (root first)",
+            path=path,
+        )
+    return tuple(
+        tuple(_policy(p, f"{path}[{i}][{j}]", kind) for j, p in enumerate(level))
+        for i, level in enumerate(raw)
+    )
+
+
+def _string(request: dict, key: str, *, required: bool) -> str | None:
+    value = request.get(key)
+    if value is None:
+        if required:
+            raise CaseError("missing_field", f"request.{key} is required", path=f"request.{key}")
+        return None
+    if not isinstance(value, str) or not value:
+        raise CaseError(
+            "invalid_case", f"request.{key} must be a non-empty string", path=f"request.{key}"
+        )
+    return value
+
+
+def _request(raw: Any) -> Request:
+    if not isinstance(raw, dict):
+        raise CaseError("missing_field", "request is required (an object)", path="request")
+    principal = _string(raw, "principal", required=True)
+    caller = parse_caller(principal)
+    action = _string(raw, "action", required=True)
+    assert action is not None
+    if action == "*" or ":" not in action or action.startswith(":") or action.endswith(":"):
+        raise CaseError(
+            "invalid_case",
+            f'request.action must be "service:Action" (e.g. "s3:GetObject"), not {action!r}',
+            path="request.action",
+        )
+    resource = _string(raw, "resource", required=True)
+    assert resource is not None
+    if resource != "*" and not resource.startswith("arn:"):
+        raise CaseError(
+            "invalid_case",
+            f'request.resource must be an ARN or "*", not {resource!r}',
+            path="request.resource",
+        )
+    account = _string(raw, "resource_account", required=False)
+    if account is not None:
+        if not (len(account) == 12 and account.isdigit()):
+            raise CaseError(
+                "invalid_case",
+                "request.resource_account must be a 12-digit account id",
+                path="request.resource_account",
+            )
+        source = "given"
+    else:
+        parts = resource.split(":", 5)
+        arn_account = parts[4] if len(parts) == 6 else ""
+        if len(arn_account) == 12 and arn_account.isdigit():
+            account, source = arn_account, "arn"
+        elif caller.account is not None:
+            account, source = caller.account, "caller"
+        else:
+            source = "none"
+    try:
+        context = RequestContext.from_mapping(raw.get("context"), path="request.context")
+    except PolicyError as exc:
+        if isinstance(exc, CaseError):
+            raise
+        raise CaseError(exc.code, exc.message, path=exc.path) from None
+    return Request(
+        principal=principal,  # type: ignore[arg-type]
+        caller=caller,
+        action=action,
+        action_folded=fold_case(action),
+        resource=resource,
+        resource_account=account,
+        resource_account_source=source,
+        context=context,
+    )
+
+
+def _from_object(raw: Any) -> Case:
+    if not isinstance(raw, dict):
+        raise CaseError("invalid_case", "A case must be a JSON object.", path="")
+    name = raw.get("name")
+    doc = raw.get("doc")
+    for key, value in (("name", name), ("doc", doc)):
+        if value is not None and not isinstance(value, str):
+            raise CaseError("invalid_case", f"{key} must be a string", path=key)
+    request = _request(raw.get("request"))
+    identity = raw.get("identity_policies")
+    if identity is None:
+        identity = []
+    if not isinstance(identity, list):
+        raise CaseError(
+            "invalid_case", "identity_policies must be a list of policies", path="identity_policies"
+        )
+    expect = raw.get("expect")
+    if expect is not None and expect not in EXPECT_VALUES:
+        raise CaseError(
+            "invalid_case",
+            f"expect must be one of {', '.join(EXPECT_VALUES)}, not {expect!r}",
+            path="expect",
+        )
+    return Case(
+        name=name,
+        doc=doc,
+        request=request,
+        identity_policies=tuple(
+            _policy(p, f"identity_policies[{i}]", "identity") for i, p in enumerate(identity)
+        ),
+        resource_policy=_optional_policy(raw.get("resource_policy"), "resource_policy", "resource"),
+        permissions_boundary=_optional_policy(
+            raw.get("permissions_boundary"), "permissions_boundary", "boundary"
+        ),
+        session_policy=_optional_policy(raw.get("session_policy"), "session_policy", "session"),
+        scp_levels=_levels(raw.get("scp_levels"), "scp_levels", "scp"),
+        rcp_levels=_levels(raw.get("rcp_levels"), "rcp_levels", "rcp"),
+        expect=expect,
+    )
+
+
+_CACHE: dict[str, Case] = {}
+_CACHE_MAX = 2048
+_CACHE_LOCK = Lock()
+
+
+def parse_case(source: str | dict[str, Any] | Case) -> Case:
+    """A case from a dict, JSON text of one case, or an already parsed `Case` (returned as is)."""
+    if isinstance(source, Case):
+        return source
+    if isinstance(source, str):
+        key = source
+    elif isinstance(source, dict):
+        try:
+            key = json.dumps(source, separators=(",", ":"), ensure_ascii=False)
+        except RecursionError:
+            raise CaseError("nesting_too_deep", "The case nests too deeply.") from None
+        except (TypeError, ValueError) as exc:
+            raise CaseError("invalid_case", f"The case is not JSON data: {exc}.") from None
+    else:
+        raise CaseError(
+            "invalid_case", f"A case must be a dict or JSON text, not {type(source).__name__}."
+        )
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    if isinstance(source, str):
+        try:
+            raw = json.loads(source)
+        except json.JSONDecodeError as exc:
+            raise CaseError(
+                "invalid_json", f"Invalid JSON: {exc.msg}.", line=exc.lineno, column=exc.colno
+            ) from None
+        except RecursionError:
+            raise CaseError("nesting_too_deep", "The case nests too deeply.") from None
+    else:
+        raw = source
+    case = _from_object(raw)
+    with _CACHE_LOCK:
+        if len(_CACHE) >= _CACHE_MAX:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = case
+    return case

@@ -1,0 +1,497 @@
+"""`python -m srm_trainer.iam`: evaluate cases, lint policies, expand action wildcards.
+
+The engine speaks in stable reason codes; the words people read live here (and in the site's
+templates), so `--explain` maps codes to sentences and falls back to the code itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from typing import Any, TextIO
+
+from . import catalog
+from .errors import PolicyError
+from .wildcard import has_wildcard
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+_EPILOG = """\
+exit status:
+  0  success: every case was evaluated (and, with --check, decided as its "expect" says);
+     lint found no error; expand matched at least one action
+  1  eval: a case could not be evaluated, or --check found a case whose decision differs
+     from its "expect" (listed on stderr); lint: some finding has severity "error";
+     expand: a pattern matches no known action
+  2  usage error (unknown command or option, missing argument)
+"""
+
+KINDS = ("identity", "resource", "boundary", "session", "scp", "rcp")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 already; keep it explicit
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m srm_trainer.iam",
+        description="Evaluate IAM cases, lint IAM policies and expand action wildcards.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    ev = sub.add_parser(
+        "eval",
+        help="evaluate cases (iam-cases format): one JSON line per case on stdout",
+        description=(
+            "Evaluate every case in the files, in order. A file holds one case object or an "
+            'array of them. Prints one JSON line per case: {"name", "decision", "decisive"}, '
+            'or {"name", "decision": null, "error": {"code", "message"}} when the case cannot '
+            "be evaluated; the other cases still run. Use - to read standard input."
+        ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ev.add_argument("files", nargs="+", metavar="FILE")
+    ev.add_argument(
+        "--explain", action="store_true", help="print a readable explanation instead of JSON"
+    )
+    ev.add_argument(
+        "--check",
+        action="store_true",
+        help='exit 1 if any case\'s decision differs from its "expect" (listed on stderr)',
+    )
+
+    li = sub.add_parser(
+        "lint",
+        help="validate a policy (or every policy of a case file)",
+        description=(
+            "Print findings, one per line: LINE:COL severity code: message. A file holding a "
+            "case (or an array of cases) lints every policy in it with its own kind; each line "
+            "then starts with the policy's path (identity_policies[0].Statement[1] 3:5 ...)."
+        ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    li.add_argument("file", metavar="FILE")
+    li.add_argument(
+        "--kind", choices=KINDS, default="identity", help="the policy's kind (default: identity)"
+    )
+    li.add_argument(
+        "--limit",
+        type=int,
+        metavar="CHARS",
+        help="size limit to check instead of the kind's default (e.g. 10240 for a role's "
+        "inline policy)",
+    )
+    li.add_argument("--json", action="store_true", help="print the findings as a JSON array")
+
+    ex = sub.add_parser(
+        "expand",
+        help="list the actions an Action pattern covers (s3:Get*)",
+        description="Print every known action each pattern covers, one per line, sorted.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ex.add_argument("patterns", nargs="+", metavar="PATTERN")
+    return parser
+
+
+# --- reading input ------------------------------------------------------------------------
+
+
+def _read(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    with open(path, encoding="utf-8-sig") as fh:
+        return fh.read()
+
+
+def _error_line(
+    name: str,
+    code: str,
+    message: str,
+    path: str = "",
+    line: int | None = None,
+    column: int | None = None,
+) -> dict[str, Any]:
+    """The JSON line for a case that cannot be evaluated (path/line/column when known)."""
+    error: dict[str, Any] = {"code": code, "message": message}
+    if path:
+        error["path"] = path
+    if line is not None:
+        error["line"] = line
+        error["column"] = column
+    return {"name": name, "decision": None, "error": error}
+
+
+def _load_cases(path: str) -> Iterator[tuple[str, Any, dict[str, Any] | None]]:
+    """(label, case, error line) for each case of a file, in order."""
+    try:
+        text = _read(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        yield path, None, _error_line(path, "unreadable_file", f"Cannot read {path}: {reason}.")
+        return
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield (
+            path,
+            None,
+            _error_line(
+                path,
+                "invalid_json",
+                f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
+            ),
+        )
+        return
+    except RecursionError:
+        yield path, None, _error_line(path, "invalid_json", f"{path} is nested too deeply.")
+        return
+    if isinstance(data, list):
+        for index, case in enumerate(data):
+            yield _label(case, f"{path}[{index}]"), case, None
+    else:
+        yield _label(data, path), data, None
+
+
+def _label(case: Any, fallback: str) -> str:
+    if isinstance(case, dict) and isinstance(case.get("name"), str) and case["name"]:
+        return case["name"]
+    return fallback
+
+
+# --- eval -----------------------------------------------------------------------------------
+
+
+def _cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .evaluate import evaluate
+
+    failed = False
+    mismatches: list[str] = []
+    for path in args.files:
+        for label, case, error in _load_cases(path):
+            expect = case.get("expect") if isinstance(case, dict) else None
+            decision = None
+            if error is None:
+                if not isinstance(case, dict):
+                    error = _error_line(
+                        label, "invalid_case", "A case must be a JSON object.", path=""
+                    )
+                else:
+                    try:
+                        decision = evaluate(case)
+                    except PolicyError as exc:
+                        error = _error_line(
+                            label, exc.code, exc.message, exc.path, exc.line, exc.column
+                        )
+                    except Exception as exc:  # an engine bug must not stop the other cases
+                        error = _error_line(label, "internal_error", f"{type(exc).__name__}: {exc}")
+            if error is not None:
+                failed = True
+                if args.explain:
+                    out.write(f"{label}: cannot be evaluated: {error['error']['message']}\n\n")
+                else:
+                    out.write(json.dumps(error, ensure_ascii=False) + "\n")
+                got = None
+            else:
+                assert decision is not None
+                got = decision.decision
+                if args.explain:
+                    out.write(explain(label, decision.to_dict(), expect=expect) + "\n")
+                else:
+                    line = {
+                        "name": label,
+                        "decision": got,
+                        "decisive": [ref.to_dict() for ref in decision.decisive],
+                    }
+                    out.write(json.dumps(line, ensure_ascii=False) + "\n")
+            if args.check and expect is not None and got != expect:
+                mismatches.append(f"{label}: expected {expect}, got {got or 'an error'}")
+    if args.check and mismatches:
+        err.write(f"{len(mismatches)} case(s) differ from their expect:\n")
+        for line in mismatches:
+            err.write(f"  {line}\n")
+        return EXIT_FAILED
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+# --- lint -----------------------------------------------------------------------------------
+
+
+def _is_case(data: Any) -> bool:
+    return isinstance(data, dict) and "request" in data
+
+
+def _cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .findings import lint, lint_case
+
+    try:
+        text = _read(args.file)
+    except (OSError, UnicodeDecodeError) as exc:
+        err.write(f"cannot read {args.file}: {exc}\n")
+        return EXIT_FAILED
+    findings = []
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        data = None
+    is_cases = _is_case(data) or (
+        isinstance(data, list) and bool(data) and all(_is_case(c) for c in data)
+    )
+    if is_cases:
+        cases = data if isinstance(data, list) else [data]
+        for index, case in enumerate(cases):
+            prefix = f"[{index}]." if isinstance(data, list) else ""
+            for f in lint_case(case):
+                findings.append(f if not prefix else _prefixed(f, prefix))
+    else:
+        findings = lint(text, kind=args.kind, limit=args.limit)
+    if args.json:
+        out.write(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2) + "\n")
+    else:
+        for f in findings:
+            # in a case file, positions are inside each policy: name the policy first
+            where = f"{f.line}:{f.column}" if f.line is not None else ""
+            if is_cases or not where:
+                where = f"{f.path or '-'} {where}".rstrip()
+            out.write(f"{where} {f.severity} {f.code}: {f.message}\n")
+    return EXIT_FAILED if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
+def _prefixed(finding: Any, prefix: str) -> Any:
+    return dataclasses.replace(finding, path=prefix + finding.path)
+
+
+# --- expand ---------------------------------------------------------------------------------
+
+
+def _cmd_expand(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    status = EXIT_OK
+    for pattern in args.patterns:
+        found = catalog.expand(pattern)
+        if not found:
+            hint = [] if has_wildcard(pattern) else catalog.suggest(pattern)
+            extra = f" (did you mean {', '.join(hint)}?)" if hint else ""
+            err.write(f"{pattern}: matches no known action{extra}\n")
+            status = EXIT_FAILED
+        for action in found:
+            out.write(action + "\n")
+    return status
+
+
+# --- explanations ---------------------------------------------------------------------------
+
+_DECISIONS = {
+    "Allow": "ALLOWED",
+    "ExplicitDeny": "DENIED (an explicit Deny applies)",
+    "ImplicitDeny": "DENIED (implicitly: no policy allows it)",
+}
+
+_STEP_TITLES = {
+    "explicit_deny": "Explicit deny in any policy",
+    "rcp": "Resource control policies",
+    "scp": "Service control policies",
+    "resource_policy": "Resource-based policy",
+    "identity": "Identity-based policies",
+    "boundary": "Permissions boundary",
+    "session_policy": "Session policy",
+}
+
+_OUTCOMES = {
+    "deny": "denies",
+    "allow": "allows",
+    "implicit_deny": "denies implicitly",
+    "continue": "passes on",
+    "not_applicable": "does not apply",
+}
+
+_KINDS = {
+    "identity": "identity policy",
+    "resource": "resource policy",
+    "boundary": "permissions boundary",
+    "session": "session policy",
+    "scp": "SCP",
+    "rcp": "RCP",
+}
+
+# Sentences for the engine's reason codes (decision.Reason); `{field}` comes from the reason's
+# data. A code missing here, or a field missing from its data, falls back to a shorter sentence
+# or to the code with its data, so a new engine code never breaks --explain.
+REASON_TEXT: dict[str, tuple[str, ...]] = {
+    # statements
+    "action_not_matched": ("the action {action} is not in Action {patterns}",),
+    "notaction_matched": ("the action {action} is excluded by NotAction {patterns}",),
+    "resource_not_matched": ("the resource {resource} is not in Resource {patterns}",),
+    "notresource_matched": ("the resource {resource} is excluded by NotResource {patterns}",),
+    "policy_variable_no_value": (
+        "a policy variable in Resource {patterns} has no value in this request",
+    ),
+    "principal_not_matched": ("the caller {principal} is not in Principal {principals}",),
+    "notprincipal_matched": ("the caller {principal} is excluded by NotPrincipal {principals}",),
+    "condition_key_missing": (
+        "{operator} on {key}: the request has no {key} (the policy wants {expected})",
+        "a condition key is missing from the request",
+    ),
+    "condition_value_mismatch": (
+        "{operator} on {key}: the request has {actual}, the policy wants {expected}",
+        "a condition is not met",
+    ),
+    # steps
+    "explicit_deny": ("{count} Deny statement(s) apply", "a Deny statement applies"),
+    "rcp_full_aws_access_implied": (
+        "RCPFullAWSAccess is implied at each of the {levels} level(s)",
+    ),
+    "no_rcp_levels": ("the account has no resource control policies",),
+    "no_scp_levels": ("the account is not governed by service control policies",),
+    "service_linked_role_exempt": ("service-linked roles are not restricted by SCPs or RCPs",),
+    "scp_not_applicable_to_caller": ("SCPs do not restrict a {caller_kind} caller",),
+    "no_allow_at_scp_level": ("no SCP at level {level} allows the action",),
+    "resource_policy_must_allow": (
+        "for a {caller_kind} caller only the resource-based policy can allow this",
+        "this resource ({resource_type}) needs its resource-based policy to allow the request",
+        "the resource-based policy must allow this request",
+    ),
+    "resource_policy_allows_cross_account": (
+        "the resource policy of account {resource_account} allows the caller from account "
+        "{principal_account} (the caller's own policies must allow it too)",
+    ),
+    "cross_account_needs_both": (
+        "a cross-account request (account {principal_account} to {resource_account}) needs an "
+        "Allow on both sides; the {missing} does not allow it",
+    ),
+    "resource_policy_grants_caller": (
+        "the resource-based policy names the caller ({grant}) and allows the request",
+    ),
+    "resource_policy_grants_role": (
+        "the resource-based policy allows the caller's role ({grant})",
+        "the resource-based policy allows the caller's role",
+    ),
+    "resource_policy_delegates_to_account": (
+        "the resource-based policy allows account {account}, so the caller's identity policies "
+        "decide",
+    ),
+    "no_resource_policy": ("there is no resource-based policy",),
+    "no_resource_policy_allow": ("the resource-based policy does not allow the request",),
+    "identity_policies_not_applicable": (
+        "identity policies do not apply to a {caller_kind} caller",
+    ),
+    "root_user_full_access": ("the root user of account {account} has every permission",),
+    "no_identity_or_resource_allow": (
+        "neither an identity-based policy nor the resource-based policy allows the request",
+    ),
+    "no_allow_in_boundary": ("the permissions boundary does not allow the action",),
+    "boundary_not_applicable": ("permissions boundaries do not apply to a {caller_kind} caller",),
+    "federated_user_without_session_policy": (
+        "a federated user session without a session policy has no permissions",
+    ),
+    "no_allow_in_session_policy": ("the session policy does not allow the action",),
+    "session_policy_not_applicable": ("session policies do not apply to a {caller_kind} caller",),
+}
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
+
+
+def reason_text(reason: dict[str, Any]) -> str:
+    """A sentence for one `{"code", "data"}` reason (the code itself when it has no words)."""
+    code = reason.get("code", "")
+    data = reason.get("data") or {}
+    values = {k: _fmt(v) for k, v in data.items() if v is not None}
+    for template in REASON_TEXT.get(code, ()):
+        try:
+            return template.format_map(values)
+        except (KeyError, IndexError, ValueError):
+            continue
+    if data:
+        details = ", ".join(f"{k}={_fmt(v)}" for k, v in data.items())
+        return f"{code} ({details})"
+    return code
+
+
+def _ref(ref: dict[str, Any]) -> str:
+    kind = _KINDS.get(ref.get("policy_kind", ""), ref.get("policy_kind", "policy"))
+    name = ref.get("policy_name")
+    policy = f"{kind} {name!r}" if name else f"{kind} #{ref.get('policy_index', 0) + 1}"
+    if ref.get("level") is not None:
+        policy += f" (level {ref['level']})"
+    sid = f" (Sid {ref['sid']})" if ref.get("sid") else ""
+    line = f", line {ref['line']}" if ref.get("line") else ""
+    return f"{policy}, statement {ref.get('statement_index', 0) + 1}{sid}{line}"
+
+
+def explain(name: str, result: dict[str, Any], *, expect: str | None = None) -> str:
+    """A readable account of a `Decision.to_dict()`: the verdict, the steps, every statement."""
+    lines = [f"{name}: {_DECISIONS.get(result['decision'], result['decision'])}"]
+    if expect is not None:
+        verdict = "as expected" if expect == result["decision"] else f"EXPECTED {expect}"
+        lines[0] += f" — {verdict}"
+    decisive = result.get("decisive") or []
+    if decisive:
+        lines.append("  decided by:")
+        lines.extend(f"    {_ref(ref)}" for ref in decisive)
+    steps = result.get("steps") or []
+    if steps:
+        lines.append("  evaluation steps:")
+        for step in steps:
+            title = _STEP_TITLES.get(step["name"], step["name"])
+            outcome = _OUTCOMES.get(step["outcome"], step["outcome"])
+            mark = "" if step.get("reached", True) else " (not reached)"
+            why = "; ".join(reason_text(r) for r in step.get("reasons") or [])
+            lines.append(f"    {title}: {outcome}{mark}" + (f" — {why}" if why else ""))
+    for policy in result.get("explanations") or []:
+        kind = _KINDS.get(policy["kind"], policy["kind"])
+        label = (
+            f"{kind} {policy['name']!r}" if policy.get("name") else f"{kind} #{policy['index'] + 1}"
+        )
+        if policy.get("level") is not None:
+            label += f" (level {policy['level']})"
+        head = f"  {label}: {policy['result'].replace('_', ' ')}"
+        if policy.get("reason"):
+            head += f" — {reason_text(policy['reason'])}"
+        lines.append(head)
+        for st in policy.get("statements") or []:
+            sid = f" (Sid {st['sid']})" if st.get("sid") else ""
+            where = f"statement {st['statement_index'] + 1}{sid}, {st['effect']}"
+            if st.get("applies"):
+                lines.append(f"    {where}: applies")
+            else:
+                why = "; ".join(reason_text(r) for r in st.get("reasons") or []) or "does not apply"
+                lines.append(f"    {where}: does not apply — {why}")
+    return "\n".join(lines) + "\n"
+
+
+# --- entry point ----------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (see `--help`)."""
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) and usage errors (2)
+        return int(exc.code or 0)
+    out, err = sys.stdout, sys.stderr
+    commands = {"eval": _cmd_eval, "lint": _cmd_lint, "expand": _cmd_expand}
+    try:
+        status = commands[args.command](args, out, err)
+        out.flush()
+    except BrokenPipeError:  # `... | head`: the reader left; stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())
+        return EXIT_FAILED
+    return status

@@ -1,0 +1,1104 @@
+"""Policy validation in the spirit of IAM Access Analyzer's policy checks.
+
+`lint(source, kind=...)` reads one policy (JSON text or an already-decoded object) and returns
+`Finding`s: errors (the policy is invalid or cannot do what it says), warnings (it works but grants
+more than it looks like, or AWS reads it differently than a learner expects) and suggestions.
+Linting never changes an evaluation: the evaluator runs whatever can run, and the sandbox shows
+these next to the answer.
+
+Each finding carries a stable `code`, the values involved in `data` (a template words them; the
+English `message` is a default), a `path` into the document (`Statement[1].Resource[0]`), a
+`line`/`column` when the policy was given as text, and the `lesson` that explains the rule.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Literal
+
+from . import catalog
+from .errors import PolicyError
+from .model import VERSION_2008, VERSION_2012, Policy, Statement
+from .parser import parse_policy
+from .wildcard import has_wildcard, wildcard_match
+
+__all__ = [
+    "ORGANIZATIONS_SIZE_LIMITS",
+    "SIZE_LIMITS",
+    "Finding",
+    "Severity",
+    "lint",
+    "lint_case",
+    "policy_size",
+]
+
+Severity = Literal["error", "warning", "suggestion"]
+
+# Where each rule is taught.
+LESSON_POLICIES = "/learn/iam/policies/"
+LESSON_LEAST_PRIVILEGE = "/learn/iam/least-privilege/"
+LESSON_ROLES = "/learn/iam/roles/"
+LESSON_CONDITIONS = "/learn/iam/conditions-and-variables/"
+LESSON_MFA = "/learn/iam/mfa/"
+LESSON_SCP = "/learn/organizations/service-control-policies/"
+
+# AWS's maximum policy sizes in characters ("IAM and AWS STS quotas"; IAM does not count white
+# space) and for organization policies ("Quotas for AWS Organizations"). `lint(limit=...)` picks
+# another one, e.g. SIZE_LIMITS["inline_role"] for a role's inline policies.
+SIZE_LIMITS: dict[str, int] = {
+    "managed": 6_144,
+    "inline_user": 2_048,
+    "inline_group": 5_120,
+    "inline_role": 10_240,
+    "session": 2_048,  # AssumeRole's Policy parameter (plain text)
+    "scp": 10_240,  # 5,120 until AWS doubled it on 2026-05-15
+    "rcp": 5_120,
+}
+ORGANIZATIONS_SIZE_LIMITS = ("scp", "rcp")
+# Which limit a policy of each kind is held to when the caller gives none. Resource-based policy
+# limits depend on the service (S3 20 KB, SQS 8 KB, a role trust policy 2,048…): not checked.
+_KIND_LIMIT: dict[str, str | None] = {
+    "identity": "managed",
+    "boundary": "managed",
+    "session": "session",
+    "scp": "scp",
+    "rcp": "rcp",
+    "resource": None,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem found in a policy.
+
+    `code` is stable (tests and templates key on it); `data` holds the values a template needs
+    to word it; `message` is a default English sentence; `path` points into the policy
+    document, prefixed by the case field for `lint_case` (`identity_policies[0].Statement[1]`);
+    `line`/`column` are 1-based positions in the policy's text when it was given as text.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    path: str = ""
+    line: int | None = None
+    column: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    lesson: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "data": dict(self.data),
+            "lesson": self.lesson,
+        }
+
+
+# --- positions -----------------------------------------------------------------------------
+
+
+class _Locator:
+    """Maps document paths (`Statement[1].Resource[0]`) to 1-based line/column in JSON text.
+
+    The parser reports where a statement starts; findings point at the exact element, so this
+    walks the (already valid) text once. It is a small scanner, not a second parser: it only
+    runs on text `json.loads` accepted.
+    """
+
+    __slots__ = ("_text", "_pos", "_line_starts", "positions")
+
+    _MAX_DEPTH = 64
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._pos = 0
+        self._line_starts = [0]
+        for i, ch in enumerate(text):
+            if ch == "\n":
+                self._line_starts.append(i + 1)
+        self.positions: dict[str, tuple[int, int]] = {}
+        try:
+            self._skip_ws()
+            self._value("", 0)
+        except (IndexError, ValueError):  # defensive: positions are a nicety, never an error
+            pass
+
+    def where(self, path: str) -> tuple[int | None, int | None]:
+        """The position of `path`, or of its nearest located ancestor."""
+        while True:
+            found = self.positions.get(path)
+            if found is not None:
+                return found
+            if not path:
+                return None, None
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        lo, hi = 0, len(self._line_starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self._line_starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1, offset - self._line_starts[lo] + 1
+
+    def _skip_ws(self) -> None:
+        text = self._text
+        n = len(text)
+        while self._pos < n and text[self._pos] in " \t\r\n":
+            self._pos += 1
+
+    def _string(self) -> str:
+        end = self._pos + 1
+        text = self._text
+        while True:
+            ch = text[end]
+            if ch == "\\":
+                end += 2
+            elif ch == '"':
+                break
+            else:
+                end += 1
+        raw = text[self._pos : end + 1]
+        self._pos = end + 1
+        return json.loads(raw)
+
+    def _value(self, path: str, depth: int) -> None:
+        if depth > self._MAX_DEPTH:
+            raise ValueError("too deep")
+        self.positions.setdefault(path, self._line_col(self._pos))
+        text = self._text
+        ch = text[self._pos]
+        if ch == "{":
+            self._pos += 1
+            self._skip_ws()
+            if text[self._pos] == "}":
+                self._pos += 1
+                return
+            while True:
+                self._skip_ws()
+                key = self._string()
+                self._skip_ws()
+                self._pos += 1  # ':'
+                self._skip_ws()
+                self._value(f"{path}.{key}" if path else key, depth + 1)
+                self._skip_ws()
+                if text[self._pos] == ",":
+                    self._pos += 1
+                    continue
+                self._pos += 1  # '}'
+                return
+        if ch == "[":
+            self._pos += 1
+            self._skip_ws()
+            if text[self._pos] == "]":
+                self._pos += 1
+                return
+            index = 0
+            while True:
+                self._skip_ws()
+                self._value(f"{path}[{index}]", depth + 1)
+                index += 1
+                self._skip_ws()
+                if text[self._pos] == ",":
+                    self._pos += 1
+                    continue
+                self._pos += 1  # ']'
+                return
+        if ch == '"':
+            self._string()
+            return
+        n = len(text)
+        while self._pos < n and text[self._pos] not in ",}] \t\r\n":
+            self._pos += 1
+
+
+# --- the checks ------------------------------------------------------------------------------
+
+_PARTITIONS = frozenset(
+    {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
+)
+_BROAD_LEVELS = ("Write", "Permissions management")
+_IAM_SID_KINDS = frozenset({"identity", "boundary", "session"})
+_GRANTING_KINDS = frozenset({"identity", "resource"})  # SCPs, RCPs, boundaries only filter
+
+
+class _Linter:
+    """Collects findings for one parsed policy; `where` turns paths into positions."""
+
+    def __init__(self, policy: Policy, raw: Any, limit: int | None, limit_name: str | None):
+        self.policy = policy
+        self.raw = raw
+        self.limit = limit
+        self.limit_name = limit_name
+        self.locator = _Locator(policy.text) if policy.text is not None else None
+        self.found: list[Finding] = []
+        self._expanded: dict[str, list[str]] = {}
+
+    # helpers
+
+    def add(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        path: str,
+        lesson: str,
+        **data: Any,
+    ) -> None:
+        line = column = None
+        if self.locator is not None:
+            line, column = self.locator.where(path)
+        self.found.append(Finding(code, severity, message, path, line, column, data, lesson))
+
+    def expand(self, pattern: str) -> list[str]:
+        got = self._expanded.get(pattern)
+        if got is None:
+            got = self._expanded[pattern] = catalog.expand(pattern)
+        return got
+
+    def raw_statement(self, st: Statement) -> Mapping[str, Any]:
+        statements = self.raw.get("Statement")
+        if isinstance(statements, list):
+            return statements[st.index]
+        return statements
+
+    @staticmethod
+    def entry_paths(base: str, raw: Any, count: int) -> list[str]:
+        """`Statement[0].Action[2]` when the element is a list, `Statement[0].Action` if not."""
+        if isinstance(raw, list):
+            return [f"{base}[{i}]" for i in range(count)]
+        return [base] * count
+
+    # policy-level checks
+
+    def run(self) -> list[Finding]:
+        self.check_version()
+        self.check_size()
+        self.check_sids()
+        for st in self.policy.statements:
+            self.check_actions(st)
+            self.check_resources(st)
+            self.check_conditions(st)
+            self.check_broad_grants(st)
+            self.check_resource_types(st)
+        self.check_redundant()
+        # document order: policy-wide findings first, then statement by statement
+        return sorted(self.found, key=_statement_order)
+
+    def check_version(self) -> None:
+        version = self.policy.version
+        uses_variables = _uses_variables(self.policy)
+        if version is None:
+            self.add(
+                "missing_version",
+                "warning",
+                'The policy has no Version: AWS reads it as "2008-10-17", where policy '
+                'variables are plain text. Add "Version": "2012-10-17".',
+                "",
+                LESSON_POLICIES,
+                uses_variables=uses_variables,
+            )
+        if uses_variables and version != VERSION_2012:
+            self.add(
+                "variables_need_version_2012",
+                "warning",
+                f"The policy uses policy variables such as ${{aws:username}}, but under Version "
+                f'"{version or VERSION_2008}" they are literal text and never match a real '
+                'name. Use "Version": "2012-10-17".',
+                "Version" if version is not None else "",
+                LESSON_CONDITIONS,
+                version=version or VERSION_2008,
+            )
+
+    def check_size(self) -> None:
+        if self.limit is None:
+            return
+        organizations = self.limit_name in ORGANIZATIONS_SIZE_LIMITS
+        size = policy_size(self.raw, count="bytes" if organizations else "chars")
+        if size > self.limit:
+            unit = "bytes" if organizations else "characters"
+            self.add(
+                "policy_too_large",
+                "error",
+                f"The policy is {size:,} {unit} without white space; AWS accepts at most "
+                f"{self.limit:,} for this kind of policy. Split it, or merge statements that "
+                "share Effect and Resource.",
+                "",
+                LESSON_SCP if organizations else LESSON_POLICIES,
+                size=size,
+                limit=self.limit,
+                limit_name=self.limit_name,
+                unit=unit,
+            )
+
+    def check_sids(self) -> None:
+        seen: dict[str, str] = {}
+        for st in self.policy.statements:
+            sid = st.sid
+            if not sid:
+                continue
+            path = f"{st.path}.Sid"
+            if self.policy.kind in _IAM_SID_KINDS and not (sid.isascii() and sid.isalnum()):
+                self.add(
+                    "invalid_sid",
+                    "error",
+                    f"Sid {sid!r} may only hold letters and digits (A-Z, a-z, 0-9) in an IAM "
+                    "policy.",
+                    path,
+                    LESSON_POLICIES,
+                    sid=sid,
+                )
+            if sid in seen:
+                self.add(
+                    "duplicate_sid",
+                    "error",
+                    f"Sid {sid!r} is already used by {seen[sid]}: statement IDs must be unique "
+                    "within a policy.",
+                    path,
+                    LESSON_POLICIES,
+                    sid=sid,
+                    first=seen[sid],
+                )
+            else:
+                seen[sid] = st.path
+
+    # statement checks
+
+    def check_actions(self, st: Statement) -> None:
+        element = "NotAction" if st.action.negated else "Action"
+        raw = self.raw_statement(st).get(element)
+        paths = self.entry_paths(f"{st.path}.{element}", raw, len(st.action.patterns))
+        for pattern, path in zip(st.action.patterns, paths, strict=True):
+            text = pattern.text
+            if text == "*":
+                continue
+            service, _, name = text.partition(":")
+            if not has_wildcard(service) and not catalog.is_known_service(service):
+                suggestions = catalog.suggest(text)
+                self.add(
+                    "unknown_service",
+                    "error",
+                    f"{service!r} is not an AWS service prefix, so {text!r} matches nothing."
+                    + _did_you_mean(suggestions),
+                    path,
+                    LESSON_POLICIES,
+                    action=text,
+                    service=service,
+                    suggestions=suggestions,
+                )
+            elif has_wildcard(text):
+                if not self.expand(text):
+                    self.add(
+                        "action_matches_nothing",
+                        "error",
+                        f"The pattern {text!r} matches no known action.",
+                        path,
+                        LESSON_POLICIES,
+                        action=text,
+                    )
+            elif not catalog.is_known_action(text):
+                suggestions = catalog.suggest(text)
+                self.add(
+                    "unknown_action",
+                    "error",
+                    f"{catalog.service_name(service) or service} has no action {name!r}."
+                    + _did_you_mean(suggestions),
+                    path,
+                    LESSON_POLICIES,
+                    action=text,
+                    service=service,
+                    suggestions=suggestions,
+                )
+
+    def check_resources(self, st: Statement) -> None:
+        if st.resource is None:
+            return
+        element = "NotResource" if st.resource.negated else "Resource"
+        raw = self.raw_statement(st).get(element)
+        paths = self.entry_paths(f"{st.path}.{element}", raw, len(st.resource.patterns))
+        for pattern, path in zip(st.resource.patterns, paths, strict=True):
+            problem = _arn_problem(pattern.text)
+            if problem is not None:
+                self.add(
+                    "malformed_arn",
+                    "error",
+                    f"{pattern.text!r} is not a well-formed ARN: {_ARN_PROBLEMS[problem]}",
+                    path,
+                    LESSON_POLICIES,
+                    resource=pattern.text,
+                    problem=problem,
+                )
+
+    def check_resource_types(self, st: Statement) -> None:
+        """An action none of the statement's resources can ever be (s3:ListBucket on
+        `bucket/*`, ec2:DescribeInstances on an instance ARN): it never applies there."""
+        if st.resource is None or st.resource.negated or st.action.negated:
+            return
+        resources = st.resource.texts
+        if any(r == "*" or _arn_problem(r) is not None for r in resources):
+            return
+        for pattern in st.action.patterns:
+            if has_wildcard(pattern.text):
+                continue
+            action = catalog.canonical_action(pattern.text)
+            if action is None:
+                continue  # reported as unknown already
+            formats = catalog.arn_formats(action)
+            if not formats:
+                self.add(
+                    "action_needs_all_resources",
+                    "warning",
+                    f'{action} does not act on a particular resource, so only Resource "*" '
+                    "matches it: this statement never applies to it.",
+                    f"{st.path}.Resource",
+                    LESSON_LEAST_PRIVILEGE,
+                    action=action,
+                )
+            elif not any(_could_match(r, f) for r in resources for f in formats):
+                kinds = [rt.name for rt in catalog.resource_types(action)]
+                self.add(
+                    "action_resource_mismatch",
+                    "warning",
+                    f"None of this statement's resources can be a {' or '.join(kinds)}, the "
+                    f"resource {action} acts on ({formats[0]}), so the statement never "
+                    "applies to it.",
+                    f"{st.path}.Resource",
+                    LESSON_LEAST_PRIVILEGE,
+                    action=action,
+                    resource_types=kinds,
+                    arn_formats=formats,
+                )
+
+    def check_broad_grants(self, st: Statement) -> None:
+        if not st.is_allow:
+            return
+        kind = self.policy.kind
+        if st.action.negated:
+            self.add(
+                "allow_with_not_action",
+                "warning",
+                "Allow with NotAction grants every action except the ones listed, including "
+                "actions AWS adds later. List the actions to allow instead.",
+                f"{st.path}.NotAction",
+                LESSON_LEAST_PRIVILEGE,
+                actions=list(st.action.texts),
+            )
+        if st.resource is not None and st.resource.negated:
+            self.add(
+                "allow_with_not_resource",
+                "warning",
+                "Allow with NotResource grants access to every resource except the ones "
+                "listed, in every account and service. List the resources to allow instead.",
+                f"{st.path}.NotResource",
+                LESSON_LEAST_PRIVILEGE,
+                resources=list(st.resource.texts),
+            )
+        if st.principal is not None:
+            self.check_principal(st)
+        if kind not in _GRANTING_KINDS or st.action.negated:
+            return
+        if st.resource is not None and (
+            st.resource.negated or not any(p.mode == "any" for p in st.resource.patterns)
+        ):
+            return
+        broad: dict[str, set[str]] = {level: set() for level in _BROAD_LEVELS}
+        for pattern in st.action.patterns:
+            # actions with no resource types can only be granted on "*": nothing to narrow
+            found = catalog.actions_at_levels(pattern.text, _BROAD_LEVELS, scopable_only=True)
+            for level, names in found.items():
+                broad[level].update(names)
+        levels = [level for level in _BROAD_LEVELS if broad[level]]
+        if not levels:
+            return
+        actions = sorted({a for level in levels for a in broad[level]})
+        what = " and ".join(levels)
+        self.add(
+            "allow_write_all_resources",
+            "warning",
+            f"This statement allows {what} actions ({_sample(actions)}) on every resource "
+            '("*"). Name the resources these actions need.',
+            f"{st.path}.Resource" if st.resource is not None else st.path,
+            LESSON_LEAST_PRIVILEGE,
+            levels=levels,
+            actions=actions[:20],
+            count=len(actions),
+            conditioned=bool(st.conditions),
+        )
+
+    def check_principal(self, st: Statement) -> None:
+        assert st.principal is not None
+        element = "NotPrincipal" if st.principal.negated else "Principal"
+        path = f"{st.path}.{element}"
+        if st.principal.negated:
+            self.add(
+                "allow_with_not_principal",
+                "warning",
+                "Allow with NotPrincipal grants access to everyone except the principals "
+                "listed, including anonymous callers. Name the principals to allow instead.",
+                path,
+                LESSON_LEAST_PRIVILEGE,
+            )
+            return
+        if st.conditions or self.policy.kind == "rcp":
+            return
+        if any(e.form == "everyone" for e in st.principal.entries):
+            self.add(
+                "public_access",
+                "warning",
+                'Principal "*" without a Condition allows anyone, including anonymous '
+                "callers from any account. Name the principals, or add a condition such as "
+                "aws:PrincipalOrgID or aws:SourceAccount.",
+                path,
+                LESSON_ROLES,
+            )
+
+    def check_conditions(self, st: Statement) -> None:
+        for clause in st.conditions:
+            self.check_condition_values(clause)
+            key_types = catalog.condition_key_type(clause.key)
+            if key_types is None:
+                if clause.key.lower().startswith("aws:"):
+                    suggestions = _suggest_global_key(clause.key)
+                    self.add(
+                        "unknown_global_condition_key",
+                        "warning",
+                        f"{clause.key!r} is not one of AWS's global condition keys, so the "
+                        "request never has it." + _did_you_mean(suggestions),
+                        clause.path,
+                        LESSON_CONDITIONS,
+                        key=clause.key,
+                        suggestions=suggestions,
+                    )
+                continue
+            self.check_operator_type(clause, key_types)
+            self.check_set_operator(clause, key_types)
+        self.check_mfa_deny(st)
+
+    def check_condition_values(self, clause: Any) -> None:
+        if clause.base == "Null":
+            bad = tuple(v for v in clause.values if v.lower() not in ("true", "false"))
+            expected = "Bool"
+        else:
+            variables = clause.supports_variables and self.policy.variables
+            bad = tuple(v for v in clause.malformed_values if not (variables and "${" in v))
+            expected = _FAMILY_OF.get(clause.base, clause.base)
+        if bad:
+            self.add(
+                "malformed_condition_value",
+                "error",
+                f"{clause.operator} cannot read {', '.join(repr(v) for v in bad)} as "
+                f"{_TYPE_WORDS.get(expected, expected)}, so that comparison never matches.",
+                clause.path,
+                LESSON_CONDITIONS,
+                operator=clause.operator,
+                key=clause.key,
+                values=list(bad),
+                expected=expected,
+            )
+
+    def check_operator_type(self, clause: Any, key_types: tuple[str, ...]) -> None:
+        family = _FAMILY_OF.get(clause.base)
+        if family is None:  # Null and BinaryEquals work with any key
+            return
+        bare = {t.removeprefix("ArrayOf") for t in key_types}
+        if bare & _COMPATIBLE[family]:
+            return
+        # String operators on typed keys compare the text and can work; Arn operators on
+        # String keys holding ARNs do too: a warning. Anything else cannot match: an error.
+        soft = family == "String" or (family == "Arn" and "String" in bare)
+        key_type = sorted(bare)[0]
+        self.add(
+            "condition_type_mismatch",
+            "warning" if soft else "error",
+            f"{clause.operator} compares {_TYPE_WORDS[family]}, but {clause.key} holds "
+            f"{_TYPE_WORDS.get(key_type, key_type)}. Use a {_OPERATOR_FOR.get(key_type, 'String')} "
+            "operator.",
+            clause.path,
+            LESSON_CONDITIONS,
+            operator=clause.operator,
+            key=clause.key,
+            operator_type=family,
+            key_type=key_type,
+        )
+
+    def check_set_operator(self, clause: Any, key_types: tuple[str, ...]) -> None:
+        multivalued = any(t.startswith("ArrayOf") for t in key_types)
+        single = any(not t.startswith("ArrayOf") for t in key_types)
+        if clause.set_operator and single and not multivalued:
+            self.add(
+                "set_operator_on_single_valued_key",
+                "warning",
+                f"{clause.set_operator} is for multivalued keys, but {clause.key} has a single "
+                "value. ForAllValues is also true when the key is missing. Use "
+                f"{clause.base}{'IfExists' if clause.if_exists else ''} without the prefix.",
+                clause.path,
+                LESSON_CONDITIONS,
+                operator=clause.operator,
+                key=clause.key,
+                set_operator=clause.set_operator,
+            )
+        elif not clause.set_operator and multivalued and not single and clause.base != "Null":
+            self.add(
+                "multivalued_key_needs_set_operator",
+                "warning",
+                f"{clause.key} can hold several values; a plain {clause.base} does not say "
+                "whether all or any of them must match. Use ForAllValues: or ForAnyValue:.",
+                clause.path,
+                LESSON_CONDITIONS,
+                operator=clause.operator,
+                key=clause.key,
+            )
+
+    def check_mfa_deny(self, st: Statement) -> None:
+        if st.is_allow:
+            return
+        for clause in st.conditions:
+            if (
+                clause.key.lower() == "aws:multifactorauthpresent"
+                and clause.base == "Bool"
+                and not clause.if_exists
+                and not clause.set_operator
+                and any(v.lower() == "false" for v in clause.values)
+            ):
+                self.add(
+                    "mfa_deny_misses_missing_key",
+                    "warning",
+                    'Deny with Bool aws:MultiFactorAuthPresent "false" does not apply to '
+                    "requests signed with access keys: they carry no MFA key at all, so the "
+                    'condition is false. Use BoolIfExists with "false" to deny them too.',
+                    clause.path,
+                    LESSON_MFA,
+                    operator=clause.operator,
+                    key=clause.key,
+                )
+
+    def check_redundant(self) -> None:
+        statements = self.policy.statements
+        for i, st in enumerate(statements):
+            if st.conditions:
+                continue
+            for j, other in enumerate(statements):
+                if i == j or other.conditions or other.effect != st.effect:
+                    continue
+                if not _same_scope(st, other) or not _actions_cover(other, st):
+                    continue
+                if _actions_cover(st, other) and i < j:
+                    continue  # the same statement twice: report only the later copy
+                self.add(
+                    "redundant_statement",
+                    "suggestion",
+                    f"Statement {i + 1} adds nothing: statement {j + 1} has the same Effect, "
+                    "Resource and Principal and covers all of its actions. Remove it.",
+                    st.path,
+                    LESSON_POLICIES,
+                    statement=i,
+                    covered_by=j,
+                )
+                break
+
+
+# The type an operator family compares, and the key types it works with.
+_FAMILY_OF = {
+    **dict.fromkeys(
+        (
+            "StringEquals",
+            "StringNotEquals",
+            "StringEqualsIgnoreCase",
+            "StringNotEqualsIgnoreCase",
+            "StringLike",
+            "StringNotLike",
+        ),
+        "String",
+    ),
+    **dict.fromkeys(
+        (
+            "NumericEquals",
+            "NumericNotEquals",
+            "NumericLessThan",
+            "NumericLessThanEquals",
+            "NumericGreaterThan",
+            "NumericGreaterThanEquals",
+        ),
+        "Numeric",
+    ),
+    **dict.fromkeys(
+        (
+            "DateEquals",
+            "DateNotEquals",
+            "DateLessThan",
+            "DateLessThanEquals",
+            "DateGreaterThan",
+            "DateGreaterThanEquals",
+        ),
+        "Date",
+    ),
+    "Bool": "Bool",
+    "IpAddress": "IPAddress",
+    "NotIpAddress": "IPAddress",
+    **dict.fromkeys(("ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"), "Arn"),
+}
+_COMPATIBLE = {
+    "String": frozenset({"String", "ARN"}),
+    "Numeric": frozenset({"Numeric"}),
+    "Date": frozenset({"Date"}),
+    "Bool": frozenset({"Bool"}),
+    "IPAddress": frozenset({"IPAddress"}),
+    "Arn": frozenset({"ARN"}),
+}
+_TYPE_WORDS = {
+    "String": "text",
+    "Numeric": "numbers",
+    "Date": "dates",
+    "Bool": "true/false values",
+    "IPAddress": "IP addresses",
+    "Arn": "ARNs",
+    "ARN": "ARNs",
+    "Binary": "base64 data",
+}
+_OPERATOR_FOR = {
+    "String": "String",
+    "Numeric": "Numeric",
+    "Date": "Date",
+    "Bool": "Bool",
+    "IPAddress": "IpAddress/NotIpAddress",
+    "ARN": "Arn",
+}
+
+
+def _suggest_global_key(key: str) -> list[str]:
+    names = {name.split("${", 1)[0]: name for name in catalog.GLOBAL_CONDITION_KEYS}
+    lowered = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(key.lower(), list(lowered), n=3, cutoff=0.6)
+    if not close and "/" in key:  # aws:PrincipalTags/team → aws:PrincipalTag/
+        close = difflib.get_close_matches(
+            key.lower().split("/", 1)[0] + "/", list(lowered), n=3, cutoff=0.6
+        )
+    return [lowered[c] for c in close]
+
+
+def _statement_order(finding: Finding) -> int:
+    path = finding.path
+    if not path.startswith("Statement"):
+        return -1
+    if path.startswith("Statement["):
+        return int(path[len("Statement[") : path.index("]")])
+    return 0
+
+
+def _did_you_mean(suggestions: list[str]) -> str:
+    return f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
+
+
+def _sample(actions: list[str], size: int = 3) -> str:
+    shown = ", ".join(actions[:size])
+    return shown + (f" and {len(actions) - size} more" if len(actions) > size else "")
+
+
+_ARN_PROBLEMS = {
+    "too_few_segments": 'an ARN has six parts, "arn:partition:service:region:account:resource" '
+    '(region and account may be empty, as in "arn:aws:s3:::my-bucket").',
+    "unknown_partition": 'the partition (second part) must be "aws", "aws-cn", "aws-us-gov" or '
+    "another AWS partition.",
+    "empty_service": "the service (third part) is empty.",
+    "empty_resource": "the resource (last part) is empty.",
+}
+
+
+def _arn_problem(text: str) -> str | None:
+    """Why a Resource value is not an ARN IAM accepts, or None (also for "*")."""
+    if text == "*" or not text.startswith("arn:"):
+        return None  # the parser rejects values that are neither
+    parts = text.split(":", 5)
+    if len(parts) < 6:
+        # a wildcard may stand for the missing parts ("arn:aws:s3:*")
+        return None if has_wildcard(text) else "too_few_segments"
+    _, partition, service, _, _, resource = parts
+    if not (has_wildcard(partition) or "${" in partition or partition in _PARTITIONS):
+        return "unknown_partition"
+    if not service:
+        return "empty_service"
+    if not resource:
+        return "empty_resource"
+    return None
+
+
+def _uses_variables(policy: Policy) -> bool:
+    for st in policy.statements:
+        if st.resource is not None and any(p.has_variable for p in st.resource.patterns):
+            return True
+        for clause in st.conditions:
+            if any("${" in v for v in clause.values):
+                return True
+    return False
+
+
+def _same_scope(a: Statement, b: Statement) -> bool:
+    """Same Resource/NotResource and Principal/NotPrincipal (as sets of texts)."""
+
+    def res(st: Statement) -> tuple[bool, frozenset[str]] | None:
+        return None if st.resource is None else (st.resource.negated, frozenset(st.resource.texts))
+
+    def pri(st: Statement) -> tuple[bool, frozenset[str]] | None:
+        if st.principal is None:
+            return None
+        return (st.principal.negated, frozenset(st.principal.texts))
+
+    return res(a) == res(b) and pri(a) == pri(b)
+
+
+def _pattern_covers(outer: str, inner: str) -> bool:
+    """Whether every action `inner` matches is matched by `outer` (both lower-cased)."""
+    if outer == "*" or outer == inner:
+        return True
+    if not has_wildcard(inner):
+        return wildcard_match(outer, inner)
+    # a trailing-star prefix covers any pattern that starts with that prefix
+    head = outer[:-1]
+    return outer.endswith("*") and not has_wildcard(head) and inner.startswith(head)
+
+
+def _actions_cover(outer: Statement, inner: Statement) -> bool:
+    """Whether `outer`'s Action covers all of `inner`'s (NotAction only when identical)."""
+    if outer.action.negated or inner.action.negated:
+        return outer.action.negated == inner.action.negated and {
+            p.folded for p in outer.action.patterns
+        } == {p.folded for p in inner.action.patterns}
+    return all(
+        any(_pattern_covers(o.folded, i.folded) for o in outer.action.patterns)
+        for i in inner.action.patterns
+    )
+
+
+# --- can a policy's ARN pattern name a resource of a given type? ------------------------------
+
+# Placeholders of AWS's ARN formats whose values never contain "/" (bucket and table names,
+# instance ids...). Every other placeholder may (IAM paths, object keys, secret and log group
+# names), so it is treated as matching anything: the check stays quiet rather than wrong.
+_NO_SLASH = frozenset(
+    {"BucketName", "TableName", "QueueName", "TopicName", "FunctionName", "InstanceId", "KeyId"}
+)
+
+
+def _policy_tokens(text: str) -> tuple[tuple[str, str], ...]:
+    """A policy ARN segment as tokens: ("lit", ch), ("one", ""), ("star", "")."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "$" and text.startswith("${", i) and "}" in text[i:]:
+            out.append(("star", ""))  # a policy variable: some value, unknown here
+            i = text.index("}", i) + 1
+            continue
+        out.append(("star", "") if ch == "*" else ("one", "") if ch == "?" else ("lit", ch))
+        i += 1
+    return tuple(out)
+
+
+def _format_tokens(text: str) -> tuple[tuple[str, str], ...]:
+    """An ARN format segment as tokens: ("lit", ch), and for `${Name}` one character then any
+    number more, of class "any" or "noslash"."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(text):
+        if text.startswith("${", i) and "}" in text[i:]:
+            end = text.index("}", i)
+            cls = "noslash" if text[i + 2 : end] in _NO_SLASH else "any"
+            out.extend((("one", cls), ("star", cls)))
+            i = end + 1
+            continue
+        out.append(("lit", text[i]))
+        i += 1
+    return tuple(out)
+
+
+def _char_ok(cls: str, ch: str | None) -> bool:
+    return cls == "any" or ch != "/"
+
+
+def _intersects(p: tuple[tuple[str, str], ...], t: tuple[tuple[str, str], ...]) -> bool:
+    """Whether some string matches both the policy tokens `p` and the format tokens `t`.
+
+    A search over position pairs (at most len(p) * len(t) states, each visited once): the
+    product of two small automata, no backtracking and no regex.
+    """
+    seen = set()
+    todo = [(0, 0)]
+    np_, nt = len(p), len(t)
+    while todo:
+        i, j = todo.pop()
+        if (i, j) in seen:
+            continue
+        seen.add((i, j))
+        if i == np_ and j == nt:
+            return True
+        pk = p[i] if i < np_ else None
+        tk = t[j] if j < nt else None
+        nxt: list[tuple[int, int]] = []
+        if pk is not None and pk[0] == "star":
+            nxt.append((i + 1, j))  # the policy's `*` matches nothing more
+            if tk is not None and tk[0] != "star":
+                nxt.append((i, j + 1))  # ... or the format's next character
+        if tk is not None and tk[0] == "star":
+            nxt.append((i, j + 1))  # the placeholder takes nothing more
+            if pk is not None and (pk[0] == "one" or (pk[0] == "lit" and _char_ok(tk[1], pk[1]))):
+                nxt.append((i + 1, j))  # ... or the policy's next character
+        if pk is not None and tk is not None and pk[0] != "star" and tk[0] != "star":
+            if pk[0] == "lit" and tk[0] == "lit":
+                ok = pk[1] == tk[1]
+            elif pk[0] == "lit":
+                ok = _char_ok(tk[1], pk[1])
+            else:
+                ok = True
+            if ok:
+                nxt.append((i + 1, j + 1))
+        todo.extend(n for n in nxt if n not in seen)
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _could_match(pattern: str, arn_format: str) -> bool:
+    """Whether the policy's Resource `pattern` could match some ARN of `arn_format`
+    (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`), segment by segment like IAM."""
+    mine = pattern.split(":", 5)
+    theirs = arn_format.split(":", 5)
+    if len(mine) < 6 or len(theirs) < 6:
+        return True  # a wildcard standing for several segments: could be anything
+    return all(
+        _intersects(_policy_tokens(a), _format_tokens(b)) for a, b in zip(mine, theirs, strict=True)
+    )
+
+
+# --- size ------------------------------------------------------------------------------------
+
+
+def policy_size(document: Any, *, count: Literal["chars", "bytes"] = "chars") -> int:
+    """The policy's size as AWS counts it: the JSON without white space between elements.
+
+    IAM does not count white space; AWS Organizations counts what is stored, and its console
+    strips white space outside quotes before storing, so both count the minified document.
+    `count="bytes"` measures UTF-8 bytes (Organizations' SCP limit is in bytes).
+    """
+    if isinstance(document, str):
+        document = json.loads(document)
+    minified = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    return len(minified.encode("utf-8")) if count == "bytes" else len(minified)
+
+
+# --- public API ------------------------------------------------------------------------------
+
+
+def _parse_error(exc: PolicyError, prefix: str = "") -> Finding:
+    return Finding(
+        code=exc.code,
+        severity="error",
+        message=exc.message,
+        path=_join(prefix, exc.path),
+        line=exc.line,
+        column=exc.column,
+        data={},
+        lesson=LESSON_POLICIES,
+    )
+
+
+def _join(prefix: str, path: str) -> str:
+    if not prefix:
+        return path
+    if not path:
+        return prefix
+    return f"{prefix}.{path}"
+
+
+def lint(
+    source: str | Mapping[str, Any],
+    *,
+    kind: str = "identity",
+    name: str | None = None,
+    limit: int | None = None,
+) -> list[Finding]:
+    """Check one policy of `kind` (identity, resource, boundary, session, scp, rcp).
+
+    `source` is JSON text (findings then carry line/column) or a decoded object. `limit`
+    overrides the size limit the kind implies (managed policies 6,144 characters; pass
+    `SIZE_LIMITS["inline_role"]` etc. for inline policies). A policy that does not parse gives
+    exactly one error finding, the parser's.
+    """
+    try:
+        policy = parse_policy(
+            source if isinstance(source, str) else dict(source), kind=kind, name=name
+        )
+    except PolicyError as exc:
+        return [_parse_error(exc)]
+    raw = json.loads(source) if isinstance(source, str) else source
+    limit_name = _KIND_LIMIT.get(kind)
+    if limit is None and limit_name is not None:
+        limit = SIZE_LIMITS[limit_name]
+    return _Linter(policy, raw, limit, limit_name).run()
+
+
+def lint_case(case: Mapping[str, Any]) -> list[Finding]:
+    """Lint every policy of a case (iam-cases format) with its kind.
+
+    Paths are prefixed with the case field (`identity_policies[0].Statement[1]`,
+    `scp_levels[1][0]`), as the evaluator's errors are; a policy given as
+    `{"name", "document"}` is linted as its document.
+    Malformed case fields are left to the evaluator, which reports them.
+    """
+    found: list[Finding] = []
+    for prefix, kind, entry in _case_policies(case):
+        name = None
+        document = entry
+        if isinstance(entry, Mapping) and "document" in entry and "Statement" not in entry:
+            name = entry.get("name") if isinstance(entry.get("name"), str) else None
+            document = entry["document"]
+        if not isinstance(document, str | Mapping):
+            continue
+        for f in lint(document, kind=kind, name=name):
+            found.append(
+                Finding(
+                    f.code,
+                    f.severity,
+                    f.message,
+                    _join(prefix, f.path),
+                    f.line,
+                    f.column,
+                    f.data,
+                    f.lesson,
+                )
+            )
+    return found
+
+
+def _case_policies(case: Mapping[str, Any]) -> Iterator[tuple[str, str, Any]]:
+    identity = case.get("identity_policies")
+    if isinstance(identity, list):
+        for i, policy in enumerate(identity):
+            yield f"identity_policies[{i}]", "identity", policy
+    for field_name, kind in (
+        ("resource_policy", "resource"),
+        ("permissions_boundary", "boundary"),
+        ("session_policy", "session"),
+    ):
+        policy = case.get(field_name)
+        if policy is not None:
+            yield field_name, kind, policy
+    for field_name, kind in (("scp_levels", "scp"), ("rcp_levels", "rcp")):
+        levels = case.get(field_name)
+        if not isinstance(levels, list):
+            continue
+        for i, level in enumerate(levels):
+            if not isinstance(level, list):
+                continue
+            for j, policy in enumerate(level):
+                yield f"{field_name}[{i}][{j}]", kind, policy

@@ -1,0 +1,307 @@
+"""Typed, immutable policy objects: what the parser produces and the evaluator reads.
+
+The evaluator never touches raw JSON. Everything that can be decided once per policy is decided
+here at parse time (lower-cased action patterns, whether a resource pattern is `*` or holds a
+policy variable, which principal form an entry is), so evaluating a cached policy is cheap.
+
+Names in this module are stable: the linter (`findings.py`) and the CLI read them.
+
+    Policy(kind, name, version, id, statements, text)
+      Statement(index, path, sid, effect,
+                action: ActionBlock | None      (Action or NotAction; negated=True for NotAction)
+                resource: ResourceBlock | None  (None when the element is absent: matches all)
+                principal: PrincipalBlock | None
+                conditions: tuple[ConditionClause, ...]
+                line, column)                   (position of the statement in `Policy.text`)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from .arn import ArnPattern, compile_arn_pattern
+from .context import RequestContext
+from .wildcard import Pattern, compile_pattern, fold_case
+
+if TYPE_CHECKING:  # the condition types belong to conditions.py
+    from .conditions import ConditionClause
+
+PolicyKind = Literal["identity", "resource", "boundary", "session", "scp", "rcp"]
+POLICY_KINDS: tuple[str, ...] = ("identity", "resource", "boundary", "session", "scp", "rcp")
+"""Every kind `parse_policy` accepts; only `resource` and `rcp` policies may hold a Principal."""
+
+Effect = Literal["Allow", "Deny"]
+VERSION_2012 = "2012-10-17"
+VERSION_2008 = "2008-10-17"
+VERSIONS: tuple[str, ...] = (VERSION_2012, VERSION_2008)
+
+PrincipalType = Literal["*", "AWS", "Service", "Federated", "CanonicalUser"]
+"""`*` is the bare `"Principal": "*"`; the others are the keys of a principal map."""
+
+
+def _has_wildcard(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+def _literal_prefix(text: str) -> str:
+    """The text before the first `*`, `?` or `${` (a prefix every match must share)."""
+    end = len(text)
+    for mark in ("*", "?", "${"):
+        at = text.find(mark)
+        if 0 <= at < end:
+            end = at
+    return text[:end]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionPattern:
+    """One entry of Action/NotAction. `folded` is lower-cased: actions match case-insensitively.
+
+    `mode` lets the evaluator skip the general matcher: `any` (`*`), `exact` (no wildcard),
+    `prefix` (`s3:Get*`, only a trailing `*`) or `wildcard` (anything else).
+    """
+
+    text: str
+    folded: str
+    mode: Literal["any", "exact", "prefix", "wildcard"]
+    matcher: Pattern | None = None  # compiled for mode "wildcard" only
+
+    @classmethod
+    def compile(cls, text: str) -> ActionPattern:
+        folded = fold_case(text)
+        if folded == "*":
+            mode = "any"
+        elif not _has_wildcard(folded):
+            mode = "exact"
+        elif folded.endswith("*") and not _has_wildcard(folded[:-1]):
+            mode = "prefix"
+        else:
+            mode = "wildcard"
+            return cls(text, folded, mode, compile_pattern(folded))
+        return cls(text, folded, mode)
+
+    def matches(self, action_folded: str) -> bool:
+        """`action_folded` must already be case-folded (`wildcard.fold_case`, once per request)."""
+        mode = self.mode
+        if mode == "any":
+            return True
+        if mode == "exact":
+            return self.folded == action_folded
+        if mode == "prefix":
+            return action_folded.startswith(self.folded[:-1])
+        return self.matcher.match(action_folded)  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionBlock:
+    """Action (negated=False) or NotAction (negated=True): one or more patterns.
+
+    The other fields are derived once from `patterns` so that matching is a set lookup and one
+    `str.startswith(tuple)` call in the common cases.
+    """
+
+    patterns: tuple[ActionPattern, ...]
+    negated: bool
+    texts: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    any: bool = field(init=False, repr=False, compare=False)
+    exact: frozenset[str] = field(init=False, repr=False, compare=False)
+    prefixes: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    wildcards: tuple[Pattern, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        pats = self.patterns
+        setter = object.__setattr__
+        setter(self, "texts", tuple(p.text for p in pats))
+        setter(self, "any", any(p.mode == "any" for p in pats))
+        setter(self, "exact", frozenset(p.folded for p in pats if p.mode == "exact"))
+        setter(self, "prefixes", tuple(p.folded[:-1] for p in pats if p.mode == "prefix"))
+        setter(self, "wildcards", tuple(p.matcher for p in pats if p.mode == "wildcard"))
+
+    def matches_any(self, action_folded: str) -> bool:
+        """True when some pattern matches; the caller applies `negated`."""
+        if self.any or action_folded in self.exact:
+            return True
+        if self.prefixes and action_folded.startswith(self.prefixes):
+            return True
+        # A plain loop: any() over a generator costs more on this hot path.
+        for matcher in self.wildcards:  # noqa: SIM110
+            if matcher.match(action_folded):
+                return True
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class ResourcePattern:
+    """One entry of Resource/NotResource.
+
+    `mode`: `any` (`*`), `exact` (no wildcard and no variable: compared with ==) or `pattern`
+    (handed to `arn.resource_matches`). `has_variable` is True when the text holds `${`.
+    """
+
+    text: str
+    mode: Literal["any", "exact", "pattern"]
+    has_variable: bool
+
+    @classmethod
+    def compile(cls, text: str) -> ResourcePattern:
+        has_variable = "${" in text
+        if text == "*":
+            mode = "any"
+        elif not has_variable and not _has_wildcard(text):
+            mode = "exact"
+        else:
+            mode = "pattern"
+        return cls(text, mode, has_variable)
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceBlock:
+    """Resource (negated=False) or NotResource (negated=True).
+
+    `variables` is True when the policy's Version substitutes policy variables. `any`,
+    `exact` and `matchers` are derived: `*` present, the entries compared with ==, and the
+    compiled `arn.ArnPattern` of every other entry.
+    """
+
+    patterns: tuple[ResourcePattern, ...]
+    negated: bool
+    variables: bool = False
+    texts: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    any: bool = field(init=False, repr=False, compare=False)
+    exact: frozenset[str] = field(init=False, repr=False, compare=False)
+    matchers: tuple[tuple[str, ArnPattern], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        pats = self.patterns
+        setter = object.__setattr__
+        setter(self, "texts", tuple(p.text for p in pats))
+        setter(self, "any", any(p.mode == "any" for p in pats))
+        setter(self, "exact", frozenset(p.text for p in pats if p.mode == "exact"))
+        setter(
+            self,
+            "matchers",
+            tuple(
+                (
+                    _literal_prefix(p.text),
+                    compile_arn_pattern(p.text, self.variables and p.has_variable),
+                )
+                for p in pats
+                if p.mode == "pattern"
+            ),
+        )
+
+    def check(self, resource: str, context: RequestContext) -> tuple[bool, bool]:
+        """(some entry matches `resource`, some entry held a policy variable without a value);
+        the caller applies `negated`."""
+        if self.any or resource in self.exact:
+            return True, False
+        missing = False
+        for prefix, matcher in self.matchers:
+            # Whatever the wildcards do later, the text before the first one must match as is.
+            if not resource.startswith(prefix):
+                continue
+            found = matcher.matches(resource, context)
+            if found:
+                return True, False
+            if found is None:
+                missing = True
+        return False, missing
+
+
+@dataclass(frozen=True, slots=True)
+class PrincipalEntry:
+    """One principal named in a Principal/NotPrincipal element.
+
+    `type` is the map key (`AWS`, `Service`, `Federated`, `CanonicalUser`) or `*` for the bare
+    `"Principal": "*"`. `value` is the text as written. `form` classifies AWS values once:
+    `everyone` (`*`), `account` (12-digit id or `arn:aws:iam::ACCT:root`), `user`, `role`,
+    `assumed_role` (a role session), `federated_user`, or `other` (any other text: it matches only
+    a caller given by exactly that text). `account` is the account id for ARN/account forms.
+    `name` is the user/role name (last path segment), the role name for sessions.
+    `session` is the session name of an assumed-role ARN.
+    """
+
+    type: PrincipalType
+    value: str
+    form: Literal[
+        "everyone",
+        "account",
+        "user",
+        "role",
+        "assumed_role",
+        "federated_user",
+        "service",
+        "federated",
+        "canonical_user",
+        "other",
+    ]
+    account: str | None = None
+    name: str | None = None
+    session: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrincipalBlock:
+    """Principal (negated=False) or NotPrincipal (negated=True). `texts` is derived: the AWS
+    values as written, other types as `Type:value`."""
+
+    entries: tuple[PrincipalEntry, ...]
+    negated: bool
+    texts: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "texts",
+            tuple(
+                e.value if e.type in ("*", "AWS") else f"{e.type}:{e.value}" for e in self.entries
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One statement, with where it came from.
+
+    `path` is `Statement[i]` (or `Statement` when the policy held a single object) and `line`/
+    `column` its 1-based position in `Policy.text` when the policy was parsed from text.
+    `conditions` is empty when there is no Condition block.
+    """
+
+    index: int
+    path: str
+    sid: str | None
+    effect: Effect
+    action: ActionBlock
+    resource: ResourceBlock | None
+    principal: PrincipalBlock | None
+    conditions: tuple[ConditionClause, ...]
+    line: int | None = None
+    column: int | None = None
+
+    @property
+    def is_allow(self) -> bool:
+        return self.effect == "Allow"
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A parsed policy of one kind.
+
+    `version` is the Version element or None when absent (AWS then uses 2008-10-17, so policy
+    variables are not substituted: `variables` says whether they are). `text` is the JSON source
+    when the policy came from text (so positions can be shown), else None.
+    """
+
+    kind: PolicyKind
+    name: str | None
+    version: str | None
+    id: str | None
+    statements: tuple[Statement, ...]
+    text: str | None = None
+
+    @property
+    def variables(self) -> bool:
+        """Policy variables (`${aws:username}`) are only replaced under Version 2012-10-17."""
+        return self.version == VERSION_2012

@@ -1,0 +1,591 @@
+"""Policy JSON (text or an already-loaded object) → `model.Policy`, or a located `PolicyError`.
+
+Text goes through three cheap passes: a size check, a position scan (an iterative walk over
+the JSON that records where every value and key starts, keyed by the same paths the errors use,
+and that enforces the nesting limit before anything recursive runs), then `json.loads` (invalid
+JSON → `invalid_json` with json's own line/column). The grammar check then works on the loaded
+object and raises errors with a path; the path is turned back into a line/column from the scan.
+
+Parsed policies are cached by content (`parse_policy`): evaluating the same policy again costs a
+dictionary lookup. Everything a statement needs at evaluation time is compiled here.
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from threading import Lock
+from typing import Any
+
+from .errors import PolicyError
+from .model import (
+    POLICY_KINDS,
+    VERSION_2012,
+    VERSIONS,
+    ActionBlock,
+    ActionPattern,
+    Policy,
+    PrincipalBlock,
+    ResourceBlock,
+    ResourcePattern,
+    Statement,
+)
+from .principals import classify_principal
+
+MAX_POLICY_CHARS = 20_000
+MAX_NESTING = 32
+MAX_STATEMENTS = 500
+
+_TOP_KEYS = frozenset({"Version", "Id", "Statement"})
+_STATEMENT_KEYS = frozenset(
+    {
+        "Sid",
+        "Effect",
+        "Principal",
+        "NotPrincipal",
+        "Action",
+        "NotAction",
+        "Resource",
+        "NotResource",
+        "Condition",
+    }
+)
+_PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
+_KINDS_WITHOUT_PRINCIPAL = frozenset({"identity", "boundary", "session", "scp"})
+_KINDS_NEEDING_RESOURCE = frozenset({"identity", "boundary", "session"})
+# Errors about a key itself point at the key; the rest at the value.
+_KEY_CODES = frozenset({"unknown_element", "principal_not_allowed"})
+_WS = " \t\n\r"
+
+
+# --------------------------------------------------------------------------- positions
+
+
+class _Positions:
+    """Where each path's key and value start in a JSON text, and offset → line/column."""
+
+    __slots__ = ("values", "keys", "line_starts")
+
+    def __init__(self, text: str) -> None:
+        self.values: dict[str, int] = {}
+        self.keys: dict[str, int] = {}
+        starts = [0]
+        find = text.find
+        i = find("\n")
+        while i >= 0:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        self.line_starts = starts
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def locate(self, path: str, *, prefer_key: bool = False) -> tuple[int, int] | None:
+        """Line/column of `path`, or of its closest recorded ancestor."""
+        while True:
+            if prefer_key and path in self.keys:
+                return self.line_col(self.keys[path])
+            if path in self.values:
+                return self.line_col(self.values[path])
+            if not path:
+                return None
+            path = _parent(path)
+
+
+def _parent(path: str) -> str:
+    """`Statement[2].Condition.X` → `Statement[2].Condition`; `Statement[2]` → `Statement`."""
+    if path.endswith("]"):
+        return path[: path.rindex("[")]
+    dot = path.rfind(".")
+    return path[:dot] if dot >= 0 else ""
+
+
+def _child(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _scan(text: str) -> _Positions:
+    """Record key/value offsets by path and enforce MAX_NESTING, without recursion.
+
+    Tolerant of invalid JSON (it stops where it cannot continue): `json.loads` reports
+    syntax errors afterwards with its own messages.
+    """
+    pos = _Positions(text)
+    values, keys = pos.values, pos.keys
+    n = len(text)
+    # frames: [is_object, path, index, pending_key_path]
+    stack: list[list[Any]] = []
+    i = 0
+    expect_value = True
+    current = ""
+    while i < n:
+        ch = text[i]
+        if ch in _WS:
+            i += 1
+            continue
+        if expect_value:
+            values[current] = i
+            if ch == "{" or ch == "[":
+                if len(stack) >= MAX_NESTING:
+                    line, col = pos.line_col(i)
+                    raise PolicyError(
+                        "nesting_too_deep",
+                        f"The policy nests objects and lists more than {MAX_NESTING} levels deep.",
+                        path=current,
+                        line=line,
+                        column=col,
+                    )
+                stack.append([ch == "{", current, 0])
+                i += 1
+                # empty container?
+                while i < n and text[i] in _WS:
+                    i += 1
+                if i < n and text[i] in "}]":
+                    stack.pop()
+                    i += 1
+                    expect_value = False
+                    continue
+                if ch == "[":
+                    current = f"{current}[0]"
+                    continue
+                # object: read the first key
+                k = _read_key(text, i)
+                if k is None:
+                    return pos
+                key, i, key_at = k
+                current = _child(stack[-1][1], key)
+                keys[current] = key_at
+                continue
+            if ch == '"':
+                try:
+                    _, i = scanstring(text, i + 1)
+                except ValueError:
+                    return pos
+            else:
+                while i < n and text[i] not in ",]}" and text[i] not in _WS:
+                    i += 1
+            expect_value = False
+            continue
+        # after a value
+        if not stack:
+            return pos
+        frame = stack[-1]
+        if ch == ",":
+            i += 1
+            if frame[0]:
+                while i < n and text[i] in _WS:
+                    i += 1
+                k = _read_key(text, i)
+                if k is None:
+                    return pos
+                key, i, key_at = k
+                current = _child(frame[1], key)
+                keys[current] = key_at
+            else:
+                frame[2] += 1
+                current = f"{frame[1]}[{frame[2]}]"
+            expect_value = True
+            continue
+        if ch in "}]":
+            stack.pop()
+            i += 1
+            continue
+        return pos
+    return pos
+
+
+def _read_key(text: str, i: int) -> tuple[str, int, int] | None:
+    """Read `"key" :` at i; return (key, offset after the colon, offset of the key)."""
+    n = len(text)
+    while i < n and text[i] in _WS:
+        i += 1
+    if i >= n or text[i] != '"':
+        return None
+    start = i
+    try:
+        key, i = scanstring(text, i + 1)
+    except ValueError:
+        return None
+    while i < n and text[i] in _WS:
+        i += 1
+    if i >= n or text[i] != ":":
+        return None
+    return key, i + 1, start
+
+
+def _depth_exceeds(obj: Any, limit: int) -> bool:
+    """Whether an already-loaded object nests deeper than `limit` (iterative)."""
+    stack = [(obj, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    return False
+
+
+# --------------------------------------------------------------------------- grammar
+
+
+def _fail(code: str, message: str, path: str) -> PolicyError:
+    return PolicyError(code, message, path=path)
+
+
+def _string_list(raw: Any, path: str, element: str, code: str) -> list[str]:
+    """A single string or a non-empty list of non-empty strings."""
+    if isinstance(raw, str):
+        items = [raw]
+    elif isinstance(raw, list):
+        if not raw:
+            raise _fail(code, f"{element} must not be an empty list.", path)
+        items = raw
+    else:
+        raise _fail(code, f"{element} must be a string or a list of strings.", path)
+    for i, item in enumerate(items):
+        where = f"{path}[{i}]" if isinstance(raw, list) else path
+        if not isinstance(item, str):
+            raise _fail(code, f"Every {element} value must be a string.", where)
+        if not item:
+            raise _fail(code, f"An {element} value must not be empty.", where)
+    return items
+
+
+def _actions(raw: Any, path: str, element: str) -> ActionBlock:
+    items = _string_list(raw, path, element, "invalid_action")
+    for i, item in enumerate(items):
+        if item != "*" and (":" not in item or item.startswith(":") or item.endswith(":")):
+            where = f"{path}[{i}]" if isinstance(raw, list) else path
+            raise _fail(
+                "invalid_action",
+                f'{element} value {item!r} must be "*" or "service:Action" (e.g. "s3:GetObject").',
+                where,
+            )
+    return ActionBlock(tuple(ActionPattern.compile(a) for a in items), element == "NotAction")
+
+
+def _resources(raw: Any, path: str, element: str, variables: bool) -> ResourceBlock:
+    items = _string_list(raw, path, element, "invalid_resource")
+    for i, item in enumerate(items):
+        if item != "*" and not item.startswith("arn:"):
+            where = f"{path}[{i}]" if isinstance(raw, list) else path
+            raise _fail(
+                "invalid_resource",
+                f'{element} value {item!r} must be "*" or an ARN starting with "arn:".',
+                where,
+            )
+    return ResourceBlock(
+        tuple(ResourcePattern.compile(r) for r in items), element == "NotResource", variables
+    )
+
+
+def _principals(raw: Any, path: str, element: str) -> PrincipalBlock:
+    if isinstance(raw, str):
+        if raw != "*":
+            raise _fail(
+                "invalid_principal",
+                f'{element} as a plain string must be "*"; name principals in a map such as '
+                '{"AWS": "arn:aws:iam::111122223333:root"}.',
+                path,
+            )
+        return PrincipalBlock((classify_principal("*", "*"),), element == "NotPrincipal")
+    if not isinstance(raw, dict) or not raw:
+        raise _fail(
+            "invalid_principal",
+            f'{element} must be "*" or a map with AWS, Service, Federated or CanonicalUser.',
+            path,
+        )
+    entries = []
+    for type_, values in raw.items():
+        where = _child(path, type_)
+        if type_ not in _PRINCIPAL_TYPES:
+            raise _fail(
+                "invalid_principal",
+                f"Unknown principal type {type_!r}: use AWS, Service, Federated or CanonicalUser.",
+                where,
+            )
+        for value in _string_list(values, where, f"{element} {type_}", "invalid_principal"):
+            entries.append(classify_principal(type_, value))
+    return PrincipalBlock(tuple(entries), element == "NotPrincipal")
+
+
+def _statement(raw: Any, index: int, path: str, kind: str, variables: bool) -> Statement:
+    from .conditions import parse_condition_block  # conditions.py is a sibling module
+
+    if not isinstance(raw, dict):
+        raise _fail("invalid_statement", "A statement must be a JSON object.", path)
+    for key in raw:
+        if key not in _STATEMENT_KEYS:
+            raise _fail(
+                "unknown_element",
+                f"Unknown statement element {key!r} (element names are case-sensitive).",
+                _child(path, key),
+            )
+    sid = raw.get("Sid")
+    if sid is not None and not isinstance(sid, str):
+        raise _fail("invalid_sid", "Sid must be a string.", _child(path, "Sid"))
+    if "Effect" not in raw:
+        raise _fail("missing_effect", 'The statement has no Effect ("Allow" or "Deny").', path)
+    effect = raw["Effect"]
+    if effect not in ("Allow", "Deny"):
+        raise _fail(
+            "invalid_effect",
+            f'Effect must be "Allow" or "Deny" (case-sensitive), not {effect!r}.',
+            _child(path, "Effect"),
+        )
+    if "Action" in raw and "NotAction" in raw:
+        raise _fail(
+            "action_and_notaction", "A statement cannot have both Action and NotAction.", path
+        )
+    if "Action" in raw:
+        action = _actions(raw["Action"], _child(path, "Action"), "Action")
+    elif "NotAction" in raw:
+        action = _actions(raw["NotAction"], _child(path, "NotAction"), "NotAction")
+    else:
+        raise _fail("missing_action", "The statement needs an Action or a NotAction.", path)
+    if "Resource" in raw and "NotResource" in raw:
+        raise _fail(
+            "resource_and_notresource",
+            "A statement cannot have both Resource and NotResource.",
+            path,
+        )
+    resource: ResourceBlock | None = None
+    if "Resource" in raw:
+        resource = _resources(raw["Resource"], _child(path, "Resource"), "Resource", variables)
+    elif "NotResource" in raw:
+        resource = _resources(
+            raw["NotResource"], _child(path, "NotResource"), "NotResource", variables
+        )
+    elif kind in _KINDS_NEEDING_RESOURCE:
+        raise _fail(
+            "missing_resource",
+            f"A statement in {_KIND_NAMES[kind]} needs a Resource or a NotResource.",
+            path,
+        )
+    if "Principal" in raw and "NotPrincipal" in raw:
+        raise _fail(
+            "principal_and_notprincipal",
+            "A statement cannot have both Principal and NotPrincipal.",
+            path,
+        )
+    principal: PrincipalBlock | None = None
+    element = (
+        "Principal" if "Principal" in raw else "NotPrincipal" if "NotPrincipal" in raw else None
+    )
+    if element is not None:
+        if kind in _KINDS_WITHOUT_PRINCIPAL:
+            raise _fail(
+                "principal_not_allowed",
+                f"{element} is not allowed in {_KIND_NAMES[kind]}: it applies to the identity "
+                "it is attached to.",
+                _child(path, element),
+            )
+        principal = _principals(raw[element], _child(path, element), element)
+        if kind == "rcp" and (
+            principal.negated or any(e.form != "everyone" for e in principal.entries)
+        ):
+            raise _fail(
+                "invalid_principal",
+                'In a resource control policy the Principal must be "*" '
+                "(narrow it with conditions).",
+                _child(path, element),
+            )
+    elif kind == "resource":
+        raise _fail(
+            "missing_principal",
+            "A statement in a resource-based policy needs a Principal or a NotPrincipal.",
+            path,
+        )
+    conditions: tuple = ()
+    if "Condition" in raw:
+        conditions = tuple(parse_condition_block(raw["Condition"], path=_child(path, "Condition")))
+    return Statement(
+        index=index,
+        path=path,
+        sid=sid,
+        effect=effect,
+        action=action,
+        resource=resource,
+        principal=principal,
+        conditions=conditions,
+    )
+
+
+_KIND_NAMES = {
+    "identity": "an identity-based policy",
+    "resource": "a resource-based policy",
+    "boundary": "a permissions boundary",
+    "session": "a session policy",
+    "scp": "a service control policy",
+    "rcp": "a resource control policy",
+}
+
+
+def _policy(obj: Any, kind: str, name: str | None, text: str | None) -> Policy:
+    if not isinstance(obj, dict):
+        raise _fail("invalid_policy", "A policy must be a JSON object with a Statement.", "")
+    for key in obj:
+        if key not in _TOP_KEYS:
+            raise _fail(
+                "unknown_element",
+                f"Unknown policy element {key!r}: a policy has Version, Id and Statement.",
+                key,
+            )
+    version = obj.get("Version")
+    if version is not None and version not in VERSIONS:
+        raise _fail(
+            "invalid_version",
+            f'Version must be "2012-10-17" or "2008-10-17", not {version!r}.',
+            "Version",
+        )
+    policy_id = obj.get("Id")
+    if policy_id is not None and not isinstance(policy_id, str):
+        raise _fail("invalid_id", "Id must be a string.", "Id")
+    if "Statement" not in obj:
+        raise _fail("missing_statement", "The policy has no Statement.", "")
+    raw = obj["Statement"]
+    if isinstance(raw, dict):
+        raws, paths = [raw], ["Statement"]
+    elif isinstance(raw, list):
+        if len(raw) > MAX_STATEMENTS:
+            raise _fail(
+                "too_many_statements",
+                f"The policy has {len(raw)} statements; the limit is {MAX_STATEMENTS}.",
+                "Statement",
+            )
+        raws, paths = raw, [f"Statement[{i}]" for i in range(len(raw))]
+    else:
+        raise _fail(
+            "invalid_statement", "Statement must be an object or a list of objects.", "Statement"
+        )
+    variables = version == VERSION_2012
+    statements = tuple(
+        _statement(item, i, path, kind, variables)
+        for i, (item, path) in enumerate(zip(raws, paths, strict=True))
+    )
+    return Policy(
+        kind=kind, name=name, version=version, id=policy_id, statements=statements, text=text
+    )  # type: ignore[arg-type]
+
+
+def _with_lines(policy: Policy, positions: _Positions) -> Policy:
+    """Attach each statement's line/column in the source text."""
+    placed = []
+    for st in policy.statements:
+        where = positions.locate(st.path)
+        if where is None:
+            placed.append(st)
+            continue
+        placed.append(
+            Statement(
+                st.index,
+                st.path,
+                st.sid,
+                st.effect,
+                st.action,
+                st.resource,
+                st.principal,
+                st.conditions,
+                where[0],
+                where[1],
+            )
+        )
+    return Policy(policy.kind, policy.name, policy.version, policy.id, tuple(placed), policy.text)
+
+
+def _too_large(length: int) -> PolicyError:
+    return PolicyError(
+        "policy_too_large",
+        f"The policy is {length:,} characters; the limit is {MAX_POLICY_CHARS:,}.",
+    )
+
+
+def _parse_text(text: str, kind: str, name: str | None) -> Policy:
+    if len(text) > MAX_POLICY_CHARS:
+        raise _too_large(len(text))
+    positions = _scan(text)
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PolicyError(
+            "invalid_json", f"Invalid JSON: {exc.msg}.", line=exc.lineno, column=exc.colno
+        ) from None
+    except RecursionError:  # belt and braces: _scan already enforces MAX_NESTING
+        raise PolicyError("nesting_too_deep", "The policy nests too deeply.") from None
+    try:
+        policy = _policy(obj, kind, name, text)
+    except PolicyError as exc:
+        if exc.line is not None:
+            raise
+        where = positions.locate(exc.path, prefer_key=exc.code in _KEY_CODES)
+        if where is None:
+            raise
+        raise exc.with_location(line=where[0], column=where[1]) from None
+    return _with_lines(policy, positions)
+
+
+def _parse_object(obj: Any, kind: str, name: str | None) -> Policy:
+    if _depth_exceeds(obj, MAX_NESTING):
+        raise PolicyError(
+            "nesting_too_deep",
+            f"The policy nests objects and lists more than {MAX_NESTING} levels deep.",
+        )
+    return _policy(obj, kind, name, None)
+
+
+# --------------------------------------------------------------------------- cache + API
+
+_CACHE: dict[tuple[str, str | None, bool, str], Policy] = {}
+_CACHE_MAX = 4096
+_CACHE_LOCK = Lock()
+
+
+def parse_policy(
+    source: str | dict[str, Any], *, kind: str = "identity", name: str | None = None
+) -> Policy:
+    """Parse one policy of `kind` (identity, resource, boundary, session, scp, rcp).
+
+    `source` is the policy as a dict or as JSON text; text errors carry line/column. Results are
+    cached by content, so callers need not keep parsed policies around themselves.
+    """
+    if kind not in POLICY_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(POLICY_KINDS)}, not {kind!r}")
+    if isinstance(source, str):
+        key = (kind, name, True, source)
+    elif isinstance(source, dict):
+        try:
+            dumped = json.dumps(source, separators=(",", ":"), ensure_ascii=False)
+        except RecursionError:
+            raise PolicyError("nesting_too_deep", "The policy nests too deeply.") from None
+        except (TypeError, ValueError) as exc:
+            raise PolicyError("invalid_policy", f"The policy is not JSON data: {exc}.") from None
+        if len(dumped) > MAX_POLICY_CHARS:
+            raise _too_large(len(dumped))
+        key = (kind, name, False, dumped)
+    else:
+        raise PolicyError(
+            "invalid_policy",
+            f"A policy must be a JSON object or JSON text, not {type(source).__name__}.",
+        )
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    policy = _parse_text(source, kind, name) if key[2] else _parse_object(source, kind, name)
+    with _CACHE_LOCK:
+        if len(_CACHE) >= _CACHE_MAX:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = policy
+    return policy
+
+
+def clear_cache() -> None:
+    """Forget parsed policies (tests; nothing else needs it)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()

@@ -1,0 +1,299 @@
+"""The decision's reasons: decisive statements, per-statement reason codes, and the steps."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from srm_trainer.iam import Decision, evaluate
+
+ACCT = "111122223333"
+ALICE = f"arn:aws:iam::{ACCT}:user/alice"
+STEP_ORDER = [
+    "explicit_deny",
+    "rcp",
+    "scp",
+    "resource_policy",
+    "identity",
+    "boundary",
+    "session_policy",
+]
+
+
+def _case(*statements, **extra) -> dict:
+    case = {
+        "request": {
+            "principal": ALICE,
+            "action": "s3:GetObject",
+            "resource": "arn:aws:s3:::reports/q1.csv",
+            "context": {"aws:SecureTransport": "true"},
+        },
+        "identity_policies": [{"Version": "2012-10-17", "Statement": list(statements)}],
+    }
+    case.update(extra)
+    return case
+
+
+def _allow(**extra) -> dict:
+    st = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}
+    st.update(extra)
+    return {k: v for k, v in st.items() if v is not None}
+
+
+def _reasons(decision: Decision, kind: str = "identity", policy: int = 0) -> list[list[str]]:
+    for p in decision.explanations:
+        if p.kind == kind and p.index == policy:
+            return [[r.code for r in s.reasons] for s in p.statements]
+    raise AssertionError(f"no {kind} policy {policy}")
+
+
+def test_steps_follow_awss_order():
+    decision = evaluate(_case(_allow()))
+    assert [s.name for s in decision.steps] == STEP_ORDER
+
+
+def test_an_explicit_deny_names_its_statement_policy_and_line():
+    text = (
+        '{"Version": "2012-10-17", "Statement": [\n'
+        '  {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},\n'
+        '  {"Sid": "NoReports", "Effect": "Deny", "Action": "s3:Get*",\n'
+        '   "Resource": "arn:aws:s3:::reports/*"}]}'
+    )
+    case = _case(_allow())
+    case["identity_policies"].append({"name": "Guardrail", "document": text})
+    decision = evaluate(case)
+    assert decision.decision == "ExplicitDeny"
+    (ref,) = decision.decisive
+    assert (ref.policy_kind, ref.policy_index, ref.policy_name) == ("identity", 1, "Guardrail")
+    assert (ref.statement_index, ref.sid, ref.effect, ref.line) == (1, "NoReports", "Deny", 3)
+    assert decision.step("explicit_deny").outcome == "deny"
+    assert not decision.step("identity").reached
+
+
+def test_an_allow_names_the_statements_that_granted_it():
+    decision = evaluate(_case(_allow(Sid="Read")))
+    assert decision.decision == "Allow"
+    assert [r.sid for r in decision.decisive] == ["Read"]
+    assert decision.step("identity").outcome == "allow"
+
+
+def test_every_statement_says_why_it_did_not_apply():
+    decision = evaluate(
+        _case(
+            _allow(Action="s3:PutObject"),
+            _allow(Action=None, NotAction="s3:Get*"),
+            _allow(Resource="arn:aws:s3:::payroll/*"),
+            _allow(Resource=None, NotResource="arn:aws:s3:::reports/*"),
+            _allow(Condition={"StringEquals": {"aws:username": "alice"}}),
+            _allow(Condition={"Bool": {"aws:SecureTransport": "false"}}),
+            _allow(Resource="arn:aws:s3:::reports/${aws:username}/*"),
+            _allow(),
+        )
+    )
+    assert _reasons(decision) == [
+        ["action_not_matched"],
+        ["notaction_matched"],
+        ["resource_not_matched"],
+        ["notresource_matched"],
+        ["condition_key_missing"],
+        ["condition_value_mismatch"],
+        ["policy_variable_no_value"],
+        [],
+    ]
+    applied = [s.applies for s in decision.explanations[0].statements]
+    assert applied == [False] * 7 + [True]
+
+
+def test_reason_data_carries_the_values_involved():
+    decision = evaluate(
+        _case(
+            _allow(Action="s3:PutObject"),
+            _allow(Condition={"Bool": {"aws:SecureTransport": "false"}}),
+        )
+    )
+    action, condition = (s.reasons[0] for s in decision.explanations[0].statements)
+    assert action.data == {"action": "s3:GetObject", "patterns": ["s3:PutObject"]}
+    assert condition.data["key"] == "aws:SecureTransport"
+    assert condition.data["operator"] == "Bool"
+    assert condition.data["actual"] == ["true"]
+
+
+def test_principal_reasons_in_a_resource_policy():
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111122223333:user/bob"},
+                "Action": "s3:GetObject",
+                "Resource": "*",
+            },
+            {
+                "Effect": "Deny",
+                "NotPrincipal": {"AWS": [ALICE, "arn:aws:iam::111122223333:root"]},
+                "Action": "s3:GetObject",
+                "Resource": "*",
+            },
+        ],
+    }
+    decision = evaluate(_case(resource_policy=policy))
+    assert _reasons(decision, "resource") == [["principal_not_matched"], ["notprincipal_matched"]]
+    first = decision.explanations[0].statements[0].reasons[0]
+    assert first.data["principal"] == ALICE
+
+
+def test_no_allow_anywhere_is_reported_at_the_identity_step():
+    decision = evaluate(_case(_allow(Action="s3:PutObject")))
+    assert decision.decision == "ImplicitDeny"
+    step = decision.step("identity")
+    assert step.outcome == "implicit_deny"
+    assert [r.code for r in step.reasons] == ["no_identity_or_resource_allow"]
+    assert decision.decisive == ()
+
+
+def test_a_missing_allow_at_an_scp_level_names_the_level():
+    full = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    }
+    ec2 = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}],
+    }
+    decision = evaluate(_case(_allow(), scp_levels=[[full], [ec2]]))
+    assert decision.decision == "ImplicitDeny"
+    step = decision.step("scp")
+    assert step.outcome == "implicit_deny"
+    assert [(r.code, r.data) for r in step.reasons] == [("no_allow_at_scp_level", {"level": 1})]
+    levels = [(p.kind, p.level, p.result) for p in decision.explanations if p.kind == "scp"]
+    assert levels == [("scp", 0, "allow"), ("scp", 1, "no_match")]
+
+
+def test_an_allowed_request_lists_the_scp_allows_with_their_level():
+    full = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    }
+    decision = evaluate(_case(_allow(), scp_levels=[[full], [full]]))
+    assert decision.decision == "Allow"
+    assert sorted((r.policy_kind, r.level) for r in decision.decisive) == [
+        ("identity", None),
+        ("scp", 0),
+        ("scp", 1),
+    ]
+
+
+def test_the_boundary_and_session_steps_name_their_missing_allow():
+    ec2 = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}],
+    }
+    by_boundary = evaluate(_case(_allow(), permissions_boundary=ec2))
+    assert by_boundary.step("boundary").reasons[0].code == "no_allow_in_boundary"
+    case = _case(_allow(), session_policy=ec2)
+    case["request"]["principal"] = f"arn:aws:sts::{ACCT}:assumed-role/dev/s"
+    by_session = evaluate(case)
+    assert by_session.decision == "ImplicitDeny"
+    assert by_session.step("session_policy").reasons[0].code == "no_allow_in_session_policy"
+
+
+def test_cross_account_without_a_resource_grant_says_both_are_needed():
+    case = _case(_allow())
+    case["request"]["resource_account"] = "444455556666"
+    decision = evaluate(case)
+    assert decision.decision == "ImplicitDeny"
+    step = decision.step("resource_policy")
+    assert step.outcome == "implicit_deny"
+    assert step.reasons[0].code == "cross_account_needs_both"
+    assert step.reasons[0].data["resource_account"] == "444455556666"
+
+
+def test_a_kms_key_policy_must_allow_explicitly():
+    case = _case({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"})
+    case["request"].update(
+        action="kms:Decrypt", resource=f"arn:aws:kms:eu-west-1:{ACCT}:key/1234abcd-12ab"
+    )
+    case["resource_policy"] = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{ACCT}:user/bob"},
+                "Action": "kms:*",
+                "Resource": "*",
+            }
+        ],
+    }
+    decision = evaluate(case)
+    assert decision.decision == "ImplicitDeny"
+    assert decision.step("resource_policy").reasons[0].code == "resource_policy_must_allow"
+    case["resource_policy"]["Statement"][0]["Principal"] = {"AWS": f"arn:aws:iam::{ACCT}:root"}
+    assert evaluate(case).decision == "Allow"
+
+
+def test_a_role_trust_policy_must_allow_explicitly():
+    case = _case({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"})
+    case["request"].update(action="sts:AssumeRole", resource=f"arn:aws:iam::{ACCT}:role/admin")
+    assert evaluate(case).decision == "ImplicitDeny"
+    case["resource_policy"] = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": ACCT}, "Action": "sts:AssumeRole"}],
+    }
+    assert evaluate(case).decision == "Allow"
+
+
+def test_steps_after_the_decision_are_marked_unreached():
+    full = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}],
+    }
+    decision = evaluate(_case(_allow(), scp_levels=[[full]]))
+    reached = {s.name: s.reached for s in decision.steps}
+    assert reached == {
+        "explicit_deny": True,
+        "rcp": True,
+        "scp": True,
+        "resource_policy": False,
+        "identity": False,
+        "boundary": False,
+        "session_policy": False,
+    }
+    assert decision.step("rcp").outcome == "not_applicable"
+
+
+def test_policies_that_do_not_apply_to_the_caller_say_so():
+    case = _case(_allow())
+    case["request"]["principal"] = "*"
+    decision = evaluate(case)
+    (identity,) = decision.explanations
+    assert identity.result == "not_applicable"
+    assert identity.reason.code == "identity_policies_not_applicable"
+
+
+def test_to_dict_is_json_ready_and_has_the_four_parts():
+    case = _case(_allow(Condition={"Bool": {"aws:SecureTransport": "false"}}), _allow(Sid="ok"))
+    out = evaluate(case).to_dict()
+    assert set(out) == {"decision", "decisive", "steps", "explanations"}
+    again = json.loads(json.dumps(out))
+    assert again["decisive"][0]["sid"] == "ok"
+    assert again["steps"][0] == {
+        "name": "explicit_deny",
+        "outcome": "continue",
+        "reached": True,
+        "reasons": [],
+    }
+    statement = again["explanations"][0]["statements"][0]
+    assert statement["applies"] is False
+    assert statement["reasons"][0]["code"] == "condition_value_mismatch"
+
+
+def test_importing_the_package_loads_no_catalogue_and_no_django():
+    code = (
+        "import sys, srm_trainer.iam as iam\n"
+        "assert 'srm_trainer.iam.catalog' not in sys.modules\n"
+        "assert 'srm_trainer.iam.findings' not in sys.modules\n"
+        "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)\n"
+        "assert callable(iam.lint) and iam.catalog.__name__ == 'srm_trainer.iam.catalog'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603

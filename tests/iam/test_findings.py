@@ -1,0 +1,567 @@
+"""The policy linter: each finding fires on the mistake it names, and stays quiet otherwise."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from srm_trainer.iam.findings import SIZE_LIMITS, Finding, lint, lint_case, policy_size
+
+
+def policy(*statements, version="2012-10-17"):
+    doc = {"Statement": list(statements)}
+    if version is not None:
+        doc = {"Version": version, **doc}
+    return doc
+
+
+def allow(action, resource="arn:aws:s3:::reports/*", **extra):
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
+
+
+def codes(findings):
+    return [f.code for f in findings]
+
+
+def only(findings, code):
+    found = [f for f in findings if f.code == code]
+    assert len(found) == 1, codes(findings)
+    return found[0]
+
+
+CLEAN = policy(allow("s3:GetObject"), allow("s3:ListBucket", "arn:aws:s3:::reports"))
+
+
+def test_a_least_privilege_policy_has_no_findings():
+    assert lint(CLEAN) == []
+    assert lint(json.dumps(CLEAN, indent=2)) == []
+
+
+def test_findings_are_frozen_and_serialisable():
+    f = only(lint(policy(allow("s3:GetObjekt"))), "unknown_action")
+    assert isinstance(f, Finding)
+    with pytest.raises(AttributeError):
+        f.code = "other"  # type: ignore[misc]
+    d = f.to_dict()
+    assert set(d) == {"code", "severity", "message", "path", "line", "column", "data", "lesson"}
+    json.dumps(d)
+
+
+# --- errors ------------------------------------------------------------------------------
+
+
+def test_invalid_json_is_one_error_with_its_position():
+    found = lint('{\n  "Version": "2012-10-17",\n  "Statement": [\n}')
+    assert len(found) == 1
+    f = found[0]
+    assert f.code == "invalid_json" and f.severity == "error"
+    assert f.line == 4 and f.column is not None
+
+
+def test_grammar_error_becomes_a_finding_with_its_path():
+    text = json.dumps(policy({"Effect": "Permit", "Action": "s3:GetObject", "Resource": "*"}))
+    (f,) = lint(text)
+    assert f.code == "invalid_effect"
+    assert f.severity == "error"
+    assert f.path == "Statement[0].Effect"
+    assert f.line == 1 and f.column is not None
+
+
+def test_unknown_action_suggests_the_real_one():
+    f = only(lint(policy(allow(["s3:GetObject", "s3:GetObjekt"]))), "unknown_action")
+    assert f.severity == "error"
+    assert f.path == "Statement[0].Action[1]"
+    assert f.data["action"] == "s3:GetObjekt"
+    assert f.data["suggestions"][0] == "s3:GetObject"
+    assert "s3:GetObject" in f.message
+    assert f.lesson == "/learn/iam/policies/"
+
+
+def test_made_up_list_action_suggests_real_list_actions():
+    f = only(lint(policy(allow("s3:listObject"))), "unknown_action")
+    assert f.data["suggestions"]
+    assert all(s.startswith("s3:List") for s in f.data["suggestions"])
+
+
+def test_action_case_does_not_matter():
+    assert lint(policy(allow("S3:getobject"))) == []
+
+
+def test_unknown_service():
+    f = only(lint(policy(allow("s4:GetObject"))), "unknown_service")
+    assert f.data["service"] == "s4"
+    assert f.data["suggestions"][0] == "s3:GetObject"
+    assert "unknown_action" not in codes(lint(policy(allow("s4:GetObject"))))
+
+
+def test_wildcard_that_matches_nothing():
+    f = only(lint(policy(allow("s3:Fetch*"))), "action_matches_nothing")
+    assert f.data["action"] == "s3:Fetch*"
+    assert "action_matches_nothing" not in codes(lint(policy(allow("s3:Get*"))))
+    assert "action_matches_nothing" not in codes(lint(policy(allow("*"))))
+
+
+def test_unknown_action_in_not_action_is_reported_too():
+    doc = policy({"Effect": "Deny", "NotAction": "iam:CreateUsr", "Resource": "*"})
+    f = only(lint(doc), "unknown_action")
+    assert f.path == "Statement[0].NotAction"
+
+
+@pytest.mark.parametrize(
+    ("resource", "problem"),
+    [
+        ("arn:aws:s3:my-bucket", "too_few_segments"),
+        ("arn:amazon:s3:::my-bucket", "unknown_partition"),
+        ("arn:aws::us-east-1:111122223333:thing", "empty_service"),
+        ("arn:aws:s3:::", "empty_resource"),
+    ],
+)
+def test_malformed_arn(resource, problem):
+    f = only(lint(policy(allow("s3:GetObject", resource))), "malformed_arn")
+    assert f.severity == "error"
+    assert f.data == {"resource": resource, "problem": problem}
+    assert f.path == "Statement[0].Resource"
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "arn:aws:s3:::my-bucket",
+        "arn:aws:iam::111122223333:user/alice",
+        "arn:aws-cn:s3:::bucket/*",
+        "arn:aws:s3:*",  # the wildcard stands for the rest
+        "arn:*:s3:::bucket",
+        "arn:aws:s3:::home/${aws:username}/*",
+    ],
+)
+def test_well_formed_arns_pass(resource):
+    assert "malformed_arn" not in codes(lint(policy(allow("s3:GetObject", resource))))
+
+
+def test_size_limit_of_a_managed_policy_ignores_white_space():
+    statements = [allow("s3:GetObject", f"arn:aws:s3:::bucket-{i:04d}/*") for i in range(120)]
+    doc = policy(*statements)
+    size = policy_size(doc)
+    assert size > SIZE_LIMITS["managed"]
+    f = only(lint(doc), "policy_too_large")
+    assert f.severity == "error"
+    assert f.data["size"] == size and f.data["limit"] == 6_144
+    # pretty-printing adds white space, not size
+    assert policy_size(json.dumps(doc, indent=4)) == size
+    small = policy(*statements[:10])
+    padded = json.dumps(small, indent=40)
+    assert len(padded) > SIZE_LIMITS["managed"]
+    assert "policy_too_large" not in codes(lint(padded))
+
+
+def test_size_limit_override_for_inline_policies():
+    doc = policy(*[allow("s3:GetObject", f"arn:aws:s3:::bucket-{i:04d}/*") for i in range(40)])
+    assert SIZE_LIMITS["inline_user"] < policy_size(doc) < SIZE_LIMITS["managed"]
+    assert "policy_too_large" not in codes(lint(doc))
+    f = only(lint(doc, limit=SIZE_LIMITS["inline_user"]), "policy_too_large")
+    assert f.data["limit"] == 2_048
+
+
+def test_size_limit_depends_on_the_kind():
+    statements = [
+        {"Effect": "Deny", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::b-{i:04d}/*"}
+        for i in range(40)
+    ]
+    doc = policy(*statements)
+    assert 2_048 < policy_size(doc) < 5_120
+    assert "policy_too_large" in codes(lint(doc, kind="session"))
+    assert "policy_too_large" not in codes(lint(doc, kind="scp"))
+    assert "policy_too_large" not in codes(lint(doc, kind="identity"))
+
+
+def test_duplicate_and_invalid_sids():
+    doc = policy(
+        allow("s3:GetObject", Sid="Read"),
+        allow("s3:ListBucket", "arn:aws:s3:::reports", Sid="Read"),
+    )
+    f = only(lint(doc), "duplicate_sid")
+    assert f.path == "Statement[1].Sid"
+    bad = policy(allow("s3:GetObject", Sid="read reports"))
+    assert only(lint(bad), "invalid_sid").data == {"sid": "read reports"}
+    # resource-based policies (S3 bucket policies) accept spaces in Sid
+    bucket = policy(allow("s3:GetObject", Sid="read reports", Principal={"AWS": "111122223333"}))
+    assert "invalid_sid" not in codes(lint(bucket, kind="resource"))
+
+
+# --- warnings ----------------------------------------------------------------------------
+
+
+def test_write_actions_on_every_resource():
+    f = only(lint(policy(allow("s3:*", "*"))), "allow_write_all_resources")
+    assert f.severity == "warning"
+    assert f.data["levels"] == ["Write", "Permissions management"]
+    assert "s3:PutObject" in f.data["actions"] or f.data["count"] > 20
+    assert f.lesson == "/learn/iam/least-privilege/"
+    f = only(lint(policy(allow("iam:AttachUserPolicy", "*"))), "allow_write_all_resources")
+    assert f.data["levels"] == ["Permissions management"]
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        policy(allow("s3:Get*", "*")),  # Read only
+        policy(allow("s3:PutObject", "arn:aws:s3:::reports/*")),  # scoped
+        policy({"Effect": "Deny", "Action": "s3:*", "Resource": "*"}),  # a Deny grants nothing
+        policy(allow("ec2:Describe*", "*")),  # List/Read
+    ],
+)
+def test_write_on_every_resource_quiet_when_not_broad(doc):
+    assert "allow_write_all_resources" not in codes(lint(doc))
+
+
+def test_write_on_every_resource_not_reported_for_guardrails():
+    # FullAWSAccess in an SCP and an allow-all boundary only set a ceiling
+    doc = policy(allow("*", "*"))
+    assert "allow_write_all_resources" in codes(lint(doc))
+    assert "allow_write_all_resources" not in codes(lint(doc, kind="scp"))
+    assert "allow_write_all_resources" not in codes(lint(doc, kind="boundary"))
+
+
+def test_not_action_with_allow():
+    doc = policy({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})
+    f = only(lint(doc), "allow_with_not_action")
+    assert f.path == "Statement[0].NotAction"
+    deny = policy({"Effect": "Deny", "NotAction": "iam:*", "Resource": "*"})
+    assert "allow_with_not_action" not in codes(lint(deny))
+
+
+def test_not_resource_with_allow():
+    doc = policy({"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::x/*"})
+    only(lint(doc), "allow_with_not_resource")
+    deny = policy({"Effect": "Deny", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::x/*"})
+    assert "allow_with_not_resource" not in codes(lint(deny))
+
+
+def bucket_policy(principal, **extra):
+    return policy(
+        {
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::reports/*",
+            **extra,
+        }
+    )
+
+
+@pytest.mark.parametrize("principal", ["*", {"AWS": "*"}])
+def test_public_principal_without_condition(principal):
+    f = only(lint(bucket_policy(principal), kind="resource"), "public_access")
+    assert f.severity == "warning"
+    assert f.path == "Statement[0].Principal"
+
+
+def test_public_principal_quiet_with_a_condition_or_a_named_account():
+    conditioned = bucket_policy(
+        "*", Condition={"StringEquals": {"aws:PrincipalOrgID": "o-abc123def4"}}
+    )
+    assert "public_access" not in codes(lint(conditioned, kind="resource"))
+    named = bucket_policy({"AWS": "arn:aws:iam::111122223333:root"})
+    assert "public_access" not in codes(lint(named, kind="resource"))
+
+
+def test_not_principal_with_allow():
+    doc = policy(
+        {
+            "Effect": "Allow",
+            "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:user/bob"},
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::reports/*",
+        }
+    )
+    only(lint(doc, kind="resource"), "allow_with_not_principal")
+
+
+def test_missing_version():
+    f = only(lint(policy(allow("s3:GetObject"), version=None)), "missing_version")
+    assert f.severity == "warning"
+    assert "missing_version" not in codes(lint(CLEAN))
+
+
+def test_variables_need_version_2012():
+    home = allow("s3:GetObject", "arn:aws:s3:::home/${aws:username}/*")
+    found = lint(policy(home, version="2008-10-17"))
+    f = only(found, "variables_need_version_2012")
+    assert f.data == {"version": "2008-10-17"}
+    assert "missing_version" not in codes(found)
+    # no Version at all: both
+    assert {"missing_version", "variables_need_version_2012"} <= set(
+        codes(lint(policy(home, version=None)))
+    )
+    assert lint(policy(home)) == []
+    # an old Version without variables is only a missing-feature, not this warning
+    assert "variables_need_version_2012" not in codes(
+        lint(policy(allow("s3:GetObject"), version="2008-10-17"))
+    )
+
+
+def test_redundant_statement():
+    doc = policy(
+        allow("s3:GetObject"),
+        allow("s3:Get*"),
+    )
+    f = only(lint(doc), "redundant_statement")
+    assert f.path == "Statement[0]"
+    assert f.data == {"statement": 0, "covered_by": 1}
+
+
+def test_a_question_mark_pattern_does_not_cover_a_star_pattern():
+    doc = policy(allow("s3:GetObjec?"), allow("s3:GetObjec*"))
+    f = only(lint(doc), "redundant_statement")
+    assert f.path == "Statement[0]"  # covered by the `*`; the `*` is not covered by the `?`
+
+
+def test_exact_duplicate_reports_only_the_later_copy():
+    doc = policy(allow("s3:GetObject"), allow("s3:GetObject"))
+    f = only(lint(doc), "redundant_statement")
+    assert f.path == "Statement[1]"
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        # different resources
+        policy(allow("s3:GetObject", "arn:aws:s3:::a/*"), allow("s3:Get*", "arn:aws:s3:::b/*")),
+        # different effects
+        policy(allow("s3:GetObject"), {**allow("s3:Get*"), "Effect": "Deny"}),
+        # a condition narrows the wider statement
+        policy(
+            allow("s3:GetObject"),
+            allow("s3:Get*", Condition={"Bool": {"aws:SecureTransport": "true"}}),
+        ),
+    ],
+)
+def test_redundant_statement_quiet_when_not_covered(doc):
+    assert "redundant_statement" not in codes(lint(doc))
+
+
+# --- positions and cases -----------------------------------------------------------------
+
+
+def test_findings_point_at_the_element_in_text():
+    text = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Allow",
+     "Action": ["s3:GetObject",
+                "s3:GetObjekt"],
+     "Resource": "arn:aws:s3:::reports/*"}
+  ]
+}"""
+    f = only(lint(text), "unknown_action")
+    assert (f.line, f.column) == (6, 17)
+
+
+def test_object_input_has_no_positions():
+    f = only(lint(policy(allow("s3:GetObjekt"))), "unknown_action")
+    assert f.line is None and f.column is None
+
+
+def test_lint_case_prefixes_each_policy_with_its_field():
+    bad = policy(allow("s3:GetObjekt"))
+    case = {
+        "request": {
+            "principal": "arn:aws:iam::111122223333:user/alice",
+            "action": "s3:GetObject",
+            "resource": "arn:aws:s3:::reports/a",
+        },
+        "identity_policies": [CLEAN, {"name": "Named", "document": json.dumps(bad)}],
+        "resource_policy": bucket_policy("*"),
+        "permissions_boundary": None,
+        "scp_levels": [[policy(allow("*", "*"))], [CLEAN, bad]],
+        "rcp_levels": [],
+    }
+    found = lint_case(case)
+    paths = {(f.code, f.path) for f in found}
+    assert ("unknown_action", "identity_policies[1].Statement[0].Action") in paths
+    assert ("public_access", "resource_policy.Statement[0].Principal") in paths
+    assert ("unknown_action", "scp_levels[1][1].Statement[0].Action") in paths
+    # the SCP's allow-all is a guardrail, not a grant
+    assert not any(f.path.startswith("scp_levels[0]") for f in found)
+    # the named policy was text: its finding has a position inside that text
+    named = next(f for f in found if f.path.startswith("identity_policies[1]"))
+    assert named.line == 1
+
+
+def test_lint_case_reports_a_broken_policy_and_goes_on():
+    case = {
+        "identity_policies": ['{"Version": "2012-10-17", "Statement": [', CLEAN],
+        "session_policy": policy(allow("s3:GetObjekt")),
+    }
+    found = lint_case(case)
+    assert ("invalid_json", "identity_policies[0]") in {(f.code, f.path) for f in found}
+    assert "unknown_action" in codes(found)
+
+
+# --- conditions --------------------------------------------------------------------------
+
+
+def conditioned(operator, key, value, effect="Allow"):
+    return policy(
+        {
+            "Effect": effect,
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::reports/*",
+            "Condition": {operator: {key: value}},
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("operator", "key", "value", "severity"),
+    [
+        ("NumericLessThan", "aws:SourceIp", "10", "error"),
+        ("IpAddress", "aws:username", "203.0.113.0/24", "error"),
+        ("DateGreaterThan", "aws:username", "2026-01-01T00:00:00Z", "error"),
+        ("Bool", "aws:CurrentTime", "true", "error"),
+        ("NumericLessThanIfExists", "aws:SecureTransport", "1", "error"),
+        # text comparison of a typed key can work, but is not what the key is for
+        ("StringEquals", "aws:SecureTransport", "true", "warning"),
+        ("ArnLike", "aws:PrincipalOrgID", "o-*", "warning"),
+    ],
+)
+def test_operator_of_the_wrong_type(operator, key, value, severity):
+    f = only(lint(conditioned(operator, key, value)), "condition_type_mismatch")
+    assert f.severity == severity
+    assert f.data["operator"] == operator and f.data["key"] == key
+    assert f.path == f"Statement[0].Condition.{operator}.{key}"
+    assert f.lesson == "/learn/iam/conditions-and-variables/"
+
+
+@pytest.mark.parametrize(
+    ("operator", "key", "value"),
+    [
+        ("IpAddress", "aws:SourceIp", "203.0.113.0/24"),
+        ("NotIpAddress", "AWS:SOURCEIP", "2001:db8::/32"),
+        ("DateLessThan", "aws:CurrentTime", "2026-12-31T23:59:59Z"),
+        ("NumericLessThan", "aws:EpochTime", "1800000000"),
+        ("DateLessThan", "aws:EpochTime", "1800000000"),
+        ("NumericLessThan", "aws:MultiFactorAuthAge", "3600"),
+        ("BoolIfExists", "aws:MultiFactorAuthPresent", "true"),
+        ("StringEquals", "aws:PrincipalArn", "arn:aws:iam::111122223333:role/admin"),
+        ("ArnLike", "aws:SourceArn", "arn:aws:sns:*:111122223333:*"),
+        ("StringEquals", "aws:ResourceTag/team", "blue"),
+        ("StringLike", "s3:prefix", "home/*"),
+        ("NumericLessThanEquals", "s3:max-keys", "10"),
+        ("Null", "aws:SourceIp", "true"),
+        ("StringEquals", "myapp:UnknownKey", "x"),  # unknown service key: nothing to check
+    ],
+)
+def test_operator_of_the_right_type(operator, key, value):
+    found = lint(conditioned(operator, key, value))
+    assert found == [], codes(found)
+
+
+@pytest.mark.parametrize(
+    ("operator", "key", "value", "expected"),
+    [
+        ("NumericLessThan", "aws:MultiFactorAuthAge", "an hour", "Numeric"),
+        ("IpAddress", "aws:SourceIp", "300.1.2.3", "IPAddress"),
+        ("DateGreaterThan", "aws:CurrentTime", "yesterday", "Date"),
+        ("Bool", "aws:SecureTransport", "yes", "Bool"),
+        ("Null", "aws:SourceIp", "maybe", "Bool"),
+    ],
+)
+def test_malformed_condition_value(operator, key, value, expected):
+    f = only(lint(conditioned(operator, key, value)), "malformed_condition_value")
+    assert f.severity == "error"
+    assert f.data["values"] == [value] and f.data["expected"] == expected
+
+
+def test_a_variable_is_not_a_malformed_value():
+    doc = conditioned("StringEquals", "aws:PrincipalTag/team", "${aws:ResourceTag/team}")
+    assert lint(doc) == []
+
+
+def test_unknown_global_condition_key():
+    f = only(
+        lint(conditioned("IpAddress", "aws:SourceIpAddress", "10.0.0.0/8")),
+        "unknown_global_condition_key",
+    )
+    assert f.severity == "warning"
+    assert f.data["suggestions"][0] == "aws:SourceIp"
+    f = only(
+        lint(conditioned("StringEquals", "aws:PrincipalTags/team", "x")),
+        "unknown_global_condition_key",
+    )
+    assert f.data["suggestions"][0] == "aws:PrincipalTag/"
+
+
+def test_set_operator_on_a_single_valued_key():
+    f = only(
+        lint(conditioned("ForAllValues:StringEquals", "aws:username", "alice")),
+        "set_operator_on_single_valued_key",
+    )
+    assert f.data["set_operator"] == "ForAllValues"
+    assert lint(conditioned("ForAllValues:StringEquals", "aws:TagKeys", ["team"])) == []
+
+
+def test_plain_operator_on_a_multivalued_key():
+    only(
+        lint(conditioned("StringEquals", "aws:TagKeys", "team")),
+        "multivalued_key_needs_set_operator",
+    )
+    assert lint(conditioned("ForAnyValue:StringEquals", "aws:TagKeys", "team")) == []
+
+
+def test_mfa_deny_that_misses_access_keys():
+    doc = conditioned("Bool", "aws:MultiFactorAuthPresent", "false", effect="Deny")
+    f = only(lint(doc), "mfa_deny_misses_missing_key")
+    assert f.lesson == "/learn/iam/mfa/"
+    fixed = conditioned("BoolIfExists", "aws:MultiFactorAuthPresent", "false", effect="Deny")
+    assert lint(fixed) == []
+    allow_mfa = conditioned("Bool", "aws:MultiFactorAuthPresent", "true")
+    assert lint(allow_mfa) == []
+
+
+# --- actions and the resources they act on -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("action", "resource"),
+    [
+        ("s3:ListBucket", "arn:aws:s3:::reports/*"),  # a bucket action on objects
+        ("s3:GetObject", "arn:aws:s3:::reports"),  # an object action on the bucket
+        ("s3:GetObject", "arn:aws:s3:eu-west-1::reports/*"),  # S3 ARNs have no region
+        ("dynamodb:GetItem", "arn:aws:dynamodb:eu-west-1:111122223333:table/t/index/*"),
+    ],
+)
+def test_action_that_cannot_act_on_any_listed_resource(action, resource):
+    f = only(lint(policy(allow(action, resource))), "action_resource_mismatch")
+    assert f.severity == "warning"
+    assert f.data["action"] == action
+    assert f.data["arn_formats"]
+    assert f.path == "Statement[0].Resource"
+
+
+@pytest.mark.parametrize(
+    ("action", "resource"),
+    [
+        ("s3:ListBucket", "arn:aws:s3:::reports"),
+        ("s3:GetObject", "arn:aws:s3:::reports*"),  # could be an object of `reports-2026`
+        ("s3:GetObject", "arn:aws:s3:::home/${aws:username}/*"),
+        ("iam:GetUser", "arn:aws:iam::111122223333:user/division/alice"),  # paths have `/`
+        ("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret:prod/db/*"),
+        ("logs:PutLogEvents", "arn:aws:logs:*:*:log-group:/app/x:*"),
+        ("dynamodb:Query", "arn:aws:dynamodb:eu-west-1:111122223333:table/t/index/*"),
+        ("s3:GetObject", "*"),
+        ("s3:Get*", "arn:aws:s3:::reports"),  # a pattern: some of its actions fit
+    ],
+)
+def test_action_and_resource_that_fit(action, resource):
+    found = codes(lint(policy(allow(action, resource))))
+    assert "action_resource_mismatch" not in found
+    assert "action_needs_all_resources" not in found
+
+
+def test_action_that_only_takes_every_resource():
+    doc = policy(allow("ec2:DescribeInstances", "arn:aws:ec2:*:111122223333:instance/*"))
+    f = only(lint(doc), "action_needs_all_resources")
+    assert f.data == {"action": "ec2:DescribeInstances"}
+    assert lint(policy(allow("ec2:DescribeInstances", "*"))) == []

@@ -1,0 +1,284 @@
+"""Policy grammar: what the parser accepts, what it rejects, and where it says the problem is."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from srm_trainer.iam import PolicyError, parse_policy
+from srm_trainer.iam.model import Policy
+from srm_trainer.iam.parser import MAX_NESTING, MAX_POLICY_CHARS, MAX_STATEMENTS
+
+
+def _stmt(**extra):
+    st = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+    st.update(extra)
+    return st
+
+
+def _policy(*statements, **top):
+    doc = {"Version": "2012-10-17", "Statement": list(statements) or [_stmt()]}
+    doc.update(top)
+    return doc
+
+
+def _error(source, **kw) -> PolicyError:
+    with pytest.raises(PolicyError) as info:
+        parse_policy(source, **kw)
+    return info.value
+
+
+# --------------------------------------------------------------------------- accepted forms
+
+
+def test_it_accepts_a_string_or_a_list_for_action_and_resource():
+    single = parse_policy(_policy(_stmt()))
+    listed = parse_policy(_policy(_stmt(Action=["s3:GetObject", "s3:List*"], Resource=["*"])))
+    assert single.statements[0].action.texts == ("s3:GetObject",)
+    assert listed.statements[0].action.texts == ("s3:GetObject", "s3:List*")
+    assert listed.statements[0].resource.texts == ("*",)
+
+
+def test_it_accepts_a_single_statement_object_and_names_its_path_statement():
+    policy = parse_policy({"Version": "2012-10-17", "Statement": _stmt(Sid="One")})
+    assert len(policy.statements) == 1
+    assert policy.statements[0].path == "Statement"
+    assert policy.statements[0].sid == "One"
+
+
+def test_sid_is_optional():
+    assert parse_policy(_policy(_stmt())).statements[0].sid is None
+
+
+def test_it_accepts_both_versions_and_only_2012_substitutes_variables():
+    assert parse_policy(_policy()).variables is True
+    old = parse_policy(_policy(Version="2008-10-17"))
+    assert old.version == "2008-10-17" and old.variables is False
+    missing = parse_policy({"Statement": [_stmt()]})
+    assert missing.version is None and missing.variables is False
+
+
+@pytest.mark.parametrize(
+    ("principal", "forms"),
+    [
+        ("*", ["everyone"]),
+        ({"AWS": "*"}, ["everyone"]),
+        ({"AWS": "111122223333"}, ["account"]),
+        (
+            {"AWS": ["arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:user/a"]},
+            ["account", "user"],
+        ),
+        ({"AWS": "arn:aws:iam::111122223333:role/path/r"}, ["role"]),
+        ({"AWS": "arn:aws:sts::111122223333:assumed-role/r/s"}, ["assumed_role"]),
+        ({"AWS": "arn:aws:sts::111122223333:federated-user/f"}, ["federated_user"]),
+        ({"Service": ["ec2.amazonaws.com", "lambda.amazonaws.com"]}, ["service", "service"]),
+        ({"Federated": "cognito-identity.amazonaws.com"}, ["federated"]),
+        ({"CanonicalUser": "79a59df900b949e55d96a1e698fbaced"}, ["canonical_user"]),
+    ],
+)
+def test_it_accepts_every_principal_form_in_a_resource_policy(principal, forms):
+    policy = parse_policy(_policy(_stmt(Principal=principal)), kind="resource")
+    assert [e.form for e in policy.statements[0].principal.entries] == forms
+
+
+def test_it_accepts_notprincipal_notaction_and_notresource():
+    st = parse_policy(
+        _policy(
+            {
+                "Effect": "Deny",
+                "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"},
+                "NotAction": "s3:Get*",
+                "NotResource": "arn:aws:s3:::b/*",
+            }
+        ),
+        kind="resource",
+    ).statements[0]
+    assert st.principal.negated and st.action.negated and st.resource.negated
+
+
+def test_a_resource_policy_may_omit_resource_like_a_trust_policy_does():
+    st = parse_policy(
+        _policy(
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ec2.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ),
+        kind="resource",
+    ).statements[0]
+    assert st.resource is None
+
+
+def test_it_parses_text_and_records_each_statements_line():
+    text = (
+        '{\n  "Version": "2012-10-17",\n  "Statement": [\n'
+        '    {"Effect": "Allow", "Action": "*", "Resource": "*"},\n\n'
+        '    {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}\n  ]\n}'
+    )
+    policy = parse_policy(text)
+    assert [st.line for st in policy.statements] == [4, 6]
+    assert policy.text == text
+
+
+def test_parsed_policies_are_cached_by_content():
+    doc = _policy(_stmt(Sid="Cached"))
+    assert parse_policy(doc) is parse_policy(json.loads(json.dumps(doc)))
+    assert parse_policy(doc, kind="boundary") is not parse_policy(doc)
+    assert isinstance(parse_policy(doc), Policy)
+
+
+# --------------------------------------------------------------------------- rejected forms
+
+
+def test_it_points_at_the_line_of_a_bad_effect():
+    text = (
+        '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n'
+        '      "Effect": "allow",\n      "Action": "s3:*",\n      "Resource": "*"\n    }\n  ]\n}'
+    )
+    err = _error(text)
+    assert err.code == "invalid_effect"
+    assert err.path == "Statement[0].Effect"
+    assert (err.line, err.column) == (5, 17)
+
+
+def test_it_rejects_action_and_notaction_together():
+    err = _error(_policy(_stmt(NotAction="s3:Put*")))
+    assert (err.code, err.path) == ("action_and_notaction", "Statement[0]")
+
+
+def test_it_rejects_a_statement_without_action():
+    err = _error(_policy({"Effect": "Allow", "Resource": "*"}))
+    assert err.code == "missing_action"
+
+
+def test_it_rejects_resource_and_notresource_together():
+    assert _error(_policy(_stmt(NotResource="*"))).code == "resource_and_notresource"
+
+
+def test_it_rejects_an_identity_statement_without_resource():
+    assert _error(_policy({"Effect": "Allow", "Action": "s3:*"})).code == "missing_resource"
+
+
+def test_it_points_at_an_unknown_statement_key():
+    text = (
+        '{"Version": "2012-10-17",\n "Statement": [{"Effect": "Allow", "Action": "*",\n'
+        '   "Resource": "*", "Condtion": {}}]}'
+    )
+    err = _error(text)
+    assert err.code == "unknown_element"
+    assert err.path == "Statement[0].Condtion"
+    assert (err.line, err.column) == (3, 21)
+
+
+def test_it_rejects_an_unknown_top_level_key():
+    err = _error(_policy(Statements=[]))
+    assert (err.code, err.path) == ("unknown_element", "Statements")
+
+
+def test_it_rejects_an_unknown_version():
+    assert _error(_policy(Version="2012-10-18")).code == "invalid_version"
+
+
+def test_it_rejects_a_missing_statement():
+    assert _error({"Version": "2012-10-17"}).code == "missing_statement"
+
+
+@pytest.mark.parametrize("kind", ["identity", "boundary", "session", "scp"])
+def test_it_rejects_a_principal_where_the_policy_is_attached_to_an_identity(kind):
+    err = _error(_policy(_stmt(Principal="*")), kind=kind)
+    assert (err.code, err.path) == ("principal_not_allowed", "Statement[0].Principal")
+
+
+def test_a_resource_policy_statement_needs_a_principal():
+    assert _error(_policy(_stmt()), kind="resource").code == "missing_principal"
+
+
+def test_it_rejects_principal_and_notprincipal_together():
+    err = _error(_policy(_stmt(Principal="*", NotPrincipal="*")), kind="resource")
+    assert err.code == "principal_and_notprincipal"
+
+
+def test_it_rejects_a_bare_principal_string_other_than_star():
+    err = _error(_policy(_stmt(Principal="arn:aws:iam::111122223333:root")), kind="resource")
+    assert err.code == "invalid_principal"
+
+
+def test_it_rejects_an_unknown_principal_type():
+    err = _error(_policy(_stmt(Principal={"Aws": "*"})), kind="resource")
+    assert (err.code, err.path) == ("invalid_principal", "Statement[0].Principal.Aws")
+
+
+def test_an_rcp_principal_must_be_star():
+    assert parse_policy(_policy(_stmt(Effect="Deny", Principal="*")), kind="rcp")
+    err = _error(_policy(_stmt(Effect="Deny", Principal={"AWS": "111122223333"})), kind="rcp")
+    assert err.code == "invalid_principal"
+
+
+@pytest.mark.parametrize("action", ["s3GetObject", "", ":GetObject", "s3:", 5])
+def test_it_rejects_a_malformed_action(action):
+    assert _error(_policy(_stmt(Action=action))).code == "invalid_action"
+
+
+def test_it_rejects_an_empty_action_list():
+    err = _error(_policy(_stmt(Action=[])))
+    assert (err.code, err.path) == ("invalid_action", "Statement[0].Action")
+
+
+def test_it_rejects_a_resource_that_is_neither_star_nor_an_arn():
+    err = _error(_policy(_stmt(Resource=["*", "bucket/key"])))
+    assert (err.code, err.path) == ("invalid_resource", "Statement[0].Resource[1]")
+
+
+def test_it_reports_invalid_json_with_jsons_own_position():
+    err = _error('{\n  "Version": "2012-10-17",\n  "Statement": [\n}')
+    assert err.code == "invalid_json"
+    assert err.line == 4
+
+
+def test_it_rejects_a_policy_that_is_not_an_object():
+    assert _error("[1, 2]").code == "invalid_policy"
+    assert _error(42).code == "invalid_policy"  # type: ignore[arg-type]
+
+
+def test_it_rejects_text_over_the_size_limit():
+    padded = json.dumps(_policy(_stmt(Sid="x" * MAX_POLICY_CHARS)))
+    assert _error(padded).code == "policy_too_large"
+    assert _error(json.loads(padded)).code == "policy_too_large"
+
+
+def test_it_rejects_deep_nesting_in_text_before_loading_it():
+    deep = '{"Version": "2012-10-17", "Statement": [' + "[" * 5000 + "]" * 5000 + "]}"
+    err = _error(deep[:MAX_POLICY_CHARS])
+    assert err.code == "nesting_too_deep"
+    assert err.line == 1
+
+
+def test_it_rejects_deep_nesting_in_an_object():
+    value: list = []
+    for _ in range(MAX_NESTING + 1):
+        value = [value]
+    assert _error({"Version": "2012-10-17", "Statement": value}).code == "nesting_too_deep"
+
+
+def test_it_rejects_too_many_statements():
+    # SCP statements may omit Resource, so 501 of them fit in the size limit.
+    doc = {"Statement": [{"Effect": "Deny", "Action": "a:b"}] * (MAX_STATEMENTS + 1)}
+    assert _error(doc, kind="scp").code == "too_many_statements"
+
+
+def test_condition_errors_carry_the_condition_path_and_line():
+    text = (
+        '{"Version": "2012-10-17", "Statement": [\n'
+        ' {"Effect": "Allow", "Action": "*", "Resource": "*",\n'
+        '  "Condition": {"StringEqualz": {"aws:username": "a"}}}]}'
+    )
+    err = _error(text)
+    assert err.path.startswith("Statement[0].Condition")
+    assert err.line == 3
+
+
+def test_an_unknown_kind_is_a_programming_error():
+    with pytest.raises(ValueError, match="kind must be one of"):
+        parse_policy(_policy(), kind="group")

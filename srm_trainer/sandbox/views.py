@@ -105,6 +105,7 @@ def sandbox(request: HttpRequest) -> HttpResponse:
 def _live_context(request: HttpRequest, state: SandboxState, *, oob: bool) -> dict:
     """`oob`: a live update, whose notes and hints are swapped in beside their editors."""
     return {
+        "sandbox_url": reverse("sandbox"),
         "state": state,
         "layout": page_layout(state),
         "analysis": analyse(state),
@@ -116,7 +117,7 @@ def _live_context(request: HttpRequest, state: SandboxState, *, oob: bool) -> di
 def _refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
     """Bad input: say what is wrong. With htmx the editors keep what the learner typed."""
     if request.htmx:
-        return render(request, f"{TEMPLATE}#refused", {"message": message}, status=status)
+        return render(request, f"{TEMPLATE}#refused", {"message": message, "sandbox_url": reverse("sandbox")}, status=status)
     return render(request, "sandbox/refused.html", {"message": message}, status=status)
 
 

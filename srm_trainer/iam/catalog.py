@@ -126,12 +126,18 @@ class ResourceType:
 
 
 class _Action:
-    __slots__ = ("name", "access", "resources", "keys")
+    __slots__ = ("name", "full", "access", "resources", "keys")
 
     def __init__(
-        self, name: str, access: str, resources: tuple[ResourceType, ...], keys: tuple[str, ...]
+        self,
+        name: str,
+        full: str,
+        access: str,
+        resources: tuple[ResourceType, ...],
+        keys: tuple[str, ...],
     ) -> None:
         self.name = name
+        self.full = full  # `s3:GetObject`, built once so expansions share the strings
         self.access = access
         self.resources = resources
         self.keys = keys
@@ -254,6 +260,7 @@ def _build(raw: dict[str, Any]) -> _Catalog:
                 rts.append(share(ResourceType(bare, arn, bool(rt.get("required")), merged)))
             action = _Action(
                 priv["privilege"],
+                f"{svc.prefix}:{priv['privilege']}",
                 share(priv.get("access_level", "")),
                 share(tuple(rts)),
                 share(tuple(dict.fromkeys(keys))),
@@ -328,10 +335,7 @@ def is_known_action(action: str) -> bool:
 def canonical_action(action: str) -> str | None:
     """AWS's spelling of a known action (`S3:getobject` → `s3:GetObject`), else None."""
     found = _find(action)
-    if found is None:
-        return None
-    prefix = _split(action)[0]  # type: ignore[index]
-    return f"{_load().services[prefix.lower()].prefix}:{found.name}"
+    return None if found is None else found.full
 
 
 def actions(prefix: str) -> list[str]:
@@ -339,7 +343,7 @@ def actions(prefix: str) -> list[str]:
     svc = _load().services.get(prefix.lower())
     if svc is None:
         return []
-    return sorted(f"{svc.prefix}:{a.name}" for a in svc.actions.values())
+    return sorted(a.full for a in svc.actions.values())
 
 
 def access_level(action: str) -> str | None:
@@ -393,22 +397,22 @@ def condition_key_type(key: str) -> tuple[str, ...] | None:
     return None
 
 
-@lru_cache(maxsize=1024)
-def _entries(pattern: str) -> tuple[tuple[str, _Action], ...]:
-    """(canonical `service:Action`, action) for every action `pattern` covers, sorted."""
+# Expansions are cached by pattern. An entry holds references to the shared action objects
+# (8 bytes each, 160 KB for `*`), and there are at most 128 of them, so patterns chosen to
+# defeat the cache cannot grow the process.
+@lru_cache(maxsize=128)
+def _entries(pattern: str) -> tuple[_Action, ...]:
+    """Every action `pattern` covers, sorted by `service:Action`."""
     cat = _load()
     if pattern == "*":
         svcs = list(cat.services.values())
-        head, tail = "*", "*"
+        tail = "*"
     else:
         head, sep, tail = pattern.partition(":")
         if not sep:  # no colon: the pattern's wildcards must also cover the `service:` part
             whole = compile_pattern(pattern, ignore_case=True)
             found = [
-                (full, a)
-                for s in cat.services.values()
-                for a in s.actions.values()
-                if whole.match(full := f"{s.prefix}:{a.name}")
+                a for s in cat.services.values() for a in s.actions.values() if whole.match(a.full)
             ]
             return tuple(sorted(found, key=_by_name))
         if ":" in tail:
@@ -421,27 +425,23 @@ def _entries(pattern: str) -> tuple[tuple[str, _Action], ...]:
         else:
             svc = cat.services.get(head.lower())
             svcs = [] if svc is None else [svc]
-    out: list[tuple[str, _Action]] = []
+    out: list[_Action] = []
     wild = "*" in tail or "?" in tail
     action_pattern = compile_pattern(tail, ignore_case=True) if wild and tail != "*" else None
     for svc in svcs:
         if tail == "*":
-            out.extend((f"{svc.prefix}:{a.name}", a) for a in svc.actions.values())
+            out.extend(svc.actions.values())
         elif action_pattern is None:
             hit = svc.actions.get(tail.lower())
             if hit is not None:
-                out.append((f"{svc.prefix}:{hit.name}", hit))
+                out.append(hit)
         else:
-            out.extend(
-                (f"{svc.prefix}:{a.name}", a)
-                for a in svc.actions.values()
-                if action_pattern.match(a.name)
-            )
+            out.extend(a for a in svc.actions.values() if action_pattern.match(a.name))
     return tuple(sorted(out, key=_by_name))
 
 
-def _by_name(entry: tuple[str, _Action]) -> str:
-    return entry[0]
+def _by_name(action: _Action) -> str:
+    return action.full
 
 
 def expand(pattern: str) -> list[str]:
@@ -451,7 +451,7 @@ def expand(pattern: str) -> list[str]:
     string, as IAM does it, so `s3*` also covers `s3:…` and `s3-outposts:…`.
     """
     pattern = pattern.strip()
-    return [name for name, _ in _entries(pattern)] if pattern else []
+    return [a.full for a in _entries(pattern)] if pattern else []
 
 
 def actions_at_levels(
@@ -466,10 +466,10 @@ def actions_at_levels(
     pattern = pattern.strip()
     if not pattern:
         return wanted
-    for name, action in _entries(pattern):
+    for action in _entries(pattern):
         bucket = wanted.get(action.access)
         if bucket is not None and (action.resources or not scopable_only):
-            bucket.append(name)
+            bucket.append(action.full)
     return wanted
 
 

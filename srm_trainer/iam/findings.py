@@ -55,7 +55,9 @@ SIZE_LIMITS: dict[str, int] = {
     "inline_group": 5_120,
     "inline_role": 10_240,
     "session": 2_048,  # AssumeRole's Policy parameter (plain text)
-    "scp": 10_240,  # 5,120 until AWS doubled it on 2026-05-15
+    # The Organizations quotas page gives 5,120 for SCPs; third-party posts report a rise to 10,240
+    # in 2026 that the official page we can check does not show yet, so we follow the page.
+    "scp": 5_120,
     "rcp": 5_120,
 }
 ORGANIZATIONS_SIZE_LIMITS = ("scp", "rcp")
@@ -245,6 +247,8 @@ class _Linter:
         self.locator = _Locator(policy.text) if policy.text is not None else None
         self.found: list[Finding] = []
         self._expanded: dict[str, list[str]] = {}
+        # search steps the resource-type check may spend on this policy (a few ms at most)
+        self.match_budget = [_MATCH_BUDGET]
 
     # helpers
 
@@ -466,7 +470,7 @@ class _Linter:
                     LESSON_LEAST_PRIVILEGE,
                     action=action,
                 )
-            elif not any(_could_match(r, f) for r in resources for f in formats):
+            elif not any(_could_match(r, f, self.match_budget) for r in resources for f in formats):
                 kinds = [rt.name for rt in catalog.resource_types(action)]
                 self.add(
                     "action_resource_mismatch",
@@ -886,6 +890,7 @@ def _actions_cover(outer: Statement, inner: Statement) -> bool:
 # Placeholders of AWS's ARN formats whose values never contain "/" (bucket and table names,
 # instance ids...). Every other placeholder may (IAM paths, object keys, secret and log group
 # names), so it is treated as matching anything: the check stays quiet rather than wrong.
+_MATCH_BUDGET = 20_000
 _NO_SLASH = frozenset(
     {"BucketName", "TableName", "QueueName", "TopicName", "FunctionName", "InstanceId", "KeyId"}
 )
@@ -927,19 +932,25 @@ def _char_ok(cls: str, ch: str | None) -> bool:
     return cls == "any" or ch != "/"
 
 
-def _intersects(p: tuple[tuple[str, str], ...], t: tuple[tuple[str, str], ...]) -> bool:
+def _intersects(
+    p: tuple[tuple[str, str], ...], t: tuple[tuple[str, str], ...], budget: list[int]
+) -> bool | None:
     """Whether some string matches both the policy tokens `p` and the format tokens `t`.
 
     A search over position pairs (at most len(p) * len(t) states, each visited once): the
-    product of two small automata, no backtracking and no regex.
+    product of two small automata, no backtracking and no regex. `budget[0]` is the number of
+    states the caller still allows; None when it runs out before an answer.
     """
-    seen = set()
+    seen: set[tuple[int, int]] = set()
     todo = [(0, 0)]
     np_, nt = len(p), len(t)
     while todo:
         i, j = todo.pop()
         if (i, j) in seen:
             continue
+        if budget[0] <= 0:
+            return None
+        budget[0] -= 1
         seen.add((i, j))
         if i == np_ and j == nt:
             return True
@@ -967,17 +978,40 @@ def _intersects(p: tuple[tuple[str, str], ...], t: tuple[tuple[str, str], ...]) 
     return False
 
 
-@lru_cache(maxsize=4096)
-def _could_match(pattern: str, arn_format: str) -> bool:
+# Answers for (pattern, format) pairs; bounded, and only short patterns are kept.
+_MATCH_CACHE: dict[tuple[str, str], bool] = {}
+_MATCH_CACHE_MAX = 4096
+_MAX_CACHED_PATTERN = 256
+
+
+def _could_match(pattern: str, arn_format: str, budget: list[int]) -> bool:
     """Whether the policy's Resource `pattern` could match some ARN of `arn_format`
-    (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`), segment by segment like IAM."""
+    (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`), segment by segment like IAM.
+
+    True when unsure (a wildcard spanning segments, or the search budget spent): the check
+    only reports what it has shown.
+    """
+    key = (pattern, arn_format)
+    known = _MATCH_CACHE.get(key)
+    if known is not None:
+        return known
     mine = pattern.split(":", 5)
     theirs = arn_format.split(":", 5)
     if len(mine) < 6 or len(theirs) < 6:
         return True  # a wildcard standing for several segments: could be anything
-    return all(
-        _intersects(_policy_tokens(a), _format_tokens(b)) for a, b in zip(mine, theirs, strict=True)
-    )
+    for a, b in zip(mine, theirs, strict=True):
+        found = _intersects(_policy_tokens(a), _format_tokens(b), budget)
+        if found is None:
+            return True
+        if not found:
+            break
+    else:
+        found = True
+    if len(pattern) <= _MAX_CACHED_PATTERN:
+        if len(_MATCH_CACHE) >= _MATCH_CACHE_MAX:
+            _MATCH_CACHE.clear()
+        _MATCH_CACHE[key] = found
+    return found
 
 
 # --- size ------------------------------------------------------------------------------------
@@ -1034,6 +1068,20 @@ def lint(
     `SIZE_LIMITS["inline_role"]` etc. for inline policies). A policy that does not parse gives
     exactly one error finding, the parser's.
     """
+    if isinstance(source, str):
+        # The sandbox lints the same texts on every keystroke: text input is cached by content.
+        return list(_lint_text(source, kind, name, limit))
+    return _lint(source, kind, name, limit)
+
+
+@lru_cache(maxsize=256)
+def _lint_text(source: str, kind: str, name: str | None, limit: int | None) -> tuple[Finding, ...]:
+    return tuple(_lint(source, kind, name, limit))
+
+
+def _lint(
+    source: str | Mapping[str, Any], kind: str, name: str | None, limit: int | None
+) -> list[Finding]:
     try:
         policy = parse_policy(
             source if isinstance(source, str) else dict(source), kind=kind, name=name

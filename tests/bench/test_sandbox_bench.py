@@ -133,9 +133,8 @@ def test_live_update_through_a_real_server(tmp_path):
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120
-    )
+    for command in (["migrate", "-v0"], ["collectstatic", "--no-input", "-v0"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=300)
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
         cwd=ROOT,
@@ -145,20 +144,23 @@ def test_live_update_through_a_real_server(tmp_path):
     )
     try:
         base = f"http://127.0.0.1:{port}"
+        page = cookie = ""
         for _ in range(100):
             try:
-                urllib.request.urlopen(base + "/sandbox/", timeout=2).read()  # noqa: S310 - our own loopback server
+                with urllib.request.urlopen(base + "/sandbox/", timeout=2) as response:  # noqa: S310
+                    page = response.read().decode()
+                    cookie = response.headers["Set-Cookie"].split(";", 1)[0]
                 break
             except OSError:
                 time.sleep(0.1)
+        token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        headers = {"HX-Request": "true", "Cookie": cookie, "Referer": base + "/sandbox/"}
         results = {}
         for label, form in (("typical", typical_form()), ("largest", largest_form())):
-            data = urllib.parse.urlencode(form).encode()
+            data = urllib.parse.urlencode({**form, "csrfmiddlewaretoken": token}).encode()
             samples = []
             for _ in range(100):
-                request = urllib.request.Request(
-                    base + "/sandbox/", data=data, headers={"HX-Request": "true"}
-                )  # noqa: S310
+                request = urllib.request.Request(base + "/sandbox/", data=data, headers=headers)  # noqa: S310
                 start = time.perf_counter()
                 with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
                     response.read()

@@ -565,3 +565,21 @@ def test_action_that_only_takes_every_resource():
     f = only(lint(doc), "action_needs_all_resources")
     assert f.data == {"action": "ec2:DescribeInstances"}
     assert lint(policy(allow("ec2:DescribeInstances", "*"))) == []
+
+
+def test_resource_type_check_stays_fast_on_adversarial_patterns():
+    import time
+
+    resources = ["arn:aws:s3:::" + "*a" * 60 + f"/x/{i}" for i in range(40)]
+    doc = policy(
+        allow(
+            ["s3:ListBucket", "s3:GetObject", "dynamodb:GetItem", "kms:Decrypt"],
+            resources,
+        )
+    )
+    start = time.perf_counter()
+    found = lint(json.dumps(doc))
+    assert time.perf_counter() - start < 1.0  # bounded search, never exponential
+    mismatched = {f.data["action"] for f in found if f.code == "action_resource_mismatch"}
+    assert "s3:GetObject" not in mismatched  # objects do fit `bucket/x/...`
+    assert mismatched <= {"s3:ListBucket", "dynamodb:GetItem", "kms:Decrypt"}

@@ -513,9 +513,11 @@ class _Linter:
             self.check_principal(st)
         if kind not in _GRANTING_KINDS or st.action.negated:
             return
-        if st.resource is not None and (
-            st.resource.negated or not any(p.mode == "any" for p in st.resource.patterns)
-        ):
+        if st.resource is None:
+            # No Resource element (a role trust policy): the statement covers only the resource
+            # the policy is attached to, not "every resource".
+            return
+        if st.resource.negated or not any(p.mode == "any" for p in st.resource.patterns):
             return
         broad: dict[str, set[str]] = {level: set() for level in _BROAD_LEVELS}
         for pattern in st.action.patterns:

@@ -583,3 +583,13 @@ def test_resource_type_check_stays_fast_on_adversarial_patterns():
     mismatched = {f.data["action"] for f in found if f.code == "action_resource_mismatch"}
     assert "s3:GetObject" not in mismatched  # objects do fit `bucket/x/...`
     assert mismatched <= {"s3:ListBucket", "dynamodb:GetItem", "kms:Decrypt"}
+
+
+def test_a_role_trust_policy_without_resource_is_not_an_allow_on_every_resource():
+    """A trust policy has no Resource element by design: it applies to the role it sits on.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"""
+    trust = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+        '"Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole"}]}'
+    )
+    assert [f.code for f in lint(trust, kind="resource") if f.code == "allow_write_all_resources"] == []

@@ -58,7 +58,13 @@ class LessonAdmin(admin.ModelAdmin):
     inlines = [ScenarioLessonInline]
     fieldsets = (
         (None, {"fields": ("module", "title", "slug", "summary")}),
-        ("Content", {"fields": ("body",), "description": "Markdown. See lessons/content/README.md for conventions."}),
+        (
+            "Content",
+            {
+                "fields": ("body",),
+                "description": "Markdown. See lessons/content/README.md for conventions.",
+            },
+        ),
         ("Settings", {"fields": ("order", "minutes", "published")}),
     )
 

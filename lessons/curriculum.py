@@ -105,14 +105,20 @@ class _Fields:
         value = self.data.get(key)
         if value is None and not required:
             return []
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(v, str) and v.strip() for v in value)
+        ):
             raise self.error(f"'{key}' must be a non-empty list of text")
         return [v.strip() for v in value]
 
     def only(self, *allowed: str) -> None:
         unknown = sorted(set(self.data) - set(allowed))
         if unknown:
-            raise self.error(f"unknown field {unknown[0]!r} (expected one of: {', '.join(allowed)})")
+            raise self.error(
+                f"unknown field {unknown[0]!r} (expected one of: {', '.join(allowed)})"
+            )
 
 
 # --- The parsed curriculum ---------------------------------------------------------------
@@ -249,7 +255,9 @@ def _unique(items: list, what: str, file: str | None = None) -> None:
     for item in items:
         if item.slug in seen:
             where = getattr(item, "source", file or "?")
-            raise CurriculumError(where, getattr(item, "line", None), f"duplicate {what} slug {item.slug!r}")
+            raise CurriculumError(
+                where, getattr(item, "line", None), f"duplicate {what} slug {item.slug!r}"
+            )
         seen.add(item.slug)
 
 
@@ -269,7 +277,13 @@ def _read_modules(root: Path) -> list[ModuleData]:
         if slug in RESERVED_MODULE_SLUGS:
             raise f.error(f"the slug {slug!r} is taken by a page (/learn/{slug}/)")
         modules.append(
-            ModuleData(slug, f.str("title"), f.str("summary", required=False), order, f.bool("published", True))
+            ModuleData(
+                slug,
+                f.str("title"),
+                f.str("summary", required=False),
+                order,
+                f.bool("published", True),
+            )
         )
     _unique(modules, "module", file)
     return modules
@@ -298,7 +312,9 @@ def _read_lessons(root: Path, module: ModuleData) -> list[LessonData]:
             continue
         match = _LESSON_FILE.match(path.name)
         if not match:
-            raise CurriculumError(file, None, "lesson files are named NN-slug.md (e.g. 01-root-user.md)")
+            raise CurriculumError(
+                file, None, "lesson files are named NN-slug.md (e.g. 01-root-user.md)"
+            )
         meta, body, body_line = _split_front_matter(_read_text(root, path), file)
         f = _Fields(meta, file, "front matter", line=2)
         f.line = 2
@@ -336,7 +352,9 @@ def _read_srm(root: Path) -> tuple[list[LayerData], list[ServiceData]]:
     for order, raw in enumerate(raw_layers, start=1):
         f = _Fields(raw, file, f"layer #{order}")
         f.only("slug", "name", "description")
-        layers.append(LayerData(f.slug(), f.str("name"), f.str("description", required=False), order))
+        layers.append(
+            LayerData(f.slug(), f.str("name"), f.str("description", required=False), order)
+        )
     _unique(layers, "layer", file)
     layer_slugs = [layer.slug for layer in layers]
     services = []
@@ -345,7 +363,9 @@ def _read_srm(root: Path) -> tuple[list[LayerData], list[ServiceData]]:
         f.only("slug", "name", "model", "summary", "responsibilities")
         slug = f.slug()
         f.what = f"service {slug!r}"
-        resp = _Fields(raw.get("responsibilities"), file, f"service {slug!r} responsibilities", line=f.line)
+        resp = _Fields(
+            raw.get("responsibilities"), file, f"service {slug!r} responsibilities", line=f.line
+        )
         table: dict[str, tuple[str, str]] = {}
         for layer_slug, value in resp.data.items():
             if layer_slug not in layer_slugs:
@@ -359,7 +379,11 @@ def _read_srm(root: Path) -> tuple[list[LayerData], list[ServiceData]]:
         missing = [s for s in layer_slugs if s not in table]
         if missing:
             raise resp.error(f"no owner given for layer {missing[0]!r}")
-        services.append(ServiceData(slug, f.str("name"), f.str("model"), f.str("summary", required=False), order, table))
+        services.append(
+            ServiceData(
+                slug, f.str("name"), f.str("model"), f.str("summary", required=False), order, table
+            )
+        )
     _unique(services, "service", file)
     return layers, services
 
@@ -373,7 +397,11 @@ def _read_compliance(root: Path) -> tuple[list[ArtifactSectionData], list[Progra
     for order, raw in enumerate(data.get("artifact_sections") or [], start=1):
         f = _Fields(raw, file, f"artifact section #{order}")
         f.only("slug", "name", "description")
-        sections.append(ArtifactSectionData(f.slug(), f.str("name"), f.str("description", required=False), order))
+        sections.append(
+            ArtifactSectionData(
+                f.slug(), f.str("name"), f.str("description", required=False), order
+            )
+        )
     _unique(sections, "artifact section", file)
     section_slugs = {s.slug for s in sections}
     programs = []
@@ -382,7 +410,16 @@ def _read_compliance(root: Path) -> tuple[list[ArtifactSectionData], list[Progra
         raise top.error("'programs' must be a non-empty list")
     for order, raw in enumerate(raw_programs, start=1):
         f = _Fields(raw, file, f"program #{order}")
-        f.only("slug", "name", "kind", "jurisdiction", "summary", "aws_provides", "artifact", "customer_keeps")
+        f.only(
+            "slug",
+            "name",
+            "kind",
+            "jurisdiction",
+            "summary",
+            "aws_provides",
+            "artifact",
+            "customer_keeps",
+        )
         slug = f.slug()
         f.what = f"program {slug!r}"
         kind = f.str("kind")
@@ -413,7 +450,9 @@ def _read_compliance(root: Path) -> tuple[list[ArtifactSectionData], list[Progra
     return sections, programs
 
 
-def _read_scenarios(root: Path, path: Path, lesson_paths: set[str], *, start: int) -> list[ScenarioData]:
+def _read_scenarios(
+    root: Path, path: Path, lesson_paths: set[str], *, start: int
+) -> list[ScenarioData]:
     file = _rel(root, path)
     data = _load_yaml(_read_text(root, path), file)
     if not isinstance(data, list):
@@ -433,7 +472,14 @@ def _read_scenarios(root: Path, path: Path, lesson_paths: set[str], *, start: in
             raise f.error("'case' must be a mapping in the IAM case format")
         scenarios.append(
             ScenarioData(
-                slug, f.str("title"), f.str("situation"), _plain(case), tuple(lessons), start + index, file, f.line
+                slug,
+                f.str("title"),
+                f.str("situation"),
+                _plain(case),
+                tuple(lessons),
+                start + index,
+                file,
+                f.line,
             )
         )
     return scenarios
@@ -455,12 +501,16 @@ def _check_scenario_case(scenario: ScenarioData) -> None:
     expect = scenario.case.get("expect")
     if expect not in ("Allow", "ExplicitDeny", "ImplicitDeny"):
         raise CurriculumError(
-            scenario.source, scenario.line, f"scenario {scenario.slug!r}: case.expect must be Allow, ExplicitDeny or ImplicitDeny"
+            scenario.source,
+            scenario.line,
+            f"scenario {scenario.slug!r}: case.expect must be Allow, ExplicitDeny or ImplicitDeny",
         )
     try:
         decision = evaluate(scenario.case).decision
     except PolicyError as exc:
-        raise CurriculumError(scenario.source, scenario.line, f"scenario {scenario.slug!r}: invalid case: {exc}") from None
+        raise CurriculumError(
+            scenario.source, scenario.line, f"scenario {scenario.slug!r}: invalid case: {exc}"
+        ) from None
     if decision != expect:
         raise CurriculumError(
             scenario.source,

@@ -33,8 +33,7 @@ def srm_view(*, service_slug: str | None, compare_slug: str | None) -> SrmView:
         compare = None
     shown = [s for s in (selected, compare) if s is not None]
     cells: dict[tuple[int, int], Responsibility] = {
-        (r.service_id, r.layer_id): r
-        for r in Responsibility.objects.filter(service__in=shown)
+        (r.service_id, r.layer_id): r for r in Responsibility.objects.filter(service__in=shown)
     }
     rows = [Row(layer, [cells.get((s.pk, layer.pk)) for s in shown]) for layer in layers]
     return SrmView(services, shown, rows, selected, compare)

@@ -68,39 +68,58 @@ def load_curriculum(cur: Curriculum) -> LoadReport:
     modules = {}
     for m in cur.modules:
         modules[m.slug] = _upsert(
-            Module, report, "modules", {"slug": m.slug},
+            Module,
+            report,
+            "modules",
+            {"slug": m.slug},
             {"title": m.title, "summary": m.summary, "order": m.order, "published": m.published},
         )
     lessons = {}
     for le in cur.lessons:
         lessons[f"{le.module}/{le.slug}"] = _upsert(
-            Lesson, report, "lessons", {"module": modules[le.module], "slug": le.slug},
+            Lesson,
+            report,
+            "lessons",
+            {"module": modules[le.module], "slug": le.slug},
             {
-                "title": le.title, "summary": le.summary, "body": le.body, "minutes": le.minutes,
-                "order": le.order, "published": le.published,
+                "title": le.title,
+                "summary": le.summary,
+                "body": le.body,
+                "minutes": le.minutes,
+                "order": le.order,
+                "published": le.published,
             },
         )
     layers = {
         la.slug: _upsert(
-            Layer, report, "layers", {"slug": la.slug},
+            Layer,
+            report,
+            "layers",
+            {"slug": la.slug},
             {"name": la.name, "description": la.description, "order": la.order},
         )
         for la in cur.layers
     }
     for s in cur.services:
         service = _upsert(
-            Service, report, "services", {"slug": s.slug},
+            Service,
+            report,
+            "services",
+            {"slug": s.slug},
             {"name": s.name, "model": s.model, "summary": s.summary, "order": s.order},
         )
         for layer_slug, (owner, reason) in s.responsibilities.items():
             _upsert(
-                Responsibility, report, "responsibilities",
+                Responsibility,
+                report,
+                "responsibilities",
                 {"service": service, "layer": layers[layer_slug]},
                 {"owner": owner, "reason": reason},
             )
     for sc in cur.scenarios:
         scenario, outcome = _write(
-            Scenario, {"slug": sc.slug},
+            Scenario,
+            {"slug": sc.slug},
             {"title": sc.title, "situation": sc.situation, "case": sc.case, "order": sc.order},
         )
         wanted = {lessons[path].pk for path in sc.lessons}
@@ -110,20 +129,30 @@ def load_curriculum(cur: Curriculum) -> LoadReport:
         report.add("scenarios", outcome)
     sections = {
         a.slug: _upsert(
-            ArtifactSection, report, "artifact sections", {"slug": a.slug},
+            ArtifactSection,
+            report,
+            "artifact sections",
+            {"slug": a.slug},
             {"name": a.name, "description": a.description, "order": a.order},
         )
         for a in cur.artifact_sections
     }
     for p in cur.programs:
         _upsert(
-            ComplianceProgram, report, "compliance programs", {"slug": p.slug},
+            ComplianceProgram,
+            report,
+            "compliance programs",
+            {"slug": p.slug},
             {
-                "name": p.name, "kind": p.kind, "jurisdiction": p.jurisdiction, "summary": p.summary,
-                "aws_provides": list(p.aws_provides), "customer_keeps": list(p.customer_keeps),
-                "artifact_section": sections.get(p.artifact_section), "artifact_item": p.artifact_item,
+                "name": p.name,
+                "kind": p.kind,
+                "jurisdiction": p.jurisdiction,
+                "summary": p.summary,
+                "aws_provides": list(p.aws_provides),
+                "customer_keeps": list(p.customer_keeps),
+                "artifact_section": sections.get(p.artifact_section),
+                "artifact_item": p.artifact_item,
                 "order": p.order,
             },
         )
     return report
-

@@ -7,6 +7,7 @@ editor types can run script in a learner's browser.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 from dataclasses import dataclass
@@ -20,14 +21,43 @@ from mdit_py_plugins.container import container_plugin
 BOXES = {"key-points": "Key points", "note": "Note", "warning": "Watch out"}
 
 _TAGS = {
-    "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "a", "strong", "em", "code", "pre",
-    "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "div", "p", "del", "s",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "blockquote",
+    "hr",
+    "br",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "div",
+    "del",
+    "s",
 }
 _ATTRIBUTES = {
     "a": {"href", "title"},
-    "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
     "div": {"role", "aria-label"},
-    "th": {"style"}, "td": {"style"},
+    "th": {"style"},
+    "td": {"style"},
 }
 # Classes are allowed per tag here (ammonia refuses "class" in both lists).
 _CLASSES = {
@@ -55,10 +85,10 @@ def _pretty_json(self, tokens, idx, options, env):
     lang = token.info.strip().split(" ", 1)[0].lower()
     content = token.content
     if lang == "json":
-        try:
+        with contextlib.suppress(
+            ValueError
+        ):  # shown as written: an example may be broken on purpose
             content = json.dumps(json.loads(content), indent=2, ensure_ascii=False) + "\n"
-        except ValueError:
-            pass  # shown as written: an example may be deliberately broken
     css = f' class="language-{html.escape(lang)}"' if lang else ""
     return f"<pre><code{css}>{html.escape(content)}</code></pre>\n"
 

@@ -45,7 +45,9 @@ class LessonQuerySet(PublishedQuerySet):
         return self.filter(published=True, module__published=True)
 
     def in_reading_order(self):
-        return self.select_related("module").order_by("module__order", "module__slug", "order", "slug")
+        return self.select_related("module").order_by(
+            "module__order", "module__slug", "order", "slug"
+        )
 
 
 class Lesson(models.Model):
@@ -69,13 +71,13 @@ class Lesson(models.Model):
     def __str__(self) -> str:
         return f"{self.module.slug}/{self.slug}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("lesson", args=[self.module.slug, self.slug])
+
     @property
     def path(self) -> str:
         """`module/lesson`: how content files and scenarios refer to a lesson."""
         return f"{self.module.slug}/{self.slug}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("lesson", args=[self.module.slug, self.slug])
 
 
 class LessonProgress(models.Model):

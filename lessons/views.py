@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -13,6 +14,7 @@ from lessons import progress
 from lessons.explorers import compliance_view, srm_view
 from lessons.markdown import render_markdown
 from lessons.models import Lesson, Module, Scenario
+from quizzes.review import due_count
 
 
 def _modules_for(request: HttpRequest):
@@ -45,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "resume": progress.continue_lesson(sequence, learner),
             "first_lesson": sequence[0] if sequence else None,
             "lesson_count": len(sequence),
+            "review_due": due_count(user=request.user, now=timezone.now()),
         },
     )
 
@@ -62,9 +65,11 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
 @require_GET
 def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
     lesson = _lesson_for(request, module_slug, lesson_slug)
-    sequence = list(Lesson.objects.visible_to(request.user).in_reading_order().only(
-        "pk", "slug", "title", "module__slug", "module__title"
-    ))
+    sequence = list(
+        Lesson.objects.visible_to(request.user)
+        .in_reading_order()
+        .only("pk", "slug", "title", "module__slug", "module__title")
+    )
     previous, following = progress.neighbours(sequence, lesson)
     completed = progress.learner_progress(request.user).completed
     return render(
@@ -106,7 +111,11 @@ def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) ->
 def srm_explorer(request: HttpRequest) -> HttpResponse:
     service_slug = request.GET.get("service")
     view = srm_view(service_slug=service_slug, compare_slug=request.GET.get("compare"))
-    unknown = service_slug if service_slug and view.selected and view.selected.slug != service_slug else None
+    unknown = (
+        service_slug
+        if service_slug and view.selected and view.selected.slug != service_slug
+        else None
+    )
     template = "lessons/srm.html#explorer" if request.htmx else "lessons/srm.html"
     return render(request, template, {"view": view, "unknown": unknown})
 
@@ -116,6 +125,10 @@ def srm_explorer(request: HttpRequest) -> HttpResponse:
 def compliance_explorer(request: HttpRequest) -> HttpResponse:
     program_slug = request.GET.get("program")
     view = compliance_view(program_slug=program_slug)
-    unknown = program_slug if program_slug and view.selected and view.selected.slug != program_slug else None
+    unknown = (
+        program_slug
+        if program_slug and view.selected and view.selected.slug != program_slug
+        else None
+    )
     template = "lessons/compliance.html#program" if request.htmx else "lessons/compliance.html"
     return render(request, template, {"view": view, "unknown": unknown})

@@ -69,8 +69,12 @@ def env_rate(name: str, default: str, environ: Mapping[str, str] = os.environ) -
     """A rate limit is "COUNT/SECONDS", both positive whole numbers (e.g. 120/60)."""
     raw = env_str(name, default, environ) or default
     count, slash, seconds = raw.partition("/")
-    if not (slash and count.isdigit() and seconds.isdigit() and int(count) > 0 and int(seconds) > 0):
-        raise ImproperlyConfigured(f"{name} must look like COUNT/SECONDS (e.g. 120/60), not {raw!r}.")
+    if not (
+        slash and count.isdigit() and seconds.isdigit() and int(count) > 0 and int(seconds) > 0
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must look like COUNT/SECONDS (e.g. 120/60), not {raw!r}."
+        )
     return raw
 
 

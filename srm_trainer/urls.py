@@ -7,6 +7,7 @@ admin.site.site_title = "SRM Trainer admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("srm_trainer.accounts.urls")),
+    path("quizzes/", include("quizzes.urls")),
     path("", include("srm_trainer.sandbox.urls")),
     path("", include("lessons.urls")),
 ]

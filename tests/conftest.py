@@ -20,7 +20,9 @@ def other_learner(db):
 
 @pytest.fixture
 def staff(db):
-    return get_user_model().objects.create_user("admin", password="a-long-passphrase-3", is_staff=True)
+    return get_user_model().objects.create_user(
+        "admin", password="a-long-passphrase-3", is_staff=True
+    )
 
 
 @pytest.fixture
@@ -50,13 +52,20 @@ def make_lesson(module: Module | None = None, **fields) -> Lesson:
 
 
 def make_srm(services=("ec2", "rds"), layers=("data", "guest-os")) -> dict[str, Service]:
-    layer_rows = [Layer.objects.create(slug=s, name=s.replace("-", " ").title(), order=i) for i, s in enumerate(layers)]
+    layer_rows = [
+        Layer.objects.create(slug=s, name=s.replace("-", " ").title(), order=i)
+        for i, s in enumerate(layers)
+    ]
     out = {}
     for i, slug in enumerate(services):
-        service = Service.objects.create(slug=slug, name=f"Amazon {slug.upper()}", model="Model", order=i)
+        service = Service.objects.create(
+            slug=slug, name=f"Amazon {slug.upper()}", model="Model", order=i
+        )
         for layer in layer_rows:
             owner = "customer" if layer.slug == "data" or slug == "ec2" else "aws"
-            Responsibility.objects.create(service=service, layer=layer, owner=owner, reason=f"{slug} {layer.slug} reason")
+            Responsibility.objects.create(
+                service=service, layer=layer, owner=owner, reason=f"{slug} {layer.slug} reason"
+            )
         out[slug] = service
     return out
 
@@ -75,7 +84,10 @@ def make_scenario(*lessons: Lesson, **fields) -> Scenario:
                 "resource": "arn:aws:s3:::reports/q1.csv",
             },
             "identity_policies": [
-                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+                }
             ],
             "expect": "Allow",
         },

@@ -15,7 +15,9 @@ from srm_trainer.env import env_bool, env_int, env_list
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("False", False), ("1", True), ("off", False), ("", True)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("true", True), ("False", False), ("1", True), ("off", False), ("", True)]
+)
 def test_booleans_accept_only_true_and_false_words(raw, expected):
     assert env_bool("X", True, {"X": raw}) is expected
 
@@ -95,6 +97,10 @@ def test_production_settings_pass_the_deployment_checks():
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -47,20 +47,31 @@ def _depth(value, limit: int) -> bool:
 @rate_limited("api", _too_many)
 def evaluate_api(request: HttpRequest) -> JsonResponse:
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
-        return _error(413, "body_too_large", f"The request body is over {MAX_BODY_BYTES // 1024} KB.")
+        return _error(
+            413, "body_too_large", f"The request body is over {MAX_BODY_BYTES // 1024} KB."
+        )
     body = request.body
     if len(body) > MAX_BODY_BYTES:
-        return _error(413, "body_too_large", f"The request body is over {MAX_BODY_BYTES // 1024} KB.")
+        return _error(
+            413, "body_too_large", f"The request body is over {MAX_BODY_BYTES // 1024} KB."
+        )
     try:
         case = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
         return _error(400, "invalid_encoding", "The request body must be UTF-8 JSON.")
     except json.JSONDecodeError as exc:
-        return _error(400, "invalid_json", f"Invalid JSON: {exc.msg}.", line=exc.lineno, column=exc.colno)
+        return _error(
+            400, "invalid_json", f"Invalid JSON: {exc.msg}.", line=exc.lineno, column=exc.colno
+        )
     except RecursionError:
         return _error(400, "nesting_too_deep", f"The JSON nests deeper than {MAX_NESTING} levels.")
     if not isinstance(case, dict):
-        return _error(400, "invalid_case", "The body must be one case: a JSON object with a request and policies.", path="")
+        return _error(
+            400,
+            "invalid_case",
+            "The body must be one case: a JSON object with a request and policies.",
+            path="",
+        )
     if _depth(case, MAX_NESTING + 8):  # a case wraps its policies in a few levels of its own
         return _error(400, "nesting_too_deep", f"The JSON nests deeper than {MAX_NESTING} levels.")
     try:

@@ -107,7 +107,9 @@ class Analysis:
         return sum(len(n) for n in self.notes.values())
 
 
-def editor_map(state: SandboxState) -> tuple[dict[str, str], dict[tuple[str, int, int | None], str]]:
+def editor_map(
+    state: SandboxState,
+) -> tuple[dict[str, str], dict[tuple[str, int, int | None], str]]:
     """Case paths and engine references → the editor that holds that policy.
 
     Empty editors are left out of the case, so indexes in the case and on the page differ.
@@ -159,7 +161,9 @@ def _label(ref_kind: str, index: int, level: int | None, name: str | None) -> st
 
 
 def _reasons(reasons: list[dict[str, Any]]) -> tuple[ReasonRow, ...]:
-    return tuple(ReasonRow(reason_html(r["code"], r.get("data")), reason_lesson(r["code"])) for r in reasons)
+    return tuple(
+        ReasonRow(reason_html(r["code"], r.get("data")), reason_lesson(r["code"])) for r in reasons
+    )
 
 
 def analyse(state: SandboxState) -> Analysis:
@@ -170,7 +174,14 @@ def analyse(state: SandboxState) -> Analysis:
     for finding in lint_case(case):
         result.add(
             _editor_for(finding.path, by_path),
-            Note(finding.severity, finding.message, finding.code, finding.line, finding.column, finding.lesson),
+            Note(
+                finding.severity,
+                finding.message,
+                finding.code,
+                finding.line,
+                finding.column,
+                finding.lesson,
+            ),
         )
     try:
         decision = evaluate(case)
@@ -183,7 +194,10 @@ def analyse(state: SandboxState) -> Analysis:
         return result
     data = decision.to_dict()
     result.decision = data["decision"]
-    decisive = {(d["policy_kind"], d["policy_index"], d["level"], d["statement_index"]) for d in data["decisive"]}
+    decisive = {
+        (d["policy_kind"], d["policy_index"], d["level"], d["statement_index"])
+        for d in data["decisive"]
+    }
     for policy in data["explanations"]:
         editor = by_ref.get((policy["kind"], policy["index"], policy["level"]), "case")
         label = _label(policy["kind"], policy["index"], policy["level"], policy["name"])
@@ -191,8 +205,15 @@ def analyse(state: SandboxState) -> Analysis:
         for st in policy["statements"]:
             key = (st["policy_kind"], st["policy_index"], st["level"], st["statement_index"])
             row = StatementRow(
-                editor, label, st["statement_index"], st["sid"], st["effect"], st["line"],
-                st["applies"], key in decisive, _reasons(st["reasons"]),
+                editor,
+                label,
+                st["statement_index"],
+                st["sid"],
+                st["effect"],
+                st["line"],
+                st["applies"],
+                key in decisive,
+                _reasons(st["reasons"]),
             )
             rows.append(row)
             if row.decisive:
@@ -201,8 +222,14 @@ def analyse(state: SandboxState) -> Analysis:
         reason = _reasons([policy["reason"]])[0] if policy.get("reason") else None
         result.policies.append(PolicyRow(editor, label, policy["result"], tuple(rows), reason))
     result.steps = [
-        StepRow(s["name"], STEP_TITLES.get(s["name"], s["name"]), s["outcome"],
-                OUTCOME_WORDS.get(s["outcome"], s["outcome"]), s["reached"], _reasons(s["reasons"]))
+        StepRow(
+            s["name"],
+            STEP_TITLES.get(s["name"], s["name"]),
+            s["outcome"],
+            OUTCOME_WORDS.get(s["outcome"], s["outcome"]),
+            s["reached"],
+            _reasons(s["reasons"]),
+        )
         for s in data["steps"]
     ]
     result.missing_keys = referenced_keys_missing(state)
@@ -227,13 +254,20 @@ def _describe_action(result: Analysis, action: str) -> None:
     message = f"{action} is not an action AWS knows, so no policy can match it."
     if suggestions:
         message += " Did you mean " + ", ".join(suggestions) + "?"
-    result.add("action", Note("warning", message, "unknown_request_action", lesson="/learn/iam/least-privilege/"))
+    result.add(
+        "action",
+        Note("warning", message, "unknown_request_action", lesson="/learn/iam/least-privilege/"),
+    )
 
 
 def policy_texts(state: SandboxState) -> list[tuple[str, str]]:
     """Every editor's text with the policy kind the engine parses it as."""
     texts = [("identity", p.text) for p in state.identity]
-    texts += [("resource", state.resource_policy), ("boundary", state.boundary), ("session", state.session_policy)]
+    texts += [
+        ("resource", state.resource_policy),
+        ("boundary", state.boundary),
+        ("session", state.session_policy),
+    ]
     texts += [("scp", t) for level in state.scp_levels for t in level]
     texts += [("rcp", t) for level in state.rcp_levels for t in level]
     return texts
@@ -260,7 +294,9 @@ def referenced_keys_missing(state: SandboxState) -> list[str]:
     return [key for folded, key in sorted(wanted.items()) if folded not in have]
 
 
-def aws_context_for(state: SandboxState, *, now: datetime | None = None) -> tuple[tuple[str, str], ...]:
+def aws_context_for(
+    state: SandboxState, *, now: datetime | None = None
+) -> tuple[tuple[str, str], ...]:
     """The keys AWS would put in the request context for this caller (shown, never hidden)."""
     principal = state.principal
     now = now or datetime.now(UTC)

@@ -94,7 +94,9 @@ def starter_state() -> SandboxState:
 def _text(data: Mapping[str, str], key: str, *, limit: int = MAX_FIELD_CHARS, label: str) -> str:
     value = data.get(key, "") or ""
     if len(value) > limit:
-        raise StateError(f"{label} is {len(value):,} characters long; the sandbox takes at most {limit:,}.", key)
+        raise StateError(
+            f"{label} is {len(value):,} characters long; the sandbox takes at most {limit:,}.", key
+        )
     return value
 
 
@@ -115,25 +117,42 @@ def state_from_form(data: Mapping[str, str]) -> SandboxState:
     for i in _indexed(data, "identity-"):
         identity.append(
             PolicyText(
-                _text(data, f"identity-{i}-text", limit=MAX_POLICY_CHARS, label=f"Identity policy {len(identity) + 1}"),
+                _text(
+                    data,
+                    f"identity-{i}-text",
+                    limit=MAX_POLICY_CHARS,
+                    label=f"Identity policy {len(identity) + 1}",
+                ),
                 _text(data, f"identity-{i}-name", limit=128, label="A policy name").strip(),
             )
         )
     if len(identity) > MAX_IDENTITY_POLICIES:
-        raise StateError(f"The sandbox takes at most {MAX_IDENTITY_POLICIES} identity policies.", "identity")
+        raise StateError(
+            f"The sandbox takes at most {MAX_IDENTITY_POLICIES} identity policies.", "identity"
+        )
     levels: dict[str, tuple[tuple[str, ...], ...]] = {}
     for kind in ("scp", "rcp"):
         rows = []
         for level in _indexed(data, f"{kind}-"):
             texts = tuple(
-                _text(data, f"{kind}-{level}-{j}", limit=MAX_POLICY_CHARS, label=f"{kind.upper()} level {level + 1}")
+                _text(
+                    data,
+                    f"{kind}-{level}-{j}",
+                    limit=MAX_POLICY_CHARS,
+                    label=f"{kind.upper()} level {level + 1}",
+                )
                 for j in _indexed(data, f"{kind}-{level}-")
             )
             if len(texts) > MAX_POLICIES_PER_LEVEL:
-                raise StateError(f"An organization level holds at most {MAX_POLICIES_PER_LEVEL} policies here.", kind)
+                raise StateError(
+                    f"An organization level holds at most {MAX_POLICIES_PER_LEVEL} policies here.",
+                    kind,
+                )
             rows.append(texts or ("",))
         if len(rows) > MAX_ORG_LEVELS:
-            raise StateError(f"The sandbox takes at most {MAX_ORG_LEVELS} organization levels.", kind)
+            raise StateError(
+                f"The sandbox takes at most {MAX_ORG_LEVELS} organization levels.", kind
+            )
         levels[kind] = tuple(rows)
     context = []
     for i in _indexed(data, "ctx-"):
@@ -146,12 +165,18 @@ def state_from_form(data: Mapping[str, str]) -> SandboxState:
         principal=_text(data, "principal", label="The principal").strip(),
         action=_text(data, "action", label="The action").strip(),
         resource=_text(data, "resource", label="The resource").strip(),
-        resource_account=_text(data, "resource_account", limit=64, label="The resource account").strip(),
+        resource_account=_text(
+            data, "resource_account", limit=64, label="The resource account"
+        ).strip(),
         context=tuple(context),
         identity=tuple(identity),
-        resource_policy=_text(data, "resource_policy", limit=MAX_POLICY_CHARS, label="The resource-based policy"),
+        resource_policy=_text(
+            data, "resource_policy", limit=MAX_POLICY_CHARS, label="The resource-based policy"
+        ),
         boundary=_text(data, "boundary", limit=MAX_POLICY_CHARS, label="The permissions boundary"),
-        session_policy=_text(data, "session_policy", limit=MAX_POLICY_CHARS, label="The session policy"),
+        session_policy=_text(
+            data, "session_policy", limit=MAX_POLICY_CHARS, label="The session policy"
+        ),
         scp_levels=levels["scp"],
         rcp_levels=levels["rcp"],
         name=_text(data, "name", limit=200, label="The name").strip(),
@@ -161,13 +186,17 @@ def state_from_form(data: Mapping[str, str]) -> SandboxState:
 # --- editing operations (buttons that work with and without JavaScript) -------------------
 
 
-def apply_op(state: SandboxState, op: str, *, extra_context: tuple[tuple[str, str], ...] = ()) -> SandboxState:
+def apply_op(
+    state: SandboxState, op: str, *, extra_context: tuple[tuple[str, str], ...] = ()
+) -> SandboxState:
     """Add or remove an editor, a level or a context row. Unknown operations change nothing."""
     kind, _, arg = op.partition(":")
     if kind == "add-identity" and len(state.identity) < MAX_IDENTITY_POLICIES:
         return replace(state, identity=(*state.identity, PolicyText()))
     if kind == "remove-identity" and arg.isdigit():
-        return replace(state, identity=tuple(p for i, p in enumerate(state.identity) if i != int(arg)))
+        return replace(
+            state, identity=tuple(p for i, p in enumerate(state.identity) if i != int(arg))
+        )
     if kind in ("add-scp-level", "add-rcp-level"):
         attr = f"{kind[4:7]}_levels"
         levels = getattr(state, attr)
@@ -175,7 +204,9 @@ def apply_op(state: SandboxState, op: str, *, extra_context: tuple[tuple[str, st
             return replace(state, **{attr: (*levels, ("",))})
     if kind in ("remove-scp-level", "remove-rcp-level") and arg.isdigit():
         attr = f"{kind[7:10]}_levels"
-        return replace(state, **{attr: tuple(lv for i, lv in enumerate(getattr(state, attr)) if i != int(arg))})
+        return replace(
+            state, **{attr: tuple(lv for i, lv in enumerate(getattr(state, attr)) if i != int(arg))}
+        )
     if kind in ("add-scp", "add-rcp") and arg.isdigit():
         attr = f"{kind[4:7]}_levels"
         levels = list(getattr(state, attr))
@@ -186,7 +217,9 @@ def apply_op(state: SandboxState, op: str, *, extra_context: tuple[tuple[str, st
     if kind == "add-context" and len(state.context) < MAX_CONTEXT_ROWS:
         return replace(state, context=(*state.context, (arg, "")))
     if kind == "remove-context" and arg.isdigit():
-        return replace(state, context=tuple(row for i, row in enumerate(state.context) if i != int(arg)))
+        return replace(
+            state, context=tuple(row for i, row in enumerate(state.context) if i != int(arg))
+        )
     if kind == "prefill-context":
         have = {key.lower() for key, _ in state.context}
         rows = [row for row in extra_context if row[0].lower() not in have]
@@ -229,7 +262,9 @@ def state_to_case(state: SandboxState) -> dict[str, Any]:
     identity = []
     for policy in state.identity:
         if policy.text.strip():
-            identity.append({"name": policy.name, "document": policy.text} if policy.name else policy.text)
+            identity.append(
+                {"name": policy.name, "document": policy.text} if policy.name else policy.text
+            )
     case: dict[str, Any] = {"request": request, "identity_policies": identity}
     if state.name:
         case["name"] = state.name
@@ -300,9 +335,15 @@ def state_from_case(case: Any) -> SandboxState:
         resource_account=text("resource_account"),
         context=tuple((str(k), _context_text(v)) for k, v in context.items()),
         identity=tuple(_named(p) for p in identity) or (PolicyText(),),
-        resource_policy=_named(case.get("resource_policy")).text if case.get("resource_policy") else "",
-        boundary=_named(case.get("permissions_boundary")).text if case.get("permissions_boundary") else "",
-        session_policy=_named(case.get("session_policy")).text if case.get("session_policy") else "",
+        resource_policy=_named(case.get("resource_policy")).text
+        if case.get("resource_policy")
+        else "",
+        boundary=_named(case.get("permissions_boundary")).text
+        if case.get("permissions_boundary")
+        else "",
+        session_policy=_named(case.get("session_policy")).text
+        if case.get("session_policy")
+        else "",
         scp_levels=levels("scp_levels"),
         rcp_levels=levels("rcp_levels"),
         name=str(case.get("name") or ""),
@@ -312,7 +353,11 @@ def state_from_case(case: Any) -> SandboxState:
 
 
 def _check_sizes(state: SandboxState) -> None:
-    texts = [p.text for p in state.identity] + [state.resource_policy, state.boundary, state.session_policy]
+    texts = [p.text for p in state.identity] + [
+        state.resource_policy,
+        state.boundary,
+        state.session_policy,
+    ]
     texts += [t for level in (*state.scp_levels, *state.rcp_levels) for t in level]
     if any(len(t) > MAX_POLICY_CHARS for t in texts):
         raise StateError(f"A policy in this case is longer than {MAX_POLICY_CHARS:,} characters.")
@@ -334,7 +379,8 @@ def read_case_file(raw: bytes) -> SandboxState:
         raise StateError("The file is not UTF-8 text.", "case_file") from None
     except json.JSONDecodeError as exc:
         raise StateError(
-            f"The file is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.", "case_file"
+            f"The file is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
+            "case_file",
         ) from None
     if isinstance(data, list):
         if not data:
@@ -372,7 +418,9 @@ def case_file_text(state: SandboxState) -> str:
 
 def encode_permalink(state: SandboxState) -> str:
     """The state as compact, URL-safe data: the case, compressed. Never code."""
-    raw = json.dumps(state_to_case(state), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    raw = json.dumps(state_to_case(state), separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
     return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode("ascii").rstrip("=")
 
 
@@ -389,9 +437,11 @@ def decode_permalink(token: str) -> SandboxState:
     except StateError:
         raise
     except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError):
-        raise StateError("This sandbox link is damaged or incomplete, so the sandbox opened with its defaults.", "case") from None
+        raise StateError(
+            "This sandbox link is damaged or incomplete, so the sandbox opened with its defaults.",
+            "case",
+        ) from None
     return state_from_case(data)
-
 
 
 # --- how the editors are laid out on the page ---------------------------------------------
@@ -423,15 +473,27 @@ class OrgSection:
 
 def identity_editors(state: SandboxState) -> tuple[Editor, ...]:
     return tuple(
-        Editor(f"identity-{i}", f"identity-{i}-text", f"Identity policy {i + 1}", p.text,
-               f"remove-identity:{i}", f"identity-{i}-name", p.name)
+        Editor(
+            f"identity-{i}",
+            f"identity-{i}-text",
+            f"Identity policy {i + 1}",
+            p.text,
+            f"remove-identity:{i}",
+            f"identity-{i}-name",
+            p.name,
+        )
         for i, p in enumerate(state.identity)
     )
 
 
 def other_editors(state: SandboxState) -> tuple[Editor, ...]:
     return (
-        Editor("resource_policy", "resource_policy", "Resource-based policy (bucket, trust or key policy)", state.resource_policy),
+        Editor(
+            "resource_policy",
+            "resource_policy",
+            "Resource-based policy (bucket, trust or key policy)",
+            state.resource_policy,
+        ),
         Editor("boundary", "boundary", "Permissions boundary", state.boundary),
         Editor("session_policy", "session_policy", "Session policy", state.session_policy),
     )
@@ -440,16 +502,32 @@ def other_editors(state: SandboxState) -> tuple[Editor, ...]:
 def org_sections(state: SandboxState) -> tuple[OrgSection, ...]:
     def levels(kind: str, rows: tuple[tuple[str, ...], ...]) -> tuple[OrgLevel, ...]:
         return tuple(
-            OrgLevel(lvl, tuple(
-                Editor(f"{kind}-{lvl}-{j}", f"{kind}-{lvl}-{j}", f"{kind.upper()} {j + 1} at level {lvl + 1}", text)
-                for j, text in enumerate(level)
-            ))
+            OrgLevel(
+                lvl,
+                tuple(
+                    Editor(
+                        f"{kind}-{lvl}-{j}",
+                        f"{kind}-{lvl}-{j}",
+                        f"{kind.upper()} {j + 1} at level {lvl + 1}",
+                        text,
+                    )
+                    for j, text in enumerate(level)
+                ),
+            )
             for lvl, level in enumerate(rows)
         )
 
     return (
-        OrgSection("scp", "Service control policies (the caller's organization)", levels("scp", state.scp_levels)),
-        OrgSection("rcp", "Resource control policies (the resource's organization)", levels("rcp", state.rcp_levels)),
+        OrgSection(
+            "scp",
+            "Service control policies (the caller's organization)",
+            levels("scp", state.scp_levels),
+        ),
+        OrgSection(
+            "rcp",
+            "Resource control policies (the resource's organization)",
+            levels("rcp", state.rcp_levels),
+        ),
     )
 
 
@@ -459,7 +537,9 @@ REQUEST_EDITORS = ("principal", "action", "resource", "context")
 def all_editor_ids(state: SandboxState) -> list[str]:
     ids = list(REQUEST_EDITORS)
     ids += [e.id for e in identity_editors(state)] + [e.id for e in other_editors(state)]
-    ids += [e.id for section in org_sections(state) for level in section.levels for e in level.editors]
+    ids += [
+        e.id for section in org_sections(state) for level in section.levels for e in level.editors
+    ]
     return ids
 
 
@@ -482,4 +562,6 @@ class Layout:
 
 
 def page_layout(state: SandboxState) -> Layout:
-    return Layout(identity_editors(state), other_editors(state), org_sections(state), all_editor_ids(state))
+    return Layout(
+        identity_editors(state), other_editors(state), org_sections(state), all_editor_ids(state)
+    )

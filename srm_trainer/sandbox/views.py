@@ -11,16 +11,16 @@ from django.views.decorators.vary import vary_on_headers
 from lessons.models import Scenario
 from srm_trainer.iam import catalog
 from srm_trainer.ratelimit import rate_limited
-from srm_trainer.sandbox.live import aws_context_for, analyse
+from srm_trainer.sandbox.live import analyse, aws_context_for
 from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
     SandboxState,
     StateError,
     apply_op,
     case_file_text,
-    page_layout,
     decode_permalink,
     encode_permalink,
+    page_layout,
     read_case_file,
     starter_state,
     state_from_case,
@@ -47,7 +47,11 @@ def _initial(request: HttpRequest) -> tuple[SandboxState, str, Scenario | None]:
     if slug:
         scenario = Scenario.objects.filter(slug=slug).first()
         if scenario is None:
-            return starter_state(), f"There is no preset called “{slug}”, so the sandbox opened with its example.", None
+            return (
+                starter_state(),
+                f"There is no preset called “{slug}”, so the sandbox opened with its example.",
+                None,
+            )
         try:
             return state_from_case({**scenario.case, "name": scenario.title}), "", scenario
         except StateError as exc:
@@ -61,7 +65,9 @@ def _initial(request: HttpRequest) -> tuple[SandboxState, str, Scenario | None]:
     return starter_state(), "", None
 
 
-def _page(request: HttpRequest, state: SandboxState, *, notice: str = "", preset=None, status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest, state: SandboxState, *, notice: str = "", preset=None, status: int = 200
+) -> HttpResponse:
     context = _live_context(request, state, oob=False)
     context.update(presets=_presets(), preset=preset, notice=notice)
     return render(request, TEMPLATE, context, status=status)
@@ -75,7 +81,11 @@ def sandbox(request: HttpRequest) -> HttpResponse:
         state, notice, preset = _initial(request)
         return _page(request, state, notice=notice, preset=preset)
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
-        return _refuse(request, f"That is more than the sandbox takes at once ({MAX_BODY_BYTES // 1024} KB). Shorten a policy and try again.", 413)
+        return _refuse(
+            request,
+            f"That is more than the sandbox takes at once ({MAX_BODY_BYTES // 1024} KB). Shorten a policy and try again.",
+            413,
+        )
     op = request.POST.get("op", "")
     try:
         if op == "open":
@@ -88,15 +98,23 @@ def sandbox(request: HttpRequest) -> HttpResponse:
     except StateError as exc:
         return _refuse(request, exc.message, 400)
     if op == "download":
-        filename = "".join(c if c.isalnum() or c in "-_" else "-" for c in (state.name or "sandbox-case"))[:60]
-        response = HttpResponse(case_file_text(state), content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename or "sandbox-case"}.json"'
+        filename = "".join(
+            c if c.isalnum() or c in "-_" else "-" for c in (state.name or "sandbox-case")
+        )[:60]
+        response = HttpResponse(
+            case_file_text(state), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{filename or "sandbox-case"}.json"'
+        )
         return response
     if op and op != "evaluate":
         state = apply_op(state, op, extra_context=aws_context_for(state))
         if request.htmx:
             # The editors changed shape: swap the whole form, and the result beside it.
-            return render(request, f"{TEMPLATE}#workspace_and_live", _live_context(request, state, oob=False))
+            return render(
+                request, f"{TEMPLATE}#workspace_and_live", _live_context(request, state, oob=False)
+            )
     if request.htmx:
         return render(request, f"{TEMPLATE}#live", _live_context(request, state, oob=True))
     return _page(request, state)
@@ -109,7 +127,9 @@ def _live_context(request: HttpRequest, state: SandboxState, *, oob: bool) -> di
         "state": state,
         "layout": page_layout(state),
         "analysis": analyse(state),
-        "permalink": request.build_absolute_uri(reverse("sandbox") + "?case=" + encode_permalink(state)),
+        "permalink": request.build_absolute_uri(
+            reverse("sandbox") + "?case=" + encode_permalink(state)
+        ),
         "oob": oob,
     }
 
@@ -117,7 +137,12 @@ def _live_context(request: HttpRequest, state: SandboxState, *, oob: bool) -> di
 def _refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
     """Bad input: say what is wrong. With htmx the editors keep what the learner typed."""
     if request.htmx:
-        return render(request, f"{TEMPLATE}#refused", {"message": message, "sandbox_url": reverse("sandbox")}, status=status)
+        return render(
+            request,
+            f"{TEMPLATE}#refused",
+            {"message": message, "sandbox_url": reverse("sandbox")},
+            status=status,
+        )
     return render(request, "sandbox/refused.html", {"message": message}, status=status)
 
 
@@ -130,9 +155,10 @@ def action_options(request: HttpRequest) -> HttpResponse:
         prefix, _, rest = typed.partition(":")
         if catalog.is_known_service(prefix):
             folded = rest.lower()
-            options = [a for a in catalog.actions(prefix) if a.split(":", 1)[1].lower().startswith(folded)][:25]
+            options = [
+                a for a in catalog.actions(prefix) if a.split(":", 1)[1].lower().startswith(folded)
+            ][:25]
     elif typed:
         folded = typed.lower()
         options = [f"{s}:" for s in catalog.services() if s.startswith(folded)][:25]
     return render(request, f"{TEMPLATE}#action_options", {"options": options})
-

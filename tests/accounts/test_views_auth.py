@@ -11,7 +11,11 @@ pytestmark = pytest.mark.django_db
 def test_signing_up_creates_the_account_and_signs_in(client):
     response = client.post(
         "/accounts/signup/",
-        {"username": "newlearner", "password1": "correct-horse-battery", "password2": "correct-horse-battery"},
+        {
+            "username": "newlearner",
+            "password1": "correct-horse-battery",
+            "password2": "correct-horse-battery",
+        },
     )
     assert response.status_code == 302
     assert get_user_model().objects.filter(username="newlearner").exists()
@@ -19,7 +23,9 @@ def test_signing_up_creates_the_account_and_signs_in(client):
 
 
 def test_sign_up_errors_are_shown_next_to_the_field(client):
-    response = client.post("/accounts/signup/", {"username": "x", "password1": "short", "password2": "other"})
+    response = client.post(
+        "/accounts/signup/", {"username": "x", "password1": "short", "password2": "other"}
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert 'class="field-error"' in body
@@ -30,13 +36,19 @@ def test_sign_up_errors_are_shown_next_to_the_field(client):
 def test_sign_up_never_redirects_off_site(client):
     response = client.post(
         "/accounts/signup/?next=https://evil.example/",
-        {"username": "safe", "password1": "correct-horse-battery", "password2": "correct-horse-battery"},
+        {
+            "username": "safe",
+            "password1": "correct-horse-battery",
+            "password2": "correct-horse-battery",
+        },
     )
     assert response["Location"] == "/"
 
 
 def test_signing_in_and_out(client, learner):
-    response = client.post("/accounts/login/", {"username": "ada", "password": "a-long-passphrase-1"})
+    response = client.post(
+        "/accounts/login/", {"username": "ada", "password": "a-long-passphrase-1"}
+    )
     assert response.status_code == 302
     assert "Signed in as <strong>ada</strong>" in client.get("/").content.decode()
     assert client.post("/accounts/logout/").status_code == 302

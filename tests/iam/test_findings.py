@@ -592,4 +592,6 @@ def test_a_role_trust_policy_without_resource_is_not_an_allow_on_every_resource(
         '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
         '"Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole"}]}'
     )
-    assert [f.code for f in lint(trust, kind="resource") if f.code == "allow_write_all_resources"] == []
+    assert [
+        f.code for f in lint(trust, kind="resource") if f.code == "allow_write_all_resources"
+    ] == []

@@ -27,15 +27,22 @@ def write(root: Path, name: str, text: str) -> Path:
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
     """A small but complete curriculum: two modules, three lessons, SRM, compliance, a scenario."""
-    write(tmp_path, "modules.yaml", """
+    write(
+        tmp_path,
+        "modules.yaml",
+        """
         - slug: basics
           title: Basics
           summary: The first module.
         - slug: iam
           title: IAM
           summary: Identities.
-    """)
-    write(tmp_path, "basics/01-first.md", """
+    """,
+    )
+    write(
+        tmp_path,
+        "basics/01-first.md",
+        """
         ---
         title: First lesson
         summary: Where it starts.
@@ -43,23 +50,35 @@ def content(tmp_path: Path) -> Path:
         ---
         ## Why it matters
         Words.
-    """)
-    write(tmp_path, "basics/02-second.md", """
+    """,
+    )
+    write(
+        tmp_path,
+        "basics/02-second.md",
+        """
         ---
         title: Second lesson
         minutes: 7
         ---
         ## More
         More words.
-    """)
-    write(tmp_path, "iam/01-policies.md", """
+    """,
+    )
+    write(
+        tmp_path,
+        "iam/01-policies.md",
+        """
         ---
         title: Policies
         ---
         ## Grammar
         JSON.
-    """)
-    write(tmp_path, "srm.yaml", """
+    """,
+    )
+    write(
+        tmp_path,
+        "srm.yaml",
+        """
         layers:
           - slug: data
             name: Customer data
@@ -72,8 +91,12 @@ def content(tmp_path: Path) -> Path:
             responsibilities:
               data: {owner: customer, reason: Your data.}
               guest-os: {owner: customer, reason: You patch it.}
-    """)
-    write(tmp_path, "compliance.yaml", """
+    """,
+    )
+    write(
+        tmp_path,
+        "compliance.yaml",
+        """
         artifact_sections:
           - slug: agreements
             name: Agreements
@@ -85,8 +108,12 @@ def content(tmp_path: Path) -> Path:
             aws_provides: [A BAA.]
             artifact: {section: agreements, item: BAA}
             customer_keeps: [Your application.]
-    """)
-    write(tmp_path, "scenarios/iam.yaml", """
+    """,
+    )
+    write(
+        tmp_path,
+        "scenarios/iam.yaml",
+        """
         - slug: read-reports
           title: Read the reports
           situation: Alice reads a report.
@@ -101,7 +128,8 @@ def content(tmp_path: Path) -> Path:
                 Statement:
                   - {Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::reports/*"}
             expect: Allow
-    """)
+    """,
+    )
     return tmp_path
 
 
@@ -113,13 +141,19 @@ def test_it_creates_everything_from_the_files(content):
     report = load(content)
     assert report.total("created") == 2 + 3 + 2 + 1 + 2 + 1 + 1 + 1
     assert list(Lesson.objects.in_reading_order().values_list("module__slug", "slug")) == [
-        ("basics", "first"), ("basics", "second"), ("iam", "policies"),
+        ("basics", "first"),
+        ("basics", "second"),
+        ("iam", "policies"),
     ]
     first = Lesson.objects.get(slug="first")
     assert (first.title, first.minutes, first.order) == ("First lesson", 6, 1)
     assert Lesson.objects.get(slug="policies").minutes == 5  # the default reading time
-    assert Responsibility.objects.get(service__slug="ec2", layer__slug="guest-os").owner == "customer"
-    assert list(Scenario.objects.get(slug="read-reports").lessons.values_list("slug", flat=True)) == ["policies"]
+    assert (
+        Responsibility.objects.get(service__slug="ec2", layer__slug="guest-os").owner == "customer"
+    )
+    assert list(
+        Scenario.objects.get(slug="read-reports").lessons.values_list("slug", flat=True)
+    ) == ["policies"]
 
 
 def test_a_second_load_changes_nothing(content):
@@ -152,7 +186,9 @@ def test_reloading_keeps_learner_progress(content, learner):
 
 def test_a_broken_file_aborts_the_whole_load_and_changes_nothing(content):
     load(content)
-    (content / "basics/01-first.md").write_text("---\ntitle: First lesson\nminutes: soon\n---\n## Hi\n")
+    (content / "basics/01-first.md").write_text(
+        "---\ntitle: First lesson\nminutes: soon\n---\n## Hi\n"
+    )
     write(content, "basics/03-third.md", "---\ntitle: Third\n---\n## New\n")
     with pytest.raises(CommandError) as excinfo:
         call_command("load_curriculum", path=content)
@@ -170,9 +206,19 @@ def test_a_broken_file_aborts_the_whole_load_and_changes_nothing(content):
         ("modules.yaml", "- slug: srm\n  title: X\n", "modules.yaml:1", "taken by a page"),
         ("basics/01-first.md", "no front matter\n", "basics/01-first.md:1", "front matter"),
         ("basics/01-first.md", "---\ntitle: T\n---\n\n", "basics/01-first.md:4", "no body"),
-        ("basics/01-first.md", "---\ntitle: T\ncolour: red\n---\nx\n", "basics/01-first.md:2", "unknown field 'colour'"),
+        (
+            "basics/01-first.md",
+            "---\ntitle: T\ncolour: red\n---\nx\n",
+            "basics/01-first.md:2",
+            "unknown field 'colour'",
+        ),
         ("basics/1st.md", "---\ntitle: T\n---\nx\n", "basics/1st.md", "NN-slug.md"),
-        ("scenarios/iam.yaml", "- slug: s\n  title: T\n  situation: S\n  lessons: [iam/nope]\n  case: {}\n", "scenarios/iam.yaml:1", "unknown lesson 'iam/nope'"),
+        (
+            "scenarios/iam.yaml",
+            "- slug: s\n  title: T\n  situation: S\n  lessons: [iam/nope]\n  case: {}\n",
+            "scenarios/iam.yaml:1",
+            "unknown lesson 'iam/nope'",
+        ),
     ],
 )
 def test_errors_name_the_file_and_line(content, file, text, where, words):
@@ -185,13 +231,19 @@ def test_errors_name_the_file_and_line(content, file, text, where, words):
 
 def test_a_service_must_give_every_layer_an_owner(content):
     lines = (content / "srm.yaml").read_text().splitlines(keepends=True)
-    (content / "srm.yaml").write_text("".join(line for line in lines if "You patch it." not in line))
+    (content / "srm.yaml").write_text(
+        "".join(line for line in lines if "You patch it." not in line)
+    )
     with pytest.raises(CurriculumError, match="no owner given for layer 'guest-os'"):
         read_curriculum(content)
 
 
 def test_an_owner_must_be_aws_customer_or_shared(content):
-    srm = (content / "srm.yaml").read_text().replace("owner: customer, reason: You patch", "owner: amazon, reason: You patch")
+    srm = (
+        (content / "srm.yaml")
+        .read_text()
+        .replace("owner: customer, reason: You patch", "owner: amazon, reason: You patch")
+    )
     (content / "srm.yaml").write_text(srm)
     with pytest.raises(CurriculumError, match="owner must be one of"):
         read_curriculum(content)

@@ -10,7 +10,9 @@ def test_headings_get_anchors_and_are_listed_for_the_table_of_contents():
 
 
 def test_raw_html_and_script_urls_are_neutralised():
-    html = render_markdown('<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>').html
+    html = render_markdown(
+        "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+    ).html
     assert "<script" not in html
     assert 'href="javascript' not in html
     assert "<img" not in html
@@ -23,7 +25,9 @@ def test_key_points_and_notes_become_labelled_boxes():
 
 
 def test_policy_json_is_shown_indented_and_escaped():
-    html = render_markdown('```json\n{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"<x>"}]}\n```\n').html
+    html = render_markdown(
+        '```json\n{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"<x>"}]}\n```\n'
+    ).html
     assert '<code class="language-json">{\n  "Version": "2012-10-17",\n  "Statement": [' in html
     assert "&lt;x&gt;" in html
 

@@ -83,7 +83,9 @@ def test_the_shipped_explorer_answers_who_patches_the_guest_os(client):
     from lessons.loader import load_curriculum
 
     load_curriculum(read_curriculum(check_cases=False))
-    os_layer = next(layer for layer in Layer.objects.all() if "operating system" in layer.name.lower())
+    os_layer = next(
+        layer for layer in Layer.objects.all() if "operating system" in layer.name.lower()
+    )
     assert Responsibility.objects.get(service__slug="ec2", layer=os_layer).owner == "customer"
     assert Responsibility.objects.get(service__slug="rds", layer=os_layer).owner == "aws"
     body = client.get("/learn/srm/?service=ec2&compare=rds").content.decode()
@@ -91,18 +93,34 @@ def test_the_shipped_explorer_answers_who_patches_the_guest_os(client):
 
 
 def test_the_compliance_explorer_shows_the_split_for_a_program(client):
-    section = ArtifactSection.objects.create(slug="agreements", name="Artifact Agreements", description="Accept agreements.")
-    ComplianceProgram.objects.create(
-        slug="hipaa", name="HIPAA", kind="law", summary="Health data.",
-        aws_provides=["A BAA you can accept."], customer_keeps=["Your application's safeguards."],
-        artifact_section=section, artifact_item="Business Associate Addendum",
+    section = ArtifactSection.objects.create(
+        slug="agreements", name="Artifact Agreements", description="Accept agreements."
     )
-    ComplianceProgram.objects.create(slug="gdpr", name="GDPR", kind="law", summary="EU data.", aws_provides=["DPA."], customer_keeps=["Your processing."])
+    ComplianceProgram.objects.create(
+        slug="hipaa",
+        name="HIPAA",
+        kind="law",
+        summary="Health data.",
+        aws_provides=["A BAA you can accept."],
+        customer_keeps=["Your application's safeguards."],
+        artifact_section=section,
+        artifact_item="Business Associate Addendum",
+    )
+    ComplianceProgram.objects.create(
+        slug="gdpr",
+        name="GDPR",
+        kind="law",
+        summary="EU data.",
+        aws_provides=["DPA."],
+        customer_keeps=["Your processing."],
+    )
     body = client.get("/learn/compliance/?program=hipaa").content.decode()
     assert "A BAA you can accept." in body
     assert "Your application&#x27;s safeguards." in body
     assert "Business Associate Addendum" in body
-    partial = client.get("/learn/compliance/?program=gdpr", headers={"HX-Request": "true"}).content.decode()
+    partial = client.get(
+        "/learn/compliance/?program=gdpr", headers={"HX-Request": "true"}
+    ).content.decode()
     assert partial.lstrip().startswith('<section id="program"')
     assert "EU data." in partial and "<html" not in partial
 

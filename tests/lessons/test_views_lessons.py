@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lessons.models import LessonProgress
@@ -17,7 +17,12 @@ pytestmark = pytest.mark.django_db
 def course():
     one = make_module(slug="one", title="Module One", summary="First things.")
     two = make_module(slug="two", title="Module Two")
-    a = make_lesson(one, slug="a", title="Lesson A", body="## Why it matters\n\nAlpha text.\n\n::: key-points\n- point\n:::\n")
+    a = make_lesson(
+        one,
+        slug="a",
+        title="Lesson A",
+        body="## Why it matters\n\nAlpha text.\n\n::: key-points\n- point\n:::\n",
+    )
     b = make_lesson(one, slug="b", title="Lesson B")
     c = make_lesson(two, slug="c", title="Lesson C")
     return {"one": one, "two": two, "a": a, "b": b, "c": c}
@@ -64,7 +69,9 @@ def test_unknown_slugs_get_the_styled_404_page(client, course, settings, path):
     assert "We couldn't find that page" in response.content.decode()
 
 
-def test_unpublished_lessons_are_hidden_from_learners_and_shown_to_staff(client, learner, staff, course):
+def test_unpublished_lessons_are_hidden_from_learners_and_shown_to_staff(
+    client, learner, staff, course
+):
     draft = make_lesson(course["one"], slug="draft", title="Secret draft", published=False)
     url = draft.get_absolute_url()
     assert client.get(url).status_code == 404
@@ -85,8 +92,12 @@ def test_lessons_of_an_unpublished_module_are_hidden(client, course):
     assert "Module Two" not in client.get("/").content.decode()
 
 
-def test_marking_a_lesson_complete_with_htmx_swaps_the_progress_box(learner_client, learner, course):
-    response = learner_client.post("/learn/one/a/complete/", {"done": "true"}, headers={"HX-Request": "true"})
+def test_marking_a_lesson_complete_with_htmx_swaps_the_progress_box(
+    learner_client, learner, course
+):
+    response = learner_client.post(
+        "/learn/one/a/complete/", {"done": "true"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert body.lstrip().startswith('<section id="progress"')
@@ -127,18 +138,26 @@ def test_a_learner_cannot_complete_a_draft(learner_client, course):
 
 
 def test_progress_belongs_to_one_learner(client, learner, other_learner, course):
-    LessonProgress.objects.create(user=learner, lesson=course["a"], completed_at="2026-01-01T00:00:00Z")
+    LessonProgress.objects.create(
+        user=learner, lesson=course["a"], completed_at="2026-01-01T00:00:00Z"
+    )
     client.force_login(other_learner)
     body = client.get("/learn/one/").content.decode()
     assert "0 of 2 lessons done" in body
 
 
-def test_home_shows_progress_and_continues_after_the_last_completed_lesson(learner_client, learner, course):
-    LessonProgress.objects.create(user=learner, lesson=course["a"], completed_at="2026-01-01T00:00:00Z")
+def test_home_shows_progress_and_continues_after_the_last_completed_lesson(
+    learner_client, learner, course
+):
+    LessonProgress.objects.create(
+        user=learner, lesson=course["a"], completed_at="2026-01-01T00:00:00Z"
+    )
     body = learner_client.get("/").content.decode()
     assert "1 of 2 lessons done" in body
     assert "Continue: Lesson B" in body
-    LessonProgress.objects.create(user=learner, lesson=course["b"], completed_at="2026-01-02T00:00:00Z")
+    LessonProgress.objects.create(
+        user=learner, lesson=course["b"], completed_at="2026-01-02T00:00:00Z"
+    )
     assert "Continue: Lesson C" in learner_client.get("/").content.decode()
 
 
@@ -147,12 +166,14 @@ def test_a_lesson_shows_its_scenarios_with_readable_policies(client, course):
     body = client.get("/learn/one/a/").content.decode()
     assert "Alice reads a report" in body
     assert "arn:aws:iam::111122223333:user/alice" in body
-    assert '&quot;Effect&quot;: &quot;Allow&quot;' in body  # indented JSON, escaped
+    assert "&quot;Effect&quot;: &quot;Allow&quot;" in body  # indented JSON, escaped
     assert "Allowed" in body
 
 
 def test_scenario_text_cannot_inject_markup(client, course):
-    make_scenario(course["a"], title="<script>alert(1)</script>", situation="<img src=x onerror=alert(1)>")
+    make_scenario(
+        course["a"], title="<script>alert(1)</script>", situation="<img src=x onerror=alert(1)>"
+    )
     body = client.get("/learn/one/a/").content.decode()
     assert "<script>alert(1)</script>" not in body
     assert "<img src=x" not in body
@@ -169,7 +190,9 @@ def test_pages_issue_a_fixed_number_of_queries(learner_client, learner, course, 
     for _ in range(5):
         lesson = make_lesson(course["one"])
         make_scenario(lesson)
-        LessonProgress.objects.create(user=learner, lesson=lesson, completed_at="2026-01-01T00:00:00Z")
+        LessonProgress.objects.create(
+            user=learner, lesson=lesson, completed_at="2026-01-01T00:00:00Z"
+        )
     extra = make_module()
     make_lesson(extra)
     assert count() == before

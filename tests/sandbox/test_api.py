@@ -16,10 +16,15 @@ CASE = {
         "resource": "arn:aws:s3:::reports/q1.csv",
         "resource_account": "111122223333",
     },
-    "identity_policies": [{"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
-        {"Sid": "NoDeletes", "Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"},
-    ]}],
+    "identity_policies": [
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                {"Sid": "NoDeletes", "Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"},
+            ],
+        }
+    ],
 }
 
 

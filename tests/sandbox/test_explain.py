@@ -16,9 +16,19 @@ def engine_reason_codes() -> set[str]:
     for path in ENGINE.glob("*.py"):
         text = path.read_text()
         codes.update(re.findall(r'Reason\(\s*"([a-z_]+)"', text))
-    codes.update({"action_not_matched", "notaction_matched", "resource_not_matched", "notresource_matched",
-                  "principal_not_matched", "notprincipal_matched", "condition_key_missing",
-                  "condition_value_mismatch", "policy_variable_no_value"})
+    codes.update(
+        {
+            "action_not_matched",
+            "notaction_matched",
+            "resource_not_matched",
+            "notresource_matched",
+            "principal_not_matched",
+            "notprincipal_matched",
+            "condition_key_missing",
+            "condition_value_mismatch",
+            "policy_variable_no_value",
+        }
+    )
     return codes
 
 

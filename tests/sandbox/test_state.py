@@ -45,9 +45,14 @@ def rich_state() -> SandboxState:
 
 def form_of(state: SandboxState) -> dict[str, str]:
     data = {
-        "principal": state.principal, "action": state.action, "resource": state.resource,
-        "resource_account": state.resource_account, "resource_policy": state.resource_policy,
-        "boundary": state.boundary, "session_policy": state.session_policy, "name": state.name,
+        "principal": state.principal,
+        "action": state.action,
+        "resource": state.resource,
+        "resource_account": state.resource_account,
+        "resource_policy": state.resource_policy,
+        "boundary": state.boundary,
+        "session_policy": state.session_policy,
+        "name": state.name,
     }
     for i, p in enumerate(state.identity):
         data[f"identity-{i}-text"] = p.text
@@ -82,14 +87,18 @@ def test_a_permalink_is_compact():
     assert len(encode_permalink(rich_state())) < len(json.dumps(state_to_case(rich_state()))) / 2
 
 
-@pytest.mark.parametrize("token", ["not-base64!!", "aGVsbG8", base64.urlsafe_b64encode(zlib.compress(b"[1,2]")).decode()])
+@pytest.mark.parametrize(
+    "token", ["not-base64!!", "aGVsbG8", base64.urlsafe_b64encode(zlib.compress(b"[1,2]")).decode()]
+)
 def test_a_damaged_permalink_is_refused_with_a_message(token):
     with pytest.raises(StateError, match="damaged|A case is a JSON object"):
         decode_permalink(token)
 
 
 def test_a_permalink_that_inflates_beyond_the_cap_is_refused():
-    bomb = base64.urlsafe_b64encode(zlib.compress(b'{"request": {"principal": "' + b"a" * 500_000 + b'"}}')).decode()
+    bomb = base64.urlsafe_b64encode(
+        zlib.compress(b'{"request": {"principal": "' + b"a" * 500_000 + b'"}}')
+    ).decode()
     with pytest.raises(StateError, match="more than the sandbox takes"):
         decode_permalink(bomb)
 
@@ -107,7 +116,10 @@ def test_a_downloaded_case_file_opens_again_with_the_same_policies():
 
 def test_unfinished_policy_text_survives_a_download():
     state = SandboxState(identity=(PolicyText('{"Version": "2012-10-17", "Statement": ['),))
-    assert read_case_file(case_file_text(state).encode()).identity[0].text == '{"Version": "2012-10-17", "Statement": ['
+    assert (
+        read_case_file(case_file_text(state).encode()).identity[0].text
+        == '{"Version": "2012-10-17", "Statement": ['
+    )
 
 
 def test_a_bad_case_file_says_where_the_json_breaks():
@@ -143,7 +155,9 @@ def test_empty_editors_are_left_out_of_the_case():
 
 
 def test_a_json_list_in_a_context_value_is_a_multivalued_key():
-    case = state_to_case(SandboxState(context=(("aws:TagKeys", '["a", "b"]'), ("aws:SourceIp", "[oops"))))
+    case = state_to_case(
+        SandboxState(context=(("aws:TagKeys", '["a", "b"]'), ("aws:SourceIp", "[oops")))
+    )
     assert case["request"]["context"] == {"aws:TagKeys": ["a", "b"], "aws:SourceIp": "[oops"}
 
 
@@ -166,5 +180,9 @@ def test_editing_operations():
 
 def test_prefilled_keys_never_overwrite_what_the_learner_typed():
     state = SandboxState(context=(("aws:SourceIp", "198.51.100.1"),))
-    state = apply_op(state, "prefill-context", extra_context=(("aws:SourceIp", "203.0.113.10"), ("aws:username", "alice")))
+    state = apply_op(
+        state,
+        "prefill-context",
+        extra_context=(("aws:SourceIp", "203.0.113.10"), ("aws:username", "alice")),
+    )
     assert state.context == (("aws:SourceIp", "198.51.100.1"), ("aws:username", "alice"))

@@ -65,31 +65,48 @@ def test_a_live_update_returns_only_the_result_and_the_notes(client):
 def test_changing_one_word_changes_the_decision_and_the_reason(client):
     body = live(client, action="s3:PutObject").content.decode()
     assert "Decision: Denied implicitly" in body
-    assert "the action <code>s3:PutObject</code> is not in this statement&#x27;s Action list" in body or \
-        "the action <code>s3:PutObject</code> is not in this statement's Action list" in body
+    assert (
+        "the action <code>s3:PutObject</code> is not in this statement&#x27;s Action list" in body
+        or "the action <code>s3:PutObject</code> is not in this statement's Action list" in body
+    )
     assert 'href="/learn/iam/policies/"' in body
 
 
 def test_an_explicit_deny_is_shown_with_its_statement_and_line(client):
-    policy = json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
-        {"Sid": "NoDeletes", "Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"},
-    ]}, indent=2)
+    policy = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                {"Sid": "NoDeletes", "Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"},
+            ],
+        },
+        indent=2,
+    )
     body = live(client, **{"identity-0-text": policy, "action": "s3:DeleteObject"}).content.decode()
     assert "Decision: Denied explicitly" in body
     assert "statement 2 (<code>NoDeletes</code>), line 9: <strong>Deny</strong>" in body
 
 
 def test_invalid_json_is_reported_beside_its_editor_with_line_and_column(client):
-    body = live(client, **{"identity-0-text": '{\n  "Version": "2012-10-17",\n  "Statement": [,]\n}'}).content.decode()
+    body = live(
+        client, **{"identity-0-text": '{\n  "Version": "2012-10-17",\n  "Statement": [,]\n}'}
+    ).content.decode()
     assert "Can&#x27;t evaluate yet" in body or "Can't evaluate yet" in body
-    notes = body[body.index('id="notes-identity-0"'):]
+    notes = body[body.index('id="notes-identity-0"') :]
     assert "Line 3, column" in notes
 
 
 def test_a_made_up_action_is_flagged_with_a_suggestion(client):
     policy = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:listObject", "Resource": "*"}]}'
-    body = live(client, **{"identity-0-text": policy, "action": "s3:ListBucket", "resource": "arn:aws:s3:::reports"}).content.decode()
+    body = live(
+        client,
+        **{
+            "identity-0-text": policy,
+            "action": "s3:ListBucket",
+            "resource": "arn:aws:s3:::reports",
+        },
+    ).content.decode()
     assert "Decision: Denied implicitly" in body
     assert "s3:listObject" in body
     assert "Did you mean" in body
@@ -99,17 +116,28 @@ def test_keys_the_policies_use_but_the_request_lacks_are_suggested(client):
     policy = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}'
     body = live(client, **{"identity-0-text": policy}).content.decode()
     assert 'value="add-context:aws:MultiFactorAuthPresent"' in body
-    with_key = live(client, **{"identity-0-text": policy, "ctx-0-key": "aws:MultiFactorAuthPresent", "ctx-0-value": "true"}).content.decode()
+    with_key = live(
+        client,
+        **{
+            "identity-0-text": policy,
+            "ctx-0-key": "aws:MultiFactorAuthPresent",
+            "ctx-0-value": "true",
+        },
+    ).content.decode()
     assert "add-context:aws:MultiFactorAuthPresent" not in with_key
     assert "Decision: Allowed" in with_key
 
 
 def test_adding_an_editor_swaps_the_form_and_the_result(client):
-    response = client.post("/sandbox/", {**form(), "op": "add-identity"}, headers={"HX-Request": "true"})
+    response = client.post(
+        "/sandbox/", {**form(), "op": "add-identity"}, headers={"HX-Request": "true"}
+    )
     body = response.content.decode()
     assert body.lstrip().startswith('<form id="workspace"')
     assert 'name="identity-1-text"' in body
-    assert '<section id="live" class="live" aria-labelledby="result-title" hx-swap-oob="true">' in body
+    assert (
+        '<section id="live" class="live" aria-labelledby="result-title" hx-swap-oob="true">' in body
+    )
 
 
 def test_the_aws_keys_are_prefilled_visibly(client):
@@ -172,7 +200,9 @@ def test_opening_a_broken_file_says_what_is_wrong(client):
 
 
 def test_a_body_over_the_cap_is_refused_politely(client):
-    response = client.post("/sandbox/", form(**{"identity-0-text": "x" * 70_000}), headers={"HX-Request": "true"})
+    response = client.post(
+        "/sandbox/", form(**{"identity-0-text": "x" * 70_000}), headers={"HX-Request": "true"}
+    )
     assert response.status_code == 413
     assert "more than the sandbox takes" in response.content.decode()
 
@@ -183,14 +213,29 @@ def test_a_policy_over_its_limit_is_refused_with_a_message(client):
     assert "Identity policy 1 is 20,001 characters long" in response.content.decode()
 
 
-@pytest.mark.parametrize("field", ["principal", "action", "resource", "resource_account", "identity-0-name", "identity-0-text", "ctx-0-key", "ctx-0-value"])
+@pytest.mark.parametrize(
+    "field",
+    [
+        "principal",
+        "action",
+        "resource",
+        "resource_account",
+        "identity-0-name",
+        "identity-0-text",
+        "ctx-0-key",
+        "ctx-0-value",
+    ],
+)
 def test_what_the_learner_types_comes_back_escaped(client, field):
     attack = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
     data = form(**{field: attack})
     if field.startswith("ctx"):
         data.setdefault("ctx-0-key", "k")
         data.setdefault("ctx-0-value", "v")
-    for response in (client.post("/sandbox/", data, headers={"HX-Request": "true"}), client.post("/sandbox/", data)):
+    for response in (
+        client.post("/sandbox/", data, headers={"HX-Request": "true"}),
+        client.post("/sandbox/", data),
+    ):
         body = response.content.decode()
         assert "<script>alert(1)</script>" not in body
         assert "<img src=x" not in body
@@ -221,18 +266,26 @@ def test_every_shipped_preset_loads_and_decides_what_it_promises(client):
     load_curriculum(read_curriculum())
     scenarios = list(Scenario.objects.all())
     assert len(scenarios) >= 12
-    words = {"Allow": "Decision: Allowed", "ExplicitDeny": "Decision: Denied explicitly", "ImplicitDeny": "Decision: Denied implicitly"}
+    words = {
+        "Allow": "Decision: Allowed",
+        "ExplicitDeny": "Decision: Denied explicitly",
+        "ImplicitDeny": "Decision: Denied implicitly",
+    }
     for scenario in scenarios:
         body = client.get(f"/sandbox/?preset={scenario.slug}").content.decode()
         assert words[scenario.case["expect"]] in body, scenario.slug
         # and the same state posted back from the form decides the same
-        posted = client.post("/sandbox/", form_of(state_from_case(scenario.case)), headers={"HX-Request": "true"})
+        posted = client.post(
+            "/sandbox/", form_of(state_from_case(scenario.case)), headers={"HX-Request": "true"}
+        )
         assert words[scenario.case["expect"]] in posted.content.decode(), scenario.slug
         cache.clear()
 
 
 def test_a_preset_shows_its_situation_and_lessons(client):
-    scenario = make_scenario(title="Alice & the <b>reports</b>", situation="Alice wants **one** bucket.")
+    scenario = make_scenario(
+        title="Alice & the <b>reports</b>", situation="Alice wants **one** bucket."
+    )
     body = client.get(f"/sandbox/?preset={scenario.slug}").content.decode()
     assert "Alice &amp; the &lt;b&gt;reports&lt;/b&gt;" in body
     assert "<strong>one</strong>" in body
@@ -245,7 +298,12 @@ def test_the_sandbox_page_issues_a_fixed_number_of_queries(client, django_assert
 
 
 def test_policies_from_presets_keep_their_text(client):
-    scenario = make_scenario(case={"request": {"principal": "*", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"},
-                                   "resource_policy": POLICY, "expect": "ImplicitDeny"})
+    scenario = make_scenario(
+        case={
+            "request": {"principal": "*", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"},
+            "resource_policy": POLICY,
+            "expect": "ImplicitDeny",
+        }
+    )
     body = client.get(f"/sandbox/?preset={scenario.slug}").content.decode()
     assert POLICY.replace('"', "&quot;") in body

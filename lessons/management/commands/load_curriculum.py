@@ -1,11 +1,18 @@
-"""`manage.py load_curriculum`: load lessons/content/ into the database (idempotent)."""
+"""`manage.py load_curriculum`: load lessons/content/ into the database (idempotent).
+
+Lessons first, then quizzes (which refer to lessons and scenarios), in one transaction: a
+broken file anywhere aborts the whole load and changes nothing.
+"""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from lessons.curriculum import CONTENT_DIR, CurriculumError, read_curriculum
 from lessons.loader import load_curriculum
+from quizzes.curriculum import read_quizzes
+from quizzes.loader import load_quizzes
 
 
 class Command(BaseCommand):
@@ -17,9 +24,12 @@ class Command(BaseCommand):
     def handle(self, *args, path: Path, **options):
         try:
             curriculum = read_curriculum(path)
+            quizzes = read_quizzes(path, curriculum)
         except CurriculumError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from None
-        report = load_curriculum(curriculum)
+        with transaction.atomic():
+            report = load_curriculum(curriculum)
+            load_quizzes(quizzes, report)
         for line in report.lines():
             self.stdout.write(f"  {line}")
         self.stdout.write(

@@ -8,7 +8,12 @@ from lessons.templatetags.lessons_extras import DECISION_WORDS
 
 register = template.Library()
 
-SEVERITY_WORDS = {"error": "Error", "warning": "Warning", "suggestion": "Suggestion", "decisive": "Decided here"}
+SEVERITY_WORDS = {
+    "error": "Error",
+    "warning": "Warning",
+    "suggestion": "Suggestion",
+    "decisive": "Decided here",
+}
 RESULT_WORDS = {
     "deny": "a Deny statement applied",
     "allow": "an Allow statement applied",

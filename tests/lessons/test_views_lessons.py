@@ -168,6 +168,7 @@ def test_a_lesson_shows_its_scenarios_with_readable_policies(client, course):
     assert "arn:aws:iam::111122223333:user/alice" in body
     assert "&quot;Effect&quot;: &quot;Allow&quot;" in body  # indented JSON, escaped
     assert "Allowed" in body
+    assert "/sandbox/?preset=scenario-" in body
 
 
 def test_scenario_text_cannot_inject_markup(client, course):

@@ -17,3 +17,31 @@ document.addEventListener("click", function (event) {
     done();
   }
 });
+
+// When a button reshapes the form (add or remove an editor), htmx replaces the whole form and
+// with it the focused button. Put keyboard focus back somewhere sensible: the same control if
+// it still exists, else the editor that was just added.
+(function () {
+  var remembered = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var active = document.activeElement;
+    remembered = active && active.name === "op" ? { op: active.value, id: active.id } : null;
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!remembered || !event.detail.target || event.detail.target.id !== "workspace") return;
+    var form = document.getElementById("workspace");
+    var target = null;
+    if (/^add-/.test(remembered.op)) {
+      var editors = form.querySelectorAll("textarea, .context-row input");
+      target = editors.length ? editors[editors.length - 1] : null;
+      if (remembered.op.indexOf("add-context") === 0) {
+        var rows = form.querySelectorAll(".context-row input");
+        target = rows.length ? rows[rows.length - 2] || rows[0] : target;
+      }
+    }
+    if (!target) target = form.querySelector('button[name="op"][value="' + CSS.escape(remembered.op) + '"]');
+    if (!target) target = form.querySelector("textarea, input");
+    if (target) target.focus();
+    remembered = null;
+  });
+})();

@@ -28,16 +28,15 @@ document.addEventListener("click", function (event) {
     remembered = active && active.name === "op" ? { op: active.value, id: active.id } : null;
   });
   document.addEventListener("htmx:afterSettle", function (event) {
-    if (!remembered || !event.detail.target || event.detail.target.id !== "workspace") return;
+    if (!remembered || !document.getElementById("workspace").contains(document.activeElement) && document.activeElement !== document.body) return;
     var form = document.getElementById("workspace");
     var target = null;
-    if (/^add-/.test(remembered.op)) {
-      var editors = form.querySelectorAll("textarea, .context-row input");
-      target = editors.length ? editors[editors.length - 1] : null;
-      if (remembered.op.indexOf("add-context") === 0) {
-        var rows = form.querySelectorAll(".context-row input");
-        target = rows.length ? rows[rows.length - 2] || rows[0] : target;
-      }
+    var added = { "add-identity": 'textarea[name^="identity-"]', "add-context": '.context-row input[name$="-key"]',
+                  "add-scp": 'textarea[name^="scp-"]', "add-rcp": 'textarea[name^="rcp-"]' };
+    var kind = remembered.op.split(":")[0].replace(/-level$/, "");
+    if (added[kind]) {
+      var found = form.querySelectorAll(added[kind]);
+      target = found.length ? found[found.length - 1] : null;
     }
     if (!target) target = form.querySelector('button[name="op"][value="' + CSS.escape(remembered.op) + '"]');
     if (!target) target = form.querySelector("textarea, input");

@@ -8,14 +8,11 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from lessons.markdown import render_markdown
+from srm_trainer.iam.words import DECISIONS
 
 register = template.Library()
 
-DECISION_WORDS = {
-    "Allow": "Allowed",
-    "ExplicitDeny": "Denied explicitly (a Deny statement matched)",
-    "ImplicitDeny": "Denied implicitly (nothing allowed it)",
-}
+DECISION_WORDS = DECISIONS
 
 
 @register.simple_tag

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
-from . import catalog
+from . import catalog, words
 from .errors import PolicyError
 from .wildcard import has_wildcard
 
@@ -299,23 +299,9 @@ _DECISIONS = {
     "ImplicitDeny": "DENIED (implicitly: no policy allows it)",
 }
 
-_STEP_TITLES = {
-    "explicit_deny": "Explicit deny in any policy",
-    "rcp": "Resource control policies",
-    "scp": "Service control policies",
-    "resource_policy": "Resource-based policy",
-    "identity": "Identity-based policies",
-    "boundary": "Permissions boundary",
-    "session_policy": "Session policy",
-}
-
-_OUTCOMES = {
-    "deny": "denies",
-    "allow": "allows",
-    "implicit_deny": "denies implicitly",
-    "continue": "passes on",
-    "not_applicable": "does not apply",
-}
+# Step and reason words come from one table shared with the web pages (words.py).
+_STEP_TITLES = words.STEP_TITLES
+_OUTCOMES = words.OUTCOMES
 
 _KINDS = {
     "identity": "identity policy",
@@ -326,81 +312,6 @@ _KINDS = {
     "rcp": "RCP",
 }
 
-# Sentences for the engine's reason codes (decision.Reason); `{field}` comes from the reason's
-# data. A code missing here, or a field missing from its data, falls back to a shorter sentence
-# or to the code with its data, so a new engine code never breaks --explain.
-REASON_TEXT: dict[str, tuple[str, ...]] = {
-    # statements
-    "action_not_matched": ("the action {action} is not in Action {patterns}",),
-    "notaction_matched": ("the action {action} is excluded by NotAction {patterns}",),
-    "resource_not_matched": ("the resource {resource} is not in Resource {patterns}",),
-    "notresource_matched": ("the resource {resource} is excluded by NotResource {patterns}",),
-    "policy_variable_no_value": (
-        "a policy variable in Resource {patterns} has no value in this request",
-    ),
-    "principal_not_matched": ("the caller {principal} is not in Principal {principals}",),
-    "notprincipal_matched": ("the caller {principal} is excluded by NotPrincipal {principals}",),
-    "condition_key_missing": (
-        "{operator} on {key}: the request has no {key} (the policy wants {expected})",
-        "a condition key is missing from the request",
-    ),
-    "condition_value_mismatch": (
-        "{operator} on {key}: the request has {actual}, the policy wants {expected}",
-        "a condition is not met",
-    ),
-    # steps
-    "explicit_deny": ("{count} Deny statement(s) apply", "a Deny statement applies"),
-    "rcp_full_aws_access_implied": (
-        "RCPFullAWSAccess is implied at each of the {levels} level(s)",
-    ),
-    "no_rcp_levels": ("the account has no resource control policies",),
-    "no_scp_levels": ("the account is not governed by service control policies",),
-    "service_linked_role_exempt": ("service-linked roles are not restricted by SCPs or RCPs",),
-    "scp_not_applicable_to_caller": ("SCPs do not restrict a {caller_kind} caller",),
-    "no_allow_at_scp_level": ("no SCP at level {level} allows the action",),
-    "resource_policy_must_allow": (
-        "for a {caller_kind} caller only the resource-based policy can allow this",
-        "this resource ({resource_type}) needs its resource-based policy to allow the request",
-        "the resource-based policy must allow this request",
-    ),
-    "resource_policy_allows_cross_account": (
-        "the resource policy of account {resource_account} allows the caller from account "
-        "{principal_account} (the caller's own policies must allow it too)",
-    ),
-    "cross_account_needs_both": (
-        "a cross-account request (account {principal_account} to {resource_account}) needs an "
-        "Allow on both sides; the {missing} does not allow it",
-    ),
-    "resource_policy_grants_caller": (
-        "the resource-based policy names the caller ({grant}) and allows the request",
-    ),
-    "resource_policy_grants_role": (
-        "the resource-based policy allows the caller's role ({grant})",
-        "the resource-based policy allows the caller's role",
-    ),
-    "resource_policy_delegates_to_account": (
-        "the resource-based policy allows account {account}, so the caller's identity policies "
-        "decide",
-    ),
-    "no_resource_policy": ("there is no resource-based policy",),
-    "no_resource_policy_allow": ("the resource-based policy does not allow the request",),
-    "identity_policies_not_applicable": (
-        "identity policies do not apply to a {caller_kind} caller",
-    ),
-    "root_user_full_access": ("the root user of account {account} has every permission",),
-    "no_identity_or_resource_allow": (
-        "neither an identity-based policy nor the resource-based policy allows the request",
-    ),
-    "no_allow_in_boundary": ("the permissions boundary does not allow the action",),
-    "boundary_not_applicable": ("permissions boundaries do not apply to a {caller_kind} caller",),
-    "federated_user_without_session_policy": (
-        "a federated user session without a session policy has no permissions",
-    ),
-    "no_allow_in_session_policy": ("the session policy does not allow the action",),
-    "session_policy_not_applicable": ("session policies do not apply to a {caller_kind} caller",),
-}
-
-
 def _fmt(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(str(v) for v in value) + "]"
@@ -409,18 +320,7 @@ def _fmt(value: Any) -> str:
 
 def reason_text(reason: dict[str, Any]) -> str:
     """A sentence for one `{"code", "data"}` reason (the code itself when it has no words)."""
-    code = reason.get("code", "")
-    data = reason.get("data") or {}
-    values = {k: _fmt(v) for k, v in data.items() if v is not None}
-    for template in REASON_TEXT.get(code, ()):
-        try:
-            return template.format_map(values)
-        except (KeyError, IndexError, ValueError):
-            continue
-    if data:
-        details = ", ".join(f"{k}={_fmt(v)}" for k, v in data.items())
-        return f"{code} ({details})"
-    return code
+    return words.reason_words(reason.get("code", ""), reason.get("data") or {}, value=_fmt)
 
 
 def _ref(ref: dict[str, Any]) -> str:

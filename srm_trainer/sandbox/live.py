@@ -17,13 +17,8 @@ from django.utils.safestring import SafeString
 
 from srm_trainer.iam import PolicyError, catalog, evaluate, parse_policy
 from srm_trainer.iam.findings import lint_case
-from srm_trainer.sandbox.explain import (
-    KIND_WORDS,
-    OUTCOME_WORDS,
-    STEP_TITLES,
-    reason_html,
-    reason_lesson,
-)
+from srm_trainer.iam.words import OUTCOMES, POLICY_KINDS, STEP_TITLES
+from srm_trainer.sandbox.explain import reason_html, reason_lesson
 from srm_trainer.sandbox.state import SandboxState, state_to_case
 
 REQUEST_FIELDS = {
@@ -152,7 +147,7 @@ def _editor_for(path: str, by_path: dict[str, str]) -> str:
 
 
 def _label(ref_kind: str, index: int, level: int | None, name: str | None) -> str:
-    base = KIND_WORDS.get(ref_kind, ref_kind)
+    base = POLICY_KINDS.get(ref_kind, ref_kind)
     if level is not None:
         base = f"{base} (level {level + 1}, policy {index + 1})"
     elif ref_kind == "identity":
@@ -226,7 +221,7 @@ def analyse(state: SandboxState) -> Analysis:
             s["name"],
             STEP_TITLES.get(s["name"], s["name"]),
             s["outcome"],
-            OUTCOME_WORDS.get(s["outcome"], s["outcome"]),
+            OUTCOMES.get(s["outcome"], s["outcome"]),
             s["reached"],
             _reasons(s["reasons"]),
         )

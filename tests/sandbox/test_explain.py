@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 import srm_trainer.iam as iam
-from srm_trainer.sandbox.explain import REASONS, reason_html
+from srm_trainer.iam.words import REASONS
+from srm_trainer.sandbox.explain import reason_html
 
 ENGINE = Path(iam.__file__).parent
 

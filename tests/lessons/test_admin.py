@@ -1,0 +1,51 @@
+"""Admins manage every piece of curriculum content in the Django admin."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from lessons.curriculum import read_curriculum
+from lessons.loader import load_curriculum
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    "module",
+    "lesson",
+    "layer",
+    "service",
+    "responsibility",
+    "scenario",
+    "artifactsection",
+    "complianceprogram",
+    "lessonprogress",
+]
+
+
+@pytest.fixture
+def admin_client(client):
+    user = get_user_model().objects.create_superuser("root-admin", password="a-long-passphrase-9")
+    client.force_login(user)
+    load_curriculum(read_curriculum())
+    return client
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_curriculum_model_has_a_working_list_add_and_search(admin_client, model):
+    assert admin_client.get(f"/admin/lessons/{model}/").status_code == 200
+    assert admin_client.get(f"/admin/lessons/{model}/?q=iam").status_code == 200
+    assert admin_client.get(f"/admin/lessons/{model}/add/").status_code == 200
+
+
+def test_a_lesson_opens_for_editing_with_its_scenarios_inline(admin_client):
+    from lessons.models import Lesson
+
+    lesson = Lesson.objects.get(module__slug="iam", slug="least-privilege")
+    body = admin_client.get(f"/admin/lessons/lesson/{lesson.pk}/change/").content.decode()
+    assert "scenarios shown in this lesson" in body.lower()
+
+
+def test_learners_cannot_open_the_admin(client, learner):
+    client.force_login(learner)
+    assert client.get("/admin/lessons/lesson/").status_code == 302

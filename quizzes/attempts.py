@@ -1,0 +1,218 @@
+"""Attempt services: start, save an answer, submit. Views call these; so do tests.
+
+Integrity rules kept here, not in views:
+- the question order and the choice order are drawn once, at start, and stored;
+- one Answer row per (attempt, question), written with a conditional upsert, so two tabs or
+  a late autosave never duplicate or resurrect an answer, and a graded (checked) answer is
+  never overwritten;
+- submitting is a conditional UPDATE ... WHERE submitted_at IS NULL: whichever request gets
+  there first grades the attempt, every later one (double click, second tab, replay) is a
+  no-op that returns the same result.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from quizzes import review
+from quizzes.grading import Grade, grade
+from quizzes.models import Answer, Attempt, Question, Quiz
+
+_random = secrets.SystemRandom()
+
+
+class AttemptError(Exception):
+    """A rule stopped the action; `str(exc)` is a message a learner can read."""
+
+
+class AttemptLimitReached(AttemptError):
+    pass
+
+
+class AttemptClosed(AttemptError):
+    pass
+
+
+class AnswerLocked(AttemptError):
+    pass
+
+
+def attempts_of(*, quiz: Quiz, user=None, learner_key: str = "") -> QuerySet[Attempt]:
+    """The attempts one learner (a user, or an anonymous learner's key) made at a quiz."""
+    if user is not None and user.is_authenticated:
+        return Attempt.objects.filter(quiz=quiz, user=user)
+    if not learner_key:
+        return Attempt.objects.none()
+    return Attempt.objects.filter(quiz=quiz, user__isnull=True, learner_key=learner_key)
+
+
+def attempts_left(quiz: Quiz, used: int) -> int | None:
+    """None when unlimited."""
+    return None if not quiz.attempts_allowed else max(0, quiz.attempts_allowed - used)
+
+
+def _question_ids(quiz: Quiz, rng) -> list[int]:
+    if quiz.draws:
+        pool = list(
+            Question.objects.filter(category=quiz.draw_category).values_list("pk", flat=True)
+        )
+        ids = rng.sample(pool, min(quiz.draw_count, len(pool)))
+        if not quiz.shuffle_questions:
+            ids.sort()
+        return ids
+    ids = list(quiz.entries.order_by("order", "pk").values_list("question_id", flat=True))
+    if quiz.shuffle_questions:
+        rng.shuffle(ids)
+    return ids
+
+
+def attempt_start(
+    *, quiz: Quiz, user=None, session_key: str = "", rng=None, now: datetime | None = None
+) -> Attempt:
+    """Start an attempt, or return the learner's unfinished one (a reload never starts over).
+
+    `session_key` identifies an anonymous learner (the learner key kept in their session).
+    Raises AttemptLimitReached when every allowed attempt has been used.
+    """
+    rng = rng or _random
+    now = now or timezone.now()
+    anonymous = user is None or not user.is_authenticated
+    if anonymous and not session_key:
+        raise ValueError("an anonymous attempt needs a session key")
+    with transaction.atomic():
+        # Lock the quiz row so two simultaneous starts cannot both pass the limit check.
+        Quiz.objects.select_for_update().filter(pk=quiz.pk).values_list("pk").first()
+        mine = attempts_of(quiz=quiz, user=None if anonymous else user, learner_key=session_key)
+        unfinished = mine.filter(submitted_at__isnull=True).order_by("-started_at").first()
+        if unfinished is not None:
+            return unfinished
+        if quiz.attempts_allowed and mine.count() >= quiz.attempts_allowed:
+            raise AttemptLimitReached(
+                f"You have used all {quiz.attempts_allowed} attempt(s) this quiz allows."
+            )
+        ids = _question_ids(quiz, rng)
+        if not ids:
+            raise AttemptError("This quiz has no questions yet.")
+        layout = {}
+        for question in Question.objects.filter(pk__in=ids).only("pk", "type", "data"):
+            order = question.layout_ids()
+            if order:
+                if quiz.shuffle_choices:
+                    rng.shuffle(order)
+                layout[str(question.pk)] = order
+        return Attempt.objects.create(
+            quiz=quiz,
+            user=None if anonymous else user,
+            learner_key="" if not anonymous else session_key,
+            question_ids=ids,
+            layout=layout,
+            started_at=now,
+        )
+
+
+def _fields(response: dict, result: Grade | None, now: datetime) -> dict:
+    return {
+        "response": response,
+        "score": None if result is None else result.score,
+        "correct": None if result is None else result.correct,
+        "feedback": {} if result is None else result.feedback,
+        "saved_at": now,
+        "graded_at": None if result is None else now,
+    }
+
+
+def answer_save(
+    *,
+    attempt: Attempt,
+    question: Question,
+    response: dict,
+    check: bool = False,
+    now: datetime | None = None,
+) -> Answer:
+    """Save (upsert) the learner's answer as given. With `check` (immediate feedback) it is also
+    graded, and from then on it is locked.
+
+    Raises AttemptClosed after submit, AnswerLocked for a checked answer, ValueError for a
+    question that is not part of the attempt.
+    """
+    now = now or timezone.now()
+    if question.pk not in attempt.question_ids:
+        raise ValueError(f"question {question.pk} is not part of attempt {attempt.pk}")
+    result = grade(question, response) if check else None
+    values = _fields(response, result, now)
+    with transaction.atomic():
+        # Lock the attempt row (on databases that can), so a submit cannot slip in between.
+        open_ = (
+            Attempt.objects.select_for_update()
+            .filter(pk=attempt.pk, submitted_at__isnull=True)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if open_ is None:
+            raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
+        pending = Answer.objects.filter(attempt=attempt, question=question, graded_at__isnull=True)
+        if not pending.update(**values):
+            try:
+                with transaction.atomic():
+                    return Answer.objects.create(attempt=attempt, question=question, **values)
+            except IntegrityError:
+                # The row exists: either graded already (locked) or created a moment ago.
+                if not pending.update(**values):
+                    raise AnswerLocked("You have already checked this answer.") from None
+        return Answer.objects.get(attempt=attempt, question=question)
+
+
+def attempt_submit(*, attempt: Attempt, now: datetime | None = None) -> tuple[Attempt, bool]:
+    """Grade and close the attempt. Returns (attempt, whether this call submitted it): only the
+    first of several concurrent submits does the work; the others see its result."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        claimed = Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
+            submitted_at=now
+        )
+        if not claimed:
+            attempt.refresh_from_db()
+            return attempt, False
+        questions = Question.objects.select_related("scenario").in_bulk(attempt.question_ids)
+        answers = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
+        scores: list[float] = []
+        results: list[tuple[Question, bool]] = []
+        for qid in attempt.question_ids:
+            question, answer = questions.get(qid), answers.get(qid)
+            if question is None:  # deleted from the bank since the start: not counted
+                continue
+            if answer is not None and not answer.is_graded:
+                result = grade(question, answer.response)
+                answer.score, answer.correct, answer.feedback = (
+                    result.score,
+                    result.correct,
+                    result.feedback,
+                )
+                answer.graded_at = now
+                answer.save(update_fields=["score", "correct", "feedback", "graded_at"])
+            scores.append(answer.score if answer is not None else 0.0)
+            results.append((question, bool(answer is not None and answer.correct)))
+        score = sum(scores) / len(scores) if scores else 0.0
+        passed = score * 100 >= attempt.quiz.pass_mark - 1e-9
+        Attempt.objects.filter(pk=attempt.pk).update(score=score, passed=passed)
+        if attempt.user_id is not None:
+            review.cards_record(user=attempt.user, results=results, now=now)
+    attempt.refresh_from_db()
+    return attempt, True
+
+
+def attempt_questions(attempt: Attempt) -> list[Question]:
+    """The attempt's questions in its fixed order, in one query."""
+    found = Question.objects.select_related("lesson__module", "scenario").in_bulk(
+        attempt.question_ids
+    )
+    return [found[qid] for qid in attempt.question_ids if qid in found]
+
+
+def answers_by_question(attempt: Attempt) -> dict[int, Answer]:
+    return {a.question_id: a for a in attempt.answers.all()}

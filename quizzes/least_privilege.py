@@ -1,0 +1,224 @@
+"""Grade a least-privilege challenge: does the learner's policy do the job, and no more?
+
+Two checks, both by the evaluation engine:
+
+1. **Requests.** Each `must_allow` and `must_deny` entry becomes one case (the challenge's
+   principal, the action and resource, the optional `resource_account` and request `context`
+   (condition keys such as `aws:MultiFactorAuthPresent`), the learner's policy as
+   the only identity policy). The request score is the share of requests that get the outcome
+   the task wants (Allow for must-allow; ExplicitDeny or ImplicitDeny for must-deny).
+
+2. **Over-permission.** Every action the policy's Allow statements could grant is probed
+   against every `scope` resource:
+   - `Action` patterns are expanded with the catalogue (`catalog.expand`); a `NotAction`
+     statement grants every catalogue action of the services involved except those it lists;
+   - only actions of the services involved are probed (the services of the requests' actions
+     and of the scope ARNs): `ec2:*` cannot act on an S3 ARN;
+   - a scope entry with wildcards stands for one concrete resource inside it
+     (`arn:aws:s3:::reports/*` → `arn:aws:s3:::reports/example`);
+   - probes run in the request context of each must-allow request (so a grant that needs MFA
+     still counts when the task's requests carry MFA);
+   - a probe the engine allows is an **overgrant** unless a must-allow request needs it
+     (same action, and the must-allow resource, read as a pattern, covers the probe resource).
+   Each overgrant weighs by its access level: Permissions management 3, Write 2, anything
+   else (Read, List, Tagging) 1.
+
+   score = request score × (1 − min(1, weighted overgrants / 10))
+
+so ten read-only overgrants, or four writes, or a handful of permission changes, take the score
+to zero. The answer is right only when every request passes and nothing is overgranted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from srm_trainer.iam import catalog, evaluate, parse_policy
+from srm_trainer.iam.wildcard import fold_case, wildcard_match
+
+ACCESS_WEIGHTS = {"Permissions management": 3, "Write": 2}
+PENALTY_SCALE = 10  # weighted overgrants that take the score to zero
+PROBE_FILLER = "example"
+
+
+@dataclass(frozen=True)
+class RequestResult:
+    action: str
+    resource: str
+    want: str  # "Allow" | "Deny"
+    decision: str  # the engine's decision
+
+    @property
+    def ok(self) -> bool:
+        return (self.decision == "Allow") == (self.want == "Allow")
+
+
+@dataclass(frozen=True)
+class Overgrant:
+    action: str
+    resource: str
+    access_level: str
+    weight: int
+
+
+@dataclass(frozen=True)
+class ChallengeResult:
+    requests: tuple[RequestResult, ...]
+    overgrants: tuple[Overgrant, ...] = field(default=())
+
+    @property
+    def request_score(self) -> float:
+        if not self.requests:
+            return 1.0
+        return sum(r.ok for r in self.requests) / len(self.requests)
+
+    @property
+    def weighted_overgrants(self) -> int:
+        return sum(o.weight for o in self.overgrants)
+
+    @property
+    def score(self) -> float:
+        return self.request_score * (1 - min(1.0, self.weighted_overgrants / PENALTY_SCALE))
+
+    @property
+    def correct(self) -> bool:
+        return self.request_score == 1.0 and not self.overgrants
+
+    def counterexample(self) -> dict | None:
+        """The one concrete request worth telling the learner about first."""
+        for r in self.requests:
+            if not r.ok and r.want == "Deny":
+                return {"kind": "should_deny", "action": r.action, "resource": r.resource}
+        for r in self.requests:
+            if not r.ok:
+                return {"kind": "should_allow", "action": r.action, "resource": r.resource}
+        if self.overgrants:
+            # the riskiest access level first, then the first in alphabetical order
+            worst = min(self.overgrants, key=lambda o: (-o.weight, o.action, o.resource))
+            return {"kind": "overgrant", "action": worst.action, "resource": worst.resource}
+        return None
+
+    def to_dict(self) -> dict:
+        return {
+            "requests": [
+                {
+                    "action": r.action,
+                    "resource": r.resource,
+                    "want": r.want,
+                    "decision": r.decision,
+                    "ok": r.ok,
+                }
+                for r in self.requests
+            ],
+            "request_score": self.request_score,
+            "overgrant_count": len(self.overgrants),
+            "weighted_overgrants": self.weighted_overgrants,
+            # a sample is enough to show; the count says how many there are
+            "overgrants": [
+                {"action": o.action, "resource": o.resource, "access_level": o.access_level}
+                for o in sorted(self.overgrants, key=lambda o: (-o.weight, o.action, o.resource))[
+                    :10
+                ]
+            ],
+            "counterexample": self.counterexample(),
+        }
+
+
+def request_case(
+    challenge: dict, action: str, resource: str, policy: str | dict, context: dict | None = None
+) -> dict:
+    """One request of a challenge as a case, with the learner's policy as the only policy."""
+    request = {"principal": challenge["principal"], "action": action, "resource": resource}
+    if challenge.get("resource_account"):
+        request["resource_account"] = str(challenge["resource_account"])
+    if context:
+        request["context"] = context
+    return {"request": request, "identity_policies": [policy]}
+
+
+def probe_contexts(challenge: dict) -> list[dict]:
+    """The request contexts the over-permission probes run in: those of the must-allow requests
+    (a grant gated by MFA still counts when the task's own requests carry MFA)."""
+    contexts: list[dict] = []
+    for entry in challenge.get("must_allow", []):
+        context = entry.get("context") or {}
+        if context not in contexts:
+            contexts.append(context)
+    return contexts or [{}]
+
+
+def probe_resource(scope_entry: str) -> str:
+    """A concrete resource inside a scope entry (wildcards filled in)."""
+    return scope_entry.replace("*", PROBE_FILLER).replace("?", "x")
+
+
+def involved_services(challenge: dict) -> set[str]:
+    services = set()
+    for entry in [*challenge.get("must_allow", []), *challenge.get("must_deny", [])]:
+        services.add(entry["action"].split(":", 1)[0].lower())
+    for resource in challenge.get("scope", []):
+        parts = resource.split(":", 5)
+        if len(parts) >= 3 and parts[0] == "arn" and parts[2]:
+            services.add(parts[2].lower())
+    return services
+
+
+def granted_actions(policy_text: str | dict, services: set[str]) -> set[str]:
+    """Every catalogue action of `services` that some Allow statement's actions cover."""
+    policy = parse_policy(policy_text, kind="identity")
+    granted: set[str] = set()
+    for statement in policy.statements:
+        if not statement.is_allow:
+            continue
+        block = statement.action
+        if block.negated:
+            for service in services:
+                granted.update(
+                    a for a in catalog.actions(service) if not block.matches_any(fold_case(a))
+                )
+        else:
+            for pattern in block.texts:
+                granted.update(
+                    a for a in catalog.expand(pattern) if a.split(":", 1)[0].lower() in services
+                )
+    return granted
+
+
+def _needed(challenge: dict, action: str, resource: str) -> bool:
+    folded = fold_case(action)
+    return any(
+        fold_case(entry["action"]) == folded and wildcard_match(entry["resource"], resource)
+        for entry in challenge.get("must_allow", [])
+    )
+
+
+def check_policy(challenge: dict, policy_text: str | dict) -> ChallengeResult:
+    """Grade one policy against a challenge. Raises PolicyError (with line/column) when the
+    text is not a valid identity policy."""
+    parse_policy(policy_text, kind="identity")  # fail early, with the learner's line and column
+    requests = []
+    for want, key in (("Allow", "must_allow"), ("Deny", "must_deny")):
+        for entry in challenge.get(key, []):
+            case = request_case(
+                challenge, entry["action"], entry["resource"], policy_text, entry.get("context")
+            )
+            requests.append(
+                RequestResult(entry["action"], entry["resource"], want, evaluate(case).decision)
+            )
+    overgrants = []
+    probes = [probe_resource(r) for r in challenge.get("scope", [])]
+    contexts = probe_contexts(challenge)
+    if probes:
+        for action in sorted(granted_actions(policy_text, involved_services(challenge))):
+            level = catalog.access_level(action) or "Unknown"
+            for resource in probes:
+                if _needed(challenge, action, resource):
+                    continue
+                if any(
+                    evaluate(request_case(challenge, action, resource, policy_text, ctx)).allowed
+                    for ctx in contexts
+                ):
+                    overgrants.append(
+                        Overgrant(action, resource, level, ACCESS_WEIGHTS.get(level, 1))
+                    )
+    return ChallengeResult(tuple(requests), tuple(overgrants))

@@ -1,0 +1,79 @@
+"""The review queue: missed questions come back on a schedule computed by FSRS.
+
+A wrong answer (in a submitted attempt or on the review page) puts the question in the
+learner's queue, or back to the start of it, with `Rating.Again`; a right answer to a question
+already in the queue reschedules it further out with `Rating.Good`. Questions never missed
+never enter the queue. "Now" is always passed in, so tests can freeze time.
+
+Fuzzing is off: the same history gives the same schedule, which keeps tests exact and lets a
+learner trust "due in 3 days".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, time, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from fsrs import Card, Rating, Scheduler
+
+from quizzes.models import Question, ReviewCard
+
+SCHEDULER = Scheduler(enable_fuzzing=False)
+
+
+def _utc(now: datetime) -> datetime:
+    # fsrs insists on datetime.timezone.utc itself, not just any UTC-equivalent tzinfo
+    return now.astimezone(UTC)
+
+
+def end_of_day(now: datetime) -> datetime:
+    """The end of the learner's day (the site's time zone): "due today" means due before it."""
+    local = timezone.localtime(now)
+    return datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=local.tzinfo)
+
+
+def due_cards(*, user, now: datetime):
+    return ReviewCard.objects.filter(user=user, due__lt=end_of_day(now)).order_by("due", "pk")
+
+
+def due_count(*, user, now: datetime) -> int:
+    if not user.is_authenticated:
+        return 0
+    return due_cards(user=user, now=now).count()
+
+
+def card_record(*, user, question: Question, correct: bool, now: datetime) -> ReviewCard | None:
+    """Schedule one answer. Returns the card, or None for a right answer to a question that is
+    not in the queue."""
+    now = _utc(now)
+    existing = ReviewCard.objects.filter(user=user, question=question).first()
+    if existing is None and correct:
+        return None
+    card = Card.from_dict(existing.card) if existing else Card(card_id=question.pk, due=now)
+    card, _log = SCHEDULER.review_card(card, Rating.Good if correct else Rating.Again, now)
+    values = {
+        "card": card.to_dict(),
+        "due": card.due,
+        "last_reviewed_at": now,
+    }
+    if existing is not None:
+        existing.reviews += 1
+        existing.lapses += 0 if correct else 1
+        for name, value in values.items():
+            setattr(existing, name, value)
+        existing.save(update_fields=[*values, "reviews", "lapses"])
+        return existing
+    try:
+        with transaction.atomic():
+            return ReviewCard.objects.create(
+                user=user, question=question, reviews=1, lapses=1, **values
+            )
+    except IntegrityError:  # a second tab missed the same question at the same moment
+        return ReviewCard.objects.get(user=user, question=question)
+
+
+def cards_record(*, user, results: Iterable[tuple[Question, bool]], now: datetime) -> None:
+    for question, correct in results:
+        card_record(user=user, question=question, correct=correct, now=now)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from quizzes import views
+
+app_name = "quizzes"
+
+# Quiz slugs "review" and "attempts" are refused by the content reader: they would shadow these.
+urlpatterns = [
+    path("", views.quiz_list, name="list"),
+    path("review/", views.review_queue, name="review"),
+    path("review/<int:question_pk>/", views.review_answer, name="review-answer"),
+    path("attempts/<int:pk>/", views.attempt_take, name="take"),
+    path("attempts/<int:pk>/answer/<int:position>/", views.answer_save, name="answer"),
+    path("attempts/<int:pk>/submit/", views.attempt_submit, name="submit"),
+    path("attempts/<int:pk>/result/", views.attempt_result, name="result"),
+    path("<slug:slug>/", views.quiz_detail, name="detail"),
+    path("<slug:slug>/start/", views.attempt_start, name="start"),
+]

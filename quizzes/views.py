@@ -1,0 +1,339 @@
+"""Thin views for quizzes and the review queue; the rules live in attempts.py, grading.py and
+review.py. Every form works without JavaScript; with htmx, the page's partial is swapped."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from quizzes import attempts, review
+from quizzes.forms import AnswerForm
+from quizzes.grading import grade
+from quizzes.models import Attempt, Question, Quiz, ReviewCard
+
+LEARNER_KEY = "quizzes_learner_key"
+
+
+# --- who is asking ------------------------------------------------------------------------
+
+
+def _learner_key(request: HttpRequest, *, create: bool = False) -> str:
+    """An anonymous learner's key, kept in their session's data (it survives signing in, where
+    the session key itself is cycled)."""
+    key = request.session.get(LEARNER_KEY, "")
+    if not key and create:
+        key = request.session[LEARNER_KEY] = secrets.token_urlsafe(24)
+    return key
+
+
+def _owner_filter(request: HttpRequest) -> Q | None:
+    """Attempts this visitor owns: their user's, and those they made anonymously in this
+    browser before signing in (the learner key survives sign-in; sign-out forgets it)."""
+    key = _learner_key(request)
+    anonymous = Q(user__isnull=True, learner_key=key) if key else None
+    if request.user.is_authenticated:
+        return Q(user=request.user) | anonymous if anonymous else Q(user=request.user)
+    return anonymous
+
+
+def _attempt_for(request: HttpRequest, pk: int) -> Attempt:
+    """The one access check for attempts: only the learner who made it may see or change it;
+    anyone else gets a 404, as if it did not exist. (Instructors will be let in here.)"""
+    owner = _owner_filter(request)
+    if owner is None:
+        raise Http404("No such attempt.")
+    return get_object_or_404(Attempt.objects.select_related("quiz__module").filter(owner), pk=pk)
+
+
+def _quiz_for(request: HttpRequest, slug: str) -> Quiz:
+    """Drafts exist only for staff."""
+    return get_object_or_404(
+        Quiz.objects.visible_to(request.user).select_related("module"), slug=slug
+    )
+
+
+def _partial(request: HttpRequest) -> bool:
+    """Render just the page's partial: an htmx swap, but not htmx restoring history (that
+    needs the whole page)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _my_attempts(request: HttpRequest, quiz: Quiz):
+    return attempts.attempts_of(quiz=quiz, user=request.user, learner_key=_learner_key(request))
+
+
+# --- quizzes ------------------------------------------------------------------------------
+
+
+@require_GET
+def quiz_list(request: HttpRequest) -> HttpResponse:
+    quizzes = list(
+        Quiz.objects.visible_to(request.user)
+        .select_related("module")
+        .annotate(question_count=Count("entries"))
+        .order_by("module__order", "order", "slug")
+    )
+    owner = _owner_filter(request)
+    mine = {}
+    if owner is not None:
+        rows = (
+            Attempt.objects.filter(owner, quiz__in=quizzes)
+            .values("quiz_id")
+            .annotate(count=Count("pk"), best=Max("score"))
+        )
+        mine = {row["quiz_id"]: row for row in rows}
+    for quiz in quizzes:
+        quiz.mine = mine.get(quiz.pk)
+    return render(request, "quizzes/quiz_list.html", {"quizzes": quizzes})
+
+
+@require_GET
+def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = _quiz_for(request, slug)
+    past = list(_my_attempts(request, quiz))
+    return render(
+        request,
+        "quizzes/quiz_detail.html",
+        {
+            "quiz": quiz,
+            "past": past,
+            "unfinished": next((a for a in past if not a.is_submitted), None),
+            "left": attempts.attempts_left(quiz, len(past)),
+            "question_count": quiz.draw_count if quiz.draws else quiz.entries.count(),
+        },
+    )
+
+
+@require_POST
+def attempt_start(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = _quiz_for(request, slug)
+    try:
+        attempt = attempts.attempt_start(
+            quiz=quiz, user=request.user, session_key=_learner_key(request, create=True)
+        )
+    except attempts.AttemptError as exc:
+        messages.error(request, str(exc))
+        return redirect(quiz.get_absolute_url())
+    return redirect(attempt.get_absolute_url())
+
+
+# --- taking an attempt --------------------------------------------------------------------
+
+
+def _position(request: HttpRequest, attempt: Attempt, value) -> int:
+    try:
+        position = int(value)
+    except (TypeError, ValueError):
+        position = 1
+    return min(max(1, position), max(1, len(attempt.question_ids)))
+
+
+def _take_context(request, attempt: Attempt, position: int, *, form=None, status: str = "") -> dict:
+    questions = attempts.attempt_questions(attempt)
+    if not questions:
+        raise Http404("This attempt has no questions left.")
+    position = min(position, len(questions))
+    answers = attempts.answers_by_question(attempt)
+    question = questions[position - 1]
+    answer = answers.get(question.pk)
+    locked = bool(answer and answer.is_graded)
+    if form is None:
+        form = AnswerForm(
+            question,
+            attempt.layout.get(str(question.pk)),
+            saved=answer.response if answer else None,
+        )
+    nav = [
+        {"position": n, "answered": q.pk in answers, "current": n == position}
+        for n, q in enumerate(questions, start=1)
+    ]
+    return {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "question": question,
+        "answer": answer,
+        "form": form,
+        "position": position,
+        "total": len(questions),
+        "nav": nav,
+        "answered_count": len([n for n in nav if n["answered"]]),
+        "locked": locked,
+        # The key and the explanation reach the page only once this answer is graded.
+        "show_feedback": locked and attempt.quiz.immediate,
+        "status": status,
+    }
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _attempt_for(request, pk)
+    if attempt.is_submitted:
+        return redirect("quizzes:result", pk=attempt.pk)
+    context = _take_context(request, attempt, _position(request, attempt, request.GET.get("q")))
+    template = "quizzes/take.html#attempt" if _partial(request) else "quizzes/take.html"
+    return render(request, template, context)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """Save the answer to the question at `position`. `action` says what next:
+    `autosave` (htmx, answer only), `check` (grade now: immediate feedback), `save`, `next`,
+    `prev` (save and move)."""
+    attempt = _attempt_for(request, pk)
+    if attempt.is_submitted:
+        return _after_submit(request, attempt)
+    position = _position(request, attempt, position)
+    question = get_object_or_404(
+        Question.objects.select_related("scenario"), pk=attempt.question_ids[position - 1]
+    )
+    action = request.POST.get("action", "save")
+    check = action == "check" and attempt.quiz.immediate
+    form = AnswerForm(question, attempt.layout.get(str(question.pk)), request.POST)
+    status = ""
+    if form.is_valid():
+        try:
+            attempts.answer_save(
+                attempt=attempt, question=question, response=form.response(), check=check
+            )
+            status = "Answer saved."
+        except attempts.AttemptClosed:
+            return _after_submit(request, attempt)
+        except attempts.AnswerLocked as exc:
+            status = str(exc)
+    else:
+        draft = form.draft()
+        if draft is not None:
+            try:
+                attempts.answer_save(attempt=attempt, question=question, response=draft)
+                status = "Draft saved; it is not checked until it is valid."
+            except attempts.AttemptError as exc:
+                status = str(exc)
+        if action == "autosave":
+            return render(
+                request, "quizzes/take.html#autosave", {"status": status or "Not saved yet."}
+            )
+        context = _take_context(request, attempt, position, form=form, status=status)
+        template = "quizzes/take.html#attempt" if _partial(request) else "quizzes/take.html"
+        return render(request, template, context)
+    if action == "autosave":
+        return render(request, "quizzes/take.html#autosave", {"status": status})
+    target = position + {"next": 1, "prev": -1}.get(action, 0)
+    target = _position(request, attempt, target)
+    url = reverse("quizzes:take", args=[attempt.pk]) + f"?q={target}"
+    if not request.htmx:
+        return redirect(url)
+    response = render(
+        request, "quizzes/take.html#attempt", _take_context(request, attempt, target, status=status)
+    )
+    response["HX-Push-Url"] = url
+    return response
+
+
+def _after_submit(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+    url = reverse("quizzes:result", args=[attempt.pk])
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@require_POST
+def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _attempt_for(request, pk)
+    attempts.attempt_submit(attempt=attempt)
+    return _after_submit(request, attempt)
+
+
+@require_GET
+def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _attempt_for(request, pk)
+    if not attempt.is_submitted:
+        return redirect(attempt.get_absolute_url())
+    answers = attempts.answers_by_question(attempt)
+    rows = [
+        {"question": q, "answer": answers.get(q.pk)} for q in attempts.attempt_questions(attempt)
+    ]
+    used = _my_attempts(request, attempt.quiz).count()
+    left = attempts.attempts_left(attempt.quiz, used)
+    return render(
+        request,
+        "quizzes/result.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "rows": rows,
+            "left": left,
+            "can_retry": left != 0,
+        },
+    )
+
+
+# --- the review queue ---------------------------------------------------------------------
+
+
+def _review_context(request, *, card=None, form=None, result=None, response=None) -> dict:
+    now = timezone.now()
+    due = review.due_cards(user=request.user, now=now).select_related(
+        "question__lesson__module", "question__scenario"
+    )
+    cards = list(due[:50])
+    # Due today, but only offered once due: a card just missed comes back after FSRS's
+    # learning step (minutes), not straight away.
+    ready = [c for c in cards if c.due <= now]
+    if card is None and result is None and ready:
+        card = ready[0]
+    if card is not None and form is None and result is None:
+        form = AnswerForm(card.question, card.question.layout_ids())
+    return {
+        "card": card,
+        "question": card.question if card else None,
+        "form": form,
+        "result": result,
+        "response": response,
+        "due_count": len(cards),
+        "ready_count": len(ready),
+        "next_due": cards[0].due if cards and not ready else None,
+    }
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+def review_queue(request: HttpRequest) -> HttpResponse:
+    template = "quizzes/review.html#review" if _partial(request) else "quizzes/review.html"
+    return render(request, template, _review_context(request))
+
+
+@require_POST
+@login_required
+@vary_on_headers("HX-Request")
+def review_answer(request: HttpRequest, question_pk: int) -> HttpResponse:
+    now = timezone.now()
+    card = get_object_or_404(
+        ReviewCard.objects.select_related("question__lesson__module", "question__scenario"),
+        user=request.user,
+        question_id=question_pk,
+        due__lt=review.end_of_day(now),
+    )
+    question = card.question
+    form = AnswerForm(question, question.layout_ids(), request.POST)
+    template = "quizzes/review.html#review" if _partial(request) else "quizzes/review.html"
+    if not form.is_valid():
+        return render(request, template, _review_context(request, card=card, form=form))
+    response = form.response()
+    result = grade(question, response)
+    card = review.card_record(user=request.user, question=question, correct=result.correct, now=now)
+    context = _review_context(request, card=card, result=result, response=response)
+    return render(request, template, context)

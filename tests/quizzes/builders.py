@@ -1,0 +1,130 @@
+"""Builders for quiz tests: questions of every type with sensible defaults, quizzes, attempts."""
+
+from __future__ import annotations
+
+import json
+from itertools import count
+
+from quizzes.attempts import attempt_start
+from quizzes.curriculum import text_id
+from quizzes.models import Question, Quiz, QuizQuestion
+from tests.conftest import make_lesson, make_scenario
+
+_n = count(1)
+
+ALICE = "arn:aws:iam::111122223333:user/alice"
+CHALLENGE = {
+    "principal": ALICE,
+    "start_policy": json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
+        },
+        indent=2,
+    ),
+    "must_allow": [{"action": "s3:GetObject", "resource": "arn:aws:s3:::reports/q1.csv"}],
+    "must_deny": [{"action": "s3:DeleteObject", "resource": "arn:aws:s3:::reports/q1.csv"}],
+    "scope": ["arn:aws:s3:::reports", "arn:aws:s3:::reports/*"],
+}
+
+
+def policy(*statements: dict) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, indent=2)
+
+
+def allow(action, resource) -> dict:
+    return {"Effect": "Allow", "Action": action, "Resource": resource}
+
+
+def choices(*spec: tuple[str, bool]) -> list[dict]:
+    return [{"id": text_id(text), "text": text, "correct": ok, "feedback": ""} for text, ok in spec]
+
+
+def default_data(kind: str) -> dict:
+    if kind == "single":
+        return {
+            "choices": choices(("Turn on MFA", True), ("Share it", False), ("Use it daily", False))
+        }
+    if kind == "multiple":
+        return {"choices": choices(("A", True), ("B", True), ("C", False), ("D", False))}
+    if kind == "true_false":
+        return {"answer": True}
+    if kind == "ordering":
+        return {
+            "items": [{"id": text_id(t), "text": t} for t in ("First", "Second", "Third", "Fourth")]
+        }
+    if kind == "categorize":
+        return {
+            "categories": ["AWS", "Customer"],
+            "items": [
+                {"id": text_id(t), "text": t, "category": c}
+                for t, c in (
+                    ("Hypervisor", "AWS"),
+                    ("Guest OS", "Customer"),
+                    ("Your data", "Customer"),
+                )
+            ],
+        }
+    if kind == "least_privilege":
+        return {"challenge": json.loads(json.dumps(CHALLENGE))}
+    return {}
+
+
+def make_question(kind: str = "single", **fields) -> Question:
+    n = next(_n)
+    fields.setdefault("slug", f"question-{n}")
+    fields.setdefault("category", "iam")
+    fields.setdefault("prompt", f"Prompt {n}?")
+    fields.setdefault("explanation", f"Because of reason {n}.")
+    fields.setdefault("misconceptions", ["thinks-something"])
+    fields.setdefault("data", default_data(kind))
+    if "lesson" not in fields:
+        fields["lesson"] = make_lesson()
+    if kind == "policy_decision" and "scenario" not in fields:
+        fields["scenario"] = make_scenario()
+    return Question.objects.create(type=kind, **fields)
+
+
+def make_quiz(*questions: Question, **fields) -> Quiz:
+    n = next(_n)
+    fields.setdefault("slug", f"quiz-{n}")
+    fields.setdefault("title", f"Quiz {n}")
+    quiz = Quiz.objects.create(**fields)
+    for order, question in enumerate(questions, start=1):
+        QuizQuestion.objects.create(quiz=quiz, question=question, order=order)
+    return quiz
+
+
+def make_attempt(quiz: Quiz, user=None, session_key: str = ""):
+    return attempt_start(quiz=quiz, user=user, session_key=session_key)
+
+
+def right_response(question: Question) -> dict:
+    """The full-marks response for a builder-made question (not policy types)."""
+    data = question.data
+    if question.type == "single":
+        c = next(c for c in data["choices"] if c["correct"])
+        return {"choice": c["id"], "text": c["text"]}
+    if question.type == "multiple":
+        chosen = [c for c in data["choices"] if c["correct"]]
+        return {"choices": [c["id"] for c in chosen], "texts": [c["text"] for c in chosen]}
+    if question.type == "true_false":
+        return {"answer": data["answer"]}
+    if question.type == "ordering":
+        return {
+            "order": [i["id"] for i in data["items"]],
+            "texts": [i["text"] for i in data["items"]],
+        }
+    if question.type == "categorize":
+        return {"placed": {i["id"]: i["category"] for i in data["items"]}, "texts": {}}
+    raise ValueError(question.type)
+
+
+def wrong_response(question: Question) -> dict:
+    data = question.data
+    if question.type == "single":
+        c = next(c for c in data["choices"] if not c["correct"])
+        return {"choice": c["id"], "text": c["text"]}
+    if question.type == "true_false":
+        return {"answer": not data["answer"]}
+    raise ValueError(question.type)

@@ -1,0 +1,172 @@
+"""Attempt services: fixed order, limits, autosave, checked answers lock, submit counts once."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from django.db.models import QuerySet
+
+from quizzes import attempts
+from quizzes.models import Answer, Attempt, ReviewCard
+from tests.quizzes.builders import (
+    make_attempt,
+    make_question,
+    make_quiz,
+    right_response,
+    wrong_response,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def quiz():
+    return make_quiz(
+        make_question("single"), make_question("true_false"), make_question("multiple")
+    )
+
+
+def test_an_attempt_fixes_the_question_and_choice_order_at_start(learner):
+    questions = [make_question("single") for _ in range(6)]
+    quiz = make_quiz(*questions, shuffle_questions=True, shuffle_choices=True)
+    attempt = attempts.attempt_start(quiz=quiz, user=learner, rng=random.Random(4))
+    assert sorted(attempt.question_ids) == sorted(q.pk for q in questions)
+    assert attempt.question_ids != [q.pk for q in questions]  # shuffled with this seed
+    layout = attempt.layout[str(questions[0].pk)]
+    assert sorted(layout) == sorted(questions[0].layout_ids())
+    stored = Attempt.objects.get(pk=attempt.pk)
+    assert (stored.question_ids, stored.layout) == (attempt.question_ids, attempt.layout)
+
+
+def test_starting_again_resumes_the_unfinished_attempt(learner, quiz):
+    first = make_attempt(quiz, learner)
+    assert make_attempt(quiz, learner).pk == first.pk
+    assert Attempt.objects.count() == 1
+
+
+def test_the_attempt_limit_counts_every_started_attempt(learner, other_learner, quiz):
+    quiz.attempts_allowed = 2
+    quiz.save()
+    for _ in range(2):
+        attempts.attempt_submit(attempt=make_attempt(quiz, learner))
+    with pytest.raises(attempts.AttemptLimitReached, match="all 2 attempt"):
+        make_attempt(quiz, learner)
+    assert make_attempt(quiz, other_learner)  # limits are per learner
+
+
+def test_anonymous_learners_are_told_apart_by_their_session_key(quiz):
+    mine = make_attempt(quiz, session_key="key-1")
+    theirs = make_attempt(quiz, session_key="key-2")
+    assert mine.pk != theirs.pk
+    with pytest.raises(ValueError):
+        make_attempt(quiz)
+
+
+def test_a_quiz_that_draws_takes_n_questions_from_its_category(learner):
+    bank = [make_question("true_false", category="bank") for _ in range(5)]
+    make_question("true_false", category="elsewhere")
+    quiz = make_quiz(draw_category="bank", draw_count=3)
+    attempt = make_attempt(quiz, learner)
+    assert len(attempt.question_ids) == 3
+    assert set(attempt.question_ids) <= {q.pk for q in bank}
+
+
+def test_autosave_keeps_one_row_per_question_with_the_latest_answer(learner, quiz):
+    attempt = make_attempt(quiz, learner)
+    q = quiz.questions.get(type="single")
+    attempts.answer_save(attempt=attempt, question=q, response=wrong_response(q))
+    attempts.answer_save(attempt=attempt, question=q, response=right_response(q))
+    answer = Answer.objects.get(attempt=attempt, question=q)
+    assert answer.response == right_response(q)
+    assert answer.graded_at is None and answer.score is None  # not graded until checked/submitted
+
+
+def test_a_checked_answer_is_graded_and_locked(learner, quiz):
+    attempt = make_attempt(quiz, learner)
+    q = quiz.questions.get(type="single")
+    answer = attempts.answer_save(
+        attempt=attempt, question=q, response=wrong_response(q), check=True
+    )
+    assert (answer.score, answer.correct) == (0.0, False)
+    with pytest.raises(attempts.AnswerLocked):
+        attempts.answer_save(attempt=attempt, question=q, response=right_response(q))
+    assert Answer.objects.get(pk=answer.pk).response == wrong_response(q)
+
+
+def test_answers_cannot_change_after_submit(learner, quiz):
+    attempt = make_attempt(quiz, learner)
+    attempts.attempt_submit(attempt=attempt)
+    q = quiz.questions.first()
+    with pytest.raises(attempts.AttemptClosed):
+        attempts.answer_save(attempt=attempt, question=q, response={"answer": True})
+
+
+def test_a_question_outside_the_attempt_is_refused(learner, quiz):
+    attempt = make_attempt(quiz, learner)
+    with pytest.raises(ValueError):
+        attempts.answer_save(attempt=attempt, question=make_question(), response={})
+
+
+def test_submit_grades_every_answer_and_scores_the_average(learner, quiz):
+    attempt = make_attempt(quiz, learner)
+    single = quiz.questions.get(type="single")
+    tf = quiz.questions.get(type="true_false")
+    attempts.answer_save(attempt=attempt, question=single, response=right_response(single))
+    attempts.answer_save(attempt=attempt, question=tf, response=wrong_response(tf))
+    attempt, submitted = attempts.attempt_submit(attempt=attempt)
+    assert submitted
+    assert attempt.score == pytest.approx(1 / 3)  # the unanswered question scores zero
+    assert attempt.passed is False
+    assert Answer.objects.get(attempt=attempt, question=single).correct is True
+    assert Answer.objects.get(attempt=attempt, question=tf).feedback == {"key": True}
+
+
+def test_submitting_twice_counts_once(learner, quiz):
+    attempt = make_attempt(quiz, learner)
+    stale_copy = Attempt.objects.get(pk=attempt.pk)
+    first, did_first = attempts.attempt_submit(attempt=attempt)
+    second, did_second = attempts.attempt_submit(attempt=stale_copy)
+    assert (did_first, did_second) == (True, False)
+    assert second.submitted_at == first.submitted_at
+    # the missed questions went into the review queue once, not twice
+    assert ReviewCard.objects.filter(user=learner).count() == 3
+    assert set(ReviewCard.objects.values_list("reviews", flat=True)) == {1}
+
+
+def test_pass_mark_is_inclusive(learner):
+    q1, q2 = make_question("true_false"), make_question("true_false")
+    quiz = make_quiz(q1, q2, pass_mark=50)
+    attempt = make_attempt(quiz, learner)
+    attempts.answer_save(attempt=attempt, question=q1, response=right_response(q1))
+    attempt, _ = attempts.attempt_submit(attempt=attempt)
+    assert attempt.passed is True
+
+
+def test_anonymous_attempts_keep_no_review_queue(quiz):
+    attempt = make_attempt(quiz, session_key="anon")
+    attempts.attempt_submit(attempt=attempt)
+    assert not ReviewCard.objects.exists()
+
+
+def test_an_answer_created_by_a_concurrent_request_is_updated_not_duplicated(
+    learner, quiz, monkeypatch
+):
+    """The race the conditional upsert handles: our UPDATE finds no row, then another request
+    inserts it before our INSERT. We must land on that row, not fail or duplicate it."""
+    attempt = make_attempt(quiz, learner)
+    q = quiz.questions.get(type="true_false")
+    attempts.answer_save(attempt=attempt, question=q, response={"answer": False})  # the other tab
+    real_update = QuerySet.update
+    calls = []
+
+    def update_not_seeing_the_other_row_yet(self, **values):
+        calls.append(self.model)
+        if self.model is Answer and calls.count(Answer) == 1:
+            return 0
+        return real_update(self, **values)
+
+    monkeypatch.setattr(QuerySet, "update", update_not_seeing_the_other_row_yet)
+    answer = attempts.answer_save(attempt=attempt, question=q, response={"answer": True})
+    assert answer.response == {"answer": True}
+    assert Answer.objects.filter(attempt=attempt, question=q).count() == 1

@@ -1,0 +1,388 @@
+"""Loading quiz files: valid files load idempotently; a broken one aborts everything with file:line."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from lessons.curriculum import CurriculumError, read_curriculum
+from lessons.loader import load_curriculum
+from lessons.models import Lesson
+from quizzes.curriculum import read_quizzes, text_id
+from quizzes.loader import load_quizzes
+from quizzes.models import Answer, Question, Quiz
+from tests.quizzes.builders import make_attempt
+
+pytestmark = pytest.mark.django_db
+
+
+def write(root: Path, name: str, text: str) -> Path:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+IAM_QUIZ = """
+    quiz:
+      slug: iam-quiz
+      title: Check your IAM knowledge
+      module: iam
+      description: Policies and the root user.
+      pass_mark: 60
+      attempts_allowed: 3
+      shuffle_questions: true
+      shuffle_choices: true
+      feedback: immediate
+    questions:
+      - slug: root-user-mfa
+        type: single
+        prompt: What should you do with the root user?
+        explanation: Protect it with MFA and keep it for the few tasks that need it.
+        lesson: iam/policies
+        misconceptions: [thinks-root-is-for-daily-work]
+        choices:
+          - {text: Turn on MFA for it, correct: true}
+          - {text: Use it for daily work, correct: false, feedback: It cannot be limited.}
+      - slug: groups-are-principals
+        type: true_false
+        prompt: Groups can be named as principals.
+        explanation: Groups are not principals.
+        lesson: iam/policies
+        answer: false
+      - slug: read-reports-decision
+        type: policy_decision
+        prompt: Will AWS allow this?
+        explanation: An identity policy allows it and nothing denies it.
+        lesson: iam/policies
+        scenario: read-reports
+        ask_statement: true
+      - slug: fix-alice
+        type: least_privilege
+        prompt: Let Alice read the first report and nothing else.
+        explanation: One action on one object.
+        lesson: iam/policies
+        challenge:
+          principal: arn:aws:iam::111122223333:user/alice
+          resource_account: "111122223333"
+          start_policy: |
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+          must_allow:
+            - {action: s3:GetObject, resource: "arn:aws:s3:::reports/q1.csv"}
+          must_deny:
+            - {action: s3:DeleteObject, resource: "arn:aws:s3:::reports/q1.csv"}
+          scope: ["arn:aws:s3:::reports", "arn:aws:s3:::reports/*"]
+"""
+
+SRM_QUIZ = """
+    quiz:
+      slug: srm-quiz
+      title: Who secures what
+      module: basics
+      feedback: end
+    questions:
+      - slug: srm-order
+        type: ordering
+        prompt: Order the steps.
+        explanation: Deny first.
+        lesson: basics/first
+        items: [Explicit deny, SCPs, Identity policies]
+      - slug: srm-categorize
+        type: categorize
+        category: srm
+        prompt: Who owns it?
+        explanation: It depends on the layer.
+        lesson: basics/first
+        categories: [AWS, Customer]
+        items:
+          - {text: Hypervisor, category: AWS}
+          - {text: Guest OS on EC2, category: Customer}
+      - slug: srm-multi
+        type: multiple
+        category: srm
+        prompt: Which are the customer's?
+        explanation: Data and access.
+        lesson: basics/first
+        choices:
+          - {text: Data, correct: true}
+          - {text: Access policies, correct: true}
+          - {text: Data centre guards, correct: false}
+"""
+
+REVIEW_QUIZ = """
+    quiz:
+      slug: mixed-review
+      title: Mixed review
+      draw: {category: srm, count: 2}
+      published: false
+"""
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    write(
+        tmp_path,
+        "modules.yaml",
+        """
+        - slug: basics
+          title: Basics
+        - slug: iam
+          title: IAM
+    """,
+    )
+    write(tmp_path, "basics/01-first.md", "---\ntitle: First\n---\n## Hi\nWords.\n")
+    write(tmp_path, "iam/01-policies.md", "---\ntitle: Policies\n---\n## Grammar\nJSON.\n")
+    write(
+        tmp_path,
+        "scenarios/iam.yaml",
+        """
+        - slug: read-reports
+          title: Read the reports
+          situation: Alice reads a report.
+          lessons: [iam/policies]
+          case:
+            request:
+              principal: arn:aws:iam::111122223333:user/alice
+              action: s3:GetObject
+              resource: arn:aws:s3:::reports/q1.csv
+            identity_policies:
+              - Version: "2012-10-17"
+                Statement:
+                  - {Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::reports/*"}
+            expect: Allow
+    """,
+    )
+    write(tmp_path, "quizzes/iam-quiz.yaml", IAM_QUIZ)
+    write(tmp_path, "quizzes/srm-quiz.yaml", SRM_QUIZ)
+    write(tmp_path, "quizzes/mixed-review.yaml", REVIEW_QUIZ)
+    return tmp_path
+
+
+def load(root: Path):
+    cur = read_curriculum(root)
+    quizzes = read_quizzes(root, cur)
+    report = load_curriculum(cur)
+    return load_quizzes(quizzes, report)
+
+
+def test_it_creates_quizzes_and_questions_from_the_files(content):
+    report = load(content)
+    assert report.counts["quizzes"]["created"] == 3
+    assert report.counts["questions"]["created"] == 7
+    quiz = Quiz.objects.get(slug="iam-quiz")
+    assert (quiz.module.slug, quiz.pass_mark, quiz.attempts_allowed, quiz.feedback) == (
+        "iam",
+        60,
+        3,
+        "immediate",
+    )
+    assert list(quiz.entries.values_list("question__slug", flat=True)) == [
+        "root-user-mfa",
+        "groups-are-principals",
+        "read-reports-decision",
+        "fix-alice",
+    ]
+    root = Question.objects.get(slug="root-user-mfa")
+    assert root.category == "iam"  # defaults to the quiz's module
+    assert root.lesson == Lesson.objects.get(slug="policies")
+    assert root.choices()[1] == {
+        "text": "Use it for daily work",
+        "correct": False,
+        "feedback": "It cannot be limited.",
+        "id": text_id("Use it for daily work"),
+    }
+    assert Question.objects.get(slug="read-reports-decision").scenario.slug == "read-reports"
+    review = Quiz.objects.get(slug="mixed-review")
+    assert (review.module, review.draw_category, review.draw_count, review.published) == (
+        None,
+        "srm",
+        2,
+        False,
+    )
+
+
+def test_a_second_load_changes_nothing(content):
+    load(content)
+    report = load(content)
+    assert report.counts["quizzes"] == {"unchanged": 3}
+    assert report.counts["questions"] == {"unchanged": 7}
+
+
+def test_a_reload_keeps_attempts_and_the_text_of_chosen_answers(content, learner):
+    load(content)
+    from quizzes.attempts import answer_save
+
+    quiz = Quiz.objects.get(slug="iam-quiz")
+    attempt = make_attempt(quiz, learner)
+    question = Question.objects.get(slug="root-user-mfa")
+    chosen = question.choices()[0]
+    answer_save(
+        attempt=attempt,
+        question=question,
+        response={"choice": chosen["id"], "text": chosen["text"]},
+    )
+    path = content / "quizzes/iam-quiz.yaml"
+    path.write_text(path.read_text().replace("Turn on MFA for it", "Protect it with MFA"))
+    report = load(content)
+    assert report.counts["questions"]["updated"] == 1
+    answer = Answer.objects.get(attempt=attempt)
+    assert answer.response["text"] == "Turn on MFA for it"
+
+
+def test_the_command_loads_quizzes_after_lessons(content, capsys):
+    call_command("load_curriculum", path=content)
+    assert "quizzes: 3 created" in capsys.readouterr().out
+
+
+def test_a_broken_quiz_file_aborts_the_whole_load(content):
+    lesson = content / "basics/01-first.md"
+    lesson.write_text(lesson.read_text().replace("Words.", "New words."))
+    write(
+        content,
+        "quizzes/zz-broken.yaml",
+        """
+        quiz:
+          slug: broken
+          title: Broken
+        questions:
+          - slug: bad
+            type: essay
+            prompt: Write.
+            explanation: No.
+            lesson: basics/first
+    """,
+    )
+    with pytest.raises(CommandError) as excinfo:
+        call_command("load_curriculum", path=content)
+    assert "quizzes/zz-broken.yaml:5" in str(excinfo.value)
+    assert "unknown type 'essay'" in str(excinfo.value)
+    assert not Lesson.objects.exists()
+    assert not Quiz.objects.exists()
+
+
+def test_an_error_while_writing_quizzes_rolls_back_the_lessons(content, monkeypatch):
+    import quizzes.loader
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(quizzes.loader, "_write", fail)
+    with pytest.raises(RuntimeError):
+        call_command("load_curriculum", path=content)
+    assert not Lesson.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "at", "words"),
+    [
+        (
+            "type: true_false",
+            "type: essay",
+            "- slug: groups-are-principals",
+            "unknown type 'essay'",
+        ),
+        (
+            "lesson: iam/policies\n    misconceptions",
+            "lesson: iam/nope\n    misconceptions",
+            "- slug: root-user-mfa",
+            "unknown lesson 'iam/nope'",
+        ),
+        (
+            "scenario: read-reports",
+            "scenario: nope",
+            "- slug: read-reports-decision",
+            "unknown scenario 'nope'",
+        ),
+        (
+            "- {text: Use it for daily work, correct: false, feedback: It cannot be limited.}",
+            "- {text: Use it for daily work, correct: true}",
+            "- slug: root-user-mfa",
+            "exactly one correct choice, not 2",
+        ),
+        (
+            "answer: false",
+            "answer: maybe",
+            "- slug: groups-are-principals",
+            "'answer' must be true or false",
+        ),
+        ("module: iam", "module: nope", "slug: iam-quiz", "unknown module 'nope'"),
+        (
+            "feedback: immediate",
+            "feedback: later",
+            "slug: iam-quiz",
+            "'feedback' must be immediate or end",
+        ),
+        (
+            "s3:DeleteObject",
+            "s3:DeleteObjekt",
+            "{action: s3:DeleteObjekt",
+            "unknown action 's3:DeleteObjekt'",
+        ),
+        (
+            'resource: "arn:aws:s3:::reports/q1.csv"}\n      must_deny',
+            'resource: "reports/q1.csv"}\n      must_deny',
+            '{action: s3:GetObject, resource: "reports/q1.csv"}',
+            "not a valid request",
+        ),
+        (
+            '"Action": "s3:*", "Resource": "*"',
+            '"Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/q1.csv"',
+            "principal: arn:aws:iam",
+            "already solves the challenge",
+        ),
+        (
+            "    answer: false",
+            "    answer: false\n    choices: []",
+            "- slug: groups-are-principals",
+            "'choices' does not apply",
+        ),
+        ("slug: iam-quiz", "slug: review", "slug: review", "taken by a page"),
+    ],
+)
+def test_errors_name_the_file_and_line(content, old, new, at, words):
+    path = content / "quizzes/iam-quiz.yaml"
+    text = path.read_text()
+    assert old in text
+    text = text.replace(old, new, 1)
+    path.write_text(text)
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if at in row)
+    with pytest.raises(CurriculumError) as excinfo:
+        read_quizzes(content, read_curriculum(content))
+    assert str(excinfo.value).startswith(f"quizzes/iam-quiz.yaml:{line}:")
+    assert words in str(excinfo.value)
+
+
+def test_question_slugs_are_unique_across_files(content):
+    path = content / "quizzes/srm-quiz.yaml"
+    path.write_text(path.read_text().replace("slug: srm-order", "slug: root-user-mfa"))
+    with pytest.raises(CurriculumError, match="duplicate question slug 'root-user-mfa'"):
+        read_quizzes(content, read_curriculum(content))
+
+
+def test_a_quiz_needs_questions_or_a_draw(content):
+    write(content, "quizzes/empty.yaml", "quiz:\n  slug: empty\n  title: Empty\n")
+    with pytest.raises(CurriculumError, match="at least one question"):
+        read_quizzes(content, read_curriculum(content))
+
+
+def test_a_draw_needs_enough_questions_in_its_category(content):
+    path = content / "quizzes/mixed-review.yaml"
+    path.write_text(path.read_text().replace("count: 2", "count: 5"))
+    with pytest.raises(CurriculumError, match="draws 5 questions from category 'srm', which has 2"):
+        read_quizzes(content, read_curriculum(content))
+
+
+def test_the_shipped_quizzes_load(tmp_path):
+    """Whatever is under lessons/content/quizzes/ now is valid against the shipped lessons."""
+    import shutil
+
+    from lessons.curriculum import CONTENT_DIR
+
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, root)
+    cur = read_curriculum(root)
+    load_quizzes(read_quizzes(root, cur), load_curriculum(cur))

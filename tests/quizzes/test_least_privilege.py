@@ -1,0 +1,135 @@
+"""The least-privilege grader: requests by the engine, then the over-permission count."""
+
+from __future__ import annotations
+
+import pytest
+
+from quizzes.least_privilege import check_policy, granted_actions, probe_resource
+from srm_trainer.iam import PolicyError
+from tests.quizzes.builders import CHALLENGE, allow, policy
+
+
+def test_the_exact_policy_passes_every_request_and_overgrants_nothing():
+    result = check_policy(CHALLENGE, policy(allow("s3:GetObject", "arn:aws:s3:::reports/q1.csv")))
+    assert [r.ok for r in result.requests] == [True, True]
+    assert result.overgrants == ()
+    assert result.correct
+
+
+def test_a_whole_bucket_read_is_one_read_overgrant():
+    result = check_policy(CHALLENGE, policy(allow("s3:GetObject", "arn:aws:s3:::reports/*")))
+    assert result.request_score == 1.0
+    assert [(o.action, o.resource) for o in result.overgrants] == [
+        ("s3:GetObject", "arn:aws:s3:::reports/example")
+    ]
+    assert result.weighted_overgrants == 1
+    assert result.score == pytest.approx(0.9)
+    assert result.counterexample() == {
+        "kind": "overgrant",
+        "action": "s3:GetObject",
+        "resource": "arn:aws:s3:::reports/example",
+    }
+
+
+def test_write_and_permission_actions_weigh_more():
+    one_write = check_policy(
+        CHALLENGE,
+        policy(
+            allow("s3:GetObject", "arn:aws:s3:::reports/q1.csv"),
+            allow("s3:PutObject", "arn:aws:s3:::reports/*"),
+        ),
+    )
+    assert [(o.action, o.access_level, o.weight) for o in one_write.overgrants] == [
+        ("s3:PutObject", "Write", 2)
+    ]
+    assert one_write.score == pytest.approx(0.8)
+    perms = check_policy(
+        CHALLENGE,
+        policy(
+            allow("s3:GetObject", "arn:aws:s3:::reports/q1.csv"),
+            allow("s3:PutBucketPolicy", "arn:aws:s3:::reports"),
+        ),
+    )
+    assert perms.weighted_overgrants == 3
+    assert perms.score == pytest.approx(0.7)
+
+
+def test_a_wildcard_policy_fails_the_must_deny_and_scores_zero():
+    result = check_policy(CHALLENGE, policy(allow("s3:*", "*")))
+    assert result.request_score == 0.5
+    assert result.weighted_overgrants >= 10
+    assert result.score == 0.0
+    assert result.counterexample() == {
+        "kind": "should_deny",
+        "action": "s3:DeleteObject",
+        "resource": "arn:aws:s3:::reports/q1.csv",
+    }
+
+
+def test_a_missing_permission_is_the_counterexample():
+    result = check_policy(CHALLENGE, policy(allow("s3:ListBucket", "arn:aws:s3:::reports")))
+    assert result.request_score == 0.5
+    assert result.counterexample()["kind"] == "should_allow"
+
+
+def test_notaction_grants_every_other_action_of_the_services_involved():
+    granted = granted_actions(
+        policy({"Effect": "Allow", "NotAction": "s3:DeleteObject", "Resource": "*"}), {"s3"}
+    )
+    assert "s3:GetObject" in granted and "s3:PutBucketPolicy" in granted
+    assert "s3:DeleteObject" not in granted
+    assert not any(a.startswith("ec2:") for a in granted)
+
+
+def test_a_deny_statement_removes_overgrants():
+    result = check_policy(
+        CHALLENGE,
+        policy(
+            allow("s3:GetObject", "arn:aws:s3:::reports/*"),
+            {
+                "Effect": "Deny",
+                "Action": "s3:GetObject",
+                "NotResource": "arn:aws:s3:::reports/q1.csv",
+            },
+        ),
+    )
+    assert result.correct
+
+
+def test_a_must_allow_pattern_covers_its_probe():
+    challenge = {
+        **CHALLENGE,
+        "must_allow": [{"action": "s3:GetObject", "resource": "arn:aws:s3:::reports/*"}],
+    }
+    assert check_policy(challenge, policy(allow("s3:GetObject", "arn:aws:s3:::reports/*"))).correct
+
+
+def test_scope_wildcards_become_a_concrete_resource():
+    assert probe_resource("arn:aws:s3:::reports/*") == "arn:aws:s3:::reports/example"
+
+
+def test_invalid_json_raises_with_a_position():
+    with pytest.raises(PolicyError) as excinfo:
+        check_policy(CHALLENGE, '{"Version": "2012-10-17", "Statement": [')
+    assert excinfo.value.line == 1
+
+
+def test_request_context_reaches_the_engine_and_the_probes():
+    mfa = {"aws:MultiFactorAuthPresent": "true"}
+    challenge = {
+        "principal": "arn:aws:iam::111122223333:user/ben",
+        "must_allow": [
+            {"action": "s3:GetObject", "resource": "arn:aws:s3:::reports/q1.csv", "context": mfa}
+        ],
+        "must_deny": [
+            {"action": "s3:GetObject", "resource": "arn:aws:s3:::reports/q1.csv", "context": {}}
+        ],
+        "scope": ["arn:aws:s3:::reports/*"],
+    }
+    gated = {**allow("s3:GetObject", "arn:aws:s3:::reports/*"), "Condition": {"Bool": mfa}}
+    result = check_policy(challenge, policy(gated))
+    assert result.request_score == 1.0
+    # the grant to the whole bucket is still an overgrant: the probe runs with MFA, like the task
+    assert [o.action for o in result.overgrants] == ["s3:GetObject"]
+    ungated = check_policy(challenge, policy(allow("s3:GetObject", "arn:aws:s3:::reports/q1.csv")))
+    assert ungated.request_score == 0.5

@@ -1,0 +1,125 @@
+"""The review page and the home page's due count."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from quizzes import review
+from quizzes.models import ReviewCard
+from tests.quizzes.builders import make_question
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def missed(learner):
+    question = make_question("true_false", prompt="Is the root user limited by IAM?")
+    review.card_record(
+        user=learner, question=question, correct=False, now=timezone.now() - timedelta(hours=1)
+    )
+    return question
+
+
+def test_the_review_page_needs_a_signed_in_learner(client):
+    response = client.get(reverse("quizzes:review"))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_review_page_shows_what_is_due_without_the_key(learner_client, missed):
+    body = learner_client.get(reverse("quizzes:review")).content.decode()
+    assert "1 question due today" in body
+    assert "Is the root user limited by IAM?" in body
+    assert missed.explanation not in body
+
+
+def test_a_right_answer_reschedules_the_card_further_out(learner_client, learner, missed):
+    before = ReviewCard.objects.get().due
+    response = learner_client.post(
+        reverse("quizzes:review-answer", args=[missed.pk]),
+        {"answer": "true"},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="review-body"')
+    assert "Right." in body and missed.explanation in body
+    card = ReviewCard.objects.get()
+    assert card.due > before and card.reviews == 2 and card.lapses == 1
+
+
+def test_a_wrong_answer_brings_it_back_soon(learner_client, missed):
+    learner_client.post(reverse("quizzes:review-answer", args=[missed.pk]), {"answer": "false"})
+    card = ReviewCard.objects.get()
+    assert card.lapses == 2
+    assert card.due <= timezone.now() + timedelta(minutes=10)
+
+
+def test_bad_input_is_a_message(learner_client, missed):
+    response = learner_client.post(
+        reverse("quizzes:review-answer", args=[missed.pk]), {"answer": "perhaps"}
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert ReviewCard.objects.get().reviews == 1
+
+
+def test_another_learners_card_is_not_found(client, other_learner, missed):
+    client.force_login(other_learner)
+    assert (
+        client.post(
+            reverse("quizzes:review-answer", args=[missed.pk]), {"answer": "true"}
+        ).status_code
+        == 404
+    )
+    assert ReviewCard.objects.get().reviews == 1
+
+
+def test_a_card_not_due_cannot_be_answered(learner_client, missed):
+    ReviewCard.objects.update(due=timezone.now() + timedelta(days=3))
+    assert (
+        learner_client.post(
+            reverse("quizzes:review-answer", args=[missed.pk]), {"answer": "true"}
+        ).status_code
+        == 404
+    )
+
+
+def test_review_answer_is_post_only(learner_client, missed):
+    assert learner_client.get(reverse("quizzes:review-answer", args=[missed.pk])).status_code == 405
+    assert learner_client.post(reverse("quizzes:review")).status_code == 405
+
+
+def test_the_home_page_shows_the_due_count(learner_client, missed):
+    body = learner_client.get("/").content.decode()
+    assert "1 question due for review today" in body
+
+
+def test_the_review_page_has_a_fixed_query_count(learner_client, learner, missed):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert learner_client.get(reverse("quizzes:review")).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    for _ in range(5):
+        review.card_record(
+            user=learner,
+            question=make_question("policy_decision"),
+            correct=False,
+            now=timezone.now(),
+        )
+    assert count() == before
+
+
+def test_a_card_just_missed_waits_for_its_learning_step(learner_client, learner):
+    question = make_question("true_false", prompt="Just missed?")
+    review.card_record(user=learner, question=question, correct=False, now=timezone.now())
+    body = learner_client.get(reverse("quizzes:review")).content.decode()
+    assert "1 question due today" in body
+    assert "Just missed?" not in body
+    assert "The next question is ready at" in body

@@ -1,0 +1,415 @@
+"""Quiz pages: list, detail, start, take with htmx and without, submit, result; ownership,
+integrity (no key before it is earned) and fixed query counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from quizzes.models import Answer, Attempt
+from tests.quizzes.builders import allow, make_question, make_quiz, policy
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def quiz():
+    return make_quiz(
+        make_question("single", prompt="What protects the root user?"),
+        make_question("true_false", prompt="Groups are principals."),
+        title="IAM basics",
+    )
+
+
+def start(client, quiz) -> Attempt:
+    response = client.post(reverse("quizzes:start", args=[quiz.slug]))
+    assert response.status_code == 302
+    return Attempt.objects.latest("pk")
+
+
+def question_at(attempt: Attempt, position: int):
+    return attempt.quiz.questions.get(pk=attempt.question_ids[position - 1])
+
+
+def right_choice(question) -> str:
+    return next(c["id"] for c in question.choices() if c["correct"])
+
+
+# --- list and detail ----------------------------------------------------------------------
+
+
+def test_the_list_shows_published_quizzes_and_drafts_only_to_staff(client, staff, quiz):
+    make_quiz(make_question(), title="Secret draft", published=False)
+    body = client.get(reverse("quizzes:list")).content.decode()
+    assert "IAM basics" in body and "Secret draft" not in body
+    client.force_login(staff)
+    assert "Secret draft" in client.get(reverse("quizzes:list")).content.decode()
+
+
+def test_a_draft_quiz_is_not_found_for_learners(learner_client):
+    draft = make_quiz(make_question(), published=False)
+    assert learner_client.get(draft.get_absolute_url()).status_code == 404
+    assert learner_client.post(reverse("quizzes:start", args=[draft.slug])).status_code == 404
+    assert not Attempt.objects.exists()
+
+
+def test_the_detail_page_offers_a_start(client, quiz):
+    body = client.get(quiz.get_absolute_url()).content.decode()
+    assert "Start the quiz" in body
+    assert reverse("quizzes:start", args=[quiz.slug]) in body
+
+
+# --- starting -----------------------------------------------------------------------------
+
+
+def test_a_signed_in_learner_starts_an_attempt(learner_client, learner, quiz):
+    response = learner_client.post(reverse("quizzes:start", args=[quiz.slug]))
+    attempt = Attempt.objects.get()
+    assert response["Location"] == attempt.get_absolute_url()
+    assert attempt.user == learner and attempt.learner_key == ""
+
+
+def test_an_anonymous_learner_starts_an_attempt_kept_in_their_session(client, quiz):
+    attempt = start(client, quiz)
+    assert attempt.user is None and attempt.learner_key
+    assert client.get(attempt.get_absolute_url()).status_code == 200
+
+
+def test_start_is_post_only(client, quiz):
+    assert client.get(reverse("quizzes:start", args=[quiz.slug])).status_code == 405
+
+
+def test_the_limit_stops_a_new_attempt_with_a_message(learner_client, quiz):
+    quiz.attempts_allowed = 1
+    quiz.save()
+    attempt = start(learner_client, quiz)
+    learner_client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    response = learner_client.post(reverse("quizzes:start", args=[quiz.slug]), follow=True)
+    assert "You have used all 1 attempt" in response.content.decode()
+    assert Attempt.objects.count() == 1
+
+
+# --- ownership ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "extra"),
+    [
+        ("get", "quizzes:take", []),
+        ("post", "quizzes:answer", [1]),
+        ("post", "quizzes:submit", []),
+        ("get", "quizzes:result", []),
+    ],
+)
+def test_an_attempt_is_only_found_by_its_owner(
+    client, learner, other_learner, quiz, method, name, extra
+):
+    client.force_login(learner)
+    attempt = start(client, quiz)
+    url = reverse(name, args=[attempt.pk, *extra])
+    client.force_login(other_learner)
+    assert getattr(client, method)(url, {"action": "save", "answer": "true"}).status_code == 404
+    client.logout()
+    assert getattr(client, method)(url, {"action": "save", "answer": "true"}).status_code == 404
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is None and not Answer.objects.exists()
+
+
+def test_anonymous_attempts_are_not_shared_between_sessions(client, quiz):
+    from django.test import Client
+
+    attempt = start(client, quiz)
+    assert Client().get(attempt.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "extra"),
+    [
+        ("post", "quizzes:take", []),
+        ("get", "quizzes:answer", [1]),
+        ("get", "quizzes:submit", []),
+        ("post", "quizzes:result", []),
+    ],
+)
+def test_wrong_methods_are_refused(learner_client, quiz, method, name, extra):
+    attempt = start(learner_client, quiz)
+    assert (
+        getattr(learner_client, method)(reverse(name, args=[attempt.pk, *extra])).status_code == 405
+    )
+
+
+# --- taking -------------------------------------------------------------------------------
+
+
+def test_the_question_page_never_contains_the_key_before_it_is_answered(learner_client, quiz):
+    attempt = start(learner_client, quiz)
+    single = (
+        question_at(attempt, 1)
+        if question_at(attempt, 1).type == "single"
+        else question_at(attempt, 2)
+    )
+    position = attempt.question_ids.index(single.pk) + 1
+    body = learner_client.get(f"{attempt.get_absolute_url()}?q={position}").content.decode()
+    assert "Turn on MFA" in body  # the choice is shown...
+    assert "The right answer" not in body  # ...but nothing says it is right
+    assert single.explanation not in body
+    assert '"correct"' not in body and "correct: true" not in body
+
+
+def test_checking_an_answer_with_htmx_swaps_in_the_feedback(learner_client, quiz):
+    attempt = start(learner_client, quiz)
+    q = question_at(attempt, 1)
+    data = (
+        {"action": "check", "choice": right_choice(q)}
+        if q.type == "single"
+        else {"action": "check", "answer": "true"}
+    )
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]), data, headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<div id="attempt-body"')
+    assert "Right." in body and q.explanation in body
+    assert 'aria-live="polite"' in body
+    answer = Answer.objects.get(attempt=attempt, question=q)
+    assert answer.correct is True and answer.graded_at is not None
+
+
+def test_without_javascript_an_answer_redirects_to_the_next_question(learner_client):
+    q1, q2 = make_question("true_false"), make_question("true_false")
+    quiz = make_quiz(q1, q2, feedback="end")
+    attempt = start(learner_client, quiz)
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]), {"action": "next", "answer": "false"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{attempt.get_absolute_url()}?q=2"
+    answer = Answer.objects.get(attempt=attempt, question_id=attempt.question_ids[0])
+    assert answer.response == {"answer": False} and answer.graded_at is None
+    # end feedback: the page shows the saved answer, and no verdict
+    body = learner_client.get(f"{attempt.get_absolute_url()}?q=1").content.decode()
+    assert 'value="false" checked' in body
+    assert "Right." not in body and "Not right." not in body and q1.explanation not in body
+
+
+def test_autosave_stores_the_answer_and_answers_with_a_status(learner_client, quiz):
+    attempt = start(learner_client, quiz)
+    q = question_at(attempt, 1)
+    data = (
+        {"action": "autosave", "choice": right_choice(q)}
+        if q.type == "single"
+        else {"action": "autosave", "answer": "true"}
+    )
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]), data, headers={"HX-Request": "true"}
+    )
+    assert response.content.decode().strip() == "Answer saved."
+    answer = Answer.objects.get(attempt=attempt, question=q)
+    assert answer.graded_at is None  # autosave never grades, even with immediate feedback
+
+
+def test_bad_input_gets_a_message_not_a_500(learner_client):
+    quiz = make_quiz(make_question("ordering"))
+    attempt = start(learner_client, quiz)
+    q = question_at(attempt, 1)
+    data = {f"pos_{item['id']}": "1" for item in q.items()}
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]), {"action": "check", **data}
+    )
+    assert response.status_code == 200
+    assert "Use each position once" in response.content.decode()
+    assert not Answer.objects.exists()
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 99]), {"choice": "<script>"}
+    )
+    assert response.status_code == 200  # clamped to the last question, error shown
+
+
+def test_an_ordering_question_is_answered_with_position_selects(learner_client):
+    quiz = make_quiz(make_question("ordering"))
+    attempt = start(learner_client, quiz)
+    q = question_at(attempt, 1)
+    body = learner_client.get(attempt.get_absolute_url()).content.decode()
+    for item in q.items():
+        assert f'<label for="pos_{item["id"]}">{item["text"]}</label>' in body
+    data = {f"pos_{item['id']}": str(n) for n, item in enumerate(q.items(), start=1)}
+    learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]), {"action": "check", **data}
+    )
+    assert Answer.objects.get().score == 1.0
+
+
+def test_a_least_privilege_draft_with_invalid_json_is_kept_with_line_and_column(learner_client):
+    quiz = make_quiz(make_question("least_privilege"))
+    attempt = start(learner_client, quiz)
+    body = learner_client.get(attempt.get_absolute_url()).content.decode()
+    assert "s3:*" in body  # the start policy is in the editor
+    draft = '{"Version": "2012-10-17",\n  "Statement": [}'
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]), {"action": "check", "policy": draft}
+    )
+    body = response.content.decode()
+    assert "Line 2, column 17" in body
+    assert "[}" in body  # the draft is shown again, not lost
+    answer = Answer.objects.get()
+    assert answer.response == {"policy": draft} and answer.graded_at is None
+
+
+def test_a_least_privilege_answer_gets_a_counterexample(learner_client):
+    quiz = make_quiz(make_question("least_privilege"))
+    attempt = start(learner_client, quiz)
+    text = policy(allow("s3:*", "arn:aws:s3:::reports/*"))
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "check", "policy": text},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert (
+        "Your policy still allows <code>s3:DeleteObject</code> on <code>arn:aws:s3:::reports/q1.csv</code>"
+        in body
+    )
+
+
+def test_a_policy_decision_page_shows_the_case_but_not_its_expectation(learner_client):
+    q = make_question("policy_decision", ask_statement=True)
+    q.scenario.situation = "SITUATION GIVES IT AWAY"
+    q.scenario.save()
+    attempt = start(learner_client, make_quiz(q))
+    body = learner_client.get(attempt.get_absolute_url()).content.decode()
+    assert "arn:aws:iam::111122223333:user/alice" in body
+    assert "Identity-based policy 1, statement 1 (Allow)" in body  # the statement choice
+    assert "SITUATION GIVES IT AWAY" not in body
+    assert "Allowed" not in body  # the decision words appear only in feedback
+
+
+# --- submitting and results ---------------------------------------------------------------
+
+
+def test_submit_grades_and_shows_the_result(learner_client, quiz):
+    attempt = start(learner_client, quiz)
+    q = question_at(attempt, 1)
+    data = {"choice": right_choice(q)} if q.type == "single" else {"answer": "true"}
+    learner_client.post(reverse("quizzes:answer", args=[attempt.pk, 1]), {"action": "save", **data})
+    response = learner_client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    assert response["Location"] == reverse("quizzes:result", args=[attempt.pk])
+    attempt.refresh_from_db()
+    assert attempt.score == 0.5 and attempt.passed is False
+    body = learner_client.get(response["Location"]).content.decode()
+    assert "50%" in body and "not passed" in body
+    for question in quiz.questions.all():
+        assert question.explanation in body
+        assert question.lesson.get_absolute_url() in body
+    assert "Your answer" in body and "The right answer" in body
+
+
+def test_a_replayed_submit_counts_once(learner_client, quiz):
+    attempt = start(learner_client, quiz)
+    url = reverse("quizzes:submit", args=[attempt.pk])
+    learner_client.post(url)
+    first = Attempt.objects.get().submitted_at
+    assert learner_client.post(url).status_code == 302
+    assert Attempt.objects.get().submitted_at == first
+
+
+def test_answers_after_submit_go_to_the_result(learner_client, quiz):
+    attempt = start(learner_client, quiz)
+    learner_client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]), {"answer": "true"}
+    )
+    assert response["Location"] == reverse("quizzes:result", args=[attempt.pk])
+    assert not Answer.objects.exists()
+    assert learner_client.get(attempt.get_absolute_url())["Location"] == reverse(
+        "quizzes:result", args=[attempt.pk]
+    )
+
+
+def test_the_result_page_waits_for_submit(learner_client, quiz):
+    attempt = start(learner_client, quiz)
+    response = learner_client.get(reverse("quizzes:result", args=[attempt.pk]))
+    assert response["Location"] == attempt.get_absolute_url()
+
+
+# --- query counts -------------------------------------------------------------------------
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_quiz_pages_issue_a_fixed_number_of_queries(learner_client, size):
+    kinds = [
+        "single",
+        "multiple",
+        "true_false",
+        "ordering",
+        "categorize",
+        "policy_decision",
+        "least_privilege",
+    ]
+    questions = [make_question(kinds[n % len(kinds)]) for n in range(size)]
+    quiz = make_quiz(*questions)
+    attempt = start(learner_client, quiz)
+    for n in range(1, size + 1):
+        question = question_at(attempt, n)
+        if question.type == "true_false":
+            learner_client.post(
+                reverse("quizzes:answer", args=[attempt.pk, n]),
+                {"action": "check", "answer": "true"},
+            )
+    counts = {
+        "list": _count(learner_client, reverse("quizzes:list")),
+        "detail": _count(learner_client, quiz.get_absolute_url()),
+        "take": _count(learner_client, attempt.get_absolute_url()),
+    }
+    learner_client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    counts["result"] = _count(learner_client, reverse("quizzes:result", args=[attempt.pk]))
+    assert counts == {"list": 4, "detail": 5, "take": 5, "result": 6}
+
+
+def test_an_anonymous_attempt_stays_reachable_after_signing_in_on_the_same_browser(
+    client, learner, quiz
+):
+    attempt = start(client, quiz)
+    client.force_login(learner)  # Django keeps the session's data when signing in
+    assert client.get(attempt.get_absolute_url()).status_code == 200
+    client.logout()
+    assert client.get(attempt.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["quizzes:list", "quizzes:detail"])
+def test_quiz_pages_are_get_only(client, quiz, name):
+    url = reverse(name, args=[quiz.slug] if name == "quizzes:detail" else [])
+    assert client.post(url).status_code == 405
+
+
+def test_the_admin_lists_every_quiz_model(client, quiz, learner):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", password="a-long-passphrase-9")
+    attempt = start(client, quiz)
+    client.force_login(admin)
+    for model in ("quiz", "question", "attempt", "reviewcard"):
+        assert client.get(f"/admin/quizzes/{model}/").status_code == 200
+    assert client.get(f"/admin/quizzes/quiz/{quiz.pk}/change/").status_code == 200
+    assert client.get(f"/admin/quizzes/attempt/{attempt.pk}/change/").status_code == 200
+    assert client.get("/admin/quizzes/question/?type__exact=single").status_code == 200
+
+
+def test_htmx_navigation_gets_the_partial_and_history_restore_the_whole_page(learner_client, quiz):
+    attempt = start(learner_client, quiz)
+    url = f"{attempt.get_absolute_url()}?q=2"
+    partial = learner_client.get(url, headers={"HX-Request": "true"})
+    assert partial.content.decode().lstrip().startswith('<div id="attempt-body"')
+    assert "HX-Request" in partial["Vary"]
+    restore = learner_client.get(
+        url, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in restore.content.decode()

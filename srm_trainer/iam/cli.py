@@ -312,6 +312,7 @@ _KINDS = {
     "rcp": "RCP",
 }
 
+
 def _fmt(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(str(v) for v in value) + "]"

@@ -63,69 +63,178 @@ CALLERS = {
 # `level` (counting from 1 for people).
 REASONS: dict[str, tuple[tuple[str, ...], str]] = {
     # statements
-    "action_not_matched": (("the action {action} is not in this statement's Action list ({patterns})",), POLICIES),
-    "notaction_matched": (("the action {action} is listed in NotAction ({patterns}), so the statement skips it",), POLICIES),
-    "resource_not_matched": (("the resource {resource} does not match this statement's Resource ({patterns})",), POLICIES),
-    "notresource_matched": (("the resource {resource} is listed in NotResource ({patterns}), so the statement skips it",), POLICIES),
+    "action_not_matched": (
+        ("the action {action} is not in this statement's Action list ({patterns})",),
+        POLICIES,
+    ),
+    "notaction_matched": (
+        ("the action {action} is listed in NotAction ({patterns}), so the statement skips it",),
+        POLICIES,
+    ),
+    "resource_not_matched": (
+        ("the resource {resource} does not match this statement's Resource ({patterns})",),
+        POLICIES,
+    ),
+    "notresource_matched": (
+        (
+            "the resource {resource} is listed in NotResource ({patterns}), so the statement skips it",
+        ),
+        POLICIES,
+    ),
     "policy_variable_no_value": (
-        ("the Resource uses {variables} and the request has no value for it, so it matches nothing",
-         "a policy variable in Resource ({patterns}) has no value in this request, so it matches nothing"),
+        (
+            "the Resource uses {variables} and the request has no value for it, so it matches nothing",
+            "a policy variable in Resource ({patterns}) has no value in this request, so it matches nothing",
+        ),
         CONDITIONS,
     ),
-    "principal_not_matched": (("the caller {principal} is not named in Principal ({principals})",), POLICIES),
-    "notprincipal_matched": (("the caller {principal} is named in NotPrincipal ({principals}), so the statement skips it",), POLICIES),
-    "notprincipal_with_boundary": (("a Deny with NotPrincipal applies to every principal that has a permissions boundary",), POLICY_EVALUATION),
+    "principal_not_matched": (
+        ("the caller {principal} is not named in Principal ({principals})",),
+        POLICIES,
+    ),
+    "notprincipal_matched": (
+        (
+            "the caller {principal} is named in NotPrincipal ({principals}), so the statement skips it",
+        ),
+        POLICIES,
+    ),
+    "notprincipal_with_boundary": (
+        ("a Deny with NotPrincipal applies to every principal that has a permissions boundary",),
+        POLICY_EVALUATION,
+    ),
     "condition_key_missing": (
-        ("the condition {operator} needs the key {key}, and the request does not have it",
-         "a condition key is missing from the request"),
+        (
+            "the condition {operator} needs the key {key}, and the request does not have it",
+            "a condition key is missing from the request",
+        ),
         CONDITIONS,
     ),
     "condition_value_mismatch": (
-        ("the condition {operator} on {key} wants {expected} but the request has {actual}",
-         "a condition is not met"),
+        (
+            "the condition {operator} on {key} wants {expected} but the request has {actual}",
+            "a condition is not met",
+        ),
         CONDITIONS,
     ),
     # steps
-    "explicit_deny": (("a Deny statement matched the request; an explicit deny always wins",), POLICY_EVALUATION),
-    "rcp_full_aws_access_implied": (("RCPFullAWSAccess is attached at every level, so only a Deny in an RCP can stop the request",), SCPS),
-    "no_rcp_levels": (("no resource control policies are in force (the resource's account is not in an organization)",), SCPS),
+    "explicit_deny": (
+        ("a Deny statement matched the request; an explicit deny always wins",),
+        POLICY_EVALUATION,
+    ),
+    "rcp_full_aws_access_implied": (
+        (
+            "RCPFullAWSAccess is attached at every level, so only a Deny in an RCP can stop the request",
+        ),
+        SCPS,
+    ),
+    "no_rcp_levels": (
+        (
+            "no resource control policies are in force (the resource's account is not in an organization)",
+        ),
+        SCPS,
+    ),
     "service_linked_role_exempt": (("service-linked roles are not limited by SCPs or RCPs",), SCPS),
-    "no_scp_levels": (("no service control policies are in force (not in an organization, or the management account)",), SCPS),
-    "scp_not_applicable_to_caller": (("SCPs limit the IAM principals of member accounts; they do not apply to {caller}",), SCPS),
-    "no_allow_at_scp_level": (("no SCP at level {level_number} allows the action; SCPs must allow it at every level from the root down",), SCPS),
+    "no_scp_levels": (
+        (
+            "no service control policies are in force (not in an organization, or the management account)",
+        ),
+        SCPS,
+    ),
+    "scp_not_applicable_to_caller": (
+        ("SCPs limit the IAM principals of member accounts; they do not apply to {caller}",),
+        SCPS,
+    ),
+    "no_allow_at_scp_level": (
+        (
+            "no SCP at level {level_number} allows the action; SCPs must allow it at every level from the root down",
+        ),
+        SCPS,
+    ),
     "no_resource_policy": (("the resource has no resource-based policy",), POLICY_EVALUATION),
-    "no_resource_policy_allow": (("the resource-based policy does not allow this caller",), POLICY_EVALUATION),
+    "no_resource_policy_allow": (
+        ("the resource-based policy does not allow this caller",),
+        POLICY_EVALUATION,
+    ),
     "resource_policy_must_allow": (
-        ("for {caller} only the resource-based policy can allow this request",
-         "this resource ({resource_type}) needs its own policy (a trust or key policy) to allow the request",
-         "the resource-based policy must allow this request"),
+        (
+            "for {caller} only the resource-based policy can allow this request",
+            "this resource ({resource_type}) needs its own policy (a trust or key policy) to allow the request",
+            "the resource-based policy must allow this request",
+        ),
         ROLES,
     ),
     "resource_policy_allows_cross_account": (
-        ("the resource-based policy allows the caller from account {principal_account}; the caller's own account must allow it too",),
+        (
+            "the resource-based policy allows the caller from account {principal_account}; the caller's own account must allow it too",
+        ),
         POLICY_EVALUATION,
     ),
     "cross_account_needs_both": (
-        ("across accounts ({principal_account} to {resource_account}) both sides must allow, and the {missing} does not",),
+        (
+            "across accounts ({principal_account} to {resource_account}) both sides must allow, and the {missing} does not",
+        ),
         POLICY_EVALUATION,
     ),
-    "resource_policy_grants_caller": (("the resource-based policy names the caller directly, which is enough within one account",), POLICY_EVALUATION),
-    "resource_policy_grants_role": (("the resource-based policy names the role, so the role's boundary and session policy still limit it",), POLICY_EVALUATION),
+    "resource_policy_grants_caller": (
+        (
+            "the resource-based policy names the caller directly, which is enough within one account",
+        ),
+        POLICY_EVALUATION,
+    ),
+    "resource_policy_grants_role": (
+        (
+            "the resource-based policy names the role, so the role's boundary and session policy still limit it",
+        ),
+        POLICY_EVALUATION,
+    ),
     "resource_policy_delegates_to_account": (
-        ("the resource-based policy names the account {account}, which hands the decision to that account's IAM policies",),
+        (
+            "the resource-based policy names the account {account}, which hands the decision to that account's IAM policies",
+        ),
         POLICY_EVALUATION,
     ),
-    "identity_policies_not_applicable": (("identity-based policies do not apply to {caller}",), POLICY_EVALUATION),
-    "root_user_full_access": (("the root user of account {account} is not limited by identity-based policies",), ROOT_USER),
-    "no_identity_or_resource_allow": (("no identity-based or resource-based policy allows the request: implicit deny",), POLICY_EVALUATION),
-    "no_allow_in_boundary": (("the permissions boundary does not allow the action; a boundary sets the maximum and grants nothing",), POLICY_EVALUATION),
-    "boundary_not_applicable": (("permissions boundaries do not apply to {caller}",), POLICY_EVALUATION),
-    "no_allow_in_session_policy": (("the session policy does not allow the action; a session gets at most what its session policy allows",), POLICY_EVALUATION),
-    "session_policy_not_applicable": (("session policies do not apply to {caller}",), POLICY_EVALUATION),
-    "federated_user_without_session_policy": (("a federated user session has only what its session policy allows, and there is none",), POLICY_EVALUATION),
+    "identity_policies_not_applicable": (
+        ("identity-based policies do not apply to {caller}",),
+        POLICY_EVALUATION,
+    ),
+    "root_user_full_access": (
+        ("the root user of account {account} is not limited by identity-based policies",),
+        ROOT_USER,
+    ),
+    "no_identity_or_resource_allow": (
+        ("no identity-based or resource-based policy allows the request: implicit deny",),
+        POLICY_EVALUATION,
+    ),
+    "no_allow_in_boundary": (
+        (
+            "the permissions boundary does not allow the action; a boundary sets the maximum and grants nothing",
+        ),
+        POLICY_EVALUATION,
+    ),
+    "boundary_not_applicable": (
+        ("permissions boundaries do not apply to {caller}",),
+        POLICY_EVALUATION,
+    ),
+    "no_allow_in_session_policy": (
+        (
+            "the session policy does not allow the action; a session gets at most what its session policy allows",
+        ),
+        POLICY_EVALUATION,
+    ),
+    "session_policy_not_applicable": (
+        ("session policies do not apply to {caller}",),
+        POLICY_EVALUATION,
+    ),
+    "federated_user_without_session_policy": (
+        ("a federated user session has only what its session policy allows, and there is none",),
+        POLICY_EVALUATION,
+    ),
 }
 
-MISSING_SIDE = {"resource_policy": "resource-based policy", "identity_policy": "caller's identity-based policy"}
+MISSING_SIDE = {
+    "resource_policy": "resource-based policy",
+    "identity_policy": "caller's identity-based policy",
+}
 
 
 def plain_value(value: Any) -> str:
@@ -162,7 +271,11 @@ def reason_words(
         except (KeyError, IndexError):
             continue
     if data:
-        return render("{code} ({details})", code=code, details=", ".join(f"{k}={plain_value(v)}" for k, v in data.items()))
+        return render(
+            "{code} ({details})",
+            code=code,
+            details=", ".join(f"{k}={plain_value(v)}" for k, v in data.items()),
+        )
     return render("{code}", code=code)
 
 

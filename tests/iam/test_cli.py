@@ -149,7 +149,10 @@ def test_eval_explain_is_for_people(capsys):
     assert "decided by:" in out and "identity policy 'ReadReports', statement 1" in out
     # a statement that did not apply says why, in words
     assert "does not match this statement's Resource ([arn:aws:s3:::reports/*])" in out
-    assert "the condition Bool on aws:MultiFactorAuthPresent wants [true] but the request has [false]" in out
+    assert (
+        "the condition Bool on aws:MultiFactorAuthPresent wants [true] but the request has [false]"
+        in out
+    )
     assert "{" not in out  # no raw JSON
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -13,15 +12,9 @@ from django.core.management.base import CommandError
 from lessons.curriculum import CurriculumError, read_curriculum
 from lessons.loader import load_curriculum
 from lessons.models import Lesson, LessonProgress, Module, Responsibility, Scenario
+from tests.content import READ_REPORTS_SCENARIO, write
 
 pytestmark = pytest.mark.django_db
-
-
-def write(root: Path, name: str, text: str) -> Path:
-    path = root / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-    return path
 
 
 @pytest.fixture
@@ -110,26 +103,7 @@ def content(tmp_path: Path) -> Path:
             customer_keeps: [Your application.]
     """,
     )
-    write(
-        tmp_path,
-        "scenarios/iam.yaml",
-        """
-        - slug: read-reports
-          title: Read the reports
-          situation: Alice reads a report.
-          lessons: [iam/policies]
-          case:
-            request:
-              principal: arn:aws:iam::111122223333:user/alice
-              action: s3:GetObject
-              resource: arn:aws:s3:::reports/q1.csv
-            identity_policies:
-              - Version: "2012-10-17"
-                Statement:
-                  - {Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::reports/*"}
-            expect: Allow
-    """,
-    )
+    write(tmp_path, "scenarios/iam.yaml", READ_REPORTS_SCENARIO)
     return tmp_path
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -15,16 +14,10 @@ from lessons.models import Lesson
 from quizzes.curriculum import read_quizzes, text_id
 from quizzes.loader import load_quizzes
 from quizzes.models import Answer, Question, Quiz
+from tests.content import READ_REPORTS_SCENARIO, write
 from tests.quizzes.builders import make_attempt
 
 pytestmark = pytest.mark.django_db
-
-
-def write(root: Path, name: str, text: str) -> Path:
-    path = root / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-    return path
 
 
 IAM_QUIZ = """
@@ -136,26 +129,7 @@ def content(tmp_path: Path) -> Path:
     )
     write(tmp_path, "basics/01-first.md", "---\ntitle: First\n---\n## Hi\nWords.\n")
     write(tmp_path, "iam/01-policies.md", "---\ntitle: Policies\n---\n## Grammar\nJSON.\n")
-    write(
-        tmp_path,
-        "scenarios/iam.yaml",
-        """
-        - slug: read-reports
-          title: Read the reports
-          situation: Alice reads a report.
-          lessons: [iam/policies]
-          case:
-            request:
-              principal: arn:aws:iam::111122223333:user/alice
-              action: s3:GetObject
-              resource: arn:aws:s3:::reports/q1.csv
-            identity_policies:
-              - Version: "2012-10-17"
-                Statement:
-                  - {Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::reports/*"}
-            expect: Allow
-    """,
-    )
+    write(tmp_path, "scenarios/iam.yaml", READ_REPORTS_SCENARIO)
     write(tmp_path, "quizzes/iam-quiz.yaml", IAM_QUIZ)
     write(tmp_path, "quizzes/srm-quiz.yaml", SRM_QUIZ)
     write(tmp_path, "quizzes/mixed-review.yaml", REVIEW_QUIZ)

@@ -184,10 +184,17 @@ def granted_actions(policy_text: str | dict, services: set[str]) -> set[str]:
     return granted
 
 
-def _needed(challenge: dict, action: str, resource: str) -> bool:
+def _needed(challenge: dict, action: str, scope_entry: str, probe: str) -> bool:
+    """Does the task need `action` on this part of the scope? It does when a must-allow request
+    uses the action on a resource inside the scope entry (granting `reports/*` for a task that
+    reads `reports/q1.csv` is the expected answer, not an over-grant)."""
     folded = fold_case(action)
     return any(
-        fold_case(entry["action"]) == folded and wildcard_match(entry["resource"], resource)
+        fold_case(entry["action"]) == folded
+        and (
+            wildcard_match(scope_entry, entry["resource"])
+            or wildcard_match(entry["resource"], probe)
+        )
         for entry in challenge.get("must_allow", [])
     )
 
@@ -206,13 +213,13 @@ def check_policy(challenge: dict, policy_text: str | dict) -> ChallengeResult:
                 RequestResult(entry["action"], entry["resource"], want, evaluate(case).decision)
             )
     overgrants = []
-    probes = [probe_resource(r) for r in challenge.get("scope", [])]
+    probes = [(entry, probe_resource(entry)) for entry in challenge.get("scope", [])]
     contexts = probe_contexts(challenge)
     if probes:
         for action in sorted(granted_actions(policy_text, involved_services(challenge))):
             level = catalog.access_level(action) or "Unknown"
-            for resource in probes:
-                if _needed(challenge, action, resource):
+            for scope_entry, resource in probes:
+                if _needed(challenge, action, scope_entry, resource):
                     continue
                 if any(
                     evaluate(request_case(challenge, action, resource, policy_text, ctx)).allowed

@@ -16,17 +16,19 @@ def test_the_exact_policy_passes_every_request_and_overgrants_nothing():
     assert result.correct
 
 
-def test_a_whole_bucket_read_is_one_read_overgrant():
-    result = check_policy(CHALLENGE, policy(allow("s3:GetObject", "arn:aws:s3:::reports/*")))
+def test_an_extra_read_action_is_one_read_overgrant():
+    result = check_policy(
+        CHALLENGE, policy(allow(["s3:GetObject", "s3:GetObjectTagging"], "arn:aws:s3:::reports/*"))
+    )
     assert result.request_score == 1.0
     assert [(o.action, o.resource) for o in result.overgrants] == [
-        ("s3:GetObject", "arn:aws:s3:::reports/example")
+        ("s3:GetObjectTagging", "arn:aws:s3:::reports/example")
     ]
     assert result.weighted_overgrants == 1
     assert result.score == pytest.approx(0.9)
     assert result.counterexample() == {
         "kind": "overgrant",
-        "action": "s3:GetObject",
+        "action": "s3:GetObjectTagging",
         "resource": "arn:aws:s3:::reports/example",
     }
 
@@ -126,10 +128,33 @@ def test_request_context_reaches_the_engine_and_the_probes():
         ],
         "scope": ["arn:aws:s3:::reports/*"],
     }
-    gated = {**allow("s3:GetObject", "arn:aws:s3:::reports/*"), "Condition": {"Bool": mfa}}
+    gated = {
+        **allow(["s3:GetObject", "s3:GetObjectTagging"], "arn:aws:s3:::reports/*"),
+        "Condition": {"Bool": mfa},
+    }
     result = check_policy(challenge, policy(gated))
     assert result.request_score == 1.0
-    # the grant to the whole bucket is still an overgrant: the probe runs with MFA, like the task
-    assert [o.action for o in result.overgrants] == ["s3:GetObject"]
+    # the extra action is found although it needs MFA: the probes run with the task's context
+    assert [o.action for o in result.overgrants] == ["s3:GetObjectTagging"]
     ungated = check_policy(challenge, policy(allow("s3:GetObject", "arn:aws:s3:::reports/q1.csv")))
     assert ungated.request_score == 0.5
+
+
+def test_granting_the_needed_action_on_the_whole_scoped_prefix_is_not_an_overgrant():
+    """The task reads one report; `s3:GetObject` on `reports/*` is the expected least-privilege
+    answer, so it must not be counted as over-permission (the over-grant check is about actions)."""
+    challenge = {
+        "principal": "arn:aws:iam::111122223333:user/alice",
+        "resource_account": "111122223333",
+        "must_allow": [{"action": "s3:GetObject", "resource": "arn:aws:s3:::reports/q1.csv"}],
+        "must_deny": [{"action": "s3:PutObject", "resource": "arn:aws:s3:::reports/q1.csv"}],
+        "scope": ["arn:aws:s3:::reports", "arn:aws:s3:::reports/*"],
+    }
+    natural = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+        '"Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}]}'
+    )
+    result = check_policy(challenge, natural)
+    assert result.overgrants == ()
+    too_much = natural.replace('"s3:GetObject"', '"s3:Get*"')
+    assert {o.action for o in check_policy(challenge, too_much).overgrants} >= {"s3:GetObjectAcl"}

@@ -1,0 +1,101 @@
+"""The shipped curriculum teaches the whole syllabus, and its links lead somewhere real."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lessons.curriculum import read_curriculum
+from lessons.markdown import render_markdown
+
+CURRICULUM = read_curriculum()
+LESSON_PATHS = {f"{le.module}/{le.slug}" for le in CURRICULUM.lessons}
+SCENARIOS = {sc.slug for sc in CURRICULUM.scenarios}
+SERVICES = {s.slug for s in CURRICULUM.services}
+MODULES = {m.slug for m in CURRICULUM.modules}
+
+# One or more phrases per syllabus point (../shared/CURRICULUM.md); each must appear in a lesson.
+SYLLABUS = {
+    "security of the cloud": ["security of the cloud"],
+    "security in the cloud": ["security in the cloud"],
+    "the line moves with the service": ["guest operating system", "Amazon RDS", "AWS Lambda"],
+    "shared and inherited controls": ["inherited control", "patch management", "awareness"],
+    "root user": ["root user", "access keys"],
+    "IAM users and federation": ["IAM Identity Center", "federation"],
+    "policy grammar": ["NotAction", "NotResource", "Principal", "Condition", "2012-10-17"],
+    "least privilege": ["least privilege", "s3:ListBucket", "s3:listObject"],
+    "groups": ["groups cannot contain", "not a principal"],
+    "roles": ["trust policy", "sts:AssumeRole", "instance profile"],
+    "MFA": ["aws:MultiFactorAuthPresent", "FIDO"],
+    "policy evaluation": ["explicit deny", "implicit deny", "permissions boundar", "session polic"],
+    "organizations": ["organizational unit", "management account", "service control polic"],
+    "resource control policies": ["resource control polic"],
+    "consolidated billing": ["consolidated billing", "volume"],
+    "compliance": ["GDPR", "HIPAA", "PCI DSS", "SOC", "ISO"],
+    "AWS Artifact": ["Artifact Agreements", "Artifact Reports", "Customer Compliance Center"],
+    "denial of service": ["DDoS", "botnet", "reflection", "Slowloris", "amplification"],
+    "defences": [
+        "security group",
+        "Elastic Load Balancing",
+        "Shield Standard",
+        "Shield Advanced",
+        "AWS WAF",
+        "rate-based",
+    ],
+    "encryption": ["at rest", "in transit", "TLS"],
+    "KMS": ["AWS KMS", "key polic", "schedule deletion", "disable"],
+    "Inspector": ["Amazon Inspector", "CVE"],
+    "GuardDuty": ["GuardDuty", "VPC Flow Logs", "EventBridge"],
+}
+
+
+def all_text() -> str:
+    return "\n".join(le.body for le in CURRICULUM.lessons).lower()
+
+
+@pytest.mark.parametrize("topic", sorted(SYLLABUS))
+def test_every_syllabus_topic_is_taught(topic):
+    text = all_text()
+    missing = [phrase for phrase in SYLLABUS[topic] if phrase.lower() not in text]
+    assert missing == [], f"{topic}: no lesson mentions {missing}"
+
+
+def test_the_curriculum_has_every_module_and_enough_lessons():
+    assert len(CURRICULUM.modules) >= 7
+    assert len(CURRICULUM.lessons) >= 20
+    assert {le.module for le in CURRICULUM.lessons} == MODULES
+
+
+@pytest.mark.parametrize("lesson", CURRICULUM.lessons, ids=lambda le: f"{le.module}/{le.slug}")
+def test_a_lesson_reads_as_the_syllabus_asks(lesson):
+    words = len(re.findall(r"\w+", lesson.body))
+    assert 500 <= words <= 1800, f"{words} words"
+    assert "::: key-points" in lesson.body
+    assert render_markdown(lesson.body).headings, "a lesson has sections"
+
+
+@pytest.mark.parametrize("lesson", CURRICULUM.lessons, ids=lambda le: f"{le.module}/{le.slug}")
+def test_links_inside_a_lesson_lead_somewhere_real(lesson):
+    for target in re.findall(r"\]\((/[^)\s]*)\)", lesson.body):
+        path, _, query = target.partition("?")
+        path = path.split("#", 1)[0]
+        if path.startswith("/learn/") and path not in ("/learn/srm/", "/learn/compliance/"):
+            parts = path.strip("/").split("/")
+            if len(parts) == 3:
+                assert f"{parts[1]}/{parts[2]}" in LESSON_PATHS, target
+            else:
+                assert parts[1] in MODULES, target
+        elif path == "/sandbox/" and query.startswith("preset="):
+            assert query.split("=", 1)[1].split("&", 1)[0] in SCENARIOS, target
+        elif path == "/learn/srm/" and query:
+            for pair in query.split("&"):
+                assert pair.split("=", 1)[1] in SERVICES, target
+        else:
+            assert path in ("/learn/srm/", "/learn/compliance/", "/sandbox/", "/quizzes/", "/"), (
+                target
+            )
+
+
+def test_there_are_enough_presets_for_the_sandbox():
+    assert len(SCENARIOS) >= 12

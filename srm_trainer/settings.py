@@ -84,9 +84,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets readers and one writer work at once: answers save while pages render.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    # WAL lets pages render while an answer is saved; IMMEDIATE transactions take the write lock
+    # up front, so two requests saving at once queue (up to `timeout` seconds) instead of one
+    # failing with "database is locked" when a read lock cannot be upgraded.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        transaction_mode="IMMEDIATE",
+        timeout=20,
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -104,3 +104,18 @@ def test_production_settings_pass_the_deployment_checks():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_sqlite_takes_the_write_lock_up_front_so_concurrent_saves_queue():
+    """An autosave and a check arriving together once failed with "database is locked"."""
+    code = "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; print(o['transaction_mode'], o['timeout'], 'WAL' in o['init_command'])"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "srm_trainer.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["IMMEDIATE", "20", "True"], result.stderr

@@ -1,0 +1,135 @@
+"""Property tests: whatever a learner types, the parser and the evaluator answer with a
+PolicyError (never another exception), and text errors point at a line."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from srm_trainer.iam import PolicyError, evaluate, parse_policy
+
+KINDS = ["identity", "resource", "boundary", "session", "scp", "rcp"]
+KEYS = [
+    "Version",
+    "Statement",
+    "Sid",
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Principal",
+    "NotPrincipal",
+    "Condition",
+    "AWS",
+    "Service",
+    "StringEquals",
+    "aws:username",
+    "Id",
+]
+VALUES = [
+    "2012-10-17",
+    "2008-10-17",
+    "Allow",
+    "Deny",
+    "*",
+    "s3:GetObject",
+    "s3:*",
+    "arn:aws:s3:::b/*",
+    "${aws:username}",
+    "",
+    "true",
+    "arn:aws:iam::111122223333:root",
+]
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(VALUES),
+    st.text(max_size=8),
+)
+json_ish = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(
+            st.one_of(st.sampled_from(KEYS), st.text(max_size=6)), children, max_size=5
+        ),
+    ),
+    max_leaves=25,
+)
+policy_ish = st.fixed_dictionaries(
+    {"Version": st.sampled_from(VALUES[:2] + ["x"])},
+    optional={
+        "Statement": st.one_of(
+            json_ish,
+            st.lists(st.dictionaries(st.sampled_from(KEYS), json_ish, max_size=6), max_size=3),
+        )
+    },
+)
+
+COMMON = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@COMMON
+@given(document=st.one_of(json_ish, policy_ish), kind=st.sampled_from(KINDS))
+def test_parsing_any_json_raises_only_policy_errors(document, kind):
+    try:
+        parse_policy(document if isinstance(document, dict) else {"Statement": document}, kind=kind)
+    except PolicyError:
+        pass
+
+
+@COMMON
+@given(
+    text=st.one_of(st.text(max_size=60), st.builds(lambda d: json.dumps(d)[:-1], policy_ish)),
+    kind=st.sampled_from(KINDS),
+)
+def test_parsing_any_text_raises_only_policy_errors_that_point_at_a_line(text, kind):
+    try:
+        parse_policy(text, kind=kind)
+    except PolicyError as exc:
+        if exc.code == "invalid_json":
+            assert exc.line is not None and exc.column is not None
+
+
+@COMMON
+@given(
+    case=st.dictionaries(
+        st.sampled_from(
+            [
+                "request",
+                "identity_policies",
+                "resource_policy",
+                "permissions_boundary",
+                "session_policy",
+                "scp_levels",
+                "rcp_levels",
+                "expect",
+            ]
+        ),
+        json_ish,
+        max_size=5,
+    ),
+    policy=policy_ish,
+)
+def test_evaluating_any_case_raises_only_policy_errors(case, policy):
+    case.setdefault(
+        "request",
+        {
+            "principal": "arn:aws:iam::111122223333:user/a",
+            "action": "s3:GetObject",
+            "resource": "arn:aws:s3:::b/k",
+            "context": {},
+        },
+    )
+    case.setdefault("identity_policies", [policy])
+    try:
+        result = evaluate(case)
+    except PolicyError:
+        return
+    assert result.decision in ("Allow", "ExplicitDeny", "ImplicitDeny")

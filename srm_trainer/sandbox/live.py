@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from django.utils.html import format_html
@@ -287,51 +286,3 @@ def referenced_keys_missing(state: SandboxState) -> list[str]:
             if key not in ("*", "?", "$"):
                 wanted.setdefault(key.lower(), key)
     return [key for folded, key in sorted(wanted.items()) if folded not in have]
-
-
-def aws_context_for(
-    state: SandboxState, *, now: datetime | None = None
-) -> tuple[tuple[str, str], ...]:
-    """The keys AWS would put in the request context for this caller (shown, never hidden)."""
-    principal = state.principal
-    now = now or datetime.now(UTC)
-    rows: list[tuple[str, str]] = []
-    parts = principal.split(":")
-    if principal == "*":
-        principal_type = "Anonymous"
-    elif principal.endswith(".amazonaws.com"):
-        rows.append(("aws:PrincipalIsAWSService", "true"))
-        principal_type = ""
-    elif len(parts) >= 6 and parts[0] == "arn":
-        account, resource = parts[4], ":".join(parts[5:])
-        principal_arn = principal
-        principal_type = "User"
-        if resource.startswith("assumed-role/"):
-            role = resource.split("/")[1] if resource.count("/") >= 1 else ""
-            principal_arn = f"arn:{parts[1]}:iam::{account}:role/{role}"
-            principal_type = "AssumedRole"
-        elif resource.startswith("federated-user/"):
-            principal_type = "FederatedUser"
-        elif resource == "root":
-            principal_type = "Account"
-        elif resource.startswith("user/"):
-            rows.append(("aws:username", resource.rsplit("/", 1)[-1]))
-        rows += [
-            ("aws:PrincipalArn", principal_arn),
-            ("aws:PrincipalAccount", account),
-            ("aws:PrincipalIsAWSService", "false"),
-        ]
-    else:
-        principal_type = ""
-    if principal_type:
-        rows.append(("aws:PrincipalType", principal_type))
-    resource_parts = state.resource.split(":")
-    if len(resource_parts) >= 4 and resource_parts[3]:
-        rows.append(("aws:RequestedRegion", resource_parts[3]))
-    rows += [
-        ("aws:SecureTransport", "true"),
-        ("aws:SourceIp", "203.0.113.10"),
-        ("aws:CurrentTime", now.strftime("%Y-%m-%dT%H:%M:%SZ")),
-        ("aws:EpochTime", str(int(now.timestamp()))),
-    ]
-    return tuple(rows)

@@ -14,6 +14,7 @@ import json
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 MAX_BODY_BYTES = 64 * 1024
@@ -85,7 +86,57 @@ STARTER_POLICY = json.dumps(
 
 
 def starter_state() -> SandboxState:
-    return SandboxState(identity=(PolicyText(STARTER_POLICY, "ReadReports"),))
+    """The example a new learner sees: one policy, one request, and the context AWS would send."""
+    state = SandboxState(identity=(PolicyText(STARTER_POLICY, "ReadReports"),))
+    return replace(state, context=aws_context_for(state))
+
+
+def aws_context_for(
+    state: SandboxState, *, now: datetime | None = None
+) -> tuple[tuple[str, str], ...]:
+    """The keys AWS would put in the request context for this caller (shown, never hidden)."""
+    principal = state.principal
+    now = now or datetime.now(UTC)
+    rows: list[tuple[str, str]] = []
+    parts = principal.split(":")
+    if principal == "*":
+        principal_type = "Anonymous"
+    elif principal.endswith(".amazonaws.com"):
+        rows.append(("aws:PrincipalIsAWSService", "true"))
+        principal_type = ""
+    elif len(parts) >= 6 and parts[0] == "arn":
+        account, resource = parts[4], ":".join(parts[5:])
+        principal_arn = principal
+        principal_type = "User"
+        if resource.startswith("assumed-role/"):
+            role = resource.split("/")[1] if resource.count("/") >= 1 else ""
+            principal_arn = f"arn:{parts[1]}:iam::{account}:role/{role}"
+            principal_type = "AssumedRole"
+        elif resource.startswith("federated-user/"):
+            principal_type = "FederatedUser"
+        elif resource == "root":
+            principal_type = "Account"
+        elif resource.startswith("user/"):
+            rows.append(("aws:username", resource.rsplit("/", 1)[-1]))
+        rows += [
+            ("aws:PrincipalArn", principal_arn),
+            ("aws:PrincipalAccount", account),
+            ("aws:PrincipalIsAWSService", "false"),
+        ]
+    else:
+        principal_type = ""
+    if principal_type:
+        rows.append(("aws:PrincipalType", principal_type))
+    resource_parts = state.resource.split(":")
+    if len(resource_parts) >= 4 and resource_parts[3]:
+        rows.append(("aws:RequestedRegion", resource_parts[3]))
+    rows += [
+        ("aws:SecureTransport", "true"),
+        ("aws:SourceIp", "203.0.113.10"),
+        ("aws:CurrentTime", now.strftime("%Y-%m-%dT%H:%M:%SZ")),
+        ("aws:EpochTime", str(int(now.timestamp()))),
+    ]
+    return tuple(rows)
 
 
 # --- the HTML form ------------------------------------------------------------------------

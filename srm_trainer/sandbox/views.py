@@ -11,12 +11,13 @@ from django.views.decorators.vary import vary_on_headers
 from lessons.models import Scenario
 from srm_trainer.iam import catalog
 from srm_trainer.ratelimit import rate_limited
-from srm_trainer.sandbox.live import analyse, aws_context_for
+from srm_trainer.sandbox.live import analyse
 from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
     SandboxState,
     StateError,
     apply_op,
+    aws_context_for,
     case_file_text,
     decode_permalink,
     encode_permalink,

@@ -186,3 +186,38 @@ def test_prefilled_keys_never_overwrite_what_the_learner_typed():
         extra_context=(("aws:SourceIp", "203.0.113.10"), ("aws:username", "alice")),
     )
     assert state.context == (("aws:SourceIp", "198.51.100.1"), ("aws:username", "alice"))
+
+
+def test_the_keys_aws_would_send_depend_on_the_caller():
+    from datetime import UTC, datetime
+
+    from srm_trainer.sandbox.state import aws_context_for
+
+    now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    user = dict(
+        aws_context_for(SandboxState(principal="arn:aws:iam::111122223333:user/alice"), now=now)
+    )
+    assert user["aws:username"] == "alice"
+    assert user["aws:PrincipalArn"] == "arn:aws:iam::111122223333:user/alice"
+    assert user["aws:PrincipalType"] == "User"
+    assert user["aws:CurrentTime"] == "2026-11-29T12:00:00Z"
+    session = dict(
+        aws_context_for(
+            SandboxState(principal="arn:aws:sts::111122223333:assumed-role/Dev/alice"), now=now
+        )
+    )
+    assert (
+        session["aws:PrincipalArn"] == "arn:aws:iam::111122223333:role/Dev"
+    )  # the role, not the session
+    assert "aws:username" not in session
+    anonymous = dict(aws_context_for(SandboxState(principal="*"), now=now))
+    assert "aws:PrincipalArn" not in anonymous and anonymous["aws:PrincipalType"] == "Anonymous"
+    service = dict(aws_context_for(SandboxState(principal="ec2.amazonaws.com"), now=now))
+    assert service["aws:PrincipalIsAWSService"] == "true"
+
+
+def test_a_new_learner_sees_the_context_aws_would_send():
+    from srm_trainer.sandbox.state import starter_state
+
+    keys = [key for key, _ in starter_state().context]
+    assert {"aws:PrincipalArn", "aws:username", "aws:SourceIp", "aws:SecureTransport"} <= set(keys)

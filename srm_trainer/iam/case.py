@@ -223,6 +223,10 @@ def _from_object(raw: Any) -> Case:
 
 _CACHE: dict[str, Case] = {}
 _CACHE_MAX = 2048
+# A cached case keeps its parsed policies alive, so the case cache is bounded by the size of
+# its keys (the case text) too, oldest first out (see parser._CACHE_MAX_CHARS).
+_CACHE_MAX_CHARS = 2 * 1024 * 1024
+_cache_chars = 0
 _CACHE_LOCK = Lock()
 
 
@@ -258,8 +262,19 @@ def parse_case(source: str | dict[str, Any] | Case) -> Case:
     else:
         raw = source
     case = _from_object(raw)
-    with _CACHE_LOCK:
-        if len(_CACHE) >= _CACHE_MAX:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = case
+    _remember(key, case)
     return case
+
+
+def _remember(key: str, case: Case) -> None:
+    global _cache_chars
+    size = len(key)
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            return
+        while _CACHE and (len(_CACHE) >= _CACHE_MAX or _cache_chars + size > _CACHE_MAX_CHARS):
+            oldest = next(iter(_CACHE))
+            del _CACHE[oldest]
+            _cache_chars -= len(oldest)
+        _CACHE[key] = case
+        _cache_chars += size

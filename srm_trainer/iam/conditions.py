@@ -27,7 +27,9 @@ The rules implemented:
   the policy's Version allows them; a variable with no value is a null value that no
   ordinary operator matches and every negated operator is satisfied by;
 - malformed numbers, dates, IP addresses, base64 or booleans never raise while evaluating:
-  the comparison involving them is false (for a negated operator too) and the failure says so.
+  the comparison involving them is false (for a negated operator too) and the failure says so;
+  so is a request value for an Arn operator that is not six colon-delimited parts, and a
+  policy value that is neither six parts, `*`, nor parts cut short by a trailing `*`.
 
 Operator names are matched case-insensitively (`stringequals` is read as `StringEquals`).
 """
@@ -44,7 +46,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from .arn import compile_arn_tokens
+from .arn import ArnMatcher, compile_arn_tokens
 from .context import RequestContext, normalise_scalar
 from .errors import PolicyError
 from .variables import Template, parse_template
@@ -217,13 +219,31 @@ def _ge(a, b) -> bool:  # type: ignore[no-untyped-def]
     return a >= b
 
 
+def _arn_policy_value(matcher: ArnMatcher) -> object:
+    """A policy value for the Arn operators: six parts, `*`, or parts cut short by a trailing
+    `*`; anything else cannot be compared part by part and is malformed (see `read_arn`)."""
+    if matcher.head is None and not matcher.is_any:
+        return _MALFORMED
+    return matcher
+
+
 @text_cache(1024, max_len=256)
 def _arn_matcher_for(source: str, values: tuple[str, ...]) -> object:
-    return compile_arn_tokens(parse_template(source).tokens_with(values))
+    return _arn_policy_value(compile_arn_tokens(parse_template(source).tokens_with(values)))
 
 
 def _compile_arn_text(text: str) -> object:
-    return compile_arn_tokens(text_tokens(text))
+    return _arn_policy_value(compile_arn_tokens(text_tokens(text)))
+
+
+def read_arn(text: str) -> str | _Malformed:
+    """A request value for the Arn operators: six colon-delimited parts, else malformed.
+
+    The ARN operators check "each of the six colon-delimited components" separately, so a
+    value without six parts cannot be compared at all (false, for ArnNotEquals/ArnNotLike too),
+    like a malformed number or date.
+    """
+    return text if text.count(":") >= 5 else _MALFORMED
 
 
 _STRING = _Family("String", _identity, _identity, True)
@@ -234,7 +254,7 @@ _DATE = _Family("Date", read_date, read_date, False)
 _BOOL = _Family("Bool", read_bool, read_bool, True)
 _BINARY = _Family("Binary", read_base64, read_base64, False)
 _IP = _Family("IpAddress", read_network, read_address, False)
-_ARN = _Family("Arn", _compile_arn_text, _identity, True)
+_ARN = _Family("Arn", _compile_arn_text, read_arn, True)
 
 # canonical name -> (family, comparison(context_value, policy_value), negated)
 _OPERATORS: dict[str, tuple[_Family, Callable[[object, object], bool], bool]] = {

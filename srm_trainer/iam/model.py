@@ -17,6 +17,7 @@ Names in this module are stable: the linter (`findings.py`) and the CLI read the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -69,17 +70,7 @@ class ActionPattern:
 
     @classmethod
     def compile(cls, text: str) -> ActionPattern:
-        folded = fold_case(text)
-        if folded == "*":
-            mode = "any"
-        elif not _has_wildcard(folded):
-            mode = "exact"
-        elif folded.endswith("*") and not _has_wildcard(folded[:-1]):
-            mode = "prefix"
-        else:
-            mode = "wildcard"
-            return cls(text, folded, mode, compile_pattern(folded))
-        return cls(text, folded, mode)
+        return _compile_action(text)
 
     def matches(self, action_folded: str) -> bool:
         """`action_folded` must already be case-folded (`wildcard.fold_case`, once per request)."""
@@ -91,6 +82,39 @@ class ActionPattern:
         if mode == "prefix":
             return action_folded.startswith(self.folded[:-1])
         return self.matcher.match(action_folded)  # type: ignore[union-attr]
+
+
+# Policies repeat the same action patterns (AWS managed policies share thousands of them), and
+# an ActionPattern is immutable, so parsing reuses one object per text. A plain dict: this runs
+# once per action of every policy parsed. Bounded (emptied when full) and only short texts.
+_ACTION_CACHE: dict[str, ActionPattern] = {}
+_ACTION_CACHE_MAX = 8192
+_ACTION_CACHE_MAX_LEN = 256
+
+
+def _compile_action(text: str) -> ActionPattern:
+    found = _ACTION_CACHE.get(text)
+    if found is not None:
+        return found
+    folded = fold_case(text)
+    if folded == "*":
+        pattern = ActionPattern(text, folded, "any")
+    elif not _has_wildcard(folded):
+        pattern = ActionPattern(text, folded, "exact")
+    elif folded.endswith("*") and not _has_wildcard(folded[:-1]):
+        pattern = ActionPattern(text, folded, "prefix")
+    else:
+        pattern = ActionPattern(text, folded, "wildcard", compile_pattern(folded))
+    if len(text) <= _ACTION_CACHE_MAX_LEN:
+        if len(_ACTION_CACHE) >= _ACTION_CACHE_MAX:
+            _ACTION_CACHE.clear()
+        _ACTION_CACHE[text] = pattern
+    return pattern
+
+
+def compile_actions(texts: Iterable[str]) -> tuple[ActionPattern, ...]:
+    """The patterns of an Action/NotAction element (cached per text)."""
+    return tuple(map(_compile_action, texts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,13 +134,29 @@ class ActionBlock:
     wildcards: tuple[Pattern, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        pats = self.patterns
+        # One pass: AWS managed policies list thousands of actions in one element.
+        texts: list[str] = []
+        exact: list[str] = []
+        prefixes: list[str] = []
+        wildcards: list[Pattern] = []
+        has_any = False
+        for p in self.patterns:
+            texts.append(p.text)
+            mode = p.mode
+            if mode == "exact":
+                exact.append(p.folded)
+            elif mode == "prefix":
+                prefixes.append(p.folded[:-1])
+            elif mode == "any":
+                has_any = True
+            else:
+                wildcards.append(p.matcher)  # type: ignore[arg-type]
         setter = object.__setattr__
-        setter(self, "texts", tuple(p.text for p in pats))
-        setter(self, "any", any(p.mode == "any" for p in pats))
-        setter(self, "exact", frozenset(p.folded for p in pats if p.mode == "exact"))
-        setter(self, "prefixes", tuple(p.folded[:-1] for p in pats if p.mode == "prefix"))
-        setter(self, "wildcards", tuple(p.matcher for p in pats if p.mode == "wildcard"))
+        setter(self, "texts", tuple(texts))
+        setter(self, "any", has_any)
+        setter(self, "exact", frozenset(exact))
+        setter(self, "prefixes", tuple(prefixes))
+        setter(self, "wildcards", tuple(wildcards))
 
     def matches_any(self, action_folded: str) -> bool:
         """True when some pattern matches; the caller applies `negated`."""

@@ -24,16 +24,21 @@ from .model import (
     VERSION_2012,
     VERSIONS,
     ActionBlock,
-    ActionPattern,
     Policy,
     PrincipalBlock,
     ResourceBlock,
     ResourcePattern,
     Statement,
+    compile_actions,
 )
 from .principals import classify_principal
 
-MAX_POLICY_CHARS = 20_000
+# A guard on the input, not AWS's quota (the linter reports those per policy kind). AWS managed
+# policies are not held to the customer quotas: the largest (AWSSupportServiceRolePolicy) is
+# about 152,000 characters without white space and 231,000 pretty-printed, and evaluating a case
+# that attaches it must work. The web layer keeps its own caps (the sandbox form: 20,000
+# characters a policy; the API: 64 KB a request body); the parse cache is bounded by characters.
+MAX_POLICY_CHARS = 262_144
 MAX_NESTING = 32
 MAX_STATEMENTS = 500
 
@@ -250,10 +255,10 @@ def _string_list(raw: Any, path: str, element: str, code: str) -> list[str]:
     else:
         raise _fail(code, f"{element} must be a string or a list of strings.", path)
     for i, item in enumerate(items):
-        where = f"{path}[{i}]" if isinstance(raw, list) else path
-        if not isinstance(item, str):
-            raise _fail(code, f"Every {element} value must be a string.", where)
-        if not item:
+        if not isinstance(item, str) or not item:
+            where = f"{path}[{i}]" if isinstance(raw, list) else path
+            if not isinstance(item, str):
+                raise _fail(code, f"Every {element} value must be a string.", where)
             raise _fail(code, f"An {element} value must not be empty.", where)
     return items
 
@@ -268,7 +273,7 @@ def _actions(raw: Any, path: str, element: str) -> ActionBlock:
                 f'{element} value {item!r} must be "*" or "service:Action" (e.g. "s3:GetObject").',
                 where,
             )
-    return ActionBlock(tuple(ActionPattern.compile(a) for a in items), element == "NotAction")
+    return ActionBlock(compile_actions(items), element == "NotAction")
 
 
 def _resources(raw: Any, path: str, element: str, variables: bool) -> ResourceBlock:
@@ -544,6 +549,11 @@ def _parse_object(obj: Any, kind: str, name: str | None) -> Policy:
 
 _CACHE: dict[tuple[str, str | None, bool, str], Policy] = {}
 _CACHE_MAX = 4096
+# The cache also holds at most this many characters of policy text (a parsed policy keeps about
+# 12-18 bytes per character alive), oldest first out: one AWS managed policy can be 150,000
+# characters, and thousands of those must not pile up in a worker.
+_CACHE_MAX_CHARS = 2 * 1024 * 1024
+_cache_chars = 0
 _CACHE_LOCK = Lock()
 
 
@@ -578,14 +588,27 @@ def parse_policy(
     if cached is not None:
         return cached
     policy = _parse_text(source, kind, name) if key[2] else _parse_object(source, kind, name)
-    with _CACHE_LOCK:
-        if len(_CACHE) >= _CACHE_MAX:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = policy
+    _remember(key, policy)
     return policy
+
+
+def _remember(key: tuple[str, str | None, bool, str], policy: Policy) -> None:
+    global _cache_chars
+    size = len(key[3])
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            return
+        while _CACHE and (len(_CACHE) >= _CACHE_MAX or _cache_chars + size > _CACHE_MAX_CHARS):
+            oldest = next(iter(_CACHE))
+            del _CACHE[oldest]
+            _cache_chars -= len(oldest[3])
+        _CACHE[key] = policy
+        _cache_chars += size
 
 
 def clear_cache() -> None:
     """Forget parsed policies (tests; nothing else needs it)."""
+    global _cache_chars
     with _CACHE_LOCK:
         _CACHE.clear()
+        _cache_chars = 0

@@ -537,9 +537,26 @@ def test_arn_like_with_a_truncated_pattern_ending_in_star() -> None:
 
 
 def test_arn_operators_with_a_non_arn_value() -> None:
-    assert not holds("ArnLike", "aws:SourceArn", "arn:aws:s3:::*", {"aws:SourceArn": "bucket"})
-    assert holds("ArnLike", "aws:SourceArn", "*", {"aws:SourceArn": "bucket"})
-    assert holds("ArnNotLike", "aws:SourceArn", "arn:aws:s3:::*", {"aws:SourceArn": "bucket"})
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
+    # "Each of the six colon-delimited components of the ARN is checked separately": a request
+    # value without six parts cannot be compared, so the comparison is false, negated or not
+    # (as for a malformed number or date). Found by differential testing against iam-simulate.
+    bucket = {"aws:SourceArn": "bucket"}
+    assert not holds("ArnLike", "aws:SourceArn", "arn:aws:s3:::*", bucket)
+    assert not holds("ArnLike", "aws:SourceArn", "*", bucket)
+    assert not holds("ArnNotLike", "aws:SourceArn", "arn:aws:s3:::*", bucket)
+    assert not holds("ArnNotEquals", "aws:SourceArn", "arn:aws:s3:::b", bucket)
+    assert holds("ArnNotLikeIfExists", "aws:SourceArn", "arn:aws:s3:::*", {})
+    # the same for a policy value that is not an ARN pattern
+    queue = {"aws:SourceArn": "arn:aws:sqs:us-east-1:111122223333:q"}
+    assert not holds("ArnNotEquals", "aws:SourceArn", "10.5", queue)
+    assert not holds("ArnNotLike", "aws:SourceArn", "arn:aws:sns", queue)
+    assert holds("ArnNotLike", "aws:SourceArn", "arn:aws:sns:*", queue)
+    # five colons make six parts (empty region and account, as in S3 ARNs)
+    assert holds("ArnLike", "aws:SourceArn", "*", {"aws:SourceArn": "arn:aws:s3:::b"})
+    assert holds(
+        "ArnNotLike", "aws:SourceArn", "arn:aws:sqs:*", {"aws:SourceArn": "arn:aws:s3:::b"}
+    )
 
 
 def test_arn_operators_take_policy_variables() -> None:

@@ -242,6 +242,20 @@ def test_it_rejects_a_policy_that_is_not_an_object():
     assert _error(42).code == "invalid_policy"  # type: ignore[arg-type]
 
 
+def test_it_accepts_policies_as_large_as_aws_managed_ones():
+    # AWS managed policies are not held to the 6,144-character customer quota: the largest,
+    # AWSSupportServiceRolePolicy, is about 152,000 characters without white space and 231,000
+    # pretty-printed. Differential testing over the real managed policies found the old
+    # 20,000-character guard rejecting 18 of them.
+    actions = [f"svc{i:05d}:Describe*" for i in range(7_500)]
+    doc = _policy(_stmt(Action=actions))
+    text = json.dumps(doc, indent=2)
+    assert len(json.dumps(doc, separators=(",", ":"))) > 150_000
+    assert len(text) < MAX_POLICY_CHARS
+    assert len(parse_policy(text).statements) == 1
+    assert len(parse_policy(doc).statements) == 1
+
+
 def test_it_rejects_text_over_the_size_limit():
     padded = json.dumps(_policy(_stmt(Sid="x" * MAX_POLICY_CHARS)))
     assert _error(padded).code == "policy_too_large"
@@ -282,3 +296,24 @@ def test_condition_errors_carry_the_condition_path_and_line():
 def test_an_unknown_kind_is_a_programming_error():
     with pytest.raises(ValueError, match="kind must be one of"):
         parse_policy(_policy(), kind="group")
+
+
+def test_the_parse_cache_is_bounded_by_characters_too(monkeypatch):
+    # Large policies are now admitted (AWS managed ones reach 150,000 characters), so the
+    # cache of parsed policies is bounded by the text it holds, not only by its entry count.
+    from srm_trainer.iam import parser
+
+    parser.clear_cache()
+    monkeypatch.setattr(parser, "_CACHE_MAX_CHARS", 5_000)
+    docs = [
+        _policy(_stmt(Sid=f"s{i}", Action=[f"svc{j}:Get*" for j in range(100)])) for i in range(4)
+    ]
+    first = parser.parse_policy(docs[0])
+    assert parser.parse_policy(docs[0]) is first  # a cache hit
+    for doc in docs[1:]:
+        parser.parse_policy(doc)
+    assert 0 < parser._cache_chars <= 5_000
+    assert parser._cache_chars == sum(len(k[3]) for k in parser._CACHE)
+    assert parser.parse_policy(docs[0]) is not first  # the oldest went out first
+    parser.clear_cache()
+    assert parser._cache_chars == 0

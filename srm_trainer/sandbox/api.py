@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from srm_trainer.iam import PolicyError, evaluate
 from srm_trainer.iam.findings import lint_case
 from srm_trainer.ratelimit import rate_limited
-from srm_trainer.sandbox.state import MAX_BODY_BYTES
+from srm_trainer.sandbox.state import MAX_BODY_BYTES, MAX_POLICY_CHARS
 
 MAX_NESTING = 32
 
@@ -40,6 +40,33 @@ def _depth(value, limit: int) -> bool:
         elif isinstance(item, list):
             stack.extend((v, depth + 1) for v in item)
     return False
+
+
+def _policies(case: dict):
+    """(field path, policy) for every policy a case carries, as the case format places them."""
+    identity = case.get("identity_policies")
+    if isinstance(identity, list):
+        yield from ((f"identity_policies[{i}]", p) for i, p in enumerate(identity))
+    for key in ("resource_policy", "permissions_boundary", "session_policy"):
+        if case.get(key) is not None:
+            yield key, case[key]
+    for key in ("scp_levels", "rcp_levels"):
+        levels = case.get(key)
+        if isinstance(levels, list):
+            for i, level in enumerate(levels):
+                if isinstance(level, list):
+                    yield from ((f"{key}[{i}][{j}]", p) for j, p in enumerate(level))
+
+
+def _oversized(case: dict) -> str | None:
+    """The first policy longer than the sandbox's cap (AWS's own, smaller limits are findings)."""
+    for path, policy in _policies(case):
+        if isinstance(policy, dict) and "document" in policy and "Statement" not in policy:
+            policy = policy["document"]
+        text = policy if isinstance(policy, str) else json.dumps(policy, separators=(",", ":"))
+        if len(text) > MAX_POLICY_CHARS:
+            return path
+    return None
 
 
 @csrf_exempt  # a JSON API with no cookies' authority: it reads nothing of the caller's and changes nothing
@@ -74,6 +101,14 @@ def evaluate_api(request: HttpRequest) -> JsonResponse:
         )
     if _depth(case, MAX_NESTING + 8):  # a case wraps its policies in a few levels of its own
         return _error(400, "nesting_too_deep", f"The JSON nests deeper than {MAX_NESTING} levels.")
+    oversized = _oversized(case)
+    if oversized:
+        return _error(
+            400,
+            "policy_too_large",
+            f"{oversized} is longer than {MAX_POLICY_CHARS:,} characters, the most this API takes.",
+            path=oversized,
+        )
     try:
         decision = evaluate(case)
     except PolicyError as exc:

@@ -107,3 +107,27 @@ def test_it_needs_no_login_and_no_csrf_token(client):
 
     strict = Client(enforce_csrf_checks=True)
     assert post(strict, CASE).status_code == 200
+
+
+def test_a_policy_over_20000_characters_is_refused_naming_it(client):
+    big = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": f"S{i}",
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::bucket-{i:05d}/*",
+            }
+            for i in range(400)
+        ],
+    }
+    case = {
+        **CASE,
+        "identity_policies": [CASE["identity_policies"][0], {"name": "Big", "document": big}],
+    }
+    response = post(client, case)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "policy_too_large"
+    assert error["path"] == "identity_policies[1]"

@@ -20,7 +20,7 @@ from typing import Any
 from .context import RequestContext
 from .errors import CaseError, PolicyError
 from .model import Policy
-from .parser import parse_policy
+from .parser import canonical_json, parse_policy
 from .principals import Caller, parse_caller
 from .wildcard import fold_case
 
@@ -237,12 +237,7 @@ def parse_case(source: str | dict[str, Any] | Case) -> Case:
     if isinstance(source, str):
         key = source
     elif isinstance(source, dict):
-        try:
-            key = json.dumps(source, separators=(",", ":"), ensure_ascii=False)
-        except RecursionError:
-            raise CaseError("nesting_too_deep", "The case nests too deeply.") from None
-        except (TypeError, ValueError) as exc:
-            raise CaseError("invalid_case", f"The case is not JSON data: {exc}.") from None
+        key = canonical_json(source, CaseError, what="case", code="invalid_case")
     else:
         raise CaseError(
             "invalid_case", f"A case must be a dict or JSON text, not {type(source).__name__}."

@@ -35,20 +35,10 @@ from .decision import (
     Step,
 )
 from .model import Policy, Statement
-from .principals import Caller, best_match, not_principal_excludes
+from .principals import MATCH_RANK, Caller, best_match, not_principal_excludes
 
 # How a resource-policy grant to the caller combines with the caller's other policies.
 _DIRECT = frozenset({"user", "session", "federated_user", "service", "other", "everyone"})
-_GRANT_RANK = {
-    "user": 0,
-    "session": 0,
-    "federated_user": 0,
-    "service": 0,
-    "other": 0,
-    "everyone": 1,
-    "role": 2,
-    "account": 3,
-}
 _TRUST_ACTIONS = ("sts:assumerole", "sts:tagsession", "sts:setsourceidentity")
 _IAM_IDENTITY = frozenset({"user", "role_session", "federated_user"})
 _ORG_MEMBER_CALLERS = frozenset({"user", "role_session", "federated_user", "root"})
@@ -197,7 +187,7 @@ def _analyse(
             out.allows.append(out.ref(st))
             if grant is not None and (
                 out.best_grant is None
-                or _GRANT_RANK.get(grant, 9) < _GRANT_RANK.get(out.best_grant, 9)
+                or MATCH_RANK.get(grant, 9) < MATCH_RANK.get(out.best_grant, 9)
             ):
                 out.best_grant = grant
     return out

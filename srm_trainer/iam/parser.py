@@ -557,6 +557,16 @@ _cache_chars = 0
 _CACHE_LOCK = Lock()
 
 
+def canonical_json(data: dict, error: type[PolicyError], *, what: str, code: str) -> str:
+    """Compact JSON of a decoded document: the content key the parse caches use for dicts."""
+    try:
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    except RecursionError:
+        raise error("nesting_too_deep", f"The {what} nests too deeply.") from None
+    except (TypeError, ValueError) as exc:
+        raise error(code, f"The {what} is not JSON data: {exc}.") from None
+
+
 def parse_policy(
     source: str | dict[str, Any], *, kind: str = "identity", name: str | None = None
 ) -> Policy:
@@ -570,12 +580,7 @@ def parse_policy(
     if isinstance(source, str):
         key = (kind, name, True, source)
     elif isinstance(source, dict):
-        try:
-            dumped = json.dumps(source, separators=(",", ":"), ensure_ascii=False)
-        except RecursionError:
-            raise PolicyError("nesting_too_deep", "The policy nests too deeply.") from None
-        except (TypeError, ValueError) as exc:
-            raise PolicyError("invalid_policy", f"The policy is not JSON data: {exc}.") from None
+        dumped = canonical_json(source, PolicyError, what="policy", code="invalid_policy")
         if len(dumped) > MAX_POLICY_CHARS:
             raise _too_large(len(dumped))
         key = (kind, name, False, dumped)

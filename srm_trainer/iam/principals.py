@@ -212,7 +212,9 @@ def match_entry(entry: PrincipalEntry, caller: Caller) -> MatchKind | None:
     return "other" if caller.text == entry.value else None
 
 
-_MATCH_RANK = {
+# How directly a Principal entry names the caller: lower is more direct (a named user or session
+# beats everyone, which beats the caller's role, which beats its whole account).
+MATCH_RANK = {
     "user": 0,
     "session": 0,
     "federated_user": 0,
@@ -230,9 +232,9 @@ def best_match(block: PrincipalBlock, caller: Caller) -> MatchKind | None:
     best: MatchKind | None = None
     for entry in block.entries:
         found = match_entry(entry, caller)
-        if found is not None and (best is None or _MATCH_RANK[found] < _MATCH_RANK[best]):
+        if found is not None and (best is None or MATCH_RANK[found] < MATCH_RANK[best]):
             best = found
-            if _MATCH_RANK[found] == 0:
+            if MATCH_RANK[found] == 0:
                 break
     return best
 

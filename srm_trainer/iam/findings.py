@@ -23,7 +23,7 @@ from typing import Any, Literal
 from . import catalog
 from .errors import PolicyError
 from .model import VERSION_2008, VERSION_2012, Policy, Statement
-from .parser import parse_policy
+from .parser import parse_policy, scan_positions
 from .wildcard import has_wildcard, wildcard_match
 
 __all__ = [
@@ -105,127 +105,6 @@ class Finding:
         }
 
 
-# --- positions -----------------------------------------------------------------------------
-
-
-class _Locator:
-    """Maps document paths (`Statement[1].Resource[0]`) to 1-based line/column in JSON text.
-
-    The parser reports where a statement starts; findings point at the exact element, so this
-    walks the (already valid) text once. It is a small scanner, not a second parser: it only
-    runs on text `json.loads` accepted.
-    """
-
-    __slots__ = ("_text", "_pos", "_line_starts", "positions")
-
-    _MAX_DEPTH = 64
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-        self._pos = 0
-        self._line_starts = [0]
-        for i, ch in enumerate(text):
-            if ch == "\n":
-                self._line_starts.append(i + 1)
-        self.positions: dict[str, tuple[int, int]] = {}
-        try:
-            self._skip_ws()
-            self._value("", 0)
-        except (IndexError, ValueError):  # defensive: positions are a nicety, never an error
-            pass
-
-    def where(self, path: str) -> tuple[int | None, int | None]:
-        """The position of `path`, or of its nearest located ancestor."""
-        while True:
-            found = self.positions.get(path)
-            if found is not None:
-                return found
-            if not path:
-                return None, None
-            cut = max(path.rfind("."), path.rfind("["))
-            path = path[:cut] if cut > 0 else ""
-
-    def _line_col(self, offset: int) -> tuple[int, int]:
-        lo, hi = 0, len(self._line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self._line_starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1, offset - self._line_starts[lo] + 1
-
-    def _skip_ws(self) -> None:
-        text = self._text
-        n = len(text)
-        while self._pos < n and text[self._pos] in " \t\r\n":
-            self._pos += 1
-
-    def _string(self) -> str:
-        end = self._pos + 1
-        text = self._text
-        while True:
-            ch = text[end]
-            if ch == "\\":
-                end += 2
-            elif ch == '"':
-                break
-            else:
-                end += 1
-        raw = text[self._pos : end + 1]
-        self._pos = end + 1
-        return json.loads(raw)
-
-    def _value(self, path: str, depth: int) -> None:
-        if depth > self._MAX_DEPTH:
-            raise ValueError("too deep")
-        self.positions.setdefault(path, self._line_col(self._pos))
-        text = self._text
-        ch = text[self._pos]
-        if ch == "{":
-            self._pos += 1
-            self._skip_ws()
-            if text[self._pos] == "}":
-                self._pos += 1
-                return
-            while True:
-                self._skip_ws()
-                key = self._string()
-                self._skip_ws()
-                self._pos += 1  # ':'
-                self._skip_ws()
-                self._value(f"{path}.{key}" if path else key, depth + 1)
-                self._skip_ws()
-                if text[self._pos] == ",":
-                    self._pos += 1
-                    continue
-                self._pos += 1  # '}'
-                return
-        if ch == "[":
-            self._pos += 1
-            self._skip_ws()
-            if text[self._pos] == "]":
-                self._pos += 1
-                return
-            index = 0
-            while True:
-                self._skip_ws()
-                self._value(f"{path}[{index}]", depth + 1)
-                index += 1
-                self._skip_ws()
-                if text[self._pos] == ",":
-                    self._pos += 1
-                    continue
-                self._pos += 1  # ']'
-                return
-        if ch == '"':
-            self._string()
-            return
-        n = len(text)
-        while self._pos < n and text[self._pos] not in ",}] \t\r\n":
-            self._pos += 1
-
-
 # --- the checks ------------------------------------------------------------------------------
 
 _PARTITIONS = frozenset(
@@ -244,7 +123,8 @@ class _Linter:
         self.raw = raw
         self.limit = limit
         self.limit_name = limit_name
-        self.locator = _Locator(policy.text) if policy.text is not None else None
+        # Positions come from the parser's own scan of the text: one walker for both.
+        self.positions = scan_positions(policy.text) if policy.text is not None else None
         self.found: list[Finding] = []
         self._expanded: dict[str, list[str]] = {}
         # search steps the resource-type check may spend on this policy (a few ms at most)
@@ -262,8 +142,8 @@ class _Linter:
         **data: Any,
     ) -> None:
         line = column = None
-        if self.locator is not None:
-            line, column = self.locator.where(path)
+        if self.positions is not None:
+            line, column = self.positions.locate(path) or (None, None)
         self.found.append(Finding(code, severity, message, path, line, column, data, lesson))
 
     def expand(self, pattern: str) -> list[str]:

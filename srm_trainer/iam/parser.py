@@ -67,7 +67,7 @@ _WS = " \t\n\r"
 # --------------------------------------------------------------------------- positions
 
 
-class _Positions:
+class Positions:
     """Where each path's key and value start in a JSON text, and offset → line/column."""
 
     __slots__ = ("values", "keys", "line_starts")
@@ -111,13 +111,13 @@ def _child(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _scan(text: str) -> _Positions:
+def scan_positions(text: str) -> Positions:
     """Record key/value offsets by path and enforce MAX_NESTING, without recursion.
 
     Tolerant of invalid JSON (it stops where it cannot continue): `json.loads` reports
     syntax errors afterwards with its own messages.
     """
-    pos = _Positions(text)
+    pos = Positions(text)
     values, keys = pos.values, pos.keys
     n = len(text)
     # frames: [is_object, path, index, pending_key_path]
@@ -480,7 +480,7 @@ def _policy(obj: Any, kind: str, name: str | None, text: str | None) -> Policy:
     )  # type: ignore[arg-type]
 
 
-def _with_lines(policy: Policy, positions: _Positions) -> Policy:
+def _with_lines(policy: Policy, positions: Positions) -> Policy:
     """Attach each statement's line/column in the source text."""
     placed = []
     for st in policy.statements:
@@ -515,7 +515,7 @@ def _too_large(length: int) -> PolicyError:
 def _parse_text(text: str, kind: str, name: str | None) -> Policy:
     if len(text) > MAX_POLICY_CHARS:
         raise _too_large(len(text))
-    positions = _scan(text)
+    positions = scan_positions(text)
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -8,6 +8,12 @@ from django.contrib.auth import get_user_model
 from lessons.models import Layer, Lesson, Module, Responsibility, Scenario, Service
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """For speed: the production hasher costs ~0.4 s per password; tests only need a hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def learner(db):
     return get_user_model().objects.create_user("ada", password="a-long-passphrase-1")

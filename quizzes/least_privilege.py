@@ -27,6 +27,12 @@ Two checks, both by the evaluation engine:
 
 so ten read-only overgrants, or four writes, or a handful of permission changes, take the score
 to zero. The answer is right only when every request passes and nothing is overgranted.
+
+Bounded work: expansions and probes are charged to a work budget (`srm_trainer.iam.budget`),
+and probes run riskiest access level first. When the budget runs out after the weighted
+overgrants reached the scale, the score is exact (it is 0 already) and the count reads "at
+least". When it runs out before, the policy is not given the benefit of the doubt: its
+over-permission factor is 0 and the feedback asks for a narrower Action list.
 """
 
 from __future__ import annotations
@@ -34,11 +40,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from srm_trainer.iam import catalog, evaluate, parse_policy
+from srm_trainer.iam.budget import Budget
+from srm_trainer.iam.catalog import BudgetExhausted
 from srm_trainer.iam.wildcard import fold_case, wildcard_match
 
 ACCESS_WEIGHTS = {"Permissions management": 3, "Write": 2}
 PENALTY_SCALE = 10  # weighted overgrants that take the score to zero
 PROBE_FILLER = "example"
+PROBE_UNITS = 40  # one probe: build the case and evaluate it, plus one unit per policy element
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,9 @@ class Overgrant:
 class ChallengeResult:
     requests: tuple[RequestResult, ...]
     overgrants: tuple[Overgrant, ...] = field(default=())
+    # False when probing stopped early: at the scale ("at least" this many), or out of budget
+    complete: bool = True
+    unchecked: bool = False  # the budget ran out before the over-grants could be ruled out
 
     @property
     def request_score(self) -> float:
@@ -78,11 +90,13 @@ class ChallengeResult:
 
     @property
     def score(self) -> float:
+        if self.unchecked:
+            return 0.0
         return self.request_score * (1 - min(1.0, self.weighted_overgrants / PENALTY_SCALE))
 
     @property
     def correct(self) -> bool:
-        return self.request_score == 1.0 and not self.overgrants
+        return self.request_score == 1.0 and not self.overgrants and not self.unchecked
 
     def counterexample(self) -> dict | None:
         """The one concrete request worth telling the learner about first."""
@@ -112,6 +126,8 @@ class ChallengeResult:
             ],
             "request_score": self.request_score,
             "overgrant_count": len(self.overgrants),
+            "overgrant_count_complete": self.complete,
+            "unchecked": self.unchecked,
             "weighted_overgrants": self.weighted_overgrants,
             # a sample is enough to show; the count says how many there are
             "overgrants": [
@@ -163,8 +179,12 @@ def involved_services(challenge: dict) -> set[str]:
     return services
 
 
-def granted_actions(policy_text: str | dict, services: set[str]) -> set[str]:
-    """Every catalogue action of `services` that some Allow statement's actions cover."""
+def granted_actions(
+    policy_text: str | dict, services: set[str], *, budget: Budget | None = None
+) -> set[str]:
+    """Every catalogue action of `services` that some Allow statement's actions cover.
+
+    Raises BudgetExhausted when `budget` cannot pay for the expansions."""
     policy = parse_policy(policy_text, kind="identity")
     granted: set[str] = set()
     for statement in policy.statements:
@@ -173,14 +193,13 @@ def granted_actions(policy_text: str | dict, services: set[str]) -> set[str]:
         block = statement.action
         if block.negated:
             for service in services:
-                granted.update(
-                    a for a in catalog.actions(service) if not block.matches_any(fold_case(a))
-                )
+                names = catalog.actions(service)
+                if budget is not None and not budget.take(len(names)):
+                    raise BudgetExhausted
+                granted.update(a for a in names if not block.matches_any(fold_case(a)))
         else:
             for pattern in block.texts:
-                granted.update(
-                    a for a in catalog.expand(pattern) if a.split(":", 1)[0].lower() in services
-                )
+                granted.update(catalog.expand(pattern, services=services, budget=budget))
     return granted
 
 
@@ -199,10 +218,22 @@ def _needed(challenge: dict, action: str, scope_entry: str, probe: str) -> bool:
     )
 
 
-def check_policy(challenge: dict, policy_text: str | dict) -> ChallengeResult:
+def check_policy(
+    challenge: dict, policy_text: str | dict, *, budget: Budget | None = None
+) -> ChallengeResult:
     """Grade one policy against a challenge. Raises PolicyError (with line/column) when the
-    text is not a valid identity policy."""
-    parse_policy(policy_text, kind="identity")  # fail early, with the learner's line and column
+    text is not a valid identity policy. The work is charged to `budget` (a fresh `Budget()`
+    when none is given)."""
+    if budget is None:
+        budget = Budget()
+    policy = parse_policy(policy_text, kind="identity")  # fail early, at the learner's line/column
+    # what one probe costs: evaluation walks every statement's patterns and conditions
+    probe_units = PROBE_UNITS + sum(
+        len(st.action.patterns)
+        + (len(st.resource.patterns) if st.resource else 0)
+        + len(st.conditions)
+        for st in policy.statements
+    )
     requests = []
     for want, key in (("Allow", "must_allow"), ("Deny", "must_deny")):
         for entry in challenge.get(key, []):
@@ -212,20 +243,33 @@ def check_policy(challenge: dict, policy_text: str | dict) -> ChallengeResult:
             requests.append(
                 RequestResult(entry["action"], entry["resource"], want, evaluate(case).decision)
             )
-    overgrants = []
+    overgrants: list[Overgrant] = []
     probes = [(entry, probe_resource(entry)) for entry in challenge.get("scope", [])]
     contexts = probe_contexts(challenge)
-    if probes:
-        for action in sorted(granted_actions(policy_text, involved_services(challenge))):
-            level = catalog.access_level(action) or "Unknown"
-            for scope_entry, resource in probes:
-                if _needed(challenge, action, scope_entry, resource):
-                    continue
-                if any(
-                    evaluate(request_case(challenge, action, resource, policy_text, ctx)).allowed
-                    for ctx in contexts
-                ):
-                    overgrants.append(
-                        Overgrant(action, resource, level, ACCESS_WEIGHTS.get(level, 1))
-                    )
+    if not probes:
+        return ChallengeResult(tuple(requests))
+    try:
+        granted = granted_actions(policy_text, involved_services(challenge), budget=budget)
+    except BudgetExhausted:
+        return ChallengeResult(tuple(requests), complete=False, unchecked=True)
+    weighed = [(a, catalog.access_level(a) or "Unknown") for a in granted]
+    weighed.sort(key=lambda item: (-ACCESS_WEIGHTS.get(item[1], 1), item[0]))
+    weight = 0
+    for action, level in weighed:
+        for scope_entry, resource in probes:
+            if _needed(challenge, action, scope_entry, resource):
+                continue
+            if not budget.take(probe_units * len(contexts)):
+                return ChallengeResult(
+                    tuple(requests),
+                    tuple(overgrants),
+                    complete=False,
+                    unchecked=weight < PENALTY_SCALE,
+                )
+            if any(
+                evaluate(request_case(challenge, action, resource, policy_text, ctx)).allowed
+                for ctx in contexts
+            ):
+                overgrants.append(Overgrant(action, resource, level, ACCESS_WEIGHTS.get(level, 1)))
+                weight += ACCESS_WEIGHTS.get(level, 1)
     return ChallengeResult(tuple(requests), tuple(overgrants))

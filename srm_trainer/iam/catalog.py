@@ -12,15 +12,18 @@ canonical spelling. Nothing here imports Django.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import importlib.resources
 import json
 import threading
-from collections.abc import Iterable
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
+from .budget import Budget
 from .wildcard import compile_pattern
 
 __all__ = [
@@ -30,7 +33,9 @@ __all__ = [
     "access_level",
     "actions_at_levels",
     "actions",
+    "any_action_matches",
     "arn_formats",
+    "BudgetExhausted",
     "canonical_action",
     "condition_key_type",
     "condition_keys",
@@ -43,6 +48,7 @@ __all__ = [
     "service_name",
     "services",
     "suggest",
+    "warm",
 ]
 
 ACCESS_LEVELS = ("List", "Read", "Write", "Permissions management", "Tagging")
@@ -154,10 +160,33 @@ class _Service:
 
 
 class _Catalog:
-    __slots__ = ("services", "key_types", "key_templates", "version")
+    __slots__ = (
+        "services",
+        "key_types",
+        "key_templates",
+        "version",
+        "ordered",
+        "folded",
+        "haystack",
+        "offsets",
+        "ranges",
+        "grams",
+    )
 
     def __init__(self) -> None:
         self.services: dict[str, _Service] = {}  # lower-case prefix -> service
+        # Every action sorted by `service:Action` (the order expansions are returned in), its
+        # lower-case name, and the names joined by newlines with each one's offset, so a literal
+        # piece of a pattern can be found with one C-speed `str.find` over the whole catalogue.
+        self.ordered: tuple[_Action, ...] = ()
+        self.folded: tuple[str, ...] = ()
+        self.haystack = ""
+        self.offsets: array[int] = array("I")
+        # lower-case prefix -> (first, end) positions in `ordered`: a service is one run of it
+        self.ranges: dict[str, tuple[int, int]] = {}
+        # three-character piece -> sorted positions of the actions whose name holds it; built on
+        # first use (a quarter of a second) or by `warm()` when a server starts
+        self.grams: dict[str, array[int]] | None = None
         # lower-case condition key -> types (exact names)
         self.key_types: dict[str, tuple[str, ...]] = {}
         # key prefix ("aws") -> [(template pieces, types)], for `aws:ResourceTag/${TagKey}`
@@ -273,7 +302,53 @@ def _build(raw: dict[str, Any]) -> _Catalog:
         cat.services[svc.prefix.lower()] = svc
     for key, types in GLOBAL_CONDITION_KEYS.items():
         _add_key_type(cat, key, types)
+    _index(cat)
     return cat
+
+
+def _index(cat: _Catalog) -> None:
+    """The sorted views wildcard expansion and "did you mean" search instead of scanning."""
+    ordered = sorted(
+        (a for svc in cat.services.values() for a in svc.actions.values()), key=_by_name
+    )
+    cat.ordered = tuple(ordered)
+    cat.folded = tuple(a.full.lower() for a in ordered)
+    offsets = array("I")
+    pos = 0
+    for name in cat.folded:
+        offsets.append(pos)
+        pos += len(name) + 1
+    cat.offsets = offsets
+    cat.haystack = "\n".join(cat.folded)
+    for i, action in enumerate(ordered):
+        prefix = action.full.partition(":")[0].lower()
+        first, _ = cat.ranges.get(prefix, (i, i))
+        cat.ranges[prefix] = (first, i + 1)
+
+
+def _grams(cat: _Catalog) -> dict[str, array[int]]:
+    """Three-character pieces of every action name and where they occur (built once)."""
+    grams = cat.grams
+    if grams is not None:
+        return grams
+    with _lock:
+        if cat.grams is None:
+            lists: dict[str, list[int]] = {}
+            for i, name in enumerate(cat.folded):
+                for g in {name[j : j + 3] for j in range(len(name) - 2)}:
+                    bucket = lists.get(g)
+                    if bucket is None:
+                        lists[g] = [i]
+                    else:
+                        bucket.append(i)
+            cat.grams = {g: array("I", positions) for g, positions in lists.items()}
+        return cat.grams
+
+
+def warm() -> None:
+    """Load the catalogue and its search index now (a server calls this before its first
+    request, so no visitor's request pays the half second)."""
+    _grams(_load())
 
 
 def _load() -> _Catalog:
@@ -397,80 +472,248 @@ def condition_key_type(key: str) -> tuple[str, ...] | None:
     return None
 
 
-# Expansions are cached by pattern. An entry holds references to the shared action objects
-# (8 bytes each, 160 KB for `*`), and there are at most 128 of them, so patterns chosen to
-# defeat the cache cannot grow the process.
-@lru_cache(maxsize=128)
-def _entries(pattern: str) -> tuple[_Action, ...]:
-    """Every action `pattern` covers, sorted by `service:Action`."""
+# --- wildcard expansion ------------------------------------------------------------------------
+#
+# A pattern is matched against `service:action` in three narrowing steps, each charged to the
+# request's budget (one unit is about a microsecond):
+#   1. the service part's literal start picks a run of `ordered` (`s3:Get*` → S3's actions);
+#   2. the rarest three-character piece of the pattern's literal text picks the actions inside
+#      that run whose name holds it (`*:*Object*` → the names with "obj");
+#   3. each remaining candidate is checked with the linear-time wildcard matcher.
+
+_UNIT_PER_CANDIDATE = 1
+_UNITS_PER_SCAN_KB = 1  # `str.find` over the joined names, per KB scanned
+
+
+class BudgetExhausted(Exception):
+    """A catalogue search was refused because the request's work budget is spent."""
+
+
+def _spend(budget: Budget | None, units: int) -> None:
+    if budget is not None and not budget.take(units):
+        raise BudgetExhausted
+
+
+class _Expansions:
+    """Expansions by lower-cased pattern, least recently used first out, bounded by the number
+    of action references held (8 bytes each: 2.4 MB at most), so patterns chosen to defeat the
+    cache cannot grow the process."""
+
+    def __init__(self, max_refs: int = 300_000) -> None:
+        self.max_refs = max_refs
+        self.refs = 0
+        self.entries: OrderedDict[str, tuple[_Action, ...]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[_Action, ...] | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key: str, value: tuple[_Action, ...]) -> None:
+        size = len(value) + 1
+        if size > self.max_refs:
+            return
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.refs -= len(old) + 1
+            while self.entries and self.refs + size > self.max_refs:
+                _, dropped = self.entries.popitem(last=False)
+                self.refs -= len(dropped) + 1
+            self.entries[key] = value
+            self.refs += size
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.refs = 0
+
+
+_expansions = _Expansions()
+
+
+def _literal_pieces(pattern: str) -> list[str]:
+    """The runs of literal text between wildcards (`*:*get*object` → [":", "get", "object"])."""
+    return [p for p in pattern.replace("?", "*").split("*") if p]
+
+
+def _service_span(cat: _Catalog, head: str) -> tuple[int, int]:
+    """The run of `ordered` whose service prefix can match `head` (the part before the colon)."""
+    if not head:
+        return 0, len(cat.ordered)
+    cut = min((i for i in (head.find("*"), head.find("?")) if i >= 0), default=-1)
+    if cut < 0:  # an exact service
+        return cat.ranges.get(head, (0, 0))
+    literal = head[:cut]
+    if not literal:
+        return 0, len(cat.ordered)
+    spans = [span for prefix, span in cat.ranges.items() if prefix.startswith(literal)]
+    if not spans:
+        return 0, 0
+    # prefixes sharing a start are neighbours in `ordered`, so their runs join into one
+    return min(s[0] for s in spans), max(s[1] for s in spans)
+
+
+def _candidates(cat: _Catalog, pattern: str, budget: Budget | None) -> Sequence[int]:
+    """Positions in `ordered` that may match the lower-cased `pattern` (a superset)."""
+    head, sep, tail = pattern.partition(":")
+    if sep and ":" in tail:
+        return ()  # an action name holds no colon, so a second literal colon matches nothing
+    first, end = _service_span(cat, head if sep else "")
+    if first >= end:
+        return ()
+    best: Sequence[int] = range(first, end)
+    pieces = _literal_pieces(pattern)
+    trigrams = {p[j : j + 3] for p in pieces for j in range(len(p) - 2)}
+    if trigrams:
+        grams = _grams(cat)
+        _spend(budget, len(trigrams))
+        for g in trigrams:
+            positions = grams.get(g)
+            if positions is None:
+                return ()
+            lo = bisect.bisect_left(positions, first)
+            hi = bisect.bisect_left(positions, end, lo)
+            if hi - lo < len(best):
+                best = positions[lo:hi]
+    elif len(best) > 1000 and any(len(p) == 2 for p in pieces):
+        # no three-character piece: one scan for the two-character one over the span's text
+        piece = next(p for p in pieces if len(p) == 2)
+        start = cat.offsets[first]
+        stop = cat.offsets[end] if end < len(cat.offsets) else len(cat.haystack)
+        _spend(budget, (stop - start) // 1024 * _UNITS_PER_SCAN_KB + 1)
+        found: list[int] = []
+        at = cat.haystack.find(piece, start, stop)
+        while at >= 0:
+            i = bisect.bisect_right(cat.offsets, at) - 1
+            found.append(i)
+            _spend(budget, 1)
+            at = cat.haystack.find(piece, cat.offsets[i + 1] if i + 1 < end else stop, stop)
+        best = found
+    return best
+
+
+def _entries(pattern: str, budget: Budget | None = None) -> tuple[_Action, ...]:
+    """Every action `pattern` covers, sorted by `service:Action`; raises BudgetExhausted."""
+    key = pattern.lower()
+    cached = _expansions.get(key)
+    if cached is not None:
+        _spend(budget, 1)
+        return cached
     cat = _load()
-    if pattern == "*":
-        svcs = list(cat.services.values())
-        tail = "*"
+    head, sep, tail = key.partition(":")
+    if key == "*" or (sep and tail == "*" and "*" not in head and "?" not in head):
+        first, end = (0, len(cat.ordered)) if key == "*" else cat.ranges.get(head, (0, 0))
+        _spend(budget, 1 + (end - first) // 64)
+        out = cat.ordered[first:end]
+    elif sep and not ("*" in key or "?" in key):
+        svc = cat.services.get(head)
+        hit = None if svc is None else svc.actions.get(tail)
+        out = () if hit is None else (hit,)
     else:
-        head, sep, tail = pattern.partition(":")
-        if not sep:  # no colon: the pattern's wildcards must also cover the `service:` part
-            whole = compile_pattern(pattern, ignore_case=True)
-            found = [
-                a for s in cat.services.values() for a in s.actions.values() if whole.match(a.full)
-            ]
-            return tuple(sorted(found, key=_by_name))
-        if ":" in tail:
-            return ()
-        # A value holds exactly one colon, so the pattern's first colon must match it: the
-        # part before it matches the service prefix and the rest matches the action name.
-        if "*" in head or "?" in head:
-            service_pattern = compile_pattern(head, ignore_case=True)
-            svcs = [s for s in cat.services.values() if service_pattern.match(s.prefix)]
+        candidates = _candidates(cat, key, budget)
+        if candidates:
+            _spend(budget, 4 + len(candidates) * _UNIT_PER_CANDIDATE)
+            match = compile_pattern(key, ignore_case=True).match
+            ordered = cat.ordered
+            out = tuple(ordered[i] for i in candidates if match(ordered[i].full))
         else:
-            svc = cat.services.get(head.lower())
-            svcs = [] if svc is None else [svc]
-    out: list[_Action] = []
-    wild = "*" in tail or "?" in tail
-    action_pattern = compile_pattern(tail, ignore_case=True) if wild and tail != "*" else None
-    for svc in svcs:
-        if tail == "*":
-            out.extend(svc.actions.values())
-        elif action_pattern is None:
-            hit = svc.actions.get(tail.lower())
-            if hit is not None:
-                out.append(hit)
-        else:
-            out.extend(a for a in svc.actions.values() if action_pattern.match(a.name))
-    return tuple(sorted(out, key=_by_name))
+            out = ()
+    _expansions.put(key, out)
+    return out
 
 
 def _by_name(action: _Action) -> str:
     return action.full
 
 
-def expand(pattern: str) -> list[str]:
+def expand(
+    pattern: str, *, services: Iterable[str] | None = None, budget: Budget | None = None
+) -> list[str]:
     """Every known action a policy's Action pattern covers (`s3:Get*`), canonical case, sorted.
 
     `*` covers every action of every service. The match is over the whole `service:Action`
-    string, as IAM does it, so `s3*` also covers `s3:…` and `s3-outposts:…`.
+    string, as IAM does it, so `s3*` also covers `s3:…` and `s3-outposts:…`. `services`
+    (prefixes) keeps only their actions, and costs only what they hold. With a `budget`, the
+    work is charged to it and BudgetExhausted is raised when it cannot pay.
     """
     pattern = pattern.strip()
-    return [a.full for a in _entries(pattern)] if pattern else []
+    if not pattern:
+        return []
+    if services is None:
+        return [a.full for a in _entries(pattern, budget)]
+    head, sep, tail = pattern.partition(":")
+    wanted = sorted({s.lower() for s in services})
+    if not sep or ":" in tail:  # the wildcards span the colon: filter the whole expansion
+        found = _entries(pattern, budget)
+        _spend(budget, len(found) // 16 + 1)
+        keep = set(wanted)
+        return [a.full for a in found if a.full.partition(":")[0].lower() in keep]
+    heads = compile_pattern(head, ignore_case=True)
+    out: list[str] = []
+    for prefix in wanted:
+        _spend(budget, 1)
+        if heads.match(prefix):
+            out.extend(a.full for a in _entries(f"{prefix}:{tail}", budget))
+    return sorted(out)
+
+
+def any_action_matches(pattern: str, *, budget: Budget | None = None) -> bool:
+    """Whether `pattern` covers at least one known action (for "matches nothing" findings)."""
+    pattern = pattern.strip()
+    return bool(pattern) and bool(_entries(pattern, budget))
 
 
 def actions_at_levels(
-    pattern: str, levels: Iterable[str], *, scopable_only: bool = False
+    pattern: str,
+    levels: Iterable[str],
+    *,
+    scopable_only: bool = False,
+    budget: Budget | None = None,
 ) -> dict[str, list[str]]:
     """The actions `pattern` covers at each of `levels` (`{"Write": [...], ...}`), sorted.
 
     `scopable_only` leaves out actions that take no resource type: those can only be granted
     on Resource "*", so a least-privilege check has nothing to ask of them.
     """
-    wanted: dict[str, list[str]] = {level: [] for level in levels}
+    levels = tuple(levels)
     pattern = pattern.strip()
     if not pattern:
-        return wanted
-    for action in _entries(pattern):
-        bucket = wanted.get(action.access)
-        if bucket is not None and (action.resources or not scopable_only):
-            bucket.append(action.full)
-    return wanted
+        return {level: [] for level in levels}
+    key = (pattern.lower(), levels, scopable_only)
+    with _levels_lock:
+        cached = _LEVELS.get(key)
+    if cached is None:
+        entries = _entries(pattern, budget)
+        _spend(budget, len(entries) // 8)
+        wanted: dict[str, list[str]] = {level: [] for level in levels}
+        for action in entries:
+            bucket = wanted.get(action.access)
+            if bucket is not None and (action.resources or not scopable_only):
+                bucket.append(action.full)
+        cached = {level: tuple(names) for level, names in wanted.items()}
+        with _levels_lock:
+            _LEVELS[key] = cached
+            if len(_LEVELS) > 256:
+                _LEVELS.pop(next(iter(_LEVELS)))
+    _spend(budget, 1 + sum(len(v) for v in cached.values()) // 32)
+    return {level: list(names) for level, names in cached.items()}
+
+
+# actions_at_levels answers by (pattern, levels, scopable_only), oldest first out
+_LEVELS: dict[tuple[str, tuple[str, ...], bool], dict[str, tuple[str, ...]]] = {}
+_levels_lock = threading.Lock()
+
+
+# --- did you mean ------------------------------------------------------------------------------
+
+# Units one difflib comparison costs (pure Python, ~20 µs), and how many candidates the cheap
+# first pass hands to it.
+_UNITS_PER_RATIO = 20
+_RANKED = 40
 
 
 def _leading_word(name: str) -> str:
@@ -481,8 +724,42 @@ def _leading_word(name: str) -> str:
     return name.lower()
 
 
-def _rank(query: str, candidates: list[str], limit: int) -> list[str]:
+def _shortlist(cat: _Catalog, prefix: str, name: str, budget: Budget | None) -> list[str]:
+    """Names of `prefix`'s actions most likely to be near `name`: those sharing the most
+    three-character pieces with it (from the index, no scan), then those sharing its verb."""
+    first, end = cat.ranges.get(prefix, (0, 0))
+    low = name.lower()
+    pieces = {low[j : j + 3] for j in range(len(low) - 2)}
+    grams = _grams(cat)
+    _spend(budget, len(pieces) + 1)
+    shared: dict[int, int] = {}
+    for g in pieces:
+        positions = grams.get(g)
+        if positions is None:
+            continue
+        lo = bisect.bisect_left(positions, first)
+        hi = bisect.bisect_left(positions, end, lo)
+        _spend(budget, (hi - lo) // 8 + 1)
+        for i in positions[lo:hi]:
+            shared[i] = shared.get(i, 0) + 1
+    chosen = sorted(shared, key=lambda i: (-shared[i], i))[:_RANKED]
+    verb = _leading_word(name)
+    if len(verb) >= 2 and len(chosen) < _RANKED * 2:
+        _spend(budget, (end - first) // 16 + 1)
+        seen = set(chosen)
+        start = len(prefix) + 1
+        chosen.extend(
+            i for i in range(first, end) if i not in seen and cat.folded[i].startswith(verb, start)
+        )
+        chosen = chosen[: _RANKED * 2]
+    if not chosen and end - first <= _RANKED:
+        chosen = list(range(first, end))  # a small service: compare them all
+    return [cat.ordered[i].name for i in chosen]
+
+
+def _rank(query: str, candidates: list[str], limit: int, budget: Budget | None) -> list[str]:
     """Near misses of `query` among `candidates` (canonical names), best first."""
+    _spend(budget, len(candidates) * _UNITS_PER_RATIO)
     low = query.lower()
     verb = _leading_word(query)
     matcher = difflib.SequenceMatcher(autojunk=False)
@@ -504,20 +781,37 @@ def _rank(query: str, candidates: list[str], limit: int) -> list[str]:
     return [cand for _, cand in scored[:limit]]
 
 
-def suggest(action: str, *, limit: int = 3) -> list[str]:
-    """Did you mean…? for an unknown action: real actions close to it, best first.
+# Suggestions by (action, limit) with the units they cost, oldest first out. A repeat is charged
+# what the first computation cost, so a request's findings do not depend on what came before.
+_SUGGESTED: OrderedDict[tuple[str, int], tuple[tuple[str, ...], int]] = OrderedDict()
+_SUGGESTED_MAX = 2048
+_suggested_lock = threading.Lock()
 
-    Unknown service: the closest service prefixes, each with the closest action name.
-    Known service: difflib's closeness plus a bonus for sharing the verb (`List…`) or
-    containing the typed name, so `s3:listObject` offers S3's real `List…` actions.
-    """
-    if limit <= 0:
-        return []
-    parts = _split(action.strip())
+
+def _suggest(action: str, limit: int, budget: Budget | None) -> tuple[str, ...]:
+    key = (action, limit)
+    with _suggested_lock:
+        cached = _SUGGESTED.get(key)
+    if cached is not None:
+        _spend(budget, cached[1])
+        return cached[0]
+    own = Budget(10**9) if budget is None else budget
+    before = own.left
+    found = tuple(_suggest_uncached(action, limit, own))  # charged as it goes
+    with _suggested_lock:
+        _SUGGESTED[key] = (found, before - own.left)
+        if len(_SUGGESTED) > _SUGGESTED_MAX:
+            _SUGGESTED.popitem(last=False)
+    return found
+
+
+def _suggest_uncached(action: str, limit: int, budget: Budget) -> list[str]:
+    parts = _split(action)
     cat = _load()
     if parts is None:
         # no colon: maybe a bare service prefix or a bare action name
-        low = action.strip().lower()
+        _spend(budget, len(cat.services) * 2)
+        low = action.lower()
         return [
             f"{cat.services[p].prefix}:*"
             for p in difflib.get_close_matches(low, list(cat.services), n=limit)
@@ -528,8 +822,9 @@ def suggest(action: str, *, limit: int = 3) -> list[str]:
         found = svc.actions.get(name.lower())
         if found is not None:
             return [f"{svc.prefix}:{found.name}"]
-        names = [a.name for a in svc.actions.values()]
-        return [f"{svc.prefix}:{n}" for n in _rank(name, names, limit)]
+        names = _shortlist(cat, svc.prefix.lower(), name, budget)
+        return [f"{svc.prefix}:{n}" for n in _rank(name, names, limit, budget)]
+    _spend(budget, len(cat.services) * 2)
     near = difflib.get_close_matches(
         prefix.lower(), list(cat.services), n=max(limit, 5), cutoff=0.5
     )
@@ -543,6 +838,20 @@ def suggest(action: str, *, limit: int = 3) -> list[str]:
         elif "*" in name or "?" in name:
             other.append(f"{svc.prefix}:{name}")
         else:
-            ranked = _rank(name, [a.name for a in svc.actions.values()], 1)
+            ranked = _rank(name, _shortlist(cat, p, name, budget), 1, budget)
             other.extend(f"{svc.prefix}:{n}" for n in ranked)
     return (exact + other)[:limit]
+
+
+def suggest(action: str, *, limit: int = 3, budget: Budget | None = None) -> list[str]:
+    """Did you mean…? for an unknown action: real actions close to it, best first.
+
+    Unknown service: the closest service prefixes, each with the closest action name.
+    Known service: difflib's closeness plus a bonus for sharing the verb (`List…`) or
+    containing the typed name, so `s3:listObject` offers S3's real `List…` actions. Only a
+    shortlist drawn from the catalogue's index is compared, so one call costs about a
+    millisecond; with a `budget` the cost is charged and BudgetExhausted raised when it can't.
+    """
+    if limit <= 0:
+        return []
+    return list(_suggest(action.strip(), limit, budget))

@@ -14,13 +14,18 @@ English `message` is a default), a `path` into the document (`Statement[1].Resou
 from __future__ import annotations
 
 import difflib
+import heapq
 import json
+import threading
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
 from . import catalog
+from .budget import Budget
+from .catalog import BudgetExhausted
 from .errors import PolicyError
 from .model import VERSION_2008, VERSION_2012, Policy, Statement
 from .parser import parse_policy, scan_positions
@@ -118,7 +123,14 @@ _GRANTING_KINDS = frozenset({"identity", "resource"})  # SCPs, RCPs, boundaries 
 class _Linter:
     """Collects findings for one parsed policy; `where` turns paths into positions."""
 
-    def __init__(self, policy: Policy, raw: Any, limit: int | None, limit_name: str | None):
+    def __init__(
+        self,
+        policy: Policy,
+        raw: Any,
+        limit: int | None,
+        limit_name: str | None,
+        budget: Budget,
+    ):
         self.policy = policy
         self.raw = raw
         self.limit = limit
@@ -126,9 +138,10 @@ class _Linter:
         # Positions come from the parser's own scan of the text: one walker for both.
         self.positions = scan_positions(policy.text) if policy.text is not None else None
         self.found: list[Finding] = []
-        self._expanded: dict[str, list[str]] = {}
-        # search steps the resource-type check may spend on this policy (a few ms at most)
-        self.match_budget = [_MATCH_BUDGET]
+        # Every search below is charged to the request's budget; a check it cannot pay for is
+        # skipped, and `run` then says the policy was not checked in full.
+        self.budget = budget
+        self.omitted = 0
 
     # helpers
 
@@ -139,18 +152,29 @@ class _Linter:
         message: str,
         path: str,
         lesson: str,
+        *,
+        always: bool = False,
         **data: Any,
     ) -> None:
+        # A request shows at most `Budget.findings` findings: past that they are counted, not
+        # built (a policy written to produce thousands would otherwise cost more to word and
+        # render than to find). `always` is for the notes that say so.
+        if not always:
+            if self.budget.findings <= 0:
+                self.omitted += 1
+                return
+            self.budget.findings -= 1
         line = column = None
         if self.positions is not None:
             line, column = self.positions.locate(path) or (None, None)
         self.found.append(Finding(code, severity, message, path, line, column, data, lesson))
 
-    def expand(self, pattern: str) -> list[str]:
-        got = self._expanded.get(pattern)
-        if got is None:
-            got = self._expanded[pattern] = catalog.expand(pattern)
-        return got
+    def suggest(self, action: str) -> list[str]:
+        """Did-you-mean for an unknown action, or none when the budget cannot pay for it."""
+        try:
+            return catalog.suggest(action, budget=self.budget)
+        except BudgetExhausted:
+            return []
 
     def raw_statement(self, st: Statement) -> Mapping[str, Any]:
         statements = self.raw.get("Statement")
@@ -171,15 +195,54 @@ class _Linter:
         self.check_version()
         self.check_size()
         self.check_sids()
+        checks = (
+            self.check_actions,
+            self.check_resources,
+            self.check_conditions,
+            self.check_broad_grants,
+            self.check_resource_types,
+        )
         for st in self.policy.statements:
-            self.check_actions(st)
-            self.check_resources(st)
-            self.check_conditions(st)
-            self.check_broad_grants(st)
-            self.check_resource_types(st)
-        self.check_redundant()
+            for check in checks:
+                with suppress(BudgetExhausted):  # reported once, below
+                    check(st)
+        with suppress(BudgetExhausted):
+            self.check_redundant()
+        if self.omitted:
+            self.add(
+                "findings_truncated",
+                "warning",
+                f"{self.omitted:,} more finding{'s' if self.omitted != 1 else ''} in this policy "
+                "are not shown. Fix the ones above, or check a smaller part of the policy.",
+                "",
+                LESSON_POLICIES,
+                always=True,
+                omitted=self.omitted,
+            )
+        if self.budget.exhausted:
+            self.add(
+                "checks_incomplete",
+                "warning",
+                "This request holds more than the checks can go through in one go, so some "
+                "of them were skipped for this policy (unknown actions, wildcards that match "
+                "nothing, broad grants, redundant statements). The decision is not affected. "
+                "Check a smaller part of the policy to see every finding.",
+                "",
+                LESSON_POLICIES,
+                always=True,
+            )
         # document order: policy-wide findings first, then statement by statement
         return sorted(self.found, key=_statement_order)
+
+    def suggest_key(self, key: str) -> list[str]:
+        """Did-you-mean for an unknown global condition key, when the budget can pay for it."""
+        if not self.budget.take(_UNITS_PER_KEY_SUGGESTION):
+            return []
+        return list(_suggest_global_key(key))
+
+    def charge(self, units: int) -> None:
+        if not self.budget.take(units):
+            raise BudgetExhausted
 
     def check_version(self) -> None:
         version = self.policy.version
@@ -265,12 +328,13 @@ class _Linter:
         raw = self.raw_statement(st).get(element)
         paths = self.entry_paths(f"{st.path}.{element}", raw, len(st.action.patterns))
         for pattern, path in zip(st.action.patterns, paths, strict=True):
+            self.charge(1)
             text = pattern.text
             if text == "*":
                 continue
             service, _, name = text.partition(":")
             if not has_wildcard(service) and not catalog.is_known_service(service):
-                suggestions = catalog.suggest(text)
+                suggestions = self.suggest(text)
                 self.add(
                     "unknown_service",
                     "error",
@@ -283,7 +347,7 @@ class _Linter:
                     suggestions=suggestions,
                 )
             elif has_wildcard(text):
-                if not self.expand(text):
+                if not catalog.any_action_matches(text, budget=self.budget):
                     self.add(
                         "action_matches_nothing",
                         "error",
@@ -293,7 +357,7 @@ class _Linter:
                         action=text,
                     )
             elif not catalog.is_known_action(text):
-                suggestions = catalog.suggest(text)
+                suggestions = self.suggest(text)
                 self.add(
                     "unknown_action",
                     "error",
@@ -313,6 +377,7 @@ class _Linter:
         raw = self.raw_statement(st).get(element)
         paths = self.entry_paths(f"{st.path}.{element}", raw, len(st.resource.patterns))
         for pattern, path in zip(st.resource.patterns, paths, strict=True):
+            self.charge(1)
             problem = _arn_problem(pattern.text)
             if problem is not None:
                 self.add(
@@ -334,6 +399,7 @@ class _Linter:
         if any(r == "*" or _arn_problem(r) is not None for r in resources):
             return
         for pattern in st.action.patterns:
+            self.charge(len(resources))
             if has_wildcard(pattern.text):
                 continue
             action = catalog.canonical_action(pattern.text)
@@ -350,7 +416,7 @@ class _Linter:
                     LESSON_LEAST_PRIVILEGE,
                     action=action,
                 )
-            elif not any(_could_match(r, f, self.match_budget) for r in resources for f in formats):
+            elif not any(_could_match(r, f, self.budget) for r in resources for f in formats):
                 kinds = [rt.name for rt in catalog.resource_types(action)]
                 self.add(
                     "action_resource_mismatch",
@@ -399,27 +465,41 @@ class _Linter:
             return
         if st.resource.negated or not any(p.mode == "any" for p in st.resource.patterns):
             return
-        broad: dict[str, set[str]] = {level: set() for level in _BROAD_LEVELS}
+        # Each pattern's actions come sorted: the union is counted as a set and its first
+        # names are read off a lazy merge, so nothing large is sorted again.
+        runs: list[list[str]] = []
+        levels_found: set[str] = set()
         for pattern in st.action.patterns:
             # actions with no resource types can only be granted on "*": nothing to narrow
-            found = catalog.actions_at_levels(pattern.text, _BROAD_LEVELS, scopable_only=True)
+            found = catalog.actions_at_levels(
+                pattern.text, _BROAD_LEVELS, scopable_only=True, budget=self.budget
+            )
             for level, names in found.items():
-                broad[level].update(names)
-        levels = [level for level in _BROAD_LEVELS if broad[level]]
+                if names:
+                    levels_found.add(level)
+                    runs.append(names)
+        levels = [level for level in _BROAD_LEVELS if level in levels_found]
         if not levels:
             return
-        actions = sorted({a for level in levels for a in broad[level]})
+        self.charge(sum(map(len, runs)) // 16)  # the union below
+        count = len(set().union(*runs))
+        first: list[str] = []
+        for name in heapq.merge(*runs):
+            if not first or first[-1] != name:
+                first.append(name)
+                if len(first) == 20:
+                    break
         what = " and ".join(levels)
         self.add(
             "allow_write_all_resources",
             "warning",
-            f"This statement allows {what} actions ({_sample(actions)}) on every resource "
+            f"This statement allows {what} actions ({_sample(first, count)}) on every resource "
             '("*"). Name the resources these actions need.',
             f"{st.path}.Resource" if st.resource is not None else st.path,
             LESSON_LEAST_PRIVILEGE,
             levels=levels,
-            actions=actions[:20],
-            count=len(actions),
+            actions=first,
+            count=count,
             conditioned=bool(st.conditions),
         )
 
@@ -452,11 +532,12 @@ class _Linter:
 
     def check_conditions(self, st: Statement) -> None:
         for clause in st.conditions:
+            self.charge(1 + len(clause.values))
             self.check_condition_values(clause)
             key_types = catalog.condition_key_type(clause.key)
             if key_types is None:
                 if clause.key.lower().startswith("aws:"):
-                    suggestions = _suggest_global_key(clause.key)
+                    suggestions = self.suggest_key(clause.key)
                     self.add(
                         "unknown_global_condition_key",
                         "warning",
@@ -571,14 +652,24 @@ class _Linter:
                 )
 
     def check_redundant(self) -> None:
+        # Only statements with the same Effect and scope and no Condition can cover each other,
+        # so pairs are looked for inside those groups, not across the whole policy.
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        for i, st in enumerate(self.policy.statements):
+            self.charge(1)
+            if not st.conditions:
+                groups.setdefault((st.effect, *_scope(st)), []).append(i)
         statements = self.policy.statements
         for i, st in enumerate(statements):
             if st.conditions:
                 continue
-            for j, other in enumerate(statements):
-                if i == j or other.conditions or other.effect != st.effect:
+            group = groups[(st.effect, *_scope(st))]
+            for j in group:
+                other = statements[j]
+                if i == j:
                     continue
-                if not _same_scope(st, other) or not _actions_cover(other, st):
+                self.charge(len(st.action.patterns) * len(other.action.patterns))
+                if not _actions_cover(other, st):
                     continue
                 if _actions_cover(st, other) and i < j:
                     continue  # the same statement twice: report only the later copy
@@ -663,7 +754,11 @@ _OPERATOR_FOR = {
 }
 
 
-def _suggest_global_key(key: str) -> list[str]:
+_UNITS_PER_KEY_SUGGESTION = 2_500  # difflib over the ~60 global keys: about 2 ms
+
+
+@lru_cache(maxsize=512)
+def _suggest_global_key(key: str) -> tuple[str, ...]:
     names = {name.split("${", 1)[0]: name for name in catalog.GLOBAL_CONDITION_KEYS}
     lowered = {n.lower(): n for n in names}
     close = difflib.get_close_matches(key.lower(), list(lowered), n=3, cutoff=0.6)
@@ -671,7 +766,7 @@ def _suggest_global_key(key: str) -> list[str]:
         close = difflib.get_close_matches(
             key.lower().split("/", 1)[0] + "/", list(lowered), n=3, cutoff=0.6
         )
-    return [lowered[c] for c in close]
+    return tuple(lowered[c] for c in close)
 
 
 def _statement_order(finding: Finding) -> int:
@@ -687,9 +782,9 @@ def _did_you_mean(suggestions: list[str]) -> str:
     return f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
 
 
-def _sample(actions: list[str], size: int = 3) -> str:
+def _sample(actions: list[str], total: int, size: int = 3) -> str:
     shown = ", ".join(actions[:size])
-    return shown + (f" and {len(actions) - size} more" if len(actions) > size else "")
+    return shown + (f" and {total - size:,} more" if total > size else "")
 
 
 _ARN_PROBLEMS = {
@@ -730,18 +825,12 @@ def _uses_variables(policy: Policy) -> bool:
     return False
 
 
-def _same_scope(a: Statement, b: Statement) -> bool:
-    """Same Resource/NotResource and Principal/NotPrincipal (as sets of texts)."""
-
-    def res(st: Statement) -> tuple[bool, frozenset[str]] | None:
-        return None if st.resource is None else (st.resource.negated, frozenset(st.resource.texts))
-
-    def pri(st: Statement) -> tuple[bool, frozenset[str]] | None:
-        if st.principal is None:
-            return None
-        return (st.principal.negated, frozenset(st.principal.texts))
-
-    return res(a) == res(b) and pri(a) == pri(b)
+def _scope(st: Statement) -> tuple[Any, Any]:
+    """Resource/NotResource and Principal/NotPrincipal as sets of texts: statements cover each
+    other only when these are equal."""
+    res = None if st.resource is None else (st.resource.negated, frozenset(st.resource.texts))
+    pri = None if st.principal is None else (st.principal.negated, frozenset(st.principal.texts))
+    return res, pri
 
 
 def _pattern_covers(outer: str, inner: str) -> bool:
@@ -772,7 +861,6 @@ def _actions_cover(outer: Statement, inner: Statement) -> bool:
 # Placeholders of AWS's ARN formats whose values never contain "/" (bucket and table names,
 # instance ids...). Every other placeholder may (IAM paths, object keys, secret and log group
 # names), so it is treated as matching anything: the check stays quiet rather than wrong.
-_MATCH_BUDGET = 20_000
 _NO_SLASH = frozenset(
     {"BucketName", "TableName", "QueueName", "TopicName", "FunctionName", "InstanceId", "KeyId"}
 )
@@ -814,14 +902,17 @@ def _char_ok(cls: str, ch: str | None) -> bool:
     return cls == "any" or ch != "/"
 
 
+_UNITS_PER_STATE = 3  # one visited state: about 3 µs of Python
+
+
 def _intersects(
-    p: tuple[tuple[str, str], ...], t: tuple[tuple[str, str], ...], budget: list[int]
+    p: tuple[tuple[str, str], ...], t: tuple[tuple[str, str], ...], budget: Budget
 ) -> bool | None:
     """Whether some string matches both the policy tokens `p` and the format tokens `t`.
 
     A search over position pairs (at most len(p) * len(t) states, each visited once): the
-    product of two small automata, no backtracking and no regex. `budget[0]` is the number of
-    states the caller still allows; None when it runs out before an answer.
+    product of two small automata, no backtracking and no regex. Each state visited costs
+    `_UNITS_PER_STATE` units of `budget`; None when it runs out before an answer.
     """
     seen: set[tuple[int, int]] = set()
     todo = [(0, 0)]
@@ -830,9 +921,8 @@ def _intersects(
         i, j = todo.pop()
         if (i, j) in seen:
             continue
-        if budget[0] <= 0:
+        if not budget.take(_UNITS_PER_STATE):
             return None
-        budget[0] -= 1
         seen.add((i, j))
         if i == np_ and j == nt:
             return True
@@ -866,12 +956,12 @@ _MATCH_CACHE_MAX = 4096
 _MAX_CACHED_PATTERN = 256
 
 
-def _could_match(pattern: str, arn_format: str, budget: list[int]) -> bool:
+def _could_match(pattern: str, arn_format: str, budget: Budget) -> bool:
     """Whether the policy's Resource `pattern` could match some ARN of `arn_format`
     (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`), segment by segment like IAM.
 
-    True when unsure (a wildcard spanning segments, or the search budget spent): the check
-    only reports what it has shown.
+    True when unsure (a wildcard spanning segments): the check only reports what it has shown.
+    Raises BudgetExhausted when the search cannot be paid for.
     """
     key = (pattern, arn_format)
     known = _MATCH_CACHE.get(key)
@@ -882,9 +972,11 @@ def _could_match(pattern: str, arn_format: str, budget: list[int]) -> bool:
     if len(mine) < 6 or len(theirs) < 6:
         return True  # a wildcard standing for several segments: could be anything
     for a, b in zip(mine, theirs, strict=True):
+        if not budget.take(len(a) + len(b)):  # tokenising both segments
+            raise BudgetExhausted
         found = _intersects(_policy_tokens(a), _format_tokens(b), budget)
         if found is None:
-            return True
+            raise BudgetExhausted
         if not found:
             break
     else:
@@ -942,6 +1034,7 @@ def lint(
     kind: str = "identity",
     name: str | None = None,
     limit: int | None = None,
+    budget: Budget | None = None,
 ) -> list[Finding]:
     """Check one policy of `kind` (identity, resource, boundary, session, scp, rcp).
 
@@ -949,20 +1042,47 @@ def lint(
     overrides the size limit the kind implies (managed policies 6,144 characters; pass
     `SIZE_LIMITS["inline_role"]` etc. for inline policies). A policy that does not parse gives
     exactly one error finding, the parser's.
+
+    The searches behind the checks are charged to `budget` (a fresh `Budget()` when none is
+    given); when it runs out, the rest are skipped and a `checks_incomplete` warning says so.
     """
+    if budget is None:
+        budget = Budget()
     if isinstance(source, str):
-        # The sandbox lints the same texts on every keystroke: text input is cached by content.
-        return list(_lint_text(source, kind, name, limit))
-    return _lint(source, kind, name, limit)
+        # The sandbox lints the same texts on every keystroke: text input is cached by content,
+        # and a cached answer is charged what it cost the first time.
+        key = (source, kind, name, limit)
+        with _LINTED_LOCK:
+            cached = _LINTED.get(key)
+        if cached is not None and len(cached[0]) <= budget.findings:
+            found, cost = cached
+            budget.take(min(cost, budget.left))
+            budget.findings -= len(found)
+            return list(found)
+        before = budget.left
+        result = _lint(source, kind, name, limit, budget)
+        # an answer cut short, or with findings left out, depends on the request: not kept
+        if not budget.exhausted and not any(f.code == "findings_truncated" for f in result):
+            with _LINTED_LOCK:
+                if len(_LINTED) >= _LINTED_MAX:
+                    _LINTED.pop(next(iter(_LINTED)))
+                _LINTED[key] = (tuple(result), before - budget.left)
+        return result
+    return _lint(source, kind, name, limit, budget)
 
 
-@lru_cache(maxsize=256)
-def _lint_text(source: str, kind: str, name: str | None, limit: int | None) -> tuple[Finding, ...]:
-    return tuple(_lint(source, kind, name, limit))
+# Lint results for policy texts, oldest first out.
+_LINTED: dict[tuple[str, str, str | None, int | None], tuple[tuple[Finding, ...], int]] = {}
+_LINTED_MAX = 256
+_LINTED_LOCK = threading.Lock()
 
 
 def _lint(
-    source: str | Mapping[str, Any], kind: str, name: str | None, limit: int | None
+    source: str | Mapping[str, Any],
+    kind: str,
+    name: str | None,
+    limit: int | None,
+    budget: Budget,
 ) -> list[Finding]:
     try:
         policy = parse_policy(
@@ -974,17 +1094,20 @@ def _lint(
     limit_name = _KIND_LIMIT.get(kind)
     if limit is None and limit_name is not None:
         limit = SIZE_LIMITS[limit_name]
-    return _Linter(policy, raw, limit, limit_name).run()
+    return _Linter(policy, raw, limit, limit_name, budget).run()
 
 
-def lint_case(case: Mapping[str, Any]) -> list[Finding]:
+def lint_case(case: Mapping[str, Any], *, budget: Budget | None = None) -> list[Finding]:
     """Lint every policy of a case (iam-cases format) with its kind.
 
     Paths are prefixed with the case field (`identity_policies[0].Statement[1]`,
     `scp_levels[1][0]`), as the evaluator's errors are; a policy given as
     `{"name", "document"}` is linted as its document.
-    Malformed case fields are left to the evaluator, which reports them.
+    Malformed case fields are left to the evaluator, which reports them. All the case's
+    policies share one `budget` (a fresh `Budget()` when none is given).
     """
+    if budget is None:
+        budget = Budget()
     found: list[Finding] = []
     for prefix, kind, entry in _case_policies(case):
         name = None
@@ -994,7 +1117,7 @@ def lint_case(case: Mapping[str, Any]) -> list[Finding]:
             document = entry["document"]
         if not isinstance(document, str | Mapping):
             continue
-        for f in lint(document, kind=kind, name=name):
+        for f in lint(document, kind=kind, name=name, budget=budget):
             found.append(
                 Finding(
                     f.code,

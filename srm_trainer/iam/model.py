@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Literal
 
 from .arn import ArnPattern, compile_arn_pattern
 from .context import RequestContext
-from .wildcard import Pattern, compile_pattern, fold_case
+from .wildcard import compile_pattern, fold_case
 
 if TYPE_CHECKING:  # the condition types belong to conditions.py
     from .conditions import ConditionClause
@@ -60,13 +60,15 @@ class ActionPattern:
     """One entry of Action/NotAction. `folded` is lower-cased: actions match case-insensitively.
 
     `mode` lets the evaluator skip the general matcher: `any` (`*`), `exact` (no wildcard),
-    `prefix` (`s3:Get*`, only a trailing `*`) or `wildcard` (anything else).
+    `prefix` (`s3:Get*`, only a trailing `*`) or `wildcard` (anything else). A wildcard
+    pattern is compiled on first use, not when parsed, and only for an action that holds its
+    longest literal piece (`need`): parsing a policy of thousands of patterns compiles none.
     """
 
     text: str
     folded: str
     mode: Literal["any", "exact", "prefix", "wildcard"]
-    matcher: Pattern | None = None  # compiled for mode "wildcard" only
+    need: str = ""  # mode "wildcard": the longest run of literal text, lower-cased
 
     @classmethod
     def compile(cls, text: str) -> ActionPattern:
@@ -81,7 +83,7 @@ class ActionPattern:
             return self.folded == action_folded
         if mode == "prefix":
             return action_folded.startswith(self.folded[:-1])
-        return self.matcher.match(action_folded)  # type: ignore[union-attr]
+        return self.need in action_folded and compile_pattern(self.folded).match(action_folded)
 
 
 # Policies repeat the same action patterns (AWS managed policies share thousands of them), and
@@ -104,7 +106,8 @@ def _compile_action(text: str) -> ActionPattern:
     elif folded.endswith("*") and not _has_wildcard(folded[:-1]):
         pattern = ActionPattern(text, folded, "prefix")
     else:
-        pattern = ActionPattern(text, folded, "wildcard", compile_pattern(folded))
+        need = max(folded.replace("?", "*").split("*"), key=len)
+        pattern = ActionPattern(text, folded, "wildcard", need)
     if len(text) <= _ACTION_CACHE_MAX_LEN:
         if len(_ACTION_CACHE) >= _ACTION_CACHE_MAX:
             _ACTION_CACHE.clear()
@@ -131,14 +134,14 @@ class ActionBlock:
     any: bool = field(init=False, repr=False, compare=False)
     exact: frozenset[str] = field(init=False, repr=False, compare=False)
     prefixes: tuple[str, ...] = field(init=False, repr=False, compare=False)
-    wildcards: tuple[Pattern, ...] = field(init=False, repr=False, compare=False)
+    wildcards: tuple[ActionPattern, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # One pass: AWS managed policies list thousands of actions in one element.
         texts: list[str] = []
         exact: list[str] = []
         prefixes: list[str] = []
-        wildcards: list[Pattern] = []
+        wildcards: list[ActionPattern] = []
         has_any = False
         for p in self.patterns:
             texts.append(p.text)
@@ -150,7 +153,7 @@ class ActionBlock:
             elif mode == "any":
                 has_any = True
             else:
-                wildcards.append(p.matcher)  # type: ignore[arg-type]
+                wildcards.append(p)
         setter = object.__setattr__
         setter(self, "texts", tuple(texts))
         setter(self, "any", has_any)
@@ -165,8 +168,8 @@ class ActionBlock:
         if self.prefixes and action_folded.startswith(self.prefixes):
             return True
         # A plain loop: any() over a generator costs more on this hot path.
-        for matcher in self.wildcards:  # noqa: SIM110
-            if matcher.match(action_folded):
+        for p in self.wildcards:
+            if p.need in action_folded and compile_pattern(p.folded).match(action_folded):
                 return True
         return False
 

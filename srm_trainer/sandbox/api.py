@@ -15,7 +15,12 @@ from django.views.decorators.http import require_POST
 from srm_trainer.iam import PolicyError, evaluate
 from srm_trainer.iam.findings import lint_case
 from srm_trainer.ratelimit import rate_limited
-from srm_trainer.sandbox.state import MAX_BODY_BYTES, MAX_POLICY_CHARS
+from srm_trainer.sandbox.state import (
+    MAX_BODY_BYTES,
+    MAX_POLICY_CHARS,
+    MAX_STATEMENTS,
+    statement_count,
+)
 
 MAX_NESTING = 32
 
@@ -108,6 +113,15 @@ def evaluate_api(request: HttpRequest) -> JsonResponse:
             "policy_too_large",
             f"{oversized} is longer than {MAX_POLICY_CHARS:,} characters, the most this API takes.",
             path=oversized,
+        )
+    count = statement_count(policy for _, policy in _policies(case))
+    if count > MAX_STATEMENTS:
+        return _error(
+            400,
+            "too_many_statements",
+            f"The case holds {count:,} statements; the API evaluates at most {MAX_STATEMENTS} "
+            "in one request.",
+            path="",
         )
     try:
         decision = evaluate(case)

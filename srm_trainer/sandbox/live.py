@@ -58,6 +58,7 @@ class StatementRow:
     applies: bool
     decisive: bool
     reasons: tuple[ReasonRow, ...]
+    more_reasons: int = 0  # reasons past MAX_REASONS, counted but not worded
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,17 @@ class PolicyRow:
     result: str
     statements: tuple[StatementRow, ...]
     reason: ReasonRow | None
+    hidden: int = 0  # statements past MAX_STATEMENT_ROWS, counted but not listed
+
+
+# How many statements the result panel lists per policy, and how many deciding statements it
+# names: a policy of hundreds of statements would otherwise cost more to render than to decide,
+# and nobody reads past these. The rest are counted ("and 312 more").
+MAX_STATEMENT_ROWS = 25
+MAX_DECISIVE_ROWS = 10
+MAX_LISTED_STATEMENTS = 60  # across every policy of the request
+MAX_REASONS = 3  # why one statement did not apply: the first few say it
+MAX_MISSING_KEYS = 12  # "Add aws:SourceIp" buttons offered at once
 
 
 @dataclass(frozen=True)
@@ -88,8 +100,10 @@ class Analysis:
     steps: list[StepRow] = field(default_factory=list)
     policies: list[PolicyRow] = field(default_factory=list)
     decisive: list[StatementRow] = field(default_factory=list)
+    decisive_hidden: int = 0
     notes: dict[str, list[Note]] = field(default_factory=dict)
     missing_keys: list[str] = field(default_factory=list)
+    missing_more: int = 0  # keys past MAX_MISSING_KEYS, counted but not offered
     arn_formats: list[str] = field(default_factory=list)
     action_level: str | None = None
 
@@ -196,8 +210,18 @@ def analyse(state: SandboxState) -> Analysis:
         editor = by_ref.get((policy["kind"], policy["index"], policy["level"]), "case")
         label = _label(policy["kind"], policy["index"], policy["level"], policy["name"])
         rows = []
+        hidden = 0
         for st in policy["statements"]:
             key = (st["policy_kind"], st["policy_index"], st["level"], st["statement_index"])
+            listed = len(rows) + sum(len(p.statements) for p in result.policies)
+            full = len(rows) >= MAX_STATEMENT_ROWS or listed >= MAX_LISTED_STATEMENTS
+            if full and key not in decisive:
+                hidden += 1
+                continue
+            if key in decisive and len(result.decisive) >= MAX_DECISIVE_ROWS:
+                result.decisive_hidden += 1
+                hidden += 1
+                continue
             row = StatementRow(
                 editor,
                 label,
@@ -207,14 +231,17 @@ def analyse(state: SandboxState) -> Analysis:
                 st["line"],
                 st["applies"],
                 key in decisive,
-                _reasons(st["reasons"]),
+                _reasons(st["reasons"][:MAX_REASONS]),
+                max(0, len(st["reasons"]) - MAX_REASONS),
             )
             rows.append(row)
             if row.decisive:
                 result.decisive.append(row)
                 result.add(editor, Note("decisive", _decisive_words(row), "decisive", row.line))
         reason = _reasons([policy["reason"]])[0] if policy.get("reason") else None
-        result.policies.append(PolicyRow(editor, label, policy["result"], tuple(rows), reason))
+        result.policies.append(
+            PolicyRow(editor, label, policy["result"], tuple(rows), reason, hidden)
+        )
     result.steps = [
         StepRow(
             s["name"],
@@ -226,7 +253,9 @@ def analyse(state: SandboxState) -> Analysis:
         )
         for s in data["steps"]
     ]
-    result.missing_keys = referenced_keys_missing(state)
+    missing = referenced_keys_missing(state)
+    result.missing_keys = missing[:MAX_MISSING_KEYS]
+    result.missing_more = len(missing) - len(result.missing_keys)
     return result
 
 

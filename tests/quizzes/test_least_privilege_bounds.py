@@ -1,0 +1,40 @@
+"""Grading a least-privilege answer costs a bounded amount of work (issue 8, item 1), and an
+answer too broad to check is never scored as if it were checked."""
+
+from __future__ import annotations
+
+import json
+
+from quizzes.least_privilege import check_policy
+from srm_trainer.iam.budget import Budget
+from tests.quizzes.builders import CHALLENGE
+
+
+def _policy(*actions: str, resource: str = "*") -> str:
+    statement = {"Effect": "Allow", "Action": list(actions), "Resource": resource}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def test_a_right_answer_is_right_within_the_default_budget():
+    result = check_policy(CHALLENGE, _policy("s3:GetObject", resource="arn:aws:s3:::reports/*"))
+    assert result.correct and result.complete and not result.unchecked
+
+
+def test_an_answer_too_broad_to_probe_scores_nothing_and_says_why():
+    # a tiny budget stands in for an answer that grants more than the grader can probe
+    result = check_policy(
+        CHALLENGE, _policy("s3:GetObject", resource="arn:aws:s3:::reports/*"), budget=Budget(20)
+    )
+    assert result.unchecked and not result.correct and result.score == 0.0
+    assert result.to_dict()["unchecked"] is True
+
+
+def test_once_the_overgrants_reach_the_scale_a_short_budget_keeps_the_score_exact():
+    broad = _policy("s3:*")
+    full = check_policy(CHALLENGE, broad, budget=Budget(10**9))
+    short = check_policy(CHALLENGE, broad, budget=Budget(2_500))
+    assert full.score == short.score == 0.0
+    assert not short.unchecked and not short.complete
+    assert 0 < len(short.overgrants) < len(full.overgrants)
+    # the riskiest over-grants are probed first, so the one shown is the same
+    assert short.counterexample() == full.counterexample()

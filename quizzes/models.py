@@ -14,7 +14,7 @@ A question's type-specific content lives in `Question.data` (JSON):
     least_privilege     {"challenge": {principal, resource_account, start_policy,
                                        must_allow, must_deny, scope}}
 
-Choice and item ids are derived from their text (see `quizzes.curriculum.text_id`), so
+Choice and item ids are derived from their text (see `curriculum.quiz_readers.text_id`), so
 reordering choices in a file keeps them; answers also store the text the learner chose.
 """
 

@@ -1,4 +1,4 @@
-"""Apply checked quiz content to the database: upsert by slug, like `lessons.loader`.
+"""Apply checked quiz content to the database: upsert by slug, like `curriculum.loader`.
 
 Runs inside `load_curriculum`'s transaction (after the lessons and scenarios it refers to), so
 a broken quiz file aborts everything. Attempts, answers and review cards are never touched:
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from lessons.loader import LoadReport, _write
+from curriculum.loader import LoadReport, _write
+from curriculum.quiz_readers import QuizContent
 from lessons.models import Lesson, Module, Scenario
-from quizzes.curriculum import QuizContent
 from quizzes.models import Question, Quiz, QuizQuestion
 
 

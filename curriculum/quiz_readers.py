@@ -1,7 +1,7 @@
 """Read and check the quiz files (`lessons/content/quizzes/*.yaml`, format in
 `lessons/content/README.md`).
 
-Like `lessons.curriculum`, everything is parsed and cross-checked before the database is
+Like `curriculum.readers`, everything is parsed and cross-checked before the database is
 touched, and every error names the file and line. It reuses that module's YAML-with-line-numbers
 helpers and needs the parsed `Curriculum` for the references (modules, lessons, scenarios).
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lessons.curriculum import (
+from curriculum.readers import (
     CONTENT_DIR,
     Curriculum,
     CurriculumError,

@@ -9,10 +9,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from lessons.curriculum import CONTENT_DIR, CurriculumError, read_curriculum
-from lessons.loader import load_curriculum
-from quizzes.curriculum import read_quizzes
-from quizzes.loader import load_quizzes
+from curriculum.loader import load_curriculum
+from curriculum.quiz_loader import load_quizzes
+from curriculum.quiz_readers import read_quizzes
+from curriculum.readers import CONTENT_DIR, CurriculumError, read_curriculum
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import models, transaction
 
-from lessons.curriculum import Curriculum
+from curriculum.readers import Curriculum
 from lessons.models import (
     ArtifactSection,
     ComplianceProgram,

@@ -8,7 +8,6 @@ helpers and needs the parsed `Curriculum` for the references (modules, lessons, 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,25 +18,21 @@ from curriculum.readers import (
     CurriculumError,
     _Fields,
     _load_yaml,
-    _plain,
     _read_text,
     _rel,
 )
-from quizzes.models import QuestionType
+from lessons.models import Scenario
+from quizzes import kinds
+from quizzes.kinds import text_id  # noqa: F401 - how new choice ids are made (tests use it)
+from quizzes.models import Question
 
-TYPES = [t.value for t in QuestionType]
 FEEDBACK = ("immediate", "end")
 RESERVED_QUIZ_SLUGS = {"review", "attempts"}
-# Fields that only make sense for some types: a stray one is almost always a mistake.
-TYPE_FIELDS = {
-    "choices": {"single", "multiple"},
-    "answer": {"true_false"},
-    "items": {"ordering", "categorize"},
-    "categories": {"categorize"},
-    "scenario": {"policy_decision"},
-    "ask_statement": {"policy_decision"},
-    "challenge": {"least_privilege"},
-}
+# Fields that only make sense for some kinds: a stray one is almost always a mistake.
+TYPE_FIELDS: dict[str, set[str]] = {}
+for _kind in kinds.KINDS.values():
+    for _name in _kind.file_fields:
+        TYPE_FIELDS.setdefault(_name, set()).add(_kind.value)
 QUESTION_FIELDS = (
     "slug",
     "type",
@@ -48,11 +43,6 @@ QUESTION_FIELDS = (
     "misconceptions",
     *TYPE_FIELDS,
 )
-
-
-def text_id(text: str) -> str:
-    """A choice's or item's id, from its text: stable when choices are reordered."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
 
 @dataclass(frozen=True)
@@ -70,6 +60,7 @@ class QuestionData:
     ask_statement: bool
     source: str
     line: int
+    fixed_ids: frozenset[str] = frozenset()  # choice/item ids written in the file
 
 
 @dataclass(frozen=True)
@@ -231,12 +222,13 @@ def _read_question(raw: Any, file: str, index: int, module: str, refs: _Refs) ->
     f.only(*QUESTION_FIELDS)
     slug = f.slug()
     f.what = f"question {slug!r}"
-    kind = f.str("type")
-    if kind not in TYPES:
-        raise f.error(f"unknown type {kind!r} (expected one of: {', '.join(TYPES)})")
+    value = f.str("type")
+    kind = kinds.get(value)
+    if kind is None:
+        raise f.error(f"unknown type {value!r} (expected one of: {', '.join(kinds.KINDS)})")
     for name, types in TYPE_FIELDS.items():
-        if name in raw and kind not in types:
-            raise f.error(f"'{name}' does not apply to a {kind} question")
+        if name in raw and value not in types:
+            raise f.error(f"'{name}' does not apply to a {value} question")
     category = f.slug("category") if raw.get("category") is not None else module
     if not category:
         raise f.error("'category' is required in a quiz without a module")
@@ -244,29 +236,30 @@ def _read_question(raw: Any, file: str, index: int, module: str, refs: _Refs) ->
     if lesson not in refs.lessons:
         raise f.error(f"unknown lesson {lesson!r} (write it as module-slug/lesson-slug)")
     misconceptions = f.str_list("misconceptions", required=False)
-    scenario, ask_statement, data = "", False, {}
-    if kind in ("single", "multiple"):
-        data = {"choices": _choices(raw, f, kind)}
-    elif kind == "true_false":
-        data = {"answer": f.bool("answer", None)}
-    elif kind == "ordering":
-        texts = f.str_list("items")
-        if len(texts) < 2:
-            raise f.error("an ordering question needs at least 2 items")
-        _distinct(texts, f, "item")
-        data = {"items": [{"id": text_id(t), "text": t} for t in texts]}
-    elif kind == "categorize":
-        data = _categorize(raw, f)
-    elif kind == "policy_decision":
+    scenario, ask_statement = "", False
+    if kind.uses_scenario:
         scenario = f.slug("scenario")
         if scenario not in refs.scenarios:
             raise f.error(f"unknown scenario {scenario!r}")
         ask_statement = f.bool("ask_statement", False)
-    else:
-        data = {"challenge": _challenge(raw, f, refs)}
+    data = kind.data_from_file(raw)
+    # The same validation the admin and the editors run, on an unsaved question.
+    question = Question(
+        slug=slug,
+        type=value,
+        data=data,
+        ask_statement=ask_statement,
+        scenario=Scenario(slug=scenario, case=refs.scenarios[scenario]) if scenario else None,
+    )
+    problems = question.problems(thorough=refs.check_cases)
+    if problems:
+        problem = problems[0]
+        raise CurriculumError(
+            file, _line_at(raw, problem.path) or f.line, f"{f.what}: {problem.message}"
+        )
     return QuestionData(
         slug=slug,
-        type=kind,
+        type=value,
         category=category,
         module=module,
         prompt=f.str("prompt"),
@@ -278,128 +271,27 @@ def _read_question(raw: Any, file: str, index: int, module: str, refs: _Refs) ->
         ask_statement=ask_statement,
         source=file,
         line=f.line or 1,
+        fixed_ids=frozenset(_fixed_ids(raw, kind)),
     )
 
 
-def _distinct(texts: list[str], f: _Fields, what: str) -> None:
-    seen = set()
-    for text in texts:
-        if text in seen:
-            raise f.error(f"the {what} {text!r} appears twice")
-        seen.add(text)
-
-
-def _choices(raw: dict, f: _Fields, kind: str) -> list[dict]:
-    items = raw.get("choices")
-    if not isinstance(items, list) or not 2 <= len(items) <= 6:
-        raise f.error("'choices' must be a list of 2 to 6 choices")
-    choices = []
-    for n, item in enumerate(items, start=1):
-        c = _Fields(item, f.file, f"{f.what} choice #{n}", line=f.line)
-        c.only("text", "correct", "feedback")
-        if not isinstance(item.get("correct"), bool):
-            raise c.error("'correct' must be true or false")
-        choice = {"text": c.str("text"), "correct": item["correct"]}
-        choice["id"] = text_id(choice["text"])
-        choice["feedback"] = c.str("feedback", required=False)
-        choices.append(choice)
-    _distinct([c["text"] for c in choices], f, "choice")
-    right = sum(c["correct"] for c in choices)
-    if kind == "single" and right != 1:
-        raise f.error(f"a single-choice question has exactly one correct choice, not {right}")
-    if kind == "multiple" and right < 1:
-        raise f.error("a multiple-select question needs at least one correct choice")
-    return choices
-
-
-def _categorize(raw: dict, f: _Fields) -> dict:
-    categories = f.str_list("categories")
-    if len(categories) < 2:
-        raise f.error("a categorize question needs at least 2 categories")
-    _distinct(categories, f, "category")
-    items = raw.get("items")
-    if not isinstance(items, list) or len(items) < 2:
-        raise f.error("'items' must be a list of at least 2 {text, category} entries")
-    out = []
-    for n, item in enumerate(items, start=1):
-        i = _Fields(item, f.file, f"{f.what} item #{n}", line=f.line)
-        i.only("text", "category")
-        text, category = i.str("text"), i.str("category")
-        if category not in categories:
-            raise i.error(f"category {category!r} is not one of: {', '.join(categories)}")
-        out.append({"id": text_id(text), "text": text, "category": category})
-    _distinct([i["text"] for i in out], f, "item")
-    return {"categories": categories, "items": out}
-
-
-def _challenge(raw: dict, f: _Fields, refs: _Refs) -> dict:
-    from quizzes.least_privilege import check_policy, request_case
-    from srm_trainer.iam import PolicyError, catalog, parse_case
-
-    c = _Fields(raw.get("challenge"), f.file, f"{f.what} challenge", line=f.line)
-    c.only("principal", "resource_account", "start_policy", "must_allow", "must_deny", "scope")
-    challenge: dict[str, Any] = {"principal": c.str("principal")}
-    account = c.data.get("resource_account")
-    if account is not None:
-        if not isinstance(account, str):
-            raise c.error("'resource_account' must be quoted text (\"111122223333\"), not a number")
-        challenge["resource_account"] = account
-    challenge["start_policy"] = c.data.get("start_policy") or ""
-    if not isinstance(challenge["start_policy"], str):
-        raise c.error("'start_policy' must be JSON text (use a `|` block)")
-    for key in ("must_allow", "must_deny"):
-        entries = c.data.get(key)
-        if entries is None and key == "must_deny":
-            entries = []
-        if not isinstance(entries, list) or (key == "must_allow" and not entries):
-            raise c.error(f"'{key}' must be a list of {{action, resource}} requests")
-        challenge[key] = []
-        for n, entry in enumerate(entries, start=1):
-            e = _Fields(entry, f.file, f"{f.what} {key} #{n}", line=f.line)
-            e.only("action", "resource", "context")
-            request = {"action": e.str("action"), "resource": e.str("resource")}
-            context = entry.get("context")
-            if context is not None:
-                if not isinstance(context, dict):
-                    raise e.error("'context' must be a mapping of condition keys to values")
-                request["context"] = _plain(context)
-            try:
-                parse_case(
-                    request_case(
-                        challenge,
-                        request["action"],
-                        request["resource"],
-                        {
-                            "Version": "2012-10-17",
-                            "Statement": [
-                                {"Effect": "Allow", "Action": request["action"], "Resource": "*"}
-                            ],
-                        },
-                        request.get("context"),
-                    )
-                )
-            except PolicyError as exc:
-                raise e.error(f"not a valid request: {exc}") from None
-            if refs.check_cases and not catalog.is_known_action(request["action"]):
-                raise e.error(f"unknown action {request['action']!r}")
-            challenge[key].append(request)
-
-    def same_request(r: dict) -> tuple:
-        return (r["action"].lower(), r["resource"], sorted((r.get("context") or {}).items()))
-
-    allowed = [same_request(r) for r in challenge["must_allow"]]
-    for r in challenge["must_deny"]:
-        if same_request(r) in allowed:
-            raise c.error(f"{r['action']} on {r['resource']} is both must_allow and must_deny")
-    challenge["scope"] = c.str_list("scope", required=False)
-    for resource in challenge["scope"]:
-        if not resource.startswith("arn:"):
-            raise c.error(f"scope entries are ARNs, not {resource!r}")
-    if refs.check_cases and challenge["start_policy"].strip():
+def _line_at(raw: Any, path: tuple) -> int | None:
+    """The line of the deepest YAML mapping on `path` (a problem's location in the data)."""
+    line = getattr(raw, "line", None)
+    node = raw
+    for step in path:
         try:
-            solved = check_policy(challenge, challenge["start_policy"]).correct
-        except PolicyError:
-            solved = False  # a start policy to repair: fine
-        if solved:
-            raise c.error("the start_policy already solves the challenge: there is nothing to do")
-    return challenge
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+        line = getattr(node, "line", None) or line
+    return line
+
+
+def _fixed_ids(raw: dict, kind) -> set[str]:
+    out = set()
+    for key in getattr(kind, "id_lists", ()):
+        for entry in raw.get(key) or []:
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                out.add(entry["id"].strip())
+    return out

@@ -14,27 +14,24 @@ A question's type-specific content lives in `Question.data` (JSON):
     least_privilege     {"challenge": {principal, resource_account, start_policy,
                                        must_allow, must_deny, scope}}
 
-Choice and item ids are derived from their text (see `curriculum.quiz_readers.text_id`), so
-reordering choices in a file keeps them; answers also store the text the learner chose.
+Each type's schema, validation, form and grading live in its kind module (`quizzes.kinds`).
+Choice and item ids are stored with the question and kept when the text is edited (see
+`quizzes.kinds.base.keep_ids`); answers refer to them and also store the text the learner chose.
 """
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
 from lessons.models import Lesson, Module, PublishedQuerySet, Scenario
+from quizzes import kinds
 
-
-class QuestionType(models.TextChoices):
-    SINGLE = "single", "Single choice"
-    MULTIPLE = "multiple", "Multiple select"
-    TRUE_FALSE = "true_false", "True or false"
-    ORDERING = "ordering", "Put in order"
-    CATEGORIZE = "categorize", "Sort into categories"
-    POLICY_DECISION = "policy_decision", "Policy decision"
-    LEAST_PRIVILEGE = "least_privilege", "Least-privilege challenge"
+log = logging.getLogger(__name__)
 
 
 class Feedback(models.TextChoices):
@@ -44,7 +41,7 @@ class Feedback(models.TextChoices):
 
 class Question(models.Model):
     slug = models.SlugField(unique=True, max_length=100)
-    type = models.CharField(max_length=20, choices=QuestionType.choices)
+    type = models.CharField(max_length=20, choices=kinds.choices())
     category = models.SlugField(max_length=100, help_text="The bank category quizzes draw from.")
     module = models.ForeignKey(
         Module, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions"
@@ -81,13 +78,42 @@ class Question(models.Model):
     def challenge(self) -> dict:
         return dict(self.data.get("challenge") or {})
 
+    @property
+    def kind(self) -> kinds.Kind | None:
+        """The module that knows this type of question (None for an unknown type)."""
+        return kinds.get(self.type)
+
     def layout_ids(self) -> list[str]:
-        """The ids whose display order an attempt fixes (choices or items), in file order."""
-        if self.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-            return [c["id"] for c in self.choices()]
-        if self.type in (QuestionType.ORDERING, QuestionType.CATEGORIZE):
-            return [i["id"] for i in self.items()]
-        return []
+        """The ids whose display order an attempt fixes (choices or items), in stored order."""
+        return self.kind.layout_ids(self) if self.kind else []
+
+    def problems(self, *, thorough: bool = True) -> list[kinds.Problem]:
+        """Why this question cannot be used ([] when it can): its kind's validation."""
+        if self.kind is None:
+            return [kinds.Problem(f"unknown type {self.type!r}", ("type",), "type")]
+        if not isinstance(self.data, dict):
+            return [kinds.Problem("'data' must be a JSON object")]
+        try:
+            return self.kind.problems(self, thorough=thorough)
+        except Exception as exc:  # a validator must never turn bad data into a crash
+            log.exception("validating question %s", self.slug)
+            return [kinds.Problem(f"cannot be checked ({type(exc).__name__})")]
+
+    def is_usable(self) -> bool:
+        """Can a learner be shown this question and graded on it? Logs why not."""
+        problems = self.problems(thorough=False)
+        for problem in problems:
+            log.warning("question %s is broken and skipped: %s", self.slug, problem.message)
+        return not problems
+
+    def clean(self) -> None:
+        """The same checks the content loader applies, for the admin and any editor."""
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        for problem in self.problems():
+            errors.setdefault(problem.field, []).append(problem.message)
+        if errors:
+            raise ValidationError(errors)
 
 
 class QuizQuerySet(PublishedQuerySet):

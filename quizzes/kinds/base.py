@@ -1,0 +1,217 @@
+"""What every question kind provides, and the helpers several kinds share.
+
+A kind is one object (a `Kind` subclass instance) that owns, for its type of question:
+
+- the **schema** of `Question.data` and how a content file's fields become that data
+  (`file_fields`, `data_from_file`);
+- **validation** (`problems`), which `Question.clean()` turns into form errors, so the loader,
+  the admin and any editor refuse the same things with the same words;
+- the **learner form** (`add_fields`, `clean_form`, `response`, `draft`, `saved_value`) used by
+  `quizzes.forms.AnswerForm`, and the template that draws its controls;
+- **grading** (`grade`) and the **feedback** partial that shows the result.
+
+An instructor's authoring form will be one more method here (`authoring_form`), next to the
+validation it must call; nothing else about a kind needs to change for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+
+
+@dataclass(frozen=True)
+class Grade:
+    score: float
+    correct: bool
+    feedback: dict[str, Any] = field(default_factory=dict)  # JSON-ready, shown after answering
+
+
+def full_marks(score: float) -> bool:
+    return score >= 1.0 - 1e-9
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a question cannot be used. `path` points into the data (or the file's fields):
+    `("choices", 1)` is the second choice; the loader turns it into a line number. `field` is
+    the model field the admin shows the message on."""
+
+    message: str
+    path: tuple = ()
+    field: str = "data"
+
+
+class Kind:
+    value: str = ""
+    label: str = ""
+    file_fields: tuple[str, ...] = ()  # the question fields of a content file only this kind uses
+    uses_scenario = False  # policy questions are built on a scenario (a model field, not data)
+
+    @property
+    def controls_template(self) -> str:
+        return f"quizzes/kinds/{self.value}.html#controls"
+
+    @property
+    def feedback_template(self) -> str:
+        return f"quizzes/kinds/{self.value}.html#feedback"
+
+    # A short recap shown above the feedback on the result and review pages (or None).
+    recap_template: str | None = None
+
+    # --- schema and validation ------------------------------------------------------------
+
+    def data_from_file(self, raw: dict) -> dict:
+        """The `Question.data` a content file's question mapping describes (shape only: the
+        checks are in `problems`). Choices and items keep an explicit `id` when the file
+        gives one; otherwise they get `text_id(text)`, which the loader may replace with the
+        id the stored question already uses (see `keep_ids`)."""
+        return {}
+
+    def problems(self, question, *, thorough: bool = True) -> list[Problem]:
+        """Everything that makes `question` unusable; [] when it can be shown and graded.
+
+        `thorough=False` keeps only what would break a page (used when a learner starts a
+        quiz); the rest (e.g. a challenge whose start policy already solves it) is about
+        quality and is enforced when content is saved."""
+        return []
+
+    def layout_ids(self, question) -> list[str]:
+        """The ids whose display order an attempt fixes (choices or items), in stored order."""
+        return []
+
+    # --- the learner's form ---------------------------------------------------------------
+
+    def add_fields(self, form: forms.Form) -> None:
+        raise NotImplementedError
+
+    def clean_form(self, form: forms.Form, data: dict) -> None:
+        """Checks across fields, after each field is clean (add errors to `form`)."""
+
+    def response(self, form: forms.Form) -> dict:
+        """The cleaned answer, with the text the learner chose (after `is_valid()`)."""
+        raise NotImplementedError
+
+    def draft(self, form: forms.Form) -> dict | None:
+        """What to keep when the input does not validate (None: nothing)."""
+        return None
+
+    def saved_value(self, saved: dict, name: str) -> Any:
+        """The value of control `name` in a saved response (to show it selected again)."""
+        return saved.get(name)
+
+    # --- grading and feedback -------------------------------------------------------------
+
+    def grade(self, question, response: dict) -> Grade:
+        raise NotImplementedError
+
+    def answer_lines(self, response: dict) -> list[str]:
+        """The learner's answer as lines of text, from the text stored with it."""
+        return []
+
+
+# --- shared helpers -----------------------------------------------------------------------
+
+
+def text_id(text: str) -> str:
+    """A new choice or item id. Hashing the text keeps ids reproducible for a fresh load; once
+    stored, an id is kept when the text is edited (see `keep_ids`)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+def is_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def keep_ids(entries: list[dict], previous: Iterable[dict], explicit: set[int]) -> list[dict]:
+    """Give file entries (choices or items) the ids the stored question already uses.
+
+    Entries at the indexes in `explicit` carry an id written in the file and keep it. Any
+    other entry takes, in order of preference: the id of a stored entry with the same text
+    (a move); the id of the stored entry at the same position when that entry's text is gone
+    from the file (an edit, such as a typo fix); else its new id (a genuinely new entry).
+    Learners' saved answers refer to these ids, so keeping them keeps answers valid.
+    """
+    previous = [p for p in previous if isinstance(p, dict) and is_text(p.get("id"))]
+    texts = {e.get("text") for e in entries}
+    taken = {e["id"] for i, e in enumerate(entries) if i in explicit}
+    by_text = {p.get("text"): p["id"] for p in previous}
+    out = [dict(e) for e in entries]
+    # First the moves (same text), so an edit at one position cannot take a moved entry's id.
+    for i, entry in enumerate(out):
+        if i not in explicit and by_text.get(entry.get("text")) not in (None, *taken):
+            entry["id"] = by_text[entry["text"]]
+            taken.add(entry["id"])
+    for i, entry in enumerate(out):
+        if i in explicit or entry["id"] in taken:
+            continue
+        old = previous[i] if i < len(previous) else None
+        if old is not None and old.get("text") not in texts and old["id"] not in taken:
+            entry["id"] = old["id"]
+        n = 1
+        base = entry["id"]
+        while entry["id"] in taken:  # a new entry whose hash an old id already uses
+            n += 1
+            entry["id"] = f"{base}-{n}"
+        taken.add(entry["id"])
+    return out
+
+
+def entries_problems(
+    entries: Any, what: str, *, minimum: int, maximum: int | None = None, extra=()
+) -> list[Problem]:
+    """Checks shared by choices and items: a list of mappings, each with an id and a text,
+    neither repeated. `extra(n, entry)` adds the kind's own per-entry checks."""
+    key = f"{what}s"
+    size = f"{minimum} to {maximum}" if maximum else f"at least {minimum}"
+    if not isinstance(entries, list) or not minimum <= len(entries) <= (maximum or 10**6):
+        return [Problem(f"'{key}' must be a list of {size} {what}s", (key,))]
+    problems: list[Problem] = []
+    ids: set[str] = set()
+    texts: set[str] = set()
+    for n, entry in enumerate(entries):
+        where = (key, n)
+        if not isinstance(entry, dict):
+            problems.append(Problem(f"{what} #{n + 1} must be a mapping with a text", where))
+            continue
+        if not is_text(entry.get("id")):
+            problems.append(Problem(f"{what} #{n + 1} has no id (answers refer to it)", where))
+        elif entry["id"] in ids:
+            problems.append(Problem(f"two {what}s share the id {entry['id']!r}", where))
+        else:
+            ids.add(entry["id"])
+        text = entry.get("text")
+        if not is_text(text):
+            problems.append(Problem(f"{what} #{n + 1}: 'text' must be non-empty text", where))
+        elif text in texts:
+            problems.append(Problem(f"the {what} {text!r} appears twice", where))
+        else:
+            texts.add(text)
+        if extra:
+            problems.extend(Problem(m, where) for m in extra(n, entry))
+    return problems
+
+
+def file_entries(raw_list: Any, keys: tuple[str, ...]) -> tuple[list, set[int]]:
+    """A file's list of choices/items as data: mappings keep only `keys` (plus `id`), plain
+    strings become `{"text": ...}`. Returns the entries and the indexes whose id was given."""
+    if not isinstance(raw_list, list):
+        return raw_list, set()
+    out, explicit = [], set()
+    for n, raw in enumerate(raw_list):
+        entry = (
+            {"text": raw} if isinstance(raw, str) else dict(raw) if isinstance(raw, dict) else raw
+        )
+        if isinstance(entry, dict):
+            if is_text(entry.get("id")):
+                explicit.add(n)
+            elif is_text(entry.get("text")):
+                entry["id"] = text_id(entry["text"].strip())
+            if isinstance(entry.get("text"), str):
+                entry["text"] = entry["text"].strip()
+        out.append(entry)
+    return out, explicit

@@ -24,10 +24,9 @@ from curriculum.readers import (
 from lessons.models import Scenario
 from quizzes import kinds
 from quizzes.kinds import text_id  # noqa: F401 - how new choice ids are made (tests use it)
-from quizzes.models import Question
+from quizzes.models import Question, Quiz
 
 FEEDBACK = ("immediate", "end")
-RESERVED_QUIZ_SLUGS = {"review", "attempts"}
 # Fields that only make sense for some kinds: a stray one is almost always a mistake.
 TYPE_FIELDS: dict[str, set[str]] = {}
 for _kind in kinds.KINDS.values():
@@ -167,14 +166,14 @@ def _read_file(
     )
     slug = q.slug()
     q.what = f"quiz {slug!r}"
-    if slug in RESERVED_QUIZ_SLUGS:
-        raise q.error(f"the slug {slug!r} is taken by a page (/quizzes/{slug}/)")
+    for problem in Quiz(slug=slug).problems():  # the model's own checks, as in the admin
+        raise q.error(problem[1])
     module = q.str("module", required=False)
     if module and module not in refs.modules:
         raise q.error(f"unknown module {module!r}")
     pass_mark = q.int("pass_mark", 70)
-    if pass_mark > 100:
-        raise q.error(f"'pass_mark' is a percent (0-100), not {pass_mark}")
+    for problem in Quiz(slug=slug, pass_mark=pass_mark).problems():
+        raise q.error(problem[1])
     feedback = q.str("feedback", required=False, default="immediate")
     if feedback not in FEEDBACK:
         raise q.error(f"'feedback' must be immediate or end, not {feedback!r}")

@@ -8,8 +8,11 @@ touches it.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+
+from curriculum.validation import scenario_case_problem
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -174,6 +177,18 @@ class Scenario(models.Model):
     @property
     def expected(self) -> str | None:
         return self.case.get("expect") if isinstance(self.case, dict) else None
+
+    def problem(self) -> str | None:
+        """Why this scenario cannot be used (its case is invalid, or `expect` disagrees with
+        the engine), or None. Lessons show `expect` as the answer, so it must be right."""
+        return scenario_case_problem(self.case)
+
+    def clean(self) -> None:
+        """The loader's check, for the admin and any editor."""
+        super().clean()
+        problem = self.problem()
+        if problem:
+            raise ValidationError({"case": problem})
 
 
 class ArtifactSection(models.Model):

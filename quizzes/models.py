@@ -116,6 +116,9 @@ class Question(models.Model):
             raise ValidationError(errors)
 
 
+RESERVED_QUIZ_SLUGS = {"review", "attempts"}  # /quizzes/review/ and /quizzes/attempts/ are pages
+
+
 class QuizQuerySet(PublishedQuerySet):
     pass
 
@@ -156,6 +159,27 @@ class Quiz(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quizzes:detail", args=[self.slug])
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(field, message) for every setting that cannot work; shared by loader and admin."""
+        out = []
+        if self.slug in RESERVED_QUIZ_SLUGS:
+            out.append(
+                ("slug", f"the slug {self.slug!r} is taken by a page (/quizzes/{self.slug}/)")
+            )
+        if self.pass_mark is not None and self.pass_mark > 100:
+            out.append(("pass_mark", f"'pass_mark' is a percent (0-100), not {self.pass_mark}"))
+        if bool(self.draw_category) != bool(self.draw_count):
+            out.append(("draw_count", "a draw needs both a category and a count of at least 1"))
+        return out
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        for name, message in self.problems():
+            errors.setdefault(name, []).append(message)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def draws(self) -> bool:

@@ -10,9 +10,22 @@ from __future__ import annotations
 from django.db import transaction
 
 from curriculum.loader import LoadReport, _write
-from curriculum.quiz_readers import QuizContent
+from curriculum.quiz_readers import QuestionData, QuizContent
 from lessons.models import Lesson, Module, Scenario
+from quizzes import kinds
 from quizzes.models import Question, Quiz, QuizQuestion
+
+
+def stored_data(q: QuestionData, existing: Question | None) -> dict:
+    """The question's data as it will be stored: choice and item ids carried over from the
+    stored row (so a typo fix or a move keeps learners' answers valid; see `keep_ids`)."""
+    data = dict(q.data)
+    previous = existing.data if existing is not None and isinstance(existing.data, dict) else {}
+    for key in getattr(kinds.get(q.type), "id_lists", ()):
+        entries = data.get(key) or []
+        explicit = {i for i, e in enumerate(entries) if e.get("id") in q.fixed_ids}
+        data[key] = kinds.keep_ids(entries, previous.get(key) or [], explicit)
+    return data
 
 
 @transaction.atomic
@@ -24,6 +37,7 @@ def load_quizzes(content: QuizContent, report: LoadReport | None = None) -> Load
     lessons = {le.path: le for le in Lesson.objects.select_related("module")}
     scenarios = {s.slug: s for s in Scenario.objects.all()}
     questions = {}
+    stored = Question.objects.in_bulk([q.slug for q in content.questions], field_name="slug")
     for q in content.questions:
         questions[q.slug], outcome = _write(
             Question,
@@ -36,7 +50,7 @@ def load_quizzes(content: QuizContent, report: LoadReport | None = None) -> Load
                 "explanation": q.explanation,
                 "lesson": lessons[q.lesson],
                 "misconceptions": list(q.misconceptions),
-                "data": q.data,
+                "data": stored_data(q, stored.get(q.slug)),
                 "scenario": scenarios.get(q.scenario),
                 "ask_statement": q.ask_statement,
             },

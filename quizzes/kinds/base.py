@@ -138,23 +138,31 @@ def keep_ids(entries: list[dict], previous: Iterable[dict], explicit: set[int]) 
     """
     previous = [p for p in previous if isinstance(p, dict) and is_text(p.get("id"))]
     texts = {e.get("text") for e in entries}
-    taken = {e["id"] for i, e in enumerate(entries) if i in explicit}
-    by_text = {p.get("text"): p["id"] for p in previous}
     out = [dict(e) for e in entries]
+    done = set(explicit)
+    taken = {out[i]["id"] for i in explicit}
     # First the moves (same text), so an edit at one position cannot take a moved entry's id.
+    by_text = {p.get("text"): p["id"] for p in previous}
     for i, entry in enumerate(out):
-        if i not in explicit and by_text.get(entry.get("text")) not in (None, *taken):
-            entry["id"] = by_text[entry["text"]]
-            taken.add(entry["id"])
+        old_id = by_text.get(entry.get("text"))
+        if i not in done and old_id is not None and old_id not in taken:
+            entry["id"] = old_id
+            done.add(i)
+            taken.add(old_id)
+    # Then the edits: the stored entry at the same position, if its text is gone.
     for i, entry in enumerate(out):
-        if i in explicit or entry["id"] in taken:
-            continue
         old = previous[i] if i < len(previous) else None
-        if old is not None and old.get("text") not in texts and old["id"] not in taken:
-            entry["id"] = old["id"]
-        n = 1
-        base = entry["id"]
-        while entry["id"] in taken:  # a new entry whose hash an old id already uses
+        if i in done or old is None or old.get("text") in texts or old["id"] in taken:
+            continue
+        entry["id"] = old["id"]
+        done.add(i)
+        taken.add(old["id"])
+    # The rest are new: they keep their new id, made unique if an old one already uses it.
+    for i, entry in enumerate(out):
+        if i in done:
+            continue
+        base, n = entry["id"], 1
+        while entry["id"] in taken:
             n += 1
             entry["id"] = f"{base}-{n}"
         taken.add(entry["id"])

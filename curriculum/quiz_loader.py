@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from curriculum.loader import LoadReport, _write
+from curriculum.loader import LoadReport, Related, write_tracked
 from curriculum.quiz_readers import QuestionData, QuizContent
 from lessons.models import Lesson, Module, Scenario
 from quizzes import kinds
@@ -28,8 +28,25 @@ def stored_data(q: QuestionData, existing: Question | None) -> dict:
     return data
 
 
+def _entries(quiz: Quiz) -> list[list[int]]:
+    rows = quiz.entries.order_by("order", "pk").values_list("question_id", "order")
+    return [list(row) for row in rows]
+
+
+def _set_entries(wanted: list[list[int]]):
+    def apply(quiz: Quiz) -> None:
+        quiz.entries.all().delete()
+        QuizQuestion.objects.bulk_create(
+            QuizQuestion(quiz=quiz, question_id=pk, order=order) for pk, order in wanted
+        )
+
+    return apply
+
+
 @transaction.atomic
-def load_quizzes(content: QuizContent, report: LoadReport | None = None) -> LoadReport:
+def load_quizzes(
+    content: QuizContent, report: LoadReport | None = None, *, force: bool = False
+) -> LoadReport:
     report = report or LoadReport()
     if not content.quizzes:
         return report
@@ -39,7 +56,7 @@ def load_quizzes(content: QuizContent, report: LoadReport | None = None) -> Load
     questions = {}
     stored = Question.objects.in_bulk([q.slug for q in content.questions], field_name="slug")
     for q in content.questions:
-        questions[q.slug], outcome = _write(
+        questions[q.slug], outcome = write_tracked(
             Question,
             {"slug": q.slug},
             {
@@ -54,10 +71,14 @@ def load_quizzes(content: QuizContent, report: LoadReport | None = None) -> Load
                 "scenario": scenarios.get(q.scenario),
                 "ask_statement": q.ask_statement,
             },
+            report=report,
+            kind="question",
+            force=force,
         )
         report.add("questions", outcome)
     for qz in content.quizzes:
-        quiz, outcome = _write(
+        wanted = [[questions[slug].pk, order] for order, slug in enumerate(qz.questions, start=1)]
+        _, outcome = write_tracked(
             Quiz,
             {"slug": qz.slug},
             {
@@ -74,14 +95,10 @@ def load_quizzes(content: QuizContent, report: LoadReport | None = None) -> Load
                 "published": qz.published,
                 "order": qz.order,
             },
+            report=report,
+            kind="quiz",
+            force=force,
+            related=Related(current=_entries, wanted=wanted, apply=_set_entries(wanted)),
         )
-        wanted = [(questions[slug].pk, order) for order, slug in enumerate(qz.questions, start=1)]
-        current = list(quiz.entries.order_by("order", "pk").values_list("question_id", "order"))
-        if current != wanted:
-            quiz.entries.all().delete()
-            QuizQuestion.objects.bulk_create(
-                QuizQuestion(quiz=quiz, question_id=pk, order=order) for pk, order in wanted
-            )
-            outcome = "created" if outcome == "created" else "updated"
         report.add("quizzes", outcome)
     return report

@@ -15,6 +15,30 @@ from django.urls import reverse
 from curriculum.validation import scenario_case_problem
 
 
+class Source(models.TextChoices):
+    """Where a row came from. `load_curriculum` updates `file` rows and never touches
+    `authored` ones (written in the admin or, later, the app's editors)."""
+
+    FILE = "file", "Content file"
+    AUTHORED = "authored", "Written in the app"
+
+
+def source_field() -> models.CharField:
+    return models.CharField(
+        max_length=10, choices=Source.choices, default=Source.AUTHORED, editable=False
+    )
+
+
+def fingerprint_field() -> models.CharField:
+    return models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="For file rows: a hash of what the last load wrote. If the row's fingerprint "
+        "differs now, it was edited since, and the next load keeps it (unless --force).",
+    )
+
+
 class PublishedQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
@@ -167,6 +191,8 @@ class Scenario(models.Model):
     case = models.JSONField(help_text="One case in the IAM case format.")
     lessons = models.ManyToManyField(Lesson, related_name="scenarios", blank=True)
     order = models.PositiveIntegerField(default=0)
+    source = source_field()
+    file_fingerprint = fingerprint_field()
 
     class Meta:
         ordering = ["order", "slug"]

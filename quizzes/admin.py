@@ -28,8 +28,10 @@ class QuizAdmin(admin.ModelAdmin):
         "pass_mark",
         "attempts_allowed",
         "published",
+        "source",
     )
-    list_filter = ("published", "feedback", "module")
+    list_filter = ("published", "feedback", "module", "source")
+    readonly_fields = ("source",)
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [QuizQuestionInline]
@@ -53,9 +55,9 @@ class BrokenFilter(admin.SimpleListFilter):
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ("slug", "type", "category", "module", "lesson", "scenario", "usable")
-    list_filter = (BrokenFilter, "type", "category", "module")
-    readonly_fields = ("problems_found",)
+    list_display = ("slug", "type", "category", "module", "lesson", "scenario", "source", "usable")
+    list_filter = (BrokenFilter, "type", "category", "module", "source")
+    readonly_fields = ("source", "problems_found")
     search_fields = ("slug", "prompt", "explanation", "category")
     list_select_related = ("module", "lesson__module", "scenario")
     autocomplete_fields = ("scenario",)

@@ -28,7 +28,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from lessons.models import Lesson, Module, PublishedQuerySet, Scenario
+from lessons.models import (
+    Lesson,
+    Module,
+    PublishedQuerySet,
+    Scenario,
+    fingerprint_field,
+    source_field,
+)
 from quizzes import kinds
 
 log = logging.getLogger(__name__)
@@ -59,6 +66,8 @@ class Question(models.Model):
     ask_statement = models.BooleanField(
         default=False, help_text="Policy decision: also ask which statement decided it."
     )
+    source = source_field()
+    file_fingerprint = fingerprint_field()
 
     class Meta:
         ordering = ["category", "slug"]
@@ -144,6 +153,8 @@ class Quiz(models.Model):
     draw_count = models.PositiveSmallIntegerField(default=0)
     published = models.BooleanField(default=True)
     order = models.PositiveIntegerField(default=0)
+    source = source_field()
+    file_fingerprint = fingerprint_field()
     questions = models.ManyToManyField(
         Question, through="QuizQuestion", related_name="quizzes", blank=True
     )

@@ -244,7 +244,7 @@ def test_an_error_while_writing_quizzes_rolls_back_the_lessons(content, monkeypa
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(curriculum.quiz_loader, "_write", fail)
+    monkeypatch.setattr(curriculum.quiz_loader, "write_tracked", fail)
     with pytest.raises(RuntimeError):
         call_command("load_curriculum", path=content)
     assert not Lesson.objects.exists()

@@ -20,18 +20,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--path", type=Path, default=CONTENT_DIR, help="the content folder")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="take the file's version of rows edited in the admin since the last load "
+            "(rows written in the app are never overwritten)",
+        )
 
-    def handle(self, *args, path: Path, **options):
+    def handle(self, *args, path: Path, force: bool = False, **options):
         try:
             curriculum = read_curriculum(path)
             quizzes = read_quizzes(path, curriculum)
         except CurriculumError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from None
         with transaction.atomic():
-            report = load_curriculum(curriculum)
-            load_quizzes(quizzes, report)
+            report = load_curriculum(curriculum, force=force)
+            load_quizzes(quizzes, report, force=force)
         for line in report.lines():
             self.stdout.write(f"  {line}")
+        for conflict in report.conflicts:
+            self.stdout.write(self.style.WARNING(f"  kept: {conflict}"))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Curriculum loaded: {report.total('created')} created, "

@@ -7,12 +7,16 @@ touches it.
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
 from curriculum.validation import scenario_case_problem
+
+log = logging.getLogger(__name__)
 
 
 class Source(models.TextChoices):
@@ -208,6 +212,13 @@ class Scenario(models.Model):
         """Why this scenario cannot be used (its case is invalid, or `expect` disagrees with
         the engine), or None. Lessons show `expect` as the answer, so it must be right."""
         return scenario_case_problem(self.case)
+
+    def is_usable(self) -> bool:
+        """Can a page show it? A broken row (saved before the checks) is skipped, logged."""
+        problem = self.problem()
+        if problem:
+            log.warning("scenario %s is broken and skipped: %s", self.slug, problem)
+        return problem is None
 
     def clean(self) -> None:
         """The loader's check, for the admin and any editor."""

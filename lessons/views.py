@@ -79,7 +79,7 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
             "previous": previous,
             "next": following,
             "is_complete": lesson.pk in completed,
-            "scenarios": Scenario.objects.filter(lessons=lesson),
+            "scenarios": [s for s in Scenario.objects.filter(lessons=lesson) if s.is_usable()],
         },
     )
 

@@ -14,8 +14,8 @@ from django.urls import reverse
 from lessons.models import Scenario, Source
 from quizzes.models import Question, Quiz
 from tests.content import READ_REPORTS_SCENARIO, write
+from tests.curriculum.test_loader_quizzes import IAM_QUIZ, SRM_QUIZ
 from tests.quizzes.builders import make_question, make_quiz
-from tests.quizzes.test_curriculum_loader import IAM_QUIZ, SRM_QUIZ
 
 pytestmark = pytest.mark.django_db
 

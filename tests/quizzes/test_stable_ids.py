@@ -14,8 +14,8 @@ from quizzes.grading import grade
 from quizzes.kinds import keep_ids, text_id
 from quizzes.models import Answer, Question, Quiz
 from tests.content import READ_REPORTS_SCENARIO, write
+from tests.curriculum.test_loader_quizzes import IAM_QUIZ, SRM_QUIZ, load
 from tests.quizzes.builders import make_attempt, make_question
-from tests.quizzes.test_curriculum_loader import IAM_QUIZ, SRM_QUIZ, load
 
 pytestmark = pytest.mark.django_db
 
@@ -152,4 +152,17 @@ def test_the_migration_gives_rows_without_ids_the_ids_answers_already_use(db):
     migration.assign_ids(apps, None)
     question.refresh_from_db()
     assert [c["id"] for c in question.choices()] == [text_id("Turn on MFA"), "kept"]
+    assert question.problems() == []
+
+
+def test_ordering_items_may_carry_ids_in_the_file(content):
+    _fix(
+        content,
+        "srm-quiz.yaml",
+        "items: [Explicit deny, SCPs, Identity policies]",
+        "items:\n      - {id: deny, text: Explicit deny}\n      - SCPs\n      - Identity policies",
+    )
+    load(content)
+    question = Question.objects.get(slug="srm-order")
+    assert question.layout_ids() == ["deny", text_id("SCPs"), text_id("Identity policies")]
     assert question.problems() == []

@@ -43,6 +43,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Curriculum loaded: {report.total('created')} created, "
-                f"{report.total('updated')} updated, {report.total('unchanged')} unchanged."
+                f"{report.total('updated')} updated, {report.total('unchanged')} unchanged"
+                + (f", {report.total('kept')} kept (see above)." if report.conflicts else ".")
             )
         )

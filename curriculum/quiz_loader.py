@@ -21,7 +21,7 @@ def stored_data(q: QuestionData, existing: Question | None) -> dict:
     stored row (so a typo fix or a move keeps learners' answers valid; see `keep_ids`)."""
     data = dict(q.data)
     previous = existing.data if existing is not None and isinstance(existing.data, dict) else {}
-    for key in getattr(kinds.get(q.type), "id_lists", ()):
+    for key in kinds.KINDS[q.type].id_lists:
         entries = data.get(key) or []
         explicit = {i for i, e in enumerate(entries) if e.get("id") in q.fixed_ids}
         data[key] = kinds.keep_ids(entries, previous.get(key) or [], explicit)

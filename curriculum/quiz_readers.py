@@ -289,7 +289,7 @@ def _line_at(raw: Any, path: tuple) -> int | None:
 
 def _fixed_ids(raw: dict, kind) -> set[str]:
     out = set()
-    for key in getattr(kind, "id_lists", ()):
+    for key in kind.id_lists:
         for entry in raw.get(key) or []:
             if isinstance(entry, dict) and isinstance(entry.get("id"), str):
                 out.add(entry["id"].strip())

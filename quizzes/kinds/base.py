@@ -17,6 +17,7 @@ validation it must call; nothing else about a kind needs to change for it.
 from __future__ import annotations
 
 import hashlib
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,10 +47,13 @@ class Problem:
     field: str = "data"
 
 
-class Kind:
+class Kind(ABC):
     value: str = ""
     label: str = ""
     file_fields: tuple[str, ...] = ()  # the question fields of a content file only this kind uses
+    id_lists: tuple[
+        str, ...
+    ] = ()  # keys of `data` holding entries with stable ids (answers use them)
     uses_scenario = False  # policy questions are built on a scenario (a model field, not data)
 
     @property
@@ -86,15 +90,18 @@ class Kind:
 
     # --- the learner's form ---------------------------------------------------------------
 
+    @abstractmethod
     def add_fields(self, form: forms.Form) -> None:
-        raise NotImplementedError
+        """Add this kind's answer fields to `form` (a `quizzes.forms.AnswerForm`)."""
 
     def clean_form(self, form: forms.Form, data: dict) -> None:
-        """Checks across fields, after each field is clean (add errors to `form`)."""
+        """Checks across fields, after each field is clean (add errors to `form`); most kinds
+        need none."""
+        return None
 
+    @abstractmethod
     def response(self, form: forms.Form) -> dict:
         """The cleaned answer, with the text the learner chose (after `is_valid()`)."""
-        raise NotImplementedError
 
     def draft(self, form: forms.Form) -> dict | None:
         """What to keep when the input does not validate (None: nothing)."""
@@ -106,8 +113,9 @@ class Kind:
 
     # --- grading and feedback -------------------------------------------------------------
 
+    @abstractmethod
     def grade(self, question, response: dict) -> Grade:
-        raise NotImplementedError
+        """Score `response` (0..1) with JSON-ready feedback; never writes to the database."""
 
     def answer_lines(self, response: dict) -> list[str]:
         """The learner's answer as lines of text, from the text stored with it."""

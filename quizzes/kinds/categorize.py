@@ -7,25 +7,15 @@ from __future__ import annotations
 
 from django import forms
 
-from quizzes.kinds.base import (
-    Grade,
-    Kind,
-    Problem,
-    entries_problems,
-    file_entries,
-    full_marks,
-    is_text,
-)
-from quizzes.kinds.ordering import Ordering
+from quizzes.kinds.base import Grade, Problem, entries_problems, file_entries, full_marks, is_text
+from quizzes.kinds.items import ItemSelectKind
 
 
-class Categorize(Kind):
+class Categorize(ItemSelectKind):
     value = "categorize"
     label = "Sort into categories"
     file_fields = ("categories", "items")
-    id_lists = ("items",)
     prefix = "cat_"
-    rows = Ordering.rows
 
     def data_from_file(self, raw: dict) -> dict:
         entries, _ = file_entries(raw.get("items"), ("text", "category"))
@@ -59,9 +49,6 @@ class Categorize(Kind):
             return out
 
         return entries_problems(question.data.get("items"), "item", minimum=2, extra=extra)
-
-    def layout_ids(self, question) -> list[str]:
-        return [i["id"] for i in question.items()]
 
     def add_fields(self, form) -> None:
         categories = [(c, c) for c in form.question.categories()]

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from django import forms
 
-from quizzes.kinds.base import Grade, Kind, Problem, entries_problems, file_entries, full_marks
+from quizzes.kinds.base import Grade, Problem, entries_problems, file_entries, full_marks
+from quizzes.kinds.items import ItemSelectKind
 
 
-class Ordering(Kind):
+class Ordering(ItemSelectKind):
     value = "ordering"
     label = "Put in order"
     file_fields = ("items",)
-    id_lists = ("items",)
     prefix = "pos_"
 
     def data_from_file(self, raw: dict) -> dict:
@@ -27,9 +27,6 @@ class Ordering(Kind):
             return [f"item #{n + 1}: unknown field {unknown[0]!r}"] if unknown else []
 
         return entries_problems(question.data.get("items"), "item", minimum=2, extra=extra)
-
-    def layout_ids(self, question) -> list[str]:
-        return [i["id"] for i in question.items()]
 
     def add_fields(self, form) -> None:
         positions = [(str(n), str(n)) for n in range(1, len(form.entries) + 1)]
@@ -56,18 +53,6 @@ class Ordering(Kind):
         order = saved.get("order") or []
         item = name.removeprefix(self.prefix)
         return str(order.index(item) + 1) if item in order else None
-
-    def rows(self, form) -> list[dict]:
-        """[{id, text, name, selected}] in display order, for the template."""
-        return [
-            {
-                "id": e["id"],
-                "text": e["text"],
-                "name": f"{self.prefix}{e['id']}",
-                "selected": form.current(f"{self.prefix}{e['id']}"),
-            }
-            for e in form.entries
-        ]
 
     def grade(self, question, response: dict) -> Grade:
         """response: {"order": [item id, ...]} (first to last)."""

@@ -62,6 +62,23 @@ def test_every_kind_validates_takes_and_grades_its_own_question(value):
     assert (result.score, result.correct) == (1.0, True)
 
 
+def test_the_model_and_the_reader_take_their_types_from_the_registry():
+    from curriculum.quiz_readers import TYPE_FIELDS
+
+    assert Question._meta.get_field("type").choices == kinds.choices()
+    assert [v for v, _ in kinds.choices()] == [
+        "single",
+        "multiple",
+        "true_false",
+        "ordering",
+        "categorize",
+        "policy_decision",
+        "least_privilege",
+    ]
+    assert TYPE_FIELDS["items"] == {"ordering", "categorize"}
+    assert TYPE_FIELDS["challenge"] == {"least_privilege"}
+
+
 def test_every_kind_has_its_template_partials():
     from django.template.loader import get_template
 

@@ -212,22 +212,24 @@ def entries_problems(
     return problems
 
 
-def file_entries(raw_list: Any, keys: tuple[str, ...]) -> tuple[list, set[int]]:
-    """A file's list of choices/items as data: mappings keep only `keys` (plus `id`), plain
-    strings become `{"text": ...}`. Returns the entries and the indexes whose id was given."""
+def file_entries(raw_list: Any) -> Any:
+    """A file's list of choices/items as data: mappings are copied (the kind's validation
+    refuses unknown keys), plain strings become `{"text": ...}`; texts are stripped and each
+    entry without an id gets a new one. Anything but a list is returned as is, for validation
+    to name."""
     if not isinstance(raw_list, list):
-        return raw_list, set()
-    out, explicit = [], set()
-    for n, raw in enumerate(raw_list):
+        return raw_list
+    out = []
+    for raw in raw_list:
         entry = (
             {"text": raw} if isinstance(raw, str) else dict(raw) if isinstance(raw, dict) else raw
         )
         if isinstance(entry, dict):
             if is_text(entry.get("id")):
-                explicit.add(n)
+                entry["id"] = entry["id"].strip()
             elif is_text(entry.get("text")):
                 entry["id"] = text_id(entry["text"].strip())
             if isinstance(entry.get("text"), str):
                 entry["text"] = entry["text"].strip()
         out.append(entry)
-    return out, explicit
+    return out

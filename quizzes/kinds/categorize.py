@@ -18,7 +18,7 @@ class Categorize(ItemSelectKind):
     prefix = "cat_"
 
     def data_from_file(self, raw: dict) -> dict:
-        entries, _ = file_entries(raw.get("items"), ("text", "category"))
+        entries = file_entries(raw.get("items"))
         categories = raw.get("categories")
         if isinstance(categories, list):
             categories = [c.strip() if isinstance(c, str) else c for c in categories]

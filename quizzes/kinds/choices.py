@@ -12,7 +12,7 @@ class ChoiceKind(Kind):
     field_name = "choice"
 
     def data_from_file(self, raw: dict) -> dict:
-        entries, _ = file_entries(raw.get("choices"), ("text", "correct", "feedback"))
+        entries = file_entries(raw.get("choices"))
         if isinstance(entries, list):
             for entry in entries:
                 if isinstance(entry, dict):

@@ -18,7 +18,7 @@ class Ordering(ItemSelectKind):
     prefix = "pos_"
 
     def data_from_file(self, raw: dict) -> dict:
-        entries, _ = file_entries(raw.get("items"), ("text",))
+        entries = file_entries(raw.get("items"))
         return {"items": entries}
 
     def problems(self, question, *, thorough: bool = True) -> list[Problem]:

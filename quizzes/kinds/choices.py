@@ -8,15 +8,15 @@ from quizzes.kinds.base import Kind, Problem, entries_problems, file_entries
 class ChoiceKind(Kind):
     file_fields = ("choices",)
     id_lists = ("choices",)
-    input_type = "radio"
-    field_name = "choice"
+    field_name = "choice"  # the form field (and the saved response key) holding the choice
 
     def data_from_file(self, raw: dict) -> dict:
         entries = file_entries(raw.get("choices"))
         if isinstance(entries, list):
             for entry in entries:
                 if isinstance(entry, dict):
-                    entry.setdefault("feedback", "")
+                    if entry.get("feedback") is None:
+                        entry["feedback"] = ""
                     if isinstance(entry["feedback"], str):
                         entry["feedback"] = entry["feedback"].strip()
         return {"choices": entries}

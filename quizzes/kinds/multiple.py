@@ -11,7 +11,6 @@ from quizzes.kinds.choices import ChoiceKind
 class Multiple(ChoiceKind):
     value = "multiple"
     label = "Multiple select"
-    input_type = "checkbox"
     field_name = "choices"
 
     def problems(self, question, *, thorough: bool = True) -> list[Problem]:

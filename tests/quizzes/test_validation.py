@@ -325,3 +325,23 @@ def test_the_admin_refuses_quiz_settings_the_loader_refuses(admin_client):
     assert response.status_code == 200
     assert "is taken by a page (/quizzes/review/)" in body
     assert "is a percent (0-100), not 150" in body
+
+
+@pytest.mark.parametrize("value", list(kinds.KINDS))
+def test_every_kind_is_drawn_checked_and_shown_in_the_result(client, value):
+    question = make_question(value)
+    quiz = make_quiz(question)
+    client.post(reverse("quizzes:start", args=[quiz.slug]))
+    attempt = Attempt.objects.get()
+    page = client.get(attempt.get_absolute_url()).content.decode()
+    for name in _right_post(question):
+        assert f'name="{name}"' in page
+    checked = client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {**_right_post(question), "action": "check"},
+        follow=True,
+    ).content.decode()
+    assert "Right." in checked
+    client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    result = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    assert "100%" in result and "badge-right" in result

@@ -181,6 +181,18 @@ def test_the_admin_refuses_a_policy_question_without_a_scenario(admin_client):
     assert not Question.objects.exists()
 
 
+def test_the_admin_refuses_a_policy_question_on_a_scenario_without_a_valid_case(admin_client):
+    scenario = make_scenario()
+    Scenario.objects.filter(pk=scenario.pk).update(case={"expect": "Allow"})
+    response = admin_client.post(
+        reverse("admin:quizzes_question_add"),
+        _question_form(type="policy_decision", scenario=scenario.pk),
+    )
+    assert response.status_code == 200
+    assert f"scenario &#x27;{scenario.slug}&#x27;: invalid case" in response.content.decode()
+    assert not Question.objects.exists()
+
+
 def test_the_admin_refuses_a_change_that_breaks_a_question(admin_client):
     question = make_question("true_false")
     url = reverse("admin:quizzes_question_change", args=[question.pk])

@@ -4,17 +4,8 @@ Questions and quizzes are content: loaded from `lessons/content/quizzes/*.yaml` 
 `load_curriculum` (matched by slug) and editable in the admin. Attempts, answers and review
 cards are learner data; the loader never touches them.
 
-A question's type-specific content lives in `Question.data` (JSON):
-
-    single / multiple   {"choices": [{"id", "text", "correct", "feedback"}]}
-    true_false          {"answer": true | false}
-    ordering            {"items": [{"id", "text"}]}                 (in the right order)
-    categorize          {"categories": [...], "items": [{"id", "text", "category"}]}
-    policy_decision     {}   (the scenario FK holds the case; the key is computed when grading)
-    least_privilege     {"challenge": {principal, resource_account, start_policy,
-                                       must_allow, must_deny, scope}}
-
-Each type's schema, validation, form and grading live in its kind module (`quizzes.kinds`).
+A question's type-specific content lives in `Question.data` (JSON). Each type's schema (in its
+module docstring), validation, form and grading live in its kind module (`quizzes.kinds`).
 Choice and item ids are stored with the question and kept when the text is edited (see
 `quizzes.kinds.base.keep_ids`); answers refer to them and also store the text the learner chose.
 """

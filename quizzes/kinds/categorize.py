@@ -1,5 +1,7 @@
 """Sort into categories: the share of items put in their right category.
 
+data: {"categories": [name, ...], "items": [{"id", "text", "category"}]} (at least 2 each)
+
 One labelled select ("category") per item, so it works by keyboard and screen reader.
 """
 

@@ -1,4 +1,7 @@
-"""Multiple select: each option is a judgement; max(0, (right − wrong) / options)."""
+"""Multiple select: each option is a judgement; max(0, (right − wrong) / options).
+
+data: {"choices": [{"id", "text", "correct", "feedback"}]} (2 to 6, at least one right)
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """Put in order: items stored in the right order; the share of items in their right place.
 
+data: {"items": [{"id", "text"}]} (at least 2, in the right order; shown shuffled)
+
 One labelled select ("position") per item, so it works by keyboard and screen reader.
 """
 

@@ -1,4 +1,7 @@
-"""Single choice: exactly one choice is right; 1 or 0."""
+"""Single choice: exactly one choice is right; 1 or 0.
+
+data: {"choices": [{"id", "text", "correct", "feedback"}]} (2 to 6, ids unique)
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""True or false: one statement, 1 or 0."""
+"""True or false: one statement, 1 or 0.
+
+data: {"answer": true | false}
+"""
 
 from __future__ import annotations
 

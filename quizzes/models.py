@@ -32,6 +32,12 @@ from quizzes import kinds
 log = logging.getLogger(__name__)
 
 
+# The registry's types as named constants, for code that must name one (`QuestionType.ORDERING`).
+QuestionType = models.TextChoices(
+    "QuestionType", [(value.upper(), (value, label)) for value, label in kinds.choices()]
+)
+
+
 class Feedback(models.TextChoices):
     IMMEDIATE = "immediate", "After each question"
     END = "end", "At the end"

@@ -85,7 +85,8 @@ class Kind(ABC):
         return []
 
     def layout_ids(self, question) -> list[str]:
-        """The ids whose display order an attempt fixes (choices or items), in stored order."""
+        """The ids whose display order an attempt fixes (choices or items), in the stored
+        display order (`in_layout_order`)."""
         return []
 
     # --- the learner's form ---------------------------------------------------------------
@@ -129,6 +130,16 @@ def text_id(text: str) -> str:
     """A new choice or item id. Hashing the text keeps ids reproducible for a fresh load; once
     stored, an id is kept when the text is edited (see `keep_ids`)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+def in_layout_order(data: dict, ids: list[str]) -> list[str]:
+    """`ids` in the display order stored as `data["layout"]` (the loader's shuffle, issue 8),
+    then any the layout does not name, in stored order. Without a layout: `ids` as they are."""
+    layout = data.get("layout") if isinstance(data, dict) else None
+    if not isinstance(layout, list):
+        return ids
+    stored = [i for i in dict.fromkeys(x for x in layout if isinstance(x, str)) if i in ids]
+    return stored + [i for i in ids if i not in stored]
 
 
 def is_text(value: Any) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quizzes.kinds.base import Kind, Problem, entries_problems, file_entries
+from quizzes.kinds.base import Kind, Problem, entries_problems, file_entries, in_layout_order
 
 
 class ChoiceKind(Kind):
@@ -38,7 +38,7 @@ class ChoiceKind(Kind):
         )
 
     def layout_ids(self, question) -> list[str]:
-        return [c["id"] for c in question.choices()]
+        return in_layout_order(question.data, [c["id"] for c in question.choices()])
 
     def options(self, form) -> list[dict]:
         """[{id, text, checked}] in display order, for the template."""

@@ -3,7 +3,7 @@ question works by keyboard and screen reader, without dragging)."""
 
 from __future__ import annotations
 
-from quizzes.kinds.base import Kind
+from quizzes.kinds.base import Kind, in_layout_order
 
 
 class ItemSelectKind(Kind):
@@ -11,7 +11,7 @@ class ItemSelectKind(Kind):
     prefix = ""  # the select's name is prefix + item id
 
     def layout_ids(self, question) -> list[str]:
-        return [i["id"] for i in question.items()]
+        return in_layout_order(question.data, [i["id"] for i in question.items()])
 
     def rows(self, form) -> list[dict]:
         """[{id, text, name, selected}] in display order, for the template."""

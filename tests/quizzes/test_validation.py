@@ -357,3 +357,11 @@ def test_every_kind_is_drawn_checked_and_shown_in_the_result(client, value):
     client.post(reverse("quizzes:submit", args=[attempt.pk]))
     result = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
     assert "100%" in result and "badge-right" in result
+
+
+def test_a_stored_display_layout_orders_the_choices_and_new_ones_follow():
+    question = make_question("single")
+    ids = [c["id"] for c in question.choices()]
+    question.data["layout"] = [ids[2], "gone", ids[0]]
+    assert question.layout_ids() == [ids[2], ids[0], ids[1]]
+    assert question.problems() == []

@@ -100,10 +100,15 @@ class ResponsibilityAdmin(admin.ModelAdmin):
 
 @admin.register(Scenario)
 class ScenarioAdmin(admin.ModelAdmin):
-    list_display = ("title", "slug", "expected", "order")
+    list_display = ("title", "slug", "expected", "order", "source", "usable")
     search_fields = ("title", "slug", "situation")
-    list_filter = ("lessons__module",)
+    list_filter = ("lessons__module", "source")
+    readonly_fields = ("source",)
     filter_horizontal = ("lessons",)
+
+    @admin.display(boolean=True, description="engine agrees")
+    def usable(self, obj: Scenario) -> bool:
+        return obj.problem() is None
 
 
 @admin.register(ArtifactSection)

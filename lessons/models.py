@@ -7,9 +7,40 @@ touches it.
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+
+from curriculum.validation import scenario_case_problem
+
+log = logging.getLogger(__name__)
+
+
+class Source(models.TextChoices):
+    """Where a row came from. `load_curriculum` updates `file` rows and never touches
+    `authored` ones (written in the admin or, later, the app's editors)."""
+
+    FILE = "file", "Content file"
+    AUTHORED = "authored", "Written in the app"
+
+
+def source_field() -> models.CharField:
+    return models.CharField(
+        max_length=10, choices=Source.choices, default=Source.AUTHORED, editable=False
+    )
+
+
+def fingerprint_field() -> models.CharField:
+    return models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="For file rows: a hash of what the last load wrote. If the row's fingerprint "
+        "differs now, it was edited since, and the next load keeps it (unless --force).",
+    )
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -164,6 +195,8 @@ class Scenario(models.Model):
     case = models.JSONField(help_text="One case in the IAM case format.")
     lessons = models.ManyToManyField(Lesson, related_name="scenarios", blank=True)
     order = models.PositiveIntegerField(default=0)
+    source = source_field()
+    file_fingerprint = fingerprint_field()
 
     class Meta:
         ordering = ["order", "slug"]
@@ -174,6 +207,25 @@ class Scenario(models.Model):
     @property
     def expected(self) -> str | None:
         return self.case.get("expect") if isinstance(self.case, dict) else None
+
+    def problem(self) -> str | None:
+        """Why this scenario cannot be used (its case is invalid, or `expect` disagrees with
+        the engine), or None. Lessons show `expect` as the answer, so it must be right."""
+        return scenario_case_problem(self.case)
+
+    def is_usable(self) -> bool:
+        """Can a page show it? A broken row (saved before the checks) is skipped, logged."""
+        problem = self.problem()
+        if problem:
+            log.warning("scenario %s is broken and skipped: %s", self.slug, problem)
+        return problem is None
+
+    def clean(self) -> None:
+        """The loader's check, for the admin and any editor."""
+        super().clean()
+        problem = self.problem()
+        if problem:
+            raise ValidationError({"case": problem})
 
 
 class ArtifactSection(models.Model):

@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -14,7 +13,6 @@ from lessons import progress
 from lessons.explorers import compliance_view, srm_view
 from lessons.markdown import render_markdown
 from lessons.models import Lesson, Module, Scenario
-from quizzes.review import due_count
 
 
 def _modules_for(request: HttpRequest):
@@ -47,7 +45,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "resume": progress.continue_lesson(sequence, learner),
             "first_lesson": sequence[0] if sequence else None,
             "lesson_count": len(sequence),
-            "review_due": due_count(user=request.user, now=timezone.now()),
         },
     )
 
@@ -82,7 +79,7 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
             "previous": previous,
             "next": following,
             "is_complete": lesson.pk in completed,
-            "scenarios": Scenario.objects.filter(lessons=lesson),
+            "scenarios": [s for s in Scenario.objects.filter(lessons=lesson) if s.is_usable()],
         },
     )
 

@@ -1,5 +1,10 @@
 """Quizzes in the Django admin. Files under lessons/content/quizzes/ remain the source of truth
-for shipped quizzes; attempts are learner records and are read-only here."""
+for shipped quizzes; attempts are learner records and are read-only here.
+
+Saving a question runs `Question.clean()`, the same validation as the loader, so the admin
+refuses what the loader refuses. Rows that are broken anyway (saved before the checks, or
+broken by a scenario edit) are flagged in the list and can be filtered.
+"""
 
 from django.contrib import admin
 
@@ -23,21 +28,50 @@ class QuizAdmin(admin.ModelAdmin):
         "pass_mark",
         "attempts_allowed",
         "published",
+        "source",
     )
-    list_filter = ("published", "feedback", "module")
+    list_filter = ("published", "feedback", "module", "source")
+    readonly_fields = ("source",)
     search_fields = ("title", "slug", "description")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [QuizQuestionInline]
 
 
+class BrokenFilter(admin.SimpleListFilter):
+    title = "usable"
+    parameter_name = "broken"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Broken (skipped for learners)"), ("no", "Usable")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("yes", "no"):
+            return queryset
+        broken = [q.pk for q in queryset.select_related("scenario") if q.problems()]
+        if self.value() == "yes":
+            return queryset.filter(pk__in=broken)
+        return queryset.exclude(pk__in=broken)
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ("slug", "type", "category", "module", "lesson", "scenario")
-    list_filter = ("type", "category", "module")
+    list_display = ("slug", "type", "category", "module", "lesson", "scenario", "source", "usable")
+    list_filter = (BrokenFilter, "type", "category", "module", "source")
+    readonly_fields = ("source", "problems_found")
     search_fields = ("slug", "prompt", "explanation", "category")
     list_select_related = ("module", "lesson__module", "scenario")
     autocomplete_fields = ("scenario",)
     raw_id_fields = ("lesson",)
+
+    @admin.display(boolean=True, description="usable")
+    def usable(self, obj: Question) -> bool:
+        return not obj.problems()
+
+    @admin.display(description="problems")
+    def problems_found(self, obj: Question) -> str:
+        if obj.pk is None:
+            return "-"
+        return "; ".join(p.message for p in obj.problems()) or "None: learners can take it."
 
 
 class AnswerInline(admin.TabularInline):

@@ -56,16 +56,22 @@ def attempts_left(quiz: Quiz, used: int) -> int | None:
     return None if not quiz.attempts_allowed else max(0, quiz.attempts_allowed - used)
 
 
+def usable(questions) -> list[Question]:
+    """The questions a learner can be shown: a broken row (one that fails its kind's
+    validation) is skipped with a logged warning instead of breaking the page."""
+    return [q for q in questions if q.is_usable()]
+
+
 def _question_ids(quiz: Quiz, rng) -> list[int]:
     if quiz.draws:
-        pool = list(
-            Question.objects.filter(category=quiz.draw_category).values_list("pk", flat=True)
-        )
+        bank = Question.objects.filter(category=quiz.draw_category).select_related("scenario")
+        pool = [q.pk for q in usable(bank.order_by("pk"))]
         ids = rng.sample(pool, min(quiz.draw_count, len(pool)))
         if not quiz.shuffle_questions:
             ids.sort()
         return ids
-    ids = list(quiz.entries.order_by("order", "pk").values_list("question_id", flat=True))
+    entries = quiz.entries.order_by("order", "pk").select_related("question__scenario")
+    ids = [q.pk for q in usable(e.question for e in entries)]
     if quiz.shuffle_questions:
         rng.shuffle(ids)
     return ids
@@ -184,8 +190,8 @@ def attempt_submit(*, attempt: Attempt, now: datetime | None = None) -> tuple[At
         results: list[tuple[Question, bool]] = []
         for qid in attempt.question_ids:
             question, answer = questions.get(qid), answers.get(qid)
-            if question is None:  # deleted from the bank since the start: not counted
-                continue
+            if question is None or not question.is_usable():
+                continue  # deleted or broken since the start: not counted
             if answer is not None and not answer.is_graded:
                 result = grade(question, answer.response)
                 answer.score, answer.correct, answer.feedback = (
@@ -207,11 +213,11 @@ def attempt_submit(*, attempt: Attempt, now: datetime | None = None) -> tuple[At
 
 
 def attempt_questions(attempt: Attempt) -> list[Question]:
-    """The attempt's questions in its fixed order, in one query."""
+    """The attempt's questions in its fixed order, in one query (broken ones skipped)."""
     found = Question.objects.select_related("lesson__module", "scenario").in_bulk(
         attempt.question_ids
     )
-    return [found[qid] for qid in attempt.question_ids if qid in found]
+    return usable(found[qid] for qid in attempt.question_ids if qid in found)
 
 
 def answers_by_question(attempt: Attempt) -> dict[int, Answer]:

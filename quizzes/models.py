@@ -4,37 +4,38 @@ Questions and quizzes are content: loaded from `lessons/content/quizzes/*.yaml` 
 `load_curriculum` (matched by slug) and editable in the admin. Attempts, answers and review
 cards are learner data; the loader never touches them.
 
-A question's type-specific content lives in `Question.data` (JSON):
-
-    single / multiple   {"choices": [{"id", "text", "correct", "feedback"}]}
-    true_false          {"answer": true | false}
-    ordering            {"items": [{"id", "text"}]}                 (in the right order)
-    categorize          {"categories": [...], "items": [{"id", "text", "category"}]}
-    policy_decision     {}   (the scenario FK holds the case; the key is computed when grading)
-    least_privilege     {"challenge": {principal, resource_account, start_policy,
-                                       must_allow, must_deny, scope}}
-
-Choice and item ids are derived from their text (see `quizzes.curriculum.text_id`), so
-reordering choices in a file keeps them; answers also store the text the learner chose.
+A question's type-specific content lives in `Question.data` (JSON). Each type's schema (in its
+module docstring), validation, form and grading live in its kind module (`quizzes.kinds`).
+Choice and item ids are stored with the question and kept when the text is edited (see
+`quizzes.kinds.base.keep_ids`); answers refer to them and also store the text the learner chose.
 """
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from lessons.models import Lesson, Module, PublishedQuerySet, Scenario
+from lessons.models import (
+    Lesson,
+    Module,
+    PublishedQuerySet,
+    Scenario,
+    fingerprint_field,
+    source_field,
+)
+from quizzes import kinds
+
+log = logging.getLogger(__name__)
 
 
-class QuestionType(models.TextChoices):
-    SINGLE = "single", "Single choice"
-    MULTIPLE = "multiple", "Multiple select"
-    TRUE_FALSE = "true_false", "True or false"
-    ORDERING = "ordering", "Put in order"
-    CATEGORIZE = "categorize", "Sort into categories"
-    POLICY_DECISION = "policy_decision", "Policy decision"
-    LEAST_PRIVILEGE = "least_privilege", "Least-privilege challenge"
+# The registry's types as named constants, for code that must name one (`QuestionType.ORDERING`).
+QuestionType = models.TextChoices(
+    "QuestionType", [(value.upper(), (value, label)) for value, label in kinds.choices()]
+)
 
 
 class Feedback(models.TextChoices):
@@ -44,7 +45,7 @@ class Feedback(models.TextChoices):
 
 class Question(models.Model):
     slug = models.SlugField(unique=True, max_length=100)
-    type = models.CharField(max_length=20, choices=QuestionType.choices)
+    type = models.CharField(max_length=20, choices=kinds.choices())
     category = models.SlugField(max_length=100, help_text="The bank category quizzes draw from.")
     module = models.ForeignKey(
         Module, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions"
@@ -62,6 +63,8 @@ class Question(models.Model):
     ask_statement = models.BooleanField(
         default=False, help_text="Policy decision: also ask which statement decided it."
     )
+    source = source_field()
+    file_fingerprint = fingerprint_field()
 
     class Meta:
         ordering = ["category", "slug"]
@@ -81,13 +84,45 @@ class Question(models.Model):
     def challenge(self) -> dict:
         return dict(self.data.get("challenge") or {})
 
+    @property
+    def kind(self) -> kinds.Kind | None:
+        """The module that knows this type of question (None for an unknown type)."""
+        return kinds.get(self.type)
+
     def layout_ids(self) -> list[str]:
-        """The ids whose display order an attempt fixes (choices or items), in file order."""
-        if self.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-            return [c["id"] for c in self.choices()]
-        if self.type in (QuestionType.ORDERING, QuestionType.CATEGORIZE):
-            return [i["id"] for i in self.items()]
-        return []
+        """The ids whose display order an attempt fixes (choices or items), in stored order."""
+        return self.kind.layout_ids(self) if self.kind else []
+
+    def problems(self, *, thorough: bool = True) -> list[kinds.Problem]:
+        """Why this question cannot be used ([] when it can): its kind's validation."""
+        if self.kind is None:
+            return [kinds.Problem(f"unknown type {self.type!r}", ("type",), "type")]
+        if not isinstance(self.data, dict):
+            return [kinds.Problem("'data' must be a JSON object")]
+        try:
+            return self.kind.problems(self, thorough=thorough)
+        except Exception as exc:  # a validator must never turn bad data into a crash
+            log.exception("validating question %s", self.slug)
+            return [kinds.Problem(f"cannot be checked ({type(exc).__name__})")]
+
+    def is_usable(self) -> bool:
+        """Can a learner be shown this question and graded on it? Logs why not."""
+        problems = self.problems(thorough=False)
+        for problem in problems:
+            log.warning("question %s is broken and skipped: %s", self.slug, problem.message)
+        return not problems
+
+    def clean(self) -> None:
+        """The same checks the content loader applies, for the admin and any editor."""
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        for problem in self.problems():
+            errors.setdefault(problem.field, []).append(problem.message)
+        if errors:
+            raise ValidationError(errors)
+
+
+RESERVED_QUIZ_SLUGS = {"review", "attempts"}  # /quizzes/review/ and /quizzes/attempts/ are pages
 
 
 class QuizQuerySet(PublishedQuerySet):
@@ -115,6 +150,8 @@ class Quiz(models.Model):
     draw_count = models.PositiveSmallIntegerField(default=0)
     published = models.BooleanField(default=True)
     order = models.PositiveIntegerField(default=0)
+    source = source_field()
+    file_fingerprint = fingerprint_field()
     questions = models.ManyToManyField(
         Question, through="QuizQuestion", related_name="quizzes", blank=True
     )
@@ -130,6 +167,27 @@ class Quiz(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quizzes:detail", args=[self.slug])
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(field, message) for every setting that cannot work; shared by loader and admin."""
+        out = []
+        if self.slug in RESERVED_QUIZ_SLUGS:
+            out.append(
+                ("slug", f"the slug {self.slug!r} is taken by a page (/quizzes/{self.slug}/)")
+            )
+        if self.pass_mark is not None and self.pass_mark > 100:
+            out.append(("pass_mark", f"'pass_mark' is a percent (0-100), not {self.pass_mark}"))
+        if bool(self.draw_category) != bool(self.draw_count):
+            out.append(("draw_count", "a draw needs both a category and a count of at least 1"))
+        return out
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        for name, message in self.problems():
+            errors.setdefault(name, []).append(message)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def draws(self) -> bool:

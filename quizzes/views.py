@@ -105,12 +105,27 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "quizzes/quiz_detail.html",
         {
             "quiz": quiz,
+            "broken": _broken_questions(quiz) if request.user.is_staff else [],
             "past": past,
             "unfinished": next((a for a in past if not a.is_submitted), None),
             "left": attempts.attempts_left(quiz, len(past)),
             "question_count": quiz.draw_count if quiz.draws else quiz.entries.count(),
         },
     )
+
+
+def _broken_questions(quiz: Quiz) -> list[dict]:
+    """For staff: the quiz's questions that fail validation (learners never see them)."""
+    if quiz.draws:
+        questions = Question.objects.filter(category=quiz.draw_category)
+    else:
+        questions = quiz.questions.all()
+    out = []
+    for question in questions.select_related("scenario").order_by("slug"):
+        problems = question.problems(thorough=False)
+        if problems:
+            out.append({"question": question, "problems": [p.message for p in problems]})
+    return out
 
 
 @require_POST
@@ -193,10 +208,11 @@ def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     if attempt.is_submitted:
         return _after_submit(request, attempt)
-    position = _position(request, attempt, position)
-    question = get_object_or_404(
-        Question.objects.select_related("scenario"), pk=attempt.question_ids[position - 1]
-    )
+    questions = attempts.attempt_questions(attempt)
+    if not questions:
+        raise Http404("This attempt has no questions left.")
+    position = min(_position(request, attempt, position), len(questions))
+    question = questions[position - 1]
     action = request.POST.get("action", "save")
     check = action == "check" and attempt.quiz.immediate
     form = AnswerForm(question, attempt.layout.get(str(question.pk)), request.POST)
@@ -288,7 +304,7 @@ def _review_context(request, *, card=None, form=None, result=None, response=None
     due = review.due_cards(user=request.user, now=now).select_related(
         "question__lesson__module", "question__scenario"
     )
-    cards = list(due[:50])
+    cards = [c for c in due[:50] if c.question.is_usable()]
     # Due today, but only offered once due: a card just missed comes back after FSRS's
     # learning step (minutes), not straight away.
     ready = [c for c in cards if c.due <= now]
@@ -328,6 +344,8 @@ def review_answer(request: HttpRequest, question_pk: int) -> HttpResponse:
         due__lt=review.end_of_day(now),
     )
     question = card.question
+    if not question.is_usable():
+        raise Http404("This question is being repaired.")
     form = AnswerForm(question, question.layout_ids(), request.POST)
     template = "quizzes/review.html#review" if _partial(request) else "quizzes/review.html"
     if not form.is_valid():

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "srm_trainer.sandbox",
     "lessons",
     "quizzes",
+    "curriculum",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "quizzes.context_processors.review_due",
             ],
         },
     },

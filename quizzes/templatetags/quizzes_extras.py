@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django import template
 
-from lessons.templatetags.lessons_extras import DECISION_WORDS
-
 register = template.Library()
 
 
@@ -22,26 +20,9 @@ def lookup(mapping, key):
 @register.filter
 def answer_lines(response: dict, question) -> list[str]:
     """The learner's answer as lines of text, from the text stored with it (so it still reads
-    right after the question's choices are edited)."""
-    response = response or {}
-    kind = question.type
-    if kind == "single":
-        return [response.get("text", "")]
-    if kind == "multiple":
-        return list(response.get("texts") or []) or ["(nothing chosen)"]
-    if kind == "true_false":
-        return ["True" if response.get("answer") else "False"]
-    if kind == "ordering":
-        return [f"{n}. {text}" for n, text in enumerate(response.get("texts") or [], start=1)]
-    if kind == "categorize":
-        texts = response.get("texts") or {}
-        return [f"{texts.get(i, i)} → {c}" for i, c in (response.get("placed") or {}).items()]
-    if kind == "policy_decision":
-        lines = [DECISION_WORDS.get(response.get("decision"), response.get("decision", ""))]
-        if response.get("statement_label"):
-            lines.append(f"Decided by: {response['statement_label']}")
-        return lines
-    return []
+    right after the question's choices are edited). Each kind says how."""
+    kind = question.kind
+    return kind.answer_lines(response or {}) if kind else []
 
 
 @register.filter

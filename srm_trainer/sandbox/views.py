@@ -53,6 +53,12 @@ def _initial(request: HttpRequest) -> tuple[SandboxState, str, Scenario | None]:
                 f"There is no preset called “{slug}”, so the sandbox opened with its example.",
                 None,
             )
+        if not isinstance(scenario.case, dict):  # a broken row saved before the checks
+            return (
+                starter_state(),
+                f"The preset “{slug}” needs repair, so the sandbox opened with its example.",
+                None,
+            )
         try:
             return state_from_case({**scenario.case, "name": scenario.title}), "", scenario
         except StateError as exc:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from lessons.curriculum import read_curriculum
-from lessons.loader import load_curriculum
+from curriculum.loader import load_curriculum
+from curriculum.readers import read_curriculum
 
 pytestmark = pytest.mark.django_db
 

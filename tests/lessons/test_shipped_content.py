@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from lessons.curriculum import read_curriculum
+from curriculum.readers import read_curriculum
 from lessons.markdown import render_markdown
 
 CURRICULUM = read_curriculum()

@@ -79,8 +79,8 @@ def test_the_explorer_query_count_does_not_grow_with_services(client):
 
 def test_the_shipped_explorer_answers_who_patches_the_guest_os(client):
     """EC2: the customer patches the guest OS. RDS: AWS does. (The issue's acceptance check.)"""
-    from lessons.curriculum import read_curriculum
-    from lessons.loader import load_curriculum
+    from curriculum.loader import load_curriculum
+    from curriculum.readers import read_curriculum
 
     load_curriculum(read_curriculum(check_cases=False))
     os_layer = next(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from itertools import count
 
+from curriculum.quiz_readers import text_id
 from quizzes.attempts import attempt_start
-from quizzes.curriculum import text_id
 from quizzes.models import Question, Quiz, QuizQuestion
 from tests.conftest import make_lesson, make_scenario
 

@@ -8,8 +8,8 @@ import re
 import pytest
 from django.core.cache import cache
 
-from lessons.curriculum import read_curriculum
-from lessons.loader import load_curriculum
+from curriculum.loader import load_curriculum
+from curriculum.readers import read_curriculum
 from lessons.models import Scenario
 from srm_trainer.sandbox.state import encode_permalink, state_from_case
 from tests.conftest import make_scenario

@@ -8,11 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from lessons.curriculum import CurriculumError, read_curriculum
-from lessons.loader import load_curriculum
+from curriculum.loader import load_curriculum
+from curriculum.quiz_loader import load_quizzes
+from curriculum.quiz_readers import read_quizzes, text_id
+from curriculum.readers import CurriculumError, read_curriculum
 from lessons.models import Lesson
-from quizzes.curriculum import read_quizzes, text_id
-from quizzes.loader import load_quizzes
 from quizzes.models import Answer, Question, Quiz
 from tests.content import READ_REPORTS_SCENARIO, write
 from tests.quizzes.builders import make_attempt
@@ -239,12 +239,12 @@ def test_a_broken_quiz_file_aborts_the_whole_load(content):
 
 
 def test_an_error_while_writing_quizzes_rolls_back_the_lessons(content, monkeypatch):
-    import quizzes.loader
+    import curriculum.quiz_loader
 
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(quizzes.loader, "_write", fail)
+    monkeypatch.setattr(curriculum.quiz_loader, "write_tracked", fail)
     with pytest.raises(RuntimeError):
         call_command("load_curriculum", path=content)
     assert not Lesson.objects.exists()
@@ -354,7 +354,7 @@ def test_the_shipped_quizzes_load(tmp_path):
     """Whatever is under lessons/content/quizzes/ now is valid against the shipped lessons."""
     import shutil
 
-    from lessons.curriculum import CONTENT_DIR
+    from curriculum.readers import CONTENT_DIR
 
     root = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, root)

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from lessons.curriculum import CurriculumError, read_curriculum
-from lessons.loader import load_curriculum
+from curriculum.loader import load_curriculum
+from curriculum.readers import CurriculumError, read_curriculum
 from lessons.models import Lesson, LessonProgress, Module, Responsibility, Scenario
 from tests.content import READ_REPORTS_SCENARIO, write
 
@@ -253,7 +253,7 @@ def test_content_created_only_in_the_admin_survives_a_reload(content):
 
 def test_the_shipped_curriculum_loads(tmp_path):
     """The real content under lessons/content/ is valid, scenarios included."""
-    from lessons.curriculum import CONTENT_DIR
+    from curriculum.readers import CONTENT_DIR
 
     root = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, root)

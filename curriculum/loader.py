@@ -3,16 +3,25 @@
 Rows are matched by slug and only written when a field differs, so a second load reports
 everything as unchanged. Learner progress is never touched, and rows created only in the
 admin (slugs no file has) are left alone.
+
+Scenarios, questions and quizzes also record their `source` and, for file rows, a fingerprint
+of what the load wrote (`write_tracked`). A load never overwrites an `authored` row, and a
+file row whose fingerprint no longer matches was edited in the admin since: the load reports
+the conflict and keeps the edit, unless `force` takes the file's version.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models, transaction
 
-from lessons.curriculum import Curriculum
+from curriculum.readers import Curriculum
 from lessons.models import (
     ArtifactSection,
     ComplianceProgram,
@@ -22,12 +31,14 @@ from lessons.models import (
     Responsibility,
     Scenario,
     Service,
+    Source,
 )
 
 
 @dataclass
 class LoadReport:
     counts: dict[str, Counter] = field(default_factory=dict)
+    conflicts: list[str] = field(default_factory=list)  # rows kept instead of the file's version
 
     def add(self, kind: str, outcome: str) -> None:
         self.counts.setdefault(kind, Counter())[outcome] += 1
@@ -38,6 +49,7 @@ class LoadReport:
     def lines(self) -> list[str]:
         return [
             f"{kind}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
+            + (f", {c['kept']} kept" if c["kept"] else "")
             for kind, c in self.counts.items()
         ]
 
@@ -56,6 +68,79 @@ def _write(model: type[models.Model], lookup: dict, values: dict) -> tuple[model
     return obj, "updated"
 
 
+def _plain(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def fingerprint(state: dict) -> str:
+    """A hash of a row's content as the loader sees it (related rows by primary key)."""
+    text = json.dumps(state, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Related:
+    """A many-valued part of a row that the file also sets (a scenario's lessons, a quiz's
+    questions): what it is now, what the file wants, and how to make it so."""
+
+    current: Callable[[models.Model], Any]
+    wanted: Any
+    apply: Callable[[models.Model], None]
+
+
+def _state(obj: models.Model, names, related: Related | None) -> dict:
+    state = {name: _plain(getattr(obj, name)) for name in names}
+    if related is not None:
+        state["_related"] = related.current(obj)
+    return state
+
+
+def write_tracked(
+    model: type[models.Model],
+    lookup: dict,
+    values: dict,
+    *,
+    report: LoadReport,
+    kind: str,
+    force: bool = False,
+    related: Related | None = None,
+) -> tuple[models.Model, str]:
+    """Create or update a source-tracked row; says which ("created", "updated", "unchanged",
+    or "kept" when the row is authored, or edited since the last load and not `force`d)."""
+    obj = model.objects.filter(**lookup).first()
+    name = f"{kind} {next(iter(lookup.values()))!r}"
+    if obj is None:
+        obj = model.objects.create(**lookup, **values, source=Source.FILE)
+        if related is not None:
+            related.apply(obj)
+        obj.file_fingerprint = fingerprint(_state(obj, values, related))
+        obj.save(update_fields=["file_fingerprint"])
+        return obj, "created"
+    if obj.source == Source.AUTHORED:
+        report.conflicts.append(
+            f"{name} was written in the app, not loaded from a file: the file's version was "
+            "not loaded (rename one of them)"
+        )
+        return obj, "kept"
+    before = _state(obj, values, related)
+    changed = [n for n, value in values.items() if before[n] != _plain(value)]
+    related_changed = related is not None and before["_related"] != related.wanted
+    edited = bool(obj.file_fingerprint) and fingerprint(before) != obj.file_fingerprint
+    if (changed or related_changed) and edited and not force:
+        report.conflicts.append(
+            f"{name} was edited in the admin since the last load: the edit was kept "
+            "(run with --force to take the file's version)"
+        )
+        return obj, "kept"
+    for n in changed:
+        setattr(obj, n, values[n])
+    if related_changed:
+        related.apply(obj)
+    obj.file_fingerprint = fingerprint(_state(obj, values, related))
+    obj.save(update_fields=[*changed, "file_fingerprint"])
+    return obj, "updated" if changed or related_changed else "unchanged"
+
+
 def _upsert(model: type[models.Model], report: LoadReport, kind: str, lookup: dict, values: dict):
     obj, outcome = _write(model, lookup, values)
     report.add(kind, outcome)
@@ -63,7 +148,7 @@ def _upsert(model: type[models.Model], report: LoadReport, kind: str, lookup: di
 
 
 @transaction.atomic
-def load_curriculum(cur: Curriculum) -> LoadReport:
+def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
     report = LoadReport()
     modules = {}
     for m in cur.modules:
@@ -117,15 +202,20 @@ def load_curriculum(cur: Curriculum) -> LoadReport:
                 {"owner": owner, "reason": reason},
             )
     for sc in cur.scenarios:
-        scenario, outcome = _write(
+        wanted = sorted(lessons[path].pk for path in sc.lessons)
+        _, outcome = write_tracked(
             Scenario,
             {"slug": sc.slug},
             {"title": sc.title, "situation": sc.situation, "case": sc.case, "order": sc.order},
+            report=report,
+            kind="scenario",
+            force=force,
+            related=Related(
+                current=lambda row: sorted(row.lessons.values_list("pk", flat=True)),
+                wanted=wanted,
+                apply=lambda row, wanted=wanted: row.lessons.set(wanted),
+            ),
         )
-        wanted = {lessons[path].pk for path in sc.lessons}
-        if set(scenario.lessons.values_list("pk", flat=True)) != wanted:
-            scenario.lessons.set(wanted)
-            outcome = "created" if outcome == "created" else "updated"
         report.add("scenarios", outcome)
     sections = {
         a.slug: _upsert(

@@ -1,4 +1,4 @@
-"""Apply checked quiz content to the database: upsert by slug, like `lessons.loader`.
+"""Apply checked quiz content to the database: upsert by slug, like `curriculum.loader`.
 
 Runs inside `load_curriculum`'s transaction (after the lessons and scenarios it refers to), so
 a broken quiz file aborts everything. Attempts, answers and review cards are never touched:
@@ -9,14 +9,44 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from lessons.loader import LoadReport, _write
+from curriculum.loader import LoadReport, Related, write_tracked
+from curriculum.quiz_readers import QuestionData, QuizContent
 from lessons.models import Lesson, Module, Scenario
-from quizzes.curriculum import QuizContent
+from quizzes import kinds
 from quizzes.models import Question, Quiz, QuizQuestion
 
 
+def stored_data(q: QuestionData, existing: Question | None) -> dict:
+    """The question's data as it will be stored: choice and item ids carried over from the
+    stored row (so a typo fix or a move keeps learners' answers valid; see `keep_ids`)."""
+    data = dict(q.data)
+    previous = existing.data if existing is not None and isinstance(existing.data, dict) else {}
+    for key in kinds.KINDS[q.type].id_lists:
+        entries = data.get(key) or []
+        explicit = {i for i, e in enumerate(entries) if e.get("id") in q.fixed_ids}
+        data[key] = kinds.keep_ids(entries, previous.get(key) or [], explicit)
+    return data
+
+
+def _entries(quiz: Quiz) -> list[list[int]]:
+    rows = quiz.entries.order_by("order", "pk").values_list("question_id", "order")
+    return [list(row) for row in rows]
+
+
+def _set_entries(wanted: list[list[int]]):
+    def apply(quiz: Quiz) -> None:
+        quiz.entries.all().delete()
+        QuizQuestion.objects.bulk_create(
+            QuizQuestion(quiz=quiz, question_id=pk, order=order) for pk, order in wanted
+        )
+
+    return apply
+
+
 @transaction.atomic
-def load_quizzes(content: QuizContent, report: LoadReport | None = None) -> LoadReport:
+def load_quizzes(
+    content: QuizContent, report: LoadReport | None = None, *, force: bool = False
+) -> LoadReport:
     report = report or LoadReport()
     if not content.quizzes:
         return report
@@ -24,8 +54,9 @@ def load_quizzes(content: QuizContent, report: LoadReport | None = None) -> Load
     lessons = {le.path: le for le in Lesson.objects.select_related("module")}
     scenarios = {s.slug: s for s in Scenario.objects.all()}
     questions = {}
+    stored = Question.objects.in_bulk([q.slug for q in content.questions], field_name="slug")
     for q in content.questions:
-        questions[q.slug], outcome = _write(
+        questions[q.slug], outcome = write_tracked(
             Question,
             {"slug": q.slug},
             {
@@ -36,14 +67,18 @@ def load_quizzes(content: QuizContent, report: LoadReport | None = None) -> Load
                 "explanation": q.explanation,
                 "lesson": lessons[q.lesson],
                 "misconceptions": list(q.misconceptions),
-                "data": q.data,
+                "data": stored_data(q, stored.get(q.slug)),
                 "scenario": scenarios.get(q.scenario),
                 "ask_statement": q.ask_statement,
             },
+            report=report,
+            kind="question",
+            force=force,
         )
         report.add("questions", outcome)
     for qz in content.quizzes:
-        quiz, outcome = _write(
+        wanted = [[questions[slug].pk, order] for order, slug in enumerate(qz.questions, start=1)]
+        _, outcome = write_tracked(
             Quiz,
             {"slug": qz.slug},
             {
@@ -60,14 +95,10 @@ def load_quizzes(content: QuizContent, report: LoadReport | None = None) -> Load
                 "published": qz.published,
                 "order": qz.order,
             },
+            report=report,
+            kind="quiz",
+            force=force,
+            related=Related(current=_entries, wanted=wanted, apply=_set_entries(wanted)),
         )
-        wanted = [(questions[slug].pk, order) for order, slug in enumerate(qz.questions, start=1)]
-        current = list(quiz.entries.order_by("order", "pk").values_list("question_id", "order"))
-        if current != wanted:
-            quiz.entries.all().delete()
-            QuizQuestion.objects.bulk_create(
-                QuizQuestion(quiz=quiz, question_id=pk, order=order) for pk, order in wanted
-            )
-            outcome = "created" if outcome == "created" else "updated"
         report.add("quizzes", outcome)
     return report

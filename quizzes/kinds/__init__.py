@@ -1,0 +1,43 @@
+"""The question kinds, one module each, behind one registry.
+
+Everything that depends on a question's type asks its kind (`kind_of(question)` or
+`question.kind`) instead of switching on the type: the content reader, `Question.clean()`,
+the learner's form, grading, and the templates (each kind has
+`templates/quizzes/kinds/<value>.html` with `controls`, `feedback` and optional `recap`
+partials). To add a kind: write a module with a `Kind` subclass and its template, and add the
+module to `_MODULES` below (then `makemigrations` records the new type choice).
+"""
+
+from __future__ import annotations
+
+from quizzes.kinds import (
+    categorize,
+    least_privilege,
+    multiple,
+    ordering,
+    policy_decision,
+    single,
+    true_false,
+)
+from quizzes.kinds.base import Grade, Kind, Problem, keep_ids, text_id
+
+_MODULES = (single, multiple, true_false, ordering, categorize, policy_decision, least_privilege)
+
+KINDS: dict[str, Kind] = {module.KIND.value: module.KIND for module in _MODULES}
+
+
+def choices() -> list[tuple[str, str]]:
+    """(value, label) for the model field and filters, in the registry's order."""
+    return [(kind.value, kind.label) for kind in KINDS.values()]
+
+
+def get(value: str) -> Kind | None:
+    return KINDS.get(value)
+
+
+def kind_of(question) -> Kind:
+    """The kind of `question`; KeyError for a type no module registers."""
+    return KINDS[question.type]
+
+
+__all__ = ["KINDS", "Grade", "Kind", "Problem", "choices", "get", "keep_ids", "kind_of", "text_id"]

@@ -1,0 +1,246 @@
+"""What every question kind provides, and the helpers several kinds share.
+
+A kind is one object (a `Kind` subclass instance) that owns, for its type of question:
+
+- the **schema** of `Question.data` and how a content file's fields become that data
+  (`file_fields`, `data_from_file`);
+- **validation** (`problems`), which `Question.clean()` turns into form errors, so the loader,
+  the admin and any editor refuse the same things with the same words;
+- the **learner form** (`add_fields`, `clean_form`, `response`, `draft`, `saved_value`) used by
+  `quizzes.forms.AnswerForm`, and the template that draws its controls;
+- **grading** (`grade`) and the **feedback** partial that shows the result.
+
+An instructor's authoring form will be one more method here (`authoring_form`), next to the
+validation it must call; nothing else about a kind needs to change for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+
+
+@dataclass(frozen=True)
+class Grade:
+    score: float
+    correct: bool
+    feedback: dict[str, Any] = field(default_factory=dict)  # JSON-ready, shown after answering
+
+
+def full_marks(score: float) -> bool:
+    return score >= 1.0 - 1e-9
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a question cannot be used. `path` points into the data (or the file's fields):
+    `("choices", 1)` is the second choice; the loader turns it into a line number. `field` is
+    the model field the admin shows the message on."""
+
+    message: str
+    path: tuple = ()
+    field: str = "data"
+
+
+class Kind(ABC):
+    value: str = ""
+    label: str = ""
+    file_fields: tuple[str, ...] = ()  # the question fields of a content file only this kind uses
+    id_lists: tuple[
+        str, ...
+    ] = ()  # keys of `data` holding entries with stable ids (answers use them)
+    uses_scenario = False  # policy questions are built on a scenario (a model field, not data)
+
+    @property
+    def controls_template(self) -> str:
+        return f"quizzes/kinds/{self.value}.html#controls"
+
+    @property
+    def feedback_template(self) -> str:
+        return f"quizzes/kinds/{self.value}.html#feedback"
+
+    # A short recap shown above the feedback on the result and review pages (or None).
+    recap_template: str | None = None
+
+    # --- schema and validation ------------------------------------------------------------
+
+    def data_from_file(self, raw: dict) -> dict:
+        """The `Question.data` a content file's question mapping describes (shape only: the
+        checks are in `problems`). Choices and items keep an explicit `id` when the file
+        gives one; otherwise they get `text_id(text)`, which the loader may replace with the
+        id the stored question already uses (see `keep_ids`)."""
+        return {}
+
+    def problems(self, question, *, thorough: bool = True) -> list[Problem]:
+        """Everything that makes `question` unusable; [] when it can be shown and graded.
+
+        `thorough=False` keeps only what would break a page (used when a learner starts a
+        quiz); the rest (e.g. a challenge whose start policy already solves it) is about
+        quality and is enforced when content is saved."""
+        return []
+
+    def layout_ids(self, question) -> list[str]:
+        """The ids whose display order an attempt fixes (choices or items), in the stored
+        display order (`in_layout_order`)."""
+        return []
+
+    # --- the learner's form ---------------------------------------------------------------
+
+    @abstractmethod
+    def add_fields(self, form: forms.Form) -> None:
+        """Add this kind's answer fields to `form` (a `quizzes.forms.AnswerForm`)."""
+
+    def clean_form(self, form: forms.Form, data: dict) -> None:
+        """Checks across fields, after each field is clean (add errors to `form`); most kinds
+        need none."""
+        return None
+
+    @abstractmethod
+    def response(self, form: forms.Form) -> dict:
+        """The cleaned answer, with the text the learner chose (after `is_valid()`)."""
+
+    def draft(self, form: forms.Form) -> dict | None:
+        """What to keep when the input does not validate (None: nothing)."""
+        return None
+
+    def saved_value(self, saved: dict, name: str) -> Any:
+        """The value of control `name` in a saved response (to show it selected again)."""
+        return saved.get(name)
+
+    # --- grading and feedback -------------------------------------------------------------
+
+    @abstractmethod
+    def grade(self, question, response: dict) -> Grade:
+        """Score `response` (0..1) with JSON-ready feedback; never writes to the database."""
+
+    def answer_lines(self, response: dict) -> list[str]:
+        """The learner's answer as lines of text, from the text stored with it."""
+        return []
+
+
+# --- shared helpers -----------------------------------------------------------------------
+
+
+def text_id(text: str) -> str:
+    """A new choice or item id. Hashing the text keeps ids reproducible for a fresh load; once
+    stored, an id is kept when the text is edited (see `keep_ids`)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+def in_layout_order(data: dict, ids: list[str]) -> list[str]:
+    """`ids` in the display order stored as `data["layout"]` (the loader's shuffle, issue 8),
+    then any the layout does not name, in stored order. Without a layout: `ids` as they are."""
+    layout = data.get("layout") if isinstance(data, dict) else None
+    if not isinstance(layout, list):
+        return ids
+    stored = [i for i in dict.fromkeys(x for x in layout if isinstance(x, str)) if i in ids]
+    return stored + [i for i in ids if i not in stored]
+
+
+def is_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def keep_ids(entries: list[dict], previous: Iterable[dict], explicit: set[int]) -> list[dict]:
+    """Give file entries (choices or items) the ids the stored question already uses.
+
+    Entries at the indexes in `explicit` carry an id written in the file and keep it. Any
+    other entry takes, in order of preference: the id of a stored entry with the same text
+    (a move); the id of the stored entry at the same position when that entry's text is gone
+    from the file (an edit, such as a typo fix); else its new id (a genuinely new entry).
+    Learners' saved answers refer to these ids, so keeping them keeps answers valid.
+    """
+    previous = [p for p in previous if isinstance(p, dict) and is_text(p.get("id"))]
+    texts = {e.get("text") for e in entries}
+    out = [dict(e) for e in entries]
+    done = set(explicit)
+    taken = {out[i]["id"] for i in explicit}
+    # First the moves (same text), so an edit at one position cannot take a moved entry's id.
+    by_text = {p.get("text"): p["id"] for p in previous}
+    for i, entry in enumerate(out):
+        old_id = by_text.get(entry.get("text"))
+        if i not in done and old_id is not None and old_id not in taken:
+            entry["id"] = old_id
+            done.add(i)
+            taken.add(old_id)
+    # Then the edits: the stored entry at the same position, if its text is gone.
+    for i, entry in enumerate(out):
+        old = previous[i] if i < len(previous) else None
+        if i in done or old is None or old.get("text") in texts or old["id"] in taken:
+            continue
+        entry["id"] = old["id"]
+        done.add(i)
+        taken.add(old["id"])
+    # The rest are new: they keep their new id, made unique if an old one already uses it.
+    for i, entry in enumerate(out):
+        if i in done:
+            continue
+        base, n = entry["id"], 1
+        while entry["id"] in taken:
+            n += 1
+            entry["id"] = f"{base}-{n}"
+        taken.add(entry["id"])
+    return out
+
+
+def entries_problems(
+    entries: Any, what: str, *, minimum: int, maximum: int | None = None, extra=()
+) -> list[Problem]:
+    """Checks shared by choices and items: a list of mappings, each with an id and a text,
+    neither repeated. `extra(n, entry)` adds the kind's own per-entry checks."""
+    key = f"{what}s"
+    size = f"{minimum} to {maximum}" if maximum else f"at least {minimum}"
+    if not isinstance(entries, list) or not minimum <= len(entries) <= (maximum or 10**6):
+        return [Problem(f"'{key}' must be a list of {size} {what}s", (key,))]
+    problems: list[Problem] = []
+    ids: set[str] = set()
+    texts: set[str] = set()
+    for n, entry in enumerate(entries):
+        where = (key, n)
+        if not isinstance(entry, dict):
+            problems.append(Problem(f"{what} #{n + 1} must be a mapping with a text", where))
+            continue
+        if not is_text(entry.get("id")):
+            problems.append(Problem(f"{what} #{n + 1} has no id (answers refer to it)", where))
+        elif entry["id"] in ids:
+            problems.append(Problem(f"two {what}s share the id {entry['id']!r}", where))
+        else:
+            ids.add(entry["id"])
+        text = entry.get("text")
+        if not is_text(text):
+            problems.append(Problem(f"{what} #{n + 1}: 'text' must be non-empty text", where))
+        elif text in texts:
+            problems.append(Problem(f"the {what} {text!r} appears twice", where))
+        else:
+            texts.add(text)
+        if extra:
+            problems.extend(Problem(m, where) for m in extra(n, entry))
+    return problems
+
+
+def file_entries(raw_list: Any) -> Any:
+    """A file's list of choices/items as data: mappings are copied (the kind's validation
+    refuses unknown keys), plain strings become `{"text": ...}`; texts are stripped and each
+    entry without an id gets a new one. Anything but a list is returned as is, for validation
+    to name."""
+    if not isinstance(raw_list, list):
+        return raw_list
+    out = []
+    for raw in raw_list:
+        entry = (
+            {"text": raw} if isinstance(raw, str) else dict(raw) if isinstance(raw, dict) else raw
+        )
+        if isinstance(entry, dict):
+            if is_text(entry.get("id")):
+                entry["id"] = entry["id"].strip()
+            elif is_text(entry.get("text")):
+                entry["id"] = text_id(entry["text"].strip())
+            if isinstance(entry.get("text"), str):
+                entry["text"] = entry["text"].strip()
+        out.append(entry)
+    return out

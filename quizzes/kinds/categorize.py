@@ -1,0 +1,95 @@
+"""Sort into categories: the share of items put in their right category.
+
+data: {"categories": [name, ...], "items": [{"id", "text", "category"}]} (at least 2 each)
+
+One labelled select ("category") per item, so it works by keyboard and screen reader.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from quizzes.kinds.base import Grade, Problem, entries_problems, file_entries, full_marks, is_text
+from quizzes.kinds.items import ItemSelectKind
+
+
+class Categorize(ItemSelectKind):
+    value = "categorize"
+    label = "Sort into categories"
+    file_fields = ("categories", "items")
+    prefix = "cat_"
+
+    def data_from_file(self, raw: dict) -> dict:
+        entries = file_entries(raw.get("items"))
+        categories = raw.get("categories")
+        if isinstance(categories, list):
+            categories = [c.strip() if isinstance(c, str) else c for c in categories]
+        return {"categories": categories, "items": entries}
+
+    def problems(self, question, *, thorough: bool = True) -> list[Problem]:
+        categories = question.data.get("categories")
+        if (
+            not isinstance(categories, list)
+            or len(categories) < 2
+            or not all(is_text(c) for c in categories)
+        ):
+            return [Problem("'categories' must be a list of at least 2 names", ("categories",))]
+        if len(set(categories)) != len(categories):
+            twice = next(c for c in categories if categories.count(c) > 1)
+            return [Problem(f"the category {twice!r} appears twice", ("categories",))]
+
+        def extra(n: int, entry: dict) -> list[str]:
+            out = []
+            unknown = sorted(set(entry) - {"id", "text", "category"})
+            if unknown:
+                out.append(f"item #{n + 1}: unknown field {unknown[0]!r}")
+            if entry.get("category") not in categories:
+                out.append(
+                    f"item #{n + 1}: category {entry.get('category')!r} is not one of: "
+                    + ", ".join(categories)
+                )
+            return out
+
+        return entries_problems(question.data.get("items"), "item", minimum=2, extra=extra)
+
+    def add_fields(self, form) -> None:
+        categories = [(c, c) for c in form.question.categories()]
+        for e in form.entries:
+            form.fields[f"{self.prefix}{e['id']}"] = forms.ChoiceField(
+                choices=categories,
+                label=e["text"],
+                error_messages={"required": "Put every item in a category."},
+            )
+
+    def response(self, form) -> dict:
+        data = form.cleaned_data
+        placed = {e["id"]: data[f"{self.prefix}{e['id']}"] for e in form.entries}
+        return {"placed": placed, "texts": form.texts()}
+
+    def saved_value(self, saved: dict, name: str):
+        return (saved.get("placed") or {}).get(name.removeprefix(self.prefix))
+
+    def grade(self, question, response: dict) -> Grade:
+        """response: {"placed": {item id: category}}."""
+        items = question.items()
+        placed = response.get("placed") or {}
+        rows = []
+        for item in items:
+            chosen = placed.get(item["id"], "")
+            rows.append(
+                {
+                    "text": item["text"],
+                    "chosen": chosen,
+                    "key": item["category"],
+                    "ok": chosen == item["category"],
+                }
+            )
+        score = sum(r["ok"] for r in rows) / len(items) if items else 0.0
+        return Grade(score, full_marks(score), {"items": rows})
+
+    def answer_lines(self, response: dict) -> list[str]:
+        texts = response.get("texts") or {}
+        return [f"{texts.get(i, i)} → {c}" for i, c in (response.get("placed") or {}).items()]
+
+
+KIND = Categorize()

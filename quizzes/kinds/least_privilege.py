@@ -1,0 +1,208 @@
+"""Least-privilege challenge: write a policy that allows what the task needs and no more.
+
+Graded by the engine (see `quizzes.least_privilege`). The challenge is stored as
+`data["challenge"]`: {principal, resource_account?, start_policy, must_allow, must_deny,
+scope}, where each request is {action, resource, context?}.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from quizzes.kinds.base import Grade, Kind, Problem, is_text
+from quizzes.least_privilege import check_policy, request_case
+from srm_trainer.iam import PolicyError, catalog, parse_case, parse_policy
+
+MAX_POLICY_CHARS = 10_240  # the largest identity policy AWS accepts (a role's inline policies)
+CHALLENGE_FIELDS = (
+    "principal",
+    "resource_account",
+    "start_policy",
+    "must_allow",
+    "must_deny",
+    "scope",
+)
+
+
+def policy_error_message(exc: PolicyError) -> str:
+    where = f"Line {exc.line}, column {exc.column}: " if exc.line is not None else ""
+    return f"{where}{exc.message}"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _same(r: dict) -> tuple:
+    return (r["action"].lower(), r["resource"], sorted((r.get("context") or {}).items()))
+
+
+class LeastPrivilege(Kind):
+    value = "least_privilege"
+    label = "Least-privilege challenge"
+    file_fields = ("challenge",)
+    recap_template = "quizzes/kinds/least_privilege.html#recap"
+
+    def data_from_file(self, raw: dict) -> dict:
+        challenge = raw.get("challenge")
+        if isinstance(challenge, dict):
+            challenge = _plain(challenge)
+            if challenge.get("start_policy") is None:
+                challenge["start_policy"] = ""
+            for key in ("must_deny", "scope"):
+                if challenge.get(key) is None:
+                    challenge[key] = []
+            for key in ("must_allow", "must_deny"):
+                for request in challenge.get(key) or []:
+                    for part in ("action", "resource"):
+                        if isinstance(request, dict) and isinstance(request.get(part), str):
+                            request[part] = request[part].strip()
+        return {"challenge": challenge}
+
+    def problems(self, question, *, thorough: bool = True) -> list[Problem]:
+        ch = question.data.get("challenge")
+        at = ("challenge",)
+        if not isinstance(ch, dict):
+            return [Problem("'challenge' must be a mapping (principal, must_allow, ...)", at)]
+        unknown = sorted(set(ch) - set(CHALLENGE_FIELDS))
+        if unknown:
+            return [
+                Problem(
+                    f"challenge: unknown field {unknown[0]!r} "
+                    f"(expected one of: {', '.join(CHALLENGE_FIELDS)})",
+                    at,
+                )
+            ]
+        if not is_text(ch.get("principal")):
+            return [Problem("challenge: 'principal' must be non-empty text (an ARN)", at)]
+        if "resource_account" in ch and not isinstance(ch["resource_account"], str):
+            return [
+                Problem(
+                    "challenge: 'resource_account' must be quoted text (\"111122223333\"), "
+                    "not a number",
+                    at,
+                )
+            ]
+        if not isinstance(ch.get("start_policy", ""), str):
+            return [Problem("challenge: 'start_policy' must be JSON text (use a `|` block)", at)]
+        problems: list[Problem] = []
+        for key in ("must_allow", "must_deny"):
+            entries = ch.get(key, [])
+            if not isinstance(entries, list) or (key == "must_allow" and not entries):
+                problems.append(
+                    Problem(
+                        f"challenge: '{key}' must be a list of {{action, resource}} requests", at
+                    )
+                )
+                continue
+            for n, entry in enumerate(entries):
+                problems.extend(self._request_problems(ch, key, n, entry, thorough))
+        if problems:
+            return problems
+        allowed = [_same(r) for r in ch["must_allow"]]
+        for r in ch.get("must_deny", []):
+            if _same(r) in allowed:
+                return [
+                    Problem(
+                        f"challenge: {r['action']} on {r['resource']} is both must_allow and "
+                        "must_deny",
+                        at,
+                    )
+                ]
+        scope = ch.get("scope", [])
+        if not isinstance(scope, list) or not all(is_text(s) for s in scope):
+            return [Problem("challenge: 'scope' must be a list of ARNs", at)]
+        for resource in scope:
+            if not resource.startswith("arn:"):
+                return [Problem(f"challenge: scope entries are ARNs, not {resource!r}", at)]
+        if thorough and ch.get("start_policy", "").strip():
+            try:
+                solved = check_policy(ch, ch["start_policy"]).correct
+            except PolicyError:
+                solved = False  # a start policy to repair: fine
+            if solved:
+                return [
+                    Problem(
+                        "challenge: the start_policy already solves the challenge: there is "
+                        "nothing to do",
+                        at,
+                    )
+                ]
+        return []
+
+    def _request_problems(
+        self, ch: dict, key: str, n: int, entry: Any, thorough: bool
+    ) -> list[Problem]:
+        where = ("challenge", key, n)
+        label = f"challenge {key} #{n + 1}"
+        if not isinstance(entry, dict):
+            return [Problem(f"{label} must be a mapping of action and resource", where)]
+        unknown = sorted(set(entry) - {"action", "resource", "context"})
+        if unknown:
+            return [Problem(f"{label}: unknown field {unknown[0]!r}", where)]
+        if not is_text(entry.get("action")) or not is_text(entry.get("resource")):
+            return [Problem(f"{label}: 'action' and 'resource' must be non-empty text", where)]
+        context = entry.get("context")
+        if context is not None and not isinstance(context, dict):
+            return [Problem(f"{label}: 'context' must be a mapping of condition keys", where)]
+        allow_it = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": entry["action"], "Resource": "*"}],
+        }
+        try:
+            parse_case(request_case(ch, entry["action"], entry["resource"], allow_it, context))
+        except PolicyError as exc:
+            return [Problem(f"{label}: not a valid request: {exc}", where)]
+        if thorough and not catalog.is_known_action(entry["action"]):
+            return [Problem(f"{label}: unknown action {entry['action']!r}", where)]
+        return []
+
+    # --- the learner's form ---------------------------------------------------------------
+
+    def add_fields(self, form) -> None:
+        form.fields["policy"] = forms.CharField(
+            strip=False,
+            max_length=MAX_POLICY_CHARS,
+            error_messages={"required": "Write a policy first."},
+            widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
+        )
+
+    def clean_form(self, form, data: dict) -> None:
+        if data.get("policy"):
+            try:
+                parse_policy(data["policy"], kind="identity")
+            except PolicyError as exc:
+                form.add_error("policy", policy_error_message(exc))
+
+    def response(self, form) -> dict:
+        return {"policy": form.cleaned_data["policy"]}
+
+    def draft(self, form) -> dict | None:
+        """A policy draft is never lost, even when it does not parse yet."""
+        text = form.data.get("policy", "")
+        if text and len(text) <= MAX_POLICY_CHARS:
+            return {"policy": text}
+        return None
+
+    def policy_text(self, form) -> str:
+        current = form.current("policy")
+        if current is None:
+            return form.question.challenge().get("start_policy", "")
+        return current
+
+    def grade(self, question, response: dict) -> Grade:
+        """response: {"policy": JSON text}. Invalid JSON scores 0 and says where it breaks."""
+        try:
+            result = check_policy(question.challenge(), response.get("policy") or "")
+        except PolicyError as exc:
+            return Grade(0.0, False, {"error": str(exc), "line": exc.line, "column": exc.column})
+        return Grade(result.score, result.correct, result.to_dict())
+
+
+KIND = LeastPrivilege()

@@ -1,0 +1,85 @@
+"""Policy decision: what does AWS decide for a scenario's case? The engine is the key.
+
+Nothing is stored in `data`: the question points at a scenario (a model field), and the key
+is computed when grading, so editing the case changes the key. With `ask_statement`, half
+the score is for naming a statement that decided it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from curriculum.validation import scenario_case_problem
+from quizzes.explain import NO_STATEMENT, case_statements, explain_decision
+from quizzes.kinds.base import Grade, Kind, Problem, full_marks
+from srm_trainer.iam import evaluate
+from srm_trainer.iam.words import DECISIONS as DECISION_WORDS
+
+DECISIONS = [
+    ("Allow", "Allow"),
+    ("ExplicitDeny", "Explicit deny (a Deny statement applies)"),
+    ("ImplicitDeny", "Implicit deny (nothing allows it)"),
+]
+
+
+class PolicyDecision(Kind):
+    value = "policy_decision"
+    label = "Policy decision"
+    file_fields = ("scenario", "ask_statement")
+    uses_scenario = True
+    recap_template = "quizzes/kinds/policy_decision.html#recap"
+
+    def problems(self, question, *, thorough: bool = True) -> list[Problem]:
+        scenario = question.scenario
+        if scenario is None:
+            return [Problem("a policy question needs a scenario", ("scenario",), "scenario")]
+        problem = scenario_case_problem(scenario.case)
+        if problem:
+            return [Problem(f"scenario {scenario.slug!r}: {problem}", ("scenario",), "scenario")]
+        return []
+
+    def add_fields(self, form) -> None:
+        form.fields["decision"] = forms.ChoiceField(
+            choices=DECISIONS, error_messages={"required": "Choose what AWS decides."}
+        )
+        if form.question.ask_statement:
+            form.statements = case_statements(form.question.scenario.case)
+            form.fields["statement"] = forms.ChoiceField(
+                choices=[*form.statements, (NO_STATEMENT, "No statement: nothing allows it")],
+                error_messages={"required": "Choose the statement that decided it."},
+            )
+
+    def response(self, form) -> dict:
+        data = form.cleaned_data
+        out: dict[str, Any] = {"decision": data["decision"]}
+        if "statement" in data:
+            labels = dict(form.fields["statement"].choices)
+            out |= {"statement": data["statement"], "statement_label": labels[data["statement"]]}
+        return out
+
+    def grade(self, question, response: dict) -> Grade:
+        """response: {"decision": "Allow" | "ExplicitDeny" | "ImplicitDeny", "statement": key}."""
+        decision = evaluate(question.scenario.case)
+        words = explain_decision(decision)
+        decision_right = response.get("decision") == decision.decision
+        feedback: dict[str, Any] = {"key": decision.decision, **words}
+        if question.ask_statement:
+            decisive = {d["key"] for d in words["decisive"]} or {NO_STATEMENT}
+            statement_right = response.get("statement") in decisive
+            feedback["statement_right"] = statement_right
+            score = 0.5 * decision_right + 0.5 * statement_right
+        else:
+            score = 1.0 if decision_right else 0.0
+        return Grade(score, full_marks(score), feedback)
+
+    def answer_lines(self, response: dict) -> list[str]:
+        decision = response.get("decision", "")
+        lines = [DECISION_WORDS.get(decision, decision)]
+        if response.get("statement_label"):
+            lines.append(f"Decided by: {response['statement_label']}")
+        return lines
+
+
+KIND = PolicyDecision()

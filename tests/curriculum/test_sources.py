@@ -1,0 +1,156 @@
+"""Files and the editor coexist: a load never overwrites authored rows, and reports (and keeps)
+file rows edited in the admin since the last load unless --force takes the file's version."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from lessons.models import Scenario, Source
+from quizzes.models import Question, Quiz
+from tests.content import READ_REPORTS_SCENARIO, write
+from tests.curriculum.test_loader_quizzes import IAM_QUIZ, SRM_QUIZ
+from tests.quizzes.builders import make_question, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    write(tmp_path, "modules.yaml", "- slug: basics\n  title: Basics\n- slug: iam\n  title: IAM\n")
+    write(tmp_path, "basics/01-first.md", "---\ntitle: First\n---\n## Hi\nWords.\n")
+    write(tmp_path, "iam/01-policies.md", "---\ntitle: Policies\n---\n## Grammar\nJSON.\n")
+    write(tmp_path, "scenarios/iam.yaml", READ_REPORTS_SCENARIO)
+    write(tmp_path, "quizzes/iam-quiz.yaml", IAM_QUIZ)
+    write(tmp_path, "quizzes/srm-quiz.yaml", SRM_QUIZ)
+    return tmp_path
+
+
+def load(content: Path, capsys, *, force: bool = False) -> str:
+    call_command("load_curriculum", path=content, force=force)
+    return capsys.readouterr().out
+
+
+def edit_file(content: Path, name: str, old: str, new: str) -> None:
+    path = content / name
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+@pytest.fixture
+def admin_client(client):
+    user = get_user_model().objects.create_superuser("root-admin", password="a-long-pass-9")
+    client.force_login(user)
+    return client
+
+
+def admin_edit_question(admin_client, question: Question, **changes) -> None:
+    form = {
+        "slug": question.slug,
+        "type": question.type,
+        "category": question.category,
+        "module": question.module_id or "",
+        "prompt": question.prompt,
+        "explanation": question.explanation,
+        "lesson": question.lesson_id or "",
+        "misconceptions": json.dumps(question.misconceptions),
+        "data": json.dumps(question.data),
+        "scenario": question.scenario_id or "",
+        **({"ask_statement": "on"} if question.ask_statement else {}),
+    }
+    form.update(changes)
+    response = admin_client.post(reverse("admin:quizzes_question_change", args=[question.pk]), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_loaded_rows_come_from_files_and_admin_rows_are_authored(content, capsys, admin_client):
+    load(content, capsys)
+    assert set(Question.objects.values_list("source", flat=True)) == {Source.FILE}
+    assert Quiz.objects.get(slug="iam-quiz").source == Source.FILE
+    assert Scenario.objects.get().source == Source.FILE
+    assert all(len(q.file_fingerprint) == 64 for q in Question.objects.all())
+    response = admin_client.post(
+        reverse("admin:quizzes_question_add"),
+        {
+            "slug": "written-here",
+            "type": "true_false",
+            "category": "iam",
+            "prompt": "Groups are principals.",
+            "explanation": "They are not.",
+            "misconceptions": "[]",
+            "data": json.dumps({"answer": False}),
+        },
+    )
+    assert response.status_code == 302
+    assert Question.objects.get(slug="written-here").source == Source.AUTHORED
+
+
+def test_a_load_never_overwrites_or_deletes_authored_content(content, capsys):
+    mine = make_question("true_false", slug="groups-are-principals", prompt="My own words.")
+    extra = make_question("single", slug="only-in-the-app")
+    quiz = make_quiz(extra, slug="my-quiz")
+    out = load(content, capsys)
+    assert "question 'groups-are-principals' was written in the app" in out
+    out = load(content, capsys, force=True)
+    assert "question 'groups-are-principals' was written in the app" in out
+    mine.refresh_from_db()
+    assert (mine.prompt, mine.source) == ("My own words.", Source.AUTHORED)
+    assert Question.objects.filter(pk=extra.pk).exists()
+    assert list(Quiz.objects.get(pk=quiz.pk).questions.all()) == [extra]
+
+
+def test_an_admin_edit_is_reported_and_kept_when_the_file_changes(content, capsys, admin_client):
+    load(content, capsys)
+    question = Question.objects.get(slug="root-user-mfa")
+    admin_edit_question(admin_client, question, prompt="Edited in the admin.")
+    edit_file(content, "quizzes/iam-quiz.yaml", "What should you do", "What do you do")
+    out = load(content, capsys)
+    assert "kept: question 'root-user-mfa' was edited in the admin since the last load" in out
+    assert "--force" in out
+    assert "questions: 0 created, 0 updated, 6 unchanged, 1 kept" in out
+    question.refresh_from_db()
+    assert question.prompt == "Edited in the admin."
+
+
+def test_an_admin_edit_survives_a_plain_reload_too(content, capsys):
+    load(content, capsys)
+    Scenario.objects.filter(slug="read-reports").update(title="Renamed in the admin")
+    out = load(content, capsys)
+    assert "scenario 'read-reports' was edited in the admin" in out
+    assert Scenario.objects.get().title == "Renamed in the admin"
+
+
+def test_force_takes_the_files_version_and_tracks_it_again(content, capsys):
+    load(content, capsys)
+    Question.objects.filter(slug="root-user-mfa").update(prompt="Edited in the admin.")
+    out = load(content, capsys, force=True)
+    assert "kept:" not in out
+    assert Question.objects.get(slug="root-user-mfa").prompt.startswith("What should you do")
+    out = load(content, capsys)
+    assert "0 updated" in out and "kept" not in out
+
+
+def test_changing_a_quizs_questions_in_the_admin_is_an_edit(content, capsys):
+    load(content, capsys)
+    quiz = Quiz.objects.get(slug="iam-quiz")
+    quiz.entries.filter(question__slug="fix-alice").delete()
+    out = load(content, capsys)
+    assert "quiz 'iam-quiz' was edited in the admin" in out
+    assert quiz.entries.count() == 3
+    load(content, capsys, force=True)
+    assert quiz.entries.count() == 4
+
+
+def test_rows_from_before_tracking_take_the_files_version_once(content, capsys):
+    load(content, capsys)
+    Question.objects.filter(slug="root-user-mfa").update(prompt="Old.", file_fingerprint="")
+    out = load(content, capsys)
+    assert "kept" not in out
+    question = Question.objects.get(slug="root-user-mfa")
+    assert question.prompt.startswith("What should you do") and question.file_fingerprint

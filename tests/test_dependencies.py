@@ -1,0 +1,46 @@
+"""Dependencies point one way: quizzes → lessons → curriculum.validation → the engine.
+
+The curriculum's readers and loader sit on top (they fill both apps); nothing below may
+import them, or anything above itself.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# app → the first-party packages it must never import
+FORBIDDEN = {
+    "lessons": ("quizzes", "curriculum.readers", "curriculum.loader", "curriculum.quiz"),
+    "quizzes": ("curriculum.readers", "curriculum.loader", "curriculum.quiz"),
+}
+
+
+def _imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("app", sorted(FORBIDDEN))
+def test_a_lower_app_never_imports_a_higher_one(app):
+    found = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sorted((ROOT / app).rglob("*.py"))
+        for name in _imports(path)
+        if name.startswith(FORBIDDEN[app])
+    ]
+    assert found == []
+
+
+def test_curriculum_validation_imports_only_the_engine():
+    path = ROOT / "curriculum" / "validation.py"
+    local = {n for n in _imports(path) if n.split(".")[0] in {"lessons", "quizzes", "curriculum"}}
+    assert local == set()

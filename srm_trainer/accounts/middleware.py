@@ -26,7 +26,7 @@ def mfa_setup_redirect(request: HttpRequest) -> HttpResponse | None:
     user = request.user
     if not needs_mfa(user) or has_mfa(user):
         return None
-    messages.warning(request, MFA_REQUIRED_MESSAGE)
+    messages.warning(request, MFA_REQUIRED_MESSAGE, fail_silently=True)
     query = urlencode({"next": request.get_full_path()})
     return HttpResponseRedirect(f"{reverse('mfa_index')}?{query}")
 

@@ -1,9 +1,10 @@
-"""allauth's sign-in view, answering 429 while the person is locked out."""
+"""allauth's sign-in view answering 429 while locked out, and allauth's other 429 page."""
 
 from __future__ import annotations
 
 from allauth.account.views import LoginView
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 LOCKED_OUT_RETRY_AFTER = 300  # the longest `login_failed` window, in seconds
 
@@ -22,3 +23,11 @@ class ThrottledLoginView(LoginView):
 
 
 login = ThrottledLoginView.as_view()
+
+
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    """allauth's answer when a rate limit other than a lockout is hit (it looks up `handler429`
+    in the root URLconf): our page, and when to come back."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "60"  # allauth's per-address limits count per minute
+    return response

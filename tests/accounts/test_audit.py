@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from auditlog.models import LogEntry
 from django.core.management import call_command
 
@@ -60,6 +64,21 @@ def test_adding_and_removing_an_authenticator_is_recorded_without_its_secret(lea
     assert "totp" in str(entries[0].changes_dict)
 
 
+def test_turning_on_an_authenticator_app_records_who_did_it_and_from_where(client, learner):
+    client.post(
+        "/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"}, REMOTE_ADDR=ADDR
+    )
+    client.post("/accounts/reauthenticate/", {"password": "a-long-passphrase-1"})
+    page = client.get("/accounts/2fa/totp/activate/").content.decode()
+    secret = re.search(r'id="authenticator_secret" value="([A-Z2-7]+)"', page).group(1)
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    client.post("/accounts/2fa/totp/activate/", {"code": code}, REMOTE_ADDR=ADDR)
+    added = _events(content_type__model="authenticator", action=LogEntry.Action.CREATE)
+    assert {e.changes_dict["type"][1] for e in added} == {"totp", "recovery_codes"}
+    assert {(e.actor, e.remote_addr) for e in added} == {(learner, ADDR)}
+    assert all(secret not in str(e.changes) for e in added)
+
+
 def test_role_changes_are_recorded(learner):
     call_command("make_instructor", "ada")
     call_command("make_admin", "ada")
@@ -95,13 +114,14 @@ def test_a_content_change_in_the_admin_records_the_editor_and_address(client, dj
 
 def test_admins_read_the_log_but_cannot_change_it(client, learner):
     client.post("/accounts/login/", {"login": "ada", "password": "nope"}, REMOTE_ADDR=ADDR)
-    entry = _events(additional_data__event="sign-in failed").get()
-    client.post("/accounts/logout/")
+    client.post("/accounts/login/", {"login": "no-such-name", "password": "x"}, REMOTE_ADDR=ADDR)
+    entry = _events(additional_data__event="sign-in failed").first()
     call_command("make_admin", "ada")
     give_mfa(learner)
     client.force_login(learner)
     listing = client.get("/admin/auditlog/logentry/").content.decode()
     assert "sign-in failed" in listing
+    assert "no-such-name" in listing
     assert ADDR in listing
     assert client.get(f"/admin/auditlog/logentry/{entry.pk}/change/").status_code == 200
     assert client.post(f"/admin/auditlog/logentry/{entry.pk}/delete/").status_code == 403

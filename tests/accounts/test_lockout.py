@@ -69,3 +69,14 @@ def test_the_locked_out_page_says_what_happened(client, learner):
         _sign_in(client, f"guess-{n}")
     body = _sign_in(client, RIGHT).content.decode()
     assert "Too many" in body
+
+
+def test_too_many_sign_ins_from_one_address_get_our_429_page(client, learner):
+    for _ in range(30):
+        _sign_in(client, RIGHT)
+        client.post("/accounts/logout/")
+    response = _sign_in(client, RIGHT)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert "Too many requests" in response.content.decode()
+    assert 'class="site-header"' in response.content.decode()

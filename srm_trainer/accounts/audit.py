@@ -1,8 +1,9 @@
 """Security events into django-auditlog's log, beside its record of content changes.
 
 One table (auditlog's LogEntry) holds everything an admin reviews: content changes and role
-changes come from auditlog's model registrations (see `register_audited_models`), sign-ins and
-sign-in failures are written here, MFA changes from the Authenticator registration.
+changes come from auditlog's model registrations (see `register_audited_models`), sign-ins,
+sign-in failures, refused two-factor codes and reset recovery codes are written here;
+authenticators added or removed come from the Authenticator registration.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from srm_trainer.accounts.client_address import client_ip
 
 SIGNED_IN = "signed in"
 SIGN_IN_FAILED = "sign-in failed"
+MFA_CODE_REFUSED = "two-factor code refused"
+MFA_RESET = "authenticator reset"
 
 # Content that learners see; learner records (progress, attempts, answers, review cards) are not.
 CONTENT_MODELS = {
@@ -86,6 +89,19 @@ def record_sign_in_failure(*, request: HttpRequest | None, username: str) -> Log
     )
 
 
+def record_user_event(*, request: HttpRequest | None, user, event: str) -> LogEntry:
+    """Something that happened to an account, done by the person signed in (if anyone)."""
+    actor = getattr(request, "user", None)
+    return _user_entry(
+        request,
+        event=event,
+        object_pk=str(user.pk),
+        object_id=user.pk,
+        object_repr=user.get_username(),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+    )
+
+
 def on_user_logged_in(sender, request, user, **kwargs) -> None:
     record_sign_in(request=request, user=user)
 
@@ -93,3 +109,12 @@ def on_user_logged_in(sender, request, user, **kwargs) -> None:
 def on_user_login_failed(sender, credentials, request=None, **kwargs) -> None:
     username = str(credentials.get("username") or credentials.get("login") or "")
     record_sign_in_failure(request=request, username=username)
+
+
+def on_mfa_authentication_failed(sender, request, user, authenticator, **kwargs) -> None:
+    record_user_event(request=request, user=user, event=MFA_CODE_REFUSED)
+
+
+def on_mfa_authenticator_reset(sender, request, user, authenticator, **kwargs) -> None:
+    """Regenerated recovery codes change only secret data, which the log never keeps."""
+    record_user_event(request=request, user=user, event=f"{MFA_RESET}: {authenticator.type}")

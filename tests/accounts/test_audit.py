@@ -79,6 +79,34 @@ def test_turning_on_an_authenticator_app_records_who_did_it_and_from_where(clien
     assert all(secret not in str(e.changes) for e in added)
 
 
+def test_a_refused_two_factor_code_is_recorded(client, staff):
+    give_mfa(staff)
+    client.post(
+        "/accounts/login/", {"login": "admin", "password": "a-long-passphrase-3"}, REMOTE_ADDR=ADDR
+    )
+    client.post("/accounts/2fa/authenticate/", {"code": "000000"}, REMOTE_ADDR=ADDR)
+    entry = _events(additional_data__event="two-factor code refused").get()
+    assert (entry.object_repr, entry.remote_addr) == ("admin", ADDR)
+
+
+def test_regenerating_recovery_codes_is_recorded(
+    client, learner, django_capture_on_commit_callbacks
+):
+    give_mfa(learner)
+    client.post("/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})
+    # Signing in now needs the code; for this test the session is simply trusted.
+    client.force_login(learner)
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    RecoveryCodes.activate(learner)
+    client.post("/accounts/reauthenticate/", {"password": "a-long-passphrase-1"})
+    with django_capture_on_commit_callbacks(execute=True):  # allauth signals after commit
+        response = client.post("/accounts/2fa/recovery-codes/generate/", {})
+    assert response["Location"] == "/accounts/2fa/recovery-codes/"
+    entry = _events(additional_data__event="authenticator reset: recovery_codes").get()
+    assert entry.actor == learner
+
+
 def test_role_changes_are_recorded(learner):
     call_command("make_instructor", "ada")
     call_command("make_admin", "ada")

@@ -1,7 +1,8 @@
 """Users with role actions, and the audit log, in the Django admin.
 
-Everyday admins (the `Administrators` group) may edit users but never the fields that grant
-power: staff, superuser, groups and permissions are read-only to anyone but a superuser.
+Everyday admins (the `Administrators` group) may edit learners and instructors but never the
+fields that grant power (staff, superuser, groups, permissions), and never another staff
+account: otherwise setting a superuser's password would make any admin a superuser.
 """
 
 from __future__ import annotations
@@ -27,6 +28,19 @@ class RoleAwareUserAdmin(UserAdmin):
     actions = ["make_instructor", "remove_instructor"]
     list_display = ("username", "email", "is_staff", "is_superuser", "last_login")
 
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and obj.is_staff and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and obj.is_staff and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def _changeable(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset if request.user.is_superuser else queryset.filter(is_staff=False)
+
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         readonly = super().get_readonly_fields(request, obj)
         if request.user.is_superuser:
@@ -35,12 +49,14 @@ class RoleAwareUserAdmin(UserAdmin):
 
     @admin.action(description=f"Add to {INSTRUCTORS}", permissions=["change"])
     def make_instructor(self, request: HttpRequest, queryset: QuerySet) -> None:
+        queryset = self._changeable(request, queryset)
         for user in queryset:
             set_instructor(user=user, instructor=True)
         self.message_user(request, f"{queryset.count()} user(s) are now instructors.")
 
     @admin.action(description=f"Remove from {INSTRUCTORS}", permissions=["change"])
     def remove_instructor(self, request: HttpRequest, queryset: QuerySet) -> None:
+        queryset = self._changeable(request, queryset)
         for user in queryset:
             set_instructor(user=user, instructor=False)
         self.message_user(

@@ -144,3 +144,19 @@ def test_an_everyday_admin_cannot_grant_staff_or_superuser(client, everyday_admi
 def test_an_everyday_admin_edits_content_but_cannot_add_users(client, everyday_admin):
     assert client.get("/admin/lessons/module/add/").status_code == 200
     assert client.get("/admin/auth/user/add/").status_code == 403
+
+
+def test_an_everyday_admin_cannot_touch_staff_accounts(client, everyday_admin, django_user_model):
+    root = django_user_model.objects.create_superuser("root", password="a-long-passphrase-8")
+    client.post(f"/admin/auth/user/{root.pk}/change/", {"username": "root", "email": "x@evil.test"})
+    root.refresh_from_db()
+    assert root.email == ""  # shown read-only, not saved
+    response = client.post(
+        f"/admin/auth/user/{root.pk}/password/",
+        {"password1": "taken-over-pass-1", "password2": "taken-over-pass-1"},
+    )
+    assert response.status_code == 403
+    root.refresh_from_db()
+    assert root.check_password("a-long-passphrase-8")
+    client.post("/admin/auth/user/", {"action": "make_instructor", "_selected_action": [root.pk]})
+    assert not root.groups.exists()

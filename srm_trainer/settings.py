@@ -126,6 +126,9 @@ ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# Mail the account's owner (when they gave an address) when its password, e-mail or
+# two-factor settings change, so a takeover does not go unnoticed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # "strict": sign-in, password reset and sign-up never say whether an e-mail address is known
 # (two accounts may then share an unverified address). A taken *username* cannot be hidden at
 # sign-up; the adapter throttles those answers instead (`signup_username_taken`).

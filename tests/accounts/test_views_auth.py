@@ -156,3 +156,14 @@ def test_a_reset_for_an_unknown_address_looks_the_same(client, learner):
     assert response.status_code == 302
     # The stranger gets a note that no account uses the address; nobody learns it here.
     assert all("ada" not in message.body for message in mail.outbox)
+
+
+def test_the_owner_is_told_by_mail_when_the_password_changes(learner_client, learner):
+    learner.email = "ada@example.com"
+    learner.save()
+    learner_client.post(
+        "/accounts/password/change/",
+        {"oldpassword": "a-long-passphrase-1", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert [m.to for m in mail.outbox] == [["ada@example.com"]]
+    assert "password" in mail.outbox[0].subject.lower()

@@ -133,3 +133,14 @@ def test_security_key_pages_use_only_static_scripts(client, learner):
     for attrs in scripts:
         # Either a static file, or a JSON data block the browser never executes.
         assert 'src="/static/' in attrs or 'type="application/json"' in attrs, attrs
+
+
+def test_guessing_the_code_locks_the_second_step_too(client, staff):
+    secret = give_mfa(staff)
+    client.post("/accounts/login/", {"login": "admin", "password": "a-long-passphrase-3"})
+    for n in range(5):
+        client.post("/accounts/2fa/authenticate/", {"code": f"{n:06d}"})
+    refused = client.post("/accounts/2fa/authenticate/", {"code": _code(secret)})
+    assert refused.status_code == 200
+    assert "Too many" in refused.content.decode()
+    assert client.get("/admin/").status_code == 302

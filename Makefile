@@ -27,6 +27,8 @@ run: $(VENV)/.installed-app
 	@echo "  SRM Trainer is starting: open http://$(HOST):$(PORT)/"
 	@echo "  For the admin (http://$(HOST):$(PORT)/admin/) create an account first:"
 	@echo "      $(BIN)/python manage.py createsuperuser"
+	@echo "  (set-up only, like AWS's root user: then make an everyday admin with"
+	@echo "      $(BIN)/python manage.py make_admin USERNAME   and turn on its two-factor sign-in)"
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "auditlog",
     "srm_trainer.accounts",
     "srm_trainer.sandbox",
     "lessons",
@@ -53,7 +57,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "srm_trainer.accounts.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "srm_trainer.accounts.middleware.RequireMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "srm_trainer.middleware.ContentSecurityPolicyMiddleware",
@@ -106,9 +113,60 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Accounts on django-allauth (see README "Accounts and roles"). People sign in with their
+# username; an e-mail address is optional and only needed to reset a forgotten password.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "srm_trainer.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# Mail the account's owner (when they gave an address) when its password, e-mail or
+# two-factor settings change, so a takeover does not go unnoticed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# "strict": sign-in, password reset and sign-up never say whether an e-mail address is known
+# (two accounts may then share an unverified address). A taken *username* cannot be hidden at
+# sign-up; the adapter throttles those answers instead (`signup_username_taken`).
+ACCOUNT_PREVENT_ENUMERATION = "strict"
+# allauth counts in Django's cache. `login_failed` locks a username after 5 failures in 5 minutes
+# and a client address after 10 failures in a minute, even for the right password.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "signup_username_taken": "10/10m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "SRM Trainer"
+# WebAuthn needs https, except on a developer's http://localhost.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+
+# Password-reset mail: printed to the console in development; SMTP when EMAIL_HOST is set.
+EMAIL_HOST = env_str("EMAIL_HOST", None)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = EMAIL_HOST or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SRM Trainer <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# django-auditlog records content changes; AuditContextMiddleware supplies actor and address.
+AUDITLOG_INCLUDE_ALL_MODELS = False
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -1,8 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 admin.site.site_header = "SRM Trainer administration"
 admin.site.site_title = "SRM Trainer admin"
+# The admin's own sign-in form has no throttle and no MFA step: send it to allauth's.
+admin.site.login = secure_admin_login(admin.site.login)
+# allauth's rate-limited pages (sign-up, reset, too many sign-ins) answer with this view.
+handler429 = "srm_trainer.accounts.views.too_many_requests"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -31,6 +31,22 @@ def staff(db):
     )
 
 
+def give_mfa(user):
+    """An authenticator app for `user`, as if they had scanned the QR code: staff and instructors
+    need one before /admin/ and /teach/ open. Returns the TOTP secret."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+@pytest.fixture
+def mfa_staff(staff):
+    give_mfa(staff)
+    return staff
+
+
 @pytest.fixture
 def learner_client(client, learner):
     client.force_login(learner)

@@ -94,6 +94,8 @@ def test_production_settings_pass_the_deployment_checks():
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="a-production-secret-" + "k" * 50,
         DJANGO_ALLOWED_HOSTS="srm.example.com",
+        EMAIL_HOST="smtp.example.com",
+        DEFAULT_FROM_EMAIL="SRM Trainer <noreply@srm.example.com>",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -119,3 +121,33 @@ def test_sqlite_takes_the_write_lock_up_front_so_concurrent_saves_queue():
         timeout=60,
     )
     assert result.stdout.split() == ["IMMEDIATE", "20", "True"], result.stderr
+
+
+def test_production_without_an_smtp_host_is_warned_that_reset_mail_goes_nowhere():
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "EMAIL_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="srm_trainer.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="a-production-secret-" + "k" * 50,
+        DJANGO_ALLOWED_HOSTS="srm.example.com",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "accounts.W001" in result.stderr
+
+
+def test_smtp_settings_come_from_the_environment_and_are_checked():
+    result = _settings_in_subprocess(EMAIL_PORT="submission")
+    assert result.returncode != 0
+    assert "EMAIL_PORT must be a whole number" in result.stderr
+    result = _settings_in_subprocess(EMAIL_USE_TLS="sometimes")
+    assert "EMAIL_USE_TLS must be true or false" in result.stderr

@@ -1,32 +1,33 @@
-"""Sign-up; sign-in and sign-out are Django's own views with our templates."""
+"""allauth's sign-in view answering 429 while locked out, and allauth's other 429 page."""
 
 from __future__ import annotations
 
-from django.contrib.auth import login
+from allauth.account.views import LoginView
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import render
 
-from srm_trainer.accounts.forms import SignUpForm
+LOCKED_OUT_RETRY_AFTER = 300  # the longest `login_failed` window, in seconds
 
 
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return "/"
+class ThrottledLoginView(LoginView):
+    """allauth refuses sign-in after too many failures with a form error and status 200; the
+    same page with 429 and Retry-After lets scripts, proxies and monitoring see the lockout."""
+
+    def form_invalid(self, form) -> HttpResponse:
+        response = super().form_invalid(form)
+        codes = {error.code for error in form.non_field_errors().as_data()}
+        if "too_many_login_attempts" in codes:
+            response.status_code = 429
+            response["Retry-After"] = str(LOCKED_OUT_RETRY_AFTER)
+        return response
 
 
-@require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("home")
-    form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect(_safe_next(request))
-    return render(request, "registration/signup.html", {"form": form, "next": _safe_next(request)})
+login = ThrottledLoginView.as_view()
+
+
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    """allauth's answer when a rate limit other than a lockout is hit (it looks up `handler429`
+    in the root URLconf): our page, and when to come back."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "60"  # allauth's per-address limits count per minute
+    return response

@@ -1,65 +1,169 @@
-"""Sign-up, sign-in and sign-out with Django's auth."""
+"""Sign-up, sign-in, sign-out, password change and reset, on allauth with our pages."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 
 pytestmark = pytest.mark.django_db
 
+PASSWORD = "correct-horse-battery"
+
+
+def _sign_up(client, username="newlearner", email="", url="/accounts/signup/"):
+    return client.post(
+        url, {"username": username, "email": email, "password1": PASSWORD, "password2": PASSWORD}
+    )
+
+
+def test_the_sign_up_form_asks_for_labelled_username_email_and_password_twice(client):
+    body = client.get("/accounts/signup/").content.decode()
+    for name, label in [
+        ("username", "Username"),
+        ("email", "Email (optional)"),
+        ("password1", "Password"),
+        ("password2", "Password (again)"),
+    ]:
+        assert f'<label for="id_{name}">{label}</label>' in body
+        assert f'name="{name}"' in body
+    assert 'class="account-page account-entrance"' in body  # our frame, not allauth's bare page
+
 
 def test_signing_up_creates_the_account_and_signs_in(client):
-    response = client.post(
-        "/accounts/signup/",
-        {
-            "username": "newlearner",
-            "password1": "correct-horse-battery",
-            "password2": "correct-horse-battery",
-        },
-    )
+    response = _sign_up(client)
     assert response.status_code == 302
     assert get_user_model().objects.filter(username="newlearner").exists()
-    assert "Signed in as" in client.get("/").content.decode()
+    assert "Signed in as <strong>newlearner</strong>" in client.get("/").content.decode()
 
 
 def test_sign_up_errors_are_shown_next_to_the_field(client):
     response = client.post(
-        "/accounts/signup/", {"username": "x", "password1": "short", "password2": "other"}
+        "/accounts/signup/",
+        {"username": "xy", "password1": PASSWORD, "password2": "another-long-phrase"},
     )
     assert response.status_code == 200
     body = response.content.decode()
     assert 'class="field-error"' in body
-    assert "didn’t match" in body or "didn't match" in body
-    assert not get_user_model().objects.filter(username="x").exists()
+    assert "same password each time" in body
+    assert not get_user_model().objects.filter(username="xy").exists()
 
 
 def test_sign_up_never_redirects_off_site(client):
-    response = client.post(
-        "/accounts/signup/?next=https://evil.example/",
-        {
-            "username": "safe",
-            "password1": "correct-horse-battery",
-            "password2": "correct-horse-battery",
-        },
-    )
-    assert response["Location"] == "/"
+    response = _sign_up(client, url="/accounts/signup/?next=https://evil.example/")
+    assert response.status_code == 302
+    assert not response["Location"].startswith("https://evil.example")
+
+
+def test_sign_up_does_not_say_an_email_address_is_already_in_use(client, learner):
+    learner.email = "ada@example.com"
+    learner.save()
+    response = _sign_up(client, username="someone-else", email="ada@example.com")
+    assert response.status_code == 302
+    assert "already" not in client.get("/").content.decode().lower()
+
+
+def test_a_taken_username_is_said_but_only_a_few_times_per_address(client, learner):
+    first = _sign_up(client, username="ada").content.decode()
+    assert "already exists" in first
+    for _ in range(9):
+        _sign_up(client, username="ada")
+    later = _sign_up(client, username="grace-not-taken-either-way").status_code
+    assert later == 302  # a free name still works
+    client.post("/accounts/logout/")
+    throttled = _sign_up(client, username="ada").content.decode()
+    assert "already exists" not in throttled
+    assert "Too many sign-up attempts" in throttled
 
 
 def test_signing_in_and_out(client, learner):
-    response = client.post(
-        "/accounts/login/", {"username": "ada", "password": "a-long-passphrase-1"}
-    )
+    response = client.post("/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})
     assert response.status_code == 302
     assert "Signed in as <strong>ada</strong>" in client.get("/").content.decode()
     assert client.post("/accounts/logout/").status_code == 302
     assert "Sign in" in client.get("/").content.decode()
 
 
-def test_a_wrong_password_gets_a_clear_message(client, learner):
-    response = client.post("/accounts/login/", {"username": "ada", "password": "wrong"})
+def test_a_wrong_password_gets_a_clear_message_that_does_not_say_which_part(client, learner):
+    wrong_password = client.post("/accounts/login/", {"login": "ada", "password": "wrong"})
+    no_such_user = client.post("/accounts/login/", {"login": "nobody", "password": "wrong"})
+    assert wrong_password.status_code == no_such_user.status_code == 200
+    message = "The username and/or password you specified are not correct."
+    assert message in wrong_password.content.decode()
+    assert message in no_such_user.content.decode()
+
+
+def test_sign_out_by_get_only_asks_to_confirm(learner_client):
+    response = learner_client.get("/accounts/logout/")
     assert response.status_code == 200
-    assert "didn't match" in response.content.decode()
+    assert "Signed in as" in learner_client.get("/").content.decode()
 
 
-def test_sign_out_is_post_only(learner_client):
-    assert learner_client.get("/accounts/logout/").status_code == 405
+def test_the_old_url_names_still_point_at_the_same_pages():
+    from django.urls import reverse
+
+    assert reverse("login") == reverse("account_login") == "/accounts/login/"
+    assert reverse("logout") == reverse("account_logout") == "/accounts/logout/"
+    assert reverse("signup") == reverse("account_signup") == "/accounts/signup/"
+
+
+def test_changing_the_password(learner_client, learner):
+    response = learner_client.post(
+        "/accounts/password/change/",
+        {"oldpassword": "a-long-passphrase-1", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.check_password(PASSWORD)
+
+
+def test_changing_the_password_needs_the_current_one(learner_client, learner):
+    response = learner_client.post(
+        "/accounts/password/change/",
+        {"oldpassword": "not-it", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 200
+    assert 'class="field-error"' in response.content.decode()
+    learner.refresh_from_db()
+    assert learner.check_password("a-long-passphrase-1")
+
+
+def test_a_forgotten_password_is_reset_through_the_emailed_link(client, learner):
+    learner.email = "ada@example.com"
+    learner.save()
+    response = client.post("/accounts/password/reset/", {"email": "ada@example.com"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ada@example.com"]
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[0].body)
+    assert link, mail.outbox[0].body
+
+    # allauth moves the key out of the URL into the session, then shows the form.
+    form_page = client.get(link.group(1), follow=True)
+    assert form_page.status_code == 200
+    form_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1)
+    done = client.post(form_url, {"password1": PASSWORD, "password2": PASSWORD})
+    assert done.status_code == 302
+    learner.refresh_from_db()
+    assert learner.check_password(PASSWORD)
+    assert client.post(form_url, {"password1": "x" * 12, "password2": "x" * 12}).status_code != 302
+
+
+def test_a_reset_for_an_unknown_address_looks_the_same(client, learner):
+    response = client.post("/accounts/password/reset/", {"email": "stranger@example.com"})
+    assert response.status_code == 302
+    # The stranger gets a note that no account uses the address; nobody learns it here.
+    assert all("ada" not in message.body for message in mail.outbox)
+
+
+def test_the_owner_is_told_by_mail_when_the_password_changes(learner_client, learner):
+    learner.email = "ada@example.com"
+    learner.save()
+    learner_client.post(
+        "/accounts/password/change/",
+        {"oldpassword": "a-long-passphrase-1", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert [m.to for m in mail.outbox] == [["ada@example.com"]]
+    assert "password" in mail.outbox[0].subject.lower()

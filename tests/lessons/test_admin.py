@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from curriculum.loader import load_curriculum
 from curriculum.readers import read_curriculum
+from tests.conftest import give_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,7 @@ MODELS = [
 @pytest.fixture
 def admin_client(client):
     user = get_user_model().objects.create_superuser("root-admin", password="a-long-passphrase-9")
+    give_mfa(user)
     client.force_login(user)
     load_curriculum(read_curriculum())
     return client

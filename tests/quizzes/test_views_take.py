@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from quizzes.models import Answer, Attempt
+from tests.conftest import give_mfa
 from tests.quizzes.builders import allow, make_question, make_quiz, policy
 
 pytestmark = pytest.mark.django_db
@@ -394,6 +395,7 @@ def test_the_admin_lists_every_quiz_model(client, quiz, learner):
     from django.contrib.auth import get_user_model
 
     admin = get_user_model().objects.create_superuser("root", password="a-long-passphrase-9")
+    give_mfa(admin)  # the admin opens only for staff with two-factor authentication
     attempt = start(client, quiz)
     client.force_login(admin)
     for model in ("quiz", "question", "attempt", "reviewcard"):

@@ -1,0 +1,85 @@
+"""Users with role actions, and the audit log, in the Django admin.
+
+Everyday admins (the `Administrators` group) may edit learners and instructors but never the
+fields that grant power (staff, superuser, groups, permissions), and never another staff
+account: otherwise setting a superuser's password would make any admin a superuser.
+"""
+
+from __future__ import annotations
+
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from srm_trainer.accounts.roles import INSTRUCTORS, set_instructor
+
+User = get_user_model()
+_POWER_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class RoleAwareUserAdmin(UserAdmin):
+    actions = ["make_instructor", "remove_instructor"]
+    list_display = ("username", "email", "is_staff", "is_superuser", "last_login")
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and obj.is_staff and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and obj.is_staff and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def _changeable(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset if request.user.is_superuser else queryset.filter(is_staff=False)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return readonly
+        return (*readonly, *_POWER_FIELDS)
+
+    @admin.action(description=f"Add to {INSTRUCTORS}", permissions=["change"])
+    def make_instructor(self, request: HttpRequest, queryset: QuerySet) -> None:
+        queryset = self._changeable(request, queryset)
+        for user in queryset:
+            set_instructor(user=user, instructor=True)
+        self.message_user(request, f"{queryset.count()} user(s) are now instructors.")
+
+    @admin.action(description=f"Remove from {INSTRUCTORS}", permissions=["change"])
+    def remove_instructor(self, request: HttpRequest, queryset: QuerySet) -> None:
+        queryset = self._changeable(request, queryset)
+        for user in queryset:
+            set_instructor(user=user, instructor=False)
+        self.message_user(
+            request, f"{queryset.count()} user(s) are no longer instructors.", messages.SUCCESS
+        )
+
+
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class AuditLogAdmin(LogEntryAdmin):
+    """auditlog's read-only list, with the event name and the client address in view."""
+
+    list_display = ["created", "event", "resource_url", "msg_short", "user_url", "remote_addr"]
+    search_fields = [*LogEntryAdmin.search_fields, "remote_addr", "changes_text"]
+    readonly_fields = [*LogEntryAdmin.readonly_fields, "event", "remote_addr"]
+    fieldsets = [
+        (None, {"fields": ["created", "event", "user_url", "remote_addr", "resource_url"]}),
+        ("Changes", {"fields": ["action", "msg"]}),
+    ]
+
+    @admin.display(description="event")
+    def event(self, obj: LogEntry) -> str:
+        data = obj.additional_data or {}
+        return data.get("event") or obj.get_action_display()

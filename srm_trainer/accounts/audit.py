@@ -1,0 +1,120 @@
+"""Security events into django-auditlog's log, beside its record of content changes.
+
+One table (auditlog's LogEntry) holds everything an admin reviews: content changes and role
+changes come from auditlog's model registrations (see `register_audited_models`), sign-ins,
+sign-in failures, refused two-factor codes and reset recovery codes are written here;
+authenticators added or removed come from the Authenticator registration.
+"""
+
+from __future__ import annotations
+
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.http import HttpRequest
+
+from srm_trainer.accounts.client_address import client_ip
+
+SIGNED_IN = "signed in"
+SIGN_IN_FAILED = "sign-in failed"
+MFA_CODE_REFUSED = "two-factor code refused"
+MFA_RESET = "authenticator reset"
+
+# Content that learners see; learner records (progress, attempts, answers, review cards) are not.
+CONTENT_MODELS = {
+    "lessons": {
+        "Module": {},
+        "Lesson": {},
+        "Layer": {},
+        "Service": {},
+        "Responsibility": {},
+        "Scenario": {"m2m_fields": {"lessons"}},
+        "ArtifactSection": {},
+        "ComplianceProgram": {},
+    },
+    "quizzes": {"Question": {}, "Quiz": {}, "QuizQuestion": {}},
+}
+
+
+def register_audited_models() -> None:
+    """Role changes (staff, superuser, active, groups), MFA changes (authenticators added or
+    removed; never their secrets) and content changes."""
+    auditlog.register(
+        get_user_model(),
+        include_fields=["username", "is_staff", "is_superuser", "is_active"],
+        m2m_fields={"groups"},
+    )
+    auditlog.register(apps.get_model("mfa", "Authenticator"), include_fields=["type"])
+    for app_label, models in CONTENT_MODELS.items():
+        for name, options in models.items():
+            model = apps.get_model(app_label, name)
+            if not auditlog.contains(model):
+                auditlog.register(model, **options)
+
+
+def _user_entry(request: HttpRequest | None, *, event: str, **fields) -> LogEntry:
+    user_agent = request.headers.get("User-Agent", "")[:200] if request is not None else ""
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(get_user_model()),
+        action=LogEntry.Action.ACCESS,
+        remote_addr=client_ip(request) if request is not None else None,
+        additional_data={"event": event, "user_agent": user_agent},
+        changes_text=event,
+        **fields,
+    )
+
+
+def record_sign_in(*, request: HttpRequest | None, user) -> LogEntry:
+    return _user_entry(
+        request,
+        event=SIGNED_IN,
+        object_pk=str(user.pk),
+        object_id=user.pk,
+        object_repr=user.get_username(),
+        actor=user,
+    )
+
+
+def record_sign_in_failure(*, request: HttpRequest | None, username: str) -> LogEntry:
+    """The attempted username is kept (cut to 150 characters) so an admin can see who was guessed."""
+    user = get_user_model().objects.filter(username=username).first() if username else None
+    return _user_entry(
+        request,
+        event=SIGN_IN_FAILED,
+        object_pk=str(user.pk) if user else "",
+        object_id=user.pk if user else None,
+        object_repr=username[:150],
+    )
+
+
+def record_user_event(*, request: HttpRequest | None, user, event: str) -> LogEntry:
+    """Something that happened to an account, done by the person signed in (if anyone)."""
+    actor = getattr(request, "user", None)
+    return _user_entry(
+        request,
+        event=event,
+        object_pk=str(user.pk),
+        object_id=user.pk,
+        object_repr=user.get_username(),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+    )
+
+
+def on_user_logged_in(sender, request, user, **kwargs) -> None:
+    record_sign_in(request=request, user=user)
+
+
+def on_user_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    username = str(credentials.get("username") or credentials.get("login") or "")
+    record_sign_in_failure(request=request, username=username)
+
+
+def on_mfa_authentication_failed(sender, request, user, authenticator, **kwargs) -> None:
+    record_user_event(request=request, user=user, event=MFA_CODE_REFUSED)
+
+
+def on_mfa_authenticator_reset(sender, request, user, authenticator, **kwargs) -> None:
+    """Regenerated recovery codes change only secret data, which the log never keeps."""
+    record_user_event(request=request, user=user, event=f"{MFA_RESET}: {authenticator.type}")

@@ -1,0 +1,50 @@
+"""Roles, least privilege first.
+
+learner: any signed-in account; no model permissions at all.
+instructor: member of the `Instructors` group; may author quiz content (see the roles migration).
+admin: staff in the `Administrators` group; manages content in the Django admin, but cannot grant
+staff, superuser or permissions (only a superuser can, and the superuser is for set-up only).
+Staff and instructors must set up two-factor authentication before /admin/ and /teach/ open.
+"""
+
+from __future__ import annotations
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib.auth.models import AbstractBaseUser, Group
+
+INSTRUCTORS = "Instructors"
+ADMINISTRATORS = "Administrators"
+
+
+def is_instructor(user: AbstractBaseUser) -> bool:
+    return user.is_authenticated and user.groups.filter(name=INSTRUCTORS).exists()
+
+
+def needs_mfa(user: AbstractBaseUser) -> bool:
+    """Anyone who can change what learners see, or see other people's data."""
+    return user.is_authenticated and (user.is_staff or user.is_superuser or is_instructor(user))
+
+
+def has_mfa(user: AbstractBaseUser) -> bool:
+    return is_mfa_enabled(user)
+
+
+def set_instructor(*, user: AbstractBaseUser, instructor: bool) -> None:
+    group = Group.objects.get(name=INSTRUCTORS)
+    if instructor:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+
+
+def set_administrator(*, user: AbstractBaseUser, administrator: bool) -> None:
+    """An everyday admin is staff plus the `Administrators` group; removing the role takes both
+    away (a superuser keeps staff status, since the admin is the superuser's only door)."""
+    group = Group.objects.get(name=ADMINISTRATORS)
+    if administrator:
+        user.groups.add(group)
+        user.is_staff = True
+    else:
+        user.groups.remove(group)
+        user.is_staff = user.is_superuser
+    user.save(update_fields=["is_staff"])

@@ -1,0 +1,157 @@
+"""Who did what, when, from where: sign-ins, failures, MFA, role and content changes."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from auditlog.models import LogEntry
+from django.core.management import call_command
+
+from lessons.models import Layer
+from tests.conftest import give_mfa
+
+pytestmark = pytest.mark.django_db
+
+ADDR = "203.0.113.50"
+
+
+def _events(**filters):
+    return LogEntry.objects.filter(**filters).order_by("timestamp")
+
+
+def test_a_sign_in_is_recorded_with_who_and_where(client, learner):
+    client.post(
+        "/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"}, REMOTE_ADDR=ADDR
+    )
+    entry = _events(additional_data__event="signed in").get()
+    assert entry.actor == learner
+    assert entry.object_repr == "ada"
+    assert entry.remote_addr == ADDR
+
+
+def test_a_failed_sign_in_is_recorded_with_the_attempted_name(client, learner):
+    client.post("/accounts/login/", {"login": "ada", "password": "nope"}, REMOTE_ADDR=ADDR)
+    client.post("/accounts/login/", {"login": "nobody", "password": "nope"}, REMOTE_ADDR=ADDR)
+    failures = list(_events(additional_data__event="sign-in failed"))
+    assert [(f.object_repr, f.object_pk, f.remote_addr) for f in failures] == [
+        ("ada", str(learner.pk), ADDR),
+        ("nobody", "", ADDR),
+    ]
+    assert all(f.actor is None for f in failures)
+
+
+def test_a_forwarded_for_header_does_not_change_the_recorded_address(client, learner):
+    client.post(
+        "/accounts/login/",
+        {"login": "ada", "password": "nope"},
+        REMOTE_ADDR=ADDR,
+        HTTP_X_FORWARDED_FOR="10.9.9.9",
+    )
+    assert _events(additional_data__event="sign-in failed").get().remote_addr == ADDR
+
+
+def test_adding_and_removing_an_authenticator_is_recorded_without_its_secret(learner):
+    give_mfa(learner)
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.filter(user=learner).delete()
+    entries = _events(content_type__model="authenticator")
+    assert [e.action for e in entries] == [LogEntry.Action.CREATE, LogEntry.Action.DELETE]
+    assert all(set(e.changes_dict) <= {"type"} for e in entries)
+    assert "totp" in str(entries[0].changes_dict)
+
+
+def test_turning_on_an_authenticator_app_records_who_did_it_and_from_where(client, learner):
+    client.post(
+        "/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"}, REMOTE_ADDR=ADDR
+    )
+    client.post("/accounts/reauthenticate/", {"password": "a-long-passphrase-1"})
+    page = client.get("/accounts/2fa/totp/activate/").content.decode()
+    secret = re.search(r'id="authenticator_secret" value="([A-Z2-7]+)"', page).group(1)
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    client.post("/accounts/2fa/totp/activate/", {"code": code}, REMOTE_ADDR=ADDR)
+    added = _events(content_type__model="authenticator", action=LogEntry.Action.CREATE)
+    assert {e.changes_dict["type"][1] for e in added} == {"totp", "recovery_codes"}
+    assert {(e.actor, e.remote_addr) for e in added} == {(learner, ADDR)}
+    assert all(secret not in str(e.changes) for e in added)
+
+
+def test_a_refused_two_factor_code_is_recorded(client, staff):
+    give_mfa(staff)
+    client.post(
+        "/accounts/login/", {"login": "admin", "password": "a-long-passphrase-3"}, REMOTE_ADDR=ADDR
+    )
+    client.post("/accounts/2fa/authenticate/", {"code": "000000"}, REMOTE_ADDR=ADDR)
+    entry = _events(additional_data__event="two-factor code refused").get()
+    assert (entry.object_repr, entry.remote_addr) == ("admin", ADDR)
+
+
+def test_regenerating_recovery_codes_is_recorded(
+    client, learner, django_capture_on_commit_callbacks
+):
+    give_mfa(learner)
+    client.post("/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})
+    # Signing in now needs the code; for this test the session is simply trusted.
+    client.force_login(learner)
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    RecoveryCodes.activate(learner)
+    client.post("/accounts/reauthenticate/", {"password": "a-long-passphrase-1"})
+    with django_capture_on_commit_callbacks(execute=True):  # allauth signals after commit
+        response = client.post("/accounts/2fa/recovery-codes/generate/", {})
+    assert response["Location"] == "/accounts/2fa/recovery-codes/"
+    entry = _events(additional_data__event="authenticator reset: recovery_codes").get()
+    assert entry.actor == learner
+
+
+def test_role_changes_are_recorded(learner):
+    call_command("make_instructor", "ada")
+    call_command("make_admin", "ada")
+    groups = _events(
+        content_type__model="user", object_pk=str(learner.pk), changes__has_key="groups"
+    )
+    assert [e.changes_dict["groups"]["objects"] for e in groups] == [
+        ["Instructors"],
+        ["Administrators"],
+    ]
+    staff = _events(
+        content_type__model="user", object_pk=str(learner.pk), action=LogEntry.Action.UPDATE
+    ).exclude(changes__has_key="groups")
+    assert staff.get().changes_dict["is_staff"] == ["False", "True"]
+
+
+def test_a_content_change_in_the_admin_records_the_editor_and_address(client, django_user_model):
+    root = django_user_model.objects.create_superuser("root", password="a-long-passphrase-7")
+    give_mfa(root)
+    client.force_login(root)
+    layer = Layer.objects.create(slug="data", name="Data", order=1)
+    response = client.post(
+        f"/admin/lessons/layer/{layer.pk}/change/",
+        {"slug": "data", "name": "Customer data", "description": "", "order": 1},
+        REMOTE_ADDR=ADDR,
+    )
+    assert response.status_code == 302
+    change = _events(content_type__model="layer", action=LogEntry.Action.UPDATE).get()
+    assert change.actor == root
+    assert change.remote_addr == ADDR
+    assert change.changes_dict["name"] == ["Data", "Customer data"]
+
+
+def test_admins_read_the_log_but_cannot_change_it(client, learner):
+    client.post("/accounts/login/", {"login": "ada", "password": "nope"}, REMOTE_ADDR=ADDR)
+    client.post("/accounts/login/", {"login": "no-such-name", "password": "x"}, REMOTE_ADDR=ADDR)
+    entry = _events(additional_data__event="sign-in failed").first()
+    call_command("make_admin", "ada")
+    give_mfa(learner)
+    client.force_login(learner)
+    listing = client.get("/admin/auditlog/logentry/").content.decode()
+    assert "sign-in failed" in listing
+    assert "no-such-name" in listing
+    assert ADDR in listing
+    assert client.get(f"/admin/auditlog/logentry/{entry.pk}/change/").status_code == 200
+    assert client.post(f"/admin/auditlog/logentry/{entry.pk}/delete/").status_code == 403
+    assert client.get("/admin/auditlog/logentry/add/").status_code == 403
+    assert LogEntry.objects.filter(pk=entry.pk).exists()

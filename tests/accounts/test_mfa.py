@@ -1,0 +1,146 @@
+"""Two-factor authentication: required for staff and instructors, optional for learners."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.contrib.auth.models import Group
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from srm_trainer.accounts.middleware import mfa_required
+from tests.conftest import give_mfa
+
+pytestmark = pytest.mark.django_db
+
+
+def _code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def _sign_in(client, username, password):
+    """A real sign-in (not force_login), so allauth knows how recently the person proved it."""
+    response = client.post("/accounts/login/", {"login": username, "password": password})
+    assert response.status_code == 302
+    # Changing authenticators asks for the password again, as it should.
+    assert client.post("/accounts/reauthenticate/", {"password": password}).status_code == 302
+    return client
+
+
+@pytest.fixture
+def instructor(django_user_model):
+    user = django_user_model.objects.create_user("turing", password="a-long-passphrase-4")
+    user.groups.add(Group.objects.get(name="Instructors"))
+    return user
+
+
+def test_staff_without_mfa_are_sent_to_set_it_up_before_the_admin(client, staff):
+    client.force_login(staff)
+    response = client.get("/admin/lessons/lesson/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/?next=%2Fadmin%2Flessons%2Flesson%2F"
+    page = client.get(response["Location"]).content.decode()
+    assert "must turn on two-factor authentication" in page
+
+
+def test_staff_with_an_authenticator_app_open_the_admin(client, staff):
+    give_mfa(staff)
+    client.force_login(staff)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_superuser_needs_mfa_too(client, django_user_model):
+    root = django_user_model.objects.create_superuser("root", password="a-long-passphrase-5")
+    client.force_login(root)
+    assert client.get("/admin/").status_code == 302
+    give_mfa(root)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_instructors_without_mfa_are_sent_to_set_it_up_before_teaching_pages(client, instructor):
+    client.force_login(instructor)
+    response = client.get("/teach/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/")
+    give_mfa(instructor)
+    assert client.get("/teach/").status_code != 302  # past the guard (404 until /teach/ exists)
+
+
+def test_learners_are_not_asked_for_mfa(learner_client):
+    assert learner_client.get("/").status_code == 200
+    assert learner_client.get("/accounts/2fa/").status_code == 200  # but may turn it on
+    assert learner_client.get("/admin/").status_code == 302
+    assert not learner_client.get("/admin/")["Location"].startswith("/accounts/2fa/")
+
+
+def test_the_decorator_applies_the_same_rule_to_any_view(staff, learner):
+    view = mfa_required(lambda request: HttpResponse("open"))
+    request = RequestFactory().get("/elsewhere/")
+    request.user = learner
+    assert view(request).status_code == 200
+    request.user = staff
+    assert view(request).status_code == 302
+    give_mfa(staff)
+    assert view(request).status_code == 200
+
+
+def test_signing_in_with_an_authenticator_asks_for_the_code_then_opens_the_admin(client, staff):
+    secret = give_mfa(staff)
+    response = client.post(
+        "/accounts/login/?next=/admin/", {"login": "admin", "password": "a-long-passphrase-3"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/authenticate/")
+    assert client.get("/admin/").status_code == 302  # not signed in until the code is given
+    wrong = client.post(response["Location"], {"code": "000000"})
+    assert wrong.status_code == 200
+    right = client.post(response["Location"], {"code": _code(secret)})
+    assert right.status_code == 302
+    assert right["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_qr_code_is_drawn_on_the_server_and_allowed_by_the_csp(client, learner):
+    response = _sign_in(client, "ada", "a-long-passphrase-1").get("/accounts/2fa/totp/activate/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert re.search(r'<img class="qr-code" src="data:image/svg\+xml;base64,[^"]+"', body)
+    csp = response["Content-Security-Policy"]
+    assert "img-src 'self' data:" in csp
+    assert "script-src 'self';" in csp  # no inline script allowed, none needed
+
+
+def test_turning_on_totp_through_the_page(client, learner):
+    learner_client = _sign_in(client, "ada", "a-long-passphrase-1")
+    page = learner_client.get("/accounts/2fa/totp/activate/").content.decode()
+    secret = re.search(r'id="authenticator_secret" value="([A-Z2-7]+)"', page).group(1)
+    response = learner_client.post("/accounts/2fa/totp/activate/", {"code": _code(secret)})
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=learner, type="totp").exists()
+    # Recovery codes come with the first authenticator.
+    assert Authenticator.objects.filter(user=learner, type="recovery_codes").exists()
+
+
+def test_security_key_pages_use_only_static_scripts(client, learner):
+    learner_client = _sign_in(client, "ada", "a-long-passphrase-1")
+    body = learner_client.get("/accounts/2fa/webauthn/add/").content.decode()
+    scripts = re.findall(r"<script([^>]*)>", body)
+    assert scripts, "the WebAuthn page needs its scripts"
+    for attrs in scripts:
+        # Either a static file, or a JSON data block the browser never executes.
+        assert 'src="/static/' in attrs or 'type="application/json"' in attrs, attrs
+
+
+def test_guessing_the_code_locks_the_second_step_too(client, staff):
+    secret = give_mfa(staff)
+    client.post("/accounts/login/", {"login": "admin", "password": "a-long-passphrase-3"})
+    for n in range(5):
+        client.post("/accounts/2fa/authenticate/", {"code": f"{n:06d}"})
+    refused = client.post("/accounts/2fa/authenticate/", {"code": _code(secret)})
+    assert refused.status_code == 200
+    assert "Too many" in refused.content.decode()
+    assert client.get("/admin/").status_code == 302

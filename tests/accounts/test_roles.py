@@ -1,0 +1,162 @@
+"""Roles hold exactly the permissions they need: learners none, instructors authoring, admins content."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+from tests.conftest import give_mfa
+
+pytestmark = pytest.mark.django_db
+
+INSTRUCTOR_PERMISSIONS = {
+    "quizzes.add_question",
+    "quizzes.change_question",
+    "quizzes.view_question",
+    "quizzes.add_quiz",
+    "quizzes.change_quiz",
+    "quizzes.view_quiz",
+    "quizzes.add_quizquestion",
+    "quizzes.change_quizquestion",
+    "quizzes.view_quizquestion",
+    "lessons.add_scenario",
+    "lessons.change_scenario",
+    "lessons.view_scenario",
+    "lessons.view_module",
+    "lessons.view_lesson",
+}
+
+_CONTENT = {
+    "lessons": [
+        "module",
+        "lesson",
+        "layer",
+        "service",
+        "responsibility",
+        "scenario",
+        "artifactsection",
+        "complianceprogram",
+    ],
+    "quizzes": ["question", "quiz", "quizquestion"],
+}
+ADMINISTRATOR_PERMISSIONS = {
+    f"{app}.{verb}_{model}"
+    for app, models in _CONTENT.items()
+    for model in models
+    for verb in ("add", "change", "delete", "view")
+} | {"auth.change_user", "auth.view_user", "auth.view_group", "auditlog.view_logentry"}
+
+
+def _codenames(group_name: str) -> set[str]:
+    group = Group.objects.get(name=group_name)
+    return {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in group.permissions.select_related("content_type")
+    }
+
+
+def test_instructors_hold_exactly_the_authoring_permissions():
+    assert _codenames("Instructors") == INSTRUCTOR_PERMISSIONS
+
+
+def test_administrators_hold_exactly_content_permissions_and_read_only_accounts():
+    assert _codenames("Administrators") == ADMINISTRATOR_PERMISSIONS
+
+
+def test_no_role_touches_learner_records_or_grants_power():
+    for group in ("Instructors", "Administrators"):
+        for codename in _codenames(group):
+            assert not codename.startswith(
+                ("quizzes.add_attempt", "quizzes.change_attempt", "quizzes.delete_attempt")
+            )
+            assert "lessonprogress" not in codename
+            assert "reviewcard" not in codename
+            assert "answer" not in codename
+            assert "permission" not in codename
+            assert codename not in {"auth.add_user", "auth.delete_user", "auth.change_group"}
+
+
+def test_a_learner_has_no_permissions(learner):
+    assert learner.get_all_permissions() == set()
+
+
+def test_make_instructor_adds_and_removes_the_role(learner):
+    call_command("make_instructor", "ada")
+    assert learner.groups.filter(name="Instructors").exists()
+    fresh = type(learner).objects.get(pk=learner.pk)  # permissions are cached per object
+    assert fresh.has_perm("quizzes.add_question")
+    call_command("make_instructor", "ada", "--remove")
+    assert not learner.groups.filter(name="Instructors").exists()
+
+
+def test_make_instructor_names_an_unknown_user():
+    with pytest.raises(CommandError, match="No user is called 'nobody'"):
+        call_command("make_instructor", "nobody")
+
+
+def test_make_admin_gives_staff_and_the_group_and_takes_both_back(learner):
+    call_command("make_admin", "ada")
+    learner.refresh_from_db()
+    assert learner.is_staff and not learner.is_superuser
+    assert learner.groups.filter(name="Administrators").exists()
+    call_command("make_admin", "ada", "--remove")
+    learner.refresh_from_db()
+    assert not learner.is_staff
+    assert not learner.groups.filter(name="Administrators").exists()
+
+
+@pytest.fixture
+def everyday_admin(client, django_user_model):
+    user = django_user_model.objects.create_user("ops", password="a-long-passphrase-6")
+    call_command("make_admin", "ops")
+    give_mfa(user)
+    client.force_login(user)
+    return user
+
+
+def test_an_everyday_admin_makes_instructors_from_the_user_list(client, everyday_admin, learner):
+    response = client.post(
+        "/admin/auth/user/",
+        {"action": "make_instructor", "_selected_action": [learner.pk]},
+    )
+    assert response.status_code == 302
+    assert learner.groups.filter(name="Instructors").exists()
+    client.post(
+        "/admin/auth/user/", {"action": "remove_instructor", "_selected_action": [learner.pk]}
+    )
+    assert not learner.groups.filter(name="Instructors").exists()
+
+
+def test_an_everyday_admin_cannot_grant_staff_or_superuser(client, everyday_admin, learner):
+    page = client.get(f"/admin/auth/user/{learner.pk}/change/").content.decode()
+    assert 'name="is_superuser"' not in page
+    assert 'name="is_staff"' not in page
+    assert 'name="groups"' not in page
+    client.post(
+        f"/admin/auth/user/{learner.pk}/change/",
+        {"username": "ada", "is_superuser": "on", "is_staff": "on", "is_active": "on"},
+    )
+    learner.refresh_from_db()
+    assert not learner.is_superuser and not learner.is_staff
+
+
+def test_an_everyday_admin_edits_content_but_cannot_add_users(client, everyday_admin):
+    assert client.get("/admin/lessons/module/add/").status_code == 200
+    assert client.get("/admin/auth/user/add/").status_code == 403
+
+
+def test_an_everyday_admin_cannot_touch_staff_accounts(client, everyday_admin, django_user_model):
+    root = django_user_model.objects.create_superuser("root", password="a-long-passphrase-8")
+    client.post(f"/admin/auth/user/{root.pk}/change/", {"username": "root", "email": "x@evil.test"})
+    root.refresh_from_db()
+    assert root.email == ""  # shown read-only, not saved
+    response = client.post(
+        f"/admin/auth/user/{root.pk}/password/",
+        {"password1": "taken-over-pass-1", "password2": "taken-over-pass-1"},
+    )
+    assert response.status_code == 403
+    root.refresh_from_db()
+    assert root.check_password("a-long-passphrase-8")
+    client.post("/admin/auth/user/", {"action": "make_instructor", "_selected_action": [root.pk]})
+    assert not root.groups.exists()

@@ -48,6 +48,16 @@ def mfa_staff(staff):
 
 
 @pytest.fixture
+def admin_client(client, db):
+    """A superuser with two-factor sign-in set up (the admin opens only then), signed in.
+    Replaces pytest-django's fixture of the same name."""
+    user = get_user_model().objects.create_superuser("root-admin", password="a-long-pass-9")
+    give_mfa(user)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
 def learner_client(client, learner):
     client.force_login(learner)
     return client

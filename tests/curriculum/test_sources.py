@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -43,11 +42,6 @@ def edit_file(content: Path, name: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
-@pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("root-admin", password="a-long-pass-9")
-    client.force_login(user)
-    return client
 
 
 def admin_edit_question(admin_client, question: Question, **changes) -> None:

@@ -8,7 +8,6 @@ import logging
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from curriculum.quiz_readers import read_quizzes
@@ -116,11 +115,6 @@ def content(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("root-admin", password="a-long-pass-9")
-    client.force_login(user)
-    return client
 
 
 def _question_form(**overrides) -> dict:

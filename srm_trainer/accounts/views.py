@@ -9,6 +9,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from srm_trainer.accounts.forms import SignUpForm
+from srm_trainer.ratelimit import rate_limited
+
+
+def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+    return render(request, "429.html", {"retry_after": retry_after, "what": "sign-ups"})
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -20,7 +25,8 @@ def _safe_next(request: HttpRequest) -> str:
     return "/"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("signup", _too_many, methods=("POST",))
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")

@@ -7,12 +7,32 @@ an answer keeps the text the learner chose even when a question's choices change
 
 from __future__ import annotations
 
+import hashlib
+import random
+
 from django.db import transaction
 
 from lessons.loader import LoadReport, _write
 from lessons.models import Lesson, Module, Scenario
 from quizzes.curriculum import QuizContent
 from quizzes.models import Question, Quiz, QuizQuestion
+
+
+def with_layout(slug: str, data: dict) -> dict:
+    """`data` plus the display order of its choices or items, `data["layout"]`: shuffled with the
+    question's slug as the seed (the same on every load), so the files' habit of writing the
+    right choice first, or the items in their right order, never reaches the page. An ordering
+    question is never laid out in its right order."""
+    entries = data.get("choices") or data.get("items")
+    if not entries:
+        return data
+    key = [entry["id"] for entry in entries]
+    layout = list(key)
+    seed = int.from_bytes(hashlib.sha256(slug.encode("utf-8")).digest()[:8], "big")
+    random.Random(seed).shuffle(layout)  # noqa: S311 - a layout, not a secret
+    if "items" in data and "categories" not in data and layout == key:
+        layout = layout[1:] + layout[:1]
+    return {**data, "layout": layout}
 
 
 @transaction.atomic
@@ -36,7 +56,7 @@ def load_quizzes(content: QuizContent, report: LoadReport | None = None) -> Load
                 "explanation": q.explanation,
                 "lesson": lessons[q.lesson],
                 "misconceptions": list(q.misconceptions),
-                "data": q.data,
+                "data": with_layout(q.slug, q.data),
                 "scenario": scenarios.get(q.scenario),
                 "ask_statement": q.ask_statement,
             },

@@ -6,10 +6,10 @@ cards are learner data; the loader never touches them.
 
 A question's type-specific content lives in `Question.data` (JSON):
 
-    single / multiple   {"choices": [{"id", "text", "correct", "feedback"}]}
+    single / multiple   {"choices": [{"id", "text", "correct", "feedback"}], "layout": [id, ...]}
     true_false          {"answer": true | false}
-    ordering            {"items": [{"id", "text"}]}                 (in the right order)
-    categorize          {"categories": [...], "items": [{"id", "text", "category"}]}
+    ordering            {"items": [{"id", "text"}], "layout": [...]}  (items in the right order)
+    categorize          {"categories": [...], "items": [{"id", "text", "category"}], "layout": [...]}
     policy_decision     {}   (the scenario FK holds the case; the key is computed when grading)
     least_privilege     {"challenge": {principal, resource_account, start_policy,
                                        must_allow, must_deny, scope}}
@@ -82,12 +82,17 @@ class Question(models.Model):
         return dict(self.data.get("challenge") or {})
 
     def layout_ids(self) -> list[str]:
-        """The ids whose display order an attempt fixes (choices or items), in file order."""
+        """The ids whose display order an attempt fixes (choices or items): the order the loader
+        stored in `data["layout"]` (shuffled once, so the files' habit of putting the right
+        answer first does not show), then any the layout does not name, in file order."""
         if self.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-            return [c["id"] for c in self.choices()]
-        if self.type in (QuestionType.ORDERING, QuestionType.CATEGORIZE):
-            return [i["id"] for i in self.items()]
-        return []
+            ids = [c["id"] for c in self.choices()]
+        elif self.type in (QuestionType.ORDERING, QuestionType.CATEGORIZE):
+            ids = [i["id"] for i in self.items()]
+        else:
+            return []
+        stored = [i for i in dict.fromkeys(self.data.get("layout") or []) if i in ids]
+        return stored + [i for i in ids if i not in stored]
 
 
 class QuizQuerySet(PublishedQuerySet):

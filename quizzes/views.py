@@ -317,7 +317,7 @@ def _review_context(request, *, card=None, form=None, result=None, response=None
     if card is None and result is None and ready:
         card = ready[0]
     if card is not None and form is None and result is None:
-        form = AnswerForm(card.question, card.question.layout_ids())
+        form = AnswerForm(card.question, review.presentation_order(card.question))
     return {
         "card": card,
         "question": card.question if card else None,
@@ -351,7 +351,9 @@ def review_answer(request: HttpRequest, question_pk: int) -> HttpResponse:
         due__lt=review.end_of_day(now),
     )
     question = card.question
-    form = AnswerForm(question, question.layout_ids(), request.POST)
+    # The order the learner was shown (sent back with the form), so a correction keeps it.
+    shown = request.POST.getlist("shown")[:50] or review.presentation_order(question)
+    form = AnswerForm(question, shown, request.POST)
     template = "quizzes/review.html#review" if _partial(request) else "quizzes/review.html"
     if not form.is_valid():
         return render(request, template, _review_context(request, card=card, form=form))

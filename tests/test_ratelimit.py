@@ -241,3 +241,14 @@ def test_with_a_cache_that_increments_atomically_it_counts_in_the_cache(settings
     t = 6_000_000.0
     assert [count("k3", per_minute, t + s).count for s in (0, 1)] == [1, 2]
     assert not Counter.objects.filter(pk="k3").exists()
+
+
+def test_htmx_swaps_a_429_in_so_its_message_is_shown(client):
+    import json
+    import re
+
+    body = client.get("/quizzes/").content.decode()
+    config = json.loads(re.search(r"name=\"htmx-config\" content='([^']*)'", body).group(1))
+    codes = [rule["code"] for rule in config["responseHandling"]]
+    rule = config["responseHandling"][codes.index("429")]
+    assert rule["swap"] is True and codes.index("429") < codes.index("[45]..")

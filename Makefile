@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint format serve clean
+.PHONY: run test test-processes bench lint format serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,17 @@ run: $(VENV)/.installed-app
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+# Tests that start a real multi-process server (rate limits shared by every worker); CI runs them.
+test-processes: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m processes -q
+
+# Production settings under gunicorn (gunicorn.conf.py); needs DJANGO_SECRET_KEY and
+# DJANGO_ALLOWED_HOSTS (and the other variables in README's Configuration table).
+serve: $(VENV)/.installed-app
+	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --no-input -v0
+	DJANGO_DEBUG=false $(BIN)/gunicorn -c gunicorn.conf.py
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m pytest tests/bench -m bench -p no:cacheprovider -q -s

@@ -7,6 +7,9 @@ an answer keeps the text the learner chose even when a question's choices change
 
 from __future__ import annotations
 
+import hashlib
+import random
+
 from django.db import transaction
 
 from curriculum.loader import LoadReport, Related, write_tracked
@@ -43,6 +46,23 @@ def _set_entries(wanted: list[list[int]]):
     return apply
 
 
+def with_layout(slug: str, data: dict) -> dict:
+    """`data` plus the display order of its choices or items, `data["layout"]`: shuffled with the
+    question's slug as the seed (the same on every load), so the files' habit of writing the
+    right choice first, or the items in their right order, never reaches the page. An ordering
+    question is never laid out in its right order."""
+    entries = data.get("choices") or data.get("items")
+    if not entries:
+        return data
+    key = [entry["id"] for entry in entries]
+    layout = list(key)
+    seed = int.from_bytes(hashlib.sha256(slug.encode("utf-8")).digest()[:8], "big")
+    random.Random(seed).shuffle(layout)  # noqa: S311 - a layout, not a secret
+    if "items" in data and "categories" not in data and layout == key:
+        layout = layout[1:] + layout[:1]
+    return {**data, "layout": layout}
+
+
 @transaction.atomic
 def load_quizzes(
     content: QuizContent, report: LoadReport | None = None, *, force: bool = False
@@ -67,7 +87,7 @@ def load_quizzes(
                 "explanation": q.explanation,
                 "lesson": lessons[q.lesson],
                 "misconceptions": list(q.misconceptions),
-                "data": stored_data(q, stored.get(q.slug)),
+                "data": with_layout(q.slug, stored_data(q, stored.get(q.slug))),
                 "scenario": scenarios.get(q.scenario),
                 "ask_statement": q.ask_statement,
             },

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from lessons import progress
@@ -31,7 +31,7 @@ def _lesson_for(request: HttpRequest, module_slug: str, lesson_slug: str) -> Les
     )
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     modules = list(_modules_for(request))
     learner = progress.learner_progress(request.user)
@@ -49,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
     module = get_object_or_404(_modules_for(request), slug=module_slug)
     return render(
@@ -59,7 +59,7 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
     lesson = _lesson_for(request, module_slug, lesson_slug)
     sequence = list(
@@ -103,7 +103,7 @@ def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) ->
     return redirect(lesson.get_absolute_url() + "#progress")
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def srm_explorer(request: HttpRequest) -> HttpResponse:
     service_slug = request.GET.get("service")
@@ -117,7 +117,7 @@ def srm_explorer(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"view": view, "unknown": unknown})
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def compliance_explorer(request: HttpRequest) -> HttpResponse:
     program_slug = request.GET.get("program")

@@ -11,6 +11,7 @@ learner trust "due in 3 days".
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
 
@@ -18,9 +19,23 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
-from quizzes.models import Question, ReviewCard
+from quizzes.models import Question, QuestionType, ReviewCard
 
 SCHEDULER = Scheduler(enable_fuzzing=False)
+_random = secrets.SystemRandom()
+
+
+def presentation_order(question: Question, rng=None) -> list[str]:
+    """A fresh order of the choices or items each time a question is shown outside an attempt
+    (an attempt fixes its own): a learner who reviews it again learns the answer, not where it
+    sits. An ordering question is never shown in its right order."""
+    rng = rng or _random
+    order = question.layout_ids()
+    rng.shuffle(order)
+    key = [item["id"] for item in question.items()]
+    if question.type == QuestionType.ORDERING and len(order) > 1 and order == key:
+        order = order[1:] + order[:1]
+    return order
 
 
 def _utc(now: datetime) -> datetime:

@@ -12,13 +12,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from quizzes import attempts, review
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
 from quizzes.models import Attempt, Question, Quiz, ReviewCard
+from srm_trainer.ratelimit import rate_limited
 
 LEARNER_KEY = "quizzes_learner_key"
 
@@ -71,10 +72,29 @@ def _my_attempts(request: HttpRequest, quiz: Quiz):
     return attempts.attempts_of(quiz=quiz, user=request.user, learner_key=_learner_key(request))
 
 
+def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """Over a rate limit. With htmx the message goes into the form's status line (the answer
+    the learner is typing stays where it is); without, a page says when to try again."""
+    message = (
+        f"Too many answers in a short time: nothing was saved. "
+        f"Try again in {retry_after} second{'s' if retry_after != 1 else ''}."
+    )
+    if request.htmx:
+        response = HttpResponse(message, content_type="text/plain; charset=utf-8")
+        response["HX-Retarget"] = "#answer-status"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    return render(request, "429.html", {"retry_after": retry_after, "what": "answers"})
+
+
+def _too_many_starts(request: HttpRequest, retry_after: int) -> HttpResponse:
+    return render(request, "429.html", {"retry_after": retry_after, "what": "quiz starts"})
+
+
 # --- quizzes ------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def quiz_list(request: HttpRequest) -> HttpResponse:
     quizzes = list(
         Quiz.objects.visible_to(request.user)
@@ -96,7 +116,7 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
     return render(request, "quizzes/quiz_list.html", {"quizzes": quizzes})
 
 
-@require_GET
+@require_safe
 def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = _quiz_for(request, slug)
     past = list(_my_attempts(request, quiz))
@@ -129,6 +149,7 @@ def _broken_questions(quiz: Quiz) -> list[dict]:
 
 
 @require_POST
+@rate_limited("start", _too_many_starts)
 def attempt_start(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = _quiz_for(request, slug)
     try:
@@ -188,7 +209,7 @@ def _take_context(request, attempt: Attempt, position: int, *, form=None, status
     }
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
@@ -201,6 +222,7 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @vary_on_headers("HX-Request")
+@rate_limited("answer", _too_many)
 def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     """Save the answer to the question at `position`. `action` says what next:
     `autosave` (htmx, answer only), `check` (grade now: immediate feedback), `save`, `next`,
@@ -272,7 +294,7 @@ def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_submit(request, attempt)
 
 
-@require_GET
+@require_safe
 def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     if not attempt.is_submitted:
@@ -311,7 +333,7 @@ def _review_context(request, *, card=None, form=None, result=None, response=None
     if card is None and result is None and ready:
         card = ready[0]
     if card is not None and form is None and result is None:
-        form = AnswerForm(card.question, card.question.layout_ids())
+        form = AnswerForm(card.question, review.presentation_order(card.question))
     return {
         "card": card,
         "question": card.question if card else None,
@@ -324,7 +346,7 @@ def _review_context(request, *, card=None, form=None, result=None, response=None
     }
 
 
-@require_GET
+@require_safe
 @login_required
 @vary_on_headers("HX-Request")
 def review_queue(request: HttpRequest) -> HttpResponse:
@@ -335,6 +357,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @vary_on_headers("HX-Request")
+@rate_limited("answer", _too_many)
 def review_answer(request: HttpRequest, question_pk: int) -> HttpResponse:
     now = timezone.now()
     card = get_object_or_404(
@@ -346,7 +369,9 @@ def review_answer(request: HttpRequest, question_pk: int) -> HttpResponse:
     question = card.question
     if not question.is_usable():
         raise Http404("This question is being repaired.")
-    form = AnswerForm(question, question.layout_ids(), request.POST)
+    # The order the learner was shown (sent back with the form), so a correction keeps it.
+    shown = request.POST.getlist("shown")[:50] or review.presentation_order(question)
+    form = AnswerForm(question, shown, request.POST)
     template = "quizzes/review.html#review" if _partial(request) else "quizzes/review.html"
     if not form.is_valid():
         return render(request, template, _review_context(request, card=card, form=form))

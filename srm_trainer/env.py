@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -81,3 +82,47 @@ def env_rate(name: str, default: str, environ: Mapping[str, str] = os.environ) -
 def require(name: str, value: str | list[str] | None, reason: str) -> None:
     if not value:
         raise ImproperlyConfigured(f"{name} must be set {reason}.")
+
+
+CACHE_TABLE = "srm_trainer_cache"  # created by a migration (srm_trainer/ratelimit/migrations)
+
+
+def env_cache(name: str, environ: Mapping[str, str] = os.environ) -> dict:
+    """Django's CACHES["default"] from a URL: `db://` (the default: a table in the database, so
+    one machine needs nothing more), `redis://host:6379/0` or `rediss://…` (Django's RedisCache,
+    install `.[redis]`), or `locmem://` (one process only: tests and development)."""
+    raw = env_str(name, "db://", environ) or "db://"
+    scheme, sep, rest = raw.partition("://")
+    scheme = scheme.lower()
+    if not sep:
+        raise ImproperlyConfigured(
+            f"{name} must be a URL such as db://, redis://host:6379/0 or locmem://, not {raw!r}."
+        )
+    if scheme == "db":
+        if rest.strip("/"):
+            raise ImproperlyConfigured(
+                f"{name}: db:// takes no table name (the table is {CACHE_TABLE}), not {raw!r}."
+            )
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+        }
+    if scheme in ("redis", "rediss"):
+        try:
+            parts = urlsplit(raw)
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError:
+            parts = None
+        if parts is None or not parts.hostname:
+            raise ImproperlyConfigured(
+                f"{name} must name the Redis host (redis://host:6379/0), not {raw!r}."
+            )
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    if scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": rest or "srm-trainer",
+        }
+    raise ImproperlyConfigured(
+        f"{name} must start with db://, redis://, rediss:// or locmem://, not {raw!r}."
+    )

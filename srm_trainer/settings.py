@@ -11,7 +11,15 @@ from pathlib import Path
 
 import dj_database_url
 
-from srm_trainer.env import env_bool, env_int, env_list, env_rate, env_str, require
+from srm_trainer.env import (
+    env_bool,
+    env_cache,
+    env_int,
+    env_list,
+    env_rate,
+    env_str,
+    require,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -44,6 +52,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "auditlog",
     "srm_trainer.accounts",
+    "srm_trainer.ratelimit",
     "srm_trainer.sandbox",
     "lessons",
     "quizzes",
@@ -188,17 +197,32 @@ STORAGES = {
     },
 }
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "srm-trainer",
-    }
-}
+# The database cache by default (its table comes with `migrate`); Redis when CACHE_URL says so.
+CACHES = {"default": env_cache("CACHE_URL")}
 
-# Requests per client per window ("COUNT/SECONDS"); see srm_trainer/ratelimit.py.
+# How many proxies in front of the app append to X-Forwarded-For (srm_trainer/clientip.py);
+# 0: the app faces clients directly and trusts no forwarded header.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0, minimum=0)
+if env_bool("DJANGO_TRUST_X_FORWARDED_PROTO", TRUSTED_PROXY_COUNT > 0):
+    # Only a proxy we trust may say the client used https; without one, anyone could.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Requests per client per window ("COUNT/SECONDS"); see srm_trainer/ratelimit/. A client is a
+# signed-in user, or an anonymous browser at one address.
 RATE_LIMITS = {
     "sandbox": env_rate("RATE_LIMIT_SANDBOX", "240/60"),  # a person typing sends ~1 update a second
     "api": env_rate("RATE_LIMIT_API", "120/60"),
+    "answer": env_rate("RATE_LIMIT_ANSWER", "120/60"),  # quiz and review answers: saves, checks
+    "start": env_rate("RATE_LIMIT_START", "20/60"),  # quiz attempts started
+    "signup": env_rate("RATE_LIMIT_SIGNUP", "20/600"),
+}
+# The ceiling for all anonymous clients of one address together (a classroom behind one NAT).
+RATE_LIMITS_PER_ADDRESS = {
+    "sandbox": env_rate("RATE_LIMIT_SANDBOX_ADDRESS", "2400/60"),
+    "api": env_rate("RATE_LIMIT_API_ADDRESS", "600/60"),
+    "answer": env_rate("RATE_LIMIT_ANSWER_ADDRESS", "1200/60"),
+    "start": env_rate("RATE_LIMIT_START_ADDRESS", "200/60"),
+    "signup": env_rate("RATE_LIMIT_SIGNUP_ADDRESS", "60/600"),
 }
 
 # Secure defaults; production adds transport security on top.
@@ -215,7 +239,6 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

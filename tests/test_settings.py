@@ -151,3 +151,80 @@ def test_smtp_settings_come_from_the_environment_and_are_checked():
     assert "EMAIL_PORT must be a whole number" in result.stderr
     result = _settings_in_subprocess(EMAIL_USE_TLS="sometimes")
     assert "EMAIL_USE_TLS must be true or false" in result.stderr
+
+
+# --- the cache, proxies -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "backend"),
+    [
+        (None, "django.core.cache.backends.db.DatabaseCache"),
+        ("db://", "django.core.cache.backends.db.DatabaseCache"),
+        ("redis://cache.internal:6379/0", "django.core.cache.backends.redis.RedisCache"),
+        (
+            "rediss://user:secret@cache.internal:6380/1",
+            "django.core.cache.backends.redis.RedisCache",
+        ),
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache"),
+    ],
+)
+def test_cache_url_picks_the_backend(url, backend):
+    from srm_trainer.env import CACHE_TABLE, env_cache
+
+    cache = env_cache("CACHE_URL", {} if url is None else {"CACHE_URL": url})
+    assert cache["BACKEND"] == backend
+    if "redis" in backend:
+        assert cache["LOCATION"] == url
+    if backend.endswith("DatabaseCache"):
+        assert cache["LOCATION"] == CACHE_TABLE
+
+
+@pytest.mark.parametrize(
+    "url", ["redis", "memcached://x:11211", "redis://", "redis://:6379", "redis://h:port", "db://t"]
+)
+def test_a_malformed_cache_url_is_an_error(url):
+    from srm_trainer.env import env_cache
+
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
+        env_cache("CACHE_URL", {"CACHE_URL": url})
+
+
+def test_the_cache_table_exists_after_migrate(db):
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    cache.set("probe", 41)
+    assert cache.get("probe") == 41
+
+
+def _proxy_header(**env: str) -> str:
+    code = "from django.conf import settings; print(getattr(settings, 'SECURE_PROXY_SSL_HEADER', None))"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "srm_trainer.settings",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DJANGO_ALLOWED_HOSTS": "example.com",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_x_forwarded_proto_is_trusted_only_behind_a_trusted_proxy():
+    assert _proxy_header() == "None"
+    assert _proxy_header(DJANGO_TRUSTED_PROXY_COUNT="1") == "('HTTP_X_FORWARDED_PROTO', 'https')"
+    assert _proxy_header(DJANGO_TRUST_X_FORWARDED_PROTO="true") != "None"
+    assert (
+        _proxy_header(DJANGO_TRUSTED_PROXY_COUNT="1", DJANGO_TRUST_X_FORWARDED_PROTO="false")
+        == "None"
+    )

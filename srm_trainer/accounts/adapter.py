@@ -7,7 +7,7 @@ from allauth.core import context, ratelimit
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from srm_trainer.accounts.client_address import client_ip
+from srm_trainer.clientip import client_ip
 
 TOO_MANY_TAKEN = (
     "Too many sign-up attempts with usernames that are already in use. "

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 
-from srm_trainer.accounts.client_address import client_ip
+from srm_trainer.clientip import client_ip
 
 SIGNED_IN = "signed in"
 SIGN_IN_FAILED = "sign-in failed"

@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from srm_trainer.accounts.client_address import client_ip
 from srm_trainer.accounts.roles import has_mfa, needs_mfa
+from srm_trainer.clientip import client_ip
 
 MFA_GUARDED_PREFIXES = ("/admin/", "/teach/")
 MFA_REQUIRED_MESSAGE = (

@@ -1,6 +1,7 @@
 """Accounts are allauth's pages under /accounts/ (sign-in, sign-up, password reset, 2fa).
 
-Sign-in is allauth's view with a 429 status while locked out (listed first, so it wins).
+Sign-in is allauth's view with a 429 status while locked out, and sign-up allauth's view
+behind our rate limit (both listed first, so they win).
 The older URL names `login`, `logout` and `signup` stay as aliases at the same paths, so
 `{% url 'login' %}` keeps working; new code uses `account_login` and friends.
 """
@@ -12,8 +13,9 @@ from srm_trainer.accounts import views
 
 urlpatterns = [
     path("login/", views.login, name="account_login"),
+    path("signup/", views.signup, name="account_signup"),
     path("", include("allauth.urls")),
     path("login/", views.login, name="login"),
     path("logout/", account_views.logout, name="logout"),
-    path("signup/", account_views.signup, name="signup"),
+    path("signup/", views.signup, name="signup"),
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from allauth.account.views import LoginView
+from allauth.account.views import LoginView, SignupView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from srm_trainer.ratelimit import rate_limited
 
 LOCKED_OUT_RETRY_AFTER = 300  # the longest `login_failed` window, in seconds
 
@@ -23,6 +25,15 @@ class ThrottledLoginView(LoginView):
 
 
 login = ThrottledLoginView.as_view()
+
+
+def _too_many_sign_ups(request: HttpRequest, retry_after: int) -> HttpResponse:
+    return render(request, "429.html", {"retry_after": retry_after, "what": "sign-ups"})
+
+
+# allauth's sign-up, counted like every other form that costs the server work (in one place:
+# srm_trainer.ratelimit), on top of allauth's own per-address limit.
+signup = rate_limited("signup", _too_many_sign_ups, methods=("POST",))(SignupView.as_view())
 
 
 def too_many_requests(request: HttpRequest) -> HttpResponse:

@@ -76,7 +76,7 @@ def _oversized(case: dict) -> str | None:
 
 @csrf_exempt  # a JSON API with no cookies' authority: it reads nothing of the caller's and changes nothing
 @require_POST
-@rate_limited("api", _too_many)
+@rate_limited("api", _too_many, browser=False)
 def evaluate_api(request: HttpRequest) -> JsonResponse:
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
         return _error(

@@ -18,6 +18,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 MAX_BODY_BYTES = 64 * 1024
+# A permalink travels in the request line, which gunicorn caps at 8,190 bytes however it is
+# set (gunicorn.conf.py sets that). Larger states are shared as a case file instead.
+MAX_PERMALINK_CHARS = 8_000
 MAX_POLICY_CHARS = 20_000
 MAX_IDENTITY_POLICIES = 20
 MAX_ORG_LEVELS = 5

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from lessons.models import Scenario
+from lessons.models import Lesson, Scenario
 from srm_trainer.iam import catalog
 from srm_trainer.ratelimit import rate_limited
 from srm_trainer.sandbox.live import analyse
 from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
+    MAX_PERMALINK_CHARS,
     SandboxState,
     StateError,
     apply_op,
@@ -39,14 +41,22 @@ def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
 
 
 def _presets():
-    return Scenario.objects.prefetch_related("lessons__module").order_by("order", "slug")
+    """Scenarios taught in a published lesson, or in none (made in the admin to share): one
+    linked only to draft lessons is not shown until a lesson teaching it is published."""
+    published = Lesson.objects.published().select_related("module")
+    return (
+        Scenario.objects.filter(Q(lessons__in=published) | Q(lessons__isnull=True))
+        .distinct()
+        .prefetch_related(Prefetch("lessons", queryset=published))
+        .order_by("order", "slug")
+    )
 
 
 def _initial(request: HttpRequest) -> tuple[SandboxState, str, Scenario | None]:
     """The state a GET opens: a preset, a permalink, or the starter example."""
     slug = request.GET.get("preset")
     if slug:
-        scenario = Scenario.objects.filter(slug=slug).first()
+        scenario = _presets().filter(slug=slug).first()
         if scenario is None:
             return (
                 starter_state(),
@@ -80,11 +90,11 @@ def _page(
     return render(request, TEMPLATE, context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 @rate_limited("sandbox", _too_many)
 def sandbox(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         state, notice, preset = _initial(request)
         return _page(request, state, notice=notice, preset=preset)
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
@@ -134,11 +144,17 @@ def _live_context(request: HttpRequest, state: SandboxState, *, oob: bool) -> di
         "state": state,
         "layout": page_layout(state),
         "analysis": analyse(state),
-        "permalink": request.build_absolute_uri(
-            reverse("sandbox") + "?case=" + encode_permalink(state)
-        ),
+        "permalink": _permalink(request, state),
         "oob": oob,
     }
+
+
+def _permalink(request: HttpRequest, state: SandboxState) -> str:
+    """The link to this state, or "" when it is longer than a server takes in one request line."""
+    token = encode_permalink(state)
+    if len(token) > MAX_PERMALINK_CHARS:
+        return ""
+    return request.build_absolute_uri(reverse("sandbox") + "?case=" + token)
 
 
 def _refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
@@ -153,7 +169,7 @@ def _refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
     return render(request, "sandbox/refused.html", {"message": message}, status=status)
 
 
-@require_GET
+@require_safe
 def action_options(request: HttpRequest) -> HttpResponse:
     """Suggestions for the action field as the learner types (`s3:Get` → s3:GetObject, …)."""
     typed = request.GET.get("action", "").strip()[:128]

@@ -128,6 +128,7 @@ def test_live_update_through_a_real_server(tmp_path):
         "DJANGO_SETTINGS_MODULE": "srm_trainer.settings",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bench.sqlite3'}",
         "RATE_LIMIT_SANDBOX": "1000000/60",
+        "RATE_LIMIT_SANDBOX_ADDRESS": "1000000/60",
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "bench-" + "k" * 50,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -151,7 +152,9 @@ def test_live_update_through_a_real_server(tmp_path):
             try:
                 with urllib.request.urlopen(base + "/sandbox/", timeout=2) as response:  # noqa: S310
                     page = response.read().decode()
-                    cookie = response.headers["Set-Cookie"].split(";", 1)[0]
+                    cookie = "; ".join(
+                        c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie")
+                    )
                 break
             except OSError:
                 time.sleep(0.1)

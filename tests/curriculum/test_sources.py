@@ -42,8 +42,6 @@ def edit_file(content: Path, name: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
-
-
 def admin_edit_question(admin_client, question: Question, **changes) -> None:
     form = {
         "slug": question.slug,

@@ -115,8 +115,6 @@ def content(tmp_path: Path) -> Path:
     return tmp_path
 
 
-
-
 def _question_form(**overrides) -> dict:
     form = {
         "slug": "from-the-admin",

@@ -1,0 +1,47 @@
+"""gunicorn's settings for SRM Trainer in production (`make serve`, or `gunicorn -c gunicorn.conf.py`).
+
+gunicorn reads this file from the current directory by itself. Every value can be changed
+through the environment (GUNICORN_BIND, GUNICORN_WORKERS, GUNICORN_TIMEOUT), checked as loudly
+as the app's own settings.
+"""
+
+from __future__ import annotations
+
+import os
+
+from srm_trainer.env import env_int, env_str
+from srm_trainer.sandbox.state import MAX_PERMALINK_CHARS
+
+wsgi_app = "srm_trainer.wsgi:application"
+# Each sync worker is one thread: keep its database connection between requests (unless the
+# environment says otherwise). Opening one costs ~1 ms, and every rate-limited request writes.
+os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
+bind = env_str("GUNICORN_BIND", "127.0.0.1:8000")
+
+# Sync workers: a request holds one worker, so a few per CPU keep pages answering while some
+# are busy evaluating; counting and sessions are shared through the database, so any worker
+# can take any request.
+workers = env_int("GUNICORN_WORKERS", 2 * (os.cpu_count() or 1) + 1, minimum=1)
+# A worker silent this long is killed and replaced: no request should come near it.
+timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
+graceful_timeout = 30
+keepalive = 5
+# Replace each worker now and then, so a slow leak can never grow for long.
+max_requests = 2000
+max_requests_jitter = 200
+
+# The longest request line the app needs is "GET /sandbox/?case=<permalink> HTTP/1.1", and the
+# sandbox offers a permalink only up to MAX_PERMALINK_CHARS; gunicorn's default (4,094) would
+# refuse links over ~4 KB. 8,190 is the most gunicorn accepts other than "unlimited".
+limit_request_line = len("GET /sandbox/?case= HTTP/1.1") + MAX_PERMALINK_CHARS + 128
+if limit_request_line > 8190:
+    raise ValueError(f"limit_request_line {limit_request_line} is over gunicorn's 8190")
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+# Access and error logs to standard output/error, for the process manager to collect.
+accesslog = "-"
+errorlog = "-"
+loglevel = env_str("DJANGO_LOG_LEVEL", "info").lower()
+# Who asked (as the proxy says, when there is one), what, the status, the size, and how long.
+access_log_format = '%(h)s "%({x-forwarded-for}i)s" %(t)s "%(r)s" %(s)s %(b)s %(M)sms'

@@ -1,0 +1,107 @@
+"""Smaller promises: HEAD works wherever GET does; the sandbox offers only presets of published
+lessons; a permalink fits in the request line the shipped gunicorn config accepts."""
+
+from __future__ import annotations
+
+import base64
+import os
+import runpy
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from quizzes.models import Attempt
+from srm_trainer.sandbox.state import (
+    MAX_PERMALINK_CHARS,
+    PolicyText,
+    encode_permalink,
+    starter_state,
+)
+from tests.conftest import make_lesson, make_module, make_scenario
+from tests.quizzes.builders import make_question, make_quiz
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.django_db
+
+
+def test_head_is_answered_wherever_get_is(learner_client, learner):
+    lesson = make_lesson()
+    quiz = make_quiz(make_question("true_false"))
+    learner_client.post(reverse("quizzes:start", args=[quiz.slug]))
+    attempt = Attempt.objects.get()
+    urls = [
+        "/",
+        "/learn/srm/",
+        "/learn/compliance/",
+        lesson.module.get_absolute_url(),
+        lesson.get_absolute_url(),
+        "/sandbox/",
+        "/sandbox/actions/?action=s3:Get",
+        "/quizzes/",
+        quiz.get_absolute_url(),
+        attempt.get_absolute_url(),
+        reverse("quizzes:result", args=[attempt.pk]),
+        "/quizzes/review/",
+        "/accounts/signup/",
+        "/accounts/login/",
+    ]
+    for url in urls:
+        get, head = learner_client.get(url), learner_client.head(url)
+        assert head.status_code == get.status_code != 405, url
+        assert head.content == b"", url
+
+
+def test_head_is_answered_for_anonymous_visitors_too(client):
+    for url in ["/", "/sandbox/", "/quizzes/", "/accounts/signup/", "/accounts/login/"]:
+        assert client.head(url).status_code == 200, url
+
+
+def test_a_scenario_taught_only_in_a_draft_lesson_is_not_a_preset(client):
+    draft = make_lesson(published=False)
+    hidden_module = make_lesson(module=make_module(published=False))
+    published = make_lesson()
+    secret = make_scenario(draft, hidden_module, title="Unreleased scenario")
+    shared = make_scenario(draft, published, title="Taught scenario")
+    body = client.get("/sandbox/").content.decode()
+    assert "Unreleased scenario" not in body
+    assert "Taught scenario" in body
+    # nor can it be opened by its slug, and the draft lesson is not linked from a preset
+    opened = client.get(f"/sandbox/?preset={secret.slug}").content.decode()
+    assert "There is no preset called" in opened
+    page = client.get(f"/sandbox/?preset={shared.slug}").content.decode()
+    assert published.get_absolute_url() in page
+    assert draft.get_absolute_url() not in page
+
+
+def test_the_longest_permalink_fits_the_shipped_gunicorn_config():
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    line = f"GET /sandbox/?case={'x' * MAX_PERMALINK_CHARS} HTTP/1.1"
+    assert len(line) <= config["limit_request_line"] <= 8190
+    assert config["workers"] >= 1 and config["accesslog"] == "-"
+
+
+def test_a_state_too_large_for_a_link_offers_the_case_file_instead(client):
+    noise = base64.b64encode(os.urandom(9000)).decode()  # 12,000 characters that do not compress
+    policy = (
+        '{"Version": "2012-10-17", "Statement": [{"Sid": "'
+        + noise
+        + '", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'
+    )
+    big = replace(starter_state(), identity=(PolicyText(text=policy),))
+    assert len(encode_permalink(big)) > MAX_PERMALINK_CHARS
+    form = {
+        "principal": big.principal,
+        "action": big.action,
+        "resource": big.resource,
+        "identity-0-name": "",
+        "identity-0-text": policy,
+    }
+    body = client.post("/sandbox/", form).content.decode()
+    assert "too large to fit in a link" in body
+    assert "?case=" not in body
+    small = client.post(
+        "/sandbox/", {**form, "identity-0-text": '{"Version": "2012-10-17", "Statement": []}'}
+    )
+    assert "?case=" in small.content.decode()

@@ -249,7 +249,7 @@ def test_no_sandbox_update_costs_more_than_the_budget(client):
 
 
 def test_no_least_privilege_answer_costs_more_than_the_budget(client):
-    from quizzes.forms import MAX_POLICY_CHARS as ANSWER_CHARS
+    from quizzes.kinds.least_privilege import MAX_POLICY_CHARS as ANSWER_CHARS
     from tests.quizzes.builders import make_attempt, make_question, make_quiz
 
     question = make_question("least_privilege")

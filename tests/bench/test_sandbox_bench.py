@@ -19,7 +19,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 
@@ -93,7 +92,6 @@ def _percentile(samples: list[float], q: float) -> float:
 def _time_client(client, form: dict[str, str]) -> list[float]:
     samples = []
     for _ in range(RUNS):
-        cache.clear()  # the rate limit is not what we measure
         start = time.perf_counter()
         response = client.post("/sandbox/", form, headers={"HX-Request": "true"})
         samples.append((time.perf_counter() - start) * 1000)
@@ -101,7 +99,9 @@ def _time_client(client, form: dict[str, str]) -> list[float]:
     return samples
 
 
-def test_live_update_server_time_through_the_test_client(client):
+def test_live_update_server_time_through_the_test_client(client, settings):
+    # the rate limit is not what we measure (its counter is still written, as in production)
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "sandbox": "1000000/60"}
     typical = _time_client(client, typical_form())
     form = largest_form()
     largest = _time_client(client, form)

@@ -18,12 +18,12 @@ import importlib.resources
 import json
 import threading
 from array import array
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .budget import Budget
+from .memo import Memo
 from .wildcard import compile_pattern
 
 __all__ = [
@@ -494,45 +494,9 @@ def _spend(budget: Budget | None, units: int) -> None:
         raise BudgetExhausted
 
 
-class _Expansions:
-    """Expansions by lower-cased pattern, least recently used first out, bounded by the number
-    of action references held (8 bytes each: 2.4 MB at most), so patterns chosen to defeat the
-    cache cannot grow the process."""
-
-    def __init__(self, max_refs: int = 300_000) -> None:
-        self.max_refs = max_refs
-        self.refs = 0
-        self.entries: OrderedDict[str, tuple[_Action, ...]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> tuple[_Action, ...] | None:
-        with self.lock:
-            found = self.entries.get(key)
-            if found is not None:
-                self.entries.move_to_end(key)
-            return found
-
-    def put(self, key: str, value: tuple[_Action, ...]) -> None:
-        size = len(value) + 1
-        if size > self.max_refs:
-            return
-        with self.lock:
-            old = self.entries.pop(key, None)
-            if old is not None:
-                self.refs -= len(old) + 1
-            while self.entries and self.refs + size > self.max_refs:
-                _, dropped = self.entries.popitem(last=False)
-                self.refs -= len(dropped) + 1
-            self.entries[key] = value
-            self.refs += size
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-            self.refs = 0
-
-
-_expansions = _Expansions()
+# Expansions by lower-cased pattern, bounded by the action references held (8 bytes each:
+# 2.4 MB at most).
+_expansions: Memo[tuple[_Action, ...]] = Memo(300_000, weigh=lambda found: len(found) + 1)
 
 
 def _literal_pieces(pattern: str) -> list[str]:
@@ -684,8 +648,7 @@ def actions_at_levels(
     if not pattern:
         return {level: [] for level in levels}
     key = (pattern.lower(), levels, scopable_only)
-    with _levels_lock:
-        cached = _LEVELS.get(key)
+    cached = _levels.get(key)
     if cached is None:
         entries = _entries(pattern, budget)
         _spend(budget, len(entries) // 8)
@@ -695,17 +658,13 @@ def actions_at_levels(
             if bucket is not None and (action.resources or not scopable_only):
                 bucket.append(action.full)
         cached = {level: tuple(names) for level, names in wanted.items()}
-        with _levels_lock:
-            _LEVELS[key] = cached
-            if len(_LEVELS) > 256:
-                _LEVELS.pop(next(iter(_LEVELS)))
+        _levels.put(key, cached)
     _spend(budget, 1 + sum(len(v) for v in cached.values()) // 32)
     return {level: list(names) for level, names in cached.items()}
 
 
-# actions_at_levels answers by (pattern, levels, scopable_only), oldest first out
-_LEVELS: dict[tuple[str, tuple[str, ...], bool], dict[str, tuple[str, ...]]] = {}
-_levels_lock = threading.Lock()
+# actions_at_levels answers by (pattern, levels, scopable_only)
+_levels: Memo[dict[str, tuple[str, ...]]] = Memo(256)
 
 
 # --- did you mean ------------------------------------------------------------------------------
@@ -781,27 +740,21 @@ def _rank(query: str, candidates: list[str], limit: int, budget: Budget | None) 
     return [cand for _, cand in scored[:limit]]
 
 
-# Suggestions by (action, limit) with the units they cost, oldest first out. A repeat is charged
-# what the first computation cost, so a request's findings do not depend on what came before.
-_SUGGESTED: OrderedDict[tuple[str, int], tuple[tuple[str, ...], int]] = OrderedDict()
-_SUGGESTED_MAX = 2048
-_suggested_lock = threading.Lock()
+# Suggestions by (action, limit) with the units they cost. A repeat is charged what the first
+# computation cost, so a request's findings do not depend on what came before.
+_suggested: Memo[tuple[tuple[str, ...], int]] = Memo(2048)
 
 
 def _suggest(action: str, limit: int, budget: Budget | None) -> tuple[str, ...]:
     key = (action, limit)
-    with _suggested_lock:
-        cached = _SUGGESTED.get(key)
+    cached = _suggested.get(key)
     if cached is not None:
         _spend(budget, cached[1])
         return cached[0]
     own = Budget(10**9) if budget is None else budget
     before = own.left
     found = tuple(_suggest_uncached(action, limit, own))  # charged as it goes
-    with _suggested_lock:
-        _SUGGESTED[key] = (found, before - own.left)
-        if len(_SUGGESTED) > _SUGGESTED_MAX:
-            _SUGGESTED.popitem(last=False)
+    _suggested.put(key, (found, before - own.left))
     return found
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import difflib
 import heapq
 import json
-import threading
 from collections.abc import Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from . import catalog
 from .budget import Budget
 from .catalog import BudgetExhausted
 from .errors import PolicyError
+from .memo import Memo
 from .model import VERSION_2008, VERSION_2012, Policy, Statement
 from .parser import parse_policy, scan_positions
 from .wildcard import has_wildcard, wildcard_match
@@ -1052,8 +1052,7 @@ def lint(
         # The sandbox lints the same texts on every keystroke: text input is cached by content,
         # and a cached answer is charged what it cost the first time.
         key = (source, kind, name, limit)
-        with _LINTED_LOCK:
-            cached = _LINTED.get(key)
+        cached = _linted.get(key)
         if cached is not None and len(cached[0]) <= budget.findings:
             found, cost = cached
             budget.take(min(cost, budget.left))
@@ -1063,18 +1062,13 @@ def lint(
         result = _lint(source, kind, name, limit, budget)
         # an answer cut short, or with findings left out, depends on the request: not kept
         if not budget.exhausted and not any(f.code == "findings_truncated" for f in result):
-            with _LINTED_LOCK:
-                if len(_LINTED) >= _LINTED_MAX:
-                    _LINTED.pop(next(iter(_LINTED)))
-                _LINTED[key] = (tuple(result), before - budget.left)
+            _linted.put(key, (tuple(result), before - budget.left))
         return result
     return _lint(source, kind, name, limit, budget)
 
 
-# Lint results for policy texts, oldest first out.
-_LINTED: dict[tuple[str, str, str | None, int | None], tuple[tuple[Finding, ...], int]] = {}
-_LINTED_MAX = 256
-_LINTED_LOCK = threading.Lock()
+# Lint results for policy texts, with the units they cost.
+_linted: Memo[tuple[tuple[Finding, ...], int]] = Memo(256)
 
 
 def _lint(

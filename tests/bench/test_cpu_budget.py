@@ -189,7 +189,7 @@ def _fresh() -> None:
     from srm_trainer.iam import findings, parser
 
     parser._CACHE.clear()
-    findings._LINTED.clear()
+    findings._linted.clear()
 
 
 def _report(label: str, rows: list[tuple[str, float]]) -> float:

@@ -1,5 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from srm_trainer.converters import IdConverter
+
+register_converter(IdConverter, "id")  # before the apps' URLconfs below use <id:...>
 
 admin.site.site_header = "SRM Trainer administration"
 admin.site.site_title = "SRM Trainer admin"

@@ -87,6 +87,7 @@ ACTIONS = [
     "*:*x1*",
     "*a*a*a*a*a*a*a*a*b",
 ]
+REQUEST_ACTIONS = [a for a in ACTIONS if ":" in a.strip(":") and "*" not in a] + ["s3:ListBucket"]
 RESOURCES = [
     "*",
     "arn:aws:s3:::reports/*",
@@ -157,17 +158,25 @@ STATEMENT_KEYS = [
 ]
 
 
-def one_or_many(strategy, max_size: int = 4):
-    return st.one_of(strategy, st.lists(strategy, max_size=max_size))
+def one_or_many(strategy, max_size: int = 4, min_size: int = 0):
+    return st.one_of(strategy, st.lists(strategy, min_size=min_size, max_size=max_size))
 
 
-def maybe_junk(strategy):
+def mostly(good, bad, odds: int = 8):
+    """`good` about `odds` times in `odds + 1`, else `bad` (one_of alone would not weigh them;
+    the good side is the one hypothesis finds simplest)."""
+    return st.integers(0, odds).flatmap(lambda n: bad if n == odds else good)
+
+
+def maybe_junk(strategy, odds: int = 8):
     """Mostly the right shape, sometimes anything at all."""
-    return st.one_of(strategy, strategy, strategy, json_values(max_leaves=5))
+    return mostly(strategy, json_values(max_leaves=5), odds)
 
 
-actions = st.one_of(st.sampled_from(ACTIONS), odd_text.map(lambda t: f"s3:{t}"), odd_text)
-resources = st.one_of(st.sampled_from(RESOURCES), odd_text.map(lambda t: f"arn:aws:s3:::{t}"))
+actions = mostly(
+    st.sampled_from(ACTIONS), st.one_of(odd_text.map(lambda t: f"s3:{t}"), odd_text), 4
+)
+resources = mostly(st.sampled_from(RESOURCES), odd_text.map(lambda t: f"arn:aws:s3:::{t}"), 3)
 operators = st.one_of(
     st.sampled_from(CONDITION_OPERATORS),
     st.sampled_from(CONDITION_OPERATORS).map(lambda o: f"ForAnyValue:{o}IfExists"),
@@ -204,7 +213,7 @@ def statements(draw):
     )
     if draw(st.booleans()):
         statement["Condition"] = draw(maybe_junk(conditions))
-    if draw(st.integers(0, 4)) == 0:
+    if draw(st.integers(0, 12)) == 0:
         statement[draw(st.sampled_from(["Principal", "NotPrincipal"]))] = draw(principals)
     if draw(st.integers(0, 3)) == 0:
         statement["Sid"] = draw(maybe_junk(odd_text))
@@ -277,8 +286,8 @@ def storm_policies(max_size: int):
 
 requests = st.fixed_dictionaries(
     {
-        "principal": maybe_junk(st.one_of(st.sampled_from(PRINCIPALS), odd_text)),
-        "action": maybe_junk(actions),
+        "principal": maybe_junk(mostly(st.sampled_from(PRINCIPALS), odd_text)),
+        "action": maybe_junk(mostly(st.sampled_from(REQUEST_ACTIONS), actions, 3)),
         "resource": maybe_junk(resources),
     },
     optional={
@@ -292,6 +301,17 @@ requests = st.fixed_dictionaries(
 )
 
 
+def _with_principal(policy, principal):
+    statements = policy.get("Statement") if isinstance(policy, dict) else None
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if isinstance(statement, dict):
+            statement.setdefault("Principal", principal)
+    return policy
+
+
+resource_policies = st.builds(_with_principal, policies, principals)
+
+
 def cases(policy=policies):
     any_policy = st.one_of(
         policy, policy_texts(policy), st.fixed_dictionaries({"name": odd_text, "document": policy})
@@ -302,13 +322,13 @@ def cases(policy=policies):
             "identity_policies": maybe_junk(st.lists(any_policy, max_size=3)),
         },
         optional={
-            "resource_policy": maybe_junk(any_policy),
+            "resource_policy": maybe_junk(st.one_of(resource_policies, any_policy)),
             "permissions_boundary": any_policy,
             "session_policy": any_policy,
             "scp_levels": maybe_junk(st.lists(st.lists(any_policy, max_size=2), max_size=3)),
             "rcp_levels": st.lists(st.lists(any_policy, max_size=2), max_size=2),
             "name": odd_text,
-            "expect": odd_text,
+            "expect": mostly(st.sampled_from(["Allow", "ExplicitDeny", "ImplicitDeny"]), odd_text),
         },
     )
 
@@ -318,6 +338,7 @@ def permalink(raw: bytes) -> str:
 
 
 permalinks = st.one_of(
+    st.deferred(lambda: clean_cases).map(lambda c: permalink(json.dumps(c).encode())),
     cases().map(lambda c: permalink(json.dumps(c).encode())),
     json_values().map(lambda v: permalink(json.dumps(v).encode())),
     st.binary(max_size=200).map(permalink),
@@ -393,9 +414,80 @@ def sandbox_forms(draw):
         "principal": draw(st.one_of(st.sampled_from(PRINCIPALS), odd_text)),
         "action": draw(actions),
         "resource": draw(resources),
-        "identity-0-text": draw(policy_texts()),
+        "identity-0-text": draw(
+            st.one_of(policy_texts(st.deferred(clean_policies)), policy_texts())
+        ),
     }
     data.update(draw(st.dictionaries(sandbox_field_names, form_values, max_size=6)))
     if draw(st.booleans()):
         data["op"] = draw(sandbox_ops)
     return data
+
+
+# Policies and cases of the right shape, so most reach the evaluator and the linter in full;
+# the values inside (condition values, wildcards, odd strings) are still hostile.
+clean_conditions = st.dictionaries(
+    st.sampled_from(CONDITION_OPERATORS).flatmap(
+        lambda o: st.sampled_from([o, f"{o}IfExists", f"ForAnyValue:{o}", f"ForAllValues:{o}"])
+    ),
+    st.dictionaries(
+        st.sampled_from(CONTEXT_KEYS),
+        one_or_many(st.one_of(st.sampled_from(NASTY), st.booleans(), st.integers())),
+        min_size=1,
+        max_size=2,
+    ),
+    max_size=2,
+)
+
+
+def clean_policies(principal: bool = False):
+    statement = st.fixed_dictionaries(
+        {
+            "Effect": st.sampled_from(["Allow", "Allow", "Deny"]),
+            "Action": one_or_many(st.sampled_from(_GOOD_ACTIONS), min_size=1),
+            "Resource": one_or_many(st.sampled_from(_GOOD_RESOURCES), min_size=1),
+            **({"Principal": st.sampled_from(_GOOD_PRINCIPALS)} if principal else {}),
+        },
+        optional={"Condition": clean_conditions, "Sid": st.sampled_from(["A", "b1", "Ünïcode"])},
+    )
+    return st.fixed_dictionaries(
+        {"Version": st.just("2012-10-17"), "Statement": st.lists(statement, min_size=1, max_size=4)}
+    )
+
+
+_GOOD_ACTIONS = [a for a in ACTIONS if a == "*" or ":" in a.strip(":")]
+_GOOD_RESOURCES = [r for r in RESOURCES if r == "*" or r.startswith("arn:aws:")]
+_GOOD_PRINCIPALS = [
+    "*",
+    {"AWS": "arn:aws:iam::111122223333:root"},
+    {"AWS": ["111122223333", "arn:aws:iam::444455556666:user/bob"]},
+    {"Service": "ec2.amazonaws.com"},
+    {"AWS": "arn:aws:iam::111122223333:role/Dev"},
+]
+
+clean_requests = st.fixed_dictionaries(
+    {
+        "principal": st.sampled_from(PRINCIPALS),
+        "action": st.sampled_from(REQUEST_ACTIONS),
+        "resource": st.sampled_from(_GOOD_RESOURCES),
+    },
+    optional={
+        "context": st.dictionaries(
+            st.sampled_from(CONTEXT_KEYS),
+            one_or_many(st.one_of(st.sampled_from(NASTY), st.booleans(), st.integers())),
+            max_size=4,
+        )
+    },
+)
+clean_cases = st.fixed_dictionaries(
+    {"request": clean_requests, "identity_policies": st.lists(clean_policies(), max_size=3)},
+    optional={
+        "resource_policy": clean_policies(principal=True),
+        "permissions_boundary": clean_policies(),
+        "session_policy": clean_policies(),
+        "scp_levels": st.lists(st.lists(clean_policies(), min_size=1, max_size=2), max_size=2),
+        "rcp_levels": st.lists(
+            st.lists(clean_policies(principal=True), min_size=1, max_size=2), max_size=2
+        ),
+    },
+)

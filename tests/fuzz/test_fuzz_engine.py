@@ -14,6 +14,8 @@ from srm_trainer.iam.model import POLICY_KINDS
 from tests.fuzz.conftest import check_budget, fuzz_settings, timed
 from tests.fuzz.strategies import (
     cases,
+    clean_cases,
+    clean_policies,
     json_values,
     policies,
     policy_texts,
@@ -28,7 +30,12 @@ def only_policy_errors(call) -> None:
 
 
 any_policy = st.one_of(
-    policies, policy_texts(), json_values(st.one_of(with_surrogates, st.integers())), st.text()
+    clean_policies(),
+    policy_texts(clean_policies()),
+    policies,
+    policy_texts(),
+    json_values(st.one_of(with_surrogates, st.integers())),
+    st.text(),
 )
 
 
@@ -50,7 +57,7 @@ def test_parse_and_lint_take_any_policy():
 
 def test_evaluate_and_lint_case_take_any_case():
     @fuzz_settings()
-    @given(st.one_of(cases(), cases().map(json.dumps), json_values()))
+    @given(st.one_of(clean_cases, clean_cases, cases(), cases().map(json.dumps), json_values()))
     def run(case):
         def work():
             try:

@@ -14,6 +14,7 @@ from quizzes.models import Attempt
 from tests.fuzz.conftest import FUZZ, check_budget, clear_caches, fuzz_settings, timed
 from tests.fuzz.strategies import (
     cases,
+    clean_cases,
     json_values,
     odd_text,
     permalinks,
@@ -30,6 +31,7 @@ JSON_API_STATUSES = {200, 400, 413}
 
 def api_bodies():
     return st.one_of(
+        clean_cases.map(json.dumps),
         cases().map(json.dumps),
         json_values().map(json.dumps),
         cases().map(lambda c: json.dumps(c, ensure_ascii=False).encode("utf-8")),

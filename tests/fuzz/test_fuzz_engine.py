@@ -47,7 +47,9 @@ def test_parse_and_lint_take_any_policy():
             only_policy_errors(lambda: parse_policy(policy, kind=kind))
             if isinstance(policy, str | dict):
                 findings = lint(policy, kind=kind)
-                assert all(f.code and f.severity in ("error", "warning", "info") for f in findings)
+                assert all(
+                    f.code and f.severity in ("error", "warning", "suggestion") for f in findings
+                )
 
         timed("engine parse+lint", work, lambda: repr(policy))
 

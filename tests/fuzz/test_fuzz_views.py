@@ -193,7 +193,9 @@ def test_the_quiz_answer_view_takes_any_answer(client, learner, attempt):
             lambda: client.post(url, form, headers=headers),
             lambda: repr((position, form)),
         )
-        assert response.status_code in (200, 204, 302), response.status_code
+        # 400: Django refuses a multipart part whose headers are over its limit (a field name
+        # thousands of characters long) before the view runs.
+        assert response.status_code in (200, 204, 302, 400), response.status_code
 
     run()
     check_budget("view quiz answer")

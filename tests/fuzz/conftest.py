@@ -60,7 +60,7 @@ COUNTS: dict[str, int] = defaultdict(int)
 
 def timed(target: str, call: Callable[[], Any], describe: Callable[[], str]) -> Any:
     """Run one request (or engine call), counting it and recording its CPU time."""
-    gc.collect()  # the fuzzer's own garbage is not the request's cost
+    gc.collect(1)  # the fuzzer's own young garbage is not the request's cost (0.2 ms)
     start = time.process_time()
     result = call()
     elapsed = time.process_time() - start

@@ -60,7 +60,12 @@ COUNTS: dict[str, int] = defaultdict(int)
 
 def timed(target: str, call: Callable[[], Any], describe: Callable[[], str]) -> Any:
     """Run one request (or engine call), counting it and recording its CPU time."""
-    gc.collect(1)  # the fuzzer's own young garbage is not the request's cost (0.2 ms)
+    # The fuzzer's own heap is not the request's cost: without this, a full collection that
+    # happens to fall inside a trivial request walks hypothesis's millions of objects (600 ms
+    # spikes that do not reproduce). Frozen objects are skipped by later collections, so a
+    # collection during the call sees only what the request itself made.
+    gc.collect(1)
+    gc.freeze()
     start = time.process_time()
     result = call()
     elapsed = time.process_time() - start
@@ -109,6 +114,12 @@ def pytest_terminal_summary(terminalreporter) -> None:
             if over:
                 line += f"  ({over} over {BUDGET_SECONDS * 1000:.0f} ms)"
         write(line)
+
+
+@pytest.fixture(autouse=True)
+def _unfreeze():
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-processes bench lint format serve clean
+.PHONY: run test test-processes bench fuzz lint format serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ serve: $(VENV)/.installed-app
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m pytest tests/bench -m bench -p no:cacheprovider -q -s
+
+# Thousands of generated inputs per entry point, and the CPU budget per request (tests/fuzz/).
+fuzz: $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/fuzz -p no:cacheprovider -q
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -8,11 +8,11 @@ app_name = "quizzes"
 urlpatterns = [
     path("", views.quiz_list, name="list"),
     path("review/", views.review_queue, name="review"),
-    path("review/<int:question_pk>/", views.review_answer, name="review-answer"),
-    path("attempts/<int:pk>/", views.attempt_take, name="take"),
-    path("attempts/<int:pk>/answer/<int:position>/", views.answer_save, name="answer"),
-    path("attempts/<int:pk>/submit/", views.attempt_submit, name="submit"),
-    path("attempts/<int:pk>/result/", views.attempt_result, name="result"),
+    path("review/<id:question_pk>/", views.review_answer, name="review-answer"),
+    path("attempts/<id:pk>/", views.attempt_take, name="take"),
+    path("attempts/<id:pk>/answer/<id:position>/", views.answer_save, name="answer"),
+    path("attempts/<id:pk>/submit/", views.attempt_submit, name="submit"),
+    path("attempts/<id:pk>/result/", views.attempt_result, name="result"),
     path("<slug:slug>/", views.quiz_detail, name="detail"),
     path("<slug:slug>/start/", views.attempt_start, name="start"),
 ]

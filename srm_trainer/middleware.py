@@ -1,6 +1,7 @@
-"""A strict Content-Security-Policy on every response.
+"""Middleware: a strict Content-Security-Policy on every response; malformed Content-Length
+refused; JSON for every error under /api/.
 
-Everything the app serves comes from its own origin: no inline script, no CDN. The admin
+CSP: everything the app serves comes from its own origin: no inline script, no CDN. The admin
 needs inline styles in a few places, so `style-src` allows them only under /admin/.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 _POLICY = "; ".join(
     [
@@ -37,3 +38,77 @@ class ContentSecurityPolicyMiddleware:
             admin = request.path.startswith("/admin/")
             response["Content-Security-Policy"] = _ADMIN_POLICY if admin else _POLICY
         return response
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+class ContentLengthMiddleware:
+    """Refuse a `Content-Length` that is not a plain number, before anything reads the body.
+
+    Django's own `request.body` and the views' size checks call `int()` on the header, so
+    `Content-Length: abc` (which gunicorn refuses but other servers pass on) would be a 500.
+    Eighteen digits are more than any body this app takes and always fit an integer.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        value = request.META.get("CONTENT_LENGTH")
+        if value and not (len(value) <= 18 and value.isascii() and value.isdigit()):
+            return HttpResponse(
+                "The Content-Length header must be a whole number of bytes.",
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+_API_ERRORS = {
+    400: ("bad_request", "The request is malformed."),
+    403: ("forbidden", "This request is not allowed."),
+    404: ("not_found", "There is no API endpoint at this address."),
+    405: ("method_not_allowed", "This endpoint does not take that method."),
+    413: ("body_too_large", "The request body is too large."),
+    429: ("rate_limited", "Too many requests; wait and try again."),
+    500: ("server_error", "Something went wrong on our side. It has been logged."),
+}
+
+
+class ApiJsonErrorsMiddleware:
+    """Under /api/, every error is JSON: `{"error": {"code", "message"}}` with the same status.
+
+    Views answer their own errors in JSON already; this catches the rest: a URL that does not
+    exist (404), a wrong method (405), a CSRF or host refusal, a malformed header, and an
+    unhandled exception (Django logs it and renders 500.html, which becomes JSON here). It is
+    first in MIDDLEWARE so it sees every response. Headers such as `Allow` and `Retry-After`
+    are kept.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            not _is_api(request)
+            or response.status_code < 400
+            or response.streaming
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        code, message = _API_ERRORS.get(response.status_code, ("error", "The request failed."))
+        if response.status_code == 405 and response.get("Allow"):
+            message = f"This endpoint takes {response['Allow']} only."
+        elif response.get("Content-Type", "").startswith("text/plain") and response.content:
+            message = response.content.decode("utf-8", "replace")[:300]
+        converted = JsonResponse(
+            {"error": {"code": code, "message": message}}, status=response.status_code
+        )
+        for header, value in response.headers.items():
+            if header.lower() not in ("content-type", "content-length"):
+                converted[header] = value
+        converted.cookies = response.cookies
+        return converted

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "srm_trainer.middleware.ApiJsonErrorsMiddleware",  # first: it sees every response
+    "srm_trainer.middleware.ContentLengthMiddleware",  # before anything reads the body
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -12,19 +12,21 @@ needs no extra field and a cross-account S3 question must say so.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
 from .context import RequestContext
 from .errors import CaseError, PolicyError
+from .jsontext import load_json
 from .model import Policy
-from .parser import canonical_json, parse_policy
+from .parser import MAX_NESTING, canonical_json, parse_policy
 from .principals import Caller, parse_caller
 from .wildcard import fold_case
 
 EXPECT_VALUES = ("Allow", "ExplicitDeny", "ImplicitDeny")
+# A case wraps its policies in a few levels of its own (scp_levels[i][j], context lists).
+MAX_CASE_NESTING = MAX_NESTING + 8
 _POLICY_FIELDS = ("identity_policies", "resource_policy", "permissions_boundary", "session_policy")
 
 
@@ -246,14 +248,7 @@ def parse_case(source: str | dict[str, Any] | Case) -> Case:
     if cached is not None:
         return cached
     if isinstance(source, str):
-        try:
-            raw = json.loads(source)
-        except json.JSONDecodeError as exc:
-            raise CaseError(
-                "invalid_json", f"Invalid JSON: {exc.msg}.", line=exc.lineno, column=exc.colno
-            ) from None
-        except RecursionError:
-            raise CaseError("nesting_too_deep", "The case nests too deeply.") from None
+        raw = load_json(source, error=CaseError, what="case", max_depth=MAX_CASE_NESTING)
     else:
         raw = source
     case = _from_object(raw)

@@ -19,6 +19,7 @@ from threading import Lock
 from typing import Any
 
 from .errors import PolicyError
+from .jsontext import load_json
 from .model import (
     POLICY_KINDS,
     VERSION_2012,
@@ -516,14 +517,7 @@ def _parse_text(text: str, kind: str, name: str | None) -> Policy:
     if len(text) > MAX_POLICY_CHARS:
         raise _too_large(len(text))
     positions = scan_positions(text)
-    try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PolicyError(
-            "invalid_json", f"Invalid JSON: {exc.msg}.", line=exc.lineno, column=exc.colno
-        ) from None
-    except RecursionError:  # belt and braces: _scan already enforces MAX_NESTING
-        raise PolicyError("nesting_too_deep", "The policy nests too deeply.") from None
+    obj = load_json(text, what="policy")  # scan_positions has enforced MAX_NESTING
     try:
         policy = _policy(obj, kind, name, text)
     except PolicyError as exc:
@@ -560,11 +554,20 @@ _CACHE_LOCK = Lock()
 def canonical_json(data: dict, error: type[PolicyError], *, what: str, code: str) -> str:
     """Compact JSON of a decoded document: the content key the parse caches use for dicts."""
     try:
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        dumped = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     except RecursionError:
         raise error("nesting_too_deep", f"The {what} nests too deeply.") from None
     except (TypeError, ValueError) as exc:
         raise error(code, f"The {what} is not JSON data: {exc}.") from None
+    try:
+        dumped.encode("utf-8")  # a lone surrogate (from a \\ud800 escape) is not a character
+    except UnicodeEncodeError as exc:
+        raise error(
+            "invalid_unicode",
+            f"The {what} holds {exc.object[exc.start]!r}, half of a surrogate pair: it is not a "
+            "Unicode character.",
+        ) from None
+    return dumped
 
 
 def parse_policy(

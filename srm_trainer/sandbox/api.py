@@ -13,7 +13,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from srm_trainer.iam import PolicyError, evaluate
+from srm_trainer.iam.case import MAX_CASE_NESTING
 from srm_trainer.iam.findings import lint_case
+from srm_trainer.iam.jsontext import load_json
 from srm_trainer.ratelimit import rate_limited
 from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
@@ -22,8 +24,6 @@ from srm_trainer.sandbox.state import (
     statement_count,
 )
 
-MAX_NESTING = 32
-
 
 def _error(status: int, code: str, message: str, **where) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "message": message, **where}}, status=status)
@@ -31,20 +31,6 @@ def _error(status: int, code: str, message: str, **where) -> JsonResponse:
 
 def _too_many(request: HttpRequest, retry_after: int) -> JsonResponse:
     return _error(429, "rate_limited", f"Too many requests. Try again in {retry_after} seconds.")
-
-
-def _depth(value, limit: int) -> bool:
-    """True when `value` nests deeper than `limit` (checked without recursion)."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return False
 
 
 def _policies(case: dict):
@@ -88,15 +74,11 @@ def evaluate_api(request: HttpRequest) -> JsonResponse:
             413, "body_too_large", f"The request body is over {MAX_BODY_BYTES // 1024} KB."
         )
     try:
-        case = json.loads(body.decode("utf-8"))
+        case = load_json(body.decode("utf-8"), what="request body", max_depth=MAX_CASE_NESTING)
     except UnicodeDecodeError:
         return _error(400, "invalid_encoding", "The request body must be UTF-8 JSON.")
-    except json.JSONDecodeError as exc:
-        return _error(
-            400, "invalid_json", f"Invalid JSON: {exc.msg}.", line=exc.lineno, column=exc.colno
-        )
-    except RecursionError:
-        return _error(400, "nesting_too_deep", f"The JSON nests deeper than {MAX_NESTING} levels.")
+    except PolicyError as exc:  # invalid JSON, too deep, a number too long, a lone surrogate
+        return _error(400, exc.code, exc.message, line=exc.line, column=exc.column)
     if not isinstance(case, dict):
         return _error(
             400,
@@ -104,8 +86,6 @@ def evaluate_api(request: HttpRequest) -> JsonResponse:
             "The body must be one case: a JSON object with a request and policies.",
             path="",
         )
-    if _depth(case, MAX_NESTING + 8):  # a case wraps its policies in a few levels of its own
-        return _error(400, "nesting_too_deep", f"The JSON nests deeper than {MAX_NESTING} levels.")
     oversized = _oversized(case)
     if oversized:
         return _error(

@@ -17,6 +17,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from srm_trainer.iam import PolicyError
+from srm_trainer.iam.case import MAX_CASE_NESTING
+from srm_trainer.iam.jsontext import load_json
+from srm_trainer.iam.parser import MAX_NESTING
+
 MAX_BODY_BYTES = 64 * 1024
 # A permalink travels in the request line, which gunicorn caps at 8,190 bytes however it is
 # set (gunicorn.conf.py sets that). Larger states are shared as a case file instead.
@@ -163,10 +168,18 @@ def _indexed(data: Mapping[str, str], prefix: str) -> list[int]:
     found = set()
     for key in data:
         if key.startswith(prefix):
-            head = key[len(prefix) :].split("-", 1)[0]
-            if head.isdigit():
-                found.add(int(head))
+            index = _index(key[len(prefix) :].split("-", 1)[0])
+            if index is not None:
+                found.add(index)
     return sorted(found)
+
+
+def _index(text: str) -> int | None:
+    """An editor's index in a field name or an operation: ASCII digits only, and short
+    (`str.isdigit` and `int` also take "²" or "٣", and `int` refuses 5,000 digits)."""
+    if 0 < len(text) <= 4 and text.isascii() and text.isdigit():
+        return int(text)
+    return None
 
 
 def state_from_form(data: Mapping[str, str]) -> SandboxState:
@@ -251,34 +264,32 @@ def apply_op(
 ) -> SandboxState:
     """Add or remove an editor, a level or a context row. Unknown operations change nothing."""
     kind, _, arg = op.partition(":")
+    index = _index(arg)
     if kind == "add-identity" and len(state.identity) < MAX_IDENTITY_POLICIES:
         return replace(state, identity=(*state.identity, PolicyText()))
-    if kind == "remove-identity" and arg.isdigit():
-        return replace(
-            state, identity=tuple(p for i, p in enumerate(state.identity) if i != int(arg))
-        )
+    if kind == "remove-identity" and index is not None:
+        return replace(state, identity=tuple(p for i, p in enumerate(state.identity) if i != index))
     if kind in ("add-scp-level", "add-rcp-level"):
         attr = f"{kind[4:7]}_levels"
         levels = getattr(state, attr)
         if len(levels) < MAX_ORG_LEVELS:
             return replace(state, **{attr: (*levels, ("",))})
-    if kind in ("remove-scp-level", "remove-rcp-level") and arg.isdigit():
+    if kind in ("remove-scp-level", "remove-rcp-level") and index is not None:
         attr = f"{kind[7:10]}_levels"
         return replace(
-            state, **{attr: tuple(lv for i, lv in enumerate(getattr(state, attr)) if i != int(arg))}
+            state, **{attr: tuple(lv for i, lv in enumerate(getattr(state, attr)) if i != index)}
         )
-    if kind in ("add-scp", "add-rcp") and arg.isdigit():
+    if kind in ("add-scp", "add-rcp") and index is not None:
         attr = f"{kind[4:7]}_levels"
         levels = list(getattr(state, attr))
-        index = int(arg)
         if index < len(levels) and len(levels[index]) < MAX_POLICIES_PER_LEVEL:
             levels[index] = (*levels[index], "")
             return replace(state, **{attr: tuple(levels)})
     if kind == "add-context" and len(state.context) < MAX_CONTEXT_ROWS:
         return replace(state, context=(*state.context, (arg, "")))
-    if kind == "remove-context" and arg.isdigit():
+    if kind == "remove-context" and index is not None:
         return replace(
-            state, context=tuple(row for i, row in enumerate(state.context) if i != int(arg))
+            state, context=tuple(row for i, row in enumerate(state.context) if i != index)
         )
     if kind == "prefill-context":
         have = {key.lower() for key, _ in state.context}
@@ -297,8 +308,8 @@ def _context_value(text: str) -> Any:
     stripped = text.strip()
     if stripped.startswith("["):
         try:
-            value = json.loads(stripped)
-        except ValueError:
+            value = load_json(stripped, what="context value", max_depth=MAX_CASE_NESTING)
+        except PolicyError:  # not JSON (or too deep, too long, not Unicode): the text as typed
             return text
         if isinstance(value, list):
             return value
@@ -469,13 +480,13 @@ def read_case_file(raw: bytes) -> SandboxState:
     if len(raw) > MAX_BODY_BYTES:
         raise StateError(f"The file is larger than {MAX_BODY_BYTES // 1024} KB.", "case_file")
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = load_json(raw.decode("utf-8"), what="file", max_depth=MAX_CASE_NESTING + 1)
     except UnicodeDecodeError:
         raise StateError("The file is not UTF-8 text.", "case_file") from None
-    except json.JSONDecodeError as exc:
+    except PolicyError as exc:
+        where = f" (line {exc.line}, column {exc.column})" if exc.line is not None else ""
         raise StateError(
-            f"The file is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
-            "case_file",
+            f"The file cannot be opened: {exc.message.rstrip('.')}{where}.", "case_file"
         ) from None
     if isinstance(data, list):
         if not data:
@@ -491,8 +502,8 @@ def case_file_text(state: SandboxState) -> str:
     def as_json(text: Any) -> Any:
         if isinstance(text, str):
             try:
-                return json.loads(text)
-            except ValueError:
+                return load_json(text, max_depth=MAX_NESTING)
+            except PolicyError:
                 return text  # kept as text: the learner's unfinished work is not lost
         if isinstance(text, dict) and "document" in text:
             return {**text, "document": as_json(text["document"])}
@@ -528,9 +539,10 @@ def decode_permalink(token: str) -> SandboxState:
         raw = inflater.decompress(packed, MAX_BODY_BYTES + 1)
         if len(raw) > MAX_BODY_BYTES or inflater.unconsumed_tail:
             raise StateError("This sandbox link holds more than the sandbox takes.", "case")
-        data = json.loads(raw.decode("utf-8"))
+        data = load_json(raw.decode("utf-8"), what="link", max_depth=MAX_CASE_NESTING)
     except StateError:
         raise
+    # PolicyError is a ValueError: too deep, a number too long, a lone surrogate.
     except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError):
         raise StateError(
             "This sandbox link is damaged or incomplete, so the sandbox opened with its defaults.",

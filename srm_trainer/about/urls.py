@@ -1,0 +1,7 @@
+from django.urls import path
+
+from srm_trainer.about import views
+
+urlpatterns = [
+    path("security/", views.security, name="security"),
+]

@@ -1,0 +1,165 @@
+"""JSON text → Python data, where every way the standard decoder can fail is a located error.
+
+`json.loads` fails in four ways besides a syntax error, none of them a `JSONDecodeError`: a
+number with more digits than Python converts (`ValueError`, 4,300 digits by default), nesting
+deep enough to exhaust the recursion limit (`RecursionError`), and, silently, a `\\ud800` escape
+that decodes to a lone surrogate, which is not a Unicode character and makes any later UTF-8
+output (a page, a permalink) fail. `load_json` turns each into a `PolicyError` (or the subclass
+the caller names) with a line and column, so every reader of JSON text in the engine and the
+web layer refuses such input with a message instead of a traceback.
+
+The location scans run only on the failure path (or, for surrogates, only when the text holds a
+`\\u` escape at all): valid input costs one `json.loads`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from typing import Any
+
+from .errors import PolicyError
+
+
+def load_json(
+    text: str, *, error: type[PolicyError] = PolicyError, what: str = "JSON", max_depth: int = 0
+) -> Any:
+    """Decode `text`; `max_depth` (when not 0) also refuses objects and lists nested deeper."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error(
+            "invalid_json", f"Invalid JSON: {exc.msg}.", line=exc.lineno, column=exc.colno
+        ) from None
+    except RecursionError:
+        raise _too_deep(text, error, what, max_depth or 64) from None
+    except ValueError:  # an integer beyond Python's int-string limit
+        raise _number_too_long(text, error, what) from None
+    if "\\u" in text:
+        offset = lone_surrogate_at(text)
+        if offset is not None:
+            line, column = line_col(text, offset)
+            raise error(
+                "invalid_unicode",
+                f"The {what} holds the escape {text[offset : offset + 6]}, half of a surrogate "
+                "pair: it is not a Unicode character.",
+                line=line,
+                column=column,
+            )
+    if max_depth and _depth_exceeds(data, max_depth):
+        raise _too_deep(text, error, what, max_depth)
+    return data
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of `offset`, counted the way `json` counts them."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - text.rfind("\n", 0, offset)
+
+
+def _depth_exceeds(data: Any, limit: int) -> bool:
+    stack = [(data, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    return False
+
+
+def _tokens(text: str):
+    """(offset, first character, token) for every token outside strings; strings are skipped
+    with json's own scanner. Stops quietly where the text stops being JSON."""
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            try:
+                _, i = scanstring(text, i + 1)
+            except ValueError:
+                return
+            continue
+        if ch in "-0123456789":
+            start = i
+            i += 1
+            while i < n and text[i] in "0123456789.eE+-":
+                i += 1
+            yield start, ch, text[start:i]
+            continue
+        yield i, ch, ch
+        i += 1
+
+
+def _too_deep(text: str, error: type[PolicyError], what: str, limit: int) -> PolicyError:
+    depth = 0
+    for offset, ch, _ in _tokens(text):
+        if ch in "[{":
+            depth += 1
+            if depth > limit:
+                line, column = line_col(text, offset)
+                return error(
+                    "nesting_too_deep",
+                    f"The {what} nests objects and lists more than {limit} levels deep.",
+                    line=line,
+                    column=column,
+                )
+        elif ch in "]}":
+            depth -= 1
+    return error("nesting_too_deep", f"The {what} nests objects and lists too deeply.")
+
+
+def _number_too_long(text: str, error: type[PolicyError], what: str) -> PolicyError:
+    limit = sys.get_int_max_str_digits()
+    for offset, ch, token in _tokens(text):
+        digits = len(token.lstrip("-"))
+        if ch in "-0123456789" and limit and digits > limit and token.lstrip("-").isdigit():
+            line, column = line_col(text, offset)
+            return error(
+                "number_too_long",
+                f"The {what} holds a number {digits:,} digits long; the most this reads is "
+                f"{limit:,}.",
+                line=line,
+                column=column,
+            )
+    return error("number_too_long", f"The {what} holds a number too long to read.")
+
+
+def _surrogate(text: str, at: int) -> int:
+    """The code unit of a `\\uXXXX` escape starting at `at` if it is a surrogate, else 0."""
+    hexa = text[at + 2 : at + 6]
+    if len(hexa) != 4 or not all(c in "0123456789abcdefABCDEF" for c in hexa):
+        return 0
+    unit = int(hexa, 16)
+    return unit if 0xD800 <= unit <= 0xDFFF else 0
+
+
+def lone_surrogate_at(text: str) -> int | None:
+    """Offset of the first `\\uD800`-`\\uDFFF` escape that is not half of a proper pair.
+
+    Only escapes count: `\\\\ud800` is an escaped backslash followed by letters. Linear: each
+    run of backslashes is counted once, backwards from the `u` that ends it.
+    """
+    i = text.find("\\u")
+    while i >= 0:
+        run = 1
+        while i - run >= 0 and text[i - run] == "\\":
+            run += 1
+        if run % 2 == 1:  # an odd number of backslashes: this one starts an escape
+            unit = _surrogate(text, i)
+            if 0xD800 <= unit <= 0xDBFF:
+                low = _surrogate(text, i + 6) if text.startswith("\\u", i + 6) else 0
+                if 0xDC00 <= low <= 0xDFFF:
+                    i = text.find("\\u", i + 12)
+                    continue
+                return i
+            if unit:
+                return i
+        i = text.find("\\u", i + 2)
+    return None

@@ -1,0 +1,117 @@
+"""JSON text the standard decoder cannot take becomes a located PolicyError, never a crash."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from srm_trainer.iam import CaseError, PolicyError, evaluate, lint, parse_case, parse_policy
+from srm_trainer.iam.findings import lint_case
+from srm_trainer.iam.jsontext import load_json, lone_surrogate_at
+
+BIG = "1" * 5000
+
+
+def test_an_integer_over_python_s_limit_is_a_located_error():
+    text = '{\n  "a": ' + BIG + "\n}"
+    with pytest.raises(PolicyError) as caught:
+        load_json(text)
+    assert caught.value.code == "number_too_long"
+    assert (caught.value.line, caught.value.column) == (2, 8)
+    assert "5,000 digits" in caught.value.message
+
+
+def test_a_long_float_or_a_long_string_of_digits_is_fine():
+    assert load_json("[" + BIG + ".5]")[0] > 1
+    assert load_json('["' + BIG + '"]') == [BIG]
+
+
+def test_a_policy_with_a_huge_number_is_refused_with_its_line():
+    text = (
+        '{"Version": "2012-10-17",\n "Statement": {"Effect": "Allow", "Action": "s3:*",\n "Resource": "*", "Condition": {"NumericLessThan": {"s3:max-keys": '
+        + BIG
+        + "}}}}"
+    )
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(text)
+    assert caught.value.code == "number_too_long"
+    assert caught.value.line == 3
+    [finding] = lint(text)
+    assert finding.code == "number_too_long" and finding.line == 3
+
+
+def test_a_case_with_a_huge_number_is_refused_with_its_line():
+    text = '{"request": {"principal": "arn:aws:iam::111122223333:user/a",\n "action": ' + BIG + "}}"
+    with pytest.raises(CaseError) as caught:
+        parse_case(text)
+    assert (caught.value.code, caught.value.line, caught.value.column) == (
+        "number_too_long",
+        2,
+        12,
+    )
+
+
+def test_deep_nesting_is_refused_at_the_bracket_that_goes_too_deep():
+    with pytest.raises(PolicyError) as caught:
+        load_json("[" * 20_000 + "]" * 20_000)
+    assert caught.value.code == "nesting_too_deep"
+    with pytest.raises(PolicyError) as caught:
+        load_json("[" * 50 + "]" * 50, max_depth=40)
+    assert (caught.value.code, caught.value.column) == ("nesting_too_deep", 41)
+    with pytest.raises(CaseError) as caught:
+        parse_case("[" * 20_000)
+    assert caught.value.code in {"nesting_too_deep", "invalid_json"}
+
+
+@pytest.mark.parametrize(
+    "escape, lone",
+    [
+        (r"\ud800", True),
+        (r"\udfff", True),
+        (r"\ud800x", True),
+        (r"\ud83d\ude00", False),  # a proper pair: an emoji
+        (r"\\ud800", False),  # an escaped backslash, then letters
+        (r"\\\ud800", True),
+        (r"\u00e9", False),
+        (r"\ude00\ud83d", True),
+    ],
+)
+def test_only_lone_surrogate_escapes_are_refused(escape, lone):
+    text = '["ok", "a' + escape + '"]'
+    assert (lone_surrogate_at(text) is not None) is lone
+    if lone:
+        with pytest.raises(PolicyError) as caught:
+            load_json(text)
+        assert (caught.value.code, caught.value.line, caught.value.column) == (
+            "invalid_unicode",
+            1,
+            text.index("\\u") + 1,  # the escape itself
+        )
+    else:
+        assert load_json(text)[0] == "ok"
+
+
+def test_a_policy_or_case_holding_a_lone_surrogate_is_refused():
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": {"Effect": "Allow", "Action": "s3:\ud800", "Resource": "*"},
+    }
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(json.dumps(policy))
+    assert caught.value.code == "invalid_unicode" and caught.value.line == 1
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(policy)
+    assert caught.value.code == "invalid_unicode"
+    case = {
+        "request": {
+            "principal": "arn:aws:iam::111122223333:user/a",
+            "action": "s3:\udc00",
+            "resource": "*",
+        },
+        "identity_policies": [],
+    }
+    with pytest.raises(CaseError) as caught:
+        evaluate(case)
+    assert caught.value.code == "invalid_unicode"
+    assert [f.code for f in lint_case({"identity_policies": [policy]})] == ["invalid_unicode"]

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from lessons.curriculum import read_curriculum
+from curriculum.readers import read_curriculum
 from srm_trainer.about.controls import APP, CONTROLS, SHARED, YOU
 
 pytestmark = pytest.mark.django_db

@@ -122,19 +122,24 @@ def _unfreeze():
     gc.unfreeze()
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    """Every input must reach its view: one test sends thousands, and the counters live in the
+    database, where clearing the cache does not reset them."""
+    settings.RATE_LIMITS = {group: "1000000/60" for group in settings.RATE_LIMITS}
+    settings.RATE_LIMITS_PER_ADDRESS = {
+        group: "1000000/60" for group in settings.RATE_LIMITS_PER_ADDRESS
+    }
+
+
 @pytest.fixture
-def fuzz_client(client, db, settings):
-    """The test client raises the server's exception, so a 500 shows its traceback. Rate
-    limits are lifted (their counters live in the database, which each test rolls back, but one
-    test sends thousands of inputs), and the catalogue is loaded first, as a server does at
-    start (srm_trainer/wsgi.py), so no input is charged for that."""
+def fuzz_client(client, db):
+    """The test client raises the server's exception, so a 500 shows its traceback. The
+    catalogue is loaded first, as a server does at start (srm_trainer/wsgi.py), so no input is
+    charged for that."""
     from srm_trainer.iam import catalog
 
     catalog.warm()
-    settings.RATE_LIMITS = {group: "1000000/60" for group in settings.RATE_LIMITS}
-    settings.RATE_LIMITS_PER_ADDRESS = {
-        group: "1000000/60" for group in getattr(settings, "RATE_LIMITS_PER_ADDRESS", {})
-    }
     clear_caches()
     # a server's first request imports views and compiles templates once; not an input's cost
     client.post("/api/iam/evaluate", "{}", content_type="application/json")

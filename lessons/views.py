@@ -15,6 +15,7 @@ from lessons.explorers import compliance_view, srm_view
 from lessons.markdown import render_markdown
 from lessons.models import Lesson, Module, Scenario
 from quizzes.review import due_count
+from srm_trainer.htmx import page_or_partial, wants_partial
 
 
 def _modules_for(request: HttpRequest):
@@ -116,7 +117,7 @@ def srm_explorer(request: HttpRequest) -> HttpResponse:
         if service_slug and view.selected and view.selected.slug != service_slug
         else None
     )
-    template = "lessons/srm.html#explorer" if request.htmx else "lessons/srm.html"
+    template = page_or_partial(request, "lessons/srm.html", "explorer")
     return render(request, template, {"view": view, "unknown": unknown})
 
 
@@ -130,5 +131,7 @@ def compliance_explorer(request: HttpRequest) -> HttpResponse:
         if program_slug and view.selected and view.selected.slug != program_slug
         else None
     )
-    template = "lessons/compliance.html#program" if request.htmx else "lessons/compliance.html"
-    return render(request, template, {"view": view, "unknown": unknown})
+    template = page_or_partial(request, "lessons/compliance.html", "program_swap")
+    return render(
+        request, template, {"view": view, "unknown": unknown, "oob": wants_partial(request)}
+    )

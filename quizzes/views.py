@@ -19,6 +19,7 @@ from quizzes import attempts, review
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
 from quizzes.models import Attempt, Question, Quiz, ReviewCard
+from srm_trainer.htmx import wants_partial
 
 LEARNER_KEY = "quizzes_learner_key"
 
@@ -59,12 +60,6 @@ def _quiz_for(request: HttpRequest, slug: str) -> Quiz:
     return get_object_or_404(
         Quiz.objects.visible_to(request.user).select_related("module"), slug=slug
     )
-
-
-def _partial(request: HttpRequest) -> bool:
-    """Render just the page's partial: an htmx swap, but not htmx restoring history (that
-    needs the whole page)."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _my_attempts(request: HttpRequest, quiz: Quiz):
@@ -180,7 +175,7 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
     if attempt.is_submitted:
         return redirect("quizzes:result", pk=attempt.pk)
     context = _take_context(request, attempt, _position(request, attempt, request.GET.get("q")))
-    template = "quizzes/take.html#attempt" if _partial(request) else "quizzes/take.html"
+    template = "quizzes/take.html#attempt" if wants_partial(request) else "quizzes/take.html"
     return render(request, template, context)
 
 
@@ -224,7 +219,7 @@ def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
                 request, "quizzes/take.html#autosave", {"status": status or "Not saved yet."}
             )
         context = _take_context(request, attempt, position, form=form, status=status)
-        template = "quizzes/take.html#attempt" if _partial(request) else "quizzes/take.html"
+        template = "quizzes/take.html#attempt" if wants_partial(request) else "quizzes/take.html"
         return render(request, template, context)
     if action == "autosave":
         return render(request, "quizzes/take.html#autosave", {"status": status})
@@ -312,7 +307,7 @@ def _review_context(request, *, card=None, form=None, result=None, response=None
 @login_required
 @vary_on_headers("HX-Request")
 def review_queue(request: HttpRequest) -> HttpResponse:
-    template = "quizzes/review.html#review" if _partial(request) else "quizzes/review.html"
+    template = "quizzes/review.html#review" if wants_partial(request) else "quizzes/review.html"
     return render(request, template, _review_context(request))
 
 
@@ -329,7 +324,7 @@ def review_answer(request: HttpRequest, question_pk: int) -> HttpResponse:
     )
     question = card.question
     form = AnswerForm(question, question.layout_ids(), request.POST)
-    template = "quizzes/review.html#review" if _partial(request) else "quizzes/review.html"
+    template = "quizzes/review.html#review" if wants_partial(request) else "quizzes/review.html"
     if not form.is_valid():
         return render(request, template, _review_context(request, card=card, form=form))
     response = form.response()

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget
 
 from lessons.models import Scenario
 from srm_trainer.iam import catalog
@@ -34,8 +35,14 @@ TEMPLATE = "sandbox/sandbox.html"
 def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     context = {"retry_after": retry_after}
     if request.htmx:
-        return render(request, f"{TEMPLATE}#slow_down", context)
+        return _in_result_panel(render(request, f"{TEMPLATE}#slow_down", context))
     return render(request, "sandbox/slow_down.html", context)
+
+
+def _in_result_panel(response: HttpResponse) -> HttpResponse:
+    """A refusal to a live update goes above the last result (marking it stale), never in place
+    of the editors; sandbox.js lets htmx swap these 4xx answers."""
+    return reswap(retarget(response, "#live-refusal"), "innerHTML")
 
 
 def _presets():
@@ -138,11 +145,8 @@ def _live_context(request: HttpRequest, state: SandboxState, *, oob: bool) -> di
 def _refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
     """Bad input: say what is wrong. With htmx the editors keep what the learner typed."""
     if request.htmx:
-        return render(
-            request,
-            f"{TEMPLATE}#refused",
-            {"message": message, "sandbox_url": reverse("sandbox")},
-            status=status,
+        return _in_result_panel(
+            render(request, f"{TEMPLATE}#refused", {"message": message}, status=status)
         )
     return render(request, "sandbox/refused.html", {"message": message}, status=status)
 

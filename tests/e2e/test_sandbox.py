@@ -42,3 +42,49 @@ def test_enter_without_javascript_evaluates_and_keeps_the_principal(no_js_page):
         page.get_by_label("Resource ARN").press("Enter")
     expect(page.get_by_label("Principal (who calls)")).to_have_value(principal)
     expect(decision(page)).to_have_text(before)
+
+
+def refused_and_kept(page, message: str) -> None:
+    """The refusal shows in the result panel; the page, the editors and the old result stay,
+    the old result marked as not applying any more."""
+    panel = page.locator("#live")
+    expect(panel.get_by_role("alert")).to_contain_text(message)
+    expect(panel).to_contain_text("no longer")
+    expect(page.get_by_role("heading", level=1, name="Policy sandbox")).to_be_visible()
+    expect(page.get_by_label("Principal (who calls)")).to_be_visible()
+    expect(page.locator("#live .decision-word").first).to_be_visible()
+    expect(page.locator("#live .live-stale")).to_have_count(1)
+
+
+def test_an_oversized_policy_is_refused_in_the_result_panel_with_the_editors_kept(page, console):
+    console.allow("status of 400")
+    page.goto(PRESET)
+    editor = page.locator("textarea[name^='identity-']").first
+    editor.fill(" " * 20_001)
+    refused_and_kept(page, "20,001 characters")
+    expect(editor).to_have_value(" " * 20_001)
+    # Fixing it brings the decision back and clears the refusal.
+    editor.fill("")
+    expect(page.locator("#live .live-stale")).to_have_count(0)
+
+
+def test_an_oversized_resource_is_refused_in_the_result_panel(page, console):
+    console.allow("status of 400")
+    page.goto(PRESET)
+    page.get_by_label("Resource ARN").fill("arn:aws:s3:::" + "b" * 2_100)
+    refused_and_kept(page, "resource is 2,113 characters long")
+
+
+def test_the_rate_limit_says_slow_down_in_the_result_panel(page, console, settings):
+    from django.core.cache import cache
+
+    console.allow("status of 429")
+    cache.clear()
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "sandbox": "2/60"}
+    page.goto(PRESET)
+    principal = page.get_by_label("Principal (who calls)")
+    principal.fill("arn:aws:iam::111122223333:user/bob")
+    page.wait_for_load_state("networkidle")
+    principal.fill("arn:aws:iam::111122223333:user/carol")
+    refused_and_kept(page, "Slow down")
+    cache.clear()

@@ -14,7 +14,7 @@ from lessons import progress
 from lessons.explorers import compliance_view, srm_view
 from lessons.markdown import render_markdown
 from lessons.models import Lesson, Module, Scenario
-from quizzes.review import due_count
+from quizzes.review import due_now_count
 from srm_trainer.htmx import page_or_partial, wants_partial
 
 
@@ -48,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "resume": progress.continue_lesson(sequence, learner),
             "first_lesson": sequence[0] if sequence else None,
             "lesson_count": len(sequence),
-            "review_due": due_count(user=request.user, now=timezone.now()),
+            "review_due": due_now_count(user=request.user, now=timezone.now()),
         },
     )
 

@@ -279,16 +279,17 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _review_context(request, *, card=None, form=None, result=None, response=None) -> dict:
+    """A review session offers what is due *now* and ends when nothing is; a card answered
+    right in its learning steps comes back "later today", not in this session."""
     now = timezone.now()
-    due = review.due_cards(user=request.user, now=now).select_related(
-        "question__lesson__module", "question__scenario"
-    )
-    cards = list(due[:50])
-    # Due today, but only offered once due: a card just missed comes back after FSRS's
-    # learning step (minutes), not straight away.
-    ready = [c for c in cards if c.due <= now]
-    if card is None and result is None and ready:
-        card = ready[0]
+    standing = review.queue(user=request.user, now=now)
+    if card is None and result is None and standing.now_count:
+        card = (
+            review.due_cards(user=request.user, now=now)
+            .filter(due__lte=now)
+            .select_related("question__lesson__module", "question__scenario")
+            .first()
+        )
     if card is not None and form is None and result is None:
         form = AnswerForm(card.question, card.question.layout_ids())
     return {
@@ -297,9 +298,11 @@ def _review_context(request, *, card=None, form=None, result=None, response=None
         "form": form,
         "result": result,
         "response": response,
-        "due_count": len(cards),
-        "ready_count": len(ready),
-        "next_due": cards[0].due if cards and not ready else None,
+        "due_count": standing.now_count,
+        "ready_count": standing.now_count,
+        "later_today": standing.later_today,
+        "next_due": standing.next_due,
+        "card_due_today": bool(card and card.due < review.end_of_day(now)),
     }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,7 +36,7 @@ def _lesson_for(request: HttpRequest, module_slug: str, lesson_slug: str) -> Les
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     modules = list(_modules_for(request))
-    learner = progress.learner_progress(request.user)
+    learner = progress.learner_progress(request.user, request.session)
     sequence = [lesson for module in modules for lesson in module.visible_lessons]
     return render(
         request,
@@ -59,7 +58,10 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
     return render(
         request,
         "lessons/module.html",
-        {"module": module, "completed": progress.learner_progress(request.user).completed},
+        {
+            "module": module,
+            "completed": progress.learner_progress(request.user, request.session).completed,
+        },
     )
 
 
@@ -72,7 +74,7 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
         .only("pk", "slug", "title", "module__slug", "module__title")
     )
     previous, following = progress.neighbours(sequence, lesson)
-    completed = progress.learner_progress(request.user).completed
+    completed = progress.learner_progress(request.user, request.session).completed
     return render(
         request,
         "lessons/lesson.html",
@@ -89,15 +91,15 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
 
 
 @require_POST
-@login_required
 def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
-    """Mark a lesson done (or not done again); htmx swaps the button, a plain form redirects."""
+    """Mark a lesson done (or not done again); htmx swaps the button, a plain form redirects.
+    Anonymous learners may too: their session keeps it until they sign up."""
     lesson = _lesson_for(request, module_slug, lesson_slug)
     done = request.POST.get("done", "true") != "false"
     if done:
-        progress.mark_complete(user=request.user, lesson=lesson)
+        progress.mark_complete(user=request.user, lesson=lesson, session=request.session)
     else:
-        progress.mark_incomplete(user=request.user, lesson=lesson)
+        progress.mark_incomplete(user=request.user, lesson=lesson, session=request.session)
     if request.htmx:
         return render(
             request,

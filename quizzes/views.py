@@ -19,10 +19,8 @@ from quizzes import attempts, review
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
 from quizzes.models import Attempt, Question, Quiz, ReviewCard
+from quizzes.session_carry import LEARNER_KEY
 from srm_trainer.htmx import wants_partial
-
-LEARNER_KEY = "quizzes_learner_key"
-
 
 # --- who is asking ------------------------------------------------------------------------
 
@@ -63,7 +61,11 @@ def _quiz_for(request: HttpRequest, slug: str) -> Quiz:
 
 
 def _my_attempts(request: HttpRequest, quiz: Quiz):
-    return attempts.attempts_of(quiz=quiz, user=request.user, learner_key=_learner_key(request))
+    """The same attempts the quiz list counts (one owner rule for every page)."""
+    owner = _owner_filter(request)
+    if owner is None:
+        return Attempt.objects.none()
+    return Attempt.objects.filter(owner, quiz=quiz).order_by("-started_at", "-pk")
 
 
 # --- quizzes ------------------------------------------------------------------------------

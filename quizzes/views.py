@@ -4,16 +4,19 @@ review.py. Every form works without JavaScript; with htmx, the page's partial is
 from __future__ import annotations
 
 import secrets
+from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 from quizzes import attempts, review
 from quizzes.forms import AnswerForm
@@ -44,13 +47,83 @@ def _owner_filter(request: HttpRequest) -> Q | None:
     return anonymous
 
 
+class SessionEnded(Exception):
+    """A signed-in learner's attempt, reached by a browser no longer signed in: their session
+    ended (expired, or signed out elsewhere)."""
+
+
 def _attempt_for(request: HttpRequest, pk: int) -> Attempt:
     """The one access check for attempts: only the learner who made it may see or change it;
     anyone else gets a 404, as if it did not exist. (Instructors will be let in here.)"""
     owner = _owner_filter(request)
-    if owner is None:
+    attempt = None
+    if owner is not None:
+        attempt = Attempt.objects.select_related("quiz__module").filter(owner, pk=pk).first()
+    if attempt is None:
+        if (
+            not request.user.is_authenticated
+            and Attempt.objects.filter(pk=pk, user__isnull=False).exists()
+        ):
+            raise SessionEnded
         raise Http404("No such attempt.")
-    return get_object_or_404(Attempt.objects.select_related("quiz__module").filter(owner), pk=pk)
+    return attempt
+
+
+PENDING_ANSWER = "quizzes_pending_answer"
+
+
+def _sign_in_again(request: HttpRequest, pk: int, position) -> HttpResponse:
+    """Say the session ended and send the learner to sign in, then back to the same question;
+    an answer they were sending is kept in this browser's session and filled in again there."""
+    try:
+        position = max(1, int(position or request.GET.get("q") or 1))
+    except ValueError:
+        position = 1
+    if request.method == "POST":
+        data = {
+            key: request.POST.getlist(key)[:50]
+            for key in list(request.POST)[:50]
+            if key not in ("csrfmiddlewaretoken", "action")
+        }
+        request.session[PENDING_ANSWER] = {"attempt": pk, "position": position, "data": data}
+    back = reverse("quizzes:take", args=[pk]) + f"?q={position}"
+    sign_in = reverse("login") + "?" + urlencode({"next": back})
+    if request.POST.get("action") == "autosave":
+        return render(request, "quizzes/take.html#session_ended", {"sign_in": sign_in})
+    messages.warning(
+        request,
+        f"Your session ended, so your answer was not saved yet. Sign in again to go back to "
+        f"question {position}: your answer will be filled in again.",
+    )
+    if request.htmx:
+        return HttpResponseClientRedirect(sign_in)
+    return redirect(sign_in)
+
+
+def _session_may_end(view):
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int, *args, **kwargs):
+        try:
+            return view(request, pk, *args, **kwargs)
+        except SessionEnded:
+            return _sign_in_again(request, pk, kwargs.get("position"))
+
+    return wrapper
+
+
+def _pending_form(request: HttpRequest, attempt: Attempt, position: int):
+    """The answer kept when the session ended, for this attempt's question at `position`."""
+    pending = request.session.get(PENDING_ANSWER)
+    if not pending or pending.get("attempt") != attempt.pk or pending.get("position") != position:
+        return None
+    del request.session[PENDING_ANSWER]
+    data = QueryDict(mutable=True)
+    for key, values in (pending.get("data") or {}).items():
+        data.setlist(key, [str(v) for v in values])
+    question = Question.objects.filter(pk=attempt.question_ids[position - 1]).first()
+    if question is None:
+        return None
+    return AnswerForm(question, attempt.layout.get(str(question.pk)), data)
 
 
 def _quiz_for(request: HttpRequest, slug: str) -> Quiz:
@@ -172,17 +245,30 @@ def _take_context(request, attempt: Attempt, position: int, *, form=None, status
 
 @require_GET
 @vary_on_headers("HX-Request")
+@_session_may_end
 def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     if attempt.is_submitted:
         return redirect("quizzes:result", pk=attempt.pk)
-    context = _take_context(request, attempt, _position(request, attempt, request.GET.get("q")))
+    position = _position(request, attempt, request.GET.get("q"))
+    pending = _pending_form(request, attempt, position)
+    if pending is not None:
+        context = _take_context(
+            request,
+            attempt,
+            position,
+            form=pending,
+            status="Your answer from before is filled in again; it is not saved yet.",
+        )
+    else:
+        context = _take_context(request, attempt, position)
     template = "quizzes/take.html#attempt" if wants_partial(request) else "quizzes/take.html"
     return render(request, template, context)
 
 
 @require_POST
 @vary_on_headers("HX-Request")
+@_session_may_end
 def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     """Save the answer to the question at `position`. `action` says what next:
     `autosave` (htmx, answer only), `check` (grade now: immediate feedback), `save`, `next`,
@@ -247,6 +333,7 @@ def _after_submit(request: HttpRequest, attempt: Attempt) -> HttpResponse:
 
 
 @require_POST
+@_session_may_end
 def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     attempts.attempt_submit(attempt=attempt)
@@ -254,6 +341,7 @@ def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@_session_may_end
 def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     if not attempt.is_submitted:

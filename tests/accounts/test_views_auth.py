@@ -50,7 +50,7 @@ def test_signing_in_and_out(client, learner):
         "/accounts/login/", {"username": "ada", "password": "a-long-passphrase-1"}
     )
     assert response.status_code == 302
-    assert "Signed in as <strong>ada</strong>" in client.get("/").content.decode()
+    assert "Signed in as </span><strong>ada</strong>" in client.get("/").content.decode()
     assert client.post("/accounts/logout/").status_code == 302
     assert "Sign in" in client.get("/").content.decode()
 

@@ -15,6 +15,10 @@ from srm_trainer.ratelimit import rate_limited
 from srm_trainer.sandbox.live import analyse
 from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
+    MAX_CONTEXT_ROWS,
+    MAX_IDENTITY_POLICIES,
+    MAX_ORG_LEVELS,
+    MAX_POLICIES_PER_LEVEL,
     SandboxState,
     StateError,
     apply_op,
@@ -77,7 +81,8 @@ def _page(
     request: HttpRequest, state: SandboxState, *, notice: str = "", preset=None, status: int = 200
 ) -> HttpResponse:
     context = _live_context(request, state, oob=False)
-    context.update(presets=_presets(), preset=preset, notice=notice)
+    shared = request.method == "POST" or bool(request.GET.get("case"))
+    context.update(presets=_presets(), preset=preset, notice=notice, shared=shared)
     return render(request, TEMPLATE, context, status=status)
 
 
@@ -139,6 +144,24 @@ def _live_context(request: HttpRequest, state: SandboxState, *, oob: bool) -> di
             reverse("sandbox") + "?case=" + encode_permalink(state)
         ),
         "oob": oob,
+        "limits": _limits(state),
+    }
+
+
+def _limits(state: SandboxState) -> dict:
+    """Which "Add" buttons are at their limit: the page says so instead of a button that
+    silently does nothing."""
+    return {
+        "identity": len(state.identity) >= MAX_IDENTITY_POLICIES,
+        "context": len(state.context) >= MAX_CONTEXT_ROWS,
+        "levels": {
+            "scp": len(state.scp_levels) >= MAX_ORG_LEVELS,
+            "rcp": len(state.rcp_levels) >= MAX_ORG_LEVELS,
+        },
+        "max_identity": MAX_IDENTITY_POLICIES,
+        "max_context": MAX_CONTEXT_ROWS,
+        "max_levels": MAX_ORG_LEVELS,
+        "max_per_level": MAX_POLICIES_PER_LEVEL,
     }
 
 

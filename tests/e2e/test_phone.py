@@ -22,6 +22,7 @@ def pages():
         "/sandbox/",
         "/sandbox/?preset=role-trust-cross-account-assume",
         "/learn/srm/?service=ec2&compare=rds",
+        "/learn/srm/?service=" + "a-very-long-unknown-service-name" * 8,
         "/learn/compliance/",
         "/quizzes/",
     ]

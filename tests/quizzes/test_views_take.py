@@ -444,3 +444,16 @@ def test_a_stranger_still_gets_a_404_for_an_anonymous_attempt(client, quiz):
     attempt = start(client, quiz)
     client.cookies.clear()
     assert client.get(reverse("quizzes:take", args=[attempt.pk])).status_code == 404
+
+
+def test_the_attempt_admin_shows_scores_as_percentages_and_no_broken_site_link(client, quiz):
+    from django.contrib.auth import get_user_model
+
+    admin_user = get_user_model().objects.create_superuser("root", password="a-long-passphrase-9")
+    attempt = start(client, quiz)
+    client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    client.force_login(admin_user)
+    listing = client.get("/admin/quizzes/attempt/").content.decode()
+    assert "0%" in listing and "0.0<" not in listing
+    page = client.get(f"/admin/quizzes/attempt/{attempt.pk}/change/").content.decode()
+    assert "View on site" not in page

@@ -27,6 +27,18 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory):
+    """A file database, not SQLite's shared in-memory one: a browser sends requests at once
+    (autosave beside a click), and in memory one of them fails with "table is locked" where a
+    file database waits its turn, as in production."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("e2e") / "e2e.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, not Playwright's download (which cannot be fetched here)."""
     if not Path(CHROMIUM).exists():

@@ -11,12 +11,8 @@ import os
 import re
 from pathlib import Path
 
-# Playwright's sync API runs an event loop in the test's thread; Django's ORM refuses to run
-# under a loop unless told it is safe (it is here: one test thread, the server in its own).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-import pytest  # noqa: E402
-from django.core.management import call_command  # noqa: E402
+import pytest
+from django.core.management import call_command
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +20,20 @@ SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", ROOT / "build" / "e2e-scree
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _orm_beside_playwright():
+    """Playwright's sync API runs an event loop in the test's thread; Django's ORM refuses to
+    run under a loop unless told it is safe (it is here: one test thread, the server in its
+    own). Only for the browser tests: the rest of the suite keeps Django's check."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="session")

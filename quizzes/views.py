@@ -81,7 +81,7 @@ def _sign_in_again(request: HttpRequest, pk: int, position) -> HttpResponse:
         position = 1
     if request.method == "POST":
         data = {
-            key: request.POST.getlist(key)[:50]
+            key: [value[:20_000] for value in request.POST.getlist(key)[:50]]
             for key in list(request.POST)[:50]
             if key not in ("csrfmiddlewaretoken", "action")
         }

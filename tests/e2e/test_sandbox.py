@@ -56,7 +56,12 @@ def refused_and_kept(page, message: str) -> None:
     expect(page.locator("#live .live-stale")).to_have_count(1)
 
 
-def test_an_oversized_policy_is_refused_in_the_result_panel_with_the_editors_kept(page, console):
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+def test_an_oversized_policy_is_refused_in_the_result_panel_with_the_editors_kept(
+    page, console, settings, debug
+):
+    """In debug, django-htmx's helper would replace the whole page with a 400 answer."""
+    settings.DEBUG = debug
     console.allow("status of 400")
     page.goto(PRESET)
     editor = page.locator("textarea[name^='identity-']").first

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-processes bench fuzz lint format serve clean
+.PHONY: run test test-processes e2e screenshots bench fuzz lint format serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,16 @@ serve: $(VENV)/.installed-app
 	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --no-input -v0
 	DJANGO_DEBUG=false $(BIN)/gunicorn -c gunicorn.conf.py
 
+# Browser journeys in headless Chromium (Debian's: `apt-get install chromium`).
+E2E_SCREENSHOTS ?= $(CURDIR)/build/e2e-screenshots
+e2e: $(VENV)/.installed-test
+	@E2E_SCREENSHOTS=$(E2E_SCREENSHOTS) $(BIN)/python -m pytest tests/e2e -m e2e -p no:cacheprovider -q; \
+	status=$$?; echo ""; echo "  Screenshots of the journeys: $(E2E_SCREENSHOTS)"; exit $$status
+
+# Refresh the README's desktop screenshots (docs/screenshots/) from the journeys.
+screenshots: $(VENV)/.installed-test
+	E2E_README_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest tests/e2e -m e2e -p no:cacheprovider -q -k screenshot
+
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m pytest tests/bench -m bench -p no:cacheprovider -q -s
 
@@ -62,4 +72,4 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache build

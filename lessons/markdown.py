@@ -56,6 +56,8 @@ _ATTRIBUTES = {
     "h5": {"id"},
     "h6": {"id"},
     "div": {"role", "aria-label"},
+    "pre": {"tabindex"},
+    "table": {"tabindex"},
     "th": {"style"},
     "td": {"style"},
 }
@@ -90,7 +92,13 @@ def _pretty_json(self, tokens, idx, options, env):
         ):  # shown as written: an example may be broken on purpose
             content = json.dumps(json.loads(content), indent=2, ensure_ascii=False) + "\n"
     css = f' class="language-{html.escape(lang)}"' if lang else ""
-    return f"<pre><code{css}>{html.escape(content)}</code></pre>\n"
+    # tabindex: a wide block scrolls sideways, and keyboard users must be able to scroll it too.
+    return f'<pre tabindex="0"><code{css}>{html.escape(content)}</code></pre>\n'
+
+
+def _scrollable_table(self, tokens, idx, options, env):
+    """Tables scroll sideways on narrow screens (CSS): focusable, so the keyboard can too."""
+    return '<table tabindex="0">\n'
 
 
 def _slugify(text: str) -> str:
@@ -113,6 +121,7 @@ def _parser() -> MarkdownIt:
     for name in BOXES:
         container_plugin(md, name, render=_render_box)
     md.add_render_rule("fence", _pretty_json)
+    md.add_render_rule("table_open", _scrollable_table)
     return md
 
 

@@ -270,3 +270,16 @@ class ComplianceProgram(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Profile(models.Model):
+    """What a learner's browser told us about them: for now, the time zone their times are
+    shown in (so "due later today" means their day, not the server's)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    time_zone = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.time_zone or 'no time zone'})"

@@ -1,4 +1,6 @@
-"""Learner progress: which lessons a signed-in learner has completed, and what comes next."""
+"""Learner progress: which lessons a learner has completed, and what comes next. A signed-in
+learner's progress is in the database; an anonymous one's in their session, until they sign
+up or in (lessons/session_carry.py moves it)."""
 
 from __future__ import annotations
 
@@ -16,10 +18,21 @@ class Progress:
     last_completed: int | None  # the lesson finished most recently
 
 
-def learner_progress(user) -> Progress:
+SESSION_KEY = "lessons_completed"
+
+
+def session_completed(session) -> list[int]:
+    """Lesson ids an anonymous learner completed, most recent last."""
+    if session is None:
+        return []
+    return [pk for pk in session.get(SESSION_KEY, []) if isinstance(pk, int)]
+
+
+def learner_progress(user, session=None) -> Progress:
     """One query for everything the pages need to know about a learner's progress."""
     if not user.is_authenticated:
-        return Progress(frozenset(), None)
+        ids = session_completed(session)
+        return Progress(frozenset(ids), ids[-1] if ids else None)
     rows = list(
         LessonProgress.objects.filter(user=user)
         .order_by("-completed_at", "-pk")
@@ -28,15 +41,23 @@ def learner_progress(user) -> Progress:
     return Progress(frozenset(rows), rows[0] if rows else None)
 
 
-def mark_complete(*, user, lesson: Lesson) -> LessonProgress:
+def mark_complete(*, user, lesson: Lesson, session=None) -> LessonProgress | None:
     """Idempotent: completing a lesson twice keeps the first completion time."""
+    if not user.is_authenticated:
+        ids = session_completed(session)
+        if lesson.pk not in ids:
+            session[SESSION_KEY] = [*ids, lesson.pk]
+        return None
     progress, _ = LessonProgress.objects.get_or_create(
         user=user, lesson=lesson, defaults={"completed_at": timezone.now()}
     )
     return progress
 
 
-def mark_incomplete(*, user, lesson: Lesson) -> None:
+def mark_incomplete(*, user, lesson: Lesson, session=None) -> None:
+    if not user.is_authenticated:
+        session[SESSION_KEY] = [pk for pk in session_completed(session) if pk != lesson.pk]
+        return
     LessonProgress.objects.filter(user=user, lesson=lesson).delete()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from lessons import progress
 from lessons.explorers import compliance_view, srm_view
 from lessons.markdown import render_markdown
 from lessons.models import Lesson, Module, Scenario
+from srm_trainer.htmx import page_or_partial, wants_partial
 
 
 def _modules_for(request: HttpRequest):
@@ -34,7 +34,7 @@ def _lesson_for(request: HttpRequest, module_slug: str, lesson_slug: str) -> Les
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     modules = list(_modules_for(request))
-    learner = progress.learner_progress(request.user)
+    learner = progress.learner_progress(request.user, request.session)
     sequence = [lesson for module in modules for lesson in module.visible_lessons]
     return render(
         request,
@@ -55,7 +55,10 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
     return render(
         request,
         "lessons/module.html",
-        {"module": module, "completed": progress.learner_progress(request.user).completed},
+        {
+            "module": module,
+            "completed": progress.learner_progress(request.user, request.session).completed,
+        },
     )
 
 
@@ -68,7 +71,7 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
         .only("pk", "slug", "title", "module__slug", "module__title")
     )
     previous, following = progress.neighbours(sequence, lesson)
-    completed = progress.learner_progress(request.user).completed
+    completed = progress.learner_progress(request.user, request.session).completed
     return render(
         request,
         "lessons/lesson.html",
@@ -85,15 +88,15 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
 
 
 @require_POST
-@login_required
 def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
-    """Mark a lesson done (or not done again); htmx swaps the button, a plain form redirects."""
+    """Mark a lesson done (or not done again); htmx swaps the button, a plain form redirects.
+    Anonymous learners may too: their session keeps it until they sign up."""
     lesson = _lesson_for(request, module_slug, lesson_slug)
     done = request.POST.get("done", "true") != "false"
     if done:
-        progress.mark_complete(user=request.user, lesson=lesson)
+        progress.mark_complete(user=request.user, lesson=lesson, session=request.session)
     else:
-        progress.mark_incomplete(user=request.user, lesson=lesson)
+        progress.mark_incomplete(user=request.user, lesson=lesson, session=request.session)
     if request.htmx:
         return render(
             request,
@@ -113,7 +116,7 @@ def srm_explorer(request: HttpRequest) -> HttpResponse:
         if service_slug and view.selected and view.selected.slug != service_slug
         else None
     )
-    template = "lessons/srm.html#explorer" if request.htmx else "lessons/srm.html"
+    template = page_or_partial(request, "lessons/srm.html", "explorer")
     return render(request, template, {"view": view, "unknown": unknown})
 
 
@@ -127,5 +130,7 @@ def compliance_explorer(request: HttpRequest) -> HttpResponse:
         if program_slug and view.selected and view.selected.slug != program_slug
         else None
     )
-    template = "lessons/compliance.html#program" if request.htmx else "lessons/compliance.html"
-    return render(request, template, {"view": view, "unknown": unknown})
+    template = page_or_partial(request, "lessons/compliance.html", "program_swap")
+    return render(
+        request, template, {"view": view, "unknown": unknown, "oob": wants_partial(request)}
+    )

@@ -74,10 +74,19 @@ class QuestionAdmin(admin.ModelAdmin):
         return "; ".join(p.message for p in obj.problems()) or "None: learners can take it."
 
 
+def _as_percent(score) -> str:
+    return "–" if score is None else f"{round(float(score) * 100)}%"
+
+
 class AnswerInline(admin.TabularInline):
     model = Answer
-    fields = ("question", "response", "score", "correct", "saved_at", "graded_at")
+    fields = ("question", "response", "score_percent", "correct", "saved_at", "graded_at")
     readonly_fields = fields
+
+    @admin.display(description="score")
+    def score_percent(self, obj) -> str:
+        return _as_percent(obj.score)
+
     extra = 0
     can_delete = False
 
@@ -87,14 +96,23 @@ class AnswerInline(admin.TabularInline):
 
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
-    list_display = ("quiz", "user", "started_at", "submitted_at", "score", "passed")
+    list_display = ("quiz", "user", "started_at", "submitted_at", "score_percent", "passed")
+    # An attempt's page on the site belongs to its learner alone (staff would get a 404).
+    view_on_site = False
     list_filter = ("quiz", "passed")
     search_fields = ("user__username", "quiz__slug")
     list_select_related = ("quiz", "user")
     inlines = [AnswerInline]
 
+    @admin.display(description="score", ordering="score")
+    def score_percent(self, obj) -> str:
+        return _as_percent(obj.score)
+
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
+        return ["score_percent", *(f.name for f in self.model._meta.fields if f.name != "score")]
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj)
 
     def has_add_permission(self, request) -> bool:
         return False

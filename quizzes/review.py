@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
@@ -54,9 +56,35 @@ def due_cards(*, user, now: datetime):
 
 
 def due_count(*, user, now: datetime) -> int:
+    """Due today, including learning steps that come back later today."""
     if not user.is_authenticated:
         return 0
     return due_cards(user=user, now=now).count()
+
+
+@dataclass(frozen=True)
+class Queue:
+    """Where a learner's review stands at `now`: a session ends when `now_count` is 0."""
+
+    now_count: int
+    later_today: int
+    next_due: datetime | None
+
+
+def queue(*, user, now: datetime) -> Queue:
+    """Counts for the review page, the home page and the Review link, in one query."""
+    if not user.is_authenticated:
+        return Queue(0, 0, None)
+    row = ReviewCard.objects.filter(user=user, due__lt=end_of_day(now)).aggregate(
+        now_count=Count("pk", filter=Q(due__lte=now)),
+        later_today=Count("pk", filter=Q(due__gt=now)),
+        next_due=Min("due", filter=Q(due__gt=now)),
+    )
+    return Queue(row["now_count"], row["later_today"], row["next_due"])
+
+
+def due_now_count(*, user, now: datetime) -> int:
+    return queue(user=user, now=now).now_count
 
 
 def card_record(*, user, question: Question, correct: bool, now: datetime) -> ReviewCard | None:

@@ -4,25 +4,27 @@ review.py. Every form works without JavaScript; with htmx, the page's partial is
 from __future__ import annotations
 
 import secrets
+from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 from quizzes import attempts, review
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
 from quizzes.models import Attempt, Question, Quiz, ReviewCard
+from quizzes.session_carry import LEARNER_KEY
+from srm_trainer.htmx import wants_partial
 from srm_trainer.ratelimit import rate_limited
-
-LEARNER_KEY = "quizzes_learner_key"
-
 
 # --- who is asking ------------------------------------------------------------------------
 
@@ -46,13 +48,83 @@ def _owner_filter(request: HttpRequest) -> Q | None:
     return anonymous
 
 
+class SessionEnded(Exception):
+    """A signed-in learner's attempt, reached by a browser no longer signed in: their session
+    ended (expired, or signed out elsewhere)."""
+
+
 def _attempt_for(request: HttpRequest, pk: int) -> Attempt:
     """The one access check for attempts: only the learner who made it may see or change it;
     anyone else gets a 404, as if it did not exist. (Instructors will be let in here.)"""
     owner = _owner_filter(request)
-    if owner is None:
+    attempt = None
+    if owner is not None:
+        attempt = Attempt.objects.select_related("quiz__module").filter(owner, pk=pk).first()
+    if attempt is None:
+        if (
+            not request.user.is_authenticated
+            and Attempt.objects.filter(pk=pk, user__isnull=False).exists()
+        ):
+            raise SessionEnded
         raise Http404("No such attempt.")
-    return get_object_or_404(Attempt.objects.select_related("quiz__module").filter(owner), pk=pk)
+    return attempt
+
+
+PENDING_ANSWER = "quizzes_pending_answer"
+
+
+def _sign_in_again(request: HttpRequest, pk: int, position) -> HttpResponse:
+    """Say the session ended and send the learner to sign in, then back to the same question;
+    an answer they were sending is kept in this browser's session and filled in again there."""
+    try:
+        position = max(1, int(position or request.GET.get("q") or 1))
+    except ValueError:
+        position = 1
+    if request.method == "POST":
+        data = {
+            key: [value[:20_000] for value in request.POST.getlist(key)[:50]]
+            for key in list(request.POST)[:50]
+            if key not in ("csrfmiddlewaretoken", "action")
+        }
+        request.session[PENDING_ANSWER] = {"attempt": pk, "position": position, "data": data}
+    back = reverse("quizzes:take", args=[pk]) + f"?q={position}"
+    sign_in = reverse("login") + "?" + urlencode({"next": back})
+    if request.POST.get("action") == "autosave":
+        return render(request, "quizzes/take.html#session_ended", {"sign_in": sign_in})
+    messages.warning(
+        request,
+        f"Your session ended, so your answer was not saved yet. Sign in again to go back to "
+        f"question {position}: your answer will be filled in again.",
+    )
+    if request.htmx:
+        return HttpResponseClientRedirect(sign_in)
+    return redirect(sign_in)
+
+
+def _session_may_end(view):
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int, *args, **kwargs):
+        try:
+            return view(request, pk, *args, **kwargs)
+        except SessionEnded:
+            return _sign_in_again(request, pk, kwargs.get("position"))
+
+    return wrapper
+
+
+def _pending_form(request: HttpRequest, attempt: Attempt, position: int):
+    """The answer kept when the session ended, for this attempt's question at `position`."""
+    pending = request.session.get(PENDING_ANSWER)
+    if not pending or pending.get("attempt") != attempt.pk or pending.get("position") != position:
+        return None
+    del request.session[PENDING_ANSWER]
+    data = QueryDict(mutable=True)
+    for key, values in (pending.get("data") or {}).items():
+        data.setlist(key, [str(v) for v in values])
+    question = Question.objects.filter(pk=attempt.question_ids[position - 1]).first()
+    if question is None:
+        return None
+    return AnswerForm(question, attempt.layout.get(str(question.pk)), data)
 
 
 def _quiz_for(request: HttpRequest, slug: str) -> Quiz:
@@ -62,14 +134,12 @@ def _quiz_for(request: HttpRequest, slug: str) -> Quiz:
     )
 
 
-def _partial(request: HttpRequest) -> bool:
-    """Render just the page's partial: an htmx swap, but not htmx restoring history (that
-    needs the whole page)."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
 def _my_attempts(request: HttpRequest, quiz: Quiz):
-    return attempts.attempts_of(quiz=quiz, user=request.user, learner_key=_learner_key(request))
+    """The same attempts the quiz list counts (one owner rule for every page)."""
+    owner = _owner_filter(request)
+    if owner is None:
+        return Attempt.objects.none()
+    return Attempt.objects.filter(owner, quiz=quiz).order_by("-started_at", "-pk")
 
 
 def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
@@ -211,18 +281,31 @@ def _take_context(request, attempt: Attempt, position: int, *, form=None, status
 
 @require_safe
 @vary_on_headers("HX-Request")
+@_session_may_end
 def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     if attempt.is_submitted:
         return redirect("quizzes:result", pk=attempt.pk)
-    context = _take_context(request, attempt, _position(request, attempt, request.GET.get("q")))
-    template = "quizzes/take.html#attempt" if _partial(request) else "quizzes/take.html"
+    position = _position(request, attempt, request.GET.get("q"))
+    pending = _pending_form(request, attempt, position)
+    if pending is not None:
+        context = _take_context(
+            request,
+            attempt,
+            position,
+            form=pending,
+            status="Your answer from before is filled in again; it is not saved yet.",
+        )
+    else:
+        context = _take_context(request, attempt, position)
+    template = "quizzes/take.html#attempt" if wants_partial(request) else "quizzes/take.html"
     return render(request, template, context)
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 @rate_limited("answer", _too_many)
+@_session_may_end
 def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     """Save the answer to the question at `position`. `action` says what next:
     `autosave` (htmx, answer only), `check` (grade now: immediate feedback), `save`, `next`,
@@ -262,7 +345,7 @@ def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
                 request, "quizzes/take.html#autosave", {"status": status or "Not saved yet."}
             )
         context = _take_context(request, attempt, position, form=form, status=status)
-        template = "quizzes/take.html#attempt" if _partial(request) else "quizzes/take.html"
+        template = "quizzes/take.html#attempt" if wants_partial(request) else "quizzes/take.html"
         return render(request, template, context)
     if action == "autosave":
         return render(request, "quizzes/take.html#autosave", {"status": status})
@@ -288,6 +371,7 @@ def _after_submit(request: HttpRequest, attempt: Attempt) -> HttpResponse:
 
 
 @require_POST
+@_session_may_end
 def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     attempts.attempt_submit(attempt=attempt)
@@ -295,6 +379,7 @@ def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@_session_may_end
 def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     if not attempt.is_submitted:
@@ -322,16 +407,20 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _review_context(request, *, card=None, form=None, result=None, response=None) -> dict:
+    """A review session offers what is due *now* and ends when nothing is; a card answered
+    right in its learning steps comes back "later today", not in this session."""
     now = timezone.now()
-    due = review.due_cards(user=request.user, now=now).select_related(
-        "question__lesson__module", "question__scenario"
-    )
-    cards = [c for c in due[:50] if c.question.is_usable()]
-    # Due today, but only offered once due: a card just missed comes back after FSRS's
-    # learning step (minutes), not straight away.
-    ready = [c for c in cards if c.due <= now]
-    if card is None and result is None and ready:
-        card = ready[0]
+    standing = review.queue(user=request.user, now=now)
+    due_now = standing.now_count
+    if card is None and result is None and standing.now_count:
+        ready = (
+            review.due_cards(user=request.user, now=now)
+            .filter(due__lte=now)
+            .select_related("question__lesson__module", "question__scenario")
+        )
+        card = next((c for c in ready[:50] if c.question.is_usable()), None)
+        if card is None:
+            due_now = 0  # only questions being repaired are due: nothing to offer now
     if card is not None and form is None and result is None:
         form = AnswerForm(card.question, review.presentation_order(card.question))
     return {
@@ -340,9 +429,11 @@ def _review_context(request, *, card=None, form=None, result=None, response=None
         "form": form,
         "result": result,
         "response": response,
-        "due_count": len(cards),
-        "ready_count": len(ready),
-        "next_due": cards[0].due if cards and not ready else None,
+        "due_count": due_now,
+        "ready_count": due_now,
+        "later_today": standing.later_today,
+        "next_due": standing.next_due,
+        "card_due_today": bool(card and card.due < review.end_of_day(now)),
     }
 
 
@@ -350,7 +441,7 @@ def _review_context(request, *, card=None, form=None, result=None, response=None
 @login_required
 @vary_on_headers("HX-Request")
 def review_queue(request: HttpRequest) -> HttpResponse:
-    template = "quizzes/review.html#review" if _partial(request) else "quizzes/review.html"
+    template = "quizzes/review.html#review" if wants_partial(request) else "quizzes/review.html"
     return render(request, template, _review_context(request))
 
 
@@ -372,7 +463,7 @@ def review_answer(request: HttpRequest, question_pk: int) -> HttpResponse:
     # The order the learner was shown (sent back with the form), so a correction keeps it.
     shown = request.POST.getlist("shown")[:50] or review.presentation_order(question)
     form = AnswerForm(question, shown, request.POST)
-    template = "quizzes/review.html#review" if _partial(request) else "quizzes/review.html"
+    template = "quizzes/review.html#review" if wants_partial(request) else "quizzes/review.html"
     if not form.is_valid():
         return render(request, template, _review_context(request, card=card, form=form))
     response = form.response()

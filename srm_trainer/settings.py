@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "srm_trainer.accounts.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "srm_trainer.accounts.middleware.RequireMFAMiddleware",
+    "lessons.timezones.LearnerTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "srm_trainer.middleware.ContentSecurityPolicyMiddleware",

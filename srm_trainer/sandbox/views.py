@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget
 
 from lessons.models import Lesson, Scenario
 from srm_trainer.iam import catalog
@@ -15,7 +16,11 @@ from srm_trainer.ratelimit import rate_limited
 from srm_trainer.sandbox.live import analyse
 from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
+    MAX_CONTEXT_ROWS,
+    MAX_IDENTITY_POLICIES,
+    MAX_ORG_LEVELS,
     MAX_PERMALINK_CHARS,
+    MAX_POLICIES_PER_LEVEL,
     SandboxState,
     StateError,
     apply_op,
@@ -36,8 +41,14 @@ TEMPLATE = "sandbox/sandbox.html"
 def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     context = {"retry_after": retry_after}
     if request.htmx:
-        return render(request, f"{TEMPLATE}#slow_down", context)
+        return _in_result_panel(render(request, f"{TEMPLATE}#slow_down", context))
     return render(request, "sandbox/slow_down.html", context)
+
+
+def _in_result_panel(response: HttpResponse) -> HttpResponse:
+    """A refusal to a live update goes above the last result (marking it stale), never in place
+    of the editors; sandbox.js lets htmx swap these 4xx answers."""
+    return reswap(retarget(response, "#live-refusal"), "innerHTML")
 
 
 def _presets():
@@ -86,7 +97,8 @@ def _page(
     request: HttpRequest, state: SandboxState, *, notice: str = "", preset=None, status: int = 200
 ) -> HttpResponse:
     context = _live_context(request, state, oob=False)
-    context.update(presets=_presets(), preset=preset, notice=notice)
+    shared = request.method == "POST" or bool(request.GET.get("case"))
+    context.update(presets=_presets(), preset=preset, notice=notice, shared=shared)
     return render(request, TEMPLATE, context, status=status)
 
 
@@ -146,6 +158,24 @@ def _live_context(request: HttpRequest, state: SandboxState, *, oob: bool) -> di
         "analysis": analyse(state),
         "permalink": _permalink(request, state),
         "oob": oob,
+        "limits": _limits(state),
+    }
+
+
+def _limits(state: SandboxState) -> dict:
+    """Which "Add" buttons are at their limit: the page says so instead of a button that
+    silently does nothing."""
+    return {
+        "identity": len(state.identity) >= MAX_IDENTITY_POLICIES,
+        "context": len(state.context) >= MAX_CONTEXT_ROWS,
+        "levels": {
+            "scp": len(state.scp_levels) >= MAX_ORG_LEVELS,
+            "rcp": len(state.rcp_levels) >= MAX_ORG_LEVELS,
+        },
+        "max_identity": MAX_IDENTITY_POLICIES,
+        "max_context": MAX_CONTEXT_ROWS,
+        "max_levels": MAX_ORG_LEVELS,
+        "max_per_level": MAX_POLICIES_PER_LEVEL,
     }
 
 
@@ -160,11 +190,8 @@ def _permalink(request: HttpRequest, state: SandboxState) -> str:
 def _refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
     """Bad input: say what is wrong. With htmx the editors keep what the learner typed."""
     if request.htmx:
-        return render(
-            request,
-            f"{TEMPLATE}#refused",
-            {"message": message, "sandbox_url": reverse("sandbox")},
-            status=status,
+        return _in_result_panel(
+            render(request, f"{TEMPLATE}#refused", {"message": message}, status=status)
         )
     return render(request, "sandbox/refused.html", {"message": message}, status=status)
 

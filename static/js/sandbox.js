@@ -44,3 +44,24 @@ document.addEventListener("click", function (event) {
     remembered = null;
   });
 })();
+
+// A refused live update (too large: 400/413, too fast: 429) comes back as a message the server
+// retargets above the last result. htmx leaves 4xx answers unswapped by default, which would
+// leave the old decision on screen as if it applied: swap these in, as a message, not an error.
+// Capture phase, so django-htmx's debug helper never replaces the whole page with them.
+(function () {
+  var REFUSAL = "#live-refusal";
+  window.addEventListener("htmx:beforeOnLoad", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("HX-Retarget") === REFUSAL) {
+      event.stopPropagation();
+    }
+  }, true);
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("HX-Retarget") === REFUSAL) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+})();

@@ -39,4 +39,4 @@ def test_deliberately_broken_json_is_shown_as_written():
 
 def test_tables_render():
     html = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n").html
-    assert "<table>" in html and "<td>1</td>" in html
+    assert '<table tabindex="0">' in html and "<td>1</td>" in html

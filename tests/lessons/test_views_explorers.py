@@ -128,3 +128,13 @@ def test_the_compliance_explorer_shows_the_split_for_a_program(client):
 def test_explorers_are_get_only(client):
     assert client.post("/learn/srm/").status_code == 405
     assert client.post("/learn/compliance/").status_code == 405
+
+
+@pytest.mark.parametrize("url", ["/learn/srm/?service=ec2", "/learn/compliance/"])
+def test_htmx_restoring_history_gets_the_whole_page(client, url):
+    """Back/Forward with htmx: the whole page, or the learner is left with a bare fragment."""
+    make_srm()
+    restore = client.get(url, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    swap = client.get(url, headers={"HX-Request": "true"})
+    assert "<html" in restore.content.decode()
+    assert "<html" not in swap.content.decode()

@@ -121,11 +121,16 @@ def test_completing_twice_keeps_one_record_and_undo_removes_it(learner_client, l
     assert not LessonProgress.objects.filter(user=learner).exists()
 
 
-def test_completing_needs_a_signed_in_learner(client, course):
+def test_an_anonymous_completion_is_kept_in_the_session_until_sign_up(client, course):
     response = client.post("/learn/one/a/complete/", {"done": "true"})
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
     assert not LessonProgress.objects.exists()
+    assert "Lesson completed." in client.get("/learn/one/a/").content.decode()
+    client.post(
+        "/accounts/signup/",
+        {"username": "ada", "password1": "a-long-passphrase-1", "password2": "a-long-passphrase-1"},
+    )
+    assert LessonProgress.objects.filter(user__username="ada").count() == 1
 
 
 def test_completing_is_post_only(learner_client, course):

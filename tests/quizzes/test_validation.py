@@ -294,7 +294,7 @@ def test_a_broken_question_in_the_review_queue_is_left_out(learner_client, learn
     ReviewCard.objects.create(user=learner, question=question, card={}, due="2020-01-01T00:00:00Z")
     response = learner_client.get(reverse("quizzes:review"))
     assert response.status_code == 200
-    assert "Nothing is due today" in response.content.decode()
+    assert "Nothing is due now" in response.content.decode()
     answer = learner_client.post(reverse("quizzes:review-answer", args=[question.pk]), {})
     assert answer.status_code == 404
 

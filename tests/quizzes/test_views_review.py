@@ -33,7 +33,7 @@ def test_the_review_page_needs_a_signed_in_learner(client):
 
 def test_the_review_page_shows_what_is_due_without_the_key(learner_client, missed):
     body = learner_client.get(reverse("quizzes:review")).content.decode()
-    assert "1 question due today" in body
+    assert "1 question due now" in body
     assert "Is the root user limited by IAM?" in body
     assert missed.explanation not in body
 
@@ -96,7 +96,7 @@ def test_review_answer_is_post_only(learner_client, missed):
 
 def test_the_home_page_shows_the_due_count(learner_client, missed):
     body = learner_client.get("/").content.decode()
-    assert "1 question due for review today" in body
+    assert "1 question due for review now" in body
 
 
 def test_the_review_page_has_a_fixed_query_count(learner_client, learner, missed):
@@ -120,6 +120,42 @@ def test_a_card_just_missed_waits_for_its_learning_step(learner_client, learner)
     question = make_question("true_false", prompt="Just missed?")
     review.card_record(user=learner, question=question, correct=False, now=timezone.now())
     body = learner_client.get(reverse("quizzes:review")).content.decode()
-    assert "1 question due today" in body
+    assert "Nothing is due now. 1 more later today" in body
     assert "Just missed?" not in body
     assert "The next question is ready at" in body
+
+
+def test_a_review_session_ends_when_nothing_is_due_now(learner_client, learner, missed):
+    """A right answer in the learning steps brings the card back later today, not now."""
+    body = learner_client.post(
+        reverse("quizzes:review-answer", args=[missed.pk]), {"answer": "true"}
+    ).content.decode()
+    assert "Nothing is due now. 1 more later today" in body
+    assert "Next question" not in body
+    assert "Next review: later today at" in body
+    assert "due now</span>" not in learner_client.get("/").content.decode()
+
+
+def test_times_follow_the_time_zone_the_browser_reports(learner_client, learner, missed):
+    from lessons.models import Profile
+
+    learner_client.cookies["tz"] = "Asia/Tokyo"
+    body = learner_client.get(reverse("quizzes:review")).content.decode()
+    assert Profile.objects.get(user=learner).time_zone == "Asia/Tokyo"
+    body = learner_client.post(
+        reverse("quizzes:review-answer", args=[missed.pk]), {"answer": "true"}
+    ).content.decode()
+    assert "(Asia/Tokyo)" in body
+
+
+def test_a_made_up_time_zone_is_ignored(learner_client, learner, missed):
+    from lessons.models import Profile
+
+    learner_client.cookies["tz"] = "Mars/Olympus_Mons"
+    assert learner_client.get(reverse("quizzes:review")).status_code == 200
+    assert not Profile.objects.filter(user=learner).exists()
+
+
+def test_the_review_link_shows_what_is_due_now(learner_client, missed):
+    body = learner_client.get("/learn/srm/").content.decode()
+    assert ": 1 due now</span>" in body

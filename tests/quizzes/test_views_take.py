@@ -3,6 +3,8 @@ integrity (no key before it is earned) and fixed query counts."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -112,8 +114,9 @@ def test_an_attempt_is_only_found_by_its_owner(
     url = reverse(name, args=[attempt.pk, *extra])
     client.force_login(other_learner)
     assert getattr(client, method)(url, {"action": "save", "answer": "true"}).status_code == 404
-    client.logout()
-    assert getattr(client, method)(url, {"action": "save", "answer": "true"}).status_code == 404
+    client.logout()  # signed out: asked to sign in again (the session ended), nothing saved
+    response = getattr(client, method)(url, {"action": "save", "answer": "true"})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     attempt.refresh_from_db()
     assert attempt.submitted_at is None and not Answer.objects.exists()
 
@@ -372,17 +375,20 @@ def test_quiz_pages_issue_a_fixed_number_of_queries(learner_client, size):
     }
     learner_client.post(reverse("quizzes:submit", args=[attempt.pk]))
     counts["result"] = _count(learner_client, reverse("quizzes:result", args=[attempt.pk]))
-    assert counts == {"list": 4, "detail": 5, "take": 5, "result": 6}
+    # (+1 on every page for a signed-in learner: the Review link's due-now badge)
+    assert counts == {"list": 5, "detail": 6, "take": 6, "result": 7}
 
 
 def test_an_anonymous_attempt_stays_reachable_after_signing_in_on_the_same_browser(
     client, learner, quiz
 ):
     attempt = start(client, quiz)
-    client.force_login(learner)  # Django keeps the session's data when signing in
+    client.force_login(learner)  # signing in carries the attempt over to the account
     assert client.get(attempt.get_absolute_url()).status_code == 200
+    attempt.refresh_from_db()
+    assert attempt.user == learner
     client.logout()
-    assert client.get(attempt.get_absolute_url()).status_code == 404
+    assert client.get(attempt.get_absolute_url()).status_code == 302  # sign in again
 
 
 @pytest.mark.parametrize("name", ["quizzes:list", "quizzes:detail"])
@@ -415,3 +421,42 @@ def test_htmx_navigation_gets_the_partial_and_history_restore_the_whole_page(lea
         url, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
     )
     assert "<html" in restore.content.decode()
+
+
+def test_a_session_that_ended_mid_quiz_says_so_and_keeps_the_answer(client, learner):
+    question = make_question("true_false")
+    quiz = make_quiz(question)
+    client.force_login(learner)
+    attempt = start(client, quiz)
+    client.logout()  # the session ends
+    url = reverse("quizzes:answer", args=[attempt.pk, 1])
+    response = client.post(url, {"action": "check", "answer": "false"})
+    back = reverse("quizzes:take", args=[attempt.pk]) + "?q=1"
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login") + "?" + urlencode({"next": back})
+    client.post(
+        response["Location"], {"login": "ada", "password": "a-long-passphrase-1", "next": back}
+    )
+    body = client.get(back).content.decode()
+    assert "filled in again" in body
+    assert 'value="false" checked' in body
+
+
+def test_a_stranger_still_gets_a_404_for_an_anonymous_attempt(client, quiz):
+    attempt = start(client, quiz)
+    client.cookies.clear()
+    assert client.get(reverse("quizzes:take", args=[attempt.pk])).status_code == 404
+
+
+def test_the_attempt_admin_shows_scores_as_percentages_and_no_broken_site_link(client, quiz):
+    from django.contrib.auth import get_user_model
+
+    admin_user = get_user_model().objects.create_superuser("root", password="a-long-passphrase-9")
+    give_mfa(admin_user)
+    attempt = start(client, quiz)
+    client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    client.force_login(admin_user)
+    listing = client.get("/admin/quizzes/attempt/").content.decode()
+    assert "0%" in listing and "0.0<" not in listing
+    page = client.get(f"/admin/quizzes/attempt/{attempt.pk}/change/").content.decode()
+    assert "View on site" not in page

@@ -1,0 +1,25 @@
+"""Lessons marked complete before signing in count for the account afterwards: a receiver of
+Django's `user_logged_in` (sign-up, sign-in, allauth) moves them from the session."""
+
+from __future__ import annotations
+
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+from lessons import progress
+from lessons.models import Lesson
+
+
+def carry_completions(*, user, session) -> int:
+    ids = progress.session_completed(session)
+    for lesson in Lesson.objects.filter(pk__in=ids):
+        progress.mark_complete(user=user, lesson=lesson)
+    session.pop(progress.SESSION_KEY, None)
+    return len(ids)
+
+
+@receiver(user_logged_in, dispatch_uid="lessons-carry-anonymous-completions")
+def _carry_on_login(sender, request, user, **kwargs) -> None:
+    session = getattr(request, "session", None)
+    if session is not None:
+        carry_completions(user=user, session=session)

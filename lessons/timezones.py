@@ -1,0 +1,58 @@
+"""The learner's own time zone, reported by their browser (static/js/timezone.js sets the
+`tz` cookie) and kept on their profile, so times and "today" follow their clock. Pages cost
+no query for it: the cookie comes with every request."""
+
+from __future__ import annotations
+
+import zoneinfo
+from urllib.parse import unquote
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+COOKIE = "tz"
+SESSION_KEY = "time_zone"
+
+
+def valid_zone(name: str) -> str:
+    """The IANA zone name if it is one, else "" (the cookie is the browser's word, unchecked)."""
+    name = unquote(name or "").strip()[:64]
+    if not name:
+        return ""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        return ""
+    return name
+
+
+def learner_zone(request: HttpRequest) -> str:
+    """The zone the browser reports (every request carries it); a signed-in learner's new
+    zone is also stored on their profile, once per change (the session remembers it)."""
+    from lessons.models import Profile
+
+    reported = valid_zone(request.COOKIES.get(COOKIE, ""))
+    user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
+    if reported and session is not None and user is not None and user.is_authenticated:
+        key = f"{SESSION_KEY}:{user.pk}"
+        if session.get(key) != reported:
+            Profile.objects.update_or_create(user=user, defaults={"time_zone": reported})
+            session[key] = reported
+    return reported
+
+
+class LearnerTimeZoneMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        zone = learner_zone(request)
+        if zone:
+            timezone.activate(zoneinfo.ZoneInfo(zone))
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -1,0 +1,137 @@
+"""Browser journeys: Debian's Chromium, driven by pytest-playwright, against `live_server`.
+
+Every test here is marked `e2e` (see `pytestmark` in each module): `make test` skips them,
+`make e2e` and `.ci/run` run them. Each test starts from an empty database with the shipped
+curriculum loaded, and fails on any console error or uncaught script error in its pages.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", ROOT / "build" / "e2e-screenshots"))
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _orm_beside_playwright():
+    """Playwright's sync API runs an event loop in the test's thread; Django's ORM refuses to
+    run under a loop unless told it is safe (it is here: one test thread, the server in its
+    own). Only for the browser tests: the rest of the suite keeps Django's check."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory):
+    """A file database, not SQLite's shared in-memory one: a browser sends requests at once
+    (autosave beside a click), and in memory one of them fails with "table is locked" where a
+    file database waits its turn, as in production."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("e2e") / "e2e.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, not Playwright's download (which cannot be fetched here)."""
+    if not Path(CHROMIUM).exists():
+        pytest.exit(
+            f"No Chromium at {CHROMIUM}: install it with `apt-get install chromium` "
+            "(or point E2E_CHROMIUM at one).",
+            returncode=2,
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-dev-shm-usage"],
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": DESKTOP}
+
+
+@pytest.fixture
+def curriculum(transactional_db):
+    """The shipped lessons, quizzes, scenarios and explorers, as `make run` loads them."""
+    call_command("load_curriculum", verbosity=0)
+
+
+class ConsoleErrors:
+    """Console errors and uncaught exceptions seen by a page; a test may allow some by pattern
+    (a refusal the test provokes logs its 4xx status, as browsers always do)."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.allowed: list[re.Pattern] = []
+
+    def allow(self, pattern: str) -> None:
+        self.allowed.append(re.compile(pattern))
+
+    def unexpected(self) -> list[str]:
+        return [m for m in self.seen if not any(p.search(m) for p in self.allowed)]
+
+
+@pytest.fixture
+def console(page) -> ConsoleErrors:
+    return page._e2e_console
+
+
+@pytest.fixture
+def page(context, curriculum):
+    """A page that records console errors; the test fails if any it did not allow appear."""
+    page = context.new_page()
+    errors = ConsoleErrors()
+    watch(page, errors)
+    page._e2e_console = errors
+    yield page
+    assert errors.unexpected() == [], "console errors"
+
+
+def watch(page, errors: ConsoleErrors) -> None:
+    page.on("console", lambda m: errors.seen.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.seen.append(f"uncaught: {exc}"))
+
+
+@pytest.fixture
+def phone(browser, base_url, curriculum):
+    """A second browser context at phone size (390 × 844, touch)."""
+    context = browser.new_context(
+        base_url=base_url, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    page = context.new_page()
+    errors = ConsoleErrors()
+    watch(page, errors)
+    page._e2e_console = errors
+    yield page
+    context.close()
+    assert errors.unexpected() == [], "console errors"
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

@@ -1,0 +1,54 @@
+"""Steps many journeys share. Sign-up and sign-in live only here, and find fields by their
+label, so a change of account pages (allauth) is adapted in one place."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+PASSWORD = "a-long-passphrase-for-e2e"
+
+
+def sign_up(page: Page, username: str, password: str = PASSWORD) -> None:
+    """From any page: follow the header's "Sign up" link, fill the form, submit by keyboard."""
+    page.get_by_role("banner").get_by_role("link", name="Sign up").click()
+    fill_sign_up(page, username, password)
+
+
+def fill_sign_up(page: Page, username: str, password: str = PASSWORD) -> None:
+    """On the sign-up page: fill it in and press Enter in the last field."""
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label(re.compile(r"^Password$")).fill(password)
+    again = page.get_by_label(re.compile(r"^Password (confirmation|\(again\))$", re.I))
+    again.fill(password)
+    again.press("Enter")
+    expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
+
+
+def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    """From any page: follow the header's "Sign in" link, fill the form, submit by keyboard."""
+    page.get_by_role("banner").get_by_role("link", name="Sign in").click()
+    fill_sign_in(page, username, password)
+
+
+def fill_sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    page.get_by_label("Username", exact=True).fill(username)
+    field = page.get_by_label(re.compile(r"^Password$"))
+    field.fill(password)
+    field.press("Enter")
+    expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
+
+
+def make_user(username: str, password: str = PASSWORD):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(username, password=password)
+
+
+def no_horizontal_scroll(page: Page) -> None:
+    """The page is no wider than the viewport (a phone never scrolls sideways)."""
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"page is {widths[0]} px wide in a {widths[1]} px viewport"

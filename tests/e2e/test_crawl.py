@@ -1,0 +1,56 @@
+"""Every page type, opened in Chromium at desktop and phone size: no console error (the page
+fixtures check that), and no serious or critical axe-core violation."""
+
+from __future__ import annotations
+
+import pytest
+
+from lessons.models import Lesson, Module
+from quizzes.models import Quiz
+from tests.e2e.accessibility import serious_violations
+
+pytestmark = pytest.mark.e2e
+
+
+def every_page() -> list[str]:
+    urls = [
+        "/",
+        "/learn/srm/",
+        "/learn/srm/?service=ec2&compare=rds",
+        "/learn/srm/?service=" + "x" * 300,
+        "/learn/compliance/",
+        "/quizzes/",
+        "/sandbox/",
+        "/sandbox/?preset=role-trust-cross-account-assume",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/no-such-page/",
+    ]
+    urls += [m.get_absolute_url() for m in Module.objects.order_by("order")]
+    urls += [lesson.get_absolute_url() for lesson in Lesson.objects.in_reading_order()]
+    urls += [q.get_absolute_url() for q in Quiz.objects.order_by("pk")[:2]]
+    return urls
+
+
+PHONE_PAGES = ["/", "/learn/srm/?service=ec2&compare=rds", "/learn/compliance/", "/quizzes/"]
+
+
+def crawl(page, urls=None) -> list[str]:
+    problems = []
+    for url in urls or every_page():
+        page.goto(url)
+        problems += [f"{url}: {v}" for v in serious_violations(page)]
+    return problems
+
+
+def test_every_page_on_a_desktop(page, console):
+    console.allow("status of 404")  # /no-such-page/
+    problems = crawl(page)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_page_on_a_phone(phone):
+    lessons = Lesson.objects.in_reading_order()
+    urls = [*PHONE_PAGES, lessons.first().get_absolute_url(), lessons.last().get_absolute_url()]
+    problems = crawl(phone, urls + ["/sandbox/?preset=role-trust-cross-account-assume"])
+    assert not problems, "\n".join(problems)

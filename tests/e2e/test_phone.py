@@ -1,0 +1,66 @@
+"""Phone width (390 px): nothing scrolls sideways, the header is compact, the sandbox's decision
+stays in sight while typing, and the SRM comparison shows both services."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from lessons.models import Lesson
+from tests.e2e.journeys import no_horizontal_scroll
+
+pytestmark = pytest.mark.e2e
+
+
+def pages():
+    lesson = Lesson.objects.in_reading_order().first()
+    return [
+        "/",
+        lesson.get_absolute_url(),
+        "/sandbox/",
+        "/sandbox/?preset=role-trust-cross-account-assume",
+        "/learn/srm/?service=ec2&compare=rds",
+        "/learn/srm/?service=" + "a-very-long-unknown-service-name" * 8,
+        "/learn/compliance/",
+        "/quizzes/",
+    ]
+
+
+def test_no_page_scrolls_sideways_on_a_phone(phone):
+    for url in pages():
+        phone.goto(url)
+        no_horizontal_scroll(phone)
+
+
+def test_the_header_is_at_most_two_rows_on_a_phone(phone):
+    phone.goto("/")
+    height = phone.locator(".site-header").bounding_box()["height"]
+    assert height <= 110, f"header is {height} px tall"
+
+
+def test_the_sandbox_decision_stays_in_sight_while_typing_on_a_phone(phone):
+    phone.goto("/sandbox/?preset=role-trust-cross-account-assume")
+    editor = phone.locator("textarea[name^='identity-']").first
+    editor.scroll_into_view_if_needed()
+    editor.click()
+    bar = phone.locator("#decision-bar")
+    expect(bar).to_be_visible()
+    expect(bar).to_be_in_viewport()
+    before = bar.inner_text()
+    editor.fill(
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}'
+    )
+    expect(bar).not_to_have_text(before)
+    expect(bar).to_contain_text("Denied")
+    expect(bar).to_be_in_viewport()
+
+
+def test_the_srm_comparison_shows_both_services_on_a_phone(phone):
+    phone.goto("/learn/srm/?service=ec2&compare=rds")
+    second = phone.get_by_role("columnheader", name=re.compile("Amazon RDS"))
+    expect(second).to_be_attached()
+    fits = phone.locator(".table-scroll").evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert fits, "the comparison table scrolls sideways: its second column is off-screen"
+    no_horizontal_scroll(phone)

@@ -1,0 +1,40 @@
+"""Taking a quiz in a browser: a session that ends mid-quiz loses nothing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from quizzes.models import Question
+from tests.e2e.journeys import fill_sign_in, make_user, sign_in
+from tests.quizzes.builders import make_quiz
+
+pytestmark = pytest.mark.e2e
+
+
+def start_quiz(page, slug: str = "iam-quiz") -> None:
+    page.goto(f"/quizzes/{slug}/")
+    page.get_by_role("button", name=re.compile("Start the quiz|Try again")).press("Enter")
+    expect(page.get_by_role("heading", name=re.compile(r"Question 1 of \d+"))).to_be_visible()
+
+
+def test_session_lost_mid_quiz_signs_in_again_back_to_the_question_with_the_answer(page):
+    make_user("hopper")
+    make_quiz(*Question.objects.filter(type="true_false")[:2], slug="two-claims", title="Two")
+    page.goto("/")
+    sign_in(page, "hopper")
+    start_quiz(page, "two-claims")
+    page.context.clear_cookies(name="sessionid")  # the session expires while they think
+
+    page.get_by_label("False").check()
+    expect(page.locator(".autosave")).to_contain_text("Your session has ended")
+    page.get_by_role("button", name="Check answer").press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    expect(page.get_by_role("status")).to_contain_text("Your session ended")
+    fill_sign_in(page, "hopper")
+    expect(page).to_have_url(re.compile(r"/quizzes/attempts/\d+/\?q=1$"))
+    expect(page.get_by_label("False")).to_be_checked()
+    expect(page.get_by_text("Your answer from before is filled in again")).to_be_visible()

@@ -1,0 +1,61 @@
+"""The review queue in a browser: it empties when nothing is due now, in the learner's zone."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from quizzes import review
+from quizzes.models import Question
+from tests.e2e.journeys import make_user, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def tokyo_page(browser, base_url, curriculum):
+    context = browser.new_context(base_url=base_url, timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_right_answers_empty_the_review_queue_for_now(tokyo_page):
+    page = tokyo_page
+    learner = make_user("rin")
+    missed = list(Question.objects.filter(type="single").order_by("pk")[:3])
+    for question in missed:
+        review.card_record(
+            user=learner,
+            question=question,
+            correct=False,
+            now=timezone.now() - timedelta(hours=1),
+        )
+    page.goto("/")
+    sign_in(page, "rin")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name=re.compile(r"^Review\W+3 due now$"))).to_be_visible()
+    nav.get_by_role("link", name="Review").click()
+    expect(page.locator(".due-count")).to_have_text("3 questions due now.")
+
+    for n in range(3):
+        action = page.locator("#review-body form").get_attribute("action")
+        question = next(q for q in missed if action.endswith(f"/review/{q.pk}/"))
+        right = next(c for c in question.choices() if c["correct"])
+        page.get_by_label(right["text"], exact=True).check()
+        page.get_by_role("button", name="Check answer").press("Enter")
+        expect(page.get_by_text("Next review: later today at")).to_be_visible()
+        expect(page.get_by_text("(Asia/Tokyo)").first).to_be_visible()
+        if n < 2:
+            page.get_by_role("link", name="Next question").press("Enter")
+            expect(page.locator(".due-count")).to_contain_text(f"{2 - n} question")
+
+    expect(page.locator(".due-count")).to_contain_text("Nothing is due now. 3 more later today")
+    expect(page.get_by_role("link", name="Next question")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Review", exact=True)).to_be_visible()
+    page.goto("/")
+    expect(page.get_by_text("due for review")).to_have_count(0)

@@ -1,0 +1,99 @@
+"""The policy sandbox in a browser: Enter, live updates, permalinks, refusals."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+PRESET = "/sandbox/?preset=role-trust-cross-account-assume"
+FIELDS = ["Principal (who calls)", "Action", "Resource ARN", "Resource account"]
+
+
+def decision(page):
+    return page.locator("#live .decision-word")
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_enter_in_a_field_evaluates_and_keeps_the_principal(page, field):
+    page.goto(PRESET)
+    principal = page.get_by_label("Principal (who calls)").input_value()
+    before = decision(page).inner_text()
+    page.get_by_label(field, exact=True).press("Enter")
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_label("Principal (who calls)")).to_have_value(principal)
+    expect(decision(page)).to_have_text(before)
+
+
+@pytest.fixture
+def no_js_page(browser, base_url, curriculum):
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def test_enter_without_javascript_evaluates_and_keeps_the_principal(no_js_page):
+    page = no_js_page
+    page.goto(PRESET)
+    principal = page.get_by_label("Principal (who calls)").input_value()
+    before = decision(page).inner_text()
+    with page.expect_navigation():
+        page.get_by_label("Resource ARN").press("Enter")
+    expect(page.get_by_label("Principal (who calls)")).to_have_value(principal)
+    expect(decision(page)).to_have_text(before)
+
+
+def refused_and_kept(page, message: str) -> None:
+    """The refusal shows in the result panel; the page, the editors and the old result stay,
+    the old result marked as not applying any more."""
+    panel = page.locator("#live")
+    expect(panel.get_by_role("alert")).to_contain_text(message)
+    expect(panel).to_contain_text("no longer")
+    expect(page.get_by_role("heading", level=1, name="Policy sandbox")).to_be_visible()
+    expect(page.get_by_label("Principal (who calls)")).to_be_visible()
+    expect(page.locator("#live .decision-word").first).to_be_visible()
+    expect(page.locator("#live .live-stale")).to_have_count(1)
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+def test_an_oversized_policy_is_refused_in_the_result_panel_with_the_editors_kept(
+    page, console, settings, debug
+):
+    """In debug, django-htmx's helper would replace the whole page with a 400 answer."""
+    settings.DEBUG = debug
+    console.allow("status of 400")
+    page.goto(PRESET)
+    editor = page.locator("textarea[name^='identity-']").first
+    editor.fill(" " * 20_001)
+    refused_and_kept(page, "20,001 characters")
+    expect(editor).to_have_value(" " * 20_001)
+    # Fixing it brings the decision back and clears the refusal.
+    editor.fill("")
+    expect(page.locator("#live .live-stale")).to_have_count(0)
+
+
+def test_an_oversized_resource_is_refused_in_the_result_panel(page, console):
+    console.allow("status of 400")
+    page.goto(PRESET)
+    page.get_by_label("Resource ARN").fill("arn:aws:s3:::" + "b" * 2_100)
+    refused_and_kept(page, "resource is 2,113 characters long")
+
+
+def test_the_rate_limit_says_slow_down_in_the_result_panel(page, console, settings):
+    from django.core.cache import cache
+
+    console.allow("status of 429")
+    cache.clear()
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "sandbox": "3/3600"}
+    page.goto(PRESET)
+    principal = page.get_by_label("Principal (who calls)")
+    alert = page.locator("#live").get_by_role("alert")
+    for n in range(8):  # a fixed window may roll over once: type on until refused
+        principal.fill(f"arn:aws:iam::111122223333:user/user{n}")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(400)
+        if alert.count():
+            break
+    refused_and_kept(page, "Slow down")
+    cache.clear()

@@ -124,6 +124,7 @@ API_CASE = (
     ' "resource": "arn:aws:s3:::reports/q1.csv"}, "identity_policies": [{"Version": "2012-10-17",'
     ' "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}]}'
 )
+NEW_PASSWORD = {"password1": "another-long-passphrase", "password2": "another-long-passphrase"}
 HOME = Redirect("/")
 TOTP_ON = Redirect("/accounts/2fa/totp/deactivate/")  # already has one: offered to turn it off
 MFA_HOME = Redirect("/accounts/2fa/")
@@ -263,6 +264,13 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     "admin:jsi18n": Case("/admin/jsi18n/", get=admin_only(200)),
     "admin:view_on_site": Case("/admin/r/{lesson_type}/{lesson_pk}/",
                                get=admin_only(Redirect("http://testserver/learn/{module}/{lesson}/"))),
+    # Entries override the rule for one model page. An everyday admin may set a learner's
+    # password but never a superuser's: that would make any admin a superuser.
+    "admin:auth_user_password_change": (
+        Case("/admin/auth/user/{learner}/password/", get=admin_only(200)),
+        Case("/admin/auth/user/{superuser}/password/", get=admin_only(403),
+             post=admin_only(403), data=NEW_PASSWORD, label="a superuser's"),
+    ),
     "admin/(?P<url>.*)$": Case("/admin/no-such-page/", get=admin_only(404)),
 }
 # fmt: on
@@ -388,6 +396,7 @@ class World:
             type=Authenticator.Type.WEBAUTHN,
             data={"name": "Ada's key", "credential": _passkey_registration()},
         )
+        root = users.create_superuser("root", password=PASSWORD)
         self.admin_objects = {get_user_model(): ada, Group: instructors}
         self.sessions = {role: _session_for(user) for role, user in self.users.items()}
         self.slots = {
@@ -403,6 +412,8 @@ class World:
             "strangers_attempt": strangers.pk,
             "card_question": question.pk,
             "passkey": passkey.pk,
+            "learner": ada.pk,
+            "superuser": root.pk,
             "lesson_type": ContentType.objects.get_for_model(lesson).pk,
             "lesson_pk": lesson.pk,
         }

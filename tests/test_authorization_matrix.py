@@ -633,6 +633,12 @@ def test_every_route_has_an_entry() -> None:
     assert not uncovered, "Routes with no entry in ROUTES:\n" + "\n".join(uncovered)
 
 
+def test_every_entry_checks_something() -> None:
+    """An entry with no expectation would cover its route without a single request."""
+    empty = [key for key in ROUTES for case in _cases(key) if not case.get and not case.post]
+    assert empty == []
+
+
 def test_every_entry_is_a_route() -> None:
     """An entry for a route that no longer exists is a check that silently stopped checking."""
     known = set(ALL_ROUTES).union(*ALL_ROUTES.values())

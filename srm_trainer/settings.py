@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # allauth's security-key list loads it (a 500 without)
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",

@@ -1,0 +1,645 @@
+"""The authorization matrix: every route in the URLconf, requested as every role, with the
+answer each role must get. A route with neither an entry in ROUTES nor a RULE that covers it
+fails `test_every_route_has_an_entry`, so no page is added without deciding who may open it.
+
+Adding a route is one line in ROUTES, keyed by its URL name (with its namespace), or by its full
+pattern when it has none:
+
+    "quizzes:detail": Case("/quizzes/{quiz}/", get=200, post=405),
+
+`url` is filled from the objects World builds ({attempt} is the learner's own attempt, ...).
+`get`/`post` say what each role gets: one value for everyone, a tuple in ROLES order, or a dict
+by role. Our own views are also requested with HEAD, expecting what GET gets. A value is a
+status code, LOGIN (302 to the sign-in page), ADMIN_LOGIN (302 to the admin's sign-in, which
+hands over to LOGIN), MFA (302 to two-factor set-up), REAUTH (302 to "confirm your
+password"), or Redirect("/prefix") (302 anywhere else, never to a sign-in page).
+
+Each cell is one test, named like `quizzes:take GET as other_learner`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from allauth.account.internal.flows.login import (
+    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+    AUTHENTICATION_METHODS_SESSION_KEY,
+)
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from cryptography.hazmat.primitives.asymmetric import ec
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLResolver, get_resolver
+from django.utils import timezone
+from fido2 import cbor
+from fido2.cose import ES256
+from fido2.utils import websafe_encode
+from fido2.webauthn import Aaguid, AttestedCredentialData, AuthenticatorData
+
+from lessons import progress
+from lessons.models import ArtifactSection, ComplianceProgram
+from quizzes import attempts, review
+from srm_trainer.accounts.roles import ADMINISTRATORS, INSTRUCTORS
+from tests.conftest import give_mfa, make_lesson, make_module, make_scenario, make_srm
+from tests.quizzes.builders import make_question, make_quiz
+
+# The columns of the matrix. Instructors have no pages of their own yet (/teach/ will come);
+# on learner pages they are learners. Staff are everyday admins (staff + Administrators).
+ROLES = ("anonymous", "learner", "other_learner", "instructor", "other_instructor", "staff")
+# A role that only some entries name (in a dict): staff who have not set up two-factor yet.
+STAFF_WITHOUT_MFA = "staff_without_mfa"
+
+LOGIN = "302 to sign-in"
+ADMIN_LOGIN = "302 to the admin's sign-in"
+MFA = "302 to two-factor set-up"
+REAUTH = "302 to confirm the password"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 whose Location starts with `to` (filled from WORLD like a Case's url)."""
+
+    to: str
+
+    def __str__(self) -> str:
+        return f"302 to {self.to}"
+
+
+REDIRECT_PREFIXES = {
+    LOGIN: "/accounts/login/",
+    ADMIN_LOGIN: "/admin/login/",
+    MFA: "/accounts/2fa/?next=",
+    REAUTH: "/accounts/reauthenticate/",
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One concrete URL of a route and what each role gets from it, per method.
+
+    An expectation is one value for everyone, a tuple in ROLES order, or a dict by role name
+    (which may also name STAFF_WITHOUT_MFA). None: the method is not requested."""
+
+    url: str
+    get: object = None
+    post: object = None
+    label: str = ""
+    data: dict | str = field(default_factory=dict)
+    content_type: str = "application/x-www-form-urlencoded"
+
+    def expected(self, method: str) -> dict[str, object]:
+        spec = self.get if method in ("GET", "HEAD") else self.post
+        if spec is None:
+            return {}
+        if isinstance(spec, dict):
+            return spec
+        if isinstance(spec, tuple):
+            assert len(spec) == len(ROLES), f"{self.url}: one expectation per role in {ROLES}"
+            return dict(zip(ROLES, spec, strict=True))
+        return dict.fromkeys(ROLES, spec)
+
+
+def signed_in(expected=200) -> dict[str, object]:
+    """Anonymous visitors are sent to sign in; every signed-in role gets `expected`."""
+    return {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], expected)}
+
+
+# (404: the object exists but is not yours; the app answers as if it did not exist.)
+OWNER_ONLY = (404, 200, 404, 404, 404, 404)
+STAFF_ONLY = (404, 404, 404, 404, 404, 200)  # drafts: staff preview them, no one else sees them
+API_CASE = (
+    '{"request": {"principal": "arn:aws:iam::111122223333:user/alice", "action": "s3:GetObject",'
+    ' "resource": "arn:aws:s3:::reports/q1.csv"}, "identity_policies": [{"Version": "2012-10-17",'
+    ' "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}]}'
+)
+NEW_PASSWORD = {"password1": "another-long-passphrase", "password2": "another-long-passphrase"}
+HOME = Redirect("/")
+TOTP_ON = Redirect("/accounts/2fa/totp/deactivate/")  # already has one: offered to turn it off
+MFA_HOME = Redirect("/accounts/2fa/")
+CODES = Redirect("/accounts/2fa/recovery-codes/")
+
+
+def admin_only(staff) -> dict[str, object]:
+    """Everyone but staff is sent to the admin's sign-in; staff without two-factor to set it
+    up; staff with it get `staff`."""
+    return {**dict.fromkeys(ROLES, ADMIN_LOGIN), "staff": staff, STAFF_WITHOUT_MFA: MFA}
+
+
+# The admin's sign-out sends everyone who is not signed in to the admin to its index.
+ADMIN_LOGOUT = {**dict.fromkeys(ROLES, Redirect("/admin/")), STAFF_WITHOUT_MFA: MFA}
+
+# fmt: off
+ROUTES: dict[str, Case | tuple[Case, ...]] = {
+    # --- lessons ---------------------------------------------------------------------------
+    "home": Case("/", get=200, post=405),
+    "srm-explorer": Case("/learn/srm/", get=200, post=405),
+    "compliance-explorer": Case("/learn/compliance/", get=200, post=405),
+    "module": (
+        Case("/learn/{module}/", get=200, post=405),
+        Case("/learn/{draft_module}/", get=STAFF_ONLY, post=405, label="draft"),
+    ),
+    "lesson": (
+        Case("/learn/{module}/{lesson}/", get=200, post=405),
+        Case("/learn/{module}/{draft_lesson}/", get=STAFF_ONLY, post=405, label="draft"),
+    ),
+    "lesson-complete": (
+        Case("/learn/{module}/{lesson}/complete/", get=405,
+             post=signed_in(Redirect("/learn/{module}/{lesson}/"))),
+        Case("/learn/{module}/{draft_lesson}/complete/", get=405, label="draft",
+             post=(LOGIN, 404, 404, 404, 404, Redirect("/learn/{module}/{draft_lesson}/"))),
+    ),
+    # --- sandbox and API -------------------------------------------------------------------
+    "sandbox": Case("/sandbox/", get=200, post=200),
+    "sandbox-actions": Case("/sandbox/actions/?q=s3:Get", get=200, post=405),
+    "api-evaluate": Case("/api/iam/evaluate", get=405, post=200,
+                         data=API_CASE, content_type="application/json"),
+    # --- quizzes ---------------------------------------------------------------------------
+    "quizzes:list": Case("/quizzes/", get=200, post=405),
+    "quizzes:detail": (
+        Case("/quizzes/{quiz}/", get=200, post=405),
+        Case("/quizzes/{draft_quiz}/", get=STAFF_ONLY, post=405, label="draft"),
+    ),
+    "quizzes:start": (
+        Case("/quizzes/{quiz}/start/", get=405, post=Redirect("/quizzes/attempts/")),
+        Case("/quizzes/{draft_quiz}/start/", get=405, label="draft",
+             post=(404, 404, 404, 404, 404, Redirect("/quizzes/attempts/"))),
+    ),
+    "quizzes:take": (
+        Case("/quizzes/attempts/{attempt}/", get=OWNER_ONLY, post=405),
+        Case("/quizzes/attempts/{strangers_attempt}/", get=404, post=405,
+             label="another browser's anonymous attempt"),
+    ),
+    "quizzes:answer": Case("/quizzes/attempts/{attempt}/answer/1/", get=405, post=OWNER_ONLY),
+    "quizzes:submit": Case("/quizzes/attempts/{attempt}/submit/", get=405,
+                           post=(404, Redirect("/quizzes/attempts/{attempt}/result/"), *[404] * 4)),
+    "quizzes:result": Case("/quizzes/attempts/{done_attempt}/result/", get=OWNER_ONLY, post=405),
+    "quizzes:review": Case("/quizzes/review/", get=signed_in(), post=405),
+    "quizzes:review-answer": Case("/quizzes/review/{card_question}/", get=405,
+                                  post=(LOGIN, 200, 404, 404, 404, 404)),
+    # --- accounts (django-allauth): the learner has a passkey; instructors and staff an
+    # authenticator app; the other learner no second factor.
+    "account_login": Case("/accounts/login/", get=(200, *[HOME] * 5), post=(200, *[HOME] * 5)),
+    "account_signup": Case("/accounts/signup/", get=(200, *[HOME] * 5), post=(200, *[HOME] * 5)),
+    "account_logout": Case("/accounts/logout/", get=(HOME, *[200] * 5), post=HOME),
+    "account_inactive": Case("/accounts/inactive/", get=200, post=405),
+    "account_confirm_login_code": Case("/accounts/login/code/confirm/", get=signed_in(HOME),
+                                       post=signed_in(HOME)),
+    "account_reauthenticate": Case("/accounts/reauthenticate/", get=signed_in(),
+                                   post=signed_in()),
+    "account_request_reauthentication_code": Case(  # by a code mailed to a verified address
+        "/accounts/reauthenticate/code/", get=(LOGIN, 200, *[REAUTH] * 4),
+        post=(LOGIN, 200, *[REAUTH] * 4)),
+    "account_confirm_reauthentication_code": Case(
+        "/accounts/reauthenticate/code/confirm/",
+        get=signed_in(Redirect("/accounts/reauthenticate/code/")),
+        post=signed_in(Redirect("/accounts/reauthenticate/code/"))),
+    "account_email": Case("/accounts/email/", get=signed_in(),
+                          post=signed_in(Redirect("/accounts/email/"))),
+    "account_email_verification_sent": Case("/accounts/confirm-email/", get=200, post=405),
+    "account_confirm_email": Case("/accounts/confirm-email/not-a-key/", get=200, post=404),
+    "account_change_password": Case("/accounts/password/change/", get=signed_in(),
+                                    post=signed_in()),
+    "account_set_password": Case(  # everyone here has a password: change it instead
+        "/accounts/password/set/", get=signed_in(Redirect("/accounts/password/change/")),
+        post=signed_in(Redirect("/accounts/password/change/"))),
+    "account_reset_password": Case("/accounts/password/reset/", get=200, post=200),
+    "account_reset_password_done": Case("/accounts/password/reset/done/", get=200, post=405),
+    "account_reset_password_from_key": Case(
+        "/accounts/password/reset/key/1-not-a-key/", get=200, post=200),
+    "account_reset_password_from_key_done": Case(
+        "/accounts/password/reset/key/done/", get=200, post=405),
+    "mfa_index": Case("/accounts/2fa/", get=signed_in(), post=signed_in(405)),
+    "mfa_authenticate": Case("/accounts/2fa/authenticate/", get=signed_in(HOME),
+                             post=signed_in(HOME)),
+    "mfa_reauthenticate": Case("/accounts/2fa/reauthenticate/",
+                               get=(LOGIN, REAUTH, REAUTH, 200, 200, 200),
+                               post=(LOGIN, REAUTH, REAUTH, 200, 200, 200)),
+    "mfa_activate_totp": Case("/accounts/2fa/totp/activate/",
+                              get=(LOGIN, 200, 200, *[TOTP_ON] * 3),
+                              post=(LOGIN, 200, 200, *[TOTP_ON] * 3)),
+    "mfa_deactivate_totp": Case("/accounts/2fa/totp/deactivate/",
+                                get=(LOGIN, 404, 404, 200, 200, 200),
+                                post=(LOGIN, 404, 404, *[MFA_HOME] * 3)),
+    "mfa_view_recovery_codes": Case("/accounts/2fa/recovery-codes/", get=signed_in(404),
+                                    post=signed_in(405)),
+    "mfa_generate_recovery_codes": Case(
+        "/accounts/2fa/recovery-codes/generate/", get=signed_in(),
+        post=(LOGIN, CODES, 200, CODES, CODES, CODES)),
+    "mfa_download_recovery_codes": Case("/accounts/2fa/recovery-codes/download/",
+                                        get=signed_in(404), post=signed_in(404)),
+    "mfa_list_webauthn": Case("/accounts/2fa/webauthn/", get=signed_in(), post=signed_in(405)),
+    "mfa_add_webauthn": Case("/accounts/2fa/webauthn/add/", get=signed_in(), post=signed_in()),
+    "mfa_reauthenticate_webauthn": Case("/accounts/2fa/webauthn/reauthenticate/",
+                                        get=(LOGIN, 200, *[REAUTH] * 4),
+                                        # a refused key: allauth starts over
+                                        post=(LOGIN, LOGIN, *[REAUTH] * 4)),
+    "mfa_edit_webauthn": Case("/accounts/2fa/webauthn/keys/{passkey}/edit/",
+                              get=(LOGIN, *OWNER_ONLY[1:]), post=(LOGIN, *OWNER_ONLY[1:])),
+    "mfa_remove_webauthn": Case(
+        "/accounts/2fa/webauthn/keys/{passkey}/remove/", get=(LOGIN, *OWNER_ONLY[1:]),
+        post=(LOGIN, Redirect("/accounts/2fa/webauthn/"), *OWNER_ONLY[2:])),
+    # --- the admin (its pages for each model: the rule below) ------------------------------
+    "admin:index": Case("/admin/", get=admin_only(200)),
+    "admin:app_list": Case("/admin/lessons/", get=admin_only(200)),
+    "admin:login": Case("/admin/login/", get={**dict.fromkeys(ROLES, 403), "anonymous": LOGIN,
+                                              "staff": Redirect("/admin/"),
+                                              STAFF_WITHOUT_MFA: MFA}),
+    "admin:logout": Case("/admin/logout/", get=ADMIN_LOGOUT | {"staff": 405},
+                         post=ADMIN_LOGOUT | {"staff": HOME}),
+    "admin:password_change": Case("/admin/password_change/", get=admin_only(200)),
+    "admin:password_change_done": Case("/admin/password_change/done/", get=admin_only(200)),
+    "admin:autocomplete": Case("/admin/autocomplete/", get=admin_only(403)),
+    "admin:jsi18n": Case("/admin/jsi18n/", get=admin_only(200)),
+    "admin:view_on_site": Case("/admin/r/{lesson_type}/{lesson_pk}/",
+                               get=admin_only(Redirect("http://testserver/learn/{module}/{lesson}/"))),
+    # Entries override the rule for one model page. An everyday admin may set a learner's
+    # password but never a superuser's: that would make any admin a superuser.
+    "admin:auth_user_password_change": (
+        Case("/admin/auth/user/{learner}/password/", get=admin_only(200)),
+        Case("/admin/auth/user/{superuser}/password/", get=admin_only(403),
+             post=admin_only(403), data=NEW_PASSWORD, label="a superuser's"),
+    ),
+    "admin/(?P<url>.*)$": Case("/admin/no-such-page/", get=admin_only(404)),
+}
+# fmt: on
+
+
+# --- rules: routes covered without an entry each -----------------------------------------
+# The admin makes ~7 pages for each registered model (~120 routes). One rule covers them all:
+# everyone but staff is sent to the admin's sign-in (which refuses non-staff with a 403);
+# staff without two-factor are sent to set it up; staff with it get each page exactly when the
+# Administrators group (its data migration) grants the permission that page needs, else 403.
+# Requested with GET. Every role on each model's list page; anonymous and staff on its other
+# pages (the admin turns every other role away before a page's own code runs).
+
+ADMIN_MODEL_PAGES = {  # what follows admin/<app>/<model>/ → the permissions that open it
+    "": ("view", "change"),
+    "add/": ("add",),
+    "<path:object_id>/": None,  # a redirect to the change page
+    "<path:object_id>/change/": ("view", "change"),
+    "<path:object_id>/history/": ("view", "change"),
+    "<path:object_id>/delete/": ("delete",),
+    "<id>/password/": ("change",),  # the user admin's set-a-password page
+}
+
+
+def _admin_model_page(pattern: str):
+    """(model, page) when `pattern` is one of the admin's pages for a registered model."""
+    for model in admin.site._registry:
+        prefix = f"admin/{model._meta.app_label}/{model._meta.model_name}/"
+        page = pattern.removeprefix(prefix)
+        if page != pattern and page in ADMIN_MODEL_PAGES:
+            return model, page
+    return None
+
+
+def _administrators_may(model, verbs) -> bool:
+    """Whether the Administrators group holds one of these permissions on `model`."""
+    meta = model._meta
+    return Group.objects.filter(
+        name=ADMINISTRATORS,
+        permissions__content_type__app_label=meta.app_label,
+        permissions__codename__in=[f"{verb}_{meta.model_name}" for verb in verbs],
+    ).exists()
+
+
+def admin_model_case(pattern: str, world: World) -> Case:
+    model, page = _admin_model_page(pattern)
+    meta = model._meta
+    obj = world.admin_objects.get(model) or model.objects.order_by("pk").first()
+    assert obj is not None, f"World has no {meta.label} for the admin's {pattern!r}: add one"
+    url = "/" + page.replace("<path:object_id>", str(obj.pk)).replace("<id>", str(obj.pk))
+    url = f"/admin/{meta.app_label}/{meta.model_name}{url}"
+    verbs = ADMIN_MODEL_PAGES[page]
+    if verbs is None:
+        staff = Redirect(f"/admin/{meta.app_label}/{meta.model_name}/{obj.pk}/change/")
+    else:
+        staff = 200 if _administrators_may(model, verbs) else 403
+    return Case(url, get=admin_only(staff))
+
+
+# A rule: (does it cover this pattern?, the Case for it, built in the world).
+RULES = {
+    "the admin's pages for each registered model": (
+        lambda pattern: _admin_model_page(pattern) is not None,
+        admin_model_case,
+    ),
+}
+
+
+def rule_for(pattern: str) -> str | None:
+    return next((name for name, (covers, _) in RULES.items() if covers(pattern)), None)
+
+
+# --- the world every cell is requested in -------------------------------------------------
+
+
+class World:
+    """Users for every role and objects they own, built once for the module (see `world`)."""
+
+    def __init__(self) -> None:
+        users = get_user_model().objects
+        self.users = {
+            "learner": users.create_user("ada", password=PASSWORD),
+            "other_learner": users.create_user("grace", password=PASSWORD),
+            "instructor": users.create_user("turing", password=PASSWORD),
+            "other_instructor": users.create_user("hopper", password=PASSWORD),
+            "staff": users.create_user("morgan", password=PASSWORD, is_staff=True),
+            STAFF_WITHOUT_MFA: users.create_user("casey", password=PASSWORD, is_staff=True),
+        }
+        instructors = Group.objects.get(name=INSTRUCTORS)
+        administrators = Group.objects.get(name=ADMINISTRATORS)
+        for role in ("instructor", "other_instructor"):
+            self.users[role].groups.add(instructors)
+            give_mfa(self.users[role])
+        for role in ("staff", STAFF_WITHOUT_MFA):
+            self.users[role].groups.add(administrators)
+        give_mfa(self.users["staff"])
+        ada = self.users["learner"]
+
+        module = make_module()
+        lesson = make_lesson(module)
+        draft_lesson = make_lesson(module, published=False)
+        draft_module = make_module(published=False)
+        make_lesson(draft_module)
+        scenario = make_scenario(lesson)
+        make_srm()
+        section = ArtifactSection.objects.create(slug="soc", name="SOC reports")
+        ComplianceProgram.objects.create(
+            slug="soc-2", name="SOC 2", kind="attestation", summary="x", artifact_section=section
+        )
+        question = make_question(lesson=lesson)
+        quiz = make_quiz(question)
+        draft_quiz = make_quiz(question, published=False)
+        done = attempts.attempt_start(quiz=quiz, user=ada)
+        attempts.attempt_submit(attempt=done)
+        attempt = attempts.attempt_start(quiz=quiz, user=ada)
+        strangers = attempts.attempt_start(quiz=quiz, session_key="a-stranger's-browser")
+        a_while_ago = timezone.now() - timedelta(days=2)  # so the card is due, whatever the hour
+        review.card_record(user=ada, question=question, correct=False, now=a_while_ago)
+        progress.mark_complete(user=ada, lesson=lesson)
+        EmailAddress.objects.create(user=ada, email="ada@example.com", primary=True, verified=True)
+        passkey = Authenticator.objects.create(
+            user=ada,
+            type=Authenticator.Type.WEBAUTHN,
+            data={"name": "Ada's key", "credential": _passkey_registration()},
+        )
+        root = users.create_superuser("root", password=PASSWORD)
+        self.admin_objects = {get_user_model(): ada, Group: instructors}
+        self.sessions = {role: _session_for(user) for role, user in self.users.items()}
+        self.slots = {
+            "module": module.slug,
+            "lesson": lesson.slug,
+            "draft_module": draft_module.slug,
+            "draft_lesson": draft_lesson.slug,
+            "scenario": scenario.slug,
+            "quiz": quiz.slug,
+            "draft_quiz": draft_quiz.slug,
+            "attempt": attempt.pk,
+            "done_attempt": done.pk,
+            "strangers_attempt": strangers.pk,
+            "card_question": question.pk,
+            "passkey": passkey.pk,
+            "learner": ada.pk,
+            "superuser": root.pk,
+            "lesson_type": ContentType.objects.get_for_model(lesson).pk,
+            "lesson_pk": lesson.pk,
+        }
+
+    def fill(self, text: str) -> str:
+        return text.format(**self.slots)
+
+
+# Hundreds of requests from one client: every rate limit lifted so none answers 429.
+NO_THROTTLING = {
+    "RATE_LIMITS": dict.fromkeys(settings.RATE_LIMITS, "1000000/60"),
+    "RATE_LIMITS_PER_ADDRESS": dict.fromkeys(settings.RATE_LIMITS_PER_ADDRESS, "1000000/60"),
+    "ACCOUNT_RATE_LIMITS": False,
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],  # for speed
+}
+PASSWORD = "a-long-passphrase-1"
+
+
+def _passkey_registration() -> dict:
+    """A security key's registration as a browser sends it (attestation "none"), made with a
+    fresh key pair: enough for allauth to list, edit and offer the key."""
+    public_key = ES256.from_cryptography_key(ec.generate_private_key(ec.SECP256R1()).public_key())
+    credential_id = b"matrix-passkey-1"
+    auth_data = AuthenticatorData.create(
+        hashlib.sha256(b"testserver").digest(),
+        AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.AT,
+        0,
+        AttestedCredentialData.create(Aaguid(bytes(16)), credential_id, public_key),
+    )
+    client_data = {
+        "type": "webauthn.create",
+        "challenge": websafe_encode(b"0" * 16),
+        "origin": "http://testserver",
+    }
+    return {
+        "id": websafe_encode(credential_id),
+        "rawId": websafe_encode(credential_id),
+        "type": "public-key",
+        "response": {
+            "clientDataJSON": websafe_encode(json.dumps(client_data).encode()),
+            "attestationObject": websafe_encode(
+                cbor.encode({"fmt": "none", "attStmt": {}, "authData": bytes(auth_data)})
+            ),
+        },
+        "clientExtensionResults": {},
+    }
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once, in a transaction rolled back when the module ends; each test runs in a
+    savepoint inside it (pytest-django's `db`), so what one cell changes the next never sees
+    (a sign-out, a submitted attempt)."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(**NO_THROTTLING),
+        transaction.atomic(),
+    ):
+        cache.clear()
+        built = World()
+        yield built
+        transaction.set_rollback(True)
+    with django_db_blocker.unblock():
+        cache.clear()
+
+
+# --- collecting the routes ----------------------------------------------------------------
+
+
+def url_patterns(patterns=None, prefix: str = "", namespace: str = ""):
+    """Every route as (its full pattern, its name with namespace or None), through every
+    include()."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from url_patterns(entry.url_patterns, prefix + str(entry.pattern), inner)
+        else:
+            name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
+            yield prefix + str(entry.pattern), name
+
+
+def _routes() -> dict[str, set[str]]:
+    """Each full pattern → the names it goes by (an alias adds a name, not a route)."""
+    out: dict[str, set[str]] = {}
+    for pattern, name in url_patterns():
+        out.setdefault(pattern, set()).update([name] if name else [])
+    return out
+
+
+ALL_ROUTES = _routes()
+
+
+def entry_for(pattern: str) -> str | None:
+    """The ROUTES key for a pattern: one of its names, or the pattern itself."""
+    keys = [key for key in (*sorted(ALL_ROUTES[pattern]), pattern) if key in ROUTES]
+    return keys[0] if keys else None
+
+
+# --- the cells ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One request of the matrix: a route (an entry's case, or a rule), a role, a method."""
+
+    key: str  # the ROUTES key, or the pattern a rule covers
+    case: int  # index into the entry's cases; -1 for a rule's case
+    label: str
+    role: str
+    method: str
+
+    def __str__(self) -> str:
+        label = f"[{self.label}]" if self.label else ""
+        return f"{self.key}{label} {self.method} as {self.role}"
+
+
+def _cases(key: str) -> tuple[Case, ...]:
+    entry = ROUTES[key]
+    return entry if isinstance(entry, tuple) else (entry,)
+
+
+ADMIN_RULE_ROLES_EVERY_PAGE = ("anonymous", "staff")
+
+
+# HEAD is requested on our own views, where a decorator such as require_GET could refuse it
+# (issue 8 found that). allauth's and the admin's class-based views answer HEAD with GET.
+NO_HEAD = ("account_", "mfa_", "admin")
+
+
+def _cells() -> list[Cell]:
+    cells = []
+    for key in sorted(ROUTES):
+        for index, case in enumerate(_cases(key)):
+            methods = ("GET", "POST") if key.startswith(NO_HEAD) else ("GET", "HEAD", "POST")
+            for method in methods:
+                cells.extend(
+                    Cell(key, index, case.label, role, method) for role in case.expected(method)
+                )
+    for pattern in sorted(ALL_ROUTES):
+        if entry_for(pattern) is None and rule_for(pattern):
+            list_page = pattern.count("/") == 3  # admin/<app>/<model>/
+            roles = (*ROLES, STAFF_WITHOUT_MFA) if list_page else ADMIN_RULE_ROLES_EVERY_PAGE
+            cells.extend(Cell(pattern, -1, "", role, "GET") for role in roles)
+    return cells
+
+
+def _session_for(user) -> str:
+    """A session signed in, whose owner has just confirmed their password (and passed the
+    second factor when they have one), as allauth records it: pages that ask to confirm the
+    password first (two-factor settings) then open, so the matrix sees who may use them.
+    Returns the session key for the client's cookie."""
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    records = [
+        {"method": "password", "at": now, "username": user.get_username(), "reauthenticated": True}
+    ]
+    for key in Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP):
+        records.append({"method": "mfa", "at": now, "id": key.pk, "type": key.type})
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+    return session.session_key
+
+
+def _check(response, expected, world: World) -> str | None:
+    """None when `response` is what `expected` says, else what differs."""
+    status, location = response.status_code, response.get("Location", "")
+    got = f"{status}" + (f" to {location}" if location else "")
+    if isinstance(expected, int):
+        return None if status == expected else got
+    prefix = (
+        world.fill(expected.to) if isinstance(expected, Redirect) else REDIRECT_PREFIXES[expected]
+    )
+    if status != 302 or not location.startswith(prefix):
+        return got
+    if not isinstance(expected, Redirect):
+        return None
+    # A plain redirect must not be a sign-in page in disguise.
+    sign_in = tuple(REDIRECT_PREFIXES[k] for k in (LOGIN, ADMIN_LOGIN, MFA, REAUTH))
+    return got if location.startswith(sign_in) and not prefix.startswith(sign_in) else None
+
+
+@pytest.mark.parametrize("cell", _cells(), ids=str)
+def test_route_answers_each_role_as_expected(cell: Cell, world: World, client, db) -> None:
+    if cell.case >= 0:
+        case = _cases(cell.key)[cell.case]
+    else:
+        case = RULES[rule_for(cell.key)][1](cell.key, world)
+    expected = case.expected(cell.method)[cell.role]
+    if cell.role != "anonymous":
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[cell.role]
+    url = world.fill(case.url)
+    if cell.method == "POST":
+        response = client.post(url, case.data, content_type=case.content_type)
+    else:
+        response = client.generic(cell.method, url)
+    assert response.status_code != 500
+    problem = _check(response, expected, world)
+    assert problem is None, (
+        f"{cell.method} {url} as {cell.role}: expected {expected}, got {problem}"
+    )
+
+
+def test_every_route_has_an_entry() -> None:
+    """A new route fails here until it has an entry in ROUTES (or a RULE covers it)."""
+    uncovered = [
+        f"{pattern}  (name: {', '.join(sorted(names)) or 'none'})"
+        for pattern, names in sorted(ALL_ROUTES.items())
+        if entry_for(pattern) is None and not rule_for(pattern)
+    ]
+    assert not uncovered, "Routes with no entry in ROUTES:\n" + "\n".join(uncovered)
+
+
+def test_every_entry_checks_something() -> None:
+    """An entry with no expectation would cover its route without a single request."""
+    empty = [key for key in ROUTES for case in _cases(key) if not case.get and not case.post]
+    assert empty == []
+
+
+def test_every_entry_is_a_route() -> None:
+    """An entry for a route that no longer exists is a check that silently stopped checking."""
+    known = set(ALL_ROUTES).union(*ALL_ROUTES.values())
+    assert sorted(set(ROUTES) - known) == []

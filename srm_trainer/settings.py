@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "lessons",
     "quizzes",
     "curriculum",
+    "teach",
 ]
 
 MIDDLEWARE = [

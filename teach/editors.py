@@ -26,7 +26,13 @@ from quizzes.kinds import text_id
 MAX_ROWS = 12  # more than any kind allows; the kind's own limit gives the message
 
 
-class ChoiceRow(forms.Form):
+class _Form(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ChoiceRow(_Form):
     id = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
     text = forms.CharField(required=False, max_length=500, label="Choice")
     correct = forms.BooleanField(required=False, label="Correct")
@@ -38,7 +44,7 @@ class ChoiceRow(forms.Form):
     )
 
 
-class ItemRow(forms.Form):
+class ItemRow(_Form):
     id = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
     text = forms.CharField(required=False, max_length=500, label="Item")
 
@@ -47,7 +53,7 @@ class CategorizedItemRow(ItemRow):
     category = forms.CharField(required=False, max_length=100, label="Category")
 
 
-class TrueFalseForm(forms.Form):
+class TrueFalseForm(_Form):
     answer = forms.TypedChoiceField(
         label="The statement is",
         choices=[("true", "True"), ("false", "False")],
@@ -57,7 +63,7 @@ class TrueFalseForm(forms.Form):
     )
 
 
-class CategoriesForm(forms.Form):
+class CategoriesForm(_Form):
     categories = forms.CharField(
         label="Categories, one per line",
         widget=forms.Textarea(attrs={"rows": 3}),

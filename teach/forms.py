@@ -52,6 +52,7 @@ class QuizForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["module"].queryset = Module.objects.order_by("order", "slug")
 
@@ -91,6 +92,10 @@ class QuestionForm(forms.Form):
         label="Misconception tags",
         help_text="Comma-separated, e.g. thinks-aws-patches-guest-os.",
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     def clean_misconceptions(self) -> list[str]:
         raw = self.cleaned_data.get("misconceptions") or ""

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -66,6 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "quizzes": quizzes.order_by("-updated_at"),
             "questions": questions[:100],
             "file_quizzes": [] if user.is_staff else files,
+            "editable_kinds": list(EDITORS),
         },
     )
 
@@ -183,11 +184,17 @@ def quiz_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "teach/quiz_delete.html", {"quiz": quiz, "attempt_count": attempt_count})
 
 
+def _entry_question(quiz: Quiz, question_pk: int) -> Question:
+    """A question of this quiz: whoever may edit the quiz may order and remove its questions,
+    whoever wrote them."""
+    return get_object_or_404(Question, pk=question_pk, entries__quiz=quiz)
+
+
 @require_POST
 @teacher_required
 def quiz_question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk, edit=True)
-    question = _question_for_instructor(request, question_pk)
+    question = _entry_question(quiz, question_pk)
     step = -1 if request.POST.get("direction") == "up" else 1
     services.quiz_move_question(quiz=quiz, question=question, step=step)
     return redirect(reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}")
@@ -197,7 +204,7 @@ def quiz_question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpR
 @teacher_required
 def quiz_question_remove(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk, edit=True)
-    question = _question_for_instructor(request, question_pk)
+    question = _entry_question(quiz, question_pk)
     services.quiz_remove_question(quiz=quiz, question=question)
     messages.success(request, "Question taken out of this quiz (it is still in your list).")
     return redirect("teach:quiz", pk=quiz.pk)

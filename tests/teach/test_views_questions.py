@@ -378,3 +378,28 @@ def test_an_answered_question_is_archived_not_deleted(teacher, owned, learner, o
     question.refresh_from_db()
     assert not question.archived
     assert question.pk in make_attempt(quiz, user=other_learner).question_ids
+
+
+def test_what_the_page_offers_saves_unchanged_and_its_buttons_keep_ids(teacher, owned):
+    """Through the rendered form itself: save as shown changes nothing; moving a row with
+    its button, then saving, keeps every id with its text."""
+    from tests.teach.formdata import form_fields
+
+    quiz, question = owned
+    url = reverse("teach:question-edit", args=[question.pk]) + f"?quiz={quiz.pk}"
+    before = question.choices()
+    fields = form_fields(teacher.get(url).content.decode())
+    assert teacher.post(url, {**fields, "action": "save"}).status_code == 302
+    question.refresh_from_db()
+    assert question.choices() == before
+    moved = teacher.post(url, {**fields, "action": "up-2"}).content.decode()
+    fields = form_fields(moved)
+    fields["rows-1-text"] = fields["rows-1-text"] + " (fixed)"
+    response = teacher.post(url, {**fields, "action": "save"})
+    assert response["Location"] == reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}"
+    question.refresh_from_db()
+    after = question.choices()
+    order = [before[0], before[2], before[1]]  # the third choice moved up one place
+    assert [c["id"] for c in after] == [c["id"] for c in order]
+    assert [c["correct"] for c in after] == [c["correct"] for c in order]
+    assert after[1]["text"] == before[2]["text"] + " (fixed)"

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from lessons.models import Source
+from quizzes.forms import AnswerForm
 from quizzes.models import Answer, Attempt, Question, Quiz, ReviewCard
 from tests.conftest import make_module
 from tests.quizzes.builders import make_attempt, make_question, make_quiz
@@ -227,3 +228,44 @@ def test_the_preview_skips_archived_questions(teacher, instructor):
     page = teacher.get(reverse("teach:quiz-preview", args=[quiz.pk])).content.decode()
     assert "Kept?" in page and "Gone?" not in page
     assert "Question 1 of 1" in page
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "single",
+        "multiple",
+        "true_false",
+        "ordering",
+        "categorize",
+        "policy_decision",
+        "least_privilege",
+    ],
+)
+def test_every_kind_previews_with_the_learners_controls(teacher, instructor, kind):
+    question = make_question(kind, owner=instructor)
+    quiz = make_quiz(question, owner=instructor)
+    page = teacher.get(reverse("teach:quiz-preview", args=[quiz.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert question.prompt in html
+    for name in AnswerForm(question, question.layout_ids()).fields:  # the learner's controls
+        assert f'name="{name}"' in html
+    # An empty answer gets the learner's message, not an error page.
+    response = teacher.post(reverse("teach:quiz-preview-check", args=[quiz.pk, 1]), {})
+    assert response.status_code == 200
+    assert Attempt.objects.count() == 0
+
+
+def test_a_teacher_may_order_and_remove_any_question_of_their_quiz(teacher, owned, staff):
+    """Even one they did not write (staff put it there): the quiz is theirs."""
+    quiz, _ = owned
+    foreign = make_question("single", owner=staff, lesson=None)
+    quiz.entries.create(question=foreign, order=9)
+    teacher.post(
+        reverse("teach:quiz-question-move", args=[quiz.pk, foreign.pk]), {"direction": "up"}
+    )
+    assert quiz.entries.order_by("order").first().question == foreign
+    teacher.post(reverse("teach:quiz-question-remove", args=[quiz.pk, foreign.pk]))
+    assert not quiz.entries.filter(question=foreign).exists()
+    assert Question.objects.filter(pk=foreign.pk).exists()

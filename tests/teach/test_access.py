@@ -161,9 +161,3 @@ def test_wrong_methods_get_405(teacher, owned, method, name):
     response = getattr(teacher, method)(reverse(name, args=args))
     assert response.status_code == 405
     assert Attempt.objects.count() == 0
-
-
-def test_the_header_links_teachers_to_teach_and_nobody_else(teacher, learner_client):
-    link = f'href="{reverse("teach:dashboard")}"'
-    assert link in teacher.get("/").content.decode()
-    assert link not in learner_client.get("/").content.decode()

@@ -55,6 +55,7 @@ class QuizForm(forms.ModelForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["module"].queryset = Module.objects.order_by("order", "slug")
+        self.fields["draw_category"].widget.attrs["list"] = "known-categories"
 
 
 class QuestionForm(forms.Form):
@@ -96,6 +97,7 @@ class QuestionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.fields["category"].widget.attrs["list"] = "known-categories"
 
     def clean_misconceptions(self) -> list[str]:
         raw = self.cleaned_data.get("misconceptions") or ""

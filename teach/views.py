@@ -31,6 +31,12 @@ from teach.editors import EDITORS, editor_for
 from teach.forms import QuestionForm, QuizForm
 
 
+def _categories(user) -> list[str]:
+    """The bank categories this teacher can draw from, offered as suggestions."""
+    rows = questions_visible(user).filter(archived=False).values_list("category", flat=True)
+    return sorted(set(rows))
+
+
 def _partial(request: HttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
@@ -88,7 +94,8 @@ def quiz_create(request: HttpRequest) -> HttpResponse:
         quiz.save()
         messages.success(request, f"Quiz “{quiz.title}” created.")
         return redirect("teach:quiz", pk=quiz.pk)
-    return render(request, "teach/quiz_form.html", {"form": form, "quiz": None})
+    context = {"form": form, "quiz": None, "categories": _categories(request.user)}
+    return render(request, "teach/quiz_form.html", context)
 
 
 @require_safe
@@ -137,7 +144,8 @@ def quiz_edit(request: HttpRequest, pk: int) -> HttpResponse:
             quiz.save()
             messages.success(request, "Settings saved.")
             return redirect("teach:quiz", pk=quiz.pk)
-    return render(request, "teach/quiz_form.html", {"form": form, "quiz": quiz})
+    context = {"form": form, "quiz": quiz, "categories": _categories(request.user)}
+    return render(request, "teach/quiz_form.html", context)
 
 
 @require_POST
@@ -316,6 +324,7 @@ def _question_page(
     if editor is None:
         raise Http404("There is no editor for this kind of question yet.")
     context = {"question": question, "quiz": quiz, "creating": creating, "editor": editor}
+    context["categories"] = _categories(request.user)
     context["kind"] = kinds.KINDS[question.type]
     context["has_answers"] = not creating and services.question_has_answers(question)
     action = request.POST.get("action", "save") if request.method == "POST" else ""

@@ -269,3 +269,11 @@ def test_a_teacher_may_order_and_remove_any_question_of_their_quiz(teacher, owne
     teacher.post(reverse("teach:quiz-question-remove", args=[quiz.pk, foreign.pk]))
     assert not quiz.entries.filter(question=foreign).exists()
     assert Question.objects.filter(pk=foreign.pk).exists()
+
+
+def test_category_suggestions_come_from_what_the_teacher_may_see(teacher, owned, other_instructor):
+    make_question("single", owner=other_instructor, lesson=None, category="their-secret-bank")
+    make_question("single", source=Source.FILE, lesson=None, category="shipped-bank")
+    html = teacher.get(reverse("teach:quiz-create")).content.decode()
+    assert '<option value="mine">' in html and '<option value="shipped-bank">' in html
+    assert "their-secret-bank" not in html

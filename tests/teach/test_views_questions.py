@@ -344,7 +344,7 @@ def test_markdown_preview_is_sanitized(teacher, owned):
     partial = teacher.post(
         reverse("teach:question-edit", args=[question.pk]), data, HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert partial.lstrip().startswith('<div id="md-preview"')
+    assert partial.lstrip().startswith("<h3>Prompt, as learners see it</h3>")
     assert "<strong>bold</strong>" in partial
 
 

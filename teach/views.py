@@ -301,7 +301,11 @@ def _question_initial(question: Question) -> dict:
         "category": question.category,
         "module": question.module_id,
         "lesson": question.lesson_id,
-        "misconceptions": ", ".join(t for t in question.misconceptions if isinstance(t, str)),
+        "misconceptions": ", ".join(
+            t for t in (question.misconceptions or []) if isinstance(t, str)
+        )
+        if isinstance(question.misconceptions, list)
+        else "",
     }
 
 

@@ -64,13 +64,15 @@ def usable(questions) -> list[Question]:
 
 def _question_ids(quiz: Quiz, rng) -> list[int]:
     if quiz.draws:
-        bank = Question.objects.filter(category=quiz.draw_category).select_related("scenario")
+        bank = Question.objects.filter(category=quiz.draw_category, archived=False)
+        bank = bank.select_related("scenario")
         pool = [q.pk for q in usable(bank.order_by("pk"))]
         ids = rng.sample(pool, min(quiz.draw_count, len(pool)))
         if not quiz.shuffle_questions:
             ids.sort()
         return ids
-    entries = quiz.entries.order_by("order", "pk").select_related("question__scenario")
+    entries = quiz.entries.filter(question__archived=False)
+    entries = entries.order_by("order", "pk").select_related("question__scenario")
     ids = [q.pk for q in usable(e.question for e in entries)]
     if quiz.shuffle_questions:
         rng.shuffle(ids)

@@ -65,6 +65,19 @@ class Question(models.Model):
     )
     source = source_field()
     file_fingerprint = fingerprint_field()
+    # Authoring (/teach/): who wrote it (file rows have no owner), when it last changed, and
+    # whether it is retired: an archived question keeps its answers but joins no new attempt.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_questions",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    archived = models.BooleanField(
+        default=False, help_text="Kept for past answers; never put in a new attempt."
+    )
 
     class Meta:
         ordering = ["category", "slug"]
@@ -155,6 +168,14 @@ class Quiz(models.Model):
     questions = models.ManyToManyField(
         Question, through="QuizQuestion", related_name="quizzes", blank=True
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_quizzes",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = QuizQuerySet.as_manager()
 

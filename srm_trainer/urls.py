@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("srm_trainer.accounts.urls")),
     path("quizzes/", include("quizzes.urls")),
+    path("teach/", include("teach.urls")),
     path("", include("srm_trainer.about.urls")),
     path("", include("srm_trainer.sandbox.urls")),
     path("", include("lessons.urls")),

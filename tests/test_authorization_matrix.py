@@ -116,8 +116,21 @@ def signed_in(expected=200) -> dict[str, object]:
     return {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], expected)}
 
 
+# /teach/: instructors and staff; learners are refused; the other instructor cannot see what
+# this instructor owns.
+TEACHERS = (LOGIN, 403, 403, 200, 200, 200)
+OWN_QUIZ = (LOGIN, 403, 403, 200, 404, 200)
+
+
+def teaching(owner) -> tuple:
+    """What the owning instructor and staff get is `owner`; the rest as on OWN_QUIZ."""
+    return (LOGIN, 403, 403, owner, 404, owner)
+
+
 # (404: the object exists but is not yours; the app answers as if it did not exist.)
-OWNER_ONLY = (404, 200, 404, 404, 404, 404)
+# A signed-out visitor is asked to sign in (their session may just have ended, issue 11), and
+# after signing in gets the same 404 as anyone else who is not the owner.
+OWNER_ONLY = (LOGIN, 200, 404, 404, 404, 404)
 STAFF_ONLY = (404, 404, 404, 404, 404, 200)  # drafts: staff preview them, no one else sees them
 API_CASE = (
     '{"request": {"principal": "arn:aws:iam::111122223333:user/alice", "action": "s3:GetObject",'
@@ -155,11 +168,44 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
         Case("/learn/{module}/{draft_lesson}/", get=STAFF_ONLY, post=405, label="draft"),
     ),
     "lesson-complete": (
+        # anonymous learners too: their session keeps it until they sign up (issue 11)
         Case("/learn/{module}/{lesson}/complete/", get=405,
-             post=signed_in(Redirect("/learn/{module}/{lesson}/"))),
+             post=Redirect("/learn/{module}/{lesson}/")),
         Case("/learn/{module}/{draft_lesson}/complete/", get=405, label="draft",
-             post=(LOGIN, 404, 404, 404, 404, Redirect("/learn/{module}/{draft_lesson}/"))),
+             post=(404, 404, 404, 404, 404, Redirect("/learn/{module}/{draft_lesson}/"))),
     ),
+    "security": Case("/security/", get=200, post=405),
+    # --- teaching: the instructor owns {teach_quiz} and {teach_question}; the other instructor
+    # gets 404 (as if they did not exist), learners 403, staff everything.
+    "teach:dashboard": Case("/teach/", get=TEACHERS, post=405),
+    "teach:quiz-create": Case("/teach/quizzes/new/", get=TEACHERS, post=TEACHERS),
+    "teach:quiz": Case("/teach/quizzes/{teach_quiz}/", get=OWN_QUIZ, post=405),
+    "teach:quiz-edit": Case("/teach/quizzes/{teach_quiz}/edit/", get=OWN_QUIZ, post=OWN_QUIZ),
+    "teach:quiz-delete": Case("/teach/quizzes/{teach_quiz}/delete/", get=OWN_QUIZ,
+                              post=teaching(Redirect("/teach/"))),
+    "teach:quiz-preview": Case("/teach/quizzes/{teach_quiz}/preview/", get=OWN_QUIZ, post=405),
+    "teach:quiz-preview-check": Case("/teach/quizzes/{teach_quiz}/preview/1/", get=405,
+                                     post=OWN_QUIZ),
+    "teach:quiz-publish": Case("/teach/quizzes/{teach_quiz}/publish/", get=405,
+                               post=teaching(Redirect("/teach/quizzes/{teach_quiz}/"))),
+    "teach:quiz-duplicate": Case("/teach/quizzes/{teach_quiz}/duplicate/", get=405,
+                                 post=teaching(Redirect("/teach/quizzes/"))),
+    "teach:quiz-question-add": Case("/teach/quizzes/{teach_quiz}/questions/add/", get=405,
+                                    post=teaching(Redirect("/teach/quizzes/{teach_quiz}/"))),
+    "teach:question-create": Case("/teach/quizzes/{teach_quiz}/questions/new/single/",
+                                  get=OWN_QUIZ, post=OWN_QUIZ),
+    "teach:quiz-question-move": Case(
+        "/teach/quizzes/{teach_quiz}/questions/{teach_question}/move/", get=405,
+        post=teaching(Redirect("/teach/quizzes/{teach_quiz}/"))),
+    "teach:quiz-question-remove": Case(
+        "/teach/quizzes/{teach_quiz}/questions/{teach_question}/remove/", get=405,
+        post=teaching(Redirect("/teach/quizzes/{teach_quiz}/"))),
+    "teach:question-edit": Case("/teach/questions/{teach_question}/edit/", get=OWN_QUIZ,
+                                post=OWN_QUIZ),
+    "teach:question-delete": Case("/teach/questions/{teach_question}/delete/", get=OWN_QUIZ,
+                                  post=teaching(Redirect("/teach/"))),
+    "teach:question-archive": Case("/teach/questions/{teach_question}/archive/", get=405,
+                                   post=teaching(Redirect("/teach/"))),
     # --- sandbox and API -------------------------------------------------------------------
     "sandbox": Case("/sandbox/", get=200, post=200),
     "sandbox-actions": Case("/sandbox/actions/?q=s3:Get", get=200, post=405),
@@ -183,7 +229,7 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     ),
     "quizzes:answer": Case("/quizzes/attempts/{attempt}/answer/1/", get=405, post=OWNER_ONLY),
     "quizzes:submit": Case("/quizzes/attempts/{attempt}/submit/", get=405,
-                           post=(404, Redirect("/quizzes/attempts/{attempt}/result/"), *[404] * 4)),
+                           post=(LOGIN, Redirect("/quizzes/attempts/{attempt}/result/"), *[404] * 4)),
     "quizzes:result": Case("/quizzes/attempts/{done_attempt}/result/", get=OWNER_ONLY, post=405),
     "quizzes:review": Case("/quizzes/review/", get=signed_in(), post=405),
     "quizzes:review-answer": Case("/quizzes/review/{card_question}/", get=405,
@@ -396,6 +442,9 @@ class World:
             type=Authenticator.Type.WEBAUTHN,
             data={"name": "Ada's key", "credential": _passkey_registration()},
         )
+        turing = self.users["instructor"]
+        teach_question = make_question(lesson=lesson, owner=turing, source="authored")
+        teach_quiz = make_quiz(teach_question, owner=turing, source="authored", published=False)
         root = users.create_superuser("root", password=PASSWORD)
         self.admin_objects = {get_user_model(): ada, Group: instructors}
         self.sessions = {role: _session_for(user) for role, user in self.users.items()}
@@ -412,6 +461,8 @@ class World:
             "strangers_attempt": strangers.pk,
             "card_question": question.pk,
             "passkey": passkey.pk,
+            "teach_quiz": teach_quiz.pk,
+            "teach_question": teach_question.pk,
             "learner": ada.pk,
             "superuser": root.pk,
             "lesson_type": ContentType.objects.get_for_model(lesson).pk,

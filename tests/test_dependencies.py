@@ -14,8 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # app → the first-party packages it must never import
 FORBIDDEN = {
-    "lessons": ("quizzes", "curriculum.readers", "curriculum.loader", "curriculum.quiz"),
-    "quizzes": ("curriculum.readers", "curriculum.loader", "curriculum.quiz"),
+    "lessons": ("quizzes", "curriculum.readers", "curriculum.loader", "curriculum.quiz", "teach"),
+    "quizzes": ("curriculum.readers", "curriculum.loader", "curriculum.quiz", "teach"),
 }
 
 

@@ -1,0 +1,77 @@
+"""Who may do what under /teach/: one place, so every view asks the same question.
+
+- anonymous visitors are sent to sign in; learners (no role) get 403 on every page;
+- instructors see their own quizzes and questions and may change them; content loaded from
+  the curriculum files (no owner) is visible to them but read-only; anything another instructor
+  owns does not exist for them (404, so its existence is not revealed);
+- staff see and change everything, file content included (the loader reports the conflict).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from lessons.models import Source
+from quizzes.models import Question, Quiz
+from srm_trainer.accounts.roles import is_instructor
+
+
+def can_teach(user) -> bool:
+    return user.is_authenticated and (user.is_staff or is_instructor(user))
+
+
+def teacher_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Sign in first; then only instructors and staff get past (MFA is the middleware's job)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not can_teach(request.user):
+            raise PermissionDenied("Only instructors can open the teaching pages.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _visible(user, queryset: QuerySet) -> QuerySet:
+    if user.is_staff:
+        return queryset
+    return queryset.filter(Q(owner=user) | Q(source=Source.FILE))
+
+
+def may_edit(user, obj: Quiz | Question) -> bool:
+    return bool(user.is_staff or (obj.owner_id is not None and obj.owner_id == user.pk))
+
+
+def quizzes_visible(user) -> QuerySet[Quiz]:
+    return _visible(user, Quiz.objects.all())
+
+
+def questions_visible(user) -> QuerySet[Question]:
+    return _visible(user, Question.objects.all())
+
+
+def _fetch(request: HttpRequest, queryset: QuerySet, pk: int, edit: bool):
+    obj = get_object_or_404(_visible(request.user, queryset), pk=pk)
+    if edit and not may_edit(request.user, obj):
+        raise PermissionDenied("This comes from the curriculum files and is read-only here.")
+    return obj
+
+
+def _quiz_for_instructor(request: HttpRequest, pk: int, *, edit: bool = False) -> Quiz:
+    """The quiz `pk` if this teacher may see it (404 otherwise); with `edit`, 403 unless they
+    may also change it (file content for an instructor)."""
+    return _fetch(request, Quiz.objects.select_related("module", "owner"), pk, edit)
+
+
+def _question_for_instructor(request: HttpRequest, pk: int, *, edit: bool = False) -> Question:
+    """As `_quiz_for_instructor`, for a question."""
+    return _fetch(request, Question.objects.select_related("scenario", "owner"), pk, edit)

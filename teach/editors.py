@@ -1,0 +1,315 @@
+"""The authoring forms of the question kinds an instructor can write in /teach/.
+
+One editor per kind, in a registry keyed by the kind's value (as `quizzes.kinds` is). An
+editor turns its forms into `Question.data` and back; it never validates the data itself:
+the view runs `Question.clean()`, the same checks the loader and the admin run, so every door
+refuses the same things with the same words. (Issue 9 plans these as a method on each `Kind`;
+they live here for now so this app can be merged without touching the kind modules.)
+
+Rows (choices, items) are edited with plain forms and buttons, no JavaScript: "Add", "Move
+up/down" and "Remove" re-draw the form from what was posted, nothing is saved until "Save".
+Each row carries its stored id in a hidden field, so an id follows its row through moves and
+text edits; a new row gets `text_id(text)`, made unique against every id the question has
+ever stored here (a removed choice's id is never handed to a different text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.forms import formset_factory
+
+from curriculum.quiz_loader import with_layout
+from quizzes.kinds import text_id
+
+MAX_ROWS = 12  # more than any kind allows; the kind's own limit gives the message
+
+
+class _Form(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ChoiceRow(_Form):
+    id = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+    text = forms.CharField(required=False, max_length=500, label="Choice")
+    correct = forms.BooleanField(required=False, label="Correct")
+    feedback = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Feedback when chosen",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ItemRow(_Form):
+    id = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+    text = forms.CharField(required=False, max_length=500, label="Item")
+
+
+class CategorizedItemRow(ItemRow):
+    category = forms.CharField(required=False, max_length=100, label="Category")
+
+
+class TrueFalseForm(_Form):
+    answer = forms.TypedChoiceField(
+        label="The statement is",
+        choices=[("true", "True"), ("false", "False")],
+        coerce=lambda v: v == "true",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the statement is true or false."},
+    )
+
+
+class CategoriesForm(_Form):
+    categories = forms.CharField(
+        label="Categories, one per line",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Name at least two categories."},
+    )
+
+    def names(self) -> list[str]:
+        lines = self.cleaned_data.get("categories", "").splitlines()
+        return [line.strip() for line in lines if line.strip()]
+
+
+def _formset(row_form):
+    return formset_factory(row_form, extra=0, max_num=MAX_ROWS, absolute_max=MAX_ROWS)
+
+
+def _new_id(text: str, taken: set[str]) -> str:
+    base = text_id(text)
+    new, n = base, 1
+    while new in taken:
+        n += 1
+        new = f"{base}-{n}"
+    taken.add(new)
+    return new
+
+
+def assign_ids(rows: list[dict], previous: list[dict]) -> list[dict]:
+    """Rows as data entries with ids: a row keeps the stored id it carries (only ids this
+    question already stored count, and each once); any other row gets a new one."""
+    known = {p["id"] for p in previous if isinstance(p, dict) and isinstance(p.get("id"), str)}
+    taken = set(known)
+    used: set[str] = set()
+    out = []
+    for row in rows:
+        entry = dict(row)
+        if entry.get("id") in known and entry["id"] not in used:
+            used.add(entry["id"])
+        else:
+            entry["id"] = _new_id(entry["text"], taken)
+        out.append(entry)
+    return out
+
+
+@dataclass
+class Parts:
+    """The bound or unbound forms of one editor, by name, for the template."""
+
+    rows: object | None = None  # a formset
+    extra: forms.Form | None = None  # true/false answer or categorize's categories
+
+    def is_valid(self) -> bool:
+        return all(p.is_valid() for p in (self.rows, self.extra) if p is not None)
+
+
+class Editor:
+    """How one kind is authored. Subclasses say which forms and how they become data."""
+
+    value = ""
+    row_form: type[forms.Form] | None = None
+    extra_form: type[forms.Form] | None = None
+    list_key = ""  # the data key holding the rows
+    row_fields: tuple[str, ...] = ()
+    min_rows = 2
+
+    @property
+    def template(self) -> str:
+        return f"teach/editors.html#{self.value}"
+
+    def parts(self, question, post=None, rows: list[dict] | None = None) -> Parts:
+        """Forms for `question`: from the POST, or from `rows` (after a row action), or from
+        the stored data (blank rows up to the minimum for a new question)."""
+        parts = Parts()
+        if self.row_form is not None:
+            formset = _formset(self.row_form)
+            if post is not None and rows is None:
+                parts.rows = formset(post, prefix="rows")
+            else:
+                if rows is None:
+                    rows = self.initial_rows(question)
+                parts.rows = formset(initial=rows, prefix="rows")
+        if self.extra_form is not None:
+            if post is not None:
+                parts.extra = self.extra_form(post, prefix="k")
+            else:
+                parts.extra = self.extra_form(initial=self.initial_extra(question), prefix="k")
+        return parts
+
+    def initial_rows(self, question) -> list[dict]:
+        stored = question.data.get(self.list_key) if isinstance(question.data, dict) else None
+        rows = [
+            {f: e.get(f, "") for f in self.row_fields}
+            for e in (stored or [])
+            if isinstance(e, dict)
+        ]
+        while len(rows) < self.min_rows:
+            rows.append({f: "" for f in self.row_fields} | self.blank_row())
+        return rows
+
+    def blank_row(self) -> dict:
+        return {}
+
+    def initial_extra(self, question) -> dict:
+        return {}
+
+    def posted_rows(self, post) -> list[dict]:
+        """The rows as posted, raw (no validation): what a row action re-draws."""
+        if self.row_form is None:
+            return []
+        formset = _formset(self.row_form)(post, prefix="rows")
+        if not formset.management_form.is_valid():
+            return []
+        return [{name: form[name].value() for name in self.row_fields} for form in formset.forms]
+
+    def row_action(self, post, action: str) -> list[dict] | None:
+        """Apply "add", "up-N", "down-N" or "remove-N" to the posted rows; None if `action`
+        is not one (then the form is being saved or previewed)."""
+        if self.row_form is None:
+            return None
+        rows = self.posted_rows(post)
+        if action == "add":
+            if len(rows) < MAX_ROWS:
+                rows.append({f: "" for f in self.row_fields} | self.blank_row())
+            return rows
+        verb, _, number = action.partition("-")
+        if verb not in {"up", "down", "remove"} or not number.isdigit():
+            return None
+        index = int(number)
+        if not 0 <= index < len(rows):
+            return rows
+        if verb == "remove":
+            rows.pop(index)
+        else:
+            target = index + (-1 if verb == "up" else 1)
+            if 0 <= target < len(rows):
+                rows[index], rows[target] = rows[target], rows[index]
+        return rows
+
+    def cleaned_rows(self, parts: Parts) -> list[dict]:
+        """Non-blank rows, stripped, in the order shown (after `parts.is_valid()`)."""
+        out = []
+        for form in parts.rows.forms:
+            row = {f: form.cleaned_data.get(f) for f in self.row_fields}
+            row = {k: v.strip() if isinstance(v, str) else v for k, v in row.items()}
+            if row.get("text") or any(
+                v for k, v in row.items() if k not in ("id", "correct", "category")
+            ):
+                out.append(row)
+        return out
+
+    def data(self, parts: Parts, previous: dict) -> dict:
+        """The `Question.data` the forms describe (after `parts.is_valid()`)."""
+        raise NotImplementedError
+
+
+class ChoiceEditor(Editor):
+    row_form = ChoiceRow
+    list_key = "choices"
+    row_fields = ("id", "text", "correct", "feedback")
+    min_rows = 4
+
+    def blank_row(self) -> dict:
+        return {"correct": False}
+
+    def data(self, parts: Parts, previous: dict) -> dict:
+        rows = [
+            {
+                "id": r["id"],
+                "text": r["text"],
+                "correct": bool(r["correct"]),
+                "feedback": r["feedback"] or "",
+            }
+            for r in self.cleaned_rows(parts)
+        ]
+        # The author orders the choices on purpose: no stored layout, they are shown as written
+        # (a quiz can still shuffle them per attempt).
+        return {"choices": assign_ids(rows, previous.get("choices") or [])}
+
+
+class SingleEditor(ChoiceEditor):
+    value = "single"
+
+
+class MultipleEditor(ChoiceEditor):
+    value = "multiple"
+
+
+class TrueFalseEditor(Editor):
+    value = "true_false"
+    extra_form = TrueFalseForm
+
+    def initial_extra(self, question) -> dict:
+        answer = question.data.get("answer") if isinstance(question.data, dict) else None
+        return {"answer": {True: "true", False: "false"}.get(answer)}
+
+    def data(self, parts: Parts, previous: dict) -> dict:
+        return {"answer": parts.extra.cleaned_data["answer"]}
+
+
+class OrderingEditor(Editor):
+    value = "ordering"
+    row_form = ItemRow
+    list_key = "items"
+    row_fields = ("id", "text")
+    min_rows = 3
+
+    def data(self, parts: Parts, previous: dict) -> dict:
+        items = [{"id": r["id"], "text": r["text"]} for r in self.cleaned_rows(parts)]
+        items = assign_ids(items, previous.get("items") or [])
+        # Stored in the right order; shown in a fixed shuffled order that is never the answer.
+        return with_layout(text_id("|".join(i["id"] for i in items)), {"items": items})
+
+
+class CategorizeEditor(Editor):
+    value = "categorize"
+    row_form = CategorizedItemRow
+    extra_form = CategoriesForm
+    list_key = "items"
+    row_fields = ("id", "text", "category")
+    min_rows = 3
+
+    def initial_extra(self, question) -> dict:
+        names = question.data.get("categories") if isinstance(question.data, dict) else None
+        return {"categories": "\n".join(n for n in (names or []) if isinstance(n, str))}
+
+    def data(self, parts: Parts, previous: dict) -> dict:
+        items = [
+            {"id": r["id"], "text": r["text"], "category": r["category"] or ""}
+            for r in self.cleaned_rows(parts)
+        ]
+        return {
+            "categories": parts.extra.names(),
+            "items": assign_ids(items, previous.get("items") or []),
+        }
+
+
+EDITORS: dict[str, Editor] = {
+    e.value: e
+    for e in (
+        SingleEditor(),
+        MultipleEditor(),
+        TrueFalseEditor(),
+        OrderingEditor(),
+        CategorizeEditor(),
+    )
+}
+
+
+def editor_for(value: str) -> Editor | None:
+    return EDITORS.get(value)

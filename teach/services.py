@@ -1,0 +1,133 @@
+"""What the teaching views do to the database, as plain functions (tests call them too).
+
+Rules kept here rather than in views: slugs are generated and unique; a quiz with attempts
+is never deleted (unpublish it); a question with answers is never deleted (archive it); a quiz
+is published only when a learner could start it.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.text import slugify
+
+from lessons.models import Source
+from quizzes.attempts import usable
+from quizzes.models import RESERVED_QUIZ_SLUGS, Answer, Question, Quiz, QuizQuestion
+
+
+class TeachError(Exception):
+    """A rule stopped the action; `str(exc)` says why, in words an instructor can act on."""
+
+
+def unique_slug(model, text: str, *, fallback: str, max_length: int = 90) -> str:
+    """A slug from `text` that no row of `model` uses yet (and no page reserves)."""
+    base = slugify(text)[:max_length].strip("-") or fallback
+    slug, n = base, 1
+    while slug in RESERVED_QUIZ_SLUGS or model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def quiz_questions(quiz: Quiz) -> list[Question]:
+    """The questions a learner could be given: the quiz's own (or its draw's pool), not
+    archived, usable; in the quiz's order."""
+    if quiz.draws:
+        pool = Question.objects.filter(category=quiz.draw_category, archived=False)
+        return usable(pool.select_related("scenario", "lesson").order_by("pk"))
+    entries = quiz.entries.filter(question__archived=False).select_related(
+        "question__scenario", "question__lesson"
+    )
+    return usable(e.question for e in entries.order_by("order", "pk"))
+
+
+def quiz_set_published(*, quiz: Quiz, published: bool) -> None:
+    if published and not quiz_questions(quiz):
+        raise TeachError(
+            "This quiz has no question a learner can answer yet: add one before publishing."
+        )
+    quiz.published = published
+    quiz.save(update_fields=["published", "updated_at"])
+
+
+@transaction.atomic
+def quiz_duplicate(*, quiz: Quiz, owner) -> Quiz:
+    """A draft copy owned by `owner`, with the same settings and the same questions (shared,
+    not copied: a question can be used in several quizzes)."""
+    copy = Quiz.objects.get(pk=quiz.pk)
+    copy.pk = None
+    copy.title = f"Copy of {quiz.title}"[:200]
+    copy.slug = unique_slug(Quiz, copy.title, fallback="quiz")
+    copy.published = False
+    copy.owner = owner
+    copy.source = Source.AUTHORED
+    copy.file_fingerprint = ""
+    copy.save()
+    QuizQuestion.objects.bulk_create(
+        QuizQuestion(quiz=copy, question_id=e.question_id, order=e.order)
+        for e in quiz.entries.all()
+    )
+    return copy
+
+
+def quiz_delete(*, quiz: Quiz) -> None:
+    """Delete a quiz nobody has attempted; its questions stay in their author's list."""
+    if quiz.attempts.exists():
+        raise TeachError(
+            "Learners have attempted this quiz, so it cannot be deleted (their results would "
+            "go with it). Unpublish it instead: it disappears for learners and keeps the results."
+        )
+    quiz.delete()
+
+
+def quiz_add_question(*, quiz: Quiz, question: Question) -> QuizQuestion:
+    last = quiz.entries.aggregate(last=Max("order"))["last"] or 0
+    entry, _ = QuizQuestion.objects.get_or_create(
+        quiz=quiz, question=question, defaults={"order": last + 1}
+    )
+    quiz.save(update_fields=["updated_at"])
+    return entry
+
+
+def quiz_remove_question(*, quiz: Quiz, question: Question) -> None:
+    """Take a question out of this quiz (the question itself stays)."""
+    quiz.entries.filter(question=question).delete()
+    quiz.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def quiz_move_question(*, quiz: Quiz, question: Question, step: int) -> None:
+    """Move a question one place up (-1) or down (+1); the orders are renumbered 1..n."""
+    entries = list(quiz.entries.order_by("order", "pk"))
+    index = next((i for i, e in enumerate(entries) if e.question_id == question.pk), None)
+    if index is None:
+        return
+    target = index + step
+    if 0 <= target < len(entries):
+        entries[index], entries[target] = entries[target], entries[index]
+    for order, entry in enumerate(entries, start=1):
+        if entry.order != order:
+            entry.order = order
+            entry.save(update_fields=["order"])
+    quiz.save(update_fields=["updated_at"])
+
+
+def question_has_answers(question: Question) -> bool:
+    return Answer.objects.filter(question=question).exists()
+
+
+def question_delete_or_archive(*, question: Question) -> str:
+    """Delete a question nobody has answered; archive one that has answers (they keep their
+    question, and no new attempt includes it). Returns "deleted" or "archived"."""
+    if question_has_answers(question):
+        question.archived = True
+        question.save(update_fields=["archived", "updated_at"])
+        return "archived"
+    question.delete()
+    return "deleted"
+
+
+def question_set_archived(*, question: Question, archived: bool) -> None:
+    question.archived = archived
+    question.save(update_fields=["archived", "updated_at"])

@@ -1,0 +1,40 @@
+from django.urls import path
+
+from teach import views
+
+app_name = "teach"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("quizzes/new/", views.quiz_create, name="quiz-create"),
+    path("quizzes/<id:pk>/", views.quiz_detail, name="quiz"),
+    path("quizzes/<id:pk>/edit/", views.quiz_edit, name="quiz-edit"),
+    path("quizzes/<id:pk>/publish/", views.quiz_publish, name="quiz-publish"),
+    path("quizzes/<id:pk>/duplicate/", views.quiz_duplicate, name="quiz-duplicate"),
+    path("quizzes/<id:pk>/delete/", views.quiz_delete, name="quiz-delete"),
+    path("quizzes/<id:pk>/preview/", views.quiz_preview, name="quiz-preview"),
+    path(
+        "quizzes/<id:pk>/preview/<id:position>/",
+        views.quiz_preview_check,
+        name="quiz-preview-check",
+    ),
+    path("quizzes/<id:pk>/questions/add/", views.quiz_question_add, name="quiz-question-add"),
+    path(
+        "quizzes/<id:pk>/questions/new/<slug:kind>/",
+        views.question_create,
+        name="question-create",
+    ),
+    path(
+        "quizzes/<id:pk>/questions/<id:question_pk>/move/",
+        views.quiz_question_move,
+        name="quiz-question-move",
+    ),
+    path(
+        "quizzes/<id:pk>/questions/<id:question_pk>/remove/",
+        views.quiz_question_remove,
+        name="quiz-question-remove",
+    ),
+    path("questions/<id:pk>/edit/", views.question_edit, name="question-edit"),
+    path("questions/<id:pk>/delete/", views.question_delete, name="question-delete"),
+    path("questions/<id:pk>/archive/", views.question_archive, name="question-archive"),
+]

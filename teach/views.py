@@ -1,0 +1,474 @@
+"""Thin views for /teach/: each fetches what it touches through `teach.access` first, then
+calls a form or a service. Every page works without JavaScript; htmx only swaps partials."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from lessons.models import Source
+from quizzes import kinds
+from quizzes.forms import AnswerForm
+from quizzes.grading import grade
+from quizzes.models import Question, Quiz
+from teach import services
+from teach.access import (
+    _question_for_instructor,
+    _quiz_for_instructor,
+    may_edit,
+    questions_visible,
+    quizzes_visible,
+    teacher_required,
+)
+from teach.editors import EDITORS, editor_for
+from teach.forms import QuestionForm, QuizForm
+
+
+def _categories(user) -> list[str]:
+    """The bank categories this teacher can draw from, offered as suggestions."""
+    rows = questions_visible(user).filter(archived=False).values_list("category", flat=True)
+    return sorted(set(rows))
+
+
+def _partial(request: HttpRequest) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+# --- dashboard ----------------------------------------------------------------------------
+
+
+@require_safe
+@teacher_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    counted = Count("entries", distinct=True)
+    mine = Quiz.objects.all() if user.is_staff else Quiz.objects.filter(owner=user)
+    quizzes = mine.select_related("module", "owner").annotate(
+        question_count=counted, attempt_count=Count("attempts", distinct=True)
+    )
+    questions = (
+        (Question.objects.all() if user.is_staff else Question.objects.filter(owner=user))
+        .filter(source=Source.AUTHORED)
+        .annotate(quiz_count=Count("entries", distinct=True))
+        .order_by("-updated_at")
+    )
+    files = (
+        quizzes_visible(user)
+        .filter(source=Source.FILE)
+        .annotate(question_count=counted)
+        .order_by("order", "slug")
+    )
+    return render(
+        request,
+        "teach/dashboard.html",
+        {
+            "quizzes": quizzes.order_by("-updated_at"),
+            "questions": questions[:100],
+            "file_quizzes": [] if user.is_staff else files,
+            "editable_kinds": list(EDITORS),
+        },
+    )
+
+
+# --- quizzes ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
+def quiz_create(request: HttpRequest) -> HttpResponse:
+    quiz = Quiz(owner=request.user, source=Source.AUTHORED, published=False)
+    form = QuizForm(request.POST or None, instance=quiz)
+    if request.method == "POST" and form.is_valid():
+        quiz = form.save(commit=False)
+        quiz.slug = services.unique_slug(Quiz, quiz.title, fallback="quiz")
+        if quiz.published:
+            quiz.published = False
+            messages.info(request, "A new quiz starts as a draft: add questions, then publish.")
+        quiz.save()
+        messages.success(request, f"Quiz “{quiz.title}” created.")
+        return redirect("teach:quiz", pk=quiz.pk)
+    context = {"form": form, "quiz": None, "categories": _categories(request.user)}
+    return render(request, "teach/quiz_form.html", context)
+
+
+@require_safe
+@teacher_required
+def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    quiz = _quiz_for_instructor(request, pk)
+    entries = list(
+        quiz.entries.select_related("question__scenario", "question__owner")
+        .annotate(answer_count=Count("question__answers"))
+        .order_by("order", "pk")
+    )
+    for entry in entries:
+        entry.problems = [p.message for p in entry.question.problems(thorough=False)]
+        entry.editable = may_edit(request.user, entry.question) and entry.question.type in EDITORS
+    own = questions_visible(request.user).filter(source=Source.AUTHORED, archived=False)
+    if not request.user.is_staff:
+        own = own.filter(owner=request.user)
+    return render(
+        request,
+        "teach/quiz_detail.html",
+        {
+            "quiz": quiz,
+            "editable": may_edit(request.user, quiz),
+            "entries": entries,
+            "attempt_count": quiz.attempts.count(),
+            "usable_count": len(services.quiz_questions(quiz)),
+            "kinds": [kinds.KINDS[value] for value in EDITORS],
+            "reusable": own.exclude(entries__quiz=quiz).order_by("-updated_at")[:200],
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
+def quiz_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    quiz = _quiz_for_instructor(request, pk, edit=True)
+    form = QuizForm(request.POST or None, instance=quiz)
+    if request.method == "POST" and form.is_valid():
+        quiz = form.save(commit=False)
+        if quiz.published and not services.quiz_questions(quiz):
+            form.add_error(
+                "published",
+                "This quiz has no question a learner can answer yet: add one before publishing.",
+            )
+        else:
+            quiz.save()
+            messages.success(request, "Settings saved.")
+            return redirect("teach:quiz", pk=quiz.pk)
+    context = {"form": form, "quiz": quiz, "categories": _categories(request.user)}
+    return render(request, "teach/quiz_form.html", context)
+
+
+@require_POST
+@teacher_required
+def quiz_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    quiz = _quiz_for_instructor(request, pk, edit=True)
+    publish = request.POST.get("published") == "true"
+    try:
+        services.quiz_set_published(quiz=quiz, published=publish)
+    except services.TeachError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            "Published: learners can take it now."
+            if publish
+            else "Unpublished: hidden from learners; their past results are kept.",
+        )
+    return redirect("teach:quiz", pk=quiz.pk)
+
+
+@require_POST
+@teacher_required
+def quiz_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    quiz = _quiz_for_instructor(request, pk)
+    copy = services.quiz_duplicate(quiz=quiz, owner=request.user)
+    messages.success(request, f"Duplicated as “{copy.title}”, a draft you own.")
+    return redirect("teach:quiz", pk=copy.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
+def quiz_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    quiz = _quiz_for_instructor(request, pk, edit=True)
+    attempt_count = quiz.attempts.count()
+    if request.method == "POST":
+        try:
+            services.quiz_delete(quiz=quiz)
+        except services.TeachError as exc:
+            messages.error(request, str(exc))
+            return redirect("teach:quiz", pk=quiz.pk)
+        messages.success(request, f"Quiz “{quiz.title}” deleted. Its questions are still yours.")
+        return redirect("teach:dashboard")
+    return render(request, "teach/quiz_delete.html", {"quiz": quiz, "attempt_count": attempt_count})
+
+
+def _entry_question(quiz: Quiz, question_pk: int) -> Question:
+    """A question of this quiz: whoever may edit the quiz may order and remove its questions,
+    whoever wrote them."""
+    return get_object_or_404(Question, pk=question_pk, entries__quiz=quiz)
+
+
+@require_POST
+@teacher_required
+def quiz_question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    quiz = _quiz_for_instructor(request, pk, edit=True)
+    question = _entry_question(quiz, question_pk)
+    step = -1 if request.POST.get("direction") == "up" else 1
+    services.quiz_move_question(quiz=quiz, question=question, step=step)
+    return redirect(reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}")
+
+
+@require_POST
+@teacher_required
+def quiz_question_remove(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    quiz = _quiz_for_instructor(request, pk, edit=True)
+    question = _entry_question(quiz, question_pk)
+    services.quiz_remove_question(quiz=quiz, question=question)
+    messages.success(request, "Question taken out of this quiz (it is still in your list).")
+    return redirect("teach:quiz", pk=quiz.pk)
+
+
+@require_POST
+@teacher_required
+def quiz_question_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put one of the teacher's existing questions into this quiz."""
+    quiz = _quiz_for_instructor(request, pk, edit=True)
+    try:
+        question_pk = int(request.POST.get("question", ""))
+    except ValueError:
+        messages.error(request, "Choose a question to add.")
+        return redirect("teach:quiz", pk=quiz.pk)
+    question = _question_for_instructor(request, question_pk)
+    services.quiz_add_question(quiz=quiz, question=question)
+    messages.success(request, "Question added.")
+    return redirect("teach:quiz", pk=quiz.pk)
+
+
+# --- preview: the learner's page, with nothing stored -------------------------------------
+
+
+def _preview_context(quiz: Quiz, position, *, form=None, result=None, response=None) -> dict:
+    questions = services.quiz_questions(quiz)
+    if not questions:
+        return {"quiz": quiz, "question": None}
+    try:
+        position = int(position)
+    except (TypeError, ValueError):
+        position = 1
+    position = min(max(1, position), len(questions))
+    question = questions[position - 1]
+    if form is None:
+        form = AnswerForm(question, question.layout_ids())
+    return {
+        "quiz": quiz,
+        "question": question,
+        "form": form,
+        "position": position,
+        "total": len(questions),
+        "nav": [{"position": n, "current": n == position} for n in range(1, len(questions) + 1)],
+        "result": result,
+        "response": response,
+    }
+
+
+@require_safe
+@teacher_required
+@vary_on_headers("HX-Request")
+def quiz_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    quiz = _quiz_for_instructor(request, pk)
+    context = _preview_context(quiz, request.GET.get("q"))
+    template = "teach/preview.html#panel" if _partial(request) else "teach/preview.html"
+    return render(request, template, context)
+
+
+@require_POST
+@teacher_required
+@vary_on_headers("HX-Request")
+def quiz_preview_check(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """Grade the previewed answer in memory: no attempt, no answer, no review card."""
+    quiz = _quiz_for_instructor(request, pk)
+    context = _preview_context(quiz, position)
+    question = context["question"]
+    if question is None:
+        raise Http404("This quiz has no questions yet.")
+    form = AnswerForm(question, question.layout_ids(), request.POST)
+    if form.is_valid():
+        response = form.response()
+        context.update(form=form, result=grade(question, response), response=response)
+    else:
+        context.update(form=form)
+    template = "teach/preview.html#panel" if _partial(request) else "teach/preview.html"
+    return render(request, template, context)
+
+
+# --- questions ----------------------------------------------------------------------------
+
+
+def _question_initial(question: Question) -> dict:
+    return {
+        "prompt": question.prompt,
+        "explanation": question.explanation,
+        "category": question.category,
+        "module": question.module_id,
+        "lesson": question.lesson_id,
+        "misconceptions": ", ".join(
+            t for t in (question.misconceptions or []) if isinstance(t, str)
+        )
+        if isinstance(question.misconceptions, list)
+        else "",
+    }
+
+
+def _posted_initial(post) -> dict:
+    """Redraw the shared fields as typed, without errors (after a row action or a preview)."""
+    return {name: post.get(name, "") for name in QuestionForm.base_fields}
+
+
+@transaction.atomic
+def _save_question(question: Question, quiz: Quiz | None) -> None:
+    question.save()
+    if quiz is not None:
+        services.quiz_add_question(quiz=quiz, question=question)
+
+
+def _question_page(
+    request: HttpRequest, *, question: Question, quiz: Quiz | None, creating: bool
+) -> HttpResponse:
+    editor = editor_for(question.type)
+    if editor is None:
+        raise Http404("There is no editor for this kind of question yet.")
+    context = {"question": question, "quiz": quiz, "creating": creating, "editor": editor}
+    context["categories"] = _categories(request.user)
+    context["kind"] = kinds.KINDS[question.type]
+    context["has_answers"] = not creating and services.question_has_answers(question)
+    action = request.POST.get("action", "save") if request.method == "POST" else ""
+    if request.method != "POST":
+        base = QuestionForm(initial=_question_initial(question))
+        parts = editor.parts(question)
+    elif action == "preview":
+        context["preview"] = {
+            "prompt": request.POST.get("prompt", ""),
+            "explanation": request.POST.get("explanation", ""),
+        }
+        if _partial(request):
+            return render(request, "teach/question_form.html#md_preview", context)
+        base = QuestionForm(initial=_posted_initial(request.POST))
+        parts = editor.parts(question, rows=editor.posted_rows(request.POST) or None)
+        if editor.extra_form is not None:
+            parts.extra = editor.parts(question, request.POST).extra
+    elif (rows := editor.row_action(request.POST, action)) is not None:
+        base = QuestionForm(initial=_posted_initial(request.POST))
+        parts = editor.parts(question, rows=rows)
+        if editor.extra_form is not None:
+            parts.extra = editor.parts(question, request.POST).extra
+        context["focus_rows"] = True
+    else:
+        base = QuestionForm(request.POST)
+        parts = editor.parts(question, request.POST)
+        if base.is_valid() and parts.is_valid():
+            response = _try_save(request, question, quiz, base, parts, editor, context)
+            if response is not None:
+                return response
+    context.update(form=base, parts=parts)
+    return render(request, "teach/question_form.html", context)
+
+
+def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResponse | None:
+    """Fill the question from the forms and save it if `Question.clean()` (the loader's and
+    the admin's checks) accepts it; otherwise put its messages on the page."""
+    data = base.cleaned_data
+    previous = question.data if isinstance(question.data, dict) else {}
+    for name in ("prompt", "explanation", "category", "module", "lesson", "misconceptions"):
+        setattr(question, name, data[name])
+    question.data = editor.data(parts, previous)
+    if not question.slug:
+        question.slug = services.unique_slug(Question, data["prompt"][:60], fallback="question")
+    try:
+        question.full_clean()
+    except ValidationError as exc:
+        problems = []
+        for field, messages_ in exc.message_dict.items():
+            if field in base.fields:
+                for message in messages_:
+                    base.add_error(field, message)
+            else:
+                problems.extend(messages_)
+        context["problems"] = problems
+        return None
+    _save_question(question, quiz if context["creating"] else None)
+    messages.success(request, "Question saved.")
+    if quiz is not None:
+        return redirect(reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}")
+    return redirect("teach:dashboard")
+
+
+def _return_quiz(request: HttpRequest) -> Quiz | None:
+    """The quiz the teacher came from (`?quiz=`), if they may see it; else None."""
+    raw = request.GET.get("quiz", "")
+    if not raw.isdigit():
+        return None
+    return quizzes_visible(request.user).filter(pk=int(raw)).first()
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
+@vary_on_headers("HX-Request")
+def question_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    quiz = _quiz_for_instructor(request, pk, edit=True)
+    if kind not in EDITORS:
+        raise Http404("There is no editor for this kind of question yet.")
+    category = quiz.draw_category or (quiz.module.slug if quiz.module else "") or "authored"
+    question = Question(
+        type=kind,
+        owner=request.user,
+        source=Source.AUTHORED,
+        category=category,
+        module=quiz.module,
+        data={},
+    )
+    return _question_page(request, question=question, quiz=quiz, creating=True)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
+@vary_on_headers("HX-Request")
+def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question_for_instructor(request, pk, edit=True)
+    return _question_page(request, question=question, quiz=_return_quiz(request), creating=False)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
+def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question_for_instructor(request, pk, edit=True)
+    quiz = _return_quiz(request)
+    answer_count = question.answers.count()
+    if request.method == "POST":
+        outcome = services.question_delete_or_archive(question=question)
+        if outcome == "archived":
+            messages.success(
+                request,
+                "Learners have answered this question, so it was archived, not deleted: their "
+                "answers keep it, and no new attempt will include it.",
+            )
+        else:
+            messages.success(request, "Question deleted.")
+        if quiz is not None:
+            return redirect("teach:quiz", pk=quiz.pk)
+        return redirect("teach:dashboard")
+    return render(
+        request,
+        "teach/question_delete.html",
+        {
+            "question": question,
+            "quiz": quiz,
+            "answer_count": answer_count,
+            "quiz_titles": list(question.quizzes.values_list("title", flat=True)),
+        },
+    )
+
+
+@require_POST
+@teacher_required
+def question_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    question = _question_for_instructor(request, pk, edit=True)
+    archived = request.POST.get("archived") == "true"
+    services.question_set_archived(question=question, archived=archived)
+    messages.success(
+        request,
+        "Archived: no new attempt will include it." if archived else "Restored: it is used again.",
+    )
+    quiz = _return_quiz(request)
+    if quiz is not None:
+        return redirect("teach:quiz", pk=quiz.pk)
+    return redirect("teach:dashboard")

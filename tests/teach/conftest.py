@@ -1,0 +1,52 @@
+"""People for the /teach/ tests: two instructors (with MFA, as the guard requires), staff, a
+learner; and a quiz with a question that the first instructor owns."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from lessons.models import Source
+from srm_trainer.accounts.roles import set_instructor
+from tests.conftest import give_mfa
+from tests.quizzes.builders import make_question, make_quiz
+
+
+def _instructor(name: str):
+    user = get_user_model().objects.create_user(name, password="a-long-passphrase-7")
+    set_instructor(user=user, instructor=True)
+    give_mfa(user)
+    return user
+
+
+@pytest.fixture
+def instructor(db):
+    return _instructor("ines")
+
+
+@pytest.fixture
+def other_instructor(db):
+    return _instructor("otto")
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def teacher(instructor) -> Client:
+    return client_for(instructor)
+
+
+@pytest.fixture
+def owned(instructor):
+    """A draft quiz with one single-choice question, both written by `instructor`."""
+    question = make_question(
+        "single", owner=instructor, source=Source.AUTHORED, lesson=None, category="mine"
+    )
+    quiz = make_quiz(question, owner=instructor, source=Source.AUTHORED, published=False)
+    return quiz, question

@@ -1,0 +1,405 @@
+"""Question editors: every kind round-trips through its authoring form, `Question.clean()`, the
+learner's form and grading; bad input gets a clear message; ids survive reorders and edits."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from lessons.models import Source
+from quizzes.attempts import answer_save, attempt_start
+from quizzes.forms import AnswerForm
+from quizzes.grading import grade
+from quizzes.models import Question
+from tests.conftest import make_lesson
+from tests.quizzes.builders import make_attempt, make_question, right_response
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(rows=None, extra=None, action="save", **base) -> dict:
+    """What the editor posts: the shared fields, the rows formset, the kind's extra form."""
+    data = {
+        "prompt": "Which one is **yours** to do?",
+        "explanation": "Because the *customer* runs the guest.",
+        "category": "srm",
+        "module": "",
+        "lesson": "",
+        "misconceptions": "thinks-aws-patches-guests",
+        "action": action,
+        **base,
+    }
+    if rows is not None:
+        data.update(
+            {
+                "rows-TOTAL_FORMS": str(len(rows)),
+                "rows-INITIAL_FORMS": "0",
+                "rows-MIN_NUM_FORMS": "0",
+                "rows-MAX_NUM_FORMS": "12",
+            }
+        )
+        for i, row in enumerate(rows):
+            for key, value in row.items():
+                if key == "correct":
+                    if value:
+                        data[f"rows-{i}-correct"] = "on"
+                else:
+                    data[f"rows-{i}-{key}"] = value
+    for key, value in (extra or {}).items():
+        data[f"k-{key}"] = value
+    return data
+
+
+def choice(text, correct=False, feedback="", id=""):
+    return {"id": id, "text": text, "correct": correct, "feedback": feedback}
+
+
+KINDS = {
+    "single": (
+        [
+            choice("Patch the guest OS", True, "Yes: it is your instance."),
+            choice("Patch the hypervisor"),
+        ],
+        None,
+    ),
+    "multiple": (
+        [choice("Encrypt data", True), choice("Rotate keys", True), choice("Rack servers")],
+        None,
+    ),
+    "true_false": (None, {"answer": "false"}),
+    "ordering": ([{"id": "", "text": t} for t in ("Sign in", "Assume role", "Call API")], None),
+    "categorize": (
+        [
+            {"id": "", "text": "Hypervisor", "category": "AWS"},
+            {"id": "", "text": "Guest OS", "category": "Customer"},
+            {"id": "", "text": "Your data", "category": "Customer"},
+        ],
+        {"categories": "AWS\nCustomer\n"},
+    ),
+}
+
+
+def learner_post(question: Question) -> dict:
+    """What a learner who knows the answer submits on the take page."""
+    response = right_response(question)
+    if question.type == "single":
+        return {"choice": response["choice"]}
+    if question.type == "multiple":
+        return {"choices": response["choices"]}
+    if question.type == "true_false":
+        return {"answer": "true" if response["answer"] else "false"}
+    if question.type == "ordering":
+        return {f"pos_{i}": str(n) for n, i in enumerate(response["order"], start=1)}
+    return {f"cat_{i}": c for i, c in response["placed"].items()}
+
+
+def _create(teacher, quiz, kind, data):
+    return teacher.post(reverse("teach:question-create", args=[quiz.pk, kind]), data)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_kind_round_trips_from_editor_to_grade(teacher, owned, instructor, learner, kind):
+    quiz, _ = owned
+    rows, extra = KINDS[kind]
+    lesson = make_lesson()
+    response = _create(teacher, quiz, kind, form_data(rows, extra, lesson=str(lesson.pk)))
+    assert response.status_code == 302, response.context and response.context.get("problems")
+    question = Question.objects.get(type=kind, prompt__contains="yours")
+    assert (question.source, question.owner, question.lesson) == (
+        Source.AUTHORED,
+        instructor,
+        lesson,
+    )
+    assert question.misconceptions == ["thinks-aws-patches-guests"]
+    assert question.problems() == []
+    assert quiz.questions.filter(pk=question.pk).exists()
+    # The learner's form accepts the right answer, and grading gives full marks.
+    form = AnswerForm(question, question.layout_ids(), learner_post(question))
+    assert form.is_valid(), form.errors
+    assert grade(question, form.response()).correct
+    # And the quiz can be taken with it.
+    quiz.published = True
+    quiz.save()
+    attempt = attempt_start(quiz=quiz, user=learner)
+    assert question.pk in attempt.question_ids
+    # Opening it again shows what was saved.
+    page = teacher.get(reverse("teach:question-edit", args=[question.pk]))
+    assert page.status_code == 200
+    assert "Which one is **yours** to do?" in page.content.decode()
+
+
+def test_choice_feedback_reaches_the_learner(teacher, owned):
+    quiz, _ = owned
+    rows, _ = KINDS["single"]
+    _create(teacher, quiz, "single", form_data(rows))
+    question = Question.objects.get(type="single", source=Source.AUTHORED, prompt__contains="yours")
+    right = next(c for c in question.choices() if c["correct"])
+    assert right["feedback"] == "Yes: it is your instance."
+    result = grade(question, {"choice": right["id"]})
+    assert result.feedback["chosen_feedback"] == "Yes: it is your instance."
+
+
+def test_ordering_is_never_shown_in_its_right_order(teacher, owned):
+    quiz, _ = owned
+    rows, _ = KINDS["ordering"]
+    _create(teacher, quiz, "ordering", form_data(rows))
+    question = Question.objects.get(type="ordering", prompt__contains="yours")
+    assert question.layout_ids() != [i["id"] for i in question.items()]
+
+
+@pytest.mark.parametrize(
+    "kind,rows,extra,words",
+    [
+        (
+            "single",
+            [choice("A", True), choice("B", True)],
+            None,
+            "exactly one correct choice, not 2",
+        ),
+        ("single", [choice("A", True)], None, "must be a list of 2 to 6 choices"),
+        ("single", [choice("A", True), choice("A")], None, "the choice 'A' appears twice"),
+        ("multiple", [choice("A"), choice("B")], None, "needs at least one correct choice"),
+        (
+            "single",
+            [choice("A", True), choice("", feedback="orphan")],
+            None,
+            "'text' must be non-empty",
+        ),
+        (
+            "categorize",
+            [{"text": "X", "category": "AWS"}, {"text": "Y", "category": "Nobody"}],
+            {"categories": "AWS\nCustomer"},
+            "category 'Nobody' is not one of: AWS, Customer",
+        ),
+        (
+            "categorize",
+            [{"text": "X", "category": "AWS"}, {"text": "Y", "category": "AWS"}],
+            {"categories": "AWS"},
+            "must be a list of at least 2 names",
+        ),
+    ],
+)
+def test_broken_questions_are_refused_with_the_loaders_words(
+    teacher, owned, kind, rows, extra, words
+):
+    quiz, _ = owned
+    rows = [{"id": "", **r} for r in rows]
+    before = Question.objects.count()
+    response = _create(teacher, quiz, kind, form_data(rows, extra))
+    assert response.status_code == 200
+    assert words in " ".join(response.context["problems"])
+    assert words in response.content.decode().replace("&#x27;", "'")
+    assert Question.objects.count() == before
+
+
+def test_the_same_words_as_question_clean(owned):
+    """The editor shows `Question.clean()`'s message, the one the admin and loader show."""
+    from django.core.exceptions import ValidationError
+
+    question = make_question(
+        "single", data={"choices": [{"id": "a", "text": "A", "correct": True, "feedback": ""}]}
+    )
+    with pytest.raises(ValidationError) as info:
+        question.clean()
+    assert "'choices' must be a list of 2 to 6 choices" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "change,field,words",
+    [
+        ({"prompt": ""}, "prompt", "Write the question's prompt."),
+        ({"explanation": ""}, "explanation", "Write an explanation"),
+        ({"category": "Not a slug!"}, "category", "Enter a valid"),
+        ({"misconceptions": "Bad Tag"}, "misconceptions", "is not a tag"),
+        ({"lesson": "999999"}, "lesson", "Select a valid choice"),
+    ],
+)
+def test_bad_shared_fields_get_a_message_on_the_field(teacher, owned, change, field, words):
+    quiz, _ = owned
+    rows, _ = KINDS["single"]
+    response = _create(teacher, quiz, "single", form_data(rows, **change))
+    assert response.status_code == 200
+    assert words in " ".join(response.context["form"].errors[field])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"action": "save"},  # no management form at all
+        {"action": "up-x", "rows-TOTAL_FORMS": "x"},
+        {"action": "remove-99", "rows-TOTAL_FORMS": "1", "rows-INITIAL_FORMS": "0"},
+        {"action": "save", "rows-TOTAL_FORMS": "5000", "rows-INITIAL_FORMS": "0", "prompt": "p"},
+        {"action": "add", "rows-TOTAL_FORMS": "-3", "rows-INITIAL_FORMS": "0"},
+        {"action": "preview", "k-answer": "maybe"},
+    ],
+)
+def test_garbage_posts_never_give_a_500(teacher, owned, data):
+    quiz, _ = owned
+    for kind in KINDS:
+        response = _create(teacher, quiz, kind, data)
+        assert response.status_code == 200, (kind, data)
+
+
+def test_unknown_kinds_have_no_editor(teacher, owned):
+    quiz, _ = owned
+    for kind in ("policy_decision", "least_privilege", "nonsense"):
+        response = teacher.get(reverse("teach:question-create", args=[quiz.pk, kind]))
+        assert response.status_code == 404
+
+
+# --- stable ids ---------------------------------------------------------------------------
+
+
+def _edit_rows(teacher, question, rows, action="save"):
+    return teacher.post(
+        reverse("teach:question-edit", args=[question.pk]),
+        form_data(rows, category=question.category, action=action),
+    )
+
+
+def test_ids_stay_stable_across_a_reorder_and_a_typo_fix(teacher, owned, learner):
+    quiz, _ = owned
+    _create(
+        teacher,
+        quiz,
+        "single",
+        form_data([choice("Patch the guset OS", True), choice("Nothing"), choice("Call AWS")]),
+    )
+    question = Question.objects.get(prompt__contains="yours")
+    ids = {c["text"]: c["id"] for c in question.choices()}
+    # A learner answers it right.
+    quiz.published = True
+    quiz.save()
+    attempt = make_attempt(quiz, user=learner)
+    answer_save(
+        attempt=attempt,
+        question=question,
+        response={"choice": ids["Patch the guset OS"], "text": "x"},
+    )
+    # The author moves the right choice down (with the button) and fixes the typo.
+    stored = [choice(c["text"], c["correct"], id=c["id"]) for c in question.choices()]
+    page = _edit_rows(teacher, question, stored, action="down-0")
+    moved = page.context["parts"].rows.initial
+    assert [r["text"] for r in moved] == ["Nothing", "Patch the guset OS", "Call AWS"]
+    assert [r["id"] for r in moved] == [ids["Nothing"], ids["Patch the guset OS"], ids["Call AWS"]]
+    fixed = [dict(r, correct=bool(r["correct"])) for r in moved]
+    fixed[1]["text"] = "Patch the guest OS"
+    response = _edit_rows(teacher, question, fixed)
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert [c["text"] for c in question.choices()] == ["Nothing", "Patch the guest OS", "Call AWS"]
+    assert [c["id"] for c in question.choices()] == [
+        ids["Nothing"],
+        ids["Patch the guset OS"],
+        ids["Call AWS"],
+    ]
+    # The saved answer still scores.
+    assert grade(question, attempt.answers.get().response).correct
+
+
+def test_a_new_choice_never_takes_a_removed_choices_id(teacher, owned):
+    quiz, question = owned
+    old = question.choices()
+    rows = [choice(c["text"], c["correct"], id=c["id"]) for c in old]
+    removed = rows.pop()  # drop the last choice, add a new one with its text
+    rows.append(choice(removed["text"] + "!"))
+    rows.append(choice(removed["text"]))  # same text as the removed one, but a new row
+    _edit_rows(teacher, question, rows)
+    question.refresh_from_db()
+    ids = [c["id"] for c in question.choices()]
+    assert len(set(ids)) == len(ids)
+    assert ids[:-2] == [c["id"] for c in old[:-1]]
+    assert removed["id"] not in ids
+
+
+def test_a_forged_id_is_replaced(teacher, owned):
+    quiz, question = owned
+    rows = [choice(c["text"], c["correct"], id="forged") for c in question.choices()]
+    _edit_rows(teacher, question, rows)
+    question.refresh_from_db()
+    ids = [c["id"] for c in question.choices()]
+    assert "forged" not in ids and len(set(ids)) == len(ids)
+
+
+def test_row_buttons_add_and_remove_without_saving(teacher, owned):
+    quiz, question = owned
+    before = question.data
+    rows = [choice(c["text"], c["correct"], id=c["id"]) for c in question.choices()]
+    page = _edit_rows(teacher, question, rows, action="add")
+    assert len(page.context["parts"].rows.forms) == len(rows) + 1
+    page = _edit_rows(teacher, question, rows, action="remove-0")
+    assert [r["text"] for r in page.context["parts"].rows.initial] == [r["text"] for r in rows[1:]]
+    question.refresh_from_db()
+    assert question.data == before
+
+
+def test_markdown_preview_is_sanitized(teacher, owned):
+    quiz, question = owned
+    rows = [choice(c["text"], c["correct"], id=c["id"]) for c in question.choices()]
+    data = form_data(rows, action="preview", prompt="**bold** <script>alert(1)</script>")
+    page = teacher.post(reverse("teach:question-edit", args=[question.pk]), data)
+    html = page.content.decode()
+    assert "<strong>bold</strong>" in html
+    assert "<script>alert(1)</script>" not in html
+    partial = teacher.post(
+        reverse("teach:question-edit", args=[question.pk]), data, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert partial.lstrip().startswith("<h3>Prompt, as learners see it</h3>")
+    assert "<strong>bold</strong>" in partial
+
+
+# --- delete or archive --------------------------------------------------------------------
+
+
+def test_an_unanswered_question_is_deleted_after_confirmation(teacher, owned):
+    quiz, question = owned
+    url = reverse("teach:question-delete", args=[question.pk]) + f"?quiz={quiz.pk}"
+    assert "Delete the question" in teacher.get(url).content.decode()
+    response = teacher.post(url)
+    assert response["Location"] == reverse("teach:quiz", args=[quiz.pk])
+    assert not Question.objects.filter(pk=question.pk).exists()
+
+
+def test_an_answered_question_is_archived_not_deleted(teacher, owned, learner, other_learner):
+    quiz, question = owned
+    attempt = make_attempt(quiz, user=learner)
+    answer_save(attempt=attempt, question=question, response=right_response(question))
+    url = reverse("teach:question-delete", args=[question.pk])
+    assert "archived, not deleted" in teacher.get(url).content.decode()
+    teacher.post(url)
+    question.refresh_from_db()
+    assert question.archived
+    assert attempt.answers.count() == 1
+    # No new attempt includes it.
+    with pytest.raises(Exception, match="no questions"):
+        make_attempt(quiz, user=other_learner)
+    # Restoring brings it back.
+    teacher.post(reverse("teach:question-archive", args=[question.pk]), {"archived": "false"})
+    question.refresh_from_db()
+    assert not question.archived
+    assert question.pk in make_attempt(quiz, user=other_learner).question_ids
+
+
+def test_what_the_page_offers_saves_unchanged_and_its_buttons_keep_ids(teacher, owned):
+    """Through the rendered form itself: save as shown changes nothing; moving a row with
+    its button, then saving, keeps every id with its text."""
+    from tests.teach.formdata import form_fields
+
+    quiz, question = owned
+    url = reverse("teach:question-edit", args=[question.pk]) + f"?quiz={quiz.pk}"
+    before = question.choices()
+    fields = form_fields(teacher.get(url).content.decode())
+    assert teacher.post(url, {**fields, "action": "save"}).status_code == 302
+    question.refresh_from_db()
+    assert question.choices() == before
+    moved = teacher.post(url, {**fields, "action": "up-2"}).content.decode()
+    fields = form_fields(moved)
+    fields["rows-1-text"] = fields["rows-1-text"] + " (fixed)"
+    response = teacher.post(url, {**fields, "action": "save"})
+    assert response["Location"] == reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}"
+    question.refresh_from_db()
+    after = question.choices()
+    order = [before[0], before[2], before[1]]  # the third choice moved up one place
+    assert [c["id"] for c in after] == [c["id"] for c in order]
+    assert [c["correct"] for c in after] == [c["correct"] for c in order]
+    assert after[1]["text"] == before[2]["text"] + " (fixed)"

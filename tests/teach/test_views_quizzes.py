@@ -1,0 +1,279 @@
+"""Instructors create, change, publish, duplicate, delete and preview quizzes in /teach/."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from lessons.models import Source
+from quizzes.forms import AnswerForm
+from quizzes.models import Answer, Attempt, Question, Quiz, ReviewCard
+from tests.conftest import make_module
+from tests.quizzes.builders import make_attempt, make_question, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+SETTINGS = {
+    "title": "IAM basics",
+    "description": "Warm-up",
+    "pass_mark": "80",
+    "attempts_allowed": "2",
+    "feedback": "end",
+    "draw_category": "",
+    "draw_count": "0",
+}
+
+
+def test_the_dashboard_lists_my_quizzes_and_questions_with_counts(teacher, owned):
+    quiz, question = owned
+    page = teacher.get(reverse("teach:dashboard")).content.decode()
+    assert quiz.title in page
+    assert question.prompt in page
+    assert reverse("teach:quiz-create") in page
+
+
+def test_it_creates_a_draft_quiz_with_a_generated_slug(teacher, instructor):
+    module = make_module()
+    response = teacher.post(
+        reverse("teach:quiz-create"), {**SETTINGS, "module": module.pk, "shuffle_choices": "on"}
+    )
+    quiz = Quiz.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("teach:quiz", args=[quiz.pk])
+    assert quiz.slug == "iam-basics"
+    assert (quiz.owner, quiz.source, quiz.published) == (instructor, Source.AUTHORED, False)
+    assert (quiz.pass_mark, quiz.attempts_allowed, quiz.feedback) == (80, 2, "end")
+    assert quiz.shuffle_choices and not quiz.shuffle_questions
+    assert quiz.module == module
+
+
+def test_a_second_quiz_with_the_same_title_gets_its_own_slug(teacher):
+    teacher.post(reverse("teach:quiz-create"), SETTINGS)
+    teacher.post(reverse("teach:quiz-create"), SETTINGS)
+    assert sorted(Quiz.objects.values_list("slug", flat=True)) == ["iam-basics", "iam-basics-2"]
+
+
+def test_a_reserved_title_does_not_take_a_page_slug(teacher):
+    teacher.post(reverse("teach:quiz-create"), {**SETTINGS, "title": "Review"})
+    assert Quiz.objects.get().slug == "review-2"
+
+
+@pytest.mark.parametrize(
+    "change,field,words",
+    [
+        ({"pass_mark": "150"}, "pass_mark", "is a percent (0-100)"),
+        ({"draw_category": "iam", "draw_count": "0"}, "draw_count", "a draw needs both"),
+        ({"title": ""}, "title", "This field is required"),
+        ({"pass_mark": "lots"}, "pass_mark", "Enter a whole number"),
+    ],
+)
+def test_bad_settings_are_refused_with_the_models_words(teacher, owned, change, field, words):
+    quiz, _ = owned
+    response = teacher.post(reverse("teach:quiz-edit", args=[quiz.pk]), {**SETTINGS, **change})
+    assert response.status_code == 200
+    assert words in " ".join(response.context["form"].errors[field])
+    quiz.refresh_from_db()
+    assert quiz.title != "IAM basics"
+
+
+def test_it_saves_the_settings(teacher, owned):
+    quiz, _ = owned
+    before = quiz.updated_at
+    teacher.post(
+        reverse("teach:quiz-edit", args=[quiz.pk]), {**SETTINGS, "shuffle_questions": "on"}
+    )
+    quiz.refresh_from_db()
+    assert quiz.title == "IAM basics" and quiz.shuffle_questions and quiz.pass_mark == 80
+    assert quiz.updated_at > before
+
+
+def test_publish_and_unpublish(teacher, owned):
+    quiz, _ = owned
+    url = reverse("teach:quiz-publish", args=[quiz.pk])
+    teacher.post(url, {"published": "true"})
+    quiz.refresh_from_db()
+    assert quiz.published
+    # A learner can now see it.
+    assert teacher.get(reverse("quizzes:detail", args=[quiz.slug])).status_code == 200
+    teacher.post(url, {"published": "false"})
+    quiz.refresh_from_db()
+    assert not quiz.published
+
+
+def test_an_empty_quiz_cannot_be_published(teacher, instructor):
+    quiz = make_quiz(owner=instructor, published=False)
+    response = teacher.post(
+        reverse("teach:quiz-publish", args=[quiz.pk]), {"published": "true"}, follow=True
+    )
+    assert "add one before publishing" in response.content.decode()
+    quiz.refresh_from_db()
+    assert not quiz.published
+
+
+def test_duplicate_makes_a_draft_copy_sharing_the_questions(teacher, owned, instructor):
+    quiz, question = owned
+    teacher.post(reverse("teach:quiz-duplicate", args=[quiz.pk]))
+    copy = Quiz.objects.exclude(pk=quiz.pk).get()
+    assert copy.title == f"Copy of {quiz.title}" and not copy.published
+    assert copy.owner == instructor and copy.slug != quiz.slug
+    assert list(copy.questions.all()) == [question]
+
+
+def test_delete_asks_first_then_deletes_but_keeps_the_questions(teacher, owned):
+    quiz, question = owned
+    url = reverse("teach:quiz-delete", args=[quiz.pk])
+    page = teacher.get(url)
+    assert page.status_code == 200 and "Delete the quiz" in page.content.decode()
+    assert Quiz.objects.filter(pk=quiz.pk).exists()
+    response = teacher.post(url)
+    assert response["Location"] == reverse("teach:dashboard")
+    assert not Quiz.objects.filter(pk=quiz.pk).exists()
+    assert Question.objects.filter(pk=question.pk).exists()
+
+
+def test_a_quiz_with_attempts_is_never_deleted(teacher, owned, learner):
+    quiz, _ = owned
+    make_attempt(quiz, user=learner)
+    page = teacher.get(reverse("teach:quiz-delete", args=[quiz.pk])).content.decode()
+    assert "cannot be deleted" in page and "Unpublish" in page
+    teacher.post(reverse("teach:quiz-delete", args=[quiz.pk]))
+    assert Quiz.objects.filter(pk=quiz.pk).exists()
+    assert Attempt.objects.count() == 1
+
+
+def test_questions_are_moved_removed_and_reused(teacher, instructor, owned):
+    quiz, first = owned
+    second = make_question("true_false", owner=instructor, lesson=None)
+    teacher.post(reverse("teach:quiz-question-add", args=[quiz.pk]), {"question": second.pk})
+    assert list(quiz.questions.order_by("entries__order")) == [first, second]
+    teacher.post(
+        reverse("teach:quiz-question-move", args=[quiz.pk, second.pk]), {"direction": "up"}
+    )
+    assert list(quiz.questions.order_by("entries__order")) == [second, first]
+    teacher.post(reverse("teach:quiz-question-remove", args=[quiz.pk, first.pk]))
+    assert list(quiz.questions.all()) == [second]
+    assert Question.objects.filter(pk=first.pk).exists()
+
+
+def test_adding_another_instructors_question_is_refused(teacher, owned, other_instructor):
+    quiz, _ = owned
+    theirs = make_question("single", owner=other_instructor, lesson=None)
+    response = teacher.post(
+        reverse("teach:quiz-question-add", args=[quiz.pk]), {"question": theirs.pk}
+    )
+    assert response.status_code == 404
+    assert not quiz.questions.filter(pk=theirs.pk).exists()
+
+
+def test_adding_with_a_bad_question_id_says_so(teacher, owned):
+    quiz, _ = owned
+    response = teacher.post(
+        reverse("teach:quiz-question-add", args=[quiz.pk]), {"question": "abc"}, follow=True
+    )
+    assert "Choose a question to add." in response.content.decode()
+
+
+# --- preview ------------------------------------------------------------------------------
+
+
+def test_the_preview_is_the_learners_page_and_stores_nothing(teacher, owned):
+    quiz, question = owned
+    page = teacher.get(reverse("teach:quiz-preview", args=[quiz.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert question.prompt in html
+    for choice in question.choices():  # the learner's controls
+        assert f'value="{choice["id"]}"' in html
+    right = next(c for c in question.choices() if c["correct"])
+    response = teacher.post(
+        reverse("teach:quiz-preview-check", args=[quiz.pk, 1]), {"choice": right["id"]}
+    )
+    assert response.status_code == 200
+    assert "Right." in response.content.decode()
+    assert question.explanation in response.content.decode()
+    assert Attempt.objects.count() == 0
+    assert Answer.objects.count() == 0
+    assert ReviewCard.objects.count() == 0
+
+
+def test_a_preview_answer_that_is_not_valid_shows_the_learners_message(teacher, owned):
+    quiz, _ = owned
+    response = teacher.post(reverse("teach:quiz-preview-check", args=[quiz.pk, 1]), {})
+    assert "Choose one answer." in response.content.decode()
+
+
+def test_the_preview_of_an_empty_quiz_says_so(teacher, instructor):
+    quiz = make_quiz(owner=instructor)
+    page = teacher.get(reverse("teach:quiz-preview", args=[quiz.pk])).content.decode()
+    assert "no question a learner could be given" in page
+    response = teacher.post(reverse("teach:quiz-preview-check", args=[quiz.pk, 1]), {})
+    assert response.status_code == 404
+
+
+def test_the_preview_with_htmx_swaps_only_the_panel(teacher, owned):
+    quiz, question = owned
+    response = teacher.get(
+        reverse("teach:quiz-preview", args=[quiz.pk]) + "?q=1", HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="attempt-body"')
+    assert question.prompt in html
+    assert response["Vary"] and "HX-Request" in response["Vary"]
+
+
+def test_the_preview_skips_archived_questions(teacher, instructor):
+    kept = make_question("true_false", owner=instructor, lesson=None, prompt="Kept?")
+    gone = make_question("true_false", owner=instructor, lesson=None, prompt="Gone?", archived=True)
+    quiz = make_quiz(gone, kept, owner=instructor)
+    page = teacher.get(reverse("teach:quiz-preview", args=[quiz.pk])).content.decode()
+    assert "Kept?" in page and "Gone?" not in page
+    assert "Question 1 of 1" in page
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "single",
+        "multiple",
+        "true_false",
+        "ordering",
+        "categorize",
+        "policy_decision",
+        "least_privilege",
+    ],
+)
+def test_every_kind_previews_with_the_learners_controls(teacher, instructor, kind):
+    question = make_question(kind, owner=instructor)
+    quiz = make_quiz(question, owner=instructor)
+    page = teacher.get(reverse("teach:quiz-preview", args=[quiz.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert question.prompt in html
+    for name in AnswerForm(question, question.layout_ids()).fields:  # the learner's controls
+        assert f'name="{name}"' in html
+    # An empty answer gets the learner's message, not an error page.
+    response = teacher.post(reverse("teach:quiz-preview-check", args=[quiz.pk, 1]), {})
+    assert response.status_code == 200
+    assert Attempt.objects.count() == 0
+
+
+def test_a_teacher_may_order_and_remove_any_question_of_their_quiz(teacher, owned, staff):
+    """Even one they did not write (staff put it there): the quiz is theirs."""
+    quiz, _ = owned
+    foreign = make_question("single", owner=staff, lesson=None)
+    quiz.entries.create(question=foreign, order=9)
+    teacher.post(
+        reverse("teach:quiz-question-move", args=[quiz.pk, foreign.pk]), {"direction": "up"}
+    )
+    assert quiz.entries.order_by("order").first().question == foreign
+    teacher.post(reverse("teach:quiz-question-remove", args=[quiz.pk, foreign.pk]))
+    assert not quiz.entries.filter(question=foreign).exists()
+    assert Question.objects.filter(pk=foreign.pk).exists()
+
+
+def test_category_suggestions_come_from_what_the_teacher_may_see(teacher, owned, other_instructor):
+    make_question("single", owner=other_instructor, lesson=None, category="their-secret-bank")
+    make_question("single", source=Source.FILE, lesson=None, category="shipped-bank")
+    html = teacher.get(reverse("teach:quiz-create")).content.decode()
+    assert '<option value="mine">' in html and '<option value="shipped-bank">' in html
+    assert "their-secret-bank" not in html

@@ -23,7 +23,7 @@ def fill_sign_up(page: Page, username: str, password: str = PASSWORD) -> None:
     again = page.get_by_label(re.compile(r"^Password (confirmation|\(again\))$", re.I))
     again.fill(password)
     again.press("Enter")
-    expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
+    expect(page.locator(".whoami")).to_have_text(f"Signed in as {username}")
 
 
 def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
@@ -37,7 +37,7 @@ def fill_sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
     field = page.get_by_label(re.compile(r"^Password$"))
     field.fill(password)
     field.press("Enter")
-    expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
+    expect(page.locator(".whoami")).to_have_text(f"Signed in as {username}")
 
 
 def make_user(username: str, password: str = PASSWORD):

@@ -24,6 +24,8 @@ def every_page() -> list[str]:
         "/sandbox/?preset=role-trust-cross-account-assume",
         "/accounts/login/",
         "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/security/",
         "/no-such-page/",
     ]
     urls += [m.get_absolute_url() for m in Module.objects.order_by("order")]
@@ -32,7 +34,13 @@ def every_page() -> list[str]:
     return urls
 
 
-PHONE_PAGES = ["/", "/learn/srm/?service=ec2&compare=rds", "/learn/compliance/", "/quizzes/"]
+PHONE_PAGES = [
+    "/",
+    "/learn/srm/?service=ec2&compare=rds",
+    "/learn/compliance/",
+    "/quizzes/",
+    "/security/",
+]
 
 
 def crawl(page, urls=None) -> list[str]:

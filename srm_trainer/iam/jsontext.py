@@ -47,7 +47,7 @@ def load_json(
                 line=line,
                 column=column,
             )
-    if max_depth and _depth_exceeds(data, max_depth):
+    if max_depth and depth_exceeds(data, max_depth):
         raise _too_deep(text, error, what, max_depth)
     return data
 
@@ -58,7 +58,9 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - text.rfind("\n", 0, offset)
 
 
-def _depth_exceeds(data: Any, limit: int) -> bool:
+def depth_exceeds(data: Any, limit: int) -> bool:
+    """Whether an already-loaded object nests deeper than `limit` (iterative: no recursion
+    for an attacker to exhaust)."""
     stack = [(data, 1)]
     while stack:
         item, depth = stack.pop()

@@ -19,7 +19,7 @@ from threading import Lock
 from typing import Any
 
 from .errors import PolicyError
-from .jsontext import load_json
+from .jsontext import depth_exceeds, load_json
 from .model import (
     POLICY_KINDS,
     VERSION_2012,
@@ -219,23 +219,6 @@ def _read_key(text: str, i: int) -> tuple[str, int, int] | None:
     if i >= n or text[i] != ":":
         return None
     return key, i + 1, start
-
-
-def _depth_exceeds(obj: Any, limit: int) -> bool:
-    """Whether an already-loaded object nests deeper than `limit` (iterative)."""
-    stack = [(obj, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
-    return False
 
 
 # --------------------------------------------------------------------------- grammar
@@ -531,7 +514,7 @@ def _parse_text(text: str, kind: str, name: str | None) -> Policy:
 
 
 def _parse_object(obj: Any, kind: str, name: str | None) -> Policy:
-    if _depth_exceeds(obj, MAX_NESTING):
+    if depth_exceeds(obj, MAX_NESTING):
         raise PolicyError(
             "nesting_too_deep",
             f"The policy nests objects and lists more than {MAX_NESTING} levels deep.",

@@ -1,0 +1,31 @@
+"""What `make_instructor` and `make_admin` share: one user by name, a role given or taken."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+
+class RoleCommand(BaseCommand):
+    role = ""  # "an instructor"
+    opens = ""  # the pages the role needs two-factor sign-in for
+
+    def set_role(self, user, *, on: bool) -> None:
+        raise NotImplementedError
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--remove", action="store_true", help="take the role away")
+
+    def handle(self, *args, username: str, remove: bool, **options) -> None:
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"No user is called {username!r}.")
+        self.set_role(user, on=not remove)
+        if remove:
+            self.stdout.write(f"{username} is no longer {self.role}.")
+        else:
+            self.stdout.write(
+                f"{username} is now {self.role}; they must set up two-factor authentication "
+                f"before {self.opens} opens."
+            )

@@ -52,6 +52,9 @@ def test_right_answers_empty_the_review_queue_for_now(tokyo_page):
         expect(page.get_by_text("(Asia/Tokyo)").first).to_be_visible()
         if n < 2:
             page.get_by_role("link", name="Next question").press("Enter")
+            # the next question has replaced the feedback (the count alone reads the same
+            # before and after the swap)
+            expect(page.get_by_role("button", name="Check answer")).to_be_visible()
             expect(page.locator(".due-count")).to_contain_text(f"{2 - n} question")
 
     expect(page.locator(".due-count")).to_contain_text("Nothing is due now. 3 more later today")

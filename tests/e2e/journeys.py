@@ -52,3 +52,14 @@ def no_horizontal_scroll(page: Page) -> None:
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert widths[0] <= widths[1], f"page is {widths[0]} px wide in a {widths[1]} px viewport"
+
+
+def settled(page: Page) -> None:
+    """Wait until htmx has finished swapping and settling (it moves focus to an `autofocus`
+    element when it settles): a key pressed before that can land on the element it focuses.
+    A person never types within those few milliseconds; a test can."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, "
+        ".htmx-added')"
+    )
+    page.wait_for_timeout(50)  # htmx's settle delay (20 ms) and its focus call after it

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from quizzes.models import Question, ReviewCard
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import sign_up
+from tests.e2e.journeys import settled, sign_up
 from tests.quizzes.builders import make_quiz
 
 pytestmark = pytest.mark.e2e
@@ -31,6 +31,7 @@ def test_sign_up_read_the_first_lesson_mark_it_complete_and_see_progress(page):
     page.get_by_role("button", name="Mark lesson complete").press("Enter")
     expect(page.locator("#progress")).to_contain_text("Lesson completed.")
     expect(page.get_by_role("button", name="Mark as not done")).to_be_focused()
+    settled(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Learn").press("Enter")
     expect(page.get_by_text("1 of 3 lessons done").first).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("^Continue: "))).to_be_visible()

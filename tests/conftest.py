@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 
 from lessons.models import Layer, Lesson, Module, Responsibility, Scenario, Service
@@ -127,3 +130,14 @@ def make_scenario(*lessons: Lesson, **fields) -> Scenario:
     scenario = Scenario.objects.create(**fields)
     scenario.lessons.set(lessons)
     return scenario
+
+
+@pytest.fixture
+def midday():
+    """Run at noon UTC today, with the clock ticking. Tests of "later today" need room left in
+    the day: a 10-minute learning step taken at 23:55 comes back tomorrow, so without this they
+    fail for a few minutes each night. (Today's date, so cookies' expiry stays real for a
+    browser.)"""
+    noon = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    with time_machine.travel(noon, tick=True):
+        yield noon

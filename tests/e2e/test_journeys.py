@@ -84,7 +84,7 @@ def answer_somehow(page, question: Question) -> None:
         )
 
 
-def test_answer_every_kind_see_feedback_then_clear_a_miss_in_review(page):
+def test_answer_every_kind_see_feedback_then_clear_a_miss_in_review(midday, page):
     questions = [Question.objects.filter(type=kind).order_by("pk").first() for kind in KINDS]
     make_quiz(*questions, slug="every-kind", title="One of every kind")
     page.goto("/")

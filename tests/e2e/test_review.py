@@ -24,7 +24,7 @@ def tokyo_page(browser, base_url, curriculum):
     context.close()
 
 
-def test_right_answers_empty_the_review_queue_for_now(tokyo_page):
+def test_right_answers_empty_the_review_queue_for_now(midday, tokyo_page):
     page = tokyo_page
     learner = make_user("rin")
     missed = list(Question.objects.filter(type="single").order_by("pk")[:3])

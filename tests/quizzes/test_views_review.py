@@ -17,6 +17,11 @@ from tests.quizzes.builders import make_question
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _at_midday(midday):
+    """ "Later today" needs room left in the day."""
+
+
 @pytest.fixture
 def missed(learner):
     question = make_question("true_false", prompt="Is the root user limited by IAM?")

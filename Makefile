@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-processes e2e screenshots bench fuzz lint format serve clean
+.PHONY: run test test-postgres test-processes e2e screenshots bench fuzz lint format serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ run: $(VENV)/.installed-app
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+# The same suite on a throwaway PostgreSQL (installed from Debian's packages if missing,
+# started on a free loopback port, removed afterwards): see .ci/with-postgres.
+test-postgres: $(VENV)/.installed-test
+	.ci/with-postgres $(BIN)/python -m pytest -q -p no:cacheprovider
 
 # Tests that start a real multi-process server (rate limits shared by every worker); CI runs them.
 test-processes: $(VENV)/.installed-test

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import os
 
-from srm_trainer.env import env_int, env_str
+from srm_trainer.env import env_bool, env_int, env_str
 from srm_trainer.sandbox.state import MAX_PERMALINK_CHARS
 
 wsgi_app = "srm_trainer.wsgi:application"
-# Each sync worker is one thread: keep its database connection between requests (unless the
-# environment says otherwise). Opening one costs ~1 ms, and every rate-limited request writes.
-os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
 bind = env_str("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Sync workers: a request holds one worker, so a few per CPU keep pages answering while some
@@ -40,8 +37,15 @@ limit_request_fields = 100
 limit_request_field_size = 8190
 
 # Access and error logs to standard output/error, for the process manager to collect.
-accesslog = "-"
+# The app logs each request itself (one JSON line with its id, user, client address, status
+# and time: srm_trainer/ops/), so gunicorn's own access line would only repeat it; turn it on
+# with GUNICORN_ACCESS_LOG=true.
+accesslog = "-" if env_bool("GUNICORN_ACCESS_LOG", False) else None
 errorlog = "-"
 loglevel = env_str("DJANGO_LOG_LEVEL", "info").lower()
-# Who asked (as the proxy says, when there is one), what, the status, the size, and how long.
 access_log_format = '%(h)s "%({x-forwarded-for}i)s" %(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+# Load the app, its URLconf and the action catalogue once in the master (srm_trainer/wsgi.py
+# does the loading and freezes it away from the garbage collector): every worker then shares
+# those pages instead of building its own copy.
+preload_app = True

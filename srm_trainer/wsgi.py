@@ -15,11 +15,14 @@ application = get_wsgi_application()
 # share these pages with the master. Young-generation collections are made rarer too: a
 # request that parses a large policy allocates tens of thousands of objects, and the default
 # threshold (700) would walk the growing caches many times during it.
+from django.db import connections  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
 from srm_trainer.iam import catalog  # noqa: E402
 
 get_resolver().url_patterns  # noqa: B018 - imports every URLconf and view module now
 catalog.warm()
+# Forked workers must not share a database connection the master happened to open.
+connections.close_all()
 gc.freeze()
 gc.set_threshold(50_000, 20, 100)

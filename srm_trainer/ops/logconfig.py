@@ -1,0 +1,60 @@
+"""Logging for the whole app, as the `LOGGING` setting and structlog's configuration.
+
+Every line, Django's own and ours, goes through structlog's formatter so that it carries the
+request's id, user and address: JSON (one object per line, for a log collector) in
+production, readable key=value lines on a developer's console.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import structlog
+
+SHARED_PROCESSORS = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_logger_name,
+    structlog.stdlib.add_log_level,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+]
+
+
+def configure(*, json: bool, level: str) -> dict:
+    """Configure structlog and return the `LOGGING` dict for Django."""
+    structlog.configure(
+        processors=[
+            *SHARED_PROCESSORS,
+            structlog.stdlib.filter_by_level,
+            structlog.stdlib.PositionalArgumentsFormatter(),
+            structlog.processors.StackInfoRenderer(),
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"structured": {"()": structured_formatter, "json": json}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+        "root": {"handlers": ["console"], "level": level},
+        # django-structlog logs each request once it is answered; Django's own line for the
+        # same request (with no id) would only repeat it.
+        "loggers": {"django.server": {"level": "WARNING"}},
+    }
+
+
+def structured_formatter(json: bool) -> logging.Formatter:
+    """Renders a record (from structlog or plain `logging`) with the request's context."""
+    renderer = (
+        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    return structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=SHARED_PROCESSORS,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+    )

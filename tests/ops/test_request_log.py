@@ -1,0 +1,75 @@
+"""One JSON line per request, with an id the client also sees."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from django.test import Client, override_settings
+
+from srm_trainer.ops.logconfig import structured_formatter
+
+pytestmark = pytest.mark.django_db
+
+
+class Lines(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.setFormatter(structured_formatter(json=True))
+        self.lines: list[dict] = []
+
+    def emit(self, record):
+        self.lines.append(json.loads(self.format(record)))
+
+
+@pytest.fixture
+def request_lines():
+    handler = Lines()
+    logger = logging.getLogger("django_structlog")
+    logger.addHandler(handler)
+    yield handler.lines
+    logger.removeHandler(handler)
+
+
+def finished(lines):
+    return [line for line in lines if line["event"] == "request_finished"]
+
+
+def test_each_request_logs_one_json_line_with_its_id_status_and_time(request_lines):
+    response = Client().get("/security/")
+    (line,) = finished(request_lines)
+    assert line["request_id"] == response["X-Request-ID"]
+    assert line["code"] == 200 and line["request"] == "GET /security/"
+    assert line["duration_ms"] >= 0 and line["level"] == "info"
+    assert line["timestamp"].endswith("Z")
+
+
+def test_every_request_gets_its_own_id():
+    client = Client()
+    assert client.get("/security/")["X-Request-ID"] != client.get("/security/")["X-Request-ID"]
+
+
+def test_a_client_cannot_choose_its_request_id():
+    response = Client().get("/security/", HTTP_X_REQUEST_ID="forged-id")
+    assert response["X-Request-ID"] != "forged-id"
+
+
+@override_settings(TRUSTED_PROXY_COUNT=0)
+def test_the_logged_address_is_the_one_rate_limits_trust_not_a_forged_header(request_lines):
+    Client().get("/security/", REMOTE_ADDR="198.51.100.4", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    (line,) = finished(request_lines)
+    assert line["ip"] == "198.51.100.4"
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_a_trusted_proxy_the_forwarded_address_is_logged(request_lines):
+    Client().get("/security/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.50")
+    (line,) = finished(request_lines)
+    assert line["ip"] == "203.0.113.50"
+
+
+def test_a_missing_page_is_logged_as_a_warning(request_lines):
+    Client().get("/no-such-page/")
+    (line,) = finished(request_lines)
+    assert line["code"] == 404 and line["level"] == "warning"

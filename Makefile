@@ -5,20 +5,31 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres test-processes e2e screenshots bench fuzz lint format serve clean
+.PHONY: run lock test test-postgres test-processes e2e screenshots bench fuzz lint format serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall only when the project's dependency list changes.
-$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Install exactly the versions CI tested (requirements*.lock, made by `make lock` from
+# pyproject.toml's ranges), then the project itself; again only when either file changes.
+$(VENV)/.installed-app: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: pyproject.toml requirements-test.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-test.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed-app
+
+# After changing a dependency in pyproject.toml: pin the newest versions its ranges allow
+# (uv, installed into .venv for this only), then commit both lock files.
+LOCK_FLAGS = --universal --python-version 3.11 --no-header --annotation-style line -q
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "uv>=0.9,<1"
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra postgres $(LOCK_FLAGS) -o requirements-test.lock
+	$(BIN)/uv pip compile pyproject.toml -c requirements-test.lock $(LOCK_FLAGS) -o requirements.lock
 
 run: $(VENV)/.installed-app
 	$(BIN)/python manage.py migrate --no-input
@@ -32,13 +43,15 @@ run: $(VENV)/.installed-app
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# One pytest worker per CPU (pytest-xdist); TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # The same suite on a throwaway PostgreSQL (installed from Debian's packages if missing,
 # started on a free loopback port, removed afterwards): see .ci/with-postgres.
 test-postgres: $(VENV)/.installed-test
-	.ci/with-postgres $(BIN)/python -m pytest -q -p no:cacheprovider
+	.ci/with-postgres $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
 
 # Tests that start a real multi-process server (rate limits shared by every worker); CI runs them.
 test-processes: $(VENV)/.installed-test

@@ -15,12 +15,13 @@ from __future__ import annotations
 import bisect
 import difflib
 import importlib.resources
-import json
 import threading
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from .budget import Budget
 from .memo import Memo
@@ -359,8 +360,8 @@ def _load() -> _Catalog:
         return cat
     with _lock:
         if _catalog is None:
-            with _data_file().open("rb") as fh:
-                raw = json.load(fh)
+            # orjson reads the 12 MB file in about half the time of the standard library.
+            raw = orjson.loads(_data_file().read_bytes())
             _catalog = _build(raw)
             del raw
         return _catalog

@@ -76,15 +76,3 @@ def continue_lesson(lessons: Sequence[Lesson], progress: Progress) -> Lesson | N
             break
     ordered = list(lessons[start:]) + list(lessons[:start])
     return next((lesson for lesson in ordered if lesson.pk not in progress.completed), None)
-
-
-def neighbours(lessons: Sequence[Lesson], current: Lesson) -> tuple[Lesson | None, Lesson | None]:
-    """Previous and next lesson in reading order, across module boundaries."""
-    ids = [lesson.pk for lesson in lessons]
-    try:
-        index = ids.index(current.pk)
-    except ValueError:  # a draft previewed by staff is not in the published sequence
-        return None, None
-    previous = lessons[index - 1] if index > 0 else None
-    following = lessons[index + 1] if index + 1 < len(lessons) else None
-    return previous, following

@@ -1,0 +1,147 @@
+"""The course's reading order, held in memory until the course changes.
+
+Home (module counts, "Continue"), and each lesson's Previous/Next, need every lesson's place
+in the course but none of its text. Loading the lessons for that on every request made those
+pages slower as the course grew (at 2,400 lessons, most of their time). Here the order is a
+tuple of small entries, read once per process and reused until a lesson or module is saved
+or deleted anywhere: that bumps a version number in the shared cache, which every process
+checks (one cache read per request).
+
+Inside a transaction the order is read afresh and not kept: rows written there may still be
+rolled back, and a kept order must only ever describe committed rows.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.urls import reverse
+
+VERSION_KEY = "lessons:reading-order"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lesson's place in the course: what links and progress counts need."""
+
+    pk: int
+    slug: str
+    title: str
+    module_id: int
+    module_slug: str
+    module_title: str
+    published: bool  # the lesson and its module are both published
+
+    def get_absolute_url(self) -> str:
+        return reverse("lesson", args=[self.module_slug, self.slug])
+
+
+@dataclass(frozen=True)
+class Order:
+    """Lessons in reading order, with each one's position for Previous/Next in O(1)."""
+
+    entries: tuple[Entry, ...]
+    position: dict[int, int]
+
+    @classmethod
+    def of(cls, entries: tuple[Entry, ...]) -> Order:
+        return cls(entries, {entry.pk: index for index, entry in enumerate(entries)})
+
+    def neighbours(self, pk: int) -> tuple[Entry | None, Entry | None]:
+        """The lessons before and after `pk`, across module boundaries; (None, None) for a
+        lesson not in this order (a draft that only staff can open)."""
+        index = self.position.get(pk)
+        if index is None:
+            return None, None
+        previous = self.entries[index - 1] if index > 0 else None
+        following = self.entries[index + 1] if index + 1 < len(self.entries) else None
+        return previous, following
+
+    def by_module(self) -> dict[int, list[Entry]]:
+        grouped: dict[int, list[Entry]] = {}
+        for entry in self.entries:
+            grouped.setdefault(entry.module_id, []).append(entry)
+        return grouped
+
+
+@dataclass(frozen=True)
+class _Kept:
+    version: str
+    everything: Order
+    published: Order
+
+
+_lock = threading.Lock()
+_kept: _Kept | None = None
+
+
+def _version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY) or ""
+    return version
+
+
+def changed() -> None:
+    """Forget the order everywhere: now, and again once the change is committed (another
+    process may have read the old rows in between)."""
+    global _kept
+    _kept = None
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+def _read() -> tuple[Entry, ...]:
+    from lessons.models import Lesson
+
+    rows = (
+        Lesson.objects.in_reading_order()
+        .values_list(
+            "pk",
+            "slug",
+            "title",
+            "module_id",
+            "module__slug",
+            "module__title",
+            "published",
+            "module__published",
+        )
+        .iterator(chunk_size=2000)
+    )
+    return tuple(Entry(*row[:6], row[6] and row[7]) for row in rows)
+
+
+def _orders() -> _Kept:
+    global _kept
+    if connection.in_atomic_block:
+        return _build("")
+    version = _version()
+    kept = _kept
+    if kept is not None and kept.version == version:
+        return kept
+    with _lock:
+        kept = _kept = _build(version)
+    return kept
+
+
+def _build(version: str) -> _Kept:
+    entries = _read()
+    published = tuple(entry for entry in entries if entry.published)
+    return _Kept(version, Order.of(entries), Order.of(published))
+
+
+def everything() -> tuple[Entry, ...]:
+    """Every lesson, drafts included, in reading order."""
+    return _orders().everything.entries
+
+
+def visible_to(user) -> Order:
+    """What this person may read: staff preview drafts, everyone else sees published lessons
+    of published modules (the same rule as `Lesson.objects.visible_to`)."""
+    kept = _orders()
+    return kept.everything if getattr(user, "is_staff", False) else kept.published

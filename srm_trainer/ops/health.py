@@ -34,9 +34,14 @@ def database_ok() -> bool:
 
 
 def cache_ok() -> bool:
-    key, value = "healthz:probe", uuid.uuid4().hex
-    cache.set(key, value, timeout=30)
-    return cache.get(key) == value
+    # A key of its own per probe: concurrent probes sharing one key would read each other's
+    # value and report a healthy cache as failing.
+    key = f"healthz:{uuid.uuid4().hex}"
+    cache.set(key, "ok", timeout=30)
+    try:
+        return cache.get(key) == "ok"
+    finally:
+        cache.delete(key)
 
 
 def migrations_ok() -> bool:

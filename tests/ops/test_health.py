@@ -62,3 +62,18 @@ def test_a_server_started_before_migrate_is_not_ready(monkeypatch):
 
 def test_only_reads_are_answered():
     assert Client().post("/healthz").status_code != 200
+
+
+def test_probes_at_the_same_moment_do_not_fail_each_other(monkeypatch):
+    """Two probes interleaved (a balancer and a monitor): each reads back its own value."""
+    real_set = health.cache.set
+    interleaved = []
+
+    def set_then_another_probe_sets(key, value, timeout=None):
+        real_set(key, value, timeout=timeout)
+        if not interleaved:
+            interleaved.append(True)
+            assert health.cache_ok()  # the other probe, between our set and our get
+
+    monkeypatch.setattr(health.cache, "set", set_then_another_probe_sets)
+    assert health.cache_ok()

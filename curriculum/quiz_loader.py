@@ -112,6 +112,7 @@ def load_quizzes(
                 "feedback": qz.feedback,
                 "draw_category": qz.draw_category,
                 "draw_count": qz.draw_count,
+                "time_limit": qz.time_limit,
                 "published": qz.published,
                 "order": qz.order,
             },

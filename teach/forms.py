@@ -30,6 +30,7 @@ class QuizForm(forms.ModelForm):
             "feedback",
             "draw_category",
             "draw_count",
+            "time_limit",
             "published",
         ]
         labels = {
@@ -40,6 +41,7 @@ class QuizForm(forms.ModelForm):
             "feedback": "When learners see feedback",
             "draw_category": "Draw questions from this category",
             "draw_count": "How many questions to draw",
+            "time_limit": "Time limit (minutes)",
             "published": "Published (learners can see and take it)",
         }
         help_texts = {
@@ -48,6 +50,8 @@ class QuizForm(forms.ModelForm):
             "draw_category": "Leave empty to use the questions listed on the quiz's page.",
             "draw_count": "0 unless a category is given.",
             "description": "Shown on the quiz's page.",
+            "time_limit": "Leave empty for no limit. When it passes, an attempt is submitted as "
+            "it stands (unanswered questions score zero).",
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 

@@ -192,7 +192,7 @@ TIMED_QUIZ = """
 """
 
 
-def test_a_file_quiz_loads_its_time_limit_and_a_reload_removes_it(content):
+def test_a_file_quiz_loads_its_time_limit_and_a_reload_removes_it(content):  # noqa: F811
     write(content, "quizzes/timed.yaml", TIMED_QUIZ)
     load(content)
     assert Quiz.objects.get(slug="timed-review").time_limit == 15
@@ -203,7 +203,7 @@ def test_a_file_quiz_loads_its_time_limit_and_a_reload_removes_it(content):
 
 
 @pytest.mark.parametrize("value", ["0", "5000", "ten", "-3"])
-def test_a_bad_time_limit_in_a_file_is_refused_with_its_line(content, value):
+def test_a_bad_time_limit_in_a_file_is_refused_with_its_line(content, value):  # noqa: F811
     write(content, "quizzes/timed.yaml", TIMED_QUIZ.replace("15", value))
     with pytest.raises(CurriculumError, match="time_limit") as caught:
         read_quizzes(content, read_curriculum(content))

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -18,7 +19,7 @@ from quizzes import kinds
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
 from quizzes.models import Question, Quiz
-from teach import services
+from teach import bank, services
 from teach.access import (
     _question_for_instructor,
     _quiz_for_instructor,
@@ -72,6 +73,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "quizzes": quizzes.order_by("-updated_at"),
             "questions": questions[:100],
             "file_quizzes": [] if user.is_staff else files,
+            "banks": bank.bank_summaries(user),
+            "tags": bank.tag_counts(user),
             "editable_kinds": list(EDITORS),
         },
     )
@@ -110,9 +113,10 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for entry in entries:
         entry.problems = [p.message for p in entry.question.problems(thorough=False)]
         entry.editable = may_edit(request.user, entry.question) and entry.question.type in EDITORS
-    own = questions_visible(request.user).filter(source=Source.AUTHORED, archived=False)
-    if not request.user.is_staff:
-        own = own.filter(owner=request.user)
+    banks = bank.bank_summaries(request.user)
+    finder = bank.BankFilterForm(
+        categories=[row["category"] for row in banks], tags=bank.tag_counts(request.user)
+    )
     return render(
         request,
         "teach/quiz_detail.html",
@@ -123,7 +127,7 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attempt_count": quiz.attempts.count(),
             "usable_count": len(services.quiz_questions(quiz)),
             "kinds": [kinds.KINDS[value] for value in EDITORS],
-            "reusable": own.exclude(entries__quiz=quiz).order_by("-updated_at")[:200],
+            "finder": finder,  # the bank's search, to find a question to reuse here
         },
     )
 
@@ -229,8 +233,16 @@ def quiz_question_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose a question to add.")
         return redirect("teach:quiz", pk=quiz.pk)
     question = _question_for_instructor(request, question_pk)
-    services.quiz_add_question(quiz=quiz, question=question)
-    messages.success(request, "Question added.")
+    if quiz.entries.filter(question=question).exists():
+        messages.info(request, f"That question is already in “{quiz.title}”.")
+    else:
+        services.quiz_add_question(quiz=quiz, question=question)
+        messages.success(request, f"Question added to “{quiz.title}”.")
+    back = request.POST.get("next", "")
+    if back.startswith("/teach/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)  # the bank page the teacher added it from, filters kept
     return redirect("teach:quiz", pk=quiz.pk)
 
 

@@ -10,6 +10,7 @@ questions, so a bank page costs the same with ten questions or ten thousand.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django import forms
@@ -94,6 +95,17 @@ def tag_counts(user) -> list[tuple[str, int]]:
         .values_list("slug", "count")
     )
     return list(rows)
+
+
+def misconception_counts(user) -> list[tuple[str, int]]:
+    """The misconception tags on questions the teacher may use, with how many questions carry
+    each. They are a JSON list on the question (as the curriculum files write them), so they
+    are counted here: one query, and a pass over the lists."""
+    counts: Counter[str] = Counter()
+    for tags in questions_visible(user).values_list("misconceptions", flat=True):
+        if isinstance(tags, list):
+            counts.update({t for t in tags if isinstance(t, str)})
+    return sorted(counts.items())
 
 
 class BankFilterForm(forms.Form):

@@ -313,22 +313,36 @@ def _question_initial(question: Question) -> dict:
         "category": question.category,
         "module": question.module_id,
         "lesson": question.lesson_id,
-        "misconceptions": ", ".join(
-            t for t in (question.misconceptions or []) if isinstance(t, str)
-        )
+        "misconceptions": [t for t in question.misconceptions if isinstance(t, str)]
         if isinstance(question.misconceptions, list)
-        else "",
+        else [],
+        "tags": list(question.tags.values_list("slug", flat=True)) if question.pk else [],
     }
 
 
 def _posted_initial(post) -> dict:
     """Redraw the shared fields as typed, without errors (after a row action or a preview)."""
-    return {name: post.get(name, "") for name in QuestionForm.base_fields}
+    multiple = {"misconceptions", "tags"}
+    return {
+        name: post.getlist(name) if name in multiple else post.get(name, "")
+        for name in QuestionForm.base_fields
+    }
+
+
+def _question_form(user, *args, **kwargs) -> QuestionForm:
+    """The shared fields' form, offering the tags already used on questions `user` may use."""
+    return QuestionForm(
+        *args,
+        known_misconceptions=bank.misconception_counts(user),
+        known_tags=bank.tag_counts(user),
+        **kwargs,
+    )
 
 
 @transaction.atomic
-def _save_question(question: Question, quiz: Quiz | None) -> None:
+def _save_question(question: Question, quiz: Quiz | None, tags: list[str]) -> None:
     question.save()
+    services.question_set_tags(question=question, tags=tags)
     if quiz is not None:
         services.quiz_add_question(quiz=quiz, question=question)
 
@@ -345,7 +359,7 @@ def _question_page(
     context["has_answers"] = not creating and services.question_has_answers(question)
     action = request.POST.get("action", "save") if request.method == "POST" else ""
     if request.method != "POST":
-        base = QuestionForm(initial=_question_initial(question))
+        base = _question_form(request.user, initial=_question_initial(question))
         parts = editor.parts(question)
     elif action == "preview":
         context["preview"] = {
@@ -354,18 +368,18 @@ def _question_page(
         }
         if _partial(request):
             return render(request, "teach/question_form.html#md_preview", context)
-        base = QuestionForm(initial=_posted_initial(request.POST))
+        base = _question_form(request.user, initial=_posted_initial(request.POST))
         parts = editor.parts(question, rows=editor.posted_rows(request.POST) or None)
         if editor.extra_form is not None:
             parts.extra = editor.parts(question, request.POST).extra
     elif (rows := editor.row_action(request.POST, action)) is not None:
-        base = QuestionForm(initial=_posted_initial(request.POST))
+        base = _question_form(request.user, initial=_posted_initial(request.POST))
         parts = editor.parts(question, rows=rows)
         if editor.extra_form is not None:
             parts.extra = editor.parts(question, request.POST).extra
         context["focus_rows"] = True
     else:
-        base = QuestionForm(request.POST)
+        base = _question_form(request.user, request.POST)
         parts = editor.parts(question, request.POST)
         if base.is_valid() and parts.is_valid():
             response = _try_save(request, question, quiz, base, parts, editor, context)
@@ -397,7 +411,7 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
                 problems.extend(messages_)
         context["problems"] = problems
         return None
-    _save_question(question, quiz if context["creating"] else None)
+    _save_question(question, quiz if context["creating"] else None, data["tags"])
     messages.success(request, "Question saved.")
     if quiz is not None:
         return redirect(reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}")

@@ -390,7 +390,8 @@ def _after_submit(request: HttpRequest, attempt: Attempt) -> HttpResponse:
 @_session_may_end
 def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
-    attempts.attempt_submit(attempt=attempt)
+    if not _expired(request, attempt):  # past its time, it is closed as it stood at the deadline
+        attempts.attempt_submit(attempt=attempt)
     return _after_submit(request, attempt)
 
 

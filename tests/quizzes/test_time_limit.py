@@ -157,6 +157,12 @@ def test_a_late_autosave_with_htmx_is_sent_to_the_result(learner_client, expired
     assert Answer.objects.filter(attempt=expired).count() == 1
 
 
+def test_a_late_submit_is_dated_at_the_deadline(learner_client, expired):
+    learner_client.post(reverse("quizzes:submit", args=[expired.pk]))
+    expired.refresh_from_db()
+    assert expired.submitted_at == expired.deadline and expired.score == pytest.approx(0.5)
+
+
 def test_the_result_page_closes_an_expired_attempt(learner_client, expired):
     response = learner_client.get(reverse("quizzes:result", args=[expired.pk]))
     assert response.status_code == 200

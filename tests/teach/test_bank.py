@@ -277,3 +277,17 @@ def test_the_bank_costs_the_same_queries_for_3_or_60_questions(
     with django_assert_max_num_queries(few):
         teacher.get(URL, params)
     assert few <= 14
+
+
+def test_the_dashboard_costs_the_same_queries_for_3_or_60_questions(
+    teacher, instructor, django_assert_max_num_queries
+):
+    url = reverse("teach:dashboard")
+    for n in range(3):
+        tagged(mine(instructor, category=f"bank-{n}"), f"t{n}")
+    teacher.get(url)
+    few = _queries(teacher, url, {})
+    for n in range(57):
+        tagged(mine(instructor, category=f"more-{n}"), f"u{n}")
+    with django_assert_max_num_queries(few):
+        teacher.get(url)

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from curriculum.loader import fingerprint
 from curriculum.quiz_readers import read_quizzes
 from curriculum.readers import CurriculumError, read_curriculum
 from quizzes import attempts
@@ -214,3 +215,37 @@ def test_a_bad_time_limit_in_a_file_is_refused_with_its_line(content, value):  #
     with pytest.raises(CurriculumError, match="time_limit") as caught:
         read_quizzes(content, read_curriculum(content))
     assert "quizzes/timed.yaml:2:" in str(caught.value)
+
+
+def test_quizzes_without_a_limit_keep_the_fingerprint_they_had_before_limits_existed(
+    content,  # noqa: F811
+):
+    load(content)
+    srm = Quiz.objects.get(slug="srm-quiz")
+    state = {
+        name: getattr(srm, name)
+        for name in (
+            "title",
+            "description",
+            "pass_mark",
+            "attempts_allowed",
+            "shuffle_questions",
+            "shuffle_choices",
+            "feedback",
+            "draw_category",
+            "draw_count",
+            "published",
+            "order",
+        )
+    } | {
+        "module": srm.module_id,
+        "_related": [
+            list(r) for r in srm.entries.order_by("order", "pk").values_list("question_id", "order")
+        ],
+    }
+    assert srm.file_fingerprint == fingerprint(state)  # no time_limit in it
+    path = content / "quizzes" / "srm-quiz.yaml"
+    path.write_text(path.read_text().replace("Who secures what", "Who secures which"))
+    report = load(content)
+    assert report.conflicts == []
+    assert Quiz.objects.get(slug="srm-quiz").title == "Who secures which"

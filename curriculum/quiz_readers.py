@@ -80,6 +80,7 @@ class QuizData:
     questions: tuple[str, ...]  # question slugs in file order
     source: str
     line: int
+    time_limit: int | None = None  # minutes; None = no limit
 
 
 @dataclass
@@ -163,6 +164,7 @@ def _read_file(
         "feedback",
         "draw",
         "published",
+        "time_limit",
     )
     slug = q.slug()
     q.what = f"quiz {slug!r}"
@@ -177,6 +179,11 @@ def _read_file(
     feedback = q.str("feedback", required=False, default="immediate")
     if feedback not in FEEDBACK:
         raise q.error(f"'feedback' must be immediate or end, not {feedback!r}")
+    time_limit = None
+    if data["quiz"].get("time_limit") is not None:
+        time_limit = q.int("time_limit", 0)
+        for problem in Quiz(slug=slug, time_limit=time_limit).problems():
+            raise q.error(problem[1])
     draw_category, draw_count = "", 0
     if data["quiz"].get("draw") is not None:
         d = _Fields(data["quiz"]["draw"], file, f"quiz {slug!r} draw", line=q.line)
@@ -212,6 +219,7 @@ def _read_file(
         questions=tuple(question.slug for question in questions),
         source=file,
         line=q.line or 1,
+        time_limit=time_limit,
     )
     return quiz, questions
 

@@ -27,6 +27,7 @@ class QuizAdmin(admin.ModelAdmin):
         "feedback",
         "pass_mark",
         "attempts_allowed",
+        "time_limit",
         "published",
         "source",
     )
@@ -56,8 +57,11 @@ class BrokenFilter(admin.SimpleListFilter):
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     list_display = ("slug", "type", "category", "module", "lesson", "scenario", "source", "usable")
-    list_filter = (BrokenFilter, "type", "category", "module", "source")
+    list_filter = (BrokenFilter, "type", "category", "module", "source", "tags")
     readonly_fields = ("source", "problems_found")
+    # Bank tags are made in /teach/ (the groups hold no permission on tags themselves); the
+    # admin attaches existing ones.
+    filter_horizontal = ("tags",)
     search_fields = ("slug", "prompt", "explanation", "category")
     list_select_related = ("module", "lesson__module", "scenario")
     autocomplete_fields = ("scenario",)

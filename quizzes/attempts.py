@@ -7,13 +7,17 @@ Integrity rules kept here, not in views:
   never overwritten;
 - submitting is a conditional UPDATE ... WHERE submitted_at IS NULL: whichever request gets
   there first grades the attempt, every later one (double click, second tab, replay) is a
-  no-op that returns the same result.
+  no-op that returns the same result;
+- a timed quiz fixes the attempt's deadline when it starts. Nothing runs in the background:
+  the first request that touches an attempt past its deadline (plus `GRACE`) submits it as it
+  stands (`attempt_expire`), and no answer is saved after that.
 """
 
 from __future__ import annotations
 
+import math
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -40,6 +44,49 @@ class AttemptClosed(AttemptError):
 
 class AnswerLocked(AttemptError):
     pass
+
+
+class TimeUp(AttemptClosed):
+    """The attempt's time limit passed: it was submitted as it stood."""
+
+
+# How long after the deadline an answer is still taken: the last autosave or "Save" a learner
+# sent just before the deadline may reach the server a moment after it.
+GRACE = timedelta(seconds=5)
+TIME_UP_MESSAGE = "Time is up: your attempt was submitted with the answers saved by the deadline."
+
+
+def deadline_for(quiz: Quiz, started_at: datetime) -> datetime | None:
+    """When an attempt started at `started_at` must end (None: the quiz has no limit)."""
+    return started_at + timedelta(minutes=quiz.time_limit) if quiz.time_limit else None
+
+
+def time_left(attempt: Attempt, *, now: datetime) -> timedelta | None:
+    """Time until the deadline (never negative); None when there is no limit."""
+    if attempt.deadline is None:
+        return None
+    return max(timedelta(0), attempt.deadline - now)
+
+
+def minutes_left(attempt: Attempt, *, now: datetime) -> int | None:
+    """Whole minutes left, rounded up (so "0" means the deadline has passed)."""
+    left = time_left(attempt, now=now)
+    return None if left is None else math.ceil(left.total_seconds() / 60)
+
+
+def is_past_deadline(attempt: Attempt, *, now: datetime) -> bool:
+    """Past the deadline and its grace: the attempt takes no more answers."""
+    return attempt.deadline is not None and now > attempt.deadline + GRACE
+
+
+def attempt_expire(*, attempt: Attempt, now: datetime | None = None) -> bool:
+    """Submit an unfinished attempt whose time is up, as it stands (unanswered questions score
+    0), dated at its deadline. True when the attempt is closed because its time ran out."""
+    now = now or timezone.now()
+    if attempt.is_submitted or not is_past_deadline(attempt, now=now):
+        return False
+    attempt_submit(attempt=attempt, now=attempt.deadline)
+    return True
 
 
 def attempts_of(*, quiz: Quiz, user=None, learner_key: str = "") -> QuerySet[Attempt]:
@@ -97,7 +144,7 @@ def attempt_start(
         Quiz.objects.select_for_update().filter(pk=quiz.pk).values_list("pk").first()
         mine = attempts_of(quiz=quiz, user=None if anonymous else user, learner_key=session_key)
         unfinished = mine.filter(submitted_at__isnull=True).order_by("-started_at").first()
-        if unfinished is not None:
+        if unfinished is not None and not attempt_expire(attempt=unfinished, now=now):
             return unfinished
         if quiz.attempts_allowed and mine.count() >= quiz.attempts_allowed:
             raise AttemptLimitReached(
@@ -120,6 +167,7 @@ def attempt_start(
             question_ids=ids,
             layout=layout,
             started_at=now,
+            deadline=deadline_for(quiz, now),
         )
 
 
@@ -145,12 +193,15 @@ def answer_save(
     """Save (upsert) the learner's answer as given. With `check` (immediate feedback) it is also
     graded, and from then on it is locked.
 
-    Raises AttemptClosed after submit, AnswerLocked for a checked answer, ValueError for a
-    question that is not part of the attempt.
+    Raises AttemptClosed after submit, TimeUp (submitting the attempt) past the deadline and
+    its grace, AnswerLocked for a checked answer, ValueError for a question that is not part
+    of the attempt.
     """
     now = now or timezone.now()
     if question.pk not in attempt.question_ids:
         raise ValueError(f"question {question.pk} is not part of attempt {attempt.pk}")
+    if attempt_expire(attempt=attempt, now=now):
+        raise TimeUp(TIME_UP_MESSAGE)
     result = grade(question, response) if check else None
     values = _fields(response, result, now)
     with transaction.atomic():

@@ -43,6 +43,23 @@ class Feedback(models.TextChoices):
     END = "end", "At the end"
 
 
+class Tag(models.Model):
+    """A bank tag an instructor puts on questions to find them again (`Question.tags`).
+
+    A row per tag rather than a JSON list on the question: filtering by tag and counting the
+    questions of each tag are then plain joins on every database (SQLite has no JSON
+    containment lookup), and a tag is spelled one way everywhere.
+    """
+
+    slug = models.SlugField(unique=True, max_length=50)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
 class Question(models.Model):
     slug = models.SlugField(unique=True, max_length=100)
     type = models.CharField(max_length=20, choices=kinds.choices())
@@ -78,6 +95,7 @@ class Question(models.Model):
     archived = models.BooleanField(
         default=False, help_text="Kept for past answers; never put in a new attempt."
     )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
 
     class Meta:
         ordering = ["category", "slug"]
@@ -136,6 +154,7 @@ class Question(models.Model):
 
 
 RESERVED_QUIZ_SLUGS = {"review", "attempts"}  # /quizzes/review/ and /quizzes/attempts/ are pages
+MAX_TIME_LIMIT = 24 * 60  # minutes: a day; longer is a take-home, not a timed quiz
 
 
 class QuizQuerySet(PublishedQuerySet):
@@ -161,6 +180,12 @@ class Quiz(models.Model):
     feedback = models.CharField(max_length=10, choices=Feedback.choices, default=Feedback.IMMEDIATE)
     draw_category = models.SlugField(max_length=100, blank=True)
     draw_count = models.PositiveSmallIntegerField(default=0)
+    time_limit = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text=f"Minutes (1-{MAX_TIME_LIMIT}); empty = no limit. An attempt past it is "
+        "submitted as it stands.",
+    )
     published = models.BooleanField(default=True)
     order = models.PositiveIntegerField(default=0)
     source = source_field()
@@ -200,6 +225,14 @@ class Quiz(models.Model):
             out.append(("pass_mark", f"'pass_mark' is a percent (0-100), not {self.pass_mark}"))
         if bool(self.draw_category) != bool(self.draw_count):
             out.append(("draw_count", "a draw needs both a category and a count of at least 1"))
+        if self.time_limit is not None and not 1 <= self.time_limit <= MAX_TIME_LIMIT:
+            out.append(
+                (
+                    "time_limit",
+                    f"'time_limit' is in minutes, from 1 to {MAX_TIME_LIMIT} (or empty for none), "
+                    f"not {self.time_limit}",
+                )
+            )
         return out
 
     def clean(self) -> None:
@@ -256,6 +289,12 @@ class Attempt(models.Model):
         default=dict, help_text="Question id → the order its choices or items are shown in."
     )
     started_at = models.DateTimeField()
+    deadline = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Fixed at the start from the quiz's time limit (a later change to the limit "
+        "does not move it); empty = no limit.",
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     score = models.FloatField(null=True, blank=True, help_text="0..1, set on submit.")
     passed = models.BooleanField(null=True, blank=True)
@@ -277,6 +316,11 @@ class Attempt(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+    @property
+    def ran_out_of_time(self) -> bool:
+        """Submitted at or after its deadline: closed because the time limit passed."""
+        return bool(self.deadline and self.submitted_at and self.submitted_at >= self.deadline)
 
     @property
     def percent(self) -> int | None:

@@ -265,6 +265,7 @@ def _take_context(request, attempt: Attempt, position: int, *, form=None, status
     return {
         "attempt": attempt,
         "quiz": attempt.quiz,
+        "minutes_left": attempts.minutes_left(attempt, now=timezone.now()),
         "question": question,
         "answer": answer,
         "form": form,
@@ -284,7 +285,7 @@ def _take_context(request, attempt: Attempt, position: int, *, form=None, status
 @_session_may_end
 def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
-    if attempt.is_submitted:
+    if _expired(request, attempt) or attempt.is_submitted:
         return redirect("quizzes:result", pk=attempt.pk)
     position = _position(request, attempt, request.GET.get("q"))
     pending = _pending_form(request, attempt, position)
@@ -311,7 +312,7 @@ def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     `autosave` (htmx, answer only), `check` (grade now: immediate feedback), `save`, `next`,
     `prev` (save and move)."""
     attempt = _attempt_for(request, pk)
-    if attempt.is_submitted:
+    if _expired(request, attempt) or attempt.is_submitted:
         return _after_submit(request, attempt)
     questions = attempts.attempt_questions(attempt)
     if not questions:
@@ -328,6 +329,9 @@ def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
                 attempt=attempt, question=question, response=form.response(), check=check
             )
             status = "Answer saved."
+        except attempts.TimeUp as exc:
+            messages.warning(request, str(exc))
+            return _after_submit(request, attempt)
         except attempts.AttemptClosed:
             return _after_submit(request, attempt)
         except attempts.AnswerLocked as exc:
@@ -338,6 +342,10 @@ def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
             try:
                 attempts.answer_save(attempt=attempt, question=question, response=draft)
                 status = "Draft saved; it is not checked until it is valid."
+            except attempts.AttemptClosed as exc:
+                if isinstance(exc, attempts.TimeUp):
+                    messages.warning(request, str(exc))
+                return _after_submit(request, attempt)
             except attempts.AttemptError as exc:
                 status = str(exc)
         if action == "autosave":
@@ -361,6 +369,14 @@ def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     return response
 
 
+def _expired(request: HttpRequest, attempt: Attempt) -> bool:
+    """Close the attempt if its time is up (it is submitted as it stands), and say so."""
+    if attempts.attempt_expire(attempt=attempt):
+        messages.warning(request, attempts.TIME_UP_MESSAGE)
+        return True
+    return False
+
+
 def _after_submit(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     url = reverse("quizzes:result", args=[attempt.pk])
     if request.htmx:
@@ -374,7 +390,8 @@ def _after_submit(request: HttpRequest, attempt: Attempt) -> HttpResponse:
 @_session_may_end
 def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
-    attempts.attempt_submit(attempt=attempt)
+    if not _expired(request, attempt):  # past its time, it is closed as it stood at the deadline
+        attempts.attempt_submit(attempt=attempt)
     return _after_submit(request, attempt)
 
 
@@ -382,7 +399,7 @@ def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @_session_may_end
 def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
-    if not attempt.is_submitted:
+    if not attempt.is_submitted and not _expired(request, attempt):
         return redirect(attempt.get_absolute_url())
     answers = attempts.answers_by_question(attempt)
     rows = [

@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "quizzes.context_processors.review_due",
+                "teach.context_processors.teaching",
             ],
         },
     },
@@ -142,6 +143,11 @@ LOGOUT_REDIRECT_URL = "home"
 # Accounts on django-allauth (see README "Accounts and roles"). People sign in with their
 # username; an e-mail address is optional and only needed to reset a forgotten password.
 AUTHENTICATION_BACKENDS = [
+    # Django's and allauth's backends, loading the user's role with the user (no extra query
+    # per page for the header's Teaching link); see srm_trainer/accounts/backends.py.
+    "srm_trainer.accounts.backends.ModelBackend",
+    "srm_trainer.accounts.backends.AuthenticationBackend",
+    # The plain ones, so sessions signed in before the role-aware backends still load.
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

@@ -11,6 +11,27 @@ from lessons.models import Lesson, Module
 from quizzes.models import Quiz
 
 _TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_TAG_LENGTH = 50  # `quizzes.Tag.slug`'s length
+MAX_TAGS = 20
+
+
+class TagChoiceField(forms.MultipleChoiceField):
+    """Checkboxes of the tags already in use. Any well-formed tag is accepted, offered or not:
+    the offer is a convenience (and differs between teachers), not the rule."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    default_error_messages = {
+        "invalid_choice": "“%(value)s” is not a tag: use lower-case letters and digits, with "
+        "dashes between words."
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def valid_value(self, value) -> bool:
+        return isinstance(value, str) and len(value) <= MAX_TAG_LENGTH and bool(_TAG.match(value))
 
 
 class QuizForm(forms.ModelForm):
@@ -30,6 +51,7 @@ class QuizForm(forms.ModelForm):
             "feedback",
             "draw_category",
             "draw_count",
+            "time_limit",
             "published",
         ]
         labels = {
@@ -40,6 +62,7 @@ class QuizForm(forms.ModelForm):
             "feedback": "When learners see feedback",
             "draw_category": "Draw questions from this category",
             "draw_count": "How many questions to draw",
+            "time_limit": "Time limit (minutes)",
             "published": "Published (learners can see and take it)",
         }
         help_texts = {
@@ -48,6 +71,8 @@ class QuizForm(forms.ModelForm):
             "draw_category": "Leave empty to use the questions listed on the quiz's page.",
             "draw_count": "0 unless a category is given.",
             "description": "Shown on the quiz's page.",
+            "time_limit": "Leave empty for no limit. When it passes, an attempt is submitted as "
+            "it stands (unanswered questions score zero).",
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -87,24 +112,76 @@ class QuestionForm(forms.Form):
         required=False,
         label="Lesson that teaches it",
     )
-    misconceptions = forms.CharField(
+    misconceptions = TagChoiceField(
+        label="Misconception tags",
+        help_text="What a wrong answer reveals. Tick the ones that apply; the number is how "
+        "many questions use the tag.",
+    )
+    new_misconceptions = forms.CharField(
         required=False,
         max_length=500,
-        label="Misconception tags",
-        help_text="Comma-separated, e.g. thinks-aws-patches-guest-os.",
+        label="New misconception tags",
+        help_text="Comma-separated, lower-case words joined by dashes, e.g. "
+        "thinks-aws-patches-guest-os.",
+    )
+    tags = TagChoiceField(
+        label="Bank tags",
+        help_text="To find the question again in the bank (the number is how many questions "
+        "have the tag).",
+    )
+    new_tags = forms.CharField(
+        required=False,
+        max_length=500,
+        label="New bank tags",
+        help_text="Comma-separated, e.g. s3, exam-2026.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, known_misconceptions=(), known_tags=(), **kwargs):
+        """`known_*`: (tag, how many questions use it) pairs offered as checkboxes."""
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["category"].widget.attrs["list"] = "known-categories"
+        for name, known in (("misconceptions", known_misconceptions), ("tags", known_tags)):
+            offered = dict(known)
+            # Whatever the question has (or the author ticked) stays on offer, counted or not.
+            if self.is_bound:
+                getlist = getattr(self.data, "getlist", None)
+                current = getlist(name) if getlist else self.data.get(name) or []
+            else:
+                current = self.initial.get(name) or []
+            for tag in current:
+                if isinstance(tag, str) and _TAG.match(tag):
+                    offered.setdefault(tag, 0)
+            self.fields[name].choices = [
+                (tag, f"{tag} ({count})" if count else tag)
+                for tag, count in sorted(offered.items(), key=lambda kv: (-kv[1], kv[0]))
+            ]
 
-    def clean_misconceptions(self) -> list[str]:
-        raw = self.cleaned_data.get("misconceptions") or ""
-        tags = [t.strip().lower() for t in raw.split(",") if t.strip()]
-        bad = [t for t in tags if not _TAG.match(t)]
-        if bad:
-            raise forms.ValidationError(
-                f"{bad[0]!r} is not a tag: use lower-case words joined by dashes."
-            )
-        return list(dict.fromkeys(tags))
+    def clean(self) -> dict:
+        data = super().clean()
+        for chosen, new in (("misconceptions", "new_misconceptions"), ("tags", "new_tags")):
+            if chosen in data and new in data:
+                data[chosen] = self._merge(data[chosen], data[new], new)
+        return data
+
+    def _merge(self, chosen: list[str], raw: str, field: str) -> list[str]:
+        """The ticked tags plus the new ones typed in `field`, each once, in that order."""
+        typed = [t.strip().lower() for t in re.split(r"[,\n]", raw) if t.strip()]
+        for tag in typed:
+            if not _TAG.match(tag):
+                self.add_error(
+                    field,
+                    f"“{tag}” is not a tag: use lower-case letters and digits, with dashes "
+                    "between words (no spaces or other signs), e.g. thinks-mfa-is-optional.",
+                )
+                return chosen
+            if len(tag) > MAX_TAG_LENGTH:
+                self.add_error(
+                    field,
+                    f"“{tag[:20]}…” is too long: a tag has at most {MAX_TAG_LENGTH} characters.",
+                )
+                return chosen
+        tags = list(dict.fromkeys([*chosen, *typed]))
+        if len(tags) > MAX_TAGS:
+            self.add_error(field, f"At most {MAX_TAGS} tags of this kind per question.")
+        return tags

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 
 from lessons.models import Source
 from quizzes.attempts import usable
-from quizzes.models import RESERVED_QUIZ_SLUGS, Answer, Question, Quiz, QuizQuestion
+from quizzes.models import RESERVED_QUIZ_SLUGS, Answer, Question, Quiz, QuizQuestion, Tag
 
 
 class TeachError(Exception):
@@ -131,3 +131,11 @@ def question_delete_or_archive(*, question: Question) -> str:
 def question_set_archived(*, question: Question, archived: bool) -> None:
     question.archived = archived
     question.save(update_fields=["archived", "updated_at"])
+
+
+def question_set_tags(*, question: Question, tags: list[str]) -> None:
+    """Give the question exactly these bank tags (well-formed slugs, checked by the form),
+    creating the tags nobody used before."""
+    Tag.objects.bulk_create([Tag(slug=slug) for slug in tags], ignore_conflicts=True)
+    by_slug = Tag.objects.in_bulk(tags, field_name="slug")
+    question.tags.set([by_slug[slug] for slug in tags])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teach import views
+from teach import views, views_bank
 
 app_name = "teach"
 
@@ -37,4 +37,6 @@ urlpatterns = [
     path("questions/<id:pk>/edit/", views.question_edit, name="question-edit"),
     path("questions/<id:pk>/delete/", views.question_delete, name="question-delete"),
     path("questions/<id:pk>/archive/", views.question_archive, name="question-archive"),
+    # question banks (teach-bank)
+    path("questions/", views_bank.question_bank, name="bank"),
 ]

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -18,7 +19,7 @@ from quizzes import kinds
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
 from quizzes.models import Question, Quiz
-from teach import services
+from teach import bank, services
 from teach.access import (
     _question_for_instructor,
     _quiz_for_instructor,
@@ -72,6 +73,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "quizzes": quizzes.order_by("-updated_at"),
             "questions": questions[:100],
             "file_quizzes": [] if user.is_staff else files,
+            "banks": bank.bank_summaries(user),
+            "tags": bank.tag_counts(user),
             "editable_kinds": list(EDITORS),
         },
     )
@@ -110,9 +113,10 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for entry in entries:
         entry.problems = [p.message for p in entry.question.problems(thorough=False)]
         entry.editable = may_edit(request.user, entry.question) and entry.question.type in EDITORS
-    own = questions_visible(request.user).filter(source=Source.AUTHORED, archived=False)
-    if not request.user.is_staff:
-        own = own.filter(owner=request.user)
+    banks = bank.bank_summaries(request.user)
+    finder = bank.BankFilterForm(
+        categories=[row["category"] for row in banks], tags=bank.tag_counts(request.user)
+    )
     return render(
         request,
         "teach/quiz_detail.html",
@@ -123,7 +127,7 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attempt_count": quiz.attempts.count(),
             "usable_count": len(services.quiz_questions(quiz)),
             "kinds": [kinds.KINDS[value] for value in EDITORS],
-            "reusable": own.exclude(entries__quiz=quiz).order_by("-updated_at")[:200],
+            "finder": finder,  # the bank's search, to find a question to reuse here
         },
     )
 
@@ -229,8 +233,16 @@ def quiz_question_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose a question to add.")
         return redirect("teach:quiz", pk=quiz.pk)
     question = _question_for_instructor(request, question_pk)
-    services.quiz_add_question(quiz=quiz, question=question)
-    messages.success(request, "Question added.")
+    if quiz.entries.filter(question=question).exists():
+        messages.info(request, f"That question is already in “{quiz.title}”.")
+    else:
+        services.quiz_add_question(quiz=quiz, question=question)
+        messages.success(request, f"Question added to “{quiz.title}”.")
+    back = request.POST.get("next", "")
+    if back.startswith("/teach/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)  # the bank page the teacher added it from, filters kept
     return redirect("teach:quiz", pk=quiz.pk)
 
 
@@ -301,22 +313,36 @@ def _question_initial(question: Question) -> dict:
         "category": question.category,
         "module": question.module_id,
         "lesson": question.lesson_id,
-        "misconceptions": ", ".join(
-            t for t in (question.misconceptions or []) if isinstance(t, str)
-        )
+        "misconceptions": [t for t in question.misconceptions if isinstance(t, str)]
         if isinstance(question.misconceptions, list)
-        else "",
+        else [],
+        "tags": list(question.tags.values_list("slug", flat=True)) if question.pk else [],
     }
 
 
 def _posted_initial(post) -> dict:
     """Redraw the shared fields as typed, without errors (after a row action or a preview)."""
-    return {name: post.get(name, "") for name in QuestionForm.base_fields}
+    multiple = {"misconceptions", "tags"}
+    return {
+        name: post.getlist(name) if name in multiple else post.get(name, "")
+        for name in QuestionForm.base_fields
+    }
+
+
+def _question_form(user, *args, **kwargs) -> QuestionForm:
+    """The shared fields' form, offering the tags already used on questions `user` may use."""
+    return QuestionForm(
+        *args,
+        known_misconceptions=bank.misconception_counts(user),
+        known_tags=bank.tag_counts(user),
+        **kwargs,
+    )
 
 
 @transaction.atomic
-def _save_question(question: Question, quiz: Quiz | None) -> None:
+def _save_question(question: Question, quiz: Quiz | None, tags: list[str]) -> None:
     question.save()
+    services.question_set_tags(question=question, tags=tags)
     if quiz is not None:
         services.quiz_add_question(quiz=quiz, question=question)
 
@@ -333,7 +359,7 @@ def _question_page(
     context["has_answers"] = not creating and services.question_has_answers(question)
     action = request.POST.get("action", "save") if request.method == "POST" else ""
     if request.method != "POST":
-        base = QuestionForm(initial=_question_initial(question))
+        base = _question_form(request.user, initial=_question_initial(question))
         parts = editor.parts(question)
     elif action == "preview":
         context["preview"] = {
@@ -342,18 +368,18 @@ def _question_page(
         }
         if _partial(request):
             return render(request, "teach/question_form.html#md_preview", context)
-        base = QuestionForm(initial=_posted_initial(request.POST))
+        base = _question_form(request.user, initial=_posted_initial(request.POST))
         parts = editor.parts(question, rows=editor.posted_rows(request.POST) or None)
         if editor.extra_form is not None:
             parts.extra = editor.parts(question, request.POST).extra
     elif (rows := editor.row_action(request.POST, action)) is not None:
-        base = QuestionForm(initial=_posted_initial(request.POST))
+        base = _question_form(request.user, initial=_posted_initial(request.POST))
         parts = editor.parts(question, rows=rows)
         if editor.extra_form is not None:
             parts.extra = editor.parts(question, request.POST).extra
         context["focus_rows"] = True
     else:
-        base = QuestionForm(request.POST)
+        base = _question_form(request.user, request.POST)
         parts = editor.parts(question, request.POST)
         if base.is_valid() and parts.is_valid():
             response = _try_save(request, question, quiz, base, parts, editor, context)
@@ -385,7 +411,7 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
                 problems.extend(messages_)
         context["problems"] = problems
         return None
-    _save_question(question, quiz if context["creating"] else None)
+    _save_question(question, quiz if context["creating"] else None, data["tags"])
     messages.success(request, "Question saved.")
     if quiz is not None:
         return redirect(reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}")

@@ -206,6 +206,12 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
                                   post=teaching(Redirect("/teach/"))),
     "teach:question-archive": Case("/teach/questions/{teach_question}/archive/", get=405,
                                    post=teaching(Redirect("/teach/"))),
+    # question banks (teach-bank): every teacher has a bank; `into` another's quiz is ignored
+    "teach:bank": (
+        Case("/teach/questions/", get=TEACHERS, post=405),
+        Case("/teach/questions/?into={teach_quiz}&tag=x&page=2", get=TEACHERS, post=405,
+             label="filtered"),
+    ),
     # --- sandbox and API -------------------------------------------------------------------
     "sandbox": Case("/sandbox/", get=200, post=200),
     "sandbox-actions": Case("/sandbox/actions/?q=s3:Get", get=200, post=405),

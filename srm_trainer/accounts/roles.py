@@ -14,10 +14,20 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 
 INSTRUCTORS = "Instructors"
 ADMINISTRATORS = "Administrators"
+# Set on the user by our authentication backends (`srm_trainer.accounts.backends`) when they
+# load the signed-in user: membership of `Instructors`, fetched in the same query.
+INSTRUCTOR_FLAG = "in_instructors_group"
 
 
 def is_instructor(user: AbstractBaseUser) -> bool:
-    return user.is_authenticated and user.groups.filter(name=INSTRUCTORS).exists()
+    """In the `Instructors` group: free for the signed-in user (the backend loaded it with
+    them), one query for any other user object."""
+    if not user.is_authenticated:
+        return False
+    flag = getattr(user, INSTRUCTOR_FLAG, None)
+    if flag is not None:
+        return bool(flag)
+    return user.groups.filter(name=INSTRUCTORS).exists()
 
 
 def needs_mfa(user: AbstractBaseUser) -> bool:
@@ -35,6 +45,7 @@ def set_instructor(*, user: AbstractBaseUser, instructor: bool) -> None:
         user.groups.add(group)
     else:
         user.groups.remove(group)
+    setattr(user, INSTRUCTOR_FLAG, instructor)  # this object must not keep a stale role
 
 
 def set_administrator(*, user: AbstractBaseUser, administrator: bool) -> None:

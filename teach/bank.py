@@ -1,0 +1,151 @@
+"""Question banks: the questions a teacher may use, searched and filtered, and the summaries
+the dashboard shows. Plain functions over querysets, so the bank page, the quiz page and the
+tests ask the same questions.
+
+What a teacher may use is `teach.access.questions_visible`: their own questions and the
+curriculum's file questions (staff: everything). A bank is a `Question.category`; tags
+(`quizzes.Tag`) cut across banks. Every query here is one SQL statement whatever the number of
+questions, so a bank page costs the same with ten questions or ten thousand.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import Count, Max, Q, QuerySet
+
+from lessons.models import Module
+from quizzes import kinds
+from quizzes.models import Question, Quiz, Tag
+from teach.access import questions_visible
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the teacher asked for; empty values filter nothing."""
+
+    q: str = ""
+    kind: str = ""
+    module: Module | None = None
+    category: str = ""
+    tag: str = ""
+    unused: bool = False
+    archived: bool = False
+
+
+def drawn_categories() -> QuerySet:
+    """Categories some quiz draws its questions from (as a subquery)."""
+    return Quiz.objects.filter(draw_count__gt=0).exclude(draw_category="").values("draw_category")
+
+
+def bank_questions(user, filters: Filters) -> QuerySet[Question]:
+    """The questions `user` may use that match `filters`, most recently edited first, with
+    `quiz_count` (quizzes listing them) and their tags prefetched."""
+    qs = questions_visible(user)
+    if not filters.archived:
+        qs = qs.filter(archived=False)
+    if filters.q:
+        qs = qs.filter(Q(prompt__icontains=filters.q) | Q(slug__icontains=filters.q))
+    if filters.kind:
+        qs = qs.filter(type=filters.kind)
+    if filters.module is not None:
+        qs = qs.filter(module=filters.module)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.tag:
+        qs = qs.filter(tags__slug=filters.tag)
+    if filters.unused:
+        # No quiz lists it, and no quiz draws from its category: no learner can be given it.
+        qs = qs.filter(entries__isnull=True).exclude(category__in=drawn_categories())
+    return (
+        qs.select_related("module", "owner")
+        .prefetch_related("tags")
+        .annotate(quiz_count=Count("entries", distinct=True))
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def bank_summaries(user) -> list[dict]:
+    """One row per bank (category) the teacher may use: how many questions (archived ones
+    not counted), how many of them are the teacher's own, and when one was last edited."""
+    rows = (
+        questions_visible(user)
+        .filter(archived=False)
+        .values("category")
+        .annotate(
+            count=Count("pk"),
+            mine=Count("pk", filter=Q(owner=user)),
+            last_edited=Max("updated_at"),
+        )
+        .order_by("category")
+    )
+    return list(rows)
+
+
+def tag_counts(user) -> list[tuple[str, int]]:
+    """The tags on questions the teacher may use, with how many of those questions have each."""
+    rows = (
+        Tag.objects.filter(questions__in=questions_visible(user))
+        .annotate(count=Count("questions"))
+        .order_by("slug")
+        .values_list("slug", "count")
+    )
+    return list(rows)
+
+
+def misconception_counts(user) -> list[tuple[str, int]]:
+    """The misconception tags on questions the teacher may use, with how many questions carry
+    each. They are a JSON list on the question (as the curriculum files write them), so they
+    are counted here: one query, and a pass over the lists."""
+    counts: Counter[str] = Counter()
+    for tags in questions_visible(user).values_list("misconceptions", flat=True):
+        if isinstance(tags, list):
+            counts.update({t for t in tags if isinstance(t, str)})
+    return sorted(counts.items())
+
+
+class BankFilterForm(forms.Form):
+    """The bank's search and filters (GET). Invalid values are reported and ignored, never a
+    500: the rest of the filters still apply."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Search",
+        help_text="Words from the prompt, or part of the question's slug.",
+    )
+    kind = forms.ChoiceField(required=False, label="Kind")
+    module = forms.ModelChoiceField(
+        queryset=Module.objects.order_by("order", "slug"),
+        required=False,
+        to_field_name="slug",
+        empty_label="Any module",
+    )
+    category = forms.ChoiceField(required=False, label="Bank (category)")
+    tag = forms.ChoiceField(required=False, label="Tag")
+    unused = forms.BooleanField(required=False, label="Only questions used in no quiz")
+    archived = forms.BooleanField(required=False, label="Include archived questions")
+
+    def __init__(self, *args, categories=(), tags=(), **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Any kind"), *kinds.choices()]
+        self.fields["category"].choices = [("", "Any bank")] + [(c, c) for c in categories]
+        self.fields["tag"].choices = [("", "Any tag")] + [(t, f"{t} ({n})") for t, n in tags]
+
+    def filters(self) -> Filters:
+        """The valid part of what was asked (call after `is_valid()`)."""
+        data = getattr(self, "cleaned_data", {})
+        return Filters(
+            q=(data.get("q") or "").strip(),
+            kind=data.get("kind") or "",
+            module=data.get("module"),
+            category=data.get("category") or "",
+            tag=data.get("tag") or "",
+            unused=bool(data.get("unused")),
+            archived=bool(data.get("archived")),
+        )

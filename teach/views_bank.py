@@ -1,0 +1,73 @@
+"""The question bank page (/teach/questions/): search, filter, and reuse a question in one of
+your quizzes. Thin: the queries are `teach.bank`'s; adding goes through the quiz's own
+"add a question" view, so the access rules are the ones that view already applies."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from quizzes.models import Quiz
+from srm_trainer.htmx import page_or_partial
+from teach import bank
+from teach.access import may_edit, quizzes_visible, teacher_required
+from teach.editors import EDITORS
+
+TARGET_QUIZZES = 100  # the "add to" chooser lists this many of your most recently edited quizzes
+
+
+def _into(request: HttpRequest) -> Quiz | None:
+    """The quiz questions are being added to (`?into=`), when this teacher may change it."""
+    raw = request.GET.get("into", "")
+    if not raw.isdigit():
+        return None
+    quiz = quizzes_visible(request.user).filter(pk=int(raw)).first()
+    return quiz if quiz is not None and may_edit(request.user, quiz) else None
+
+
+def _target_quizzes(user) -> list[Quiz]:
+    mine = Quiz.objects.all() if user.is_staff else Quiz.objects.filter(owner=user)
+    return list(mine.order_by("-updated_at").only("pk", "title")[:TARGET_QUIZZES])
+
+
+@require_safe
+@teacher_required
+@vary_on_headers("HX-Request")
+def question_bank(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    banks = bank.bank_summaries(user)
+    form = bank.BankFilterForm(
+        request.GET or None,
+        categories=[row["category"] for row in banks],
+        tags=bank.tag_counts(user),
+    )
+    filters = bank.Filters()
+    if form.is_bound:
+        form.is_valid()  # a bad value is reported on the page; the valid filters still apply
+        filters = form.filters()
+    page = Paginator(bank.bank_questions(user, filters), bank.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    into = _into(request)
+    in_quiz = set(into.entries.values_list("question_id", flat=True)) if into else set()
+    targets = _target_quizzes(user)
+    if into is not None and into.pk not in {quiz.pk for quiz in targets}:
+        targets.insert(0, into)
+    for question in page:
+        question.editable = may_edit(user, question) and question.type in EDITORS
+        question.in_quiz = question.pk in in_quiz
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "banks": banks,
+        "into": into,
+        "targets": targets,
+        "query": query.urlencode(),
+        "filtered": filters != bank.Filters(),
+    }
+    return render(request, page_or_partial(request, "teach/bank.html", "results"), context)

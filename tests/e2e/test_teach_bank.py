@@ -1,0 +1,66 @@
+"""An instructor in a browser: the header's Teaching link by keyboard, the question bank's live
+search, and a question reused in their quiz from the bank."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from playwright.sync_api import expect
+
+from lessons.models import Source
+from srm_trainer.accounts.roles import set_instructor
+from tests.conftest import give_mfa
+from tests.e2e.journeys import make_user, settled
+from tests.quizzes.builders import make_quiz
+
+pytestmark = pytest.mark.e2e
+
+
+def test_an_instructor_finds_a_question_in_the_bank_and_adds_it_to_a_quiz(page):
+    ines = make_user("ines")
+    set_instructor(user=ines, instructor=True)
+    secret = give_mfa(ines)
+    make_quiz(owner=ines, source=Source.AUTHORED, published=False, title="Week one")
+
+    page.goto("/")
+    page.get_by_role("banner").get_by_role("link", name="Sign in").click()
+    page.get_by_label("Username", exact=True).fill("ines")
+    password = page.get_by_label(re.compile(r"^Password$"))
+    password.fill("a-long-passphrase-for-e2e")
+    password.press("Enter")
+    code = page.get_by_label(re.compile("code", re.I))
+    code.fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    code.press("Enter")
+    expect(page.locator(".whoami")).to_have_text("Signed in as ines")
+
+    teaching = page.get_by_role("banner").get_by_role("link", name="Teaching")
+    teaching.focus()
+    teaching.press("Enter")
+    expect(page.get_by_role("heading", name="Your quizzes and questions")).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("link", name="Teaching")).to_have_attribute(
+        "aria-current", "page"
+    )
+
+    page.get_by_role("link", name="Search the question bank").click()
+    count = page.locator("#bank-count")
+    expect(count).to_contain_text("question")
+    page.get_by_label("Search", exact=True).fill("root user")
+    expect(count).to_contain_text("match")  # htmx swapped the results as the teacher typed
+    rows = page.locator("#bank-results tbody tr")
+    found = rows.count()
+    assert found >= 1
+    for prompt in page.locator(
+        "#bank-results tbody th a, #bank-results tbody th"
+    ).all_inner_texts():
+        assert "root" in prompt.lower()
+
+    page.get_by_label("Add questions to").select_option(label="Week one")
+    settled(page)
+    add = page.get_by_role("button", name=re.compile(r"^Add .* to Week one$")).first
+    add.press("Enter")
+    expect(page.get_by_role("status").first).to_contain_text("Question added to “Week one”")
+    expect(page.get_by_label("Search", exact=True)).to_have_value("root user")  # filters kept
+    expect(page.get_by_text("In this quiz").first).to_be_visible()

@@ -1,0 +1,293 @@
+"""The question bank (/teach/questions/): what a teacher may use, searched and filtered, paged,
+reused in a quiz; the dashboard's banks; and a fixed number of queries per page."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from lessons.models import Source
+from quizzes.models import Question, QuizQuestion, Tag
+from teach import bank
+from tests.conftest import make_module
+from tests.quizzes.builders import make_question, make_quiz
+from tests.teach.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("teach:bank")
+
+
+def mine(owner, kind="single", **fields) -> Question:
+    fields.setdefault("lesson", None)
+    return make_question(kind, owner=owner, source=Source.AUTHORED, **fields)
+
+
+def tagged(question: Question, *slugs: str) -> Question:
+    question.tags.add(*(Tag.objects.get_or_create(slug=s)[0] for s in slugs))
+    return question
+
+
+def listed(response) -> set[str]:
+    """The slugs of the questions on a bank page."""
+    assert response.status_code == 200
+    return set(
+        re.findall(r'<span class="meta question-slug">([a-z0-9-]+)[ <]', response.content.decode())
+    )
+
+
+@pytest.fixture
+def world(instructor, other_instructor):
+    iam = make_module(slug="iam-bank", title="IAM bank")
+    return {
+        "s3": tagged(
+            mine(
+                instructor,
+                slug="s3-public",
+                prompt="Who can read a public S3 bucket?",
+                category="storage",
+                module=iam,
+            ),
+            "s3",
+            "exam",
+        ),
+        "tf": tagged(
+            mine(
+                instructor, "true_false", slug="mfa-root", prompt="Root needs MFA.", category="iam"
+            ),
+            "exam",
+        ),
+        "old": mine(
+            instructor,
+            slug="old-one",
+            prompt="An old S3 question",
+            category="storage",
+            archived=True,
+        ),
+        "file": make_question(
+            "single",
+            slug="file-question",
+            prompt="From the files: S3?",
+            category="storage",
+            lesson=None,
+            source=Source.FILE,
+        ),
+        "theirs": mine(
+            other_instructor, slug="otto-secret", prompt="Otto's S3 question", category="storage"
+        ),
+    }
+
+
+def test_a_teacher_sees_their_own_and_the_file_questions_not_another_teachers(teacher, world):
+    assert listed(teacher.get(URL)) == {"s3-public", "mfa-root", "file-question"}
+
+
+def test_staff_see_every_question(mfa_staff, world):
+    assert "otto-secret" in listed(client_for(mfa_staff).get(URL))
+
+
+def test_archived_questions_are_shown_only_on_request(teacher, world):
+    assert "old-one" not in listed(teacher.get(URL))
+    assert "old-one" in listed(teacher.get(URL, {"archived": "on"}))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"q": "s3"}, {"s3-public", "file-question"}),  # prompt text, any case
+        ({"q": "mfa-ro"}, {"mfa-root"}),  # part of a slug
+        ({"kind": "true_false"}, {"mfa-root"}),
+        ({"module": "iam-bank"}, {"s3-public"}),
+        ({"category": "storage"}, {"s3-public", "file-question"}),
+        ({"tag": "exam"}, {"s3-public", "mfa-root"}),
+        ({"tag": "s3", "q": "public"}, {"s3-public"}),
+        ({"category": "storage", "archived": "on"}, {"s3-public", "file-question", "old-one"}),
+    ],
+)
+def test_search_and_filters(teacher, world, query, expected):
+    assert listed(teacher.get(URL, query)) == expected
+
+
+def test_used_in_no_quiz_leaves_out_listed_and_drawn_questions(teacher, instructor, world):
+    make_quiz(world["s3"], owner=instructor)
+    assert listed(teacher.get(URL, {"unused": "on"})) == {"mfa-root", "file-question"}
+    make_quiz(owner=instructor, draw_category="iam", draw_count=1)  # draws mfa-root's bank
+    assert listed(teacher.get(URL, {"unused": "on"})) == {"file-question"}
+
+
+def test_the_counts_say_how_many_match_and_how_many_quizzes_use_each(teacher, instructor, world):
+    make_quiz(world["s3"], owner=instructor)
+    make_quiz(world["s3"], owner=instructor)
+    body = teacher.get(URL, {"category": "storage"}).content.decode()
+    assert "2 questions match" in body
+    row = body[body.index("s3-public") :]
+    assert re.search(r"<td>2</td>", row[: row.index("</tr>")])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"kind": "nonsense"},
+        {"module": "no-such"},
+        {"tag": "<script>"},
+        {"page": "x"},
+        {"q": "x" * 500},
+        {"category": "a b"},
+        {"into": "abc"},
+    ],
+)
+def test_bad_filter_values_are_reported_not_a_500(teacher, world, query):
+    response = teacher.get(URL, query)
+    assert response.status_code == 200
+    if set(query) - {"page", "into"}:
+        assert "could not be used and are ignored" in response.content.decode()
+
+
+def test_pages_of_twenty_five(teacher, instructor):
+    for n in range(bank.PAGE_SIZE + 3):
+        mine(instructor, slug=f"paged-{n:02d}", category="paging")
+    first = listed(teacher.get(URL, {"category": "paging"}))
+    second_page = teacher.get(URL, {"category": "paging", "page": "2"})
+    second = listed(second_page)
+    assert len(first) == bank.PAGE_SIZE and len(second) == 3 and not first & second
+    assert "page 2 of 2" in second_page.content.decode()
+    assert listed(teacher.get(URL, {"category": "paging", "page": "99"})) == second
+
+
+def test_the_newest_edit_comes_first(teacher, world):
+    Question.objects.filter(pk=world["tf"].pk).update(
+        updated_at=timezone.now() + timedelta(minutes=5)
+    )
+    body = teacher.get(URL).content.decode()
+    assert body.index("mfa-root") < body.index("s3-public")
+
+
+def test_with_htmx_only_the_results_are_sent(teacher, world):
+    response = teacher.get(URL, {"q": "root"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert 'id="bank-results"' in body and "<html" not in body
+    assert 'hx-swap-oob="true"' in body  # the count, announced in its live region
+    assert listed(response) == {"mfa-root"}
+
+
+# --- reuse in a quiz --------------------------------------------------------------------------
+
+
+def test_a_question_is_added_to_a_quiz_from_the_bank_and_the_page_comes_back(
+    teacher, instructor, world
+):
+    quiz = make_quiz(owner=instructor, source=Source.AUTHORED)
+    page = teacher.get(URL, {"into": quiz.pk, "q": "files"})
+    assert f'action="{reverse("teach:quiz-question-add", args=[quiz.pk])}"' in page.content.decode()
+    back = f"{URL}?into={quiz.pk}&q=files"
+    response = teacher.post(
+        reverse("teach:quiz-question-add", args=[quiz.pk]),
+        {"question": world["file"].pk, "next": back},
+    )
+    assert response.status_code == 302 and response["Location"] == back
+    assert list(quiz.questions.all()) == [world["file"]]
+    again = teacher.get(back, follow=True).content.decode()
+    assert "In this quiz" in again
+
+
+def test_adding_twice_keeps_one_entry_and_says_so(teacher, instructor, world):
+    quiz = make_quiz(world["s3"], owner=instructor, source=Source.AUTHORED)
+    response = teacher.post(
+        reverse("teach:quiz-question-add", args=[quiz.pk]),
+        {"question": world["s3"].pk},
+        follow=True,
+    )
+    assert "already in" in response.content.decode()
+    assert QuizQuestion.objects.filter(quiz=quiz).count() == 1
+
+
+def test_another_teachers_question_cannot_be_added(teacher, instructor, world):
+    quiz = make_quiz(owner=instructor, source=Source.AUTHORED)
+    response = teacher.post(
+        reverse("teach:quiz-question-add", args=[quiz.pk]), {"question": world["theirs"].pk}
+    )
+    assert response.status_code == 404
+    assert not quiz.entries.exists()
+
+
+def test_next_never_leaves_the_teaching_pages(teacher, instructor, world):
+    quiz = make_quiz(owner=instructor, source=Source.AUTHORED)
+    for evil in ("https://evil.example/teach/", "//evil.example/", "/accounts/logout/"):
+        response = teacher.post(
+            reverse("teach:quiz-question-add", args=[quiz.pk]),
+            {"question": world["s3"].pk, "next": evil},
+        )
+        assert response["Location"] == reverse("teach:quiz", args=[quiz.pk])
+
+
+def test_a_quiz_the_teacher_may_not_change_is_not_offered_as_a_target(teacher, world):
+    file_quiz = make_quiz(world["file"], source=Source.FILE)
+    body = teacher.get(URL, {"into": file_quiz.pk}).content.decode()
+    assert reverse("teach:quiz-question-add", args=[file_quiz.pk]) not in body
+
+
+def test_the_quiz_page_searches_the_bank_for_questions_to_reuse(teacher, owned):
+    quiz, _ = owned
+    body = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
+    assert f'action="{URL}"' in body
+    assert f'name="into" value="{quiz.pk}"' in body
+    for name in ("q", "kind", "category", "tag", "unused"):
+        assert f'name="{name}"' in body
+
+
+# --- the dashboard's banks ------------------------------------------------------------------
+
+
+def test_the_dashboard_lists_the_banks_with_counts_and_last_edits(teacher, world):
+    body = teacher.get(reverse("teach:dashboard")).content.decode()
+    # two usable storage questions (archived and another teacher's not counted), one of them yours
+    assert re.search(
+        rf'{URL}\?category=storage">storage</a></th>\s*<td>2</td>\s*<td>1</td>\s*<td><time', body
+    )
+    assert f'{URL}?tag=exam">exam <span class="meta">(2)</span>' in body
+
+
+# --- queries --------------------------------------------------------------------------------
+
+
+def _queries(client, url, params) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("params", [{}, {"tag": "exam", "unused": "on", "q": "p"}])
+def test_the_bank_costs_the_same_queries_for_3_or_60_questions(
+    teacher, instructor, params, django_assert_max_num_queries
+):
+    quiz = make_quiz(owner=instructor, source=Source.AUTHORED)
+    params = {**params, "into": quiz.pk}
+    for n in range(3):
+        tagged(mine(instructor, prompt=f"p{n}"), "exam", f"t{n}")
+    teacher.get(URL)
+    few = _queries(teacher, URL, params)
+    for n in range(57):
+        tagged(mine(instructor, prompt=f"p{n}", module=make_module()), "exam", f"u{n}")
+    with django_assert_max_num_queries(few):
+        teacher.get(URL, params)
+    assert few <= 14
+
+
+def test_the_dashboard_costs_the_same_queries_for_3_or_60_questions(
+    teacher, instructor, django_assert_max_num_queries
+):
+    url = reverse("teach:dashboard")
+    for n in range(3):
+        tagged(mine(instructor, category=f"bank-{n}"), f"t{n}")
+    teacher.get(url)
+    few = _queries(teacher, url, {})
+    for n in range(57):
+        tagged(mine(instructor, category=f"more-{n}"), f"u{n}")
+    with django_assert_max_num_queries(few):
+        teacher.get(url)

@@ -1,0 +1,158 @@
+"""The question form's tag choosers (misconception tags and bank tags): tick tags already in
+use, with their counts, or type new ones; bad tags get a clear message on their field and
+nothing is saved. Everything is posted as a browser without JavaScript would."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from lessons.models import Source
+from quizzes.models import Question, Tag
+from teach import services
+from tests.quizzes.builders import make_question
+from tests.teach.formdata import form_fields
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def question(owned, instructor, other_instructor):
+    _, question = owned
+    for tags in (["thinks-mfa-is-optional"], ["thinks-mfa-is-optional", "confuses-iam-and-sso"]):
+        make_question(owner=instructor, source=Source.AUTHORED, lesson=None, misconceptions=tags)
+    make_question(
+        owner=other_instructor,
+        source=Source.AUTHORED,
+        lesson=None,
+        misconceptions=["otto-private-tag"],
+    )
+    services.question_set_tags(
+        question=make_question(owner=instructor, source=Source.AUTHORED, lesson=None),
+        tags=["exam", "s3"],
+    )
+    return question
+
+
+def edit_url(question) -> str:
+    return reverse("teach:question-edit", args=[question.pk])
+
+
+def page_form(teacher, question) -> dict:
+    response = teacher.get(edit_url(question))
+    assert response.status_code == 200
+    return form_fields(response.content.decode())
+
+
+def test_the_form_offers_the_tags_in_use_with_counts(teacher, question):
+    body = teacher.get(edit_url(question)).content.decode()
+    assert "thinks-mfa-is-optional (2)" in body
+    assert "confuses-iam-and-sso (1)" in body
+    assert "exam (1)" in body
+    assert "otto-private-tag" not in body  # another teacher's question is not theirs to see
+    # the question's own tag is ticked
+    data = page_form(teacher, question)
+    assert data["misconceptions"] == "thinks-something"
+
+
+def test_ticked_and_new_misconceptions_are_saved(teacher, question):
+    data = page_form(teacher, question)
+    data.update(
+        misconceptions=["thinks-something", "confuses-iam-and-sso"],
+        new_misconceptions="thinks-sg-is-stateless, Thinks-NACL-is-stateful",
+        action="save",
+    )
+    response = teacher.post(edit_url(question), data)
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.misconceptions == [
+        "thinks-something",
+        "confuses-iam-and-sso",
+        "thinks-sg-is-stateless",
+        "thinks-nacl-is-stateful",
+    ]
+
+
+def test_unticking_removes_a_misconception(teacher, question):
+    data = page_form(teacher, question)
+    data.pop("misconceptions")
+    data["action"] = "save"
+    assert teacher.post(edit_url(question), data).status_code == 302
+    question.refresh_from_db()
+    assert question.misconceptions == []
+
+
+def test_bank_tags_are_chosen_and_created(teacher, question):
+    data = page_form(teacher, question)
+    data.update(tags=["exam"], new_tags="week-3", action="save")
+    assert teacher.post(edit_url(question), data).status_code == 302
+    assert sorted(question.tags.values_list("slug", flat=True)) == ["exam", "week-3"]
+    assert Tag.objects.filter(slug="exam").count() == 1  # reused, not duplicated
+    data = page_form(teacher, question)
+    assert sorted(data["tags"]) == ["exam", "week-3"]
+    data.update(tags="week-3", action="save")
+    teacher.post(edit_url(question), data)
+    assert list(question.tags.values_list("slug", flat=True)) == ["week-3"]
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "words"),
+    [
+        ("new_misconceptions", "thinks aws patches", "“thinks aws patches” is not a tag"),
+        ("new_misconceptions", "under_score", "is not a tag"),
+        ("new_misconceptions", "-leading-dash", "is not a tag"),
+        ("new_tags", "s3!", "“s3!” is not a tag"),
+        ("new_tags", "a" * 51, "at most 50 characters"),
+        ("new_tags", ",".join(f"t{n}" for n in range(21)), "At most 20 tags"),
+    ],
+)
+def test_a_bad_tag_is_refused_on_its_field_and_nothing_is_saved(
+    teacher, question, field, typed, words
+):
+    before = Question.objects.get(pk=question.pk)
+    data = page_form(teacher, question)
+    data.update({field: typed, "prompt": "Changed prompt", "action": "save"})
+    response = teacher.post(edit_url(question), data)
+    assert response.status_code == 200
+    assert words in " ".join(response.context["form"].errors[field])
+    assert 'role="alert"' in response.content.decode()
+    question.refresh_from_db()
+    assert (question.prompt, question.misconceptions) == (before.prompt, before.misconceptions)
+    assert not question.tags.exists()
+
+
+def test_a_forged_checkbox_value_is_refused_with_the_same_words(teacher, question):
+    data = page_form(teacher, question)
+    data.update(misconceptions=["<b>x</b>"], action="save")
+    response = teacher.post(edit_url(question), data)
+    assert response.status_code == 200
+    assert "is not a tag" in " ".join(response.context["form"].errors["misconceptions"])
+
+
+def test_adding_a_choice_row_keeps_the_ticked_and_typed_tags(teacher, question):
+    data = page_form(teacher, question)
+    data.update(
+        misconceptions=["confuses-iam-and-sso"], new_tags="brand-new", tags="s3", action="add"
+    )
+    body = teacher.post(edit_url(question), data).content.decode()
+    again = form_fields(body)
+    assert again["misconceptions"] == "confuses-iam-and-sso"
+    assert again["tags"] == "s3"
+    assert again["new_tags"] == "brand-new"
+
+
+def test_a_new_question_gets_its_tags(teacher, owned):
+    quiz, _ = owned
+    url = reverse("teach:question-create", args=[quiz.pk, "true_false"])
+    data = form_fields(teacher.get(url).content.decode())
+    data.update(
+        prompt="Groups are principals.",
+        explanation="They are not.",
+        new_misconceptions="thinks-groups-are-principals",
+        new_tags="iam",
+        **{"k-answer": "false", "action": "save"},
+    )
+    assert teacher.post(url, data).status_code == 302
+    created = Question.objects.get(prompt="Groups are principals.")
+    assert created.misconceptions == ["thinks-groups-are-principals"]
+    assert list(created.tags.values_list("slug", flat=True)) == ["iam"]

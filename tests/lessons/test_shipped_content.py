@@ -43,6 +43,8 @@ SYLLABUS = {
         "AWS WAF",
         "rate-based",
     ],
+    "network controls in a VPC": ["network ACL", "stateless", "stateful", "ephemeral port"],
+    "evidence and posture": ["AWS Config", "conformance pack", "Security Hub", "Audit Manager"],
     "encryption": ["at rest", "in transit", "TLS"],
     "KMS": ["AWS KMS", "key polic", "schedule deletion", "disable"],
     "Inspector": ["Amazon Inspector", "CVE"],

@@ -482,3 +482,5 @@ def test_policy_decision_feedback_names_the_documentation_rule(learner_client):
         'The rule: <a href="https://docs.aws.amazon.com/IAM/e.html" rel="noopener">'
         "Policy evaluation logic</a>" in body
     )
+    # Questions take the level of their lesson (no level of their own yet).
+    assert "badge-level-foundational" in body

@@ -173,6 +173,8 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
                 "minutes": le.minutes,
                 "order": le.order,
                 "published": le.published,
+                "level": le.level,
+                "sources": [{"title": t, "url": u} for t, u in le.sources],
             },
         )
     layers = {
@@ -206,7 +208,13 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
         _, outcome = write_tracked(
             Scenario,
             {"slug": sc.slug},
-            {"title": sc.title, "situation": sc.situation, "case": sc.case, "order": sc.order},
+            {
+                "title": sc.title,
+                "situation": sc.situation,
+                "case": sc.case,
+                "order": sc.order,
+                "rule": {"title": sc.rule[0], "url": sc.rule[1]} if sc.rule else {},
+            },
             report=report,
             kind="scenario",
             force=force,

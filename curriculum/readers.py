@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from curriculum.validation import scenario_case_problem
+from curriculum.validation import LEVELS, link_problem, scenario_case_problem, sources_problem
 
 # The content stays beside the models it fills; this app only reads it.
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "lessons" / "content"
@@ -147,6 +147,8 @@ class LessonData:
     order: int
     published: bool
     source: str
+    level: str = "foundational"
+    sources: tuple[tuple[str, str], ...] = ()  # (title, url) pairs
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,7 @@ class ScenarioData:
     order: int
     source: str
     line: int
+    rule: tuple[str, str] | None = None  # (title, url) of the documentation rule
 
 
 @dataclass(frozen=True)
@@ -292,6 +295,40 @@ def _read_modules(root: Path) -> list[ModuleData]:
     return modules
 
 
+def _key_line(text: str, key: str) -> int | None:
+    """The 1-based line of a top-level `key:` in a lesson file's front matter, for errors."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(f"{key}:"):
+            return number
+        if number > 1 and line.strip() == "---":
+            return None
+    return None
+
+
+def _read_sources(meta: Any, text: str, file: str) -> tuple[tuple[str, str], ...]:
+    """A lesson's `sources:` list, checked: every lesson names at least two AWS pages."""
+    raw = meta.get("sources") if isinstance(meta, dict) else None
+    key_line = _key_line(text, "sources")
+    if raw is None:
+        raise CurriculumError(
+            file,
+            2,
+            "front matter: 'sources' is missing: list at least two AWS documentation pages "
+            "the lesson rests on, each as {title: ..., url: https://...}",
+        )
+    if isinstance(raw, list):
+        for index, link in enumerate(raw, start=1):
+            problem = link_problem(link, f"source #{index}")
+            if problem:
+                # Mappings remember their line inside the front matter, which starts on line 2.
+                line = getattr(link, "line", 0) + 1 if getattr(link, "line", 0) else key_line
+                raise CurriculumError(file, line, f"front matter: {problem}")
+    problem = sources_problem(raw)
+    if problem:
+        raise CurriculumError(file, key_line or 2, f"front matter: {problem}")
+    return tuple((link["title"].strip(), link["url"].strip()) for link in raw)
+
+
 def _split_front_matter(text: str, file: str) -> tuple[Any, str, int]:
     """Split `---\\nYAML\\n---\\nbody`; returns (front matter, body, the body's first line)."""
     lines = text.splitlines(keepends=True)
@@ -318,23 +355,35 @@ def _read_lessons(root: Path, module: ModuleData) -> list[LessonData]:
             raise CurriculumError(
                 file, None, "lesson files are named NN-slug.md (e.g. 01-root-user.md)"
             )
-        meta, body, body_line = _split_front_matter(_read_text(root, path), file)
+        text = _read_text(root, path)
+        meta, body, body_line = _split_front_matter(text, file)
         f = _Fields(meta, file, "front matter", line=2)
         f.line = 2
-        f.only("title", "summary", "minutes", "published")
+        f.only("title", "summary", "minutes", "published", "level", "sources")
+        level = f.str("level", required=False, default="foundational")
+        if level not in LEVELS:
+            raise CurriculumError(
+                file,
+                _key_line(text, "level") or 2,
+                f"front matter: 'level' must be one of {', '.join(LEVELS)}, not {level!r}",
+            )
         if not body.strip():
             raise CurriculumError(file, body_line, "the lesson has no body")
+        title, summary = f.str("title"), f.str("summary", required=False)
+        minutes, published = f.int("minutes", 5), f.bool("published", True)
         lessons.append(
             LessonData(
                 module=module.slug,
                 slug=match.group(2),
-                title=f.str("title"),
-                summary=f.str("summary", required=False),
+                title=title,
+                summary=summary,
                 body=body.strip() + "\n",
-                minutes=f.int("minutes", 5),
+                minutes=minutes,
                 order=int(match.group(1)),
-                published=f.bool("published", True),
+                published=published,
                 source=file,
+                level=level,
+                sources=_read_sources(meta, text, file),
             )
         )
     _unique(lessons, f"lesson in module {module.slug!r}", _rel(root, folder))
@@ -463,7 +512,7 @@ def _read_scenarios(
     scenarios = []
     for index, raw in enumerate(data, start=1):
         f = _Fields(raw, file, f"scenario #{index}")
-        f.only("slug", "title", "situation", "lessons", "case")
+        f.only("slug", "title", "situation", "lessons", "rule", "case")
         slug = f.slug()
         f.what = f"scenario {slug!r}"
         lessons = f.str_list("lessons", required=False)
@@ -473,6 +522,14 @@ def _read_scenarios(
         case = raw.get("case")
         if not isinstance(case, dict):
             raise f.error("'case' must be a mapping in the IAM case format")
+        rule = None
+        if raw.get("rule") is not None:
+            problem = link_problem(raw["rule"], "'rule'")
+            if problem:
+                raise CurriculumError(
+                    file, getattr(raw["rule"], "line", None) or f.line, f"{f.what}: {problem}"
+                )
+            rule = (raw["rule"]["title"].strip(), raw["rule"]["url"].strip())
         scenarios.append(
             ScenarioData(
                 slug,
@@ -483,6 +540,7 @@ def _read_scenarios(
                 start + index,
                 file,
                 f.line,
+                rule,
             )
         )
     return scenarios

@@ -7,10 +7,13 @@ Low in the dependency order (see `curriculum`): this module imports only the eng
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from srm_trainer.iam import PolicyError, evaluate
 
 DECISIONS = ("Allow", "ExplicitDeny", "ImplicitDeny")
+LEVELS = ("foundational", "associate", "advanced")
+MIN_LESSON_SOURCES = 2
 
 
 def scenario_case_problem(case: Any) -> str | None:
@@ -27,4 +30,47 @@ def scenario_case_problem(case: Any) -> str | None:
         return f"invalid case: {exc}"
     if decision != expect:
         return f"the case expects {expect} but the engine decides {decision}"
+    return None
+
+
+def link_problem(link: Any, what: str) -> str | None:
+    """Why a documentation link ({title, url}) cannot be shown, or None. Only https
+    addresses: a page that cites AWS's documentation must not send learners anywhere odd."""
+    if not isinstance(link, dict):
+        return f"{what} must be a mapping with 'title' and 'url'"
+    unknown = sorted(set(link) - {"title", "url"})
+    if unknown:
+        return f"{what} has an unknown field {unknown[0]!r} (expected title and url)"
+    title, url = link.get("title"), link.get("url")
+    if not isinstance(title, str) or not title.strip():
+        return f"{what} needs a 'title' (the page's name)"
+    if len(title) > 200:
+        return f"{what}: the title is longer than 200 characters"
+    if not isinstance(url, str) or not url.strip():
+        return f"{what} needs a 'url'"
+    parts = urlsplit(url.strip())
+    if parts.scheme != "https" or not parts.netloc or any(c.isspace() for c in url.strip()):
+        return f"{what}: the url must be an https address, not {url!r}"
+    if len(url) > 500:
+        return f"{what}: the url is longer than 500 characters"
+    return None
+
+
+def sources_problem(sources: Any, *, minimum: int = MIN_LESSON_SOURCES) -> str | None:
+    """Why a lesson's sources list is not usable, or None: at least `minimum` links to the
+    AWS documentation pages the lesson rests on, each with a title and an https url."""
+    if not isinstance(sources, list):
+        return "'sources' must be a list of {title, url} links"
+    for index, link in enumerate(sources, start=1):
+        problem = link_problem(link, f"source #{index}")
+        if problem:
+            return problem
+    urls = [link["url"].strip() for link in sources]
+    if len(set(urls)) != len(urls):
+        return "'sources' lists the same url twice"
+    if len(sources) < minimum:
+        return (
+            f"a lesson needs at least {minimum} sources (the AWS documentation pages it rests "
+            f"on), found {len(sources)}"
+        )
     return None

@@ -48,8 +48,8 @@ class ScenarioLessonInline(admin.TabularInline):
 
 @admin.register(Lesson)
 class LessonAdmin(admin.ModelAdmin):
-    list_display = ("title", "module", "order", "minutes", "published")
-    list_filter = ("module", "published")
+    list_display = ("title", "module", "order", "level", "minutes", "published")
+    list_filter = ("module", "level", "published")
     list_editable = ("order", "published")
     list_select_related = ("module",)
     search_fields = ("title", "slug", "summary", "body")
@@ -65,7 +65,15 @@ class LessonAdmin(admin.ModelAdmin):
                 "description": "Markdown. See lessons/content/README.md for conventions.",
             },
         ),
-        ("Settings", {"fields": ("order", "minutes", "published")}),
+        ("Settings", {"fields": ("order", "level", "minutes", "published")}),
+        (
+            "Sources",
+            {
+                "fields": ("sources",),
+                "description": "The AWS documentation pages the lesson rests on, shown as links "
+                "at the end of the lesson. Content files must list at least two.",
+            },
+        ),
     )
 
 

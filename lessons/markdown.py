@@ -18,7 +18,12 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 
-BOXES = {"key-points": "Key points", "note": "Note", "warning": "Watch out"}
+BOXES = {
+    "key-points": "Key points",
+    "note": "Note",
+    "warning": "Watch out",
+    "advanced": "Advanced: optional on a first reading",
+}
 
 _TAGS = {
     "h2",

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from curriculum.validation import scenario_case_problem
+from curriculum.validation import LEVELS, link_problem, scenario_case_problem, sources_problem
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,18 @@ class Module(models.Model):
         return reverse("module", args=[self.slug])
 
 
+class Level(models.TextChoices):
+    """How far into the subject a lesson (and the questions on it) goes: foundational is the
+    Cloud Practitioner core, associate the next step, advanced Security-Specialty depth."""
+
+    FOUNDATIONAL = "foundational", "Foundational"
+    ASSOCIATE = "associate", "Associate"
+    ADVANCED = "advanced", "Advanced"
+
+
+assert tuple(Level.values) == LEVELS  # the readers check files against the same list
+
+
 class LessonQuerySet(PublishedQuerySet):
     def published(self):
         return self.filter(published=True, module__published=True)
@@ -90,6 +102,13 @@ class Lesson(models.Model):
     order = models.PositiveIntegerField(default=0)
     minutes = models.PositiveSmallIntegerField(default=5, help_text="Estimated reading time.")
     published = models.BooleanField(default=True)
+    level = models.CharField(max_length=12, choices=Level.choices, default=Level.FOUNDATIONAL)
+    sources = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='The AWS documentation pages the lesson rests on: [{"title": ..., "url": '
+        '"https://..."}]. Shown as links at the end of the lesson; files need at least two.',
+    )
 
     objects = LessonQuerySet.as_manager()
 
@@ -109,6 +128,15 @@ class Lesson(models.Model):
     def path(self) -> str:
         """`module/lesson`: how content files and scenarios refer to a lesson."""
         return f"{self.module.slug}/{self.slug}"
+
+    def clean(self) -> None:
+        """The same link checks as the loader; a draft made in the admin may have fewer than
+        two sources (the loader insists on them for files, and a content test for shipped
+        lessons)."""
+        super().clean()
+        problem = sources_problem(self.sources, minimum=0)
+        if problem:
+            raise ValidationError({"sources": problem})
 
 
 class LessonProgress(models.Model):
@@ -160,7 +188,7 @@ class Service(models.Model):
 class Owner(models.TextChoices):
     AWS = "aws", "AWS"
     CUSTOMER = "customer", "Customer"
-    SHARED = "shared", "Shared"
+    SHARED = "shared", "Split"
 
 
 class Responsibility(models.Model):
@@ -194,6 +222,12 @@ class Scenario(models.Model):
     situation = models.TextField(help_text="Markdown: who is acting, where, and what they want.")
     case = models.JSONField(help_text="One case in the IAM case format.")
     lessons = models.ManyToManyField(Lesson, related_name="scenarios", blank=True)
+    rule = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='The documentation rule the scenario illustrates: {"title": ..., "url": '
+        '"https://..."}. Shown with the answer, in the sandbox and in quiz feedback.',
+    )
     order = models.PositiveIntegerField(default=0)
     source = source_field()
     file_fingerprint = fingerprint_field()
@@ -226,6 +260,10 @@ class Scenario(models.Model):
         problem = self.problem()
         if problem:
             raise ValidationError({"case": problem})
+        if self.rule:
+            problem = link_problem(self.rule, "the rule")
+            if problem:
+                raise ValidationError({"rule": problem})
 
 
 class ArtifactSection(models.Model):

@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from lessons import progress, reading_order
 from lessons.explorers import compliance_view, srm_view
 from lessons.markdown import render_markdown
-from lessons.models import Lesson, Module, Scenario
+from lessons.models import Lesson, Level, Module, Scenario
 from srm_trainer.htmx import page_or_partial, wants_partial
 
 
@@ -57,12 +57,24 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
+    """The module's lessons; `?level=advanced` (etc.) shows only the lessons of one level, a
+    plain link so the filter works without JavaScript. An unknown level shows them all."""
     module = get_object_or_404(_modules_for(request), slug=module_slug)
+    wanted = request.GET.get("level", "")
+    level = wanted if wanted in Level.values else ""
+    lessons = [le for le in module.visible_lessons if not level or le.level == level]
     return render(
         request,
         "lessons/module.html",
         {
             "module": module,
+            "lessons": lessons,
+            "level": level,
+            "unknown_level": wanted if wanted and not level else "",
+            "levels": [
+                (value, label, sum(1 for le in module.visible_lessons if le.level == value))
+                for value, label in Level.choices
+            ],
             "completed": progress.learner_progress(request.user, request.session).completed,
         },
     )

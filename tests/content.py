@@ -13,6 +13,13 @@ def write(root: Path, name: str, text: str) -> Path:
     return path
 
 
+# Every lesson file names at least two documentation pages; test lessons use these two.
+TWO_SOURCES = (
+    "sources: [{title: Page one, url: 'https://docs.aws.amazon.com/one.html'}, "
+    "{title: Page two, url: 'https://docs.aws.amazon.com/two.html'}]"
+)
+
+
 # One scenario whose case the engine allows; tagged to the lesson iam/policies.
 READ_REPORTS_SCENARIO = """
     - slug: read-reports

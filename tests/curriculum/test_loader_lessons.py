@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from curriculum.loader import load_curriculum
 from curriculum.readers import CurriculumError, read_curriculum
 from lessons.models import Lesson, LessonProgress, Module, Responsibility, Scenario
-from tests.content import READ_REPORTS_SCENARIO, write
+from tests.content import READ_REPORTS_SCENARIO, TWO_SOURCES, write
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +35,10 @@ def content(tmp_path: Path) -> Path:
     write(
         tmp_path,
         "basics/01-first.md",
-        """
+        f"""
         ---
         title: First lesson
+        {TWO_SOURCES}
         summary: Where it starts.
         minutes: 6
         ---
@@ -48,9 +49,10 @@ def content(tmp_path: Path) -> Path:
     write(
         tmp_path,
         "basics/02-second.md",
-        """
+        f"""
         ---
         title: Second lesson
+        {TWO_SOURCES}
         minutes: 7
         ---
         ## More
@@ -60,9 +62,10 @@ def content(tmp_path: Path) -> Path:
     write(
         tmp_path,
         "iam/01-policies.md",
-        """
+        f"""
         ---
         title: Policies
+        {TWO_SOURCES}
         ---
         ## Grammar
         JSON.
@@ -163,7 +166,7 @@ def test_a_broken_file_aborts_the_whole_load_and_changes_nothing(content):
     (content / "basics/01-first.md").write_text(
         "---\ntitle: First lesson\nminutes: soon\n---\n## Hi\n"
     )
-    write(content, "basics/03-third.md", "---\ntitle: Third\n---\n## New\n")
+    write(content, "basics/03-third.md", f"---\ntitle: Third\n{TWO_SOURCES}\n---\n## New\n")
     with pytest.raises(CommandError) as excinfo:
         call_command("load_curriculum", path=content)
     assert "basics/01-first.md:2" in str(excinfo.value)
@@ -261,3 +264,91 @@ def test_the_shipped_curriculum_loads(tmp_path):
     assert report.total("created") > 0
     assert Module.objects.count() >= 7
     assert Lesson.objects.count() >= 20
+
+
+# --- Sources and levels ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "line", "words"),
+    [
+        ("title: T\n", 2, "'sources' is missing"),
+        (
+            "title: T\nsources:\n  - {title: One, url: 'https://docs.aws.amazon.com/one.html'}\n",
+            3,
+            "at least 2 sources",
+        ),
+        (
+            "title: T\nsources:\n  - {title: One, url: 'https://docs.aws.amazon.com/one.html'}\n"
+            "  - {title: Two, url: 'http://docs.aws.amazon.com/two.html'}\n",
+            5,
+            "url must be an https address",
+        ),
+        (
+            "title: T\nsources:\n  - {title: One, url: 'https://docs.aws.amazon.com/one.html'}\n"
+            "  - {url: 'https://docs.aws.amazon.com/two.html'}\n",
+            5,
+            "needs a 'title'",
+        ),
+        (
+            "title: T\nsources:\n  - {title: One, url: 'https://docs.aws.amazon.com/one.html'}\n"
+            "  - {title: Again, url: 'https://docs.aws.amazon.com/one.html'}\n",
+            3,
+            "same url twice",
+        ),
+        ("title: T\nsources: see the docs\n", 3, "must be a list"),
+        (f"title: T\nlevel: expert\n{TWO_SOURCES}\n", 3, "'level' must be one of"),
+    ],
+)
+def test_a_lesson_without_two_good_sources_is_refused_with_its_line(
+    content, front_matter, line, words
+):
+    write(content, "basics/03-third.md", f"---\n{front_matter}---\n## Body\nWords.\n")
+    with pytest.raises(CurriculumError) as excinfo:
+        read_curriculum(content)
+    assert str(excinfo.value).startswith(f"basics/03-third.md:{line}:"), str(excinfo.value)
+    assert words in str(excinfo.value)
+
+
+def test_the_command_refuses_a_lesson_without_sources_and_changes_nothing(content):
+    load(content)
+    write(content, "basics/03-third.md", "---\ntitle: Third\n---\n## New\n")
+    with pytest.raises(CommandError, match=r"basics/03-third\.md:2: .*'sources' is missing"):
+        call_command("load_curriculum", path=content)
+    assert not Lesson.objects.filter(slug="third").exists()
+
+
+def test_levels_and_sources_are_loaded(content):
+    write(
+        content,
+        "basics/03-third.md",
+        "---\ntitle: Third\nlevel: advanced\nsources:\n"
+        "  - {title: The first page, url: 'https://docs.aws.amazon.com/a.html'}\n"
+        "  - {title: The second page, url: 'https://aws.amazon.com/b/'}\n---\n## New\n",
+    )
+    load(content)
+    third = Lesson.objects.get(slug="third")
+    assert third.level == "advanced"
+    assert third.sources == [
+        {"title": "The first page", "url": "https://docs.aws.amazon.com/a.html"},
+        {"title": "The second page", "url": "https://aws.amazon.com/b/"},
+    ]
+    assert Lesson.objects.get(slug="first").level == "foundational"  # the default
+
+
+def test_a_scenario_rule_is_loaded_and_a_bad_one_refused(content):
+    path = content / "scenarios/iam.yaml"
+    text = path.read_text().replace(
+        "  case:\n",
+        "  rule: {title: Policy evaluation logic, url: 'https://docs.aws.amazon.com/e.html'}\n"
+        "  case:\n",
+    )
+    path.write_text(text)
+    load(content)
+    assert Scenario.objects.get().rule == {
+        "title": "Policy evaluation logic",
+        "url": "https://docs.aws.amazon.com/e.html",
+    }
+    path.write_text(text.replace("https://docs.aws.amazon.com/e.html", "javascript:alert(1)"))
+    with pytest.raises(CurriculumError, match=r"scenarios/iam\.yaml:\d+: .*https address"):
+        read_curriculum(content)

@@ -14,7 +14,7 @@ from curriculum.quiz_readers import read_quizzes, text_id
 from curriculum.readers import CurriculumError, read_curriculum
 from lessons.models import Lesson
 from quizzes.models import Answer, Question, Quiz
-from tests.content import READ_REPORTS_SCENARIO, write
+from tests.content import READ_REPORTS_SCENARIO, TWO_SOURCES, write
 from tests.quizzes.builders import make_attempt
 
 pytestmark = pytest.mark.django_db
@@ -127,8 +127,16 @@ def content(tmp_path: Path) -> Path:
           title: IAM
     """,
     )
-    write(tmp_path, "basics/01-first.md", "---\ntitle: First\n---\n## Hi\nWords.\n")
-    write(tmp_path, "iam/01-policies.md", "---\ntitle: Policies\n---\n## Grammar\nJSON.\n")
+    write(
+        tmp_path,
+        "basics/01-first.md",
+        "---\ntitle: First\n" + TWO_SOURCES + "\n---\n## Hi\nWords.\n",
+    )
+    write(
+        tmp_path,
+        "iam/01-policies.md",
+        "---\ntitle: Policies\n" + TWO_SOURCES + "\n---\n## Grammar\nJSON.\n",
+    )
     write(tmp_path, "scenarios/iam.yaml", READ_REPORTS_SCENARIO)
     write(tmp_path, "quizzes/iam-quiz.yaml", IAM_QUIZ)
     write(tmp_path, "quizzes/srm-quiz.yaml", SRM_QUIZ)

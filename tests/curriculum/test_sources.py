@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from lessons.models import Scenario, Source
 from quizzes.models import Question, Quiz
-from tests.content import READ_REPORTS_SCENARIO, write
+from tests.content import READ_REPORTS_SCENARIO, TWO_SOURCES, write
 from tests.curriculum.test_loader_quizzes import IAM_QUIZ, SRM_QUIZ
 from tests.quizzes.builders import make_question, make_quiz
 
@@ -22,8 +22,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
     write(tmp_path, "modules.yaml", "- slug: basics\n  title: Basics\n- slug: iam\n  title: IAM\n")
-    write(tmp_path, "basics/01-first.md", "---\ntitle: First\n---\n## Hi\nWords.\n")
-    write(tmp_path, "iam/01-policies.md", "---\ntitle: Policies\n---\n## Grammar\nJSON.\n")
+    write(
+        tmp_path,
+        "basics/01-first.md",
+        "---\ntitle: First\n" + TWO_SOURCES + "\n---\n## Hi\nWords.\n",
+    )
+    write(
+        tmp_path,
+        "iam/01-policies.md",
+        "---\ntitle: Policies\n" + TWO_SOURCES + "\n---\n## Grammar\nJSON.\n",
+    )
     write(tmp_path, "scenarios/iam.yaml", READ_REPORTS_SCENARIO)
     write(tmp_path, "quizzes/iam-quiz.yaml", IAM_QUIZ)
     write(tmp_path, "quizzes/srm-quiz.yaml", SRM_QUIZ)
@@ -146,3 +154,43 @@ def test_rows_from_before_tracking_take_the_files_version_once(content, capsys):
     assert "kept" not in out
     question = Question.objects.get(slug="root-user-mfa")
     assert question.prompt.startswith("What should you do") and question.file_fingerprint
+
+
+def _fingerprint_from_before_rules(scenario: Scenario) -> str:
+    """What the loader stored for a scenario before `rule` existed (lessons 0005)."""
+    from curriculum.loader import fingerprint
+
+    return fingerprint(
+        {
+            "title": scenario.title,
+            "situation": scenario.situation,
+            "case": scenario.case,
+            "order": scenario.order,
+            "_related": sorted(scenario.lessons.values_list("pk", flat=True)),
+        }
+    )
+
+
+@pytest.mark.parametrize("migrated", [True, False])
+def test_scenarios_loaded_before_rules_existed_still_take_file_changes(content, capsys, migrated):
+    """Migration 0005 re-fingerprints untouched scenario rows, so adding `rule` to what the
+    loader writes does not make every scenario look edited in the admin."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    load(content, capsys)
+    scenario = Scenario.objects.get()
+    Scenario.objects.filter(pk=scenario.pk).update(
+        file_fingerprint=_fingerprint_from_before_rules(scenario)
+    )
+    if migrated:
+        migration = import_module("lessons.migrations.0005_levels_sources_rules")
+        migration.refresh_scenario_fingerprints(apps, None)
+    edit_file(content, "scenarios/iam.yaml", "Alice reads a report.", "Alice reads a memo.")
+    out = load(content, capsys)
+    scenario.refresh_from_db()
+    if migrated:
+        assert "kept" not in out and scenario.situation == "Alice reads a memo."
+    else:  # what the migration prevents
+        assert "scenario 'read-reports' was edited in the admin" in out

@@ -51,3 +51,16 @@ def test_a_lesson_opens_for_editing_with_its_scenarios_inline(admin_client):
 def test_learners_cannot_open_the_admin(client, learner):
     client.force_login(learner)
     assert client.get("/admin/lessons/lesson/").status_code == 302
+
+
+def test_the_admin_refuses_a_lesson_source_that_is_not_an_https_link():
+    """Lesson.clean() runs the loader's link check; a draft may have fewer than two sources."""
+    from django.core.exceptions import ValidationError
+
+    from tests.conftest import make_lesson
+
+    lesson = make_lesson(sources=[{"title": "One page", "url": "https://docs.aws.amazon.com/a"}])
+    lesson.full_clean()  # one source is fine for a draft written in the admin
+    lesson.sources = [{"title": "Bad", "url": "javascript:alert(1)"}]
+    with pytest.raises(ValidationError, match="https address"):
+        lesson.full_clean()

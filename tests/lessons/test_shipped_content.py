@@ -43,6 +43,8 @@ SYLLABUS = {
         "AWS WAF",
         "rate-based",
     ],
+    "network controls in a VPC": ["network ACL", "stateless", "stateful", "ephemeral port"],
+    "evidence and posture": ["AWS Config", "conformance pack", "Security Hub", "Audit Manager"],
     "encryption": ["at rest", "in transit", "TLS"],
     "KMS": ["AWS KMS", "key polic", "schedule deletion", "disable"],
     "Inspector": ["Amazon Inspector", "CVE"],
@@ -99,3 +101,44 @@ def test_links_inside_a_lesson_lead_somewhere_real(lesson):
 
 def test_there_are_enough_presets_for_the_sandbox():
     assert len(SCENARIOS) >= 12
+
+
+# --- Sources, rules and levels (issue 12) ------------------------------------------------
+
+AWS_HOSTS = ("docs.aws.amazon.com", "aws.amazon.com")
+
+
+def _aws_page(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).scheme == "https" and urlsplit(url).netloc in AWS_HOSTS
+
+
+@pytest.mark.parametrize("lesson", CURRICULUM.lessons, ids=lambda le: f"{le.module}/{le.slug}")
+def test_every_lesson_names_at_least_two_aws_documentation_pages(lesson):
+    urls = [url for _, url in lesson.sources]
+    assert len(set(urls)) >= 2
+    assert all(_aws_page(url) for url in urls), urls
+
+
+@pytest.mark.parametrize("scenario", CURRICULUM.scenarios, ids=lambda sc: sc.slug)
+def test_every_scenario_names_the_documentation_rule_it_illustrates(scenario):
+    assert scenario.rule is not None
+    title, url = scenario.rule
+    assert title and _aws_page(url)
+
+
+def test_the_advanced_lessons_are_marked_advanced():
+    levels = {f"{le.module}/{le.slug}": le.level for le in CURRICULUM.lessons}
+    assert levels["iam/policy-evaluation"] == "advanced"
+    assert levels["iam/conditions-and-variables"] == "advanced"
+    assert levels["iam/root-user"] == "foundational"
+    assert {"foundational", "associate", "advanced"} <= set(levels.values())
+
+
+def test_the_rcp_part_of_the_scp_lesson_is_marked_advanced():
+    lesson = next(le for le in CURRICULUM.lessons if le.slug == "service-control-policies")
+    html = render_markdown(lesson.body).html
+    box = html[html.index('class="box box-advanced"') :]
+    assert "resource control policy" in box[: box.index("</div>")]
+    assert "DenyS3OutsideOrg" in box[: box.index("</div>")]

@@ -138,3 +138,14 @@ def test_htmx_restoring_history_gets_the_whole_page(client, url):
     swap = client.get(url, headers={"HX-Request": "true"})
     assert "<html" in restore.content.decode()
     assert "<html" not in swap.content.decode()
+
+
+def test_the_srm_explorer_calls_a_split_layer_split_and_explains_it(client):
+    """Review M5: "shared" in the explorer is not AWS's "shared controls"."""
+    from tests.conftest import make_srm
+
+    make_srm()
+    body = client.get("/learn/srm/").content.decode()
+    assert "Split: AWS does part of this layer, you configure the rest" in body
+    assert "shared controls</a>" in body
+    assert "Shared between AWS and you" not in body

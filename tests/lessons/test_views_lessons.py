@@ -209,3 +209,73 @@ def test_responses_carry_a_strict_content_security_policy(client, course):
     csp = client.get("/").headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
+
+
+# --- Sources, rules and levels -----------------------------------------------------------
+
+SOURCES = [
+    {"title": "Policy evaluation logic", "url": "https://docs.aws.amazon.com/IAM/eval.html"},
+    {"title": "Condition operators", "url": "https://docs.aws.amazon.com/IAM/ops.html"},
+]
+
+
+def test_a_lesson_ends_with_its_sources_as_plain_external_links(client, course):
+    course["a"].sources = SOURCES
+    course["a"].save()
+    body = client.get("/learn/one/a/").content.decode()
+    section = body[body.index('aria-labelledby="sources-title"') :]
+    assert '<h2 id="sources-title">Sources</h2>' in section
+    for link in SOURCES:
+        assert f'<a href="{link["url"]}" rel="noopener">{link["title"]}</a>' in section
+    assert "target=" not in section[: section.index("</section>")]  # same tab: nothing to break
+    assert 'aria-labelledby="sources-title"' not in client.get("/learn/one/b/").content.decode()
+
+
+def test_a_source_title_is_escaped(client, course):
+    course["a"].sources = [{"title": "<b>bold</b>", "url": "https://docs.aws.amazon.com/x"}]
+    course["a"].save()
+    body = client.get("/learn/one/a/").content.decode()
+    assert "&lt;b&gt;bold&lt;/b&gt;" in body and "<b>bold</b>" not in body
+
+
+def test_the_module_page_shows_each_lessons_level_and_filters_by_it(client, course):
+    course["b"].level = "advanced"
+    course["b"].save()
+    body = client.get("/learn/one/").content.decode()
+    assert "Lesson A" in body and "Lesson B" in body
+    assert "badge-level-foundational" in body and "badge-level-advanced" in body
+    assert 'href="/learn/one/?level=advanced"' in body and "Advanced (1)" in body
+
+    advanced = client.get("/learn/one/?level=advanced").content.decode()
+    assert "Lesson B" in advanced and "Lesson A" not in advanced
+    assert 'href="/learn/one/?level=advanced" aria-current="true"' in advanced
+
+    associate = client.get("/learn/one/?level=associate").content.decode()
+    assert "Lesson A" not in associate and "Lesson B" not in associate
+    assert "This module has no associate lessons" in associate
+
+
+def test_an_unknown_level_shows_every_lesson_and_says_so(client, course):
+    response = client.get("/learn/one/?level=<script>")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Lesson A" in body and "Lesson B" in body
+    assert "There is no level called" in body and "<script>" not in body
+
+
+def test_the_lesson_page_shows_its_level_linking_to_the_filter(client, course):
+    body = client.get("/learn/one/a/").content.decode()
+    assert 'href="/learn/one/?level=foundational"' in body and ">Foundational</a>" in body
+
+
+def test_a_scenario_shows_the_rule_it_illustrates_with_its_answer(client, course):
+    make_scenario(
+        course["a"],
+        rule={"title": "Policy evaluation logic", "url": "https://docs.aws.amazon.com/IAM/e.html"},
+    )
+    body = client.get("/learn/one/a/").content.decode()
+    answer = body[body.index('class="answer"') :]
+    assert (
+        'The rule: <a href="https://docs.aws.amazon.com/IAM/e.html" rel="noopener">'
+        "Policy evaluation logic</a>" in answer[: answer.index("</details>")]
+    )

@@ -13,7 +13,7 @@ from quizzes.forms import AnswerForm
 from quizzes.grading import grade
 from quizzes.kinds import keep_ids, text_id
 from quizzes.models import Answer, Question, Quiz
-from tests.content import READ_REPORTS_SCENARIO, write
+from tests.content import READ_REPORTS_SCENARIO, TWO_SOURCES, write
 from tests.curriculum.test_loader_quizzes import IAM_QUIZ, SRM_QUIZ, load
 from tests.quizzes.builders import make_attempt, make_question
 
@@ -63,8 +63,16 @@ def test_a_new_id_never_repeats_an_old_one():
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
     write(tmp_path, "modules.yaml", "- slug: basics\n  title: Basics\n- slug: iam\n  title: IAM\n")
-    write(tmp_path, "basics/01-first.md", "---\ntitle: First\n---\n## Hi\nWords.\n")
-    write(tmp_path, "iam/01-policies.md", "---\ntitle: Policies\n---\n## Grammar\nJSON.\n")
+    write(
+        tmp_path,
+        "basics/01-first.md",
+        "---\ntitle: First\n" + TWO_SOURCES + "\n---\n## Hi\nWords.\n",
+    )
+    write(
+        tmp_path,
+        "iam/01-policies.md",
+        "---\ntitle: Policies\n" + TWO_SOURCES + "\n---\n## Grammar\nJSON.\n",
+    )
     write(tmp_path, "scenarios/iam.yaml", READ_REPORTS_SCENARIO)
     write(tmp_path, "quizzes/iam-quiz.yaml", IAM_QUIZ)
     write(tmp_path, "quizzes/srm-quiz.yaml", SRM_QUIZ)

@@ -19,7 +19,7 @@ from quizzes.grading import grade
 from quizzes.models import Attempt, Question, ReviewCard
 from srm_trainer.iam import evaluate
 from tests.conftest import make_scenario
-from tests.content import READ_REPORTS_SCENARIO, write
+from tests.content import READ_REPORTS_SCENARIO, TWO_SOURCES, write
 from tests.quizzes.builders import allow, make_question, make_quiz, policy
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +110,11 @@ BAD_SINGLE = """
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
     write(tmp_path, "modules.yaml", "- slug: iam\n  title: IAM\n")
-    write(tmp_path, "iam/01-policies.md", "---\ntitle: Policies\n---\n## Grammar\nJSON.\n")
+    write(
+        tmp_path,
+        "iam/01-policies.md",
+        "---\ntitle: Policies\n" + TWO_SOURCES + "\n---\n## Grammar\nJSON.\n",
+    )
     write(tmp_path, "scenarios/iam.yaml", READ_REPORTS_SCENARIO)
     return tmp_path
 

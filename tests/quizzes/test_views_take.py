@@ -460,3 +460,27 @@ def test_the_attempt_admin_shows_scores_as_percentages_and_no_broken_site_link(c
     assert "0%" in listing and "0.0<" not in listing
     page = client.get(f"/admin/quizzes/attempt/{attempt.pk}/change/").content.decode()
     assert "View on site" not in page
+
+
+def test_policy_decision_feedback_names_the_documentation_rule(learner_client):
+    """Issue 12: a policy-decision question shows the rule its scenario illustrates."""
+    from tests.conftest import make_scenario
+
+    scenario = make_scenario(
+        rule={"title": "Policy evaluation logic", "url": "https://docs.aws.amazon.com/IAM/e.html"}
+    )
+    quiz = make_quiz(make_question("policy_decision", scenario=scenario))
+    attempt = start(learner_client, quiz)
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "check", "decision": "Allow"},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        'The rule: <a href="https://docs.aws.amazon.com/IAM/e.html" rel="noopener">'
+        "Policy evaluation logic</a>" in body
+    )
+    # Questions take the level of their lesson (no level of their own yet).
+    assert "badge-level-foundational" in body

@@ -308,3 +308,17 @@ def test_policies_from_presets_keep_their_text(client):
     )
     body = client.get(f"/sandbox/?preset={scenario.slug}").content.decode()
     assert POLICY.replace('"', "&quot;") in body
+
+
+def test_a_preset_names_the_documentation_rule_it_illustrates(client):
+    scenario = make_scenario(
+        rule={
+            "title": "Cross-account policy evaluation logic",
+            "url": "https://docs.aws.amazon.com/x",
+        }
+    )
+    body = client.get(f"/sandbox/?preset={scenario.slug}").content.decode()
+    assert (
+        'The rule it illustrates: <a href="https://docs.aws.amazon.com/x" rel="noopener">'
+        "Cross-account policy evaluation logic</a>" in body
+    )

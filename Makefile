@@ -60,6 +60,18 @@ test-processes: $(VENV)/.installed-test
 # Production settings under gunicorn (gunicorn.conf.py); needs DJANGO_SECRET_KEY and
 # DJANGO_ALLOWED_HOSTS (and the other variables in README's Configuration table).
 serve: $(VENV)/.installed-app
+	@if [ -z "$$DJANGO_SECRET_KEY" ] || [ -z "$$DJANGO_ALLOWED_HOSTS" ]; then \
+	  echo ""; \
+	  echo "  make serve runs the production settings. It needs:"; \
+	  echo "    DJANGO_SECRET_KEY     a long random secret, e.g. from"; \
+	  echo "                          python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"; \
+	  echo "    DJANGO_ALLOWED_HOSTS  the host names it answers to, comma-separated"; \
+	  echo "  and HTTPS at a proxy in front (set DJANGO_TRUSTED_PROXY_COUNT=1 there), or"; \
+	  echo "    DJANGO_SECURE_SSL_REDIRECT=false   for a local try over plain HTTP."; \
+	  echo "  Example: DJANGO_SECRET_KEY=... DJANGO_ALLOWED_HOSTS=localhost DJANGO_SECURE_SSL_REDIRECT=false make serve"; \
+	  echo "  Every variable: README.md, Configuration and Deploying."; \
+	  echo ""; exit 2; fi
+	@echo "  Serving on http://$${GUNICORN_BIND:-127.0.0.1:8000}/ (health: /healthz); Ctrl-C stops it."
 	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --no-input -v0
 	DJANGO_DEBUG=false $(BIN)/gunicorn -c gunicorn.conf.py

@@ -8,6 +8,17 @@ Input formats: `FORMAT.md` beside this file. No Django here: quizzes, pages and 
 from .errors import NetlabError
 from .flow import Flow, Hop, Trace, parse_flow, trace, trace_case
 from .vpc import Network, parse_network
+from .waf import (
+    WafDecision,
+    WafRequest,
+    WafResult,
+    WebAcl,
+    check_attachment,
+    evaluate_waf,
+    evaluate_waf_case,
+    parse_requests,
+    parse_web_acl,
+)
 
 __all__ = [
     "Flow",
@@ -19,4 +30,13 @@ __all__ = [
     "parse_network",
     "trace",
     "trace_case",
+    "WafDecision",
+    "WafRequest",
+    "WafResult",
+    "WebAcl",
+    "check_attachment",
+    "evaluate_waf",
+    "evaluate_waf_case",
+    "parse_requests",
+    "parse_web_acl",
 ]

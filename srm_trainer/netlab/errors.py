@@ -16,8 +16,8 @@ class NetlabError(ValueError):
         self.message = message
         self.path = path
 
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
+    def __str__(self) -> str:  # messages already start with the path they are about
+        return self.message
 
     def to_dict(self) -> dict:
         return {"code": self.code, "message": self.message, "path": self.path}

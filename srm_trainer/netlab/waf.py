@@ -19,7 +19,7 @@ What the engine follows (AWS WAF Developer Guide):
 from __future__ import annotations
 
 import ipaddress
-from collections import deque
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,11 @@ MAX_BODY = 65_536
 MAX_TEXT = 8_192
 MAX_HEADERS = 50
 MAX_ADDRESSES = 1_000  # per IP set
+# Request text the evaluation may read, counting each transformation as another pass: distinct
+# requests × inspected components. Repeats of one request cost nothing more (results are
+# memoised), so a 3,000-request burst is cheap; 200 different 64 KB bodies under 50 rules are not.
+MAX_INSPECTED = 4_000_000
+MAX_RULE_STEPS = 100_000
 MAX_PATTERNS = 10  # per regex pattern set
 MAX_SEARCH = 200  # SearchString length (AWS: 200 bytes)
 MAX_REGEX = 512  # RegexString length (AWS: 512)
@@ -89,6 +94,7 @@ class Statement:
     networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     countries: frozenset[str] = frozenset()
     patterns: tuple[Any, ...] = ()  # compiled re2 patterns
+    uses_labels: bool = False  # a label match, or built on one: its result depends on labels
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,11 +154,11 @@ class _Builder:
                                   "statements", path=f"{p}.Statements")  # fmt: skip
             kids = tuple(self.statement(s, f"{p}.Statements[{i}]", depth + 1)
                          for i, s in enumerate(items))  # fmt: skip
-            return Statement(kind, uid, kids)
+            return Statement(kind, uid, kids, uses_labels=any(k.uses_labels for k in kids))
         if kind == "NotStatement":
             f.obj(spec, p, allowed=("Statement",), required=("Statement",))
-            return Statement(kind, uid, (self.statement(spec["Statement"], f"{p}.Statement",
-                                                        depth + 1),))  # fmt: skip
+            kid = self.statement(spec["Statement"], f"{p}.Statement", depth + 1)
+            return Statement(kind, uid, (kid,), uses_labels=kid.uses_labels)
         if kind == "ByteMatchStatement":
             f.obj(spec, p, allowed=("SearchString", "FieldToMatch", "TextTransformations",
                                     "PositionalConstraint"),
@@ -234,7 +240,7 @@ class _Builder:
             if not re2.fullmatch(r"[0-9A-Za-z_\-:]+", key):
                 raise NetlabError("invalid_value", f"{p}.Key may hold letters, digits, _, - "
                                   "and : only", path=f"{p}.Key")  # fmt: skip
-            return Statement(kind, uid, text=key, constraint=scope)
+            return Statement(kind, uid, text=key, constraint=scope, uses_labels=True)
         if kind == "RateBasedStatement":
             raise NetlabError("nested_rate_based", f"{p}: a rate-based statement must be a "
                               "rule's top-level statement; it cannot be nested", path=p)  # fmt: skip
@@ -595,7 +601,8 @@ class _Evaluator:
         self.body_limit = body_limit
         self.delay = delay
         self.memo: dict[tuple, bool] = {}
-        self.seen: dict[tuple[str, str], deque] = {}
+        self.texts: dict[tuple, list[str] | None] = {}
+        self.seen: dict[tuple[str, str], list] = {}
 
     # -- components
     def values(self, fld: Field, req: WafRequest) -> list[str] | None:
@@ -624,7 +631,7 @@ class _Evaluator:
         return {"MATCH": True, "NO_MATCH": False}.get(fld.oversize)
 
     def matches(self, st: Statement, req: WafRequest, labels: list[str]) -> bool:
-        key = (req.template, st.uid, tuple(labels) if st.kind != "IPSetReferenceStatement" else ())
+        key = (req.template, st.uid, tuple(labels) if st.uses_labels else ())
         hit = self.memo.get(key)
         if hit is None:
             hit = self._matches(st, req, labels)
@@ -649,11 +656,15 @@ class _Evaluator:
         fixed = self.oversize(st.field, req)
         if fixed is not None:
             return fixed
-        values = self.values(st.field, req)
+        vkey = (req.template, st.field, st.transforms)
+        values = self.texts.get(vkey, False)
+        if values is False:
+            raw = self.values(st.field, req)
+            values = None if raw is None else [transform(v, st.transforms) for v in raw]
+            self.texts[vkey] = values
         if values is None:
             return False
         for value in values:
-            value = transform(value, st.transforms)
             if kind == "ByteMatchStatement" and _byte_match(st.constraint, st.text, value):
                 return True
             if kind in ("RegexMatchStatement", "RegexPatternSetReferenceStatement") and any(
@@ -668,15 +679,16 @@ class _Evaluator:
 
     # -- rate-based rules
     def rate_count(self, rule: Rule, req: WafRequest) -> int:
+        """Requests of this aggregation instance in the window ending `delay` seconds ago
+        (times arrive in order, so a start pointer and a bisection keep this O(log n))."""
         key = str(req.ip) if rule.rate.aggregate == "IP" else "*"
-        times = self.seen.setdefault((rule.name, key), deque())
+        slot = self.seen.setdefault((rule.name, key), [[], 0])
+        times = slot[0]
         times.append(req.time)
         horizon = req.time - self.delay  # the moment the estimate reflects
-        while times and times[0] <= horizon - rule.rate.window:
-            times.popleft()
-        if not self.delay:
-            return len(times)
-        return sum(1 for t in times if t <= horizon)
+        start = bisect_right(times, horizon - rule.rate.window, lo=slot[1])
+        slot[1] = start
+        return bisect_right(times, horizon, lo=start) - start
 
     def decide(self, index: int, req: WafRequest) -> WafDecision:
         labels: list[str] = []
@@ -769,6 +781,55 @@ def _label_matches(scope: str, key: str, label: str, prefix: str) -> bool:
     return any(spaces[i : i + len(want)] == want for i in range(len(spaces) - len(want) + 1))
 
 
+def _leaves(st: Statement | None):
+    if st is None:
+        return
+    if st.field is not None:
+        yield st
+    for child in st.children:
+        yield from _leaves(child)
+
+
+def _check_budget(acl: WebAcl, requests: list[WafRequest], body_limit: int) -> None:
+    """Refuse, before any work, a case whose inspection would read too much text, or whose
+    requests × rules would take too long (about 3 µs each on the machine this was set on)."""
+    steps = len(requests) * max(1, len(acl.rules))
+    if steps > MAX_RULE_STEPS:
+        raise NetlabError(
+            "too_costly",
+            f"requests: {len(requests):,} requests × {len(acl.rules)} rules is more than "
+            f"{MAX_RULE_STEPS:,} rule evaluations; send fewer requests or use fewer rules",
+            path="requests",
+        )
+    leaves = {}
+    for rule in acl.rules:
+        for st in _leaves(rule.statement if rule.rate is None else rule.rate.scope_down):
+            leaves[(st.field, st.transforms)] = st
+    firsts = {r.template: r for r in requests}
+    total = 0
+    for req in firsts.values():
+        sizes = {
+            "UriPath": len(req.uri),
+            "QueryString": len(req.query),
+            "SingleQueryArgument": len(req.query),
+            "AllQueryArguments": len(req.query),
+            "Method": len(req.method),
+            "SingleHeader": max((len(v) for _, v in req.headers), default=0),
+            "Body": min(len(req.body), body_limit),
+        }
+        for fld, transforms in leaves:
+            total += sizes[fld.kind] * (1 + len(transforms))
+    if total > MAX_INSPECTED:
+        raise NetlabError(
+            "too_costly",
+            f"requests: evaluating this would read about {total / 1e6:.1f} MB of request text "
+            f"(distinct requests × inspected parts × transformations); the lab reads at most "
+            f"{MAX_INSPECTED / 1e6:.0f} MB. Use fewer distinct requests (repeat one instead), "
+            "smaller bodies or fewer rules",
+            path="requests",
+        )
+
+
 def evaluate_waf(acl: WebAcl, requests: list[WafRequest], *, resource: str = "ALB",
                  body_limit: int | None = None, rate_detection_delay: float = 0.0) -> WafResult:  # fmt: skip
     """Evaluate `requests` (in time order) against `acl` protecting `resource`."""
@@ -776,6 +837,7 @@ def evaluate_waf(acl: WebAcl, requests: list[WafRequest], *, resource: str = "AL
     if not ok:
         return WafResult(False, reason, ())
     limit = body_limit or RESOURCES[resource][1]
+    _check_budget(acl, requests, limit)
     ev = _Evaluator(acl, limit, rate_detection_delay)
     return WafResult(True, reason, tuple(ev.decide(i, r) for i, r in enumerate(requests)), limit)
 

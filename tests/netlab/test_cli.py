@@ -35,7 +35,9 @@ def test_a_flow_line_names_request_reply_and_hops(tmp_path, capsys):
     assert line["request"] == "allowed" and line["reply"] == "blocked"
     denied = [h for h in line["hops"] if h["verdict"] == "deny"]
     assert denied == [next(h for h in line["hops"] if h["leg"] == "reply" and h["rule"] == "*")]
-    assert {"leg", "layer", "resource", "direction", "verdict", "rule", "from", "to"} <= set(denied[0])
+    assert {"leg", "layer", "resource", "direction", "verdict", "rule", "from", "to"} <= set(
+        denied[0]
+    )
 
 
 def test_a_waf_line_names_action_and_rule(tmp_path, capsys):

@@ -1,0 +1,105 @@
+"""The network lab page: thin. state.py moves the case in and out of the form, the engine
+traces it, diagram.py lays the trace out for the SVG."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from netlab import diagram
+from netlab.presets import PRESETS, STARTER
+from netlab.state import (
+    MAX_BODY_BYTES,
+    StateError,
+    case_from_form,
+    case_from_json,
+    case_text,
+    decode_permalink,
+    encode_permalink,
+    network_json,
+    rows,
+)
+from srm_trainer.netlab import NetlabError, trace_case
+from srm_trainer.ratelimit import rate_limited
+
+TEMPLATE = "netlab/network.html"
+
+
+def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+    return render(request, "netlab/slow_down.html", {"retry_after": retry_after})
+
+
+def _initial(request: HttpRequest) -> tuple[dict, str, str]:
+    """(case, notice, preset slug) for a GET: a preset, a permalink, or the starter."""
+    slug = request.GET.get("preset", "")
+    if slug:
+        if slug in PRESETS:
+            return PRESETS[slug].case, "", slug
+        return PRESETS[STARTER].case, f"There is no preset called “{slug[:60]}”.", STARTER
+    token = request.GET.get("case", "")
+    if token:
+        try:
+            return decode_permalink(token), "", ""
+        except StateError as exc:
+            return PRESETS[STARTER].case, exc.message, STARTER
+    return PRESETS[STARTER].case, "", STARTER
+
+
+def _context(request: HttpRequest, case: dict) -> dict:
+    result = error = None
+    try:
+        result = trace_case(case)
+    except NetlabError as exc:
+        error = exc
+    token = encode_permalink(case)
+    url = reverse("network-lab")
+    return {
+        "case": case,
+        "form": rows(case),
+        "network_json": network_json(case),
+        "case_text": case_text(case),
+        "result": result,
+        "error": error,
+        "diagram": diagram.build(result) if result is not None else None,
+        "permalink": request.build_absolute_uri(f"{url}?case={token}") if token else "",
+        "lab_url": url,
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@vary_on_headers("HX-Request")
+@rate_limited("sandbox", _too_many)
+def network_lab(request: HttpRequest) -> HttpResponse:
+    notice, preset = "", ""
+    if request.method in ("GET", "HEAD"):
+        case, notice, preset = _initial(request)
+    else:
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+            return render(request, TEMPLATE, {"notice": "That is more than the lab takes at "
+                          "once (64 KB).", "presets": PRESETS.values()}, status=413)  # fmt: skip
+        op = request.POST.get("op", "trace")
+        try:
+            if op == "open":
+                case = case_from_json(request.POST.get("case_json", ""))
+            else:
+                case = case_from_form(request.POST)
+        except StateError as exc:
+            case, notice = PRESETS[STARTER].case, exc.message
+            if op == "open":  # keep the form as it was; only the pasted text was refused
+                with contextlib.suppress(StateError):
+                    case = case_from_form(request.POST)
+        if op == "download" and not notice:
+            response = HttpResponse(case_text(case), content_type="application/json")
+            response["Content-Disposition"] = 'attachment; filename="network-case.json"'
+            return response
+    context = _context(request, case)
+    context.update(notice=notice, preset=preset, presets=PRESETS.values(),
+                   preset_info=PRESETS.get(preset))  # fmt: skip
+    if request.htmx and request.method == "POST" and request.POST.get("op", "trace") == "trace":
+        return render(request, f"{TEMPLATE}#result", context)
+    return render(request, TEMPLATE, context)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from srm_trainer.netlab import Hop, Trace
 
-BOX_W, BOX_H, GAP, PAD, LANE_GAP, TITLE = 168, 78, 28, 16, 46, 22
+BOX_W, BOX_H, GAP, PAD, LANE_GAP, TITLE = 190, 78, 26, 12, 24, 22
 LAYERS = {
     "security_group": "Security group",
     "network_acl": "Network ACL",
@@ -29,13 +29,13 @@ class Box:
     resource: str
     rule: str
     mark: str
-    arrow_to: int | None  # x where the arrow to the next box ends
+    arrow_to: int | None  # y where the arrow down to the next box ends
 
 
 @dataclass(frozen=True)
 class Lane:
     title: str
-    y: int
+    x: int
     boxes: tuple[Box, ...]
 
 
@@ -47,8 +47,12 @@ class Diagram:
     box_w: int = BOX_W
     box_h: int = BOX_H
 
+    @property
+    def mid(self) -> int:
+        return self.box_w // 2
 
-def _short(text: str, limit: int = 22) -> str:
+
+def _short(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -67,24 +71,29 @@ def _rule(hop: Hop) -> str:
 
 
 def build(trace: Trace) -> Diagram:
+    """Two columns, request then reply, each a stack of hops from top to bottom (narrow enough
+    for the result panel beside the form)."""
     lanes = []
-    y = PAD
-    widest = 1
+    tallest = 1
+    x = PAD
     for leg, title in (("request", "Request"), ("reply", "Reply")):
         hops = [h for h in trace.hops if h.leg == leg]
         if not hops:
             continue
-        top = y + TITLE
         boxes = []
         for k, hop in enumerate(hops):
-            x = PAD + k * (BOX_W + GAP)
+            y = PAD + TITLE + k * (BOX_H + GAP)
             last = k == len(hops) - 1
-            boxes.append(Box(x, top, hop.verdict, LAYERS.get(hop.layer, hop.layer),
-                             _short(hop.resource), _short(_rule(hop), 24), MARKS[hop.verdict],
-                             None if last else x + BOX_W + GAP - 4))  # fmt: skip
-        first, last = hops[0], hops[-1]
-        lanes.append(Lane(f"{title}: {first.source} → {last.destination}", y, tuple(boxes)))
-        widest = max(widest, len(hops))
-        y = top + BOX_H + LANE_GAP
-    width = PAD * 2 + widest * BOX_W + (widest - 1) * GAP
-    return Diagram(width, y - LANE_GAP + PAD, tuple(lanes))
+            boxes.append(Box(x, y, hop.verdict, LAYERS.get(hop.layer, hop.layer),
+                             _short(hop.resource), _short(_rule(hop), 26), MARKS[hop.verdict],
+                             None if last else y + BOX_H + GAP - 3))  # fmt: skip
+        lanes.append(Lane(title, x, tuple(boxes)))
+        tallest = max(tallest, len(hops))
+        x += BOX_W + LANE_GAP
+    width = x - LANE_GAP + PAD
+    height = PAD * 2 + TITLE + tallest * BOX_H + (tallest - 1) * GAP
+    return Diagram(width, height, tuple(lanes))
+
+
+def layer_words(layer: str) -> str:
+    return LAYERS.get(layer, layer)

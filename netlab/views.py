@@ -66,6 +66,10 @@ def _context(request: HttpRequest, case: dict) -> dict:
         "result": result,
         "error": error,
         "diagram": diagram.build(result) if result is not None else None,
+        "blocked": result.blocked_at if result is not None else None,
+        "blocked_layer": diagram.layer_words(result.blocked_at.layer)
+        if result is not None and result.blocked_at is not None
+        else "",
         "permalink": request.build_absolute_uri(f"{url}?case={token}") if token else "",
         "lab_url": url,
     }

@@ -12,12 +12,14 @@ from tests.e2e.journeys import settled
 pytestmark = pytest.mark.e2e
 
 
-def test_fix_the_forgotten_ephemeral_ports_and_share_the_link(page, browser, base_url):
+def test_fix_the_forgotten_ephemeral_ports_and_share_the_link(page, browser, base_url, screenshots):
     page.goto("/lab/network/?preset=forgotten-ephemeral-ports")
     result = page.locator("#result")
     expect(result.locator(".verdict").nth(1)).to_have_text("Reply blocked")
     expect(result.locator("svg .hop-deny")).to_have_count(1)
     assert_accessible(page)
+    page.locator("#result").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "network-lab.png"), caret="initial")
 
     number = page.get_by_label("public-nacl outbound rule number, row 2")
     number.fill("110")

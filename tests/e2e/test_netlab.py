@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import settled
+from tests.e2e.journeys import no_horizontal_scroll, settled
 
 pytestmark = pytest.mark.e2e
 
@@ -54,3 +54,21 @@ def test_the_lab_works_without_javascript(browser, base_url):
         expect(page.locator("#result")).to_contain_text("no inbound rule of sg-db allows")
     finally:
         context.close()
+
+
+def test_waf_lab_burst_then_a_slower_one(page, screenshots):
+    page.goto("/lab/waf/")
+    result = page.locator("#waf-result")
+    expect(result).to_contain_text("2900")
+    expect(result.locator("svg polyline")).to_have_count(1)
+    assert_accessible(page)
+    page.get_by_label("Repeat request 1").fill("50")
+    page.get_by_label("Repeat request 1").press("Tab")
+    expect(result.locator("[role=status]")).to_contain_text("52")
+    expect(result).not_to_contain_text("2900")
+    settled(page)
+    assert_accessible(page)
+    no_horizontal_scroll(page)
+    page.screenshot(path=str(screenshots / "waf-lab.png"), caret="initial")
+    page.get_by_label("It protects").select_option("NLB")
+    expect(result).to_contain_text("Cannot attach")

@@ -19,8 +19,9 @@ class _Form(HTMLParser):
     """The workspace form's fields as a browser would submit them (text, hidden, checked
     boxes, selected options, textareas)."""
 
-    def __init__(self) -> None:
+    def __init__(self, form_id: str = "workspace") -> None:
         super().__init__()
+        self.form_id = form_id
         self.fields: dict[str, str] = {}
         self.inside = False
         self.select: str | None = None
@@ -29,7 +30,7 @@ class _Form(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "form" and a.get("id") == "workspace":
+        if tag == "form" and a.get("id") == self.form_id:
             self.inside = True
         if not self.inside:
             return
@@ -65,8 +66,8 @@ class _Form(HTMLParser):
             self.fields[self.textarea] += data
 
 
-def form_of(html: str) -> dict[str, str]:
-    parser = _Form()
+def form_of(html: str, form_id: str = "workspace") -> dict[str, str]:
+    parser = _Form(form_id)
     parser.feed(html)
     return parser.fields
 

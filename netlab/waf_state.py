@@ -25,7 +25,8 @@ INTEGERS = ("repeat",)
 def texts_of(case: dict) -> dict[str, Any]:
     """What the form shows for a case."""
     rows = []
-    for req in case.get("requests") or ([case["request"]] if "request" in case else []):
+    given = case.get("requests") if "requests" in case else [case.get("request")]
+    for req in given if isinstance(given, list) else []:
         if not isinstance(req, dict):
             continue
         headers = req.get("headers") if isinstance(req.get("headers"), dict) else {}

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "srm_trainer.accounts",
     "srm_trainer.ratelimit",
     "srm_trainer.sandbox",
+    "netlab",  # the network lab's pages (engine: srm_trainer/netlab)
     "lessons",
     "quizzes",
     "curriculum",

@@ -20,5 +20,6 @@ urlpatterns = [
     path("teach/", include("teach.urls")),
     path("", include("srm_trainer.about.urls")),
     path("", include("srm_trainer.sandbox.urls")),
+    path("", include("netlab.urls")),
     path("", include("lessons.urls")),
 ]

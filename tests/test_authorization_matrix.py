@@ -215,6 +215,9 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     # --- sandbox and API -------------------------------------------------------------------
     "sandbox": Case("/sandbox/", get=200, post=200),
     "sandbox-actions": Case("/sandbox/actions/?q=s3:Get", get=200, post=405),
+    # --- network lab (netlab) ---------------------------------------------------------------
+    "network-lab": Case("/lab/network/", get=200, post=200),
+    "waf-lab": Case("/lab/waf/", get=200, post=200),
     "api-evaluate": Case("/api/iam/evaluate", get=405, post=200,
                          data=API_CASE, content_type="application/json"),
     # --- quizzes ---------------------------------------------------------------------------

@@ -44,3 +44,35 @@ def test_curriculum_validation_imports_only_the_engine():
     path = ROOT / "curriculum" / "validation.py"
     local = {n for n in _imports(path) if n.split(".")[0] in {"lessons", "quizzes", "curriculum"}}
     assert local == set()
+
+
+# The engines stay plain Python: the CLI, quizzes and pages share them without Django set up.
+ENGINES = ("srm_trainer/iam", "srm_trainer/netlab")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_engine_never_imports_django(engine):
+    found = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sorted((ROOT / engine).rglob("*.py"))
+        for name in _imports(path)
+        if name == "django" or name.startswith(("django.", "django_"))
+    ]
+    assert found == []
+
+
+def test_importing_the_network_lab_leaves_django_unloaded():
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys, pkgutil, importlib, srm_trainer.netlab as n\n"
+        "for m in pkgutil.iter_modules(n.__path__):\n"
+        "    if m.name != '__main__': importlib.import_module('srm_trainer.netlab.' + m.name)\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'django')))\n"
+    )
+    out = subprocess.run(  # noqa: S603 - our own interpreter running our own code
+        [sys.executable, "-I", "-c", code], capture_output=True, text=True, cwd=ROOT
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,213 @@
+"""The lab's state is a flow case (`srm_trainer/netlab/FORMAT.md`); this module moves it
+between the HTML form, permalinks and case files, without judging it: the engine does that,
+and its errors name the field, so a mistyped rule is shown and kept, never lost.
+
+Form fields: the network's structure travels as JSON in a hidden field; the parts a learner
+edits most (network ACL rules, security-group rules, internet routes, public IPs, the flow)
+are form rows over it. A rule row whose number (NACL) or source/destination (SG) is empty is
+dropped: that is how a rule is removed, and each table offers one empty row to add one.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import zlib
+from collections.abc import Mapping
+from typing import Any
+
+from srm_trainer.netlab.vpc import MAX_NACL_RULES, MAX_SG_RULES
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_PERMALINK_CHARS = 8_000
+MAX_JSON_CHARS = 60_000
+NACL_FIELDS = ("rule", "protocol", "ports", "cidr", "action")
+SG_FIELDS = ("protocol", "ports", "peer")
+FLOW_FIELDS = ("source", "destination", "protocol", "port", "source_port", "target")
+
+
+class StateError(ValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _number(text: str) -> Any:
+    text = text.strip()
+    return int(text) if text.isdigit() and len(text) < 10 else text
+
+
+def _load(text: str, what: str) -> Any:
+    if len(text) > MAX_JSON_CHARS:
+        raise StateError(
+            f"The {what} is longer than the lab takes ({MAX_JSON_CHARS:,} characters)."
+        )
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise StateError(
+            f"The {what} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+        ) from None
+    except (RecursionError, ValueError):
+        raise StateError(f"The {what} nests too deeply or holds a number too long.") from None
+
+
+def case_from_json(text: str) -> dict:
+    """A whole case pasted or opened from a file: {"network", "flow"} (other fields dropped)."""
+    data = _load(text, "case")
+    if not isinstance(data, dict) or not isinstance(data.get("network"), dict):
+        raise StateError('A case is a JSON object with "network" and "flow" (see the format).')
+    flow = data.get("flow") if isinstance(data.get("flow"), dict) else {}
+    return {"network": data["network"], "flow": flow}
+
+
+def case_from_form(post: Mapping[str, str]) -> dict:
+    network = _load(post.get("network", ""), "network")
+    if not isinstance(network, dict):
+        raise StateError("The form lost its network; reload the page.")
+    for i, nacl in enumerate(_dicts(network.get("network_acls"))):
+        for direction in ("inbound", "outbound"):
+            key = f"nacl-{i}-{direction}"
+            if f"{key}-0-rule" not in post and direction not in nacl:
+                continue
+            rows = []
+            for j in range(MAX_NACL_RULES + 1):
+                row = {f: post.get(f"{key}-{j}-{f}", "").strip() for f in NACL_FIELDS}
+                if not row["rule"]:
+                    continue
+                rule = {"rule": _number(row["rule"]), "protocol": row["protocol"] or "all",
+                        "cidr": row["cidr"], "action": row["action"] or "allow"}  # fmt: skip
+                if row["ports"]:
+                    rule["ports"] = row["ports"]
+                rows.append(rule)
+            nacl[direction] = rows
+    for i, group in enumerate(_dicts(network.get("security_groups"))):
+        for direction, peer in (("inbound", "source"), ("outbound", "destination")):
+            key = f"sg-{i}-{direction}"
+            if f"{key}-0-peer" not in post:
+                continue
+            rows = []
+            for j in range(MAX_SG_RULES + 1):
+                row = {f: post.get(f"{key}-{j}-{f}", "").strip() for f in SG_FIELDS}
+                if not row["peer"]:
+                    continue
+                rule = {"protocol": row["protocol"] or "tcp", peer: row["peer"]}
+                if row["ports"]:
+                    rule["ports"] = row["ports"]
+                rows.append(rule)
+            group[direction] = rows
+    for i, subnet in enumerate(_dicts(network.get("subnets"))):
+        if f"subnet-{i}-present" in post:
+            subnet["route_to_internet_gateway"] = post.get(f"subnet-{i}-igw") == "on"
+            nacl = post.get(f"subnet-{i}-nacl", "")
+            if nacl:
+                subnet["network_acl"] = nacl
+            else:
+                subnet.pop("network_acl", None)
+    for i, inst in enumerate(_dicts(network.get("instances"))):
+        if f"inst-{i}-public_ip" in post:
+            address = post.get(f"inst-{i}-public_ip", "").strip()
+            if address:
+                inst["public_ip"] = address
+            else:
+                inst.pop("public_ip", None)
+    flow: dict[str, Any] = {}
+    for name in FLOW_FIELDS:
+        value = post.get(f"flow-{name}", "").strip()
+        if value:
+            flow[name] = _number(value) if name in ("port", "source_port") else value
+    return {"network": network, "flow": flow}
+
+
+def _dicts(value: Any) -> list[dict]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def rows(case: dict) -> dict:
+    """What the template draws: every table with its rows as text, plus one empty row."""
+    network = case.get("network") if isinstance(case.get("network"), dict) else {}
+    nacls = []
+    for i, nacl in enumerate(_dicts(network.get("network_acls"))):
+        tables = []
+        for direction in ("inbound", "outbound"):
+            present = [
+                {f: _text(r.get(f)) for f in NACL_FIELDS} for r in _dicts(nacl.get(direction))
+            ]
+            implicit = direction not in nacl
+            tables.append({"direction": direction, "key": f"nacl-{i}-{direction}", "implicit": implicit,
+                           "rows": [*present, dict.fromkeys(NACL_FIELDS, "")]
+                           if len(present) < MAX_NACL_RULES else present})  # fmt: skip
+        nacls.append({"name": _text(nacl.get("name")), "default": bool(nacl.get("default")),
+                      "tables": tables})  # fmt: skip
+    groups = []
+    for i, group in enumerate(_dicts(network.get("security_groups"))):
+        tables = []
+        for direction, peer in (("inbound", "source"), ("outbound", "destination")):
+            given = direction in group
+            present = [{"protocol": _text(r.get("protocol")), "ports": _text(r.get("ports")),
+                        "peer": _text(r.get(peer))} for r in _dicts(group.get(direction))]  # fmt: skip
+            if not given and direction == "outbound":  # AWS's allow-all, made visible and editable
+                present = [{"protocol": "all", "ports": "", "peer": "0.0.0.0/0"}]
+            tables.append({"direction": direction, "peer": peer, "key": f"sg-{i}-{direction}",
+                           "rows": [*present, dict.fromkeys(SG_FIELDS, "")]
+                           if len(present) < MAX_SG_RULES else present})  # fmt: skip
+        groups.append({"name": _text(group.get("name")), "tables": tables})
+    subnets = [{"index": i, "name": _text(s.get("name")), "cidr": _text(s.get("cidr")),
+                "igw": s.get("route_to_internet_gateway") is True,
+                "nacl": _text(s.get("network_acl"))}
+               for i, s in enumerate(_dicts(network.get("subnets")))]  # fmt: skip
+    instances = [{"index": i, "name": _text(x.get("name")), "subnet": _text(x.get("subnet")),
+                  "private_ip": _text(x.get("private_ip")), "public_ip": _text(x.get("public_ip")),
+                  "groups": ", ".join(_text(g) for g in x.get("security_groups") or [])}
+                 for i, x in enumerate(_dicts(network.get("instances")))]  # fmt: skip
+    balancers = [_text(lb.get("name")) for lb in _dicts(network.get("load_balancers"))]
+    flow = case.get("flow") if isinstance(case.get("flow"), dict) else {}
+    return {
+        "nacls": nacls,
+        "groups": groups,
+        "subnets": subnets,
+        "instances": instances,
+        "endpoints": [x["name"] for x in instances] + balancers,
+        "flow": {name: _text(flow.get(name)) for name in FLOW_FIELDS},
+        "nacl_names": [n["name"] for n in nacls],
+    }
+
+
+def network_json(case: dict) -> str:
+    return json.dumps(case.get("network", {}), separators=(",", ":"), ensure_ascii=False)
+
+
+def case_text(case: dict) -> str:
+    return json.dumps({"network": case.get("network"), "flow": case.get("flow")}, indent=2,
+                      ensure_ascii=False)  # fmt: skip
+
+
+def encode_permalink(case: dict) -> str | None:
+    """The case, compressed into a URL-safe token; None when it is too long to share so."""
+    raw = json.dumps({"network": case.get("network"), "flow": case.get("flow")},
+                     separators=(",", ":"), ensure_ascii=False).encode()  # fmt: skip
+    token = base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
+    return token if len(token) <= MAX_PERMALINK_CHARS else None
+
+
+def decode_permalink(token: str) -> dict:
+    if len(token) > MAX_PERMALINK_CHARS:
+        raise StateError("That link is longer than the lab's links can be.")
+    try:
+        packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        decompressor = zlib.decompressobj()
+        raw = decompressor.decompress(packed, MAX_JSON_CHARS + 1)
+        if len(raw) > MAX_JSON_CHARS or decompressor.unconsumed_tail:
+            raise StateError("That link holds more than the lab takes.")
+        text = raw.decode("utf-8")
+    except StateError:
+        raise
+    except (binascii.Error, ValueError, zlib.error, UnicodeDecodeError):
+        raise StateError("That link is damaged (it may have been cut short), so the lab opened "
+                         "with its example.") from None  # fmt: skip
+    return case_from_json(text)

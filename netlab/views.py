@@ -1,0 +1,186 @@
+"""The network lab page: thin. state.py moves the case in and out of the form, the engine
+traces it, diagram.py lays the trace out for the SVG."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from netlab import diagram, waf_chart, waf_state
+from netlab.presets import PRESETS, STARTER
+from netlab.state import (
+    MAX_BODY_BYTES,
+    StateError,
+    case_from_form,
+    case_from_json,
+    case_text,
+    decode_permalink,
+    encode_permalink,
+    network_json,
+    rows,
+)
+from netlab.waf_presets import PRESETS as WAF_PRESETS
+from netlab.waf_presets import STARTER as WAF_STARTER
+from srm_trainer.netlab import NetlabError, evaluate_waf_case, parse_web_acl, trace_case
+from srm_trainer.netlab.case import waf_line
+from srm_trainer.netlab.waf import NOT_PROTECTABLE, RESOURCES, parse_ip_sets
+from srm_trainer.ratelimit import rate_limited
+
+TEMPLATE = "netlab/network.html"
+
+
+def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+    return render(request, "netlab/slow_down.html", {"retry_after": retry_after})
+
+
+def _initial(request: HttpRequest) -> tuple[dict, str, str]:
+    """(case, notice, preset slug) for a GET: a preset, a permalink, or the starter."""
+    slug = request.GET.get("preset", "")
+    if slug:
+        if slug in PRESETS:
+            return PRESETS[slug].case, "", slug
+        return PRESETS[STARTER].case, f"There is no preset called “{slug[:60]}”.", STARTER
+    token = request.GET.get("case", "")
+    if token:
+        try:
+            return decode_permalink(token), "", ""
+        except StateError as exc:
+            return PRESETS[STARTER].case, exc.message, STARTER
+    return PRESETS[STARTER].case, "", STARTER
+
+
+def _context(request: HttpRequest, case: dict) -> dict:
+    result = error = None
+    try:
+        result = trace_case(case)
+    except NetlabError as exc:
+        error = exc
+    token = encode_permalink(case)
+    url = reverse("network-lab")
+    return {
+        "case": case,
+        "form": rows(case),
+        "network_json": network_json(case),
+        "case_text": case_text(case),
+        "result": result,
+        "error": error,
+        "diagram": diagram.build(result) if result is not None else None,
+        "blocked": result.blocked_at if result is not None else None,
+        "blocked_layer": diagram.layer_words(result.blocked_at.layer)
+        if result is not None and result.blocked_at is not None
+        else "",
+        "permalink": request.build_absolute_uri(f"{url}?case={token}") if token else "",
+        "lab_url": url,
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@vary_on_headers("HX-Request")
+@rate_limited("sandbox", _too_many)
+def network_lab(request: HttpRequest) -> HttpResponse:
+    notice, preset = "", ""
+    if request.method in ("GET", "HEAD"):
+        case, notice, preset = _initial(request)
+    else:
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+            return render(request, TEMPLATE, {"notice": "That is more than the lab takes at "
+                          "once (64 KB).", "presets": PRESETS.values()}, status=413)  # fmt: skip
+        op = request.POST.get("op", "trace")
+        try:
+            if op == "open":
+                case = case_from_json(request.POST.get("case_json", ""))
+            else:
+                case = case_from_form(request.POST)
+        except StateError as exc:
+            case, notice = PRESETS[STARTER].case, exc.message
+            if op == "open":  # keep the form as it was; only the pasted text was refused
+                with contextlib.suppress(StateError):
+                    case = case_from_form(request.POST)
+        if op == "download" and not notice:
+            response = HttpResponse(case_text(case), content_type="application/json")
+            response["Content-Disposition"] = 'attachment; filename="network-case.json"'
+            return response
+    context = _context(request, case)
+    context.update(notice=notice, preset=preset, presets=PRESETS.values(),
+                   preset_info=PRESETS.get(preset))  # fmt: skip
+    if request.htmx and request.method == "POST" and request.POST.get("op", "trace") == "trace":
+        return render(request, f"{TEMPLATE}#result", context)
+    return render(request, TEMPLATE, context)
+
+
+# --- the WAF lab ------------------------------------------------------------------------------
+
+WAF_TEMPLATE = "netlab/waf.html"
+
+
+def _waf_initial(request: HttpRequest) -> tuple[dict, str, str]:
+    slug = request.GET.get("preset", "")
+    if slug:
+        if slug in WAF_PRESETS:
+            return WAF_PRESETS[slug].case, "", slug
+        return (
+            WAF_PRESETS[WAF_STARTER].case,
+            f"There is no preset called “{slug[:60]}”.",
+            WAF_STARTER,
+        )
+    token = request.GET.get("case", "")
+    if token:
+        try:
+            return waf_state.decode(token), "", ""
+        except StateError as exc:
+            return WAF_PRESETS[WAF_STARTER].case, exc.message, WAF_STARTER
+    return WAF_PRESETS[WAF_STARTER].case, "", WAF_STARTER
+
+
+def _waf_outcome(request: HttpRequest, texts: dict) -> dict:
+    result = acl = None
+    error = ""
+    try:
+        case = waf_state.case_of(texts)
+        acl = parse_web_acl(case.get("web_acl"), ip_sets=parse_ip_sets(case.get("ip_sets")))
+        result = evaluate_waf_case(case)
+    except (StateError, NetlabError) as exc:
+        case, error = None, exc.message
+    counts = Counter((d.action, d.rule) for d in result.decisions) if result else Counter()
+    token = waf_state.encode(case) if case is not None else None
+    url = reverse("waf-lab")
+    return {
+        "texts": texts,
+        "resources": [*RESOURCES, *NOT_PROTECTABLE],
+        "result": result,
+        "error": error,
+        "line": waf_line("", result) if result is not None and result.attachable else None,
+        "counts": sorted(counts.items(), key=lambda kv: -kv[1]),
+        "decisions": result.decisions if result is not None else (),
+        "show_runs": result is not None and len(result.decisions) > 20,
+        "charts": waf_chart.charts(acl, result) if result is not None and result.attachable else [],
+        "permalink": request.build_absolute_uri(f"{url}?case={token}") if token else "",
+        "lab_url": url,
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@vary_on_headers("HX-Request")
+@rate_limited("sandbox", _too_many)
+def waf_lab(request: HttpRequest) -> HttpResponse:
+    notice, preset = "", ""
+    if request.method in ("GET", "HEAD"):
+        case, notice, preset = _waf_initial(request)
+        texts = waf_state.texts_of(case)
+    else:
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+            return render(request, "netlab/slow_down.html", {"retry_after": 1, "too_large": True},
+                          status=413)  # fmt: skip
+        texts = waf_state.form_texts(request.POST)
+    context = _waf_outcome(request, texts)
+    context.update(notice=notice, preset=preset, presets=WAF_PRESETS.values(),
+                   preset_info=WAF_PRESETS.get(preset))  # fmt: skip
+    if request.htmx and request.method == "POST":
+        return render(request, f"{WAF_TEMPLATE}#waf_result", context)
+    return render(request, WAF_TEMPLATE, context)

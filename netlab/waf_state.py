@@ -1,0 +1,136 @@
+"""The WAF lab's state: a WAF case (`srm_trainer/netlab/FORMAT.md`) in and out of the form.
+
+The web ACL and IP sets are edited as AWS WAF's own JSON (what the console's JSON editor shows);
+the requests are form rows. Texts are kept as typed, so a JSON mistake is shown with its line
+and column and nothing is lost."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import zlib
+from collections.abc import Mapping
+from typing import Any
+
+from netlab.state import MAX_JSON_CHARS, MAX_PERMALINK_CHARS, StateError
+
+MAX_ROWS = 20
+ROW_FIELDS = ("ip", "country", "method", "uri", "query", "user_agent", "body", "captcha_token",
+              "challenge_token", "time", "repeat", "every")  # fmt: skip
+NUMBERS = ("time", "every")
+INTEGERS = ("repeat",)
+
+
+def texts_of(case: dict) -> dict[str, Any]:
+    """What the form shows for a case."""
+    rows = []
+    given = case.get("requests") if "requests" in case else [case.get("request")]
+    for req in given if isinstance(given, list) else []:
+        if not isinstance(req, dict):
+            continue
+        headers = req.get("headers") if isinstance(req.get("headers"), dict) else {}
+        agent = next((v for k, v in headers.items() if str(k).lower() == "user-agent"), "")
+        row = {f: "" if req.get(f) is None else str(req.get(f)) for f in ROW_FIELDS}
+        row["user_agent"] = str(agent)
+        rows.append(row)
+    if len(rows) < MAX_ROWS:
+        rows.append(dict.fromkeys(ROW_FIELDS, ""))
+    return {
+        "resource": str(case.get("resource", "ALB")),
+        "web_acl": json.dumps(case.get("web_acl", {}), indent=2, ensure_ascii=False),
+        "ip_sets": json.dumps(case["ip_sets"], indent=2) if case.get("ip_sets") else "",
+        "delay": str(case.get("rate_detection_delay_sec", "") or ""),
+        "rows": rows,
+    }
+
+
+def _json(text: str, what: str) -> Any:
+    if len(text) > MAX_JSON_CHARS:
+        raise StateError(
+            f"The {what} is longer than the lab takes ({MAX_JSON_CHARS:,} characters)."
+        )
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise StateError(f"The {what} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                         f"column {exc.colno}.") from None  # fmt: skip
+    except (RecursionError, ValueError):
+        raise StateError(f"The {what} nests too deeply or holds a number too long.") from None
+
+
+def _value(name: str, text: str) -> Any:
+    if name in INTEGERS and text.isdigit() and len(text) < 9:
+        return int(text)
+    if name in NUMBERS:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    return text
+
+
+def form_texts(post: Mapping[str, str]) -> dict[str, Any]:
+    """The form as submitted, as texts (shown back whatever happens next)."""
+    rows = []
+    for j in range(MAX_ROWS):
+        row = {f: post.get(f"req-{j}-{f}", "").strip() for f in ROW_FIELDS}
+        if row["ip"]:
+            rows.append(row)
+    if len(rows) < MAX_ROWS:
+        rows.append(dict.fromkeys(ROW_FIELDS, ""))
+    return {
+        "resource": post.get("resource", "ALB"),
+        "web_acl": post.get("web_acl", ""),
+        "ip_sets": post.get("ip_sets", ""),
+        "delay": post.get("delay", "").strip(),
+        "rows": rows,
+    }
+
+
+def case_of(texts: dict[str, Any]) -> dict:
+    case: dict[str, Any] = {"resource": texts["resource"],
+                            "web_acl": _json(texts["web_acl"], "web ACL")}  # fmt: skip
+    if texts["ip_sets"].strip():
+        case["ip_sets"] = _json(texts["ip_sets"], "IP sets")
+    if texts["delay"]:
+        case["rate_detection_delay_sec"] = _value("time", texts["delay"])
+    requests = []
+    for row in texts["rows"]:
+        if not row["ip"]:
+            continue
+        req: dict[str, Any] = {}
+        for name in ROW_FIELDS:
+            if row[name] and name != "user_agent":
+                req[name] = _value(name, row[name])
+        if row["user_agent"]:
+            req["headers"] = {"User-Agent": row["user_agent"]}
+        requests.append(req)
+    case["requests"] = requests
+    return case
+
+
+def encode(case: dict) -> str | None:
+    raw = json.dumps(case, separators=(",", ":"), ensure_ascii=False).encode()
+    token = base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
+    return token if len(token) <= MAX_PERMALINK_CHARS else None
+
+
+def decode(token: str) -> dict:
+    if len(token) > MAX_PERMALINK_CHARS:
+        raise StateError("That link is longer than the lab's links can be.")
+    try:
+        packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        inflate = zlib.decompressobj()
+        raw = inflate.decompress(packed, MAX_JSON_CHARS + 1)
+        if len(raw) > MAX_JSON_CHARS or inflate.unconsumed_tail:
+            raise StateError("That link holds more than the lab takes.")
+        data = json.loads(raw.decode("utf-8"))
+    except StateError:
+        raise
+    except (binascii.Error, ValueError, zlib.error, UnicodeDecodeError, RecursionError):
+        raise StateError("That link is damaged (it may have been cut short), so the lab opened "
+                         "with its example.") from None  # fmt: skip
+    if not isinstance(data, dict):
+        raise StateError("That link does not hold a WAF case.")
+    return data

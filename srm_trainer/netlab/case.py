@@ -1,0 +1,148 @@
+"""One case file → cases, and one case → its result and whether it meets its `expect`.
+
+A case is a flow case (`network` + `flow`) or a WAF case (`web_acl` + `request`/`requests`);
+`FORMAT.md` describes both. `run_case` returns the CLI's JSON line and a list of mismatches
+against `expect` (empty when there is no `expect` or it holds).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from .errors import NetlabError
+from .flow import Trace, trace_case
+from .waf import WafResult, evaluate_waf_case
+
+MAX_FILE_CHARS = 5_000_000
+
+
+def kind_of(case: Any) -> str:
+    if not isinstance(case, dict):
+        raise NetlabError("invalid_case", "a case must be a JSON object")
+    if "flow" in case or "network" in case:
+        return "flow"
+    if "web_acl" in case:
+        return "waf"
+    raise NetlabError("invalid_case", "a case has either network + flow or web_acl + request(s)")
+
+
+def load_cases(text: str, label: str) -> list[tuple[str, Any]]:
+    if len(text) > MAX_FILE_CHARS:
+        raise NetlabError("too_long", f"{label} is larger than {MAX_FILE_CHARS:,} characters")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NetlabError("invalid_json", f"{label} is not valid JSON: {exc.msg} at line "
+                          f"{exc.lineno}, column {exc.colno}") from None  # fmt: skip
+    except (RecursionError, ValueError):
+        raise NetlabError("invalid_json", f"{label} nests too deeply or holds a number too long "
+                          "to read") from None  # fmt: skip
+    items = data if isinstance(data, list) else [data]
+    out = []
+    for i, case in enumerate(items):
+        name = case.get("name") if isinstance(case, dict) else None
+        out.append((name if isinstance(name, str) and name else f"{label}[{i}]", case))
+    return out
+
+
+def flow_line(name: str, result: Trace) -> dict[str, Any]:
+    return {"name": name, **result.to_dict()}
+
+
+def waf_line(name: str, result: WafResult) -> dict[str, Any]:
+    if not result.attachable:
+        return {"name": name, "attachable": False, "reason": result.reason, "action": None,
+                "rule": None}  # fmt: skip
+    decisions = result.decisions
+    if len(decisions) == 1:
+        d = decisions[0]
+        return {"name": name, "action": d.action, "rule": d.rule, "labels": list(d.labels),
+                "status": d.status}  # fmt: skip
+    runs: list[dict[str, Any]] = []
+    for d in decisions:
+        if runs and runs[-1]["action"] == d.action and runs[-1]["rule"] == d.rule:
+            runs[-1]["to"] = d.index
+            runs[-1]["until"] = d.time
+        else:
+            runs.append({"from": d.index, "to": d.index, "at": d.time, "until": d.time,
+                         "action": d.action, "rule": d.rule})  # fmt: skip
+    last = decisions[-1]
+    return {"name": name, "action": last.action, "rule": last.rule, "requests": len(decisions),
+            "runs": runs}  # fmt: skip
+
+
+def run_case(name: str, case: Any) -> tuple[dict[str, Any], list[str], Any]:
+    """(JSON line, mismatches with `expect`, the typed result)."""
+    kind = kind_of(case)
+    expect = case.get("expect")
+    if kind == "flow":
+        result = trace_case(case)
+        return flow_line(name, result), _flow_mismatches(result, expect), result
+    result = evaluate_waf_case(case)
+    return waf_line(name, result), _waf_mismatches(result, expect), result
+
+
+def _flow_mismatches(result: Trace, expect: Any) -> list[str]:
+    if expect is None:
+        return []
+    if not isinstance(expect, dict):
+        return ["expect must be an object"]
+    out = []
+    if "request" in expect and expect["request"] != result.request:
+        out.append(f"request: expected {expect['request']}, got {result.request}")
+    if "reply" in expect and expect["reply"] != result.reply:
+        out.append(f"reply: expected {expect['reply']}, got {result.reply}")
+    want = expect.get("blocked_at")
+    if want is not None:
+        hop = result.blocked_at
+        if hop is None:
+            out.append(f"blocked_at: expected {want}, but nothing blocked")
+        else:
+            got = hop.to_dict()
+            for key, value in want.items():
+                if got.get(key) != value:
+                    out.append(f"blocked_at.{key}: expected {value!r}, got {got.get(key)!r}")
+    return out
+
+
+def _waf_mismatches(result: WafResult, expect: Any) -> list[str]:
+    if expect is None:
+        return []
+    if not isinstance(expect, dict):
+        return ["expect must be an object"]
+    out = []
+    if "attachable" in expect and expect["attachable"] != result.attachable:
+        out.append(f"attachable: expected {expect['attachable']}, got {result.attachable}")
+    if not result.attachable:
+        if expect.get("attachable", True):
+            out.append(f"the web ACL cannot be attached: {result.reason}")
+        return out
+    checks = []
+    if "action" in expect:
+        checks.append({"index": len(result.decisions) - 1, **{k: expect[k] for k in expect
+                       if k in ("action", "rule", "labels", "status", "absent_labels")}})  # fmt: skip
+    checks.extend(expect.get("requests") or [])
+    for check in checks:
+        index = check.get("index", 0)
+        if not 0 <= index < len(result.decisions):
+            out.append(f"request {index} does not exist")
+            continue
+        d = result.decisions[index]
+        for key in ("action", "rule", "status"):
+            if key in check and check[key] != getattr(d, key):
+                out.append(f"request {index}: {key} expected {check[key]!r}, got "
+                           f"{getattr(d, key)!r}")  # fmt: skip
+        for label in check.get("labels", []):
+            if label not in d.labels and not any(x.endswith(":" + label) for x in d.labels):
+                out.append(f"request {index}: label {label!r} missing (has {list(d.labels)})")
+        for label in check.get("absent_labels", []):
+            if label in d.labels or any(x.endswith(":" + label) for x in d.labels):
+                out.append(f"request {index}: label {label!r} present")
+    if "counts" in expect:
+        got = Counter(d.action for d in result.decisions)
+        for action, n in expect["counts"].items():
+            if got.get(action, 0) != n:
+                out.append(f"counts.{action}: expected {n}, got {got.get(action, 0)}")
+    return out

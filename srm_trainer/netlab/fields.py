@@ -1,0 +1,134 @@
+"""Small readers for JSON input: each checks one field and names its path when it is wrong.
+
+Unknown keys are refused rather than ignored, so a misspelt field (`"sorce"`) is an error a
+learner sees instead of a rule that silently does nothing.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from typing import Any
+
+from .errors import NetlabError
+
+
+def obj(raw: Any, path: str, *, allowed: Iterable[str], required: Iterable[str] = ()) -> dict:
+    if not isinstance(raw, dict):
+        raise NetlabError("invalid_type", f"{path or 'the input'} must be a JSON object", path=path)
+    allowed = set(allowed)
+    for key in raw:
+        if key not in allowed:
+            hint = ", ".join(sorted(allowed))
+            raise NetlabError(
+                "unknown_field",
+                f"{join(path, key)} is not a field here (expected one of: {hint})",
+                path=join(path, key),
+            )
+    for key in required:
+        if key not in raw:
+            raise NetlabError(
+                "missing_field", f"{join(path, key)} is required", path=join(path, key)
+            )
+    return raw
+
+
+def join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def array(raw: Any, path: str, *, limit: int, what: str = "entries") -> list:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise NetlabError("invalid_type", f"{path} must be a list", path=path)
+    if len(raw) > limit:
+        raise NetlabError(
+            "too_many",
+            f"{path} has {len(raw)} {what}; this lab allows at most {limit}",
+            path=path,
+        )
+    return raw
+
+
+def string(raw: Any, path: str, *, limit: int = 256, choices: Iterable[str] | None = None) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise NetlabError("invalid_type", f"{path} must be a non-empty string", path=path)
+    if len(raw) > limit:
+        raise NetlabError(
+            "too_long", f"{path} is {len(raw)} characters long; at most {limit}", path=path
+        )
+    if choices is not None:
+        options = list(choices)
+        if raw not in options:
+            raise NetlabError(
+                "invalid_value",
+                f"{path} must be one of {', '.join(options)}, not {raw!r}",
+                path=path,
+            )
+    return raw
+
+
+def integer(raw: Any, path: str, *, low: int, high: int) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise NetlabError("invalid_type", f"{path} must be a whole number", path=path)
+    if not low <= raw <= high:
+        raise NetlabError(
+            "out_of_range", f"{path} must be between {low} and {high}, not {raw}", path=path
+        )
+    return raw
+
+
+def number(raw: Any, path: str, *, low: float, high: float) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise NetlabError("invalid_type", f"{path} must be a number", path=path)
+    if not low <= raw <= high:
+        raise NetlabError(
+            "out_of_range", f"{path} must be between {low} and {high}, not {raw}", path=path
+        )
+    return float(raw)
+
+
+def boolean(raw: Any, path: str) -> bool:
+    if not isinstance(raw, bool):
+        raise NetlabError("invalid_type", f"{path} must be true or false", path=path)
+    return raw
+
+
+def ipv4(raw: Any, path: str) -> ipaddress.IPv4Address:
+    text = string(raw, path, limit=64)
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        raise NetlabError(
+            "invalid_address", f"{path}: {text!r} is not an IP address", path=path
+        ) from None
+    if not isinstance(address, ipaddress.IPv4Address):
+        raise NetlabError(
+            "ipv6_unsupported", f"{path}: this lab models IPv4 only, not {text!r}", path=path
+        )
+    return address
+
+
+def ipv4_network(raw: Any, path: str) -> ipaddress.IPv4Network:
+    text = string(raw, path, limit=64)
+    try:
+        network = ipaddress.ip_network(text.strip(), strict=True)
+    except ValueError as exc:
+        if "host bits set" in str(exc):
+            raise NetlabError(
+                "invalid_cidr",
+                f"{path}: {text!r} has host bits set (did you mean "
+                f"{ipaddress.ip_network(text.strip(), strict=False)}?)",
+                path=path,
+            ) from None
+        raise NetlabError(
+            "invalid_cidr", f"{path}: {text!r} is not a CIDR block such as 10.0.0.0/16", path=path
+        ) from None
+    if not isinstance(network, ipaddress.IPv4Network):
+        raise NetlabError(
+            "ipv6_unsupported", f"{path}: this lab models IPv4 only, not {text!r}", path=path
+        )
+    return network

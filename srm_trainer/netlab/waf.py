@@ -1,0 +1,872 @@
+"""AWS WAF: a web ACL's rules, evaluated in priority order against HTTP requests.
+
+What the engine follows (AWS WAF Developer Guide):
+- rules run from the lowest `Priority` up; the first *terminating* action (Allow, Block, or a
+  CAPTCHA/Challenge the request has no valid token for) ends the evaluation; Count, and a
+  CAPTCHA/Challenge with a valid token, add the rule's labels and go on; when no rule
+  terminates, the web ACL's default action (Allow or Block) applies;
+- a label match statement sees only labels added by rules evaluated earlier;
+- a rate-based rule counts, per client IP (or for everyone with `CONSTANT`), the requests that
+  reach it and match its scope-down statement within its evaluation window, and acts only on
+  requests that arrive while that count is over its limit; the first `Limit` requests pass.
+  AWS estimates rates with a delay ("usually below 30 seconds"); the engine is exact unless the
+  case sets `rate_detection_delay_sec`, which makes every decision use the count as it stood
+  that many seconds earlier (both tripping and recovering lag by that much);
+- the body is inspected up to the protected resource's limit (8 KB for an ALB or AppSync, 16 KB
+  by default elsewhere); `OversizeHandling` says what a larger body does.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any
+
+import re2
+
+from . import fields as f
+from .errors import NetlabError
+from .waf_fields import Field, parse_field, parse_transforms, query_pairs, transform
+
+MAX_RULES = 50
+MAX_STATEMENTS = 200  # in one web ACL, counting nested ones
+MAX_DEPTH = 8
+MAX_REQUESTS = 5_000  # after expanding `repeat`
+MAX_TEMPLATES = 200
+MAX_BODY = 65_536
+MAX_TEXT = 8_192
+MAX_HEADERS = 50
+MAX_ADDRESSES = 1_000  # per IP set
+# Request text the evaluation may read, counting each transformation as another pass: distinct
+# requests × inspected components. Repeats of one request cost nothing more (results are
+# memoised), so a 3,000-request burst is cheap; 200 different 64 KB bodies under 50 rules are not.
+MAX_INSPECTED = 4_000_000
+MAX_RULE_STEPS = 100_000
+MAX_PATTERNS = 10  # per regex pattern set
+MAX_SEARCH = 200  # SearchString length (AWS: 200 bytes)
+MAX_REGEX = 512  # RegexString length (AWS: 512)
+ACCOUNT = "111122223333"
+
+ACTIONS = ("Allow", "Block", "Count", "CAPTCHA", "Challenge")
+TERMINAL_STATUS = {"Block": 403, "CAPTCHA": 405, "Challenge": 202}
+TOKEN_STATES = ("valid", "missing", "expired", "invalid")
+
+# Where a web ACL can be associated, its scope, and the body size WAF inspects by default.
+RESOURCES: dict[str, tuple[str, int | None]] = {
+    "CLOUDFRONT": ("CLOUDFRONT", 16_384),
+    "AMPLIFY": ("CLOUDFRONT", 16_384),
+    "ALB": ("REGIONAL", 8_192),
+    "API_GATEWAY": ("REGIONAL", 16_384),
+    "APPSYNC": ("REGIONAL", 8_192),
+    "COGNITO_USER_POOL": ("REGIONAL", 16_384),
+    "APP_RUNNER": ("REGIONAL", 16_384),
+    "VERIFIED_ACCESS": ("REGIONAL", 16_384),
+}
+FIXED_BODY_LIMIT = ("ALB", "APPSYNC")
+NOT_PROTECTABLE = {
+    "NLB": "a Network Load Balancer works at layer 4 and cannot be associated with a web ACL; "
+    "put WAF on CloudFront in front of it, or use an Application Load Balancer",
+    "CLASSIC_LOAD_BALANCER": "a Classic Load Balancer cannot be associated with a web ACL",
+    "EC2_INSTANCE": "an EC2 instance cannot be associated with a web ACL; put an Application "
+    "Load Balancer or CloudFront in front of it",
+    "API_GATEWAY_HTTP_API": "only API Gateway REST APIs can be associated with a web ACL, not "
+    "HTTP APIs",
+    "S3_BUCKET": "an S3 bucket cannot be associated with a web ACL; serve it through CloudFront",
+}
+
+
+# --- statements -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One node of a rule's statement tree. `kind` is AWS's statement name."""
+
+    kind: str
+    uid: int
+    children: tuple[Statement, ...] = ()
+    field: Field | None = None
+    transforms: tuple[str, ...] = ()
+    text: str = ""  # search string, regex, label key
+    constraint: str = ""  # positional constraint, comparison operator, label scope
+    size: int = 0
+    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    countries: frozenset[str] = frozenset()
+    patterns: tuple[Any, ...] = ()  # compiled re2 patterns
+    uses_labels: bool = False  # a label match, or built on one: its result depends on labels
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    limit: int
+    window: int
+    aggregate: str  # IP | CONSTANT
+    scope_down: Statement | None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    priority: int
+    action: str
+    labels: tuple[str, ...]  # fully qualified
+    statement: Statement | None
+    rate: RateLimit | None
+
+
+@dataclass(frozen=True, slots=True)
+class WebAcl:
+    name: str
+    default_action: str
+    rules: tuple[Rule, ...]
+    scope: str | None
+    label_prefix: str
+
+
+class _Builder:
+    """Parses statements, numbering them (for the per-request memo) and bounding their count."""
+
+    def __init__(self, ip_sets: dict, regex_sets: dict) -> None:
+        self.count = 0
+        self.ip_sets = ip_sets
+        self.regex_sets = regex_sets
+
+    def statement(self, raw: Any, path: str, depth: int = 1, top: bool = False) -> Statement:
+        self.count += 1
+        if self.count > MAX_STATEMENTS:
+            raise NetlabError("too_many", f"{path}: the web ACL has more than {MAX_STATEMENTS} "
+                              "statements", path=path)  # fmt: skip
+        if depth > MAX_DEPTH:
+            raise NetlabError("too_deep", f"{path}: statements nest more than {MAX_DEPTH} deep",
+                              path=path)  # fmt: skip
+        if not isinstance(raw, dict) or len(raw) != 1:
+            raise NetlabError("invalid_statement", f"{path} must be an object with exactly one "
+                              "statement, such as {\"ByteMatchStatement\": {...}}", path=path)  # fmt: skip
+        kind, spec = next(iter(raw.items()))
+        p = f"{path}.{kind}"
+        uid = self.count
+        if kind in ("AndStatement", "OrStatement"):
+            f.obj(spec, p, allowed=("Statements",), required=("Statements",))
+            items = f.array(spec["Statements"], f"{p}.Statements", limit=MAX_STATEMENTS)
+            if len(items) < 2:
+                raise NetlabError("invalid_statement", f"{p}.Statements needs at least two "
+                                  "statements", path=f"{p}.Statements")  # fmt: skip
+            kids = tuple(self.statement(s, f"{p}.Statements[{i}]", depth + 1)
+                         for i, s in enumerate(items))  # fmt: skip
+            return Statement(kind, uid, kids, uses_labels=any(k.uses_labels for k in kids))
+        if kind == "NotStatement":
+            f.obj(spec, p, allowed=("Statement",), required=("Statement",))
+            kid = self.statement(spec["Statement"], f"{p}.Statement", depth + 1)
+            return Statement(kind, uid, (kid,), uses_labels=kid.uses_labels)
+        if kind == "ByteMatchStatement":
+            f.obj(spec, p, allowed=("SearchString", "FieldToMatch", "TextTransformations",
+                                    "PositionalConstraint"),
+                  required=("SearchString", "FieldToMatch", "PositionalConstraint"))  # fmt: skip
+            search = spec["SearchString"]
+            if not isinstance(search, str) or not search or len(search.encode()) > MAX_SEARCH:
+                raise NetlabError("invalid_value", f"{p}.SearchString must be 1 to {MAX_SEARCH} "
+                                  "bytes of text", path=f"{p}.SearchString")  # fmt: skip
+            constraint = f.string(spec["PositionalConstraint"], f"{p}.PositionalConstraint",
+                                  choices=("EXACTLY", "STARTS_WITH", "ENDS_WITH", "CONTAINS",
+                                           "CONTAINS_WORD"))  # fmt: skip
+            if constraint == "CONTAINS_WORD" and not re2.fullmatch(r"[A-Za-z0-9_]+", search):
+                raise NetlabError("invalid_value", f"{p}.SearchString: CONTAINS_WORD needs a "
+                                  "search string of letters, digits and _ only",
+                                  path=f"{p}.SearchString")  # fmt: skip
+            return Statement(kind, uid, field=parse_field(spec["FieldToMatch"],
+                                                          f"{p}.FieldToMatch"),
+                             transforms=parse_transforms(spec.get("TextTransformations"),
+                                                         f"{p}.TextTransformations"),
+                             text=search, constraint=constraint)  # fmt: skip
+        if kind == "RegexMatchStatement":
+            f.obj(spec, p, allowed=("RegexString", "FieldToMatch", "TextTransformations"),
+                  required=("RegexString", "FieldToMatch"))  # fmt: skip
+            pattern = self._regex(spec["RegexString"], f"{p}.RegexString")
+            return Statement(kind, uid, field=parse_field(spec["FieldToMatch"],
+                                                          f"{p}.FieldToMatch"),
+                             transforms=parse_transforms(spec.get("TextTransformations"),
+                                                         f"{p}.TextTransformations"),
+                             text=spec["RegexString"], patterns=(pattern,))  # fmt: skip
+        if kind == "RegexPatternSetReferenceStatement":
+            f.obj(spec, p, allowed=("ARN", "FieldToMatch", "TextTransformations"),
+                  required=("ARN", "FieldToMatch"))  # fmt: skip
+            arn = f.string(spec["ARN"], f"{p}.ARN", limit=512)
+            if arn not in self.regex_sets:
+                raise NetlabError("unknown_reference", f"{p}.ARN: no regex pattern set {arn!r} "
+                                  "in regex_pattern_sets", path=f"{p}.ARN")  # fmt: skip
+            return Statement(kind, uid, field=parse_field(spec["FieldToMatch"],
+                                                          f"{p}.FieldToMatch"),
+                             transforms=parse_transforms(spec.get("TextTransformations"),
+                                                         f"{p}.TextTransformations"),
+                             text=arn, patterns=self.regex_sets[arn])  # fmt: skip
+        if kind == "SizeConstraintStatement":
+            f.obj(spec, p, allowed=("FieldToMatch", "ComparisonOperator", "Size",
+                                    "TextTransformations"),
+                  required=("FieldToMatch", "ComparisonOperator", "Size"))  # fmt: skip
+            return Statement(kind, uid, field=parse_field(spec["FieldToMatch"],
+                                                          f"{p}.FieldToMatch"),
+                             transforms=parse_transforms(spec.get("TextTransformations"),
+                                                         f"{p}.TextTransformations"),
+                             constraint=f.string(spec["ComparisonOperator"],
+                                                 f"{p}.ComparisonOperator",
+                                                 choices=("EQ", "NE", "LE", "LT", "GE", "GT")),
+                             size=f.integer(spec["Size"], f"{p}.Size", low=0,
+                                            high=21_474_836_480))  # fmt: skip
+        if kind == "IPSetReferenceStatement":
+            f.obj(spec, p, allowed=("ARN",), required=("ARN",))
+            arn = f.string(spec["ARN"], f"{p}.ARN", limit=512)
+            if arn not in self.ip_sets:
+                raise NetlabError("unknown_reference", f"{p}.ARN: no IP set {arn!r} in ip_sets",
+                                  path=f"{p}.ARN")  # fmt: skip
+            return Statement(kind, uid, text=arn, networks=self.ip_sets[arn])
+        if kind == "GeoMatchStatement":
+            f.obj(spec, p, allowed=("CountryCodes",), required=("CountryCodes",))
+            codes = f.array(spec["CountryCodes"], f"{p}.CountryCodes", limit=250)
+            for i, code in enumerate(codes):
+                if not (isinstance(code, str) and len(code) == 2 and code.isalpha()
+                        and code.isupper()):  # fmt: skip
+                    raise NetlabError("invalid_value", f"{p}.CountryCodes[{i}] must be a "
+                                      "two-letter ISO country code such as US",
+                                      path=f"{p}.CountryCodes[{i}]")  # fmt: skip
+            if not codes:
+                raise NetlabError("invalid_value", f"{p}.CountryCodes is empty",
+                                  path=f"{p}.CountryCodes")  # fmt: skip
+            return Statement(kind, uid, countries=frozenset(codes))
+        if kind == "LabelMatchStatement":
+            f.obj(spec, p, allowed=("Scope", "Key"), required=("Scope", "Key"))
+            scope = f.string(spec["Scope"], f"{p}.Scope", choices=("LABEL", "NAMESPACE"))
+            key = f.string(spec["Key"], f"{p}.Key", limit=1024)
+            if not re2.fullmatch(r"[0-9A-Za-z_\-:]+", key):
+                raise NetlabError("invalid_value", f"{p}.Key may hold letters, digits, _, - "
+                                  "and : only", path=f"{p}.Key")  # fmt: skip
+            return Statement(kind, uid, text=key, constraint=scope, uses_labels=True)
+        if kind == "RateBasedStatement":
+            raise NetlabError("nested_rate_based", f"{p}: a rate-based statement must be a "
+                              "rule's top-level statement; it cannot be nested", path=p)  # fmt: skip
+        raise NetlabError("unsupported_statement", f"{p}: this lab does not model {kind} "
+                          "(it models And/Or/Not, ByteMatch, RegexMatch, RegexPatternSetReference, "
+                          "SizeConstraint, IPSetReference, GeoMatch, LabelMatch and RateBased)",
+                          path=p)  # fmt: skip
+
+    def _regex(self, raw: Any, path: str) -> Any:
+        if not isinstance(raw, str) or not raw or len(raw) > MAX_REGEX:
+            raise NetlabError("invalid_value", f"{path} must be 1 to {MAX_REGEX} characters",
+                              path=path)  # fmt: skip
+        return compile_regex(raw, path)
+
+
+def compile_regex(text: str, path: str) -> Any:
+    """RE2 (linear time, no backreferences or lookaround): no pattern can stall the server."""
+    options = re2.Options()
+    options.max_mem = 1 << 22
+    try:
+        return re2.compile(text, options)
+    except re2.error as exc:
+        raise NetlabError("invalid_regex", f"{path}: not a usable regular expression ({exc})",
+                          path=path) from None  # fmt: skip
+
+
+def _rule(raw: Any, path: str, b: _Builder, prefix: str) -> Rule:
+    f.obj(raw, path, allowed=("Name", "Priority", "Action", "Statement", "RuleLabels",
+                              "VisibilityConfig", "CaptchaConfig", "ChallengeConfig"),
+          required=("Name", "Priority", "Action", "Statement"))  # fmt: skip
+    name = f.string(raw["Name"], f"{path}.Name", limit=128)
+    priority = f.integer(raw["Priority"], f"{path}.Priority", low=0, high=2_000_000_000)
+    action = _action(raw["Action"], f"{path}.Action", ACTIONS)
+    labels = []
+    for i, item in enumerate(f.array(raw.get("RuleLabels"), f"{path}.RuleLabels", limit=10)):
+        lp = f"{path}.RuleLabels[{i}]"
+        f.obj(item, lp, allowed=("Name",), required=("Name",))
+        label = f.string(item["Name"], f"{lp}.Name", limit=1024)
+        if not re2.fullmatch(r"[0-9A-Za-z_\-:]+", label) or label.startswith(":") \
+                or label.endswith(":") or "::" in label:  # fmt: skip
+            raise NetlabError("invalid_label", f"{lp}.Name: a label is names separated by single "
+                              "colons, of letters, digits, _ and -", path=f"{lp}.Name")  # fmt: skip
+        labels.append(prefix + label)
+    st_raw = raw["Statement"]
+    sp = f"{path}.Statement"
+    if isinstance(st_raw, dict) and "RateBasedStatement" in st_raw:
+        if len(st_raw) != 1:
+            raise NetlabError("invalid_statement", f"{sp} must hold exactly one statement",
+                              path=sp)  # fmt: skip
+        rp = f"{sp}.RateBasedStatement"
+        spec = f.obj(st_raw["RateBasedStatement"], rp,
+                     allowed=("Limit", "EvaluationWindowSec", "AggregateKeyType",
+                              "ScopeDownStatement", "ForwardedIPConfig", "CustomKeys"),
+                     required=("Limit",))  # fmt: skip
+        if action == "Allow":
+            raise NetlabError("invalid_action", f"{path}.Action: a rate-based rule can use any "
+                              "action except Allow", path=f"{path}.Action")  # fmt: skip
+        aggregate = f.string(spec.get("AggregateKeyType", "IP"), f"{rp}.AggregateKeyType",
+                             choices=("IP", "CONSTANT", "FORWARDED_IP", "CUSTOM_KEYS"))  # fmt: skip
+        if aggregate in ("FORWARDED_IP", "CUSTOM_KEYS"):
+            raise NetlabError("unsupported_aggregation", f"{rp}.AggregateKeyType: this lab "
+                              "aggregates by IP or CONSTANT only", path=f"{rp}.AggregateKeyType")  # fmt: skip
+        scope_down = None
+        b.count += 1
+        if "ScopeDownStatement" in spec:
+            scope_down = b.statement(spec["ScopeDownStatement"], f"{rp}.ScopeDownStatement", 2)
+        elif aggregate == "CONSTANT":
+            raise NetlabError("missing_field", f"{rp}.ScopeDownStatement is required when "
+                              "AggregateKeyType is CONSTANT", path=f"{rp}.ScopeDownStatement")  # fmt: skip
+        rate = RateLimit(
+            f.integer(spec["Limit"], f"{rp}.Limit", low=10, high=2_000_000_000),
+            f.integer(
+                spec.get("EvaluationWindowSec", 300), f"{rp}.EvaluationWindowSec", low=60, high=600
+            ),  # fmt: skip
+            aggregate,
+            scope_down,
+        )
+        if rate.window not in (60, 120, 300, 600):
+            raise NetlabError("invalid_value", f"{rp}.EvaluationWindowSec must be 60, 120, 300 "
+                              "or 600", path=f"{rp}.EvaluationWindowSec")  # fmt: skip
+        return Rule(name, priority, action, tuple(labels), None, rate)
+    return Rule(name, priority, action, tuple(labels), b.statement(st_raw, sp, top=True), None)
+
+
+def _action(raw: Any, path: str, choices: tuple[str, ...]) -> str:
+    """`{"Block": {}}` as in AWS's JSON, or simply `"Block"`."""
+    if isinstance(raw, dict):
+        if len(raw) != 1:
+            raise NetlabError("invalid_action", f"{path} names exactly one action", path=path)
+        name, spec = next(iter(raw.items()))
+        if not isinstance(spec, dict):
+            raise NetlabError("invalid_action", f"{path}.{name} must be an object", path=path)
+    else:
+        name = raw
+    return f.string(name, path, choices=choices)
+
+
+def parse_ip_sets(raw: Any, path: str = "ip_sets") -> dict:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or len(raw) > 20:
+        raise NetlabError("invalid_type", f"{path} must be an object of at most 20 IP sets "
+                          "(ARN or name → list of CIDR blocks)", path=path)  # fmt: skip
+    out = {}
+    for key, value in raw.items():
+        p = f"{path}.{key}"
+        if isinstance(value, dict):
+            f.obj(value, p, allowed=("Addresses", "IPAddressVersion"), required=("Addresses",))
+            value = value["Addresses"]
+        nets = []
+        for i, item in enumerate(f.array(value, p, limit=MAX_ADDRESSES, what="addresses")):
+            text = f.string(item, f"{p}[{i}]", limit=64)
+            try:
+                nets.append(ipaddress.ip_network(text, strict=True))
+            except ValueError:
+                raise NetlabError("invalid_cidr", f"{p}[{i}]: {text!r} is not a CIDR block "
+                                  "(an IP set lists addresses like 192.0.2.44/32)",
+                                  path=f"{p}[{i}]") from None  # fmt: skip
+        out[key] = tuple(nets)
+    return out
+
+
+def parse_regex_sets(raw: Any, path: str = "regex_pattern_sets") -> dict:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or len(raw) > 10:
+        raise NetlabError("invalid_type", f"{path} must be an object of at most 10 regex "
+                          "pattern sets (ARN or name → list of regular expressions)", path=path)  # fmt: skip
+    out = {}
+    for key, value in raw.items():
+        p = f"{path}.{key}"
+        items = f.array(value, p, limit=MAX_PATTERNS, what="patterns")
+        compiled = []
+        for i, item in enumerate(items):
+            if not isinstance(item, str) or not item or len(item) > 200:
+                raise NetlabError("invalid_value", f"{p}[{i}] must be 1 to 200 characters",
+                                  path=f"{p}[{i}]")  # fmt: skip
+            compiled.append(compile_regex(item, f"{p}[{i}]"))
+        out[key] = tuple(compiled)
+    return out
+
+
+def parse_web_acl(raw: Any, path: str = "web_acl", *, ip_sets: dict | None = None,
+                  regex_sets: dict | None = None) -> WebAcl:  # fmt: skip
+    f.obj(raw, path, allowed=("Name", "DefaultAction", "Rules", "Scope", "VisibilityConfig",
+                              "Description", "CaptchaConfig", "ChallengeConfig"),
+          required=("DefaultAction",))  # fmt: skip
+    name = f.string(raw.get("Name", "web-acl"), f"{path}.Name", limit=128)
+    default = _action(raw["DefaultAction"], f"{path}.DefaultAction", ("Allow", "Block"))
+    scope = None
+    if "Scope" in raw:
+        scope = f.string(raw["Scope"], f"{path}.Scope", choices=("CLOUDFRONT", "REGIONAL"))
+    prefix = f"awswaf:{ACCOUNT}:webacl:{name}:"
+    b = _Builder(ip_sets or {}, regex_sets or {})
+    rules = []
+    names: set[str] = set()
+    priorities: set[int] = set()
+    for i, item in enumerate(f.array(raw.get("Rules"), f"{path}.Rules", limit=MAX_RULES,
+                                     what="rules")):  # fmt: skip
+        rule = _rule(item, f"{path}.Rules[{i}]", b, prefix)
+        if rule.name in names:
+            raise NetlabError("duplicate_name", f"{path}.Rules[{i}].Name: {rule.name!r} is used "
+                              "twice", path=f"{path}.Rules[{i}].Name")  # fmt: skip
+        if rule.priority in priorities:
+            raise NetlabError("duplicate_priority", f"{path}.Rules[{i}].Priority: two rules have "
+                              f"priority {rule.priority}", path=f"{path}.Rules[{i}].Priority")  # fmt: skip
+        names.add(rule.name)
+        priorities.add(rule.priority)
+        rules.append(rule)
+    return WebAcl(name, default, tuple(sorted(rules, key=lambda r: r.priority)), scope, prefix)
+
+
+# --- requests -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WafRequest:
+    template: int
+    time: float
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address
+    country: str | None
+    method: str
+    uri: str
+    query: str
+    headers: tuple[tuple[str, str], ...]  # names lower-cased
+    body: str
+    captcha_token: str
+    challenge_token: str
+
+
+_REQUEST_FIELDS = ("ip", "country", "method", "uri", "query", "headers", "body", "captcha_token",
+                   "challenge_token", "time", "repeat", "every", "note")  # fmt: skip
+
+
+def _text(raw: Any, path: str, default: str, limit: int) -> str:
+    if raw is None:
+        return default
+    if not isinstance(raw, str):
+        raise NetlabError("invalid_type", f"{path} must be a string", path=path)
+    if len(raw) > limit:
+        raise NetlabError("too_long", f"{path} is {len(raw):,} characters; at most {limit:,}",
+                          path=path)  # fmt: skip
+    return raw
+
+
+def _headers(raw: Any, path: str) -> tuple[tuple[str, str], ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, dict):
+        items = list(raw.items())
+    elif isinstance(raw, list):
+        items = []
+        for i, pair in enumerate(raw):
+            if not (isinstance(pair, list) and len(pair) == 2):
+                raise NetlabError("invalid_type", f"{path}[{i}] must be a [name, value] pair",
+                                  path=f"{path}[{i}]")  # fmt: skip
+            items.append((pair[0], pair[1]))
+    else:
+        raise NetlabError("invalid_type", f"{path} must be an object or a list of [name, value]",
+                          path=path)  # fmt: skip
+    if len(items) > MAX_HEADERS:
+        raise NetlabError("too_many", f"{path} has {len(items)} headers; at most {MAX_HEADERS}",
+                          path=path)  # fmt: skip
+    out = []
+    for name, value in items:
+        name = f.string(name, f"{path}.{name}", limit=256)
+        out.append((name.lower(), _text(value, f"{path}.{name}", "", MAX_TEXT)))
+    return tuple(out)
+
+
+def parse_requests(raw_list: list, path: str = "requests") -> list[WafRequest]:
+    """Expand `repeat`/`every`, then order by time (stable): index i is the i-th to arrive."""
+    templates = f.array(raw_list, path, limit=MAX_TEMPLATES, what="requests")
+    if not templates:
+        raise NetlabError("missing_field", f"{path} holds no request", path=path)
+    out: list[WafRequest] = []
+    clock = 0.0
+    for i, raw in enumerate(templates):
+        p = f"{path}[{i}]"
+        f.obj(raw, p, allowed=_REQUEST_FIELDS, required=("ip",))
+        ip_text = f.string(raw["ip"], f"{p}.ip", limit=64)
+        try:
+            ip = ipaddress.ip_address(ip_text)
+        except ValueError:
+            raise NetlabError("invalid_address", f"{p}.ip: {ip_text!r} is not an IP address",
+                              path=f"{p}.ip") from None  # fmt: skip
+        country = None
+        if raw.get("country") is not None:
+            country = f.string(raw["country"], f"{p}.country", limit=2)
+            if len(country) != 2 or not country.isalpha():
+                raise NetlabError("invalid_value", f"{p}.country must be a two-letter code",
+                                  path=f"{p}.country")  # fmt: skip
+            country = country.upper()
+        uri = _text(raw.get("uri"), f"{p}.uri", "/", MAX_TEXT)
+        query = _text(raw.get("query"), f"{p}.query", "", MAX_TEXT)
+        if "?" in uri and "query" not in raw:
+            uri, _, query = uri.partition("?")
+        time = f.number(raw.get("time", clock), f"{p}.time", low=0, high=86_400)
+        repeat = f.integer(raw.get("repeat", 1), f"{p}.repeat", low=1, high=MAX_REQUESTS)
+        every = f.number(raw.get("every", 0.1), f"{p}.every", low=0, high=3_600)
+        if len(out) + repeat > MAX_REQUESTS:
+            raise NetlabError("too_many", f"{p}.repeat: the sequence would hold more than "
+                              f"{MAX_REQUESTS:,} requests", path=f"{p}.repeat")  # fmt: skip
+        base = dict(
+            template=i,
+            ip=ip,
+            country=country,
+            method=f.string(raw.get("method", "GET"), f"{p}.method", limit=16).upper(),
+            uri=uri,
+            query=query,
+            headers=_headers(raw.get("headers"), f"{p}.headers"),
+            body=_text(raw.get("body"), f"{p}.body", "", MAX_BODY),
+            captcha_token=f.string(
+                raw.get("captcha_token", "missing"), f"{p}.captcha_token", choices=TOKEN_STATES
+            ),  # fmt: skip
+            challenge_token=f.string(
+                raw.get("challenge_token", "missing"), f"{p}.challenge_token", choices=TOKEN_STATES
+            ),  # fmt: skip
+        )
+        for k in range(repeat):
+            out.append(WafRequest(time=round(time + k * every, 6), **base))
+        clock = time + (repeat - 1) * every
+    out.sort(key=lambda r: r.time)
+    return out
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMatch:
+    rule: str
+    action: str
+    terminating: bool
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WafDecision:
+    index: int
+    time: float
+    ip: str
+    action: str  # Allow | Block | CAPTCHA | Challenge
+    rule: str  # the terminating rule's name, or "Default_Action"
+    labels: tuple[str, ...]
+    matches: tuple[RuleMatch, ...]
+    status: int | None  # the HTTP status WAF answers with; None when the request goes through
+    rate_counts: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "time": self.time,
+            "ip": self.ip,
+            "action": self.action,
+            "rule": self.rule,
+            "labels": list(self.labels),
+            "matches": [
+                {"rule": m.rule, "action": m.action, "terminating": m.terminating, "note": m.note}
+                for m in self.matches
+            ],
+            "status": self.status,
+            "rate_counts": dict(self.rate_counts),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class WafResult:
+    attachable: bool
+    reason: str
+    decisions: tuple[WafDecision, ...]
+    body_limit: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "attachable": self.attachable,
+            "reason": self.reason,
+            "body_limit": self.body_limit,
+            "decisions": [d.to_dict() for d in self.decisions],
+        }
+
+
+def check_attachment(resource: str, scope: str | None) -> tuple[bool, str]:
+    """Whether a web ACL (of `scope`, if known) can be associated with `resource`."""
+    if resource in NOT_PROTECTABLE:
+        return False, NOT_PROTECTABLE[resource]
+    needed, _ = RESOURCES[resource]
+    if scope is not None and scope != needed:
+        where = ("a global (CLOUDFRONT) web ACL, created in US East (N. Virginia)"
+                 if needed == "CLOUDFRONT" else "a REGIONAL web ACL in the resource's Region")  # fmt: skip
+        return False, f"{resource} needs {where}; this web ACL's scope is {scope}"
+    return True, f"a web ACL can protect {resource}"
+
+
+class _Evaluator:
+    def __init__(self, acl: WebAcl, body_limit: int, delay: float) -> None:
+        self.acl = acl
+        self.body_limit = body_limit
+        self.delay = delay
+        self.memo: dict[tuple, bool] = {}
+        self.texts: dict[tuple, list[str] | None] = {}
+        self.seen: dict[tuple[str, str], list] = {}
+
+    # -- components
+    def values(self, fld: Field, req: WafRequest) -> list[str] | None:
+        """The component's values (None: the component is missing)."""
+        if fld.kind == "UriPath":
+            return [req.uri]
+        if fld.kind == "QueryString":
+            return [req.query]
+        if fld.kind == "Method":
+            return [req.method]
+        if fld.kind == "SingleHeader":
+            found = [v for n, v in req.headers if n == fld.name]
+            return found[:1] or None
+        if fld.kind == "SingleQueryArgument":
+            found = [v for n, v in query_pairs(req.query) if n == fld.name]
+            return found[:1] or None
+        if fld.kind == "AllQueryArguments":
+            return [v for _, v in query_pairs(req.query)] or None
+        data = req.body.encode("utf-8")
+        return [data[: self.body_limit].decode("utf-8", "ignore")]
+
+    def oversize(self, fld: Field, req: WafRequest) -> bool | None:
+        """MATCH/NO_MATCH for a body over the limit; None: inspect normally."""
+        if fld.kind != "Body" or len(req.body.encode("utf-8")) <= self.body_limit:
+            return None
+        return {"MATCH": True, "NO_MATCH": False}.get(fld.oversize)
+
+    def matches(self, st: Statement, req: WafRequest, labels: list[str]) -> bool:
+        key = (req.template, st.uid, tuple(labels) if st.uses_labels else ())
+        hit = self.memo.get(key)
+        if hit is None:
+            hit = self._matches(st, req, labels)
+            self.memo[key] = hit
+        return hit
+
+    def _matches(self, st: Statement, req: WafRequest, labels: list[str]) -> bool:
+        kind = st.kind
+        if kind == "AndStatement":
+            return all(self.matches(c, req, labels) for c in st.children)
+        if kind == "OrStatement":
+            return any(self.matches(c, req, labels) for c in st.children)
+        if kind == "NotStatement":
+            return not self.matches(st.children[0], req, labels)
+        if kind == "IPSetReferenceStatement":
+            return any(req.ip in net for net in st.networks if net.version == req.ip.version)
+        if kind == "GeoMatchStatement":
+            return req.country is not None and req.country in st.countries
+        if kind == "LabelMatchStatement":
+            return any(_label_matches(st.constraint, st.text, label, self.acl.label_prefix)
+                       for label in labels)  # fmt: skip
+        fixed = self.oversize(st.field, req)
+        if fixed is not None:
+            return fixed
+        vkey = (req.template, st.field, st.transforms)
+        values = self.texts.get(vkey, False)
+        if values is False:
+            raw = self.values(st.field, req)
+            values = None if raw is None else [transform(v, st.transforms) for v in raw]
+            self.texts[vkey] = values
+        if values is None:
+            return False
+        for value in values:
+            if kind == "ByteMatchStatement" and _byte_match(st.constraint, st.text, value):
+                return True
+            if kind in ("RegexMatchStatement", "RegexPatternSetReferenceStatement") and any(
+                p.search(value) for p in st.patterns
+            ):
+                return True
+            if kind == "SizeConstraintStatement" and _compare(
+                len(value.encode("utf-8")), st.constraint, st.size
+            ):
+                return True
+        return False
+
+    # -- rate-based rules
+    def rate_count(self, rule: Rule, req: WafRequest) -> int:
+        """Requests of this aggregation instance in the window ending `delay` seconds ago
+        (times arrive in order, so a start pointer and a bisection keep this O(log n))."""
+        key = str(req.ip) if rule.rate.aggregate == "IP" else "*"
+        slot = self.seen.setdefault((rule.name, key), [[], 0])
+        times = slot[0]
+        times.append(req.time)
+        horizon = req.time - self.delay  # the moment the estimate reflects
+        start = bisect_right(times, horizon - rule.rate.window, lo=slot[1])
+        slot[1] = start
+        return bisect_right(times, horizon, lo=start) - start
+
+    def decide(self, index: int, req: WafRequest) -> WafDecision:
+        labels: list[str] = []
+        matches: list[RuleMatch] = []
+        counts: dict[str, int] = {}
+        for rule in self.acl.rules:
+            if rule.rate is not None:
+                rate = rule.rate
+                if rate.scope_down is not None and not self.matches(rate.scope_down, req, labels):
+                    continue
+                counts[rule.name] = count = self.rate_count(rule, req)
+                hit = count > rate.limit
+            else:
+                hit = self.matches(rule.statement, req, labels)
+            if not hit:
+                continue
+            labels.extend(x for x in rule.labels if x not in labels)
+            action = rule.action
+            if action == "Count":
+                matches.append(RuleMatch(rule.name, "Count", False))
+                continue
+            if action in ("CAPTCHA", "Challenge"):
+                state = req.captcha_token if action == "CAPTCHA" else req.challenge_token
+                if state == "valid":
+                    matches.append(RuleMatch(rule.name, action, False, "valid token: counted"))
+                    continue
+                matches.append(RuleMatch(rule.name, action, True, f"{state} token"))
+                return self._done(index, req, action, rule.name, labels, matches, counts)
+            matches.append(RuleMatch(rule.name, action, True))
+            return self._done(index, req, action, rule.name, labels, matches, counts)
+        return self._done(index, req, self.acl.default_action, "Default_Action", labels, matches,
+                          counts)  # fmt: skip
+
+    @staticmethod
+    def _done(index, req, action, rule, labels, matches, counts) -> WafDecision:
+        return WafDecision(index, req.time, str(req.ip), action, rule, tuple(labels),
+                           tuple(matches), TERMINAL_STATUS.get(action), counts)  # fmt: skip
+
+
+def _byte_match(constraint: str, search: str, value: str) -> bool:
+    if constraint == "EXACTLY":
+        return value == search
+    if constraint == "STARTS_WITH":
+        return value.startswith(search)
+    if constraint == "ENDS_WITH":
+        return value.endswith(search)
+    if constraint == "CONTAINS":
+        return search in value
+    # CONTAINS_WORD: the string, with no letter, digit or _ on either side
+    start = value.find(search)
+    while start >= 0:
+        end = start + len(search)
+        before = value[start - 1] if start else ""
+        after = value[end] if end < len(value) else ""
+        if not _word_char(before) and not _word_char(after):
+            return True
+        start = value.find(search, start + 1)
+    return False
+
+
+def _word_char(ch: str) -> bool:
+    return bool(ch) and (ch.isalnum() or ch == "_")
+
+
+def _compare(size: int, op: str, limit: int) -> bool:
+    return {
+        "EQ": size == limit,
+        "NE": size != limit,
+        "LE": size <= limit,
+        "LT": size < limit,
+        "GE": size >= limit,
+        "GT": size > limit,
+    }[op]
+
+
+def _label_matches(scope: str, key: str, label: str, prefix: str) -> bool:
+    """A key without the `awswaf:` prefix is looked up in this web ACL's own context; LABEL
+    matches the label's last components (name and any namespaces before it), NAMESPACE any run
+    of whole namespace components."""
+    if not key.startswith("awswaf:"):
+        if not label.startswith(prefix):
+            return False
+        label = label[len(prefix) :]
+    parts = label.split(":")
+    if scope == "LABEL":
+        want = key.split(":")
+        return parts[-len(want) :] == want if len(want) <= len(parts) else False
+    want = [p for p in key.split(":") if p]
+    spaces = parts[:-1]
+    return any(spaces[i : i + len(want)] == want for i in range(len(spaces) - len(want) + 1))
+
+
+def _leaves(st: Statement | None):
+    if st is None:
+        return
+    if st.field is not None:
+        yield st
+    for child in st.children:
+        yield from _leaves(child)
+
+
+def _check_budget(acl: WebAcl, requests: list[WafRequest], body_limit: int) -> None:
+    """Refuse, before any work, a case whose inspection would read too much text, or whose
+    requests × rules would take too long (about 3 µs each on the machine this was set on)."""
+    steps = len(requests) * max(1, len(acl.rules))
+    if steps > MAX_RULE_STEPS:
+        raise NetlabError(
+            "too_costly",
+            f"requests: {len(requests):,} requests × {len(acl.rules)} rules is more than "
+            f"{MAX_RULE_STEPS:,} rule evaluations; send fewer requests or use fewer rules",
+            path="requests",
+        )
+    leaves = {}
+    for rule in acl.rules:
+        for st in _leaves(rule.statement if rule.rate is None else rule.rate.scope_down):
+            leaves[(st.field, st.transforms)] = st
+    firsts = {r.template: r for r in requests}
+    total = 0
+    for req in firsts.values():
+        sizes = {
+            "UriPath": len(req.uri),
+            "QueryString": len(req.query),
+            "SingleQueryArgument": len(req.query),
+            "AllQueryArguments": len(req.query),
+            "Method": len(req.method),
+            "SingleHeader": max((len(v) for _, v in req.headers), default=0),
+            "Body": min(len(req.body), body_limit),
+        }
+        for fld, transforms in leaves:
+            total += sizes[fld.kind] * (1 + len(transforms))
+    if total > MAX_INSPECTED:
+        raise NetlabError(
+            "too_costly",
+            f"requests: evaluating this would read about {total / 1e6:.1f} MB of request text "
+            f"(distinct requests × inspected parts × transformations); the lab reads at most "
+            f"{MAX_INSPECTED / 1e6:.0f} MB. Use fewer distinct requests (repeat one instead), "
+            "smaller bodies or fewer rules",
+            path="requests",
+        )
+
+
+def evaluate_waf(acl: WebAcl, requests: list[WafRequest], *, resource: str = "ALB",
+                 body_limit: int | None = None, rate_detection_delay: float = 0.0) -> WafResult:  # fmt: skip
+    """Evaluate `requests` (in time order) against `acl` protecting `resource`."""
+    ok, reason = check_attachment(resource, acl.scope)
+    if not ok:
+        return WafResult(False, reason, ())
+    limit = body_limit or RESOURCES[resource][1]
+    _check_budget(acl, requests, limit)
+    ev = _Evaluator(acl, limit, rate_detection_delay)
+    return WafResult(True, reason, tuple(ev.decide(i, r) for i, r in enumerate(requests)), limit)
+
+
+def evaluate_waf_case(case: dict[str, Any]) -> WafResult:
+    """Parse a WAF case (`FORMAT.md`) and evaluate it."""
+    resource = f.string(case.get("resource", "ALB"), "resource",
+                        choices=(*RESOURCES, *NOT_PROTECTABLE))  # fmt: skip
+    ip_sets = parse_ip_sets(case.get("ip_sets"))
+    regex_sets = parse_regex_sets(case.get("regex_pattern_sets"))
+    acl = parse_web_acl(case.get("web_acl"), ip_sets=ip_sets, regex_sets=regex_sets)
+    if ("request" in case) == ("requests" in case):
+        raise NetlabError("missing_field", "a WAF case has either request or requests",
+                          path="request")  # fmt: skip
+    requests = (parse_requests([case["request"]], "request") if "request" in case
+                else parse_requests(case["requests"]))  # fmt: skip
+    body_limit = None
+    if "body_inspection_limit_kb" in case:
+        kb = f.integer(case["body_inspection_limit_kb"], "body_inspection_limit_kb", low=16,
+                       high=64)  # fmt: skip
+        if kb not in (16, 32, 48, 64):
+            raise NetlabError("invalid_value", "body_inspection_limit_kb must be 16, 32, 48 or "
+                              "64", path="body_inspection_limit_kb")  # fmt: skip
+        if resource in FIXED_BODY_LIMIT:
+            raise NetlabError("not_applicable", f"body_inspection_limit_kb: {resource} inspects "
+                              "a fixed 8 KB of the body", path="body_inspection_limit_kb")  # fmt: skip
+        body_limit = kb * 1024
+    delay = f.number(case.get("rate_detection_delay_sec", 0), "rate_detection_delay_sec", low=0,
+                     high=600)  # fmt: skip
+    return evaluate_waf(acl, requests, resource=resource if resource in RESOURCES or
+                        resource in NOT_PROTECTABLE else "ALB", body_limit=body_limit,
+                        rate_detection_delay=delay)  # fmt: skip

@@ -1,0 +1,188 @@
+"""What a WAF statement inspects: a request component, text transformations, body limits.
+
+Components and transformations use AWS WAF's own JSON names (`FieldToMatch`, `UriPath`,
+`TextTransformations`, `URL_DECODE` ...), so a rule copied from the console's JSON editor reads
+the same here. Only the transformations listed in `TRANSFORMS` are modelled; any other is
+refused with a message rather than silently skipped.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+from . import fields as f
+from .errors import NetlabError
+
+MAX_TRANSFORMS = 10  # AWS's limit per statement
+
+
+def _compress_white_space(text: str) -> str:
+    return re.sub(r"[ \t\n\r\f\v\xa0]+", " ", text)
+
+
+def _base64(text: str) -> str:
+    try:
+        return base64.b64decode(text + "=" * (-len(text) % 4), validate=False).decode(
+            "utf-8", "replace"
+        )
+    except (binascii.Error, ValueError):
+        return text
+
+
+def _hex(text: str) -> str:
+    try:
+        return bytes.fromhex(text).decode("utf-8", "replace")
+    except ValueError:
+        return text
+
+
+def _normalize_path(text: str) -> str:
+    text = re.sub(r"/{2,}", "/", text)
+    parts: list[str] = []
+    for part in text.split("/"):
+        if part == ".":
+            continue
+        if part == "..":
+            if len(parts) > 1:
+                parts.pop()
+            continue
+        parts.append(part)
+    out = "/".join(parts)
+    return out if out else "/"
+
+
+def _cmd_line(text: str) -> str:
+    text = re.sub(r"[\\\"'^]", "", text)
+    text = re.sub(r"\s+(?=[/(])", "", text)
+    text = re.sub(r"[,;]", " ", text)
+    return _compress_white_space(text).lower()
+
+
+def _url_decode_uni(text: str) -> str:
+    text = re.sub(r"%u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+    return unquote(text)
+
+
+TRANSFORMS = {
+    "NONE": lambda s: s,
+    "LOWERCASE": str.lower,
+    "COMPRESS_WHITE_SPACE": _compress_white_space,
+    "HTML_ENTITY_DECODE": html.unescape,
+    "URL_DECODE": unquote,
+    "URL_DECODE_UNI": _url_decode_uni,
+    "BASE64_DECODE": _base64,
+    "HEX_DECODE": _hex,
+    "REMOVE_NULLS": lambda s: s.replace("\x00", ""),
+    "NORMALIZE_PATH": _normalize_path,
+    "CMD_LINE": _cmd_line,
+}
+
+
+def parse_transforms(raw: Any, path: str) -> tuple[str, ...]:
+    """Transformations in the order AWS applies them: lowest `Priority` first."""
+    items = f.array(raw, path, limit=MAX_TRANSFORMS, what="text transformations")
+    seen: set[int] = set()
+    out = []
+    for i, item in enumerate(items):
+        p = f.join(path, i)
+        f.obj(item, p, allowed=("Priority", "Type"), required=("Priority", "Type"))
+        priority = f.integer(item["Priority"], f"{p}.Priority", low=0, high=10_000)
+        if priority in seen:
+            raise NetlabError(
+                "duplicate_priority",
+                f"{p}.Priority: two transformations have priority {priority}",
+                path=f"{p}.Priority",
+            )
+        seen.add(priority)
+        kind = f.string(item["Type"], f"{p}.Type", limit=40)
+        if kind not in TRANSFORMS:
+            raise NetlabError(
+                "unsupported_transformation",
+                f"{p}.Type: this lab models {', '.join(TRANSFORMS)}; not {kind!r}",
+                path=f"{p}.Type",
+            )
+        out.append((priority, kind))
+    return tuple(kind for _, kind in sorted(out))
+
+
+def transform(value: str, kinds: tuple[str, ...]) -> str:
+    for kind in kinds:
+        value = TRANSFORMS[kind](value)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    kind: str  # UriPath | QueryString | SingleHeader | SingleQueryArgument | AllQueryArguments
+    #            | Method | Body
+    name: str | None = None
+    oversize: str = "CONTINUE"
+
+    def describe(self) -> str:
+        return {
+            "UriPath": "the URI path",
+            "QueryString": "the query string",
+            "SingleHeader": f"header {self.name}",
+            "SingleQueryArgument": f"query argument {self.name}",
+            "AllQueryArguments": "every query argument value",
+            "Method": "the HTTP method",
+            "Body": "the body",
+        }[self.kind]
+
+
+_FIELD_KINDS = (
+    "UriPath",
+    "QueryString",
+    "SingleHeader",
+    "SingleQueryArgument",
+    "AllQueryArguments",
+    "Method",
+    "Body",
+)
+
+
+def parse_field(raw: Any, path: str) -> Field:
+    f.obj(raw, path, allowed=_FIELD_KINDS + ("Headers", "Cookies", "JsonBody", "JA3Fingerprint"))
+    if len(raw) != 1:
+        raise NetlabError(
+            "invalid_field_to_match",
+            f"{path} names exactly one request component (one of {', '.join(_FIELD_KINDS)})",
+            path=path,
+        )
+    kind, spec = next(iter(raw.items()))
+    p = f"{path}.{kind}"
+    if kind not in _FIELD_KINDS:
+        raise NetlabError(
+            "unsupported_field",
+            f"{p}: this lab inspects {', '.join(_FIELD_KINDS)}; not {kind}",
+            path=p,
+        )
+    if kind in ("SingleHeader", "SingleQueryArgument"):
+        f.obj(spec, p, allowed=("Name",), required=("Name",))
+        return Field(kind, f.string(spec["Name"], f"{p}.Name", limit=64).lower())
+    if kind == "Body":
+        f.obj(spec, p, allowed=("OversizeHandling",))
+        oversize = f.string(
+            spec.get("OversizeHandling", "CONTINUE"),
+            f"{p}.OversizeHandling",
+            choices=("CONTINUE", "MATCH", "NO_MATCH"),
+        )
+        return Field(kind, None, oversize)
+    f.obj(spec, p, allowed=())
+    return Field(kind)
+
+
+def query_pairs(query: str) -> list[tuple[str, str]]:
+    pairs = []
+    for part in query.split("&"):
+        if not part:
+            continue
+        name, _, value = part.partition("=")
+        pairs.append((name.lower(), value))
+    return pairs

@@ -1,0 +1,74 @@
+"""The network lab, end to end: a preset, a rule added by keyboard and traced live, the link
+opened elsewhere, and the same page without JavaScript; axe-core on the page."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.accessibility import assert_accessible
+from tests.e2e.journeys import no_horizontal_scroll, settled
+
+pytestmark = pytest.mark.e2e
+
+
+def test_fix_the_forgotten_ephemeral_ports_and_share_the_link(page, browser, base_url, screenshots):
+    page.goto("/lab/network/?preset=forgotten-ephemeral-ports")
+    result = page.locator("#result")
+    expect(result.locator(".verdict").nth(1)).to_have_text("Reply blocked")
+    expect(result.locator("svg .hop-deny")).to_have_count(1)
+    assert_accessible(page)
+    page.locator("#result").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "network-lab.png"), caret="initial")
+
+    number = page.get_by_label("public-nacl outbound rule number, row 2")
+    number.fill("110")
+    page.locator("#nacl-0-outbound-1-protocol").select_option("tcp")
+    page.locator("#nacl-0-outbound-1-ports").fill("1024-65535")
+    page.locator("#nacl-0-outbound-1-cidr").fill("0.0.0.0/0")
+    page.locator("#nacl-0-outbound-1-cidr").press("Tab")
+    expect(result.locator(".verdict").nth(1)).to_have_text("Reply allowed")
+    expect(result.locator("[role=status]")).to_contain_text("Reply allowed")
+    settled(page)
+    assert_accessible(page)
+    link = page.get_by_label("Link to this exact network and flow").input_value()
+
+    other = browser.new_context(base_url=base_url)
+    try:
+        fresh = other.new_page()
+        fresh.goto(link)
+        expect(fresh.locator("#result .verdict").nth(1)).to_have_text("Reply allowed")
+        expect(fresh.locator("#nacl-0-outbound-1-ports")).to_have_value("1024-65535")
+    finally:
+        other.close()
+
+
+def test_the_lab_works_without_javascript(browser, base_url):
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/lab/network/")
+        page.get_by_label("From", exact=True).fill("admin")
+        page.get_by_role("button", name="Trace", exact=True).last.click()
+        expect(page.locator("#result .verdict").first).to_have_text("Request blocked")
+        expect(page.locator("#result")).to_contain_text("no inbound rule of sg-db allows")
+    finally:
+        context.close()
+
+
+def test_waf_lab_burst_then_a_slower_one(page, screenshots):
+    page.goto("/lab/waf/")
+    result = page.locator("#waf-result")
+    expect(result).to_contain_text("2900")
+    expect(result.locator("svg polyline")).to_have_count(1)
+    assert_accessible(page)
+    page.get_by_label("Repeat request 1").fill("50")
+    page.get_by_label("Repeat request 1").press("Tab")
+    expect(result.locator("[role=status]")).to_contain_text("52")
+    expect(result).not_to_contain_text("2900")
+    settled(page)
+    assert_accessible(page)
+    no_horizontal_scroll(page)
+    page.screenshot(path=str(screenshots / "waf-lab.png"), caret="initial")
+    page.get_by_label("It protects").select_option("NLB")
+    expect(result).to_contain_text("Cannot attach")

@@ -1,0 +1,153 @@
+"""The engine's API as quizzes and pages use it, its refusals of bad input, and its bounds."""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from srm_trainer.netlab import (
+    Hop,
+    NetlabError,
+    Trace,
+    WafResult,
+    evaluate_waf,
+    parse_flow,
+    parse_network,
+    parse_requests,
+    parse_web_acl,
+    trace,
+)
+from srm_trainer.netlab.waf import evaluate_waf_case
+
+CASES = Path(__file__).resolve().parent / "cases"
+
+
+def _first(file: str) -> dict:
+    return copy.deepcopy(json.loads((CASES / file).read_text())[0])
+
+
+def test_trace_is_a_pure_function_of_typed_inputs():
+    case = _first("security_groups.json")
+    network, flow = parse_network(case["network"]), parse_flow(case["flow"])
+    first, again = trace(network, flow), trace(network, flow)
+    assert isinstance(first, Trace) and first == again
+    assert all(isinstance(h, Hop) for h in first.hops)
+    assert first.blocked_at is None
+
+
+def test_a_question_can_ask_which_layer_blocked():
+    case = _first("network_acls.json")
+    case["network"]["network_acls"] = [{"name": "edge"}]  # a custom NACL: deny all
+    case["network"]["subnets"][0]["network_acl"] = "edge"
+    result = trace(parse_network(case["network"]), parse_flow(case["flow"]))
+    hop = result.blocked_at
+    assert (hop.layer, hop.resource, hop.rule, hop.leg) == ("network_acl", "edge", "*", "request")
+
+
+def test_evaluate_waf_reports_each_request_and_the_rate_counter():
+    case = next(
+        c
+        for c in json.loads((CASES / "waf_rate_based.json").read_text())
+        if c["name"] == "the first request over the limit is rate limited"
+    )
+    acl = parse_web_acl(case["web_acl"])
+    result = evaluate_waf(acl, parse_requests(case["requests"]), resource="ALB")
+    assert isinstance(result, WafResult) and result.attachable
+    counts = [d.rate_counts["rate"] for d in result.decisions]
+    assert counts == list(range(1, 102))  # the counter a chart draws, request by request
+
+
+@pytest.mark.parametrize(
+    ("mutate", "path"),
+    [
+        (lambda c: c["network"]["instances"][0].update(sorce="x"), "network.instances[0].sorce"),
+        (
+            lambda c: c["network"]["subnets"][1].update(cidr="10.0.2.1/24"),
+            "network.subnets[1].cidr",
+        ),
+        (lambda c: c["flow"].update(port=70000), "flow.port"),
+        (lambda c: c["flow"].update(destination="dbb"), "flow.destination"),
+        (
+            lambda c: c["network"]["security_groups"][0]["inbound"][0].update(source="sg-nope"),
+            "network.security_groups[0].inbound[0].source",
+        ),
+    ],
+)
+def test_bad_flow_input_names_the_field(mutate, path):
+    case = _first("security_groups.json")
+    mutate(case)
+    with pytest.raises(NetlabError) as info:
+        trace(parse_network(case["network"]), parse_flow(case["flow"]))
+    assert info.value.path == path
+    assert info.value.message.startswith(path)
+
+
+def test_an_unknown_destination_lists_the_known_ones():
+    case = _first("security_groups.json")
+    case["flow"]["destination"] = "dbb"
+    with pytest.raises(NetlabError, match="known: db, web"):
+        trace(parse_network(case["network"]), parse_flow(case["flow"]))
+
+
+def _waf(rules, requests, **extra):
+    return {"web_acl": {"Name": "a", "DefaultAction": {"Allow": {}}, "Rules": rules},
+            "requests": requests, **extra}  # fmt: skip
+
+
+def _regex_rule(pattern):
+    return {"Name": "r", "Priority": 0, "Action": {"Block": {}}, "Statement": {
+        "RegexMatchStatement": {"RegexString": pattern, "FieldToMatch": {"UriPath": {}},
+                                "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}}  # fmt: skip
+
+
+def test_a_regex_runs_in_linear_time():
+    case = _waf([_regex_rule("(a+)+$")], [{"ip": "192.0.2.1", "uri": "a" * 8000 + "!"}])
+    started = time.process_time()
+    assert evaluate_waf_case(case).decisions[0].action == "Allow"
+    assert time.process_time() - started < 1.0
+
+
+def test_a_backreference_is_refused_with_its_path():
+    with pytest.raises(NetlabError) as info:
+        evaluate_waf_case(_waf([_regex_rule(r"(a)\1")], [{"ip": "192.0.2.1"}]))
+    assert info.value.path == "web_acl.Rules[0].Statement.RegexMatchStatement.RegexString"
+
+
+def test_a_sequence_is_capped():
+    with pytest.raises(NetlabError) as info:
+        evaluate_waf_case(_waf([], [{"ip": "192.0.2.1", "repeat": 5001}]))
+    assert info.value.code == "out_of_range" and info.value.path == "requests[0].repeat"
+
+
+def test_costly_inspection_is_refused_before_any_work():
+    rules = [
+        {"Name": f"r{i}", "Priority": i, "Action": {"Count": {}}, "Statement": {
+            "SizeConstraintStatement": {"FieldToMatch": {"Body": {}}, "ComparisonOperator": "GT",
+                                        "Size": i, "TextTransformations": [
+                                            {"Priority": 0, "Type": "URL_DECODE"},
+                                            {"Priority": 1, "Type": "HTML_ENTITY_DECODE" if i % 2
+                                             else "LOWERCASE"}]}}}
+        for i in range(20)
+    ]  # fmt: skip
+    requests = [{"ip": "192.0.2.1", "body": "x" * 60000, "uri": f"/{i}"} for i in range(40)]
+    with pytest.raises(NetlabError) as info:
+        evaluate_waf_case(_waf(rules, requests, resource="CLOUDFRONT",
+                               body_inspection_limit_kb=64))  # fmt: skip
+    assert info.value.code == "too_costly"
+
+
+def test_the_largest_allowed_burst_stays_fast():
+    rules = [
+        {"Name": f"r{i}", "Priority": i, "Action": {"Count": {}},
+         "Statement": {"RateBasedStatement": {"Limit": 10}}}
+        for i in range(20)
+    ]  # fmt: skip
+    started = time.process_time()
+    result = evaluate_waf_case(_waf(rules, [{"ip": "192.0.2.1", "repeat": 5000, "every": 0.01}],
+                                    rate_detection_delay_sec=30))  # fmt: skip
+    assert len(result.decisions) == 5000
+    assert time.process_time() - started < 3.0  # generous: a shared, busy machine

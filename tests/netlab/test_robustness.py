@@ -1,0 +1,90 @@
+"""Damaged input of every shape gets a NetlabError (engine) or a page with a message (views),
+never another exception or a 500: each shipped case, with one value replaced by junk."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from netlab import state, waf_state
+from srm_trainer.netlab import NetlabError
+from srm_trainer.netlab.case import run_case
+
+CASES = [
+    case
+    for path in sorted((Path(__file__).resolve().parent / "cases").glob("*.json"))
+    for case in json.loads(path.read_text())
+    if "error" not in case["expect"]
+]
+JUNK = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.floats(allow_nan=True)
+    | st.text(max_size=40) | st.sampled_from(["", "*", "-1", "0.0.0.0/0", "sg-web", "web",
+                                              "internet", "10.0.1.10", "::1", "999999"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                max_size=3),
+    max_leaves=6,
+)  # fmt: skip
+
+
+def _paths(data, prefix=()):
+    yield prefix
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _paths(value, (*prefix, i))
+
+
+def _replace(data, path, value):
+    if not path:
+        return value
+    data = copy.deepcopy(data)
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return data
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_damaged_case_is_an_error_with_a_message_never_a_crash(data):
+    case = data.draw(st.sampled_from(CASES))
+    paths = [p for p in _paths(case) if p and p[0] not in ("name", "doc", "expect", "note")]
+    path = data.draw(st.sampled_from(paths))
+    damaged = _replace(case, path, data.draw(JUNK))
+    try:
+        run_case("fuzz", damaged)
+    except NetlabError as exc:
+        assert exc.message
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(st.data())
+def test_the_pages_answer_damaged_links_and_forms_without_a_500(client, data):
+    flow_cases = [c for c in CASES if "flow" in c]
+    waf_cases = [c for c in CASES if "web_acl" in c]
+    case = data.draw(st.sampled_from(flow_cases))
+    paths = [p for p in _paths(case) if p and p[0] in ("network", "flow")]
+    damaged = _replace(case, data.draw(st.sampled_from(paths)), data.draw(JUNK))
+    token = state.encode_permalink(damaged)
+    if token:
+        assert client.get("/lab/network/", {"case": token}).status_code == 200
+    form = {"network": json.dumps(damaged.get("network")), "flow-source": data.draw(st.text(max_size=20)),
+            "nacl-0-inbound-0-rule": data.draw(st.text(max_size=12)), "op": "trace"}  # fmt: skip
+    assert client.post("/lab/network/", form).status_code == 200
+    wcase = data.draw(st.sampled_from(waf_cases))
+    wpaths = [p for p in _paths(wcase) if p and p[0] not in ("name", "doc", "expect", "note")]
+    wdamaged = _replace(wcase, data.draw(st.sampled_from(wpaths)), data.draw(JUNK))
+    token = waf_state.encode(wdamaged)
+    if token:
+        assert client.get("/lab/waf/", {"case": token}).status_code == 200
+    assert client.get("/lab/waf/", {"case": data.draw(st.text(max_size=30))}).status_code == 200

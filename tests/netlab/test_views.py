@@ -1,0 +1,185 @@
+"""/lab/network/: presets, the form as a browser submits it, live updates, links and files."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.utils.html import escape
+
+from netlab.presets import PRESETS
+
+URL = "/lab/network/"
+pytestmark = pytest.mark.django_db
+
+
+class _Form(HTMLParser):
+    """The workspace form's fields as a browser would submit them (text, hidden, checked
+    boxes, selected options, textareas)."""
+
+    def __init__(self, form_id: str = "workspace") -> None:
+        super().__init__()
+        self.form_id = form_id
+        self.fields: dict[str, str] = {}
+        self.inside = False
+        self.select: str | None = None
+        self.first_option: str | None = None
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and a.get("id") == self.form_id:
+            self.inside = True
+        if not self.inside:
+            return
+        name = a.get("name")
+        if tag == "input" and name and name != "op":
+            if a.get("type") == "checkbox":
+                if "checked" in a:
+                    self.fields[name] = "on"
+            else:
+                self.fields[name] = a.get("value", "")
+        elif tag == "select":
+            self.select, self.first_option = name, None
+        elif tag == "option" and self.select:
+            if self.first_option is None:
+                self.first_option = a.get("value", "")
+                self.fields.setdefault(self.select, self.first_option)
+            if "selected" in a:
+                self.fields[self.select] = a.get("value", "")
+        elif tag == "textarea":
+            self.textarea = name
+            self.fields[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.fields[self.textarea] += data
+
+
+def form_of(html: str, form_id: str = "workspace") -> dict[str, str]:
+    parser = _Form(form_id)
+    parser.feed(html)
+    return parser.fields
+
+
+def verdicts(html: str) -> list[str]:
+    return re.findall(r'class="verdict verdict-[a-z]+">([^<]+)', html)
+
+
+EXPECTED = {
+    "db-from-web-tier": ["Request allowed", "Reply allowed"],
+    "open-ssh": ["Request allowed", "Reply allowed"],
+    "forgotten-ephemeral-ports": ["Request allowed", "Reply blocked"],
+    "block-attacker-nacl": ["Request blocked", "No reply: the request never arrived"],
+    "udp-reflection-edge": ["Request blocked", "No reply: the request never arrived"],
+}
+
+
+def test_every_preset_tells_its_story(client):
+    assert set(EXPECTED) == set(PRESETS)
+    for slug, expected in EXPECTED.items():
+        html = client.get(URL, {"preset": slug}).content.decode()
+        assert verdicts(html) == expected, slug
+        assert escape(PRESETS[slug].title) in html
+
+
+def test_the_page_draws_the_path_and_names_the_deciding_rule(client):
+    html = client.get(URL, {"preset": "forgotten-ephemeral-ports"}).content.decode()
+    assert '<svg class="netlab-svg"' in html and 'class="hop hop-deny"' in html
+    assert "Stopped at <strong>public-nacl</strong>" in html
+    assert "outbound rule *" in html  # the deciding rule, named in the drawing
+
+
+def test_submitting_the_form_unchanged_gives_the_same_answer(client):
+    page = client.get(URL, {"preset": "forgotten-ephemeral-ports"}).content.decode()
+    answer = client.post(URL, {**form_of(page), "op": "trace"}).content.decode()
+    assert verdicts(answer) == ["Request allowed", "Reply blocked"]
+
+
+def test_adding_the_ephemeral_rule_in_the_form_lets_the_reply_out(client):
+    page = client.get(URL, {"preset": "forgotten-ephemeral-ports"}).content.decode()
+    fields = form_of(page)
+    # the public NACL's outbound table has one rule and then an empty row to add one
+    assert fields["nacl-0-outbound-1-rule"] == ""
+    fields.update({"nacl-0-outbound-1-rule": "110", "nacl-0-outbound-1-protocol": "tcp",
+                   "nacl-0-outbound-1-ports": "1024-65535",
+                   "nacl-0-outbound-1-cidr": "0.0.0.0/0", "op": "trace"})  # fmt: skip
+    answer = client.post(URL, fields).content.decode()
+    assert verdicts(answer) == ["Request allowed", "Reply allowed"]
+    assert 'value="1024-65535"' in answer
+
+
+def test_clearing_a_rule_number_removes_the_rule(client):
+    page = client.get(URL, {"preset": "block-attacker-nacl"}).content.decode()
+    fields = form_of(page)
+    assert fields["nacl-0-inbound-0-rule"] == "90"
+    fields["nacl-0-inbound-0-rule"] = ""
+    answer = client.post(URL, {**fields, "op": "trace"}).content.decode()
+    assert verdicts(answer) == ["Request allowed", "Reply allowed"]
+
+
+def test_a_live_update_answers_with_the_result_only(client):
+    page = client.get(URL).content.decode()
+    fields = {**form_of(page), "flow-source": "admin"}
+    response = client.post(URL, fields, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="result"') and "<html" not in html
+    assert verdicts(html)[0] == "Request blocked"  # admin is not in sg-web
+
+
+def test_a_mistake_is_shown_with_its_field_and_kept_in_the_form(client):
+    page = client.get(URL).content.decode()
+    fields = {**form_of(page), "nacl-0-inbound-0-cidr": "0.0.0.0/33", "op": "trace"}
+    response = client.post(URL, fields)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "network.network_acls[0].inbound[0].cidr" in html
+    assert 'value="0.0.0.0/33"' in html
+
+
+def test_a_permalink_reopens_the_same_network_and_flow(client):
+    page = client.get(URL, {"preset": "udp-reflection-edge"}).content.decode()
+    link = re.search(r'id="permalink" type="text" readonly value="([^"]+)"', page).group(1)
+    token = link.split("?case=", 1)[1]
+    again = client.get(URL, {"case": token}).content.decode()
+    assert verdicts(again) == EXPECTED["udp-reflection-edge"]
+
+
+def test_a_damaged_permalink_opens_the_example_with_a_notice(client):
+    html = client.get(URL, {"case": "not-a-real-token!!"}).content.decode()
+    assert "damaged" in html and verdicts(html) == EXPECTED["db-from-web-tier"]
+
+
+def test_download_then_open_round_trips_a_case(client):
+    page = client.get(URL, {"preset": "open-ssh"}).content.decode()
+    fields = form_of(page)
+    download = client.post(URL, {**fields, "op": "download"})
+    assert download["Content-Disposition"].startswith("attachment")
+    case = json.loads(download.content)
+    assert case["flow"]["port"] == 22
+    reopened = client.post(URL, {**fields, "case_json": json.dumps(case), "op": "open"})
+    assert verdicts(reopened.content.decode()) == EXPECTED["open-ssh"]
+
+
+def test_opening_invalid_json_keeps_the_form(client):
+    page = client.get(URL, {"preset": "open-ssh"}).content.decode()
+    fields = {**form_of(page), "case_json": '{"network": ', "op": "open"}
+    html = client.post(URL, fields).content.decode()
+    assert "not valid JSON" in html
+    assert verdicts(html) == EXPECTED["open-ssh"]
+
+
+def test_an_oversized_post_is_refused(client):
+    response = client.post(URL, {"network": "x" * 70_000})
+    assert response.status_code == 413

@@ -1,0 +1,77 @@
+"""/lab/waf/: presets, requests edited in the form, the rate chart, mistakes kept, links."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.netlab.test_views import form_of as _form_of
+
+URL = "/lab/waf/"
+pytestmark = pytest.mark.django_db
+
+
+def counts(html: str) -> dict[str, int]:
+    found = re.findall(r"<li><strong>(\d+)</strong> × <span[^>]*>(\w+)</span> by ([^<]+<code>)?"
+                       r"([^<]*)", html)  # fmt: skip
+    return {f"{action} {rule or 'default'}".strip(): int(n) for n, action, _, rule in found}
+
+
+def form_of(html: str) -> dict[str, str]:
+    return _form_of(html, "waf-workspace")
+
+
+def test_the_login_flood_is_limited_after_the_first_hundred(client):
+    html = client.get(URL).content.decode()
+    assert counts(html) == {"Block login-rate": 2900, "Allow the default action": 102}
+    assert "<polyline" in html and "limit 100" in html
+
+
+def test_the_form_submitted_unchanged_gives_the_same_answer(client):
+    fields = form_of(client.get(URL).content.decode())
+    assert fields["req-0-repeat"] == "3000"
+    html = client.post(URL, fields).content.decode()
+    assert counts(html) == {"Block login-rate": 2900, "Allow the default action": 102}
+
+
+def test_a_slower_burst_stays_under_the_limit(client):
+    fields = form_of(client.get(URL).content.decode())
+    fields.update({"req-0-repeat": "90"})  # 90 + the later ones: never over 100 in 5 minutes
+    html = client.post(URL, fields, headers={"HX-Request": "true"}).content.decode()
+    assert html.lstrip().startswith('<section id="waf-result"')
+    assert counts(html) == {"Allow the default action": 92}
+
+
+def test_moving_the_web_acl_to_an_nlb_is_refused_with_the_reason(client):
+    fields = {**form_of(client.get(URL).content.decode()), "resource": "NLB"}
+    html = client.post(URL, fields).content.decode()
+    assert "Cannot attach" in html and "Network Load Balancer" in html
+
+
+def test_a_json_mistake_is_located_and_the_text_kept(client):
+    fields = {**form_of(client.get(URL).content.decode()), "web_acl": '{"Name": "x",\n "Rules": ['}
+    html = client.post(URL, fields).content.decode()
+    assert "not valid JSON" in html and "line 2" in html
+    assert "&quot;Rules&quot;: [" in html
+
+
+def test_an_engine_error_names_the_field(client):
+    text = '{"Name": "x", "DefaultAction": {"Allow": {}}, "Rules": [{"Name": "r", "Priority": 0, "Action": {"Allow": {}}, "Statement": {"RateBasedStatement": {"Limit": 100}}}]}'
+    fields = {**form_of(client.get(URL).content.decode()), "web_acl": text}
+    html = client.post(URL, fields).content.decode()
+    assert "web_acl.Rules[0].Action" in html and "except Allow" in html
+
+
+def test_labels_and_count_then_block(client):
+    html = client.get(URL, {"preset": "count-then-block"}).content.decode()
+    assert "awswaf:111122223333:webacl:site:app:admin" in html
+    assert counts(html) == {"Allow the default action": 2, "Block admin-outside-office": 1}
+
+
+def test_a_permalink_reopens_the_case(client):
+    html = client.get(URL, {"preset": "captcha-login"}).content.decode()
+    link = re.search(r'id="waf-permalink" type="text" readonly value="([^"]+)"', html).group(1)
+    again = client.get(URL, {"case": link.split("?case=", 1)[1]}).content.decode()
+    assert counts(again) == counts(html) == {"CAPTCHA login-captcha": 1,
+                                             "Allow the default action": 1}  # fmt: skip

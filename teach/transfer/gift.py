@@ -62,7 +62,7 @@ def _weight(percent: float) -> str:
     return f"{percent:.5f}".rstrip("0").rstrip(".")
 
 
-def _answers(question: Question) -> list[str]:
+def _answer_lines(question: Question) -> list[str]:
     data = question.data
     if question.type == "true_false":
         return ["TRUE" if data.get("answer") else "FALSE"]
@@ -78,13 +78,13 @@ def _answers(question: Question) -> list[str]:
         else:
             mark = f"~%-{_weight(100 / wrong)}%"
         feedback = c.get("feedback") or ""
-        lines.append(mark + escape(c["text"]) + (f"#{escape(feedback)}" if feedback else ""))
+        lines.append(mark + escape(c["text"]) + (f" #{escape(feedback)}" if feedback else ""))
     return lines
 
 
 def question_text(question: Question) -> str:
-    lines = [f"::{escape(question.slug)}::[markdown]{escape(question.prompt)}{{"]
-    lines.extend(_answers(question))
+    lines = [f"::{escape(question.slug)}::[markdown]{escape(question.prompt)} {{"]
+    lines.extend(_answer_lines(question))
     lines.append(f"####{escape(question.explanation)}")
     lines.append("}")
     return "\n".join(lines)
@@ -256,7 +256,7 @@ def _question(block: _Block, category: str, warnings: list[str]) -> QuestionDraf
         answer = answer[:general]
     line_of = lambda at: block.line(base + opening + 1 + at)  # noqa: E731
     body = answer.strip()
-    kind, data = _answers(body, answer, where, line_of, first, warnings)
+    kind, data = _read_answers(body, answer, where, line_of, first, warnings)
     if not explanation:
         raise TransferError(
             f"{where} has no general feedback (####...): this app shows an explanation after "
@@ -276,7 +276,7 @@ def _question(block: _Block, category: str, warnings: list[str]) -> QuestionDraf
     )
 
 
-def _answers(body, answer, where, line_of, first, warnings) -> tuple[str, dict]:
+def _read_answers(body, answer, where, line_of, first, warnings) -> tuple[str, dict]:
     if not body:
         raise TransferError(
             f"{where}: an empty answer block is an essay, which is not imported", first

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teach import views
+from teach import transfer_views, views
 
 app_name = "teach"
 
@@ -37,4 +37,15 @@ urlpatterns = [
     path("questions/<id:pk>/edit/", views.question_edit, name="question-edit"),
     path("questions/<id:pk>/delete/", views.question_delete, name="question-delete"),
     path("questions/<id:pk>/archive/", views.question_archive, name="question-archive"),
+]
+
+# --- import and export (teach.transfer_views) ---------------------------------------------
+urlpatterns += [
+    path("import/", transfer_views.import_questions, name="import"),
+    path("quizzes/<id:pk>/export/<slug:fmt>/", transfer_views.quiz_export, name="quiz-export"),
+    path(
+        "categories/<slug:category>/export/<slug:fmt>/",
+        transfer_views.category_export,
+        name="category-export",
+    ),
 ]

@@ -206,6 +206,11 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
                                   post=teaching(Redirect("/teach/"))),
     "teach:question-archive": Case("/teach/questions/{teach_question}/archive/", get=405,
                                    post=teaching(Redirect("/teach/"))),
+    # import and export: an empty POST is the form again, with its errors
+    "teach:import": Case("/teach/import/", get=TEACHERS, post=TEACHERS),
+    "teach:quiz-export": Case("/teach/quizzes/{teach_quiz}/export/json/", get=OWN_QUIZ, post=405),
+    "teach:category-export": Case("/teach/categories/{teach_category}/export/gift/",
+                                  get=OWN_QUIZ, post=405),
     # --- sandbox and API -------------------------------------------------------------------
     "sandbox": Case("/sandbox/", get=200, post=200),
     "sandbox-actions": Case("/sandbox/actions/?q=s3:Get", get=200, post=405),
@@ -463,6 +468,7 @@ class World:
             "passkey": passkey.pk,
             "teach_quiz": teach_quiz.pk,
             "teach_question": teach_question.pk,
+            "teach_category": teach_question.category,
             "learner": ada.pk,
             "superuser": root.pk,
             "lesson_type": ContentType.objects.get_for_model(lesson).pk,

@@ -16,6 +16,10 @@ from typing import Any
 MAX_TEXT_CHARS = 512 * 1024
 MAX_QUESTIONS = 300
 MAX_ERRORS_SHOWN = 20
+# Least-privilege challenges are checked by running the engine over their start policy and
+# every request (about 0.1 s each on a quiet machine), so one import takes a bounded number.
+MAX_CHALLENGES = 30
+MAX_CHALLENGE_REQUESTS = 400  # must_allow + must_deny, over all the file's challenges
 
 
 @dataclass(frozen=True)

@@ -234,6 +234,12 @@ def _question(block: _Block, category: str, warnings: list[str]) -> QuestionDraf
     if closing < opening:
         raise TransferError("the answer block is not closed with '}'", block.line(base + opening))
     before, answer, after = s_rest[:opening], s_rest[opening + 1 : closing], s_rest[closing + 1 :]
+    if "{" in answer:
+        raise TransferError(
+            "a second '{' inside the answer block: is a blank line missing between two "
+            "questions? (A brace in the text is written \\{.)",
+            block.line(base + opening + 1 + answer.find("{")),
+        )
     before = before.strip()
     tag = _FORMAT_TAG.match(before)
     if tag:

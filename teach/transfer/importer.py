@@ -24,7 +24,14 @@ from lessons.models import Lesson, Module, Scenario, Source
 from quizzes import kinds
 from quizzes.models import RESERVED_QUIZ_SLUGS, Question, Quiz, QuizQuestion
 from teach.transfer import gift, json_format
-from teach.transfer.drafts import Bundle, Located, QuestionDraft, TransferError
+from teach.transfer.drafts import (
+    MAX_CHALLENGE_REQUESTS,
+    MAX_CHALLENGES,
+    Bundle,
+    Located,
+    QuestionDraft,
+    TransferError,
+)
 
 FORMATS = ("json", "gift")
 _TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -82,6 +89,7 @@ def plan(bundle: Bundle, *, owner, into: Quiz | None = None) -> Plan:
     every problem (with its line) otherwise. Reads the database, writes nothing."""
     if not bundle.questions and bundle.quiz is None:
         raise TransferError("the file holds no questions")
+    _check_engine_budget(bundle)
     result = Plan(questions=[], into=into, warnings=list(bundle.warnings), name=bundle.name)
     errors: list[Located] = []
     modules = {m.slug: m for m in Module.objects.all()}
@@ -111,6 +119,30 @@ def plan(bundle: Bundle, *, owner, into: Quiz | None = None) -> Plan:
         _free_slugs(Quiz, [result.quiz], result.warnings, "Quiz", reserved=RESERVED_QUIZ_SLUGS)
     _free_slugs(Scenario, result.new_scenarios, result.warnings, "Scenario")
     return result
+
+
+def _check_engine_budget(bundle: Bundle) -> None:
+    """Refuse, before any engine run, a file whose challenges would cost unbounded time."""
+    challenges = [q for q in bundle.questions if q.type == "least_privilege"]
+    if len(challenges) > MAX_CHALLENGES:
+        raise TransferError(
+            f"the file has {len(challenges)} least-privilege challenges; one import checks at "
+            f"most {MAX_CHALLENGES} (split the file)",
+            challenges[MAX_CHALLENGES].line,
+        )
+    requests = 0
+    for q in challenges:
+        challenge = q.data.get("challenge") if isinstance(q.data, dict) else None
+        if isinstance(challenge, dict):
+            for key in ("must_allow", "must_deny"):
+                entries = challenge.get(key)
+                requests += len(entries) if isinstance(entries, list) else 0
+        if requests > MAX_CHALLENGE_REQUESTS:
+            raise TransferError(
+                f"the challenges list more than {MAX_CHALLENGE_REQUESTS} requests in all "
+                "(must_allow and must_deny); split the file",
+                q.line,
+            )
 
 
 def _question(draft, owner, modules, lessons, scenarios, result, errors) -> Question:
@@ -296,7 +328,8 @@ def _free_slugs(model, rows: list, warnings: list[str], label: str, reserved=fro
         if row.slug not in taken and row.slug not in used:
             used.add(row.slug)
             continue
-        base = row.slug[:90].rstrip("-") or label.lower()
+        room = model._meta.get_field("slug").max_length - 5  # for "-NNNN"
+        base = row.slug[:room].rstrip("-") or label.lower()
         existing = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
         n = 2
         while f"{base}-{n}" in existing | used | taken:
@@ -316,9 +349,7 @@ def write(result: Plan) -> Plan:
         for scenario in result.new_scenarios:
             scenario.save()
         for question in result.questions:
-            if question.scenario is not None:
-                question.scenario = question.scenario  # picks up the scenario's new pk
-            question.save()
+            question.save()  # a new scenario's pk is taken from it on save
         target = result.quiz or result.into
         if result.quiz is not None:
             result.quiz.save()

@@ -153,6 +153,7 @@ def test_the_hand_written_file_imports(instructor):
         ("::a:: Fine {=x ~y}\n", 1, "no general feedback"),
         ("::a:: Weights {\n~%abc%x\n~y\n####e}\n", 2, "weight"),
         ("::a:: Two right {=x =y ~z####e}\n", 1, "exactly one correct choice"),
+        ("::a:: A {T####e}\n::b:: B {F####e}\n", 2, "blank line missing"),
     ],
 )
 def test_a_bad_block_is_refused_with_its_line(instructor, text, line, reason):

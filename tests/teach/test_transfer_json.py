@@ -193,3 +193,17 @@ def test_a_bank_adds_its_questions_to_a_chosen_quiz(instructor, owned):
     assert [e.question.slug for e in quiz.entries.order_by("order")][-2:] == [
         q.slug for q in result.questions
     ]
+
+
+def test_too_many_challenges_are_refused_before_the_engine_runs(instructor, monkeypatch):
+    from teach.transfer import importer as module
+
+    monkeypatch.setattr(module, "MAX_CHALLENGES", 2)
+    questions = [make_question("least_privilege", lesson=None, slug=f"lp-{n}") for n in range(3)]
+    text = json_format.export_bank(questions, "lp")
+    Question.objects.all().delete()
+    ran = []
+    monkeypatch.setattr(Question, "problems", lambda self, **kw: ran.append(self) or [])
+    with pytest.raises(TransferError, match="at most 2"):
+        importer.preview(text, "json", owner=instructor)
+    assert ran == []

@@ -20,6 +20,7 @@ say which (the file also lists them in a comment at its top).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from django.utils.text import slugify
@@ -36,6 +37,7 @@ from teach.transfer.drafts import (
 )
 
 GIFT_KINDS = ("single", "multiple", "true_false")
+MAX_ANSWERS = 20  # more than any kind accepts (6): refused before each is read
 _ESCAPABLE = "~=#{}:\\"
 # While a block is parsed, each escaped character stands in as a private-use character, so
 # plain string searches never mistake it for syntax; `_unescape` puts the real one back.
@@ -130,9 +132,11 @@ class _Block:
                         f"the text holds the private-use character U+{ord(c):04X}", n
                     )
         self.text = _hold(raw)
+        self.breaks = [i for i, c in enumerate(self.text) if c == "\n"]
 
     def line(self, offset: int) -> int:
-        return self.numbers[min(self.text.count("\n", 0, max(offset, 0)), len(self.numbers) - 1)]
+        """The file's line number of an offset in `text` (escapes never hold a newline)."""
+        return self.numbers[min(bisect_left(self.breaks, offset), len(self.numbers) - 1)]
 
 
 def _hold(raw: str) -> str:
@@ -315,6 +319,11 @@ def _read_answers(body, answer, where, line_of, first, warnings) -> tuple[str, d
 
 def _choices(answer: str, where: str, line_of, warnings: list[str]) -> tuple[str, dict]:
     marks = [i for i, c in enumerate(answer) if c in "~="]
+    if len(marks) > MAX_ANSWERS:
+        raise TransferError(
+            f"{where}: {len(marks)} answers; a question here has at most 6 choices",
+            line_of(marks[MAX_ANSWERS]),
+        )
     lead = answer[: marks[0]]
     if lead.strip():
         raise TransferError(

@@ -182,3 +182,13 @@ def test_titles_that_collide_get_free_slugs(instructor):
     result = importer.run(text, "gift", owner=instructor)
     assert [q.slug for q in result.questions] == ["same", "same-2"]
     assert any("'same' is taken" in w for w in result.warnings)
+
+
+def test_a_huge_answer_block_is_refused_quickly(instructor):
+    import time
+
+    text = "::big:: Pick {" + "\n".join(f"~answer {n}" for n in range(20_000)) + "\n####e}\n"
+    started = time.perf_counter()
+    with pytest.raises(TransferError, match="at most 6 choices"):
+        gift.parse(text)
+    assert time.perf_counter() - started < 5  # linear, not quadratic, in the block's size

@@ -207,3 +207,16 @@ def test_too_many_challenges_are_refused_before_the_engine_runs(instructor, monk
     with pytest.raises(TransferError, match="at most 2"):
         importer.preview(text, "json", owner=instructor)
     assert ran == []
+
+
+def test_references_missing_here_are_dropped_with_a_warning(instructor):
+    from lessons.models import Module
+
+    text = json_format.export_quiz(_every_kind_quiz(instructor))
+    _empty_the_content()
+    Module.objects.all().delete()  # lessons go with it
+    result = importer.run(text, "json", owner=instructor)
+    assert result.quiz.module is None
+    assert any("no module 'iam' here" in w for w in result.warnings)
+    assert any("no lesson 'iam/root-user' here" in w for w in result.warnings)
+    assert Question.objects.filter(module=None, lesson=None).count() == len(kinds.KINDS)

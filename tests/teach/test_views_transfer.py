@@ -104,6 +104,9 @@ def test_a_confirm_checks_everything_again(teacher, instructor):
     make_question("true_false", slug="s3-private", lesson=None, owner=instructor)
     teacher.post(URL, _confirm_fields(page.decode()))
     assert Question.objects.filter(slug="s3-private-2").exists()
+    # A new preview now says so before anything is written.
+    again = teacher.post(URL, {"text": GIFT, "format": "gift", "action": "preview"})
+    assert "Question slug &#x27;s3-private&#x27; is taken here" in again.content.decode()
 
 
 def test_a_bad_file_shows_each_line_and_reason_and_writes_nothing(teacher):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teach import views, views_bank
+from teach import transfer_views, views, views_bank
 
 app_name = "teach"
 
@@ -39,4 +39,15 @@ urlpatterns = [
     path("questions/<id:pk>/archive/", views.question_archive, name="question-archive"),
     # question banks (teach-bank)
     path("questions/", views_bank.question_bank, name="bank"),
+]
+
+# --- import and export (teach.transfer_views) ---------------------------------------------
+urlpatterns += [
+    path("import/", transfer_views.import_questions, name="import"),
+    path("quizzes/<id:pk>/export/<slug:fmt>/", transfer_views.quiz_export, name="quiz-export"),
+    path(
+        "categories/<slug:category>/export/<slug:fmt>/",
+        transfer_views.category_export,
+        name="category-export",
+    ),
 ]

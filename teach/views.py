@@ -30,6 +30,7 @@ from teach.access import (
 )
 from teach.editors import EDITORS, editor_for
 from teach.forms import QuestionForm, QuizForm
+from teach.transfer.gift import GIFT_KINDS
 
 
 def _categories(user) -> list[str]:
@@ -128,6 +129,7 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "usable_count": len(services.quiz_questions(quiz)),
             "kinds": [kinds.KINDS[value] for value in EDITORS],
             "finder": finder,  # the bank's search, to find a question to reuse here
+            "gift_left_out": [e.question for e in entries if e.question.type not in GIFT_KINDS],
         },
     )
 

@@ -212,6 +212,11 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
         Case("/teach/questions/?into={teach_quiz}&tag=x&page=2", get=TEACHERS, post=405,
              label="filtered"),
     ),
+    # import and export: an empty POST is the form again, with its errors
+    "teach:import": Case("/teach/import/", get=TEACHERS, post=TEACHERS),
+    "teach:quiz-export": Case("/teach/quizzes/{teach_quiz}/export/json/", get=OWN_QUIZ, post=405),
+    "teach:category-export": Case("/teach/categories/{teach_category}/export/gift/",
+                                  get=OWN_QUIZ, post=405),
     # --- sandbox and API -------------------------------------------------------------------
     "sandbox": Case("/sandbox/", get=200, post=200),
     "sandbox-actions": Case("/sandbox/actions/?q=s3:Get", get=200, post=405),
@@ -472,6 +477,7 @@ class World:
             "passkey": passkey.pk,
             "teach_quiz": teach_quiz.pk,
             "teach_question": teach_question.pk,
+            "teach_category": teach_question.category,
             "learner": ada.pk,
             "superuser": root.pk,
             "lesson_type": ContentType.objects.get_for_model(lesson).pk,

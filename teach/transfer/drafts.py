@@ -1,0 +1,116 @@
+"""What an imported file describes, before the database is touched, and how a reader says
+where a file is wrong.
+
+Readers (`json_format`, `gift`) turn text into a `Bundle` of drafts, checking only the file's
+shape; `importer` checks the drafts with the models' own validation. Every error carries the
+line (and, for JSON, the column) it is about, so an instructor can go straight to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+# Bounds on one import, so no request costs unbounded time (sizes in characters).
+MAX_TEXT_CHARS = 512 * 1024
+MAX_QUESTIONS = 300
+MAX_ERRORS_SHOWN = 20
+# Least-privilege challenges are checked by running the engine over their start policy and
+# every request (about 0.1 s each on a quiet machine), so one import takes a bounded number.
+MAX_CHALLENGES = 30
+MAX_CHALLENGE_REQUESTS = 400  # must_allow + must_deny, over all the file's challenges
+
+
+@dataclass(frozen=True)
+class Located:
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.message
+        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+class TransferError(Exception):
+    """The file cannot be imported; `errors` says every reason found, each where it is."""
+
+    def __init__(self, errors: list[Located] | str, line: int | None = None, column=None):
+        if isinstance(errors, str):
+            errors = [Located(errors, line, column)]
+        self.errors = errors[:MAX_ERRORS_SHOWN]
+        self.more = max(0, len(errors) - MAX_ERRORS_SHOWN)
+        super().__init__(str(self.errors[0]))
+
+    def lines(self) -> list[str]:
+        out = [str(e) for e in self.errors]
+        if self.more:
+            out.append(f"... and {self.more} more.")
+        return out
+
+
+# Maps a path inside a draft (("data", "choices", 1), ("scenario",), ()) to (line, column).
+Locator = Callable[[tuple], tuple[int | None, int | None]]
+
+
+def _nowhere(path: tuple) -> tuple[int | None, int | None]:
+    return None, None
+
+
+@dataclass
+class ScenarioDraft:
+    slug: str
+    title: str
+    situation: str
+    case: Any
+
+
+@dataclass
+class QuestionDraft:
+    slug: str
+    type: str
+    prompt: str
+    explanation: str
+    category: str = ""
+    data: Any = field(default_factory=dict)
+    module: str = ""  # a module slug
+    lesson: str = ""  # "module/lesson"
+    misconceptions: list = field(default_factory=list)
+    ask_statement: bool = False
+    scenario: ScenarioDraft | None = None
+    archived: bool = False
+    line: int | None = None
+    locate: Locator = _nowhere
+
+    def where(self, path: tuple = ()) -> tuple[int | None, int | None]:
+        line, column = self.locate(path)
+        return (line, column) if line is not None else (self.line, None)
+
+
+@dataclass
+class QuizDraft:
+    slug: str
+    title: str
+    description: str = ""
+    module: str = ""
+    pass_mark: int = 70
+    attempts_allowed: int = 0
+    shuffle_questions: bool = False
+    shuffle_choices: bool = False
+    feedback: str = "immediate"
+    draw_category: str = ""
+    draw_count: int = 0
+    line: int | None = None
+
+
+@dataclass
+class Bundle:
+    """One file's content: a quiz with its questions, or a bank (questions only)."""
+
+    questions: list[QuestionDraft]
+    quiz: QuizDraft | None = None
+    name: str = ""  # a bank's name (a category), for the preview
+    warnings: list[str] = field(default_factory=list)

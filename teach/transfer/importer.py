@@ -1,0 +1,385 @@
+"""Check a file's drafts with the models' own validation, then write them all, or nothing.
+
+`plan()` builds unsaved rows and refuses the whole file if any question fails the checks
+`Question.clean()` runs (each kind's `problems()`), a scenario fails `Scenario.clean()`, or the
+quiz fails `Quiz.clean()`; every refusal names its line. It writes nothing, so the preview
+calls it too. `run()` plans again and writes in one transaction: a file that became wrong
+between preview and confirm (a slug taken meanwhile) is planned afresh, never half-imported.
+
+Slugs that are already taken get the next free one (`iam-basics-2`), and the preview lists
+each rename. Imported rows belong to the importing instructor and are `authored`, so
+`load_curriculum` never touches them. An imported quiz is always a draft.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from lessons.models import Lesson, Module, Scenario, Source
+from quizzes import kinds
+from quizzes.models import RESERVED_QUIZ_SLUGS, Question, Quiz, QuizQuestion
+from teach.transfer import gift, json_format
+from teach.transfer.drafts import (
+    MAX_CHALLENGE_REQUESTS,
+    MAX_CHALLENGES,
+    Bundle,
+    Located,
+    QuestionDraft,
+    TransferError,
+)
+
+FORMATS = ("json", "gift")
+_TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DEFAULT_CATEGORY = "imported"
+
+
+@dataclass
+class Plan:
+    """What an import will create, as unsaved rows, with what the preview shows."""
+
+    questions: list[Question]
+    quiz: Quiz | None = None
+    into: Quiz | None = None
+    new_scenarios: list[Scenario] = field(default_factory=list)
+    reused_scenarios: list[Scenario] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    name: str = ""
+
+
+def detect_format(text: str) -> str:
+    """JSON when the text starts with `{` (a GIFT file never does), else GIFT."""
+    return "json" if text.lstrip("\ufeff \t\r\n").startswith("{") else "gift"
+
+
+def read(text: str, fmt: str) -> Bundle:
+    text = normalize(text)
+    if fmt == "json":
+        return json_format.parse(text)
+    if fmt == "gift":
+        return gift.parse(text)
+    raise TransferError(f"unknown format {fmt!r} (expected json or gift)")
+
+
+def normalize(text: str) -> str:
+    """One kind of line ending and no byte-order mark: what a pasted form field, an uploaded
+    file and a re-posted preview all become, so line numbers agree between them."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise TransferError(
+            "the file is not UTF-8 text (save it as UTF-8 and try again)", line
+        ) from None
+
+
+# --- planning -----------------------------------------------------------------------------
+
+
+def plan(bundle: Bundle, *, owner, into: Quiz | None = None) -> Plan:
+    """Unsaved rows for everything `bundle` describes, all checked; TransferError listing
+    every problem (with its line) otherwise. Reads the database, writes nothing."""
+    if not bundle.questions and bundle.quiz is None:
+        raise TransferError("the file holds no questions")
+    _check_engine_budget(bundle)
+    result = Plan(questions=[], into=into, warnings=list(bundle.warnings), name=bundle.name)
+    errors: list[Located] = []
+    modules = {m.slug: m for m in Module.objects.all()}
+    lessons = {le.path: le for le in Lesson.objects.select_related("module")}
+    scenarios = _Scenarios(result, errors)
+    default_category = DEFAULT_CATEGORY
+    if into is not None:
+        default_category = into.draw_category or (into.module.slug if into.module else "")
+        default_category = default_category or DEFAULT_CATEGORY
+    for draft in bundle.questions:
+        question = _question(draft, owner, modules, lessons, scenarios, result, errors)
+        question.category = question.category or default_category
+        _check_question(draft, question, errors)
+        result.questions.append(question)
+    if bundle.quiz is not None:
+        if into is not None:
+            result.warnings.append(
+                f"The file's quiz settings (“{bundle.quiz.title}”) are not used: its questions "
+                f"are added to “{into.title}”."
+            )
+        else:
+            result.quiz = _quiz(bundle, owner, modules, result, errors)
+    if errors:
+        raise TransferError(errors)
+    _free_slugs(Question, result.questions, result.warnings, "Question")
+    if result.quiz is not None:
+        _free_slugs(Quiz, [result.quiz], result.warnings, "Quiz", reserved=RESERVED_QUIZ_SLUGS)
+    _free_slugs(Scenario, result.new_scenarios, result.warnings, "Scenario")
+    return result
+
+
+def _check_engine_budget(bundle: Bundle) -> None:
+    """Refuse, before any engine run, a file whose challenges would cost unbounded time."""
+    challenges = [q for q in bundle.questions if q.type == "least_privilege"]
+    if len(challenges) > MAX_CHALLENGES:
+        raise TransferError(
+            f"the file has {len(challenges)} least-privilege challenges; one import checks at "
+            f"most {MAX_CHALLENGES} (split the file)",
+            challenges[MAX_CHALLENGES].line,
+        )
+    requests = 0
+    for q in challenges:
+        challenge = q.data.get("challenge") if isinstance(q.data, dict) else None
+        if isinstance(challenge, dict):
+            for key in ("must_allow", "must_deny"):
+                entries = challenge.get(key)
+                requests += len(entries) if isinstance(entries, list) else 0
+        if requests > MAX_CHALLENGE_REQUESTS:
+            raise TransferError(
+                f"the challenges list more than {MAX_CHALLENGE_REQUESTS} requests in all "
+                "(must_allow and must_deny); split the file",
+                q.line,
+            )
+
+
+def _question(draft, owner, modules, lessons, scenarios, result, errors) -> Question:
+    module = modules.get(draft.module) if draft.module else None
+    if draft.module and module is None:
+        result.warnings.append(
+            f"Line {draft.line}: question {draft.slug!r}: there is no module {draft.module!r} "
+            "here, so the question is not linked to a module."
+        )
+    lesson = lessons.get(draft.lesson) if draft.lesson else None
+    if draft.lesson and lesson is None:
+        result.warnings.append(
+            f"Line {draft.line}: question {draft.slug!r}: there is no lesson {draft.lesson!r} "
+            "here, so the question is not linked to a lesson."
+        )
+    if module is None and result.into is not None and not draft.module:
+        module = result.into.module
+    question = Question(
+        slug=draft.slug,
+        type=draft.type,
+        category=draft.category,
+        module=module,
+        lesson=lesson,
+        prompt=draft.prompt,
+        explanation=draft.explanation,
+        misconceptions=list(draft.misconceptions),
+        data=draft.data,
+        ask_statement=draft.ask_statement,
+        archived=draft.archived,
+        owner=owner,
+        source=Source.AUTHORED,
+    )
+    kind = kinds.get(draft.type)
+    if kind is not None and kind.uses_scenario:
+        if draft.scenario is None:
+            line, column = draft.where(())
+            errors.append(
+                Located(
+                    f"question {draft.slug!r}: a {draft.type} question needs its scenario",
+                    line,
+                    column,
+                )
+            )
+        else:
+            question.scenario = scenarios.get(draft)
+    elif draft.scenario is not None:
+        line, column = draft.where(("scenario",))
+        errors.append(
+            Located(
+                f"question {draft.slug!r}: only a policy-decision question has a scenario",
+                line,
+                column,
+            )
+        )
+    return question
+
+
+def _check_question(draft: QuestionDraft, question: Question, errors: list[Located]) -> None:
+    """The kind's own validation (what `Question.clean()` runs) and the fields' checks."""
+    what = f"question {draft.slug!r}"
+    for problem in question.problems():
+        path = ("scenario",) if problem.field == "scenario" else ("data", *problem.path)
+        line, column = draft.where(path)
+        errors.append(Located(f"{what}: {problem.message}", line, column))
+    try:
+        question.clean_fields(exclude=["owner", "module", "lesson", "scenario"])
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            line, column = draft.where((name,))
+            errors.extend(Located(f"{what}: '{name}': {m}", line, column) for m in messages)
+    for tag in question.misconceptions:
+        if not _TAG.match(tag):
+            line, column = draft.where(("misconceptions",))
+            errors.append(
+                Located(
+                    f"{what}: the misconception tag {tag!r} must be lowercase words joined by "
+                    "hyphens",
+                    line,
+                    column,
+                )
+            )
+
+
+class _Scenarios:
+    """Scenarios embedded in policy questions: one row per slug in the file; an existing
+    scenario with the same slug and the same content is used as it is, a different one makes
+    a new scenario (with a free slug)."""
+
+    def __init__(self, result: Plan, errors: list[Located]) -> None:
+        self.result, self.errors = result, errors
+        self.by_slug: dict[str, tuple[Scenario, QuestionDraft]] = {}
+
+    def get(self, draft: QuestionDraft) -> Scenario | None:
+        s = draft.scenario
+        if s.slug in self.by_slug:
+            scenario, first = self.by_slug[s.slug]
+            if (scenario.title, scenario.situation, scenario.case) != (
+                s.title,
+                s.situation,
+                s.case,
+            ):
+                line, column = draft.where(("scenario",))
+                self.errors.append(
+                    Located(
+                        f"question {draft.slug!r}: its scenario {s.slug!r} differs from the one "
+                        f"of the same slug in question {first.slug!r}",
+                        line,
+                        column,
+                    )
+                )
+            return scenario
+        existing = Scenario.objects.filter(slug=s.slug).first()
+        if existing is not None and (existing.title, existing.situation, existing.case) == (
+            s.title,
+            s.situation,
+            s.case,
+        ):
+            self.by_slug[s.slug] = (existing, draft)
+            self.result.reused_scenarios.append(existing)
+            return existing
+        scenario = Scenario(
+            slug=s.slug, title=s.title, situation=s.situation, case=s.case, source=Source.AUTHORED
+        )
+        self.by_slug[s.slug] = (scenario, draft)
+        what = f"question {draft.slug!r}: scenario {s.slug!r}"
+        line, column = draft.where(("scenario",))
+        problem = scenario.problem()
+        if problem:
+            self.errors.append(Located(f"{what}: {problem}", line, column))
+        try:
+            scenario.clean_fields()
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                self.errors.extend(
+                    Located(f"{what}: '{name}': {m}", line, column) for m in messages
+                )
+        self.result.new_scenarios.append(scenario)
+        return scenario
+
+
+def _quiz(bundle: Bundle, owner, modules, result: Plan, errors: list[Located]) -> Quiz:
+    d = bundle.quiz
+    module = modules.get(d.module) if d.module else None
+    if d.module and module is None:
+        result.warnings.append(
+            f"Line {d.line}: there is no module {d.module!r} here, so the quiz is a mixed review."
+        )
+    quiz = Quiz(
+        slug=d.slug,
+        title=d.title,
+        description=d.description,
+        module=module,
+        pass_mark=d.pass_mark,
+        attempts_allowed=d.attempts_allowed,
+        shuffle_questions=d.shuffle_questions,
+        shuffle_choices=d.shuffle_choices,
+        feedback=d.feedback,
+        draw_category=d.draw_category,
+        draw_count=d.draw_count,
+        published=False,
+        owner=owner,
+        source=Source.AUTHORED,
+    )
+    for name, message in quiz.problems():
+        if name != "slug":  # a reserved slug is simply renamed, like a taken one
+            errors.append(Located(f"the quiz: {message}", d.line))
+    try:
+        quiz.clean_fields(exclude=["owner", "module"])
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.extend(Located(f"the quiz: '{name}': {m}", d.line) for m in messages)
+    return quiz
+
+
+def _free_slugs(model, rows: list, warnings: list[str], label: str, reserved=frozenset()):
+    """Give each row whose slug is taken (in the database, by a reserved page, or by an
+    earlier row of this file) the next free one, and say so."""
+    wanted = [row.slug for row in rows]
+    taken = set(model.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+    taken |= set(reserved)
+    used: set[str] = set()
+    for row in rows:
+        if row.slug not in taken and row.slug not in used:
+            used.add(row.slug)
+            continue
+        room = model._meta.get_field("slug").max_length - 5  # for "-NNNN"
+        base = row.slug[:room].rstrip("-") or label.lower()
+        existing = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        n = 2
+        while f"{base}-{n}" in existing | used | taken:
+            n += 1
+        new = f"{base}-{n}"
+        warnings.append(f"{label} slug {row.slug!r} is taken here: it is imported as {new!r}.")
+        row.slug = new
+        used.add(new)
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def write(result: Plan) -> Plan:
+    """Save every row of a checked plan in one transaction (all or nothing)."""
+    with transaction.atomic():
+        for scenario in result.new_scenarios:
+            scenario.save()
+        for question in result.questions:
+            question.save()  # a new scenario's pk is taken from it on save
+        target = result.quiz or result.into
+        if result.quiz is not None:
+            result.quiz.save()
+        if target is not None:
+            last = target.entries.aggregate(last=Max("order"))["last"] or 0
+            already = set(target.entries.values_list("question_id", flat=True))
+            QuizQuestion.objects.bulk_create(
+                QuizQuestion(quiz=target, question=q, order=last + n)
+                for n, q in enumerate(result.questions, start=1)
+                if q.pk not in already
+            )
+            if result.into is not None:
+                result.into.save(update_fields=["updated_at"])
+    return result
+
+
+def preview(text: str, fmt: str, *, owner, into: Quiz | None = None) -> Plan:
+    """Everything the import would create, checked, with nothing written."""
+    return plan(read(text, fmt), owner=owner, into=into)
+
+
+def run(text: str, fmt: str, *, owner, into: Quiz | None = None) -> Plan:
+    """Read, check and write `text` in one transaction; TransferError and nothing written
+    when anything is wrong."""
+    bundle = read(text, fmt)
+    try:
+        with transaction.atomic():
+            return write(plan(bundle, owner=owner, into=into))
+    except IntegrityError:
+        raise TransferError(
+            "Something with the same slug was saved at the same moment; nothing was imported. "
+            "Try again."
+        ) from None

@@ -1,0 +1,418 @@
+"""Our own JSON format for a quiz or a question bank (described in docs/question-format.md).
+
+Written so that export → import into an empty database → export gives the same bytes: keys
+are sorted, every known field is always written, choice and item ids travel with their
+question, and nothing database-specific (primary keys, owners, timestamps) is in the file.
+
+Reading is lenient only where it must be to stay forward compatible: a field this version does
+not know is reported as a warning and ignored, so a later version can add optional fields
+(a quiz's tags or time limit, say) without breaking files for earlier readers.
+"""
+
+from __future__ import annotations
+
+import json
+from json.decoder import JSONObject  # type: ignore[attr-defined]
+from json.scanner import py_make_scanner  # type: ignore[attr-defined]
+from typing import Any
+
+from lessons.models import Scenario
+from quizzes.models import Question, Quiz
+from srm_trainer.iam import PolicyError
+from srm_trainer.iam.jsontext import line_col, load_json
+from teach.transfer.drafts import (
+    MAX_QUESTIONS,
+    MAX_TEXT_CHARS,
+    Bundle,
+    QuestionDraft,
+    QuizDraft,
+    ScenarioDraft,
+    TransferError,
+)
+
+FORMAT = "srm-trainer-questions"
+VERSION = 1
+MAX_DEPTH = 64
+
+QUIZ_FIELDS = (
+    "slug",
+    "title",
+    "description",
+    "module",
+    "pass_mark",
+    "attempts_allowed",
+    "shuffle_questions",
+    "shuffle_choices",
+    "feedback",
+    "draw_category",
+    "draw_count",
+)
+QUESTION_FIELDS = (
+    "slug",
+    "type",
+    "category",
+    "module",
+    "lesson",
+    "prompt",
+    "explanation",
+    "misconceptions",
+    "data",
+    "ask_statement",
+    "scenario",
+    "archived",
+)
+SCENARIO_FIELDS = ("slug", "title", "situation", "case")
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def dump(document: dict) -> str:
+    """The one way a document becomes text: sorted keys, two-space indent, UTF-8 as is."""
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def scenario_record(scenario: Scenario) -> dict:
+    return {
+        "slug": scenario.slug,
+        "title": scenario.title,
+        "situation": scenario.situation,
+        "case": scenario.case,
+    }
+
+
+def question_record(question: Question) -> dict:
+    return {
+        "slug": question.slug,
+        "type": question.type,
+        "category": question.category,
+        "module": question.module.slug if question.module_id else None,
+        "lesson": question.lesson.path if question.lesson_id else None,
+        "prompt": question.prompt,
+        "explanation": question.explanation,
+        "misconceptions": list(question.misconceptions or []),
+        "data": question.data,
+        "ask_statement": question.ask_statement,
+        "scenario": scenario_record(question.scenario) if question.scenario_id else None,
+        "archived": question.archived,
+    }
+
+
+def quiz_record(quiz: Quiz) -> dict:
+    return {
+        "slug": quiz.slug,
+        "title": quiz.title,
+        "description": quiz.description,
+        "module": quiz.module.slug if quiz.module_id else None,
+        "pass_mark": quiz.pass_mark,
+        "attempts_allowed": quiz.attempts_allowed,
+        "shuffle_questions": quiz.shuffle_questions,
+        "shuffle_choices": quiz.shuffle_choices,
+        "feedback": quiz.feedback,
+        "draw_category": quiz.draw_category,
+        "draw_count": quiz.draw_count,
+    }
+
+
+def quiz_questions(quiz: Quiz) -> list[Question]:
+    """Every question of the quiz in its order, archived ones too (they are marked)."""
+    entries = quiz.entries.select_related(
+        "question__module", "question__lesson__module", "question__scenario"
+    ).order_by("order", "pk")
+    return [entry.question for entry in entries]
+
+
+def export_quiz(quiz: Quiz) -> str:
+    return dump(
+        {
+            "format": FORMAT,
+            "version": VERSION,
+            "kind": "quiz",
+            "quiz": quiz_record(quiz),
+            "questions": [question_record(q) for q in quiz_questions(quiz)],
+        }
+    )
+
+
+def export_bank(questions, name: str = "") -> str:
+    return dump(
+        {
+            "format": FORMAT,
+            "version": VERSION,
+            "kind": "bank",
+            "name": name,
+            "questions": [question_record(q) for q in questions],
+        }
+    )
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+class _Object(dict):
+    """A JSON object that remembers where it starts in the text (an offset)."""
+
+    offset: int = 0
+
+
+def _located_loads(text: str) -> Any:
+    """`json.loads`, except that every object is an `_Object` knowing its offset, and a key
+    written twice is refused (the standard decoder silently keeps the last one)."""
+    decoder = json.JSONDecoder()
+
+    def pairs_hook(pairs):
+        obj = _Object()
+        for key, value in pairs:
+            if key in obj:
+                raise _Duplicate(key)
+            obj[key] = value
+        return obj
+
+    def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):
+        start = s_and_end[1] - 1
+        try:
+            obj, end = JSONObject(s_and_end, strict, scan_once, object_hook, pairs_hook, memo)
+        except _Duplicate as exc:
+            if exc.offset is None:
+                exc.offset = start
+            raise
+        obj.offset = start
+        return obj, end
+
+    decoder.parse_object = parse_object
+    decoder.scan_once = py_make_scanner(decoder)
+    return decoder.decode(text)
+
+
+class _Duplicate(Exception):
+    def __init__(self, key: str) -> None:
+        self.key, self.offset = key, None
+
+
+class _Reader:
+    """Typed access to the objects of one file, with errors placed at their line and column."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.warnings: list[str] = []
+
+    def where(self, obj: Any) -> tuple[int | None, int | None]:
+        if isinstance(obj, _Object):
+            return line_col(self.text, obj.offset)
+        return None, None
+
+    def error(self, obj: Any, message: str) -> TransferError:
+        line, column = self.where(obj)
+        return TransferError(message, line, column)
+
+    def obj(self, value: Any, what: str, parent: Any) -> _Object:
+        if not isinstance(value, _Object):
+            raise self.error(parent, f"{what} must be an object {{...}}")
+        return value
+
+    def known(self, obj: _Object, fields: tuple[str, ...], what: str) -> None:
+        for key in obj:
+            if key not in fields:
+                line, _ = self.where(obj)
+                self.warnings.append(
+                    f"Line {line}: {what} has a field this version does not know, {key!r}: "
+                    "it is ignored."
+                )
+
+    def text_field(self, obj: _Object, key: str, what: str, *, required=True) -> str:
+        value = obj.get(key)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or (required and not value.strip()):
+            raise self.error(obj, f"{what}: '{key}' must be non-empty text")
+        return value
+
+    def int_field(self, obj: _Object, key: str, what: str, default: int) -> int:
+        value = obj.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 32767:
+            raise self.error(obj, f"{what}: '{key}' must be a whole number from 0, not {value!r}")
+        return value
+
+    def bool_field(self, obj: _Object, key: str, what: str, default: bool) -> bool:
+        value = obj.get(key, default)
+        if not isinstance(value, bool):
+            raise self.error(obj, f"{what}: '{key}' must be true or false, not {value!r}")
+        return value
+
+    def locator(self, question: _Object):
+        """Where a problem's path points: ("data", "choices", 1) is that choice's object."""
+
+        def locate(path: tuple) -> tuple[int | None, int | None]:
+            node, best = question, question
+            for step in path:
+                try:
+                    node = node[step]
+                except (KeyError, IndexError, TypeError):
+                    break
+                if isinstance(node, _Object):
+                    best = node
+            return self.where(best)
+
+        return locate
+
+
+def parse(text: str) -> Bundle:
+    """Read a quiz or bank file into drafts; TransferError (with line and column) when its
+    JSON or its shape is wrong. The questions themselves are checked by `importer`."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise TransferError(f"The file is too large: the most one import reads is {_size()}.")
+    try:
+        load_json(text, what="file", max_depth=MAX_DEPTH)
+        document = _located_loads(text)
+    except PolicyError as exc:
+        raise TransferError(exc.message, exc.line, exc.column) from None
+    except _Duplicate as exc:
+        line, column = line_col(text, exc.offset or 0)
+        raise TransferError(
+            f"the key {exc.key!r} appears twice in one object", line, column
+        ) from None
+    reader = _Reader(text)
+    if not isinstance(document, _Object):
+        raise TransferError("The file must be one JSON object with 'format' and 'version'.", 1, 1)
+    _check_header(reader, document)
+    kind = document.get("kind")
+    if kind not in ("quiz", "bank"):
+        raise reader.error(document, f'\'kind\' must be "quiz" or "bank", not {kind!r}')
+    top_fields = ("format", "version", "kind", "questions") + (
+        ("quiz",) if kind == "quiz" else ("name",)
+    )
+    reader.known(document, top_fields, "the file")
+    quiz = None
+    if kind == "quiz":
+        quiz = _read_quiz(reader, reader.obj(document.get("quiz"), "'quiz'", document))
+    raw_questions = document.get("questions")
+    if not isinstance(raw_questions, list):
+        raise reader.error(document, "'questions' must be a list")
+    if len(raw_questions) > MAX_QUESTIONS:
+        raise reader.error(
+            document,
+            f"the file has {len(raw_questions)} questions; one import takes at most "
+            f"{MAX_QUESTIONS} (split the file)",
+        )
+    questions = [
+        _read_question(reader, raw, n, document) for n, raw in enumerate(raw_questions, start=1)
+    ]
+    seen: dict[str, QuestionDraft] = {}
+    for q in questions:
+        if q.slug in seen:
+            raise TransferError(
+                f"two questions have the slug {q.slug!r} (the first is on line "
+                f"{seen[q.slug].line})",
+                q.line,
+            )
+        seen[q.slug] = q
+    name = document.get("name", "") if kind == "bank" else ""
+    if not isinstance(name, str):
+        raise reader.error(document, "'name' must be text")
+    return Bundle(questions=questions, quiz=quiz, name=name, warnings=reader.warnings)
+
+
+def _size() -> str:
+    return f"{MAX_TEXT_CHARS // 1024} KB"
+
+
+def _check_header(reader: _Reader, document: _Object) -> None:
+    if document.get("format") != FORMAT:
+        raise reader.error(
+            document,
+            f"this is not a question file of this app: 'format' must be {FORMAT!r}, not "
+            f"{document.get('format')!r}",
+        )
+    version = document.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise reader.error(document, f"'version' must be a whole number, not {version!r}")
+    if version > VERSION:
+        raise reader.error(
+            document,
+            f"the file is format version {version}, written by a newer version of the app; "
+            f"this one reads version {VERSION}",
+        )
+
+
+def _read_quiz(reader: _Reader, obj: _Object) -> QuizDraft:
+    reader.known(obj, QUIZ_FIELDS, "the quiz")
+    what = "the quiz"
+    line, _ = reader.where(obj)
+    module = obj.get("module")
+    if module is not None and not isinstance(module, str):
+        raise reader.error(obj, f"{what}: 'module' must be a module's slug or null")
+    feedback = obj.get("feedback", "immediate")
+    if feedback not in ("immediate", "end"):
+        raise reader.error(obj, f'{what}: \'feedback\' must be "immediate" or "end"')
+    return QuizDraft(
+        slug=reader.text_field(obj, "slug", what),
+        title=reader.text_field(obj, "title", what),
+        description=reader.text_field(obj, "description", what, required=False),
+        module=module or "",
+        pass_mark=reader.int_field(obj, "pass_mark", what, 70),
+        attempts_allowed=reader.int_field(obj, "attempts_allowed", what, 0),
+        shuffle_questions=reader.bool_field(obj, "shuffle_questions", what, False),
+        shuffle_choices=reader.bool_field(obj, "shuffle_choices", what, False),
+        feedback=feedback,
+        draw_category=reader.text_field(obj, "draw_category", what, required=False),
+        draw_count=reader.int_field(obj, "draw_count", what, 0),
+        line=line,
+    )
+
+
+def _read_question(reader: _Reader, raw: Any, n: int, document: _Object) -> QuestionDraft:
+    obj = reader.obj(raw, f"question #{n}", document)
+    slug = reader.text_field(obj, "slug", f"question #{n}")
+    what = f"question {slug!r}"
+    reader.known(obj, QUESTION_FIELDS, what)
+    line, _ = reader.where(obj)
+    data = obj.get("data", {})
+    if not isinstance(data, dict):
+        raise reader.error(obj, f"{what}: 'data' must be an object")
+    misconceptions = obj.get("misconceptions", [])
+    if not isinstance(misconceptions, list) or not all(
+        isinstance(m, str) and m.strip() for m in misconceptions
+    ):
+        raise reader.error(obj, f"{what}: 'misconceptions' must be a list of tags")
+    for key in ("module", "lesson"):
+        if obj.get(key) is not None and not isinstance(obj[key], str):
+            raise reader.error(obj, f"{what}: '{key}' must be text or null")
+    scenario = None
+    if obj.get("scenario") is not None:
+        raw_scenario = reader.obj(obj["scenario"], f"{what}: 'scenario'", obj)
+        reader.known(raw_scenario, SCENARIO_FIELDS, f"{what}'s scenario")
+        scenario = ScenarioDraft(
+            slug=reader.text_field(raw_scenario, "slug", f"{what}'s scenario"),
+            title=reader.text_field(raw_scenario, "title", f"{what}'s scenario"),
+            situation=reader.text_field(raw_scenario, "situation", f"{what}'s scenario"),
+            case=raw_scenario.get("case"),
+        )
+    return QuestionDraft(
+        slug=slug,
+        type=reader.text_field(obj, "type", what),
+        category=reader.text_field(obj, "category", what, required=False),
+        prompt=reader.text_field(obj, "prompt", what),
+        explanation=reader.text_field(obj, "explanation", what),
+        data=_plain(data),
+        module=obj.get("module") or "",
+        lesson=obj.get("lesson") or "",
+        misconceptions=list(misconceptions),
+        ask_statement=reader.bool_field(obj, "ask_statement", what, False),
+        scenario=ScenarioDraft(
+            scenario.slug, scenario.title, scenario.situation, _plain(scenario.case)
+        )
+        if scenario
+        else None,
+        archived=reader.bool_field(obj, "archived", what, False),
+        line=line,
+        locate=reader.locator(obj),
+    )
+
+
+def _plain(value: Any) -> Any:
+    """Ordinary dicts and lists (what the models store), without the offsets."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

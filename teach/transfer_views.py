@@ -1,0 +1,276 @@
+"""Import (upload or paste → preview → confirm) and export (JSON, GIFT) under /teach/.
+
+The preview and the confirm step both read and check the text in full; between them the text
+travels back in the form, with a signed digest of what was previewed, so the confirm step
+imports exactly what the instructor saw (or asks for a new preview) and never trusts it
+unchecked. Nothing is written until Confirm, and then all of it or nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django import forms
+from django.contrib import messages
+from django.core import signing
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from quizzes.models import Quiz
+from teach.access import _quiz_for_instructor, questions_visible, teacher_required
+from teach.transfer import gift, importer, json_format
+from teach.transfer.drafts import MAX_QUESTIONS, MAX_TEXT_CHARS, TransferError
+
+MAX_UPLOAD_BYTES = MAX_TEXT_CHARS  # a file within this many bytes is within the text limit
+_SALT = "teach.transfer.preview"
+PREVIEW_MAX_AGE = 3 * 60 * 60  # seconds a preview stays confirmable
+FORMAT_CHOICES = [
+    ("auto", "Find out from the content"),
+    ("json", "JSON (this app's format)"),
+    ("gift", "GIFT (Moodle)"),
+]
+
+
+def editable_quizzes(user):
+    """The quizzes `user` may add imported questions to."""
+    quizzes = Quiz.objects.all() if user.is_staff else Quiz.objects.filter(owner=user)
+    return quizzes.order_by("title")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        required=False,
+        label="A file",
+        help_text=f"A .json or GIFT (.txt, .gift) file, at most {MAX_UPLOAD_BYTES // 1024} KB.",
+    )
+    text = forms.CharField(
+        required=False,
+        strip=False,
+        label="Or paste the text",
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        max_length=MAX_TEXT_CHARS,
+        error_messages={
+            "max_length": f"That is too long: one import reads at most {MAX_TEXT_CHARS // 1024} "
+            "KB of text. Split it into several files."
+        },
+    )
+    format = forms.ChoiceField(choices=FORMAT_CHOICES, initial="auto", label="Format")
+    quiz = forms.ModelChoiceField(
+        queryset=Quiz.objects.none(),
+        required=False,
+        label="Add the questions to a quiz",
+        empty_label="No: a quiz file makes its own quiz; a bank's questions go to your list",
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["quiz"].queryset = editable_quizzes(user)
+
+    def clean(self):
+        data = super().clean()
+        upload, text = data.get("file"), data.get("text") or ""
+        if upload and text.strip():
+            raise forms.ValidationError("Give a file or pasted text, not both.")
+        if upload:
+            if upload.size > MAX_UPLOAD_BYTES:
+                raise forms.ValidationError(
+                    f"The file is {upload.size // 1024} KB; one import reads at most "
+                    f"{MAX_UPLOAD_BYTES // 1024} KB. Split it into several files."
+                )
+            try:
+                text = importer.decode(upload.read(MAX_UPLOAD_BYTES + 1))
+            except TransferError as exc:
+                raise forms.ValidationError(str(exc)) from None
+        if not text.strip():
+            raise forms.ValidationError("Choose a file, or paste the questions' text.")
+        text = importer.normalize(text)
+        fmt = data.get("format") or "auto"
+        data["content"] = text
+        data["fmt"] = importer.detect_format(text) if fmt == "auto" else fmt
+        return data
+
+
+def _digest(text: str, fmt: str, quiz: Quiz | None, user) -> str:
+    key = f"{user.pk}\0{fmt}\0{quiz.pk if quiz else ''}\0{text}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _question_rows(result: importer.Plan) -> list[dict]:
+    return [
+        {
+            "kind": q.get_type_display(),
+            "slug": q.slug,
+            "category": q.category,
+            "prompt": q.prompt,
+            "size": len(q.choices() or q.items()),
+            "scenario": q.scenario.slug if q.scenario is not None else "",
+            "archived": q.archived,
+        }
+        for q in result.questions
+    ]
+
+
+def _page(request: HttpRequest, form: ImportForm, **context) -> HttpResponse:
+    context.setdefault("errors", [])
+    user = request.user
+    rows = (
+        questions_visible(user)
+        .filter(archived=False)
+        .values("category")
+        .annotate(count=Count("pk"))
+        .order_by("category")
+    )
+    return render(
+        request,
+        "teach/import.html",
+        {
+            "form": form,
+            "categories": rows,
+            "max_kb": MAX_UPLOAD_BYTES // 1024,
+            "max_questions": MAX_QUESTIONS,
+            **context,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
+def import_questions(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if request.method != "POST":
+        initial = {}
+        wanted = request.GET.get("quiz", "")
+        if wanted.isdigit():
+            initial["quiz"] = editable_quizzes(user).filter(pk=int(wanted)).first()
+        return _page(request, ImportForm(initial=initial, user=user))
+    if request.POST.get("action") == "confirm":
+        return _confirm(request)
+    form = ImportForm(request.POST, request.FILES, user=user)
+    if not form.is_valid():
+        return _page(request, form)
+    text, fmt, into = (
+        form.cleaned_data["content"],
+        form.cleaned_data["fmt"],
+        form.cleaned_data["quiz"],
+    )
+    try:
+        result = importer.preview(text, fmt, owner=user, into=into)
+    except TransferError as exc:
+        return _page(request, form, errors=exc.lines(), fmt=fmt)
+    token = signing.dumps({"d": _digest(text, fmt, into, user)}, salt=_SALT)
+    return render(
+        request,
+        "teach/import_preview.html",
+        {
+            "plan": result,
+            "rows": _question_rows(result),
+            "text": text,
+            "fmt": fmt,
+            "fmt_label": dict(FORMAT_CHOICES)[fmt],
+            "into": into,
+            "token": token,
+        },
+    )
+
+
+def _confirm(request: HttpRequest) -> HttpResponse:
+    """Import what was previewed: checked again in full, written in one transaction."""
+    user = request.user
+    text = importer.normalize(request.POST.get("text", ""))
+    fmt = request.POST.get("format", "")
+    quiz_pk = request.POST.get("quiz", "")
+    into = None
+    if quiz_pk:
+        into = editable_quizzes(user).filter(pk=int(quiz_pk)).first() if quiz_pk.isdigit() else None
+        if into is None:
+            raise Http404("No such quiz of yours.")
+    form = ImportForm(initial={"format": fmt, "quiz": into}, user=user)
+    try:
+        signed = signing.loads(request.POST.get("token", ""), salt=_SALT, max_age=PREVIEW_MAX_AGE)
+    except signing.BadSignature:
+        signed = {}
+    if fmt not in importer.FORMATS or signed.get("d") != _digest(text, fmt, into, user):
+        return _page(
+            request,
+            form,
+            errors=[
+                "This is not the import you previewed (or the preview is more than three hours "
+                "old). Upload or paste it again to see a fresh preview."
+            ],
+        )
+    try:
+        result = importer.run(text, fmt, owner=user, into=into)
+    except TransferError as exc:
+        return _page(request, form, errors=exc.lines(), fmt=fmt)
+    count = len(result.questions)
+    messages.success(
+        request,
+        f"Imported {count} question{'s' if count != 1 else ''}"
+        + (f" into “{(result.quiz or result.into).title}”." if result.quiz or result.into else ".")
+        + (" The quiz is a draft: publish it when it is ready." if result.quiz else ""),
+    )
+    target = result.quiz or result.into
+    return redirect("teach:quiz", pk=target.pk) if target else redirect("teach:dashboard")
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def _download(text: str, fmt: str, name: str) -> HttpResponse:
+    if fmt == "json":
+        response = HttpResponse(text, content_type="application/json; charset=utf-8")
+        filename = f"{name}.json"
+    else:
+        response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+        filename = f"{name}.gift.txt"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+@teacher_required
+def quiz_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    quiz = _quiz_for_instructor(request, pk)
+    if fmt == "json":
+        return _download(json_format.export_quiz(quiz), fmt, quiz.slug)
+    if fmt != "gift":
+        raise Http404("Export as json or gift.")
+    questions = json_format.quiz_questions(quiz)
+    exported = gift.export(questions)
+    if len(exported.left_out) == len(questions):
+        messages.error(
+            request,
+            "Nothing to export as GIFT: this quiz has no single-choice, multiple-select or "
+            "true/false question, the only kinds GIFT holds. Export it as JSON instead.",
+        )
+        return redirect("teach:quiz", pk=quiz.pk)
+    return _download(exported.text, fmt, quiz.slug)
+
+
+@require_safe
+@teacher_required
+def category_export(request: HttpRequest, category: str, fmt: str) -> HttpResponse:
+    """A bank: every question of one category that this teacher can see (not archived)."""
+    if fmt not in ("json", "gift"):
+        raise Http404("Export as json or gift.")
+    questions = list(
+        questions_visible(request.user)
+        .filter(category=category, archived=False)
+        .select_related("module", "lesson__module", "scenario")
+        .order_by("slug")
+    )
+    if not questions:
+        raise Http404("No questions in that category.")
+    if fmt == "json":
+        return _download(json_format.export_bank(questions, category), fmt, category)
+    exported = gift.export(questions)
+    if len(exported.left_out) == len(questions):
+        messages.error(
+            request,
+            f"Nothing to export as GIFT: the category “{category}” has no single-choice, "
+            "multiple-select or true/false question. Export it as JSON instead.",
+        )
+        return redirect("teach:import")
+    return _download(exported.text, fmt, category)

@@ -1,0 +1,222 @@
+"""Our JSON format: a quiz with one question of every kind survives export → import into an
+empty database → export byte for byte; a bad file is refused whole, with its line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lessons.models import Scenario, Source
+from quizzes import kinds
+from quizzes.models import Question, Quiz, QuizQuestion
+from teach.transfer import importer, json_format
+from teach.transfer.drafts import TransferError
+from tests.conftest import make_lesson, make_module, make_scenario
+from tests.quizzes.builders import make_question, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+def _every_kind_quiz(owner) -> Quiz:
+    module = make_module(slug="iam")
+    lesson = make_lesson(module, slug="root-user")
+    scenario = make_scenario(slug="alice-reads", title="Alice reads a report")
+    questions = []
+    for value in kinds.KINDS:
+        extra = {"scenario": scenario, "ask_statement": True} if value == "policy_decision" else {}
+        questions.append(
+            make_question(
+                value,
+                slug=f"every-{value.replace('_', '-')}",
+                owner=owner,
+                source=Source.AUTHORED,
+                module=module,
+                lesson=lesson,
+                prompt=f"A {value} question: what about “ünïcode” and a\nsecond line?",
+                **extra,
+            )
+        )
+    first = questions[0]
+    first.data["choices"][0]["feedback"] = "Right: MFA protects it."
+    first.data["layout"] = [c["id"] for c in reversed(first.data["choices"])]
+    first.save()
+    return make_quiz(
+        *questions,
+        slug="every-kind",
+        title="Every kind",
+        description="One of each.",
+        module=module,
+        pass_mark=80,
+        attempts_allowed=3,
+        shuffle_choices=True,
+        feedback="end",
+        owner=owner,
+        source=Source.AUTHORED,
+    )
+
+
+def _empty_the_content() -> None:
+    Quiz.objects.all().delete()
+    Question.objects.all().delete()
+    Scenario.objects.all().delete()
+
+
+def test_a_quiz_of_every_kind_round_trips_byte_for_byte(instructor):
+    quiz = _every_kind_quiz(instructor)
+    first = json_format.export_quiz(quiz)
+    _empty_the_content()
+
+    result = importer.run(first, "json", owner=instructor)
+
+    again = json_format.export_quiz(Quiz.objects.get())
+    assert again == first
+    assert result.warnings == []
+    assert Question.objects.count() == len(kinds.KINDS)
+    assert Scenario.objects.get().slug == "alice-reads"
+    imported = Quiz.objects.get()
+    assert (imported.owner, imported.source, imported.published) == (
+        instructor,
+        Source.AUTHORED,
+        False,
+    )
+    assert set(Question.objects.values_list("owner", "source")) == {
+        (instructor.pk, Source.AUTHORED)
+    }
+
+
+def test_the_file_says_what_it_is_and_keeps_choice_ids(instructor):
+    quiz = _every_kind_quiz(instructor)
+    document = json.loads(json_format.export_quiz(quiz))
+    assert (document["format"], document["version"], document["kind"]) == (
+        "srm-trainer-questions",
+        1,
+        "quiz",
+    )
+    single = document["questions"][0]
+    stored = Question.objects.get(slug="every-single")
+    assert [c["id"] for c in single["data"]["choices"]] == [c["id"] for c in stored.data["choices"]]
+    policy = next(q for q in document["questions"] if q["type"] == "policy_decision")
+    assert policy["scenario"]["case"]["expect"] == "Allow"
+
+
+def test_an_import_into_a_database_that_has_the_slugs_renames_and_says_so(instructor):
+    quiz = _every_kind_quiz(instructor)
+    text = json_format.export_quiz(quiz)
+    result = importer.run(text, "json", owner=instructor)
+    assert result.quiz.slug == "every-kind-2"
+    assert {q.slug for q in result.questions} == {
+        f"every-{v.replace('_', '-')}-2" for v in kinds.KINDS
+    }
+    assert any("'every-single' is taken" in w for w in result.warnings)
+    # The scenario is the same, so it is used again rather than copied.
+    assert Scenario.objects.count() == 1
+    assert result.reused_scenarios[0].slug == "alice-reads"
+
+
+def _counts() -> tuple[int, ...]:
+    return (
+        Quiz.objects.count(),
+        Question.objects.count(),
+        QuizQuestion.objects.count(),
+        Scenario.objects.count(),
+    )
+
+
+def test_one_bad_question_changes_nothing_and_names_its_line(instructor):
+    quiz = _every_kind_quiz(instructor)
+    document = json.loads(json_format.export_quiz(quiz))
+    _empty_the_content()
+    document["questions"][1]["data"]["choices"][2]["correct"] = "yes"  # multiple select
+    text = json_format.dump(document)
+    before = _counts()
+
+    with pytest.raises(TransferError) as caught:
+        importer.run(text, "json", owner=instructor)
+
+    assert _counts() == before
+    lines = text.splitlines()
+    error = caught.value.errors[0]
+    assert "'correct' must be true or false" in error.message
+    # The line and column point at the bad choice's object.
+    assert lines[error.line - 1][error.column - 1] == "{"
+    assert '"correct": "yes"' in "\n".join(lines[error.line - 1 : error.line + 4])
+
+
+def test_a_scenario_that_the_engine_contradicts_is_refused(instructor):
+    quiz = _every_kind_quiz(instructor)
+    document = json.loads(json_format.export_quiz(quiz))
+    policy = next(q for q in document["questions"] if q["type"] == "policy_decision")
+    policy["scenario"]["case"]["expect"] = "ExplicitDeny"
+    before = _counts()
+    with pytest.raises(TransferError) as caught:
+        importer.run(json_format.dump(document), "json", owner=instructor)
+    assert "engine decides Allow" in str(caught.value)
+    assert _counts() == before
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"format": "srm-trainer-questions",\n  "version": 1,\n  "kind": "quiz",,}', "line 3"),
+        ('{"format": "moodle", "version": 1}', "not a question file"),
+        ('{"format": "srm-trainer-questions", "version": 9, "kind": "bank"}', "newer version"),
+        ('{"format": "srm-trainer-questions", "version": 1, "version": 1}', "appears twice"),
+        ("[" * 200 + "]" * 200, "levels deep"),
+        (
+            '{"format": "srm-trainer-questions", "version": 1, "kind": "bank", "questions": []}',
+            "no questions",
+        ),
+    ],
+)
+def test_a_broken_file_is_refused_with_where_and_why(instructor, text, expected):
+    with pytest.raises(TransferError) as caught:
+        importer.run(text, "json", owner=instructor)
+    assert expected in "\n".join(caught.value.lines())
+
+
+def test_a_field_this_version_does_not_know_is_a_warning_not_an_error(instructor):
+    question = make_question("true_false", owner=instructor, source=Source.AUTHORED, lesson=None)
+    document = json.loads(json_format.export_bank([question], "iam"))
+    document["questions"][0]["tags"] = ["later"]
+    Question.objects.all().delete()
+    result = importer.preview(json_format.dump(document), "json", owner=instructor)
+    assert "'tags'" in result.warnings[0]
+    assert Question.objects.count() == 0  # a preview writes nothing
+
+
+def test_a_bank_adds_its_questions_to_a_chosen_quiz(instructor, owned):
+    quiz, _ = owned
+    questions = [make_question("true_false", lesson=None, slug=f"tf-{n}") for n in range(2)]
+    text = json_format.export_bank(questions, "iam")
+    result = importer.run(text, "json", owner=instructor, into=quiz)
+    assert [e.question.slug for e in quiz.entries.order_by("order")][-2:] == [
+        q.slug for q in result.questions
+    ]
+
+
+def test_too_many_challenges_are_refused_before_the_engine_runs(instructor, monkeypatch):
+    from teach.transfer import importer as module
+
+    monkeypatch.setattr(module, "MAX_CHALLENGES", 2)
+    questions = [make_question("least_privilege", lesson=None, slug=f"lp-{n}") for n in range(3)]
+    text = json_format.export_bank(questions, "lp")
+    Question.objects.all().delete()
+    ran = []
+    monkeypatch.setattr(Question, "problems", lambda self, **kw: ran.append(self) or [])
+    with pytest.raises(TransferError, match="at most 2"):
+        importer.preview(text, "json", owner=instructor)
+    assert ran == []
+
+
+def test_references_missing_here_are_dropped_with_a_warning(instructor):
+    from lessons.models import Module
+
+    text = json_format.export_quiz(_every_kind_quiz(instructor))
+    _empty_the_content()
+    Module.objects.all().delete()  # lessons go with it
+    result = importer.run(text, "json", owner=instructor)
+    assert result.quiz.module is None
+    assert any("no module 'iam' here" in w for w in result.warnings)
+    assert any("no lesson 'iam/root-user' here" in w for w in result.warnings)
+    assert Question.objects.filter(module=None, lesson=None).count() == len(kinds.KINDS)

@@ -1,0 +1,182 @@
+"""/teach/import/: upload or paste → preview (nothing written) → confirm (all written, once);
+export buttons for a quiz and a category."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from lessons.models import Source
+from quizzes.models import Question, Quiz, QuizQuestion
+from teach.transfer import json_format
+from teach.transfer.drafts import MAX_TEXT_CHARS
+from tests.quizzes.builders import make_question, make_quiz
+from tests.teach.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+URL = "/teach/import/"
+
+GIFT = """$CATEGORY: s3
+
+::s3-private:: Are new S3 buckets private by default? {TRUE####They block public access.}
+
+::who-encrypts:: Who chooses to encrypt your data? {
+=You #Right: it is your data.
+~AWS #AWS gives you the tools.
+####Data is on the customer's side.
+}
+"""
+
+
+def _quiz_file(owner) -> str:
+    question = make_question("single", owner=owner, lesson=None, slug="root-mfa")
+    quiz = make_quiz(question, slug="basics", title="Basics", owner=owner, source="authored")
+    text = json_format.export_quiz(quiz)
+    quiz.delete()
+    question.delete()
+    return text
+
+
+def _counts():
+    return Quiz.objects.count(), Question.objects.count(), QuizQuestion.objects.count()
+
+
+def _confirm_fields(page: str) -> dict:
+    """The confirm form's hidden fields, as the browser would post them back."""
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+    fields = {k: html.unescape(v) for k, v in fields.items() if k != "csrfmiddlewaretoken"}
+    return {**fields, "action": "confirm"}
+
+
+def test_upload_preview_then_confirm_creates_the_quiz(teacher, instructor):
+    upload = SimpleUploadedFile("basics.json", _quiz_file(instructor).encode("utf-8"))
+    before = _counts()
+
+    page = teacher.post(URL, {"file": upload, "format": "auto", "action": "preview"})
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "A new quiz (draft): Basics" in text
+    assert "Single choice" in text and "root-mfa" in text
+    assert _counts() == before  # the preview wrote nothing
+
+    done = teacher.post(URL, _confirm_fields(text))
+
+    quiz = Quiz.objects.get()
+    assert done.status_code == 302 and done["Location"] == reverse("teach:quiz", args=[quiz.pk])
+    assert (quiz.owner, quiz.source, quiz.published) == (instructor, Source.AUTHORED, False)
+    assert quiz.entries.get().question.owner == instructor
+
+
+def test_pasted_gift_goes_into_the_chosen_quiz(teacher, owned):
+    quiz, _ = owned
+    page = teacher.post(URL, {"text": GIFT, "format": "auto", "quiz": quiz.pk, "action": "preview"})
+    text = page.content.decode()
+    assert "GIFT (Moodle)" in text and "True or false" in text
+    assert "added to the end of the quiz" in text
+
+    teacher.post(URL, _confirm_fields(text))
+
+    slugs = list(quiz.entries.order_by("order").values_list("question__slug", flat=True))
+    assert slugs[-2:] == ["s3-private", "who-encrypts"]
+    assert Question.objects.get(slug="who-encrypts").choices()[0]["feedback"] == (
+        "Right: it is your data."
+    )
+
+
+def test_a_confirm_with_other_text_than_the_preview_is_refused(teacher):
+    page = teacher.post(URL, {"text": GIFT, "format": "gift", "action": "preview"}).content
+    fields = _confirm_fields(page.decode())
+    fields["text"] = fields["text"].replace("TRUE", "FALSE")
+    response = teacher.post(URL, fields)
+    assert "not the import you previewed" in response.content.decode()
+    assert Question.objects.count() == 0
+
+
+def test_a_confirm_checks_everything_again(teacher, instructor):
+    """A slug taken between preview and confirm is renamed then, not a crash."""
+    page = teacher.post(URL, {"text": GIFT, "format": "gift", "action": "preview"}).content
+    make_question("true_false", slug="s3-private", lesson=None, owner=instructor)
+    teacher.post(URL, _confirm_fields(page.decode()))
+    assert Question.objects.filter(slug="s3-private-2").exists()
+    # A new preview now says so before anything is written.
+    again = teacher.post(URL, {"text": GIFT, "format": "gift", "action": "preview"})
+    assert "Question slug &#x27;s3-private&#x27; is taken here" in again.content.decode()
+
+
+def test_a_bad_file_shows_each_line_and_reason_and_writes_nothing(teacher):
+    bad = GIFT.replace("=You", "~You") + "\n::c:: When? {#1822####e}\n"
+    before = _counts()
+    response = teacher.post(URL, {"text": bad, "format": "gift", "action": "preview"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Nothing was imported" in page
+    line = bad.splitlines().index("::c:: When? {#1822####e}") + 1
+    assert f"line {line}: question &#x27;c&#x27;: numerical questions are not imported" in page
+    assert _counts() == before
+
+
+def test_a_bad_json_file_names_line_and_column(teacher):
+    text = '{\n  "format": "srm-trainer-questions",,\n}'
+    response = teacher.post(URL, {"text": text, "action": "preview", "format": "json"})
+    column = text.splitlines()[1].index(",,") + 2  # the second comma
+    assert f"line 2, column {column}: Invalid JSON" in response.content.decode()
+
+
+def test_too_large_and_double_input_are_refused_in_words(teacher):
+    big = SimpleUploadedFile("big.gift", b"x" * (MAX_TEXT_CHARS + 1))
+    page = teacher.post(URL, {"file": big, "format": "gift", "action": "preview"}).content.decode()
+    assert "one import reads at most 512 KB" in page
+    both = SimpleUploadedFile("a.gift", GIFT.encode())
+    page = teacher.post(URL, {"file": both, "text": GIFT, "format": "gift", "action": "preview"})
+    assert "not both" in page.content.decode()
+
+
+def test_another_instructors_quiz_cannot_be_the_target(owned, other_instructor):
+    quiz, _ = owned
+    otto = client_for(other_instructor)
+    page = otto.post(URL, {"text": GIFT, "format": "gift", "quiz": quiz.pk, "action": "preview"})
+    assert "Select a valid choice" in page.content.decode()
+    forged = {"text": GIFT, "format": "gift", "quiz": quiz.pk, "token": "x", "action": "confirm"}
+    assert otto.post(URL, forged).status_code == 404
+    assert quiz.entries.count() == 1
+
+
+def test_the_quiz_page_offers_exports_and_names_what_gift_leaves_out(teacher, owned, instructor):
+    quiz, _ = owned
+    ordering = make_question("ordering", owner=instructor, lesson=None, slug="steps")
+    QuizQuestion.objects.create(quiz=quiz, question=ordering, order=5)
+    page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
+    assert reverse("teach:quiz-export", args=[quiz.pk, "gift"]) in page
+    assert "leaves out 1 question of this quiz: steps (put in order)" in page
+
+    response = teacher.get(reverse("teach:quiz-export", args=[quiz.pk, "json"]))
+    assert response["Content-Disposition"] == f'attachment; filename="{quiz.slug}.json"'
+    assert response.content.decode() == json_format.export_quiz(quiz)
+    gift_text = teacher.get(reverse("teach:quiz-export", args=[quiz.pk, "gift"])).content.decode()
+    assert gift_text.startswith("// Left out, GIFT has no such kind: steps")
+
+
+def test_a_gift_export_with_nothing_to_hold_says_so(teacher, instructor):
+    quiz = make_quiz(make_question("ordering", owner=instructor, lesson=None), owner=instructor)
+    response = teacher.get(reverse("teach:quiz-export", args=[quiz.pk, "gift"]), follow=True)
+    assert "Nothing to export as GIFT" in response.content.decode()
+
+
+def test_a_category_exports_as_a_bank(teacher, instructor):
+    make_question("true_false", owner=instructor, lesson=None, category="s3", slug="b")
+    make_question("single", owner=instructor, lesson=None, category="s3", slug="a")
+    make_question("single", owner=instructor, lesson=None, category="iam", slug="c")
+    page = teacher.get(URL).content.decode()
+    assert reverse("teach:category-export", args=["s3", "json"]) in page
+    document = json.loads(
+        teacher.get(reverse("teach:category-export", args=["s3", "json"])).content
+    )
+    assert (document["kind"], document["name"]) == ("bank", "s3")
+    assert [q["slug"] for q in document["questions"]] == ["a", "b"]
+    assert teacher.get(reverse("teach:category-export", args=["none", "json"])).status_code == 404

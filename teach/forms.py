@@ -10,7 +10,8 @@ from django import forms
 from lessons.models import Lesson, Module
 from quizzes.models import Quiz
 
-_TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Misconception and bank tags: lowercase words joined by hyphens (the import checks the same).
+TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_TAG_LENGTH = 50  # `quizzes.Tag.slug`'s length
 MAX_TAGS = 20
 
@@ -31,7 +32,7 @@ class TagChoiceField(forms.MultipleChoiceField):
         super().__init__(**kwargs)
 
     def valid_value(self, value) -> bool:
-        return isinstance(value, str) and len(value) <= MAX_TAG_LENGTH and bool(_TAG.match(value))
+        return isinstance(value, str) and len(value) <= MAX_TAG_LENGTH and bool(TAG.match(value))
 
 
 class QuizForm(forms.ModelForm):
@@ -150,7 +151,7 @@ class QuestionForm(forms.Form):
             else:
                 current = self.initial.get(name) or []
             for tag in current:
-                if isinstance(tag, str) and _TAG.match(tag):
+                if isinstance(tag, str) and TAG.match(tag):
                     offered.setdefault(tag, 0)
             self.fields[name].choices = [
                 (tag, f"{tag} ({count})" if count else tag)
@@ -168,7 +169,7 @@ class QuestionForm(forms.Form):
         """The ticked tags plus the new ones typed in `field`, each once, in that order."""
         typed = [t.strip().lower() for t in re.split(r"[,\n]", raw) if t.strip()]
         for tag in typed:
-            if not _TAG.match(tag):
+            if not TAG.match(tag):
                 self.add_error(
                     field,
                     f"“{tag}” is not a tag: use lower-case letters and digits, with dashes "

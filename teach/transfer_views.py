@@ -259,6 +259,7 @@ def category_export(request: HttpRequest, category: str, fmt: str) -> HttpRespon
         questions_visible(request.user)
         .filter(category=category, archived=False)
         .select_related("module", "lesson__module", "scenario")
+        .prefetch_related("tags")
         .order_by("slug")
     )
     if not questions:

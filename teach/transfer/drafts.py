@@ -79,6 +79,7 @@ class QuestionDraft:
     module: str = ""  # a module slug
     lesson: str = ""  # "module/lesson"
     misconceptions: list = field(default_factory=list)
+    tags: list = field(default_factory=list)  # bank tags
     ask_statement: bool = False
     scenario: ScenarioDraft | None = None
     archived: bool = False
@@ -103,6 +104,7 @@ class QuizDraft:
     feedback: str = "immediate"
     draw_category: str = ""
     draw_count: int = 0
+    time_limit: int | None = None  # minutes; None: no limit
     line: int | None = None
 
 

@@ -13,7 +13,6 @@ each rename. Imported rows belong to the importing instructor and are `authored`
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -23,6 +22,8 @@ from django.db.models import Max
 from lessons.models import Lesson, Module, Scenario, Source
 from quizzes import kinds
 from quizzes.models import RESERVED_QUIZ_SLUGS, Question, Quiz, QuizQuestion
+from teach.forms import MAX_TAG_LENGTH, MAX_TAGS, TAG
+from teach.services import question_set_tags
 from teach.transfer import gift, json_format
 from teach.transfer.drafts import (
     MAX_CHALLENGE_REQUESTS,
@@ -34,7 +35,6 @@ from teach.transfer.drafts import (
 )
 
 FORMATS = ("json", "gift")
-_TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DEFAULT_CATEGORY = "imported"
 
 
@@ -175,6 +175,7 @@ def _question(draft, owner, modules, lessons, scenarios, result, errors) -> Ques
         owner=owner,
         source=Source.AUTHORED,
     )
+    question.import_tags = list(draft.tags)  # set once the question is saved (see `write`)
     kind = kinds.get(draft.type)
     if kind is not None and kind.uses_scenario:
         if draft.scenario is None:
@@ -213,8 +214,25 @@ def _check_question(draft: QuestionDraft, question: Question, errors: list[Locat
         for name, messages in exc.message_dict.items():
             line, column = draft.where((name,))
             errors.extend(Located(f"{what}: '{name}': {m}", line, column) for m in messages)
+    tags = question.import_tags
+    if len(tags) > MAX_TAGS:
+        line, column = draft.where(("tags",))
+        errors.append(
+            Located(f"{what}: at most {MAX_TAGS} bank tags, not {len(tags)}", line, column)
+        )
+    for tag in tags:
+        if len(tag) > MAX_TAG_LENGTH or not TAG.match(tag):
+            line, column = draft.where(("tags",))
+            errors.append(
+                Located(
+                    f"{what}: the bank tag {tag!r} must be lowercase words joined by hyphens, "
+                    f"at most {MAX_TAG_LENGTH} characters",
+                    line,
+                    column,
+                )
+            )
     for tag in question.misconceptions:
-        if not _TAG.match(tag):
+        if not TAG.match(tag):
             line, column = draft.where(("misconceptions",))
             errors.append(
                 Located(
@@ -302,6 +320,7 @@ def _quiz(bundle: Bundle, owner, modules, result: Plan, errors: list[Located]) -
         feedback=d.feedback,
         draw_category=d.draw_category,
         draw_count=d.draw_count,
+        time_limit=d.time_limit,
         published=False,
         owner=owner,
         source=Source.AUTHORED,
@@ -350,6 +369,8 @@ def write(result: Plan) -> Plan:
             scenario.save()
         for question in result.questions:
             question.save()  # a new scenario's pk is taken from it on save
+            if question.import_tags:
+                question_set_tags(question=question, tags=question.import_tags)
         target = result.quiz or result.into
         if result.quiz is not None:
             result.quiz.save()

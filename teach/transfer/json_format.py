@@ -46,6 +46,7 @@ QUIZ_FIELDS = (
     "feedback",
     "draw_category",
     "draw_count",
+    "time_limit",
 )
 QUESTION_FIELDS = (
     "slug",
@@ -56,6 +57,7 @@ QUESTION_FIELDS = (
     "prompt",
     "explanation",
     "misconceptions",
+    "tags",
     "data",
     "ask_statement",
     "scenario",
@@ -91,6 +93,7 @@ def question_record(question: Question) -> dict:
         "prompt": question.prompt,
         "explanation": question.explanation,
         "misconceptions": list(question.misconceptions or []),
+        "tags": sorted(tag.slug for tag in question.tags.all()),
         "data": question.data,
         "ask_statement": question.ask_statement,
         "scenario": scenario_record(question.scenario) if question.scenario_id else None,
@@ -111,14 +114,19 @@ def quiz_record(quiz: Quiz) -> dict:
         "feedback": quiz.feedback,
         "draw_category": quiz.draw_category,
         "draw_count": quiz.draw_count,
+        "time_limit": quiz.time_limit,
     }
 
 
 def quiz_questions(quiz: Quiz) -> list[Question]:
     """Every question of the quiz in its order, archived ones too (they are marked)."""
-    entries = quiz.entries.select_related(
-        "question__module", "question__lesson__module", "question__scenario"
-    ).order_by("order", "pk")
+    entries = (
+        quiz.entries.select_related(
+            "question__module", "question__lesson__module", "question__scenario"
+        )
+        .prefetch_related("question__tags")
+        .order_by("order", "pk")
+    )
     return [entry.question for entry in entries]
 
 
@@ -344,6 +352,9 @@ def _read_quiz(reader: _Reader, obj: _Object) -> QuizDraft:
     feedback = obj.get("feedback", "immediate")
     if feedback not in ("immediate", "end"):
         raise reader.error(obj, f'{what}: \'feedback\' must be "immediate" or "end"')
+    time_limit = obj.get("time_limit")
+    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(time_limit, int)):
+        raise reader.error(obj, f"{what}: 'time_limit' must be whole minutes or null (no limit)")
     return QuizDraft(
         slug=reader.text_field(obj, "slug", what),
         title=reader.text_field(obj, "title", what),
@@ -356,6 +367,7 @@ def _read_quiz(reader: _Reader, obj: _Object) -> QuizDraft:
         feedback=feedback,
         draw_category=reader.text_field(obj, "draw_category", what, required=False),
         draw_count=reader.int_field(obj, "draw_count", what, 0),
+        time_limit=time_limit,
         line=line,
     )
 
@@ -374,6 +386,9 @@ def _read_question(reader: _Reader, raw: Any, n: int, document: _Object) -> Ques
         isinstance(m, str) and m.strip() for m in misconceptions
     ):
         raise reader.error(obj, f"{what}: 'misconceptions' must be a list of tags")
+    tags = obj.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
+        raise reader.error(obj, f"{what}: 'tags' must be a list of bank tags")
     for key in ("module", "lesson"):
         if obj.get(key) is not None and not isinstance(obj[key], str):
             raise reader.error(obj, f"{what}: '{key}' must be text or null")
@@ -397,6 +412,7 @@ def _read_question(reader: _Reader, raw: Any, n: int, document: _Object) -> Ques
         module=obj.get("module") or "",
         lesson=obj.get("lesson") or "",
         misconceptions=list(misconceptions),
+        tags=list(tags),
         ask_statement=reader.bool_field(obj, "ask_statement", what, False),
         scenario=ScenarioDraft(
             scenario.slug, scenario.title, scenario.situation, _plain(scenario.case)

@@ -10,6 +10,7 @@ import pytest
 from lessons.models import Scenario, Source
 from quizzes import kinds
 from quizzes.models import Question, Quiz, QuizQuestion
+from teach import services
 from teach.transfer import importer, json_format
 from teach.transfer.drafts import TransferError
 from tests.conftest import make_lesson, make_module, make_scenario
@@ -41,6 +42,7 @@ def _every_kind_quiz(owner) -> Quiz:
     first.data["choices"][0]["feedback"] = "Right: MFA protects it."
     first.data["layout"] = [c["id"] for c in reversed(first.data["choices"])]
     first.save()
+    services.question_set_tags(question=first, tags=["mfa", "root-user"])
     return make_quiz(
         *questions,
         slug="every-kind",
@@ -51,6 +53,7 @@ def _every_kind_quiz(owner) -> Quiz:
         attempts_allowed=3,
         shuffle_choices=True,
         feedback="end",
+        time_limit=25,
         owner=owner,
         source=Source.AUTHORED,
     )
@@ -74,6 +77,9 @@ def test_a_quiz_of_every_kind_round_trips_byte_for_byte(instructor):
     assert result.warnings == []
     assert Question.objects.count() == len(kinds.KINDS)
     assert Scenario.objects.get().slug == "alice-reads"
+    assert Quiz.objects.get().time_limit == 25
+    tagged = Question.objects.get(slug="every-single")
+    assert sorted(tag.slug for tag in tagged.tags.all()) == ["mfa", "root-user"]
     imported = Quiz.objects.get()
     assert (imported.owner, imported.source, imported.published) == (
         instructor,
@@ -178,10 +184,10 @@ def test_a_broken_file_is_refused_with_where_and_why(instructor, text, expected)
 def test_a_field_this_version_does_not_know_is_a_warning_not_an_error(instructor):
     question = make_question("true_false", owner=instructor, source=Source.AUTHORED, lesson=None)
     document = json.loads(json_format.export_bank([question], "iam"))
-    document["questions"][0]["tags"] = ["later"]
+    document["questions"][0]["colour"] = "blue"
     Question.objects.all().delete()
     result = importer.preview(json_format.dump(document), "json", owner=instructor)
-    assert "'tags'" in result.warnings[0]
+    assert "'colour'" in result.warnings[0]
     assert Question.objects.count() == 0  # a preview writes nothing
 
 
@@ -220,3 +226,36 @@ def test_references_missing_here_are_dropped_with_a_warning(instructor):
     assert any("no module 'iam' here" in w for w in result.warnings)
     assert any("no lesson 'iam/root-user' here" in w for w in result.warnings)
     assert Question.objects.filter(module=None, lesson=None).count() == len(kinds.KINDS)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("tags", ["Not A Slug"], "the bank tag 'Not A Slug' must be lowercase"),
+        ("tags", [f"t{n}" for n in range(21)], "at most 20 bank tags"),
+        ("tags", "mfa", "'tags' must be a list of bank tags"),
+    ],
+)
+def test_bad_bank_tags_are_refused_and_nothing_is_written(instructor, field, value, expected):
+    quiz = _every_kind_quiz(instructor)
+    document = json.loads(json_format.export_quiz(quiz))
+    _empty_the_content()
+    document["questions"][0][field] = value
+    with pytest.raises(TransferError) as refused:
+        importer.run(json_format.dump(document), "json", owner=instructor)
+    assert expected in str(refused.value)
+    assert Question.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0, "'time_limit' is in minutes, from 1"), ("ten", "'time_limit' must be whole minutes")],
+)
+def test_a_bad_time_limit_is_refused(instructor, value, expected):
+    document = json.loads(json_format.export_quiz(_every_kind_quiz(instructor)))
+    _empty_the_content()
+    document["quiz"]["time_limit"] = value
+    with pytest.raises(TransferError) as refused:
+        importer.run(json_format.dump(document), "json", owner=instructor)
+    assert expected in str(refused.value)
+    assert Quiz.objects.count() == 0

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teach import views
+from teach import statistics_views, views
 
 app_name = "teach"
 
@@ -37,4 +37,15 @@ urlpatterns = [
     path("questions/<id:pk>/edit/", views.question_edit, name="question-edit"),
     path("questions/<id:pk>/delete/", views.question_delete, name="question-delete"),
     path("questions/<id:pk>/archive/", views.question_archive, name="question-archive"),
+    # --- statistics: the id route first, so an all-digit slug never reaches the slug route
+    path(
+        "quizzes/<id:pk>/statistics/",
+        statistics_views.quiz_statistics,
+        name="quiz-statistics",
+    ),
+    path(
+        "quizzes/<slug:slug>/statistics/",
+        statistics_views.quiz_statistics_by_slug,
+        name="quiz-statistics-by-slug",
+    ),
 ]

@@ -206,6 +206,12 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
                                   post=teaching(Redirect("/teach/"))),
     "teach:question-archive": Case("/teach/questions/{teach_question}/archive/", get=405,
                                    post=teaching(Redirect("/teach/"))),
+    # quiz statistics (stats): whoever may view the quiz in /teach/; the slug address redirects
+    "teach:quiz-statistics": Case("/teach/quizzes/{teach_quiz}/statistics/", get=OWN_QUIZ,
+                                  post=405),
+    "teach:quiz-statistics-by-slug": Case(
+        "/teach/quizzes/{teach_quiz_slug}/statistics/", post=405,
+        get=teaching(Redirect("/teach/quizzes/{teach_quiz}/statistics/"))),
     # --- sandbox and API -------------------------------------------------------------------
     "sandbox": Case("/sandbox/", get=200, post=200),
     "sandbox-actions": Case("/sandbox/actions/?q=s3:Get", get=200, post=405),
@@ -463,6 +469,7 @@ class World:
             "passkey": passkey.pk,
             "teach_quiz": teach_quiz.pk,
             "teach_question": teach_question.pk,
+            "teach_quiz_slug": teach_quiz.slug,
             "learner": ada.pk,
             "superuser": root.pk,
             "lesson_type": ContentType.objects.get_for_model(lesson).pk,

@@ -5,21 +5,21 @@ responses the test writes; the code's own output is never copied in."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
-from quizzes.grading import grade
-from quizzes.models import Answer, Attempt
-from teach.statistics import discrimination, group_size, quiz_statistics, submitted_attempts
-from tests.conftest import make_lesson
-from tests.quizzes.builders import allow, make_question, make_quiz, policy
+from quizzes.models import Attempt
+from teach.statistics import (
+    QuestionStats,
+    discrimination,
+    group_size,
+    quiz_statistics,
+    submitted_attempts,
+)
+from tests.quizzes.builders import make_question, make_quiz
+from tests.teach.statsdata import T0, build_class, entry_ids, submitted_attempt
 
 pytestmark = pytest.mark.django_db
-
-T0 = timezone.now() - timedelta(days=1)
 
 
 # --- discrimination on its own ------------------------------------------------------------
@@ -71,105 +71,9 @@ def test_discrimination_needs_ten_attempts():
 # --- a small class, every kind ------------------------------------------------------------
 
 
-def _attempt(quiz, questions, user=None, key="", minutes=0, answers=()):
-    """A submitted attempt holding `questions`, with `answers` ({question: response}) graded
-    as the app grades them; its total is the mean, unanswered questions counting 0."""
-    now = T0 + timedelta(minutes=minutes)
-    attempt = Attempt.objects.create(
-        quiz=quiz,
-        user=user,
-        learner_key=key,
-        question_ids=[q.pk for q in questions],
-        started_at=now,
-        submitted_at=now + timedelta(minutes=5),
-    )
-    scores = []
-    for question in questions:
-        response = dict(answers).get(question)
-        if response is None:
-            scores.append(0.0)
-            continue
-        result = grade(question, response)
-        Answer.objects.create(
-            attempt=attempt,
-            question=question,
-            response=response,
-            score=result.score,
-            correct=result.correct,
-            feedback=result.feedback,
-            saved_at=now,
-            graded_at=now,
-        )
-        scores.append(result.score)
-    attempt.score = sum(scores) / len(scores)
-    attempt.save(update_fields=["score"])
-    return attempt
-
-
-def _ids(question):
-    return [c["id"] for c in question.data.get("choices") or question.data.get("items")]
-
-
 @pytest.fixture
 def klass(db):
-    """Four attempts at a six-question quiz: Ada twice, Grace once, an anonymous learner once."""
-    users = get_user_model().objects
-    ada, grace = users.create_user("ada-s"), users.create_user("grace-s")
-    l1, l2 = make_lesson(title="Root user"), make_lesson(title="MFA")
-    single = make_question("single", lesson=l1, misconceptions=["root-is-limited"])
-    multiple = make_question(
-        "multiple", lesson=l2, misconceptions=["root-is-limited", "mfa-optional"]
-    )
-    ordering = make_question("ordering", misconceptions=[])
-    categorize = make_question("categorize", misconceptions=["aws-patches-guest"])
-    decision = make_question("policy_decision", misconceptions=["implicit-vs-explicit"])
-    lp = make_question("least_privilege", misconceptions=["wildcards-are-fine"])
-    qs = [single, multiple, ordering, categorize, decision, lp]
-    quiz = make_quiz(*qs)
-
-    mfa, share, daily = _ids(single)
-    a, b, c, d = _ids(multiple)
-    first, second, third, fourth = _ids(ordering)
-    hyper, guest, data = _ids(categorize)
-    reports = "arn:aws:s3:::reports/*"
-    just_right = policy(allow("s3:GetObject", "arn:aws:s3:::reports/q1.csv"))
-    puts_too = policy(allow(["s3:GetObject", "s3:PutObject"], reports))
-    deletes_too = policy(allow(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], reports))
-
-    def placed(h, g, y):
-        return {"placed": {hyper: h, guest: g, data: y}, "texts": {}}
-
-    _attempt(quiz, qs, user=ada, minutes=0, answers={  # Ada's first
-        single: {"choice": share},
-        multiple: {"choices": [a, b]},
-        ordering: {"order": [first, second, third, fourth]},
-        categorize: placed("AWS", "Customer", "Customer"),
-        decision: {"decision": "Allow"},
-        lp: {"policy": deletes_too},
-    })  # fmt: skip
-    _attempt(quiz, qs, user=ada, minutes=60, answers={  # Ada's second
-        single: {"choice": mfa},
-        multiple: {"choices": [a]},
-        ordering: {"order": [second, first, third, fourth]},
-        categorize: placed("AWS", "AWS", "Customer"),
-        decision: {"decision": "ExplicitDeny"},
-        lp: {"policy": just_right},
-    })  # fmt: skip
-    _attempt(quiz, qs, user=grace, minutes=30, answers={
-        single: {"choice": mfa},
-        multiple: {"choices": [a, c]},
-        ordering: {"order": [first, second, fourth, third]},
-        categorize: placed("Customer", "AWS", "Customer"),
-        decision: {"decision": "ImplicitDeny"},
-        lp: {"policy": puts_too},
-    })  # fmt: skip
-    _attempt(quiz, qs, key="anon-1", minutes=10, answers={  # leaves Q2 and Q4 unanswered
-        single: {"choice": daily},
-        ordering: {"order": [first, third, second, fourth]},
-        decision: {"decision": "ImplicitDeny"},
-        lp: {"policy": '{"Version": "2012-10-17", "Statement": ['},  # does not parse
-    })  # fmt: skip
-    return quiz, qs, (l1, l2)
+    return build_class()
 
 
 def _stats(quiz, **kw):
@@ -288,7 +192,9 @@ def test_unsubmitted_attempts_and_other_quizzes_are_left_out(klass):
     quiz, qs, _ = klass
     Attempt.objects.create(quiz=quiz, question_ids=[q.pk for q in qs], started_at=T0)
     other = make_quiz(qs[0])
-    _attempt(other, [qs[0]], key="elsewhere", answers={qs[0]: {"choice": _ids(qs[0])[0]}})
+    submitted_attempt(
+        other, [qs[0]], key="elsewhere", answers={qs[0]: {"choice": entry_ids(qs[0])[0]}}
+    )
     every_attempt = Attempt.objects.values_list("pk", flat=True)
     assert quiz_statistics(quiz=quiz, attempts=every_attempt).attempts == 4
 
@@ -301,7 +207,9 @@ def test_discrimination_through_the_quiz_uses_attempt_totals(db):
     # last one is unanswered (0). Six right (1.0), four wrong or blank (0.0).
     answers = [right] * 6 + [wrong] * 3 + [None]
     for n, response in enumerate(answers):
-        _attempt(quiz, [question], key=f"k{n}", answers={question: response} if response else {})
+        submitted_attempt(
+            quiz, [question], key=f"k{n}", answers={question: response} if response else {}
+        )
     stats = _stats(quiz)
     q = stats.questions[0]
     assert q.facility == pytest.approx(0.6)
@@ -311,9 +219,7 @@ def test_discrimination_through_the_quiz_uses_attempt_totals(db):
     assert _counts(q) == [(6, 9), (3, 9)]  # True picked 6 times of 9 answers
 
 
-def test_the_flags(db):
-    from teach.statistics import QuestionStats
-
+def test_the_flags():
     q = QuestionStats(question=None, position=1)
     flags = []
     for d in (None, -0.05, 0.0, 0.19, 0.2, 0.5):

@@ -41,8 +41,9 @@ Misconceptions
     no per-choice misconceptions, so the question's tags are the whole story. Each tag links
     to the lessons of the questions carrying it (`Question.lesson`).
 
-Cost: four queries whatever the number of attempts (the attempts, their answers, the
-questions, the quiz's order), aggregated here in one pass.
+Cost: four queries whatever the number of attempts (the attempts, the questions, the quiz's
+order, the answers), aggregated here in one pass. Decoding the answers' JSON is most of the
+time, so the database extracts only the keys that are counted (`_READ`).
 """
 
 from __future__ import annotations
@@ -51,8 +52,10 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, JSONField, QuerySet, Value, When
+from django.db.models.fields.json import KT, KeyTransform
 
 from lessons.models import Lesson
 from quizzes.kinds.policy_decision import DECISIONS
@@ -310,7 +313,7 @@ def _least_privilege(stats: QuestionStats, answers: list[dict]) -> None:
     checked = 0
     overgrants: Counter = Counter()
     for a in answers:
-        feedback = a["feedback"] if isinstance(a["feedback"], dict) else {}
+        feedback = a.get("feedback") if isinstance(a.get("feedback"), dict) else {}
         if "error" in feedback:
             stats.unparsed += 1  # counted apart: a policy that does not parse misses everything
             continue
@@ -356,7 +359,7 @@ def _details(stats: QuestionStats, answers: list[dict]) -> None:
             right = sum(
                 1
                 for a in answers
-                if isinstance(a["feedback"], dict) and a["feedback"].get("statement_right")
+                if isinstance(a.get("feedback"), dict) and a["feedback"].get("statement_right")
             )
             stats.statement_right = Tally("Named a deciding statement", right, len(answers))
     elif question.type == "least_privilege":
@@ -382,6 +385,73 @@ def _ordered_questions(quiz: Quiz, ids: set[int]) -> list[Question]:
     return sorted(found.values(), key=lambda q: (rank.get(q.pk, len(rank)), q.pk))
 
 
+def _truth(value: Any) -> bool | None:
+    """A JSON boolean read out by the database: 1/0 on SQLite, 'true'/'false' on PostgreSQL."""
+    if value is None:
+        return None
+    return value in (True, 1, "1", "true")
+
+
+# What the kinds' statistics read from an answer, extracted by the database: decoding whole
+# JSON documents (a least-privilege response is a policy, a decision's feedback a page of
+# explanation) is most of the cost, so only these keys are read. `_answers` unpacks them in
+# this order.
+_READ = {
+    "choice": KT("response__choice"),
+    "choices": KeyTransform("choices", "response"),
+    "answer": KT("response__answer"),
+    "order": KeyTransform("order", "response"),
+    "placed": KeyTransform("placed", "response"),
+    "decision": KT("response__decision"),
+    "statement_right": KT("feedback__statement_right"),
+}
+
+
+def _answers(selected: QuerySet, keep: set[int], questions: list[Question]) -> dict:
+    """(attempt id, question id) → {score, correct, response, feedback} of each graded answer,
+    in one query. `response` holds only the keys the kind's statistics count; `feedback` is
+    whole for least privilege (its requests and over-grants), else at most `statement_right`."""
+    kinds = {q.pk: q.type for q in questions}
+    policy_ids = [pk for pk, kind in kinds.items() if kind == "least_privilege"]
+    whole_feedback = Case(
+        When(question_id__in=policy_ids, then="feedback"),
+        default=Value(None),
+        output_field=JSONField(),
+    )
+    graded = Answer.objects.filter(attempt__in=selected.values("pk"), graded_at__isnull=False)
+    rows = graded.values_list(
+        "attempt_id", "question_id", "score", "correct", whole_feedback, *_READ.values()
+    )
+    out: dict[tuple[int, int], dict] = {}
+    for attempt_id, question_id, score, correct, feedback, *read in rows:
+        if attempt_id not in keep:
+            continue
+        choice, choices, answer, order, placed, decision, statement_right = read
+        kind = kinds.get(question_id)
+        if kind == "single":
+            response = {"choice": choice}
+        elif kind == "multiple":
+            response = {"choices": choices}
+        elif kind == "true_false":
+            response = {"answer": _truth(answer)}
+        elif kind == "ordering":
+            response = {"order": order}
+        elif kind == "categorize":
+            response = {"placed": placed}
+        elif kind == "policy_decision":
+            response = {"decision": decision}
+            feedback = {"statement_right": _truth(statement_right)}
+        else:
+            response = {}
+        out[attempt_id, question_id] = {
+            "score": score,
+            "correct": correct,
+            "response": response,
+            "feedback": feedback if isinstance(feedback, dict) else {},
+        }
+    return out
+
+
 def quiz_statistics(
     *, quiz: Quiz, attempts: QuerySet[Attempt] | Iterable[int], first_only: bool = False
 ) -> QuizStatistics:
@@ -393,21 +463,13 @@ def quiz_statistics(
     )
     if first_only:
         rows = _first_per_learner(rows)
-    by_attempt = {row["pk"]: row for row in rows}
-    answers: dict[tuple[int, int], dict] = {}
-    if rows:
-        for a in Answer.objects.filter(
-            attempt__in=selected.values("pk"), graded_at__isnull=False
-        ).values("attempt_id", "question_id", "score", "correct", "response", "feedback"):
-            if a["attempt_id"] in by_attempt:
-                answers[(a["attempt_id"], a["question_id"])] = a
-
     held: dict[int, list[dict]] = defaultdict(list)  # question id → attempts that included it
     for row in rows:
         ids = row["question_ids"] if isinstance(row["question_ids"], list) else []
         for qid in dict.fromkeys(i for i in ids if isinstance(i, int)):
             held[qid].append(row)
     questions = _ordered_questions(quiz, set(held)) if held else []
+    answers = _answers(selected, {row["pk"] for row in rows}, questions) if rows else {}
 
     results = []
     tag_learners: dict[str, set] = defaultdict(set)
@@ -418,6 +480,7 @@ def quiz_statistics(
         pairs = []
         given = []
         tags = [t for t in question.misconceptions or [] if isinstance(t, str) and t.strip()]
+        lesson = question.lesson
         for row in held[question.pk]:
             answer = answers.get((row["pk"], question.pk))
             score = answer["score"] if answer and answer["score"] is not None else 0.0
@@ -429,8 +492,8 @@ def quiz_statistics(
                 for tag in tags:
                     tag_learners[tag].add(_learner(row))
                     tag_wrong[tag] += 1
-                    if question.lesson is not None:
-                        tag_lessons[tag].setdefault(question.lesson.pk, question.lesson)
+                    if lesson is not None:
+                        tag_lessons[tag].setdefault(lesson.pk, lesson)
         stats.attempts, stats.answered = len(pairs), len(given)
         if pairs:
             stats.facility = sum(score for _, score in pairs) / len(pairs)

@@ -18,7 +18,7 @@ VALUE_WIDTH = 110  # right column: the number
 ROW = 26
 BAR = 16
 TOP = 8
-LABEL_CHARS = 36
+LABEL_CHARS = 32  # about what fits LABEL_WIDTH at the chart's font size
 
 
 @dataclass(frozen=True)

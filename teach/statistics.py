@@ -85,6 +85,7 @@ class Tally:
     total: int
     key: bool = False
     note: str = ""
+    short: str = ""  # a shorter label for a chart, when the label is long
 
     @property
     def share(self) -> float | None:
@@ -334,7 +335,9 @@ def _least_privilege(stats: QuestionStats, answers: list[dict]) -> None:
     for want, r in wanted:
         verb = "must be allowed" if want == "Allow" else "must be denied"
         label = f"{r.get('action')} on {r.get('resource')} ({verb})"
-        tallies.append(Tally(label, missed[(want, r.get("action"), r.get("resource"))], checked))
+        count = missed[(want, r.get("action"), r.get("resource"))]
+        short = f"{r.get('action')} ({'allow' if want == 'Allow' else 'deny'})"
+        tallies.append(Tally(label, count, checked, short=short))
     stats.tallies = sorted(tallies, key=lambda t: -t.count)  # stable: the challenge's order
     stats.overgrants = [
         Tally(f"{action} on {resource}", count, checked, note=level or "")

@@ -79,7 +79,8 @@ def tally_chart(q: QuestionStats, title: str, tallies: list[Tally], *, suffix: s
     rows = []
     for t in tallies:
         marked = q.detail in ("choices", "decisions") and t.key
-        label = f"✓ {t.label}" if marked else t.label
+        label = t.short or t.label
+        label = f"✓ {label}" if marked else label
         text = count_text(t) + (" (right answer)" if marked else "")
         css = "bar-key" if marked else "bar-miss" if q.detail == "least_privilege" else "bar-plain"
         rows.append((label, t.share or 0.0, text, css))

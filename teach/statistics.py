@@ -12,7 +12,7 @@ Which attempts count
 Per question
     - **facility**: the mean score (0..1) over the attempts that included the question; a
       question the learner left unanswered scores 0, as it did in their total.
-    - **discrimination** (Kelley's upper-lower index): rank those attempts by total score;
+    - **discrimination** (Kelley's upper-lower index, 1939): rank those attempts by total score;
       the upper and lower groups are the top and bottom 27% (rounded half up, at least one);
       D = mean question score in the upper group − in the lower group (−1..1). Attempts tied
       on total score at a group's boundary cannot be told apart, so they share the places
@@ -31,8 +31,9 @@ What was answered (from the stored responses; nothing is re-graded)
       category (and the wrong category it most often went to);
     - policy decision: how often each decision was chosen, against the engine's key today;
     - least privilege: from the grading feedback stored with each answer: how often each
-      must-allow / must-deny request came out wrong, and which over-grants recur. Each answer
-      stores its ten riskiest over-grants, so over-grant counts are lower bounds.
+      must-allow / must-deny request came out wrong among the policies that parse (those that
+      do not are counted apart), and which over-grants recur. Each answer stores its ten
+      riskiest over-grants, so over-grant counts are lower bounds.
 
 Misconceptions
     Each tag on a question (`Question.misconceptions`) is counted once per learner who
@@ -234,7 +235,8 @@ def _choice_tallies(question: Question, responses: list[dict]) -> list[Tally]:
         if question.type == "single":
             ids, texts = [r.get("choice")], [r.get("text")]
         else:
-            ids, texts = list(r.get("choices") or []), list(r.get("texts") or [])
+            ids = r.get("choices") if isinstance(r.get("choices"), list) else []
+            texts = r.get("texts") if isinstance(r.get("texts"), list) else []
         for n, choice_id in enumerate(ids):
             if isinstance(choice_id, str):
                 picked[choice_id] += 1
@@ -254,7 +256,7 @@ def _ordering_tallies(question: Question, responses: list[dict]) -> list[Tally]:
     items = question.items()
     right = Counter()
     for r in responses:
-        given = r.get("order") or []
+        given = r.get("order") if isinstance(r.get("order"), list) else []
         for index, item in enumerate(items):
             if index < len(given) and given[index] == item["id"]:
                 right[item["id"]] += 1
@@ -269,7 +271,7 @@ def _categorize_tallies(question: Question, responses: list[dict]) -> list[Tally
     right = Counter()
     wrong: dict[str, Counter] = defaultdict(Counter)
     for r in responses:
-        placed = r.get("placed") or {}
+        placed = r.get("placed") if isinstance(r.get("placed"), dict) else {}
         for item in items:
             chosen = placed.get(item["id"])
             if chosen == item["category"]:
@@ -482,7 +484,8 @@ def quiz_statistics(
         stats = QuestionStats(question=question, position=position)
         pairs = []
         given = []
-        tags = [t for t in question.misconceptions or [] if isinstance(t, str) and t.strip()]
+        tags = question.misconceptions if isinstance(question.misconceptions, list) else []
+        tags = [t for t in dict.fromkeys(tags) if isinstance(t, str) and t.strip()]
         lesson = question.lesson
         for row in held[question.pk]:
             answer = answers.get((row["pk"], question.pk))
@@ -501,7 +504,12 @@ def quiz_statistics(
         if pairs:
             stats.facility = sum(score for _, score in pairs) / len(pairs)
             stats.discrimination = discrimination(pairs)
-        _details(stats, given)
+        try:
+            _details(stats, given)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            # data edited into a shape its kind refuses: the scores still count
+            log.warning("statistics: cannot read the answers to question %s", question.slug)
+            stats.detail, stats.tallies = "", []
         results.append(stats)
 
     misconceptions = [

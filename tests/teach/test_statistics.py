@@ -226,3 +226,14 @@ def test_the_flags():
         q.discrimination = d
         flags.append(q.flag)
     assert flags == ["", "negative", "weak", "weak", "", ""]
+
+
+def test_a_question_edited_into_a_broken_shape_keeps_its_scores_and_loses_only_its_counts(klass):
+    quiz, qs, _ = klass
+    ordering = qs[2]
+    type(ordering).objects.filter(pk=ordering.pk).update(data={"items": "no longer a list"})
+    stats = _stats(quiz)
+    broken = stats.questions[2]
+    assert broken.facility == pytest.approx(0.625)  # as before: the stored scores
+    assert broken.tallies == []
+    assert stats.questions[0].tallies  # the others are untouched

@@ -112,7 +112,7 @@ class QuestionStats:
 
     @property
     def flag(self) -> str:
-        """ "negative", "weak" or "" (see the module docstring for the thresholds)."""
+        """One of "negative", "weak" or "" (the module docstring gives the thresholds)."""
         if self.discrimination is None:
             return ""
         if self.discrimination < 0:
@@ -230,25 +230,18 @@ def _choice_tallies(question: Question, responses: list[dict]) -> list[Tally]:
             Tally("False", picked[False], total, key=not key),
         ]
     picked: Counter = Counter()
-    seen_texts: dict[str, str] = {}
     for r in responses:
         if question.type == "single":
-            ids, texts = [r.get("choice")], [r.get("text")]
+            ids = [r.get("choice")]
         else:
             ids = r.get("choices") if isinstance(r.get("choices"), list) else []
-            texts = r.get("texts") if isinstance(r.get("texts"), list) else []
-        for n, choice_id in enumerate(ids):
-            if isinstance(choice_id, str):
-                picked[choice_id] += 1
-                if n < len(texts) and isinstance(texts[n], str):
-                    seen_texts.setdefault(choice_id, texts[n])
+        picked.update(i for i in ids if isinstance(i, str))
     choices = question.choices()
     out = [Tally(c["text"], picked[c["id"]], total, key=bool(c.get("correct"))) for c in choices]
     current = {c["id"] for c in choices}
-    for choice_id, count in picked.most_common():
-        if choice_id not in current:  # picked before the choice was removed from the question
-            label = seen_texts.get(choice_id, "(a removed choice)")
-            out.append(Tally(label, count, total, note="no longer in the question"))
+    removed = sum(count for choice_id, count in picked.items() if choice_id not in current)
+    if removed:  # picked before a choice was taken out of the question
+        out.append(Tally("A choice since removed", removed, total, note="no longer offered"))
     return out
 
 

@@ -237,3 +237,17 @@ def test_a_question_edited_into_a_broken_shape_keeps_its_scores_and_loses_only_i
     assert broken.facility == pytest.approx(0.625)  # as before: the stored scores
     assert broken.tallies == []
     assert stats.questions[0].tallies  # the others are untouched
+
+
+def test_picks_of_a_choice_since_removed_are_counted_apart(klass):
+    quiz, qs, _ = klass
+    single = qs[0]
+    single.data["choices"] = [c for c in single.data["choices"] if c["text"] != "Use it daily"]
+    single.save()
+    tallies = _stats(quiz).questions[0].tallies
+    # the anonymous learner picked "Use it daily" before it was taken out
+    assert [(t.label, t.count) for t in tallies] == [
+        ("Turn on MFA", 2),
+        ("Share it", 1),
+        ("A choice since removed", 1),
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teach import transfer_views, views, views_bank
+from teach import statistics_views, transfer_views, views, views_bank
 
 app_name = "teach"
 
@@ -39,6 +39,17 @@ urlpatterns = [
     path("questions/<id:pk>/archive/", views.question_archive, name="question-archive"),
     # question banks (teach-bank)
     path("questions/", views_bank.question_bank, name="bank"),
+    # --- statistics: the id route first, so an all-digit slug never reaches the slug route
+    path(
+        "quizzes/<id:pk>/statistics/",
+        statistics_views.quiz_statistics,
+        name="quiz-statistics",
+    ),
+    path(
+        "quizzes/<slug:slug>/statistics/",
+        statistics_views.quiz_statistics_by_slug,
+        name="quiz-statistics-by-slug",
+    ),
 ]
 
 # --- import and export (teach.transfer_views) ---------------------------------------------

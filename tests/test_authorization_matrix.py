@@ -217,6 +217,12 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     "teach:quiz-export": Case("/teach/quizzes/{teach_quiz}/export/json/", get=OWN_QUIZ, post=405),
     "teach:category-export": Case("/teach/categories/{teach_category}/export/gift/",
                                   get=OWN_QUIZ, post=405),
+    # quiz statistics (stats): whoever may view the quiz in /teach/; the slug address redirects
+    "teach:quiz-statistics": Case("/teach/quizzes/{teach_quiz}/statistics/", get=OWN_QUIZ,
+                                  post=405),
+    "teach:quiz-statistics-by-slug": Case(
+        "/teach/quizzes/{teach_quiz_slug}/statistics/", post=405,
+        get=teaching(Redirect("/teach/quizzes/{teach_quiz}/statistics/"))),
     # --- sandbox and API -------------------------------------------------------------------
     "sandbox": Case("/sandbox/", get=200, post=200),
     "sandbox-actions": Case("/sandbox/actions/?q=s3:Get", get=200, post=405),
@@ -478,6 +484,7 @@ class World:
             "teach_quiz": teach_quiz.pk,
             "teach_question": teach_question.pk,
             "teach_category": teach_question.category,
+            "teach_quiz_slug": teach_quiz.slug,
             "learner": ada.pk,
             "superuser": root.pk,
             "lesson_type": ContentType.objects.get_for_model(lesson).pk,

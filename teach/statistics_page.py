@@ -1,0 +1,139 @@
+"""What the statistics page draws: `QuizStatistics` (teach.statistics) turned into charts and
+words. Kept apart from the formulas so they stay testable without templates."""
+
+from __future__ import annotations
+
+from teach.charts import Chart, bar_chart, shorten
+from teach.statistics import QuestionStats, QuizStatistics, Tally
+
+SCORE_BANDS = 10  # the score distribution in bands of 10 percentage points
+
+
+def percent(share: float | None) -> str:
+    return "–" if share is None else f"{round(share * 100)}%"
+
+
+def count_text(tally: Tally) -> str:
+    return f"{tally.count} of {tally.total} ({percent(tally.share)})"
+
+
+def question_label(q: QuestionStats) -> str:
+    return f"Q{q.position}. {shorten(q.question.prompt, 60)}"
+
+
+def score_bands(scores: list[float]) -> list[tuple[str, int]]:
+    """(band, attempts) for 0–9%, 10–19%, …, 90–100% (a total of 100% joins the top band)."""
+    counts = [0] * SCORE_BANDS
+    for score in scores:
+        counts[min(SCORE_BANDS - 1, int(max(0.0, score) * SCORE_BANDS + 1e-9))] += 1
+    width = 100 // SCORE_BANDS
+    return [
+        (f"{n * width}–{n * width + width - (0 if n == SCORE_BANDS - 1 else 1)}%", count)
+        for n, count in enumerate(counts)
+    ]
+
+
+def score_chart(stats: QuizStatistics) -> Chart:
+    rows = [
+        (band, count / stats.attempts, f"{count} attempt{'s' if count != 1 else ''}", "bar-plain")
+        for band, count in score_bands(stats.scores)
+    ]
+    return bar_chart(chart_id="chart-scores", title="Attempts by total score", rows=rows)
+
+
+def facility_chart(stats: QuizStatistics) -> Chart:
+    rows = [
+        (f"Q{q.position}", q.facility or 0.0, percent(q.facility), "bar-plain")
+        for q in stats.questions
+    ]
+    return bar_chart(
+        chart_id="chart-facility", title="Facility: mean score per question", rows=rows
+    )
+
+
+def discrimination_text(q: QuestionStats) -> str:
+    if q.discrimination is None:
+        return "too few attempts"
+    return f"{q.discrimination:+.2f}".replace("-", "−")
+
+
+def discrimination_chart(stats: QuizStatistics) -> Chart:
+    rows = [
+        (
+            f"Q{q.position}",
+            q.discrimination or 0.0,
+            discrimination_text(q),
+            {"negative": "bar-negative", "weak": "bar-weak"}.get(q.flag, "bar-plain"),
+        )
+        for q in stats.questions
+    ]
+    return bar_chart(
+        chart_id="chart-discrimination",
+        title="Discrimination index per question (−1 to +1)",
+        rows=rows,
+        signed=True,
+    )
+
+
+def tally_chart(q: QuestionStats, title: str, tallies: list[Tally], *, suffix: str) -> Chart:
+    rows = []
+    for t in tallies:
+        marked = q.detail in ("choices", "decisions") and t.key
+        label = t.short or t.label
+        label = f"✓ {label}" if marked else label
+        text = count_text(t) + (" (right answer)" if marked else "")
+        css = "bar-key" if marked else "bar-miss" if q.detail == "least_privilege" else "bar-plain"
+        rows.append((label, t.share or 0.0, text, css))
+    return bar_chart(chart_id=f"chart-q{q.position}-{suffix}", title=title, rows=rows)
+
+
+DETAIL_TITLES = {
+    "choices": "How often each choice was picked",
+    "items": "How often each item was placed right",
+    "decisions": "How often each decision was chosen",
+    "least_privilege": "How often each required request came out wrong",
+}
+
+
+def question_chart(q: QuestionStats) -> Chart | None:
+    if not q.tallies or not q.answered:
+        return None
+    title = f"Q{q.position}: {DETAIL_TITLES[q.detail].lower()}"
+    return tally_chart(q, title, q.tallies, suffix="detail")
+
+
+def misconception_chart(stats: QuizStatistics) -> Chart | None:
+    if not stats.misconceptions:
+        return None
+    rows = [
+        (
+            m.tag.replace("-", " ").replace("_", " "),
+            m.learners / stats.learners,
+            f"{m.learners} learner{'s' if m.learners != 1 else ''}",
+            "bar-plain",
+        )
+        for m in stats.misconceptions[:10]
+    ]
+    return bar_chart(
+        chart_id="chart-misconceptions",
+        title="Misconceptions: learners whose wrong answers carried each",
+        rows=rows,
+    )
+
+
+def page_context(stats: QuizStatistics) -> dict:
+    """The template's context: the statistics and, when there is anything to draw, charts."""
+    if not stats.attempts:
+        return {"stats": stats, "questions": []}
+    questions = [
+        {"stats": q, "chart": question_chart(q), "label": question_label(q)}
+        for q in stats.questions
+    ]
+    return {
+        "stats": stats,
+        "questions": questions,
+        "score_chart": score_chart(stats),
+        "facility_chart": facility_chart(stats) if stats.questions else None,
+        "discrimination_chart": discrimination_chart(stats) if stats.questions else None,
+        "misconception_chart": misconception_chart(stats),
+    }

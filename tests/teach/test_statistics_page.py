@@ -1,0 +1,172 @@
+"""The quiz statistics page: who sees it, what it shows, its charts' text alternatives, and a
+cost that does not grow with the number of attempts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from lessons.models import Source
+from quizzes.models import Attempt
+from teach.statistics import quiz_statistics, submitted_attempts
+from tests.quizzes.builders import make_question, make_quiz
+from tests.teach.conftest import client_for
+from tests.teach.statsdata import bulk_class, mixed_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def taken(instructor):
+    """The instructor's mixed quiz with twelve submitted attempts."""
+    quiz, questions, responses = mixed_quiz(owner=instructor)
+    bulk_class(quiz, questions, responses, 12)
+    return quiz
+
+
+def _url(quiz) -> str:
+    return reverse("teach:quiz-statistics", args=[quiz.pk])
+
+
+def _svgs(page: str) -> list[str]:
+    return re.findall(r"<svg\b.*?</svg>", page, flags=re.S)
+
+
+def test_the_quiz_page_links_to_its_statistics(teacher, owned):
+    quiz, _ = owned
+    page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
+    assert f'href="{_url(quiz)}"' in page
+
+
+def test_the_page_shows_every_question_with_its_numbers(teacher, taken):
+    response = teacher.get(_url(taken))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "12</dd>" in page  # attempts counted
+    for n in range(1, 8):
+        assert f'id="question-{n}"' in page
+    # every kind's detail is there
+    assert "How often each choice was picked" in page
+    assert "How often each item was placed right" in page
+    assert "How often each decision was chosen" in page
+    assert "Required requests, most often wrong first" in page
+    assert "The most common over-grants" in page
+    assert "did not parse as JSON" in page
+    assert "Named a deciding statement" in page
+    assert "wildcards are fine" in page  # a misconception, read as words
+
+
+def test_every_chart_has_a_name_and_a_description_that_state_the_numbers(teacher, taken):
+    page = teacher.get(_url(taken)).content.decode()
+    charts = _svgs(page)
+    # scores, facility, discrimination, misconceptions, and one per question (7)
+    assert len(charts) == 11
+    for svg in charts:
+        assert 'role="img"' in svg
+        chart_id = re.search(r'aria-labelledby="([\w-]+)-title"', svg).group(1)
+        assert f'<title id="{chart_id}-title">' in svg
+        desc = re.search(rf'<desc id="{chart_id}-desc">(.*?)</desc>', svg, flags=re.S).group(1)
+        assert re.search(r"\d", desc), "the description states the numbers"
+        assert f'aria-describedby="{chart_id}-desc"' in svg
+    stats = quiz_statistics(quiz=taken, attempts=submitted_attempts(quiz=taken))
+    facility = next(s for s in charts if 'id="chart-facility-title"' in s)
+    for q in stats.questions:
+        assert f"Q{q.position}: {round(q.facility * 100)}%" in facility
+
+
+def test_the_page_keeps_the_csp(teacher, taken):
+    response = teacher.get(_url(taken))
+    page = response.content.decode()
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert " style=" not in page
+    assert "<style" not in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page), "no inline script"
+
+
+def test_a_quiz_without_attempts(teacher, owned):
+    quiz, _ = owned
+    Attempt.objects.create(quiz=quiz, question_ids=[], started_at="2026-01-01T00:00Z")  # open
+    page = teacher.get(_url(quiz)).content.decode()
+    assert "No submitted attempts yet" in page
+    assert "<svg" not in page
+
+
+def test_first_attempts_only(teacher, instructor):
+    quiz, questions, responses = mixed_quiz(owner=instructor)
+    users = [get_user_model().objects.create_user(f"u{n}") for n in range(3)]
+    bulk_class(quiz, questions, responses, 9, users=users)  # three attempts each
+    page = teacher.get(_url(quiz), {"attempts": "first"}).content.decode()
+    assert "3</dd>" in page and "(each learner's first)" in page
+    assert re.search(r'value="first"[^>]*\bchecked', page)
+
+
+def test_a_bad_filter_is_named_and_all_attempts_are_shown(teacher, taken):
+    response = teacher.get(_url(taken), {"attempts": "best"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose “all attempts” or “first attempts”." in page
+    assert "12</dd>" in page
+
+
+def test_htmx_gets_only_the_results(teacher, taken):
+    response = teacher.get(_url(taken), {"attempts": "first"}, HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="stats-results"')
+    assert "<html" not in page
+    assert "HX-Request" in response["Vary"]
+    # the persistent status region outside the swapped part says what changed
+    assert '<p id="stats-status" hx-swap-oob="innerHTML">Showing 12 attempts' in page
+
+
+def test_the_slug_address_redirects_to_the_id_one(teacher, taken):
+    response = teacher.get(
+        reverse("teach:quiz-statistics-by-slug", args=[taken.slug]), {"attempts": "first"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{_url(taken)}?attempts=first"
+
+
+def test_an_all_digit_slug_does_not_reach_the_slug_route(teacher, instructor):
+    question = make_question("single", owner=instructor, source=Source.AUTHORED)
+    quiz = make_quiz(question, slug="2026", owner=instructor, source=Source.AUTHORED)
+    # /teach/quizzes/2026/statistics/ is the quiz with id 2026 (none): a 404, not a redirect
+    response = teacher.get(f"/teach/quizzes/{quiz.slug}/statistics/")
+    assert response.status_code == 404
+
+
+def test_another_instructor_cannot_see_the_statistics_nor_learn_the_slug(other_instructor, taken):
+    other = client_for(other_instructor)
+    assert other.get(_url(taken)).status_code == 404
+    slug_url = reverse("teach:quiz-statistics-by-slug", args=[taken.slug])
+    assert other.get(slug_url).status_code == 404
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_page_costs_the_same_queries_for_10_or_60_attempts(teacher, instructor):
+    quiz, questions, responses = mixed_quiz(owner=instructor)
+    bulk_class(quiz, questions, responses, 10)
+    teacher.get(_url(quiz))  # warm the session and the caches
+    small = _queries(teacher, _url(quiz))
+    bulk_class(quiz, questions, responses, 50)
+    assert _queries(teacher, _url(quiz)) == small
+
+
+def test_the_statistics_cost_four_queries_whatever_the_attempts(
+    instructor, django_assert_max_num_queries
+):
+    quiz, questions, responses = mixed_quiz(owner=instructor)
+    for n in (5, 100):
+        bulk_class(quiz, questions, responses, n)
+        with django_assert_max_num_queries(4):
+            stats = quiz_statistics(quiz=quiz, attempts=submitted_attempts(quiz=quiz))
+        assert stats.attempts == Attempt.objects.filter(quiz=quiz).count()

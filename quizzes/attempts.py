@@ -7,7 +7,9 @@ Integrity rules kept here, not in views:
   never overwritten;
 - submitting is a conditional UPDATE ... WHERE submitted_at IS NULL: whichever request gets
   there first grades the attempt, every later one (double click, second tab, replay) is a
-  no-op that returns the same result.
+  no-op that returns the same result;
+- apps built on quizzes may refuse a start, an answer or a submit (`quizzes.hooks` gates, e.g.
+  an assignment its instructor closed); with no gate registered nothing is refused.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from quizzes import review
+from quizzes import hooks, review
 from quizzes.grading import Grade, grade
 from quizzes.models import Answer, Attempt, Question, Quiz
 
@@ -40,6 +42,16 @@ class AttemptClosed(AttemptError):
 
 class AnswerLocked(AttemptError):
     pass
+
+
+class AttemptRefused(AttemptError):
+    """A gate (`quizzes.hooks`) said no; the message is the gate's."""
+
+
+def _check_gates(action: str, quiz: Quiz, user_id: int | None, now: datetime) -> None:
+    message = hooks.refusal(action=action, quiz=quiz, user_id=user_id, now=now)
+    if message:
+        raise AttemptRefused(message)
 
 
 def attempts_of(*, quiz: Quiz, user=None, learner_key: str = "") -> QuerySet[Attempt]:
@@ -92,6 +104,7 @@ def attempt_start(
     anonymous = user is None or not user.is_authenticated
     if anonymous and not session_key:
         raise ValueError("an anonymous attempt needs a session key")
+    _check_gates("start", quiz, None if anonymous else user.pk, now)
     with transaction.atomic():
         # Lock the quiz row so two simultaneous starts cannot both pass the limit check.
         Quiz.objects.select_for_update().filter(pk=quiz.pk).values_list("pk").first()
@@ -145,12 +158,13 @@ def answer_save(
     """Save (upsert) the learner's answer as given. With `check` (immediate feedback) it is also
     graded, and from then on it is locked.
 
-    Raises AttemptClosed after submit, AnswerLocked for a checked answer, ValueError for a
-    question that is not part of the attempt.
+    Raises AttemptClosed after submit, AnswerLocked for a checked answer, AttemptRefused when a
+    gate says no, ValueError for a question that is not part of the attempt.
     """
     now = now or timezone.now()
     if question.pk not in attempt.question_ids:
         raise ValueError(f"question {question.pk} is not part of attempt {attempt.pk}")
+    _check_gates("answer", attempt.quiz, attempt.user_id, now)
     result = grade(question, response) if check else None
     values = _fields(response, result, now)
     with transaction.atomic():
@@ -177,8 +191,16 @@ def answer_save(
 
 def attempt_submit(*, attempt: Attempt, now: datetime | None = None) -> tuple[Attempt, bool]:
     """Grade and close the attempt. Returns (attempt, whether this call submitted it): only the
-    first of several concurrent submits does the work; the others see its result."""
+    first of several concurrent submits does the work; the others see its result.
+    Raises AttemptRefused when a gate refuses an attempt that is still open."""
     now = now or timezone.now()
+    if attempt.user_id is not None and attempt.submitted_at is None:
+        try:
+            _check_gates("submit", attempt.quiz, attempt.user_id, now)
+        except AttemptRefused:
+            # A repeated submit of an attempt already graded still shows its result.
+            if not Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=False).exists():
+                raise
     with transaction.atomic():
         claimed = Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
             submitted_at=now

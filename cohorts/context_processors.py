@@ -13,9 +13,10 @@ from cohorts.gradebook import assigned_work
 def cohort_work(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"assigned_work": ()}
+        return {"assigned_work": (), "cohorts_for_learners": False}
     now = timezone.now()
     return {
         "assigned_work": SimpleLazyObject(lambda: assigned_work(user=user, now=now)),
         "assigned_work_now": now,
+        "cohorts_for_learners": True,  # the home page offers joining a cohort
     }

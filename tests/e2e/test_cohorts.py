@@ -10,6 +10,9 @@ import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
+from cohorts import services
+from quizzes import attempts
+from quizzes.models import Quiz
 from srm_trainer.accounts.roles import set_instructor
 from tests.conftest import give_mfa
 from tests.e2e.accessibility import assert_accessible
@@ -84,3 +87,30 @@ def test_instructor_creates_a_cohort_and_a_learner_joins_by_code_and_sees_the_wo
 
     page.reload()
     expect(page.get_by_role("row", name=re.compile("lovelace"))).to_contain_text("Not started")
+
+
+def test_the_gradebook_a_learner_and_an_attempt_read_well(page, screenshots):
+    """The instructor's read-only pages with real data in them, through axe-core."""
+    teacher = make_user("ines")
+    set_instructor(user=teacher, instructor=True)
+    secret = give_mfa(teacher)
+    cohort = services.cohort_create(owner=teacher, name="Spring class")
+    quiz = Quiz.objects.filter(published=True).order_by("order").first()
+    services.assignment_create(cohort=cohort, quiz=quiz, by=teacher)
+    learner = make_user("lovelace")
+    services.cohort_join(cohort=cohort, user=learner)
+    attempt = attempts.attempt_start(quiz=quiz, user=learner)
+    attempts.attempt_submit(attempt=attempt)
+
+    page.goto("/")
+    _sign_in_with_code(page, "ines", secret)
+    page.goto(f"/teach/cohorts/{cohort.pk}/")
+    expect(page.get_by_role("row", name=re.compile("lovelace"))).to_contain_text("0%")
+    page.screenshot(path=screenshots / "cohort-gradebook.png", full_page=True)
+    assert_accessible(page)
+    page.get_by_role("link", name="lovelace").press("Enter")
+    assert_accessible(page)
+    page.get_by_role("link", name="Attempt 1").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("lovelace's attempt")
+    page.screenshot(path=screenshots / "cohort-attempt.png", full_page=True)
+    assert_accessible(page)

@@ -76,3 +76,16 @@ def continue_lesson(lessons: Sequence[Lesson], progress: Progress) -> Lesson | N
             break
     ordered = list(lessons[start:]) + list(lessons[:start])
     return next((lesson for lesson in ordered if lesson.pk not in progress.completed), None)
+
+
+def completed_among(user_ids, lesson_ids) -> dict[int, set[int]]:
+    """For many learners at once (a class list): user id → the lessons among `lesson_ids` they
+    completed. One query, whatever the number of learners."""
+    out: dict[int, set[int]] = {}
+    lesson_ids = list(lesson_ids)
+    if not lesson_ids:
+        return out
+    rows = LessonProgress.objects.filter(user_id__in=user_ids, lesson_id__in=lesson_ids)
+    for user_id, lesson_id in rows.values_list("user_id", "lesson_id"):
+        out.setdefault(user_id, set()).add(lesson_id)
+    return out

@@ -11,6 +11,8 @@ Integrity rules kept here, not in views:
 - a timed quiz fixes the attempt's deadline when it starts. Nothing runs in the background:
   the first request that touches an attempt past its deadline (plus `GRACE`) submits it as it
   stands (`attempt_expire`), and no answer is saved after that.
+- apps built on quizzes may refuse a start, an answer or a submit (`quizzes.hooks` gates, e.g.
+  an assignment its instructor closed); with no gate registered nothing is refused.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from quizzes import review
+from quizzes import hooks, review
 from quizzes.grading import Grade, grade
 from quizzes.models import Answer, Attempt, Question, Quiz
 
@@ -85,8 +87,18 @@ def attempt_expire(*, attempt: Attempt, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     if attempt.is_submitted or not is_past_deadline(attempt, now=now):
         return False
-    attempt_submit(attempt=attempt, now=attempt.deadline)
+    attempt_submit(attempt=attempt, now=attempt.deadline, gated=False)
     return True
+
+
+class AttemptRefused(AttemptError):
+    """A gate (`quizzes.hooks`) said no; the message is the gate's."""
+
+
+def _check_gates(action: str, quiz: Quiz, user_id: int | None, now: datetime) -> None:
+    message = hooks.refusal(action=action, quiz=quiz, user_id=user_id, now=now)
+    if message:
+        raise AttemptRefused(message)
 
 
 def attempts_of(*, quiz: Quiz, user=None, learner_key: str = "") -> QuerySet[Attempt]:
@@ -139,6 +151,7 @@ def attempt_start(
     anonymous = user is None or not user.is_authenticated
     if anonymous and not session_key:
         raise ValueError("an anonymous attempt needs a session key")
+    _check_gates("start", quiz, None if anonymous else user.pk, now)
     with transaction.atomic():
         # Lock the quiz row so two simultaneous starts cannot both pass the limit check.
         Quiz.objects.select_for_update().filter(pk=quiz.pk).values_list("pk").first()
@@ -194,14 +207,15 @@ def answer_save(
     graded, and from then on it is locked.
 
     Raises AttemptClosed after submit, TimeUp (submitting the attempt) past the deadline and
-    its grace, AnswerLocked for a checked answer, ValueError for a question that is not part
-    of the attempt.
+    its grace, AnswerLocked for a checked answer, AttemptRefused when a gate says no,
+    ValueError for a question that is not part of the attempt.
     """
     now = now or timezone.now()
     if question.pk not in attempt.question_ids:
         raise ValueError(f"question {question.pk} is not part of attempt {attempt.pk}")
     if attempt_expire(attempt=attempt, now=now):
         raise TimeUp(TIME_UP_MESSAGE)
+    _check_gates("answer", attempt.quiz, attempt.user_id, now)
     result = grade(question, response) if check else None
     values = _fields(response, result, now)
     with transaction.atomic():
@@ -226,10 +240,21 @@ def answer_save(
         return Answer.objects.get(attempt=attempt, question=question)
 
 
-def attempt_submit(*, attempt: Attempt, now: datetime | None = None) -> tuple[Attempt, bool]:
+def attempt_submit(
+    *, attempt: Attempt, now: datetime | None = None, gated: bool = True
+) -> tuple[Attempt, bool]:
     """Grade and close the attempt. Returns (attempt, whether this call submitted it): only the
-    first of several concurrent submits does the work; the others see its result."""
+    first of several concurrent submits does the work; the others see its result.
+    Raises AttemptRefused when a gate refuses an attempt that is still open. An attempt whose
+    time ran out is closed whatever the gates say (`gated=False`): it is over either way."""
     now = now or timezone.now()
+    if gated and attempt.user_id is not None and attempt.submitted_at is None:
+        try:
+            _check_gates("submit", attempt.quiz, attempt.user_id, now)
+        except AttemptRefused:
+            # A repeated submit of an attempt already graded still shows its result.
+            if not Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=False).exists():
+                raise
     with transaction.atomic():
         claimed = Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
             submitted_at=now

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from quizzes import attempts, review
+from quizzes import attempts, hooks, review
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
 from quizzes.models import Attempt, Question, Quiz, ReviewCard
@@ -53,13 +53,24 @@ class SessionEnded(Exception):
     ended (expired, or signed out elsewhere)."""
 
 
-def _attempt_for(request: HttpRequest, pk: int) -> Attempt:
+def _attempt_for(request: HttpRequest, pk: int, *, read_only: bool = False) -> Attempt:
     """The one access check for attempts: only the learner who made it may see or change it;
-    anyone else gets a 404, as if it did not exist. (Instructors will be let in here.)"""
+    anyone else gets a 404, as if it did not exist. On a `read_only` page an app's viewer hook
+    (`quizzes.hooks`, e.g. the instructor of the learner's cohort) may also let someone read
+    it: the attempt then carries `viewing` (None for its owner)."""
     owner = _owner_filter(request)
     attempt = None
     if owner is not None:
         attempt = Attempt.objects.select_related("quiz__module").filter(owner, pk=pk).first()
+    if attempt is not None:
+        attempt.viewing = None
+        return attempt
+    if read_only and request.user.is_authenticated:
+        other = Attempt.objects.select_related("quiz__module", "user").filter(pk=pk).first()
+        viewing = other and hooks.viewing(user=request.user, attempt=other)
+        if viewing:
+            other.viewing = viewing
+            return other
     if attempt is None:
         if (
             not request.user.is_authenticated
@@ -334,7 +345,7 @@ def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
             return _after_submit(request, attempt)
         except attempts.AttemptClosed:
             return _after_submit(request, attempt)
-        except attempts.AnswerLocked as exc:
+        except (attempts.AnswerLocked, attempts.AttemptRefused) as exc:
             status = str(exc)
     else:
         draft = form.draft()
@@ -391,22 +402,32 @@ def _after_submit(request: HttpRequest, attempt: Attempt) -> HttpResponse:
 def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     if not _expired(request, attempt):  # past its time, it is closed as it stood at the deadline
-        attempts.attempt_submit(attempt=attempt)
+        try:
+            attempts.attempt_submit(attempt=attempt)
+        except attempts.AttemptRefused as exc:
+            messages.error(request, str(exc))
+            url = reverse("quizzes:take", args=[attempt.pk])
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     return _after_submit(request, attempt)
 
 
 @require_safe
 @_session_may_end
 def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = _attempt_for(request, pk)
-    if not attempt.is_submitted and not _expired(request, attempt):
+    attempt = _attempt_for(request, pk, read_only=True)
+    viewing = attempt.viewing  # someone else reading it (read-only), or None for its owner
+    if viewing is not None:
+        attempts.attempt_expire(attempt=attempt)  # an attempt past its time is over for all
+    elif not attempt.is_submitted and not _expired(request, attempt):
         return redirect(attempt.get_absolute_url())
     answers = attempts.answers_by_question(attempt)
     rows = [
         {"question": q, "answer": answers.get(q.pk)} for q in attempts.attempt_questions(attempt)
     ]
-    used = _my_attempts(request, attempt.quiz).count()
-    left = attempts.attempts_left(attempt.quiz, used)
+    left = None
+    if viewing is None:
+        used = _my_attempts(request, attempt.quiz).count()
+        left = attempts.attempts_left(attempt.quiz, used)
     return render(
         request,
         "quizzes/result.html",
@@ -415,7 +436,8 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
             "quiz": attempt.quiz,
             "rows": rows,
             "left": left,
-            "can_retry": left != 0,
+            "can_retry": viewing is None and left != 0,
+            "viewing": viewing,
         },
     )
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "quizzes",
     "curriculum",
     "teach",
+    "cohorts",  # cohorts, assignments, gradebook (plugs into quizzes through quizzes.hooks)
 ]
 
 MIDDLEWARE = [
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "quizzes.context_processors.review_due",
                 "teach.context_processors.teaching",
+                "cohorts.context_processors.cohort_work",  # assigned work on the home page
             ],
         },
     },
@@ -235,6 +237,7 @@ RATE_LIMITS = {
     "answer": env_rate("RATE_LIMIT_ANSWER", "120/60"),  # quiz and review answers: saves, checks
     "start": env_rate("RATE_LIMIT_START", "20/60"),  # quiz attempts started
     "signup": env_rate("RATE_LIMIT_SIGNUP", "20/600"),
+    "join": env_rate("RATE_LIMIT_JOIN", "20/600"),  # cohort join codes typed or links opened
 }
 # The ceiling for all anonymous clients of one address together (a classroom behind one NAT).
 RATE_LIMITS_PER_ADDRESS = {
@@ -243,6 +246,7 @@ RATE_LIMITS_PER_ADDRESS = {
     "answer": env_rate("RATE_LIMIT_ANSWER_ADDRESS", "1200/60"),
     "start": env_rate("RATE_LIMIT_START_ADDRESS", "200/60"),
     "signup": env_rate("RATE_LIMIT_SIGNUP_ADDRESS", "60/600"),
+    "join": env_rate("RATE_LIMIT_JOIN_ADDRESS", "200/600"),
 }
 
 # Secure defaults; production adds transport security on top.

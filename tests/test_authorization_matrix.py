@@ -48,6 +48,7 @@ from fido2.cose import ES256
 from fido2.utils import websafe_encode
 from fido2.webauthn import Aaguid, AttestedCredentialData, AuthenticatorData
 
+from cohorts import services as cohort_services
 from lessons import progress
 from lessons.models import ArtifactSection, ComplianceProgram
 from quizzes import attempts, review
@@ -60,6 +61,9 @@ from tests.quizzes.builders import make_question, make_quiz
 ROLES = ("anonymous", "learner", "other_learner", "instructor", "other_instructor", "staff")
 # A role that only some entries name (in a dict): staff who have not set up two-factor yet.
 STAFF_WITHOUT_MFA = "staff_without_mfa"
+
+# A role that only the cohort entries name: an instructor who co-teaches the instructor's cohort.
+CO_INSTRUCTOR = "co_instructor"
 
 LOGIN = "302 to sign-in"
 ADMIN_LOGIN = "302 to the admin's sign-in"
@@ -126,6 +130,33 @@ def teaching(owner) -> tuple:
     """What the owning instructor and staff get is `owner`; the rest as on OWN_QUIZ."""
     return (LOGIN, 403, 403, owner, 404, owner)
 
+
+def cohort_page(teachers, *, co=None) -> dict[str, object]:
+    """/teach/cohorts/{cohort}/...: the instructor owns the cohort and the co-instructor
+    co-teaches it (they get `teachers`, or `co` when only the owner may); learners get 403;
+    another instructor, and staff who do not teach it, 404 (a learner's results are only for
+    those teaching them)."""
+    return {
+        "anonymous": LOGIN, "learner": 403, "other_learner": 403, "instructor": teachers,
+        "other_instructor": 404, "staff": 404, CO_INSTRUCTOR: teachers if co is None else co,
+    }  # fmt: skip
+
+
+ANY_TEACHER = {
+    **dict(zip(ROLES, (LOGIN, 403, 403, 200, 200, 200), strict=True)),
+    CO_INSTRUCTOR: 200,
+}
+COHORT_PEOPLE = Redirect("/teach/cohorts/{cohort}/people/")
+COHORT_ASSIGNMENT = Redirect("/teach/cohorts/{cohort}/assignments/{assignment}/")
+MY_COHORTS = Redirect("/cohorts/")
+# A learner's attempt counted by the instructor's cohort: its instructors may read it.
+COHORT_READ = {
+    **dict(zip(ROLES, (LOGIN, 200, 404, 200, 404, 404), strict=True)),
+    CO_INSTRUCTOR: 200,
+}
+# ...but never take it: the pages that change an attempt are the learner's alone.
+COHORT_OWNER_ONLY = {**dict(zip(ROLES, (LOGIN, 200, 404, 404, 404, 404), strict=True)),
+                     CO_INSTRUCTOR: 404}  # fmt: skip
 
 # (404: the object exists but is not yours; the app answers as if it did not exist.)
 # A signed-out visitor is asked to sign in (their session may just have ended, issue 11), and
@@ -246,14 +277,66 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
         Case("/quizzes/attempts/{attempt}/", get=OWNER_ONLY, post=405),
         Case("/quizzes/attempts/{strangers_attempt}/", get=404, post=405,
              label="another browser's anonymous attempt"),
+        Case("/quizzes/attempts/{cohort_open_attempt}/", get=COHORT_OWNER_ONLY, post=405,
+             label="counted by a cohort: its instructors only read, never take"),
     ),
     "quizzes:answer": Case("/quizzes/attempts/{attempt}/answer/1/", get=405, post=OWNER_ONLY),
     "quizzes:submit": Case("/quizzes/attempts/{attempt}/submit/", get=405,
                            post=(LOGIN, Redirect("/quizzes/attempts/{attempt}/result/"), *[404] * 4)),
-    "quizzes:result": Case("/quizzes/attempts/{done_attempt}/result/", get=OWNER_ONLY, post=405),
+    "quizzes:result": (
+        Case("/quizzes/attempts/{done_attempt}/result/", get=OWNER_ONLY, post=405),
+        Case("/quizzes/attempts/{cohort_attempt}/result/", get=COHORT_READ, post=405,
+             label="counted by the instructor's cohort"),
+    ),
     "quizzes:review": Case("/quizzes/review/", get=signed_in(), post=405),
     "quizzes:review-answer": Case("/quizzes/review/{card_question}/", get=405,
                                   post=(LOGIN, 200, 404, 404, 404, 404)),
+    # --- cohorts: the instructor owns {cohort}, the learner is in it, the co-instructor
+    # co-teaches it; the other learner and the other instructor are strangers to it.
+    "teach_cohorts:list": Case("/teach/cohorts/", get=ANY_TEACHER, post=ANY_TEACHER),
+    "teach_cohorts:gradebook": Case("/teach/cohorts/{cohort}/", get=cohort_page(200), post=405),
+    "teach_cohorts:gradebook-csv": Case("/teach/cohorts/{cohort}/gradebook.csv",
+                                        get=cohort_page(200), post=405),
+    "teach_cohorts:answers-csv": Case("/teach/cohorts/{cohort}/answers.csv",
+                                      get=cohort_page(200), post=405),
+    "teach_cohorts:people": Case("/teach/cohorts/{cohort}/people/", get=cohort_page(200),
+                                 post=405),
+    "teach_cohorts:code-rotate": Case("/teach/cohorts/{cohort}/code/", get=405,
+                                      post=cohort_page(COHORT_PEOPLE)),
+    "teach_cohorts:member-remove": Case("/teach/cohorts/{cohort}/members/{learner}/remove/",
+                                        get=405, post=cohort_page(COHORT_PEOPLE)),
+    "teach_cohorts:instructor-add": Case("/teach/cohorts/{cohort}/instructors/", get=405,
+                                         post=cohort_page(COHORT_PEOPLE, co=403),
+                                         data={"username": "hopper"}),
+    "teach_cohorts:instructor-remove": Case(
+        "/teach/cohorts/{cohort}/instructors/{co_instructor}/remove/", get=405,
+        post=cohort_page(COHORT_PEOPLE, co=403)),
+    "teach_cohorts:learner": (
+        Case("/teach/cohorts/{cohort}/learners/{learner}/", get=cohort_page(200), post=405),
+        Case("/teach/cohorts/{cohort}/learners/{other_learner}/", get=cohort_page(404),
+             post=405, label="not in the cohort"),
+    ),
+    "teach_cohorts:assignment-create": Case("/teach/cohorts/{cohort}/assignments/new/",
+                                            get=cohort_page(200), post=cohort_page(200)),
+    "teach_cohorts:assignment": Case("/teach/cohorts/{cohort}/assignments/{assignment}/",
+                                     get=cohort_page(200), post=cohort_page(COHORT_ASSIGNMENT)),
+    "teach_cohorts:assignment-close": Case(
+        "/teach/cohorts/{cohort}/assignments/{assignment}/close/", get=405,
+        post=cohort_page(COHORT_ASSIGNMENT)),
+    "teach_cohorts:extension-set": Case(
+        "/teach/cohorts/{cohort}/assignments/{assignment}/extensions/", get=405,
+        post=cohort_page(COHORT_ASSIGNMENT)),
+    "teach_cohorts:extension-remove": Case(
+        "/teach/cohorts/{cohort}/assignments/{assignment}/extensions/{learner}/remove/",
+        get=405, post=cohort_page(COHORT_ASSIGNMENT)),
+    "cohorts:mine": Case("/cohorts/", get=signed_in(), post=405),
+    "cohorts:join": Case("/cohorts/join/", get=signed_in(), post=signed_in(400)),  # no code
+    "cohorts:join-link": (
+        Case("/join/{cohort_code}/", get=signed_in(), post=signed_in(MY_COHORTS)),
+        Case("/join/ACDEFGHJ/", get=signed_in(404), post=signed_in(404), label="no such code"),
+    ),
+    "cohorts:leave": Case("/cohorts/{cohort}/leave/", get=405,
+                          post=(LOGIN, MY_COHORTS, 404, 404, 404, 404)),
     # --- accounts (django-allauth): the learner has a passkey; instructors and staff an
     # authenticator app; the other learner no second factor.
     "account_login": Case("/accounts/login/", get=(200, *[HOME] * 5), post=(200, *[HOME] * 5)),
@@ -466,6 +549,22 @@ class World:
         teach_question = make_question(lesson=lesson, owner=turing, source="authored")
         teach_quiz = make_quiz(teach_question, owner=turing, source="authored", published=False)
         root = users.create_superuser("root", password=PASSWORD)
+        # cohorts: turing's cohort, co-taught by knuth, with ada in it and a quiz assigned;
+        # ada's attempts at it (after joining) are what the cohort's instructors may read.
+        self.users[CO_INSTRUCTOR] = users.create_user("knuth", password=PASSWORD)
+        self.users[CO_INSTRUCTOR].groups.add(instructors)
+        give_mfa(self.users[CO_INSTRUCTOR])
+        cohort = cohort_services.cohort_create(owner=turing, name="Matrix class")
+        cohort.co_instructors.add(self.users[CO_INSTRUCTOR])
+        cohort_services.cohort_join(cohort=cohort, user=ada)
+        cohort_quiz = make_quiz(make_question(lesson=lesson))
+        assignment = cohort_services.assignment_create(cohort=cohort, quiz=cohort_quiz, by=turing)
+        cohort_services.extension_set(
+            assignment=assignment, user_id=ada.pk, due_at=timezone.now() + timedelta(days=3)
+        )
+        cohort_done = attempts.attempt_start(quiz=cohort_quiz, user=ada)
+        attempts.attempt_submit(attempt=cohort_done)
+        cohort_open = attempts.attempt_start(quiz=cohort_quiz, user=ada)
         self.admin_objects = {get_user_model(): ada, Group: instructors}
         self.sessions = {role: _session_for(user) for role, user in self.users.items()}
         self.slots = {
@@ -489,6 +588,13 @@ class World:
             "superuser": root.pk,
             "lesson_type": ContentType.objects.get_for_model(lesson).pk,
             "lesson_pk": lesson.pk,
+            "cohort": cohort.pk,
+            "cohort_code": cohort.join_code,
+            "co_instructor": self.users[CO_INSTRUCTOR].pk,
+            "other_learner": self.users["other_learner"].pk,
+            "assignment": assignment.pk,
+            "cohort_attempt": cohort_done.pk,
+            "cohort_open_attempt": cohort_open.pk,
         }
 
     def fill(self, text: str) -> str:

@@ -17,6 +17,9 @@ FORBIDDEN = {
     "lessons": ("quizzes", "curriculum.readers", "curriculum.loader", "curriculum.quiz", "teach"),
     "quizzes": ("curriculum.readers", "curriculum.loader", "curriculum.quiz", "teach"),
 }
+# cohorts is built on both (it plugs into quizzes through quizzes.hooks instead).
+for _app in ("lessons", "quizzes"):
+    FORBIDDEN[_app] += ("cohorts",)
 
 
 def _imports(path: Path) -> set[str]:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from curriculum.loader import fingerprint
 from curriculum.quiz_readers import read_quizzes
 from curriculum.readers import CurriculumError, read_curriculum
-from quizzes import attempts
+from quizzes import attempts, hooks
 from quizzes.models import Answer, Attempt, Quiz
 from tests.content import write
 from tests.curriculum.test_loader_quizzes import content, load  # noqa: F401 - a fixture
@@ -249,3 +249,13 @@ def test_quizzes_without_a_limit_keep_the_fingerprint_they_had_before_limits_exi
     report = load(content)
     assert report.conflicts == []
     assert Quiz.objects.get(slug="srm-quiz").title == "Who secures which"
+
+
+def test_time_runs_out_even_when_a_gate_now_refuses_submits(timed, learner, monkeypatch):
+    """An assignment closed mid-attempt (a gate saying no to submits) must not keep an attempt
+    whose time ran out open: it is over either way, graded as it stood."""
+    attempt = attempts.attempt_start(quiz=timed, user=learner, now=T0)
+    monkeypatch.setattr(hooks, "_gates", [lambda **kw: "Closed by the instructor."])
+    assert attempts.attempt_expire(attempt=attempt, now=attempt.deadline + timedelta(minutes=1))
+    attempt.refresh_from_db()
+    assert attempt.is_submitted and attempt.submitted_at == attempt.deadline

@@ -1,0 +1,94 @@
+"""Forms for cohorts. Dates are typed in the person's own time zone (the browser's, which the
+timezone middleware activates), with the browser's date-and-time picker where it has one."""
+
+from __future__ import annotations
+
+from django import forms
+
+from lessons.models import Lesson
+from quizzes.models import Quiz
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _when_field(label: str, help_text: str) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )
+
+
+class CohortForm(forms.Form):
+    name = forms.CharField(
+        max_length=120, label="Name", help_text="Learners see it when they join."
+    )
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(
+        max_length=64,
+        label="Join code",
+        help_text="The eight characters your instructor gave you, such as ACDE-FGHJ.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class CoInstructorForm(forms.Form):
+    username = forms.CharField(
+        max_length=150,
+        label="Instructor's username",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class AssignmentForm(forms.Form):
+    quiz = forms.ModelChoiceField(queryset=Quiz.objects.none(), label="Quiz")
+    lessons = forms.ModelMultipleChoiceField(
+        queryset=Lesson.objects.none(),
+        required=False,
+        label="Lessons to read (optional)",
+        help_text="Hold Ctrl (⌘ on a Mac) to choose several.",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    opens_at = _when_field("Opens", "Optional. Before then the quiz cannot be started.")
+    due_at = _when_field("Due", "Optional. Later submissions are accepted and marked late.")
+
+    def __init__(self, *args, quizzes, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quiz"].queryset = quizzes
+        self.fields["quiz"].help_text = "Your published quizzes and the curriculum's."
+        self.fields["lessons"].queryset = Lesson.objects.published().in_reading_order()
+        self.fields["lessons"].label_from_instance = lambda lesson: (
+            f"{lesson.module.title}: {lesson.title}"
+        )
+        if editing:
+            del self.fields["quiz"]
+
+    def clean(self):
+        data = super().clean()
+        opens, due = data.get("opens_at"), data.get("due_at")
+        if opens and due and due <= opens:
+            self.add_error("due_at", "The due date must come after the opening time.")
+        return data
+
+
+class ExtensionForm(forms.Form):
+    learner = forms.ModelChoiceField(queryset=None, label="Learner")
+    due_at = forms.DateTimeField(
+        label="Their due date",
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )
+
+    def __init__(self, *args, learners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["learner"].queryset = learners
+        self.fields["learner"].label_from_instance = lambda user: user.get_username()

@@ -1,0 +1,241 @@
+"""The numbers of a cohort: which attempts count for an assignment, and per learner and
+assignment the best and latest score, attempts, time spent, status and lessons read.
+
+Every function here costs a fixed number of queries, whatever the number of learners and
+attempts: rows are fetched in bulk and combined in Python.
+
+Which attempts count: a member's attempts at an assigned quiz started after the assignment
+opened (its opening time, or when it was assigned) and after they joined the cohort. So
+practice before joining stays private, and the instructor sees exactly what the gradebook
+counts (the attempt viewer in `cohorts.gates` uses the same rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.db.models.functions import Coalesce
+
+from cohorts.models import Assignment, Cohort, Extension, Membership
+from lessons import progress
+from quizzes.models import Attempt
+
+NOT_STARTED = "not started"
+IN_PROGRESS = "in progress"
+SUBMITTED = "submitted"
+LATE = "late"
+
+
+def counted_attempts(cohort: Cohort | int) -> QuerySet[Attempt]:
+    """The attempts an assignment of `cohort` counts (see the module docstring); one query."""
+    member = Membership.objects.filter(
+        cohort=cohort, user_id=OuterRef("user_id"), joined_at__lte=OuterRef("started_at")
+    )
+    assigned = (
+        Assignment.objects.filter(cohort=cohort, quiz_id=OuterRef("quiz_id"))
+        .annotate(start=Coalesce("opens_at", "created_at"))
+        .filter(start__lte=OuterRef("started_at"))
+    )
+    return Attempt.objects.filter(Exists(member), Exists(assigned))
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    """One counted attempt, as the gradebook needs it."""
+
+    id: int
+    user_id: int
+    quiz_id: int
+    started_at: datetime
+    submitted_at: datetime | None
+    score: float | None
+    last_saved: datetime | None = None
+
+    @property
+    def seconds(self) -> int:
+        """From start to submit (or to the last answer saved, while in progress)."""
+        end = self.submitted_at or self.last_saved or self.started_at
+        return max(0, int((end - self.started_at).total_seconds()))
+
+    def late(self, due: datetime | None) -> bool:
+        return bool(due and self.submitted_at and self.submitted_at > due)
+
+
+@dataclass
+class Cell:
+    """One learner's standing on one assignment."""
+
+    assignment: Assignment
+    due: datetime | None
+    extended: bool
+    attempts: list[AttemptRow]
+    lessons_done: int = 0
+    lessons_total: int = 0
+
+    @property
+    def submitted(self) -> list[AttemptRow]:
+        return [a for a in self.attempts if a.submitted_at is not None]
+
+    @property
+    def best(self) -> float | None:
+        scores = [a.score for a in self.submitted if a.score is not None]
+        return max(scores) if scores else None
+
+    @property
+    def latest_attempt(self) -> AttemptRow | None:
+        done = self.submitted
+        return max(done, key=lambda a: (a.submitted_at, a.id)) if done else None
+
+    @property
+    def latest(self) -> float | None:
+        latest = self.latest_attempt
+        return None if latest is None else latest.score
+
+    @property
+    def seconds(self) -> int:
+        return sum(a.seconds for a in self.attempts)
+
+    @property
+    def status(self) -> str:
+        done = self.submitted
+        if done:
+            return SUBMITTED if any(not a.late(self.due) for a in done) else LATE
+        return IN_PROGRESS if self.attempts else NOT_STARTED
+
+    def overdue(self, now: datetime) -> bool:
+        """Due and not handed in (a late flag before anything is submitted)."""
+        return bool(self.due and now > self.due and not self.submitted)
+
+
+@dataclass
+class Row:
+    membership: Membership
+    cells: list[Cell] = field(default_factory=list)
+    lessons_done: int = 0
+    lessons_total: int = 0
+
+    @property
+    def user(self):
+        return self.membership.user
+
+
+def assignments_of(cohort: Cohort) -> list[Assignment]:
+    """The cohort's assignments, newest due first, with quiz and lessons (two queries)."""
+    return list(cohort.assignments.select_related("quiz").prefetch_related("lessons__module"))
+
+
+def _attempt_rows(attempts: QuerySet[Attempt]) -> list[AttemptRow]:
+    rows = attempts.annotate(last_saved=Max("answers__saved_at")).values(
+        "id", "user_id", "quiz_id", "started_at", "submitted_at", "score", "last_saved"
+    )
+    return [AttemptRow(**row) for row in rows.order_by("started_at", "id")]
+
+
+def _cells(
+    assignments: Sequence[Assignment],
+    user_id: int,
+    attempts: Iterable[AttemptRow],
+    extensions: dict[tuple[int, int], datetime],
+    completed: set[int],
+) -> list[Cell]:
+    by_quiz: dict[int, list[AttemptRow]] = {}
+    for attempt in attempts:
+        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
+    cells = []
+    for assignment in assignments:
+        own_due = extensions.get((assignment.pk, user_id))
+        lesson_ids = {lesson.pk for lesson in assignment.lessons.all()}
+        cells.append(
+            Cell(
+                assignment=assignment,
+                due=own_due or assignment.due_at,
+                extended=own_due is not None,
+                attempts=by_quiz.get(assignment.quiz_id, []),
+                lessons_done=len(lesson_ids & completed),
+                lessons_total=len(lesson_ids),
+            )
+        )
+    return cells
+
+
+def gradebook_rows(
+    *, cohort: Cohort, assignments: Sequence[Assignment], memberships: Sequence[Membership]
+) -> list[Row]:
+    """A row per membership (with `user` loaded), a cell per assignment; three queries."""
+    user_ids = [m.user_id for m in memberships]
+    extensions = {
+        (e.assignment_id, e.user_id): e.due_at
+        for e in Extension.objects.filter(assignment__cohort=cohort, user_id__in=user_ids)
+    }
+    by_user: dict[int, list[AttemptRow]] = {}
+    for attempt in _attempt_rows(counted_attempts(cohort).filter(user_id__in=user_ids)):
+        by_user.setdefault(attempt.user_id, []).append(attempt)
+    lesson_ids = {lesson.pk for a in assignments for lesson in a.lessons.all()}
+    completed = progress.completed_among(user_ids, lesson_ids)
+    rows = []
+    for membership in memberships:
+        done = completed.get(membership.user_id, set())
+        rows.append(
+            Row(
+                membership=membership,
+                cells=_cells(
+                    assignments,
+                    membership.user_id,
+                    by_user.get(membership.user_id, []),
+                    extensions,
+                    done,
+                ),
+                lessons_done=len(done),
+                lessons_total=len(lesson_ids),
+            )
+        )
+    return rows
+
+
+@dataclass
+class Work:
+    """One assignment as its learner sees it on the home page."""
+
+    cell: Cell
+    cohort: Cohort
+    completed_lessons: set[int]
+
+    @property
+    def assignment(self) -> Assignment:
+        return self.cell.assignment
+
+
+def assigned_work(*, user, now: datetime, limit: int = 30) -> list[Work]:
+    """A learner's assignments in every cohort they are in, newest due first (their own due
+    date, extensions included; undated ones last). Six queries, however much there is."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    joined = dict(Membership.objects.filter(user=user).values_list("cohort_id", "joined_at"))
+    if not joined:
+        return []
+    assignments = list(
+        Assignment.objects.filter(cohort_id__in=joined)
+        .select_related("quiz", "cohort")
+        .prefetch_related("lessons__module")
+    )
+    extensions = {
+        (e.assignment_id, user.pk): e.due_at
+        for e in Extension.objects.filter(user=user, assignment__in=assignments)
+    }
+    attempts = _attempt_rows(
+        Attempt.objects.filter(user=user, quiz_id__in={a.quiz_id for a in assignments})
+    )
+    lesson_ids = {lesson.pk for a in assignments for lesson in a.lessons.all()}
+    completed = progress.completed_among([user.pk], lesson_ids).get(user.pk, set())
+    work = []
+    for assignment in assignments:
+        since = max(assignment.starts_at, joined[assignment.cohort_id])
+        counted = [a for a in attempts if a.quiz_id == assignment.quiz_id and a.started_at >= since]
+        [cell] = _cells([assignment], user.pk, counted, extensions, completed)
+        work.append(Work(cell=cell, cohort=assignment.cohort, completed_lessons=completed))
+    undated = [w for w in work if w.cell.due is None]
+    dated = sorted((w for w in work if w.cell.due), key=lambda w: w.cell.due, reverse=True)
+    return (dated + undated)[:limit]

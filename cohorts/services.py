@@ -1,0 +1,161 @@
+"""What instructors and learners do to cohorts, as plain functions (views and tests call these).
+
+Each takes keyword arguments and either does the thing or raises `CohortError` with a sentence
+the person can read. Who may call them is the views' job (`cohorts.access`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cohorts import codes
+from cohorts.models import Assignment, Cohort, Extension, Membership
+from teach.access import can_teach
+
+
+class CohortError(Exception):
+    """A rule said no; `str(exc)` says why, in words for the person who asked."""
+
+
+def _fresh_code() -> str:
+    """A code no cohort uses now. A collision is rare (1 in ~10^10 per cohort); try again."""
+    for _ in range(20):
+        code = codes.new_code()
+        if not Cohort.objects.filter(join_code=code).exists():
+            return code
+    raise CohortError("Could not make a new join code; try again.")  # pragma: no cover
+
+
+def cohort_create(*, owner, name: str, now: datetime | None = None) -> Cohort:
+    name = (name or "").strip()
+    if not name:
+        raise CohortError("Give the cohort a name.")
+    return Cohort.objects.create(
+        owner=owner, name=name[:120], join_code=_fresh_code(), created_at=now or timezone.now()
+    )
+
+
+def code_rotate(*, cohort: Cohort, now: datetime | None = None) -> Cohort:
+    """A new join code; the old code and the link that carries it stop working at once.
+    Learners who already joined stay."""
+    cohort.join_code = _fresh_code()
+    cohort.code_rotated_at = now or timezone.now()
+    cohort.save(update_fields=["join_code", "code_rotated_at"])
+    return cohort
+
+
+def cohort_by_code(text: str) -> Cohort | None:
+    """The cohort whose current code this is (as typed: case and dashes do not matter)."""
+    code = codes.normalise(text)
+    return Cohort.objects.filter(join_code=code).first() if code else None
+
+
+def cohort_join(*, cohort: Cohort, user, now: datetime | None = None) -> tuple[Membership, bool]:
+    """Join; returns (membership, whether it is new). Joining twice changes nothing."""
+    if cohort.owner_id == user.pk or cohort.co_instructors.filter(pk=user.pk).exists():
+        raise CohortError("You teach this cohort, so you cannot join it as a learner.")
+    try:
+        with transaction.atomic():
+            membership, created = Membership.objects.get_or_create(
+                cohort=cohort, user=user, defaults={"joined_at": now or timezone.now()}
+            )
+    except IntegrityError:  # two joins at once: the other one made the row
+        return Membership.objects.get(cohort=cohort, user=user), False
+    return membership, created
+
+
+def member_remove(*, cohort: Cohort, user_id: int) -> bool:
+    """Take a learner out (or a learner leaves). Their attempts stay theirs; the cohort's
+    instructors stop seeing them. Their extensions in this cohort go too."""
+    Extension.objects.filter(assignment__cohort=cohort, user_id=user_id).delete()
+    deleted, _ = Membership.objects.filter(cohort=cohort, user_id=user_id).delete()
+    return bool(deleted)
+
+
+def co_instructor_add(*, cohort: Cohort, username: str) -> object:
+    """Add another instructor by username; they must be able to teach (the Instructors group,
+    or staff) and not be a learner in the cohort."""
+    username = (username or "").strip()
+    user = get_user_model().objects.filter(username=username).first() if username else None
+    if user is None or not can_teach(user):
+        raise CohortError(f"No instructor is called “{username[:150]}”.")
+    if user.pk == cohort.owner_id:
+        raise CohortError("The owner already teaches this cohort.")
+    if Membership.objects.filter(cohort=cohort, user=user).exists():
+        raise CohortError(f"{user.get_username()} is a learner in this cohort.")
+    cohort.co_instructors.add(user)
+    return user
+
+
+def co_instructor_remove(*, cohort: Cohort, user_id: int) -> None:
+    cohort.co_instructors.remove(user_id)
+
+
+def assignment_create(
+    *,
+    cohort: Cohort,
+    quiz,
+    lessons: Iterable = (),
+    opens_at: datetime | None = None,
+    due_at: datetime | None = None,
+    by=None,
+    now: datetime | None = None,
+) -> Assignment:
+    _check_dates(opens_at, due_at)
+    if Assignment.objects.filter(cohort=cohort, quiz=quiz).exists():
+        raise CohortError(f"“{quiz.title}” is already assigned to this cohort: change that one.")
+    with transaction.atomic():
+        assignment = Assignment.objects.create(
+            cohort=cohort,
+            quiz=quiz,
+            opens_at=opens_at,
+            due_at=due_at,
+            created_at=now or timezone.now(),
+            created_by=by,
+        )
+        assignment.lessons.set(lessons)
+    return assignment
+
+
+def assignment_update(
+    *,
+    assignment: Assignment,
+    lessons: Iterable = (),
+    opens_at: datetime | None = None,
+    due_at: datetime | None = None,
+) -> Assignment:
+    _check_dates(opens_at, due_at)
+    assignment.opens_at, assignment.due_at = opens_at, due_at
+    with transaction.atomic():
+        assignment.save(update_fields=["opens_at", "due_at"])
+        assignment.lessons.set(lessons)
+    return assignment
+
+
+def _check_dates(opens_at: datetime | None, due_at: datetime | None) -> None:
+    if opens_at and due_at and due_at <= opens_at:
+        raise CohortError("The due date must come after the opening time.")
+
+
+def assignment_close(*, assignment: Assignment, closed: bool, now: datetime | None = None) -> None:
+    """Close (no attempt of it may be started or submitted any more) or open it again."""
+    assignment.closed_at = (now or timezone.now()) if closed else None
+    assignment.save(update_fields=["closed_at"])
+
+
+def extension_set(*, assignment: Assignment, user_id: int, due_at: datetime) -> Extension:
+    if not Membership.objects.filter(cohort_id=assignment.cohort_id, user_id=user_id).exists():
+        raise CohortError("Only a learner in this cohort can be given an extension.")
+    extension, _ = Extension.objects.update_or_create(
+        assignment=assignment, user_id=user_id, defaults={"due_at": due_at}
+    )
+    return extension
+
+
+def extension_remove(*, assignment: Assignment, user_id: int) -> None:
+    Extension.objects.filter(assignment=assignment, user_id=user_id).delete()

@@ -1,0 +1,41 @@
+"""Instructors' side, under /teach/cohorts/ (so the two-factor guard on /teach/ covers it)."""
+
+from django.urls import path
+
+from cohorts import views
+
+app_name = "teach_cohorts"
+
+urlpatterns = [
+    path("", views.cohort_list, name="list"),
+    path("<id:pk>/", views.cohort_gradebook, name="gradebook"),
+    path("<id:pk>/gradebook.csv", views.gradebook_csv, name="gradebook-csv"),
+    path("<id:pk>/answers.csv", views.answers_csv, name="answers-csv"),
+    path("<id:pk>/people/", views.cohort_people, name="people"),
+    path("<id:pk>/code/", views.code_rotate, name="code-rotate"),
+    path("<id:pk>/members/<id:user_pk>/remove/", views.member_remove, name="member-remove"),
+    path("<id:pk>/instructors/", views.instructor_add, name="instructor-add"),
+    path(
+        "<id:pk>/instructors/<id:user_pk>/remove/",
+        views.instructor_remove,
+        name="instructor-remove",
+    ),
+    path("<id:pk>/learners/<id:user_pk>/", views.learner_detail, name="learner"),
+    path("<id:pk>/assignments/new/", views.assignment_create, name="assignment-create"),
+    path("<id:pk>/assignments/<id:assignment_pk>/", views.assignment_detail, name="assignment"),
+    path(
+        "<id:pk>/assignments/<id:assignment_pk>/close/",
+        views.assignment_close,
+        name="assignment-close",
+    ),
+    path(
+        "<id:pk>/assignments/<id:assignment_pk>/extensions/",
+        views.extension_set,
+        name="extension-set",
+    ),
+    path(
+        "<id:pk>/assignments/<id:assignment_pk>/extensions/<id:user_pk>/remove/",
+        views.extension_remove,
+        name="extension-remove",
+    ),
+]

@@ -1,0 +1,47 @@
+"""Small presentation helpers for cohort pages."""
+
+from __future__ import annotations
+
+from django import template
+
+from cohorts import gradebook
+
+register = template.Library()
+
+_BADGES = {
+    gradebook.NOT_STARTED: "badge-draft",
+    gradebook.IN_PROGRESS: "badge-partial",
+    gradebook.SUBMITTED: "badge-right",
+    gradebook.LATE: "badge-wrong",
+}
+
+
+@register.filter
+def status_badge(status: str) -> str:
+    """The badge class for a status (its words are always shown too: colour is not the message)."""
+    return _BADGES.get(status, "badge-draft")
+
+
+@register.filter
+def duration(seconds) -> str:
+    """Seconds as a person reads them: `45 s`, `12 min`, `2 h 05 min`."""
+    try:
+        seconds = int(seconds)
+    except (TypeError, ValueError):
+        return ""
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+@register.filter
+def overdue(cell, now) -> bool:
+    return cell.overdue(now)
+
+
+@register.filter
+def late_for(attempt, due) -> bool:
+    return attempt.late(due)

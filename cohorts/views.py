@@ -1,0 +1,299 @@
+"""Thin views for instructors (/teach/cohorts/): each fetches its cohort through
+`cohorts.access` first, then calls a form, a service or the gradebook. Every page works
+without JavaScript."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from cohorts import exports, gradebook, services
+from cohorts.access import _cohort_for_instructor, cohorts_for_instructor, learners
+from cohorts.forms import AssignmentForm, CohortForm, CoInstructorForm, ExtensionForm
+from cohorts.models import Assignment, Cohort, Membership
+from teach.access import quizzes_visible, teacher_required
+
+LEARNERS_PER_PAGE = 50
+
+
+def _assignable_quizzes(user):
+    """Quizzes this teacher may use (their own or the curriculum's) that learners can open."""
+    return quizzes_visible(user).filter(published=True).order_by("title")
+
+
+def _assignment_for(cohort: Cohort, pk: int) -> Assignment:
+    return get_object_or_404(Assignment.objects.select_related("quiz"), pk=pk, cohort=cohort)
+
+
+# --- cohorts ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
+def cohort_list(request: HttpRequest) -> HttpResponse:
+    form = CohortForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = services.cohort_create(owner=request.user, name=form.cleaned_data["name"])
+        except services.CohortError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, f"Cohort “{cohort.name}” created. Share its join code.")
+            return redirect("teach_cohorts:people", pk=cohort.pk)
+    cohorts = cohorts_for_instructor(request.user).select_related("owner")
+    return render(request, "cohorts/teach_list.html", {"cohorts": cohorts, "form": form})
+
+
+@require_safe
+@teacher_required
+def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_for_instructor(request, pk)
+    assignments = gradebook.assignments_of(cohort)
+    members = Membership.objects.filter(cohort=cohort).select_related("user")
+    page = Paginator(members.order_by("user__username", "pk"), LEARNERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = gradebook.gradebook_rows(
+        cohort=cohort, assignments=assignments, memberships=list(page.object_list)
+    )
+    return render(
+        request,
+        "cohorts/gradebook.html",
+        {
+            "cohort": cohort,
+            "assignments": assignments,
+            "rows": rows,
+            "page": page,
+            "now": timezone.now(),
+            "join_url": request.build_absolute_uri(cohort.join_path()),
+        },
+    )
+
+
+@require_safe
+@teacher_required
+def cohort_people(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_for_instructor(request, pk)
+    return render(
+        request,
+        "cohorts/people.html",
+        {
+            "cohort": cohort,
+            "members": Membership.objects.filter(cohort=cohort).select_related("user"),
+            "co_instructors": cohort.co_instructors.order_by("username"),
+            "is_owner": cohort.owner_id == request.user.pk,
+            "form": CoInstructorForm(),
+            "join_url": request.build_absolute_uri(cohort.join_path()),
+        },
+    )
+
+
+@require_POST
+@teacher_required
+def code_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_for_instructor(request, pk)
+    services.code_rotate(cohort=cohort)
+    messages.success(
+        request, f"New join code {cohort.code_display}. The old code and link no longer work."
+    )
+    return redirect("teach_cohorts:people", pk=cohort.pk)
+
+
+@require_POST
+@teacher_required
+def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    cohort = _cohort_for_instructor(request, pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), cohort=cohort, user_id=user_pk
+    )
+    services.member_remove(cohort=cohort, user_id=user_pk)
+    messages.success(request, f"{membership.user.get_username()} is no longer in this cohort.")
+    return redirect("teach_cohorts:people", pk=cohort.pk)
+
+
+@require_POST
+@teacher_required
+def instructor_add(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_for_instructor(request, pk, owner_only=True)
+    form = CoInstructorForm(request.POST)
+    if form.is_valid():
+        try:
+            user = services.co_instructor_add(cohort=cohort, username=form.cleaned_data["username"])
+        except services.CohortError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{user.get_username()} now teaches this cohort with you.")
+    else:
+        messages.error(request, "Type the username of an instructor.")
+    return redirect("teach_cohorts:people", pk=cohort.pk)
+
+
+@require_POST
+@teacher_required
+def instructor_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    cohort = _cohort_for_instructor(request, pk, owner_only=True)
+    services.co_instructor_remove(cohort=cohort, user_id=user_pk)
+    messages.success(request, "Removed from the cohort's instructors.")
+    return redirect("teach_cohorts:people", pk=cohort.pk)
+
+
+# --- assignments --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
+def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_for_instructor(request, pk)
+    quizzes = _assignable_quizzes(request.user).exclude(cohort_assignments__cohort=cohort)
+    form = AssignmentForm(request.POST or None, quizzes=quizzes)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.assignment_create(
+                cohort=cohort,
+                quiz=data["quiz"],
+                lessons=data["lessons"],
+                opens_at=data["opens_at"],
+                due_at=data["due_at"],
+                by=request.user,
+            )
+        except services.CohortError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"“{data['quiz'].title}” assigned to {cohort.name}.")
+            return redirect("teach_cohorts:gradebook", pk=cohort.pk)
+    return render(
+        request,
+        "cohorts/assignment_form.html",
+        {"cohort": cohort, "form": form, "assignment": None},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
+def assignment_detail(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    cohort = _cohort_for_instructor(request, pk)
+    assignment = _assignment_for(cohort, assignment_pk)
+    initial = {
+        "lessons": list(assignment.lessons.all()),
+        "opens_at": assignment.opens_at and timezone.localtime(assignment.opens_at),
+        "due_at": assignment.due_at and timezone.localtime(assignment.due_at),
+    }
+    form = AssignmentForm(request.POST or None, initial=initial, quizzes=None, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.assignment_update(
+            assignment=assignment,
+            lessons=data["lessons"],
+            opens_at=data["opens_at"],
+            due_at=data["due_at"],
+        )
+        messages.success(request, "Assignment saved.")
+        return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
+    return render(
+        request,
+        "cohorts/assignment_form.html",
+        {
+            "cohort": cohort,
+            "assignment": assignment,
+            "form": form,
+            "extensions": assignment.extensions.select_related("user").order_by("user__username"),
+            "extension_form": ExtensionForm(learners=learners(cohort)),
+        },
+    )
+
+
+@require_POST
+@teacher_required
+def assignment_close(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    cohort = _cohort_for_instructor(request, pk)
+    assignment = _assignment_for(cohort, assignment_pk)
+    close = request.POST.get("closed", "true") != "false"
+    services.assignment_close(assignment=assignment, closed=close)
+    messages.success(
+        request,
+        "Closed: its quiz can no longer be started or submitted by this cohort."
+        if close
+        else "Open again: learners can start and submit it.",
+    )
+    return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
+
+
+@require_POST
+@teacher_required
+def extension_set(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    cohort = _cohort_for_instructor(request, pk)
+    assignment = _assignment_for(cohort, assignment_pk)
+    form = ExtensionForm(request.POST, learners=learners(cohort))
+    if form.is_valid():
+        services.extension_set(
+            assignment=assignment,
+            user_id=form.cleaned_data["learner"].pk,
+            due_at=form.cleaned_data["due_at"],
+        )
+        messages.success(
+            request, f"{form.cleaned_data['learner'].get_username()} has their own due date now."
+        )
+    else:
+        problems = "; ".join(e for errors in form.errors.values() for e in errors)
+        messages.error(request, f"No extension given: {problems}")
+    return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
+
+
+@require_POST
+@teacher_required
+def extension_remove(
+    request: HttpRequest, pk: int, assignment_pk: int, user_pk: int
+) -> HttpResponse:
+    cohort = _cohort_for_instructor(request, pk)
+    assignment = _assignment_for(cohort, assignment_pk)
+    services.extension_remove(assignment=assignment, user_id=user_pk)
+    messages.success(request, "Extension removed: the cohort's due date applies.")
+    return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
+
+
+# --- one learner, and the exports ---------------------------------------------------------
+
+
+@require_safe
+@teacher_required
+def learner_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    cohort = _cohort_for_instructor(request, pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), cohort=cohort, user_id=user_pk
+    )
+    assignments = gradebook.assignments_of(cohort)
+    [row] = gradebook.gradebook_rows(
+        cohort=cohort, assignments=assignments, memberships=[membership]
+    )
+    return render(
+        request,
+        "cohorts/learner.html",
+        {"cohort": cohort, "row": row, "learner": membership.user, "now": timezone.now()},
+    )
+
+
+def _csv(rows, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        exports.csv_lines(rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+@teacher_required
+def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_for_instructor(request, pk)
+    return _csv(exports.gradebook_rows(cohort), f"cohort-{cohort.pk}-gradebook.csv")
+
+
+@require_safe
+@teacher_required
+def answers_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort_for_instructor(request, pk)
+    return _csv(exports.answer_rows(cohort), f"cohort-{cohort.pk}-answers.csv")

@@ -1,0 +1,100 @@
+"""Thin views for learners: the cohorts they are in, joining by code or link, leaving.
+
+Joining is rate-limited (group `join`), so a join code cannot be found by guessing: every
+code typed or link opened counts, right or wrong. Anonymous visitors are sent to sign in first
+(and come back to the link), so the limit always counts an account.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from cohorts import services
+from cohorts.forms import JoinForm
+from cohorts.models import Cohort, Membership
+from srm_trainer.ratelimit import rate_limited
+
+
+def _too_many_tries(request: HttpRequest, retry_after: int) -> HttpResponse:
+    return render(request, "429.html", {"retry_after": retry_after, "what": "join codes"})
+
+
+def _joined(request: HttpRequest, cohort: Cohort) -> HttpResponse:
+    try:
+        _, created = services.cohort_join(cohort=cohort, user=request.user)
+    except services.CohortError as exc:
+        messages.error(request, str(exc))
+        return redirect("cohorts:mine")
+    if created:
+        messages.success(
+            request, f"You joined “{cohort.name}”. Its assigned work is on your home page."
+        )
+    else:
+        messages.info(request, f"You are already in “{cohort.name}”.")
+    return redirect("cohorts:mine")
+
+
+def _mine(request: HttpRequest, form: JoinForm, status: int = 200) -> HttpResponse:
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("cohort__owner")
+        .order_by("cohort__name", "pk")
+    )
+    return render(
+        request, "cohorts/mine.html", {"memberships": memberships, "form": form}, status=status
+    )
+
+
+@require_safe
+@login_required
+def my_cohorts(request: HttpRequest) -> HttpResponse:
+    return _mine(request, JoinForm())
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@rate_limited("join", _too_many_tries, methods=("POST",))
+def join(request: HttpRequest) -> HttpResponse:
+    """Type a code. GET shows the form (on the cohorts page)."""
+    if request.method != "POST":
+        return _mine(request, JoinForm())
+    form = JoinForm(request.POST)
+    if form.is_valid():
+        cohort = services.cohort_by_code(form.cleaned_data["code"])
+        if cohort is not None:
+            return _joined(request, cohort)
+        form.add_error(
+            "code",
+            "No cohort has this code. Check it with your instructor: it may have been changed.",
+        )
+    return _mine(request, form, status=400)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@rate_limited("join", _too_many_tries)
+def join_link(request: HttpRequest, code: str) -> HttpResponse:
+    """The link an instructor shares: GET asks to confirm (a link never changes anything by
+    itself), POST joins. A rotated code's link is a 404 that says so."""
+    cohort = services.cohort_by_code(code)
+    if cohort is None:
+        return render(request, "cohorts/join_link.html", {"cohort": None}, status=404)
+    if request.method == "POST":
+        return _joined(request, cohort)
+    member = Membership.objects.filter(cohort=cohort, user=request.user).exists()
+    return render(request, "cohorts/join_link.html", {"cohort": cohort, "member": member})
+
+
+@require_POST
+@login_required
+def leave(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(
+        Membership.objects.select_related("cohort"), cohort_id=pk, user=request.user
+    )
+    services.member_remove(cohort=membership.cohort, user_id=request.user.pk)
+    messages.success(request, f"You left “{membership.cohort.name}”.")
+    return redirect("cohorts:mine")

@@ -1,0 +1,67 @@
+"""Extension points for apps built on quizzes, which quizzes itself never imports.
+
+An app registers plain functions here from its `AppConfig.ready()`; with none registered (the
+default) quizzes behaves exactly as on its own.
+
+- **Gates** decide whether a signed-in learner may `start`, `answer` or `submit` an attempt
+  now: `gate(*, action, quiz, user_id, now)` returns None to let it through, or a sentence
+  saying why not (shown to the learner). `attempts.py` asks every gate; any refusal wins.
+- **Viewers** let someone other than the learner read (never change) an attempt:
+  `viewer(*, user, attempt)` returns a `Viewing` (how to label the page and where to go back),
+  or None. `views._attempt_for` asks them only for read-only pages, and only after the owner
+  check failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+ACTIONS = ("start", "answer", "submit")
+
+
+@dataclass(frozen=True)
+class Viewing:
+    """Someone reading another learner's attempt: whose it is, and the way back."""
+
+    learner: str
+    back_url: str
+    back_text: str
+
+
+_gates: list[Callable[..., str | None]] = []
+_viewers: list[Callable[..., Viewing | None]] = []
+
+
+def register_gate(gate: Callable[..., str | None]) -> None:
+    if gate not in _gates:  # ready() may run twice (tests, autoreload)
+        _gates.append(gate)
+
+
+def register_viewer(viewer: Callable[..., Viewing | None]) -> None:
+    if viewer not in _viewers:
+        _viewers.append(viewer)
+
+
+def refusal(*, action: str, quiz, user_id: int | None, now: datetime) -> str | None:
+    """Why `action` is refused for this learner now, or None. Anonymous learners belong to no
+    group an app could gate, so they are never asked about."""
+    if user_id is None:
+        return None
+    for gate in _gates:
+        message = gate(action=action, quiz=quiz, user_id=user_id, now=now)
+        if message:
+            return message
+    return None
+
+
+def viewing(*, user, attempt) -> Viewing | None:
+    """How `user` may read someone else's `attempt`, or None when they may not."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    for viewer in _viewers:
+        found = viewer(user=user, attempt=attempt)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,60 @@
+"""People and a cohort for the cohort tests: the owner, a co-instructor, another instructor
+(all with two-factor sign-in, as /teach/ requires), a learner in the cohort and one outside,
+and a published quiz of two single-choice questions that the owner wrote."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from cohorts import services
+from lessons.models import Source
+from tests.quizzes.builders import make_question, make_quiz
+from tests.teach.conftest import _instructor, client_for
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # the cohort's first day
+
+
+def at(days: float = 0, hours: float = 0, minutes: float = 0) -> datetime:
+    return T0 + timedelta(days=days, hours=hours, minutes=minutes)
+
+
+def make_learner(name: str):
+    return get_user_model().objects.create_user(name, password="a-long-passphrase-5")
+
+
+@pytest.fixture
+def owner(db):
+    return _instructor("ines")
+
+
+@pytest.fixture
+def co_instructor(db):
+    return _instructor("colm")
+
+
+@pytest.fixture
+def other_instructor(db):
+    return _instructor("otto")
+
+
+@pytest.fixture
+def quiz(owner):
+    questions = [
+        make_question("single", owner=owner, source=Source.AUTHORED, lesson=None) for _ in range(2)
+    ]
+    return make_quiz(*questions, owner=owner, source=Source.AUTHORED, title="Root user basics")
+
+
+@pytest.fixture
+def cohort(owner, co_instructor, learner):
+    """Created at T0; `co_instructor` co-teaches; `learner` (ada) joined an hour later."""
+    cohort = services.cohort_create(owner=owner, name="Spring class", now=T0)
+    cohort.co_instructors.add(co_instructor)
+    services.cohort_join(cohort=cohort, user=learner, now=at(hours=1))
+    return cohort
+
+
+__all__ = ["T0", "at", "client_for", "make_learner"]

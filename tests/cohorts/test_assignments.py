@@ -1,0 +1,249 @@
+"""Assignments: opening times, due dates and extensions, late flags, closing; and the home
+page's list of assigned work."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cohorts import gradebook, services
+from cohorts.models import Assignment
+from quizzes import attempts, hooks
+from quizzes.models import Attempt
+from tests.cohorts.conftest import T0, at, client_for
+from tests.conftest import make_lesson
+from tests.quizzes.builders import make_question, make_quiz, right_response
+
+pytestmark = pytest.mark.django_db
+
+
+def _take(quiz, user, *, start, submit=None):
+    """An attempt at `quiz` answered right, started at `start`, submitted at `submit`."""
+    attempt = attempts.attempt_start(quiz=quiz, user=user, now=start)
+    for question in attempt.quiz.questions.all():
+        attempts.answer_save(
+            attempt=attempt, question=question, response=right_response(question), now=start
+        )
+    if submit:
+        attempt, _ = attempts.attempt_submit(attempt=attempt, now=submit)
+    return attempt
+
+
+def _cell(cohort, user):
+    [work] = [w for w in gradebook.assigned_work(user=user, now=at(days=30)) if w.cohort == cohort]
+    return work.cell
+
+
+def test_a_quiz_cannot_be_started_before_its_opening_time(cohort, quiz, learner, owner):
+    services.assignment_create(
+        cohort=cohort, quiz=quiz, opens_at=at(days=2), by=owner, now=at(hours=2)
+    )
+    with pytest.raises(attempts.AttemptRefused, match="opens on"):
+        attempts.attempt_start(quiz=quiz, user=learner, now=at(days=1))
+    assert attempts.attempt_start(quiz=quiz, user=learner, now=at(days=2, minutes=1))
+
+
+def test_the_opening_time_applies_only_to_the_cohort(cohort, quiz, other_learner, owner):
+    services.assignment_create(
+        cohort=cohort, quiz=quiz, opens_at=at(days=2), by=owner, now=at(hours=2)
+    )
+    assert attempts.attempt_start(quiz=quiz, user=other_learner, now=at(days=1))
+    assert attempts.attempt_start(quiz=quiz, session_key="anonymous-browser", now=at(days=1))
+
+
+def test_submitting_after_the_due_date_is_accepted_and_flagged_late(cohort, quiz, learner, owner):
+    services.assignment_create(
+        cohort=cohort, quiz=quiz, due_at=at(days=3), by=owner, now=at(hours=2)
+    )
+    attempt = _take(quiz, learner, start=at(days=3, hours=1), submit=at(days=3, hours=2))
+    assert attempt.is_submitted and attempt.score == 1.0
+    cell = _cell(cohort, learner)
+    assert cell.status == gradebook.LATE
+    assert cell.attempts[0].late(cell.due)
+
+
+def test_an_extension_moves_one_learners_due_date(cohort, quiz, learner, other_learner, owner):
+    services.cohort_join(cohort=cohort, user=other_learner, now=at(hours=1))
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=quiz, due_at=at(days=3), by=owner, now=at(hours=2)
+    )
+    services.extension_set(assignment=assignment, user_id=learner.pk, due_at=at(days=5))
+    _take(quiz, learner, start=at(days=4), submit=at(days=4, minutes=10))
+    _take(quiz, other_learner, start=at(days=4), submit=at(days=4, minutes=10))
+    mine, theirs = _cell(cohort, learner), _cell(cohort, other_learner)
+    assert (mine.status, mine.due, mine.extended) == (gradebook.SUBMITTED, at(days=5), True)
+    assert (theirs.status, theirs.due, theirs.extended) == (gradebook.LATE, at(days=3), False)
+
+
+def test_an_extension_is_only_for_a_member(cohort, quiz, other_learner, owner):
+    assignment = services.assignment_create(cohort=cohort, quiz=quiz, by=owner)
+    with pytest.raises(services.CohortError, match="Only a learner in this cohort"):
+        services.extension_set(assignment=assignment, user_id=other_learner.pk, due_at=at(days=5))
+
+
+def test_statuses_before_and_during_an_attempt(cohort, quiz, learner, owner):
+    services.assignment_create(
+        cohort=cohort, quiz=quiz, due_at=at(days=3), by=owner, now=at(hours=2)
+    )
+    cell = _cell(cohort, learner)
+    assert cell.status == gradebook.NOT_STARTED and cell.overdue(at(days=4))
+    _take(quiz, learner, start=at(days=1))
+    cell = _cell(cohort, learner)
+    assert cell.status == gradebook.IN_PROGRESS and not cell.overdue(at(days=2))
+
+
+def test_a_closed_assignment_refuses_start_answer_and_submit(cohort, quiz, learner, owner):
+    assignment = services.assignment_create(cohort=cohort, quiz=quiz, by=owner, now=at(hours=2))
+    open_attempt = _take(quiz, learner, start=at(days=1))
+    services.assignment_close(assignment=assignment, closed=True, now=at(days=1, hours=1))
+    with pytest.raises(attempts.AttemptRefused, match="closed"):
+        attempts.attempt_submit(attempt=open_attempt, now=at(days=1, hours=2))
+    question = quiz.questions.first()
+    with pytest.raises(attempts.AttemptRefused):
+        attempts.answer_save(
+            attempt=open_attempt, question=question, response=right_response(question)
+        )
+    with pytest.raises(attempts.AttemptRefused, match="closed"):
+        attempts.attempt_start(quiz=quiz, user=learner, now=at(days=2))
+    assert not Attempt.objects.get(pk=open_attempt.pk).is_submitted
+    services.assignment_close(assignment=assignment, closed=False)
+    submitted, _ = attempts.attempt_submit(attempt=open_attempt, now=at(days=2))
+    assert submitted.is_submitted
+
+
+def test_a_closed_assignment_refuses_start_and_submit_through_the_pages(
+    cohort, quiz, learner, owner
+):
+    quiz.published = True
+    quiz.save()
+    assignment = services.assignment_create(cohort=cohort, quiz=quiz, by=owner, now=at(hours=2))
+    client = client_for(learner)
+    client.post(reverse("quizzes:start", args=[quiz.slug]))
+    attempt = Attempt.objects.get(user=learner)
+    client_for(owner).post(
+        reverse("teach_cohorts:assignment-close", args=[cohort.pk, assignment.pk])
+    )
+    refused = client.post(reverse("quizzes:submit", args=[attempt.pk]), follow=True)
+    assert "closed this assignment" in refused.content.decode()
+    assert not Attempt.objects.get(pk=attempt.pk).is_submitted
+    again = client.post(reverse("quizzes:start", args=[quiz.slug]), follow=True)
+    assert "closed this assignment" in again.content.decode()
+
+
+def test_an_already_submitted_attempt_still_shows_its_result_after_closing(
+    cohort, quiz, learner, owner
+):
+    assignment = services.assignment_create(cohort=cohort, quiz=quiz, by=owner, now=at(hours=2))
+    done = _take(quiz, learner, start=at(days=1), submit=at(days=1, minutes=5))
+    services.assignment_close(assignment=assignment, closed=True)
+    again, submitted_now = attempts.attempt_submit(attempt=done)
+    assert (again.score, submitted_now) == (1.0, False)
+
+
+def test_quizzes_work_without_any_gate(cohort, quiz, learner, owner, monkeypatch):
+    """quizzes on its own (no app registered): a closed assignment means nothing to it."""
+    assignment = services.assignment_create(cohort=cohort, quiz=quiz, by=owner)
+    services.assignment_close(assignment=assignment, closed=True)
+    monkeypatch.setattr(hooks, "_gates", [])
+    monkeypatch.setattr(hooks, "_viewers", [])
+    attempt = _take(quiz, learner, start=at(days=1), submit=at(days=1, minutes=1))
+    assert attempt.is_submitted
+
+
+def test_assigning_the_same_quiz_twice_is_refused(cohort, quiz, owner):
+    services.assignment_create(cohort=cohort, quiz=quiz, by=owner)
+    with pytest.raises(services.CohortError, match="already assigned"):
+        services.assignment_create(cohort=cohort, quiz=quiz, by=owner)
+    with pytest.raises(services.CohortError, match="after the opening"):
+        services.assignment_create(cohort=cohort, quiz=make_quiz(), opens_at=at(2), due_at=at(1))
+
+
+def test_an_instructor_assigns_only_published_quizzes_they_may_use(
+    cohort, quiz, owner, other_instructor
+):
+    others = make_quiz(make_question(), owner=other_instructor, source="authored", published=True)
+    curriculum = make_quiz(make_question(), title="From the files", source="file", published=True)
+    quiz.published = True
+    quiz.save()
+    draft = make_quiz(make_question(), owner=owner, source="authored", published=False)
+    client = client_for(owner)
+    url = reverse("teach_cohorts:assignment-create", args=[cohort.pk])
+    page = client.get(url).content.decode()
+    assert quiz.title in page and curriculum.title in page
+    assert others.title not in page and draft.title not in page
+    lesson = make_lesson()
+    response = client.post(
+        url,
+        {"quiz": others.pk, "due_at": "2026-03-05T17:00"},
+    )
+    assert response.status_code == 200 and not Assignment.objects.exists()
+    response = client.post(
+        url, {"quiz": quiz.pk, "lessons": [lesson.pk], "due_at": "2026-03-05T17:00"}
+    )
+    assert response.status_code == 302
+    assignment = Assignment.objects.get()
+    assert (assignment.quiz, list(assignment.lessons.all())) == (quiz, [lesson])
+    assert assignment.due_at == at(days=3, hours=8)  # typed in UTC, the default zone
+
+
+def test_the_home_page_lists_assigned_work_newest_due_first(cohort, owner, learner, client):
+    soon = make_quiz(make_question(), title="Due soon", published=True)
+    later = make_quiz(make_question(), title="Due later", published=True)
+    undated = make_quiz(make_question(), title="No date", published=True)
+    lesson = make_lesson(title="Read me first")
+    services.assignment_create(cohort=cohort, quiz=soon, due_at=at(days=2), by=owner)
+    a = services.assignment_create(cohort=cohort, quiz=later, due_at=at(days=9), by=owner)
+    a.lessons.add(lesson)
+    services.assignment_create(cohort=cohort, quiz=undated, by=owner)
+    client.force_login(learner)
+    page = client.get("/").content.decode()
+    assert "Your assigned work" in page and "Read me first" in page
+    assert page.index("Due later") < page.index("Due soon") < page.index("No date")
+
+
+def test_the_home_page_shows_no_work_to_others(cohort, quiz, owner, other_learner, client):
+    services.assignment_create(cohort=cohort, quiz=quiz, by=owner)
+    assert "Your assigned work" not in client.get("/").content.decode()
+    client.force_login(other_learner)
+    assert "Your assigned work" not in client.get("/").content.decode()
+
+
+def _home_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    return len(queries)
+
+
+def _more_work(cohort, owner, learner, n: int) -> None:
+    for day in range(n):
+        quiz = make_quiz(make_question(), make_question())
+        assignment = services.assignment_create(
+            cohort=cohort, quiz=quiz, due_at=at(days=day), by=owner
+        )
+        assignment.lessons.add(make_lesson(), make_lesson())
+        services.extension_set(assignment=assignment, user_id=learner.pk, due_at=at(days=9))
+        _take(quiz, learner, start=at(days=1), submit=at(days=1, minutes=2))
+        _take(quiz, learner, start=at(days=2))
+
+
+def test_the_home_page_costs_the_same_queries_with_more_work(
+    cohort, owner, learner, client, django_assert_max_num_queries
+):
+    client.force_login(learner)
+    _more_work(cohort, owner, learner, 1)
+    small = _home_queries(client)
+    _more_work(cohort, owner, learner, 8)
+    with django_assert_max_num_queries(small):
+        page = client.get("/").content.decode()
+    assert page.count('class="card work-item"') == 9
+
+
+def test_the_window_ignores_attempts_before_joining(owner, quiz, other_learner):
+    _take(quiz, other_learner, start=T0, submit=at(minutes=5))  # private practice
+    cohort = services.cohort_create(owner=owner, name="Late joiners", now=T0)
+    services.assignment_create(cohort=cohort, quiz=quiz, by=owner, now=at(hours=1))
+    services.cohort_join(cohort=cohort, user=other_learner, now=at(hours=2))
+    assert _cell(cohort, other_learner).status == gradebook.NOT_STARTED
+    assert not gradebook.counted_attempts(cohort).exists()

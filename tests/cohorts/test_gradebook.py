@@ -1,0 +1,300 @@
+"""The gradebook and both CSVs against a small class whose numbers are worked out by hand,
+the drill-down into one attempt, and a fixed number of queries however large the class."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cohorts import exports, gradebook, services
+from cohorts.models import Membership
+from lessons import progress
+from quizzes import attempts
+from tests.cohorts.conftest import at, client_for, make_learner
+from tests.conftest import make_lesson
+from tests.quizzes.builders import make_question, make_quiz, right_response, wrong_response
+
+pytestmark = pytest.mark.django_db
+
+
+def _attempt(quiz, user, start, answers, *, submit=None, saved=None):
+    """`answers`: "r" (right) or "w" (wrong) per question in order; saved at `saved`."""
+    attempt = attempts.attempt_start(quiz=quiz, user=user, now=start)
+    for question, mark in zip(quiz.questions.order_by("entries__order"), answers, strict=False):
+        response = right_response(question) if mark == "r" else wrong_response(question)
+        attempts.answer_save(
+            attempt=attempt, question=question, response=response, now=saved or start
+        )
+    if submit:
+        attempt, _ = attempts.attempt_submit(attempt=attempt, now=submit)
+    return attempt
+
+
+@pytest.fixture
+def klass(cohort, quiz, owner, learner, other_learner):
+    """ada, bob, cy, dee and eve in the cohort (grace outside), one assignment due on day 3,
+    two lessons to read, bob's due date extended to day 5.
+
+    | learner | attempts (counted)                          | best | latest | time  | status      |
+    | ada     | day 1: 1 of 2 (10 min); day 2: 2 of 2 (5 min) | 100  | 100    | 900 s | submitted   |
+    | bob     | day 4: 1 of 2 (20 min), extension to day 5    | 50   | 50     | 1200 s| submitted   |
+    | cy      | day 3 + 1 h: 0 of 2 (30 min)                  | 0    | 0      | 1800 s| late        |
+    | dee     | day 1: one answer saved 7 min in, no submit   | -    | -      | 420 s | in progress |
+    | eve     | none                                         | -    | -      | 0     | not started |
+
+    Not counted: ada's practice before the assignment (and before she joined), grace's attempt
+    (not a member).
+    """
+    _attempt(quiz, learner, at(minutes=30), "rr", submit=at(minutes=40))  # before joining
+    people = {"ada": learner}
+    for name in ("bob", "cy", "dee", "eve"):
+        people[name] = make_learner(name)
+        services.cohort_join(cohort=cohort, user=people[name], now=at(hours=1))
+    lessons = [make_lesson(title="Root user"), make_lesson(title="MFA")]
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=quiz, lessons=lessons, due_at=at(days=3), by=owner, now=at(hours=2)
+    )
+    services.extension_set(assignment=assignment, user_id=people["bob"].pk, due_at=at(days=5))
+    progress.mark_complete(user=learner, lesson=lessons[0])
+    progress.mark_complete(user=people["cy"], lesson=lessons[0])
+    progress.mark_complete(user=people["cy"], lesson=lessons[1])
+    first = _attempt(quiz, learner, at(days=1), "rw", submit=at(days=1, minutes=10))
+    second = _attempt(quiz, learner, at(days=2), "rr", submit=at(days=2, minutes=5))
+    _attempt(quiz, people["bob"], at(days=4), "rw", submit=at(days=4, minutes=20))
+    _attempt(quiz, people["cy"], at(days=3, hours=1), "ww", submit=at(days=3, hours=1, minutes=30))
+    _attempt(quiz, people["dee"], at(days=1), "r", saved=at(days=1, minutes=7))
+    _attempt(quiz, other_learner, at(days=1), "rr", submit=at(days=1, minutes=1))
+    return {"people": people, "assignment": assignment, "ada": (first, second)}
+
+
+def _rows(cohort):
+    members = list(Membership.objects.filter(cohort=cohort).select_related("user"))
+    rows = gradebook.gradebook_rows(
+        cohort=cohort, assignments=gradebook.assignments_of(cohort), memberships=members
+    )
+    return {row.user.username: row for row in rows}
+
+
+def test_the_gradebook_numbers_match_the_hand_worked_class(cohort, klass):
+    rows = _rows(cohort)
+    assert sorted(rows) == ["ada", "bob", "cy", "dee", "eve"]
+    got = {
+        name: (
+            row.cells[0].status,
+            row.cells[0].best,
+            row.cells[0].latest,
+            len(row.cells[0].attempts),
+            row.cells[0].seconds,
+            row.lessons_done,
+        )
+        for name, row in rows.items()
+    }
+    assert got == {
+        "ada": ("submitted", 1.0, 1.0, 2, 900, 1),
+        "bob": ("submitted", 0.5, 0.5, 1, 1200, 0),
+        "cy": ("late", 0.0, 0.0, 1, 1800, 2),
+        "dee": ("in progress", None, None, 1, 420, 0),
+        "eve": ("not started", None, None, 0, 0, 0),
+    }
+    assert rows["bob"].cells[0].extended and rows["bob"].cells[0].due == at(days=5)
+    assert rows["ada"].lessons_total == 2
+
+
+def test_the_latest_score_is_the_last_submitted_not_the_best(cohort, quiz, klass):
+    ada = klass["people"]["ada"]
+    _attempt(quiz, ada, at(days=5), "ww", submit=at(days=5, minutes=1))
+    cell = _rows(cohort)["ada"].cells[0]
+    assert (cell.best, cell.latest, len(cell.attempts)) == (1.0, 0.0, 3)
+    assert cell.status == "submitted"  # on time once is enough; the retake is late
+
+
+def _csv(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_the_gradebook_csv(cohort, owner, klass):
+    response = client_for(owner).get(reverse("teach_cohorts:gradebook-csv", args=[cohort.pk]))
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    header, *rows = _csv(response)
+    assert header == exports.GRADEBOOK_HEADER
+    by_name = {row[0]: row for row in rows}
+    due, extended = "2026-03-05T09:00:00+00:00", "2026-03-07T09:00:00+00:00"
+    assert by_name["ada"] == [
+        "ada", "Root user basics", "", due, "no", "", "submitted", "100.0", "100.0", "2",
+        "900", "1", "2",
+    ]  # fmt: skip
+    assert by_name["bob"][3:10] == [extended, "yes", "", "submitted", "50.0", "50.0", "1"]
+    assert by_name["cy"][6:11] == ["late", "0.0", "0.0", "1", "1800"]
+    assert by_name["dee"][6:11] == ["in progress", "", "", "1", "420"]
+    assert by_name["eve"][6:11] == ["not started", "", "", "0", "0"]
+    assert len(rows) == 5
+
+
+def test_the_answers_csv_has_one_row_per_counted_answer(cohort, owner, quiz, klass):
+    response = client_for(owner).get(reverse("teach_cohorts:answers-csv", args=[cohort.pk]))
+    header, *rows = _csv(response)
+    assert header == exports.ANSWERS_HEADER
+    # ada 2 attempts x 2, bob 2, cy 2, dee 1; not her practice, not grace's
+    assert sorted((r[0], r[2]) for r in rows).count(("ada", str(klass["ada"][0].pk))) == 2
+    assert [r[0] for r in rows].count("ada") == 4
+    assert {name: [r[0] for r in rows].count(name) for name in ("bob", "cy", "dee")} == {
+        "bob": 2, "cy": 2, "dee": 1,
+    }  # fmt: skip
+    assert len(rows) == 9
+    first_question = quiz.questions.order_by("entries__order").first()
+    bob_first = next(r for r in rows if r[0] == "bob" and r[3] == first_question.prompt)
+    assert bob_first == [
+        "bob",
+        "Root user basics",
+        bob_first[2],
+        first_question.prompt,
+        "Single choice",
+        "Turn on MFA",
+        "1.0",
+        "2026-03-06T09:00:00+00:00",
+    ]
+    dee = next(r for r in rows if r[0] == "dee")
+    assert (dee[5], dee[6]) == ("Turn on MFA", "")  # saved, not graded yet
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_defused(cohort, owner, quiz, klass):
+    quiz.title = '=HYPERLINK("http://evil")'
+    quiz.save()
+    for name in ("+sum", "-minus", "@at"):
+        services.cohort_join(cohort=cohort, user=make_learner(name), now=at(hours=1))
+    client = client_for(owner)
+    rows = _csv(client.get(reverse("teach_cohorts:gradebook-csv", args=[cohort.pk])))[1:]
+    assert {r[1] for r in rows} == {'\'=HYPERLINK("http://evil")'}
+    assert {"'+sum", "'-minus", "'@at"} <= {r[0] for r in rows}
+    answers = _csv(client.get(reverse("teach_cohorts:answers-csv", args=[cohort.pk])))[1:]
+    assert {r[1] for r in answers} == {'\'=HYPERLINK("http://evil")'}
+    assert exports.safe_cell(-1.5) == -1.5  # numbers stay numbers
+
+
+def test_every_kind_reads_as_text_in_the_answers_csv():
+    ordering = make_question("ordering")
+    items = ordering.data["items"]
+    response = {"order": [i["id"] for i in items], "texts": [i["text"] for i in items]}
+    assert exports.response_text(ordering, response) == "1. First\n2. Second\n3. Third\n4. Fourth"
+    policy = make_question("least_privilege")
+    assert exports.response_text(policy, {"policy": '{"Version": "x"}'}) == '{"Version": "x"}'
+    assert exports.response_text(make_question("true_false"), {"answer": False}) == "False"
+
+
+# --- the pages ----------------------------------------------------------------------------
+
+
+def test_the_gradebook_page_shows_each_learner(cohort, co_instructor, klass):
+    page = client_for(co_instructor).get(cohort.get_absolute_url()).content.decode()
+    for text in ("ada", "eve", "Best 100% · latest 100%", "In progress", "Late", "1 of 2"):
+        assert text in page
+    assert "grace" not in page
+
+
+def test_the_instructor_drills_down_to_an_attempt_as_the_learner_saw_it(cohort, owner, klass):
+    first, _ = klass["ada"]
+    client = client_for(owner)
+    learner_page = client.get(reverse("teach_cohorts:learner", args=[cohort.pk, first.user_id]))
+    result_url = reverse("quizzes:result", args=[first.pk])
+    assert result_url in learner_page.content.decode()
+    page = client.get(result_url).content.decode()
+    assert "ada's attempt" in page and "50%" in page
+    assert "Their answer" in page and "The right answer" in page and "Turn on MFA" in page
+    assert "Try again" not in page
+    assert reverse("teach_cohorts:learner", args=[cohort.pk, first.user_id]) in page
+
+
+def test_an_in_progress_attempt_is_shown_ungraded(cohort, owner, klass):
+    dee = klass["people"]["dee"]
+    attempt = dee.quiz_attempts.get()
+    page = client_for(owner).get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    assert "In progress" in page and "Not graded yet" in page
+    assert "The right answer" not in page
+
+
+def test_instructors_only_read_attempts_and_only_those_they_teach(
+    cohort, owner, other_instructor, klass, quiz, other_learner
+):
+    first, _ = klass["ada"]
+    dee_attempt = klass["people"]["dee"].quiz_attempts.get()
+    client = client_for(owner)
+    # read-only: the learner's pages for taking, answering and submitting stay closed
+    assert client.get(reverse("quizzes:take", args=[dee_attempt.pk])).status_code == 404
+    assert client.post(reverse("quizzes:submit", args=[dee_attempt.pk])).status_code == 404
+    answer = reverse("quizzes:answer", args=[dee_attempt.pk, 1])
+    assert client.post(answer, {"action": "save"}).status_code == 404
+    # not theirs to see: another instructor; grace's attempt (outside); ada's practice
+    result = reverse("quizzes:result", args=[first.pk])
+    assert client_for(other_instructor).get(result).status_code == 404
+    assert client_for(other_learner).get(result).status_code == 404
+    graces = other_learner.quiz_attempts.get()
+    practice = first.user.quiz_attempts.order_by("started_at").first()
+    for hidden in (graces, practice):
+        assert client.get(reverse("quizzes:result", args=[hidden.pk])).status_code == 404
+
+
+def test_removing_a_learner_ends_the_instructors_view_of_their_attempts(cohort, owner, klass):
+    first, _ = klass["ada"]
+    services.member_remove(cohort=cohort, user_id=first.user_id)
+    assert client_for(owner).get(reverse("quizzes:result", args=[first.pk])).status_code == 404
+    assert client_for(first.user).get(reverse("quizzes:result", args=[first.pk])).status_code == 200
+
+
+# --- a fixed number of queries ------------------------------------------------------------
+
+
+def _grow(cohort, owner, n: int, start: int) -> None:
+    """n more learners, each with two attempts at each of two assignments."""
+    quizzes = [a.quiz for a in cohort.assignments.all()]
+    if len(quizzes) < 2:
+        extra = make_quiz(make_question(), make_question(), published=True)
+        lesson = make_lesson()
+        services.assignment_create(
+            cohort=cohort, quiz=extra, lessons=[lesson], by=owner, now=at(hours=2)
+        )
+        quizzes.append(extra)
+    for i in range(start, start + n):
+        user = make_learner(f"learner-{i:03d}")
+        services.cohort_join(cohort=cohort, user=user, now=at(hours=1))
+        for quiz in quizzes:
+            _attempt(quiz, user, at(days=1), "rw", submit=at(days=1, minutes=3))
+            _attempt(quiz, user, at(days=2), "r")
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "teach_cohorts:gradebook",
+        "teach_cohorts:gradebook-csv",
+        "teach_cohorts:answers-csv",
+        "teach_cohorts:learner",
+    ],
+)
+def test_queries_do_not_grow_with_learners_and_attempts(
+    cohort, owner, klass, url_name, django_assert_max_num_queries
+):
+    client = client_for(owner)
+    args = [cohort.pk] + ([klass["people"]["ada"].pk] if url_name.endswith("learner") else [])
+    url = reverse(url_name, args=args)
+
+    def fetch() -> int:
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code == 200
+        return len(body)
+
+    _grow(cohort, owner, 2, 0)
+    with CaptureQueriesContext(connection) as small:
+        small_size = fetch()
+    _grow(cohort, owner, 8, 100)
+    with django_assert_max_num_queries(len(small)):
+        large_size = fetch()
+    if url_name != "teach_cohorts:learner":
+        assert large_size > small_size  # the larger class really is in the answer

@@ -1,0 +1,158 @@
+"""Joining by code and by link, rotating the code, leaving and removal, co-instructors."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from cohorts import codes, services
+from cohorts.models import Cohort, Membership
+from tests.cohorts.conftest import client_for, make_learner
+
+pytestmark = pytest.mark.django_db
+
+
+def _members(cohort) -> set[str]:
+    return set(Membership.objects.filter(cohort=cohort).values_list("user__username", flat=True))
+
+
+def test_a_new_cohort_gets_an_unambiguous_code_that_people_can_type_loosely(owner):
+    cohort = services.cohort_create(owner=owner, name="  Autumn  ")
+    assert cohort.name == "Autumn"
+    assert len(cohort.join_code) == codes.LENGTH
+    assert not set(cohort.join_code) & set("0O1IL5S2Z8BUV")
+    typed = cohort.code_display.lower().replace("-", " - ")
+    assert services.cohort_by_code(typed) == cohort
+    assert services.cohort_by_code("") is None
+    assert services.cohort_by_code("X" * 400) is None
+
+
+def test_a_learner_joins_by_typing_the_code(cohort, other_learner):
+    client = client_for(other_learner)
+    response = client.post(reverse("cohorts:join"), {"code": cohort.code_display.lower()})
+    assert response.status_code == 302
+    assert _members(cohort) == {"ada", "grace"}
+    page = client.get(reverse("cohorts:mine"))
+    assert "Spring class" in page.content.decode()
+
+
+def test_a_wrong_code_says_so_and_joins_nothing(cohort, other_learner):
+    response = client_for(other_learner).post(reverse("cohorts:join"), {"code": "ACDE-FGHJ"})
+    assert response.status_code == 400
+    assert "No cohort has this code" in response.content.decode()
+    assert _members(cohort) == {"ada"}
+
+
+def test_a_learner_joins_by_link_after_confirming(cohort, other_learner):
+    client = client_for(other_learner)
+    link = cohort.join_path()
+    page = client.get(link)
+    assert page.status_code == 200 and "Join “Spring class”?" in page.content.decode()
+    assert _members(cohort) == {"ada"}  # opening the link changes nothing by itself
+    assert client.post(link).status_code == 302
+    assert _members(cohort) == {"ada", "grace"}
+    again = client.post(link, follow=True)
+    assert "already in" in again.content.decode()
+    assert Membership.objects.filter(cohort=cohort).count() == 2
+
+
+def test_anonymous_visitors_sign_in_first_and_come_back_to_the_link(cohort, client):
+    link = cohort.join_path()
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert f"next={link}" in response["Location"].replace("%2F", "/")
+    assert client.post(reverse("cohorts:join"), {"code": cohort.join_code}).status_code == 302
+    assert _members(cohort) == {"ada"}
+
+
+def test_rotating_the_code_invalidates_the_old_code_and_link(cohort, owner, other_learner):
+    old_code, old_link = cohort.join_code, cohort.join_path()
+    response = client_for(owner).post(reverse("teach_cohorts:code-rotate", args=[cohort.pk]))
+    assert response.status_code == 302
+    cohort.refresh_from_db()
+    assert cohort.join_code != old_code
+    client = client_for(other_learner)
+    assert client.post(reverse("cohorts:join"), {"code": old_code}).status_code == 400
+    assert client.get(old_link).status_code == 404
+    assert client.post(old_link).status_code == 404
+    assert _members(cohort) == {"ada"}  # those already in stay
+    assert client.post(reverse("cohorts:join"), {"code": cohort.join_code}).status_code == 302
+    assert _members(cohort) == {"ada", "grace"}
+
+
+def test_guessing_codes_is_rate_limited(cohort, other_learner, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "join": "3/600"}
+    client = client_for(other_learner)
+    for _ in range(3):
+        assert client.post(reverse("cohorts:join"), {"code": "ACDE-FGHJ"}).status_code == 400
+    refused = client.post(reverse("cohorts:join"), {"code": cohort.join_code})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert client.get(cohort.join_path()).status_code == 429  # links count too
+    assert _members(cohort) == {"ada"}
+
+
+def test_a_learner_can_be_in_several_cohorts_and_sees_them_all(cohort, owner, learner):
+    other = services.cohort_create(owner=owner, name="Evening class")
+    services.cohort_join(cohort=other, user=learner)
+    page = client_for(learner).get(reverse("cohorts:mine")).content.decode()
+    assert "Spring class" in page and "Evening class" in page
+
+
+def test_a_learner_leaves_a_cohort(cohort, learner):
+    client = client_for(learner)
+    assert client.post(reverse("cohorts:leave", args=[cohort.pk])).status_code == 302
+    assert _members(cohort) == set()
+    assert client.post(reverse("cohorts:leave", args=[cohort.pk])).status_code == 404
+
+
+def test_an_instructor_removes_a_member(cohort, co_instructor, learner):
+    url = reverse("teach_cohorts:member-remove", args=[cohort.pk, learner.pk])
+    assert client_for(co_instructor).post(url).status_code == 302
+    assert _members(cohort) == set()
+
+
+def test_instructors_of_a_cohort_cannot_join_it_as_learners(cohort, owner, co_instructor):
+    for user in (owner, co_instructor):
+        with pytest.raises(services.CohortError, match="You teach this cohort"):
+            services.cohort_join(cohort=cohort, user=user)
+
+
+def test_the_owner_adds_and_removes_co_instructors(cohort, owner, other_instructor):
+    client = client_for(owner)
+    client.post(reverse("teach_cohorts:instructor-add", args=[cohort.pk]), {"username": "otto"})
+    assert set(cohort.co_instructors.values_list("username", flat=True)) == {"colm", "otto"}
+    assert client_for(other_instructor).get(cohort.get_absolute_url()).status_code == 200
+    url = reverse("teach_cohorts:instructor-remove", args=[cohort.pk, other_instructor.pk])
+    client.post(url)
+    assert client_for(other_instructor).get(cohort.get_absolute_url()).status_code == 404
+
+
+def test_only_instructors_can_co_teach(cohort, learner, other_learner):
+    for name in ("grace", "ada", "nobody"):
+        with pytest.raises(services.CohortError):
+            services.co_instructor_add(cohort=cohort, username=name)
+    make_learner("hal")
+    with pytest.raises(services.CohortError, match="No instructor"):
+        services.co_instructor_add(cohort=cohort, username="hal")
+
+
+def test_a_co_instructor_manages_the_cohort_but_not_who_teaches_it(cohort, co_instructor):
+    client = client_for(co_instructor)
+    assert client.get(cohort.get_absolute_url()).status_code == 200
+    assert client.post(reverse("teach_cohorts:code-rotate", args=[cohort.pk])).status_code == 302
+    add = reverse("teach_cohorts:instructor-add", args=[cohort.pk])
+    assert client.post(add, {"username": "otto"}).status_code == 403
+
+
+def test_the_cohort_list_shows_only_cohorts_you_teach(
+    cohort, owner, co_instructor, other_instructor
+):
+    services.cohort_create(owner=other_instructor, name="Otto's class")
+    assert "Spring class" in client_for(co_instructor).get("/teach/cohorts/").content.decode()
+    mine = client_for(owner).get("/teach/cohorts/").content.decode()
+    assert "Otto's class" not in mine
+    response = client_for(owner).post("/teach/cohorts/", {"name": "Night class"})
+    created = Cohort.objects.get(name="Night class")
+    assert response["Location"] == reverse("teach_cohorts:people", args=[created.pk])
+    assert created.owner == owner

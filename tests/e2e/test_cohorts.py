@@ -1,0 +1,116 @@
+"""Issue 10 in a browser: an instructor creates a cohort and assigns a quiz, a learner joins
+with the code and finds the work on their home page; axe-core on each page type."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from playwright.sync_api import expect
+
+from cohorts import services
+from quizzes import attempts
+from quizzes.models import Quiz
+from srm_trainer.accounts.roles import set_instructor
+from tests.conftest import give_mfa
+from tests.e2e.accessibility import assert_accessible
+from tests.e2e.journeys import PASSWORD, make_user, settled, sign_up
+
+pytestmark = pytest.mark.e2e
+
+
+def _sign_in_with_code(page, username: str, secret: str) -> None:
+    """Instructors have two-factor sign-in: password, then the authenticator's code."""
+    page.get_by_role("banner").get_by_role("link", name="Sign in").click()
+    page.get_by_label("Username", exact=True).fill(username)
+    password = page.get_by_label(re.compile(r"^Password$"))
+    password.fill(PASSWORD)
+    password.press("Enter")
+    code = page.get_by_label("Code")
+    code.fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    code.press("Enter")
+    expect(page.locator(".whoami")).to_have_text(f"Signed in as {username}")
+
+
+def test_instructor_creates_a_cohort_and_a_learner_joins_by_code_and_sees_the_work(
+    page, browser, base_url
+):
+    teacher = make_user("ines")
+    set_instructor(user=teacher, instructor=True)
+    secret = give_mfa(teacher)
+    page.goto("/")
+    _sign_in_with_code(page, "ines", secret)
+
+    page.goto("/teach/")
+    page.get_by_role("link", name="Cohorts", exact=True).first.press("Enter")
+    page.get_by_label("Name").fill("Spring class")
+    page.get_by_role("button", name="Create the cohort").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Spring class")
+    code = page.locator(".join-code").inner_text()
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Spring class").press("Enter")
+    page.get_by_role("link", name="Assign a quiz").first.press("Enter")
+    quiz = page.get_by_label("Quiz")
+    quiz.select_option(index=1)
+    title = quiz.locator("option:checked").inner_text()
+    page.get_by_label("Due").fill("2030-06-01T17:00")
+    assert_accessible(page)
+    page.get_by_role("button", name="Assign", exact=True).press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("assigned to Spring class")
+    assert_accessible(page)
+
+    other = browser.new_context(base_url=base_url)
+    try:
+        learner = other.new_page()
+        learner.goto("/")
+        sign_up(learner, "lovelace")
+        learner.get_by_role("link", name="Join a cohort").press("Enter")
+        learner.get_by_label("Join code").fill(code.lower())
+        learner.get_by_label("Join code").press("Enter")
+        expect(learner.get_by_role("status")).to_contain_text("You joined “Spring class”")
+        joined = learner.get_by_role("region", name="Cohorts you are in")
+        expect(joined.get_by_role("listitem")).to_contain_text("Spring class")
+        assert_accessible(learner)
+        learner.get_by_role("link", name="home page").press("Enter")
+        work = learner.get_by_role("region", name="Your assigned work")
+        expect(work.get_by_role("link", name=title)).to_be_visible()
+        expect(work).to_contain_text("Not started")
+        expect(work).to_contain_text("Due 1 Jun 2030")
+        settled(learner)
+        assert_accessible(learner)
+    finally:
+        other.close()
+
+    page.reload()
+    expect(page.get_by_role("row", name=re.compile("lovelace"))).to_contain_text("Not started")
+
+
+def test_the_gradebook_a_learner_and_an_attempt_read_well(page, screenshots):
+    """The instructor's read-only pages with real data in them, through axe-core."""
+    teacher = make_user("ines")
+    set_instructor(user=teacher, instructor=True)
+    secret = give_mfa(teacher)
+    cohort = services.cohort_create(owner=teacher, name="Spring class")
+    quiz = Quiz.objects.filter(published=True).order_by("order").first()
+    services.assignment_create(cohort=cohort, quiz=quiz, by=teacher)
+    learner = make_user("lovelace")
+    services.cohort_join(cohort=cohort, user=learner)
+    attempt = attempts.attempt_start(quiz=quiz, user=learner)
+    attempts.attempt_submit(attempt=attempt)
+
+    page.goto("/")
+    _sign_in_with_code(page, "ines", secret)
+    page.goto(f"/teach/cohorts/{cohort.pk}/")
+    expect(page.get_by_role("row", name=re.compile("lovelace"))).to_contain_text("0%")
+    page.screenshot(path=screenshots / "cohort-gradebook.png", full_page=True)
+    assert_accessible(page)
+    page.get_by_role("link", name="lovelace").press("Enter")
+    assert_accessible(page)
+    page.get_by_role("link", name="Attempt 1").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("lovelace's attempt")
+    page.screenshot(path=screenshots / "cohort-attempt.png", full_page=True)
+    assert_accessible(page)

@@ -1,0 +1,69 @@
+"""quizzes' extension points (`quizzes.hooks`), with stand-in gates and viewers: what any
+app built on quizzes can rely on, whatever app registers them."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from quizzes import attempts, hooks
+from tests.quizzes.builders import make_attempt, make_question, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def quiz():
+    return make_quiz(make_question("single"), make_question("true_false"))
+
+
+@pytest.fixture
+def no_hooks(monkeypatch):
+    monkeypatch.setattr(hooks, "_gates", [])
+    monkeypatch.setattr(hooks, "_viewers", [])
+
+
+def test_a_gate_refuses_with_its_own_words_and_only_for_what_it_names(no_hooks, quiz, learner):
+    seen = []
+
+    def gate(*, action, quiz, user_id, now):
+        seen.append(action)
+        return "Not today." if action == "start" else None
+
+    hooks.register_gate(gate)
+    hooks.register_gate(gate)  # registering twice keeps one
+    with pytest.raises(attempts.AttemptRefused, match="Not today."):
+        make_attempt(quiz, learner)
+    assert seen == ["start"]
+    assert make_attempt(quiz, session_key="anonymous")  # anonymous learners are never gated
+
+
+def test_a_refused_start_is_said_on_the_quiz_page(no_hooks, quiz, learner, client):
+    hooks.register_gate(lambda **kw: "This quiz is closed for you." if kw["action"] else None)
+    client.force_login(learner)
+    page = client.post(reverse("quizzes:start", args=[quiz.slug]), follow=True)
+    assert "This quiz is closed for you." in page.content.decode()
+    assert not learner.quiz_attempts.exists()
+
+
+def test_a_viewer_reads_a_result_and_can_change_nothing(
+    no_hooks, quiz, learner, other_learner, client
+):
+    attempt = make_attempt(quiz, learner)
+    attempts.attempt_submit(attempt=attempt)
+    result = reverse("quizzes:result", args=[attempt.pk])
+    client.force_login(other_learner)
+    assert client.get(result).status_code == 404  # no viewer: the learner's alone
+
+    def viewer(*, user, attempt):
+        if user == other_learner:
+            return hooks.Viewing(learner="ada", back_url="/somewhere/", back_text="Back there")
+        return None
+
+    hooks.register_viewer(viewer)
+    page = client.get(result)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "ada's attempt" in body and 'href="/somewhere/"' in body and "Try again" not in body
+    assert client.get(reverse("quizzes:take", args=[attempt.pk])).status_code == 404
+    assert client.post(reverse("quizzes:submit", args=[attempt.pk])).status_code == 404

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from cohorts.models import Cohort, Membership
 from teach.access import can_teach
@@ -50,3 +51,16 @@ def _cohort_for_instructor(request: HttpRequest, pk: int, *, owner_only: bool = 
     if owner_only and cohort.owner_id != request.user.pk:
         raise PermissionDenied("Only the cohort's owner can change who teaches it.")
     return cohort
+
+
+def statistics_scopes(user, quiz) -> list[tuple[str, str]]:
+    """For the quiz statistics page: one view per cohort this teacher teaches that has the
+    quiz assigned (one query)."""
+    taught = cohorts_for_instructor(user).filter(assignments__quiz=quiz).distinct()
+    return [
+        (
+            f"Cohort {cohort.name}",
+            reverse("teach_cohorts:quiz-statistics", args=[cohort.pk, quiz.pk]),
+        )
+        for cohort in taught.order_by("name", "pk")
+    ]

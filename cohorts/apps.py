@@ -13,3 +13,9 @@ class CohortsConfig(AppConfig):
 
         hooks.register_gate(gates.assignment_gate)
         hooks.register_viewer(gates.instructor_viewer)
+
+        # teach never imports cohorts either: its statistics page asks for narrower scopes.
+        from cohorts.access import statistics_scopes
+        from teach import statistics_views
+
+        statistics_views.register_scopes(statistics_scopes)

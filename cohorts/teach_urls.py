@@ -21,6 +21,11 @@ urlpatterns = [
         name="instructor-remove",
     ),
     path("<id:pk>/learners/<id:user_pk>/", views.learner_detail, name="learner"),
+    path(
+        "<id:pk>/quizzes/<id:quiz_pk>/statistics/",
+        views.cohort_statistics,
+        name="quiz-statistics",
+    ),
     path("<id:pk>/assignments/new/", views.assignment_create, name="assignment-create"),
     path("<id:pk>/assignments/<id:assignment_pk>/", views.assignment_detail, name="assignment"),
     path(

@@ -10,11 +10,13 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from cohorts import exports, gradebook, services
 from cohorts.access import _cohort_for_instructor, cohorts_for_instructor, learners
 from cohorts.forms import AssignmentForm, CohortForm, CoInstructorForm, ExtensionForm
 from cohorts.models import Assignment, Cohort, Membership
+from teach import statistics_views
 from teach.access import quizzes_visible, teacher_required
 
 LEARNERS_PER_PAGE = 50
@@ -297,3 +299,21 @@ def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def answers_csv(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     return _csv(exports.answer_rows(cohort), f"cohort-{cohort.pk}-answers.csv")
+
+
+@require_safe
+@teacher_required
+@vary_on_headers("HX-Request")
+def cohort_statistics(request: HttpRequest, pk: int, quiz_pk: int) -> HttpResponse:
+    """The quiz's statistics over this cohort's counted attempts (those its gradebook counts:
+    started after the learner joined and the assignment opened), for the people teaching it."""
+    cohort = _cohort_for_instructor(request, pk)
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("quiz"), cohort=cohort, quiz_id=quiz_pk
+    )
+    return statistics_views.render_statistics(
+        request,
+        assignment.quiz,
+        attempts=gradebook.counted_attempts(cohort),
+        scope=f"the cohort {cohort.name}",
+    )

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -11,12 +13,34 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from teach.access import _quiz_for_instructor, quizzes_visible, teacher_required
+from teach.access import _quiz_for_instructor, may_edit, quizzes_visible, teacher_required
 from teach.statistics import MIN_ATTEMPTS, WEAK_DISCRIMINATION, submitted_attempts
 from teach.statistics import quiz_statistics as compute
 from teach.statistics_page import page_context
 
 ALL, FIRST = "all", "first"
+
+# Narrower views of the same statistics that other apps offer (cohorts: one per cohort the
+# teacher has this quiz assigned to). A provider takes (user, quiz) and returns (label, url)
+# pairs; teach never imports the apps built on it.
+ScopeProvider = Callable[[object, object], list[tuple[str, str]]]
+_scope_providers: list[ScopeProvider] = []
+
+
+def register_scopes(provider: ScopeProvider) -> None:
+    if provider not in _scope_providers:
+        _scope_providers.append(provider)
+
+
+def _scopes(user, quiz) -> list[tuple[str, str]]:
+    return [scope for provider in _scope_providers for scope in provider(user, quiz)]
+
+
+def sees_every_learner(user, quiz) -> bool:
+    """Statistics over all learners are for staff and the quiz's own author. Anyone else who
+    may open the quiz (an instructor with a curriculum quiz) sees those of the cohorts they
+    teach: with few attempts, a class-wide figure could give away one person's answers."""
+    return may_edit(user, quiz)
 
 
 class StatisticsFilter(forms.Form):
@@ -35,24 +59,47 @@ def _partial(request: HttpRequest) -> bool:
 @require_safe
 @teacher_required
 @vary_on_headers("HX-Request")
-def quiz_statistics(
-    request: HttpRequest, pk: int, *, users: QuerySet | None = None, scope: str = ""
+def quiz_statistics(request: HttpRequest, pk: int) -> HttpResponse:
+    """Statistics over every learner's submitted attempts, for those who may see them all
+    (`sees_every_learner`); others are shown the narrower scopes they may open."""
+    return render_statistics(request, _quiz_for_instructor(request, pk))
+
+
+def render_statistics(
+    request: HttpRequest,
+    quiz,
+    *,
+    users: QuerySet | None = None,
+    attempts: QuerySet | None = None,
+    scope: str = "",
 ) -> HttpResponse:
-    """Statistics over every learner's submitted attempts. `users` narrows them (a cohort's
-    learners: a caller passes it, the URL never does) and `scope` names that group."""
-    quiz = _quiz_for_instructor(request, pk)
+    """The page for `quiz`, which the caller has checked this teacher may see. `users` or
+    `attempts` narrow the attempts (a cohort's: a caller passes them, the URL never does) and
+    `scope` names that group; without them, the figures cover every learner."""
     form = StatisticsFilter({"attempts": request.GET.get("attempts") or ALL})
     first_only = form.is_valid() and form.cleaned_data["attempts"] == FIRST
-    stats = compute(
-        quiz=quiz, attempts=submitted_attempts(quiz=quiz, users=users), first_only=first_only
-    )
-    context = page_context(stats) | {
+    narrowed = users is not None or attempts is not None
+    everyone = sees_every_learner(request.user, quiz)
+    context = {
         "quiz": quiz,
         "form": form,
         "scope": scope or "all learners",
         "min_attempts": MIN_ATTEMPTS,
         "weak": WEAK_DISCRIMINATION,
+        "here": request.path,
+        "scopes": (
+            [("All learners", reverse("teach:quiz-statistics", args=[quiz.pk]))] if everyone else []
+        )
+        + _scopes(request.user, quiz),
+        "restricted": not narrowed and not everyone,
     }
+    if not context["restricted"]:
+        if attempts is None:
+            attempts = submitted_attempts(quiz=quiz, users=users)
+        else:
+            attempts = attempts.filter(quiz=quiz, submitted_at__isnull=False, score__isnull=False)
+        stats = compute(quiz=quiz, attempts=attempts, first_only=first_only)
+        context |= page_context(stats)
     template = "teach/statistics.html#results" if _partial(request) else "teach/statistics.html"
     return render(request, template, context)
 

@@ -329,6 +329,12 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     "teach_cohorts:extension-remove": Case(
         "/teach/cohorts/{cohort}/assignments/{assignment}/extensions/{learner}/remove/",
         get=405, post=cohort_page(COHORT_ASSIGNMENT)),
+    "teach_cohorts:quiz-statistics": (
+        Case("/teach/cohorts/{cohort}/quizzes/{cohort_quiz}/statistics/", get=cohort_page(200),
+             post=405),
+        Case("/teach/cohorts/{cohort}/quizzes/{teach_quiz}/statistics/", get=cohort_page(404),
+             post=405, label="a quiz the cohort was not assigned"),
+    ),
     "cohorts:mine": Case("/cohorts/", get=signed_in(), post=405),
     "cohorts:join": Case("/cohorts/join/", get=signed_in(), post=signed_in(400)),  # no code
     "cohorts:join-link": (
@@ -593,6 +599,7 @@ class World:
             "co_instructor": self.users[CO_INSTRUCTOR].pk,
             "other_learner": self.users["other_learner"].pk,
             "assignment": assignment.pk,
+            "cohort_quiz": cohort_quiz.pk,
             "cohort_attempt": cohort_done.pk,
             "cohort_open_attempt": cohort_open.pk,
         }

@@ -1,0 +1,90 @@
+"""Quiz statistics per cohort, and who may see them over every learner.
+
+Instructors see their cohorts' learners and nobody else's (issue 10, point 5): for a quiz they
+did not write, the class-wide figures are for staff and the author; a cohort's statistics
+count exactly the attempts its gradebook counts.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from cohorts import services
+from lessons.models import Source
+from tests.cohorts.conftest import client_for
+from tests.cohorts.test_gradebook import klass  # noqa: F401 - a fixture
+from tests.conftest import give_mfa
+from tests.quizzes.builders import make_question, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+def page(user, url) -> str:
+    response = client_for(user).get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def counted(body: str) -> str:
+    """The "Attempts counted" figure on the page."""
+    return body.split("<dt>Attempts counted</dt><dd>", 1)[1].split("<", 1)[0].strip()
+
+
+def cohort_url(cohort, quiz) -> str:
+    return reverse("teach_cohorts:quiz-statistics", args=[cohort.pk, quiz.pk])
+
+
+def test_a_cohort_counts_the_attempts_its_gradebook_counts(cohort, quiz, owner, klass):  # noqa: F811
+    """ada's two counted attempts, bob's and cy's: not ada's practice before joining, dee's
+    unsubmitted one or grace's (not a member)."""
+    assert counted(page(owner, cohort_url(cohort, quiz))) == "4"
+    assert counted(page(owner, reverse("teach:quiz-statistics", args=[quiz.pk]))) == "6"
+
+
+def test_a_co_instructor_reads_the_cohort_but_another_instructor_gets_nothing(
+    cohort,
+    quiz,
+    co_instructor,
+    other_instructor,
+    klass,  # noqa: F811
+):
+    assert counted(page(co_instructor, cohort_url(cohort, quiz))) == "4"
+    response = client_for(other_instructor).get(cohort_url(cohort, quiz))
+    assert response.status_code == 404
+
+
+def test_a_quiz_the_cohort_was_not_given_has_no_cohort_statistics(cohort, owner):
+    other = make_quiz(make_question("single", owner=owner, source=Source.AUTHORED, lesson=None))
+    assert client_for(owner).get(cohort_url(cohort, other)).status_code == 404
+
+
+def test_a_curriculum_quiz_shows_class_wide_figures_only_to_staff(cohort, owner, learner, staff):
+    """The instructor of a cohort sees that cohort's figures for a file quiz, not everyone's."""
+    file_quiz = make_quiz(
+        make_question("true_false"), make_question("true_false"), source=Source.FILE
+    )
+    services.assignment_create(cohort=cohort, quiz=file_quiz, by=owner)
+    everyone = reverse("teach:quiz-statistics", args=[file_quiz.pk])
+
+    body = page(owner, everyone)
+    assert "Attempts counted" not in body and "No submitted attempts" not in body
+    assert "shown to the quiz's author and to staff" in body
+    assert cohort_url(cohort, file_quiz) in body  # the way to the figures they may see
+
+    give_mfa(staff)
+    assert "shown to the quiz's author and to staff" not in page(staff, everyone)
+
+
+def test_an_instructor_without_a_cohort_is_told_how_to_get_one(other_instructor):
+    file_quiz = make_quiz(make_question("true_false"), source=Source.FILE)
+    body = page(other_instructor, reverse("teach:quiz-statistics", args=[file_quiz.pk]))
+    assert "none yet" in body and reverse("teach_cohorts:list") in body
+
+
+def test_the_author_switches_between_everyone_and_a_cohort(cohort, quiz, owner, klass):  # noqa: F811
+    body = page(owner, reverse("teach:quiz-statistics", args=[quiz.pk]))
+    assert cohort_url(cohort, quiz) in body and "Cohort Spring class" in body
+    cohort_body = page(owner, cohort_url(cohort, quiz))
+    assert f'href="{cohort_url(cohort, quiz)}" aria-current="page"' in cohort_body
+    assert f'action="{cohort_url(cohort, quiz)}"' in cohort_body  # the filter stays in scope

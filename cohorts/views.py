@@ -16,6 +16,7 @@ from cohorts import exports, gradebook, services
 from cohorts.access import _cohort_for_instructor, cohorts_for_instructor, learners
 from cohorts.forms import AssignmentForm, CohortForm, CoInstructorForm, ExtensionForm
 from cohorts.models import Assignment, Cohort, Membership
+from quizzes import attempts
 from teach import statistics_views
 from teach.access import quizzes_visible, teacher_required
 
@@ -53,7 +54,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @teacher_required
 def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = _cohort_for_instructor(request, pk)
+    cohort = _closing_overdue(_cohort_for_instructor(request, pk))
     assignments = gradebook.assignments_of(cohort)
     members = Membership.objects.filter(cohort=cohort).select_related("user")
     page = Paginator(members.order_by("user__username", "pk"), LEARNERS_PER_PAGE).get_page(
@@ -264,7 +265,7 @@ def extension_remove(
 @require_safe
 @teacher_required
 def learner_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
-    cohort = _cohort_for_instructor(request, pk)
+    cohort = _closing_overdue(_cohort_for_instructor(request, pk))
     membership = get_object_or_404(
         Membership.objects.select_related("user"), cohort=cohort, user_id=user_pk
     )
@@ -279,6 +280,13 @@ def learner_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     )
 
 
+def _closing_overdue(cohort: Cohort) -> Cohort:
+    """Before reporting on a cohort, close its attempts whose time limit ran out, so they show
+    as they ended rather than "in progress" (bounded per request)."""
+    attempts.expire_overdue(gradebook.counted_attempts(cohort))
+    return cohort
+
+
 def _csv(rows, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         exports.csv_lines(rows), content_type="text/csv; charset=utf-8"
@@ -290,14 +298,14 @@ def _csv(rows, filename: str) -> StreamingHttpResponse:
 @require_safe
 @teacher_required
 def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = _cohort_for_instructor(request, pk)
+    cohort = _closing_overdue(_cohort_for_instructor(request, pk))
     return _csv(exports.gradebook_rows(cohort), f"cohort-{cohort.pk}-gradebook.csv")
 
 
 @require_safe
 @teacher_required
 def answers_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = _cohort_for_instructor(request, pk)
+    cohort = _closing_overdue(_cohort_for_instructor(request, pk))
     return _csv(exports.answer_rows(cohort), f"cohort-{cohort.pk}-answers.csv")
 
 
@@ -307,7 +315,7 @@ def answers_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def cohort_statistics(request: HttpRequest, pk: int, quiz_pk: int) -> HttpResponse:
     """The quiz's statistics over this cohort's counted attempts (those its gradebook counts:
     started after the learner joined and the assignment opened), for the people teaching it."""
-    cohort = _cohort_for_instructor(request, pk)
+    cohort = _closing_overdue(_cohort_for_instructor(request, pk))
     assignment = get_object_or_404(
         Assignment.objects.select_related("quiz"), cohort=cohort, quiz_id=quiz_pk
     )

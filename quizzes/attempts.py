@@ -91,6 +91,22 @@ def attempt_expire(*, attempt: Attempt, now: datetime | None = None) -> bool:
     return True
 
 
+# At most this many overdue attempts are closed by one page that reports on attempts: each is
+# graded, and a page's cost must stay bounded (the rest close on the next such page).
+EXPIRE_PER_REQUEST = 200
+
+
+def expire_overdue(attempts: QuerySet[Attempt], *, now: datetime | None = None) -> int:
+    """Close the unfinished attempts among `attempts` whose time ran out, as `attempt_expire`
+    does for one, so reports (a gradebook, statistics, exports) show them as they ended rather
+    than "in progress". Returns how many were closed."""
+    now = now or timezone.now()
+    overdue = attempts.filter(
+        submitted_at__isnull=True, deadline__isnull=False, deadline__lt=now - GRACE
+    ).select_related("quiz")
+    return sum(attempt_expire(attempt=a, now=now) for a in overdue[:EXPIRE_PER_REQUEST])
+
+
 class AttemptRefused(AttemptError):
     """A gate (`quizzes.hooks`) said no; the message is the gate's."""
 

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from quizzes.attempts import expire_overdue
+from quizzes.models import Attempt
 from teach.access import _quiz_for_instructor, may_edit, quizzes_visible, teacher_required
 from teach.statistics import MIN_ATTEMPTS, WEAK_DISCRIMINATION, submitted_attempts
 from teach.statistics import quiz_statistics as compute
@@ -94,6 +96,8 @@ def render_statistics(
         "restricted": not narrowed and not everyone,
     }
     if not context["restricted"]:
+        quiz_attempts = Attempt.objects.filter(quiz=quiz) if attempts is None else attempts
+        expire_overdue(quiz_attempts.filter(quiz=quiz))  # those whose time ran out count too
         if attempts is None:
             attempts = submitted_attempts(quiz=quiz, users=users)
         else:

@@ -298,3 +298,22 @@ def test_queries_do_not_grow_with_learners_and_attempts(
         large_size = fetch()
     if url_name != "teach_cohorts:learner":
         assert large_size > small_size  # the larger class really is in the answer
+
+
+def test_an_attempt_whose_time_ran_out_shows_as_it_ended_not_in_progress(cohort, owner, learner):
+    """A timed quiz: the learner walked away mid-attempt. Opening the gradebook closes it as it
+    stood at the deadline (one of two right: 50%), as the learner's own next visit would."""
+    timed = make_quiz(
+        make_question("true_false", data={"answer": True}),
+        make_question("true_false", data={"answer": False}),
+        owner=owner,
+        time_limit=10,
+    )
+    services.assignment_create(cohort=cohort, quiz=timed, by=owner, now=at(hours=2))
+    _attempt(timed, learner, at(days=1), "r")  # one answer, then gone
+    page = client_for(owner).get(reverse("teach_cohorts:gradebook", args=[cohort.pk]))
+    assert page.status_code == 200
+    cell = _rows(cohort)["ada"].cells[0]
+    [row] = cell.attempts
+    assert (cell.status, cell.best) == ("submitted", 0.5)
+    assert row.submitted_at == at(days=1, minutes=10)  # dated at its deadline

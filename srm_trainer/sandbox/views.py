@@ -163,7 +163,7 @@ def _refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
 def action_options(request: HttpRequest) -> HttpResponse:
     """Suggestions for the action field as the learner types (`s3:Get` → s3:GetObject, …)."""
     # The case editor's fields carry a prefix inside another page's form (teach's "case-").
-    typed = (request.GET.get("action") or request.GET.get("case-action") or "").strip()[:128]
+    typed = (request.GET.get("case-action") or request.GET.get("action") or "").strip()[:128]
     options: list[str] = []
     if ":" in typed:
         prefix, _, rest = typed.partition(":")

@@ -447,3 +447,10 @@ def test_junk_never_gives_a_500(teacher, owned, kind, junk):
     for headers in ({}, HTMX):
         response = teacher.post(url, data | junk, **headers)
         assert response.status_code in (200, 302), response.status_code
+
+
+def test_the_action_suggestions_follow_the_prefixed_field(client):
+    """In the question editor the action field is `case-action`; htmx also sends the live
+    update's own `action` value, which must not be read as the typed action."""
+    response = client.get(reverse("sandbox-actions"), {"case-action": "s3:GetObj", "action": "x"})
+    assert "s3:GetObject" in response.content.decode()

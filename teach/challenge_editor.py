@@ -118,6 +118,9 @@ class ChallengeParts(Parts):
     def context(self, request) -> dict:
         return {"check": self.check, "max_requests": MAX_REQUESTS}
 
+    def summary(self) -> list[str]:
+        return _form_errors(self) if self.extra.is_bound else []
+
 
 def _context_text(context) -> str:
     return json.dumps(context, ensure_ascii=False) if isinstance(context, dict) and context else ""

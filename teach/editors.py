@@ -144,6 +144,10 @@ class Parts:
         """More for the page's template (the engine-backed editors' live panels)."""
         return {}
 
+    def summary(self) -> list[str]:
+        """What stops a save that the fields' own errors do not say (shown at the top)."""
+        return []
+
 
 class Editor:
     """How one kind is authored. Subclasses say which forms and how they become data."""

@@ -60,6 +60,9 @@ def may_edit_scenario(user, scenario: Scenario) -> bool:
 
 class ScenarioForm(_Form):
     scenario = forms.ChoiceField(label="Scenario", required=False)
+    # The scenario whose case the editor holds (set when one is opened): saving writes to it,
+    # never to one merely chosen in the menu and not opened.
+    opened = forms.ChoiceField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(label="Scenario title", max_length=200, required=False)
     situation = forms.CharField(
         label="Situation (Markdown): who is acting, where, and what they want",
@@ -90,6 +93,18 @@ class ScenarioForm(_Form):
         self.fields["scenario"].choices = [(NEW, "A new scenario, written below")] + [
             (key, f"{s.title} ({whose(s)})") for key, s in self.scenarios.items()
         ]
+        self.fields["opened"].choices = self.fields["scenario"].choices
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "scenario" in data and "opened" in data and data["scenario"] != data["opened"]:
+            held = self.scenarios.get(data["opened"])
+            self.add_error(
+                "scenario",
+                "Open the chosen scenario first: the editor below still holds "
+                + (f"“{held.title}”." if held else "a new scenario."),
+            )
+        return data
 
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()
@@ -104,7 +119,8 @@ class ScenarioForm(_Form):
         return situation
 
     def chosen(self) -> Scenario | None:
-        return self.scenarios.get(self.cleaned_data.get("scenario") or NEW)
+        """The scenario the editor holds (after `is_valid()`)."""
+        return self.scenarios.get(self.cleaned_data.get("opened") or NEW)
 
 
 def _posted_values(post) -> dict:
@@ -117,6 +133,7 @@ def _posted_values(post) -> dict:
 def _scenario_values(scenario: Scenario) -> dict:
     return {
         "scenario": str(scenario.pk),
+        "opened": str(scenario.pk),
         "title": scenario.title,
         "situation": scenario.situation,
         "expect": scenario.expected if scenario.expected in DECISIONS else "",
@@ -173,11 +190,15 @@ class PolicyParts(Parts):
         return form.initial.get("expect") or ""
 
     def chosen(self) -> Scenario | None:
+        """The scenario the editor holds."""
         form = self.form
-        key = form.data.get(form.add_prefix("scenario")) if form.is_bound else None
+        key = form.data.get(form.add_prefix("opened")) if form.is_bound else None
         if key is None:
-            key = form.initial.get("scenario") or NEW
+            key = form.initial.get("opened") or NEW
         return form.scenarios.get(str(key))
+
+    def summary(self) -> list[str]:
+        return [self.refusal] if self.refusal else []
 
     def context(self, request) -> dict:
         chosen = self.chosen()
@@ -256,7 +277,8 @@ class PolicyDecisionEditor(Editor):
         if op == "load-scenario":
             scenario = self._form(question, user).scenarios.get(post.get("k-scenario", NEW))
             if scenario is None:  # "a new scenario": keep the case as typed, to save as new
-                return self.redraw(question, post, user=user, values={"scenario": NEW})
+                values = {"scenario": NEW, "opened": NEW}
+                return self.redraw(question, post, user=user, values=values)
             state, refusal = _state_of(scenario)
             parts = self.redraw(question, post, user=user, values=_scenario_values(scenario))
             parts.state, parts.refusal = state, refusal

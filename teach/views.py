@@ -362,10 +362,13 @@ def _question_page(
     else:
         base = QuestionForm(request.POST)
         parts = editor.parts(question, request.POST, user=user)
+        context["not_saved"] = True
         if base.is_valid() and parts.is_valid():
             response = _try_save(request, question, quiz, base, parts, editor, context)
             if response is not None:
                 return response
+        elif not parts.is_valid():
+            context["problems"] = parts.summary()
     context.update(form=base, parts=parts, **parts.context(request))
     return render(request, "teach/question_form.html", context)
 

@@ -454,3 +454,28 @@ def test_the_action_suggestions_follow_the_prefixed_field(client):
     update's own `action` value, which must not be read as the typed action."""
     response = client.get(reverse("sandbox-actions"), {"case-action": "s3:GetObj", "action": "x"})
     assert "s3:GetObject" in response.content.decode()
+
+
+def test_saving_writes_only_to_the_scenario_the_editor_holds(teacher, owned, instructor):
+    """Choosing another scenario in the menu without opening it must not pour the case on
+    screen into it."""
+    quiz, _ = owned
+    mine = make_scenario(title="Mine, untouched", owner=instructor)
+    stored = dict(mine.case)
+    url, data = policy_form(teacher, quiz, **{"k-scenario": str(mine.pk), "action": "save"})
+    data["case-action"] = "s3:PutObject"
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    assert "Open the chosen scenario first" in text(response)
+    assert "The question was not saved" in text(response)
+    mine.refresh_from_db()
+    assert mine.case == stored
+    # Opened, then edited and saved: the author's own scenario changes in place.
+    opened = form_fields(teacher.post(url, data | {"op": "load-scenario"}).content.decode())
+    assert opened["k-opened"] == str(mine.pk)
+    edited = opened | SHARED | {"case-action": "s3:PutObject", "k-expect": "", "action": "save"}
+    assert teacher.post(url, edited).status_code == 302
+    mine.refresh_from_db()
+    assert mine.case["request"]["action"] == "s3:PutObject"
+    assert mine.expected == "ImplicitDeny"
+    assert Question.objects.get(type="policy_decision").scenario == mine

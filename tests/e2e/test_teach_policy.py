@@ -12,7 +12,7 @@ from quizzes.models import Question, Quiz
 from srm_trainer.accounts.roles import set_instructor
 from tests.conftest import give_mfa
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import make_user, settled
+from tests.e2e.journeys import make_user, no_horizontal_scroll, settled
 
 pytestmark = pytest.mark.e2e
 
@@ -69,3 +69,19 @@ def test_an_instructor_sees_the_key_change_as_they_type(page, base_url):
     question = Question.objects.get(type="policy_decision", owner=user)
     assert question.scenario.expected == "ExplicitDeny"
     assert question.scenario.owner == user
+
+
+def test_both_engine_editors_are_accessible_and_fit_a_phone(page, phone, base_url):
+    user = signed_in_instructor(page, base_url)
+    quiz = Quiz.objects.create(
+        slug="my-quiz", title="My quiz", owner=user, source=Source.AUTHORED, published=False
+    )
+    page.goto(f"/teach/quizzes/{quiz.pk}/questions/new/least_privilege/")
+    page.get_by_label("Reference solution", exact=False).fill('{"Version": "2012-10-17"')
+    expect(page.locator("#lp-check")).to_contain_text("Not ready to save")
+    assert_accessible(page)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "sessionid")
+    phone.context.add_cookies([{"name": "sessionid", "value": cookie["value"], "url": base_url}])
+    for kind in ("policy_decision", "least_privilege"):
+        phone.goto(f"/teach/quizzes/{quiz.pk}/questions/new/{kind}/")
+        no_horizontal_scroll(phone)

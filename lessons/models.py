@@ -231,6 +231,15 @@ class Scenario(models.Model):
     order = models.PositiveIntegerField(default=0)
     source = source_field()
     file_fingerprint = fingerprint_field()
+    # Who wrote it in /teach/ (file rows and the admin's have none): other instructors never see
+    # it, and it is no sandbox preset (those are the curriculum's).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_scenarios",
+    )
 
     class Meta:
         ordering = ["order", "slug"]

@@ -107,6 +107,29 @@ def assign_ids(rows: list[dict], previous: list[dict]) -> list[dict]:
     return out
 
 
+def apply_row_action(rows: list[dict], action: str, blank: dict) -> list[dict] | None:
+    """`rows` after "add", "up-N", "down-N" or "remove-N"; None if `action` is none of them."""
+    if action == "add":
+        if len(rows) < MAX_ROWS:
+            rows.append(dict(blank))
+        return rows
+    verb, _, number = action.partition("-")
+    if verb not in {"up", "down", "remove"} or not (
+        number.isascii() and number.isdigit() and len(number) <= 4
+    ):
+        return None
+    index = int(number)
+    if not 0 <= index < len(rows):
+        return rows
+    if verb == "remove":
+        rows.pop(index)
+    else:
+        target = index + (-1 if verb == "up" else 1)
+        if 0 <= target < len(rows):
+            rows[index], rows[target] = rows[target], rows[index]
+    return rows
+
+
 @dataclass
 class Parts:
     """The bound or unbound forms of one editor, by name, for the template."""
@@ -116,6 +139,14 @@ class Parts:
 
     def is_valid(self) -> bool:
         return all(p.is_valid() for p in (self.rows, self.extra) if p is not None)
+
+    def context(self, request) -> dict:
+        """More for the page's template (the engine-backed editors' live panels)."""
+        return {}
+
+    def summary(self) -> list[str]:
+        """What stops a save that the fields' own errors do not say (shown at the top)."""
+        return []
 
 
 class Editor:
@@ -127,12 +158,23 @@ class Editor:
     list_key = ""  # the data key holding the rows
     row_fields: tuple[str, ...] = ()
     min_rows = 2
+    # The engine-backed editors (policy decision, least privilege) answer htmx requests with
+    # these partials: `live_template` as the author types, `fragment_template` after a button.
+    live_template: str | None = None
+    fragment_template: str | None = None
+    uses_case_editor = False  # the page loads the sandbox's script for its case editor
 
     @property
     def template(self) -> str:
         return f"teach/editors.html#{self.value}"
 
-    def parts(self, question, post=None, rows: list[dict] | None = None) -> Parts:
+    @property
+    def section_title(self) -> str:
+        if self.row_form is None:
+            return "Answer"
+        return "Choices" if self.list_key == "choices" else "Items"
+
+    def parts(self, question, post=None, rows: list[dict] | None = None, *, user=None) -> Parts:
         """Forms for `question`: from the POST, or from `rows` (after a row action), or from
         the stored data (blank rows up to the minimum for a new question)."""
         parts = Parts()
@@ -182,24 +224,36 @@ class Editor:
         is not one (then the form is being saved or previewed)."""
         if self.row_form is None:
             return None
-        rows = self.posted_rows(post)
-        if action == "add":
-            if len(rows) < MAX_ROWS:
-                rows.append({f: "" for f in self.row_fields} | self.blank_row())
-            return rows
-        verb, _, number = action.partition("-")
-        if verb not in {"up", "down", "remove"} or not number.isdigit():
+        blank = {f: "" for f in self.row_fields} | self.blank_row()
+        return apply_row_action(self.posted_rows(post), action, blank)
+
+    def redraw(self, question, post, *, user=None) -> Parts:
+        """The forms as posted, without errors (after the Markdown preview)."""
+        parts = self.parts(question, rows=self.posted_rows(post) or None)
+        if self.extra_form is not None:
+            parts.extra = self.parts(question, post).extra
+        return parts
+
+    def act(self, question, post, action: str, *, user=None) -> Parts | None:
+        """The forms after one of the editor's buttons (add, move, remove a row), or None when
+        `action` is none of them (then it is a save)."""
+        rows = self.row_action(post, action)
+        if rows is None:
             return None
-        index = int(number)
-        if not 0 <= index < len(rows):
-            return rows
-        if verb == "remove":
-            rows.pop(index)
-        else:
-            target = index + (-1 if verb == "up" else 1)
-            if 0 <= target < len(rows):
-                rows[index], rows[target] = rows[target], rows[index]
-        return rows
+        parts = self.parts(question, rows=rows)
+        if self.extra_form is not None:
+            parts.extra = self.parts(question, post).extra
+        return parts
+
+    def live(self, question, post, action: str, *, user=None) -> Parts | None:
+        """The forms for a live check as the author types (`live_template`), or None."""
+        return None
+
+    def fill(self, question, parts: Parts, *, previous: dict, user) -> list:
+        """Put what the forms describe on `question` (after `parts.is_valid()`); returns the
+        unsaved rows it depends on, which are checked and saved first."""
+        question.data = self.data(parts, previous)
+        return []
 
     def cleaned_rows(self, parts: Parts) -> list[dict]:
         """Non-blank rows, stripped, in the order shown (after `parts.is_valid()`)."""
@@ -299,6 +353,10 @@ class CategorizeEditor(Editor):
         }
 
 
+# The engine-backed editors live in their own modules (they build on the classes above).
+from teach.challenge_editor import LeastPrivilegeEditor  # noqa: E402
+from teach.policy_editor import PolicyDecisionEditor  # noqa: E402
+
 EDITORS: dict[str, Editor] = {
     e.value: e
     for e in (
@@ -307,6 +365,8 @@ EDITORS: dict[str, Editor] = {
         TrueFalseEditor(),
         OrderingEditor(),
         CategorizeEditor(),
+        PolicyDecisionEditor(),
+        LeastPrivilegeEditor(),
     )
 }
 

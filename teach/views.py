@@ -342,7 +342,9 @@ def _question_form(user, *args, **kwargs) -> QuestionForm:
 
 
 @transaction.atomic
-def _save_question(question: Question, quiz: Quiz | None, tags: list[str]) -> None:
+def _save_question(question: Question, quiz: Quiz | None, tags: list[str], related=()) -> None:
+    for row in related:  # what the question stands on (a scenario) is saved first
+        row.save()
     question.save()
     services.question_set_tags(question=question, tags=tags)
     if quiz is not None:
@@ -355,14 +357,15 @@ def _question_page(
     editor = editor_for(question.type)
     if editor is None:
         raise Http404("There is no editor for this kind of question yet.")
+    user = request.user
     context = {"question": question, "quiz": quiz, "creating": creating, "editor": editor}
-    context["categories"] = _categories(request.user)
+    context["categories"] = _categories(user)
     context["kind"] = kinds.KINDS[question.type]
     context["has_answers"] = not creating and services.question_has_answers(question)
     action = request.POST.get("action", "save") if request.method == "POST" else ""
     if request.method != "POST":
         base = _question_form(request.user, initial=_question_initial(question))
-        parts = editor.parts(question)
+        parts = editor.parts(question, user=user)
     elif action == "preview":
         context["preview"] = {
             "prompt": request.POST.get("prompt", ""),
@@ -371,49 +374,65 @@ def _question_page(
         if _partial(request):
             return render(request, "teach/question_form.html#md_preview", context)
         base = _question_form(request.user, initial=_posted_initial(request.POST))
-        parts = editor.parts(question, rows=editor.posted_rows(request.POST) or None)
-        if editor.extra_form is not None:
-            parts.extra = editor.parts(question, request.POST).extra
-    elif (rows := editor.row_action(request.POST, action)) is not None:
+        parts = editor.redraw(question, request.POST, user=user)
+    elif (parts := editor.act(question, request.POST, action, user=user)) is not None:
         base = _question_form(request.user, initial=_posted_initial(request.POST))
-        parts = editor.parts(question, rows=rows)
-        if editor.extra_form is not None:
-            parts.extra = editor.parts(question, request.POST).extra
         context["focus_rows"] = True
+        if _partial(request) and editor.fragment_template:
+            context.update(form=base, parts=parts, **parts.context(request))
+            return render(request, editor.fragment_template, context)
+    elif (parts := editor.live(question, request.POST, action, user=user)) is not None:
+        # The engine's verdict as the author types (htmx), or after "Check" (no JavaScript).
+        if _partial(request):
+            context.update(parts=parts, **parts.context(request))
+            return render(request, editor.live_template, context)
+        base = _question_form(request.user, initial=_posted_initial(request.POST))
     else:
         base = _question_form(request.user, request.POST)
-        parts = editor.parts(question, request.POST)
+        parts = editor.parts(question, request.POST, user=user)
+        context["not_saved"] = True
         if base.is_valid() and parts.is_valid():
             response = _try_save(request, question, quiz, base, parts, editor, context)
             if response is not None:
                 return response
-    context.update(form=base, parts=parts)
+        elif not parts.is_valid():
+            context["problems"] = parts.summary()
+    context.update(form=base, parts=parts, **parts.context(request))
     return render(request, "teach/question_form.html", context)
 
 
 def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResponse | None:
     """Fill the question from the forms and save it if `Question.clean()` (the loader's and
-    the admin's checks) accepts it; otherwise put its messages on the page."""
+    the admin's checks) accepts it, and every row it depends on (a scenario) passes its own
+    `clean()`; otherwise put their messages on the page."""
     data = base.cleaned_data
     previous = question.data if isinstance(question.data, dict) else {}
     for name in ("prompt", "explanation", "category", "module", "lesson", "misconceptions"):
         setattr(question, name, data[name])
-    question.data = editor.data(parts, previous)
+    related = editor.fill(question, parts, previous=previous, user=request.user)
     if not question.slug:
         question.slug = services.unique_slug(Question, data["prompt"][:60], fallback="question")
+    problems: list[str] = []
+    for row in related:
+        if not row.slug:
+            row.slug = services.unique_slug(type(row), row.title, fallback="scenario")
+        try:
+            row.full_clean()
+        except ValidationError as exc:
+            problems += [f"Scenario: {m}" for ms in exc.message_dict.values() for m in ms]
     try:
         question.full_clean()
     except ValidationError as exc:
-        problems = []
         for field, messages_ in exc.message_dict.items():
             if field in base.fields:
                 for message in messages_:
                     base.add_error(field, message)
-            else:
+            elif not (field == "scenario" and problems):  # said already, in the scenario's words
                 problems.extend(messages_)
+    if problems or base.errors:
         context["problems"] = problems
         return None
-    _save_question(question, quiz if context["creating"] else None, data["tags"])
+    _save_question(question, quiz if context["creating"] else None, data["tags"], related)
     messages.success(request, "Question saved.")
     if quiz is not None:
         return redirect(reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}")

@@ -1,7 +1,6 @@
 """Lesson levels and sources, and the documentation rule a scenario illustrates.
 
-Named 0005 and depending on 0003: another branch adds 0004 (a scenario owner field); the
-lead puts this one after it when merging.
+It follows 0004 (a scenario's owner), written on another branch at the same time.
 
 A scenario's file fingerprint (see curriculum/loader.py) hashes the fields the loader
 writes, and the loader now also writes `rule`. Without help, every scenario untouched since
@@ -38,7 +37,7 @@ def refresh_scenario_fingerprints(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lessons", "0003_profile"),
+        ("lessons", "0004_scenario_owner"),
     ]
 
     operations = [

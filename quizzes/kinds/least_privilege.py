@@ -2,7 +2,9 @@
 
 Graded by the engine (see `quizzes.least_privilege`). The challenge is stored as
 `data["challenge"]`: {principal, resource_account?, start_policy, must_allow, must_deny,
-scope}, where each request is {action, resource, context?}.
+scope}, where each request is {action, resource, context?}. An optional `data["reference"]`
+is the author's own solution (JSON text, never shown to learners): when present, the engine
+must give it full marks, so the challenge is known to be solvable as the grader reads it.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def _same(r: dict) -> tuple:
 class LeastPrivilege(Kind):
     value = "least_privilege"
     label = "Least-privilege challenge"
-    file_fields = ("challenge",)
+    file_fields = ("challenge", "reference")
     recap_template = "quizzes/kinds/least_privilege.html#recap"
 
     def data_from_file(self, raw: dict) -> dict:
@@ -63,9 +65,20 @@ class LeastPrivilege(Kind):
                     for part in ("action", "resource"):
                         if isinstance(request, dict) and isinstance(request.get(part), str):
                             request[part] = request[part].strip()
-        return {"challenge": challenge}
+        data = {"challenge": challenge}
+        if raw.get("reference") is not None:
+            data["reference"] = raw["reference"]
+        return data
 
     def problems(self, question, *, thorough: bool = True) -> list[Problem]:
+        problems = self.challenge_problems(question, thorough=thorough)
+        if problems or "reference" not in question.data:
+            return problems
+        return reference_problems(
+            question.data["challenge"], question.data["reference"], thorough=thorough
+        )
+
+    def challenge_problems(self, question, *, thorough: bool = True) -> list[Problem]:
         ch = question.data.get("challenge")
         at = ("challenge",)
         if not isinstance(ch, dict):
@@ -203,6 +216,77 @@ class LeastPrivilege(Kind):
         except PolicyError as exc:
             return Grade(0.0, False, {"error": str(exc), "line": exc.line, "column": exc.column})
         return Grade(result.score, result.correct, result.to_dict())
+
+
+def reference_problems(challenge: dict, reference: Any, *, thorough: bool = True) -> list[Problem]:
+    """Why the author's reference solution does not prove the challenge solvable: it must be a
+    policy the grader gives full marks (every request as the task wants, nothing over-granted).
+    The check is the grader's own, so it is budgeted like grading."""
+    at = ("reference",)
+    if not isinstance(reference, str) or not reference.strip():
+        return [Problem("reference: the reference solution must be JSON text (a policy)", at)]
+    if len(reference) > MAX_POLICY_CHARS:
+        return [
+            Problem(
+                f"reference: the reference solution is {len(reference):,} characters; "
+                f"a policy holds at most {MAX_POLICY_CHARS:,}",
+                at,
+            )
+        ]
+    if not thorough:
+        return []
+    try:
+        result = check_policy(challenge, reference)
+    except PolicyError as exc:
+        return [Problem(f"reference solution: {policy_error_message(exc)}", at)]
+    return result_problems(result)
+
+
+def result_problems(result) -> list[Problem]:
+    """A `ChallengeResult` of the reference solution, as what is wrong with it."""
+    at = ("reference",)
+    problems = []
+    counts = {"Allow": 0, "Deny": 0}
+    for r in result.requests:
+        counts[r.want] += 1
+        if r.ok:
+            continue
+        if r.want == "Allow":
+            problems.append(
+                Problem(
+                    f"reference solution: must-allow request #{counts['Allow']} ({r.action} on "
+                    f"{r.resource}) is not allowed: the engine decides {r.decision}",
+                    at,
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    f"reference solution: must-deny request #{counts['Deny']} ({r.action} on "
+                    f"{r.resource}) is allowed",
+                    at,
+                )
+            )
+    if result.unchecked:
+        problems.append(
+            Problem(
+                "reference solution: it grants too many actions to check within the grader's "
+                "budget; list the actions it needs instead of wildcards",
+                at,
+            )
+        )
+    elif result.overgrants:
+        worst = result.counterexample() or {}
+        more = "" if result.complete else "at least "
+        problems.append(
+            Problem(
+                f"reference solution: it over-grants {more}{len(result.overgrants)} "
+                f"action-resource pair(s), e.g. {worst.get('action')} on "
+                f"{worst.get('resource')}, so the grader would not give it full marks",
+                at,
+            )
+        )
+    return problems
 
 
 KIND = LeastPrivilege()

@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from srm_trainer.iam import PolicyError
@@ -154,9 +155,16 @@ def aws_context_for(
 # --- the HTML form ------------------------------------------------------------------------
 
 
-def _text(data: Mapping[str, str], key: str, *, limit: int = MAX_FIELD_CHARS, label: str) -> str:
+def _text(
+    data: Mapping[str, str],
+    key: str,
+    *,
+    limit: int = MAX_FIELD_CHARS,
+    label: str,
+    strict: bool = True,
+) -> str:
     value = data.get(key, "") or ""
-    if len(value) > limit:
+    if strict and len(value) > limit:
         raise StateError(
             f"{label} is {len(value):,} characters long; the sandbox takes at most {limit:,}.", key
         )
@@ -182,21 +190,34 @@ def _index(text: str) -> int | None:
     return None
 
 
-def state_from_form(data: Mapping[str, str]) -> SandboxState:
-    """Read the sandbox form. Limits are checked here, each with a message naming the field."""
+def unprefixed(data: Mapping[str, str], prefix: str) -> dict[str, str]:
+    """The fields of `data` whose names start with `prefix`, without it: the case editor's
+    fields when it sits inside another form (teach's question editor uses "case-")."""
+    return {key[len(prefix) :]: data.get(key) for key in data if key.startswith(prefix)}
+
+
+def state_from_form(data: Mapping[str, str], *, strict: bool = True) -> SandboxState:
+    """Read the sandbox form. Limits are checked here, each with a message naming the field.
+
+    `strict=False` reads what was typed even past the limits (counts are cut to the limits,
+    texts are kept whole), to draw it again beside the refusal: nothing typed is lost. Such a
+    state is for display only; never evaluate it."""
+    text = partial(_text, strict=strict)
     identity = []
     for i in _indexed(data, "identity-"):
         identity.append(
             PolicyText(
-                _text(
+                text(
                     data,
                     f"identity-{i}-text",
                     limit=MAX_POLICY_CHARS,
                     label=f"Identity policy {len(identity) + 1}",
                 ),
-                _text(data, f"identity-{i}-name", limit=128, label="A policy name").strip(),
+                text(data, f"identity-{i}-name", limit=128, label="A policy name").strip(),
             )
         )
+    if len(identity) > MAX_IDENTITY_POLICIES and not strict:
+        identity = identity[:MAX_IDENTITY_POLICIES]
     if len(identity) > MAX_IDENTITY_POLICIES:
         raise StateError(
             f"The sandbox takes at most {MAX_IDENTITY_POLICIES} identity policies.", "identity"
@@ -206,7 +227,7 @@ def state_from_form(data: Mapping[str, str]) -> SandboxState:
         rows = []
         for level in _indexed(data, f"{kind}-"):
             texts = tuple(
-                _text(
+                text(
                     data,
                     f"{kind}-{level}-{j}",
                     limit=MAX_POLICY_CHARS,
@@ -214,12 +235,16 @@ def state_from_form(data: Mapping[str, str]) -> SandboxState:
                 )
                 for j in _indexed(data, f"{kind}-{level}-")
             )
+            if len(texts) > MAX_POLICIES_PER_LEVEL and not strict:
+                texts = texts[:MAX_POLICIES_PER_LEVEL]
             if len(texts) > MAX_POLICIES_PER_LEVEL:
                 raise StateError(
                     f"An organization level holds at most {MAX_POLICIES_PER_LEVEL} policies here.",
                     kind,
                 )
             rows.append(texts or ("",))
+        if len(rows) > MAX_ORG_LEVELS and not strict:
+            rows = rows[:MAX_ORG_LEVELS]
         if len(rows) > MAX_ORG_LEVELS:
             raise StateError(
                 f"The sandbox takes at most {MAX_ORG_LEVELS} organization levels.", kind
@@ -227,32 +252,35 @@ def state_from_form(data: Mapping[str, str]) -> SandboxState:
         levels[kind] = tuple(rows)
     context = []
     for i in _indexed(data, "ctx-"):
-        key = _text(data, f"ctx-{i}-key", limit=256, label="A context key").strip()
-        value = _text(data, f"ctx-{i}-value", label=f"The value of {key or 'a context key'}")
+        key = text(data, f"ctx-{i}-key", limit=256, label="A context key").strip()
+        value = text(data, f"ctx-{i}-value", label=f"The value of {key or 'a context key'}")
         context.append((key, value))
+    if len(context) > MAX_CONTEXT_ROWS and not strict:
+        context = context[:MAX_CONTEXT_ROWS]
     if len(context) > MAX_CONTEXT_ROWS:
         raise StateError(f"The sandbox takes at most {MAX_CONTEXT_ROWS} context keys.", "context")
     state = SandboxState(
-        principal=_text(data, "principal", label="The principal").strip(),
-        action=_text(data, "action", label="The action").strip(),
-        resource=_text(data, "resource", label="The resource").strip(),
-        resource_account=_text(
+        principal=text(data, "principal", label="The principal").strip(),
+        action=text(data, "action", label="The action").strip(),
+        resource=text(data, "resource", label="The resource").strip(),
+        resource_account=text(
             data, "resource_account", limit=64, label="The resource account"
         ).strip(),
         context=tuple(context),
         identity=tuple(identity),
-        resource_policy=_text(
+        resource_policy=text(
             data, "resource_policy", limit=MAX_POLICY_CHARS, label="The resource-based policy"
         ),
-        boundary=_text(data, "boundary", limit=MAX_POLICY_CHARS, label="The permissions boundary"),
-        session_policy=_text(
+        boundary=text(data, "boundary", limit=MAX_POLICY_CHARS, label="The permissions boundary"),
+        session_policy=text(
             data, "session_policy", limit=MAX_POLICY_CHARS, label="The session policy"
         ),
         scp_levels=levels["scp"],
         rcp_levels=levels["rcp"],
-        name=_text(data, "name", limit=200, label="The name").strip(),
+        name=text(data, "name", limit=200, label="The name").strip(),
     )
-    _check_statements(state)
+    if strict:
+        _check_statements(state)
     return state
 
 

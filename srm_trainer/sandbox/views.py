@@ -13,22 +13,15 @@ from django_htmx.http import reswap, retarget
 from lessons.models import Lesson, Scenario
 from srm_trainer.iam import catalog
 from srm_trainer.ratelimit import rate_limited
-from srm_trainer.sandbox.live import analyse
+from srm_trainer.sandbox.panel import case_editor_context
 from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
-    MAX_CONTEXT_ROWS,
-    MAX_IDENTITY_POLICIES,
-    MAX_ORG_LEVELS,
-    MAX_PERMALINK_CHARS,
-    MAX_POLICIES_PER_LEVEL,
     SandboxState,
     StateError,
     apply_op,
     aws_context_for,
     case_file_text,
     decode_permalink,
-    encode_permalink,
-    page_layout,
     read_case_file,
     starter_state,
     state_from_case,
@@ -56,7 +49,8 @@ def _presets():
     linked only to draft lessons is not shown until a lesson teaching it is published."""
     published = Lesson.objects.published().select_related("module")
     return (
-        Scenario.objects.filter(Q(lessons__in=published) | Q(lessons__isnull=True))
+        Scenario.objects.filter(owner__isnull=True)  # an instructor's own scenario stays theirs
+        .filter(Q(lessons__in=published) | Q(lessons__isnull=True))
         .distinct()
         .prefetch_related(Prefetch("lessons", queryset=published))
         .order_by("order", "slug")
@@ -151,40 +145,9 @@ def sandbox(request: HttpRequest) -> HttpResponse:
 
 def _live_context(request: HttpRequest, state: SandboxState, *, oob: bool) -> dict:
     """`oob`: a live update, whose notes and hints are swapped in beside their editors."""
-    return {
-        "sandbox_url": reverse("sandbox"),
-        "state": state,
-        "layout": page_layout(state),
-        "analysis": analyse(state),
-        "permalink": _permalink(request, state),
-        "oob": oob,
-        "limits": _limits(state),
-    }
-
-
-def _limits(state: SandboxState) -> dict:
-    """Which "Add" buttons are at their limit: the page says so instead of a button that
-    silently does nothing."""
-    return {
-        "identity": len(state.identity) >= MAX_IDENTITY_POLICIES,
-        "context": len(state.context) >= MAX_CONTEXT_ROWS,
-        "levels": {
-            "scp": len(state.scp_levels) >= MAX_ORG_LEVELS,
-            "rcp": len(state.rcp_levels) >= MAX_ORG_LEVELS,
-        },
-        "max_identity": MAX_IDENTITY_POLICIES,
-        "max_context": MAX_CONTEXT_ROWS,
-        "max_levels": MAX_ORG_LEVELS,
-        "max_per_level": MAX_POLICIES_PER_LEVEL,
-    }
-
-
-def _permalink(request: HttpRequest, state: SandboxState) -> str:
-    """The link to this state, or "" when it is longer than a server takes in one request line."""
-    token = encode_permalink(state)
-    if len(token) > MAX_PERMALINK_CHARS:
-        return ""
-    return request.build_absolute_uri(reverse("sandbox") + "?case=" + token)
+    url = reverse("sandbox")
+    context = case_editor_context(request, state, url=url, target="#workspace", oob=oob)
+    return {**context, "sandbox_url": url}
 
 
 def _refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
@@ -199,7 +162,8 @@ def _refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
 @require_safe
 def action_options(request: HttpRequest) -> HttpResponse:
     """Suggestions for the action field as the learner types (`s3:Get` → s3:GetObject, …)."""
-    typed = request.GET.get("action", "").strip()[:128]
+    # The case editor's fields carry a prefix inside another page's form (teach's "case-").
+    typed = (request.GET.get("case-action") or request.GET.get("action") or "").strip()[:128]
     options: list[str] = []
     if ":" in typed:
         prefix, _, rest = typed.partition(":")
@@ -211,4 +175,4 @@ def action_options(request: HttpRequest) -> HttpResponse:
     elif typed:
         folded = typed.lower()
         options = [f"{s}:" for s in catalog.services() if s.startswith(folded)][:25]
-    return render(request, f"{TEMPLATE}#action_options", {"options": options})
+    return render(request, "sandbox/case_editor.html#action_options", {"options": options})

@@ -28,11 +28,13 @@ document.addEventListener("click", function (event) {
     remembered = active && active.name === "op" ? { op: active.value, id: active.id } : null;
   });
   document.addEventListener("htmx:afterSettle", function (event) {
-    if (!remembered || !document.getElementById("workspace").contains(document.activeElement) && document.activeElement !== document.body) return;
-    var form = document.getElementById("workspace");
+    // The sandbox's form, or the policy-question editor that reuses its case editor (teach).
+    var form = document.querySelector("[data-case-editor]");
+    if (!remembered || !form || !form.contains(document.activeElement) && document.activeElement !== document.body) return;
     var target = null;
-    var added = { "add-identity": 'textarea[name^="identity-"]', "add-context": '.context-row input[name$="-key"]',
-                  "add-scp": 'textarea[name^="scp-"]', "add-rcp": 'textarea[name^="rcp-"]' };
+    // Field names may carry a prefix (teach's "case-"), hence *= rather than ^=.
+    var added = { "add-identity": 'textarea[name*="identity-"]', "add-context": '.context-row input[name$="-key"]',
+                  "add-scp": 'textarea[name*="scp-"]', "add-rcp": 'textarea[name*="rcp-"]' };
     var kind = remembered.op.split(":")[0].replace(/-level$/, "");
     if (added[kind]) {
       var found = form.querySelectorAll(added[kind]);

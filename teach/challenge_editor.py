@@ -1,0 +1,274 @@
+"""The least-privilege challenge editor: the task's requests as rows, policies as JSON text, and
+a reference solution the engine checks live (it must pass every request and over-grant
+nothing, or the question is not saved).
+
+The rows (must-allow and must-deny requests) are plain forms moved, added and removed with
+buttons, as the choice editors' rows are. The check is the kind's own
+(`LeastPrivilege.challenge_problems`, `check_policy`, `result_problems`), so the editor, the
+admin and the loader refuse the same challenges; grading's work budget bounds it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django import forms
+from django.forms import formset_factory
+
+from quizzes.kinds.least_privilege import (
+    KIND,
+    MAX_POLICY_CHARS,
+    policy_error_message,
+    result_problems,
+)
+from quizzes.least_privilege import check_policy
+from quizzes.models import Question
+from srm_trainer.iam import PolicyError
+from srm_trainer.iam.case import MAX_CASE_NESTING
+from srm_trainer.iam.jsontext import load_json
+from teach.editors import Editor, Parts, _Form, apply_row_action
+
+MAX_REQUESTS = 20  # per list: each is one evaluation when the reference is checked
+LISTS = ("allow", "deny")
+ROW_FIELDS = ("action", "resource", "context")
+
+
+class RequestRow(_Form):
+    action = forms.CharField(required=False, max_length=256, label="Action")
+    resource = forms.CharField(required=False, max_length=2048, label="Resource ARN")
+    context = forms.CharField(
+        required=False,
+        max_length=4000,
+        label="Request context (optional JSON object of condition keys)",
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false", "class": "code"}),
+    )
+
+    def clean_context(self) -> dict | None:
+        text = self.cleaned_data.get("context", "").strip()
+        if not text:
+            return None
+        try:
+            value = load_json(text, what="context", max_depth=MAX_CASE_NESTING)
+        except PolicyError as exc:
+            raise forms.ValidationError(policy_error_message(exc)) from None
+        if not isinstance(value, dict):
+            raise forms.ValidationError(
+                'The context is a JSON object, such as {"aws:MultiFactorAuthPresent": "true"}.'
+            )
+        return value
+
+
+class ChallengeForm(_Form):
+    principal = forms.CharField(
+        label="Principal (who makes every request)",
+        max_length=2048,
+        error_messages={"required": "Name the principal who makes the requests (an ARN)."},
+        widget=forms.TextInput(
+            attrs={"class": "code", "placeholder": "arn:aws:iam::111122223333:user/alice"}
+        ),
+    )
+    resource_account = forms.CharField(
+        label="Resource account (optional; needed for S3, whose ARNs carry no account)",
+        max_length=64,
+        required=False,
+    )
+    scope = forms.CharField(
+        label="Resources to probe for over-grants, one ARN per line",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false", "class": "code"}),
+        help_text="Every action the policy allows on these, and the task does not need, "
+        "is an over-grant.",
+    )
+    start_policy = forms.CharField(
+        label="Starting policy learners repair (JSON; optional)",
+        required=False,
+        strip=False,
+        max_length=MAX_POLICY_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "class": "code"}),
+    )
+    reference = forms.CharField(
+        label="Reference solution (JSON; never shown to learners)",
+        strip=False,
+        max_length=MAX_POLICY_CHARS,
+        error_messages={
+            "required": "Write a reference solution: the engine checks it before the question "
+            "is saved."
+        },
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "class": "code"}),
+    )
+
+    def clean_scope(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["scope"].splitlines() if line.strip()]
+
+
+RequestRows = formset_factory(RequestRow, extra=0, max_num=MAX_REQUESTS, absolute_max=MAX_REQUESTS)
+
+
+@dataclass
+class ChallengeParts(Parts):
+    allow: object | None = None
+    deny: object | None = None
+    check: dict | None = None  # the live check's outcome
+
+    def is_valid(self) -> bool:
+        return all(p.is_valid() for p in (self.extra, self.allow, self.deny))
+
+    def context(self, request) -> dict:
+        return {"check": self.check, "max_requests": MAX_REQUESTS}
+
+    def summary(self) -> list[str]:
+        return _form_errors(self) if self.extra.is_bound else []
+
+
+def _context_text(context) -> str:
+    return json.dumps(context, ensure_ascii=False) if isinstance(context, dict) and context else ""
+
+
+def _rows_of(entries) -> list[dict]:
+    rows = []
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict):
+            rows.append(
+                {
+                    "action": str(entry.get("action") or ""),
+                    "resource": str(entry.get("resource") or ""),
+                    "context": _context_text(entry.get("context")),
+                }
+            )
+    return rows
+
+
+def _requests(formset) -> list[dict]:
+    """Non-blank rows as challenge requests (after `is_valid()`)."""
+    out = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        action, resource = data.get("action", "").strip(), data.get("resource", "").strip()
+        if not (action or resource or data.get("context")):
+            continue
+        request = {"action": action, "resource": resource}
+        if data.get("context"):
+            request["context"] = data["context"]
+        out.append(request)
+    return out
+
+
+def reference_check(data: dict) -> dict:
+    """What the engine says of a challenge and its reference solution: the kind's problems,
+    and the reference's result request by request (the grader's own check, budgeted)."""
+    question = Question(type=KIND.value, data=data)
+    problems = [p.message for p in KIND.challenge_problems(question)]
+    result = None
+    if not problems:
+        try:
+            graded = check_policy(data["challenge"], data["reference"])
+        except PolicyError as exc:
+            problems.append(f"reference solution: {policy_error_message(exc)}")
+        else:
+            result = graded.to_dict()
+            problems += [p.message for p in result_problems(graded)]
+    return {"problems": problems, "result": result, "ok": not problems}
+
+
+class LeastPrivilegeEditor(Editor):
+    value = "least_privilege"
+    section_title = "Challenge"
+    live_template = "teach/editors.html#lp_check"
+
+    def _posted(self, post, which: str) -> list[dict]:
+        formset = RequestRows(post, prefix=which)
+        if not formset.management_form.is_valid():
+            return []
+        return [{name: form[name].value() or "" for name in ROW_FIELDS} for form in formset.forms]
+
+    def _unbound(self, rows: dict[str, list[dict]], initial: dict) -> ChallengeParts:
+        return ChallengeParts(
+            extra=ChallengeForm(prefix="k", initial=initial),
+            allow=RequestRows(prefix="allow", initial=rows["allow"]),
+            deny=RequestRows(prefix="deny", initial=rows["deny"]),
+        )
+
+    def parts(self, question, post=None, rows=None, *, user=None) -> ChallengeParts:
+        if post is not None:
+            return ChallengeParts(
+                extra=ChallengeForm(post, prefix="k"),
+                allow=RequestRows(post, prefix="allow"),
+                deny=RequestRows(post, prefix="deny"),
+            )
+        data = question.data if isinstance(question.data, dict) else {}
+        ch = data.get("challenge") if isinstance(data.get("challenge"), dict) else {}
+        scope = ch.get("scope") if isinstance(ch.get("scope"), list) else []
+        initial = {
+            "principal": ch.get("principal") or "",
+            "resource_account": ch.get("resource_account") or "",
+            "scope": "\n".join(s for s in scope if isinstance(s, str)),
+            "start_policy": ch.get("start_policy") or "",
+            "reference": data.get("reference") or "",
+        }
+        blank = {f: "" for f in ROW_FIELDS}
+        lists = {
+            "allow": _rows_of(ch.get("must_allow")) or [dict(blank)],
+            "deny": _rows_of(ch.get("must_deny")) or [dict(blank)],
+        }
+        return self._unbound(lists, initial)
+
+    def _posted_initial(self, post) -> dict:
+        return {name: post.get(f"k-{name}", "") for name in ChallengeForm.base_fields}
+
+    def redraw(self, question, post, *, user=None) -> ChallengeParts:
+        lists = {which: self._posted(post, which) for which in LISTS}
+        return self._unbound(lists, self._posted_initial(post))
+
+    def act(self, question, post, action: str, *, user=None) -> ChallengeParts | None:
+        """ "allow-add", "deny-up-2", "allow-remove-0", …: one list's row buttons."""
+        which, _, verb = action.partition("-")
+        if which not in LISTS:
+            return None
+        lists = {w: self._posted(post, w) for w in LISTS}
+        rows = apply_row_action(lists[which], verb, {f: "" for f in ROW_FIELDS})
+        if rows is None:
+            return None
+        lists[which] = rows[:MAX_REQUESTS]
+        return self._unbound(lists, self._posted_initial(post))
+
+    def live(self, question, post, action: str, *, user=None) -> ChallengeParts | None:
+        if action != "check":
+            return None
+        parts = self.parts(question, post)
+        if parts.is_valid():
+            parts.check = reference_check(self.data(parts, {}))
+        else:
+            parts.check = {"problems": _form_errors(parts), "result": None, "ok": False}
+        return parts
+
+    def data(self, parts: ChallengeParts, previous: dict) -> dict:
+        k = parts.extra.cleaned_data
+        challenge = {
+            "principal": k["principal"].strip(),
+            "start_policy": k["start_policy"],
+            "must_allow": _requests(parts.allow),
+            "must_deny": _requests(parts.deny),
+            "scope": k["scope"],
+        }
+        if k["resource_account"].strip():
+            challenge["resource_account"] = k["resource_account"].strip()
+        return {"challenge": challenge, "reference": k["reference"]}
+
+
+def _form_errors(parts: ChallengeParts) -> list[str]:
+    """The forms' errors as sentences naming the field (for the live check)."""
+    out = []
+    for name, errors in parts.extra.errors.items():
+        label = parts.extra.fields[name].label if name in parts.extra.fields else name
+        out += [f"{label}: {e}" for e in errors]
+    for formset, title in (
+        (parts.allow, "Must-allow request"),
+        (parts.deny, "Must-deny request"),
+    ):
+        out += [str(e) for e in formset.non_form_errors()]
+        for n, errors in enumerate(formset.errors if formset.is_bound else [], start=1):
+            for name, messages in errors.items():
+                out += [f"{title} {n}, {name}: {m}" for m in messages]
+    return out

@@ -1,0 +1,343 @@
+"""The policy-decision editor: pick or write a scenario with the sandbox's case editor, and see
+the engine's key (decision, deciding statements, findings) as you type.
+
+The case editor is the sandbox's own (`templates/sandbox/case_editor.html`, read by
+`srm_trainer.sandbox.state`, evaluated by `srm_trainer.sandbox.live.analyse`), with its field
+names prefixed `case-` so they sit inside the question's form. Saving writes the scenario
+first: an author's own scenario is updated in place; a curriculum scenario is never changed, so
+an edited one is saved as a new scenario of the author's (`source=authored`, `owner`). Every
+scenario is checked by `Scenario.clean()` (its `expect` must agree with the engine), the
+question by `Question.clean()`, as everywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db.models import Q, QuerySet
+
+from curriculum.validation import DECISIONS
+from lessons.models import Scenario, Source
+from quizzes.explain import NO_STATEMENT, case_statements
+from srm_trainer.iam import PolicyError, evaluate
+from srm_trainer.iam.words import DECISIONS as DECISION_WORDS
+from srm_trainer.sandbox.live import Analysis, Note, analyse
+from srm_trainer.sandbox.panel import case_editor_context
+from srm_trainer.sandbox.state import (
+    SandboxState,
+    StateError,
+    apply_op,
+    aws_context_for,
+    starter_state,
+    state_from_case,
+    state_from_form,
+    state_to_case,
+    unprefixed,
+)
+from teach.editors import Editor, Parts, _Form
+
+CASE_PREFIX = "case-"
+NEW = ""  # the scenario choice "a new scenario"
+
+
+def scenarios_for(user) -> QuerySet[Scenario]:
+    """The scenarios `user` may build a question on: the curriculum's (file, or made in the
+    admin, which have no owner) and their own. Another instructor's are not there at all."""
+    rows = Scenario.objects.all()
+    if not user.is_staff:
+        rows = rows.filter(Q(source=Source.FILE) | Q(owner__isnull=True) | Q(owner=user))
+    return rows.order_by("title", "slug")
+
+
+def may_edit_scenario(user, scenario: Scenario) -> bool:
+    """Authored scenarios are changed in place by their owner (or staff); curriculum ones never
+    are here (the loader owns them): an edit becomes the author's own copy."""
+    return scenario.source == Source.AUTHORED and (
+        user.is_staff or (scenario.owner_id is not None and scenario.owner_id == user.pk)
+    )
+
+
+class ScenarioForm(_Form):
+    scenario = forms.ChoiceField(label="Scenario", required=False)
+    # The scenario whose case the editor holds (set when one is opened): saving writes to it,
+    # never to one merely chosen in the menu and not opened.
+    opened = forms.ChoiceField(required=False, widget=forms.HiddenInput)
+    title = forms.CharField(label="Scenario title", max_length=200, required=False)
+    situation = forms.CharField(
+        label="Situation (Markdown): who is acting, where, and what they want",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    expect = forms.ChoiceField(
+        label="Expected decision",
+        required=False,
+        choices=[("", "Whatever the engine decides (filled in on save)")]
+        + [(d, DECISION_WORDS.get(d, d)) for d in DECISIONS],
+        help_text="Lessons show it as the answer, so it must agree with the engine.",
+    )
+    ask_statement = forms.BooleanField(
+        label="Also ask which statement decided it (half the score)", required=False
+    )
+
+    def __init__(self, *args, scenarios: list[Scenario], user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scenarios = {str(s.pk): s for s in scenarios}
+
+        def whose(s: Scenario) -> str:
+            if s.source == Source.FILE:
+                return "curriculum"
+            return "yours" if user is not None and s.owner_id == user.pk else "shared"
+
+        self.fields["scenario"].choices = [(NEW, "A new scenario, written below")] + [
+            (key, f"{s.title} ({whose(s)})") for key, s in self.scenarios.items()
+        ]
+        self.fields["opened"].choices = self.fields["scenario"].choices
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "scenario" in data and "opened" in data and data["scenario"] != data["opened"]:
+            held = self.scenarios.get(data["opened"])
+            self.add_error(
+                "scenario",
+                "Open the chosen scenario first: the editor below still holds "
+                + (f"“{held.title}”." if held else "a new scenario."),
+            )
+        return data
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError("Give the scenario a title.")
+        return title
+
+    def clean_situation(self) -> str:
+        situation = self.cleaned_data["situation"].strip()
+        if not situation:
+            raise forms.ValidationError("Describe the situation: learners read it first.")
+        return situation
+
+    def chosen(self) -> Scenario | None:
+        """The scenario the editor holds (after `is_valid()`)."""
+        return self.scenarios.get(self.cleaned_data.get("opened") or NEW)
+
+
+def _posted_values(post) -> dict:
+    """The scenario form's fields as typed (to draw them again without errors)."""
+    values = {name: post.get(f"k-{name}", "") for name in ScenarioForm.base_fields}
+    values["ask_statement"] = post.get("k-ask_statement") in ("on", "true", "1")
+    return values
+
+
+def _scenario_values(scenario: Scenario) -> dict:
+    return {
+        "scenario": str(scenario.pk),
+        "opened": str(scenario.pk),
+        "title": scenario.title,
+        "situation": scenario.situation,
+        "expect": scenario.expected if scenario.expected in DECISIONS else "",
+    }
+
+
+def _state_of(scenario: Scenario | None) -> tuple[SandboxState, str]:
+    if scenario is None:
+        return starter_state(), ""
+    try:
+        case = scenario.case if isinstance(scenario.case, dict) else None
+        return state_from_case({k: v for k, v in (case or {}).items() if k != "name"}), ""
+    except StateError as exc:
+        return starter_state(), f"This scenario's case cannot be opened: {exc.message}"
+
+
+def read_state(post) -> tuple[SandboxState, str]:
+    """The case as posted, and why it cannot be evaluated ("" when it can): past the sandbox's
+    limits, the text is kept to be drawn again (nothing typed is lost) but never evaluated."""
+    data = unprefixed(post, CASE_PREFIX)
+    try:
+        return state_from_form(data), ""
+    except StateError as exc:
+        return state_from_form(data, strict=False), exc.message
+
+
+@dataclass
+class PolicyParts(Parts):
+    form: ScenarioForm | None = None
+    state: SandboxState = field(default_factory=starter_state)
+    refusal: str = ""
+    user: object = None
+    _analysis: Analysis | None = None
+
+    def is_valid(self) -> bool:
+        return self.form.is_valid() and not self.refusal
+
+    @property
+    def analysis(self) -> Analysis:
+        """The engine's verdict on the case (once per request; never for a refused case)."""
+        if self._analysis is None:
+            if self.refusal:
+                self._analysis = Analysis(
+                    state=self.state, case={}, error=Note("error", self.refusal)
+                )
+            else:
+                self._analysis = analyse(self.state)
+        return self._analysis
+
+    def expect_value(self) -> str:
+        form = self.form
+        if form.is_bound:
+            return form.data.get(form.add_prefix("expect"), "")
+        return form.initial.get("expect") or ""
+
+    def chosen(self) -> Scenario | None:
+        """The scenario the editor holds."""
+        form = self.form
+        key = form.data.get(form.add_prefix("opened")) if form.is_bound else None
+        if key is None:
+            key = form.initial.get("opened") or NEW
+        return form.scenarios.get(str(key))
+
+    def summary(self) -> list[str]:
+        return [self.refusal] if self.refusal else []
+
+    def context(self, request) -> dict:
+        chosen = self.chosen()
+        decision = self.analysis.decision
+        expect = self.expect_value()
+        statements = []
+        if decision and not self.refusal:
+            try:
+                statements = case_statements(self.analysis.case)
+            except PolicyError:
+                statements = []
+        return {
+            **case_editor_context(
+                request,
+                self.state,
+                url=request.get_full_path(),
+                target="#pd-editor",
+                prefix=CASE_PREFIX,
+                oob=False,
+                analysis=self.analysis,
+                link=not self.refusal,
+            ),
+            "chosen": chosen,
+            "chosen_editable": chosen is not None and may_edit_scenario(self.user, chosen),
+            "chosen_uses": chosen.questions.count() if chosen is not None else 0,
+            "expect": expect,
+            "expect_disagrees": bool(expect and decision and expect != decision),
+            "learner_statements": [*statements, (NO_STATEMENT, "No statement: nothing allows it")]
+            if statements or decision == "ImplicitDeny"
+            else [],
+        }
+
+
+class PolicyDecisionEditor(Editor):
+    value = "policy_decision"
+    section_title = "Scenario and key"
+    live_template = "teach/editors.html#policy_live"
+    fragment_template = "teach/editors.html#policy_decision"
+    uses_case_editor = True
+
+    def _form(self, question, user, post=None, initial=None) -> ScenarioForm:
+        scenarios = list(scenarios_for(user))
+        if question.scenario_id and question.scenario not in scenarios:
+            scenarios.append(question.scenario)  # already on this question: keep offering it
+        if post is not None:
+            return ScenarioForm(post, prefix="k", scenarios=scenarios, user=user)
+        return ScenarioForm(prefix="k", initial=initial or {}, scenarios=scenarios, user=user)
+
+    def parts(self, question, post=None, rows=None, *, user=None) -> PolicyParts:
+        if post is not None:
+            state, refusal = read_state(post)
+            form = self._form(question, user, post)
+            return PolicyParts(form=form, state=state, refusal=refusal, user=user)
+        scenario = question.scenario if question.scenario_id else None
+        initial = _scenario_values(scenario) if scenario else {}
+        initial["ask_statement"] = question.ask_statement
+        state, refusal = _state_of(scenario)
+        form = self._form(question, user, initial=initial)
+        return PolicyParts(form=form, state=state, refusal=refusal, user=user)
+
+    def redraw(self, question, post, *, user=None, values: dict | None = None, state=None):
+        """The editor as typed, without errors (after a preview or a button)."""
+        posted, refusal = read_state(post)
+        initial = _posted_values(post) | (values or {})
+        form = self._form(question, user, initial=initial)
+        if state is not None:
+            posted, refusal = state, ""
+        return PolicyParts(form=form, state=posted, refusal=refusal, user=user)
+
+    def act(self, question, post, action, *, user=None) -> PolicyParts | None:
+        """The editor's buttons: the sandbox's (add a policy, a context key, …), open the chosen
+        scenario, and take the engine's decision as the expected one."""
+        op = post.get("op", "")
+        if not op:
+            return None
+        if op == "load-scenario":
+            scenario = self._form(question, user).scenarios.get(post.get("k-scenario", NEW))
+            if scenario is None:  # "a new scenario": keep the case as typed, to save as new
+                values = {"scenario": NEW, "opened": NEW}
+                return self.redraw(question, post, user=user, values=values)
+            state, refusal = _state_of(scenario)
+            parts = self.redraw(question, post, user=user, values=_scenario_values(scenario))
+            parts.state, parts.refusal = state, refusal
+            return parts
+        parts = self.redraw(question, post, user=user)
+        if parts.refusal:
+            return parts
+        if op == "fill-expect":
+            decision = parts.analysis.decision
+            if decision:
+                parts.form.initial["expect"] = decision
+            return parts
+        state = apply_op(parts.state, op, extra_context=aws_context_for(parts.state))
+        return self.redraw(question, post, user=user, state=state)
+
+    def live(self, question, post, action, *, user=None) -> PolicyParts | None:
+        if action != "engine":
+            return None
+        return self.redraw(question, post, user=user)
+
+    def fill(self, question, parts: PolicyParts, *, previous: dict, user) -> list:
+        """Point the question at the scenario the editor describes; returns the scenario when
+        it must be saved first (new, or the author's own, changed)."""
+        data = parts.form.cleaned_data
+        case = state_to_case(parts.state)
+        case.pop("name", None)
+        expect = data["expect"]
+        if not expect:
+            try:
+                expect = evaluate(case).decision
+            except PolicyError:
+                expect = ""  # `Scenario.clean()` says why the case is invalid
+        if expect:
+            case["expect"] = expect
+        chosen = parts.form.chosen()
+        question.ask_statement = data["ask_statement"]
+        question.data = {}
+        if chosen is not None and self._same(chosen, case, data):
+            question.scenario = chosen
+            return []
+        if chosen is not None and may_edit_scenario(user, chosen):
+            scenario = chosen
+        else:
+            scenario = Scenario(source=Source.AUTHORED, owner=user)
+        scenario.title = data["title"]
+        scenario.situation = data["situation"]
+        scenario.case = case
+        question.scenario = scenario
+        return [scenario]
+
+    @staticmethod
+    def _same(scenario: Scenario, case: dict, data: dict) -> bool:
+        if (scenario.title, scenario.situation) != (data["title"], data["situation"]):
+            return False
+        state, refusal = _state_of(scenario)
+        if refusal:
+            return False
+        stored = state_to_case(state)
+        stored.pop("name", None)
+        if scenario.expected is not None:
+            stored["expect"] = scenario.expected
+        return stored == case

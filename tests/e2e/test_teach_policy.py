@@ -1,0 +1,87 @@
+"""An instructor writes a policy question and watches the engine's key change as they type."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from lessons.models import Source
+from lessons.templatetags.lessons_extras import DECISION_WORDS
+from quizzes.models import Question, Quiz
+from srm_trainer.accounts.roles import set_instructor
+from tests.conftest import give_mfa
+from tests.e2e.accessibility import assert_accessible
+from tests.e2e.journeys import make_user, no_horizontal_scroll, settled
+
+pytestmark = pytest.mark.e2e
+
+DENY_PUT = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "ReadReports", "Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::reports/*"},
+    {"Sid": "NoWrites", "Effect": "Deny", "Action": "s3:PutObject", "Resource": "*"}
+  ]
+}"""
+
+
+def signed_in_instructor(page, base_url):
+    """An instructor with an authenticator (the /teach/ guard wants one), signed in."""
+    user = make_user("ines")
+    set_instructor(user=user, instructor=True)
+    give_mfa(user)
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": base_url}])
+    return user
+
+
+def test_an_instructor_sees_the_key_change_as_they_type(page, base_url):
+    user = signed_in_instructor(page, base_url)
+    quiz = Quiz.objects.create(
+        slug="my-quiz", title="My quiz", owner=user, source=Source.AUTHORED, published=False
+    )
+    page.goto(f"/teach/quizzes/{quiz.pk}/questions/new/policy_decision/")
+    key = page.locator("#engine-key .key-decision")
+    # The starter case: a policy that reads reports, and a request to read one.
+    expect(key).to_have_text(DECISION_WORDS["Allow"])
+    expect(page.locator("#engine-key")).to_contain_text("ReadReports")
+    assert_accessible(page)
+
+    page.get_by_label("Action", exact=True).fill("s3:PutObject")
+    expect(key).to_have_text(DECISION_WORDS["ImplicitDeny"])
+    settled(page)
+    page.get_by_label("Identity policy 1", exact=True).fill(DENY_PUT)
+    expect(key).to_have_text(DECISION_WORDS["ExplicitDeny"])
+    expect(page.locator("#engine-key")).to_contain_text("NoWrites")
+    # The findings and the step-by-step explanation are the sandbox's own.
+    expect(page.locator("#live .flow")).to_be_visible()
+    settled(page)
+    assert_accessible(page)
+
+    page.get_by_label("Scenario title").fill("No writes to reports")
+    page.get_by_label("Situation (Markdown)", exact=False).fill("Alice tries to upload a report.")
+    page.get_by_label("Prompt (Markdown)").fill("What does AWS decide?")
+    page.get_by_label("Explanation shown after answering (Markdown)").fill("The Deny wins.")
+    page.get_by_role("button", name="Save the question").click()
+    expect(page.get_by_text("Question saved.")).to_be_visible()
+    question = Question.objects.get(type="policy_decision", owner=user)
+    assert question.scenario.expected == "ExplicitDeny"
+    assert question.scenario.owner == user
+
+
+def test_both_engine_editors_are_accessible_and_fit_a_phone(page, phone, base_url):
+    user = signed_in_instructor(page, base_url)
+    quiz = Quiz.objects.create(
+        slug="my-quiz", title="My quiz", owner=user, source=Source.AUTHORED, published=False
+    )
+    page.goto(f"/teach/quizzes/{quiz.pk}/questions/new/least_privilege/")
+    page.get_by_label("Reference solution", exact=False).fill('{"Version": "2012-10-17"')
+    expect(page.locator("#lp-check")).to_contain_text("Not ready to save")
+    assert_accessible(page)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "sessionid")
+    phone.context.add_cookies([{"name": "sessionid", "value": cookie["value"], "url": base_url}])
+    for kind in ("policy_decision", "least_privilege"):
+        phone.goto(f"/teach/quizzes/{quiz.pk}/questions/new/{kind}/")
+        no_horizontal_scroll(phone)

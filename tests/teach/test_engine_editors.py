@@ -1,0 +1,481 @@
+"""The engine-backed editors: a policy question's key is shown live from the sandbox's case
+editor, and a least-privilege challenge's reference solution is checked before it is saved."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from lessons.models import Scenario, Source
+from lessons.templatetags.lessons_extras import DECISION_WORDS as WORDS
+from quizzes.forms import AnswerForm
+from quizzes.grading import grade
+from quizzes.models import Question
+from tests.conftest import make_scenario
+from tests.teach.formdata import form_fields
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+ALICE = "arn:aws:iam::111122223333:user/alice"
+REPORT = "arn:aws:s3:::reports/q1.csv"
+
+
+def policy(*statements: dict) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, indent=2)
+
+
+def stmt(effect: str, action: str, resource: str = "*", sid: str = "") -> dict:
+    out = {"Effect": effect, "Action": action, "Resource": resource}
+    return {"Sid": sid, **out} if sid else out
+
+
+def new_url(quiz, kind: str) -> str:
+    return reverse("teach:question-create", args=[quiz.pk, kind])
+
+
+def page_data(client, url: str) -> dict:
+    """What the editor's form posts as it is first drawn."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return form_fields(response.content.decode())
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def key_of(response) -> str:
+    """The decision the key panel shows."""
+    found = re.search(r'class="key-decision">([^<]*)<', response.content.decode())
+    return found.group(1) if found else ""
+
+
+SHARED = {
+    "prompt": "What does AWS decide for Alice?",
+    "explanation": "Her policy allows it.",
+    "category": "iam",
+    "misconceptions": "",
+}
+
+
+# --- policy decision ------------------------------------------------------------------------
+
+
+def policy_form(teacher, quiz, **fields) -> tuple[str, dict]:
+    url = new_url(quiz, "policy_decision")
+    data = page_data(teacher, url) | SHARED
+    data.update(
+        {
+            "k-title": "Alice reads a report",
+            "k-situation": "Alice, an analyst, opens last quarter's report.",
+            "case-principal": ALICE,
+            "case-action": "s3:GetObject",
+            "case-resource": REPORT,
+            "case-identity-0-text": policy(stmt("Allow", "s3:GetObject", sid="ReadReports")),
+        }
+    )
+    data.update(fields)
+    return url, data
+
+
+def test_the_live_preview_shows_the_engines_key_for_a_scenario(teacher, owned):
+    quiz, _ = owned
+    scenario = make_scenario(source=Source.FILE, title="Cross-account read")
+    url = new_url(quiz, "policy_decision")
+    data = page_data(teacher, url) | {"k-scenario": str(scenario.pk), "op": "load-scenario"}
+    opened = teacher.post(url, data, **HTMX)
+    assert opened.status_code == 200
+    assert 'id="pd-editor"' in text(opened) and "<html" not in text(opened)
+    assert key_of(opened) == WORDS["Allow"]
+    assert "Cross-account read" in text(opened)
+    # The opened case, posted as the author types, gives the same key, with the statement.
+    data = form_fields(f'<form class="question-editor">{opened.content.decode()}</form>')
+    live = teacher.post(url, data | {"action": "engine"}, **HTMX)
+    assert live.status_code == 200
+    assert key_of(live) == WORDS["Allow"]
+    assert "Identity-based policy 1, statement 1" in text(live)
+
+
+def test_changing_the_case_changes_the_shown_key(teacher, owned):
+    quiz, _ = owned
+    url, data = policy_form(teacher, quiz, action="engine")
+    first = teacher.post(url, data, **HTMX)
+    assert key_of(first) == WORDS["Allow"]
+    assert "ReadReports" in text(first)
+    data["case-action"] = "s3:PutObject"
+    assert key_of(teacher.post(url, data, **HTMX)) == WORDS["ImplicitDeny"]
+    data["case-action"] = "s3:GetObject"
+    data["case-identity-0-text"] = policy(
+        stmt("Allow", "s3:GetObject", sid="ReadReports"),
+        stmt("Deny", "s3:*", REPORT, sid="NotThatOne"),
+    )
+    last = teacher.post(url, data, **HTMX)
+    assert key_of(last) == WORDS["ExplicitDeny"]
+    assert "NotThatOne" in text(last)
+
+
+def test_saving_a_policy_question_whose_expect_disagrees_is_refused(teacher, owned):
+    quiz, _ = owned
+    url, data = policy_form(teacher, quiz, **{"k-expect": "ExplicitDeny", "action": "save"})
+    before = (Question.objects.count(), Scenario.objects.count())
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    assert "the case expects ExplicitDeny but the engine decides Allow" in text(response)
+    assert (Question.objects.count(), Scenario.objects.count()) == before
+    # Everything typed is still there.
+    again = form_fields(response.content.decode())
+    for name in ("k-title", "k-situation", "case-identity-0-text", "prompt", "case-action"):
+        assert again[name] == data[name]
+
+
+def test_the_editor_fills_expect_from_the_engine(teacher, owned):
+    quiz, _ = owned
+    url, data = policy_form(teacher, quiz, op="fill-expect")
+    data["case-action"] = "s3:PutObject"
+    response = teacher.post(url, data)
+    assert form_fields(response.content.decode())["k-expect"] == "ImplicitDeny"
+
+
+def test_a_new_scenario_is_the_authors_own_and_the_question_is_graded_by_the_engine(
+    teacher, owned, instructor
+):
+    quiz, _ = owned
+    url, data = policy_form(teacher, quiz, **{"k-ask_statement": "on", "action": "save"})
+    response = teacher.post(url, data)
+    assert response.status_code == 302, text(response)[:3000]
+    question = Question.objects.get(type="policy_decision")
+    scenario = question.scenario
+    assert (scenario.source, scenario.owner, scenario.expected) == (
+        Source.AUTHORED,
+        instructor,
+        "Allow",
+    )
+    assert question.ask_statement and question.problems() == []
+    # The learner preview offers it and the engine grades it.
+    quiz.entries.exclude(question=question).delete()
+    preview = teacher.get(reverse("teach:quiz-preview", args=[quiz.pk]))
+    assert "ReadReports" in text(preview)
+    form = AnswerForm(question, [])
+    right = next(k for k, label in form.fields["statement"].choices if "ReadReports" in label)
+    checked = teacher.post(
+        reverse("teach:quiz-preview-check", args=[quiz.pk, 1]),
+        {"decision": "Allow", "statement": right},
+    )
+    assert checked.context["result"].correct
+    wrong = teacher.post(
+        reverse("teach:quiz-preview-check", args=[quiz.pk, 1]),
+        {"decision": "ImplicitDeny", "statement": right},
+    )
+    assert wrong.context["result"].score == 0.5
+
+
+def test_another_instructors_scenario_is_neither_shown_nor_accepted(
+    teacher, owned, other_instructor
+):
+    quiz, _ = owned
+    theirs = make_scenario(title="Otto's secret case", owner=other_instructor)
+    url, data = policy_form(teacher, quiz, **{"k-scenario": str(theirs.pk), "action": "save"})
+    assert "Otto's secret case" not in text(teacher.get(url))
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    assert not Question.objects.filter(type="policy_decision").exists()
+    opened = teacher.post(url, data | {"op": "load-scenario"})
+    assert "Otto's secret case" not in text(opened)
+
+
+def test_an_edited_curriculum_scenario_is_saved_as_the_authors_copy(teacher, owned, instructor):
+    quiz, _ = owned
+    original = make_scenario(source=Source.FILE, title="From the files")
+    stored = dict(original.case)
+    url = new_url(quiz, "policy_decision")
+    opened = teacher.post(
+        url, page_data(teacher, url) | {"k-scenario": str(original.pk), "op": "load-scenario"}
+    )
+    data = form_fields(opened.content.decode()) | SHARED | {"action": "save"}
+    # Unchanged: the question uses the curriculum's scenario itself.
+    assert teacher.post(url, data).status_code == 302
+    assert Question.objects.get(type="policy_decision").scenario == original
+    # Changed: a copy of the author's own; the file's row is untouched.
+    data["case-action"] = "s3:PutObject"
+    data["prompt"] = "And now?"
+    data["k-expect"] = ""  # the opened scenario's expect no longer holds; let the engine say
+    assert teacher.post(url, data).status_code == 302
+    copy = Question.objects.get(prompt="And now?").scenario
+    assert copy != original and copy.owner == instructor and copy.expected == "ImplicitDeny"
+    original.refresh_from_db()
+    assert original.case == stored
+
+
+def test_the_case_editors_buttons_work_without_javascript(teacher, owned):
+    quiz, _ = owned
+    url, data = policy_form(teacher, quiz, op="add-identity")
+    response = teacher.post(url, data)
+    fields = form_fields(response.content.decode())
+    assert fields["case-identity-0-text"] == data["case-identity-0-text"]
+    assert "case-identity-1-text" in fields
+    assert fields["k-title"] == "Alice reads a report"
+
+
+def test_a_case_past_the_sandboxs_limits_is_refused_and_kept(teacher, owned):
+    quiz, _ = owned
+    too_long = " " * 20_001
+    url, data = policy_form(teacher, quiz, **{"case-boundary": too_long, "action": "engine"})
+    live = teacher.post(url, data, **HTMX)
+    assert live.status_code == 200
+    assert "20,001 characters" in text(live)
+    saved = teacher.post(url, data | {"action": "save"})
+    assert saved.status_code == 200
+    assert form_fields(saved.content.decode())["case-boundary"] == too_long
+    assert not Question.objects.filter(type="policy_decision").exists()
+
+
+def test_owned_scenarios_are_no_sandbox_presets(client, instructor):
+    make_scenario(title="Private draft", owner=instructor)
+    make_scenario(title="Shared preset")
+    page = client.get(reverse("sandbox")).content.decode()
+    assert "Shared preset" in page and "Private draft" not in page
+
+
+# --- least-privilege challenge -------------------------------------------------------------
+
+READ = policy(stmt("Allow", "s3:GetObject", "arn:aws:s3:::reports/*", sid="Read"))
+
+
+def challenge_form(teacher, quiz, allow_rows, deny_rows, **extra) -> tuple[str, dict]:
+    url = new_url(quiz, "least_privilege")
+    data = page_data(teacher, url) | SHARED
+    data.update(
+        {
+            "k-principal": ALICE,
+            "k-resource_account": "111122223333",
+            "k-scope": "arn:aws:s3:::reports\narn:aws:s3:::reports/*",
+            "k-start_policy": policy(stmt("Allow", "s3:*")),
+            "k-reference": READ,
+            "action": "save",
+        }
+    )
+    for which, rows in (("allow", allow_rows), ("deny", deny_rows)):
+        data[f"{which}-TOTAL_FORMS"] = str(len(rows))
+        for i, (action, resource, context) in enumerate(rows):
+            data[f"{which}-{i}-action"] = action
+            data[f"{which}-{i}-resource"] = resource
+            data[f"{which}-{i}-context"] = context
+    data.update(extra)
+    return url, data
+
+
+ALLOW_ROWS = [("s3:GetObject", REPORT, "")]
+DENY_ROWS = [("s3:DeleteObject", REPORT, ""), ("s3:PutObject", REPORT, "")]
+
+
+@pytest.mark.parametrize(
+    "reference,words",
+    [
+        (
+            policy(stmt("Allow", "s3:ListBucket", "arn:aws:s3:::reports")),
+            f"must-allow request #1 (s3:GetObject on {REPORT}) is not allowed",
+        ),
+        (
+            policy(stmt("Allow", ["s3:GetObject", "s3:PutObject"], "arn:aws:s3:::reports/*")),
+            f"must-deny request #2 (s3:PutObject on {REPORT}) is allowed",
+        ),
+        (
+            policy(stmt("Allow", ["s3:GetObject", "s3:GetObjectTagging"], "*")),
+            "over-grants",
+        ),
+        ('{\n  "Version": "2012-10-17",\n  "Statement": [\n}', "Line 4, column 1"),
+    ],
+    ids=["fails-a-must-allow", "allows-a-must-deny", "over-grants", "bad-json"],
+)
+def test_a_reference_that_fails_the_challenge_is_refused_saying_why(
+    teacher, owned, reference, words
+):
+    quiz, _ = owned
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, **{"k-reference": reference})
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    assert words in text(response)
+    assert not Question.objects.filter(type="least_privilege").exists()
+    assert form_fields(response.content.decode())["k-reference"] == reference
+    # The live check says the same as the author types.
+    live = teacher.post(url, data | {"action": "check"}, **HTMX)
+    assert words in text(live) and "Not ready to save" in text(live)
+
+
+def test_the_live_check_shows_each_request_and_the_over_grant_count(teacher, owned):
+    quiz, _ = owned
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, action="check")
+    live = teacher.post(url, data, **HTMX)
+    assert "passes every request and over-grants nothing" in text(live)
+    assert text(live).count("<tr>") == 1 + len(ALLOW_ROWS) + len(DENY_ROWS)
+    assert "Over-grants: 0" in text(live)
+
+
+def test_a_context_that_is_not_json_is_refused_at_its_line_and_column(teacher, owned):
+    quiz, _ = owned
+    rows = [("s3:GetObject", REPORT, '{"aws:SecureTransport": tru}')]
+    url, data = challenge_form(teacher, quiz, rows, DENY_ROWS)
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    column = rows[0][2].index("tru") + 1  # where the bad value starts
+    assert f"Line 1, column {column}: Invalid JSON" in text(response)
+    assert form_fields(response.content.decode())["allow-0-context"] == rows[0][2]
+
+
+def test_a_good_challenge_saves_and_is_graded_by_the_engine_in_the_preview(teacher, owned):
+    quiz, _ = owned
+    rows = [("s3:GetObject", REPORT, '{"aws:SecureTransport": "true"}')]
+    url, data = challenge_form(teacher, quiz, rows, DENY_ROWS)
+    response = teacher.post(url, data)
+    assert response.status_code == 302, text(response)[:3000]
+    question = Question.objects.get(type="least_privilege")
+    challenge = question.challenge()
+    assert challenge["must_allow"] == [
+        {"action": "s3:GetObject", "resource": REPORT, "context": {"aws:SecureTransport": "true"}}
+    ]
+    assert [r["action"] for r in challenge["must_deny"]] == ["s3:DeleteObject", "s3:PutObject"]
+    assert question.data["reference"] == READ
+    quiz.entries.exclude(question=question).delete()
+    preview = teacher.get(reverse("teach:quiz-preview", args=[quiz.pk]))
+    assert "What does AWS decide for Alice?" in text(preview)
+    assert READ not in text(preview)  # the reference is never shown to learners
+    check = reverse("teach:quiz-preview-check", args=[quiz.pk, 1])
+    assert teacher.post(check, {"policy": READ}).context["result"].correct
+    broad = teacher.post(check, {"policy": data["k-start_policy"]}).context["result"]
+    assert not broad.correct
+
+
+def test_request_rows_are_added_moved_and_removed_with_buttons(teacher, owned):
+    quiz, _ = owned
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, action="deny-up-1")
+    moved = form_fields(teacher.post(url, data).content.decode())
+    assert [moved["deny-0-action"], moved["deny-1-action"]] == ["s3:PutObject", "s3:DeleteObject"]
+    added = form_fields(teacher.post(url, moved | {"action": "allow-add"}).content.decode())
+    assert added["allow-TOTAL_FORMS"] == "2" and added["allow-1-action"] == ""
+    removed = form_fields(teacher.post(url, added | {"action": "deny-remove-0"}).content.decode())
+    assert removed["deny-TOTAL_FORMS"] == "1" and removed["deny-0-action"] == "s3:DeleteObject"
+    assert removed["k-reference"] == READ
+
+
+def test_the_admin_and_loader_refuse_the_same_reference(owned):
+    """The check lives in the kind, so `Question.clean()` (admin, loader) says the same."""
+    from django.core.exceptions import ValidationError
+
+    from tests.quizzes.builders import CHALLENGE, make_question
+
+    question = make_question(
+        "least_privilege",
+        data={"challenge": CHALLENGE, "reference": policy(stmt("Allow", "s3:*"))},
+    )
+    with pytest.raises(ValidationError) as caught:
+        question.full_clean()
+    assert "must-deny request #1 (s3:DeleteObject on arn:aws:s3:::reports/q1.csv) is allowed" in (
+        str(caught.value)
+    )
+    question.data["reference"] = policy(
+        stmt("Allow", "s3:GetObject", "arn:aws:s3:::reports/q1.csv")
+    )
+    question.full_clean()
+
+
+# --- the registry: both kinds round-trip through their authoring form ------------------------
+
+
+@pytest.mark.parametrize("kind", ["policy_decision", "least_privilege"])
+def test_both_kinds_round_trip_through_the_editor(teacher, owned, kind, learner):
+    quiz, _ = owned
+    if kind == "policy_decision":
+        url, data = policy_form(teacher, quiz, action="save")
+    else:
+        url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS)
+    assert teacher.post(url, data).status_code == 302
+    question = Question.objects.get(type=kind)
+    stored = (question.data, question.scenario_id, question.ask_statement)
+    scenarios = Scenario.objects.count()
+    edit = reverse("teach:question-edit", args=[question.pk])
+    again = page_data(teacher, edit) | {"action": "save"}
+    assert teacher.post(edit, again).status_code == 302
+    question.refresh_from_db()
+    assert (question.data, question.scenario_id, question.ask_statement) == stored
+    assert Scenario.objects.count() == scenarios
+    assert question.problems() == []
+    # And a learner's right answer gets full marks from the engine.
+    if kind == "policy_decision":
+        answer = {"decision": question.scenario.expected}
+    else:
+        answer = {"policy": question.data["reference"]}
+    form = AnswerForm(question, question.layout_ids(), answer)
+    assert form.is_valid(), form.errors
+    assert grade(question, form.response()).correct
+
+
+# --- no input gives a 500 ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kind,junk",
+    [
+        ("policy_decision", {"op": "remove-identity:99999"}),
+        ("policy_decision", {"op": "remove-identity:²"}),
+        ("policy_decision", {"op": "add-context:" + "x" * 5000}),
+        ("policy_decision", {"k-scenario": "not-a-number", "op": "load-scenario"}),
+        ("policy_decision", {"k-scenario": "999999", "action": "save"}),
+        ("policy_decision", {"case-identity-0-text": '{"Statement": [' * 500}),
+        ("policy_decision", {"case-identity-0-text": "[]", "action": "save"}),
+        ("policy_decision", {"case-ctx-0-value": "[" * 5000, "action": "engine"}),
+        ("policy_decision", {"case-identity-9999-text": "{}", "action": "engine"}),
+        ("least_privilege", {"allow-TOTAL_FORMS": "abc"}),
+        ("least_privilege", {"allow-TOTAL_FORMS": "100000", "action": "check"}),
+        ("least_privilege", {"action": "allow-up-99999999999"}),
+        ("least_privilege", {"action": "deny-remove-٣"}),
+        ("least_privilege", {"allow-0-context": "[" * 5000, "action": "check"}),
+        ("least_privilege", {"k-reference": '{"Statement": 1e999999}', "action": "check"}),
+        ("least_privilege", {"k-principal": "", "k-reference": "", "action": "check"}),
+    ],
+)
+def test_junk_never_gives_a_500(teacher, owned, kind, junk):
+    quiz, _ = owned
+    if kind == "policy_decision":
+        url, data = policy_form(teacher, quiz)
+    else:
+        url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS)
+    for headers in ({}, HTMX):
+        response = teacher.post(url, data | junk, **headers)
+        assert response.status_code in (200, 302), response.status_code
+
+
+def test_the_action_suggestions_follow_the_prefixed_field(client):
+    """In the question editor the action field is `case-action`; htmx also sends the live
+    update's own `action` value, which must not be read as the typed action."""
+    response = client.get(reverse("sandbox-actions"), {"case-action": "s3:GetObj", "action": "x"})
+    assert "s3:GetObject" in response.content.decode()
+
+
+def test_saving_writes_only_to_the_scenario_the_editor_holds(teacher, owned, instructor):
+    """Choosing another scenario in the menu without opening it must not pour the case on
+    screen into it."""
+    quiz, _ = owned
+    mine = make_scenario(title="Mine, untouched", owner=instructor)
+    stored = dict(mine.case)
+    url, data = policy_form(teacher, quiz, **{"k-scenario": str(mine.pk), "action": "save"})
+    data["case-action"] = "s3:PutObject"
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    assert "Open the chosen scenario first" in text(response)
+    assert "The question was not saved" in text(response)
+    mine.refresh_from_db()
+    assert mine.case == stored
+    # Opened, then edited and saved: the author's own scenario changes in place.
+    opened = form_fields(teacher.post(url, data | {"op": "load-scenario"}).content.decode())
+    assert opened["k-opened"] == str(mine.pk)
+    edited = opened | SHARED | {"case-action": "s3:PutObject", "k-expect": "", "action": "save"}
+    assert teacher.post(url, edited).status_code == 302
+    mine.refresh_from_db()
+    assert mine.case["request"]["action"] == "s3:PutObject"
+    assert mine.expected == "ImplicitDeny"
+    assert Question.objects.get(type="policy_decision").scenario == mine

@@ -31,6 +31,10 @@ class TagChoiceField(forms.MultipleChoiceField):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
+    def to_python(self, value) -> list[str]:
+        # An empty value (a blank field sent by a script, or a cleared select) means no tag.
+        return [tag for tag in super().to_python(value) if tag.strip()]
+
     def valid_value(self, value) -> bool:
         return isinstance(value, str) and len(value) <= MAX_TAG_LENGTH and bool(TAG.match(value))
 

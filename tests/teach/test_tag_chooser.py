@@ -156,3 +156,12 @@ def test_a_new_question_gets_its_tags(teacher, owned):
     created = Question.objects.get(prompt="Groups are principals.")
     assert created.misconceptions == ["thinks-groups-are-principals"]
     assert list(created.tags.values_list("slug", flat=True)) == ["iam"]
+
+
+def test_an_empty_tag_value_means_no_tag_not_an_error(teacher, question):
+    """A script (or an older form) may send the field blank: nothing is chosen, nothing is
+    refused."""
+    data = page_form(teacher, question) | {"misconceptions": "", "tags": "", "action": "save"}
+    assert teacher.post(edit_url(question), data).status_code == 302
+    question.refresh_from_db()
+    assert question.misconceptions == [] and not question.tags.exists()

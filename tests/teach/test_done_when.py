@@ -90,7 +90,9 @@ def test_an_instructor_writes_previews_publishes_exports_imports_and_a_learner_t
     assert key_of(teacher.post(url, data, headers={"HX-Request": "true"})) == WORDS["ExplicitDeny"]
     data["action"] = "save"
     saved = teacher.post(url, data)
-    assert saved.status_code == 302, re.findall(r'role="alert"[^>]*>(.*?)</', saved.content.decode(), re.S)
+    assert saved.status_code == 302, re.findall(
+        r'role="alert"[^>]*>(.*?)</', saved.content.decode(), re.S
+    )
 
     url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS)
     assert teacher.post(url, data).status_code == 302

@@ -8,8 +8,10 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-l
 
 Choices where the documents leave room (also in the module docstring of `case.py`):
 - A role trust policy (`sts:AssumeRole*`, `sts:TagSession`, `sts:SetSourceIdentity` on an IAM
-  role ARN) and a KMS key policy (a `key/` resource in KMS) must allow the request themselves;
-  an identity policy alone is never enough there. A grant to the account in them delegates to
+  role ARN) and a KMS key policy (a `kms:` action on a `key/` resource) must allow the request
+  themselves; an identity policy alone is never enough there. Other actions on those ARNs are
+  decided like any other request. A trust policy that names the caller in its own account
+  still leaves the caller's permissions boundary in force (it must allow sts:AssumeRole). A grant to the account in them delegates to
   the account's IAM policies (key-policy-default-allow-root-enable-iam).
 - A grant to `"*"` (or an Allow with a NotPrincipal that does not name the caller) names the
   caller itself, like a grant to its user or session ARN.
@@ -165,7 +167,7 @@ def _analyse(
                     # access_policies_boundaries: Deny + NotPrincipal always denies a principal
                     # that has a permissions boundary, whatever NotPrincipal lists.
                     grant = "notprincipal_with_boundary"
-                elif not_principal_excludes(pblock, caller):
+                elif not_principal_excludes(pblock, caller, effect=st.effect):
                     records.append((st, "notprincipal_matched", None, None))
                     continue
                 else:
@@ -227,7 +229,14 @@ def _special_resource(request: Request) -> str | None:
         and request.action_folded.startswith(_TRUST_ACTIONS)
     ):
         return "trust"
-    if parts[2] == "kms" and parts[5].startswith("key/"):
+    if (
+        parts[2] == "kms"
+        and parts[5].startswith("key/")
+        and request.action_folded.startswith("kms:")
+    ):
+        # key-policies: a key policy governs the KMS operations on its key. Another service's
+        # action whose resource is a key ARN (kinesis:StartStreamEncryption) is decided by the
+        # caller's policies like any other.
         return "kms"
     return None
 
@@ -444,6 +453,7 @@ def _decide(
     session_ok = (not has_session or bool(session_allows)) and not federated_without_session
 
     grant = resource_grant
+    trust_boundary = special == "trust" and has_boundary
     only_resource_policy = kind in ("anonymous", "service", "web_identity")
 
     # --- the flowchart ---------------------------------------------------------------------
@@ -468,6 +478,11 @@ def _decide(
             decision, decided_at = "ImplicitDeny", "resource_policy"
         else:
             decision, decided_at = _identity_chain(identity_ok, boundary_ok, session_ok, "identity")
+    elif grant in _DIRECT and trust_boundary:
+        # id_roles_update-role-trust-policy: a trust policy that names the caller does not lift
+        # the caller's permissions boundary: the boundary must allow sts:AssumeRole too.
+        uses_boundary = True
+        decision, decided_at = _identity_chain(True, boundary_ok, True, "boundary")
     elif grant in _DIRECT:
         # policy-eval-basics: a same-account grant to the user, role session or federated user
         # ARN is not limited by an implicit deny in identity policies, boundary or session policy.
@@ -528,6 +543,12 @@ def _decide(
                 ),
             )
         )
+    elif grant in _DIRECT and trust_boundary:
+        s_res = Step(
+            "resource_policy",
+            "continue",
+            (Reason("trust_policy_names_caller_boundary_applies", {"grant": grant}),),
+        )
     elif grant in _DIRECT:
         s_res = Step(
             "resource_policy", "allow", (Reason("resource_policy_grants_caller", {"grant": grant}),)
@@ -567,6 +588,12 @@ def _decide(
         )
     elif same_account and grant == "role":
         s_id = Step("identity", "not_applicable", (Reason("resource_policy_grants_role"),))
+    elif same_account and grant in _DIRECT and trust_boundary:
+        s_id = Step(
+            "identity",
+            "not_applicable",
+            (Reason("trust_policy_names_caller_boundary_applies", {"grant": grant}),),
+        )
     elif identity_ok:
         s_id = Step("identity", "continue")
     elif same_account:

@@ -181,6 +181,12 @@ REASONS: dict[str, tuple[tuple[str, ...], str]] = {
         ),
         POLICY_EVALUATION,
     ),
+    "trust_policy_names_caller_boundary_applies": (
+        (
+            "the trust policy names the caller, but the caller's permissions boundary must still allow sts:AssumeRole",
+        ),
+        ROLES,
+    ),
     "resource_policy_grants_role": (
         (
             "the resource-based policy names the role, so the role's boundary and session policy still limit it",

@@ -295,7 +295,7 @@ def _cmd_expand(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 _DECISIONS = {
     "Allow": "ALLOWED",
-    "ExplicitDeny": "DENIED (an explicit Deny applies)",
+    "ExplicitDeny": "DENIED (an explicit Deny or an AWS rule applies)",
     "ImplicitDeny": "DENIED (implicitly: no policy allows it)",
 }
 

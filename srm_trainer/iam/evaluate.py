@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .aws_rules import AwsRule, matching_rule
 from .case import Case, Request, parse_case
 from .conditions import evaluate_conditions
 from .decision import (
@@ -375,12 +376,29 @@ def _evaluate(case: Case) -> Decision:
         session_allows=session_allows,
     )
 
+    rule = matching_rule(request)
+    if rule is not None:
+        decision, decisive, steps = _apply_aws_rule(rule, request, steps)
+
     def explain() -> tuple[PolicyExplanation, ...]:
         return tuple(
             item.explain(request) if isinstance(item, _Analysis) else item for item in explanations
         )
 
     return Decision(decision, decisive, steps, explain=explain)  # type: ignore[arg-type]
+
+
+def _apply_aws_rule(
+    rule: AwsRule, request: Request, steps: tuple[Step, ...]
+) -> tuple[str, tuple[StatementRef, ...], tuple[Step, ...]]:
+    """An AWS built-in rule decides before any policy: its own first step, the policy steps
+    kept (unreached) so a page can still show what they would have said."""
+    data = {"rule": rule.id, "action": request.action, "resource": request.resource}
+    first = Step(
+        "aws_rule", "allow" if rule.effect == "Allow" else "deny", (Reason(rule.code, data),)
+    )
+    rest = tuple(Step(s.name, s.outcome, s.reasons, reached=False) for s in steps)
+    return ("Allow" if rule.effect == "Allow" else "ExplicitDeny"), (), (first, *rest)
 
 
 def _decide(

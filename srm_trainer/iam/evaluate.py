@@ -81,7 +81,15 @@ class _Analysis:
 
     def explain(self, request: Request) -> PolicyExplanation:
         explained = []
-        for st, code, failures, grant in self.records:
+        records = self.records
+        if len(records) < len(self.policy.statements):
+            # Statements of other services were never read: their Action does not match.
+            read = {record[0].index: record for record in records}
+            records = [
+                read.get(st.index) or (st, "action_not_matched", None, None)
+                for st in self.policy.statements
+            ]
+        for st, code, failures, grant in records:
             ref = self.ref(st)
             if code is None:
                 explained.append(StatementExplanation(ref, True, (), grant))
@@ -128,8 +136,9 @@ def _analyse(
     *,
     boundary_present: bool = False,
 ) -> _Analysis:
-    """Check every statement of one policy, cheapest element first: action, resource,
-    principal, conditions."""
+    """Check the statements of one policy that can match the requested service (the others
+    cannot match its action), cheapest element first: action, resource, principal,
+    conditions."""
     out = _Analysis(policy, kind, index, level)
     records = out.records
     caller = request.caller
@@ -137,7 +146,7 @@ def _analyse(
     resource = request.resource
     context = request.context
     variables = policy.variables
-    for st in policy.statements:
+    for st in policy.candidates(action_folded.partition(":")[0]):
         block = st.action
         if block.matches_any(action_folded) == block.negated:
             records.append(

@@ -352,6 +352,7 @@ class Statement:
         "column",
         "action_texts",
         "action_negated",
+        "_service_keys",
         "_action",
         "_resource",
         "_resource_texts",
@@ -383,6 +384,7 @@ class Statement:
         self.column = column
         self.action_texts = action.texts
         self.action_negated = action.negated
+        self._service_keys = _UNSET
         self._action = action
         self._resource = resource
         self._resource_texts = None
@@ -398,6 +400,7 @@ class Statement:
         effect: Effect,
         action_texts: tuple[str, ...],
         action_negated: bool,
+        service_keys: tuple[str, ...] | None,
         resource_texts: tuple[str, ...] | None,
         resource_negated: bool,
         variables: bool,
@@ -420,6 +423,7 @@ class Statement:
         self.column = column
         self.action_texts = action_texts
         self.action_negated = action_negated
+        self._service_keys = service_keys
         self._action = None
         self._resource = _UNSET if resource_texts is not None else None
         self._resource_texts = resource_texts
@@ -467,6 +471,9 @@ class Statement:
         when it may match an action of any service (`*`, a wildcard in the service part, or
         NotAction). An action of service `s` can only match a pattern whose literal service
         part is `s`, so the evaluator reads only these statements (and the None ones)."""
+        known = self._service_keys
+        if known is not _UNSET:
+            return known  # type: ignore[return-value]
         if self.action_negated:
             return None
         keys: list[str] = []

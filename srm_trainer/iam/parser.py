@@ -23,6 +23,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from threading import Lock
 from typing import Any
 
+from .conditions import validate_condition_block
 from .errors import PolicyError
 from .jsontext import depth_exceeds, load_json
 from .model import (
@@ -34,6 +35,7 @@ from .model import (
     Statement,
 )
 from .principals import classify_principal
+from .wildcard import fold_case
 
 # A guard on the input, not AWS's quota (the linter reports those per policy kind). AWS managed
 # policies are not held to the customer quotas: the largest (AWSSupportServiceRolePolicy) is
@@ -256,6 +258,44 @@ def _string_list(raw: Any, path: str, element: str, code: str) -> list[str]:
     return items
 
 
+def _fast_actions(raw: Any) -> tuple[tuple[str, ...], tuple[str, ...] | None] | None:
+    """The common case in one pass: valid action texts and the case-folded service prefixes
+    they name (None when one may match any service); None when something is wrong, so that
+    `_action_texts` finds and words the first error."""
+    items = (raw,) if type(raw) is str else raw if type(raw) is list and raw else None
+    if items is None:
+        return None
+    keys: list[str] | None = []
+    for item in items:
+        if type(item) is not str:
+            return None
+        service, colon, rest = item.partition(":")
+        if not colon:
+            if item != "*":
+                return None
+            keys = None
+            continue
+        if not service or not rest or item[-1] == ":":
+            return None
+        if keys is not None:
+            if "*" in service or "?" in service:
+                keys = None
+            else:
+                keys.append(service.lower() if service.isascii() else fold_case(service))
+    return tuple(items), (tuple(dict.fromkeys(keys)) if keys is not None else None)
+
+
+def _fast_resources(raw: Any) -> tuple[str, ...] | None:
+    """Valid Resource texts in one pass, or None (then `_resource_texts` words the error)."""
+    items = (raw,) if type(raw) is str else raw if type(raw) is list and raw else None
+    if items is None:
+        return None
+    for item in items:
+        if type(item) is not str or (item != "*" and not item.startswith("arn:")):
+            return None
+    return tuple(items)
+
+
 def _action_texts(raw: Any, path: str, element: str) -> tuple[str, ...]:
     """Validate an Action/NotAction element; compiling waits for `Statement.action`."""
     items = _string_list(raw, path, element, "invalid_action")
@@ -317,8 +357,6 @@ def _principals(raw: Any, path: str, element: str) -> PrincipalBlock:
 def _statement(
     raw: Any, index: int, path: str, kind: str, variables: bool, positions: Positions | None
 ) -> Statement:
-    from .conditions import validate_condition_block  # conditions.py is a sibling module
-
     if not isinstance(raw, dict):
         raise _fail("invalid_statement", "A statement must be a JSON object.", path)
     for key in raw:
@@ -344,12 +382,16 @@ def _statement(
         raise _fail(
             "action_and_notaction", "A statement cannot have both Action and NotAction.", path
         )
-    if "Action" in raw:
-        action = _action_texts(raw["Action"], _child(path, "Action"), "Action")
-    elif "NotAction" in raw:
-        action = _action_texts(raw["NotAction"], _child(path, "NotAction"), "NotAction")
-    else:
+    element = "Action" if "Action" in raw else "NotAction" if "NotAction" in raw else None
+    if element is None:
         raise _fail("missing_action", "The statement needs an Action or a NotAction.", path)
+    fast = _fast_actions(raw[element])
+    if fast is None:
+        _action_texts(raw[element], _child(path, element), element)  # raises the first error
+        raise _fail("invalid_action", f"{element} is not valid.", _child(path, element))
+    action, service_keys = fast
+    if element == "NotAction":
+        service_keys = None
     if "Resource" in raw and "NotResource" in raw:
         raise _fail(
             "resource_and_notresource",
@@ -357,10 +399,12 @@ def _statement(
             path,
         )
     resource: tuple[str, ...] | None = None
-    if "Resource" in raw:
-        resource = _resource_texts(raw["Resource"], _child(path, "Resource"), "Resource")
-    elif "NotResource" in raw:
-        resource = _resource_texts(raw["NotResource"], _child(path, "NotResource"), "NotResource")
+    if "Resource" in raw or "NotResource" in raw:
+        element = "Resource" if "Resource" in raw else "NotResource"
+        resource = _fast_resources(raw[element])
+        if resource is None:
+            _resource_texts(raw[element], _child(path, element), element)  # raises
+            raise _fail("invalid_resource", f"{element} is not valid.", _child(path, element))
     elif kind in _KINDS_NEEDING_RESOURCE:
         raise _fail(
             "missing_resource",
@@ -412,6 +456,7 @@ def _statement(
         effect,
         action,
         "NotAction" in raw,
+        service_keys,
         resource,
         "NotResource" in raw,
         variables,

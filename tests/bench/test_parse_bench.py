@@ -135,8 +135,7 @@ def test_fresh_parse_at_each_size(size):
     count = max(3, 2000 // size)
     as_dicts = [_sized_case(sized_policy(size, seed)) for seed in range(count)]
     as_text = [
-        {**c, "identity_policies": [json.dumps(c["identity_policies"][0])]}
-        for c in as_dicts
+        {**c, "identity_policies": [json.dumps(c["identity_policies"][0])]} for c in as_dicts
     ]
     dict_us = fresh_us(as_dicts)
     text_us = fresh_us(as_text)

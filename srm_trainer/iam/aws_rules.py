@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from .reasons import ReasonCode
 from .wildcard import fold_case
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class AwsRule:
     role names whose sessions the rule does not bind (the owning service's own role)."""
 
     id: str
-    code: str
+    code: ReasonCode
     effect: Literal["Allow", "Deny"]
     actions: tuple[str, ...]
     doc: str
@@ -79,7 +80,7 @@ class AwsRule:
 RULES: tuple[AwsRule, ...] = (
     AwsRule(
         id="sts-get-caller-identity",
-        code="aws_rule_no_permission_needed",
+        code=ReasonCode.AWS_RULE_NO_PERMISSION_NEEDED,
         effect="Allow",
         actions=("sts:GetCallerIdentity",),
         callers=_IAM_IDENTITIES,
@@ -87,7 +88,7 @@ RULES: tuple[AwsRule, ...] = (
     ),
     AwsRule(
         id="aws-managed-policy-immutable",
-        code="aws_rule_aws_managed_policy",
+        code=ReasonCode.AWS_RULE_AWS_MANAGED_POLICY,
         effect="Deny",
         actions=(
             "iam:CreatePolicyVersion",
@@ -102,7 +103,7 @@ RULES: tuple[AwsRule, ...] = (
     ),
     AwsRule(
         id="service-linked-role-protected",
-        code="aws_rule_service_linked_role",
+        code=ReasonCode.AWS_RULE_SERVICE_LINKED_ROLE,
         effect="Deny",
         actions=_ROLE_CHANGES,
         resource=("iam", None, "role/aws-service-role/"),
@@ -110,7 +111,7 @@ RULES: tuple[AwsRule, ...] = (
     ),
     AwsRule(
         id="identity-center-reserved-role",
-        code="aws_rule_identity_center_role",
+        code=ReasonCode.AWS_RULE_IDENTITY_CENTER_ROLE,
         effect="Deny",
         actions=(*_ROLE_CHANGES, "iam:UpdateRole", "iam:UpdateRoleDescription"),
         resource=("iam", None, "role/aws-reserved/sso.amazonaws.com/"),
@@ -119,7 +120,7 @@ RULES: tuple[AwsRule, ...] = (
     ),
     AwsRule(
         id="kms-aws-alias-reserved",
-        code="aws_rule_aws_kms_alias",
+        code=ReasonCode.AWS_RULE_AWS_KMS_ALIAS,
         effect="Deny",
         actions=("kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"),
         resource=("kms", None, "alias/aws/"),
@@ -127,7 +128,7 @@ RULES: tuple[AwsRule, ...] = (
     ),
     AwsRule(
         id="sts-long-term-credentials-only",
-        code="aws_rule_long_term_credentials_only",
+        code=ReasonCode.AWS_RULE_LONG_TERM_CREDENTIALS_ONLY,
         effect="Deny",
         actions=("sts:GetFederationToken", "sts:GetSessionToken"),
         callers=frozenset({"role_session", "federated_user"}),

@@ -168,6 +168,9 @@ API_CASE = (
     ' "resource": "arn:aws:s3:::reports/q1.csv"}, "identity_policies": [{"Version": "2012-10-17",'
     ' "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}]}'
 )
+API_BATCH = API_CASE.replace('"action": "s3:GetObject"', '"actions": ["s3:Get*"]').replace(
+    '"resource": "arn:aws:s3:::reports/q1.csv"', '"resources": ["arn:aws:s3:::reports/q1.csv"]'
+)
 NEW_PASSWORD = {"password1": "another-long-passphrase", "password2": "another-long-passphrase"}
 HOME = Redirect("/")
 TOTP_ON = Redirect("/accounts/2fa/totp/deactivate/")  # already has one: offered to turn it off
@@ -262,6 +265,8 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     "waf-lab": Case("/lab/waf/", get=200, post=200),
     "api-evaluate": Case("/api/iam/evaluate", get=405, post=200,
                          data=API_CASE, content_type="application/json"),
+    "api-simulate": Case("/api/iam/simulate", get=405, post=200,
+                         data=API_BATCH, content_type="application/json"),
     # --- quizzes ---------------------------------------------------------------------------
     "quizzes:list": Case("/quizzes/", get=200, post=405),
     "quizzes:detail": (

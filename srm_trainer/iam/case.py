@@ -20,7 +20,7 @@ from .context import RequestContext
 from .errors import CaseError, PolicyError
 from .jsontext import load_json
 from .model import Policy
-from .parser import MAX_NESTING, canonical_json, parse_policy
+from .parser import MAX_NESTING, content_key, parse_policy
 from .principals import Caller, parse_caller
 from .wildcard import fold_case
 
@@ -223,7 +223,7 @@ def _from_object(raw: Any) -> Case:
     )
 
 
-_CACHE: dict[str, Case] = {}
+_CACHE: dict[str | bytes, Case] = {}
 _CACHE_MAX = 2048
 # A cached case keeps its parsed policies alive, so the case cache is bounded by the size of
 # its keys (the case text) too, oldest first out (see parser._CACHE_MAX_CHARS).
@@ -239,7 +239,7 @@ def parse_case(source: str | dict[str, Any] | Case) -> Case:
     if isinstance(source, str):
         key = source
     elif isinstance(source, dict):
-        key = canonical_json(source, CaseError, what="case", code="invalid_case")
+        key = content_key(source, CaseError, what="case", code="invalid_case")
     else:
         raise CaseError(
             "invalid_case", f"A case must be a dict or JSON text, not {type(source).__name__}."
@@ -256,7 +256,7 @@ def parse_case(source: str | dict[str, Any] | Case) -> Case:
     return case
 
 
-def _remember(key: str, case: Case) -> None:
+def _remember(key: str | bytes, case: Case) -> None:
     global _cache_chars
     size = len(key)
     with _CACHE_LOCK:

@@ -104,6 +104,25 @@ def _build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ex.add_argument("patterns", nargs="+", metavar="PATTERN")
+
+    si = sub.add_parser(
+        "simulate",
+        help="decide many actions × resources at once (request.actions, request.resources)",
+        description=(
+            "Read one case whose request has an actions list (wildcards expanded with the "
+            "catalogue) and a resources list instead of action and resource, and print one "
+            "line per pair: decision, action, resource and the deciding statements."
+        ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    si.add_argument("file", metavar="FILE")
+    si.add_argument(
+        "--decision",
+        choices=("Allow", "ExplicitDeny", "ImplicitDeny"),
+        help="print only the pairs with this decision",
+    )
+    si.add_argument("--json", action="store_true", help='print {"results": [...]} as JSON')
     return parser
 
 
@@ -291,11 +310,40 @@ def _cmd_expand(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return status
 
 
+def _cmd_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .simulate import simulate
+
+    try:
+        results = simulate(_read(args.file))
+    except OSError as exc:
+        err.write(f"{args.file}: {exc.strerror or exc}\n")
+        return EXIT_FAILED
+    except PolicyError as exc:
+        where = f" ({exc.path})" if exc.path else ""
+        err.write(f"{args.file}{where}: {exc.code}: {exc.message}\n")
+        return EXIT_FAILED
+    if args.decision:
+        results = [r for r in results if r.decision.decision == args.decision]
+    if args.json:
+        out.write(json.dumps({"results": [r.to_dict() for r in results]}) + "\n")
+        return EXIT_OK
+    for r in results:
+        by = "; ".join(_ref(ref.to_dict()) for ref in r.decision.decisive)
+        if not by and r.decision.steps and r.decision.steps[0].name == "aws_rule":
+            by = reason_text(r.decision.steps[0].reasons[0].to_dict())
+        out.write(
+            f"{r.decision.decision:<12}  {r.action}  {r.resource}"
+            + (f"  — {by}" if by else "")
+            + "\n"
+        )
+    return EXIT_OK
+
+
 # --- explanations ---------------------------------------------------------------------------
 
 _DECISIONS = {
     "Allow": "ALLOWED",
-    "ExplicitDeny": "DENIED (an explicit Deny applies)",
+    "ExplicitDeny": "DENIED (an explicit Deny or an AWS rule applies)",
     "ImplicitDeny": "DENIED (implicitly: no policy allows it)",
 }
 
@@ -387,7 +435,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help (0) and usage errors (2)
         return int(exc.code or 0)
     out, err = sys.stdout, sys.stderr
-    commands = {"eval": _cmd_eval, "lint": _cmd_lint, "expand": _cmd_expand}
+    commands = {
+        "eval": _cmd_eval,
+        "lint": _cmd_lint,
+        "expand": _cmd_expand,
+        "simulate": _cmd_simulate,
+    }
     try:
         status = commands[args.command](args, out, err)
         out.flush()

@@ -602,6 +602,19 @@ def _compile_clause(
 
 
 def parse_condition_block(raw: object, *, path: str) -> tuple[ConditionClause, ...]:
+    """Validate a Condition element and compile its clauses (see `validate_condition_block`)."""
+    return compile_condition_specs(validate_condition_block(raw, path=path))
+
+
+ConditionSpec = tuple[OperatorName, str, tuple[str, ...], str]
+
+
+def compile_condition_specs(specs: tuple[ConditionSpec, ...]) -> tuple[ConditionClause, ...]:
+    """The clauses of validated specs: the parser defers this to first use."""
+    return tuple(_compile_clause(op, key, values, key_path) for op, key, values, key_path in specs)
+
+
+def validate_condition_block(raw: object, *, path: str) -> tuple[ConditionSpec, ...]:
     """Validate a Condition element and compile its clauses (operator → key → values).
 
     `path` names the Condition element (e.g. `Statement[0].Condition`). Raises PolicyError:
@@ -619,7 +632,7 @@ def parse_condition_block(raw: object, *, path: str) -> tuple[ConditionClause, .
             f"Condition must be an object of condition operators, not {_type_name(raw)}.",
             path=path,
         )
-    clauses: list[ConditionClause] = []
+    clauses: list[ConditionSpec] = []
     for op_text, block in raw.items():
         op_path = f"{path}.{op_text}"
         op = parse_operator(op_text) if isinstance(op_text, str) else None
@@ -644,5 +657,5 @@ def parse_condition_block(raw: object, *, path: str) -> tuple[ConditionClause, .
                     path=key_path,
                 )
             values = _read_values(value, path=key_path)
-            clauses.append(_compile_clause(op, key, values, key_path))
+            clauses.append((op, key, values, key_path))
     return tuple(clauses)

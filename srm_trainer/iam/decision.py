@@ -7,7 +7,9 @@ API, the CLI and the sandbox share:
     {"decision": "Allow" | "ExplicitDeny" | "ImplicitDeny",
      "decisive": [StatementRef...],        the statements that decided it
      "steps": [Step...],                   AWS's order: explicit_deny, rcp, scp, resource_policy,
-                                           identity, boundary, session_policy
+                                           identity, boundary, session_policy; preceded by
+                                           an "aws_rule" step when one of AWS's built-in rules
+                                           (aws_rules.py) decided, the others then unreached
      "explanations": [PolicyExplanation...]}   every policy and statement considered
 """
 

@@ -8,8 +8,10 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-l
 
 Choices where the documents leave room (also in the module docstring of `case.py`):
 - A role trust policy (`sts:AssumeRole*`, `sts:TagSession`, `sts:SetSourceIdentity` on an IAM
-  role ARN) and a KMS key policy (a `key/` resource in KMS) must allow the request themselves;
-  an identity policy alone is never enough there. A grant to the account in them delegates to
+  role ARN) and a KMS key policy (a `kms:` action on a `key/` resource) must allow the request
+  themselves; an identity policy alone is never enough there. Other actions on those ARNs are
+  decided like any other request. A trust policy that names the caller in its own account
+  still leaves the caller's permissions boundary in force (it must allow sts:AssumeRole). A grant to the account in them delegates to
   the account's IAM policies (key-policy-default-allow-root-enable-iam).
 - A grant to `"*"` (or an Allow with a NotPrincipal that does not name the caller) names the
   caller itself, like a grant to its user or session ARN.
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .aws_rules import AwsRule, matching_rule
 from .case import Case, Request, parse_case
 from .conditions import evaluate_conditions
 from .decision import (
@@ -78,7 +81,15 @@ class _Analysis:
 
     def explain(self, request: Request) -> PolicyExplanation:
         explained = []
-        for st, code, failures, grant in self.records:
+        records = self.records
+        if len(records) < len(self.policy.statements):
+            # Statements of other services were never read: their Action does not match.
+            read = {record[0].index: record for record in records}
+            records = [
+                read.get(st.index) or (st, "action_not_matched", None, None)
+                for st in self.policy.statements
+            ]
+        for st, code, failures, grant in records:
             ref = self.ref(st)
             if code is None:
                 explained.append(StatementExplanation(ref, True, (), grant))
@@ -125,8 +136,9 @@ def _analyse(
     *,
     boundary_present: bool = False,
 ) -> _Analysis:
-    """Check every statement of one policy, cheapest element first: action, resource,
-    principal, conditions."""
+    """Check the statements of one policy that can match the requested service (the others
+    cannot match its action), cheapest element first: action, resource, principal,
+    conditions."""
     out = _Analysis(policy, kind, index, level)
     records = out.records
     caller = request.caller
@@ -134,7 +146,7 @@ def _analyse(
     resource = request.resource
     context = request.context
     variables = policy.variables
-    for st in policy.statements:
+    for st in policy.candidates(action_folded.partition(":")[0]):
         block = st.action
         if block.matches_any(action_folded) == block.negated:
             records.append(
@@ -165,7 +177,7 @@ def _analyse(
                     # access_policies_boundaries: Deny + NotPrincipal always denies a principal
                     # that has a permissions boundary, whatever NotPrincipal lists.
                     grant = "notprincipal_with_boundary"
-                elif not_principal_excludes(pblock, caller):
+                elif not_principal_excludes(pblock, caller, effect=st.effect):
                     records.append((st, "notprincipal_matched", None, None))
                     continue
                 else:
@@ -227,7 +239,14 @@ def _special_resource(request: Request) -> str | None:
         and request.action_folded.startswith(_TRUST_ACTIONS)
     ):
         return "trust"
-    if parts[2] == "kms" and parts[5].startswith("key/"):
+    if (
+        parts[2] == "kms"
+        and parts[5].startswith("key/")
+        and request.action_folded.startswith("kms:")
+    ):
+        # key-policies: a key policy governs the KMS operations on its key. Another service's
+        # action whose resource is a key ARN (kinesis:StartStreamEncryption) is decided by the
+        # caller's policies like any other.
         return "kms"
     return None
 
@@ -366,12 +385,29 @@ def _evaluate(case: Case) -> Decision:
         session_allows=session_allows,
     )
 
+    rule = matching_rule(request)
+    if rule is not None:
+        decision, decisive, steps = _apply_aws_rule(rule, request, steps)
+
     def explain() -> tuple[PolicyExplanation, ...]:
         return tuple(
             item.explain(request) if isinstance(item, _Analysis) else item for item in explanations
         )
 
     return Decision(decision, decisive, steps, explain=explain)  # type: ignore[arg-type]
+
+
+def _apply_aws_rule(
+    rule: AwsRule, request: Request, steps: tuple[Step, ...]
+) -> tuple[str, tuple[StatementRef, ...], tuple[Step, ...]]:
+    """An AWS built-in rule decides before any policy: its own first step, the policy steps
+    kept (unreached) so a page can still show what they would have said."""
+    data = {"rule": rule.id, "action": request.action, "resource": request.resource}
+    first = Step(
+        "aws_rule", "allow" if rule.effect == "Allow" else "deny", (Reason(rule.code, data),)
+    )
+    rest = tuple(Step(s.name, s.outcome, s.reasons, reached=False) for s in steps)
+    return ("Allow" if rule.effect == "Allow" else "ExplicitDeny"), (), (first, *rest)
 
 
 def _decide(
@@ -444,6 +480,7 @@ def _decide(
     session_ok = (not has_session or bool(session_allows)) and not federated_without_session
 
     grant = resource_grant
+    trust_boundary = special == "trust" and has_boundary
     only_resource_policy = kind in ("anonymous", "service", "web_identity")
 
     # --- the flowchart ---------------------------------------------------------------------
@@ -468,6 +505,11 @@ def _decide(
             decision, decided_at = "ImplicitDeny", "resource_policy"
         else:
             decision, decided_at = _identity_chain(identity_ok, boundary_ok, session_ok, "identity")
+    elif grant in _DIRECT and trust_boundary:
+        # id_roles_update-role-trust-policy: a trust policy that names the caller does not lift
+        # the caller's permissions boundary: the boundary must allow sts:AssumeRole too.
+        uses_boundary = True
+        decision, decided_at = _identity_chain(True, boundary_ok, True, "boundary")
     elif grant in _DIRECT:
         # policy-eval-basics: a same-account grant to the user, role session or federated user
         # ARN is not limited by an implicit deny in identity policies, boundary or session policy.
@@ -528,6 +570,12 @@ def _decide(
                 ),
             )
         )
+    elif grant in _DIRECT and trust_boundary:
+        s_res = Step(
+            "resource_policy",
+            "continue",
+            (Reason("trust_policy_names_caller_boundary_applies", {"grant": grant}),),
+        )
     elif grant in _DIRECT:
         s_res = Step(
             "resource_policy", "allow", (Reason("resource_policy_grants_caller", {"grant": grant}),)
@@ -567,6 +615,12 @@ def _decide(
         )
     elif same_account and grant == "role":
         s_id = Step("identity", "not_applicable", (Reason("resource_policy_grants_role"),))
+    elif same_account and grant in _DIRECT and trust_boundary:
+        s_id = Step(
+            "identity",
+            "not_applicable",
+            (Reason("trust_policy_names_caller_boundary_applies", {"grant": grant}),),
+        )
     elif identity_ok:
         s_id = Step("identity", "continue")
     elif same_account:

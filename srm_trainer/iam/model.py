@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .arn import ArnPattern, compile_arn_pattern
 from .context import RequestContext
@@ -188,6 +188,18 @@ class ResourcePattern:
 
     @classmethod
     def compile(cls, text: str) -> ResourcePattern:
+        found = _RESOURCE_CACHE.get(text)
+        if found is not None:
+            return found
+        pattern = cls._compile(text)
+        if len(text) <= _ACTION_CACHE_MAX_LEN:
+            if len(_RESOURCE_CACHE) >= _ACTION_CACHE_MAX:
+                _RESOURCE_CACHE.clear()
+            _RESOURCE_CACHE[text] = pattern
+        return pattern
+
+    @classmethod
+    def _compile(cls, text: str) -> ResourcePattern:
         has_variable = "${" in text
         if text == "*":
             mode = "any"
@@ -196,6 +208,10 @@ class ResourcePattern:
         else:
             mode = "pattern"
         return cls(text, mode, has_variable)
+
+
+# Like actions: one immutable ResourcePattern per text, reused across policies.
+_RESOURCE_CACHE: dict[str, ResourcePattern] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +229,9 @@ class ResourceBlock:
     texts: tuple[str, ...] = field(init=False, repr=False, compare=False)
     any: bool = field(init=False, repr=False, compare=False)
     exact: frozenset[str] = field(init=False, repr=False, compare=False)
-    matchers: tuple[tuple[str, ArnPattern], ...] = field(init=False, repr=False, compare=False)
+    matchers: tuple[tuple[str, ArnPattern], ...] | None = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         pats = self.patterns
@@ -221,18 +239,19 @@ class ResourceBlock:
         setter(self, "texts", tuple(p.text for p in pats))
         setter(self, "any", any(p.mode == "any" for p in pats))
         setter(self, "exact", frozenset(p.text for p in pats if p.mode == "exact"))
-        setter(
-            self,
-            "matchers",
-            tuple(
-                (
-                    _literal_prefix(p.text),
-                    compile_arn_pattern(p.text, self.variables and p.has_variable),
-                )
-                for p in pats
-                if p.mode == "pattern"
-            ),
+        setter(self, "matchers", None)  # compiled on the first check that needs them
+
+    def _compile_matchers(self) -> tuple[tuple[str, ArnPattern], ...]:
+        matchers = tuple(
+            (
+                _literal_prefix(p.text),
+                compile_arn_pattern(p.text, self.variables and p.has_variable),
+            )
+            for p in self.patterns
+            if p.mode == "pattern"
         )
+        object.__setattr__(self, "matchers", matchers)
+        return matchers
 
     def check(self, resource: str, context: RequestContext) -> tuple[bool, bool]:
         """(some entry matches `resource`, some entry held a policy variable without a value);
@@ -240,7 +259,10 @@ class ResourceBlock:
         if self.any or resource in self.exact:
             return True, False
         missing = False
-        for prefix, matcher in self.matchers:
+        matchers = self.matchers
+        if matchers is None:
+            matchers = self._compile_matchers()
+        for prefix, matcher in matchers:
             # Whatever the wildcards do later, the text before the first one must match as is.
             if not resource.startswith(prefix):
                 continue
@@ -303,29 +325,171 @@ class PrincipalBlock:
         )
 
 
-@dataclass(frozen=True, slots=True)
+_UNSET: object = object()
+
+
 class Statement:
     """One statement, with where it came from.
 
     `path` is `Statement[i]` (or `Statement` when the policy held a single object) and `line`/
     `column` its 1-based position in `Policy.text` when the policy was parsed from text.
     `conditions` is empty when there is no Condition block.
+
+    The parser validates every statement but builds `action` and `resource` only when first
+    read (`Statement.lazy`): evaluation reads them only for the statements of the requested
+    service (`Policy.candidates`), so a large policy costs little beyond its validation.
     """
 
-    index: int
-    path: str
-    sid: str | None
-    effect: Effect
-    action: ActionBlock
-    resource: ResourceBlock | None
-    principal: PrincipalBlock | None
-    conditions: tuple[ConditionClause, ...]
-    line: int | None = None
-    column: int | None = None
+    __slots__ = (
+        "index",
+        "path",
+        "sid",
+        "effect",
+        "principal",
+        "_conditions",
+        "_condition_specs",
+        "line",
+        "column",
+        "action_texts",
+        "action_negated",
+        "_service_keys",
+        "_action",
+        "_resource",
+        "_resource_texts",
+        "_resource_negated",
+        "_variables",
+    )
+
+    def __init__(
+        self,
+        index: int,
+        path: str,
+        sid: str | None,
+        effect: Effect,
+        action: ActionBlock,
+        resource: ResourceBlock | None,
+        principal: PrincipalBlock | None,
+        conditions: tuple[ConditionClause, ...],
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.index = index
+        self.path = path
+        self.sid = sid
+        self.effect = effect
+        self.principal = principal
+        self._conditions = conditions
+        self._condition_specs = ()
+        self.line = line
+        self.column = column
+        self.action_texts = action.texts
+        self.action_negated = action.negated
+        self._service_keys = _UNSET
+        self._action = action
+        self._resource = resource
+        self._resource_texts = None
+        self._resource_negated = False
+        self._variables = False
+
+    @classmethod
+    def lazy(
+        cls,
+        index: int,
+        path: str,
+        sid: str | None,
+        effect: Effect,
+        action_texts: tuple[str, ...],
+        action_negated: bool,
+        service_keys: tuple[str, ...] | None,
+        resource_texts: tuple[str, ...] | None,
+        resource_negated: bool,
+        variables: bool,
+        principal: PrincipalBlock | None,
+        condition_specs: tuple[Any, ...],
+        line: int | None = None,
+        column: int | None = None,
+    ) -> Statement:
+        """A statement whose Action, Resource and Condition were validated but not compiled
+        (`condition_specs`: what `conditions.validate_condition_block` returns)."""
+        self = cls.__new__(cls)
+        self.index = index
+        self.path = path
+        self.sid = sid
+        self.effect = effect
+        self.principal = principal
+        self._conditions = None if condition_specs else ()
+        self._condition_specs = condition_specs
+        self.line = line
+        self.column = column
+        self.action_texts = action_texts
+        self.action_negated = action_negated
+        self._service_keys = service_keys
+        self._action = None
+        self._resource = _UNSET if resource_texts is not None else None
+        self._resource_texts = resource_texts
+        self._resource_negated = resource_negated
+        self._variables = variables
+        return self
+
+    @property
+    def action(self) -> ActionBlock:
+        block = self._action
+        if block is None:
+            block = ActionBlock(compile_actions(self.action_texts), self.action_negated)
+            self._action = block
+        return block
+
+    @property
+    def resource(self) -> ResourceBlock | None:
+        """None when the statement has neither Resource nor NotResource (matches all)."""
+        block = self._resource
+        if block is _UNSET:
+            block = ResourceBlock(
+                tuple(ResourcePattern.compile(t) for t in self._resource_texts or ()),
+                self._resource_negated,
+                self._variables,
+            )
+            self._resource = block
+        return block  # type: ignore[return-value]
+
+    @property
+    def conditions(self) -> tuple[ConditionClause, ...]:
+        clauses = self._conditions
+        if clauses is None:
+            from .conditions import compile_condition_specs  # conditions.py imports this module
+
+            clauses = compile_condition_specs(self._condition_specs)
+            self._conditions = clauses
+        return clauses
 
     @property
     def is_allow(self) -> bool:
         return self.effect == "Allow"
+
+    def service_keys(self) -> tuple[str, ...] | None:
+        """The case-folded service prefixes this statement's Action names literally, or None
+        when it may match an action of any service (`*`, a wildcard in the service part, or
+        NotAction). An action of service `s` can only match a pattern whose literal service
+        part is `s`, so the evaluator reads only these statements (and the None ones)."""
+        known = self._service_keys
+        if known is not _UNSET:
+            return known  # type: ignore[return-value]
+        if self.action_negated:
+            return None
+        keys: list[str] = []
+        for text in self.action_texts:
+            service, colon, _ = text.partition(":")
+            if not colon or "*" in service or "?" in service:
+                return None
+            keys.append(fold_case(service))
+        return tuple(keys)
+
+    def __repr__(self) -> str:
+        return f"Statement(index={self.index}, sid={self.sid!r}, effect={self.effect!r})"
+
+
+def _statement_index(st: Statement) -> int:
+    return st.index
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,7 +508,43 @@ class Policy:
     statements: tuple[Statement, ...]
     text: str | None = None
 
+    # (statements that may match any service, statements per literal service, merged lists
+    # per requested service): built on first use, see `candidates`.
+    _index: tuple[Any, ...] | None = field(default=None, init=False, repr=False, compare=False)
+
     @property
     def variables(self) -> bool:
         """Policy variables (`${aws:username}`) are only replaced under Version 2012-10-17."""
         return self.version == VERSION_2012
+
+    def candidates(self, service_folded: str) -> tuple[Statement, ...]:
+        """The statements that may match an action of `service_folded`, in policy order: those
+        naming the service literally and those that can match any service."""
+        index = self._index
+        if index is None:
+            index = self._build_index()
+        wild, named, merged = index
+        found = merged.get(service_folded)
+        if found is None:
+            own = named.get(service_folded, ())
+            if own and wild:
+                found = tuple(sorted((*wild, *own), key=_statement_index))
+            else:
+                found = own or wild
+            if len(merged) < 1024:
+                merged[service_folded] = found
+        return found
+
+    def _build_index(self) -> tuple[Any, ...]:
+        named: dict[str, list[Statement]] = {}
+        wild: list[Statement] = []
+        for st in self.statements:
+            keys = st.service_keys()
+            if keys is None:
+                wild.append(st)
+                continue
+            for key in dict.fromkeys(keys):
+                named.setdefault(key, []).append(st)
+        index = (tuple(wild), {k: tuple(v) for k, v in named.items()}, {})
+        object.__setattr__(self, "_index", index)
+        return index

@@ -6,33 +6,36 @@ and that enforces the nesting limit before anything recursive runs), then `json.
 JSON → `invalid_json` with json's own line/column). The grammar check then works on the loaded
 object and raises errors with a path; the path is turned back into a line/column from the scan.
 
-Parsed policies are cached by content (`parse_policy`): evaluating the same policy again costs a
-dictionary lookup. Everything a statement needs at evaluation time is compiled here.
+Parsed policies are cached by content (`parse_policy`: text by its text, a dict by
+`content_key`, never re-serialised as JSON): evaluating the same policy again costs a
+dictionary lookup. Every statement is validated here, but its Action and Resource are compiled
+only when evaluation first reads them (`model.Statement.lazy`), and evaluation reads only the
+statements that can match the requested service (`model.Policy.candidates`).
 """
 
 from __future__ import annotations
 
 import json
+import marshal
+import re
 from bisect import bisect_right
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from threading import Lock
 from typing import Any
 
+from .conditions import validate_condition_block
 from .errors import PolicyError
 from .jsontext import depth_exceeds, load_json
 from .model import (
     POLICY_KINDS,
     VERSION_2012,
     VERSIONS,
-    ActionBlock,
     Policy,
     PrincipalBlock,
-    ResourceBlock,
-    ResourcePattern,
     Statement,
-    compile_actions,
 )
 from .principals import classify_principal
+from .wildcard import fold_case
 
 # A guard on the input, not AWS's quota (the linter reports those per policy kind). AWS managed
 # policies are not held to the customer quotas: the largest (AWSSupportServiceRolePolicy) is
@@ -41,7 +44,7 @@ from .principals import classify_principal
 # characters a policy; the API: 64 KB a request body); the parse cache is bounded by characters.
 MAX_POLICY_CHARS = 262_144
 MAX_NESTING = 32
-MAX_STATEMENTS = 500
+MAX_STATEMENTS = 2_000
 
 _TOP_KEYS = frozenset({"Version", "Id", "Statement"})
 _STATEMENT_KEYS = frozenset(
@@ -224,6 +227,14 @@ def _read_key(text: str, i: int) -> tuple[str, int, int] | None:
 # --------------------------------------------------------------------------- grammar
 
 
+def _shown(value: Any) -> str:
+    """A value for an error message: strings and scalars as written, containers by type (a
+    repr of a deeply nested list would recurse)."""
+    if isinstance(value, dict | list | tuple):
+        return f"a {'list' if isinstance(value, list | tuple) else 'JSON object'}"
+    return repr(value)
+
+
 def _fail(code: str, message: str, path: str) -> PolicyError:
     return PolicyError(code, message, path=path)
 
@@ -247,7 +258,46 @@ def _string_list(raw: Any, path: str, element: str, code: str) -> list[str]:
     return items
 
 
-def _actions(raw: Any, path: str, element: str) -> ActionBlock:
+def _fast_actions(raw: Any) -> tuple[tuple[str, ...], tuple[str, ...] | None] | None:
+    """The common case in one pass: valid action texts and the case-folded service prefixes
+    they name (None when one may match any service); None when something is wrong, so that
+    `_action_texts` finds and words the first error."""
+    items = (raw,) if type(raw) is str else raw if type(raw) is list and raw else None
+    if items is None:
+        return None
+    keys: list[str] | None = []
+    for item in items:
+        if type(item) is not str:
+            return None
+        service, colon, rest = item.partition(":")
+        if not colon:
+            if item != "*":
+                return None
+            keys = None
+            continue
+        if not service or not rest or item[-1] == ":":
+            return None
+        if keys is not None:
+            if "*" in service or "?" in service:
+                keys = None
+            else:
+                keys.append(service.lower() if service.isascii() else fold_case(service))
+    return tuple(items), (tuple(dict.fromkeys(keys)) if keys is not None else None)
+
+
+def _fast_resources(raw: Any) -> tuple[str, ...] | None:
+    """Valid Resource texts in one pass, or None (then `_resource_texts` words the error)."""
+    items = (raw,) if type(raw) is str else raw if type(raw) is list and raw else None
+    if items is None:
+        return None
+    for item in items:
+        if type(item) is not str or (item != "*" and not item.startswith("arn:")):
+            return None
+    return tuple(items)
+
+
+def _action_texts(raw: Any, path: str, element: str) -> tuple[str, ...]:
+    """Validate an Action/NotAction element; compiling waits for `Statement.action`."""
     items = _string_list(raw, path, element, "invalid_action")
     for i, item in enumerate(items):
         if item != "*" and (":" not in item or item.startswith(":") or item.endswith(":")):
@@ -257,10 +307,11 @@ def _actions(raw: Any, path: str, element: str) -> ActionBlock:
                 f'{element} value {item!r} must be "*" or "service:Action" (e.g. "s3:GetObject").',
                 where,
             )
-    return ActionBlock(compile_actions(items), element == "NotAction")
+    return tuple(items)
 
 
-def _resources(raw: Any, path: str, element: str, variables: bool) -> ResourceBlock:
+def _resource_texts(raw: Any, path: str, element: str) -> tuple[str, ...]:
+    """Validate a Resource/NotResource element; compiling waits for `Statement.resource`."""
     items = _string_list(raw, path, element, "invalid_resource")
     for i, item in enumerate(items):
         if item != "*" and not item.startswith("arn:"):
@@ -270,9 +321,7 @@ def _resources(raw: Any, path: str, element: str, variables: bool) -> ResourceBl
                 f'{element} value {item!r} must be "*" or an ARN starting with "arn:".',
                 where,
             )
-    return ResourceBlock(
-        tuple(ResourcePattern.compile(r) for r in items), element == "NotResource", variables
-    )
+    return tuple(items)
 
 
 def _principals(raw: Any, path: str, element: str) -> PrincipalBlock:
@@ -305,9 +354,9 @@ def _principals(raw: Any, path: str, element: str) -> PrincipalBlock:
     return PrincipalBlock(tuple(entries), element == "NotPrincipal")
 
 
-def _statement(raw: Any, index: int, path: str, kind: str, variables: bool) -> Statement:
-    from .conditions import parse_condition_block  # conditions.py is a sibling module
-
+def _statement(
+    raw: Any, index: int, path: str, kind: str, variables: bool, positions: Positions | None
+) -> Statement:
     if not isinstance(raw, dict):
         raise _fail("invalid_statement", "A statement must be a JSON object.", path)
     for key in raw:
@@ -326,32 +375,36 @@ def _statement(raw: Any, index: int, path: str, kind: str, variables: bool) -> S
     if effect not in ("Allow", "Deny"):
         raise _fail(
             "invalid_effect",
-            f'Effect must be "Allow" or "Deny" (case-sensitive), not {effect!r}.',
+            f'Effect must be "Allow" or "Deny" (case-sensitive), not {_shown(effect)}.',
             _child(path, "Effect"),
         )
     if "Action" in raw and "NotAction" in raw:
         raise _fail(
             "action_and_notaction", "A statement cannot have both Action and NotAction.", path
         )
-    if "Action" in raw:
-        action = _actions(raw["Action"], _child(path, "Action"), "Action")
-    elif "NotAction" in raw:
-        action = _actions(raw["NotAction"], _child(path, "NotAction"), "NotAction")
-    else:
+    element = "Action" if "Action" in raw else "NotAction" if "NotAction" in raw else None
+    if element is None:
         raise _fail("missing_action", "The statement needs an Action or a NotAction.", path)
+    fast = _fast_actions(raw[element])
+    if fast is None:
+        _action_texts(raw[element], _child(path, element), element)  # raises the first error
+        raise _fail("invalid_action", f"{element} is not valid.", _child(path, element))
+    action, service_keys = fast
+    if element == "NotAction":
+        service_keys = None
     if "Resource" in raw and "NotResource" in raw:
         raise _fail(
             "resource_and_notresource",
             "A statement cannot have both Resource and NotResource.",
             path,
         )
-    resource: ResourceBlock | None = None
-    if "Resource" in raw:
-        resource = _resources(raw["Resource"], _child(path, "Resource"), "Resource", variables)
-    elif "NotResource" in raw:
-        resource = _resources(
-            raw["NotResource"], _child(path, "NotResource"), "NotResource", variables
-        )
+    resource: tuple[str, ...] | None = None
+    if "Resource" in raw or "NotResource" in raw:
+        element = "Resource" if "Resource" in raw else "NotResource"
+        resource = _fast_resources(raw[element])
+        if resource is None:
+            _resource_texts(raw[element], _child(path, element), element)  # raises
+            raise _fail("invalid_resource", f"{element} is not valid.", _child(path, element))
     elif kind in _KINDS_NEEDING_RESOURCE:
         raise _fail(
             "missing_resource",
@@ -394,16 +447,23 @@ def _statement(raw: Any, index: int, path: str, kind: str, variables: bool) -> S
         )
     conditions: tuple = ()
     if "Condition" in raw:
-        conditions = tuple(parse_condition_block(raw["Condition"], path=_child(path, "Condition")))
-    return Statement(
-        index=index,
-        path=path,
-        sid=sid,
-        effect=effect,
-        action=action,
-        resource=resource,
-        principal=principal,
-        conditions=conditions,
+        conditions = validate_condition_block(raw["Condition"], path=_child(path, "Condition"))
+    where = positions.locate(path) if positions is not None else None
+    return Statement.lazy(
+        index,
+        path,
+        sid,
+        effect,
+        action,
+        "NotAction" in raw,
+        service_keys,
+        resource,
+        "NotResource" in raw,
+        variables,
+        principal,
+        conditions,
+        where[0] if where else None,
+        where[1] if where else None,
     )
 
 
@@ -417,7 +477,9 @@ _KIND_NAMES = {
 }
 
 
-def _policy(obj: Any, kind: str, name: str | None, text: str | None) -> Policy:
+def _policy(
+    obj: Any, kind: str, name: str | None, text: str | None, positions: Positions | None = None
+) -> Policy:
     if not isinstance(obj, dict):
         raise _fail("invalid_policy", "A policy must be a JSON object with a Statement.", "")
     for key in obj:
@@ -431,7 +493,7 @@ def _policy(obj: Any, kind: str, name: str | None, text: str | None) -> Policy:
     if version is not None and version not in VERSIONS:
         raise _fail(
             "invalid_version",
-            f'Version must be "2012-10-17" or "2008-10-17", not {version!r}.',
+            f'Version must be "2012-10-17" or "2008-10-17", not {_shown(version)}.',
             "Version",
         )
     policy_id = obj.get("Id")
@@ -456,37 +518,12 @@ def _policy(obj: Any, kind: str, name: str | None, text: str | None) -> Policy:
         )
     variables = version == VERSION_2012
     statements = tuple(
-        _statement(item, i, path, kind, variables)
+        _statement(item, i, path, kind, variables, positions)
         for i, (item, path) in enumerate(zip(raws, paths, strict=True))
     )
     return Policy(
         kind=kind, name=name, version=version, id=policy_id, statements=statements, text=text
     )  # type: ignore[arg-type]
-
-
-def _with_lines(policy: Policy, positions: Positions) -> Policy:
-    """Attach each statement's line/column in the source text."""
-    placed = []
-    for st in policy.statements:
-        where = positions.locate(st.path)
-        if where is None:
-            placed.append(st)
-            continue
-        placed.append(
-            Statement(
-                st.index,
-                st.path,
-                st.sid,
-                st.effect,
-                st.action,
-                st.resource,
-                st.principal,
-                st.conditions,
-                where[0],
-                where[1],
-            )
-        )
-    return Policy(policy.kind, policy.name, policy.version, policy.id, tuple(placed), policy.text)
 
 
 def _too_large(length: int) -> PolicyError:
@@ -502,7 +539,7 @@ def _parse_text(text: str, kind: str, name: str | None) -> Policy:
     positions = scan_positions(text)
     obj = load_json(text, what="policy")  # scan_positions has enforced MAX_NESTING
     try:
-        policy = _policy(obj, kind, name, text)
+        return _policy(obj, kind, name, text, positions)
     except PolicyError as exc:
         if exc.line is not None:
             raise
@@ -510,21 +547,26 @@ def _parse_text(text: str, kind: str, name: str | None) -> Policy:
         if where is None:
             raise
         raise exc.with_location(line=where[0], column=where[1]) from None
-    return _with_lines(policy, positions)
 
 
 def _parse_object(obj: Any, kind: str, name: str | None) -> Policy:
-    if depth_exceeds(obj, MAX_NESTING):
-        raise PolicyError(
-            "nesting_too_deep",
-            f"The policy nests objects and lists more than {MAX_NESTING} levels deep.",
-        )
-    return _policy(obj, kind, name, None)
+    """A valid policy nests at most 7 levels, and the grammar check reads only the places a
+    valid one has (it never walks an arbitrary value), so a deeper object always fails it: the
+    depth is measured only then, to name the cause."""
+    try:
+        return _policy(obj, kind, name, None)
+    except PolicyError:
+        if depth_exceeds(obj, MAX_NESTING):
+            raise PolicyError(
+                "nesting_too_deep",
+                f"The policy nests objects and lists more than {MAX_NESTING} levels deep.",
+            ) from None
+        raise
 
 
 # --------------------------------------------------------------------------- cache + API
 
-_CACHE: dict[tuple[str, str | None, bool, str], Policy] = {}
+_CACHE: dict[tuple[str, str | None, bool, str | bytes], Policy] = {}
 _CACHE_MAX = 4096
 # The cache also holds at most this many characters of policy text (a parsed policy keeps about
 # 12-18 bytes per character alive), oldest first out: one AWS managed policy can be 150,000
@@ -553,6 +595,28 @@ def canonical_json(data: dict, error: type[PolicyError], *, what: str, code: str
     return dumped
 
 
+# marshal's UTF-8 for a lone surrogate (U+D800..U+DFFF) starts ED A0..BF, which valid UTF-8
+# never holds. Numbers are binary in marshal's output and may hold those bytes too, so a hit
+# only sends the data through `canonical_json`'s exact check.
+_SURROGATE_BYTES = re.compile(rb"\xed[\xa0-\xbf]")
+
+
+def content_key(data: dict, error: type[PolicyError], *, what: str, code: str) -> bytes:
+    """A cache key for a decoded document without re-serialising it as JSON: marshal's output
+    (format 0: no references or interning, so it depends only on the content and key order),
+    which C writes several times faster than `json.dumps`. Equal bytes mean equal content.
+    Anything marshal refuses (too deep, not data) and any possible lone surrogate goes through
+    `canonical_json` for its precise error."""
+    try:
+        key = marshal.dumps(data, 0)
+    except (ValueError, RecursionError):
+        canonical_json(data, error, what=what, code=code)
+        raise error(code, f"The {what} is not JSON data.") from None
+    if _SURROGATE_BYTES.search(key):
+        canonical_json(data, error, what=what, code=code)
+    return key
+
+
 def parse_policy(
     source: str | dict[str, Any], *, kind: str = "identity", name: str | None = None
 ) -> Policy:
@@ -566,7 +630,7 @@ def parse_policy(
     if isinstance(source, str):
         key = (kind, name, True, source)
     elif isinstance(source, dict):
-        dumped = canonical_json(source, PolicyError, what="policy", code="invalid_policy")
+        dumped = content_key(source, PolicyError, what="policy", code="invalid_policy")
         if len(dumped) > MAX_POLICY_CHARS:
             raise _too_large(len(dumped))
         key = (kind, name, False, dumped)
@@ -583,7 +647,7 @@ def parse_policy(
     return policy
 
 
-def _remember(key: tuple[str, str | None, bool, str], policy: Policy) -> None:
+def _remember(key: tuple[str, str | None, bool, str | bytes], policy: Policy) -> None:
     global _cache_chars
     size = len(key[3])
     with _CACHE_LOCK:

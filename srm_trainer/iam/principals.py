@@ -265,6 +265,13 @@ def _named_links(block: PrincipalBlock, caller: Caller) -> tuple[bool, ...]:
     return (bool(kinds - {None}),)
 
 
-def not_principal_excludes(block: PrincipalBlock, caller: Caller) -> bool:
-    """True when a NotPrincipal element names the caller completely (so the statement skips it)."""
-    return all(_named_links(block, caller))
+def not_principal_excludes(block: PrincipalBlock, caller: Caller, *, effect: str = "Deny") -> bool:
+    """True when a NotPrincipal element keeps the statement from applying to the caller.
+
+    With Deny the caller escapes only when every identity AWS evaluates for it is listed (its
+    account too). With Allow the statement grants everyone except those listed, so naming any
+    of the caller's identities (its user, role, session or account) leaves it out of the grant.
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+    """
+    links = _named_links(block, caller)
+    return any(links) if effect == "Allow" else all(links)

@@ -20,10 +20,11 @@ ROOT_USER = "/learn/iam/root-user/"
 
 DECISIONS = {
     "Allow": "Allowed",
-    "ExplicitDeny": "Denied explicitly (a Deny statement matched)",
+    "ExplicitDeny": "Denied explicitly (a Deny statement or an AWS rule)",
     "ImplicitDeny": "Denied implicitly (nothing allowed it)",
 }
 STEP_TITLES = {
+    "aws_rule": "AWS rule",
     "explicit_deny": "Explicit deny",
     "rcp": "Resource control policies",
     "scp": "Service control policies",
@@ -116,6 +117,43 @@ REASONS: dict[str, tuple[tuple[str, ...], str]] = {
         ),
         CONDITIONS,
     ),
+    # AWS's built-in rules (aws_rules.RULES): a step of their own before any policy
+    "aws_rule_no_permission_needed": (
+        (
+            "{action} needs no permission: AWS answers it for any signed-in caller, even when a policy denies it",
+        ),
+        POLICY_EVALUATION,
+    ),
+    "aws_rule_aws_managed_policy": (
+        (
+            "{resource} is an AWS managed policy: AWS maintains it, and no one in an account can change, tag or delete it",
+        ),
+        POLICIES,
+    ),
+    "aws_rule_service_linked_role": (
+        (
+            "{resource} is a service-linked role: only its service can change its permissions or trust policy or delete it (its description can be edited)",
+        ),
+        ROLES,
+    ),
+    "aws_rule_identity_center_role": (
+        (
+            "{resource} is a role IAM Identity Center manages: change its permission set in Identity Center, not the role in IAM",
+        ),
+        ROLES,
+    ),
+    "aws_rule_aws_kms_alias": (
+        (
+            "{resource} is under alias/aws/, which AWS keeps for AWS managed keys: no one can create, repoint or delete it",
+        ),
+        POLICIES,
+    ),
+    "aws_rule_long_term_credentials_only": (
+        (
+            "{action} must be called with an IAM user's (or the root user's) long-term credentials, not a session's",
+        ),
+        ROLES,
+    ),
     # steps
     "explicit_deny": (
         ("a Deny statement matched the request; an explicit deny always wins",),
@@ -180,6 +218,12 @@ REASONS: dict[str, tuple[tuple[str, ...], str]] = {
             "the resource-based policy names the caller directly, which is enough within one account",
         ),
         POLICY_EVALUATION,
+    ),
+    "trust_policy_names_caller_boundary_applies": (
+        (
+            "the trust policy names the caller, but the caller's permissions boundary must still allow sts:AssumeRole",
+        ),
+        ROLES,
     ),
     "resource_policy_grants_role": (
         (

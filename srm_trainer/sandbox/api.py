@@ -1,4 +1,5 @@
-"""`POST /api/iam/evaluate`: a case in, the decision and its reasons out, as JSON.
+"""`POST /api/iam/evaluate` (a case in, the decision and its reasons out, as JSON) and
+`POST /api/iam/simulate` (a batch of actions × resources, one decision per pair).
 
 No login and no side effects. Errors are JSON too: invalid JSON gives the line and column,
 an invalid case names the field, a body over the cap is a 413, too many requests a 429.
@@ -16,6 +17,7 @@ from srm_trainer.iam import PolicyError, evaluate
 from srm_trainer.iam.case import MAX_CASE_NESTING
 from srm_trainer.iam.findings import lint_case
 from srm_trainer.iam.jsontext import load_json
+from srm_trainer.iam.simulate import simulate
 from srm_trainer.ratelimit import rate_limited
 from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
@@ -60,10 +62,8 @@ def _oversized(case: dict) -> str | None:
     return None
 
 
-@csrf_exempt  # a JSON API with no cookies' authority: it reads nothing of the caller's and changes nothing
-@require_POST
-@rate_limited("api", _too_many, browser=False)
-def evaluate_api(request: HttpRequest) -> JsonResponse:
+def _read_case(request: HttpRequest) -> dict | JsonResponse:
+    """The body as a case dict, or the JSON error answer (size, JSON, shape, policy caps)."""
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
         return _error(
             413, "body_too_large", f"The request body is over {MAX_BODY_BYTES // 1024} KB."
@@ -103,6 +103,16 @@ def evaluate_api(request: HttpRequest) -> JsonResponse:
             "in one request.",
             path="",
         )
+    return case
+
+
+@csrf_exempt  # a JSON API with no cookies' authority: it reads nothing of the caller's and changes nothing
+@require_POST
+@rate_limited("api", _too_many, browser=False)
+def evaluate_api(request: HttpRequest) -> JsonResponse:
+    case = _read_case(request)
+    if isinstance(case, JsonResponse):
+        return case
     try:
         decision = evaluate(case)
     except PolicyError as exc:
@@ -110,3 +120,22 @@ def evaluate_api(request: HttpRequest) -> JsonResponse:
     result = decision.to_dict()
     result["findings"] = [f.to_dict() for f in lint_case(case)]
     return JsonResponse(result)
+
+
+# A batch costs one evaluation per pair: kept to what a request's CPU budget covers.
+MAX_SIMULATION_PAIRS = 1_000
+
+
+@csrf_exempt  # as evaluate_api
+@require_POST
+@rate_limited("api", _too_many, browser=False)
+def simulate_api(request: HttpRequest) -> JsonResponse:
+    """`POST /api/iam/simulate`: request.actions × request.resources, one result per pair."""
+    case = _read_case(request)
+    if isinstance(case, JsonResponse):
+        return case
+    try:
+        results = simulate(case, max_pairs=MAX_SIMULATION_PAIRS)
+    except PolicyError as exc:
+        return _error(400, exc.code, exc.message, path=exc.path, line=exc.line, column=exc.column)
+    return JsonResponse({"results": [r.to_dict() for r in results]})

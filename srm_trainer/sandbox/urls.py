@@ -6,4 +6,5 @@ urlpatterns = [
     path("sandbox/", views.sandbox, name="sandbox"),
     path("sandbox/actions/", views.action_options, name="sandbox-actions"),
     path("api/iam/evaluate", api.evaluate_api, name="api-evaluate"),
+    path("api/iam/simulate", api.simulate_api, name="api-simulate"),
 ]

@@ -154,3 +154,28 @@ def test_least_privilege_invalid_json_scores_zero_with_line_and_column():
     assert result.score == 0.0
     assert (result.feedback["line"], result.feedback["column"]) == (2, 17)
     assert "line 2, column 17" in result.feedback["error"]
+
+
+def test_feedback_names_an_aws_rule_step_in_words():
+    from quizzes.explain import explain_decision
+    from srm_trainer.iam import evaluate
+
+    decision = evaluate(
+        {
+            "request": {
+                "principal": "arn:aws:iam::111122223333:user/alice",
+                "action": "iam:DeletePolicy",
+                "resource": "arn:aws:iam::aws:policy/ReadOnlyAccess",
+            },
+            "identity_policies": [
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+                }
+            ],
+        }
+    )
+    fb = explain_decision(decision)
+    assert fb["decision"] == "ExplicitDeny"
+    assert [s["title"] for s in fb["steps"]] == ["AWS rule"]  # later steps were not reached
+    assert "AWS managed policy" in fb["steps"][0]["why"]

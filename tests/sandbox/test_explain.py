@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import srm_trainer.iam as iam
+from srm_trainer.iam.aws_rules import REASON_CODES as AWS_RULE_CODES
 from srm_trainer.iam.words import REASONS
 from srm_trainer.sandbox.explain import reason_html
 
@@ -30,7 +31,7 @@ def engine_reason_codes() -> set[str]:
             "policy_variable_no_value",
         }
     )
-    return codes
+    return codes | AWS_RULE_CODES
 
 
 def test_every_engine_reason_code_has_words():

@@ -322,3 +322,17 @@ def test_a_preset_names_the_documentation_rule_it_illustrates(client):
         'The rule it illustrates: <a href="https://docs.aws.amazon.com/x" rel="noopener">'
         "Cross-account policy evaluation logic</a>" in body
     )
+
+
+def test_an_aws_rule_decides_before_the_policies_and_says_so(client):
+    """sts:GetCallerIdentity needs no permission: the result panel shows the "AWS rule" step
+    first, in words, with the policy steps after it marked as not reached."""
+    deny = '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}'
+    body = live(
+        client, action="sts:GetCallerIdentity", resource="*", **{"identity-0-text": deny}
+    ).content.decode()
+    assert "Decision: Allowed" in body
+    flow = body[body.index('class="flow"') :]
+    assert flow.index("AWS rule") < flow.index("Explicit deny")
+    assert "needs no permission" in body
+    assert "Not reached: an earlier step decided" in flow

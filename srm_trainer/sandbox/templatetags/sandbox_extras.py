@@ -22,7 +22,7 @@ RESULT_WORDS = {
 }
 EXPLAINERS = {
     "Allow": "An Allow applied where one was needed, and nothing denied the request.",
-    "ExplicitDeny": "A Deny statement matched the request. An explicit deny beats every Allow.",
+    "ExplicitDeny": "A Deny statement (or one of AWS's own rules) refused the request. An explicit deny beats every Allow.",
     "ImplicitDeny": "Nothing denied the request, but an Allow that AWS needs is missing, so it is denied by default.",
 }
 

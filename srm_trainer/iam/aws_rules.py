@@ -1,0 +1,162 @@
+"""AWS's built-in rules: what AWS decides before (or regardless of) any policy.
+
+Some answers do not come from policies at all: `sts:GetCallerIdentity` works even against an
+explicit deny, nobody can edit an AWS managed policy, service-linked roles and IAM Identity
+Center's roles are changed only by the service that owns them, `alias/aws/` KMS aliases belong
+to AWS. They are kept here as one table of named rules, not as special cases in the evaluator,
+so the explanation can show them as their own step ("AWS rule") with a reason code and the
+documentation page.
+
+A rule matches on the action (exact, case-folded), optionally on the resource ARN's service,
+account and resource prefix, and optionally on the kind of caller. `effect` says what AWS
+does: `Allow` (no permission needed, nothing can deny it) or `Deny` (no policy can allow it;
+the evaluator reports it as an explicit deny because no Allow overrides it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from .reasons import ReasonCode
+from .wildcard import fold_case
+
+if TYPE_CHECKING:
+    from .case import Request
+
+IAM_GUIDE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+
+# What the role-protection rules refuse: changing a role's permissions, trust policy or
+# boundary, or deleting it through IAM. (A description can still be edited: UpdateRole and
+# UpdateRoleDescription are not in this list for service-linked roles.)
+_ROLE_CHANGES = (
+    "iam:AttachRolePolicy",
+    "iam:DetachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:DeleteRolePolicy",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:PutRolePermissionsBoundary",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:DeleteRole",
+)
+_IAM_IDENTITIES = frozenset({"user", "role_session", "federated_user", "root"})
+
+
+@dataclass(frozen=True, slots=True)
+class AwsRule:
+    """One built-in rule. `resource` is `(service, account, resource prefix)` of the ARN, where
+    an account of None means any account; None for the whole field means any resource.
+    `callers` limits the rule to those caller kinds (None: every caller). `exempt_roles` are
+    role names whose sessions the rule does not bind (the owning service's own role)."""
+
+    id: str
+    code: ReasonCode
+    effect: Literal["Allow", "Deny"]
+    actions: tuple[str, ...]
+    doc: str
+    resource: tuple[str, str | None, str] | None = None
+    callers: frozenset[str] | None = None
+    exempt_roles: frozenset[str] = frozenset()
+
+    def matches(self, request: Request) -> bool:
+        caller = request.caller
+        if self.callers is not None and caller.kind not in self.callers:
+            return False
+        if caller.kind == "role_session" and caller.name in self.exempt_roles:
+            return False
+        if self.resource is None:
+            return True
+        parts = request.resource.split(":", 5)
+        if len(parts) != 6 or parts[0] != "arn":
+            return False
+        service, account, prefix = self.resource
+        return (
+            parts[2] == service
+            and (account is None or parts[4] == account)
+            and parts[5].startswith(prefix)
+        )
+
+
+RULES: tuple[AwsRule, ...] = (
+    AwsRule(
+        id="sts-get-caller-identity",
+        code=ReasonCode.AWS_RULE_NO_PERMISSION_NEEDED,
+        effect="Allow",
+        actions=("sts:GetCallerIdentity",),
+        callers=_IAM_IDENTITIES,
+        doc="https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html",
+    ),
+    AwsRule(
+        id="aws-managed-policy-immutable",
+        code=ReasonCode.AWS_RULE_AWS_MANAGED_POLICY,
+        effect="Deny",
+        actions=(
+            "iam:CreatePolicyVersion",
+            "iam:DeletePolicy",
+            "iam:DeletePolicyVersion",
+            "iam:SetDefaultPolicyVersion",
+            "iam:TagPolicy",
+            "iam:UntagPolicy",
+        ),
+        resource=("iam", "aws", "policy/"),
+        doc=IAM_GUIDE + "access_policies_managed-vs-inline.html#aws-managed-policies",
+    ),
+    AwsRule(
+        id="service-linked-role-protected",
+        code=ReasonCode.AWS_RULE_SERVICE_LINKED_ROLE,
+        effect="Deny",
+        actions=_ROLE_CHANGES,
+        resource=("iam", None, "role/aws-service-role/"),
+        doc=IAM_GUIDE + "id_roles_update-service-linked-role.html",
+    ),
+    AwsRule(
+        id="identity-center-reserved-role",
+        code=ReasonCode.AWS_RULE_IDENTITY_CENTER_ROLE,
+        effect="Deny",
+        actions=(*_ROLE_CHANGES, "iam:UpdateRole", "iam:UpdateRoleDescription"),
+        resource=("iam", None, "role/aws-reserved/sso.amazonaws.com/"),
+        exempt_roles=frozenset({"AWSServiceRoleForSSO"}),
+        doc="https://docs.aws.amazon.com/singlesignon/latest/userguide/using-service-linked-roles.html",
+    ),
+    AwsRule(
+        id="kms-aws-alias-reserved",
+        code=ReasonCode.AWS_RULE_AWS_KMS_ALIAS,
+        effect="Deny",
+        actions=("kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"),
+        resource=("kms", None, "alias/aws/"),
+        doc="https://docs.aws.amazon.com/kms/latest/developerguide/alias-create.html",
+    ),
+    AwsRule(
+        id="sts-long-term-credentials-only",
+        code=ReasonCode.AWS_RULE_LONG_TERM_CREDENTIALS_ONLY,
+        effect="Deny",
+        actions=("sts:GetFederationToken", "sts:GetSessionToken"),
+        callers=frozenset({"role_session", "federated_user"}),
+        doc=IAM_GUIDE + "id_credentials_temp_request.html",
+    ),
+)
+
+REASON_CODES: frozenset[str] = frozenset(rule.code for rule in RULES)
+
+
+def _index(rules: tuple[AwsRule, ...]) -> dict[str, tuple[AwsRule, ...]]:
+    index: dict[str, list[AwsRule]] = {}
+    for rule in rules:
+        for action in rule.actions:
+            index.setdefault(fold_case(action), []).append(rule)
+    return {action: tuple(found) for action, found in index.items()}
+
+
+_BY_ACTION = _index(RULES)
+
+
+def matching_rule(request: Request) -> AwsRule | None:
+    """The built-in rule that decides this request, or None (one dictionary lookup when the
+    action has no rule, which is almost always)."""
+    candidates = _BY_ACTION.get(request.action_folded)
+    if candidates is None:
+        return None
+    for rule in candidates:
+        if rule.matches(request):
+            return rule
+    return None

@@ -1,0 +1,234 @@
+"""Fresh parsing: the cost of a case whose policies the engine has never seen. Run with
+`make bench`.
+
+Every evaluation here gets a policy with new content (a unique Sid), given as a dict or as
+JSON text, and both parse caches are emptied first, so the figure is parse + evaluate, the way
+a caller that builds its policies each time (a differential harness, a batch job) pays it.
+Sizes: 1, 10, 100 and 1,000 statements, a typical case (5 policies, 30 statements), and a set
+shaped like AWS managed policies (long Get*/List*/Describe* lists over many services) against
+generated requests. Figures are medians of several runs (the machine is shared).
+
+`BENCH_EXPORT=path.json make bench` also writes the managed-policy-shaped workload (policies
+and requests) as cases in the shared format, for the side-by-side run in README.md.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import random
+import statistics
+import time
+
+import pytest
+
+from srm_trainer.iam import case as case_module
+from srm_trainer.iam import catalog, evaluate
+from srm_trainer.iam.parser import clear_cache
+from tests.bench.test_engine_bench import typical_case
+
+pytestmark = pytest.mark.bench
+
+# Fresh parsing of the typical case (the 50 µs budget is for a parsed one; see README).
+TYPICAL_FRESH_BUDGET_US = 400.0
+# Per statement, at any size: a policy of n statements must cost at most about this much per
+# statement to parse and evaluate fresh as a dict, twice that as text (the old parser took
+# 40-50 µs per statement on a quiet machine).
+PER_STATEMENT_BUDGET_US = 20.0
+
+ACCOUNT = "111122223333"
+SERVICES = (
+    "s3",
+    "ec2",
+    "dynamodb",
+    "logs",
+    "sqs",
+    "sns",
+    "lambda",
+    "iam",
+    "kms",
+    "cloudwatch",
+    "rds",
+    "ecr",
+    "ecs",
+    "glue",
+    "athena",
+    "cloudtrail",
+)
+VERBS = ("Get", "List", "Describe", "Put", "Create", "Delete", "Update", "Tag")
+
+
+def _statement(i: int, rnd: random.Random) -> dict:
+    service = SERVICES[i % len(SERVICES)]
+    actions = [
+        f"{service}:{rnd.choice(VERBS)}{rnd.choice(['*', 'Object', 'Item', f'Thing{i}'])}"
+        for _ in range(rnd.randint(1, 6))
+    ]
+    st: dict = {
+        "Sid": f"S{i}",
+        "Effect": "Deny" if i % 7 == 0 else "Allow",
+        "Action": actions,
+        "Resource": rnd.choice(
+            [
+                "*",
+                f"arn:aws:{service}:*:{ACCOUNT}:thing/{i}/*",
+                [f"arn:aws:{service}:::b-{i}", f"arn:aws:{service}:::b-{i}/*"],
+            ]
+        ),
+    }
+    if i % 5 == 0:
+        st["Condition"] = {"StringEquals": {"aws:RequestedRegion": ["eu-west-1", "us-east-1"]}}
+    return st
+
+
+def sized_policy(n: int, seed: int = 0) -> dict:
+    rnd = random.Random(seed)
+    return {"Version": "2012-10-17", "Statement": [_statement(i, rnd) for i in range(n)]}
+
+
+def _sized_case(policy: dict) -> dict:
+    return {
+        "request": {
+            "principal": f"arn:aws:iam::{ACCOUNT}:user/alice",
+            "action": "s3:GetObject",
+            "resource": "arn:aws:s3:::b-16/x",
+            "resource_account": ACCOUNT,
+            "context": {"aws:RequestedRegion": "eu-west-1"},
+        },
+        "identity_policies": [policy],
+    }
+
+
+def _unique(policy: dict, tag: str) -> dict:
+    fresh = copy.deepcopy(policy)
+    fresh["Statement"][0]["Sid"] = tag
+    return fresh
+
+
+def _clear() -> None:
+    clear_cache()
+    case_module._CACHE.clear()
+
+
+def fresh_us(cases: list[dict], *, repeat: int = 5) -> float:
+    """Median µs per evaluation over `repeat` runs, each on never-seen copies of `cases`."""
+    runs = []
+    for r in range(repeat):
+        batch = copy.deepcopy(cases)
+        for i, case in enumerate(batch):  # new content for every evaluation of every run
+            policies = case["identity_policies"]
+            first = policies[0]
+            if isinstance(first, str):
+                policies[0] = first.replace('"Sid": "', f'"Sid": "r{r}i{i}', 1)
+            else:
+                policies[0] = _unique(first, f"r{r}i{i}")
+        _clear()
+        start = time.perf_counter()
+        for case in batch:
+            evaluate(case)
+        runs.append((time.perf_counter() - start) / len(batch) * 1e6)
+    return statistics.median(runs)
+
+
+@pytest.mark.parametrize("size", [1, 10, 100, 1000])
+def test_fresh_parse_at_each_size(size):
+    catalog.is_known_action("s3:GetObject")
+    count = max(3, 2000 // size)
+    as_dicts = [_sized_case(sized_policy(size, seed)) for seed in range(count)]
+    as_text = [
+        {**c, "identity_policies": [json.dumps(c["identity_policies"][0])]} for c in as_dicts
+    ]
+    dict_us = fresh_us(as_dicts)
+    text_us = fresh_us(as_text)
+    print(
+        f"\n[bench] fresh parse + evaluate, {size:>4} statements: dict {dict_us:9.1f} µs, "
+        f"JSON text {text_us:9.1f} µs (median of 5 runs of {count})"
+    )
+    assert dict_us <= PER_STATEMENT_BUDGET_US * size + 100
+    assert text_us <= PER_STATEMENT_BUDGET_US * size * 2.5 + 200
+
+
+def test_typical_case_fresh():
+    catalog.is_known_action("s3:GetObject")
+    cases = [typical_case() for _ in range(300)]
+    us = fresh_us(cases)
+    print(
+        f"\n[bench] typical case (5 policies, 30 statements), fresh parse + evaluate: {us:.1f} µs"
+    )
+    assert us <= TYPICAL_FRESH_BUDGET_US
+
+
+def managed_like_policies(count: int = 40, seed: int = 7) -> list[dict]:
+    """Policies shaped like AWS managed ones: read-only lists over many services (Resource
+    "*"), service-role policies with conditions, a few broad admin ones."""
+    rnd = random.Random(seed)
+    services = catalog.services()
+    out = []
+    for i in range(count):
+        chosen = rnd.sample(services, k=min(len(services), rnd.randint(3, 60)))
+        if i % 4 == 0:  # read-only style: one long statement
+            actions = [f"{s}:{v}*" for s in chosen for v in ("Get", "List", "Describe")]
+            statements = [{"Effect": "Allow", "Action": actions, "Resource": "*"}]
+        else:  # service-role style: a statement per service, some with conditions
+            statements = []
+            for s in chosen:
+                names = [a for a in catalog.expand(f"{s}:*")[:40] if rnd.random() < 0.3]
+                st: dict = {
+                    "Effect": "Allow",
+                    "Action": names or [f"{s}:Get*"],
+                    "Resource": rnd.choice(["*", f"arn:aws:{s}:*:*:*"]),
+                }
+                if rnd.random() < 0.3:
+                    st["Condition"] = {
+                        "StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}
+                    }
+                statements.append(st)
+        out.append({"Version": "2012-10-17", "Statement": statements})
+    return out
+
+
+def managed_like_requests(policies: list[dict], count: int = 2000, seed: int = 11) -> list[dict]:
+    rnd = random.Random(seed)
+    services = catalog.services()
+    cases = []
+    for i in range(count):
+        service = rnd.choice(services)
+        actions = catalog.expand(f"{service}:*") or ["s3:GetObject"]
+        cases.append(
+            {
+                "name": f"managed-{i}",
+                "request": {
+                    "principal": f"arn:aws:iam::{ACCOUNT}:role/Worker",
+                    "action": rnd.choice(actions),
+                    "resource": "*",
+                    "context": {"aws:PrincipalAccount": ACCOUNT, "aws:ResourceAccount": ACCOUNT},
+                },
+                "identity_policies": [policies[i % len(policies)]],
+            }
+        )
+    return cases
+
+
+def test_managed_policy_shaped_set_fresh():
+    catalog.is_known_action("s3:GetObject")
+    cases = managed_like_requests(managed_like_policies())
+    sizes = [len(p["Statement"]) for p in managed_like_policies()]
+    us = fresh_us(cases, repeat=3)
+    _clear()
+    for case in cases:  # warm: every policy parsed once
+        evaluate(case)
+    start = time.perf_counter()
+    for case in cases:
+        evaluate(case)
+    warm_us = (time.perf_counter() - start) / len(cases) * 1e6
+    print(
+        f"\n[bench] managed-policy-shaped set ({len(sizes)} policies, {min(sizes)}-{max(sizes)} "
+        f"statements, {len(cases)} requests): fresh {us:.1f} µs, cached {warm_us:.1f} µs per request"
+    )
+    target = os.environ.get("BENCH_EXPORT")
+    if target:
+        with open(target, "w", encoding="utf-8") as fh:
+            json.dump(cases, fh)
+        print(f"[bench] workload written to {target}")
+    assert us <= 2_000

@@ -8,9 +8,19 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from allauth.mfa import signals as mfa_signals
+        from django.apps import apps
         from django.contrib.auth.signals import user_logged_in, user_login_failed
+        from django.db.models.signals import post_migrate
 
         from srm_trainer.accounts import audit, checks  # noqa: F401 - registers the checks
+        from srm_trainer.accounts.roles import ensure_role_groups
+
+        # `flush` (tests that commit, a reset database) empties the groups the roles
+        # migration made; they come back with it. (Sent per app that has models; this app has
+        # none, so it listens for auth's.)
+        post_migrate.connect(
+            ensure_role_groups, sender=apps.get_app_config("auth"), dispatch_uid="role-groups"
+        )
 
         audit.register_audited_models()
         user_logged_in.connect(audit.on_user_logged_in, dispatch_uid="audit-sign-in")

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 
 INSTRUCTORS = "Instructors"
 ADMINISTRATORS = "Administrators"
+ROLE_GROUPS = (INSTRUCTORS, ADMINISTRATORS)
 # Set on the user by our authentication backends (`srm_trainer.accounts.backends`) when they
 # load the signed-in user: membership of `Instructors`, fetched in the same query.
 INSTRUCTOR_FLAG = "in_instructors_group"
@@ -59,3 +60,37 @@ def set_administrator(*, user: AbstractBaseUser, administrator: bool) -> None:
         user.groups.remove(group)
         user.is_staff = user.is_superuser
     user.save(update_fields=["is_staff"])
+
+
+def ensure_role_groups(*, using: str = "default", **kwargs) -> None:
+    """After every `migrate`, and after `flush` (which empties every table and sends
+    post_migrate again): the role groups exist, made with the grants their migration gives
+    (`accounts/migrations/0001_roles.py`). A group that exists is left as it is, so an admin's
+    change to its permissions is never undone here."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+
+    missing = set(ROLE_GROUPS) - set(
+        Group.objects.using(using).filter(name__in=ROLE_GROUPS).values_list("name", flat=True)
+    )
+    if not missing:
+        return
+    for app_config in apps.get_app_configs():  # later apps' permissions may not exist yet
+        create_permissions(app_config, verbosity=0, using=using)
+    grants = importlib.import_module("srm_trainer.accounts.migrations.0001_roles").GROUPS
+    for name in sorted(missing):
+        wanted = [
+            (app_label, f"{verb}_{model}")
+            for app_label, models in grants[name].items()
+            for model, verbs in models.items()
+            for verb in verbs
+        ]
+        permissions = [
+            Permission.objects.using(using).get(content_type__app_label=app, codename=code)
+            for app, code in wanted
+        ]
+        group = Group.objects.using(using).create(name=name)
+        group.permissions.set(permissions)

@@ -110,16 +110,17 @@ class ArnMatcher:
         self.head = head
         self.resource = resource
         self._whole: Pattern | None = whole if isinstance(whole, Pattern) else None
-        self._whole_tokens = None if isinstance(whole, Pattern) else whole
+        self._whole_tokens: str | tuple[Token, ...] | None = (
+            None if isinstance(whole, Pattern) else whole
+        )
 
     @property
     def whole(self) -> Pattern:
         whole = self._whole
         if whole is None:
             source = self._whole_tokens
-            whole = (
-                compile_pattern(source) if isinstance(source, str) else compile_tokens(source)  # type: ignore[arg-type]
-            )
+            assert source is not None  # kept whenever no compiled pattern was given
+            whole = compile_pattern(source) if isinstance(source, str) else compile_tokens(source)
             self._whole = whole
         return whole
 
@@ -130,9 +131,10 @@ class ArnMatcher:
         if arn is None:
             return self.whole.match(value)
         head = self.head
-        if head is None:
+        resource = self.resource
+        if head is None or resource is None:  # a head always comes with a resource part
             return False
-        return _match_parts(head, self.resource, value, arn)  # type: ignore[arg-type]
+        return _match_parts(head, resource, value, arn)
 
 
 def _match_parts(head: tuple[Pattern, ...], tail: Pattern, value: str, arn: Arn) -> bool:
@@ -212,11 +214,12 @@ class ArnPattern:
         if self._static is not None:
             return self._static
         ctx = context if context is not None else RequestContext.empty()
-        whole: Pattern | str | None = self.source
+        whole: Pattern | str = self.source
         if self._whole_template is not None:
-            whole = self._whole_template.resolve_pattern(ctx)
-            if whole is None:
+            resolved = self._whole_template.resolve_pattern(ctx)
+            if resolved is None:
                 return None
+            whole = resolved
         resource = self._resource_static
         if self._resource_template is not None:
             resource = self._resource_template.resolve_pattern(ctx)
@@ -243,7 +246,9 @@ class ArnPattern:
             return False
         pattern = self._resource_static
         if pattern is None:
-            pattern = self._resource_template.resolve_pattern(ctx)  # type: ignore[union-attr]
+            template = self._resource_template
+            assert template is not None  # a head without a static resource part has a template
+            pattern = template.resolve_pattern(ctx)
             if pattern is None:
                 return None
         return _match_parts(head, pattern, resource, arn)

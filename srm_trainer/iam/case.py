@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from threading import Lock
-from typing import Any
+from typing import Any, Literal, overload
 
 from .context import RequestContext
 from .errors import CaseError, PolicyError
@@ -112,7 +112,11 @@ def _levels(raw: Any, path: str, kind: str) -> tuple[tuple[Policy, ...], ...]:
     )
 
 
-def _string(request: dict, key: str, *, required: bool) -> str | None:
+@overload
+def _string(request: dict[str, Any], key: str, *, required: Literal[True]) -> str: ...
+@overload
+def _string(request: dict[str, Any], key: str, *, required: Literal[False]) -> str | None: ...
+def _string(request: dict[str, Any], key: str, *, required: bool) -> str | None:
     value = request.get(key)
     if value is None:
         if required:
@@ -131,7 +135,6 @@ def _request(raw: Any) -> Request:
     principal = _string(raw, "principal", required=True)
     caller = parse_caller(principal)
     action = _string(raw, "action", required=True)
-    assert action is not None
     if action == "*" or ":" not in action or action.startswith(":") or action.endswith(":"):
         raise CaseError(
             "invalid_case",
@@ -139,7 +142,6 @@ def _request(raw: Any) -> Request:
             path="request.action",
         )
     resource = _string(raw, "resource", required=True)
-    assert resource is not None
     if resource != "*" and not resource.startswith("arn:"):
         raise CaseError(
             "invalid_case",
@@ -171,7 +173,7 @@ def _request(raw: Any) -> Request:
             raise
         raise CaseError(exc.code, exc.message, path=exc.path) from None
     return Request(
-        principal=principal,  # type: ignore[arg-type]
+        principal=principal,
         caller=caller,
         action=action,
         action_folded=fold_case(action),
@@ -236,6 +238,7 @@ def parse_case(source: str | dict[str, Any] | Case) -> Case:
     """A case from a dict, JSON text of one case, or an already parsed `Case` (returned as is)."""
     if isinstance(source, Case):
         return source
+    key: str | bytes
     if isinstance(source, str):
         key = source
     elif isinstance(source, dict):

@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from . import catalog, words
 from .errors import PolicyError
@@ -36,7 +36,7 @@ KINDS = ("identity", "resource", "boundary", "session", "scp", "rcp")
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 already; keep it explicit
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 already; keep it explicit
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
@@ -186,8 +186,9 @@ def _load_cases(path: str) -> Iterator[tuple[str, Any, dict[str, Any] | None]]:
 
 
 def _label(case: Any, fallback: str) -> str:
-    if isinstance(case, dict) and isinstance(case.get("name"), str) and case["name"]:
-        return case["name"]
+    name = case.get("name") if isinstance(case, dict) else None
+    if isinstance(name, str) and name:
+        return name
     return fallback
 
 
@@ -240,8 +241,8 @@ def _cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 mismatches.append(f"{label}: expected {expect}, got {got or 'an error'}")
     if args.check and mismatches:
         err.write(f"{len(mismatches)} case(s) differ from their expect:\n")
-        for line in mismatches:
-            err.write(f"  {line}\n")
+        for mismatch in mismatches:
+            err.write(f"  {mismatch}\n")
         return EXIT_FAILED
     return EXIT_FAILED if failed else EXIT_OK
 
@@ -369,7 +370,10 @@ def _fmt(value: Any) -> str:
 
 def reason_text(reason: dict[str, Any]) -> str:
     """A sentence for one `{"code", "data"}` reason (the code itself when it has no words)."""
-    return words.reason_words(reason.get("code", ""), reason.get("data") or {}, value=_fmt)
+    sentence: str = words.reason_words(
+        reason.get("code", ""), reason.get("data") or {}, value=_fmt
+    )  # the default render formats plain text
+    return sentence
 
 
 def _ref(ref: dict[str, Any]) -> str:

@@ -50,7 +50,7 @@ from .arn import ArnMatcher, compile_arn_tokens
 from .context import RequestContext, normalise_scalar
 from .errors import PolicyError
 from .variables import Template, parse_template
-from .wildcard import compile_pattern, fold_case, text_cache, text_tokens
+from .wildcard import Pattern, compile_pattern, fold_case, text_cache, text_tokens
 
 __all__ = [
     "CONDITION_OPERATORS",
@@ -187,36 +187,53 @@ def _identity(text: str) -> str:
     return text
 
 
+# The comparisons take `object`: each family's readers decide the types (one table holds them
+# all), and each comparison checks the types it needs, so a mismatch is false, not a crash.
+
+
 def _ip_in(address: object, network: object) -> bool:
-    return address.version == network.version and address in network  # type: ignore[attr-defined,operator]
+    if isinstance(network, ipaddress.IPv4Network):
+        return isinstance(address, ipaddress.IPv4Address) and address in network
+    if isinstance(network, ipaddress.IPv6Network):
+        return isinstance(address, ipaddress.IPv6Address) and address in network
+    return False
 
 
 def _like(value: object, pattern: object) -> bool:
-    return pattern.match(value)  # type: ignore[attr-defined]
+    return isinstance(pattern, Pattern) and isinstance(value, str) and pattern.match(value)
 
 
 def _arn_like(value: object, matcher: object) -> bool:
-    return matcher.match(value)  # type: ignore[attr-defined]
+    return isinstance(matcher, ArnMatcher) and isinstance(value, str) and matcher.match(value)
 
 
 def _eq(a: object, b: object) -> bool:
     return a == b
 
 
-def _lt(a, b) -> bool:  # type: ignore[no-untyped-def]
-    return a < b
+# Numbers are Decimal, dates whole seconds (int): both sides always come from one family.
+def _lt(a: object, b: object) -> bool:
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        return a < b
+    return isinstance(a, int) and isinstance(b, int) and a < b
 
 
-def _le(a, b) -> bool:  # type: ignore[no-untyped-def]
-    return a <= b
+def _le(a: object, b: object) -> bool:
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        return a <= b
+    return isinstance(a, int) and isinstance(b, int) and a <= b
 
 
-def _gt(a, b) -> bool:  # type: ignore[no-untyped-def]
-    return a > b
+def _gt(a: object, b: object) -> bool:
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        return a > b
+    return isinstance(a, int) and isinstance(b, int) and a > b
 
 
-def _ge(a, b) -> bool:  # type: ignore[no-untyped-def]
-    return a >= b
+def _ge(a: object, b: object) -> bool:
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        return a >= b
+    return isinstance(a, int) and isinstance(b, int) and a >= b
 
 
 def _arn_policy_value(matcher: ArnMatcher) -> object:
@@ -352,7 +369,7 @@ class ConditionFailure:
     actual: tuple[str, ...] | None
     detail: str = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "operator": self.operator,
             "key": self.key,
@@ -416,27 +433,31 @@ class ConditionClause:
                 values = template.values_for(context)
                 out.append(None if values is None else _arn_matcher_for(template.source, values))
             else:
+                assert family is not None  # only Null has no family, and it has no templates
                 text = template.resolve_text(context)
-                out.append(None if text is None else family.read_policy(text))  # type: ignore[union-attr]
+                out.append(None if text is None else family.read_policy(text))
         return tuple(out)
 
     def _satisfied_by(self, raw: str, policy: tuple[object, ...]) -> bool:
         """Whether one context value satisfies the operator (negation included)."""
-        value = self._family.read_context(raw)  # type: ignore[union-attr]
+        family = self._family
+        compare = self._compare
+        # Only Null has neither, and `evaluate` answers Null before comparing anything.
+        assert family is not None and compare is not None
+        value = family.read_context(raw)
         if value is _MALFORMED:
             return False
-        compare = self._compare
         if self.negated:
             for pv in policy:
                 if pv is None:  # a variable with no value: nothing equals it
                     continue
-                if pv is _MALFORMED or compare(value, pv):  # type: ignore[misc]
+                if pv is _MALFORMED or compare(value, pv):
                     return False
             return True
         for pv in policy:
             if pv is None or pv is _MALFORMED:
                 continue
-            if compare(value, pv):  # type: ignore[misc]
+            if compare(value, pv):
                 return True
         return False
 
@@ -487,15 +508,15 @@ class ConditionClause:
 
     def _mismatch_detail(self, actual: tuple[str, ...], policy: tuple[object, ...]) -> str:
         notes: list[str] = []
+        family = self._family
+        assert family is not None  # called for a failed comparison, never for Null
         bad = self.malformed_values
         if bad:
-            notes.append(f"policy value(s) not a valid {self._family.name} value: {', '.join(bad)}")  # type: ignore[union-attr]
-        read = self._family.read_context  # type: ignore[union-attr]
+            notes.append(f"policy value(s) not a valid {family.name} value: {', '.join(bad)}")
+        read = family.read_context
         bad_ctx = [v for v in actual if read(v) is _MALFORMED]
         if bad_ctx:
-            notes.append(
-                f"request value(s) not a valid {self._family.name} value: {', '.join(bad_ctx)}"
-            )  # type: ignore[union-attr]
+            notes.append(f"request value(s) not a valid {family.name} value: {', '.join(bad_ctx)}")
         if any(pv is None for pv in policy):
             notes.append("a policy variable has no value in this request")
         return "; ".join(notes)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 DecisionValue = Literal["Allow", "ExplicitDeny", "ImplicitDeny"]
+PolicyResult = Literal["deny", "allow", "no_match", "not_applicable"]
 StepOutcome = Literal["deny", "allow", "implicit_deny", "continue", "not_applicable"]
 
 STEP_NAMES: tuple[str, ...] = (
@@ -103,7 +104,7 @@ class PolicyExplanation:
     index: int
     name: str | None
     level: int | None
-    result: Literal["deny", "allow", "no_match", "not_applicable"]
+    result: PolicyResult
     statements: tuple[StatementExplanation, ...]
     reason: Reason | None = None
 

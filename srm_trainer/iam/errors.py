@@ -46,7 +46,7 @@ class PolicyError(ValueError):
             column=column,
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str | int | None]:
         return {
             "code": self.code,
             "message": self.message,

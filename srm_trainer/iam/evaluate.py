@@ -31,7 +31,9 @@ from .case import Case, Request, parse_case
 from .conditions import evaluate_conditions
 from .decision import (
     Decision,
+    DecisionValue,
     PolicyExplanation,
+    PolicyResult,
     Reason,
     StatementExplanation,
     StatementRef,
@@ -96,13 +98,13 @@ class _Analysis:
             else:
                 reasons = _reasons(code, failures, st, request)
                 explained.append(StatementExplanation(ref, False, reasons, grant))
-        result = "deny" if self.denies else "allow" if self.allows else "no_match"
+        result: PolicyResult = "deny" if self.denies else "allow" if self.allows else "no_match"
         return PolicyExplanation(
             self.kind,
             self.index,
             self.policy.name,
             self.level,
-            result,  # type: ignore[arg-type]
+            result,
             tuple(explained),
         )
 
@@ -394,12 +396,12 @@ def _evaluate(case: Case) -> Decision:
             item.explain(request) if isinstance(item, _Analysis) else item for item in explanations
         )
 
-    return Decision(decision, decisive, steps, explain=explain)  # type: ignore[arg-type]
+    return Decision(decision, decisive, steps, explain=explain)
 
 
 def _apply_aws_rule(
     rule: AwsRule, request: Request, steps: tuple[Step, ...]
-) -> tuple[str, tuple[StatementRef, ...], tuple[Step, ...]]:
+) -> tuple[DecisionValue, tuple[StatementRef, ...], tuple[Step, ...]]:
     """An AWS built-in rule decides before any policy: its own first step, the policy steps
     kept (unreached) so a page can still show what they would have said."""
     data = {"rule": rule.id, "action": request.action, "resource": request.resource}
@@ -425,7 +427,7 @@ def _decide(
     boundary_allows: list[StatementRef],
     has_session: bool,
     session_allows: list[StatementRef],
-) -> tuple[str, tuple[StatementRef, ...], tuple[Step, ...]]:
+) -> tuple[DecisionValue, tuple[StatementRef, ...], tuple[Step, ...]]:
     """Combine the per-kind analyses the way AWS's flowchart does; also draw each step."""
     request = case.request
     caller = request.caller
@@ -485,6 +487,7 @@ def _decide(
 
     # --- the flowchart ---------------------------------------------------------------------
     decisive: tuple[StatementRef, ...] = ()
+    decision: DecisionValue
     uses_identity = uses_boundary = uses_session = False
     if denies:
         # evaluation-logic: an explicit deny in any applicable policy overrides any allow.
@@ -668,7 +671,7 @@ def _decide(
 
 def _identity_chain(
     identity_ok: bool, boundary_ok: bool, session_ok: bool, first: str
-) -> tuple[str, str]:
+) -> tuple[DecisionValue, str]:
     """Identity policies, then the boundary, then the session policy: the first without an
     Allow decides (an implicit deny); all three allowing lets the request through."""
     if not identity_ok:

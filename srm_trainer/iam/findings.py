@@ -178,9 +178,11 @@ class _Linter:
 
     def raw_statement(self, st: Statement) -> Mapping[str, Any]:
         statements = self.raw.get("Statement")
-        if isinstance(statements, list):
-            return statements[st.index]
-        return statements
+        # The policy as decoded JSON: the parser checked each statement is an object.
+        statement: Mapping[str, Any] = (
+            statements[st.index] if isinstance(statements, list) else statements
+        )
+        return statement
 
     @staticmethod
     def entry_paths(base: str, raw: Any, count: int) -> list[str]:

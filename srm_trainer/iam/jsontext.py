@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import json
 import sys
-from json.decoder import scanstring  # type: ignore[attr-defined]
+from collections.abc import Iterable, Iterator
+from json.decoder import scanstring  # type: ignore[attr-defined]  # public since 2.6, absent from typeshed
 from typing import Any
 
 from .errors import PolicyError
@@ -64,6 +65,7 @@ def depth_exceeds(data: Any, limit: int) -> bool:
     stack = [(data, 1)]
     while stack:
         item, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list):
@@ -76,7 +78,7 @@ def depth_exceeds(data: Any, limit: int) -> bool:
     return False
 
 
-def _tokens(text: str):
+def _tokens(text: str) -> Iterator[tuple[int, str, str]]:
     """(offset, first character, token) for every token outside strings; strings are skipped
     with json's own scanner. Stops quietly where the text stops being JSON."""
     i, n = 0, len(text)

@@ -17,19 +17,26 @@ Names in this module are stable: the linter (`findings.py`) and the CLI read the
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal, TypeGuard
 
 from .arn import ArnPattern, compile_arn_pattern
 from .context import RequestContext
 from .wildcard import compile_pattern, fold_case
 
 if TYPE_CHECKING:  # the condition types belong to conditions.py
-    from .conditions import ConditionClause
+    from .conditions import ConditionClause, ConditionSpec
 
 PolicyKind = Literal["identity", "resource", "boundary", "session", "scp", "rcp"]
-POLICY_KINDS: tuple[str, ...] = ("identity", "resource", "boundary", "session", "scp", "rcp")
+POLICY_KINDS: tuple[PolicyKind, ...] = ("identity", "resource", "boundary", "session", "scp", "rcp")
+
+
+def is_policy_kind(text: str) -> TypeGuard[PolicyKind]:
+    return text in POLICY_KINDS
+
+
 """Every kind `parse_policy` accepts; only `resource` and `rcp` policies may hold a Principal."""
 
 Effect = Literal["Allow", "Deny"]
@@ -201,6 +208,7 @@ class ResourcePattern:
     @classmethod
     def _compile(cls, text: str) -> ResourcePattern:
         has_variable = "${" in text
+        mode: Literal["any", "exact", "pattern"]
         if text == "*":
             mode = "any"
         elif not has_variable and not _has_wildcard(text):
@@ -325,7 +333,13 @@ class PrincipalBlock:
         )
 
 
-_UNSET: object = object()
+class _Unset(enum.Enum):
+    """Not computed yet (distinct from None, which is a computed answer)."""
+
+    UNSET = 0
+
+
+_UNSET = _Unset.UNSET
 
 
 class Statement:
@@ -378,16 +392,16 @@ class Statement:
         self.sid = sid
         self.effect = effect
         self.principal = principal
-        self._conditions = conditions
-        self._condition_specs = ()
+        self._conditions: tuple[ConditionClause, ...] | None = conditions
+        self._condition_specs: tuple[ConditionSpec, ...] = ()
         self.line = line
         self.column = column
         self.action_texts = action.texts
         self.action_negated = action.negated
-        self._service_keys = _UNSET
-        self._action = action
-        self._resource = resource
-        self._resource_texts = None
+        self._service_keys: tuple[str, ...] | None | _Unset = _UNSET
+        self._action: ActionBlock | None = action
+        self._resource: ResourceBlock | None | _Unset = resource
+        self._resource_texts: tuple[str, ...] | None = None
         self._resource_negated = False
         self._variables = False
 
@@ -405,7 +419,7 @@ class Statement:
         resource_negated: bool,
         variables: bool,
         principal: PrincipalBlock | None,
-        condition_specs: tuple[Any, ...],
+        condition_specs: tuple[ConditionSpec, ...],
         line: int | None = None,
         column: int | None = None,
     ) -> Statement:
@@ -450,7 +464,7 @@ class Statement:
                 self._variables,
             )
             self._resource = block
-        return block  # type: ignore[return-value]
+        return block
 
     @property
     def conditions(self) -> tuple[ConditionClause, ...]:
@@ -473,7 +487,7 @@ class Statement:
         part is `s`, so the evaluator reads only these statements (and the None ones)."""
         known = self._service_keys
         if known is not _UNSET:
-            return known  # type: ignore[return-value]
+            return known
         if self.action_negated:
             return None
         keys: list[str] = []
@@ -490,6 +504,13 @@ class Statement:
 
 def _statement_index(st: Statement) -> int:
     return st.index
+
+
+# Statements that may match any service, statements per literal service, and merged lists per
+# requested service (filled as services are asked for).
+_Index = tuple[
+    tuple[Statement, ...], dict[str, tuple[Statement, ...]], dict[str, tuple[Statement, ...]]
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -510,7 +531,7 @@ class Policy:
 
     # (statements that may match any service, statements per literal service, merged lists
     # per requested service): built on first use, see `candidates`.
-    _index: tuple[Any, ...] | None = field(default=None, init=False, repr=False, compare=False)
+    _index: _Index | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def variables(self) -> bool:
@@ -535,7 +556,7 @@ class Policy:
                 merged[service_folded] = found
         return found
 
-    def _build_index(self) -> tuple[Any, ...]:
+    def _build_index(self) -> _Index:
         named: dict[str, list[Statement]] = {}
         wild: list[Statement] = []
         for st in self.statements:
@@ -545,6 +566,6 @@ class Policy:
                 continue
             for key in dict.fromkeys(keys):
                 named.setdefault(key, []).append(st)
-        index = (tuple(wild), {k: tuple(v) for k, v in named.items()}, {})
+        index: _Index = (tuple(wild), {k: tuple(v) for k, v in named.items()}, {})
         object.__setattr__(self, "_index", index)
         return index

@@ -19,11 +19,11 @@ import json
 import marshal
 import re
 from bisect import bisect_right
-from json.decoder import scanstring  # type: ignore[attr-defined]
+from json.decoder import scanstring  # type: ignore[attr-defined]  # public since 2.6, absent from typeshed
 from threading import Lock
 from typing import Any
 
-from .conditions import validate_condition_block
+from .conditions import ConditionSpec, validate_condition_block
 from .errors import PolicyError
 from .jsontext import depth_exceeds, load_json
 from .model import (
@@ -31,8 +31,10 @@ from .model import (
     VERSION_2012,
     VERSIONS,
     Policy,
+    PolicyKind,
     PrincipalBlock,
     Statement,
+    is_policy_kind,
 )
 from .principals import classify_principal
 from .wildcard import fold_case
@@ -445,7 +447,7 @@ def _statement(
             "A statement in a resource-based policy needs a Principal or a NotPrincipal.",
             path,
         )
-    conditions: tuple = ()
+    conditions: tuple[ConditionSpec, ...] = ()
     if "Condition" in raw:
         conditions = validate_condition_block(raw["Condition"], path=_child(path, "Condition"))
     where = positions.locate(path) if positions is not None else None
@@ -478,7 +480,11 @@ _KIND_NAMES = {
 
 
 def _policy(
-    obj: Any, kind: str, name: str | None, text: str | None, positions: Positions | None = None
+    obj: Any,
+    kind: PolicyKind,
+    name: str | None,
+    text: str | None,
+    positions: Positions | None = None,
 ) -> Policy:
     if not isinstance(obj, dict):
         raise _fail("invalid_policy", "A policy must be a JSON object with a Statement.", "")
@@ -523,7 +529,7 @@ def _policy(
     )
     return Policy(
         kind=kind, name=name, version=version, id=policy_id, statements=statements, text=text
-    )  # type: ignore[arg-type]
+    )
 
 
 def _too_large(length: int) -> PolicyError:
@@ -533,7 +539,7 @@ def _too_large(length: int) -> PolicyError:
     )
 
 
-def _parse_text(text: str, kind: str, name: str | None) -> Policy:
+def _parse_text(text: str, kind: PolicyKind, name: str | None) -> Policy:
     if len(text) > MAX_POLICY_CHARS:
         raise _too_large(len(text))
     positions = scan_positions(text)
@@ -549,7 +555,7 @@ def _parse_text(text: str, kind: str, name: str | None) -> Policy:
         raise exc.with_location(line=where[0], column=where[1]) from None
 
 
-def _parse_object(obj: Any, kind: str, name: str | None) -> Policy:
+def _parse_object(obj: Any, kind: PolicyKind, name: str | None) -> Policy:
     """A valid policy nests at most 7 levels, and the grammar check reads only the places a
     valid one has (it never walks an arbitrary value), so a deeper object always fails it: the
     depth is measured only then, to name the cause."""
@@ -576,7 +582,7 @@ _cache_chars = 0
 _CACHE_LOCK = Lock()
 
 
-def canonical_json(data: dict, error: type[PolicyError], *, what: str, code: str) -> str:
+def canonical_json(data: dict[str, Any], error: type[PolicyError], *, what: str, code: str) -> str:
     """Compact JSON of a decoded document: the content key the parse caches use for dicts."""
     try:
         dumped = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
@@ -601,7 +607,7 @@ def canonical_json(data: dict, error: type[PolicyError], *, what: str, code: str
 _SURROGATE_BYTES = re.compile(rb"\xed[\xa0-\xbf]")
 
 
-def content_key(data: dict, error: type[PolicyError], *, what: str, code: str) -> bytes:
+def content_key(data: dict[str, Any], error: type[PolicyError], *, what: str, code: str) -> bytes:
     """A cache key for a decoded document without re-serialising it as JSON: marshal's output
     (format 0: no references or interning, so it depends only on the content and key order),
     which C writes several times faster than `json.dumps`. Equal bytes mean equal content.
@@ -625,8 +631,9 @@ def parse_policy(
     `source` is the policy as a dict or as JSON text; text errors carry line/column. Results are
     cached by content, so callers need not keep parsed policies around themselves.
     """
-    if kind not in POLICY_KINDS:
+    if not is_policy_kind(kind):
         raise ValueError(f"kind must be one of {', '.join(POLICY_KINDS)}, not {kind!r}")
+    key: tuple[str, str | None, bool, str | bytes]
     if isinstance(source, str):
         key = (kind, name, True, source)
     elif isinstance(source, dict):
@@ -642,7 +649,10 @@ def parse_policy(
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    policy = _parse_text(source, kind, name) if key[2] else _parse_object(source, kind, name)
+    if isinstance(source, str):
+        policy = _parse_text(source, kind, name)
+    else:
+        policy = _parse_object(source, kind, name)
     _remember(key, policy)
     return policy
 

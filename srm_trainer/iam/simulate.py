@@ -40,7 +40,7 @@ class SimulationResult:
         }
 
 
-def _strings(raw: dict, key: str) -> list[str]:
+def _strings(raw: dict[str, Any], key: str) -> list[str]:
     value = raw.get(key)
     if not isinstance(value, list) or not value:
         raise CaseError(

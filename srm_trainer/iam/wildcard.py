@@ -22,7 +22,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable
 from functools import lru_cache, wraps
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
 __all__ = [
     "ANY_CHAR",
@@ -39,7 +39,8 @@ __all__ = [
 ]
 
 
-_F = TypeVar("_F", bound=Callable[..., Any])
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 def _size(arg: object) -> int:
@@ -50,7 +51,9 @@ def _size(arg: object) -> int:
     return 0
 
 
-def text_cache(maxsize: int, *, max_len: int = 512) -> Callable[[_F], _F]:
+def text_cache(
+    maxsize: int, *, max_len: int = 512
+) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """`lru_cache` for functions of policy text that skips long inputs.
 
     Policies repeat short patterns (cache them), while a sandbox user can send thousands of
@@ -58,18 +61,18 @@ def text_cache(maxsize: int, *, max_len: int = 512) -> Callable[[_F], _F]:
     The first positional argument decides.
     """
 
-    def decorate(fn: _F) -> _F:
-        cached = lru_cache(maxsize=maxsize)(fn)
+    def decorate(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+        # lru_cache wants Hashable arguments, which ParamSpec cannot express: every function
+        # decorated here takes only text, tuples of tokens and flags.
+        cached: Callable[_P, _R] = lru_cache(maxsize=maxsize)(fn)  # type: ignore[assignment]
 
         @wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
             if _size(args[0]) > max_len:
                 return fn(*args, **kwargs)
             return cached(*args, **kwargs)
 
-        wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
-        wrapper.cache_info = cached.cache_info  # type: ignore[attr-defined]
-        return wrapper  # type: ignore[return-value]
+        return wrapper
 
     return decorate
 
@@ -208,7 +211,8 @@ class _Segment:
         default = self.default_mask
         hit = self.hit
         state = 0
-        get = masks.get  # type: ignore[union-attr]
+        assert masks is not None  # a segment searched here has pieces and no anchor
+        get = masks.get
         for i in range(start, end):
             state = ((state << 1) | 1) & get(value[i], default)
             if state & hit:
@@ -242,7 +246,7 @@ class Pattern:
                 segments.append([])
             elif tok is ANY_CHAR:
                 segments[-1].append(None)
-            elif tok:
+            elif isinstance(tok, str) and tok:
                 segments[-1].append(fold_case(tok) if ignore_case else tok)
         self._setup(segments)
 
@@ -252,15 +256,17 @@ class Pattern:
         )
         self._exact: str | None = None
         self._single: _Segment | None = None
-        self._first = self._last = None
+        self._first: _Segment | None = None
+        self._last: _Segment | None = None
         self._middle: tuple[str | _Segment, ...] = ()
         if len(segments) == 1:
-            seg = segments[0]
-            if None not in seg:
-                self._exact = "".join(seg)  # type: ignore[arg-type]
+            only = segments[0]
+            texts = [item for item in only if item is not None]
+            if len(texts) == len(only):
+                self._exact = "".join(texts)
                 self._min_len = len(self._exact)
             else:
-                self._single = _Segment(seg)
+                self._single = _Segment(only)
                 self._min_len = self._single.length
         else:
             of_literal = _Segment.of_literal
@@ -282,10 +288,10 @@ class Pattern:
                         middle.append(items[0])
                         min_len += len(items[0])
                 elif items:
-                    seg = _Segment(items)
-                    if seg.length:
-                        middle.append(seg)
-                        min_len += seg.length
+                    segment = _Segment(items)
+                    if segment.length:
+                        middle.append(segment)
+                        min_len += segment.length
             self._middle = tuple(middle)
             self._min_len = min_len
 
@@ -338,23 +344,25 @@ class Pattern:
             return False
         first = self._first
         last = self._last
-        if first.length and not first.match_at(value, 0):  # type: ignore[union-attr]
+        # Neither exact nor single: `_setup` made the edge segments.
+        assert first is not None and last is not None
+        if first.length and not first.match_at(value, 0):
             return False
-        end = n - last.length  # type: ignore[union-attr]
-        if last.length and not last.match_at(value, end):  # type: ignore[union-attr]
+        end = n - last.length
+        if last.length and not last.match_at(value, end):
             return False
-        pos = first.length  # type: ignore[union-attr]
+        pos = first.length
         for seg in self._middle:
-            if seg.__class__ is str:
-                p = value.find(seg, pos, end)  # type: ignore[arg-type]
+            if isinstance(seg, str):
+                p = value.find(seg, pos, end)
                 if p < 0:
                     return False
                 pos = p + len(seg)
             else:
-                p = seg.find(value, pos, end)  # type: ignore[union-attr]
+                p = seg.find(value, pos, end)
                 if p < 0:
                     return False
-                pos = p + seg.length  # type: ignore[union-attr]
+                pos = p + seg.length
         return True
 
     __call__ = match

@@ -73,15 +73,15 @@ def waf_line(name: str, result: WafResult) -> dict[str, Any]:
             "runs": runs}  # fmt: skip
 
 
-def run_case(name: str, case: Any) -> tuple[dict[str, Any], list[str], Any]:
+def run_case(name: str, case: Any) -> tuple[dict[str, Any], list[str], Trace | WafResult]:
     """(JSON line, mismatches with `expect`, the typed result)."""
     kind = kind_of(case)
     expect = case.get("expect")
     if kind == "flow":
-        result = trace_case(case)
-        return flow_line(name, result), _flow_mismatches(result, expect), result
-    result = evaluate_waf_case(case)
-    return waf_line(name, result), _waf_mismatches(result, expect), result
+        trace = trace_case(case)
+        return flow_line(name, trace), _flow_mismatches(trace, expect), trace
+    waf = evaluate_waf_case(case)
+    return waf_line(name, waf), _waf_mismatches(waf, expect), waf
 
 
 def _flow_mismatches(result: Trace, expect: Any) -> list[str]:

@@ -19,5 +19,5 @@ class NetlabError(ValueError):
     def __str__(self) -> str:  # messages already start with the path they are about
         return self.message
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message, "path": self.path}

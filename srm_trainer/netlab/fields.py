@@ -13,7 +13,9 @@ from typing import Any
 from .errors import NetlabError
 
 
-def obj(raw: Any, path: str, *, allowed: Iterable[str], required: Iterable[str] = ()) -> dict:
+def obj(
+    raw: Any, path: str, *, allowed: Iterable[str], required: Iterable[str] = ()
+) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise NetlabError("invalid_type", f"{path or 'the input'} must be a JSON object", path=path)
     allowed = set(allowed)
@@ -39,7 +41,7 @@ def join(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else key
 
 
-def array(raw: Any, path: str, *, limit: int, what: str = "entries") -> list:
+def array(raw: Any, path: str, *, limit: int, what: str = "entries") -> list[Any]:
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -72,7 +74,7 @@ def string(raw: Any, path: str, *, limit: int = 256, choices: Iterable[str] | No
 
 
 def integer(raw: Any, path: str, *, low: int, high: int) -> int:
-    if isinstance(raw, bool) or not isinstance(raw, int):
+    if not isinstance(raw, int) or isinstance(raw, bool):
         raise NetlabError("invalid_type", f"{path} must be a whole number", path=path)
     if not low <= raw <= high:
         raise NetlabError(

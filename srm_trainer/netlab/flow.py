@@ -21,7 +21,7 @@ from typing import Any
 
 from . import fields as f
 from .errors import NetlabError
-from .vpc import Instance, LoadBalancer, NaclRule, Network, SgRule, parse_network
+from .vpc import Instance, LoadBalancer, NaclRule, Network, PortRange, SgRule, parse_network
 
 INTERNET_DEFAULT = ipaddress.IPv4Address("203.0.113.10")
 DEFAULT_SOURCE_PORT = 50000  # inside every usual ephemeral range (Linux, Windows, ELB, NAT)
@@ -149,7 +149,7 @@ def _protocol_matches(rule_protocol: str, protocol: str) -> bool:
     return rule_protocol == "all" or rule_protocol == protocol
 
 
-def _port_matches(rule_protocol: str, ports, port: int | None) -> bool:
+def _port_matches(rule_protocol: str, ports: PortRange, port: int | None) -> bool:
     if rule_protocol in ("all", "icmp") or port is None:
         return True
     return port in ports
@@ -241,8 +241,9 @@ class _Tracer:
                  "allowed whatever the rules say",
                  source=src.label, destination=dst.label)  # fmt: skip
 
-    def nacl(self, leg: str, subnet: str, peer_address: ipaddress.IPv4Address, direction: str,
-             port: int | None, src: _End, dst: _End) -> bool:  # fmt: skip
+    def nacl(self, leg: str, subnet: str | None, peer_address: ipaddress.IPv4Address,
+             direction: str, port: int | None, src: _End, dst: _End) -> bool:  # fmt: skip
+        assert subnet is not None  # only an end inside the VPC crosses a network ACL
         nacl = self.net.nacls[self.net.subnets[subnet].nacl]
         rule = _nacl_decision(nacl.rules(direction), self.flow.protocol, port, peer_address)
         what = self._what(port)
@@ -313,6 +314,7 @@ class _Tracer:
         return ok
 
     def _same_subnet(self, leg: str, src: _End, dst: _End) -> None:
+        assert src.subnet is not None  # both ends are inside the VPC
         self.add(leg=leg, layer="network_acl", resource=self.net.subnets[src.subnet].nacl,
                  direction="", verdict="skip", rule=None, reason="same_subnet",
                  detail=f"both ends are in subnet {src.subnet}: the traffic does not leave it, "
@@ -320,7 +322,9 @@ class _Tracer:
                  source=src.label, destination=dst.label)  # fmt: skip
 
     def _route_ok(self, leg: str, end: _End, src: _End, dst: _End, outgoing: bool) -> bool:
-        subnet = self.net.subnets[end.subnet]
+        node = end.node
+        assert node is not None  # the end inside the VPC (the other one is on the internet)
+        subnet = self.net.subnets[node.subnet]
         if not subnet.internet_route:
             return self.add(leg=leg, layer="route", resource=subnet.name, direction="",
                             verdict="deny", rule=None, reason="no_internet_route",
@@ -328,7 +332,6 @@ class _Tracer:
                             "internet gateway, so traffic cannot "
                             + ("leave for" if outgoing else "arrive from") + " the internet",
                             source=src.label, destination=dst.label)  # fmt: skip
-        node = end.node
         if node.public_ip is None:
             return self.add(leg=leg, layer="public_ip", resource=node.name, direction="",
                             verdict="deny", rule=None, reason="no_public_ip",
@@ -349,7 +352,8 @@ class _Tracer:
 
     def _from_internet(self, leg: str, src: _End, dst: _End) -> bool:
         node = dst.node
-        if node.kind == "load_balancer" and node.scheme == "internal":
+        assert node is not None  # traffic from the internet into the VPC
+        if isinstance(node, LoadBalancer) and node.scheme == "internal":
             return self.add(leg=leg, layer="load_balancer", resource=node.name, direction="",
                             verdict="deny", rule=None, reason="internal_load_balancer",
                             detail=f"{node.name} is an internal load balancer: it has no public "
@@ -380,6 +384,7 @@ def _resolve_source(net: Network, text: str, path: str) -> _End:
     owner = net.by_address.get(address)
     if owner is not None:
         node = net.endpoint(owner[0])
+        assert node is not None  # by_address holds only the network's own nodes
         if node.kind == "load_balancer":
             raise NetlabError("invalid_source", f"{path}: a load balancer is not a source here",
                               path=path)  # fmt: skip
@@ -416,6 +421,7 @@ def _resolve_destination(net: Network, text: str, path: str, src: _End) -> _End:
     owner = net.by_address.get(address)
     if owner is not None:
         node = net.endpoint(owner[0])
+        assert node is not None  # by_address holds only the network's own nodes
         return _End(node.name, address, node, owner[1] == "public", node.security_groups)
     if address in net.cidr:
         raise NetlabError("unknown_address", f"{path}: no instance or load balancer in this VPC "
@@ -461,8 +467,9 @@ def _word(reply: bool | None) -> str | None:
     return None if reply is None else ("allowed" if reply else "blocked")
 
 
-def _connection(t: _Tracer, src: _End, seen_src: _End, dst: _End, port, src_port,
-                legs=("request", "reply")):  # fmt: skip
+def _connection(t: _Tracer, src: _End, seen_src: _End, dst: _End, port: int | None,
+                src_port: int | None, legs: tuple[str, str] = ("request", "reply"),
+                ) -> tuple[bool, bool | None]:  # fmt: skip
     """Out of `src` (its own view), into `dst` seeing `seen_src`."""
     if seen_src is src:
         return t.connection(src, dst, port, src_port, legs)
@@ -548,9 +555,11 @@ def _through_load_balancer(t: _Tracer, net: Network, flow: Flow, src: _End, seen
     return Trace("allowed", _word(back), tuple(t.hops))
 
 
-def _lb_to_target(t: _Tracer, lb_side: _End, hop_src: _End, target: _End, port, src_port):
+def _lb_to_target(t: _Tracer, lb_side: _End, hop_src: _End, target: _End, port: int | None,
+                  src_port: int | None) -> tuple[bool, bool | None]:  # fmt: skip
     """The load balancer's own connection to the target (its subnet may differ)."""
     lb = lb_side.node
+    assert isinstance(lb, LoadBalancer)
     ok = True
     if lb.security_groups:
         ok = t.sg("request", _End(lb.name, lb.private_ip, lb, False, lb.security_groups),

@@ -498,7 +498,7 @@ def parse_network(raw: Any, path: str = "network") -> Network:
                               f"{p}: {address} is already used by {by_address[address][0]}", path=p)  # fmt: skip
         by_address[address] = (owner, how)
 
-    def subnet_of(item: dict, p: str) -> Subnet:
+    def subnet_of(item: dict[str, Any], p: str) -> Subnet:
         name = f.string(item["subnet"], f"{p}.subnet", limit=NAME_LIMIT)
         if name not in subnets:
             raise NetlabError("unknown_reference", f"{p}.subnet: no subnet named {name!r}",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,10 @@ import re2
 from . import fields as f
 from .errors import NetlabError
 from .waf_fields import Field, parse_field, parse_transforms, query_pairs, transform
+
+# IP sets and regex pattern sets by ARN or name, as a case declares them.
+IpSets = dict[str, tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]]
+RegexSets = dict[str, tuple[re2._Regexp, ...]]
 
 MAX_RULES = 50
 MAX_STATEMENTS = 200  # in one web ACL, counting nested ones
@@ -53,7 +58,7 @@ TERMINAL_STATUS = {"Block": 403, "CAPTCHA": 405, "Challenge": 202}
 TOKEN_STATES = ("valid", "missing", "expired", "invalid")
 
 # Where a web ACL can be associated, its scope, and the body size WAF inspects by default.
-RESOURCES: dict[str, tuple[str, int | None]] = {
+RESOURCES: dict[str, tuple[str, int]] = {
     "CLOUDFRONT": ("CLOUDFRONT", 16_384),
     "AMPLIFY": ("CLOUDFRONT", 16_384),
     "ALB": ("REGIONAL", 8_192),
@@ -93,7 +98,7 @@ class Statement:
     size: int = 0
     networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     countries: frozenset[str] = frozenset()
-    patterns: tuple[Any, ...] = ()  # compiled re2 patterns
+    patterns: tuple[re2._Regexp, ...] = ()  # compiled re2 patterns
     uses_labels: bool = False  # a label match, or built on one: its result depends on labels
 
 
@@ -127,7 +132,7 @@ class WebAcl:
 class _Builder:
     """Parses statements, numbering them (for the per-request memo) and bounding their count."""
 
-    def __init__(self, ip_sets: dict, regex_sets: dict) -> None:
+    def __init__(self, ip_sets: IpSets, regex_sets: RegexSets) -> None:
         self.count = 0
         self.ip_sets = ip_sets
         self.regex_sets = regex_sets
@@ -249,14 +254,14 @@ class _Builder:
                           "SizeConstraint, IPSetReference, GeoMatch, LabelMatch and RateBased)",
                           path=p)  # fmt: skip
 
-    def _regex(self, raw: Any, path: str) -> Any:
+    def _regex(self, raw: Any, path: str) -> re2._Regexp:
         if not isinstance(raw, str) or not raw or len(raw) > MAX_REGEX:
             raise NetlabError("invalid_value", f"{path} must be 1 to {MAX_REGEX} characters",
                               path=path)  # fmt: skip
         return compile_regex(raw, path)
 
 
-def compile_regex(text: str, path: str) -> Any:
+def compile_regex(text: str, path: str) -> re2._Regexp:
     """RE2 (linear time, no backreferences or lookaround): no pattern can stall the server."""
     options = re2.Options()
     options.max_mem = 1 << 22
@@ -338,13 +343,13 @@ def _action(raw: Any, path: str, choices: tuple[str, ...]) -> str:
     return f.string(name, path, choices=choices)
 
 
-def parse_ip_sets(raw: Any, path: str = "ip_sets") -> dict:
+def parse_ip_sets(raw: Any, path: str = "ip_sets") -> IpSets:
     if raw is None:
         return {}
     if not isinstance(raw, dict) or len(raw) > 20:
         raise NetlabError("invalid_type", f"{path} must be an object of at most 20 IP sets "
                           "(ARN or name → list of CIDR blocks)", path=path)  # fmt: skip
-    out = {}
+    out: IpSets = {}
     for key, value in raw.items():
         p = f"{path}.{key}"
         if isinstance(value, dict):
@@ -363,13 +368,13 @@ def parse_ip_sets(raw: Any, path: str = "ip_sets") -> dict:
     return out
 
 
-def parse_regex_sets(raw: Any, path: str = "regex_pattern_sets") -> dict:
+def parse_regex_sets(raw: Any, path: str = "regex_pattern_sets") -> RegexSets:
     if raw is None:
         return {}
     if not isinstance(raw, dict) or len(raw) > 10:
         raise NetlabError("invalid_type", f"{path} must be an object of at most 10 regex "
                           "pattern sets (ARN or name → list of regular expressions)", path=path)  # fmt: skip
-    out = {}
+    out: RegexSets = {}
     for key, value in raw.items():
         p = f"{path}.{key}"
         items = f.array(value, p, limit=MAX_PATTERNS, what="patterns")
@@ -383,8 +388,8 @@ def parse_regex_sets(raw: Any, path: str = "regex_pattern_sets") -> dict:
     return out
 
 
-def parse_web_acl(raw: Any, path: str = "web_acl", *, ip_sets: dict | None = None,
-                  regex_sets: dict | None = None) -> WebAcl:  # fmt: skip
+def parse_web_acl(raw: Any, path: str = "web_acl", *, ip_sets: IpSets | None = None,
+                  regex_sets: RegexSets | None = None) -> WebAcl:  # fmt: skip
     f.obj(raw, path, allowed=("Name", "DefaultAction", "Rules", "Scope", "VisibilityConfig",
                               "Description", "CaptchaConfig", "ChallengeConfig"),
           required=("DefaultAction",))  # fmt: skip
@@ -471,7 +476,7 @@ def _headers(raw: Any, path: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def parse_requests(raw_list: list, path: str = "requests") -> list[WafRequest]:
+def parse_requests(raw_list: list[Any], path: str = "requests") -> list[WafRequest]:
     """Expand `repeat`/`every`, then order by time (stable): index i is the i-th to arrive."""
     templates = f.array(raw_list, path, limit=MAX_TEMPLATES, what="requests")
     if not templates:
@@ -504,24 +509,18 @@ def parse_requests(raw_list: list, path: str = "requests") -> list[WafRequest]:
         if len(out) + repeat > MAX_REQUESTS:
             raise NetlabError("too_many", f"{p}.repeat: the sequence would hold more than "
                               f"{MAX_REQUESTS:,} requests", path=f"{p}.repeat")  # fmt: skip
-        base = dict(
-            template=i,
-            ip=ip,
-            country=country,
-            method=f.string(raw.get("method", "GET"), f"{p}.method", limit=16).upper(),
-            uri=uri,
-            query=query,
-            headers=_headers(raw.get("headers"), f"{p}.headers"),
-            body=_text(raw.get("body"), f"{p}.body", "", MAX_BODY),
-            captcha_token=f.string(
-                raw.get("captcha_token", "missing"), f"{p}.captcha_token", choices=TOKEN_STATES
-            ),  # fmt: skip
-            challenge_token=f.string(
-                raw.get("challenge_token", "missing"), f"{p}.challenge_token", choices=TOKEN_STATES
-            ),  # fmt: skip
+        method = f.string(raw.get("method", "GET"), f"{p}.method", limit=16).upper()
+        headers = _headers(raw.get("headers"), f"{p}.headers")
+        body = _text(raw.get("body"), f"{p}.body", "", MAX_BODY)
+        captcha_token = f.string(
+            raw.get("captcha_token", "missing"), f"{p}.captcha_token", choices=TOKEN_STATES
+        )
+        challenge_token = f.string(
+            raw.get("challenge_token", "missing"), f"{p}.challenge_token", choices=TOKEN_STATES
         )
         for k in range(repeat):
-            out.append(WafRequest(time=round(time + k * every, 6), **base))
+            out.append(WafRequest(i, round(time + k * every, 6), ip, country, method, uri, query,
+                                  headers, body, captcha_token, challenge_token))  # fmt: skip
         clock = time + (repeat - 1) * every
     out.sort(key=lambda r: r.time)
     return out
@@ -595,14 +594,25 @@ def check_attachment(resource: str, scope: str | None) -> tuple[bool, str]:
     return True, f"a web ACL can protect {resource}"
 
 
+@dataclass(slots=True)
+class _Window:
+    """The arrival times one rate-based rule counts for one aggregation key, and where its
+    current window starts in them."""
+
+    times: list[float]
+    start: int
+
+
 class _Evaluator:
     def __init__(self, acl: WebAcl, body_limit: int, delay: float) -> None:
         self.acl = acl
         self.body_limit = body_limit
         self.delay = delay
-        self.memo: dict[tuple, bool] = {}
-        self.texts: dict[tuple, list[str] | None] = {}
-        self.seen: dict[tuple[str, str], list] = {}
+        # (request template, statement, labels so far when the statement reads them) → result
+        self.memo: dict[tuple[int, int, tuple[str, ...]], bool] = {}
+        # (request template, component, transformations) → the values a statement inspects
+        self.texts: dict[tuple[int, Field, tuple[str, ...]], list[str] | None] = {}
+        self.seen: dict[tuple[str, str], _Window] = {}
 
     # -- components
     def values(self, fld: Field, req: WafRequest) -> list[str] | None:
@@ -653,13 +663,17 @@ class _Evaluator:
         if kind == "LabelMatchStatement":
             return any(_label_matches(st.constraint, st.text, label, self.acl.label_prefix)
                        for label in labels)  # fmt: skip
-        fixed = self.oversize(st.field, req)
+        fld = st.field
+        assert fld is not None  # every other kind of statement inspects a request component
+        fixed = self.oversize(fld, req)
         if fixed is not None:
             return fixed
-        vkey = (req.template, st.field, st.transforms)
-        values = self.texts.get(vkey, False)
-        if values is False:
-            raw = self.values(st.field, req)
+        vkey = (req.template, fld, st.transforms)
+        values: list[str] | None
+        if vkey in self.texts:
+            values = self.texts[vkey]
+        else:
+            raw = self.values(fld, req)
             values = None if raw is None else [transform(v, st.transforms) for v in raw]
             self.texts[vkey] = values
         if values is None:
@@ -681,13 +695,17 @@ class _Evaluator:
     def rate_count(self, rule: Rule, req: WafRequest) -> int:
         """Requests of this aggregation instance in the window ending `delay` seconds ago
         (times arrive in order, so a start pointer and a bisection keep this O(log n))."""
-        key = str(req.ip) if rule.rate.aggregate == "IP" else "*"
-        slot = self.seen.setdefault((rule.name, key), [[], 0])
-        times = slot[0]
+        rate = rule.rate
+        assert rate is not None  # only rate-based rules are counted
+        key = str(req.ip) if rate.aggregate == "IP" else "*"
+        slot = self.seen.get((rule.name, key))
+        if slot is None:
+            slot = self.seen[(rule.name, key)] = _Window([], 0)
+        times = slot.times
         times.append(req.time)
         horizon = req.time - self.delay  # the moment the estimate reflects
-        start = bisect_right(times, horizon - rule.rate.window, lo=slot[1])
-        slot[1] = start
+        start = bisect_right(times, horizon - rate.window, lo=slot.start)
+        slot.start = start
         return bisect_right(times, horizon, lo=start) - start
 
     def decide(self, index: int, req: WafRequest) -> WafDecision:
@@ -702,7 +720,9 @@ class _Evaluator:
                 counts[rule.name] = count = self.rate_count(rule, req)
                 hit = count > rate.limit
             else:
-                hit = self.matches(rule.statement, req, labels)
+                statement = rule.statement
+                assert statement is not None  # a rule is either rate-based or has a statement
+                hit = self.matches(statement, req, labels)
             if not hit:
                 continue
             labels.extend(x for x in rule.labels if x not in labels)
@@ -723,7 +743,8 @@ class _Evaluator:
                           counts)  # fmt: skip
 
     @staticmethod
-    def _done(index, req, action, rule, labels, matches, counts) -> WafDecision:
+    def _done(index: int, req: WafRequest, action: str, rule: str, labels: list[str],
+              matches: list[RuleMatch], counts: dict[str, int]) -> WafDecision:  # fmt: skip
         return WafDecision(index, req.time, str(req.ip), action, rule, tuple(labels),
                            tuple(matches), TERMINAL_STATUS.get(action), counts)  # fmt: skip
 
@@ -781,11 +802,12 @@ def _label_matches(scope: str, key: str, label: str, prefix: str) -> bool:
     return any(spaces[i : i + len(want)] == want for i in range(len(spaces) - len(want) + 1))
 
 
-def _leaves(st: Statement | None):
+def _leaves(st: Statement | None) -> Iterator[tuple[Field, tuple[str, ...]]]:
+    """(component, transformations) of every statement in the tree that inspects one."""
     if st is None:
         return
     if st.field is not None:
-        yield st
+        yield st.field, st.transforms
     for child in st.children:
         yield from _leaves(child)
 
@@ -801,10 +823,9 @@ def _check_budget(acl: WebAcl, requests: list[WafRequest], body_limit: int) -> N
             f"{MAX_RULE_STEPS:,} rule evaluations; send fewer requests or use fewer rules",
             path="requests",
         )
-    leaves = {}
+    leaves: set[tuple[Field, tuple[str, ...]]] = set()
     for rule in acl.rules:
-        for st in _leaves(rule.statement if rule.rate is None else rule.rate.scope_down):
-            leaves[(st.field, st.transforms)] = st
+        leaves.update(_leaves(rule.statement if rule.rate is None else rule.rate.scope_down))
     firsts = {r.template: r for r in requests}
     total = 0
     for req in firsts.values():

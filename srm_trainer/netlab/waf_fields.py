@@ -12,6 +12,7 @@ import base64
 import binascii
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -69,7 +70,7 @@ def _url_decode_uni(text: str) -> str:
     return unquote(text)
 
 
-TRANSFORMS = {
+TRANSFORMS: dict[str, Callable[[str], str]] = {
     "NONE": lambda s: s,
     "LOWERCASE": str.lower,
     "COMPRESS_WHITE_SPACE": _compress_white_space,

@@ -45,6 +45,7 @@ class CoInstructorForm(forms.Form):
     username = forms.CharField(
         max_length=150,
         label="Instructor's username",
+        error_messages={"required": "Type the username of an instructor."},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 

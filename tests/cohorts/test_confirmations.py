@@ -101,3 +101,16 @@ def test_the_co_instructor_box_says_what_is_wrong(cohort, owner, username, says)
     assert list(cohort.co_instructors.values_list("username", flat=True)) == ["colm"]
     page = client.get(response["Location"]).content.decode()
     assert says in page  # shown on the people page, where the box is
+
+
+def test_the_assignment_page_gives_every_field_its_own_id(cohort, owner, quiz):
+    """The extension form sits beside the assignment's: a duplicate id would send the label
+    "Their due date" (and a screen reader) to the assignment's due date."""
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=quiz, lessons=[], opens_at=None, due_at=at(days=4), by=owner
+    )
+    url = reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])
+    page = client_for(owner).get(url).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert 'for="extension-due_at"' in page

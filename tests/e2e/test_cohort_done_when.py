@@ -124,3 +124,31 @@ def test_a_class_from_cohort_to_csv_in_a_browser(page, browser, base_url):
     expect(page.get_by_role("main")).to_contain_text("Share it")
     expect(page.get_by_role("main")).to_contain_text("Turn on MFA")
     expect(page.get_by_role("button", name="Submit and see your result")).to_have_count(0)
+
+
+def test_a_new_code_and_deleting_are_asked_first_by_keyboard(page):
+    """Both confirmation pages are plain links and forms (no script needed) and pass axe."""
+    teacher = make_user("ines")
+    set_instructor(user=teacher, instructor=True)
+    secret = give_mfa(teacher)
+    page.goto("/")
+    _sign_in_with_code(page, "ines", secret)
+    page.goto("/teach/cohorts/")
+    page.get_by_label("Name").fill("Spring class")
+    page.get_by_role("button", name="Create the cohort").press("Enter")
+    old = page.locator(".join-code").inner_text()
+
+    page.get_by_role("link", name="Make a new code…").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("new join code")
+    expect(page.get_by_role("main")).to_contain_text("stop working")
+    assert_accessible(page)
+    page.get_by_role("button", name="Make a new code").press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("The old code and link no longer work")
+    assert page.locator(".join-code").inner_text() != old
+
+    page.get_by_role("link", name="Delete the cohort…").press("Enter")
+    expect(page.get_by_role("main")).to_contain_text("attempts are not deleted")
+    assert_accessible(page)
+    page.get_by_role("button", name="Delete the cohort").press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Cohort “Spring class” deleted")
+    expect(page.get_by_role("link", name="Spring class")).to_have_count(0)

@@ -49,7 +49,7 @@ def _cohort_for_instructor(request: HttpRequest, pk: int, *, owner_only: bool = 
     a co-instructor."""
     cohort = get_object_or_404(cohorts_for_instructor(request.user).select_related("owner"), pk=pk)
     if owner_only and cohort.owner_id != request.user.pk:
-        raise PermissionDenied("Only the cohort's owner can change who teaches it.")
+        raise PermissionDenied("Only the cohort's owner can do that.")
     return cohort
 
 

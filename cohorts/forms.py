@@ -45,6 +45,7 @@ class CoInstructorForm(forms.Form):
     username = forms.CharField(
         max_length=150,
         label="Instructor's username",
+        error_messages={"required": "Type the username of an instructor."},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
@@ -89,6 +90,9 @@ class ExtensionForm(forms.Form):
     )
 
     def __init__(self, *args, learners, **kwargs):
+        # Its own ids: it shares a page with the assignment's form, which has a `due_at` too,
+        # and a label must point at its own field.
+        kwargs.setdefault("auto_id", "extension-%s")
         super().__init__(*args, **kwargs)
         self.fields["learner"].queryset = learners
         self.fields["learner"].label_from_instance = lambda user: user.get_username()

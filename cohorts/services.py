@@ -81,15 +81,28 @@ def co_instructor_add(*, cohort: Cohort, username: str) -> object:
     """Add another instructor by username; they must be able to teach (the Instructors group,
     or staff) and not be a learner in the cohort."""
     username = (username or "").strip()
-    user = get_user_model().objects.filter(username=username).first() if username else None
-    if user is None or not can_teach(user):
-        raise CohortError(f"No instructor is called “{username[:150]}”.")
+    if not username:
+        raise CohortError("Type the username of an instructor.")
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CohortError(f"No account is called “{username[:150]}”: check the spelling with them.")
+    if not can_teach(user):
+        raise CohortError(
+            f"{user.get_username()} is not an instructor here. An administrator can make them "
+            "one (the make_instructor command); then add them again."
+        )
     if user.pk == cohort.owner_id:
         raise CohortError("The owner already teaches this cohort.")
     if Membership.objects.filter(cohort=cohort, user=user).exists():
         raise CohortError(f"{user.get_username()} is a learner in this cohort.")
     cohort.co_instructors.add(user)
     return user
+
+
+def cohort_delete(*, cohort: Cohort) -> None:
+    """Delete the cohort with its memberships, assignments and extensions. Learners' attempts
+    are theirs, not the cohort's: they stay, in each learner's history."""
+    cohort.delete()
 
 
 def co_instructor_remove(*, cohort: Cohort, user_id: int) -> None:

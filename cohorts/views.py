@@ -95,15 +95,40 @@ def cohort_people(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 def code_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first (the old code stops working for good); POST makes the new code."""
     cohort = _cohort_for_instructor(request, pk)
+    if request.method != "POST":
+        return render(request, "cohorts/code_rotate.html", {"cohort": cohort})
     services.code_rotate(cohort=cohort)
     messages.success(
         request, f"New join code {cohort.code_display}. The old code and link no longer work."
     )
     return redirect("teach_cohorts:people", pk=cohort.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
+def cohort_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Owner only. GET asks first and says what goes (the cohort, its assignments and
+    memberships) and what stays (every learner's attempts); POST deletes."""
+    cohort = _cohort_for_instructor(request, pk, owner_only=True)
+    if request.method != "POST":
+        return render(
+            request,
+            "cohorts/cohort_delete.html",
+            {
+                "cohort": cohort,
+                "member_count": cohort.memberships.count(),
+                "assignment_count": cohort.assignments.count(),
+            },
+        )
+    name = cohort.name
+    services.cohort_delete(cohort=cohort)
+    messages.success(request, f"Cohort “{name}” deleted. Its learners keep their attempts.")
+    return redirect("teach_cohorts:list")
 
 
 @require_POST
@@ -131,7 +156,8 @@ def instructor_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{user.get_username()} now teaches this cohort with you.")
     else:
-        messages.error(request, "Type the username of an instructor.")
+        problems = "; ".join(e for errors in form.errors.values() for e in errors)
+        messages.error(request, f"No co-instructor added: {problems}")
     return redirect("teach_cohorts:people", pk=cohort.pk)
 
 

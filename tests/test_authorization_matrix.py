@@ -306,8 +306,11 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
                                       get=cohort_page(200), post=405),
     "teach_cohorts:people": Case("/teach/cohorts/{cohort}/people/", get=cohort_page(200),
                                  post=405),
-    "teach_cohorts:code-rotate": Case("/teach/cohorts/{cohort}/code/", get=405,
+    # classwalk: GET asks before rotating; deleting is the owner's, asked first too.
+    "teach_cohorts:code-rotate": Case("/teach/cohorts/{cohort}/code/", get=cohort_page(200),
                                       post=cohort_page(COHORT_PEOPLE)),
+    "teach_cohorts:delete": Case("/teach/cohorts/{cohort}/delete/", get=cohort_page(200, co=403),
+                                 post=cohort_page(Redirect("/teach/cohorts/"), co=403)),
     "teach_cohorts:member-remove": Case("/teach/cohorts/{cohort}/members/{learner}/remove/",
                                         get=405, post=cohort_page(COHORT_PEOPLE)),
     "teach_cohorts:instructor-add": Case("/teach/cohorts/{cohort}/instructors/", get=405,

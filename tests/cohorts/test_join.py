@@ -133,7 +133,7 @@ def test_only_instructors_can_co_teach(cohort, learner, other_learner):
         with pytest.raises(services.CohortError):
             services.co_instructor_add(cohort=cohort, username=name)
     make_learner("hal")
-    with pytest.raises(services.CohortError, match="No instructor"):
+    with pytest.raises(services.CohortError, match="hal is not an instructor here"):
         services.co_instructor_add(cohort=cohort, username="hal")
 
 

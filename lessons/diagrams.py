@@ -117,7 +117,7 @@ def srm_cells(services: Sequence[str] = SRM_SERVICES) -> tuple[list[Any], list[A
 
 def srm_stack() -> Figure:
     layers, services, cells = srm_cells()
-    label_w, col_w, row_h, top = 250, 104, 30, 44
+    label_w, col_w, row_h, top = 310, 126, 30, 44
     width = label_w + col_w * max(len(services), 1) + 10
     height = top + row_h * len(layers) + 10
     parts = [_text(label_w - 10, 28, "Layer", "d-head-text", "end")]

@@ -146,7 +146,7 @@ def srm_stack() -> Figure:
         )
     return Figure(
         "srm-stack",
-        "The line moves with the service",
+        "Who secures each layer, from EC2 to S3",
         f"A grid of the stack's layers, top (your data) to bottom (AWS's global infrastructure), "
         f"with one column each for {names}. Each cell says who secures that layer: AWS, You or "
         f"Split. Moving right, AWS takes over more of the stack.",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import html
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -66,10 +67,29 @@ _ATTRIBUTES = {
     "th": {"style"},
     "td": {"style"},
 }
+# Our own diagrams, placed with `::: diagram <name>` / `:::`. The directive leaves an empty marker
+# that survives sanitizing; `insert_diagrams` swaps it for the server's SVG afterwards, so lesson
+# text can name a diagram but can never supply SVG or markup of its own.
+DIAGRAM_NAMES = (
+    "srm-stack",
+    "policy-flow",
+    "org-tree",
+    "ddos-layers",
+    "envelope-encryption",
+    "detection-flow",
+    "compliance-evidence",
+)
+_DIAGRAM_MARK = re.compile(r'<div class="diagram-slot diagram-slot-([a-z-]+)">\s*</div>')
+
 # Classes are allowed per tag here (ammonia refuses "class" in both lists).
 _CLASSES = {
     "code": {"language-json", "language-text", "language-bash", "language-yaml", "language-python"},
-    "div": {"box", *(f"box-{name}" for name in BOXES)},
+    "div": {
+        "box",
+        *(f"box-{name}" for name in BOXES),
+        "diagram-slot",
+        *(f"diagram-slot-{name}" for name in DIAGRAM_NAMES),
+    },
     "p": {"box-title"},
 }
 
@@ -84,6 +104,24 @@ def _render_box(self, tokens, idx, options, env):
             f'<p class="box-title">{html.escape(title)}</p>\n'
         )
     return "</div>\n"
+
+
+def _render_diagram(self, tokens, idx, options, env):
+    token = tokens[idx]
+    if token.nesting != 1:
+        return ""
+    parts = token.info.strip().split()
+    name = parts[1] if len(parts) > 1 else ""
+    if name not in DIAGRAM_NAMES:
+        return ""
+    return f'<div class="diagram-slot diagram-slot-{name}"></div>'
+
+
+def insert_diagrams(clean_html: str) -> str:
+    """Replace each diagram marker in sanitized lesson HTML with the diagram itself."""
+    from lessons.diagrams import render
+
+    return _DIAGRAM_MARK.sub(lambda m: str(render(m.group(1))), clean_html)
 
 
 def _pretty_json(self, tokens, idx, options, env):
@@ -125,6 +163,7 @@ def _parser() -> MarkdownIt:
     anchors_plugin(md, min_level=2, max_level=3, slug_func=_slugify)
     for name in BOXES:
         container_plugin(md, name, render=_render_box)
+    container_plugin(md, "diagram", render=_render_diagram)
     md.add_render_rule("fence", _pretty_json)
     md.add_render_rule("table_open", _scrollable_table)
     return md

@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from lessons import progress, reading_order
+from lessons.diagrams import srm_stack
 from lessons.explorers import compliance_view, srm_view
-from lessons.markdown import render_markdown
+from lessons.markdown import insert_diagrams, render_markdown
 from lessons.models import Lesson, Level, Module, Scenario
 from srm_trainer.htmx import page_or_partial, wants_partial
 
@@ -85,13 +86,15 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
     lesson = _lesson_for(request, module_slug, lesson_slug)
     previous, following = reading_order.visible_to(request.user).neighbours(lesson.pk)
     completed = progress.learner_progress(request.user, request.session).completed
+    content = render_markdown(lesson.body)
     return render(
         request,
         "lessons/lesson.html",
         {
             "lesson": lesson,
             "module": lesson.module,
-            "content": render_markdown(lesson.body),
+            "content": content,
+            "body_html": insert_diagrams(content.html),
             "previous": previous,
             "next": following,
             "is_complete": lesson.pk in completed,
@@ -130,7 +133,8 @@ def srm_explorer(request: HttpRequest) -> HttpResponse:
         else None
     )
     template = page_or_partial(request, "lessons/srm.html", "explorer")
-    return render(request, template, {"view": view, "unknown": unknown})
+    diagram = None if request.htmx else srm_stack().html()
+    return render(request, template, {"view": view, "unknown": unknown, "diagram": diagram})
 
 
 @require_safe

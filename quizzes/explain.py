@@ -92,6 +92,8 @@ def explain_decision(decision: Decision) -> dict[str, Any]:
         reasons = step.get("reasons") or []
         steps.append(
             {
+                "name": step["name"],
+                "outcome_code": step["outcome"],
                 "title": words.STEP_TITLES.get(step["name"], step["name"]),
                 "outcome": words.OUTCOMES.get(step["outcome"], step["outcome"]),
                 "why": "; ".join(words.reason_words(r["code"], r.get("data")) for r in reasons),

@@ -7,6 +7,7 @@ import json
 from django import template
 from django.utils.safestring import mark_safe
 
+from lessons.diagrams import deciding_step, policy_flow
 from lessons.markdown import render_markdown
 from srm_trainer.iam.words import DECISIONS
 
@@ -67,3 +68,10 @@ def case_policies(case: dict) -> list[tuple[str, object]]:
 @register.filter
 def decision_words(decision: str) -> str:
     return DECISION_WORDS.get(decision, decision or "")
+
+
+@register.simple_tag
+def policy_flow_diagram(steps) -> str:
+    """The evaluation-flow diagram with the step that decided these `steps` highlighted."""
+    found = deciding_step(steps or [])
+    return policy_flow(*found).html() if found else policy_flow().html()

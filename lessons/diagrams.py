@@ -1,0 +1,401 @@
+"""The course's diagrams, drawn as accessible SVG on the server.
+
+Why generated and not drawn by hand: the SRM stack is read from the same rows the explorer shows,
+and the policy-evaluation flow from the engine's own step list, so a picture can never disagree
+with the data it illustrates. Every figure carries a <title>, a <desc> and a text alternative a
+screen reader (or anyone on a small screen) can read instead. Colours come from CSS classes in
+static/css/site.css; there is no style attribute, script or external font anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from srm_trainer.iam.words import STEP_TITLES
+
+# The four services the SRM lessons follow as the line moves from IaaS to a managed store.
+SRM_SERVICES = ("ec2", "rds", "lambda", "s3")
+OWNER_WORDS = {"aws": "AWS", "customer": "You", "shared": "Split"}
+OWNER_SENTENCE = {
+    "aws": "AWS secures it",
+    "customer": "you secure it",
+    "shared": "split: AWS does part, you configure the rest",
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    slug: str
+    title: str
+    desc: str
+    width: int
+    height: int
+    body: SafeString  # the SVG's drawing, already escaped
+    alt: SafeString  # HTML text alternative (a list or a table)
+
+    def html(self) -> SafeString:
+        ident = f"diagram-{self.slug}"
+        return format_html(
+            '<figure class="diagram" id="{id}">'
+            '<div class="diagram-scroll" tabindex="0" role="group" aria-label="{title} (scrolls sideways)">'
+            '<svg class="diagram-svg" role="img" viewBox="0 0 {w} {h}" '
+            'aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">'
+            '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>'
+            "</div>"
+            "<figcaption><strong>{title}.</strong> {desc}"
+            '<details class="diagram-alt"><summary>The diagram in words</summary>{alt}</details>'
+            "</figcaption></figure>",
+            id=ident,
+            title=self.title,
+            desc=self.desc,
+            w=self.width,
+            h=self.height,
+            body=self.body,
+            alt=self.alt,
+        )
+
+
+def _text(x: float, y: float, words: str, cls: str = "d-label", anchor: str = "middle") -> str:
+    return format_html(
+        '<text class="{}" x="{}" y="{}" text-anchor="{}">{}</text>', cls, x, y, anchor, words
+    )
+
+
+def _box(x: float, y: float, w: float, h: float, cls: str) -> str:
+    return format_html(
+        '<rect class="{}" x="{}" y="{}" width="{}" height="{}" rx="6"></rect>', cls, x, y, w, h
+    )
+
+
+def _arrow(x1: float, y1: float, x2: float, y2: float) -> str:
+    return format_html(
+        '<line class="d-arrow" x1="{}" y1="{}" x2="{}" y2="{}" marker-end="url(#d-head)"></line>',
+        x1,
+        y1,
+        x2,
+        y2,
+    )
+
+
+_DEFS = mark_safe(
+    '<defs><marker id="d-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+    'markerHeight="7" orient="auto-start-reverse"><path class="d-head" d="M0 0L10 5L0 10z"></path>'
+    "</marker></defs>"
+)
+
+
+def _join(parts: Iterable[str]) -> SafeString:
+    """Join already-escaped pieces (each made by format_html) without escaping them twice."""
+    return format_html_join("", "{}", ((p,) for p in parts))
+
+
+def _list(items: Iterable[str]) -> SafeString:
+    return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((i,) for i in items)))
+
+
+# --- 1. The SRM stack, from the explorer's own rows -----------------------------------------
+
+
+def srm_cells(services: Sequence[str] = SRM_SERVICES) -> tuple[list[Any], list[Any], dict]:
+    """(layers, services, {(service slug, layer slug): owner}) read from the lessons models."""
+    from lessons.models import Layer, Responsibility, Service
+
+    by_slug = {s.slug: s for s in Service.objects.filter(slug__in=services)}
+    shown = [by_slug[s] for s in services if s in by_slug]
+    layers = list(Layer.objects.all())
+    cells = {
+        (r.service.slug, r.layer.slug): r.owner
+        for r in Responsibility.objects.filter(service__in=shown).select_related("service", "layer")
+    }
+    return layers, shown, cells
+
+
+def srm_stack() -> Figure:
+    layers, services, cells = srm_cells()
+    label_w, col_w, row_h, top = 310, 126, 30, 44
+    width = label_w + col_w * max(len(services), 1) + 10
+    height = top + row_h * len(layers) + 10
+    parts = [_text(label_w - 10, 28, "Layer", "d-head-text", "end")]
+    for i, service in enumerate(services):
+        parts.append(_text(label_w + col_w * i + col_w / 2, 28, service.name, "d-head-text"))
+    for j, layer in enumerate(layers):
+        y = top + row_h * j
+        parts.append(_text(label_w - 10, y + 20, layer.name, "d-small", "end"))
+        for i, service in enumerate(services):
+            owner = cells.get((service.slug, layer.slug), "")
+            x = label_w + col_w * i
+            parts.append(
+                _box(x + 3, y + 2, col_w - 6, row_h - 4, f"d-owner d-owner-{owner or 'none'}")
+            )
+            parts.append(_text(x + col_w / 2, y + 20, OWNER_WORDS.get(owner, "?"), "d-small"))
+    names = ", ".join(s.name for s in services)
+    alt = []
+    for service in services:
+        yours = [la.name for la in layers if cells.get((service.slug, la.slug)) == "customer"]
+        split = [la.name for la in layers if cells.get((service.slug, la.slug)) == "shared"]
+        aws = [la.name for la in layers if cells.get((service.slug, la.slug)) == "aws"]
+        alt.append(
+            f"{service.name}: you secure {len(yours)} layers ({', '.join(yours) or 'none'}); "
+            f"split {len(split)} ({', '.join(split) or 'none'}); "
+            f"AWS secures {len(aws)} ({', '.join(aws) or 'none'})."
+        )
+    return Figure(
+        "srm-stack",
+        "Who secures each layer, from EC2 to S3",
+        f"A grid of the stack's layers, top (your data) to bottom (AWS's global infrastructure), "
+        f"with one column each for {names}. Each cell says who secures that layer: AWS, You or "
+        f"Split. Moving right, AWS takes over more of the stack.",
+        width,
+        height,
+        _join(parts),
+        _list(alt),
+    )
+
+
+# --- 2. AWS's policy-evaluation flow ---------------------------------------------------------
+
+DECIDING = {"deny", "allow", "implicit_deny"}
+
+
+def deciding_step(steps: Iterable[Mapping[str, Any] | Any]) -> tuple[str, str] | None:
+    """(name, outcome) of the step that decided: the last reached step with a final outcome."""
+
+    def get(step: Any, key: str) -> Any:
+        return step.get(key) if isinstance(step, Mapping) else getattr(step, key, None)
+
+    found = None
+    for step in steps:
+        outcome = get(step, "outcome_code") or get(step, "outcome")
+        if get(step, "reached") is not False and outcome in DECIDING:
+            found = (get(step, "name"), outcome)
+    return found
+
+
+def policy_flow(decided: str | None = None, outcome: str | None = None) -> Figure:
+    """The evaluation steps in the engine's order; `decided` names the step to highlight."""
+    names = list(STEP_TITLES)
+    box_w, box_h, gap, left = 300, 36, 18, 20
+    width = left + box_w + 230
+    parts = [_DEFS]
+    for i, name in enumerate(names):
+        y = 10 + i * (box_h + gap)
+        cls = "d-step"
+        if name == decided:
+            cls += f" d-step-decided d-step-{outcome or 'decided'}"
+        parts.append(_box(left, y, box_w, box_h, cls))
+        parts.append(_text(left + box_w / 2, y + 23, f"{i + 1}. {STEP_TITLES[name]}"))
+        if i < len(names) - 1:
+            parts.append(_arrow(left + box_w / 2, y + box_h, left + box_w / 2, y + box_h + gap - 1))
+        if name == decided:
+            parts.append(_arrow(left + box_w + 60, y + box_h / 2, left + box_w + 4, y + box_h / 2))
+            parts.append(_text(left + box_w + 66, y + 23, "Decided here", "d-callout", "start"))
+    height = 10 + len(names) * (box_h + gap)
+    side = left + box_w + 20
+    parts.append(_text(side, height - 40, "Any Deny: denied.", "d-small", "start"))
+    parts.append(_text(side, height - 22, "No Allow: denied.", "d-small", "start"))
+    items = [f"Step {i + 1}: {STEP_TITLES[n]}" for i, n in enumerate(names)]
+    if decided in STEP_TITLES:
+        items[names.index(decided)] += " (this step decided)"
+    desc = (
+        "The order in which AWS checks a request: AWS's own rules, any explicit Deny, resource "
+        "control policies, service control policies, the resource-based policy, identity-based "
+        "policies, a permissions boundary and a session policy. A Deny anywhere ends it; a step "
+        "that should allow but does not ends it with an implicit deny."
+    )
+    if decided in STEP_TITLES:
+        desc += f" Highlighted: {STEP_TITLES[decided]}, the step that decided this request."
+    return Figure(
+        "policy-flow",
+        "How AWS evaluates a request",
+        desc,
+        width,
+        height,
+        _join(parts),
+        _list(items),
+    )
+
+
+# --- Fixed pictures --------------------------------------------------------------------------
+
+
+def _layers(slug: str, title: str, desc: str, rows: Sequence[tuple[str, str]]) -> Figure:
+    """A vertical stack of labelled bands, each with a one-line note; arrows run downwards."""
+    box_w, box_h, gap = 280, 40, 16
+    width = box_w + 420
+    parts = [_DEFS]
+    for i, (name, note) in enumerate(rows):
+        y = 10 + i * (box_h + gap)
+        parts.append(_box(10, y, box_w, box_h, f"d-band d-band-{i % 4}"))
+        parts.append(_text(10 + box_w / 2, y + 25, name))
+        parts.append(_text(box_w + 24, y + 25, note, "d-small", "start"))
+        if i < len(rows) - 1:
+            parts.append(_arrow(10 + box_w / 2, y + box_h, 10 + box_w / 2, y + box_h + gap - 1))
+    height = 10 + len(rows) * (box_h + gap)
+    return Figure(
+        slug,
+        title,
+        desc,
+        width,
+        height,
+        _join(parts),
+        _list(f"{name}: {note}" for name, note in rows),
+    )
+
+
+def ddos_layers() -> Figure:
+    return _layers(
+        "ddos-layers",
+        "DDoS defence in layers",
+        "Traffic from the internet passes through layers from the edge inwards; each one absorbs "
+        "or filters some of an attack before it reaches the instance.",
+        [
+            ("Internet traffic", "legitimate users and attack traffic alike"),
+            ("Edge: Amazon CloudFront", "spreads load over many edge locations"),
+            ("AWS Shield", "Standard for all; Advanced adds response help"),
+            ("AWS WAF", "web ACL rules: rate limits, bad patterns"),
+            ("Elastic Load Balancing", "spreads requests, drops malformed ones"),
+            ("Network ACL (subnet)", "stateless allow and deny by address"),
+            ("Security group (instance)", "stateful, allow rules only"),
+            ("The instance", "your application; scale out behind the load balancer"),
+        ],
+    )
+
+
+def detection_inputs() -> Figure:
+    return _layers(
+        "detection-flow",
+        "From inputs to findings",
+        "Amazon GuardDuty reads logs and Amazon Inspector scans workloads; both turn what they see "
+        "into findings that you review and act on.",
+        [
+            ("Inputs", "CloudTrail events, VPC Flow Logs, DNS logs"),
+            ("Amazon GuardDuty", "spots threats as they happen"),
+            ("Amazon Inspector", "scans EC2, images and Lambda for weaknesses"),
+            ("Findings", "each with a severity and the resource involved"),
+            ("You act", "fix, block or automate a response"),
+        ],
+    )
+
+
+def compliance_evidence() -> Figure:
+    return _layers(
+        "compliance-evidence",
+        "Who provides the evidence",
+        "An audit checks both sides of the shared-responsibility line: AWS's reports for what it "
+        "runs, and your own records for what you configure.",
+        [
+            ("Auditor's question", "is this control in place, and since when?"),
+            ("AWS's side: AWS Artifact", "AWS's audit reports, free to download"),
+            ("Your side: CloudTrail, Config", "records of calls and of configuration"),
+            ("Your side: Security Hub, Audit Manager", "checks and evidence per framework"),
+        ],
+    )
+
+
+def org_tree() -> Figure:
+    """The organization tree; each node shows what is still allowed there."""
+    nodes = [
+        # (x, y, name, allowed-here, parent index)
+        (270, 10, "Root: FullAWSAccess", "everything", None),
+        (100, 110, "OU Production", "no leaving the org", 0),
+        (440, 110, "OU Sandbox", "no leaving the org", 0),
+        (100, 210, "Account: shop-prod", "minus deleting trails", 1),
+        (440, 210, "Account: dev-1", "EC2 and S3 only", 2),
+    ]
+    w, h = 250, 60
+    parts = [_DEFS]
+    for i, (x, y, name, allowed, parent) in enumerate(nodes):
+        parts.append(_box(x, y, w, h, f"d-band d-band-{i % 4}"))
+        parts.append(_text(x + w / 2, y + 24, name))
+        parts.append(_text(x + w / 2, y + 46, f"Allowed: {allowed}", "d-small"))
+        if parent is not None:
+            px, py = nodes[parent][0], nodes[parent][1]
+            parts.append(_arrow(px + w / 2, py + h, x + w / 2, y - 2))
+    alt = _list(
+        [
+            "Root, with AWS's FullAWSAccess SCP: every action is allowed at the top.",
+            "OU Production, with an SCP denying organizations:LeaveOrganization: everything "
+            "except leaving the organization.",
+            "OU Sandbox, with the same SCP: everything except leaving the organization.",
+            "Account shop-prod, under Production, with an SCP denying cloudtrail:DeleteTrail: "
+            "what Production allows, minus deleting trails.",
+            "Account dev-1, under Sandbox, with an SCP allowing only ec2:* and s3:*: EC2 and S3, "
+            "and still not leaving the organization.",
+        ]
+    )
+    return Figure(
+        "org-tree",
+        "SCPs narrow what each level allows",
+        "An organization tree: the root, two organizational units and one account under each. "
+        "A request must be allowed by the SCPs at every level from the root down to the account, "
+        "so each level can only narrow what the level above allows.",
+        790,
+        290,
+        _join(parts),
+        alt,
+    )
+
+
+def envelope_encryption() -> Figure:
+    parts = [_DEFS]
+    parts.append(_box(10, 10, 260, 220, "d-region"))
+    parts.append(_text(140, 34, "Inside AWS KMS"))
+    parts.append(_box(30, 50, 220, 50, "d-band d-band-0"))
+    parts.append(_text(140, 80, "KMS key (never leaves KMS)", "d-small"))
+    parts.append(_box(30, 150, 220, 50, "d-band d-band-1"))
+    parts.append(_text(140, 172, "GenerateDataKey / Decrypt", "d-small"))
+    parts.append(_text(140, 190, "runs here, with the KMS key", "d-small"))
+    parts.append(_arrow(140, 100, 140, 148))
+    parts.append(_box(370, 10, 330, 220, "d-region"))
+    parts.append(_text(535, 34, "Your application or service"))
+    parts.append(_box(390, 50, 290, 50, "d-band d-band-2"))
+    parts.append(_text(535, 72, "Plaintext data key: encrypts the data,", "d-small"))
+    parts.append(_text(535, 90, "then is thrown away", "d-small"))
+    parts.append(_box(390, 150, 290, 60, "d-band d-band-3"))
+    parts.append(_text(535, 174, "Stored together: encrypted data", "d-small"))
+    parts.append(_text(535, 194, "+ encrypted copy of the data key", "d-small"))
+    parts.append(_arrow(252, 165, 388, 80))
+    parts.append(_arrow(388, 190, 252, 190))
+    parts.append(_arrow(535, 100, 535, 148))
+    return Figure(
+        "envelope-encryption",
+        "Envelope encryption with AWS KMS",
+        "AWS KMS makes a data key and returns it twice: in plaintext and encrypted under a KMS "
+        "key. The plaintext key encrypts the data and is then discarded; the encrypted key is "
+        "stored with the data. The KMS key itself never leaves KMS.",
+        710,
+        240,
+        _join(parts),
+        _list(
+            [
+                "1. Your application asks KMS for a data key (GenerateDataKey).",
+                "2. KMS returns a plaintext data key and the same key encrypted under the KMS key.",
+                "3. The application encrypts the data with the plaintext key, then discards it.",
+                "4. It stores the encrypted data with the encrypted data key.",
+                "5. To read, it sends the encrypted data key to KMS (Decrypt), gets the plaintext "
+                "key back if its permissions allow, and decrypts the data.",
+                "The KMS key never leaves KMS; access to it is controlled by the key policy and IAM.",
+            ]
+        ),
+    )
+
+
+DIAGRAMS: dict[str, Callable[[], Figure]] = {
+    "srm-stack": srm_stack,
+    "policy-flow": policy_flow,
+    "org-tree": org_tree,
+    "ddos-layers": ddos_layers,
+    "envelope-encryption": envelope_encryption,
+    "detection-flow": detection_inputs,
+    "compliance-evidence": compliance_evidence,
+}
+
+
+def render(name: str) -> SafeString:
+    make = DIAGRAMS.get(name)
+    return make().html() if make else SafeString("")

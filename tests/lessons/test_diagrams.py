@@ -1,0 +1,142 @@
+"""The course's diagrams: every module has one, each is accessible, and the data-driven ones follow
+their data (the SRM stack follows the explorer's rows, the evaluation flow the engine's decision)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from curriculum.readers import read_curriculum
+from lessons.diagrams import DIAGRAMS, deciding_step, policy_flow, srm_stack
+from lessons.markdown import DIAGRAM_NAMES, insert_diagrams, render_markdown
+from lessons.models import Responsibility
+from quizzes.explain import explain_decision
+from srm_trainer.iam import evaluate
+from srm_trainer.iam.words import STEP_TITLES
+
+CURRICULUM = read_curriculum(check_cases=False)
+DIRECTIVE = re.compile(r"^::: diagram ([a-z-]+)\s*$", re.MULTILINE)
+
+
+@pytest.fixture
+def shipped(db):
+    from curriculum.loader import load_curriculum
+
+    load_curriculum(CURRICULUM)
+
+
+def test_every_module_has_a_diagram():
+    per_module: dict[str, set[str]] = {m.slug: set() for m in CURRICULUM.modules}
+    for lesson in CURRICULUM.lessons:
+        per_module[lesson.module].update(DIRECTIVE.findall(lesson.body))
+    assert all(per_module.values()), [m for m, names in per_module.items() if not names]
+    named = set().union(*per_module.values())
+    assert named <= set(DIAGRAMS), named - set(DIAGRAMS)
+    assert set(DIAGRAM_NAMES) == set(DIAGRAMS)
+
+
+@pytest.mark.parametrize("name", sorted(DIAGRAMS))
+def test_each_diagram_is_accessible_and_has_no_inline_style_or_script(shipped, name):
+    html = str(DIAGRAMS[name]().html())
+    svg = re.search(r"<svg[^>]*>", html).group(0)
+    assert 'role="img"' in svg and "aria-labelledby" in svg
+    title = re.search(r"<title id=\"[^\"]+\">([^<]+)</title>", html)
+    desc = re.search(r"<desc id=\"[^\"]+\">([^<]+)</desc>", html)
+    assert title and len(title.group(1)) > 10 and desc and len(desc.group(1)) > 40
+    alt = re.search(r'<details class="diagram-alt">.*?<li>(.+?)</li>', html, re.S)
+    assert alt and len(alt.group(1)) > 10
+    assert "style=" not in html and "<script" not in html.lower() and "font-face" not in html
+    assert "<image" not in html and 'href="http' not in html
+
+
+def _owners_in(html: str) -> list[str]:
+    return re.findall(r'class="d-owner d-owner-([a-z]+)"', html)
+
+
+def test_the_srm_diagram_shows_the_explorers_rows_and_follows_a_change(shipped):
+    from lessons.explorers import srm_view
+
+    html = str(srm_stack().html())
+    expected = []
+    views = {s: srm_view(service_slug=s, compare_slug=None) for s in ("ec2", "rds", "lambda", "s3")}
+    layers = views["ec2"].rows
+    for i in range(len(layers)):
+        for s in ("ec2", "rds", "lambda", "s3"):
+            cell = views[s].rows[i].cells[0]
+            expected.append(cell.owner if cell else "none")
+    assert _owners_in(html) == expected
+    assert "Split" in html  # the explorer's word for "shared"
+    assert len(set(expected)) == 3  # the line really moves across the four services
+
+    row = Responsibility.objects.get(service__slug="s3", layer__slug="guest-os")
+    before = row.owner
+    row.owner = "customer" if before != "customer" else "aws"
+    row.save()
+    changed = _owners_in(str(srm_stack().html()))
+    diffs = [i for i, (a, b) in enumerate(zip(expected, changed, strict=True)) if a != b]
+    assert len(diffs) == 1 and changed[diffs[0]] == row.owner
+
+
+ALICE = "arn:aws:iam::111122223333:user/alice"
+ALLOW = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+DENY = {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}
+
+
+def _decide(statements):
+    case = {
+        "name": "c",
+        "request": {
+            "principal": ALICE,
+            "action": "s3:GetObject",
+            "resource": "arn:aws:s3:::reports/q1.csv",
+            "context": {},
+        },
+        "identity_policies": [{"Version": "2012-10-17", "Statement": statements}],
+    }
+    return evaluate(case)
+
+
+@pytest.mark.parametrize(
+    ("statements", "step", "css"),
+    [
+        ([ALLOW], "identity", "allow"),
+        ([ALLOW, DENY], "explicit_deny", "deny"),
+        ([], "identity", "implicit_deny"),
+    ],
+)
+def test_the_flow_highlights_the_step_that_decided(statements, step, css):
+    decision = _decide(statements)
+    for steps in (decision.to_dict()["steps"], explain_decision(decision)["steps"]):
+        assert deciding_step(steps) == (step, css)
+    html = str(policy_flow(*deciding_step(decision.to_dict()["steps"])).html())
+    highlighted = re.findall(r'class="d-step d-step-decided d-step-([a-z_]+)"', html)
+    assert highlighted == [css]
+    assert f"{STEP_TITLES[step]} (this step decided)" in html
+    assert html.count("Decided here") == 1
+
+
+def test_the_flow_lists_every_engine_step_in_order():
+    html = str(policy_flow().html())
+    positions = [html.index(f". {title}<") for title in STEP_TITLES.values()]
+    assert positions == sorted(positions) and "AWS rule" in html
+    assert "d-step-decided" not in html
+
+
+def test_lesson_text_cannot_supply_svg_or_html():
+    body = (
+        '<svg onload="alert(1)"><script>x</script></svg>\n\n'
+        '<div class="diagram-slot diagram-slot-srm-stack"></div>\n\n'
+        "::: diagram no-such-diagram\n:::\n"
+    )
+    rendered = render_markdown(body).html
+    assert "<svg" not in rendered and "<script" not in rendered and "<div" not in rendered
+    assert "<svg" not in insert_diagrams(rendered)
+
+
+def test_a_directive_becomes_the_diagram_in_the_lesson_page(shipped, client):
+    body = client.get("/learn/iam/policy-evaluation/").content.decode()
+    assert 'id="diagram-policy-flow"' in body and "<desc" in body
+    assert "diagram-slot" not in body
+    page = client.get("/learn/srm/").content.decode()
+    assert 'id="diagram-srm-stack"' in page

@@ -105,7 +105,7 @@ class FlowDecision(Kind):
     def answer_lines(self, response: dict) -> list[str]:
         lines = [nl.VERDICT_WORDS.get(response.get("verdict", ""), response.get("verdict", ""))]
         if response.get("hop_label"):
-            lines.append(f"Blocked at: {response['hop_label']}")
+            lines.append(f"Where: {response['hop_label']}")
         return lines
 
 

@@ -28,7 +28,7 @@ class FlowDecision(Kind):
     recap_template = "quizzes/kinds/flow_decision.html#recap"
 
     def data_from_file(self, raw: dict) -> dict:
-        return {"case": nl.plain(raw.get("case")), "ask_hop": bool(raw.get("ask_hop", False))}
+        return {"case": nl.plain(raw.get("case")), "ask_hop": raw.get("ask_hop", False)}
 
     def problems(self, question, *, thorough: bool = True) -> list[Problem]:
         case = question.data.get("case")

@@ -228,3 +228,9 @@ def test_the_shipped_denial_of_service_quiz_has_fifteen_engine_graded_questions(
     engine = [s for s in dos.questions if types[s] in ("flow_decision", "waf_rule", "flow_fix")]
     assert len(engine) >= 15
     assert {types[s] for s in engine} == {"flow_decision", "waf_rule", "flow_fix"}
+
+
+def test_ask_hop_must_be_true_or_false():
+    q = make_question("flow_decision")
+    q.data["ask_hop"] = "yes"
+    assert q.problems()[0].message == "'ask_hop' must be true or false"

@@ -128,6 +128,11 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _list(value: Any) -> list:
+    """A JSON list, or [] for anything else (damaged input is drawn, not trusted)."""
+    return value if isinstance(value, list) else []
+
+
 def rows(case: dict) -> dict:
     """What the template draws: every table with its rows as text, plus one empty row."""
     network = case.get("network") if isinstance(case.get("network"), dict) else {}
@@ -163,7 +168,7 @@ def rows(case: dict) -> dict:
                for i, s in enumerate(_dicts(network.get("subnets")))]  # fmt: skip
     instances = [{"index": i, "name": _text(x.get("name")), "subnet": _text(x.get("subnet")),
                   "private_ip": _text(x.get("private_ip")), "public_ip": _text(x.get("public_ip")),
-                  "groups": ", ".join(_text(g) for g in x.get("security_groups") or [])}
+                  "groups": ", ".join(_text(g) for g in _list(x.get("security_groups")))}
                  for i, x in enumerate(_dicts(network.get("instances")))]  # fmt: skip
     balancers = [_text(lb.get("name")) for lb in _dicts(network.get("load_balancers"))]
     flow = case.get("flow") if isinstance(case.get("flow"), dict) else {}

@@ -66,3 +66,7 @@ class AnswerForm(forms.Form):
 
     def policy_text(self) -> str:
         return self.kind.policy_text(self)
+
+    def rules_text(self) -> str:
+        """The network rules a flow-fix question's textarea shows (`quizzes.kinds.flow_fix`)."""
+        return self.kind.rules_text(self)

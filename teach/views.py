@@ -114,6 +114,7 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for entry in entries:
         entry.problems = [p.message for p in entry.question.problems(thorough=False)]
         entry.editable = may_edit(request.user, entry.question) and entry.question.type in EDITORS
+        entry.no_editor = entry.question.type not in EDITORS  # e.g. the network kinds (issue 14)
     banks = bank.bank_summaries(request.user)
     finder = bank.BankFilterForm(
         categories=[row["category"] for row in banks], tags=bank.tag_counts(request.user)

@@ -20,6 +20,9 @@ FORBIDDEN = {
 # cohorts is built on both (it plugs into quizzes through quizzes.hooks instead).
 for _app in ("lessons", "quizzes"):
     FORBIDDEN[_app] += ("cohorts",)
+# The network lab's pages (`netlab`) sit on top too: question kinds use the plain engine
+# (`srm_trainer.netlab`) instead, as they use `srm_trainer.iam`.
+FORBIDDEN["quizzes"] += ("netlab",)
 
 
 def _imports(path: Path) -> set[str]:

@@ -12,16 +12,30 @@ from __future__ import annotations
 
 from quizzes.kinds import (
     categorize,
+    flow_decision,
+    flow_fix,
     least_privilege,
     multiple,
     ordering,
     policy_decision,
     single,
     true_false,
+    waf_rule,
 )
 from quizzes.kinds.base import Grade, Kind, Problem, keep_ids, text_id
 
-_MODULES = (single, multiple, true_false, ordering, categorize, policy_decision, least_privilege)
+_MODULES = (
+    single,
+    multiple,
+    true_false,
+    ordering,
+    categorize,
+    policy_decision,
+    least_privilege,
+    flow_decision,
+    waf_rule,
+    flow_fix,
+)
 
 KINDS: dict[str, Kind] = {module.KIND.value: module.KIND for module in _MODULES}
 

@@ -8,10 +8,13 @@ import pytest
 
 from curriculum.readers import read_curriculum
 from lessons.markdown import render_markdown
+from netlab.presets import PRESETS as FLOW_PRESETS
+from netlab.waf_presets import PRESETS as WAF_PRESETS
 
 CURRICULUM = read_curriculum()
 LESSON_PATHS = {f"{le.module}/{le.slug}" for le in CURRICULUM.lessons}
 SCENARIOS = {sc.slug for sc in CURRICULUM.scenarios}
+NETLAB_PRESETS = {"/lab/network/": set(FLOW_PRESETS), "/lab/waf/": set(WAF_PRESETS)}
 SERVICES = {s.slug for s in CURRICULUM.services}
 MODULES = {m.slug for m in CURRICULUM.modules}
 
@@ -90,6 +93,8 @@ def test_links_inside_a_lesson_lead_somewhere_real(lesson):
                 assert parts[1] in MODULES, target
         elif path == "/sandbox/" and query.startswith("preset="):
             assert query.split("=", 1)[1].split("&", 1)[0] in SCENARIOS, target
+        elif path in NETLAB_PRESETS and query.startswith("preset="):
+            assert query.split("=", 1)[1].split("&", 1)[0] in NETLAB_PRESETS[path], target
         elif path == "/learn/srm/" and query:
             for pair in query.split("&"):
                 assert pair.split("=", 1)[1] in SERVICES, target
@@ -97,6 +102,14 @@ def test_links_inside_a_lesson_lead_somewhere_real(lesson):
             assert path in ("/learn/srm/", "/learn/compliance/", "/sandbox/", "/quizzes/", "/"), (
                 target
             )
+
+
+def test_the_network_lessons_link_into_the_labs_with_presets():
+    """Issue 14 item 8: as IAM lessons open sandbox presets, network lessons open lab presets."""
+    bodies = {le.slug: le.body for le in CURRICULUM.lessons if le.module == "denial-of-service"}
+    assert "/lab/network/?preset=" in bodies["security-groups-and-network-acls"]
+    assert "/lab/network/?preset=" in bodies["network-defences"]
+    assert "/lab/waf/?preset=" in bodies["shield-and-waf"]
 
 
 def test_there_are_enough_presets_for_the_sandbox():

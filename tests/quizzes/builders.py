@@ -28,6 +28,68 @@ CHALLENGE = {
 }
 
 
+def web_network(*, ephemeral: bool = False, ssh_world: bool = True) -> dict:
+    """A public web server behind a custom network ACL `edge` (which forgets the reply's
+    ephemeral ports unless `ephemeral`) and a security group `sg-web`."""
+    outbound = [
+        {"rule": 100, "protocol": "tcp", "ports": "80", "cidr": "0.0.0.0/0", "action": "allow"}
+    ]
+    if ephemeral:
+        outbound.append(
+            {
+                "rule": 110,
+                "protocol": "tcp",
+                "ports": "1024-65535",
+                "cidr": "0.0.0.0/0",
+                "action": "allow",
+            }
+        )
+    inbound = [{"protocol": "tcp", "ports": 80, "source": "0.0.0.0/0"}]
+    if ssh_world:
+        inbound.append({"protocol": "tcp", "ports": 22, "source": "0.0.0.0/0"})
+    return {
+        "vpc": {"cidr": "10.0.0.0/16"},
+        "subnets": [
+            {"name": "public", "cidr": "10.0.1.0/24", "route_to_internet_gateway": True, "network_acl": "edge"}
+        ],
+        "network_acls": [
+            {
+                "name": "edge",
+                "inbound": [
+                    {"rule": 100, "protocol": "tcp", "ports": "80", "cidr": "0.0.0.0/0", "action": "allow"},
+                    {"rule": 110, "protocol": "tcp", "ports": "22", "cidr": "0.0.0.0/0", "action": "allow"},
+                ],
+                "outbound": outbound,
+            }
+        ],
+        "security_groups": [{"name": "sg-web", "inbound": inbound}],
+        "instances": [
+            {"name": "web", "subnet": "public", "private_ip": "10.0.1.10", "public_ip": "54.0.0.10",
+             "security_groups": ["sg-web"]}
+        ],
+    }  # fmt: skip
+
+
+HTTP_FLOW = {"source": "internet", "destination": "web", "protocol": "tcp", "port": 80}
+SSH_FLOW = {"source": "198.51.100.7", "destination": "web", "protocol": "tcp", "port": 22}
+WAF_CASE = {
+    "resource": "ALB",
+    "web_acl": {
+        "Name": "shop",
+        "DefaultAction": {"Allow": {}},
+        "Rules": [
+            {"Name": "watch-admin", "Priority": 0, "Action": {"Count": {}},
+             "Statement": {"ByteMatchStatement": {"SearchString": "/admin", "FieldToMatch": {"UriPath": {}},
+                           "PositionalConstraint": "STARTS_WITH",
+                           "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}},
+            {"Name": "rate", "Priority": 1, "Action": {"Block": {}},
+             "Statement": {"RateBasedStatement": {"Limit": 100, "EvaluationWindowSec": 300}}},
+        ],
+    },
+    "requests": [{"ip": "203.0.113.66", "uri": "/admin", "time": 0, "repeat": 150, "every": 1}],
+}  # fmt: skip
+
+
 def policy(*statements: dict) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, indent=2)
 
@@ -67,6 +129,20 @@ def default_data(kind: str) -> dict:
         }
     if kind == "least_privilege":
         return {"challenge": json.loads(json.dumps(CHALLENGE))}
+    if kind == "flow_decision":
+        return {"case": {"network": web_network(), "flow": dict(HTTP_FLOW)}, "ask_hop": True}
+    if kind == "waf_rule":
+        return {"case": json.loads(json.dumps(WAF_CASE)), "ask_index": 120}
+    if kind == "flow_fix":
+        fixed = web_network(ephemeral=True, ssh_world=False)
+        return {
+            "challenge": {
+                "network": web_network(),
+                "must_allow": [dict(HTTP_FLOW)],
+                "must_block": [dict(SSH_FLOW)],
+            },
+            "reference": json.dumps({k: fixed[k] for k in ("network_acls", "security_groups")}),
+        }
     return {}
 
 

@@ -43,6 +43,12 @@ def _right_post(question) -> dict:
         return {"decision": evaluate(question.scenario.case).decision}
     if question.type == "least_privilege":
         return {"policy": policy(allow("s3:GetObject", "arn:aws:s3:::reports/q1.csv"))}
+    if question.type == "flow_decision":
+        return {"verdict": "reply_blocked", "hop": "network_acl:edge"}
+    if question.type == "waf_rule":
+        return {"rule": "rate"}
+    if question.type == "flow_fix":
+        return {"rules": question.data["reference"]}
     raise AssertionError(question.type)
 
 
@@ -73,9 +79,13 @@ def test_the_model_and_the_reader_take_their_types_from_the_registry():
         "categorize",
         "policy_decision",
         "least_privilege",
+        "flow_decision",
+        "waf_rule",
+        "flow_fix",
     ]
     assert TYPE_FIELDS["items"] == {"ordering", "categorize"}
-    assert TYPE_FIELDS["challenge"] == {"least_privilege"}
+    assert TYPE_FIELDS["challenge"] == {"least_privilege", "flow_fix"}
+    assert TYPE_FIELDS["case"] == {"flow_decision", "waf_rule"}
 
 
 def test_every_kind_has_its_template_partials():

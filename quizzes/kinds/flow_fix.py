@@ -1,0 +1,185 @@
+"""Fix the rules: edit a VPC's network ACLs and security groups so some flows work and others
+are blocked, graded by the netlab engine (like a least-privilege challenge, for networks).
+
+`data["challenge"]`: {"network": the starting network, "must_allow": [flow, ...],
+"must_block": [flow, ...]} (flows as in `srm_trainer/netlab/FORMAT.md`). The learner edits only
+`{"network_acls": [...], "security_groups": [...]}` (JSON text); the rest of the network
+(subnets, instances, load balancers) stays as given, so a flow cannot be "fixed" by deleting its
+destination. A must-allow flow passes when the request arrives and the reply gets back; a
+must-block flow passes when the request is blocked. `data["reference"]` is the author's own
+edit (JSON text, never shown): `problems()` checks that the engine gives it full marks.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+
+from quizzes.kinds import netlab_common as nl
+from quizzes.kinds.base import Grade, Kind, Problem
+from srm_trainer.netlab import NetlabError, parse_network
+
+EDITABLE = ("network_acls", "security_groups")
+MAX_FLOWS = 12  # per list: grading traces each one
+
+
+def rules_of(network: dict) -> str:
+    """The editable part of a network, as the JSON text the learner starts from."""
+    return json.dumps({k: network.get(k, []) for k in EDITABLE}, indent=2)
+
+
+def apply_rules(network: dict, text: str) -> dict:
+    """The network with the learner's rules; ValueError (with line and column) for bad input."""
+    edit = nl.load_json(text, "Your rules")
+    if not isinstance(edit, dict):
+        raise ValueError(
+            'Your rules must be a JSON object: {"network_acls": [...], "security_groups": [...]}'
+        )
+    unknown = sorted(set(edit) - set(EDITABLE))
+    if unknown:
+        raise ValueError(
+            f"{unknown[0]!r} cannot be edited here: only network_acls and security_groups"
+        )
+    return {**network, **edit}
+
+
+def check(challenge: dict, text: str) -> dict:
+    """Trace every flow against the edited network: JSON-ready results, score and the first
+    counterexample. ValueError / NetlabError when the edit does not parse."""
+    network = apply_rules(challenge["network"], text)
+    rows = []
+    for want, key in (("allowed", "must_allow"), ("blocked", "must_block")):
+        for flow in challenge.get(key) or []:
+            result = nl.run_flow(network, flow)
+            ok = (
+                (nl.verdict(result) == "allowed")
+                if want == "allowed"
+                else result.request == "blocked"
+            )
+            rows.append(
+                {
+                    "flow": nl.flow_label(flow),
+                    "want": want,
+                    "got": nl.VERDICT_WORDS[nl.verdict(result)],
+                    "ok": ok,
+                    "hops": nl.trace_words(result),
+                }
+            )
+    failing = [r for r in rows if not r["ok"]]
+    return {
+        "requests": [{k: r[k] for k in ("flow", "want", "got", "ok")} for r in rows],
+        "score": (len(rows) - len(failing)) / len(rows),
+        "counterexample": failing[0] if failing else None,
+    }
+
+
+class FlowFix(Kind):
+    value = "flow_fix"
+    label = "Fix the network rules"
+    file_fields = ("challenge", "reference")
+    recap_template = "quizzes/kinds/flow_fix.html#recap"
+
+    def data_from_file(self, raw: dict) -> dict:
+        data: dict[str, Any] = {"challenge": nl.plain(raw.get("challenge"))}
+        reference = raw.get("reference")
+        if reference is not None:
+            data["reference"] = (
+                reference if isinstance(reference, str) else json.dumps(nl.plain(reference))
+            )
+        return data
+
+    def problems(self, question, *, thorough: bool = True) -> list[Problem]:
+        ch = question.data.get("challenge")
+        at = ("challenge",)
+        if not isinstance(ch, dict) or not isinstance(ch.get("network"), dict):
+            return [
+                Problem("'challenge' must be a mapping with network, must_allow, must_block", at)
+            ]
+        unknown = sorted(set(ch) - {"network", "must_allow", "must_block"})
+        if unknown:
+            return [Problem(f"challenge: unknown field {unknown[0]!r}", at)]
+        for key in ("must_allow", "must_block"):
+            flows = ch.get(key)
+            if not isinstance(flows, list) or not 1 <= len(flows) <= MAX_FLOWS:
+                return [Problem(f"challenge: '{key}' must be a list of 1 to {MAX_FLOWS} flows", at)]
+            for n, flow in enumerate(flows):
+                try:
+                    nl.run_flow(ch["network"], flow)
+                except NetlabError as exc:
+                    where = (*at, key, n) if exc.path.startswith("flow") else (*at,)
+                    return [Problem(f"challenge {key} #{n + 1}: {exc.message}", where)]
+        if not thorough:
+            return []
+        start = check(ch, rules_of(ch["network"]))
+        if start["counterexample"] is None:
+            return [Problem("challenge: the starting network already passes every flow", at)]
+        reference = question.data.get("reference")
+        if reference is None:
+            return []
+        if not isinstance(reference, str):
+            return [
+                Problem(
+                    "reference: must be JSON text (network_acls and security_groups)",
+                    ("reference",),
+                )
+            ]
+        try:
+            result = check(ch, reference)
+        except (ValueError, NetlabError) as exc:
+            return [Problem(f"reference solution: {exc}", ("reference",))]
+        ce = result["counterexample"]
+        if ce is not None:
+            return [
+                Problem(
+                    f"reference solution: {ce['flow']} should be {ce['want']}, but: {ce['got']}",
+                    ("reference",),
+                )
+            ]
+        return []
+
+    # --- the learner's form ---------------------------------------------------------------
+
+    def add_fields(self, form) -> None:
+        form.fields["rules"] = forms.CharField(
+            strip=False,
+            max_length=nl.MAX_JSON_CHARS,
+            error_messages={"required": "Write the rules first."},
+            widget=forms.Textarea(attrs={"rows": 20, "spellcheck": "false"}),
+        )
+
+    def clean_form(self, form, data: dict) -> None:
+        if data.get("rules"):
+            try:
+                network = apply_rules(form.question.data["challenge"]["network"], data["rules"])
+                parse_network(network, "network")
+            except (ValueError, NetlabError) as exc:
+                form.add_error("rules", str(exc))
+
+    def response(self, form) -> dict:
+        return {"rules": form.cleaned_data["rules"]}
+
+    def draft(self, form) -> dict | None:
+        text = form.data.get("rules", "")
+        if text and len(text) <= nl.MAX_JSON_CHARS:
+            return {"rules": text}
+        return None
+
+    def rules_text(self, form) -> str:
+        current = form.current("rules")
+        if current is None:
+            return rules_of(form.question.data["challenge"]["network"])
+        return current
+
+    def grade(self, question, response: dict) -> Grade:
+        """response: {"rules": JSON text}. Rules that do not parse score 0 and say why."""
+        try:
+            result = check(question.data["challenge"], response.get("rules") or "")
+        except (ValueError, NetlabError) as exc:
+            return Grade(0.0, False, {"error": str(exc)})
+        correct = result["counterexample"] is None
+        return Grade(1.0 if correct else result["score"], correct, result)
+
+
+KIND = FlowFix()

@@ -1,0 +1,114 @@
+"""What the network kinds share: running the netlab engine on question data, and turning its
+errors and traces into problems and feedback words.
+
+The engine (`srm_trainer.netlab`) is plain Python with its own caps on input size, so grading a
+question costs bounded time; anything it refuses is a `NetlabError`, never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from quizzes.kinds.base import Problem
+from srm_trainer.netlab import NetlabError, Trace, parse_flow, parse_network, trace
+
+MAX_JSON_CHARS = 20_000  # a learner's edited rules; far above any question's network
+
+VERDICTS = [
+    ("allowed", "It works: the request arrives and the reply gets back"),
+    ("request_blocked", "The request is blocked on its way in"),
+    ("reply_blocked", "The request arrives, but the reply is blocked"),
+]
+VERDICT_WORDS = dict(VERDICTS)
+NOTHING = "nothing"  # the hop answer when nothing blocks the flow
+LAYER_WORDS = {
+    "security_group": "security group",
+    "network_acl": "network ACL",
+    "route": "route table",
+    "public_ip": "public IP address",
+    "listener": "listener",
+    "load_balancer": "load balancer",
+}
+
+
+def plain(value: Any) -> Any:
+    """YAML's line-carrying mappings and lists as plain JSON-ready values."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def error_path(prefix: tuple, path: str) -> tuple:
+    """`network.subnets[1].cidr` as a data path `(*prefix, "network", "subnets", 1, "cidr")`,
+    so the loader can name the line of the field the engine refused."""
+    out: list = list(prefix)
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path or ""):
+        out.append(int(index) if index else name)
+    return tuple(out)
+
+
+def engine_problem(exc: NetlabError, prefix: tuple, what: str) -> Problem:
+    return Problem(f"{what}: {exc.message}", error_path(prefix, exc.path))
+
+
+def verdict(result: Trace) -> str:
+    if result.request == "blocked":
+        return "request_blocked"
+    return "allowed" if result.reply == "allowed" else "reply_blocked"
+
+
+def hop_key(layer: str, resource: str) -> str:
+    if layer in ("security_group", "network_acl"):
+        return f"{layer}:{resource}"
+    return layer
+
+
+def hop_label(key: str) -> str:
+    if key == NOTHING:
+        return "Nothing blocks it"
+    layer, _, resource = key.partition(":")
+    words = LAYER_WORDS.get(layer, layer)
+    return f"The {words} {resource}" if resource else f"The {words}"
+
+
+def trace_words(result: Trace) -> list[dict]:
+    """Each hop of the trace as a JSON-ready line for the feedback partial."""
+    return [
+        {
+            "leg": h.leg,
+            "verdict": h.verdict,
+            "where": hop_label(hop_key(h.layer, h.resource))
+            + (f" ({h.direction})" if h.direction else ""),
+            "rule": h.rule,
+            "detail": h.detail,
+        }
+        for h in result.hops
+    ]
+
+
+def flow_label(raw: Any) -> str:
+    if not isinstance(raw, dict):
+        return str(raw)
+    port = f" port {raw['port']}" if raw.get("port") is not None else ""
+    return f"{str(raw.get('protocol', '')).upper()}{port} from {raw.get('source')} to {raw.get('destination')}"
+
+
+def run_flow(network: Any, flow: Any) -> Trace:
+    """Trace one flow; NetlabError for anything the engine refuses."""
+    return trace(parse_network(network, "network"), parse_flow(flow))
+
+
+def load_json(text: str, what: str) -> Any:
+    """Parse a learner's JSON; ValueError with the line and column where it breaks."""
+    if len(text) > MAX_JSON_CHARS:
+        raise ValueError(f"{what} is {len(text):,} characters; at most {MAX_JSON_CHARS:,}")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"Line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except (RecursionError, ValueError):
+        raise ValueError(f"{what} nests too deeply or holds a number too long to read") from None

@@ -1,0 +1,118 @@
+"""WAF rule: which rule of a web ACL acts on this request? The netlab engine is the key.
+
+`data` holds a netlab WAF case (`{"case": {"web_acl", "request" | "requests", ...}, "ask_index"?}`,
+format in `srm_trainer/netlab/FORMAT.md`). With a burst of requests, the question is about the
+request at `ask_index` (0-based, default the last), so a rate-based rule can be seen tripping.
+The choices are the web ACL's rules and its default action; the key is computed when grading.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from quizzes.kinds import netlab_common as nl
+from quizzes.kinds.base import Grade, Kind, Problem, full_marks
+from srm_trainer.netlab import NetlabError, evaluate_waf_case
+from srm_trainer.netlab.case import _waf_mismatches
+
+DEFAULT = "Default_Action"
+CASE_FIELDS = (
+    "name", "doc", "resource", "web_acl", "ip_sets", "regex_pattern_sets",
+    "body_inspection_limit_kb", "request", "requests", "rate_detection_delay_sec", "expect",
+)  # fmt: skip
+
+
+def _decision(question):
+    result = evaluate_waf_case(question.data["case"])
+    index = question.data.get("ask_index")
+    return result.decisions[-1 if index is None else index], len(result.decisions)
+
+
+class WafRule(Kind):
+    value = "waf_rule"
+    label = "WAF rule (which rule acts)"
+    file_fields = ("case", "ask_index")
+    recap_template = "quizzes/kinds/waf_rule.html#recap"
+
+    def data_from_file(self, raw: dict) -> dict:
+        data = {"case": nl.plain(raw.get("case"))}
+        if raw.get("ask_index") is not None:
+            data["ask_index"] = raw["ask_index"]
+        return data
+
+    def problems(self, question, *, thorough: bool = True) -> list[Problem]:
+        case = question.data.get("case")
+        at = ("case",)
+        if not isinstance(case, dict) or "web_acl" not in case:
+            return [Problem("'case' must be a WAF case: a mapping with web_acl and request(s)", at)]
+        unknown = sorted(set(case) - set(CASE_FIELDS))
+        if unknown:
+            return [Problem(f"case: unknown field {unknown[0]!r}", at)]
+        try:
+            result = evaluate_waf_case(case)
+        except NetlabError as exc:
+            return [nl.engine_problem(exc, at, "case")]
+        if not result.attachable:
+            return [Problem(f"case: the web ACL cannot protect this resource: {result.reason}", at)]
+        index = question.data.get("ask_index")
+        if index is not None and (
+            isinstance(index, bool)
+            or not isinstance(index, int)
+            or not 0 <= index < len(result.decisions)
+        ):
+            return [
+                Problem(
+                    f"'ask_index' must be a request's index, 0 to {len(result.decisions) - 1}",
+                    ("ask_index",),
+                )
+            ]
+        mismatches = _waf_mismatches(result, case.get("expect"))
+        if mismatches:
+            return [
+                Problem(f"case: the engine disagrees with expect: {mismatches[0]}", (*at, "expect"))
+            ]
+        return []
+
+    def rule_choices(self, question) -> list[tuple[str, str]]:
+        raw = question.data["case"]["web_acl"].get("Rules") or []
+        ordered = sorted(raw, key=lambda r: r["Priority"])  # problems() checked they parse
+        rules = [(r["Name"], f"Rule {r['Name']} (priority {r['Priority']})") for r in ordered]
+        return [*rules, (DEFAULT, "None: the web ACL's default action")]
+
+    def add_fields(self, form) -> None:
+        form.fields["rule"] = forms.ChoiceField(
+            choices=self.rule_choices(form.question),
+            widget=forms.RadioSelect,
+            error_messages={"required": "Choose the rule that acts (or the default action)."},
+        )
+
+    def response(self, form) -> dict:
+        rule = form.cleaned_data["rule"]
+        return {"rule": rule, "rule_label": dict(form.fields["rule"].choices)[rule]}
+
+    def grade(self, question, response: dict) -> Grade:
+        """response: {"rule": a rule's name | "Default_Action"}."""
+        d, total = _decision(question)
+        right = response.get("rule") == d.rule
+        feedback: dict[str, Any] = {
+            "key": d.rule,
+            "action": d.action,
+            "index": d.index,
+            "total": total,
+            "labels": list(d.labels),
+            "rate_counts": d.rate_counts,
+            "matches": [
+                {"rule": m.rule, "action": m.action, "terminating": m.terminating, "note": m.note}
+                for m in d.matches
+            ],
+        }
+        score = 1.0 if right else 0.0
+        return Grade(score, full_marks(score), feedback)
+
+    def answer_lines(self, response: dict) -> list[str]:
+        return [response.get("rule_label") or response.get("rule", "")]
+
+
+KIND = WafRule()

@@ -1,0 +1,236 @@
+"""The network-lab question kinds (issue 14 item 7): keyed by the netlab engine, validated the
+same way in the loader and the model, explained hop by hop, and never a 500 on bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from curriculum.quiz_readers import read_quizzes
+from curriculum.readers import CurriculumError, read_curriculum
+from quizzes.grading import grade
+from quizzes.models import Answer, Attempt
+from tests.content import TWO_SOURCES, write
+from tests.quizzes.builders import HTTP_FLOW, make_question, make_quiz, web_network
+
+pytestmark = pytest.mark.django_db
+
+
+def start(client, quiz) -> Attempt:
+    client.post(reverse("quizzes:start", args=[quiz.slug]))
+    return Attempt.objects.latest("pk")
+
+
+# --- flow_decision -------------------------------------------------------------------------
+
+
+def test_the_key_follows_the_network_not_a_stored_answer():
+    forgets = make_question("flow_decision")
+    fixed = make_question(
+        "flow_decision",
+        data={"case": {"network": web_network(ephemeral=True), "flow": dict(HTTP_FLOW)}},
+    )
+    assert grade(forgets, {"verdict": "reply_blocked", "hop": "network_acl:edge"}).correct
+    assert grade(fixed, {"verdict": "allowed"}).correct
+    assert not grade(fixed, {"verdict": "reply_blocked"}).correct
+
+
+def test_a_wrong_verdict_gets_the_engines_trace_in_words():
+    q = make_question("flow_decision")
+    result = grade(q, {"verdict": "allowed", "hop": "nothing"})
+    assert result.score == 0.0
+    fb = result.feedback
+    assert fb["key"] == "reply_blocked" and fb["rule"] == "*"
+    assert fb["hop_label"] == "The network ACL edge"
+    reply_hops = [h for h in fb["hops"] if h["leg"] == "reply"]
+    assert reply_hops[-1]["verdict"] == "deny" and reply_hops[-1]["detail"]
+
+
+def test_the_right_verdict_at_the_wrong_layer_is_half_marks():
+    q = make_question("flow_decision")
+    result = grade(q, {"verdict": "reply_blocked", "hop": "security_group:sg-web"})
+    assert (result.score, result.correct, result.feedback["hop_right"]) == (0.5, False, False)
+
+
+def test_an_expect_the_engine_contradicts_is_refused():
+    q = make_question("flow_decision")
+    q.data["case"]["expect"] = {"request": "allowed", "reply": "allowed"}
+    [problem] = q.problems()
+    assert (
+        "the engine disagrees with expect: reply: expected allowed, got blocked" in problem.message
+    )
+
+
+def test_a_case_the_engine_cannot_parse_is_refused_with_its_path():
+    q = make_question("flow_decision")
+    q.data["case"]["network"]["subnets"][0]["cidr"] = "10.9.0.0/24"  # outside the VPC
+    [problem] = q.problems()
+    assert problem.path[:4] == ("case", "network", "subnets", 0)
+
+
+# --- waf_rule -------------------------------------------------------------------------------
+
+
+def test_the_rate_rule_acts_only_once_the_count_passes_the_limit():
+    q = make_question("waf_rule")
+    assert grade(q, {"rule": "rate"}).correct  # request 121 of 150 from one address
+    q.data["ask_index"] = 50
+    result = grade(q, {"rule": "rate"})
+    assert not result.correct
+    assert result.feedback["key"] == "Default_Action" and result.feedback["action"] == "Allow"
+    # the Count rule matched but did not end the evaluation: the feedback says so
+    assert [(m["rule"], m["terminating"]) for m in result.feedback["matches"]] == [
+        ("watch-admin", False)
+    ]
+
+
+def test_an_ask_index_past_the_last_request_is_refused():
+    q = make_question("waf_rule")
+    q.data["ask_index"] = 150
+    assert "'ask_index' must be a request's index, 0 to 149" in q.problems()[0].message
+
+
+def test_a_web_acl_on_a_network_load_balancer_is_refused():
+    q = make_question("waf_rule")
+    q.data["case"]["resource"] = "NLB"
+    assert "cannot protect this resource" in q.problems()[0].message
+
+
+# --- flow_fix -------------------------------------------------------------------------------
+
+
+def test_the_start_rules_fail_with_a_counterexample_and_the_reference_passes():
+    q = make_question("flow_fix")
+    start_rules = json.dumps(
+        {k: q.data["challenge"]["network"][k] for k in ("network_acls", "security_groups")}
+    )
+    result = grade(q, {"rules": start_rules})
+    assert not result.correct
+    ce = result.feedback["counterexample"]
+    assert ce["want"] == "allowed" and "reply is blocked" in ce["got"]
+    assert any(h["verdict"] == "deny" for h in ce["hops"])
+    assert grade(q, {"rules": q.data["reference"]}).correct
+
+
+def test_a_reference_that_does_not_solve_it_is_refused():
+    q = make_question("flow_fix")
+    fixed = web_network(ephemeral=True, ssh_world=True)  # SSH still open
+    q.data["reference"] = json.dumps({k: fixed[k] for k in ("network_acls", "security_groups")})
+    [problem] = q.problems()
+    assert problem.path == ("reference",)
+    assert "should be blocked" in problem.message
+
+
+def test_rules_that_cannot_be_used_score_zero_and_say_why():
+    q = make_question("flow_fix")
+    assert "Line 1, column 2" in grade(q, {"rules": "{x"}).feedback["error"]
+    assert "cannot be edited here" in grade(q, {"rules": '{"instances": []}'}).feedback["error"]
+    too_big = json.dumps({"network_acls": [], "security_groups": [], "pad": "x" * 30_000})
+    assert "at most 20,000" in grade(q, {"rules": too_big}).feedback["error"]
+
+
+# --- through the pages: garbage never gives a 500 ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kind, post",
+    [
+        ("flow_decision", {"verdict": "maybe", "hop": "<script>"}),
+        ("flow_decision", {}),
+        ("waf_rule", {"rule": "no-such-rule"}),
+        ("flow_fix", {"rules": '{"network_acls": [{"name": 7}]}'}),
+        ("flow_fix", {"rules": "[" * 5000}),
+        ("flow_fix", {"rules": "x" * 25_000}),
+    ],
+)
+def test_garbage_answers_are_refused_with_a_message_not_a_500(learner_client, kind, post):
+    quiz = make_quiz(make_question(kind))
+    attempt = start(learner_client, quiz)
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]), {"action": "check", **post}
+    )
+    assert response.status_code == 200
+    assert 'class="field-error"' in response.content.decode()
+    assert not Answer.objects.filter(attempt=attempt, graded_at__isnull=False).exists()
+
+
+@pytest.mark.parametrize("kind", ["flow_decision", "waf_rule", "flow_fix"])
+def test_a_wrong_answer_on_the_page_shows_the_engines_explanation(learner_client, kind):
+    q = make_question(kind)
+    attempt = start(learner_client, make_quiz(q))
+    page = learner_client.get(attempt.get_absolute_url()).content.decode()
+    assert "The right answer" not in page and "How the engine" not in page
+    start_rules = {k: web_network()[k] for k in ("network_acls", "security_groups")}
+    wrong = {
+        "flow_decision": {"verdict": "allowed", "hop": "nothing"},
+        "waf_rule": {"rule": "watch-admin"},
+        "flow_fix": {"rules": json.dumps(start_rules)},
+    }[kind]
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "check", **wrong},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Not right." in body and q.explanation in body
+    assert ("How the engine" in body) or ("Counterexample" in body)
+
+
+# --- the loader refuses bad content with a line ---------------------------------------------
+
+BAD_FLOW = """\
+quiz:
+  slug: q
+  title: Q
+  module: denial-of-service
+questions:
+  - slug: bad-flow
+    type: flow_decision
+    prompt: Does it work?
+    explanation: It does not.
+    lesson: denial-of-service/sg
+    case:
+      network:
+        vpc: {cidr: 10.0.0.0/16}
+        subnets:
+          - {name: public, cidr: 10.0.1.0/24, route_to_internet_gateway: true}
+        instances:
+          - {name: web, subnet: public, private_ip: 10.0.1.10, public_ip: 54.0.0.10}
+      flow: {source: internet, destination: web, protocol: tcp, port: 80}
+      expect: {request: allowed}
+"""
+
+
+def test_the_loader_refuses_an_expect_the_engine_contradicts_with_its_line(tmp_path: Path):
+    write(tmp_path, "modules.yaml", "- slug: denial-of-service\n  title: DoS\n")
+    write(
+        tmp_path,
+        "denial-of-service/01-sg.md",
+        "---\ntitle: SG\n" + TWO_SOURCES + "\n---\n## A\nB.\n",
+    )
+    write(tmp_path, "quizzes/q.yaml", BAD_FLOW)
+    with pytest.raises(CurriculumError) as info:
+        read_quizzes(tmp_path, read_curriculum(tmp_path))
+    assert "the engine disagrees with expect: request: expected allowed, got blocked" in str(
+        info.value
+    )
+    assert info.value.line == 19  # the expect line
+
+
+def test_the_shipped_denial_of_service_quiz_has_fifteen_engine_graded_questions():
+    content = read_quizzes(cur=read_curriculum())  # the loader checks each one by the engine
+    dos = next(q for q in content.quizzes if q.slug == "denial-of-service-quiz")
+    types = {q.slug: q.type for q in content.questions}
+    engine = [s for s in dos.questions if types[s] in ("flow_decision", "waf_rule", "flow_fix")]
+    assert len(engine) >= 15
+    assert {types[s] for s in engine} == {"flow_decision", "waf_rule", "flow_fix"}
+
+
+def test_ask_hop_must_be_true_or_false():
+    q = make_question("flow_decision")
+    q.data["ask_hop"] = "yes"
+    assert q.problems()[0].message == "'ask_hop' must be true or false"

@@ -16,7 +16,7 @@ from django import forms
 from quizzes.kinds import netlab_common as nl
 from quizzes.kinds.base import Grade, Kind, Problem, full_marks
 from srm_trainer.netlab import NetlabError, parse_network
-from srm_trainer.netlab.case import _flow_mismatches
+from srm_trainer.netlab.case import flow_mismatches
 
 CASE_FIELDS = ("name", "doc", "network", "flow", "expect")
 
@@ -44,7 +44,7 @@ class FlowDecision(Kind):
             result = nl.run_flow(case["network"], case["flow"])
         except NetlabError as exc:
             return [nl.engine_problem(exc, at, "case")]
-        mismatches = _flow_mismatches(result, case.get("expect"))
+        mismatches = flow_mismatches(result, case.get("expect"))
         if mismatches:
             return [
                 Problem(f"case: the engine disagrees with expect: {mismatches[0]}", (*at, "expect"))

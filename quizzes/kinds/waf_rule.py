@@ -15,7 +15,7 @@ from django import forms
 from quizzes.kinds import netlab_common as nl
 from quizzes.kinds.base import Grade, Kind, Problem, full_marks
 from srm_trainer.netlab import NetlabError, evaluate_waf_case
-from srm_trainer.netlab.case import _waf_mismatches
+from srm_trainer.netlab.case import waf_mismatches
 
 DEFAULT = "Default_Action"
 CASE_FIELDS = (
@@ -68,7 +68,7 @@ class WafRule(Kind):
                     ("ask_index",),
                 )
             ]
-        mismatches = _waf_mismatches(result, case.get("expect"))
+        mismatches = waf_mismatches(result, case.get("expect"))
         if mismatches:
             return [
                 Problem(f"case: the engine disagrees with expect: {mismatches[0]}", (*at, "expect"))

@@ -79,12 +79,14 @@ def run_case(name: str, case: Any) -> tuple[dict[str, Any], list[str], Trace | W
     expect = case.get("expect")
     if kind == "flow":
         trace = trace_case(case)
-        return flow_line(name, trace), _flow_mismatches(trace, expect), trace
+        return flow_line(name, trace), flow_mismatches(trace, expect), trace
     waf = evaluate_waf_case(case)
-    return waf_line(name, waf), _waf_mismatches(waf, expect), waf
+    return waf_line(name, waf), waf_mismatches(waf, expect), waf
 
 
-def _flow_mismatches(result: Trace, expect: Any) -> list[str]:
+def flow_mismatches(result: Trace, expect: Any) -> list[str]:
+    """How a traced flow differs from a case's `expect` (none: []), in words; the CLI's
+    `--check` and the flow question kind's validation both ask here."""
     if expect is None:
         return []
     if not isinstance(expect, dict):
@@ -107,7 +109,9 @@ def _flow_mismatches(result: Trace, expect: Any) -> list[str]:
     return out
 
 
-def _waf_mismatches(result: WafResult, expect: Any) -> list[str]:
+def waf_mismatches(result: WafResult, expect: Any) -> list[str]:
+    """How a WAF result differs from a case's `expect` (none: []), in words; shared by the
+    CLI's `--check` and the WAF question kind's validation."""
     if expect is None:
         return []
     if not isinstance(expect, dict):

@@ -71,7 +71,6 @@ def ensure_role_groups(*, using: str = "default", **kwargs) -> None:
 
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Permission
 
     missing = set(ROLE_GROUPS) - set(
         Group.objects.using(using).filter(name__in=ROLE_GROUPS).values_list("name", flat=True)
@@ -80,17 +79,8 @@ def ensure_role_groups(*, using: str = "default", **kwargs) -> None:
         return
     for app_config in apps.get_app_configs():  # later apps' permissions may not exist yet
         create_permissions(app_config, verbosity=0, using=using)
-    grants = importlib.import_module("srm_trainer.accounts.migrations.0001_roles").GROUPS
+    roles_migration = importlib.import_module("srm_trainer.accounts.migrations.0001_roles")
     for name in sorted(missing):
-        wanted = [
-            (app_label, f"{verb}_{model}")
-            for app_label, models in grants[name].items()
-            for model, verbs in models.items()
-            for verb in verbs
-        ]
-        permissions = [
-            Permission.objects.using(using).get(content_type__app_label=app, codename=code)
-            for app, code in wanted
-        ]
         group = Group.objects.using(using).create(name=name)
-        group.permissions.set(permissions)
+        # The migration's own lookup, given the live app registry instead of the historical one.
+        group.permissions.set(roles_migration._permissions(apps, roles_migration.GROUPS[name]))

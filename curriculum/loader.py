@@ -22,6 +22,7 @@ from typing import Any
 from django.db import models, transaction
 
 from curriculum.readers import Curriculum
+from glossary.models import GlossaryTerm
 from lessons.models import (
     ArtifactSection,
     ComplianceProgram,
@@ -50,6 +51,7 @@ class LoadReport:
         return [
             f"{kind}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
             + (f", {c['kept']} kept" if c["kept"] else "")
+            + (f", {c['removed']} removed" if c["removed"] else "")
             for kind, c in self.counts.items()
         ]
 
@@ -253,4 +255,28 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
                 "order": p.order,
             },
         )
+    _load_glossary(cur, lessons, report)
     return report
+
+
+def _load_glossary(cur: Curriculum, lessons: dict, report: LoadReport) -> None:
+    """The file is the glossary's only source (the admin shows it read-only), so a term no
+    longer in the file is removed."""
+    for t in cur.glossary:
+        _upsert(
+            GlossaryTerm,
+            report,
+            "glossary terms",
+            {"slug": t.slug},
+            {
+                "term": t.term,
+                "aliases": list(t.aliases),
+                "definition": t.definition,
+                "lesson_id": lessons[t.lesson].pk,
+                "related": list(t.related),
+                "source_url": t.source_url,
+            },
+        )
+    for stale in GlossaryTerm.objects.exclude(slug__in=[t.slug for t in cur.glossary]):
+        stale.delete()
+        report.add("glossary terms", "removed")

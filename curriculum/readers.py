@@ -18,7 +18,7 @@ from curriculum.validation import LEVELS, link_problem, scenario_case_problem, s
 
 # The content stays beside the models it fills; this app only reads it.
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "lessons" / "content"
-RESERVED_MODULE_SLUGS = {"srm", "compliance"}
+RESERVED_MODULE_SLUGS = {"srm", "compliance", "glossary"}
 OWNERS = {"aws", "customer", "shared"}
 PROGRAM_KINDS = {"law", "industry-standard", "attestation", "certification", "government-program"}
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -213,6 +213,7 @@ class Curriculum:
     scenarios: list[ScenarioData] = field(default_factory=list)
     artifact_sections: list[ArtifactSectionData] = field(default_factory=list)
     programs: list[ProgramData] = field(default_factory=list)
+    glossary: list = field(default_factory=list)  # curriculum.glossary_reader.TermData
 
 
 # --- Readers -----------------------------------------------------------------------------
@@ -234,6 +235,9 @@ def read_curriculum(root: Path = CONTENT_DIR, *, check_cases: bool = True) -> Cu
     for path in files:
         cur.scenarios.extend(_read_scenarios(root, path, lesson_paths, start=len(cur.scenarios)))
     _unique(cur.scenarios, "scenario")
+    from curriculum.glossary_reader import read_glossary  # it builds on this module's helpers
+
+    cur.glossary = read_glossary(root, lesson_paths)
     if check_cases:
         for scenario in cur.scenarios:
             _check_scenario_case(scenario)

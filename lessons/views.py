@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from lessons import progress, reading_order
+from lessons import hooks, progress, reading_order
 from lessons.diagrams import srm_stack
 from lessons.explorers import compliance_view, srm_view
 from lessons.markdown import insert_diagrams, render_markdown
@@ -94,7 +94,7 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
             "lesson": lesson,
             "module": lesson.module,
             "content": content,
-            "body_html": insert_diagrams(content.html),
+            "body_html": insert_diagrams(hooks.filter_body(content.html, lesson=lesson)),
             "previous": previous,
             "next": following,
             "is_complete": lesson.pk in completed,

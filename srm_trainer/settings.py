@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "curriculum",
     "teach",
     "cohorts",  # cohorts, assignments, gradebook (plugs into quizzes through quizzes.hooks)
+    "glossary",  # terms from lessons/content/glossary.yaml; links first uses through lessons.hooks
 ]
 
 MIDDLEWARE = [

@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("srm_trainer.about.urls")),
     path("", include("srm_trainer.sandbox.urls")),
     path("", include("netlab.urls")),
+    path("", include("glossary.urls")),  # before lessons: /learn/glossary/ is not a module
     path("", include("lessons.urls")),
 ]

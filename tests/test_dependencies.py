@@ -23,6 +23,21 @@ for _app in ("lessons", "quizzes"):
 # The network lab's pages (`netlab`) sit on top too: question kinds use the plain engine
 # (`srm_trainer.netlab`) instead, as they use `srm_trainer.iam`.
 FORBIDDEN["quizzes"] += ("netlab",)
+# The glossary is built on lessons (a term names the lesson that teaches it; lesson pages link
+# terms through lessons.hooks), so lessons and quizzes never import it, and it never imports
+# the curriculum's loader or anything above lessons.
+for _app in ("lessons", "quizzes"):
+    FORBIDDEN[_app] += ("glossary",)
+FORBIDDEN["glossary"] = (
+    "quizzes",
+    "curriculum.readers",
+    "curriculum.loader",
+    "curriculum.quiz",
+    "curriculum.glossary_reader",
+    "teach",
+    "cohorts",
+    "search",
+)
 
 
 def _imports(path: Path) -> set[str]:

@@ -1,0 +1,38 @@
+"""A glossary term, loaded from `lessons/content/glossary.yaml` (the file is the source)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+
+class GlossaryTerm(models.Model):
+    slug = models.SlugField(unique=True)
+    term = models.CharField(max_length=100)
+    aliases = models.JSONField(
+        default=list, blank=True, help_text="Other spellings and abbreviations found in lessons."
+    )
+    definition = models.TextField(help_text="One to three sentences; Markdown for `code`.")
+    lesson = models.ForeignKey(
+        "lessons.Lesson",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="glossary_terms",
+        help_text="The lesson that teaches the term.",
+    )
+    related = models.JSONField(default=list, blank=True, help_text="Slugs of related terms.")
+    source_url = models.URLField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+    def get_absolute_url(self) -> str:
+        return reverse("glossary:term", args=[self.slug])
+
+    @property
+    def anchor(self) -> str:
+        return f"term-{self.slug}"

@@ -48,7 +48,9 @@ def variants(form: str) -> set[str]:
         found.add(form + "s")  # SCPs, OUs, HSMs
     elif last == "y" and len(form) > 1 and form[-2].lower() not in "aeiou":
         found.add(form[:-1] + "ies")  # boundary → boundaries
-    elif form.endswith(("s", "x", "ch", "sh")):
+    elif form.endswith("s"):
+        pass  # already plural, or a name such as "Savings Plans"
+    elif form.endswith(("x", "ch", "sh")):
         found.add(form + "es")
     else:
         found.add(form + "s")

@@ -49,6 +49,7 @@ from fido2.utils import websafe_encode
 from fido2.webauthn import Aaguid, AttestedCredentialData, AuthenticatorData
 
 from cohorts import services as cohort_services
+from glossary.models import GlossaryTerm
 from lessons import progress
 from lessons.models import ArtifactSection, ComplianceProgram
 from quizzes import attempts, review
@@ -209,6 +210,9 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
              post=(404, 404, 404, 404, 404, Redirect("/learn/{module}/{draft_lesson}/"))),
     ),
     "security": Case("/security/", get=200, post=405),
+    # --- glossary: everyone reads it -------------------------------------------------------
+    "glossary:index": Case("/learn/glossary/", get=200, post=405),
+    "glossary:term": Case("/learn/glossary/{glossary_term}/", get=200, post=405),
     # --- teaching: the instructor owns {teach_quiz} and {teach_question}; the other instructor
     # gets 404 (as if they did not exist), learners 403, staff everything.
     "teach:dashboard": Case("/teach/", get=TEACHERS, post=405),
@@ -538,6 +542,12 @@ class World:
         draft_module = make_module(published=False)
         make_lesson(draft_module)
         scenario = make_scenario(lesson)
+        glossary_term = GlossaryTerm.objects.create(
+            slug="least-privilege",
+            term="least privilege",
+            definition="Only what is needed.",
+            lesson=lesson,
+        )
         make_srm()
         section = ArtifactSection.objects.create(slug="soc", name="SOC reports")
         ComplianceProgram.objects.create(
@@ -587,6 +597,7 @@ class World:
             "draft_module": draft_module.slug,
             "draft_lesson": draft_lesson.slug,
             "scenario": scenario.slug,
+            "glossary_term": glossary_term.slug,
             "quiz": quiz.slug,
             "draft_quiz": draft_quiz.slug,
             "attempt": attempt.pk,

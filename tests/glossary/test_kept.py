@@ -1,0 +1,36 @@
+"""The matcher and the linked lesson HTML are kept per glossary version, and forgotten the
+moment a term changes (committed rows: outside a transaction is where they are kept)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from glossary import terms
+from glossary.models import GlossaryTerm
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HTML = "<p>An SCP and a permissions boundary.</p>"
+
+
+def test_the_glossary_is_read_once_then_reused_until_a_term_changes():
+    term = GlossaryTerm.objects.create(slug="scp", term="SCP", definition="x.")
+    first = terms.link_terms(HTML)
+    with CaptureQueriesContext(connection) as ctx:
+        again = terms.link_terms(HTML)
+    assert again == first and "#term-scp" in first
+    assert len(ctx.captured_queries) <= 1  # the version check in the shared cache only
+    term.aliases = ["permissions boundary"]
+    term.slug = "limits"
+    term.save()
+    relinked = terms.link_terms(HTML)
+    assert "#term-limits" in relinked and "#term-scp" not in relinked
+
+
+def test_a_term_deleted_is_no_longer_linked():
+    GlossaryTerm.objects.create(slug="scp", term="SCP", definition="x.")
+    assert "glossary-term" in terms.link_terms(HTML)
+    GlossaryTerm.objects.all().delete()
+    assert terms.link_terms(HTML) == HTML

@@ -1,0 +1,126 @@
+"""The glossary pages, and the links lesson pages get to it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from glossary import terms
+from glossary.models import GlossaryTerm
+from tests.conftest import make_lesson, make_module
+
+pytestmark = pytest.mark.django_db
+
+
+def make_term(slug: str, term: str, *, lesson=None, aliases=(), related=(), definition=None):
+    return GlossaryTerm.objects.create(
+        slug=slug,
+        term=term,
+        aliases=list(aliases),
+        related=list(related),
+        lesson=lesson,
+        definition=definition or f"What {term} means, with `code`.",
+    )
+
+
+@pytest.fixture
+def course():
+    module = make_module(slug="organizations", title="Organizations")
+    scps = make_lesson(module, slug="scps", title="Service control policies", order=1)
+    boundary = make_lesson(
+        module,
+        slug="boundaries",
+        title="Boundaries",
+        order=2,
+        body="## An SCP here\n\nA permissions boundary, then an SCP, and another SCP.\n",
+    )
+    draft = make_lesson(module, slug="draft", title="A draft", order=3, published=False)
+    make_term(
+        "service-control-policy",
+        "service control policy",
+        lesson=scps,
+        aliases=["SCP"],
+        related=["permissions-boundary"],
+    )
+    make_term("permissions-boundary", "permissions boundary", lesson=boundary)
+    make_term("zone-security", "zone security", lesson=draft)
+    make_term("aws-waf", "AWS WAF", lesson=scps, aliases=["WAF"])
+    return {"scps": scps, "boundary": boundary, "draft": draft}
+
+
+def test_the_glossary_lists_terms_a_to_z_with_anchors_lessons_and_related(client, course):
+    body = client.get("/learn/glossary/").content.decode()
+    names = re.findall(r'<dt id="term-([a-z-]+)"', body)
+    assert names == ["aws-waf", "permissions-boundary", "service-control-policy", "zone-security"]
+    entry = body[body.index('id="term-service-control-policy"') :]
+    entry = entry[: entry.index("</dd>")]
+    assert "What service control policy means, with <code>code</code>." in entry
+    assert 'Taught in <a href="/learn/organizations/scps/">Service control policies</a>' in entry
+    assert 'href="/learn/glossary/#term-permissions-boundary">permissions boundary</a>' in entry
+    # an abbreviation is listed under its own letter too, pointing at the entry
+    waf = body[body.index('<h2 id="letter-w">') :]
+    assert waf.startswith('<h2 id="letter-w">W</h2>')
+    assert '<dt class="glossary-xref">WAF</dt>' in waf and 'href="#term-aws-waf">AWS WAF</a>' in waf
+    assert 'href="#letter-p">P</a>' in body and '<h2 id="letter-s">S</h2>' in body
+
+
+def test_a_draft_lesson_is_not_offered_to_learners_but_is_to_staff(client, course, staff):
+    entry = 'Taught in <a href="/learn/organizations/draft/">'
+    assert entry not in client.get("/learn/glossary/").content.decode()
+    client.force_login(staff)
+    assert entry in client.get("/learn/glossary/").content.decode()
+
+
+def test_the_glossary_costs_the_same_queries_with_many_terms(client, course):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/learn/glossary/").status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    for n in range(40):
+        make_term(f"term-{n}", f"Term {n}", lesson=course["scps"], related=["permissions-boundary"])
+    assert count() == before
+    assert before <= 3
+
+
+def test_a_term_has_its_own_page(client, course):
+    response = client.get("/learn/glossary/service-control-policy/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<h1 id="term-title">service control policy</h1>' in body
+    assert 'href="/learn/glossary/permissions-boundary/">permissions boundary</a>' in body
+    assert client.get("/learn/glossary/no-such-term/").status_code == 404
+
+
+def test_an_empty_glossary_says_how_to_load_it(client, db):
+    assert "load_curriculum" in client.get("/learn/glossary/").content.decode()
+
+
+def glossary_links(html: str) -> list[str]:
+    return re.findall(r'class="glossary-term" href="/learn/glossary/#term-([a-z-]+)">', html)
+
+
+def test_a_lesson_links_the_first_use_of_each_term_taught_elsewhere(client, course):
+    body = client.get("/learn/organizations/boundaries/").content.decode()
+    # the SCP in the heading is left alone; the first SCP in the prose is linked, once; the
+    # permissions boundary is taught in this very lesson, so it is not linked here
+    assert glossary_links(body) == ["service-control-policy"]
+    assert '<h2 id="an-scp-here">An SCP here</h2>' in body
+
+
+def test_the_index_for_search_gives_plain_text_and_the_terms_page(course):
+    entries = {entry.slug: entry for entry in terms.all_for_index()}
+    scp = entries["service-control-policy"]
+    assert scp.term == "service control policy"
+    assert scp.definition == "What service control policy means, with code. Also: SCP."
+    assert scp.url == "/learn/glossary/service-control-policy/"
+    assert set(entries) == {
+        "service-control-policy",
+        "permissions-boundary",
+        "zone-security",
+        "aws-waf",
+    }

@@ -27,6 +27,8 @@ def every_page() -> list[str]:
         "/accounts/password/reset/",
         "/security/",
         "/no-such-page/",
+        "/learn/glossary/",
+        "/learn/glossary/service-control-policy/",
     ]
     urls += [m.get_absolute_url() for m in Module.objects.order_by("order")]
     urls += [lesson.get_absolute_url() for lesson in Lesson.objects.in_reading_order()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from glossary.listing import letters_for, related_for, taught_in
@@ -17,8 +18,16 @@ def index(request: HttpRequest) -> HttpResponse:
     terms = list(GlossaryTerm.objects.all())
     order = reading_order.visible_to(request.user)
     by_slug = {term.slug: term for term in terms}
+    # Addresses are worked out once per page, not reversed for each of hundreds of links.
+    base = reverse("glossary:index")
+    lesson_urls: dict[int, str] = {}
     for term in terms:
+        term.url = f"{base}{term.slug}/"
         term.taught = taught_in(term, order)
+        if term.taught is not None:
+            term.taught_url = lesson_urls.get(term.taught.pk) or lesson_urls.setdefault(
+                term.taught.pk, term.taught.get_absolute_url()
+            )
         term.related_terms = related_for(term, by_slug)
     return render(request, "glossary/index.html", {"letters": letters_for(terms)})
 

@@ -59,7 +59,7 @@ def test_the_glossary_lists_terms_a_to_z_with_anchors_lessons_and_related(client
     entry = entry[: entry.index("</dd>")]
     assert "What service control policy means, with <code>code</code>." in entry
     assert 'Taught in <a href="/learn/organizations/scps/">Service control policies</a>' in entry
-    assert 'href="/learn/glossary/#term-permissions-boundary">permissions boundary</a>' in entry
+    assert 'href="#term-permissions-boundary">permissions boundary</a>' in entry
     # an abbreviation is listed under its own letter too, pointing at the entry
     waf = body[body.index('<h2 id="letter-w">') :]
     assert waf.startswith('<h2 id="letter-w">W</h2>')

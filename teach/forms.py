@@ -7,7 +7,7 @@ import re
 
 from django import forms
 
-from lessons.models import Lesson, Module
+from lessons.models import Lesson, Level, Module
 from quizzes.models import Quiz
 
 # Misconception and bank tags: lowercase words joined by hyphens (the import checks the same).
@@ -140,6 +140,12 @@ class QuestionForm(forms.Form):
         queryset=Lesson.objects.select_related("module").order_by("module__order", "order"),
         required=False,
         label="Lesson that teaches it",
+    )
+    level = forms.ChoiceField(
+        choices=[("", "Same as its lesson"), *Level.choices],
+        required=False,
+        help_text="How far into the subject it goes. Learners can filter by it; without a "
+        "lesson, “same as its lesson” means foundational.",
     )
     misconceptions = TagChoiceField(
         label="Misconception tags",

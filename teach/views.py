@@ -316,6 +316,7 @@ def _question_initial(question: Question) -> dict:
         "category": question.category,
         "module": question.module_id,
         "lesson": question.lesson_id,
+        "level": question.level,
         "misconceptions": [t for t in question.misconceptions if isinstance(t, str)]
         if isinstance(question.misconceptions, list)
         else [],
@@ -408,7 +409,15 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
     `clean()`; otherwise put their messages on the page."""
     data = base.cleaned_data
     previous = question.data if isinstance(question.data, dict) else {}
-    for name in ("prompt", "explanation", "category", "module", "lesson", "misconceptions"):
+    for name in (
+        "prompt",
+        "explanation",
+        "category",
+        "module",
+        "lesson",
+        "level",
+        "misconceptions",
+    ):
         setattr(question, name, data[name])
     related = editor.fill(question, parts, previous=previous, user=request.user)
     if not question.slug:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from lessons.models import Level
 from quizzes import attempts, hooks, review
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
@@ -543,20 +544,28 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the review queue ---------------------------------------------------------------------
 
 
-def _review_context(request, *, card=None, form=None, result=None, response=None) -> dict:
+def _review_level(value) -> str:
+    """The level a learner chose to review (issue 12), or "" for every level."""
+    return value if value in Level.values else ""
+
+
+def _review_context(
+    request, *, card=None, form=None, result=None, response=None, level: str = ""
+) -> dict:
     """A review session offers what is due *now* and ends when nothing is; a card answered
-    right in its learning steps comes back "later today", not in this session."""
+    right in its learning steps comes back "later today", not in this session. With `level`,
+    only questions of that level are offered (the counts say how many of all are due)."""
     now = timezone.now()
     standing = review.queue(user=request.user, now=now)
     due_now = standing.now_count
+    ready = review.due_cards(user=request.user, now=now).filter(due__lte=now)
+    if level:
+        ready = ready.filter(question__in=Question.objects.at_level(level).values("pk"))
+    level_due = ready.count() if level and standing.now_count else None
     if card is None and result is None and standing.now_count:
-        ready = (
-            review.due_cards(user=request.user, now=now)
-            .filter(due__lte=now)
-            .select_related("question__lesson__module", "question__scenario")
-        )
+        ready = ready.select_related("question__lesson__module", "question__scenario")
         card = next((c for c in ready[:50] if c.question.is_usable()), None)
-        if card is None:
+        if card is None and not level:
             due_now = 0  # only questions being repaired are due: nothing to offer now
     if card is not None and form is None and result is None:
         form = AnswerForm(card.question, review.presentation_order(card.question))
@@ -571,6 +580,9 @@ def _review_context(request, *, card=None, form=None, result=None, response=None
         "later_today": standing.later_today,
         "next_due": standing.next_due,
         "card_due_today": bool(card and card.due < review.end_of_day(now)),
+        "level": level,
+        "level_due": level_due,
+        "levels": Level.choices,
     }
 
 
@@ -579,7 +591,8 @@ def _review_context(request, *, card=None, form=None, result=None, response=None
 @vary_on_headers("HX-Request")
 def review_queue(request: HttpRequest) -> HttpResponse:
     template = "quizzes/review.html#review" if wants_partial(request) else "quizzes/review.html"
-    return render(request, template, _review_context(request))
+    level = _review_level(request.GET.get("level"))
+    return render(request, template, _review_context(request, level=level))
 
 
 @require_POST
@@ -601,10 +614,13 @@ def review_answer(request: HttpRequest, question_pk: int) -> HttpResponse:
     shown = request.POST.getlist("shown")[:50] or review.presentation_order(question)
     form = AnswerForm(question, shown, request.POST)
     template = "quizzes/review.html#review" if wants_partial(request) else "quizzes/review.html"
+    level = _review_level(request.POST.get("level"))
     if not form.is_valid():
-        return render(request, template, _review_context(request, card=card, form=form))
+        return render(
+            request, template, _review_context(request, card=card, form=form, level=level)
+        )
     response = form.response()
     result = grade(question, response)
     card = review.card_record(user=request.user, question=question, correct=result.correct, now=now)
-    context = _review_context(request, card=card, result=result, response=response)
+    context = _review_context(request, card=card, result=result, response=response, level=level)
     return render(request, template, context)

@@ -349,3 +349,20 @@ def test_the_server_still_enforces_the_deadline(learner_client):
     response = learner_client.post(reverse("quizzes:flag", args=[attempt.pk, 2]), {"flagged": "1"})
     assert response["Location"] == result
     assert Attempt.objects.get(pk=attempt.pk).flagged == []
+
+
+def test_the_result_says_what_tries_and_certainty_counted(learner_client):
+    quiz = make_quiz(
+        make_question("policy_decision"), single(), tries=2, try_penalty=50, certainty=True
+    )
+    attempt = start(learner_client, quiz)
+    q = question(attempt, 2)
+    post_answer(learner_client, attempt, 1, {"decision": "ImplicitDeny", "certainty": "2"})
+    post_answer(learner_client, attempt, 2, choice_post(wrong_single(q)))
+    post_answer(learner_client, attempt, 2, choice_post(right_response(q)))
+    learner_client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    body = learner_client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    assert "You said you were fairly sure" in body and "−2 on the certainty scale" in body
+    assert "Answered in 2 tries: this question counts 50% of its marks" in body
+    attempt.refresh_from_db()
+    assert attempt.score == 0.0  # (-2/3 + 0.5) / 2 is below zero

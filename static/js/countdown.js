@@ -37,7 +37,8 @@
 
   function saveCurrentAnswer() {
     // The answer form autosaves on "change" (htmx); fire it so the last edit is kept.
-    var form = document.querySelector("#attempt-body form[hx-post]");
+    var status = document.getElementById("answer-status");
+    var form = status && status.closest("form");
     if (form) form.dispatchEvent(new Event("change", { bubbles: true }));
   }
 

@@ -49,6 +49,7 @@ def test_a_wrong_try_gives_a_hint_then_a_second_try_counts_less(page):
 
     # Flag the second question, then find it on the summary and submit from there.
     page.get_by_role("link", name="Next question").press("Enter")
+    expect(page.get_by_role("heading", name="Question 2 of 2")).to_be_focused()
     page.get_by_role("button", name="Flag to come back to").press("Enter")
     expect(page.get_by_role("button", name="Remove flag")).to_be_visible()
     page.get_by_role("link", name="Review and submit").press("Enter")

@@ -72,13 +72,18 @@ def test_the_countdown_reaches_zero_and_the_server_submits_the_attempt(page):
     expect(clock).to_be_visible()
     expect(clock).to_have_text(re.compile(r"^0[01]:\d\d$"))
     assert_accessible(page)
+    # A minute and a bit left: the polite live region says "1 minute left" as it passes.
+    Attempt.objects.update(deadline=timezone.now() + timedelta(seconds=63))
+    page.reload()
+    announce = page.locator("[data-countdown-announce]")
+    expect(announce).to_have_text("1 minute left.", timeout=8_000)
+    expect(announce).to_have_attribute("aria-live", "polite")
     # A short limit: move the deadline to a few seconds from now, then reload the page.
     Attempt.objects.update(deadline=timezone.now() + timedelta(seconds=4))
     page.reload()
     expect(clock).to_have_text(re.compile(r"^00:0[0-4]$"))
     page.get_by_label("True", exact=True).check()  # saved by the autosave
     expect(page.locator(".autosave")).to_contain_text("saved", ignore_case=True)
-    announce = page.locator("[data-countdown-announce]")
     expect(announce).to_have_text(re.compile("Time is up"), timeout=8_000)
     # After the server's grace the page reloads; the server submits the attempt as it stood.
     expect(page).to_have_url(re.compile(r"/quizzes/attempts/\d+/result/$"), timeout=15_000)

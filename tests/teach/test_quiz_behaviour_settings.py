@@ -57,3 +57,22 @@ def test_contradictions_are_refused_on_their_field(teacher, owned, change, field
     assert words in response.content.decode()
     quiz.refresh_from_db()
     assert (quiz.tries, quiz.try_penalty) == (1, 0)
+
+
+def test_the_preview_asks_for_certainty_and_says_what_it_would_score(teacher, instructor):
+    from lessons.models import Source
+    from quizzes.models import Answer
+    from tests.quizzes.builders import make_question, make_quiz
+
+    question = make_question(
+        "policy_decision", owner=instructor, source=Source.AUTHORED, lesson=None
+    )
+    quiz = make_quiz(question, owner=instructor, source=Source.AUTHORED, certainty=True)
+    page = teacher.get(reverse("teach:quiz-preview", args=[quiz.pk])).content.decode()
+    assert "How sure are you?" in page and '<label for="certainty-3">' in page
+    check = reverse("teach:quiz-preview-check", args=[quiz.pk, 1])
+    missing = teacher.post(check, {"decision": "Allow"}).content.decode()
+    assert "Say how sure you are" in missing
+    body = teacher.post(check, {"decision": "ImplicitDeny", "certainty": "3"}).content.decode()
+    assert "would score −6 on the certainty scale" in body
+    assert Answer.objects.count() == 0

@@ -76,31 +76,33 @@ def load_quizzes(
     questions = {}
     stored = Question.objects.in_bulk([q.slug for q in content.questions], field_name="slug")
     for q in content.questions:
+        values = {
+            "type": q.type,
+            "category": q.category,
+            "module": modules.get(q.module),
+            "prompt": q.prompt,
+            "explanation": q.explanation,
+            "lesson": lessons[q.lesson],
+            "misconceptions": list(q.misconceptions),
+            "data": with_layout(q.slug, stored_data(q, stored.get(q.slug))),
+            "scenario": scenarios.get(q.scenario),
+            "ask_statement": q.ask_statement,
+        }
+        # As with a quiz's time limit: a level joins the fingerprint only when one is set (in
+        # the file or stored), so rows loaded before levels existed are not taken for edits.
+        before = stored.get(q.slug)
+        if q.level or (before is not None and before.level):
+            values["level"] = q.level
         questions[q.slug], outcome = write_tracked(
-            Question,
-            {"slug": q.slug},
-            {
-                "type": q.type,
-                "category": q.category,
-                "module": modules.get(q.module),
-                "prompt": q.prompt,
-                "explanation": q.explanation,
-                "lesson": lessons[q.lesson],
-                "misconceptions": list(q.misconceptions),
-                "data": with_layout(q.slug, stored_data(q, stored.get(q.slug))),
-                "scenario": scenarios.get(q.scenario),
-                "ask_statement": q.ask_statement,
-            },
-            report=report,
-            kind="question",
-            force=force,
+            Question, {"slug": q.slug}, values, report=report, kind="question", force=force
         )
         report.add("questions", outcome)
-    limits = dict(
-        Quiz.objects.filter(slug__in=[qz.slug for qz in content.quizzes]).values_list(
-            "slug", "time_limit"
+    settings = {
+        row[0]: row[1:]
+        for row in Quiz.objects.filter(slug__in=[qz.slug for qz in content.quizzes]).values_list(
+            "slug", "time_limit", "tries", "try_penalty", "certainty"
         )
-    )
+    }
     for qz in content.quizzes:
         wanted = [[questions[slug].pk, order] for order, slug in enumerate(qz.questions, start=1)]
         values = {
@@ -120,8 +122,15 @@ def load_quizzes(
         # A limit joins the row's fingerprint only when there is one (in the file or stored),
         # so rows loaded before time limits existed keep their fingerprint and are not taken
         # for admin edits.
-        if qz.time_limit is not None or limits.get(qz.slug) is not None:
+        now = settings.get(qz.slug) or (None, 1, 0, False)
+        if qz.time_limit is not None or now[0] is not None:
             values["time_limit"] = qz.time_limit
+        # Likewise the behaviours added later (issue 13): only when not the default.
+        for n, (name, default) in enumerate(
+            (("tries", 1), ("try_penalty", 0), ("certainty", False)), start=1
+        ):
+            if getattr(qz, name) != default or now[n] != default:
+                values[name] = getattr(qz, name)
         _, outcome = write_tracked(
             Quiz,
             {"slug": qz.slug},

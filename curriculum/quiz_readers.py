@@ -21,6 +21,7 @@ from curriculum.readers import (
     _read_text,
     _rel,
 )
+from curriculum.validation import LEVELS
 from lessons.models import Scenario
 from quizzes import kinds
 from quizzes.kinds import text_id  # noqa: F401 - how new choice ids are made (tests use it)
@@ -40,6 +41,7 @@ QUESTION_FIELDS = (
     "explanation",
     "lesson",
     "misconceptions",
+    "level",
     *TYPE_FIELDS,
 )
 
@@ -60,6 +62,7 @@ class QuestionData:
     source: str
     line: int
     fixed_ids: frozenset[str] = frozenset()  # choice/item ids written in the file
+    level: str = ""  # "" = the level of its lesson
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,9 @@ class QuizData:
     source: str
     line: int
     time_limit: int | None = None  # minutes; None = no limit
+    tries: int = 1  # per question, with immediate feedback
+    try_penalty: int = 0  # percent of a question's marks per extra try
+    certainty: bool = False  # certainty-based marking on policy-decision questions
 
 
 @dataclass
@@ -165,6 +171,9 @@ def _read_file(
         "draw",
         "published",
         "time_limit",
+        "tries",
+        "try_penalty",
+        "certainty",
     )
     slug = q.slug()
     q.what = f"quiz {slug!r}"
@@ -184,6 +193,12 @@ def _read_file(
         time_limit = q.int("time_limit", 0)
         for problem in Quiz(slug=slug, time_limit=time_limit).problems():
             raise q.error(problem[1])
+    tries, try_penalty = q.int("tries", 1), q.int("try_penalty", 0)
+    certainty = q.bool("certainty", False)
+    for problem in Quiz(
+        slug=slug, feedback=feedback, tries=tries, try_penalty=try_penalty
+    ).problems():
+        raise q.error(problem[1])
     draw_category, draw_count = "", 0
     if data["quiz"].get("draw") is not None:
         d = _Fields(data["quiz"]["draw"], file, f"quiz {slug!r} draw", line=q.line)
@@ -220,6 +235,9 @@ def _read_file(
         source=file,
         line=q.line or 1,
         time_limit=time_limit,
+        tries=tries,
+        try_penalty=try_penalty,
+        certainty=certainty,
     )
     return quiz, questions
 
@@ -243,6 +261,9 @@ def _read_question(raw: Any, file: str, index: int, module: str, refs: _Refs) ->
     if lesson not in refs.lessons:
         raise f.error(f"unknown lesson {lesson!r} (write it as module-slug/lesson-slug)")
     misconceptions = f.str_list("misconceptions", required=False)
+    level = f.str("level", required=False)
+    if level and level not in LEVELS:
+        raise f.error(f"'level' must be one of {', '.join(LEVELS)}, not {level!r}")
     scenario, ask_statement = "", False
     if kind.uses_scenario:
         scenario = f.slug("scenario")
@@ -279,6 +300,7 @@ def _read_question(raw: Any, file: str, index: int, module: str, refs: _Refs) ->
         source=file,
         line=f.line or 1,
         fixed_ids=frozenset(_fixed_ids(raw, kind)),
+        level=level,
     )
 
 

@@ -57,7 +57,7 @@ class BrokenFilter(admin.SimpleListFilter):
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     list_display = ("slug", "type", "category", "module", "lesson", "scenario", "source", "usable")
-    list_filter = (BrokenFilter, "type", "category", "module", "source", "tags")
+    list_filter = (BrokenFilter, "type", "category", "module", "level", "source", "tags")
     readonly_fields = ("source", "problems_found")
     # Bank tags are made in /teach/ (the groups hold no permission on tags themselves); the
     # admin attaches existing ones.
@@ -84,7 +84,17 @@ def _as_percent(score) -> str:
 
 class AnswerInline(admin.TabularInline):
     model = Answer
-    fields = ("question", "response", "score_percent", "correct", "saved_at", "graded_at")
+    fields = (
+        "question",
+        "response",
+        "score_percent",
+        "correct",
+        "tries",
+        "certainty",
+        "credit",
+        "saved_at",
+        "graded_at",
+    )
     readonly_fields = fields
 
     @admin.display(description="score")

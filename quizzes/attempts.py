@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -26,7 +27,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from quizzes import hooks, review
-from quizzes.grading import Grade, grade
+from quizzes.grading import Grade, best_credit, certainty_credit, grade
 from quizzes.models import Answer, Attempt, Question, Quiz
 
 _random = secrets.SystemRandom()
@@ -200,14 +201,50 @@ def attempt_start(
         )
 
 
-def _fields(response: dict, result: Grade | None, now: datetime) -> dict:
+@dataclass(frozen=True)
+class Checked:
+    """A graded try, worked out before the attempt row is locked (grading may run the engine)."""
+
+    result: Grade
+    allowed: int  # tries this question gets
+    penalty: float  # fraction of the marks per extra try
+    certainty: int | None  # 1-3 when the quiz marks this question with certainty
+
+
+def _checked(attempt: Attempt, question: Question, response: dict, certainty: int | None):
+    quiz = attempt.quiz
+    uses_certainty = quiz.uses_certainty(question)
+    return Checked(
+        result=grade(question, response),
+        allowed=quiz.tries_for(question),
+        penalty=quiz.try_penalty / 100,
+        certainty=(certainty or 1) if uses_certainty else None,
+    )
+
+
+def _check_values(checked: Checked, previous: Answer | None, now: datetime) -> dict:
+    """The fields a check writes: another try, and the credit it earns. The answer is final
+    (graded, locked, its feedback stored) when right, or when the tries are used up."""
+    result = checked.result
+    tries = (previous.tries if previous is not None else 0) + 1
+    if checked.certainty is not None:
+        credit: float | None = certainty_credit(result.score, checked.certainty)
+    elif checked.allowed > 1:
+        before = previous.credit if previous is not None and previous.tries else None
+        credit = best_credit(before, result.score, try_number=tries, penalty=checked.penalty)
+    else:
+        credit = None
+    final = result.correct or tries >= checked.allowed
     return {
-        "response": response,
-        "score": None if result is None else result.score,
-        "correct": None if result is None else result.correct,
-        "feedback": {} if result is None else result.feedback,
-        "saved_at": now,
-        "graded_at": None if result is None else now,
+        "score": result.score,
+        "correct": result.correct,
+        # The key is stored only once the answer is final: a try that may be repeated
+        # reveals how much it scored, never what was right.
+        "feedback": result.feedback if final else {},
+        "tries": tries,
+        "credit": credit,
+        "certainty": checked.certainty,
+        "graded_at": now if final else None,
     }
 
 
@@ -217,10 +254,13 @@ def answer_save(
     question: Question,
     response: dict,
     check: bool = False,
+    certainty: int | None = None,
     now: datetime | None = None,
 ) -> Answer:
     """Save (upsert) the learner's answer as given. With `check` (immediate feedback) it is also
-    graded, and from then on it is locked.
+    graded as one try: from then on it is locked when right or when the question's tries
+    (`Quiz.tries_for`) are used up; until then the learner may change it and check again.
+    `certainty` (1-3) is kept when the quiz marks this question with certainty.
 
     Raises AttemptClosed after submit, TimeUp (submitting the attempt) past the deadline and
     its grace, AnswerLocked for a checked answer, AttemptRefused when a gate says no,
@@ -232,8 +272,8 @@ def answer_save(
     if attempt_expire(attempt=attempt, now=now):
         raise TimeUp(TIME_UP_MESSAGE)
     _check_gates("answer", attempt.quiz, attempt.user_id, now)
-    result = grade(question, response) if check else None
-    values = _fields(response, result, now)
+    checked = _checked(attempt, question, response, certainty) if check else None
+    keep_certainty = certainty if attempt.quiz.uses_certainty(question) else None
     with transaction.atomic():
         # Lock the attempt row (on databases that can), so a submit cannot slip in between.
         open_ = (
@@ -244,7 +284,11 @@ def answer_save(
         )
         if open_ is None:
             raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
+        values = {"response": response, "saved_at": now, "certainty": keep_certainty}
         pending = Answer.objects.filter(attempt=attempt, question=question, graded_at__isnull=True)
+        if checked is not None:
+            previous = pending.first()
+            values |= _check_values(checked, previous, now)
         if not pending.update(**values):
             try:
                 with transaction.atomic():
@@ -254,6 +298,68 @@ def answer_save(
                 if not pending.update(**values):
                     raise AnswerLocked("You have already checked this answer.") from None
         return Answer.objects.get(attempt=attempt, question=question)
+
+
+def _grade_at_submit(attempt: Attempt, question: Question, answer: Answer, now: datetime) -> None:
+    """Grade an answer not yet final when the attempt closes: what it stands at counts as one
+    more try (so its penalty applies, and an earlier better try is kept)."""
+    checked = _checked(attempt, question, answer.response, answer.certainty)
+    checked = Checked(
+        checked.result, max(checked.allowed, answer.tries + 1), checked.penalty, checked.certainty
+    )
+    values = _check_values(checked, answer, now)
+    values["feedback"] = checked.result.feedback
+    values["graded_at"] = now
+    for name, value in values.items():
+        setattr(answer, name, value)
+    answer.save(update_fields=list(values))
+
+
+def attempt_flag(*, attempt: Attempt, question: Question, flagged: bool) -> list[int]:
+    """Flag a question of an open attempt to come back to (or clear the flag); returns the
+    flagged question ids. Raises AttemptClosed once the attempt is submitted."""
+    if question.pk not in attempt.question_ids:
+        raise ValueError(f"question {question.pk} is not part of attempt {attempt.pk}")
+    with transaction.atomic():
+        row = (
+            Attempt.objects.select_for_update()
+            .filter(pk=attempt.pk, submitted_at__isnull=True)
+            .only("pk", "flagged")
+            .first()
+        )
+        if row is None:
+            raise AttemptClosed("This attempt has been submitted; flags can no longer change.")
+        ids = [i for i in (row.flagged or []) if i != question.pk]
+        if flagged:
+            ids.append(question.pk)
+        Attempt.objects.filter(pk=attempt.pk).update(flagged=ids)
+    attempt.flagged = ids
+    return ids
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    position: int
+    question: Question
+    answered: bool
+    flagged: bool
+    checked: bool  # graded already (immediate feedback): it can no longer change
+
+
+def attempt_summary(attempt: Attempt) -> list[SummaryRow]:
+    """Each question of the attempt with what the learner should know before submitting."""
+    answers = answers_by_question(attempt)
+    flagged = set(attempt.flagged or [])
+    return [
+        SummaryRow(
+            position=n,
+            question=q,
+            answered=q.pk in answers,
+            flagged=q.pk in flagged,
+            checked=q.pk in answers and answers[q.pk].is_graded,
+        )
+        for n, q in enumerate(attempt_questions(attempt), start=1)
+    ]
 
 
 def attempt_submit(
@@ -287,17 +393,11 @@ def attempt_submit(
             if question is None or not question.is_usable():
                 continue  # deleted or broken since the start: not counted
             if answer is not None and not answer.is_graded:
-                result = grade(question, answer.response)
-                answer.score, answer.correct, answer.feedback = (
-                    result.score,
-                    result.correct,
-                    result.feedback,
-                )
-                answer.graded_at = now
-                answer.save(update_fields=["score", "correct", "feedback", "graded_at"])
-            scores.append(answer.score if answer is not None else 0.0)
+                _grade_at_submit(attempt, question, answer, now)
+            scores.append(answer.counted if answer is not None else 0.0)
             results.append((question, bool(answer is not None and answer.correct)))
-        score = sum(scores) / len(scores) if scores else 0.0
+        # Certainty marks can be negative: the total is floored at 0 (and never above 1).
+        score = min(1.0, max(0.0, sum(scores) / len(scores))) if scores else 0.0
         passed = score * 100 >= attempt.quiz.pass_mark - 1e-9
         Attempt.objects.filter(pk=attempt.pk).update(score=score, passed=passed)
         if attempt.user_id is not None:

@@ -11,20 +11,41 @@ from typing import Any
 
 from django import forms
 
+from quizzes.grading import CERTAINTY_LEVELS
+
+CERTAINTY_CHOICES = [(str(c.value), c.label) for c in CERTAINTY_LEVELS]
+
 
 class AnswerForm(forms.Form):
     def __init__(
-        self, question, order: list[str] | None = None, *args, saved: dict | None = None, **kwargs
+        self,
+        question,
+        order: list[str] | None = None,
+        *args,
+        saved: dict | None = None,
+        certainty: bool = False,
+        saved_certainty: int | None = None,
+        **kwargs,
     ):
+        """`certainty`: also ask how sure the learner is (a quiz with certainty-based marking);
+        `saved_certainty` is what they said last time."""
         super().__init__(*args, **kwargs)
         self.question = question
         self.kind = question.kind
         self.saved = saved or {}
+        self.saved_certainty = saved_certainty
         by_id = {entry["id"]: entry for entry in (question.choices() or question.items())}
         ids = [i for i in (order or []) if i in by_id]
         ids += [i for i in question.layout_ids() if i not in ids]  # content added since start
         self.entries = [by_id[i] for i in ids]
         self.kind.add_fields(self)
+        if certainty:
+            self.fields["certainty"] = forms.TypedChoiceField(
+                choices=CERTAINTY_CHOICES,
+                coerce=int,
+                label="How sure are you?",
+                error_messages={"required": "Say how sure you are: it decides the mark."},
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -34,6 +55,31 @@ class AnswerForm(forms.Form):
     def response(self) -> dict[str, Any]:
         """The cleaned answer with the text the learner chose (call after is_valid())."""
         return self.kind.response(self)
+
+    def certainty(self) -> int | None:
+        """How sure the learner said they were (1-3), or None when not asked or not given."""
+        if "certainty" not in self.fields:
+            return None
+        if hasattr(self, "cleaned_data") and self.cleaned_data.get("certainty"):
+            return self.cleaned_data["certainty"]
+        raw = self.data.get("certainty") if self.is_bound else None
+        return int(raw) if raw in {"1", "2", "3"} else None
+
+    def certainty_options(self) -> list[dict]:
+        """The certainty radios, with the one to show chosen (posted, else saved)."""
+        if "certainty" not in self.fields:
+            return []
+        chosen = self.data.get("certainty") if self.is_bound else str(self.saved_certainty or "")
+        return [
+            {
+                "value": str(c.value),
+                "label": c.label,
+                "right": c.right,
+                "wrong": c.wrong,
+                "checked": str(c.value) == chosen,
+            }
+            for c in CERTAINTY_LEVELS
+        ]
 
     def draft(self) -> dict[str, Any] | None:
         """What to keep when the input does not validate."""

@@ -17,10 +17,12 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 
 from lessons.models import (
     Lesson,
+    Level,
     Module,
     PublishedQuerySet,
     Scenario,
@@ -60,6 +62,26 @@ class Tag(models.Model):
         return self.slug
 
 
+def effective_level():
+    """The expression for a question's level: its own, else its lesson's, else foundational.
+    Filters and counts use it, so a question written without a level follows its lesson."""
+    return Coalesce(
+        NullIf(models.F("level"), models.Value("")),
+        models.F("lesson__level"),
+        models.Value(Level.FOUNDATIONAL),
+        output_field=models.CharField(),
+    )
+
+
+class QuestionQuerySet(models.QuerySet):
+    def with_level(self):
+        return self.annotate(level_of=effective_level())
+
+    def at_level(self, level: str):
+        """Questions whose effective level is `level` (their own, or their lesson's)."""
+        return self.with_level().filter(level_of=level)
+
+
 class Question(models.Model):
     slug = models.SlugField(unique=True, max_length=100)
     type = models.CharField(max_length=20, choices=kinds.choices())
@@ -96,6 +118,14 @@ class Question(models.Model):
         default=False, help_text="Kept for past answers; never put in a new attempt."
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="questions")
+    level = models.CharField(
+        max_length=12,
+        choices=Level.choices,
+        blank=True,
+        help_text="Empty = the level of its lesson (foundational without a lesson).",
+    )
+
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["category", "slug"]
@@ -119,6 +149,17 @@ class Question(models.Model):
     def kind(self) -> kinds.Kind | None:
         """The module that knows this type of question (None for an unknown type)."""
         return kinds.get(self.type)
+
+    @property
+    def effective_level(self) -> str:
+        """Its own level, else its lesson's (issue 12): most questions follow their lesson."""
+        if self.level:
+            return self.level
+        lesson = self.lesson if self.lesson_id else None
+        return lesson.level if lesson is not None else Level.FOUNDATIONAL
+
+    def get_effective_level_display(self) -> str:
+        return Level(self.effective_level).label
 
     def layout_ids(self) -> list[str]:
         """The ids whose display order an attempt fixes (choices or items), in stored order."""
@@ -155,6 +196,7 @@ class Question(models.Model):
 
 RESERVED_QUIZ_SLUGS = {"review", "attempts"}  # /quizzes/review/ and /quizzes/attempts/ are pages
 MAX_TIME_LIMIT = 24 * 60  # minutes: a day; longer is a take-home, not a timed quiz
+MAX_TRIES = 10  # tries per question in a quiz with immediate feedback
 
 
 class QuizQuerySet(PublishedQuerySet):
@@ -185,6 +227,19 @@ class Quiz(models.Model):
         blank=True,
         help_text=f"Minutes (1-{MAX_TIME_LIMIT}); empty = no limit. An attempt past it is "
         "submitted as it stands.",
+    )
+    tries = models.PositiveSmallIntegerField(
+        default=1,
+        help_text=f"Tries per question (1-{MAX_TRIES}); more than one needs feedback after each "
+        "question.",
+    )
+    try_penalty = models.PositiveSmallIntegerField(
+        default=0, help_text="Percent of the question's marks taken off for each extra try."
+    )
+    certainty = models.BooleanField(
+        default=False,
+        help_text="Certainty-based marking on policy-decision questions: the learner says how "
+        "sure they are; a confident wrong answer costs more.",
     )
     published = models.BooleanField(default=True)
     order = models.PositiveIntegerField(default=0)
@@ -233,7 +288,35 @@ class Quiz(models.Model):
                     f"not {self.time_limit}",
                 )
             )
+        out.extend(self._try_problems())
         return out
+
+    def _try_problems(self) -> list[tuple[str, str]]:
+        """Several tries only work when the learner is told after each try (immediate
+        feedback); a penalty only applies to a second try."""
+        tries, penalty = self.tries, self.try_penalty
+        if tries is not None and not 1 <= tries <= MAX_TRIES:
+            return [("tries", f"'tries' is from 1 to {MAX_TRIES}, not {tries}")]
+        if penalty is not None and penalty > 100:
+            return [("try_penalty", f"'try_penalty' is a percent (0-100), not {penalty}")]
+        if tries and tries > 1 and self.feedback == Feedback.END:
+            return [
+                (
+                    "tries",
+                    "several tries need feedback after each question: with feedback at the "
+                    "end a learner never learns a try was wrong (choose one try, or feedback "
+                    "after each question)",
+                )
+            ]
+        if penalty and (tries or 1) <= 1:
+            return [
+                (
+                    "try_penalty",
+                    "a penalty per extra try needs more than one try (set 'tries' to 2 or "
+                    "more, or the penalty to 0)",
+                )
+            ]
+        return []
 
     def clean(self) -> None:
         super().clean()
@@ -250,6 +333,23 @@ class Quiz(models.Model):
     @property
     def immediate(self) -> bool:
         return self.feedback == Feedback.IMMEDIATE
+
+    @property
+    def several_tries(self) -> bool:
+        return self.immediate and self.tries > 1
+
+    def tries_for(self, question: Question) -> int:
+        """How many tries `question` gets in this quiz. One when feedback waits for the end; one
+        for a question marked with certainty (a second certainty after seeing the first try
+        wrong would mean nothing); one for true/false (a second try could not be wrong)."""
+        kind = question.kind
+        if not self.several_tries or self.uses_certainty(question) or (kind and kind.one_try):
+            return 1
+        return self.tries
+
+    def uses_certainty(self, question: Question) -> bool:
+        kind = question.kind
+        return bool(self.certainty and kind is not None and kind.takes_certainty)
 
 
 class QuizQuestion(models.Model):
@@ -298,6 +398,9 @@ class Attempt(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     score = models.FloatField(null=True, blank=True, help_text="0..1, set on submit.")
     passed = models.BooleanField(null=True, blank=True)
+    flagged = models.JSONField(
+        default=list, blank=True, help_text="Ids of the questions the learner flagged to revisit."
+    )
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -343,6 +446,14 @@ class Answer(models.Model):
     feedback = models.JSONField(default=dict, blank=True)
     saved_at = models.DateTimeField()
     graded_at = models.DateTimeField(null=True, blank=True)
+    # Several tries and certainty (`quizzes.grading`): `score` is the kind's grade of the last
+    # try; `credit` is what counts toward the attempt (best try less penalties, or the
+    # certainty mark scaled to 1 at best). None = the score counts as it is.
+    tries = models.PositiveSmallIntegerField(default=0, help_text="Checks used so far.")
+    certainty = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1-3: how sure the learner said they were."
+    )
+    credit = models.FloatField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -355,6 +466,13 @@ class Answer(models.Model):
     @property
     def is_graded(self) -> bool:
         return self.graded_at is not None
+
+    @property
+    def counted(self) -> float:
+        """What this answer adds to the attempt's total."""
+        if self.credit is not None:
+            return self.credit
+        return self.score or 0.0
 
 
 class ReviewCard(models.Model):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from lessons.models import Level
 from quizzes import attempts, hooks, review
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
@@ -135,7 +136,20 @@ def _pending_form(request: HttpRequest, attempt: Attempt, position: int):
     question = Question.objects.filter(pk=attempt.question_ids[position - 1]).first()
     if question is None:
         return None
-    return AnswerForm(question, attempt.layout.get(str(question.pk)), data)
+    return _answer_form(attempt, question, data)
+
+
+def _answer_form(attempt: Attempt, question: Question, data=None, *, answer=None) -> AnswerForm:
+    """The learner's form for one question of an attempt: with the certainty radios when the
+    quiz marks this question with certainty, and what was saved shown again."""
+    return AnswerForm(
+        question,
+        attempt.layout.get(str(question.pk)),
+        data,
+        saved=answer.response if answer else None,
+        certainty=attempt.quiz.uses_certainty(question),
+        saved_certainty=answer.certainty if answer else None,
+    )
 
 
 def _quiz_for(request: HttpRequest, slug: str) -> Quiz:
@@ -264,20 +278,32 @@ def _take_context(request, attempt: Attempt, position: int, *, form=None, status
     answer = answers.get(question.pk)
     locked = bool(answer and answer.is_graded)
     if form is None:
-        form = AnswerForm(
-            question,
-            attempt.layout.get(str(question.pk)),
-            saved=answer.response if answer else None,
-        )
+        form = _answer_form(attempt, question, answer=answer)
+    flagged = set(attempt.flagged or [])
     nav = [
-        {"position": n, "answered": q.pk in answers, "current": n == position}
+        {
+            "position": n,
+            "answered": q.pk in answers,
+            "flagged": q.pk in flagged,
+            "current": n == position,
+        }
         for n, q in enumerate(questions, start=1)
     ]
+    quiz = attempt.quiz
+    allowed = quiz.tries_for(question)
+    used = answer.tries if answer else 0
     return {
         "attempt": attempt,
-        "quiz": attempt.quiz,
-        "minutes_left": attempts.minutes_left(attempt, now=timezone.now()),
+        "quiz": quiz,
+        **_clock(attempt),
         "question": question,
+        "is_flagged": question.pk in flagged,
+        "flagged_count": len([n for n in nav if n["flagged"]]),
+        "tries_allowed": allowed,
+        "tries_left": max(0, allowed - used),
+        # A try was checked and was not right, and another is allowed: say so, with a hint.
+        "try_again": bool(answer and not locked and used and quiz.immediate),
+        "uses_certainty": quiz.uses_certainty(question),
         "answer": answer,
         "form": form,
         "position": position,
@@ -332,14 +358,20 @@ def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     question = questions[position - 1]
     action = request.POST.get("action", "save")
     check = action == "check" and attempt.quiz.immediate
-    form = AnswerForm(question, attempt.layout.get(str(question.pk)), request.POST)
+    form = _answer_form(attempt, question, request.POST)
     status = ""
     if form.is_valid():
         try:
-            attempts.answer_save(
-                attempt=attempt, question=question, response=form.response(), check=check
+            saved = attempts.answer_save(
+                attempt=attempt,
+                question=question,
+                response=form.response(),
+                check=check,
+                certainty=form.certainty(),
             )
             status = "Answer saved."
+            if check and not saved.is_graded:
+                status = "Not right yet: change your answer and check again."
         except attempts.TimeUp as exc:
             messages.warning(request, str(exc))
             return _after_submit(request, attempt)
@@ -351,7 +383,9 @@ def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         draft = form.draft()
         if draft is not None:
             try:
-                attempts.answer_save(attempt=attempt, question=question, response=draft)
+                attempts.answer_save(
+                    attempt=attempt, question=question, response=draft, certainty=form.certainty()
+                )
                 status = "Draft saved; it is not checked until it is valid."
             except attempts.AttemptClosed as exc:
                 if isinstance(exc, attempts.TimeUp):
@@ -380,6 +414,19 @@ def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     return response
 
 
+def _clock(attempt: Attempt) -> dict:
+    """What the page says about the time limit: the deadline (as text, and for the countdown
+    script the seconds left by the server's clock, so a wrong clock on the learner's computer
+    does not move it) and the grace the server allows after it."""
+    now = timezone.now()
+    left = attempts.time_left(attempt, now=now)
+    return {
+        "minutes_left": attempts.minutes_left(attempt, now=now),
+        "seconds_left": None if left is None else int(left.total_seconds()),
+        "grace_seconds": int(attempts.GRACE.total_seconds()),
+    }
+
+
 def _expired(request: HttpRequest, attempt: Attempt) -> bool:
     """Close the attempt if its time is up (it is submitted as it stands), and say so."""
     if attempts.attempt_expire(attempt=attempt):
@@ -395,6 +442,58 @@ def _after_submit(request: HttpRequest, attempt: Attempt) -> HttpResponse:
         response["HX-Redirect"] = url
         return response
     return redirect(url)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+@_session_may_end
+def attempt_flag(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """Flag the question at `position` to come back to (`flagged=1`), or clear the flag."""
+    attempt = _attempt_for(request, pk)
+    if _expired(request, attempt) or attempt.is_submitted:
+        return _after_submit(request, attempt)
+    questions = attempts.attempt_questions(attempt)
+    if not questions:
+        raise Http404("This attempt has no questions left.")
+    position = min(_position(request, attempt, position), len(questions))
+    flagged = request.POST.get("flagged") == "1"
+    try:
+        attempts.attempt_flag(attempt=attempt, question=questions[position - 1], flagged=flagged)
+    except attempts.AttemptClosed:
+        return _after_submit(request, attempt)
+    status = "Flagged: it is listed before you submit." if flagged else "Flag removed."
+    if request.POST.get("back") == "summary":
+        return redirect("quizzes:summary", pk=attempt.pk)
+    if not request.htmx:
+        messages.info(request, status)
+        return redirect(reverse("quizzes:take", args=[attempt.pk]) + f"?q={position}")
+    context = _take_context(request, attempt, position, status=status)
+    return render(request, "quizzes/take.html#attempt", context)
+
+
+@require_safe
+@_session_may_end
+def attempt_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """Before submitting: every question, answered or not and flagged or not, each linked back."""
+    attempt = _attempt_for(request, pk)
+    if _expired(request, attempt) or attempt.is_submitted:
+        return redirect("quizzes:result", pk=attempt.pk)
+    rows = attempts.attempt_summary(attempt)
+    if not rows:
+        raise Http404("This attempt has no questions left.")
+    unanswered = [r for r in rows if not r.answered]
+    return render(
+        request,
+        "quizzes/summary.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "rows": rows,
+            "unanswered": unanswered,
+            "flagged": [r for r in rows if r.flagged],
+            **_clock(attempt),
+        },
+    )
 
 
 @require_POST
@@ -445,20 +544,28 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the review queue ---------------------------------------------------------------------
 
 
-def _review_context(request, *, card=None, form=None, result=None, response=None) -> dict:
+def _review_level(value) -> str:
+    """The level a learner chose to review (issue 12), or "" for every level."""
+    return value if value in Level.values else ""
+
+
+def _review_context(
+    request, *, card=None, form=None, result=None, response=None, level: str = ""
+) -> dict:
     """A review session offers what is due *now* and ends when nothing is; a card answered
-    right in its learning steps comes back "later today", not in this session."""
+    right in its learning steps comes back "later today", not in this session. With `level`,
+    only questions of that level are offered (the counts say how many of all are due)."""
     now = timezone.now()
     standing = review.queue(user=request.user, now=now)
     due_now = standing.now_count
+    ready = review.due_cards(user=request.user, now=now).filter(due__lte=now)
+    if level:
+        ready = ready.filter(question__in=Question.objects.at_level(level).values("pk"))
+    level_due = ready.count() if level and standing.now_count else None
     if card is None and result is None and standing.now_count:
-        ready = (
-            review.due_cards(user=request.user, now=now)
-            .filter(due__lte=now)
-            .select_related("question__lesson__module", "question__scenario")
-        )
+        ready = ready.select_related("question__lesson__module", "question__scenario")
         card = next((c for c in ready[:50] if c.question.is_usable()), None)
-        if card is None:
+        if card is None and not level:
             due_now = 0  # only questions being repaired are due: nothing to offer now
     if card is not None and form is None and result is None:
         form = AnswerForm(card.question, review.presentation_order(card.question))
@@ -473,6 +580,9 @@ def _review_context(request, *, card=None, form=None, result=None, response=None
         "later_today": standing.later_today,
         "next_due": standing.next_due,
         "card_due_today": bool(card and card.due < review.end_of_day(now)),
+        "level": level,
+        "level_due": level_due,
+        "levels": Level.choices,
     }
 
 
@@ -481,7 +591,8 @@ def _review_context(request, *, card=None, form=None, result=None, response=None
 @vary_on_headers("HX-Request")
 def review_queue(request: HttpRequest) -> HttpResponse:
     template = "quizzes/review.html#review" if wants_partial(request) else "quizzes/review.html"
-    return render(request, template, _review_context(request))
+    level = _review_level(request.GET.get("level"))
+    return render(request, template, _review_context(request, level=level))
 
 
 @require_POST
@@ -503,10 +614,13 @@ def review_answer(request: HttpRequest, question_pk: int) -> HttpResponse:
     shown = request.POST.getlist("shown")[:50] or review.presentation_order(question)
     form = AnswerForm(question, shown, request.POST)
     template = "quizzes/review.html#review" if wants_partial(request) else "quizzes/review.html"
+    level = _review_level(request.POST.get("level"))
     if not form.is_valid():
-        return render(request, template, _review_context(request, card=card, form=form))
+        return render(
+            request, template, _review_context(request, card=card, form=form, level=level)
+        )
     response = form.response()
     result = grade(question, response)
     card = review.card_record(user=request.user, question=question, correct=result.correct, now=now)
-    context = _review_context(request, card=card, result=result, response=response)
+    context = _review_context(request, card=card, result=result, response=response, level=level)
     return render(request, template, context)

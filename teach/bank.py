@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django import forms
 from django.db.models import Count, Max, Q, QuerySet
 
-from lessons.models import Module
+from lessons.models import Level, Module
 from quizzes import kinds
 from quizzes.models import Question, Quiz, Tag
 from teach.access import questions_visible
@@ -33,6 +33,7 @@ class Filters:
     module: Module | None = None
     category: str = ""
     tag: str = ""
+    level: str = ""  # the question's own level, else its lesson's
     unused: bool = False
     archived: bool = False
 
@@ -58,11 +59,13 @@ def bank_questions(user, filters: Filters) -> QuerySet[Question]:
         qs = qs.filter(category=filters.category)
     if filters.tag:
         qs = qs.filter(tags__slug=filters.tag)
+    if filters.level:
+        qs = qs.at_level(filters.level)
     if filters.unused:
         # No quiz lists it, and no quiz draws from its category: no learner can be given it.
         qs = qs.filter(entries__isnull=True).exclude(category__in=drawn_categories())
     return (
-        qs.select_related("module", "owner")
+        qs.select_related("module", "owner", "lesson")
         .prefetch_related("tags")
         .annotate(quiz_count=Count("entries", distinct=True))
         .order_by("-updated_at", "-pk")
@@ -127,6 +130,9 @@ class BankFilterForm(forms.Form):
     )
     category = forms.ChoiceField(required=False, label="Bank (category)")
     tag = forms.ChoiceField(required=False, label="Tag")
+    level = forms.ChoiceField(
+        required=False, label="Level", choices=[("", "Any level"), *Level.choices]
+    )
     unused = forms.BooleanField(required=False, label="Only questions used in no quiz")
     archived = forms.BooleanField(required=False, label="Include archived questions")
 
@@ -146,6 +152,7 @@ class BankFilterForm(forms.Form):
             module=data.get("module"),
             category=data.get("category") or "",
             tag=data.get("tag") or "",
+            level=data.get("level") or "",
             unused=bool(data.get("unused")),
             archived=bool(data.get("archived")),
         )

@@ -7,7 +7,7 @@ import re
 
 from django import forms
 
-from lessons.models import Lesson, Module
+from lessons.models import Lesson, Level, Module
 from quizzes.models import Quiz
 
 # Misconception and bank tags: lowercase words joined by hyphens (the import checks the same).
@@ -57,6 +57,9 @@ class QuizForm(forms.ModelForm):
             "draw_category",
             "draw_count",
             "time_limit",
+            "tries",
+            "try_penalty",
+            "certainty",
             "published",
         ]
         labels = {
@@ -68,6 +71,9 @@ class QuizForm(forms.ModelForm):
             "draw_category": "Draw questions from this category",
             "draw_count": "How many questions to draw",
             "time_limit": "Time limit (minutes)",
+            "tries": "Tries per question",
+            "try_penalty": "Penalty per extra try (percent)",
+            "certainty": "Certainty-based marking on policy-decision questions",
             "published": "Published (learners can see and take it)",
         }
         help_texts = {
@@ -78,6 +84,13 @@ class QuizForm(forms.ModelForm):
             "description": "Shown on the quiz's page.",
             "time_limit": "Leave empty for no limit. When it passes, an attempt is submitted as "
             "it stands (unanswered questions score zero).",
+            "tries": "1 to 10. More than one needs feedback after each question: a wrong try "
+            "shows a hint, not the answer, and the learner may try again. True/false questions "
+            "and questions marked with certainty always get one.",
+            "try_penalty": "Taken off the question's marks for each try after the first; the "
+            "best try counts. 0 unless there is more than one try.",
+            "certainty": "Learners say how sure they are (not sure, fairly sure, very sure): a "
+            "right answer earns 1, 2 or 3, a wrong one costs 0, 2 or 6.",
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -86,6 +99,17 @@ class QuizForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["module"].queryset = Module.objects.order_by("order", "slug")
         self.fields["draw_category"].widget.attrs["list"] = "known-categories"
+        # Left empty (or sent by an older form without them): the defaults, one try, no penalty.
+        self.fields["tries"].required = False
+        self.fields["try_penalty"].required = False
+
+    def clean_tries(self) -> int:
+        value = self.cleaned_data.get("tries")
+        return 1 if value is None else value
+
+    def clean_try_penalty(self) -> int:
+        value = self.cleaned_data.get("try_penalty")
+        return 0 if value is None else value
 
 
 class QuestionForm(forms.Form):
@@ -116,6 +140,12 @@ class QuestionForm(forms.Form):
         queryset=Lesson.objects.select_related("module").order_by("module__order", "order"),
         required=False,
         label="Lesson that teaches it",
+    )
+    level = forms.ChoiceField(
+        choices=[("", "Same as its lesson"), *Level.choices],
+        required=False,
+        help_text="How far into the subject it goes. Learners can filter by it; without a "
+        "lesson, “same as its lesson” means foundational.",
     )
     misconceptions = TagChoiceField(
         label="Misconception tags",

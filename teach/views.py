@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from lessons.models import Source
 from quizzes import kinds
 from quizzes.forms import AnswerForm
-from quizzes.grading import grade
+from quizzes.grading import certainty_mark, grade
 from quizzes.models import Question, Quiz
 from teach import bank, services
 from teach.access import (
@@ -263,17 +263,26 @@ def _preview_context(quiz: Quiz, position, *, form=None, result=None, response=N
     position = min(max(1, position), len(questions))
     question = questions[position - 1]
     if form is None:
-        form = AnswerForm(question, question.layout_ids())
+        form = _preview_form(quiz, question)
     return {
         "quiz": quiz,
         "question": question,
         "form": form,
+        "uses_certainty": quiz.uses_certainty(question),
+        "tries_allowed": quiz.tries_for(question),
         "position": position,
         "total": len(questions),
         "nav": [{"position": n, "current": n == position} for n in range(1, len(questions) + 1)],
         "result": result,
         "response": response,
     }
+
+
+def _preview_form(quiz: Quiz, question, data=None) -> AnswerForm:
+    """The learner's form, with the certainty radios when the quiz marks this question so."""
+    return AnswerForm(
+        question, question.layout_ids(), data, certainty=quiz.uses_certainty(question)
+    )
 
 
 @require_safe
@@ -296,10 +305,13 @@ def quiz_preview_check(request: HttpRequest, pk: int, position: int) -> HttpResp
     question = context["question"]
     if question is None:
         raise Http404("This quiz has no questions yet.")
-    form = AnswerForm(question, question.layout_ids(), request.POST)
+    form = _preview_form(quiz, question, request.POST)
     if form.is_valid():
         response = form.response()
-        context.update(form=form, result=grade(question, response), response=response)
+        result = grade(question, response)
+        context.update(form=form, result=result, response=response)
+        if form.certainty():
+            context["certainty_mark"] = certainty_mark(result.score, form.certainty())
     else:
         context.update(form=form)
     template = "teach/preview.html#panel" if _partial(request) else "teach/preview.html"
@@ -316,6 +328,7 @@ def _question_initial(question: Question) -> dict:
         "category": question.category,
         "module": question.module_id,
         "lesson": question.lesson_id,
+        "level": question.level,
         "misconceptions": [t for t in question.misconceptions if isinstance(t, str)]
         if isinstance(question.misconceptions, list)
         else [],
@@ -408,7 +421,15 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
     `clean()`; otherwise put their messages on the page."""
     data = base.cleaned_data
     previous = question.data if isinstance(question.data, dict) else {}
-    for name in ("prompt", "explanation", "category", "module", "lesson", "misconceptions"):
+    for name in (
+        "prompt",
+        "explanation",
+        "category",
+        "module",
+        "lesson",
+        "level",
+        "misconceptions",
+    ):
         setattr(question, name, data[name])
     related = editor.fill(question, parts, previous=previous, user=request.user)
     if not question.slug:

@@ -290,6 +290,10 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
              label="counted by a cohort: its instructors only read, never take"),
     ),
     "quizzes:answer": Case("/quizzes/attempts/{attempt}/answer/1/", get=405, post=OWNER_ONLY),
+    # quizbehave: flag a question (back to it), the summary before submitting
+    "quizzes:flag": Case("/quizzes/attempts/{attempt}/flag/1/", get=405,
+                         post=(LOGIN, Redirect("/quizzes/attempts/{attempt}/"), *[404] * 4)),
+    "quizzes:summary": Case("/quizzes/attempts/{attempt}/summary/", get=OWNER_ONLY, post=405),
     "quizzes:submit": Case("/quizzes/attempts/{attempt}/submit/", get=405,
                            post=(LOGIN, Redirect("/quizzes/attempts/{attempt}/result/"), *[404] * 4)),
     "quizzes:result": (

@@ -55,6 +55,10 @@ class Kind(ABC):
         str, ...
     ] = ()  # keys of `data` holding entries with stable ids (answers use them)
     uses_scenario = False  # policy questions are built on a scenario (a model field, not data)
+    # Certainty-based marking applies (a quiz's `certainty` setting): one decision to commit to.
+    takes_certainty = False
+    # Only two possible answers (true/false): a second try could not be wrong, so one try only.
+    one_try = False
 
     @property
     def controls_template(self) -> str:

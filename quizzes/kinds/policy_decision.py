@@ -29,6 +29,7 @@ class PolicyDecision(Kind):
     label = "Policy decision"
     file_fields = ("scenario", "ask_statement")
     uses_scenario = True
+    takes_certainty = True
     recap_template = "quizzes/kinds/policy_decision.html#recap"
 
     def problems(self, question, *, thorough: bool = True) -> list[Problem]:

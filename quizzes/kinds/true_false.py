@@ -13,6 +13,7 @@ from quizzes.kinds.base import Grade, Kind, Problem
 class TrueFalse(Kind):
     value = "true_false"
     label = "True or false"
+    one_try = True
     file_fields = ("answer",)
 
     def data_from_file(self, raw: dict) -> dict:

@@ -83,6 +83,7 @@ class QuestionDraft:
     ask_statement: bool = False
     scenario: ScenarioDraft | None = None
     archived: bool = False
+    level: str = ""  # "" = the level of its lesson
     line: int | None = None
     locate: Locator = _nowhere
 
@@ -105,6 +106,9 @@ class QuizDraft:
     draw_category: str = ""
     draw_count: int = 0
     time_limit: int | None = None  # minutes; None: no limit
+    tries: int = 1
+    try_penalty: int = 0  # percent per extra try
+    certainty: bool = False
     line: int | None = None
 
 

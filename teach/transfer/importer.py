@@ -172,6 +172,7 @@ def _question(draft, owner, modules, lessons, scenarios, result, errors) -> Ques
         data=draft.data,
         ask_statement=draft.ask_statement,
         archived=draft.archived,
+        level=draft.level,
         owner=owner,
         source=Source.AUTHORED,
     )
@@ -321,6 +322,9 @@ def _quiz(bundle: Bundle, owner, modules, result: Plan, errors: list[Located]) -
         draw_category=d.draw_category,
         draw_count=d.draw_count,
         time_limit=d.time_limit,
+        tries=d.tries,
+        try_penalty=d.try_penalty,
+        certainty=d.certainty,
         published=False,
         owner=owner,
         source=Source.AUTHORED,

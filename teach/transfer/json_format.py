@@ -47,6 +47,9 @@ QUIZ_FIELDS = (
     "draw_category",
     "draw_count",
     "time_limit",
+    "tries",
+    "try_penalty",
+    "certainty",
 )
 QUESTION_FIELDS = (
     "slug",
@@ -62,6 +65,7 @@ QUESTION_FIELDS = (
     "ask_statement",
     "scenario",
     "archived",
+    "level",
 )
 SCENARIO_FIELDS = ("slug", "title", "situation", "case")
 
@@ -98,6 +102,7 @@ def question_record(question: Question) -> dict:
         "ask_statement": question.ask_statement,
         "scenario": scenario_record(question.scenario) if question.scenario_id else None,
         "archived": question.archived,
+        "level": question.level or None,  # null: the level of its lesson
     }
 
 
@@ -115,6 +120,9 @@ def quiz_record(quiz: Quiz) -> dict:
         "draw_category": quiz.draw_category,
         "draw_count": quiz.draw_count,
         "time_limit": quiz.time_limit,
+        "tries": quiz.tries,
+        "try_penalty": quiz.try_penalty,
+        "certainty": quiz.certainty,
     }
 
 
@@ -368,6 +376,9 @@ def _read_quiz(reader: _Reader, obj: _Object) -> QuizDraft:
         draw_category=reader.text_field(obj, "draw_category", what, required=False),
         draw_count=reader.int_field(obj, "draw_count", what, 0),
         time_limit=time_limit,
+        tries=reader.int_field(obj, "tries", what, 1),
+        try_penalty=reader.int_field(obj, "try_penalty", what, 0),
+        certainty=reader.bool_field(obj, "certainty", what, False),
         line=line,
     )
 
@@ -389,7 +400,7 @@ def _read_question(reader: _Reader, raw: Any, n: int, document: _Object) -> Ques
     tags = obj.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
         raise reader.error(obj, f"{what}: 'tags' must be a list of bank tags")
-    for key in ("module", "lesson"):
+    for key in ("module", "lesson", "level"):
         if obj.get(key) is not None and not isinstance(obj[key], str):
             raise reader.error(obj, f"{what}: '{key}' must be text or null")
     scenario = None
@@ -420,6 +431,7 @@ def _read_question(reader: _Reader, raw: Any, n: int, document: _Object) -> Ques
         if scenario
         else None,
         archived=reader.bool_field(obj, "archived", what, False),
+        level=obj.get("level") or "",
         line=line,
         locate=reader.locator(obj),
     )

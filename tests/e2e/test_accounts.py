@@ -16,6 +16,7 @@ def test_anonymous_work_is_carried_over_at_sign_up(page, live_server):
     # Anonymously: one quiz attempt, submitted with misses, and one lesson marked complete.
     page.goto("/quizzes/iam-quiz/")
     page.get_by_role("button", name="Start the quiz").press("Enter")
+    page.get_by_role("link", name="Review and submit").click()
     page.get_by_role("button", name="Submit and see your result").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     lesson = Lesson.objects.in_reading_order().first()

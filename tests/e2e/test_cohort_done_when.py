@@ -42,6 +42,7 @@ def _join_and_take(browser, base_url, name: str, code: str, answer: str) -> None
         page.get_by_label(answer).check()
         page.get_by_role("button", name="Check answer").press("Enter")
         expect(page.locator(".feedback-region")).not_to_be_empty()
+        page.get_by_role("link", name="Review and submit").press("Enter")
         page.get_by_role("button", name="Submit and see your result").press("Enter")
         expect(page.get_by_role("heading", level=1)).to_contain_text("result", ignore_case=True)
     finally:

@@ -105,6 +105,9 @@ def test_answer_every_kind_see_feedback_then_clear_a_miss_in_review(midday, page
         if n < len(questions):
             page.get_by_role("link", name="Next question").press("Enter")
             expect(page.locator("#question-title")).to_be_focused()
+    page.get_by_role("link", name="Review and submit").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("before you submit")
+    assert_accessible(page)
     page.get_by_role("button", name="Submit and see your result").press("Enter")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(page)

@@ -1,0 +1,95 @@
+"""Quiz behaviours in a browser (issue 13.4): a wrong try, a hint and a second try; a flag and
+the summary before submitting; a countdown that reaches zero and the server submitting the
+attempt at its deadline. Every page through axe-core."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from quizzes.models import Attempt, Question
+from tests.e2e.accessibility import assert_accessible
+from tests.quizzes.builders import make_quiz
+
+pytestmark = pytest.mark.e2e
+
+
+def _start(page, slug: str) -> None:
+    page.goto(f"/quizzes/{slug}/")
+    page.get_by_role("button", name="Start the quiz").press("Enter")
+    expect(page.get_by_role("heading", name=re.compile(r"Question 1 of \d+"))).to_be_visible()
+
+
+def _choice(question: Question, correct: bool) -> str:
+    return next(c["text"] for c in question.choices() if c["correct"] is correct)
+
+
+def test_a_wrong_try_gives_a_hint_then_a_second_try_counts_less(page):
+    first, second = Question.objects.filter(type="single").order_by("slug")[:2]
+    make_quiz(first, second, slug="two-tries", title="Two tries", tries=2, try_penalty=25)
+    _start(page, "two-tries")
+    page.get_by_label(_choice(first, False), exact=True).check()
+    page.get_by_role("button", name="Check answer").press("Enter")
+    feedback = page.locator(".feedback-region")
+    expect(feedback).to_contain_text("try again")
+    expect(feedback).to_contain_text("You have 1 try left")
+    expect(feedback).to_be_focused()
+    expect(feedback).not_to_contain_text("Right.")
+    assert first.explanation.strip().splitlines()[0] not in feedback.inner_text()
+    assert_accessible(page)
+
+    page.get_by_label(_choice(first, True), exact=True).check()
+    page.get_by_role("button", name="Check answer").press("Enter")
+    expect(feedback).to_contain_text("Right.")
+    expect(feedback).to_contain_text("Answered in 2 tries: this question counts 75% of its marks")
+
+    # Flag the second question, then find it on the summary and submit from there.
+    page.get_by_role("link", name="Next question").press("Enter")
+    expect(page.get_by_role("heading", name="Question 2 of 2")).to_be_focused()
+    page.get_by_role("button", name="Flag to come back to").press("Enter")
+    expect(page.get_by_role("button", name="Remove flag")).to_be_visible()
+    page.get_by_role("link", name="Review and submit").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("before you submit")
+    expect(page.get_by_role("main")).to_contain_text("1 not answered, 1 flagged")
+    row = page.get_by_role("row", name=re.compile("Question 2"))
+    expect(row).to_contain_text("Not answered")
+    expect(row).to_contain_text("Flagged")
+    assert_accessible(page)
+    page.get_by_role("button", name="Submit and see your result").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("your result")
+    expect(page.locator(".score")).to_contain_text("38%")  # (75% + 0) / 2
+
+
+def test_the_countdown_reaches_zero_and_the_server_submits_the_attempt(page):
+    claims = Question.objects.filter(type="true_false").order_by("slug")[:2]
+    make_quiz(*claims, slug="timed-two", title="Timed two", time_limit=1, feedback="end")
+    _start(page, "timed-two")
+    clock = page.locator(".countdown-clock")
+    expect(clock).to_be_visible()
+    expect(clock).to_have_text(re.compile(r"^0[01]:\d\d$"))
+    assert_accessible(page)
+    # A minute and a bit left: the polite live region says "1 minute left" as it passes.
+    Attempt.objects.update(deadline=timezone.now() + timedelta(seconds=63))
+    page.reload()
+    announce = page.locator("[data-countdown-announce]")
+    expect(announce).to_have_text("1 minute left.", timeout=8_000)
+    expect(announce).to_have_attribute("aria-live", "polite")
+    # A short limit: move the deadline to a few seconds from now, then reload the page.
+    Attempt.objects.update(deadline=timezone.now() + timedelta(seconds=4))
+    page.reload()
+    expect(clock).to_have_text(re.compile(r"^00:0[0-4]$"))
+    page.get_by_label("True", exact=True).check()  # saved by the autosave
+    expect(page.locator(".autosave")).to_contain_text("saved", ignore_case=True)
+    expect(announce).to_have_text(re.compile("Time is up"), timeout=8_000)
+    # After the server's grace the page reloads; the server submits the attempt as it stood.
+    expect(page).to_have_url(re.compile(r"/quizzes/attempts/\d+/result/$"), timeout=15_000)
+    expect(page.get_by_role("status").first).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("when the time limit ran out")
+    attempt = Attempt.objects.get()
+    assert attempt.is_submitted and attempt.ran_out_of_time
+    assert attempt.answers.count() == 1  # the answer given before the deadline was kept
+    assert_accessible(page)

@@ -1,0 +1,78 @@
+"""The quiz settings form edits tries, the penalty per extra try and certainty-based marking,
+and refuses settings that contradict each other with a message on the field."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.teach.test_views_quizzes import SETTINGS
+
+pytestmark = pytest.mark.django_db
+
+
+def _edit(teacher, quiz, **change):
+    return teacher.post(reverse("teach:quiz-edit", args=[quiz.pk]), {**SETTINGS, **change})
+
+
+def test_tries_penalty_and_certainty_are_saved_and_shown(teacher, owned):
+    quiz, _ = owned
+    response = _edit(
+        teacher, quiz, feedback="immediate", tries="3", try_penalty="25", certainty="on"
+    )
+    assert response.status_code == 302
+    quiz.refresh_from_db()
+    assert (quiz.tries, quiz.try_penalty, quiz.certainty) == (3, 25, True)
+    page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
+    assert "<dt>Tries per question</dt><dd>3, 25% off per extra try</dd>" in page
+    form = teacher.get(reverse("teach:quiz-edit", args=[quiz.pk])).content.decode()
+    assert 'name="tries" value="3"' in form and 'name="certainty"' in form
+
+
+def test_left_empty_they_are_one_try_without_penalty(teacher, owned):
+    quiz, _ = owned
+    assert _edit(teacher, quiz, tries="", try_penalty="").status_code == 302
+    quiz.refresh_from_db()
+    assert (quiz.tries, quiz.try_penalty, quiz.certainty) == (1, 0, False)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"feedback": "end", "tries": "2"}, "tries", "feedback after each question"),
+        (
+            {"feedback": "immediate", "tries": "1", "try_penalty": "10"},
+            "try_penalty",
+            "more than one try",
+        ),
+        ({"feedback": "immediate", "tries": "2", "try_penalty": "150"}, "try_penalty", "0-100"),
+        ({"feedback": "immediate", "tries": "11"}, "tries", "from 1 to 10"),
+    ],
+)
+def test_contradictions_are_refused_on_their_field(teacher, owned, change, field, words):
+    quiz, _ = owned
+    response = _edit(teacher, quiz, **change)
+    assert response.status_code == 200
+    assert words in " ".join(response.context["form"].errors[field])
+    assert words in response.content.decode()
+    quiz.refresh_from_db()
+    assert (quiz.tries, quiz.try_penalty) == (1, 0)
+
+
+def test_the_preview_asks_for_certainty_and_says_what_it_would_score(teacher, instructor):
+    from lessons.models import Source
+    from quizzes.models import Answer
+    from tests.quizzes.builders import make_question, make_quiz
+
+    question = make_question(
+        "policy_decision", owner=instructor, source=Source.AUTHORED, lesson=None
+    )
+    quiz = make_quiz(question, owner=instructor, source=Source.AUTHORED, certainty=True)
+    page = teacher.get(reverse("teach:quiz-preview", args=[quiz.pk])).content.decode()
+    assert "How sure are you?" in page and '<label for="certainty-3">' in page
+    check = reverse("teach:quiz-preview-check", args=[quiz.pk, 1])
+    missing = teacher.post(check, {"decision": "Allow"}).content.decode()
+    assert "Say how sure you are" in missing
+    body = teacher.post(check, {"decision": "ImplicitDeny", "certainty": "3"}).content.decode()
+    assert "would score −6 on the certainty scale" in body
+    assert Answer.objects.count() == 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -13,6 +13,7 @@ from django_htmx.http import reswap, retarget
 from lessons.models import Lesson, Scenario
 from srm_trainer.iam import catalog
 from srm_trainer.ratelimit import rate_limited
+from srm_trainer.sandbox import vocabulary
 from srm_trainer.sandbox.panel import case_editor_context
 from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
@@ -176,3 +177,18 @@ def action_options(request: HttpRequest) -> HttpResponse:
         folded = typed.lower()
         options = [f"{s}:" for s in catalog.services() if s.startswith(folded)][:25]
     return render(request, "sandbox/case_editor.html#action_options", {"options": options})
+
+
+# --- the policy editor's completions (static/js/policy-editor.bundle.js) -----------------------
+
+
+@require_safe
+def condition_keys(request: HttpRequest) -> JsonResponse:
+    """`?action=s3:GetObject&action=…` → the condition keys those actions (and AWS) define."""
+    return JsonResponse({"keys": vocabulary.condition_keys_for(request.GET.getlist("action"))})
+
+
+@require_safe
+def condition_operators(request: HttpRequest) -> JsonResponse:
+    """Every condition operator name, for completion under a statement's Condition."""
+    return JsonResponse({"operators": vocabulary.condition_operator_names()})

@@ -47,3 +47,17 @@ def condition_operator_names() -> list[str]:
     ]
     with_sets = [f"{s}:{op}" for s in SET_OPERATORS for op in plain if op != "Null"]
     return plain + with_sets
+
+
+def policy_marks(text: str) -> list[dict[str, object]]:
+    """The engine's findings on one identity policy, as the editor marks them: those that have
+    a place in the text (line and column), errors first. `lint` bounds its own work (a budget
+    per call) and caches by text, so a learner's pause costs one check."""
+    from srm_trainer.iam import lint  # loads the catalogue on first use
+
+    found = [f for f in lint(text, kind="identity") if f.line]
+    found.sort(key=lambda f: (f.severity != "error", f.line or 0, f.column or 0))
+    return [
+        {"line": f.line, "column": f.column or 1, "severity": f.severity, "message": f.message}
+        for f in found
+    ]

@@ -8,8 +8,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from quizzes.models import Question
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import policy_editor, settled
+from tests.e2e.journeys import policy_editor, settled, sign_up
+from tests.quizzes.builders import make_quiz
 
 pytestmark = pytest.mark.e2e
 
@@ -129,3 +131,22 @@ def test_the_label_focuses_the_editor_and_the_page_stays_accessible(page):
     page.locator("label", has_text=re.compile(f"^{IDENTITY}$")).click()
     expect(policy_editor(page, IDENTITY)).to_be_focused()
     assert_accessible(page)
+
+
+def test_a_quiz_answer_is_written_in_the_editor_with_findings_marked(page):
+    question = Question.objects.filter(type="least_privilege").order_by("pk").first()
+    make_quiz(question, slug="one-policy", title="Write one policy")
+    page.goto("/")
+    sign_up(page, "hopper")
+    page.goto("/quizzes/one-policy/")
+    page.get_by_role("button", name="Start the quiz").press("Enter")
+    editor = policy_editor(page, "Your policy (JSON)")
+    editor.fill(
+        '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow",\n'
+        '    "Action": "s3:GetObjekt", "Resource": "*"}]\n}'
+    )
+    expect(line(editor, 4).locator(".cm-lintRange")).to_have_text('"s3:GetObjekt"')
+    assert_accessible(page)
+    page.get_by_role("button", name="Check answer").press("Enter")
+    # The answer graded is the one in the editor: its made-up action allows nothing.
+    expect(page.locator(".feedback-region")).to_contain_text("Your policy does not allow")

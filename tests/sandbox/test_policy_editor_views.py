@@ -80,6 +80,43 @@ def test_findings_carry_their_line_and_column_for_the_editor_to_mark(client):
     assert policy.split("\n")[3][int(marked[2]) - 1 :].startswith('"s3:GetObjekt"')
 
 
+def marks(client, text: str):
+    response = client.post("/sandbox/findings/", {"policy": text})
+    assert response.status_code == 200
+    return response.json()["findings"]
+
+
+def test_a_policy_typed_elsewhere_gets_its_findings_with_their_place(client):
+    policy = '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow",\n    "Action": "s3:GetObjekt", "Resource": "*"}]\n}'
+    found = marks(client, policy)
+    assert found, "a made-up action is a finding"
+    first = found[0]
+    assert first["line"] == 4
+    assert policy.split("\n")[3][first["column"] - 1 :].startswith('"s3:GetObjekt"')
+    assert "s3:GetObject" in first["message"]  # the "did you mean"
+
+
+def test_broken_json_is_one_error_at_the_place_it_breaks(client):
+    (error,) = marks(client, '{\n  "Version": "2012-10-17",\n  "Statement": [,]\n}')
+    assert (error["severity"], error["line"]) == ("error", 3)
+
+
+def test_an_oversized_policy_is_refused_with_a_message_and_get_is_not_allowed(client):
+    response = client.post("/sandbox/findings/", {"policy": " " * 20_001})
+    assert response.status_code == 400
+    assert "20,001 characters" in response.json()["message"]
+    assert client.get("/sandbox/findings/").status_code == 405
+
+
+def test_findings_share_the_sandboxs_rate_limit(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "sandbox": "2/60"}
+    for _ in range(2):
+        marks(client, "{}")
+    response = client.post("/sandbox/findings/", {"policy": "{}"})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+
+
 def test_the_sandbox_page_upgrades_its_policy_textareas(client):
     body = client.get("/sandbox/").content.decode()
     textarea = re.search(r"<textarea[^>]*identity-0[^>]*>", body)[0]

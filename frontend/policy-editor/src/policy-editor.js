@@ -32,7 +32,7 @@ import {
   closeBracketsKeymap,
   completionKeymap,
 } from "@codemirror/autocomplete";
-import { lintGutter, lintKeymap, setDiagnostics } from "@codemirror/lint";
+import { linter, lintGutter, lintKeymap, setDiagnostics } from "@codemirror/lint";
 import { tags } from "@lezer/highlight";
 
 import { formatJson } from "./format.js";
@@ -44,6 +44,7 @@ const config = {
   actionsUrl: script && script.dataset.actionsUrl,
   keysUrl: script && script.dataset.conditionKeysUrl,
   operatorsUrl: script && script.dataset.operatorsUrl,
+  findingsUrl: script && script.dataset.findingsUrl,
 };
 
 const HINT = "Press Escape then Tab to leave the editor. Suggestions appear as you type; Control+Space asks for them.";
@@ -185,6 +186,39 @@ function diagnosticsFrom(state, container) {
   return found;
 }
 
+function csrfToken() {
+  try {
+    return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+  } catch (error) {
+    return "";
+  }
+}
+
+/** Outside the sandbox no live result lists the findings: ask the server for them after a pause. */
+const serverFindings = linter(async (view) => {
+  const state = view.state;
+  const text = state.doc.toString();
+  if (!config.findingsUrl || !text.trim()) return [];
+  let data;
+  try {
+    const response = await fetch(config.findingsUrl, {
+      method: "POST",
+      body: new URLSearchParams({ policy: text }),
+      headers: { "X-CSRFToken": csrfToken() },
+      credentials: "same-origin",
+    });
+    if (!response.ok) return [];
+    data = await response.json();
+  } catch (error) {
+    return [];
+  }
+  return (data.findings || []).map((f) => ({
+    ...findingRange(state, f.line, f.column),
+    severity: SEVERITY[f.severity] || "info",
+    message: f.message,
+  }));
+}, { delay: 700 });
+
 function showFindings(textarea) {
   const view = textarea.policyEditor;
   const id = textarea.dataset.policyFindings;
@@ -252,6 +286,7 @@ function upgrade(textarea) {
         highlightActiveLine(),
         json(),
         lintGutter(),
+        textarea.dataset.policyFindings ? [] : serverFindings,
         autocompletion({ override: [policyCompletions], icons: false, maxRenderedOptions: 10 }),
         EditorState.tabSize.of(2),
         EditorView.lineWrapping, // long ARNs wrap: no sideways scrolling, on a phone least of all

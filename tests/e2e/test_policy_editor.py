@@ -48,9 +48,14 @@ def test_completion_offers_an_action_name_and_taking_it_updates_the_result(page)
     expect(decision(page)).not_to_have_text("Allowed")
     for _ in range(4):  # from the end, back inside the empty action string
         editor.press("ArrowLeft")
-    editor.press_sequentially("s3:GetObj", delay=30)
+    # The list opens below the line, with room to show it whole (above, it would cover the
+    # request's fields and axe would judge their contrast against it).
+    editor.evaluate("el => el.scrollIntoView({block: 'start'})")
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        editor.press_sequentially("s3:GetObj", delay=30)
     option = page.locator(".cm-tooltip-autocomplete [role=option]", has_text="s3:GetObject")
     expect(option.first).to_be_visible()
+    settled(page)  # the form is dimmed while a live update is on its way
     assert_accessible(page)
     editor.press("Enter")
     expect(line(editor, 2)).to_have_text('  "Action": "s3:GetObject"}]}')
@@ -69,6 +74,8 @@ def test_completion_offers_the_statements_condition_keys_and_operators(page):
     options = page.locator(".cm-tooltip-autocomplete [role=option]")
     expect(options.filter(has_text=re.compile(r"^StringEquals$")).first).to_be_visible()
     editor.press("Enter")
+    expect(line(editor, 2)).to_have_text(re.compile(r'"Condition": \{"StringEquals\w*"\}'))
+    settled(page)
     editor.press("End")
     for _ in range(4):
         editor.press("ArrowLeft")
@@ -150,3 +157,14 @@ def test_a_quiz_answer_is_written_in_the_editor_with_findings_marked(page):
     page.get_by_role("button", name="Check answer").press("Enter")
     # The answer graded is the one in the editor: its made-up action allows nothing.
     expect(page.locator(".feedback-region")).to_contain_text("Your policy does not allow")
+
+
+def test_an_editor_added_by_htmx_is_upgraded_and_focused(page):
+    page.goto("/sandbox/")
+    page.get_by_role("button", name="Add an identity policy").click()
+    added = policy_editor(page, "Identity policy 2")
+    expect(added).to_be_focused()
+    added.fill(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}'
+    )
+    expect(decision(page)).to_contain_text("Denied explicitly")

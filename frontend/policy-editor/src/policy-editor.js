@@ -49,11 +49,12 @@ const config = {
 
 const HINT = "Press Escape then Tab to leave the editor. Suggestions appear as you type; Control+Space asks for them.";
 
-// Colours come from the site's palette (with light-theme fallbacks), so a dark palette can
-// restyle the editor from site.css alone.
+// Colours come from the site's palette: --code-* when a palette sets them, else the site's
+// general colours (--card, --ink, --brand, …), so a dark palette that redefines those keeps the
+// editor readable without touching this file.
 const highlight = HighlightStyle.define([
-  { tag: tags.propertyName, color: "var(--code-key, #1d4f7a)" },
-  { tag: tags.string, color: "var(--code-string, #1f6b33)" },
+  { tag: tags.propertyName, color: "var(--code-key, var(--brand, #1d4f7a))" },
+  { tag: tags.string, color: "var(--code-string, var(--allow, #1f6b33))" },
   { tag: tags.number, color: "var(--code-number, #8a3b00)" },
   { tag: [tags.bool, tags.null], color: "var(--code-literal, #6b2d7a)" },
   { tag: tags.invalid, color: "var(--deny, #a3211b)" },
@@ -61,8 +62,8 @@ const highlight = HighlightStyle.define([
 
 const theme = EditorView.theme({
   "&": {
-    backgroundColor: "var(--code-bg, #fff)",
-    color: "var(--ink, #1b2430)",
+    backgroundColor: "var(--code-bg, var(--card, #fff))",
+    color: "var(--code-ink, var(--ink, #1b2430))",
     border: "1px solid var(--code-border, #9aa3ae)",
     borderRadius: "6px",
     fontSize: ".9rem",
@@ -75,7 +76,7 @@ const theme = EditorView.theme({
     overflow: "auto",
   },
   ".cm-gutters": {
-    backgroundColor: "var(--code-gutter, #f4f2ee)",
+    backgroundColor: "var(--code-gutter, var(--paper, #f4f2ee))",
     color: "var(--ink-soft, #4a5566)",
     borderRight: "1px solid var(--line, #dcd9d2)",
   },

@@ -69,6 +69,7 @@ const theme = EditorView.theme({
     fontSize: ".9rem",
     maxHeight: "36rem",
   },
+  ".cm-content, .cm-gutter": { minHeight: "6.5em" }, // an empty editor is still a place to click
   "&.cm-focused": { outline: "3px solid var(--focus, #c45a00)", outlineOffset: "2px" },
   ".cm-scroller": {
     fontFamily: 'ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace',

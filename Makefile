@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run lock test test-postgres test-processes e2e screenshots bench fuzz lint typecheck format serve clean
+.PHONY: run lock test test-postgres test-processes e2e screenshots bench fuzz lint typecheck format serve clean editor-bundle
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -104,6 +104,12 @@ typecheck: $(VENV)/.installed-test
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Rebuild the policy editor's committed bundle (static/js/policy-editor.bundle.js) after changing
+# frontend/policy-editor/: needs Node 20 and npm (exact versions from its package-lock.json).
+# `make run`, `make test` and CI use the committed bundle and never need Node.
+editor-bundle:
+	cd frontend/policy-editor && npm ci --no-audit --no-fund && npm test && npm run build
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache build

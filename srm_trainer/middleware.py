@@ -2,11 +2,14 @@
 refused; JSON for every error under /api/.
 
 CSP: everything the app serves comes from its own origin: no inline script, no CDN. The admin
-needs inline styles in a few places, so `style-src` allows them only under /admin/.
+needs inline styles in a few places, so `style-src` allows them only under /admin/. A page with
+the policy editor (CodeMirror, which mounts its stylesheet in a <style> element) asks for a style
+nonce, `request.csp_style_nonce`: only that response's `style-src` names it. Scripts never get one.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -28,15 +31,35 @@ _POLICY = "; ".join(
 _ADMIN_POLICY = _POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
+class StyleNonce:
+    """A per-response nonce for <style> elements, made only when a template uses it, so pages
+    without the policy editor keep the plain policy."""
+
+    def __init__(self) -> None:
+        self.value = ""
+
+    def __str__(self) -> str:
+        if not self.value:
+            self.value = secrets.token_urlsafe(18)
+        return self.value
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        nonce = StyleNonce()
+        request.csp_style_nonce = nonce  # type: ignore[attr-defined]
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             admin = request.path.startswith("/admin/")
-            response["Content-Security-Policy"] = _ADMIN_POLICY if admin else _POLICY
+            policy = _ADMIN_POLICY if admin else _POLICY
+            if nonce.value and not admin:
+                policy = policy.replace(
+                    "style-src 'self'", f"style-src 'self' 'nonce-{nonce.value}'"
+                )
+            response["Content-Security-Policy"] = policy
         return response
 
 

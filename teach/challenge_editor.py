@@ -32,6 +32,8 @@ from teach.editors import Editor, Parts, _Form, apply_row_action
 MAX_REQUESTS = 20  # per list: each is one evaluation when the reference is checked
 LISTS = ("allow", "deny")
 ROW_FIELDS = ("action", "resource", "context")
+# The policy fields get the policy editor (CodeMirror) where JavaScript runs.
+POLICY_ATTRS = {"rows": 8, "spellcheck": "false", "class": "code", "data-policy-editor": True}
 
 
 class RequestRow(_Form):
@@ -86,7 +88,7 @@ class ChallengeForm(_Form):
         required=False,
         strip=False,
         max_length=MAX_POLICY_CHARS,
-        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "class": "code"}),
+        widget=forms.Textarea(attrs=POLICY_ATTRS),
     )
     reference = forms.CharField(
         label="Reference solution (JSON; never shown to learners)",
@@ -96,7 +98,7 @@ class ChallengeForm(_Form):
             "required": "Write a reference solution: the engine checks it before the question "
             "is saved."
         },
-        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "class": "code"}),
+        widget=forms.Textarea(attrs=POLICY_ATTRS),
     )
 
     def clean_scope(self) -> list[str]:
@@ -173,6 +175,7 @@ def reference_check(data: dict) -> dict:
 
 
 class LeastPrivilegeEditor(Editor):
+    uses_policy_editor = True
     value = "least_privilege"
     section_title = "Challenge"
     live_template = "teach/editors.html#lp_check"

@@ -163,6 +163,7 @@ class Editor:
     live_template: str | None = None
     fragment_template: str | None = None
     uses_case_editor = False  # the page loads the sandbox's script for its case editor
+    uses_policy_editor = False  # the page loads the policy editor (CodeMirror) for its policies
 
     @property
     def template(self) -> str:

@@ -238,6 +238,7 @@ class PolicyDecisionEditor(Editor):
     live_template = "teach/editors.html#policy_live"
     fragment_template = "teach/editors.html#policy_decision"
     uses_case_editor = True
+    uses_policy_editor = True
 
     def _form(self, question, user, post=None, initial=None) -> ScenarioForm:
         scenarios = list(scenarios_for(user))

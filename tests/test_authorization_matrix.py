@@ -264,6 +264,11 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     # --- sandbox and API -------------------------------------------------------------------
     "sandbox": Case("/sandbox/", get=200, post=200),
     "sandbox-actions": Case("/sandbox/actions/?q=s3:Get", get=200, post=405),
+    "sandbox-condition-keys": Case(
+        "/sandbox/condition-keys/?action=s3:GetObject", get=200, post=405
+    ),
+    "sandbox-operators": Case("/sandbox/condition-operators/", get=200, post=405),
+    "sandbox-findings": Case("/sandbox/findings/", get=405, post=200),
     # --- network lab (netlab) ---------------------------------------------------------------
     "network-lab": Case("/lab/network/", get=200, post=200),
     "waf-lab": Case("/lab/waf/", get=200, post=200),

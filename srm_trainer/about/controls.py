@@ -87,7 +87,8 @@ CONTROLS: tuple[Control, ...] = (
         "What the browser runs",
         APP,
         "A strict Content-Security-Policy: scripts and styles come only from the app's own "
-        "files, with no inline script and no CDN. Every form and htmx request carries a CSRF "
+        "files, with no inline script and no CDN (the policy editor's generated stylesheet "
+        "carries a nonce made for that one page). Every form and htmx request carries a CSRF "
         "token. Lesson Markdown is rendered, then cleaned with an allow-list; templates escape "
         "everything else. Pages cannot be framed by other sites.",
         "Serve the app on its own host name, so no other application shares its origin.",

@@ -5,6 +5,9 @@ from srm_trainer.sandbox import api, views
 urlpatterns = [
     path("sandbox/", views.sandbox, name="sandbox"),
     path("sandbox/actions/", views.action_options, name="sandbox-actions"),
+    path("sandbox/condition-keys/", views.condition_keys, name="sandbox-condition-keys"),
+    path("sandbox/condition-operators/", views.condition_operators, name="sandbox-operators"),
+    path("sandbox/findings/", views.policy_findings, name="sandbox-findings"),
     path("api/iam/evaluate", api.evaluate_api, name="api-evaluate"),
     path("api/iam/simulate", api.simulate_api, name="api-simulate"),
 ]

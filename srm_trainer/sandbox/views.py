@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
 from lessons.models import Lesson, Scenario
 from srm_trainer.iam import catalog
 from srm_trainer.ratelimit import rate_limited
+from srm_trainer.sandbox import vocabulary
 from srm_trainer.sandbox.panel import case_editor_context
 from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
+    MAX_POLICY_CHARS,
     SandboxState,
     StateError,
     apply_op,
@@ -176,3 +178,34 @@ def action_options(request: HttpRequest) -> HttpResponse:
         folded = typed.lower()
         options = [f"{s}:" for s in catalog.services() if s.startswith(folded)][:25]
     return render(request, "sandbox/case_editor.html#action_options", {"options": options})
+
+
+# --- the policy editor's completions (static/js/policy-editor.bundle.js) -----------------------
+
+
+@require_safe
+def condition_keys(request: HttpRequest) -> JsonResponse:
+    """`?action=s3:GetObject&action=…` → the condition keys those actions (and AWS) define."""
+    return JsonResponse({"keys": vocabulary.condition_keys_for(request.GET.getlist("action"))})
+
+
+@require_safe
+def condition_operators(request: HttpRequest) -> JsonResponse:
+    """Every condition operator name, for completion under a statement's Condition."""
+    return JsonResponse({"operators": vocabulary.condition_operator_names()})
+
+
+def _findings_too_many(request: HttpRequest, retry_after: int) -> JsonResponse:
+    return JsonResponse({"findings": [], "retry_after": retry_after})
+
+
+@require_POST
+@rate_limited("sandbox", _findings_too_many)
+def policy_findings(request: HttpRequest) -> JsonResponse:
+    """The findings of one policy typed outside the sandbox (a quiz answer, /teach/'s challenge
+    editor), for the editor to mark at their line. Over the sandbox's size limit: refused."""
+    text = request.POST.get("policy", "")
+    if len(text) > MAX_POLICY_CHARS:
+        message = f"The policy is {len(text):,} characters long; the limit is {MAX_POLICY_CHARS:,}."
+        return JsonResponse({"findings": [], "message": message}, status=400)
+    return JsonResponse({"findings": vocabulary.policy_marks(text)})

@@ -42,7 +42,8 @@ document.addEventListener("click", function (event) {
     }
     if (!target) target = form.querySelector('button[name="op"][value="' + CSS.escape(remembered.op) + '"]');
     if (!target) target = form.querySelector("textarea, input");
-    if (target) target.focus();
+    // A policy's textarea stands hidden behind its editor (policy-editor.bundle.js): focus that.
+    if (target && !(window.policyEditorFocus && window.policyEditorFocus(target))) target.focus();
     remembered = null;
   });
 })();

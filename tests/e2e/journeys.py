@@ -63,3 +63,13 @@ def settled(page: Page) -> None:
         ".htmx-added')"
     )
     page.wait_for_timeout(50)  # htmx's settle delay (20 ms) and its focus call after it
+
+
+# The editable part of the policy editor that stands in for an identity policy's textarea.
+IDENTITY_EDITOR = "textarea[name^='identity-'] + .policy-editor .cm-content"
+
+
+def policy_editor(scope, name: str):
+    """The policy editor (CodeMirror, over a hidden textarea) labelled `name`. `fill()` replaces
+    its text as one typed insertion; the textarea follows, and htmx's live update fires."""
+    return scope.get_by_role("textbox", name=name, exact=True)

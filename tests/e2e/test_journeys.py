@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from quizzes.models import Question, ReviewCard
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import settled, sign_up
+from tests.e2e.journeys import IDENTITY_EDITOR, policy_editor, settled, sign_up
 from tests.quizzes.builders import make_quiz
 
 pytestmark = pytest.mark.e2e
@@ -42,7 +42,7 @@ def test_sign_up_read_the_first_lesson_mark_it_complete_and_see_progress(page):
 def test_sandbox_type_a_deny_see_it_live_and_open_the_permalink_elsewhere(page, browser, base_url):
     page.goto("/sandbox/?preset=role-trust-cross-account-assume")
     expect(page.locator("#live .decision-word")).to_have_text("Allowed")
-    policy = page.locator("textarea[name^='identity-']").first
+    policy = page.locator(IDENTITY_EDITOR).first
     policy.fill(
         '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}'
     )
@@ -79,7 +79,7 @@ def answer_somehow(page, question: Question) -> None:
             choice = select.locator("option").nth(n + 1 if kind == "ordering" else 1)
             select.select_option(choice.get_attribute("value"))
     elif kind == "least_privilege":
-        form.get_by_label("Your policy (JSON)").fill(
+        policy_editor(form, "Your policy (JSON)").fill(
             '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'
         )
 

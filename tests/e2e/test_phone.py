@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lessons.models import Lesson
-from tests.e2e.journeys import no_horizontal_scroll
+from tests.e2e.journeys import IDENTITY_EDITOR, no_horizontal_scroll
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +42,7 @@ def test_the_header_is_at_most_two_rows_on_a_phone(phone):
 
 def test_the_sandbox_decision_stays_in_sight_while_typing_on_a_phone(phone):
     phone.goto("/sandbox/?preset=role-trust-cross-account-assume")
-    editor = phone.locator("textarea[name^='identity-']").first
+    editor = phone.locator(IDENTITY_EDITOR).first
     editor.scroll_into_view_if_needed()
     editor.click()
     bar = phone.locator("#decision-bar")

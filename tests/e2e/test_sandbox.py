@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.journeys import IDENTITY_EDITOR
+
 pytestmark = pytest.mark.e2e
 
 PRESET = "/sandbox/?preset=role-trust-cross-account-assume"
@@ -64,10 +66,10 @@ def test_an_oversized_policy_is_refused_in_the_result_panel_with_the_editors_kep
     settings.DEBUG = debug
     console.allow("status of 400")
     page.goto(PRESET)
-    editor = page.locator("textarea[name^='identity-']").first
+    editor = page.locator(IDENTITY_EDITOR).first
     editor.fill(" " * 20_001)
     refused_and_kept(page, "20,001 characters")
-    expect(editor).to_have_value(" " * 20_001)
+    expect(page.locator("textarea[name^='identity-']").first).to_have_value(" " * 20_001)
     # Fixing it brings the decision back and clears the refusal.
     editor.fill("")
     expect(page.locator("#live .live-stale")).to_have_count(0)

@@ -12,6 +12,7 @@ from srm_trainer.sandbox.state import (
     encode_permalink,
 )
 from tests.e2e.accessibility import assert_accessible
+from tests.e2e.journeys import IDENTITY_EDITOR
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +43,7 @@ def test_an_add_button_at_its_limit_says_so(page):
 
 def test_steps_not_reached_read_plainly_and_the_page_is_accessible(page):
     page.goto("/sandbox/")
-    policy = page.locator("textarea[name^='identity-']").first
+    policy = page.locator(IDENTITY_EDITOR).first
     policy.fill(
         '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}'
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
@@ -12,7 +14,7 @@ from quizzes.models import Question, Quiz
 from srm_trainer.accounts.roles import set_instructor
 from tests.conftest import give_mfa
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import make_user, no_horizontal_scroll, settled
+from tests.e2e.journeys import make_user, no_horizontal_scroll, policy_editor, settled
 
 pytestmark = pytest.mark.e2e
 
@@ -52,7 +54,7 @@ def test_an_instructor_sees_the_key_change_as_they_type(page, base_url):
     page.get_by_label("Action", exact=True).fill("s3:PutObject")
     expect(key).to_have_text(DECISION_WORDS["ImplicitDeny"])
     settled(page)
-    page.get_by_label("Identity policy 1", exact=True).fill(DENY_PUT)
+    policy_editor(page, "Identity policy 1").fill(DENY_PUT)
     expect(key).to_have_text(DECISION_WORDS["ExplicitDeny"])
     expect(page.locator("#engine-key")).to_contain_text("NoWrites")
     # The findings and the step-by-step explanation are the sandbox's own.
@@ -77,7 +79,9 @@ def test_both_engine_editors_are_accessible_and_fit_a_phone(page, phone, base_ur
         slug="my-quiz", title="My quiz", owner=user, source=Source.AUTHORED, published=False
     )
     page.goto(f"/teach/quizzes/{quiz.pk}/questions/new/least_privilege/")
-    page.get_by_label("Reference solution", exact=False).fill('{"Version": "2012-10-17"')
+    page.get_by_role("textbox", name=re.compile("^Reference solution")).fill(
+        '{"Version": "2012-10-17"'
+    )
     expect(page.locator("#lp-check")).to_contain_text("Not ready to save")
     assert_accessible(page)
     cookie = next(c for c in page.context.cookies() if c["name"] == "sessionid")

@@ -1,0 +1,170 @@
+"""The policy editor (CodeMirror over the policy textareas): live results, completion, findings
+at their line, and a keyboard way out."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from quizzes.models import Question
+from tests.e2e.accessibility import assert_accessible
+from tests.e2e.journeys import policy_editor, settled, sign_up
+from tests.quizzes.builders import make_quiz
+
+pytestmark = pytest.mark.e2e
+
+IDENTITY = "Identity policy 1"
+
+
+def decision(page):
+    return page.locator("#live .decision-word")
+
+
+def line(editor, number: int):
+    """The editor's line `number` (1-based) as drawn."""
+    return editor.locator(".cm-line").nth(number - 1)
+
+
+def test_typing_in_the_editor_updates_the_result_live(page):
+    page.goto("/sandbox/")
+    editor = policy_editor(page, IDENTITY)
+    expect(decision(page)).to_have_text("Allowed")
+    editor.fill(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}'
+    )
+    expect(decision(page)).to_contain_text("Denied explicitly")
+    # The textarea the form posts follows the editor.
+    expect(page.locator("textarea[name='identity-0-text']")).to_have_value(re.compile('"Deny"'))
+
+
+def test_completion_offers_an_action_name_and_taking_it_updates_the_result(page):
+    page.goto("/sandbox/")
+    editor = policy_editor(page, IDENTITY)
+    editor.fill(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*",\n  "Action": ""}]}'
+    )
+    expect(decision(page)).not_to_have_text("Allowed")
+    for _ in range(4):  # from the end, back inside the empty action string
+        editor.press("ArrowLeft")
+    # The list opens below the line, with room to show it whole (above, it would cover the
+    # request's fields and axe would judge their contrast against it).
+    editor.evaluate("el => el.scrollIntoView({block: 'start'})")
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        editor.press_sequentially("s3:GetObj", delay=30)
+    option = page.locator(".cm-tooltip-autocomplete [role=option]", has_text="s3:GetObject")
+    expect(option.first).to_be_visible()
+    settled(page)  # the form is dimmed while a live update is on its way
+    assert_accessible(page)
+    editor.press("Enter")
+    expect(line(editor, 2)).to_have_text('  "Action": "s3:GetObject"}]}')
+    expect(decision(page)).to_have_text("Allowed")
+
+
+def test_completion_offers_the_statements_condition_keys_and_operators(page):
+    page.goto("/sandbox/")
+    editor = policy_editor(page, IDENTITY)
+    editor.fill(
+        '{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",\n  "Condition": {""}}]}'
+    )
+    for _ in range(5):
+        editor.press("ArrowLeft")
+    editor.press_sequentially("StringEq", delay=30)
+    options = page.locator(".cm-tooltip-autocomplete [role=option]")
+    expect(options.filter(has_text=re.compile(r"^StringEquals$")).first).to_be_visible()
+    editor.press("Enter")
+    expect(line(editor, 2)).to_have_text(re.compile(r'"Condition": \{"StringEquals\w*"\}'))
+    settled(page)
+    editor.press("End")
+    for _ in range(4):
+        editor.press("ArrowLeft")
+    editor.press_sequentially(': {"s3:Exist', delay=30)
+    expect(options.filter(has_text="s3:ExistingObjectTag").first).to_be_visible(timeout=15_000)
+
+
+def test_a_finding_is_marked_at_its_line(page):
+    page.goto("/sandbox/")
+    editor = policy_editor(page, IDENTITY)
+    editor.fill(
+        '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow",\n'
+        '    "Action": "s3:GetObjekt", "Resource": "*"}]\n}'
+    )
+    marked = line(editor, 4).locator(".cm-lintRange")
+    expect(marked).to_have_count(1)
+    expect(marked).to_have_text('"s3:GetObjekt"')
+    expect(line(editor, 3).locator(".cm-lintRange")).to_have_count(0)
+    # The same finding is listed under the editor, where it was before.
+    expect(page.locator("#notes-identity-0")).to_contain_text("Line 4")
+
+
+def test_tab_indents_and_escape_then_tab_leaves_the_editor(page):
+    page.goto("/sandbox/")
+    editor = policy_editor(page, IDENTITY)
+    hint = editor.get_attribute("aria-describedby").split()[0]
+    expect(page.locator(f"#{hint}")).to_have_text(re.compile("Escape then Tab"))
+    editor.click()
+    editor.press("Control+Home")
+    editor.press("Tab")
+    expect(editor).to_be_focused()
+    expect(page.locator("textarea[name='identity-0-text']")).to_have_value(re.compile(r"^\s+\{"))
+    editor.press("Escape")
+    expect(page.locator(".policy-editor-status").first).to_have_text(re.compile("Tab now leaves"))
+    page.keyboard.press("Tab")
+    expect(editor).not_to_be_focused()
+    assert page.evaluate("() => !document.activeElement.closest('.cm-editor')")
+
+
+def test_format_lays_the_policy_out_and_refuses_broken_json(page):
+    page.goto("/sandbox/")
+    editor = policy_editor(page, IDENTITY)
+    editor.fill(
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}'
+    )
+    settled(page)
+    page.get_by_role("button", name=f"Format {IDENTITY}").click()
+    expect(line(editor, 2)).to_have_text('  "Version": "2012-10-17",')
+    expect(page.locator("textarea[name='identity-0-text']")).to_have_value(
+        re.compile('\n  "Statement": \\[\n')
+    )
+    editor.fill('{"Version": }')
+    page.get_by_role("button", name=f"Format {IDENTITY}").click()
+    expect(page.get_by_role("status").filter(has_text="Not formatted")).to_be_visible()
+    expect(line(editor, 1)).to_have_text('{"Version": }')
+
+
+def test_the_label_focuses_the_editor_and_the_page_stays_accessible(page):
+    page.goto("/sandbox/")
+    page.locator("label", has_text=re.compile(f"^{IDENTITY}$")).click()
+    expect(policy_editor(page, IDENTITY)).to_be_focused()
+    assert_accessible(page)
+
+
+def test_a_quiz_answer_is_written_in_the_editor_with_findings_marked(page):
+    question = Question.objects.filter(type="least_privilege").order_by("pk").first()
+    make_quiz(question, slug="one-policy", title="Write one policy")
+    page.goto("/")
+    sign_up(page, "hopper")
+    page.goto("/quizzes/one-policy/")
+    page.get_by_role("button", name="Start the quiz").press("Enter")
+    editor = policy_editor(page, "Your policy (JSON)")
+    editor.fill(
+        '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow",\n'
+        '    "Action": "s3:GetObjekt", "Resource": "*"}]\n}'
+    )
+    expect(line(editor, 4).locator(".cm-lintRange")).to_have_text('"s3:GetObjekt"')
+    assert_accessible(page)
+    page.get_by_role("button", name="Check answer").press("Enter")
+    # The answer graded is the one in the editor: its made-up action allows nothing.
+    expect(page.locator(".feedback-region")).to_contain_text("Your policy does not allow")
+
+
+def test_an_editor_added_by_htmx_is_upgraded_and_focused(page):
+    page.goto("/sandbox/")
+    page.get_by_role("button", name="Add an identity policy").click()
+    added = policy_editor(page, "Identity policy 2")
+    expect(added).to_be_focused()
+    added.fill(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}'
+    )
+    expect(decision(page)).to_contain_text("Denied explicitly")

@@ -24,4 +24,6 @@ urlpatterns = [
     path("", include("srm_trainer.sandbox.urls")),
     path("", include("netlab.urls")),
     path("", include("lessons.urls")),
+    # Knowledge checks inside lessons (predict first, `::: check`): quizzes grades them.
+    path("", include("quizzes.lesson_urls")),
 ]

@@ -39,10 +39,6 @@ class CheckView:
     recorded: bool = False  # kept for a signed-in learner (this time or before)
     just_answered: bool = False  # answered by the request drawing it
 
-    @property
-    def anchor(self) -> str:
-        return f"{'predict' if self.kind == PREDICTION else 'check'}-{self.ref}"
-
 
 @dataclass(frozen=True)
 class QuizLink:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from lessons.models import KnowledgeCheck
 from quizzes.models import Question
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import settled, sign_up
+from tests.e2e.journeys import no_horizontal_scroll, settled, sign_up
 
 pytestmark = pytest.mark.e2e
 LESSON = "/learn/iam/least-privilege/"
@@ -76,3 +76,14 @@ def test_without_javascript_the_lesson_comes_back_at_the_answer(browser, base_ur
     expect(page).to_have_url(re.compile(rf"/check/{CHECK}/#check-{CHECK}$"))
     expect(page.locator(f"#check-{CHECK}").get_by_text("Right.", exact=True)).to_be_visible()
     context.close()
+
+
+def test_on_a_phone_the_prediction_and_its_answer_fit_the_screen(phone):
+    phone.goto(LESSON)
+    no_horizontal_scroll(phone)
+    card = phone.locator(f"#scenario-{SCENARIO}")
+    card.get_by_label("Implicit deny (nothing allows it)").check()
+    card.get_by_role("button", name="Check my prediction").click()
+    expect(card.get_by_role("heading", name="Your prediction was right")).to_be_visible()
+    no_horizontal_scroll(phone)
+    assert_accessible(phone)

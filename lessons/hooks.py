@@ -23,6 +23,12 @@ PREDICTION = "prediction"
 QUESTION = "question"
 
 
+@dataclass(frozen=True)
+class QuizLink:
+    title: str
+    url: str
+
+
 @dataclass
 class CheckView:
     """One knowledge check as the lesson page draws it: the form until it is answered, then
@@ -38,12 +44,7 @@ class CheckView:
     response: dict | None = None  # the answer that was graded
     recorded: bool = False  # kept for a signed-in learner (this time or before)
     just_answered: bool = False  # answered by the request drawing it
-
-
-@dataclass(frozen=True)
-class QuizLink:
-    title: str
-    url: str
+    quiz: QuizLink | None = None  # a check's way on: the module's quiz
 
 
 _checks: list[Callable[..., dict]] = []

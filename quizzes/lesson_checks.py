@@ -104,6 +104,9 @@ def question_view(*, request, lesson: Lesson, question: Question, data) -> Check
     shown = data.getlist("shown")[:50] or None
     form = AnswerForm(question, shown, data)
     view = CheckView(QUESTION, question.slug, _action(lesson, QUESTION, question.slug), question)
+    view.quiz = module_quizzes(user=request.user, module_ids=[lesson.module_id]).get(
+        lesson.module_id
+    )
     if not form.is_valid():
         view.form = form
         return view
@@ -162,11 +165,16 @@ def check_views(*, request, lesson, scenarios, slugs, answered, posted) -> dict:
         out[key] = view
     wanted = [slug for slug in slugs if (QUESTION, slug) not in out]
     questions = lesson_questions(wanted) if wanted else {}
+    quiz = None
+    if questions:
+        quiz = module_quizzes(user=request.user, module_ids=[lesson.module_id]).get(
+            lesson.module_id
+        )
     for slug in wanted:
         question = questions.get(slug)
         if question is None:
             continue
-        view = CheckView(QUESTION, slug, _action(lesson, QUESTION, slug), question)
+        view = CheckView(QUESTION, slug, _action(lesson, QUESTION, slug), question, quiz=quiz)
         row = answered.get((QUESTION, slug))
         if row is not None:
             view.result = _regraded(question, row.response)

@@ -192,6 +192,18 @@ def test_answering_a_check_with_htmx_swaps_only_the_check(learner_client, lesson
     assert "<html" not in body and "Not right." in body
 
 
+def test_a_check_leads_on_to_the_module_quiz(client, lesson, question):
+    quiz = make_quiz(question, module=lesson.module, title="IAM quiz")
+    body = client.get(lesson.get_absolute_url()).content.decode()
+    block = body[body.index('id="check-root-mfa"') :]
+    block = block[: block.index("</section>")]
+    assert f'More questions like this: <a href="{quiz.get_absolute_url()}">IAM quiz</a>' in block
+    answered = client.post(
+        check_url(question, lesson), {"choice": choice_id(question, correct=True)}, headers=HTMX
+    ).content.decode()
+    assert quiz.get_absolute_url() in answered
+
+
 def test_an_empty_answer_is_asked_again(learner_client, lesson, question):
     body = learner_client.post(check_url(question, lesson), {}, headers=HTMX).content.decode()
     assert 'class="field-error"' in body and "Right." not in body

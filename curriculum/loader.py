@@ -213,6 +213,7 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
             {
                 "title": sc.title,
                 "situation": sc.situation,
+                "explanation": sc.explanation,
                 "case": sc.case,
                 "order": sc.order,
                 "rule": {"title": sc.rule[0], "url": sc.rule[1]} if sc.rule else {},

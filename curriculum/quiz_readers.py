@@ -8,6 +8,7 @@ helpers and needs the parsed `Curriculum` for the references (modules, lessons, 
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,7 +127,25 @@ def read_quizzes(
                 f"quiz {quiz.slug!r}: draws {quiz.draw_count} questions from category "
                 f"{quiz.draw_category!r}, which has {categories.get(quiz.draw_category, 0)}",
             )
+    _check_lesson_checks(cur, content)
     return content
+
+
+def _check_lesson_checks(cur: Curriculum, content: QuizContent) -> None:
+    """Every `::: check <slug>` in a lesson names a question of the quiz files."""
+    known = {q.slug for q in content.questions}
+    for lesson in cur.lessons:
+        for slug, line in lesson.checks:
+            if slug in known:
+                continue
+            close = difflib.get_close_matches(slug, known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise CurriculumError(
+                lesson.source,
+                line,
+                f"lesson {lesson.module}/{lesson.slug}: '::: check {slug}' names no question "
+                f"in the quiz files{hint}",
+            )
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,7 @@ class LessonData:
     source: str
     level: str = "foundational"
     sources: tuple[tuple[str, str], ...] = ()  # (title, url) pairs
+    checks: tuple[tuple[str, int], ...] = ()  # `::: check <question>`: (question slug, file line)
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ class ScenarioData:
     source: str
     line: int
     rule: tuple[str, str] | None = None  # (title, url) of the documentation rule
+    explanation: str = ""  # why AWS decides so: shown after the learner predicts
 
 
 @dataclass(frozen=True)
@@ -388,10 +390,43 @@ def _read_lessons(root: Path, module: ModuleData) -> list[LessonData]:
                 source=file,
                 level=level,
                 sources=_read_sources(meta, text, file),
+                checks=_read_checks(body, body_line, file),
             )
         )
     _unique(lessons, f"lesson in module {module.slug!r}", _rel(root, folder))
     return lessons
+
+
+MAX_CHECKS_PER_LESSON = 3
+_CHECK_LINE = re.compile(r"^\s*:::+\s*check\b(.*)$")
+
+
+def _read_checks(body: str, body_line: int, file: str) -> tuple[tuple[str, int], ...]:
+    """The questions a lesson embeds with `::: check <question-slug>` (closed by `:::`), with
+    their lines; whether each question exists is checked once the quizzes are read."""
+    found: list[tuple[str, int]] = []
+    for offset, line in enumerate(body.splitlines()):
+        match = _CHECK_LINE.match(line)
+        if not match:
+            continue
+        number = body_line + offset
+        slug = match.group(1).strip()
+        if not _SLUG.match(slug):
+            raise CurriculumError(
+                file,
+                number,
+                f"'::: check' needs a question slug, as in '::: check iam-mfa-1', not {slug!r}",
+            )
+        if slug in {s for s, _ in found}:
+            raise CurriculumError(file, number, f"the check {slug!r} is already in this lesson")
+        found.append((slug, number))
+    if len(found) > MAX_CHECKS_PER_LESSON:
+        raise CurriculumError(
+            file,
+            found[MAX_CHECKS_PER_LESSON][1],
+            f"a lesson holds at most {MAX_CHECKS_PER_LESSON} checks (the module quiz has the rest)",
+        )
+    return tuple(found)
 
 
 def _read_srm(root: Path) -> tuple[list[LayerData], list[ServiceData]]:
@@ -516,7 +551,7 @@ def _read_scenarios(
     scenarios = []
     for index, raw in enumerate(data, start=1):
         f = _Fields(raw, file, f"scenario #{index}")
-        f.only("slug", "title", "situation", "lessons", "rule", "case")
+        f.only("slug", "title", "situation", "explanation", "lessons", "rule", "case")
         slug = f.slug()
         f.what = f"scenario {slug!r}"
         lessons = f.str_list("lessons", required=False)
@@ -545,6 +580,7 @@ def _read_scenarios(
                 file,
                 f.line,
                 rule,
+                f.str("explanation", required=False),
             )
         )
     return scenarios

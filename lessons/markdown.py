@@ -80,6 +80,11 @@ DIAGRAM_NAMES = (
     "compliance-evidence",
 )
 _DIAGRAM_MARK = re.compile(r'<div class="diagram-slot diagram-slot-([a-z-]+)">\s*</div>')
+# Knowledge checks, placed with `::: check <question-slug>` / `:::`: the same idea. The marker
+# carries no slug (the sanitizer would have to allow one); `Rendered.checks` lists the slugs in
+# the order their markers appear, and `insert_checks` swaps each marker for its check.
+_CHECK_MARK = re.compile(r'<div class="check-slot">\s*</div>')
+_CHECK_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # Classes are allowed per tag here (ammonia refuses "class" in both lists).
 _CLASSES = {
@@ -89,6 +94,7 @@ _CLASSES = {
         *(f"box-{name}" for name in BOXES),
         "diagram-slot",
         *(f"diagram-slot-{name}" for name in DIAGRAM_NAMES),
+        "check-slot",
     },
     "p": {"box-title"},
 }
@@ -115,6 +121,27 @@ def _render_diagram(self, tokens, idx, options, env):
     if name not in DIAGRAM_NAMES:
         return ""
     return f'<div class="diagram-slot diagram-slot-{name}"></div>'
+
+
+def _check_slug(info: str) -> str:
+    """The slug of a `check <slug>` container line, or "" when it names none."""
+    parts = info.strip().split()
+    slug = parts[1] if len(parts) > 1 else ""
+    return slug if _CHECK_SLUG.match(slug) and len(slug) <= 100 else ""
+
+
+def _render_check(self, tokens, idx, options, env):
+    token = tokens[idx]
+    if token.nesting != 1 or not _check_slug(token.info):
+        return ""
+    return '<div class="check-slot"></div>'
+
+
+def insert_checks(clean_html: str, checks: tuple[str, ...], draw) -> str:
+    """Replace each check marker with `draw(slug)` (HTML the caller vouches for: our own
+    template), in order; a marker without a slug, or `draw` returning "", leaves nothing."""
+    slugs = iter(checks)
+    return _CHECK_MARK.sub(lambda m: str(draw(next(slugs, "")) or ""), clean_html)
 
 
 def insert_diagrams(clean_html: str) -> str:
@@ -164,6 +191,7 @@ def _parser() -> MarkdownIt:
     for name in BOXES:
         container_plugin(md, name, render=_render_box)
     container_plugin(md, "diagram", render=_render_diagram)
+    container_plugin(md, "check", render=_render_check)
     md.add_render_rule("fence", _pretty_json)
     md.add_render_rule("table_open", _scrollable_table)
     return md
@@ -173,6 +201,7 @@ def _parser() -> MarkdownIt:
 class Rendered:
     html: str
     headings: tuple[tuple[str, str], ...]  # (anchor id, text) of the level-2 headings
+    checks: tuple[str, ...] = ()  # question slugs of `::: check` markers, in page order
 
 
 @lru_cache(maxsize=512)
@@ -180,10 +209,12 @@ def render_markdown(text: str) -> Rendered:
     """Render and sanitize; cached by content, so an admin edit shows up at once."""
     md = _parser()
     tokens = md.parse(text)
-    headings = []
+    headings, checks = [], []
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag == "h2":
             headings.append((token.attrs.get("id", ""), tokens[i + 1].content))
+        elif token.type == "container_check_open" and _check_slug(token.info):
+            checks.append(_check_slug(token.info))
     raw = md.renderer.render(tokens, md.options, {})
     clean = nh3.clean(
         raw,
@@ -194,4 +225,4 @@ def render_markdown(text: str) -> Rendered:
         link_rel="noopener noreferrer",
         filter_style_properties={"text-align"},
     )
-    return Rendered(clean, tuple(headings))
+    return Rendered(clean, tuple(headings), tuple(checks))

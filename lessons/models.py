@@ -219,7 +219,14 @@ class Scenario(models.Model):
 
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
-    situation = models.TextField(help_text="Markdown: who is acting, where, and what they want.")
+    situation = models.TextField(
+        help_text="Markdown: who is acting, where, and what they want. Never the outcome: "
+        "lessons ask the learner to predict it first."
+    )
+    explanation = models.TextField(
+        blank=True,
+        help_text="Markdown shown once the learner has predicted: why AWS decides as it does.",
+    )
     case = models.JSONField(help_text="One case in the IAM case format.")
     lessons = models.ManyToManyField(Lesson, related_name="scenarios", blank=True)
     rule = models.JSONField(
@@ -330,3 +337,39 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.time_zone or 'no time zone'})"
+
+
+class KnowledgeCheck(models.Model):
+    """A signed-in learner's answer to a check inside a lesson: a scenario they predicted
+    before seeing the answer, or a question placed in the lesson with `::: check <slug>`.
+
+    `ref` is the scenario's or question's slug (lessons never import quizzes, so no foreign
+    key to a question). The first answer is the one kept: a prediction is only honest before
+    the reveal. Later answers only count in `tries`. `lessons.knowledge_checks` reads them.
+    """
+
+    class Kind(models.TextChoices):
+        PREDICTION = "prediction", "Scenario prediction"
+        QUESTION = "question", "Question in the lesson"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="knowledge_checks"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="knowledge_checks")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    ref = models.SlugField(max_length=100)
+    response = models.JSONField(default=dict, blank=True)
+    score = models.FloatField()
+    correct = models.BooleanField()
+    tries = models.PositiveIntegerField(default=1)
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "lesson", "kind", "ref"], name="one_knowledge_check_per_learner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.ref} in {self.lesson}"

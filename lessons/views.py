@@ -11,8 +11,8 @@ from django.views.decorators.vary import vary_on_headers
 from lessons import hooks, progress, reading_order
 from lessons.diagrams import srm_stack
 from lessons.explorers import compliance_view, srm_view
-from lessons.markdown import insert_diagrams, render_markdown
-from lessons.models import Lesson, Level, Module, Scenario
+from lessons.models import Lesson, Level, Module
+from lessons.pages import lesson_context, lesson_for
 from srm_trainer.htmx import page_or_partial, wants_partial
 
 
@@ -20,15 +20,6 @@ def _modules_for(request: HttpRequest):
     lessons = Lesson.objects.visible_to(request.user).order_by("order", "slug").defer("body")
     return Module.objects.visible_to(request.user).prefetch_related(
         Prefetch("lessons", queryset=lessons, to_attr="visible_lessons")
-    )
-
-
-def _lesson_for(request: HttpRequest, module_slug: str, lesson_slug: str) -> Lesson:
-    """The one access check for lessons: drafts exist only for staff, others get a 404."""
-    return get_object_or_404(
-        Lesson.objects.visible_to(request.user).select_related("module"),
-        module__slug=module_slug,
-        slug=lesson_slug,
     )
 
 
@@ -77,37 +68,24 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
                 for value, label in Level.choices
             ],
             "completed": progress.learner_progress(request.user, request.session).completed,
+            "module_quiz": hooks.module_quizzes(user=request.user, module_ids=[module.pk]).get(
+                module.pk
+            ),
         },
     )
 
 
 @require_safe
 def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
-    lesson = _lesson_for(request, module_slug, lesson_slug)
-    previous, following = reading_order.visible_to(request.user).neighbours(lesson.pk)
-    completed = progress.learner_progress(request.user, request.session).completed
-    content = render_markdown(lesson.body)
-    return render(
-        request,
-        "lessons/lesson.html",
-        {
-            "lesson": lesson,
-            "module": lesson.module,
-            "content": content,
-            "body_html": insert_diagrams(hooks.filter_body(content.html, lesson=lesson)),
-            "previous": previous,
-            "next": following,
-            "is_complete": lesson.pk in completed,
-            "scenarios": [s for s in Scenario.objects.filter(lessons=lesson) if s.is_usable()],
-        },
-    )
+    lesson = lesson_for(request, module_slug, lesson_slug)
+    return render(request, "lessons/lesson.html", lesson_context(request, lesson))
 
 
 @require_POST
 def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
     """Mark a lesson done (or not done again); htmx swaps the button, a plain form redirects.
     Anonymous learners may too: their session keeps it until they sign up."""
-    lesson = _lesson_for(request, module_slug, lesson_slug)
+    lesson = lesson_for(request, module_slug, lesson_slug)
     done = request.POST.get("done", "true") != "false"
     if done:
         progress.mark_complete(user=request.user, lesson=lesson, session=request.session)

@@ -25,4 +25,6 @@ urlpatterns = [
     path("", include("netlab.urls")),
     path("", include("glossary.urls")),  # before lessons: /learn/glossary/ is not a module
     path("", include("lessons.urls")),
+    # Knowledge checks inside lessons (predict first, `::: check`): quizzes grades them.
+    path("", include("quizzes.lesson_urls")),
 ]

@@ -209,6 +209,21 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
         Case("/learn/{module}/{draft_lesson}/complete/", get=405, label="draft",
              post=(404, 404, 404, 404, 404, Redirect("/learn/{module}/{draft_lesson}/"))),
     ),
+    # Knowledge checks in lessons (issue 13): anyone who may read the lesson may answer; only
+    # signed-in learners' answers are kept. A draft lesson's checks do not exist for learners.
+    "lesson-predict": (
+        Case("/learn/{module}/{lesson}/predict/{scenario}/", get=405, post=200,
+             data={"decision": "Allow"}),
+        Case("/learn/{module}/{draft_lesson}/predict/{scenario}/", get=405, post=404,
+             label="draft"),
+    ),
+    "lesson-check": (
+        Case("/learn/{module}/{lesson}/check/{check_question}/", get=405, post=200),
+        Case("/learn/{module}/{lesson}/check/{other_question}/", get=405, post=404,
+             label="not in the lesson"),
+        Case("/learn/{module}/{draft_lesson}/check/{check_question}/", get=405, post=404,
+             label="draft"),
+    ),
     "security": Case("/security/", get=200, post=405),
     # --- glossary: everyone reads it -------------------------------------------------------
     "glossary:index": Case("/learn/glossary/", get=200, post=405),
@@ -563,6 +578,8 @@ class World:
             slug="soc-2", name="SOC 2", kind="attestation", summary="x", artifact_section=section
         )
         question = make_question(lesson=lesson)
+        lesson.body += f"\n\n::: check {question.slug}\n:::\n"  # an in-lesson check
+        lesson.save()
         quiz = make_quiz(question)
         draft_quiz = make_quiz(question, published=False)
         done = attempts.attempt_start(quiz=quiz, user=ada)
@@ -630,6 +647,8 @@ class World:
             "cohort_quiz": cohort_quiz.pk,
             "cohort_attempt": cohort_done.pk,
             "cohort_open_attempt": cohort_open.pk,
+            "check_question": question.slug,
+            "other_question": teach_question.slug,
         }
 
     def fill(self, text: str) -> str:

@@ -184,8 +184,51 @@ def test_scenarios_loaded_before_rules_existed_still_take_file_changes(content, 
     Scenario.objects.filter(pk=scenario.pk).update(
         file_fingerprint=_fingerprint_from_before_rules(scenario)
     )
+    if migrated:  # 0005, then 0006 (which adds the explanation the loader now also writes)
+        for name in ("0005_levels_sources_rules", "0006_knowledge_checks"):
+            migration = import_module(f"lessons.migrations.{name}")
+            migration.refresh_scenario_fingerprints(apps, None)
+    edit_file(content, "scenarios/iam.yaml", "Alice reads a report.", "Alice reads a memo.")
+    out = load(content, capsys)
+    scenario.refresh_from_db()
     if migrated:
-        migration = import_module("lessons.migrations.0005_levels_sources_rules")
+        assert "kept" not in out and scenario.situation == "Alice reads a memo."
+    else:  # what the migration prevents
+        assert "scenario 'read-reports' was edited in the admin" in out
+
+
+def _fingerprint_from_before_explanations(scenario: Scenario) -> str:
+    """What the loader stored for a scenario before `explanation` existed (lessons 0006)."""
+    from curriculum.loader import fingerprint
+
+    return fingerprint(
+        {
+            "title": scenario.title,
+            "situation": scenario.situation,
+            "case": scenario.case,
+            "order": scenario.order,
+            "rule": scenario.rule,
+            "_related": sorted(scenario.lessons.values_list("pk", flat=True)),
+        }
+    )
+
+
+@pytest.mark.parametrize("migrated", [True, False])
+def test_scenarios_loaded_before_explanations_existed_still_take_file_changes(
+    content, capsys, migrated
+):
+    """Migration 0006 re-fingerprints untouched scenario rows, as 0005 did for `rule`."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    load(content, capsys)
+    scenario = Scenario.objects.get()
+    Scenario.objects.filter(pk=scenario.pk).update(
+        file_fingerprint=_fingerprint_from_before_explanations(scenario)
+    )
+    if migrated:
+        migration = import_module("lessons.migrations.0006_knowledge_checks")
         migration.refresh_scenario_fingerprints(apps, None)
     edit_file(content, "scenarios/iam.yaml", "Alice reads a report.", "Alice reads a memo.")
     out = load(content, capsys)

@@ -172,8 +172,10 @@ def test_a_lesson_shows_its_scenarios_with_readable_policies(client, course):
     assert "Alice reads a report" in body
     assert "arn:aws:iam::111122223333:user/alice" in body
     assert "&quot;Effect&quot;: &quot;Allow&quot;" in body  # indented JSON, escaped
-    assert "Allowed" in body
-    assert "/sandbox/?preset=scenario-" in body
+    # Predict first: the answer and the sandbox (which would show it) wait for a prediction.
+    assert "Predict first: what does AWS decide?" in body
+    assert "Allowed" not in body
+    assert "/sandbox/?preset=scenario-" not in body
 
 
 def test_scenario_text_cannot_inject_markup(client, course):
@@ -269,13 +271,17 @@ def test_the_lesson_page_shows_its_level_linking_to_the_filter(client, course):
 
 
 def test_a_scenario_shows_the_rule_it_illustrates_with_its_answer(client, course):
-    make_scenario(
+    scenario = make_scenario(
         course["a"],
         rule={"title": "Policy evaluation logic", "url": "https://docs.aws.amazon.com/IAM/e.html"},
     )
-    body = client.get("/learn/one/a/").content.decode()
-    answer = body[body.index('class="answer"') :]
-    assert (
+    rule = (
         'The rule: <a href="https://docs.aws.amazon.com/IAM/e.html" rel="noopener">'
-        "Policy evaluation logic</a>" in answer[: answer.index("</details>")]
+        "Policy evaluation logic</a>"
     )
+    assert rule not in client.get("/learn/one/a/").content.decode()  # not before predicting
+    body = client.post(
+        f"/learn/one/a/predict/{scenario.slug}/", {"decision": "ImplicitDeny"}
+    ).content.decode()
+    answer = body[body.index(f'id="predict-{scenario.slug}"') :]
+    assert rule in answer[: answer.index("</article>")]

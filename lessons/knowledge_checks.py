@@ -1,0 +1,118 @@
+"""A learner's knowledge checks in lessons: what they answered, and what a lesson offers.
+
+A knowledge check is a scenario predicted before its answer is revealed, or a question placed
+in a lesson with `::: check <slug>`. quizzes grades them (the engine decides a prediction)
+and calls `record`; progress pages count them with the functions below, one query each.
+Only signed-in learners' answers are kept: an anonymous learner sees the feedback once and
+nothing is stored, in the database or the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from lessons.markdown import render_markdown
+from lessons.models import KnowledgeCheck, Lesson, Scenario
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    lesson_id: int
+    module_id: int
+    kind: str  # "prediction" or "question"
+    ref: str  # the scenario's or question's slug
+    correct: bool  # of the first answer, the one that counts
+    score: float
+    tries: int
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class Tally:
+    answered: int = 0
+    right: int = 0
+
+
+def answered_in(user, lesson: Lesson) -> dict[tuple[str, str], KnowledgeCheck]:
+    """This learner's recorded answers in one lesson, by (kind, ref); {} for anonymous."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    rows = KnowledgeCheck.objects.filter(user=user, lesson=lesson)
+    return {(row.kind, row.ref): row for row in rows}
+
+
+def record(
+    *, user, lesson: Lesson, kind: str, ref: str, response: dict, score: float, correct: bool
+) -> KnowledgeCheck | None:
+    """Keep a signed-in learner's first answer; a later one only counts as another try.
+    Anonymous learners' answers are not kept (None)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    key = {"user": user, "lesson": lesson, "kind": kind, "ref": ref}
+    existing = KnowledgeCheck.objects.filter(**key)
+    if existing.update(tries=F("tries") + 1):
+        return existing.first()
+    try:
+        with transaction.atomic():
+            return KnowledgeCheck.objects.create(
+                **key,
+                response=response,
+                score=score,
+                correct=correct,
+                answered_at=timezone.now(),
+            )
+    except IntegrityError:  # the same learner answering twice at once: the first one stays
+        existing.update(tries=F("tries") + 1)
+        return existing.first()
+
+
+def results(user, *, lesson_ids: Iterable[int] | None = None) -> list[CheckResult]:
+    """Every knowledge check this learner answered (in `lesson_ids`, if given), oldest first.
+    One query; [] for anonymous learners."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    rows = KnowledgeCheck.objects.filter(user=user)
+    if lesson_ids is not None:
+        rows = rows.filter(lesson_id__in=list(lesson_ids))
+    fields = ("lesson_id", "lesson__module_id", "kind", "ref", "correct", "score", "tries")
+    return [
+        CheckResult(*row)
+        for row in rows.order_by("answered_at", "pk").values_list(*fields, "answered_at")
+    ]
+
+
+def tally_by_lesson(user, *, lesson_ids: Iterable[int] | None = None) -> dict[int, Tally]:
+    """lesson id → how many checks this learner answered there, and how many right first time."""
+    return _tally(results(user, lesson_ids=lesson_ids), lambda r: r.lesson_id)
+
+
+def tally_by_module(user) -> dict[int, Tally]:
+    """module id → how many checks this learner answered in its lessons, and how many right."""
+    return _tally(results(user), lambda r: r.module_id)
+
+
+def _tally(found: list[CheckResult], key) -> dict[int, Tally]:
+    out: dict[int, Tally] = {}
+    for result in found:
+        before = out.get(key(result), Tally())
+        out[key(result)] = Tally(before.answered + 1, before.right + int(result.correct))
+    return out
+
+
+def offered_by_lesson(lesson_ids: Iterable[int]) -> dict[int, int]:
+    """lesson id → how many knowledge checks it offers: one per scenario it shows, one per
+    `::: check` in its text. Two queries, whatever the number of lessons."""
+    lesson_ids = list(lesson_ids)
+    out = dict.fromkeys(lesson_ids, 0)
+    links = Scenario.lessons.through.objects.filter(lesson_id__in=lesson_ids)
+    for lesson_id in links.values_list("lesson_id", flat=True):
+        out[lesson_id] += 1
+    for pk, body in Lesson.objects.filter(pk__in=lesson_ids).values_list("pk", "body"):
+        out[pk] += len(render_markdown(body).checks)
+    return out

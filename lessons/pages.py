@@ -1,0 +1,74 @@
+"""What a lesson page shows, built in one place: the lesson view draws it, and so do the views
+that answer a knowledge check without JavaScript (they re-draw the whole lesson, with the
+answer in place, at the check's anchor)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+
+from lessons import hooks, knowledge_checks, progress, reading_order
+from lessons.markdown import insert_checks, insert_diagrams, render_markdown
+from lessons.models import Lesson, Scenario
+
+
+def lesson_for(request: HttpRequest, module_slug: str, lesson_slug: str) -> Lesson:
+    """The one access check for lessons: drafts exist only for staff, others get a 404."""
+    return get_object_or_404(
+        Lesson.objects.visible_to(request.user).select_related("module"),
+        module__slug=module_slug,
+        slug=lesson_slug,
+    )
+
+
+def lesson_scenarios(lesson: Lesson) -> list[Scenario]:
+    return [s for s in Scenario.objects.filter(lessons=lesson) if s.is_usable()]
+
+
+def lesson_context(request: HttpRequest, lesson: Lesson, *, posted: dict | None = None) -> dict:
+    """The lesson page's context. `posted`: check views a POST just produced ({(kind, ref):
+    view}), drawn in place of the learner's stored state."""
+    previous, following = reading_order.visible_to(request.user).neighbours(lesson.pk)
+    completed = progress.learner_progress(request.user, request.session).completed
+    content = render_markdown(lesson.body)
+    scenarios = lesson_scenarios(lesson)
+    views = hooks.checks(
+        request=request,
+        lesson=lesson,
+        scenarios=scenarios,
+        slugs=content.checks,
+        answered=knowledge_checks.answered_in(request.user, lesson)
+        if scenarios or content.checks
+        else {},
+        posted=posted or {},
+    )
+    for scenario in scenarios:
+        scenario.check = views.get((hooks.PREDICTION, scenario.slug))
+
+    def draw(slug: str) -> str:
+        check = views.get((hooks.QUESTION, slug))
+        if check is None:
+            return ""
+        return render_to_string("lessons/lesson.html#check", {"check": check}, request=request)
+
+    # The last lesson of a module offers the module's quiz before the next module.
+    last_in_module = following is None or following.module_id != lesson.module_id
+    quiz = None
+    if last_in_module:
+        quiz = hooks.module_quizzes(user=request.user, module_ids=[lesson.module_id]).get(
+            lesson.module_id
+        )
+    return {
+        "lesson": lesson,
+        "module": lesson.module,
+        "content": content,
+        "body_html": insert_checks(
+            insert_diagrams(hooks.filter_body(content.html, lesson=lesson)), content.checks, draw
+        ),
+        "previous": previous,
+        "next": following,
+        "module_quiz": quiz,
+        "is_complete": lesson.pk in completed,
+        "scenarios": scenarios,
+    }

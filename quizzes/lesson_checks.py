@@ -1,0 +1,199 @@
+"""Knowledge checks inside lessons, graded by the question kinds.
+
+- **Predict first**: each scenario in a lesson asks the learner what AWS decides (and, if they
+  like, which statement decided it) before it shows the answer. A prediction is graded as a
+  policy-decision question on the scenario, so the engine decides the key, never the file's
+  `expect`.
+- **`::: check <slug>`**: a question from the quiz files, answered in place with its kind's
+  form, grading and feedback.
+
+A signed-in learner's first answer is kept (`lessons.knowledge_checks.record`). This module is
+registered with `lessons.hooks`, so lessons draws the checks without importing quizzes.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.urls import reverse
+
+from lessons import knowledge_checks
+from lessons.hooks import PREDICTION, QUESTION, CheckView, QuizLink
+from lessons.models import Lesson, Scenario
+from quizzes.forms import AnswerForm
+from quizzes.grading import grade
+from quizzes.models import Question, Quiz
+
+log = logging.getLogger(__name__)
+
+
+# --- predictions --------------------------------------------------------------------------
+
+
+def prediction_question(scenario: Scenario, *, ask_statement: bool = True) -> Question:
+    """The scenario as an (unsaved) policy-decision question: the kind's form and grading, and
+    the scenario's explanation as the question's."""
+    return Question(
+        slug=f"predict-{scenario.slug}",
+        type="policy_decision",
+        scenario=scenario,
+        ask_statement=ask_statement,
+        prompt="",
+        explanation=scenario.explanation,
+    )
+
+
+def prediction_form(scenario: Scenario, data=None) -> AnswerForm:
+    """Decision required; the deciding statement is optional (an extra, for those who want it)."""
+    form = AnswerForm(prediction_question(scenario), None, data)
+    form.fields["statement"].required = False
+    return form
+
+
+def predict(scenario: Scenario, data) -> tuple[AnswerForm, Question, dict | None, object]:
+    """Grade a posted prediction: (form, question graded, response, grade); the last two are
+    None when the form is not valid (no decision chosen)."""
+    form = prediction_form(scenario, data)
+    if not form.is_valid():
+        return form, form.question, None, None
+    if form.cleaned_data.get("statement"):
+        question, response = form.question, form.response()
+    else:
+        question = prediction_question(scenario, ask_statement=False)
+        response = {"decision": form.cleaned_data["decision"]}
+    return form, question, response, grade(question, response)
+
+
+def prediction_view(*, request, lesson: Lesson, scenario: Scenario, data) -> CheckView:
+    """Answer one prediction (a POST): graded, and kept for a signed-in learner."""
+    form, question, response, result = predict(scenario, data)
+    view = CheckView(
+        PREDICTION, scenario.slug, _action(lesson, PREDICTION, scenario.slug), question
+    )
+    if result is None:
+        view.form = form
+        return view
+    kept = knowledge_checks.record(
+        user=request.user,
+        lesson=lesson,
+        kind=PREDICTION,
+        ref=scenario.slug,
+        response=response,
+        score=result.score,
+        correct=result.correct,
+    )
+    view.result, view.response = result, response
+    view.recorded, view.just_answered = kept is not None, True
+    return view
+
+
+# --- questions placed in a lesson -----------------------------------------------------------
+
+
+def lesson_questions(slugs) -> dict[str, Question]:
+    """The usable questions among `slugs` (one query); an unknown, archived or broken one is
+    left out (logged), and its place in the lesson shows nothing."""
+    rows = Question.objects.filter(slug__in=list(slugs), archived=False).select_related(
+        "scenario", "lesson__module"
+    )
+    return {q.slug: q for q in rows if q.is_usable()}
+
+
+def question_view(*, request, lesson: Lesson, question: Question, data) -> CheckView:
+    """Answer one in-lesson question (a POST) with its kind's form and grading."""
+    shown = data.getlist("shown")[:50] or None
+    form = AnswerForm(question, shown, data)
+    view = CheckView(QUESTION, question.slug, _action(lesson, QUESTION, question.slug), question)
+    view.quiz = module_quizzes(user=request.user, module_ids=[lesson.module_id]).get(
+        lesson.module_id
+    )
+    if not form.is_valid():
+        view.form = form
+        return view
+    response = form.response()
+    result = grade(question, response)
+    kept = knowledge_checks.record(
+        user=request.user,
+        lesson=lesson,
+        kind=QUESTION,
+        ref=question.slug,
+        response=response,
+        score=result.score,
+        correct=result.correct,
+    )
+    view.result, view.response = result, response
+    view.recorded, view.just_answered = kept is not None, True
+    return view
+
+
+# --- what lessons asks for (registered in apps.py) -------------------------------------------
+
+
+def _action(lesson: Lesson, kind: str, ref: str) -> str:
+    name = "lesson-predict" if kind == PREDICTION else "lesson-check"
+    return reverse(name, args=[lesson.module.slug, lesson.slug, ref])
+
+
+def _regraded(question: Question, response: dict):
+    """A recorded answer's grade, drawn again from the stored response; None if the content
+    changed so much that it can no longer be graded (the form is offered again)."""
+    try:
+        return grade(question, response)
+    except Exception:  # noqa: BLE001 - a stale answer must never break the lesson page
+        log.warning("cannot re-grade a stored answer to %s", question.slug, exc_info=True)
+        return None
+
+
+def check_views(*, request, lesson, scenarios, slugs, answered, posted) -> dict:
+    """Every knowledge check of a lesson page: the one just posted as it is, a recorded answer
+    with its feedback, the rest as forms."""
+    out = dict(posted)
+    for scenario in scenarios:
+        key = (PREDICTION, scenario.slug)
+        if key in out:
+            continue
+        view = CheckView(
+            PREDICTION, scenario.slug, _action(lesson, *key), prediction_question(scenario)
+        )
+        row = answered.get(key)
+        if row is not None:
+            question = prediction_question(scenario, ask_statement="statement" in row.response)
+            view.result = _regraded(question, row.response)
+            view.question, view.response, view.recorded = question, row.response, True
+        if view.result is None:
+            view.form = prediction_form(scenario)
+        out[key] = view
+    wanted = [slug for slug in slugs if (QUESTION, slug) not in out]
+    questions = lesson_questions(wanted) if wanted else {}
+    quiz = None
+    if questions:
+        quiz = module_quizzes(user=request.user, module_ids=[lesson.module_id]).get(
+            lesson.module_id
+        )
+    for slug in wanted:
+        question = questions.get(slug)
+        if question is None:
+            continue
+        view = CheckView(QUESTION, slug, _action(lesson, QUESTION, slug), question, quiz=quiz)
+        row = answered.get((QUESTION, slug))
+        if row is not None:
+            view.result = _regraded(question, row.response)
+            view.response, view.recorded = row.response, True
+        if view.result is None:
+            view.form = AnswerForm(question)
+        out[(QUESTION, slug)] = view
+    return out
+
+
+def module_quizzes(*, user, module_ids) -> dict[int, QuizLink]:
+    """Each module's first quiz this person may take (one query)."""
+    out: dict[int, QuizLink] = {}
+    rows = (
+        Quiz.objects.visible_to(user)
+        .filter(module_id__in=module_ids)
+        .order_by("order", "slug")
+        .only("slug", "title", "module_id")
+    )
+    for quiz in rows:
+        out.setdefault(quiz.module_id, QuizLink(quiz.title, quiz.get_absolute_url()))
+    return out

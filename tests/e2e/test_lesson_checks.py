@@ -1,0 +1,89 @@
+"""Done when (issue 13): a learner predicts a scenario in a lesson, then answers an in-lesson
+check, with htmx and without JavaScript; every state passes axe-core."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from lessons.models import KnowledgeCheck
+from quizzes.models import Question
+from tests.e2e.accessibility import assert_accessible
+from tests.e2e.journeys import no_horizontal_scroll, settled, sign_up
+
+pytestmark = pytest.mark.e2e
+LESSON = "/learn/iam/least-privilege/"
+SCENARIO = "least-privilege-other-bucket"
+CHECK = "iam-listbucket-resource"
+
+
+def right_choice(slug: str) -> str:
+    return next(c["text"] for c in Question.objects.get(slug=slug).choices() if c["correct"])
+
+
+def test_a_learner_predicts_a_scenario_then_answers_a_check(page, screenshots):
+    page.goto(LESSON)
+    sign_up(page, "pia")
+    page.goto(LESSON)
+    card = page.locator(f"#scenario-{SCENARIO}")
+    card.screenshot(path=str(screenshots / "lesson-scenario-before.png"))
+    expect(card.get_by_role("group", name="Predict first: what does AWS decide?")).to_be_visible()
+    expect(card).not_to_contain_text("No statement names the")  # the explanation waits
+    assert_accessible(page)
+
+    card.get_by_label("Implicit deny (nothing allows it)").check()
+    card.get_by_role("button", name="Check my prediction").click()
+    settled(page)
+    expect(card.get_by_role("heading", name="Your prediction was right")).to_be_visible()
+    expect(card).to_contain_text("No statement names the")  # the explanation, revealed
+    expect(card.get_by_role("link", name="Try it in the sandbox")).to_be_visible()
+    card.locator(".predict").screenshot(path=str(screenshots / "lesson-predict.png"))
+    assert_accessible(page)
+
+    check = page.locator(f"#check-{CHECK}")
+    check.get_by_label(right_choice(CHECK), exact=True).check()
+    check.get_by_role("button", name="Check answer").click()
+    settled(page)
+    expect(check.get_by_text("Right.", exact=True)).to_be_visible()
+    expect(check).to_contain_text("Your first answer counts as a knowledge check.")
+    check.screenshot(path=str(screenshots / "lesson-check.png"))
+    assert_accessible(page)
+
+    kept = KnowledgeCheck.objects.filter(user__username="pia").order_by("kind")
+    assert [(k.kind, k.ref, k.correct) for k in kept] == [
+        ("prediction", SCENARIO, True),
+        ("question", CHECK, True),
+    ]
+
+
+def test_without_javascript_the_lesson_comes_back_at_the_answer(browser, base_url, curriculum):
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(LESSON)
+    card = page.locator(f"#scenario-{SCENARIO}")
+    card.get_by_label("Allow", exact=True).check()
+    card.get_by_role("button", name="Check my prediction").click()
+    expect(page).to_have_url(re.compile(rf"/predict/{SCENARIO}/#predict-{SCENARIO}$"))
+    card = page.locator(f"#scenario-{SCENARIO}")
+    expect(card.get_by_role("heading", name="Your prediction was not right")).to_be_visible()
+    expect(card).to_contain_text("Sign in to have your predictions counted.")
+
+    check = page.locator(f"#check-{CHECK}")
+    check.get_by_label(right_choice(CHECK), exact=True).check()
+    check.get_by_role("button", name="Check answer").click()
+    expect(page).to_have_url(re.compile(rf"/check/{CHECK}/#check-{CHECK}$"))
+    expect(page.locator(f"#check-{CHECK}").get_by_text("Right.", exact=True)).to_be_visible()
+    context.close()
+
+
+def test_on_a_phone_the_prediction_and_its_answer_fit_the_screen(phone):
+    phone.goto(LESSON)
+    no_horizontal_scroll(phone)
+    card = phone.locator(f"#scenario-{SCENARIO}")
+    card.get_by_label("Implicit deny (nothing allows it)").check()
+    card.get_by_role("button", name="Check my prediction").click()
+    expect(card.get_by_role("heading", name="Your prediction was right")).to_be_visible()
+    no_horizontal_scroll(phone)
+    assert_accessible(phone)

@@ -1,0 +1,313 @@
+"""Knowledge checks inside lessons (issue 13): predict a scenario first, answer a `::: check`
+question in place; with and without htmx; recorded for signed-in learners only."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from lessons import knowledge_checks
+from lessons.models import KnowledgeCheck, Scenario
+from quizzes.explain import case_statements
+from quizzes.lesson_checks import predict
+from tests.conftest import make_lesson, make_module, make_scenario
+from tests.quizzes.builders import make_question, make_quiz
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def lesson():
+    return make_lesson(make_module(slug="iam"), slug="policies", body="## Policies\n\nWords.\n")
+
+
+@pytest.fixture
+def scenario(lesson):
+    return make_scenario(
+        lesson, slug="alice-reads", explanation="Allowed. Her identity policy allows it."
+    )
+
+
+@pytest.fixture
+def question(lesson):
+    """A single-choice question placed in the lesson with `::: check`."""
+    q = make_question(slug="root-mfa", lesson=lesson, prompt="What protects the root user?")
+    lesson.body += "\n::: check root-mfa\n:::\n"
+    lesson.save()
+    return q
+
+
+def predict_url(scenario, lesson) -> str:
+    return f"/learn/{lesson.module.slug}/{lesson.slug}/predict/{scenario.slug}/"
+
+
+def check_url(question, lesson) -> str:
+    return f"/learn/{lesson.module.slug}/{lesson.slug}/check/{question.slug}/"
+
+
+def choice_id(question, *, correct: bool) -> str:
+    return next(c["id"] for c in question.data["choices"] if c["correct"] is correct)
+
+
+# --- predict first ------------------------------------------------------------------------
+
+
+def test_the_lesson_asks_for_a_prediction_and_hides_the_answer(client, lesson, scenario):
+    body = client.get(lesson.get_absolute_url()).content.decode()
+    card = body[body.index('id="scenario-alice-reads"') :]
+    card = card[: card.index("</article>")]
+    assert "Predict first: what does AWS decide?" in card
+    assert f'action="{predict_url(scenario, lesson)}#predict-alice-reads"' in card
+    assert "Allowed" not in card and "Her identity policy allows it" not in card
+
+
+def test_a_prediction_without_javascript_redraws_the_lesson_with_the_answer(
+    learner_client, learner, lesson, scenario
+):
+    response = learner_client.post(predict_url(scenario, lesson), {"decision": "Allow"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in body and lesson.title in body  # the whole lesson, answer in place
+    block = body[body.index('id="predict-alice-reads"') :]
+    assert "Your prediction was right" in block
+    assert "Her identity policy allows it" in block  # the explanation, revealed now
+    row = KnowledgeCheck.objects.get(user=learner)
+    assert (row.kind, row.ref, row.correct, row.lesson) == (
+        "prediction",
+        "alice-reads",
+        True,
+        lesson,
+    )
+
+
+def test_a_prediction_with_htmx_swaps_only_its_block(learner_client, lesson, scenario):
+    response = learner_client.post(
+        predict_url(scenario, lesson), {"decision": "ExplicitDeny"}, headers=HTMX
+    )
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div class="predict" id="predict-alice-reads">')
+    assert "<html" not in body
+    assert "Your prediction was not right" in body
+    assert "Allowed" in body  # the right answer, from the engine
+    assert 'aria-live="polite"' in body and "autofocus" in body
+    assert response["Vary"] and "HX-Request" in response["Vary"]
+
+
+def test_the_engine_decides_the_key_not_the_files_expect(scenario):
+    """A prediction is graded by evaluating the case: change the policy and the key follows,
+    whatever `expect` says (the loader separately refuses a disagreeing `expect`)."""
+    case = {**scenario.case, "identity_policies": []}  # nothing allows it now
+    changed = Scenario(slug="x", title="x", situation="x", case=case)
+    assert case["expect"] == "Allow"
+    *_, implicit = predict(changed, {"decision": "ImplicitDeny"})
+    *_, allow = predict(changed, {"decision": "Allow"})
+    assert implicit.correct and not allow.correct
+    assert implicit.feedback["key"] == "ImplicitDeny"
+
+
+def test_naming_the_deciding_statement_is_optional_and_graded(scenario):
+    deciding = case_statements(scenario.case)[0][0]
+    *_, both = predict(scenario, {"decision": "Allow", "statement": deciding})
+    *_, wrong_statement = predict(scenario, {"decision": "Allow", "statement": "none"})
+    *_, decision_only = predict(scenario, {"decision": "Allow"})
+    assert both.correct and decision_only.correct
+    assert wrong_statement.score == 0.5 and not wrong_statement.correct
+
+
+def test_a_prediction_without_a_decision_asks_again_and_keeps_nothing(
+    learner_client, lesson, scenario
+):
+    body = learner_client.post(predict_url(scenario, lesson), {}, headers=HTMX).content.decode()
+    assert "Choose what AWS decides." in body
+    assert "Allowed" not in body
+    assert not KnowledgeCheck.objects.exists()
+
+
+def test_the_first_prediction_is_the_one_that_counts(learner_client, learner, lesson, scenario):
+    learner_client.post(predict_url(scenario, lesson), {"decision": "ImplicitDeny"})
+    learner_client.post(predict_url(scenario, lesson), {"decision": "Allow"})
+    row = KnowledgeCheck.objects.get(user=learner)
+    assert (row.correct, row.tries, row.response["decision"]) == (False, 2, "ImplicitDeny")
+    # Coming back, the learner sees their prediction and the answer, not a fresh form.
+    body = learner_client.get(lesson.get_absolute_url()).content.decode()
+    assert "Your prediction was not right" in body
+    assert "Predict first: what does AWS decide?" not in body
+
+
+def test_an_anonymous_prediction_gets_feedback_but_is_not_kept(client, lesson, scenario):
+    body = client.post(predict_url(scenario, lesson), {"decision": "Allow"}).content.decode()
+    assert "Your prediction was right" in body
+    assert "Sign in to have your predictions counted." in body
+    assert not KnowledgeCheck.objects.exists()
+    assert "knowledge" not in "".join(client.session.keys())
+    # Not kept anywhere: the next visit asks again.
+    assert "Predict first" in client.get(lesson.get_absolute_url()).content.decode()
+
+
+def test_only_a_scenario_of_the_lesson_can_be_predicted_there(client, lesson):
+    other = make_scenario(make_lesson(), slug="elsewhere")
+    assert client.post(predict_url(other, lesson), {"decision": "Allow"}).status_code == 404
+    assert client.get(predict_url(other, lesson)).status_code == 405
+
+
+def test_a_draft_lessons_scenarios_cannot_be_predicted_by_learners(learner_client, scenario):
+    draft = make_lesson(make_module(), published=False)
+    scenario.lessons.add(draft)
+    response = learner_client.post(predict_url(scenario, draft), {"decision": "Allow"})
+    assert response.status_code == 404
+
+
+# --- checks inside a lesson ---------------------------------------------------------------
+
+
+def test_a_check_is_drawn_where_the_lesson_places_it(client, lesson, question):
+    body = client.get(lesson.get_absolute_url()).content.decode()
+    prose = body[body.index('<div class="prose">') :]
+    assert prose.index('id="check-root-mfa"') < prose.index("</article>")
+    assert "What protects the root user?" in body
+    assert f'action="{check_url(question, lesson)}#check-root-mfa"' in body
+    assert "Because of reason" not in body  # the explanation waits for an answer
+
+
+def test_answering_a_check_without_javascript_shows_feedback_in_place(
+    learner_client, learner, lesson, question
+):
+    right = choice_id(question, correct=True)
+    response = learner_client.post(check_url(question, lesson), {"choice": right})
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" in body
+    block = body[body.index('id="check-root-mfa"') :]
+    assert "Right." in block and question.explanation in block
+    row = KnowledgeCheck.objects.get(user=learner)
+    assert (row.kind, row.ref, row.correct, row.score) == ("question", "root-mfa", True, 1.0)
+
+
+def test_answering_a_check_with_htmx_swaps_only_the_check(learner_client, lesson, question):
+    wrong = choice_id(question, correct=False)
+    response = learner_client.post(check_url(question, lesson), {"choice": wrong}, headers=HTMX)
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section class="card knowledge-check" id="check-root-mfa"')
+    assert "<html" not in body and "Not right." in body
+
+
+def test_a_check_leads_on_to_the_module_quiz(client, lesson, question):
+    quiz = make_quiz(question, module=lesson.module, title="IAM quiz")
+    body = client.get(lesson.get_absolute_url()).content.decode()
+    block = body[body.index('id="check-root-mfa"') :]
+    block = block[: block.index("</section>")]
+    assert f'More questions like this: <a href="{quiz.get_absolute_url()}">IAM quiz</a>' in block
+    answered = client.post(
+        check_url(question, lesson), {"choice": choice_id(question, correct=True)}, headers=HTMX
+    ).content.decode()
+    assert quiz.get_absolute_url() in answered
+
+
+def test_an_empty_answer_is_asked_again(learner_client, lesson, question):
+    body = learner_client.post(check_url(question, lesson), {}, headers=HTMX).content.decode()
+    assert 'class="field-error"' in body and "Right." not in body
+    assert not KnowledgeCheck.objects.exists()
+
+
+def test_only_a_question_the_lesson_places_can_be_answered_there(client, lesson, question):
+    """No way to grade any question of the bank through a lesson."""
+    stranger = make_question(slug="not-here")
+    assert client.post(check_url(stranger, lesson), {"choice": "x"}).status_code == 404
+    question.archived = True
+    question.save()
+    assert client.post(check_url(question, lesson), {"choice": "x"}).status_code == 404
+
+
+def test_over_the_answer_limit_the_check_says_so_in_place(
+    learner_client, lesson, question, settings
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "answer": "1/60"}
+    right = choice_id(question, correct=True)
+    learner_client.post(check_url(question, lesson), {"choice": right}, headers=HTMX)
+    response = learner_client.post(check_url(question, lesson), {"choice": right}, headers=HTMX)
+    assert response.status_code == 429 and response["Retry-After"]
+    assert response["HX-Retarget"] == "#check-root-mfa-status"
+
+
+def test_a_lesson_page_costs_the_same_queries_however_many_checks_are_answered(
+    learner_client, learner, lesson, scenario, question
+):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert learner_client.get(lesson.get_absolute_url()).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    learner_client.post(predict_url(scenario, lesson), {"decision": "Allow"})
+    learner_client.post(check_url(question, lesson), {"choice": choice_id(question, correct=True)})
+    for n in range(3):
+        make_scenario(lesson, slug=f"more-{n}")
+    assert count() == before
+
+
+# --- the module quiz ----------------------------------------------------------------------
+
+
+def test_the_module_page_and_its_last_lesson_lead_to_the_module_quiz(client, lesson):
+    first = make_lesson(lesson.module, slug="aaa-first", order=0)
+    later_module = make_module(slug="zz-next", order=lesson.module.order + 1)
+    after = make_lesson(later_module, slug="after", title="After the quiz")
+    quiz = make_quiz(make_question(lesson=lesson), module=lesson.module, title="IAM quiz")
+    make_quiz(make_question(lesson=lesson), module=lesson.module, published=False, title="Draft")
+
+    module_page = client.get(lesson.module.get_absolute_url()).content.decode()
+    assert f'href="{quiz.get_absolute_url()}">IAM quiz</a>' in module_page
+    assert "Draft" not in module_page
+
+    last = client.get(lesson.get_absolute_url()).content.decode()
+    assert f'href="{quiz.get_absolute_url()}" rel="next"' in last  # Next offers the quiz
+    assert f'href="{after.get_absolute_url()}">After the quiz</a>' in last  # then the module
+
+    middle = client.get(first.get_absolute_url()).content.decode()
+    assert f'href="{lesson.get_absolute_url()}" rel="next"' in middle
+    assert quiz.get_absolute_url() not in middle
+
+
+# --- what a progress page counts ----------------------------------------------------------
+
+
+def test_knowledge_check_results_per_lesson_and_module(learner, other_learner, lesson, scenario):
+    other_lesson = make_lesson(lesson.module)
+    for ref, correct, where in [
+        ("a", True, lesson),
+        ("b", False, lesson),
+        ("c", True, other_lesson),
+    ]:
+        knowledge_checks.record(
+            user=learner,
+            lesson=where,
+            kind="question",
+            ref=ref,
+            response={},
+            score=1.0 * correct,
+            correct=correct,
+        )
+    knowledge_checks.record(
+        user=other_learner,
+        lesson=lesson,
+        kind="question",
+        ref="a",
+        response={},
+        score=1,
+        correct=True,
+    )
+    by_lesson = knowledge_checks.tally_by_lesson(learner)
+    assert by_lesson == {
+        lesson.pk: knowledge_checks.Tally(answered=2, right=1),
+        other_lesson.pk: knowledge_checks.Tally(answered=1, right=1),
+    }
+    assert knowledge_checks.tally_by_module(learner) == {
+        lesson.module_id: knowledge_checks.Tally(answered=3, right=2)
+    }
+    assert [r.ref for r in knowledge_checks.results(learner, lesson_ids=[other_lesson.pk])] == ["c"]
+
+
+def test_what_each_lesson_offers_counts_scenarios_and_checks(lesson, scenario, question):
+    empty = make_lesson(lesson.module)
+    assert knowledge_checks.offered_by_lesson([lesson.pk, empty.pk]) == {lesson.pk: 2, empty.pk: 0}

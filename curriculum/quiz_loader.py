@@ -96,11 +96,13 @@ def load_quizzes(
             force=force,
         )
         report.add("questions", outcome)
-    limits = dict(
-        Quiz.objects.filter(slug__in=[qz.slug for qz in content.quizzes]).values_list(
-            "slug", "time_limit"
-        )
-    )
+    stored_quizzes = {
+        slug: (limit, rules)
+        for slug, limit, rules in Quiz.objects.filter(
+            slug__in=[qz.slug for qz in content.quizzes]
+        ).values_list("slug", "time_limit", "draw_rules")
+    }
+    limits = {slug: limit for slug, (limit, _) in stored_quizzes.items()}
     for qz in content.quizzes:
         wanted = [[questions[slug].pk, order] for order, slug in enumerate(qz.questions, start=1)]
         values = {
@@ -122,6 +124,9 @@ def load_quizzes(
         # for admin edits.
         if qz.time_limit is not None or limits.get(qz.slug) is not None:
             values["time_limit"] = qz.time_limit
+        # Draw rules likewise (only the exam has them).
+        if qz.draw_rules or (stored_quizzes.get(qz.slug, (None, None))[1] or []):
+            values["draw_rules"] = [dict(rule) for rule in qz.draw_rules]
         _, outcome = write_tracked(
             Quiz,
             {"slug": qz.slug},

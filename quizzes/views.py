@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from quizzes import attempts, hooks, review
+from quizzes import attempts, exam, hooks, review
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
 from quizzes.models import Attempt, Question, Quiz, ReviewCard
@@ -210,7 +210,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "past": past,
             "unfinished": next((a for a in past if not a.is_submitted), None),
             "left": attempts.attempts_left(quiz, len(past)),
-            "question_count": quiz.draw_count if quiz.draws else quiz.entries.count(),
+            "question_count": quiz.drawn_count or quiz.entries.count(),
         },
     )
 
@@ -421,9 +421,9 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
     elif not attempt.is_submitted and not _expired(request, attempt):
         return redirect(attempt.get_absolute_url())
     answers = attempts.answers_by_question(attempt)
-    rows = [
-        {"question": q, "answer": answers.get(q.pk)} for q in attempts.attempt_questions(attempt)
-    ]
+    questions = attempts.attempt_questions(attempt)
+    rows = [{"question": q, "answer": answers.get(q.pk)} for q in questions]
+    by_module = exam.breakdown(attempt.quiz, questions, answers) if attempt.is_submitted else []
     left = None
     if viewing is None:
         used = _my_attempts(request, attempt.quiz).count()
@@ -438,6 +438,8 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
             "left": left,
             "can_retry": viewing is None and left != 0,
             "viewing": viewing,
+            # Per module only when the attempt spans several (the final exam, a mixed quiz).
+            "by_module": by_module if len(by_module) > 1 else [],
         },
     )
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "curriculum",
     "teach",
     "cohorts",  # cohorts, assignments, gradebook (plugs into quizzes through quizzes.hooks)
+    "certificates",  # course progress, the final exam's certificate (sits on quizzes, lessons)
 ]
 
 MIDDLEWARE = [
@@ -104,6 +105,7 @@ TEMPLATES = [
                 "quizzes.context_processors.review_due",
                 "teach.context_processors.teaching",
                 "cohorts.context_processors.cohort_work",  # assigned work on the home page
+                "certificates.context_processors.course_progress",  # home page, lazily
             ],
         },
     },

@@ -23,6 +23,10 @@ for _app in ("lessons", "quizzes"):
 # The network lab's pages (`netlab`) sit on top too: question kinds use the plain engine
 # (`srm_trainer.netlab`) instead, as they use `srm_trainer.iam`.
 FORBIDDEN["quizzes"] += ("netlab",)
+# certificates (course progress, the certificate) sits on both; the home page reaches it
+# through a context processor.
+for _app in ("lessons", "quizzes"):
+    FORBIDDEN[_app] += ("certificates",)
 
 
 def _imports(path: Path) -> set[str]:

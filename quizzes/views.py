@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from lessons.models import Module
 from quizzes import attempts, exam, hooks, review
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
@@ -447,15 +448,37 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the review queue ---------------------------------------------------------------------
 
 
-def _review_context(request, *, card=None, form=None, result=None, response=None) -> dict:
-    """A review session offers what is due *now* and ends when nothing is; a card answered
-    right in its learning steps comes back "later today", not in this session."""
+def _review_module(slug: str):
+    """The published modules (for the filter) and the one chosen by `slug` (None: all; an
+    unknown slug is reported and ignored). One query."""
+    modules = list(Module.objects.published().only("pk", "slug", "title", "order"))
+    chosen = next((m for m in modules if m.slug == slug), None) if slug else None
+    return modules, chosen, bool(slug) and chosen is None
+
+
+def _review_url(module) -> str:
+    url = reverse("quizzes:review")
+    return f"{url}?{urlencode({'module': module.slug})}" if module is not None else url
+
+
+def _review_context(
+    request, *, card=None, form=None, result=None, response=None, module_slug: str = ""
+) -> dict:
+    """A review session offers what is due *now* (in the chosen module, or all) and ends when
+    nothing is; a card answered right in its learning steps comes back "later today", not in
+    this session. A sitting is bounded: after `review.session_size()` answers it asks whether
+    to keep going."""
     now = timezone.now()
-    standing = review.queue(user=request.user, now=now)
+    modules, module, unknown = _review_module(module_slug)
+    module_id = module.pk if module is not None else None
+    standing = review.queue(user=request.user, now=now, module_id=module_id)
     due_now = standing.now_count
-    if card is None and result is None and standing.now_count:
+    if not due_now and result is None:
+        review.session_restart(request.session)  # nothing left: the next sitting starts afresh
+    full = review.session_full(request.session)
+    if card is None and result is None and standing.now_count and not full:
         ready = (
-            review.due_cards(user=request.user, now=now)
+            review.due_cards(user=request.user, now=now, module_id=module_id)
             .filter(due__lte=now)
             .select_related("question__lesson__module", "question__scenario")
         )
@@ -475,6 +498,13 @@ def _review_context(request, *, card=None, form=None, result=None, response=None
         "later_today": standing.later_today,
         "next_due": standing.next_due,
         "card_due_today": bool(card and card.due < review.end_of_day(now)),
+        "modules": modules,
+        "module": module,
+        "unknown_module": module_slug if unknown else "",
+        "review_url": _review_url(module),
+        "session_answered": review.session_answered(request.session),
+        "session_size": review.session_size(),
+        "session_full": full,
     }
 
 
@@ -483,7 +513,17 @@ def _review_context(request, *, card=None, form=None, result=None, response=None
 @vary_on_headers("HX-Request")
 def review_queue(request: HttpRequest) -> HttpResponse:
     template = "quizzes/review.html#review" if wants_partial(request) else "quizzes/review.html"
-    return render(request, template, _review_context(request))
+    context = _review_context(request, module_slug=request.GET.get("module", "")[:100])
+    return render(request, template, context)
+
+
+@require_POST
+@login_required
+def review_more(request: HttpRequest) -> HttpResponse:
+    """ "Keep going": a new sitting of `review.session_size()` questions, same module filter."""
+    review.session_restart(request.session)
+    _, module, _ = _review_module(request.POST.get("module", "")[:100])
+    return redirect(_review_url(module))
 
 
 @require_POST
@@ -505,10 +545,15 @@ def review_answer(request: HttpRequest, question_pk: int) -> HttpResponse:
     shown = request.POST.getlist("shown")[:50] or review.presentation_order(question)
     form = AnswerForm(question, shown, request.POST)
     template = "quizzes/review.html#review" if wants_partial(request) else "quizzes/review.html"
+    module_slug = request.POST.get("module", "")[:100]
     if not form.is_valid():
-        return render(request, template, _review_context(request, card=card, form=form))
+        context = _review_context(request, card=card, form=form, module_slug=module_slug)
+        return render(request, template, context)
     response = form.response()
     result = grade(question, response)
     card = review.card_record(user=request.user, question=question, correct=result.correct, now=now)
-    context = _review_context(request, card=card, result=result, response=response)
+    review.session_count_answer(request.session)
+    context = _review_context(
+        request, card=card, result=result, response=response, module_slug=module_slug
+    )
     return render(request, template, context)

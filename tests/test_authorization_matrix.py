@@ -295,6 +295,8 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
              label="counted by the instructor's cohort"),
     ),
     "quizzes:review": Case("/quizzes/review/", get=signed_in(), post=405),
+    "quizzes:review-more": Case("/quizzes/review/more/", get=405,
+                                post=signed_in(Redirect("/quizzes/review/"))),
     "quizzes:review-answer": Case("/quizzes/review/{card_question}/", get=405,
                                   post=(LOGIN, 200, 404, 404, 404, 404)),
     # --- cohorts: the instructor owns {cohort}, the learner is in it, the co-instructor

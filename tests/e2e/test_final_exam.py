@@ -98,8 +98,8 @@ def test_final_exam_result_certificate_and_verification_link(page, browser, base
     page.emulate_media(media="screen")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the PDF").click()
-    data = open(download.value.path(), "rb").read()
-    assert data.startswith(b"%PDF-")
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
 
     link = page.get_by_role("link", name="Verification link").get_attribute("href")
     assert re.fullmatch(r"/certificates/[-\w]{16}/", link)

@@ -44,31 +44,32 @@ def draw_seed(quiz: Quiz, owner: str, number: int) -> random.Random:
     return random.Random(int.from_bytes(digest[:16], "big"))  # noqa: S311 - seeded on purpose
 
 
-def draw_by_rules(quiz: Quiz, rng: random.Random, usable) -> list[int]:
-    """Question ids for one attempt: each rule's count drawn from its bank (fewer when a bank has
-    fewer usable questions), no question twice, in rule order unless the quiz shuffles. One
-    query for every rule's bank together."""
-    rules = list(quiz.draw_rules)
-    modules = dict(
-        Module.objects.filter(
-            slug__in=[
-                slug for rule in rules for kind, slug in [rule_target(rule)] if kind == "module"
-            ]
-        ).values_list("slug", "pk")
-    )
+def _rule_modules(quiz: Quiz) -> dict[str, int]:
+    slugs = [rule_target(rule)[1] for rule in quiz.draw_rules if "module" in rule]
+    return dict(Module.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+
+
+def rules_pool(quiz: Quiz, usable, modules: dict[str, int] | None = None) -> list[Question]:
+    """Every usable, unarchived question some rule could draw, by pk: one query."""
+    modules = _rule_modules(quiz) if modules is None else modules
     wanted = Q(pk__in=[])
-    for rule in rules:
+    for rule in quiz.draw_rules:
         kind, slug = rule_target(rule)
         if kind == "module" and slug in modules:
             wanted |= in_module(modules[slug])
         elif kind == "category":
             wanted |= Q(category=slug)
-    candidates = (
-        Question.objects.filter(wanted, archived=False)
-        .select_related("scenario", "lesson")
-        .order_by("pk")
-    )
-    pool = usable(candidates)
+    candidates = Question.objects.filter(wanted, archived=False)
+    return usable(candidates.select_related("scenario", "lesson").order_by("pk"))
+
+
+def draw_by_rules(quiz: Quiz, rng: random.Random, usable) -> list[int]:
+    """Question ids for one attempt: each rule's count drawn from its bank (fewer when a bank has
+    fewer usable questions), no question twice, in rule order unless the quiz shuffles. Two
+    queries for every rule's bank together."""
+    rules = list(quiz.draw_rules)
+    modules = _rule_modules(quiz)
+    pool = rules_pool(quiz, usable, modules)
     taken: set[int] = set()
     ids: list[int] = []
     for rule in rules:

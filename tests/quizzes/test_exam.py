@@ -200,3 +200,10 @@ def test_a_quiz_from_one_module_has_no_breakdown(client, learner):
     attempts.attempt_submit(attempt=attempt)
     body = client.get(f"/quizzes/attempts/{attempt.pk}/result/").content.decode()
     assert "Your score by module" not in body
+
+
+def test_teach_sees_every_question_the_rules_could_draw(course):
+    from teach.services import quiz_questions
+
+    pool = quiz_questions(course["quiz"])
+    assert len(pool) == 18 and all(q.category.startswith("bank-") for q in pool)

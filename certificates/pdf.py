@@ -4,6 +4,7 @@ gives the same bytes."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from fpdf import FPDF
 
 from certificates.models import Certificate
@@ -36,7 +37,8 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     line(certificate.name, family="Times", style="BI", size=30, gap=20)
     line("has completed the course", size=14)
     line(certificate.course_title, style="B", size=18, gap=14)
-    line(f"on {certificate.issued_at:%-d %B %Y}", size=14)
+    issued = timezone.localtime(certificate.issued_at)  # the date the pages show
+    line(f"on {issued.day} {issued:%B %Y}", size=14)
     pdf.set_y(height - 42)
     line("Check this certificate at", size=10, gap=6, color=(90, 100, 110))
     line(verify_url, family="Courier", size=10, gap=6)

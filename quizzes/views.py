@@ -424,7 +424,9 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
     answers = attempts.answers_by_question(attempt)
     questions = attempts.attempt_questions(attempt)
     rows = [{"question": q, "answer": answers.get(q.pk)} for q in questions]
-    by_module = exam.breakdown(attempt.quiz, questions, answers) if attempt.is_submitted else []
+    # Per module only when the attempt spans several (the final exam, a mixed quiz).
+    several = attempt.is_submitted and len({exam.module_id_of(q) for q in questions}) > 1
+    by_module = exam.breakdown(attempt.quiz, questions, answers) if several else []
     left = None
     if viewing is None:
         used = _my_attempts(request, attempt.quiz).count()
@@ -439,8 +441,7 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
             "left": left,
             "can_retry": viewing is None and left != 0,
             "viewing": viewing,
-            # Per module only when the attempt spans several (the final exam, a mixed quiz).
-            "by_module": by_module if len(by_module) > 1 else [],
+            "by_module": by_module,
         },
     )
 

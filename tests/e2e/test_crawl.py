@@ -26,6 +26,7 @@ def every_page() -> list[str]:
         "/accounts/signup/",
         "/accounts/password/reset/",
         "/security/",
+        "/progress/",
         "/no-such-page/",
     ]
     urls += [m.get_absolute_url() for m in Module.objects.order_by("order")]
@@ -40,6 +41,7 @@ PHONE_PAGES = [
     "/learn/compliance/",
     "/quizzes/",
     "/security/",
+    "/progress/",
 ]
 
 

@@ -114,3 +114,26 @@ def test_final_exam_result_certificate_and_verification_link(page, browser, base
     expect(public.locator("main")).not_to_contain_text("lovelace")
     assert_accessible(public)
     stranger.close()
+
+
+def test_the_certificate_pages_fit_a_phone(phone):
+    from certificates.models import Certificate
+    from tests.e2e.journeys import no_horizontal_scroll
+
+    user = make_user("hopper")
+    certificate = Certificate.objects.create(
+        user=user,
+        course_title="Cloud security on the AWS Shared Responsibility Model",
+        name="Grace Brewster Murray Hopper-Longname-Without-Breaks",
+        issued_at=timezone.now(),
+    )
+    phone.goto(certificate.get_absolute_url())
+    expect(phone.locator(".certificate-name")).to_contain_text("Grace Brewster")
+    no_horizontal_scroll(phone)
+    assert_accessible(phone)
+    phone.goto("/")
+    sign_in(phone, "hopper")
+    phone.goto("/progress/certificate/")
+    expect(phone.get_by_role("link", name="Download the PDF")).to_be_visible()
+    no_horizontal_scroll(phone)
+    assert_accessible(phone)

@@ -26,6 +26,9 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
 
     def line(text: str, *, family="Helvetica", style="", size=14, gap=10, color=(35, 47, 62)):
         pdf.set_font(family, style, size)
+        while size > 10 and pdf.get_string_width(text) > width - 40:  # a long name shrinks
+            size -= 1
+            pdf.set_font(family, style, size)
         pdf.set_text_color(*color)
         pdf.cell(0, gap, text, align="C", new_x="LMARGIN", new_y="NEXT")
 

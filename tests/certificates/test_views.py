@@ -161,3 +161,20 @@ def test_my_progress_costs_the_same_however_much_is_done(client, learner, course
     complete(learner, course)
     issuing.issue(user=learner, name="Ada")
     assert count() == before
+
+
+def test_a_long_name_is_drawn_smaller_to_stay_inside_the_border(learner, course):
+    from fpdf import FPDF
+
+    from certificates.pdf import certificate_pdf
+
+    complete(learner, course)
+    name = "Wolfeschlegelsteinhausenbergerdorff " * 2 + "Hubert Blaine"
+    certificate = issuing.issue(user=learner, name=name)
+    text = _pdf_text(certificate_pdf(certificate, verify_url="https://example.org/c/x/"))
+    drawn = re.search(r"/F\d+ ([\d.]+) Tf ET\s+q BT [^\n]*\(" + re.escape(name) + r"\) Tj", text)
+    size = float(drawn[1])
+    assert size < 30
+    probe = FPDF(orientation="landscape", format="A4")
+    probe.set_font("Times", "BI", size)
+    assert probe.get_string_width(name) <= probe.w - 40

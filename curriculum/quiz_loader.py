@@ -100,7 +100,7 @@ def load_quizzes(
     settings = {
         row[0]: row[1:]
         for row in Quiz.objects.filter(slug__in=[qz.slug for qz in content.quizzes]).values_list(
-            "slug", "time_limit", "tries", "try_penalty", "certainty"
+            "slug", "time_limit", "tries", "try_penalty", "certainty", "draw_rules"
         )
     }
     for qz in content.quizzes:
@@ -122,7 +122,7 @@ def load_quizzes(
         # A limit joins the row's fingerprint only when there is one (in the file or stored),
         # so rows loaded before time limits existed keep their fingerprint and are not taken
         # for admin edits.
-        now = settings.get(qz.slug) or (None, 1, 0, False)
+        now = settings.get(qz.slug) or (None, 1, 0, False, [])
         if qz.time_limit is not None or now[0] is not None:
             values["time_limit"] = qz.time_limit
         # Likewise the behaviours added later (issue 13): only when not the default.
@@ -131,6 +131,9 @@ def load_quizzes(
         ):
             if getattr(qz, name) != default or now[n] != default:
                 values[name] = getattr(qz, name)
+        # Draw rules likewise (only the exam has them).
+        if qz.draw_rules or now[4]:
+            values["draw_rules"] = [dict(rule) for rule in qz.draw_rules]
         _, outcome = write_tracked(
             Quiz,
             {"slug": qz.slug},

@@ -25,6 +25,7 @@ from curriculum.readers import (
 from curriculum.validation import LEVELS
 from lessons.models import Scenario
 from quizzes import kinds
+from quizzes.draw_rules import rule_problems, rule_target
 from quizzes.kinds import text_id  # noqa: F401 - how new choice ids are made (tests use it)
 from quizzes.models import Question, Quiz
 
@@ -88,6 +89,7 @@ class QuizData:
     tries: int = 1  # per question, with immediate feedback
     try_penalty: int = 0  # percent of a question's marks per extra try
     certainty: bool = False  # certainty-based marking on policy-decision questions
+    draw_rules: tuple[dict, ...] = ()  # `draws:`: [{module or category, count}, ...]
 
 
 @dataclass
@@ -128,6 +130,7 @@ def read_quizzes(
                 f"{quiz.draw_category!r}, which has {categories.get(quiz.draw_category, 0)}",
             )
     _check_lesson_checks(cur, content)
+    _check_rule_banks(content, categories)
     return content
 
 
@@ -146,6 +149,26 @@ def _check_lesson_checks(cur: Curriculum, content: QuizContent) -> None:
                 f"lesson {lesson.module}/{lesson.slug}: '::: check {slug}' names no question "
                 f"in the quiz files{hint}",
             )
+
+
+def _check_rule_banks(content: QuizContent, categories: dict[str, int]) -> None:
+    """Every `draws` rule must find enough questions in the files: a module's are the questions
+    of its quiz file (their `module`), a category's those filed under it."""
+    modules: dict[str, int] = {}
+    for q in content.questions:
+        if q.module:
+            modules[q.module] = modules.get(q.module, 0) + 1
+    for quiz in content.quizzes:
+        for number, rule in enumerate(quiz.draw_rules, start=1):
+            kind, slug = rule_target(rule)
+            have = (modules if kind == "module" else categories).get(slug, 0)
+            if have < rule["count"]:
+                raise CurriculumError(
+                    quiz.source,
+                    quiz.line,
+                    f"quiz {quiz.slug!r}: draws rule {number} asks for {rule['count']} questions "
+                    f"of {kind} {slug!r}, which has {have}",
+                )
 
 
 @dataclass(frozen=True)
@@ -188,6 +211,7 @@ def _read_file(
         "shuffle_choices",
         "feedback",
         "draw",
+        "draws",
         "published",
         "time_limit",
         "tries",
@@ -225,12 +249,15 @@ def _read_file(
         draw_category, draw_count = d.slug("category"), d.int("count", 0)
         if draw_count < 1:
             raise d.error("'count' must be at least 1")
+    draw_rules = _read_draw_rules(data["quiz"].get("draws"), q, file, refs)
+    if draw_rules and draw_count:
+        raise q.error("use either 'draw' (one category) or 'draws' (rules), not both")
     raw_questions = data.get("questions")
     if raw_questions is None:
         raw_questions = []
     if not isinstance(raw_questions, list):
         raise top.error("'questions' must be a list")
-    if not raw_questions and not draw_count:
+    if not raw_questions and not draw_count and not draw_rules:
         raise q.error("a quiz needs at least one question (or a 'draw' from a bank category)")
     questions = [
         _read_question(raw, file, index, module, refs)
@@ -257,8 +284,37 @@ def _read_file(
         tries=tries,
         try_penalty=try_penalty,
         certainty=certainty,
+        draw_rules=tuple(draw_rules),
     )
     return quiz, questions
+
+
+def _read_draw_rules(raw: Any, q: _Fields, file: str, refs: _Refs) -> list[dict]:
+    """`draws: [{module: iam, count: 5}, {category: kms, count: 3}]`, checked rule by rule
+    (each error names the rule's number and line), then as a whole by the model's own check."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not raw:
+        raise q.error("'draws' must be a non-empty list like [{module: iam, count: 5}]")
+    rules = []
+    for number, entry in enumerate(raw, start=1):
+        d = _Fields(entry, file, f"{q.what} draws rule {number}", line=q.line)
+        d.only("module", "category", "count")
+        if ("module" in entry) == ("category" in entry):
+            raise d.error("needs exactly one of 'module' or 'category'")
+        name = "module" if "module" in entry else "category"
+        target = d.slug(name)
+        if name == "module" and target not in refs.modules:
+            raise d.error(f"unknown module {target!r}")
+        if "count" not in entry:
+            raise d.error("'count' is required")
+        count = d.int("count", 0)
+        if count < 1:
+            raise d.error("'count' must be at least 1")
+        rules.append({name: target, "count": count})
+    for message in rule_problems(rules):
+        raise q.error(message)
+    return rules
 
 
 def _read_question(raw: Any, file: str, index: int, module: str, refs: _Refs) -> QuestionData:

@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from quizzes import hooks, review
+from quizzes import exam, hooks, review
 from quizzes.grading import Grade, best_credit, certainty_credit, grade
 from quizzes.models import Answer, Attempt, Question, Quiz
 
@@ -139,6 +139,8 @@ def usable(questions) -> list[Question]:
 
 
 def _question_ids(quiz: Quiz, rng) -> list[int]:
+    if quiz.draws_by_rules:
+        return exam.draw_by_rules(quiz, rng, usable)
     if quiz.draws:
         bank = Question.objects.filter(category=quiz.draw_category, archived=False)
         bank = bank.select_related("scenario")
@@ -161,8 +163,11 @@ def attempt_start(
     """Start an attempt, or return the learner's unfinished one (a reload never starts over).
 
     `session_key` identifies an anonymous learner (the learner key kept in their session).
-    Raises AttemptLimitReached when every allowed attempt has been used.
+    Raises AttemptLimitReached when every allowed attempt has been used. A quiz drawn by rules
+    (the final exam) draws from a source seeded by the learner and the attempt's number
+    (`exam.draw_seed`) unless `rng` is given.
     """
+    seeded = rng is None and quiz.draws_by_rules
     rng = rng or _random
     now = now or timezone.now()
     anonymous = user is None or not user.is_authenticated
@@ -176,10 +181,14 @@ def attempt_start(
         unfinished = mine.filter(submitted_at__isnull=True).order_by("-started_at").first()
         if unfinished is not None and not attempt_expire(attempt=unfinished, now=now):
             return unfinished
-        if quiz.attempts_allowed and mine.count() >= quiz.attempts_allowed:
+        used = mine.count()
+        if quiz.attempts_allowed and used >= quiz.attempts_allowed:
             raise AttemptLimitReached(
                 f"You have used all {quiz.attempts_allowed} attempt(s) this quiz allows."
             )
+        if seeded:
+            owner = f"key:{session_key}" if anonymous else f"user:{user.pk}"
+            rng = exam.draw_seed(quiz, owner, used)
         ids = _question_ids(quiz, rng)
         if not ids:
             raise AttemptError("This quiz has no questions yet.")

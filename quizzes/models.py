@@ -30,6 +30,7 @@ from lessons.models import (
     source_field,
 )
 from quizzes import kinds
+from quizzes.draw_rules import rule_problems, rules_total
 
 log = logging.getLogger(__name__)
 
@@ -222,6 +223,12 @@ class Quiz(models.Model):
     feedback = models.CharField(max_length=10, choices=Feedback.choices, default=Feedback.IMMEDIATE)
     draw_category = models.SlugField(max_length=100, blank=True)
     draw_count = models.PositiveSmallIntegerField(default=0)
+    draw_rules = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Draw from several banks at once (the final exam): [{"module": "iam", '
+        '"count": 5}, {"category": "kms", "count": 3}]; empty = no rules.',
+    )
     time_limit = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -280,6 +287,11 @@ class Quiz(models.Model):
             out.append(("pass_mark", f"'pass_mark' is a percent (0-100), not {self.pass_mark}"))
         if bool(self.draw_category) != bool(self.draw_count):
             out.append(("draw_count", "a draw needs both a category and a count of at least 1"))
+        out.extend(("draw_rules", message) for message in rule_problems(self.draw_rules))
+        if self.draw_rules and self.draw_category:
+            out.append(
+                ("draw_rules", "use either draw rules or a draw from one category, not both")
+            )
         if self.time_limit is not None and not 1 <= self.time_limit <= MAX_TIME_LIMIT:
             out.append(
                 (
@@ -329,6 +341,17 @@ class Quiz(models.Model):
     @property
     def draws(self) -> bool:
         return bool(self.draw_category and self.draw_count)
+
+    @property
+    def draws_by_rules(self) -> bool:
+        return bool(self.draw_rules) and not rule_problems(self.draw_rules)
+
+    @property
+    def drawn_count(self) -> int:
+        """How many questions an attempt gets from its draw (0 for a quiz of listed questions)."""
+        if self.draws_by_rules:
+            return rules_total(self.draw_rules)
+        return self.draw_count if self.draws else 0
 
     @property
     def immediate(self) -> bool:

@@ -12,10 +12,12 @@ learner trust "due in 3 days".
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+import time as _time
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
@@ -51,8 +53,20 @@ def end_of_day(now: datetime) -> datetime:
     return datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=local.tzinfo)
 
 
-def due_cards(*, user, now: datetime):
-    return ReviewCard.objects.filter(user=user, due__lt=end_of_day(now)).order_by("due", "pk")
+def _in_module(module_id: int | None) -> Q:
+    """Cards of one module (a question's module, else its lesson's); everything when None.
+    The same attribution as `quizzes.exam.in_module`."""
+    if module_id is None:
+        return Q()
+    return Q(question__module_id=module_id) | Q(
+        question__module__isnull=True, question__lesson__module_id=module_id
+    )
+
+
+def due_cards(*, user, now: datetime, module_id: int | None = None):
+    return ReviewCard.objects.filter(
+        _in_module(module_id), user=user, due__lt=end_of_day(now)
+    ).order_by("due", "pk")
 
 
 def due_count(*, user, now: datetime) -> int:
@@ -71,11 +85,13 @@ class Queue:
     next_due: datetime | None
 
 
-def queue(*, user, now: datetime) -> Queue:
-    """Counts for the review page, the home page and the Review link, in one query."""
+def queue(*, user, now: datetime, module_id: int | None = None) -> Queue:
+    """Counts for the review page, the home page and the Review link, in one query (for one
+    module's cards when `module_id` is given)."""
     if not user.is_authenticated:
         return Queue(0, 0, None)
-    row = ReviewCard.objects.filter(user=user, due__lt=end_of_day(now)).aggregate(
+    cards = ReviewCard.objects.filter(_in_module(module_id), user=user, due__lt=end_of_day(now))
+    row = cards.aggregate(
         now_count=Count("pk", filter=Q(due__lte=now)),
         later_today=Count("pk", filter=Q(due__gt=now)),
         next_due=Min("due", filter=Q(due__gt=now)),
@@ -120,3 +136,39 @@ def card_record(*, user, question: Question, correct: bool, now: datetime) -> Re
 def cards_record(*, user, results: Iterable[tuple[Question, bool]], now: datetime) -> None:
     for question, correct in results:
         card_record(user=user, question=question, correct=correct, now=now)
+
+
+# --- bounded sessions ----------------------------------------------------------------------
+# A sitting offers at most `session_size()` questions, then asks whether to keep going: a long
+# backlog (after a holiday, a failed exam) comes in bites. The count lives in the learner's
+# session (`SESSION_KEY`); a pause of over an hour, or an empty queue, starts a new sitting.
+
+SESSION_KEY = "review_session"
+SESSION_GAP = 60 * 60  # seconds without an answer that end a sitting
+
+
+def session_size() -> int:
+    return max(1, int(getattr(settings, "REVIEW_SESSION_SIZE", 20)))
+
+
+def session_answered(session: MutableMapping, *, clock=_time.time) -> int:
+    """Questions answered in this sitting."""
+    state = session.get(SESSION_KEY) or {}
+    if not isinstance(state, dict) or clock() - float(state.get("at", 0)) > SESSION_GAP:
+        return 0
+    return max(0, int(state.get("done", 0)))
+
+
+def session_count_answer(session: MutableMapping, *, clock=_time.time) -> int:
+    done = session_answered(session, clock=clock) + 1
+    session[SESSION_KEY] = {"done": done, "at": clock()}
+    return done
+
+
+def session_restart(session: MutableMapping) -> None:
+    """ "Keep going", or nothing left: the next answer starts a new sitting."""
+    session.pop(SESSION_KEY, None)
+
+
+def session_full(session: MutableMapping, *, clock=_time.time) -> bool:
+    return session_answered(session, clock=clock) >= session_size()

@@ -8,6 +8,7 @@ app_name = "quizzes"
 urlpatterns = [
     path("", views.quiz_list, name="list"),
     path("review/", views.review_queue, name="review"),
+    path("review/more/", views.review_more, name="review-more"),
     path("review/<id:question_pk>/", views.review_answer, name="review-answer"),
     path("attempts/<id:pk>/", views.attempt_take, name="take"),
     path("attempts/<id:pk>/answer/<id:position>/", views.answer_save, name="answer"),

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from lessons.models import Level
-from quizzes import attempts, hooks, review
+from lessons.models import Level, Module
+from quizzes import attempts, exam, hooks, review
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
 from quizzes.models import Attempt, Question, Quiz, ReviewCard
@@ -224,7 +224,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "past": past,
             "unfinished": next((a for a in past if not a.is_submitted), None),
             "left": attempts.attempts_left(quiz, len(past)),
-            "question_count": quiz.draw_count if quiz.draws else quiz.entries.count(),
+            "question_count": quiz.drawn_count or quiz.entries.count(),
         },
     )
 
@@ -520,9 +520,11 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
     elif not attempt.is_submitted and not _expired(request, attempt):
         return redirect(attempt.get_absolute_url())
     answers = attempts.answers_by_question(attempt)
-    rows = [
-        {"question": q, "answer": answers.get(q.pk)} for q in attempts.attempt_questions(attempt)
-    ]
+    questions = attempts.attempt_questions(attempt)
+    rows = [{"question": q, "answer": answers.get(q.pk)} for q in questions]
+    # Per module only when the attempt spans several (the final exam, a mixed quiz).
+    several = attempt.is_submitted and len({exam.module_id_of(q) for q in questions}) > 1
+    by_module = exam.breakdown(attempt.quiz, questions, answers) if several else []
     left = None
     if viewing is None:
         used = _my_attempts(request, attempt.quiz).count()
@@ -537,6 +539,7 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
             "left": left,
             "can_retry": viewing is None and left != 0,
             "viewing": viewing,
+            "by_module": by_module,
         },
     )
 
@@ -549,20 +552,51 @@ def _review_level(value) -> str:
     return value if value in Level.values else ""
 
 
+def _review_module(slug: str):
+    """The published modules (for the filter) and the one chosen by `slug` (None: all; an
+    unknown slug is reported and ignored). One query."""
+    modules = list(Module.objects.published().only("pk", "slug", "title", "order"))
+    chosen = next((m for m in modules if m.slug == slug), None) if slug else None
+    return modules, chosen, bool(slug) and chosen is None
+
+
+def _review_url(module, level: str = "") -> str:
+    """The review page with the learner's filters (module and level) kept."""
+    url = reverse("quizzes:review")
+    query = {"module": module.slug} if module is not None else {}
+    if level:
+        query["level"] = level
+    return f"{url}?{urlencode(query)}" if query else url
+
+
 def _review_context(
-    request, *, card=None, form=None, result=None, response=None, level: str = ""
+    request,
+    *,
+    card=None,
+    form=None,
+    result=None,
+    response=None,
+    module_slug: str = "",
+    level: str = "",
 ) -> dict:
-    """A review session offers what is due *now* and ends when nothing is; a card answered
-    right in its learning steps comes back "later today", not in this session. With `level`,
-    only questions of that level are offered (the counts say how many of all are due)."""
+    """A review session offers what is due *now* (in the chosen module, or all) and ends when
+    nothing is; a card answered right in its learning steps comes back "later today", not in
+    this session. With `level`, only questions of that level are offered (the counts say how
+    many of all are due). A sitting is bounded: after `review.session_size()` answers it asks
+    whether to keep going."""
     now = timezone.now()
-    standing = review.queue(user=request.user, now=now)
+    modules, module, unknown = _review_module(module_slug)
+    module_id = module.pk if module is not None else None
+    standing = review.queue(user=request.user, now=now, module_id=module_id)
     due_now = standing.now_count
-    ready = review.due_cards(user=request.user, now=now).filter(due__lte=now)
+    if not due_now and result is None:
+        review.session_restart(request.session)  # nothing left: the next sitting starts afresh
+    full = review.session_full(request.session)
+    ready = review.due_cards(user=request.user, now=now, module_id=module_id).filter(due__lte=now)
     if level:
         ready = ready.filter(question__in=Question.objects.at_level(level).values("pk"))
     level_due = ready.count() if level and standing.now_count else None
-    if card is None and result is None and standing.now_count:
+    if card is None and result is None and standing.now_count and not full:
         ready = ready.select_related("question__lesson__module", "question__scenario")
         card = next((c for c in ready[:50] if c.question.is_usable()), None)
         if card is None and not level:
@@ -583,6 +617,13 @@ def _review_context(
         "level": level,
         "level_due": level_due,
         "levels": Level.choices,
+        "modules": modules,
+        "module": module,
+        "unknown_module": module_slug if unknown else "",
+        "review_url": _review_url(module, level),
+        "session_answered": review.session_answered(request.session),
+        "session_size": review.session_size(),
+        "session_full": full,
     }
 
 
@@ -591,8 +632,21 @@ def _review_context(
 @vary_on_headers("HX-Request")
 def review_queue(request: HttpRequest) -> HttpResponse:
     template = "quizzes/review.html#review" if wants_partial(request) else "quizzes/review.html"
-    level = _review_level(request.GET.get("level"))
-    return render(request, template, _review_context(request, level=level))
+    context = _review_context(
+        request,
+        module_slug=request.GET.get("module", "")[:100],
+        level=_review_level(request.GET.get("level")),
+    )
+    return render(request, template, context)
+
+
+@require_POST
+@login_required
+def review_more(request: HttpRequest) -> HttpResponse:
+    """ "Keep going": a new sitting of `review.session_size()` questions, same filters."""
+    review.session_restart(request.session)
+    _, module, _ = _review_module(request.POST.get("module", "")[:100])
+    return redirect(_review_url(module, _review_level(request.POST.get("level"))))
 
 
 @require_POST
@@ -614,13 +668,18 @@ def review_answer(request: HttpRequest, question_pk: int) -> HttpResponse:
     shown = request.POST.getlist("shown")[:50] or review.presentation_order(question)
     form = AnswerForm(question, shown, request.POST)
     template = "quizzes/review.html#review" if wants_partial(request) else "quizzes/review.html"
+    module_slug = request.POST.get("module", "")[:100]
     level = _review_level(request.POST.get("level"))
     if not form.is_valid():
-        return render(
-            request, template, _review_context(request, card=card, form=form, level=level)
+        context = _review_context(
+            request, card=card, form=form, module_slug=module_slug, level=level
         )
+        return render(request, template, context)
     response = form.response()
     result = grade(question, response)
     card = review.card_record(user=request.user, question=question, correct=result.correct, now=now)
-    context = _review_context(request, card=card, result=result, response=response, level=level)
+    review.session_count_answer(request.session)
+    context = _review_context(
+        request, card=card, result=result, response=response, module_slug=module_slug, level=level
+    )
     return render(request, template, context)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "teach",
     "cohorts",  # cohorts, assignments, gradebook (plugs into quizzes through quizzes.hooks)
     "glossary",  # terms from lessons/content/glossary.yaml; links first uses through lessons.hooks
+    "certificates",  # course progress, the final exam's certificate (sits on quizzes, lessons)
 ]
 
 MIDDLEWARE = [
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "quizzes.context_processors.review_due",
                 "teach.context_processors.teaching",
                 "cohorts.context_processors.cohort_work",  # assigned work on the home page
+                "certificates.context_processors.course_progress",  # home page, lazily
             ],
         },
     },

@@ -20,6 +20,7 @@ urlpatterns = [
     path("teach/cohorts/", include("cohorts.teach_urls")),
     path("teach/", include("teach.urls")),
     path("", include("cohorts.urls")),
+    path("", include("certificates.urls")),  # /progress/, /certificates/<code>/
     path("", include("srm_trainer.about.urls")),
     path("", include("srm_trainer.sandbox.urls")),
     path("", include("netlab.urls")),

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils.text import slugify
 
 from lessons.models import Source
+from quizzes import exam
 from quizzes.attempts import usable
 from quizzes.models import RESERVED_QUIZ_SLUGS, Answer, Question, Quiz, QuizQuestion, Tag
 
@@ -33,6 +34,8 @@ def unique_slug(model, text: str, *, fallback: str, max_length: int = 90) -> str
 def quiz_questions(quiz: Quiz) -> list[Question]:
     """The questions a learner could be given: the quiz's own (or its draw's pool), not
     archived, usable; in the quiz's order."""
+    if quiz.draws_by_rules:  # the final exam: every question its rules could draw
+        return exam.rules_pool(quiz, usable)
     if quiz.draws:
         pool = Question.objects.filter(category=quiz.draw_category, archived=False)
         return usable(pool.select_related("scenario", "lesson").order_by("pk"))

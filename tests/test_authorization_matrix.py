@@ -48,6 +48,7 @@ from fido2.cose import ES256
 from fido2.utils import websafe_encode
 from fido2.webauthn import Aaguid, AttestedCredentialData, AuthenticatorData
 
+from certificates.models import Certificate
 from cohorts import services as cohort_services
 from glossary.models import GlossaryTerm
 from lessons import progress
@@ -322,6 +323,8 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
              label="counted by the instructor's cohort"),
     ),
     "quizzes:review": Case("/quizzes/review/", get=signed_in(), post=405),
+    "quizzes:review-more": Case("/quizzes/review/more/", get=405,
+                                post=signed_in(Redirect("/quizzes/review/"))),
     "quizzes:review-answer": Case("/quizzes/review/{card_question}/", get=405,
                                   post=(LOGIN, 200, 404, 404, 404, 404)),
     # --- cohorts: the instructor owns {cohort}, the learner is in it, the co-instructor
@@ -379,6 +382,16 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     ),
     "cohorts:leave": Case("/cohorts/{cohort}/leave/", get=405,
                           post=(LOGIN, MY_COHORTS, 404, 404, 404, 404)),
+    # --- course progress and certificates (progress): ada holds a certificate; the public
+    # verification page is for anyone with its code.
+    "certificates:progress": Case("/progress/", get=200, post=405),
+    "certificates:mine": Case("/progress/certificate/", get=signed_in(),
+                              post=(LOGIN, Redirect("/progress/certificate/"), *[403] * 4)),
+    "certificates:pdf": Case("/progress/certificate/pdf/", get=OWNER_ONLY, post=405),
+    "certificates:verify": (
+        Case("/certificates/{certificate_code}/", get=200, post=405),
+        Case("/certificates/no-such-code/", get=404, post=405, label="no such code"),
+    ),
     # --- accounts (django-allauth): the learner has a passkey; instructors and staff an
     # authenticator app; the other learner no second factor.
     "account_login": Case("/accounts/login/", get=(200, *[HOME] * 5), post=(200, *[HOME] * 5)),
@@ -615,6 +628,9 @@ class World:
         cohort_done = attempts.attempt_start(quiz=cohort_quiz, user=ada)
         attempts.attempt_submit(attempt=cohort_done)
         cohort_open = attempts.attempt_start(quiz=cohort_quiz, user=ada)
+        certificate = Certificate.objects.create(
+            user=ada, course_title="The course", name="Ada Lovelace", issued_at=timezone.now()
+        )
         self.admin_objects = {get_user_model(): ada, Group: instructors}
         self.sessions = {role: _session_for(user) for role, user in self.users.items()}
         self.slots = {
@@ -649,6 +665,7 @@ class World:
             "cohort_open_attempt": cohort_open.pk,
             "check_question": question.slug,
             "other_question": teach_question.slug,
+            "certificate_code": certificate.code,
         }
 
     def fill(self, text: str) -> str:

@@ -38,6 +38,10 @@ FORBIDDEN["glossary"] = (
     "cohorts",
     "search",
 )
+# certificates (course progress, the certificate) sits on both; the home page reaches it
+# through a context processor.
+for _app in ("lessons", "quizzes"):
+    FORBIDDEN[_app] += ("certificates",)
 
 
 def _imports(path: Path) -> set[str]:

@@ -26,6 +26,7 @@ def every_page() -> list[str]:
         "/accounts/signup/",
         "/accounts/password/reset/",
         "/security/",
+        "/progress/",
         "/no-such-page/",
         "/learn/glossary/",
         "/learn/glossary/service-control-policy/",
@@ -42,6 +43,7 @@ PHONE_PAGES = [
     "/learn/compliance/",
     "/quizzes/",
     "/security/",
+    "/progress/",
 ]
 
 

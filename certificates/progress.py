@@ -1,0 +1,236 @@
+"""Course progress: per module, lessons read, the module's quiz passed and review items
+mastered; overall, modules complete, the final exam and the certificate.
+
+Everything is aggregated in the database with a fixed number of queries (four, whatever the
+number of lessons, attempts or review cards; asserted in tests/certificates/), and no lesson
+body is read. The home page and "My progress" (`/progress/`) share it.
+
+The rules live in three functions, so each is decided once:
+- `module_parts`: what a module's progress is made of. Predict-first knowledge checks (built
+  in parallel) join here as one more part.
+- `module_complete`: a module is complete when every required part is done: all its published
+  lessons read and, if it has a published quiz, a passed attempt at one of them. Review items
+  mastered are shown but never required (the queue never empties for good).
+- `certificate_ready`: the course is complete, and the certificate can be issued, when every
+  module is complete **and** the final exam is passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q
+from django.db.models.functions import Coalesce
+
+from certificates.models import COURSE_SLUG, Certificate
+from lessons import progress as lesson_progress
+from lessons.models import Lesson, LessonProgress, Module
+from quizzes.models import Attempt, Quiz, ReviewCard
+
+FINAL_EXAM_SLUG = "final-exam"
+# A review item is mastered once the scheduler, after a right answer, puts it at least this far
+# out: it has been recalled over growing gaps, so FSRS trusts it for three weeks.
+MASTERED_INTERVAL = timedelta(days=21)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One thing a module asks of the learner: `done` of `total`, required for completion or
+    shown for information."""
+
+    key: str  # "lessons", "quiz", "review"
+    label: str
+    done: int
+    total: int
+    required: bool = True
+
+    @property
+    def finished(self) -> bool:
+        return self.done >= self.total
+
+
+@dataclass
+class ModuleProgress:
+    module: Module
+    parts: list[Part]
+    quizzes: list[dict] = field(default_factory=list)  # {"slug", "title", "passed"}
+
+    def part(self, key: str) -> Part | None:
+        return next((p for p in self.parts if p.key == key), None)
+
+    @property
+    def complete(self) -> bool:
+        return module_complete(self.parts)
+
+    @property
+    def lessons(self) -> Part:
+        return self.part("lessons")
+
+    @property
+    def quiz(self) -> Part | None:
+        return self.part("quiz")
+
+    @property
+    def review(self) -> Part:
+        return self.part("review")
+
+
+@dataclass
+class CourseProgress:
+    modules: list[ModuleProgress]
+    exam: dict | None  # {"slug", "title", "passed"}; None when no final exam is published
+    certificate: Certificate | None
+
+    def for_module(self, module_id: int) -> ModuleProgress | None:
+        return next((m for m in self.modules if m.module.pk == module_id), None)
+
+    @property
+    def modules_complete(self) -> int:
+        return sum(1 for m in self.modules if m.complete)
+
+    @property
+    def exam_passed(self) -> bool:
+        return self.exam is None or self.exam["passed"]
+
+    @property
+    def steps(self) -> tuple[int, int]:
+        """(done, total) over every required part of every module, and the exam: the overall
+        bar. A module's lessons count one step each, its quiz one, the exam one."""
+        done = total = 0
+        for m in self.modules:
+            for p in m.parts:
+                if p.required:
+                    done, total = done + min(p.done, p.total), total + p.total
+        if self.exam is not None:
+            done, total = done + int(self.exam["passed"]), total + 1
+        return done, total
+
+    @property
+    def percent(self) -> int:
+        done, total = self.steps
+        return round(100 * done / total) if total else 0
+
+    @property
+    def ready(self) -> bool:
+        return certificate_ready(self)
+
+
+def module_parts(*, lessons: tuple[int, int], quizzes: list[dict], review: tuple[int, int]):
+    """The parts of one module's progress. The one place to add a part (knowledge checks):
+    give it a key, a label, done/total and whether completion requires it."""
+    read, total = lessons
+    parts = [Part("lessons", "Lessons read", read, total)]
+    if quizzes:
+        parts.append(Part("quiz", "Quiz passed", int(any(q["passed"] for q in quizzes)), 1))
+    mastered, cards = review
+    parts.append(Part("review", "Review items mastered", mastered, cards, required=False))
+    return parts
+
+
+def module_complete(parts: list[Part]) -> bool:
+    """Complete when every required part is finished (and there is something to finish)."""
+    required = [p for p in parts if p.required]
+    return bool(required) and all(p.finished for p in required)
+
+
+def certificate_ready(course: CourseProgress) -> bool:
+    """Every module complete and the final exam passed."""
+    return bool(course.modules) and all(m.complete for m in course.modules) and course.exam_passed
+
+
+def _owned(user, learner_key: str) -> Q | None:
+    if user.is_authenticated:
+        return Q(user=user)
+    return Q(user__isnull=True, learner_key=learner_key) if learner_key else None
+
+
+def course_progress(user, session=None, *, learner_key: str = "") -> CourseProgress:
+    """A learner's progress through the published course (an anonymous learner's from their
+    session: lessons marked complete, and attempts under their learner key)."""
+    # One row per published lesson (no body) with its module, and whether this learner read it.
+    lessons = Lesson.objects.published().values(
+        "pk", "module_id", "module__slug", "module__title", "module__order"
+    )
+    if user.is_authenticated:
+        read_ids = None
+        lessons = lessons.annotate(
+            read=Exists(LessonProgress.objects.filter(user=user, lesson=OuterRef("pk")))
+        )
+    else:
+        read_ids = set(lesson_progress.session_completed(session))
+    modules: dict[int, Module] = {}
+    counts: dict[int, list[int]] = {}
+    for row in lessons:
+        module_id = row["module_id"]
+        if module_id not in modules:
+            modules[module_id] = Module(
+                pk=module_id,
+                slug=row["module__slug"],
+                title=row["module__title"],
+                order=row["module__order"],
+            )
+        done = row["pk"] in read_ids if read_ids is not None else row["read"]
+        tally = counts.setdefault(module_id, [0, 0])
+        tally[0] += int(done)
+        tally[1] += 1
+    # The modules' quizzes and the final exam, with whether this learner passed each.
+    owned = _owned(user, learner_key)
+    passed = (
+        Exists(Attempt.objects.filter(owned, quiz=OuterRef("pk"), passed=True))
+        if owned is not None
+        else Exists(Attempt.objects.none())
+    )
+    quizzes = (
+        Quiz.objects.published()
+        .filter(Q(module__isnull=False) | Q(slug=FINAL_EXAM_SLUG))
+        .order_by("order", "slug")
+        .values("slug", "title", "module_id")
+        .annotate(passed=passed)
+    )
+    by_module: dict[int, list[dict]] = {}
+    exam = None
+    for row in quizzes:
+        if row["slug"] == FINAL_EXAM_SLUG:
+            exam = {"slug": row["slug"], "title": row["title"], "passed": bool(row["passed"])}
+        else:
+            by_module.setdefault(row["module_id"], []).append(
+                {"slug": row["slug"], "title": row["title"], "passed": bool(row["passed"])}
+            )
+    # Review cards per module (a question's module, else its lesson's), and how many mastered.
+    reviews: dict[int, tuple[int, int]] = {}
+    certificate = None
+    if user.is_authenticated:
+        rows = (
+            ReviewCard.objects.filter(user=user)
+            .values(
+                module=Coalesce(
+                    "question__module_id",
+                    "question__lesson__module_id",
+                    output_field=IntegerField(),
+                )
+            )
+            .annotate(
+                cards=Count("pk"),
+                mastered=Count(
+                    "pk",
+                    filter=Q(
+                        last_reviewed_at__isnull=False,
+                        due__gte=F("last_reviewed_at") + MASTERED_INTERVAL,
+                    ),
+                ),
+            )
+            .order_by()
+        )
+        reviews = {row["module"]: (row["mastered"], row["cards"]) for row in rows}
+        certificate = Certificate.objects.filter(user=user, course=COURSE_SLUG).first()
+    out = []
+    # A module with no published lesson is not part of the course yet: it has no row here.
+    for module in sorted(modules.values(), key=lambda m: (m.order, m.slug)):
+        read, total = counts[module.pk]
+        own = by_module.get(module.pk, [])
+        parts = module_parts(
+            lessons=(read, total), quizzes=own, review=reviews.get(module.pk, (0, 0))
+        )
+        out.append(ModuleProgress(module=module, parts=parts, quizzes=own))
+    return CourseProgress(modules=out, exam=exam, certificate=certificate)

@@ -1,0 +1,94 @@
+"""Thin views: "My progress", the learner's certificate (issue, print, PDF) and the public
+verification page. The rules are in progress.py and issuing.py."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from certificates import issuing
+from certificates.forms import NameForm
+from certificates.models import COURSE_SLUG, Certificate
+from certificates.pdf import certificate_pdf
+from certificates.progress import course_progress
+from quizzes.session_carry import LEARNER_KEY
+
+
+@require_safe
+def my_progress(request: HttpRequest) -> HttpResponse:
+    """Anyone: an anonymous learner's progress comes from their session."""
+    course = course_progress(
+        request.user, request.session, learner_key=request.session.get(LEARNER_KEY, "")
+    )
+    return render(
+        request,
+        "certificates/progress.html",
+        {"course": course, "remaining": issuing.remaining(course)},
+    )
+
+
+def _verify_url(request: HttpRequest, certificate: Certificate) -> str:
+    return request.build_absolute_uri(certificate.get_absolute_url())
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def my_certificate(request: HttpRequest) -> HttpResponse:
+    """The learner's certificate, printable; before it is issued, the name form (when the
+    course is complete) or what is left to do."""
+    certificate = Certificate.objects.filter(user=request.user, course=COURSE_SLUG).first()
+    if certificate is not None:
+        if request.method == "POST":
+            return redirect("certificates:mine")
+        return render(
+            request,
+            "certificates/mine.html",
+            {"certificate": certificate, "verify_url": _verify_url(request, certificate)},
+        )
+    course = course_progress(request.user)
+    if not course.ready:
+        return render(
+            request,
+            "certificates/not_ready.html",
+            {"course": course, "remaining": issuing.remaining(course)},
+            status=403 if request.method == "POST" else 200,
+        )
+    if request.method == "POST":
+        form = NameForm(request.POST)
+        if form.is_valid():
+            try:
+                issuing.issue(user=request.user, name=form.cleaned_data["name"])
+            except issuing.NotReady as exc:  # changed between the check and now
+                form.add_error(None, str(exc))
+            else:
+                return redirect("certificates:mine")
+    else:
+        form = NameForm(initial={"name": request.user.get_full_name() or request.user.username})
+    return render(request, "certificates/issue.html", {"form": form, "course": course})
+
+
+@require_safe
+@login_required
+def my_certificate_pdf(request: HttpRequest) -> HttpResponse:
+    certificate = Certificate.objects.filter(user=request.user, course=COURSE_SLUG).first()
+    if certificate is None:
+        raise Http404("No certificate has been issued to you yet.")
+    body = certificate_pdf(certificate, verify_url=_verify_url(request, certificate))
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="srm-trainer-certificate.pdf"'
+    return response
+
+
+@require_safe
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: the name, the course and the date, nothing else; kept out of search engines."""
+    certificate = (
+        Certificate.objects.filter(code=code).only("name", "course_title", "issued_at").first()
+    )
+    if certificate is None:
+        raise Http404("No certificate has this code.")
+    response = render(request, "certificates/verify.html", {"certificate": certificate})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -1,0 +1,45 @@
+"""A small course: two modules (one with a quiz, one without), a final exam, and helpers to
+complete each part."""
+
+from __future__ import annotations
+
+import pytest
+
+from certificates.progress import FINAL_EXAM_SLUG
+from lessons import progress as lesson_progress
+from quizzes import attempts
+from tests.conftest import make_lesson, make_module
+from tests.quizzes.builders import make_question, make_quiz, right_response, wrong_response
+
+
+@pytest.fixture
+def course(db):
+    one, two = make_module(title="Shared responsibility"), make_module(title="Identity")
+    lessons = {one.pk: [make_lesson(one), make_lesson(one)], two.pk: [make_lesson(two)]}
+    make_lesson(one, published=False)  # a draft: never required
+    question = make_question(lesson=lessons[one.pk][0], module=one)
+    quiz = make_quiz(question, module=one, pass_mark=50)
+    exam_question = make_question(lesson=lessons[two.pk][0], module=two)
+    exam = make_quiz(exam_question, slug=FINAL_EXAM_SLUG, title="Final exam", pass_mark=72)
+    return {"modules": [one, two], "lessons": lessons, "quiz": quiz, "exam": exam}
+
+
+def read_all(user, course, session=None):
+    for lessons in course["lessons"].values():
+        for lesson in lessons:
+            lesson_progress.mark_complete(user=user, lesson=lesson, session=session)
+
+
+def take(quiz, user, *, right=True, session_key=""):
+    attempt = attempts.attempt_start(quiz=quiz, user=user, session_key=session_key)
+    for question in attempts.attempt_questions(attempt):
+        response = right_response(question) if right else wrong_response(question)
+        attempts.answer_save(attempt=attempt, question=question, response=response)
+    attempt, _ = attempts.attempt_submit(attempt=attempt)
+    return attempt
+
+
+def complete(user, course):
+    read_all(user, course)
+    take(course["quiz"], user)
+    take(course["exam"], user)

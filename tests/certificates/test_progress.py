@@ -1,0 +1,150 @@
+"""Course progress: what makes a module complete, what the certificate needs, and the cost."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from certificates.progress import (
+    Part,
+    certificate_ready,
+    course_progress,
+    module_complete,
+    module_parts,
+)
+from lessons import progress as lesson_progress
+from quizzes import review
+from quizzes.models import ReviewCard
+from tests.certificates.conftest import complete, read_all, take
+from tests.conftest import make_lesson, make_module
+from tests.quizzes.builders import make_question, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+def test_module_complete_needs_every_required_part():
+    lessons = Part("lessons", "Lessons read", 2, 2)
+    assert module_complete([lessons, Part("quiz", "Quiz passed", 1, 1)])
+    assert not module_complete([lessons, Part("quiz", "Quiz passed", 0, 1)])
+    assert not module_complete([Part("lessons", "Lessons read", 1, 2)])
+    # review items are shown, never required
+    assert module_complete([lessons, Part("review", "Mastered", 0, 5, required=False)])
+    assert not module_complete([Part("review", "Mastered", 0, 0, required=False)])
+
+
+def test_module_parts_gathers_lessons_quiz_and_review():
+    parts = module_parts(
+        lessons=(1, 3), quizzes=[{"passed": False}, {"passed": True}], review=(2, 4)
+    )
+    assert [(p.key, p.done, p.total, p.required) for p in parts] == [
+        ("lessons", 1, 3, True),
+        ("quiz", 1, 1, True),
+        ("review", 2, 4, False),
+    ]
+    assert [p.key for p in module_parts(lessons=(1, 1), quizzes=[], review=(0, 0))] == [
+        "lessons",
+        "review",
+    ]
+
+
+def test_a_module_is_complete_when_its_lessons_are_read_and_its_quiz_passed(course, learner):
+    one, two = course["modules"]
+    progress = course_progress(learner)
+    assert [m.module.pk for m in progress.modules] == [one.pk, two.pk]
+    assert (progress.modules[0].lessons.done, progress.modules[0].lessons.total) == (0, 2)
+    read_all(learner, course)
+    progress = course_progress(learner)
+    assert not progress.for_module(one.pk).complete  # its quiz is not passed yet
+    assert progress.for_module(two.pk).complete  # no quiz: lessons are enough
+    take(course["quiz"], learner, right=False)
+    assert not course_progress(learner).for_module(one.pk).complete  # a failed attempt
+    take(course["quiz"], learner)
+    progress = course_progress(learner)
+    assert progress.for_module(one.pk).complete
+    assert progress.modules_complete == 2
+    assert not progress.ready  # the final exam is not passed
+    assert progress.percent == 80  # 3 lessons + 1 quiz of 3 + 1 + 1 exam
+
+
+def test_the_certificate_needs_every_module_and_the_final_exam(course, learner):
+    take(course["exam"], learner)
+    assert not course_progress(learner).ready  # exam passed, modules not complete
+    read_all(learner, course)
+    take(course["quiz"], learner)
+    progress = course_progress(learner)
+    assert progress.ready and certificate_ready(progress) and progress.percent == 100
+
+
+def test_without_a_published_exam_the_modules_are_enough(course, learner):
+    course["exam"].published = False
+    course["exam"].save()
+    read_all(learner, course)
+    take(course["quiz"], learner)
+    progress = course_progress(learner)
+    assert progress.exam is None and progress.ready
+
+
+def test_another_learners_work_never_counts(course, learner, other_learner):
+    complete(other_learner, course)
+    progress = course_progress(learner)
+    assert progress.percent == 0 and not progress.ready
+
+
+def test_review_items_mastered_are_counted_per_module(course, learner):
+    one, _ = course["modules"]
+    question = course["quiz"].questions.get()
+    other = make_question(lesson=course["lessons"][one.pk][1], module=None)  # by its lesson
+    start = timezone.now() - timedelta(days=200)
+    review.card_record(user=learner, question=question, correct=False, now=start)
+    review.card_record(user=learner, question=other, correct=False, now=start)
+    assert course_progress(learner).for_module(one.pk).review.total == 2
+    assert course_progress(learner).for_module(one.pk).review.done == 0
+    when = start
+    for _ in range(8):  # right again and again: the intervals grow past three weeks
+        card = ReviewCard.objects.get(user=learner, question=question)
+        when = max(when, card.due) + timedelta(minutes=1)
+        review.card_record(user=learner, question=question, correct=True, now=when)
+    card = ReviewCard.objects.get(user=learner, question=question)
+    assert card.due - card.last_reviewed_at >= timedelta(days=21)
+    part = course_progress(learner).for_module(one.pk).review
+    assert (part.done, part.total, part.required) == (1, 2, False)
+
+
+def test_an_anonymous_learners_progress_comes_from_their_session(course, client):
+    session = client.session
+    read_all(client_user := _anonymous(), course, session=session)
+    take(course["quiz"], client_user, session_key="browser-key")
+    progress = course_progress(client_user, session, learner_key="browser-key")
+    assert progress.modules_complete == 2
+    assert course_progress(client_user, session, learner_key="another").modules_complete == 1
+
+
+def _anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+def test_progress_costs_four_queries_whatever_the_amount_of_work(course, learner):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            course_progress(learner)
+        assert not any('"body"' in q["sql"] for q in ctx.captured_queries)  # no lesson bodies
+        return len(ctx.captured_queries)
+
+    before = count()
+    complete(learner, course)
+    for _ in range(3):
+        module = make_module()
+        lessons = [make_lesson(module) for _ in range(4)]
+        for lesson in lessons:
+            lesson_progress.mark_complete(user=learner, lesson=lesson)
+        question = make_question(lesson=lessons[0], module=module)
+        quiz = make_quiz(question, module=module)
+        take(quiz, learner)
+        review.card_record(user=learner, question=question, correct=False, now=timezone.now())
+    assert count() == before == 4

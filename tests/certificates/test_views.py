@@ -1,0 +1,180 @@
+"""My progress, issuing the certificate, the public verification page and the PDF."""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from certificates import issuing
+from certificates.models import Certificate
+from tests.certificates.conftest import complete, read_all, take
+
+pytestmark = pytest.mark.django_db
+
+
+def test_my_progress_shows_each_module_and_what_is_left(client, learner, course):
+    client.force_login(learner)
+    read_all(learner, course)
+    body = client.get("/progress/").content.decode()
+    assert "2 of 2 lessons read" in body and "1 of 1 lesson read" in body
+    assert "Quiz not passed yet" in body
+    assert "Module complete" in body  # the module without a quiz
+    assert "pass the final exam" in body.lower()
+    assert "Get your certificate" not in body
+
+
+def test_my_progress_works_for_an_anonymous_learner(client, course):
+    lesson = course["lessons"][course["modules"][1].pk][0]
+    client.post(lesson.get_absolute_url() + "complete/")
+    body = client.get("/progress/").content.decode()
+    assert "1 of 1 lesson read" in body
+
+
+def test_the_home_page_shows_quiz_and_review_per_module(client, learner, course):
+    client.force_login(learner)
+    take(course["quiz"], learner)
+    body = client.get("/").content.decode()
+    assert "Quiz passed" in body
+    assert "Review: nothing to review" in body
+    assert "My progress" in body
+
+
+def test_before_the_course_is_complete_no_certificate_is_issued(client, learner, course):
+    client.force_login(learner)
+    read_all(learner, course)
+    page = client.get("/progress/certificate/")
+    assert page.status_code == 200
+    assert "pass the final exam" in page.content.decode().lower()
+    refused = client.post("/progress/certificate/", {"name": "Ada Lovelace"})
+    assert refused.status_code == 403
+    assert not Certificate.objects.exists()
+    with pytest.raises(issuing.NotReady, match="pass the final exam"):
+        issuing.issue(user=learner, name="Ada Lovelace")
+
+
+def test_a_learner_who_completed_the_course_names_and_gets_the_certificate(client, learner, course):
+    learner.first_name, learner.last_name = "Ada", "Lovelace"
+    learner.save()
+    complete(learner, course)
+    client.force_login(learner)
+    form = client.get("/progress/certificate/").content.decode()
+    assert 'value="Ada Lovelace"' in form  # from the account, editable
+    response = client.post("/progress/certificate/", {"name": "  Augusta   Ada King  "})
+    assert response.status_code == 302 and response.url == "/progress/certificate/"
+    certificate = Certificate.objects.get(user=learner)
+    assert certificate.name == "Augusta Ada King"
+    assert len(certificate.code) >= 16
+    page = client.get("/progress/certificate/").content.decode()
+    assert "Augusta Ada King" in page
+    assert f"http://testserver/certificates/{certificate.code}/" in page
+    # a second post (a double click, another tab) changes nothing
+    client.post("/progress/certificate/", {"name": "Someone Else"})
+    assert Certificate.objects.get(user=learner).name == "Augusta Ada King"
+    assert Certificate.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("   ", "Write the name"),
+        ("A" * 101, "at most 100"),
+        ("Ada\u0007", "control character"),
+        ("李小龍", "Latin-1"),
+    ],
+)
+def test_a_name_the_certificate_cannot_print_is_refused_on_its_field(
+    client, learner, course, name, words
+):
+    complete(learner, course)
+    client.force_login(learner)
+    response = client.post("/progress/certificate/", {"name": name})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert words in body and 'aria-invalid="true"' in body
+    assert not Certificate.objects.exists()
+
+
+def test_the_public_page_shows_name_course_and_date_only(client, learner, course):
+    EmailAddress.objects.create(user=learner, email="ada@example.com", primary=True)
+    complete(learner, course)
+    certificate = issuing.issue(user=learner, name="Ada Lovelace")
+    response = client.get(f"/certificates/{certificate.code}/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    main = body[body.index("<main") : body.index("</main>")]
+    assert "Ada Lovelace" in main and certificate.course_title in main
+    assert certificate.issued_at.strftime("%Y-%m-%d") in main
+    for private in ("ada@example.com", learner.username, "%", "score", "exam"):
+        assert private not in main.lower().replace("ada lovelace", ""), private
+    assert '<meta name="robots" content="noindex, nofollow">' in body
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert client.get("/certificates/not-a-real-code/").status_code == 404
+
+
+def _pdf_text(data: bytes) -> str:
+    """The text drawn in a PDF's content streams (fpdf2 compresses them with zlib)."""
+    out = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            out.append(zlib.decompress(stream).decode("latin-1"))
+        except zlib.error:
+            out.append(stream.decode("latin-1"))
+    return "".join(out)
+
+
+def test_the_pdf_is_a_pdf_with_the_name_course_date_and_link(client, learner, course):
+    complete(learner, course)
+    certificate = issuing.issue(user=learner, name="Zoë Ångström")
+    client.force_login(learner)
+    response = client.get("/progress/certificate/pdf/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    data = response.content
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    text = _pdf_text(data)
+    assert "Zoë Ångström" in text
+    assert certificate.course_title in text
+    assert f"/certificates/{certificate.code}/" in text
+    assert certificate.issued_at.strftime("%B %Y") in text
+
+
+def test_no_pdf_before_a_certificate(client, learner):
+    client.force_login(learner)
+    assert client.get("/progress/certificate/pdf/").status_code == 404
+
+
+def test_my_progress_costs_the_same_however_much_is_done(client, learner, course):
+    client.force_login(learner)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/progress/").status_code == 200
+        return len(ctx.captured_queries)
+
+    before = count()
+    complete(learner, course)
+    issuing.issue(user=learner, name="Ada")
+    assert count() == before
+
+
+def test_a_long_name_is_drawn_smaller_to_stay_inside_the_border(learner, course):
+    from fpdf import FPDF
+
+    from certificates.pdf import certificate_pdf
+
+    complete(learner, course)
+    name = "Wolfeschlegelsteinhausenbergerdorff " * 2 + "Hubert Blaine"
+    certificate = issuing.issue(user=learner, name=name)
+    text = _pdf_text(certificate_pdf(certificate, verify_url="https://example.org/c/x/"))
+    drawn = re.search(r"/F\d+ ([\d.]+) Tf ET\s+q BT [^\n]*\(" + re.escape(name) + r"\) Tj", text)
+    size = float(drawn[1])
+    assert size < 30
+    probe = FPDF(orientation="landscape", format="A4")
+    probe.set_font("Times", "BI", size)
+    assert probe.get_string_width(name) <= probe.w - 40

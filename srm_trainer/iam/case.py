@@ -12,6 +12,7 @@ needs no extra field and a cross-account S3 question must say so.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from threading import Lock
 from typing import Any, Literal, overload
@@ -19,7 +20,7 @@ from typing import Any, Literal, overload
 from .context import RequestContext
 from .errors import CaseError, PolicyError
 from .jsontext import load_json
-from .model import Policy
+from .model import Policy, PolicyKind
 from .parser import MAX_NESTING, SURROGATE_BYTES, content_key, parse_policy, pickled
 from .principals import Caller, parse_caller
 from .wildcard import fold_case
@@ -45,6 +46,19 @@ class Request:
 
 
 @dataclass(frozen=True, slots=True)
+class PolicySlot:
+    """One policy of a case and where it sits: `kind`, its `index` among the policies of that
+    kind (within its level for SCPs and RCPs), its organization `level` (0 = root; None for the
+    other kinds) and the case field that holds it (`path`)."""
+
+    kind: PolicyKind
+    index: int
+    level: int | None
+    policy: Policy
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
 class Case:
     """A parsed case: immutable and safe to share between threads and cache entries."""
 
@@ -58,6 +72,26 @@ class Case:
     scp_levels: tuple[tuple[Policy, ...], ...]
     rcp_levels: tuple[tuple[Policy, ...], ...]
     expect: str | None = None
+
+    def policies(self) -> Iterator[PolicySlot]:
+        """Every policy of the case in AWS's evaluation order: RCPs and SCPs (root level
+        first), the resource-based policy, identity policies, permissions boundary, session
+        policy. The one listing every consumer walks (evaluation, labels, choice lists)."""
+        for kind, field, levels in (
+            ("rcp", "rcp_levels", self.rcp_levels),
+            ("scp", "scp_levels", self.scp_levels),
+        ):
+            for lvl, level in enumerate(levels):
+                for i, policy in enumerate(level):
+                    yield PolicySlot(kind, i, lvl, policy, f"{field}[{lvl}][{i}]")  # type: ignore[arg-type]
+        if self.resource_policy is not None:
+            yield PolicySlot("resource", 0, None, self.resource_policy, "resource_policy")
+        for i, policy in enumerate(self.identity_policies):
+            yield PolicySlot("identity", i, None, policy, f"identity_policies[{i}]")
+        if self.permissions_boundary is not None:
+            yield PolicySlot("boundary", 0, None, self.permissions_boundary, "permissions_boundary")
+        if self.session_policy is not None:
+            yield PolicySlot("session", 0, None, self.session_policy, "session_policy")
 
 
 def _located(exc: PolicyError, prefix: str) -> CaseError:

@@ -20,6 +20,7 @@ import json
 import marshal
 import pickle
 import re
+import threading
 from bisect import bisect_right
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public since 2.6, absent from typeshed
 from threading import Lock
@@ -392,13 +393,14 @@ def _statement(
 ) -> Statement:
     if not isinstance(raw, dict):
         raise _fail("invalid_statement", "A statement must be a JSON object.", path)
-    for key in raw:
-        if key not in _STATEMENT_KEYS:
-            raise _fail(
-                "unknown_element",
-                f"Unknown statement element {key!r} (element names are case-sensitive).",
-                _child(path, key),
-            )
+    if not raw.keys() <= _STATEMENT_KEYS:
+        for key in raw:
+            if key not in _STATEMENT_KEYS:
+                raise _fail(
+                    "unknown_element",
+                    f"Unknown statement element {key!r} (element names are case-sensitive).",
+                    _child(path, key),
+                )
     sid = raw.get("Sid")
     if sid is not None and not isinstance(sid, str):
         raise _fail("invalid_sid", "Sid must be a string.", _child(path, "Sid"))
@@ -535,6 +537,8 @@ def _known_statement(
     return known.placed(where[0], where[1]) if where else known
 
 
+_STATEMENT_PATHS = tuple(f"Statement[{i}]" for i in range(MAX_STATEMENTS))
+
 _KIND_NAMES = {
     "identity": "an identity-based policy",
     "resource": "a resource-based policy",
@@ -574,8 +578,9 @@ def _policy(
     if "Statement" not in obj:
         raise _fail("missing_statement", "The policy has no Statement.", "")
     raw = obj["Statement"]
+    paths: tuple[str, ...]
     if isinstance(raw, dict):
-        raws, paths = [raw], ["Statement"]
+        raws, paths = [raw], ("Statement",)
     elif isinstance(raw, list):
         if len(raw) > MAX_STATEMENTS:
             raise _fail(
@@ -583,7 +588,7 @@ def _policy(
                 f"The policy has {len(raw)} statements; the limit is {MAX_STATEMENTS}.",
                 "Statement",
             )
-        raws, paths = raw, [f"Statement[{i}]" for i in range(len(raw))]
+        raws, paths = raw, _STATEMENT_PATHS[: len(raw)]
     else:
         raise _fail(
             "invalid_statement", "Statement must be an object or a list of objects.", "Statement"
@@ -675,17 +680,34 @@ SURROGATE_BYTES = re.compile(rb"\xed[\xa0-\xbf]")
 _NOT_DATA = (pickle.PicklingError, TypeError, ValueError, AttributeError, RecursionError)
 
 
+class _Pickling(threading.local):
+    """One pickler per thread, reused: making one costs as much as pickling a statement."""
+
+    def __init__(self) -> None:
+        self.renew()
+
+    def renew(self) -> None:
+        self.buffer = io.BytesIO()
+        self.pickler = pickle.Pickler(self.buffer, 5)
+        self.pickler.fast = True
+
+
+_PICKLING = _Pickling()
+
+
 def pickled(data: Any) -> bytes | None:
     """Content bytes of decoded JSON data, or None when pickle refuses it. Pickle's "fast" mode
     keeps no memo, so the bytes depend only on the content and key order, never on which
     objects happen to be shared (json.loads shares keys, Python literals share interned
     strings); C writes them several times faster than `json.dumps`."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, 5)
-    pickler.fast = True
+    state = _PICKLING
+    buffer = state.buffer
+    buffer.seek(0)
+    buffer.truncate()
     try:
-        pickler.dump(data)
+        state.pickler.dump(data)
     except _NOT_DATA:
+        state.renew()  # a failed dump may leave the pickler mid-frame
         return None
     return buffer.getvalue()
 

@@ -451,7 +451,7 @@ class Statement:
         if line == self.line and column == self.column:
             return self
         copy = Statement.__new__(Statement)
-        for name in Statement.__slots__:
+        for name in _STATEMENT_SLOTS:
             setattr(copy, name, getattr(self, name))
         copy.line = line
         copy.column = column
@@ -559,6 +559,9 @@ def clear_compiled() -> None:
     _ACTION_BLOCKS.clear()
     _RESOURCE_BLOCKS.clear()
     _CLAUSES.clear()
+
+
+_STATEMENT_SLOTS = tuple(name for name in Statement.__slots__ if name not in ("line", "column"))
 
 
 def _statement_index(st: Statement) -> int:

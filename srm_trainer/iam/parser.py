@@ -509,6 +509,7 @@ def _statement(
 # when full, and a statement over _STATEMENT_MEMO_MAX_BYTES is not kept.
 _STATEMENTS: dict[tuple[str, bool, str, bytes], Statement] = {}
 _STATEMENTS_MAX = 8192
+_MEMO_MAX_STATEMENTS = 64
 _STATEMENT_MEMO_MAX_BYTES = 4096
 
 
@@ -527,14 +528,13 @@ def _known_statement(
     key = (kind, variables, path, content)
     known = _STATEMENTS.get(key)
     if known is None:
-        known = _statement(raw, index, path, kind, variables, None)
+        known = _statement(raw, index, path, kind, variables, positions)
         if len(_STATEMENTS) >= _STATEMENTS_MAX:
             _STATEMENTS.clear()
         _STATEMENTS[key] = known
-    if positions is None:
         return known
-    where = positions.locate(path)
-    return known.placed(where[0], where[1]) if where else known
+    where = positions.locate(path) if positions is not None else None
+    return known.placed(where[0], where[1]) if where else known.placed(None, None)
 
 
 _STATEMENT_PATHS = tuple(f"Statement[{i}]" for i in range(MAX_STATEMENTS))
@@ -594,8 +594,12 @@ def _policy(
             "invalid_statement", "Statement must be an object or a list of objects.", "Statement"
         )
     variables = version == VERSION_2012
+    # The statement memo pays for itself when statements repeat (a policy edited a statement
+    # at a time, rebuilt by its caller); for a large policy of new statements its keys would
+    # only add to the parse, so large policies are validated directly.
+    read = _known_statement if len(raws) <= _MEMO_MAX_STATEMENTS else _statement
     statements = tuple(
-        _known_statement(item, i, path, kind, variables, positions)
+        read(item, i, path, kind, variables, positions)
         for i, (item, path) in enumerate(zip(raws, paths, strict=True))
     )
     return Policy(

@@ -12,6 +12,7 @@ needs no extra field and a cross-account S3 question must say so.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from threading import Lock
 from typing import Any, Literal, overload
@@ -19,8 +20,8 @@ from typing import Any, Literal, overload
 from .context import RequestContext
 from .errors import CaseError, PolicyError
 from .jsontext import load_json
-from .model import Policy
-from .parser import MAX_NESTING, content_key, parse_policy
+from .model import Policy, PolicyKind
+from .parser import MAX_NESTING, SURROGATE_BYTES, content_key, parse_policy, pickled
 from .principals import Caller, parse_caller
 from .wildcard import fold_case
 
@@ -45,6 +46,19 @@ class Request:
 
 
 @dataclass(frozen=True, slots=True)
+class PolicySlot:
+    """One policy of a case and where it sits: `kind`, its `index` among the policies of that
+    kind (within its level for SCPs and RCPs), its organization `level` (0 = root; None for the
+    other kinds) and the case field that holds it (`path`)."""
+
+    kind: PolicyKind
+    index: int
+    level: int | None
+    policy: Policy
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
 class Case:
     """A parsed case: immutable and safe to share between threads and cache entries."""
 
@@ -58,6 +72,26 @@ class Case:
     scp_levels: tuple[tuple[Policy, ...], ...]
     rcp_levels: tuple[tuple[Policy, ...], ...]
     expect: str | None = None
+
+    def policies(self) -> Iterator[PolicySlot]:
+        """Every policy of the case in AWS's evaluation order: RCPs and SCPs (root level
+        first), the resource-based policy, identity policies, permissions boundary, session
+        policy. The one listing every consumer walks (evaluation, labels, choice lists)."""
+        for kind, field, levels in (
+            ("rcp", "rcp_levels", self.rcp_levels),
+            ("scp", "scp_levels", self.scp_levels),
+        ):
+            for lvl, level in enumerate(levels):
+                for i, policy in enumerate(level):
+                    yield PolicySlot(kind, i, lvl, policy, f"{field}[{lvl}][{i}]")  # type: ignore[arg-type]
+        if self.resource_policy is not None:
+            yield PolicySlot("resource", 0, None, self.resource_policy, "resource_policy")
+        for i, policy in enumerate(self.identity_policies):
+            yield PolicySlot("identity", i, None, policy, f"identity_policies[{i}]")
+        if self.permissions_boundary is not None:
+            yield PolicySlot("boundary", 0, None, self.permissions_boundary, "permissions_boundary")
+        if self.session_policy is not None:
+            yield PolicySlot("session", 0, None, self.session_policy, "session_policy")
 
 
 def _located(exc: PolicyError, prefix: str) -> CaseError:
@@ -184,6 +218,31 @@ def _request(raw: Any) -> Request:
     )
 
 
+# Parsed requests by content (dict input): a caller that rebuilds its case each time, or a batch
+# over many policies with the same request, parses the request once. Bounded: emptied when full.
+_REQUESTS: dict[bytes, Request] = {}
+_REQUESTS_MAX = 4096
+_REQUEST_MEMO_MAX_BYTES = 4096
+
+
+def _known_request(raw: Any) -> Request:
+    if type(raw) is not dict:
+        return _request(raw)
+    key = pickled(raw)
+    if key is None:
+        return _request(raw)
+    known = _REQUESTS.get(key)
+    if known is None:
+        if SURROGATE_BYTES.search(key):  # possibly a lone surrogate: content_key says exactly
+            content_key(raw, CaseError, what="case", code="invalid_case")
+        known = _request(raw)
+        if len(key) <= _REQUEST_MEMO_MAX_BYTES:
+            if len(_REQUESTS) >= _REQUESTS_MAX:
+                _REQUESTS.clear()
+            _REQUESTS[key] = known
+    return known
+
+
 def _from_object(raw: Any) -> Case:
     if not isinstance(raw, dict):
         raise CaseError("invalid_case", "A case must be a JSON object.", path="")
@@ -192,7 +251,7 @@ def _from_object(raw: Any) -> Case:
     for key, value in (("name", name), ("doc", doc)):
         if value is not None and not isinstance(value, str):
             raise CaseError("invalid_case", f"{key} must be a string", path=key)
-    request = _request(raw.get("request"))
+    request = _known_request(raw.get("request"))
     identity = raw.get("identity_policies")
     if identity is None:
         identity = []
@@ -235,14 +294,24 @@ _CACHE_LOCK = Lock()
 
 
 def parse_case(source: str | dict[str, Any] | Case) -> Case:
-    """A case from a dict, JSON text of one case, or an already parsed `Case` (returned as is)."""
+    """A case from a dict, JSON text of one case, or an already parsed `Case` (returned as is).
+
+    Text is cached by its text. A dict is not keyed as a whole (that would serialise it once
+    for the case and again for each policy): its request and each policy are looked up by their
+    own content, so a repeated dict costs those lookups and a new `Case`."""
     if isinstance(source, Case):
         return source
     key: str | bytes
     if isinstance(source, str):
         key = source
     elif isinstance(source, dict):
-        key = content_key(source, CaseError, what="case", code="invalid_case")
+        try:
+            return _from_object(source)
+        except CaseError:
+            # Say what is wrong with data that is not JSON at all (a set, a lone surrogate)
+            # before any field-level complaint about it.
+            content_key(source, CaseError, what="case", code="invalid_case")
+            raise
     else:
         raise CaseError(
             "invalid_case", f"A case must be a dict or JSON text, not {type(source).__name__}."

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn, TextIO
 
 from . import catalog, words
+from .decision import Decision, Reason, StatementRef
 from .errors import PolicyError
 from .wildcard import has_wildcard
 
@@ -229,7 +230,7 @@ def _cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 assert decision is not None
                 got = decision.decision
                 if args.explain:
-                    out.write(explain(label, decision.to_dict(), expect=expect) + "\n")
+                    out.write(explain(label, decision, expect=expect) + "\n")
                 else:
                     line = {
                         "name": label,
@@ -329,9 +330,9 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(json.dumps({"results": [r.to_dict() for r in results]}) + "\n")
         return EXIT_OK
     for r in results:
-        by = "; ".join(_ref(ref.to_dict()) for ref in r.decision.decisive)
+        by = "; ".join(_ref(ref) for ref in r.decision.decisive)
         if not by and r.decision.steps and r.decision.steps[0].name == "aws_rule":
-            by = reason_text(r.decision.steps[0].reasons[0].to_dict())
+            by = reason_text(r.decision.steps[0].reasons[0])
         out.write(
             f"{r.decision.decision:<12}  {r.action}  {r.resource}"
             + (f"  — {by}" if by else "")
@@ -348,18 +349,9 @@ _DECISIONS = {
     "ImplicitDeny": "DENIED (implicitly: no policy allows it)",
 }
 
-# Step and reason words come from one table shared with the web pages (words.py).
+# Step, reason and policy words come from one table shared with the web pages (words.py).
 _STEP_TITLES = words.STEP_TITLES
 _OUTCOMES = words.OUTCOMES
-
-_KINDS = {
-    "identity": "identity policy",
-    "resource": "resource policy",
-    "boundary": "permissions boundary",
-    "session": "session policy",
-    "scp": "SCP",
-    "rcp": "RCP",
-}
 
 
 def _fmt(value: Any) -> str:
@@ -368,62 +360,50 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def reason_text(reason: dict[str, Any]) -> str:
-    """A sentence for one `{"code", "data"}` reason (the code itself when it has no words)."""
+def reason_text(reason: Reason) -> str:
+    """A sentence for one reason (the code itself when it has no words)."""
     sentence: str = words.reason_words(
-        reason.get("code", ""), reason.get("data") or {}, value=_fmt
+        reason.code, reason.data or {}, value=_fmt
     )  # the default render formats plain text
     return sentence
 
 
-def _ref(ref: dict[str, Any]) -> str:
-    kind = _KINDS.get(ref.get("policy_kind", ""), ref.get("policy_kind", "policy"))
-    name = ref.get("policy_name")
-    policy = f"{kind} {name!r}" if name else f"{kind} #{ref.get('policy_index', 0) + 1}"
-    if ref.get("level") is not None:
-        policy += f" (level {ref['level']})"
-    sid = f" (Sid {ref['sid']})" if ref.get("sid") else ""
-    line = f", line {ref['line']}" if ref.get("line") else ""
-    return f"{policy}, statement {ref.get('statement_index', 0) + 1}{sid}{line}"
+def _ref(ref: StatementRef) -> str:
+    line = f", line {ref.line}" if ref.line else ""
+    return words.statement_label(ref) + line
 
 
-def explain(name: str, result: dict[str, Any], *, expect: str | None = None) -> str:
-    """A readable account of a `Decision.to_dict()`: the verdict, the steps, every statement."""
-    lines = [f"{name}: {_DECISIONS.get(result['decision'], result['decision'])}"]
+def explain(name: str, decision: Decision, *, expect: str | None = None) -> str:
+    """A readable account of a decision: the verdict, the steps, every statement."""
+    lines = [f"{name}: {_DECISIONS.get(decision.decision, decision.decision)}"]
     if expect is not None:
-        verdict = "as expected" if expect == result["decision"] else f"EXPECTED {expect}"
+        verdict = "as expected" if expect == decision.decision else f"EXPECTED {expect}"
         lines[0] += f" — {verdict}"
-    decisive = result.get("decisive") or []
-    if decisive:
+    if decision.decisive:
         lines.append("  decided by:")
-        lines.extend(f"    {_ref(ref)}" for ref in decisive)
-    steps = result.get("steps") or []
-    if steps:
+        lines.extend(f"    {_ref(ref)}" for ref in decision.decisive)
+    if decision.steps:
         lines.append("  evaluation steps:")
-        for step in steps:
-            title = _STEP_TITLES.get(step["name"], step["name"])
-            outcome = _OUTCOMES.get(step["outcome"], step["outcome"])
-            mark = "" if step.get("reached", True) else " (not reached)"
-            why = "; ".join(reason_text(r) for r in step.get("reasons") or [])
+        for step in decision.steps:
+            title = _STEP_TITLES.get(step.name, step.name)
+            outcome = _OUTCOMES.get(step.outcome, step.outcome)
+            mark = "" if step.reached else " (not reached)"
+            why = "; ".join(reason_text(r) for r in step.reasons)
             lines.append(f"    {title}: {outcome}{mark}" + (f" — {why}" if why else ""))
-    for policy in result.get("explanations") or []:
-        kind = _KINDS.get(policy["kind"], policy["kind"])
-        label = (
-            f"{kind} {policy['name']!r}" if policy.get("name") else f"{kind} #{policy['index'] + 1}"
-        )
-        if policy.get("level") is not None:
-            label += f" (level {policy['level']})"
-        head = f"  {label}: {policy['result'].replace('_', ' ')}"
-        if policy.get("reason"):
-            head += f" — {reason_text(policy['reason'])}"
+    for policy in decision.explanations:
+        label = words.policy_label(policy.kind, policy.index, policy.level, policy.name)
+        head = f"  {label}: {policy.result.replace('_', ' ')}"
+        if policy.reason is not None:
+            head += f" — {reason_text(policy.reason)}"
         lines.append(head)
-        for st in policy.get("statements") or []:
-            sid = f" (Sid {st['sid']})" if st.get("sid") else ""
-            where = f"statement {st['statement_index'] + 1}{sid}, {st['effect']}"
-            if st.get("applies"):
+        for st in policy.statements:
+            ref = st.ref
+            sid = f" (Sid {ref.sid})" if ref.sid else ""
+            where = f"statement {ref.statement_index + 1}{sid}, {ref.effect}"
+            if st.applies:
                 lines.append(f"    {where}: applies")
             else:
-                why = "; ".join(reason_text(r) for r in st.get("reasons") or []) or "does not apply"
+                why = "; ".join(reason_text(r) for r in st.reasons) or "does not apply"
                 lines.append(f"    {where}: does not apply — {why}")
     return "\n".join(lines) + "\n"
 

@@ -1,9 +1,14 @@
 """AWS's policy evaluation logic over a parsed `Case`, with its reasons.
 
-One analysis per policy kind (`_analyse`: which statements apply, and why the others do not),
-then one small function, `_decide`, whose branches follow AWS's flowchart in order:
-explicit deny → RCPs → SCPs → resource-based policy → identity-based policies → permissions
-boundary → session policy.
+One analysis per policy of the case (`_analyse`: which statements apply, and why the others do
+not), walking `Case.policies()`; what they found is gathered once (`_Facts`). Then AWS's
+flowchart, one function per box, in order (`FLOWCHART`): explicit deny → RCPs → SCPs →
+resource-based policy → identity-based policies → permissions boundary → session policy.
+`_walk` draws every box once and stops at the first box taking part that denies or allows;
+which boxes after the resource-based policy take part follows from how that policy named the
+caller (`_Facts.route`). Resources whose own policy must allow (a role's trust policy, a KMS key
+policy) are small named strategies (`OWN_POLICY_RULES`), and AWS's built-in rules one table
+(`aws_rules.RULES`) applied before any box.
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
 
 Choices where the documents leave room (also in the module docstring of `case.py`):
@@ -24,6 +29,8 @@ Choices where the documents leave room (also in the module docstring of `case.py
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from .aws_rules import AwsRule, matching_rule
@@ -216,12 +223,6 @@ def _failure_data(failure: Any) -> dict[str, Any]:
     return data
 
 
-def _skipped(
-    policy: Policy, kind: str, index: int, level: int | None, reason: Reason
-) -> PolicyExplanation:
-    return PolicyExplanation(kind, index, policy.name, level, "not_applicable", (), reason)
-
-
 def _is_service_linked(caller: Caller) -> bool:
     text = caller.text
     return caller.kind == "role_session" and (
@@ -229,28 +230,67 @@ def _is_service_linked(caller: Caller) -> bool:
     )
 
 
-def _special_resource(request: Request) -> str | None:
-    """`trust` (a role's trust policy decides) or `kms` (a key policy decides), else None."""
-    resource = request.resource
-    parts = resource.split(":", 5)
+# --- strategies: resources whose own policy must allow ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OwnPolicyRule:
+    """A resource whose own policy must allow the request itself: an identity policy alone is
+    never enough there. `resource_type` is what the reasons call it; `boundary_stays`: a grant
+    that names the caller in its own account still leaves the caller's permissions boundary in
+    force."""
+
+    resource_type: str
+    service: str
+    resource_prefix: str
+    actions: tuple[str, ...]  # case-folded action prefixes the resource's policy governs
+    boundary_stays: bool
+    doc: str
+
+    def governs(self, request: Request, parts: list[str]) -> bool:
+        return (
+            parts[2] == self.service
+            and parts[5].startswith(self.resource_prefix)
+            and request.action_folded.startswith(self.actions)
+        )
+
+
+OWN_POLICY_RULES: tuple[OwnPolicyRule, ...] = (
+    # id_roles_update-role-trust-policy: only assuming the role (and tagging the session or
+    # setting its source identity) is decided by the role's trust policy.
+    OwnPolicyRule(
+        "trust",
+        "iam",
+        "role/",
+        _TRUST_ACTIONS,
+        True,
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-trust-policy.html",
+    ),
+    # key-policies: a key policy governs KMS's operations on its key; another service's action
+    # whose resource is a key ARN (kinesis:StartStreamEncryption) is decided like any other.
+    OwnPolicyRule(
+        "kms",
+        "kms",
+        "key/",
+        ("kms:",),
+        False,
+        "https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html",
+    ),
+)
+
+
+def own_policy_rule(request: Request) -> OwnPolicyRule | None:
+    """The rule under which the resource's own policy must allow this request, if any."""
+    parts = request.resource.split(":", 5)
     if len(parts) != 6:
         return None
-    if (
-        parts[2] == "iam"
-        and parts[5].startswith("role/")
-        and request.action_folded.startswith(_TRUST_ACTIONS)
-    ):
-        return "trust"
-    if (
-        parts[2] == "kms"
-        and parts[5].startswith("key/")
-        and request.action_folded.startswith("kms:")
-    ):
-        # key-policies: a key policy governs the KMS operations on its key. Another service's
-        # action whose resource is a key ARN (kinesis:StartStreamEncryption) is decided by the
-        # caller's policies like any other.
-        return "kms"
+    for rule in OWN_POLICY_RULES:
+        if rule.governs(request, parts):
+            return rule
     return None
+
+
+# --- the analyses, one per policy of the case ---------------------------------------------
 
 
 def evaluate(case: Case | dict[str, Any] | str) -> Decision:
@@ -259,137 +299,60 @@ def evaluate(case: Case | dict[str, Any] | str) -> Decision:
     return _evaluate(parsed)
 
 
+def _skip_reason(kind: str, caller: Caller, slr: bool) -> Reason | None:
+    """Why a policy of `kind` does not apply to this caller (None when it does)."""
+    if kind == "rcp":
+        # RCPs: every caller except service-linked roles.
+        return Reason("service_linked_role_exempt") if slr else None
+    if kind == "scp":
+        # SCPs: IAM principals (and the root user) of member accounts, not service-linked roles.
+        if slr:
+            return Reason("service_linked_role_exempt", {"caller_kind": caller.kind})
+        if caller.kind not in _ORG_MEMBER_CALLERS:
+            return Reason("scp_not_applicable_to_caller", {"caller_kind": caller.kind})
+        return None
+    if kind == "resource" or caller.kind in _IAM_IDENTITY:
+        return None
+    code = {
+        "identity": "identity_policies_not_applicable",
+        "boundary": "boundary_not_applicable",
+        "session": "session_policy_not_applicable",
+    }[kind]
+    return Reason(code, {"caller_kind": caller.kind})
+
+
 def _evaluate(case: Case) -> Decision:
     request = case.request
     caller = request.caller
     slr = _is_service_linked(caller)
-    iam_identity = caller.kind in _IAM_IDENTITY
+    has_boundary = case.permissions_boundary is not None and caller.kind in _IAM_IDENTITY
+    facts = _Facts(case, slr, has_boundary)
     explanations: list[_Analysis | PolicyExplanation] = []
-    denies: list[StatementRef] = []
-
-    # RCPs: every caller except service-linked roles, when the resource's account is in an org.
-    rcp_applies = bool(case.rcp_levels) and not slr
-    for lvl, level in enumerate(case.rcp_levels):
-        for i, policy in enumerate(level):
-            if rcp_applies:
-                a = _analyse(policy, "rcp", i, lvl, request)
-                explanations.append(a)
-                denies.extend(a.denies)
-            else:
-                explanations.append(
-                    _skipped(policy, "rcp", i, lvl, Reason("service_linked_role_exempt"))
+    for slot in case.policies():
+        skip = _skip_reason(slot.kind, caller, slr)
+        if skip is not None:
+            explanations.append(
+                PolicyExplanation(
+                    slot.kind, slot.index, slot.policy.name, slot.level, "not_applicable", (), skip
                 )
-
-    # SCPs: IAM principals (and the root user) of member accounts, not service-linked roles.
-    scp_applies = bool(case.scp_levels) and caller.kind in _ORG_MEMBER_CALLERS and not slr
-    scp_missing: list[int] = []
-    scp_allows: list[StatementRef] = []
-    for lvl, level in enumerate(case.scp_levels):
-        level_allows = False
-        for i, policy in enumerate(level):
-            if scp_applies:
-                a = _analyse(policy, "scp", i, lvl, request)
-                explanations.append(a)
-                denies.extend(a.denies)
-                scp_allows.extend(a.allows)
-                level_allows = level_allows or bool(a.allows)
-            else:
-                code = "service_linked_role_exempt" if slr else "scp_not_applicable_to_caller"
-                explanations.append(
-                    _skipped(policy, "scp", i, lvl, Reason(code, {"caller_kind": caller.kind}))
-                )
-        if scp_applies and not level_allows:
-            scp_missing.append(lvl)
-
-    boundary = case.permissions_boundary
-    has_boundary = boundary is not None and iam_identity
-
-    resource_grant: str | None = None
-    resource_allows: list[StatementRef] = []
-    if case.resource_policy is not None:
+            )
+            continue
         a = _analyse(
-            case.resource_policy, "resource", 0, None, request, boundary_present=has_boundary
+            slot.policy,
+            slot.kind,
+            slot.index,
+            slot.level,
+            request,
+            boundary_present=has_boundary,
         )
         explanations.append(a)
-        denies.extend(a.denies)
-        resource_allows = a.allows
-        resource_grant = a.best_grant
-
-    identity_allows: list[StatementRef] = []
-    for i, policy in enumerate(case.identity_policies):
-        if iam_identity:
-            a = _analyse(policy, "identity", i, None, request)
-            explanations.append(a)
-            denies.extend(a.denies)
-            identity_allows.extend(a.allows)
-        else:
-            explanations.append(
-                _skipped(
-                    policy,
-                    "identity",
-                    i,
-                    None,
-                    Reason("identity_policies_not_applicable", {"caller_kind": caller.kind}),
-                )
-            )
-
-    boundary_allows: list[StatementRef] = []
-    if boundary is not None:
-        if has_boundary:
-            a = _analyse(boundary, "boundary", 0, None, request)
-            explanations.append(a)
-            denies.extend(a.denies)
-            boundary_allows = a.allows
-        else:
-            explanations.append(
-                _skipped(
-                    boundary,
-                    "boundary",
-                    0,
-                    None,
-                    Reason("boundary_not_applicable", {"caller_kind": caller.kind}),
-                )
-            )
-
-    session = case.session_policy
-    has_session = session is not None and iam_identity
-    session_allows: list[StatementRef] = []
-    if session is not None:
-        if has_session:
-            a = _analyse(session, "session", 0, None, request)
-            explanations.append(a)
-            denies.extend(a.denies)
-            session_allows = a.allows
-        else:
-            explanations.append(
-                _skipped(
-                    session,
-                    "session",
-                    0,
-                    None,
-                    Reason("session_policy_not_applicable", {"caller_kind": caller.kind}),
-                )
-            )
-
-    decision, decisive, steps = _decide(
-        case=case,
-        denies=denies,
-        rcp_applies=rcp_applies,
-        scp_applies=scp_applies,
-        scp_missing=scp_missing,
-        scp_allows=scp_allows,
-        resource_grant=resource_grant,
-        resource_allows=resource_allows,
-        identity_allows=identity_allows,
-        has_boundary=has_boundary,
-        boundary_allows=boundary_allows,
-        has_session=has_session,
-        session_allows=session_allows,
-    )
+        facts.add(a)
 
     rule = matching_rule(request)
     if rule is not None:
-        decision, decisive, steps = _apply_aws_rule(rule, request, steps)
+        decision, decisive, steps = _apply_aws_rule(rule, request, _walk(facts)[2])
+    else:
+        decision, decisive, steps = _walk(facts)
 
     def explain() -> tuple[PolicyExplanation, ...]:
         return tuple(
@@ -412,272 +375,289 @@ def _apply_aws_rule(
     return ("Allow" if rule.effect == "Allow" else "ExplicitDeny"), (), (first, *rest)
 
 
-def _decide(
-    *,
-    case: Case,
-    denies: list[StatementRef],
-    rcp_applies: bool,
-    scp_applies: bool,
-    scp_missing: list[int],
-    scp_allows: list[StatementRef],
-    resource_grant: str | None,
-    resource_allows: list[StatementRef],
-    identity_allows: list[StatementRef],
-    has_boundary: bool,
-    boundary_allows: list[StatementRef],
-    has_session: bool,
-    session_allows: list[StatementRef],
-) -> tuple[DecisionValue, tuple[StatementRef, ...], tuple[Step, ...]]:
-    """Combine the per-kind analyses the way AWS's flowchart does; also draw each step."""
-    request = case.request
-    caller = request.caller
-    kind = caller.kind
-    special = _special_resource(request)
-    same_account = caller.account is not None and caller.account == request.resource_account
-    accounts = {"principal_account": caller.account, "resource_account": request.resource_account}
+# --- what the analyses found, gathered once for the flowchart ---------------------------------
 
-    # --- what each step says on its own -------------------------------------------------
-    s_deny = Step(
-        "explicit_deny",
-        "deny" if denies else "continue",
-        (Reason("explicit_deny", {"count": len(denies)}),) if denies else (),
-    )
-    if rcp_applies:  # RCPFullAWSAccess is implied at every level: only a Deny can stop here
-        s_rcp = Step(
-            "rcp",
-            "continue",
-            (Reason("rcp_full_aws_access_implied", {"levels": len(case.rcp_levels)}),),
-        )
-    else:
-        s_rcp = Step(
-            "rcp",
-            "not_applicable",
-            (Reason("no_rcp_levels" if not case.rcp_levels else "service_linked_role_exempt"),),
-        )
-    if not scp_applies:
-        s_scp = Step(
-            "scp",
-            "not_applicable",
-            (
-                Reason(
-                    "no_scp_levels" if not case.scp_levels else "scp_not_applicable_to_caller",
-                    {"caller_kind": kind},
-                ),
-            ),
-        )
-    elif scp_missing:
-        s_scp = Step(
-            "scp",
-            "implicit_deny",
-            tuple(Reason("no_allow_at_scp_level", {"level": lvl}) for lvl in scp_missing),
-        )
-    else:
-        s_scp = Step("scp", "continue")
 
-    iam_identity = kind in _IAM_IDENTITY
+class _Facts:
+    """The per-kind findings every box of the flowchart reads, and what follows from them."""
+
+    def __init__(self, case: Case, slr: bool, has_boundary: bool) -> None:
+        request = case.request
+        caller = request.caller
+        self.case = case
+        self.kind = caller.kind
+        self.caller = caller
+        self.iam_identity = caller.kind in _IAM_IDENTITY
+        self.rcp_applies = bool(case.rcp_levels) and not slr
+        self.scp_applies = bool(case.scp_levels) and caller.kind in _ORG_MEMBER_CALLERS and not slr
+        self.has_boundary = has_boundary
+        self.has_session = case.session_policy is not None and self.iam_identity
+        self.denies: list[StatementRef] = []
+        self.scp_allows: list[StatementRef] = []
+        self.scp_allowing_levels: set[int] = set()
+        self.grant: str | None = None
+        self.resource_allows: list[StatementRef] = []
+        self.identity_allows: list[StatementRef] = []
+        self.boundary_allows: list[StatementRef] = []
+        self.session_allows: list[StatementRef] = []
+        self.own_policy = own_policy_rule(request)
+        self.same_account = (
+            caller.account is not None and caller.account == request.resource_account
+        )
+        self.accounts = {
+            "principal_account": caller.account,
+            "resource_account": request.resource_account,
+        }
+
+    def add(self, a: _Analysis) -> None:
+        self.denies.extend(a.denies)
+        kind = a.kind
+        if kind == "scp":
+            self.scp_allows.extend(a.allows)
+            if a.allows and a.level is not None:
+                self.scp_allowing_levels.add(a.level)
+        elif kind == "resource":
+            self.resource_allows = a.allows
+            self.grant = a.best_grant
+        elif kind == "identity":
+            self.identity_allows.extend(a.allows)
+        elif kind == "boundary":
+            self.boundary_allows = a.allows
+        elif kind == "session":
+            self.session_allows = a.allows
+
+    @property
+    def scp_missing(self) -> list[int]:
+        if not self.scp_applies:
+            return []
+        return [
+            lvl for lvl in range(len(self.case.scp_levels)) if lvl not in self.scp_allowing_levels
+        ]
+
     # The identity side: identity policies ∩ boundary ∩ session policy (root: full access).
-    identity_ok = kind == "root" or bool(identity_allows)
-    boundary_ok = not has_boundary or bool(boundary_allows)
-    federated_without_session = kind == "federated_user" and not has_session
-    session_ok = (not has_session or bool(session_allows)) and not federated_without_session
+    @property
+    def identity_ok(self) -> bool:
+        return self.kind == "root" or bool(self.identity_allows)
 
-    grant = resource_grant
-    trust_boundary = special == "trust" and has_boundary
-    only_resource_policy = kind in ("anonymous", "service", "web_identity")
+    @property
+    def boundary_ok(self) -> bool:
+        return not self.has_boundary or bool(self.boundary_allows)
 
-    # --- the flowchart ---------------------------------------------------------------------
-    decisive: tuple[StatementRef, ...] = ()
-    decision: DecisionValue
-    uses_identity = uses_boundary = uses_session = False
-    if denies:
-        # evaluation-logic: an explicit deny in any applicable policy overrides any allow.
-        decision, decided_at = "ExplicitDeny", "explicit_deny"
-        decisive = tuple(denies)
-    elif scp_applies and scp_missing:
-        # orgs_manage_policies_scps_evaluation: every level from the root to the account must allow.
-        decision, decided_at = "ImplicitDeny", "scp"
-    elif only_resource_policy:
-        # Anonymous callers, services and web identities carry no IAM policies: only the
-        # resource-based policy (trust policy) can allow them.
-        decision = "Allow" if grant is not None else "ImplicitDeny"
-        decided_at = "resource_policy"
-    elif not same_account:
-        # evaluation-logic-cross-account: the resource policy AND the identity side must allow.
-        uses_identity = uses_boundary = uses_session = True
-        if grant is None:
-            decision, decided_at = "ImplicitDeny", "resource_policy"
-        else:
-            decision, decided_at = _identity_chain(identity_ok, boundary_ok, session_ok, "identity")
-    elif grant in _DIRECT and trust_boundary:
-        # id_roles_update-role-trust-policy: a trust policy that names the caller does not lift
-        # the caller's permissions boundary: the boundary must allow sts:AssumeRole too.
-        uses_boundary = True
-        decision, decided_at = _identity_chain(True, boundary_ok, True, "boundary")
-    elif grant in _DIRECT:
-        # policy-eval-basics: a same-account grant to the user, role session or federated user
-        # ARN is not limited by an implicit deny in identity policies, boundary or session policy.
-        decision, decided_at = "Allow", "resource_policy"
-    elif grant == "role":
-        # access_policies_boundaries: a grant to the role ARN is limited by the role's permissions
-        # boundary and session policy (identity policies are not needed).
-        uses_boundary = uses_session = True
-        decision, decided_at = _identity_chain(True, boundary_ok, session_ok, "boundary")
-    elif grant is None and special is not None:
-        # id_roles / key-policies: the trust policy or key policy itself must allow the caller.
-        decision, decided_at = "ImplicitDeny", "resource_policy"
-    else:
-        # Same account, no direct grant (or a grant to the account, which delegates to IAM):
-        # identity policies must allow, within the boundary and the session policy.
-        uses_identity = uses_boundary = uses_session = True
-        decision, decided_at = _identity_chain(identity_ok, boundary_ok, session_ok, "identity")
+    @property
+    def federated_without_session(self) -> bool:
+        return self.kind == "federated_user" and not self.has_session
 
-    if decision == "Allow":
-        refs = list(scp_allows) if scp_applies else []
+    @property
+    def session_ok(self) -> bool:
+        return (not self.has_session or bool(self.session_allows)) and (
+            not self.federated_without_session
+        )
+
+    @property
+    def only_resource_policy(self) -> bool:
+        """Anonymous callers, services and web identities carry no IAM policies: only the
+        resource-based policy (trust policy) can allow them."""
+        return self.kind in ("anonymous", "service", "web_identity")
+
+    @property
+    def trust_boundary(self) -> bool:
+        """A grant naming the caller that still leaves the caller's boundary in force."""
+        rule = self.own_policy
+        return rule is not None and rule.boundary_stays and self.has_boundary
+
+    def route(self) -> tuple[str, ...]:
+        """The boxes after the resource-based policy that take part in the decision, by how
+        the resource-based policy named the caller (evaluation-logic, cross-account rules)."""
+        grant = self.grant
+        if self.only_resource_policy:
+            return ()
+        if not self.same_account:
+            # evaluation-logic-cross-account: the resource policy AND the identity side.
+            return ("identity", "boundary", "session_policy") if grant is not None else ()
+        if grant in _DIRECT:
+            # id_roles_update-role-trust-policy: a trust policy naming the caller does not lift
+            # the caller's boundary. Otherwise (policy-eval-basics) a same-account grant to the
+            # user, session or federated user is not limited by an implicit deny elsewhere.
+            return ("boundary",) if self.trust_boundary else ()
+        if grant == "role":
+            # access_policies_boundaries: a grant to the role ARN is limited by the role's
+            # permissions boundary and session policy (identity policies are not needed).
+            return ("boundary", "session_policy")
+        if grant is None and self.own_policy is not None:
+            return ()  # the trust or key policy itself must allow: decided at its box
+        # Same account, no direct grant (or a grant to the account, which delegates to IAM).
+        return ("identity", "boundary", "session_policy")
+
+
+# --- one function per box of AWS's flowchart ------------------------------------------------
+
+
+def _explicit_deny_box(f: _Facts) -> Step:
+    # evaluation-logic: an explicit deny in any applicable policy overrides any allow.
+    if f.denies:
+        return Step("explicit_deny", "deny", (Reason("explicit_deny", {"count": len(f.denies)}),))
+    return Step("explicit_deny", "continue")
+
+
+def _rcp_box(f: _Facts) -> Step:
+    if f.rcp_applies:  # RCPFullAWSAccess is implied at every level: only a Deny can stop here
+        levels = len(f.case.rcp_levels)
+        return Step("rcp", "continue", (Reason("rcp_full_aws_access_implied", {"levels": levels}),))
+    code = "no_rcp_levels" if not f.case.rcp_levels else "service_linked_role_exempt"
+    return Step("rcp", "not_applicable", (Reason(code),))
+
+
+def _scp_box(f: _Facts) -> Step:
+    # orgs_manage_policies_scps_evaluation: every level from the root to the account must allow.
+    if not f.scp_applies:
+        code = "no_scp_levels" if not f.case.scp_levels else "scp_not_applicable_to_caller"
+        return Step("scp", "not_applicable", (Reason(code, {"caller_kind": f.kind}),))
+    missing = f.scp_missing
+    if missing:
+        reasons = tuple(Reason("no_allow_at_scp_level", {"level": lvl}) for lvl in missing)
+        return Step("scp", "implicit_deny", reasons)
+    return Step("scp", "continue")
+
+
+def _resource_policy_box(f: _Facts) -> Step:
+    grant = f.grant
+    special = f.own_policy.resource_type if f.own_policy is not None else None
+    name = "resource_policy"
+    if f.only_resource_policy:
         if grant is not None:
-            refs.extend(resource_allows)
-        if uses_identity and iam_identity:
-            refs.extend(identity_allows)
-        if uses_boundary and has_boundary:
-            refs.extend(boundary_allows)
-        if uses_session and has_session:
-            refs.extend(session_allows)
-        decisive = tuple(refs)
-
-    # --- the resource-policy, identity, boundary and session steps --------------------------
-    if only_resource_policy:
-        s_res = (
-            Step("resource_policy", "allow")
-            if grant is not None
-            else Step(
-                "resource_policy",
-                "implicit_deny",
-                (Reason("resource_policy_must_allow", {"caller_kind": kind}),),
-            )
+            return Step(name, "allow")
+        return Step(
+            name, "implicit_deny", (Reason("resource_policy_must_allow", {"caller_kind": f.kind}),)
         )
-    elif not same_account:
-        s_res = (
-            Step(
-                "resource_policy",
-                "continue",
-                (Reason("resource_policy_allows_cross_account", {"grant": grant, **accounts}),),
-            )
-            if grant is not None
-            else Step(
-                "resource_policy",
-                "implicit_deny",
-                (Reason("cross_account_needs_both", {"missing": "resource_policy", **accounts}),)
-                + (
-                    (Reason("resource_policy_must_allow", {"resource_type": special}),)
-                    if special
-                    else ()
-                ),
-            )
+    if not f.same_account:
+        if grant is not None:
+            reason = Reason("resource_policy_allows_cross_account", {"grant": grant, **f.accounts})
+            return Step(name, "continue", (reason,))
+        reasons: tuple[Reason, ...] = (
+            Reason("cross_account_needs_both", {"missing": "resource_policy", **f.accounts}),
         )
-    elif grant in _DIRECT and trust_boundary:
-        s_res = Step(
-            "resource_policy",
-            "continue",
-            (Reason("trust_policy_names_caller_boundary_applies", {"grant": grant}),),
-        )
-    elif grant in _DIRECT:
-        s_res = Step(
-            "resource_policy", "allow", (Reason("resource_policy_grants_caller", {"grant": grant}),)
-        )
-    elif grant == "role":
-        s_res = Step(
-            "resource_policy",
-            "continue",
-            (Reason("resource_policy_grants_role", {"grant": grant}),),
-        )
-    elif grant == "account":
-        s_res = Step(
-            "resource_policy",
-            "continue",
-            (Reason("resource_policy_delegates_to_account", {"account": caller.account}),),
-        )
-    elif special is not None:
-        s_res = Step(
-            "resource_policy",
+        if special:
+            reasons += (Reason("resource_policy_must_allow", {"resource_type": special}),)
+        return Step(name, "implicit_deny", reasons)
+    if grant in _DIRECT and f.trust_boundary:
+        reason = Reason("trust_policy_names_caller_boundary_applies", {"grant": grant})
+        return Step(name, "continue", (reason,))
+    if grant in _DIRECT:
+        return Step(name, "allow", (Reason("resource_policy_grants_caller", {"grant": grant}),))
+    if grant == "role":
+        return Step(name, "continue", (Reason("resource_policy_grants_role", {"grant": grant}),))
+    if grant == "account":
+        reason = Reason("resource_policy_delegates_to_account", {"account": f.caller.account})
+        return Step(name, "continue", (reason,))
+    if special is not None:
+        return Step(
+            name,
             "implicit_deny",
             (Reason("resource_policy_must_allow", {"resource_type": special}),),
         )
-    elif case.resource_policy is None:
-        s_res = Step("resource_policy", "not_applicable", (Reason("no_resource_policy"),))
-    else:
-        s_res = Step("resource_policy", "continue", (Reason("no_resource_policy_allow"),))
+    if f.case.resource_policy is None:
+        return Step(name, "not_applicable", (Reason("no_resource_policy"),))
+    return Step(name, "continue", (Reason("no_resource_policy_allow"),))
 
-    if not iam_identity and kind != "root":
-        s_id = Step(
-            "identity",
-            "not_applicable",
-            (Reason("identity_policies_not_applicable", {"caller_kind": kind}),),
-        )
-    elif kind == "root":
-        s_id = Step(
-            "identity", "continue", (Reason("root_user_full_access", {"account": caller.account}),)
-        )
-    elif same_account and grant == "role":
-        s_id = Step("identity", "not_applicable", (Reason("resource_policy_grants_role"),))
-    elif same_account and grant in _DIRECT and trust_boundary:
-        s_id = Step(
-            "identity",
-            "not_applicable",
-            (Reason("trust_policy_names_caller_boundary_applies", {"grant": grant}),),
-        )
-    elif identity_ok:
-        s_id = Step("identity", "continue")
-    elif same_account:
-        s_id = Step("identity", "implicit_deny", (Reason("no_identity_or_resource_allow"),))
-    else:
-        s_id = Step(
-            "identity",
-            "implicit_deny",
-            (Reason("cross_account_needs_both", {"missing": "identity_policy", **accounts}),),
-        )
 
-    if not has_boundary:
-        s_pb = Step("boundary", "not_applicable")
-    elif boundary_ok:
-        s_pb = Step("boundary", "continue")
-    else:
-        s_pb = Step("boundary", "implicit_deny", (Reason("no_allow_in_boundary"),))
+def _identity_box(f: _Facts) -> Step:
+    kind = f.kind
+    if not f.iam_identity and kind != "root":
+        reason = Reason("identity_policies_not_applicable", {"caller_kind": kind})
+        return Step("identity", "not_applicable", (reason,))
+    if kind == "root":
+        reason = Reason("root_user_full_access", {"account": f.caller.account})
+        return Step("identity", "continue", (reason,))
+    if f.same_account and f.grant == "role":
+        return Step("identity", "not_applicable", (Reason("resource_policy_grants_role"),))
+    if f.same_account and f.grant in _DIRECT and f.trust_boundary:
+        reason = Reason("trust_policy_names_caller_boundary_applies", {"grant": f.grant})
+        return Step("identity", "not_applicable", (reason,))
+    if f.identity_ok:
+        return Step("identity", "continue")
+    if f.same_account:
+        return Step("identity", "implicit_deny", (Reason("no_identity_or_resource_allow"),))
+    reason = Reason("cross_account_needs_both", {"missing": "identity_policy", **f.accounts})
+    return Step("identity", "implicit_deny", (reason,))
 
-    if federated_without_session:
-        s_sp = Step(
-            "session_policy", "implicit_deny", (Reason("federated_user_without_session_policy"),)
-        )
-    elif not has_session:
-        s_sp = Step("session_policy", "not_applicable")
-    elif session_ok:
-        s_sp = Step("session_policy", "continue")
-    else:
-        s_sp = Step("session_policy", "implicit_deny", (Reason("no_allow_in_session_policy"),))
 
-    steps = [s_deny, s_rcp, s_scp, s_res, s_id, s_pb, s_sp]
-    if decision == "Allow" and decided_at != "resource_policy":
-        # The last box that took part says "allow".
-        for pos in range(len(steps) - 1, 2, -1):
+def _boundary_box(f: _Facts) -> Step:
+    if not f.has_boundary:
+        return Step("boundary", "not_applicable")
+    if f.boundary_ok:
+        return Step("boundary", "continue")
+    return Step("boundary", "implicit_deny", (Reason("no_allow_in_boundary"),))
+
+
+def _session_box(f: _Facts) -> Step:
+    if f.federated_without_session:
+        reason = Reason("federated_user_without_session_policy")
+        return Step("session_policy", "implicit_deny", (reason,))
+    if not f.has_session:
+        return Step("session_policy", "not_applicable")
+    if f.session_ok:
+        return Step("session_policy", "continue")
+    return Step("session_policy", "implicit_deny", (Reason("no_allow_in_session_policy"),))
+
+
+# AWS's flowchart, in order. The first four always take part; after the resource-based policy,
+# `_Facts.route` says which of the others do.
+FLOWCHART: tuple[Callable[[_Facts], Step], ...] = (
+    _explicit_deny_box,
+    _rcp_box,
+    _scp_box,
+    _resource_policy_box,
+    _identity_box,
+    _boundary_box,
+    _session_box,
+)
+_ALWAYS = frozenset({"explicit_deny", "rcp", "scp", "resource_policy"})
+_DECIDING = {"deny": "ExplicitDeny", "implicit_deny": "ImplicitDeny", "allow": "Allow"}
+
+
+def _walk(f: _Facts) -> tuple[DecisionValue, tuple[StatementRef, ...], tuple[Step, ...]]:
+    """Draw every box once, then walk them in order: the first box taking part that denies or
+    allows decides; when every box lets the request through, it is allowed, and the last box
+    that took part says so. Boxes after the deciding one are kept, marked as not reached."""
+    steps = [box(f) for box in FLOWCHART]
+    taking_part = _ALWAYS | set(f.route())
+    decision: DecisionValue = "Allow"
+    decided_at: int | None = None
+    for pos, step in enumerate(steps):
+        if step.name in taking_part and step.outcome in _DECIDING:
+            decision = _DECIDING[step.outcome]  # type: ignore[assignment]
+            decided_at = pos
+            break
+    if decided_at is None:
+        decided_at = len(steps) - 1
+        for pos in range(len(steps) - 1, 2, -1):  # the last box that let it through allows
             if steps[pos].outcome == "continue":
                 steps[pos] = Step(steps[pos].name, "allow", steps[pos].reasons)
-                decided_at = steps[pos].name
+                decided_at = pos
                 break
-    cut = next(i for i, s in enumerate(steps) if s.name == decided_at)
     final = tuple(
-        s if i <= cut else Step(s.name, s.outcome, s.reasons, reached=False)
+        s if i <= decided_at else Step(s.name, s.outcome, s.reasons, reached=False)
         for i, s in enumerate(steps)
     )
-    return decision, decisive, final
+    return decision, _decisive(f, decision, taking_part), final
 
 
-def _identity_chain(
-    identity_ok: bool, boundary_ok: bool, session_ok: bool, first: str
-) -> tuple[DecisionValue, str]:
-    """Identity policies, then the boundary, then the session policy: the first without an
-    Allow decides (an implicit deny); all three allowing lets the request through."""
-    if not identity_ok:
-        return "ImplicitDeny", first
-    if not boundary_ok:
-        return "ImplicitDeny", "boundary"
-    if not session_ok:
-        return "ImplicitDeny", "session_policy"
-    return "Allow", "session_policy"
+def _decisive(
+    f: _Facts, decision: DecisionValue, taking_part: set[str] | frozenset[str]
+) -> tuple[StatementRef, ...]:
+    """The statements that decided: every applicable Deny, or the Allows of every box that
+    took part in an allow."""
+    if decision == "ExplicitDeny":
+        return tuple(f.denies)
+    if decision != "Allow":
+        return ()
+    refs = list(f.scp_allows) if f.scp_applies else []
+    if f.grant is not None:
+        refs.extend(f.resource_allows)
+    if "identity" in taking_part and f.iam_identity:
+        refs.extend(f.identity_allows)
+    if "boundary" in taking_part and f.has_boundary:
+        refs.extend(f.boundary_allows)
+    if "session_policy" in taking_part and f.has_session:
+        refs.extend(f.session_allows)
+    return tuple(refs)

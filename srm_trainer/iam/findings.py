@@ -8,7 +8,8 @@ these next to the answer.
 
 Each finding carries a stable `code`, the values involved in `data` (a template words them; the
 English `message` is a default), a `path` into the document (`Statement[1].Resource[0]`), a
-`line`/`column` when the policy was given as text, and the `lesson` that explains the rule.
+`line`/`column` when the policy was given as text, and the `topic` that explains the rule (the website links it to
+a lesson: the engine holds no addresses).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .errors import PolicyError
 from .memo import Memo
 from .model import VERSION_2008, VERSION_2012, Policy, Statement
 from .parser import parse_policy, scan_positions
+from .reasons import Topic
 from .wildcard import has_wildcard, wildcard_match
 
 __all__ = [
@@ -44,12 +46,12 @@ __all__ = [
 Severity = Literal["error", "warning", "suggestion"]
 
 # Where each rule is taught.
-LESSON_POLICIES = "/learn/iam/policies/"
-LESSON_LEAST_PRIVILEGE = "/learn/iam/least-privilege/"
-LESSON_ROLES = "/learn/iam/roles/"
-LESSON_CONDITIONS = "/learn/iam/conditions-and-variables/"
-LESSON_MFA = "/learn/iam/mfa/"
-LESSON_SCP = "/learn/organizations/service-control-policies/"
+TOPIC_POLICIES = Topic.POLICIES
+TOPIC_LEAST_PRIVILEGE = Topic.LEAST_PRIVILEGE
+TOPIC_ROLES = Topic.ROLES
+TOPIC_CONDITIONS = Topic.CONDITIONS
+TOPIC_MFA = Topic.MFA
+TOPIC_SCP = Topic.SCPS
 
 # AWS's maximum policy sizes in characters ("IAM and AWS STS quotas"; IAM does not count white
 # space) and for organization policies ("Quotas for AWS Organizations"). `lint(limit=...)` picks
@@ -95,7 +97,7 @@ class Finding:
     line: int | None = None
     column: int | None = None
     data: dict[str, Any] = field(default_factory=dict)
-    lesson: str | None = None
+    topic: Topic | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -106,7 +108,7 @@ class Finding:
             "line": self.line,
             "column": self.column,
             "data": dict(self.data),
-            "lesson": self.lesson,
+            "topic": self.topic.value if self.topic else None,
         }
 
 
@@ -151,7 +153,7 @@ class _Linter:
         severity: Severity,
         message: str,
         path: str,
-        lesson: str,
+        topic: Topic,
         *,
         always: bool = False,
         **data: Any,
@@ -167,7 +169,7 @@ class _Linter:
         line = column = None
         if self.positions is not None:
             line, column = self.positions.locate(path) or (None, None)
-        self.found.append(Finding(code, severity, message, path, line, column, data, lesson))
+        self.found.append(Finding(code, severity, message, path, line, column, data, topic))
 
     def suggest(self, action: str) -> list[str]:
         """Did-you-mean for an unknown action, or none when the budget cannot pay for it."""
@@ -217,7 +219,7 @@ class _Linter:
                 f"{self.omitted:,} more finding{'s' if self.omitted != 1 else ''} in this policy "
                 "are not shown. Fix the ones above, or check a smaller part of the policy.",
                 "",
-                LESSON_POLICIES,
+                TOPIC_POLICIES,
                 always=True,
                 omitted=self.omitted,
             )
@@ -230,7 +232,7 @@ class _Linter:
                 "nothing, broad grants, redundant statements). The decision is not affected. "
                 "Check a smaller part of the policy to see every finding.",
                 "",
-                LESSON_POLICIES,
+                TOPIC_POLICIES,
                 always=True,
             )
         # document order: policy-wide findings first, then statement by statement
@@ -256,7 +258,7 @@ class _Linter:
                 'The policy has no Version: AWS reads it as "2008-10-17", where policy '
                 'variables are plain text. Add "Version": "2012-10-17".',
                 "",
-                LESSON_POLICIES,
+                TOPIC_POLICIES,
                 uses_variables=uses_variables,
             )
         if uses_variables and version != VERSION_2012:
@@ -267,7 +269,7 @@ class _Linter:
                 f'"{version or VERSION_2008}" they are literal text and never match a real '
                 'name. Use "Version": "2012-10-17".',
                 "Version" if version is not None else "",
-                LESSON_CONDITIONS,
+                TOPIC_CONDITIONS,
                 version=version or VERSION_2008,
             )
 
@@ -285,7 +287,7 @@ class _Linter:
                 f"{self.limit:,} for this kind of policy. Split it, or merge statements that "
                 "share Effect and Resource.",
                 "",
-                LESSON_SCP if organizations else LESSON_POLICIES,
+                TOPIC_SCP if organizations else TOPIC_POLICIES,
                 size=size,
                 limit=self.limit,
                 limit_name=self.limit_name,
@@ -306,7 +308,7 @@ class _Linter:
                     f"Sid {sid!r} may only hold letters and digits (A-Z, a-z, 0-9) in an IAM "
                     "policy.",
                     path,
-                    LESSON_POLICIES,
+                    TOPIC_POLICIES,
                     sid=sid,
                 )
             if sid in seen:
@@ -316,7 +318,7 @@ class _Linter:
                     f"Sid {sid!r} is already used by {seen[sid]}: statement IDs must be unique "
                     "within a policy.",
                     path,
-                    LESSON_POLICIES,
+                    TOPIC_POLICIES,
                     sid=sid,
                     first=seen[sid],
                 )
@@ -343,7 +345,7 @@ class _Linter:
                     f"{service!r} is not an AWS service prefix, so {text!r} matches nothing."
                     + _did_you_mean(suggestions),
                     path,
-                    LESSON_POLICIES,
+                    TOPIC_POLICIES,
                     action=text,
                     service=service,
                     suggestions=suggestions,
@@ -355,7 +357,7 @@ class _Linter:
                         "error",
                         f"The pattern {text!r} matches no known action.",
                         path,
-                        LESSON_POLICIES,
+                        TOPIC_POLICIES,
                         action=text,
                     )
             elif not catalog.is_known_action(text):
@@ -366,7 +368,7 @@ class _Linter:
                     f"{catalog.service_name(service) or service} has no action {name!r}."
                     + _did_you_mean(suggestions),
                     path,
-                    LESSON_POLICIES,
+                    TOPIC_POLICIES,
                     action=text,
                     service=service,
                     suggestions=suggestions,
@@ -387,7 +389,7 @@ class _Linter:
                     "error",
                     f"{pattern.text!r} is not a well-formed ARN: {_ARN_PROBLEMS[problem]}",
                     path,
-                    LESSON_POLICIES,
+                    TOPIC_POLICIES,
                     resource=pattern.text,
                     problem=problem,
                 )
@@ -415,7 +417,7 @@ class _Linter:
                     f'{action} does not act on a particular resource, so only Resource "*" '
                     "matches it: this statement never applies to it.",
                     f"{st.path}.Resource",
-                    LESSON_LEAST_PRIVILEGE,
+                    TOPIC_LEAST_PRIVILEGE,
                     action=action,
                 )
             elif not any(_could_match(r, f, self.budget) for r in resources for f in formats):
@@ -427,7 +429,7 @@ class _Linter:
                     f"resource {action} acts on ({formats[0]}), so the statement never "
                     "applies to it.",
                     f"{st.path}.Resource",
-                    LESSON_LEAST_PRIVILEGE,
+                    TOPIC_LEAST_PRIVILEGE,
                     action=action,
                     resource_types=kinds,
                     arn_formats=formats,
@@ -444,7 +446,7 @@ class _Linter:
                 "Allow with NotAction grants every action except the ones listed, including "
                 "actions AWS adds later. List the actions to allow instead.",
                 f"{st.path}.NotAction",
-                LESSON_LEAST_PRIVILEGE,
+                TOPIC_LEAST_PRIVILEGE,
                 actions=list(st.action.texts),
             )
         if st.resource is not None and st.resource.negated:
@@ -454,7 +456,7 @@ class _Linter:
                 "Allow with NotResource grants access to every resource except the ones "
                 "listed, in every account and service. List the resources to allow instead.",
                 f"{st.path}.NotResource",
-                LESSON_LEAST_PRIVILEGE,
+                TOPIC_LEAST_PRIVILEGE,
                 resources=list(st.resource.texts),
             )
         if st.principal is not None:
@@ -498,7 +500,7 @@ class _Linter:
             f"This statement allows {what} actions ({_sample(first, count)}) on every resource "
             '("*"). Name the resources these actions need.',
             f"{st.path}.Resource" if st.resource is not None else st.path,
-            LESSON_LEAST_PRIVILEGE,
+            TOPIC_LEAST_PRIVILEGE,
             levels=levels,
             actions=first,
             count=count,
@@ -516,7 +518,7 @@ class _Linter:
                 "Allow with NotPrincipal grants access to everyone except the principals "
                 "listed, including anonymous callers. Name the principals to allow instead.",
                 path,
-                LESSON_LEAST_PRIVILEGE,
+                TOPIC_LEAST_PRIVILEGE,
             )
             return
         if st.conditions or self.policy.kind == "rcp":
@@ -529,7 +531,7 @@ class _Linter:
                 "callers from any account. Name the principals, or add a condition such as "
                 "aws:PrincipalOrgID or aws:SourceAccount.",
                 path,
-                LESSON_ROLES,
+                TOPIC_ROLES,
             )
 
     def check_conditions(self, st: Statement) -> None:
@@ -546,7 +548,7 @@ class _Linter:
                         f"{clause.key!r} is not one of AWS's global condition keys, so the "
                         "request never has it." + _did_you_mean(suggestions),
                         clause.path,
-                        LESSON_CONDITIONS,
+                        TOPIC_CONDITIONS,
                         key=clause.key,
                         suggestions=suggestions,
                     )
@@ -570,7 +572,7 @@ class _Linter:
                 f"{clause.operator} cannot read {', '.join(repr(v) for v in bad)} as "
                 f"{_TYPE_WORDS.get(expected, expected)}, so that comparison never matches.",
                 clause.path,
-                LESSON_CONDITIONS,
+                TOPIC_CONDITIONS,
                 operator=clause.operator,
                 key=clause.key,
                 values=list(bad),
@@ -595,7 +597,7 @@ class _Linter:
             f"{_TYPE_WORDS.get(key_type, key_type)}. Use a {_OPERATOR_FOR.get(key_type, 'String')} "
             "operator.",
             clause.path,
-            LESSON_CONDITIONS,
+            TOPIC_CONDITIONS,
             operator=clause.operator,
             key=clause.key,
             operator_type=family,
@@ -613,7 +615,7 @@ class _Linter:
                 "value. ForAllValues is also true when the key is missing. Use "
                 f"{clause.base}{'IfExists' if clause.if_exists else ''} without the prefix.",
                 clause.path,
-                LESSON_CONDITIONS,
+                TOPIC_CONDITIONS,
                 operator=clause.operator,
                 key=clause.key,
                 set_operator=clause.set_operator,
@@ -625,7 +627,7 @@ class _Linter:
                 f"{clause.key} can hold several values; a plain {clause.base} does not say "
                 "whether all or any of them must match. Use ForAllValues: or ForAnyValue:.",
                 clause.path,
-                LESSON_CONDITIONS,
+                TOPIC_CONDITIONS,
                 operator=clause.operator,
                 key=clause.key,
             )
@@ -648,7 +650,7 @@ class _Linter:
                     "requests signed with access keys: they carry no MFA key at all, so the "
                     'condition is false. Use BoolIfExists with "false" to deny them too.',
                     clause.path,
-                    LESSON_MFA,
+                    TOPIC_MFA,
                     operator=clause.operator,
                     key=clause.key,
                 )
@@ -681,7 +683,7 @@ class _Linter:
                     f"Statement {i + 1} adds nothing: statement {j + 1} has the same Effect, "
                     "Resource and Principal and covers all of its actions. Remove it.",
                     st.path,
-                    LESSON_POLICIES,
+                    TOPIC_POLICIES,
                     statement=i,
                     covered_by=j,
                 )
@@ -1018,7 +1020,7 @@ def _parse_error(exc: PolicyError, prefix: str = "") -> Finding:
         line=exc.line,
         column=exc.column,
         data={},
-        lesson=LESSON_POLICIES,
+        topic=TOPIC_POLICIES,
     )
 
 
@@ -1123,7 +1125,7 @@ def lint_case(case: Mapping[str, Any], *, budget: Budget | None = None) -> list[
                     f.line,
                     f.column,
                     f.data,
-                    f.lesson,
+                    f.topic,
                 )
             )
     return found

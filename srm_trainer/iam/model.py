@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, TypeGuard
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 
 from .arn import ArnPattern, compile_arn_pattern
 from .context import RequestContext
@@ -445,11 +445,23 @@ class Statement:
         self._variables = variables
         return self
 
+    def placed(self, line: int | None, column: int | None) -> Statement:
+        """This statement at another position in a policy's text (the parser's statement memo
+        validates identical statements once)."""
+        if line == self.line and column == self.column:
+            return self
+        copy = Statement.__new__(Statement)
+        for name in _STATEMENT_SLOTS:
+            setattr(copy, name, getattr(self, name))
+        copy.line = line
+        copy.column = column
+        return copy
+
     @property
     def action(self) -> ActionBlock:
         block = self._action
         if block is None:
-            block = ActionBlock(compile_actions(self.action_texts), self.action_negated)
+            block = _action_block(self.action_texts, self.action_negated)
             self._action = block
         return block
 
@@ -458,10 +470,8 @@ class Statement:
         """None when the statement has neither Resource nor NotResource (matches all)."""
         block = self._resource
         if block is _UNSET:
-            block = ResourceBlock(
-                tuple(ResourcePattern.compile(t) for t in self._resource_texts or ()),
-                self._resource_negated,
-                self._variables,
+            block = _resource_block(
+                self._resource_texts or (), self._resource_negated, self._variables
             )
             self._resource = block
         return block
@@ -472,7 +482,12 @@ class Statement:
         if clauses is None:
             from .conditions import compile_condition_specs  # conditions.py imports this module
 
-            clauses = compile_condition_specs(self._condition_specs)
+            specs = self._condition_specs
+            clauses = _CLAUSES.get(specs)
+            if clauses is None:
+                clauses = compile_condition_specs(specs)
+                if len(specs) <= _BLOCK_MAX_ITEMS:
+                    _remember_block(_CLAUSES, specs, clauses)
             self._conditions = clauses
         return clauses
 
@@ -500,6 +515,53 @@ class Statement:
 
     def __repr__(self) -> str:
         return f"Statement(index={self.index}, sid={self.sid!r}, effect={self.effect!r})"
+
+
+# Compiled elements by their texts, shared by every statement that lists the same ones (a
+# statement of a fresh policy usually repeats an element seen before): the compiled blocks are
+# immutable, and their lazily compiled matchers are then built once per process. Bounded
+# (emptied when full), and elements of more than _BLOCK_MAX_ITEMS entries are not kept.
+_ACTION_BLOCKS: dict[tuple[tuple[str, ...], bool], ActionBlock] = {}
+_RESOURCE_BLOCKS: dict[tuple[tuple[str, ...], bool, bool], ResourceBlock] = {}
+_CLAUSES: dict[tuple[ConditionSpec, ...], tuple[ConditionClause, ...]] = {}
+_BLOCKS_MAX = 8192
+_BLOCK_MAX_ITEMS = 64
+
+
+def _remember_block(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(memo) >= _BLOCKS_MAX:
+        memo.clear()
+    memo[key] = value
+
+
+def _action_block(texts: tuple[str, ...], negated: bool) -> ActionBlock:
+    key = (texts, negated)
+    block = _ACTION_BLOCKS.get(key)
+    if block is None:
+        block = ActionBlock(compile_actions(texts), negated)
+        if len(texts) <= _BLOCK_MAX_ITEMS:
+            _remember_block(_ACTION_BLOCKS, key, block)
+    return block
+
+
+def _resource_block(texts: tuple[str, ...], negated: bool, variables: bool) -> ResourceBlock:
+    key = (texts, negated, variables)
+    block = _RESOURCE_BLOCKS.get(key)
+    if block is None:
+        block = ResourceBlock(tuple(ResourcePattern.compile(t) for t in texts), negated, variables)
+        if len(texts) <= _BLOCK_MAX_ITEMS:
+            _remember_block(_RESOURCE_BLOCKS, key, block)
+    return block
+
+
+def clear_compiled() -> None:
+    """Forget the shared compiled blocks (benchmarks measuring a cold start)."""
+    _ACTION_BLOCKS.clear()
+    _RESOURCE_BLOCKS.clear()
+    _CLAUSES.clear()
+
+
+_STATEMENT_SLOTS = tuple(name for name in Statement.__slots__ if name not in ("line", "column"))
 
 
 def _statement_index(st: Statement) -> int:

@@ -15,9 +15,12 @@ statements that can match the requested service (`model.Policy.candidates`).
 
 from __future__ import annotations
 
+import io
 import json
 import marshal
+import pickle
 import re
+import threading
 from bisect import bisect_right
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public since 2.6, absent from typeshed
 from threading import Lock
@@ -260,6 +263,35 @@ def _string_list(raw: Any, path: str, element: str, code: str) -> list[str]:
     return items
 
 
+# Action text -> its case-folded service prefix, "" when it may match any service (`*`, a
+# wildcard in the service part), None when it is not a valid action. Policies repeat the same
+# actions, so validating one is usually a dictionary lookup. Bounded: emptied when full.
+_ACTION_SERVICE: dict[str, str | None] = {}
+_ACTION_SERVICE_MAX = 16_384
+_ACTION_SERVICE_MAX_LEN = 256
+
+
+def _learn_action(item: str) -> str | None:
+    service, colon, rest = item.partition(":")
+    found: str | None
+    if not colon:
+        found = "" if item == "*" else None
+    elif not service or not rest or item[-1] == ":":
+        found = None
+    elif "*" in service or "?" in service:
+        found = ""
+    else:
+        found = service.lower() if service.isascii() else fold_case(service)
+    if len(item) <= _ACTION_SERVICE_MAX_LEN:
+        if len(_ACTION_SERVICE) >= _ACTION_SERVICE_MAX:
+            _ACTION_SERVICE.clear()
+        _ACTION_SERVICE[item] = found
+    return found
+
+
+_NOT_SEEN = object()
+
+
 def _fast_actions(raw: Any) -> tuple[tuple[str, ...], tuple[str, ...] | None] | None:
     """The common case in one pass: valid action texts and the case-folded service prefixes
     they name (None when one may match any service); None when something is wrong, so that
@@ -267,24 +299,24 @@ def _fast_actions(raw: Any) -> tuple[tuple[str, ...], tuple[str, ...] | None] | 
     items = (raw,) if type(raw) is str else raw if type(raw) is list and raw else None
     if items is None:
         return None
-    keys: list[str] | None = []
+    keys: list[str] = []
+    wild = False
+    known = _ACTION_SERVICE.get
     for item in items:
         if type(item) is not str:
             return None
-        service, colon, rest = item.partition(":")
-        if not colon:
-            if item != "*":
-                return None
-            keys = None
-            continue
-        if not service or not rest or item[-1] == ":":
+        service: Any = known(item, _NOT_SEEN)
+        if service is _NOT_SEEN:
+            service = _learn_action(item)
+        if service is None:
             return None
-        if keys is not None:
-            if "*" in service or "?" in service:
-                keys = None
-            else:
-                keys.append(service.lower() if service.isascii() else fold_case(service))
-    return tuple(items), (tuple(dict.fromkeys(keys)) if keys is not None else None)
+        if not service:
+            wild = True
+        elif not wild:
+            keys.append(service)
+    if wild:
+        return tuple(items), None
+    return tuple(items), (tuple(keys) if len(keys) == 1 else tuple(dict.fromkeys(keys)))
 
 
 def _fast_resources(raw: Any) -> tuple[str, ...] | None:
@@ -361,13 +393,14 @@ def _statement(
 ) -> Statement:
     if not isinstance(raw, dict):
         raise _fail("invalid_statement", "A statement must be a JSON object.", path)
-    for key in raw:
-        if key not in _STATEMENT_KEYS:
-            raise _fail(
-                "unknown_element",
-                f"Unknown statement element {key!r} (element names are case-sensitive).",
-                _child(path, key),
-            )
+    if not raw.keys() <= _STATEMENT_KEYS:
+        for key in raw:
+            if key not in _STATEMENT_KEYS:
+                raise _fail(
+                    "unknown_element",
+                    f"Unknown statement element {key!r} (element names are case-sensitive).",
+                    _child(path, key),
+                )
     sid = raw.get("Sid")
     if sid is not None and not isinstance(sid, str):
         raise _fail("invalid_sid", "Sid must be a string.", _child(path, "Sid"))
@@ -469,6 +502,43 @@ def _statement(
     )
 
 
+# Validated statements by (kind, variables, path, content): a policy edited one statement at a
+# time, or rebuilt by a caller each time, re-validates only what changed. The path is part of
+# the key because a statement's condition clauses carry it. Only statements of dict input are
+# shared as they are; text input copies one with its own line and column. Bounded: emptied
+# when full, and a statement over _STATEMENT_MEMO_MAX_BYTES is not kept.
+_STATEMENTS: dict[tuple[str, bool, str, bytes], Statement] = {}
+_STATEMENTS_MAX = 8192
+_MEMO_MAX_STATEMENTS = 64
+_STATEMENT_MEMO_MAX_BYTES = 4096
+
+
+def _known_statement(
+    raw: Any, index: int, path: str, kind: str, variables: bool, positions: Positions | None
+) -> Statement:
+    if type(raw) is not dict:
+        return _statement(raw, index, path, kind, variables, positions)
+    try:
+        # Format 0: no back-references or interning, so the bytes depend on the content only.
+        content = marshal.dumps(raw, 0)
+    except (ValueError, RecursionError):
+        return _statement(raw, index, path, kind, variables, positions)
+    if len(content) > _STATEMENT_MEMO_MAX_BYTES:
+        return _statement(raw, index, path, kind, variables, positions)
+    key = (kind, variables, path, content)
+    known = _STATEMENTS.get(key)
+    if known is None:
+        known = _statement(raw, index, path, kind, variables, positions)
+        if len(_STATEMENTS) >= _STATEMENTS_MAX:
+            _STATEMENTS.clear()
+        _STATEMENTS[key] = known
+        return known
+    where = positions.locate(path) if positions is not None else None
+    return known.placed(where[0], where[1]) if where else known.placed(None, None)
+
+
+_STATEMENT_PATHS = tuple(f"Statement[{i}]" for i in range(MAX_STATEMENTS))
+
 _KIND_NAMES = {
     "identity": "an identity-based policy",
     "resource": "a resource-based policy",
@@ -508,8 +578,9 @@ def _policy(
     if "Statement" not in obj:
         raise _fail("missing_statement", "The policy has no Statement.", "")
     raw = obj["Statement"]
+    paths: tuple[str, ...]
     if isinstance(raw, dict):
-        raws, paths = [raw], ["Statement"]
+        raws, paths = [raw], ("Statement",)
     elif isinstance(raw, list):
         if len(raw) > MAX_STATEMENTS:
             raise _fail(
@@ -517,14 +588,18 @@ def _policy(
                 f"The policy has {len(raw)} statements; the limit is {MAX_STATEMENTS}.",
                 "Statement",
             )
-        raws, paths = raw, [f"Statement[{i}]" for i in range(len(raw))]
+        raws, paths = raw, _STATEMENT_PATHS[: len(raw)]
     else:
         raise _fail(
             "invalid_statement", "Statement must be an object or a list of objects.", "Statement"
         )
     variables = version == VERSION_2012
+    # The statement memo pays for itself when statements repeat (a policy edited a statement
+    # at a time, rebuilt by its caller); for a large policy of new statements its keys would
+    # only add to the parse, so large policies are validated directly.
+    read = _known_statement if len(raws) <= _MEMO_MAX_STATEMENTS else _statement
     statements = tuple(
-        _statement(item, i, path, kind, variables, positions)
+        read(item, i, path, kind, variables, positions)
         for i, (item, path) in enumerate(zip(raws, paths, strict=True))
     )
     return Policy(
@@ -601,24 +676,55 @@ def canonical_json(data: dict[str, Any], error: type[PolicyError], *, what: str,
     return dumped
 
 
-# marshal's UTF-8 for a lone surrogate (U+D800..U+DFFF) starts ED A0..BF, which valid UTF-8
-# never holds. Numbers are binary in marshal's output and may hold those bytes too, so a hit
-# only sends the data through `canonical_json`'s exact check.
-_SURROGATE_BYTES = re.compile(rb"\xed[\xa0-\xbf]")
+# The UTF-8 of a lone surrogate (U+D800..U+DFFF, written by pickle and marshal with
+# "surrogatepass") starts ED A0..BF, which valid UTF-8 never holds. Numbers are binary in those
+# formats and may hold those bytes too, so a hit only sends the data through
+# `canonical_json`'s exact check.
+SURROGATE_BYTES = re.compile(rb"\xed[\xa0-\xbf]")
+_NOT_DATA = (pickle.PicklingError, TypeError, ValueError, AttributeError, RecursionError)
 
 
-def content_key(data: dict[str, Any], error: type[PolicyError], *, what: str, code: str) -> bytes:
-    """A cache key for a decoded document without re-serialising it as JSON: marshal's output
-    (format 0: no references or interning, so it depends only on the content and key order),
-    which C writes several times faster than `json.dumps`. Equal bytes mean equal content.
-    Anything marshal refuses (too deep, not data) and any possible lone surrogate goes through
-    `canonical_json` for its precise error."""
+class _Pickling(threading.local):
+    """One pickler per thread, reused: making one costs as much as pickling a statement."""
+
+    def __init__(self) -> None:
+        self.renew()
+
+    def renew(self) -> None:
+        self.buffer = io.BytesIO()
+        self.pickler = pickle.Pickler(self.buffer, 5)
+        self.pickler.fast = True
+
+
+_PICKLING = _Pickling()
+
+
+def pickled(data: Any) -> bytes | None:
+    """Content bytes of decoded JSON data, or None when pickle refuses it. Pickle's "fast" mode
+    keeps no memo, so the bytes depend only on the content and key order, never on which
+    objects happen to be shared (json.loads shares keys, Python literals share interned
+    strings); C writes them several times faster than `json.dumps`."""
+    state = _PICKLING
+    buffer = state.buffer
+    buffer.seek(0)
+    buffer.truncate()
     try:
-        key = marshal.dumps(data, 0)
-    except (ValueError, RecursionError):
+        state.pickler.dump(data)
+    except _NOT_DATA:
+        state.renew()  # a failed dump may leave the pickler mid-frame
+        return None
+    return buffer.getvalue()
+
+
+def content_key(data: Any, error: type[PolicyError], *, what: str, code: str) -> bytes:
+    """A cache key for a decoded document without re-serialising it as JSON (`pickled`): equal
+    bytes mean equal content. Anything pickle refuses (too deep, not data) and any possible
+    lone surrogate goes through `canonical_json` for its precise error."""
+    key = pickled(data)
+    if key is None:
         canonical_json(data, error, what=what, code=code)
-        raise error(code, f"The {what} is not JSON data.") from None
-    if _SURROGATE_BYTES.search(key):
+        raise error(code, f"The {what} is not JSON data.")
+    if SURROGATE_BYTES.search(key):
         canonical_json(data, error, what=what, code=code)
     return key
 
@@ -637,10 +743,21 @@ def parse_policy(
     if isinstance(source, str):
         key = (kind, name, True, source)
     elif isinstance(source, dict):
-        dumped = content_key(source, PolicyError, what="policy", code="invalid_policy")
+        found = pickled(source)
+        dumped = (
+            found
+            if found is not None
+            else content_key(source, PolicyError, what="policy", code="invalid_policy")
+        )
+        key = (kind, name, False, dumped)
+        cached = _CACHE.get(key)
+        if cached is not None:
+            return cached
+        # Checked on a miss only: a cached key passed them when it was stored.
+        if SURROGATE_BYTES.search(dumped):
+            content_key(source, PolicyError, what="policy", code="invalid_policy")
         if len(dumped) > MAX_POLICY_CHARS:
             raise _too_large(len(dumped))
-        key = (kind, name, False, dumped)
     else:
         raise PolicyError(
             "invalid_policy",
@@ -676,4 +793,5 @@ def clear_cache() -> None:
     global _cache_chars
     with _CACHE_LOCK:
         _CACHE.clear()
+        _STATEMENTS.clear()
         _cache_chars = 0

@@ -275,3 +275,61 @@ def not_principal_excludes(block: PrincipalBlock, caller: Caller, *, effect: str
     """
     links = _named_links(block, caller)
     return any(links) if effect == "Allow" else all(links)
+
+
+# aws:PrincipalType for each caller kind (IAM guide, "AWS global condition context keys":
+# Account for the root user, User, FederatedUser, AssumedRole for a role session, Anonymous).
+_PRINCIPAL_TYPES: dict[CallerKind, str] = {
+    "root": "Account",
+    "user": "User",
+    "federated_user": "FederatedUser",
+    "role_session": "AssumedRole",
+    "anonymous": "Anonymous",
+}
+
+
+def default_context(principal: str) -> dict[str, str]:
+    """The principal keys AWS puts in the request context for this caller, as far as the
+    caller's ARN says them (IAM guide, "AWS global condition context keys"): what a tool
+    pre-fills so a learner sees them (the engine itself never adds keys to a case).
+
+    - aws:PrincipalType: Account, User, FederatedUser, AssumedRole (a role ARN is read as a
+      session of the role) or Anonymous;
+    - aws:PrincipalArn: the user's, federated user's or root ARN; for a role session the
+      role's ARN, not the session's (the role's path is not in a session ARN, so none is given);
+    - aws:PrincipalAccount, aws:PrincipalIsAWSService (signed requests only);
+    - aws:username for an IAM user; aws:PrincipalServiceName for a service principal;
+    - aws:userid where it is made of names alone: the account id for the root user,
+      `account:name` for a federated user, `anonymous`. A user's or role's unique id (AIDA…,
+      AROA…) is AWS's to assign, so it is left out rather than invented.
+
+    An unreadable principal gives no keys (the case's own check reports it)."""
+    try:
+        caller = parse_caller(principal)
+    except CaseError:
+        return {}
+    kind = caller.kind
+    out: dict[str, str] = {}
+    if kind == "anonymous":
+        return {"aws:PrincipalType": "Anonymous", "aws:userid": "anonymous"}
+    if kind == "service":
+        return {"aws:PrincipalIsAWSService": "true", "aws:PrincipalServiceName": principal}
+    if kind == "web_identity" or caller.account is None:
+        return out
+    partition = principal.split(":", 2)[1] if principal.startswith("arn:") else "aws"
+    account = caller.account
+    arn = principal
+    if kind == "root":
+        arn = f"arn:{partition}:iam::{account}:root"
+        out["aws:userid"] = account
+    elif kind == "role_session" and caller.session is not None:
+        arn = f"arn:{partition}:iam::{account}:role/{caller.name}"
+    elif kind == "federated_user":
+        out["aws:userid"] = f"{account}:{caller.name}"
+    elif kind == "user" and caller.name:
+        out["aws:username"] = caller.name
+    out["aws:PrincipalType"] = _PRINCIPAL_TYPES[kind]
+    out["aws:PrincipalArn"] = arn
+    out["aws:PrincipalAccount"] = account
+    out["aws:PrincipalIsAWSService"] = "false"
+    return out

@@ -51,3 +51,18 @@ class ReasonCode(StrEnum):
     NO_ALLOW_IN_SESSION_POLICY = "no_allow_in_session_policy"
     SESSION_POLICY_NOT_APPLICABLE = "session_policy_not_applicable"
     FEDERATED_USER_WITHOUT_SESSION_POLICY = "federated_user_without_session_policy"
+
+
+class Topic(StrEnum):
+    """What a reason or a finding is about. The website links each topic to the lesson that
+    teaches it (`lessons/engine_topics.py`, resolved with `reverse()`): the engine holds no
+    addresses, so renaming a lesson never touches it."""
+
+    POLICY_EVALUATION = "policy-evaluation"
+    POLICIES = "policies"
+    CONDITIONS = "conditions-and-variables"
+    SCPS = "service-control-policies"
+    ROLES = "roles"
+    ROOT_USER = "root-user"
+    LEAST_PRIVILEGE = "least-privilege"
+    MFA = "mfa"

@@ -2,7 +2,8 @@
 
 The engine speaks in stable codes with data (`decision.Reason`). Here each code has one or more
 sentence templates whose `{fields}` come from the reason's data (the first template whose
-fields are all present wins), and the lesson that teaches the rule. Callers choose how values
+fields are all present wins), and the topic of the lesson that teaches the rule (the website
+turns topics into links). Callers choose how values
 look: plain text for the CLI, escaped `<code>` for web pages. No Django here.
 """
 
@@ -11,12 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-POLICY_EVALUATION = "/learn/iam/policy-evaluation/"
-POLICIES = "/learn/iam/policies/"
-CONDITIONS = "/learn/iam/conditions-and-variables/"
-SCPS = "/learn/organizations/service-control-policies/"
-ROLES = "/learn/iam/roles/"
-ROOT_USER = "/learn/iam/root-user/"
+from .decision import StatementRef
+from .reasons import Topic
+
+POLICY_EVALUATION = Topic.POLICY_EVALUATION
+POLICIES = Topic.POLICIES
+CONDITIONS = Topic.CONDITIONS
+SCPS = Topic.SCPS
+ROLES = Topic.ROLES
+ROOT_USER = Topic.ROOT_USER
 
 DECISIONS = {
     "Allow": "Allowed",
@@ -60,9 +64,9 @@ CALLERS = {
     "account": "an account",
 }
 
-# code -> (templates, lesson). `{caller}` is derived from `caller_kind`; `{level_number}` from
+# code -> (templates, topic). `{caller}` is derived from `caller_kind`; `{level_number}` from
 # `level` (counting from 1 for people).
-REASONS: dict[str, tuple[tuple[str, ...], str]] = {
+REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
     # statements
     "action_not_matched": (
         ("the action {action} is not in this statement's Action list ({patterns})",),
@@ -323,6 +327,25 @@ def reason_words(
     return render("{code}", code=code)
 
 
-def reason_lesson(code: str) -> str:
-    """The lesson that teaches the rule behind a code."""
+def reason_topic(code: str) -> Topic:
+    """What the rule behind a code is about (the website links it to its lesson)."""
     return REASONS.get(code, ((), POLICY_EVALUATION))[1]
+
+
+def policy_label(kind: str, index: int, level: int | None, name: str | None = None) -> str:
+    """The one name people read for a policy of a case, wherever it is shown (sandbox, quiz
+    feedback, CLI). Organization levels and policies count from 1: "SCP (level 1, policy 2)",
+    "Identity-based policy 1: ReadReports", "Permissions boundary"."""
+    base = POLICY_KINDS.get(kind, kind)
+    if level is not None:
+        base = f"{base} (level {level + 1}, policy {index + 1})"
+    elif kind == "identity":
+        base = f"{base} {index + 1}"
+    return f"{base}: {name}" if name else base
+
+
+def statement_label(ref: StatementRef) -> str:
+    """ "Identity-based policy 1: ReadReports, statement 2 “AllowRead” (Allow)"."""
+    policy = policy_label(ref.policy_kind, ref.policy_index, ref.level, ref.policy_name)
+    sid = f" “{ref.sid}”" if ref.sid else ""
+    return f"{policy}, statement {ref.statement_index + 1}{sid} ({ref.effect})"

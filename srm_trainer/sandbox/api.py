@@ -13,6 +13,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from lessons.engine_topics import lesson_url
 from srm_trainer.iam import PolicyError, evaluate
 from srm_trainer.iam.case import MAX_CASE_NESTING
 from srm_trainer.iam.findings import lint_case
@@ -118,7 +119,8 @@ def evaluate_api(request: HttpRequest) -> JsonResponse:
     except PolicyError as exc:
         return _error(400, exc.code, exc.message, path=exc.path, line=exc.line, column=exc.column)
     result = decision.to_dict()
-    result["findings"] = [f.to_dict() for f in lint_case(case)]
+    # The engine names each finding's topic; the lesson's address is the website's to make.
+    result["findings"] = [{**f.to_dict(), "lesson": lesson_url(f.topic)} for f in lint_case(case)]
     return JsonResponse(result)
 
 

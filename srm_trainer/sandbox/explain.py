@@ -1,7 +1,8 @@
 """The engine's words for web pages: `srm_trainer.iam.words` with values as escaped `<code>`.
 
 One table of sentences serves the CLI, the sandbox and quiz feedback; this module only decides
-how a value looks in HTML.
+how a value looks in HTML. Links to lessons come from the website's topic table
+(`lessons.engine_topics`), never from the engine.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from lessons.engine_topics import reason_lesson_url
 from srm_trainer.iam import words
 
 
@@ -33,4 +35,4 @@ def _render(template: str, **values: Any) -> SafeString:
 
 
 def reason_lesson(code: str) -> str:
-    return words.reason_lesson(code)
+    return reason_lesson_url(code)

@@ -14,9 +14,12 @@ from typing import Any
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from lessons.engine_topics import lesson_url
 from srm_trainer.iam import PolicyError, catalog, evaluate, parse_policy
+from srm_trainer.iam.decision import Reason, StatementRef
 from srm_trainer.iam.findings import lint_case
-from srm_trainer.iam.words import OUTCOMES, POLICY_KINDS, STEP_TITLES
+from srm_trainer.iam.reasons import Topic
+from srm_trainer.iam.words import OUTCOMES, STEP_TITLES, policy_label
 from srm_trainer.sandbox.explain import reason_html, reason_lesson
 from srm_trainer.sandbox.state import SandboxState, state_to_case
 
@@ -159,19 +162,12 @@ def _editor_for(path: str, by_path: dict[str, str]) -> str:
     return "case"
 
 
-def _label(ref_kind: str, index: int, level: int | None, name: str | None) -> str:
-    base = POLICY_KINDS.get(ref_kind, ref_kind)
-    if level is not None:
-        base = f"{base} (level {level + 1}, policy {index + 1})"
-    elif ref_kind == "identity":
-        base = f"{base} {index + 1}"
-    return f"{base}: {name}" if name else base
+def _ref_key(ref: StatementRef) -> tuple[str, int, int | None, int]:
+    return (ref.policy_kind, ref.policy_index, ref.level, ref.statement_index)
 
 
-def _reasons(reasons: list[dict[str, Any]]) -> tuple[ReasonRow, ...]:
-    return tuple(
-        ReasonRow(reason_html(r["code"], r.get("data")), reason_lesson(r["code"])) for r in reasons
-    )
+def _reasons(reasons: tuple[Reason, ...]) -> tuple[ReasonRow, ...]:
+    return tuple(ReasonRow(reason_html(r.code, r.data), reason_lesson(r.code)) for r in reasons)
 
 
 def analyse(state: SandboxState) -> Analysis:
@@ -188,7 +184,7 @@ def analyse(state: SandboxState) -> Analysis:
                 finding.code,
                 finding.line,
                 finding.column,
-                finding.lesson,
+                lesson_url(finding.topic),
             ),
         )
     try:
@@ -200,19 +196,16 @@ def analyse(state: SandboxState) -> Analysis:
         if not any(n.code == exc.code and n.line == exc.line for n in result.notes.get(editor, [])):
             result.add(editor, note)
         return result
-    data = decision.to_dict()
-    result.decision = data["decision"]
-    decisive = {
-        (d["policy_kind"], d["policy_index"], d["level"], d["statement_index"])
-        for d in data["decisive"]
-    }
-    for policy in data["explanations"]:
-        editor = by_ref.get((policy["kind"], policy["index"], policy["level"]), "case")
-        label = _label(policy["kind"], policy["index"], policy["level"], policy["name"])
+    result.decision = decision.decision
+    decisive = {_ref_key(ref) for ref in decision.decisive}
+    for policy in decision.explanations:
+        editor = by_ref.get((policy.kind, policy.index, policy.level), "case")
+        label = policy_label(policy.kind, policy.index, policy.level, policy.name)
         rows = []
         hidden = 0
-        for st in policy["statements"]:
-            key = (st["policy_kind"], st["policy_index"], st["level"], st["statement_index"])
+        for st in policy.statements:
+            ref = st.ref
+            key = _ref_key(ref)
             listed = len(rows) + sum(len(p.statements) for p in result.policies)
             full = len(rows) >= MAX_STATEMENT_ROWS or listed >= MAX_LISTED_STATEMENTS
             if full and key not in decisive:
@@ -225,33 +218,31 @@ def analyse(state: SandboxState) -> Analysis:
             row = StatementRow(
                 editor,
                 label,
-                st["statement_index"],
-                st["sid"],
-                st["effect"],
-                st["line"],
-                st["applies"],
+                ref.statement_index,
+                ref.sid,
+                ref.effect,
+                ref.line,
+                st.applies,
                 key in decisive,
-                _reasons(st["reasons"][:MAX_REASONS]),
-                max(0, len(st["reasons"]) - MAX_REASONS),
+                _reasons(st.reasons[:MAX_REASONS]),
+                max(0, len(st.reasons) - MAX_REASONS),
             )
             rows.append(row)
             if row.decisive:
                 result.decisive.append(row)
                 result.add(editor, Note("decisive", _decisive_words(row), "decisive", row.line))
-        reason = _reasons([policy["reason"]])[0] if policy.get("reason") else None
-        result.policies.append(
-            PolicyRow(editor, label, policy["result"], tuple(rows), reason, hidden)
-        )
+        reason = _reasons((policy.reason,))[0] if policy.reason else None
+        result.policies.append(PolicyRow(editor, label, policy.result, tuple(rows), reason, hidden))
     result.steps = [
         StepRow(
-            s["name"],
-            STEP_TITLES.get(s["name"], s["name"]),
-            s["outcome"],
-            OUTCOMES.get(s["outcome"], s["outcome"]),
-            s["reached"],
-            _reasons(s["reasons"]),
+            s.name,
+            STEP_TITLES.get(s.name, s.name),
+            s.outcome,
+            OUTCOMES.get(s.outcome, s.outcome),
+            s.reached,
+            _reasons(s.reasons),
         )
-        for s in data["steps"]
+        for s in decision.steps
     ]
     missing = referenced_keys_missing(state)
     result.missing_keys = missing[:MAX_MISSING_KEYS]
@@ -279,7 +270,12 @@ def _describe_action(result: Analysis, action: str) -> None:
         message += " Did you mean " + ", ".join(suggestions) + "?"
     result.add(
         "action",
-        Note("warning", message, "unknown_request_action", lesson="/learn/iam/least-privilege/"),
+        Note(
+            "warning",
+            message,
+            "unknown_request_action",
+            lesson=lesson_url(Topic.LEAST_PRIVILEGE),
+        ),
     )
 
 

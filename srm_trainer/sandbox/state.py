@@ -22,6 +22,7 @@ from srm_trainer.iam import PolicyError
 from srm_trainer.iam.case import MAX_CASE_NESTING
 from srm_trainer.iam.jsontext import load_json
 from srm_trainer.iam.parser import MAX_NESTING
+from srm_trainer.iam.principals import default_context
 
 MAX_BODY_BYTES = 64 * 1024
 # A permalink travels in the request line, which gunicorn caps at 8,190 bytes however it is
@@ -108,38 +109,10 @@ def aws_context_for(
     state: SandboxState, *, now: datetime | None = None
 ) -> tuple[tuple[str, str], ...]:
     """The keys AWS would put in the request context for this caller (shown, never hidden)."""
-    principal = state.principal
     now = now or datetime.now(UTC)
-    rows: list[tuple[str, str]] = []
-    parts = principal.split(":")
-    if principal == "*":
-        principal_type = "Anonymous"
-    elif principal.endswith(".amazonaws.com"):
-        rows.append(("aws:PrincipalIsAWSService", "true"))
-        principal_type = ""
-    elif len(parts) >= 6 and parts[0] == "arn":
-        account, resource = parts[4], ":".join(parts[5:])
-        principal_arn = principal
-        principal_type = "User"
-        if resource.startswith("assumed-role/"):
-            role = resource.split("/")[1] if resource.count("/") >= 1 else ""
-            principal_arn = f"arn:{parts[1]}:iam::{account}:role/{role}"
-            principal_type = "AssumedRole"
-        elif resource.startswith("federated-user/"):
-            principal_type = "FederatedUser"
-        elif resource == "root":
-            principal_type = "Account"
-        elif resource.startswith("user/"):
-            rows.append(("aws:username", resource.rsplit("/", 1)[-1]))
-        rows += [
-            ("aws:PrincipalArn", principal_arn),
-            ("aws:PrincipalAccount", account),
-            ("aws:PrincipalIsAWSService", "false"),
-        ]
-    else:
-        principal_type = ""
-    if principal_type:
-        rows.append(("aws:PrincipalType", principal_type))
+    # The principal's keys come from the engine's own reading of the caller (a role ARN is a
+    # role session: AssumedRole, not User).
+    rows: list[tuple[str, str]] = list(default_context(state.principal).items())
     resource_parts = state.resource.split(":")
     if len(resource_parts) >= 4 and resource_parts[3]:
         rows.append(("aws:RequestedRegion", resource_parts[3]))

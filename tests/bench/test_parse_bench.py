@@ -15,6 +15,7 @@ and requests) as cases in the shared format, for the side-by-side run in README.
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import os
 import random
@@ -24,13 +25,15 @@ import time
 import pytest
 
 from srm_trainer.iam import case as case_module
-from srm_trainer.iam import catalog, evaluate
+from srm_trainer.iam import catalog, evaluate, parse_case
 from srm_trainer.iam.parser import clear_cache
 from tests.bench.test_engine_bench import typical_case
 
 pytestmark = pytest.mark.bench
 
-# Fresh parsing of the typical case (the 50 µs budget is for a parsed one; see README).
+# Parsing the typical case with one new policy: at most this much CPU beyond evaluating it
+# (issue 16); with every statement new, parse + evaluate at most TYPICAL_FRESH_BUDGET_US.
+TYPICAL_PARSE_BUDGET_US = 50.0
 TYPICAL_FRESH_BUDGET_US = 400.0
 # Per statement, at any size: a policy of n statements must cost at most about this much per
 # statement to parse and evaluate fresh as a dict, twice that as text (the old parser took
@@ -100,19 +103,28 @@ def _sized_case(policy: dict) -> dict:
     }
 
 
-def _unique(policy: dict, tag: str) -> dict:
+def _unique(policy: dict, tag: str, *, every_statement: bool = True) -> dict:
     fresh = copy.deepcopy(policy)
-    fresh["Statement"][0]["Sid"] = tag
+    for n, statement in enumerate(
+        fresh["Statement"] if every_statement else fresh["Statement"][:1]
+    ):
+        statement["Sid"] = f"{tag}s{n}"
     return fresh
 
 
 def _clear() -> None:
     clear_cache()
     case_module._CACHE.clear()
+    getattr(case_module, "_REQUESTS", {}).clear()  # (absent before the request memo)
 
 
-def fresh_us(cases: list[dict], *, repeat: int = 5) -> float:
-    """Median µs per evaluation over `repeat` runs, each on never-seen copies of `cases`."""
+def fresh_us(
+    cases: list[dict], *, repeat: int = 5, every_statement: bool = True, every_policy: bool = False
+) -> float:
+    """Median CPU µs per evaluation over `repeat` runs, each on never-seen copies of `cases`:
+    the first identity policy of each case is new (every statement of it, or only its first
+    when `every_statement` is False: one statement edited), or every policy of the case is
+    (`every_policy`). CPU time of this process, so other work on the machine counts less."""
     runs = []
     for r in range(repeat):
         batch = copy.deepcopy(cases)
@@ -120,14 +132,54 @@ def fresh_us(cases: list[dict], *, repeat: int = 5) -> float:
             policies = case["identity_policies"]
             first = policies[0]
             if isinstance(first, str):
-                policies[0] = first.replace('"Sid": "', f'"Sid": "r{r}i{i}', 1)
+                policies[0] = first.replace('"Sid": "', f'"Sid": "r{r}i{i}', -1)
+            elif every_policy:
+                for field in ("identity_policies", "scp_levels"):
+                    for policy in _policies(case.get(field) or []):
+                        policy["Statement"] = _unique(policy, f"r{r}i{i}")["Statement"]
+                if case.get("permissions_boundary"):
+                    case["permissions_boundary"] = _unique(
+                        case["permissions_boundary"], f"r{r}i{i}"
+                    )
             else:
-                policies[0] = _unique(first, f"r{r}i{i}")
+                policies[0] = _unique(first, f"r{r}i{i}", every_statement=every_statement)
         _clear()
-        start = time.perf_counter()
+        _settle()
+        start = time.process_time()
         for case in batch:
             evaluate(case)
-        runs.append((time.perf_counter() - start) / len(batch) * 1e6)
+        runs.append((time.process_time() - start) / len(batch) * 1e6)
+    return statistics.median(runs)
+
+
+def _settle() -> None:
+    """Start each timed run with an empty young generation and the catalogue out of the
+    collector's sight, as the server runs (wsgi.py: catalog.warm() then gc.freeze()): otherwise
+    whether a full collection over the catalogue's million objects lands inside the timed loop
+    decides the figure more than the code does."""
+    catalog.is_known_action("s3:GetObject")
+    gc.collect()
+    gc.freeze()
+
+
+def _policies(items: list) -> list[dict]:
+    """The policy dicts of a list of policies or of levels of policies."""
+    out = []
+    for item in items:
+        out.extend(_policies(item) if isinstance(item, list) else [item])
+    return out
+
+
+def parsed_us(cases: list[dict], *, repeat: int = 5) -> float:
+    """Median CPU µs per evaluation of already parsed cases (the evaluation alone)."""
+    parsed = [parse_case(case) for case in cases]
+    runs = []
+    for _ in range(repeat):
+        _settle()
+        start = time.process_time()
+        for case in parsed:
+            evaluate(case)
+        runs.append((time.process_time() - start) / len(parsed) * 1e6)
     return statistics.median(runs)
 
 
@@ -150,13 +202,24 @@ def test_fresh_parse_at_each_size(size):
 
 
 def test_typical_case_fresh():
+    """The typical case with one new policy (7 statements), with one statement edited (the
+    sandbox as someone types), and with all 30 statements new; the parse cost is the fresh
+    figure less the evaluation of the parsed case."""
     catalog.is_known_action("s3:GetObject")
     cases = [typical_case() for _ in range(300)]
-    us = fresh_us(cases)
+    evaluate_us = parsed_us(cases)
+    new_policy = fresh_us(cases)
+    edited = fresh_us(cases, every_statement=False)
+    all_new = fresh_us(cases, every_policy=True)
     print(
-        f"\n[bench] typical case (5 policies, 30 statements), fresh parse + evaluate: {us:.1f} µs"
+        f"\n[bench] typical case (5 policies, 30 statements), CPU µs: evaluate parsed "
+        f"{evaluate_us:.1f}; fresh parse + evaluate with one new 7-statement policy "
+        f"{new_policy:.1f} (parse {new_policy - evaluate_us:.1f}), one statement edited "
+        f"{edited:.1f} (parse {edited - evaluate_us:.1f}), every statement new {all_new:.1f} "
+        f"(parse {all_new - evaluate_us:.1f})"
     )
-    assert us <= TYPICAL_FRESH_BUDGET_US
+    assert new_policy - evaluate_us <= TYPICAL_PARSE_BUDGET_US
+    assert all_new <= TYPICAL_FRESH_BUDGET_US
 
 
 def managed_like_policies(count: int = 40, seed: int = 7) -> list[dict]:
@@ -218,13 +281,15 @@ def test_managed_policy_shaped_set_fresh():
     _clear()
     for case in cases:  # warm: every policy parsed once
         evaluate(case)
-    start = time.perf_counter()
+    start = time.process_time()
     for case in cases:
         evaluate(case)
-    warm_us = (time.perf_counter() - start) / len(cases) * 1e6
+    warm_us = (time.process_time() - start) / len(cases) * 1e6
+    evaluate_us = parsed_us(cases, repeat=3)
     print(
         f"\n[bench] managed-policy-shaped set ({len(sizes)} policies, {min(sizes)}-{max(sizes)} "
-        f"statements, {len(cases)} requests): fresh {us:.1f} µs, cached {warm_us:.1f} µs per request"
+        f"statements, {len(cases)} requests), CPU µs per request: fresh {us:.1f}, cached dicts "
+        f"{warm_us:.1f}, parsed {evaluate_us:.1f} (fresh / parsed {us / evaluate_us:.1f}x)"
     )
     target = os.environ.get("BENCH_EXPORT")
     if target:

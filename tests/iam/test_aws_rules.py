@@ -83,6 +83,6 @@ def rule_id(case: dict) -> str:
 
 def test_the_cli_shows_the_rule_step_in_words():
     case = next(c for c in CASES if c.get("aws_rule") == "kms-aws-alias-reserved")
-    text = explain("alias", evaluate(case).to_dict())
+    text = explain("alias", evaluate(case))
     assert f"{STEP_TITLES['aws_rule']}: Denied here" in text
     assert "alias/aws/" in text and "aws_rule_aws_kms_alias" not in text

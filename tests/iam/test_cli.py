@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from srm_trainer.iam.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, explain, main, reason_text
+from srm_trainer.iam.decision import Decision, Reason
 
 CASES = Path(__file__).parent / "cases"
 SAMPLES = CASES / "samples.json"
@@ -146,7 +147,8 @@ def test_eval_explain_is_for_people(capsys):
     status, out, _ = run(capsys, "eval", "--explain", str(SAMPLES))
     assert status == EXIT_OK
     assert "identity policy allows one bucket's objects: ALLOWED — as expected" in out
-    assert "decided by:" in out and "identity policy 'ReadReports', statement 1" in out
+    # the same label the sandbox and quiz feedback use (words.policy_label)
+    assert "decided by:" in out and "Identity-based policy 1: ReadReports, statement 1" in out
     # a statement that did not apply says why, in words
     assert "does not match this statement's Resource ([arn:aws:s3:::reports/*])" in out
     assert (
@@ -157,12 +159,12 @@ def test_eval_explain_is_for_people(capsys):
 
 
 def test_reason_text_never_breaks_on_new_codes_or_missing_data():
-    assert reason_text({"code": "brand_new_code", "data": {"x": 1}}) == "brand_new_code (x=1)"
-    assert reason_text({"code": "condition_value_mismatch", "data": {}}) == "a condition is not met"
+    assert reason_text(Reason("brand_new_code", {"x": 1})) == "brand_new_code (x=1)"
+    assert reason_text(Reason("condition_value_mismatch", {})) == "a condition is not met"
     assert "[s3:Get*]" in reason_text(
-        {"code": "action_not_matched", "data": {"action": "s3:PutObject", "patterns": ["s3:Get*"]}}
+        Reason("action_not_matched", {"action": "s3:PutObject", "patterns": ["s3:Get*"]})
     )
-    text = explain("x", {"decision": "Allow", "decisive": [], "steps": [], "explanations": []})
+    text = explain("x", Decision("Allow", (), ()))
     assert text.startswith("x: ALLOWED")
 
 
@@ -215,7 +217,7 @@ def test_lint_json_output_and_clean_exit(tmp_path, capsys):
     status, out, _ = run(capsys, "lint", "--json", path)
     found = json.loads(out)
     assert {f["code"] for f in found} == {"missing_version", "unknown_action"}
-    assert all({"line", "column", "path", "lesson", "data"} <= set(f) for f in found)
+    assert all({"line", "column", "path", "topic", "data"} <= set(f) for f in found)
 
 
 def test_lint_kind_changes_the_rules(tmp_path, capsys):

@@ -44,7 +44,7 @@ def test_findings_are_frozen_and_serialisable():
     with pytest.raises(AttributeError):
         f.code = "other"  # type: ignore[misc]
     d = f.to_dict()
-    assert set(d) == {"code", "severity", "message", "path", "line", "column", "data", "lesson"}
+    assert set(d) == {"code", "severity", "message", "path", "line", "column", "data", "topic"}
     json.dumps(d)
 
 
@@ -75,7 +75,7 @@ def test_unknown_action_suggests_the_real_one():
     assert f.data["action"] == "s3:GetObjekt"
     assert f.data["suggestions"][0] == "s3:GetObject"
     assert "s3:GetObject" in f.message
-    assert f.lesson == "/learn/iam/policies/"
+    assert f.topic == "policies"
 
 
 def test_made_up_list_action_suggests_real_list_actions():
@@ -197,7 +197,7 @@ def test_write_actions_on_every_resource():
     assert f.severity == "warning"
     assert f.data["levels"] == ["Write", "Permissions management"]
     assert "s3:PutObject" in f.data["actions"] or f.data["count"] > 20
-    assert f.lesson == "/learn/iam/least-privilege/"
+    assert f.topic == "least-privilege"
     f = only(lint(policy(allow("iam:AttachUserPolicy", "*"))), "allow_write_all_resources")
     assert f.data["levels"] == ["Permissions management"]
 
@@ -431,7 +431,7 @@ def test_operator_of_the_wrong_type(operator, key, value, severity):
     assert f.severity == severity
     assert f.data["operator"] == operator and f.data["key"] == key
     assert f.path == f"Statement[0].Condition.{operator}.{key}"
-    assert f.lesson == "/learn/iam/conditions-and-variables/"
+    assert f.topic == "conditions-and-variables"
 
 
 @pytest.mark.parametrize(
@@ -513,7 +513,7 @@ def test_plain_operator_on_a_multivalued_key():
 def test_mfa_deny_that_misses_access_keys():
     doc = conditioned("Bool", "aws:MultiFactorAuthPresent", "false", effect="Deny")
     f = only(lint(doc), "mfa_deny_misses_missing_key")
-    assert f.lesson == "/learn/iam/mfa/"
+    assert f.topic == "mfa"
     fixed = conditioned("BoolIfExists", "aws:MultiFactorAuthPresent", "false", effect="Deny")
     assert lint(fixed) == []
     allow_mfa = conditioned("Bool", "aws:MultiFactorAuthPresent", "true")

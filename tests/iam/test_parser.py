@@ -129,6 +129,48 @@ def test_parsed_policies_are_cached_by_content():
     assert isinstance(parse_policy(doc), Policy)
 
 
+def test_the_cache_key_depends_on_content_not_on_which_objects_are_shared():
+    # Python literals share interned strings; json.loads shares keys only: same content.
+    shared = "s3:GetObject"
+    doc = _policy(_stmt(Sid="Shared", Action=[shared, shared]), _stmt(Action=shared))
+    loaded = json.loads(json.dumps(doc))
+    assert parse_policy(doc) is parse_policy(loaded)
+    assert parse_policy(doc) is parse_policy(doc)  # parsing did not change the key
+    assert parse_policy(_policy(_stmt(Sid="Shared", Action=[shared, "s3:PutObject"]))) is not (
+        parse_policy(doc)
+    )
+    # True and 1 are equal in Python but not the same JSON: not the same policy
+    bool_doc = _policy(_stmt(Condition={"Bool": {"aws:SecureTransport": True}}))
+    int_doc = _policy(_stmt(Condition={"Bool": {"aws:SecureTransport": 1}}))
+    assert parse_policy(bool_doc) is not parse_policy(int_doc)
+
+
+def test_an_unchanged_statement_is_validated_once_and_keeps_its_own_line_in_text():
+    from srm_trainer.iam import parser
+
+    parser.clear_cache()
+    first = parse_policy(_policy(_stmt(Sid="A"), _stmt(Sid="B")))
+    edited = parse_policy(_policy(_stmt(Sid="A2"), _stmt(Sid="B")))
+    assert edited.statements[1] is first.statements[1]  # shared: validated and compiled once
+    assert edited.statements[0].sid == "A2"
+    text = json.dumps(_policy(_stmt(Sid="A"), _stmt(Sid="B")), indent=2)
+    shifted = text.replace('"Sid": "A"', '"Sid": "A",\n      "Condition": {}', 1)
+    a, b = parse_policy(text), parse_policy(shifted)
+    assert (a.statements[1].sid, b.statements[1].sid) == ("B", "B")
+    assert b.statements[1].line == a.statements[1].line + 1  # its own position in its own text
+
+
+def test_an_invalid_statement_seen_before_is_still_an_error_where_it_is():
+    bad = _stmt(Effect="allow")
+    assert _error(_policy(_stmt(), bad)).path == "Statement[1].Effect"
+    text = json.dumps(_policy(_stmt(), bad), indent=2)
+    err = _error(text)
+    assert (err.path, err.line) == (
+        "Statement[1].Effect",
+        text.count("\n", 0, text.index('"allow"')) + 1,
+    )
+
+
 # --------------------------------------------------------------------------- rejected forms
 
 

@@ -256,3 +256,111 @@ def test_deny_with_notprincipal_always_catches_a_principal_with_a_boundary():
     assert evaluate(case).decision == "ExplicitDeny"
     del case["permissions_boundary"]
     assert evaluate(case).decision == "Allow"
+
+
+# --- the request context AWS would send for a caller (IAM guide, "AWS global condition
+# context keys": aws:PrincipalType, aws:PrincipalArn, aws:PrincipalAccount, aws:userid, ...) ---
+
+from srm_trainer.iam.principals import default_context  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("principal", "expected"),
+    [
+        (
+            "arn:aws:iam::111122223333:user/team/alice",
+            {
+                "aws:PrincipalType": "User",
+                "aws:PrincipalArn": "arn:aws:iam::111122223333:user/team/alice",
+                "aws:PrincipalAccount": "111122223333",
+                "aws:username": "alice",
+                "aws:PrincipalIsAWSService": "false",
+            },
+        ),
+        (
+            # the session's context names the role, not the session
+            "arn:aws:sts::111122223333:assumed-role/Deploy/ci-42",
+            {
+                "aws:PrincipalType": "AssumedRole",
+                "aws:PrincipalArn": "arn:aws:iam::111122223333:role/Deploy",
+                "aws:PrincipalAccount": "111122223333",
+                "aws:PrincipalIsAWSService": "false",
+            },
+        ),
+        (
+            # a role ARN stands for a session of the role: AssumedRole, path kept
+            "arn:aws:iam::111122223333:role/ops/Deploy",
+            {
+                "aws:PrincipalType": "AssumedRole",
+                "aws:PrincipalArn": "arn:aws:iam::111122223333:role/ops/Deploy",
+                "aws:PrincipalAccount": "111122223333",
+                "aws:PrincipalIsAWSService": "false",
+            },
+        ),
+        (
+            "arn:aws:sts::111122223333:federated-user/bob",
+            {
+                "aws:PrincipalType": "FederatedUser",
+                "aws:PrincipalArn": "arn:aws:sts::111122223333:federated-user/bob",
+                "aws:PrincipalAccount": "111122223333",
+                "aws:userid": "111122223333:bob",
+                "aws:PrincipalIsAWSService": "false",
+            },
+        ),
+        (
+            "111122223333",
+            {
+                "aws:PrincipalType": "Account",
+                "aws:PrincipalArn": "arn:aws:iam::111122223333:root",
+                "aws:PrincipalAccount": "111122223333",
+                "aws:userid": "111122223333",
+                "aws:PrincipalIsAWSService": "false",
+            },
+        ),
+        ("*", {"aws:PrincipalType": "Anonymous", "aws:userid": "anonymous"}),
+        (
+            "lambda.amazonaws.com",
+            {
+                "aws:PrincipalIsAWSService": "true",
+                "aws:PrincipalServiceName": "lambda.amazonaws.com",
+            },
+        ),
+        ("not a principal", {}),
+    ],
+)
+def test_the_context_aws_sends_follows_from_the_callers_arn(principal, expected):
+    assert default_context(principal) == expected
+
+
+def test_the_default_context_satisfies_a_policy_written_for_that_caller():
+    """What the sandbox pre-fills is what a role-session condition checks."""
+    from srm_trainer.iam import evaluate
+
+    principal = "arn:aws:sts::111122223333:assumed-role/Deploy/ci-42"
+    case = {
+        "request": {
+            "principal": principal,
+            "action": "s3:GetObject",
+            "resource": "arn:aws:s3:::builds/app.zip",
+            "context": default_context(principal),
+        },
+        "identity_policies": [
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "s3:GetObject",
+                        "Resource": "*",
+                        "Condition": {
+                            "StringEquals": {"aws:PrincipalType": "AssumedRole"},
+                            "ArnEquals": {
+                                "aws:PrincipalArn": "arn:aws:iam::111122223333:role/Deploy"
+                            },
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+    assert evaluate(case).decision == "Allow"

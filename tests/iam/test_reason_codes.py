@@ -1,5 +1,5 @@
-"""Reason codes are a closed set: every one has words and a lesson, and the engine emits no
-other."""
+"""Reason codes are a closed set: every one has words and a topic (the website links topics to
+lessons: tests/lessons/test_engine_topics.py), and the engine emits no other."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import srm_trainer.iam as iam
 from srm_trainer.iam.aws_rules import RULES
-from srm_trainer.iam.reasons import ReasonCode
-from srm_trainer.iam.words import REASONS, reason_lesson, reason_words
+from srm_trainer.iam.reasons import ReasonCode, Topic
+from srm_trainer.iam.words import REASONS, reason_topic, reason_words
 
 ENGINE = Path(iam.__file__).parent
 # Codes the evaluator passes through variables rather than literally (statement skips and
@@ -51,15 +51,20 @@ class _AnyValue(dict):
         return f"<{key}>"
 
 
-def test_every_code_has_a_sentence_and_a_lesson():
+def test_every_code_has_a_sentence_and_a_topic():
     for code in ReasonCode:
-        templates, lesson = REASONS[code]
+        templates, topic = REASONS[code]
         assert templates, code
         sentence = reason_words(
             code, {}, render=lambda template, **values: template.format_map(_AnyValue(values))
         )
         assert sentence and code.value not in sentence, code
-        assert lesson.startswith("/learn/") and reason_lesson(code) == lesson, code
+        assert isinstance(topic, Topic) and reason_topic(code) == topic, code
+
+
+def test_the_engine_holds_no_lesson_addresses():
+    for path in ENGINE.glob("*.py"):
+        assert "/learn/" not in path.read_text(), path.name
 
 
 def test_codes_are_plain_strings_in_json():

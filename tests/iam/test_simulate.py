@@ -111,7 +111,7 @@ def test_the_cli_prints_one_line_per_pair_and_filters(tmp_path, capsys):
     assert main(["simulate", str(file)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith("Allow") and "Sid Read" in lines[0]
+    assert lines[0].startswith("Allow") and "statement 1 “Read”" in lines[0]
     assert main(["simulate", str(file), "--decision", "ExplicitDeny", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [r["action"] for r in out["results"]] == ["s3:GetObjectAcl"]

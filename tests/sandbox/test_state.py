@@ -214,6 +214,12 @@ def test_the_keys_aws_would_send_depend_on_the_caller():
     assert "aws:PrincipalArn" not in anonymous and anonymous["aws:PrincipalType"] == "Anonymous"
     service = dict(aws_context_for(SandboxState(principal="ec2.amazonaws.com"), now=now))
     assert service["aws:PrincipalIsAWSService"] == "true"
+    # A role ARN is read as a session of that role (issue 16: it used to prefill "User").
+    role = dict(
+        aws_context_for(SandboxState(principal="arn:aws:iam::111122223333:role/Dev"), now=now)
+    )
+    assert role["aws:PrincipalType"] == "AssumedRole"
+    assert role["aws:PrincipalArn"] == "arn:aws:iam::111122223333:role/Dev"
 
 
 def test_a_new_learner_sees_the_context_aws_would_send():

@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("srm_trainer.about.urls")),
     path("", include("srm_trainer.sandbox.urls")),
     path("", include("netlab.urls")),
+    path("", include("search.urls")),
     path("", include("lessons.urls")),
 ]

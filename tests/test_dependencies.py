@@ -23,6 +23,10 @@ for _app in ("lessons", "quizzes"):
 # The network lab's pages (`netlab`) sit on top too: question kinds use the plain engine
 # (`srm_trainer.netlab`) instead, as they use `srm_trainer.iam`.
 FORBIDDEN["quizzes"] += ("netlab",)
+# search sits on top of the content and follows it through signals: nothing imports it.
+for _app in ("lessons", "quizzes"):
+    FORBIDDEN[_app] += ("search",)
+FORBIDDEN["curriculum"] = ("search",)
 
 
 def _imports(path: Path) -> set[str]:

@@ -39,7 +39,7 @@ def corpus(db):
     archived = make_question(
         prompt="Old question", explanation="About a permissions boundary.", archived=True
     )
-    orphan = make_question(prompt="Unused", explanation="A permissions boundary again.")
+    orphan = make_question(prompt="Unused", explanation="A permissions boundary, orphaned.")
     make_quiz(question, archived, slug="iam-quiz-2", title="Second quiz")
     quiz.entries.create(question=question, order=1)
     scenario = make_scenario(

@@ -69,7 +69,8 @@ def test_snippets_highlight_the_words_and_escape_the_content(db):
     (hit,) = search("boundary").hits
     assert "<mark>boundary</mark>" in hit.title
     assert "<img" not in hit.title and "&lt;img src=x" in hit.title
-    assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
+    # SQLite shows the text escaped; PostgreSQL's ts_headline drops what looks like a tag.
+    assert "<script>" not in hit.snippet and "alert(2)" in hit.snippet
     assert "<mark>boundary</mark>" in hit.snippet
 
 

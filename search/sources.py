@@ -11,9 +11,11 @@ Adding a kind is one function and one `register` call (`SOURCES` is the registry
 from __future__ import annotations
 
 import html
+import logging
 import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.apps import apps
 from django.db.models import Q
@@ -24,6 +26,8 @@ from django.utils.text import Truncator
 from lessons.markdown import render_markdown
 from lessons.models import Lesson, Scenario
 from quizzes.models import Question, Quiz, QuizQuestion
+
+log = logging.getLogger(__name__)
 
 # Private-use characters that mark a hit in a snippet until it is escaped (`search.query`):
 # removed from indexed text so no content can forge a highlight.
@@ -172,15 +176,18 @@ def question_entries(keys: Keys) -> Iterable[Entry]:
 def glossary_entries(keys: Keys) -> Iterable[Entry]:
     """Glossary terms, when the glossary app is installed (it is built beside this one).
 
-    It offers `glossary.search_terms()`, yielding (slug, term, definition as Markdown, url) for
-    the terms a learner can see; the key is the slug.
+    It is to offer `glossary.search_terms()`, yielding (slug, term, definition as Markdown, url)
+    for the terms a learner can see; the key is the slug. Without it, no terms are indexed and
+    a warning says so (a missing hook must not break `load_curriculum`).
     """
     if not apps.is_installed("glossary"):
         return
-    from glossary import search_terms  # type: ignore[import-not-found]  # noqa: PLC0415
-
+    terms = getattr(import_module("glossary"), "search_terms", None)
+    if terms is None:
+        log.warning("search: the glossary app offers no search_terms(): terms are not indexed")
+        return
     wanted = None if keys is None else set(keys)
-    for slug, term, definition, url in search_terms():
+    for slug, term, definition, url in terms():
         if wanted is None or slug in wanted:
             yield Entry(key=slug, title=title(term), url=url, body=markdown_text(definition))
 

@@ -4,7 +4,9 @@ made; one document is cheap to reindex; a failure to index never fails the edit.
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -167,3 +169,29 @@ def test_a_failure_to_index_is_logged_and_the_edit_kept(
         lesson = make_lesson(make_module(), title="Still saved")
     assert Lesson.objects.filter(pk=lesson.pk).exists()
     assert "reindexing lesson" in caplog.text
+
+
+def _pretend_glossary(monkeypatch, module) -> None:
+    """The glossary app is built on another branch: stand in for it with its promised hook."""
+    from django.apps import apps
+
+    installed = apps.is_installed
+    monkeypatch.setattr(apps, "is_installed", lambda name: name == "glossary" or installed(name))
+    monkeypatch.setitem(sys.modules, "glossary", module)
+
+
+def test_glossary_terms_are_found_through_the_glossary_apps_hook(corpus, monkeypatch):
+    terms = [("boundary", "Permissions boundary", "A *limit* on a role.", "/learn/glossary/#b")]
+    _pretend_glossary(monkeypatch, SimpleNamespace(search_terms=lambda: terms))
+    index.rebuild()
+    hit = next(hit for hit in search(PHRASE).hits if hit.kind == "glossary")
+    assert (hit.label, hit.url) == ("Glossary", "/learn/glossary/#b")
+    assert "A limit on a role." in hit.snippet  # the Markdown's text, not its asterisks
+
+
+def test_a_glossary_without_the_hook_is_left_out_with_a_warning(corpus, monkeypatch, caplog):
+    _pretend_glossary(monkeypatch, SimpleNamespace())
+    with caplog.at_level(logging.WARNING):
+        index.rebuild()
+    assert "glossary" not in kinds(PHRASE) and search(PHRASE).total == 4
+    assert "offers no search_terms()" in caplog.text

@@ -27,6 +27,7 @@ def every_page() -> list[str]:
         "/accounts/password/reset/",
         "/security/",
         "/no-such-page/",
+        "/search/?q=permissions+boundary",
     ]
     urls += [m.get_absolute_url() for m in Module.objects.order_by("order")]
     urls += [lesson.get_absolute_url() for lesson in Lesson.objects.in_reading_order()]
@@ -40,6 +41,7 @@ PHONE_PAGES = [
     "/learn/compliance/",
     "/quizzes/",
     "/security/",
+    "/search/?q=permissions+boundary",
 ]
 
 

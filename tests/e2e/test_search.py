@@ -13,7 +13,7 @@ from tests.e2e.journeys import no_horizontal_scroll, settled
 pytestmark = pytest.mark.e2e
 
 
-def test_the_header_box_finds_a_phrase_in_lessons_and_questions(page):
+def test_the_header_box_finds_a_phrase_in_lessons_and_questions(page, screenshots):
     page.goto("/learn/iam/")
     header = page.get_by_role("search", name="Site")
     header.get_by_label("Search the course").fill("permissions boundary")
@@ -37,6 +37,7 @@ def test_the_header_box_finds_a_phrase_in_lessons_and_questions(page):
     expect(results.locator("mark").first).to_be_visible()
     assert_accessible(page)
 
+    page.screenshot(path=str(screenshots / "search-desktop.png"))
     results.get_by_role("link").first.click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert "/search/" not in page.url
@@ -52,6 +53,11 @@ def test_nothing_found_and_nonsense_are_said_plainly(page):
 
 
 def test_search_on_a_phone(phone):
-    phone.goto("/search/?q=root+user")
-    expect(phone.locator("#search-count")).to_contain_text("results")
+    """The header stays two rows: its box folds into a button that opens the search page."""
+    phone.goto("/")
+    phone.get_by_role("search", name="Site").get_by_role("button", name="Search").click()
+    box = phone.get_by_label("Words to look for")
+    expect(box).to_be_visible()
+    box.fill("root user")
+    expect(phone.locator("#search-count")).to_contain_text("results for “root user”")
     no_horizontal_scroll(phone)

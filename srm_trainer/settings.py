@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "cohorts",  # cohorts, assignments, gradebook (plugs into quizzes through quizzes.hooks)
     "glossary",  # terms from lessons/content/glossary.yaml; links first uses through lessons.hooks
     "certificates",  # course progress, the final exam's certificate (sits on quizzes, lessons)
+    "search",  # full-text search over the content (listens to its signals; nothing imports it)
 ]
 
 MIDDLEWARE = [
@@ -241,6 +242,7 @@ RATE_LIMITS = {
     "start": env_rate("RATE_LIMIT_START", "20/60"),  # quiz attempts started
     "signup": env_rate("RATE_LIMIT_SIGNUP", "20/600"),
     "join": env_rate("RATE_LIMIT_JOIN", "20/600"),  # cohort join codes typed or links opened
+    "search": env_rate("RATE_LIMIT_SEARCH", "120/60"),  # live search sends ~1 a second of typing
 }
 # The ceiling for all anonymous clients of one address together (a classroom behind one NAT).
 RATE_LIMITS_PER_ADDRESS = {
@@ -250,6 +252,7 @@ RATE_LIMITS_PER_ADDRESS = {
     "start": env_rate("RATE_LIMIT_START_ADDRESS", "200/60"),
     "signup": env_rate("RATE_LIMIT_SIGNUP_ADDRESS", "60/600"),
     "join": env_rate("RATE_LIMIT_JOIN_ADDRESS", "200/600"),
+    "search": env_rate("RATE_LIMIT_SEARCH_ADDRESS", "1200/60"),
 }
 
 # Secure defaults; production adds transport security on top.

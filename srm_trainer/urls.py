@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("srm_trainer.sandbox.urls")),
     path("", include("netlab.urls")),
     path("", include("glossary.urls")),  # before lessons: /learn/glossary/ is not a module
+    path("", include("search.urls")),
     path("", include("lessons.urls")),
     # Knowledge checks inside lessons (predict first, `::: check`): quizzes grades them.
     path("", include("quizzes.lesson_urls")),

@@ -288,6 +288,8 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     # --- network lab (netlab) ---------------------------------------------------------------
     "network-lab": Case("/lab/network/", get=200, post=200),
     "waf-lab": Case("/lab/waf/", get=200, post=200),
+    # --- search -----------------------------------------------------------------------------
+    "search": Case("/search/?q=lesson", get=200, post=405),
     "api-evaluate": Case("/api/iam/evaluate", get=405, post=200,
                          data=API_CASE, content_type="application/json"),
     "api-simulate": Case("/api/iam/simulate", get=405, post=200,

@@ -42,6 +42,10 @@ FORBIDDEN["glossary"] = (
 # through a context processor.
 for _app in ("lessons", "quizzes"):
     FORBIDDEN[_app] += ("certificates",)
+# search sits on top of the content and follows it through signals: nothing imports it.
+for _app in ("lessons", "quizzes"):
+    FORBIDDEN[_app] += ("search",)
+FORBIDDEN["curriculum"] = ("search",)
 
 
 def _imports(path: Path) -> set[str]:

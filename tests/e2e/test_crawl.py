@@ -30,6 +30,7 @@ def every_page() -> list[str]:
         "/no-such-page/",
         "/learn/glossary/",
         "/learn/glossary/service-control-policy/",
+        "/search/?q=permissions+boundary",
     ]
     urls += [m.get_absolute_url() for m in Module.objects.order_by("order")]
     urls += [lesson.get_absolute_url() for lesson in Lesson.objects.in_reading_order()]
@@ -44,6 +45,7 @@ PHONE_PAGES = [
     "/quizzes/",
     "/security/",
     "/progress/",
+    "/search/?q=permissions+boundary",
 ]
 
 

@@ -13,6 +13,7 @@ from curriculum.loader import load_curriculum
 from curriculum.quiz_loader import load_quizzes
 from curriculum.quiz_readers import read_quizzes
 from curriculum.readers import CONTENT_DIR, CurriculumError, read_curriculum
+from curriculum.signals import curriculum_loaded
 
 
 class Command(BaseCommand):
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             report = load_curriculum(curriculum, force=force)
             load_quizzes(quizzes, report, force=force)
+            curriculum_loaded.send(sender=self.__class__)  # e.g. search rebuilds its index
         for line in report.lines():
             self.stdout.write(f"  {line}")
         for conflict in report.conflicts:

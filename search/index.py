@@ -1,0 +1,92 @@
+"""Keep the index in step with the content: reindex a few documents, or rebuild them all.
+
+Edits anywhere (the admin, /teach/, the loader, an import) mark the documents they touch;
+the marks are applied once the transaction commits, each kind's keys in one delete and one
+insert, so a load that saves hundreds of rows reindexes each document once, and a rolled-back
+edit is never indexed. A failure to index is logged and never undoes (or fails) the edit:
+`manage.py rebuild_search_index` puts everything right.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+from search.models import Document
+from search.sources import SOURCES
+
+log = logging.getLogger(__name__)
+
+_PENDING = "_search_pending"  # on the connection: {kind: {key, ...}} not yet reindexed
+EVERY = "*"  # a key standing for every document of its kind
+
+
+def reindex(kind: str, keys: Iterable[str]) -> int:
+    """Replace these documents of one kind with what their source says now (a key whose row is
+    gone, or no longer visible, leaves the index; `EVERY` replaces the whole kind). Returns how
+    many documents were written."""
+    keys = {str(k) for k in keys}
+    if not keys:
+        return 0
+    every = EVERY in keys
+    entries = list(SOURCES[kind].entries(None if every else keys))
+    with transaction.atomic():
+        stale = Document.objects.filter(kind=kind)
+        (stale if every else stale.filter(key__in=keys)).delete()
+        Document.objects.bulk_create(_documents(kind, entries), batch_size=200)
+    return len(entries)
+
+
+def rebuild() -> int:
+    """Every document of every kind, from scratch. Returns how many were written."""
+    _pending().clear()
+    written = 0
+    with transaction.atomic():
+        Document.objects.all().delete()
+        for kind, source in SOURCES.items():
+            documents = _documents(kind, source.entries(None))
+            Document.objects.bulk_create(documents, batch_size=200)
+            written += len(documents)
+    return written
+
+
+def _documents(kind: str, entries) -> list[Document]:
+    return [
+        Document(kind=kind, key=e.key, title=e.title, url=e.url[:300], body=e.body) for e in entries
+    ]
+
+
+def _pending() -> dict[str, set[str]]:
+    connection = connections[DEFAULT_DB_ALIAS]
+    pending = getattr(connection, _PENDING, None)
+    if pending is None:
+        pending = defaultdict(set)
+        setattr(connection, _PENDING, pending)
+    return pending
+
+
+def mark(kind: str, keys: Iterable) -> None:
+    """Reindex these documents when the current transaction commits (at once outside one).
+
+    Every mark registers the same flush; the first to run does all the work. A mark whose
+    transaction rolled back stays pending until the next flush, which reindexes it from the
+    database as it is then: harmless.
+    """
+    keys = {str(k) for k in keys if k is not None}
+    if not keys:
+        return
+    _pending()[kind].update(keys)
+    transaction.on_commit(flush)
+
+
+def flush() -> None:
+    pending = _pending()
+    while pending:
+        kind, keys = pending.popitem()
+        try:
+            reindex(kind, keys)
+        except Exception:  # the edit is saved: a stale index must not turn it into an error
+            log.exception("search: reindexing %s %s failed", kind, sorted(keys)[:20])

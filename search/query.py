@@ -1,0 +1,215 @@
+"""From what a visitor typed to ranked results with highlighted snippets, on either database.
+
+A visitor's text never reaches the full-text syntax of either database as it stands: it is cut
+into words (letters and digits only), each word is quoted, and the words are ANDed, so an
+unbalanced quote, `NEAR`, `*`, `-` or `OR` is a word to look for, never an operator or an error.
+The last word also matches as a prefix, so results follow someone typing ("bound" finds
+"boundary").
+
+Snippets are cut by the database with private-use characters around each hit; everything is
+then escaped and only those characters become `<mark>`, so content can never inject markup.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from search.sources import MARK_END, MARK_START, SOURCES
+
+MAX_QUERY = 200  # characters read from the query; the rest is ignored
+MAX_TERMS = 8
+MAX_TERM = 40  # characters in one word: longer is not a word anyone searches for
+PREFIX_FROM = 3  # the last word is a prefix once it has this many characters
+PER_PAGE = 20
+MAX_PAGES = 20
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    label: str
+    url: str
+    title: SafeString
+    snippet: SafeString
+
+
+@dataclass(frozen=True)
+class Results:
+    query: str
+    terms: tuple[str, ...] = ()
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 0
+    notice: str = ""  # why there is nothing to show, when that is not "no matches"
+
+    @property
+    def previous_page(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def next_page(self) -> int | None:
+        return self.page + 1 if self.page < self.pages else None
+
+
+def terms(text: str) -> tuple[str, ...]:
+    """The words to look for: letters and digits, at most MAX_TERMS of them, none too long."""
+    words = [w for w in _WORD.findall(text[:MAX_QUERY]) if len(w) <= MAX_TERM]
+    return tuple(dict.fromkeys(w.lower() for w in words))[:MAX_TERMS]
+
+
+def fts5_query(words: tuple[str, ...]) -> str:
+    """An FTS5 MATCH expression: each word an FTS5 string, all required, the last a prefix."""
+    parts = ['"' + w.replace('"', '""') + '"' for w in words]
+    if parts and len(words[-1]) >= PREFIX_FROM:
+        parts[-1] += "*"
+    return " AND ".join(parts)
+
+
+def tsquery(words: tuple[str, ...]) -> str:
+    """A `to_tsquery` expression: each word a quoted lexeme, all required, the last a prefix."""
+    parts = ["'" + w.replace("\\", "\\\\").replace("'", "''") + "'" for w in words]
+    if parts and len(words[-1]) >= PREFIX_FROM:
+        parts[-1] += ":*"
+    return " & ".join(parts)
+
+
+def highlighted(text: str) -> SafeString:
+    """Escape `text`, turning the database's hit markers (and only those) into <mark>s, always
+    balanced."""
+    out, open_ = [], False
+    for part in re.split(f"([{MARK_START}{MARK_END}])", text or ""):
+        if part == MARK_START:
+            if not open_:
+                out.append("<mark>")
+                open_ = True
+        elif part == MARK_END:
+            if open_:
+                out.append("</mark>")
+                open_ = False
+        else:
+            out.append(escape(part))
+    if open_:
+        out.append("</mark>")
+    return mark_safe("".join(out))  # noqa: S308 - every piece of text above is escaped
+
+
+def _snippet(kind: str, text: str) -> SafeString:
+    """The body's best fragment; for some kinds only when it holds a hit (`opening_snippet`)."""
+    if MARK_START not in (text or "") and not SOURCES[kind].opening_snippet:
+        return mark_safe("")  # noqa: S308 - empty
+    return highlighted(text)
+
+
+def search(text: str, *, page: int = 1) -> Results:
+    """Ranked results for one page (PER_PAGE of them), title hits above body hits."""
+    text = (text or "")[:MAX_QUERY]
+    words = terms(text)
+    if not words:
+        notice = (
+            "Type a word or two to search for."
+            if not text.strip()
+            else ("Nothing to search for there: try words made of letters or digits.")
+        )
+        return Results(query=text, notice=notice)
+    backend = _BACKENDS.get(connection.vendor)
+    if backend is None:
+        return Results(query=text, terms=words, notice="Search is not available here.")
+    total = backend.count(words)
+    pages = min(MAX_PAGES, -(-total // PER_PAGE))
+    page = min(max(1, page), max(1, pages))
+    rows = backend.page(words, limit=PER_PAGE, offset=(page - 1) * PER_PAGE) if total else []
+    hits = [
+        Hit(kind, SOURCES[kind].label, url, highlighted(title), _snippet(kind, snippet))
+        for kind, url, title, snippet in rows
+        if kind in SOURCES
+    ]
+    return Results(query=text, terms=words, hits=hits, total=total, page=page, pages=pages)
+
+
+# --- the two databases ---------------------------------------------------------------------
+
+
+class _SQLite:
+    """FTS5: bm25 with the title worth ten times the body; snippets by `highlight`/`snippet`,
+    computed only for the page's rows."""
+
+    def count(self, words) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM search_document_fts WHERE search_document_fts MATCH %s",
+                [fts5_query(words)],
+            )
+            return cursor.fetchone()[0]
+
+    def page(self, words, *, limit: int, offset: int) -> list[tuple]:
+        match = fts5_query(words)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid FROM search_document_fts WHERE search_document_fts MATCH %s "
+                "ORDER BY bm25(search_document_fts, 10.0, 1.0), rowid LIMIT %s OFFSET %s",
+                [match, limit, offset],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            if not ids:
+                return []
+            marks = [MARK_START, MARK_END]
+            cursor.execute(
+                "SELECT d.id, d.kind, d.url, "
+                "highlight(search_document_fts, 0, %s, %s), "
+                "snippet(search_document_fts, 1, %s, %s, '…', 24) "
+                "FROM search_document_fts JOIN search_document d "
+                "ON d.id = search_document_fts.rowid "
+                "WHERE search_document_fts MATCH %s "
+                "AND search_document_fts.rowid IN (SELECT value FROM json_each(%s))",
+                [*marks, *marks, match, json.dumps(ids)],
+            )
+            found = {row[0]: row[1:] for row in cursor.fetchall()}
+        return [found[i] for i in ids if i in found]
+
+
+class _PostgreSQL:
+    """`tsvector` @@ `to_tsquery`: ts_rank over the weighted vector (title A, body B);
+    `ts_headline` only for the page's rows (it re-parses the text, so it is the costly part)."""
+
+    _TITLE = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
+    _BODY = (
+        f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, "
+        'MaxFragments=2, FragmentDelimiter=" … "'
+    )
+
+    def count(self, words) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM search_document "
+                "WHERE vector @@ to_tsquery('english'::regconfig, %s)",
+                [tsquery(words)],
+            )
+            return cursor.fetchone()[0]
+
+    def page(self, words, *, limit: int, offset: int) -> list[tuple]:
+        query = tsquery(words)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH q AS (SELECT to_tsquery('english'::regconfig, %s) AS query), "
+                "top AS (SELECT d.id, ts_rank(d.vector, q.query) AS rank "
+                "  FROM search_document d, q WHERE d.vector @@ q.query "
+                "  ORDER BY rank DESC, d.id LIMIT %s OFFSET %s) "
+                "SELECT d.kind, d.url, "
+                "ts_headline('english'::regconfig, d.title, q.query, %s), "
+                "ts_headline('english'::regconfig, d.body, q.query, %s) "
+                "FROM top JOIN search_document d ON d.id = top.id, q "
+                "ORDER BY top.rank DESC, d.id",
+                [query, limit, offset, self._TITLE, self._BODY],
+            )
+            return list(cursor.fetchall())
+
+
+_BACKENDS = {"sqlite": _SQLite(), "postgresql": _PostgreSQL()}

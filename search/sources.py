@@ -1,0 +1,191 @@
+"""What goes into the search index: one small source per kind of document.
+
+A source turns rows into `Entry`s (plain text, with the URL a learner opens) and yields only
+what a learner may see: published lessons, the scenarios the sandbox offers as presets,
+questions in a published quiz (never archived ones), glossary terms. Given keys, it yields
+only those rows that are still visible; a key it does not yield leaves the index.
+
+Adding a kind is one function and one `register` call (`SOURCES` is the registry).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from lessons.markdown import render_markdown
+from lessons.models import Lesson, Scenario
+from quizzes.models import Question, Quiz, QuizQuestion
+
+log = logging.getLogger(__name__)
+
+# Private-use characters that mark a hit in a snippet until it is escaped (`search.query`):
+# removed from indexed text so no content can forge a highlight.
+MARK_START, MARK_END = "\ue000", "\ue001"
+TITLE_LIMIT = 300  # Document.title's length
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    title: str
+    url: str
+    body: str
+
+
+Keys = Collection[str] | None  # None: every row of the kind
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    label: str  # how a result of this kind is labelled ("Lesson")
+    entries: Callable[[Keys], Iterable[Entry]]
+    # Show the start of the body when only the title matched? Not a question's explanation:
+    # someone who found the question by its prompt has not answered it yet.
+    opening_snippet: bool = True
+
+
+SOURCES: dict[str, Source] = {}
+
+
+def register(source: Source) -> Source:
+    SOURCES[source.kind] = source
+    return source
+
+
+def plain(text: str) -> str:
+    """One line of plain text: no sentinels, no control characters, whitespace collapsed."""
+    text = text.replace(MARK_START, "").replace(MARK_END, "").replace("\x00", "")
+    return _SPACE.sub(" ", text).strip()
+
+
+def markdown_text(text: str) -> str:
+    """What a reader sees of some Markdown: rendered (as the page does), then tags removed."""
+    return plain(html.unescape(strip_tags(render_markdown(text or "").html)))
+
+
+def title(text: str) -> str:
+    return Truncator(plain(text)).chars(TITLE_LIMIT)
+
+
+def _ids(keys: Keys) -> list[int] | None:
+    if keys is None:
+        return None
+    return [int(k) for k in keys if str(k).isdigit()]
+
+
+# --- lessons ----------------------------------------------------------------------------------
+
+
+def lesson_entries(keys: Keys) -> Iterable[Entry]:
+    rows = Lesson.objects.published().select_related("module")
+    if (ids := _ids(keys)) is not None:
+        rows = rows.filter(pk__in=ids)
+    for lesson in rows.order_by("pk"):
+        yield Entry(
+            key=str(lesson.pk),
+            title=title(lesson.title),
+            url=lesson.get_absolute_url(),
+            body=plain(f"{markdown_text(lesson.summary)} {markdown_text(lesson.body)}"),
+        )
+
+
+# --- scenarios --------------------------------------------------------------------------------
+
+
+def scenario_entries(keys: Keys) -> Iterable[Entry]:
+    """The sandbox's presets (the same rule as its list): not an instructor's own scenario, and
+    taught in a published lesson or in none; never one whose case is broken."""
+    published = Lesson.objects.published()
+    rows = (
+        Scenario.objects.filter(owner__isnull=True)
+        .filter(Q(lessons__in=published) | Q(lessons__isnull=True))
+        .distinct()
+    )
+    if (ids := _ids(keys)) is not None:
+        rows = rows.filter(pk__in=ids)
+    sandbox = reverse("sandbox")
+    for scenario in rows.order_by("pk"):
+        if scenario.problem() is not None:
+            continue
+        rule = scenario.rule.get("title", "") if isinstance(scenario.rule, dict) else ""
+        yield Entry(
+            key=str(scenario.pk),
+            title=title(scenario.title),
+            url=f"{sandbox}?preset={scenario.slug}",
+            body=plain(f"{markdown_text(scenario.situation)} {rule}"),
+        )
+
+
+# --- questions --------------------------------------------------------------------------------
+
+
+def question_entries(keys: Keys) -> Iterable[Entry]:
+    """Questions a learner can meet: not archived, and in a published quiz (listed in it, or in
+    the category it draws from). A result opens that quiz; the prompt is the title and the
+    explanation (shown after answering) is the body."""
+    quizzes = list(Quiz.objects.published().order_by("order", "slug"))
+    drawn_from: dict[str, Quiz] = {}
+    for quiz in quizzes:
+        if quiz.draws:
+            drawn_from.setdefault(quiz.draw_category, quiz)
+    rows = Question.objects.filter(archived=False).filter(
+        Q(entries__quiz__in=quizzes) | Q(category__in=list(drawn_from))
+    )
+    if (ids := _ids(keys)) is not None:
+        rows = rows.filter(pk__in=ids)
+    rows = rows.distinct().order_by("pk")
+    listed: dict[int, Quiz] = {}
+    by_pk = {quiz.pk: quiz for quiz in quizzes}
+    for question_id, quiz_id in (
+        QuizQuestion.objects.filter(question__in=rows, quiz__in=quizzes)
+        .order_by("quiz__order", "quiz__slug")
+        .values_list("question_id", "quiz_id")
+    ):
+        listed.setdefault(question_id, by_pk[quiz_id])
+    for question in rows:
+        quiz = listed.get(question.pk) or drawn_from.get(question.category)
+        if quiz is None:
+            continue
+        prompt = markdown_text(question.prompt)
+        short = title(prompt)
+        rest = prompt if short != prompt else ""  # a long prompt is searched in full
+        yield Entry(
+            key=str(question.pk),
+            title=short,
+            url=quiz.get_absolute_url(),
+            body=plain(f"{markdown_text(question.explanation)} {rest}"),
+        )
+
+
+# --- glossary ---------------------------------------------------------------------------------
+
+
+def glossary_entries(keys: Keys) -> Iterable[Entry]:
+    """Glossary terms, from `glossary.terms.all_for_index()` (slug, term, plain-text definition
+    with its other spellings, url); the key is the slug. Without the glossary app, none."""
+    if not apps.is_installed("glossary"):
+        return
+    from glossary.terms import all_for_index
+
+    wanted = None if keys is None else set(keys)
+    for slug, term, definition, url in all_for_index():
+        if wanted is None or slug in wanted:
+            yield Entry(key=slug, title=title(term), url=url, body=definition)
+
+
+register(Source("lesson", "Lesson", lesson_entries))
+register(Source("glossary", "Glossary", glossary_entries))
+register(Source("scenario", "Scenario", scenario_entries))
+register(Source("question", "Quiz question", question_entries, opening_snippet=False))

@@ -1,0 +1,63 @@
+"""Search: the header's box on any page, then results that follow typing on /search/."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.accessibility import assert_accessible
+from tests.e2e.journeys import no_horizontal_scroll, settled
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_header_box_finds_a_phrase_in_lessons_and_questions(page, screenshots):
+    page.goto("/learn/iam/")
+    header = page.get_by_role("search", name="Site")
+    header.get_by_label("Search the course").fill("permissions boundary")
+    header.get_by_label("Search the course").press("Enter")
+
+    expect(page).to_have_url("/search/?q=permissions+boundary")
+    count = page.locator("#search-count")
+    expect(count).to_contain_text("results for “permissions boundary”")
+    results = page.get_by_role("list", name="Results")
+    expect(results.locator(".search-kind", has_text="Lesson").first).to_be_visible()
+    expect(results.locator(".search-kind", has_text="Quiz question").first).to_be_visible()
+    expect(results.locator("mark", has_text="boundary").first).to_be_visible()
+    assert_accessible(page)
+
+    # Typing on the page updates the results without a reload; the count is announced.
+    box = page.get_by_role("search", name="Search the course").get_by_label("Words to look for")
+    box.fill("session polic")
+    expect(count).to_contain_text("for “session polic”")
+    settled(page)
+    expect(page).to_have_url(re.compile(r"/search/\?q=session(\+|%20)polic$"))
+    expect(results.locator("mark").first).to_be_visible()
+    assert_accessible(page)
+
+    page.screenshot(path=str(screenshots / "search-desktop.png"))
+    results.get_by_role("link").first.click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert "/search/" not in page.url
+
+
+def test_nothing_found_and_nonsense_are_said_plainly(page):
+    page.goto("/search/?q=%22zqxnear%28*")
+    expect(page.locator("#search-count")).to_contain_text("Nothing matches")
+    box = page.get_by_label("Words to look for")
+    box.fill("***")
+    expect(page.locator("#search-count")).to_contain_text("Nothing to search for")
+    assert_accessible(page)
+
+
+def test_search_on_a_phone(phone):
+    """The header stays two rows: its box folds into a button that opens the search page."""
+    phone.goto("/")
+    phone.get_by_role("search", name="Site").get_by_role("button", name="Search").click()
+    box = phone.get_by_label("Words to look for")
+    expect(box).to_be_visible()
+    box.fill("root user")
+    expect(phone.locator("#search-count")).to_contain_text("results for “root user”")
+    no_horizontal_scroll(phone)

@@ -1,0 +1,58 @@
+"""A small corpus for search: what learners can see about permissions boundaries, and what they
+cannot (a draft lesson, an archived question, a question in no published quiz)."""
+
+from __future__ import annotations
+
+import pytest
+
+from search import index
+from tests.conftest import make_lesson, make_module, make_scenario
+from tests.quizzes.builders import make_question, make_quiz
+
+PHRASE = "permissions boundary"
+
+
+@pytest.fixture
+def corpus(db):
+    module = make_module(slug="iam", title="IAM")
+    titled = make_lesson(
+        module,
+        slug="boundaries",
+        title="Permissions boundary basics",
+        body="A limit on what an identity policy can grant.",
+    )
+    mentioned = make_lesson(
+        module,
+        slug="evaluation",
+        title="Policy evaluation",
+        body="## Order\n\nDeny first, then the **permissions boundary**, then session policies.",
+    )
+    draft = make_lesson(
+        module, slug="draft", title="Draft", body="A permissions boundary draft.", published=False
+    )
+    quiz = make_quiz(slug="iam-quiz", title="IAM quiz")
+    question = make_question(
+        prompt="Can the developer create an admin role?",
+        explanation="No: the *permissions boundary* caps every role they make.",
+        lesson=titled,
+    )
+    archived = make_question(
+        prompt="Old question", explanation="About a permissions boundary.", archived=True
+    )
+    orphan = make_question(prompt="Unused", explanation="A permissions boundary, orphaned.")
+    make_quiz(question, archived, slug="iam-quiz-2", title="Second quiz")
+    quiz.entries.create(question=question, order=1)
+    scenario = make_scenario(
+        titled, title="A boundary caps a developer", situation="The permissions boundary wins."
+    )
+    index.rebuild()
+    return {
+        "titled": titled,
+        "mentioned": mentioned,
+        "draft": draft,
+        "quiz": quiz,
+        "question": question,
+        "archived": archived,
+        "orphan": orphan,
+        "scenario": scenario,
+    }

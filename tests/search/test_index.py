@@ -1,0 +1,196 @@
+"""The index follows the content: after a load, and after every edit (on commit), wherever it is
+made; one document is cheap to reindex; a failure to index never fails the edit."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from lessons.models import Lesson
+from search import index
+from search.models import Document
+from search.query import search
+from tests.conftest import make_lesson, make_module, make_scenario
+from tests.quizzes.builders import make_question, make_quiz
+from tests.search.conftest import PHRASE
+
+pytestmark = pytest.mark.django_db
+
+
+def kinds(query: str) -> set[str]:
+    return {hit.kind for hit in search(query).hits}
+
+
+def test_loading_the_curriculum_indexes_it(db):
+    call_command("load_curriculum", verbosity=0)
+    assert {"lesson", "question", "scenario"} <= kinds(PHRASE)
+    assert Document.objects.filter(kind="lesson").count() == Lesson.objects.published().count()
+
+
+def test_the_rebuild_command_puts_a_lost_index_right(corpus, capsys):
+    Document.objects.all().delete()
+    assert search(PHRASE).total == 0
+    call_command("rebuild_search_index")
+    assert search(PHRASE).total == 4
+    assert f"{Document.objects.count()} documents" in capsys.readouterr().out
+
+
+def test_a_new_lesson_is_found_once_saved(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson = make_lesson(make_module(), title="Service control policies")
+    assert [hit.url for hit in search("service control").hits] == [lesson.get_absolute_url()]
+
+
+def test_an_edit_replaces_the_old_text(corpus, django_capture_on_commit_callbacks):
+    lesson = corpus["titled"]
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson.title = "Guardrails for roles"
+        lesson.save()
+    assert lesson.get_absolute_url() in [hit.url for hit in search("guardrails").hits]
+    assert search("basics").total == 0
+    assert Document.objects.filter(kind="lesson", key=str(lesson.pk)).count() == 1
+
+
+def test_unpublishing_or_deleting_removes_a_lesson(corpus, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        corpus["titled"].published = False
+        corpus["titled"].save()
+    assert corpus["titled"].get_absolute_url() not in [hit.url for hit in search(PHRASE).hits]
+    with django_capture_on_commit_callbacks(execute=True):
+        corpus["mentioned"].delete()
+    assert "lesson" not in kinds(PHRASE)
+
+
+def test_unpublishing_a_module_removes_its_lessons(corpus, django_capture_on_commit_callbacks):
+    module = corpus["titled"].module
+    with django_capture_on_commit_callbacks(execute=True):
+        module.published = False
+        module.save()
+    assert "lesson" not in kinds(PHRASE)
+    # The scenario was taught only in a lesson that is now hidden: no longer a preset.
+    assert "scenario" not in kinds(PHRASE)
+
+
+def test_archiving_a_question_removes_it(corpus, django_capture_on_commit_callbacks):
+    question = corpus["question"]
+    with django_capture_on_commit_callbacks(execute=True):
+        question.archived = True
+        question.save()
+    assert "question" not in kinds(PHRASE)
+
+
+def test_a_question_follows_its_quizzes(corpus, django_capture_on_commit_callbacks):
+    quiz, orphan = corpus["quiz"], corpus["orphan"]
+    with django_capture_on_commit_callbacks(execute=True):
+        quiz.entries.create(question=orphan, order=2)
+    assert "/quizzes/iam-quiz/" in [hit.url for hit in search("orphaned").hits]
+    with django_capture_on_commit_callbacks(execute=True):
+        quiz.published = False
+        quiz.save()
+    assert search("orphaned").total == 0  # in no other quiz
+    # Still in a published quiz: the result now opens that one.
+    assert [h.url for h in search(PHRASE).hits if h.kind == "question"] == ["/quizzes/iam-quiz-2/"]
+
+
+def test_a_quiz_that_draws_from_a_category_makes_its_questions_searchable(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_question(category="kms", prompt="Who rotates the key?", explanation="Envelope.")
+        quiz = make_quiz(slug="kms-draw", draw_category="kms", draw_count=1)
+    assert [hit.url for hit in search("envelope").hits] == ["/quizzes/kms-draw/"]
+    with django_capture_on_commit_callbacks(execute=True):
+        quiz.draw_category, quiz.draw_count = "", 0
+        quiz.save()
+    assert search("envelope").total == 0
+
+
+def test_a_scenario_follows_its_lessons(db, django_capture_on_commit_callbacks):
+    draft = make_lesson(make_module(), published=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        scenario = make_scenario(title="Cross-account bucket read")
+        scenario.lessons.set([draft])  # taught only in a draft: not a preset
+    assert search("bucket read").total == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.published = True
+        draft.save()
+    assert kinds("bucket read") == {"scenario"}
+    with django_capture_on_commit_callbacks(execute=True):
+        scenario.delete()
+    assert search("bucket read").total == 0
+
+
+def test_an_instructors_own_scenario_stays_out(db, learner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_scenario(title="My private scenario", owner=learner)
+    assert search("private scenario").total == 0
+
+
+def test_an_edit_rolled_back_is_never_indexed(db, django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        make_lesson(make_module(), title="Vanishing lesson")
+        raise RuntimeError
+    assert callbacks == []  # the rolled-back edit left nothing to run on commit
+    with django_capture_on_commit_callbacks(execute=True):
+        make_lesson(make_module(), title="Lasting lesson")  # the next commit flushes
+    assert search("vanishing").total == 0 and search("lasting").total == 1
+
+
+def test_reindexing_one_lesson_costs_a_few_queries_whatever_the_index_holds(
+    corpus, django_assert_max_num_queries
+):
+    module = make_module()
+    for n in range(30):
+        make_lesson(module, title=f"Filler {n}")
+    index.rebuild()
+    with django_assert_max_num_queries(6):
+        index.reindex("lesson", [str(corpus["titled"].pk)])
+    assert search(PHRASE).total == 4
+
+
+def test_a_failure_to_index_is_logged_and_the_edit_kept(
+    db, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def broken(keys):
+        raise ValueError("broken source")
+
+    monkeypatch.setitem(index.SOURCES, "lesson", replace(index.SOURCES["lesson"], entries=broken))
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        lesson = make_lesson(make_module(), title="Still saved")
+    assert Lesson.objects.filter(pk=lesson.pk).exists()
+    assert "reindexing lesson" in caplog.text
+
+
+def test_glossary_terms_are_found_with_their_other_spellings(corpus):
+    from glossary.models import GlossaryTerm
+
+    GlossaryTerm.objects.create(
+        slug="boundary", term="Boundary", aliases=["PB"], definition=f"A *limit*: {PHRASE}."
+    )
+    index.rebuild()
+    hit = next(hit for hit in search(PHRASE).hits if hit.kind == "glossary")
+    assert (hit.label, hit.url) == ("Glossary", "/learn/glossary/boundary/")
+    assert "A limit" in hit.snippet  # the definition's text, not its asterisks
+    assert any(h.kind == "glossary" for h in search("PB").hits)  # an alias finds its term
+
+
+def test_an_edited_glossary_term_is_reindexed_when_saved(
+    corpus, django_capture_on_commit_callbacks
+):
+    from glossary.models import GlossaryTerm
+
+    with django_capture_on_commit_callbacks(execute=True):
+        term = GlossaryTerm.objects.create(slug="boundary", term="Boundary", definition="x")
+    assert "glossary" not in kinds(PHRASE)
+    with django_capture_on_commit_callbacks(execute=True):
+        term.definition = f"Now about {PHRASE}."
+        term.save()
+    assert "glossary" in kinds(PHRASE)

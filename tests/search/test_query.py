@@ -1,0 +1,63 @@
+"""From typed text to a database query: words only, each quoted, never an operator; snippets
+escaped with only the database's hit markers turned into <mark>."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.query import MAX_QUERY, MAX_TERMS, fts5_query, highlighted, terms, tsquery
+from search.sources import MARK_END, MARK_START
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        ("permissions boundary", ("permissions", "boundary")),
+        ('"unbalanced', ("unbalanced",)),
+        ("NEAR(a b)", ("near", "a", "b")),
+        ("s3:Get* -Deny OR iam:PassRole", ("s3", "get", "deny", "or", "iam", "passrole")),
+        ("title:root^2 {col}", ("title", "root", "2", "col")),
+        ("snake_case", ("snake", "case")),
+        ("Übergang café 東京", ("übergang", "café", "東京")),
+        ("KMS kms Kms", ("kms",)),
+        ("* \" ( ) : ^ - + ' \\ & | !", ()),
+        ("", ()),
+    ],
+)
+def test_terms_are_the_words_and_nothing_else(typed, words):
+    assert terms(typed) == words
+
+
+def test_terms_are_bounded_in_number_length_and_input():
+    assert len(terms(" ".join(f"w{i}" for i in range(50)))) == MAX_TERMS
+    assert terms("a" * 41 + " kept") == ("kept",)  # no real word is that long
+    assert terms("x " * MAX_QUERY + "beyond") == ("x",)  # only the first MAX_QUERY characters
+
+
+def test_an_fts5_query_quotes_every_word_and_ands_them():
+    assert fts5_query(("near", "a", "b")) == '"near" AND "a" AND "b"'
+    assert fts5_query(("or", "no")) == '"or" AND "no"'
+
+
+def test_the_last_word_is_a_prefix_once_it_is_long_enough():
+    assert fts5_query(("permissions", "bou")) == '"permissions" AND "bou"*'
+    assert tsquery(("permissions", "bou")) == "'permissions' & 'bou':*"
+    assert not fts5_query(("s3",)).endswith("*")
+
+
+def test_a_tsquery_quotes_every_word():
+    assert tsquery(("near", "a")) == "'near' & 'a'"
+
+
+def test_highlighting_escapes_everything_but_the_markers():
+    text = f'<script>alert("x")</script> {MARK_START}boundary{MARK_END} & <b>'
+    html = highlighted(text)
+    assert html == (
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>boundary</mark> &amp; &lt;b&gt;"
+    )
+
+
+def test_highlighting_keeps_marks_balanced():
+    assert highlighted(f"{MARK_START}a{MARK_START}b") == "<mark>ab</mark>"
+    assert highlighted(f"{MARK_END}a{MARK_END}") == "a"
+    assert highlighted("") == ""

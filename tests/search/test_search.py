@@ -1,0 +1,120 @@
+"""Searching the index: what is found, in what order, with what snippet, on either database."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from search import index
+from search.query import PER_PAGE, search
+from search.sources import MARK_START
+from tests.conftest import make_lesson, make_module
+from tests.search.conftest import PHRASE
+
+pytestmark = pytest.mark.django_db
+
+
+def urls(results) -> list[str]:
+    return [hit.url for hit in results.hits]
+
+
+def test_it_finds_the_phrase_in_lessons_questions_and_scenarios(corpus):
+    found = urls(search(PHRASE))
+    assert corpus["titled"].get_absolute_url() in found
+    assert corpus["mentioned"].get_absolute_url() in found
+    assert "/quizzes/iam-quiz/" in found  # the question opens the first published quiz it is in
+    assert f"/sandbox/?preset={corpus['scenario'].slug}" in found
+    assert {hit.label for hit in search(PHRASE).hits} == {"Lesson", "Quiz question", "Scenario"}
+
+
+def test_it_never_finds_what_learners_cannot_see(corpus):
+    results = search(PHRASE)
+    assert corpus["draft"].get_absolute_url() not in urls(results)
+    assert "/quizzes/iam-quiz-2/" not in urls(results)  # only the archived question is there
+    assert results.total == 4  # two lessons, one question, one scenario
+    assert search("unused").total == 0  # the question in no quiz
+
+
+def test_a_title_hit_ranks_above_a_body_hit(corpus):
+    lessons = [hit.url for hit in search(PHRASE).hits if hit.kind == "lesson"]
+    assert lessons == [
+        corpus["titled"].get_absolute_url(),
+        corpus["mentioned"].get_absolute_url(),
+    ]
+
+
+def test_words_match_their_other_forms_and_the_last_word_as_a_prefix(corpus):
+    assert corpus["mentioned"].get_absolute_url() in urls(search("permission boundaries"))
+    assert corpus["titled"].get_absolute_url() in urls(search("permissions bou"))
+
+
+def test_every_word_must_appear(corpus):
+    assert search("permissions boundary kangaroo").total == 0
+
+
+def test_operators_typed_by_a_visitor_are_words_not_syntax(corpus):
+    for typed in ['"permissions', "permissions NEAR boundary", "permissions OR x", "-boundary*"]:
+        search(typed)  # no error
+    assert search("permissions OR kangaroo").total == 0  # OR is a word that must appear
+
+
+def test_snippets_highlight_the_words_and_escape_the_content(db):
+    make_lesson(
+        make_module(),
+        title="<img src=x onerror=alert(1)> boundary",
+        body="Text `<script>alert(2)</script>` near the boundary.",
+    )
+    index.rebuild()
+    (hit,) = search("boundary").hits
+    assert "<mark>boundary</mark>" in hit.title
+    assert "<img" not in hit.title and "&lt;img src=x" in hit.title
+    # SQLite shows the text escaped; PostgreSQL's ts_headline drops what looks like a tag.
+    assert "<script>" not in hit.snippet and "alert(2)" in hit.snippet
+    assert "<mark>boundary</mark>" in hit.snippet
+
+
+def test_content_cannot_forge_a_highlight(db):
+    make_lesson(make_module(), title="Plain", body=f"{MARK_START}forged boundary")
+    index.rebuild()
+    (hit,) = search("boundary").hits
+    assert hit.snippet.count("<mark>") == 1 and "<mark>boundary</mark>" in hit.snippet
+
+
+def test_a_question_found_by_its_prompt_does_not_give_away_its_explanation(corpus):
+    (hit,) = search("developer admin").hits
+    assert hit.kind == "question"
+    assert "<mark>developer</mark>" in hit.title
+    assert hit.snippet == ""
+
+
+def test_a_question_found_by_its_explanation_shows_that_part(corpus):
+    hit = next(hit for hit in search("caps every role").hits if hit.kind == "question")
+    assert "<mark>caps</mark>" in hit.snippet
+
+
+def test_results_come_a_page_at_a_time(db):
+    module = make_module()
+    for n in range(PER_PAGE * 2 + 5):
+        make_lesson(module, title=f"Guardrail {n}", body="About guardrails.")
+    index.rebuild()
+    first, last = search("guardrail"), search("guardrail", page=3)
+    assert (first.total, first.pages, len(first.hits)) == (45, 3, PER_PAGE)
+    assert (last.page, len(last.hits), last.next_page, last.previous_page) == (3, 5, None, 2)
+    assert search("guardrail", page=999).page == 3  # past the end: the last page
+    assert set(urls(first)).isdisjoint(urls(last))
+
+
+def test_nothing_to_search_for_says_so(db):
+    assert search("").notice.startswith("Type a word")
+    assert search("*** !!!").notice.startswith("Nothing to search for")
+    assert search("zebra").total == 0 and search("zebra").notice == ""
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(typed=st.text(max_size=300))
+def test_any_text_at_all_gives_results_or_nothing_never_an_error(corpus, typed):
+    results = search(typed)
+    assert results.total >= len(results.hits)

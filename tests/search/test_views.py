@@ -1,0 +1,99 @@
+"""/search/: a plain GET form without JavaScript, its results partial for htmx, friendly with
+any input, escaped, rate-limited, and reachable from every page's header."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.search.conftest import PHRASE
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_the_page_without_a_query_invites_one(client):
+    response = client.get("/search/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'role="search"' in page and '<label for="search-q">' in page
+    assert "Type a word or two" in page
+
+
+def test_a_query_lists_labelled_linked_results(client, corpus):
+    page = client.get("/search/", {"q": PHRASE}).content.decode()
+    assert "4 results for “permissions boundary”." in page
+    assert f'href="{corpus["titled"].get_absolute_url()}"' in page
+    assert 'href="/quizzes/iam-quiz/"' in page
+    assert '<span class="search-kind">Quiz question</span>' in page
+    assert "<mark>boundary</mark>" in page
+    assert f'value="{PHRASE}"' in page  # the box keeps the words
+
+
+def test_htmx_gets_the_results_and_the_count_only(client, corpus):
+    response = client.get("/search/", {"q": PHRASE}, **HTMX)
+    page = response.content.decode()
+    assert "<html" not in page and 'class="search-results"' in page
+    assert 'hx-swap-oob="innerHTML:#search-count">4 results' in page
+    assert "HX-Request" in response["Vary"]
+
+
+def test_a_full_page_carries_no_out_of_band_copy_of_the_count(client, corpus):
+    page = client.get("/search/", {"q": PHRASE}).content.decode()
+    assert "hx-swap-oob" not in page
+
+
+@pytest.mark.parametrize(
+    "typed", ['"', "***", "NEAR(", "a" * 10_000, "\x00", "boundary' OR 1=1 --", "   "]
+)
+def test_any_query_gives_a_page_never_an_error(client, corpus, typed):
+    response = client.get("/search/", {"q": typed})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "0", "99999999999999999999", ""])
+def test_any_page_number_gives_a_page(client, corpus, page):
+    response = client.get("/search/", {"q": PHRASE, "page": page})
+    assert response.status_code == 200
+    assert "4 results" in response.content.decode()
+
+
+def test_what_was_typed_is_shown_escaped(client, corpus):
+    page = client.get("/search/", {"q": "<script>alert(1)</script> boundary"}).content.decode()
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; boundary" in page
+
+
+def test_only_get(client):
+    assert client.post("/search/", {"q": PHRASE}).status_code == 405
+
+
+def test_every_page_has_the_header_search_box(client, corpus):
+    page = client.get("/").content.decode()
+    assert '<form role="search" aria-label="Site"' in page
+    assert 'action="/search/"' in page and 'for="site-search-q"' in page
+
+
+def test_too_many_searches_are_refused_politely(client, settings, corpus):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": "2/60"}
+    for _ in range(2):
+        assert client.get("/search/", {"q": PHRASE}).status_code == 200
+    plain = client.get("/search/", {"q": PHRASE})
+    assert plain.status_code == 429 and "Retry-After" in plain
+    live = client.get("/search/", {"q": PHRASE}, **HTMX)
+    assert live.status_code == 429
+    assert "Too many searches" in live.content.decode() and "<html" not in live.content.decode()
+
+
+def test_long_result_lists_link_to_the_next_page_with_and_without_htmx(client, db):
+    from search import index
+    from tests.conftest import make_lesson, make_module
+
+    module = make_module()
+    for n in range(25):
+        make_lesson(module, title=f"Guardrail {n}")
+    index.rebuild()
+    page = client.get("/search/", {"q": "guardrail"}).content.decode()
+    assert "page 1 of 2" in page
+    assert 'href="?q=guardrail&amp;page=2" hx-get="?q=guardrail&amp;page=2"' in page
+    second = client.get("/search/", {"q": "guardrail", "page": "2"}).content.decode()
+    assert "page 2 of 2" in second and "Previous page" in second and "Next page" not in second

@@ -385,6 +385,22 @@ def envelope_encryption() -> Figure:
     )
 
 
+def digital_signature() -> Figure:
+    return _layers(
+        "digital-signature",
+        "Signing a file with an AWS KMS asymmetric key",
+        "The file is hashed, KMS signs the digest with a private key that never leaves KMS, and "
+        "anyone holding the public key can check the signature against a fresh digest of the file.",
+        [
+            ("The file", "any size, for example a 40 MB price list"),
+            ("SHA-256 digest", "computed by the sender, outside KMS"),
+            ("AWS KMS: Sign", "the private key signs the digest inside KMS"),
+            ("File + signature", "sent or published together"),
+            ("Receiver verifies", "fresh digest + public key, offline or kms:Verify"),
+        ],
+    )
+
+
 DIAGRAMS: dict[str, Callable[[], Figure]] = {
     "srm-stack": srm_stack,
     "policy-flow": policy_flow,
@@ -393,6 +409,7 @@ DIAGRAMS: dict[str, Callable[[], Figure]] = {
     "envelope-encryption": envelope_encryption,
     "detection-flow": detection_inputs,
     "compliance-evidence": compliance_evidence,
+    "digital-signature": digital_signature,
 }
 
 

@@ -147,9 +147,10 @@ def srm_stack() -> Figure:
     return Figure(
         "srm-stack",
         "Who secures each layer, from EC2 to S3",
-        f"A grid of the stack's layers, top (your data) to bottom (AWS's global infrastructure), "
-        f"with one column each for {names}. Each cell says who secures that layer: AWS, You or "
-        f"Split. Moving right, AWS takes over more of the stack.",
+        f"A grid of the course's layers (a finer split of the boxes in AWS's own diagram), top "
+        f"(your data) to bottom (AWS's global infrastructure), with one column each for {names}. "
+        f"Each cell says who secures that layer: AWS, You or Split. Moving right, from "
+        f"infrastructure to abstracted services, AWS takes over more of the stack.",
         width,
         height,
         _join(parts),
@@ -202,10 +203,13 @@ def policy_flow(decided: str | None = None, outcome: str | None = None) -> Figur
     if decided in STEP_TITLES:
         items[names.index(decided)] += " (this step decided)"
     desc = (
-        "The order in which AWS checks a request: AWS's own rules, any explicit Deny, resource "
-        "control policies, service control policies, the resource-based policy, identity-based "
-        "policies, a permissions boundary and a session policy. A Deny anywhere ends it; a step "
-        "that should allow but does not ends it with an implicit deny."
+        "The order in which AWS checks a request: first AWS's built-in rules (a step of this "
+        "course's engine, such as actions that need no permission), then any explicit Deny, "
+        "resource control policies, service control policies, the resource-based policy, "
+        "identity-based policies, a permissions boundary and a session policy. A Deny anywhere "
+        "ends it. A step that must allow and does not ends it with an implicit deny; within one "
+        "account, an Allow in either the resource-based or the identity-based policy can be "
+        "enough."
     )
     if decided in STEP_TITLES:
         desc += f" Highlighted: {STEP_TITLES[decided]}, the step that decided this request."
@@ -252,13 +256,15 @@ def ddos_layers() -> Figure:
         "ddos-layers",
         "DDoS defence in layers",
         "Traffic from the internet passes through layers from the edge inwards; each one absorbs "
-        "or filters some of an attack before it reaches the instance.",
+        "or filters some of an attack before it reaches the instance. AWS Shield is drawn as one "
+        "band, but it is not a separate hop: Shield Standard protects the edge and AWS's Regions "
+        "automatically, and AWS WAF runs on CloudFront or the Application Load Balancer.",
         [
             ("Internet traffic", "legitimate users and attack traffic alike"),
-            ("Edge: Amazon CloudFront", "spreads load over many edge locations"),
-            ("AWS Shield", "Standard for all; Advanced adds response help"),
-            ("AWS WAF", "web ACL rules: rate limits, bad patterns"),
-            ("Elastic Load Balancing", "spreads requests, drops malformed ones"),
+            ("Edge: CloudFront, Route 53", "many edge locations absorb floods near their source"),
+            ("AWS Shield", "Standard: free, automatic, layers 3-4; Advanced: paid, more"),
+            ("AWS WAF", "on CloudFront or the ALB: rate-based rules, bad patterns"),
+            ("Elastic Load Balancing", "spreads requests; the ALB drops malformed HTTP"),
             ("Network ACL (subnet)", "stateless allow and deny by address"),
             ("Security group (instance)", "stateful, allow rules only"),
             ("The instance", "your application; scale out behind the load balancer"),
@@ -270,12 +276,11 @@ def detection_inputs() -> Figure:
     return _layers(
         "detection-flow",
         "From inputs to findings",
-        "Amazon GuardDuty reads logs and Amazon Inspector scans workloads; both turn what they see "
-        "into findings that you review and act on.",
+        "Amazon GuardDuty reads logs and Amazon Inspector scans workloads, side by side (one does "
+        "not feed the other); both turn what they see into findings that you review and act on.",
         [
-            ("Inputs", "CloudTrail events, VPC Flow Logs, DNS logs"),
-            ("Amazon GuardDuty", "spots threats as they happen"),
-            ("Amazon Inspector", "scans EC2, images and Lambda for weaknesses"),
+            ("Inputs", "logs (CloudTrail, VPC Flow Logs, DNS) and workloads"),
+            ("GuardDuty and Inspector", "GuardDuty: threats in logs; Inspector: weaknesses"),
             ("Findings", "each with a severity and the resource involved"),
             ("You act", "fix, block or automate a response"),
         ],
@@ -319,13 +324,13 @@ def org_tree() -> Figure:
     alt = _list(
         [
             "Root, with AWS's FullAWSAccess SCP: every action is allowed at the top.",
-            "OU Production, with an SCP denying organizations:LeaveOrganization: everything "
-            "except leaving the organization.",
-            "OU Sandbox, with the same SCP: everything except leaving the organization.",
-            "Account shop-prod, under Production, with an SCP denying cloudtrail:DeleteTrail: "
-            "what Production allows, minus deleting trails.",
-            "Account dev-1, under Sandbox, with an SCP allowing only ec2:* and s3:*: EC2 and S3, "
-            "and still not leaving the organization.",
+            "OU Production, with FullAWSAccess (attached to every level by default) and an SCP "
+            "denying organizations:LeaveOrganization: everything except leaving the organization.",
+            "OU Sandbox, with the same two SCPs: everything except leaving the organization.",
+            "Account shop-prod, under Production, with FullAWSAccess and an SCP denying "
+            "cloudtrail:DeleteTrail: what Production allows, minus deleting trails.",
+            "Account dev-1, under Sandbox, where FullAWSAccess is replaced by an SCP allowing "
+            "only ec2:* and s3:*: EC2 and S3, and still not leaving the organization.",
         ]
     )
     return Figure(
@@ -333,7 +338,9 @@ def org_tree() -> Figure:
         "SCPs narrow what each level allows",
         "An organization tree: the root, two organizational units and one account under each. "
         "A request must be allowed by the SCPs at every level from the root down to the account, "
-        "so each level can only narrow what the level above allows.",
+        "and a Deny at any level applies below it, so each level can only narrow what the level "
+        "above allows. SCPs grant nothing themselves: they cap what the account's own policies "
+        "can grant, and they do not apply to the management account.",
         790,
         290,
         _join(parts),
@@ -346,7 +353,8 @@ def envelope_encryption() -> Figure:
     parts.append(_box(10, 10, 260, 220, "d-region"))
     parts.append(_text(140, 34, "Inside AWS KMS"))
     parts.append(_box(30, 50, 220, 50, "d-band d-band-0"))
-    parts.append(_text(140, 80, "KMS key (never leaves KMS)", "d-small"))
+    parts.append(_text(140, 72, "KMS key: never leaves", "d-small"))
+    parts.append(_text(140, 90, "KMS unencrypted", "d-small"))
     parts.append(_box(30, 150, 220, 50, "d-band d-band-1"))
     parts.append(_text(140, 172, "GenerateDataKey / Decrypt", "d-small"))
     parts.append(_text(140, 190, "runs here, with the KMS key", "d-small"))
@@ -367,7 +375,7 @@ def envelope_encryption() -> Figure:
         "Envelope encryption with AWS KMS",
         "AWS KMS makes a data key and returns it twice: in plaintext and encrypted under a KMS "
         "key. The plaintext key encrypts the data and is then discarded; the encrypted key is "
-        "stored with the data. The KMS key itself never leaves KMS.",
+        "stored with the data. The KMS key itself never leaves KMS unencrypted.",
         710,
         240,
         _join(parts),
@@ -379,9 +387,26 @@ def envelope_encryption() -> Figure:
                 "4. It stores the encrypted data with the encrypted data key.",
                 "5. To read, it sends the encrypted data key to KMS (Decrypt), gets the plaintext "
                 "key back if its permissions allow, and decrypts the data.",
-                "The KMS key never leaves KMS; access to it is controlled by the key policy and IAM.",
+                "The KMS key never leaves KMS unencrypted; the key policy, IAM policies and grants "
+                "control who may use it.",
             ]
         ),
+    )
+
+
+def digital_signature() -> Figure:
+    return _layers(
+        "digital-signature",
+        "Signing a file with an AWS KMS asymmetric key",
+        "The file is hashed, KMS signs the digest with a private key that never leaves KMS, and "
+        "anyone holding the public key can check the signature against a fresh digest of the file.",
+        [
+            ("The file", "any size, for example a 40 MB price list"),
+            ("SHA-256 digest", "computed by the sender, outside KMS"),
+            ("AWS KMS: Sign", "the private key signs the digest inside KMS"),
+            ("File + signature", "sent or published together"),
+            ("Receiver verifies", "fresh digest + public key, offline or kms:Verify"),
+        ],
     )
 
 
@@ -393,6 +418,7 @@ DIAGRAMS: dict[str, Callable[[], Figure]] = {
     "envelope-encryption": envelope_encryption,
     "detection-flow": detection_inputs,
     "compliance-evidence": compliance_evidence,
+    "digital-signature": digital_signature,
 }
 
 

@@ -78,6 +78,7 @@ DIAGRAM_NAMES = (
     "envelope-encryption",
     "detection-flow",
     "compliance-evidence",
+    "digital-signature",
 )
 _DIAGRAM_MARK = re.compile(r'<div class="diagram-slot diagram-slot-([a-z-]+)">\s*</div>')
 # Knowledge checks, placed with `::: check <question-slug>` / `:::`: the same idea. The marker

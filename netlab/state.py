@@ -35,7 +35,7 @@ class StateError(ValueError):
 
 def _number(text: str) -> Any:
     text = text.strip()
-    return int(text) if text.isdigit() and len(text) < 10 else text
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else text
 
 
 def _load(text: str, what: str) -> Any:

@@ -60,7 +60,7 @@ def _json(text: str, what: str) -> Any:
 
 
 def _value(name: str, text: str) -> Any:
-    if name in INTEGERS and text.isdigit() and len(text) < 9:
+    if name in INTEGERS and text.isascii() and text.isdigit() and len(text) < 9:
         return int(text)
     if name in NUMBERS:
         try:

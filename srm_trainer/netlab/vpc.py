@@ -209,7 +209,9 @@ def parse_ports(raw: Any, path: str, protocol: str) -> PortRange:
     elif isinstance(raw, str):
         text = raw.strip()
         parts = text.split("-")
-        if len(parts) not in (1, 2) or not all(p.strip().isdigit() for p in parts):
+        if len(parts) not in (1, 2) or not all(
+            p.strip().isascii() and p.strip().isdigit() for p in parts
+        ):
             raise NetlabError(
                 "invalid_ports", f'{path} must be a port or a range like "1024-65535"', path=path
             )

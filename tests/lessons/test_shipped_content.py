@@ -155,3 +155,37 @@ def test_the_rcp_part_of_the_scp_lesson_is_marked_advanced():
     box = html[html.index('class="box box-advanced"') :]
     assert "resource control policy" in box[: box.index("</div>")]
     assert "DenyS3OutsideOrg" in box[: box.index("</div>")]
+
+
+# --- Every module quiz covers every lesson of its module (issue 12 item 15) ---------------
+
+
+def _module_quiz_coverage() -> dict[str, set[str]]:
+    """module slug -> the lessons (module/slug) its own quiz's questions teach, published or not."""
+    from curriculum.quiz_readers import read_quizzes
+
+    content = read_quizzes(cur=CURRICULUM, check_cases=False)
+    lesson_of = {q.slug: q.lesson for q in content.questions}
+    covered: dict[str, set[str]] = {}
+    for quiz in content.quizzes:
+        if quiz.module and not quiz.draw_count:
+            covered.setdefault(quiz.module, set()).update(lesson_of[s] for s in quiz.questions)
+    return covered
+
+
+@pytest.mark.parametrize(
+    "lesson",
+    [le for le in CURRICULUM.lessons if le.published],
+    ids=lambda le: f"{le.module}/{le.slug}",
+)
+def test_the_module_quiz_asks_about_every_lesson_of_its_module(lesson):
+    covered = _module_quiz_coverage().get(lesson.module, set())
+    assert f"{lesson.module}/{lesson.slug}" in covered, f"no {lesson.module} quiz question"
+
+
+def test_keys_hashes_and_signatures_are_taught_with_their_kms_operations():
+    """Issue 12 item 12: the encryption module teaches more than encrypt and decrypt."""
+    body = next(le.body for le in CURRICULUM.lessons if le.slug == "keys-hashes-and-signatures")
+    for phrase in ("SHA-256", "GenerateMac", "VerifyMac", "SIGN_VERIFY", "GetPublicKey", "DIGEST"):
+        assert phrase in body, phrase
+    assert "::: diagram digital-signature" in body

@@ -88,3 +88,22 @@ def test_the_pages_answer_damaged_links_and_forms_without_a_500(client, data):
     if token:
         assert client.get("/lab/waf/", {"case": token}).status_code == 200
     assert client.get("/lab/waf/", {"case": data.draw(st.text(max_size=30))}).status_code == 200
+
+
+# Found by the fuzz test above: "²".isdigit() is True, but int("²") raises. Digits outside ASCII
+# are text, refused with a message like any other bad number.
+@pytest.mark.django_db
+def test_a_superscript_digit_in_a_rule_number_or_port_is_refused_not_a_500(client):
+    flow_case = next(c for c in CASES if "flow" in c and c["network"].get("network_acls"))
+    form = {
+        "network": json.dumps(flow_case["network"]),
+        "nacl-0-inbound-0-rule": "²",
+        "op": "trace",
+    }
+    assert client.post("/lab/network/", form).status_code == 200
+    damaged = copy.deepcopy(flow_case)
+    damaged["network"]["network_acls"][0]["inbound"] = [
+        {"rule": 100, "protocol": "tcp", "cidr": "0.0.0.0/0", "action": "allow", "ports": "²-9"}
+    ]
+    with pytest.raises(NetlabError, match="port"):
+        run_case("superscript", damaged)

@@ -1,0 +1,140 @@
+"""The dark palette: with the OS set to dark, every page is dark and passes axe (colour contrast
+included); the header's toggle pins a palette that survives a reload and other pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from quizzes.models import Question
+from tests.e2e.accessibility import serious_violations
+from tests.e2e.conftest import DESKTOP, ConsoleErrors, watch
+from tests.e2e.journeys import make_user, sign_in
+from tests.e2e.test_crawl import crawl, every_page
+from tests.e2e.test_quiz import start_quiz
+from tests.quizzes.builders import make_quiz
+
+pytestmark = pytest.mark.e2e
+
+# Pages the crawl does not open, each showing colours of its own: the labs' SVG traces and charts.
+MORE_PAGES = [
+    "/lab/network/?preset=forgotten-ephemeral-ports",
+    "/lab/waf/",
+]
+
+
+def _context(browser, base_url, scheme: str):
+    context = browser.new_context(base_url=base_url, viewport=DESKTOP, color_scheme=scheme)
+    page = context.new_page()
+    errors = ConsoleErrors()
+    watch(page, errors)
+    page._e2e_console = errors
+    return context, page
+
+
+@pytest.fixture
+def dark(browser, base_url, curriculum):
+    """A desktop browser whose OS asks for a dark colour scheme."""
+    context, page = _context(browser, base_url, "dark")
+    yield page
+    context.close()
+    assert page._e2e_console.unexpected() == [], "console errors"
+
+
+@pytest.fixture
+def light(browser, base_url, curriculum):
+    context, page = _context(browser, base_url, "light")
+    yield page
+    context.close()
+    assert page._e2e_console.unexpected() == [], "console errors"
+
+
+def background(page) -> tuple[int, int, int]:
+    css = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    return tuple(int(n) for n in re.findall(r"\d+", css)[:3])
+
+
+def is_dark(page) -> bool:
+    return sum(background(page)) < 3 * 60
+
+
+SHOTS = {
+    "home": "/",
+    "lesson": "/learn/encryption-and-kms/keys-hashes-and-signatures/",
+    "sandbox": "/sandbox/?preset=role-trust-cross-account-assume",
+    "network-lab": MORE_PAGES[0],
+}
+
+
+def test_every_page_is_dark_and_passes_axe_when_the_os_asks_for_dark(dark, screenshots):
+    dark._e2e_console.allow("status of 404")  # /no-such-page/
+    dark.goto("/")
+    assert is_dark(dark), background(dark)
+    problems = crawl(dark, every_page() + MORE_PAGES)
+    assert not problems, "\n".join(problems)
+    for name, url in SHOTS.items():  # for people to look at: build/e2e-screenshots/dark-*.png
+        dark.goto(url)
+        dark.screenshot(path=screenshots / f"dark-{name}.png", full_page=name != "lesson")
+
+
+def test_feedback_and_results_read_well_in_the_dark(dark):
+    """Colours only seen after an answer: the quiz's feedback and the attempt's result."""
+    make_user("lovelace")
+    make_quiz(Question.objects.get(slug="enc-sign-large-file"), slug="sign-one", title="Sign")
+    dark.goto("/")
+    sign_in(dark, "lovelace")
+    start_quiz(dark, "sign-one")
+    dark.get_by_label(re.compile("Download the private key")).check()
+    dark.get_by_role("button", name="Check answer").press("Enter")
+    expect(dark.locator(".feedback-wrong")).to_be_visible()
+    problems = [f"feedback: {v}" for v in serious_violations(dark)]
+    dark.get_by_role("button", name="Submit and see your result").click()
+    expect(dark.locator(".result-summary")).to_be_visible()
+    problems += [f"result: {v}" for v in serious_violations(dark)]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_toggle_pins_dark_across_reloads_and_pages_and_unpins_when_it_matches_the_os(light):
+    light.goto("/")
+    toggle = light.get_by_role("button", name="Dark theme")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    assert not is_dark(light)
+
+    toggle.press("Enter")
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    assert is_dark(light)
+    light.reload()
+    expect(light.get_by_role("button", name="Dark theme")).to_have_attribute("aria-pressed", "true")
+    assert is_dark(light)
+    light.goto("/learn/encryption-and-kms/keys-hashes-and-signatures/")
+    assert is_dark(light) and light.evaluate("() => localStorage.getItem('srm-theme')") == "dark"
+
+    light.get_by_role("button", name="Dark theme").click()  # back to what the OS prefers
+    assert not is_dark(light)
+    assert light.evaluate("() => localStorage.getItem('srm-theme')") is None
+
+
+def test_the_toggle_can_pin_light_when_the_os_prefers_dark(dark):
+    dark.goto("/quizzes/")
+    dark.get_by_role("button", name="Dark theme").click()
+    dark.goto("/")
+    expect(dark.get_by_role("button", name="Dark theme")).to_have_attribute("aria-pressed", "false")
+    assert not is_dark(dark)
+
+
+def test_a_pinned_palette_is_set_before_the_page_paints(light):
+    """No flash: theme.js runs in <head>, blocking and before <body> exists, so the pinned
+    palette is in place for the first paint (a deferred script would run after it)."""
+    light.goto("/")
+    light.evaluate("() => localStorage.setItem('srm-theme', 'dark')")
+    light.add_init_script(
+        "new MutationObserver((_, watcher) => { if (document.body) {"
+        " window.__themeAtBody = document.documentElement.getAttribute('data-theme');"
+        " watcher.disconnect(); } }).observe(document, {childList: true, subtree: true});"
+    )
+    light.reload()
+    assert light.evaluate("() => window.__themeAtBody") == "dark"
+    head_script = light.locator("head script[src*='theme.js']")
+    assert head_script.evaluate("s => !s.defer && !s.async")

@@ -85,7 +85,6 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
 def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
     lesson = _lesson_for(request, module_slug, lesson_slug)
     previous, following = reading_order.visible_to(request.user).neighbours(lesson.pk)
-    completed = progress.learner_progress(request.user, request.session).completed
     content = render_markdown(lesson.body)
     return render(
         request,
@@ -97,7 +96,7 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
             "body_html": insert_diagrams(hooks.filter_body(content.html, lesson=lesson)),
             "previous": previous,
             "next": following,
-            "is_complete": lesson.pk in completed,
+            "is_complete": progress.has_completed(request.user, lesson, request.session),
             "scenarios": [s for s in Scenario.objects.filter(lessons=lesson) if s.is_usable()],
         },
     )

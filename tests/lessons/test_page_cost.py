@@ -96,3 +96,11 @@ def test_only_the_lesson_page_reads_lesson_text(client, learner):
     for page, (_, sql) in measure(client, learner, 40).items():
         reading_bodies = [q for q in sql if '"lessons_lesson"."body"' in q]
         assert len(reading_bodies) == (1 if page == "lesson" else 0), (page, reading_bodies)
+
+
+def test_the_lesson_page_asks_about_its_own_lesson_not_the_whole_history(client, learner):
+    """Done or not is one row; a learner with thousands of completions costs the same."""
+    client.force_login(learner)
+    _, sql = measure(client, learner, 40)["lesson"]
+    progress = [q for q in sql if '"lessons_lessonprogress"' in q]
+    assert progress and all('"lessons_lessonprogress"."lesson_id" =' in q for q in progress)

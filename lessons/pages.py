@@ -30,7 +30,6 @@ def lesson_context(request: HttpRequest, lesson: Lesson, *, posted: dict | None 
     """The lesson page's context. `posted`: check views a POST just produced ({(kind, ref):
     view}), drawn in place of the learner's stored state."""
     previous, following = reading_order.visible_to(request.user).neighbours(lesson.pk)
-    completed = progress.learner_progress(request.user, request.session).completed
     content = render_markdown(lesson.body)
     scenarios = lesson_scenarios(lesson)
     views = hooks.checks(
@@ -69,6 +68,6 @@ def lesson_context(request: HttpRequest, lesson: Lesson, *, posted: dict | None 
         "previous": previous,
         "next": following,
         "module_quiz": quiz,
-        "is_complete": lesson.pk in completed,
+        "is_complete": progress.has_completed(request.user, lesson, request.session),
         "scenarios": scenarios,
     }

@@ -41,6 +41,14 @@ def learner_progress(user, session=None) -> Progress:
     return Progress(frozenset(rows), rows[0] if rows else None)
 
 
+def has_completed(user, lesson: Lesson, session=None) -> bool:
+    """Whether one lesson is done: one row looked up, not the learner's whole history (a
+    learner far into a long course has thousands of completions)."""
+    if not user.is_authenticated:
+        return lesson.pk in session_completed(session)
+    return LessonProgress.objects.filter(user=user, lesson=lesson).exists()
+
+
 def mark_complete(*, user, lesson: Lesson, session=None) -> LessonProgress | None:
     """Idempotent: completing a lesson twice keeps the first completion time."""
     if not user.is_authenticated:

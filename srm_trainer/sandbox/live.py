@@ -279,16 +279,20 @@ def _describe_action(result: Analysis, action: str) -> None:
     )
 
 
-def policy_texts(state: SandboxState) -> list[tuple[str, str]]:
-    """Every editor's text with the policy kind the engine parses it as."""
-    texts = [("identity", p.text) for p in state.identity]
+def policy_texts(state: SandboxState) -> list[tuple[str, str, str | None]]:
+    """Every editor's text with the policy kind and name the engine parses it with.
+
+    The name is part of the parse cache's key: asking with the same name as the evaluator and
+    the linter reuses their parse instead of parsing each named policy a second time.
+    """
+    texts = [("identity", p.text, p.name or None) for p in state.identity]
     texts += [
-        ("resource", state.resource_policy),
-        ("boundary", state.boundary),
-        ("session", state.session_policy),
+        ("resource", state.resource_policy, None),
+        ("boundary", state.boundary, None),
+        ("session", state.session_policy, None),
     ]
-    texts += [("scp", t) for level in state.scp_levels for t in level]
-    texts += [("rcp", t) for level in state.rcp_levels for t in level]
+    texts += [("scp", t, None) for level in state.scp_levels for t in level]
+    texts += [("rcp", t, None) for level in state.rcp_levels for t in level]
     return texts
 
 
@@ -296,11 +300,11 @@ def referenced_keys_missing(state: SandboxState) -> list[str]:
     """Condition keys and policy variables the policies use that the request does not carry."""
     have = {key.lower() for key, _ in state.context}
     wanted: dict[str, str] = {}
-    for kind, text in policy_texts(state):
+    for kind, text, name in policy_texts(state):
         if not text.strip():
             continue
         try:
-            policy = parse_policy(text, kind=kind)
+            policy = parse_policy(text, kind=kind, name=name)
         except PolicyError:
             continue
         for statement in policy.statements:

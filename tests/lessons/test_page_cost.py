@@ -1,0 +1,106 @@
+"""Pages cost the same number of queries with 24 lessons or 2,400 (issue 15, item 5), and
+only the lesson page reads a lesson's text. Timing lives in tests/bench (`make bench`)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from lessons import reading_order
+from lessons.models import Lesson, LessonProgress, Module
+from quizzes.models import Quiz
+
+# Committed rows, as a server sees them: that is where the reading order is kept.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MODULES = 6
+
+
+def build(per_module: int) -> dict[str, str]:
+    """A course of MODULES modules with `per_module` lessons each and a quiz per module;
+    returns the pages to check."""
+    Module.objects.bulk_create(
+        Module(slug=f"module-{m}", title=f"Module {m}", order=m) for m in range(MODULES)
+    )
+    modules = list(Module.objects.order_by("order"))
+    Lesson.objects.bulk_create(
+        Lesson(
+            module=module,
+            slug=f"lesson-{i}",
+            title=f"Lesson {module.order}.{i}",
+            summary="What it covers.",
+            body=f"## Part {i}\n\nSome words about identity and access, part {i}.\n",
+            order=i,
+        )
+        for module in modules
+        for i in range(per_module)
+    )
+    Quiz.objects.bulk_create(
+        Quiz(module=module, slug=f"quiz-{module.order}", title=f"Quiz {module.order}")
+        for module in modules
+    )
+    reading_order.changed()  # bulk_create sends no signals
+    middle = f"module-{MODULES // 2}"
+    return {
+        "home": reverse("home"),
+        "module": reverse("module", args=[middle]),
+        "lesson": reverse("lesson", args=[middle, f"lesson-{per_module // 2}"]),
+        "quizzes": reverse("quizzes:list"),
+        "srm": reverse("srm-explorer"),
+        "compliance": reverse("compliance-explorer"),
+    }
+
+
+def complete_every_other(user) -> None:
+    """A learner well into the course: progress grows with the course too."""
+    now = timezone.now()
+    LessonProgress.objects.bulk_create(
+        LessonProgress(user=user, lesson_id=pk, completed_at=now)
+        for pk in Lesson.objects.order_by("pk").values_list("pk", flat=True)[::2]
+    )
+
+
+def cost(client, url: str) -> tuple[int, list[str]]:
+    assert client.get(url).status_code == 200  # warm: kept order, rendered Markdown
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
+
+
+def measure(client, user, per_module: int) -> dict[str, tuple[int, list[str]]]:
+    Lesson.objects.all().delete()
+    Module.objects.all().delete()
+    Quiz.objects.all().delete()
+    pages = build(per_module)
+    if user is not None:
+        complete_every_other(user)
+    return {page: cost(client, url) for page, url in pages.items()}
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "learner"])
+def test_page_queries_do_not_grow_with_100_times_the_lessons(client, learner, signed_in):
+    user = learner if signed_in else None
+    if signed_in:
+        client.force_login(learner)
+    small = measure(client, user, 4)  # 24 lessons, today's course
+    large = measure(client, user, 400)  # 2,400 lessons
+    for page in small:
+        assert large[page][0] == small[page][0], (page, large[page][1])
+
+
+def test_only_the_lesson_page_reads_lesson_text(client, learner):
+    client.force_login(learner)
+    for page, (_, sql) in measure(client, learner, 40).items():
+        reading_bodies = [q for q in sql if '"lessons_lesson"."body"' in q]
+        assert len(reading_bodies) == (1 if page == "lesson" else 0), (page, reading_bodies)
+
+
+def test_the_lesson_page_asks_about_its_own_lesson_not_the_whole_history(client, learner):
+    """Done or not is one row; a learner with thousands of completions costs the same."""
+    client.force_login(learner)
+    _, sql = measure(client, learner, 40)["lesson"]
+    progress = [q for q in sql if '"lessons_lessonprogress"' in q]
+    assert progress and all('"lessons_lessonprogress"."lesson_id" =' in q for q in progress)

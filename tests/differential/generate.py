@@ -118,6 +118,46 @@ _CONDITIONS: tuple[tuple[dict[str, Any], str, Any, Any], ...] = (
         ["env"],
         ["owner"],
     ),
+    (
+        {"ForAllValues:StringEquals": {"aws:TagKeys": ["env", "team"]}},
+        "aws:TagKeys",
+        ["env", "team"],
+        ["env", "owner"],
+    ),
+    (
+        {"ArnLike": {"aws:SourceArn": f"arn:aws:sns:*:{A}:*"}},
+        "aws:SourceArn",
+        f"arn:aws:sns:us-east-1:{A}:topic",
+        f"arn:aws:sns:us-east-1:{B}:topic",
+    ),
+    ({"StringLike": {"aws:userid": "AIDA*"}}, "aws:userid", "AIDAEXAMPLE", "AROAEXAMPLE:s1"),
+    ({"StringEquals": {"aws:PrincipalAccount": A}}, "aws:PrincipalAccount", A, B),
+    (
+        {"StringNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/admin*"}},
+        "aws:PrincipalArn",
+        f"arn:aws:iam::{A}:role/app",
+        f"arn:aws:iam::{A}:role/admin-1",
+    ),
+    (
+        {"NumericGreaterThanEquals": {"aws:EpochTime": "1700000000"}},
+        "aws:EpochTime",
+        "1750000000",
+        "1600000000",
+    ),
+)
+
+# Conditions only some shapes use: trust (external id) and key policies (KMS keys).
+_TRUST_CONDITIONS = (
+    ({"StringEquals": {"sts:ExternalId": "ext-42"}}, "sts:ExternalId", "ext-42", "ext-7"),
+)
+_KEY_CONDITIONS = (
+    ({"StringEquals": {"kms:CallerAccount": A}}, "kms:CallerAccount", A, B),
+    (
+        {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}},
+        "kms:ViaService",
+        "s3.us-east-1.amazonaws.com",
+        "ec2.us-east-1.amazonaws.com",
+    ),
 )
 
 
@@ -148,11 +188,14 @@ def _resources_for(rng: random.Random, resource: str) -> Any:
     return rng.choice(forms)
 
 
-def _condition(rng: random.Random, context: dict[str, Any]) -> dict[str, Any] | None:
+def _condition(
+    rng: random.Random, context: dict[str, Any], extra: tuple = ()
+) -> dict[str, Any] | None:
     """Maybe a condition; the context is given a value that satisfies or fails it (or none)."""
     if rng.random() < 0.55:
         return None
-    cond, key, good, bad = rng.choice(_CONDITIONS)
+    pool = _CONDITIONS + extra * 4 if extra else _CONDITIONS
+    cond, key, good, bad = rng.choice(pool)
     roll = rng.random()
     if roll < 0.5:
         value = good
@@ -174,9 +217,15 @@ def _statement(
     principal: Any = None,
     deny_rate: float = 0.2,
     allow_not: bool = True,
+    conditions: tuple = (),
 ) -> dict[str, Any]:
     st: dict[str, Any] = {"Effect": "Deny" if rng.random() < deny_rate else "Allow"}
-    if principal is not None:
+    if callable(principal):  # a fresh Principal for each statement; NotPrincipal in some Denies
+        negate = st["Effect"] == "Deny" and rng.random() < 0.3
+        st["NotPrincipal" if negate else "Principal"] = principal(rng)
+        if negate and st["NotPrincipal"] == "*":
+            st["NotPrincipal"] = {"AWS": f"arn:aws:iam::{B}:root"}
+    elif principal is not None:
         st["Principal"] = principal
     if allow_not and rng.random() < 0.08:
         st["NotAction"] = rng.choice(
@@ -188,7 +237,7 @@ def _statement(
         st["NotResource"] = f"arn:aws:s3:::secret-{rng.randrange(3)}/*"
     else:
         st["Resource"] = _resources_for(rng, resource)
-    cond = _condition(rng, context)
+    cond = _condition(rng, context, conditions)
     if cond:
         st["Condition"] = cond
     return st
@@ -221,14 +270,27 @@ def _principal_ref(rng: random.Random, caller: str, caller_account: str) -> Any:
     return rng.choice(forms)
 
 
-def _caller(rng: random.Random, account: str) -> str:
-    return rng.choice(
-        [
-            f"arn:aws:iam::{account}:user/alice",
-            f"arn:aws:iam::{account}:user/bob",
-            f"arn:aws:sts::{account}:assumed-role/app/session-1",
+def _caller(rng: random.Random, account: str, *, wide: bool = False) -> str:
+    """The caller: an IAM user or a role session; `wide` adds the account's root user, a
+    federated user, a role ARN (a session of it) and a service-linked role's session."""
+    forms = [
+        f"arn:aws:iam::{account}:user/alice",
+        f"arn:aws:iam::{account}:user/bob",
+        f"arn:aws:sts::{account}:assumed-role/app/session-1",
+    ]
+    if wide and rng.random() < 0.3:
+        forms = [
+            f"arn:aws:iam::{account}:root",
+            f"arn:aws:sts::{account}:federated-user/carol",
+            f"arn:aws:iam::{account}:role/app",
+            f"arn:aws:sts::{account}:assumed-role/AWSServiceRoleForSupport/support",
         ]
-    )
+    return rng.choice(forms)
+
+
+def _principals(caller: str, caller_account: str):
+    """A Principal chooser for the statements of one resource-based policy."""
+    return lambda rng: _principal_ref(rng, caller, caller_account)
 
 
 def _scp_level(rng: random.Random, action: str, resource: str, context: dict[str, Any]) -> list:
@@ -274,7 +336,9 @@ def _rcp_levels(
 
 
 def make_case(rng: random.Random, index: int) -> dict[str, Any]:
-    shape = rng.choice(["identity", "cross_account", "trust", "key", "org", "session"])
+    shape = rng.choice(
+        ["identity", "cross_account", "trust", "key", "org", "session", "anonymous", "variables"]
+    )
     context: dict[str, Any] = {}
     account = A
     identity: list = []
@@ -291,8 +355,9 @@ def make_case(rng: random.Random, index: int) -> dict[str, Any]:
             resource,
             context,
             n=(1, 2),
-            principal=_principal_ref(rng, caller, caller_account),
+            principal=_principals(caller, caller_account),
             allow_not=False,
+            conditions=_TRUST_CONDITIONS,
         )
         for st in resource_policy["Statement"]:
             st.pop("Resource", None)  # a trust policy names no resource
@@ -309,8 +374,9 @@ def make_case(rng: random.Random, index: int) -> dict[str, Any]:
             resource,
             context,
             n=(1, 2),
-            principal=_principal_ref(rng, caller, caller_account),
+            principal=_principals(caller, caller_account),
             allow_not=False,
+            conditions=_KEY_CONDITIONS,
         )
         for st in resource_policy["Statement"]:
             st["Resource"] = "*"  # in a key policy, "*" means this key
@@ -325,11 +391,48 @@ def make_case(rng: random.Random, index: int) -> dict[str, Any]:
                 },
             )
         if rng.random() < 0.8:
-            identity = [_policy(rng, action, resource, context)]
+            identity = [_policy(rng, action, resource, context, conditions=_KEY_CONDITIONS)]
+    elif shape == "anonymous":  # an unsigned request: only resource-side policies count
+        caller = caller_account = "*"
+        action, resource, res_account = rng.choice([t for t in _TARGETS if t[2]])
+        resource_policy = _policy(
+            rng,
+            action,
+            resource,
+            context,
+            n=(1, 2),
+            principal=lambda r: r.choice(["*", {"AWS": "*"}, {"AWS": f"arn:aws:iam::{A}:root"}]),
+            allow_not=False,
+        )
+    elif shape == "variables":  # policy variables in Resource and Condition
+        # (only condition keys the action takes: the peer drops any other key from the context)
+        caller_account = A
+        name = rng.choice(["alice", "bob"])
+        caller = f"arn:aws:iam::{A}:user/{name}"
+        action = rng.choice(["s3:GetObject", "s3:PutObject"])
+        resource, res_account = f"arn:aws:s3:::home/{rng.choice(['alice', 'bob'])}/notes.txt", A
+        if rng.random() < 0.8:
+            context["aws:username"] = name
+        statement: dict[str, Any] = {
+            "Effect": "Allow",
+            "Action": _actions_for(rng, action),
+            "Resource": rng.choice(
+                ["arn:aws:s3:::home/${aws:username}/*", "arn:aws:s3:::home/${aws:username}*"]
+            ),
+        }
+        if action == "s3:GetObject" and rng.random() < 0.5:  # a key GetObject takes
+            context.setdefault("aws:PrincipalTag/team", rng.choice(["blue", "red"]))
+            context["s3:ExistingObjectTag/team"] = rng.choice(["blue", "red"])
+            statement["Condition"] = {
+                "StringEquals": {"s3:ExistingObjectTag/team": "${aws:PrincipalTag/team}"}
+            }
+        identity = [{"Version": V, "Statement": [statement]}]
+        if rng.random() < 0.3:
+            identity.append(_policy(rng, action, resource, context, n=(1, 1), deny_rate=0.6))
     else:
         action, resource, res_account = rng.choice(_TARGETS)
         caller_account = B if shape == "cross_account" else A
-        caller = _caller(rng, caller_account)
+        caller = _caller(rng, caller_account, wide=shape != "session")
         identity = [_policy(rng, action, resource, context) for _ in range(rng.randint(1, 2))]
         if (shape == "cross_account" or rng.random() < 0.25) and res_account is not None:
             resource_policy = _policy(
@@ -338,7 +441,7 @@ def make_case(rng: random.Random, index: int) -> dict[str, Any]:
                 resource,
                 context,
                 n=(1, 2),
-                principal=_principal_ref(rng, caller, caller_account),
+                principal=_principals(caller, caller_account),
                 allow_not=False,
             )
         if shape == "org":
@@ -346,7 +449,11 @@ def make_case(rng: random.Random, index: int) -> dict[str, Any]:
             scps = [_scp_level(rng, action, resource, context) for _ in range(depth)]
             rcps = _rcp_levels(rng, action, resource, context, depth)
         if shape == "session":
-            caller = f"arn:aws:sts::{A}:assumed-role/app/session-{index}"
+            caller = (
+                f"arn:aws:sts::{A}:federated-user/dave"
+                if rng.random() < 0.15
+                else f"arn:aws:sts::{A}:assumed-role/app/session-{index}"
+            )
             boundary = _policy(
                 rng, action, resource, context, n=(1, 2), allow_not=False, deny_rate=0.1
             )

@@ -69,8 +69,43 @@ def _same_account_grant_past_session_policy(case: dict[str, Any], ours: str, pee
     )
 
 
+def _root_user(case: dict[str, Any], ours: str, peer: str) -> bool:
+    """The peer treats an account's root user as an IAM user bound by the identity policies."""
+    return case["request"]["principal"].endswith(":root")
+
+
+def _service_linked_role_past_org_policies(case: dict[str, Any], ours: str, peer: str) -> bool:
+    """The peer applies SCPs and RCPs to a service-linked role's session."""
+    has_org_policies = bool(case.get("scp_levels")) or any(case.get("rcp_levels") or [])
+    return (
+        ":assumed-role/AWSServiceRoleFor" in case["request"]["principal"]
+        and has_org_policies
+        and (ours == "Allowed" or peer == "ExplicitlyDenied")
+    )
+
+
+def _federated_user_without_session_policy(case: dict[str, Any], ours: str, peer: str) -> bool:
+    return (
+        ":federated-user/" in case["request"]["principal"]
+        and not case.get("session_policy")
+        and ours == "ImplicitlyDenied"
+    )
+
+
+def _notprincipal_exemption(case: dict[str, Any], ours: str, peer: str) -> bool:
+    """We deny through a NotPrincipal Deny the peer reads as exempting the caller."""
+    policy = case.get("resource_policy") or {"Statement": []}
+    return ours == "ExplicitlyDenied" and any(
+        st.get("Effect") == "Deny" and "NotPrincipal" in st for st in policy["Statement"]
+    )
+
+
 CLASSIFIERS: dict[str, Callable[[dict[str, Any], str, str], bool]] = {
     "same_account_grant_past_session_policy": _same_account_grant_past_session_policy,
+    "root_user": _root_user,
+    "service_linked_role_past_org_policies": _service_linked_role_past_org_policies,
+    "federated_user_without_session_policy": _federated_user_without_session_policy,
+    "notprincipal_exemption": _notprincipal_exemption,
 }
 
 

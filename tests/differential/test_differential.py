@@ -84,20 +84,31 @@ def _service_linked_role_past_org_policies(case: dict[str, Any], ours: str, peer
     )
 
 
+def _ours(case: dict[str, Any]) -> str:
+    return PEER_NAMES[evaluate({k: v for k, v in case.items() if k != "shape"}).decision]
+
+
 def _federated_user_without_session_policy(case: dict[str, Any], ours: str, peer: str) -> bool:
-    return (
-        ":federated-user/" in case["request"]["principal"]
-        and not case.get("session_policy")
-        and ours == "ImplicitlyDenied"
-    )
+    """Given an allow-all session policy, our answer becomes the peer's: the missing session
+    policy is the whole difference."""
+    if ":federated-user/" not in case["request"]["principal"] or case.get("session_policy"):
+        return False
+    allow_all = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    }
+    return _ours({**case, "session_policy": allow_all}) == peer
 
 
 def _notprincipal_exemption(case: dict[str, Any], ours: str, peer: str) -> bool:
-    """We deny through a NotPrincipal Deny the peer reads as exempting the caller."""
+    """Without its NotPrincipal Deny statements, our answer becomes the peer's."""
     policy = case.get("resource_policy") or {"Statement": []}
-    return ours == "ExplicitlyDenied" and any(
-        st.get("Effect") == "Deny" and "NotPrincipal" in st for st in policy["Statement"]
-    )
+    kept = [st for st in policy["Statement"] if "NotPrincipal" not in st]
+    if ours != "ExplicitlyDenied" or len(kept) == len(policy["Statement"]):
+        return False
+    ablated = {**case, "resource_policy": {**policy, "Statement": kept}}
+    # A federated session without a session policy may be the rest of the difference.
+    return _ours(ablated) == peer or _federated_user_without_session_policy(ablated, "", peer)
 
 
 CLASSIFIERS: dict[str, Callable[[dict[str, Any], str, str], bool]] = {
@@ -156,7 +167,7 @@ def test_our_engine_agrees_with_iam_simulate_or_the_difference_is_documented():
         if answer["decision"] == "Error":  # the peer's validator refused the input
             tally["peer refused"] += 1
             continue
-        ours = PEER_NAMES[evaluate({k: v for k, v in case.items() if k != "shape"}).decision]
+        ours = _ours(case)
         if ours == answer["decision"]:
             tally["agree"] += 1
             continue

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run lock test test-postgres test-processes e2e screenshots bench fuzz lint typecheck format serve clean editor-bundle
+.PHONY: run lock test test-postgres test-processes e2e screenshots bench fuzz lint typecheck format serve clean editor-bundle differential
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,12 @@ screenshots: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m pytest tests/bench -m bench -p no:cacheprovider -q -s
+
+# Optional: our IAM engine against iam-simulate (needs Node 20+; not part of `make test` or CI).
+# DIFF_CASES=N sets how many generated cases (default 2000), DIFF_SEED which ones.
+differential: $(VENV)/.installed-test
+	test -d tests/differential/node_modules || (cd tests/differential && npm ci)
+	$(BIN)/python -m pytest tests/differential -m differential -p no:cacheprovider -q -s
 
 # Thousands of generated inputs per entry point, and the CPU budget per request (tests/fuzz/).
 fuzz: $(VENV)/.installed-test

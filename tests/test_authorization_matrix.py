@@ -172,6 +172,7 @@ API_CASE = (
 API_BATCH = API_CASE.replace('"action": "s3:GetObject"', '"actions": ["s3:Get*"]').replace(
     '"resource": "arn:aws:s3:::reports/q1.csv"', '"resources": ["arn:aws:s3:::reports/q1.csv"]'
 )
+API_DIFF = f'{{"old": {API_CASE}, "new": {API_CASE}}}'  # access: the diff API's body
 NEW_PASSWORD = {"password1": "another-long-passphrase", "password2": "another-long-passphrase"}
 HOME = Redirect("/")
 TOTP_ON = Redirect("/accounts/2fa/totp/deactivate/")  # already has one: offered to turn it off
@@ -276,6 +277,10 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
                          data=API_CASE, content_type="application/json"),
     "api-simulate": Case("/api/iam/simulate", get=405, post=200,
                          data=API_BATCH, content_type="application/json"),
+    "api-summary": Case("/api/iam/summary", get=405, post=200,
+                        data=API_CASE, content_type="application/json"),
+    "api-diff": Case("/api/iam/diff", get=405, post=200,
+                     data=API_DIFF, content_type="application/json"),
     # --- quizzes ---------------------------------------------------------------------------
     "quizzes:list": Case("/quizzes/", get=200, post=405),
     "quizzes:detail": (

@@ -10,4 +10,6 @@ urlpatterns = [
     path("sandbox/findings/", views.policy_findings, name="sandbox-findings"),
     path("api/iam/evaluate", api.evaluate_api, name="api-evaluate"),
     path("api/iam/simulate", api.simulate_api, name="api-simulate"),
+    path("api/iam/summary", api.summary_api, name="api-summary"),
+    path("api/iam/diff", api.diff_api, name="api-diff"),
 ]

@@ -270,6 +270,9 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     ),
     "sandbox-operators": Case("/sandbox/condition-operators/", get=200, post=405),
     "sandbox-findings": Case("/sandbox/findings/", get=405, post=200),
+    "sandbox-batch": Case("/sandbox/batch/", get=200, post=200),  # access: many-request tools
+    "sandbox-summary": Case("/sandbox/summary/", get=200, post=200),
+    "sandbox-compare": Case("/sandbox/compare/", get=200, post=200),
     # --- network lab (netlab) ---------------------------------------------------------------
     "network-lab": Case("/lab/network/", get=200, post=200),
     "waf-lab": Case("/lab/waf/", get=200, post=200),

@@ -54,7 +54,7 @@ class PolicyForm:
     def read(cls, data: Any) -> PolicyForm:
         form = cls(
             principal=(data.get("principal") or cls.principal).strip(),
-            identity=data.get("identity", ""),
+            identity=data.get("identity", cls.identity),
             boundary=data.get("boundary", ""),
             scp=data.get("scp", ""),
         )

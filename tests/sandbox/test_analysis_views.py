@@ -138,3 +138,8 @@ def test_compare_what_does_the_new_policy_add(client):
 def test_compare_needs_both_policies(client):
     response = client.post("/sandbox/compare/", {"old": READ_REPORTS, "new": ""})
     assert "new policy" in BeautifulSoup(response.content, "html.parser").find(role="alert").text
+
+
+def test_a_fresh_page_starts_from_the_starter_policy(client):
+    soup = BeautifulSoup(client.get("/sandbox/batch/").content, "html.parser")
+    assert '"s3:GetObject"' in soup.find("textarea", id="identity").text

@@ -242,7 +242,7 @@ def _statements(decision: Decision, effect: str) -> Iterable[tuple[PolicyExplana
                 yield pol, st
 
 
-def _example(pattern: str) -> str:
+def example_resource(pattern: str) -> str:
     """A resource a pattern matches: wildcards and variables filled with `example`."""
     out, i = [], 0
     while i < len(pattern):
@@ -360,7 +360,7 @@ def _judge(
     resources: list[str] = []
     conditions: list[str] = []
     by: list[StatementRef] = []
-    patterns = {_example(p): p for p in _limits(_identity_limited(first))[0]}
+    patterns = {example_resource(p): p for p in _limits(_identity_limited(first))[0]}
     for resource, probe in probes.items():
         if probe.decision == "ExplicitDeny":
             continue
@@ -408,7 +408,7 @@ def _probe_resources(first: Decision) -> list[str]:
         res, _ = _limits([st])
         plain = [r for r in res if not r.startswith("all except ")]
         if plain:
-            out.extend(_example(r) for r in plain)
+            out.extend(example_resource(r) for r in plain)
         else:
             out.append("*")
     return list(dict.fromkeys(out))[:4]  # a few examples say enough, and bound the probes

@@ -18,7 +18,7 @@ from srm_trainer.iam import PolicyError
 from srm_trainer.iam.diff import diff
 from srm_trainer.iam.jsontext import load_json
 from srm_trainer.iam.simulate import simulate
-from srm_trainer.iam.summary import summarize
+from srm_trainer.iam.summary import example_resource, summarize
 from srm_trainer.ratelimit import rate_limited
 from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
@@ -99,6 +99,12 @@ def _where(exc: PolicyError) -> str:
     return f"{place + ': ' if place else ''}{exc.message}{at}"
 
 
+def _example_resource(resources: tuple[str, ...]) -> str:
+    """A resource to open a partial action on: an example of its first pattern, else `*`."""
+    plain = [r for r in resources if r.startswith("arn:")]
+    return example_resource(plain[0]) if plain else "*"
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
 
@@ -169,11 +175,18 @@ def summary(request: HttpRequest) -> HttpResponse:
         case = form.case()
         case["request"] = {"principal": form.principal}
         try:
-            context["summary"] = summarize(
+            result = summarize(
                 case,
                 services=[s.lower() for s in _lines(services)] or None,
                 max_actions=MAX_SUMMARY_ACTIONS,
             )
+            context["summary"] = result
+            # Each allowed action opens the one-request sandbox, explained step by step.
+            context["links"] = {
+                a.action: form.permalink(a.action, _example_resource(a.resources))
+                for svc in result.services
+                for a in svc.allowed
+            }
         except PolicyError as exc:
             form.error = _where(exc)
     elif _too_big(request):

@@ -143,3 +143,11 @@ def test_compare_needs_both_policies(client):
 def test_a_fresh_page_starts_from_the_starter_policy(client):
     soup = BeautifulSoup(client.get("/sandbox/batch/").content, "html.parser")
     assert '"s3:GetObject"' in soup.find("textarea", id="identity").text
+
+
+def test_summary_action_opens_the_single_request_on_its_resource(client):
+    put = policy({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::up/*"})
+    soup = BeautifulSoup(client.post("/sandbox/summary/", {"identity": put}).content, "html.parser")
+    link = soup.find("details").find("a")["href"]
+    state = decode_permalink(parse_qs(urlparse(link).query)["case"][0])
+    assert state.action == "s3:PutObject" and state.resource.startswith("arn:aws:s3:::up/")

@@ -173,6 +173,7 @@ API_CASE = (
 API_BATCH = API_CASE.replace('"action": "s3:GetObject"', '"actions": ["s3:Get*"]').replace(
     '"resource": "arn:aws:s3:::reports/q1.csv"', '"resources": ["arn:aws:s3:::reports/q1.csv"]'
 )
+API_DIFF = f'{{"old": {API_CASE}, "new": {API_CASE}}}'  # access: the diff API's body
 NEW_PASSWORD = {"password1": "another-long-passphrase", "password2": "another-long-passphrase"}
 HOME = Redirect("/")
 TOTP_ON = Redirect("/accounts/2fa/totp/deactivate/")  # already has one: offered to turn it off
@@ -285,6 +286,9 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     ),
     "sandbox-operators": Case("/sandbox/condition-operators/", get=200, post=405),
     "sandbox-findings": Case("/sandbox/findings/", get=405, post=200),
+    "sandbox-batch": Case("/sandbox/batch/", get=200, post=200),  # access: many-request tools
+    "sandbox-summary": Case("/sandbox/summary/", get=200, post=200),
+    "sandbox-compare": Case("/sandbox/compare/", get=200, post=200),
     # --- network lab (netlab) ---------------------------------------------------------------
     "network-lab": Case("/lab/network/", get=200, post=200),
     "waf-lab": Case("/lab/waf/", get=200, post=200),
@@ -294,6 +298,10 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
                          data=API_CASE, content_type="application/json"),
     "api-simulate": Case("/api/iam/simulate", get=405, post=200,
                          data=API_BATCH, content_type="application/json"),
+    "api-summary": Case("/api/iam/summary", get=405, post=200,
+                        data=API_CASE, content_type="application/json"),
+    "api-diff": Case("/api/iam/diff", get=405, post=200,
+                     data=API_DIFF, content_type="application/json"),
     # --- quizzes ---------------------------------------------------------------------------
     "quizzes:list": Case("/quizzes/", get=200, post=405),
     "quizzes:detail": (

@@ -124,6 +124,37 @@ def _build_parser() -> argparse.ArgumentParser:
         help="print only the pairs with this decision",
     )
     si.add_argument("--json", action="store_true", help='print {"results": [...]} as JSON')
+
+    su = sub.add_parser(
+        "summary",
+        help="what a policy set allows per service and access level (full, partial, none)",
+        description=(
+            "Read one policy or a set (identity_policies, permissions_boundary, scp_levels, "
+            "session_policy) and print, for each service the policies name, the access levels "
+            "allowed fully, partly (with which resources or conditions) or not at all."
+        ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    su.add_argument("file", metavar="FILE")
+    su.add_argument("--service", action="append", help="summarise this service (repeatable)")
+    su.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    di = sub.add_parser(
+        "diff",
+        help="the actions a new policy (set) allows that the old one did not, and the reverse",
+        description=(
+            "Compare two policies or sets: print the actions the new one allows that the old "
+            "did not (+) and those it no longer allows (-). Exit status 1 when there is new "
+            "access, like a 'check no new access' gate."
+        ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    di.add_argument("old", metavar="OLD")
+    di.add_argument("new", metavar="NEW")
+    di.add_argument("--service", action="append", help="compare this service (repeatable)")
+    di.add_argument("--json", action="store_true", help="print the diff as JSON")
     return parser
 
 
@@ -341,6 +372,73 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _limits_text(resources: Sequence[str], conditions: Sequence[str]) -> str:
+    parts = [", ".join(resources)] if resources else []
+    if conditions:
+        parts.append("when " + "; ".join(conditions))
+    return f" ({' '.join(parts)})" if parts else ""
+
+
+def _cmd_summary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .summary import summarize
+
+    try:
+        summary = summarize(_read(args.file), services=args.service)
+    except OSError as exc:
+        err.write(f"{args.file}: {exc.strerror or exc}\n")
+        return EXIT_FAILED
+    except PolicyError as exc:
+        where = f" ({exc.path})" if exc.path else ""
+        err.write(f"{args.file}{where}: {exc.code}: {exc.message}\n")
+        return EXIT_FAILED
+    if args.json:
+        out.write(json.dumps(summary.to_dict()) + "\n")
+        return EXIT_OK
+    for svc in summary.services:
+        out.write(f"{svc.name} ({svc.prefix})\n")
+        for lv in svc.levels:
+            out.write(
+                f"  {lv.level:<24} {lv.access:<8} "
+                f"{lv.full} full, {lv.partial} partial, {lv.none} none of {lv.total}\n"
+            )
+        for a in svc.actions:
+            if a.access == "partial":
+                out.write(f"    partial  {a.action}{_limits_text(a.resources, a.conditions)}\n")
+    if summary.skipped:
+        err.write(f"not summarised (over the cap of actions): {', '.join(summary.skipped)}\n")
+    if summary.unknown:
+        err.write(f"unknown services: {', '.join(summary.unknown)}\n")
+    return EXIT_OK
+
+
+def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .diff import diff
+
+    try:
+        old, new = _read(args.old), _read(args.new)
+        result = diff(old, new, services=args.service)
+    except OSError as exc:
+        err.write(f"{exc.filename}: {exc.strerror or exc}\n")
+        return EXIT_FAILED
+    except PolicyError as exc:
+        where = f" ({exc.path})" if exc.path else ""
+        err.write(f"{args.old} / {args.new}{where}: {exc.code}: {exc.message}\n")
+        return EXIT_FAILED
+    if args.json:
+        out.write(json.dumps(result.to_dict()) + "\n")
+    else:
+        for sign, changes in (("+", result.gained), ("-", result.lost)):
+            for c in changes:
+                shown = c.new if sign == "+" else c.old
+                out.write(
+                    f"{sign} {c.action}  [{c.level}]  {c.old.access} → {c.new.access}"
+                    f"{_limits_text(shown.resources, shown.conditions)}\n"
+                )
+        if result.no_new_access:
+            out.write("no new access\n")
+    return EXIT_OK if result.no_new_access else EXIT_FAILED
+
+
 # --- explanations ---------------------------------------------------------------------------
 
 _DECISIONS = {
@@ -424,6 +522,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "lint": _cmd_lint,
         "expand": _cmd_expand,
         "simulate": _cmd_simulate,
+        "summary": _cmd_summary,
+        "diff": _cmd_diff,
     }
     try:
         status = commands[args.command](args, out, err)

@@ -1,5 +1,7 @@
 """`POST /api/iam/evaluate` (a case in, the decision and its reasons out, as JSON) and
-`POST /api/iam/simulate` (a batch of actions × resources, one decision per pair).
+`POST /api/iam/simulate` (a batch of actions × resources, one decision per pair),
+`POST /api/iam/summary` (a policy set's effective permissions per service and access level) and
+`POST /api/iam/diff` (what a new policy set allows that an old one did not, and the reverse).
 
 No login and no side effects. Errors are JSON too: invalid JSON gives the line and column,
 an invalid case names the field, a body over the cap is a 413, too many requests a 429.
@@ -87,8 +89,14 @@ def _read_case(request: HttpRequest) -> dict | JsonResponse:
             "The body must be one case: a JSON object with a request and policies.",
             path="",
         )
+    return _within_caps(case)
+
+
+def _within_caps(case: dict, prefix: str = "") -> dict | JsonResponse:
+    """The case itself, or the error for its first policy or statement count over the caps."""
     oversized = _oversized(case)
     if oversized:
+        oversized = prefix + oversized
         return _error(
             400,
             "policy_too_large",
@@ -102,7 +110,7 @@ def _read_case(request: HttpRequest) -> dict | JsonResponse:
             "too_many_statements",
             f"The case holds {count:,} statements; the API evaluates at most {MAX_STATEMENTS} "
             "in one request.",
-            path="",
+            path=prefix.rstrip("."),
         )
     return case
 
@@ -141,3 +149,50 @@ def simulate_api(request: HttpRequest) -> JsonResponse:
     except PolicyError as exc:
         return _error(400, exc.code, exc.message, path=exc.path, line=exc.line, column=exc.column)
     return JsonResponse({"results": [r.to_dict() for r in results]})
+
+
+# --- summary and diff (access) ------------------------------------------------------------------
+
+# Actions one summary evaluates (a diff runs two): S3 holds ~170, EC2 ~700. Beyond it, whole
+# services are skipped and the answer lists them.
+MAX_SUMMARY_ACTIONS = 800
+
+
+@csrf_exempt  # as evaluate_api
+@require_POST
+@rate_limited("api", _too_many, browser=False)
+def summary_api(request: HttpRequest) -> JsonResponse:
+    """`POST /api/iam/summary`: a policy set (or one policy) in, per-service access levels out."""
+    from srm_trainer.iam.summary import summarize
+
+    case = _read_case(request)
+    if isinstance(case, JsonResponse):
+        return case
+    try:
+        summary = summarize(case, max_actions=MAX_SUMMARY_ACTIONS)
+    except PolicyError as exc:
+        return _error(400, exc.code, exc.message, path=exc.path, line=exc.line, column=exc.column)
+    return JsonResponse(summary.to_dict())
+
+
+@csrf_exempt  # as evaluate_api
+@require_POST
+@rate_limited("api", _too_many, browser=False)
+def diff_api(request: HttpRequest) -> JsonResponse:
+    """`POST /api/iam/diff`: `{"old": ..., "new": ...}` in, gained and lost actions out."""
+    from srm_trainer.iam.diff import diff_request
+    from srm_trainer.iam.summary import policy_set
+
+    body = _read_case(request)
+    if isinstance(body, JsonResponse):
+        return body
+    try:
+        for side in ("old", "new"):
+            if body.get(side) is not None:
+                checked = _within_caps(policy_set(body[side], side), f"{side}.")
+                if isinstance(checked, JsonResponse):
+                    return checked
+        result = diff_request(body, max_actions=MAX_SUMMARY_ACTIONS)
+    except PolicyError as exc:
+        return _error(400, exc.code, exc.message, path=exc.path, line=exc.line, column=exc.column)
+    return JsonResponse(result.to_dict())

@@ -55,6 +55,10 @@ SYLLABUS = {
 }
 
 
+# access: the sandbox's many-request tools, linked from the IAM lessons.
+SANDBOX_TOOLS = ("/sandbox/batch/", "/sandbox/summary/", "/sandbox/compare/")
+
+
 def all_text() -> str:
     return "\n".join(le.body for le in CURRICULUM.lessons).lower()
 
@@ -99,9 +103,14 @@ def test_links_inside_a_lesson_lead_somewhere_real(lesson):
             for pair in query.split("&"):
                 assert pair.split("=", 1)[1] in SERVICES, target
         else:
-            assert path in ("/learn/srm/", "/learn/compliance/", "/sandbox/", "/quizzes/", "/"), (
-                target
-            )
+            assert path in (
+                "/learn/srm/",
+                "/learn/compliance/",
+                "/sandbox/",
+                "/quizzes/",
+                "/",
+                *SANDBOX_TOOLS,
+            ), target
 
 
 def test_the_network_lessons_link_into_the_labs_with_presets():

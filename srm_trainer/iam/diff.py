@@ -1,0 +1,129 @@
+"""Policy diff: what a new policy (or set) allows that the old one did not, and the reverse —
+the question Access Analyzer's "check no new access" answers, decided by the engine.
+
+Both sides are summarised (`summary.summarize`) over the same services: the union of those
+either side names, or those asked for. An action is *gained* when the new side's access ranks
+higher (none < partial < full) or, both partial, when the new side allows resources or
+conditions the old did not list; *lost* is the same read the other way round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import CaseError
+from .jsontext import load_json
+from .summary import MAX_ACTIONS, RANK, ActionAccess, Summary, policy_set, summarize
+from .summary import _services_named as services_named
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One action whose access differs: `old` and `new` are the two verdicts."""
+
+    old: ActionAccess
+    new: ActionAccess
+
+    @property
+    def action(self) -> str:
+        return self.new.action
+
+    @property
+    def service(self) -> str:
+        return self.new.service
+
+    @property
+    def level(self) -> str:
+        return self.new.level
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "service": self.service,
+            "level": self.level,
+            "old": self.old.access,
+            "new": self.new.access,
+            "resources": list(self.new.resources or self.old.resources),
+            "conditions": list(self.new.conditions or self.old.conditions),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    gained: tuple[Change, ...]  # the new side allows more
+    lost: tuple[Change, ...]  # the old side allowed more
+    old: Summary
+    new: Summary
+
+    @property
+    def no_new_access(self) -> bool:
+        return not self.gained
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "no_new_access": self.no_new_access,
+            "gained": [c.to_dict() for c in self.gained],
+            "lost": [c.to_dict() for c in self.lost],
+            "evaluated": self.new.evaluated,
+            "skipped_services": list(self.new.skipped),
+            "unknown_services": list(self.new.unknown),
+        }
+
+
+def _wider(a: ActionAccess, b: ActionAccess) -> bool:
+    """Whether `a` allows something `b` does not."""
+    if RANK[a.access] != RANK[b.access]:
+        return RANK[a.access] > RANK[b.access]
+    if a.access != "partial":
+        return False
+    return not set(a.resources) <= set(b.resources) or not set(a.conditions) <= set(b.conditions)
+
+
+def diff(
+    old: Any,
+    new: Any,
+    *,
+    services: Iterable[str] | None = None,
+    max_actions: int = MAX_ACTIONS,
+) -> Diff:
+    """Compare two policy sets (each a case-shaped dict, one policy, or JSON text of either)."""
+    old_set = policy_set(old, "old")
+    new_set = policy_set(new, "new")
+    if services is None:
+        named_old, _ = services_named(old_set)
+        named_new, _ = services_named(new_set)
+        services = sorted(named_old | named_new)
+    wanted = list(services)
+    old_sum = summarize(old_set, services=wanted, max_actions=max_actions)
+    new_sum = summarize(new_set, services=wanted, max_actions=max_actions)
+    gained: list[Change] = []
+    lost: list[Change] = []
+    for action, after in new_sum.by_action.items():
+        before = old_sum.by_action.get(action)
+        if before is None:
+            continue
+        if _wider(after, before):
+            gained.append(Change(before, after))
+        if _wider(before, after):
+            lost.append(Change(before, after))
+    return Diff(tuple(gained), tuple(lost), old_sum, new_sum)
+
+
+def diff_request(source: dict[str, Any] | str, *, max_actions: int = MAX_ACTIONS) -> Diff:
+    """`{"old": ..., "new": ..., "services": [...]?}` (the API and CLI body) → a Diff."""
+    raw = load_json(source, error=CaseError, what="body") if isinstance(source, str) else source
+    if not isinstance(raw, dict):
+        raise CaseError("invalid_case", 'The body must be {"old": ..., "new": ...}', path="")
+    for side in ("old", "new"):
+        if raw.get(side) is None:
+            raise CaseError("missing_field", f"{side} is required (a policy or a set)", path=side)
+    services = raw.get("services")
+    if services is not None and (
+        not isinstance(services, list) or not all(isinstance(s, str) and s for s in services)
+    ):
+        raise CaseError(
+            "invalid_case", "services must be a list of service prefixes", path="services"
+        )
+    return diff(raw["old"], raw["new"], services=services, max_actions=max_actions)

@@ -1,0 +1,519 @@
+"""Effective-permissions summary: what a set of policies lets a principal do, per service and
+access level, like the policy summary in AWS's console — but decided by the engine.
+
+Every action of every service the policies name is evaluated (through `simulate`, so the same
+flowchart as a single request: identity policies, boundary, SCPs, session policy, denies):
+
+* **full**: allowed on Resource `*` with no condition keys in the request, and no Deny that could
+  apply under some resource or condition;
+* **partial**: allowed only for some resources or only under conditions (a probe with an example
+  resource built from the blocking Allow's pattern confirms it), or allowed on `*` except where a
+  conditional / resource-limited Deny applies. `resources` and `conditions` say which;
+* **none**: no request of the kind is allowed (no Allow could apply, or an unconditional Deny).
+
+Conditions cannot be satisfied in general, so an action limited only by a condition counts as
+partial when every layer that must allow it (identity, boundary, each SCP level, session policy)
+has an Allow whose only failing element is a condition or the resource.
+
+Cost is bounded: only the services the policies name (or those asked for) are summarised, and at
+most `max_actions` actions are evaluated; services beyond the cap are listed in
+`Summary.skipped`, never half-counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .case import Case, parse_case
+from .decision import Decision, PolicyExplanation, StatementExplanation, StatementRef
+from .errors import CaseError
+from .jsontext import load_json
+from .model import Policy
+from .simulate import MAX_LIST, simulate
+
+Access = Literal["full", "partial", "none"]
+ACCESS_LEVELS: tuple[str, ...] = ("List", "Read", "Write", "Permissions management", "Tagging")
+RANK: dict[str, int] = {"none": 0, "partial": 1, "full": 2}
+MAX_ACTIONS = 2_000  # about 0.3 s of CPU with probes; the API passes a smaller cap
+DEFAULT_PRINCIPAL = "arn:aws:iam::111122223333:role/summary"
+_CASE_FIELDS = (
+    "identity_policies",
+    "permissions_boundary",
+    "session_policy",
+    "scp_levels",
+    "rcp_levels",
+    "resource_policy",
+)
+_ACTION_CODES = frozenset({"action_not_matched", "notaction_matched"})
+_RESOURCE_CODES = frozenset(
+    {"resource_not_matched", "notresource_matched", "policy_variable_no_value"}
+)
+_CONDITION_CODES = frozenset({"condition_key_missing", "condition_value_mismatch"})
+_LIMIT_CODES = _RESOURCE_CODES | _CONDITION_CODES
+# Layers that must allow an identity-based request (the resource policy is not one of them here:
+# the summary is about the principal's own policies).
+_REQUIRED_KINDS = ("identity", "boundary", "scp", "session")
+
+
+@dataclass(frozen=True, slots=True)
+class ActionAccess:
+    """One action's verdict: `resources`/`conditions` say what limits a partial one; `denied`
+    the Deny statements that limit or block it; `by` the Allow statements that grant it."""
+
+    action: str
+    service: str
+    level: str
+    access: Access
+    resources: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    by: tuple[StatementRef, ...] = ()
+    denied: tuple[StatementRef, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "service": self.service,
+            "level": self.level,
+            "access": self.access,
+            "resources": list(self.resources),
+            "conditions": list(self.conditions),
+            "by": [r.to_dict() for r in self.by],
+            "denied": [r.to_dict() for r in self.denied],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LevelSummary:
+    """One access level of one service: `access` is full when every action is, none when no
+    action is allowed, else partial; the counts say how many of each."""
+
+    level: str
+    access: Access
+    full: int
+    partial: int
+    none: int
+
+    @property
+    def total(self) -> int:
+        return self.full + self.partial + self.none
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "access": self.access,
+            "full": self.full,
+            "partial": self.partial,
+            "none": self.none,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSummary:
+    prefix: str
+    name: str
+    levels: tuple[LevelSummary, ...]
+    actions: tuple[ActionAccess, ...]
+
+    @property
+    def allowed(self) -> tuple[ActionAccess, ...]:
+        return tuple(a for a in self.actions if a.access != "none")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "service": self.prefix,
+            "name": self.name,
+            "levels": [lv.to_dict() for lv in self.levels],
+            "allowed": [a.to_dict() for a in self.allowed],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    services: tuple[ServiceSummary, ...]
+    evaluated: int  # actions evaluated
+    skipped: tuple[str, ...] = ()  # services left out at the cap
+    unknown: tuple[str, ...] = ()  # service prefixes the catalogue does not know
+    every_service: bool = False  # some Allow covers every service (`*`, NotAction)
+    by_action: dict[str, ActionAccess] = field(default_factory=dict, compare=False)
+
+    def service(self, prefix: str) -> ServiceSummary:
+        for svc in self.services:
+            if svc.prefix == prefix:
+                return svc
+        raise KeyError(prefix)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "services": [s.to_dict() for s in self.services],
+            "evaluated": self.evaluated,
+            "skipped_services": list(self.skipped),
+            "unknown_services": list(self.unknown),
+            "every_service": self.every_service,
+        }
+
+
+# --- input -------------------------------------------------------------------------------------
+
+
+def policy_set(raw: Any, path: str = "") -> dict[str, Any]:
+    """A case-shaped dict from what a caller gives: a case (`identity_policies`, ...), one policy
+    document (taken as the only identity policy) or JSON text of either."""
+    where = path or "body"
+    if isinstance(raw, str):
+        raw = load_json(raw, error=CaseError, what=where)
+    if not isinstance(raw, dict):
+        raise CaseError(
+            "invalid_case", f"{where} must be a policy or a set of policies (an object)", path=path
+        )
+    if "Statement" in raw or "document" in raw:
+        return {"identity_policies": [raw]}
+    if not any(raw.get(k) is not None for k in _CASE_FIELDS):
+        raise CaseError(
+            "missing_field",
+            f"{where} holds no policies: give identity_policies (and optionally "
+            "permissions_boundary, scp_levels, session_policy) or one policy document",
+            path=path,
+        )
+    return raw
+
+
+def _services_named(case: dict[str, Any]) -> tuple[set[str], bool]:
+    """Service prefixes named literally in the policies' Allow statements (identity first), and
+    whether some identity Allow covers every service."""
+    parsed = parse_case({**case, "request": _request(case, "sts:GetCallerIdentity", "*")})
+    named: set[str] = set()
+    every = False
+    for policy in parsed.identity_policies + (
+        (parsed.session_policy,) if parsed.session_policy else ()
+    ):
+        for st in policy.statements:
+            if st.effect != "Allow":
+                continue
+            if st.action_negated:
+                every = True
+                continue
+            for text in st.action_texts:
+                service, colon, _ = text.partition(":")
+                if not colon or "*" in service or "?" in service:
+                    every = True
+                else:
+                    named.add(service.lower())
+    return named, every
+
+
+def _request(case: dict[str, Any], action: str, resource: str) -> dict[str, Any]:
+    given = case.get("request")
+    base = dict(given) if isinstance(given, dict) else {}
+    base.setdefault("principal", DEFAULT_PRINCIPAL)
+    for key in ("action", "actions", "resource", "resources"):
+        base.pop(key, None)
+    base["action"], base["resource"] = action, resource
+    return base
+
+
+# --- evaluation --------------------------------------------------------------------------------
+
+
+def _batch(case: dict[str, Any], actions: Sequence[str], resource: str) -> list[Decision]:
+    """Decisions for `actions` on one resource, in order, via the batch simulator."""
+    out: list[Decision] = []
+    base = _request(case, "", resource)
+    for start in range(0, len(actions), MAX_LIST):
+        chunk = list(actions[start : start + MAX_LIST])
+        request = {k: v for k, v in base.items() if k not in ("action", "resource")}
+        request["actions"], request["resources"] = chunk, [resource]
+        results = simulate({**case, "request": request}, max_pairs=len(chunk))
+        out.extend(r.decision for r in results)
+    return out
+
+
+def _limited_only(st: StatementExplanation) -> bool:
+    """The statement matched the action and failed only on its resource or conditions."""
+    codes = {r.code for r in st.reasons}
+    return bool(codes) and codes <= _LIMIT_CODES
+
+
+def _statements(decision: Decision, effect: str) -> Iterable[tuple[PolicyExplanation, Any]]:
+    for pol in decision.explanations:
+        for st in pol.statements:
+            if st.ref.effect == effect:
+                yield pol, st
+
+
+def example_resource(pattern: str) -> str:
+    """A resource a pattern matches: wildcards and variables filled with `example`."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("${", i) and "}" in pattern[i:]:
+            out.append("example")
+            i = pattern.index("}", i) + 1
+            continue
+        ch = pattern[i]
+        out.append("example" if ch == "*" else "x" if ch == "?" else ch)
+        i += 1
+    return "".join(out)
+
+
+def _condition_text(data: dict[str, Any]) -> str:
+    expected = data.get("expected")
+    values = ", ".join(str(v) for v in expected) if isinstance(expected, list) else str(expected)
+    return f"{data.get('operator', '?')} {data.get('key', '?')} {values}".strip()
+
+
+def _limits(statements: Iterable[StatementExplanation]) -> tuple[list[str], list[str]]:
+    resources: list[str] = []
+    conditions: list[str] = []
+    for st in statements:
+        for reason in st.reasons:
+            data = reason.data or {}
+            if reason.code == "resource_not_matched":
+                resources.extend(str(p) for p in data.get("patterns", ()))
+            elif reason.code == "notresource_matched":
+                resources.extend(f"all except {p}" for p in data.get("patterns", ()))
+            elif reason.code in _CONDITION_CODES:
+                conditions.append(_condition_text(data))
+    return list(dict.fromkeys(resources)), list(dict.fromkeys(conditions))
+
+
+def _layers_open(decision: Decision) -> bool:
+    """Every layer that must allow has an Allow that applies or fails only on resource or
+    conditions (explicit denies aside: the caller checks those)."""
+    groups: dict[tuple[str, int | None], bool] = {}
+    for pol in decision.explanations:
+        if pol.kind not in _REQUIRED_KINDS or pol.result == "not_applicable":
+            continue
+        key = (pol.kind, pol.level if pol.kind == "scp" else None)
+        ok = any(
+            st.ref.effect == "Allow" and (st.applies or _limited_only(st)) for st in pol.statements
+        )
+        groups[key] = groups.get(key, False) or ok
+    return bool(groups) and all(groups.values()) and ("identity", None) in groups
+
+
+def _policy_of(case: Case, ref: StatementRef) -> Policy | None:
+    """The parsed policy a statement reference points into."""
+    try:
+        if ref.policy_kind == "identity":
+            return case.identity_policies[ref.policy_index]
+        if ref.policy_kind == "boundary":
+            return case.permissions_boundary
+        if ref.policy_kind == "session":
+            return case.session_policy
+        if ref.policy_kind == "resource":
+            return case.resource_policy
+        levels = {"scp": case.scp_levels, "rcp": case.rcp_levels}.get(ref.policy_kind)
+        if levels is not None and ref.level is not None:
+            return levels[ref.level][ref.policy_index]
+    except IndexError:
+        return None
+    return None
+
+
+def _deny_conditions(case: Case, refs: Iterable[StatementRef]) -> list[str]:
+    """The conditions of deciding Deny statements (a conditional Deny only blocks sometimes:
+    a negated operator matches a missing key, so it decides a request without context)."""
+    out: list[str] = []
+    for ref in refs:
+        policy = _policy_of(case, ref)
+        if policy is None:
+            continue
+        for st in policy.statements:
+            if st.index == ref.statement_index:
+                out.extend(f"{c.operator} {c.key} {', '.join(c.values)}" for c in st.conditions)
+    return out
+
+
+def _judge(
+    case: Case, action: str, level: str, first: Decision, probes: dict[str, Decision]
+) -> ActionAccess:
+    service = action.partition(":")[0]
+    if first.decision == "ExplicitDeny":
+        conds = _deny_conditions(case, first.decisive)
+        conditional = all(_deny_conditions(case, [ref]) for ref in first.decisive)
+        if conds and conditional and _layers_open(first):
+            return ActionAccess(
+                action,
+                service,
+                level,
+                "partial",
+                conditions=tuple(f"unless {c}" for c in dict.fromkeys(conds)),
+                denied=first.decisive,
+            )
+        return ActionAccess(action, service, level, "none", denied=first.decisive)
+    deny_limits = [st for _, st in _statements(first, "Deny") if _limited_only(st)]
+    if first.decision == "Allow":
+        if not deny_limits:
+            return ActionAccess(action, service, level, "full", by=first.decisive)
+        res, cond = _limits(deny_limits)
+        return ActionAccess(
+            action,
+            service,
+            level,
+            "partial",
+            resources=tuple(f"except {r}" for r in res),
+            conditions=tuple(f"unless {c}" for c in cond),
+            by=first.decisive,
+            denied=tuple(st.ref for st in deny_limits),
+        )
+    resources: list[str] = []
+    conditions: list[str] = []
+    by: list[StatementRef] = []
+    patterns = {example_resource(p): p for p in _limits(_identity_limited(first))[0]}
+    for resource, probe in probes.items():
+        if probe.decision == "ExplicitDeny":
+            continue
+        if probe.decision == "Allow":
+            resources.append(patterns.get(resource, resource))
+            by.extend(probe.decisive)
+            continue
+        if _layers_open(probe):
+            limited = [
+                st
+                for pol, st in _statements(probe, "Allow")
+                if pol.kind == "identity" and _limited_only(st)
+            ]
+            res, cond = _limits(limited)
+            if cond or res:
+                conditions.extend(cond)
+                resources.extend(res if resource == "*" else [patterns.get(resource, resource)])
+                by.extend(st.ref for st in limited)
+    if not resources and not conditions:
+        return ActionAccess(action, service, level, "none")
+    return ActionAccess(
+        action,
+        service,
+        level,
+        "partial",
+        resources=tuple(dict.fromkeys(resources)),
+        conditions=tuple(dict.fromkeys(conditions)),
+        by=tuple(dict.fromkeys(by)),
+    )
+
+
+def _identity_limited(decision: Decision) -> list[StatementExplanation]:
+    return [
+        st
+        for pol, st in _statements(decision, "Allow")
+        if pol.kind == "identity" and _limited_only(st)
+    ]
+
+
+def _probe_resources(first: Decision) -> list[str]:
+    """Resources to try for an implicitly denied action: an example of each blocking identity
+    Allow's resource pattern, or `*` again when only conditions blocked it."""
+    out: list[str] = []
+    for st in _identity_limited(first):
+        res, _ = _limits([st])
+        plain = [r for r in res if not r.startswith("all except ")]
+        if plain:
+            out.extend(example_resource(r) for r in plain)
+        else:
+            out.append("*")
+    return list(dict.fromkeys(out))[:4]  # a few examples say enough, and bound the probes
+
+
+def _aggregate(prefix: str, accesses: list[ActionAccess]) -> ServiceSummary:
+    from . import catalog
+
+    levels = []
+    for level in ACCESS_LEVELS:
+        at = [a for a in accesses if a.level == level]
+        if not at:
+            continue
+        counts = {k: sum(1 for a in at if a.access == k) for k in ("full", "partial", "none")}
+        access: Access = (
+            "full"
+            if counts["full"] == len(at)
+            else "none"
+            if counts["none"] == len(at)
+            else "partial"
+        )
+        levels.append(
+            LevelSummary(level, access, counts["full"], counts["partial"], counts["none"])
+        )
+    return ServiceSummary(
+        prefix, catalog.service_name(prefix) or prefix, tuple(levels), tuple(accesses)
+    )
+
+
+def summarize(
+    source: dict[str, Any] | str,
+    *,
+    services: Iterable[str] | None = None,
+    max_actions: int = MAX_ACTIONS,
+) -> Summary:
+    """The summary of a policy set (see the module docstring). `services` (prefixes) overrides
+    the services named in the policies; `source` may carry them as `"services": [...]`."""
+    from . import catalog
+
+    case = policy_set(source)
+    asked = services if services is not None else case.get("services")
+    case = {k: v for k, v in case.items() if k != "services"}
+    named, every = _services_named(case)
+    if asked is not None:
+        if not isinstance(asked, list | tuple | set) or not all(
+            isinstance(s, str) and s for s in asked
+        ):
+            raise CaseError(
+                "invalid_case", "services must be a list of service prefixes", path="services"
+            )
+        wanted = {s.lower() for s in asked}
+    else:
+        wanted = named
+    if not wanted:
+        raise CaseError(
+            "missing_field",
+            "The policies name no service (an Allow of `*` covers all of them): give services, "
+            'e.g. "services": ["s3"], to say which to summarise',
+            path="services",
+        )
+    unknown = sorted(s for s in wanted if not catalog.is_known_service(s))
+    chosen: list[str] = []
+    skipped: list[str] = []
+    actions: list[str] = []
+    for prefix in sorted(wanted - set(unknown)):
+        names = catalog.actions(prefix)
+        if len(actions) + len(names) > max_actions:
+            skipped.append(prefix)
+            continue
+        chosen.append(prefix)
+        actions.extend(names)
+    by_action = _evaluate_all(case, actions)
+    grouped: dict[str, list[ActionAccess]] = {p: [] for p in chosen}
+    for access in by_action.values():
+        grouped[access.service.lower()].append(access)
+    return Summary(
+        services=tuple(_aggregate(p, grouped[p]) for p in chosen),
+        evaluated=len(actions),
+        skipped=tuple(skipped),
+        unknown=tuple(unknown),
+        every_service=every,
+        by_action=by_action,
+    )
+
+
+def _evaluate_all(case: dict[str, Any], actions: list[str]) -> dict[str, ActionAccess]:
+    from . import catalog
+
+    firsts = _batch(case, actions, "*")
+    wanted: dict[str, list[str]] = {}  # probe resource → actions to try on it
+    plans: dict[str, list[str]] = {}
+    for action, first in zip(actions, firsts, strict=True):
+        if first.decision == "ImplicitDeny":
+            plan = _probe_resources(first)
+            plans[action] = plan
+            for resource in plan:
+                wanted.setdefault(resource, []).append(action)
+    probed: dict[str, dict[str, Decision]] = {a: {} for a in plans}
+    for resource, names in wanted.items():
+        for action, decision in zip(names, _batch(case, names, resource), strict=True):
+            probed[action][resource] = decision
+    parsed = parse_case({**case, "request": _request(case, "sts:GetCallerIdentity", "*")})
+    return {
+        action: _judge(
+            parsed, action, catalog.access_level(action) or "Unknown", first, probed.get(action, {})
+        )
+        for action, first in zip(actions, firsts, strict=True)
+    }

@@ -1,0 +1,99 @@
+"""`POST /api/iam/summary` and `POST /api/iam/diff`: policy sets in, access levels out."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.cache import cache
+
+from srm_trainer.sandbox.state import MAX_POLICY_CHARS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+
+
+def post(client, url, body):
+    data = body if isinstance(body, str) else json.dumps(body)
+    return client.post(url, data, content_type="application/json")
+
+
+def policy(*statements):
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+READ_S3 = policy({"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"})
+PUT_S3 = policy({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::up/*"})
+
+
+def levels(body, service):
+    svc = next(s for s in body["services"] if s["service"] == service)
+    return {lv["level"]: lv["access"] for lv in svc["levels"]}
+
+
+def test_summary_of_a_read_only_role(client):
+    response = post(client, "/api/iam/summary", {"identity_policies": [READ_S3]})
+    assert response.status_code == 200
+    got = levels(response.json(), "s3")
+    assert got["List"] == "full" and got["Write"] == "none"
+
+
+def test_summary_accepts_one_policy_and_names_partial_resources(client):
+    body = post(client, "/api/iam/summary", PUT_S3).json()
+    assert levels(body, "s3")["Write"] == "partial"
+    svc = body["services"][0]
+    put = next(a for a in svc["allowed"] if a["action"] == "s3:PutObject")
+    assert put["resources"] == ["arn:aws:s3:::up/*"]
+
+
+def test_summary_of_star_asks_for_services(client):
+    star = policy({"Effect": "Allow", "Action": "*", "Resource": "*"})
+    response = post(client, "/api/iam/summary", star)
+    assert response.status_code == 400
+    assert response.json()["error"]["path"] == "services"
+    ok = post(client, "/api/iam/summary", {"identity_policies": [star], "services": ["sqs"]})
+    assert ok.status_code == 200 and ok.json()["every_service"] is True
+
+
+def test_summary_bad_json_gives_line_and_column(client):
+    response = post(client, "/api/iam/summary", '{\n  "identity_policies": [,]\n}')
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["line"] == 2 and error["column"] > 1
+
+
+def test_diff_names_the_new_write(client):
+    both = policy(
+        {"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"},
+        {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::up/*"},
+    )
+    body = post(client, "/api/iam/diff", {"old": READ_S3, "new": both}).json()
+    assert body["no_new_access"] is False
+    assert [g["action"] for g in body["gained"]] == ["s3:PutObject"]
+    assert body["gained"][0]["level"] == "Write"
+    assert body["lost"] == []
+
+
+def test_diff_missing_side_and_oversized_policy(client):
+    response = post(client, "/api/iam/diff", {"old": READ_S3})
+    assert response.status_code == 400 and response.json()["error"]["path"] == "new"
+    huge = policy(
+        {
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::" + "x" * MAX_POLICY_CHARS,
+        }
+    )
+    response = post(client, "/api/iam/diff", {"old": READ_S3, "new": huge})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "policy_too_large"
+    assert response.json()["error"]["path"].startswith("new.")
+
+
+def test_get_is_refused(client):
+    assert client.get("/api/iam/summary").status_code == 405
+    assert client.get("/api/iam/diff").status_code == 405

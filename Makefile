@@ -97,7 +97,8 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# mypy, strict, on the engines ([tool.mypy] in pyproject.toml says which packages).
+# mypy with django-stubs: strict on the engines (iam, netlab), a lighter level on the Django apps
+# ([tool.mypy] in pyproject.toml says which packages, and which known errors are still muted).
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run lock test test-postgres test-processes e2e screenshots bench fuzz lint typecheck format serve clean
+.PHONY: run lock test test-deep test-postgres test-processes e2e screenshots bench fuzz lint typecheck format serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ run: $(VENV)/.installed-app
 TEST_WORKERS ?= auto
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+
+# The same suite with every property test at full strength (tests/depth.py); CI runs this one.
+test-deep: $(VENV)/.installed-test
+	TEST_DEPTH=deep $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # The same suite on a throwaway PostgreSQL (installed from Debian's packages if missing,
 # started on a free loopback port, removed afterwards): see .ci/with-postgres.

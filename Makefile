@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run lock test test-postgres test-processes e2e screenshots bench fuzz lint typecheck format serve clean editor-bundle differential
+
+.PHONY: run lock test test-deep test-postgres test-processes e2e screenshots bench fuzz lint typecheck format serve clean editor-bundle differential
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +48,10 @@ run: $(VENV)/.installed-app
 TEST_WORKERS ?= auto
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+
+# The same suite with every property test at full strength (tests/depth.py); CI runs this one.
+test-deep: $(VENV)/.installed-test
+	TEST_DEPTH=deep $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # The same suite on a throwaway PostgreSQL (installed from Debian's packages if missing,
 # started on a free loopback port, removed afterwards): see .ci/with-postgres.
@@ -103,7 +108,8 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# mypy, strict, on the engines ([tool.mypy] in pyproject.toml says which packages).
+# mypy with django-stubs: strict on the engines (iam, netlab), a lighter level on the Django apps
+# ([tool.mypy] in pyproject.toml says which packages, and which known errors are still muted).
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 

@@ -181,7 +181,7 @@ class Matcher:
         if wanted is None:
             return False
         found = _CLASS.search(attributes)
-        return bool(found) and wanted in found.group(1).split()
+        return found is not None and wanted in found.group(1).split()
 
     def _link_text(self, text: str, done: set[str], href) -> str:
         pieces: list[str] = []

@@ -9,7 +9,7 @@ def wants_partial(request: HttpRequest) -> bool:
     """True for an htmx swap; False for a normal visit *and* for htmx restoring history on
     Back/Forward, which replaces the whole body and so needs the whole page."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 def page_or_partial(request: HttpRequest, template: str, partial: str) -> str:

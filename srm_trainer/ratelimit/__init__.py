@@ -44,7 +44,7 @@ def address_key(address: str) -> str:
 
 def browser_id(request: HttpRequest) -> str:
     """The browser's id from its signed cookie; "" when it has none (or a forged one)."""
-    value = request.get_signed_cookie(BROWSER_COOKIE, default="", salt=_SALT)
+    value = request.get_signed_cookie(BROWSER_COOKIE, default="", salt=_SALT) or ""
     return value if value.isalnum() and len(value) <= 64 else ""
 
 

@@ -195,8 +195,8 @@ def _located_loads(text: str) -> Any:
         obj.offset = start
         return obj, end
 
-    decoder.parse_object = parse_object
-    decoder.scan_once = py_make_scanner(decoder)
+    decoder.parse_object = parse_object  # type: ignore[attr-defined]  # read by py_make_scanner
+    decoder.scan_once = py_make_scanner(decoder)  # type: ignore[attr-defined]
     return decoder.decode(text)
 
 

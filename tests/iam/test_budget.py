@@ -18,6 +18,7 @@ from srm_trainer.iam.budget import Budget
 from srm_trainer.iam.catalog import BudgetExhausted
 from srm_trainer.iam.findings import lint, lint_case
 from srm_trainer.iam.wildcard import wildcard_match
+from tests.depth import examples
 
 
 def _policy(*actions: str, resource: str = "*") -> str:
@@ -60,7 +61,7 @@ def test_the_index_finds_exactly_what_a_full_scan_finds(pattern):
 _PIECES = ["s3", "ec2", "iam", "get", "put", "object", "list", "bucket", "desc", "ke", "o", "x9"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.sampled_from([*_PIECES, "*", "?", ":"]), min_size=1, max_size=6))
 def test_any_generated_pattern_expands_as_a_full_scan_does(parts):
     pattern = "".join(parts)

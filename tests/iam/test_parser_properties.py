@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from srm_trainer.iam import PolicyError, evaluate, parse_policy
+from tests.depth import examples
 
 KINDS = ["identity", "resource", "boundary", "session", "scp", "rcp"]
 KEYS = [
@@ -73,7 +74,9 @@ policy_ish = st.fixed_dictionaries(
     },
 )
 
-COMMON = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+COMMON = settings(
+    max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @COMMON

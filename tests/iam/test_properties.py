@@ -15,6 +15,7 @@ from srm_trainer.iam.conditions import (
 from srm_trainer.iam.context import RequestContext
 from srm_trainer.iam.errors import PolicyError
 from srm_trainer.iam.wildcard import ANY_CHAR, STAR, compile_tokens, wildcard_match
+from tests.depth import examples
 
 
 def reference_match(pattern: str, value: str) -> bool:
@@ -40,13 +41,13 @@ VALUE = st.text(alphabet="ab", max_size=12)
 
 
 @given(PATTERN, VALUE)
-@settings(max_examples=600)
+@settings(max_examples=examples(600))
 def test_wildcard_match_agrees_with_the_reference(pattern: str, value: str) -> None:
     assert wildcard_match(pattern, value) == reference_match(pattern, value)
 
 
 @given(st.text(alphabet="abc*?", max_size=40), st.text(alphabet="abc", max_size=40))
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 def test_wildcard_match_agrees_with_the_reference_on_longer_inputs(
     pattern: str, value: str
 ) -> None:
@@ -64,7 +65,7 @@ def test_ignore_case_agrees_with_the_reference_on_lowered_inputs(pattern: str, v
     st.lists(st.sampled_from(["a", "b", "?", "?", "*"]), min_size=6, max_size=30).map("".join),
     st.text(alphabet="ab", max_size=30),
 )
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 def test_question_mark_heavy_patterns_agree_with_the_reference(pattern: str, value: str) -> None:
     assert wildcard_match(pattern, value) == reference_match(pattern, value)
 
@@ -80,7 +81,7 @@ SHIFT_AND_SEGMENT = st.lists(
     st.sampled_from(["*{}*", "{}*", "*{}", "{}", "*a*{}*b", "*{}*{}*"]),
     st.text(alphabet="ab", max_size=40),
 )
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 def test_bit_parallel_segments_agree_with_the_reference(
     segment: str, shape: str, value: str
 ) -> None:
@@ -142,7 +143,7 @@ CONDITION = st.one_of(
 
 
 @given(CONDITION)
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), suppress_health_check=[HealthCheck.too_slow])
 def test_parse_condition_block_raises_nothing_but_policy_error(raw: object) -> None:
     try:
         clauses = parse_condition_block(raw, path="Statement[0].Condition")

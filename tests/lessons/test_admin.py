@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from curriculum.loader import load_curriculum
-from curriculum.readers import read_curriculum
 from tests.conftest import give_mfa
+from tests.shipped import load_shipped
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,7 @@ def admin_client(client):
     user = get_user_model().objects.create_superuser("root-admin", password="a-long-passphrase-9")
     give_mfa(user)
     client.force_login(user)
-    load_curriculum(read_curriculum())
+    load_shipped()
     return client
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from netlab import state, waf_state
 from srm_trainer.netlab import NetlabError
 from srm_trainer.netlab.case import run_case
+from tests.depth import examples
 
 CASES = [
     case
@@ -52,7 +53,7 @@ def _replace(data, path, value):
     return data
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_a_damaged_case_is_an_error_with_a_message_never_a_crash(data):
     case = data.draw(st.sampled_from(CASES))
@@ -66,7 +67,7 @@ def test_a_damaged_case_is_an_error_with_a_message_never_a_crash(data):
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow,
           HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(st.data())
 def test_the_pages_answer_damaged_links_and_forms_without_a_500(client, data):

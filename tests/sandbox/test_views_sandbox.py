@@ -8,12 +8,11 @@ import re
 import pytest
 from django.core.cache import cache
 
-from curriculum.loader import load_curriculum
-from curriculum.readers import read_curriculum
 from lessons.models import Scenario
 from srm_trainer.sandbox.state import encode_permalink, state_from_case
 from tests.conftest import make_scenario
 from tests.sandbox.test_state import POLICY, form_of, rich_state
+from tests.shipped import load_shipped
 
 pytestmark = pytest.mark.django_db
 
@@ -263,7 +262,7 @@ def test_action_suggestions_come_from_the_catalogue(client):
 
 
 def test_every_shipped_preset_loads_and_decides_what_it_promises(client):
-    load_curriculum(read_curriculum())
+    load_shipped()
     scenarios = list(Scenario.objects.all())
     assert len(scenarios) >= 12
     words = {

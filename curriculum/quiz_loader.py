@@ -122,7 +122,7 @@ def load_quizzes(
         # A limit joins the row's fingerprint only when there is one (in the file or stored),
         # so rows loaded before time limits existed keep their fingerprint and are not taken
         # for admin edits.
-        now = settings.get(qz.slug) or (None, 1, 0, False, [])
+        now: tuple = settings.get(qz.slug) or (None, 1, 0, False, [])
         if qz.time_limit is not None or now[0] is not None:
             values["time_limit"] = qz.time_limit
         # Likewise the behaviours added later (issue 13): only when not the default.

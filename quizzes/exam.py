@@ -121,8 +121,9 @@ def breakdown(
         if module_id not in by_module:
             by_module[module_id] = ModuleResult(module=None)
         row = by_module[module_id]
-        if question.lesson_id and question.lesson.module_id == module_id:
-            module_rows.setdefault(module_id, question.lesson.module)
+        lesson = question.lesson
+        if module_id is not None and lesson is not None and lesson.module_id == module_id:
+            module_rows.setdefault(module_id, lesson.module)
         answer = answers.get(question.pk)
         score = answer.score if answer is not None and answer.score is not None else 0.0
         row.questions += 1
@@ -134,7 +135,7 @@ def breakdown(
     missing = [pk for pk in by_module if pk is not None and pk not in module_rows]
     if missing:
         module_rows.update(Module.objects.in_bulk(missing))
-    quizzes = {}
+    quizzes: dict[int | None, Quiz] = {}
     for practice in (
         Quiz.objects.published()
         .filter(module_id__in=[pk for pk in by_module if pk is not None])
@@ -143,7 +144,7 @@ def breakdown(
     ):
         quizzes.setdefault(practice.module_id, practice)
     for module_id, row in by_module.items():
-        row.module = module_rows.get(module_id)
+        row.module = module_rows.get(module_id) if module_id is not None else None
         row.quiz = quizzes.get(module_id)
         row.weak = row.percent < quiz.pass_mark
     return sorted(

@@ -1,13 +1,14 @@
 """Course progress: per module, lessons read, the module's quiz passed and review items
 mastered; overall, modules complete, the final exam and the certificate.
 
-Everything is aggregated in the database with a fixed number of queries (four, whatever the
-number of lessons, attempts or review cards; asserted in tests/certificates/), and no lesson
-body is read. The home page and "My progress" (`/progress/`) share it.
+Everything is aggregated in the database with a fixed number of queries (five for a signed-in
+learner, whatever the number of lessons, attempts, checks or review cards; asserted in
+tests/certificates/), and no lesson body is sent: the checks a lesson offers are counted by
+the database beside the lesson rows. The home page and "My progress" (`/progress/`) share it.
 
 The rules live in three functions, so each is decided once:
-- `module_parts`: what a module's progress is made of. Predict-first knowledge checks (built
-  in parallel) join here as one more part.
+- `module_parts`: what a module's progress is made of. Knowledge checks in lessons (scenarios
+  predicted first, `::: check` questions) are one part: answered of offered, shown, not required.
 - `module_complete`: a module is complete when every required part is done: all its published
   lessons read and, if it has a published quiz, a passed attempt at one of them. Review items
   mastered are shown but never required (the queue never empties for good).
@@ -20,18 +21,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Length, Replace
 
 from certificates.models import COURSE_SLUG, Certificate
+from lessons import knowledge_checks
 from lessons import progress as lesson_progress
-from lessons.models import Lesson, LessonProgress, Module
+from lessons.models import Lesson, LessonProgress, Module, Scenario
 from quizzes.models import Attempt, Quiz, ReviewCard
 
 FINAL_EXAM_SLUG = "final-exam"
 # A review item is mastered once the scheduler, after a right answer, puts it at least this far
 # out: it has been recalled over growing gaps, so FSRS trusts it for three weeks.
 MASTERED_INTERVAL = timedelta(days=21)
+# How a lesson places a question as a knowledge check (lessons/markdown.py's container).
+CHECK_MARK = "::: check "
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class Part:
     """One thing a module asks of the learner: `done` of `total`, required for completion or
     shown for information."""
 
-    key: str  # "lessons", "quiz", "review"
+    key: str  # "lessons", "quiz", "checks", "review"
     label: str
     done: int
     total: int
@@ -70,6 +74,10 @@ class ModuleProgress:
     @property
     def quiz(self) -> Part | None:
         return self.part("quiz")
+
+    @property
+    def checks(self) -> Part | None:
+        return self.part("checks")
 
     @property
     def review(self) -> Part:
@@ -116,13 +124,25 @@ class CourseProgress:
         return certificate_ready(self)
 
 
-def module_parts(*, lessons: tuple[int, int], quizzes: list[dict], review: tuple[int, int]):
-    """The parts of one module's progress. The one place to add a part (knowledge checks):
-    give it a key, a label, done/total and whether completion requires it."""
+def module_parts(
+    *,
+    lessons: tuple[int, int],
+    quizzes: list[dict],
+    review: tuple[int, int],
+    checks: tuple[int, int] = (0, 0),
+):
+    """The parts of one module's progress. The one place to add a part: give it a key, a
+    label, done/total and whether completion requires it. Knowledge checks (answered of
+    offered) are practice, so shown but not required; a module offering none has no such part."""
     read, total = lessons
     parts = [Part("lessons", "Lessons read", read, total)]
     if quizzes:
         parts.append(Part("quiz", "Quiz passed", int(any(q["passed"] for q in quizzes)), 1))
+    answered, offered = checks
+    if offered:
+        parts.append(
+            Part("checks", "Knowledge checks answered", min(answered, offered), offered, False)
+        )
     mastered, cards = review
     parts.append(Part("review", "Review items mastered", mastered, cards, required=False))
     return parts
@@ -149,8 +169,10 @@ def course_progress(user, session=None, *, learner_key: str = "") -> CourseProgr
     """A learner's progress through the published course (an anonymous learner's from their
     session: lessons marked complete, and attempts under their learner key)."""
     # One row per published lesson (no body) with its module, and whether this learner read it.
-    lessons = Lesson.objects.published().values(
-        "pk", "module_id", "module__slug", "module__title", "module__order"
+    lessons = (
+        Lesson.objects.published()
+        .values("pk", "module_id", "module__slug", "module__title", "module__order")
+        .annotate(offered=_checks_offered())
     )
     if user.is_authenticated:
         read_ids = None
@@ -171,9 +193,10 @@ def course_progress(user, session=None, *, learner_key: str = "") -> CourseProgr
                 order=row["module__order"],
             )
         done = row["pk"] in read_ids if read_ids is not None else row["read"]
-        tally = counts.setdefault(module_id, [0, 0])
+        tally = counts.setdefault(module_id, [0, 0, 0])
         tally[0] += int(done)
         tally[1] += 1
+        tally[2] += row["offered"] or 0
     # The modules' quizzes and the final exam, with whether this learner passed each.
     owned = _owned(user, learner_key)
     passed = (
@@ -200,7 +223,9 @@ def course_progress(user, session=None, *, learner_key: str = "") -> CourseProgr
     # Review cards per module (a question's module, else its lesson's), and how many mastered.
     reviews: dict[int, tuple[int, int]] = {}
     certificate = None
+    answered: dict[int, knowledge_checks.Tally] = {}
     if user.is_authenticated:
+        answered = knowledge_checks.tally_by_module(user)  # one query
         rows = (
             ReviewCard.objects.filter(user=user)
             .values(
@@ -227,10 +252,31 @@ def course_progress(user, session=None, *, learner_key: str = "") -> CourseProgr
     out = []
     # A module with no published lesson is not part of the course yet: it has no row here.
     for module in sorted(modules.values(), key=lambda m: (m.order, m.slug)):
-        read, total = counts[module.pk]
+        read, total, offered = counts[module.pk]
         own = by_module.get(module.pk, [])
         parts = module_parts(
-            lessons=(read, total), quizzes=own, review=reviews.get(module.pk, (0, 0))
+            lessons=(read, total),
+            quizzes=own,
+            review=reviews.get(module.pk, (0, 0)),
+            checks=(answered.get(module.pk, knowledge_checks.Tally()).answered, offered),
         )
         out.append(ModuleProgress(module=module, parts=parts, quizzes=own))
     return CourseProgress(modules=out, exam=exam, certificate=certificate)
+
+
+def _checks_offered():
+    """Per lesson row, the knowledge checks it offers, counted by the database (no body sent):
+    the scenarios it shows, plus its `::: check` markers. The same count as
+    `lessons.knowledge_checks.offered_by_lesson`, which renders each body (a test keeps the
+    two in step on the shipped course)."""
+    shown = (
+        Scenario.lessons.through.objects.filter(lesson_id=OuterRef("pk"))
+        .order_by()
+        .values("lesson_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    marks = (Length("body") - Length(Replace("body", Value(CHECK_MARK), Value("")))) / len(
+        CHECK_MARK
+    )
+    return Coalesce(Subquery(shown, output_field=IntegerField()), 0) + marks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -16,11 +17,12 @@ from certificates.progress import (
     module_complete,
     module_parts,
 )
+from lessons import knowledge_checks
 from lessons import progress as lesson_progress
 from quizzes import review
 from quizzes.models import ReviewCard
 from tests.certificates.conftest import complete, read_all, take
-from tests.conftest import make_lesson, make_module
+from tests.conftest import make_lesson, make_module, make_scenario
 from tests.quizzes.builders import make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +51,53 @@ def test_module_parts_gathers_lessons_quiz_and_review():
         "lessons",
         "review",
     ]
+
+
+def test_module_parts_shows_knowledge_checks_answered_of_offered_but_never_requires_them():
+    parts = module_parts(lessons=(2, 2), quizzes=[], review=(0, 0), checks=(1, 3))
+    assert [(p.key, p.done, p.total, p.required) for p in parts] == [
+        ("lessons", 2, 2, True),
+        ("checks", 1, 3, False),
+        ("review", 0, 0, False),
+    ]
+    assert module_complete(parts)
+    # a module offering no check has no such part
+    assert "checks" not in [p.key for p in module_parts(lessons=(1, 1), quizzes=[], review=(0, 0))]
+
+
+def _answer(user, lesson, ref, *, correct=True):
+    knowledge_checks.record(
+        user=user, lesson=lesson, kind="question", ref=ref, response={}, score=1.0, correct=correct
+    )
+
+
+def test_knowledge_checks_count_per_module_and_are_not_needed_to_complete_it(
+    course, learner, other_learner
+):
+    one, two = course["modules"]
+    first, second = course["lessons"][one.pk]
+    make_scenario(first, slug="predict-me")  # a scenario shown in the lesson: one check
+    second.body += "\n::: check q-one\n:::\n\nMore words.\n\n::: check q-two\n:::\n"
+    second.save()
+    draft = make_lesson(one, published=False, body="::: check q-three\n:::\n")  # not offered
+    _answer(learner, second, "q-one")
+    _answer(learner, second, "q-two", correct=False)  # a wrong first answer still counts
+    _answer(learner, second, "q-two")  # a second try is not a second check
+    _answer(other_learner, first, "predict-me")  # someone else's
+
+    progress = course_progress(learner)
+    checks = progress.for_module(one.pk).checks
+    assert (checks.done, checks.total, checks.required) == (2, 3, False)
+    assert progress.for_module(two.pk).checks is None  # it offers none
+    # The database's count agrees with the one that renders each lesson.
+    offered = knowledge_checks.offered_by_lesson([first.pk, second.pk])
+    assert checks.total == sum(offered.values())
+    assert draft.pk not in offered
+
+    complete(learner, course)  # every lesson read and quiz passed, one check unanswered
+    assert course_progress(learner).for_module(one.pk).complete
+    assert course_progress(other_learner).for_module(one.pk).checks.done == 1
+    assert course_progress(_anonymous(), {}).for_module(one.pk).checks.done == 0
 
 
 def test_a_module_is_complete_when_its_lessons_are_read_and_its_quiz_passed(course, learner):
@@ -129,11 +178,14 @@ def _anonymous():
     return AnonymousUser()
 
 
-def test_progress_costs_four_queries_whatever_the_amount_of_work(course, learner):
+def test_progress_costs_five_queries_whatever_the_amount_of_work(course, learner):
+    # A body is only measured in the database (for its `::: check` markers), never sent.
+    sent_body = re.compile(r'(?<!LENGTH\()(?<!REPLACE\()"lessons_lesson"\."body"')
+
     def count() -> int:
         with CaptureQueriesContext(connection) as ctx:
             course_progress(learner)
-        assert not any('"body"' in q["sql"] for q in ctx.captured_queries)  # no lesson bodies
+        assert not any(sent_body.search(q["sql"]) for q in ctx.captured_queries)
         return len(ctx.captured_queries)
 
     before = count()
@@ -147,4 +199,7 @@ def test_progress_costs_four_queries_whatever_the_amount_of_work(course, learner
         quiz = make_quiz(question, module=module)
         take(quiz, learner)
         review.card_record(user=learner, question=question, correct=False, now=timezone.now())
-    assert count() == before == 4
+        make_scenario(lessons[1], slug=f"scenario-{module.pk}")
+        _answer(learner, lessons[1], f"scenario-{module.pk}")
+    # lessons, quizzes, knowledge checks answered, review cards, certificate
+    assert count() == before == 5

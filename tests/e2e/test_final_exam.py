@@ -73,6 +73,7 @@ def test_final_exam_result_certificate_and_verification_link(page, browser, base
         page.get_by_role("button", name="Save answer" if last else "Save and next").click()
         settled(page)
     expect(page.get_by_text("40 of 40 questions answered.")).to_be_visible()
+    page.get_by_role("link", name="Review and submit").click()
     page.get_by_role("button", name="Submit and see your result").click()
 
     expect(page.get_by_role("heading", name="Final exam: your result")).to_be_visible()

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from lessons.models import KnowledgeCheck
+from lessons.models import KnowledgeCheck, Module
 from quizzes.models import Question
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.journeys import no_horizontal_scroll, settled, sign_up
@@ -56,6 +56,13 @@ def test_a_learner_predicts_a_scenario_then_answers_a_check(page, screenshots):
         ("prediction", SCENARIO, True),
         ("question", CHECK, True),
     ]
+    # Both count on the course progress page, in the lesson's module (shown, not required).
+    page.goto("/progress/")
+    title = Module.objects.get(slug="iam").title
+    card = page.locator(".module-card").filter(has=page.get_by_role("heading", name=title))
+    expect(card.locator(".module-part", has_text="Knowledge checks")).to_have_text(
+        re.compile(r"Knowledge checks: 2 of \d+ answered")
+    )
 
 
 def test_without_javascript_the_lesson_comes_back_at_the_answer(browser, base_url, curriculum):

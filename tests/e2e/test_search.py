@@ -13,7 +13,8 @@ from tests.e2e.journeys import no_horizontal_scroll, settled
 pytestmark = pytest.mark.e2e
 
 
-def test_the_header_box_finds_a_phrase_in_lessons_and_questions(page, screenshots):
+def test_the_header_box_finds_a_phrase_in_lessons_glossary_and_questions(page, screenshots):
+    # `load_curriculum` (the `curriculum` fixture) loads the glossary and then rebuilds the index.
     page.goto("/learn/iam/")
     header = page.get_by_role("search", name="Site")
     header.get_by_label("Search the course").fill("permissions boundary")
@@ -24,7 +25,14 @@ def test_the_header_box_finds_a_phrase_in_lessons_and_questions(page, screenshot
     expect(count).to_contain_text("results for “permissions boundary”")
     results = page.get_by_role("list", name="Results")
     expect(results.locator(".search-kind", has_text="Lesson").first).to_be_visible()
+    expect(results.locator(".search-kind", has_text="Glossary").first).to_be_visible()
     expect(results.locator(".search-kind", has_text="Quiz question").first).to_be_visible()
+    term = results.get_by_role("listitem").filter(
+        has=page.locator(".search-kind", has_text="Glossary")
+    )
+    expect(
+        term.get_by_role("link", name=re.compile("permissions boundary", re.I)).first
+    ).to_be_visible()
     expect(results.locator("mark", has_text="boundary").first).to_be_visible()
     assert_accessible(page)
 

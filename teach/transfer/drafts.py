@@ -105,6 +105,9 @@ class QuizDraft:
     feedback: str = "immediate"
     draw_category: str = ""
     draw_count: int = 0
+    draw_rules: list[dict] = field(
+        default_factory=list
+    )  # the final exam's {module|category, count}
     time_limit: int | None = None  # minutes; None: no limit
     tries: int = 1
     try_penalty: int = 0  # percent per extra try

@@ -321,6 +321,7 @@ def _quiz(bundle: Bundle, owner, modules, result: Plan, errors: list[Located]) -
         feedback=d.feedback,
         draw_category=d.draw_category,
         draw_count=d.draw_count,
+        draw_rules=d.draw_rules,
         time_limit=d.time_limit,
         tries=d.tries,
         try_penalty=d.try_penalty,

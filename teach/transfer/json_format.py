@@ -46,6 +46,7 @@ QUIZ_FIELDS = (
     "feedback",
     "draw_category",
     "draw_count",
+    "draw_rules",
     "time_limit",
     "tries",
     "try_penalty",
@@ -119,6 +120,7 @@ def quiz_record(quiz: Quiz) -> dict:
         "feedback": quiz.feedback,
         "draw_category": quiz.draw_category,
         "draw_count": quiz.draw_count,
+        "draw_rules": [dict(rule) for rule in quiz.draw_rules or []],
         "time_limit": quiz.time_limit,
         "tries": quiz.tries,
         "try_penalty": quiz.try_penalty,
@@ -363,6 +365,11 @@ def _read_quiz(reader: _Reader, obj: _Object) -> QuizDraft:
     time_limit = obj.get("time_limit")
     if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(time_limit, int)):
         raise reader.error(obj, f"{what}: 'time_limit' must be whole minutes or null (no limit)")
+    draw_rules = obj.get("draw_rules", [])
+    if not isinstance(draw_rules, list) or not all(isinstance(r, dict) for r in draw_rules):
+        raise reader.error(
+            obj, f'{what}: \'draw_rules\' must be a list of {{"module" or "category", "count"}}'
+        )
     return QuizDraft(
         slug=reader.text_field(obj, "slug", what),
         title=reader.text_field(obj, "title", what),
@@ -375,6 +382,7 @@ def _read_quiz(reader: _Reader, obj: _Object) -> QuizDraft:
         feedback=feedback,
         draw_category=reader.text_field(obj, "draw_category", what, required=False),
         draw_count=reader.int_field(obj, "draw_count", what, 0),
+        draw_rules=[dict(rule) for rule in draw_rules],
         time_limit=time_limit,
         tries=reader.int_field(obj, "tries", what, 1),
         try_penalty=reader.int_field(obj, "try_penalty", what, 0),

@@ -21,11 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Length, Replace
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from certificates.models import COURSE_SLUG, Certificate
-from lessons import knowledge_checks
+from lessons import knowledge_checks, reading_order
 from lessons import progress as lesson_progress
 from lessons.models import Lesson, LessonProgress, Module, Scenario
 from quizzes.models import Attempt, Quiz, ReviewCard
@@ -35,7 +35,6 @@ FINAL_EXAM_SLUG = "final-exam"
 # out: it has been recalled over growing gaps, so FSRS trusts it for three weeks.
 MASTERED_INTERVAL = timedelta(days=21)
 # How a lesson places a question as a knowledge check (lessons/markdown.py's container).
-CHECK_MARK = "::: check "
 
 
 @dataclass(frozen=True)
@@ -181,6 +180,7 @@ def course_progress(user, session=None, *, learner_key: str = "") -> CourseProgr
         )
     else:
         read_ids = set(lesson_progress.session_completed(session))
+    marks = {entry.pk: entry.checks for entry in reading_order.everything()}
     modules: dict[int, Module] = {}
     counts: dict[int, list[int]] = {}
     for row in lessons:
@@ -196,7 +196,7 @@ def course_progress(user, session=None, *, learner_key: str = "") -> CourseProgr
         tally = counts.setdefault(module_id, [0, 0, 0])
         tally[0] += int(done)
         tally[1] += 1
-        tally[2] += row["offered"] or 0
+        tally[2] += (row["offered"] or 0) + marks.get(row["pk"], 0)
     # The modules' quizzes and the final exam, with whether this learner passed each.
     owned = _owned(user, learner_key)
     passed = (
@@ -265,10 +265,11 @@ def course_progress(user, session=None, *, learner_key: str = "") -> CourseProgr
 
 
 def _checks_offered():
-    """Per lesson row, the knowledge checks it offers, counted by the database (no body sent):
-    the scenarios it shows, plus its `::: check` markers. The same count as
-    `lessons.knowledge_checks.offered_by_lesson`, which renders each body (a test keeps the
-    two in step on the shipped course)."""
+    """Per lesson row, the scenarios it shows (each a prediction to make), counted by the
+    database. Its `::: check` markers come from the kept reading order (counted once per
+    version, so no page scans lesson text). Together: the same count as
+    `lessons.knowledge_checks.offered_by_lesson`, which renders each body (a test keeps the two
+    in step on the shipped course)."""
     shown = (
         Scenario.lessons.through.objects.filter(lesson_id=OuterRef("pk"))
         .order_by()
@@ -276,7 +277,4 @@ def _checks_offered():
         .annotate(n=Count("pk"))
         .values("n")
     )
-    marks = (Length("body") - Length(Replace("body", Value(CHECK_MARK), Value("")))) / len(
-        CHECK_MARK
-    )
-    return Coalesce(Subquery(shown, output_field=IntegerField()), 0) + marks
+    return Coalesce(Subquery(shown, output_field=IntegerField()), 0)

@@ -70,6 +70,13 @@ class ScenarioForm(_Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    explanation = forms.CharField(
+        label="Explanation (Markdown): why AWS decides as it does, shown after the prediction",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="In a lesson the learner predicts first; this is what they read afterwards.",
+    )
     expect = forms.ChoiceField(
         label="Expected decision",
         required=False,
@@ -136,6 +143,7 @@ def _scenario_values(scenario: Scenario) -> dict:
         "opened": str(scenario.pk),
         "title": scenario.title,
         "situation": scenario.situation,
+        "explanation": scenario.explanation,
         "expect": scenario.expected if scenario.expected in DECISIONS else "",
     }
 
@@ -326,13 +334,15 @@ class PolicyDecisionEditor(Editor):
             scenario = Scenario(source=Source.AUTHORED, owner=user)
         scenario.title = data["title"]
         scenario.situation = data["situation"]
+        scenario.explanation = data["explanation"].strip()
         scenario.case = case
         question.scenario = scenario
         return [scenario]
 
     @staticmethod
     def _same(scenario: Scenario, case: dict, data: dict) -> bool:
-        if (scenario.title, scenario.situation) != (data["title"], data["situation"]):
+        typed = (data["title"], data["situation"], data["explanation"].strip())
+        if (scenario.title, scenario.situation, scenario.explanation) != typed:
             return False
         state, refusal = _state_of(scenario)
         if refusal:

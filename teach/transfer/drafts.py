@@ -66,6 +66,7 @@ class ScenarioDraft:
     title: str
     situation: str
     case: Any
+    explanation: str = ""  # read after the learner's prediction
 
 
 @dataclass

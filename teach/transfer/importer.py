@@ -258,9 +258,10 @@ class _Scenarios:
         s = draft.scenario
         if s.slug in self.by_slug:
             scenario, first = self.by_slug[s.slug]
-            if (scenario.title, scenario.situation, scenario.case) != (
+            if (scenario.title, scenario.situation, scenario.explanation, scenario.case) != (
                 s.title,
                 s.situation,
+                s.explanation,
                 s.case,
             ):
                 line, column = draft.where(("scenario",))
@@ -274,16 +275,22 @@ class _Scenarios:
                 )
             return scenario
         existing = Scenario.objects.filter(slug=s.slug).first()
-        if existing is not None and (existing.title, existing.situation, existing.case) == (
-            s.title,
-            s.situation,
-            s.case,
-        ):
+        if existing is not None and (
+            existing.title,
+            existing.situation,
+            existing.explanation,
+            existing.case,
+        ) == (s.title, s.situation, s.explanation, s.case):
             self.by_slug[s.slug] = (existing, draft)
             self.result.reused_scenarios.append(existing)
             return existing
         scenario = Scenario(
-            slug=s.slug, title=s.title, situation=s.situation, case=s.case, source=Source.AUTHORED
+            slug=s.slug,
+            title=s.title,
+            situation=s.situation,
+            explanation=s.explanation,
+            case=s.case,
+            source=Source.AUTHORED,
         )
         self.by_slug[s.slug] = (scenario, draft)
         what = f"question {draft.slug!r}: scenario {s.slug!r}"

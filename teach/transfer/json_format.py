@@ -68,7 +68,7 @@ QUESTION_FIELDS = (
     "archived",
     "level",
 )
-SCENARIO_FIELDS = ("slug", "title", "situation", "case")
+SCENARIO_FIELDS = ("slug", "title", "situation", "explanation", "case")
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -84,6 +84,7 @@ def scenario_record(scenario: Scenario) -> dict:
         "slug": scenario.slug,
         "title": scenario.title,
         "situation": scenario.situation,
+        "explanation": scenario.explanation,
         "case": scenario.case,
     }
 
@@ -420,6 +421,9 @@ def _read_question(reader: _Reader, raw: Any, n: int, document: _Object) -> Ques
             title=reader.text_field(raw_scenario, "title", f"{what}'s scenario"),
             situation=reader.text_field(raw_scenario, "situation", f"{what}'s scenario"),
             case=raw_scenario.get("case"),
+            explanation=reader.text_field(
+                raw_scenario, "explanation", f"{what}'s scenario", required=False
+            ),
         )
     return QuestionDraft(
         slug=slug,
@@ -434,7 +438,11 @@ def _read_question(reader: _Reader, raw: Any, n: int, document: _Object) -> Ques
         tags=list(tags),
         ask_statement=reader.bool_field(obj, "ask_statement", what, False),
         scenario=ScenarioDraft(
-            scenario.slug, scenario.title, scenario.situation, _plain(scenario.case)
+            scenario.slug,
+            scenario.title,
+            scenario.situation,
+            _plain(scenario.case),
+            scenario.explanation,
         )
         if scenario
         else None,

@@ -190,7 +190,9 @@ def test_another_instructors_scenario_is_neither_shown_nor_accepted(
 
 def test_an_edited_curriculum_scenario_is_saved_as_the_authors_copy(teacher, owned, instructor):
     quiz, _ = owned
-    original = make_scenario(source=Source.FILE, title="From the files")
+    original = make_scenario(
+        source=Source.FILE, title="From the files", explanation="Her policy allows the read."
+    )
     stored = dict(original.case)
     url = new_url(quiz, "policy_decision")
     opened = teacher.post(
@@ -207,8 +209,28 @@ def test_an_edited_curriculum_scenario_is_saved_as_the_authors_copy(teacher, own
     assert teacher.post(url, data).status_code == 302
     copy = Question.objects.get(prompt="And now?").scenario
     assert copy != original and copy.owner == instructor and copy.expected == "ImplicitDeny"
+    assert copy.explanation == "Her policy allows the read."  # carried into the copy
     original.refresh_from_db()
     assert original.case == stored
+
+
+def test_a_scenarios_explanation_is_written_in_the_editor_and_kept(teacher, owned):
+    quiz, _ = owned
+    why = "Her policy allows `s3:GetObject` and nothing denies it."
+    url, data = policy_form(teacher, quiz, **{"k-explanation": why, "action": "save"})
+    assert teacher.post(url, data).status_code == 302
+    scenario = Question.objects.get(type="policy_decision").scenario
+    assert scenario.explanation == why
+    # Reopened, the editor shows it; changing only the explanation saves the author's own row.
+    opened = teacher.post(
+        url, page_data(teacher, url) | {"k-scenario": str(scenario.pk), "op": "load-scenario"}
+    )
+    fields = form_fields(opened.content.decode())
+    assert fields["k-explanation"] == why
+    changed = fields | SHARED | {"action": "save", "prompt": "Again?", "k-explanation": "Now so."}
+    assert teacher.post(url, changed).status_code == 302
+    scenario.refresh_from_db()
+    assert scenario.explanation == "Now so."
 
 
 def test_the_case_editors_buttons_work_without_javascript(teacher, owned):

@@ -22,7 +22,11 @@ pytestmark = pytest.mark.django_db
 def _every_kind_quiz(owner) -> Quiz:
     module = make_module(slug="iam")
     lesson = make_lesson(module, slug="root-user")
-    scenario = make_scenario(slug="alice-reads", title="Alice reads a report")
+    scenario = make_scenario(
+        slug="alice-reads",
+        title="Alice reads a report",
+        explanation="Her policy allows the read and nothing denies it.",
+    )
     questions = []
     for value in kinds.KINDS:
         extra = {"scenario": scenario, "ask_statement": True} if value == "policy_decision" else {}
@@ -104,6 +108,7 @@ def test_the_file_says_what_it_is_and_keeps_choice_ids(instructor):
     assert [c["id"] for c in single["data"]["choices"]] == [c["id"] for c in stored.data["choices"]]
     policy = next(q for q in document["questions"] if q["type"] == "policy_decision")
     assert policy["scenario"]["case"]["expect"] == "Allow"
+    assert policy["scenario"]["explanation"] == "Her policy allows the read and nothing denies it."
 
 
 def test_an_import_into_a_database_that_has_the_slugs_renames_and_says_so(instructor):
@@ -118,6 +123,17 @@ def test_an_import_into_a_database_that_has_the_slugs_renames_and_says_so(instru
     # The scenario is the same, so it is used again rather than copied.
     assert Scenario.objects.count() == 1
     assert result.reused_scenarios[0].slug == "alice-reads"
+
+
+def test_a_scenario_whose_explanation_differs_is_a_new_scenario_that_keeps_it(instructor):
+    document = json.loads(json_format.export_quiz(_every_kind_quiz(instructor)))
+    policy = next(q for q in document["questions"] if q["type"] == "policy_decision")
+    policy["scenario"]["explanation"] = "Rewritten after the review."
+    importer.run(json_format.dump(document), "json", owner=instructor)
+    assert Scenario.objects.count() == 2
+    assert Scenario.objects.exclude(slug="alice-reads").get().explanation == (
+        "Rewritten after the review."
+    )
 
 
 def _counts() -> tuple[int, ...]:

@@ -90,6 +90,8 @@ def test_feedback_and_results_read_well_in_the_dark(dark):
     dark.get_by_role("button", name="Check answer").press("Enter")
     expect(dark.locator(".feedback-wrong")).to_be_visible()
     problems = [f"feedback: {v}" for v in serious_violations(dark)]
+    dark.get_by_role("link", name="Review and submit").click()
+    problems += [f"summary: {v}" for v in serious_violations(dark)]
     dark.get_by_role("button", name="Submit and see your result").click()
     expect(dark.locator(".result-summary")).to_be_visible()
     problems += [f"result: {v}" for v in serious_violations(dark)]

@@ -16,7 +16,7 @@ def whole_page(page, heading: str) -> None:
 def test_srm_explorer_choose_compare_back_and_forward(page):
     page.goto("/learn/srm/")
     title = "The Shared Responsibility Model explorer"
-    page.get_by_label("Service").select_option(label="Amazon EC2")
+    page.get_by_label("Service", exact=True).select_option(label="Amazon EC2")
     expect(page).to_have_url("/learn/srm/?service=ec2&compare=", timeout=5000)
     page.get_by_label("Compare with").select_option(label="Amazon RDS")
     expect(page.get_by_role("table")).to_contain_text("Amazon RDS")
@@ -24,7 +24,7 @@ def test_srm_explorer_choose_compare_back_and_forward(page):
 
     page.go_back()
     whole_page(page, title)
-    expect(page.get_by_label("Service")).to_be_visible()
+    expect(page.get_by_label("Service", exact=True)).to_be_visible()
     expect(page.get_by_role("table")).not_to_contain_text("Amazon RDS")
 
     page.go_forward()

@@ -34,6 +34,11 @@ def _error(status: int, code: str, message: str, **where) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "message": message, **where}}, status=status)
 
 
+def _refused(exc: PolicyError) -> JsonResponse:
+    """A case the engine refused, as every endpoint answers it: code, words and where."""
+    return _error(400, exc.code, exc.message, path=exc.path, line=exc.line, column=exc.column)
+
+
 def _too_many(request: HttpRequest, retry_after: int) -> JsonResponse:
     return _error(429, "rate_limited", f"Too many requests. Try again in {retry_after} seconds.")
 
@@ -125,7 +130,7 @@ def evaluate_api(request: HttpRequest) -> JsonResponse:
     try:
         decision = evaluate(case)
     except PolicyError as exc:
-        return _error(400, exc.code, exc.message, path=exc.path, line=exc.line, column=exc.column)
+        return _refused(exc)
     result = decision.to_dict()
     # The engine names each finding's topic; the lesson's address is the website's to make.
     result["findings"] = [{**f.to_dict(), "lesson": lesson_url(f.topic)} for f in lint_case(case)]
@@ -147,7 +152,7 @@ def simulate_api(request: HttpRequest) -> JsonResponse:
     try:
         results = simulate(case, max_pairs=MAX_SIMULATION_PAIRS)
     except PolicyError as exc:
-        return _error(400, exc.code, exc.message, path=exc.path, line=exc.line, column=exc.column)
+        return _refused(exc)
     return JsonResponse({"results": [r.to_dict() for r in results]})
 
 
@@ -171,7 +176,7 @@ def summary_api(request: HttpRequest) -> JsonResponse:
     try:
         summary = summarize(case, max_actions=MAX_SUMMARY_ACTIONS)
     except PolicyError as exc:
-        return _error(400, exc.code, exc.message, path=exc.path, line=exc.line, column=exc.column)
+        return _refused(exc)
     return JsonResponse(summary.to_dict())
 
 
@@ -194,5 +199,5 @@ def diff_api(request: HttpRequest) -> JsonResponse:
                     return checked
         result = diff_request(body, max_actions=MAX_SUMMARY_ACTIONS)
     except PolicyError as exc:
-        return _error(400, exc.code, exc.message, path=exc.path, line=exc.line, column=exc.column)
+        return _refused(exc)
     return JsonResponse(result.to_dict())

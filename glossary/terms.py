@@ -3,60 +3,28 @@
 Lesson pages link each term's first use. Building the matcher reads every term, so it is
 built once per process and kept until the glossary changes: saving or deleting a term (the
 loader does both) bumps a version in the shared cache, which every process checks (one cache
-read per lesson page). The linked HTML is kept too, by glossary version, lesson and body, so a
-lesson page links its body once per process and glossary version, not on every request.
-
-Inside a transaction the glossary is read afresh and nothing is kept: rows written there may
-still be rolled back (the same rule as `lessons.reading_order`).
+read per lesson page; `srm_trainer.versioned_cache`, as for `lessons.reading_order`). The
+linked HTML is kept too, by glossary version, lesson and body, so a lesson page links its body
+once per process and glossary version, not on every request. Inside a transaction nothing is
+kept: rows written there may still be rolled back.
 """
 
 from __future__ import annotations
 
 import re
-import threading
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from django.core.cache import cache
-from django.db import connection, transaction
 from django.urls import reverse
 
 from glossary.matching import Matcher, Term
+from srm_trainer.versioned_cache import Kept, VersionedCache
 
 VERSION_KEY = "glossary:version"
 
 
-@dataclass(frozen=True, eq=False)
-class _Kept:
-    version: str
-    matcher: Matcher
-
-
-_lock = threading.Lock()
-_kept: _Kept | None = None
-
-
-def _version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY) or ""
-    return version
-
-
-def changed() -> None:
-    """Forget the glossary everywhere: now, and again once the change is committed (another
-    process may have read the old rows in between)."""
-    global _kept
-    _kept = None
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
-
-
-def _build(version: str) -> _Kept:
+def _build() -> Matcher:
     from glossary.models import GlossaryTerm
 
     rows = GlossaryTerm.objects.values_list("slug", "term", "aliases", "lesson_id")
@@ -64,24 +32,19 @@ def _build(version: str) -> _Kept:
         Term(slug, (term, *[a for a in aliases if isinstance(a, str)]), lesson_id)
         for slug, term, aliases, lesson_id in rows
     ]
-    return _Kept(version, Matcher.build(terms))
+    return Matcher.build(terms)
 
 
-def _current() -> _Kept:
-    global _kept
-    if connection.in_atomic_block:
-        return _build("")
-    version = _version()
-    kept = _kept
-    if kept is not None and kept.version == version:
-        return kept
-    with _lock:
-        kept = _kept = _build(version)
-    return kept
+_kept = VersionedCache(VERSION_KEY, _build)
+
+
+def changed() -> None:
+    """Forget the glossary everywhere (`VersionedCache.changed`)."""
+    _kept.changed()
 
 
 def matcher() -> Matcher:
-    return _current().matcher
+    return _kept.get()
 
 
 def term_url(slug: str) -> str:
@@ -92,16 +55,16 @@ def term_url(slug: str) -> str:
 def link_terms(html: str, *, lesson_id: int | None = None) -> str:
     """Lesson HTML with the first use of each glossary term linked to its entry. Terms taught
     in this very lesson are not linked: the lesson is where they are explained."""
-    kept = _current()
-    if not kept.version:
-        return _link(kept.matcher, html, lesson_id)
+    kept = _kept.current()
+    if not kept.version:  # built inside a transaction: not kept, so not a key either
+        return _link(kept.value, html, lesson_id)
     return _kept_link(kept, html, lesson_id)
 
 
 @lru_cache(maxsize=512)
-def _kept_link(kept: _Kept, html: str, lesson_id: int | None) -> str:
+def _kept_link(kept: Kept[Matcher], html: str, lesson_id: int | None) -> str:
     # `kept` compares by identity: a new glossary version is a new object, so a new key.
-    return _link(kept.matcher, html, lesson_id)
+    return _link(kept.value, html, lesson_id)
 
 
 def _link(found: Matcher, html: str, lesson_id: int | None) -> str:

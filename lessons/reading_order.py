@@ -5,21 +5,17 @@ in the course but none of its text. Loading the lessons for that on every reques
 pages slower as the course grew (at 2,400 lessons, most of their time). Here the order is a
 tuple of small entries, read once per process and reused until a lesson or module is saved
 or deleted anywhere: that bumps a version number in the shared cache, which every process
-checks (one cache read per request).
-
-Inside a transaction the order is read afresh and not kept: rows written there may still be
-rolled back, and a kept order must only ever describe committed rows.
+checks (one cache read per request; `srm_trainer.versioned_cache`, which also says why
+nothing read inside a transaction is kept).
 """
 
 from __future__ import annotations
 
-import threading
-import uuid
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db import connection, transaction
 from django.urls import reverse
+
+from srm_trainer.versioned_cache import VersionedCache
 
 VERSION_KEY = "lessons:reading-order"
 
@@ -70,31 +66,14 @@ class Order:
 
 
 @dataclass(frozen=True)
-class _Kept:
-    version: str
+class _Orders:
     everything: Order
     published: Order
 
 
-_lock = threading.Lock()
-_kept: _Kept | None = None
-
-
-def _version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY) or ""
-    return version
-
-
 def changed() -> None:
-    """Forget the order everywhere: now, and again once the change is committed (another
-    process may have read the old rows in between)."""
-    global _kept
-    _kept = None
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+    """Forget the order everywhere (`VersionedCache.changed`)."""
+    _kept.changed()
 
 
 CHECK_MARK = "::: check "
@@ -131,23 +110,17 @@ def _read() -> tuple[Entry, ...]:
     return tuple(Entry(*row[:6], row[6] and row[7], row[8] or 0) for row in rows)
 
 
-def _orders() -> _Kept:
-    global _kept
-    if connection.in_atomic_block:
-        return _build("")
-    version = _version()
-    kept = _kept
-    if kept is not None and kept.version == version:
-        return kept
-    with _lock:
-        kept = _kept = _build(version)
-    return kept
-
-
-def _build(version: str) -> _Kept:
+def _build() -> _Orders:
     entries = _read()
     published = tuple(entry for entry in entries if entry.published)
-    return _Kept(version, Order.of(entries), Order.of(published))
+    return _Orders(Order.of(entries), Order.of(published))
+
+
+_kept = VersionedCache(VERSION_KEY, _build)
+
+
+def _orders() -> _Orders:
+    return _kept.get()
 
 
 def everything() -> tuple[Entry, ...]:

@@ -1,0 +1,71 @@
+"""A value built from the database, kept in this process until a shared version changes.
+
+Some pages need a summary of many rows (the course's reading order, the glossary's matcher)
+that changes only when an editor saves. Reading it on every request made those pages slower
+as the content grew, and a plain per-process cache would go stale when another process saves.
+So each kept value carries the version it was built for; the version lives in the shared
+cache, one read per use; `changed()` (called by the models' signals) sets a new one, which
+every process sees on its next read.
+
+Inside a transaction the value is built afresh and not kept: rows written there may still be
+rolled back, and a kept value must only ever describe committed rows.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from django.core.cache import cache
+from django.db import connection, transaction
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, eq=False)
+class Kept(Generic[T]):
+    """One build: compares (and hashes) by identity, so a new version is a new key wherever
+    a kept value is used as one. `version` is "" for a build made inside a transaction."""
+
+    version: str
+    value: T
+
+
+class VersionedCache(Generic[T]):
+    def __init__(self, key: str, build: Callable[[], T]) -> None:
+        self.key = key  # the version's key in the shared cache
+        self._build = build
+        self._lock = threading.Lock()
+        self._kept: Kept[T] | None = None
+
+    def _version(self) -> str:
+        version = cache.get(self.key)
+        if version is None:
+            cache.add(self.key, uuid.uuid4().hex, timeout=None)
+            version = cache.get(self.key) or ""
+        return version
+
+    def current(self) -> Kept[T]:
+        """The value for the current version, built now if this process has not got it."""
+        if connection.in_atomic_block:
+            return Kept("", self._build())
+        version = self._version()
+        kept = self._kept
+        if kept is not None and kept.version == version:
+            return kept
+        with self._lock:
+            kept = self._kept = Kept(version, self._build())
+        return kept
+
+    def get(self) -> T:
+        return self.current().value
+
+    def changed(self) -> None:
+        """Forget the value everywhere: now, and again once the change is committed (another
+        process may have read the old rows in between)."""
+        self._kept = None
+        cache.set(self.key, uuid.uuid4().hex, timeout=None)
+        transaction.on_commit(lambda: cache.set(self.key, uuid.uuid4().hex, timeout=None))

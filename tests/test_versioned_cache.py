@@ -1,0 +1,47 @@
+"""The helper behind the kept reading order and glossary: built once per version, rebuilt when
+any process changes the version, never kept from inside a transaction."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+
+from srm_trainer.versioned_cache import VersionedCache
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def counted():
+    builds = []
+
+    def build():
+        builds.append(len(builds) + 1)
+        return builds[-1]
+
+    cache.delete("test:versioned")
+    return VersionedCache("test:versioned", build), builds
+
+
+def test_a_value_is_built_once_then_reused_until_changed(counted):
+    kept, builds = counted
+    assert kept.get() == 1 and kept.get() == 1 and builds == [1]
+    kept.changed()
+    assert kept.get() == 2
+
+
+def test_another_process_bumping_the_version_makes_a_rebuild(counted):
+    kept, builds = counted
+    first = kept.current()
+    cache.set(kept.key, "bumped-elsewhere", timeout=None)
+    second = kept.current()
+    assert second.value == 2 and second is not first and second != first
+
+
+def test_a_value_built_inside_a_transaction_is_not_kept(counted):
+    kept, builds = counted
+    with transaction.atomic():
+        inside = kept.current()
+        assert inside.version == "" and inside.value == 1
+    assert kept.get() == 2 and kept.get() == 2

@@ -43,7 +43,8 @@ def lesson_context(request: HttpRequest, lesson: Lesson, *, posted: dict | None 
         posted=posted or {},
     )
     for scenario in scenarios:
-        scenario.check = views.get((hooks.PREDICTION, scenario.slug))
+        # Not `check`: that would hide Django's Model.check (the template would call it).
+        scenario.prediction_check = views.get((hooks.PREDICTION, scenario.slug))
 
     def draw(slug: str) -> str:
         check = views.get((hooks.QUESTION, slug))

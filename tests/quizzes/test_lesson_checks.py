@@ -63,6 +63,14 @@ def test_the_lesson_asks_for_a_prediction_and_hides_the_answer(client, lesson, s
     assert "Allowed" not in card and "Her identity policy allows it" not in card
 
 
+def test_a_scenario_on_the_page_keeps_djangos_model_check(client, lesson, scenario):
+    """The prediction rides on its own attribute: one named `check` would hide Model.check."""
+    response = client.get(lesson.get_absolute_url())
+    [shown] = response.context["scenarios"]
+    assert shown.prediction_check is not None
+    assert "check" not in vars(shown) and shown.check() == []
+
+
 def test_a_prediction_without_javascript_redraws_the_lesson_with_the_answer(
     learner_client, learner, lesson, scenario
 ):

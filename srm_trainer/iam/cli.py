@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, NoReturn, TextIO
 
 from . import catalog, words
@@ -164,8 +165,40 @@ def _build_parser() -> argparse.ArgumentParser:
 def _read(path: str) -> str:
     if path == "-":
         return sys.stdin.read()
-    with open(path, encoding="utf-8-sig") as fh:
-        return fh.read()
+    with open(path, "rb") as fh:  # decoded whole, so a decoding error's offset is the file's
+        return fh.read().decode("utf-8-sig")
+
+
+def _read_json(path: str) -> Any:
+    from .errors import CaseError
+    from .jsontext import load_json
+
+    return load_json(_read(path), error=CaseError, what=path)
+
+
+class _Refused(Exception):
+    """Input a command cannot use, already explained on stderr: `main` exits 1."""
+
+
+@contextmanager
+def _input_from(label: str, err: TextIO) -> Iterator[None]:
+    """Around reading `label` and asking the engine about it: a file that cannot be read or is
+    not UTF-8 text, or what the engine refused (code and message, with line:column and the path
+    inside the document when known), becomes one line on stderr naming `label`, then exit 1.
+    Every command that takes files answers bad input the same way through this."""
+    try:
+        yield
+    except OSError as exc:
+        err.write(f"cannot read {exc.filename or label}: {exc.strerror or exc}\n")
+        raise _Refused from None
+    except UnicodeDecodeError as exc:
+        err.write(f"cannot read {label}: byte {exc.start + 1} is not UTF-8 text\n")
+        raise _Refused from None
+    except PolicyError as exc:
+        at = f":{exc.line}:{exc.column}" if exc.line is not None else ""
+        where = f" ({exc.path})" if exc.path else ""
+        err.write(f"{label}{at}{where}: {exc.code}: {exc.message}\n")
+        raise _Refused from None
 
 
 def _error_line(
@@ -289,11 +322,8 @@ def _is_case(data: Any) -> bool:
 def _cmd_lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .findings import lint, lint_case
 
-    try:
+    with _input_from(args.file, err):
         text = _read(args.file)
-    except (OSError, UnicodeDecodeError) as exc:
-        err.write(f"cannot read {args.file}: {exc}\n")
-        return EXIT_FAILED
     findings = []
     try:
         data = json.loads(text)
@@ -346,15 +376,8 @@ def _cmd_expand(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .simulate import simulate
 
-    try:
+    with _input_from(args.file, err):
         results = simulate(_read(args.file))
-    except OSError as exc:
-        err.write(f"{args.file}: {exc.strerror or exc}\n")
-        return EXIT_FAILED
-    except PolicyError as exc:
-        where = f" ({exc.path})" if exc.path else ""
-        err.write(f"{args.file}{where}: {exc.code}: {exc.message}\n")
-        return EXIT_FAILED
     if args.decision:
         results = [r for r in results if r.decision.decision == args.decision]
     if args.json:
@@ -382,15 +405,8 @@ def _limits_text(resources: Sequence[str], conditions: Sequence[str]) -> str:
 def _cmd_summary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .summary import summarize
 
-    try:
+    with _input_from(args.file, err):
         summary = summarize(_read(args.file), services=args.service)
-    except OSError as exc:
-        err.write(f"{args.file}: {exc.strerror or exc}\n")
-        return EXIT_FAILED
-    except PolicyError as exc:
-        where = f" ({exc.path})" if exc.path else ""
-        err.write(f"{args.file}{where}: {exc.code}: {exc.message}\n")
-        return EXIT_FAILED
     if args.json:
         out.write(json.dumps(summary.to_dict()) + "\n")
         return EXIT_OK
@@ -414,16 +430,13 @@ def _cmd_summary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .diff import diff
 
-    try:
-        old, new = _read(args.old), _read(args.new)
+    # Each file's JSON is read on its own, so a mistake names its file, line and column.
+    with _input_from(args.old, err):
+        old = _read_json(args.old)
+    with _input_from(args.new, err):
+        new = _read_json(args.new)
+    with _input_from(f"{args.old} / {args.new}", err):
         result = diff(old, new, services=args.service)
-    except OSError as exc:
-        err.write(f"{exc.filename}: {exc.strerror or exc}\n")
-        return EXIT_FAILED
-    except PolicyError as exc:
-        where = f" ({exc.path})" if exc.path else ""
-        err.write(f"{args.old} / {args.new}{where}: {exc.code}: {exc.message}\n")
-        return EXIT_FAILED
     if args.json:
         out.write(json.dumps(result.to_dict()) + "\n")
     else:
@@ -528,6 +541,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status = commands[args.command](args, out, err)
         out.flush()
+    except _Refused:
+        return EXIT_FAILED
     except BrokenPipeError:  # `... | head`: the reader left; stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, out.fileno())

@@ -7,6 +7,7 @@ from django.contrib import admin
 from lessons.models import (
     ArtifactSection,
     ComplianceProgram,
+    KnowledgeCheck,
     Layer,
     Lesson,
     LessonProgress,
@@ -140,3 +141,49 @@ class LessonProgressAdmin(admin.ModelAdmin):
     list_select_related = ("user", "lesson", "lesson__module")
     search_fields = ("user__username", "lesson__title")
     date_hierarchy = "completed_at"
+
+
+@admin.register(KnowledgeCheck)
+class KnowledgeCheckAdmin(admin.ModelAdmin):
+    """Learners' answers to in-lesson checks, read-only: the first answer is the one kept (a
+    prediction is only honest before the reveal), so an edited row would be a rewritten
+    history. No role is granted these (learner records, like progress and attempts); a
+    superuser reads them to answer "why does my check not count?" or to see how a check
+    fares."""
+
+    list_display = (
+        "user",
+        "lesson",
+        "kind",
+        "ref",
+        "correct",
+        "score_percent",
+        "tries",
+        "answered_at",
+    )
+    list_filter = ("kind", "correct", "lesson__module")
+    list_select_related = ("user", "lesson", "lesson__module")
+    search_fields = ("user__username", "ref", "lesson__title", "lesson__slug")
+    date_hierarchy = "answered_at"
+    fields = (
+        "user",
+        "lesson",
+        "kind",
+        "ref",
+        "response",
+        "score_percent",
+        "correct",
+        "tries",
+        "answered_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="score", ordering="score")
+    def score_percent(self, obj: KnowledgeCheck) -> str:
+        return f"{obj.score:.0%}"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

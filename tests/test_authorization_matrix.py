@@ -51,7 +51,7 @@ from fido2.webauthn import Aaguid, AttestedCredentialData, AuthenticatorData
 from certificates.models import Certificate
 from cohorts import services as cohort_services
 from glossary.models import GlossaryTerm
-from lessons import progress
+from lessons import knowledge_checks, progress
 from lessons.models import ArtifactSection, ComplianceProgram
 from quizzes import attempts, review
 from srm_trainer.accounts.roles import ADMINISTRATORS, INSTRUCTORS
@@ -641,6 +641,11 @@ class World:
         certificate = Certificate.objects.create(
             user=ada, course_title="The course", name="Ada Lovelace", issued_at=timezone.now()
         )
+        # ada's answer to the scenario's prediction, for the admin's knowledge-check pages
+        knowledge_checks.record(
+            user=ada, lesson=lesson, kind="prediction", ref=scenario.slug,
+            response={"decision": "Allow"}, score=1.0, correct=True,
+        )  # fmt: skip
         self.admin_objects = {get_user_model(): ada, Group: instructors}
         self.sessions = {role: _session_for(user) for role, user in self.users.items()}
         self.slots = {

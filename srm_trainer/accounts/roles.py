@@ -62,11 +62,30 @@ def set_administrator(*, user: AbstractBaseUser, administrator: bool) -> None:
     user.save(update_fields=["is_staff"])
 
 
+# The data migrations that grant the roles' permissions, in order, each with its table of
+# {group: {app: {model: [verbs]}}}: 0001 makes the groups, later ones add to them.
+ROLE_MIGRATIONS = (("0001_roles", "GROUPS"), ("0002_view_certificates", "GRANTS"))
+
+
+def role_grants(name: str) -> dict[str, dict[str, list[str]]]:
+    """Everything the roles migrations grant the group `name`, merged."""
+    import importlib
+
+    merged: dict[str, dict[str, list[str]]] = {}
+    for module, table in ROLE_MIGRATIONS:
+        migration = importlib.import_module(f"srm_trainer.accounts.migrations.{module}")
+        for app_label, models in getattr(migration, table).get(name, {}).items():
+            for model, verbs in models.items():
+                kept = merged.setdefault(app_label, {}).setdefault(model, [])
+                kept.extend(verb for verb in verbs if verb not in kept)
+    return merged
+
+
 def ensure_role_groups(*, using: str = "default", **kwargs) -> None:
     """After every `migrate`, and after `flush` (which empties every table and sends
-    post_migrate again): the role groups exist, made with the grants their migration gives
-    (`accounts/migrations/0001_roles.py`). A group that exists is left as it is, so an admin's
-    change to its permissions is never undone here."""
+    post_migrate again): the role groups exist, made with the grants their migrations give
+    (`ROLE_MIGRATIONS`). A group that exists is left as it is, so an admin's change to its
+    permissions is never undone here."""
     import importlib
 
     from django.apps import apps
@@ -83,4 +102,4 @@ def ensure_role_groups(*, using: str = "default", **kwargs) -> None:
     for name in sorted(missing):
         group = Group.objects.using(using).create(name=name)
         # The migration's own lookup, given the live app registry instead of the historical one.
-        group.permissions.set(roles_migration._permissions(apps, roles_migration.GROUPS[name]))
+        group.permissions.set(roles_migration._permissions(apps, role_grants(name)))

@@ -63,3 +63,78 @@ def test_the_admin_refuses_a_lesson_source_that_is_not_an_https_link():
     lesson.sources = [{"title": "Bad", "url": "javascript:alert(1)"}]
     with pytest.raises(ValidationError, match="https address"):
         lesson.full_clean()
+
+
+# --- learners' answers to in-lesson checks: read-only, for superusers --------------------
+
+CHECKS = "/admin/lessons/knowledgecheck/"
+
+
+@pytest.fixture
+def answered(learner, other_learner):
+    """Ada predicted right, Grace wrong (twice: the second try only counts as a try)."""
+    from lessons import knowledge_checks
+    from tests.conftest import make_lesson, make_module
+
+    lesson = make_lesson(make_module(slug="iam"), slug="policies", title="Policies")
+    for user, correct in ((learner, True), (other_learner, False), (other_learner, True)):
+        knowledge_checks.record(
+            user=user,
+            lesson=lesson,
+            kind="prediction",
+            ref="alice-reads",
+            response={"decision": "Allow" if correct else "ExplicitDeny"},
+            score=1.0 if correct else 0.0,
+            correct=correct,
+        )
+    return lesson
+
+
+@pytest.fixture
+def root_client(client):
+    """A superuser, without the shipped course this module's `admin_client` loads."""
+    user = get_user_model().objects.create_superuser("root", password="a-long-passphrase-9")
+    give_mfa(user)
+    client.force_login(user)
+    return client
+
+
+def _rows(client, query: str = "") -> list[str]:
+    response = client.get(CHECKS + query)
+    assert response.status_code == 200
+    body = response.content.decode()
+    return sorted(name for name in ("ada", "grace") if f">{name}<" in body)
+
+
+def test_knowledge_checks_are_listed_searched_and_filtered(root_client, answered):
+    assert _rows(root_client) == ["ada", "grace"]
+    assert _rows(root_client, "?q=grace") == ["grace"]
+    assert _rows(root_client, "?q=alice-reads") == ["ada", "grace"]
+    assert _rows(root_client, "?correct__exact=0") == ["grace"]  # her first answer is kept
+    assert _rows(root_client, "?kind__exact=question") == []
+    assert _rows(root_client, f"?lesson__module__id__exact={answered.module_id}") == [
+        "ada",
+        "grace",
+    ]
+
+
+def test_a_knowledge_check_cannot_be_added_or_rewritten(root_client, answered):
+    from lessons.models import KnowledgeCheck
+
+    kept = KnowledgeCheck.objects.get(user__username="grace")
+    assert root_client.get(CHECKS + "add/").status_code == 403
+    page = root_client.get(f"{CHECKS}{kept.pk}/change/").content.decode()
+    assert "ExplicitDeny" in page and 'name="correct"' not in page
+    root_client.post(f"{CHECKS}{kept.pk}/change/", {"correct": "on", "score": "1"})
+    kept.refresh_from_db()
+    assert (kept.correct, kept.score, kept.tries) == (False, 0.0, 2)
+
+
+def test_an_everyday_admin_does_not_see_learners_answers(client, answered):
+    from django.core.management import call_command
+
+    user = get_user_model().objects.create_user("ops", password="a-long-passphrase-6")
+    call_command("make_admin", "ops")
+    give_mfa(user)
+    client.force_login(user)
+    assert client.get(CHECKS).status_code == 403

@@ -19,25 +19,29 @@ class NotReady(Exception):
     """The course is not complete yet; `str(exc)` says what is left."""
 
 
+# Zero-width joiners shape the letters of some scripts (Persian, Indic); every other
+# invisible format character (direction overrides above all) could make a name read one way
+# and be stored another, so it is refused.
+_JOINERS = frozenset("\u200c\u200d")
+
+
 def clean_name(raw: str) -> str:
     """The name as it will be printed, or ValueError with what is wrong.
 
-    Whitespace is collapsed. The PDF is drawn with the PDF standard fonts only (no font file is
-    shipped or fetched), which cover Latin-1 letters: a name outside them is refused here
-    rather than printed with missing letters."""
+    Whitespace is collapsed. Any script is accepted: the web certificate shows the name as
+    typed, and the PDF draws it with a bundled font or says it cannot (`certificates.pdf`).
+    Control and invisible format characters (except joiners), unassigned code points and
+    private-use characters are refused: nobody can read them on a certificate."""
     name = " ".join(unicodedata.normalize("NFC", raw or "").split())
     if not name:
         raise ValueError("Write the name to print on the certificate.")
     if len(name) > NAME_MAX:
         raise ValueError(f"The name is {len(name)} characters long; at most {NAME_MAX} fit.")
-    if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise ValueError("The name contains a control character; type it again.")
-    outside = sorted({ch for ch in name if ord(ch) > 0xFF})
-    if outside:
+    hidden = [ch for ch in name if unicodedata.category(ch).startswith("C") and ch not in _JOINERS]
+    if hidden:
         raise ValueError(
-            "The certificate's PDF can print Western European (Latin-1) letters only, and "
-            f"not {' '.join(outside)}: write the name with Latin letters (for example "
-            "without the accent)."
+            f"The name contains a control or invisible character (U+{ord(hidden[0]):04X}); "
+            "type it again."
         )
     return name
 

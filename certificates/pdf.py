@@ -1,21 +1,91 @@
-"""The certificate as a PDF, drawn on the server with fpdf2 and the PDF standard fonts
-(Helvetica, Times): nothing is read from disk or the network, and the same certificate always
-gives the same bytes."""
+"""The certificate as a PDF, drawn on the server with fpdf2: nothing is fetched from the network,
+and the same certificate always gives the same bytes.
+
+The fixed words are in English, so they use the PDF standard fonts (Helvetica, Times, Courier:
+no font file). A learner's name can be in any script, so it is drawn with a font shipped in
+`certificates/fonts/` (DejaVu, licence beside it): DejaVu Serif Bold Italic, which matches the
+Times of the rest, for Latin (Vietnamese too), Greek, Cyrillic, Armenian and Georgian names,
+else DejaVu Sans, which adds Arabic and Hebrew. Text shaping (HarfBuzz, through uharfbuzz)
+joins Arabic letters and sets right-to-left names in order. A name neither font can draw
+whole (Chinese, Japanese, Korean, Indic scripts, Thai...) raises `CannotDraw` rather than
+print boxes: the web page, which the browser draws with the reader's own fonts, prints it.
+"""
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
 from django.utils import timezone
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
 from certificates.models import Certificate
 
+FONTS = Path(__file__).resolve().parent / "fonts"
+
+
+class NameFont(NamedTuple):
+    family: str
+    style: str
+    path: Path
+
+
+# In order of preference: the first that has every letter of a name draws it.
+NAME_FONTS = (
+    NameFont("DejaVuSerif", "BI", FONTS / "DejaVuSerif-BoldItalic.ttf"),
+    NameFont("DejaVuSans", "", FONTS / "DejaVuSans.ttf"),
+)
+# Joiners shape the letters around them; they have no glyph of their own to look for.
+_INVISIBLE = frozenset({0x200C, 0x200D})
+
+
+class CannotDraw(Exception):
+    """No bundled font has every letter of the name; `letters` are those missing."""
+
+    def __init__(self, letters: str) -> None:
+        super().__init__(f"The PDF fonts cannot draw {letters}")
+        self.letters = letters
+
+
+@cache
+def _characters(path: Path) -> frozenset[int]:
+    """The code points a font maps to a glyph (read once per process)."""
+    return frozenset(TTFont(path, lazy=True).getBestCmap())
+
+
+def _needed(name: str) -> set[int]:
+    return {ord(ch) for ch in name if not ch.isspace()} - _INVISIBLE
+
+
+def name_font(name: str) -> NameFont | None:
+    needed = _needed(name)
+    return next((font for font in NAME_FONTS if needed <= _characters(font.path)), None)
+
+
+def missing_letters(name: str) -> str:
+    """The letters of `name` that no single bundled font can draw with the rest, in order of
+    first use, space-separated; "" when the PDF can print the name."""
+    if name_font(name) is not None:
+        return ""
+    widest = max(NAME_FONTS, key=lambda font: len(_needed(name) & _characters(font.path)))
+    have = _characters(widest.path)
+    missing = dict.fromkeys(ch for ch in name if ord(ch) in _needed(name) - have)
+    return " ".join(missing)
+
 
 def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
+    """The PDF's bytes; raises CannotDraw for a name the bundled fonts cannot print."""
+    font = name_font(certificate.name)
+    if font is None:
+        raise CannotDraw(missing_letters(certificate.name))
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_creation_date(certificate.issued_at)
     pdf.set_title(f"Certificate: {certificate.course_title}")
     pdf.set_author("SRM Trainer")
     pdf.set_auto_page_break(auto=False)
+    pdf.add_font(font.family, font.style, font.path)
     pdf.add_page()
     width, height = pdf.w, pdf.h
     pdf.set_draw_color(35, 47, 62)
@@ -37,7 +107,9 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     line("Certificate of completion", family="Times", style="B", size=34, gap=22)
     pdf.ln(4)
     line("This certifies that", size=14)
-    line(certificate.name, family="Times", style="BI", size=30, gap=20)
+    pdf.set_text_shaping(True)  # joins Arabic letters, orders right-to-left names
+    line(certificate.name, family=font.family, style=font.style, size=30, gap=20)
+    pdf.set_text_shaping(False)
     line("has completed the course", size=14)
     line(certificate.course_title, style="B", size=18, gap=14)
     issued = timezone.localtime(certificate.issued_at)  # the date the pages show

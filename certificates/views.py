@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from certificates import issuing
 from certificates.forms import NameForm
 from certificates.models import COURSE_SLUG, Certificate
-from certificates.pdf import certificate_pdf
+from certificates.pdf import CannotDraw, certificate_pdf, missing_letters
 from certificates.progress import course_progress
 from quizzes.session_carry import LEARNER_KEY
 
@@ -42,11 +42,7 @@ def my_certificate(request: HttpRequest) -> HttpResponse:
     if certificate is not None:
         if request.method == "POST":
             return redirect("certificates:mine")
-        return render(
-            request,
-            "certificates/mine.html",
-            {"certificate": certificate, "verify_url": _verify_url(request, certificate)},
-        )
+        return _mine(request, certificate)
     course = course_progress(request.user)
     if not course.ready:
         return render(
@@ -69,13 +65,30 @@ def my_certificate(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/issue.html", {"form": form, "course": course})
 
 
+def _mine(request: HttpRequest, certificate: Certificate) -> HttpResponse:
+    """The issued certificate's page; for a name the PDF's fonts cannot draw, the letters
+    they lack and the advice to print the page instead, in place of the PDF link."""
+    return render(
+        request,
+        "certificates/mine.html",
+        {
+            "certificate": certificate,
+            "verify_url": _verify_url(request, certificate),
+            "pdf_missing": missing_letters(certificate.name),
+        },
+    )
+
+
 @require_safe
 @login_required
 def my_certificate_pdf(request: HttpRequest) -> HttpResponse:
     certificate = Certificate.objects.filter(user=request.user, course=COURSE_SLUG).first()
     if certificate is None:
         raise Http404("No certificate has been issued to you yet.")
-    body = certificate_pdf(certificate, verify_url=_verify_url(request, certificate))
+    try:
+        body = certificate_pdf(certificate, verify_url=_verify_url(request, certificate))
+    except CannotDraw:  # the link is not offered then; a typed URL gets the page that says why
+        return _mine(request, certificate)
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="srm-trainer-certificate.pdf"'
     return response

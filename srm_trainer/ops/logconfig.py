@@ -41,7 +41,8 @@ def configure(*, json: bool, level: str) -> dict:
         "root": {"handlers": ["console"], "level": level},
         # django-structlog logs each request once it is answered; Django's own line for the
         # same request (with no id) would only repeat it.
-        "loggers": {"django.server": {"level": "WARNING"}},
+        # fontTools reports every table it subsets (some forty lines per certificate PDF).
+        "loggers": {"django.server": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
     }
 
 

@@ -43,3 +43,24 @@ def complete(user, course):
     read_all(user, course)
     take(course["quiz"], user)
     take(course["exam"], user)
+
+
+def pdf_runs(data: bytes) -> list[tuple[str, float]]:
+    """Each piece of text a PDF draws, with its font size, read back as a PDF reader reads it
+    (through each font's ToUnicode map, so a name drawn as glyph ids comes back as letters)."""
+    import io
+
+    from pypdf import PdfReader
+
+    runs: list[tuple[str, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            runs.append((text.strip(), size * tm[0]))  # fpdf2 sets the size in Tf (tm is unit)
+
+    PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
+    return runs
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(text for text, _ in pdf_runs(data))

@@ -1,0 +1,118 @@
+"""The certificate PDF prints names in many scripts with its bundled fonts, read back as a PDF
+reader reads them; a name the fonts cannot draw gets the page that says so, never a 500."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from certificates import issuing
+from certificates.pdf import CannotDraw, certificate_pdf, missing_letters
+from tests.certificates.conftest import complete, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+PDF = "/progress/certificate/pdf/"
+
+
+def _fonts(data: bytes) -> dict[str, dict]:
+    """The PDF's fonts by base name (a subset's name is prefixed, e.g. ABCDEF+DejaVuSans)."""
+    resources = PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/Font"]
+    fonts = {}
+    for ref in resources.values():
+        font = ref.get_object()
+        fonts[str(font["/BaseFont"]).split("+")[-1]] = font
+    return fonts
+
+
+def _embedded_glyphs(font) -> set[str]:
+    """Glyph names in the embedded (subset) TrueType font of a Type0 font."""
+    descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+    data = descriptor["/FontFile2"].get_object().get_data()
+    return set(TTFont(io.BytesIO(data)).getGlyphOrder())
+
+
+@pytest.fixture
+def issued(learner, course):
+    complete(learner, course)
+
+    def issue(name):
+        return issuing.issue(user=learner, name=name)
+
+    return issue
+
+
+@pytest.mark.parametrize(
+    ("name", "font"),
+    [
+        ("Zoë Ångström", "DejaVuSerifBoldItalic"),
+        ("Łukasz Wróbel", "DejaVuSerifBoldItalic"),
+        ("Nguyễn Thị Ánh", "DejaVuSerifBoldItalic"),
+        ("Ελένη Παπαδοπούλου", "DejaVuSerifBoldItalic"),
+        ("Дмитрий Шостакович", "DejaVuSerifBoldItalic"),
+        ("Ἀλέξανδρος", "DejaVuSerifBoldItalic"),  # polytonic Greek
+        ("محمد علي", "DejaVuSansBook"),
+        ("דוד לוי", "DejaVuSansBook"),
+    ],
+)
+def test_the_pdf_prints_the_name_in_its_script(client, learner, issued, name, font):
+    issued(name)
+    client.force_login(learner)
+    response = client.get(PDF)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    # read back in logical order through the font's ToUnicode map, as copy and search see it
+    assert name in pdf_text(response.content).splitlines()
+    fonts = _fonts(response.content)
+    assert font in fonts and "/ToUnicode" in fonts[font]
+
+
+def test_arabic_letters_are_joined_not_drawn_apart(issued):
+    """Shaped: the embedded glyphs are the letters' joining forms (meem at the start of a word,
+    U+FEE3), not the isolated forms a plain code-point-to-glyph mapping would draw."""
+    data = certificate_pdf(issued("محمد"), verify_url="https://example.org/c/x/")
+    glyphs = _embedded_glyphs(_fonts(data)["DejaVuSansBook"])
+    assert "uniFEE3" in glyphs  # meem, initial form
+    assert not {"uni0645", "uniFEE1"} & glyphs  # meem, as a code point or isolated
+
+
+def test_the_same_certificate_gives_the_same_bytes(issued):
+    certificate = issued("Дмитрий")
+    first = certificate_pdf(certificate, verify_url="https://example.org/c/x/")
+    assert certificate_pdf(certificate, verify_url="https://example.org/c/x/") == first
+    assert len(first) < 20_000  # only the glyphs used are embedded
+
+
+@pytest.mark.parametrize(
+    ("name", "missing"),
+    [("王芳", "王 芳"), ("Ada 王", "王"), ("김민준", "김 민 준"), ("अनीता", "अ न ी त ा")],
+)
+def test_a_name_the_fonts_cannot_draw_gets_the_page_that_says_so(
+    client, learner, issued, name, missing
+):
+    issued(name)
+    client.force_login(learner)
+    page = client.get("/progress/certificate/").content.decode()
+    assert name in page  # the web certificate always shows it
+    assert f"have no <bdi>{missing}</bdi>" in page and 'role="status"' in page
+    assert PDF not in page  # no link to a PDF that cannot be made
+    response = client.get(PDF)  # typed by hand: the same page, not a 500 or a broken PDF
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert "Save as PDF" in response.content.decode()
+    with pytest.raises(CannotDraw) as refused:
+        certificate_pdf(learner.certificates.get(), verify_url="x")
+    assert refused.value.letters == missing
+
+
+def test_missing_letters_names_only_what_the_widest_font_lacks():
+    assert missing_letters("Zoë") == ""
+    assert missing_letters("محمد 王") == "王"  # Arabic is drawn by DejaVu Sans
+    assert missing_letters("Zoë\u200dx") == ""  # a joiner has no glyph of its own
+
+
+def test_a_right_to_left_name_keeps_its_direction_on_the_web_certificate(client, issued):
+    certificate = issued("محمد علي")
+    body = client.get(certificate.get_absolute_url()).content.decode()
+    assert '<p class="certificate-name" dir="auto">محمد علي</p>' in body

@@ -52,7 +52,8 @@ class CannotDraw(Exception):
 @cache
 def _characters(path: Path) -> frozenset[int]:
     """The code points a font maps to a glyph (read once per process)."""
-    return frozenset(TTFont(path, lazy=True).getBestCmap())
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
 
 
 def _needed(name: str) -> set[int]:

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .aws_rules import AwsRule, matching_rule
+from .aws_rules import AwsRule, matching_rule, rcp_governs
 from .case import Case, Request, parse_case
 from .conditions import evaluate_conditions
 from .decision import (
@@ -299,11 +299,16 @@ def evaluate(case: Case | dict[str, Any] | str) -> Decision:
     return _evaluate(parsed)
 
 
-def _skip_reason(kind: str, caller: Caller, slr: bool) -> Reason | None:
-    """Why a policy of `kind` does not apply to this caller (None when it does)."""
+def _skip_reason(kind: str, request: Request, slr: bool) -> Reason | None:
+    """Why a policy of `kind` does not apply to this request's caller (None when it does)."""
+    caller = request.caller
     if kind == "rcp":
-        # RCPs: every caller except service-linked roles.
-        return Reason("service_linked_role_exempt") if slr else None
+        # RCPs: every caller except service-linked roles, on the services RCPs support.
+        if slr:
+            return Reason("service_linked_role_exempt")
+        if not rcp_governs(request):
+            return Reason("rcp_service_not_governed", {"action": request.action})
+        return None
     if kind == "scp":
         # SCPs: IAM principals (and the root user) of member accounts, not service-linked roles.
         if slr:
@@ -329,7 +334,7 @@ def _evaluate(case: Case) -> Decision:
     facts = _Facts(case, slr, has_boundary)
     explanations: list[_Analysis | PolicyExplanation] = []
     for slot in case.policies():
-        skip = _skip_reason(slot.kind, caller, slr)
+        skip = _skip_reason(slot.kind, request, slr)
         if skip is not None:
             explanations.append(
                 PolicyExplanation(
@@ -388,7 +393,8 @@ class _Facts:
         self.kind = caller.kind
         self.caller = caller
         self.iam_identity = caller.kind in _IAM_IDENTITY
-        self.rcp_applies = bool(case.rcp_levels) and not slr
+        self.rcp_governs = rcp_governs(request)
+        self.rcp_applies = bool(case.rcp_levels) and not slr and self.rcp_governs
         self.scp_applies = bool(case.scp_levels) and caller.kind in _ORG_MEMBER_CALLERS and not slr
         self.has_boundary = has_boundary
         self.has_session = case.session_policy is not None and self.iam_identity
@@ -503,8 +509,12 @@ def _rcp_box(f: _Facts) -> Step:
     if f.rcp_applies:  # RCPFullAWSAccess is implied at every level: only a Deny can stop here
         levels = len(f.case.rcp_levels)
         return Step("rcp", "continue", (Reason("rcp_full_aws_access_implied", {"levels": levels}),))
-    code = "no_rcp_levels" if not f.case.rcp_levels else "service_linked_role_exempt"
-    return Step("rcp", "not_applicable", (Reason(code),))
+    if not f.case.rcp_levels:
+        return Step("rcp", "not_applicable", (Reason("no_rcp_levels"),))
+    if not f.rcp_governs:
+        reason = Reason("rcp_service_not_governed", {"action": f.case.request.action})
+        return Step("rcp", "not_applicable", (reason,))
+    return Step("rcp", "not_applicable", (Reason("service_linked_role_exempt"),))
 
 
 def _scp_box(f: _Facts) -> Step:

@@ -143,6 +143,16 @@ RULES: tuple[AwsRule, ...] = (
         callers=frozenset({"role_session", "federated_user"}),
         doc=IAM_GUIDE + "id_credentials_temp_request.html",
     ),
+    # id_credentials_sts-comparison ("who can call"): AssumeRole is called by an IAM user or a
+    # role session, never with the root user's credentials (AssumeRoot says the same).
+    AwsRule(
+        id="root-user-cannot-assume-role",
+        code=ReasonCode.AWS_RULE_ROOT_CANNOT_ASSUME_ROLE,
+        effect="Deny",
+        actions=("sts:AssumeRole", "sts:AssumeRoot"),
+        callers=frozenset({"root"}),
+        doc=IAM_GUIDE + "id_credentials_sts-comparison.html",
+    ),
     # id_credentials_sts-comparison: a GetFederationToken session cannot call IAM through the
     # API or CLI, nor any STS operation but GetCallerIdentity (the exact rule above wins).
     AwsRule(

@@ -164,6 +164,12 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
         ),
         ROLES,
     ),
+    "aws_rule_root_cannot_assume_role": (
+        (
+            "{action} cannot be called with the root user's credentials: roles are assumed by IAM users and role sessions",
+        ),
+        ROOT_USER,
+    ),
     "aws_rule_federated_user_session": (
         (
             "{action} cannot be called with a federated user session (GetFederationToken): it can call no IAM operation through the API and no STS operation but GetCallerIdentity",

@@ -24,7 +24,10 @@ Choices where the documents leave room (also in the module docstring of `case.py
   resource policy grants to the federated user itself (GetFederationToken: "if you do not pass
   any session policies, then the resulting federated user session has no permissions").
 - Service-linked roles are not limited by SCPs or RCPs (recognised by the
-  `role/aws-service-role/` path or an `AWSServiceRoleFor` name).
+  `role/aws-service-role/` path or an `AWSServiceRoleFor` name). RCPs govern only the services
+  that support them, and never kms:RetireGrant (`aws_rules.rcp_governs`).
+- KMS grants are not modelled (a case cannot carry one); kms:ViaService and kms:CallerAccount
+  are ordinary condition keys read from the request context.
 """
 
 from __future__ import annotations

@@ -204,11 +204,11 @@ RCP_SERVICES: frozenset[str] = frozenset(
         "kms",
         "sqs",
         "secretsmanager",
-        "cognito-identity",
-        "logs",
-        "dynamodb",
         "ecr",
-        "aoss",
+        "aoss",  # OpenSearch Serverless
+        "logs",  # CloudWatch Logs
+        "cognito-idp",  # Amazon Cognito: the list does not say user pools or identity pools,
+        "cognito-identity",  # so both prefixes are read as supported
     }
 )
 # KMS guide, resource-control-policies: kms:RetireGrant is not governed by an RCP, even by

@@ -144,13 +144,14 @@ RULES: tuple[AwsRule, ...] = (
         doc=IAM_GUIDE + "id_credentials_temp_request.html",
     ),
     # id_credentials_sts-comparison ("who can call"): AssumeRole is called by an IAM user or a
-    # role session, never with the root user's credentials (AssumeRoot says the same).
+    # role session (an AWS service assumes its own roles), never with the root user's
+    # credentials (AssumeRoot says the same) and never unsigned.
     AwsRule(
-        id="root-user-cannot-assume-role",
-        code=ReasonCode.AWS_RULE_ROOT_CANNOT_ASSUME_ROLE,
+        id="assume-role-callers",
+        code=ReasonCode.AWS_RULE_ASSUME_ROLE_CALLERS,
         effect="Deny",
         actions=("sts:AssumeRole", "sts:AssumeRoot"),
-        callers=frozenset({"root"}),
+        callers=frozenset({"root", "anonymous"}),
         doc=IAM_GUIDE + "id_credentials_sts-comparison.html",
     ),
     # id_credentials_sts-comparison: a GetFederationToken session cannot call IAM through the

@@ -28,7 +28,7 @@ class ReasonCode(StrEnum):
     AWS_RULE_IDENTITY_CENTER_ROLE = "aws_rule_identity_center_role"
     AWS_RULE_AWS_KMS_ALIAS = "aws_rule_aws_kms_alias"
     AWS_RULE_LONG_TERM_CREDENTIALS_ONLY = "aws_rule_long_term_credentials_only"
-    AWS_RULE_ROOT_CANNOT_ASSUME_ROLE = "aws_rule_root_cannot_assume_role"
+    AWS_RULE_ASSUME_ROLE_CALLERS = "aws_rule_assume_role_callers"
     AWS_RULE_FEDERATED_USER_SESSION = "aws_rule_federated_user_session"
     EXPLICIT_DENY = "explicit_deny"
     RCP_FULL_AWS_ACCESS_IMPLIED = "rcp_full_aws_access_implied"

@@ -164,9 +164,9 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
         ),
         ROLES,
     ),
-    "aws_rule_root_cannot_assume_role": (
+    "aws_rule_assume_role_callers": (
         (
-            "{action} cannot be called with the root user's credentials: roles are assumed by IAM users and role sessions",
+            "{action} is called by an IAM user or a role session (or an AWS service for its own role), never with the root user's credentials or without signing in",
         ),
         ROOT_USER,
     ),

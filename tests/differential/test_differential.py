@@ -131,6 +131,19 @@ def _federated_user_session_limits(case: dict[str, Any], ours: str, peer: str) -
     )
 
 
+def _trust_policy_keeps_boundary(case: dict[str, Any], ours: str, peer: str) -> bool:
+    """Without the caller's boundary, our answer to a same-account AssumeRole becomes the
+    peer's: the boundary the trust policy does not lift is the whole difference."""
+    req = case["request"]
+    if not (
+        req["action"].lower().startswith("sts:assumerole") and case.get("permissions_boundary")
+    ):
+        return False
+    if req.get("resource_account", _account(req["resource"])) != _account(req["principal"]):
+        return False
+    return _ours({**case, "permissions_boundary": None}) == peer
+
+
 CLASSIFIERS: dict[str, Callable[[dict[str, Any], str, str], bool]] = {
     "same_account_grant_past_session_policy": _same_account_grant_past_session_policy,
     "root_user": _root_user,
@@ -139,6 +152,7 @@ CLASSIFIERS: dict[str, Callable[[dict[str, Any], str, str], bool]] = {
     "notprincipal_exemption": _notprincipal_exemption,
     "rcp_outside_its_services": _rcp_outside_its_services,
     "federated_user_session_limits": _federated_user_session_limits,
+    "trust_policy_keeps_boundary": _trust_policy_keeps_boundary,
 }
 
 

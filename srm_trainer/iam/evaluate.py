@@ -302,12 +302,20 @@ def evaluate(case: Case | dict[str, Any] | str) -> Decision:
     return _evaluate(parsed)
 
 
+def _assumes_service_linked_role(request: Request) -> bool:
+    """An AWS service assuming its service-linked role: RCPs do not restrict that either
+    (orgs_manage_policies_rcps: RCPs do not affect service-linked roles)."""
+    return request.action_folded.startswith("sts:assumerole") and (
+        ":role/aws-service-role/" in request.resource
+    )
+
+
 def _skip_reason(kind: str, request: Request, slr: bool) -> Reason | None:
     """Why a policy of `kind` does not apply to this request's caller (None when it does)."""
     caller = request.caller
     if kind == "rcp":
         # RCPs: every caller except service-linked roles, on the services RCPs support.
-        if slr:
+        if slr or _assumes_service_linked_role(request):
             return Reason("service_linked_role_exempt")
         if not rcp_governs(request):
             return Reason("rcp_service_not_governed", {"action": request.action})
@@ -397,7 +405,8 @@ class _Facts:
         self.caller = caller
         self.iam_identity = caller.kind in _IAM_IDENTITY
         self.rcp_governs = rcp_governs(request)
-        self.rcp_applies = bool(case.rcp_levels) and not slr and self.rcp_governs
+        self.rcp_exempt = slr or _assumes_service_linked_role(request)
+        self.rcp_applies = bool(case.rcp_levels) and not self.rcp_exempt and self.rcp_governs
         self.scp_applies = bool(case.scp_levels) and caller.kind in _ORG_MEMBER_CALLERS and not slr
         self.has_boundary = has_boundary
         self.has_session = case.session_policy is not None and self.iam_identity
@@ -514,10 +523,10 @@ def _rcp_box(f: _Facts) -> Step:
         return Step("rcp", "continue", (Reason("rcp_full_aws_access_implied", {"levels": levels}),))
     if not f.case.rcp_levels:
         return Step("rcp", "not_applicable", (Reason("no_rcp_levels"),))
-    if not f.rcp_governs:
-        reason = Reason("rcp_service_not_governed", {"action": f.case.request.action})
-        return Step("rcp", "not_applicable", (reason,))
-    return Step("rcp", "not_applicable", (Reason("service_linked_role_exempt"),))
+    if f.rcp_exempt:
+        return Step("rcp", "not_applicable", (Reason("service_linked_role_exempt"),))
+    reason = Reason("rcp_service_not_governed", {"action": f.case.request.action})
+    return Step("rcp", "not_applicable", (reason,))
 
 
 def _scp_box(f: _Facts) -> Step:

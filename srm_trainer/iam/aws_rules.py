@@ -7,7 +7,8 @@ to AWS. They are kept here as one table of named rules, not as special cases in 
 so the explanation can show them as their own step ("AWS rule") with a reason code and the
 documentation page.
 
-A rule matches on the action (exact, case-folded), optionally on the resource ARN's service,
+A rule matches on the action (exact, case-folded, or a whole service written `service:*`; an
+exact rule is tried before a service-wide one), optionally on the resource ARN's service,
 account and resource prefix, and optionally on the kind of caller. `effect` says what AWS
 does: `Allow` (no permission needed, nothing can deny it) or `Deny` (no policy can allow it;
 the evaluator reports it as an explicit deny because no Allow overrides it).
@@ -87,6 +88,14 @@ RULES: tuple[AwsRule, ...] = (
         doc="https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html",
     ),
     AwsRule(
+        id="sts-get-session-token",
+        code=ReasonCode.AWS_RULE_AUTHENTICATION_OPERATION,
+        effect="Allow",
+        actions=("sts:GetSessionToken",),
+        callers=frozenset({"user", "root"}),
+        doc=IAM_GUIDE + "id_credentials_temp_control-access_getsessiontoken.html",
+    ),
+    AwsRule(
         id="aws-managed-policy-immutable",
         code=ReasonCode.AWS_RULE_AWS_MANAGED_POLICY,
         effect="Deny",
@@ -134,6 +143,27 @@ RULES: tuple[AwsRule, ...] = (
         callers=frozenset({"role_session", "federated_user"}),
         doc=IAM_GUIDE + "id_credentials_temp_request.html",
     ),
+    # id_credentials_sts-comparison ("who can call"): AssumeRole is called by an IAM user or a
+    # role session (an AWS service assumes its own roles), never with the root user's
+    # credentials (AssumeRoot says the same) and never unsigned.
+    AwsRule(
+        id="assume-role-callers",
+        code=ReasonCode.AWS_RULE_ASSUME_ROLE_CALLERS,
+        effect="Deny",
+        actions=("sts:AssumeRole", "sts:AssumeRoot"),
+        callers=frozenset({"root", "anonymous"}),
+        doc=IAM_GUIDE + "id_credentials_sts-comparison.html",
+    ),
+    # id_credentials_sts-comparison: a GetFederationToken session cannot call IAM through the
+    # API or CLI, nor any STS operation but GetCallerIdentity (the exact rule above wins).
+    AwsRule(
+        id="federated-user-session-limits",
+        code=ReasonCode.AWS_RULE_FEDERATED_USER_SESSION,
+        effect="Deny",
+        actions=("iam:*", "sts:*"),
+        callers=frozenset({"federated_user"}),
+        doc=IAM_GUIDE + "id_credentials_sts-comparison.html",
+    ),
 )
 
 REASON_CODES: frozenset[str] = frozenset(rule.code for rule in RULES)
@@ -153,10 +183,41 @@ _BY_ACTION = _index(RULES)
 def matching_rule(request: Request) -> AwsRule | None:
     """The built-in rule that decides this request, or None (one dictionary lookup when the
     action has no rule, which is almost always)."""
-    candidates = _BY_ACTION.get(request.action_folded)
-    if candidates is None:
-        return None
-    for rule in candidates:
-        if rule.matches(request):
-            return rule
+    action = request.action_folded
+    for key in (action, action.partition(":")[0] + ":*"):
+        for rule in _BY_ACTION.get(key, ()):
+            if rule.matches(request):
+                return rule
     return None
+
+
+# --- which requests resource control policies govern ----------------------------------------
+
+ORGS_GUIDE = "https://docs.aws.amazon.com/organizations/latest/userguide/"
+RCP_SCOPE_DOC = ORGS_GUIDE + "orgs_manage_policies_rcps.html"
+
+# orgs_manage_policies_rcps, "List of AWS services that support RCPs": an RCP governs the
+# actions of these services only (by their action prefix); any other action passes it.
+RCP_SERVICES: frozenset[str] = frozenset(
+    {
+        "s3",
+        "sts",
+        "kms",
+        "sqs",
+        "secretsmanager",
+        "ecr",
+        "aoss",  # OpenSearch Serverless
+        "logs",  # CloudWatch Logs
+        "cognito-idp",  # Amazon Cognito: the list does not say user pools or identity pools,
+        "cognito-identity",  # so both prefixes are read as supported
+    }
+)
+# KMS guide, resource-control-policies: kms:RetireGrant is not governed by an RCP, even by
+# an Action of "*".
+RCP_INEFFECTIVE_ACTIONS: frozenset[str] = frozenset({fold_case("kms:RetireGrant")})
+
+
+def rcp_governs(request: Request) -> bool:
+    """Whether resource control policies take part in this request at all."""
+    action = request.action_folded
+    return action.partition(":")[0] in RCP_SERVICES and action not in RCP_INEFFECTIVE_ACTIONS

@@ -24,7 +24,10 @@ Choices where the documents leave room (also in the module docstring of `case.py
   resource policy grants to the federated user itself (GetFederationToken: "if you do not pass
   any session policies, then the resulting federated user session has no permissions").
 - Service-linked roles are not limited by SCPs or RCPs (recognised by the
-  `role/aws-service-role/` path or an `AWSServiceRoleFor` name).
+  `role/aws-service-role/` path or an `AWSServiceRoleFor` name). RCPs govern only the services
+  that support them, and never kms:RetireGrant (`aws_rules.rcp_governs`).
+- KMS grants are not modelled (a case cannot carry one); kms:ViaService and kms:CallerAccount
+  are ordinary condition keys read from the request context.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .aws_rules import AwsRule, matching_rule
+from .aws_rules import AwsRule, matching_rule, rcp_governs
 from .case import Case, Request, parse_case
 from .conditions import evaluate_conditions
 from .decision import (
@@ -299,11 +302,24 @@ def evaluate(case: Case | dict[str, Any] | str) -> Decision:
     return _evaluate(parsed)
 
 
-def _skip_reason(kind: str, caller: Caller, slr: bool) -> Reason | None:
-    """Why a policy of `kind` does not apply to this caller (None when it does)."""
+def _assumes_service_linked_role(request: Request) -> bool:
+    """An AWS service assuming its service-linked role: RCPs do not restrict that either
+    (orgs_manage_policies_rcps: RCPs do not affect service-linked roles)."""
+    return request.action_folded.startswith("sts:assumerole") and (
+        ":role/aws-service-role/" in request.resource
+    )
+
+
+def _skip_reason(kind: str, request: Request, slr: bool) -> Reason | None:
+    """Why a policy of `kind` does not apply to this request's caller (None when it does)."""
+    caller = request.caller
     if kind == "rcp":
-        # RCPs: every caller except service-linked roles.
-        return Reason("service_linked_role_exempt") if slr else None
+        # RCPs: every caller except service-linked roles, on the services RCPs support.
+        if slr or _assumes_service_linked_role(request):
+            return Reason("service_linked_role_exempt")
+        if not rcp_governs(request):
+            return Reason("rcp_service_not_governed", {"action": request.action})
+        return None
     if kind == "scp":
         # SCPs: IAM principals (and the root user) of member accounts, not service-linked roles.
         if slr:
@@ -329,7 +345,7 @@ def _evaluate(case: Case) -> Decision:
     facts = _Facts(case, slr, has_boundary)
     explanations: list[_Analysis | PolicyExplanation] = []
     for slot in case.policies():
-        skip = _skip_reason(slot.kind, caller, slr)
+        skip = _skip_reason(slot.kind, request, slr)
         if skip is not None:
             explanations.append(
                 PolicyExplanation(
@@ -388,7 +404,9 @@ class _Facts:
         self.kind = caller.kind
         self.caller = caller
         self.iam_identity = caller.kind in _IAM_IDENTITY
-        self.rcp_applies = bool(case.rcp_levels) and not slr
+        self.rcp_governs = rcp_governs(request)
+        self.rcp_exempt = slr or _assumes_service_linked_role(request)
+        self.rcp_applies = bool(case.rcp_levels) and not self.rcp_exempt and self.rcp_governs
         self.scp_applies = bool(case.scp_levels) and caller.kind in _ORG_MEMBER_CALLERS and not slr
         self.has_boundary = has_boundary
         self.has_session = case.session_policy is not None and self.iam_identity
@@ -503,8 +521,12 @@ def _rcp_box(f: _Facts) -> Step:
     if f.rcp_applies:  # RCPFullAWSAccess is implied at every level: only a Deny can stop here
         levels = len(f.case.rcp_levels)
         return Step("rcp", "continue", (Reason("rcp_full_aws_access_implied", {"levels": levels}),))
-    code = "no_rcp_levels" if not f.case.rcp_levels else "service_linked_role_exempt"
-    return Step("rcp", "not_applicable", (Reason(code),))
+    if not f.case.rcp_levels:
+        return Step("rcp", "not_applicable", (Reason("no_rcp_levels"),))
+    if f.rcp_exempt:
+        return Step("rcp", "not_applicable", (Reason("service_linked_role_exempt"),))
+    reason = Reason("rcp_service_not_governed", {"action": f.case.request.action})
+    return Step("rcp", "not_applicable", (reason,))
 
 
 def _scp_box(f: _Facts) -> Step:

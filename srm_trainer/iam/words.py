@@ -128,6 +128,12 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
         ),
         POLICY_EVALUATION,
     ),
+    "aws_rule_authentication_operation": (
+        (
+            "{action} only authenticates the user (with MFA when asked): policies cannot control it, so it needs no permission and a Deny does not stop it",
+        ),
+        POLICY_EVALUATION,
+    ),
     "aws_rule_aws_managed_policy": (
         (
             "{resource} is an AWS managed policy: AWS maintains it, and no one in an account can change, tag or delete it",
@@ -158,6 +164,18 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
         ),
         ROLES,
     ),
+    "aws_rule_assume_role_callers": (
+        (
+            "{action} is called by an IAM user or a role session (or an AWS service for its own role), never with the root user's credentials or without signing in",
+        ),
+        ROOT_USER,
+    ),
+    "aws_rule_federated_user_session": (
+        (
+            "{action} cannot be called with a federated user session (GetFederationToken): it can call no IAM operation through the API and no STS operation but GetCallerIdentity",
+        ),
+        ROLES,
+    ),
     # steps
     "explicit_deny": (
         ("a Deny statement matched the request; an explicit deny always wins",),
@@ -172,6 +190,12 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
     "no_rcp_levels": (
         (
             "no resource control policies are in force (the resource's account is not in an organization)",
+        ),
+        SCPS,
+    ),
+    "rcp_service_not_governed": (
+        (
+            "resource control policies govern only some services' actions (S3, STS, KMS, SQS, Secrets Manager and a few more), and not {action}",
         ),
         SCPS,
     ),

@@ -363,6 +363,8 @@ def make_case(rng: random.Random, index: int) -> dict[str, Any]:
             st.pop("Resource", None)  # a trust policy names no resource
         if rng.random() < 0.7:
             identity = [_policy(rng, action, resource, context)]
+        if rng.random() < 0.3 and ":root" not in caller:  # the caller's own boundary
+            boundary = _policy(rng, action, resource, context, n=(1, 1), allow_not=False)
     elif shape == "key":
         caller_account = rng.choice([A, A, B])
         caller = _caller(rng, caller_account)

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from srm_trainer.iam import evaluate
+from srm_trainer.iam.aws_rules import RCP_INEFFECTIVE_ACTIONS, RCP_SERVICES
 
 from .generate import generate
 
@@ -111,12 +112,47 @@ def _notprincipal_exemption(case: dict[str, Any], ours: str, peer: str) -> bool:
     return _ours(ablated) == peer or _federated_user_without_session_policy(ablated, "", peer)
 
 
+def _rcp_outside_its_services(case: dict[str, Any], ours: str, peer: str) -> bool:
+    """The peer applies an RCP's Deny to an action of a service that does not support RCPs."""
+    action = case["request"]["action"].lower()
+    has_rcps = any(level for level in case.get("rcp_levels") or [])
+    governed = action.split(":")[0] in RCP_SERVICES and action not in RCP_INEFFECTIVE_ACTIONS
+    return has_rcps and not governed and peer == "ExplicitlyDenied" and ours != peer
+
+
+def _federated_user_session_limits(case: dict[str, Any], ours: str, peer: str) -> bool:
+    """We refuse IAM and STS calls (but GetCallerIdentity) from a GetFederationToken session."""
+    action = case["request"]["action"].lower()
+    return (
+        ":federated-user/" in case["request"]["principal"]
+        and action.split(":")[0] in ("iam", "sts")
+        and action != "sts:getcalleridentity"
+        and ours == "ExplicitlyDenied"
+    )
+
+
+def _trust_policy_keeps_boundary(case: dict[str, Any], ours: str, peer: str) -> bool:
+    """Without the caller's boundary, our answer to a same-account AssumeRole becomes the
+    peer's: the boundary the trust policy does not lift is the whole difference."""
+    req = case["request"]
+    if not (
+        req["action"].lower().startswith("sts:assumerole") and case.get("permissions_boundary")
+    ):
+        return False
+    if req.get("resource_account", _account(req["resource"])) != _account(req["principal"]):
+        return False
+    return _ours({**case, "permissions_boundary": None}) == peer
+
+
 CLASSIFIERS: dict[str, Callable[[dict[str, Any], str, str], bool]] = {
     "same_account_grant_past_session_policy": _same_account_grant_past_session_policy,
     "root_user": _root_user,
     "service_linked_role_past_org_policies": _service_linked_role_past_org_policies,
     "federated_user_without_session_policy": _federated_user_without_session_policy,
     "notprincipal_exemption": _notprincipal_exemption,
+    "rcp_outside_its_services": _rcp_outside_its_services,
+    "federated_user_session_limits": _federated_user_session_limits,
+    "trust_policy_keeps_boundary": _trust_policy_keeps_boundary,
 }
 
 

@@ -61,13 +61,18 @@ class Diff:
     def no_new_access(self) -> bool:
         return not self.gained
 
+    @property
+    def skipped(self) -> tuple[str, ...]:
+        """Services not compared: over the work cap on either side."""
+        return tuple(sorted(set(self.old.skipped) | set(self.new.skipped)))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "no_new_access": self.no_new_access,
             "gained": [c.to_dict() for c in self.gained],
             "lost": [c.to_dict() for c in self.lost],
             "evaluated": self.new.evaluated,
-            "skipped_services": list(self.new.skipped),
+            "skipped_services": list(self.skipped),
             "unknown_services": list(self.new.unknown),
         }
 
@@ -96,8 +101,9 @@ def diff(
         named_new, _ = services_named(new_set)
         services = sorted(named_old | named_new)
     wanted = list(services)
-    old_sum = summarize(old_set, services=wanted, max_actions=max_actions)
-    new_sum = summarize(new_set, services=wanted, max_actions=max_actions)
+    # Both sides share one request's work caps; a service either side skipped is not compared.
+    old_sum = summarize(old_set, services=wanted, max_actions=max_actions, share=0.5)
+    new_sum = summarize(new_set, services=wanted, max_actions=max_actions, share=0.5)
     gained: list[Change] = []
     lost: list[Change] = []
     for action, after in new_sum.by_action.items():

@@ -113,6 +113,13 @@ def _target(base: Request, action: str, resource: str, account_given: bool) -> R
     )
 
 
+def decide(case: Case, action: str, resource: str, *, account_given: bool = False) -> Decision:
+    """One pair of a batch: the parsed case's caller, context and policies, another action and
+    resource (the resource's account follows the ARN unless the case gave one)."""
+    request = _target(case.request, action, resource, account_given)
+    return _evaluate(dataclasses.replace(case, request=request))
+
+
 def simulate(source: dict[str, Any] | str, *, max_pairs: int = MAX_PAIRS) -> list[SimulationResult]:
     """Decide every action × resource pair of a batch case (see the module docstring);
     more than `max_pairs` pairs is a `too_many_pairs` error."""
@@ -141,9 +148,8 @@ def simulate(source: dict[str, Any] | str, *, max_pairs: int = MAX_PAIRS) -> lis
     single["action"], single["resource"] = actions[0], resources[0]
     case: Case = parse_case({**raw, "request": single})
     given = "resource_account" in request
-    out = []
-    for action in actions:
-        for resource in resources:
-            pair = dataclasses.replace(case, request=_target(case.request, action, resource, given))
-            out.append(SimulationResult(action, resource, _evaluate(pair)))
-    return out
+    return [
+        SimulationResult(action, resource, decide(case, action, resource, account_given=given))
+        for action in actions
+        for resource in resources
+    ]

@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import CaseError
 from .jsontext import load_json
-from .summary import MAX_ACTIONS, RANK, ActionAccess, Summary, policy_set, summarize
+from .summary import MAX_ACTIONS, RANK, ActionAccess, Summary, Verdict, policy_set, summarize
 from .summary import _services_named as services_named
 
 
@@ -77,9 +77,9 @@ class Diff:
         }
 
 
-def _wider(a: ActionAccess, b: ActionAccess) -> bool:
+def _wider(a: Verdict, b: Verdict) -> bool:
     """Whether `a` allows something `b` does not."""
-    if RANK[a.access] != RANK[b.access]:
+    if a.access != b.access:
         return RANK[a.access] > RANK[b.access]
     if a.access != "partial":
         return False
@@ -110,9 +110,9 @@ def diff(
         before = old_sum.by_action.get(action)
         if before is None:
             continue
-        if _wider(after, before):
+        if _wider(after.verdict, before.verdict):
             gained.append(Change(before, after))
-        if _wider(before, after):
+        if _wider(before.verdict, after.verdict):
             lost.append(Change(before, after))
     return Diff(tuple(gained), tuple(lost), old_sum, new_sum)
 

@@ -73,6 +73,7 @@ class Diff:
             "lost": [c.to_dict() for c in self.lost],
             "evaluated": self.new.evaluated,
             "skipped_services": list(self.skipped),
+            "ignored": sorted(set(self.old.ignored) | set(self.new.ignored)),
             "unknown_services": list(self.new.unknown),
         }
 

@@ -20,9 +20,12 @@ has an Allow whose only failing element is a condition or the resource.
 
 Cost is bounded: only the services the policies name (or those asked for, `*` for all) are
 summarised, and at most `max_actions` actions; services beyond the cap are listed in
-`Summary.skipped`, never half-counted. The resource-based policy, when the case has one, takes
-part like in a single request (its grants to the caller count), but the summary is about the
-principal's own policies: it probes example resources, not every resource's policy.
+`Summary.skipped`, never half-counted.
+
+What it considers: identity policies, permissions boundary, session policy, SCP and RCP levels.
+Not a resource-based policy: it belongs to one resource, and applied to `*` and to every probe
+it would read as a grant everywhere. A case that carries one gets it back in `Summary.ignored`
+(ask about that resource with `simulate` instead).
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ MAX_ACTIONS = 25_000  # the whole catalogue (~20,500 actions): about 50 ms of CP
 MAX_MATCHES = 60_000  # actions visited telling actions apart (wildcards, NotAction visit all)
 MAX_CHECKS = 6_000  # statements explained by the decisions (~5-8 µs each)
 DEFAULT_PRINCIPAL = "arn:aws:iam::111122223333:role/summary"
+NOT_SUMMARISED = ("resource_policy",)
 _CASE_FIELDS = (
     "identity_policies",
     "permissions_boundary",
@@ -183,6 +187,7 @@ class Summary:
     skipped: tuple[str, ...] = ()  # services left out at the cap
     unknown: tuple[str, ...] = ()  # service prefixes the catalogue does not know
     every_service: bool = False  # some Allow covers every service (`*`, NotAction)
+    ignored: tuple[str, ...] = ()  # case fields given but not part of a summary
     by_action: dict[str, ActionAccess] = field(default_factory=dict, compare=False)
 
     def service(self, prefix: str) -> ServiceSummary:
@@ -198,6 +203,7 @@ class Summary:
             "skipped_services": list(self.skipped),
             "unknown_services": list(self.unknown),
             "every_service": self.every_service,
+            "ignored": list(self.ignored),
         }
 
 
@@ -567,7 +573,10 @@ def summarize(
 
     case = policy_set(source)
     asked = services if services is not None else case.get("services")
-    case = {k: v for k, v in case.items() if k != "services"}
+    # A resource-based policy belongs to one resource: applied to every probe it would read as a
+    # grant on all of them. The summary is about the principal's own policies (NOT_SUMMARISED).
+    ignored = tuple(k for k in NOT_SUMMARISED if case.get(k) is not None)
+    case = {k: v for k, v in case.items() if k != "services" and k not in NOT_SUMMARISED}
     parsed = _parsed(case)
     named, every = _named_in(parsed)
     if asked is not None:
@@ -610,6 +619,7 @@ def summarize(
         skipped=tuple(sorted(skipped + over)),
         unknown=tuple(unknown),
         every_service=every,
+        ignored=ignored,
         by_action={a.action: a for accesses in grouped.values() for a in accesses},
     )
 

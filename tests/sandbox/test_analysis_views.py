@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
-
-from srm_trainer.sandbox.state import decode_permalink
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +28,7 @@ READ_REPORTS = policy(
 
 def rows(html):
     soup = BeautifulSoup(html, "html.parser")
-    table = soup.find("table")
+    table = soup.find(id="results").find("table")
     return soup, [
         [cell.get_text(" ", strip=True) for cell in tr.find_all(["th", "td"])]
         for tr in table.find("tbody").find_all("tr")
@@ -76,14 +73,24 @@ def test_batch_filter_by_decision_without_js(client):
     assert [r[0] for r in table] == ["s3:DeleteObject"]
 
 
+def opened(client, link):
+    """The one-request sandbox a row's link opens: its action, resource and first policy."""
+    assert link.startswith("/sandbox/?case=")
+    page = BeautifulSoup(client.get(link).content, "html.parser")
+    return (
+        page.find("input", id="action")["value"],
+        page.find("input", id="resource")["value"],
+        page.find("textarea", id="identity-0-text").text,
+    )
+
+
 def test_batch_row_opens_the_single_request(client):
     soup, _ = rows(batch(client).content)
-    link = soup.find("tbody").find("a")["href"]
-    assert link.startswith("/sandbox/?case=")
-    state = decode_permalink(parse_qs(urlparse(link).query)["case"][0])
-    assert (state.action, state.resource) == ("s3:GetObject", "arn:aws:s3:::reports/q1.csv")
-    assert state.identity[0].text == READ_REPORTS
-    assert client.get(link).status_code == 200
+    links = [a["href"] for a in soup.find(id="results").find("tbody").find_all("a")]
+    assert opened(client, links[1])[:2] == ("s3:PutObject", "arn:aws:s3:::reports/q1.csv")
+    action, resource, text = opened(client, links[0])
+    assert (action, resource) == ("s3:GetObject", "arn:aws:s3:::reports/q1.csv")
+    assert text.strip() == READ_REPORTS
 
 
 def test_batch_htmx_gets_only_the_partial(client):
@@ -115,7 +122,7 @@ def test_summary_names_the_resource_of_a_partial_action(client):
     response = client.post("/sandbox/summary/", {"identity": put})
     soup, table = rows(response.content)
     assert {r[0]: r[1] for r in table}["Write"] == "Partly"
-    assert "arn:aws:s3:::up/*" in soup.find("details").text
+    assert "arn:aws:s3:::up/*" in soup.find(id="results").find("details").text
 
 
 def test_compare_what_does_the_new_policy_add(client):
@@ -142,12 +149,12 @@ def test_compare_needs_both_policies(client):
 
 def test_a_fresh_page_starts_from_the_starter_policy(client):
     soup = BeautifulSoup(client.get("/sandbox/batch/").content, "html.parser")
-    assert '"s3:GetObject"' in soup.find("textarea", id="identity").text
+    assert '"s3:GetObject"' in soup.find("textarea", id="identity-0-text").text
 
 
 def test_summary_action_opens_the_single_request_on_its_resource(client):
     put = policy({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::up/*"})
     soup = BeautifulSoup(client.post("/sandbox/summary/", {"identity": put}).content, "html.parser")
-    link = soup.find("details").find("a")["href"]
-    state = decode_permalink(parse_qs(urlparse(link).query)["case"][0])
-    assert state.action == "s3:PutObject" and state.resource.startswith("arn:aws:s3:::up/")
+    link = soup.find(id="results").find("details").find("a")["href"]
+    action, resource, _ = opened(client, link)
+    assert action == "s3:PutObject" and resource.startswith("arn:aws:s3:::up/")

@@ -158,3 +158,196 @@ def test_summary_action_opens_the_single_request_on_its_resource(client):
     link = soup.find(id="results").find("details").find("a")["href"]
     action, resource, _ = opened(client, link)
     assert action == "s3:PutObject" and resource.startswith("arn:aws:s3:::up/")
+
+
+# --- policy sets: several identity policies, SCP levels, a session policy --------------------
+
+ALLOW_ALL = policy({"Effect": "Allow", "Action": "*", "Resource": "*"})
+READ_S3 = policy({"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"})
+PUT_UPLOADS = policy(
+    {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::uploads/*"},
+    {"Sid": "NoDeletes", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"},
+)
+
+
+def results(response):
+    return BeautifulSoup(response.content, "html.parser").find(id="results")
+
+
+def test_add_buttons_reshape_the_form_without_js_and_keep_what_was_typed(client):
+    page = client.post("/sandbox/summary/", {"identity-0-text": READ_S3, "op": "add-identity"})
+    soup = BeautifulSoup(page.content, "html.parser")
+    assert soup.find("textarea", id="identity-0-text").text.strip() == READ_S3
+    assert soup.find("textarea", id="identity-1-text") is not None
+    assert soup.find("label", attrs={"for": "identity-1-text"}).text.strip() == "Identity policy 2"
+    assert "The summary appears here." in results(page).text  # reshaping evaluates nothing
+    page = client.post(
+        "/sandbox/summary/",
+        {"identity-0-text": READ_S3, "scp-0-0": ALLOW_ALL, "op": "add-scp-level"},
+    )
+    soup = BeautifulSoup(page.content, "html.parser")
+    assert soup.find("textarea", id="scp-0-0").text.strip() == ALLOW_ALL
+    assert soup.find("label", attrs={"for": "scp-1-0"}).text.strip() == "SCP 1 at level 2"
+    page = client.post(
+        "/sandbox/summary/",
+        {"identity-0-text": READ_S3, "identity-1-text": PUT_UPLOADS, "op": "remove-identity:0"},
+    )
+    soup = BeautifulSoup(page.content, "html.parser")
+    assert soup.find("textarea", id="identity-0-text").text.strip() == PUT_UPLOADS
+    assert soup.find("textarea", id="identity-1-text") is None
+
+
+def test_a_reshaping_button_with_htmx_gets_the_whole_form(client):
+    page = client.post(
+        "/sandbox/batch/",
+        {"identity-0-text": READ_S3, "op": "add-identity"},
+        HTTP_HX_REQUEST="true",
+    )
+    soup = BeautifulSoup(page.content, "html.parser")
+    form = soup.find("form", id="analysis-form")
+    assert form is not None and form.find("textarea", id="identity-1-text") is not None
+    button = form.find("button", attrs={"value": "add-identity"})
+    assert button["hx-select"] == "#analysis-form" and button["hx-target"] == "#analysis-form"
+
+
+def test_summary_reads_every_policy_of_the_set(client):
+    """Two identity policies add up; the boundary, the session policy and the second SCP level
+    each take away; every 'not allowed' group names its step or statement."""
+    response = client.post(
+        "/sandbox/summary/",
+        {
+            "identity-0-text": READ_S3,
+            "identity-1-text": PUT_UPLOADS,
+            "scp-0-0": ALLOW_ALL,
+            "scp-1-0": policy(
+                {"Effect": "Allow", "Action": ["s3:Get*", "s3:List*", "s3:Put*"], "Resource": "*"}
+            ),
+            "session_policy": policy(
+                {"Effect": "Allow", "Action": ["s3:Get*", "s3:PutObject"], "Resource": "*"}
+            ),
+            "services": "s3",
+        },
+    )
+    found = results(response)
+    levels = {r[0]: r[1] for r in rows(response.content)[1]}
+    assert levels["Write"] == "Partly"
+    assert levels["List"] == "Not at all"  # the session policy does not allow s3:List*
+    allowed = found.find("details", class_="summary-allowed")
+    get = allowed.find("a", string="s3:GetObject").find_parent("tr").get_text(" ", strip=True)
+    assert "on every resource" in get
+    put = allowed.find("a", string="s3:PutObject").find_parent("tr").get_text(" ", strip=True)
+    assert "arn:aws:s3:::uploads/*" in put and "Identity-based policy 2" in put
+    denied = found.find("details", class_="summary-denied").get_text(" ", strip=True)
+    assert "Session policy" in denied  # s3:ListBucket: the session policy allows no List
+    assert "NoDeletes" in denied  # s3:DeleteObject: the Deny statement
+    assert "level 2" in denied  # s3:DeleteBucket etc.: the second SCP level
+    assert "resource-based policy" in found.find(class_="considered").text
+
+
+def test_what_can_this_role_do_in_s3_explained(client):
+    """Done when (issue 16): the summary filtered to S3, each allowed action with the statement
+    that allows it, each action opening its one request explained."""
+    response = client.post(
+        "/sandbox/summary/",
+        {"identity-0-text": READ_S3, "identity-1-text": PUT_UPLOADS, "services": "s3"},
+    )
+    found = results(response)
+    assert [c.text for c in found.find_all("caption") if "(" in c.text] == ["Amazon S3 (s3)"]
+    allowed = found.find("details", class_="summary-allowed")
+    get = allowed.find("a", string="s3:GetObject").find_parent("tr").get_text(" ", strip=True)
+    assert "on every resource" in get and "allowed by Identity-based policy 1" in get
+    action, resource, _ = opened(client, allowed.find("a", string="s3:GetObject")["href"])
+    assert (action, resource) == ("s3:GetObject", "*")
+
+
+def test_which_of_these_40_actions_are_denied_and_by_what(client):
+    """Done when (issue 16): 40 actions in a batch, filtered to the denied ones; each row names
+    the deciding statement or step, and opens the one request."""
+    from srm_trainer.iam import catalog
+
+    named = ["s3:DeleteObject", "s3:PutObject"]
+    actions = [a for a in catalog.actions("s3") if a not in named][:38] + named
+    assert len(actions) == 40
+    data = {
+        "identity-0-text": READ_S3,
+        "identity-1-text": PUT_UPLOADS,
+        "boundary": policy({"Effect": "Allow", "Action": ["s3:*"], "Resource": "*"}),
+        "actions": "\n".join(actions),
+        "resources": "arn:aws:s3:::uploads/a.txt",
+    }
+    every = rows(client.post("/sandbox/batch/", data).content)[1]
+    assert len(every) == 40
+    explicit = rows(client.post("/sandbox/batch/", {**data, "decision": "ExplicitDeny"}).content)
+    assert [r[0] for r in explicit[1]] == ["s3:DeleteObject"]
+    assert "NoDeletes" in explicit[1][0][3] and "Explicit deny" in explicit[1][0][4]
+    soup, implicit = rows(
+        client.post("/sandbox/batch/", {**data, "decision": "ImplicitDeny"}).content
+    )
+    assert implicit and all(r[2] == "ImplicitDeny" for r in implicit)
+    assert all("Identity-based policies" in r[4] for r in implicit)  # the deciding step, in words
+    link = soup.find(id="results").find("tbody").find("a")["href"]
+    action, resource, _ = opened(client, link)
+    assert (action, resource) == (implicit[0][0], "arn:aws:s3:::uploads/a.txt")
+
+
+def test_what_does_this_new_policy_add_with_sets(client):
+    """Done when (issue 16): the new side adds a second identity policy; the change names the
+    statement that brings it, and a resource it is allowed on."""
+    response = client.post(
+        "/sandbox/compare/",
+        {
+            "old-identity-0-text": READ_S3,
+            "new-identity-0-text": READ_S3,
+            "new-identity-1-text": PUT_UPLOADS,
+            "new-scp-0-0": ALLOW_ALL,
+            "services": "s3",
+        },
+    )
+    found = results(response)
+    gained, lost = found.find_all("table")
+    row = gained.find("a", string="s3:PutObject").find_parent("tr").get_text(" ", strip=True)
+    assert "arn:aws:s3:::uploads/*" in row and "Identity-based policy 2" in row
+    assert "None." in lost.text
+    assert [a.text for a in gained.find("tbody").find_all("a")] == ["s3:PutObject"]
+
+
+def test_compare_labels_its_two_sets_apart(client):
+    soup = BeautifulSoup(client.get("/sandbox/compare/").content, "html.parser")
+    labels = [label.text.strip() for label in soup.select("label[for$='identity-0-text']")]
+    assert labels == ["Old: Identity policy 1", "New: Identity policy 1"]
+    ids = [tag["id"] for tag in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids))
+
+
+def test_compare_error_names_the_side_and_the_policy(client):
+    response = client.post(
+        "/sandbox/compare/",
+        {
+            "old-identity-0-text": READ_S3,
+            "new-identity-0-text": READ_S3,
+            "new-identity-1-text": '{"Statement": [',
+        },
+    )
+    alert = results(response).find(role="alert").text
+    assert "new side, identity policy 2" in alert and "line 1" in alert
+
+
+def test_summary_error_names_the_scp_level(client):
+    response = client.post(
+        "/sandbox/summary/",
+        {"identity-0-text": READ_S3, "scp-0-0": ALLOW_ALL, "scp-1-0": '{"Statement": 5}'},
+    )
+    assert "SCP 1 at level 2" in results(response).find(role="alert").text
+
+
+def test_summary_of_every_service_lists_within_bounds(client):
+    """`*` summarises the whole catalogue within one answer; the page lists at most MAX_LISTED
+    actions and says how to see the rest."""
+    from srm_trainer.sandbox.analysis import MAX_LISTED
+
+    response = client.post("/sandbox/summary/", {"identity-0-text": ALLOW_ALL, "services": "*"})
+    found = results(response)
+    assert len(found.find_all("table", class_="summary-table")) > 400
+    listed = found.select("details.summary-allowed tbody tr")
+    assert len(listed) == MAX_LISTED
+    assert "Too many to list" in found.text

@@ -453,10 +453,11 @@ def _judge(case: Case, first: Decision, probes: dict[str, Decision]) -> Verdict:
     """The verdict for one signature group: `first` is the decision on Resource `*`, `probes`
     those on example resources."""
     step = _deciding_step(first)
-    where = {"step": step.name, "why": step.reasons} if step is not None else {}
 
     def verdict(access: Access, **fields: Any) -> Verdict:
-        return Verdict(access, **where, **fields)
+        if step is None:
+            return Verdict(access, **fields)
+        return Verdict(access, step=step.name, why=step.reasons, **fields)
 
     if first.decision == "ExplicitDeny":
         conds = _deny_conditions(case, first.decisive)

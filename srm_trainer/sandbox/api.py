@@ -158,9 +158,10 @@ def simulate_api(request: HttpRequest) -> JsonResponse:
 
 # --- summary and diff (access) ------------------------------------------------------------------
 
-# Actions one summary evaluates (a diff runs two): S3 holds ~170, EC2 ~700. Beyond it, whole
-# services are skipped and the answer lists them.
-MAX_SUMMARY_ACTIONS = 800
+# Actions one summary may cover: the whole catalogue (`"services": ["*"]`). The cost is bounded
+# by the engine's work caps (summary.MAX_MATCHES, MAX_CHECKS; a diff halves them per side):
+# services beyond them are skipped whole and the answer lists them.
+MAX_SUMMARY_ACTIONS = 25_000
 
 
 @csrf_exempt  # as evaluate_api

@@ -34,7 +34,7 @@ from srm_trainer.sandbox.state import (
 )
 
 TEMPLATE = "sandbox/sandbox.html"
-PAIR_FIELDS = ("action", "resource")
+PAIR = ("action", "resource")
 
 
 def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
@@ -92,8 +92,8 @@ def _initial(request: HttpRequest) -> tuple[SandboxState, str, Scenario | None]:
             return starter_state(), exc.message, None
         # The many-request tools link every row with one token for the policies and the row's
         # own action and resource beside it (sandbox/analysis.py).
-        pair = {key: request.GET.get(key, "").strip()[:MAX_FIELD_CHARS] for key in PAIR_FIELDS}
-        state = replace(state, **{key: value for key, value in pair.items() if value})
+        action, resource = (request.GET.get(key, "").strip()[:MAX_FIELD_CHARS] for key in PAIR)
+        state = replace(state, action=action or state.action, resource=resource or state.resource)
         return state, "", None
     return starter_state(), "", None
 

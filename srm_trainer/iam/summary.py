@@ -30,12 +30,10 @@ it would read as a grant everywhere. A case that carries one gets it back in `Su
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .aws_rules import RULES
 from .case import Case, parse_case
 from .decision import (
     Decision,
@@ -46,11 +44,13 @@ from .decision import (
     Step,
 )
 from .errors import CaseError
-from .evaluate import OWN_POLICY_RULES
 from .jsontext import load_json
 from .model import Policy
+from .signature import RULE_SERVICES as _RULE_SERVICES
+from .signature import candidates as _candidates
+from .signature import signatures as _signatures
+from .signature import uniform as _uniform
 from .simulate import decide
-from .wildcard import fold_case
 
 Access = Literal["full", "partial", "none"]
 ACCESS_LEVELS: tuple[str, ...] = ("List", "Read", "Write", "Permissions management", "Tagging")
@@ -280,77 +280,6 @@ def _deciding_step(decision: Decision) -> Step | None:
     """The box of the flowchart that decided (the last one reached)."""
     reached = [step for step in decision.steps if step.reached]
     return reached[-1] if reached else None
-
-
-# Anything besides the statements whose Action matches that reads the action's name: AWS's
-# built-in rules (by exact action) and the resources whose own policy must allow (by prefix).
-_RULE_ACTIONS = frozenset(fold_case(a) for rule in RULES for a in rule.actions)
-_RULE_SERVICES = frozenset(
-    a.partition(":")[0]
-    for a in (*_RULE_ACTIONS, *(p for rule in OWN_POLICY_RULES for p in rule.actions))
-)
-
-
-def _candidates(policies: Sequence[Policy], service: str) -> list[tuple[int, int, Any]]:
-    """(policy position, statement index, Action block) of every statement that may match an
-    action of `service` (computed once per service)."""
-    return [
-        (i, st.index, st.action)
-        for i, policy in enumerate(policies)
-        for st in policy.candidates(service)
-    ]
-
-
-def _signatures(
-    candidates: list[tuple[int, int, Any]], actions: Sequence[tuple[str, str]]
-) -> tuple[list[tuple[Any, ...]], int]:
-    """Each action's signature: which statements' Action (or NotAction) match it, and whether a
-    built-in or own-policy rule names it. Two actions with the same signature get the same
-    decision on any resource (the caller and context are shared), so one of them is evaluated
-    for all: the explanation (statements, steps, reasons) is the same too.
-
-    Built per statement, not per action: exact names are looked up, prefixes found by bisection
-    in the sorted names, and only wildcard patterns and NotAction visit every action. Returns
-    the signatures and the work done (actions visited), which the caller charges."""
-    folded = [fold_case(action) for action, _ in actions]
-    order = sorted(range(len(folded)), key=folded.__getitem__)
-    ordered = [folded[k] for k in order]
-    position = {name: k for k, name in enumerate(folded)}
-    everyone = range(len(folded))
-    sigs: list[list[Any]] = [[] for _ in folded]
-    work = len(folded)
-    for i, j, block in candidates:
-        hit: set[int] | range
-        if block.any:
-            hit = everyone
-        else:
-            found: set[int] = set()
-            for name in block.exact:
-                k = position.get(name)
-                if k is not None:
-                    found.add(k)
-            for prefix in block.prefixes:
-                lo = bisect_left(ordered, prefix)
-                hi = bisect_left(ordered, prefix + "\U0010ffff", lo)
-                found.update(order[lo:hi])
-            for pattern in block.wildcards:
-                found.update(k for k, name in enumerate(folded) if pattern.matches(name))
-                work += len(folded)
-            hit = found
-            work += len(block.exact) + len(block.prefixes) + len(found)
-        if block.negated:
-            hit = set(everyone) - set(hit)
-            work += len(folded)
-        for k in hit:
-            sigs[k].append((i, j))
-    for k, name in enumerate(folded):
-        if name in _RULE_ACTIONS:
-            sigs[k].append(name)
-        for rule in OWN_POLICY_RULES:
-            if name.startswith(rule.actions):
-                sigs[k].append(rule.resource_type)
-    # A statement's entries were appended in candidate order, so equal sets give equal tuples.
-    return [tuple(sig) for sig in sigs], work
 
 
 def _limited_only(st: StatementExplanation) -> bool:
@@ -676,27 +605,6 @@ def _evaluate_all(
             for key, (action, level) in zip(keys, levelled, strict=True)
         ]
     return out, skipped
-
-
-def _uniform(candidates: list[tuple[int, int, Any]], service: str) -> tuple[Any, ...] | None:
-    """The signature every action of `service` shares when each statement matches all of them
-    or none (`*`, `s3:*`, `s3:Get*` for ec2), else None (look at each action)."""
-    head = service + ":"
-    sig: list[Any] = []
-    for i, j, block in candidates:
-        if block.any or any(head.startswith(p) for p in block.prefixes):
-            matches = True
-        elif (
-            block.wildcards
-            or any(p.startswith(head) for p in block.prefixes)
-            or any(e.startswith(head) for e in block.exact)
-        ):
-            return None
-        else:
-            matches = False
-        if matches != block.negated:
-            sig.append((i, j))
-    return tuple(sig)
 
 
 def _verdict(parsed: Case, account_given: bool, action: str) -> tuple[Verdict, int]:

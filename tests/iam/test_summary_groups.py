@@ -101,3 +101,41 @@ def test_groups_are_few_for_a_service_of_hundreds():
     assert result.by_action["ec2:DescribeInstances"].access == "full"
     assert result.by_action["ec2:StartInstances"].access == "partial"
     assert result.by_action["ec2:TerminateInstances"].access == "none"
+
+
+@pytest.mark.parametrize("policies", SETS)
+def test_batch_answers_equal_evaluating_each_pair(policies):
+    """Batch simulation shares one evaluation per signature and resource: every result, its
+    steps and its (lazily rebuilt) explanation must equal evaluating that pair alone."""
+    from srm_trainer.iam import catalog, evaluate
+    from srm_trainer.iam.simulate import simulate
+
+    actions = [
+        *catalog.actions("s3")[:40],
+        *catalog.actions("kms")[:10],
+        "kinesis:StartStreamEncryption",
+        "iam:DeletePolicy",
+        "iam:GetPolicy",
+        "sts:GetCallerIdentity",
+        "sts:AssumeRole",
+        "S3:getobject",  # the same action spelled otherwise: its own row, the same answer
+    ]
+    resources = [
+        "*",
+        "arn:aws:s3:::uploads/a",
+        "arn:aws:kms:eu-west-1:111122223333:key/k1",
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        "arn:aws:iam::111122223333:role/ops",
+    ]
+    principal = "arn:aws:iam::111122223333:role/summary"
+    request = {"principal": principal, "actions": actions, "resources": resources}
+    results = simulate({**policies, "request": request})
+    assert len(results) == len(actions) * len(resources)
+    for r in results:
+        alone = evaluate(
+            {
+                **policies,
+                "request": {"principal": principal, "action": r.action, "resource": r.resource},
+            }
+        )
+        assert r.decision.to_dict() == alone.to_dict(), (r.action, r.resource)

@@ -66,16 +66,24 @@ class Diff:
         """Services not compared: over the work cap on either side."""
         return tuple(sorted(set(self.old.skipped) | set(self.new.skipped)))
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, max_listed: int | None = None) -> dict[str, Any]:
+        """`max_listed`: list at most that many changes each way (`gained_more` and
+        `lost_more` count the rest)."""
+        gained = self.gained if max_listed is None else self.gained[:max_listed]
+        lost = self.lost if max_listed is None else self.lost[:max_listed]
+        out = {
             "no_new_access": self.no_new_access,
-            "gained": [c.to_dict() for c in self.gained],
-            "lost": [c.to_dict() for c in self.lost],
+            "gained": [c.to_dict() for c in gained],
+            "lost": [c.to_dict() for c in lost],
             "evaluated": self.new.evaluated,
             "skipped_services": list(self.skipped),
             "ignored": sorted(set(self.old.ignored) | set(self.new.ignored)),
-            "unknown_services": list(self.new.unknown),
         }
+        if len(gained) < len(self.gained):
+            out["gained_more"] = len(self.gained) - len(gained)
+        if len(lost) < len(self.lost):
+            out["lost_more"] = len(self.lost) - len(lost)
+        return out
 
 
 def _wider(a: Verdict, b: Verdict) -> bool:

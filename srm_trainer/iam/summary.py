@@ -119,20 +119,22 @@ class ActionAccess:
     def __repr__(self) -> str:
         return f"ActionAccess({self.action!r}, {self.level!r}, {self.verdict.access!r})"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, words: dict[int, Any] | None = None) -> dict[str, Any]:
         v = self.verdict
-        return {
-            "action": self.action,
-            "service": self.service,
-            "level": self.level,
-            "access": v.access,
-            "resources": list(v.resources),
-            "conditions": list(v.conditions),
-            "by": [r.to_dict() for r in v.by],
-            "denied": [r.to_dict() for r in v.denied],
-            "step": v.step,
-            "why": [r.to_dict() for r in v.why],
-        }
+        said = None if words is None else words.get(id(v))
+        if said is None:
+            said = {
+                "access": v.access,
+                "resources": list(v.resources),
+                "conditions": list(v.conditions),
+                "by": [r.to_dict() for r in v.by],
+                "denied": [r.to_dict() for r in v.denied],
+                "step": v.step,
+                "why": [r.to_dict() for r in v.why],
+            }
+            if words is not None:
+                words[id(v)] = said
+        return {"action": self.action, "service": self.service, "level": self.level, **said}
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,15 +171,24 @@ class ServiceSummary:
 
     @property
     def allowed(self) -> tuple[ActionAccess, ...]:
-        return tuple(a for a in self.actions if a.access != "none")
+        return tuple(a for a in self.actions if a.verdict.access != "none")
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(
+        self, room: int | None = None, words: dict[int, Any] | None = None
+    ) -> dict[str, Any]:
+        """`room`: how many allowed actions to list in full (the rest are counted in
+        `allowed_more`); `words` keeps each shared verdict's dict, built once."""
+        allowed = self.allowed
+        listed = allowed if room is None else allowed[: max(room, 0)]
+        out = {
             "service": self.prefix,
             "name": self.name,
             "levels": [lv.to_dict() for lv in self.levels],
-            "allowed": [a.to_dict() for a in self.allowed],
+            "allowed": [a.to_dict(words) for a in listed],
         }
+        if len(listed) < len(allowed):
+            out["allowed_more"] = len(allowed) - len(listed)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,15 +201,28 @@ class Summary:
     ignored: tuple[str, ...] = ()  # case fields given but not part of a summary
     by_action: dict[str, ActionAccess] = field(default_factory=dict, compare=False)
 
+    def _services_dict(self, max_listed: int | None) -> list[dict[str, Any]]:
+        words: dict[int, Any] = {}
+        out = []
+        room = max_listed
+        for svc in self.services:
+            out.append(svc.to_dict(room, words))
+            if room is not None:
+                room -= len(out[-1]["allowed"])
+        return out
+
     def service(self, prefix: str) -> ServiceSummary:
         for svc in self.services:
             if svc.prefix == prefix:
                 return svc
         raise KeyError(prefix)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, max_listed: int | None = None) -> dict[str, Any]:
+        """`max_listed`: list at most that many allowed actions in full over all services
+        (a summary of every service allows thousands); each service counts the rest in
+        `allowed_more`. The level counts are always complete."""
         return {
-            "services": [s.to_dict() for s in self.services],
+            "services": self._services_dict(max_listed),
             "evaluated": self.evaluated,
             "skipped_services": list(self.skipped),
             "unknown_services": list(self.unknown),

@@ -28,7 +28,7 @@ from srm_trainer.iam import PolicyError, parse_case
 from srm_trainer.iam.decision import Decision, Reason, StatementRef
 from srm_trainer.iam.diff import diff
 from srm_trainer.iam.simulate import simulate
-from srm_trainer.iam.summary import Verdict, example_resource, summarize
+from srm_trainer.iam.summary import ACCESS_LEVELS, Verdict, example_resource, summarize
 from srm_trainer.iam.words import STEP_TITLES, statement_label
 from srm_trainer.ratelimit import rate_limited
 from srm_trainer.sandbox.explain import reason_html, reason_lesson
@@ -52,6 +52,9 @@ TEMPLATE = "sandbox/analysis.html"
 MAX_BATCH_PAIRS = 400
 # A page lists at most this many actions with their explanation (the tables count them all).
 MAX_LISTED = 400
+# Beyond this many services, one overview table (a row per service) instead of a table each.
+MAX_SERVICE_TABLES = 20
+WORDS = {"full": "Fully", "partial": "Partly", "none": "Not at all"}
 DECISIONS = ("Allow", "ExplicitDeny", "ImplicitDeny")
 DEFAULT_PRINCIPAL = "arn:aws:iam::111122223333:role/Developer"
 # Policy kinds each tool reads. The summary and the diff are about the principal's own
@@ -403,6 +406,22 @@ def _example_resource(resources: tuple[str, ...]) -> str:
     return example_resource(plain[0]) if plain else "*"
 
 
+def _overview(summary: Any) -> SafeString:
+    """The rows of one table, a row per service and a cell per access level ("—" where the
+    service has no action at that level); built here, escaped, in one pass: a summary of every
+    service has 445 rows, too many for the template language's loops within the budget."""
+    rows = []
+    for svc in summary.services:
+        at = {lv.level: lv.access for lv in svc.levels}
+        cells = format_html_join(
+            "",
+            '<td class="access-{}">{}</td>',
+            ((at.get(level, "na"), WORDS.get(at.get(level, ""), "—")) for level in ACCESS_LEVELS),
+        )
+        rows.append((svc.name, svc.prefix, cells))
+    return format_html_join("", '<tr><th scope="row">{} ({})</th>{}</tr>', rows)
+
+
 def _denied_groups(summary: Any) -> dict[str, list[tuple[Why, list[str]]]]:
     """Per service, the actions allowed nowhere, grouped by why (usually a handful of
     reasons for hundreds of actions)."""
@@ -432,6 +451,8 @@ def summary(request: HttpRequest) -> HttpResponse:
         "tool": "summary",
         "form": form,
         "services": services,
+        "levels": ACCESS_LEVELS,
+        "max_tables": MAX_SERVICE_TABLES,
         "reshaped": bool(data.get("op")),
     }
     form.error = form.error or _too_big(request)
@@ -443,13 +464,14 @@ def summary(request: HttpRequest) -> HttpResponse:
         except PolicyError as exc:
             form.error = _where(exc, form)
         else:
-            token = form.token()
-            context.update(
-                summary=result,
-                allowed=_listed(result, token, allowed=True),
-                denied=_denied_groups(result),
-                listed_all=sum(len(s.allowed) for s in result.services) <= MAX_LISTED,
-            )
+            context["summary"] = result
+            if len(result.services) > MAX_SERVICE_TABLES:
+                context["overview"] = True
+                context["overview_rows"] = _overview(result)
+            else:
+                token = form.token()
+                context["allowed"] = _listed(result, token, allowed=True)
+                context["denied"] = _denied_groups(result)
     return _respond(request, context, "summary_results")
 
 

@@ -340,14 +340,24 @@ def test_summary_error_names_the_scp_level(client):
     assert "SCP 1 at level 2" in results(response).find(role="alert").text
 
 
-def test_summary_of_every_service_lists_within_bounds(client):
-    """`*` summarises the whole catalogue within one answer; the page lists at most MAX_LISTED
-    actions and says how to see the rest."""
+def test_summary_of_every_service_is_one_overview_table(client):
+    """`*` summarises the whole catalogue within one answer: one row per service; naming a few
+    services brings back each one's table, actions and reasons, listed within MAX_LISTED."""
     from srm_trainer.sandbox.analysis import MAX_LISTED
 
     response = client.post("/sandbox/summary/", {"identity-0-text": ALLOW_ALL, "services": "*"})
     found = results(response)
-    assert len(found.find_all("table", class_="summary-table")) > 400
-    listed = found.select("details.summary-allowed tbody tr")
-    assert len(listed) == MAX_LISTED
-    assert "Too many to list" in found.text
+    (overview,) = found.find_all("table")
+    body = overview.find("tbody").find_all("tr")
+    assert len(body) > 400
+    s3 = next(tr for tr in body if tr.th.text == "Amazon S3 (s3)")
+    assert [td.text for td in s3.find_all("td")] == ["Fully"] * 5
+    assert "Name at most 20 services" in found.text
+    several = results(
+        client.post(
+            "/sandbox/summary/", {"identity-0-text": ALLOW_ALL, "services": "ec2\nsagemaker"}
+        )
+    )
+    assert len(several.find_all("table", class_="summary-table")) == 2
+    assert len(several.select("details.summary-allowed tbody tr")) == MAX_LISTED
+    assert "Too many to list" in several.text

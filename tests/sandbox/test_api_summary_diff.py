@@ -141,3 +141,18 @@ def test_summary_of_every_service_leaves_a_resource_policy_out(client):
     assert len(body["services"]) > 400 and not body["skipped_services"]
     assert levels(body, "s3")["Write"] == "none"  # the bucket policy's grant is not counted
     assert levels(body, "ec2")["Read"] == "none"
+
+
+def test_every_service_lists_a_thousand_actions_and_counts_the_rest(client):
+    admin = policy({"Effect": "Allow", "Action": "*", "Resource": "*"})
+    body = post(client, "/api/iam/summary", {"identity_policies": [admin], "services": ["*"]})
+    services = body.json()["services"]
+    listed = sum(len(s["allowed"]) for s in services)
+    more = sum(s.get("allowed_more", 0) for s in services)
+    assert listed == 1_000 and listed + more > 20_000
+    by_service = {s["service"]: s for s in services}
+    assert all(lv["access"] == "full" for lv in by_service["s3"]["levels"])
+    # AWS's own rule, even under `*`: a role session cannot ask for a session token.
+    assert levels({"services": services}, "sts")["Read"] == "partial"
+    gained = post(client, "/api/iam/diff", {"old": READ_S3, "new": admin, "services": ["*"]})
+    assert len(gained.json()["gained"]) == 1_000 and gained.json()["gained_more"] > 19_000

@@ -35,6 +35,7 @@ from srm_trainer.sandbox.explain import reason_html, reason_lesson
 from srm_trainer.sandbox.panel import limits
 from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
+    MAX_PERMALINK_CHARS,
     STARTER_POLICY,
     PolicyText,
     SandboxState,
@@ -200,7 +201,9 @@ class PolicyForm:
         state = self.state
         if "resource_policy" not in self.kinds:
             state = replace(state, resource_policy="")
-        return encode_permalink(replace(state, context=(), resource_account=""))
+        token = encode_permalink(replace(state, context=(), resource_account=""))
+        # Longer than a server takes in one request line: the rows are not links then.
+        return token if len(token) <= MAX_PERMALINK_CHARS else ""
 
 
 def _legacy_fields(data: Any, legacy: str, prefix: str, default: str) -> dict[str, str]:
@@ -218,6 +221,8 @@ def _legacy_fields(data: Any, legacy: str, prefix: str, default: str) -> dict[st
 
 def _opened(token: str, action: str, resource: str) -> str:
     """The one-request sandbox on this pair with the page's policies."""
+    if not token:
+        return ""
     query = urlencode({"case": token, "action": action, "resource": resource})
     return f"{reverse('sandbox')}?{query}"
 

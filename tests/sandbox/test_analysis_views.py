@@ -361,3 +361,36 @@ def test_summary_of_every_service_is_one_overview_table(client):
     assert len(several.find_all("table", class_="summary-table")) == 2
     assert len(several.select("details.summary-allowed tbody tr")) == MAX_LISTED
     assert "Too many to list" in several.text
+
+
+def test_rows_are_not_links_when_the_policies_are_too_long_for_one(client):
+    """A policy set whose link would pass a server's request-line limit: the table still comes,
+    its rows plain text (the one-request sandbox can open the case as a file)."""
+    import random
+
+    rng = random.Random(16)
+
+    def long():
+        return policy(
+            *(
+                {
+                    "Sid": "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(60)),
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": f"arn:aws:s3:::{rng.getrandbits(128):x}/*",
+                }
+                for _ in range(95)
+            )
+        )
+
+    response = batch_of(client, long(), long())
+    soup, table = rows(response.content)
+    assert len(table) == 2 and not soup.find(id="results").find("tbody").find("a")
+
+
+def batch_of(client, *identity):
+    policies = {f"identity-{i}-text": text for i, text in enumerate(identity)}
+    return client.post(
+        "/sandbox/batch/",
+        {**policies, "actions": "s3:GetObject\ns3:PutObject", "resources": "*"},
+    )

@@ -180,7 +180,7 @@ class ServiceSummary:
         `allowed_more`); `words` keeps each shared verdict's dict, built once."""
         allowed = self.allowed
         listed = allowed if room is None else allowed[: max(room, 0)]
-        out = {
+        out: dict[str, Any] = {
             "service": self.prefix,
             "name": self.name,
             "levels": [lv.to_dict() for lv in self.levels],

@@ -135,3 +135,12 @@ def test_policy_sets_without_javascript(no_js_page):
     table = page.get_by_role("table", name="Amazon S3 (s3)")
     expect(table.get_by_role("row", name="List")).to_contain_text("Not at all")
     expect(page.locator("details.summary-denied")).to_contain_text("level 2")
+
+
+@pytest.mark.parametrize("url", ["/sandbox/batch/", "/sandbox/summary/", "/sandbox/compare/"])
+def test_tools_on_a_phone_are_accessible(page, url):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(url)
+    page.get_by_role("button", name=re.compile("^(Evaluate all|Summarise|Compare)$")).click()
+    expect(page.locator("#results")).not_to_contain_text("appear here")
+    assert_accessible(page)

@@ -422,6 +422,22 @@ def actions(prefix: str) -> list[str]:
     return sorted(a.full for a in svc.actions.values())
 
 
+def levelled_actions(prefix: str) -> tuple[tuple[str, str], ...]:
+    """Every action of one service with its access level, sorted (the summary reads whole
+    services: one pass here instead of a lookup per action; kept, as the catalogue is)."""
+    key = prefix.lower()
+    found = _LEVELLED.get(key)
+    if found is None:
+        svc = _load().services.get(key)
+        if svc is None:
+            return ()
+        found = _LEVELLED[key] = tuple(sorted((a.full, a.access) for a in svc.actions.values()))
+    return found
+
+
+_LEVELLED: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
 def access_level(action: str) -> str | None:
     """`List`, `Read`, `Write`, `Permissions management` or `Tagging`; None if unknown."""
     found = _find(action)

@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import CaseError
 from .jsontext import load_json
-from .summary import MAX_ACTIONS, RANK, ActionAccess, Summary, policy_set, summarize
+from .summary import MAX_ACTIONS, RANK, ActionAccess, Summary, Verdict, policy_set, summarize
 from .summary import _services_named as services_named
 
 
@@ -61,20 +61,34 @@ class Diff:
     def no_new_access(self) -> bool:
         return not self.gained
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    @property
+    def skipped(self) -> tuple[str, ...]:
+        """Services not compared: over the work cap on either side."""
+        return tuple(sorted(set(self.old.skipped) | set(self.new.skipped)))
+
+    def to_dict(self, max_listed: int | None = None) -> dict[str, Any]:
+        """`max_listed`: list at most that many changes each way (`gained_more` and
+        `lost_more` count the rest)."""
+        gained = self.gained if max_listed is None else self.gained[:max_listed]
+        lost = self.lost if max_listed is None else self.lost[:max_listed]
+        out = {
             "no_new_access": self.no_new_access,
-            "gained": [c.to_dict() for c in self.gained],
-            "lost": [c.to_dict() for c in self.lost],
+            "gained": [c.to_dict() for c in gained],
+            "lost": [c.to_dict() for c in lost],
             "evaluated": self.new.evaluated,
-            "skipped_services": list(self.new.skipped),
-            "unknown_services": list(self.new.unknown),
+            "skipped_services": list(self.skipped),
+            "ignored": sorted(set(self.old.ignored) | set(self.new.ignored)),
         }
+        if len(gained) < len(self.gained):
+            out["gained_more"] = len(self.gained) - len(gained)
+        if len(lost) < len(self.lost):
+            out["lost_more"] = len(self.lost) - len(lost)
+        return out
 
 
-def _wider(a: ActionAccess, b: ActionAccess) -> bool:
+def _wider(a: Verdict, b: Verdict) -> bool:
     """Whether `a` allows something `b` does not."""
-    if RANK[a.access] != RANK[b.access]:
+    if a.access != b.access:
         return RANK[a.access] > RANK[b.access]
     if a.access != "partial":
         return False
@@ -96,17 +110,18 @@ def diff(
         named_new, _ = services_named(new_set)
         services = sorted(named_old | named_new)
     wanted = list(services)
-    old_sum = summarize(old_set, services=wanted, max_actions=max_actions)
-    new_sum = summarize(new_set, services=wanted, max_actions=max_actions)
+    # Both sides share one request's work caps; a service either side skipped is not compared.
+    old_sum = summarize(old_set, services=wanted, max_actions=max_actions, share=0.5)
+    new_sum = summarize(new_set, services=wanted, max_actions=max_actions, share=0.5)
     gained: list[Change] = []
     lost: list[Change] = []
     for action, after in new_sum.by_action.items():
         before = old_sum.by_action.get(action)
         if before is None:
             continue
-        if _wider(after, before):
+        if _wider(after.verdict, before.verdict):
             gained.append(Change(before, after))
-        if _wider(before, after):
+        if _wider(before.verdict, after.verdict):
             lost.append(Change(before, after))
     return Diff(tuple(gained), tuple(lost), old_sum, new_sum)
 

@@ -4,7 +4,8 @@ Policy Simulator's action list.
 The input is a case in the shared format whose `request` carries `actions` and `resources`
 lists instead of `action` and `resource`. Actions may hold wildcards (`s3:Get*`): they are
 expanded with the catalogue. The policies are parsed once; each pair gets its own request
-(the caller and context are shared) and its own decision. Results come in a stable order:
+(the caller and context are shared) and its own decision, and actions the engine cannot tell
+apart (`signature.py`) are evaluated once per resource. Results come in a stable order:
 actions as expanded (sorted within a pattern), each against every resource in the order given.
 """
 
@@ -15,10 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .case import Case, Request, parse_case
-from .decision import Decision
+from .decision import Decision, PolicyExplanation
 from .errors import CaseError
 from .evaluate import _evaluate
 from .jsontext import load_json
+from .signature import candidates, signatures
 from .wildcard import fold_case
 
 MAX_PAIRS = 2_000  # evaluations in one batch: about 0.1 s of CPU for typical policies
@@ -113,6 +115,13 @@ def _target(base: Request, action: str, resource: str, account_given: bool) -> R
     )
 
 
+def decide(case: Case, action: str, resource: str, *, account_given: bool = False) -> Decision:
+    """One pair of a batch: the parsed case's caller, context and policies, another action and
+    resource (the resource's account follows the ARN unless the case gave one)."""
+    request = _target(case.request, action, resource, account_given)
+    return _evaluate(dataclasses.replace(case, request=request))
+
+
 def simulate(source: dict[str, Any] | str, *, max_pairs: int = MAX_PAIRS) -> list[SimulationResult]:
     """Decide every action × resource pair of a batch case (see the module docstring);
     more than `max_pairs` pairs is a `too_many_pairs` error."""
@@ -141,9 +150,44 @@ def simulate(source: dict[str, Any] | str, *, max_pairs: int = MAX_PAIRS) -> lis
     single["action"], single["resource"] = actions[0], resources[0]
     case: Case = parse_case({**raw, "request": single})
     given = "resource_account" in request
+    # Actions the engine cannot tell apart (signature.py) share one evaluation per resource;
+    # each result still explains its own request, evaluated again only if someone reads it.
+    keys = _keys(case, actions)
+    shared: dict[tuple[Any, str], Decision] = {}
     out = []
-    for action in actions:
+    for action, key in zip(actions, keys, strict=True):
         for resource in resources:
-            pair = dataclasses.replace(case, request=_target(case.request, action, resource, given))
-            out.append(SimulationResult(action, resource, _evaluate(pair)))
+            first = shared.get((key, resource))
+            if first is None:
+                decision = shared[key, resource] = decide(
+                    case, action, resource, account_given=given
+                )
+            else:
+                decision = _alike(first, case, action, resource, given)
+            out.append(SimulationResult(action, resource, decision))
     return out
+
+
+def _keys(case: Case, actions: list[str]) -> list[tuple[Any, ...]]:
+    """Each action's signature under the case's policies."""
+    policies = [slot.policy for slot in case.policies()]
+    folded = [fold_case(action) for action in actions]
+    by_service: dict[str, list[str]] = {}
+    for name in dict.fromkeys(folded):
+        by_service.setdefault(name.partition(":")[0], []).append(name)
+    found: dict[str, tuple[Any, ...]] = {}
+    for service, names in by_service.items():
+        sigs, _ = signatures(candidates(policies, service), [(name, "") for name in names])
+        found.update(zip(names, sigs, strict=True))
+    return [found[name] for name in folded]
+
+
+def _alike(first: Decision, case: Case, action: str, resource: str, given: bool) -> Decision:
+    """`first`'s answer for another action of its signature: the same decision, deciding
+    statements and steps; the explanation (which names the action) is its own, made on
+    demand."""
+
+    def explain() -> tuple[PolicyExplanation, ...]:
+        return decide(case, action, resource, account_given=given).explanations
+
+    return Decision(first.decision, first.decisive, first.steps, explain=explain)

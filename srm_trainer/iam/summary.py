@@ -1,8 +1,11 @@
 """Effective-permissions summary: what a set of policies lets a principal do, per service and
 access level, like the policy summary in AWS's console — but decided by the engine.
 
-Every action of every service the policies name is evaluated (through `simulate`, so the same
-flowchart as a single request: identity policies, boundary, SCPs, session policy, denies):
+Every action of every service the policies name is decided by the engine (`simulate.decide`, the
+same flowchart as a single request: identity policies, boundary, SCPs, session policy, denies).
+Actions the engine cannot tell apart (the same statements match them, no built-in rule names
+them: `_signature`) share one evaluation and one explanation, so a service costs a few
+evaluations, not one per action:
 
 * **full**: allowed on Resource `*` with no condition keys in the request, and no Deny that could
   apply under some resource or condition;
@@ -15,9 +18,14 @@ Conditions cannot be satisfied in general, so an action limited only by a condit
 partial when every layer that must allow it (identity, boundary, each SCP level, session policy)
 has an Allow whose only failing element is a condition or the resource.
 
-Cost is bounded: only the services the policies name (or those asked for) are summarised, and at
-most `max_actions` actions are evaluated; services beyond the cap are listed in
+Cost is bounded: only the services the policies name (or those asked for, `*` for all) are
+summarised, and at most `max_actions` actions; services beyond the cap are listed in
 `Summary.skipped`, never half-counted.
+
+What it considers: identity policies, permissions boundary, session policy, SCP and RCP levels.
+Not a resource-based policy: it belongs to one resource, and applied to `*` and to every probe
+it would read as a grant everywhere. A case that carries one gets it back in `Summary.ignored`
+(ask about that resource with `simulate` instead).
 """
 
 from __future__ import annotations
@@ -27,17 +35,31 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .case import Case, parse_case
-from .decision import Decision, PolicyExplanation, StatementExplanation, StatementRef
+from .decision import (
+    Decision,
+    PolicyExplanation,
+    Reason,
+    StatementExplanation,
+    StatementRef,
+    Step,
+)
 from .errors import CaseError
 from .jsontext import load_json
 from .model import Policy
-from .simulate import MAX_LIST, simulate
+from .signature import RULE_SERVICES as _RULE_SERVICES
+from .signature import candidates as _candidates
+from .signature import signatures as _signatures
+from .signature import uniform as _uniform
+from .simulate import decide
 
 Access = Literal["full", "partial", "none"]
 ACCESS_LEVELS: tuple[str, ...] = ("List", "Read", "Write", "Permissions management", "Tagging")
 RANK: dict[str, int] = {"none": 0, "partial": 1, "full": 2}
-MAX_ACTIONS = 2_000  # about 0.3 s of CPU with probes; the API passes a smaller cap
+MAX_ACTIONS = 25_000  # the whole catalogue (~20,500 actions): about 50 ms of CPU
+MAX_MATCHES = 60_000  # actions visited telling actions apart (wildcards, NotAction visit all)
+MAX_CHECKS = 6_000  # statements explained by the decisions (~5-8 µs each)
 DEFAULT_PRINCIPAL = "arn:aws:iam::111122223333:role/summary"
+NOT_SUMMARISED = ("resource_policy",)
 _CASE_FIELDS = (
     "identity_policies",
     "permissions_boundary",
@@ -58,30 +80,61 @@ _REQUIRED_KINDS = ("identity", "boundary", "scp", "session")
 
 
 @dataclass(frozen=True, slots=True)
-class ActionAccess:
-    """One action's verdict: `resources`/`conditions` say what limits a partial one; `denied`
-    the Deny statements that limit or block it; `by` the Allow statements that grant it."""
+class Verdict:
+    """What the engine found for a group of actions (see `_signature`): `resources`/`conditions`
+    say what limits a partial one; `denied` the Deny statements that limit or block it; `by` the
+    Allow statements that grant it; `step` and `why` the box of the flowchart that decided a
+    request on Resource `*` and its reasons (e.g. no Allow in the permissions boundary)."""
 
-    action: str
-    service: str
-    level: str
     access: Access
     resources: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()
     by: tuple[StatementRef, ...] = ()
     denied: tuple[StatementRef, ...] = ()
+    step: str = ""
+    why: tuple[Reason, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "action": self.action,
-            "service": self.service,
-            "level": self.level,
-            "access": self.access,
-            "resources": list(self.resources),
-            "conditions": list(self.conditions),
-            "by": [r.to_dict() for r in self.by],
-            "denied": [r.to_dict() for r in self.denied],
-        }
+
+class ActionAccess:
+    """One action's verdict: the action, its access level and a `Verdict` shared by every
+    action the engine cannot tell apart (a plain slotted class: a whole-account summary makes
+    20,000 of them)."""
+
+    __slots__ = ("action", "service", "level", "verdict")
+
+    def __init__(self, action: str, service: str, level: str, verdict: Verdict) -> None:
+        self.action = action
+        self.service = service
+        self.level = level
+        self.verdict = verdict
+
+    access = property(lambda self: self.verdict.access)
+    resources = property(lambda self: self.verdict.resources)
+    conditions = property(lambda self: self.verdict.conditions)
+    by = property(lambda self: self.verdict.by)
+    denied = property(lambda self: self.verdict.denied)
+    step = property(lambda self: self.verdict.step)
+    why = property(lambda self: self.verdict.why)
+
+    def __repr__(self) -> str:
+        return f"ActionAccess({self.action!r}, {self.level!r}, {self.verdict.access!r})"
+
+    def to_dict(self, words: dict[int, Any] | None = None) -> dict[str, Any]:
+        v = self.verdict
+        said = None if words is None else words.get(id(v))
+        if said is None:
+            said = {
+                "access": v.access,
+                "resources": list(v.resources),
+                "conditions": list(v.conditions),
+                "by": [r.to_dict() for r in v.by],
+                "denied": [r.to_dict() for r in v.denied],
+                "step": v.step,
+                "why": [r.to_dict() for r in v.why],
+            }
+            if words is not None:
+                words[id(v)] = said
+        return {"action": self.action, "service": self.service, "level": self.level, **said}
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,15 +171,24 @@ class ServiceSummary:
 
     @property
     def allowed(self) -> tuple[ActionAccess, ...]:
-        return tuple(a for a in self.actions if a.access != "none")
+        return tuple(a for a in self.actions if a.verdict.access != "none")
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(
+        self, room: int | None = None, words: dict[int, Any] | None = None
+    ) -> dict[str, Any]:
+        """`room`: how many allowed actions to list in full (the rest are counted in
+        `allowed_more`); `words` keeps each shared verdict's dict, built once."""
+        allowed = self.allowed
+        listed = allowed if room is None else allowed[: max(room, 0)]
+        out: dict[str, Any] = {
             "service": self.prefix,
             "name": self.name,
             "levels": [lv.to_dict() for lv in self.levels],
-            "allowed": [a.to_dict() for a in self.allowed],
+            "allowed": [a.to_dict(words) for a in listed],
         }
+        if len(listed) < len(allowed):
+            out["allowed_more"] = len(allowed) - len(listed)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +198,18 @@ class Summary:
     skipped: tuple[str, ...] = ()  # services left out at the cap
     unknown: tuple[str, ...] = ()  # service prefixes the catalogue does not know
     every_service: bool = False  # some Allow covers every service (`*`, NotAction)
+    ignored: tuple[str, ...] = ()  # case fields given but not part of a summary
     by_action: dict[str, ActionAccess] = field(default_factory=dict, compare=False)
+
+    def _services_dict(self, max_listed: int | None) -> list[dict[str, Any]]:
+        words: dict[int, Any] = {}
+        out = []
+        room = max_listed
+        for svc in self.services:
+            out.append(svc.to_dict(room, words))
+            if room is not None:
+                room -= len(out[-1]["allowed"])
+        return out
 
     def service(self, prefix: str) -> ServiceSummary:
         for svc in self.services:
@@ -144,13 +217,17 @@ class Summary:
                 return svc
         raise KeyError(prefix)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, max_listed: int | None = None) -> dict[str, Any]:
+        """`max_listed`: list at most that many allowed actions in full over all services
+        (a summary of every service allows thousands); each service counts the rest in
+        `allowed_more`. The level counts are always complete."""
         return {
-            "services": [s.to_dict() for s in self.services],
+            "services": self._services_dict(max_listed),
             "evaluated": self.evaluated,
             "skipped_services": list(self.skipped),
             "unknown_services": list(self.unknown),
             "every_service": self.every_service,
+            "ignored": list(self.ignored),
         }
 
 
@@ -182,7 +259,14 @@ def policy_set(raw: Any, path: str = "") -> dict[str, Any]:
 def _services_named(case: dict[str, Any]) -> tuple[set[str], bool]:
     """Service prefixes named literally in the policies' Allow statements (identity first), and
     whether some identity Allow covers every service."""
-    parsed = parse_case({**case, "request": _request(case, "sts:GetCallerIdentity", "*")})
+    return _named_in(_parsed(case))
+
+
+def _parsed(case: dict[str, Any]) -> Case:
+    return parse_case({**case, "request": _request(case, "sts:GetCallerIdentity", "*")})
+
+
+def _named_in(parsed: Case) -> tuple[set[str], bool]:
     named: set[str] = set()
     every = False
     for policy in parsed.identity_policies + (
@@ -216,17 +300,10 @@ def _request(case: dict[str, Any], action: str, resource: str) -> dict[str, Any]
 # --- evaluation --------------------------------------------------------------------------------
 
 
-def _batch(case: dict[str, Any], actions: Sequence[str], resource: str) -> list[Decision]:
-    """Decisions for `actions` on one resource, in order, via the batch simulator."""
-    out: list[Decision] = []
-    base = _request(case, "", resource)
-    for start in range(0, len(actions), MAX_LIST):
-        chunk = list(actions[start : start + MAX_LIST])
-        request = {k: v for k, v in base.items() if k not in ("action", "resource")}
-        request["actions"], request["resources"] = chunk, [resource]
-        results = simulate({**case, "request": request}, max_pairs=len(chunk))
-        out.extend(r.decision for r in results)
-    return out
+def _deciding_step(decision: Decision) -> Step | None:
+    """The box of the flowchart that decided (the last one reached)."""
+    reached = [step for step in decision.steps if step.reached]
+    return reached[-1] if reached else None
 
 
 def _limited_only(st: StatementExplanation) -> bool:
@@ -325,32 +402,32 @@ def _deny_conditions(case: Case, refs: Iterable[StatementRef]) -> list[str]:
     return out
 
 
-def _judge(
-    case: Case, action: str, level: str, first: Decision, probes: dict[str, Decision]
-) -> ActionAccess:
-    service = action.partition(":")[0]
+def _judge(case: Case, first: Decision, probes: dict[str, Decision]) -> Verdict:
+    """The verdict for one signature group: `first` is the decision on Resource `*`, `probes`
+    those on example resources."""
+    step = _deciding_step(first)
+
+    def verdict(access: Access, **fields: Any) -> Verdict:
+        if step is None:
+            return Verdict(access, **fields)
+        return Verdict(access, step=step.name, why=step.reasons, **fields)
+
     if first.decision == "ExplicitDeny":
         conds = _deny_conditions(case, first.decisive)
         conditional = all(_deny_conditions(case, [ref]) for ref in first.decisive)
         if conds and conditional and _layers_open(first):
-            return ActionAccess(
-                action,
-                service,
-                level,
+            return verdict(
                 "partial",
                 conditions=tuple(f"unless {c}" for c in dict.fromkeys(conds)),
                 denied=first.decisive,
             )
-        return ActionAccess(action, service, level, "none", denied=first.decisive)
+        return verdict("none", denied=first.decisive)
     deny_limits = [st for _, st in _statements(first, "Deny") if _limited_only(st)]
     if first.decision == "Allow":
         if not deny_limits:
-            return ActionAccess(action, service, level, "full", by=first.decisive)
+            return verdict("full", by=first.decisive)
         res, cond = _limits(deny_limits)
-        return ActionAccess(
-            action,
-            service,
-            level,
+        return verdict(
             "partial",
             resources=tuple(f"except {r}" for r in res),
             conditions=tuple(f"unless {c}" for c in cond),
@@ -380,11 +457,8 @@ def _judge(
                 resources.extend(res if resource == "*" else [patterns.get(resource, resource)])
                 by.extend(st.ref for st in limited)
     if not resources and not conditions:
-        return ActionAccess(action, service, level, "none")
-    return ActionAccess(
-        action,
-        service,
-        level,
+        return verdict("none")
+    return verdict(
         "partial",
         resources=tuple(dict.fromkeys(resources)),
         conditions=tuple(dict.fromkeys(conditions)),
@@ -417,22 +491,22 @@ def _probe_resources(first: Decision) -> list[str]:
 def _aggregate(prefix: str, accesses: list[ActionAccess]) -> ServiceSummary:
     from . import catalog
 
+    counts: dict[str, dict[str, int]] = {}
+    for a in accesses:  # one pass: a whole-account summary aggregates 20,000 actions
+        at = counts.get(a.level)
+        if at is None:
+            at = counts[a.level] = {"full": 0, "partial": 0, "none": 0}
+        at[a.verdict.access] += 1
     levels = []
     for level in ACCESS_LEVELS:
-        at = [a for a in accesses if a.level == level]
+        at = counts.get(level)
         if not at:
             continue
-        counts = {k: sum(1 for a in at if a.access == k) for k in ("full", "partial", "none")}
+        total = at["full"] + at["partial"] + at["none"]
         access: Access = (
-            "full"
-            if counts["full"] == len(at)
-            else "none"
-            if counts["none"] == len(at)
-            else "partial"
+            "full" if at["full"] == total else "none" if at["none"] == total else "partial"
         )
-        levels.append(
-            LevelSummary(level, access, counts["full"], counts["partial"], counts["none"])
-        )
+        levels.append(LevelSummary(level, access, at["full"], at["partial"], at["none"]))
     return ServiceSummary(
         prefix, catalog.service_name(prefix) or prefix, tuple(levels), tuple(accesses)
     )
@@ -443,15 +517,22 @@ def summarize(
     *,
     services: Iterable[str] | None = None,
     max_actions: int = MAX_ACTIONS,
+    share: float = 1.0,
 ) -> Summary:
-    """The summary of a policy set (see the module docstring). `services` (prefixes) overrides
-    the services named in the policies; `source` may carry them as `"services": [...]`."""
+    """The summary of a policy set (see the module docstring). `services` (prefixes, or `*` for
+    every service the catalogue knows) overrides the services named in the policies; `source`
+    may carry them as `"services": [...]`. `share` scales the work caps (a diff runs two
+    summaries in one request's budget)."""
     from . import catalog
 
     case = policy_set(source)
     asked = services if services is not None else case.get("services")
-    case = {k: v for k, v in case.items() if k != "services"}
-    named, every = _services_named(case)
+    # A resource-based policy belongs to one resource: applied to every probe it would read as a
+    # grant on all of them. The summary is about the principal's own policies (NOT_SUMMARISED).
+    ignored = tuple(k for k in NOT_SUMMARISED if case.get(k) is not None)
+    case = {k: v for k, v in case.items() if k != "services" and k not in NOT_SUMMARISED}
+    parsed = _parsed(case)
+    named, every = _named_in(parsed)
     if asked is not None:
         if not isinstance(asked, list | tuple | set) or not all(
             isinstance(s, str) and s for s in asked
@@ -460,60 +541,102 @@ def summarize(
                 "invalid_case", "services must be a list of service prefixes", path="services"
             )
         wanted = {s.lower() for s in asked}
+        if "*" in wanted:
+            wanted = (wanted - {"*"}) | set(catalog.services())
     else:
         wanted = named
     if not wanted:
         raise CaseError(
             "missing_field",
             "The policies name no service (an Allow of `*` covers all of them): give services, "
-            'e.g. "services": ["s3"], to say which to summarise',
+            'e.g. "services": ["s3"], or "*" for every service, to say which to summarise',
             path="services",
         )
     unknown = sorted(s for s in wanted if not catalog.is_known_service(s))
-    chosen: list[str] = []
+    chosen: dict[str, Sequence[tuple[str, str]]] = {}
     skipped: list[str] = []
-    actions: list[str] = []
+    count = 0
     for prefix in sorted(wanted - set(unknown)):
-        names = catalog.actions(prefix)
-        if len(actions) + len(names) > max_actions:
+        names = catalog.levelled_actions(prefix)
+        if count + len(names) > max_actions:
             skipped.append(prefix)
             continue
-        chosen.append(prefix)
-        actions.extend(names)
-    by_action = _evaluate_all(case, actions)
-    grouped: dict[str, list[ActionAccess]] = {p: [] for p in chosen}
-    for access in by_action.values():
-        grouped[access.service.lower()].append(access)
+        chosen[prefix] = names
+        count += len(names)
+    given = "resource_account" in (case.get("request") or {})
+    grouped, over = _evaluate_all(
+        parsed, given, chosen, int(MAX_MATCHES * share), int(MAX_CHECKS * share)
+    )
     return Summary(
-        services=tuple(_aggregate(p, grouped[p]) for p in chosen),
-        evaluated=len(actions),
-        skipped=tuple(skipped),
+        services=tuple(_aggregate(p, accesses) for p, accesses in grouped.items()),
+        evaluated=sum(len(accesses) for accesses in grouped.values()),
+        skipped=tuple(sorted(skipped + over)),
         unknown=tuple(unknown),
         every_service=every,
-        by_action=by_action,
+        ignored=ignored,
+        by_action={a.action: a for accesses in grouped.values() for a in accesses},
     )
 
 
-def _evaluate_all(case: dict[str, Any], actions: list[str]) -> dict[str, ActionAccess]:
-    from . import catalog
+def _evaluate_all(
+    parsed: Case,
+    account_given: bool,
+    services: dict[str, Sequence[tuple[str, str]]],
+    max_matches: int = MAX_MATCHES,
+    max_checks: int = MAX_CHECKS,
+) -> tuple[dict[str, list[ActionAccess]], list[str]]:
+    """Every action's verdict, per service, and the services left out over the work caps.
 
-    firsts = _batch(case, actions, "*")
-    wanted: dict[str, list[str]] = {}  # probe resource → actions to try on it
-    plans: dict[str, list[str]] = {}
-    for action, first in zip(actions, firsts, strict=True):
-        if first.decision == "ImplicitDeny":
-            plan = _probe_resources(first)
-            plans[action] = plan
-            for resource in plan:
-                wanted.setdefault(resource, []).append(action)
-    probed: dict[str, dict[str, Decision]] = {a: {} for a in plans}
-    for resource, names in wanted.items():
-        for action, decision in zip(names, _batch(case, names, resource), strict=True):
-            probed[action][resource] = decision
-    parsed = parse_case({**case, "request": _request(case, "sts:GetCallerIdentity", "*")})
-    return {
-        action: _judge(
-            parsed, action, catalog.access_level(action) or "Unknown", first, probed.get(action, {})
-        )
-        for action, first in zip(actions, firsts, strict=True)
-    }
+    Actions are grouped by `_signature` first, and each group is evaluated once (on `*`, then
+    on its probe resources): a service of hundreds of actions usually falls into a handful of
+    groups, so the cost follows the policies, not the catalogue. A service every statement
+    treats alike (`*`, `s3:*`, or not named at all) is one group without looking at its
+    actions. Policies built to split every action apart meet `MAX_MATCHES` (actions visited to
+    group them) and `MAX_CHECKS` (statements read by the evaluations): the services beyond
+    them are skipped whole, never half-counted."""
+    policies = [slot.policy for slot in parsed.policies()]
+    verdicts: dict[tuple[Any, ...], Verdict] = {}
+    out: dict[str, list[ActionAccess]] = {}
+    skipped: list[str] = []
+    matches = checks = 0
+    # A verdict reads the decisions' explanations, which cover every statement of the case.
+    per_decision = sum(len(policy.statements) for policy in policies) + 1
+    for prefix, levelled in services.items():
+        candidates = _candidates(policies, prefix)
+        same = _uniform(candidates, prefix)
+        if same is not None and levelled and prefix not in _RULE_SERVICES:
+            keys: list[tuple[Any, ...]] = [same] * len(levelled)
+        else:
+            if matches > max_matches:
+                skipped.append(prefix)
+                continue
+            keys, work = _signatures(candidates, levelled)
+            matches += work
+        over = False
+        for key, (action, _) in zip(keys, levelled, strict=True):
+            if key in verdicts:
+                continue
+            if checks > max_checks:
+                over = True
+                break
+            verdicts[key], decisions = _verdict(parsed, account_given, action)
+            checks += decisions * per_decision
+        if over:
+            skipped.append(prefix)
+            continue
+        out[prefix] = [
+            ActionAccess(action, prefix, level, verdicts[key])
+            for key, (action, level) in zip(keys, levelled, strict=True)
+        ]
+    return out, skipped
+
+
+def _verdict(parsed: Case, account_given: bool, action: str) -> tuple[Verdict, int]:
+    """One action decided on Resource `*` and, when implicitly denied, on examples of the
+    resources its Allows name; and how many decisions that took."""
+    first = decide(parsed, action, "*", account_given=account_given)
+    probes: dict[str, Decision] = {}
+    if first.decision == "ImplicitDeny":
+        for resource in _probe_resources(first):
+            probes[resource] = decide(parsed, action, resource, account_given=account_given)
+    return _judge(parsed, first, probes), 1 + len(probes)

@@ -1,122 +1,326 @@
 """The sandbox's many-request tools: a batch of actions × resources, the effective-permissions
 summary, and "Compare with…" (a policy diff). Thin views over the engine's `simulate`,
 `summary` and `diff`; forms post (they carry policies), work without JavaScript, and htmx
-swaps only the results partial."""
+swaps only the results partial.
+
+Each tool reads a *policy set* with the one-request sandbox's own fields (`state.py`): several
+identity policies, a permissions boundary, a session policy and SCP levels of several policies
+each ("Add …" buttons post `op`, like the sandbox's). The compare page reads two sets, their
+fields prefixed `old-` and `new-`. The first version of these pages took one policy per kind
+(`identity`, `boundary`, `scp`; `old`, `new`): those fields are still read.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from srm_trainer.iam import PolicyError
+from srm_trainer.iam import PolicyError, parse_case
+from srm_trainer.iam.decision import Decision, Reason, StatementRef
 from srm_trainer.iam.diff import diff
-from srm_trainer.iam.jsontext import load_json
 from srm_trainer.iam.simulate import simulate
-from srm_trainer.iam.summary import example_resource, summarize
+from srm_trainer.iam.summary import ACCESS_LEVELS, Verdict, example_resource, summarize
+from srm_trainer.iam.words import STEP_TITLES, statement_label
 from srm_trainer.ratelimit import rate_limited
+from srm_trainer.sandbox.explain import reason_html, reason_lesson
+from srm_trainer.sandbox.panel import limits
 from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
-    MAX_POLICY_CHARS,
+    MAX_PERMALINK_CHARS,
     STARTER_POLICY,
     PolicyText,
     SandboxState,
+    StateError,
+    apply_op,
     encode_permalink,
+    org_sections,
+    state_from_form,
+    state_to_case,
 )
 
 TEMPLATE = "sandbox/analysis.html"
-# The sandbox answers while the learner waits: smaller caps than the API's.
+# The sandbox answers while the learner waits: a batch smaller than the API's. The summary and
+# the diff are bounded by the engine's own work caps (summary.MAX_MATCHES, MAX_CHECKS).
 MAX_BATCH_PAIRS = 400
-MAX_SUMMARY_ACTIONS = 800
+# A page lists at most this many actions with their explanation (the tables count them all).
+MAX_LISTED = 400
+# Beyond this many services, one overview table (a row per service) instead of a table each.
+MAX_SERVICE_TABLES = 20
+WORDS = {"full": "Fully", "partial": "Partly", "none": "Not at all"}
 DECISIONS = ("Allow", "ExplicitDeny", "ImplicitDeny")
+DEFAULT_PRINCIPAL = "arn:aws:iam::111122223333:role/Developer"
+# Policy kinds each tool reads. The summary and the diff are about the principal's own
+# policies: a resource-based policy belongs to one resource (see the page's note).
+BATCH_KINDS = ("resource_policy", "boundary", "session_policy")
+OWN_KINDS = ("boundary", "session_policy")
 
 
 def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     return render(request, "sandbox/slow_down.html", {"retry_after": retry_after}, status=429)
 
 
+# --- the policy set a tool reads -----------------------------------------------------------------
+
+
+@dataclass
+class Editor:
+    """One textarea of a policy set: `field` is its name (and id) with the set's prefix."""
+
+    field: str
+    label: str
+    text: str
+    remove_op: str = ""
+
+
 @dataclass
 class PolicyForm:
-    """The policy fields the tools share; `error` says which field is wrong and how."""
+    """The policies one tool reads (`state`, a sandbox state whose request is unused) and what
+    is wrong with them (`error`, naming the field)."""
 
-    principal: str = "arn:aws:iam::111122223333:role/Developer"
-    identity: str = STARTER_POLICY
-    boundary: str = ""
-    scp: str = ""
+    state: SandboxState
+    prefix: str = ""
+    kinds: tuple[str, ...] = OWN_KINDS
     error: str = ""
 
     @classmethod
-    def read(cls, data: Any) -> PolicyForm:
-        form = cls(
-            principal=(data.get("principal") or cls.principal).strip(),
-            identity=data.get("identity", cls.identity),
-            boundary=data.get("boundary", ""),
-            scp=data.get("scp", ""),
-        )
-        for label, text in (
-            ("identity policy", form.identity),
-            ("boundary", form.boundary),
-            ("SCP", form.scp),
-        ):
-            if len(text) > MAX_POLICY_CHARS:
-                form.error = f"The {label} is longer than {MAX_POLICY_CHARS:,} characters."
+    def read(
+        cls,
+        data: Any,
+        *,
+        prefix: str = "",
+        kinds: tuple[str, ...] = OWN_KINDS,
+        legacy: str = "identity",
+        default: str = STARTER_POLICY,
+    ) -> PolicyForm:
+        fields = {key[len(prefix) :]: data.get(key) for key in data if key.startswith(prefix)}
+        if not any(key.startswith(("identity-", "scp-")) for key in fields):
+            fields.update(_legacy_fields(data, legacy, prefix, default))
+        fields["principal"] = data.get("principal") or DEFAULT_PRINCIPAL
+        form = cls(SandboxState(), prefix, kinds)
+        try:
+            form.state = state_from_form(fields)
+        except StateError as exc:
+            form.state = state_from_form(fields, strict=False)  # keep what was typed
+            form.error = exc.message
+        if not form.state.identity:
+            form.state = replace(form.state, identity=(PolicyText(),))
+        op = data.get("op", "")
+        if op.startswith(prefix) and op[len(prefix) :]:
+            form.state = apply_op(form.state, op[len(prefix) :])
         return form
 
+    @property
+    def principal(self) -> str:
+        return self.state.principal
+
     def case(self) -> dict[str, Any]:
-        case: dict[str, Any] = {
-            "identity_policies": [self.identity] if self.identity.strip() else []
-        }
-        if self.boundary.strip():
-            case["permissions_boundary"] = self.boundary
-        if self.scp.strip():
-            case["scp_levels"] = [[self.scp]]
+        """The policies as the engine's case fields (no request), of the kinds this tool reads."""
+        case = state_to_case(self.state)
+        case.pop("request", None)
+        case.pop("name", None)
+        case.pop("rcp_levels", None)
+        if "resource_policy" not in self.kinds:
+            case.pop("resource_policy", None)
         return case
 
-    def permalink(self, action: str, resource: str) -> str:
-        """The single-request sandbox, opened on this pair with these policies."""
-        state = SandboxState(
-            principal=self.principal,
-            action=action,
-            resource=resource,
-            resource_account="",
-            identity=(PolicyText(self.identity),),
-            boundary=self.boundary,
-            scp_levels=((self.scp,),) if self.scp.strip() else (),
-        )
-        return f"{reverse('sandbox')}?case={encode_permalink(state)}"
+    @property
+    def empty(self) -> bool:
+        return not any(p.text.strip() for p in self.state.identity)
+
+    # What the template draws.
+    @property
+    def identity(self) -> list[Editor]:
+        many = len(self.state.identity) > 1
+        return [
+            Editor(
+                f"{self.prefix}identity-{i}-text",
+                f"Identity policy {i + 1}",
+                p.text,
+                f"{self.prefix}remove-identity:{i}" if many else "",
+            )
+            for i, p in enumerate(self.state.identity)
+        ]
+
+    @property
+    def names(self) -> list[tuple[str, str]]:
+        """Each identity policy's name field (hidden inputs: the names travel with the texts)."""
+        return [
+            (f"{self.prefix}identity-{i}-name", p.name) for i, p in enumerate(self.state.identity)
+        ]
+
+    @property
+    def others(self) -> list[Editor]:
+        labels = {
+            "resource_policy": "Resource-based policy (taken as attached to every resource listed)",
+            "boundary": "Permissions boundary",
+            "session_policy": "Session policy",
+        }
+        return [
+            Editor(f"{self.prefix}{kind}", labels[kind], getattr(self.state, kind))
+            for kind in self.kinds
+        ]
+
+    @property
+    def scp_levels(self) -> list[tuple[int, list[Editor]]]:
+        section = org_sections(self.state)[0]
+        return [
+            (
+                level.index,
+                [
+                    Editor(
+                        f"{self.prefix}{ed.field}",
+                        f"SCP {j + 1} at level {level.index + 1}",
+                        ed.text,
+                    )
+                    for j, ed in enumerate(level.editors)
+                ],
+            )
+            for level in section.levels
+        ]
+
+    @property
+    def limits(self) -> dict[str, Any]:
+        return limits(self.state)
+
+    @property
+    def open_others(self) -> bool:
+        return any(getattr(self.state, kind).strip() for kind in self.kinds)
+
+    def token(self) -> str:
+        """The one-request sandbox's permalink token for these policies (each row adds its own
+        action and resource to the link: one encoding per page, not one per row)."""
+        state = self.state
+        if "resource_policy" not in self.kinds:
+            state = replace(state, resource_policy="")
+        token = encode_permalink(replace(state, context=(), resource_account=""))
+        # Longer than a server takes in one request line: the rows are not links then.
+        return token if len(token) <= MAX_PERMALINK_CHARS else ""
 
 
-def _where(exc: PolicyError) -> str:
-    """The error as a learner reads it: which field, and the line and column when known."""
-    place = (exc.path or "").replace("identity_policies[0]", "identity policy")
-    place = place.replace("permissions_boundary", "boundary").replace("scp_levels[0][0]", "SCP")
-    at = f" (line {exc.line}, column {exc.column})" if exc.line else ""
-    return f"{place + ': ' if place else ''}{exc.message}{at}"
+def _legacy_fields(data: Any, legacy: str, prefix: str, default: str) -> dict[str, str]:
+    """The first version's single fields, as the sandbox's indexed ones."""
+    if not data:  # a fresh page: the starter policy
+        return {"identity-0-text": default}
+    out = {"identity-0-text": data.get(legacy, default)}
+    for old, new in (("boundary", "boundary"), ("session_policy", "session_policy")):
+        if not prefix and data.get(old):
+            out[new] = data[old]
+    if not prefix and data.get("scp", "").strip():
+        out["scp-0-0"] = data["scp"]
+    return out
 
 
-def _example_resource(resources: tuple[str, ...]) -> str:
-    """A resource to open a partial action on: an example of its first pattern, else `*`."""
-    plain = [r for r in resources if r.startswith("arn:")]
-    return example_resource(plain[0]) if plain else "*"
+def _opened(token: str, action: str, resource: str) -> str:
+    """The one-request sandbox on this pair with the page's policies."""
+    if not token:
+        return ""
+    query = urlencode({"case": token, "action": action, "resource": resource})
+    return f"{reverse('sandbox')}?{query}"
+
+
+# --- explanations, the way the one-request sandbox words them ------------------------------------
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why one answer came out as it did: the deciding box of the flowchart and its reasons, and
+    the statements that decided (or limit) it."""
+
+    step: str
+    reasons: tuple[tuple[SafeString, str], ...]  # (sentence, lesson link)
+    statements: tuple[str, ...]
+    limited_by: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> SafeString:
+        return format_html_join("; ", "{}", ((html,) for html, _ in self.reasons))
+
+
+def _reasons(reasons: tuple[Reason, ...]) -> tuple[tuple[SafeString, str], ...]:
+    return tuple((reason_html(r.code, r.data), reason_lesson(r.code)) for r in reasons[:3])
+
+
+def _labels(refs: tuple[StatementRef, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(statement_label(ref) for ref in refs))
+
+
+def decision_why(decision: Decision) -> Why:
+    reached = [s for s in decision.steps if s.reached]
+    step = reached[-1] if reached else None
+    return Why(
+        STEP_TITLES.get(step.name, step.name) if step else "",
+        _reasons(step.reasons) if step else (),
+        _labels(decision.decisive),
+    )
+
+
+def verdict_why(verdict: Verdict) -> Why:
+    return Why(
+        STEP_TITLES.get(verdict.step, verdict.step),
+        _reasons(verdict.why) if verdict.access == "none" else (),
+        _labels(verdict.by if verdict.access != "none" else verdict.denied),
+        _labels(verdict.denied) if verdict.access != "none" else (),
+    )
+
+
+# --- the views ------------------------------------------------------------------------------------
+
+
+def _respond(request: HttpRequest, context: dict[str, Any], partial: str) -> HttpResponse:
+    if request.htmx and request.method == "POST" and not context.get("reshaped"):
+        return render(request, f"{TEMPLATE}#{partial}", context)
+    return render(request, TEMPLATE, context)
+
+
+def _too_big(request: HttpRequest) -> str:
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+        return f"That is more than the sandbox takes at once ({MAX_BODY_BYTES // 1024} KB)."
+    return ""
 
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
 
 
-def _respond(request: HttpRequest, context: dict[str, Any], partial: str) -> HttpResponse:
-    if request.htmx and request.method == "POST":
-        return render(request, f"{TEMPLATE}#{partial}", context)
-    return render(request, TEMPLATE, context)
+def _where(exc: PolicyError, form: PolicyForm | None = None, side: str = "") -> str:
+    """The error as a learner reads it: which policy, and the line and column when known."""
+    place = exc.path or ""
+    for field, words in _field_words(form, side).items():
+        if place == field or place.startswith((field + ".", field + "[")):
+            place = words + place[len(field) :]
+            break
+    at = f" (line {exc.line}, column {exc.column})" if exc.line else ""
+    return f"{place + ': ' if place else ''}{exc.message}{at}"
 
 
-def _too_big(request: HttpRequest) -> bool:
-    return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
+def _field_words(form: PolicyForm | None, side: str) -> dict[str, str]:
+    """Case paths (`identity_policies[1]`, `scp_levels[0][1]`) → the labels on the page."""
+    if form is None:
+        return {}
+    lead = f"{side} side, " if side else ""
+    out: dict[str, str] = {}
+    # state_to_case drops empty editors: number the paths as the engine saw them.
+    kept = [i for i, p in enumerate(form.state.identity) if p.text.strip()]
+    for n, i in enumerate(kept):
+        out[f"identity_policies[{n}]"] = f"{lead}identity policy {i + 1}"
+    for lvl, level in enumerate(form.state.scp_levels):
+        kept = [j for j, t in enumerate(level) if t.strip()]
+        for n, j in enumerate(kept):
+            out[f"scp_levels[{lvl}][{n}]"] = f"{lead}SCP {j + 1} at level {lvl + 1}"
+    out["permissions_boundary"] = f"{lead}permissions boundary"
+    out["session_policy"] = f"{lead}session policy"
+    out["resource_policy"] = f"{lead}resource-based policy"
+    # Longest first, so identity_policies[10] is not read as identity_policies[1].
+    return dict(sorted(out.items(), key=lambda kv: -len(kv[0])))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -125,7 +329,7 @@ def _too_big(request: HttpRequest) -> bool:
 def batch(request: HttpRequest) -> HttpResponse:
     """Many actions × resources: a table of decisions, filterable, each row a permalink."""
     data = request.POST if request.method == "POST" else request.GET
-    form = PolicyForm.read(data)
+    form = PolicyForm.read(data, kinds=BATCH_KINDS)
     actions = data.get("actions", "s3:Get*\ns3:PutObject\ns3:DeleteObject")
     resources = data.get("resources", "arn:aws:s3:::reports/2026/q1.csv")
     shown = data.get("decision", "")
@@ -137,8 +341,10 @@ def batch(request: HttpRequest) -> HttpResponse:
         "decision": shown if shown in DECISIONS else "",
         "decisions": DECISIONS,
         "rows": None,
+        "reshaped": bool(data.get("op")),
     }
-    if request.method == "POST" and not form.error and not _too_big(request):
+    form.error = form.error or _too_big(request)
+    if request.method == "POST" and not form.error and not context["reshaped"]:
         case = form.case()
         case["request"] = {
             "principal": form.principal,
@@ -148,18 +354,94 @@ def batch(request: HttpRequest) -> HttpResponse:
         try:
             results = simulate(case, max_pairs=MAX_BATCH_PAIRS)
         except PolicyError as exc:
-            form.error = _where(exc)
+            form.error = _where(exc, form)
         else:
             counts = {d: sum(1 for r in results if r.decision.decision == d) for d in DECISIONS}
             rows = [r for r in results if not context["decision"] or r.decision.decision == shown]
+            token = form.token()
             context.update(
                 counts=counts,
                 total=len(results),
-                rows=[(r, form.permalink(r.action, r.resource)) for r in rows],
+                rows=[
+                    (r, decision_why(r.decision), _opened(token, r.action, r.resource))
+                    for r in rows
+                ],
             )
-    elif _too_big(request):
-        form.error = f"That is more than the sandbox takes at once ({MAX_BODY_BYTES // 1024} KB)."
     return _respond(request, context, "batch_results")
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One action of a summary as the page lists it."""
+
+    action: str
+    level: str
+    verdict: Verdict
+    why: Why
+    link: str
+
+
+def _listed(summary: Any, token: str, *, allowed: bool) -> dict[str, list[Listed]]:
+    """Per service, the allowed (or not allowed) actions with their explanation, at most
+    MAX_LISTED in all. Actions sharing a verdict share its explanation (worded once)."""
+    words: dict[int, Why] = {}
+    out: dict[str, list[Listed]] = {}
+    room = MAX_LISTED
+    for svc in summary.services:
+        rows = out[svc.prefix] = []
+        for a in svc.actions:
+            if (a.verdict.access != "none") != allowed:
+                continue
+            if room <= 0:
+                break
+            room -= 1
+            why = words.get(id(a.verdict))
+            if why is None:
+                why = words[id(a.verdict)] = verdict_why(a.verdict)
+            resource = _example_resource(a.verdict.resources)
+            rows.append(
+                Listed(a.action, a.level, a.verdict, why, _opened(token, a.action, resource))
+            )
+    return out
+
+
+def _example_resource(resources: tuple[str, ...]) -> str:
+    """A resource to open a partial action on: an example of its first pattern, else `*`."""
+    plain = [r for r in resources if r.startswith("arn:")]
+    return example_resource(plain[0]) if plain else "*"
+
+
+def _overview(summary: Any) -> SafeString:
+    """The rows of one table, a row per service and a cell per access level ("—" where the
+    service has no action at that level); built here, escaped, in one pass: a summary of every
+    service has 445 rows, too many for the template language's loops within the budget."""
+    rows = []
+    for svc in summary.services:
+        at = {lv.level: lv.access for lv in svc.levels}
+        cells = format_html_join(
+            "",
+            '<td class="access-{}">{}</td>',
+            ((at.get(level, "na"), WORDS.get(at.get(level, ""), "—")) for level in ACCESS_LEVELS),
+        )
+        rows.append((svc.name, svc.prefix, cells))
+    return format_html_join("", '<tr><th scope="row">{} ({})</th>{}</tr>', rows)
+
+
+def _denied_groups(summary: Any) -> dict[str, list[tuple[Why, list[str]]]]:
+    """Per service, the actions allowed nowhere, grouped by why (usually a handful of
+    reasons for hundreds of actions)."""
+    out: dict[str, list[tuple[Why, list[str]]]] = {}
+    for svc in summary.services:
+        groups: dict[int, tuple[Why, list[str]]] = {}
+        for a in svc.actions:
+            if a.verdict.access != "none":
+                continue
+            found = groups.get(id(a.verdict))
+            if found is None:
+                found = groups[id(a.verdict)] = (verdict_why(a.verdict), [])
+            found[1].append(a.action)
+        out[svc.prefix] = list(groups.values())
+    return out
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -170,27 +452,31 @@ def summary(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     form = PolicyForm.read(data)
     services = data.get("services", "")
-    context: dict[str, Any] = {"tool": "summary", "form": form, "services": services}
-    if request.method == "POST" and not form.error and not _too_big(request):
+    context: dict[str, Any] = {
+        "tool": "summary",
+        "form": form,
+        "services": services,
+        "levels": ACCESS_LEVELS,
+        "max_tables": MAX_SERVICE_TABLES,
+        "reshaped": bool(data.get("op")),
+    }
+    form.error = form.error or _too_big(request)
+    if request.method == "POST" and not form.error and not context["reshaped"]:
         case = form.case()
         case["request"] = {"principal": form.principal}
         try:
-            result = summarize(
-                case,
-                services=[s.lower() for s in _lines(services)] or None,
-                max_actions=MAX_SUMMARY_ACTIONS,
-            )
-            context["summary"] = result
-            # Each allowed action opens the one-request sandbox, explained step by step.
-            context["links"] = {
-                a.action: form.permalink(a.action, _example_resource(a.resources))
-                for svc in result.services
-                for a in svc.allowed
-            }
+            result = summarize(case, services=[s.lower() for s in _lines(services)] or None)
         except PolicyError as exc:
-            form.error = _where(exc)
-    elif _too_big(request):
-        form.error = f"That is more than the sandbox takes at once ({MAX_BODY_BYTES // 1024} KB)."
+            form.error = _where(exc, form)
+        else:
+            context["summary"] = result
+            if len(result.services) > MAX_SERVICE_TABLES:
+                context["overview"] = True
+                context["overview_rows"] = _overview(result)
+            else:
+                token = form.token()
+                context["allowed"] = _listed(result, token, allowed=True)
+                context["denied"] = _denied_groups(result)
     return _respond(request, context, "summary_results")
 
 
@@ -198,34 +484,66 @@ def summary(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @rate_limited("sandbox", _too_many)
 def compare(request: HttpRequest) -> HttpResponse:
-    """Compare with…: what a new policy allows that the old one did not, and the reverse."""
+    """Compare with…: what a new policy set allows that the old one did not, and the reverse."""
     data = request.POST if request.method == "POST" else request.GET
-    old = data.get("old", STARTER_POLICY)
-    new = data.get("new", "")
+    old = PolicyForm.read(data, prefix="old-", legacy="old")
+    new = PolicyForm.read(data, prefix="new-", legacy="new", default="")
     services = data.get("services", "")
     context: dict[str, Any] = {
         "tool": "compare",
         "old": old,
         "new": new,
+        "sides": (("old", "Old policies (in force today)", old), ("new", "New policies", new)),
         "services": services,
-        "error": "",
+        "error": old.error or new.error or _too_big(request),
+        "reshaped": bool(data.get("op")),
     }
-    if request.method == "POST":
-        if _too_big(request) or max(len(old), len(new)) > MAX_POLICY_CHARS:
-            context["error"] = f"A policy is longer than {MAX_POLICY_CHARS:,} characters."
+    if request.method == "POST" and not context["error"] and not context["reshaped"]:
+        if old.empty or new.empty:
+            side = "old" if old.empty else "new"
+            context["error"] = f"Paste the {side} policy (at least one identity policy)."
         else:
             try:
-                sides = []
-                for side, text in (("old", old), ("new", new)):
-                    if not text.strip():
-                        raise PolicyError("missing_field", f"Paste the {side} policy.", path=side)
-                    sides.append(load_json(text, what=f"the {side} policy"))
-                context["diff"] = diff(
-                    sides[0],
-                    sides[1],
+                for side, form in (("old", old), ("new", new)):
+                    _check(form, side)
+                result = diff(
+                    {**old.case(), "request": {"principal": old.principal}},
+                    {**new.case(), "request": {"principal": new.principal}},
                     services=[s.lower() for s in _lines(services)] or None,
-                    max_actions=MAX_SUMMARY_ACTIONS,
                 )
             except PolicyError as exc:
                 context["error"] = _where(exc)
+            else:
+                token = new.token()
+                context["diff"] = result
+                context["gained"] = [
+                    (c, verdict_why(c.new.verdict), _opened(token, c.action, _res(c)))
+                    for c in result.gained[:MAX_LISTED]
+                ]
+                context["lost"] = [
+                    (c, verdict_why(c.old.verdict), _opened(old.token(), c.action, _res(c)))
+                    for c in result.lost[:MAX_LISTED]
+                ]
     return _respond(request, context, "compare_results")
+
+
+def _check(form: PolicyForm, side: str) -> None:
+    """Parse one side alone (the engine caches the parse for the diff), so an error says which
+    side and which policy it is in."""
+    try:
+        parse_case(
+            {
+                **form.case(),
+                "request": {
+                    "principal": form.principal,
+                    "action": "s3:ListBucket",
+                    "resource": "*",
+                },
+            }
+        )
+    except PolicyError as exc:
+        raise PolicyError(exc.code, _where(exc, form, side), path="") from None
+
+
+def _res(change: Any) -> str:
+    return _example_resource(change.new.resources or change.old.resources)

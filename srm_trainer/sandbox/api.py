@@ -158,9 +158,12 @@ def simulate_api(request: HttpRequest) -> JsonResponse:
 
 # --- summary and diff (access) ------------------------------------------------------------------
 
-# Actions one summary evaluates (a diff runs two): S3 holds ~170, EC2 ~700. Beyond it, whole
-# services are skipped and the answer lists them.
-MAX_SUMMARY_ACTIONS = 800
+# Actions one summary may cover: the whole catalogue (`"services": ["*"]`). The cost is bounded
+# by the engine's work caps (summary.MAX_MATCHES, MAX_CHECKS; a diff halves them per side):
+# services beyond them are skipped whole and the answer lists them.
+MAX_SUMMARY_ACTIONS = 25_000
+# Allowed actions listed in full in one answer (each with its statements); the rest counted.
+MAX_LISTED_ACTIONS = 1_000
 
 
 @csrf_exempt  # as evaluate_api
@@ -177,7 +180,7 @@ def summary_api(request: HttpRequest) -> JsonResponse:
         summary = summarize(case, max_actions=MAX_SUMMARY_ACTIONS)
     except PolicyError as exc:
         return _refused(exc)
-    return JsonResponse(summary.to_dict())
+    return JsonResponse(summary.to_dict(max_listed=MAX_LISTED_ACTIONS))
 
 
 @csrf_exempt  # as evaluate_api
@@ -200,4 +203,4 @@ def diff_api(request: HttpRequest) -> JsonResponse:
         result = diff_request(body, max_actions=MAX_SUMMARY_ACTIONS)
     except PolicyError as exc:
         return _refused(exc)
-    return JsonResponse(result.to_dict())
+    return JsonResponse(result.to_dict(max_listed=MAX_LISTED_ACTIONS))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -17,6 +19,7 @@ from srm_trainer.sandbox import vocabulary
 from srm_trainer.sandbox.panel import case_editor_context
 from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
+    MAX_FIELD_CHARS,
     MAX_POLICY_CHARS,
     SandboxState,
     StateError,
@@ -31,6 +34,7 @@ from srm_trainer.sandbox.state import (
 )
 
 TEMPLATE = "sandbox/sandbox.html"
+PAIR = ("action", "resource")
 
 
 def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
@@ -83,9 +87,14 @@ def _initial(request: HttpRequest) -> tuple[SandboxState, str, Scenario | None]:
     token = request.GET.get("case")
     if token:
         try:
-            return decode_permalink(token), "", None
+            state = decode_permalink(token)
         except StateError as exc:
             return starter_state(), exc.message, None
+        # The many-request tools link every row with one token for the policies and the row's
+        # own action and resource beside it (sandbox/analysis.py).
+        action, resource = (request.GET.get(key, "").strip()[:MAX_FIELD_CHARS] for key in PAIR)
+        state = replace(state, action=action or state.action, resource=resource or state.resource)
+        return state, "", None
     return starter_state(), "", None
 
 

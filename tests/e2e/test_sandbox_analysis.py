@@ -1,57 +1,146 @@
-"""The sandbox's many-request tools in a browser: "what can this role do in S3?" and "what does
-this new policy add?", answered in place by htmx, and accessible."""
+"""The sandbox's many-request tools in a browser, walking issue 16's "done when": "what can this
+role do in S3?", "what does this new policy add?" and "which of these 40 actions are denied,
+and by what?" — answered in place by htmx, each with its reasons, each opening the one-request
+sandbox; policy sets grown with the Add buttons; and the same pages without JavaScript."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from srm_trainer.iam import catalog
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import policy_editor
+from tests.e2e.journeys import policy_editor, settled
 
 pytestmark = pytest.mark.e2e
 
-READ_S3 = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"}]}'
-READ_PUT_S3 = (
-    '{"Version": "2012-10-17", "Statement": ['
-    '{"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"},'
-    ' {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::uploads/*"}]}'
+
+def policy(*statements) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+READ_S3 = policy({"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"})
+PUT_UPLOADS = policy(
+    {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::uploads/*"},
+    {"Sid": "NoDeletes", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"},
 )
+ONLY_READS = policy({"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"})
+
+
+def add_identity_policy(page, text: str, number: int) -> None:
+    """Press "Add an identity policy" (htmx swaps the form) and type into the new editor."""
+    page.get_by_role("button", name="Add an identity policy").click()
+    settled(page)
+    policy_editor(page, f"Identity policy {number}").fill(text)
 
 
 def test_what_can_this_role_do_in_s3(page):
     page.goto("/sandbox/")
     page.get_by_role("link", name="Effective permissions").click()
-    policy_editor(page, "Identity policy").fill(READ_S3)
+    policy_editor(page, "Identity policy 1").fill(READ_S3)
+    add_identity_policy(page, PUT_UPLOADS, 2)
+    page.get_by_label("Services").fill("s3")
     page.get_by_role("button", name="Summarise").click()
     table = page.get_by_role("table", name="Amazon S3 (s3)")
     expect(table.get_by_role("row", name="List")).to_contain_text("Fully")
-    expect(table.get_by_role("row", name="Write")).to_contain_text("Not at all")
+    expect(table.get_by_role("row", name="Write")).to_contain_text("Partly")
+    # Why: each allowed action names the statement that allows it ...
+    page.locator("details.summary-allowed > summary").click()
+    put = page.get_by_role("row", name=re.compile(r"^s3:PutObject "))
+    expect(put).to_contain_text("arn:aws:s3:::uploads/*")
+    expect(put).to_contain_text("Identity-based policy 2")
+    # ... and the rest say what stopped them.
+    page.locator("details.summary-denied > summary").click()
+    expect(page.locator("details.summary-denied")).to_contain_text("NoDeletes")
+    expect(page.locator(".considered")).to_contain_text("Not a resource-based policy")
     assert_accessible(page)
+    put.get_by_role("link", name="s3:PutObject").click()
+    expect(page).to_have_url(re.compile(r"/sandbox/\?case="))
+    expect(page.get_by_label("Action", exact=True)).to_have_value("s3:PutObject")
+    expect(page.locator("#live .decision-word")).to_contain_text("Allowed")
 
 
 def test_what_does_this_new_policy_add(page):
     page.goto("/sandbox/")
     page.get_by_role("link", name="Compare with…").click()
-    policy_editor(page, "Old policy (in force today)").fill(READ_S3)
-    policy_editor(page, "New policy").fill(READ_PUT_S3)
+    policy_editor(page, "Old: Identity policy 1").fill(READ_S3)
+    policy_editor(page, "New: Identity policy 1").fill(READ_S3)
+    page.locator("button[value='new-add-identity']").click()
+    settled(page)
+    policy_editor(page, "New: Identity policy 2").fill(PUT_UPLOADS)
+    expect(policy_editor(page, "Old: Identity policy 1")).to_contain_text("s3:Get*")
     page.get_by_role("button", name="Compare").click()
-    gained = page.get_by_role("table", name="Allowed by the new policy, not by the old (1)")
-    expect(gained.get_by_role("row", name="s3:PutObject")).to_contain_text("arn:aws:s3:::uploads/*")
+    gained = page.get_by_role("table", name="Allowed by the new policies, not by the old (1)")
+    row = gained.get_by_role("row", name=re.compile(r"^s3:PutObject "))
+    expect(row).to_contain_text("arn:aws:s3:::uploads/*")
+    expect(row).to_contain_text("allowed by Identity-based policy 2")
     assert_accessible(page)
 
 
-def test_which_actions_are_denied_and_by_what(page):
+def test_which_of_these_40_actions_are_denied_and_by_what(page):
+    named = ["s3:DeleteObject", "s3:PutObject"]
+    actions = [a for a in catalog.actions("s3") if a not in named][:38] + named
     page.goto("/sandbox/batch/")
-    page.get_by_label("Actions").fill("s3:GetObject\ns3:PutObject")
-    page.get_by_label("Show").select_option("ImplicitDeny")
+    policy_editor(page, "Identity policy 1").fill(READ_S3)
+    add_identity_policy(page, PUT_UPLOADS, 2)
+    page.get_by_label("Actions").fill("\n".join(actions))
+    page.get_by_label("Resources").fill("arn:aws:s3:::uploads/a.txt")
     page.get_by_role("button", name="Evaluate all").click()
     table = page.locator("#results table")
+    expect(table.locator("tbody tr")).to_have_count(40)
+    page.get_by_label("Show").select_option("ExplicitDeny")
+    page.get_by_role("button", name="Evaluate all").click()
     expect(table.locator("tbody tr")).to_have_count(1)
-    expect(table).to_contain_text("s3:PutObject")
-    table.get_by_role("link", name="s3:PutObject").click()
+    deny = table.get_by_role("row", name=re.compile(r"^s3:DeleteObject "))
+    expect(deny).to_contain_text("NoDeletes")
+    expect(deny).to_contain_text("Explicit deny")
+    page.get_by_label("Show").select_option("ImplicitDeny")
+    page.get_by_role("button", name="Evaluate all").click()
+    first = table.locator("tbody tr").first
+    expect(first).to_contain_text("ImplicitDeny")
+    expect(first).to_contain_text("Identity-based policies")
+    assert_accessible(page)
+    name = first.get_by_role("link").inner_text()
+    first.get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/sandbox/\?case="))
+    expect(page.get_by_label("Action", exact=True)).to_have_value(name)
     expect(page.locator("#live .decision-word")).to_contain_text("Denied")
+
+
+@pytest.fixture
+def no_js_page(browser, base_url, curriculum):
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def test_policy_sets_without_javascript(no_js_page):
+    """The Add buttons post the form and draw it again; the summary then reads every policy."""
+    page = no_js_page
+    page.goto("/sandbox/summary/")
+    page.get_by_label("Identity policy 1", exact=True).fill(READ_S3)
+    page.get_by_text("Service control policies (0 levels)").click()  # opens its <details>
+    page.get_by_role("button", name="Add an SCP level").click()
+    page.get_by_label("SCP 1 at level 1").fill(
+        policy({"Effect": "Allow", "Action": "*", "Resource": "*"})
+    )
+    page.get_by_role("button", name="Add an SCP level").click()
+    page.get_by_label("SCP 1 at level 2").fill(ONLY_READS.replace("s3:List*", "s3:Get*"))
+    expect(page.get_by_label("Identity policy 1", exact=True)).to_have_value(READ_S3)
+    page.get_by_label("Services").fill("s3")
+    page.get_by_role("button", name="Summarise").click()
+    table = page.get_by_role("table", name="Amazon S3 (s3)")
+    expect(table.get_by_role("row", name="List")).to_contain_text("Not at all")
+    expect(page.locator("details.summary-denied")).to_contain_text("level 2")
+
+
+@pytest.mark.parametrize("url", ["/sandbox/batch/", "/sandbox/summary/", "/sandbox/compare/"])
+def test_tools_on_a_phone_are_accessible(page, url):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(url)
+    page.get_by_role("button", name=re.compile("^(Evaluate all|Summarise|Compare)$")).click()
+    expect(page.locator("#results")).not_to_contain_text("appear here")
     assert_accessible(page)

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
-
-from srm_trainer.sandbox.state import decode_permalink
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +28,7 @@ READ_REPORTS = policy(
 
 def rows(html):
     soup = BeautifulSoup(html, "html.parser")
-    table = soup.find("table")
+    table = soup.find(id="results").find("table")
     return soup, [
         [cell.get_text(" ", strip=True) for cell in tr.find_all(["th", "td"])]
         for tr in table.find("tbody").find_all("tr")
@@ -76,14 +73,24 @@ def test_batch_filter_by_decision_without_js(client):
     assert [r[0] for r in table] == ["s3:DeleteObject"]
 
 
+def opened(client, link):
+    """The one-request sandbox a row's link opens: its action, resource and first policy."""
+    assert link.startswith("/sandbox/?case=")
+    page = BeautifulSoup(client.get(link).content, "html.parser")
+    return (
+        page.find("input", id="action")["value"],
+        page.find("input", id="resource")["value"],
+        page.find("textarea", id="identity-0-text").text,
+    )
+
+
 def test_batch_row_opens_the_single_request(client):
     soup, _ = rows(batch(client).content)
-    link = soup.find("tbody").find("a")["href"]
-    assert link.startswith("/sandbox/?case=")
-    state = decode_permalink(parse_qs(urlparse(link).query)["case"][0])
-    assert (state.action, state.resource) == ("s3:GetObject", "arn:aws:s3:::reports/q1.csv")
-    assert state.identity[0].text == READ_REPORTS
-    assert client.get(link).status_code == 200
+    links = [a["href"] for a in soup.find(id="results").find("tbody").find_all("a")]
+    assert opened(client, links[1])[:2] == ("s3:PutObject", "arn:aws:s3:::reports/q1.csv")
+    action, resource, text = opened(client, links[0])
+    assert (action, resource) == ("s3:GetObject", "arn:aws:s3:::reports/q1.csv")
+    assert text.strip() == READ_REPORTS
 
 
 def test_batch_htmx_gets_only_the_partial(client):
@@ -115,7 +122,7 @@ def test_summary_names_the_resource_of_a_partial_action(client):
     response = client.post("/sandbox/summary/", {"identity": put})
     soup, table = rows(response.content)
     assert {r[0]: r[1] for r in table}["Write"] == "Partly"
-    assert "arn:aws:s3:::up/*" in soup.find("details").text
+    assert "arn:aws:s3:::up/*" in soup.find(id="results").find("details").text
 
 
 def test_compare_what_does_the_new_policy_add(client):
@@ -142,12 +149,248 @@ def test_compare_needs_both_policies(client):
 
 def test_a_fresh_page_starts_from_the_starter_policy(client):
     soup = BeautifulSoup(client.get("/sandbox/batch/").content, "html.parser")
-    assert '"s3:GetObject"' in soup.find("textarea", id="identity").text
+    assert '"s3:GetObject"' in soup.find("textarea", id="identity-0-text").text
 
 
 def test_summary_action_opens_the_single_request_on_its_resource(client):
     put = policy({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::up/*"})
     soup = BeautifulSoup(client.post("/sandbox/summary/", {"identity": put}).content, "html.parser")
-    link = soup.find("details").find("a")["href"]
-    state = decode_permalink(parse_qs(urlparse(link).query)["case"][0])
-    assert state.action == "s3:PutObject" and state.resource.startswith("arn:aws:s3:::up/")
+    link = soup.find(id="results").find("details").find("a")["href"]
+    action, resource, _ = opened(client, link)
+    assert action == "s3:PutObject" and resource.startswith("arn:aws:s3:::up/")
+
+
+# --- policy sets: several identity policies, SCP levels, a session policy --------------------
+
+ALLOW_ALL = policy({"Effect": "Allow", "Action": "*", "Resource": "*"})
+READ_S3 = policy({"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"})
+PUT_UPLOADS = policy(
+    {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::uploads/*"},
+    {"Sid": "NoDeletes", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"},
+)
+
+
+def results(response):
+    return BeautifulSoup(response.content, "html.parser").find(id="results")
+
+
+def test_add_buttons_reshape_the_form_without_js_and_keep_what_was_typed(client):
+    page = client.post("/sandbox/summary/", {"identity-0-text": READ_S3, "op": "add-identity"})
+    soup = BeautifulSoup(page.content, "html.parser")
+    assert soup.find("textarea", id="identity-0-text").text.strip() == READ_S3
+    assert soup.find("textarea", id="identity-1-text") is not None
+    assert soup.find("label", attrs={"for": "identity-1-text"}).text.strip() == "Identity policy 2"
+    assert "The summary appears here." in results(page).text  # reshaping evaluates nothing
+    page = client.post(
+        "/sandbox/summary/",
+        {"identity-0-text": READ_S3, "scp-0-0": ALLOW_ALL, "op": "add-scp-level"},
+    )
+    soup = BeautifulSoup(page.content, "html.parser")
+    assert soup.find("textarea", id="scp-0-0").text.strip() == ALLOW_ALL
+    assert soup.find("label", attrs={"for": "scp-1-0"}).text.strip() == "SCP 1 at level 2"
+    page = client.post(
+        "/sandbox/summary/",
+        {"identity-0-text": READ_S3, "identity-1-text": PUT_UPLOADS, "op": "remove-identity:0"},
+    )
+    soup = BeautifulSoup(page.content, "html.parser")
+    assert soup.find("textarea", id="identity-0-text").text.strip() == PUT_UPLOADS
+    assert soup.find("textarea", id="identity-1-text") is None
+
+
+def test_a_reshaping_button_with_htmx_gets_the_whole_form(client):
+    page = client.post(
+        "/sandbox/batch/",
+        {"identity-0-text": READ_S3, "op": "add-identity"},
+        HTTP_HX_REQUEST="true",
+    )
+    soup = BeautifulSoup(page.content, "html.parser")
+    form = soup.find("form", id="analysis-form")
+    assert form is not None and form.find("textarea", id="identity-1-text") is not None
+    button = form.find("button", attrs={"value": "add-identity"})
+    assert button["hx-select"] == "#analysis-form" and button["hx-target"] == "#analysis-form"
+
+
+def test_summary_reads_every_policy_of_the_set(client):
+    """Two identity policies add up; the boundary, the session policy and the second SCP level
+    each take away; every 'not allowed' group names its step or statement."""
+    response = client.post(
+        "/sandbox/summary/",
+        {
+            "identity-0-text": READ_S3,
+            "identity-1-text": PUT_UPLOADS,
+            "scp-0-0": ALLOW_ALL,
+            "scp-1-0": policy(
+                {"Effect": "Allow", "Action": ["s3:Get*", "s3:List*", "s3:Put*"], "Resource": "*"}
+            ),
+            "session_policy": policy(
+                {"Effect": "Allow", "Action": ["s3:Get*", "s3:PutObject"], "Resource": "*"}
+            ),
+            "services": "s3",
+        },
+    )
+    found = results(response)
+    levels = {r[0]: r[1] for r in rows(response.content)[1]}
+    assert levels["Write"] == "Partly"
+    assert levels["List"] == "Not at all"  # the session policy does not allow s3:List*
+    allowed = found.find("details", class_="summary-allowed")
+    get = allowed.find("a", string="s3:GetObject").find_parent("tr").get_text(" ", strip=True)
+    assert "on every resource" in get
+    put = allowed.find("a", string="s3:PutObject").find_parent("tr").get_text(" ", strip=True)
+    assert "arn:aws:s3:::uploads/*" in put and "Identity-based policy 2" in put
+    denied = found.find("details", class_="summary-denied").get_text(" ", strip=True)
+    assert "Session policy" in denied  # s3:ListBucket: the session policy allows no List
+    assert "NoDeletes" in denied  # s3:DeleteObject: the Deny statement
+    assert "level 2" in denied  # s3:DeleteBucket etc.: the second SCP level
+    assert "resource-based policy" in found.find(class_="considered").text
+
+
+def test_what_can_this_role_do_in_s3_explained(client):
+    """Done when (issue 16): the summary filtered to S3, each allowed action with the statement
+    that allows it, each action opening its one request explained."""
+    response = client.post(
+        "/sandbox/summary/",
+        {"identity-0-text": READ_S3, "identity-1-text": PUT_UPLOADS, "services": "s3"},
+    )
+    found = results(response)
+    assert [c.text for c in found.find_all("caption") if "(" in c.text] == ["Amazon S3 (s3)"]
+    allowed = found.find("details", class_="summary-allowed")
+    get = allowed.find("a", string="s3:GetObject").find_parent("tr").get_text(" ", strip=True)
+    assert "on every resource" in get and "allowed by Identity-based policy 1" in get
+    action, resource, _ = opened(client, allowed.find("a", string="s3:GetObject")["href"])
+    assert (action, resource) == ("s3:GetObject", "*")
+
+
+def test_which_of_these_40_actions_are_denied_and_by_what(client):
+    """Done when (issue 16): 40 actions in a batch, filtered to the denied ones; each row names
+    the deciding statement or step, and opens the one request."""
+    from srm_trainer.iam import catalog
+
+    named = ["s3:DeleteObject", "s3:PutObject"]
+    actions = [a for a in catalog.actions("s3") if a not in named][:38] + named
+    assert len(actions) == 40
+    data = {
+        "identity-0-text": READ_S3,
+        "identity-1-text": PUT_UPLOADS,
+        "boundary": policy({"Effect": "Allow", "Action": ["s3:*"], "Resource": "*"}),
+        "actions": "\n".join(actions),
+        "resources": "arn:aws:s3:::uploads/a.txt",
+    }
+    every = rows(client.post("/sandbox/batch/", data).content)[1]
+    assert len(every) == 40
+    explicit = rows(client.post("/sandbox/batch/", {**data, "decision": "ExplicitDeny"}).content)
+    assert [r[0] for r in explicit[1]] == ["s3:DeleteObject"]
+    assert "NoDeletes" in explicit[1][0][3] and "Explicit deny" in explicit[1][0][4]
+    soup, implicit = rows(
+        client.post("/sandbox/batch/", {**data, "decision": "ImplicitDeny"}).content
+    )
+    assert implicit and all(r[2] == "ImplicitDeny" for r in implicit)
+    assert all("Identity-based policies" in r[4] for r in implicit)  # the deciding step, in words
+    link = soup.find(id="results").find("tbody").find("a")["href"]
+    action, resource, _ = opened(client, link)
+    assert (action, resource) == (implicit[0][0], "arn:aws:s3:::uploads/a.txt")
+
+
+def test_what_does_this_new_policy_add_with_sets(client):
+    """Done when (issue 16): the new side adds a second identity policy; the change names the
+    statement that brings it, and a resource it is allowed on."""
+    response = client.post(
+        "/sandbox/compare/",
+        {
+            "old-identity-0-text": READ_S3,
+            "new-identity-0-text": READ_S3,
+            "new-identity-1-text": PUT_UPLOADS,
+            "new-scp-0-0": ALLOW_ALL,
+            "services": "s3",
+        },
+    )
+    found = results(response)
+    gained, lost = found.find_all("table")
+    row = gained.find("a", string="s3:PutObject").find_parent("tr").get_text(" ", strip=True)
+    assert "arn:aws:s3:::uploads/*" in row and "Identity-based policy 2" in row
+    assert "None." in lost.text
+    assert [a.text for a in gained.find("tbody").find_all("a")] == ["s3:PutObject"]
+
+
+def test_compare_labels_its_two_sets_apart(client):
+    soup = BeautifulSoup(client.get("/sandbox/compare/").content, "html.parser")
+    labels = [label.text.strip() for label in soup.select("label[for$='identity-0-text']")]
+    assert labels == ["Old: Identity policy 1", "New: Identity policy 1"]
+    ids = [tag["id"] for tag in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids))
+
+
+def test_compare_error_names_the_side_and_the_policy(client):
+    response = client.post(
+        "/sandbox/compare/",
+        {
+            "old-identity-0-text": READ_S3,
+            "new-identity-0-text": READ_S3,
+            "new-identity-1-text": '{"Statement": [',
+        },
+    )
+    alert = results(response).find(role="alert").text
+    assert "new side, identity policy 2" in alert and "line 1" in alert
+
+
+def test_summary_error_names_the_scp_level(client):
+    response = client.post(
+        "/sandbox/summary/",
+        {"identity-0-text": READ_S3, "scp-0-0": ALLOW_ALL, "scp-1-0": '{"Statement": 5}'},
+    )
+    assert "SCP 1 at level 2" in results(response).find(role="alert").text
+
+
+def test_summary_of_every_service_is_one_overview_table(client):
+    """`*` summarises the whole catalogue within one answer: one row per service; naming a few
+    services brings back each one's table, actions and reasons, listed within MAX_LISTED."""
+    from srm_trainer.sandbox.analysis import MAX_LISTED
+
+    response = client.post("/sandbox/summary/", {"identity-0-text": ALLOW_ALL, "services": "*"})
+    found = results(response)
+    (overview,) = found.find_all("table")
+    body = overview.find("tbody").find_all("tr")
+    assert len(body) > 400
+    s3 = next(tr for tr in body if tr.th.text == "Amazon S3 (s3)")
+    assert [td.text for td in s3.find_all("td")] == ["Fully"] * 5
+    assert "Name at most 20 services" in found.text
+    several = results(
+        client.post(
+            "/sandbox/summary/", {"identity-0-text": ALLOW_ALL, "services": "ec2\nsagemaker"}
+        )
+    )
+    assert len(several.find_all("table", class_="summary-table")) == 2
+    assert len(several.select("details.summary-allowed tbody tr")) == MAX_LISTED
+    assert "Too many to list" in several.text
+
+
+def test_rows_are_not_links_when_the_policies_are_too_long_for_one(client):
+    """A policy set whose link would pass a server's request-line limit: the table still comes,
+    its rows plain text (the one-request sandbox can open the case as a file)."""
+    import random
+
+    rng = random.Random(16)
+
+    def long():
+        return policy(
+            *(
+                {
+                    "Sid": "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(60)),
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": f"arn:aws:s3:::{rng.getrandbits(128):x}/*",
+                }
+                for _ in range(95)
+            )
+        )
+
+    response = batch_of(client, long(), long())
+    soup, table = rows(response.content)
+    assert len(table) == 2 and not soup.find(id="results").find("tbody").find("a")
+
+
+def batch_of(client, *identity):
+    policies = {f"identity-{i}-text": text for i, text in enumerate(identity)}
+    return client.post(
+        "/sandbox/batch/",
+        {**policies, "actions": "s3:GetObject\ns3:PutObject", "resources": "*"},
+    )

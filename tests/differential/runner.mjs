@@ -3,6 +3,7 @@
 // "ExplicitlyDenied" | "ImplicitlyDenied" | "Error", "error": "..."}. The Python test drives it;
 // it holds no knowledge of its own about AWS, only the mapping between the two input shapes.
 import { createInterface } from 'node:readline'
+import { pathToFileURL } from 'node:url'
 import { anonymousPrincipal, runSimulation } from '@cloud-copilot/iam-simulate'
 
 // A policy in the case format may be an object, JSON text, or {name, document}.
@@ -83,4 +84,5 @@ async function main() {
   }
 }
 
-main()
+// Run only as a script: compare.mjs imports toSimulation from here.
+if (import.meta.url === pathToFileURL(process.argv[1]).href) main()

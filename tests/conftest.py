@@ -9,6 +9,41 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from lessons.models import Layer, Lesson, Module, Responsibility, Scenario, Service
+from tests.dbsetup import setup_test_databases
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's, except that SQLite's test database is migrated once and then copied
+    (tests/dbsetup.py): the same database, without ~3.5 s of migrations per test process."""
+    from django.test.utils import teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    if not django_db_use_migrations:
+        _disable_migrations()
+    keep = django_db_keepdb and not django_db_createdb
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        config = setup_test_databases(
+            verbosity=verbosity,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=keep,
+            copy=django_db_use_migrations and not keep,
+        )
+    yield
+    if not keep:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=verbosity)
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from lessons.models import Layer, Lesson, Module, Responsibility, Scenario, Service
 from tests.dbsetup import setup_test_databases
@@ -44,6 +45,20 @@ def django_db_setup(
     if not keep:
         with django_db_blocker.unblock():
             teardown_databases(config, verbosity=verbosity)
+
+
+@pytest.fixture(scope="module")
+def shipped_course(django_db_setup, django_db_blocker):
+    """The shipped course (tests/shipped.py), loaded once for a whole test module (~0.5 s a
+    load) in a transaction rolled back when the module ends. Each test runs in a savepoint
+    inside it (pytest-django's `db`), so what one test changes (a responsibility's owner) the
+    next never sees. For modules whose tests read the course or change it only inside a test."""
+    from tests.shipped import load_shipped
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_shipped()
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -20,10 +20,8 @@ DIRECTIVE = re.compile(r"^::: diagram ([a-z-]+)\s*$", re.MULTILINE)
 
 
 @pytest.fixture
-def shipped(db):
-    from tests.shipped import load_shipped
-
-    load_shipped()
+def shipped(shipped_course, db):
+    """The shipped course (loaded once for this module: `shipped_course` in tests/conftest.py)."""
 
 
 def test_every_module_has_a_diagram():

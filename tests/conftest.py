@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 import pytest
@@ -45,6 +46,19 @@ def django_db_setup(
     if not keep:
         with django_db_blocker.unblock():
             teardown_databases(config, verbosity=verbosity)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quiet_request_log():
+    """Warnings and errors only: every request's INFO line (django-structlog), formatted and
+    then thrown away by pytest's capture, cost 10-20% of a simple page's time in the tests.
+    Tests of the log itself turn INFO back on for their logger (tests/ops/test_request_log.py);
+    warnings and errors are still logged, and caplog.at_level still sets any level."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.WARNING)
+    yield
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="module")

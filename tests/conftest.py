@@ -75,10 +75,14 @@ def shipped_course(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """For speed: the production hasher costs ~0.4 s per password; tests only need a hash."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """For speed: the production hasher costs ~0.4 s per password; tests only need a hash.
+    Once for the session (per test, the settings change and its signal cost ~0.5 ms each)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture

@@ -7,15 +7,15 @@ import re
 
 import pytest
 
-from curriculum.readers import read_curriculum
 from lessons.diagrams import DIAGRAMS, deciding_step, policy_flow, srm_stack
 from lessons.markdown import DIAGRAM_NAMES, insert_diagrams, render_markdown
 from lessons.models import Responsibility
 from quizzes.explain import explain_decision
 from srm_trainer.iam import evaluate
 from srm_trainer.iam.words import STEP_TITLES
+from tests.shipped import shipped_curriculum  # the content files, parsed once per process
 
-CURRICULUM = read_curriculum(check_cases=False)
+CURRICULUM = shipped_curriculum()
 DIRECTIVE = re.compile(r"^::: diagram ([a-z-]+)\s*$", re.MULTILINE)
 
 

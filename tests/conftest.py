@@ -2,19 +2,87 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from lessons.models import Layer, Lesson, Module, Responsibility, Scenario, Service
+from tests.dbsetup import setup_test_databases
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """For speed: the production hasher costs ~0.4 s per password; tests only need a hash."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's, except that SQLite's test database is migrated once and then copied
+    (tests/dbsetup.py): the same database, without ~3.5 s of migrations per test process."""
+    from django.test.utils import teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    if not django_db_use_migrations:
+        _disable_migrations()
+    keep = django_db_keepdb and not django_db_createdb
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        config = setup_test_databases(
+            verbosity=verbosity,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=keep,
+            copy=django_db_use_migrations and not keep,
+        )
+    yield
+    if not keep:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=verbosity)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quiet_request_log():
+    """Warnings and errors only: every request's INFO line (django-structlog), formatted and
+    then thrown away by pytest's capture, cost 10-20% of a simple page's time in the tests.
+    Tests of the log itself turn INFO back on for their logger (tests/ops/test_request_log.py);
+    warnings and errors are still logged, and caplog.at_level still sets any level."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.WARNING)
+    yield
+    root.setLevel(level)
+
+
+@pytest.fixture(scope="module")
+def shipped_course(django_db_setup, django_db_blocker):
+    """The shipped course (tests/shipped.py), loaded once for a whole test module (~0.5 s a
+    load) in a transaction rolled back when the module ends. Each test runs in a savepoint
+    inside it (pytest-django's `db`), so what one test changes (a responsibility's owner) the
+    next never sees. For modules whose tests read the course or change it only inside a test."""
+    from tests.shipped import load_shipped
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_shipped()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """For speed: the production hasher costs ~0.4 s per password; tests only need a hash.
+    Once for the session (per test, the settings change and its signal cost ~0.5 ms each)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from collections import Counter
 
 import pytest
 
-from curriculum.readers import read_curriculum
 from glossary.matching import Matcher, Term
+from tests.shipped import shipped_curriculum  # the content files, parsed once per process
 
-CURRICULUM = read_curriculum(check_cases=False)
+CURRICULUM = shipped_curriculum()
 GLOSSARY = CURRICULUM.glossary
 LESSONS = {f"{le.module}/{le.slug}": le for le in CURRICULUM.lessons}
 SLUGS = {term.slug for term in GLOSSARY}

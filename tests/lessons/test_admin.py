@@ -6,7 +6,6 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from tests.conftest import give_mfa
-from tests.shipped import load_shipped
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +23,10 @@ MODELS = [
 
 
 @pytest.fixture
-def admin_client(client):
+def admin_client(shipped_course, client):
     user = get_user_model().objects.create_superuser("root-admin", password="a-long-passphrase-9")
     give_mfa(user)
     client.force_login(user)
-    load_shipped()
     return client
 
 

@@ -7,23 +7,21 @@ import re
 
 import pytest
 
-from curriculum.readers import read_curriculum
 from lessons.diagrams import DIAGRAMS, deciding_step, policy_flow, srm_stack
 from lessons.markdown import DIAGRAM_NAMES, insert_diagrams, render_markdown
 from lessons.models import Responsibility
 from quizzes.explain import explain_decision
 from srm_trainer.iam import evaluate
 from srm_trainer.iam.words import STEP_TITLES
+from tests.shipped import shipped_curriculum  # the content files, parsed once per process
 
-CURRICULUM = read_curriculum(check_cases=False)
+CURRICULUM = shipped_curriculum()
 DIRECTIVE = re.compile(r"^::: diagram ([a-z-]+)\s*$", re.MULTILINE)
 
 
 @pytest.fixture
-def shipped(db):
-    from tests.shipped import load_shipped
-
-    load_shipped()
+def shipped(shipped_course, db):
+    """The shipped course (loaded once for this module: `shipped_course` in tests/conftest.py)."""
 
 
 def test_every_module_has_a_diagram():

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from curriculum.readers import read_curriculum
 from srm_trainer.iam import evaluate
+from tests.shipped import shipped_curriculum  # the content files, parsed once per process
 
-SCENARIOS = read_curriculum().scenarios
+SCENARIOS = shipped_curriculum().scenarios
 
 # Words and phrases that state what happened to a request. Describing a policy ("her policy
 # allows", "a statement that denies") is fine; saying how the request ends is not.

@@ -6,12 +6,12 @@ import re
 
 import pytest
 
-from curriculum.readers import read_curriculum
 from lessons.markdown import render_markdown
 from netlab.presets import PRESETS as FLOW_PRESETS
 from netlab.waf_presets import PRESETS as WAF_PRESETS
+from tests.shipped import shipped_curriculum  # the content files, parsed once per process
 
-CURRICULUM = read_curriculum()
+CURRICULUM = shipped_curriculum()
 LESSON_PATHS = {f"{le.module}/{le.slug}" for le in CURRICULUM.lessons}
 SCENARIOS = {sc.slug for sc in CURRICULUM.scenarios}
 NETLAB_PRESETS = {"/lab/network/": set(FLOW_PRESETS), "/lab/waf/": set(WAF_PRESETS)}

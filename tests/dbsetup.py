@@ -1,0 +1,155 @@
+"""The test database, migrated once and copied: each test process (an xdist worker, or plain
+pytest) used to run all the migrations into its in-memory SQLite database (~3.5 s of CPU each,
+every run). Now the first process to need a database migrates it as before and saves a copy;
+every process after copies it in with SQLite's backup API (a few milliseconds).
+
+The copy is named after a hash of everything that decides what `migrate` builds: every
+migration file of every installed app, the code listening to `post_migrate` (the role groups,
+content types, permissions), the database and cache settings, and the Django, SQLite and Python
+versions. Change any of them and the next run migrates afresh, so a stale copy is never used; a
+clean clone has none and migrates once. PostgreSQL, and a run with `--no-migrations`, take
+Django's usual path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import importlib.util
+import inspect
+import os
+import sqlite3
+import sys
+import weakref
+from pathlib import Path
+
+import django
+from django.apps import apps
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.loader import MigrationLoader
+from django.db.models.signals import post_migrate
+from django.test.utils import setup_databases
+
+# Bump when the way the copy is made changes.
+FORMAT = 1
+CACHE_DIR = Path(__file__).resolve().parent.parent / "build" / "test-db"
+
+
+def _migration_files() -> list[Path]:
+    files = []
+    for config in apps.get_app_configs():
+        module, _ = MigrationLoader.migrations_module(config.label)
+        if module is None:
+            continue
+        try:
+            spec = importlib.util.find_spec(module)
+        except ModuleNotFoundError:
+            continue
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for location in spec.submodule_search_locations:
+            files.extend(sorted(Path(location).glob("*.py")))
+    return files
+
+
+def _post_migrate_sources() -> list[Path]:
+    sources = set()
+    for entry in post_migrate.receivers:
+        receiver = entry[1]
+        if isinstance(receiver, weakref.ReferenceType):
+            receiver = receiver()
+        if receiver is None:
+            continue
+        with contextlib.suppress(TypeError):
+            if path := inspect.getsourcefile(inspect.unwrap(receiver)):
+                sources.add(Path(path))
+    return sorted(sources)
+
+
+def template_key() -> str:
+    """A hash of every input that decides the migrated database's content."""
+    digest = hashlib.sha256()
+    database = settings.DATABASES[DEFAULT_DB_ALIAS]
+    for part in (
+        FORMAT,
+        django.__version__,
+        sqlite3.sqlite_version,
+        sys.version,
+        database["ENGINE"],
+        sorted(database.get("OPTIONS", {}).items()),
+        database.get("TEST", {}),
+        settings.INSTALLED_APPS,
+        settings.MIGRATION_MODULES,
+        settings.AUTH_USER_MODEL,
+        settings.CACHES,
+    ):
+        digest.update(repr(part).encode())
+    for path in (*_migration_files(), *_post_migrate_sources()):
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def _in_memory_sqlite(aliases, serialized_aliases) -> bool:
+    if set(aliases) != {DEFAULT_DB_ALIAS} or serialized_aliases:
+        return False
+    connection = connections[DEFAULT_DB_ALIAS]
+    return (
+        connection.vendor == "sqlite"
+        and connection.settings_dict["TEST"].get("MIGRATE", True) is not False
+        and connection.creation.is_in_memory_db(connection.creation._get_test_db_name())
+    )
+
+
+def _open_test_db(connection) -> str:
+    """Point `connection` at its (empty) in-memory test database, as `create_test_db` does
+    before it migrates. Returns the real database's name, for the teardown."""
+    old_name = connection.settings_dict["NAME"]
+    test_name = connection.creation._get_test_db_name()
+    connection.close()
+    settings.DATABASES[connection.alias]["NAME"] = test_name
+    connection.settings_dict["NAME"] = test_name
+    connection.ensure_connection()
+    return old_name
+
+
+def setup_test_databases(*, verbosity: int, aliases, serialized_aliases, keepdb: bool, copy: bool):
+    """`django.test.utils.setup_databases`, from the saved copy when `copy` allows it (not with
+    --reuse-db or --no-migrations) and the database is SQLite's in-memory one."""
+    kwargs = {"keepdb": True} if keepdb else {}
+    if not (copy and _in_memory_sqlite(aliases, serialized_aliases)):
+        return setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            **kwargs,
+        )
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    template = CACHE_DIR / f"migrated-{template_key()}.sqlite3"
+    connection = connections[DEFAULT_DB_ALIAS]
+    # One process migrates while the others wait for its copy.
+    with open(CACHE_DIR / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if template.exists():
+            old_name = _open_test_db(connection)
+            with contextlib.closing(sqlite3.connect(template)) as source:
+                source.backup(connection.connection)
+            return [(connection, old_name, True)]
+        config = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            **kwargs,
+        )
+        partial = template.with_suffix(f".{os.getpid()}.partial")
+        with contextlib.closing(sqlite3.connect(partial)) as copy:
+            connection.ensure_connection()
+            connection.connection.backup(copy)
+        for old in CACHE_DIR.glob("migrated-*.sqlite3"):
+            old.unlink(missing_ok=True)
+        partial.replace(template)
+        return config

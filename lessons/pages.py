@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 
-from lessons import hooks, knowledge_checks, progress, reading_order
-from lessons.markdown import insert_checks, insert_diagrams, render_markdown
+from lessons import hooks, knowledge_checks, progress, reading_order, rendered
+from lessons.markdown import insert_checks, insert_diagrams
 from lessons.models import Lesson, Scenario
 
 
@@ -30,7 +30,7 @@ def lesson_context(request: HttpRequest, lesson: Lesson, *, posted: dict | None 
     """The lesson page's context. `posted`: check views a POST just produced ({(kind, ref):
     view}), drawn in place of the learner's stored state."""
     previous, following = reading_order.visible_to(request.user).neighbours(lesson.pk)
-    content = render_markdown(lesson.body)
+    content = rendered.lesson_body(lesson)
     scenarios = lesson_scenarios(lesson)
     views = hooks.checks(
         request=request,

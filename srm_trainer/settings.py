@@ -109,6 +109,8 @@ TEMPLATES = [
                 "cohorts.context_processors.cohort_work",  # assigned work on the home page
                 "certificates.context_processors.course_progress",  # home page, lazily
             ],
+            # {% url %} with its answers kept per process (srm_trainer/kept_urls.py).
+            "builtins": ["srm_trainer.kept_urls"],
         },
     },
 ]

@@ -1,0 +1,47 @@
+"""`{% url %}` keeps what it reversed (srm_trainer/kept_urls.py) and still answers exactly as
+Django's tag: the same URL, the same errors, `as` variables, escaping."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import Context, Template
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+from srm_trainer import kept_urls
+
+
+def draw(source: str, **context) -> str:
+    return Template(source).render(Context(context))
+
+
+def test_the_tag_gives_what_reverse_gives_and_keeps_it():
+    kept_urls._reverse.cache_clear()
+    assert draw("{% url 'home' %}") == reverse("home")
+    assert draw("{% url 'lesson' m l %}", m="iam", l="root-user") == reverse(
+        "lesson", args=["iam", "root-user"]
+    )
+    assert draw("{% url 'home' %}") == reverse("home")
+    assert kept_urls._reverse.cache_info().hits == 1
+
+
+def test_the_script_prefix_is_part_of_what_is_kept():
+    first = draw("{% url 'home' %}")
+    try:
+        set_script_prefix("/trainer/")
+        assert draw("{% url 'home' %}") == "/trainer/"
+    finally:
+        set_script_prefix("/")
+    assert draw("{% url 'home' %}") == first
+
+
+def test_unknown_names_still_fail_and_as_variables_still_stay_empty():
+    with pytest.raises(NoReverseMatch):
+        draw("{% url 'no-such-page' %}")
+    assert draw("{% url 'no-such-page' as where %}[{{ where }}]") == "[]"
+
+
+def test_arguments_that_are_not_plain_values_are_reversed_as_before():
+    class Slug(str):
+        pass
+
+    assert draw("{% url 'module' m %}", m=Slug("iam")) == reverse("module", args=["iam"])

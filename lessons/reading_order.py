@@ -244,6 +244,11 @@ def everything() -> tuple[Entry, ...]:
     return _orders().everything.entries
 
 
+def published() -> Order:
+    """What learners read: published lessons of published modules."""
+    return _orders().published
+
+
 def visible_to(user) -> Order:
     """What this person may read: staff preview drafts, everyone else sees published lessons
     of published modules (the same rule as `Lesson.objects.visible_to`)."""

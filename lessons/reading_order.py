@@ -63,6 +63,8 @@ class Order:
     entries: tuple[Entry, ...]
     position: dict[int, int] = field(compare=False)
     published_only: bool = False  # the modules it lists: published ones, or all (staff)
+    # What pages derive from this order and keep while it lasts (e.g. a module page's rows).
+    kept: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, entries: tuple[Entry, ...], *, published_only: bool = False) -> Order:

@@ -5,7 +5,7 @@ Every page draws a dozen or more links (the header alone has ten), and each `rev
 the URL patterns again (tens of microseconds each: about a tenth of a lesson page's time).
 A URL depends only on the view name, its arguments, the current namespace, the script prefix
 and the URLconf, all in the key, so a kept answer is always the answer `reverse()` would give.
-Only plain arguments (text, numbers) are kept, and at most MAX_KEPT of them (slugs come from
+Only plain arguments (text, whole numbers) are kept, and at most MAX_KEPT of them (slugs come from
 requests): anything else is reversed as before.
 """
 
@@ -21,7 +21,12 @@ from django.utils.html import conditional_escape
 register = template.Library()
 
 MAX_KEPT = 4096
-_PLAIN = (str, int)
+
+
+def _plain(value) -> bool:
+    """Text (SafeString too: the same text gives the same URL) or a whole number; not a bool,
+    which would share a key with 1 or 0."""
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
 
 
 @lru_cache(maxsize=MAX_KEPT)
@@ -45,9 +50,14 @@ class KeptURLNode(defaulttags.URLNode):
                 current_app = None
         url = ""
         try:
-            if all(type(a) in _PLAIN for a in args) and all(type(v) in _PLAIN for _, v in kwargs):
+            if all(_plain(a) for a in args) and all(_plain(v) for _, v in kwargs):
                 url = _reverse(
-                    view_name, args, kwargs, current_app, get_script_prefix(), get_urlconf()
+                    view_name,
+                    tuple(a if isinstance(a, int) else str(a) for a in args),
+                    tuple((k, v if isinstance(v, int) else str(v)) for k, v in kwargs),
+                    current_app,
+                    get_script_prefix(),
+                    get_urlconf(),
                 )
             else:
                 url = reverse(view_name, args=args, kwargs=dict(kwargs), current_app=current_app)

@@ -109,8 +109,10 @@ TEMPLATES = [
                 "cohorts.context_processors.cohort_work",  # assigned work on the home page
                 "certificates.context_processors.course_progress",  # home page, lazily
             ],
-            # {% url %} with its answers kept per process (srm_trainer/kept_urls.py).
+            # {% url %} and {% static %} with their answers kept per process
+            # (srm_trainer/kept_urls.py, srm_trainer/kept_static.py).
             "builtins": ["srm_trainer.kept_urls"],
+            "libraries": {"static": "srm_trainer.kept_static"},
         },
     },
 ]

@@ -41,7 +41,27 @@ def test_unknown_names_still_fail_and_as_variables_still_stay_empty():
 
 
 def test_arguments_that_are_not_plain_values_are_reversed_as_before():
-    class Slug(str):
-        pass
+    class Slug:
+        def __str__(self) -> str:
+            return "iam"
 
-    assert draw("{% url 'module' m %}", m=Slug("iam")) == reverse("module", args=["iam"])
+    assert draw("{% url 'module' m %}", m=Slug()) == reverse("module", args=["iam"])
+
+
+def test_a_bool_and_a_number_are_not_taken_for_each_other():
+    kept_urls._reverse.cache_clear()
+    assert draw("{% url 'lesson' m 1 %}", m="iam") == reverse("lesson", args=["iam", "1"])
+    assert draw("{% url 'lesson' m b %}", m="iam", b=True) == reverse(
+        "lesson", args=["iam", "True"]
+    )
+
+
+def test_static_gives_what_the_storage_gives_and_keeps_it():
+    from django.templatetags.static import static
+
+    from srm_trainer import kept_static
+
+    kept_static._url.cache_clear()
+    source = "{% load static %}{% static 'css/site.css' %}|{% static p %}"
+    assert draw(source, p="css/site.css") == f"{static('css/site.css')}|{static('css/site.css')}"
+    assert kept_static._url.cache_info().hits == 1

@@ -56,12 +56,15 @@ def test_a_bool_and_a_number_are_not_taken_for_each_other():
     )
 
 
-def test_static_gives_what_the_storage_gives_and_keeps_it():
-    from django.templatetags.static import static
+def test_the_production_storage_keeps_urls_and_still_refuses_unknown_files(tmp_path):
+    from srm_trainer.storage import KeptURLsStorage
 
-    from srm_trainer import kept_static
-
-    kept_static._url.cache_clear()
-    source = "{% load static %}{% static 'css/site.css' %}|{% static p %}"
-    assert draw(source, p="css/site.css") == f"{static('css/site.css')}|{static('css/site.css')}"
-    assert kept_static._url.cache_info().hits == 1
+    storage = KeptURLsStorage(location=tmp_path, base_url="/static/")
+    storage.hashed_files = {"css/site.css": "css/site.0123abcd.css"}
+    storage.manifest_strict = True
+    assert storage.url("css/site.css") == "/static/css/site.0123abcd.css"
+    storage.hashed_files = {}  # a kept answer is not asked for again
+    assert storage.url("css/site.css") == "/static/css/site.0123abcd.css"
+    with pytest.raises(ValueError):
+        storage.url("css/missing.css")
+    assert ("css/missing.css", False) not in storage._kept_urls

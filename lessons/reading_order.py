@@ -209,9 +209,14 @@ def _read() -> tuple[Entry, ...]:
     between, _, end = tail.partition("l3sson")
     return tuple(
         Entry(
-            *row[:6],
-            row[6] and row[7],
-            row[8] or 0,
+            pk=row[0],
+            slug=row[1],
+            title=row[2],
+            module_id=row[3],
+            module_slug=row[4],
+            module_title=row[5],
+            published=row[6] and row[7],
+            checks=row[8] or 0,
             summary=row[9],
             level=row[10],
             minutes=row[11],

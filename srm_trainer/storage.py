@@ -8,7 +8,9 @@ the storage is made and never changes while the process runs, so neither do the 
 
 from __future__ import annotations
 
-from whitenoise.storage import CompressedManifestStaticFilesStorage
+from whitenoise.storage import (  # type: ignore[import-untyped]  # no type information
+    CompressedManifestStaticFilesStorage,
+)
 
 
 class KeptURLsStorage(CompressedManifestStaticFilesStorage):

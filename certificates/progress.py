@@ -21,13 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Q
 from django.db.models.functions import Coalesce
 
 from certificates.models import COURSE_SLUG, Certificate
 from lessons import knowledge_checks, reading_order
 from lessons import progress as lesson_progress
-from lessons.models import Lesson, LessonProgress, Module, Scenario
+from lessons.models import Lesson, Module
 from quizzes.models import Attempt, Quiz, ReviewCard
 
 FINAL_EXAM_SLUG = "final-exam"
@@ -167,36 +167,45 @@ def _owned(user, learner_key: str) -> Q | None:
 def course_progress(user, session=None, *, learner_key: str = "") -> CourseProgress:
     """A learner's progress through the published course (an anonymous learner's from their
     session: lessons marked complete, and attempts under their learner key)."""
-    # One row per published lesson (no body) with its module, and whether this learner read it.
-    lessons = (
-        Lesson.objects.published()
-        .values("pk", "module_id", "module__slug", "module__title", "module__order")
-        .annotate(offered=_checks_offered())
-    )
+    # One row per module (no lesson rows, no body): its published lessons, how many of them
+    # this learner read (their own progress rows only, joined at most once per lesson), and
+    # the scenarios those lessons show (each a prediction to make). Counted by the database,
+    # so the cost does not grow with the course or the learner's history.
+    lessons = Lesson.objects.published()
     if user.is_authenticated:
-        read_ids = None
         lessons = lessons.annotate(
-            read=Exists(LessonProgress.objects.filter(user=user, lesson=OuterRef("pk")))
+            mine=FilteredRelation("progress", condition=Q(progress__user=user))
         )
-    else:
-        read_ids = set(lesson_progress.session_completed(session))
-    marks = {entry.pk: entry.checks for entry in reading_order.everything()}
+    per_module = (
+        lessons.values("module_id", "module__slug", "module__title", "module__order")
+        .annotate(
+            total=Count("pk", distinct=True),
+            shown=Count("scenarios"),
+            **({"read": Count("mine", distinct=True)} if user.is_authenticated else {}),
+        )
+        .order_by()
+    )
+    published = reading_order.published()
+    marks = published.checks_by_module()
+    read_in_session: dict[int, int] = {}
+    if not user.is_authenticated:
+        for pk in set(lesson_progress.session_completed(session)):
+            index = published.position.get(pk)
+            if index is not None:
+                module_id = published.entries[index].module_id
+                read_in_session[module_id] = read_in_session.get(module_id, 0) + 1
     modules: dict[int, Module] = {}
     counts: dict[int, list[int]] = {}
-    for row in lessons:
+    for row in per_module:
         module_id = row["module_id"]
-        if module_id not in modules:
-            modules[module_id] = Module(
-                pk=module_id,
-                slug=row["module__slug"],
-                title=row["module__title"],
-                order=row["module__order"],
-            )
-        done = row["pk"] in read_ids if read_ids is not None else row["read"]
-        tally = counts.setdefault(module_id, [0, 0, 0])
-        tally[0] += int(done)
-        tally[1] += 1
-        tally[2] += (row["offered"] or 0) + marks.get(row["pk"], 0)
+        modules[module_id] = Module(
+            pk=module_id,
+            slug=row["module__slug"],
+            title=row["module__title"],
+            order=row["module__order"],
+        )
+        read = row["read"] if user.is_authenticated else read_in_session.get(module_id, 0)
+        counts[module_id] = [read, row["total"], row["shown"] + marks.get(module_id, 0)]
     # The modules' quizzes and the final exam, with whether this learner passed each.
     owned = _owned(user, learner_key)
     passed = (
@@ -262,19 +271,3 @@ def course_progress(user, session=None, *, learner_key: str = "") -> CourseProgr
         )
         out.append(ModuleProgress(module=module, parts=parts, quizzes=own))
     return CourseProgress(modules=out, exam=exam, certificate=certificate)
-
-
-def _checks_offered():
-    """Per lesson row, the scenarios it shows (each a prediction to make), counted by the
-    database. Its `::: check` markers come from the kept reading order (counted once per
-    version, so no page scans lesson text). Together: the same count as
-    `lessons.knowledge_checks.offered_by_lesson`, which renders each body (a test keeps the two
-    in step on the shipped course)."""
-    shown = (
-        Scenario.lessons.through.objects.filter(lesson_id=OuterRef("pk"))
-        .order_by()
-        .values("lesson_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(shown, output_field=IntegerField()), 0)

@@ -205,9 +205,18 @@ class Rendered:
     checks: tuple[str, ...] = ()  # question slugs of `::: check` markers, in page order
 
 
+# Change this when a change to the renderer changes its output: lesson bodies stored rendered
+# (lessons/rendered.py) are then rendered again.
+RENDERER_VERSION = "1"
+
+
 @lru_cache(maxsize=512)
 def render_markdown(text: str) -> Rendered:
     """Render and sanitize; cached by content, so an admin edit shows up at once."""
+    return render_markdown_uncached(text)
+
+
+def render_markdown_uncached(text: str) -> Rendered:
     md = _parser()
     tokens = md.parse(text)
     headings, checks = [], []

@@ -139,6 +139,26 @@ class Lesson(models.Model):
             raise ValidationError({"sources": problem})
 
 
+class RenderedBody(models.Model):
+    """A lesson's body rendered to sanitized HTML, kept beside the lesson (lessons/rendered.py).
+
+    `source` is a digest of the text it was rendered from and the renderer's version: a body
+    edited anywhere (the admin, the loader, a bulk update) no longer matches, and the next
+    page view renders it again and replaces the row. So a lesson page renders Markdown once
+    per edit, not once per process or whenever a memory cache has forgotten it."""
+
+    lesson = models.OneToOneField(
+        Lesson, on_delete=models.CASCADE, primary_key=True, related_name="rendered_body"
+    )
+    source = models.CharField(max_length=64)
+    html = models.TextField()
+    headings = models.JSONField(default=list)  # [[anchor id, text], ...]
+    checks = models.JSONField(default=list)  # question slugs of `::: check` markers
+
+    def __str__(self) -> str:
+        return f"rendered {self.lesson_id}"
+
+
 class LessonProgress(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"

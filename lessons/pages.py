@@ -4,12 +4,20 @@ answer in place, at the check's anchor)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import secrets
+import threading
+from collections import OrderedDict
+
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
-from lessons import hooks, knowledge_checks, progress, reading_order
-from lessons.markdown import insert_checks, insert_diagrams, render_markdown
+from lessons import hooks, knowledge_checks, progress, reading_order, rendered
+from lessons.markdown import insert_checks, insert_diagrams
 from lessons.models import Lesson, Scenario
 
 
@@ -26,11 +34,65 @@ def lesson_scenarios(lesson: Lesson) -> list[Scenario]:
     return [s for s in Scenario.objects.filter(lessons=lesson) if s.is_usable()]
 
 
+# A scenario card waiting for a prediction is the same for every reader until the scenario
+# changes, except for the form's CSRF token: it is drawn once with a stand-in for the token,
+# kept by the scenario's content, and the request's own token is put in its place.
+_CSRF_STAND_IN = f"csrf-stand-in-{secrets.token_hex(12)}"
+CARDS_KEPT = 256
+_cards: OrderedDict[tuple, str] = OrderedDict()
+_cards_lock = threading.Lock()
+
+
+def _scenario_key(scenario: Scenario, check) -> tuple:
+    content = json.dumps(
+        [
+            scenario.slug,
+            scenario.title,
+            scenario.situation,
+            scenario.explanation,
+            scenario.case,
+            scenario.rule,
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    digest = hashlib.blake2b(content.encode(), digest_size=16, usedforsecurity=False).hexdigest()
+    return (digest, check.action if check else "", check.ref if check else "")
+
+
+def scenario_card(request: HttpRequest, scenario: Scenario) -> str | None:
+    """The scenario's card as HTML when it is the same for everyone (no answer shown, nothing
+    just posted), else None: the template draws it for this request."""
+    check = getattr(scenario, "check", None)
+    if check is not None and (
+        check.result is not None
+        or check.just_answered
+        or getattr(check.form, "is_bound", True)
+        or getattr(check.form, "initial", None)
+    ):
+        return None
+    key = _scenario_key(scenario, check)
+    with _cards_lock:
+        html = _cards.get(key)
+        if html is not None:
+            _cards.move_to_end(key)
+    if html is None:
+        html = render_to_string(
+            "lessons/_scenario.html", {"scenario": scenario, "csrf_token": _CSRF_STAND_IN}
+        )
+        with _cards_lock:
+            _cards[key] = html
+            while len(_cards) > CARDS_KEPT:
+                _cards.popitem(last=False)
+    # A rendered (escaped) template with a CSRF token (letters and digits) put in: safe HTML.
+    return mark_safe(html.replace(_CSRF_STAND_IN, get_token(request)))  # noqa: S308
+
+
 def lesson_context(request: HttpRequest, lesson: Lesson, *, posted: dict | None = None) -> dict:
     """The lesson page's context. `posted`: check views a POST just produced ({(kind, ref):
     view}), drawn in place of the learner's stored state."""
     previous, following = reading_order.visible_to(request.user).neighbours(lesson.pk)
-    content = render_markdown(lesson.body)
+    content = rendered.lesson_body(lesson)
     scenarios = lesson_scenarios(lesson)
     views = hooks.checks(
         request=request,
@@ -45,6 +107,7 @@ def lesson_context(request: HttpRequest, lesson: Lesson, *, posted: dict | None 
     for scenario in scenarios:
         # Not `check`: that would hide Django's Model.check (the template would call it).
         scenario.prediction_check = views.get((hooks.PREDICTION, scenario.slug))
+        scenario.card = scenario_card(request, scenario)
 
     def draw(slug: str) -> str:
         check = views.get((hooks.QUESTION, slug))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models import Count
 from django.utils import timezone
 
 from lessons.models import Lesson, LessonProgress
@@ -39,6 +40,74 @@ def learner_progress(user, session=None) -> Progress:
         .values_list("lesson_id", flat=True)
     )
     return Progress(frozenset(rows), rows[0] if rows else None)
+
+
+def done_by_module(user, session, order) -> dict[int, int]:
+    """Lessons completed per module, among the lessons of `order` (what this person may read):
+    counted by the database in one query for a signed-in learner, so the cost does not grow
+    with their history or the course; from the session for an anonymous one."""
+    if not user.is_authenticated:
+        out: dict[int, int] = {}
+        for pk in set(session_completed(session)):
+            index = order.position.get(pk)
+            if index is not None:
+                module_id = order.entries[index].module_id
+                out[module_id] = out.get(module_id, 0) + 1
+        return out
+    rows = LessonProgress.objects.filter(user=user)
+    if not getattr(user, "is_staff", False):  # the same rule as `Lesson.objects.visible_to`
+        rows = rows.filter(lesson__published=True, lesson__module__published=True)
+    counted = rows.values("lesson__module_id").annotate(n=Count("pk")).order_by()
+    return {row["lesson__module_id"]: row["n"] for row in counted}
+
+
+def done_among(user, session, lesson_ids) -> frozenset[int]:
+    """Which of these lessons (a page of a module) the learner completed: one query over
+    those rows only."""
+    lesson_ids = list(lesson_ids)
+    if not user.is_authenticated:
+        wanted = set(lesson_ids)
+        return frozenset(pk for pk in session_completed(session) if pk in wanted)
+    if not lesson_ids:
+        return frozenset()
+    rows = LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids)
+    return frozenset(rows.values_list("lesson_id", flat=True))
+
+
+# How many lessons after the last one completed are checked first for "Continue" (one query);
+# only a learner who finished all of them meets a second query over the rest of the course.
+RESUME_WINDOW = 64
+
+
+def resume(user, session, order):
+    """The first unfinished lesson after the one finished most recently, wrapping round (see
+    `continue_lesson`), for a signed-in learner without reading every completion: the last
+    completion, then the next lessons in reading order, a window at a time."""
+    if not user.is_authenticated:
+        return continue_lesson(order.entries, learner_progress(user, session))
+    last = (
+        LessonProgress.objects.filter(user=user)
+        .order_by("-completed_at", "-pk")
+        .values_list("lesson_id", flat=True)
+        .first()
+    )
+    entries = order.entries
+    if not entries:
+        return None
+    # With no completion there is nothing to continue; the window is still asked about (it
+    # finds nothing), so the page's queries are the same before and after a first completion.
+    start = order.position.get(last, -1) + 1
+    ahead = entries[start:] + entries[:start]
+    for window in (ahead[:RESUME_WINDOW], ahead[RESUME_WINDOW:]):
+        if not window:
+            continue
+        done = done_among(user, session, [entry.pk for entry in window])
+        if last is None:
+            return None
+        found = next((entry for entry in window if entry.pk not in done), None)
+        if found is not None:
+            return found
+    return None
 
 
 def has_completed(user, lesson: Lesson, session=None) -> bool:

@@ -11,7 +11,9 @@ nothing read inside a transaction is kept).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.urls import reverse
 
@@ -32,21 +34,63 @@ class Entry:
     module_title: str
     published: bool  # the lesson and its module are both published
     checks: int = 0  # its `::: check` markers (knowledge checks besides its scenarios)
+    # What a module page's row shows, so listing a module reads no lesson rows at all.
+    summary: str = ""
+    level: str = ""
+    minutes: int = 0
+    lesson_published: bool = True  # the lesson's own flag (a draft badge for staff)
+    url: str = ""  # made once per version: a row costs no URL reversing
 
     def get_absolute_url(self) -> str:
-        return reverse("lesson", args=[self.module_slug, self.slug])
+        return self.url or reverse("lesson", args=[self.module_slug, self.slug])
+
+    def get_level_display(self) -> str:
+        from lessons.models import Level
+
+        return Level(self.level).label if self.level in Level.values else self.level
 
 
 @dataclass(frozen=True)
 class Order:
-    """Lessons in reading order, with each one's position for Previous/Next in O(1)."""
+    """Lessons in reading order, with each one's position for Previous/Next in O(1). What is
+    derived from the entries (grouped by module, counted by level) is worked out once per
+    order, that is once per version and process, not once per request."""
 
     entries: tuple[Entry, ...]
-    position: dict[int, int]
+    position: dict[int, int] = field(compare=False)
+    published_only: bool = False  # the modules it lists: published ones, or all (staff)
+    # What pages derive from this order and keep while it lasts (e.g. a module page's rows).
+    kept: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def of(cls, entries: tuple[Entry, ...]) -> Order:
-        return cls(entries, {entry.pk: index for index, entry in enumerate(entries)})
+    def of(cls, entries: tuple[Entry, ...], *, published_only: bool = False) -> Order:
+        return cls(
+            entries,
+            {entry.pk: index for index, entry in enumerate(entries)},
+            published_only,
+        )
+
+    def modules(self) -> list:
+        """The modules this order's reader may see, in course order (empty ones too). Read
+        once per order (a saved module makes a new version); each caller gets its own copies,
+        free to annotate."""
+        return [copy.copy(module) for module in self._modules]
+
+    def module(self, slug: str):
+        """One module by slug (a copy), or None when there is none this reader may see."""
+        found = self._module_by_slug.get(slug)
+        return copy.copy(found) if found is not None else None
+
+    @cached_property
+    def _modules(self) -> tuple:
+        from lessons.models import Module
+
+        rows = Module.objects.published() if self.published_only else Module.objects.all()
+        return tuple(rows.order_by("order", "slug"))
+
+    @cached_property
+    def _module_by_slug(self) -> dict:
+        return {module.slug: module for module in self._modules}
 
     def neighbours(self, pk: int) -> tuple[Entry | None, Entry | None]:
         """The lessons before and after `pk`, across module boundaries; (None, None) for a
@@ -58,11 +102,38 @@ class Order:
         following = self.entries[index + 1] if index + 1 < len(self.entries) else None
         return previous, following
 
-    def by_module(self) -> dict[int, list[Entry]]:
+    def by_module(self) -> dict[int, tuple[Entry, ...]]:
+        return self._grouped
+
+    @cached_property
+    def _grouped(self) -> dict[int, tuple[Entry, ...]]:
         grouped: dict[int, list[Entry]] = {}
         for entry in self.entries:
             grouped.setdefault(entry.module_id, []).append(entry)
-        return grouped
+        return {module_id: tuple(entries) for module_id, entries in grouped.items()}
+
+    def in_module(self, module_id: int, level: str = "") -> tuple[Entry, ...]:
+        """A module's lessons in order, all of them or those of one level."""
+        return self._by_level.get((module_id, level), ())
+
+    @cached_property
+    def _by_level(self) -> dict[tuple[int, str], tuple[Entry, ...]]:
+        out: dict[tuple[int, str], list[Entry]] = {}
+        for entry in self.entries:
+            out.setdefault((entry.module_id, ""), []).append(entry)
+            out.setdefault((entry.module_id, entry.level), []).append(entry)
+        return {key: tuple(entries) for key, entries in out.items()}
+
+    def checks_by_module(self) -> dict[int, int]:
+        """`::: check` markers per module, summed once per order."""
+        return self._checks
+
+    @cached_property
+    def _checks(self) -> dict[int, int]:
+        out: dict[int, int] = {}
+        for entry in self.entries:
+            out[entry.module_id] = out.get(entry.module_id, 0) + entry.checks
+        return out
 
 
 @dataclass(frozen=True)
@@ -104,16 +175,41 @@ def _read() -> tuple[Entry, ...]:
             "published",
             "module__published",
             "marks",
+            "summary",
+            "level",
+            "minutes",
         )
         .iterator(chunk_size=2000)
     )
-    return tuple(Entry(*row[:6], row[6] and row[7], row[8] or 0) for row in rows)
+    # One URL reversed, the others made by the same pattern: thousands of lessons would
+    # otherwise cost a reverse() each (tens of microseconds) on every new version.
+    sample = reverse("lesson", args=["m0dule", "l3sson"])
+    head, _, tail = sample.partition("m0dule")
+    between, _, end = tail.partition("l3sson")
+    return tuple(
+        Entry(
+            pk=row[0],
+            slug=row[1],
+            title=row[2],
+            module_id=row[3],
+            module_slug=row[4],
+            module_title=row[5],
+            published=row[6] and row[7],
+            checks=row[8] or 0,
+            summary=row[9],
+            level=row[10],
+            minutes=row[11],
+            lesson_published=row[6],
+            url=f"{head}{row[4]}{between}{row[1]}{end}",
+        )
+        for row in rows
+    )
 
 
 def _build() -> _Orders:
     entries = _read()
     published = tuple(entry for entry in entries if entry.published)
-    return _Orders(Order.of(entries), Order.of(published))
+    return _Orders(Order.of(entries), Order.of(published, published_only=True))
 
 
 _kept = VersionedCache(VERSION_KEY, _build)
@@ -126,6 +222,11 @@ def _orders() -> _Orders:
 def everything() -> tuple[Entry, ...]:
     """Every lesson, drafts included, in reading order."""
     return _orders().everything.entries
+
+
+def published() -> Order:
+    """What learners read: published lessons of published modules."""
+    return _orders().published
 
 
 def visible_to(user) -> Order:

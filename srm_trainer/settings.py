@@ -109,6 +109,8 @@ TEMPLATES = [
                 "cohorts.context_processors.cohort_work",  # assigned work on the home page
                 "certificates.context_processors.course_progress",  # home page, lazily
             ],
+            # {% url %} with its answers kept per process (srm_trainer/kept_urls.py).
+            "builtins": ["srm_trainer.kept_urls"],
         },
     },
 ]
@@ -218,7 +220,8 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # whitenoise's compressed manifest storage, each URL kept (srm_trainer/storage.py)
+            else "srm_trainer.storage.KeptURLsStorage"
         )
     },
 }

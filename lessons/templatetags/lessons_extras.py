@@ -16,11 +16,6 @@ register = template.Library()
 DECISION_WORDS = DECISIONS
 
 
-@register.simple_tag
-def done_count(lessons, completed) -> int:
-    return sum(1 for lesson in lessons if lesson.pk in completed)
-
-
 @register.filter
 def markdown(text: str) -> str:
     # render_markdown sanitizes its output with an allow-list, so it is safe to mark safe.

@@ -1,0 +1,46 @@
+"""A scenario card waiting for a prediction is drawn once and kept by the scenario's content
+(lessons/pages.py); each page still carries its own CSRF token, and an edit shows at once."""
+
+from __future__ import annotations
+
+import re
+
+from django.test import Client
+
+from lessons import pages
+from lessons.models import Scenario
+from tests.conftest import make_lesson, make_scenario
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def prediction_token(body: str) -> str:
+    form = body[body.index('class="predict"') :]
+    return TOKEN.search(form).group(1)
+
+
+def test_each_page_gets_its_own_working_token_in_a_kept_card(db):
+    pages._cards.clear()
+    lesson = make_lesson()
+    make_scenario(lesson, title="Alice reads a report")
+    url = lesson.get_absolute_url()
+    browser = Client(enforce_csrf_checks=True)
+    first = browser.get(url).content.decode()
+    second = browser.get(url).content.decode()
+    assert len(pages._cards) == 1  # drawn once
+    assert "csrf-stand-in" not in first + second
+    assert prediction_token(first) != prediction_token(second)  # masked anew per response
+    action = re.search(r'<form method="post" action="([^"#]+)#predict-', second).group(1)
+    answered = browser.post(
+        action, {"decision": "Allow", "csrfmiddlewaretoken": prediction_token(second)}
+    )
+    assert answered.status_code != 403
+
+
+def test_an_edited_scenario_is_drawn_anew(client, db):
+    lesson = make_lesson()
+    scenario = make_scenario(lesson, title="Old title")
+    assert "Old title" in client.get(lesson.get_absolute_url()).content.decode()
+    Scenario.objects.filter(pk=scenario.pk).update(title="New title")
+    body = client.get(lesson.get_absolute_url()).content.decode()
+    assert "New title" in body and "Old title" not in body

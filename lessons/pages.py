@@ -63,7 +63,7 @@ def _scenario_key(scenario: Scenario, check) -> tuple:
 def scenario_card(request: HttpRequest, scenario: Scenario) -> str | None:
     """The scenario's card as HTML when it is the same for everyone (no answer shown, nothing
     just posted), else None: the template draws it for this request."""
-    check = getattr(scenario, "check", None)
+    check = getattr(scenario, "prediction_check", None)
     if check is not None and (
         check.result is not None
         or check.just_answered

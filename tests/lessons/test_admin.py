@@ -74,7 +74,8 @@ def answered(learner, other_learner):
     from lessons import knowledge_checks
     from tests.conftest import make_lesson, make_module
 
-    lesson = make_lesson(make_module(slug="iam"), slug="policies", title="Policies")
+    # Not the shipped course's slugs: this module's `admin_client` tests keep that course loaded.
+    lesson = make_lesson(make_module(slug="checks-demo"), slug="policies", title="Policies")
     for user, correct in ((learner, True), (other_learner, False), (other_learner, True)):
         knowledge_checks.record(
             user=user,

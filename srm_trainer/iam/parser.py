@@ -289,7 +289,7 @@ def _learn_action(item: str) -> str | None:
     return found
 
 
-_NOT_SEEN = object()
+_NOT_SEEN = "\x00not seen"  # a str, so lookups stay typed; compared by identity
 
 
 def _fast_actions(raw: Any) -> tuple[tuple[str, ...], tuple[str, ...] | None] | None:

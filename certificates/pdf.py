@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from django.utils import timezone
-from fontTools.ttLib import TTFont
-from fpdf import FPDF
 
 from certificates.models import Certificate
 
@@ -52,6 +50,8 @@ class CannotDraw(Exception):
 @cache
 def _characters(path: Path) -> frozenset[int]:
     """The code points a font maps to a glyph (read once per process)."""
+    from fontTools.ttLib import TTFont  # imported on first use: most processes never draw a PDF
+
     with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap())
 
@@ -81,6 +81,8 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     font = name_font(certificate.name)
     if font is None:
         raise CannotDraw(missing_letters(certificate.name))
+    from fpdf import FPDF  # imported on first use: most processes never draw a PDF
+
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_creation_date(certificate.issued_at)
     pdf.set_title(f"Certificate: {certificate.course_title}")

@@ -71,5 +71,9 @@ IDENTITY_EDITOR = "textarea[name^='identity-'] + .policy-editor .cm-content"
 
 def policy_editor(scope, name: str):
     """The policy editor (CodeMirror, over a hidden textarea) labelled `name`. `fill()` replaces
-    its text as one typed insertion; the textarea follows, and htmx's live update fires."""
-    return scope.get_by_role("textbox", name=name, exact=True)
+    its text as one typed insertion; the textarea follows, and htmx's live update fires.
+
+    Only CodeMirror's editable element matches: before the script upgrades the page the textarea
+    carries the same name, and an action that resolved to it would wait on it forever once it
+    is hidden (Playwright re-resolves a locator only when its element leaves the page)."""
+    return scope.get_by_role("textbox", name=name, exact=True).and_(scope.locator(".cm-content"))

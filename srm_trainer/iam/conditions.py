@@ -15,7 +15,8 @@ The rules implemented:
   operators (true), `...IfExists` (true) and `Null` (which tests exactly that); a key given
   as an empty list has no value and counts as missing (the multivalued-key examples treat
   "context keys with empty values" like missing ones);
-- `ForAllValues:` is true when the key is missing or empty and otherwise needs every context
+- `ForAllValues:` is true when the key is missing or empty (an empty list, or values that are
+  all empty strings: "a null data set, such as an empty string") and otherwise needs every context
   value to satisfy the operator; `ForAnyValue:` is false when the key is missing or empty and
   otherwise needs one. A missing key under `ForAnyValue:...IfExists` is still false: AWS
   reports it that way (https://repost.aws/questions/QU9HFmDzP0QGuU-fd7rS6B7w);
@@ -468,11 +469,16 @@ class ConditionClause:
         actual = context.get(self.key)
         if self.base == "Null":
             return self._evaluate_null(actual)
-        if not actual:
-            # Missing, or an empty list: the key has no value (as Null sees it too).
+        if not actual or (self.set_operator is not None and _null_data_set(actual)):
+            # Missing, or an empty list: the key has no value (as Null sees it too). A set
+            # operator also reads values that are all empty strings as a null data set.
             if self.set_operator == "ForAllValues":
                 return None
             if self.set_operator == "ForAnyValue":
+                if actual:  # present, but only empty strings
+                    return self._fail(
+                        VALUE_MISMATCH, actual, "empty strings are a null data set for ForAnyValue"
+                    )
                 return self._fail(
                     KEY_MISSING, actual, "ForAnyValue needs at least one value in the request"
                 )
@@ -523,6 +529,14 @@ class ConditionClause:
 
     def _fail(self, code: str, actual: tuple[str, ...] | None, detail: str) -> ConditionFailure:
         return ConditionFailure(self.operator, self.key, code, self.values, actual, detail)
+
+
+def _null_data_set(values: tuple[str, ...]) -> bool:
+    """For ForAllValues/ForAnyValue: request values that are only empty strings are a null data
+    set (the multivalued-keys guide: ForAllValues is true "if the key values resolve to a null
+    data set, such as an empty string", ForAnyValue false). Null and the plain operators still
+    see an empty string as a value: `s3:prefix` is "" when listing a bucket's top level."""
+    return all(v == "" for v in values)
 
 
 def evaluate_conditions(

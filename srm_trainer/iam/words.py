@@ -189,7 +189,8 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
     ),
     "no_rcp_levels": (
         (
-            "no resource control policies are in force (the resource's account is not in an organization)",
+            "no resource control policies are in force (the resource's account is not in an "
+            "organization, or is its management account: RCPs do not affect its resources)",
         ),
         SCPS,
     ),

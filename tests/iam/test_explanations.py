@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from srm_trainer.iam import Decision, evaluate
+from srm_trainer.iam.words import reason_words
 
 ACCT = "111122223333"
 ALICE = f"arn:aws:iam::{ACCT}:user/alice"
@@ -269,6 +270,15 @@ def test_policies_that_do_not_apply_to_the_caller_say_so():
     (identity,) = decision.explanations
     assert identity.result == "not_applicable"
     assert identity.reason.code == "identity_policies_not_applicable"
+
+
+def test_no_org_policies_reads_as_no_organization_or_its_management_account():
+    # SCPs do not affect the management account's principals, nor RCPs its resources
+    # (Organizations guide, orgs_manage_policies_rcps): both steps must say so.
+    steps = {s.name: s for s in evaluate(_case(_allow())).steps}
+    for name in ("scp", "rcp"):
+        (reason,) = steps[name].reasons
+        assert "management account" in reason_words(reason.code, reason.data)
 
 
 def test_to_dict_is_json_ready_and_has_the_four_parts():

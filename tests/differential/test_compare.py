@@ -290,7 +290,7 @@ def test_ours_against_iam_simulate_with_fresh_parsing(tmp_path):
     for name, count, mine_us, theirs_us, agree, errors in rows:
         note = f"{agree}/{count}" + (f" (peer errors: {errors})" if errors else "")
         print(
-            f"  {name:<32} {count:>8} {mine_us:>10.1f} {theirs_us:>13.1f} "
+            f"  {name:<50} {count:>8} {mine_us:>10.1f} {theirs_us:>13.1f} "
             f"{theirs_us / mine_us:>6.1f}x  {note}"
         )
     for name, _, mine_us, theirs_us, _, _ in rows:

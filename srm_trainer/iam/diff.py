@@ -38,7 +38,10 @@ class Change:
     def level(self) -> str:
         return self.new.level
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, grants: str = "new") -> dict[str, Any]:
+        """`grants`: the side whose access is wider ("new" for a gain, "old" for a loss); its
+        `by`, `denied`, `step` and `why` say why, as a summary's allowed action does."""
+        side = self.new if grants == "new" else self.old
         return {
             "action": self.action,
             "service": self.service,
@@ -47,6 +50,11 @@ class Change:
             "new": self.new.access,
             "resources": list(self.new.resources or self.old.resources),
             "conditions": list(self.new.conditions or self.old.conditions),
+            "grants": grants,
+            "by": [r.to_dict() for r in side.by],
+            "denied": [r.to_dict() for r in side.denied],
+            "step": side.step,
+            "why": [r.to_dict() for r in side.why],
         }
 
 
@@ -73,8 +81,8 @@ class Diff:
         lost = self.lost if max_listed is None else self.lost[:max_listed]
         out = {
             "no_new_access": self.no_new_access,
-            "gained": [c.to_dict() for c in gained],
-            "lost": [c.to_dict() for c in lost],
+            "gained": [c.to_dict("new") for c in gained],
+            "lost": [c.to_dict("old") for c in lost],
             "evaluated": self.new.evaluated,
             "skipped_services": list(self.skipped),
             "ignored": sorted(set(self.old.ignored) | set(self.new.ignored)),

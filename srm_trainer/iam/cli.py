@@ -13,12 +13,15 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import catalog, words
 from .decision import Decision, Reason, StatementRef
 from .errors import PolicyError
 from .wildcard import has_wildcard
+
+if TYPE_CHECKING:
+    from .summary import ActionAccess, Verdict
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -384,13 +387,8 @@ def _cmd_simulate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(json.dumps({"results": [r.to_dict() for r in results]}) + "\n")
         return EXIT_OK
     for r in results:
-        by = "; ".join(_ref(ref) for ref in r.decision.decisive)
-        if not by and r.decision.steps and r.decision.steps[0].name == "aws_rule":
-            by = reason_text(r.decision.steps[0].reasons[0])
         out.write(
-            f"{r.decision.decision:<12}  {r.action}  {r.resource}"
-            + (f"  — {by}" if by else "")
-            + "\n"
+            f"{r.decision.decision:<12}  {r.action}  {r.resource}  — {decision_why(r.decision)}\n"
         )
     return EXIT_OK
 
@@ -417,9 +415,25 @@ def _cmd_summary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f"  {lv.level:<24} {lv.access:<8} "
                 f"{lv.full} full, {lv.partial} partial, {lv.none} none of {lv.total}\n"
             )
+        # Actions that share a verdict share its reasons: one heading per reason, as the
+        # summary page groups them, then each allowed action on a line of its own.
+        allowed: dict[int, tuple[str, list[ActionAccess]]] = {}
+        denied: dict[int, tuple[str, list[ActionAccess]]] = {}
         for a in svc.actions:
-            if a.access == "partial":
-                out.write(f"    partial  {a.action}{_limits_text(a.resources, a.conditions)}\n")
+            groups = denied if a.access == "none" else allowed
+            found = groups.get(id(a.verdict))
+            if found is None:
+                found = groups[id(a.verdict)] = (verdict_why(a.verdict), [])
+            found[1].append(a)
+        for why, actions in allowed.values():
+            out.write(f"  {why}:\n")
+            for a in actions:
+                out.write(
+                    f"    {a.access:<8} {a.action}{_limits_text(a.resources, a.conditions)}\n"
+                )
+        for why, actions in denied.values():
+            count = f"{len(actions)} action{'s' if len(actions) != 1 else ''}"
+            out.write(f"  not allowed ({count}): {why}\n")
     if summary.skipped:
         err.write(f"not summarised (over the cap of actions): {', '.join(summary.skipped)}\n")
     if summary.unknown:
@@ -443,9 +457,12 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for sign, changes in (("+", result.gained), ("-", result.lost)):
             for c in changes:
                 shown = c.new if sign == "+" else c.old
+                # What grants the wider side: the new policies for a gain, the old for a loss
+                # (the compare page shows the same).
                 out.write(
                     f"{sign} {c.action}  [{c.level}]  {c.old.access} → {c.new.access}"
-                    f"{_limits_text(shown.resources, shown.conditions)}\n"
+                    f"{_limits_text(shown.resources, shown.conditions)}"
+                    f"  — {'new' if sign == '+' else 'old'}: {verdict_why(shown.verdict)}\n"
                 )
         if result.no_new_access:
             out.write("no new access\n")
@@ -477,6 +494,42 @@ def reason_text(reason: Reason) -> str:
         reason.code, reason.data or {}, value=_fmt
     )  # the default render formats plain text
     return sentence
+
+
+def _labels(refs: Sequence[StatementRef]) -> str:
+    return "; ".join(dict.fromkeys(words.statement_label(ref) for ref in refs))
+
+
+def _step_text(step: str, reasons: Sequence[Reason]) -> str:
+    """The deciding box of the flowchart and its reasons: "decided at the Permissions boundary
+    step: ..."."""
+    title = f"decided at the {_STEP_TITLES.get(step, step)} step"
+    said = "; ".join(reason_text(r) for r in reasons[:3])
+    return f"{title}: {said}" if said else title
+
+
+def decision_why(decision: Decision) -> str:
+    """Why one request was decided so, in the batch page's words: the deciding statements (or
+    that none allows it) and the step that decided, with its reasons."""
+    reached = [step for step in decision.steps if step.reached]
+    step = _step_text(reached[-1].name, reached[-1].reasons) if reached else ""
+    if decision.decisive:
+        verb = "allowed by" if decision.decision == "Allow" else "denied by"
+        return f"{verb} {_labels(decision.decisive)}" + (f"; {step}" if step else "")
+    lead = "no statement allows it" if decision.decision == "ImplicitDeny" else "denied"
+    return f"{lead}; {step}" if step else lead
+
+
+def verdict_why(verdict: Verdict) -> str:
+    """Why an action of a summary or diff is allowed or not, in the summary page's words: the
+    Allow statements that grant it (and the Deny statements that limit it), or the Deny
+    statements or the step that refuse it."""
+    if verdict.access != "none":
+        text = f"allowed by {_labels(verdict.by)}" if verdict.by else "allowed"
+        return text + (f"; limited by {_labels(verdict.denied)}" if verdict.denied else "")
+    if verdict.denied:
+        return f"denied by {_labels(verdict.denied)}"
+    return _step_text(verdict.step, verdict.why) if verdict.step else "not allowed"
 
 
 def _ref(ref: StatementRef) -> str:

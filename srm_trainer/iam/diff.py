@@ -38,7 +38,10 @@ class Change:
     def level(self) -> str:
         return self.new.level
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, grants: str = "new") -> dict[str, Any]:
+        """`grants`: the side whose access is wider ("new" for a gain, "old" for a loss); its
+        `by`, `denied`, `step` and `why` say why, as a summary's allowed action does."""
+        side = self.new if grants == "new" else self.old
         return {
             "action": self.action,
             "service": self.service,
@@ -47,6 +50,11 @@ class Change:
             "new": self.new.access,
             "resources": list(self.new.resources or self.old.resources),
             "conditions": list(self.new.conditions or self.old.conditions),
+            "grants": grants,
+            "by": [r.to_dict() for r in side.by],
+            "denied": [r.to_dict() for r in side.denied],
+            "step": side.step,
+            "why": [r.to_dict() for r in side.why],
         }
 
 
@@ -73,8 +81,8 @@ class Diff:
         lost = self.lost if max_listed is None else self.lost[:max_listed]
         out = {
             "no_new_access": self.no_new_access,
-            "gained": [c.to_dict() for c in gained],
-            "lost": [c.to_dict() for c in lost],
+            "gained": [c.to_dict("new") for c in gained],
+            "lost": [c.to_dict("old") for c in lost],
             "evaluated": self.new.evaluated,
             "skipped_services": list(self.skipped),
             "ignored": sorted(set(self.old.ignored) | set(self.new.ignored)),
@@ -115,14 +123,45 @@ def diff(
     new_sum = summarize(new_set, services=wanted, max_actions=max_actions, share=0.5)
     gained: list[Change] = []
     lost: list[Change] = []
-    for action, after in new_sum.by_action.items():
-        before = old_sum.by_action.get(action)
-        if before is None:
+    olds = {svc.prefix: svc for svc in old_sum.services}
+    # Verdicts are shared by the actions of a group: each pair of them is compared once, and
+    # an action's ActionAccess objects are only read when it changed.
+    wider: dict[tuple[int, int], tuple[bool, bool]] = {}
+    for after_svc in new_sum.services:
+        before_svc = olds.get(after_svc.prefix)
+        if before_svc is None:
             continue
-        if _wider(after.verdict, before.verdict):
-            gained.append(Change(before, after))
-        if _wider(before.verdict, after.verdict):
-            lost.append(Change(before, after))
+        befores, afters = before_svc.verdicts, after_svc.verdicts
+        # Most services differ nowhere: compare their few distinct pairs of verdicts first
+        # (passes over the actions in C), and look at each action only where some pair differs.
+        by_id = dict(zip(map(id, befores), befores, strict=True))
+        by_id.update(zip(map(id, afters), afters, strict=True))
+        differ = False
+        for pair in set(zip(map(id, befores), map(id, afters), strict=True)):
+            found = wider.get(pair)
+            if found is None:
+                before, after = by_id[pair[0]], by_id[pair[1]]
+                found = wider[pair] = (_wider(after, before), _wider(before, after))
+            differ = differ or found[0] or found[1]
+        if not differ:
+            continue
+        changed = []
+        for k, (before, after) in enumerate(zip(befores, afters, strict=True)):
+            pair = (id(before), id(after))
+            found = wider.get(pair)
+            if found is None:
+                found = wider[pair] = (_wider(after, before), _wider(before, after))
+            if found[0] or found[1]:
+                changed.append((k, found))
+        if not changed:
+            continue
+        before_actions, after_actions = before_svc.actions, after_svc.actions
+        for k, (more, less) in changed:
+            change = Change(before_actions[k], after_actions[k])
+            if more:
+                gained.append(change)
+            if less:
+                lost.append(change)
     return Diff(tuple(gained), tuple(lost), old_sum, new_sum)
 
 

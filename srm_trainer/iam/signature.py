@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
+from itertools import compress, repeat
+from operator import contains
 from typing import Any
 
 from .aws_rules import RULES
@@ -72,7 +74,13 @@ def signatures(
                 hi = bisect_left(ordered, prefix + "\U0010ffff", lo)
                 found.update(order[lo:hi])
             for pattern in block.wildcards:
-                found.update(k for k, name in enumerate(folded) if pattern.matches(name))
+                # Only names holding the pattern's longest literal piece can match: that
+                # filter runs in C, the matcher on what passes it.
+                need = pattern.need
+                passed = (
+                    compress(everyone, map(contains, folded, repeat(need))) if need else everyone
+                )
+                found.update(k for k in passed if pattern.matches(folded[k]))
                 work += len(folded)
             hit = found
             work += len(block.exact) + len(block.prefixes) + len(found)

@@ -162,12 +162,41 @@ class LevelSummary:
         }
 
 
-@dataclass(frozen=True, slots=True)
 class ServiceSummary:
-    prefix: str
-    name: str
-    levels: tuple[LevelSummary, ...]
-    actions: tuple[ActionAccess, ...]
+    """One service: its access levels, and each action's verdict. `verdicts` runs parallel to
+    `levelled` (the catalogue's (action, level) pairs); the `ActionAccess` objects of `actions`
+    are made when first read (a diff of every service compares verdicts and never needs most
+    of them)."""
+
+    __slots__ = ("prefix", "name", "levels", "levelled", "verdicts", "_actions")
+
+    def __init__(
+        self,
+        prefix: str,
+        name: str,
+        levels: tuple[LevelSummary, ...],
+        levelled: Sequence[tuple[str, str]],
+        verdicts: Sequence[Verdict],
+    ) -> None:
+        self.prefix = prefix
+        self.name = name
+        self.levels = levels
+        self.levelled = levelled
+        self.verdicts = verdicts
+        self._actions: tuple[ActionAccess, ...] | None = None
+
+    def __repr__(self) -> str:
+        return f"ServiceSummary({self.prefix!r}, {len(self.levelled)} actions)"
+
+    @property
+    def actions(self) -> tuple[ActionAccess, ...]:
+        if self._actions is None:
+            prefix = self.prefix
+            self._actions = tuple(
+                ActionAccess(action, prefix, level, verdict)
+                for (action, level), verdict in zip(self.levelled, self.verdicts, strict=True)
+            )
+        return self._actions
 
     @property
     def allowed(self) -> tuple[ActionAccess, ...]:
@@ -199,7 +228,14 @@ class Summary:
     unknown: tuple[str, ...] = ()  # service prefixes the catalogue does not know
     every_service: bool = False  # some Allow covers every service (`*`, NotAction)
     ignored: tuple[str, ...] = ()  # case fields given but not part of a summary
-    by_action: dict[str, ActionAccess] = field(default_factory=dict, compare=False)
+    _by_action: dict[str, ActionAccess] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def by_action(self) -> dict[str, ActionAccess]:
+        """Every summarised action's verdict by name (made when first read)."""
+        if not self._by_action and self.evaluated:
+            self._by_action.update((a.action, a) for svc in self.services for a in svc.actions)
+        return self._by_action
 
     def _services_dict(self, max_listed: int | None) -> list[dict[str, Any]]:
         words: dict[int, Any] = {}
@@ -488,15 +524,23 @@ def _probe_resources(first: Decision) -> list[str]:
     return list(dict.fromkeys(out))[:4]  # a few examples say enough, and bound the probes
 
 
-def _aggregate(prefix: str, accesses: list[ActionAccess]) -> ServiceSummary:
+def _aggregate(
+    prefix: str, levelled: Sequence[tuple[str, str]], verdicts: Sequence[Verdict]
+) -> ServiceSummary:
     from . import catalog
 
     counts: dict[str, dict[str, int]] = {}
-    for a in accesses:  # one pass: a whole-account summary aggregates 20,000 actions
-        at = counts.get(a.level)
-        if at is None:
-            at = counts[a.level] = {"full": 0, "partial": 0, "none": 0}
-        at[a.verdict.access] += 1
+    if verdicts and len(set(map(id, verdicts))) == 1:
+        # One verdict for the whole service: count the levels, not the actions one by one.
+        shared = verdicts[0].access
+        for level, n in _level_counts(prefix, levelled).items():
+            counts[level] = {"full": 0, "partial": 0, "none": 0, shared: n}
+    else:
+        for (_, level), verdict in zip(levelled, verdicts, strict=True):
+            at = counts.get(level)
+            if at is None:
+                at = counts[level] = {"full": 0, "partial": 0, "none": 0}
+            at[verdict.access] += 1
     levels = []
     for level in ACCESS_LEVELS:
         at = counts.get(level)
@@ -508,8 +552,22 @@ def _aggregate(prefix: str, accesses: list[ActionAccess]) -> ServiceSummary:
         )
         levels.append(LevelSummary(level, access, at["full"], at["partial"], at["none"]))
     return ServiceSummary(
-        prefix, catalog.service_name(prefix) or prefix, tuple(levels), tuple(accesses)
+        prefix, catalog.service_name(prefix) or prefix, tuple(levels), levelled, verdicts
     )
+
+
+_LEVEL_COUNTS: dict[str, tuple[Sequence[tuple[str, str]], dict[str, int]]] = {}
+
+
+def _level_counts(prefix: str, levelled: Sequence[tuple[str, str]]) -> dict[str, int]:
+    """How many actions of the service each access level has (kept per catalogue tuple)."""
+    found = _LEVEL_COUNTS.get(prefix)
+    if found is None or found[0] is not levelled:
+        counts: dict[str, int] = {}
+        for _, level in levelled:
+            counts[level] = counts.get(level, 0) + 1
+        found = _LEVEL_COUNTS[prefix] = (levelled, counts)
+    return found[1]
 
 
 def summarize(
@@ -568,13 +626,12 @@ def summarize(
         parsed, given, chosen, int(MAX_MATCHES * share), int(MAX_CHECKS * share)
     )
     return Summary(
-        services=tuple(_aggregate(p, accesses) for p, accesses in grouped.items()),
-        evaluated=sum(len(accesses) for accesses in grouped.values()),
+        services=tuple(_aggregate(p, chosen[p], verdicts) for p, verdicts in grouped.items()),
+        evaluated=sum(len(verdicts) for verdicts in grouped.values()),
         skipped=tuple(sorted(skipped + over)),
         unknown=tuple(unknown),
         every_service=every,
         ignored=ignored,
-        by_action={a.action: a for accesses in grouped.values() for a in accesses},
     )
 
 
@@ -584,8 +641,9 @@ def _evaluate_all(
     services: dict[str, Sequence[tuple[str, str]]],
     max_matches: int = MAX_MATCHES,
     max_checks: int = MAX_CHECKS,
-) -> tuple[dict[str, list[ActionAccess]], list[str]]:
-    """Every action's verdict, per service, and the services left out over the work caps.
+) -> tuple[dict[str, Sequence[Verdict]], list[str]]:
+    """Every action's verdict, per service (parallel to its levelled actions), and the services
+    left out over the work caps.
 
     Actions are grouped by `_signature` first, and each group is evaluated once (on `*`, then
     on its probe resources): a service of hundreds of actions usually falls into a handful of
@@ -596,7 +654,7 @@ def _evaluate_all(
     them are skipped whole, never half-counted."""
     policies = [slot.policy for slot in parsed.policies()]
     verdicts: dict[tuple[Any, ...], Verdict] = {}
-    out: dict[str, list[ActionAccess]] = {}
+    out: dict[str, Sequence[Verdict]] = {}
     skipped: list[str] = []
     matches = checks = 0
     # A verdict reads the decisions' explanations, which cover every statement of the case.
@@ -605,29 +663,44 @@ def _evaluate_all(
         candidates = _candidates(policies, prefix)
         same = _uniform(candidates, prefix)
         if same is not None and levelled and prefix not in _RULE_SERVICES:
-            keys: list[tuple[Any, ...]] = [same] * len(levelled)
-        else:
-            if matches > max_matches:
-                skipped.append(prefix)
-                continue
-            keys, work = _signatures(candidates, levelled)
-            matches += work
+            # One group: decided once (or found), every action shares its verdict.
+            verdict = verdicts.get(same)
+            if verdict is None:
+                if checks > max_checks:
+                    skipped.append(prefix)
+                    continue
+                verdict, decisions = _verdict(parsed, account_given, levelled[0][0])
+                verdicts[same] = verdict
+                checks += decisions * per_decision
+            out[prefix] = (verdict,) * len(levelled)
+            continue
+        if matches > max_matches:
+            skipped.append(prefix)
+            continue
+        keys, work = _signatures(candidates, levelled)
+        matches += work
+        # A key is a tuple of statement positions; its hash is not cached, so each distinct
+        # key is looked up once per service.
+        seen: dict[tuple[Any, ...], Verdict] = {}
+        row: list[Verdict] = []
         over = False
         for key, (action, _) in zip(keys, levelled, strict=True):
-            if key in verdicts:
-                continue
-            if checks > max_checks:
-                over = True
-                break
-            verdicts[key], decisions = _verdict(parsed, account_given, action)
-            checks += decisions * per_decision
+            verdict = seen.get(key)
+            if verdict is None:
+                verdict = verdicts.get(key)
+                if verdict is None:
+                    if checks > max_checks:
+                        over = True
+                        break
+                    verdict, decisions = _verdict(parsed, account_given, action)
+                    verdicts[key] = verdict
+                    checks += decisions * per_decision
+                seen[key] = verdict
+            row.append(verdict)
         if over:
             skipped.append(prefix)
             continue
-        out[prefix] = [
-            ActionAccess(action, prefix, level, verdicts[key])
-            for key, (action, level) in zip(keys, levelled, strict=True)
-        ]
+        out[prefix] = row
     return out, skipped
 
 

@@ -54,7 +54,10 @@ def test_diff_gates_new_access(tmp_path, capsys):
     old, new = write(tmp_path, "old.json", READ), write(tmp_path, "new.json", READ_PUT)
     status, out, _ = run(capsys, "diff", old, new)
     assert status == EXIT_FAILED
-    assert out.splitlines() == ["+ s3:PutObject  [Write]  none → partial (arn:aws:s3:::up/*)"]
+    assert out.splitlines() == [
+        "+ s3:PutObject  [Write]  none → partial (arn:aws:s3:::up/*)"
+        "  — new: allowed by Identity-based policy 1, statement 2 (Allow)"
+    ]
     status, out, _ = run(capsys, "diff", new, old)
     assert status == EXIT_OK
     assert out.splitlines()[0].startswith("- s3:PutObject")
@@ -65,3 +68,103 @@ def test_diff_bad_json_names_the_file(tmp_path, capsys):
     good, bad = write(tmp_path, "old.json", READ), write(tmp_path, "new.json", '{"Statement": [')
     status, _, err = run(capsys, "diff", good, bad)
     assert status == EXIT_FAILED and "new.json" in err
+
+
+# --- the why, in the words the sandbox pages use (issue 16, item 13) --------------------------
+
+GUARDED = {
+    "identity_policies": [
+        policy(
+            {"Sid": "Read", "Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"},
+            {
+                "Sid": "Upload",
+                "Effect": "Allow",
+                "Action": "s3:PutObject",
+                "Resource": "arn:aws:s3:::up/*",
+            },
+            {
+                "Sid": "Secret",
+                "Effect": "Deny",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::secret/*",
+            },
+        )
+    ],
+    "permissions_boundary": policy(
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+        {"Sid": "NoListing", "Effect": "Deny", "Action": "s3:ListBucket", "Resource": "*"},
+    ),
+}
+READ_BY = (
+    "Identity-based policy 1, statement 1 “Read” (Allow); Permissions boundary, statement 1 (Allow)"
+)
+
+
+def _section(lines, heading):
+    """The action lines under one heading of a summary, up to the next heading."""
+    start = lines.index(heading) + 1
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("    ")), len(lines))
+    return lines[start:end]
+
+
+def test_summary_says_which_statements_allow_each_action(tmp_path, capsys):
+    status, out, _ = run(capsys, "summary", write(tmp_path, "set.json", GUARDED))
+    assert status == EXIT_OK
+    lines = out.splitlines()
+    plain = _section(lines, f"  allowed by {READ_BY}:")
+    assert "    full     s3:GetBucketAcl" in plain
+    assert "    full     s3:ListBucket" not in plain  # the boundary's Deny refuses it
+    limited = _section(
+        lines,
+        f"  allowed by {READ_BY}; limited by Identity-based policy 1, statement 3 “Secret” (Deny):",
+    )
+    assert limited == ["    partial  s3:GetObject (except arn:aws:s3:::secret/*)"]
+    upload = "Identity-based policy 1, statement 2 “Upload” (Allow); Permissions boundary, statement 1 (Allow)"
+    assert _section(lines, f"  allowed by {upload}:") == [
+        "    partial  s3:PutObject (arn:aws:s3:::up/*)"
+    ]
+
+
+def test_summary_says_why_the_other_actions_are_not_allowed(tmp_path, capsys):
+    _, out, _ = run(capsys, "summary", write(tmp_path, "set.json", GUARDED))
+    lines = out.splitlines()
+    assert (
+        "  not allowed (1 action): denied by Permissions boundary, statement 2 “NoListing” (Deny)"
+        in lines
+    )
+    nothing = [line for line in lines if line.startswith("  not allowed (") and "step" in line]
+    assert len(nothing) == 1
+    assert "decided at the Identity-based policies step: no identity-based" in nothing[0]
+
+
+def test_diff_says_what_grants_a_gain_and_what_granted_a_loss(tmp_path, capsys):
+    old, new = write(tmp_path, "old.json", READ), write(tmp_path, "new.json", READ_PUT)
+    _, out, _ = run(capsys, "diff", new, old)
+    lost = [line for line in out.splitlines() if line.startswith("- s3:PutObject")]
+    assert lost == [
+        "- s3:PutObject  [Write]  partial → none (arn:aws:s3:::up/*)"
+        "  — old: allowed by Identity-based policy 1, statement 2 (Allow)"
+    ]
+
+
+def test_simulate_says_the_deciding_statement_and_step_of_every_row(tmp_path, capsys):
+    batch = {
+        "request": {
+            "principal": "arn:aws:iam::111122223333:user/alice",
+            "actions": ["s3:GetObject", "s3:ListBucket", "iam:CreateUser"],
+            "resources": ["arn:aws:s3:::reports"],
+        },
+        **GUARDED,
+    }
+    status, out, _ = run(capsys, "simulate", write(tmp_path, "batch.json", batch))
+    assert status == EXIT_OK
+    get, listing, create = out.splitlines()
+    assert get.startswith("Allow         s3:GetObject  arn:aws:s3:::reports  — allowed by ")
+    assert get.endswith(f"{READ_BY}; decided at the Permissions boundary step")
+    assert listing.startswith("ExplicitDeny  s3:ListBucket")
+    assert (
+        "denied by Permissions boundary, statement 2 “NoListing” (Deny); decided at the Explicit deny step: "
+        in listing
+    )
+    assert create.startswith("ImplicitDeny  iam:CreateUser")
+    assert "no statement allows it; decided at the Identity-based policies step: " in create

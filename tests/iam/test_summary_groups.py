@@ -139,3 +139,24 @@ def test_batch_answers_equal_evaluating_each_pair(policies):
             }
         )
         assert r.decision.to_dict() == alone.to_dict(), (r.action, r.resource)
+
+
+PAIRS = [(SETS[i].values[0], SETS[(i + 1) % len(SETS)].values[0]) for i in range(len(SETS))]
+
+
+@pytest.mark.parametrize(("old", "new"), PAIRS)
+def test_the_diff_lists_every_action_whose_verdicts_differ(old, new):
+    """The diff compares each pair of shared verdicts once and reads actions only where a pair
+    differs: its changes must be those of comparing every action's two verdicts one by one."""
+    from srm_trainer.iam.diff import _wider, diff
+
+    result = diff(old, new, services=SERVICES)
+    before, after = result.old.by_action, result.new.by_action
+    assert len(after) > 500 and before.keys() == after.keys()
+    gained = [a for a in after if _wider(after[a].verdict, before[a].verdict)]
+    lost = [a for a in after if _wider(before[a].verdict, after[a].verdict)]
+    assert gained or lost
+    assert [c.action for c in result.gained] == gained
+    assert [c.action for c in result.lost] == lost
+    for c in (*result.gained, *result.lost):
+        assert c.old is before[c.action] and c.new is after[c.action]

@@ -76,6 +76,14 @@ def test_diff_names_the_new_write(client):
     assert [g["action"] for g in body["gained"]] == ["s3:PutObject"]
     assert body["gained"][0]["level"] == "Write"
     assert body["lost"] == []
+    # Why, as a summary's allowed action says it: the new policy's second statement grants it.
+    assert body["gained"][0]["grants"] == "new"
+    assert [(b["policy_kind"], b["statement_index"]) for b in body["gained"][0]["by"]] == [
+        ("identity", 1)
+    ]
+    back = post(client, "/api/iam/diff", {"old": both, "new": READ_S3}).json()
+    assert back["lost"][0]["grants"] == "old"
+    assert [b["statement_index"] for b in back["lost"][0]["by"]] == [1]
 
 
 def test_diff_missing_side_and_oversized_policy(client):

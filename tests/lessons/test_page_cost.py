@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons import reading_order
+from lessons import progress, reading_order
 from lessons.models import Lesson, LessonProgress, Module
 from quizzes.models import Quiz
 
@@ -61,6 +61,7 @@ def complete_every_other(user) -> None:
         LessonProgress(user=user, lesson_id=pk, completed_at=now)
         for pk in Lesson.objects.order_by("pk").values_list("pk", flat=True)[::2]
     )
+    progress.recount(user_ids=[user.pk])  # bulk_create sends no signals: count per module
 
 
 def cost(client, url: str) -> tuple[int, list[str]]:

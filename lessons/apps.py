@@ -6,17 +6,21 @@ class LessonsConfig(AppConfig):
     verbose_name = "Curriculum"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save, pre_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
         from lessons import progress, reading_order, session_carry  # noqa: F401  (session_carry connects)
-        from lessons.models import Lesson, LessonProgress, Module
+        from lessons.models import Lesson, LessonProgress, Module, Scenario
 
         def forget_order(**kwargs) -> None:
             reading_order.changed()
 
-        for model in (Lesson, Module):
+        # Scenarios too: lesson pages keep their lesson's scenarios with the order (pages.py).
+        for model in (Lesson, Module, Scenario):
             for signal in (post_save, post_delete):
                 signal.connect(forget_order, sender=model, dispatch_uid=f"order-{model.__name__}")
+        m2m_changed.connect(
+            forget_order, sender=Scenario.lessons.through, dispatch_uid="order-scenario-lessons"
+        )
 
         # The per-module completion counts (`ModuleCompletions`) follow every progress row
         # saved or deleted through the ORM, whoever writes it: `progress.mark_complete`, the

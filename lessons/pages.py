@@ -134,7 +134,7 @@ def csrf_token(request: HttpRequest) -> str:
     page puts it in every form it draws (the page, each scenario card, each check)."""
     token = getattr(request, "_lesson_csrf_token", None)
     if token is None:
-        token = request._lesson_csrf_token = get_token(request)  # type: ignore[attr-defined]
+        token = request._lesson_csrf_token = get_token(request)
     return token
 
 

@@ -185,3 +185,20 @@ def test_recount_rebuilds_counts_written_without_signals(learner, course, capsys
     assert kept(learner) == {course["one"].pk: 1, course["two"].pk: 1}
     call_command("recount_progress", "--check")
     assert_no_drift()
+
+
+def test_the_migration_counts_the_completions_learners_already_have(learner, other_learner, course):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("lessons.migrations.0008_module_completions")
+    LessonProgress.objects.bulk_create(  # rows from before the counts existed: none kept
+        LessonProgress(user=user, lesson=course[name], completed_at=timezone.now())
+        for user, name in ((learner, "a"), (learner, "b"), (learner, "c"), (other_learner, "c"))
+    )
+    assert kept(learner) == {}
+    migration.fill_counts(apps, None)
+    assert kept(learner) == {course["one"].pk: 2, course["two"].pk: 1}
+    assert kept(other_learner) == {course["two"].pk: 1}
+    assert_no_drift()

@@ -1,11 +1,14 @@
 """Course progress: per module, lessons read, the module's quiz passed and review items
 mastered; overall, modules complete, the final exam and the certificate.
 
-Everything is aggregated with a fixed number of queries (seven for a signed-in learner,
-whatever the number of lessons, completions, attempts, checks or review cards; asserted in
-tests/certificates/), and no lesson row is read: the lessons per module and the checks they
-offer come from the kept reading order, the lessons read from the counts kept per module as
-completions are written (`lessons.models.ModuleCompletions`). The home page and "My progress" (`/progress/`) share it.
+Everything is aggregated with a fixed number of queries (for a signed-in learner: the kept
+reading order's version, their kept completions per module, the drafts among them while
+published modules have drafts, quizzes, knowledge checks, review cards, certificate; whatever
+the number of lessons, completions, attempts, checks or review cards; asserted in
+tests/certificates/), and no lesson row is read: the lessons per module, their scenarios and
+`::: check` markers come from the kept reading order (counted once per version of the course),
+the lessons read from the counts kept per module as completions are written
+(`lessons.models.ModuleCompletions`). The home page and "My progress" (`/progress/`) share it.
 
 The rules live in three functions, so each is decided once:
 - `module_parts`: what a module's progress is made of. Knowledge checks in lessons (scenarios
@@ -28,7 +31,7 @@ from django.db.models.functions import Coalesce
 from certificates.models import COURSE_SLUG, Certificate
 from lessons import knowledge_checks, reading_order
 from lessons import progress as lesson_progress
-from lessons.models import Module, Scenario
+from lessons.models import Module
 from quizzes.models import Attempt, Quiz, ReviewCard
 
 FINAL_EXAM_SLUG = "final-exam"
@@ -171,19 +174,12 @@ def course_progress(user, session=None, *, learner_key: str = "") -> CourseProgr
     # Per module: its published lessons (from the kept reading order, no lesson rows read),
     # how many of them this learner read (the counts kept per module as completions are
     # written, `lessons.progress.done_published`, or their session's), and the scenarios those
-    # lessons show (each a prediction to make), counted by the database over the links alone.
+    # lessons show (each a prediction to make), counted over the links once per order.
     # So the cost does not grow with the course or the learner's history.
     published = reading_order.published()
     grouped = published.by_module()
     marks = published.checks_by_module()
-    shown = dict(
-        Scenario.lessons.through.objects.filter(
-            lesson__published=True, lesson__module__published=True
-        )
-        .values_list("lesson__module_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    shown = published.scenarios_by_module()
     if user.is_authenticated:
         read = lesson_progress.done_published(user, published)
     else:

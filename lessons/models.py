@@ -171,6 +171,9 @@ class LessonProgress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "lesson"], name="progress_once_per_lesson")
         ]
+        # A learner's latest completion ("Continue" on home) is the first row of this index,
+        # not a sort of their whole history.
+        indexes = [models.Index(fields=["user", "completed_at", "id"], name="progress_latest")]
 
     def __str__(self) -> str:
         return f"{self.user} completed {self.lesson}"

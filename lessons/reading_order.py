@@ -134,6 +134,25 @@ class Order:
             out.setdefault((entry.module_id, entry.level), []).append(entry)
         return {key: tuple(entries) for key, entries in out.items()}
 
+    def scenarios_by_module(self) -> dict[int, int]:
+        """Scenarios shown per module (a link of a scenario to one of this order's lessons
+        counts once), counted once per order: a scenario saved, linked, unlinked or deleted
+        makes a new order (lessons/apps.py). One query over the links alone, never the
+        lessons."""
+        return self._scenarios
+
+    @cached_property
+    def _scenarios(self) -> dict[int, int]:
+        from lessons.models import Scenario
+
+        out: dict[int, int] = {}
+        for lesson_id in Scenario.lessons.through.objects.values_list("lesson_id", flat=True):
+            index = self.position.get(lesson_id)
+            if index is not None:
+                module_id = self.entries[index].module_id
+                out[module_id] = out.get(module_id, 0) + 1
+        return out
+
     def checks_by_module(self) -> dict[int, int]:
         """`::: check` markers per module, summed once per order."""
         return self._checks

@@ -52,3 +52,20 @@ def test_edits_show_on_the_next_view(client):
     lesson.published = False
     lesson.save()
     assert client.get(url).status_code == 404  # a draft: only staff see it
+
+
+def test_the_course_progress_counts_scenarios_linked_since_the_order_was_kept(learner):
+    from certificates.progress import course_progress
+
+    module = make_module()
+    lesson = make_lesson(module)
+
+    def offered() -> int:
+        checks = course_progress(learner).for_module(module.pk).checks
+        return checks.total if checks else 0
+
+    assert offered() == 0
+    scenario = make_scenario(lesson)
+    assert offered() == 1
+    scenario.lessons.clear()
+    assert offered() == 0

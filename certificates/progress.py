@@ -1,10 +1,14 @@
 """Course progress: per module, lessons read, the module's quiz passed and review items
 mastered; overall, modules complete, the final exam and the certificate.
 
-Everything is aggregated in the database with a fixed number of queries (five for a signed-in
-learner, whatever the number of lessons, attempts, checks or review cards; asserted in
-tests/certificates/), and no lesson body is sent: the checks a lesson offers are counted by
-the database beside the lesson rows. The home page and "My progress" (`/progress/`) share it.
+Everything is aggregated with a fixed number of queries (for a signed-in learner: the kept
+reading order's version, their kept completions per module, the drafts among them while
+published modules have drafts, quizzes, knowledge checks, review cards, certificate; whatever
+the number of lessons, completions, attempts, checks or review cards; asserted in
+tests/certificates/), and no lesson row is read: the lessons per module, their scenarios and
+`::: check` markers come from the kept reading order (counted once per version of the course),
+the lessons read from the counts kept per module as completions are written
+(`lessons.models.ModuleCompletions`). The home page and "My progress" (`/progress/`) share it.
 
 The rules live in three functions, so each is decided once:
 - `module_parts`: what a module's progress is made of. Knowledge checks in lessons (scenarios
@@ -21,13 +25,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, OuterRef, Q
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q
 from django.db.models.functions import Coalesce
 
 from certificates.models import COURSE_SLUG, Certificate
 from lessons import knowledge_checks, reading_order
 from lessons import progress as lesson_progress
-from lessons.models import Lesson, Module
+from lessons.models import Module
 from quizzes.models import Attempt, Quiz, ReviewCard
 
 FINAL_EXAM_SLUG = "final-exam"
@@ -167,45 +171,33 @@ def _owned(user, learner_key: str) -> Q | None:
 def course_progress(user, session=None, *, learner_key: str = "") -> CourseProgress:
     """A learner's progress through the published course (an anonymous learner's from their
     session: lessons marked complete, and attempts under their learner key)."""
-    # One row per module (no lesson rows, no body): its published lessons, how many of them
-    # this learner read (their own progress rows only, joined at most once per lesson), and
-    # the scenarios those lessons show (each a prediction to make). Counted by the database,
-    # so the cost does not grow with the course or the learner's history.
-    lessons = Lesson.objects.published()
-    if user.is_authenticated:
-        lessons = lessons.annotate(
-            mine=FilteredRelation("progress", condition=Q(progress__user=user))
-        )
-    per_module = (
-        lessons.values("module_id", "module__slug", "module__title", "module__order")
-        .annotate(
-            total=Count("pk", distinct=True),
-            shown=Count("scenarios"),
-            **({"read": Count("mine", distinct=True)} if user.is_authenticated else {}),
-        )
-        .order_by()
-    )
+    # Per module: its published lessons (from the kept reading order, no lesson rows read),
+    # how many of them this learner read (the counts kept per module as completions are
+    # written, `lessons.progress.done_published`, or their session's), and the scenarios those
+    # lessons show (each a prediction to make), counted over the links once per order.
+    # So the cost does not grow with the course or the learner's history.
     published = reading_order.published()
+    grouped = published.by_module()
     marks = published.checks_by_module()
-    read_in_session: dict[int, int] = {}
-    if not user.is_authenticated:
-        for pk in set(lesson_progress.session_completed(session)):
-            index = published.position.get(pk)
-            if index is not None:
-                module_id = published.entries[index].module_id
-                read_in_session[module_id] = read_in_session.get(module_id, 0) + 1
+    shown = published.scenarios_by_module()
+    if user.is_authenticated:
+        read = lesson_progress.done_published(user, published)
+    else:
+        read = lesson_progress.done_by_module(user, session, published)
     modules: dict[int, Module] = {}
     counts: dict[int, list[int]] = {}
-    for row in per_module:
-        module_id = row["module_id"]
+    # A module with no published lesson is not part of the course yet: it has no entries.
+    # The order lists modules in course order; `order` here is that place.
+    for place, (module_id, entries) in enumerate(grouped.items()):
+        first = entries[0]
         modules[module_id] = Module(
-            pk=module_id,
-            slug=row["module__slug"],
-            title=row["module__title"],
-            order=row["module__order"],
+            pk=module_id, slug=first.module_slug, title=first.module_title, order=place
         )
-        read = row["read"] if user.is_authenticated else read_in_session.get(module_id, 0)
-        counts[module_id] = [read, row["total"], row["shown"] + marks.get(module_id, 0)]
+        counts[module_id] = [
+            read.get(module_id, 0),
+            len(entries),
+            shown.get(module_id, 0) + marks.get(module_id, 0),
+        ]
     # The modules' quizzes and the final exam, with whether this learner passed each.
     owned = _owned(user, learner_key)
     passed = (
@@ -259,7 +251,6 @@ def course_progress(user, session=None, *, learner_key: str = "") -> CourseProgr
         reviews = {row["module"]: (row["mastered"], row["cards"]) for row in rows}
         certificate = Certificate.objects.filter(user=user, course=COURSE_SLUG).first()
     out = []
-    # A module with no published lesson is not part of the course yet: it has no row here.
     for module in sorted(modules.values(), key=lambda m: (m.order, m.slug)):
         read, total, offered = counts[module.pk]
         own = by_module.get(module.pk, [])

@@ -171,9 +171,34 @@ class LessonProgress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "lesson"], name="progress_once_per_lesson")
         ]
+        # A learner's latest completion ("Continue" on home) is the first row of this index,
+        # not a sort of their whole history.
+        indexes = [models.Index(fields=["user", "completed_at", "id"], name="progress_latest")]
 
     def __str__(self) -> str:
         return f"{self.user} completed {self.lesson}"
+
+
+class ModuleCompletions(models.Model):
+    """How many lessons of a module a learner has completed: their `LessonProgress` rows whose
+    lesson is in this module now, drafts included. Kept as completions are written (see
+    `lessons.progress`: the signals in lessons/apps.py call it for every saved or deleted
+    progress row, and for a lesson moved or deleted), so home, a module page and the course
+    progress count a learner's lessons per module without reading their history, however long
+    the course. `manage.py recount_progress` checks or rebuilds them from the progress rows."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="+")
+    completed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "module completions"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "module"], name="completions_once_per_module")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} completed {self.completed} in module {self.module_id}"
 
 
 class Layer(models.Model):

@@ -4,6 +4,7 @@ answer in place, at the check's anchor)."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import secrets
@@ -20,18 +21,57 @@ from lessons import hooks, knowledge_checks, progress, reading_order, rendered
 from lessons.markdown import insert_checks, insert_diagrams
 from lessons.models import Lesson, Scenario
 
+# A lesson page's rows, the lesson with its module and its usable scenarios, are kept with the
+# reading order the page reads anyway: a lesson, module or scenario saved or deleted anywhere
+# makes a new order (lessons/apps.py), so they are read once per version and process, not on
+# every request. At most LESSONS_KEPT lessons a process (most recently read first).
+LESSONS_KEPT = 128
+_kept_lock = threading.Lock()
 
-def lesson_for(request: HttpRequest, module_slug: str, lesson_slug: str) -> Lesson:
-    """The one access check for lessons: drafts exist only for staff, others get a 404."""
-    return get_object_or_404(
-        Lesson.objects.visible_to(request.user).select_related("module"),
-        module__slug=module_slug,
-        slug=lesson_slug,
+
+def _kept(order, name: str, key, read):
+    """`read()`, kept in `order.kept[name]` under `key` (a bounded, most-recent-last map)."""
+    with _kept_lock:
+        rows = order.kept.setdefault(name, OrderedDict())
+        found = rows.get(key)
+        if found is not None:
+            rows.move_to_end(key)
+            return found
+    found = read()
+    with _kept_lock:
+        rows[key] = found
+        while len(rows) > LESSONS_KEPT:
+            rows.popitem(last=False)
+    return found
+
+
+def lesson_for(request: HttpRequest, module_slug: str, lesson_slug: str, order=None) -> Lesson:
+    """The one access check for lessons: drafts exist only for staff, others get a 404.
+    `order`: the reader's reading order when the caller has it (`reading_order.visible_to`),
+    which keeps the row; each caller gets its own copy."""
+    order = order or reading_order.visible_to(request.user)
+    lesson = _kept(
+        order,
+        "lesson-rows",
+        (module_slug, lesson_slug),
+        lambda: get_object_or_404(
+            Lesson.objects.visible_to(request.user).select_related("module"),
+            module__slug=module_slug,
+            slug=lesson_slug,
+        ),
     )
+    return copy.copy(lesson)
 
 
-def lesson_scenarios(lesson: Lesson) -> list[Scenario]:
-    return [s for s in Scenario.objects.filter(lessons=lesson) if s.is_usable()]
+def lesson_scenarios(lesson: Lesson, order=None) -> list[Scenario]:
+    """The lesson's scenarios a page can show, each the caller's own copy (a page annotates
+    them); kept with `order` when given."""
+
+    def read() -> tuple[Scenario, ...]:
+        return tuple(s for s in Scenario.objects.filter(lessons=lesson) if s.is_usable())
+
+    found = _kept(order, "lesson-scenarios", lesson.pk, read) if order is not None else read()
+    return [copy.copy(scenario) for scenario in found]
 
 
 # A scenario card waiting for a prediction is the same for every reader until the scenario
@@ -85,15 +125,30 @@ def scenario_card(request: HttpRequest, scenario: Scenario) -> str | None:
             while len(_cards) > CARDS_KEPT:
                 _cards.popitem(last=False)
     # A rendered (escaped) template with a CSRF token (letters and digits) put in: safe HTML.
-    return mark_safe(html.replace(_CSRF_STAND_IN, get_token(request)))  # noqa: S308
+    return mark_safe(html.replace(_CSRF_STAND_IN, csrf_token(request)))  # noqa: S308
 
 
-def lesson_context(request: HttpRequest, lesson: Lesson, *, posted: dict | None = None) -> dict:
+def csrf_token(request: HttpRequest) -> str:
+    """The request's masked CSRF token, made once per request: Django's `get_token` masks the
+    secret afresh on every call (32 random characters from the OS each time), and a lesson
+    page puts it in every form it draws (the page, each scenario card, each check)."""
+    token = getattr(request, "_lesson_csrf_token", None)
+    if token is None:
+        token = request._lesson_csrf_token = get_token(request)
+    return token
+
+
+def lesson_context(
+    request: HttpRequest, lesson: Lesson, *, posted: dict | None = None, order=None
+) -> dict:
     """The lesson page's context. `posted`: check views a POST just produced ({(kind, ref):
-    view}), drawn in place of the learner's stored state."""
-    previous, following = reading_order.visible_to(request.user).neighbours(lesson.pk)
+    view}), drawn in place of the learner's stored state. `order`: the reader's reading order,
+    when the caller has it (one cache read less)."""
+    order = order or reading_order.visible_to(request.user)
+    previous, following = order.neighbours(lesson.pk)
+    token = csrf_token(request)
     content = rendered.lesson_body(lesson)
-    scenarios = lesson_scenarios(lesson)
+    scenarios = lesson_scenarios(lesson, order)
     views = hooks.checks(
         request=request,
         lesson=lesson,
@@ -113,7 +168,9 @@ def lesson_context(request: HttpRequest, lesson: Lesson, *, posted: dict | None 
         check = views.get((hooks.QUESTION, slug))
         if check is None:
             return ""
-        return render_to_string("lessons/lesson.html#check", {"check": check}, request=request)
+        return render_to_string(
+            "lessons/lesson.html#check", {"check": check, "csrf_token": token}, request=request
+        )
 
     # The last lesson of a module offers the module's quiz before the next module.
     last_in_module = following is None or following.module_id != lesson.module_id
@@ -134,4 +191,5 @@ def lesson_context(request: HttpRequest, lesson: Lesson, *, posted: dict | None 
         "module_quiz": quiz,
         "is_complete": progress.has_completed(request.user, lesson, request.session),
         "scenarios": scenarios,
+        "csrf_token": token,  # one token for every form on the page (see `csrf_token`)
     }

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db import transaction
+from django.db.models import Count, F, Subquery
 from django.utils import timezone
 
-from lessons.models import Lesson, LessonProgress
+from lessons.models import Lesson, LessonProgress, ModuleCompletions
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,8 @@ def learner_progress(user, session=None) -> Progress:
 
 def done_by_module(user, session, order) -> dict[int, int]:
     """Lessons completed per module, among the lessons of `order` (what this person may read):
-    counted by the database in one query for a signed-in learner, so the cost does not grow
-    with their history or the course; from the session for an anonymous one."""
+    for a signed-in learner from the counts kept per module (`ModuleCompletions`), so the cost
+    does not grow with their history or the course; from the session for an anonymous one."""
     if not user.is_authenticated:
         out: dict[int, int] = {}
         for pk in set(session_completed(session)):
@@ -54,11 +55,100 @@ def done_by_module(user, session, order) -> dict[int, int]:
                 module_id = order.entries[index].module_id
                 out[module_id] = out.get(module_id, 0) + 1
         return out
-    rows = LessonProgress.objects.filter(user=user)
-    if not getattr(user, "is_staff", False):  # the same rule as `Lesson.objects.visible_to`
-        rows = rows.filter(lesson__published=True, lesson__module__published=True)
-    counted = rows.values("lesson__module_id").annotate(n=Count("pk")).order_by()
-    return {row["lesson__module_id"]: row["n"] for row in counted}
+    if getattr(user, "is_staff", False):  # the same rule as `Lesson.objects.visible_to`
+        return {module_id: n for module_id, n in _kept_counts(user).items() if n}
+    return done_published(user, order)
+
+
+def done_published(user, published) -> dict[int, int]:
+    """A signed-in learner's completed lessons per module of the published course (`published`,
+    `reading_order.published()`): published lessons of published modules. The kept counts
+    include drafts, so the learner's completions of drafts in those modules are taken off (a
+    second query, only while there are such drafts: a lookup of those lessons alone)."""
+    in_course = published.by_module()
+    counts = _kept_counts(user)
+    if published.drafts:
+        done = LessonProgress.objects.filter(user=user, lesson_id__in=list(published.drafts))
+        for lesson_id in done.values_list("lesson_id", flat=True):
+            counts[published.drafts[lesson_id]] -= 1
+    return {module_id: n for module_id, n in counts.items() if n and module_id in in_course}
+
+
+def _kept_counts(user) -> dict[int, int]:
+    rows = ModuleCompletions.objects.filter(user=user).values_list("module_id", "completed")
+    return dict(rows)
+
+
+# Keeping the counts. Every saved or deleted `LessonProgress` row adjusts its module's count
+# (lessons/apps.py connects these to the model's signals, so `mark_complete`, the admin, a
+# deleted lesson's cascade and a deleted account are all covered); a lesson moved to another
+# module recounts its learners. Writes that send no signals (`bulk_create`, `update()` of a
+# lesson or user) must call `recount`.
+
+
+def count_completion(*, user_id: int, lesson_id: int, by: int) -> None:
+    """Add `by` (1 or -1) to the count of the module the lesson is in. A row is made on a
+    learner's first completion in a module; a missing row is never made by a removal (the
+    module or account may be going in the same delete)."""
+    module = Lesson.objects.filter(pk=lesson_id).values("module_id")
+    rows = ModuleCompletions.objects.filter(user_id=user_id, module_id=Subquery(module))
+    if rows.update(completed=F("completed") + by) or by < 0:
+        return
+    module_id = Lesson.objects.filter(pk=lesson_id).values_list("module_id", flat=True).first()
+    if module_id is None:
+        return
+    with transaction.atomic():
+        row, created = ModuleCompletions.objects.get_or_create(
+            user_id=user_id, module_id=module_id, defaults={"completed": by}
+        )
+        if not created:  # made meanwhile by a concurrent first completion
+            ModuleCompletions.objects.filter(pk=row.pk).update(completed=F("completed") + by)
+
+
+def _truth(user_ids=None) -> dict[tuple[int, int], int]:
+    rows = LessonProgress.objects.all()
+    if user_ids is not None:
+        rows = rows.filter(user_id__in=list(user_ids))
+    counted = rows.values_list("user_id", "lesson__module_id").annotate(n=Count("pk")).order_by()
+    return {(user_id, module_id): n for user_id, module_id, n in counted}
+
+
+def _kept(user_ids=None) -> dict[tuple[int, int], int]:
+    rows = ModuleCompletions.objects.all()
+    if user_ids is not None:
+        rows = rows.filter(user_id__in=list(user_ids))
+    kept = rows.values_list("user_id", "module_id", "completed")
+    return {(user_id, module_id): n for user_id, module_id, n in kept if n}
+
+
+def count_drift(*, user_ids=None) -> dict[tuple[int, int], tuple[int, int]]:
+    """(user id, module id) -> (kept, counted from the progress rows), where they differ."""
+    kept, truth = _kept(user_ids), _truth(user_ids)
+    return {
+        key: (kept.get(key, 0), truth.get(key, 0))
+        for key in kept.keys() | truth.keys()
+        if kept.get(key, 0) != truth.get(key, 0)
+    }
+
+
+def recount(*, user_ids=None) -> int:
+    """Rebuild the kept counts of these learners (everyone when None) from their progress
+    rows; returns how many (learner, module) counts were wrong."""
+    user_ids = None if user_ids is None else list(user_ids)
+    with transaction.atomic():
+        wrong = len(count_drift(user_ids=user_ids))
+        rows = ModuleCompletions.objects.all()
+        if user_ids is not None:
+            rows = rows.filter(user_id__in=user_ids)
+        rows.delete()
+        ModuleCompletions.objects.bulk_create(
+            (
+                ModuleCompletions(user_id=user_id, module_id=module_id, completed=n)
+                for (user_id, module_id), n in _truth(user_ids).items()
+            ),
+            batch_size=1000,
+        )
+    return wrong
 
 
 def done_among(user, session, lesson_ids) -> frozenset[int]:
@@ -125,9 +215,11 @@ def mark_complete(*, user, lesson: Lesson, session=None) -> LessonProgress | Non
         if lesson.pk not in ids:
             session[SESSION_KEY] = [*ids, lesson.pk]
         return None
-    progress, _ = LessonProgress.objects.get_or_create(
-        user=user, lesson=lesson, defaults={"completed_at": timezone.now()}
-    )
+    # The module's count follows through the model's signals (`count_completion`).
+    with transaction.atomic():
+        progress, _ = LessonProgress.objects.get_or_create(
+            user=user, lesson=lesson, defaults={"completed_at": timezone.now()}
+        )
     return progress
 
 
@@ -135,7 +227,8 @@ def mark_incomplete(*, user, lesson: Lesson, session=None) -> None:
     if not user.is_authenticated:
         session[SESSION_KEY] = [pk for pk in session_completed(session) if pk != lesson.pk]
         return
-    LessonProgress.objects.filter(user=user, lesson=lesson).delete()
+    with transaction.atomic():  # the row and its module's count go together
+        LessonProgress.objects.filter(user=user, lesson=lesson).delete()
 
 
 def continue_lesson(lessons: Sequence[Lesson], progress: Progress) -> Lesson | None:

@@ -59,15 +59,25 @@ class Order:
     entries: tuple[Entry, ...]
     position: dict[int, int] = field(compare=False)
     published_only: bool = False  # the modules it lists: published ones, or all (staff)
+    # For the published order: the draft lessons of modules in it (lesson id -> module id), so
+    # a learner's kept completion counts (drafts included) can be brought to published ones.
+    drafts: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
     # What pages derive from this order and keep while it lasts (e.g. a module page's rows).
     kept: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def of(cls, entries: tuple[Entry, ...], *, published_only: bool = False) -> Order:
+    def of(
+        cls,
+        entries: tuple[Entry, ...],
+        *,
+        published_only: bool = False,
+        drafts: dict[int, int] | None = None,
+    ) -> Order:
         return cls(
             entries,
             {entry.pk: index for index, entry in enumerate(entries)},
             published_only,
+            drafts or {},
         )
 
     def modules(self) -> list:
@@ -123,6 +133,25 @@ class Order:
             out.setdefault((entry.module_id, ""), []).append(entry)
             out.setdefault((entry.module_id, entry.level), []).append(entry)
         return {key: tuple(entries) for key, entries in out.items()}
+
+    def scenarios_by_module(self) -> dict[int, int]:
+        """Scenarios shown per module (a link of a scenario to one of this order's lessons
+        counts once), counted once per order: a scenario saved, linked, unlinked or deleted
+        makes a new order (lessons/apps.py). One query over the links alone, never the
+        lessons."""
+        return self._scenarios
+
+    @cached_property
+    def _scenarios(self) -> dict[int, int]:
+        from lessons.models import Scenario
+
+        out: dict[int, int] = {}
+        for lesson_id in Scenario.lessons.through.objects.values_list("lesson_id", flat=True):
+            index = self.position.get(lesson_id)
+            if index is not None:
+                module_id = self.entries[index].module_id
+                out[module_id] = out.get(module_id, 0) + 1
+        return out
 
     def checks_by_module(self) -> dict[int, int]:
         """`::: check` markers per module, summed once per order."""
@@ -209,7 +238,13 @@ def _read() -> tuple[Entry, ...]:
 def _build() -> _Orders:
     entries = _read()
     published = tuple(entry for entry in entries if entry.published)
-    return _Orders(Order.of(entries), Order.of(published, published_only=True))
+    in_course = {entry.module_id for entry in published}
+    drafts = {
+        entry.pk: entry.module_id
+        for entry in entries
+        if not entry.published and entry.module_id in in_course
+    }
+    return _Orders(Order.of(entries), Order.of(published, published_only=True, drafts=drafts))
 
 
 _kept = VersionedCache(VERSION_KEY, _build)

@@ -140,8 +140,9 @@ def _lesson_row(order, entry, done: bool) -> str:
 
 @require_safe
 def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
-    lesson = lesson_for(request, module_slug, lesson_slug)
-    return render(request, "lessons/lesson.html", lesson_context(request, lesson))
+    order = reading_order.visible_to(request.user)  # keeps the lesson's rows (lessons/pages.py)
+    lesson = lesson_for(request, module_slug, lesson_slug, order)
+    return render(request, "lessons/lesson.html", lesson_context(request, lesson, order=order))
 
 
 @require_POST

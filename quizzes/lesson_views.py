@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from lessons import reading_order
 from lessons.hooks import CheckView
 from lessons.markdown import render_markdown
 from lessons.models import Lesson, Scenario
@@ -37,12 +38,15 @@ def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     return render(request, "429.html", {"retry_after": retry_after, "what": "answers"})
 
 
-def _respond(request: HttpRequest, lesson: Lesson, view: CheckView, partial: str, **extra):
+def _respond(
+    request: HttpRequest, lesson: Lesson, view: CheckView, partial: str, order=None, **extra
+):
     if wants_partial(request):
         context = {"lesson": lesson, "check": view, **extra}
         return render(request, f"lessons/lesson.html#{partial}", context)
     posted = {(view.kind, view.ref): view}
-    return render(request, "lessons/lesson.html", lesson_context(request, lesson, posted=posted))
+    context = lesson_context(request, lesson, posted=posted, order=order)
+    return render(request, "lessons/lesson.html", context)
 
 
 @require_POST
@@ -51,14 +55,15 @@ def _respond(request: HttpRequest, lesson: Lesson, view: CheckView, partial: str
 def lesson_predict(
     request: HttpRequest, module_slug: str, lesson_slug: str, scenario_slug: str
 ) -> HttpResponse:
-    lesson = lesson_for(request, module_slug, lesson_slug)
+    order = reading_order.visible_to(request.user)
+    lesson = lesson_for(request, module_slug, lesson_slug, order)
     scenario = get_object_or_404(Scenario.objects.filter(lessons=lesson), slug=scenario_slug)
     if not scenario.is_usable():
         raise Http404("This scenario is being repaired.")
     view = lesson_checks.prediction_view(
         request=request, lesson=lesson, scenario=scenario, data=request.POST
     )
-    return _respond(request, lesson, view, "prediction", scenario=scenario)
+    return _respond(request, lesson, view, "prediction", order, scenario=scenario)
 
 
 @require_POST
@@ -69,7 +74,8 @@ def lesson_check(
 ) -> HttpResponse:
     """Only a question the lesson itself places may be answered here: this is no way to grade
     any question of the bank."""
-    lesson = lesson_for(request, module_slug, lesson_slug)
+    order = reading_order.visible_to(request.user)
+    lesson = lesson_for(request, module_slug, lesson_slug, order)
     if question_slug not in render_markdown(lesson.body).checks:
         raise Http404("This lesson has no such check.")
     question = lesson_checks.lesson_questions([question_slug]).get(question_slug)
@@ -78,4 +84,4 @@ def lesson_check(
     view = lesson_checks.question_view(
         request=request, lesson=lesson, question=question, data=request.POST
     )
-    return _respond(request, lesson, view, "check")
+    return _respond(request, lesson, view, "check", order)

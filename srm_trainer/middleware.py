@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from srm_trainer.versioned_cache import versions_read_once
+
 _POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -61,6 +63,18 @@ class ContentSecurityPolicyMiddleware:
                 )
             response["Content-Security-Policy"] = policy
         return response
+
+
+class VersionsReadOnceMiddleware:
+    """The kept values' versions (`srm_trainer.versioned_cache`) are read at most once per
+    request, all in one cache read, when the first is needed."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with versions_read_once():
+            return self.get_response(request)
 
 
 def _is_api(request: HttpRequest) -> bool:

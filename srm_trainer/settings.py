@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "srm_trainer.middleware.ContentSecurityPolicyMiddleware",
+    "srm_trainer.middleware.VersionsReadOnceMiddleware",  # kept values' versions: one read
 ]
 
 ROOT_URLCONF = "srm_trainer.urls"

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -23,6 +25,24 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 T = TypeVar("T")
+
+# Every kept value's version key, so a request can read them all in one cache read.
+_KEYS: list[str] = []
+# While a request is answered (`versions_read_once`): the versions it has read, or None.
+_read: ContextVar[dict[str, str] | None] = ContextVar("versions_read", default=None)
+
+
+@contextmanager
+def versions_read_once() -> Iterator[None]:
+    """Within this block (a request: srm_trainer/middleware.py), the first version asked for
+    reads every kept value's version in one cache read, and later ones use it: a lesson page
+    asks for two (the reading order's, the glossary's), each a query with the database cache.
+    A change made inside the block is read afresh."""
+    token = _read.set({})
+    try:
+        yield
+    finally:
+        _read.reset(token)
 
 
 @dataclass(frozen=True, eq=False)
@@ -37,15 +57,26 @@ class Kept(Generic[T]):
 class VersionedCache(Generic[T]):
     def __init__(self, key: str, build: Callable[[], T]) -> None:
         self.key = key  # the version's key in the shared cache
+        if key not in _KEYS:
+            _KEYS.append(key)
         self._build = build
         self._lock = threading.Lock()
         self._kept: Kept[T] | None = None
 
     def _version(self) -> str:
-        version = cache.get(self.key)
+        read = _read.get()
+        if read is None:
+            version = cache.get(self.key)
+        else:
+            if not read:
+                read.update(cache.get_many(_KEYS))
+                read[""] = ""  # read once, even when no version is set yet
+            version = read.get(self.key)
         if version is None:
             cache.add(self.key, uuid.uuid4().hex, timeout=None)
             version = cache.get(self.key) or ""
+            if read is not None:
+                read[self.key] = version
         return version
 
     def current(self) -> Kept[T]:
@@ -67,5 +98,8 @@ class VersionedCache(Generic[T]):
         """Forget the value everywhere: now, and again once the change is committed (another
         process may have read the old rows in between)."""
         self._kept = None
+        read = _read.get()
+        if read is not None:
+            read.clear()  # this request reads the versions again
         cache.set(self.key, uuid.uuid4().hex, timeout=None)
         transaction.on_commit(lambda: cache.set(self.key, uuid.uuid4().hex, timeout=None))

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from srm_trainer.versioned_cache import VersionedCache
+from srm_trainer.versioned_cache import VersionedCache, versions_read_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,3 +45,31 @@ def test_a_value_built_inside_a_transaction_is_not_kept(counted):
         inside = kept.current()
         assert inside.version == "" and inside.value == 1
     assert kept.get() == 2 and kept.get() == 2
+
+
+def test_a_request_reads_every_version_once(counted, monkeypatch):
+    """Inside `versions_read_once` (each request: VersionsReadOnceMiddleware) the versions are
+    read in one cache read; a bump by another process shows from the next request on."""
+    kept, builds = counted
+    other = VersionedCache("test:versioned-other", lambda: "other")
+    reads = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
+    monkeypatch.setattr(cache, "get", lambda *a, **k: pytest.fail("read alone"))
+    cache.set(kept.key, "one", timeout=None)
+    cache.set(other.key, "two", timeout=None)
+    with versions_read_once():
+        assert kept.get() == 1 and other.get() == "other"
+        cache.set(kept.key, "bumped-elsewhere", timeout=None)
+        assert kept.get() == 1
+    assert len(reads) == 1 and {kept.key, other.key} <= set(reads[0])
+    with versions_read_once():
+        assert kept.get() == 2
+
+
+def test_a_change_made_during_a_request_is_read_again(counted):
+    kept, builds = counted
+    with versions_read_once():
+        assert kept.get() == 1
+        kept.changed()
+        assert kept.get() == 2

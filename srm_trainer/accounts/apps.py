@@ -8,11 +8,13 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from allauth.mfa import signals as mfa_signals
+        from auditlog.models import LogEntry
         from django.apps import apps
         from django.contrib.auth.signals import user_logged_in, user_login_failed
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_save
 
         from srm_trainer.accounts import audit, checks  # noqa: F401 - registers the checks
+        from srm_trainer.accounts.middleware import fill_audit_entry
         from srm_trainer.accounts.roles import ensure_role_groups
 
         # `flush` (tests that commit, a reset database) empties the groups the roles
@@ -23,6 +25,8 @@ class AccountsConfig(AppConfig):
         )
 
         audit.register_audited_models()
+        # The actor and address of the request being answered (AuditContextMiddleware).
+        pre_save.connect(fill_audit_entry, sender=LogEntry, dispatch_uid="audit-request-context")
         user_logged_in.connect(audit.on_user_logged_in, dispatch_uid="audit-sign-in")
         user_login_failed.connect(audit.on_user_login_failed, dispatch_uid="audit-sign-in-failed")
         mfa_signals.authentication_failed.connect(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import wraps
 
-from auditlog.middleware import AuditlogMiddleware
+from auditlog.cid import set_cid
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -56,14 +57,41 @@ class RequireMFAMiddleware:
         return self.get_response(request)
 
 
-class AuditContextMiddleware(AuditlogMiddleware):
-    """django-auditlog's actor/address middleware, taking the address from `client_ip` rather
-    than trusting any X-Forwarded-For or X-Forwarded-Port a client sends."""
+# The request being answered in this thread, for the audit log's entries written during it.
+_audited_request: ContextVar[HttpRequest | None] = ContextVar("audited_request", default=None)
 
-    @staticmethod
-    def _get_remote_addr(request: HttpRequest) -> str | None:
-        return client_ip(request)
 
-    @staticmethod
-    def _get_remote_port(request: HttpRequest) -> int | None:
-        return None
+class AuditContextMiddleware:
+    """Who made a change, and from where, for django-auditlog's entries: the signed-in user
+    (unless the entry names its actor itself) and the address from `client_ip`, never any
+    X-Forwarded-For or X-Forwarded-Port a client sends.
+
+    django-auditlog's own middleware connects a signal receiver on every request, disconnects
+    it afterwards, and loads the user to have the actor ready; nearly every request writes no
+    entry. Here the request is only remembered, and `fill_audit_entry` (connected once, in
+    accounts/apps.py) looks the actor and address up when an entry is actually saved."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        set_cid(request)  # auditlog's correlation id (AUDITLOG_CID_HEADER), as its own does
+        token = _audited_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _audited_request.reset(token)
+
+
+def fill_audit_entry(sender, instance, **kwargs) -> None:
+    """pre_save of auditlog's LogEntry: the actor and address of the request being answered,
+    if any (the same fields django-auditlog's middleware fills)."""
+    request = _audited_request.get()
+    if request is None:
+        return
+    user = getattr(request, "user", None)
+    if instance.actor_id is None and user is not None and user.is_authenticated:
+        instance.actor = user
+        instance.actor_email = getattr(user, "email", None)
+    instance.remote_addr = client_ip(request)
+    instance.remote_port = None

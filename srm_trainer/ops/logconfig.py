@@ -23,8 +23,10 @@ def configure(*, json: bool, level: str) -> dict:
     """Configure structlog and return the `LOGGING` dict for Django."""
     structlog.configure(
         processors=[
-            *SHARED_PROCESSORS,
+            # First: a line below the level (each request's "request_started" at DEBUG) is
+            # dropped before its context is merged and its time stamped.
             structlog.stdlib.filter_by_level,
+            *SHARED_PROCESSORS,
             structlog.stdlib.PositionalArgumentsFormatter(),
             structlog.processors.StackInfoRenderer(),
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,

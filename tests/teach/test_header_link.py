@@ -77,10 +77,10 @@ def test_the_home_page_costs_an_instructor_no_more_queries_than_a_learner(
     instructor_client.get("/")
     # session, user (with the role), lessons, modules, completions per module, the last
     # completion and the lessons after it ("Continue"), review count, assigned work, and the
-    # course progress (6: certificates/progress.py, with its knowledge checks and the kept
-    # reading order's check counts)
-    with django_assert_num_queries(15):
+    # course progress (7: certificates/progress.py, with its knowledge checks, the kept
+    # reading order's check counts, scenarios per module and the kept completions per module)
+    with django_assert_num_queries(16):
         learner_client.get("/")
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         assert instructor_client.get("/").status_code == 200
     assert _home_queries(client_for(None)) == 2  # modules and lessons only

@@ -233,7 +233,7 @@ def _known_request(raw: Any) -> Request:
         return _request(raw)
     known = _REQUESTS.get(key)
     if known is None:
-        if SURROGATE_BYTES.search(key):  # possibly a lone surrogate: content_key says exactly
+        if b"\xed" in key and SURROGATE_BYTES.search(key):  # maybe a lone surrogate: say so
             content_key(raw, CaseError, what="case", code="invalid_case")
         known = _request(raw)
         if len(key) <= _REQUEST_MEMO_MAX_BYTES:

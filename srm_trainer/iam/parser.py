@@ -609,18 +609,52 @@ _MEMO_MAX_STATEMENTS = 64
 _STATEMENT_MEMO_MAX_BYTES = 4096
 
 
+class _MemoUse:
+    """Whether the statement memo is paying for itself lately: its key costs about a third of
+    validating the statement, so a stream of policies whose statements are all new (a batch
+    job, a differential harness giving every statement a new Sid) would pay it for nothing.
+    `rate` is a moving average of the share of statements the memo knew, per policy; below one
+    in four the memo is skipped, except for every eighth policy, which keeps measuring (one
+    such policy with repeats brings it back). Only speed depends on it: a statement read
+    without the memo is validated and built the same way."""
+
+    __slots__ = ("rate", "skipped")
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.rate = 1.0
+        self.skipped = 0
+
+    def wanted(self) -> bool:
+        if self.rate >= 0.25:
+            return True
+        self.skipped += 1
+        return self.skipped % 8 == 0
+
+    def count(self, tries: int, hits: int) -> None:
+        # Unlocked: a lost update between threads only shifts a heuristic.
+        if tries:
+            self.rate = 0.75 * self.rate + 0.25 * hits / tries if hits * 4 < tries else 1.0
+
+
+_MEMO_USE = _MemoUse()
+
+
 def _known_statement(
     raw: Any, index: int, path: str, kind: str, variables: bool, positions: Positions | None
-) -> Statement:
+) -> tuple[Statement, bool]:
+    """The statement and whether the memo knew it."""
     if type(raw) is not dict:
-        return _statement(raw, index, path, kind, variables, positions)
+        return _statement(raw, index, path, kind, variables, positions), False
     try:
         # Format 0: no back-references or interning, so the bytes depend on the content only.
         content = marshal.dumps(raw, 0)
     except (ValueError, RecursionError):
-        return _statement(raw, index, path, kind, variables, positions)
+        return _statement(raw, index, path, kind, variables, positions), False
     if len(content) > _STATEMENT_MEMO_MAX_BYTES:
-        return _statement(raw, index, path, kind, variables, positions)
+        return _statement(raw, index, path, kind, variables, positions), False
     key = (kind, variables, path, content)
     known = _STATEMENTS.get(key)
     if known is None:
@@ -628,9 +662,22 @@ def _known_statement(
         if len(_STATEMENTS) >= _STATEMENTS_MAX:
             _STATEMENTS.clear()
         _STATEMENTS[key] = known
-        return known
+        return known, False
     where = positions.locate(path) if positions is not None else None
-    return known.placed(where[0], where[1]) if where else known.placed(None, None)
+    return (known.placed(where[0], where[1]) if where else known.placed(None, None)), True
+
+
+def _memo_statements(
+    raws: list[Any], paths: tuple[str, ...], kind: str, variables: bool, positions: Positions | None
+) -> tuple[Statement, ...]:
+    out = []
+    hits = 0
+    for i, (item, path) in enumerate(zip(raws, paths, strict=True)):
+        statement, known = _known_statement(item, i, path, kind, variables, positions)
+        out.append(statement)
+        hits += known
+    _MEMO_USE.count(len(out), hits)
+    return tuple(out)
 
 
 _STATEMENT_PATHS = tuple(f"Statement[{i}]" for i in range(MAX_STATEMENTS))
@@ -691,13 +738,16 @@ def _policy(
         )
     variables = version == VERSION_2012
     # The statement memo pays for itself when statements repeat (a policy edited a statement
-    # at a time, rebuilt by its caller); for a large policy of new statements its keys would
-    # only add to the parse, so large policies are validated directly.
-    read = _known_statement if len(raws) <= _MEMO_MAX_STATEMENTS else _statement
-    statements = tuple(
-        read(item, i, path, kind, variables, positions)
-        for i, (item, path) in enumerate(zip(raws, paths, strict=True))
-    )
+    # at a time, rebuilt by its caller); for a large policy of new statements, or while
+    # statements keep being new (`_MemoUse`), its keys would only add to the parse.
+    statements: tuple[Statement, ...]
+    if len(raws) <= _MEMO_MAX_STATEMENTS and _MEMO_USE.wanted():
+        statements = _memo_statements(raws, paths, kind, variables, positions)
+    else:
+        statements = tuple(
+            _statement(item, i, path, kind, variables, positions)
+            for i, (item, path) in enumerate(zip(raws, paths, strict=True))
+        )
     return Policy(
         kind=kind, name=name, version=version, id=policy_id, statements=statements, text=text
     )
@@ -836,36 +886,32 @@ def parse_policy(
     if not is_policy_kind(kind):
         raise ValueError(f"kind must be one of {', '.join(POLICY_KINDS)}, not {kind!r}")
     key: tuple[str, str | None, bool, str | bytes]
-    if isinstance(source, str):
-        key = (kind, name, True, source)
-    elif isinstance(source, dict):
-        found = pickled(source)
-        dumped = (
-            found
-            if found is not None
-            else content_key(source, PolicyError, what="policy", code="invalid_policy")
-        )
+    if isinstance(source, dict):
+        dumped = pickled(source)
+        if dumped is None:
+            dumped = content_key(source, PolicyError, what="policy", code="invalid_policy")
         key = (kind, name, False, dumped)
         cached = _CACHE.get(key)
         if cached is not None:
             return cached
-        # Checked on a miss only: a cached key passed them when it was stored.
-        if SURROGATE_BYTES.search(dumped):
+        # Checked on a miss only: a cached key passed them when it was stored. (`in` finds
+        # the lead byte at memchr's speed; the pattern is read only where it is.)
+        if b"\xed" in dumped and SURROGATE_BYTES.search(dumped):
             content_key(source, PolicyError, what="policy", code="invalid_policy")
         if len(dumped) > MAX_POLICY_CHARS:
             raise _too_large(len(dumped))
+        policy = _parse_object(source, kind, name)
+    elif isinstance(source, str):
+        key = (kind, name, True, source)
+        cached = _CACHE.get(key)
+        if cached is not None:
+            return cached
+        policy = _parse_text(source, kind, name)
     else:
         raise PolicyError(
             "invalid_policy",
             f"A policy must be a JSON object or JSON text, not {type(source).__name__}.",
         )
-    cached = _CACHE.get(key)
-    if cached is not None:
-        return cached
-    if isinstance(source, str):
-        policy = _parse_text(source, kind, name)
-    else:
-        policy = _parse_object(source, kind, name)
     _remember(key, policy)
     return policy
 
@@ -890,4 +936,5 @@ def clear_cache() -> None:
     with _CACHE_LOCK:
         _CACHE.clear()
         _STATEMENTS.clear()
+        _MEMO_USE.reset()
         _cache_chars = 0

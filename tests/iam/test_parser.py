@@ -160,6 +160,25 @@ def test_an_unchanged_statement_is_validated_once_and_keeps_its_own_line_in_text
     assert b.statements[1].line == a.statements[1].line + 1  # its own position in its own text
 
 
+def test_the_statement_memo_steps_aside_while_statements_keep_being_new_and_comes_back():
+    from srm_trainer.iam import parser
+
+    parser.clear_cache()
+    for n in range(40):  # a batch job: every statement new (a new Sid each time)
+        parse_policy(_policy(_stmt(Sid=f"New{n}a"), _stmt(Sid=f"New{n}b")))
+    kept = len(parser._STATEMENTS)
+    assert kept < 80  # most of those statements were never keyed
+    fresh = parse_policy(_policy(_stmt(Sid="Late"), _stmt(Sid="Other", Effect="Deny")))
+    assert [st.sid for st in fresh.statements] == ["Late", "Other"]  # read the same way
+    assert fresh.statements[1].effect == "Deny"
+    for n in range(20):  # someone editing one statement: the other one repeats
+        parse_policy(_policy(_stmt(Sid=f"Edit{n}"), _stmt(Sid="Keep")))
+    a = parse_policy(_policy(_stmt(Sid="EditA"), _stmt(Sid="Keep")))
+    b = parse_policy(_policy(_stmt(Sid="EditB"), _stmt(Sid="Keep")))
+    assert a.statements[1] is b.statements[1]  # the memo is back in use
+    parser.clear_cache()
+
+
 def test_an_invalid_statement_seen_before_is_still_an_error_where_it_is():
     bad = _stmt(Effect="allow")
     assert _error(_policy(_stmt(), bad)).path == "Statement[1].Effect"

@@ -184,6 +184,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "SRM Trainer"
+# A code stays good for one 30-second step after its own (RFC 6238 allows for the delay between
+# reading a code and the server checking it): with none, a code typed in its last seconds failed.
+# allauth refuses a code already used, so the wider window cannot be replayed.
+MFA_TOTP_TOLERANCE = 1
 # WebAuthn needs https, except on a developer's http://localhost.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 

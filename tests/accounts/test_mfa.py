@@ -104,6 +104,27 @@ def test_signing_in_with_an_authenticator_asks_for_the_code_then_opens_the_admin
     assert client.get("/admin/").status_code == 200
 
 
+@pytest.mark.parametrize(("steps_ago", "accepted"), [(1, True), (2, False)])
+def test_a_code_read_just_before_its_step_ended_still_signs_in(client, staff, steps_ago, accepted):
+    secret = give_mfa(staff)
+    response = client.post("/accounts/login/", {"login": "admin", "password": "a-long-passphrase-3"})
+    earlier = format_hotp_value(hotp_value(secret, int(time.time()) // 30 - steps_ago))
+    answer = client.post(response["Location"], {"code": earlier})
+    assert (answer.status_code == 302) is accepted
+    assert (client.get("/admin/").status_code == 200) is accepted
+
+
+def test_a_code_cannot_be_used_twice(client, staff):
+    secret = give_mfa(staff)
+    code = _code(secret)
+    first = client.post("/accounts/login/", {"login": "admin", "password": "a-long-passphrase-3"})
+    assert client.post(first["Location"], {"code": code}).status_code == 302
+    client.logout()
+    again = client.post("/accounts/login/", {"login": "admin", "password": "a-long-passphrase-3"})
+    assert client.post(again["Location"], {"code": code}).status_code == 200  # refused, asked again
+    assert client.get("/admin/").status_code == 302
+
+
 def test_the_qr_code_is_drawn_on_the_server_and_allowed_by_the_csp(client, learner):
     response = _sign_in(client, "ada", "a-long-passphrase-1").get("/accounts/2fa/totp/activate/")
     assert response.status_code == 200

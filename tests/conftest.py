@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
 from datetime import UTC, datetime
 
 import pytest
@@ -11,7 +13,20 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from lessons.models import Layer, Lesson, Module, Responsibility, Scenario, Service
-from tests.dbsetup import setup_test_databases
+from tests.dbsetup import reset_from_template, setup_test_databases
+
+# The garbage collector (see README, "The test loop"): a test process holds a large, long-lived
+# heap (Django, every test module, thousands of collected items) that the default thresholds
+# made the collector walk again and again. Fewer young collections, and that heap frozen out of
+# them once collection is done. Only when the collector runs changes, not what it frees.
+if os.environ.get("TEST_GC", "tuned") == "tuned":
+    gc.set_threshold(50_000, 50, 100)
+
+
+def pytest_collection_finish(session):
+    if os.environ.get("TEST_GC", "tuned") == "tuned":
+        gc.collect()
+        gc.freeze()
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +64,30 @@ def django_db_setup(
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _reset_by_copy():
+    """After a test that commits, the database is put back from the migrated copy instead of
+    flushed (tests/dbsetup.py, `reset_from_template`); the flush still runs where there is no
+    copy (PostgreSQL, --reuse-db). `flush` itself keeps its own test
+    (tests/accounts/test_role_groups_after_flush.py)."""
+    from django.test import TransactionTestCase
+
+    flush = TransactionTestCase._fixture_teardown
+
+    def _fixture_teardown(self):
+        if (
+            self.available_apps is None
+            and not self.serialized_rollback
+            and reset_from_template(self._databases_names(include_mirrors=False))
+        ):
+            return
+        flush(self)
+
+    TransactionTestCase._fixture_teardown = _fixture_teardown
+    yield
+    TransactionTestCase._fixture_teardown = flush
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _quiet_request_log():
     """Warnings and errors only: every request's INFO line (django-structlog), formatted and
     then thrown away by pytest's capture, cost 10-20% of a simple page's time in the tests.
@@ -73,6 +112,36 @@ def shipped_course(django_db_setup, django_db_blocker):
         load_shipped()
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _uninstrumented_templates(django_test_environment):
+    """Templates render as in production. Django's test set-up makes every render (each
+    include too) send a signal that the test client answers by copying the whole context, only
+    so that `response.context` and `response.templates` can be read: ~10% of a page's time,
+    on ~6,000 requests. A test that reads them asks for `template_context`."""
+    from django.template import Template
+    from django.test.utils import _TestState
+
+    if os.environ.get("TEST_TEMPLATES") == "instrumented":
+        yield
+        return
+    instrumented = Template._render
+    Template._render = _TestState.saved_data.template_render
+    yield
+    Template._render = instrumented
+
+
+@pytest.fixture
+def template_context(_uninstrumented_templates):
+    """`response.context` and `response.templates` filled in, as Django's test runner does."""
+    from django.template import Template
+    from django.test.utils import instrumented_test_render
+
+    plain = Template._render
+    Template._render = instrumented_test_render
+    yield
+    Template._render = plain
 
 
 @pytest.fixture(scope="session", autouse=True)

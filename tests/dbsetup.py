@@ -35,6 +35,8 @@ from django.test.utils import setup_databases
 # Bump when the way the copy is made changes.
 FORMAT = 1
 CACHE_DIR = Path(__file__).resolve().parent.parent / "build" / "test-db"
+# The copy this process's database was made from, when it was (for `reset_from_template`).
+_template: Path | None = None
 
 
 def _migration_files() -> list[Path]:
@@ -133,10 +135,12 @@ def setup_test_databases(*, verbosity: int, aliases, serialized_aliases, keepdb:
     # One process migrates while the others wait for its copy.
     with open(CACHE_DIR / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        global _template
         if template.exists():
             old_name = _open_test_db(connection)
             with contextlib.closing(sqlite3.connect(template)) as source:
                 source.backup(connection.connection)
+            _template = template
             return [(connection, old_name, True)]
         config = setup_databases(
             verbosity=verbosity,
@@ -152,4 +156,21 @@ def setup_test_databases(*, verbosity: int, aliases, serialized_aliases, keepdb:
         for old in CACHE_DIR.glob("migrated-*.sqlite3"):
             old.unlink(missing_ok=True)
         partial.replace(template)
+        _template = template
         return config
+
+
+def reset_from_template(aliases) -> bool:
+    """Put the migrated database back after a test that commits (`transaction=True`), by
+    copying the saved copy in again: what Django's `flush` and its `post_migrate` (content
+    types, permissions, role groups) rebuild, in milliseconds instead of ~0.1 s a test. False
+    when this process's database did not come from a copy; then `flush` runs as usual."""
+    if _template is None or set(aliases) != {DEFAULT_DB_ALIAS}:
+        return False
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.in_atomic_block or not _template.exists():
+        return False
+    connection.ensure_connection()
+    with contextlib.closing(sqlite3.connect(_template)) as source:
+        source.backup(connection.connection)
+    return True

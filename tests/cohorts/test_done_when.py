@@ -27,7 +27,8 @@ from tests.teach.conftest import _instructor, client_for
 from tests.teach.test_done_when import SETTINGS
 from tests.teach.test_views_questions import KINDS, _create, form_data
 
-pytestmark = pytest.mark.django_db
+# response.context is read here (tests/conftest.py, `template_context`)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("template_context")]
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TAG = "thinks-aws-patches-guests"  # what form_data tags the question with

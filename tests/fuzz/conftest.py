@@ -120,6 +120,10 @@ def pytest_terminal_summary(terminalreporter) -> None:
 def _unfreeze():
     yield
     gc.unfreeze()
+    # The test process's own heap, frozen once collection was done (tests/conftest.py), is
+    # frozen again without this test's leftovers.
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,8 @@ from quizzes.lesson_checks import predict
 from tests.conftest import make_lesson, make_module, make_scenario
 from tests.quizzes.builders import make_question, make_quiz
 
-pytestmark = pytest.mark.django_db
+# response.context is read here (tests/conftest.py, `template_context`)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("template_context")]
 HTMX = {"HX-Request": "true"}
 
 

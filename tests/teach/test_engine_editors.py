@@ -18,7 +18,8 @@ from quizzes.models import Question
 from tests.conftest import make_scenario
 from tests.teach.formdata import form_fields
 
-pytestmark = pytest.mark.django_db
+# response.context is read here (tests/conftest.py, `template_context`)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("template_context")]
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ALICE = "arn:aws:iam::111122223333:user/alice"

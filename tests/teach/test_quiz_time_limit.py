@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from tests.teach.test_views_quizzes import SETTINGS
 
-pytestmark = pytest.mark.django_db
+# response.context is read here (tests/conftest.py, `template_context`)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("template_context")]
 
 
 def _edit(teacher, quiz, **change):

@@ -13,7 +13,8 @@ from teach import services
 from tests.quizzes.builders import make_question
 from tests.teach.formdata import form_fields
 
-pytestmark = pytest.mark.django_db
+# response.context is read here (tests/conftest.py, `template_context`)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("template_context")]
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from quizzes.models import Question
 from tests.conftest import make_lesson
 from tests.quizzes.builders import make_attempt, make_question, right_response
 
-pytestmark = pytest.mark.django_db
+# response.context is read here (tests/conftest.py, `template_context`)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("template_context")]
 
 
 def form_data(rows=None, extra=None, action="save", **base) -> dict:

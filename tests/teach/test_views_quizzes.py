@@ -11,7 +11,8 @@ from quizzes.models import Answer, Attempt, Question, Quiz, ReviewCard
 from tests.conftest import make_module
 from tests.quizzes.builders import make_attempt, make_question, make_quiz
 
-pytestmark = pytest.mark.django_db
+# response.context is read here (tests/conftest.py, `template_context`)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("template_context")]
 
 SETTINGS = {
     "title": "IAM basics",

@@ -107,7 +107,9 @@ def test_signing_in_with_an_authenticator_asks_for_the_code_then_opens_the_admin
 @pytest.mark.parametrize(("steps_ago", "accepted"), [(1, True), (2, False)])
 def test_a_code_read_just_before_its_step_ended_still_signs_in(client, staff, steps_ago, accepted):
     secret = give_mfa(staff)
-    response = client.post("/accounts/login/", {"login": "admin", "password": "a-long-passphrase-3"})
+    response = client.post(
+        "/accounts/login/", {"login": "admin", "password": "a-long-passphrase-3"}
+    )
     earlier = format_hotp_value(hotp_value(secret, int(time.time()) // 30 - steps_ago))
     answer = client.post(response["Location"], {"code": earlier})
     assert (answer.status_code == 302) is accepted

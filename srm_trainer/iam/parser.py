@@ -65,6 +65,8 @@ _STATEMENT_KEYS = frozenset(
         "Condition",
     }
 )
+# A statement with only these needs no Principal, NotAction or NotResource check.
+_PLAIN_KEYS = frozenset({"Sid", "Effect", "Action", "Resource", "Condition"})
 _PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 _KINDS_WITHOUT_PRINCIPAL = frozenset({"identity", "boundary", "session", "scp"})
 _KINDS_NEEDING_RESOURCE = frozenset({"identity", "boundary", "session"})
@@ -396,32 +398,34 @@ def _statement(
 ) -> Statement:
     """One statement: the common valid shape (no Principal) in one pass over its elements;
     anything else, valid or not, through `_checked_statement`, which words the first error."""
-    if type(raw) is not dict or not raw.keys() <= _STATEMENT_KEYS:
+    if type(raw) is not dict or kind == "resource":  # a resource policy needs a Principal
+        return _checked_statement(raw, index, path, kind, variables, positions)
+    if raw.keys() <= _PLAIN_KEYS:  # no Principal, NotPrincipal, NotAction or NotResource
+        negated = resource_negated = False
+    elif raw.keys() <= _STATEMENT_KEYS and "Principal" not in raw and "NotPrincipal" not in raw:
+        negated = "Action" not in raw
+        if negated == ("NotAction" not in raw):  # both or neither: the checked path says so
+            return _checked_statement(raw, index, path, kind, variables, positions)
+        resource_negated = "NotResource" in raw
+        if resource_negated and "Resource" in raw:
+            return _checked_statement(raw, index, path, kind, variables, positions)
+    else:
         return _checked_statement(raw, index, path, kind, variables, positions)
     get = raw.get
     effect = get("Effect")
     sid = get("Sid")
-    if (
-        (effect != "Allow" and effect != "Deny")
-        or (sid is not None and type(sid) is not str)
-        or "Principal" in raw
-        or "NotPrincipal" in raw
-    ):
+    if (effect != "Allow" and effect != "Deny") or (sid is not None and type(sid) is not str):
         return _checked_statement(raw, index, path, kind, variables, positions)
-    items = get("Action", _MISSING)
-    negated = items is _MISSING
-    if negated:
-        items = get("NotAction", _MISSING)
-    elif "NotAction" in raw:
-        items = _MISSING
+    items = get("NotAction" if negated else "Action")
     if type(items) is str:
         items = (items,)
     elif type(items) is not list or not items:
         return _checked_statement(raw, index, path, kind, variables, positions)
     # Validate every action and learn the service prefixes it names (one dictionary lookup
-    # for an action seen before).
+    # for an action seen before); most statements name one service, kept without a list.
     known = _ACTION_SERVICE.get
-    keys: list[str] = []
+    first: str | None = None
+    more: list[str] | None = None
     wild = negated
     for item in items:
         if type(item) is not str:
@@ -433,29 +437,29 @@ def _statement(
             if service is None:
                 return _checked_statement(raw, index, path, kind, variables, positions)
             wild = True
-        elif not wild:
-            keys.append(service)
-    service_keys = None if wild else tuple(keys) if len(keys) == 1 else tuple(dict.fromkeys(keys))
-    resource = get("Resource", _MISSING)
-    resource_negated = resource is _MISSING
-    if resource_negated:
-        resource = get("NotResource", _MISSING)
-    elif "NotResource" in raw:
-        return _checked_statement(raw, index, path, kind, variables, positions)
-    if resource is _MISSING:
-        if kind in _KINDS_NEEDING_RESOURCE or kind == "resource":
+        elif service != first:
+            if first is None:
+                first = service
+            elif more is None:
+                more = [first, service]
+            else:
+                more.append(service)
+    service_keys = (
+        None if wild or first is None else (first,) if more is None else tuple(dict.fromkeys(more))
+    )
+    resource = get("NotResource" if resource_negated else "Resource", _MISSING)
+    if type(resource) is str:
+        if resource != "*" and not resource.startswith("arn:"):
             return _checked_statement(raw, index, path, kind, variables, positions)
-        resource = None
-    else:
-        if type(resource) is str:
-            resource = (resource,)
-        elif type(resource) is not list or not resource:
-            return _checked_statement(raw, index, path, kind, variables, positions)
+        resource = (resource,)
+    elif type(resource) is list and resource:
         for item in resource:
             if type(item) is not str or (item != "*" and not item.startswith("arn:")):
                 return _checked_statement(raw, index, path, kind, variables, positions)
         resource = tuple(resource)
-    if kind == "resource":  # needs a Principal: the checked path says so
+    elif resource is _MISSING and kind not in _KINDS_NEEDING_RESOURCE:
+        resource = None
+    else:
         return _checked_statement(raw, index, path, kind, variables, positions)
     condition = get("Condition", _MISSING)
     conditions: tuple[ConditionSpec, ...] = (
@@ -473,7 +477,7 @@ def _statement(
         negated,
         service_keys,
         resource,
-        resource_negated and resource is not None,
+        resource_negated,
         variables,
         None,
         conditions,

@@ -705,13 +705,13 @@ def _policy(
 ) -> Policy:
     if not isinstance(obj, dict):
         raise _fail("invalid_policy", "A policy must be a JSON object with a Statement.", "")
-    for key in obj:
-        if key not in _TOP_KEYS:
-            raise _fail(
-                "unknown_element",
-                f"Unknown policy element {key!r}: a policy has Version, Id and Statement.",
-                key,
-            )
+    if not obj.keys() <= _TOP_KEYS:
+        key = next(key for key in obj if key not in _TOP_KEYS)
+        raise _fail(
+            "unknown_element",
+            f"Unknown policy element {key!r}: a policy has Version, Id and Statement.",
+            key,
+        )
     version = obj.get("Version")
     if version is not None and version not in VERSIONS:
         raise _fail(
@@ -749,8 +749,10 @@ def _policy(
         statements = _memo_statements(raws, paths, kind, variables, positions)
     else:
         statements = tuple(
-            _statement(item, i, path, kind, variables, positions)
-            for i, (item, path) in enumerate(zip(raws, paths, strict=True))
+            [
+                _statement(item, i, paths[i], kind, variables, positions)
+                for i, item in enumerate(raws)
+            ]
         )
     return Policy(
         kind=kind, name=name, version=version, id=policy_id, statements=statements, text=text

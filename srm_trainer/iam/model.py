@@ -622,12 +622,16 @@ class Policy:
         named: dict[str, list[Statement]] = {}
         wild: list[Statement] = []
         for st in self.statements:
-            keys = st.service_keys()
+            keys = st._service_keys  # as `service_keys()` reads it first, without a call
+            if keys is _UNSET:
+                keys = st.service_keys()
             if keys is None:
                 wild.append(st)
-                continue
-            for key in dict.fromkeys(keys):
-                named.setdefault(key, []).append(st)
+            elif len(keys) == 1:
+                named.setdefault(keys[0], []).append(st)
+            else:
+                for key in dict.fromkeys(keys):
+                    named.setdefault(key, []).append(st)
         index: _Index = (tuple(wild), {k: tuple(v) for k, v in named.items()}, {})
         object.__setattr__(self, "_index", index)
         return index

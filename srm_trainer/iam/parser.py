@@ -65,6 +65,8 @@ _STATEMENT_KEYS = frozenset(
         "Condition",
     }
 )
+# A statement with only these needs no Principal, NotAction or NotResource check.
+_PLAIN_KEYS = frozenset({"Sid", "Effect", "Action", "Resource", "Condition"})
 _PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 _KINDS_WITHOUT_PRINCIPAL = frozenset({"identity", "boundary", "session", "scp"})
 _KINDS_NEEDING_RESOURCE = frozenset({"identity", "boundary", "session"})
@@ -265,9 +267,12 @@ def _string_list(raw: Any, path: str, element: str, code: str) -> list[str]:
 
 # Action text -> its case-folded service prefix, "" when it may match any service (`*`, a
 # wildcard in the service part), None when it is not a valid action. Policies repeat the same
-# actions, so validating one is usually a dictionary lookup. Bounded: emptied when full.
+# actions, so validating one is usually a dictionary lookup. Bounded: emptied when full. The
+# bound holds every action text of the AWS managed policies (16,559 distinct ones; at 16,384 the
+# memo emptied itself over and over in `make compare`): about 1.7 MB for those, at most ~10 MB
+# were every entry 256 characters long.
 _ACTION_SERVICE: dict[str, str | None] = {}
-_ACTION_SERVICE_MAX = 16_384
+_ACTION_SERVICE_MAX = 32_768
 _ACTION_SERVICE_MAX_LEN = 256
 
 
@@ -396,32 +401,34 @@ def _statement(
 ) -> Statement:
     """One statement: the common valid shape (no Principal) in one pass over its elements;
     anything else, valid or not, through `_checked_statement`, which words the first error."""
-    if type(raw) is not dict or not raw.keys() <= _STATEMENT_KEYS:
+    if type(raw) is not dict or kind == "resource":  # a resource policy needs a Principal
+        return _checked_statement(raw, index, path, kind, variables, positions)
+    if raw.keys() <= _PLAIN_KEYS:  # no Principal, NotPrincipal, NotAction or NotResource
+        negated = resource_negated = False
+    elif raw.keys() <= _STATEMENT_KEYS and "Principal" not in raw and "NotPrincipal" not in raw:
+        negated = "Action" not in raw
+        if negated == ("NotAction" not in raw):  # both or neither: the checked path says so
+            return _checked_statement(raw, index, path, kind, variables, positions)
+        resource_negated = "NotResource" in raw
+        if resource_negated and "Resource" in raw:
+            return _checked_statement(raw, index, path, kind, variables, positions)
+    else:
         return _checked_statement(raw, index, path, kind, variables, positions)
     get = raw.get
     effect = get("Effect")
     sid = get("Sid")
-    if (
-        (effect != "Allow" and effect != "Deny")
-        or (sid is not None and type(sid) is not str)
-        or "Principal" in raw
-        or "NotPrincipal" in raw
-    ):
+    if (effect != "Allow" and effect != "Deny") or (sid is not None and type(sid) is not str):
         return _checked_statement(raw, index, path, kind, variables, positions)
-    items = get("Action", _MISSING)
-    negated = items is _MISSING
-    if negated:
-        items = get("NotAction", _MISSING)
-    elif "NotAction" in raw:
-        items = _MISSING
+    items = get("NotAction" if negated else "Action")
     if type(items) is str:
         items = (items,)
     elif type(items) is not list or not items:
         return _checked_statement(raw, index, path, kind, variables, positions)
     # Validate every action and learn the service prefixes it names (one dictionary lookup
-    # for an action seen before).
+    # for an action seen before); most statements name one service, kept without a list.
     known = _ACTION_SERVICE.get
-    keys: list[str] = []
+    first: str | None = None
+    more: list[str] | None = None
     wild = negated
     for item in items:
         if type(item) is not str:
@@ -433,29 +440,29 @@ def _statement(
             if service is None:
                 return _checked_statement(raw, index, path, kind, variables, positions)
             wild = True
-        elif not wild:
-            keys.append(service)
-    service_keys = None if wild else tuple(keys) if len(keys) == 1 else tuple(dict.fromkeys(keys))
-    resource = get("Resource", _MISSING)
-    resource_negated = resource is _MISSING
-    if resource_negated:
-        resource = get("NotResource", _MISSING)
-    elif "NotResource" in raw:
-        return _checked_statement(raw, index, path, kind, variables, positions)
-    if resource is _MISSING:
-        if kind in _KINDS_NEEDING_RESOURCE or kind == "resource":
+        elif service != first:
+            if first is None:
+                first = service
+            elif more is None:
+                more = [first, service]
+            else:
+                more.append(service)
+    service_keys = (
+        None if wild or first is None else (first,) if more is None else tuple(dict.fromkeys(more))
+    )
+    resource = get("NotResource" if resource_negated else "Resource", _MISSING)
+    if type(resource) is str:
+        if resource != "*" and not resource.startswith("arn:"):
             return _checked_statement(raw, index, path, kind, variables, positions)
-        resource = None
-    else:
-        if type(resource) is str:
-            resource = (resource,)
-        elif type(resource) is not list or not resource:
-            return _checked_statement(raw, index, path, kind, variables, positions)
+        resource = (resource,)
+    elif type(resource) is list and resource:
         for item in resource:
             if type(item) is not str or (item != "*" and not item.startswith("arn:")):
                 return _checked_statement(raw, index, path, kind, variables, positions)
         resource = tuple(resource)
-    if kind == "resource":  # needs a Principal: the checked path says so
+    elif resource is _MISSING and kind not in _KINDS_NEEDING_RESOURCE:
+        resource = None
+    else:
         return _checked_statement(raw, index, path, kind, variables, positions)
     condition = get("Condition", _MISSING)
     conditions: tuple[ConditionSpec, ...] = (
@@ -473,7 +480,7 @@ def _statement(
         negated,
         service_keys,
         resource,
-        resource_negated and resource is not None,
+        resource_negated,
         variables,
         None,
         conditions,
@@ -701,13 +708,13 @@ def _policy(
 ) -> Policy:
     if not isinstance(obj, dict):
         raise _fail("invalid_policy", "A policy must be a JSON object with a Statement.", "")
-    for key in obj:
-        if key not in _TOP_KEYS:
-            raise _fail(
-                "unknown_element",
-                f"Unknown policy element {key!r}: a policy has Version, Id and Statement.",
-                key,
-            )
+    if not obj.keys() <= _TOP_KEYS:
+        key = next(key for key in obj if key not in _TOP_KEYS)
+        raise _fail(
+            "unknown_element",
+            f"Unknown policy element {key!r}: a policy has Version, Id and Statement.",
+            key,
+        )
     version = obj.get("Version")
     if version is not None and version not in VERSIONS:
         raise _fail(
@@ -745,8 +752,10 @@ def _policy(
         statements = _memo_statements(raws, paths, kind, variables, positions)
     else:
         statements = tuple(
-            _statement(item, i, path, kind, variables, positions)
-            for i, (item, path) in enumerate(zip(raws, paths, strict=True))
+            [
+                _statement(item, i, paths[i], kind, variables, positions)
+                for i, item in enumerate(raws)
+            ]
         )
     return Policy(
         kind=kind, name=name, version=version, id=policy_id, statements=statements, text=text

@@ -496,40 +496,37 @@ def reason_text(reason: Reason) -> str:
     return sentence
 
 
-def _labels(refs: Sequence[StatementRef]) -> str:
-    return "; ".join(dict.fromkeys(words.statement_label(ref) for ref in refs))
-
-
-def _step_text(step: str, reasons: Sequence[Reason]) -> str:
+def _step_text(why: words.Why) -> str:
     """The deciding box of the flowchart and its reasons: "decided at the Permissions boundary
     step: ..."."""
-    title = f"decided at the {_STEP_TITLES.get(step, step)} step"
-    said = "; ".join(reason_text(r) for r in reasons[:3])
+    title = f"decided at the {why.step} step"
+    said = "; ".join(reason_text(r) for r in why.reasons)
     return f"{title}: {said}" if said else title
 
 
 def decision_why(decision: Decision) -> str:
-    """Why one request was decided so, in the batch page's words: the deciding statements (or
-    that none allows it) and the step that decided, with its reasons."""
-    reached = [step for step in decision.steps if step.reached]
-    step = _step_text(reached[-1].name, reached[-1].reasons) if reached else ""
-    if decision.decisive:
+    """Why one request was decided so, in the batch page's words (`words.decision_why`): the
+    deciding statements (or that none allows it) and the step that decided, with its reasons."""
+    why = words.decision_why(decision)
+    step = _step_text(why) if why.step else ""
+    if why.statements:
         verb = "allowed by" if decision.decision == "Allow" else "denied by"
-        return f"{verb} {_labels(decision.decisive)}" + (f"; {step}" if step else "")
+        return f"{verb} {'; '.join(why.statements)}" + (f"; {step}" if step else "")
     lead = "no statement allows it" if decision.decision == "ImplicitDeny" else "denied"
     return f"{lead}; {step}" if step else lead
 
 
 def verdict_why(verdict: Verdict) -> str:
-    """Why an action of a summary or diff is allowed or not, in the summary page's words: the
-    Allow statements that grant it (and the Deny statements that limit it), or the Deny
-    statements or the step that refuse it."""
+    """Why an action of a summary or diff is allowed or not, in the summary page's words
+    (`words.verdict_why`): the Allow statements that grant it (and the Deny statements that
+    limit it), or the Deny statements or the step that refuse it."""
+    why = words.verdict_why(verdict)
     if verdict.access != "none":
-        text = f"allowed by {_labels(verdict.by)}" if verdict.by else "allowed"
-        return text + (f"; limited by {_labels(verdict.denied)}" if verdict.denied else "")
-    if verdict.denied:
-        return f"denied by {_labels(verdict.denied)}"
-    return _step_text(verdict.step, verdict.why) if verdict.step else "not allowed"
+        text = f"allowed by {'; '.join(why.statements)}" if why.statements else "allowed"
+        return text + (f"; limited by {'; '.join(why.limited_by)}" if why.limited_by else "")
+    if why.statements:
+        return f"denied by {'; '.join(why.statements)}"
+    return _step_text(why) if why.step else "not allowed"
 
 
 def _ref(ref: StatementRef) -> str:

@@ -147,10 +147,7 @@ def diff(
             continue
         changed = []
         for k, (before, after) in enumerate(zip(befores, afters, strict=True)):
-            pair = (id(before), id(after))
-            found = wider.get(pair)
-            if found is None:
-                found = wider[pair] = (_wider(after, before), _wider(before, after))
+            found = wider[id(before), id(after)]  # every pair was compared above
             if found[0] or found[1]:
                 changed.append((k, found))
         if not changed:

@@ -9,11 +9,15 @@ look: plain text for the CLI, escaped `<code>` for web pages. No Django here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from .decision import StatementRef
+from .decision import Decision, Reason, StatementRef
 from .reasons import Topic
+
+if TYPE_CHECKING:
+    from .summary import Verdict
 
 POLICY_EVALUATION = Topic.POLICY_EVALUATION
 POLICIES = Topic.POLICIES
@@ -374,3 +378,40 @@ def statement_label(ref: StatementRef) -> str:
     policy = policy_label(ref.policy_kind, ref.policy_index, ref.level, ref.policy_name)
     sid = f" “{ref.sid}”" if ref.sid else ""
     return f"{policy}, statement {ref.statement_index + 1}{sid} ({ref.effect})"
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why an answer came out as it did, for each consumer to word its own way (the sandbox's
+    pages in HTML with lesson links, the CLI in text): the title of the flowchart's deciding
+    box, up to three of its reasons, the statements that decided it, and for an allowed action
+    of a summary the Deny statements that limit it."""
+
+    step: str
+    reasons: tuple[Reason, ...]
+    statements: tuple[str, ...]
+    limited_by: tuple[str, ...] = ()
+
+
+def _labels(refs: Sequence[StatementRef]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(statement_label(ref) for ref in refs))
+
+
+def decision_why(decision: Decision) -> Why:
+    """One request's: the last box reached, and the deciding statements."""
+    reached = [step for step in decision.steps if step.reached]
+    if not reached:
+        return Why("", (), _labels(decision.decisive))
+    last = reached[-1]
+    return Why(
+        STEP_TITLES.get(last.name, last.name), tuple(last.reasons[:3]), _labels(decision.decisive)
+    )
+
+
+def verdict_why(verdict: Verdict) -> Why:
+    """A summary's or diff's action: the Allow statements that grant it (and the Deny statements
+    that limit it), or the Deny statements and the box that refuse it."""
+    title = STEP_TITLES.get(verdict.step, verdict.step)
+    if verdict.access != "none":
+        return Why(title, (), _labels(verdict.by), _labels(verdict.denied))
+    return Why(title, tuple(verdict.why[:3]), _labels(verdict.denied))

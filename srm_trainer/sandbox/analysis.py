@@ -25,11 +25,11 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from srm_trainer.iam import PolicyError, parse_case
-from srm_trainer.iam.decision import Decision, Reason, StatementRef
+from srm_trainer.iam import words as engine_words
+from srm_trainer.iam.decision import Decision
 from srm_trainer.iam.diff import diff
 from srm_trainer.iam.simulate import simulate
 from srm_trainer.iam.summary import ACCESS_LEVELS, Verdict, example_resource, summarize
-from srm_trainer.iam.words import STEP_TITLES, statement_label
 from srm_trainer.ratelimit import rate_limited
 from srm_trainer.sandbox.explain import reason_html, reason_lesson
 from srm_trainer.sandbox.panel import limits
@@ -245,31 +245,17 @@ class Why:
         return format_html_join("; ", "{}", ((html,) for html, _ in self.reasons))
 
 
-def _reasons(reasons: tuple[Reason, ...]) -> tuple[tuple[SafeString, str], ...]:
-    return tuple((reason_html(r.code, r.data), reason_lesson(r.code)) for r in reasons[:3])
-
-
-def _labels(refs: tuple[StatementRef, ...]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(statement_label(ref) for ref in refs))
+def _worded(why: engine_words.Why) -> Why:
+    reasons = tuple((reason_html(r.code, r.data), reason_lesson(r.code)) for r in why.reasons)
+    return Why(why.step, reasons, why.statements, why.limited_by)
 
 
 def decision_why(decision: Decision) -> Why:
-    reached = [s for s in decision.steps if s.reached]
-    step = reached[-1] if reached else None
-    return Why(
-        STEP_TITLES.get(step.name, step.name) if step else "",
-        _reasons(step.reasons) if step else (),
-        _labels(decision.decisive),
-    )
+    return _worded(engine_words.decision_why(decision))
 
 
 def verdict_why(verdict: Verdict) -> Why:
-    return Why(
-        STEP_TITLES.get(verdict.step, verdict.step),
-        _reasons(verdict.why) if verdict.access == "none" else (),
-        _labels(verdict.by if verdict.access != "none" else verdict.denied),
-        _labels(verdict.denied) if verdict.access != "none" else (),
-    )
+    return _worded(engine_words.verdict_why(verdict))
 
 
 # --- the views ------------------------------------------------------------------------------------

@@ -105,6 +105,46 @@ def count_completion(*, user_id: int, lesson_id: int, by: int) -> None:
             ModuleCompletions.objects.filter(pk=row.pk).update(completed=F("completed") + by)
 
 
+def remember_counted(sender, instance: LessonProgress, **kwargs) -> None:
+    """pre_save of a progress row: the (learner, lesson) it counted for until now, if stored."""
+    instance._counted_as = (  # type: ignore[attr-defined]
+        LessonProgress.objects.filter(pk=instance.pk).values_list("user_id", "lesson_id").first()
+        if instance.pk is not None
+        else None
+    )
+
+
+def count_saved(sender, instance: LessonProgress, **kwargs) -> None:
+    """post_save of a progress row: count it, and uncount what it was before if it changed."""
+    before = getattr(instance, "_counted_as", None)
+    now = (instance.user_id, instance.lesson_id)
+    if before == now:
+        return
+    if before is not None:
+        count_completion(user_id=before[0], lesson_id=before[1], by=-1)
+    count_completion(user_id=now[0], lesson_id=now[1], by=1)
+
+
+def count_deleted(sender, instance: LessonProgress, **kwargs) -> None:
+    count_completion(user_id=instance.user_id, lesson_id=instance.lesson_id, by=-1)
+
+
+def remember_module(sender, instance: Lesson, update_fields=None, **kwargs) -> None:
+    """pre_save of a lesson: whether it is moving to another module (see `recount_moved`)."""
+    instance._moved = False  # type: ignore[attr-defined]
+    if instance.pk is None or (update_fields is not None and "module" not in update_fields):
+        return
+    old = Lesson.objects.filter(pk=instance.pk).values_list("module_id", flat=True).first()
+    instance._moved = old is not None and old != instance.module_id  # type: ignore[attr-defined]
+
+
+def recount_moved(sender, instance: Lesson, **kwargs) -> None:
+    """post_save of a lesson: a lesson moved to another module moves its learners' completions."""
+    if getattr(instance, "_moved", False):
+        learners = LessonProgress.objects.filter(lesson=instance).values_list("user_id", flat=True)
+        recount(user_ids=learners)
+
+
 def _truth(user_ids=None) -> dict[tuple[int, int], int]:
     rows = LessonProgress.objects.all()
     if user_ids is not None:

@@ -26,6 +26,10 @@ Choices where the documents leave room (also in the module docstring of `case.py
 - Service-linked roles are not limited by SCPs or RCPs (recognised by the
   `role/aws-service-role/` path or an `AWSServiceRoleFor` name). RCPs govern only the services
   that support them, and never kms:RetireGrant (`aws_rules.rcp_governs`).
+- The root user of a bucket's own account can always get, put and delete the bucket policy
+  (`s3:GetBucketPolicy`/`PutBucketPolicy`/`DeleteBucketPolicy`): the bucket policy's Denies are
+  set aside for those three actions (API_PutBucketPolicy: only VPC endpoint policies and
+  Organizations policies can still stop it), so SCPs and RCPs still apply.
 - KMS grants are not modelled (a case cannot carry one); kms:ViaService and kms:CallerAccount
   are ordinary condition keys read from the request context.
 """
@@ -57,6 +61,13 @@ _DIRECT = frozenset({"user", "session", "federated_user", "service", "other", "e
 _TRUST_ACTIONS = ("sts:assumerole", "sts:tagsession", "sts:setsourceidentity")
 _IAM_IDENTITY = frozenset({"user", "role_session", "federated_user"})
 _ORG_MEMBER_CALLERS = frozenset({"user", "role_session", "federated_user", "root"})
+# API_PutBucketPolicy (and Get/DeleteBucketPolicy): so that an owner cannot lock itself out, the
+# root user of the bucket's account can always use these three actions, even when the bucket
+# policy denies the root user explicitly; only VPC endpoint policies and AWS Organizations
+# policies (SCPs, RCPs) can still stop it.
+_BUCKET_POLICY_ACTIONS = frozenset(
+    {"s3:getbucketpolicy", "s3:putbucketpolicy", "s3:deletebucketpolicy"}
+)
 
 
 class _Analysis:
@@ -422,14 +433,25 @@ class _Facts:
         self.same_account = (
             caller.account is not None and caller.account == request.resource_account
         )
+        # The bucket owner's root user managing the bucket policy: that policy's Denies are set
+        # aside (kept in `ignored_resource_denies` so the resource-policy box can say why).
+        self.owner_root_bucket_policy = (
+            caller.kind == "root"
+            and self.same_account
+            and request.action_folded in _BUCKET_POLICY_ACTIONS
+        )
+        self.ignored_resource_denies: list[StatementRef] = []
         self.accounts = {
             "principal_account": caller.account,
             "resource_account": request.resource_account,
         }
 
     def add(self, a: _Analysis) -> None:
-        self.denies.extend(a.denies)
         kind = a.kind
+        if kind == "resource" and self.owner_root_bucket_policy:
+            self.ignored_resource_denies.extend(a.denies)
+        else:
+            self.denies.extend(a.denies)
         if kind == "scp":
             self.scp_allows.extend(a.allows)
             if a.allows and a.level is not None:
@@ -566,6 +588,9 @@ def _resource_policy_box(f: _Facts) -> Step:
         return Step(name, "continue", (reason,))
     if grant in _DIRECT:
         return Step(name, "allow", (Reason("resource_policy_grants_caller", {"grant": grant}),))
+    if f.ignored_resource_denies:
+        reason = Reason("bucket_owner_root_keeps_policy_access", {"action": f.case.request.action})
+        return Step(name, "continue", (reason,))
     if grant == "role":
         return Step(name, "continue", (Reason("resource_policy_grants_role", {"grant": grant}),))
     if grant == "account":

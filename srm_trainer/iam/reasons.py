@@ -49,6 +49,7 @@ class ReasonCode(StrEnum):
     RESOURCE_POLICY_DELEGATES_TO_ACCOUNT = "resource_policy_delegates_to_account"
     IDENTITY_POLICIES_NOT_APPLICABLE = "identity_policies_not_applicable"
     ROOT_USER_FULL_ACCESS = "root_user_full_access"
+    BUCKET_OWNER_ROOT_KEEPS_POLICY_ACCESS = "bucket_owner_root_keeps_policy_access"
     NO_IDENTITY_OR_RESOURCE_ALLOW = "no_identity_or_resource_allow"
     NO_ALLOW_IN_BOUNDARY = "no_allow_in_boundary"
     BOUNDARY_NOT_APPLICABLE = "boundary_not_applicable"

@@ -278,6 +278,12 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
         ("the root user of account {account} is not limited by identity-based policies",),
         ROOT_USER,
     ),
+    "bucket_owner_root_keeps_policy_access": (
+        (
+            "the root user of the bucket's own account can always read, replace or delete the bucket policy ({action}): the bucket policy's Deny does not apply, though SCPs and RCPs still do",
+        ),
+        ROOT_USER,
+    ),
     "no_identity_or_resource_allow": (
         ("no identity-based or resource-based policy allows the request: implicit deny",),
         POLICY_EVALUATION,

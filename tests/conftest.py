@@ -29,6 +29,25 @@ def pytest_collection_finish(session):
         gc.freeze()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    """Fixtures build their scenery without django-auditlog's record of each save (users made
+    instructors, quizzes, questions: ~5% of the suite's CPU went to writing those entries), as
+    the shipped course is loaded (tests/shipped.py). Only set-up: what a test's own body
+    changes, through a view or the ORM, is recorded as in production, and the security events
+    (sign-ins, authenticators) are written directly, not by auditlog's receivers. The audit
+    itself is tested in tests/accounts/test_audit.py. `TEST_AUDIT=everywhere` records set-up too."""
+    if os.environ.get("TEST_AUDIT") == "everywhere":
+        return (yield)
+    from auditlog.context import auditlog_disabled
+
+    token = auditlog_disabled.set(True)
+    try:
+        return (yield)
+    finally:
+        auditlog_disabled.reset(token)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(
     request,

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from . import catalog
-from .budget import Budget
+from .budget import Budget, on_fresh_frame_chunk
 from .catalog import BudgetExhausted
 from .errors import PolicyError
 from .memo import Memo
@@ -1071,7 +1071,7 @@ def lint(
     """
     if budget is None:
         budget = Budget()
-    return _lint_cached(source, kind, name, limit, budget)
+    return on_fresh_frame_chunk(_lint_cached, source, kind, name, limit, budget)
 
 
 def _lint_cached(
@@ -1135,7 +1135,7 @@ def lint_case(case: Mapping[str, Any], *, budget: Budget | None = None) -> list[
     """
     if budget is None:
         budget = Budget()
-    return _lint_case(case, budget)
+    return on_fresh_frame_chunk(_lint_case, case, budget)
 
 
 def _lint_case(case: Mapping[str, Any], budget: Budget) -> list[Finding]:

@@ -219,3 +219,19 @@ def test_an_ordinary_policy_gets_every_finding_within_the_default_budget():
     codes = [f.code for f in lint(text, budget=budget)]
     assert not budget.exhausted and "checks_incomplete" not in codes
     assert codes.count("allow_write_all_resources") == 2 and "redundant_statement" in codes
+
+
+def test_work_on_a_fresh_frame_chunk_gets_its_arguments_and_gives_its_answer():
+    from srm_trainer.iam.budget import on_fresh_frame_chunk
+
+    def inner(x: int, *, y: int) -> int:
+        # nested calls go straight through, and exceptions come out as they are
+        assert on_fresh_frame_chunk(lambda: x) == x
+        if y < 0:
+            raise ValueError("negative")
+        return x + y
+
+    assert on_fresh_frame_chunk(inner, 2, y=3) == 5
+    with pytest.raises(ValueError, match="negative"):
+        on_fresh_frame_chunk(inner, 2, y=-1)
+    assert on_fresh_frame_chunk(inner, 4, y=0) == 4  # usable again after an exception

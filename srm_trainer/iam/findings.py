@@ -921,11 +921,8 @@ def _format_tokens(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _char_ok(cls: str, ch: str | None) -> bool:
-    return cls == "any" or ch != "/"
-
-
 _UNITS_PER_STATE = 3  # one visited state: about 3 µs of Python
+_STATES_PER_CHARGE = 16
 
 
 def _intersects(
@@ -940,14 +937,25 @@ def _intersects(
     seen: set[tuple[int, int]] = set()
     todo = [(0, 0)]
     np_, nt = len(p), len(t)
+    # The loop makes no Python call per state (a call may straddle a frame chunk's end, see
+    # budget.py): states are paid for in batches, the character classes tested inline.
+    paid = 0
     while todo:
         i, j = todo.pop()
         if (i, j) in seen:
             continue
-        if not budget.take(_UNITS_PER_STATE):
-            return None
+        if paid == 0:
+            if not budget.take(_UNITS_PER_STATE * _STATES_PER_CHARGE):
+                # what is left may still cover the rest of a smaller search
+                if not budget.take(_UNITS_PER_STATE):
+                    return None
+                paid = 1
+            else:
+                paid = _STATES_PER_CHARGE
+        paid -= 1
         seen.add((i, j))
         if i == np_ and j == nt:
+            budget.left += paid * _UNITS_PER_STATE  # states paid for and not visited
             return True
         pk = p[i] if i < np_ else None
         tk = t[j] if j < nt else None
@@ -958,18 +966,23 @@ def _intersects(
                 nxt.append((i, j + 1))  # ... or the format's next character
         if tk is not None and tk[0] == "star":
             nxt.append((i, j + 1))  # the placeholder takes nothing more
-            if pk is not None and (pk[0] == "one" or (pk[0] == "lit" and _char_ok(tk[1], pk[1]))):
+            if pk is not None and (
+                pk[0] == "one" or (pk[0] == "lit" and (tk[1] == "any" or pk[1] != "/"))
+            ):
                 nxt.append((i + 1, j))  # ... or the policy's next character
         if pk is not None and tk is not None and pk[0] != "star" and tk[0] != "star":
             if pk[0] == "lit" and tk[0] == "lit":
                 ok = pk[1] == tk[1]
             elif pk[0] == "lit":
-                ok = _char_ok(tk[1], pk[1])
+                ok = tk[1] == "any" or pk[1] != "/"
             else:
                 ok = True
             if ok:
                 nxt.append((i + 1, j + 1))
-        todo.extend(n for n in nxt if n not in seen)
+        for n in nxt:
+            if n not in seen:
+                todo.append(n)
+    budget.left += paid * _UNITS_PER_STATE
     return False
 
 

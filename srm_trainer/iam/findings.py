@@ -945,13 +945,13 @@ def _intersects(
         if (i, j) in seen:
             continue
         if paid == 0:
-            if not budget.take(_UNITS_PER_STATE * _STATES_PER_CHARGE):
-                # what is left may still cover the rest of a smaller search
-                if not budget.take(_UNITS_PER_STATE):
-                    return None
-                paid = 1
-            else:
-                paid = _STATES_PER_CHARGE
+            # near the end of the budget, state by state: a refusal marks the budget exhausted
+            batch = (
+                _STATES_PER_CHARGE if budget.left >= _UNITS_PER_STATE * _STATES_PER_CHARGE else 1
+            )
+            if not budget.take(_UNITS_PER_STATE * batch):
+                return None
+            paid = batch
         paid -= 1
         seen.add((i, j))
         if i == np_ and j == nt:

@@ -281,7 +281,7 @@ def _minor_faults() -> int:
     return resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
 
 
-def test_no_sandbox_analysis_costs_more_at_some_frame_depth():
+def test_no_sandbox_analysis_thrashes_at_any_frame_depth():
     from django.http import QueryDict
 
     from srm_trainer.sandbox.live import analyse

@@ -40,7 +40,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from srm_trainer.iam import catalog, evaluate, parse_policy
-from srm_trainer.iam.budget import Budget
+from srm_trainer.iam.budget import Budget, on_fresh_frame_chunk
 from srm_trainer.iam.catalog import BudgetExhausted
 from srm_trainer.iam.wildcard import fold_case, wildcard_match
 
@@ -226,6 +226,11 @@ def check_policy(
     when none is given)."""
     if budget is None:
         budget = Budget()
+    # its loops of evaluations run clear of frame-chunk ends, as the sandbox's analysis does
+    return on_fresh_frame_chunk(_check_policy, challenge, policy_text, budget)
+
+
+def _check_policy(challenge: dict, policy_text: str | dict, budget: Budget) -> ChallengeResult:
     policy = parse_policy(policy_text, kind="identity")  # fail early, at the learner's line/column
     # what one probe costs: evaluation walks every statement's patterns and conditions
     probe_units = PROBE_UNITS + sum(

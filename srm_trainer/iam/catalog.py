@@ -15,17 +15,19 @@ from __future__ import annotations
 import bisect
 import difflib
 import importlib.resources
+import re
 import threading
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
 import orjson
 
 from .budget import Budget
 from .memo import Memo
-from .wildcard import compile_pattern
+from .wildcard import compile_pattern, text_cache
 
 __all__ = [
     "ACCESS_LEVELS",
@@ -496,10 +498,26 @@ def condition_key_type(key: str) -> tuple[str, ...] | None:
 #   1. the service part's literal start picks a run of `ordered` (`s3:Get*` → S3's actions);
 #   2. the rarest three-character piece of the pattern's literal text picks the actions inside
 #      that run whose name holds it (`*:*Object*` → the names with "obj");
-#   3. each remaining candidate is checked with the linear-time wildcard matcher.
+#   3. the remaining candidates are checked in one C-level pass: `compress` over a compiled
+#      regular expression's `fullmatch` when there are many, the linear-time wildcard matcher
+#      when there are few (`_match_candidates`).
+#
+# Step 3 makes no Python call per candidate when there are many. That is cheaper, and it keeps
+# this loop safe from CPython 3.11's frame-chunk thrashing: frames live in 16 KB chunks, a chunk
+# is unmapped as soon as the frame stack leaves it, so a loop whose calls straddle a chunk's end
+# pays an mmap, page faults and a munmap (~15 µs) on every call. Which loop sits on a boundary
+# depends on every frame above it (the middleware stack included); a loop of C calls has no
+# frames to push.
 
-_UNIT_PER_CANDIDATE = 1
 _UNITS_PER_SCAN_KB = 1  # `str.find` over the joined names, per KB scanned
+# The Python matcher: about 1 µs a candidate, charged double for the calls it makes (each may
+# straddle a frame chunk). Past _MOST_MATCHED_IN_PYTHON candidates a regex is compiled instead:
+# ~60 µs plus ~12 µs a pattern character (`re` compiles in Python), then ~0.2 µs a candidate.
+_UNITS_PER_PYTHON_MATCH = 2
+_MOST_MATCHED_IN_PYTHON = 40
+_UNITS_PER_COMPILE = 60
+_UNITS_PER_COMPILED_CHAR = 12
+_CANDIDATES_PER_UNIT = 4
 
 
 class BudgetExhausted(Exception):
@@ -511,9 +529,16 @@ def _spend(budget: Budget | None, units: int) -> None:
         raise BudgetExhausted
 
 
-# Expansions by lower-cased pattern, bounded by the action references held (8 bytes each:
-# 2.4 MB at most).
-_expansions: Memo[tuple[_Action, ...]] = Memo(300_000, weigh=lambda found: len(found) + 1)
+def _spend_once(budget: Budget | None, key: Hashable, units: int) -> None:
+    if budget is not None and not budget.take_once(key, units):
+        raise BudgetExhausted
+
+
+# Expansions by lower-cased pattern with the units they cost, bounded by the action references
+# held (8 bytes each: 2.4 MB at most). A request pays that cost once per pattern, memo or not.
+_expansions: Memo[tuple[tuple[_Action, ...], int]] = Memo(
+    300_000, weigh=lambda entry: len(entry[0]) + 1
+)
 
 
 def _literal_pieces(pattern: str) -> list[str]:
@@ -521,7 +546,7 @@ def _literal_pieces(pattern: str) -> list[str]:
     return [p for p in pattern.replace("?", "*").split("*") if p]
 
 
-def _service_span(cat: _Catalog, head: str) -> tuple[int, int]:
+def _service_span(cat: _Catalog, head: str, budget: Budget | None) -> tuple[int, int]:
     """The run of `ordered` whose service prefix can match `head` (the part before the colon)."""
     if not head:
         return 0, len(cat.ordered)
@@ -531,6 +556,7 @@ def _service_span(cat: _Catalog, head: str) -> tuple[int, int]:
     literal = head[:cut]
     if not literal:
         return 0, len(cat.ordered)
+    _spend(budget, 1 + len(cat.ranges) // 16)  # one `startswith` per service, in C
     spans = [span for prefix, span in cat.ranges.items() if prefix.startswith(literal)]
     if not spans:
         return 0, 0
@@ -543,7 +569,7 @@ def _candidates(cat: _Catalog, pattern: str, budget: Budget | None) -> Sequence[
     head, sep, tail = pattern.partition(":")
     if sep and ":" in tail:
         return ()  # an action name holds no colon, so a second literal colon matches nothing
-    first, end = _service_span(cat, head if sep else "")
+    first, end = _service_span(cat, head if sep else "", budget)
     if first >= end:
         return ()
     best: Sequence[int] = range(first, end)
@@ -551,7 +577,7 @@ def _candidates(cat: _Catalog, pattern: str, budget: Budget | None) -> Sequence[
     trigrams = {p[j : j + 3] for p in pieces for j in range(len(p) - 2)}
     if trigrams:
         grams = _grams(cat)
-        _spend(budget, len(trigrams))
+        _spend(budget, len(trigrams) + len(pattern) // 16)
         for g in trigrams:
             positions = grams.get(g)
             if positions is None:
@@ -582,8 +608,18 @@ def _entries(pattern: str, budget: Budget | None = None) -> tuple[_Action, ...]:
     key = pattern.lower()
     cached = _expansions.get(key)
     if cached is not None:
-        _spend(budget, 1)
-        return cached
+        _spend_once(budget, ("expand", key), cached[1])
+        return cached[0]
+    own = Budget(10**9) if budget is None else budget
+    before = own.left
+    out = _entries_uncached(key, own)  # charged as it goes
+    cost = before - own.left
+    own.paid.add(("expand", key))
+    _expansions.put(key, (out, cost))
+    return out
+
+
+def _entries_uncached(key: str, budget: Budget) -> tuple[_Action, ...]:
     cat = _load()
     head, sep, tail = key.partition(":")
     if key == "*" or (sep and tail == "*" and "*" not in head and "?" not in head):
@@ -596,15 +632,55 @@ def _entries(pattern: str, budget: Budget | None = None) -> tuple[_Action, ...]:
         out = () if hit is None else (hit,)
     else:
         candidates = _candidates(cat, key, budget)
-        if candidates:
-            _spend(budget, 4 + len(candidates) * _UNIT_PER_CANDIDATE)
-            match = compile_pattern(key, ignore_case=True).match
-            ordered = cat.ordered
-            out = tuple(ordered[i] for i in candidates if match(ordered[i].full))
-        else:
-            out = ()
-    _expansions.put(key, out)
+        out = _match_candidates(cat, key, candidates, budget) if candidates else ()
     return out
+
+
+def _match_candidates(
+    cat: _Catalog, key: str, candidates: Sequence[int], budget: Budget | None
+) -> tuple[_Action, ...]:
+    """The candidates whose lower-cased name the lower-cased pattern `key` matches."""
+    count = len(candidates)
+    python_units = 4 + count * _UNITS_PER_PYTHON_MATCH
+    regex_units = (
+        _UNITS_PER_COMPILE + len(key) * _UNITS_PER_COMPILED_CHAR + count // _CANDIDATES_PER_UNIT
+    )
+    match: Callable[[str], object]
+    if count <= _MOST_MATCHED_IN_PYTHON or python_units <= regex_units:
+        _spend(budget, python_units + len(key) // 8)  # compiling is linear in the pattern
+        match = compile_pattern(key).match  # names are folded already: no case folding
+    else:
+        _spend(budget, regex_units)
+        match = _name_regex(key).fullmatch
+    if isinstance(candidates, range):
+        names: Iterable[str] = cat.folded[candidates.start : candidates.stop]
+        actions: Iterable[_Action] = cat.ordered[candidates.start : candidates.stop]
+    else:
+        names = map(cat.folded.__getitem__, candidates)
+        actions = map(cat.ordered.__getitem__, candidates)
+    return tuple(compress(actions, map(match, names)))
+
+
+def _segment_regex(segment: str) -> str:
+    return ".".join(map(re.escape, segment.split("?")))
+
+
+@text_cache(1024, max_len=256)
+def _name_regex(key: str) -> re.Pattern[str]:
+    """A regular expression that matches a whole name exactly as the wildcard pattern `key`.
+
+    The wildcard module avoids `re` because `*a*a*a…b` backtracks exponentially there. Not
+    here: each middle segment sits in an atomic group, `(?>.*?segment)`, which finds its
+    leftmost occurrence and never returns to try another (leftmost placement is correct for
+    `*`/`?` patterns: see wildcard.py), so a name costs O(len(name) * len(key)) at worst.
+    """
+    segments = key.split("*")
+    if len(segments) == 1:
+        return re.compile(_segment_regex(key), re.DOTALL)
+    middle = "".join(f"(?>.*?{_segment_regex(s)})" for s in segments[1:-1] if s)
+    return re.compile(
+        f"{_segment_regex(segments[0])}{middle}.*{_segment_regex(segments[-1])}", re.DOTALL
+    )
 
 
 def _by_name(action: _Action) -> str:
@@ -665,10 +741,11 @@ def actions_at_levels(
     if not pattern:
         return {level: [] for level in levels}
     key = (pattern.lower(), levels, scopable_only)
+    entries = _entries(pattern, budget)
+    # the grouping, a Python loop over the matched actions (without calls: ~0.1 µs each)
+    _spend_once(budget, ("levels", key), 1 + len(entries) // 8)
     cached = _levels.get(key)
     if cached is None:
-        entries = _entries(pattern, budget)
-        _spend(budget, len(entries) // 8)
         wanted: dict[str, list[str]] = {level: [] for level in levels}
         for action in entries:
             bucket = wanted.get(action.access)

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from . import catalog
-from .budget import Budget
+from .budget import Budget, on_fresh_frame_chunk
 from .catalog import BudgetExhausted
 from .errors import PolicyError
 from .memo import Memo
@@ -206,10 +206,14 @@ class _Linter:
             self.check_broad_grants,
             self.check_resource_types,
         )
+        stopped_at: int | None = None  # the first statement a check was skipped for
         for st in self.policy.statements:
             for check in checks:
-                with suppress(BudgetExhausted):  # reported once, below
+                try:
                     check(st)
+                except BudgetExhausted:  # reported once, below
+                    if stopped_at is None:
+                        stopped_at = st.index
         with suppress(BudgetExhausted):
             self.check_redundant()
         if self.omitted:
@@ -224,16 +228,26 @@ class _Linter:
                 omitted=self.omitted,
             )
         if self.budget.exhausted:
+            count = len(self.policy.statements)
+            where = (
+                f"The checks of this policy stopped early, at statement {stopped_at + 1} of "
+                f"{count}: this request holds more than they can go through in one go, so "
+                "from there on they do not look for"
+                if stopped_at is not None
+                else "This request holds more than the checks can go through in one go, so "
+                "for this policy some of them did not look for"
+            )
             self.add(
                 "checks_incomplete",
                 "warning",
-                "This request holds more than the checks can go through in one go, so some "
-                "of them were skipped for this policy (unknown actions, wildcards that match "
-                "nothing, broad grants, redundant statements). The decision is not affected. "
-                "Check a smaller part of the policy to see every finding.",
+                f"{where} unknown actions, wildcards that match nothing, broad grants and "
+                "redundant statements. The decision is not affected. Check a smaller part of "
+                "the policy to see every finding.",
                 "",
                 TOPIC_POLICIES,
                 always=True,
+                stopped_at=stopped_at,
+                statements=count,
             )
         # document order: policy-wide findings first, then statement by statement
         return sorted(self.found, key=_statement_order)
@@ -485,7 +499,7 @@ class _Linter:
         levels = [level for level in _BROAD_LEVELS if level in levels_found]
         if not levels:
             return
-        self.charge(sum(map(len, runs)) // 16)  # the union below
+        self.charge(1 + sum(map(len, runs)) // 8)  # the union and the merge below
         count = len(set().union(*runs))
         first: list[str] = []
         for name in heapq.merge(*runs):
@@ -664,6 +678,8 @@ class _Linter:
             if not st.conditions:
                 groups.setdefault((st.effect, *_scope(st)), []).append(i)
         statements = self.policy.statements
+        # a pattern over 512 characters is compiled again for each comparison
+        chars = [sum(len(p.text) for p in st.action.patterns) for st in statements]
         for i, st in enumerate(statements):
             if st.conditions:
                 continue
@@ -672,7 +688,10 @@ class _Linter:
                 other = statements[j]
                 if i == j:
                     continue
-                self.charge(len(st.action.patterns) * len(other.action.patterns))
+                self.charge(
+                    len(st.action.patterns) * len(other.action.patterns)
+                    + (chars[i] + chars[j]) // 64
+                )
                 if not _actions_cover(other, st):
                     continue
                 if _actions_cover(st, other) and i < j:
@@ -902,11 +921,8 @@ def _format_tokens(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _char_ok(cls: str, ch: str | None) -> bool:
-    return cls == "any" or ch != "/"
-
-
 _UNITS_PER_STATE = 3  # one visited state: about 3 µs of Python
+_STATES_PER_CHARGE = 16
 
 
 def _intersects(
@@ -921,14 +937,25 @@ def _intersects(
     seen: set[tuple[int, int]] = set()
     todo = [(0, 0)]
     np_, nt = len(p), len(t)
+    # The loop makes no Python call per state (a call may straddle a frame chunk's end, see
+    # budget.py): states are paid for in batches, the character classes tested inline.
+    paid = 0
     while todo:
         i, j = todo.pop()
         if (i, j) in seen:
             continue
-        if not budget.take(_UNITS_PER_STATE):
-            return None
+        if paid == 0:
+            # near the end of the budget, state by state: a refusal marks the budget exhausted
+            batch = (
+                _STATES_PER_CHARGE if budget.left >= _UNITS_PER_STATE * _STATES_PER_CHARGE else 1
+            )
+            if not budget.take(_UNITS_PER_STATE * batch):
+                return None
+            paid = batch
+        paid -= 1
         seen.add((i, j))
         if i == np_ and j == nt:
+            budget.left += paid * _UNITS_PER_STATE  # states paid for and not visited
             return True
         pk = p[i] if i < np_ else None
         tk = t[j] if j < nt else None
@@ -939,18 +966,23 @@ def _intersects(
                 nxt.append((i, j + 1))  # ... or the format's next character
         if tk is not None and tk[0] == "star":
             nxt.append((i, j + 1))  # the placeholder takes nothing more
-            if pk is not None and (pk[0] == "one" or (pk[0] == "lit" and _char_ok(tk[1], pk[1]))):
+            if pk is not None and (
+                pk[0] == "one" or (pk[0] == "lit" and (tk[1] == "any" or pk[1] != "/"))
+            ):
                 nxt.append((i + 1, j))  # ... or the policy's next character
         if pk is not None and tk is not None and pk[0] != "star" and tk[0] != "star":
             if pk[0] == "lit" and tk[0] == "lit":
                 ok = pk[1] == tk[1]
             elif pk[0] == "lit":
-                ok = _char_ok(tk[1], pk[1])
+                ok = tk[1] == "any" or pk[1] != "/"
             else:
                 ok = True
             if ok:
                 nxt.append((i + 1, j + 1))
-        todo.extend(n for n in nxt if n not in seen)
+        for n in nxt:
+            if n not in seen:
+                todo.append(n)
+    budget.left += paid * _UNITS_PER_STATE
     return False
 
 
@@ -1052,6 +1084,16 @@ def lint(
     """
     if budget is None:
         budget = Budget()
+    return on_fresh_frame_chunk(_lint_cached, source, kind, name, limit, budget)
+
+
+def _lint_cached(
+    source: str | Mapping[str, Any],
+    kind: str,
+    name: str | None,
+    limit: int | None,
+    budget: Budget,
+) -> list[Finding]:
     if isinstance(source, str):
         # The sandbox lints the same texts on every keystroke: text input is cached by content,
         # and a cached answer is charged what it cost the first time.
@@ -1106,6 +1148,10 @@ def lint_case(case: Mapping[str, Any], *, budget: Budget | None = None) -> list[
     """
     if budget is None:
         budget = Budget()
+    return on_fresh_frame_chunk(_lint_case, case, budget)
+
+
+def _lint_case(case: Mapping[str, Any], budget: Budget) -> list[Finding]:
     found: list[Finding] = []
     for prefix, kind, entry in _case_policies(case):
         name = None

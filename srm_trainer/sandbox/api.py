@@ -17,8 +17,10 @@ from django.views.decorators.http import require_POST
 
 from lessons.engine_topics import lesson_url
 from srm_trainer.iam import PolicyError, evaluate
+from srm_trainer.iam.budget import on_fresh_frame_chunk
 from srm_trainer.iam.case import MAX_CASE_NESTING
-from srm_trainer.iam.findings import lint_case
+from srm_trainer.iam.decision import Decision
+from srm_trainer.iam.findings import Finding, lint_case
 from srm_trainer.iam.jsontext import load_json
 from srm_trainer.iam.simulate import simulate
 from srm_trainer.ratelimit import rate_limited
@@ -128,13 +130,18 @@ def evaluate_api(request: HttpRequest) -> JsonResponse:
     if isinstance(case, JsonResponse):
         return case
     try:
-        decision = evaluate(case)
+        # clear of frame-chunk ends, as the sandbox's analysis (see on_fresh_frame_chunk)
+        decision, found = on_fresh_frame_chunk(_evaluate_and_lint, case)
     except PolicyError as exc:
         return _refused(exc)
     result = decision.to_dict()
     # The engine names each finding's topic; the lesson's address is the website's to make.
-    result["findings"] = [{**f.to_dict(), "lesson": lesson_url(f.topic)} for f in lint_case(case)]
+    result["findings"] = [{**f.to_dict(), "lesson": lesson_url(f.topic)} for f in found]
     return JsonResponse(result)
+
+
+def _evaluate_and_lint(case: dict) -> tuple[Decision, list[Finding]]:
+    return evaluate(case), lint_case(case)
 
 
 # A batch costs one evaluation per pair: kept to what a request's CPU budget covers.

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 
 from lessons.engine_topics import lesson_url
 from srm_trainer.iam import PolicyError, catalog, evaluate, parse_policy
+from srm_trainer.iam.budget import on_fresh_frame_chunk
 from srm_trainer.iam.decision import Reason, StatementRef
 from srm_trainer.iam.findings import lint_case
 from srm_trainer.iam.reasons import Topic
@@ -171,6 +172,12 @@ def _reasons(reasons: tuple[Reason, ...]) -> tuple[ReasonRow, ...]:
 
 
 def analyse(state: SandboxState) -> Analysis:
+    # The loops of linting and evaluation run at the same place in a frame chunk whatever the
+    # middleware above (see on_fresh_frame_chunk): a live update's CPU is the content's alone.
+    return on_fresh_frame_chunk(_analyse, state)
+
+
+def _analyse(state: SandboxState) -> Analysis:
     case = state_to_case(state)
     result = Analysis(state=state, case=case)
     by_path, by_ref = editor_map(state)

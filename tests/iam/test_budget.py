@@ -68,6 +68,24 @@ def test_any_generated_pattern_expands_as_a_full_scan_does(parts):
     assert catalog.expand(pattern) == _scan(pattern)
 
 
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    st.text(alphabet="ab*?:.", max_size=8),
+    st.text(alphabet="ab:.", max_size=10),
+)
+def test_the_compiled_matcher_agrees_with_the_wildcard_matcher(pattern, name):
+    # Many candidates are matched by a regular expression in C; it must say what the
+    # linear-time matcher says, for any pattern (`.` is literal text, not "any character").
+    assert bool(catalog._name_regex(pattern).fullmatch(name)) == wildcard_match(pattern, name)
+
+
+def test_a_wildcard_storm_pattern_matches_in_linear_time():
+    # `*a*a*…*b` backtracks exponentially in a naive regex; the atomic groups stop that.
+    regex = catalog._name_regex("*a" * 40 + "*b")
+    assert regex.fullmatch("a" * 70) is None
+    assert regex.fullmatch("a" * 70 + "b") is not None
+
+
 def test_expanding_within_services_keeps_only_theirs():
     found = catalog.expand("*:Get*", services={"s3", "kms"})
     assert found == [a for a in catalog.expand("*:Get*") if a.split(":")[0] in ("s3", "kms")]
@@ -127,3 +145,93 @@ def test_every_policy_of_a_case_shares_one_budget():
     found = lint_case(case, budget=budget)
     assert budget.exhausted
     assert sum(f.code == "checks_incomplete" for f in found) >= 1
+
+
+def _broad_writes(count: int) -> str:
+    """The bench's worst sandbox update: every statement a new all-service wildcard."""
+    statements = [
+        {"Effect": "Allow", "Action": [f"*:Put*{i}", "*:*e*", "*:Create*"], "Resource": "*"}
+        for i in range(count)
+    ]
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+def _forget_catalogue_answers() -> None:
+    catalog._expansions.clear()
+    catalog._levels.clear()
+
+
+def test_a_huge_wildcard_policy_is_told_where_its_checks_stopped():
+    found = lint(_broad_writes(200), limit=10**6)
+    incomplete = [f for f in found if f.code == "checks_incomplete"]
+    assert len(incomplete) == 1
+    stopped = incomplete[0].data["stopped_at"]
+    assert 0 < stopped < 200 and incomplete[0].data["statements"] == 200
+    assert f"stopped early, at statement {stopped + 1} of 200" in incomplete[0].message
+    # the statements before it were checked: their broad grants are reported, and none after
+    granted = [
+        int(f.path.split("[")[1].split("]")[0])
+        for f in found
+        if f.code == "allow_write_all_resources"
+    ]
+    assert granted and max(granted) <= stopped
+
+
+def test_the_same_wildcards_cost_the_same_whether_an_earlier_request_expanded_them():
+    # A memo keeps expansions between requests; a request must still pay for its patterns,
+    # or its findings would depend on what the process did before.
+    text = _broad_writes(60)
+    _forget_catalogue_answers()
+    cold_budget = Budget()
+    cold = [f.to_dict() for f in lint(text, budget=cold_budget, limit=10**6)]
+    warm_budget = Budget()
+    warm = [f.to_dict() for f in lint(text, budget=warm_budget, limit=10**6)]
+    assert warm == cold
+    assert warm_budget.left == cold_budget.left
+
+
+def test_a_pattern_repeated_in_one_request_is_paid_for_once():
+    once = Budget(10**9)
+    catalog.expand("*:*e*", budget=once)
+    first = 10**9 - once.left
+    catalog.expand("*:*e*", budget=once)
+    assert 10**9 - once.left == first + 1
+    assert first > 1_000  # the whole catalogue was matched: not a lookup's price
+
+
+def test_an_ordinary_policy_gets_every_finding_within_the_default_budget():
+    text = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:Get*", "s3:Put*", "*:Describe*"],
+                    "Resource": "*",
+                },
+                {"Effect": "Allow", "Action": ["ec2:*", "iam:Pass*"], "Resource": "*"},
+                {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+            ],
+        }
+    )
+    _forget_catalogue_answers()
+    budget = Budget()
+    codes = [f.code for f in lint(text, budget=budget)]
+    assert not budget.exhausted and "checks_incomplete" not in codes
+    assert codes.count("allow_write_all_resources") == 2 and "redundant_statement" in codes
+
+
+def test_work_on_a_fresh_frame_chunk_gets_its_arguments_and_gives_its_answer():
+    from srm_trainer.iam.budget import on_fresh_frame_chunk
+
+    def inner(x: int, *, y: int) -> int:
+        # nested calls go straight through, and exceptions come out as they are
+        assert on_fresh_frame_chunk(lambda: x) == x
+        if y < 0:
+            raise ValueError("negative")
+        return x + y
+
+    assert on_fresh_frame_chunk(inner, 2, y=3) == 5
+    with pytest.raises(ValueError, match="negative"):
+        on_fresh_frame_chunk(inner, 2, y=-1)
+    assert on_fresh_frame_chunk(inner, 4, y=0) == 4  # usable again after an exception

@@ -407,6 +407,18 @@ class _Linter:
                     resource=pattern.text,
                     problem=problem,
                 )
+            elif (service := _wildcard_service(pattern.text)) is not None:
+                self.add(
+                    "wildcard_service",
+                    "warning",
+                    f"{pattern.text!r} has a wildcard in its service part ({service!r}): the IAM "
+                    "guide does not allow one there (Resource element, wildcards in ARNs). Name "
+                    'the service, or write "*" as the whole Resource to mean every resource.',
+                    path,
+                    TOPIC_POLICIES,
+                    resource=pattern.text,
+                    service=service,
+                )
 
     def check_resource_types(self, st: Statement) -> None:
         """An action none of the statement's resources can ever be (s3:ListBucket on
@@ -836,6 +848,17 @@ def _arn_problem(text: str) -> str | None:
     if not resource:
         return "empty_resource"
     return None
+
+
+def _wildcard_service(text: str) -> str | None:
+    """The service part of an ARN pattern when it holds a wildcard ("arn:aws:*:::bucket"): the
+    IAM guide says a wildcard may stand anywhere in an ARN except the service segment."""
+    if not text.startswith("arn:"):
+        return None
+    parts = text.split(":", 5)
+    if len(parts) < 3 or "${" in parts[2]:
+        return None
+    return parts[2] if has_wildcard(parts[2]) else None
 
 
 def _uses_variables(policy: Policy) -> bool:

@@ -139,6 +139,25 @@ def test_well_formed_arns_pass(resource):
     assert "malformed_arn" not in codes(lint(policy(allow("s3:GetObject", resource))))
 
 
+@pytest.mark.parametrize(
+    ("resource", "service"),
+    [("arn:aws:*:::my-bucket/*", "*"), ("arn:aws:s3*:::my-bucket", "s3*"), ("arn:aws:*", "*")],
+)
+def test_a_wildcard_in_the_service_part_is_warned_about(resource, service):
+    # IAM guide, Resource element: a wildcard may not stand in the service segment of an ARN.
+    f = only(lint(policy(allow("s3:GetObject", resource))), "wildcard_service")
+    assert f.severity == "warning"
+    assert f.data == {"resource": resource, "service": service}
+    assert f.path == "Statement[0].Resource"
+
+
+@pytest.mark.parametrize(
+    "resource", ["*", "arn:*", "arn:aws:s3:*", "arn:*:s3:::bucket", "arn:aws:s3:::b*/*"]
+)
+def test_wildcards_outside_the_service_part_are_not_warned_about(resource):
+    assert "wildcard_service" not in codes(lint(policy(allow("s3:GetObject", resource))))
+
+
 def test_size_limit_of_a_managed_policy_ignores_white_space():
     statements = [allow("s3:GetObject", f"arn:aws:s3:::bucket-{i:04d}/*") for i in range(120)]
     doc = policy(*statements)

@@ -894,33 +894,46 @@ def parse_policy(
     """
     if not is_policy_kind(kind):
         raise ValueError(f"kind must be one of {', '.join(POLICY_KINDS)}, not {kind!r}")
-    key: tuple[str, str | None, bool, str | bytes]
     if isinstance(source, dict):
-        dumped = pickled(source)
-        if dumped is None:
-            dumped = content_key(source, PolicyError, what="policy", code="invalid_policy")
-        key = (kind, name, False, dumped)
-        cached = _CACHE.get(key)
-        if cached is not None:
-            return cached
-        # Checked on a miss only: a cached key passed them when it was stored. (`in` finds
-        # the lead byte at memchr's speed; the pattern is read only where it is.)
-        if b"\xed" in dumped and SURROGATE_BYTES.search(dumped):
-            content_key(source, PolicyError, what="policy", code="invalid_policy")
-        if len(dumped) > MAX_POLICY_CHARS:
-            raise _too_large(len(dumped))
-        policy = _parse_object(source, kind, name)
-    elif isinstance(source, str):
+        return policy_from_dict(source, kind, name)
+    if isinstance(source, str):
         key = (kind, name, True, source)
         cached = _CACHE.get(key)
         if cached is not None:
             return cached
         policy = _parse_text(source, kind, name)
-    else:
-        raise PolicyError(
-            "invalid_policy",
-            f"A policy must be a JSON object or JSON text, not {type(source).__name__}.",
-        )
+        _remember(key, policy)
+        return policy
+    raise PolicyError(
+        "invalid_policy",
+        f"A policy must be a JSON object or JSON text, not {type(source).__name__}.",
+    )
+
+
+def policy_from_dict(source: dict[str, Any], kind: PolicyKind, name: str | None) -> Policy:
+    """`parse_policy` for a dict of a kind already checked (the case parser's path): a cached
+    policy costs its content key and one lookup."""
+    state = _PICKLING
+    buffer = state.buffer
+    buffer.seek(0)
+    buffer.truncate()
+    try:
+        state.pickler.dump(source)
+        dumped = buffer.getvalue()
+    except _NOT_DATA:
+        state.renew()  # a failed dump may leave the pickler mid-frame
+        dumped = content_key(source, PolicyError, what="policy", code="invalid_policy")
+    key = (kind, name, False, dumped)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    # Checked on a miss only: a cached key passed them when it was stored. (`in` finds
+    # the lead byte at memchr's speed; the pattern is read only where it is.)
+    if b"\xed" in dumped and SURROGATE_BYTES.search(dumped):
+        content_key(source, PolicyError, what="policy", code="invalid_policy")
+    if len(dumped) > MAX_POLICY_CHARS:
+        raise _too_large(len(dumped))
+    policy = _parse_object(source, kind, name)
     _remember(key, policy)
     return policy
 

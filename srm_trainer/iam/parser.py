@@ -15,7 +15,6 @@ statements that can match the requested service (`model.Policy.candidates`).
 
 from __future__ import annotations
 
-import io
 import json
 import marshal
 import pickle
@@ -24,6 +23,7 @@ import threading
 from bisect import bisect_right
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public since 2.6, absent from typeshed
 from threading import Lock
+from types import SimpleNamespace
 from typing import Any
 
 from .conditions import ConditionSpec, validate_condition_block
@@ -452,12 +452,12 @@ def _statement(
     )
     resource = get("NotResource" if resource_negated else "Resource", _MISSING)
     if type(resource) is str:
-        if resource != "*" and not resource.startswith("arn:"):
+        if resource != "*" and resource[:4] != "arn:":
             return _checked_statement(raw, index, path, kind, variables, positions)
         resource = (resource,)
     elif type(resource) is list and resource:
         for item in resource:
-            if type(item) is not str or (item != "*" and not item.startswith("arn:")):
+            if type(item) is not str or (item != "*" and item[:4] != "arn:"):
                 return _checked_statement(raw, index, path, kind, variables, positions)
         resource = tuple(resource)
     elif resource is _MISSING and kind not in _KINDS_NEEDING_RESOURCE:
@@ -840,14 +840,16 @@ _NOT_DATA = (pickle.PicklingError, TypeError, ValueError, AttributeError, Recurs
 
 
 class _Pickling(threading.local):
-    """One pickler per thread, reused: making one costs as much as pickling a statement."""
+    """One pickler per thread, reused: making one costs as much as pickling a statement. It
+    writes into a list (`chunks.append` as its file), so a dump's bytes are handed over as the
+    pickler made them, with no file buffer to copy them into, read back and reset."""
 
     def __init__(self) -> None:
         self.renew()
 
     def renew(self) -> None:
-        self.buffer = io.BytesIO()
-        self.pickler = pickle.Pickler(self.buffer, 5)
+        self.chunks: list[bytes] = []
+        self.pickler = pickle.Pickler(SimpleNamespace(write=self.chunks.append), 5)
         self.pickler.fast = True
 
 
@@ -860,15 +862,17 @@ def pickled(data: Any) -> bytes | None:
     objects happen to be shared (json.loads shares keys, Python literals share interned
     strings); C writes them several times faster than `json.dumps`."""
     state = _PICKLING
-    buffer = state.buffer
-    buffer.seek(0)
-    buffer.truncate()
     try:
         state.pickler.dump(data)
     except _NOT_DATA:
-        state.renew()  # a failed dump may leave the pickler mid-frame
+        state.renew()  # a failed dump may leave the pickler mid-frame, and a part written
         return None
-    return buffer.getvalue()
+    chunks = state.chunks
+    if len(chunks) == 1:
+        return chunks.pop()
+    joined = b"".join(chunks)  # over 64 KB: the pickler writes each full frame as it goes
+    chunks.clear()
+    return joined
 
 
 def content_key(data: Any, error: type[PolicyError], *, what: str, code: str) -> bytes:
@@ -913,15 +917,8 @@ def parse_policy(
 def policy_from_dict(source: dict[str, Any], kind: PolicyKind, name: str | None) -> Policy:
     """`parse_policy` for a dict of a kind already checked (the case parser's path): a cached
     policy costs its content key and one lookup."""
-    state = _PICKLING
-    buffer = state.buffer
-    buffer.seek(0)
-    buffer.truncate()
-    try:
-        state.pickler.dump(source)
-        dumped = buffer.getvalue()
-    except _NOT_DATA:
-        state.renew()  # a failed dump may leave the pickler mid-frame
+    dumped = pickled(source)
+    if dumped is None:
         dumped = content_key(source, PolicyError, what="policy", code="invalid_policy")
     key = (kind, name, False, dumped)
     cached = _CACHE.get(key)

@@ -168,13 +168,17 @@ def _optional_policy(raw: Any, path: str, kind: str) -> Policy | None:
 def _levels(raw: Any, path: str, kind: str) -> tuple[tuple[Policy, ...], ...]:
     if raw is None:
         return ()
-    if not isinstance(raw, list) or not all(isinstance(level, list) for level in raw):
-        raise CaseError(
-            "invalid_case",
-            f"{path} must be a list of levels, each a list of policies (root first)",
-            path=path,
-        )
-    return tuple([_policies(level, path, kind, i) for i, level in enumerate(raw)])
+    if isinstance(raw, list):
+        for level in raw:
+            if not isinstance(level, list):
+                break
+        else:
+            return tuple([_policies(level, path, kind, i) for i, level in enumerate(raw)])
+    raise CaseError(
+        "invalid_case",
+        f"{path} must be a list of levels, each a list of policies (root first)",
+        path=path,
+    )
 
 
 @overload

@@ -340,6 +340,7 @@ class _Unset(enum.Enum):
 
 
 _UNSET = _Unset.UNSET
+_new_object = object.__new__
 
 
 class Statement:
@@ -425,7 +426,7 @@ class Statement:
     ) -> Statement:
         """A statement whose Action, Resource and Condition were validated but not compiled
         (`condition_specs`: what `conditions.validate_condition_block` returns)."""
-        self = cls.__new__(cls)
+        self = _new_object(cls)
         self.index = index
         self.path = path
         self.sid = sid

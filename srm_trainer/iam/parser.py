@@ -394,6 +394,7 @@ def _principals(raw: Any, path: str, element: str) -> PrincipalBlock:
 
 
 _MISSING: Any = object()
+_lazy_statement = Statement.lazy  # bound once: a classmethod read from the class binds anew
 
 
 def _statement(
@@ -470,8 +471,23 @@ def _statement(
         if condition is _MISSING
         else validate_condition_block(condition, path=f"{path}.Condition")
     )
-    where = positions.locate(path) if positions is not None else None
-    return Statement.lazy(
+    if positions is None:  # dict input: no line and column
+        return _lazy_statement(
+            index,
+            path,
+            sid,
+            effect,
+            tuple(items),
+            negated,
+            service_keys,
+            resource,
+            resource_negated,
+            variables,
+            None,
+            conditions,
+        )
+    where = positions.locate(path)
+    return _lazy_statement(
         index,
         path,
         sid,
@@ -587,7 +603,7 @@ def _checked_statement(
     if "Condition" in raw:
         conditions = validate_condition_block(raw["Condition"], path=_child(path, "Condition"))
     where = positions.locate(path) if positions is not None else None
-    return Statement.lazy(
+    return _lazy_statement(
         index,
         path,
         sid,
@@ -757,9 +773,7 @@ def _policy(
                 for i, item in enumerate(raws)
             ]
         )
-    return Policy(
-        kind=kind, name=name, version=version, id=policy_id, statements=statements, text=text
-    )
+    return Policy(kind, name, version, policy_id, statements, text)
 
 
 def _too_large(length: int) -> PolicyError:

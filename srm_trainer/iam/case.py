@@ -283,9 +283,11 @@ def _from_object(raw: Any) -> Case:
         raise CaseError("invalid_case", "A case must be a JSON object.", path="")
     name = raw.get("name")
     doc = raw.get("doc")
-    for key, value in (("name", name), ("doc", doc)):
-        if value is not None and not isinstance(value, str):
-            raise CaseError("invalid_case", f"{key} must be a string", path=key)
+    if (name is not None and not isinstance(name, str)) or (
+        doc is not None and not isinstance(doc, str)
+    ):
+        key = "name" if name is not None and not isinstance(name, str) else "doc"
+        raise CaseError("invalid_case", f"{key} must be a string", path=key)
     request = _known_request(raw.get("request"))
     identity = raw.get("identity_policies")
     if identity is None:

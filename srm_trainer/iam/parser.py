@@ -882,9 +882,12 @@ def pickled(data: Any) -> bytes | None:
         state.renew()  # a failed dump may leave the pickler mid-frame, and a part written
         return None
     chunks = state.chunks
-    if len(chunks) == 1:
-        return chunks.pop()
-    joined = b"".join(chunks)  # over 64 KB: the pickler writes each full frame as it goes
+    return chunks.pop() if len(chunks) == 1 else _joined(chunks)
+
+
+def _joined(chunks: list[bytes]) -> bytes:
+    """Over 64 KB the pickler writes each full frame as it goes."""
+    joined = b"".join(chunks)
     chunks.clear()
     return joined
 
@@ -931,8 +934,13 @@ def parse_policy(
 def policy_from_dict(source: dict[str, Any], kind: PolicyKind, name: str | None) -> Policy:
     """`parse_policy` for a dict of a kind already checked (the case parser's path): a cached
     policy costs its content key and one lookup."""
-    dumped = pickled(source)
-    if dumped is None:
+    state = _PICKLING  # `pickled`, inline: this runs for every policy of every case
+    try:
+        state.pickler.dump(source)
+        chunks = state.chunks
+        dumped = chunks.pop() if len(chunks) == 1 else _joined(chunks)
+    except _NOT_DATA:
+        state.renew()
         dumped = content_key(source, PolicyError, what="policy", code="invalid_policy")
     key = (kind, name, False, dumped)
     cached = _CACHE.get(key)

@@ -134,7 +134,9 @@ def _policy(raw: Any, path: str, kind: str) -> Policy:
         raise _located(exc, path) from None
 
 
-def _policies(raws: list[Any], field: str, kind: str, level: int | None = None) -> tuple[Policy, ...]:
+def _policies(
+    raws: list[Any], field: str, kind: PolicyKind, level: int | None = None
+) -> tuple[Policy, ...]:
     """The policies of one list (`identity_policies`, one SCP or RCP level). A plain policy
     object, the common form, goes straight to the parser's dict path; its path in the case is
     written only for an error."""
@@ -154,7 +156,7 @@ def _path(field: str, index: int, level: int | None) -> str:
     return f"{field}[{index}]" if level is None else f"{field}[{level}][{index}]"
 
 
-def _optional_policy(raw: Any, path: str, kind: str) -> Policy | None:
+def _optional_policy(raw: Any, path: str, kind: PolicyKind) -> Policy | None:
     if raw is None:
         return None
     if type(raw) is dict and "Statement" in raw:
@@ -165,7 +167,7 @@ def _optional_policy(raw: Any, path: str, kind: str) -> Policy | None:
     return _policy(raw, path, kind)
 
 
-def _levels(raw: Any, path: str, kind: str) -> tuple[tuple[Policy, ...], ...]:
+def _levels(raw: Any, path: str, kind: PolicyKind) -> tuple[tuple[Policy, ...], ...]:
     if raw is None:
         return ()
     if isinstance(raw, list):

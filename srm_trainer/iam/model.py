@@ -621,7 +621,7 @@ class Policy:
         index = self._index
         if index is None:
             if first is None:
-                found = tuple(
+                first_found = tuple(
                     [
                         st
                         for st in self.statements
@@ -633,8 +633,8 @@ class Policy:
                         )
                     ]
                 )
-                object.__setattr__(self, "_first", (service_folded, found))
-                return found
+                object.__setattr__(self, "_first", (service_folded, first_found))
+                return first_found
             index = self._build_index()
         wild, named, merged = index
         found = merged.get(service_folded)

@@ -881,6 +881,9 @@ def pickled(data: Any) -> bytes | None:
     except _NOT_DATA:
         state.renew()  # a failed dump may leave the pickler mid-frame, and a part written
         return None
+    except BaseException:
+        state.renew()  # never leave a partial dump in `chunks` for the next key
+        raise
     chunks = state.chunks
     return chunks.pop() if len(chunks) == 1 else _joined(chunks)
 
@@ -942,6 +945,9 @@ def policy_from_dict(source: dict[str, Any], kind: PolicyKind, name: str | None)
     except _NOT_DATA:
         state.renew()
         dumped = content_key(source, PolicyError, what="policy", code="invalid_policy")
+    except BaseException:
+        state.renew()
+        raise
     key = (kind, name, False, dumped)
     cached = _CACHE.get(key)
     if cached is not None:

@@ -21,7 +21,14 @@ from .context import RequestContext
 from .errors import CaseError, PolicyError
 from .jsontext import load_json
 from .model import Policy, PolicyKind
-from .parser import MAX_NESTING, SURROGATE_BYTES, content_key, parse_policy, pickled
+from .parser import (
+    MAX_NESTING,
+    SURROGATE_BYTES,
+    content_key,
+    parse_policy,
+    pickled,
+    policy_from_dict,
+)
 from .principals import Caller, parse_caller
 from .wildcard import fold_case
 
@@ -127,22 +134,52 @@ def _policy(raw: Any, path: str, kind: str) -> Policy:
         raise _located(exc, path) from None
 
 
-def _optional_policy(raw: Any, path: str, kind: str) -> Policy | None:
-    return None if raw is None else _policy(raw, path, kind)
+def _policies(
+    raws: list[Any], field: str, kind: PolicyKind, level: int | None = None
+) -> tuple[Policy, ...]:
+    """The policies of one list (`identity_policies`, one SCP or RCP level). A plain policy
+    object, the common form, goes straight to the parser's dict path; its path in the case is
+    written only for an error."""
+    out = []
+    for i, raw in enumerate(raws):
+        if type(raw) is dict and "Statement" in raw:
+            try:
+                out.append(policy_from_dict(raw, kind, None))
+                continue
+            except PolicyError as exc:
+                raise _located(exc, _path(field, i, level)) from None
+        out.append(_policy(raw, _path(field, i, level), kind))
+    return tuple(out)
 
 
-def _levels(raw: Any, path: str, kind: str) -> tuple[tuple[Policy, ...], ...]:
+def _path(field: str, index: int, level: int | None) -> str:
+    return f"{field}[{index}]" if level is None else f"{field}[{level}][{index}]"
+
+
+def _optional_policy(raw: Any, path: str, kind: PolicyKind) -> Policy | None:
+    if raw is None:
+        return None
+    if type(raw) is dict and "Statement" in raw:
+        try:
+            return policy_from_dict(raw, kind, None)
+        except PolicyError as exc:
+            raise _located(exc, path) from None
+    return _policy(raw, path, kind)
+
+
+def _levels(raw: Any, path: str, kind: PolicyKind) -> tuple[tuple[Policy, ...], ...]:
     if raw is None:
         return ()
-    if not isinstance(raw, list) or not all(isinstance(level, list) for level in raw):
-        raise CaseError(
-            "invalid_case",
-            f"{path} must be a list of levels, each a list of policies (root first)",
-            path=path,
-        )
-    return tuple(
-        tuple(_policy(p, f"{path}[{i}][{j}]", kind) for j, p in enumerate(level))
-        for i, level in enumerate(raw)
+    if isinstance(raw, list):
+        for level in raw:
+            if not isinstance(level, list):
+                break
+        else:
+            return tuple([_policies(level, path, kind, i) for i, level in enumerate(raw)])
+    raise CaseError(
+        "invalid_case",
+        f"{path} must be a list of levels, each a list of policies (root first)",
+        path=path,
     )
 
 
@@ -248,9 +285,11 @@ def _from_object(raw: Any) -> Case:
         raise CaseError("invalid_case", "A case must be a JSON object.", path="")
     name = raw.get("name")
     doc = raw.get("doc")
-    for key, value in (("name", name), ("doc", doc)):
-        if value is not None and not isinstance(value, str):
-            raise CaseError("invalid_case", f"{key} must be a string", path=key)
+    if (name is not None and not isinstance(name, str)) or (
+        doc is not None and not isinstance(doc, str)
+    ):
+        key = "name" if name is not None and not isinstance(name, str) else "doc"
+        raise CaseError("invalid_case", f"{key} must be a string", path=key)
     request = _known_request(raw.get("request"))
     identity = raw.get("identity_policies")
     if identity is None:
@@ -270,9 +309,7 @@ def _from_object(raw: Any) -> Case:
         name=name,
         doc=doc,
         request=request,
-        identity_policies=tuple(
-            _policy(p, f"identity_policies[{i}]", "identity") for i, p in enumerate(identity)
-        ),
+        identity_policies=_policies(identity, "identity_policies", "identity"),
         resource_policy=_optional_policy(raw.get("resource_policy"), "resource_policy", "resource"),
         permissions_boundary=_optional_policy(
             raw.get("permissions_boundary"), "permissions_boundary", "boundary"

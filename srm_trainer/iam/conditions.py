@@ -649,6 +649,27 @@ def compile_condition_specs(specs: tuple[ConditionSpec, ...]) -> tuple[Condition
     return tuple(_compile_clause(op, key, values, key_path) for op, key, values, key_path in specs)
 
 
+_STR_ONLY = frozenset({str})
+# Operator texts read before (exact strings only): a policy repeats a handful of operators.
+# `OperatorName` is immutable, so one is shared. Bounded: emptied when full.
+_OPERATORS_READ: dict[str, OperatorName | None] = {}
+_OPERATORS_READ_MAX = 1024
+
+
+def _read_operator(text: object) -> OperatorName | None:
+    if type(text) is not str:
+        return parse_operator(text) if isinstance(text, str) else None
+    try:
+        return _OPERATORS_READ[text]
+    except KeyError:
+        op = parse_operator(text)
+        if len(_OPERATORS_READ) >= _OPERATORS_READ_MAX:
+            _OPERATORS_READ.clear()
+        if len(text) <= 256:
+            _OPERATORS_READ[text] = op
+        return op
+
+
 def validate_condition_block(raw: object, *, path: str) -> tuple[ConditionSpec, ...]:
     """Validate a Condition element and compile its clauses (operator → key → values).
 
@@ -661,7 +682,7 @@ def validate_condition_block(raw: object, *, path: str) -> tuple[ConditionSpec, 
     """
     if raw is None:
         return ()
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         raise PolicyError(
             "invalid_condition",
             f"Condition must be an object of condition operators, not {_type_name(raw)}.",
@@ -670,14 +691,14 @@ def validate_condition_block(raw: object, *, path: str) -> tuple[ConditionSpec, 
     clauses: list[ConditionSpec] = []
     for op_text, block in raw.items():
         op_path = f"{path}.{op_text}"
-        op = parse_operator(op_text) if isinstance(op_text, str) else None
+        op = _read_operator(op_text)
         if op is None:
             raise PolicyError(
                 "unknown_condition_operator",
                 f"{op_text!r} is not a condition operator AWS knows.",
                 path=op_path,
             )
-        if not isinstance(block, Mapping):
+        if type(block) is not dict and not isinstance(block, Mapping):
             raise PolicyError(
                 "invalid_condition_operator_block",
                 f"{op_text} must map condition keys to values, not {_type_name(block)}.",
@@ -691,6 +712,12 @@ def validate_condition_block(raw: object, *, path: str) -> tuple[ConditionSpec, 
                     "A condition key must be a non-empty string.",
                     path=key_path,
                 )
-            values = _read_values(value, path=key_path)
+            # The common values, a string or a list of strings, read as `_read_values` would.
+            if type(value) is str:
+                values: tuple[str, ...] = (value,)
+            elif type(value) is list and value and _STR_ONLY.issuperset(map(type, value)):
+                values = tuple(value)
+            else:
+                values = _read_values(value, path=key_path)
             clauses.append((op, key, values, key_path))
     return tuple(clauses)

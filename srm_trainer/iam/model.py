@@ -340,6 +340,7 @@ class _Unset(enum.Enum):
 
 
 _UNSET = _Unset.UNSET
+_new_object = object.__new__
 
 
 class Statement:
@@ -425,7 +426,7 @@ class Statement:
     ) -> Statement:
         """A statement whose Action, Resource and Condition were validated but not compiled
         (`condition_specs`: what `conditions.validate_condition_block` returns)."""
-        self = cls.__new__(cls)
+        self = _new_object(cls)
         self.index = index
         self.path = path
         self.sid = sid
@@ -568,6 +569,12 @@ def _statement_index(st: Statement) -> int:
     return st.index
 
 
+def _names(st: Statement, service_folded: str) -> bool:
+    """Whether a statement built without its service keys may match `service_folded`."""
+    keys = st.service_keys()
+    return keys is None or service_folded in keys
+
+
 # Statements that may match any service, statements per literal service, and merged lists per
 # requested service (filled as services are asked for).
 _Index = tuple[
@@ -594,6 +601,10 @@ class Policy:
     # (statements that may match any service, statements per literal service, merged lists
     # per requested service): built on first use, see `candidates`.
     _index: _Index | None = field(default=None, init=False, repr=False, compare=False)
+    # The first service asked and its statements: most policies are only ever asked about one.
+    _first: tuple[str, tuple[Statement, ...]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def variables(self) -> bool:
@@ -602,9 +613,28 @@ class Policy:
 
     def candidates(self, service_folded: str) -> tuple[Statement, ...]:
         """The statements that may match an action of `service_folded`, in policy order: those
-        naming the service literally and those that can match any service."""
+        naming the service literally and those that can match any service. The first service
+        asked is answered by one pass over the statements; a second builds the index."""
+        first = self._first
+        if first is not None and first[0] == service_folded:
+            return first[1]
         index = self._index
         if index is None:
+            if first is None:
+                first_found = tuple(
+                    [
+                        st
+                        for st in self.statements
+                        if (keys := st._service_keys) is None
+                        or (
+                            service_folded in keys
+                            if keys is not _UNSET
+                            else _names(st, service_folded)
+                        )
+                    ]
+                )
+                object.__setattr__(self, "_first", (service_folded, first_found))
+                return first_found
             index = self._build_index()
         wild, named, merged = index
         found = merged.get(service_folded)

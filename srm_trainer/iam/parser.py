@@ -15,7 +15,6 @@ statements that can match the requested service (`model.Policy.candidates`).
 
 from __future__ import annotations
 
-import io
 import json
 import marshal
 import pickle
@@ -24,6 +23,7 @@ import threading
 from bisect import bisect_right
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public since 2.6, absent from typeshed
 from threading import Lock
+from types import SimpleNamespace
 from typing import Any
 
 from .conditions import ConditionSpec, validate_condition_block
@@ -394,6 +394,7 @@ def _principals(raw: Any, path: str, element: str) -> PrincipalBlock:
 
 
 _MISSING: Any = object()
+_lazy_statement = Statement.lazy  # bound once: a classmethod read from the class binds anew
 
 
 def _statement(
@@ -452,12 +453,12 @@ def _statement(
     )
     resource = get("NotResource" if resource_negated else "Resource", _MISSING)
     if type(resource) is str:
-        if resource != "*" and not resource.startswith("arn:"):
+        if resource != "*" and resource[:4] != "arn:":
             return _checked_statement(raw, index, path, kind, variables, positions)
         resource = (resource,)
     elif type(resource) is list and resource:
         for item in resource:
-            if type(item) is not str or (item != "*" and not item.startswith("arn:")):
+            if type(item) is not str or (item != "*" and item[:4] != "arn:"):
                 return _checked_statement(raw, index, path, kind, variables, positions)
         resource = tuple(resource)
     elif resource is _MISSING and kind not in _KINDS_NEEDING_RESOURCE:
@@ -470,8 +471,23 @@ def _statement(
         if condition is _MISSING
         else validate_condition_block(condition, path=f"{path}.Condition")
     )
-    where = positions.locate(path) if positions is not None else None
-    return Statement.lazy(
+    if positions is None:  # dict input: no line and column
+        return _lazy_statement(
+            index,
+            path,
+            sid,
+            effect,
+            tuple(items),
+            negated,
+            service_keys,
+            resource,
+            resource_negated,
+            variables,
+            None,
+            conditions,
+        )
+    where = positions.locate(path)
+    return _lazy_statement(
         index,
         path,
         sid,
@@ -587,7 +603,7 @@ def _checked_statement(
     if "Condition" in raw:
         conditions = validate_condition_block(raw["Condition"], path=_child(path, "Condition"))
     where = positions.locate(path) if positions is not None else None
-    return Statement.lazy(
+    return _lazy_statement(
         index,
         path,
         sid,
@@ -757,9 +773,7 @@ def _policy(
                 for i, item in enumerate(raws)
             ]
         )
-    return Policy(
-        kind=kind, name=name, version=version, id=policy_id, statements=statements, text=text
-    )
+    return Policy(kind, name, version, policy_id, statements, text)
 
 
 def _too_large(length: int) -> PolicyError:
@@ -840,14 +854,16 @@ _NOT_DATA = (pickle.PicklingError, TypeError, ValueError, AttributeError, Recurs
 
 
 class _Pickling(threading.local):
-    """One pickler per thread, reused: making one costs as much as pickling a statement."""
+    """One pickler per thread, reused: making one costs as much as pickling a statement. It
+    writes into a list (`chunks.append` as its file), so a dump's bytes are handed over as the
+    pickler made them, with no file buffer to copy them into, read back and reset."""
 
     def __init__(self) -> None:
         self.renew()
 
     def renew(self) -> None:
-        self.buffer = io.BytesIO()
-        self.pickler = pickle.Pickler(self.buffer, 5)
+        self.chunks: list[bytes] = []
+        self.pickler = pickle.Pickler(SimpleNamespace(write=self.chunks.append), 5)
         self.pickler.fast = True
 
 
@@ -860,15 +876,23 @@ def pickled(data: Any) -> bytes | None:
     objects happen to be shared (json.loads shares keys, Python literals share interned
     strings); C writes them several times faster than `json.dumps`."""
     state = _PICKLING
-    buffer = state.buffer
-    buffer.seek(0)
-    buffer.truncate()
     try:
         state.pickler.dump(data)
     except _NOT_DATA:
-        state.renew()  # a failed dump may leave the pickler mid-frame
+        state.renew()  # a failed dump may leave the pickler mid-frame, and a part written
         return None
-    return buffer.getvalue()
+    except BaseException:
+        state.renew()  # never leave a partial dump in `chunks` for the next key
+        raise
+    chunks = state.chunks
+    return chunks.pop() if len(chunks) == 1 else _joined(chunks)
+
+
+def _joined(chunks: list[bytes]) -> bytes:
+    """Over 64 KB the pickler writes each full frame as it goes."""
+    joined = b"".join(chunks)
+    chunks.clear()
+    return joined
 
 
 def content_key(data: Any, error: type[PolicyError], *, what: str, code: str) -> bytes:
@@ -894,33 +918,47 @@ def parse_policy(
     """
     if not is_policy_kind(kind):
         raise ValueError(f"kind must be one of {', '.join(POLICY_KINDS)}, not {kind!r}")
-    key: tuple[str, str | None, bool, str | bytes]
     if isinstance(source, dict):
-        dumped = pickled(source)
-        if dumped is None:
-            dumped = content_key(source, PolicyError, what="policy", code="invalid_policy")
-        key = (kind, name, False, dumped)
-        cached = _CACHE.get(key)
-        if cached is not None:
-            return cached
-        # Checked on a miss only: a cached key passed them when it was stored. (`in` finds
-        # the lead byte at memchr's speed; the pattern is read only where it is.)
-        if b"\xed" in dumped and SURROGATE_BYTES.search(dumped):
-            content_key(source, PolicyError, what="policy", code="invalid_policy")
-        if len(dumped) > MAX_POLICY_CHARS:
-            raise _too_large(len(dumped))
-        policy = _parse_object(source, kind, name)
-    elif isinstance(source, str):
+        return policy_from_dict(source, kind, name)
+    if isinstance(source, str):
         key = (kind, name, True, source)
         cached = _CACHE.get(key)
         if cached is not None:
             return cached
         policy = _parse_text(source, kind, name)
-    else:
-        raise PolicyError(
-            "invalid_policy",
-            f"A policy must be a JSON object or JSON text, not {type(source).__name__}.",
-        )
+        _remember(key, policy)
+        return policy
+    raise PolicyError(
+        "invalid_policy",
+        f"A policy must be a JSON object or JSON text, not {type(source).__name__}.",
+    )
+
+
+def policy_from_dict(source: dict[str, Any], kind: PolicyKind, name: str | None) -> Policy:
+    """`parse_policy` for a dict of a kind already checked (the case parser's path): a cached
+    policy costs its content key and one lookup."""
+    state = _PICKLING  # `pickled`, inline: this runs for every policy of every case
+    try:
+        state.pickler.dump(source)
+        chunks = state.chunks
+        dumped = chunks.pop() if len(chunks) == 1 else _joined(chunks)
+    except _NOT_DATA:
+        state.renew()
+        dumped = content_key(source, PolicyError, what="policy", code="invalid_policy")
+    except BaseException:
+        state.renew()
+        raise
+    key = (kind, name, False, dumped)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    # Checked on a miss only: a cached key passed them when it was stored. (`in` finds
+    # the lead byte at memchr's speed; the pattern is read only where it is.)
+    if b"\xed" in dumped and SURROGATE_BYTES.search(dumped):
+        content_key(source, PolicyError, what="policy", code="invalid_policy")
+    if len(dumped) > MAX_POLICY_CHARS:
+        raise _too_large(len(dumped))
+    policy = _parse_object(source, kind, name)
     _remember(key, policy)
     return policy
 

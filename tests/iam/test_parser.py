@@ -145,6 +145,21 @@ def test_the_cache_key_depends_on_content_not_on_which_objects_are_shared():
     assert parse_policy(bool_doc) is not parse_policy(int_doc)
 
 
+def test_a_policy_whose_content_key_failed_leaves_the_next_keys_intact():
+    # The pickler writes its bytes into a list; a dump cut short by an error must not leave a
+    # part behind, or the next policy's key would carry it and miss its cache entry.
+    class Unpicklable:
+        def __reduce__(self):
+            raise KeyError("no")
+
+    big = _policy(*[_stmt(Sid=f"S{i}", Resource="arn:aws:s3:::" + "b" * 200) for i in range(400)])
+    big["Statement"].append(Unpicklable())  # after the first 64 KB frame has been written
+    with pytest.raises(KeyError):
+        parse_policy(big)
+    doc = _policy(_stmt(Sid="AfterFailure"))
+    assert parse_policy(doc) is parse_policy(json.loads(json.dumps(doc)))
+
+
 def test_an_unchanged_statement_is_validated_once_and_keeps_its_own_line_in_text():
     from srm_trainer.iam import parser
 

@@ -33,7 +33,7 @@ from lessons import knowledge_checks, reading_order
 from lessons import progress as lesson_progress
 from lessons.models import Module
 from quizzes.models import Attempt, Quiz, ReviewCard
-from srm_trainer.prepared import PreparedQuery
+from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 
 FINAL_EXAM_SLUG = "final-exam"
 # A review item is mastered once the scheduler, after a right answer, puts it at least this far
@@ -222,6 +222,16 @@ def _review_cards(user_id) -> QuerySet:
 
 
 _REVIEWS = PreparedQuery(ReviewCard, ["int"], _review_cards)
+# At most one per learner and course (a unique constraint).
+_CERTIFICATE = PreparedQuery(
+    Certificate,
+    ["int"],
+    lambda user_id: (
+        Certificate.objects.filter(user_id=user_id, course=COURSE_SLUG)
+        .order_by("pk")
+        .values_list(*concrete_attnames(Certificate))
+    ),
+)
 
 
 def course_progress(user, session=None, *, learner_key: str = "") -> CourseProgress:
@@ -282,7 +292,8 @@ def course_progress(user, session=None, *, learner_key: str = "") -> CourseProgr
     if user.is_authenticated:
         answered = knowledge_checks.tally_by_module(user)  # one query
         reviews = {module: (mastered, cards) for module, cards, mastered in _REVIEWS.rows(user.pk)}
-        certificate = Certificate.objects.filter(user=user, course=COURSE_SLUG).first()
+        found = _CERTIFICATE.rows(user.pk)
+        certificate = instance(Certificate, found[0]) if found else None
     out = []
     for module in sorted(modules.values(), key=lambda m: (m.order, m.slug)):
         read, total, offered = counts[module.pk]

@@ -27,6 +27,16 @@ _TEXT_STANDINS = ("\x00standin-0", "\x00standin-1", "\x00standin-2")
 _TIME_STANDINS = tuple(datetime(1901, 2, 3, 4, 5, 6, 7 + i, tzinfo=UTC) for i in range(3))
 
 
+def concrete_attnames(model: type[Model]) -> list[str]:
+    """The columns a whole row of `model` is selected as, for `instance`."""
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def instance(model: type[Model], values: Sequence[Any]) -> Model:
+    """A model instance from a row selected as `concrete_attnames(model)`, as the ORM makes it."""
+    return model.from_db(router.db_for_read(model), concrete_attnames(model), values)
+
+
 def _db_value(value: Any, connection) -> Any:
     if isinstance(value, datetime):
         return connection.ops.adapt_datetimefield_value(value)

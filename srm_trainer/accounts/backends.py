@@ -12,22 +12,20 @@ from __future__ import annotations
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth import backends, get_user_model
-from django.db import router
 from django.db.models import Exists, OuterRef
 
 from srm_trainer.accounts.roles import INSTRUCTOR_FLAG, INSTRUCTORS
-from srm_trainer.prepared import PreparedQuery
+from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 
 
 def _user_with_role(user_id):
     User = get_user_model()
     membership = User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=INSTRUCTORS)
-    fields = [field.attname for field in User._meta.concrete_fields]
     return (
         User._default_manager.annotate(**{INSTRUCTOR_FLAG: Exists(membership)})
         .filter(pk=user_id)
         .order_by()
-        .values_list(*fields, INSTRUCTOR_FLAG)
+        .values_list(*concrete_attnames(User), INSTRUCTOR_FLAG)
     )
 
 
@@ -45,8 +43,7 @@ def load_user_with_role(user_id):
     if not rows:
         return None
     *values, instructor = rows[0]
-    fields = [field.attname for field in User._meta.concrete_fields]
-    user = User.from_db(router.db_for_read(User), fields, values)
+    user = instance(User, values)
     setattr(user, INSTRUCTOR_FLAG, bool(instructor))
     return user
 

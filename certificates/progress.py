@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from certificates.models import COURSE_SLUG, Certificate
@@ -33,6 +33,7 @@ from lessons import knowledge_checks, reading_order
 from lessons import progress as lesson_progress
 from lessons.models import Module
 from quizzes.models import Attempt, Quiz, ReviewCard
+from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 
 FINAL_EXAM_SLUG = "final-exam"
 # A review item is mastered once the scheduler, after a right answer, puts it at least this far
@@ -168,6 +169,71 @@ def _owned(user, learner_key: str) -> Q | None:
     return Q(user__isnull=True, learner_key=learner_key) if learner_key else None
 
 
+_QUIZ_FIELDS = ("slug", "title", "module_id", "passed")
+
+
+def _course_quizzes(passed: Exists) -> QuerySet:
+    """The modules' quizzes and the final exam, in order, each with `passed`."""
+    return (
+        Quiz.objects.published()
+        .filter(Q(module__isnull=False) | Q(slug=FINAL_EXAM_SLUG))
+        .order_by("order", "slug")
+        .values("slug", "title", "module_id")
+        .annotate(passed=passed)
+    )
+
+
+# A signed-in learner's two per-module queries, on every home page: compiled to SQL once
+# (`srm_trainer.prepared`; compiling them had cost more than running them).
+_SIGNED_IN_QUIZZES = PreparedQuery(
+    Quiz,
+    ["int"],
+    lambda user_id: _course_quizzes(
+        Exists(Attempt.objects.filter(user_id=user_id, quiz=OuterRef("pk"), passed=True))
+    ).values_list(*_QUIZ_FIELDS),
+)
+
+
+def _review_cards(user_id) -> QuerySet:
+    """Review cards per module (a question's module, else its lesson's), and how many
+    mastered: (module, cards, mastered) rows."""
+    return (
+        ReviewCard.objects.filter(user_id=user_id)
+        .values(
+            module=Coalesce(
+                "question__module_id",
+                "question__lesson__module_id",
+                output_field=IntegerField(),
+            )
+        )
+        .annotate(
+            cards=Count("pk"),
+            mastered=Count(
+                "pk",
+                filter=Q(
+                    last_reviewed_at__isnull=False,
+                    due__gte=F("last_reviewed_at") + MASTERED_INTERVAL,
+                ),
+            ),
+        )
+        .order_by()
+        .values_list("module", "cards", "mastered")
+    )
+
+
+_REVIEWS = PreparedQuery(ReviewCard, ["int"], _review_cards)
+# At most one per learner and course (a unique constraint).
+_CERTIFICATE = PreparedQuery(
+    Certificate,
+    ["int"],
+    lambda user_id: (
+        Certificate.objects.filter(user_id=user_id, course=COURSE_SLUG)
+        .order_by("pk")
+        .values_list(*concrete_attnames(Certificate))
+    ),
+)
+
+
 def course_progress(user, session=None, *, learner_key: str = "") -> CourseProgress:
     """A learner's progress through the published course (an anonymous learner's from their
     session: lessons marked complete, and attempts under their learner key)."""
@@ -199,22 +265,20 @@ def course_progress(user, session=None, *, learner_key: str = "") -> CourseProgr
             shown.get(module_id, 0) + marks.get(module_id, 0),
         ]
     # The modules' quizzes and the final exam, with whether this learner passed each.
-    owned = _owned(user, learner_key)
-    passed = (
-        Exists(Attempt.objects.filter(owned, quiz=OuterRef("pk"), passed=True))
-        if owned is not None
-        else Exists(Attempt.objects.none())
-    )
-    quizzes = (
-        Quiz.objects.published()
-        .filter(Q(module__isnull=False) | Q(slug=FINAL_EXAM_SLUG))
-        .order_by("order", "slug")
-        .values("slug", "title", "module_id")
-        .annotate(passed=passed)
-    )
+    if user.is_authenticated:
+        quizzes = _SIGNED_IN_QUIZZES.rows(user.pk)
+    else:
+        owned = _owned(user, learner_key)
+        passed = (
+            Exists(Attempt.objects.filter(owned, quiz=OuterRef("pk"), passed=True))
+            if owned is not None
+            else Exists(Attempt.objects.none())
+        )
+        quizzes = _course_quizzes(passed).values_list(*_QUIZ_FIELDS)
     by_module: dict[int, list[dict]] = {}
     exam = None
-    for row in quizzes:
+    for values in quizzes:
+        row = dict(zip(_QUIZ_FIELDS, values, strict=True))
         if row["slug"] == FINAL_EXAM_SLUG:
             exam = {"slug": row["slug"], "title": row["title"], "passed": bool(row["passed"])}
         else:
@@ -227,29 +291,9 @@ def course_progress(user, session=None, *, learner_key: str = "") -> CourseProgr
     answered: dict[int, knowledge_checks.Tally] = {}
     if user.is_authenticated:
         answered = knowledge_checks.tally_by_module(user)  # one query
-        rows = (
-            ReviewCard.objects.filter(user=user)
-            .values(
-                module=Coalesce(
-                    "question__module_id",
-                    "question__lesson__module_id",
-                    output_field=IntegerField(),
-                )
-            )
-            .annotate(
-                cards=Count("pk"),
-                mastered=Count(
-                    "pk",
-                    filter=Q(
-                        last_reviewed_at__isnull=False,
-                        due__gte=F("last_reviewed_at") + MASTERED_INTERVAL,
-                    ),
-                ),
-            )
-            .order_by()
-        )
-        reviews = {row["module"]: (row["mastered"], row["cards"]) for row in rows}
-        certificate = Certificate.objects.filter(user=user, course=COURSE_SLUG).first()
+        reviews = {module: (mastered, cards) for module, cards, mastered in _REVIEWS.rows(user.pk)}
+        found = _CERTIFICATE.rows(user.pk)
+        certificate = instance(Certificate, found[0]) if found else None
     out = []
     for module in sorted(modules.values(), key=lambda m: (m.order, m.slug)):
         read, total, offered = counts[module.pk]

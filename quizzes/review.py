@@ -24,6 +24,7 @@ from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
 from quizzes.models import Question, QuestionType, ReviewCard
+from srm_trainer.prepared import PreparedQuery
 
 SCHEDULER = Scheduler(enable_fuzzing=False)
 _random = secrets.SystemRandom()
@@ -99,8 +100,26 @@ def queue(*, user, now: datetime, module_id: int | None = None) -> Queue:
     return Queue(row["now_count"], row["later_today"], row["next_due"])
 
 
+# The Review link's badge, on every signed-in page: compiled to SQL once (compiling the ORM
+# query had cost more than running it). The same count as `queue(...).now_count`.
+_DUE_NOW = PreparedQuery(
+    ReviewCard,
+    ["int", "time", "time"],
+    lambda user_id, end, now: (
+        ReviewCard.objects.filter(user_id=user_id, due__lt=end, due__lte=now)
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    ),
+)
+
+
 def due_now_count(*, user, now: datetime) -> int:
-    return queue(user=user, now=now).now_count
+    if not user.is_authenticated:
+        return 0
+    rows = _DUE_NOW.rows(user.pk, end_of_day(now), now)
+    return rows[0][0] if rows else 0
 
 
 def card_record(*, user, question: Question, correct: bool, now: datetime) -> ReviewCard | None:

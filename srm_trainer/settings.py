@@ -264,6 +264,8 @@ RATE_LIMITS_PER_ADDRESS = {
 }
 
 # Secure defaults; production adds transport security on top.
+# Database sessions, their per-request read compiled once (srm_trainer/sessions.py).
+SESSION_ENGINE = "srm_trainer.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"

@@ -4,7 +4,8 @@ Django fetches the user once per request (`get_user`). These backends add one `E
 subquery to that same query, saying whether the user is in the `Instructors` group, so the
 header's "Teaching" link and the /teach/ guard know the role without a query of their own.
 The flag is read fresh on every request, so making or removing an instructor takes effect
-on their next page, not at their next sign-in.
+on their next page, not at their next sign-in. The query is compiled to SQL once
+(`srm_trainer.prepared`): compiling it had cost more than running it.
 """
 
 from __future__ import annotations
@@ -14,19 +15,42 @@ from django.contrib.auth import backends, get_user_model
 from django.db.models import Exists, OuterRef
 
 from srm_trainer.accounts.roles import INSTRUCTOR_FLAG, INSTRUCTORS
+from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
+
+
+def _user_with_role(user_id):
+    User = get_user_model()
+    membership = User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=INSTRUCTORS)
+    return (
+        User._default_manager.annotate(**{INSTRUCTOR_FLAG: Exists(membership)})
+        .filter(pk=user_id)
+        .order_by()
+        .values_list(*concrete_attnames(User), INSTRUCTOR_FLAG)
+    )
+
+
+_USER_WITH_ROLE: dict[type, PreparedQuery] = {}
+
+
+def load_user_with_role(user_id):
+    """The user with primary key `user_id` and their `INSTRUCTOR_FLAG`, or None."""
+    User = get_user_model()
+    prepared = _USER_WITH_ROLE.get(User)
+    if prepared is None:  # per user model: tests may swap it
+        prepared = _USER_WITH_ROLE[User] = PreparedQuery(User, ["int"], _user_with_role)
+    pk = User._meta.pk.get_prep_value(user_id)
+    rows = prepared.rows(pk)
+    if not rows:
+        return None
+    *values, instructor = rows[0]
+    user = instance(User, values)
+    setattr(user, INSTRUCTOR_FLAG, bool(instructor))
+    return user
 
 
 class RoleMixin:
     def get_user(self, user_id):
-        User = get_user_model()
-        membership = User.groups.through.objects.filter(
-            user_id=OuterRef("pk"), group__name=INSTRUCTORS
-        )
-        user = (
-            User._default_manager.annotate(**{INSTRUCTOR_FLAG: Exists(membership)})
-            .filter(pk=user_id)
-            .first()
-        )
+        user = load_user_with_role(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

@@ -70,6 +70,18 @@ def test_instructors_without_mfa_are_sent_to_set_it_up_before_teaching_pages(cli
     assert client.get("/teach/").status_code != 302  # past the guard (404 until /teach/ exists)
 
 
+def test_removing_the_last_authenticator_closes_teaching_pages_on_the_next_request(
+    client, instructor
+):
+    give_mfa(instructor)
+    client.force_login(instructor)
+    assert client.get("/teach/").status_code == 200
+    Authenticator.objects.filter(user=instructor).delete()
+    response = client.get("/teach/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/")
+
+
 def test_learners_are_not_asked_for_mfa(learner_client):
     assert learner_client.get("/").status_code == 200
     assert learner_client.get("/accounts/2fa/").status_code == 200  # but may turn it on

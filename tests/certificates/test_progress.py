@@ -128,6 +128,20 @@ def test_the_certificate_needs_every_module_and_the_final_exam(course, learner):
     assert progress.ready and certificate_ready(progress) and progress.percent == 100
 
 
+def test_the_progress_carries_the_learners_own_certificate_once_issued(
+    course, learner, other_learner
+):
+    from certificates.issuing import issue
+
+    complete(learner, course)
+    assert course_progress(learner).certificate is None
+    issued = issue(user=learner, name="Ada Lovelace")
+    found = course_progress(learner).certificate
+    assert found == issued and found.name == "Ada Lovelace"
+    assert found.issued_at == issued.issued_at and found.code == issued.code
+    assert course_progress(other_learner).certificate is None
+
+
 def test_without_a_published_exam_the_modules_are_enough(course, learner):
     course["exam"].published = False
     course["exam"].save()

@@ -68,3 +68,18 @@ def test_due_today_means_before_the_end_of_the_day(learner):
 def test_cards_belong_to_one_learner(learner, other_learner):
     review.card_record(user=learner, question=make_question(), correct=False, now=NOW)
     assert review.due_count(user=other_learner, now=NOW) == 0
+
+
+def test_the_badge_count_is_the_queue_count_now(learner, other_learner):
+    """The Review link's count (its SQL compiled once) agrees with the review page's queue:
+    due before now and exactly now count; later today, tomorrow and others' cards do not."""
+    dues = [NOW - timedelta(days=3), NOW - timedelta(minutes=1), NOW, NOW + timedelta(hours=2)]
+    for due in [*dues, NOW + timedelta(days=1)]:
+        card = review.card_record(user=learner, question=make_question(), correct=False, now=NOW)
+        ReviewCard.objects.filter(pk=card.pk).update(due=due)
+    review.card_record(user=other_learner, question=make_question(), correct=False, now=NOW)
+    for now in (NOW - timedelta(days=4), NOW, NOW + timedelta(hours=3), NOW + timedelta(days=2)):
+        expected = review.queue(user=learner, now=now).now_count
+        assert review.due_now_count(user=learner, now=now) == expected
+    assert review.due_now_count(user=learner, now=NOW) == 3
+    assert review.due_now_count(user=learner, now=NOW + timedelta(days=2)) == 5

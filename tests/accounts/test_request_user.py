@@ -1,0 +1,90 @@
+"""The signed-in user and their session, read on every request through SQL compiled once
+(srm_trainer/prepared.py): the same user the ORM gives, and every change to the account or the
+session takes effect on the very next request."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.utils import timezone
+
+from srm_trainer.accounts.backends import ModelBackend, load_user_with_role
+from srm_trainer.accounts.roles import INSTRUCTOR_FLAG, set_instructor
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(client: Client) -> bool:
+    return "Sign out" in client.get("/").content.decode()
+
+
+def test_the_user_is_the_one_the_orm_loads_with_their_role(learner):
+    learner.last_login = timezone.now()
+    learner.save()
+    for instructor in (False, True):
+        set_instructor(user=learner, instructor=instructor)
+        loaded = load_user_with_role(learner.pk)
+        fresh = get_user_model().objects.get(pk=learner.pk)
+        for field in get_user_model()._meta.concrete_fields:
+            assert getattr(loaded, field.attname) == getattr(fresh, field.attname), field.name
+        assert type(loaded.last_login) is type(fresh.last_login)
+        assert loaded.is_active is True
+        assert getattr(loaded, INSTRUCTOR_FLAG) is instructor
+        assert loaded._state.adding is False
+
+
+def test_an_unknown_or_deactivated_user_is_nobody(learner):
+    assert load_user_with_role(learner.pk + 1000) is None
+    learner.is_active = False
+    learner.save()
+    assert ModelBackend().get_user(learner.pk) is None
+
+
+def test_a_deactivated_account_is_signed_out_on_its_next_request(learner):
+    client = Client()
+    client.force_login(learner)
+    assert signed_in(client)
+    get_user_model().objects.filter(pk=learner.pk).update(is_active=False)
+    assert not signed_in(client)
+
+
+def test_a_password_changed_elsewhere_signs_this_session_out(learner):
+    client = Client()
+    client.force_login(learner)
+    assert signed_in(client)
+    learner.set_password("another-long-passphrase")
+    learner.save()
+    assert not signed_in(client)
+
+
+def test_a_signed_out_session_cookie_no_longer_signs_in(learner):
+    client = Client()
+    client.force_login(learner)
+    cookie = client.cookies["sessionid"].value
+    client.post("/accounts/logout/")
+    replay = Client()
+    replay.cookies["sessionid"] = cookie
+    assert not signed_in(replay)
+
+
+def test_an_expired_session_is_nobody_and_a_live_one_keeps_its_data(learner):
+    client = Client()
+    client.force_login(learner)
+    session = client.session
+    session["kept"] = "value"
+    session.save()
+    assert signed_in(client)
+    assert client.session["kept"] == "value"
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert not signed_in(client)
+
+
+def test_a_malformed_session_cookie_is_nobody():
+    client = Client()
+    for value in ("short", "x" * 40, "' OR 1=1 --"):
+        client.cookies["sessionid"] = value
+        assert not signed_in(client)

@@ -10,9 +10,11 @@ The client shares the 2 cores with the server, so its own CPU time and the serve
 and workers, from /proc) are measured too, and the table shows the client's share and the
 server's CPU time per request: the figure that other work on the machine disturbs least.
 
-Budgets (a quiet 2-core machine): home >= 400 req/s, a lesson page >= 300 req/s, and each
-worker's private memory <= 60 MB after the load (the master loads the app and the action
-catalogue once; workers share those pages).
+Budgets (a quiet 2-core machine): home >= 400 req/s, a lesson page >= 300 req/s, with the
+course grown to 2,400 lessons still >= 80% of those figures, and each worker's private memory
+<= 60 MB after the load (the master loads the app and the action catalogue once; workers share
+those pages). The 100x / 1x ratio printed compares each grown page with the same page measured
+by the same workers just before the growth.
 """
 
 from __future__ import annotations
@@ -179,6 +181,13 @@ def test_the_production_server_under_load(tmp_path):
         for name, (method, path, body) in pages.items():
             _load(port, server.pid, method, path, body)  # warm every worker
             results[name] = _load(port, server.pid, method, path, body)
+        # The pages measured again just before the course grows, so the 100x figures are
+        # compared with a worker in the same state: after the sandbox and API loads a worker
+        # serves the same 24-lesson pages 5-10% slower (its caches and heap have grown), which
+        # the first figures, taken from fresh workers, would otherwise charge to the course size.
+        for name in GROWN_PAGES:
+            method, path, body = pages[name]
+            results[f"{name} before growing"] = _load(port, server.pid, method, path, body)
         # The course grown 100x (2,400 lessons) under the same server: the pages whose cost
         # must not grow, measured again (the kept reading order is told by the shared cache).
         subprocess.run(
@@ -214,13 +223,13 @@ def test_the_production_server_under_load(tmp_path):
     )
     print(f"\n  gunicorn, 2 workers, {CLIENTS} clients, {SECONDS:.0f} s per page, loopback")
     print(
-        f"  {'page':16} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'server CPU ms/req':>18}"
+        f"  {'page':20} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'server CPU ms/req':>18}"
         f" {'client CPU share':>17}"
     )
     for name, (rps, latencies, share, cpu_ms) in results.items():
         p95 = statistics.quantiles(latencies, n=100)[94]
         print(
-            f"  {name:16} {rps:7.0f} {statistics.median(latencies):7.1f} {p95:7.1f}"
+            f"  {name:20} {rps:7.0f} {statistics.median(latencies):7.1f} {p95:7.1f}"
             f" {cpu_ms:18.2f} {share:17.0%}"
         )
     print(
@@ -228,7 +237,7 @@ def test_the_production_server_under_load(tmp_path):
         + ", ".join(f"{mb:.0f} MB" for mb in memory.values())
     )
     for name in GROWN_PAGES:
-        grown = results[f"{name} at 100x"][0] / results[name][0]
+        grown = results[f"{name} at 100x"][0] / results[f"{name} before growing"][0]
         report.record("pages", f"{name}: req/s at 100x / at 1x (gunicorn)", grown, "x")
     for name, budget in BUDGET_RPS.items():
         assert results[name][0] >= budget, f"{name}: {results[name][0]:.0f} req/s < {budget}"

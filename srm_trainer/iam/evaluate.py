@@ -102,7 +102,9 @@ class _Analysis:
             st.line,
         )
 
-    def explain(self, request: Request) -> PolicyExplanation:
+    def explain(self, request: Request, set_aside: Reason | None = None) -> PolicyExplanation:
+        """`set_aside`: why this policy's Denies did not count (the bucket owner's root user
+        and its bucket policy), worded beside the policy's own result."""
         explained = []
         records = self.records
         if len(records) < len(self.policy.statements):
@@ -127,6 +129,7 @@ class _Analysis:
             self.level,
             result,
             tuple(explained),
+            set_aside if self.denies else None,
         )
 
 
@@ -381,9 +384,16 @@ def _evaluate(case: Case) -> Decision:
     else:
         decision, decisive, steps = _walk(facts)
 
+    set_aside = None
+    if facts.ignored_resource_denies:
+        set_aside = Reason("bucket_owner_root_keeps_policy_access", {"action": request.action})
+
     def explain() -> tuple[PolicyExplanation, ...]:
         return tuple(
-            item.explain(request) if isinstance(item, _Analysis) else item for item in explanations
+            item.explain(request, set_aside if item.kind == "resource" else None)
+            if isinstance(item, _Analysis)
+            else item
+            for item in explanations
         )
 
     return Decision(decision, decisive, steps, explain=explain)

@@ -307,3 +307,47 @@ def test_importing_the_package_loads_no_catalogue_and_no_django():
         "assert callable(iam.lint) and iam.catalog.__name__ == 'srm_trainer.iam.catalog'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603
+
+
+def test_a_bucket_policy_set_aside_for_its_owners_root_user_says_so_beside_its_deny():
+    # S3 API reference, PutBucketPolicy: the owner's root user can always replace the bucket
+    # policy. The policy's own verdict is still "deny"; the explanation must say why it did
+    # not count, not leave a Deny standing beside an Allow.
+    bucket_policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": ["arn:aws:s3:::reports", "arn:aws:s3:::reports/*"],
+            }
+        ],
+    }
+
+    def explained(action: str):
+        decision = evaluate(
+            {
+                "request": {
+                    "principal": f"arn:aws:iam::{ACCT}:root",
+                    "action": action,
+                    "resource": "arn:aws:s3:::reports",
+                    "resource_account": ACCT,
+                },
+                "identity_policies": [],
+                "resource_policy": bucket_policy,
+            }
+        )
+        (policy,) = [p for p in decision.explanations if p.kind == "resource"]
+        return decision, policy
+
+    decision, policy = explained("s3:PutBucketPolicy")
+    assert decision.decision == "Allow"
+    assert policy.result == "deny"
+    assert policy.reason is not None
+    assert policy.reason.code == "bucket_owner_root_keeps_policy_access"
+    assert "does not apply" in reason_words(policy.reason.code, policy.reason.data)
+
+    decision, policy = explained("s3:GetBucketAcl")  # not one of the three: the Deny stands
+    assert decision.decision == "ExplicitDeny"
+    assert policy.reason is None

@@ -471,22 +471,11 @@ def _statement(
         if condition is _MISSING
         else validate_condition_block(condition, path=f"{path}.Condition")
     )
-    if positions is None:  # dict input: no line and column
-        return _lazy_statement(
-            index,
-            path,
-            sid,
-            effect,
-            tuple(items),
-            negated,
-            service_keys,
-            resource,
-            resource_negated,
-            variables,
-            None,
-            conditions,
-        )
-    where = positions.locate(path)
+    line = column = None  # dict input has no line and column
+    if positions is not None:
+        where = positions.locate(path)
+        if where:
+            line, column = where
     return _lazy_statement(
         index,
         path,
@@ -500,8 +489,8 @@ def _statement(
         variables,
         None,
         conditions,
-        where[0] if where else None,
-        where[1] if where else None,
+        line,
+        column,
     )
 
 

@@ -12,6 +12,7 @@ from django.db.models import Count, F, Subquery
 from django.utils import timezone
 
 from lessons.models import Lesson, LessonProgress, ModuleCompletions
+from srm_trainer.prepared import PreparedQuery
 
 
 @dataclass(frozen=True)
@@ -240,12 +241,25 @@ def resume(user, session, order):
     return None
 
 
+# Asked on every lesson page a signed-in learner opens: compiled to SQL once
+# (`srm_trainer.prepared`), still read from the database each time.
+_COMPLETED = PreparedQuery(
+    LessonProgress,
+    ["int", "int"],
+    lambda user_id, lesson_id: (
+        LessonProgress.objects.filter(user_id=user_id, lesson_id=lesson_id)
+        .order_by()
+        .values_list("pk")[:1]
+    ),
+)
+
+
 def has_completed(user, lesson: Lesson, session=None) -> bool:
     """Whether one lesson is done: one row looked up, not the learner's whole history (a
     learner far into a long course has thousands of completions)."""
     if not user.is_authenticated:
         return lesson.pk in session_completed(session)
-    return LessonProgress.objects.filter(user=user, lesson=lesson).exists()
+    return bool(_COMPLETED.rows(user.pk, lesson.pk))
 
 
 def mark_complete(*, user, lesson: Lesson, session=None) -> LessonProgress | None:

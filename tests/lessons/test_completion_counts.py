@@ -202,3 +202,15 @@ def test_the_migration_counts_the_completions_learners_already_have(learner, oth
     assert kept(learner) == {course["one"].pk: 2, course["two"].pk: 1}
     assert kept(other_learner) == {course["two"].pk: 1}
     assert_no_drift()
+
+
+def test_has_completed_answers_for_this_learner_and_this_lesson_only(learner, course):
+    # The lesson page's "Completed" state (its query compiled once: `progress._COMPLETED`).
+    other = get_user_model().objects.create_user("grace", password="pw-grace-123456")
+    assert not progress.has_completed(learner, course["a"])
+    progress.mark_complete(user=learner, lesson=course["a"])
+    assert progress.has_completed(learner, course["a"])
+    assert not progress.has_completed(learner, course["b"])
+    assert not progress.has_completed(other, course["a"])
+    progress.mark_incomplete(user=learner, lesson=course["a"])
+    assert not progress.has_completed(learner, course["a"])

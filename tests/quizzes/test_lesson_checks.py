@@ -321,3 +321,65 @@ def test_knowledge_check_results_per_lesson_and_module(learner, other_learner, l
 def test_what_each_lesson_offers_counts_scenarios_and_checks(lesson, scenario, question):
     empty = make_lesson(lesson.module)
     assert knowledge_checks.offered_by_lesson([lesson.pk, empty.pk]) == {lesson.pk: 2, empty.pk: 0}
+
+
+def test_answered_in_gives_this_learners_answers_in_this_lesson_as_recorded(
+    learner, other_learner, lesson
+):
+    # The lesson page's recorded answers (their query compiled once: `_ANSWERED`): the same
+    # rows, with their JSON, booleans and times, that the ORM would give.
+    elsewhere = make_lesson(make_module(), slug="elsewhere")
+    kept = {"decision": "Allow", "statement": 2}
+    knowledge_checks.record(
+        user=learner,
+        lesson=lesson,
+        kind="prediction",
+        ref="s1",
+        response=kept,
+        score=1.0,
+        correct=True,
+    )
+    knowledge_checks.record(
+        user=learner,
+        lesson=lesson,
+        kind="question",
+        ref="q1",
+        response={"choice": 3},
+        score=0.0,
+        correct=False,
+    )
+    knowledge_checks.record(
+        user=learner,
+        lesson=elsewhere,
+        kind="question",
+        ref="q1",
+        response={},
+        score=1.0,
+        correct=True,
+    )
+    knowledge_checks.record(
+        user=other_learner,
+        lesson=lesson,
+        kind="question",
+        ref="q2",
+        response={},
+        score=1.0,
+        correct=True,
+    )
+    found = knowledge_checks.answered_in(learner, lesson)
+    assert set(found) == {("prediction", "s1"), ("question", "q1")}
+    expected = {
+        (r.kind, r.ref): r for r in KnowledgeCheck.objects.filter(user=learner, lesson=lesson)
+    }
+    for key, row in found.items():
+        want = expected[key]
+        assert (row.pk, row.response, row.correct, row.score, row.tries, row.answered_at) == (
+            want.pk,
+            want.response,
+            want.correct,
+            want.score,
+            want.tries,
+            want.answered_at,
+        )
+    assert found[("prediction", "s1")].response == kept
+    assert found[("question", "q1")].correct is False

@@ -330,56 +330,29 @@ def test_answered_in_gives_this_learners_answers_in_this_lesson_as_recorded(
     # rows, with their JSON, booleans and times, that the ORM would give.
     elsewhere = make_lesson(make_module(), slug="elsewhere")
     kept = {"decision": "Allow", "statement": 2}
-    knowledge_checks.record(
-        user=learner,
-        lesson=lesson,
-        kind="prediction",
-        ref="s1",
-        response=kept,
-        score=1.0,
-        correct=True,
-    )
-    knowledge_checks.record(
-        user=learner,
-        lesson=lesson,
-        kind="question",
-        ref="q1",
-        response={"choice": 3},
-        score=0.0,
-        correct=False,
-    )
-    knowledge_checks.record(
-        user=learner,
-        lesson=elsewhere,
-        kind="question",
-        ref="q1",
-        response={},
-        score=1.0,
-        correct=True,
-    )
-    knowledge_checks.record(
-        user=other_learner,
-        lesson=lesson,
-        kind="question",
-        ref="q2",
-        response={},
-        score=1.0,
-        correct=True,
-    )
+    answers = [  # who, where, kind, ref, response, right
+        (learner, lesson, "prediction", "s1", kept, True),
+        (learner, lesson, "question", "q1", {"choice": 3}, False),
+        (learner, elsewhere, "question", "q1", {}, True),
+        (other_learner, lesson, "question", "q2", {}, True),
+    ]
+    for user, where, kind, ref, response, right in answers:
+        knowledge_checks.record(
+            user=user,
+            lesson=where,
+            kind=kind,
+            ref=ref,
+            response=response,
+            score=float(right),
+            correct=right,
+        )
     found = knowledge_checks.answered_in(learner, lesson)
     assert set(found) == {("prediction", "s1"), ("question", "q1")}
     expected = {
         (r.kind, r.ref): r for r in KnowledgeCheck.objects.filter(user=learner, lesson=lesson)
     }
+    fields = ("pk", "response", "correct", "score", "tries", "answered_at")
     for key, row in found.items():
-        want = expected[key]
-        assert (row.pk, row.response, row.correct, row.score, row.tries, row.answered_at) == (
-            want.pk,
-            want.response,
-            want.correct,
-            want.score,
-            want.tries,
-            want.answered_at,
-        )
+        assert [getattr(row, f) for f in fields] == [getattr(expected[key], f) for f in fields]
     assert found[("prediction", "s1")].response == kept
     assert found[("question", "q1")].correct is False

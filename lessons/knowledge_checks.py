@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from lessons.markdown import render_markdown
 from lessons.models import KnowledgeCheck, Lesson, Scenario
-from srm_trainer.prepared import PreparedQuery
+from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 
 
 @dataclass(frozen=True)
@@ -42,14 +42,13 @@ class Tally:
 
 # Read on every lesson page a signed-in learner opens that has checks: compiled to SQL once
 # (`srm_trainer.prepared`), the rows made into model instances as the ORM would.
-_FIELDS = [field.attname for field in KnowledgeCheck._meta.concrete_fields]
 _ANSWERED = PreparedQuery(
     KnowledgeCheck,
     ["int", "int"],
     lambda user_id, lesson_id: (
         KnowledgeCheck.objects.filter(user_id=user_id, lesson_id=lesson_id)
         .order_by()
-        .values_list(*_FIELDS)
+        .values_list(*concrete_attnames(KnowledgeCheck))
     ),
 )
 
@@ -58,10 +57,7 @@ def answered_in(user, lesson: Lesson) -> dict[tuple[str, str], KnowledgeCheck]:
     """This learner's recorded answers in one lesson, by (kind, ref); {} for anonymous."""
     if not getattr(user, "is_authenticated", False):
         return {}
-    alias = router.db_for_read(KnowledgeCheck)
-    rows = [
-        KnowledgeCheck.from_db(alias, _FIELDS, row) for row in _ANSWERED.rows(user.pk, lesson.pk)
-    ]
+    rows = [instance(KnowledgeCheck, row) for row in _ANSWERED.rows(user.pk, lesson.pk)]
     return {(row.kind, row.ref): row for row in rows}
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connections, router
 from django.db.models import Model, QuerySet
@@ -26,13 +26,15 @@ _INT_STANDINS = (-731_902_117, -731_902_118, -731_902_119)
 _TEXT_STANDINS = ("\x00standin-0", "\x00standin-1", "\x00standin-2")
 _TIME_STANDINS = tuple(datetime(1901, 2, 3, 4, 5, 6, 7 + i, tzinfo=UTC) for i in range(3))
 
+M = TypeVar("M", bound=Model)
+
 
 def concrete_attnames(model: type[Model]) -> list[str]:
     """The columns a whole row of `model` is selected as, for `instance`."""
     return [field.attname for field in model._meta.concrete_fields]
 
 
-def instance(model: type[Model], values: Sequence[Any]) -> Model:
+def instance(model: type[M], values: Sequence[Any]) -> M:
     """A model instance from a row selected as `concrete_attnames(model)`, as the ORM makes it."""
     return model.from_db(router.db_for_read(model), concrete_attnames(model), values)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from lessons.markdown import render_markdown
@@ -106,9 +106,27 @@ def tally_by_lesson(user, *, lesson_ids: Iterable[int] | None = None) -> dict[in
     return _tally(results(user, lesson_ids=lesson_ids), lambda r: r.lesson_id)
 
 
+# The learner's home counts checks per module on every view: counted by the database (a
+# learner's answers grow with the course) and compiled to SQL once.
+_BY_MODULE = PreparedQuery(
+    KnowledgeCheck,
+    ["int"],
+    lambda user_id: (
+        KnowledgeCheck.objects.filter(user_id=user_id)
+        .order_by()
+        .values("lesson__module_id")
+        .annotate(answered=Count("pk"), right=Count("pk", filter=Q(correct=True)))
+        .values_list("lesson__module_id", "answered", "right")
+    ),
+)
+
+
 def tally_by_module(user) -> dict[int, Tally]:
-    """module id → how many checks this learner answered in its lessons, and how many right."""
-    return _tally(results(user), lambda r: r.module_id)
+    """module id → how many checks this learner answered in its lessons, and how many right.
+    One query, one row per module; {} for anonymous learners."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    return {module: Tally(answered, right) for module, answered, right in _BY_MODULE.rows(user.pk)}
 
 
 def _tally(found: list[CheckResult], key) -> dict[int, Tally]:

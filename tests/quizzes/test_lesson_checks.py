@@ -4,6 +4,7 @@ question in place; with and without htmx; recorded for signed-in learners only."
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -316,6 +317,40 @@ def test_knowledge_check_results_per_lesson_and_module(learner, other_learner, l
         lesson.module_id: knowledge_checks.Tally(answered=3, right=2)
     }
     assert [r.ref for r in knowledge_checks.results(learner, lesson_ids=[other_lesson.pk])] == ["c"]
+
+
+def test_checks_per_module_are_counted_by_module_with_retries_counted_once(
+    learner, other_learner, lesson
+):
+    # The home page's per-module count: each check once however often it was retried, right
+    # by its first answer, the other learner's and other modules' answers kept apart.
+    elsewhere = make_lesson(make_module(slug="kms"))
+    for who, where, ref, correct in [
+        (learner, lesson, "a", False),
+        (learner, lesson, "a", True),  # a retry: another try of "a", still wrong first time
+        (learner, lesson, "b", True),
+        (learner, elsewhere, "c", True),
+        (learner, elsewhere, "d", False),
+        (learner, elsewhere, "e", True),
+        (other_learner, lesson, "f", True),
+    ]:
+        knowledge_checks.record(
+            user=who,
+            lesson=where,
+            kind="question",
+            ref=ref,
+            response={},
+            score=1.0,
+            correct=correct,
+        )
+    with CaptureQueriesContext(connection) as queries:
+        tally = knowledge_checks.tally_by_module(learner)
+    assert tally == {
+        lesson.module_id: knowledge_checks.Tally(answered=2, right=1),
+        elsewhere.module_id: knowledge_checks.Tally(answered=3, right=2),
+    }
+    assert len(queries) == 1
+    assert knowledge_checks.tally_by_module(AnonymousUser()) == {}
 
 
 def test_what_each_lesson_offers_counts_scenarios_and_checks(lesson, scenario, question):

@@ -815,6 +815,42 @@ _cache_chars = 0
 _CACHE_LOCK = Lock()
 
 
+class _CacheUse:
+    """Whether keeping parsed dict policies is paying for itself lately. Looking one up costs
+    its key either way (the key also measures the policy for `policy_too_large`), but keeping it
+    costs more: its objects stay alive for the garbage collector to walk again and again, and
+    push older entries out. While lookups keep missing (a batch job, a harness that gives every
+    statement a new Sid: `make compare`), only every eighth new policy is kept, enough to see
+    repeats: once one lookup in four hits again (counted over windows of 32), every new policy
+    is kept again. Only speed depends on it: a policy not kept is parsed again when next seen,
+    to the same result."""
+
+    __slots__ = ("hits", "misses", "keeping", "skipped")
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.hits = self.misses = self.skipped = 0
+        self.keeping = True
+
+    def keep(self) -> bool:
+        """Called on each miss (a hit only adds to `hits`): whether to keep this policy."""
+        # Unlocked: a lost update between threads only shifts a heuristic.
+        self.misses += 1
+        seen = self.hits + self.misses
+        if seen >= 32:
+            self.keeping = self.hits * 4 >= seen
+            self.hits = self.misses = 0
+        if self.keeping:
+            return True
+        self.skipped += 1
+        return self.skipped % 8 == 0
+
+
+_CACHE_USE = _CacheUse()
+
+
 def canonical_json(data: dict[str, Any], error: type[PolicyError], *, what: str, code: str) -> str:
     """Compact JSON of a decoded document: the content key the parse caches use for dicts."""
     try:
@@ -940,6 +976,7 @@ def policy_from_dict(source: dict[str, Any], kind: PolicyKind, name: str | None)
     key = (kind, name, False, dumped)
     cached = _CACHE.get(key)
     if cached is not None:
+        _CACHE_USE.hits += 1
         return cached
     # Checked on a miss only: a cached key passed them when it was stored. (`in` finds
     # the lead byte at memchr's speed; the pattern is read only where it is.)
@@ -948,7 +985,8 @@ def policy_from_dict(source: dict[str, Any], kind: PolicyKind, name: str | None)
     if len(dumped) > MAX_POLICY_CHARS:
         raise _too_large(len(dumped))
     policy = _parse_object(source, kind, name)
-    _remember(key, policy)
+    if _CACHE_USE.keep():
+        _remember(key, policy)
     return policy
 
 
@@ -973,4 +1011,5 @@ def clear_cache() -> None:
         _CACHE.clear()
         _STATEMENTS.clear()
         _MEMO_USE.reset()
+        _CACHE_USE.reset()
         _cache_chars = 0

@@ -122,14 +122,25 @@ def test_it_parses_text_and_records_each_statements_line():
     assert policy.text == text
 
 
-def test_parsed_policies_are_cached_by_content():
+@pytest.fixture
+def cache_in_use():
+    """Caching as a fresh process does: what ran before in this worker (hundreds of policies
+    seen once) may have made the cache of dict policies step aside."""
+    from srm_trainer.iam import parser
+
+    parser.clear_cache()
+    yield
+    parser.clear_cache()
+
+
+def test_parsed_policies_are_cached_by_content(cache_in_use):
     doc = _policy(_stmt(Sid="Cached"))
     assert parse_policy(doc) is parse_policy(json.loads(json.dumps(doc)))
     assert parse_policy(doc, kind="boundary") is not parse_policy(doc)
     assert isinstance(parse_policy(doc), Policy)
 
 
-def test_the_cache_key_depends_on_content_not_on_which_objects_are_shared():
+def test_the_cache_key_depends_on_content_not_on_which_objects_are_shared(cache_in_use):
     # Python literals share interned strings; json.loads shares keys only: same content.
     shared = "s3:GetObject"
     doc = _policy(_stmt(Sid="Shared", Action=[shared, shared]), _stmt(Action=shared))
@@ -145,7 +156,7 @@ def test_the_cache_key_depends_on_content_not_on_which_objects_are_shared():
     assert parse_policy(bool_doc) is not parse_policy(int_doc)
 
 
-def test_a_policy_whose_content_key_failed_leaves_the_next_keys_intact():
+def test_a_policy_whose_content_key_failed_leaves_the_next_keys_intact(cache_in_use):
     # The pickler writes its bytes into a list; a dump cut short by an error must not leave a
     # part behind, or the next policy's key would carry it and miss its cache entry.
     class Unpicklable:
@@ -192,6 +203,25 @@ def test_the_statement_memo_steps_aside_while_statements_keep_being_new_and_come
     b = parse_policy(_policy(_stmt(Sid="EditB"), _stmt(Sid="Keep")))
     assert a.statements[1] is b.statements[1]  # the memo is back in use
     parser.clear_cache()
+
+
+def test_the_policy_cache_steps_aside_while_policies_keep_being_new_and_comes_back(cache_in_use):
+    from srm_trainer.iam import parser
+
+    for n in range(200):  # a batch job: every policy new (a new Sid each time)
+        parse_policy(_policy(_stmt(Sid=f"Batch{n}")))
+    assert len(parser._CACHE) < 70  # the first 32, then one in eight
+    again = [parse_policy(_policy(_stmt(Sid=f"Batch{n}"))) for n in range(200)]
+    assert [p.statements[0].sid for p in again] == [f"Batch{n}" for n in range(200)]
+    assert all(p.statements[0].effect == "Allow" for p in again)  # parsed again, the same way
+    # Someone evaluating the same few policies over and over: repeats are kept and found.
+    docs = [_policy(_stmt(Sid=f"Repeat{n}")) for n in range(4)]
+    for _ in range(40):
+        for doc in docs:
+            parse_policy(doc)
+    assert all(parse_policy(doc) is parse_policy(json.loads(json.dumps(doc))) for doc in docs)
+    late = _policy(_stmt(Sid="Late"))
+    assert parse_policy(late) is parse_policy(late)  # every new policy kept again
 
 
 def test_an_invalid_statement_seen_before_is_still_an_error_where_it_is():

@@ -551,12 +551,8 @@ _RESOURCE_ALLOW = Step("resource_policy", "allow")
 _RESOURCE_NONE = Step("resource_policy", "not_applicable", (Reason("no_resource_policy"),))
 _RESOURCE_NO_ALLOW = Step("resource_policy", "continue", (Reason("no_resource_policy_allow"),))
 _IDENTITY_CONTINUE = Step("identity", "continue")
-_IDENTITY_GRANTS_ROLE = Step(
-    "identity", "not_applicable", (Reason("resource_policy_grants_role"),)
-)
-_IDENTITY_NO_ALLOW = Step(
-    "identity", "implicit_deny", (Reason("no_identity_or_resource_allow"),)
-)
+_IDENTITY_GRANTS_ROLE = Step("identity", "not_applicable", (Reason("resource_policy_grants_role"),))
+_IDENTITY_NO_ALLOW = Step("identity", "implicit_deny", (Reason("no_identity_or_resource_allow"),))
 _BOUNDARY_NONE = Step("boundary", "not_applicable")
 _BOUNDARY_CONTINUE = Step("boundary", "continue")
 _BOUNDARY_NO_ALLOW = Step("boundary", "implicit_deny", (Reason("no_allow_in_boundary"),))
@@ -565,9 +561,7 @@ _SESSION_FEDERATED = Step(
 )
 _SESSION_NONE = Step("session_policy", "not_applicable")
 _SESSION_CONTINUE = Step("session_policy", "continue")
-_SESSION_NO_ALLOW = Step(
-    "session_policy", "implicit_deny", (Reason("no_allow_in_session_policy"),)
-)
+_SESSION_NO_ALLOW = Step("session_policy", "implicit_deny", (Reason("no_allow_in_session_policy"),))
 _CONSTANT_STEPS = (
     _EXPLICIT_DENY_CONTINUE,
     _RCP_NO_LEVELS,
@@ -601,7 +595,6 @@ def _allowed(step: Step) -> Step:
 
 def _unreached(step: Step) -> Step:
     return _UNREACHED.get(id(step)) or Step(step.name, step.outcome, step.reasons, reached=False)
-
 
 
 def _explicit_deny_box(f: _Facts) -> Step:

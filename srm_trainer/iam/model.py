@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 
 from .arn import ArnPattern, compile_arn_pattern
 from .context import RequestContext
+from .fastinit import fast_init
 from .wildcard import compile_pattern, fold_case
 
 if TYPE_CHECKING:  # the condition types belong to conditions.py
@@ -62,6 +63,7 @@ def _literal_prefix(text: str) -> str:
     return text[:end]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ActionPattern:
     """One entry of Action/NotAction. `folded` is lower-cased: actions match case-insensitively.
@@ -134,6 +136,7 @@ def compile_actions(texts: Iterable[str]) -> tuple[ActionPattern, ...]:
     return tuple(map(_compile_action, texts))
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ActionBlock:
     """Action (negated=False) or NotAction (negated=True): one or more patterns.
@@ -188,6 +191,7 @@ class ActionBlock:
         return False
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ResourcePattern:
     """One entry of Resource/NotResource.
@@ -229,6 +233,7 @@ class ResourcePattern:
 _RESOURCE_CACHE: dict[str, ResourcePattern] = {}
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ResourceBlock:
     """Resource (negated=False) or NotResource (negated=True).
@@ -289,6 +294,7 @@ class ResourceBlock:
         return False, missing
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class PrincipalEntry:
     """One principal named in a Principal/NotPrincipal element.
@@ -321,6 +327,7 @@ class PrincipalEntry:
     session: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class PrincipalBlock:
     """Principal (negated=False) or NotPrincipal (negated=True). `texts` is derived: the AWS
@@ -589,6 +596,7 @@ _Index = tuple[
 ]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Policy:
     """A parsed policy of one kind.

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .errors import CaseError
+from .fastinit import fast_init
 from .model import PrincipalBlock, PrincipalEntry
 
 CallerKind = Literal[
@@ -89,6 +90,7 @@ def classify_principal(type_: str, value: str) -> PrincipalEntry:
     return PrincipalEntry("AWS", value, "other", account=account)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Caller:
     """The principal making the request, as the case names it.

@@ -394,6 +394,26 @@ def _principals(raw: Any, path: str, element: str) -> PrincipalBlock:
 
 
 _MISSING: Any = object()
+# Longer action lists (AWS managed policies list dozens) are read in C when every action is a
+# string the memo knows: `map` over the memo costs a few hundred instructions an action where
+# the loop costs over a thousand, but more than the loop for the usual one or two.
+_LOOP_MAX_ACTIONS = 4
+_STR_ONLY = {str}
+_service_of = _ACTION_SERVICE.__getitem__  # the memo is emptied in place, never replaced
+
+
+def _known_services(items: list[Any]) -> dict[str | None, None] | None:
+    """The memo's answer for every action of a list of exact `str`s, in first-seen order (None
+    marks an invalid action, "" one that may match any service); None when some item is not
+    a `str` or not seen yet: then the loop checks and learns them one by one."""
+    if set(map(type, items)) != _STR_ONLY:
+        return None
+    try:
+        return dict.fromkeys(map(_service_of, items))
+    except KeyError:
+        return None
+
+
 _lazy_statement = Statement.lazy  # bound once: a classmethod read from the class binds anew
 
 
@@ -425,32 +445,44 @@ def _statement(
         items = (items,)
     elif type(items) is not list or not items:
         return _checked_statement(raw, index, path, kind, variables, positions)
-    # Validate every action and learn the service prefixes it names (one dictionary lookup
-    # for an action seen before); most statements name one service, kept without a list.
-    known = _ACTION_SERVICE.get
-    first: str | None = None
-    more: list[str] | None = None
-    wild = negated
-    for item in items:
-        if type(item) is not str:
+    service_keys: tuple[str, ...] | None
+    found = _known_services(items) if len(items) > _LOOP_MAX_ACTIONS else None
+    if found is not None:
+        if None in found:
             return _checked_statement(raw, index, path, kind, variables, positions)
-        service = known(item, _NOT_SEEN)
-        if service is _NOT_SEEN:
-            service = _learn_action(item)
-        if not service:
-            if service is None:
+        service_keys = None if negated or "" in found else tuple(found)  # type: ignore[arg-type]
+    else:
+        # Validate every action and learn the service prefixes it names (one dictionary
+        # lookup for an action seen before); most statements name one service, kept without
+        # a list.
+        known = _ACTION_SERVICE.get
+        first: str | None = None
+        more: list[str] | None = None
+        wild = negated
+        for item in items:
+            if type(item) is not str:
                 return _checked_statement(raw, index, path, kind, variables, positions)
-            wild = True
-        elif service != first:
-            if first is None:
-                first = service
-            elif more is None:
-                more = [first, service]
-            else:
-                more.append(service)
-    service_keys = (
-        None if wild or first is None else (first,) if more is None else tuple(dict.fromkeys(more))
-    )
+            service = known(item, _NOT_SEEN)
+            if service is _NOT_SEEN:
+                service = _learn_action(item)
+            if not service:
+                if service is None:
+                    return _checked_statement(raw, index, path, kind, variables, positions)
+                wild = True
+            elif service != first:
+                if first is None:
+                    first = service
+                elif more is None:
+                    more = [first, service]
+                else:
+                    more.append(service)
+        service_keys = (
+            None
+            if wild or first is None
+            else (first,)
+            if more is None
+            else tuple(dict.fromkeys(more))
+        )
     resource = get("NotResource" if resource_negated else "Resource", _MISSING)
     if type(resource) is str:
         if resource != "*" and resource[:4] != "arn:":

@@ -327,6 +327,27 @@ def test_it_rejects_a_malformed_action(action):
     assert _error(_policy(_stmt(Action=action))).code == "invalid_action"
 
 
+class _Text(str):
+    pass
+
+
+@pytest.mark.parametrize("bad", ["s3GetObject", "s3:", 5, _Text("s3:GetObject"), ["s3:Get*"]])
+def test_a_long_action_list_is_checked_like_a_short_one(bad):
+    # Lists of more than four actions the memo knows are read in C; what they accept and what
+    # they refuse (and where) must not change, a str subclass included.
+    actions = ["s3:GetObject", "ec2:Describe*", "s3:PutObject", "logs:*", "sqs:SendMessage"]
+    parse_policy(_policy(_stmt(Action=actions)))  # every action now known
+    short, long = (
+        _error(_policy(_stmt(Action=[bad]))),
+        _error(_policy(_stmt(Action=[*actions, bad]))),
+    )
+    assert (long.code, long.message) == (short.code, short.message)
+    policy = parse_policy(_policy(_stmt(Action=[*actions, "*:Get*"]), _stmt(Action=actions)))
+    assert [st.service_keys() for st in policy.statements] == [None, ("s3", "ec2", "logs", "sqs")]
+    assert [st.index for st in policy.candidates("logs")] == [0, 1]
+    assert [st.index for st in policy.candidates("iam")] == [0]
+
+
 def test_it_rejects_an_empty_action_list():
     err = _error(_policy(_stmt(Action=[])))
     assert (err.code, err.path) == ("invalid_action", "Statement[0].Action")

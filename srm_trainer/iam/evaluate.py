@@ -425,9 +425,9 @@ class _Facts:
         self.kind = caller.kind
         self.caller = caller
         self.iam_identity = caller.kind in _IAM_IDENTITY
-        self.rcp_governs = rcp_governs(request)
-        self.rcp_exempt = slr or _assumes_service_linked_role(request)
-        self.rcp_applies = bool(case.rcp_levels) and not self.rcp_exempt and self.rcp_governs
+        # Read only when the case has RCPs (`_rcp_box`).
+        self.rcp_exempt = bool(case.rcp_levels) and (slr or _assumes_service_linked_role(request))
+        self.rcp_applies = bool(case.rcp_levels) and not self.rcp_exempt and rcp_governs(request)
         self.scp_applies = bool(case.scp_levels) and caller.kind in _ORG_MEMBER_CALLERS and not slr
         self.has_boundary = has_boundary
         self.has_session = case.session_policy is not None and self.iam_identity
@@ -451,10 +451,6 @@ class _Facts:
             and request.action_folded in _BUCKET_POLICY_ACTIONS
         )
         self.ignored_resource_denies: list[StatementRef] = []
-        self.accounts = {
-            "principal_account": caller.account,
-            "resource_account": request.resource_account,
-        }
 
     def add(self, a: _Analysis) -> None:
         kind = a.kind
@@ -475,6 +471,14 @@ class _Facts:
             self.boundary_allows = a.allows
         elif kind == "session":
             self.session_allows = a.allows
+
+    @property
+    def accounts(self) -> dict[str, str | None]:
+        """Both accounts, for the cross-account reasons (a new dict for each reason)."""
+        return {
+            "principal_account": self.caller.account,
+            "resource_account": self.case.request.resource_account,
+        }
 
     @property
     def scp_missing(self) -> list[int]:

@@ -658,9 +658,10 @@ class _MemoUse:
     validating the statement, so a stream of policies whose statements are all new (a batch
     job, a differential harness giving every statement a new Sid) would pay it for nothing.
     `rate` is a moving average of the share of statements the memo knew, per policy; below one
-    in four the memo is skipped, except for every eighth policy, which keeps measuring (one
-    such policy with repeats brings it back). Only speed depends on it: a statement read
-    without the memo is validated and built the same way."""
+    in four the memo is skipped, except for every sixteenth policy, which keeps measuring (one
+    such policy with repeats brings it back; trying every eighth cost a typical new policy 2%
+    of its parse). Only speed depends on it: a statement read without the memo is validated
+    and built the same way."""
 
     __slots__ = ("rate", "skipped")
 
@@ -675,7 +676,7 @@ class _MemoUse:
         if self.rate >= 0.25:
             return True
         self.skipped += 1
-        return self.skipped % 8 == 0
+        return self.skipped % 16 == 0
 
     def count(self, tries: int, hits: int) -> None:
         # Unlocked: a lost update between threads only shifts a heuristic.

@@ -197,7 +197,7 @@ def test_the_statement_memo_steps_aside_while_statements_keep_being_new_and_come
     fresh = parse_policy(_policy(_stmt(Sid="Late"), _stmt(Sid="Other", Effect="Deny")))
     assert [st.sid for st in fresh.statements] == ["Late", "Other"]  # read the same way
     assert fresh.statements[1].effect == "Deny"
-    for n in range(20):  # someone editing one statement: the other one repeats
+    for n in range(40):  # someone editing one statement: the other one repeats
         parse_policy(_policy(_stmt(Sid=f"Edit{n}"), _stmt(Sid="Keep")))
     a = parse_policy(_policy(_stmt(Sid="EditA"), _stmt(Sid="Keep")))
     b = parse_policy(_policy(_stmt(Sid="EditB"), _stmt(Sid="Keep")))

@@ -444,7 +444,8 @@ class Statement:
         column: int | None = None,
     ) -> Statement:
         """A statement whose Action, Resource and Condition were validated but not compiled
-        (`condition_specs`: what `conditions.validate_condition_block` returns)."""
+        (`condition_specs`: what `conditions.validate_condition_block` returns). The parser's
+        fast path (`parser._statement`) sets the same slots inline."""
         self = _new_object(cls)
         self.index = index
         self.path = path

@@ -403,7 +403,7 @@ _STR_ONLY = {str}
 _service_of = _ACTION_SERVICE.__getitem__  # the memo is emptied in place, never replaced
 
 
-def _known_services(items: list[Any]) -> dict[str | None, None] | None:
+def _known_services(items: list[Any] | tuple[Any, ...]) -> dict[str | None, None] | None:
     """The memo's answer for every action of a list of exact `str`s, in first-seen order (None
     marks an invalid action, "" one that may match any service); None when some item is not
     a `str` or not seen yet: then the loop checks and learns them one by one."""

@@ -19,6 +19,7 @@ from typing import Any, Literal, overload
 
 from .context import RequestContext
 from .errors import CaseError, PolicyError
+from .fastinit import fast_init
 from .jsontext import load_json
 from .model import Policy, PolicyKind
 from .parser import (
@@ -38,6 +39,7 @@ MAX_CASE_NESTING = MAX_NESTING + 8
 _POLICY_FIELDS = ("identity_policies", "resource_policy", "permissions_boundary", "session_policy")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Request:
     """The request of a case. `action_folded` is the case-folded action used for matching."""
@@ -52,6 +54,7 @@ class Request:
     context: RequestContext
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class PolicySlot:
     """One policy of a case and where it sits: `kind`, its `index` among the policies of that
@@ -65,6 +68,7 @@ class PolicySlot:
     path: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Case:
     """A parsed case: immutable and safe to share between threads and cache entries."""

@@ -50,6 +50,7 @@ from functools import lru_cache
 from .arn import ArnMatcher, compile_arn_tokens
 from .context import RequestContext, normalise_scalar
 from .errors import PolicyError
+from .fastinit import fast_init
 from .variables import Template, parse_template
 from .wildcard import Pattern, compile_pattern, fold_case, text_cache, text_tokens
 
@@ -359,6 +360,7 @@ def parse_operator(text: str) -> OperatorName | None:
 # Parsed clauses and results.
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ConditionFailure:
     """Why one clause (operator + key) did not match."""
@@ -381,6 +383,7 @@ class ConditionFailure:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ConditionResult:
     matched: bool
@@ -390,6 +393,7 @@ class ConditionResult:
 _MATCHED = ConditionResult(True, ())
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class ConditionClause:
     """One operator + one key + its values, compiled once."""

@@ -93,13 +93,12 @@ class RequestContext:
                 raise PolicyError(
                     "invalid_context", "A condition key must be a non-empty string.", path=path
                 )
-            where = f"{path}.{key}"
             folded = key.lower()
             if folded in values:
                 raise PolicyError(
                     "invalid_context",
                     f"The condition key {key!r} appears twice (key names are case-insensitive).",
-                    path=where,
+                    path=f"{path}.{key}",
                 )
             if isinstance(value, list | tuple):
                 items = []
@@ -109,7 +108,7 @@ class RequestContext:
                         raise PolicyError(
                             "invalid_context",
                             f"The values of {key!r} must be strings, numbers or booleans.",
-                            path=where,
+                            path=f"{path}.{key}",
                         )
                     items.append(text)
                 values[folded] = tuple(items)
@@ -121,7 +120,7 @@ class RequestContext:
                         "invalid_context",
                         f"The value of {key!r} must be a string, a number, a boolean "
                         "or a list of those.",
-                        path=where,
+                        path=f"{path}.{key}",
                     )
                 values[folded] = (text,)
             names.append(key)

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .fastinit import fast_init
+
 DecisionValue = Literal["Allow", "ExplicitDeny", "ImplicitDeny"]
 PolicyResult = Literal["deny", "allow", "no_match", "not_applicable"]
 StepOutcome = Literal["deny", "allow", "implicit_deny", "continue", "not_applicable"]
@@ -34,6 +36,7 @@ STEP_NAMES: tuple[str, ...] = (
 )
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Reason:
     """A stable code and the values involved (JSON-ready: strings, numbers, lists, dicts)."""
@@ -45,6 +48,7 @@ class Reason:
         return {"code": self.code, "data": dict(self.data) if self.data else {}}
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class StatementRef:
     """Where a statement lives: enough for a page to point at it (and its line, when known)."""
@@ -71,6 +75,7 @@ class StatementRef:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class StatementExplanation:
     """Did one statement apply to the request, and if not, why (`reasons`, the first element that
@@ -94,6 +99,7 @@ class StatementExplanation:
         return out
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class PolicyExplanation:
     """One policy's verdict on the request: `result` is `deny` (an applicable Deny), `allow` (an
@@ -120,6 +126,7 @@ class PolicyExplanation:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Step:
     """One box of AWS's evaluation flowchart and what it concluded.

@@ -408,7 +408,7 @@ def _apply_aws_rule(
     first = Step(
         "aws_rule", "allow" if rule.effect == "Allow" else "deny", (Reason(rule.code, data),)
     )
-    rest = tuple(Step(s.name, s.outcome, s.reasons, reached=False) for s in steps)
+    rest = tuple(map(_unreached, steps))
     return ("Allow" if rule.effect == "Allow" else "ExplicitDeny"), (), (first, *rest)
 
 
@@ -425,9 +425,9 @@ class _Facts:
         self.kind = caller.kind
         self.caller = caller
         self.iam_identity = caller.kind in _IAM_IDENTITY
-        self.rcp_governs = rcp_governs(request)
-        self.rcp_exempt = slr or _assumes_service_linked_role(request)
-        self.rcp_applies = bool(case.rcp_levels) and not self.rcp_exempt and self.rcp_governs
+        # Read only when the case has RCPs (`_rcp_box`).
+        self.rcp_exempt = bool(case.rcp_levels) and (slr or _assumes_service_linked_role(request))
+        self.rcp_applies = bool(case.rcp_levels) and not self.rcp_exempt and rcp_governs(request)
         self.scp_applies = bool(case.scp_levels) and caller.kind in _ORG_MEMBER_CALLERS and not slr
         self.has_boundary = has_boundary
         self.has_session = case.session_policy is not None and self.iam_identity
@@ -451,10 +451,6 @@ class _Facts:
             and request.action_folded in _BUCKET_POLICY_ACTIONS
         )
         self.ignored_resource_denies: list[StatementRef] = []
-        self.accounts = {
-            "principal_account": caller.account,
-            "resource_account": request.resource_account,
-        }
 
     def add(self, a: _Analysis) -> None:
         kind = a.kind
@@ -475,6 +471,14 @@ class _Facts:
             self.boundary_allows = a.allows
         elif kind == "session":
             self.session_allows = a.allows
+
+    @property
+    def accounts(self) -> dict[str, str | None]:
+        """Both accounts, for the cross-account reasons (a new dict for each reason)."""
+        return {
+            "principal_account": self.caller.account,
+            "resource_account": self.case.request.resource_account,
+        }
 
     @property
     def scp_missing(self) -> list[int]:
@@ -541,12 +545,67 @@ class _Facts:
 
 # --- one function per box of AWS's flowchart ------------------------------------------------
 
+# The steps that carry no values are the same in every decision: made once (a Step and a
+# Reason without data are immutable all the way down), with their "allow" and not-reached forms.
+_EXPLICIT_DENY_CONTINUE = Step("explicit_deny", "continue")
+_RCP_NO_LEVELS = Step("rcp", "not_applicable", (Reason("no_rcp_levels"),))
+_RCP_SLR_EXEMPT = Step("rcp", "not_applicable", (Reason("service_linked_role_exempt"),))
+_SCP_CONTINUE = Step("scp", "continue")
+_RESOURCE_ALLOW = Step("resource_policy", "allow")
+_RESOURCE_NONE = Step("resource_policy", "not_applicable", (Reason("no_resource_policy"),))
+_RESOURCE_NO_ALLOW = Step("resource_policy", "continue", (Reason("no_resource_policy_allow"),))
+_IDENTITY_CONTINUE = Step("identity", "continue")
+_IDENTITY_GRANTS_ROLE = Step("identity", "not_applicable", (Reason("resource_policy_grants_role"),))
+_IDENTITY_NO_ALLOW = Step("identity", "implicit_deny", (Reason("no_identity_or_resource_allow"),))
+_BOUNDARY_NONE = Step("boundary", "not_applicable")
+_BOUNDARY_CONTINUE = Step("boundary", "continue")
+_BOUNDARY_NO_ALLOW = Step("boundary", "implicit_deny", (Reason("no_allow_in_boundary"),))
+_SESSION_FEDERATED = Step(
+    "session_policy", "implicit_deny", (Reason("federated_user_without_session_policy"),)
+)
+_SESSION_NONE = Step("session_policy", "not_applicable")
+_SESSION_CONTINUE = Step("session_policy", "continue")
+_SESSION_NO_ALLOW = Step("session_policy", "implicit_deny", (Reason("no_allow_in_session_policy"),))
+_CONSTANT_STEPS = (
+    _EXPLICIT_DENY_CONTINUE,
+    _RCP_NO_LEVELS,
+    _RCP_SLR_EXEMPT,
+    _SCP_CONTINUE,
+    _RESOURCE_ALLOW,
+    _RESOURCE_NONE,
+    _RESOURCE_NO_ALLOW,
+    _IDENTITY_CONTINUE,
+    _IDENTITY_GRANTS_ROLE,
+    _IDENTITY_NO_ALLOW,
+    _BOUNDARY_NONE,
+    _BOUNDARY_CONTINUE,
+    _BOUNDARY_NO_ALLOW,
+    _SESSION_FEDERATED,
+    _SESSION_NONE,
+    _SESSION_CONTINUE,
+    _SESSION_NO_ALLOW,
+)
+# By the identity of a constant step (they live as long as the module): its forms.
+_ALLOWED = {id(s): Step(s.name, "allow", s.reasons) for s in _CONSTANT_STEPS}
+_UNREACHED = {
+    id(s): Step(s.name, s.outcome, s.reasons, reached=False)
+    for s in (*_CONSTANT_STEPS, *(_ALLOWED.values()))
+}
+
+
+def _allowed(step: Step) -> Step:
+    return _ALLOWED.get(id(step)) or Step(step.name, "allow", step.reasons)
+
+
+def _unreached(step: Step) -> Step:
+    return _UNREACHED.get(id(step)) or Step(step.name, step.outcome, step.reasons, reached=False)
+
 
 def _explicit_deny_box(f: _Facts) -> Step:
     # evaluation-logic: an explicit deny in any applicable policy overrides any allow.
     if f.denies:
         return Step("explicit_deny", "deny", (Reason("explicit_deny", {"count": len(f.denies)}),))
-    return Step("explicit_deny", "continue")
+    return _EXPLICIT_DENY_CONTINUE
 
 
 def _rcp_box(f: _Facts) -> Step:
@@ -554,9 +613,9 @@ def _rcp_box(f: _Facts) -> Step:
         levels = len(f.case.rcp_levels)
         return Step("rcp", "continue", (Reason("rcp_full_aws_access_implied", {"levels": levels}),))
     if not f.case.rcp_levels:
-        return Step("rcp", "not_applicable", (Reason("no_rcp_levels"),))
+        return _RCP_NO_LEVELS
     if f.rcp_exempt:
-        return Step("rcp", "not_applicable", (Reason("service_linked_role_exempt"),))
+        return _RCP_SLR_EXEMPT
     reason = Reason("rcp_service_not_governed", {"action": f.case.request.action})
     return Step("rcp", "not_applicable", (reason,))
 
@@ -570,7 +629,7 @@ def _scp_box(f: _Facts) -> Step:
     if missing:
         reasons = tuple(Reason("no_allow_at_scp_level", {"level": lvl}) for lvl in missing)
         return Step("scp", "implicit_deny", reasons)
-    return Step("scp", "continue")
+    return _SCP_CONTINUE
 
 
 def _resource_policy_box(f: _Facts) -> Step:
@@ -579,7 +638,7 @@ def _resource_policy_box(f: _Facts) -> Step:
     name = "resource_policy"
     if f.only_resource_policy:
         if grant is not None:
-            return Step(name, "allow")
+            return _RESOURCE_ALLOW
         return Step(
             name, "implicit_deny", (Reason("resource_policy_must_allow", {"caller_kind": f.kind}),)
         )
@@ -613,8 +672,8 @@ def _resource_policy_box(f: _Facts) -> Step:
             (Reason("resource_policy_must_allow", {"resource_type": special}),),
         )
     if f.case.resource_policy is None:
-        return Step(name, "not_applicable", (Reason("no_resource_policy"),))
-    return Step(name, "continue", (Reason("no_resource_policy_allow"),))
+        return _RESOURCE_NONE
+    return _RESOURCE_NO_ALLOW
 
 
 def _identity_box(f: _Facts) -> Step:
@@ -626,35 +685,34 @@ def _identity_box(f: _Facts) -> Step:
         reason = Reason("root_user_full_access", {"account": f.caller.account})
         return Step("identity", "continue", (reason,))
     if f.same_account and f.grant == "role":
-        return Step("identity", "not_applicable", (Reason("resource_policy_grants_role"),))
+        return _IDENTITY_GRANTS_ROLE
     if f.same_account and f.grant in _DIRECT and f.trust_boundary:
         reason = Reason("trust_policy_names_caller_boundary_applies", {"grant": f.grant})
         return Step("identity", "not_applicable", (reason,))
     if f.identity_ok:
-        return Step("identity", "continue")
+        return _IDENTITY_CONTINUE
     if f.same_account:
-        return Step("identity", "implicit_deny", (Reason("no_identity_or_resource_allow"),))
+        return _IDENTITY_NO_ALLOW
     reason = Reason("cross_account_needs_both", {"missing": "identity_policy", **f.accounts})
     return Step("identity", "implicit_deny", (reason,))
 
 
 def _boundary_box(f: _Facts) -> Step:
     if not f.has_boundary:
-        return Step("boundary", "not_applicable")
+        return _BOUNDARY_NONE
     if f.boundary_ok:
-        return Step("boundary", "continue")
-    return Step("boundary", "implicit_deny", (Reason("no_allow_in_boundary"),))
+        return _BOUNDARY_CONTINUE
+    return _BOUNDARY_NO_ALLOW
 
 
 def _session_box(f: _Facts) -> Step:
     if f.federated_without_session:
-        reason = Reason("federated_user_without_session_policy")
-        return Step("session_policy", "implicit_deny", (reason,))
+        return _SESSION_FEDERATED
     if not f.has_session:
-        return Step("session_policy", "not_applicable")
+        return _SESSION_NONE
     if f.session_ok:
-        return Step("session_policy", "continue")
-    return Step("session_policy", "implicit_deny", (Reason("no_allow_in_session_policy"),))
+        return _SESSION_CONTINUE
+    return _SESSION_NO_ALLOW
 
 
 # AWS's flowchart, in order. The first four always take part; after the resource-based policy,
@@ -689,13 +747,10 @@ def _walk(f: _Facts) -> tuple[DecisionValue, tuple[StatementRef, ...], tuple[Ste
         decided_at = len(steps) - 1
         for pos in range(len(steps) - 1, 2, -1):  # the last box that let it through allows
             if steps[pos].outcome == "continue":
-                steps[pos] = Step(steps[pos].name, "allow", steps[pos].reasons)
+                steps[pos] = _allowed(steps[pos])
                 decided_at = pos
                 break
-    final = tuple(
-        s if i <= decided_at else Step(s.name, s.outcome, s.reasons, reached=False)
-        for i, s in enumerate(steps)
-    )
+    final = (*steps[: decided_at + 1], *map(_unreached, steps[decided_at + 1 :]))
     return decision, _decisive(f, decision, taking_part), final
 
 

@@ -30,6 +30,7 @@ from .conditions import ConditionSpec, validate_condition_block
 from .errors import PolicyError
 from .jsontext import depth_exceeds, load_json
 from .model import (
+    _UNSET,
     POLICY_KINDS,
     VERSION_2012,
     VERSIONS,
@@ -394,7 +395,28 @@ def _principals(raw: Any, path: str, element: str) -> PrincipalBlock:
 
 
 _MISSING: Any = object()
+# Longer action lists (AWS managed policies list dozens) are read in C when every action is a
+# string the memo knows: `map` over the memo costs a few hundred instructions an action where
+# the loop costs over a thousand, but more than the loop for the usual one or two.
+_LOOP_MAX_ACTIONS = 4
+_STR_ONLY = {str}
+_service_of = _ACTION_SERVICE.__getitem__  # the memo is emptied in place, never replaced
+
+
+def _known_services(items: list[Any] | tuple[Any, ...]) -> dict[str | None, None] | None:
+    """The memo's answer for every action of a list of exact `str`s, in first-seen order (None
+    marks an invalid action, "" one that may match any service); None when some item is not
+    a `str` or not seen yet: then the loop checks and learns them one by one."""
+    if set(map(type, items)) != _STR_ONLY:
+        return None
+    try:
+        return dict.fromkeys(map(_service_of, items))
+    except KeyError:
+        return None
+
+
 _lazy_statement = Statement.lazy  # bound once: a classmethod read from the class binds anew
+_new_object = object.__new__
 
 
 def _statement(
@@ -425,32 +447,44 @@ def _statement(
         items = (items,)
     elif type(items) is not list or not items:
         return _checked_statement(raw, index, path, kind, variables, positions)
-    # Validate every action and learn the service prefixes it names (one dictionary lookup
-    # for an action seen before); most statements name one service, kept without a list.
-    known = _ACTION_SERVICE.get
-    first: str | None = None
-    more: list[str] | None = None
-    wild = negated
-    for item in items:
-        if type(item) is not str:
+    service_keys: tuple[str, ...] | None
+    found = _known_services(items) if len(items) > _LOOP_MAX_ACTIONS else None
+    if found is not None:
+        if None in found:
             return _checked_statement(raw, index, path, kind, variables, positions)
-        service = known(item, _NOT_SEEN)
-        if service is _NOT_SEEN:
-            service = _learn_action(item)
-        if not service:
-            if service is None:
+        service_keys = None if negated or "" in found else tuple(found)  # type: ignore[arg-type]
+    else:
+        # Validate every action and learn the service prefixes it names (one dictionary
+        # lookup for an action seen before); most statements name one service, kept without
+        # a list.
+        known = _ACTION_SERVICE.get
+        first: str | None = None
+        more: list[str] | None = None
+        wild = negated
+        for item in items:
+            if type(item) is not str:
                 return _checked_statement(raw, index, path, kind, variables, positions)
-            wild = True
-        elif service != first:
-            if first is None:
-                first = service
-            elif more is None:
-                more = [first, service]
-            else:
-                more.append(service)
-    service_keys = (
-        None if wild or first is None else (first,) if more is None else tuple(dict.fromkeys(more))
-    )
+            service = known(item, _NOT_SEEN)
+            if service is _NOT_SEEN:
+                service = _learn_action(item)
+            if not service:
+                if service is None:
+                    return _checked_statement(raw, index, path, kind, variables, positions)
+                wild = True
+            elif service != first:
+                if first is None:
+                    first = service
+                elif more is None:
+                    more = [first, service]
+                else:
+                    more.append(service)
+        service_keys = (
+            None
+            if wild or first is None
+            else (first,)
+            if more is None
+            else tuple(dict.fromkeys(more))
+        )
     resource = get("NotResource" if resource_negated else "Resource", _MISSING)
     if type(resource) is str:
         if resource != "*" and resource[:4] != "arn:":
@@ -476,22 +510,26 @@ def _statement(
         where = positions.locate(path)
         if where:
             line, column = where
-    return _lazy_statement(
-        index,
-        path,
-        sid,
-        effect,
-        tuple(items),
-        negated,
-        service_keys,
-        resource,
-        resource_negated,
-        variables,
-        None,
-        conditions,
-        line,
-        column,
-    )
+    # `Statement.lazy`, inline: a call with fourteen arguments costs a tenth of this path.
+    st = _new_object(Statement)
+    st.index = index
+    st.path = path
+    st.sid = sid
+    st.effect = effect
+    st.principal = None
+    st._conditions = None if conditions else ()
+    st._condition_specs = conditions
+    st.line = line
+    st.column = column
+    st.action_texts = tuple(items)
+    st.action_negated = negated
+    st._service_keys = service_keys
+    st._action = None
+    st._resource = _UNSET if resource is not None else None
+    st._resource_texts = resource
+    st._resource_negated = resource_negated
+    st._variables = variables
+    return st
 
 
 def _checked_statement(
@@ -626,9 +664,10 @@ class _MemoUse:
     validating the statement, so a stream of policies whose statements are all new (a batch
     job, a differential harness giving every statement a new Sid) would pay it for nothing.
     `rate` is a moving average of the share of statements the memo knew, per policy; below one
-    in four the memo is skipped, except for every eighth policy, which keeps measuring (one
-    such policy with repeats brings it back). Only speed depends on it: a statement read
-    without the memo is validated and built the same way."""
+    in four the memo is skipped, except for every sixteenth policy, which keeps measuring (one
+    such policy with repeats brings it back; trying every eighth cost a typical new policy 2%
+    of its parse). Only speed depends on it: a statement read without the memo is validated
+    and built the same way."""
 
     __slots__ = ("rate", "skipped")
 
@@ -643,7 +682,7 @@ class _MemoUse:
         if self.rate >= 0.25:
             return True
         self.skipped += 1
-        return self.skipped % 8 == 0
+        return self.skipped % 16 == 0
 
     def count(self, tries: int, hits: int) -> None:
         # Unlocked: a lost update between threads only shifts a heuristic.
@@ -815,6 +854,42 @@ _cache_chars = 0
 _CACHE_LOCK = Lock()
 
 
+class _CacheUse:
+    """Whether keeping parsed dict policies is paying for itself lately. Looking one up costs
+    its key either way (the key also measures the policy for `policy_too_large`), but keeping it
+    costs more: its objects stay alive for the garbage collector to walk again and again, and
+    push older entries out. While lookups keep missing (a batch job, a harness that gives every
+    statement a new Sid: `make compare`), only every eighth new policy is kept, enough to see
+    repeats: once one lookup in four hits again (counted over windows of 32), every new policy
+    is kept again. Only speed depends on it: a policy not kept is parsed again when next seen,
+    to the same result."""
+
+    __slots__ = ("hits", "misses", "keeping", "skipped")
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.hits = self.misses = self.skipped = 0
+        self.keeping = True
+
+    def keep(self) -> bool:
+        """Called on each miss (a hit only adds to `hits`): whether to keep this policy."""
+        # Unlocked: a lost update between threads only shifts a heuristic.
+        self.misses += 1
+        seen = self.hits + self.misses
+        if seen >= 32:
+            self.keeping = self.hits * 4 >= seen
+            self.hits = self.misses = 0
+        if self.keeping:
+            return True
+        self.skipped += 1
+        return self.skipped % 8 == 0
+
+
+_CACHE_USE = _CacheUse()
+
+
 def canonical_json(data: dict[str, Any], error: type[PolicyError], *, what: str, code: str) -> str:
     """Compact JSON of a decoded document: the content key the parse caches use for dicts."""
     try:
@@ -940,6 +1015,7 @@ def policy_from_dict(source: dict[str, Any], kind: PolicyKind, name: str | None)
     key = (kind, name, False, dumped)
     cached = _CACHE.get(key)
     if cached is not None:
+        _CACHE_USE.hits += 1
         return cached
     # Checked on a miss only: a cached key passed them when it was stored. (`in` finds
     # the lead byte at memchr's speed; the pattern is read only where it is.)
@@ -948,7 +1024,8 @@ def policy_from_dict(source: dict[str, Any], kind: PolicyKind, name: str | None)
     if len(dumped) > MAX_POLICY_CHARS:
         raise _too_large(len(dumped))
     policy = _parse_object(source, kind, name)
-    _remember(key, policy)
+    if _CACHE_USE.keep():
+        _remember(key, policy)
     return policy
 
 
@@ -973,4 +1050,5 @@ def clear_cache() -> None:
         _CACHE.clear()
         _STATEMENTS.clear()
         _MEMO_USE.reset()
+        _CACHE_USE.reset()
         _cache_chars = 0

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .errors import CaseError
+from .fastinit import fast_init
 from .model import PrincipalBlock, PrincipalEntry
 
 CallerKind = Literal[
@@ -89,6 +90,7 @@ def classify_principal(type_: str, value: str) -> PrincipalEntry:
     return PrincipalEntry("AWS", value, "other", account=account)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Caller:
     """The principal making the request, as the case names it.
@@ -114,8 +116,30 @@ class Caller:
         return self.kind in ("user", "role_session", "federated_user", "root")
 
 
+# Callers by their text: a batch or a server asks about the same few principals again and
+# again. Only valid texts of exact `str` are kept (a `Caller` is immutable); bounded: emptied
+# when full, and long texts are not kept.
+_CALLERS: dict[str, Caller] = {}
+_CALLERS_MAX = 4096
+_CALLER_MAX_LEN = 256
+
+
 def parse_caller(text: object, *, path: str = "request.principal") -> Caller:
     """Read `request.principal` (see FORMAT.md for the accepted forms)."""
+    if type(text) is str:
+        known = _CALLERS.get(text)
+        if known is not None:
+            return known
+        caller = _parse_caller(text, path)
+        if len(text) <= _CALLER_MAX_LEN:
+            if len(_CALLERS) >= _CALLERS_MAX:
+                _CALLERS.clear()
+            _CALLERS[text] = caller
+        return caller
+    return _parse_caller(text, path)
+
+
+def _parse_caller(text: object, path: str) -> Caller:
     if not isinstance(text, str) or not text:
         raise CaseError("invalid_principal", f"{path} must be a non-empty string", path=path)
     if text == "*":

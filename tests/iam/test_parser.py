@@ -122,14 +122,25 @@ def test_it_parses_text_and_records_each_statements_line():
     assert policy.text == text
 
 
-def test_parsed_policies_are_cached_by_content():
+@pytest.fixture
+def cache_in_use():
+    """Caching as a fresh process does: what ran before in this worker (hundreds of policies
+    seen once) may have made the cache of dict policies step aside."""
+    from srm_trainer.iam import parser
+
+    parser.clear_cache()
+    yield
+    parser.clear_cache()
+
+
+def test_parsed_policies_are_cached_by_content(cache_in_use):
     doc = _policy(_stmt(Sid="Cached"))
     assert parse_policy(doc) is parse_policy(json.loads(json.dumps(doc)))
     assert parse_policy(doc, kind="boundary") is not parse_policy(doc)
     assert isinstance(parse_policy(doc), Policy)
 
 
-def test_the_cache_key_depends_on_content_not_on_which_objects_are_shared():
+def test_the_cache_key_depends_on_content_not_on_which_objects_are_shared(cache_in_use):
     # Python literals share interned strings; json.loads shares keys only: same content.
     shared = "s3:GetObject"
     doc = _policy(_stmt(Sid="Shared", Action=[shared, shared]), _stmt(Action=shared))
@@ -145,7 +156,7 @@ def test_the_cache_key_depends_on_content_not_on_which_objects_are_shared():
     assert parse_policy(bool_doc) is not parse_policy(int_doc)
 
 
-def test_a_policy_whose_content_key_failed_leaves_the_next_keys_intact():
+def test_a_policy_whose_content_key_failed_leaves_the_next_keys_intact(cache_in_use):
     # The pickler writes its bytes into a list; a dump cut short by an error must not leave a
     # part behind, or the next policy's key would carry it and miss its cache entry.
     class Unpicklable:
@@ -186,12 +197,31 @@ def test_the_statement_memo_steps_aside_while_statements_keep_being_new_and_come
     fresh = parse_policy(_policy(_stmt(Sid="Late"), _stmt(Sid="Other", Effect="Deny")))
     assert [st.sid for st in fresh.statements] == ["Late", "Other"]  # read the same way
     assert fresh.statements[1].effect == "Deny"
-    for n in range(20):  # someone editing one statement: the other one repeats
+    for n in range(40):  # someone editing one statement: the other one repeats
         parse_policy(_policy(_stmt(Sid=f"Edit{n}"), _stmt(Sid="Keep")))
     a = parse_policy(_policy(_stmt(Sid="EditA"), _stmt(Sid="Keep")))
     b = parse_policy(_policy(_stmt(Sid="EditB"), _stmt(Sid="Keep")))
     assert a.statements[1] is b.statements[1]  # the memo is back in use
     parser.clear_cache()
+
+
+def test_the_policy_cache_steps_aside_while_policies_keep_being_new_and_comes_back(cache_in_use):
+    from srm_trainer.iam import parser
+
+    for n in range(200):  # a batch job: every policy new (a new Sid each time)
+        parse_policy(_policy(_stmt(Sid=f"Batch{n}")))
+    assert len(parser._CACHE) < 70  # the first 32, then one in eight
+    again = [parse_policy(_policy(_stmt(Sid=f"Batch{n}"))) for n in range(200)]
+    assert [p.statements[0].sid for p in again] == [f"Batch{n}" for n in range(200)]
+    assert all(p.statements[0].effect == "Allow" for p in again)  # parsed again, the same way
+    # Someone evaluating the same few policies over and over: repeats are kept and found.
+    docs = [_policy(_stmt(Sid=f"Repeat{n}")) for n in range(4)]
+    for _ in range(40):
+        for doc in docs:
+            parse_policy(doc)
+    assert all(parse_policy(doc) is parse_policy(json.loads(json.dumps(doc))) for doc in docs)
+    late = _policy(_stmt(Sid="Late"))
+    assert parse_policy(late) is parse_policy(late)  # every new policy kept again
 
 
 def test_an_invalid_statement_seen_before_is_still_an_error_where_it_is():
@@ -295,6 +325,27 @@ def test_an_rcp_principal_must_be_star():
 @pytest.mark.parametrize("action", ["s3GetObject", "", ":GetObject", "s3:", 5])
 def test_it_rejects_a_malformed_action(action):
     assert _error(_policy(_stmt(Action=action))).code == "invalid_action"
+
+
+class _Text(str):
+    pass
+
+
+@pytest.mark.parametrize("bad", ["s3GetObject", "s3:", 5, _Text("s3:GetObject"), ["s3:Get*"]])
+def test_a_long_action_list_is_checked_like_a_short_one(bad):
+    # Lists of more than four actions the memo knows are read in C; what they accept and what
+    # they refuse (and where) must not change, a str subclass included.
+    actions = ["s3:GetObject", "ec2:Describe*", "s3:PutObject", "logs:*", "sqs:SendMessage"]
+    parse_policy(_policy(_stmt(Action=actions)))  # every action now known
+    short, long = (
+        _error(_policy(_stmt(Action=[bad]))),
+        _error(_policy(_stmt(Action=[*actions, bad]))),
+    )
+    assert (long.code, long.message) == (short.code, short.message)
+    policy = parse_policy(_policy(_stmt(Action=[*actions, "*:Get*"]), _stmt(Action=actions)))
+    assert [st.service_keys() for st in policy.statements] == [None, ("s3", "ec2", "logs", "sqs")]
+    assert [st.index for st in policy.candidates("logs")] == [0, 1]
+    assert [st.index for st in policy.candidates("iam")] == [0]
 
 
 def test_it_rejects_an_empty_action_list():

@@ -63,6 +63,20 @@ def test_it_rejects_an_unreadable_caller(text):
         parse_caller(text)
 
 
+def test_a_caller_read_before_is_the_same_and_a_bad_one_stays_an_error_where_it_is():
+    assert parse_caller(ROLE) is parse_caller(ROLE)
+    for path in ("request.principal", "requests[2].principal", "request.principal"):
+        with pytest.raises(CaseError) as info:
+            parse_caller("arn:aws:s3:::bucket", path=path)
+        assert info.value.path == path
+
+    class Text(str):
+        pass
+
+    subclassed = parse_caller(Text(ROLE))
+    assert subclassed == parse_caller(ROLE) and type(subclassed.text) is Text
+
+
 # --------------------------------------------------------------------------- Principal
 
 

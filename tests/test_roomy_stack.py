@@ -1,6 +1,7 @@
 """Every request runs in one frame that reserves a large stack (srm_trainer/middleware.py,
 `RoomyStackMiddleware`), so Python 3.11 stops mapping and unmapping frame chunks as the stack
-goes up and down; the request itself is untouched. Its cost is measured by `make bench`."""
+goes up and down; the request itself is untouched. Its cost is measured by `make bench`. And
+the test clients' shared middleware chain (tests/conftest.py) still follows the settings."""
 
 from __future__ import annotations
 
@@ -39,3 +40,18 @@ def test_an_exception_goes_through_unchanged():
 
     with pytest.raises(LookupError, match="from the view"):
         RoomyStackMiddleware(rest)(RequestFactory().get("/"))
+
+
+CSP = "srm_trainer.middleware.ContentSecurityPolicyMiddleware"
+
+
+@pytest.mark.django_db
+def test_the_test_clients_shared_middleware_follows_a_settings_change():
+    """The tests' clients share one middleware chain (tests/conftest.py,
+    `_middleware_built_once`); a changed MIDDLEWARE must still reach the next client."""
+    from django.test import Client, override_settings
+
+    assert "Content-Security-Policy" in Client().get("/")
+    with override_settings(MIDDLEWARE=[m for m in settings.MIDDLEWARE if m != CSP]):
+        assert "Content-Security-Policy" not in Client().get("/")
+    assert "Content-Security-Policy" in Client().get("/")

@@ -24,12 +24,21 @@ def _scenarios_of(lessons) -> list[int]:
     )
 
 
+def _new(kwargs) -> bool:
+    """Just inserted by the ORM: no other row can point at it yet, so nothing to look up.
+    (Not `raw` rows from a fixture file, which may come after the rows that point at them.)"""
+    return bool(kwargs.get("created")) and not kwargs.get("raw")
+
+
 def _lesson_changed(instance: Lesson, **kwargs) -> None:
     index.mark("lesson", [instance.pk])
-    index.mark("scenario", _scenarios_of([instance.pk]))  # a preset while a lesson is published
+    if not _new(kwargs):
+        index.mark("scenario", _scenarios_of([instance.pk]))  # a preset while it is published
 
 
 def _module_changed(instance: Module, **kwargs) -> None:
+    if _new(kwargs):
+        return
     lessons = list(Lesson.objects.filter(module=instance).values_list("pk", flat=True))
     index.mark("lesson", lessons)
     index.mark("scenario", _scenarios_of(lessons))
@@ -54,10 +63,14 @@ def _question_changed(instance: Question, **kwargs) -> None:
     index.mark("question", [instance.pk])
 
 
-def _quiz_questions(quiz: Quiz, category: str) -> list[int]:
+def _quiz_questions(quiz: Quiz, category: str, *, new: bool = False) -> list[int]:
     """The questions whose visibility hangs on this quiz: listed in it, or in the category it
-    draws from."""
-    listed = list(QuizQuestion.objects.filter(quiz=quiz).values_list("question_id", flat=True))
+    draws from. A `new` quiz lists none yet."""
+    listed = (
+        []
+        if new
+        else list(QuizQuestion.objects.filter(quiz=quiz).values_list("question_id", flat=True))
+    )
     drawn = (
         list(Question.objects.filter(category=category).values_list("pk", flat=True))
         if category
@@ -76,7 +89,7 @@ def _quiz_before_save(instance: Quiz, **kwargs) -> None:
 
 
 def _quiz_changed(instance: Quiz, **kwargs) -> None:
-    index.mark("question", _quiz_questions(instance, instance.draw_category))
+    index.mark("question", _quiz_questions(instance, instance.draw_category, new=_new(kwargs)))
 
 
 def _entry_changed(instance: QuizQuestion, **kwargs) -> None:

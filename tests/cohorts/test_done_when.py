@@ -27,8 +27,8 @@ from tests.teach.conftest import _instructor, client_for
 from tests.teach.test_done_when import SETTINGS
 from tests.teach.test_views_questions import KINDS, _create, form_data
 
-# response.context is read here (tests/conftest.py, `template_context`)
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("template_context")]
+# response.context is read by the tests marked with `template_context` (tests/conftest.py)
+pytestmark = pytest.mark.django_db
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TAG = "thinks-aws-patches-guests"  # what form_data tags the question with
@@ -75,6 +75,7 @@ def _csv(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
+@pytest.mark.usefixtures("template_context")
 def test_an_instructor_runs_a_class_from_cohort_to_csv():
     ines = _instructor("ines")
     teacher = client_for(ines)

@@ -15,8 +15,8 @@ from quizzes.lesson_checks import predict
 from tests.conftest import make_lesson, make_module, make_scenario
 from tests.quizzes.builders import make_question, make_quiz
 
-# response.context is read here (tests/conftest.py, `template_context`)
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("template_context")]
+# response.context is read by the tests marked with `template_context` (tests/conftest.py)
+pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 
 
@@ -65,6 +65,7 @@ def test_the_lesson_asks_for_a_prediction_and_hides_the_answer(client, lesson, s
     assert "Allowed" not in card and "Her identity policy allows it" not in card
 
 
+@pytest.mark.usefixtures("template_context")
 def test_a_scenario_on_the_page_keeps_djangos_model_check(client, lesson, scenario):
     """The prediction rides on its own attribute: one named `check` would hide Model.check."""
     response = client.get(lesson.get_absolute_url())

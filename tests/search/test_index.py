@@ -124,6 +124,31 @@ def test_a_scenario_follows_its_lessons(db, django_capture_on_commit_callbacks):
     assert search("bucket read").total == 0
 
 
+def test_a_new_row_marks_itself_without_looking_for_rows_that_point_at_it(
+    db, django_capture_on_commit_callbacks
+):
+    """Nothing can point at a row just inserted: its module's lessons, its lesson's scenarios,
+    its quiz's listed questions are not looked up (a saved one's still are, above)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with CaptureQueriesContext(connection) as saving:
+            module = make_module(title="Fresh module")
+            make_lesson(module, title="Fresh lesson about envelopes")
+            make_quiz(slug="fresh", title="Fresh quiz")
+        looked_up = [
+            q["sql"]
+            for q in saving.captured_queries
+            if q["sql"].startswith("SELECT")
+            and any(
+                t in q["sql"] for t in ('"lessons_lesson"', "_lessons", '"quizzes_quizquestion"')
+            )
+        ]
+    assert looked_up == []
+    assert kinds("fresh lesson about envelopes") == {"lesson"}
+
+
 def test_an_instructors_own_scenario_stays_out(db, learner, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         make_scenario(title="My private scenario", owner=learner)

@@ -18,8 +18,8 @@ from quizzes.models import Question
 from tests.conftest import make_scenario
 from tests.teach.formdata import form_fields
 
-# response.context is read here (tests/conftest.py, `template_context`)
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("template_context")]
+# response.context is read by the tests marked with `template_context` (tests/conftest.py)
+pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ALICE = "arn:aws:iam::111122223333:user/alice"
@@ -142,6 +142,7 @@ def test_the_editor_fills_expect_from_the_engine(teacher, owned):
     assert form_fields(response.content.decode())["k-expect"] == "ImplicitDeny"
 
 
+@pytest.mark.usefixtures("template_context")
 def test_a_new_scenario_is_the_authors_own_and_the_question_is_graded_by_the_engine(
     teacher, owned, instructor
 ):
@@ -350,6 +351,7 @@ def test_a_context_that_is_not_json_is_refused_at_its_line_and_column(teacher, o
     assert form_fields(response.content.decode())["allow-0-context"] == rows[0][2]
 
 
+@pytest.mark.usefixtures("template_context")
 def test_a_good_challenge_saves_and_is_graded_by_the_engine_in_the_preview(teacher, owned):
     quiz, _ = owned
     rows = [("s3:GetObject", REPORT, '{"aws:SecureTransport": "true"}')]

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from tests.teach.test_views_quizzes import SETTINGS
 
-# response.context is read here (tests/conftest.py, `template_context`)
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("template_context")]
+# response.context is read by the tests marked with `template_context` (tests/conftest.py)
+pytestmark = pytest.mark.django_db
 
 
 def _edit(teacher, quiz, **change):
@@ -37,6 +37,7 @@ def test_left_empty_they_are_one_try_without_penalty(teacher, owned):
     assert (quiz.tries, quiz.try_penalty, quiz.certainty) == (1, 0, False)
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.parametrize(
     ("change", "field", "words"),
     [

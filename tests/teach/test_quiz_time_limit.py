@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from tests.teach.test_views_quizzes import SETTINGS
 
-# response.context is read here (tests/conftest.py, `template_context`)
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("template_context")]
+# response.context is read by the tests marked with `template_context` (tests/conftest.py)
+pytestmark = pytest.mark.django_db
 
 
 def _edit(teacher, quiz, **change):
@@ -27,6 +27,7 @@ def test_the_time_limit_is_set_and_cleared(teacher, owned):
     assert quiz.time_limit is None
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.parametrize(
     ("value", "words"),
     [("0", "from 1 to 1440"), ("2000", "from 1 to 1440"), ("soon", "Enter a whole number")],

@@ -13,8 +13,8 @@ from teach import services
 from tests.quizzes.builders import make_question
 from tests.teach.formdata import form_fields
 
-# response.context is read here (tests/conftest.py, `template_context`)
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("template_context")]
+# response.context is read by the tests marked with `template_context` (tests/conftest.py)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -96,6 +96,7 @@ def test_bank_tags_are_chosen_and_created(teacher, question):
     assert list(question.tags.values_list("slug", flat=True)) == ["week-3"]
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.parametrize(
     ("field", "typed", "words"),
     [
@@ -122,6 +123,7 @@ def test_a_bad_tag_is_refused_on_its_field_and_nothing_is_saved(
     assert not question.tags.exists()
 
 
+@pytest.mark.usefixtures("template_context")
 def test_a_forged_checkbox_value_is_refused_with_the_same_words(teacher, question):
     data = page_form(teacher, question)
     data.update(misconceptions=["<b>x</b>"], action="save")

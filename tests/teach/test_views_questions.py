@@ -14,8 +14,8 @@ from quizzes.models import Question
 from tests.conftest import make_lesson
 from tests.quizzes.builders import make_attempt, make_question, right_response
 
-# response.context is read here (tests/conftest.py, `template_context`)
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("template_context")]
+# response.context is read by the tests marked with `template_context` (tests/conftest.py)
+pytestmark = pytest.mark.django_db
 
 
 def form_data(rows=None, extra=None, action="save", **base) -> dict:
@@ -98,6 +98,7 @@ def _create(teacher, quiz, kind, data):
     return teacher.post(reverse("teach:question-create", args=[quiz.pk, kind]), data)
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_every_kind_round_trips_from_editor_to_grade(teacher, owned, instructor, learner, kind):
     quiz, _ = owned
@@ -148,6 +149,7 @@ def test_ordering_is_never_shown_in_its_right_order(teacher, owned):
     assert question.layout_ids() != [i["id"] for i in question.items()]
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.parametrize(
     "kind,rows,extra,words",
     [
@@ -205,6 +207,7 @@ def test_the_same_words_as_question_clean(owned):
     assert "'choices' must be a list of 2 to 6 choices" in str(info.value)
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.parametrize(
     "change,field,words",
     [
@@ -258,6 +261,7 @@ def _edit_rows(teacher, question, rows, action="save"):
     )
 
 
+@pytest.mark.usefixtures("template_context")
 def test_ids_stay_stable_across_a_reorder_and_a_typo_fix(teacher, owned, learner):
     quiz, _ = owned
     _create(
@@ -322,6 +326,7 @@ def test_a_forged_id_is_replaced(teacher, owned):
     assert "forged" not in ids and len(set(ids)) == len(ids)
 
 
+@pytest.mark.usefixtures("template_context")
 def test_row_buttons_add_and_remove_without_saving(teacher, owned):
     quiz, question = owned
     before = question.data

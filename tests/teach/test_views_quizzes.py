@@ -11,8 +11,8 @@ from quizzes.models import Answer, Attempt, Question, Quiz, ReviewCard
 from tests.conftest import make_module
 from tests.quizzes.builders import make_attempt, make_question, make_quiz
 
-# response.context is read here (tests/conftest.py, `template_context`)
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("template_context")]
+# response.context is read by the tests marked with `template_context` (tests/conftest.py)
+pytestmark = pytest.mark.django_db
 
 SETTINGS = {
     "title": "IAM basics",
@@ -59,6 +59,7 @@ def test_a_reserved_title_does_not_take_a_page_slug(teacher):
     assert Quiz.objects.get().slug == "review-2"
 
 
+@pytest.mark.usefixtures("template_context")
 @pytest.mark.parametrize(
     "change,field,words",
     [

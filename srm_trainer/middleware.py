@@ -46,31 +46,6 @@ class StyleNonce:
         return self.value
 
 
-def _in_roomy_frame(
-    call: Callable[[HttpRequest], HttpResponse], request: HttpRequest
-) -> HttpResponse:
-    return call(request)
-
-
-# Python 3.11 keeps call frames in 16 KB chunks that it maps from the kernel when the stack grows
-# past one and unmaps as soon as it shrinks back (CPython gh-142183, fixed in 3.13). A request
-# through Django's middleware and template nodes crossed those edges hundreds of times: ~830 page
-# faults and 4.6 ms of system time for a lesson page, beside ~13 ms of Python. This frame reserves
-# a large stack (`co_stacksize` is space only, never touched), so Python maps one 512 KB chunk for
-# the request and every deeper frame fits in it. What the frames do is unchanged.
-_in_roomy_frame.__code__ = _in_roomy_frame.__code__.replace(co_stacksize=40_000)
-
-
-class RoomyStackMiddleware:
-    """Runs the rest of the request in one roomy frame (above); outermost, so all of it does."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return _in_roomy_frame(self.get_response, request)
-
-
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

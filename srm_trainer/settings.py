@@ -70,8 +70,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "srm_trainer.middleware.RoomyStackMiddleware",  # outermost: the whole request in one frame
-    "srm_trainer.middleware.ApiJsonErrorsMiddleware",  # first to see every response
+    "srm_trainer.middleware.ApiJsonErrorsMiddleware",  # first: it sees every response
     "srm_trainer.middleware.ContentLengthMiddleware",  # before anything reads the body
     "django_structlog.middlewares.RequestMiddleware",  # one log line per request, with its id
     "srm_trainer.ops.health.HealthCheckMiddleware",  # /healthz, before host checks and redirects

@@ -260,9 +260,8 @@ def test_ours_against_iam_simulate_with_fresh_parsing(tmp_path):
     workloads = [(f"{n:,} statement{'s' if n > 1 else ''}", sized_workload(n)) for n in SIZES]
     # The budget was set on requests naming `*`, which send the peer down its slower path (one
     # simulation per resource type and pattern of the action); requests naming the resource a
-    # real request would are the fair comparison: timed too, held to "never slower".
-    starred = f"{label}, resource *"
-    workloads.append((starred, managed_workload(policies, concrete=False)))
+    # real request would are the fair comparison, held to the same 5x.
+    workloads.append((f"{label}, resource *", managed_workload(policies, concrete=False)))
     workloads.append((f"{label}, concrete ARNs", managed_workload(policies)))
     rows = []
     for name, cases in workloads:  # one workload at a time: both sides under the same load
@@ -294,5 +293,5 @@ def test_ours_against_iam_simulate_with_fresh_parsing(tmp_path):
             f"{theirs_us / mine_us:>6.1f}x  {note}"
         )
     for name, _, mine_us, theirs_us, _, _ in rows:
-        budget = MANAGED_BUDGET if name == starred else SIZE_BUDGET
+        budget = MANAGED_BUDGET if name.startswith(label) else SIZE_BUDGET
         assert theirs_us / mine_us >= budget, f"{name}: {theirs_us / mine_us:.2f}x < {budget}x"

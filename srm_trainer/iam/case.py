@@ -379,5 +379,7 @@ def _remember(key: str | bytes, case: Case) -> None:
             oldest = next(iter(_CACHE))
             del _CACHE[oldest]
             _cache_chars -= len(oldest)
+        if not _CACHE:  # emptied (by eviction, or by a caller's own `_CACHE.clear()`)
+            _cache_chars = 0
         _CACHE[key] = case
         _cache_chars += size

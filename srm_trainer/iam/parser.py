@@ -1039,6 +1039,8 @@ def _remember(key: tuple[str, str | None, bool, str | bytes], policy: Policy) ->
             oldest = next(iter(_CACHE))
             del _CACHE[oldest]
             _cache_chars -= len(oldest[3])
+        if not _CACHE:  # emptied (by eviction, or by a caller's own `_CACHE.clear()`)
+            _cache_chars = 0
         _CACHE[key] = policy
         _cache_chars += size
 

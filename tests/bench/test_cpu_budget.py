@@ -190,7 +190,7 @@ def _fresh() -> None:
     """Forget parsed and linted policies, so every request pays for its own parsing."""
     from srm_trainer.iam import findings, parser
 
-    parser._CACHE.clear()
+    parser.clear_cache()
     findings._linted.clear()
 
 

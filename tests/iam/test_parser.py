@@ -425,6 +425,28 @@ def test_an_unknown_kind_is_a_programming_error():
         parse_policy(_policy(), kind="group")
 
 
+def test_the_parse_cache_keeps_policies_after_it_was_emptied_by_hand(monkeypatch):
+    # A harness that empties `_CACHE` itself (the CPU-budget bench did) left the character
+    # count behind; once that count passed the bound, every new policy pushed all the others
+    # out, and the policies of a case were parsed again on every request. The count now starts
+    # again from an empty cache.
+    from srm_trainer.iam import parser
+
+    parser.clear_cache()
+    monkeypatch.setattr(parser, "_CACHE_MAX_CHARS", 5_000)
+    for i in range(4):  # each emptied by hand: the count still holds them
+        parser.parse_policy(
+            _policy(_stmt(Sid=f"big{i}", Action=[f"svc{j}:Get*" for j in range(100)]))
+        )
+        parser._CACHE.clear()
+    docs = [_policy(_stmt(Sid=f"s{i}")) for i in range(5)]
+    parsed = [parser.parse_policy(doc) for doc in docs]
+    # every one a cache hit: the same object back
+    assert all(parser.parse_policy(d) is p for d, p in zip(docs, parsed, strict=True))
+    assert parser._cache_chars == sum(len(k[3]) for k in parser._CACHE)
+    parser.clear_cache()
+
+
 def test_the_parse_cache_is_bounded_by_characters_too(monkeypatch):
     # Large policies are now admitted (AWS managed ones reach 150,000 characters), so the
     # cache of parsed policies is bounded by the text it holds, not only by its entry count.

@@ -326,13 +326,14 @@ def admin_client(client, db):
     Replaces pytest-django's fixture of the same name."""
     user = get_user_model().objects.create_superuser("root-admin", password="a-long-pass-9")
     give_mfa(user)
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
 @pytest.fixture
 def learner_client(client, learner):
-    client.force_login(learner)
+    """The `client` signed in as `learner` (`sign_in`: the session written directly)."""
+    sign_in(client, learner)
     return client
 
 

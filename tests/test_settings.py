@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -43,48 +44,125 @@ def test_lists_refuse_empty_items():
         env_list("L", [], {"L": "x.com,,y.com"})
 
 
-def _settings_in_subprocess(**env: str) -> subprocess.CompletedProcess:
+def _env(**env: str) -> dict[str, str]:
+    """This process's environment without any DJANGO_/DATABASE_ variable, plus `env`."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    clean.update(env)
-    code = "from django.conf import settings; print(settings.DEBUG, settings.DATABASES['default']['ENGINE'])"
-    return subprocess.run(
-        [sys.executable, "-c", code],
+    return {**clean, **env, "DJANGO_SETTINGS_MODULE": "srm_trainer.settings"}
+
+
+_PRODUCTION = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "x" * 50}
+# Each environment the settings are loaded under, by name. One interpreter loads them all in
+# turn (below): an interpreter's start cost ~0.2 s of CPU, and there were eleven.
+ENVIRONMENTS = {
+    "none": _env(),
+    "debug maybe": _env(DJANGO_DEBUG="maybe"),
+    "no secret key": _env(DJANGO_DEBUG="false", DJANGO_ALLOWED_HOSTS="example.com"),
+    "no allowed hosts": _env(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 50),
+    "database url": _env(DATABASE_URL="postgres://u:p@localhost:5432/srm"),
+    "email port": _env(EMAIL_PORT="submission"),
+    "email tls": _env(EMAIL_USE_TLS="sometimes"),
+    "production, no smtp": {
+        k: v
+        for k, v in _env(**_PRODUCTION, DJANGO_ALLOWED_HOSTS="example.com").items()
+        if not k.startswith("EMAIL_")
+    },
+    "production, smtp": _env(
+        **_PRODUCTION, DJANGO_ALLOWED_HOSTS="example.com", EMAIL_HOST="smtp.example.com"
+    ),
+    "proxy default": _env(**_PRODUCTION, DJANGO_ALLOWED_HOSTS="example.com"),
+    "proxy count": _env(
+        **_PRODUCTION, DJANGO_ALLOWED_HOSTS="example.com", DJANGO_TRUSTED_PROXY_COUNT="1"
+    ),
+    "proxy trusted": _env(
+        **_PRODUCTION, DJANGO_ALLOWED_HOSTS="example.com", DJANGO_TRUST_X_FORWARDED_PROTO="true"
+    ),
+    "proxy count, not trusted": _env(
+        **_PRODUCTION,
+        DJANGO_ALLOWED_HOSTS="example.com",
+        DJANGO_TRUSTED_PROXY_COUNT="1",
+        DJANGO_TRUST_X_FORWARDED_PROTO="false",
+    ),
+}
+
+# For each environment: os.environ becomes exactly it, and the settings module is imported
+# afresh through Django's own `Settings` (what `django.conf.settings` does at start-up); the
+# values the tests read, or the error that stopped the import, go back as JSON.
+_LOAD_EACH = """
+import importlib, json, os, sys
+from django.conf import Settings
+out = {}
+for name, env in json.load(sys.stdin).items():
+    os.environ.clear()
+    os.environ.update(env)
+    sys.modules.pop("srm_trainer.settings", None)
+    try:
+        s = Settings("srm_trainer.settings")
+    except BaseException as exc:
+        out[name] = {"error": f"{type(exc).__name__}: {exc}"}
+        continue
+    db = s.DATABASES["default"]
+    options = db.get("OPTIONS", {})
+    out[name] = {
+        "debug": s.DEBUG,
+        "engine": db["ENGINE"],
+        "sqlite": [options.get("transaction_mode"), options.get("timeout"),
+                   "WAL" in options.get("init_command", "")],
+        "proxy": repr(getattr(s, "SECURE_PROXY_SSL_HEADER", None)),
+        "mail": s.EMAIL_BACKEND,
+    }
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def loaded() -> dict[str, dict]:
+    """What the settings module made of each of ENVIRONMENTS, by name."""
+    result = subprocess.run(
+        [sys.executable, "-c", _LOAD_EACH],
         cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "srm_trainer.settings"},
+        env=_env(),
+        input=json.dumps(ENVIRONMENTS),
         capture_output=True,
         text=True,
         timeout=60,
     )
-
-
-def test_development_needs_no_variables():
-    result = _settings_in_subprocess()
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "django.db.backends.sqlite3"]
+    return json.loads(result.stdout)
 
 
-def test_a_malformed_debug_value_stops_start_up():
-    result = _settings_in_subprocess(DJANGO_DEBUG="maybe")
-    assert result.returncode != 0
-    assert "DJANGO_DEBUG must be true or false" in result.stderr
+def _started(loaded: dict[str, dict], name: str) -> dict:
+    """The settings loaded under environment `name`, which must have loaded."""
+    got = loaded[name]
+    assert "error" not in got, f"{name}: {got.get('error')}"
+    return got
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    result = _settings_in_subprocess(DJANGO_DEBUG="false", DJANGO_ALLOWED_HOSTS="example.com")
-    assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+def _stopped(loaded: dict[str, dict], name: str) -> str:
+    """The error that stopped the settings loading under environment `name`."""
+    got = loaded[name]
+    assert "error" in got, f"{name}: loaded, expected it to stop: {got}"
+    return got["error"]
 
 
-def test_production_refuses_to_start_without_allowed_hosts():
-    result = _settings_in_subprocess(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 50)
-    assert result.returncode != 0
-    assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
+def test_development_needs_no_variables(loaded):
+    got = _started(loaded, "none")
+    assert [got["debug"], got["engine"]] == [True, "django.db.backends.sqlite3"]
 
 
-def test_database_url_selects_another_database():
-    result = _settings_in_subprocess(DATABASE_URL="postgres://u:p@localhost:5432/srm")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[1] == "django.db.backends.postgresql"
+def test_a_malformed_debug_value_stops_start_up(loaded):
+    assert "DJANGO_DEBUG must be true or false" in _stopped(loaded, "debug maybe")
+
+
+def test_production_refuses_to_start_without_a_secret_key(loaded):
+    assert "DJANGO_SECRET_KEY must be set" in _stopped(loaded, "no secret key")
+
+
+def test_production_refuses_to_start_without_allowed_hosts(loaded):
+    assert "DJANGO_ALLOWED_HOSTS must be set" in _stopped(loaded, "no allowed hosts")
+
+
+def test_database_url_selects_another_database(loaded):
+    assert _started(loaded, "database url")["engine"] == "django.db.backends.postgresql"
 
 
 def test_production_settings_pass_the_deployment_checks():
@@ -108,49 +186,36 @@ def test_production_settings_pass_the_deployment_checks():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_sqlite_takes_the_write_lock_up_front_so_concurrent_saves_queue():
+def test_sqlite_takes_the_write_lock_up_front_so_concurrent_saves_queue(loaded):
     """An autosave and a check arriving together once failed with "database is locked"."""
-    code = "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; print(o['transaction_mode'], o['timeout'], 'WAL' in o['init_command'])"
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "srm_trainer.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
+    assert _started(loaded, "none")["sqlite"] == ["IMMEDIATE", 20, True]
+
+
+def test_production_without_an_smtp_host_is_warned_that_reset_mail_goes_nowhere(loaded):
+    """Without EMAIL_HOST the settings print mail to the console, and `check --deploy` warns
+    (accounts.W001); with it, mail goes out by SMTP and the deployment checks pass (above).
+    The deployment checks run here, in this process, with the console backend."""
+    from django.core import checks
+    from django.test import override_settings
+
+    assert _started(loaded, "production, no smtp")["mail"] == (
+        "django.core.mail.backends.console.EmailBackend"
     )
-    assert result.stdout.split() == ["IMMEDIATE", "20", "True"], result.stderr
-
-
-def test_production_without_an_smtp_host_is_warned_that_reset_mail_goes_nowhere():
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "EMAIL_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="srm_trainer.settings",
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="a-production-secret-" + "k" * 50,
-        DJANGO_ALLOWED_HOSTS="srm.example.com",
+    assert _started(loaded, "production, smtp")["mail"] == (
+        "django.core.mail.backends.smtp.EmailBackend"
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode != 0
-    assert "accounts.W001" in result.stderr
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend"):
+        found = checks.run_checks(tags=[checks.Tags.security], include_deployment_checks=True)
+    # at WARNING or above, so `check --deploy --fail-level WARNING` stops on it
+    assert [c.level >= checks.WARNING for c in found if c.id == "accounts.W001"] == [True]
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend"):
+        found = checks.run_checks(tags=[checks.Tags.security], include_deployment_checks=True)
+    assert "accounts.W001" not in [c.id for c in found]
 
 
-def test_smtp_settings_come_from_the_environment_and_are_checked():
-    result = _settings_in_subprocess(EMAIL_PORT="submission")
-    assert result.returncode != 0
-    assert "EMAIL_PORT must be a whole number" in result.stderr
-    result = _settings_in_subprocess(EMAIL_USE_TLS="sometimes")
-    assert "EMAIL_USE_TLS must be true or false" in result.stderr
+def test_smtp_settings_come_from_the_environment_and_are_checked(loaded):
+    assert "EMAIL_PORT must be a whole number" in _stopped(loaded, "email port")
+    assert "EMAIL_USE_TLS must be true or false" in _stopped(loaded, "email tls")
 
 
 # --- the cache, proxies -------------------------------------------------------------------
@@ -198,33 +263,8 @@ def test_the_cache_table_exists_after_migrate(db):
     assert cache.get("probe") == 41
 
 
-def _proxy_header(**env: str) -> str:
-    code = "from django.conf import settings; print(getattr(settings, 'SECURE_PROXY_SSL_HEADER', None))"
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={
-            **clean,
-            "DJANGO_SETTINGS_MODULE": "srm_trainer.settings",
-            "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": "x" * 50,
-            "DJANGO_ALLOWED_HOSTS": "example.com",
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
-
-
-def test_x_forwarded_proto_is_trusted_only_behind_a_trusted_proxy():
-    assert _proxy_header() == "None"
-    assert _proxy_header(DJANGO_TRUSTED_PROXY_COUNT="1") == "('HTTP_X_FORWARDED_PROTO', 'https')"
-    assert _proxy_header(DJANGO_TRUST_X_FORWARDED_PROTO="true") != "None"
-    assert (
-        _proxy_header(DJANGO_TRUSTED_PROXY_COUNT="1", DJANGO_TRUST_X_FORWARDED_PROTO="false")
-        == "None"
-    )
+def test_x_forwarded_proto_is_trusted_only_behind_a_trusted_proxy(loaded):
+    assert _started(loaded, "proxy default")["proxy"] == "None"
+    assert _started(loaded, "proxy count")["proxy"] == "('HTTP_X_FORWARDED_PROTO', 'https')"
+    assert _started(loaded, "proxy trusted")["proxy"] != "None"
+    assert _started(loaded, "proxy count, not trusted")["proxy"] == "None"

@@ -40,21 +40,31 @@ def other_instructor(db):
     return _instructor("otto")
 
 
-@pytest.fixture
-def quiz(owner):
+def make_owned_quiz(owner):
+    """The `quiz` fixture's quiz (also built as module scenery, tests/cohorts/test_gradebook.py)."""
     questions = [
         make_question("single", owner=owner, source=Source.AUTHORED, lesson=None) for _ in range(2)
     ]
     return make_quiz(*questions, owner=owner, source=Source.AUTHORED, title="Root user basics")
 
 
-@pytest.fixture
-def cohort(owner, co_instructor, learner):
-    """Created at T0; `co_instructor` co-teaches; `learner` (ada) joined an hour later."""
+def make_cohort(owner, co_instructor, learner):
+    """The `cohort` fixture's cohort (also built as module scenery)."""
     cohort = services.cohort_create(owner=owner, name="Spring class", now=T0)
     cohort.co_instructors.add(co_instructor)
     services.cohort_join(cohort=cohort, user=learner, now=at(hours=1))
     return cohort
 
 
-__all__ = ["T0", "at", "client_for", "make_learner"]
+@pytest.fixture
+def quiz(owner):
+    return make_owned_quiz(owner)
+
+
+@pytest.fixture
+def cohort(owner, co_instructor, learner):
+    """Created at T0; `co_instructor` co-teaches; `learner` (ada) joined an hour later."""
+    return make_cohort(owner, co_instructor, learner)
+
+
+__all__ = ["T0", "at", "client_for", "make_cohort", "make_learner", "make_owned_quiz"]

@@ -12,12 +12,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cohorts import exports, gradebook, services
-from cohorts.models import Membership
+from cohorts.models import Assignment, Cohort, Membership
 from lessons import progress
 from quizzes import attempts
-from tests.cohorts.conftest import at, client_for, make_learner
+from quizzes.models import Attempt, Quiz
+from tests.cohorts.conftest import (
+    at,
+    client_for,
+    make_cohort,
+    make_learner,
+    make_owned_quiz,
+)
 from tests.conftest import make_lesson
 from tests.quizzes.builders import make_question, make_quiz, right_response, wrong_response
+from tests.teach.conftest import _instructor
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +43,7 @@ def _attempt(quiz, user, start, answers, *, submit=None, saved=None):
     return attempt
 
 
-@pytest.fixture
-def klass(cohort, quiz, owner, learner, other_learner):
+def _build_class(cohort, quiz, owner, learner, other_learner):
     """ada, bob, cy, dee and eve in the cohort (grace outside), one assignment due on day 3,
     two lessons to read, bob's due date extended to day 5.
 
@@ -70,6 +77,94 @@ def klass(cohort, quiz, owner, learner, other_learner):
     _attempt(quiz, people["dee"], at(days=1), "r", saved=at(days=1, minutes=7))
     _attempt(quiz, other_learner, at(days=1), "rr", submit=at(days=1, minutes=1))
     return {"people": people, "assignment": assignment, "ada": (first, second)}
+
+
+@pytest.fixture(scope="module")
+def _scenery(django_db_setup, django_db_blocker):
+    """The cohort's people, its quiz and the hand-worked class (`_build_class`), built once for
+    this module in a transaction rolled back when the module ends (as `shipped_course`). Each
+    test runs in a savepoint inside it (pytest-django's `db`), so what one test changes (a
+    retake, a removed learner, a renamed quiz) the next never sees; the fixtures below hand
+    each test its own instances, read afresh, so no test sees another's objects either.
+    Returns the primary keys."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        owner, co_instructor, other_instructor = (
+            _instructor(name) for name in ("ines", "colm", "otto")
+        )  # as the fixtures of the same name (tests/cohorts/conftest.py, tests/conftest.py)
+        users = get_user_model().objects
+        learner = users.create_user("ada", password="a-long-passphrase-1")
+        other_learner = users.create_user("grace", password="a-long-passphrase-2")
+        quiz = make_owned_quiz(owner)
+        cohort = make_cohort(owner, co_instructor, learner)
+        built = _build_class(cohort, quiz, owner, learner, other_learner)
+        yield {
+            "owner": owner.pk,
+            "co_instructor": co_instructor.pk,
+            "other_instructor": other_instructor.pk,
+            "learner": learner.pk,
+            "other_learner": other_learner.pk,
+            "quiz": quiz.pk,
+            "cohort": cohort.pk,
+            "people": {name: user.pk for name, user in built["people"].items()},
+            "assignment": built["assignment"].pk,
+            "ada": [attempt.pk for attempt in built["ada"]],
+        }
+        transaction.set_rollback(True)
+
+
+def _user(pk):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(pk=pk)
+
+
+@pytest.fixture
+def owner(_scenery, db):
+    return _user(_scenery["owner"])
+
+
+@pytest.fixture
+def co_instructor(_scenery, db):
+    return _user(_scenery["co_instructor"])
+
+
+@pytest.fixture
+def other_instructor(_scenery, db):
+    return _user(_scenery["other_instructor"])
+
+
+@pytest.fixture
+def learner(_scenery, db):
+    return _user(_scenery["learner"])
+
+
+@pytest.fixture
+def other_learner(_scenery, db):
+    return _user(_scenery["other_learner"])
+
+
+@pytest.fixture
+def quiz(_scenery, db):
+    return Quiz.objects.get(pk=_scenery["quiz"])
+
+
+@pytest.fixture
+def cohort(_scenery, db):
+    return Cohort.objects.get(pk=_scenery["cohort"])
+
+
+@pytest.fixture
+def klass(_scenery, db):
+    """The hand-worked class (`_build_class`): the people by name, the assignment, ada's two
+    counted attempts."""
+    return {
+        "people": {name: _user(pk) for name, pk in _scenery["people"].items()},
+        "assignment": Assignment.objects.get(pk=_scenery["assignment"]),
+        "ada": tuple(Attempt.objects.get(pk=pk) for pk in _scenery["ada"]),
+    }
 
 
 def _rows(cohort):
@@ -313,7 +408,8 @@ def test_an_attempt_whose_time_ran_out_shows_as_it_ended_not_in_progress(cohort,
     _attempt(timed, learner, at(days=1), "r")  # one answer, then gone
     page = client_for(owner).get(reverse("teach_cohorts:gradebook", args=[cohort.pk]))
     assert page.status_code == 200
-    cell = _rows(cohort)["ada"].cells[0]
+    # the module's class has its own assignment too (`_scenery`): this quiz's cell
+    [cell] = [c for c in _rows(cohort)["ada"].cells if c.assignment.quiz_id == timed.pk]
     [row] = cell.attempts
     assert (cell.status, cell.best) == ("submitted", 0.5)
     assert row.submitted_at == at(days=1, minutes=10)  # dated at its deadline

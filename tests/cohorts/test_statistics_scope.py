@@ -12,12 +12,23 @@ from django.urls import reverse
 
 from cohorts import services
 from lessons.models import Source
+from tests.cohorts import test_gradebook as gradebook
 from tests.cohorts.conftest import client_for
-from tests.cohorts.test_gradebook import klass  # noqa: F401 - a fixture
 from tests.conftest import give_mfa
 from tests.quizzes.builders import make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
+
+# The gradebook's hand-worked class, built once for this module too, with the people, quiz and
+# cohort from it (tests/cohorts/test_gradebook.py).
+_scenery = gradebook._scenery
+owner, co_instructor, other_instructor = (
+    gradebook.owner,
+    gradebook.co_instructor,
+    gradebook.other_instructor,
+)
+learner, other_learner = gradebook.learner, gradebook.other_learner
+quiz, cohort, klass = gradebook.quiz, gradebook.cohort, gradebook.klass
 
 
 def page(user, url) -> str:
@@ -35,7 +46,7 @@ def cohort_url(cohort, quiz) -> str:
     return reverse("teach_cohorts:quiz-statistics", args=[cohort.pk, quiz.pk])
 
 
-def test_a_cohort_counts_the_attempts_its_gradebook_counts(cohort, quiz, owner, klass):  # noqa: F811
+def test_a_cohort_counts_the_attempts_its_gradebook_counts(cohort, quiz, owner, klass):
     """ada's two counted attempts, bob's and cy's: not ada's practice before joining, dee's
     unsubmitted one or grace's (not a member)."""
     assert counted(page(owner, cohort_url(cohort, quiz))) == "4"
@@ -47,7 +58,7 @@ def test_a_co_instructor_reads_the_cohort_but_another_instructor_gets_nothing(
     quiz,
     co_instructor,
     other_instructor,
-    klass,  # noqa: F811
+    klass,
 ):
     assert counted(page(co_instructor, cohort_url(cohort, quiz))) == "4"
     response = client_for(other_instructor).get(cohort_url(cohort, quiz))
@@ -82,7 +93,7 @@ def test_an_instructor_without_a_cohort_is_told_how_to_get_one(other_instructor)
     assert "none yet" in body and reverse("teach_cohorts:list") in body
 
 
-def test_the_author_switches_between_everyone_and_a_cohort(cohort, quiz, owner, klass):  # noqa: F811
+def test_the_author_switches_between_everyone_and_a_cohort(cohort, quiz, owner, klass):
     body = page(owner, reverse("teach:quiz-statistics", args=[quiz.pk]))
     assert cohort_url(cohort, quiz) in body and "Cohort Spring class" in body
     cohort_body = page(owner, cohort_url(cohort, quiz))

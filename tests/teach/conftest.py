@@ -9,7 +9,7 @@ from django.test import Client
 
 from lessons.models import Source
 from srm_trainer.accounts.roles import set_instructor
-from tests.conftest import give_mfa
+from tests.conftest import give_mfa, sign_in
 from tests.quizzes.builders import make_question, make_quiz
 
 
@@ -31,9 +31,10 @@ def other_instructor(db):
 
 
 def client_for(user) -> Client:
+    """A client signed in as `user` (`sign_in`: the session written directly), or anonymous."""
     client = Client()
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)
     return client
 
 

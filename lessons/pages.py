@@ -176,7 +176,11 @@ def lesson_context(
     last_in_module = following is None or following.module_id != lesson.module_id
     quiz = None
     if last_in_module:
-        quiz = hooks.module_quizzes(user=request.user, module_ids=[lesson.module_id]).get(
+        # A question check already carries the module's quiz (its way on): not read twice.
+        quiz = next(
+            (view.quiz for view in views.values() if view.kind == hooks.QUESTION and view.quiz),
+            None,
+        ) or hooks.module_quizzes(user=request.user, module_ids=[lesson.module_id]).get(
             lesson.module_id
         )
     return {

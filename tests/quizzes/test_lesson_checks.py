@@ -281,6 +281,18 @@ def test_the_module_page_and_its_last_lesson_lead_to_the_module_quiz(client, les
     assert quiz.get_absolute_url() not in middle
 
 
+def test_the_last_lesson_with_a_question_check_reads_the_module_quiz_once(client, question):
+    # The check's "way on" and the page's Next both name the module's quiz: one query for it.
+    lesson = question.lesson
+    quiz = make_quiz(make_question(lesson=lesson), module=lesson.module, title="IAM quiz")
+    client.get(lesson.get_absolute_url())  # renders and keeps the Markdown once
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(lesson.get_absolute_url()).content.decode()
+    assert f'href="{quiz.get_absolute_url()}" rel="next"' in page
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "quizzes_quiz"' in q["sql"]]
+    assert len(reads) == 1, reads
+
+
 # --- what a progress page counts ----------------------------------------------------------
 
 

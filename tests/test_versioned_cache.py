@@ -73,3 +73,62 @@ def test_a_change_made_during_a_request_is_read_again(counted):
         assert kept.get() == 1
         kept.changed()
         assert kept.get() == 2
+
+
+def _counting_sets(monkeypatch, key: str) -> list[str]:
+    """The versions written for `key`, in order."""
+    written: list[str] = []
+    real_set = cache.set
+    monkeypatch.setattr(
+        cache,
+        "set",
+        lambda k, v, *a, **kw: (
+            (written.append(v) if k == key else None) or real_set(k, v, *a, **kw)
+        ),
+    )
+    return written
+
+
+def test_a_change_outside_a_transaction_is_seen_at_once(counted, monkeypatch):
+    kept, builds = counted
+    before = kept.current().version
+    written = _counting_sets(monkeypatch, kept.key)
+    kept.changed()
+    assert len(written) == 1 and cache.get(kept.key) == written[0] != before
+
+
+def test_many_changes_in_one_transaction_make_one_version_when_it_commits(counted, monkeypatch):
+    """A curriculum load saves hundreds of rows in one transaction: one new version at the
+    commit, not a cache write per row; before the commit, other processes keep reading the
+    old version, whose value still describes the committed rows."""
+    kept, builds = counted
+    before = kept.current().version
+    written = _counting_sets(monkeypatch, kept.key)
+    with transaction.atomic():
+        for _ in range(5):
+            kept.changed()
+        assert written == [] and cache.get(kept.key) == before
+    assert len(written) == 1 and cache.get(kept.key) == written[0] != before
+    assert kept.get() == 2
+
+
+def test_a_change_whose_savepoint_rolled_back_does_not_hide_a_later_one(counted, monkeypatch):
+    kept, builds = counted
+    before = kept.current().version
+    written = _counting_sets(monkeypatch, kept.key)
+    with transaction.atomic():
+        with transaction.atomic():
+            kept.changed()
+            transaction.set_rollback(True)  # that change never happened
+        kept.changed()  # this one did
+    assert len(written) == 1 and cache.get(kept.key) != before
+
+
+def test_a_transaction_rolled_back_leaves_the_version(counted, monkeypatch):
+    kept, builds = counted
+    before = kept.current().version
+    written = _counting_sets(monkeypatch, kept.key)
+    with transaction.atomic():
+        kept.changed()
+        transaction.set_rollback(True)
+    assert written == [] and cache.get(kept.key) == before

@@ -14,6 +14,7 @@ design aims at about half of it.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import resource
@@ -267,15 +268,19 @@ def _pad(slots: int):
     return namespace["pad"]
 
 
-_PADS = [_pad(k) for k in range(257)]
+@functools.cache
+def _pads() -> list:
+    """Made when the test starts, not at import: every `make test` process imports this module
+    (to deselect it), and making them cost each ~0.2 s."""
+    return [_pad(k) for k in range(257)]
 
 
 def _at_depth(slots: int, call):
     """`call()` with about `slots` more frame slots beneath it than here."""
     big, rest = divmod(slots, 256)
     if big:
-        return _PADS[256](lambda: _at_depth(slots - 256, call))
-    return _PADS[rest](call)
+        return _pads()[256](lambda: _at_depth(slots - 256, call))
+    return _pads()[rest](call)
 
 
 def _minor_faults() -> int:
@@ -288,6 +293,7 @@ def test_no_sandbox_analysis_thrashes_at_any_frame_depth():
     from srm_trainer.sandbox.live import analyse
     from srm_trainer.sandbox.state import state_from_form
 
+    _pads()
     heavy = ("wildcard storm", "broad writes", "unknown services", "unknown condition keys")
     rows = []
     for name, case in api_cases():

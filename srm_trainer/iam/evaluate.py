@@ -78,7 +78,17 @@ class _Analysis:
     when someone reads `Decision.explanations`.
     """
 
-    __slots__ = ("policy", "kind", "index", "level", "records", "allows", "denies", "best_grant")
+    __slots__ = (
+        "policy",
+        "kind",
+        "index",
+        "level",
+        "records",
+        "allows",
+        "allow_grants",
+        "denies",
+        "best_grant",
+    )
 
     def __init__(self, policy: Policy, kind: str, index: int, level: int | None) -> None:
         self.policy = policy
@@ -87,6 +97,7 @@ class _Analysis:
         self.level = level
         self.records: list[tuple[Any, ...]] = []
         self.allows: list[StatementRef] = []
+        self.allow_grants: list[str | None] = []  # how each Allow's Principal named the caller
         self.denies: list[StatementRef] = []
         self.best_grant: str | None = None  # resource policies: strongest grant to the caller
 
@@ -223,6 +234,7 @@ def _analyse(
             out.denies.append(out.ref(st))
         else:
             out.allows.append(out.ref(st))
+            out.allow_grants.append(grant)
             if grant is not None and (
                 out.best_grant is None
                 or MATCH_RANK.get(grant, 9) < MATCH_RANK.get(out.best_grant, 9)
@@ -436,6 +448,7 @@ class _Facts:
         self.scp_allowing_levels: set[int] = set()
         self.grant: str | None = None
         self.resource_allows: list[StatementRef] = []
+        self.resource_allow_grants: list[str | None] = []
         self.identity_allows: list[StatementRef] = []
         self.boundary_allows: list[StatementRef] = []
         self.session_allows: list[StatementRef] = []
@@ -464,6 +477,7 @@ class _Facts:
                 self.scp_allowing_levels.add(a.level)
         elif kind == "resource":
             self.resource_allows = a.allows
+            self.resource_allow_grants = a.allow_grants
             self.grant = a.best_grant
         elif kind == "identity":
             self.identity_allows.extend(a.allows)
@@ -765,7 +779,7 @@ def _decisive(
         return ()
     refs = list(f.scp_allows) if f.scp_applies else []
     if f.grant is not None:
-        refs.extend(f.resource_allows)
+        refs.extend(_deciding_resource_allows(f))
     if "identity" in taking_part and f.iam_identity:
         refs.extend(f.identity_allows)
     if "boundary" in taking_part and f.has_boundary:
@@ -773,3 +787,18 @@ def _decisive(
     if "session_policy" in taking_part and f.has_session:
         refs.extend(f.session_allows)
     return tuple(refs)
+
+
+def _deciding_resource_allows(f: _Facts) -> list[StatementRef]:
+    """The resource-policy Allows that decided. In the same account a grant naming the caller
+    (or its role) decides by itself (policy-eval-basics); a statement beside it that grants only
+    the account delegates to IAM policies and decides nothing. Across accounts every matching
+    Allow is the resource side that the identity side needs."""
+    if not f.same_account or f.grant == "account":
+        return f.resource_allows
+    kinds = _DIRECT if f.grant in _DIRECT else frozenset({f.grant})
+    return [
+        ref
+        for ref, grant in zip(f.resource_allows, f.resource_allow_grants, strict=True)
+        if grant in kinds
+    ]

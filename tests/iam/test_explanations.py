@@ -185,6 +185,43 @@ def test_an_allowed_request_lists_the_scp_allows_with_their_level():
     ]
 
 
+def test_a_same_account_grant_to_the_caller_is_decisive_not_the_grant_to_its_account():
+    # The account's statement only delegates to IAM policies, and alice has none: the
+    # statement naming her decided (fidelity round six, the key policy cases).
+    bucket = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "Account",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{ACCT}:root"},
+                "Action": "s3:*",
+                "Resource": "*",
+            },
+            {
+                "Sid": "Alice",
+                "Effect": "Allow",
+                "Principal": {"AWS": ALICE},
+                "Action": "s3:GetObject",
+                "Resource": "*",
+            },
+        ],
+    }
+    case = _case(resource_policy=bucket)
+    case["identity_policies"] = []
+    case["request"]["resource_account"] = ACCT
+    decision = evaluate(case)
+    assert decision.decision == "Allow"
+    assert [r.sid for r in decision.decisive] == ["Alice"]
+    # Across accounts the grant to the account is the resource side that allows.
+    case["request"]["principal"] = "arn:aws:iam::444455556666:user/bob"
+    case["identity_policies"] = [{"Version": "2012-10-17", "Statement": [_allow(Resource="*")]}]
+    bucket["Statement"][0]["Principal"] = {"AWS": "444455556666"}
+    decision = evaluate(case)
+    assert decision.decision == "Allow"
+    assert sorted(r.sid or "" for r in decision.decisive) == ["", "Account"]
+
+
 def test_the_boundary_and_session_steps_name_their_missing_allow():
     ec2 = {
         "Version": "2012-10-17",

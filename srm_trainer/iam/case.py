@@ -247,16 +247,8 @@ def _request(raw: Any) -> Request:
         if isinstance(exc, CaseError):
             raise
         raise CaseError(exc.code, exc.message, path=exc.path) from None
-    return Request(
-        principal=principal,
-        caller=caller,
-        action=action,
-        action_folded=fold_case(action),
-        resource=resource,
-        resource_account=account,
-        resource_account_source=source,
-        context=context,
-    )
+    # Positional, like `Case` in `_from_object`: keywords through `__init__` cost more.
+    return Request(principal, caller, action, fold_case(action), resource, account, source, context)
 
 
 # Parsed requests by content (dict input): a caller that rebuilds its case each time, or a batch

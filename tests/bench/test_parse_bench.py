@@ -129,7 +129,7 @@ def fresh_us(
     Each copy is made just before it is evaluated and dropped after, as a server decodes a
     request's JSON right before parsing it: only `evaluate` is timed. Copying the whole batch
     first (300 typical cases, 5-10 MB) timed reading it back from memory as well, a cost that
-    swung from 2 to 15 µs a case with where the batch happened to land in the heap (the same
+    swung from about 2 to 20 µs a case with where the batch happened to land in the heap (the same
     instructions under callgrind; see README, "The evaluation core", round nine)."""
     clock = time.process_time
     runs = []

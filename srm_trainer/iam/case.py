@@ -247,16 +247,8 @@ def _request(raw: Any) -> Request:
         if isinstance(exc, CaseError):
             raise
         raise CaseError(exc.code, exc.message, path=exc.path) from None
-    return Request(
-        principal=principal,
-        caller=caller,
-        action=action,
-        action_folded=fold_case(action),
-        resource=resource,
-        resource_account=account,
-        resource_account_source=source,
-        context=context,
-    )
+    # Positional, like `Case` in `_from_object`: keywords through `__init__` cost more.
+    return Request(principal, caller, action, fold_case(action), resource, account, source, context)
 
 
 # Parsed requests by content (dict input): a caller that rebuilds its case each time, or a batch
@@ -309,19 +301,19 @@ def _from_object(raw: Any) -> Case:
             f"expect must be one of {', '.join(EXPECT_VALUES)}, not {expect!r}",
             path="expect",
         )
+    # Positional: ten keyword arguments through a class's `__init__` cost about 0.3 µs more a
+    # case (timeit, 0.70 against 0.41 µs), paid by every case parsed from a dict.
     return Case(
-        name=name,
-        doc=doc,
-        request=request,
-        identity_policies=_policies(identity, "identity_policies", "identity"),
-        resource_policy=_optional_policy(raw.get("resource_policy"), "resource_policy", "resource"),
-        permissions_boundary=_optional_policy(
-            raw.get("permissions_boundary"), "permissions_boundary", "boundary"
-        ),
-        session_policy=_optional_policy(raw.get("session_policy"), "session_policy", "session"),
-        scp_levels=_levels(raw.get("scp_levels"), "scp_levels", "scp"),
-        rcp_levels=_levels(raw.get("rcp_levels"), "rcp_levels", "rcp"),
-        expect=expect,
+        name,
+        doc,
+        request,
+        _policies(identity, "identity_policies", "identity"),
+        _optional_policy(raw.get("resource_policy"), "resource_policy", "resource"),
+        _optional_policy(raw.get("permissions_boundary"), "permissions_boundary", "boundary"),
+        _optional_policy(raw.get("session_policy"), "session_policy", "session"),
+        _levels(raw.get("scp_levels"), "scp_levels", "scp"),
+        _levels(raw.get("rcp_levels"), "rcp_levels", "rcp"),
+        expect,
     )
 
 

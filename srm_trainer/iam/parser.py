@@ -426,9 +426,11 @@ def _statement(
     anything else, valid or not, through `_checked_statement`, which words the first error."""
     if type(raw) is not dict or kind == "resource":  # a resource policy needs a Principal
         return _checked_statement(raw, index, path, kind, variables, positions)
-    if raw.keys() <= _PLAIN_KEYS:  # no Principal, NotPrincipal, NotAction or NotResource
+    # `set.issuperset(dict)` reads the keys without the view object `raw.keys() <=` makes
+    # (about a third less per statement, measured with timeit).
+    if _PLAIN_KEYS.issuperset(raw):  # no Principal, NotPrincipal, NotAction or NotResource
         negated = resource_negated = False
-    elif raw.keys() <= _STATEMENT_KEYS and "Principal" not in raw and "NotPrincipal" not in raw:
+    elif _STATEMENT_KEYS.issuperset(raw) and "Principal" not in raw and "NotPrincipal" not in raw:
         negated = "Action" not in raw
         if negated == ("NotAction" not in raw):  # both or neither: the checked path says so
             return _checked_statement(raw, index, path, kind, variables, positions)
@@ -539,7 +541,7 @@ def _checked_statement(
     path. Also builds statements the fast path leaves to it (Principal, resource policies)."""
     if not isinstance(raw, dict):
         raise _fail("invalid_statement", "A statement must be a JSON object.", path)
-    if not raw.keys() <= _STATEMENT_KEYS:
+    if not _STATEMENT_KEYS.issuperset(raw):
         for key in raw:
             if key not in _STATEMENT_KEYS:
                 raise _fail(
@@ -752,7 +754,7 @@ def _policy(
 ) -> Policy:
     if not isinstance(obj, dict):
         raise _fail("invalid_policy", "A policy must be a JSON object with a Statement.", "")
-    if not obj.keys() <= _TOP_KEYS:
+    if not _TOP_KEYS.issuperset(obj):
         key = next(key for key in obj if key not in _TOP_KEYS)
         raise _fail(
             "unknown_element",
@@ -920,15 +922,20 @@ _NOT_DATA = (pickle.PicklingError, TypeError, ValueError, AttributeError, Recurs
 class _Pickling(threading.local):
     """One pickler per thread, reused: making one costs as much as pickling a statement. It
     writes into a list (`chunks.append` as its file), so a dump's bytes are handed over as the
-    pickler made them, with no file buffer to copy them into, read back and reset."""
+    pickler made them, with no file buffer to copy them into, read back and reset.
+
+    `tools` holds the pickler's `dump` and that list together: reading an attribute of a
+    thread-local object costs about 500 instructions, and every key read two (callgrind: about
+    3,000 instructions of a typical case with one new policy)."""
 
     def __init__(self) -> None:
         self.renew()
 
     def renew(self) -> None:
-        self.chunks: list[bytes] = []
-        self.pickler = pickle.Pickler(SimpleNamespace(write=self.chunks.append), 5)
-        self.pickler.fast = True
+        chunks: list[bytes] = []
+        pickler = pickle.Pickler(SimpleNamespace(write=chunks.append), 5)
+        pickler.fast = True
+        self.tools = (pickler.dump, chunks)
 
 
 _PICKLING = _Pickling()
@@ -940,15 +947,15 @@ def pickled(data: Any) -> bytes | None:
     objects happen to be shared (json.loads shares keys, Python literals share interned
     strings); C writes them several times faster than `json.dumps`."""
     state = _PICKLING
+    dump, chunks = state.tools
     try:
-        state.pickler.dump(data)
+        dump(data)
     except _NOT_DATA:
         state.renew()  # a failed dump may leave the pickler mid-frame, and a part written
         return None
     except BaseException:
         state.renew()  # never leave a partial dump in `chunks` for the next key
         raise
-    chunks = state.chunks
     return chunks.pop() if len(chunks) == 1 else _joined(chunks)
 
 
@@ -1002,9 +1009,9 @@ def policy_from_dict(source: dict[str, Any], kind: PolicyKind, name: str | None)
     """`parse_policy` for a dict of a kind already checked (the case parser's path): a cached
     policy costs its content key and one lookup."""
     state = _PICKLING  # `pickled`, inline: this runs for every policy of every case
+    dump, chunks = state.tools
     try:
-        state.pickler.dump(source)
-        chunks = state.chunks
+        dump(source)
         dumped = chunks.pop() if len(chunks) == 1 else _joined(chunks)
     except _NOT_DATA:
         state.renew()

@@ -108,7 +108,7 @@ class VersionedCache(Generic[T]):
             read.clear()  # this request reads the versions again
         if not connection.in_atomic_block:
             self._bump()
-        elif not any(pending is self._bump_once for _, pending, _ in connection.run_on_commit):
+        elif not any(entry[1] is self._bump_once for entry in connection.run_on_commit):
             # (a callback registered in a savepoint that was rolled back is no longer listed)
             transaction.on_commit(self._bump_once)
 

@@ -1,5 +1,6 @@
 """A scenario card waiting for a prediction is drawn once and kept by the scenario's content
-(lessons/pages.py); each page still carries its own CSRF token, and an edit shows at once."""
+(lessons/pages.py); each page still carries its own CSRF token, and changed content is drawn
+anew."""
 
 from __future__ import annotations
 
@@ -37,7 +38,10 @@ def test_each_page_gets_its_own_working_token_in_a_kept_card(db):
     assert answered.status_code != 403
 
 
-def test_an_edited_scenario_is_drawn_anew(client, db):
+def test_a_kept_card_is_never_drawn_for_changed_content(client, db):
+    """Cards are kept by the scenario's content, so a changed title is drawn anew even when the
+    change sent no signal (`update()`); a server also keeps the scenario rows with the reading
+    order, which a save (not an `update()`) renews."""
     lesson = make_lesson()
     scenario = make_scenario(lesson, title="Old title")
     assert "Old title" in client.get(lesson.get_absolute_url()).content.decode()

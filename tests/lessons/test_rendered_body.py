@@ -38,7 +38,11 @@ def test_a_body_rendered_once_is_read_back_by_a_fresh_process(
     assert 'href="#who-secures-what"' in again  # the table of contents, from the stored row
 
 
-def test_an_edit_that_sends_no_signal_is_rendered_anew(client, db, forget_memory):
+def test_a_stored_rendering_is_never_served_for_a_changed_body(client, db, forget_memory):
+    """The stored rendering is found by the body's digest, so even a body changed behind the
+    ORM's back (an `update()`, no signal) is rendered anew, not read from a stale row. (Inside
+    the test's transaction the page reads the lesson afresh; a server keeps the lesson row
+    with the reading order, so it shows such an edit after the next save: README, "Performance".)"""
     lesson = make_lesson(body="Old words.\n")
     assert "Old words." in client.get(lesson.get_absolute_url()).content.decode()
     Lesson.objects.filter(pk=lesson.pk).update(body="New *words*.\n")

@@ -28,6 +28,8 @@ T = TypeVar("T")
 
 # Every kept value's version key, so a request can read them all in one cache read.
 _KEYS: list[str] = []
+# On a database connection: the kept values changed in its open transaction, not yet bumped.
+_PENDING = "_versioned_cache_pending"
 # While a request is answered (`versions_read_once`): the versions it has read, or None.
 _read: ContextVar[dict[str, str] | None] = ContextVar("versions_read", default=None)
 
@@ -62,8 +64,6 @@ class VersionedCache(Generic[T]):
         self._build = build
         self._lock = threading.Lock()
         self._kept: Kept[T] | None = None
-        # One object per instance, so a pending commit callback can be recognised (`changed`).
-        self._bump_once = self._bump
 
     def _version(self) -> str:
         read = _read.get()
@@ -108,9 +108,23 @@ class VersionedCache(Generic[T]):
             read.clear()  # this request reads the versions again
         if not connection.in_atomic_block:
             self._bump()
-        elif not any(entry[1] is self._bump_once for entry in connection.run_on_commit):
-            # (a callback registered in a savepoint that was rolled back is no longer listed)
-            transaction.on_commit(self._bump_once)
+            return
+        # Every change registers the same callback (O(1), whatever the transaction holds; a
+        # callback registered in a savepoint that rolls back is dropped with it), and the
+        # first to run at the commit bumps. Pending is kept per connection, as the transaction
+        # is: another thread's commit must not take this transaction's bump.
+        pending: set[VersionedCache[T]] | None = getattr(connection, _PENDING, None)
+        if pending is None:
+            pending = set()
+            setattr(connection, _PENDING, pending)
+        pending.add(self)
+        transaction.on_commit(self._bump_if_pending)
+
+    def _bump_if_pending(self) -> None:
+        pending: set[VersionedCache[T]] = getattr(connection, _PENDING, set())
+        if self in pending:
+            pending.discard(self)
+            self._bump()
 
     def _bump(self) -> None:
         cache.set(self.key, uuid.uuid4().hex, timeout=None)

@@ -25,14 +25,15 @@ class Lines(logging.Handler):
 
 @pytest.fixture
 def request_lines():
-    """The request log's lines, at INFO as in production (the test suite runs at WARNING:
-    `_quiet_request_log` in tests/conftest.py)."""
+    """The request log's lines, at INFO as in production (the test suite logs requests only at
+    ERROR: `_quiet_request_log` in tests/conftest.py)."""
     handler = Lines()
     logger = logging.getLogger("django_structlog")
+    level = logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     yield handler.lines
-    logger.setLevel(logging.NOTSET)
+    logger.setLevel(level)
     logger.removeHandler(handler)
 
 

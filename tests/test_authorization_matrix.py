@@ -652,6 +652,7 @@ class World:
             response={"decision": "Allow"}, score=1.0, correct=True,
         )  # fmt: skip
         self.admin_objects = {get_user_model(): ada, Group: instructors}
+        self.rule_cases: dict[str, Case] = {}
         self.sessions = {role: _session_for(user) for role, user in self.users.items()}
         self.slots = {
             "module": module.slug,
@@ -690,6 +691,13 @@ class World:
 
     def fill(self, text: str) -> str:
         return text.format(**self.slots)
+
+    def rule_case(self, pattern: str) -> Case:
+        """The Case a RULE makes for `pattern`, made once (it reads the database) for all of
+        the pattern's cells."""
+        if pattern not in self.rule_cases:
+            self.rule_cases[pattern] = RULES[rule_for(pattern)][1](pattern, self)
+        return self.rule_cases[pattern]
 
 
 # Hundreds of requests from one client: every rate limit lifted so none answers 429.
@@ -897,10 +905,7 @@ def _request(cell: Cell, world: World, client: Client) -> str | None:
     """One cell's request, in a savepoint rolled back after it (so what one cell changes, a
     sign-out or a submitted attempt, the next never sees) and with a fresh cookie jar. None
     when the answer is what the cell expects, else what went wrong."""
-    if cell.case >= 0:
-        case = _cases(cell.key)[cell.case]
-    else:
-        case = RULES[rule_for(cell.key)][1](cell.key, world)
+    case = _cases(cell.key)[cell.case] if cell.case >= 0 else world.rule_case(cell.key)
     expected = case.expected(cell.method)[cell.role]
     client.cookies = SimpleCookie()
     if cell.role != "anonymous":

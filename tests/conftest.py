@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -24,6 +25,19 @@ from tests.dbsetup import reset_from_template, setup_test_databases
 # them once collection is done. Only when the collector runs changes, not what it frees.
 if os.environ.get("TEST_GC", "tuned") == "tuned":
     gc.set_threshold(50_000, 50, 100)
+
+
+def pytest_ignore_collect(collection_path, config):
+    """tests/e2e is not even imported when the run leaves out `e2e` tests (as `make test`
+    does): importing Playwright cost each test process ~0.3 s, only to deselect its tests."""
+    if collection_path.name != "e2e" or collection_path.parent != Path(__file__).parent:
+        return None
+    from _pytest.mark.expression import Expression
+
+    markexpr = config.option.markexpr
+    if markexpr and not Expression.compile(markexpr).evaluate(lambda name, **kw: name == "e2e"):
+        return True
+    return None
 
 
 def pytest_collection_finish(session):

@@ -864,13 +864,16 @@ def evaluate_waf(acl: WebAcl, requests: list[WafRequest], *, resource: str = "AL
     return WafResult(True, reason, tuple(ev.decide(i, r) for i, r in enumerate(requests)), limit)
 
 
-def evaluate_waf_case(case: dict[str, Any]) -> WafResult:
-    """Parse a WAF case (`FORMAT.md`) and evaluate it."""
+def evaluate_waf_case(case: dict[str, Any], *, acl: WebAcl | None = None) -> WafResult:
+    """Parse a WAF case (`FORMAT.md`) and evaluate it. `acl` is the case's web ACL when the
+    caller has parsed it already (the lab page draws its charts from it), so it is not parsed
+    twice; the caller then answers for `ip_sets` and `regex_pattern_sets` too."""
     resource = f.string(case.get("resource", "ALB"), "resource",
                         choices=(*RESOURCES, *NOT_PROTECTABLE))  # fmt: skip
-    ip_sets = parse_ip_sets(case.get("ip_sets"))
-    regex_sets = parse_regex_sets(case.get("regex_pattern_sets"))
-    acl = parse_web_acl(case.get("web_acl"), ip_sets=ip_sets, regex_sets=regex_sets)
+    if acl is None:
+        ip_sets = parse_ip_sets(case.get("ip_sets"))
+        regex_sets = parse_regex_sets(case.get("regex_pattern_sets"))
+        acl = parse_web_acl(case.get("web_acl"), ip_sets=ip_sets, regex_sets=regex_sets)
     if ("request" in case) == ("requests" in case):
         raise NetlabError("missing_field", "a WAF case has either request or requests",
                           path="request")  # fmt: skip

@@ -107,16 +107,15 @@ ENGINE_ERROR = (
 
 
 @pytest.mark.parametrize(
-    "change",
+    ("change", "htmx"),
     [
-        None,  # the starter: the flood, its chart and runs
-        {"resource": "NLB"},  # cannot be attached
-        {"web_acl": ENGINE_ERROR},  # the engine's mistake, named
-        {"web_acl": '{"Name": "x",\n "Rules": ['},  # a JSON mistake (never kept)
-        {"req-0-repeat": "90"},
+        (None, False),  # the starter: the flood, its chart and runs
+        ({"resource": "NLB"}, True),  # cannot be attached
+        ({"web_acl": ENGINE_ERROR}, False),  # the engine's mistake, named
+        ({"web_acl": '{"Name": "x",\n "Rules": ['}, True),  # a JSON mistake (never kept)
+        ({"req-0-repeat": "90"}, True),
     ],
 )
-@pytest.mark.parametrize("htmx", [False, True])
 def test_the_page_from_the_memo_is_the_page_evaluated_afresh(client, change, htmx):
     fields = form_of(client.get(URL).content.decode())
     headers = {"HX-Request": "true"} if htmx else {}

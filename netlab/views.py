@@ -4,7 +4,6 @@ traces it, diagram.py lays the trace out for the SVG."""
 from __future__ import annotations
 
 import contextlib
-from collections import Counter
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from netlab import diagram, waf_chart, waf_state
+from netlab import diagram, waf_outcome, waf_state
 from netlab.presets import PRESETS, STARTER
 from netlab.state import (
     MAX_BODY_BYTES,
@@ -27,9 +26,8 @@ from netlab.state import (
 )
 from netlab.waf_presets import PRESETS as WAF_PRESETS
 from netlab.waf_presets import STARTER as WAF_STARTER
-from srm_trainer.netlab import NetlabError, evaluate_waf_case, parse_web_acl, trace_case
-from srm_trainer.netlab.case import waf_line
-from srm_trainer.netlab.waf import NOT_PROTECTABLE, RESOURCES, parse_ip_sets
+from srm_trainer.netlab import NetlabError, trace_case
+from srm_trainer.netlab.waf import NOT_PROTECTABLE, RESOURCES
 from srm_trainer.ratelimit import rate_limited
 
 TEMPLATE = "netlab/network.html"
@@ -138,29 +136,21 @@ def _waf_initial(request: HttpRequest) -> tuple[dict, str, str]:
     return WAF_PRESETS[WAF_STARTER].case, "", WAF_STARTER
 
 
-def _waf_outcome(request: HttpRequest, texts: dict) -> dict:
-    result = acl = None
-    error = ""
-    try:
-        case = waf_state.case_of(texts)
-        acl = parse_web_acl(case.get("web_acl"), ip_sets=parse_ip_sets(case.get("ip_sets")))
-        result = evaluate_waf_case(case)
-    except (StateError, NetlabError) as exc:
-        case, error = None, exc.message
-    counts = Counter((d.action, d.rule) for d in result.decisions) if result else Counter()
-    token = waf_state.encode(case) if case is not None else None
+def _waf_context(request: HttpRequest, texts: dict) -> dict:
+    found = waf_outcome.outcome(texts)
+    result = found.result
     url = reverse("waf-lab")
     return {
         "texts": texts,
         "resources": [*RESOURCES, *NOT_PROTECTABLE],
         "result": result,
-        "error": error,
-        "line": waf_line("", result) if result is not None and result.attachable else None,
-        "counts": sorted(counts.items(), key=lambda kv: -kv[1]),
+        "error": found.error,
+        "line": found.line,
+        "counts": found.counts,
         "decisions": result.decisions if result is not None else (),
         "show_runs": result is not None and len(result.decisions) > 20,
-        "charts": waf_chart.charts(acl, result) if result is not None and result.attachable else [],
-        "permalink": request.build_absolute_uri(f"{url}?case={token}") if token else "",
+        "charts": found.charts,
+        "permalink": request.build_absolute_uri(f"{url}?case={found.token}") if found.token else "",
         "lab_url": url,
     }
 
@@ -178,7 +168,7 @@ def waf_lab(request: HttpRequest) -> HttpResponse:
             return render(request, "netlab/slow_down.html", {"retry_after": 1, "too_large": True},
                           status=413)  # fmt: skip
         texts = waf_state.form_texts(request.POST)
-    context = _waf_outcome(request, texts)
+    context = _waf_context(request, texts)
     context.update(notice=notice, preset=preset, presets=WAF_PRESETS.values(),
                    preset_info=WAF_PRESETS.get(preset))  # fmt: skip
     if request.htmx and request.method == "POST":

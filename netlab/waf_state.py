@@ -110,9 +110,19 @@ def case_of(texts: dict[str, Any]) -> dict:
     return case
 
 
+def canonical(case: dict) -> str:
+    """The case as compact JSON in its own key order: what a link holds, and what the lab's
+    memo of outcomes is keyed by (two cases with the same text are evaluated alike)."""
+    return json.dumps(case, separators=(",", ":"), ensure_ascii=False)
+
+
 def encode(case: dict) -> str | None:
-    raw = json.dumps(case, separators=(",", ":"), ensure_ascii=False).encode()
-    token = base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
+    return token_of(canonical(case))
+
+
+def token_of(text: str) -> str | None:
+    """The link token for a case's `canonical` text, or None when it would be too long."""
+    token = base64.urlsafe_b64encode(zlib.compress(text.encode(), 9)).decode().rstrip("=")
     return token if len(token) <= MAX_PERMALINK_CHARS else None
 
 

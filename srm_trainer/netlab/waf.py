@@ -614,6 +614,9 @@ class _Evaluator:
         self.texts: dict[tuple[int, Field, tuple[str, ...]], list[str] | None] = {}
         # Keyed by the address itself (hashable): str() of it cost ~1 µs per counted request.
         self.seen: dict[tuple[str, object], _Window] = {}
+        # Each decision names its address as text; a flood repeats a few addresses thousands
+        # of times, and str() of one cost ~3 µs.
+        self.ip_texts: dict[object, str] = {}
 
     # -- components
     def values(self, fld: Field, req: WafRequest) -> list[str] | None:
@@ -726,7 +729,8 @@ class _Evaluator:
                 hit = self.matches(statement, req, labels)
             if not hit:
                 continue
-            labels.extend(x for x in rule.labels if x not in labels)
+            if rule.labels:
+                labels.extend(x for x in rule.labels if x not in labels)
             action = rule.action
             if action == "Count":
                 matches.append(RuleMatch(rule.name, "Count", False))
@@ -743,10 +747,12 @@ class _Evaluator:
         return self._done(index, req, self.acl.default_action, "Default_Action", labels, matches,
                           counts)  # fmt: skip
 
-    @staticmethod
-    def _done(index: int, req: WafRequest, action: str, rule: str, labels: list[str],
+    def _done(self, index: int, req: WafRequest, action: str, rule: str, labels: list[str],
               matches: list[RuleMatch], counts: dict[str, int]) -> WafDecision:  # fmt: skip
-        return WafDecision(index, req.time, str(req.ip), action, rule, tuple(labels),
+        ip = self.ip_texts.get(req.ip)
+        if ip is None:
+            ip = self.ip_texts[req.ip] = str(req.ip)
+        return WafDecision(index, req.time, ip, action, rule, tuple(labels),
                            tuple(matches), TERMINAL_STATUS.get(action), counts)  # fmt: skip
 
 
@@ -864,13 +870,16 @@ def evaluate_waf(acl: WebAcl, requests: list[WafRequest], *, resource: str = "AL
     return WafResult(True, reason, tuple(ev.decide(i, r) for i, r in enumerate(requests)), limit)
 
 
-def evaluate_waf_case(case: dict[str, Any]) -> WafResult:
-    """Parse a WAF case (`FORMAT.md`) and evaluate it."""
+def evaluate_waf_case(case: dict[str, Any], *, acl: WebAcl | None = None) -> WafResult:
+    """Parse a WAF case (`FORMAT.md`) and evaluate it. `acl` is the case's web ACL when the
+    caller has parsed it already (the lab page draws its charts from it), so it is not parsed
+    twice; the caller then answers for `ip_sets` and `regex_pattern_sets` too."""
     resource = f.string(case.get("resource", "ALB"), "resource",
                         choices=(*RESOURCES, *NOT_PROTECTABLE))  # fmt: skip
-    ip_sets = parse_ip_sets(case.get("ip_sets"))
-    regex_sets = parse_regex_sets(case.get("regex_pattern_sets"))
-    acl = parse_web_acl(case.get("web_acl"), ip_sets=ip_sets, regex_sets=regex_sets)
+    if acl is None:
+        ip_sets = parse_ip_sets(case.get("ip_sets"))
+        regex_sets = parse_regex_sets(case.get("regex_pattern_sets"))
+        acl = parse_web_acl(case.get("web_acl"), ip_sets=ip_sets, regex_sets=regex_sets)
     if ("request" in case) == ("requests" in case):
         raise NetlabError("missing_field", "a WAF case has either request or requests",
                           path="request")  # fmt: skip

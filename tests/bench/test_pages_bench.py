@@ -125,3 +125,22 @@ def test_pages_cost_the_same_with_100_times_the_lessons():
         "lesson (learner halfway)",
     ):
         assert grown[page] <= median[page] * GROWTH_ALLOWED + NOISE_MS, page
+
+
+def test_the_waf_lab_draws_a_case_seen_before_for_little_more_than_the_page():
+    """The starter case (3,000 requests) is evaluated once per process (netlab/waf_outcome.py);
+    a landing after that costs the page, not the evaluation. Budget: a third of a fresh one."""
+    from netlab import waf_outcome
+
+    client, url = Client(), reverse("waf-lab")
+    fresh, seen = [], []
+    for runs, memo_emptied in ((10, True), (60, False)):  # within the lab's 240 a minute
+        for _ in range(runs):
+            if memo_emptied:
+                waf_outcome.clear()
+            start = time.thread_time()
+            assert client.get(url).status_code == 200
+            (fresh if memo_emptied else seen).append((time.thread_time() - start) * 1000)
+    report.record_samples("pages", "waf lab, the starter seen before", seen, "ms",
+                          note=f"{statistics.median(fresh):.1f} ms evaluated afresh")  # fmt: skip
+    assert statistics.median(seen) <= statistics.median(fresh) / 3

@@ -21,7 +21,7 @@ from srm_trainer.netlab import (
     parse_web_acl,
     trace,
 )
-from srm_trainer.netlab.waf import evaluate_waf_case
+from srm_trainer.netlab.waf import evaluate_waf_case, parse_ip_sets, parse_regex_sets
 
 CASES = Path(__file__).resolve().parent / "cases"
 
@@ -59,6 +59,16 @@ def test_evaluate_waf_reports_each_request_and_the_rate_counter():
     assert isinstance(result, WafResult) and result.attachable
     counts = [d.rate_counts["rate"] for d in result.decisions]
     assert counts == list(range(1, 102))  # the counter a chart draws, request by request
+
+
+def test_a_case_evaluated_with_its_web_acl_already_parsed_gives_the_same_result():
+    # the lab page parses the web ACL for its charts and hands it on, so it is parsed once
+    for case in json.loads((CASES / "waf_rules.json").read_text()):
+        if "error" in case["expect"]:
+            continue
+        acl = parse_web_acl(case["web_acl"], ip_sets=parse_ip_sets(case.get("ip_sets")),
+                            regex_sets=parse_regex_sets(case.get("regex_pattern_sets")))  # fmt: skip
+        assert evaluate_waf_case(case, acl=acl) == evaluate_waf_case(case), case["name"]
 
 
 @pytest.mark.parametrize(

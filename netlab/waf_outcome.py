@@ -1,0 +1,92 @@
+"""What the WAF lab shows for a case, kept for the cases seen lately.
+
+Evaluating the starter case (a flood of 3,000 requests) costs ~17 ms of CPU, several times what
+drawing the page costs, and every landing on the lab, every preset and every link opened again
+would pay it. An outcome depends on the case's content alone, so each process keeps the recent
+ones, keyed by a digest of the case's JSON (`waf_state.canonical`): a case seen again is drawn
+from the memo, a changed one is evaluated. Cases are chosen by visitors, so the memo is bounded:
+at most `KEPT` cases, fewer when large (every `DECISIONS_PER_CASE` decisions count as one more
+case; the evaluation budget already bounds one case at `MAX_REQUESTS`), the least recently used
+going first. Mistakes in the texts (invalid JSON) are found again each time: that costs only
+the parse the key needs anyway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from netlab import waf_chart, waf_state
+from netlab.state import StateError
+from srm_trainer.iam.memo import Memo
+from srm_trainer.netlab import NetlabError, WafResult, evaluate_waf_case, parse_web_acl
+from srm_trainer.netlab.case import waf_line
+from srm_trainer.netlab.waf import parse_ip_sets
+
+__all__ = ["DECISIONS_PER_CASE", "KEPT", "WafOutcome", "clear", "outcome"]
+
+KEPT = 64
+DECISIONS_PER_CASE = 200  # ~110 KB of decisions: the memo holds at most ~13,000 (~7 MB)
+
+
+@dataclass(frozen=True, slots=True)
+class WafOutcome:
+    """The page's answer for one case; the request-dependent parts (the texts as typed, the
+    absolute permalink) are the view's."""
+
+    result: WafResult | None
+    error: str
+    line: dict[str, Any] | None
+    counts: list[tuple[tuple[str, str], int]]
+    charts: list[waf_chart.Chart]
+    token: str | None  # the permalink's ?case= value; None when the case failed or is too long
+
+
+def _weight(found: WafOutcome) -> int:
+    return 1 + (len(found.result.decisions) if found.result else 0) // DECISIONS_PER_CASE
+
+
+_memo: Memo[WafOutcome] = Memo(KEPT, weigh=_weight)
+
+
+def clear() -> None:
+    _memo.clear()
+
+
+def outcome(texts: dict[str, Any]) -> WafOutcome:
+    """The outcome for the form's texts: from the memo when the same case was seen lately."""
+    try:
+        case = waf_state.case_of(texts)
+    except StateError as exc:
+        return WafOutcome(None, exc.message, None, [], [], None)
+    try:
+        text = waf_state.canonical(case)
+    except (RecursionError, ValueError):  # not expected once parsed; then evaluate, keep none
+        return _evaluate(case, None)
+    key = hashlib.blake2b(text.encode(), digest_size=32, usedforsecurity=False).digest()
+    found = _memo.get(key)
+    if found is None:
+        found = _evaluate(case, text)
+        _memo.put(key, found)
+    return found
+
+
+def _evaluate(case: dict[str, Any], text: str | None) -> WafOutcome:
+    try:
+        # The page parses the web ACL itself (ahead of the engine's other checks, as it always
+        # has, so a mistake is reported in the same order) and hands it on, to parse it once.
+        acl = parse_web_acl(case.get("web_acl"), ip_sets=parse_ip_sets(case.get("ip_sets")))
+        result = evaluate_waf_case(case, acl=acl)
+    except NetlabError as exc:
+        return WafOutcome(None, exc.message, None, [], [], None)
+    counts = Counter((d.action, d.rule) for d in result.decisions)
+    return WafOutcome(
+        result=result,
+        error="",
+        line=waf_line("", result) if result.attachable else None,
+        counts=sorted(counts.items(), key=lambda kv: -kv[1]),
+        charts=waf_chart.charts(acl, result) if result.attachable else [],
+        token=waf_state.token_of(text) if text is not None else None,
+    )

@@ -127,20 +127,28 @@ def write_tracked(
     before = _state(obj, values, related)
     changed = [n for n, value in values.items() if before[n] != _plain(value)]
     related_changed = related is not None and before["_related"] != related.wanted
-    edited = bool(obj.file_fingerprint) and fingerprint(before) != obj.file_fingerprint
+    as_is = fingerprint(before)
+    edited = bool(obj.file_fingerprint) and as_is != obj.file_fingerprint
     if (changed or related_changed) and edited and not force:
         report.conflicts.append(
             f"{name} was edited in the admin since the last load: the edit was kept "
             "(run with --force to take the file's version)"
         )
         return obj, "kept"
+    if not (changed or related_changed):
+        # Nothing to write but a missing or stale fingerprint: a save would only wake every
+        # receiver (audit diff, search index, cached reading order) for a row that is the same.
+        if as_is != obj.file_fingerprint:
+            obj.file_fingerprint = as_is
+            obj.save(update_fields=["file_fingerprint"])
+        return obj, "unchanged"
     for n in changed:
         setattr(obj, n, values[n])
     if related_changed:
         related.apply(obj)
     obj.file_fingerprint = fingerprint(_state(obj, values, related))
     obj.save(update_fields=[*changed, "file_fingerprint"])
-    return obj, "updated" if changed or related_changed else "unchanged"
+    return obj, "updated"
 
 
 def _upsert(model: type[models.Model], report: LoadReport, kind: str, lookup: dict, values: dict):

@@ -1,24 +1,29 @@
 """The shipped content, loaded as `make run` loads it (`manage.py load_curriculum`, the audit
 on), and what the rest of the site finds after it: every quiz, the search index, the final
-exam's draw, and the learners' completion counts through a second load.
+exam's draw, the learners' completion counts through a second load, every sandbox preset,
+and the SRM explorer's answer to the course's own question.
 
 One load for the whole module (`loaded`): each of these tests only reads what it left, or
 changes it inside its own savepoint, and a load of the whole course costs ~0.6 s of CPU. The
-loader's own rules are tested on small files in tests/curriculum/test_loader_*.py."""
+loader's own rules are tested on small files in tests/curriculum/test_loader_*.py, the pages
+on small rows of their own in tests/sandbox/ and tests/lessons/."""
 
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from curriculum.readers import CONTENT_DIR
 from lessons import progress
-from lessons.models import Lesson, Module
+from lessons.models import Layer, Lesson, Module, Responsibility, Scenario
 from quizzes import attempts, exam
 from quizzes.models import Quiz
 from search.models import Document
 from search.query import search
+from srm_trainer.sandbox.state import state_from_case
 from tests.lessons.test_completion_counts import assert_no_drift, kept
+from tests.sandbox.test_state import form_of
 from tests.search.conftest import PHRASE
 from tests.shipped import shipped_curriculum
 
@@ -88,3 +93,36 @@ def test_loading_the_curriculum_again_keeps_the_counts(loaded, learner):
     call_command("load_curriculum", verbosity=0)
     assert sum(kept(learner).values()) == 5
     assert_no_drift()
+
+
+def test_every_shipped_preset_loads_and_decides_what_it_promises(loaded, client):
+    """The sandbox (tests/sandbox/test_views_sandbox.py) opens each preset as a lesson links it."""
+    cache.clear()  # the rate limits count in the cache
+    scenarios = list(Scenario.objects.all())
+    assert len(scenarios) >= 12
+    words = {
+        "Allow": "Decision: Allowed",
+        "ExplicitDeny": "Decision: Denied explicitly",
+        "ImplicitDeny": "Decision: Denied implicitly",
+    }
+    for scenario in scenarios:
+        body = client.get(f"/sandbox/?preset={scenario.slug}").content.decode()
+        assert words[scenario.case["expect"]] in body, scenario.slug
+        # and the same state posted back from the form decides the same
+        posted = client.post(
+            "/sandbox/", form_of(state_from_case(scenario.case)), headers={"HX-Request": "true"}
+        )
+        assert words[scenario.case["expect"]] in posted.content.decode(), scenario.slug
+        cache.clear()
+
+
+def test_the_shipped_explorer_answers_who_patches_the_guest_os(loaded, client):
+    """EC2: the customer patches the guest OS. RDS: AWS does. (The issue's acceptance check;
+    the explorer itself: tests/lessons/test_views_explorers.py.)"""
+    os_layer = next(
+        layer for layer in Layer.objects.all() if "operating system" in layer.name.lower()
+    )
+    assert Responsibility.objects.get(service__slug="ec2", layer=os_layer).owner == "customer"
+    assert Responsibility.objects.get(service__slug="rds", layer=os_layer).owner == "aws"
+    body = client.get("/learn/srm/?service=ec2&compare=rds").content.decode()
+    assert "Amazon EC2" in body and "Amazon RDS" in body

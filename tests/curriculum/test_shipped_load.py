@@ -10,6 +10,8 @@ on small rows of their own in tests/sandbox/ and tests/lessons/."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -48,6 +50,14 @@ def loaded(django_db_setup, django_db_blocker):
             auditlog_disabled.reset(token)
         yield out.getvalue()
         transaction.set_rollback(True)
+
+
+def test_the_shipped_curriculum_loads(loaded):
+    """The real content under lessons/content/ is valid, scenarios included."""
+    created = int(re.search(r"Curriculum loaded: (\d+) created", loaded).group(1))
+    assert created > 0
+    assert Module.objects.count() >= 7
+    assert Lesson.objects.count() >= 20
 
 
 def test_the_shipped_quizzes_load(loaded):

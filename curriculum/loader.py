@@ -56,9 +56,30 @@ class LoadReport:
         ]
 
 
-def _write(model: type[models.Model], lookup: dict, values: dict) -> tuple[models.Model, str]:
+class Rows:
+    """The rows a load may update, read in one query instead of one per row, found by the
+    fields the load looks them up by: `fields` in the lookup's order, a foreign key by its
+    column (`module_id` for `{"module": ..., "slug": ...}`). Where several rows match, the
+    first by primary key, as `.first()` would pick."""
+
+    def __init__(self, rows: models.QuerySet, *fields: str) -> None:
+        self._rows: dict[tuple, models.Model] = {}
+        for row in rows.order_by("pk"):
+            self._rows.setdefault(tuple(getattr(row, name) for name in fields), row)
+
+    def get(self, lookup: dict) -> models.Model | None:
+        return self._rows.get(tuple(_plain(value) for value in lookup.values()))
+
+
+def _find(model: type[models.Model], lookup: dict, rows: Rows | None) -> models.Model | None:
+    return model.objects.filter(**lookup).first() if rows is None else rows.get(lookup)
+
+
+def _write(
+    model: type[models.Model], lookup: dict, values: dict, rows: Rows | None = None
+) -> tuple[models.Model, str]:
     """Create or update one row; says which ("created", "updated", "unchanged")."""
-    obj = model.objects.filter(**lookup).first()
+    obj = _find(model, lookup, rows)
     if obj is None:
         return model.objects.create(**lookup, **values), "created"
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
@@ -106,11 +127,16 @@ def write_tracked(
     kind: str,
     force: bool = False,
     related: Related | None = None,
+    rows: Rows | None = None,
 ) -> tuple[models.Model, str]:
     """Create or update a source-tracked row; says which ("created", "updated", "unchanged",
     or "kept" when the row is authored, or edited since the last load and not `force`d)."""
-    obj = model.objects.filter(**lookup).first()
+    obj = _find(model, lookup, rows)
     name = f"{kind} {next(iter(lookup.values()))!r}"
+    if obj is None and related is None:  # its fingerprint is known before it is written
+        state = {field: _plain(value) for field, value in values.items()}
+        created = {"source": Source.FILE, "file_fingerprint": fingerprint(state)}
+        return model.objects.create(**lookup, **values, **created), "created"
     if obj is None:
         obj = model.objects.create(**lookup, **values, source=Source.FILE)
         if related is not None:
@@ -127,24 +153,39 @@ def write_tracked(
     before = _state(obj, values, related)
     changed = [n for n, value in values.items() if before[n] != _plain(value)]
     related_changed = related is not None and before["_related"] != related.wanted
-    edited = bool(obj.file_fingerprint) and fingerprint(before) != obj.file_fingerprint
+    as_is = fingerprint(before)
+    edited = bool(obj.file_fingerprint) and as_is != obj.file_fingerprint
     if (changed or related_changed) and edited and not force:
         report.conflicts.append(
             f"{name} was edited in the admin since the last load: the edit was kept "
             "(run with --force to take the file's version)"
         )
         return obj, "kept"
+    if not (changed or related_changed):
+        # Nothing to write but a missing or stale fingerprint: a save would only wake every
+        # receiver (audit diff, search index, cached reading order) for a row that is the same.
+        if as_is != obj.file_fingerprint:
+            obj.file_fingerprint = as_is
+            obj.save(update_fields=["file_fingerprint"])
+        return obj, "unchanged"
     for n in changed:
         setattr(obj, n, values[n])
     if related_changed:
         related.apply(obj)
     obj.file_fingerprint = fingerprint(_state(obj, values, related))
     obj.save(update_fields=[*changed, "file_fingerprint"])
-    return obj, "updated" if changed or related_changed else "unchanged"
+    return obj, "updated"
 
 
-def _upsert(model: type[models.Model], report: LoadReport, kind: str, lookup: dict, values: dict):
-    obj, outcome = _write(model, lookup, values)
+def _upsert(
+    model: type[models.Model],
+    report: LoadReport,
+    kind: str,
+    lookup: dict,
+    values: dict,
+    rows: Rows | None = None,
+):
+    obj, outcome = _write(model, lookup, values, rows)
     report.add(kind, outcome)
     return obj
 
@@ -153,6 +194,7 @@ def _upsert(model: type[models.Model], report: LoadReport, kind: str, lookup: di
 def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
     report = LoadReport()
     modules = {}
+    stored = Rows(Module.objects.all(), "slug")
     for m in cur.modules:
         modules[m.slug] = _upsert(
             Module,
@@ -160,8 +202,10 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
             "modules",
             {"slug": m.slug},
             {"title": m.title, "summary": m.summary, "order": m.order, "published": m.published},
+            stored,
         )
     lessons = {}
+    stored = Rows(Lesson.objects.all(), "module_id", "slug")
     for le in cur.lessons:
         lessons[f"{le.module}/{le.slug}"] = _upsert(
             Lesson,
@@ -178,7 +222,9 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
                 "level": le.level,
                 "sources": [{"title": t, "url": u} for t, u in le.sources],
             },
+            stored,
         )
+    stored = Rows(Layer.objects.all(), "slug")
     layers = {
         la.slug: _upsert(
             Layer,
@@ -186,9 +232,12 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
             "layers",
             {"slug": la.slug},
             {"name": la.name, "description": la.description, "order": la.order},
+            stored,
         )
         for la in cur.layers
     }
+    stored = Rows(Service.objects.all(), "slug")
+    held = Rows(Responsibility.objects.all(), "service_id", "layer_id")
     for s in cur.services:
         service = _upsert(
             Service,
@@ -196,6 +245,7 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
             "services",
             {"slug": s.slug},
             {"name": s.name, "model": s.model, "summary": s.summary, "order": s.order},
+            stored,
         )
         for layer_slug, (owner, reason) in s.responsibilities.items():
             _upsert(
@@ -204,7 +254,9 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
                 "responsibilities",
                 {"service": service, "layer": layers[layer_slug]},
                 {"owner": owner, "reason": reason},
+                held,
             )
+    stored = Rows(Scenario.objects.filter(slug__in=[sc.slug for sc in cur.scenarios]), "slug")
     for sc in cur.scenarios:
         wanted = sorted(lessons[path].pk for path in sc.lessons)
         _, outcome = write_tracked(
@@ -226,8 +278,10 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
                 wanted=wanted,
                 apply=lambda row, wanted=wanted: row.lessons.set(wanted),
             ),
+            rows=stored,
         )
         report.add("scenarios", outcome)
+    stored = Rows(ArtifactSection.objects.all(), "slug")
     sections = {
         a.slug: _upsert(
             ArtifactSection,
@@ -235,9 +289,11 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
             "artifact sections",
             {"slug": a.slug},
             {"name": a.name, "description": a.description, "order": a.order},
+            stored,
         )
         for a in cur.artifact_sections
     }
+    stored = Rows(ComplianceProgram.objects.select_related("artifact_section"), "slug")
     for p in cur.programs:
         _upsert(
             ComplianceProgram,
@@ -255,6 +311,7 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
                 "artifact_item": p.artifact_item,
                 "order": p.order,
             },
+            stored,
         )
     _load_glossary(cur, lessons, report)
     return report
@@ -263,6 +320,7 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
 def _load_glossary(cur: Curriculum, lessons: dict, report: LoadReport) -> None:
     """The file is the glossary's only source (the admin shows it read-only), so a term no
     longer in the file is removed."""
+    stored = Rows(GlossaryTerm.objects.all(), "slug")
     for t in cur.glossary:
         _upsert(
             GlossaryTerm,
@@ -277,6 +335,7 @@ def _load_glossary(cur: Curriculum, lessons: dict, report: LoadReport) -> None:
                 "related": list(t.related),
                 "source_url": t.source_url,
             },
+            stored,
         )
     for stale in GlossaryTerm.objects.exclude(slug__in=[t.slug for t in cur.glossary]):
         stale.delete()

@@ -12,7 +12,7 @@ import random
 
 from django.db import transaction
 
-from curriculum.loader import LoadReport, Related, write_tracked
+from curriculum.loader import LoadReport, Related, Rows, write_tracked
 from curriculum.quiz_readers import QuestionData, QuizContent
 from lessons.models import Lesson, Module, Scenario
 from quizzes import kinds
@@ -74,7 +74,13 @@ def load_quizzes(
     lessons = {le.path: le for le in Lesson.objects.select_related("module")}
     scenarios = {s.slug: s for s in Scenario.objects.all()}
     questions = {}
-    stored = Question.objects.in_bulk([q.slug for q in content.questions], field_name="slug")
+    slugs = [q.slug for q in content.questions]
+    stored = Question.objects.in_bulk(slugs, field_name="slug")
+    # with the rows their fields point at, which the comparison with the file reads
+    rows = Rows(
+        Question.objects.select_related("module", "lesson", "scenario").filter(slug__in=slugs),
+        "slug",
+    )
     for q in content.questions:
         values = {
             "type": q.type,
@@ -94,7 +100,13 @@ def load_quizzes(
         if q.level or (before is not None and before.level):
             values["level"] = q.level
         questions[q.slug], outcome = write_tracked(
-            Question, {"slug": q.slug}, values, report=report, kind="question", force=force
+            Question,
+            {"slug": q.slug},
+            values,
+            report=report,
+            kind="question",
+            force=force,
+            rows=rows,
         )
         report.add("questions", outcome)
     settings = {
@@ -103,6 +115,10 @@ def load_quizzes(
             "slug", "time_limit", "tries", "try_penalty", "certainty", "draw_rules"
         )
     }
+    rows = Rows(
+        Quiz.objects.select_related("module").filter(slug__in=[qz.slug for qz in content.quizzes]),
+        "slug",
+    )
     for qz in content.quizzes:
         wanted = [[questions[slug].pk, order] for order, slug in enumerate(qz.questions, start=1)]
         values = {
@@ -142,6 +158,7 @@ def load_quizzes(
             kind="quiz",
             force=force,
             related=Related(current=_entries, wanted=wanted, apply=_set_entries(wanted)),
+            rows=rows,
         )
         report.add("quizzes", outcome)
     return report

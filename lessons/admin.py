@@ -3,6 +3,7 @@ for shipped content (see lessons/content/README.md); the admin is for quick fixe
 content that lives only in the database."""
 
 from django.contrib import admin
+from django.db.models import Count
 
 from lessons.models import (
     ArtifactSection,
@@ -16,6 +17,14 @@ from lessons.models import (
     Scenario,
     Service,
 )
+
+
+def _lessons_with_modules(db_field, kwargs: dict) -> dict:
+    """A lesson is named by its module (`Lesson.__str__`): a form's list of every lesson reads
+    the modules with them, not one query per lesson."""
+    if db_field.related_model is Lesson and "queryset" not in kwargs:
+        kwargs["queryset"] = Lesson.objects.select_related("module")
+    return kwargs
 
 
 class LessonInline(admin.TabularInline):
@@ -34,9 +43,12 @@ class ModuleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     inlines = [LessonInline]
 
-    @admin.display(description="Lessons")
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(lessons_counted=Count("lessons"))
+
+    @admin.display(description="Lessons", ordering="lessons_counted")
     def lesson_count(self, obj: Module) -> int:
-        return obj.lessons.count()
+        return obj.lessons_counted  # type: ignore[attr-defined]  # get_queryset annotates it
 
 
 class ScenarioLessonInline(admin.TabularInline):
@@ -115,6 +127,11 @@ class ScenarioAdmin(admin.ModelAdmin):
     readonly_fields = ("source",)
     filter_horizontal = ("lessons",)
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(
+            db_field, request, **_lessons_with_modules(db_field, kwargs)
+        )
+
     @admin.display(boolean=True, description="engine agrees")
     def usable(self, obj: Scenario) -> bool:
         return obj.problem() is None
@@ -129,6 +146,7 @@ class ArtifactSectionAdmin(admin.ModelAdmin):
 @admin.register(ComplianceProgram)
 class ComplianceProgramAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "jurisdiction", "artifact_section", "order")
+    list_select_related = ("artifact_section",)  # optional, so not joined by default
     list_filter = ("kind", "artifact_section")
     list_editable = ("order",)
     search_fields = ("name", "slug", "summary")
@@ -141,6 +159,11 @@ class LessonProgressAdmin(admin.ModelAdmin):
     list_select_related = ("user", "lesson", "lesson__module")
     search_fields = ("user__username", "lesson__title")
     date_hierarchy = "completed_at"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **_lessons_with_modules(db_field, kwargs)
+        )
 
 
 @admin.register(KnowledgeCheck)

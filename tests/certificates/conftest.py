@@ -14,6 +14,10 @@ from tests.quizzes.builders import make_question, make_quiz, right_response, wro
 
 @pytest.fixture
 def course(db):
+    return build_course()
+
+
+def build_course() -> dict:
     one, two = make_module(title="Shared responsibility"), make_module(title="Identity")
     lessons = {one.pk: [make_lesson(one), make_lesson(one)], two.pk: [make_lesson(two)]}
     make_lesson(one, published=False)  # a draft: never required

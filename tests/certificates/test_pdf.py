@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from certificates import issuing
 from certificates.pdf import CannotDraw, certificate_pdf, missing_letters
-from tests.certificates.conftest import complete, pdf_text
+from tests.certificates.conftest import build_course, complete, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +35,31 @@ def _embedded_glyphs(font) -> set[str]:
     return set(TTFont(io.BytesIO(data)).getGlyphOrder())
 
 
-@pytest.fixture
-def issued(learner, course):
-    complete(learner, course)
+@pytest.fixture(scope="module")
+def _completed(django_db_setup, django_db_blocker):
+    """ada (as tests/conftest.py's `learner`) has read and passed the whole small course
+    (tests/certificates/conftest.py), built once for this module's ~15 certificates in a
+    transaction rolled back when the module ends; each test runs in a savepoint inside it
+    (pytest-django's `db`), so each issues its own certificate. Returns ada's primary key."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
 
+    with django_db_blocker.unblock(), transaction.atomic():
+        ada = get_user_model().objects.create_user("ada", password="a-long-passphrase-1")
+        complete(ada, build_course())
+        yield ada.pk
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def learner(_completed, db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(pk=_completed)
+
+
+@pytest.fixture
+def issued(learner):
     def issue(name):
         return issuing.issue(user=learner, name=name)
 

@@ -3,16 +3,10 @@ the file, the line and what is wrong. The shipped exam draws 40 questions, five 
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from curriculum.loader import load_curriculum
-from curriculum.quiz_loader import load_quizzes
 from curriculum.quiz_readers import read_quizzes
-from curriculum.readers import CONTENT_DIR, CurriculumError, read_curriculum
-from lessons.models import Module
-from quizzes import attempts, exam
+from curriculum.readers import CurriculumError, read_curriculum
 from quizzes.models import Quiz
 from tests.content import write
 from tests.curriculum.test_loader_quizzes import content, load  # noqa: F401 - a fixture
@@ -69,27 +63,4 @@ def test_bad_draw_rules_are_refused_with_file_and_line(content, old, new, words)
     assert caught.value.file == "quizzes/final-exam.yaml" and caught.value.line
 
 
-def test_the_shipped_final_exam_draws_forty_questions_from_every_module(tmp_path, learner):
-    root = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, root)
-    cur = read_curriculum(root)
-    load_quizzes(read_quizzes(root, cur), load_curriculum(cur))
-    quiz = Quiz.objects.get(slug="final-exam")
-    assert (quiz.pass_mark, quiz.feedback, quiz.module) == (72, "end", None)
-    assert quiz.attempts_allowed and quiz.time_limit
-    with_questions = set(
-        Module.objects.filter(questions__isnull=False).values_list("slug", flat=True)
-    )
-    assert (
-        {rule["module"] for rule in quiz.draw_rules}
-        == with_questions
-        == {m.slug for m in cur.modules}
-    )
-    attempt = attempts.attempt_start(quiz=quiz, user=learner)
-    questions = attempts.attempt_questions(attempt)
-    assert len(questions) == 40 == len(set(attempt.question_ids))
-    per_module = {}
-    for question in questions:
-        per_module[exam.module_id_of(question)] = per_module.get(exam.module_id_of(question), 0) + 1
-    assert len(per_module) == len(cur.modules)
-    assert set(per_module.values()) == {5}
+# The shipped exam draws 40 questions, five per module: tests/curriculum/test_shipped_load.py.

@@ -156,6 +156,28 @@ def test_rows_from_before_tracking_take_the_files_version_once(content, capsys):
     assert question.prompt.startswith("What should you do") and question.file_fingerprint
 
 
+def test_a_second_load_of_the_same_files_writes_no_row(content, capsys):
+    """A restart reloads the files: rows that are the same are not saved again, which would
+    wake the audit, the search index and the cached reading order for nothing. (The search
+    index is rebuilt after every load, on purpose: `search/signals.py`.)"""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    load(content, capsys)
+    with CaptureQueriesContext(connection) as queries:
+        out = load(content, capsys)
+    assert "0 created, 0 updated" in out and " updated" not in out.replace("0 updated", "")
+    writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
+    assert writes and [sql for sql in writes if '"search_document"' not in sql] == []
+
+
+def test_a_same_row_without_a_fingerprint_gets_one(content, capsys):
+    load(content, capsys)
+    Question.objects.filter(slug="root-user-mfa").update(file_fingerprint="")
+    load(content, capsys)
+    assert len(Question.objects.get(slug="root-user-mfa").file_fingerprint) == 64
+
+
 def _fingerprint_from_before_rules(scenario: Scenario) -> str:
     """What the loader stored for a scenario before `rule` existed (lessons 0005)."""
     from curriculum.loader import fingerprint

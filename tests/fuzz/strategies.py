@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import zlib
+from functools import cache
 
 from hypothesis import strategies as st
 
@@ -132,6 +133,7 @@ numbers = st.one_of(
 scalars = st.one_of(st.none(), st.booleans(), numbers, odd_text)
 
 
+@cache  # one strategy per shape: building a recursive one is dearer than drawing from it
 def json_values(leaves=scalars, max_leaves: int = 20):
     return st.recursive(
         leaves,
@@ -202,21 +204,29 @@ principals = st.one_of(
 )
 
 
+# Built once, not inside `statements` for every statement drawn (most of a draw's cost was
+# making these strategies again); the same strategies, so the same inputs.
+_effects = maybe_junk(st.sampled_from(["Allow", "Deny", "allow", "Maybe"]))
+_action_keys = st.sampled_from(["Action", "Action", "NotAction"])
+_statement_actions = maybe_junk(one_or_many(actions))
+_resource_keys = st.sampled_from(["Resource", "Resource", "NotResource"])
+_statement_resources = maybe_junk(one_or_many(resources))
+_statement_conditions = maybe_junk(conditions)
+_principal_keys = st.sampled_from(["Principal", "NotPrincipal"])
+_sids = maybe_junk(odd_text)
+
+
 @st.composite
 def statements(draw):
-    statement = {"Effect": draw(maybe_junk(st.sampled_from(["Allow", "Deny", "allow", "Maybe"])))}
-    statement[draw(st.sampled_from(["Action", "Action", "NotAction"]))] = draw(
-        maybe_junk(one_or_many(actions))
-    )
-    statement[draw(st.sampled_from(["Resource", "Resource", "NotResource"]))] = draw(
-        maybe_junk(one_or_many(resources))
-    )
+    statement = {"Effect": draw(_effects)}
+    statement[draw(_action_keys)] = draw(_statement_actions)
+    statement[draw(_resource_keys)] = draw(_statement_resources)
     if draw(st.booleans()):
-        statement["Condition"] = draw(maybe_junk(conditions))
+        statement["Condition"] = draw(_statement_conditions)
     if draw(st.integers(0, 12)) == 0:
-        statement[draw(st.sampled_from(["Principal", "NotPrincipal"]))] = draw(principals)
+        statement[draw(_principal_keys)] = draw(principals)
     if draw(st.integers(0, 3)) == 0:
-        statement["Sid"] = draw(maybe_junk(odd_text))
+        statement["Sid"] = draw(_sids)
     if draw(st.integers(0, 8)) == 0:
         statement[draw(odd_text)] = draw(scalars)
     return statement
@@ -408,17 +418,19 @@ sandbox_field_names = st.one_of(
 form_values = st.one_of(odd_text, policy_texts(), policy_texts(storm_policies(8)))
 
 
+_first_policies = st.one_of(policy_texts(st.deferred(lambda: clean_policies())), policy_texts())
+_more_fields = st.dictionaries(sandbox_field_names, form_values, max_size=6)
+
+
 @st.composite
 def sandbox_forms(draw):
     data = {
         "principal": draw(st.one_of(st.sampled_from(PRINCIPALS), odd_text)),
         "action": draw(actions),
         "resource": draw(resources),
-        "identity-0-text": draw(
-            st.one_of(policy_texts(st.deferred(clean_policies)), policy_texts())
-        ),
+        "identity-0-text": draw(_first_policies),
     }
-    data.update(draw(st.dictionaries(sandbox_field_names, form_values, max_size=6)))
+    data.update(draw(_more_fields))
     if draw(st.booleans()):
         data["op"] = draw(sandbox_ops)
     return data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import pytest
 
@@ -169,7 +170,8 @@ def test_the_rcp_part_of_the_scp_lesson_is_marked_advanced():
 # --- Every module quiz covers every lesson of its module (issue 12 item 15) ---------------
 
 
-def _module_quiz_coverage() -> dict[str, set[str]]:
+@cache  # read once for all the lessons below: each read parses every quiz file (~25 ms)
+def _module_quiz_coverage() -> dict[str, frozenset[str]]:
     """module slug -> the lessons (module/slug) its own quiz's questions teach, published or not."""
     from curriculum.quiz_readers import read_quizzes
 
@@ -179,7 +181,7 @@ def _module_quiz_coverage() -> dict[str, set[str]]:
     for quiz in content.quizzes:
         if quiz.module and not quiz.draw_count:
             covered.setdefault(quiz.module, set()).update(lesson_of[s] for s in quiz.questions)
-    return covered
+    return {module: frozenset(lessons) for module, lessons in covered.items()}
 
 
 @pytest.mark.parametrize(
@@ -188,7 +190,7 @@ def _module_quiz_coverage() -> dict[str, set[str]]:
     ids=lambda le: f"{le.module}/{le.slug}",
 )
 def test_the_module_quiz_asks_about_every_lesson_of_its_module(lesson):
-    covered = _module_quiz_coverage().get(lesson.module, set())
+    covered = _module_quiz_coverage().get(lesson.module, frozenset())
     assert f"{lesson.module}/{lesson.slug}" in covered, f"no {lesson.module} quiz question"
 
 

@@ -77,18 +77,8 @@ def test_the_explorer_query_count_does_not_grow_with_services(client):
     assert count() == before
 
 
-def test_the_shipped_explorer_answers_who_patches_the_guest_os(client):
-    """EC2: the customer patches the guest OS. RDS: AWS does. (The issue's acceptance check.)"""
-    from tests.shipped import load_shipped
-
-    load_shipped()
-    os_layer = next(
-        layer for layer in Layer.objects.all() if "operating system" in layer.name.lower()
-    )
-    assert Responsibility.objects.get(service__slug="ec2", layer=os_layer).owner == "customer"
-    assert Responsibility.objects.get(service__slug="rds", layer=os_layer).owner == "aws"
-    body = client.get("/learn/srm/?service=ec2&compare=rds").content.decode()
-    assert "Amazon EC2" in body and "Amazon RDS" in body
+# The shipped explorer answers who patches the guest OS: tests/curriculum/test_shipped_load.py,
+# which shares one load of the whole course.
 
 
 def test_the_compliance_explorer_shows_the_split_for_a_program(client):

@@ -8,11 +8,9 @@ import re
 import pytest
 from django.core.cache import cache
 
-from lessons.models import Scenario
-from srm_trainer.sandbox.state import encode_permalink, state_from_case
+from srm_trainer.sandbox.state import encode_permalink
 from tests.conftest import make_scenario
 from tests.sandbox.test_state import POLICY, form_of, rich_state
-from tests.shipped import load_shipped
 
 pytestmark = pytest.mark.django_db
 
@@ -261,24 +259,8 @@ def test_action_suggestions_come_from_the_catalogue(client):
     assert "s3:PutObject" not in body
 
 
-def test_every_shipped_preset_loads_and_decides_what_it_promises(client):
-    load_shipped()
-    scenarios = list(Scenario.objects.all())
-    assert len(scenarios) >= 12
-    words = {
-        "Allow": "Decision: Allowed",
-        "ExplicitDeny": "Decision: Denied explicitly",
-        "ImplicitDeny": "Decision: Denied implicitly",
-    }
-    for scenario in scenarios:
-        body = client.get(f"/sandbox/?preset={scenario.slug}").content.decode()
-        assert words[scenario.case["expect"]] in body, scenario.slug
-        # and the same state posted back from the form decides the same
-        posted = client.post(
-            "/sandbox/", form_of(state_from_case(scenario.case)), headers={"HX-Request": "true"}
-        )
-        assert words[scenario.case["expect"]] in posted.content.decode(), scenario.slug
-        cache.clear()
+# Every shipped preset opens and decides what it promises: tests/curriculum/test_shipped_load.py,
+# which shares one load of the whole course.
 
 
 def test_a_preset_shows_its_situation_and_lessons(client):

@@ -22,11 +22,14 @@ from django.forms import formset_factory
 
 from curriculum.quiz_loader import with_layout
 from quizzes.kinds import text_id
+from teach.rendering import RENDERER
 
 MAX_ROWS = 12  # more than any kind allows; the kind's own limit gives the message
 
 
 class _Form(forms.Form):
+    default_renderer = RENDERER  # Django's field HTML, drawn faster (teach.rendering)
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
@@ -77,7 +80,9 @@ class CategoriesForm(_Form):
 
 
 def _formset(row_form):
-    return formset_factory(row_form, extra=0, max_num=MAX_ROWS, absolute_max=MAX_ROWS)
+    return formset_factory(
+        row_form, extra=0, max_num=MAX_ROWS, absolute_max=MAX_ROWS, renderer=RENDERER
+    )
 
 
 def _new_id(text: str, taken: set[str]) -> str:

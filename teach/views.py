@@ -36,7 +36,7 @@ from teach.transfer.gift import GIFT_KINDS
 def _categories(user) -> list[str]:
     """The bank categories this teacher can draw from, offered as suggestions."""
     rows = questions_visible(user).filter(archived=False).values_list("category", flat=True)
-    return sorted(set(rows))
+    return sorted(rows.order_by().distinct())
 
 
 def _partial(request: HttpRequest) -> bool:

@@ -219,6 +219,12 @@ class QuestionForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["category"].widget.attrs["list"] = "known-categories"
+        self.offer(known_misconceptions=known_misconceptions, known_tags=known_tags)
+
+    def offer(self, *, known_misconceptions, known_tags) -> None:
+        """Offer these tags as checkboxes, with what the question has or the author ticked.
+        Only drawing needs them (any well-formed tag is valid), so a view that may not draw
+        the form (a save that succeeds) counts them once it knows it will."""
         for name, known in (("misconceptions", known_misconceptions), ("tags", known_tags)):
             offered = dict(known)
             # Whatever the question has (or the author ticked) stays on offer, counted or not.

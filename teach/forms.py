@@ -236,7 +236,7 @@ class QuestionForm(forms.Form):
             for tag in current:
                 if isinstance(tag, str) and TAG.match(tag):
                     offered.setdefault(tag, 0)
-            self.fields[name].choices = [
+            cast(TagChoiceField, self.fields[name]).choices = [
                 (tag, f"{tag} ({count})" if count else tag)
                 for tag, count in sorted(offered.items(), key=lambda kv: (-kv[1], kv[0]))
             ]

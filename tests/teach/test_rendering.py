@@ -15,7 +15,6 @@ from django.forms.renderers import DjangoTemplates
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from teach.editors import EDITORS
 from teach.rendering import RENDERER
 from tests.conftest import make_lesson, make_module, make_scenario
 from tests.quizzes.builders import make_question
@@ -50,48 +49,49 @@ def test_it_draws_the_control_templates_itself():
 # --- every teaching page with a form: the same HTML either way ----------------------------
 
 
+# Refused: no prompt, a bad category and tag, rows that say little; each kind's own errors too.
+REFUSED = {
+    "prompt": "",
+    "explanation": "<i>why</i>",
+    "category": "Not A Slug",
+    "new_tags": "Bad Tag",
+    "misconceptions": ["thinks-a", "also-b"],
+    "action": "save",
+    "rows-TOTAL_FORMS": "2",
+    "rows-INITIAL_FORMS": "0",
+    "rows-0-text": 'A "quoted" <choice>',
+    "rows-0-correct": "on",
+    "k-reference": "{not json",
+    "allow-TOTAL_FORMS": "1",
+    "allow-INITIAL_FORMS": "0",
+    "allow-0-context": "[1]",
+    "deny-TOTAL_FORMS": "0",
+    "deny-INITIAL_FORMS": "0",
+}
+
+
 def _pages(quiz, question) -> list[tuple[str, str, dict | None]]:
-    """(method, url, data) for the teaching pages that draw forms, with and without errors."""
-    create = reverse("teach:quiz-create")
-    settings = reverse("teach:quiz-edit", args=[quiz.pk])
-    bad_quiz = {"title": "", "pass_mark": "150", "feedback": "never", "tries": "x"}
-    pages = [
-        ("get", create, None),
-        ("post", create, bad_quiz),
-        ("get", settings, None),
-        ("post", settings, bad_quiz | {"title": "<b>Mine</b> & “yours”", "published": "on"}),
+    """(method, url, data): every teaching form, drawn blank, filled and refused, so every
+    widget, label, help text and error list the pages use is drawn at least once."""
+
+    def new(kind: str) -> str:
+        return reverse("teach:question-create", args=[quiz.pk, kind])
+
+    bad_quiz = {"title": "<b>Mine</b> & “yours”", "pass_mark": "150", "tries": "x"}
+    return [
+        ("post", reverse("teach:quiz-create"), bad_quiz | {"feedback": "never"}),
+        ("get", reverse("teach:quiz-edit", args=[quiz.pk]), None),
         ("get", reverse("teach:question-edit", args=[question.pk]), None),
-        ("get", reverse("teach:bank"), None),
         ("get", reverse("teach:bank") + "?kind=nope&level=x&module=gone&q=a&unused=on", None),
-        ("get", reverse("teach:quiz", args=[quiz.pk]), None),
-        ("get", reverse("teach:import"), None),
         ("post", reverse("teach:import"), {"format": "nope", "text": ""}),
+        ("post", new("single"), REFUSED),
+        ("post", new("ordering"), REFUSED | {"action": "add"}),
+        ("post", new("true_false"), REFUSED),
+        ("post", new("categorize"), REFUSED),
+        ("get", new("policy_decision"), None),
+        ("post", new("policy_decision"), REFUSED),
+        ("post", new("least_privilege"), REFUSED),
     ]
-    for kind in EDITORS:
-        url = reverse("teach:question-create", args=[quiz.pk, kind])
-        pages.append(("get", url, None))
-        # Refused: no prompt, a bad tag, rows that say nothing; the kind's own errors too.
-        refused = {
-            "prompt": "",
-            "explanation": "<i>why</i>",
-            "category": "Not A Slug",
-            "new_tags": "Bad Tag",
-            "misconceptions": ["thinks-a", "also-b"],
-            "action": "save",
-            "rows-TOTAL_FORMS": "2",
-            "rows-INITIAL_FORMS": "0",
-            "rows-0-text": 'A "quoted" <choice>',
-            "rows-0-correct": "on",
-            "k-reference": "{not json",
-            "allow-TOTAL_FORMS": "1",
-            "allow-INITIAL_FORMS": "0",
-            "allow-0-context": "[1]",
-            "deny-TOTAL_FORMS": "0",
-            "deny-INITIAL_FORMS": "0",
-        }
-        pages.append(("post", url, refused))
-        pages.append(("post", url, refused | {"action": "add"}))
-    return pages
 
 
 def test_every_teaching_form_is_the_same_html_as_djangos_templates_make(
@@ -112,7 +112,7 @@ def test_the_statistics_filter_is_the_same_html_either_way(teacher, instructor, 
     quiz.owner = instructor
     quiz.save()
     url = reverse("teach:quiz-statistics", args=[quiz.pk])
-    for query in ("", "?attempts=first", "?attempts=bad"):
+    for query in ("?attempts=first", "?attempts=bad"):
         fast, plain = _both_ways(monkeypatch, lambda q=query: teacher.get(url + q))
         assert "Attempts to count" in fast
         assert fast == plain, query

@@ -112,17 +112,25 @@ def assign_ids(rows: list[dict], previous: list[dict]) -> list[dict]:
     return out
 
 
+def is_row_action(action: str) -> bool:
+    """ "add", "up-N", "down-N" or "remove-N"."""
+    if action == "add":
+        return True
+    verb, _, number = action.partition("-")
+    return verb in {"up", "down", "remove"} and (
+        number.isascii() and number.isdigit() and len(number) <= 4
+    )
+
+
 def apply_row_action(rows: list[dict], action: str, blank: dict) -> list[dict] | None:
     """`rows` after "add", "up-N", "down-N" or "remove-N"; None if `action` is none of them."""
+    if not is_row_action(action):
+        return None
     if action == "add":
         if len(rows) < MAX_ROWS:
             rows.append(dict(blank))
         return rows
     verb, _, number = action.partition("-")
-    if verb not in {"up", "down", "remove"} or not (
-        number.isascii() and number.isdigit() and len(number) <= 4
-    ):
-        return None
     index = int(number)
     if not 0 <= index < len(rows):
         return rows
@@ -228,8 +236,8 @@ class Editor:
     def row_action(self, post, action: str) -> list[dict] | None:
         """Apply "add", "up-N", "down-N" or "remove-N" to the posted rows; None if `action`
         is not one (then the form is being saved or previewed)."""
-        if self.row_form is None:
-            return None
+        if self.row_form is None or not is_row_action(action):
+            return None  # a save or a preview: the posted rows are not read twice
         blank = {f: "" for f in self.row_fields} | self.blank_row()
         return apply_row_action(self.posted_rows(post), action, blank)
 

@@ -66,3 +66,33 @@ def test_a_refused_question_still_offers_the_tags_in_use(teacher, owned, instruc
     page = teacher.post(url, {"prompt": "", "action": "save"}).content.decode()
     assert "exam-2026 (1)" in page  # the bank tag, with how many questions have it
     assert "thinks-something (1)" in page  # the misconception of the quiz's question
+
+
+def _scenario_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries if 'FROM "lessons_scenario"' in q["sql"]]
+
+
+def test_the_scenario_menu_reads_titles_not_every_scenarios_case(teacher, owned):
+    """The policy editor's menu lists every scenario the teacher may use, on every live check
+    as they type: it reads what the menu shows, and the whole row only of the one opened."""
+    from lessons.models import Source
+    from tests.conftest import make_scenario
+    from tests.teach.test_engine_editors import HTMX, policy_form
+
+    quiz, _ = owned
+    for n in range(5):
+        make_scenario(source=Source.FILE, title=f"Scenario {n}")
+    url, data = policy_form(teacher, quiz, action="engine")
+    with CaptureQueriesContext(connection) as queries:
+        assert teacher.post(url, data, **HTMX).status_code == 200
+    reads = _scenario_reads(queries)
+    assert len(reads) == 1  # the menu, once
+    assert '"lessons_scenario"."title"' in reads[0]
+    assert '"lessons_scenario"."case"' not in reads[0]
+    opened = make_scenario(source=Source.FILE, title="Opened one")
+    data |= {"k-scenario": str(opened.pk), "op": "load-scenario", "action": "save"}
+    with CaptureQueriesContext(connection) as queries:
+        page = teacher.post(url, data, **HTMX)
+    assert "Opened one" in page.content.decode()
+    whole = [sql for sql in _scenario_reads(queries) if '"lessons_scenario"."case"' in sql]
+    assert len(whole) == 1  # the opened scenario's case, read once

@@ -80,6 +80,7 @@ def _input_option(widget: dict) -> str:
 
 
 def _textarea(widget: dict) -> str:
+    """django/forms/widgets/textarea.html (the newline after the tag is the template's)."""
     value = widget["value"]
     text = _var(value) if value else ""
     return f'<textarea name="{_var(widget["name"])}"{_attrs(widget["attrs"])}>\n{text}</textarea>'
@@ -174,8 +175,8 @@ HANDLERS: dict[str, Callable[[dict], str | None]] = {
     _template(f"{_WIDGETS}radio_option.html"): lambda c: _input_option(c["widget"]),
 }
 
-# What the handlers reproduce, their includes among them: if an installed app overrides any of
-# these, every template goes through the engine again.
+# What the handlers reproduce, their includes among them: if the engine would read any of these
+# from elsewhere than Django's own directory, every template goes through the engine again.
 REPRODUCED = {
     *HANDLERS,
     _template("attrs.html"),

@@ -269,6 +269,11 @@ def test_a_quiz_setting_keeps_its_label_help_and_typed_value(teacher, owned):
         seen.controls["id_attempts_allowed"]["aria-describedby"] == "id_attempts_allowed_helptext"
     )
     assert seen.texts["id_attempts_allowed_helptext"] == "0 means unlimited."
+    # Each field sits in its box (teach_forms.field_group): marked when it has an error, and
+    # for a checkbox, which the CSS lays out beside its label.
+    assert re.search(r'<div class="field has-error">\s*<label for="id_pass_mark">', html)
+    assert re.search(r'<div class="field">\s*<label for="id_title">', html)
+    assert re.search(r'<div class="field field-check">\s*<label for="id_shuffle_questions">', html)
 
 
 def test_a_stored_question_is_drawn_with_its_values_chosen(teacher, instructor):

@@ -20,6 +20,8 @@ from lessons.models import Level, Module
 from quizzes import kinds
 from quizzes.models import Question, Quiz, Tag
 from teach.access import questions_visible
+from teach.forms import ModuleChoiceField
+from teach.rendering import RENDERER
 
 PAGE_SIZE = 25
 
@@ -105,7 +107,7 @@ def misconception_counts(user) -> list[tuple[str, int]]:
     each. They are a JSON list on the question (as the curriculum files write them), so they
     are counted here: one query, and a pass over the lists."""
     counts: Counter[str] = Counter()
-    for tags in questions_visible(user).values_list("misconceptions", flat=True):
+    for tags in questions_visible(user).order_by().values_list("misconceptions", flat=True):
         if isinstance(tags, list):
             counts.update({t for t in tags if isinstance(t, str)})
     return sorted(counts.items())
@@ -115,6 +117,8 @@ class BankFilterForm(forms.Form):
     """The bank's search and filters (GET). Invalid values are reported and ignored, never a
     500: the rest of the filters still apply."""
 
+    default_renderer = RENDERER
+
     q = forms.CharField(
         required=False,
         max_length=100,
@@ -122,7 +126,7 @@ class BankFilterForm(forms.Form):
         help_text="Words from the prompt, or part of the question's slug.",
     )
     kind = forms.ChoiceField(required=False, label="Kind")
-    module = forms.ModelChoiceField(
+    module = ModuleChoiceField(
         queryset=Module.objects.order_by("order", "slug"),
         required=False,
         to_field_name="slug",

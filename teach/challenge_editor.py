@@ -28,6 +28,7 @@ from srm_trainer.iam import PolicyError
 from srm_trainer.iam.case import MAX_CASE_NESTING
 from srm_trainer.iam.jsontext import load_json
 from teach.editors import Editor, Parts, _Form, apply_row_action
+from teach.rendering import RENDERER
 
 MAX_REQUESTS = 20  # per list: each is one evaluation when the reference is checked
 LISTS = ("allow", "deny")
@@ -105,7 +106,9 @@ class ChallengeForm(_Form):
         return [line.strip() for line in self.cleaned_data["scope"].splitlines() if line.strip()]
 
 
-RequestRows = formset_factory(RequestRow, extra=0, max_num=MAX_REQUESTS, absolute_max=MAX_REQUESTS)
+RequestRows = formset_factory(  # type: ignore[call-arg]  # `renderer` (Django 4.0) unstubbed
+    RequestRow, extra=0, max_num=MAX_REQUESTS, absolute_max=MAX_REQUESTS, renderer=RENDERER
+)
 
 
 @dataclass

@@ -22,11 +22,14 @@ from django.forms import formset_factory
 
 from curriculum.quiz_loader import with_layout
 from quizzes.kinds import text_id
+from teach.rendering import RENDERER
 
 MAX_ROWS = 12  # more than any kind allows; the kind's own limit gives the message
 
 
 class _Form(forms.Form):
+    default_renderer = RENDERER  # Django's field HTML, drawn faster (teach.rendering)
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
@@ -77,7 +80,9 @@ class CategoriesForm(_Form):
 
 
 def _formset(row_form):
-    return formset_factory(row_form, extra=0, max_num=MAX_ROWS, absolute_max=MAX_ROWS)
+    return formset_factory(
+        row_form, extra=0, max_num=MAX_ROWS, absolute_max=MAX_ROWS, renderer=RENDERER
+    )
 
 
 def _new_id(text: str, taken: set[str]) -> str:
@@ -107,17 +112,25 @@ def assign_ids(rows: list[dict], previous: list[dict]) -> list[dict]:
     return out
 
 
+def is_row_action(action: str) -> bool:
+    """ "add", "up-N", "down-N" or "remove-N"."""
+    if action == "add":
+        return True
+    verb, _, number = action.partition("-")
+    return verb in {"up", "down", "remove"} and (
+        number.isascii() and number.isdigit() and len(number) <= 4
+    )
+
+
 def apply_row_action(rows: list[dict], action: str, blank: dict) -> list[dict] | None:
     """`rows` after "add", "up-N", "down-N" or "remove-N"; None if `action` is none of them."""
+    if not is_row_action(action):
+        return None
     if action == "add":
         if len(rows) < MAX_ROWS:
             rows.append(dict(blank))
         return rows
     verb, _, number = action.partition("-")
-    if verb not in {"up", "down", "remove"} or not (
-        number.isascii() and number.isdigit() and len(number) <= 4
-    ):
-        return None
     index = int(number)
     if not 0 <= index < len(rows):
         return rows
@@ -223,8 +236,8 @@ class Editor:
     def row_action(self, post, action: str) -> list[dict] | None:
         """Apply "add", "up-N", "down-N" or "remove-N" to the posted rows; None if `action`
         is not one (then the form is being saved or previewed)."""
-        if self.row_form is None:
-            return None
+        if self.row_form is None or not is_row_action(action):
+            return None  # a save or a preview: the posted rows are not read twice
         blank = {f: "" for f in self.row_fields} | self.blank_row()
         return apply_row_action(self.posted_rows(post), action, blank)
 

@@ -4,16 +4,56 @@ belongs). The kind-specific parts are in `teach.editors`."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import cast
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
 from lessons.models import Lesson, Level, Module
 from quizzes.models import Quiz
+from teach.rendering import RENDERER
 
 # Misconception and bank tags: lowercase words joined by hyphens (the import checks the same).
 TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_TAG_LENGTH = 50  # `quizzes.Tag.slug`'s length
 MAX_TAGS = 20
+
+
+class _Rows(ModelChoiceIterator):
+    """A model menu's entries read as (value, label) rows, not as model instances: the lesson
+    menu lists every lesson, and building each with its Markdown body cost more than the rest
+    of the field. The HTML is the same (the value is the key, the label what `__str__` says)."""
+
+    def __iter__(self) -> Iterator[tuple]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from cast("_RowChoiceField", self.field).rows(self.queryset)
+
+
+class _RowChoiceField(forms.ModelChoiceField):
+    """A chosen value is still checked against the queryset and cleaned to its row, as any
+    `ModelChoiceField` does; only the menu is read differently."""
+
+    iterator = _Rows
+
+    def rows(self, queryset) -> Iterator[tuple]:
+        raise NotImplementedError
+
+
+class ModuleChoiceField(_RowChoiceField):
+    """Modules by title (`Module.__str__`)."""
+
+    def rows(self, queryset) -> Iterator[tuple]:
+        return iter(queryset.values_list(self.to_field_name or "pk", "title"))
+
+
+class LessonChoiceField(_RowChoiceField):
+    """Lessons as `module-slug/lesson-slug` (`Lesson.__str__`)."""
+
+    def rows(self, queryset) -> Iterator[tuple]:
+        for key, module, slug in queryset.values_list("pk", "module__slug", "slug"):
+            yield key, f"{module}/{slug}"
 
 
 class TagChoiceField(forms.MultipleChoiceField):
@@ -42,6 +82,8 @@ class TagChoiceField(forms.MultipleChoiceField):
 class QuizForm(forms.ModelForm):
     """Every setting of a quiz except its slug (made from the title when it is created).
     `Quiz.clean()` runs on save, so the limits are the loader's and the admin's."""
+
+    default_renderer = RENDERER
 
     class Meta:
         model = Quiz
@@ -93,6 +135,7 @@ class QuizForm(forms.ModelForm):
             "right answer earns 1, 2 or 3, a wrong one costs 0, 2 or 6.",
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"module": ModuleChoiceField}
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -116,6 +159,8 @@ class QuestionForm(forms.Form):
     """The parts every kind shares. Not a ModelForm: the kind's checks report on `data`,
     which no form field shows, so the view maps `Question.clean()`'s errors itself."""
 
+    default_renderer = RENDERER
+
     prompt = forms.CharField(
         label="Prompt (Markdown)",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -133,10 +178,8 @@ class QuestionForm(forms.Form):
         max_length=100,
         help_text="Lower-case words joined by dashes; a quiz can draw questions from it.",
     )
-    module = forms.ModelChoiceField(
-        queryset=Module.objects.order_by("order", "slug"), required=False
-    )
-    lesson = forms.ModelChoiceField(
+    module = ModuleChoiceField(queryset=Module.objects.order_by("order", "slug"), required=False)
+    lesson = LessonChoiceField(
         queryset=Lesson.objects.select_related("module").order_by("module__order", "order"),
         required=False,
         label="Lesson that teaches it",
@@ -176,6 +219,12 @@ class QuestionForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["category"].widget.attrs["list"] = "known-categories"
+        self.offer(known_misconceptions=known_misconceptions, known_tags=known_tags)
+
+    def offer(self, *, known_misconceptions, known_tags) -> None:
+        """Offer these tags as checkboxes, with what the question has or the author ticked.
+        Only drawing needs them (any well-formed tag is valid), so a view that may not draw
+        the form (a save that succeeds) counts them once it knows it will."""
         for name, known in (("misconceptions", known_misconceptions), ("tags", known_tags)):
             offered = dict(known)
             # Whatever the question has (or the author ticked) stays on offer, counted or not.
@@ -187,7 +236,7 @@ class QuestionForm(forms.Form):
             for tag in current:
                 if isinstance(tag, str) and TAG.match(tag):
                     offered.setdefault(tag, 0)
-            self.fields[name].choices = [
+            cast(TagChoiceField, self.fields[name]).choices = [
                 (tag, f"{tag} ({count})" if count else tag)
                 for tag, count in sorted(offered.items(), key=lambda kv: (-kv[1], kv[0]))
             ]

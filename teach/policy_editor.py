@@ -38,6 +38,7 @@ from srm_trainer.sandbox.state import (
 from teach.editors import Editor, Parts, _Form
 
 CASE_PREFIX = "case-"
+MENU_FIELDS = ("pk", "title", "source", "owner_id")  # what the scenario menu shows
 NEW = ""  # the scenario choice "a new scenario"
 
 
@@ -89,8 +90,10 @@ class ScenarioForm(_Form):
     )
 
     def __init__(self, *args, scenarios: list[Scenario], user=None, **kwargs):
+        """`scenarios`: the menu, which may hold only what it shows (`MENU_FIELDS`)."""
         super().__init__(*args, **kwargs)
         self.scenarios = {str(s.pk): s for s in scenarios}
+        self._whole: dict[str, Scenario | None] = {}
 
         def whose(s: Scenario) -> str:
             if s.source == Source.FILE:
@@ -125,9 +128,24 @@ class ScenarioForm(_Form):
             raise forms.ValidationError("Describe the situation: learners read it first.")
         return situation
 
+    def whole(self, key) -> Scenario | None:
+        """The whole scenario behind a menu entry, read once; None for "a new scenario" (or
+        a key not on the menu)."""
+        key = str(key)
+        if key not in self._whole:
+            row = self.scenarios.get(key)
+            if row is not None and row.get_deferred_fields():
+                row = Scenario.objects.filter(pk=row.pk).first()
+            self._whole[key] = row
+        return self._whole[key]
+
+    def keep(self, scenario: Scenario) -> None:
+        """`scenario`, read whole elsewhere, is what its menu entry stands for."""
+        self._whole[str(scenario.pk)] = scenario
+
     def chosen(self) -> Scenario | None:
         """The scenario the editor holds (after `is_valid()`)."""
-        return self.scenarios.get(self.cleaned_data.get("opened") or NEW)
+        return self.whole(self.cleaned_data.get("opened") or NEW)
 
 
 def _posted_values(post) -> dict:
@@ -203,7 +221,7 @@ class PolicyParts(Parts):
         key = form.data.get(form.add_prefix("opened")) if form.is_bound else None
         if key is None:
             key = form.initial.get("opened") or NEW
-        return form.scenarios.get(str(key))
+        return form.whole(key)
 
     def summary(self) -> list[str]:
         return [self.refusal] if self.refusal else []
@@ -249,9 +267,15 @@ class PolicyDecisionEditor(Editor):
     uses_policy_editor = True
 
     def _form(self, question, user, post=None, initial=None) -> ScenarioForm:
-        scenarios = list(scenarios_for(user))
-        if question.scenario_id and question.scenario not in scenarios:
-            scenarios.append(question.scenario)  # already on this question: keep offering it
+        # The menu: what it shows, not every scenario's case and texts (read for the one
+        # opened or saved, `ScenarioForm.whole`). Drawn on each live check as the author
+        # types, too.
+        scenarios = list(scenarios_for(user).only(*MENU_FIELDS))
+        if question.scenario_id:
+            held = question.scenario  # read whole with the question
+            scenarios = [held if s.pk == held.pk else s for s in scenarios]
+            if held not in scenarios:
+                scenarios.append(held)  # already on this question: keep offering it
         if post is not None:
             return ScenarioForm(post, prefix="k", scenarios=scenarios, user=user)
         return ScenarioForm(prefix="k", initial=initial or {}, scenarios=scenarios, user=user)
@@ -284,13 +308,14 @@ class PolicyDecisionEditor(Editor):
         if not op:
             return None
         if op == "load-scenario":
-            scenario = self._form(question, user).scenarios.get(post.get("k-scenario", NEW))
+            scenario = self._form(question, user).whole(post.get("k-scenario", NEW))
             if scenario is None:  # "a new scenario": keep the case as typed, to save as new
                 values = {"scenario": NEW, "opened": NEW}
                 return self.redraw(question, post, user=user, values=values)
             state, refusal = _state_of(scenario)
             parts = self.redraw(question, post, user=user, values=_scenario_values(scenario))
             parts.state, parts.refusal = state, refusal
+            parts.form.keep(scenario)  # read whole already
             return parts
         parts = self.redraw(question, post, user=user)
         if parts.refusal:

@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from quizzes.attempts import expire_overdue
 from quizzes.models import Attempt
 from teach.access import _quiz_for_instructor, may_edit, quizzes_visible, teacher_required
+from teach.rendering import RENDERER
 from teach.statistics import MIN_ATTEMPTS, WEAK_DISCRIMINATION, submitted_attempts
 from teach.statistics import quiz_statistics as compute
 from teach.statistics_page import page_context
@@ -46,6 +47,8 @@ def sees_every_learner(user, quiz) -> bool:
 
 
 class StatisticsFilter(forms.Form):
+    default_renderer = RENDERER
+
     attempts = forms.ChoiceField(
         choices=[(ALL, "All submitted attempts"), (FIRST, "Each learner's first attempt")],
         widget=forms.RadioSelect,

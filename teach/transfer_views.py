@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from quizzes.models import Quiz
 from teach.access import _quiz_for_instructor, questions_visible, teacher_required
+from teach.rendering import RENDERER
 from teach.transfer import gift, importer, json_format
 from teach.transfer.drafts import MAX_QUESTIONS, MAX_TEXT_CHARS, TransferError
 
@@ -40,6 +41,8 @@ def editable_quizzes(user):
 
 
 class ImportForm(forms.Form):
+    default_renderer = RENDERER
+
     file = forms.FileField(
         required=False,
         label="A file",

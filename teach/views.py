@@ -36,7 +36,7 @@ from teach.transfer.gift import GIFT_KINDS
 def _categories(user) -> list[str]:
     """The bank categories this teacher can draw from, offered as suggestions."""
     rows = questions_visible(user).filter(archived=False).values_list("category", flat=True)
-    return sorted(set(rows))
+    return sorted(rows.order_by().distinct())
 
 
 def _partial(request: HttpRequest) -> bool:
@@ -347,12 +347,14 @@ def _posted_initial(post) -> dict:
 
 def _question_form(user, *args, **kwargs) -> QuestionForm:
     """The shared fields' form, offering the tags already used on questions `user` may use."""
-    return QuestionForm(
-        *args,
-        known_misconceptions=bank.misconception_counts(user),
-        known_tags=bank.tag_counts(user),
-        **kwargs,
+    return _offer_tags(QuestionForm(*args, **kwargs), user)
+
+
+def _offer_tags(form: QuestionForm, user) -> QuestionForm:
+    form.offer(
+        known_misconceptions=bank.misconception_counts(user), known_tags=bank.tag_counts(user)
     )
+    return form
 
 
 @transaction.atomic
@@ -373,9 +375,7 @@ def _question_page(
         raise Http404("There is no editor for this kind of question yet.")
     user = request.user
     context = {"question": question, "quiz": quiz, "creating": creating, "editor": editor}
-    context["categories"] = _categories(user)
     context["kind"] = kinds.KINDS[question.type]
-    context["has_answers"] = not creating and services.question_has_answers(question)
     action = request.POST.get("action", "save") if request.method == "POST" else ""
     if request.method != "POST":
         base = _question_form(request.user, initial=_question_initial(question))
@@ -402,7 +402,7 @@ def _question_page(
             return render(request, editor.live_template, context)
         base = _question_form(request.user, initial=_posted_initial(request.POST))
     else:
-        base = _question_form(request.user, request.POST)
+        base = QuestionForm(request.POST)  # its tag offers are read below, if it is drawn
         parts = editor.parts(question, request.POST, user=user)
         context["not_saved"] = True
         if base.is_valid() and parts.is_valid():
@@ -411,6 +411,10 @@ def _question_page(
                 return response
         elif not parts.is_valid():
             context["problems"] = parts.summary()
+        _offer_tags(base, user)
+    # What only the whole page shows (not a partial, not a save that succeeded).
+    context["categories"] = _categories(user)
+    context["has_answers"] = not creating and services.question_has_answers(question)
     context.update(form=base, parts=parts, **parts.context(request))
     return render(request, "teach/question_form.html", context)
 

@@ -1,0 +1,209 @@
+"""A form renderer for the teaching pages that writes Django's own field, label, error and
+widget HTML in Python instead of through their templates.
+
+Why: the question editor draws 20-60 fields per request, and each field went through about ten
+template renders (field.html, label.html, attrs.html, the widget's template and its includes):
+about half of the page's CPU time. The HTML is the same byte for byte (labels tied to their
+controls, help text and errors with their ids, `aria-describedby`, `aria-invalid`):
+tests/teach/test_rendering.py renders every teaching form both ways and compares.
+
+Only the templates below are written here, each exactly as Django 5.2 ships it; any other
+template goes through the template engine as before, and so do these if the engine would not
+read them from Django's own directory. Should a Django upgrade change one of them, that test
+fails (the pages would otherwise keep the old markup).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from html import escape  # Django's `escape` is this, wrapped for lazy strings (not needed here)
+from pathlib import Path
+
+import django.forms
+from django.forms.renderers import DjangoTemplates
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, SafeString
+
+_PLAIN = Context()  # autoescape on, localisation as the settings say: a template's defaults
+
+
+def _var(value) -> str:
+    """`{{ value }}` in a template."""
+    if type(value) is str:
+        return escape(value)
+    if isinstance(value, str):  # SafeString, or another str subclass
+        return conditional_escape(value)
+    return render_value_in_context(value, _PLAIN)
+
+
+def _s(value) -> str:
+    """`{{ value|stringformat:'s' }}`."""
+    text = str(value)  # what "%s" makes of any value (the filter turns a tuple to str first)
+    return text if isinstance(value, SafeData) else escape(text)
+
+
+def _attrs(attrs) -> str:
+    """django/forms/widgets/attrs.html (and django/forms/attrs.html)."""
+    if not attrs:
+        return ""
+    out = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        if value is True:
+            out.append(f" {_var(name)}")
+        else:
+            out.append(f' {_var(name)}="{_s(value)}"')
+    return "".join(out)
+
+
+def _input(widget: dict) -> str:
+    """django/forms/widgets/input.html, with its newline."""
+    value = widget["value"]
+    shown = f' value="{_s(value)}"' if value != None else ""  # noqa: E711 (the template's !=)
+    return (
+        f'<input type="{_var(widget["type"])}" name="{_var(widget["name"])}"{shown}'
+        f"{_attrs(widget['attrs'])}>\n"
+    )
+
+
+def _input_option(widget: dict) -> str:
+    """django/forms/widgets/input_option.html (a checkbox or radio of a group), newline kept."""
+    if not widget.get("wrap_label"):
+        return _input(widget) + "\n"
+    label_id = (widget.get("attrs") or {}).get("id")
+    for_ = f' for="{_var(label_id)}"' if label_id else ""
+    return f"<label{for_}>{_input(widget)} {_var(widget['label'])}</label>\n"
+
+
+def _textarea(widget: dict) -> str:
+    """django/forms/widgets/textarea.html (the newline after the tag is the template's)."""
+    value = widget["value"]
+    text = _var(value) if value else ""
+    return f'<textarea name="{_var(widget["name"])}"{_attrs(widget["attrs"])}>\n{text}</textarea>'
+
+
+def _option(option: dict) -> str:
+    """django/forms/widgets/select_option.html, with its newline."""
+    return (
+        f'<option value="{_s(option["value"])}"{_attrs(option["attrs"])}>'
+        f"{_var(option['label'])}</option>\n"
+    )
+
+
+SELECT_OPTION = "django/forms/widgets/select_option.html"
+
+
+def _select(widget: dict) -> str | None:
+    """django/forms/widgets/select.html; None (the engine draws it) for another option
+    template."""
+    out = [f'<select name="{_var(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            out.append(f'\n  <optgroup label="{_var(group_name)}">')
+        for option in group_choices:
+            if option["template_name"] != SELECT_OPTION:
+                return None
+            out.append("\n  ")
+            out.append(_option(option))
+        if group_name:
+            out.append("\n  </optgroup>")
+    out.append("\n</select>")
+    return "".join(out)
+
+
+def _label(context: dict) -> str:
+    """django/forms/label.html."""
+    if not context["use_tag"]:
+        return _var(context["label"])
+    tag = _var(context["tag"])
+    return f"<{tag}{_attrs(context['attrs'])}>{_var(context['label'])}</{tag}>"
+
+
+def _errors(context: dict) -> str:
+    """django/forms/errors/list/ul.html (the default error list)."""
+    errors = context["errors"]
+    if not errors:
+        return ""
+    field_id = errors.field_id
+    id_ = f' id="{_var(field_id)}_error"' if field_id else ""
+    items = "".join(f"<li>{_var(error)}</li>" for error in errors)
+    return f'<ul class="{_var(context["error_class"])}"{id_}>{items}</ul>'
+
+
+def _field(context: dict) -> str:
+    """django/forms/field.html: label (or legend), help text, errors, the control."""
+    field = context["field"]
+    label = field.label
+    if field.use_fieldset:
+        described = field.aria_describedby
+        aria = f' aria-describedby="{_var(described)}"' if described else ""
+        head = f"\n  <fieldset{aria}>\n  {_var(field.legend_tag()) if label else ''}\n"
+    else:
+        head = f"\n  {_var(field.label_tag()) if label else ''}\n"
+    help_text = field.help_text
+    if help_text:
+        auto_id = field.auto_id
+        id_ = f' id="{_var(auto_id)}_helptext"' if auto_id else ""
+        help_html = f'<div class="helptext"{id_}>{help_text}</div>'
+    else:
+        help_html = ""
+    tail = "</fieldset>" if field.use_fieldset else ""
+    return f"{head}\n{help_html}\n{_var(field.errors)}\n{_var(field)}{tail}\n"
+
+
+def _template(name: str) -> str:
+    return f"django/forms/{name}"
+
+
+_WIDGETS = "widgets/"
+_INPUTS = ("text", "number", "email", "url", "password", "hidden", "checkbox", "search", "tel")
+
+HANDLERS: dict[str, Callable[[dict], str | None]] = {
+    _template("field.html"): _field,
+    _template("label.html"): _label,
+    _template("errors/list/default.html"): _errors,
+    _template("errors/list/ul.html"): _errors,
+    _template(f"{_WIDGETS}input.html"): lambda c: _input(c["widget"]),
+    **{_template(f"{_WIDGETS}{kind}.html"): lambda c: _input(c["widget"]) for kind in _INPUTS},
+    _template(f"{_WIDGETS}textarea.html"): lambda c: _textarea(c["widget"]),
+    _template(f"{_WIDGETS}select.html"): lambda c: _select(c["widget"]),
+    _template(f"{_WIDGETS}checkbox_option.html"): lambda c: _input_option(c["widget"]),
+    _template(f"{_WIDGETS}radio_option.html"): lambda c: _input_option(c["widget"]),
+}
+
+# What the handlers reproduce, their includes among them: if the engine would read any of these
+# from elsewhere than Django's own directory, every template goes through the engine again.
+REPRODUCED = {
+    *HANDLERS,
+    _template("attrs.html"),
+    _template(f"{_WIDGETS}attrs.html"),
+    SELECT_OPTION,
+    _template(f"{_WIDGETS}input_option.html"),
+}
+DJANGO_TEMPLATES = Path(django.forms.__file__).parent / "templates"
+
+
+class TeachFormRenderer(DjangoTemplates):
+    """Django's default form renderer, with the common templates written in Python."""
+
+    @cached_property
+    def handlers(self) -> dict[str, Callable[[dict], str | None]]:
+        for name in REPRODUCED:
+            origin = getattr(self.engine.get_template(name), "origin", None)
+            if origin is None or Path(origin.name) != DJANGO_TEMPLATES / name:
+                return {}
+        return HANDLERS
+
+    def render(self, template_name, context, request=None) -> str:
+        handler = self.handlers.get(template_name)
+        html = handler(context) if handler is not None else None
+        if html is None:
+            return super().render(template_name, context, request)
+        return SafeString(html.strip())
+
+
+RENDERER = TeachFormRenderer()

@@ -1,0 +1,312 @@
+"""The teaching pages draw their form fields in Python (`teach.rendering`), not through Django's
+form templates. What a teacher (and a screen reader) gets must not change: every page is the
+same HTML, byte for byte, as Django's templates make it, and a field keeps its label, help text
+and errors tied to its control."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+import time_machine
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from teach.rendering import RENDERER
+from tests.conftest import make_lesson, make_module, make_scenario
+from tests.quizzes.builders import make_question
+from tests.teach.statsdata import build_class
+
+pytestmark = pytest.mark.django_db
+
+# What differs between two requests whatever draws the forms: CSRF tokens, CSP nonces.
+PER_REQUEST = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": "|nonce=")[^"]+"')
+
+
+def _both_ways(monkeypatch, fetch) -> tuple[str, str]:
+    """The page as `teach.rendering` draws it, and as Django's form templates draw it."""
+    with time_machine.travel("2026-06-01T12:00:00Z", tick=False):  # the case editor's clock
+        fast = fetch()
+        with monkeypatch.context() as m:
+            m.setattr(RENDERER, "handlers", {})
+            plain = fetch()
+    assert fast.status_code == plain.status_code
+    return (
+        PER_REQUEST.sub(r"\1…", fast.content.decode()),
+        PER_REQUEST.sub(r"\1…", plain.content.decode()),
+    )
+
+
+def test_it_draws_the_control_templates_itself():
+    # Django's own templates are in use (no app overrides them), so the fast path is on.
+    assert "django/forms/field.html" in RENDERER.handlers
+    assert "django/forms/widgets/select.html" in RENDERER.handlers
+
+
+# --- every teaching page with a form: the same HTML either way ----------------------------
+
+
+# Refused: no prompt, a bad category and tag, rows that say little; each kind's own errors too.
+REFUSED = {
+    "prompt": "",
+    "explanation": "<i>why</i>",
+    "category": "Not A Slug",
+    "new_tags": "Bad Tag",
+    "misconceptions": ["thinks-a", "also-b"],
+    "action": "save",
+    "rows-TOTAL_FORMS": "2",
+    "rows-INITIAL_FORMS": "0",
+    "rows-0-text": 'A "quoted" <choice>',
+    "rows-0-correct": "on",
+    "k-reference": "{not json",
+    "allow-TOTAL_FORMS": "1",
+    "allow-INITIAL_FORMS": "0",
+    "allow-0-context": "[1]",
+    "deny-TOTAL_FORMS": "0",
+    "deny-INITIAL_FORMS": "0",
+}
+
+
+def _pages(quiz, question) -> list[tuple[str, str, dict | None]]:
+    """(method, url, data): every teaching form, drawn blank, filled and refused, so every
+    widget, label, help text and error list the pages use is drawn at least once."""
+
+    def new(kind: str) -> str:
+        return reverse("teach:question-create", args=[quiz.pk, kind])
+
+    bad_quiz = {"title": "<b>Mine</b> & “yours”", "pass_mark": "150", "tries": "x"}
+    return [
+        ("post", reverse("teach:quiz-create"), bad_quiz | {"feedback": "never"}),
+        ("get", reverse("teach:quiz-edit", args=[quiz.pk]), None),
+        ("get", reverse("teach:question-edit", args=[question.pk]), None),
+        ("get", reverse("teach:bank") + "?kind=nope&level=x&module=gone&q=a&unused=on", None),
+        ("post", reverse("teach:import"), {"format": "nope", "text": ""}),
+        ("post", new("single"), REFUSED),
+        ("post", new("ordering"), REFUSED | {"action": "add"}),
+        ("post", new("true_false"), REFUSED),
+        ("post", new("categorize"), REFUSED),
+        ("get", new("policy_decision"), None),
+        ("post", new("policy_decision"), REFUSED),
+        ("post", new("least_privilege"), REFUSED),
+    ]
+
+
+def test_every_teaching_form_is_the_same_html_as_djangos_templates_make(
+    teacher, owned, monkeypatch
+):
+    quiz, question = owned
+    make_module(title="Module <one> & “two”")
+    make_scenario(title="A <scenario> & more")
+    for method, url, data in _pages(quiz, question):
+        send = getattr(teacher, method)
+        args = (url, data) if data else (url,)
+        fast, plain = _both_ways(monkeypatch, lambda s=send, a=args: s(*a))
+        assert fast == plain, (method, url)
+
+
+def test_the_statistics_filter_is_the_same_html_either_way(teacher, instructor, monkeypatch):
+    quiz = build_class()[0]
+    quiz.owner = instructor
+    quiz.save()
+    url = reverse("teach:quiz-statistics", args=[quiz.pk])
+    for query in ("?attempts=first", "?attempts=bad"):
+        fast, plain = _both_ways(monkeypatch, lambda q=query: teacher.get(url + q))
+        assert "Attempts to count" in fast
+        assert fast == plain, query
+
+
+# --- odd values, widget by widget ------------------------------------------------------------
+
+
+class Odd(forms.Form):
+    """Values that test the escaping and the attributes' rules."""
+
+    text = forms.CharField(
+        label='Say "<b>it</b>" & go',
+        help_text="<em>Help</em> stays HTML",
+        widget=forms.TextInput(attrs={"data-on": True, "data-off": False, "data-n": 0}),
+    )
+    safe = forms.CharField(
+        label=mark_safe("<span>safe</span>"),
+        required=False,
+        widget=forms.TextInput(attrs={"title": mark_safe("&amp; kept")}),
+    )
+    count = forms.IntegerField(label="Count", min_value=1)
+    note = forms.CharField(widget=forms.Textarea, required=False, label="Note")
+    flag = forms.BooleanField(required=False, label="Flag")
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+    pick = forms.ChoiceField(
+        choices=[("", "—"), ("Group <1>", [("a", "A & a"), ("b", "B")]), (3, "Three")],
+        label="Pick",
+    )
+    many = forms.MultipleChoiceField(
+        choices=[("x", "X <x>"), ("y", "Y")], widget=forms.CheckboxSelectMultiple, label="Many"
+    )
+    one = forms.ChoiceField(
+        choices=[("1", "One"), ("2", "Two")], widget=forms.RadioSelect, label="One of"
+    )
+
+
+ODD_DATA = {
+    "text": '"><script>x</script>',
+    "count": "zero",
+    "note": "line one\n<line two> & more",
+    "flag": "on",
+    "hidden": "h&i",
+    "pick": "b",
+    "many": ["x", "zzz"],
+    "one": "3",
+}
+
+
+@pytest.mark.parametrize("data", [None, ODD_DATA], ids=["unbound", "bound-with-errors"])
+def test_each_piece_is_the_same_as_djangos_template(data):
+    fast = Odd(data, renderer=RENDERER, initial={"note": "start", "pick": 3})
+    plain = Odd(data, renderer=DjangoTemplates(), initial={"note": "start", "pick": 3})
+    fast.is_bound and fast.is_valid()
+    plain.is_bound and plain.is_valid()
+    for name in Odd.base_fields:
+        a, b = fast[name], plain[name]
+        assert a.as_field_group() == b.as_field_group(), name
+        assert str(a) == str(b), name
+        assert a.label_tag() == b.label_tag(), name
+        assert str(a.errors) == str(b.errors), name
+        for x, y in zip(a.subwidgets, b.subwidgets, strict=True):
+            assert x.tag() == y.tag(), name
+            assert x.tag(wrap_label=True) == y.tag(wrap_label=True), name
+
+
+# --- what a teacher relies on ----------------------------------------------------------------
+
+
+class _Controls(HTMLParser):
+    """Labels (for → text), controls (id → attributes) and elements with an id (id → text)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.labels: dict[str, str] = {}
+        self.controls: dict[str, dict] = {}
+        self.texts: dict[str, str] = {}
+        self._open: list[tuple[str, str | None, str]] = []  # (tag, label for, id)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("input", "textarea", "select") and a.get("id"):
+            self.controls[a["id"]] = a
+        if tag in ("label", "ul", "div") or a.get("id"):
+            self._open.append((tag, a.get("for"), a.get("id") or ""))
+            if a.get("id"):
+                self.texts.setdefault(a["id"], "")
+        if tag == "label" and a.get("for"):
+            self.labels.setdefault(a["for"], "")
+
+    def handle_data(self, data):
+        for tag, for_, id_ in self._open:
+            if tag == "label" and for_:
+                self.labels[for_] += data
+            if id_:
+                self.texts[id_] += data
+
+    def handle_endtag(self, tag):
+        for n in range(len(self._open) - 1, -1, -1):
+            if self._open[n][0] == tag:
+                del self._open[n:]
+                break
+
+
+def _controls(html: str) -> _Controls:
+    parser = _Controls()
+    parser.feed(html)
+    return parser
+
+
+def test_a_refused_question_names_each_error_on_its_field(teacher, owned):
+    quiz, _ = owned
+    url = reverse("teach:question-create", args=[quiz.pk, "single"])
+    page = teacher.post(url, {"prompt": "", "explanation": "x", "category": "Not A Slug"})
+    seen = _controls(page.content.decode())
+    # Every visible control has a label tied to it.
+    for id_, attrs in seen.controls.items():
+        if attrs.get("type") not in ("hidden", "submit", "checkbox") and id_.startswith("id_"):
+            assert seen.labels.get(id_, "").strip(), id_
+    assert seen.labels["id_prompt"] == "Prompt (Markdown)"
+    # The prompt is marked invalid and described by its error, which says what to do.
+    prompt = seen.controls["id_prompt"]
+    assert prompt["aria-invalid"] == "true"
+    assert prompt["aria-describedby"] == "id_prompt_error"
+    assert seen.texts["id_prompt_error"] == "Write the question's prompt."
+    # The category is described by its help text and its error, both on the page.
+    category = seen.controls["id_category"]
+    assert category["aria-invalid"] == "true"
+    assert category["aria-describedby"].split() == ["id_category_helptext", "id_category_error"]
+    assert "Lower-case words joined by dashes" in seen.texts["id_category_helptext"]
+    assert seen.texts["id_category_error"].strip()
+    # A valid field is not marked, and keeps its help text.
+    level = seen.controls["id_level"]
+    assert "aria-invalid" not in level
+    assert level["aria-describedby"] == "id_level_helptext"
+
+
+def test_a_quiz_setting_keeps_its_label_help_and_typed_value(teacher, owned):
+    quiz, _ = owned
+    page = teacher.post(
+        reverse("teach:quiz-edit", args=[quiz.pk]),
+        {"title": 'A "quoted" <title>', "pass_mark": "150", "attempts_allowed": "2"},
+    )
+    html = page.content.decode()
+    seen = _controls(html)
+    title = seen.controls["id_title"]
+    assert title["value"] == 'A "quoted" <title>'  # escaped in the HTML, intact for the reader
+    assert "&lt;title&gt;" in html and '<title>"' not in html
+    assert seen.labels["id_pass_mark"] == "Pass mark (percent)"
+    assert seen.controls["id_pass_mark"]["aria-invalid"] == "true"
+    assert seen.texts["id_pass_mark_error"].strip()
+    assert seen.labels["id_attempts_allowed"] == "Attempts allowed"
+    assert (
+        seen.controls["id_attempts_allowed"]["aria-describedby"] == "id_attempts_allowed_helptext"
+    )
+    assert seen.texts["id_attempts_allowed_helptext"] == "0 means unlimited."
+    # Each field sits in its box (teach_forms.field_group): marked when it has an error, and
+    # for a checkbox, which the CSS lays out beside its label.
+    assert re.search(r'<div class="field has-error">\s*<label for="id_pass_mark">', html)
+    assert re.search(r'<div class="field">\s*<label for="id_title">', html)
+    assert re.search(r'<div class="field field-check">\s*<label for="id_shuffle_questions">', html)
+
+
+def test_a_stored_question_is_drawn_with_its_values_chosen(teacher, instructor):
+    module = make_module(title="Shared <model>")
+    question = make_question(
+        "single", owner=instructor, source="authored", module=module, category="mine", lesson=None
+    )
+    page = teacher.get(reverse("teach:question-edit", args=[question.pk])).content.decode()
+    assert f'<option value="{module.pk}" selected>Shared &lt;model&gt;</option>' in page
+    assert 'name="category" value="mine"' in page
+
+
+def test_the_module_and_lesson_menus_say_what_the_models_say(instructor):
+    """The menus are read as rows (`teach.forms.LessonChoiceField`): each entry is still the
+    row's key and its `__str__`, in the queryset's order, and a choice cleans to the row."""
+    from lessons.models import Lesson, Module
+    from teach.forms import QuestionForm
+
+    first, second = make_module(title="Zeta & <co>"), make_module(title="Alpha")
+    lessons = [make_lesson(first), make_lesson(second), make_lesson(first)]
+    form = QuestionForm()
+    modules = Module.objects.order_by("order", "slug")
+    assert list(form.fields["module"].choices) == [("", "---------")] + [
+        (m.pk, str(m)) for m in modules
+    ]
+    in_order = Lesson.objects.select_related("module").order_by("module__order", "order")
+    assert list(form.fields["lesson"].choices) == [("", "---------")] + [
+        (lesson.pk, str(lesson)) for lesson in in_order
+    ]
+    posted = QuestionForm(
+        {"prompt": "p", "explanation": "e", "category": "c", "lesson": lessons[2].pk}
+    )
+    assert posted.is_valid(), posted.errors
+    assert posted.cleaned_data["lesson"] == lessons[2]
+    gone = QuestionForm({"prompt": "p", "explanation": "e", "category": "c", "lesson": 9999})
+    assert not gone.is_valid() and "lesson" in gone.errors

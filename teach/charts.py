@@ -1,6 +1,6 @@
-"""Small horizontal bar charts drawn on the server as inline SVG (`Chart.svg`).
+"""Small horizontal bar charts drawn on the server as inline SVG (`teach/_chart.html`).
 
-No chart library and no script: the geometry is computed here and `Chart.svg` writes plain
+No chart library and no script: the geometry is computed here and the template writes plain
 `<rect>`/`<text>` elements with presentation attributes (allowed by the strict CSP, unlike
 `style` attributes) and classes for colour, so the page's CSS variables theme them. Every chart
 is `role="img"` with a `<title>` and a `<desc>` that states each number in words, and the page
@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
-
-from django.utils.safestring import SafeString
 
 WIDTH = 640
 LABEL_WIDTH = 250  # left column: the bar's label
@@ -59,37 +56,6 @@ class Chart:
     @property
     def axis_bottom(self) -> float:
         return self.height - TOP / 2
-
-    def svg(self) -> SafeString:
-        """The chart as a `<figure>`: caption, then the SVG with its `<title>` and `<desc>`.
-        Written here rather than in a template: the statistics page draws a dozen charts of
-        up to a dozen bars, and a template spent more on its lookups than on the page's
-        sums. Numbers are written as Python writes them (no localisation, as SVG needs)."""
-        id_, title = escape(self.id), escape(self.title)
-        bars = "".join(
-            f'<text class="chart-label" x="{self.label_x}" y="{bar.text_y}" text-anchor="end">'
-            f"{escape(bar.label)}</text>\n"
-            f'  <rect class="chart-bar {escape(bar.css)}" x="{bar.x}" y="{bar.bar_y}" '
-            f'width="{bar.width}" height="{BAR}" rx="2"/>\n'
-            f'  <text class="chart-value" x="{self.value_x}" y="{bar.text_y}">'
-            f"{escape(bar.text)}</text>\n  "
-            for bar in self.bars
-        )
-        return SafeString(
-            '<figure class="chart-figure">\n'
-            f'<figcaption class="chart-caption">{title}</figcaption>\n'
-            f'<svg class="chart" role="img" aria-labelledby="{id_}-title" '
-            f'aria-describedby="{id_}-desc" xmlns="http://www.w3.org/2000/svg" '
-            f'viewBox="0 0 {self.width} {self.height}" width="{self.width}" '
-            f'height="{self.height}" focusable="false">\n'
-            f'  <title id="{id_}-title">{title}</title>\n'
-            f'  <desc id="{id_}-desc">{escape(self.desc)}</desc>\n'
-            f'  <line class="chart-axis" x1="{self.zero_x}" y1="2" x2="{self.zero_x}" '
-            f'y2="{self.axis_bottom}"/>\n'
-            f"  {bars}\n"
-            "</svg>\n"
-            "</figure>"
-        )
 
 
 def shorten(text: str, limit: int = LABEL_CHARS) -> str:

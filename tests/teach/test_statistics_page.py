@@ -79,48 +79,6 @@ def test_every_chart_has_a_name_and_a_description_that_state_the_numbers(teacher
         assert f"Q{q.position}: {round(q.facility * 100)}%" in facility
 
 
-# The chart template the page included until `Chart.svg` wrote the same markup in Python.
-CHART_TEMPLATE = """\
-{% load l10n %}{% localize off %}<figure class="chart-figure">
-<figcaption class="chart-caption">{{ chart.title }}</figcaption>
-<svg class="chart" role="img" aria-labelledby="{{ chart.id }}-title" aria-describedby="{{ chart.id }}-desc" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {{ chart.width }} {{ chart.height }}" width="{{ chart.width }}" height="{{ chart.height }}" focusable="false">
-  <title id="{{ chart.id }}-title">{{ chart.title }}</title>
-  <desc id="{{ chart.id }}-desc">{{ chart.desc }}</desc>
-  <line class="chart-axis" x1="{{ chart.zero_x }}" y1="2" x2="{{ chart.zero_x }}" y2="{{ chart.axis_bottom }}"/>
-  {% for bar in chart.bars %}<text class="chart-label" x="{{ chart.label_x }}" y="{{ bar.text_y }}" text-anchor="end">{{ bar.label }}</text>
-  <rect class="chart-bar {{ bar.css }}" x="{{ bar.x }}" y="{{ bar.bar_y }}" width="{{ bar.width }}" height="16" rx="2"/>
-  <text class="chart-value" x="{{ chart.value_x }}" y="{{ bar.text_y }}">{{ bar.text }}</text>
-  {% endfor %}
-</svg>
-</figure>{% endlocalize %}
-"""
-
-
-def test_a_chart_is_the_markup_its_template_wrote(teacher, taken):
-    from django.template import Context, Template
-
-    from teach.charts import bar_chart
-    from teach.statistics_page import page_context
-
-    stats = quiz_statistics(quiz=taken, attempts=submitted_attempts(quiz=taken))
-    context = page_context(stats)
-    charts = [context[k] for k in ("score_chart", "facility_chart", "discrimination_chart")]
-    charts += [context["misconception_chart"], *(r["chart"] for r in context["questions"])]
-    odd = bar_chart(
-        chart_id="chart-<odd>",
-        title='Title & "quotes" <b>',
-        rows=[
-            ("<script>x</script> & a very long label that is shortened", -0.25, "1 of 3", "c"),
-            ("négatif", 1.7, "2 of 3 (67%)", "bar-key"),
-            ("zero", 0, "0", "bar-plain"),
-        ],
-        signed=True,
-    )
-    template = Template(CHART_TEMPLATE)
-    for chart in [*filter(None, charts), odd]:
-        assert chart.svg() + "\n" == template.render(Context({"chart": chart})), chart.id
-
-
 def test_the_page_keeps_the_csp(teacher, taken):
     response = teacher.get(_url(taken))
     page = response.content.decode()

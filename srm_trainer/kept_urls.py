@@ -34,27 +34,34 @@ def _reverse(view_name, args, kwargs, current_app, prefix, urlconf) -> str:
     return reverse(view_name, args=args, kwargs=dict(kwargs), current_app=current_app)
 
 
+_MISSING = object()
+
+
 class KeptURLNode(defaulttags.URLNode):
     def render(self, context):
         from django.urls import NoReverseMatch
 
-        args = tuple(arg.resolve(context) for arg in self.args)
-        kwargs = tuple((k, v.resolve(context)) for k, v in self.kwargs.items())
+        args = tuple([arg.resolve(context) for arg in self.args]) if self.args else ()
+        kwargs = (
+            tuple([(k, v.resolve(context)) for k, v in self.kwargs.items()]) if self.kwargs else ()
+        )
         view_name = self.view_name.resolve(context)
-        try:
-            current_app = context.request.current_app
-        except AttributeError:
-            try:
-                current_app = context.request.resolver_match.namespace
-            except AttributeError:
-                current_app = None
+        # Django's URLNode asks the same with try/except AttributeError (raising costs more).
+        request = getattr(context, "request", None)
+        current_app = getattr(request, "current_app", _MISSING)
+        if current_app is _MISSING:
+            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
         url = ""
         try:
-            if all(_plain(a) for a in args) and all(_plain(v) for _, v in kwargs):
+            if (not args or all([_plain(a) for a in args])) and (
+                not kwargs or all([_plain(v) for _, v in kwargs])
+            ):
                 url = _reverse(
                     view_name,
-                    tuple(a if isinstance(a, int) else str(a) for a in args),
-                    tuple((k, v if isinstance(v, int) else str(v)) for k, v in kwargs),
+                    tuple([a if isinstance(a, int) else str(a) for a in args]) if args else (),
+                    tuple([(k, v if isinstance(v, int) else str(v)) for k, v in kwargs])
+                    if kwargs
+                    else (),
                     current_app,
                     get_script_prefix(),
                     get_urlconf(),

@@ -35,6 +35,9 @@ def _reverse(view_name, args, kwargs, current_app, prefix, urlconf) -> str:
 
 
 _MISSING = object()
+# The script prefix and URLconf, asked once per template render (each is a thread-local lookup
+# and neither changes while a page is drawn), kept in the render's own state.
+_WHERE = object()
 
 
 class KeptURLNode(defaulttags.URLNode):
@@ -51,6 +54,9 @@ class KeptURLNode(defaulttags.URLNode):
         current_app = getattr(request, "current_app", _MISSING)
         if current_app is _MISSING:
             current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+        where = context.render_context.get(_WHERE)
+        if where is None:
+            where = context.render_context[_WHERE] = (get_script_prefix(), get_urlconf())
         url = ""
         try:
             if (not args or all([_plain(a) for a in args])) and (
@@ -63,8 +69,7 @@ class KeptURLNode(defaulttags.URLNode):
                     if kwargs
                     else (),
                     current_app,
-                    get_script_prefix(),
-                    get_urlconf(),
+                    *where,
                 )
             else:
                 url = reverse(view_name, args=args, kwargs=dict(kwargs), current_app=current_app)

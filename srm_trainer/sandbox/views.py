@@ -53,21 +53,27 @@ def _in_result_panel(response: HttpResponse) -> HttpResponse:
 def _presets():
     """Scenarios taught in a published lesson, or in none (made in the admin to share): one
     linked only to draft lessons is not shown until a lesson teaching it is published."""
-    published = Lesson.objects.published().select_related("module")
     return (
         Scenario.objects.filter(owner__isnull=True)  # an instructor's own scenario stays theirs
-        .filter(Q(lessons__in=published) | Q(lessons__isnull=True))
+        .filter(Q(lessons__in=Lesson.objects.published()) | Q(lessons__isnull=True))
         .distinct()
-        .prefetch_related(Prefetch("lessons", queryset=published))
         .order_by("order", "slug")
     )
+
+
+def _preset(slug: str) -> Scenario | None:
+    """The one preset a page opens, with the published lessons that teach it."""
+    published = Lesson.objects.published().select_related("module")
+    return (
+        _presets().filter(slug=slug).prefetch_related(Prefetch("lessons", queryset=published))
+    ).first()
 
 
 def _initial(request: HttpRequest) -> tuple[SandboxState, str, Scenario | None]:
     """The state a GET opens: a preset, a permalink, or the starter example."""
     slug = request.GET.get("preset")
     if slug:
-        scenario = _presets().filter(slug=slug).first()
+        scenario = _preset(slug)
         if scenario is None:
             return (
                 starter_state(),
@@ -103,7 +109,7 @@ def _page(
 ) -> HttpResponse:
     context = _live_context(request, state, oob=False)
     shared = request.method == "POST" or bool(request.GET.get("case"))
-    context.update(presets=_presets(), preset=preset, notice=notice, shared=shared)
+    context.update(presets=_presets().values_list("slug", "title"), preset=preset, notice=notice, shared=shared)
     return render(request, TEMPLATE, context, status=status)
 
 

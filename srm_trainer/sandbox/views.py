@@ -109,7 +109,9 @@ def _page(
 ) -> HttpResponse:
     context = _live_context(request, state, oob=False)
     shared = request.method == "POST" or bool(request.GET.get("case"))
-    context.update(presets=_presets().values_list("slug", "title"), preset=preset, notice=notice, shared=shared)
+    context.update(
+        presets=_presets().values_list("slug", "title"), preset=preset, notice=notice, shared=shared
+    )
     return render(request, TEMPLATE, context, status=status)
 
 

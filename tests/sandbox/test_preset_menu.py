@@ -58,3 +58,13 @@ def test_linking_a_scenario_to_a_draft_lesson_only_takes_it_off_the_menu(client)
     assert "Shared in the admin" not in menu_titles(client)
     shared.delete()
     assert menu_titles(client) == ["(the starter example)"]
+
+
+def test_a_preset_taken_off_the_menu_no_longer_opens(client):
+    lesson = make_lesson()
+    scenario = make_scenario(lesson, title="Soon a draft")
+    assert "Soon a draft" in client.get(f"/sandbox/?preset={scenario.slug}").content.decode()
+    lesson.published = False
+    lesson.save()
+    opened = client.get(f"/sandbox/?preset={scenario.slug}").content.decode()
+    assert f"There is no preset called “{scenario.slug}”" in opened

@@ -8,7 +8,10 @@ cost a query joining scenarios to lessons, so it is kept per content version
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db.models import Prefetch, Q, QuerySet
+from django.template.loader import render_to_string
 
 from lessons.models import Lesson, Scenario
 from srm_trainer.versioned_cache import VersionedCache
@@ -30,7 +33,7 @@ def offered() -> QuerySet[Scenario]:
 def find(slug: str) -> Scenario | None:
     """The one preset a page opens, with the published lessons that teach it. Whether it is
     offered is read from the kept menu (the same rule), sparing the query its join."""
-    if not any(offered_slug == slug for offered_slug, _ in menu()):
+    if slug not in menu().slugs:
         return None
     published = Lesson.objects.published().select_related("module")
     return (
@@ -40,8 +43,21 @@ def find(slug: str) -> Scenario | None:
     )
 
 
-def menu() -> tuple[tuple[str, str], ...]:
-    """(slug, title) of every preset, in the menu's order."""
+@dataclass(frozen=True)
+class Menu:
+    """The offered presets as (slug, title) in the menu's order, and their <option>s with none
+    selected, drawn once per version (sandbox.html#preset_options) for the pages that open no
+    preset: ~35 options cost ~0.2 ms to draw on every page."""
+
+    entries: tuple[tuple[str, str], ...]
+    options: str
+    slugs: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "slugs", frozenset(slug for slug, _ in self.entries))
+
+
+def menu() -> Menu:
     return _kept.get()
 
 
@@ -50,8 +66,10 @@ def changed() -> None:
     _kept.changed()
 
 
-def _build() -> tuple[tuple[str, str], ...]:
-    return tuple(offered().values_list("slug", "title"))
+def _build() -> Menu:
+    entries = tuple(offered().values_list("slug", "title"))
+    options = render_to_string("sandbox/sandbox.html#preset_options", {"presets": entries})
+    return Menu(entries, options)
 
 
 _kept = VersionedCache(VERSION_KEY, _build)

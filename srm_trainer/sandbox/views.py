@@ -89,7 +89,7 @@ def _page(
 ) -> HttpResponse:
     context = _live_context(request, state, oob=False)
     shared = request.method == "POST" or bool(request.GET.get("case"))
-    context.update(presets=presets.menu(), preset=preset, notice=notice, shared=shared)
+    context.update(preset_menu=presets.menu(), preset=preset, notice=notice, shared=shared)
     return render(request, TEMPLATE, context, status=status)
 
 

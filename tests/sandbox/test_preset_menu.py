@@ -26,7 +26,7 @@ def test_the_menu_is_read_once_and_then_reused():
     first = presets.menu()
     with CaptureQueriesContext(connection) as ctx:
         again = presets.menu()
-    assert again is first and [title for _, title in first] == ["Taught"]
+    assert again is first and [title for _, title in first.entries] == ["Taught"]
     assert len(ctx.captured_queries) <= 1  # the version check only
 
 

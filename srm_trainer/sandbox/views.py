@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,10 +11,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
-from lessons.models import Lesson, Scenario
+from lessons.models import Scenario
 from srm_trainer.iam import catalog
 from srm_trainer.ratelimit import rate_limited
-from srm_trainer.sandbox import vocabulary
+from srm_trainer.sandbox import presets, vocabulary
 from srm_trainer.sandbox.panel import case_editor_context
 from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
@@ -50,24 +49,11 @@ def _in_result_panel(response: HttpResponse) -> HttpResponse:
     return reswap(retarget(response, "#live-refusal"), "innerHTML")
 
 
-def _presets():
-    """Scenarios taught in a published lesson, or in none (made in the admin to share): one
-    linked only to draft lessons is not shown until a lesson teaching it is published."""
-    published = Lesson.objects.published().select_related("module")
-    return (
-        Scenario.objects.filter(owner__isnull=True)  # an instructor's own scenario stays theirs
-        .filter(Q(lessons__in=published) | Q(lessons__isnull=True))
-        .distinct()
-        .prefetch_related(Prefetch("lessons", queryset=published))
-        .order_by("order", "slug")
-    )
-
-
 def _initial(request: HttpRequest) -> tuple[SandboxState, str, Scenario | None]:
     """The state a GET opens: a preset, a permalink, or the starter example."""
     slug = request.GET.get("preset")
     if slug:
-        scenario = _presets().filter(slug=slug).first()
+        scenario = presets.find(slug)
         if scenario is None:
             return (
                 starter_state(),
@@ -103,7 +89,7 @@ def _page(
 ) -> HttpResponse:
     context = _live_context(request, state, oob=False)
     shared = request.method == "POST" or bool(request.GET.get("case"))
-    context.update(presets=_presets(), preset=preset, notice=notice, shared=shared)
+    context.update(preset_menu=presets.menu(), preset=preset, notice=notice, shared=shared)
     return render(request, TEMPLATE, context, status=status)
 
 

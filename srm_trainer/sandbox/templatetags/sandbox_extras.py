@@ -53,6 +53,7 @@ def result_words(result: str) -> str:
 
 
 @register.filter
-def rows(text: str) -> int:
-    """Editors grow with their content, within reason."""
-    return max(4, min(24, (text or "").count("\n") + 2))
+def rows(text: str) -> str:
+    """Editors grow with their content, within reason. Text, not an int: a template renders an
+    int through number localisation, which costs more than the count."""
+    return str(max(4, min(24, (text or "").count("\n") + 2)))

@@ -1,0 +1,70 @@
+"""The kept preset menu: read once, and changed the moment a scenario, lesson or module is."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from srm_trainer.sandbox import presets
+from tests.conftest import make_lesson, make_module, make_scenario
+
+# Committed rows: outside a transaction is where the menu is kept.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def menu_titles(client) -> list[str]:
+    body = client.get("/sandbox/").content.decode()
+    select = body.split('<select id="preset" name="preset">', 1)[1].split("</select>", 1)[0]
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+
+def test_the_menu_is_read_once_and_then_reused():
+    make_scenario(make_lesson(), title="Taught")
+    first = presets.menu()
+    with CaptureQueriesContext(connection) as ctx:
+        again = presets.menu()
+    assert again is first and [title for _, title in first.entries] == ["Taught"]
+    assert len(ctx.captured_queries) <= 1  # the version check only
+
+
+def test_publishing_a_lesson_offers_its_scenario_at_once(client):
+    lesson = make_lesson(published=False)
+    make_scenario(lesson, title="Waiting scenario")
+    assert "Waiting scenario" not in menu_titles(client)
+    lesson.published = True
+    lesson.save()
+    assert "Waiting scenario" in menu_titles(client)
+
+
+def test_hiding_a_module_or_renaming_a_scenario_changes_the_menu(client):
+    module = make_module()
+    scenario = make_scenario(make_lesson(module), title="Old name")
+    assert menu_titles(client) == ["(the starter example)", "Old name"]
+    scenario.title = "New name"
+    scenario.save()
+    assert menu_titles(client) == ["(the starter example)", "New name"]
+    module.published = False
+    module.save()
+    assert menu_titles(client) == ["(the starter example)"]
+
+
+def test_linking_a_scenario_to_a_draft_lesson_only_takes_it_off_the_menu(client):
+    shared = make_scenario(title="Shared in the admin")  # taught nowhere: offered
+    assert "Shared in the admin" in menu_titles(client)
+    shared.lessons.add(make_lesson(published=False))
+    assert "Shared in the admin" not in menu_titles(client)
+    shared.delete()
+    assert menu_titles(client) == ["(the starter example)"]
+
+
+def test_a_preset_taken_off_the_menu_no_longer_opens(client):
+    lesson = make_lesson()
+    scenario = make_scenario(lesson, title="Soon a draft")
+    assert "Soon a draft" in client.get(f"/sandbox/?preset={scenario.slug}").content.decode()
+    lesson.published = False
+    lesson.save()
+    opened = client.get(f"/sandbox/?preset={scenario.slug}").content.decode()
+    assert f"There is no preset called “{scenario.slug}”" in opened

@@ -23,8 +23,9 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from lessons.markdown import render_markdown
-from lessons.models import Lesson, Scenario
+from lessons.models import Lesson
 from quizzes.models import Question, Quiz, QuizQuestion
+from srm_trainer.sandbox import presets
 
 log = logging.getLogger(__name__)
 
@@ -105,14 +106,9 @@ def lesson_entries(keys: Keys) -> Iterable[Entry]:
 
 
 def scenario_entries(keys: Keys) -> Iterable[Entry]:
-    """The sandbox's presets (the same rule as its list): not an instructor's own scenario, and
-    taught in a published lesson or in none; never one whose case is broken."""
-    published = Lesson.objects.published()
-    rows = (
-        Scenario.objects.filter(owner__isnull=True)
-        .filter(Q(lessons__in=published) | Q(lessons__isnull=True))
-        .distinct()
-    )
+    """The sandbox's presets (its own rule, `presets.offered`), never one whose case is
+    broken."""
+    rows = presets.offered()
     if (ids := _ids(keys)) is not None:
         rows = rows.filter(pk__in=ids)
     sandbox = reverse("sandbox")

@@ -61,17 +61,18 @@ if os.environ.get("TEST_FRAMES", "roomy") == "roomy":
     _in_roomy_frame.__code__ = _in_roomy_frame.__code__.replace(co_stacksize=40_000)
 
 
-def _leave_at_once() -> None:
+def _leave_at_once(code: int = 0) -> None:
     """An xdist worker's last step: every result is reported and the session torn down, and the
     atexit handlers registered after this one have run (logging's, registered before, is run
     here). It leaves without Python's finalization, which freed the worker's whole heap object by
-    object while `make test` waited for it (~1 s at the end of every run). `TEST_EXIT=default`
-    keeps the finalization, to compare."""
+    object while `make test` waited for it (~1 s at the end of every run). The controller ends
+    the same way (`pytest_cmdline_main` below). `TEST_EXIT=default` keeps the finalization, to
+    compare."""
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
-    os._exit(0)
+    os._exit(code)
 
 
 QUICK_EXIT = (
@@ -79,6 +80,19 @@ QUICK_EXIT = (
 )
 if QUICK_EXIT:
     atexit.register(_leave_at_once)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_cmdline_main(config):
+    """The xdist controller leaves at once too, once its whole session is over (results
+    printed, unconfigured): Python's finalization of its heap took ~0.5 s at the end of every
+    `make test`. It leaves with the code pytest would exit with. A run in one process, a worker
+    (above), or `TEST_EXIT=default` ends as usual."""
+    code = yield
+    controller = getattr(config.option, "numprocesses", None) and config.option.dist != "no"
+    if controller and os.environ.get("TEST_EXIT", "quick") == "quick":
+        _leave_at_once(int(code))
+    return code
 
 
 def pytest_configure(config):

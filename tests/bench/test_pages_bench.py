@@ -2,8 +2,8 @@
 explorers with today's course size (24 lessons) and with 100 times as many (2,400). Run with
 `make bench`; figures go into the one table (tests/bench/report.py).
 
-Budget: at 100x, each page's median server CPU time is within 20% of its time at 1x (plus 0.3 ms
-for timer noise), the module page (a page of 50 of its 400 lessons) and home for a learner
+Budget: at 100x, each page's median server CPU time (the lower of two alternating rounds') is
+within 20% of its time at 1x (plus 0.3 ms for timer noise), the module page (a page of 50 of its 400 lessons) and home for a learner
 halfway through the course included. Measured through Django's test client against committed rows, as a server
 sees them, with the reading order kept between requests as in production.
 """
@@ -87,6 +87,7 @@ def measure(modules: int, per_module: int) -> dict[str, list[float]]:
     }
     figures = {page: samples_ms(client, url) for page, url in pages.items()}
     # A learner halfway through the course: their progress grows with the course too.
+    get_user_model().objects.filter(username=f"bench-{per_module}").delete()  # an earlier round's
     learner = get_user_model().objects.create_user(f"bench-{per_module}", password="x" * 12)
     now = timezone.now()
     LessonProgress.objects.bulk_create(
@@ -100,9 +101,25 @@ def measure(modules: int, per_module: int) -> dict[str, list[float]]:
     return figures
 
 
+ROUNDS = 2
+
+
+def _best_round(rounds: list[dict[str, list[float]]]) -> dict[str, list[float]]:
+    """Each page's samples from the round where its median was lowest."""
+    return {page: min((r[page] for r in rounds), key=statistics.median) for page in rounds[0]}
+
+
 def test_pages_cost_the_same_with_100_times_the_lessons():
-    small = measure(6, 4)  # 24 lessons, like today's course
-    large = measure(6, 400)  # 2,400 lessons in the same modules
+    """Each size is measured in ROUNDS alternating rounds (24, 2,400, 24, 2,400) and each page
+    compared by its lowest round median: this machine's CPU speed drifts by a fifth within
+    minutes, and one slow stretch during one size's round had the learner's home "grow" 1.66x
+    (the same code measured in turn with the round's starting commit: 1.0-1.1x)."""
+    smalls, larges = [], []
+    for _ in range(ROUNDS):
+        smalls.append(measure(6, 4))  # 24 lessons, like today's course
+        larges.append(measure(6, 400))  # 2,400 lessons in the same modules
+    small = _best_round(smalls)
+    large = _best_round(larges)
     median = {page: statistics.median(small[page]) for page in small}
     grown = {page: statistics.median(large[page]) for page in large}
     for page in small:

@@ -3,7 +3,9 @@
 The menu is the same for every visitor and changes only when a scenario, a lesson or a module
 is saved or deleted (a lesson published, a scenario linked to one): reading it on every page
 cost a query joining scenarios to lessons, so it is kept per content version
-(srm_trainer/versioned_cache.py); the models' signals call `changed()` (apps.py).
+(srm_trainer/versioned_cache.py). Those are exactly the changes the course's reading order
+follows, so the menu shares its version (`reading_order.VERSION_KEY`, bumped by the signals in
+lessons/apps.py) rather than wiring the same signals to a second one.
 """
 
 from __future__ import annotations
@@ -14,9 +16,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 
 from lessons.models import Lesson, Scenario
+from lessons.reading_order import VERSION_KEY
 from srm_trainer.versioned_cache import VersionedCache
-
-VERSION_KEY = "sandbox:presets"
 
 
 def offered() -> QuerySet[Scenario]:
@@ -62,7 +63,8 @@ def menu() -> Menu:
 
 
 def changed() -> None:
-    """Forget the menu everywhere (`VersionedCache.changed`)."""
+    """Forget the menu (and the reading order, which shares its version) everywhere: for a
+    write that sends no signals."""
     _kept.changed()
 
 

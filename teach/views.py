@@ -347,14 +347,19 @@ def _posted_initial(post) -> dict:
 
 def _question_form(user, *args, **kwargs) -> QuestionForm:
     """The shared fields' form, offering the tags already used on questions `user` may use."""
-    return _offer_tags(QuestionForm(*args, **kwargs), user)
+    return QuestionForm(
+        *args,
+        known_misconceptions=bank.misconception_counts(user),
+        known_tags=bank.tag_counts(user),
+        **kwargs,
+    )
 
 
-def _offer_tags(form: QuestionForm, user) -> QuestionForm:
+def _offer_tags(form: QuestionForm, user) -> None:
+    """A posted form's tag offers, counted once it is known the page will be drawn."""
     form.offer(
         known_misconceptions=bank.misconception_counts(user), known_tags=bank.tag_counts(user)
     )
-    return form
 
 
 @transaction.atomic

@@ -75,9 +75,8 @@ def _leave_at_once(code: int = 0) -> None:
     os._exit(code)
 
 
-QUICK_EXIT = (
-    os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("TEST_EXIT", "quick") == "quick"
-)
+QUICK = os.environ.get("TEST_EXIT", "quick") == "quick"  # workers and controller leave at once
+QUICK_EXIT = QUICK and bool(os.environ.get("PYTEST_XDIST_WORKER"))  # this process is a worker
 if QUICK_EXIT:
     atexit.register(_leave_at_once)
 
@@ -90,7 +89,7 @@ def pytest_cmdline_main(config):
     (above), or `TEST_EXIT=default` ends as usual."""
     code = yield
     controller = getattr(config.option, "numprocesses", None) and config.option.dist != "no"
-    if controller and os.environ.get("TEST_EXIT", "quick") == "quick":
+    if controller and QUICK:
         _leave_at_once(int(code))
     return code
 

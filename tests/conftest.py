@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
 import gc
 import logging
 import os
@@ -38,6 +39,48 @@ def pytest_ignore_collect(collection_path, config):
     if markexpr and not Expression.compile(markexpr).evaluate(lambda name, **kw: name == "e2e"):
         return True
     return None
+
+
+def _idle_django_fixtures(item) -> set[str]:
+    """pytest-django's per-test autouse fixtures that do nothing for this test: each acts only
+    on its marker, its option, or a fixture the test does not use (pytest_django/plugin.py,
+    fixtures.py, 4.14). Set up and torn down for every test anyway, they were ~0.2 ms of
+    pytest's machinery each time (~1 s of a run). `_dj_autoclear_mailbox` and the class-scoped
+    unittest support stay on every test."""
+    from django.conf import settings
+    from pytest_django.plugin import INVALID_TEMPLATE_VARS_ENV
+
+    idle = set()
+    if not item.get_closest_marker("django_db"):
+        idle.add("_django_db_marker")  # `db` and its kin, asked for directly, still work
+    if not item.get_closest_marker("urls"):
+        idle.add("_django_set_urlconf")
+    if not item.get_closest_marker("django_isolate_apps"):
+        idle.add("_django_isolate_apps")
+    if os.environ.get(INVALID_TEMPLATE_VARS_ENV, "false") != "true":
+        idle.add("_template_string_if_invalid_marker")  # and the monkeypatch it asks for
+    if "live_server" not in item.fixturenames:
+        idle.add("_live_server_helper")
+    if "django.contrib.sites" not in settings.INSTALLED_APPS:
+        idle.add("_django_clear_site_cache")
+    return idle
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    """Each test's fixtures without pytest-django's idle ones (above), once every other plugin
+    has marked the tests. `TEST_FIXTURES=all` keeps them, to compare."""
+    if os.environ.get("TEST_FIXTURES") == "all":
+        return
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        idle = _idle_django_fixtures(item).intersection(info.initialnames)
+        if idle:
+            initial = tuple(name for name in info.initialnames if name not in idle)
+            item._fixtureinfo = dataclasses.replace(info, initialnames=initial)
+            item._fixtureinfo.prune_dependency_tree()  # item.fixturenames, in place
 
 
 def pytest_collection_finish(session):

@@ -124,6 +124,35 @@ if QUICK_EXIT:
     atexit.register(_leave_at_once)
 
 
+def _sends_every_report(config) -> bool:
+    """Whether the controller needs each test's passed set-up and teardown reports: for
+    durations, a JUnit XML file, or a plugin that reads them (`TEST_REPORTS=all`)."""
+    return bool(
+        os.environ.get("TEST_REPORTS") == "all"
+        or config.option.durations
+        or getattr(config.option, "xmlpath", None)
+        or getattr(config.option, "reportlog", None)
+    )
+
+
+def _send_telling_reports(config) -> None:
+    """A worker sends its controller what a report tells: a failure, a skip, a test's outcome,
+    captured output. A passed set-up or teardown with nothing captured (two of every three
+    reports) only made the controller, which shares the two cores with the workers, unpack it
+    and print nothing (xdist already keeps passed collection reports back in the same way).
+    xdist's sender is registered before this file is read (from a copy of xdist/remote.py
+    that execnet runs, so known by its class's name), so its hook is wrapped in place."""
+    for hook in config.hook.pytest_runtest_logreport.get_hookimpls():
+        if type(hook.plugin).__name__ == "WorkerInteractor":
+            send = hook.function
+
+            def send_telling(report, send=send):
+                if report.when == "call" or not report.passed or report.sections:
+                    send(report)
+
+            hook.function = send_telling
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_cmdline_main(config):
     """The xdist controller leaves at once too, once its whole session is over (results
@@ -147,6 +176,8 @@ def pytest_configure(config):
         from _pytest.unraisableexception import gc_collect_iterations_key
 
         config.stash[gc_collect_iterations_key] = 0
+    if os.environ.get("PYTEST_XDIST_WORKER") and not _sends_every_report(config):
+        _send_telling_reports(config)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -13,6 +13,7 @@ from lessons.markdown import render_markdown
 from lessons.models import Lesson
 from tests.content import TWO_SOURCES, write
 from tests.curriculum import test_loader_quizzes
+from tests.curriculum.shipped_quizzes import shipped_quizzes
 from tests.curriculum.test_loader_quizzes import load
 from tests.shipped import shipped_curriculum
 
@@ -83,6 +84,6 @@ def test_a_malformed_check_is_refused_with_its_line(content, directive, says):
 
 def test_the_shipped_lessons_place_checks_in_every_module():
     cur = shipped_curriculum()  # read_curriculum(), once per process
-    read_quizzes(cur=cur)  # raises on any unknown slug
+    shipped_quizzes(check_cases=True)  # raises on any unknown slug
     modules = {lesson.module for lesson in cur.lessons if lesson.checks}
     assert modules == {module.slug for module in cur.modules}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -144,11 +145,34 @@ def test_condition_key_types_cover_global_and_templated_keys():
     assert catalog.condition_key_type("aws:NoSuchKey") is None
 
 
-def test_loaded_once_even_under_concurrency():
-    catalog._catalog = None
+def test_loaded_once_even_under_concurrency(monkeypatch):
+    """Eight threads ask for the catalogue at once: one build, shared by all. The build is held
+    open until every thread has asked (so without the lock each would build its own, as when a
+    real 0.2 s parse overlapped them); a stand-in file and build, so no real parse is paid for,
+    and the real catalogue is put back afterwards."""
+    monkeypatch.setattr(catalog, "_catalog", None)
+    monkeypatch.setattr(
+        catalog, "_data_file", lambda: type("F", (), {"read_bytes": lambda s: b"{}"})()
+    )
+    counted = threading.Lock()
+    asked = [0]
+    everyone_asked = threading.Event()
+    builds = []
+
+    def build(raw):
+        builds.append(raw)
+        assert everyone_asked.wait(timeout=10)  # every thread has called _load
+        time.sleep(0.05)  # and has gone on to the lock (or, without it, into a build of its own)
+        return object()
+
+    monkeypatch.setattr(catalog, "_build", build)
     seen = []
 
     def worker():
+        with counted:
+            asked[0] += 1
+            if asked[0] == 8:
+                everyone_asked.set()
         seen.append(catalog._load())
 
     threads = [threading.Thread(target=worker) for _ in range(8)]
@@ -156,7 +180,9 @@ def test_loaded_once_even_under_concurrency():
         t.start()
     for t in threads:
         t.join()
+    assert len(seen) == 8
     assert len({id(c) for c in seen}) == 1
+    assert len(builds) == 1
 
 
 def test_nothing_is_loaded_at_import():

@@ -10,6 +10,7 @@ import pytest
 from lessons.markdown import render_markdown
 from netlab.presets import PRESETS as FLOW_PRESETS
 from netlab.waf_presets import PRESETS as WAF_PRESETS
+from tests.curriculum.shipped_quizzes import shipped_quizzes
 from tests.shipped import shipped_curriculum  # the content files, parsed once per process
 
 CURRICULUM = shipped_curriculum()
@@ -173,9 +174,7 @@ def test_the_rcp_part_of_the_scp_lesson_is_marked_advanced():
 @cache  # read once for all the lessons below: each read parses every quiz file (~25 ms)
 def _module_quiz_coverage() -> dict[str, frozenset[str]]:
     """module slug -> the lessons (module/slug) its own quiz's questions teach, published or not."""
-    from curriculum.quiz_readers import read_quizzes
-
-    content = read_quizzes(cur=CURRICULUM, check_cases=False)
+    content = shipped_quizzes(check_cases=False)  # read against CURRICULUM
     lesson_of = {q.slug: q.lesson for q in content.questions}
     covered: dict[str, set[str]] = {}
     for quiz in content.quizzes:

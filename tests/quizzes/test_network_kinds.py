@@ -14,6 +14,7 @@ from curriculum.readers import CurriculumError, read_curriculum
 from quizzes.grading import grade
 from quizzes.models import Answer, Attempt
 from tests.content import TWO_SOURCES, write
+from tests.curriculum.shipped_quizzes import shipped_quizzes
 from tests.quizzes.builders import HTTP_FLOW, make_question, make_quiz, web_network
 
 pytestmark = pytest.mark.django_db
@@ -222,7 +223,7 @@ def test_the_loader_refuses_an_expect_the_engine_contradicts_with_its_line(tmp_p
 
 
 def test_the_shipped_denial_of_service_quiz_has_fifteen_engine_graded_questions():
-    content = read_quizzes(cur=read_curriculum())  # the loader checks each one by the engine
+    content = shipped_quizzes(check_cases=True)  # the loader checks each one by the engine
     dos = next(q for q in content.quizzes if q.slug == "denial-of-service-quiz")
     types = {q.slug: q.type for q in content.questions}
     engine = [s for s in dos.questions if types[s] in ("flow_decision", "waf_rule", "flow_fix")]

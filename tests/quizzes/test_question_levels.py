@@ -9,18 +9,18 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from curriculum.quiz_readers import read_quizzes
-from curriculum.readers import read_curriculum
 from quizzes import review
 from quizzes.models import Question
 from tests.conftest import make_lesson
+from tests.curriculum.shipped_quizzes import shipped_quizzes
 from tests.quizzes.builders import make_question
+from tests.shipped import shipped_curriculum
 
 
 def shipped():
-    cur = read_curriculum()
+    cur = shipped_curriculum()
     lessons = {f"{le.module}/{le.slug}": le.level for le in cur.lessons}
-    questions = read_quizzes(cur=cur, check_cases=False).questions
+    questions = shipped_quizzes(check_cases=False).questions
     return {q.slug: (q, q.level or lessons[q.lesson]) for q in questions}
 
 

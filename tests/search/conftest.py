@@ -14,6 +14,11 @@ PHRASE = "permissions boundary"
 
 @pytest.fixture
 def corpus(db):
+    return build_corpus()
+
+
+def build_corpus() -> dict:
+    """The corpus's rows, indexed, by name."""
     module = make_module(slug="iam", title="IAM")
     titled = make_lesson(
         module,

@@ -10,6 +10,7 @@ from search import index
 from search.query import PER_PAGE, search
 from search.sources import MARK_START
 from tests.conftest import make_lesson, make_module
+from tests.depth import examples
 from tests.search.conftest import PHRASE
 
 pytestmark = pytest.mark.django_db
@@ -111,8 +112,11 @@ def test_nothing_to_search_for_says_so(db):
     assert search("zebra").total == 0 and search("zebra").notice == ""
 
 
+# A fifth of the 60 in `make test`, all 60 in `make test-deep`, as every property test (tests/depth.py)
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(typed=st.text(max_size=300))
 def test_any_text_at_all_gives_results_or_nothing_never_an_error(corpus, typed):

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
-from quizzes.models import Attempt
+from lessons.models import Lesson
+from quizzes.models import Attempt, Question, Quiz
 from teach.statistics import (
     QuestionStats,
     discrimination,
@@ -71,9 +73,29 @@ def test_discrimination_needs_ten_attempts():
 # --- a small class, every kind ------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def _klass_rows(django_db_setup, django_db_blocker):
+    """build_class()'s rows, built once for the module, in a transaction rolled back when the
+    module ends (as tests/conftest.py's `shipped_course`); each test runs in a savepoint inside
+    it (pytest-django's `db`), so what one test changes in the database the next never sees."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        quiz, qs, lessons = build_class()
+        yield quiz.pk, [q.pk for q in qs], [lesson.pk for lesson in lessons]
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def klass(db):
-    return build_class()
+def klass(_klass_rows, db):
+    """The small class (tests/teach/statsdata.py), as fresh objects for each test: a test that
+    changes one in memory (a question's choices) leaves the next test's copies alone."""
+    quiz_pk, question_pks, lesson_pks = _klass_rows
+    questions = Question.objects.in_bulk(question_pks)
+    lessons = Lesson.objects.in_bulk(lesson_pks)
+    return (
+        Quiz.objects.get(pk=quiz_pk),
+        [questions[pk] for pk in question_pks],
+        tuple(lessons[pk] for pk in lesson_pks),
+    )
 
 
 def _stats(quiz, **kw):

@@ -7,26 +7,44 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lessons.models import Source
-from quizzes.models import Attempt
+from quizzes.models import Attempt, Quiz
 from teach.statistics import quiz_statistics, submitted_attempts
 from tests.quizzes.builders import make_question, make_quiz
-from tests.teach.conftest import client_for
+from tests.teach.conftest import _instructor, client_for
 from tests.teach.statsdata import bulk_class, mixed_quiz
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker):
+    """The instructor and `taken`'s quiz, built once for the module (eight tests only read the
+    quiz), in a transaction rolled back when the module ends (as tests/conftest.py's
+    `shipped_course`); each test runs in a savepoint inside it (pytest-django's `db`). The
+    module's other tests make quizzes of their own and count only theirs."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        user = _instructor("ines")
+        quiz, questions, responses = mixed_quiz(owner=user)
+        bulk_class(quiz, questions, responses, 12)
+        yield user.pk, quiz.pk
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def taken(instructor):
+def instructor(_world, db):
+    """tests/teach/conftest.py's instructor, the one `taken` belongs to (a fresh copy)."""
+    return get_user_model().objects.get(pk=_world[0])
+
+
+@pytest.fixture
+def taken(_world, db):
     """The instructor's mixed quiz with twelve submitted attempts."""
-    quiz, questions, responses = mixed_quiz(owner=instructor)
-    bulk_class(quiz, questions, responses, 12)
-    return quiz
+    return Quiz.objects.get(pk=_world[1])
 
 
 def _url(quiz) -> str:

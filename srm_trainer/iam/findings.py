@@ -172,7 +172,11 @@ class _Linter:
         self.found.append(Finding(code, severity, message, path, line, column, data, topic))
 
     def suggest(self, action: str) -> list[str]:
-        """Did-you-mean for an unknown action, or none when the budget cannot pay for it."""
+        """Did-you-mean for an unknown action; none when the budget cannot pay for it, or when
+        the finding will only be counted, not shown (its search would be thrown away: a policy
+        of 300 unknown services spent 0.27 s of CPU on 260 such searches)."""
+        if self.budget.findings <= 0:
+            return []
         try:
             return catalog.suggest(action, budget=self.budget)
         except BudgetExhausted:
@@ -253,8 +257,9 @@ class _Linter:
         return sorted(self.found, key=_statement_order)
 
     def suggest_key(self, key: str) -> list[str]:
-        """Did-you-mean for an unknown global condition key, when the budget can pay for it."""
-        if not self.budget.take(_UNITS_PER_KEY_SUGGESTION):
+        """Did-you-mean for an unknown global condition key, when the budget can pay for it and
+        the finding will be shown."""
+        if self.budget.findings <= 0 or not self.budget.take(_UNITS_PER_KEY_SUGGESTION):
             return []
         return list(_suggest_global_key(key))
 

@@ -131,6 +131,17 @@ def test_a_request_shows_at_most_its_findings_and_counts_the_rest():
     assert truncated and truncated[0].data["omitted"] == 260
 
 
+def test_findings_past_the_limit_spend_no_budget_on_suggestions():
+    """A finding that is only counted gets no did-you-mean search: the budget goes to checks
+    whose result someone sees. Two shown of 40 unknown services spend little of it."""
+    text = _policy(*[f"nosuch{i}:Action" for i in range(40)])
+    few, every = Budget(10**9, findings=2), Budget(10**9, findings=40)
+    lint(text, budget=few)
+    lint(text, budget=every)
+    per_search = (10**9 - every.left) / 40
+    assert 10**9 - few.left < 5 * per_search
+
+
 def test_every_policy_of_a_case_shares_one_budget():
     storm = _policy(*[f"*:*q{i}*" for i in range(400)])
     case = {

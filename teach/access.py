@@ -40,10 +40,17 @@ def teacher_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapper
 
 
-def _visible(user, queryset: QuerySet) -> QuerySet:
+def visibility(user, via: str = "") -> Q | None:
+    """The rule of what `user` may see as a filter, on the quiz or question reached through
+    `via` (e.g. "question__" from a table that points at questions); None for staff (all)."""
     if user.is_staff:
-        return queryset
-    return queryset.filter(Q(owner=user) | Q(source=Source.FILE))
+        return None
+    return Q(**{f"{via}owner": user}) | Q(**{f"{via}source": Source.FILE})
+
+
+def _visible(user, queryset: QuerySet) -> QuerySet:
+    rule = visibility(user)
+    return queryset if rule is None else queryset.filter(rule)
 
 
 def _sees(user, obj: Quiz | Question) -> bool:

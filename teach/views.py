@@ -345,21 +345,13 @@ def _posted_initial(post) -> dict:
     }
 
 
-def _question_form(user, *args, **kwargs) -> QuestionForm:
-    """The shared fields' form, offering the tags already used on questions `user` may use."""
-    return QuestionForm(
-        *args,
-        known_misconceptions=bank.misconception_counts(user),
-        known_tags=bank.tag_counts(user),
-        **kwargs,
-    )
-
-
-def _offer_tags(form: QuestionForm, user) -> None:
-    """A posted form's tag offers, counted once it is known the page will be drawn."""
-    form.offer(
-        known_misconceptions=bank.misconception_counts(user), known_tags=bank.tag_counts(user)
-    )
+def _offer(form: QuestionForm, user, context: dict) -> None:
+    """What only the whole page shows, read once it is known to be drawn (not for a save that
+    succeeds, nor an htmx partial): the tags and misconceptions already used on questions
+    `user` may use, as checkboxes, and the categories, as suggestions."""
+    offers = bank.question_offers(user)
+    form.offer(known_misconceptions=offers.misconceptions, known_tags=bank.tag_counts(user))
+    context["categories"] = offers.categories
 
 
 @transaction.atomic
@@ -383,7 +375,7 @@ def _question_page(
     context["kind"] = kinds.KINDS[question.type]
     action = request.POST.get("action", "save") if request.method == "POST" else ""
     if request.method != "POST":
-        base = _question_form(request.user, initial=_question_initial(question))
+        base = QuestionForm(initial=_question_initial(question))
         parts = editor.parts(question, user=user)
     elif action == "preview":
         context["preview"] = {
@@ -392,22 +384,23 @@ def _question_page(
         }
         if _partial(request):
             return render(request, "teach/question_form.html#md_preview", context)
-        base = _question_form(request.user, initial=_posted_initial(request.POST))
+        base = QuestionForm(initial=_posted_initial(request.POST))
         parts = editor.redraw(question, request.POST, user=user)
     elif (parts := editor.act(question, request.POST, action, user=user)) is not None:
-        base = _question_form(request.user, initial=_posted_initial(request.POST))
         context["focus_rows"] = True
         if _partial(request) and editor.fragment_template:
-            context.update(form=base, parts=parts, **parts.context(request))
+            # The fragment is the editor's part alone: the shared fields are not in it.
+            context.update(parts=parts, **parts.context(request))
             return render(request, editor.fragment_template, context)
+        base = QuestionForm(initial=_posted_initial(request.POST))
     elif (parts := editor.live(question, request.POST, action, user=user)) is not None:
         # The engine's verdict as the author types (htmx), or after "Check" (no JavaScript).
         if _partial(request):
             context.update(parts=parts, **parts.context(request))
             return render(request, editor.live_template, context)
-        base = _question_form(request.user, initial=_posted_initial(request.POST))
+        base = QuestionForm(initial=_posted_initial(request.POST))
     else:
-        base = QuestionForm(request.POST)  # its tag offers are read below, if it is drawn
+        base = QuestionForm(request.POST)
         parts = editor.parts(question, request.POST, user=user)
         context["not_saved"] = True
         if base.is_valid() and parts.is_valid():
@@ -416,9 +409,8 @@ def _question_page(
                 return response
         elif not parts.is_valid():
             context["problems"] = parts.summary()
-        _offer_tags(base, user)
     # What only the whole page shows (not a partial, not a save that succeeded).
-    context["categories"] = _categories(user)
+    _offer(base, user, context)
     context["has_answers"] = not creating and services.question_has_answers(question)
     context.update(form=base, parts=parts, **parts.context(request))
     return render(request, "teach/question_form.html", context)

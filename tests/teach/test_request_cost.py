@@ -50,7 +50,7 @@ def test_a_question_that_saves_counts_no_tags_for_a_page_it_does_not_draw(
     def not_needed(user):
         raise AssertionError("counted for a page that is not drawn")
 
-    monkeypatch.setattr(bank, "misconception_counts", not_needed)
+    monkeypatch.setattr(bank, "question_offers", not_needed)
     monkeypatch.setattr(bank, "tag_counts", not_needed)
     rows, extra = KINDS["single"]
     url = reverse("teach:question-create", args=[quiz.pk, "single"])
@@ -66,6 +66,56 @@ def test_a_refused_question_still_offers_the_tags_in_use(teacher, owned, instruc
     page = teacher.post(url, {"prompt": "", "action": "save"}).content.decode()
     assert "exam-2026 (1)" in page  # the bank tag, with how many questions have it
     assert "thinks-something (1)" in page  # the misconception of the quiz's question
+
+
+def test_an_htmx_button_in_the_policy_editor_reads_no_offers_for_fields_it_does_not_draw(
+    teacher, owned, monkeypatch
+):
+    """A button that reshapes the case (add a policy) answers htmx with the editor's part
+    alone: the shared fields' tag offers and categories are not in it, so not read."""
+    from tests.teach.test_engine_editors import HTMX, policy_form
+
+    quiz, _ = owned
+    url, data = policy_form(teacher, quiz, op="add-identity")
+
+    def not_needed(user):
+        raise AssertionError("read for a fragment that does not show it")
+
+    monkeypatch.setattr(bank, "question_offers", not_needed)
+    monkeypatch.setattr(bank, "tag_counts", not_needed)
+    response = teacher.post(url, data, **HTMX)
+    assert response.status_code == 200
+    assert 'id="pd-editor"' in response.content.decode()
+    assert 'name="misconceptions"' not in response.content.decode()
+
+
+def test_the_offers_count_only_what_the_teacher_may_use(
+    instructor, other_instructor, django_user_model
+):
+    """Tags, misconceptions and categories come from the teacher's own questions and the
+    curriculum's; another instructor's are not counted; staff count every question. An
+    archived question's category is not suggested, its tags still count."""
+    from lessons.models import Source
+    from tests.quizzes.builders import make_question
+
+    def question(owner, source, category, tags, misconceptions, archived=False):
+        q = make_question("single", owner=owner, source=source, lesson=None, category=category)
+        Question.objects.filter(pk=q.pk).update(misconceptions=misconceptions, archived=archived)
+        services.question_set_tags(question=q, tags=tags)
+
+    question(instructor, Source.AUTHORED, "mine", ["s3", "iam"], ["thinks-a"])
+    question(instructor, Source.AUTHORED, "old", ["s3"], ["thinks-a", 7], archived=True)
+    question(None, Source.FILE, "shipped", ["iam"], ["thinks-b"])
+    question(other_instructor, Source.AUTHORED, "theirs", ["s3", "secret"], ["thinks-c"])
+    offers = bank.question_offers(instructor)
+    assert offers.misconceptions == [("thinks-a", 2), ("thinks-b", 1)]
+    assert offers.categories == ["mine", "shipped"]
+    assert bank.tag_counts(instructor) == [("iam", 2), ("s3", 2)]
+    staff = django_user_model.objects.create_user("sam", is_staff=True)
+    assert bank.tag_counts(staff) == [("iam", 2), ("s3", 3), ("secret", 1)]
+    everything = bank.question_offers(staff)
+    assert everything.misconceptions == [("thinks-a", 2), ("thinks-b", 1), ("thinks-c", 1)]
+    assert everything.categories == ["mine", "shipped", "theirs"]
 
 
 def _scenario_reads(queries) -> list[str]:

@@ -3,6 +3,8 @@ and a question that saves reads nothing for the page it does not draw."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -146,3 +148,23 @@ def test_the_scenario_menu_reads_titles_not_every_scenarios_case(teacher, owned)
     assert "Opened one" in page.content.decode()
     whole = [sql for sql in _scenario_reads(queries) if '"lessons_scenario"."case"' in sql]
     assert len(whole) == 1  # the opened scenario's case, read once
+
+
+def test_the_dashboard_counts_each_quizs_questions_and_attempts_without_joining_them(
+    teacher, instructor
+):
+    """Questions and attempts are counted per quiz apart: joined together, a quiz's entries
+    times its attempts were walked (thousands of rows per popular quiz)."""
+    from tests.quizzes.builders import make_question, make_quiz
+    from tests.teach.statsdata import bulk_class, mixed_quiz
+
+    quiz, questions, responses = mixed_quiz(owner=instructor)
+    bulk_class(quiz, questions, responses, 5)
+    make_quiz(make_question("single", owner=instructor), owner=instructor, title="Untried")
+    with CaptureQueriesContext(connection) as queries:
+        body = teacher.get(reverse("teach:dashboard")).content.decode()
+    rows = re.findall(r">([^<]+)</a></th>\s*<td>.*?</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>", body)
+    assert (quiz.title, "7", "5") in rows
+    assert ("Untried", "1", "0") in rows
+    listed = [q["sql"] for q in queries if q["sql"].startswith('SELECT "quizzes_quiz"."id"')]
+    assert listed and not any('JOIN "quizzes_attempt"' in sql for sql in listed)

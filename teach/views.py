@@ -116,7 +116,7 @@ def quiz_create(request: HttpRequest) -> HttpResponse:
 def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk)
     entries = list(
-        quiz.entries.select_related("question__scenario", "question__owner")
+        quiz.entries.select_related("question__scenario")
         .annotate(answer_count=Count("question__answers"))
         .order_by("order", "pk")
     )

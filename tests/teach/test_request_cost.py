@@ -168,3 +168,26 @@ def test_the_dashboard_counts_each_quizs_questions_and_attempts_without_joining_
     assert ("Untried", "1", "0") in rows
     listed = [q["sql"] for q in queries if q["sql"].startswith('SELECT "quizzes_quiz"."id"')]
     assert listed and not any('JOIN "quizzes_attempt"' in sql for sql in listed)
+
+
+def test_a_quizs_page_reads_the_same_number_of_rows_however_many_questions_it_has(
+    teacher, owned, instructor
+):
+    """Each entry's question, its scenario and its answer count come with the entries: no
+    query per question (nor per question's author, which the page does not show)."""
+    from lessons.models import Source
+    from tests.quizzes.builders import make_question
+
+    quiz, _ = owned
+    url = reverse("teach:quiz", args=[quiz.pk])
+
+    def reads() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert teacher.get(url).status_code == 200
+        return len(queries)
+
+    few = reads()
+    for kind in ("multiple", "policy_decision", "ordering", "true_false"):
+        question = make_question(kind, owner=instructor, source=Source.AUTHORED, lesson=None)
+        services.quiz_add_question(quiz=quiz, question=question)
+    assert reads() == few

@@ -47,7 +47,8 @@ def drawn_categories() -> QuerySet:
 
 def bank_questions(user, filters: Filters) -> QuerySet[Question]:
     """The questions `user` may use that match `filters`, most recently edited first, with
-    `quiz_count` (quizzes listing them) and their tags prefetched."""
+    `quiz_count` (quizzes listing them); `with_tag_slugs` reads the tags of a page of them.
+    The author is joined for staff only (only staff see whose a question is)."""
     qs = questions_visible(user)
     if not filters.archived:
         qs = qs.filter(archived=False)
@@ -66,12 +67,27 @@ def bank_questions(user, filters: Filters) -> QuerySet[Question]:
     if filters.unused:
         # No quiz lists it, and no quiz draws from its category: no learner can be given it.
         qs = qs.filter(entries__isnull=True).exclude(category__in=drawn_categories())
+    related = ("module", "lesson", "owner") if user.is_staff else ("module", "lesson")
     return (
-        qs.select_related("module", "owner", "lesson")
-        .prefetch_related("tags")
+        qs.select_related(*related)
         .annotate(quiz_count=Count("entries", distinct=True))
         .order_by("-updated_at", "-pk")
     )
+
+
+def with_tag_slugs(questions) -> None:
+    """Set each question's `tag_slugs` (its tags' slugs in slug order, as `Tag` orders them),
+    read for the whole page in one query: prefetching the tags built two related managers
+    and a tag row per question, a quarter of the bank page's time."""
+    by_question: dict[int, list[str]] = {question.pk: [] for question in questions}
+    if by_question:
+        links = Question.tags.through.objects.filter(question_id__in=by_question)
+        for question_id, slug in links.order_by("tag__slug").values_list(
+            "question_id", "tag__slug"
+        ):
+            by_question[question_id].append(slug)
+    for question in questions:
+        question.tag_slugs = by_question[question.pk]
 
 
 def bank_summaries(user) -> list[dict]:

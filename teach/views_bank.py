@@ -56,6 +56,7 @@ def question_bank(request: HttpRequest) -> HttpResponse:
     targets = _target_quizzes(user)
     if into is not None and into.pk not in {quiz.pk for quiz in targets}:
         targets.insert(0, into)
+    bank.with_tag_slugs(list(page))
     for question in page:
         question.editable = may_edit(user, question) and question.type in EDITORS
         question.in_quiz = question.pk in in_quiz

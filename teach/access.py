@@ -74,6 +74,21 @@ def questions_visible(user) -> QuerySet[Question]:
     return _visible(user, Question.objects.all())
 
 
+def key_in(raw: str) -> int | None:
+    """The row key a query-string or form value names, or None: only a plain number of ASCII
+    digits names one ("²" passes `str.isdigit()` but not `int()`, and `int()` refuses
+    thousands of digits: either was a 500)."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+
+
+def visible_quiz(user, raw: str) -> Quiz | None:
+    """The quiz a query-string value names (`?quiz=`, `?into=`) if `user` may see it, else
+    None, as `quizzes_visible(user)` would say; read by its key alone."""
+    pk = key_in(raw)
+    quiz = Quiz.objects.filter(pk=pk).first() if pk is not None else None
+    return quiz if quiz is not None and _sees(user, quiz) else None
+
+
 def _fetch(request: HttpRequest, queryset: QuerySet, pk: int, edit: bool):
     # Read by primary key, then the same rule as `_visible` in Python: an invisible row is a
     # 404 exactly as if the filter had hidden it, without building the OR filter each request.

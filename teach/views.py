@@ -28,6 +28,7 @@ from teach.access import (
     questions_visible,
     quizzes_visible,
     teacher_required,
+    visible_quiz,
 )
 from teach.editors import EDITORS, editor_for
 from teach.forms import QuestionForm, QuizForm
@@ -473,10 +474,7 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
 
 def _return_quiz(request: HttpRequest) -> Quiz | None:
     """The quiz the teacher came from (`?quiz=`), if they may see it; else None."""
-    raw = request.GET.get("quiz", "")
-    if not raw.isdigit():
-        return None
-    return quizzes_visible(request.user).filter(pk=int(raw)).first()
+    return visible_quiz(request.user, request.GET.get("quiz", ""))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

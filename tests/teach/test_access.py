@@ -179,3 +179,23 @@ def test_wrong_methods_get_405(teacher, owned, method, name):
     response = getattr(teacher, method)(reverse(name, args=args))
     assert response.status_code == 405
     assert Attempt.objects.count() == 0
+
+
+@pytest.mark.parametrize("raw", ["²", "٣", "9" * 5000, "99999999999999999999999", "-1", " 1"])
+def test_a_quiz_named_by_garbage_in_the_query_is_no_quiz_not_a_500(teacher, owned, raw):
+    """`?quiz=` (where an editor returns to), `?into=` (the bank's target) and the import
+    page's `?quiz=` name a quiz by its key; anything else names none."""
+    quiz, question = owned
+    pages = [
+        (reverse("teach:question-edit", args=[question.pk]), "quiz"),
+        (reverse("teach:bank"), "into"),
+        (reverse("teach:import"), "quiz"),
+    ]
+    for url, key in pages:
+        response = teacher.get(url, {key: raw})
+        assert response.status_code == 200, (url, raw)
+    confirm = teacher.post(reverse("teach:import"), {"action": "confirm", "quiz": raw})
+    assert confirm.status_code == 404  # "no such quiz of yours", as for another's quiz
+    # A real key still works.
+    body = teacher.get(reverse("teach:bank"), {"into": str(quiz.pk)}).content.decode()
+    assert f'Adding to “<a href="{reverse("teach:quiz", args=[quiz.pk])}">' in body

@@ -191,3 +191,37 @@ def test_a_quizs_page_reads_the_same_number_of_rows_however_many_questions_it_ha
         question = make_question(kind, owner=instructor, source=Source.AUTHORED, lesson=None)
         services.quiz_add_question(quiz=quiz, question=question)
     assert reads() == few
+
+
+def test_an_opened_scenario_is_described_on_the_page_but_not_read_for_a_live_check(
+    teacher, owned, instructor
+):
+    """Opened, the author's scenario says it is theirs and how many questions use it, a
+    curriculum one that an edit makes a copy; a live check as the author types draws neither,
+    so it reads neither the scenario's row nor its questions."""
+    from lessons.models import Source
+    from tests.conftest import make_scenario
+    from tests.quizzes.builders import make_question
+    from tests.teach.formdata import form_fields
+    from tests.teach.test_engine_editors import HTMX, policy_form
+
+    quiz, _ = owned
+    mine = make_scenario(title="Mine", owner=instructor, source=Source.AUTHORED)
+    for _ in range(2):
+        make_question("policy_decision", scenario=mine, owner=instructor, lesson=None)
+    shipped = make_scenario(title="Shipped", source=Source.FILE)
+    url, data = policy_form(teacher, quiz)
+    for scenario, said in (
+        (mine, "This scenario is yours, used by 2 questions: changing its case changes"),
+        (shipped, "This scenario comes from the curriculum. If you change it, saving makes"),
+    ):
+        opened = data | {"k-scenario": str(scenario.pk), "op": "load-scenario"}
+        page = teacher.post(url, opened)
+        assert said in page.content.decode()
+        live = form_fields(page.content.decode()) | {"action": "engine"}
+        live.pop("op", None)
+        assert live["k-opened"] == str(scenario.pk)
+        with CaptureQueriesContext(connection) as queries:
+            assert teacher.post(url, live, **HTMX).status_code == 200
+        assert not [q for q in queries if '"lessons_scenario"."case"' in q["sql"]]
+        assert not [q for q in queries if 'FROM "quizzes_question"' in q["sql"]]

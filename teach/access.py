@@ -15,8 +15,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse
 
 from lessons.models import Source
 from quizzes.models import Question, Quiz
@@ -41,10 +40,26 @@ def teacher_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapper
 
 
-def _visible(user, queryset: QuerySet) -> QuerySet:
+def visibility(user, via: str = "") -> Q | None:
+    """The rule of what `user` may see as a filter, on the quiz or question reached through
+    `via` (e.g. "question__" from a table that points at questions); None for staff (all)."""
     if user.is_staff:
-        return queryset
-    return queryset.filter(Q(owner=user) | Q(source=Source.FILE))
+        return None
+    return Q(**{f"{via}owner": user}) | Q(**{f"{via}source": Source.FILE})
+
+
+def _visible(user, queryset: QuerySet) -> QuerySet:
+    rule = visibility(user)
+    return queryset if rule is None else queryset.filter(rule)
+
+
+def _sees(user, obj: Quiz | Question) -> bool:
+    """`_visible`'s rule for one row already read (cheaper than building its filter)."""
+    return bool(
+        user.is_staff
+        or (obj.owner_id is not None and obj.owner_id == user.pk)
+        or obj.source == Source.FILE
+    )
 
 
 def may_edit(user, obj: Quiz | Question) -> bool:
@@ -59,8 +74,30 @@ def questions_visible(user) -> QuerySet[Question]:
     return _visible(user, Question.objects.all())
 
 
+def key_in(raw: str) -> int | None:
+    """The row key a query-string or form value names, or None: only a plain number of ASCII
+    digits names one ("²" passes `str.isdigit()` but not `int()`, and `int()` refuses
+    thousands of digits: either was a 500)."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+
+
+def visible_quiz(user, raw: str) -> Quiz | None:
+    """The quiz a query-string value names (`?quiz=`, `?into=`) if `user` may see it, else
+    None, as `quizzes_visible(user)` would say; read by its key alone."""
+    pk = key_in(raw)
+    quiz = Quiz.objects.filter(pk=pk).first() if pk is not None else None
+    return quiz if quiz is not None and _sees(user, quiz) else None
+
+
 def _fetch(request: HttpRequest, queryset: QuerySet, pk: int, edit: bool):
-    obj = get_object_or_404(_visible(request.user, queryset), pk=pk)
+    # Read by primary key, then the same rule as `_visible` in Python: an invisible row is a
+    # 404 exactly as if the filter had hidden it, without building the OR filter each request.
+    try:
+        obj = queryset.get(pk=pk)
+    except queryset.model.DoesNotExist:
+        obj = None
+    if obj is None or not _sees(request.user, obj):
+        raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")
     if edit and not may_edit(request.user, obj):
         raise PermissionDenied("This comes from the curriculum files and is read-only here.")
     return obj
@@ -69,9 +106,11 @@ def _fetch(request: HttpRequest, queryset: QuerySet, pk: int, edit: bool):
 def _quiz_for_instructor(request: HttpRequest, pk: int, *, edit: bool = False) -> Quiz:
     """The quiz `pk` if this teacher may see it (404 otherwise); with `edit`, 403 unless they
     may also change it (file content for an instructor)."""
-    return _fetch(request, Quiz.objects.select_related("module", "owner"), pk, edit)
+    # The module is read with it (editors and pages show it); the owner is never shown for one
+    # quiz (only its id is compared), so it is not joined.
+    return _fetch(request, Quiz.objects.select_related("module"), pk, edit)
 
 
 def _question_for_instructor(request: HttpRequest, pk: int, *, edit: bool = False) -> Question:
     """As `_quiz_for_instructor`, for a question."""
-    return _fetch(request, Question.objects.select_related("scenario", "owner"), pk, edit)
+    return _fetch(request, Question.objects.select_related("scenario"), pk, edit)

@@ -18,8 +18,8 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from lessons.models import Level, Module
 from quizzes import kinds
-from quizzes.models import Question, Quiz, Tag
-from teach.access import questions_visible
+from quizzes.models import Question, Quiz
+from teach.access import questions_visible, visibility
 from teach.forms import ModuleChoiceField
 from teach.rendering import RENDERER
 
@@ -47,7 +47,8 @@ def drawn_categories() -> QuerySet:
 
 def bank_questions(user, filters: Filters) -> QuerySet[Question]:
     """The questions `user` may use that match `filters`, most recently edited first, with
-    `quiz_count` (quizzes listing them) and their tags prefetched."""
+    `quiz_count` (quizzes listing them); `with_tag_slugs` reads the tags of a page of them.
+    The author is joined for staff only (only staff see whose a question is)."""
     qs = questions_visible(user)
     if not filters.archived:
         qs = qs.filter(archived=False)
@@ -66,12 +67,27 @@ def bank_questions(user, filters: Filters) -> QuerySet[Question]:
     if filters.unused:
         # No quiz lists it, and no quiz draws from its category: no learner can be given it.
         qs = qs.filter(entries__isnull=True).exclude(category__in=drawn_categories())
+    related = ("module", "lesson", "owner") if user.is_staff else ("module", "lesson")
     return (
-        qs.select_related("module", "owner", "lesson")
-        .prefetch_related("tags")
+        qs.select_related(*related)
         .annotate(quiz_count=Count("entries", distinct=True))
         .order_by("-updated_at", "-pk")
     )
+
+
+def with_tag_slugs(questions) -> None:
+    """Set each question's `tag_slugs` (its tags' slugs in slug order, as `Tag` orders them),
+    read for the whole page in one query: prefetching the tags built two related managers
+    and a tag row per question, a quarter of the bank page's time."""
+    by_question: dict[int, list[str]] = {question.pk: [] for question in questions}
+    if by_question:
+        links = Question.tags.through.objects.filter(question_id__in=by_question)
+        for question_id, slug in links.order_by("tag__slug").values_list(
+            "question_id", "tag__slug"
+        ):
+            by_question[question_id].append(slug)
+    for question in questions:
+        question.tag_slugs = by_question[question.pk]
 
 
 def bank_summaries(user) -> list[dict]:
@@ -92,25 +108,40 @@ def bank_summaries(user) -> list[dict]:
 
 
 def tag_counts(user) -> list[tuple[str, int]]:
-    """The tags on questions the teacher may use, with how many of those questions have each."""
-    rows = (
-        Tag.objects.filter(questions__in=questions_visible(user))
-        .annotate(count=Count("questions"))
-        .order_by("slug")
-        .values_list("slug", "count")
-    )
-    return list(rows)
+    """The tags on questions the teacher may use, with how many of those questions have each.
+    Counted on the question-tag links, joined to the questions only to apply the visibility
+    rule: half the cost of counting from the tags with the questions as a subquery."""
+    links = Question.tags.through.objects.all()
+    rule = visibility(user, via="question__")
+    if rule is not None:
+        links = links.filter(rule)
+    rows = links.values_list("tag__slug").annotate(count=Count("question_id"))
+    return list(rows.order_by("tag__slug"))
 
 
-def misconception_counts(user) -> list[tuple[str, int]]:
-    """The misconception tags on questions the teacher may use, with how many questions carry
-    each. They are a JSON list on the question (as the curriculum files write them), so they
-    are counted here: one query, and a pass over the lists."""
+@dataclass(frozen=True)
+class QuestionOffers:
+    """What the question editor offers from the questions a teacher may use: the
+    misconception tags with how many questions carry each, and the bank categories in use
+    (of questions not archived), read together."""
+
+    misconceptions: list[tuple[str, int]]
+    categories: list[str]
+
+
+def question_offers(user) -> QuestionOffers:
+    """One query over the visible questions' category, archived flag and misconception list
+    (the tags are a JSON list on the question, as the curriculum files write them, so they are
+    counted here) instead of one for the tags and another for the categories."""
     counts: Counter[str] = Counter()
-    for tags in questions_visible(user).order_by().values_list("misconceptions", flat=True):
+    categories: set[str] = set()
+    rows = questions_visible(user).order_by().values_list("category", "archived", "misconceptions")
+    for category, archived, tags in rows:
+        if not archived:
+            categories.add(category)
         if isinstance(tags, list):
             counts.update({t for t in tags if isinstance(t, str)})
-    return sorted(counts.items())
+    return QuestionOffers(sorted(counts.items()), sorted(categories))
 
 
 class BankFilterForm(forms.Form):

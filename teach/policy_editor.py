@@ -13,6 +13,7 @@ question by `Question.clean()`, as everywhere else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -227,7 +228,22 @@ class PolicyParts(Parts):
         return [self.refusal] if self.refusal else []
 
     def context(self, request) -> dict:
-        chosen = self.chosen()
+        # The held scenario, whether it is the author's and how many questions use it, only
+        # when the template asks (callables, each worked out once): the editor's menu shows
+        # them, the live check as the author types does not (its whole row and a count were
+        # read on every keystroke's check).
+        chosen = cache(self.chosen)
+
+        @cache
+        def chosen_editable() -> bool:
+            held = chosen()
+            return held is not None and may_edit_scenario(self.user, held)
+
+        @cache
+        def chosen_uses() -> int:
+            held = chosen()
+            return held.questions.count() if held is not None else 0
+
         decision = self.analysis.decision
         expect = self.expect_value()
         statements = []
@@ -248,8 +264,8 @@ class PolicyParts(Parts):
                 link=not self.refusal,
             ),
             "chosen": chosen,
-            "chosen_editable": chosen is not None and may_edit_scenario(self.user, chosen),
-            "chosen_uses": chosen.questions.count() if chosen is not None else 0,
+            "chosen_editable": chosen_editable,
+            "chosen_uses": chosen_uses,
             "expect": expect,
             "expect_disagrees": bool(expect and decision and expect != decision),
             "learner_statements": [*statements, (NO_STATEMENT, "No statement: nothing allows it")]

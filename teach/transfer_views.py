@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from quizzes.models import Quiz
-from teach.access import _quiz_for_instructor, questions_visible, teacher_required
+from teach.access import _quiz_for_instructor, key_in, questions_visible, teacher_required
 from teach.rendering import RENDERER
 from teach.transfer import gift, importer, json_format
 from teach.transfer.drafts import MAX_QUESTIONS, MAX_TEXT_CHARS, TransferError
@@ -144,9 +144,9 @@ def import_questions(request: HttpRequest) -> HttpResponse:
     user = request.user
     if request.method != "POST":
         initial = {}
-        wanted = request.GET.get("quiz", "")
-        if wanted.isdigit():
-            initial["quiz"] = editable_quizzes(user).filter(pk=int(wanted)).first()
+        wanted = key_in(request.GET.get("quiz", ""))
+        if wanted is not None:
+            initial["quiz"] = editable_quizzes(user).filter(pk=wanted).first()
         return _page(request, ImportForm(initial=initial, user=user))
     if request.POST.get("action") == "confirm":
         return _confirm(request)
@@ -186,7 +186,8 @@ def _confirm(request: HttpRequest) -> HttpResponse:
     quiz_pk = request.POST.get("quiz", "")
     into = None
     if quiz_pk:
-        into = editable_quizzes(user).filter(pk=int(quiz_pk)).first() if quiz_pk.isdigit() else None
+        wanted = key_in(quiz_pk)
+        into = editable_quizzes(user).filter(pk=wanted).first() if wanted is not None else None
         if into is None:
             raise Http404("No such quiz of yours.")
     form = ImportForm(initial={"format": fmt, "quiz": into}, user=user)

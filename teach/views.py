@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from lessons.models import Source
 from quizzes import kinds
 from quizzes.forms import AnswerForm
 from quizzes.grading import certainty_mark, grade
-from quizzes.models import Question, Quiz
+from quizzes.models import Attempt, Question, Quiz, QuizQuestion
 from teach import bank, services
 from teach.access import (
     _question_for_instructor,
@@ -27,6 +28,7 @@ from teach.access import (
     questions_visible,
     quizzes_visible,
     teacher_required,
+    visible_quiz,
 )
 from teach.editors import EDITORS, editor_for
 from teach.forms import QuestionForm, QuizForm
@@ -46,14 +48,22 @@ def _partial(request: HttpRequest) -> bool:
 # --- dashboard ----------------------------------------------------------------------------
 
 
+def _per_quiz(rows: QuerySet) -> Coalesce:
+    """How many of `rows` point at each quiz, as a subquery per quiz. Counting two relations
+    through joins (entries and attempts) walked every entry times every attempt of a quiz: a
+    few popular quizzes made the dashboard take seconds."""
+    counts = rows.filter(quiz=OuterRef("pk")).order_by().values("quiz").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), 0)
+
+
 @require_safe
 @teacher_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    counted = Count("entries", distinct=True)
+    counted = _per_quiz(QuizQuestion.objects.all())
     mine = Quiz.objects.all() if user.is_staff else Quiz.objects.filter(owner=user)
     quizzes = mine.select_related("module", "owner").annotate(
-        question_count=counted, attempt_count=Count("attempts", distinct=True)
+        question_count=counted, attempt_count=_per_quiz(Attempt.objects.all())
     )
     questions = (
         (Question.objects.all() if user.is_staff else Question.objects.filter(owner=user))
@@ -107,7 +117,7 @@ def quiz_create(request: HttpRequest) -> HttpResponse:
 def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk)
     entries = list(
-        quiz.entries.select_related("question__scenario", "question__owner")
+        quiz.entries.select_related("question__scenario")
         .annotate(answer_count=Count("question__answers"))
         .order_by("order", "pk")
     )
@@ -345,21 +355,13 @@ def _posted_initial(post) -> dict:
     }
 
 
-def _question_form(user, *args, **kwargs) -> QuestionForm:
-    """The shared fields' form, offering the tags already used on questions `user` may use."""
-    return QuestionForm(
-        *args,
-        known_misconceptions=bank.misconception_counts(user),
-        known_tags=bank.tag_counts(user),
-        **kwargs,
-    )
-
-
-def _offer_tags(form: QuestionForm, user) -> None:
-    """A posted form's tag offers, counted once it is known the page will be drawn."""
-    form.offer(
-        known_misconceptions=bank.misconception_counts(user), known_tags=bank.tag_counts(user)
-    )
+def _offer(form: QuestionForm, user, context: dict) -> None:
+    """What only the whole page shows, read once it is known to be drawn (not for a save that
+    succeeds, nor an htmx partial): the tags and misconceptions already used on questions
+    `user` may use, as checkboxes, and the categories, as suggestions."""
+    offers = bank.question_offers(user)
+    form.offer(known_misconceptions=offers.misconceptions, known_tags=bank.tag_counts(user))
+    context["categories"] = offers.categories
 
 
 @transaction.atomic
@@ -383,7 +385,7 @@ def _question_page(
     context["kind"] = kinds.KINDS[question.type]
     action = request.POST.get("action", "save") if request.method == "POST" else ""
     if request.method != "POST":
-        base = _question_form(request.user, initial=_question_initial(question))
+        base = QuestionForm(initial=_question_initial(question))
         parts = editor.parts(question, user=user)
     elif action == "preview":
         context["preview"] = {
@@ -392,22 +394,23 @@ def _question_page(
         }
         if _partial(request):
             return render(request, "teach/question_form.html#md_preview", context)
-        base = _question_form(request.user, initial=_posted_initial(request.POST))
+        base = QuestionForm(initial=_posted_initial(request.POST))
         parts = editor.redraw(question, request.POST, user=user)
     elif (parts := editor.act(question, request.POST, action, user=user)) is not None:
-        base = _question_form(request.user, initial=_posted_initial(request.POST))
         context["focus_rows"] = True
         if _partial(request) and editor.fragment_template:
-            context.update(form=base, parts=parts, **parts.context(request))
+            # The fragment is the editor's part alone: the shared fields are not in it.
+            context.update(parts=parts, **parts.context(request))
             return render(request, editor.fragment_template, context)
+        base = QuestionForm(initial=_posted_initial(request.POST))
     elif (parts := editor.live(question, request.POST, action, user=user)) is not None:
         # The engine's verdict as the author types (htmx), or after "Check" (no JavaScript).
         if _partial(request):
             context.update(parts=parts, **parts.context(request))
             return render(request, editor.live_template, context)
-        base = _question_form(request.user, initial=_posted_initial(request.POST))
+        base = QuestionForm(initial=_posted_initial(request.POST))
     else:
-        base = QuestionForm(request.POST)  # its tag offers are read below, if it is drawn
+        base = QuestionForm(request.POST)
         parts = editor.parts(question, request.POST, user=user)
         context["not_saved"] = True
         if base.is_valid() and parts.is_valid():
@@ -416,9 +419,8 @@ def _question_page(
                 return response
         elif not parts.is_valid():
             context["problems"] = parts.summary()
-        _offer_tags(base, user)
     # What only the whole page shows (not a partial, not a save that succeeded).
-    context["categories"] = _categories(user)
+    _offer(base, user, context)
     context["has_answers"] = not creating and services.question_has_answers(question)
     context.update(form=base, parts=parts, **parts.context(request))
     return render(request, "teach/question_form.html", context)
@@ -472,10 +474,7 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
 
 def _return_quiz(request: HttpRequest) -> Quiz | None:
     """The quiz the teacher came from (`?quiz=`), if they may see it; else None."""
-    raw = request.GET.get("quiz", "")
-    if not raw.isdigit():
-        return None
-    return quizzes_visible(request.user).filter(pk=int(raw)).first()
+    return visible_quiz(request.user, request.GET.get("quiz", ""))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -13,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from quizzes.models import Quiz
 from srm_trainer.htmx import page_or_partial
 from teach import bank
-from teach.access import may_edit, quizzes_visible, teacher_required
+from teach.access import may_edit, teacher_required, visible_quiz
 from teach.editors import EDITORS
 
 TARGET_QUIZZES = 100  # the "add to" chooser lists this many of your most recently edited quizzes
@@ -21,10 +21,7 @@ TARGET_QUIZZES = 100  # the "add to" chooser lists this many of your most recent
 
 def _into(request: HttpRequest) -> Quiz | None:
     """The quiz questions are being added to (`?into=`), when this teacher may change it."""
-    raw = request.GET.get("into", "")
-    if not raw.isdigit():
-        return None
-    quiz = quizzes_visible(request.user).filter(pk=int(raw)).first()
+    quiz = visible_quiz(request.user, request.GET.get("into", ""))
     return quiz if quiz is not None and may_edit(request.user, quiz) else None
 
 
@@ -56,6 +53,7 @@ def question_bank(request: HttpRequest) -> HttpResponse:
     targets = _target_quizzes(user)
     if into is not None and into.pk not in {quiz.pk for quiz in targets}:
         targets.insert(0, into)
+    bank.with_tag_slugs(list(page))
     for question in page:
         question.editable = may_edit(user, question) and question.type in EDITORS
         question.in_quiz = question.pk in in_quiz

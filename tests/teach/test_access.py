@@ -179,3 +179,48 @@ def test_wrong_methods_get_405(teacher, owned, method, name):
     response = getattr(teacher, method)(reverse(name, args=args))
     assert response.status_code == 405
     assert Attempt.objects.count() == 0
+
+
+@pytest.mark.parametrize("raw", ["²", "٣", "9" * 5000, "99999999999999999999999", "-1", " 1"])
+def test_a_quiz_named_by_garbage_in_the_query_is_no_quiz_not_a_500(teacher, owned, raw):
+    """`?quiz=` (where an editor returns to), `?into=` (the bank's target) and the import
+    page's `?quiz=` name a quiz by its key; anything else names none."""
+    quiz, question = owned
+    pages = [
+        (reverse("teach:question-edit", args=[question.pk]), "quiz"),
+        (reverse("teach:bank"), "into"),
+        (reverse("teach:import"), "quiz"),
+    ]
+    for url, key in pages:
+        response = teacher.get(url, {key: raw})
+        assert response.status_code == 200, (url, raw)
+    confirm = teacher.post(reverse("teach:import"), {"action": "confirm", "quiz": raw})
+    assert confirm.status_code == 404  # "no such quiz of yours", as for another's quiz
+    # A real key still works.
+    body = teacher.get(reverse("teach:bank"), {"into": str(quiz.pk)}).content.decode()
+    assert f'Adding to “<a href="{reverse("teach:quiz", args=[quiz.pk])}">' in body
+
+
+def test_one_row_is_judged_by_the_same_rule_as_the_visible_lists(instructor, other_instructor):
+    """The pages that open one quiz or question check the row they read (`_sees`) instead of
+    filtering for it: for every owner and source, the answer is the lists' (`_visible`)."""
+    from django.contrib.auth import get_user_model
+
+    from teach.access import _sees, questions_visible, quizzes_visible
+
+    staff = get_user_model().objects.create_user("sam", is_staff=True)
+    rows = []
+    for owner in (instructor, other_instructor, None):
+        for source in (Source.AUTHORED, Source.FILE):
+            question = make_question("single", owner=owner, source=source, lesson=None)
+            rows += [question, make_quiz(question, owner=owner, source=source)]
+    for user in (instructor, other_instructor, staff):
+        listed = (
+            {
+                *quizzes_visible(user).values_list("pk", flat=True),
+            },
+            {*questions_visible(user).values_list("pk", flat=True)},
+        )
+        for row in rows:
+            in_list = row.pk in listed[0 if isinstance(row, Quiz) else 1]
+            assert _sees(user, row) == in_list, (user, row.owner_id, row.source)

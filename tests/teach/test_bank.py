@@ -241,6 +241,23 @@ def test_the_quiz_page_searches_the_bank_for_questions_to_reuse(teacher, owned):
         assert f'name="{name}"' in body
 
 
+def test_each_row_shows_its_own_tags_in_order_as_filter_links(teacher, instructor):
+    tagged(mine(instructor, slug="three-tags", prompt="Three"), "zeta", "alpha", "mid")
+    tagged(mine(instructor, slug="one-tag", prompt="One"), "mid")
+    mine(instructor, slug="no-tags", prompt="None")
+    quiz = make_quiz(owner=instructor, source=Source.AUTHORED)
+    for params in ({}, {"into": quiz.pk}):
+        body = teacher.get(URL, params).content.decode()
+        rows = {
+            slug: re.findall(r'<a class="tag" href="\?tag=([^"&]+)[^"]*">([^<]+)</a>', row)
+            for slug, row in re.findall(r'question-slug">([a-z-]+)(.*?)</tr>', body, re.S)
+        }
+        assert rows["three-tags"] == [("alpha", "alpha"), ("mid", "mid"), ("zeta", "zeta")]
+        assert rows["one-tag"] == [("mid", "mid")]
+        assert rows["no-tags"] == []
+        assert re.search(r'question-slug">no-tags.*?<span class="meta">none</span>', body, re.S)
+
+
 # --- the dashboard's banks ------------------------------------------------------------------
 
 

@@ -3,6 +3,8 @@ and a question that saves reads nothing for the page it does not draw."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -50,7 +52,7 @@ def test_a_question_that_saves_counts_no_tags_for_a_page_it_does_not_draw(
     def not_needed(user):
         raise AssertionError("counted for a page that is not drawn")
 
-    monkeypatch.setattr(bank, "misconception_counts", not_needed)
+    monkeypatch.setattr(bank, "question_offers", not_needed)
     monkeypatch.setattr(bank, "tag_counts", not_needed)
     rows, extra = KINDS["single"]
     url = reverse("teach:question-create", args=[quiz.pk, "single"])
@@ -66,6 +68,56 @@ def test_a_refused_question_still_offers_the_tags_in_use(teacher, owned, instruc
     page = teacher.post(url, {"prompt": "", "action": "save"}).content.decode()
     assert "exam-2026 (1)" in page  # the bank tag, with how many questions have it
     assert "thinks-something (1)" in page  # the misconception of the quiz's question
+
+
+def test_an_htmx_button_in_the_policy_editor_reads_no_offers_for_fields_it_does_not_draw(
+    teacher, owned, monkeypatch
+):
+    """A button that reshapes the case (add a policy) answers htmx with the editor's part
+    alone: the shared fields' tag offers and categories are not in it, so not read."""
+    from tests.teach.test_engine_editors import HTMX, policy_form
+
+    quiz, _ = owned
+    url, data = policy_form(teacher, quiz, op="add-identity")
+
+    def not_needed(user):
+        raise AssertionError("read for a fragment that does not show it")
+
+    monkeypatch.setattr(bank, "question_offers", not_needed)
+    monkeypatch.setattr(bank, "tag_counts", not_needed)
+    response = teacher.post(url, data, **HTMX)
+    assert response.status_code == 200
+    assert 'id="pd-editor"' in response.content.decode()
+    assert 'name="misconceptions"' not in response.content.decode()
+
+
+def test_the_offers_count_only_what_the_teacher_may_use(
+    instructor, other_instructor, django_user_model
+):
+    """Tags, misconceptions and categories come from the teacher's own questions and the
+    curriculum's; another instructor's are not counted; staff count every question. An
+    archived question's category is not suggested, its tags still count."""
+    from lessons.models import Source
+    from tests.quizzes.builders import make_question
+
+    def question(owner, source, category, tags, misconceptions, archived=False):
+        q = make_question("single", owner=owner, source=source, lesson=None, category=category)
+        Question.objects.filter(pk=q.pk).update(misconceptions=misconceptions, archived=archived)
+        services.question_set_tags(question=q, tags=tags)
+
+    question(instructor, Source.AUTHORED, "mine", ["s3", "iam"], ["thinks-a"])
+    question(instructor, Source.AUTHORED, "old", ["s3"], ["thinks-a", 7], archived=True)
+    question(None, Source.FILE, "shipped", ["iam"], ["thinks-b"])
+    question(other_instructor, Source.AUTHORED, "theirs", ["s3", "secret"], ["thinks-c"])
+    offers = bank.question_offers(instructor)
+    assert offers.misconceptions == [("thinks-a", 2), ("thinks-b", 1)]
+    assert offers.categories == ["mine", "shipped"]
+    assert bank.tag_counts(instructor) == [("iam", 2), ("s3", 2)]
+    staff = django_user_model.objects.create_user("sam", is_staff=True)
+    assert bank.tag_counts(staff) == [("iam", 2), ("s3", 3), ("secret", 1)]
+    everything = bank.question_offers(staff)
+    assert everything.misconceptions == [("thinks-a", 2), ("thinks-b", 1), ("thinks-c", 1)]
+    assert everything.categories == ["mine", "shipped", "theirs"]
 
 
 def _scenario_reads(queries) -> list[str]:
@@ -96,3 +148,80 @@ def test_the_scenario_menu_reads_titles_not_every_scenarios_case(teacher, owned)
     assert "Opened one" in page.content.decode()
     whole = [sql for sql in _scenario_reads(queries) if '"lessons_scenario"."case"' in sql]
     assert len(whole) == 1  # the opened scenario's case, read once
+
+
+def test_the_dashboard_counts_each_quizs_questions_and_attempts_without_joining_them(
+    teacher, instructor
+):
+    """Questions and attempts are counted per quiz apart: joined together, a quiz's entries
+    times its attempts were walked (thousands of rows per popular quiz)."""
+    from tests.quizzes.builders import make_question, make_quiz
+    from tests.teach.statsdata import bulk_class, mixed_quiz
+
+    quiz, questions, responses = mixed_quiz(owner=instructor)
+    bulk_class(quiz, questions, responses, 5)
+    make_quiz(make_question("single", owner=instructor), owner=instructor, title="Untried")
+    with CaptureQueriesContext(connection) as queries:
+        body = teacher.get(reverse("teach:dashboard")).content.decode()
+    rows = re.findall(r">([^<]+)</a></th>\s*<td>.*?</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>", body)
+    assert (quiz.title, "7", "5") in rows
+    assert ("Untried", "1", "0") in rows
+    listed = [q["sql"] for q in queries if q["sql"].startswith('SELECT "quizzes_quiz"."id"')]
+    assert listed and not any('JOIN "quizzes_attempt"' in sql for sql in listed)
+
+
+def test_a_quizs_page_reads_the_same_number_of_rows_however_many_questions_it_has(
+    teacher, owned, instructor
+):
+    """Each entry's question, its scenario and its answer count come with the entries: no
+    query per question (nor per question's author, which the page does not show)."""
+    from lessons.models import Source
+    from tests.quizzes.builders import make_question
+
+    quiz, _ = owned
+    url = reverse("teach:quiz", args=[quiz.pk])
+
+    def reads() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert teacher.get(url).status_code == 200
+        return len(queries)
+
+    few = reads()
+    for kind in ("multiple", "policy_decision", "ordering", "true_false"):
+        question = make_question(kind, owner=instructor, source=Source.AUTHORED, lesson=None)
+        services.quiz_add_question(quiz=quiz, question=question)
+    assert reads() == few
+
+
+def test_an_opened_scenario_is_described_on_the_page_but_not_read_for_a_live_check(
+    teacher, owned, instructor
+):
+    """Opened, the author's scenario says it is theirs and how many questions use it, a
+    curriculum one that an edit makes a copy; a live check as the author types draws neither,
+    so it reads neither the scenario's row nor its questions."""
+    from lessons.models import Source
+    from tests.conftest import make_scenario
+    from tests.quizzes.builders import make_question
+    from tests.teach.formdata import form_fields
+    from tests.teach.test_engine_editors import HTMX, policy_form
+
+    quiz, _ = owned
+    mine = make_scenario(title="Mine", owner=instructor, source=Source.AUTHORED)
+    for _ in range(2):
+        make_question("policy_decision", scenario=mine, owner=instructor, lesson=None)
+    shipped = make_scenario(title="Shipped", source=Source.FILE)
+    url, data = policy_form(teacher, quiz)
+    for scenario, said in (
+        (mine, "This scenario is yours, used by 2 questions: changing its case changes"),
+        (shipped, "This scenario comes from the curriculum. If you change it, saving makes"),
+    ):
+        opened = data | {"k-scenario": str(scenario.pk), "op": "load-scenario"}
+        page = teacher.post(url, opened)
+        assert said in page.content.decode()
+        live = form_fields(page.content.decode()) | {"action": "engine"}
+        live.pop("op", None)
+        assert live["k-opened"] == str(scenario.pk)
+        with CaptureQueriesContext(connection) as queries:
+            assert teacher.post(url, live, **HTMX).status_code == 200
+        assert not [q for q in queries if '"lessons_scenario"."case"' in q["sql"]]
+        assert not [q for q in queries if 'FROM "quizzes_question"' in q["sql"]]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from django import template
+from functools import lru_cache
 
+from django import template
+from django.utils.safestring import SafeString
+
+from lessons.diagrams import deciding_step, policy_flow
 from lessons.templatetags.lessons_extras import DECISION_WORDS
 
 register = template.Library()
@@ -57,3 +61,19 @@ def rows(text: str) -> str:
     """Editors grow with their content, within reason. Text, not an int: a template renders an
     int through number localisation, which costs more than the count."""
     return str(max(4, min(24, (text or "").count("\n") + 2)))
+
+
+@register.simple_tag
+def evaluation_flow(steps) -> SafeString:
+    """The evaluation-flow diagram with the step that decided these `steps` highlighted (as
+    lessons' policy_flow_diagram draws it), drawn once per deciding step and outcome."""
+    found = deciding_step(steps or [])
+    return _flow(*found) if found else _flow(None, None)
+
+
+@lru_cache(maxsize=32)
+def _flow(decided: str | None, outcome: str | None) -> SafeString:
+    """The figure depends on nothing but its two arguments (its step titles are constants), and
+    drawing it cost ~1 ms, a sixth of a live update. The engine's 8 steps × 3 deciding outcomes,
+    plus none, are 25 keys: the bound is never reached by what the sandbox asks."""
+    return policy_flow(decided, outcome).html()

@@ -62,3 +62,62 @@ def test_a_waf_request_typed_comes_back_in_its_fields(client):
     _labelled(soup, r"^req-\d+-")
     last = soup.find_all(id=re.compile(r"^req-\d+-ip$"))[-1]
     assert last["value"] == "" and last["placeholder"] == "add"
+
+
+# The loops as the template language drew them before (templates/netlab/*.html).
+LANES_BY_TEMPLATE = """{% for lane in diagram.lanes %}
+      <text x="{{ lane.x }}" y="26" class="netlab-lane">{{ lane.title }}</text>
+      {% for box in lane.boxes %}
+      <g class="hop hop-{{ box.verdict }}">
+        <rect x="{{ box.x }}" y="{{ box.y }}" width="{{ diagram.box_w }}" height="{{ diagram.box_h }}" rx="8"></rect>
+        <text x="{{ box.x|add:10 }}" y="{{ box.y|add:18 }}" class="hop-layer">{{ box.layer }}</text>
+        <text x="{{ box.x|add:10 }}" y="{{ box.y|add:36 }}" class="hop-resource">{{ box.resource }}</text>
+        <text x="{{ box.x|add:10 }}" y="{{ box.y|add:54 }}" class="hop-rule">{{ box.rule }}</text>
+        <text x="{{ box.x|add:10 }}" y="{{ box.y|add:71 }}" class="hop-mark">{{ box.mark }}</text>
+        {% if box.arrow_to %}<line x1="{{ box.x|add:diagram.mid }}" y1="{{ box.y|add:diagram.box_h }}" x2="{{ box.x|add:diagram.mid }}" y2="{{ box.arrow_to }}" class="netlab-arrow" marker-end="url(#arrow)"></line>{% endif %}
+      </g>
+      {% endfor %}
+      {% endfor %}"""
+RUNS_BY_TEMPLATE = """{% for run in line.runs %}<tr><td>#{{ run.from }}{% if run.to != run.from %}–#{{ run.to }}{% endif %}</td><td>{{ run.at|floatformat:"-1" }}{% if run.until != run.at %}–{{ run.until|floatformat:"-1" }}{% endif %}</td><td>{{ run.action }}</td><td>{% if run.rule == "Default_Action" %}default action{% else %}<code>{{ run.rule }}</code>{% endif %}</td></tr>{% endfor %}"""
+
+
+def _both(old: str, new: str, context: dict) -> tuple[str, str]:
+    from django.template import Context, Template
+
+    drawn = Template("{% load netlab_rows %}" + new).render(Context(context))
+    return drawn, Template(old).render(Context(context))
+
+
+def test_the_trace_drawing_is_the_markup_the_template_drew():
+    from netlab import diagram
+    from srm_trainer.netlab import trace_case
+
+    for preset in PRESETS.values():
+        drawn, before = _both(
+            LANES_BY_TEMPLATE,
+            "{{ diagram|diagram_lanes }}",
+            {"diagram": diagram.build(trace_case(preset.case))},
+        )
+        assert drawn == before and "hop hop-" in drawn
+    box = diagram.Box(12, 34, "deny", "<Layer>", "sg-'web'", "a&b", "✘ denied", None)
+    lanes = diagram.Diagram(400, 200, (diagram.Lane("Request", 12, (box,)),))
+    drawn, before = _both(LANES_BY_TEMPLATE, "{{ diagram|diagram_lanes }}", {"diagram": lanes})
+    assert drawn == before and "&lt;Layer&gt;" in drawn
+
+
+def test_the_waf_runs_are_the_markup_the_template_drew():
+    runs = [
+        {
+            "from": 1,
+            "to": 100,
+            "at": 0.0,
+            "until": 9.9,
+            "action": "ALLOW",
+            "rule": "Default_Action",
+        },
+        {"from": 101, "to": 101, "at": 10.25, "until": 10.25, "action": "BLOCK", "rule": "<rate>"},
+        {"from": 1200, "to": 3000, "at": 12, "until": 299.999, "action": "BLOCK", "rule": "r&1"},
+    ]
+    for line in ({"runs": runs}, {"runs": []}, None):
+        drawn, before = _both(RUNS_BY_TEMPLATE, "{{ line|waf_runs }}", {"line": line})
+        assert drawn == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from django import template
 from django.utils.formats import localize
@@ -87,7 +88,7 @@ def editor_notes(analysis, editor, oob) -> SafeString:
     swaps in the notes of every editor, and the template language spent ~15 µs a note and
     ~10 µs an empty box on them. Each value is escaped as `{{ value }}` escapes it; the markup,
     whitespace included, is the template's."""
-    notes = getattr(analysis, "notes", None)
+    notes: Any = getattr(analysis, "notes", None)
     items = notes.get(editor) if hasattr(notes, "get") else None
     swap = ' hx-swap-oob="true"' if oob else ""
     out = [f'<div id="notes-{conditional_escape(editor)}" class="notes"{swap}>\n  ']

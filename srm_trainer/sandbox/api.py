@@ -15,7 +15,6 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from lessons.engine_topics import lesson_url
 from srm_trainer.iam import PolicyError, evaluate
 from srm_trainer.iam.budget import on_fresh_frame_chunk
 from srm_trainer.iam.case import MAX_CASE_NESTING
@@ -24,6 +23,7 @@ from srm_trainer.iam.findings import Finding, lint_case
 from srm_trainer.iam.jsontext import load_json
 from srm_trainer.iam.simulate import simulate
 from srm_trainer.ratelimit import rate_limited
+from srm_trainer.sandbox.explain import topic_lesson
 from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
     MAX_POLICY_CHARS,
@@ -136,7 +136,7 @@ def evaluate_api(request: HttpRequest) -> JsonResponse:
         return _refused(exc)
     result = decision.to_dict()
     # The engine names each finding's topic; the lesson's address is the website's to make.
-    result["findings"] = [{**f.to_dict(), "lesson": lesson_url(f.topic)} for f in found]
+    result["findings"] = [{**f.to_dict(), "lesson": topic_lesson(f.topic)} for f in found]
     return JsonResponse(result)
 
 

@@ -3,26 +3,41 @@
 One table of sentences serves the CLI, the sandbox and quiz feedback; this module only decides
 how a value looks in HTML. Links to lessons come from the website's topic table
 (`lessons.engine_topics`), never from the engine.
+
+Every statement that did not apply is worded (a live update words dozens): the values are
+escaped here as `format_html` escapes them (`conditional_escape`), without its per-call
+wrapping, and a topic's lesson address is reversed once per script prefix and URLconf.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
-from lessons.engine_topics import reason_lesson_url
+from lessons.engine_topics import lesson_url
 from srm_trainer.iam import words
+from srm_trainer.iam.reasons import Topic
+
+
+def _escaped(value: Any) -> str:
+    """`conditional_escape(value)`: safe text as it is, anything else escaped as text."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 def _html_value(value: Any) -> SafeString:
     if isinstance(value, list | tuple):
         if not value:
-            return format_html("<em>{}</em>", "nothing")
-        return format_html_join(", ", "<code>{}</code>", ((v,) for v in value))
-    return format_html("<code>{}</code>", value)
+            return mark_safe("<em>nothing</em>")
+        return mark_safe(", ".join([f"<code>{_escaped(v)}</code>" for v in value]))  # noqa: S308
+    return mark_safe(f"<code>{_escaped(value)}</code>")  # noqa: S308 - escaped just above
 
 
 def reason_html(code: str, data: Mapping[str, Any] | None) -> SafeString:
@@ -35,4 +50,15 @@ def _render(template: str, **values: Any) -> SafeString:
 
 
 def reason_lesson(code: str) -> str:
-    return reason_lesson_url(code)
+    return topic_lesson(words.reason_topic(code))
+
+
+def topic_lesson(topic: Topic | str | None) -> str:
+    """`lessons.engine_topics.lesson_url`, kept: the address depends only on the topic, the
+    script prefix and the URLconf, all in the key."""
+    return _lesson(topic, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=64)  # the engine's topics (8) and none, for each prefix a server runs under
+def _lesson(topic: Topic | str | None, prefix: str, urlconf: Any) -> str:
+    return lesson_url(topic)

@@ -14,14 +14,13 @@ from typing import Any
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from lessons.engine_topics import lesson_url
 from srm_trainer.iam import PolicyError, catalog, evaluate, parse_policy
 from srm_trainer.iam.budget import on_fresh_frame_chunk
 from srm_trainer.iam.decision import Reason, StatementRef
 from srm_trainer.iam.findings import lint_case
 from srm_trainer.iam.reasons import Topic
 from srm_trainer.iam.words import OUTCOMES, STEP_TITLES, policy_label
-from srm_trainer.sandbox.explain import reason_html, reason_lesson
+from srm_trainer.sandbox.explain import reason_html, reason_lesson, topic_lesson
 from srm_trainer.sandbox.state import SandboxState, state_to_case
 
 REQUEST_FIELDS = {
@@ -191,7 +190,7 @@ def _analyse(state: SandboxState) -> Analysis:
                 finding.code,
                 finding.line,
                 finding.column,
-                lesson_url(finding.topic),
+                topic_lesson(finding.topic),
             ),
         )
     try:
@@ -281,7 +280,7 @@ def _describe_action(result: Analysis, action: str) -> None:
             "warning",
             message,
             "unknown_request_action",
-            lesson=lesson_url(Topic.LEAST_PRIVILEGE),
+            lesson=topic_lesson(Topic.LEAST_PRIVILEGE),
         ),
     )
 

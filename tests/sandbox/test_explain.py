@@ -47,3 +47,39 @@ def test_words_escape_the_values_they_quote():
 
 def test_an_unknown_code_is_shown_rather_than_dropped():
     assert "brand_new_code" in reason_html("brand_new_code", {"x": 1})
+
+
+def test_values_are_quoted_as_code_one_by_one_and_safe_text_is_not_escaped_twice():
+    from django.utils.safestring import mark_safe
+
+    html = reason_html(
+        "action_not_matched",
+        {"action": mark_safe("<i>s3:Get</i>"), "patterns": ["a&b", 7, "'q'"]},
+    )
+    assert html == (
+        "the action <code><i>s3:Get</i></code> is not in this statement's Action list "
+        "(<code>a&amp;b</code>, <code>7</code>, <code>&#x27;q&#x27;</code>)"
+    )
+    assert "<em>nothing</em>" in reason_html("action_not_matched", {"action": "x", "patterns": []})
+
+
+def test_a_topics_lesson_is_kept_per_script_prefix_and_is_the_address_reversed():
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from lessons.engine_topics import lesson_url
+    from srm_trainer.iam.reasons import Topic
+    from srm_trainer.sandbox import explain
+
+    explain._lesson.cache_clear()
+    before = get_script_prefix()
+    try:
+        for prefix in ("/", "/trainer/"):
+            set_script_prefix(prefix)
+            for topic in [*Topic, None, "not-a-topic"]:
+                for _ in range(2):
+                    assert explain.topic_lesson(topic) == lesson_url(topic)
+            assert explain.topic_lesson(Topic.MFA).startswith(prefix + "learn/")
+    finally:
+        set_script_prefix(before)
+    info = explain._lesson.cache_info()
+    assert info.currsize == 2 * (len(Topic) + 2) <= info.maxsize

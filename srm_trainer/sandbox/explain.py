@@ -5,19 +5,18 @@ how a value looks in HTML. Links to lessons come from the website's topic table
 (`lessons.engine_topics`), never from the engine.
 
 Every statement that did not apply is worded (a live update words dozens): the values are
-escaped here as `format_html` escapes them (`conditional_escape`), without its per-call
+escaped with `conditional_escape`, as `format_html` escapes them, without its per-call
 wrapping, and a topic's lesson address is reversed once per script prefix and URLconf.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
 from django.urls import get_script_prefix, get_urlconf
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from lessons.engine_topics import lesson_url
@@ -25,19 +24,12 @@ from srm_trainer.iam import words
 from srm_trainer.iam.reasons import Topic
 
 
-def _escaped(value: Any) -> str:
-    """`conditional_escape(value)`: safe text as it is, anything else escaped as text."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
-
-
 def _html_value(value: Any) -> SafeString:
     if isinstance(value, list | tuple):
         if not value:
             return mark_safe("<em>nothing</em>")
-        return mark_safe(", ".join([f"<code>{_escaped(v)}</code>" for v in value]))  # noqa: S308
-    return mark_safe(f"<code>{_escaped(value)}</code>")  # noqa: S308 - escaped just above
+        return mark_safe(", ".join([f"<code>{conditional_escape(v)}</code>" for v in value]))  # noqa: S308
+    return mark_safe(f"<code>{conditional_escape(value)}</code>")  # noqa: S308 - escaped just above
 
 
 def reason_html(code: str, data: Mapping[str, Any] | None) -> SafeString:

@@ -352,6 +352,56 @@ def _middleware_built_once(django_test_environment):
     setting_changed.disconnect(dispatch_uid="tests-middleware-built-once")
 
 
+FORM_CONTENT = "application/x-www-form-urlencoded"
+
+
+def _is_form(data) -> bool:
+    """Fields a browser would send urlencoded: a mapping with no file and no None (which
+    Django's multipart encoder refuses, so that mistake still fails loudly)."""
+    if not isinstance(data, dict):
+        return False
+    values = [
+        v
+        for value in data.values()
+        for v in (value if isinstance(value, list | tuple) else [value])
+    ]
+    return not any(v is None or callable(getattr(v, "read", None)) for v in values)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _forms_posted_as_browsers_post_them():
+    """The test client posts a dict of fields urlencoded, as a browser (and htmx) sends a form
+    without a file input, not as multipart: parsing multipart was ~10% of a test's sandbox
+    update and ~6% of a question save, a cost the site never pays for those forms. A post
+    with a file, an explicit `content_type` (multipart included) or other data is sent as
+    given. `TEST_POSTS=multipart` brings Django's default back, to compare."""
+    from urllib.parse import urlencode
+
+    from django.test.client import MULTIPART_CONTENT, Client, RequestFactory
+
+    if os.environ.get("TEST_POSTS") == "multipart":
+        yield
+        return
+    unset = object()
+
+    def as_a_browser(post):
+        def post_as_a_browser(self, path, data=None, content_type=unset, *args, **kwargs):
+            if content_type is unset:
+                content_type = MULTIPART_CONTENT
+                if _is_form(data):
+                    data, content_type = urlencode(data, doseq=True), FORM_CONTENT
+            return post(self, path, data, content_type, *args, **kwargs)
+
+        return post_as_a_browser
+
+    posts = {cls: cls.post for cls in (RequestFactory, Client)}
+    for cls, post in posts.items():
+        cls.post = as_a_browser(post)
+    yield
+    for cls, post in posts.items():
+        cls.post = post
+
+
 @pytest.fixture
 def template_context(_uninstrumented_templates):
     """`response.context` and `response.templates` filled in, as Django's test runner does."""

@@ -170,3 +170,52 @@ def test_an_answer_created_by_a_concurrent_request_is_updated_not_duplicated(
     answer = attempts.answer_save(attempt=attempt, question=q, response={"answer": True})
     assert answer.response == {"answer": True}
     assert Answer.objects.filter(attempt=attempt, question=q).count() == 1
+
+
+def test_owned_attempt_reads_what_the_orm_reads_for_its_owner_only(
+    learner, other_learner, django_assert_num_queries
+):
+    """Every attempt page starts with owned_attempt (SQL compiled once): the attempt, its quiz
+    and the quiz's module (or none) equal the ORM's select_related rows, field for field, for
+    the learner's own attempts, by user or by the learner key of their browser; never another's."""
+    from django.forms.models import model_to_dict
+
+    from tests.conftest import make_module
+
+    def fields(obj):
+        return (
+            None
+            if obj is None
+            else {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+        )
+
+    with_module = make_quiz(make_question("single"), module=make_module(), time_limit=5)
+    without = make_quiz(make_question("true_false"))
+    mine = make_attempt(with_module, user=learner)
+    anonymous = make_attempt(without, session_key="browser-key")
+    theirs = make_attempt(without, user=other_learner)
+    cases = [
+        (mine, {"user_id": learner.pk, "learner_key": ""}),
+        (mine, {"user_id": learner.pk, "learner_key": "browser-key"}),
+        (anonymous, {"user_id": None, "learner_key": "browser-key"}),
+        (anonymous, {"user_id": learner.pk, "learner_key": "browser-key"}),
+    ]
+    for expected, owner in cases:
+        with django_assert_num_queries(1):
+            found = attempts.owned_attempt(expected.pk, **owner)
+            found.quiz.module  # noqa: B018 - read with it: no second query
+        orm = Attempt.objects.select_related("quiz__module").get(pk=expected.pk)
+        assert fields(found) == fields(orm) and model_to_dict(found) == model_to_dict(orm)
+        assert fields(found.quiz) == fields(orm.quiz)
+        assert fields(found.quiz.module) == fields(orm.quiz.module)
+        assert found.deadline == orm.deadline and found.question_ids == orm.question_ids
+    assert mine.quiz.module is not None and anonymous.quiz.module is None
+    refused = [
+        (theirs.pk, {"user_id": learner.pk, "learner_key": "browser-key"}),
+        (anonymous.pk, {"user_id": None, "learner_key": "another-key"}),
+        (anonymous.pk, {"user_id": learner.pk, "learner_key": ""}),
+        (mine.pk, {"user_id": None, "learner_key": ""}),
+        (mine.pk, {"user_id": other_learner.pk, "learner_key": ""}),
+    ]
+    for pk, owner in refused:
+        assert attempts.owned_attempt(pk, **owner) is None, (pk, owner)

@@ -477,5 +477,24 @@ def attempt_questions(attempt: Attempt) -> list[Question]:
     return usable(found[qid] for qid in attempt.question_ids if qid in found)
 
 
+# An attempt's answers, read on every page of it: SQL compiled once.
+_ANSWERS = PreparedQuery(
+    Answer,
+    ["int"],
+    lambda attempt_id: (
+        Answer.objects.filter(attempt_id=attempt_id)
+        .order_by("pk")
+        .values_list(*concrete_attnames(Answer))
+    ),
+)
+
+
 def answers_by_question(attempt: Attempt) -> dict[int, Answer]:
-    return {a.question_id: a for a in attempt.answers.all()}
+    """The attempt's answers by question, each knowing its attempt (as `attempt.answers` would
+    give them)."""
+    out = {}
+    for row in _ANSWERS.rows(attempt.pk):
+        answer = instance(Answer, row)
+        Answer.attempt.field.set_cached_value(answer, attempt)
+        out[answer.question_id] = answer
+    return out

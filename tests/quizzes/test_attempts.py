@@ -219,3 +219,27 @@ def test_owned_attempt_reads_what_the_orm_reads_for_its_owner_only(
     ]
     for pk, owner in refused:
         assert attempts.owned_attempt(pk, **owner) is None, (pk, owner)
+
+
+def test_answers_by_question_reads_what_the_orm_reads(quiz, learner, django_assert_num_queries):
+    """The answers of an attempt (SQL compiled once) equal the ORM's rows field for field:
+    responses and feedback as JSON, times, scores, a checked one and a saved one; each knows
+    its attempt without another query; another attempt's answers are not among them."""
+    attempt = make_attempt(quiz, user=learner)
+    other = make_attempt(make_quiz(*quiz.questions.all()), user=learner)
+    first, second = (quiz.questions.get(pk=pk) for pk in attempt.question_ids[:2])
+    attempts.answer_save(
+        attempt=attempt, question=first, response=right_response(first), check=True
+    )
+    attempts.answer_save(attempt=attempt, question=second, response=wrong_response(second))
+    attempts.answer_save(attempt=other, question=first, response=wrong_response(first))
+    with django_assert_num_queries(1):
+        found = attempts.answers_by_question(attempt)
+        assert all(a.attempt is attempt for a in found.values())
+
+    def fields(obj):
+        return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+    orm = {a.question_id: fields(a) for a in Answer.objects.filter(attempt=attempt)}
+    assert {pk: fields(a) for pk, a in found.items()} == orm
+    assert set(found) == {first.pk, second.pk} and found[first.pk].is_graded

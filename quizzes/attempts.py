@@ -26,11 +26,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from lessons.models import Module
+from lessons.models import Lesson, Module, Scenario
 from quizzes import exam, hooks, review
 from quizzes.grading import Grade, best_credit, certainty_credit, grade
 from quizzes.models import Answer, Attempt, Question, Quiz
-from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
+from srm_trainer.prepared import MAX_INTS, PreparedQuery, concrete_attnames, instance
 
 _random = secrets.SystemRandom()
 
@@ -469,11 +469,62 @@ def attempt_submit(
     return attempt, True
 
 
+# A question with its lesson, the lesson's module and its scenario, as
+# select_related("lesson__module", "scenario") reads them; per number of questions (every
+# attempt of a quiz has the same), its SQL compiled once.
+_QUESTION = concrete_attnames(Question)
+_LESSON = concrete_attnames(Lesson)
+_SCENARIO = concrete_attnames(Scenario)
+_QUESTION_COLUMNS = (
+    *_QUESTION,
+    *(f"lesson__{c}" for c in _LESSON),
+    *(f"lesson__module__{c}" for c in _MODULE),
+    *(f"scenario__{c}" for c in _SCENARIO),
+)
+_QUESTIONS: dict[int, PreparedQuery] = {}
+
+
+def _questions_query(count: int) -> PreparedQuery:
+    query = _QUESTIONS.get(count)
+    if query is None:
+        query = _QUESTIONS[count] = PreparedQuery(
+            Question,
+            ["int"] * count,
+            lambda *ids: (
+                Question.objects.filter(pk__in=ids).order_by().values_list(*_QUESTION_COLUMNS)
+            ),
+        )
+    return query
+
+
+def _question_from(row) -> Question:
+    at = len(_QUESTION)
+    question = instance(Question, row[:at])
+    lesson = module = None
+    if row[at] is not None:
+        lesson = instance(Lesson, row[at : at + len(_LESSON)])
+        at += len(_LESSON)
+        if row[at] is not None:
+            module = instance(Module, row[at : at + len(_MODULE)])
+        Lesson.module.field.set_cached_value(lesson, module)
+        at += len(_MODULE)
+    else:
+        at += len(_LESSON) + len(_MODULE)
+    scenario = instance(Scenario, row[at:]) if row[at] is not None else None
+    Question.lesson.field.set_cached_value(question, lesson)
+    Question.scenario.field.set_cached_value(question, scenario)
+    return question
+
+
 def attempt_questions(attempt: Attempt) -> list[Question]:
     """The attempt's questions in its fixed order, in one query (broken ones skipped)."""
-    found = Question.objects.select_related("lesson__module", "scenario").in_bulk(
-        attempt.question_ids
-    )
+    ids = list(dict.fromkeys(attempt.question_ids))
+    if not ids:
+        return []
+    if len(ids) <= MAX_INTS:
+        found = {q.pk: q for q in map(_question_from, _questions_query(len(ids)).rows(*ids))}
+    else:
+        found = Question.objects.select_related("lesson__module", "scenario").in_bulk(ids)
     return usable(found[qid] for qid in attempt.question_ids if qid in found)
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.db.models import QuerySet
 
 from quizzes import attempts
-from quizzes.models import Answer, Attempt, ReviewCard
+from quizzes.models import Answer, Attempt, Question, ReviewCard
 from tests.quizzes.builders import (
     make_attempt,
     make_question,
@@ -243,3 +243,50 @@ def test_answers_by_question_reads_what_the_orm_reads(quiz, learner, django_asse
     orm = {a.question_id: fields(a) for a in Answer.objects.filter(attempt=attempt)}
     assert {pk: fields(a) for pk, a in found.items()} == orm
     assert set(found) == {first.pk, second.pk} and found[first.pk].is_graded
+
+
+def test_attempt_questions_read_what_the_orm_reads_in_the_attempts_order(
+    learner, monkeypatch, django_assert_num_queries
+):
+    """An attempt's questions (SQL compiled once per number of questions) equal the ORM's
+    select_related("lesson__module", "scenario") rows field for field, with or without a
+    lesson or scenario, in the attempt's fixed order; past the prepared sizes, the ORM reads
+    them the same way."""
+    from lessons.models import Lesson
+    from tests.conftest import make_lesson, make_module
+
+    lesson = make_lesson(make_module())
+    questions = [
+        make_question("single", lesson=lesson),
+        make_question("policy_decision", lesson=None),
+        make_question("true_false", lesson=None),
+        make_question("multiple", lesson=lesson),
+    ]
+    quiz = make_quiz(*questions, shuffle_questions=True)
+    attempt = make_attempt(quiz, user=learner)
+
+    def fields(obj):
+        if obj is None:
+            return None
+        return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+    def read(found):
+        return [
+            (
+                fields(q),
+                fields(q.lesson),
+                fields(q.lesson.module if q.lesson else None),
+                fields(q.scenario),
+            )
+            for q in found
+        ]
+
+    orm = Question.objects.select_related("lesson__module", "scenario").in_bulk()
+    expected = read(orm[pk] for pk in attempt.question_ids)
+    with django_assert_num_queries(1):
+        found = attempts.attempt_questions(attempt)
+        assert read(found) == expected  # related rows came with it: no other query
+    assert [q.pk for q in found] == attempt.question_ids
+    assert isinstance(found[0], Question) and any(isinstance(q.lesson, Lesson) for q in found)
+    monkeypatch.setattr(attempts, "MAX_INTS", 2)
+    assert read(attempts.attempt_questions(attempt)) == expected

@@ -13,13 +13,19 @@ print boxes: the web page, which the browser draws with the reader's own fonts, 
 
 from __future__ import annotations
 
+import copy
+import io
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.utils import timezone
 
 from certificates.models import Certificate
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+    from fpdf.fonts import TTFFont
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 
@@ -76,6 +82,49 @@ def missing_letters(name: str) -> str:
     return " ".join(missing)
 
 
+@cache
+def _parsed_font(font: NameFont) -> tuple[TTFFont, bytes]:
+    """fpdf2's reading of a font (its character map, widths and glyph ids: most of a PDF's
+    cost when done per document) and the font file's bytes, once per process. The font object
+    is never drawn with: `_add_font` gives each document its own copy."""
+    from fpdf import FPDF
+    from fpdf.fonts import TTFFont
+
+    scratch = FPDF()
+    scratch.add_font(font.family, font.style, font.path)
+    parsed = scratch.fonts[f"{font.family.lower()}{font.style}"]
+    assert isinstance(parsed, TTFFont)
+    parsed.close()
+    return parsed, font.path.read_bytes()
+
+
+def _add_font(pdf: FPDF, font: NameFont) -> None:
+    """`pdf.add_font(...)` with the font read once per process. What fpdf2 changes while it
+    draws and writes one document is that document's own: its place among the document's
+    fonts, the characters used (the subset), the glyphs it lacked, the widths it looked up, the
+    descriptor it numbers and names, and the fontTools font that writing the PDF subsets in
+    place (opened afresh from the kept bytes; a parse only of the tables the subset reads).
+    The character map and glyph ids are only read. A color font (which would hold the
+    document) is read the ordinary way, per document."""
+    from fontTools.ttLib import TTFont
+    from fpdf.fonts import SubsetMap
+
+    parsed, data = _parsed_font(font)
+    if parsed.color_font is not None or parsed.is_cff:  # pragma: no cover - not DejaVu
+        _add_font(pdf, font)
+        return
+    mine = copy.copy(parsed)
+    mine.i = len(pdf.fonts) + 1
+    mine.ttfont = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+    mine._hbfont = None
+    mine.cw = copy.copy(parsed.cw)
+    mine.desc = copy.copy(parsed.desc)
+    mine.missing_glyphs = []
+    mine.biggest_size_pt = 0
+    mine.subset = SubsetMap(mine)
+    pdf.fonts[mine.fontkey] = mine
+
+
 def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     """The PDF's bytes; raises CannotDraw for a name the bundled fonts cannot print."""
     font = name_font(certificate.name)
@@ -88,7 +137,7 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     pdf.set_title(f"Certificate: {certificate.course_title}")
     pdf.set_author("SRM Trainer")
     pdf.set_auto_page_break(auto=False)
-    pdf.add_font(font.family, font.style, font.path)
+    _add_font(pdf, font)
     pdf.add_page()
     width, height = pdf.w, pdf.h
     pdf.set_draw_color(35, 47, 62)

@@ -17,18 +17,30 @@ from cohorts.access import cohorts_for_instructor
 from cohorts.gradebook import counted_attempts
 from cohorts.models import Assignment
 from quizzes.hooks import Viewing
+from srm_trainer.prepared import PreparedQuery
 
 
 def _when(moment: datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "j M Y, H:i")
 
 
+# Asked on every start, answer and submit of a signed-in learner: its SQL compiled once.
+_ASSIGNED = PreparedQuery(
+    Assignment,
+    ["int", "int"],
+    lambda quiz_id, user_id: (
+        Assignment.objects.filter(quiz_id=quiz_id, cohort__memberships__user_id=user_id)
+        .order_by()
+        .values_list("opens_at", "closed_at")
+    ),
+)
+
+
 def assignment_gate(*, action: str, quiz, user_id: int, now: datetime) -> str | None:
-    assignments = list(
-        Assignment.objects.filter(quiz=quiz, cohort__memberships__user_id=user_id).only(
-            "opens_at", "closed_at"
-        )
-    )
+    assignments = [
+        Assignment(opens_at=opens_at, closed_at=closed_at)
+        for opens_at, closed_at in _ASSIGNED.rows(quiz.pk, user_id)
+    ]
     if not assignments or any(a.is_open(now) for a in assignments):
         return None
     waiting = [a.opens_at for a in assignments if not a.is_closed() and a.opens_at]

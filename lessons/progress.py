@@ -66,13 +66,28 @@ def done_published(user, published) -> dict[int, int]:
     `reading_order.published()`): published lessons of published modules. The kept counts
     include drafts, so the learner's completions of drafts in those modules are taken off (a
     second query, only while there are such drafts: a lookup of those lessons alone)."""
+    # A learner's home asks twice (the page and the course progress beside it): the answer is
+    # kept on the user object (one per request) for the modules and drafts it was counted
+    # over, until a count is written.
     in_course = published.by_module()
+    over = (frozenset(in_course), published.drafts)
+    kept = getattr(user, "_done_published", None)
+    if kept is not None and kept[1] == _written[0] and kept[0] == over:
+        return dict(kept[2])
+    written = _written[0]
     counts = _kept_counts(user)
     if published.drafts:
         done = LessonProgress.objects.filter(user=user, lesson_id__in=list(published.drafts))
         for lesson_id in done.values_list("lesson_id", flat=True):
             counts[published.drafts[lesson_id]] -= 1
-    return {module_id: n for module_id, n in counts.items() if n and module_id in in_course}
+    out = {module_id: n for module_id, n in counts.items() if n and module_id in in_course}
+    user._done_published = (over, written, out)
+    return dict(out)
+
+
+# How many times this process wrote kept counts: a count `done_published` kept from before a
+# write is not used after it.
+_written = [0]
 
 
 def _kept_counts(user) -> dict[int, int]:
@@ -91,6 +106,7 @@ def count_completion(*, user_id: int, lesson_id: int, by: int) -> None:
     """Add `by` (1 or -1) to the count of the module the lesson is in. A row is made on a
     learner's first completion in a module; a missing row is never made by a removal (the
     module or account may be going in the same delete)."""
+    _written[0] += 1
     module = Lesson.objects.filter(pk=lesson_id).values("module_id")
     rows = ModuleCompletions.objects.filter(user_id=user_id, module_id=Subquery(module))
     if rows.update(completed=F("completed") + by) or by < 0:
@@ -176,6 +192,7 @@ def recount(*, user_ids=None) -> int:
     """Rebuild the kept counts of these learners (everyone when None) from their progress
     rows; returns how many (learner, module) counts were wrong."""
     user_ids = None if user_ids is None else list(user_ids)
+    _written[0] += 1
     with transaction.atomic():
         wrong = len(count_drift(user_ids=user_ids))
         rows = ModuleCompletions.objects.all()

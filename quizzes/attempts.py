@@ -23,12 +23,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from lessons.models import Lesson, Module, Scenario
 from quizzes import exam, hooks, review
 from quizzes.grading import Grade, best_credit, certainty_credit, grade
 from quizzes.models import Answer, Attempt, Question, Quiz
+from srm_trainer.prepared import MAX_INTS, PreparedQuery, concrete_attnames, instance
 
 _random = secrets.SystemRandom()
 
@@ -125,6 +127,58 @@ def attempts_of(*, quiz: Quiz, user=None, learner_key: str = "") -> QuerySet[Att
     if not learner_key:
         return Attempt.objects.none()
     return Attempt.objects.filter(quiz=quiz, user__isnull=True, learner_key=learner_key)
+
+
+# An attempt with its quiz and the quiz's module (or none), as select_related("quiz__module")
+# reads them: every page of an attempt starts with it, so its SQL is compiled once
+# (srm_trainer/prepared.py), one query per owner rule's shape.
+_ATTEMPT = concrete_attnames(Attempt)
+_QUIZ = concrete_attnames(Quiz)
+_MODULE = concrete_attnames(Module)
+_COLUMNS = (*_ATTEMPT, *(f"quiz__{c}" for c in _QUIZ), *(f"quiz__module__{c}" for c in _MODULE))
+
+
+def _owned(owner: Q, pk) -> QuerySet:
+    return Attempt.objects.filter(owner, pk=pk).order_by().values_list(*_COLUMNS)[:1]
+
+
+_BY_USER = PreparedQuery(
+    Attempt, ["int", "int"], lambda pk, user_id: _owned(Q(user_id=user_id), pk)
+)
+_BY_KEY = PreparedQuery(
+    Attempt,
+    ["int", "text"],
+    lambda pk, key: _owned(Q(user__isnull=True, learner_key=key), pk),
+)
+_BY_USER_OR_KEY = PreparedQuery(
+    Attempt,
+    ["int", "int", "text"],
+    lambda pk, user_id, key: _owned(Q(user_id=user_id) | Q(user__isnull=True, learner_key=key), pk),
+)
+
+
+def owned_attempt(pk: int, *, user_id: int | None, learner_key: str) -> Attempt | None:
+    """The attempt `pk` if this learner owns it: their user's (`user_id`), or one made
+    anonymously under their learner key (`learner_key`, kept in their session, survives
+    sign-in); None otherwise. Its quiz and the quiz's module come with it."""
+    if user_id is not None and learner_key:
+        rows = _BY_USER_OR_KEY.rows(pk, user_id, learner_key)
+    elif user_id is not None:
+        rows = _BY_USER.rows(pk, user_id)
+    elif learner_key:
+        rows = _BY_KEY.rows(pk, learner_key)
+    else:
+        return None
+    if not rows:
+        return None
+    row = rows[0]
+    split = len(_ATTEMPT) + len(_QUIZ)
+    attempt = instance(Attempt, row[: len(_ATTEMPT)])
+    quiz = instance(Quiz, row[len(_ATTEMPT) : split])
+    module = instance(Module, row[split:]) if row[split] is not None else None
+    Quiz.module.field.set_cached_value(quiz, module)
+    Attempt.quiz.field.set_cached_value(attempt, quiz)
+    return attempt
 
 
 def attempts_left(quiz: Quiz, used: int) -> int | None:
@@ -415,13 +469,83 @@ def attempt_submit(
     return attempt, True
 
 
+# A question with its lesson, the lesson's module and its scenario, as
+# select_related("lesson__module", "scenario") reads them; per number of questions (every
+# attempt of a quiz has the same), its SQL compiled once.
+_QUESTION = concrete_attnames(Question)
+_LESSON = concrete_attnames(Lesson)
+_SCENARIO = concrete_attnames(Scenario)
+_QUESTION_COLUMNS = (
+    *_QUESTION,
+    *(f"lesson__{c}" for c in _LESSON),
+    *(f"lesson__module__{c}" for c in _MODULE),
+    *(f"scenario__{c}" for c in _SCENARIO),
+)
+_QUESTIONS: dict[int, PreparedQuery] = {}
+
+
+def _questions_query(count: int) -> PreparedQuery:
+    query = _QUESTIONS.get(count)
+    if query is None:
+        query = _QUESTIONS[count] = PreparedQuery(
+            Question,
+            ["int"] * count,
+            lambda *ids: (
+                Question.objects.filter(pk__in=ids).order_by().values_list(*_QUESTION_COLUMNS)
+            ),
+        )
+    return query
+
+
+def _question_from(row) -> Question:
+    at = len(_QUESTION)
+    question = instance(Question, row[:at])
+    lesson = module = None
+    if row[at] is not None:
+        lesson = instance(Lesson, row[at : at + len(_LESSON)])
+        at += len(_LESSON)
+        if row[at] is not None:
+            module = instance(Module, row[at : at + len(_MODULE)])
+        Lesson.module.field.set_cached_value(lesson, module)
+        at += len(_MODULE)
+    else:
+        at += len(_LESSON) + len(_MODULE)
+    scenario = instance(Scenario, row[at:]) if row[at] is not None else None
+    Question.lesson.field.set_cached_value(question, lesson)
+    Question.scenario.field.set_cached_value(question, scenario)
+    return question
+
+
 def attempt_questions(attempt: Attempt) -> list[Question]:
     """The attempt's questions in its fixed order, in one query (broken ones skipped)."""
-    found = Question.objects.select_related("lesson__module", "scenario").in_bulk(
-        attempt.question_ids
-    )
+    ids = list(dict.fromkeys(attempt.question_ids))
+    if not ids:
+        return []
+    if len(ids) <= MAX_INTS:
+        found = {q.pk: q for q in map(_question_from, _questions_query(len(ids)).rows(*ids))}
+    else:
+        found = Question.objects.select_related("lesson__module", "scenario").in_bulk(ids)
     return usable(found[qid] for qid in attempt.question_ids if qid in found)
 
 
+# An attempt's answers, read on every page of it: SQL compiled once.
+_ANSWERS = PreparedQuery(
+    Answer,
+    ["int"],
+    lambda attempt_id: (
+        Answer.objects.filter(attempt_id=attempt_id)
+        .order_by("pk")
+        .values_list(*concrete_attnames(Answer))
+    ),
+)
+
+
 def answers_by_question(attempt: Attempt) -> dict[int, Answer]:
-    return {a.question_id: a for a in attempt.answers.all()}
+    """The attempt's answers by question, each knowing its attempt (as `attempt.answers` would
+    give them)."""
+    out = {}
+    for row in _ANSWERS.rows(attempt.pk):
+        answer = instance(Answer, row)
+        Answer.attempt.field.set_cached_value(answer, attempt)
+        out[answer.question_id] = answer
+    return out

@@ -12,6 +12,8 @@ Choice and item ids are stored with the question and kept when the text is edite
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 
 from django.conf import settings
@@ -179,11 +181,37 @@ class Question(models.Model):
             return [kinds.Problem(f"cannot be checked ({type(exc).__name__})")]
 
     def is_usable(self) -> bool:
-        """Can a learner be shown this question and graded on it? Logs why not."""
-        problems = self.problems(thorough=False)
+        """Can a learner be shown this question and graded on it? Logs why not.
+
+        Every quiz page asks this of each question of the attempt, and some kinds' checks
+        evaluate a policy, a network or a web ACL: the answer is kept per process by what it
+        depends on (the type, the data and, for a kind built on a scenario, the scenario's
+        case), so an edit is checked afresh and a page repeats no check."""
+        problems = self._quick_problems()
         for problem in problems:
             log.warning("question %s is broken and skipped: %s", self.slug, problem.message)
         return not problems
+
+    def _quick_problems(self) -> tuple[kinds.Problem, ...]:
+        kind = self.kind
+        if kind is None or not isinstance(self.data, dict):
+            return tuple(self.problems(thorough=False))
+        depends: list[object] = [self.type, self.data]
+        if kind.uses_scenario:
+            scenario = self.scenario
+            depends.append(None if scenario is None else [scenario.slug, scenario.case])
+        try:
+            text = json.dumps(depends, sort_keys=True, separators=(",", ":"))
+        except (TypeError, ValueError):  # not JSON (set in memory, never saved): not kept
+            return tuple(self.problems(thorough=False))
+        key = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        found = _QUICK_PROBLEMS.get(key)
+        if found is None:
+            found = tuple(self.problems(thorough=False))
+            if len(_QUICK_PROBLEMS) >= _QUICK_PROBLEMS_MAX:
+                _QUICK_PROBLEMS.clear()  # bounded; refilled by the next pages
+            _QUICK_PROBLEMS[key] = found
+        return found
 
     def clean(self) -> None:
         """The same checks the content loader applies, for the admin and any editor."""
@@ -194,6 +222,11 @@ class Question(models.Model):
         if errors:
             raise ValidationError(errors)
 
+
+# Question.is_usable's answers by a digest of what they depend on (a few thousand questions
+# at most in a course; cleared whole when full).
+_QUICK_PROBLEMS: dict[bytes, tuple[kinds.Problem, ...]] = {}
+_QUICK_PROBLEMS_MAX = 5000
 
 RESERVED_QUIZ_SLUGS = {"review", "attempts"}  # /quizzes/review/ and /quizzes/attempts/ are pages
 MAX_TIME_LIMIT = 24 * 60  # minutes: a day; longer is a take-home, not a timed quiz

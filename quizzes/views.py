@@ -59,10 +59,8 @@ def _attempt_for(request: HttpRequest, pk: int, *, read_only: bool = False) -> A
     anyone else gets a 404, as if it did not exist. On a `read_only` page an app's viewer hook
     (`quizzes.hooks`, e.g. the instructor of the learner's cohort) may also let someone read
     it: the attempt then carries `viewing` (None for its owner)."""
-    owner = _owner_filter(request)
-    attempt = None
-    if owner is not None:
-        attempt = Attempt.objects.select_related("quiz__module").filter(owner, pk=pk).first()
+    user_id = request.user.pk if request.user.is_authenticated else None
+    attempt = attempts.owned_attempt(pk, user_id=user_id, learner_key=_learner_key(request))
     if attempt is not None:
         attempt.viewing = None
         return attempt

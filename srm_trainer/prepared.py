@@ -22,7 +22,9 @@ from django.db import connections, router
 from django.db.models import Model, QuerySet
 
 # Stand-ins no real argument equals: found among the compiled parameters by value.
-_INT_STANDINS = (-731_902_117, -731_902_118, -731_902_119)
+# (Whole numbers: enough for a list of ids, e.g. an attempt's questions, `pk__in=[...]`.)
+MAX_INTS = 100
+_INT_STANDINS = tuple(-731_902_117 - i for i in range(MAX_INTS))
 _TEXT_STANDINS = ("\x00standin-0", "\x00standin-1", "\x00standin-2")
 _TIME_STANDINS = tuple(datetime(1901, 2, 3, 4, 5, 6, 7 + i, tzinfo=UTC) for i in range(3))
 

@@ -32,6 +32,11 @@ _KEYS: list[str] = []
 _PENDING = "_versioned_cache_pending"
 # While a request is answered (`versions_read_once`): the versions it has read, or None.
 _read: ContextVar[dict[str, str] | None] = ContextVar("versions_read", default=None)
+# ... and the values it built inside a transaction (never kept beyond it), by cache and the
+# savepoints open when built, so a request asking twice (a page and a context processor)
+# builds once; any change forgets them, and one built inside a savepoint is not used outside
+# it (the savepoint may roll back).
+_built: ContextVar[dict[tuple, Kept] | None] = ContextVar("versions_built", default=None)
 
 
 @contextmanager
@@ -41,9 +46,11 @@ def versions_read_once() -> Iterator[None]:
     asks for two (the reading order's, the glossary's), each a query with the database cache.
     A change made inside the block is read afresh."""
     token = _read.set({})
+    built = _built.set({})
     try:
         yield
     finally:
+        _built.reset(built)
         _read.reset(token)
 
 
@@ -84,7 +91,14 @@ class VersionedCache(Generic[T]):
     def current(self) -> Kept[T]:
         """The value for the current version, built now if this process has not got it."""
         if connection.in_atomic_block:
-            return Kept("", self._build())
+            built = _built.get()
+            if built is None:
+                return Kept("", self._build())
+            key = (self, tuple(connection.savepoint_ids))
+            found = built.get(key)
+            if found is None:
+                found = built[key] = Kept("", self._build())
+            return found
         version = self._version()
         kept = self._kept
         if kept is not None and kept.version == version:
@@ -106,6 +120,9 @@ class VersionedCache(Generic[T]):
         read = _read.get()
         if read is not None:
             read.clear()  # this request reads the versions again
+        built = _built.get()
+        if built is not None:
+            built.clear()
         if not connection.in_atomic_block:
             self._bump()
             return

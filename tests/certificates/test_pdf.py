@@ -106,6 +106,30 @@ def test_the_same_certificate_gives_the_same_bytes(issued):
     assert len(first) < 20_000  # only the glyphs used are embedded
 
 
+def test_the_font_read_once_draws_what_fpdf_reading_it_per_pdf_draws(monkeypatch):
+    """The name fonts are read once per process and copied per PDF (pdf._add_font): the bytes
+    equal those of fpdf's own add_font, in any order of names and fonts, so nothing one PDF
+    drew (its subset, widths looked up, descriptor) leaks into the next."""
+    from datetime import UTC, datetime
+
+    from certificates import pdf as pdf_module
+    from certificates.models import Certificate
+
+    names = ["Zoë Ångström", "محمد علي", "Дмитрий Шостакович", "דוד לוי", "Ada"]
+    certificates = [
+        Certificate(name=n, course_title="C", code="x", issued_at=datetime(2026, 5, 1, tzinfo=UTC))
+        for n in names
+    ]
+    shared = [certificate_pdf(c, verify_url="https://example.org/c/x/") for c in certificates]
+    again = [certificate_pdf(c, verify_url="https://example.org/c/x/") for c in certificates[::-1]]
+    monkeypatch.setattr(
+        pdf_module, "_add_font", lambda pdf, font: pdf.add_font(font.family, font.style, font.path)
+    )
+    own = [certificate_pdf(c, verify_url="https://example.org/c/x/") for c in certificates]
+    assert shared == own and again[::-1] == own
+    assert len(set(own)) == len(names)
+
+
 @pytest.mark.parametrize(
     ("name", "missing"),
     [("王芳", "王 芳"), ("Ada 王", "王"), ("김민준", "김 민 준"), ("अनीता", "अ न ी त ा")],

@@ -53,6 +53,27 @@ def test_the_opening_time_applies_only_to_the_cohort(cohort, quiz, other_learner
     assert attempts.attempt_start(quiz=quiz, session_key="anonymous-browser", now=at(days=1))
 
 
+def test_another_cohort_with_the_quiz_open_lets_the_learner_in(
+    cohort, quiz, learner, other_learner, owner
+):
+    """The gate reads the learner's own assignments of this quiz, in every cohort they are in:
+    one open lets them in, none open refuses (saying when the first one opens, if any)."""
+    second = services.cohort_create(owner=owner, name="Autumn class", now=T0)
+    services.cohort_join(cohort=second, user=learner, now=at(hours=1))
+    closed = services.assignment_create(cohort=cohort, quiz=quiz, by=owner, now=at(hours=2))
+    services.assignment_close(assignment=closed, closed=True, now=at(hours=3))
+    later = services.assignment_create(
+        cohort=second, quiz=quiz, opens_at=at(days=2), by=owner, now=at(hours=2)
+    )
+    with pytest.raises(attempts.AttemptRefused, match="opens on"):
+        attempts.attempt_start(quiz=quiz, user=learner, now=at(days=1))
+    assert attempts.attempt_start(quiz=quiz, user=other_learner, now=at(days=1))  # in neither
+    assert attempts.attempt_start(quiz=quiz, user=learner, now=at(days=2, minutes=1))
+    services.assignment_close(assignment=later, closed=True, now=at(days=3))
+    with pytest.raises(attempts.AttemptRefused, match="closed"):
+        attempts.attempt_start(quiz=quiz, user=learner, now=at(days=3))
+
+
 def test_submitting_after_the_due_date_is_accepted_and_flagged_late(cohort, quiz, learner, owner):
     services.assignment_create(
         cohort=cohort, quiz=quiz, due_at=at(days=3), by=owner, now=at(hours=2)

@@ -210,3 +210,30 @@ def test_has_completed_answers_for_this_learner_and_this_lesson_only(learner, co
     assert not progress.has_completed(other, course["a"])
     progress.mark_incomplete(user=learner, lesson=course["a"])
     assert not progress.has_completed(learner, course["a"])
+
+
+def test_a_learners_home_reads_the_kept_counts_once_and_never_a_stale_one(
+    learner_client, learner, course
+):
+    """The home page and the course progress beside it share one read of the kept counts per
+    request; a count read before a completion is written (or a recount) is not used after."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    progress.mark_complete(user=learner, lesson=course["a"])
+    with CaptureQueriesContext(connection) as queries:
+        body = learner_client.get("/").content.decode()
+    reads = [q["sql"] for q in queries if "lessons_modulecompletions" in q["sql"]]
+    assert len(reads) == 1, reads
+    assert "1 of 2 lessons done" in body
+    published = reading_order.published()
+    assert progress.done_published(learner, published) == {course["one"].pk: 1}
+    progress.mark_complete(user=learner, lesson=course["c"])
+    assert progress.done_published(learner, published) == {
+        course["one"].pk: 1,
+        course["two"].pk: 1,
+    }
+    ModuleCompletions.objects.filter(user=learner).update(completed=0)
+    progress.recount(user_ids=[learner.pk])
+    assert progress.done_published(learner, published)[course["two"].pk] == 1
+    assert course_progress(learner).for_module(course["two"].pk).lessons.done == 1

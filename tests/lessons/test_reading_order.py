@@ -70,6 +70,38 @@ def test_an_order_read_inside_a_transaction_is_not_kept():
     assert reading_order.everything() == ()
 
 
+def test_inside_a_transaction_one_request_reads_the_order_once_until_it_changes(monkeypatch):
+    """A request answered inside a transaction (every test's request; a view in atomic())
+    builds the order once for all who ask (the page, a context processor), builds it again
+    after a change, and uses none built inside a savepoint once outside it."""
+    from srm_trainer.versioned_cache import versions_read_once
+
+    module = make_module(slug="iam")
+    lesson = make_lesson(module, slug="one", title="Old title")
+    builds = []
+    real = reading_order._kept._build
+    monkeypatch.setattr(reading_order._kept, "_build", lambda: builds.append(1) or real())
+    with transaction.atomic(), versions_read_once():
+        first = reading_order.everything()
+        assert reading_order.everything() is first and len(builds) == 1
+        lesson.title = "New title"
+        lesson.save()
+        assert reading_order.everything()[0].title == "New title" and len(builds) == 2
+        try:
+            with transaction.atomic():
+                lesson.title = "Rolled back"
+                lesson.save()
+                assert reading_order.everything()[0].title == "Rolled back"
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        assert reading_order.everything()[0].title == "New title"
+    with transaction.atomic():  # outside a request: built afresh each time, as before
+        reading_order.everything()
+        reading_order.everything()
+    assert len(builds) == 6
+
+
 def test_learners_see_published_lessons_of_published_modules_and_staff_see_all(learner, staff):
     shown, hidden = make_module(slug="shown", order=1), make_module(slug="hidden", published=False)
     make_lesson(shown, slug="live", order=1)

@@ -8,7 +8,7 @@ import pytest
 from django.db.models import QuerySet
 
 from quizzes import attempts
-from quizzes.models import Answer, Attempt, ReviewCard
+from quizzes.models import Answer, Attempt, Question, ReviewCard
 from tests.quizzes.builders import (
     make_attempt,
     make_question,
@@ -170,3 +170,123 @@ def test_an_answer_created_by_a_concurrent_request_is_updated_not_duplicated(
     answer = attempts.answer_save(attempt=attempt, question=q, response={"answer": True})
     assert answer.response == {"answer": True}
     assert Answer.objects.filter(attempt=attempt, question=q).count() == 1
+
+
+def test_owned_attempt_reads_what_the_orm_reads_for_its_owner_only(
+    learner, other_learner, django_assert_num_queries
+):
+    """Every attempt page starts with owned_attempt (SQL compiled once): the attempt, its quiz
+    and the quiz's module (or none) equal the ORM's select_related rows, field for field, for
+    the learner's own attempts, by user or by the learner key of their browser; never another's."""
+    from django.forms.models import model_to_dict
+
+    from tests.conftest import make_module
+
+    def fields(obj):
+        return (
+            None
+            if obj is None
+            else {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+        )
+
+    with_module = make_quiz(make_question("single"), module=make_module(), time_limit=5)
+    without = make_quiz(make_question("true_false"))
+    mine = make_attempt(with_module, user=learner)
+    anonymous = make_attempt(without, session_key="browser-key")
+    theirs = make_attempt(without, user=other_learner)
+    cases = [
+        (mine, {"user_id": learner.pk, "learner_key": ""}),
+        (mine, {"user_id": learner.pk, "learner_key": "browser-key"}),
+        (anonymous, {"user_id": None, "learner_key": "browser-key"}),
+        (anonymous, {"user_id": learner.pk, "learner_key": "browser-key"}),
+    ]
+    for expected, owner in cases:
+        with django_assert_num_queries(1):
+            found = attempts.owned_attempt(expected.pk, **owner)
+            found.quiz.module  # noqa: B018 - read with it: no second query
+        orm = Attempt.objects.select_related("quiz__module").get(pk=expected.pk)
+        assert fields(found) == fields(orm) and model_to_dict(found) == model_to_dict(orm)
+        assert fields(found.quiz) == fields(orm.quiz)
+        assert fields(found.quiz.module) == fields(orm.quiz.module)
+        assert found.deadline == orm.deadline and found.question_ids == orm.question_ids
+    assert mine.quiz.module is not None and anonymous.quiz.module is None
+    refused = [
+        (theirs.pk, {"user_id": learner.pk, "learner_key": "browser-key"}),
+        (anonymous.pk, {"user_id": None, "learner_key": "another-key"}),
+        (anonymous.pk, {"user_id": learner.pk, "learner_key": ""}),
+        (mine.pk, {"user_id": None, "learner_key": ""}),
+        (mine.pk, {"user_id": other_learner.pk, "learner_key": ""}),
+    ]
+    for pk, owner in refused:
+        assert attempts.owned_attempt(pk, **owner) is None, (pk, owner)
+
+
+def test_answers_by_question_reads_what_the_orm_reads(quiz, learner, django_assert_num_queries):
+    """The answers of an attempt (SQL compiled once) equal the ORM's rows field for field:
+    responses and feedback as JSON, times, scores, a checked one and a saved one; each knows
+    its attempt without another query; another attempt's answers are not among them."""
+    attempt = make_attempt(quiz, user=learner)
+    other = make_attempt(make_quiz(*quiz.questions.all()), user=learner)
+    first, second = (quiz.questions.get(pk=pk) for pk in attempt.question_ids[:2])
+    attempts.answer_save(
+        attempt=attempt, question=first, response=right_response(first), check=True
+    )
+    attempts.answer_save(attempt=attempt, question=second, response=wrong_response(second))
+    attempts.answer_save(attempt=other, question=first, response=wrong_response(first))
+    with django_assert_num_queries(1):
+        found = attempts.answers_by_question(attempt)
+        assert all(a.attempt is attempt for a in found.values())
+
+    def fields(obj):
+        return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+    orm = {a.question_id: fields(a) for a in Answer.objects.filter(attempt=attempt)}
+    assert {pk: fields(a) for pk, a in found.items()} == orm
+    assert set(found) == {first.pk, second.pk} and found[first.pk].is_graded
+
+
+def test_attempt_questions_read_what_the_orm_reads_in_the_attempts_order(
+    learner, monkeypatch, django_assert_num_queries
+):
+    """An attempt's questions (SQL compiled once per number of questions) equal the ORM's
+    select_related("lesson__module", "scenario") rows field for field, with or without a
+    lesson or scenario, in the attempt's fixed order; past the prepared sizes, the ORM reads
+    them the same way."""
+    from lessons.models import Lesson
+    from tests.conftest import make_lesson, make_module
+
+    lesson = make_lesson(make_module())
+    questions = [
+        make_question("single", lesson=lesson),
+        make_question("policy_decision", lesson=None),
+        make_question("true_false", lesson=None),
+        make_question("multiple", lesson=lesson),
+    ]
+    quiz = make_quiz(*questions, shuffle_questions=True)
+    attempt = make_attempt(quiz, user=learner)
+
+    def fields(obj):
+        if obj is None:
+            return None
+        return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+    def read(found):
+        return [
+            (
+                fields(q),
+                fields(q.lesson),
+                fields(q.lesson.module if q.lesson else None),
+                fields(q.scenario),
+            )
+            for q in found
+        ]
+
+    orm = Question.objects.select_related("lesson__module", "scenario").in_bulk()
+    expected = read(orm[pk] for pk in attempt.question_ids)
+    with django_assert_num_queries(1):
+        found = attempts.attempt_questions(attempt)
+        assert read(found) == expected  # related rows came with it: no other query
+    assert [q.pk for q in found] == attempt.question_ids
+    assert isinstance(found[0], Question) and any(isinstance(q.lesson, Lesson) for q in found)
+    monkeypatch.setattr(attempts, "MAX_INTS", 2)
+    assert read(attempts.attempt_questions(attempt)) == expected

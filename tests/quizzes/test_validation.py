@@ -280,6 +280,33 @@ def test_a_question_broken_after_the_start_is_skipped_not_a_500(client, broken_q
     assert client.get(reverse("quizzes:result", args=[attempt.pk])).status_code == 200
 
 
+def test_usability_is_checked_once_per_content_and_again_after_any_change(monkeypatch, caplog):
+    """Question.is_usable keeps its answer by the question's type, data and (for a policy
+    question) its scenario's case: asked again it runs no check, and any change to what the
+    check reads, saved by any path, is checked afresh; a broken question is logged each time."""
+    single = make_question("single")
+    question = make_question("policy_decision")
+    kind = question.kind
+    real = type(kind).problems
+    ran = []
+    monkeypatch.setattr(
+        type(kind), "problems", lambda self, q, **kw: ran.append(q.pk) or real(self, q, **kw)
+    )
+    # the same content, read again as another page would
+    assert Question.objects.get(pk=question.pk).is_usable() and question.is_usable()
+    assert single.is_usable() and ran == [question.pk]
+    case = question.scenario.case
+    Scenario.objects.filter(pk=question.scenario_id).update(case={**case, "expect": "Maybe"})
+    changed = Question.objects.select_related("scenario").get(pk=question.pk)
+    with caplog.at_level(logging.WARNING, logger="quizzes.models"):
+        assert not changed.is_usable() and not changed.is_usable()
+    assert ran == [question.pk] * 2 and caplog.text.count("is broken and skipped") == 2
+    Scenario.objects.filter(pk=question.scenario_id).update(case=case)
+    assert Question.objects.select_related("scenario").get(pk=question.pk).is_usable()
+    Question.objects.filter(pk=single.pk).update(data={"choices": []})
+    assert not Question.objects.get(pk=single.pk).is_usable()
+
+
 def test_a_quiz_of_only_broken_questions_says_so(client, broken_quiz):
     Question.objects.filter(slug="fine").update(data={})
     response = client.post(reverse("quizzes:start", args=[broken_quiz.slug]), follow=True)

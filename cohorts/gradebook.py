@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
@@ -66,7 +67,9 @@ class AttemptRow:
 
 @dataclass
 class Cell:
-    """One learner's standing on one assignment."""
+    """One learner's standing on one assignment. Its figures are worked out once (a gradebook
+    cell's template asks for the submitted attempts five times); `attempts` is not changed
+    after the cell is made."""
 
     assignment: Assignment
     due: datetime | None
@@ -75,21 +78,21 @@ class Cell:
     lessons_done: int = 0
     lessons_total: int = 0
 
-    @property
+    @cached_property
     def submitted(self) -> list[AttemptRow]:
         return [a for a in self.attempts if a.submitted_at is not None]
 
-    @property
+    @cached_property
     def best(self) -> float | None:
         scores = [a.score for a in self.submitted if a.score is not None]
         return max(scores) if scores else None
 
-    @property
+    @cached_property
     def latest_attempt(self) -> AttemptRow | None:
         done = self.submitted
         return max(done, key=lambda a: (a.submitted_at, a.id)) if done else None
 
-    @property
+    @cached_property
     def latest(self) -> float | None:
         latest = self.latest_attempt
         return None if latest is None else latest.score
@@ -98,7 +101,7 @@ class Cell:
     def seconds(self) -> int:
         return sum(a.seconds for a in self.attempts)
 
-    @property
+    @cached_property
     def status(self) -> str:
         done = self.submitted
         if done:
@@ -127,6 +130,12 @@ def assignments_of(cohort: Cohort) -> list[Assignment]:
     return list(cohort.assignments.select_related("quiz").prefetch_related("lessons__module"))
 
 
+def _lessons_of(assignments: Iterable[Assignment]) -> dict[int, set[int]]:
+    """Each assignment's lesson keys (prefetched), taken once: a related manager per learner
+    and assignment was most of a gradebook row's cost."""
+    return {a.pk: {lesson.pk for lesson in a.lessons.all()} for a in assignments}
+
+
 def _attempt_rows(attempts: QuerySet[Attempt]) -> list[AttemptRow]:
     rows = attempts.annotate(last_saved=Max("answers__saved_at")).values(
         "id", "user_id", "quiz_id", "started_at", "submitted_at", "score", "last_saved"
@@ -140,6 +149,7 @@ def _cells(
     attempts: Iterable[AttemptRow],
     extensions: dict[tuple[int, int], datetime],
     completed: set[int],
+    assigned_lessons: dict[int, set[int]],
 ) -> list[Cell]:
     by_quiz: dict[int, list[AttemptRow]] = {}
     for attempt in attempts:
@@ -147,7 +157,7 @@ def _cells(
     cells = []
     for assignment in assignments:
         own_due = extensions.get((assignment.pk, user_id))
-        lesson_ids = {lesson.pk for lesson in assignment.lessons.all()}
+        lesson_ids = assigned_lessons[assignment.pk]
         cells.append(
             Cell(
                 assignment=assignment,
@@ -173,7 +183,8 @@ def gradebook_rows(
     by_user: dict[int, list[AttemptRow]] = {}
     for attempt in _attempt_rows(counted_attempts(cohort).filter(user_id__in=user_ids)):
         by_user.setdefault(attempt.user_id, []).append(attempt)
-    lesson_ids = {lesson.pk for a in assignments for lesson in a.lessons.all()}
+    assigned_lessons = _lessons_of(assignments)
+    lesson_ids = set().union(*assigned_lessons.values())
     completed = progress.completed_among(user_ids, lesson_ids)
     rows = []
     for membership in memberships:
@@ -187,6 +198,7 @@ def gradebook_rows(
                     by_user.get(membership.user_id, []),
                     extensions,
                     done,
+                    assigned_lessons,
                 ),
                 lessons_done=len(done),
                 lessons_total=len(lesson_ids),
@@ -228,13 +240,14 @@ def assigned_work(*, user, now: datetime, limit: int = 30) -> list[Work]:
     attempts = _attempt_rows(
         Attempt.objects.filter(user=user, quiz_id__in={a.quiz_id for a in assignments})
     )
-    lesson_ids = {lesson.pk for a in assignments for lesson in a.lessons.all()}
+    assigned_lessons = _lessons_of(assignments)
+    lesson_ids = set().union(*assigned_lessons.values())
     completed = progress.completed_among([user.pk], lesson_ids).get(user.pk, set())
     work = []
     for assignment in assignments:
         since = max(assignment.starts_at, joined[assignment.cohort_id])
         counted = [a for a in attempts if a.quiz_id == assignment.quiz_id and a.started_at >= since]
-        [cell] = _cells([assignment], user.pk, counted, extensions, completed)
+        [cell] = _cells([assignment], user.pk, counted, extensions, completed, assigned_lessons)
         work.append(Work(cell=cell, cohort=assignment.cohort, completed_lessons=completed))
     undated = [w for w in work if w.cell.due is None]
     dated = sorted((w for w in work if w.cell.due), key=lambda w: w.cell.due, reverse=True)

@@ -340,8 +340,10 @@ def answers_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def cohort_statistics(request: HttpRequest, pk: int, quiz_pk: int) -> HttpResponse:
     """The quiz's statistics over this cohort's counted attempts (those its gradebook counts:
-    started after the learner joined and the assignment opened), for the people teaching it."""
-    cohort = _closing_overdue(_cohort_for_instructor(request, pk))
+    started after the learner joined and the assignment opened), for the people teaching it.
+    Its attempts whose time ran out are closed by `render_statistics` (this quiz's only: the
+    cohort's other quizzes are not on the page)."""
+    cohort = _cohort_for_instructor(request, pk)
     assignment = get_object_or_404(
         Assignment.objects.select_related("quiz"), cohort=cohort, quiz_id=quiz_pk
     )

@@ -12,8 +12,9 @@ question by `Question.clean()`, as everywhere else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -90,21 +91,37 @@ class ScenarioForm(_Form):
         label="Also ask which statement decided it (half the score)", required=False
     )
 
-    def __init__(self, *args, scenarios: list[Scenario], user=None, **kwargs):
-        """`scenarios`: the menu, which may hold only what it shows (`MENU_FIELDS`)."""
+    def __init__(self, *args, scenarios: Callable[[], list[Scenario]], user=None, **kwargs):
+        """`scenarios`: reads the menu, whose rows may hold only what it shows (`MENU_FIELDS`).
+        It is called when the menu is first needed (drawn, validated, or an entry opened): a
+        live check as the author types draws no menu, so reads none."""
         super().__init__(*args, **kwargs)
-        self.scenarios = {str(s.pk): s for s in scenarios}
+        self._read_menu = scenarios
+        self._user = user
         self._whole: dict[str, Scenario | None] = {}
+        self.fields["scenario"].choices = self._choices
+        self.fields["opened"].choices = self._choices
+
+    @cached_property
+    def scenarios(self) -> dict[str, Scenario]:
+        """The menu's scenarios by key, read once."""
+        return {str(s.pk): s for s in self._read_menu()}
+
+    @cached_property
+    def _menu(self) -> list[tuple[str, str]]:
+        user = self._user
 
         def whose(s: Scenario) -> str:
             if s.source == Source.FILE:
                 return "curriculum"
             return "yours" if user is not None and s.owner_id == user.pk else "shared"
 
-        self.fields["scenario"].choices = [(NEW, "A new scenario, written below")] + [
+        return [(NEW, "A new scenario, written below")] + [
             (key, f"{s.title} ({whose(s)})") for key, s in self.scenarios.items()
         ]
-        self.fields["opened"].choices = self.fields["scenario"].choices
+
+    def _choices(self) -> list[tuple[str, str]]:
+        return self._menu
 
     def clean(self) -> dict:
         data = super().clean()
@@ -133,6 +150,8 @@ class ScenarioForm(_Form):
         """The whole scenario behind a menu entry, read once; None for "a new scenario" (or
         a key not on the menu)."""
         key = str(key)
+        if key == NEW:
+            return None
         if key not in self._whole:
             row = self.scenarios.get(key)
             if row is not None and row.get_deferred_fields():
@@ -283,18 +302,20 @@ class PolicyDecisionEditor(Editor):
     uses_policy_editor = True
 
     def _form(self, question, user, post=None, initial=None) -> ScenarioForm:
-        # The menu: what it shows, not every scenario's case and texts (read for the one
-        # opened or saved, `ScenarioForm.whole`). Drawn on each live check as the author
-        # types, too.
-        scenarios = list(scenarios_for(user).only(*MENU_FIELDS))
-        if question.scenario_id:
-            held = question.scenario  # read whole with the question
-            scenarios = [held if s.pk == held.pk else s for s in scenarios]
-            if held not in scenarios:
-                scenarios.append(held)  # already on this question: keep offering it
+        def menu() -> list[Scenario]:
+            # What the menu shows, not every scenario's case and texts (read for the one
+            # opened or saved, `ScenarioForm.whole`); read only when the menu is needed.
+            scenarios = list(scenarios_for(user).only(*MENU_FIELDS))
+            if question.scenario_id:
+                held = question.scenario  # read whole with the question
+                scenarios = [held if s.pk == held.pk else s for s in scenarios]
+                if held not in scenarios:
+                    scenarios.append(held)  # already on this question: keep offering it
+            return scenarios
+
         if post is not None:
-            return ScenarioForm(post, prefix="k", scenarios=scenarios, user=user)
-        return ScenarioForm(prefix="k", initial=initial or {}, scenarios=scenarios, user=user)
+            return ScenarioForm(post, prefix="k", scenarios=menu, user=user)
+        return ScenarioForm(prefix="k", initial=initial or {}, scenarios=menu, user=user)
 
     def parts(self, question, post=None, rows=None, *, user=None) -> PolicyParts:
         if post is not None:

@@ -233,8 +233,13 @@ def test_the_gradebook_csv(cohort, owner, klass):
 
 
 def test_the_answers_csv_has_one_row_per_counted_answer(cohort, owner, quiz, klass):
-    response = client_for(owner).get(reverse("teach_cohorts:answers-csv", args=[cohort.pk]))
-    header, *rows = _csv(response)
+    with CaptureQueriesContext(connection) as queries:
+        response = client_for(owner).get(reverse("teach_cohorts:answers-csv", args=[cohort.pk]))
+        header, *rows = _csv(response)
+    # The file's values, not each answer's question, learner and quiz read whole.
+    read = [q["sql"] for q in queries if q["sql"].startswith('SELECT "auth_user"."username"')]
+    assert len(read) == 1 and 'FROM "quizzes_answer"' in read[0]
+    assert '"quizzes_question"."data"' not in read[0] and '"password"' not in read[0]
     assert header == exports.ANSWERS_HEADER
     # ada 2 attempts x 2, bob 2, cy 2, dee 1; not her practice, not grace's
     assert sorted((r[0], r[2]) for r in rows).count(("ada", str(klass["ada"][0].pk))) == 2

@@ -125,8 +125,9 @@ def _scenario_reads(queries) -> list[str]:
 
 
 def test_the_scenario_menu_reads_titles_not_every_scenarios_case(teacher, owned):
-    """The policy editor's menu lists every scenario the teacher may use, on every live check
-    as they type: it reads what the menu shows, and the whole row only of the one opened."""
+    """The policy editor's menu lists every scenario the teacher may use: it reads what the
+    menu shows, once, and the whole row only of the one opened. A live check as the author
+    types draws no menu, so reads no scenario at all."""
     from lessons.models import Source
     from tests.conftest import make_scenario
     from tests.teach.test_engine_editors import HTMX, policy_form
@@ -135,12 +136,24 @@ def test_the_scenario_menu_reads_titles_not_every_scenarios_case(teacher, owned)
     for n in range(5):
         make_scenario(source=Source.FILE, title=f"Scenario {n}")
     url, data = policy_form(teacher, quiz, action="engine")
+    for partial in (False, True):  # "Check" without JavaScript draws the page, with it less
+        with CaptureQueriesContext(connection) as queries:
+            page = teacher.post(url, data, **(HTMX if partial else {}))
+        assert page.status_code == 200
+        reads = _scenario_reads(queries)
+        if partial:
+            assert 'id="engine-key"' in page.content.decode()
+            assert "Scenario 0" not in page.content.decode()
+            assert reads == []  # the live check: no menu
+            continue
+        assert "Scenario 0 (curriculum)" in page.content.decode()
+        assert len(reads) == 1  # the menu, once
+        assert '"lessons_scenario"."title"' in reads[0]
+        assert '"lessons_scenario"."case"' not in reads[0]
     with CaptureQueriesContext(connection) as queries:
-        assert teacher.post(url, data, **HTMX).status_code == 200
-    reads = _scenario_reads(queries)
-    assert len(reads) == 1  # the menu, once
-    assert '"lessons_scenario"."title"' in reads[0]
-    assert '"lessons_scenario"."case"' not in reads[0]
+        page = teacher.get(url)
+    assert "Scenario 4 (curriculum)" in page.content.decode()
+    assert len(_scenario_reads(queries)) == 1  # the new question's page: the menu, once
     opened = make_scenario(source=Source.FILE, title="Opened one")
     data |= {"k-scenario": str(opened.pk), "op": "load-scenario", "action": "save"}
     with CaptureQueriesContext(connection) as queries:

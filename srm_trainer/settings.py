@@ -72,7 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "srm_trainer.middleware.ApiJsonErrorsMiddleware",  # first: it sees every response
     "srm_trainer.middleware.ContentLengthMiddleware",  # before anything reads the body
-    "django_structlog.middlewares.RequestMiddleware",  # one log line per request, with its id
+    "srm_trainer.ops.request_log.RequestLogMiddleware",  # one log line per request, with its id
     "srm_trainer.ops.health.HealthCheckMiddleware",  # /healthz, before host checks and redirects
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

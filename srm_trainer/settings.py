@@ -111,7 +111,13 @@ TEMPLATES = [
                 "certificates.context_processors.course_progress",  # home page, lazily
             ],
             # {% url %} with its answers kept per process (srm_trainer/kept_urls.py).
-            "builtins": ["srm_trainer.kept_urls"],
+            # {% static %} likewise, for templates that do not load Django's (base.html), and
+            # {% extends %} with the page frame's blocks found once (srm_trainer/kept_blocks.py).
+            "builtins": [
+                "srm_trainer.kept_urls",
+                "srm_trainer.kept_static",
+                "srm_trainer.kept_blocks",
+            ],
         },
     },
 ]

@@ -39,3 +39,15 @@ def test_a_new_static_url_is_not_answered_from_what_was_kept():
     with override_settings(STATIC_URL="/assets/"):
         assert draw("{% static 'css/site.css' %}") == "/assets/css/site.css"
     assert draw("{% static 'css/site.css' %}") == first
+
+
+def test_every_page_links_its_stylesheet_and_scripts_through_the_storage(client, settings):
+    """The page frame's files, htmx's included (written out as `{% htmx_script %}` would), and
+    django-htmx's debug helper only when DEBUG, as that tag adds it."""
+    page = client.get("/security/").content.decode()
+    for name in ("css/site.css", "js/theme.js", "js/timezone.js", "img/favicon.svg"):
+        assert f'"{static(name)}"' in page
+    assert f'<script src="{static("django_htmx/htmx-2.min.js")}" defer></script>' in page
+    assert "django-htmx.js" not in page
+    settings.DEBUG = True
+    assert static("django_htmx/django-htmx.js") in client.get("/security/").content.decode()

@@ -36,7 +36,8 @@ def root_blocks(parent: Template) -> dict[str, BlockNode]:
             # The ExtendsNode has to be the first non-text node.
             if not isinstance(node, TextNode):
                 if not isinstance(node, ExtendsNode):
-                    blocks = {n.name: n for n in parent.nodelist.get_nodes_by_type(BlockNode)}
+                    found = parent.nodelist.get_nodes_by_type(BlockNode)
+                    blocks = {n.name: n for n in found if isinstance(n, BlockNode)}
                 break
         parent.__dict__[_KEPT] = blocks
     return blocks

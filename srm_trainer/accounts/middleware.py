@@ -64,9 +64,9 @@ def set_correlation_id(request: HttpRequest) -> None:
     then as a META key) becomes the correlation id of the entries written while answering it.
     The header is read from META directly: `set_cid` built `request.headers` (every header of
     the request parsed into a new mapping) on every request for this one value."""
-    if settings.AUDITLOG_CID_GETTER:
+    if getattr(settings, "AUDITLOG_CID_GETTER", None):
         return
-    header = settings.AUDITLOG_CID_HEADER
+    header = getattr(settings, "AUDITLOG_CID_HEADER", "x-correlation-id")  # auditlog's default
     cid = None
     if header:
         meta = request.META

@@ -10,6 +10,7 @@ client's; anything further left came from the client and is ignored.
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -17,8 +18,10 @@ from django.http import HttpRequest
 UNKNOWN = "0.0.0.0"  # noqa: S104 - a stand-in address for the record, never bound to
 
 
+@lru_cache(maxsize=1024)
 def _valid(text: str) -> str | None:
-    """The address in canonical form, or None when it is not an IP address."""
+    """The address in canonical form, or None when it is not an IP address. Kept per text (a
+    pure function; every request asks it at least once, for its log line)."""
     text = text.strip()
     if text.startswith("[") and "]" in text:  # "[2001:db8::1]:443"
         text = text[1 : text.index("]")]

@@ -72,7 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "srm_trainer.middleware.ApiJsonErrorsMiddleware",  # first: it sees every response
     "srm_trainer.middleware.ContentLengthMiddleware",  # before anything reads the body
-    "django_structlog.middlewares.RequestMiddleware",  # one log line per request, with its id
+    "srm_trainer.ops.request_log.RequestLogMiddleware",  # one log line per request, with its id
     "srm_trainer.ops.health.HealthCheckMiddleware",  # /healthz, before host checks and redirects
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -111,7 +111,13 @@ TEMPLATES = [
                 "certificates.context_processors.course_progress",  # home page, lazily
             ],
             # {% url %} with its answers kept per process (srm_trainer/kept_urls.py).
-            "builtins": ["srm_trainer.kept_urls"],
+            # {% static %} likewise, for templates that do not load Django's (base.html), and
+            # {% extends %} with the page frame's blocks found once (srm_trainer/kept_blocks.py).
+            "builtins": [
+                "srm_trainer.kept_urls",
+                "srm_trainer.kept_static",
+                "srm_trainer.kept_blocks",
+            ],
         },
     },
 ]

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from functools import wraps
 
-from auditlog.cid import set_cid
+from auditlog.cid import correlation_id
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.request import HttpHeaders
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -57,6 +59,23 @@ class RequireMFAMiddleware:
         return self.get_response(request)
 
 
+def set_correlation_id(request: HttpRequest) -> None:
+    """django-auditlog's `set_cid`: the request's AUDITLOG_CID_HEADER (looked up as a header,
+    then as a META key) becomes the correlation id of the entries written while answering it.
+    The header is read from META directly: `set_cid` built `request.headers` (every header of
+    the request parsed into a new mapping) on every request for this one value."""
+    if getattr(settings, "AUDITLOG_CID_GETTER", None):
+        return
+    header = getattr(settings, "AUDITLOG_CID_HEADER", "x-correlation-id")  # auditlog's default
+    cid = None
+    if header:
+        meta = request.META
+        name = header.upper().replace("-", "_")
+        key = name if name in HttpHeaders.UNPREFIXED_HEADERS else f"HTTP_{name}"
+        cid = meta[key] if key in meta else meta.get(header)
+    correlation_id.set(cid)
+
+
 # The request being answered in this thread, for the audit log's entries written during it.
 _audited_request: ContextVar[HttpRequest | None] = ContextVar("audited_request", default=None)
 
@@ -75,7 +94,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        set_cid(request)  # auditlog's correlation id (AUDITLOG_CID_HEADER), as its own does
+        set_correlation_id(request)  # auditlog's correlation id, as its own middleware does
         token = _audited_request.set(request)
         try:
             return self.get_response(request)

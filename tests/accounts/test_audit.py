@@ -138,6 +138,22 @@ def test_a_content_change_in_the_admin_records_the_editor_and_address(client, dj
     assert change.actor == root
     assert change.remote_addr == ADDR
     assert change.changes_dict["name"] == ["Data", "Customer data"]
+    assert change.cid is None  # the request named no correlation id
+
+
+def test_a_content_change_carries_the_requests_correlation_id(client, django_user_model):
+    """django-auditlog's correlation id (AUDITLOG_CID_HEADER) joins the entries of one request;
+    the next request without the header sets none."""
+    root = django_user_model.objects.create_superuser("root", password="a-long-passphrase-7")
+    give_mfa(root)
+    client.force_login(root)
+    layer = Layer.objects.create(slug="data", name="Data", order=1)
+    change = f"/admin/lessons/layer/{layer.pk}/change/"
+    form = {"slug": "data", "description": "", "order": 1}
+    client.post(change, {**form, "name": "Customer data"}, HTTP_X_CORRELATION_ID="trace-42")
+    client.post(change, {**form, "name": "Data"})
+    entries = _events(content_type__model="layer", action=LogEntry.Action.UPDATE)
+    assert [entry.cid for entry in entries] == ["trace-42", None]
 
 
 def test_admins_read_the_log_but_cannot_change_it(client, learner):

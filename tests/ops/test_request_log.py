@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+from unittest import mock
 
 import pytest
+import structlog
 from django.test import Client, override_settings
 
+from srm_trainer.about import views
 from srm_trainer.ops.logconfig import structured_formatter
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +82,29 @@ def test_a_missing_page_is_logged_as_a_warning(request_lines):
     Client().get("/no-such-page/")
     (line,) = finished(request_lines)
     assert line["code"] == 404 and line["level"] == "warning"
+
+
+def test_a_signed_in_request_is_logged_with_the_user(request_lines, learner):
+    client = Client()
+    sign_in(client, learner)
+    client.get("/security/")
+    (line,) = finished(request_lines)
+    assert line["user_id"] == learner.pk and line["code"] == 200
+
+
+def test_a_line_logged_while_answering_carries_the_request_id_and_address(request_lines):
+    """The request's id and address are bound whatever the request log's own level, so the
+    lines other code writes during the request carry them; the id is still sent back."""
+    logging.getLogger("django_structlog").setLevel(logging.ERROR)  # the request's line off
+    seen = []
+    render = views.render
+
+    def render_and_look(*args, **kwargs):
+        seen.append(structlog.contextvars.get_contextvars())
+        return render(*args, **kwargs)
+
+    with mock.patch.object(views, "render", render_and_look):
+        response = Client().get("/security/", REMOTE_ADDR="198.51.100.9")
+    assert finished(request_lines) == []
+    assert seen == [{"request_id": response["X-Request-ID"], "ip": "198.51.100.9"}]
+    assert structlog.contextvars.get_contextvars() == {}  # cleared once answered

@@ -21,6 +21,18 @@ def at(days: float = 0, hours: float = 0, minutes: float = 0) -> datetime:
     return T0 + timedelta(days=days, hours=hours, minutes=minutes)
 
 
+def assign_timed_quiz(cohort, owner):
+    """A two-question true/false quiz with a 10-minute limit, assigned to `cohort` by `owner`."""
+    timed = make_quiz(
+        make_question("true_false", data={"answer": True}),
+        make_question("true_false", data={"answer": False}),
+        owner=owner,
+        time_limit=10,
+    )
+    services.assignment_create(cohort=cohort, quiz=timed, by=owner, now=at(hours=2))
+    return timed
+
+
 def make_learner(name: str):
     return get_user_model().objects.create_user(name, password="a-long-passphrase-5")
 

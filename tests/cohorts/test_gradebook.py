@@ -17,6 +17,7 @@ from lessons import progress
 from quizzes import attempts
 from quizzes.models import Attempt, Quiz
 from tests.cohorts.conftest import (
+    assign_timed_quiz,
     at,
     client_for,
     make_cohort,
@@ -418,13 +419,7 @@ def test_queries_do_not_grow_with_learners_and_attempts(
 def test_an_attempt_whose_time_ran_out_shows_as_it_ended_not_in_progress(cohort, owner, learner):
     """A timed quiz: the learner walked away mid-attempt. Opening the gradebook closes it as it
     stood at the deadline (one of two right: 50%), as the learner's own next visit would."""
-    timed = make_quiz(
-        make_question("true_false", data={"answer": True}),
-        make_question("true_false", data={"answer": False}),
-        owner=owner,
-        time_limit=10,
-    )
-    services.assignment_create(cohort=cohort, quiz=timed, by=owner, now=at(hours=2))
+    timed = assign_timed_quiz(cohort, owner)
     _attempt(timed, learner, at(days=1), "r")  # one answer, then gone
     page = client_for(owner).get(reverse("teach_cohorts:gradebook", args=[cohort.pk]))
     assert page.status_code == 200

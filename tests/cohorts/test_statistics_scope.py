@@ -104,14 +104,8 @@ def test_the_author_switches_between_everyone_and_a_cohort(cohort, quiz, owner, 
 def test_a_cohort_attempt_whose_time_ran_out_counts_as_it_ended(cohort, owner, learner):
     """A timed quiz: the learner walked away mid-attempt. The cohort's statistics close it as it
     stood at the deadline and count it, as the gradebook does."""
-    from tests.cohorts.conftest import at
+    from tests.cohorts.conftest import assign_timed_quiz, at
 
-    timed = make_quiz(
-        make_question("true_false", data={"answer": True}),
-        make_question("true_false", data={"answer": False}),
-        owner=owner,
-        time_limit=10,
-    )
-    services.assignment_create(cohort=cohort, quiz=timed, by=owner, now=at(hours=2))
+    timed = assign_timed_quiz(cohort, owner)
     gradebook._attempt(timed, learner, at(days=1), "r")  # one answer, then gone
     assert counted(page(owner, cohort_url(cohort, timed))) == "1"

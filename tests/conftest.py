@@ -45,9 +45,10 @@ def _idle_django_fixtures(item) -> set[str]:
     """pytest-django's per-test autouse fixtures that do nothing for this test: each acts only
     on its marker, its option, or a fixture the test does not use (pytest_django/plugin.py,
     fixtures.py, 4.14). Set up and torn down for every test anyway, they were ~0.2 ms of
-    pytest's machinery each time (~1 s of a run). `_dj_autoclear_mailbox` and the class-scoped
-    unittest support stay on every test."""
+    pytest's machinery each time (~1 s of a run). `_dj_autoclear_mailbox` stays on every test,
+    the unittest support on Django's TestCase classes."""
     from django.conf import settings
+    from pytest_django.django_compat import is_django_unittest
     from pytest_django.plugin import INVALID_TEMPLATE_VARS_ENV
 
     idle = set()
@@ -59,6 +60,9 @@ def _idle_django_fixtures(item) -> set[str]:
         idle.add("_django_isolate_apps")
     if os.environ.get(INVALID_TEMPLATE_VARS_ENV, "false") != "true":
         idle.add("_template_string_if_invalid_marker")  # and the monkeypatch it asks for
+        idle.add("_fail_for_invalid_template_variable")
+    if not is_django_unittest(item):
+        idle.add("_django_setup_unittest")  # only patches a Django TestCase class's run
     if "live_server" not in item.fixturenames:
         idle.add("_live_server_helper")
     if "django.contrib.sites" not in settings.INSTALLED_APPS:
@@ -244,7 +248,7 @@ def django_db_setup(
             teardown_databases(config, verbosity=verbosity)
 
 
-@pytest.fixture(scope="session", autouse=True)
+@contextlib.contextmanager
 def _reset_by_copy():
     """After a test that commits, the database is put back from the migrated copy instead of
     flushed (tests/dbsetup.py, `reset_from_template`); the flush still runs where there is no
@@ -272,7 +276,7 @@ def _reset_by_copy():
 REQUEST_LOGGERS = ("django_structlog", "django.request")
 
 
-@pytest.fixture(scope="session", autouse=True)
+@contextlib.contextmanager
 def _quiet_request_log():
     """Warnings and errors only: every request's INFO line (django-structlog), formatted and
     then thrown away by pytest's capture, cost 10-20% of a simple page's time in the tests.
@@ -303,8 +307,8 @@ def shipped_course(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _uninstrumented_templates(django_test_environment):
+@contextlib.contextmanager
+def _uninstrumented_templates():
     """Templates render as in production. Django's test set-up makes every render (each
     include too) send a signal that the test client answers by copying the whole context, only
     so that `response.context` and `response.templates` can be read: ~10% of a page's time,
@@ -321,8 +325,8 @@ def _uninstrumented_templates(django_test_environment):
     Template._render = instrumented
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _middleware_built_once(django_test_environment):
+@contextlib.contextmanager
+def _middleware_built_once():
     """Each test client built the whole middleware chain again on its first request (~0.2 ms,
     ~4,500 clients a run); a server builds it once per process. Now the clients share the first
     one's chain, built again after any settings change (override_settings, `settings`)."""
@@ -368,7 +372,7 @@ def _is_form(data) -> bool:
     return not any(v is None or callable(getattr(v, "read", None)) for v in values)
 
 
-@pytest.fixture(scope="session", autouse=True)
+@contextlib.contextmanager
 def _forms_posted_as_browsers_post_them():
     """The test client posts a dict of fields urlencoded, as a browser (and htmx) sends a form
     without a file input, not as multipart: parsing multipart was ~10% of a test's sandbox
@@ -403,7 +407,7 @@ def _forms_posted_as_browsers_post_them():
 
 
 @pytest.fixture
-def template_context(_uninstrumented_templates):
+def template_context(_session_environment):
     """`response.context` and `response.templates` filled in, as Django's test runner does."""
     from django.template import Template
     from django.test.utils import instrumented_test_render
@@ -414,7 +418,7 @@ def template_context(_uninstrumented_templates):
     Template._render = plain
 
 
-@pytest.fixture(scope="session", autouse=True)
+@contextlib.contextmanager
 def _rate_limit_windows_stand_still():
     """Rate limits count in fixed windows of the clock (srm_trainer/ratelimit/counters.py): a
     test that crossed a window's end between its requests saw its count start again and no 429
@@ -430,13 +434,36 @@ def _rate_limit_windows_stand_still():
         yield
 
 
-@pytest.fixture(scope="session", autouse=True)
+@contextlib.contextmanager
 def _fast_password_hasher():
     """For speed: the production hasher costs ~0.4 s per password; tests only need a hash.
     Once for the session (per test, the settings change and its signal cost ~0.5 ms each)."""
     from django.test import override_settings
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+# Each autouse fixture is looked up again for every test, even a session-scoped one already set
+# up (~15 µs each in pytest's fixture machinery): the seven above, as fixtures of their own, were
+# ~0.1 ms of every test's set-up. They are one fixture, entered in this order and left in reverse.
+SESSION_PARTS = (
+    _reset_by_copy,
+    _quiet_request_log,
+    _uninstrumented_templates,
+    _middleware_built_once,
+    _forms_posted_as_browsers_post_them,
+    _rate_limit_windows_stand_still,
+    _fast_password_hasher,
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_environment(django_test_environment):
+    """The test session's environment: each part of SESSION_PARTS, for every test."""
+    with contextlib.ExitStack() as stack:
+        for part in SESSION_PARTS:
+            stack.enter_context(part())
         yield
 
 

@@ -8,7 +8,7 @@ import os
 import pytest
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import path
 
 urlpatterns = [path("only-in-this-urlconf/", lambda request: HttpResponse("here"))]
@@ -34,6 +34,15 @@ def test_a_test_without_a_mark_reaches_no_database():
 @pytest.mark.skipif(os.environ.get("TEST_FIXTURES") == "all", reason="TEST_FIXTURES=all")
 def test_an_unmarked_test_is_spared_the_idle_fixtures(request):
     idle = {"_django_set_urlconf", "_django_isolate_apps", "_live_server_helper",
-            "_template_string_if_invalid_marker", "_django_db_marker", "monkeypatch"}  # fmt: skip
+            "_template_string_if_invalid_marker", "_django_db_marker", "monkeypatch",
+            "_fail_for_invalid_template_variable", "_django_setup_unittest"}  # fmt: skip
     assert idle.isdisjoint(request.node.fixturenames)
     assert "_dj_autoclear_mailbox" in request.node.fixturenames
+
+
+class TestADjangoTestCase(TestCase):
+    """A Django TestCase class keeps pytest-django's unittest support, which opens the
+    database to it (without it: "Database access not allowed")."""
+
+    def test_reaches_the_database(self):
+        self.assertIsNotNone(get_user_model().objects.create_user("ada").pk)

@@ -8,14 +8,20 @@ broken by a scenario edit) are flagged in the list and can be filtered.
 
 from django.contrib import admin
 
+from lessons.admin import AutocompleteRowsInline
 from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion, ReviewCard
 
 
-class QuizQuestionInline(admin.TabularInline):
+class QuizQuestionInline(AutocompleteRowsInline):
     model = QuizQuestion
     fields = ("order", "question")
     autocomplete_fields = ("question",)
     extra = 0
+
+    def get_queryset(self, request):
+        # Each row is titled by `QuizQuestion.__str__` (quiz and question slugs), and its
+        # autocomplete shows the question (`AutocompleteRowsInline`).
+        return super().get_queryset(request).select_related("quiz", "question")
 
 
 @admin.register(Quiz)
@@ -106,6 +112,10 @@ class AnswerInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_queryset(self, request):
+        # Each row names its question (a read-only field, and `Answer.__str__`).
+        return super().get_queryset(request).select_related("question")
 
 
 @admin.register(Attempt)

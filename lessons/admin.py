@@ -189,6 +189,8 @@ class ScenarioAdmin(admin.ModelAdmin):
     list_filter = ("lessons__module", "source")
     readonly_fields = ("source",)
     filter_horizontal = ("lessons",)
+    # The instructor who wrote it in /teach/: searched for, not a <select> of every account.
+    autocomplete_fields = ("owner",)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         return super().formfield_for_manytomany(
@@ -222,6 +224,7 @@ class LessonProgressAdmin(admin.ModelAdmin):
     list_select_related = ("user", "lesson", "lesson__module")
     search_fields = ("user__username", "lesson__title")
     date_hierarchy = "completed_at"
+    autocomplete_fields = ("user",)  # searched for, not a <select> of every account
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return super().formfield_for_foreignkey(

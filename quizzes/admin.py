@@ -40,6 +40,8 @@ class QuizAdmin(admin.ModelAdmin):
     list_filter = ("published", "feedback", "module", "source")
     readonly_fields = ("source",)
     search_fields = ("title", "slug", "description")
+    # The instructor who wrote it in /teach/: searched for, not a <select> of every account.
+    autocomplete_fields = ("owner",)
     prepopulated_fields = {"slug": ("title",)}
     inlines = [QuizQuestionInline]
 
@@ -70,7 +72,8 @@ class QuestionAdmin(admin.ModelAdmin):
     filter_horizontal = ("tags",)
     search_fields = ("slug", "prompt", "explanation", "category")
     list_select_related = ("module", "lesson__module", "scenario")
-    autocomplete_fields = ("scenario",)
+    # owner: the instructor who wrote it in /teach/, searched for, not a <select> of every account
+    autocomplete_fields = ("scenario", "owner")
     raw_id_fields = ("lesson",)
 
     @admin.display(boolean=True, description="usable")

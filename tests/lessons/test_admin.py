@@ -249,3 +249,19 @@ def test_a_responsibilitys_layer_is_still_changed_and_checked_from_the_service_p
     assert post(os_layer.pk).status_code == 302
     row.refresh_from_db()
     assert row.layer == os_layer
+
+
+# --- an account is searched for, not picked from a list of every account ----------------------
+
+
+@pytest.mark.parametrize(("model", "field"), [("scenario", "owner"), ("lessonprogress", "user")])
+def test_an_account_field_is_searched_for_not_listed(root_client, learner, model, field):
+    """The add page does not grow with the accounts; the autocomplete finds the one wanted."""
+    page = root_client.get(f"/admin/lessons/{model}/add/").content.decode()
+    assert f'<option value="{learner.pk}">ada</option>' not in page
+    assert f'id="id_{field}" class="admin-autocomplete"' in page
+    found = root_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "lessons", "model_name": model, "field_name": field, "term": "ada"},
+    )
+    assert [r["text"] for r in found.json()["results"]] == ["ada"]

@@ -88,3 +88,28 @@ def test_an_attempts_page_reads_its_answers_in_the_same_queries_for_one_or_many(
     (few, _), (many, page) = pages
     assert many == few
     assert all(f">of-5-{n}<" in page for n in range(5))
+
+
+# --- an owner is searched for, not picked from a list of every account ----------------------
+
+OWNED = {
+    "quiz": ("quizzes", "quiz", make_quiz),
+    "question": ("quizzes", "question", make_question),
+}
+
+
+@pytest.mark.parametrize("model", OWNED)
+def test_a_questions_or_quizs_owner_is_searched_for_not_listed(admin_client, learner, model):
+    """The page does not grow with the accounts: a learner appears only as the row's owner."""
+    app, name, make = OWNED[model]
+    add = admin_client.get(f"/admin/{app}/{name}/add/").content.decode()
+    assert f'<option value="{learner.pk}">ada</option>' not in add
+    assert '<select name="owner" id="id_owner" class="admin-autocomplete"' in add
+    row = make(owner=learner)
+    change = admin_client.get(f"/admin/{app}/{name}/{row.pk}/change/").content.decode()
+    assert f'<option value="{learner.pk}" selected>ada</option>' in change
+    found = admin_client.get(
+        "/admin/autocomplete/",
+        {"app_label": app, "model_name": name, "field_name": "owner", "term": "ada"},
+    )
+    assert [r["text"] for r in found.json()["results"]] == ["ada"]

@@ -224,6 +224,7 @@ class LessonProgressAdmin(admin.ModelAdmin):
     list_select_related = ("user", "lesson", "lesson__module")
     search_fields = ("user__username", "lesson__title")
     date_hierarchy = "completed_at"
+    show_full_result_count = False  # see KnowledgeCheckAdmin
     autocomplete_fields = ("user",)  # searched for, not a <select> of every account
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -254,6 +255,9 @@ class KnowledgeCheckAdmin(admin.ModelAdmin):
     list_select_related = ("user", "lesson", "lesson__module")
     search_fields = ("user__username", "ref", "lesson__title", "lesson__slug")
     date_hierarchy = "answered_at"
+    # A row per learner and check: a filtered list does not count the whole table again
+    # for "(N total)"; it offers "Show all" instead.
+    show_full_result_count = False
     fields = (
         "user",
         "lesson",

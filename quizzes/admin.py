@@ -130,6 +130,9 @@ class AttemptAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "quiz__slug")
     list_select_related = ("quiz", "user")
     inlines = [AnswerInline]
+    # A row per learner and go: a filtered list does not count the whole table again for
+    # "(N total)"; it offers "Show all" instead.
+    show_full_result_count = False
 
     @admin.display(description="score", ordering="score")
     def score_percent(self, obj) -> str:
@@ -155,3 +158,4 @@ class ReviewCardAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "question__slug")
     list_select_related = ("user", "question")
     raw_id_fields = ("user", "question")
+    show_full_result_count = False  # a row per learner and question: see AttemptAdmin

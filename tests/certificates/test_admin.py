@@ -8,6 +8,8 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -76,3 +78,11 @@ def test_an_everyday_admin_reads_certificates_but_cannot_delete_them(everyday_ad
     assert everyday_admin.get(f"{LIST}{certificate.pk}/delete/").status_code == 403
     everyday_admin.post(f"{LIST}{certificate.pk}/delete/", {"post": "yes"})
     assert Certificate.objects.filter(pk=certificate.pk).exists()
+
+
+def test_a_search_counts_only_the_certificates_it_found(admin_client, certificate):
+    """One certificate per learner who finished: "(N total)" would count them all again."""
+    with CaptureQueriesContext(connection) as ctx:
+        page = admin_client.get(LIST, {"q": "ada"}).content.decode()
+    assert sum("COUNT(" in q["sql"].upper() for q in ctx.captured_queries) == 1
+    assert "Zoë Ångström" in page and "Show all" in page

@@ -265,3 +265,28 @@ def test_an_account_field_is_searched_for_not_listed(root_client, learner, model
         {"app_label": "lessons", "model_name": model, "field_name": field, "term": "ada"},
     )
     assert [r["text"] for r in found.json()["results"]] == ["ada"]
+
+
+# --- learners' records: a search counts what it found, not the whole table again ------------
+
+
+def _count_queries(client, url: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    counts = [q for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    return len(counts), response.content.decode()
+
+
+@pytest.mark.parametrize("model", ["knowledgecheck", "lessonprogress"])
+def test_a_search_of_learners_records_counts_only_what_it_found(root_client, answered, model):
+    """These tables grow by a row per learner and lesson: "(N total)" would count it all."""
+    from django.utils import timezone
+
+    from lessons.models import LessonProgress
+
+    for user in get_user_model().objects.filter(username__in=("ada", "grace")):
+        LessonProgress.objects.create(user=user, lesson=answered, completed_at=timezone.now())
+    counts, page = _count_queries(root_client, f"/admin/lessons/{model}/?q=grace")
+    assert counts == 1
+    assert "1 result" in page and "Show all" in page

@@ -113,3 +113,25 @@ def test_a_questions_or_quizs_owner_is_searched_for_not_listed(admin_client, lea
         {"app_label": app, "model_name": name, "field_name": "owner", "term": "ada"},
     )
     assert [r["text"] for r in found.json()["results"]] == ["ada"]
+
+
+# --- learners' records: a search counts what it found, not the whole table again ------------
+
+
+@pytest.mark.parametrize("model", ["attempt", "reviewcard"])
+def test_a_search_of_learners_records_counts_only_what_it_found(
+    admin_client, learner, other_learner, model
+):
+    """These tables grow by a row per learner and quiz or question: "(N total)" would count
+    it all on every page."""
+    from quizzes.models import ReviewCard
+
+    question = make_question()
+    quiz = make_quiz(question)
+    for user in (learner, other_learner):
+        make_attempt(quiz, user=user)
+        ReviewCard.objects.create(user=user, question=question, card={}, due=timezone.now())
+    with CaptureQueriesContext(connection) as ctx:
+        page = admin_client.get(f"/admin/quizzes/{model}/?q=grace").content.decode()
+    assert sum("COUNT(" in q["sql"].upper() for q in ctx.captured_queries) == 1
+    assert "1 result" in page and "Show all" in page

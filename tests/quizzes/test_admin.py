@@ -135,3 +135,20 @@ def test_a_search_of_attempts_or_review_cards_counts_only_what_it_found(
             page = admin_client.get(f"/admin/quizzes/{model}/?q=grace").content.decode()
         assert sum("COUNT(" in q["sql"].upper() for q in ctx.captured_queries) == 1, model
         assert "1 result" in page and "Show all" in page
+
+
+def test_an_everyday_admin_finds_a_questions_owner_too(client, learner, django_user_model):
+    """Administrators read accounts (auth.view_user), which the owner search asks for."""
+    from django.core.management import call_command
+
+    from tests.conftest import give_mfa
+
+    ops = django_user_model.objects.create_user("ops", password="a-long-passphrase-6")
+    call_command("make_admin", "ops")
+    give_mfa(ops)
+    client.force_login(ops)
+    found = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "quizzes", "model_name": "question", "field_name": "owner", "term": "ada"},
+    )
+    assert [r["text"] for r in found.json()["results"]] == ["ada"]

@@ -2,7 +2,9 @@
 for shipped content (see lessons/content/README.md); the admin is for quick fixes and for
 content that lives only in the database."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
 
 from lessons.models import (
@@ -27,11 +29,56 @@ def _lessons_with_modules(db_field, kwargs: dict) -> dict:
     return kwargs
 
 
+class RowAutocomplete(AutocompleteSelect):
+    """Django's autocomplete select, which reads the object its row has chosen with a query of
+    its own: one query a row (a quiz of 40 questions, 40 queries). Given the object the row
+    already holds (`known`, read with the rows), it asks the database only when the value to
+    show is another one (a form sent back with errors)."""
+
+    known = None
+
+    def optgroups(self, name, value, attr=None):
+        known = self.known
+        if known is None or [str(v) for v in value] != [str(known.pk)]:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(known)
+        options.append(self.create_option(name, known.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class RowKnowsItsChoiceForm(forms.ModelForm):
+    """An inline row's form that hands each `RowAutocomplete` the object its row holds."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)  # inside the admin's wrapper
+            if isinstance(widget, RowAutocomplete) and self.instance.pk is not None:
+                widget.known = getattr(self.instance, name)
+
+
+class AutocompleteRowsInline(admin.TabularInline):
+    """A tabular inline whose `autocomplete_fields` cost no query a row: list them in
+    `get_queryset`'s select_related too."""
+
+    form = RowKnowsItsChoiceForm
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = RowAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class LessonInline(admin.TabularInline):
     model = Lesson
     fields = ("order", "slug", "title", "minutes", "published")
     extra = 0
     show_change_link = True
+
+    def get_queryset(self, request):
+        # Each row is titled by `Lesson.__str__` (its module's slug).
+        return super().get_queryset(request).select_related("module")
 
 
 @admin.register(Module)
@@ -51,12 +98,15 @@ class ModuleAdmin(admin.ModelAdmin):
         return obj.lessons_counted  # type: ignore[attr-defined]  # get_queryset annotates it
 
 
-class ScenarioLessonInline(admin.TabularInline):
+class ScenarioLessonInline(AutocompleteRowsInline):
     model = Scenario.lessons.through
     extra = 0
     verbose_name = "scenario shown in this lesson"
     verbose_name_plural = "scenarios shown in this lesson"
     autocomplete_fields = ("scenario",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("scenario")
 
 
 @admin.register(Lesson)
@@ -95,6 +145,19 @@ class ResponsibilityInline(admin.TabularInline):
     fields = ("layer", "owner", "reason")
     extra = 0
 
+    def get_queryset(self, request):
+        # Each row is titled by `Responsibility.__str__` (service and layer slugs).
+        return super().get_queryset(request).select_related("service", "layer")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "layer":
+            # Every row offers the same few layers. A form field's queryset is copied into each
+            # row's form and read there again (one query a row); fixed choices are read here,
+            # once for the page. The queryset still validates what is posted.
+            field.choices = [(getattr(v, "value", v), label) for v, label in field.choices]
+        return field
+
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
@@ -126,6 +189,8 @@ class ScenarioAdmin(admin.ModelAdmin):
     list_filter = ("lessons__module", "source")
     readonly_fields = ("source",)
     filter_horizontal = ("lessons",)
+    # The instructor who wrote it in /teach/: searched for, not a <select> of every account.
+    autocomplete_fields = ("owner",)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         return super().formfield_for_manytomany(
@@ -159,6 +224,8 @@ class LessonProgressAdmin(admin.ModelAdmin):
     list_select_related = ("user", "lesson", "lesson__module")
     search_fields = ("user__username", "lesson__title")
     date_hierarchy = "completed_at"
+    show_full_result_count = False  # see KnowledgeCheckAdmin
+    autocomplete_fields = ("user",)  # searched for, not a <select> of every account
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return super().formfield_for_foreignkey(
@@ -188,6 +255,9 @@ class KnowledgeCheckAdmin(admin.ModelAdmin):
     list_select_related = ("user", "lesson", "lesson__module")
     search_fields = ("user__username", "ref", "lesson__title", "lesson__slug")
     date_hierarchy = "answered_at"
+    # A row per learner and check: a filtered list does not count the whole table again
+    # for "(N total)"; it offers "Show all" instead.
+    show_full_result_count = False
     fields = (
         "user",
         "lesson",

@@ -8,14 +8,20 @@ broken by a scenario edit) are flagged in the list and can be filtered.
 
 from django.contrib import admin
 
+from lessons.admin import AutocompleteRowsInline
 from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion, ReviewCard
 
 
-class QuizQuestionInline(admin.TabularInline):
+class QuizQuestionInline(AutocompleteRowsInline):
     model = QuizQuestion
     fields = ("order", "question")
     autocomplete_fields = ("question",)
     extra = 0
+
+    def get_queryset(self, request):
+        # Each row is titled by `QuizQuestion.__str__` (quiz and question slugs), and its
+        # autocomplete shows the question (`AutocompleteRowsInline`).
+        return super().get_queryset(request).select_related("quiz", "question")
 
 
 @admin.register(Quiz)
@@ -34,6 +40,8 @@ class QuizAdmin(admin.ModelAdmin):
     list_filter = ("published", "feedback", "module", "source")
     readonly_fields = ("source",)
     search_fields = ("title", "slug", "description")
+    # The instructor who wrote it in /teach/: searched for, not a <select> of every account.
+    autocomplete_fields = ("owner",)
     prepopulated_fields = {"slug": ("title",)}
     inlines = [QuizQuestionInline]
 
@@ -64,7 +72,8 @@ class QuestionAdmin(admin.ModelAdmin):
     filter_horizontal = ("tags",)
     search_fields = ("slug", "prompt", "explanation", "category")
     list_select_related = ("module", "lesson__module", "scenario")
-    autocomplete_fields = ("scenario",)
+    # owner: the instructor who wrote it in /teach/, searched for, not a <select> of every account
+    autocomplete_fields = ("scenario", "owner")
     raw_id_fields = ("lesson",)
 
     @admin.display(boolean=True, description="usable")
@@ -107,6 +116,10 @@ class AnswerInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    def get_queryset(self, request):
+        # Each row names its question (a read-only field, and `Answer.__str__`).
+        return super().get_queryset(request).select_related("question")
+
 
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
@@ -117,6 +130,9 @@ class AttemptAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "quiz__slug")
     list_select_related = ("quiz", "user")
     inlines = [AnswerInline]
+    # A row per learner and go: a filtered list does not count the whole table again for
+    # "(N total)"; it offers "Show all" instead.
+    show_full_result_count = False
 
     @admin.display(description="score", ordering="score")
     def score_percent(self, obj) -> str:
@@ -142,3 +158,4 @@ class ReviewCardAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "question__slug")
     list_select_related = ("user", "question")
     raw_id_fields = ("user", "question")
+    show_full_result_count = False  # a row per learner and question: see AttemptAdmin

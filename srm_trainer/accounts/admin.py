@@ -74,6 +74,9 @@ class AuditLogAdmin(LogEntryAdmin):
     list_display = ["created", "event", "resource_url", "msg_short", "user_url", "remote_addr"]
     search_fields = [*LogEntryAdmin.search_fields, "remote_addr", "changes_text"]
     readonly_fields = [*LogEntryAdmin.readonly_fields, "event", "remote_addr"]
+    # The log only grows: a search does not count all of it again for "(N total)"; it
+    # offers "Show all" instead.
+    show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["created", "event", "user_url", "remote_addr", "resource_url"]}),
         ("Changes", {"fields": ["action", "msg"]}),

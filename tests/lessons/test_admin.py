@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import give_mfa
 
@@ -142,3 +144,150 @@ def test_an_everyday_admin_does_not_see_learners_answers(client, answered):
     give_mfa(user)
     client.force_login(user)
     assert client.get(CHECKS).status_code == 403
+
+
+# --- pages with a row per related object: their queries do not grow with the rows ---------
+
+
+def _queries(client, url: str, warm: bool = False) -> tuple[int, str]:
+    """The queries of a page and its HTML; `warm`: after a first look (which also reads what
+    the process keeps afterwards, such as content types)."""
+    if warm:
+        client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+def test_a_modules_page_reads_its_lessons_in_the_same_queries_for_one_or_many(root_client):
+    """Each lesson row is titled "module/lesson": the module is read with the lessons."""
+    from tests.conftest import make_lesson, make_module
+
+    small, big = make_module(slug="small"), make_module(slug="big")
+    make_lesson(small, slug="only")
+    for n in range(5):
+        make_lesson(big, slug=f"part-{n}")
+    few, _ = _queries(root_client, f"/admin/lessons/module/{small.pk}/change/", warm=True)
+    many, page = _queries(root_client, f"/admin/lessons/module/{big.pk}/change/")
+    assert many == few
+    assert all(f"big/part-{n}" in page for n in range(5))
+
+
+def test_a_lessons_page_reads_its_scenarios_in_the_same_queries_for_one_or_many(root_client):
+    """Each scenario row shows its scenario, chosen, in an autocomplete select."""
+    from tests.conftest import make_lesson, make_scenario
+
+    small, big = make_lesson(slug="small"), make_lesson(slug="big")
+    make_scenario(small)
+    scenarios = [make_scenario(big, title=f"Case {n}") for n in range(4)]
+    few, _ = _queries(root_client, f"/admin/lessons/lesson/{small.pk}/change/", warm=True)
+    many, page = _queries(root_client, f"/admin/lessons/lesson/{big.pk}/change/")
+    assert many == few
+    for n, scenario in enumerate(scenarios):
+        assert f'<option value="{scenario.pk}" selected>Case {n}</option>' in page
+
+
+def test_a_services_page_reads_its_responsibilities_and_the_layers_once(root_client):
+    """Each row titles itself by service and layer, and offers every layer in its select."""
+    from lessons.models import Layer, Responsibility, Service
+
+    layers = [
+        Layer.objects.create(slug=f"demo-layer-{n}", name=f"Demo layer {n}", order=n)
+        for n in range(4)
+    ]
+    small = Service.objects.create(slug="demo-s3", name="Demo S3", model="Abstracted", order=1)
+    big = Service.objects.create(slug="demo-ec2", name="Demo EC2", model="Infrastructure", order=2)
+    Responsibility.objects.create(service=small, layer=layers[0], owner="customer", reason="r")
+    for layer in layers:
+        Responsibility.objects.create(service=big, layer=layer, owner="aws", reason="r")
+    few, _ = _queries(root_client, f"/admin/lessons/service/{small.pk}/change/", warm=True)
+    many, page = _queries(root_client, f"/admin/lessons/service/{big.pk}/change/")
+    assert many == few
+    # every row (and the blank row kept for "Add another") offers all four layers ...
+    assert page.count(f'<option value="{layers[3].pk}"') == 4 + 1
+    # ... with its own layer chosen
+    for n, layer in enumerate(layers):
+        assert f'<option value="{layer.pk}" selected>Demo layer {n}</option>' in page
+
+
+def test_a_responsibilitys_layer_is_still_changed_and_checked_from_the_service_page(root_client):
+    from lessons.models import Layer, Responsibility, Service
+
+    data, os_layer = (
+        Layer.objects.create(slug=slug, name=slug, order=n)
+        for n, slug in enumerate(("demo-data", "demo-guest-os"))
+    )
+    service = Service.objects.create(slug="demo-ec2", name="Demo EC2", model="IaaS", order=1)
+    row = Responsibility.objects.create(service=service, layer=data, owner="customer", reason="r")
+    url = f"/admin/lessons/service/{service.pk}/change/"
+
+    def post(layer_pk) -> object:
+        return root_client.post(
+            url,
+            {
+                "slug": "demo-ec2",
+                "name": "Demo EC2",
+                "model": "IaaS",
+                "summary": "",
+                "order": "1",
+                "responsibilities-TOTAL_FORMS": "1",
+                "responsibilities-INITIAL_FORMS": "1",
+                "responsibilities-MIN_NUM_FORMS": "0",
+                "responsibilities-MAX_NUM_FORMS": "1000",
+                "responsibilities-0-id": str(row.pk),
+                "responsibilities-0-service": str(service.pk),
+                "responsibilities-0-layer": str(layer_pk),
+                "responsibilities-0-owner": "customer",
+                "responsibilities-0-reason": "r",
+            },
+        )
+
+    assert post(9999).status_code == 200  # no such layer: the form says so
+    row.refresh_from_db()
+    assert row.layer == data
+    assert post(os_layer.pk).status_code == 302
+    row.refresh_from_db()
+    assert row.layer == os_layer
+
+
+# --- an account is searched for, not picked from a list of every account ----------------------
+
+
+@pytest.mark.parametrize(("model", "field"), [("scenario", "owner"), ("lessonprogress", "user")])
+def test_an_account_field_is_searched_for_not_listed(root_client, learner, model, field):
+    """The add page does not grow with the accounts; the autocomplete finds the one wanted."""
+    page = root_client.get(f"/admin/lessons/{model}/add/").content.decode()
+    assert f'<option value="{learner.pk}">ada</option>' not in page
+    assert f'id="id_{field}" class="admin-autocomplete"' in page
+    found = root_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "lessons", "model_name": model, "field_name": field, "term": "ada"},
+    )
+    assert [r["text"] for r in found.json()["results"]] == ["ada"]
+
+
+# --- learners' records: a search counts what it found, not the whole table again ------------
+
+
+def _count_queries(client, url: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    counts = [q for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    return len(counts), response.content.decode()
+
+
+def test_a_search_of_learners_records_counts_only_what_it_found(root_client, answered):
+    """Knowledge checks and lesson progress grow by a row per learner and lesson: "(N total)"
+    would count all of it on every page."""
+    from django.utils import timezone
+
+    from lessons.models import LessonProgress
+
+    for user in get_user_model().objects.filter(username__in=("ada", "grace")):
+        LessonProgress.objects.create(user=user, lesson=answered, completed_at=timezone.now())
+    for model in ("knowledgecheck", "lessonprogress"):
+        counts, page = _count_queries(root_client, f"/admin/lessons/{model}/?q=grace")
+        assert counts == 1, model
+        assert "1 result" in page and "Show all" in page

@@ -68,3 +68,48 @@ def test_the_production_storage_keeps_urls_and_still_refuses_unknown_files(tmp_p
     with pytest.raises(ValueError):
         storage.url("css/missing.css")
     assert ("css/missing.css", False) not in storage._kept_urls
+
+
+def test_kept_reverse_answers_as_reverse_does():
+    cases = [
+        ("home", None, None, None),
+        ("lesson", ["iam", "root-user"], None, None),
+        ("lesson", None, {"module_slug": "iam", "lesson_slug": "root-user"}, None),
+        ("admin:lessons_lesson_changelist", None, None, "admin"),
+        ("admin:app_list", None, {"app_label": "lessons"}, "admin"),
+        ("admin:lessons_lesson_change", [7], None, "admin"),
+    ]
+    for name, args, kwargs, app in cases:
+        expected = reverse(name, args=args, kwargs=kwargs, current_app=app)
+        for _ in range(2):  # reversed, then kept
+            assert kept_urls.kept_reverse(name, args=args, kwargs=kwargs, current_app=app) == (
+                expected
+            )
+    assert kept_urls.kept_reverse("home", query={"q": "x"}) == "/?q=x"  # not kept, still works
+    with pytest.raises(NoReverseMatch):
+        kept_urls.kept_reverse("no-such-page")
+    try:
+        set_script_prefix("/trainer/")
+        assert kept_urls.kept_reverse("admin:index", current_app="admin") == "/trainer/admin/"
+    finally:
+        set_script_prefix("/")
+    assert kept_urls.kept_reverse("admin:index", current_app="admin") == "/admin/"
+
+
+@pytest.mark.django_db
+def test_the_admins_app_list_keeps_its_urls_and_they_are_djangos(rf, django_user_model):
+    from django.contrib import admin
+
+    request = rf.get("/admin/")
+    request.user = django_user_model.objects.create_superuser("root", password="x")
+    kept_urls._reverse.cache_clear()
+    first = admin.site.get_app_list(request)
+    models = [model for app in first for model in app["models"]]
+    assert models, "the admin lists no model"
+    for model in models:
+        meta = model["model"]._meta
+        changelist = f"admin:{meta.app_label}_{meta.model_name}_changelist"
+        assert model["admin_url"] == reverse(changelist, current_app="admin")
+    hits = kept_urls._reverse.cache_info().hits
+    assert admin.site.get_app_list(request) == first
+    assert kept_urls._reverse.cache_info().hits >= hits + 2 * len(models)

@@ -4,10 +4,18 @@ traces it, diagram.py lays the trace out for the SVG."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.template import Context
+from django.template.loader import get_template
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -54,13 +62,20 @@ def _initial(request: HttpRequest) -> tuple[dict, str, str]:
 
 
 def _context(request: HttpRequest, case: dict) -> dict:
+    token = encode_permalink(case)
+    url = reverse("network-lab")
+    return _case_context(
+        case, url, request.build_absolute_uri(f"{url}?case={token}") if token else ""
+    )
+
+
+def _case_context(case: dict, url: str, permalink: str) -> dict:
+    """Everything the form's fields and the result show: the case's, and its link."""
     result = error = None
     try:
         result = trace_case(case)
     except NetlabError as exc:
         error = exc
-    token = encode_permalink(case)
-    url = reverse("network-lab")
     return {
         "case": case,
         "form": rows(case),
@@ -73,9 +88,48 @@ def _context(request: HttpRequest, case: dict) -> dict:
         "blocked_layer": diagram.layer_words(result.blocked_at.layer)
         if result is not None and result.blocked_at is not None
         else "",
-        "permalink": request.build_absolute_uri(f"{url}?case={token}") if token else "",
+        "permalink": permalink,
         "lab_url": url,
     }
+
+
+LAB_PARTS = ("fields", "result")
+
+
+@dataclass(frozen=True)
+class _Case:
+    """A case, equal to another (and hashed) by its permalink token: the case's network and
+    flow in one canonical string, all that its fields and result are drawn from."""
+
+    token: str
+    case: dict = field(compare=False)
+
+
+def _drawn(request: HttpRequest, case: dict) -> Mapping[str, SafeString] | None:
+    """The form's fields and the result for a case opened by GET (the starter, a preset, a
+    shared link: the same for everyone who opens it), drawn once per process from the page's
+    partials; None for a case too large for a link (drawn in the page as it is)."""
+    token = encode_permalink(case)
+    if not token:
+        return None
+    url = reverse("network-lab")
+    templates = tuple(get_template(f"{TEMPLATE}#{part}").template for part in LAB_PARTS)
+    return _drawn_case(
+        _Case(token, case),
+        url,
+        request.build_absolute_uri(f"{url}?case={token}"),
+        templates,
+        get_script_prefix(),
+        get_urlconf(),
+        translation.get_language(),
+    )
+
+
+@lru_cache(maxsize=32)  # the starter, the presets (~10) and a few shared links
+def _drawn_case(keyed: _Case, url, permalink, templates, *_where) -> Mapping[str, SafeString]:
+    context = Context(_case_context(keyed.case, url, permalink))
+    drawn = {part: t.render(context) for part, t in zip(LAB_PARTS, templates, strict=True)}
+    return MappingProxyType(drawn)  # shared by every request that opens this case
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -104,7 +158,11 @@ def network_lab(request: HttpRequest) -> HttpResponse:
             response = HttpResponse(case_text(case), content_type="application/json")
             response["Content-Disposition"] = 'attachment; filename="network-case.json"'
             return response
-    context = _context(request, case)
+    drawn = _drawn(request, case) if request.method in ("GET", "HEAD") else None
+    if drawn is not None:
+        context = {"drawn": drawn, "lab_url": reverse("network-lab")}
+    else:
+        context = _context(request, case)
     context.update(notice=notice, preset=preset, presets=PRESETS.values(),
                    preset_info=PRESETS.get(preset))  # fmt: skip
     if request.htmx and request.method == "POST" and request.POST.get("op", "trace") == "trace":

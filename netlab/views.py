@@ -4,6 +4,7 @@ traces it, diagram.py lays the trace out for the SVG."""
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -196,8 +197,14 @@ def _waf_initial(request: HttpRequest) -> tuple[dict, str, str]:
 
 def _waf_context(request: HttpRequest, texts: dict) -> dict:
     found = waf_outcome.outcome(texts)
-    result = found.result
     url = reverse("waf-lab")
+    link = request.build_absolute_uri(f"{url}?case={found.token}") if found.token else ""
+    return _waf_texts_context(texts, found, url, link)
+
+
+def _waf_texts_context(texts: dict, found: waf_outcome.WafOutcome, url: str, link: str) -> dict:
+    """Everything the form's fields and the result show: the texts', and their link."""
+    result = found.result
     return {
         "texts": texts,
         "resources": [*RESOURCES, *NOT_PROTECTABLE],
@@ -208,9 +215,49 @@ def _waf_context(request: HttpRequest, texts: dict) -> dict:
         "decisions": result.decisions if result is not None else (),
         "show_runs": result is not None and len(result.decisions) > 20,
         "charts": found.charts,
-        "permalink": request.build_absolute_uri(f"{url}?case={found.token}") if found.token else "",
+        "permalink": link,
         "lab_url": url,
     }
+
+
+WAF_PARTS = ("waf_fields", "waf_result")  # drawn as LAB_PARTS, as in the network lab
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """The form's texts and their outcome, equal to others (and hashed) by the texts' JSON:
+    all that is drawn from them (the outcome follows from the texts)."""
+
+    key: str
+    texts: dict = field(compare=False)
+    found: waf_outcome.WafOutcome = field(compare=False)
+
+
+def _drawn_waf(request: HttpRequest, texts: dict) -> Mapping[str, SafeString] | None:
+    """The form's fields and the result for texts opened by GET (the starter, a preset, a
+    shared link: the same for everyone), drawn once per process from the page's partials;
+    None for texts that fail or are too large for a link (drawn in the page as they are)."""
+    found = waf_outcome.outcome(texts)
+    if not found.token:
+        return None
+    url = reverse("waf-lab")
+    templates = tuple(get_template(f"{WAF_TEMPLATE}#{part}").template for part in WAF_PARTS)
+    return _drawn_texts(
+        _Texts(json.dumps(texts, sort_keys=True), texts, found),
+        url,
+        request.build_absolute_uri(f"{url}?case={found.token}"),
+        templates,
+        get_script_prefix(),
+        get_urlconf(),
+        translation.get_language(),
+    )
+
+
+@lru_cache(maxsize=32)  # the starter, the presets and a few shared links
+def _drawn_texts(keyed: _Texts, url, link, templates, *_where) -> Mapping[str, SafeString]:
+    context = Context(_waf_texts_context(keyed.texts, keyed.found, url, link))
+    drawn = {part: t.render(context) for part, t in zip(LAB_PARTS, templates, strict=True)}
+    return MappingProxyType(drawn)  # shared by every request that opens these texts
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -226,7 +273,11 @@ def waf_lab(request: HttpRequest) -> HttpResponse:
             return render(request, "netlab/slow_down.html", {"retry_after": 1, "too_large": True},
                           status=413)  # fmt: skip
         texts = waf_state.form_texts(request.POST)
-    context = _waf_context(request, texts)
+    drawn = _drawn_waf(request, texts) if request.method in ("GET", "HEAD") else None
+    if drawn is not None:
+        context = {"drawn": drawn, "lab_url": reverse("waf-lab")}
+    else:
+        context = _waf_context(request, texts)
     context.update(notice=notice, preset=preset, presets=WAF_PRESETS.values(),
                    preset_info=WAF_PRESETS.get(preset))  # fmt: skip
     if request.htmx and request.method == "POST":

@@ -9,11 +9,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template import Context
-from django.template.loader import get_template
+from django.template import Context, Engine
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 from django.utils.safestring import SafeString
@@ -114,7 +114,8 @@ def _drawn(request: HttpRequest, case: dict) -> Mapping[str, SafeString] | None:
     if not token:
         return None
     url = reverse("network-lab")
-    templates = tuple(get_template(f"{TEMPLATE}#{part}").template for part in LAB_PARTS)
+    engine = Engine.get_default()  # the compiled partials, not the backend's new wrappers
+    templates = tuple(engine.get_template(f"{TEMPLATE}#{part}") for part in LAB_PARTS)
     return _drawn_case(
         _Case(token, case),
         url,
@@ -160,6 +161,7 @@ def network_lab(request: HttpRequest) -> HttpResponse:
             response["Content-Disposition"] = 'attachment; filename="network-case.json"'
             return response
     drawn = _drawn(request, case) if request.method in ("GET", "HEAD") else None
+    context: dict[str, Any]
     if drawn is not None:
         context = {"drawn": drawn, "lab_url": reverse("network-lab")}
     else:
@@ -241,7 +243,8 @@ def _drawn_waf(request: HttpRequest, texts: dict) -> Mapping[str, SafeString] | 
     if not found.token:
         return None
     url = reverse("waf-lab")
-    templates = tuple(get_template(f"{WAF_TEMPLATE}#{part}").template for part in WAF_PARTS)
+    engine = Engine.get_default()
+    templates = tuple(engine.get_template(f"{WAF_TEMPLATE}#{part}") for part in WAF_PARTS)
     return _drawn_texts(
         _Texts(json.dumps(texts, sort_keys=True), texts, found),
         url,
@@ -274,6 +277,7 @@ def waf_lab(request: HttpRequest) -> HttpResponse:
                           status=413)  # fmt: skip
         texts = waf_state.form_texts(request.POST)
     drawn = _drawn_waf(request, texts) if request.method in ("GET", "HEAD") else None
+    context: dict[str, Any]
     if drawn is not None:
         context = {"drawn": drawn, "lab_url": reverse("waf-lab")}
     else:

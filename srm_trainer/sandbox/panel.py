@@ -13,8 +13,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from django.http import HttpRequest
-from django.template import Context
-from django.template.loader import get_template
+from django.template import Context, Engine
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 from django.utils.safestring import SafeString
@@ -101,9 +100,10 @@ def drawn_editors(
     limits follow), where the buttons post, the permalink (it carries the host), the script
     prefix, URLconf and language (the addresses and words in it) and the compiled templates
     (a development server's template reload compiles new ones)."""
-    # The compiled partials (the backend's wrapper around them is new on every call).
+    # The compiled partials (the backend's wrapper around them is new on every lookup).
+    engine = Engine.get_default()
     templates = tuple(
-        get_template(f"sandbox/case_editor.html#{part}").template for part in EDITOR_PARTS
+        engine.get_template(f"sandbox/case_editor.html#{part}") for part in EDITOR_PARTS
     )
     return _drawn(
         state,

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 
 from lessons.models import Lesson, Scenario
 from lessons.reading_order import VERSION_KEY
+from srm_trainer.prepared import PreparedQuery
 from srm_trainer.versioned_cache import VersionedCache
 
 
@@ -68,8 +69,15 @@ def changed() -> None:
     _kept.changed()
 
 
+# The menu's query, compiled to SQL once per connection (srm_trainer/prepared.py): inside a
+# transaction (a test's) the menu is built on every request, and compiling the query was
+# nearly all of a build's ~0.5 ms.
+_OFFERED = PreparedQuery(Scenario, [], lambda: offered().values_list("slug", "title"))
+
+
 def _build() -> Menu:
-    entries = tuple(offered().values_list("slug", "title"))
+    # DISTINCT with ORDER BY selects the ordering column too: the first two are the entry.
+    entries = tuple((row[0], row[1]) for row in _OFFERED.rows())
     options = render_to_string("sandbox/sandbox.html#preset_options", {"presets": entries})
     return Menu(entries, options)
 

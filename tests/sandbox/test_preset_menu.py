@@ -68,3 +68,23 @@ def test_a_preset_taken_off_the_menu_no_longer_opens(client):
     lesson.save()
     opened = client.get(f"/sandbox/?preset={scenario.slug}").content.decode()
     assert f"There is no preset called “{scenario.slug}”" in opened
+
+
+def test_the_menu_lists_what_is_offered_in_its_order_once_each():
+    """The menu's query runs compiled once (presets._OFFERED): the same rows, in the same
+    order, as the ORM's `offered()` (ordered by `order`, then slug; a scenario taught in two
+    lessons listed once; one taught only in a draft left out)."""
+    module = make_module()
+    first, second = make_lesson(module), make_lesson(module)
+    make_scenario(first, second, title="Twice taught", order=2, slug="b-twice")
+    make_scenario(title="Shared", order=1, slug="z-shared")
+    make_scenario(first, title="Same order", order=2, slug="a-same")
+    make_scenario(make_lesson(published=False), title="Draft only", order=0, slug="c-draft")
+    expected = list(presets.offered().values_list("slug", "title"))
+    assert expected == [
+        ("z-shared", "Shared"),
+        ("a-same", "Same order"),
+        ("b-twice", "Twice taught"),
+    ]
+    presets.changed()
+    assert list(presets.menu().entries) == expected

@@ -127,7 +127,7 @@ def _drawn(request: HttpRequest, case: dict) -> Mapping[str, SafeString] | None:
     )
 
 
-@lru_cache(maxsize=32)  # the starter, the presets (~10) and a few shared links
+@lru_cache(maxsize=32)  # the starter, the presets and a few shared links
 def _drawn_case(keyed: _Case, url, permalink, templates, *_where) -> Mapping[str, SafeString]:
     context = Context(_case_context(keyed.case, url, permalink))
     drawn = {part: t.render(context) for part, t in zip(LAB_PARTS, templates, strict=True)}

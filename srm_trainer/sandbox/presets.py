@@ -34,15 +34,20 @@ def offered() -> QuerySet[Scenario]:
 
 def find(slug: str) -> Scenario | None:
     """The one preset a page opens, with the published lessons that teach it. Whether it is
-    offered is read from the kept menu (the same rule), sparing the query its join."""
+    offered is read from the kept menu (the same rule), sparing the query its join; each
+    offered preset is read once per content version (`_opened`, the menu's version), as the
+    menu is: a scenario, lesson or module saved makes them all be read again."""
     if slug not in menu().slugs:
         return None
-    published = Lesson.objects.published().select_related("module")
-    return (
-        Scenario.objects.filter(slug=slug)
-        .prefetch_related(Prefetch("lessons", queryset=published))
-        .first()
-    )
+    opened = _opened.get()
+    if slug not in opened:
+        published = Lesson.objects.published().select_related("module")
+        opened[slug] = (
+            Scenario.objects.filter(slug=slug)
+            .prefetch_related(Prefetch("lessons", queryset=published))
+            .first()
+        )
+    return opened[slug]
 
 
 @dataclass(frozen=True)
@@ -83,3 +88,6 @@ def _build() -> Menu:
 
 
 _kept = VersionedCache(VERSION_KEY, _build)
+# The presets opened since the version changed, by slug (at most the menu's): read-only for
+# the pages that share them.
+_opened: VersionedCache[dict[str, Scenario | None]] = VersionedCache(VERSION_KEY, dict)

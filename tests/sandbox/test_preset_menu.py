@@ -88,3 +88,25 @@ def test_the_menu_lists_what_is_offered_in_its_order_once_each():
     ]
     presets.changed()
     assert list(presets.menu().entries) == expected
+
+
+def test_a_preset_is_read_once_and_its_edit_shows_on_the_next_opening(client):
+    lesson = make_lesson(title="Reading reports")
+    scenario = make_scenario(lesson, title="Alice reads", situation="Alice opens a report.")
+    url = f"/sandbox/?preset={scenario.slug}"
+    first = client.get(url).content.decode()
+    assert "Alice opens a report." in first and "Reading reports</a>" in first
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(url).content.decode()
+    assert "Alice opens a report." in again
+    assert not [q for q in ctx.captured_queries if "lessons_scenario" in q["sql"]]
+    scenario.situation = "Alice opens the 2025 report."
+    scenario.save()
+    assert "Alice opens the 2025 report." in client.get(url).content.decode()
+    lesson.title = "Reading old reports"
+    lesson.save()
+    assert "Reading old reports</a>" in client.get(url).content.decode()
+    # A write that sends no signals shows after presets.changed().
+    type(scenario).objects.filter(pk=scenario.pk).update(situation="Bob opens it.")
+    presets.changed()
+    assert "Bob opens it." in client.get(url).content.decode()

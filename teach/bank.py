@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django import forms
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
 
 from lessons.models import Level, Module
@@ -73,6 +74,17 @@ def bank_questions(user, filters: Filters) -> QuerySet[Question]:
         .annotate(quiz_count=Count("entries", distinct=True))
         .order_by("-updated_at", "-pk")
     )
+
+
+def page_of(questions: QuerySet[Question], *, filters: Filters, banks: list[dict], number) -> Page:
+    """The page `number` of `questions` (`bank_questions(user, filters)`). Unfiltered, they
+    are every visible question not archived, which `banks` (`bank_summaries`) has counted
+    already: the paginator takes that total instead of counting again (compiling the count
+    of the annotated query had been a fifth of the bank page's time)."""
+    paginator = Paginator(questions, PAGE_SIZE)
+    if filters == Filters():
+        paginator.count = sum(row["count"] for row in banks)  # a cached_property: kept
+    return paginator.get_page(number)
 
 
 def with_tag_slugs(questions) -> None:

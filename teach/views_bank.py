@@ -4,7 +4,6 @@ your quizzes. Thin: the queries are `teach.bank`'s; adding goes through the quiz
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -45,9 +44,8 @@ def question_bank(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         form.is_valid()  # a bad value is reported on the page; the valid filters still apply
         filters = form.filters()
-    page = Paginator(bank.bank_questions(user, filters), bank.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    questions = bank.bank_questions(user, filters)
+    page = bank.page_of(questions, filters=filters, banks=banks, number=request.GET.get("page"))
     into = _into(request)
     in_quiz = set(into.entries.values_list("question_id", flat=True)) if into else set()
     targets = _target_quizzes(user)

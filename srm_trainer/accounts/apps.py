@@ -27,6 +27,9 @@ class AccountsConfig(AppConfig):
         audit.register_audited_models()
         # The actor and address of the request being answered (AuditContextMiddleware).
         pre_save.connect(fill_audit_entry, sender=LogEntry, dispatch_uid="audit-request-context")
+        # Django's own receiver, without an audit diff that cannot find a change (same uid).
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(audit.update_last_login, dispatch_uid="update_last_login")
         user_logged_in.connect(audit.on_user_logged_in, dispatch_uid="audit-sign-in")
         user_login_failed.connect(audit.on_user_login_failed, dispatch_uid="audit-sign-in-failed")
         mfa_signals.authentication_failed.connect(

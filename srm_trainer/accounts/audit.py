@@ -8,14 +8,20 @@ authenticators added or removed come from the Authenticator registration.
 
 from __future__ import annotations
 
+from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth import models as auth_models
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 
 from srm_trainer.clientip import client_ip
+
+# The user's fields whose changes are logged (the roles and the name); `update_last_login`
+# relies on last_login not being one of them.
+USER_FIELDS = ["username", "is_staff", "is_superuser", "is_active"]
 
 SIGNED_IN = "signed in"
 SIGN_IN_FAILED = "sign-in failed"
@@ -41,11 +47,7 @@ CONTENT_MODELS = {
 def register_audited_models() -> None:
     """Role changes (staff, superuser, active, groups), MFA changes (authenticators added or
     removed; never their secrets) and content changes."""
-    auditlog.register(
-        get_user_model(),
-        include_fields=["username", "is_staff", "is_superuser", "is_active"],
-        m2m_fields={"groups"},
-    )
+    auditlog.register(get_user_model(), include_fields=USER_FIELDS, m2m_fields={"groups"})
     auditlog.register(apps.get_model("mfa", "Authenticator"), include_fields=["type"])
     for app_label, models in CONTENT_MODELS.items():
         for name, options in models.items():
@@ -100,6 +102,14 @@ def record_user_event(*, request: HttpRequest | None, user, event: str) -> LogEn
         object_repr=user.get_username(),
         actor=actor if actor is not None and actor.is_authenticated else None,
     )
+
+
+def update_last_login(sender, user, **kwargs) -> None:
+    """Django's receiver of the same name (it saves `last_login` on every sign-in), with
+    django-auditlog left out of that save: it read the user's whole row again to compare the
+    fields it logs, none of which a save of `last_login` alone can change (`USER_FIELDS`)."""
+    with disable_auditlog():
+        auth_models.update_last_login(sender, user, **kwargs)
 
 
 def on_user_logged_in(sender, request, user, **kwargs) -> None:

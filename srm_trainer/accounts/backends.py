@@ -6,13 +6,24 @@ header's "Teaching" link and the /teach/ guard know the role without a query of 
 The flag is read fresh on every request, so making or removing an instructor takes effect
 on their next page, not at their next sign-in. The query is compiled to SQL once
 (`srm_trainer.prepared`): compiling it had cost more than running it.
+
+settings.AUTHENTICATION_BACKENDS lists the plain backends after these, only so that sessions
+signed in through them still load. Asked to authenticate, they would check the same password
+against the same user again: a refused sign-in ran the password hasher (~0.4 s in production)
+four times instead of two. So once these two have refused, the plain ones are skipped
+(`_only_copies_follow`).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from django.conf import settings
 from django.contrib.auth import backends, get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
+from django.utils.module_loading import import_string
 
 from srm_trainer.accounts.roles import INSTRUCTOR_FLAG, INSTRUCTORS
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
@@ -60,3 +71,29 @@ class ModelBackend(RoleMixin, backends.ModelBackend):
 
 class AuthenticationBackend(RoleMixin, AllauthBackend):
     """django-allauth's backend (sign-in, sign-up), role included."""
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is None and _only_copies_follow(tuple(settings.AUTHENTICATION_BACKENDS)):
+            # Django's `authenticate` stops here and reports the failure (user_login_failed)
+            # as it would after the last backend.
+            raise PermissionDenied
+        return user
+
+
+ROLE_BACKENDS = (ModelBackend, AuthenticationBackend)
+
+
+@lru_cache(maxsize=8)
+def _only_copies_follow(paths: tuple[str, ...]) -> bool:
+    """True when the role-aware backends are listed, this one last of them, and every backend
+    after it is a class they extend (Django's or allauth's own): one that would only repeat
+    their checks, with the same answer. Any other backend after them still gets its turn."""
+    classes = [import_string(path) for path in paths]
+    found = [i for i, cls in enumerate(classes) if cls in ROLE_BACKENDS]
+    if {classes[i] for i in found} != set(ROLE_BACKENDS) or classes[found[-1]] is not (
+        AuthenticationBackend
+    ):
+        return False
+    rest = classes[found[-1] + 1 :]
+    return all(any(issubclass(ours, cls) for ours in ROLE_BACKENDS) for cls in rest)

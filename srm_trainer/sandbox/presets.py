@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 
 from lessons.models import Lesson, Scenario
 from lessons.reading_order import VERSION_KEY
+from srm_trainer.prepared import PreparedQuery
 from srm_trainer.versioned_cache import VersionedCache
 
 
@@ -33,15 +34,20 @@ def offered() -> QuerySet[Scenario]:
 
 def find(slug: str) -> Scenario | None:
     """The one preset a page opens, with the published lessons that teach it. Whether it is
-    offered is read from the kept menu (the same rule), sparing the query its join."""
+    offered is read from the kept menu (the same rule), sparing the query its join; each
+    offered preset is read once per content version (`_opened`, the menu's version), as the
+    menu is: a scenario, lesson or module saved makes them all be read again."""
     if slug not in menu().slugs:
         return None
-    published = Lesson.objects.published().select_related("module")
-    return (
-        Scenario.objects.filter(slug=slug)
-        .prefetch_related(Prefetch("lessons", queryset=published))
-        .first()
-    )
+    opened = _opened.get()
+    if slug not in opened:
+        published = Lesson.objects.published().select_related("module")
+        opened[slug] = (
+            Scenario.objects.filter(slug=slug)
+            .prefetch_related(Prefetch("lessons", queryset=published))
+            .first()
+        )
+    return opened[slug]
 
 
 @dataclass(frozen=True)
@@ -68,10 +74,20 @@ def changed() -> None:
     _kept.changed()
 
 
+# The menu's query, compiled to SQL once per connection (srm_trainer/prepared.py): inside a
+# transaction (a test's) the menu is built on every request, and compiling the query was
+# nearly all of a build's ~0.5 ms.
+_OFFERED = PreparedQuery(Scenario, [], lambda: offered().values_list("slug", "title"))
+
+
 def _build() -> Menu:
-    entries = tuple(offered().values_list("slug", "title"))
+    # DISTINCT with ORDER BY selects the ordering column too: the first two are the entry.
+    entries = tuple((row[0], row[1]) for row in _OFFERED.rows())
     options = render_to_string("sandbox/sandbox.html#preset_options", {"presets": entries})
     return Menu(entries, options)
 
 
 _kept = VersionedCache(VERSION_KEY, _build)
+# The presets opened since the version changed, by slug (at most the menu's): read-only for
+# the pages that share them.
+_opened: VersionedCache[dict[str, Scenario | None]] = VersionedCache(VERSION_KEY, dict)

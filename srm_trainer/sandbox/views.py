@@ -15,7 +15,7 @@ from lessons.models import Scenario
 from srm_trainer.iam import catalog
 from srm_trainer.ratelimit import rate_limited
 from srm_trainer.sandbox import presets, vocabulary
-from srm_trainer.sandbox.panel import case_editor_context
+from srm_trainer.sandbox.panel import case_editor_context, drawn_editors
 from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
     MAX_FIELD_CHARS,
@@ -87,7 +87,12 @@ def _initial(request: HttpRequest) -> tuple[SandboxState, str, Scenario | None]:
 def _page(
     request: HttpRequest, state: SandboxState, *, notice: str = "", preset=None, status: int = 200
 ) -> HttpResponse:
-    context = _live_context(request, state, oob=False)
+    if request.method == "POST":  # a form posted without JavaScript: drawn for this state only
+        context = _live_context(request, state, oob=False)
+    else:  # the example, a preset or a shared link: states many visitors open, drawn once
+        url = reverse("sandbox")
+        drawn = drawn_editors(request, state, url=url, target="#workspace")
+        context = {"state": state, "sandbox_url": url, "drawn": drawn}
     shared = request.method == "POST" or bool(request.GET.get("case"))
     context.update(preset_menu=presets.menu(), preset=preset, notice=notice, shared=shared)
     return render(request, TEMPLATE, context, status=status)

@@ -9,6 +9,8 @@ import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from auditlog.models import LogEntry
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from lessons.models import Layer
 from tests.conftest import give_mfa
@@ -30,6 +32,28 @@ def test_a_sign_in_is_recorded_with_who_and_where(client, learner):
     assert entry.actor == learner
     assert entry.object_repr == "ada"
     assert entry.remote_addr == ADDR
+
+
+def test_a_sign_in_saves_last_login_and_reads_the_account_once(client, learner):
+    """The audit log does not read the user again to compare fields a save of `last_login`
+    cannot change; the sign-in is still the one entry written."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            "/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"}
+        )
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.last_login is not None
+    reads = [q for q in captured if q["sql"].startswith('SELECT "auth_user"."id"')]
+    assert len(reads) == 1  # the password check's; the audit log's diff read it a second time
+    assert [e.changes_text for e in _events(object_pk=str(learner.pk))] == ["signed in"]
+    # A change to a field the log keeps is still recorded, saved alone or with last_login.
+    learner.is_active = False
+    learner.save(update_fields=["is_active", "last_login"])
+    assert _events(action=LogEntry.Action.UPDATE).get().changes_dict["is_active"] == [
+        "True",
+        "False",
+    ]
 
 
 def test_a_failed_sign_in_is_recorded_with_the_attempted_name(client, learner):

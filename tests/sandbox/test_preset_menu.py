@@ -68,3 +68,45 @@ def test_a_preset_taken_off_the_menu_no_longer_opens(client):
     lesson.save()
     opened = client.get(f"/sandbox/?preset={scenario.slug}").content.decode()
     assert f"There is no preset called “{scenario.slug}”" in opened
+
+
+def test_the_menu_lists_what_is_offered_in_its_order_once_each():
+    """The menu's query runs compiled once (presets._OFFERED): the same rows, in the same
+    order, as the ORM's `offered()` (ordered by `order`, then slug; a scenario taught in two
+    lessons listed once; one taught only in a draft left out)."""
+    module = make_module()
+    first, second = make_lesson(module), make_lesson(module)
+    make_scenario(first, second, title="Twice taught", order=2, slug="b-twice")
+    make_scenario(title="Shared", order=1, slug="z-shared")
+    make_scenario(first, title="Same order", order=2, slug="a-same")
+    make_scenario(make_lesson(published=False), title="Draft only", order=0, slug="c-draft")
+    expected = list(presets.offered().values_list("slug", "title"))
+    assert expected == [
+        ("z-shared", "Shared"),
+        ("a-same", "Same order"),
+        ("b-twice", "Twice taught"),
+    ]
+    presets.changed()
+    assert list(presets.menu().entries) == expected
+
+
+def test_a_preset_is_read_once_and_its_edit_shows_on_the_next_opening(client):
+    lesson = make_lesson(title="Reading reports")
+    scenario = make_scenario(lesson, title="Alice reads", situation="Alice opens a report.")
+    url = f"/sandbox/?preset={scenario.slug}"
+    first = client.get(url).content.decode()
+    assert "Alice opens a report." in first and "Reading reports</a>" in first
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(url).content.decode()
+    assert "Alice opens a report." in again
+    assert not [q for q in ctx.captured_queries if "lessons_scenario" in q["sql"]]
+    scenario.situation = "Alice opens the 2025 report."
+    scenario.save()
+    assert "Alice opens the 2025 report." in client.get(url).content.decode()
+    lesson.title = "Reading old reports"
+    lesson.save()
+    assert "Reading old reports</a>" in client.get(url).content.decode()
+    # A write that sends no signals shows after presets.changed().
+    type(scenario).objects.filter(pk=scenario.pk).update(situation="Bob opens it.")
+    presets.changed()
+    assert "Bob opens it." in client.get(url).content.decode()

@@ -270,6 +270,29 @@ def test_the_dashboard_lists_the_banks_with_counts_and_last_edits(teacher, world
     assert f'{URL}?tag=exam">exam <span class="meta">(2)</span>' in body
 
 
+def test_the_unfiltered_bank_counts_every_question_it_may_show_across_pages(
+    teacher, instructor, world
+):
+    for n in range(bank.PAGE_SIZE):
+        mine(instructor, slug=f"many-{n:02d}", category=f"cat-{n % 3}")
+    total = bank.PAGE_SIZE + 3  # and s3-public, mfa-root, file-question; not archived, not Otto's
+    body = teacher.get(URL).content.decode()
+    assert f"{total} questions; page 1 of 2." in body
+    second = teacher.get(URL, {"page": "2"})
+    assert f"{total} questions; page 2 of 2." in second.content.decode()
+    assert listed(second) | listed(teacher.get(URL)) >= {"s3-public", "mfa-root", "file-question"}
+    # One of them archived: one fewer, at once.
+    Question.objects.filter(slug="many-00").update(archived=True)
+    assert f"{total - 1} questions; page 1 of 2." in teacher.get(URL).content.decode()
+
+
+def test_the_unfiltered_bank_does_not_count_its_questions_twice(teacher, world):
+    with CaptureQueriesContext(connection) as captured:
+        assert teacher.get(URL).status_code == 200
+    counts = [q["sql"] for q in captured if q["sql"].startswith("SELECT COUNT(*)")]
+    assert counts == []  # the banks' summaries have counted them
+
+
 # --- queries --------------------------------------------------------------------------------
 
 

@@ -1,0 +1,84 @@
+"""The sandbox page's editors and result, kept per process for a state many people open
+(srm_trainer/sandbox/panel.py, `drawn_editors`): the same page as drawing them afresh, for
+exactly the state, host and moment asked for."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from srm_trainer.sandbox import panel
+from srm_trainer.sandbox.state import encode_permalink
+from tests.conftest import make_lesson, make_scenario
+from tests.sandbox.test_state import rich_state
+
+pytestmark = pytest.mark.django_db
+
+NOON = datetime(2026, 6, 1, 12, 0, 0, tzinfo=UTC)
+
+
+def _page(client, url: str, **extra) -> str:
+    response = client.get(url, **extra)
+    assert response.status_code == 200
+    # The per-request parts: the form's CSRF token and the CSP nonce.
+    body = response.content.decode()
+    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"|"X-CSRFToken": "[^"]+"', "", body)
+    return re.sub(r'nonce="[^"]+"|data-style-nonce="[^"]+"', "", body)
+
+
+@pytest.fixture
+def evaluations(monkeypatch):
+    calls = []
+    analyse = panel.analyse
+
+    def counting(state):
+        calls.append(state)
+        return analyse(state)
+
+    monkeypatch.setattr(panel, "analyse", counting)
+    panel._drawn.cache_clear()
+    yield calls
+    panel._drawn.cache_clear()
+
+
+def test_a_state_opened_again_is_drawn_once_and_shows_the_same(client, evaluations):
+    link = f"/sandbox/?case={encode_permalink(rich_state())}"
+    with time_machine.travel(NOON, tick=False):
+        first = _page(client, link)
+        again = _page(client, link)
+    assert first == again
+    assert len(evaluations) == 1
+    assert 'name="scp-1-1"' in again and "A named case" in again
+
+
+def test_the_example_shows_the_time_of_each_opening(client, evaluations):
+    with time_machine.travel(NOON, tick=False):
+        at_noon = _page(client, "/sandbox/")
+    with time_machine.travel(NOON.replace(second=1), tick=False):
+        a_second_later = _page(client, "/sandbox/")
+    assert 'value="2026-06-01T12:00:00Z"' in at_noon
+    assert 'value="2026-06-01T12:00:01Z"' in a_second_later
+    assert len(evaluations) == 2
+
+
+def test_an_edited_preset_shows_its_edit_on_the_next_opening(client):
+    scenario = make_scenario(make_lesson(), title="Reading reports")
+    url = f"/sandbox/?preset={scenario.slug}"
+    assert 'value="s3:GetObject"' in _page(client, url)
+    scenario.case["request"]["action"] = "s3:PutObject"
+    scenario.save()
+    edited = _page(client, url)
+    assert 'value="s3:PutObject"' in edited and 'value="s3:GetObject"' not in edited
+
+
+def test_each_host_gets_a_permalink_to_itself(client, settings):
+    settings.ALLOWED_HOSTS = ["one.example", "two.example"]
+    link = f"/sandbox/?case={encode_permalink(rich_state())}"
+    with time_machine.travel(NOON, tick=False):
+        one = _page(client, link, HTTP_HOST="one.example")
+        two = _page(client, link, HTTP_HOST="two.example")
+    assert 'value="http://one.example/sandbox/?case=' in one
+    assert 'value="http://two.example/sandbox/?case=' in two and "one.example" not in two

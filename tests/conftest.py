@@ -514,6 +514,18 @@ def learner_client(client, learner):
 _counter = iter(range(1, 10_000))
 
 
+def scenery(build):
+    """A builder whose rows get no django-auditlog entry, even when a test's body calls it (set-up
+    is already unaudited, `pytest_runtest_setup`): the rows are the scene, not the change under
+    test, and their entries were ~2% of the suite's CPU. No test reads an entry of a built row;
+    the audit is tested in tests/accounts/test_audit.py through the paths that write it (the
+    admin, the commands, `give_mfa`, left audited). `TEST_AUDIT=everywhere` records them too."""
+    from auditlog.context import disable_auditlog
+
+    return build if os.environ.get("TEST_AUDIT") == "everywhere" else disable_auditlog()(build)
+
+
+@scenery
 def make_module(**fields) -> Module:
     n = next(_counter)
     fields.setdefault("slug", f"module-{n}")
@@ -522,6 +534,7 @@ def make_module(**fields) -> Module:
     return Module.objects.create(**fields)
 
 
+@scenery
 def make_lesson(module: Module | None = None, **fields) -> Lesson:
     n = next(_counter)
     fields.setdefault("slug", f"lesson-{n}")
@@ -531,6 +544,7 @@ def make_lesson(module: Module | None = None, **fields) -> Lesson:
     return Lesson.objects.create(module=module or make_module(), **fields)
 
 
+@scenery
 def make_srm(services=("ec2", "rds"), layers=("data", "guest-os")) -> dict[str, Service]:
     layer_rows = [
         Layer.objects.create(slug=s, name=s.replace("-", " ").title(), order=i)
@@ -550,6 +564,7 @@ def make_srm(services=("ec2", "rds"), layers=("data", "guest-os")) -> dict[str, 
     return out
 
 
+@scenery
 def make_scenario(*lessons: Lesson, **fields) -> Scenario:
     n = next(_counter)
     fields.setdefault("slug", f"scenario-{n}")

@@ -477,14 +477,21 @@ def sign_in(client, user) -> None:
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+    from django.utils.crypto import get_random_string
 
     backend = client._get_backend()
     user.backend = backend
     session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    session[BACKEND_SESSION_KEY] = backend
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
+    # The row `session.save()` writes, in one INSERT: without its look-up of the new key first
+    # and the savepoint around the insert (a 32-character random key; a clash would raise).
+    session._session_key = get_random_string(32, VALID_KEY_CHARS)
+    session._session_cache = data = {  # as `save` holds it: nothing to load for this new key
+        SESSION_KEY: user._meta.pk.value_to_string(user),
+        BACKEND_SESSION_KEY: backend,
+        HASH_SESSION_KEY: user.get_session_auth_hash(),
+    }
+    session.create_model_instance(data).save(force_insert=True)
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
 
 

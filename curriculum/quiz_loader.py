@@ -75,12 +75,12 @@ def load_quizzes(
     scenarios = {s.slug: s for s in Scenario.objects.all()}
     questions = {}
     slugs = [q.slug for q in content.questions]
-    stored = Question.objects.in_bulk(slugs, field_name="slug")
     # with the rows their fields point at, which the comparison with the file reads
     rows = Rows(
         Question.objects.select_related("module", "lesson", "scenario").filter(slug__in=slugs),
         "slug",
     )
+    stored = {slug: row for slug in slugs if (row := rows.get({"slug": slug})) is not None}
     for q in content.questions:
         values = {
             "type": q.type,
@@ -109,12 +109,6 @@ def load_quizzes(
             rows=rows,
         )
         report.add("questions", outcome)
-    settings = {
-        row[0]: row[1:]
-        for row in Quiz.objects.filter(slug__in=[qz.slug for qz in content.quizzes]).values_list(
-            "slug", "time_limit", "tries", "try_penalty", "certainty", "draw_rules"
-        )
-    }
     rows = Rows(
         Quiz.objects.select_related("module").filter(slug__in=[qz.slug for qz in content.quizzes]),
         "slug",
@@ -138,7 +132,12 @@ def load_quizzes(
         # A limit joins the row's fingerprint only when there is one (in the file or stored),
         # so rows loaded before time limits existed keep their fingerprint and are not taken
         # for admin edits.
-        now: tuple = settings.get(qz.slug) or (None, 1, 0, False, [])
+        row = rows.get({"slug": qz.slug})
+        now: tuple = (
+            (row.time_limit, row.tries, row.try_penalty, row.certainty, row.draw_rules)
+            if row is not None
+            else (None, 1, 0, False, [])
+        )
         if qz.time_limit is not None or now[0] is not None:
             values["time_limit"] = qz.time_limit
         # Likewise the behaviours added later (issue 13): only when not the default.

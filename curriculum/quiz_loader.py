@@ -75,11 +75,7 @@ def load_quizzes(
     scenarios = {s.slug: s for s in Scenario.objects.all()}
     questions = {}
     slugs = [q.slug for q in content.questions]
-    # with the rows their fields point at, which the comparison with the file reads
-    rows = Rows(
-        Question.objects.select_related("module", "lesson", "scenario").filter(slug__in=slugs),
-        "slug",
-    )
+    rows = Rows(Question.objects.filter(slug__in=slugs), "slug")
     stored = {slug: row for slug in slugs if (row := rows.get({"slug": slug})) is not None}
     for q in content.questions:
         values = {
@@ -109,10 +105,7 @@ def load_quizzes(
             rows=rows,
         )
         report.add("questions", outcome)
-    rows = Rows(
-        Quiz.objects.select_related("module").filter(slug__in=[qz.slug for qz in content.quizzes]),
-        "slug",
-    )
+    rows = Rows(Quiz.objects.filter(slug__in=[qz.slug for qz in content.quizzes]), "slug")
     for qz in content.quizzes:
         wanted = [[questions[slug].pk, order] for order, slug in enumerate(qz.questions, start=1)]
         values = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from typing import cast
 
 from django.db import transaction
 
@@ -76,7 +77,8 @@ def load_quizzes(
     questions = {}
     slugs = [q.slug for q in content.questions]
     rows = Rows(Question.objects.filter(slug__in=slugs), "slug")
-    stored = {slug: row for slug in slugs if (row := rows.get({"slug": slug})) is not None}
+    found = {slug: rows.get({"slug": slug}) for slug in slugs}
+    stored = {slug: cast(Question, row) for slug, row in found.items() if row is not None}
     for q in content.questions:
         values = {
             "type": q.type,
@@ -125,7 +127,7 @@ def load_quizzes(
         # A limit joins the row's fingerprint only when there is one (in the file or stored),
         # so rows loaded before time limits existed keep their fingerprint and are not taken
         # for admin edits.
-        row = rows.get({"slug": qz.slug})
+        row = cast(Quiz | None, rows.get({"slug": qz.slug}))
         now: tuple = (
             (row.time_limit, row.tries, row.try_penalty, row.certainty, row.draw_rules)
             if row is not None

@@ -82,7 +82,7 @@ def _write(
     obj = _find(model, lookup, rows)
     if obj is None:
         return model.objects.create(**lookup, **values), "created"
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    changed = [name for name, value in values.items() if _current(obj, name) != _plain(value)]
     if not changed:
         return obj, "unchanged"
     for name in changed:
@@ -93,6 +93,16 @@ def _write(
 
 def _plain(value: Any) -> Any:
     return value.pk if isinstance(value, models.Model) else value
+
+
+def _current(obj: models.Model, name: str) -> Any:
+    """A field's stored value as the load compares it (`_plain`): a foreign key by its column,
+    the related row's primary key, so that comparing never loads the related row (nor needs
+    the rows read with theirs: a question's lesson, body and all, for each question)."""
+    field = obj._meta.get_field(name)
+    if field.many_to_one and field.target_field.primary_key:
+        return getattr(obj, field.attname)
+    return _plain(getattr(obj, name))
 
 
 def fingerprint(state: dict) -> str:
@@ -112,7 +122,7 @@ class Related:
 
 
 def _state(obj: models.Model, names, related: Related | None) -> dict:
-    state = {name: _plain(getattr(obj, name)) for name in names}
+    state = {name: _current(obj, name) for name in names}
     if related is not None:
         state["_related"] = related.current(obj)
     return state
@@ -293,7 +303,7 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
         )
         for a in cur.artifact_sections
     }
-    stored = Rows(ComplianceProgram.objects.select_related("artifact_section"), "slug")
+    stored = Rows(ComplianceProgram.objects.all(), "slug")
     for p in cur.programs:
         _upsert(
             ComplianceProgram,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from typing import cast
 
 from django.db import transaction
 
@@ -75,12 +76,9 @@ def load_quizzes(
     scenarios = {s.slug: s for s in Scenario.objects.all()}
     questions = {}
     slugs = [q.slug for q in content.questions]
-    stored = Question.objects.in_bulk(slugs, field_name="slug")
-    # with the rows their fields point at, which the comparison with the file reads
-    rows = Rows(
-        Question.objects.select_related("module", "lesson", "scenario").filter(slug__in=slugs),
-        "slug",
-    )
+    rows = Rows(Question.objects.filter(slug__in=slugs), "slug")
+    found = {slug: rows.get({"slug": slug}) for slug in slugs}
+    stored = {slug: cast(Question, row) for slug, row in found.items() if row is not None}
     for q in content.questions:
         values = {
             "type": q.type,
@@ -109,16 +107,7 @@ def load_quizzes(
             rows=rows,
         )
         report.add("questions", outcome)
-    settings = {
-        row[0]: row[1:]
-        for row in Quiz.objects.filter(slug__in=[qz.slug for qz in content.quizzes]).values_list(
-            "slug", "time_limit", "tries", "try_penalty", "certainty", "draw_rules"
-        )
-    }
-    rows = Rows(
-        Quiz.objects.select_related("module").filter(slug__in=[qz.slug for qz in content.quizzes]),
-        "slug",
-    )
+    rows = Rows(Quiz.objects.filter(slug__in=[qz.slug for qz in content.quizzes]), "slug")
     for qz in content.quizzes:
         wanted = [[questions[slug].pk, order] for order, slug in enumerate(qz.questions, start=1)]
         values = {
@@ -138,7 +127,12 @@ def load_quizzes(
         # A limit joins the row's fingerprint only when there is one (in the file or stored),
         # so rows loaded before time limits existed keep their fingerprint and are not taken
         # for admin edits.
-        now: tuple = settings.get(qz.slug) or (None, 1, 0, False, [])
+        row = cast(Quiz | None, rows.get({"slug": qz.slug}))
+        now: tuple = (
+            (row.time_limit, row.tries, row.try_penalty, row.certainty, row.draw_rules)
+            if row is not None
+            else (None, 1, 0, False, [])
+        )
         if qz.time_limit is not None or now[0] is not None:
             values["time_limit"] = qz.time_limit
         # Likewise the behaviours added later (issue 13): only when not the default.

@@ -9,6 +9,8 @@ helpers and needs the parsed `Curriculum` for the references (modules, lessons, 
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -354,7 +356,7 @@ def _read_question(raw: Any, file: str, index: int, module: str, refs: _Refs) ->
         ask_statement=ask_statement,
         scenario=Scenario(slug=scenario, case=refs.scenarios[scenario]) if scenario else None,
     )
-    problems = question.problems(thorough=refs.check_cases)
+    problems = _problems(question, thorough=refs.check_cases)
     if problems:
         problem = problems[0]
         raise CurriculumError(
@@ -377,6 +379,37 @@ def _read_question(raw: Any, file: str, index: int, module: str, refs: _Refs) ->
         fixed_ids=frozenset(_fixed_ids(raw, kind)),
         level=level,
     )
+
+
+# A question's problems by a digest of everything its kind's check reads (the type, the data,
+# the scenario it asks about), kept for the process: a second read of the same files (every
+# restart of `make run` reads them once; the loader's tests read them again and again) repeats
+# no check, and some kinds' checks evaluate policies. Bounded; cleared whole when full.
+_PROBLEMS: dict[bytes, tuple[kinds.Problem, ...]] = {}
+_PROBLEMS_MAX = 5000
+
+
+def _problems(question: Question, *, thorough: bool) -> list[kinds.Problem]:
+    scenario = question.scenario
+    depends = [
+        question.type,
+        question.data,
+        question.ask_statement,
+        None if scenario is None else [scenario.slug, scenario.case],
+        thorough,
+    ]
+    try:
+        text = json.dumps(depends, sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError):  # YAML that is not JSON (a date, say): checked every time
+        return question.problems(thorough=thorough)
+    key = hashlib.blake2b(text.encode(), digest_size=16).digest()
+    found = _PROBLEMS.get(key)
+    if found is None:
+        found = tuple(question.problems(thorough=thorough))
+        if len(_PROBLEMS) >= _PROBLEMS_MAX:
+            _PROBLEMS.clear()
+        _PROBLEMS[key] = found
+    return list(found)
 
 
 def _line_at(raw: Any, path: tuple) -> int | None:

@@ -8,7 +8,7 @@ from itertools import count
 from curriculum.quiz_readers import text_id
 from quizzes.attempts import attempt_start
 from quizzes.models import Question, Quiz, QuizQuestion
-from tests.conftest import make_lesson, make_scenario
+from tests.conftest import make_lesson, make_scenario, scenery
 
 _n = count(1)
 
@@ -146,6 +146,7 @@ def default_data(kind: str) -> dict:
     return {}
 
 
+@scenery
 def make_question(kind: str = "single", **fields) -> Question:
     n = next(_n)
     fields.setdefault("slug", f"question-{n}")
@@ -161,6 +162,7 @@ def make_question(kind: str = "single", **fields) -> Question:
     return Question.objects.create(type=kind, **fields)
 
 
+@scenery
 def make_quiz(*questions: Question, **fields) -> Quiz:
     n = next(_n)
     fields.setdefault("slug", f"quiz-{n}")

@@ -3,17 +3,34 @@
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from search import index
 from search.query import PER_PAGE, search
-from search.sources import MARK_START
 from tests.conftest import make_lesson, make_module
 from tests.depth import examples
-from tests.search.conftest import PHRASE
+from tests.search.conftest import PHRASE, build_corpus
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def _corpus_once(django_db_setup, django_db_blocker):
+    """The corpus (tests/search/conftest.py) built once for this module, whose tests only
+    search it, in a transaction rolled back when the module ends (as tests/search/test_views.py
+    does); each test runs in a savepoint inside it. The tests that need an index of their own
+    rows only are in test_snippets.py; the paging test searches for words the corpus holds
+    nowhere ("guardrail")."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_corpus()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def corpus(_corpus_once, db):
+    return _corpus_once
 
 
 def urls(results) -> list[str]:
@@ -58,28 +75,6 @@ def test_operators_typed_by_a_visitor_are_words_not_syntax(corpus):
     for typed in ['"permissions', "permissions NEAR boundary", "permissions OR x", "-boundary*"]:
         search(typed)  # no error
     assert search("permissions OR kangaroo").total == 0  # OR is a word that must appear
-
-
-def test_snippets_highlight_the_words_and_escape_the_content(db):
-    make_lesson(
-        make_module(),
-        title="<img src=x onerror=alert(1)> boundary",
-        body="Text `<script>alert(2)</script>` near the boundary.",
-    )
-    index.rebuild()
-    (hit,) = search("boundary").hits
-    assert "<mark>boundary</mark>" in hit.title
-    assert "<img" not in hit.title and "&lt;img src=x" in hit.title
-    # SQLite shows the text escaped; PostgreSQL's ts_headline drops what looks like a tag.
-    assert "<script>" not in hit.snippet and "alert(2)" in hit.snippet
-    assert "<mark>boundary</mark>" in hit.snippet
-
-
-def test_content_cannot_forge_a_highlight(db):
-    make_lesson(make_module(), title="Plain", body=f"{MARK_START}forged boundary")
-    index.rebuild()
-    (hit,) = search("boundary").hits
-    assert hit.snippet.count("<mark>") == 1 and "<mark>boundary</mark>" in hit.snippet
 
 
 def test_a_question_found_by_its_prompt_does_not_give_away_its_explanation(corpus):

@@ -7,6 +7,7 @@ same policy must get the same findings whether or not its answers were cached.
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
@@ -17,7 +18,7 @@ from srm_trainer.iam import catalog
 from srm_trainer.iam.budget import Budget
 from srm_trainer.iam.catalog import BudgetExhausted
 from srm_trainer.iam.findings import lint, lint_case
-from srm_trainer.iam.wildcard import wildcard_match
+from srm_trainer.iam.wildcard import compile_pattern, wildcard_match
 from tests.depth import examples
 
 
@@ -26,10 +27,18 @@ def _policy(*actions: str, resource: str = "*") -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
+@functools.cache
+def _every_action() -> tuple[str, ...]:
+    """The whole catalogue as `service:Action` names (the same list for every scan)."""
+    return tuple(a for prefix in catalog.services() for a in catalog.actions(prefix))
+
+
 def _scan(pattern: str) -> list[str]:
-    """Every action the pattern matches, by brute force over the whole catalogue."""
-    everything = [a for prefix in catalog.services() for a in catalog.actions(prefix)]
-    return sorted(a for a in everything if wildcard_match(pattern, a, ignore_case=True))
+    """Every action the pattern matches, by brute force over the whole catalogue.
+
+    `wildcard_match(pattern, a, ignore_case=True)` is this compiled pattern's `match(a)`: compiled
+    once here instead of looked up in the pattern cache for each of the ~20,000 names."""
+    return sorted(filter(compile_pattern(pattern, ignore_case=True).match, _every_action()))
 
 
 @pytest.mark.parametrize(

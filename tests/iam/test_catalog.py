@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 import threading
@@ -195,3 +196,20 @@ def test_nothing_is_loaded_at_import():
         "assert 'policy_sentry.shared.iam_data' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603 - our own code
+
+
+def test_the_collector_is_paused_for_a_catalogue_build_and_left_as_it_was():
+    assert gc.isenabled()
+    with catalog._collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with catalog._collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError), catalog._collector_paused():
+        raise ValueError
+    assert gc.isenabled()

@@ -174,3 +174,32 @@ def test_conditional_deny_without_an_allow_is_none():
     cond = {"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}
     summary = summarize(policy(allow("s3:GetObject"), deny("s3:DeleteObject", Condition=cond)))
     assert summary.by_action["s3:DeleteObject"].access == "none"
+
+
+@pytest.mark.parametrize("max_listed", [None, 0, 1, 40, 100_000])
+def test_a_listing_cut_short_lists_the_first_allowed_actions_and_counts_the_rest(max_listed):
+    # Past the room, the allowed actions are only counted (no ActionAccess is made for them):
+    # the listing must be the one cut from every allowed action of each service, read whole.
+    mixed = {
+        "identity_policies": [
+            policy(
+                allow(["s3:Get*", "ec2:Describe*", "iam:*"]),
+                deny("s3:GetObject"),
+                allow("kms:*", "arn:aws:kms:*:*:key/*"),
+            )
+        ],
+        "services": ["s3", "ec2", "iam", "kms", "sqs"],
+    }
+    fresh = summarize(mixed)
+    assert all(svc._actions is None for svc in fresh.services)  # none made yet
+    body = fresh.to_dict(max_listed=max_listed)
+    whole = summarize(mixed)
+    room = max_listed
+    for svc, said in zip(whole.services, body["services"], strict=True):
+        allowed = svc.allowed  # every action of the service, made
+        listed = allowed if room is None else allowed[: max(room, 0)]
+        assert said["allowed"] == [a.to_dict() for a in listed]
+        assert said.get("allowed_more", 0) == len(allowed) - len(listed)
+        if room is not None:
+            room -= len(listed)
+    assert sum(len(svc.allowed) for svc in whole.services) > 40  # 40 runs out inside one

@@ -586,9 +586,8 @@ def test_action_that_only_takes_every_resource():
     assert lint(policy(allow("ec2:DescribeInstances", "*"))) == []
 
 
-def test_resource_type_check_stays_fast_on_adversarial_patterns():
-    import time
-
+def adversarial_patterns() -> str:
+    """Resource patterns whose wildcards a naive matcher would search exponentially."""
     resources = ["arn:aws:s3:::" + "*a" * 60 + f"/x/{i}" for i in range(40)]
     doc = policy(
         allow(
@@ -596,9 +595,13 @@ def test_resource_type_check_stays_fast_on_adversarial_patterns():
             resources,
         )
     )
-    start = time.perf_counter()
-    found = lint(json.dumps(doc))
-    assert time.perf_counter() - start < 1.0  # bounded search, never exponential
+    return json.dumps(doc)
+
+
+def test_resource_type_check_decides_adversarial_patterns():
+    """Its time (bounded, never exponential) is checked by `make bench` (tests/bench/
+    test_bounded_work_bench.py)."""
+    found = lint(adversarial_patterns())
     mismatched = {f.data["action"] for f in found if f.code == "action_resource_mismatch"}
     assert "s3:GetObject" not in mismatched  # objects do fit `bucket/x/...`
     assert mismatched <= {"s3:ListBucket", "dynamodb:GetItem", "kms:Decrypt"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -114,11 +113,11 @@ def _regex_rule(pattern):
                                 "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}}  # fmt: skip
 
 
-def test_a_regex_runs_in_linear_time():
+def test_a_regex_that_backtracks_in_other_engines_is_decided():
+    """Its time (linear, not exponential) is checked by `make bench` (tests/bench/
+    test_bounded_work_bench.py)."""
     case = _waf([_regex_rule("(a+)+$")], [{"ip": "192.0.2.1", "uri": "a" * 8000 + "!"}])
-    started = time.process_time()
     assert evaluate_waf_case(case).decisions[0].action == "Allow"
-    assert time.process_time() - started < 1.0
 
 
 def test_a_backreference_is_refused_with_its_path():
@@ -150,14 +149,18 @@ def test_costly_inspection_is_refused_before_any_work():
     assert info.value.code == "too_costly"
 
 
-def test_the_largest_allowed_burst_stays_fast():
+def largest_burst() -> dict:
+    """The largest burst a case may hold, under 20 rate-based rules."""
     rules = [
         {"Name": f"r{i}", "Priority": i, "Action": {"Count": {}},
          "Statement": {"RateBasedStatement": {"Limit": 10}}}
         for i in range(20)
     ]  # fmt: skip
-    started = time.process_time()
-    result = evaluate_waf_case(_waf(rules, [{"ip": "192.0.2.1", "repeat": 5000, "every": 0.01}],
-                                    rate_detection_delay_sec=30))  # fmt: skip
+    return _waf(rules, [{"ip": "192.0.2.1", "repeat": 5000, "every": 0.01}],
+                rate_detection_delay_sec=30)  # fmt: skip
+
+
+def test_the_largest_allowed_burst_is_decided_request_by_request():
+    """Its time is checked by `make bench` (tests/bench/test_bounded_work_bench.py)."""
+    result = evaluate_waf_case(largest_burst())
     assert len(result.decisions) == 5000
-    assert time.process_time() - started < 3.0  # generous: a shared, busy machine

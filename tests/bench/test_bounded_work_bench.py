@@ -1,0 +1,58 @@
+"""Inputs built to make a naive implementation blow up (exponential regex backtracking,
+exponential wildcard search, a quadratic parse, the largest rate-based burst a case may hold)
+stay within a bounded time. Their results are checked by the unit tests that build them; here,
+under `make bench`, only how long they take, the median of a few runs of each, against a
+generous limit: the point is the growth (a blow-up takes seconds to minutes), not the figure.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import pytest
+
+from srm_trainer.iam.findings import lint
+from srm_trainer.netlab.waf import evaluate_waf_case
+from teach.transfer import gift
+from teach.transfer.drafts import TransferError
+from tests.bench import report
+from tests.iam.test_findings import adversarial_patterns
+from tests.netlab.test_engine import _regex_rule, _waf, largest_burst
+from tests.teach.test_transfer_gift import HUGE_ANSWER_BLOCK
+
+pytestmark = pytest.mark.bench
+
+
+def _refused(text: str) -> None:
+    with pytest.raises(TransferError):
+        gift.parse(text)
+
+
+CASES = {
+    # what, the call, the limit in ms
+    "WAF regex (a+)+$ on 8,000 a's": (
+        lambda: evaluate_waf_case(
+            _waf([_regex_rule("(a+)+$")], [{"ip": "192.0.2.1", "uri": "a" * 8000 + "!"}])
+        ),
+        1000.0,
+    ),
+    "WAF burst of 5,000 requests, 20 rate rules": (
+        lambda: evaluate_waf_case(largest_burst()),
+        3000.0,
+    ),
+    "lint: 40 adversarial resource patterns": (lambda: lint(adversarial_patterns()), 1000.0),
+    "GIFT: a 20,000-answer block refused": (lambda: _refused(HUGE_ANSWER_BLOCK), 5000.0),
+}
+
+
+@pytest.mark.parametrize("what", CASES)
+def test_adversarial_input_is_bounded(what):
+    call, limit_ms = CASES[what]
+    samples = []
+    for _ in range(3):
+        started = time.process_time()
+        call()
+        samples.append((time.process_time() - started) * 1000)
+    report.record_samples("engine", f"bounded: {what}", samples, "ms CPU")
+    assert statistics.median(samples) < limit_ms

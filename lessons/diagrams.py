@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.utils.html import format_html, format_html_join
@@ -222,6 +223,15 @@ def policy_flow(decided: str | None = None, outcome: str | None = None) -> Figur
         _join(parts),
         _list(items),
     )
+
+
+@lru_cache(maxsize=32)
+def policy_flow_html(decided: str | None = None, outcome: str | None = None) -> SafeString:
+    """`policy_flow(decided, outcome).html()`, drawn once per process and key: the figure depends
+    on nothing but its two arguments (the step titles are constants), and drawing it costs ~1 ms
+    (a quiz's feedback on every answer, the sandbox on every update). The engine's 8 steps × 3
+    deciding outcomes, plus none, are 25 keys: the bound holds whatever a caller passes."""
+    return policy_flow(decided, outcome).html()
 
 
 # --- Fixed pictures --------------------------------------------------------------------------

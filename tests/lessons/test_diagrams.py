@@ -13,6 +13,7 @@ from lessons.diagrams import (
     deciding_step,
     policy_flow,
     policy_flow_html,
+    render,
     srm_stack,
 )
 from lessons.markdown import DIAGRAM_NAMES, insert_diagrams, render_markdown
@@ -157,3 +158,8 @@ def test_every_kept_flow_is_the_flow_drawn_afresh_and_its_keys_fit_the_bound():
             assert policy_flow_html(decided, outcome) == policy_flow(decided, outcome).html()
     info = policy_flow_html.cache_info()
     assert info.misses == len(keys) <= info.maxsize and info.hits == len(keys)
+
+
+@pytest.mark.parametrize("name", sorted(DIAGRAMS))
+def test_a_lesson_diagram_kept_is_the_diagram_drawn_afresh(shipped, name):
+    assert render(name) == render(name) == DIAGRAMS[name]().html()

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from lessons import diagrams
 from lessons.models import Layer, Responsibility, Service
 from tests.conftest import make_srm
 
@@ -35,13 +36,19 @@ def diagram_owners(body: str) -> list[str]:
     return re.findall(r"d-owner d-owner-([a-z]+)", figure)
 
 
-def test_a_second_view_reads_no_srm_row_and_draws_the_same_page(client):
+def test_a_second_view_reads_no_srm_row_draws_no_figure_and_shows_the_same_page(
+    client, monkeypatch
+):
     make_srm()
+    drawn = []
+    draw = diagrams.srm_stack
+    monkeypatch.setattr(diagrams, "srm_stack", lambda *a, **k: drawn.append(1) or draw(*a, **k))
     first, sql = view(client)
-    assert [q for q in sql if any(t in q for t in SRM_TABLES)]
+    assert [q for q in sql if any(t in q for t in SRM_TABLES)] and drawn == [1]
+    again, sql = view(client, "/learn/srm/?service=rds")  # another service: the same figure
+    assert not [q for q in sql if any(t in q for t in SRM_TABLES)] and drawn == [1]
     again, sql = view(client)
     assert without_tokens(again) == without_tokens(first) and 'id="diagram-srm-stack"' in again
-    assert not [q for q in sql if any(t in q for t in SRM_TABLES)]
 
 
 def test_edits_show_on_the_next_view_in_the_table_and_the_diagram(client):

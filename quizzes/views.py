@@ -534,7 +534,11 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
     by_module = exam.breakdown(attempt.quiz, questions, answers) if several else []
     left = None
     if viewing is None:
-        used = _my_attempts(request, attempt.quiz).count()
+        used = attempts.owned_count(  # the attempts _my_attempts lists, counted
+            attempt.quiz_id,
+            user_id=request.user.pk if request.user.is_authenticated else None,
+            learner_key=_learner_key(request),
+        )
         left = attempts.attempts_left(attempt.quiz, used)
     return render(
         request,

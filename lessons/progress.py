@@ -240,8 +240,8 @@ def done_among(user, session, lesson_ids) -> frozenset[int]:
     if not lesson_ids:
         return frozenset()
     if len(lesson_ids) < MAX_INTS:
-        rows = _done_among_query(len(lesson_ids)).rows(user.pk, *lesson_ids)
-        return frozenset(row[0] for row in rows)
+        found = _done_among_query(len(lesson_ids)).rows(user.pk, *lesson_ids)
+        return frozenset(row[0] for row in found)
     rows = LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids)
     return frozenset(rows.values_list("lesson_id", flat=True))
 

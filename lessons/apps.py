@@ -8,8 +8,16 @@ class LessonsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-        from lessons import progress, reading_order, session_carry  # noqa: F401  (session_carry connects)
-        from lessons.models import Lesson, LessonProgress, Module, Scenario
+        from lessons import explorers, progress, reading_order, session_carry  # noqa: F401  (session_carry connects)
+        from lessons.models import (
+            Layer,
+            Lesson,
+            LessonProgress,
+            Module,
+            Responsibility,
+            Scenario,
+            Service,
+        )
 
         def forget_order(**kwargs) -> None:
             reading_order.changed()
@@ -21,6 +29,16 @@ class LessonsConfig(AppConfig):
         m2m_changed.connect(
             forget_order, sender=Scenario.lessons.through, dispatch_uid="order-scenario-lessons"
         )
+
+        # The SRM explorer's kept rows and the diagram drawn from them (explorers.srm_rows).
+        def forget_srm(**kwargs) -> None:
+            explorers.srm_changed()
+
+        for srm_model in (Service, Layer, Responsibility):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    forget_srm, sender=srm_model, dispatch_uid=f"srm-{srm_model.__name__}"
+                )
 
         # The per-module completion counts (`ModuleCompletions`) follow every progress row
         # saved or deleted through the ORM, whoever writes it (`mark_complete`, the admin, a

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.utils.html import format_html, format_html_join
@@ -101,22 +102,40 @@ def _list(items: Iterable[str]) -> SafeString:
 # --- 1. The SRM stack, from the explorer's own rows -----------------------------------------
 
 
-def srm_cells(services: Sequence[str] = SRM_SERVICES) -> tuple[list[Any], list[Any], dict]:
-    """(layers, services, {(service slug, layer slug): owner}) read from the lessons models."""
-    from lessons.models import Layer, Responsibility, Service
+def srm_cells(
+    services: Sequence[str] = SRM_SERVICES, rows=None
+) -> tuple[list[Any], list[Any], dict]:
+    """(layers, services, {(service slug, layer slug): owner}) from the explorer's kept rows
+    (`lessons.explorers.srm_rows`, or `rows` when the caller has them)."""
+    from lessons.explorers import srm_rows
 
-    by_slug = {s.slug: s for s in Service.objects.filter(slug__in=services)}
+    rows = rows or srm_rows()
+    by_slug = {s.slug: s for s in rows.services}
     shown = [by_slug[s] for s in services if s in by_slug]
-    layers = list(Layer.objects.all())
+    slug_of = {layer.pk: layer.slug for layer in rows.layers}
     cells = {
-        (r.service.slug, r.layer.slug): r.owner
-        for r in Responsibility.objects.filter(service__in=shown).select_related("service", "layer")
+        (service.slug, slug_of[layer_id]): cell.owner
+        for service in shown
+        for (service_id, layer_id), cell in rows.cells.items()
+        if service_id == service.pk
     }
-    return layers, shown, cells
+    return list(rows.layers), shown, cells
 
 
-def srm_stack() -> Figure:
-    layers, services, cells = srm_cells()
+def srm_stack_html() -> SafeString:
+    """`srm_stack().html()`, drawn once per version of the SRM rows and kept with them (the
+    explorer's page and lessons show it; drawing it read three tables and cost ~1.5 ms)."""
+    from lessons.explorers import srm_rows
+
+    rows = srm_rows()
+    html = rows.drawn.get("srm-stack")
+    if html is None:
+        html = rows.drawn["srm-stack"] = srm_stack(rows).html()
+    return html
+
+
+def srm_stack(rows=None) -> Figure:
+    layers, services, cells = srm_cells(rows=rows)
     label_w, col_w, row_h, top = 310, 126, 30, 44
     width = label_w + col_w * max(len(services), 1) + 10
     height = top + row_h * len(layers) + 10
@@ -222,6 +241,15 @@ def policy_flow(decided: str | None = None, outcome: str | None = None) -> Figur
         _join(parts),
         _list(items),
     )
+
+
+@lru_cache(maxsize=32)
+def policy_flow_html(decided: str | None = None, outcome: str | None = None) -> SafeString:
+    """`policy_flow(decided, outcome).html()`, drawn once per process and key: the figure depends
+    on nothing but its two arguments (the step titles are constants), and drawing it costs ~1 ms
+    (a quiz's feedback on every answer, the sandbox on every update). The engine's 8 steps × 3
+    deciding outcomes, plus none, are 25 keys: the bound holds whatever a caller passes."""
+    return policy_flow(decided, outcome).html()
 
 
 # --- Fixed pictures --------------------------------------------------------------------------
@@ -423,5 +451,16 @@ DIAGRAMS: dict[str, Callable[[], Figure]] = {
 
 
 def render(name: str) -> SafeString:
-    make = DIAGRAMS.get(name)
-    return make().html() if make else SafeString("")
+    """The named diagram's HTML: the SRM stack from the kept SRM rows (drawn once per version
+    of them), every other figure drawn once per process (each depends on nothing but
+    constants); an unknown name draws nothing."""
+    if name == "srm-stack":
+        return srm_stack_html()
+    if name == "policy-flow":
+        return policy_flow_html()
+    return _fixed_html(name) if name in DIAGRAMS else SafeString("")
+
+
+@lru_cache(maxsize=len(DIAGRAMS))
+def _fixed_html(name: str) -> SafeString:
+    return DIAGRAMS[name]().html()

@@ -12,7 +12,7 @@ from django.db.models import Count, F, Subquery
 from django.utils import timezone
 
 from lessons.models import Lesson, LessonProgress, ModuleCompletions
-from srm_trainer.prepared import PreparedQuery
+from srm_trainer.prepared import MAX_INTS, PreparedQuery
 
 
 @dataclass(frozen=True)
@@ -209,17 +209,53 @@ def recount(*, user_ids=None) -> int:
     return wrong
 
 
+# Which of some lessons a learner completed (a module page's 50, home's "Continue" window of
+# 64), asked on every such page: the SQL compiled once per number of lessons (PreparedQuery,
+# a learner's id and up to MAX_INTS - 1 lesson ids; the ORM past that).
+_DONE_AMONG: dict[int, PreparedQuery] = {}
+
+
+def _done_among_query(count: int) -> PreparedQuery:
+    query = _DONE_AMONG.get(count)
+    if query is None:
+        query = _DONE_AMONG[count] = PreparedQuery(
+            LessonProgress,
+            ["int"] * (count + 1),
+            lambda user_id, *lesson_ids: (
+                LessonProgress.objects.filter(user_id=user_id, lesson_id__in=lesson_ids)
+                .order_by()
+                .values_list("lesson_id")
+            ),
+        )
+    return query
+
+
 def done_among(user, session, lesson_ids) -> frozenset[int]:
     """Which of these lessons (a page of a module) the learner completed: one query over
     those rows only."""
-    lesson_ids = list(lesson_ids)
+    lesson_ids = list(dict.fromkeys(lesson_ids))
     if not user.is_authenticated:
         wanted = set(lesson_ids)
         return frozenset(pk for pk in session_completed(session) if pk in wanted)
     if not lesson_ids:
         return frozenset()
+    if len(lesson_ids) < MAX_INTS:
+        found = _done_among_query(len(lesson_ids)).rows(user.pk, *lesson_ids)
+        return frozenset(row[0] for row in found)
     rows = LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids)
     return frozenset(rows.values_list("lesson_id", flat=True))
+
+
+# The lesson a learner completed most recently (home's "Continue"): SQL compiled once.
+_LAST_COMPLETED = PreparedQuery(
+    LessonProgress,
+    ["int"],
+    lambda user_id: (
+        LessonProgress.objects.filter(user_id=user_id)
+        .order_by("-completed_at", "-pk")
+        .values_list("lesson_id")[:1]
+    ),
+)
 
 
 # How many lessons after the last one completed are checked first for "Continue" (one query);
@@ -233,12 +269,8 @@ def resume(user, session, order):
     completion, then the next lessons in reading order, a window at a time."""
     if not user.is_authenticated:
         return continue_lesson(order.entries, learner_progress(user, session))
-    last = (
-        LessonProgress.objects.filter(user=user)
-        .order_by("-completed_at", "-pk")
-        .values_list("lesson_id", flat=True)
-        .first()
-    )
+    found = _LAST_COMPLETED.rows(user.pk)
+    last = found[0][0] if found else None
     entries = order.entries
     if not entries:
         return None

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from lessons import hooks, progress, reading_order
-from lessons.diagrams import srm_stack
+from lessons.diagrams import srm_stack_html
 from lessons.explorers import compliance_view, srm_view
 from lessons.models import Level
 from lessons.pages import lesson_context, lesson_for
@@ -175,7 +175,7 @@ def srm_explorer(request: HttpRequest) -> HttpResponse:
         else None
     )
     template = page_or_partial(request, "lessons/srm.html", "explorer")
-    diagram = None if request.htmx else srm_stack().html()
+    diagram = None if request.htmx else srm_stack_html()
     return render(request, template, {"view": view, "unknown": unknown, "diagram": diagram})
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from lessons.models import Lesson, Module, Scenario
@@ -179,6 +179,48 @@ def owned_attempt(pk: int, *, user_id: int | None, learner_key: str) -> Attempt 
     Quiz.module.field.set_cached_value(quiz, module)
     Attempt.quiz.field.set_cached_value(attempt, quiz)
     return attempt
+
+
+# How many attempts a learner made at a quiz (a result page's "N attempts left"), by the same
+# owner rule as `owned_attempt`: SQL compiled once per shape.
+def _counted(owner: Q, quiz_id) -> QuerySet:
+    return (
+        Attempt.objects.filter(owner, quiz_id=quiz_id)
+        .order_by()
+        .values("quiz_id")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    )
+
+
+_COUNT_BY_USER = PreparedQuery(
+    Attempt, ["int", "int"], lambda quiz_id, user_id: _counted(Q(user_id=user_id), quiz_id)
+)
+_COUNT_BY_KEY = PreparedQuery(
+    Attempt,
+    ["int", "text"],
+    lambda quiz_id, key: _counted(Q(user__isnull=True, learner_key=key), quiz_id),
+)
+_COUNT_BY_USER_OR_KEY = PreparedQuery(
+    Attempt,
+    ["int", "int", "text"],
+    lambda quiz_id, user_id, key: _counted(
+        Q(user_id=user_id) | Q(user__isnull=True, learner_key=key), quiz_id
+    ),
+)
+
+
+def owned_count(quiz_id: int, *, user_id: int | None, learner_key: str) -> int:
+    """How many attempts at quiz `quiz_id` this learner owns (`owned_attempt`'s rule)."""
+    if user_id is not None and learner_key:
+        rows = _COUNT_BY_USER_OR_KEY.rows(quiz_id, user_id, learner_key)
+    elif user_id is not None:
+        rows = _COUNT_BY_USER.rows(quiz_id, user_id)
+    elif learner_key:
+        rows = _COUNT_BY_KEY.rows(quiz_id, learner_key)
+    else:
+        return 0
+    return rows[0][0] if rows else 0
 
 
 def attempts_left(quiz: Quiz, used: int) -> int | None:

@@ -266,8 +266,13 @@ def _position(request: HttpRequest, attempt: Attempt, value) -> int:
     return min(max(1, position), max(1, len(attempt.question_ids)))
 
 
-def _take_context(request, attempt: Attempt, position: int, *, form=None, status: str = "") -> dict:
-    questions = attempts.attempt_questions(attempt)
+def _take_context(
+    request, attempt: Attempt, position: int, *, form=None, status: str = "", questions=None
+) -> dict:
+    """`questions`: the attempt's questions when the view has read them (an answer or a flag
+    reads them first), so they are not read twice."""
+    if questions is None:
+        questions = attempts.attempt_questions(attempt)
     if not questions:
         raise Http404("This attempt has no questions left.")
     position = min(position, len(questions))
@@ -395,7 +400,9 @@ def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
             return render(
                 request, "quizzes/take.html#autosave", {"status": status or "Not saved yet."}
             )
-        context = _take_context(request, attempt, position, form=form, status=status)
+        context = _take_context(
+            request, attempt, position, form=form, status=status, questions=questions
+        )
         template = "quizzes/take.html#attempt" if wants_partial(request) else "quizzes/take.html"
         return render(request, template, context)
     if action == "autosave":
@@ -406,7 +413,9 @@ def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     if not request.htmx:
         return redirect(url)
     response = render(
-        request, "quizzes/take.html#attempt", _take_context(request, attempt, target, status=status)
+        request,
+        "quizzes/take.html#attempt",
+        _take_context(request, attempt, target, status=status, questions=questions),
     )
     response["HX-Push-Url"] = url
     return response
@@ -465,7 +474,7 @@ def attempt_flag(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     if not request.htmx:
         messages.info(request, status)
         return redirect(reverse("quizzes:take", args=[attempt.pk]) + f"?q={position}")
-    context = _take_context(request, attempt, position, status=status)
+    context = _take_context(request, attempt, position, status=status, questions=questions)
     return render(request, "quizzes/take.html#attempt", context)
 
 
@@ -525,7 +534,11 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
     by_module = exam.breakdown(attempt.quiz, questions, answers) if several else []
     left = None
     if viewing is None:
-        used = _my_attempts(request, attempt.quiz).count()
+        used = attempts.owned_count(  # the attempts _my_attempts lists, counted
+            attempt.quiz_id,
+            user_id=request.user.pk if request.user.is_authenticated else None,
+            learner_key=_learner_key(request),
+        )
         left = attempts.attempts_left(attempt.quiz, used)
     return render(
         request,

@@ -7,7 +7,7 @@ import json
 from django import template
 from django.utils.safestring import mark_safe
 
-from lessons.diagrams import deciding_step, policy_flow
+from lessons.diagrams import deciding_step, policy_flow_html
 from lessons.markdown import render_markdown
 from srm_trainer.iam.words import DECISIONS
 
@@ -67,6 +67,7 @@ def decision_words(decision: str) -> str:
 
 @register.simple_tag
 def policy_flow_diagram(steps) -> str:
-    """The evaluation-flow diagram with the step that decided these `steps` highlighted."""
+    """The evaluation-flow diagram with the step that decided these `steps` highlighted (kept
+    per deciding step and outcome: `policy_flow_html`)."""
     found = deciding_step(steps or [])
-    return policy_flow(*found).html() if found else policy_flow().html()
+    return policy_flow_html(*found) if found else policy_flow_html()

@@ -7,7 +7,15 @@ import re
 
 import pytest
 
-from lessons.diagrams import DIAGRAMS, deciding_step, policy_flow, srm_stack
+from lessons.diagrams import (
+    DECIDING,
+    DIAGRAMS,
+    deciding_step,
+    policy_flow,
+    policy_flow_html,
+    render,
+    srm_stack,
+)
 from lessons.markdown import DIAGRAM_NAMES, insert_diagrams, render_markdown
 from lessons.models import Responsibility
 from quizzes.explain import explain_decision
@@ -138,3 +146,20 @@ def test_a_directive_becomes_the_diagram_in_the_lesson_page(shipped, client):
     assert "diagram-slot" not in body
     page = client.get("/learn/srm/").content.decode()
     assert 'id="diagram-srm-stack"' in page
+
+
+def test_every_kept_flow_is_the_flow_drawn_afresh_and_its_keys_fit_the_bound():
+    """`policy_flow_html` (a quiz's feedback on every answer) keeps each drawing per deciding
+    step and outcome: every key the engine can give stays kept, each equal to a fresh one."""
+    policy_flow_html.cache_clear()
+    keys = [(None, None)] + [(step, outcome) for step in STEP_TITLES for outcome in DECIDING]
+    for _ in range(2):
+        for decided, outcome in keys:
+            assert policy_flow_html(decided, outcome) == policy_flow(decided, outcome).html()
+    info = policy_flow_html.cache_info()
+    assert info.misses == len(keys) <= info.maxsize and info.hits == len(keys)
+
+
+@pytest.mark.parametrize("name", sorted(DIAGRAMS))
+def test_a_lesson_diagram_kept_is_the_diagram_drawn_afresh(shipped, name):
+    assert render(name) == render(name) == DIAGRAMS[name]().html()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from quizzes import attempts
 from quizzes.models import Answer, Attempt, Question, ReviewCard
@@ -219,6 +219,35 @@ def test_owned_attempt_reads_what_the_orm_reads_for_its_owner_only(
     ]
     for pk, owner in refused:
         assert attempts.owned_attempt(pk, **owner) is None, (pk, owner)
+
+
+def test_owned_count_counts_what_the_owner_rule_lists(learner, other_learner):
+    """A result page's "N attempts left" counts (SQL compiled once) the attempts the quiz page
+    lists for this learner: their user's and their browser's anonymous ones, never another's."""
+    quiz = make_quiz(make_question("true_false"))
+    other_quiz = make_quiz(make_question("true_false"))
+    make_attempt(quiz, user=learner)
+    make_attempt(quiz, session_key="browser-key")
+    make_attempt(quiz, session_key="another-key")
+    make_attempt(quiz, user=other_learner)
+    make_attempt(other_quiz, user=learner)
+    make_attempt(other_quiz, session_key="browser-key")
+    for user_id, key in [
+        (learner.pk, ""),
+        (learner.pk, "browser-key"),
+        (None, "browser-key"),
+        (None, ""),
+        (other_learner.pk, "another-key"),
+        (learner.pk + other_learner.pk, "no-such-key"),
+    ]:
+        owner = Q(pk__in=[])
+        if user_id is not None:
+            owner |= Q(user_id=user_id)
+        if key:
+            owner |= Q(user__isnull=True, learner_key=key)
+        orm = Attempt.objects.filter(owner, quiz=quiz).count()
+        assert attempts.owned_count(quiz.pk, user_id=user_id, learner_key=key) == orm
+    assert attempts.owned_count(quiz.pk, user_id=learner.pk, learner_key="browser-key") == 2
 
 
 def test_answers_by_question_reads_what_the_orm_reads(quiz, learner, django_assert_num_queries):

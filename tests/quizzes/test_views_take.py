@@ -170,14 +170,18 @@ def test_checking_an_answer_with_htmx_swaps_in_the_feedback(learner_client, quiz
         if q.type == "single"
         else {"action": "check", "answer": "true"}
     )
-    response = learner_client.post(
-        reverse("quizzes:answer", args=[attempt.pk, 1]), data, headers={"HX-Request": "true"}
-    )
+    with CaptureQueriesContext(connection) as ctx:
+        response = learner_client.post(
+            reverse("quizzes:answer", args=[attempt.pk, 1]), data, headers={"HX-Request": "true"}
+        )
     body = response.content.decode()
     assert response.status_code == 200
     assert body.lstrip().startswith('<div id="attempt-body"')
     assert "Right." in body and q.explanation in body
     assert 'aria-live="polite"' in body
+    # The attempt's questions are read once: the answer and the page it swaps in share them.
+    read = [c["sql"] for c in ctx.captured_queries if 'FROM "quizzes_question"' in c["sql"]]
+    assert len(read) == 1, read
     answer = Answer.objects.get(attempt=attempt, question=q)
     assert answer.correct is True and answer.graded_at is not None
 

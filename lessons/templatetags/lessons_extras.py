@@ -70,4 +70,4 @@ def policy_flow_diagram(steps) -> str:
     """The evaluation-flow diagram with the step that decided these `steps` highlighted (kept
     per deciding step and outcome: `policy_flow_html`)."""
     found = deciding_step(steps or [])
-    return policy_flow_html(*found) if found else policy_flow_html()
+    return policy_flow_html(*(found or (None, None)))  # one key for "none decided"

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django import template
 from django.utils.safestring import SafeString
 
-from lessons.diagrams import deciding_step, policy_flow
+from lessons.diagrams import deciding_step, policy_flow_html
 from lessons.templatetags.lessons_extras import DECISION_WORDS
 
 register = template.Library()
@@ -65,15 +63,8 @@ def rows(text: str) -> str:
 
 @register.simple_tag
 def evaluation_flow(steps) -> SafeString:
-    """The evaluation-flow diagram with the step that decided these `steps` highlighted (as
-    lessons' policy_flow_diagram draws it), drawn once per deciding step and outcome."""
+    """The evaluation-flow diagram with the step that decided these `steps` highlighted, drawn
+    once per deciding step and outcome (`policy_flow_html`, which the quizzes' feedback shares;
+    drawing it was a sixth of a live update)."""
     found = deciding_step(steps or [])
-    return _flow(*found) if found else _flow(None, None)
-
-
-@lru_cache(maxsize=32)
-def _flow(decided: str | None, outcome: str | None) -> SafeString:
-    """The figure depends on nothing but its two arguments (its step titles are constants), and
-    drawing it cost ~1 ms, a sixth of a live update. The engine's 8 steps × 3 deciding outcomes,
-    plus none, are 25 keys: the bound is never reached by what the sandbox asks."""
-    return policy_flow(decided, outcome).html()
+    return policy_flow_html(*(found or (None, None)))  # one key for "none decided"

@@ -142,33 +142,48 @@ def _owned(owner: Q, pk) -> QuerySet:
     return Attempt.objects.filter(owner, pk=pk).order_by().values_list(*_COLUMNS)[:1]
 
 
-_BY_USER = PreparedQuery(
-    Attempt, ["int", "int"], lambda pk, user_id: _owned(Q(user_id=user_id), pk)
-)
-_BY_KEY = PreparedQuery(
-    Attempt,
-    ["int", "text"],
-    lambda pk, key: _owned(Q(user__isnull=True, learner_key=key), pk),
-)
-_BY_USER_OR_KEY = PreparedQuery(
-    Attempt,
-    ["int", "int", "text"],
-    lambda pk, user_id, key: _owned(Q(user_id=user_id) | Q(user__isnull=True, learner_key=key), pk),
-)
+def _anonymous(key: str) -> Q:
+    """An attempt made signed out in the browser that holds `key`."""
+    return Q(user__isnull=True, learner_key=key)
+
+
+class _ByOwner:
+    """One query of a learner's attempts in the three shapes of `owned_attempt`'s rule (their
+    user's, their browser's learner key, or either), each compiled once. `select(owner, x)`
+    builds it from the owner's Q and the query's own argument (an attempt's or a quiz's id)."""
+
+    def __init__(self, select) -> None:
+        self._user = PreparedQuery(
+            Attempt, ["int", "int"], lambda x, user_id: select(Q(user_id=user_id), x)
+        )
+        self._key = PreparedQuery(
+            Attempt, ["int", "text"], lambda x, key: select(_anonymous(key), x)
+        )
+        self._either = PreparedQuery(
+            Attempt,
+            ["int", "int", "text"],
+            lambda x, user_id, key: select(Q(user_id=user_id) | _anonymous(key), x),
+        )
+
+    def rows(self, x, *, user_id: int | None, learner_key: str) -> list | None:
+        """The rows for this learner; None when they have neither a user nor a key."""
+        if user_id is not None and learner_key:
+            return self._either.rows(x, user_id, learner_key)
+        if user_id is not None:
+            return self._user.rows(x, user_id)
+        if learner_key:
+            return self._key.rows(x, learner_key)
+        return None
+
+
+_OWNED = _ByOwner(_owned)
 
 
 def owned_attempt(pk: int, *, user_id: int | None, learner_key: str) -> Attempt | None:
     """The attempt `pk` if this learner owns it: their user's (`user_id`), or one made
     anonymously under their learner key (`learner_key`, kept in their session, survives
     sign-in); None otherwise. Its quiz and the quiz's module come with it."""
-    if user_id is not None and learner_key:
-        rows = _BY_USER_OR_KEY.rows(pk, user_id, learner_key)
-    elif user_id is not None:
-        rows = _BY_USER.rows(pk, user_id)
-    elif learner_key:
-        rows = _BY_KEY.rows(pk, learner_key)
-    else:
-        return None
+    rows = _OWNED.rows(pk, user_id=user_id, learner_key=learner_key)
     if not rows:
         return None
     row = rows[0]
@@ -193,33 +208,12 @@ def _counted(owner: Q, quiz_id) -> QuerySet:
     )
 
 
-_COUNT_BY_USER = PreparedQuery(
-    Attempt, ["int", "int"], lambda quiz_id, user_id: _counted(Q(user_id=user_id), quiz_id)
-)
-_COUNT_BY_KEY = PreparedQuery(
-    Attempt,
-    ["int", "text"],
-    lambda quiz_id, key: _counted(Q(user__isnull=True, learner_key=key), quiz_id),
-)
-_COUNT_BY_USER_OR_KEY = PreparedQuery(
-    Attempt,
-    ["int", "int", "text"],
-    lambda quiz_id, user_id, key: _counted(
-        Q(user_id=user_id) | Q(user__isnull=True, learner_key=key), quiz_id
-    ),
-)
+_COUNTED = _ByOwner(_counted)
 
 
 def owned_count(quiz_id: int, *, user_id: int | None, learner_key: str) -> int:
     """How many attempts at quiz `quiz_id` this learner owns (`owned_attempt`'s rule)."""
-    if user_id is not None and learner_key:
-        rows = _COUNT_BY_USER_OR_KEY.rows(quiz_id, user_id, learner_key)
-    elif user_id is not None:
-        rows = _COUNT_BY_USER.rows(quiz_id, user_id)
-    elif learner_key:
-        rows = _COUNT_BY_KEY.rows(quiz_id, learner_key)
-    else:
-        return 0
+    rows = _COUNTED.rows(quiz_id, user_id=user_id, learner_key=learner_key)
     return rows[0][0] if rows else 0
 
 

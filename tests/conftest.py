@@ -515,6 +515,20 @@ def staff(db):
     )
 
 
+def page_queries(client, url: str, warm: bool = False) -> tuple[int, str]:
+    """The number of queries a page runs and its HTML; `warm`: after a first look (which also
+    reads what the process keeps afterwards, such as content types)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if warm:
+        client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
 def give_mfa(user):
     """An authenticator app for `user`, as if they had scanned the QR code: staff and instructors
     need one before /admin/ and /teach/ open. Returns the TOTP secret."""

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import give_mfa
+from tests.conftest import give_mfa, page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -149,17 +149,6 @@ def test_an_everyday_admin_does_not_see_learners_answers(client, answered):
 # --- pages with a row per related object: their queries do not grow with the rows ---------
 
 
-def _queries(client, url: str, warm: bool = False) -> tuple[int, str]:
-    """The queries of a page and its HTML; `warm`: after a first look (which also reads what
-    the process keeps afterwards, such as content types)."""
-    if warm:
-        client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries), response.content.decode()
-
-
 def test_a_modules_page_reads_its_lessons_in_the_same_queries_for_one_or_many(root_client):
     """Each lesson row is titled "module/lesson": the module is read with the lessons."""
     from tests.conftest import make_lesson, make_module
@@ -168,8 +157,8 @@ def test_a_modules_page_reads_its_lessons_in_the_same_queries_for_one_or_many(ro
     make_lesson(small, slug="only")
     for n in range(5):
         make_lesson(big, slug=f"part-{n}")
-    few, _ = _queries(root_client, f"/admin/lessons/module/{small.pk}/change/", warm=True)
-    many, page = _queries(root_client, f"/admin/lessons/module/{big.pk}/change/")
+    few, _ = page_queries(root_client, f"/admin/lessons/module/{small.pk}/change/", warm=True)
+    many, page = page_queries(root_client, f"/admin/lessons/module/{big.pk}/change/")
     assert many == few
     assert all(f"big/part-{n}" in page for n in range(5))
 
@@ -181,8 +170,8 @@ def test_a_lessons_page_reads_its_scenarios_in_the_same_queries_for_one_or_many(
     small, big = make_lesson(slug="small"), make_lesson(slug="big")
     make_scenario(small)
     scenarios = [make_scenario(big, title=f"Case {n}") for n in range(4)]
-    few, _ = _queries(root_client, f"/admin/lessons/lesson/{small.pk}/change/", warm=True)
-    many, page = _queries(root_client, f"/admin/lessons/lesson/{big.pk}/change/")
+    few, _ = page_queries(root_client, f"/admin/lessons/lesson/{small.pk}/change/", warm=True)
+    many, page = page_queries(root_client, f"/admin/lessons/lesson/{big.pk}/change/")
     assert many == few
     for n, scenario in enumerate(scenarios):
         assert f'<option value="{scenario.pk}" selected>Case {n}</option>' in page
@@ -201,8 +190,8 @@ def test_a_services_page_reads_its_responsibilities_and_the_layers_once(root_cli
     Responsibility.objects.create(service=small, layer=layers[0], owner="customer", reason="r")
     for layer in layers:
         Responsibility.objects.create(service=big, layer=layer, owner="aws", reason="r")
-    few, _ = _queries(root_client, f"/admin/lessons/service/{small.pk}/change/", warm=True)
-    many, page = _queries(root_client, f"/admin/lessons/service/{big.pk}/change/")
+    few, _ = page_queries(root_client, f"/admin/lessons/service/{small.pk}/change/", warm=True)
+    many, page = page_queries(root_client, f"/admin/lessons/service/{big.pk}/change/")
     assert many == few
     # every row (and the blank row kept for "Add another") offers all four layers ...
     assert page.count(f'<option value="{layers[3].pk}"') == 4 + 1

@@ -10,20 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from quizzes.models import Answer, QuizQuestion
+from tests.conftest import page_queries
 from tests.quizzes.builders import make_attempt, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
-
-
-def _queries(client, url: str, warm: bool = False) -> tuple[int, str]:
-    """The queries of a page and its HTML; `warm`: after a first look (which also reads what
-    the process keeps afterwards, such as content types)."""
-    if warm:
-        client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries), response.content.decode()
 
 
 def test_a_quizs_page_reads_its_questions_in_the_same_queries_for_one_or_many(admin_client):
@@ -31,8 +21,8 @@ def test_a_quizs_page_reads_its_questions_in_the_same_queries_for_one_or_many(ad
     small = make_quiz(make_question(slug="lonely"), slug="small")
     questions = [make_question(slug=f"part-{n}") for n in range(6)]
     big = make_quiz(*questions, slug="big")
-    few, _ = _queries(admin_client, f"/admin/quizzes/quiz/{small.pk}/change/", warm=True)
-    many, page = _queries(admin_client, f"/admin/quizzes/quiz/{big.pk}/change/")
+    few, _ = page_queries(admin_client, f"/admin/quizzes/quiz/{small.pk}/change/", warm=True)
+    many, page = page_queries(admin_client, f"/admin/quizzes/quiz/{big.pk}/change/")
     assert many == few
     for order, question in enumerate(questions, start=1):
         assert f"big #{order}: part-{order - 1}" in page
@@ -84,7 +74,7 @@ def test_an_attempts_page_reads_its_answers_in_the_same_queries_for_one_or_many(
         for question in questions:
             Answer.objects.create(attempt=attempt, question=question, saved_at=timezone.now())
         url = f"/admin/quizzes/attempt/{attempt.pk}/change/"
-        pages.append(_queries(admin_client, url, warm=not pages))
+        pages.append(page_queries(admin_client, url, warm=not pages))
     (few, _), (many, page) = pages
     assert many == few
     assert all(f">of-5-{n}<" in page for n in range(5))

@@ -8,14 +8,11 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from types import MappingProxyType
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template import Context, Engine
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import translation
+from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -35,6 +32,7 @@ from netlab.state import (
 )
 from netlab.waf_presets import PRESETS as WAF_PRESETS
 from netlab.waf_presets import STARTER as WAF_STARTER
+from srm_trainer import drawn_parts
 from srm_trainer.netlab import NetlabError, trace_case
 from srm_trainer.netlab.waf import NOT_PROTECTABLE, RESOURCES
 from srm_trainer.ratelimit import rate_limited
@@ -114,24 +112,18 @@ def _drawn(request: HttpRequest, case: dict) -> Mapping[str, SafeString] | None:
     if not token:
         return None
     url = reverse("network-lab")
-    engine = Engine.get_default()  # the compiled partials, not the backend's new wrappers
-    templates = tuple(engine.get_template(f"{TEMPLATE}#{part}") for part in LAB_PARTS)
     return _drawn_case(
         _Case(token, case),
         url,
         request.build_absolute_uri(f"{url}?case={token}"),
-        templates,
-        get_script_prefix(),
-        get_urlconf(),
-        translation.get_language(),
+        drawn_parts.partials(TEMPLATE, LAB_PARTS),
+        *drawn_parts.where(),
     )
 
 
 @lru_cache(maxsize=32)  # the starter, the presets and a few shared links
 def _drawn_case(keyed: _Case, url, permalink, templates, *_where) -> Mapping[str, SafeString]:
-    context = Context(_case_context(keyed.case, url, permalink))
-    drawn = {part: t.render(context) for part, t in zip(LAB_PARTS, templates, strict=True)}
-    return MappingProxyType(drawn)  # shared by every request that opens this case
+    return drawn_parts.draw(LAB_PARTS, templates, _case_context(keyed.case, url, permalink))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -243,24 +235,19 @@ def _drawn_waf(request: HttpRequest, texts: dict) -> Mapping[str, SafeString] | 
     if not found.token:
         return None
     url = reverse("waf-lab")
-    engine = Engine.get_default()
-    templates = tuple(engine.get_template(f"{WAF_TEMPLATE}#{part}") for part in WAF_PARTS)
     return _drawn_texts(
         _Texts(json.dumps(texts, sort_keys=True), texts, found),
         url,
         request.build_absolute_uri(f"{url}?case={found.token}"),
-        templates,
-        get_script_prefix(),
-        get_urlconf(),
-        translation.get_language(),
+        drawn_parts.partials(WAF_TEMPLATE, WAF_PARTS),
+        *drawn_parts.where(),
     )
 
 
 @lru_cache(maxsize=32)  # the starter, the presets and a few shared links
 def _drawn_texts(keyed: _Texts, url, link, templates, *_where) -> Mapping[str, SafeString]:
-    context = Context(_waf_texts_context(keyed.texts, keyed.found, url, link))
-    drawn = {part: t.render(context) for part, t in zip(LAB_PARTS, templates, strict=True)}
-    return MappingProxyType(drawn)  # shared by every request that opens these texts
+    context = _waf_texts_context(keyed.texts, keyed.found, url, link)
+    return drawn_parts.draw(LAB_PARTS, templates, context)  # named as the network lab's parts
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from types import MappingProxyType
 
 from django.http import HttpRequest
-from django.template import Context, Engine
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import translation
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from srm_trainer import drawn_parts
 from srm_trainer.sandbox.live import analyse
 from srm_trainer.sandbox.state import (
     MAX_CONTEXT_ROWS,
@@ -100,20 +98,13 @@ def drawn_editors(
     limits follow), where the buttons post, the permalink (it carries the host), the script
     prefix, URLconf and language (the addresses and words in it) and the compiled templates
     (a development server's template reload compiles new ones)."""
-    # The compiled partials (the backend's wrapper around them is new on every lookup).
-    engine = Engine.get_default()
-    templates = tuple(
-        engine.get_template(f"sandbox/case_editor.html#{part}") for part in EDITOR_PARTS
-    )
     return _drawn(
         state,
         url,
         target,
         permalink(request, state),
-        templates,
-        get_script_prefix(),
-        get_urlconf(),
-        translation.get_language(),
+        drawn_parts.partials("sandbox/case_editor.html", EDITOR_PARTS),
+        *drawn_parts.where(),
     )
 
 
@@ -130,8 +121,4 @@ def _drawn(state, url, target, link, templates, *_where) -> Mapping[str, SafeStr
         "case_target": target,
         "case_prefix": "",
     }
-    drawn = {
-        part: template.render(Context(context))
-        for part, template in zip(EDITOR_PARTS, templates, strict=True)
-    }
-    return MappingProxyType(drawn)  # shared by every request that opens this state
+    return drawn_parts.draw(EDITOR_PARTS, templates, context)

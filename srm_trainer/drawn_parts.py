@@ -1,0 +1,34 @@
+"""Parts of a page drawn once per process for what many visitors open alike (the sandbox's
+example and presets, a lab's starter, a shared link): drawn from the page's own template
+partials, then kept by the caller (a bounded `lru_cache`) under a key that holds everything the
+drawing depends on, the inputs plus `partials(...)` and `where()` below."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+
+from django.template import Context, Engine
+from django.urls import get_script_prefix, get_urlconf
+from django.utils import translation
+from django.utils.safestring import SafeString
+
+
+def partials(template: str, parts: Sequence[str]) -> tuple:
+    """The compiled partials `template#part` (the backend's wrapper is new on every lookup;
+    a development server's template reload compiles new ones, so they belong in the key)."""
+    engine = Engine.get_default()
+    return tuple(engine.get_template(f"{template}#{part}") for part in parts)
+
+
+def where() -> tuple:
+    """What else a drawing's addresses and words depend on: the script prefix, the URLconf
+    and the language."""
+    return get_script_prefix(), get_urlconf(), translation.get_language()
+
+
+def draw(names: Sequence[str], templates: Sequence, context: dict) -> Mapping[str, SafeString]:
+    """Each template drawn with `context`, by name; read-only, as every request shares it."""
+    return MappingProxyType(
+        {name: t.render(Context(context)) for name, t in zip(names, templates, strict=True)}
+    )

@@ -4,6 +4,7 @@ cannot (a draft lesson, an archived question, a question in no published quiz)."
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 
 from search import index
 from tests.conftest import make_lesson, make_module, make_scenario
@@ -15,6 +16,16 @@ PHRASE = "permissions boundary"
 @pytest.fixture
 def corpus(db):
     return build_corpus()
+
+
+@pytest.fixture(scope="module")
+def corpus_of_module(django_db_setup, django_db_blocker):
+    """The corpus built once for a test module whose tests only read it, in a transaction
+    rolled back when the module ends (as tests/conftest.py's `shipped_course`); a module asks
+    for it through its own `corpus`, and each test runs in a savepoint inside it (`db`)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_corpus()
+        transaction.set_rollback(True)
 
 
 def build_corpus() -> dict:

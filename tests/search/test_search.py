@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -11,26 +10,18 @@ from search import index
 from search.query import PER_PAGE, search
 from tests.conftest import make_lesson, make_module
 from tests.depth import examples
-from tests.search.conftest import PHRASE, build_corpus
+from tests.search.conftest import PHRASE
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def _corpus_once(django_db_setup, django_db_blocker):
-    """The corpus (tests/search/conftest.py) built once for this module, whose tests only
-    search it, in a transaction rolled back when the module ends (as tests/search/test_views.py
-    does); each test runs in a savepoint inside it. The tests that need an index of their own
-    rows only are in test_snippets.py; the paging test searches for words the corpus holds
-    nowhere ("guardrail")."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_corpus()
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def corpus(_corpus_once, db):
-    return _corpus_once
+def corpus(corpus_of_module, db):
+    """The corpus built once for this module, whose tests only search it (`corpus_of_module`);
+    each test runs in a savepoint inside it. The tests that need an index of their own rows
+    only are in test_snippets.py; the paging test searches for words the corpus holds nowhere
+    ("guardrail")."""
+    return corpus_of_module
 
 
 def urls(results) -> list[str]:

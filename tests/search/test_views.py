@@ -4,29 +4,20 @@ any input, escaped, rate-limited, and reachable from every page's header."""
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 
-from tests.search.conftest import PHRASE, build_corpus
+from tests.search.conftest import PHRASE
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture(scope="module")
-def _corpus_once(django_db_setup, django_db_blocker):
-    """The corpus (tests/search/conftest.py) built once for this module, whose tests only read
-    it, in a transaction rolled back when the module ends (as tests/conftest.py's
-    `shipped_course`); each test runs in a savepoint inside it (pytest-django's `db`). The
-    module's other tests do not mind it: none searches for its words (the next-page test
-    searches for "guardrail", which it holds nowhere)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_corpus()
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def corpus(_corpus_once, db):
-    return _corpus_once
+def corpus(corpus_of_module, db):
+    """The corpus built once for this module, whose tests only read it (`corpus_of_module`);
+    each test runs in a savepoint inside it. The module's other tests do not mind it: none
+    searches for its words (the next-page test searches for "guardrail", which it holds
+    nowhere)."""
+    return corpus_of_module
 
 
 def test_the_page_without_a_query_invites_one(client):

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 URL = "/lab/network/"
 
 
-def _page(client, params=None, **extra) -> str:
-    response = client.get(URL, params or {}, **extra)
+def _page(client, params=None, *, url=URL, **extra) -> str:
+    """The lab's page at `url`, without its CSRF token (which differs on every page)."""
+    response = client.get(url, params or {}, **extra)
     assert response.status_code == 200
     return re.sub(
         r'name="csrfmiddlewaretoken" value="[^"]+"|"X-CSRFToken": "[^"]+"',
@@ -78,13 +79,7 @@ WAF_URL = "/lab/waf/"
 
 
 def _waf_page(client, params=None, **extra) -> str:
-    response = client.get(WAF_URL, params or {}, **extra)
-    assert response.status_code == 200
-    return re.sub(
-        r'name="csrfmiddlewaretoken" value="[^"]+"|"X-CSRFToken": "[^"]+"',
-        "",
-        response.content.decode(),
-    )
+    return _page(client, params, url=WAF_URL, **extra)
 
 
 @pytest.fixture

@@ -529,6 +529,20 @@ def page_queries(client, url: str, warm: bool = False) -> tuple[int, str]:
     return len(ctx.captured_queries), response.content.decode()
 
 
+def count_calls(monkeypatch, owner, name: str) -> list:
+    """Replace `owner.name` (for the test, with `monkeypatch`) by a function that records the
+    first argument of each call and calls the original; returns the record."""
+    calls = []
+    original = getattr(owner, name)
+
+    def counting(first, *args, **kwargs):
+        calls.append(first)
+        return original(first, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counting)
+    return calls
+
+
 def give_mfa(user):
     """An authenticator app for `user`, as if they had scanned the QR code: staff and instructors
     need one before /admin/ and /teach/ open. Returns the TOTP secret."""

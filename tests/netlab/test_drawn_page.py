@@ -13,6 +13,7 @@ from netlab.presets import PRESETS, STARTER
 from netlab.state import encode_permalink
 from netlab.waf_presets import PRESETS as WAF_PRESETS
 from netlab.waf_presets import STARTER as WAF_STARTER
+from tests.conftest import count_calls
 
 pytestmark = pytest.mark.django_db
 
@@ -36,16 +37,8 @@ def workspace(page: str) -> str:
 
 @pytest.fixture
 def traces(monkeypatch):
-    calls = []
-    trace_case = views.trace_case
-
-    def counting(case):
-        calls.append(case)
-        return trace_case(case)
-
-    monkeypatch.setattr(views, "trace_case", counting)
     views._drawn_case.cache_clear()
-    yield calls
+    yield count_calls(monkeypatch, views, "trace_case")
     views._drawn_case.cache_clear()
 
 
@@ -84,16 +77,8 @@ def _waf_page(client, params=None, **extra) -> str:
 
 @pytest.fixture
 def waf_draws(monkeypatch):
-    calls = []
-    draw = views._waf_texts_context
-
-    def counting(texts, *args):
-        calls.append(texts)
-        return draw(texts, *args)
-
-    monkeypatch.setattr(views, "_waf_texts_context", counting)
     views._drawn_texts.cache_clear()
-    yield calls
+    yield count_calls(monkeypatch, views, "_waf_texts_context")
     views._drawn_texts.cache_clear()
 
 

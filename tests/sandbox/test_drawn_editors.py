@@ -12,7 +12,7 @@ import time_machine
 
 from srm_trainer.sandbox import panel
 from srm_trainer.sandbox.state import encode_permalink
-from tests.conftest import make_lesson, make_scenario
+from tests.conftest import count_calls, make_lesson, make_scenario
 from tests.sandbox.test_state import rich_state
 
 pytestmark = pytest.mark.django_db
@@ -31,16 +31,8 @@ def _page(client, url: str, **extra) -> str:
 
 @pytest.fixture
 def evaluations(monkeypatch):
-    calls = []
-    analyse = panel.analyse
-
-    def counting(state):
-        calls.append(state)
-        return analyse(state)
-
-    monkeypatch.setattr(panel, "analyse", counting)
     panel._drawn.cache_clear()
-    yield calls
+    yield count_calls(monkeypatch, panel, "analyse")
     panel._drawn.cache_clear()
 
 

@@ -1,5 +1,7 @@
 # Two commands on a fresh machine: `make run` and `make test` (see README.md).
-PYTHON ?= python3
+# The interpreter .venv is made with: python3 on PATH, or the system's own build of the same
+# version when PATH's was compiled without PGO (.ci/pick-python says why). PYTHON=... chooses.
+PYTHON ?= $(shell .ci/pick-python)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
@@ -8,6 +10,7 @@ PORT ?= 8000
 .PHONY: run lock test test-deep test-postgres test-processes e2e screenshots bench fuzz lint typecheck format serve clean editor-bundle differential compare
 
 $(BIN)/python:
+	@echo "  Making $(VENV) with $(PYTHON) (PYTHON=... to choose another; make clean to start over)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 

@@ -217,13 +217,10 @@ def test_a_changed_certificate_gets_a_new_pdf_never_a_kept_stale_one(
     certificate.refresh_from_db()
     after = client.get(PDF).content
     assert after != before
+    # the certificate as it is now, drawn afresh
     assert after == _drawn(
         certificate, verify_url=f"http://testserver/certificates/{certificate.code}/"
     )
-    text = pdf_text(after)
-    assert certificate.name in text and certificate.course_title in text
-    assert f"/certificates/{certificate.code}/" in text
-    assert f"{certificate.issued_at:%B %Y}" in text
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import copy
 import io
-from functools import cache
+from datetime import UTC, datetime
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -24,6 +25,7 @@ from django.utils import timezone
 from certificates.models import Certificate
 
 if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
     from fpdf import FPDF
     from fpdf.fonts import TTFFont
 
@@ -82,11 +84,30 @@ def missing_letters(name: str) -> str:
     return " ".join(missing)
 
 
+# The tables fpdf2 drops when it writes a font into a PDF (fpdf/output.py, `_add_fonts`), on top
+# of fontTools' own default list; fontTools also drops `kern` from a font that has GPOS.
+_DROPPED_AT_OUTPUT = (
+    "FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix",
+    "CBDT", "CBLC", "EBDT", "EBLC", "EBSC", "SVG ", "CPAL", "COLR",
+)  # fmt: skip
+
+
+class _Reading(NamedTuple):
+    """A name font as read once per process."""
+
+    parsed: TTFFont  # fpdf2's reading: character map, widths, glyph ids, descriptor
+    tables: TTFont  # its fontTools font: glyph order, post, hmtx, cmap and glyf parsed
+    kept: bytes  # the font file without the tables a PDF's subset drops anyway
+
+
 @cache
-def _parsed_font(font: NameFont) -> tuple[TTFFont, bytes]:
-    """fpdf2's reading of a font (its character map, widths and glyph ids: most of a PDF's
-    cost when done per document) and the font file's bytes, once per process. The font object
-    is never drawn with: `_add_font` gives each document its own copy."""
+def _reading(font: NameFont) -> _Reading:
+    """fpdf2's reading of a font (most of a PDF's cost when done per document), with the tables
+    the subset written into each PDF reads (glyph order, post, hmtx, cmap, glyf: the rest of
+    it, when parsed per document) and the font file less what the subset drops, once per
+    process. None of it is drawn with: `_add_font` gives each document its own copies."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
     from fpdf import FPDF
     from fpdf.fonts import TTFFont
 
@@ -94,8 +115,54 @@ def _parsed_font(font: NameFont) -> tuple[TTFFont, bytes]:
     scratch.add_font(font.family, font.style, font.path)
     parsed = scratch.fonts[f"{font.family.lower()}{font.style}"]
     assert isinstance(parsed, TTFFont)
+    tables = parsed.ttfont  # fpdf2 has parsed what is copied (the glyphs stay raw, unexpanded)
+    tables.getReverseGlyphMap()
+    tables["cmap"].ensureDecompiled()  # the subtables fpdf2 did not read, before the file closes
     parsed.close()
-    return parsed, font.path.read_bytes()
+
+    whole = TTFont(font.path, recalcTimestamp=False, lazy=True)
+    dropped = set(_DROPPED_AT_OUTPUT) | set(subset.Options().drop_tables)
+    if "GPOS" in whole:
+        dropped.add("kern")
+    for tag in dropped & set(whole.keys()):
+        del whole[tag]
+    out = io.BytesIO()
+    whole.save(out)  # the tables left are copied as they are: none was parsed
+    whole.close()
+    return _Reading(parsed, tables, out.getvalue())
+
+
+class _CopiedOnRead(dict):
+    """The glyf table's glyphs for one document: the shared parse's glyph objects, each copied
+    when read, since subsetting rewrites the glyphs it keeps in place (component ids, trimmed
+    data). Subsetting reads only the few glyphs of the name, then keeps the copies."""
+
+    def __getitem__(self, name: str) -> object:
+        return copy.copy(super().__getitem__(name))
+
+
+def _document_ttfont(reading: _Reading) -> TTFont:
+    """The fontTools font fpdf2 subsets in place when it writes one PDF: opened from the kept
+    bytes (only the small tables are parsed, on use) with the costly tables the shared ones'
+    copies. Subsetting and writing replace the tables' contents (metrics, post's extra names,
+    glyph order: new lists and dicts on the copies) but rewrite in place the cmap subtables
+    and the glyphs they keep, so those are copied too (the glyphs when read: only the few of
+    the name are). tests/certificates/test_pdf.py checks the shared parse stays as read."""
+    from fontTools.ttLib import TTFont
+
+    shared = reading.tables
+    mine = TTFont(io.BytesIO(reading.kept), recalcTimestamp=False, lazy=True)
+    mine.glyphOrder = list(shared.getGlyphOrder())
+    mine._reverseGlyphOrderDict = dict(shared.getReverseGlyphMap())  # a copy, not a rebuild
+    cmap = copy.copy(shared["cmap"])
+    cmap.tables = [copy.copy(subtable) for subtable in cmap.tables]
+    glyf = copy.copy(shared["glyf"])
+    glyf.glyphs = _CopiedOnRead(glyf.glyphs)
+    glyf.glyphOrder = mine.glyphOrder
+    glyf._reverseGlyphOrder = {}
+    post, hmtx = copy.copy(shared["post"]), copy.copy(shared["hmtx"])
+    mine.tables.update({"post": post, "hmtx": hmtx, "cmap": cmap, "glyf": glyf})
+    return mine
 
 
 def _add_font(pdf: FPDF, font: NameFont) -> None:
@@ -103,19 +170,18 @@ def _add_font(pdf: FPDF, font: NameFont) -> None:
     draws and writes one document is that document's own: its place among the document's
     fonts, the characters used (the subset), the glyphs it lacked, the widths it looked up, the
     descriptor it numbers and names, and the fontTools font that writing the PDF subsets in
-    place (opened afresh from the kept bytes; a parse only of the tables the subset reads).
-    The character map and glyph ids are only read. A color font (which would hold the
-    document) is read the ordinary way, per document."""
-    from fontTools.ttLib import TTFont
+    place (`_document_ttfont`). The character map and glyph ids are only read. A color or CFF
+    font (not DejaVu) is read the ordinary way, per document."""
     from fpdf.fonts import SubsetMap
 
-    parsed, data = _parsed_font(font)
+    reading = _reading(font)
+    parsed = reading.parsed
     if parsed.color_font is not None or parsed.is_cff:  # pragma: no cover - not DejaVu
-        _add_font(pdf, font)
+        pdf.add_font(font.family, font.style, font.path)
         return
     mine = copy.copy(parsed)
     mine.i = len(pdf.fonts) + 1
-    mine.ttfont = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+    mine.ttfont = _document_ttfont(reading)
     mine._hbfont = None
     mine.cw = copy.copy(parsed.cw)
     mine.desc = copy.copy(parsed.desc)
@@ -125,16 +191,50 @@ def _add_font(pdf: FPDF, font: NameFont) -> None:
     pdf.fonts[mine.fontkey] = mine
 
 
+class Printed(NamedTuple):
+    """Everything a certificate's PDF shows: the same Printed always gives the same bytes."""
+
+    name: str
+    course_title: str
+    issued_at: datetime  # the PDF's creation date, in UTC
+    date: str  # the date as printed, in the site's time zone
+    verify_url: str
+
+
+def printed(certificate: Certificate, *, verify_url: str) -> Printed:
+    issued = timezone.localtime(certificate.issued_at)  # the date the pages show
+    return Printed(
+        name=certificate.name,
+        course_title=certificate.course_title,
+        issued_at=certificate.issued_at.astimezone(UTC),
+        date=f"{issued.day} {issued:%B %Y}",
+        verify_url=verify_url,
+    )
+
+
+# The last PDFs drawn in this process (~10-20 kB each), by everything they show: a learner who
+# downloads twice gets the same bytes without the drawing. A renamed learner's certificate
+# shows another name, so it is another PDF: a kept one is never stale.
+KEPT_PDFS = 16
+
+
 def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     """The PDF's bytes; raises CannotDraw for a name the bundled fonts cannot print."""
-    font = name_font(certificate.name)
-    if font is None:
+    if name_font(certificate.name) is None:
         raise CannotDraw(missing_letters(certificate.name))
+    return _kept(printed(certificate, verify_url=verify_url))
+
+
+def draw(content: Printed) -> bytes:
+    """The PDF, drawn afresh."""
+    font = name_font(content.name)
+    if font is None:
+        raise CannotDraw(missing_letters(content.name))
     from fpdf import FPDF  # imported on first use: most processes never draw a PDF
 
     pdf = FPDF(orientation="landscape", format="A4")
-    pdf.set_creation_date(certificate.issued_at)
-    pdf.set_title(f"Certificate: {certificate.course_title}")
+    pdf.set_creation_date(content.issued_at)
+    pdf.set_title(f"Certificate: {content.course_title}")
     pdf.set_author("SRM Trainer")
     pdf.set_auto_page_break(auto=False)
     _add_font(pdf, font)
@@ -160,13 +260,15 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     pdf.ln(4)
     line("This certifies that", size=14)
     pdf.set_text_shaping(True)  # joins Arabic letters, orders right-to-left names
-    line(certificate.name, family=font.family, style=font.style, size=30, gap=20)
+    line(content.name, family=font.family, style=font.style, size=30, gap=20)
     pdf.set_text_shaping(False)
     line("has completed the course", size=14)
-    line(certificate.course_title, style="B", size=18, gap=14)
-    issued = timezone.localtime(certificate.issued_at)  # the date the pages show
-    line(f"on {issued.day} {issued:%B %Y}", size=14)
+    line(content.course_title, style="B", size=18, gap=14)
+    line(f"on {content.date}", size=14)
     pdf.set_y(height - 42)
     line("Check this certificate at", size=10, gap=6, color=(90, 100, 110))
-    line(verify_url, family="Courier", size=10, gap=6)
+    line(content.verify_url, family="Courier", size=10, gap=6)
     return bytes(pdf.output())
+
+
+_kept = lru_cache(maxsize=KEPT_PDFS)(draw)

@@ -3,6 +3,7 @@ reader reads them; a name the fonts cannot draw gets the page that says so, neve
 
 from __future__ import annotations
 
+import copy
 import io
 
 import pytest
@@ -10,7 +11,8 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from certificates import issuing
-from certificates.pdf import CannotDraw, certificate_pdf, missing_letters
+from certificates import pdf as pdf_module
+from certificates.pdf import CannotDraw, certificate_pdf, draw, missing_letters, printed
 from tests.certificates.conftest import build_course, complete, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -99,35 +101,126 @@ def test_arabic_letters_are_joined_not_drawn_apart(issued):
     assert not {"uni0645", "uniFEE1"} & glyphs  # meem, as a code point or isolated
 
 
+def _drawn(certificate, verify_url="https://example.org/c/x/") -> bytes:
+    """Drawn afresh, past the PDFs this process keeps."""
+    return draw(printed(certificate, verify_url=verify_url))
+
+
+def _unsaved(*names: str) -> list:
+    from datetime import UTC, datetime
+
+    from certificates.models import Certificate
+
+    return [
+        Certificate(name=n, course_title="C", code="x", issued_at=datetime(2026, 5, 1, tzinfo=UTC))
+        for n in names
+    ]
+
+
 def test_the_same_certificate_gives_the_same_bytes(issued):
     certificate = issued("Дмитрий")
-    first = certificate_pdf(certificate, verify_url="https://example.org/c/x/")
+    first = _drawn(certificate)
+    assert _drawn(certificate) == first
     assert certificate_pdf(certificate, verify_url="https://example.org/c/x/") == first
     assert len(first) < 20_000  # only the glyphs used are embedded
 
 
 def test_the_font_read_once_draws_what_fpdf_reading_it_per_pdf_draws(monkeypatch):
-    """The name fonts are read once per process and copied per PDF (pdf._add_font): the bytes
-    equal those of fpdf's own add_font, in any order of names and fonts, so nothing one PDF
-    drew (its subset, widths looked up, descriptor) leaks into the next."""
-    from datetime import UTC, datetime
-
-    from certificates import pdf as pdf_module
-    from certificates.models import Certificate
-
-    names = ["Zoë Ångström", "محمد علي", "Дмитрий Шостакович", "דוד לוי", "Ada"]
-    certificates = [
-        Certificate(name=n, course_title="C", code="x", issued_at=datetime(2026, 5, 1, tzinfo=UTC))
-        for n in names
-    ]
-    shared = [certificate_pdf(c, verify_url="https://example.org/c/x/") for c in certificates]
-    again = [certificate_pdf(c, verify_url="https://example.org/c/x/") for c in certificates[::-1]]
+    """The name fonts are read once per process and copied per PDF (pdf._add_font, with the
+    fontTools tables of pdf._document_ttfont): the bytes equal those of fpdf's own add_font, in
+    any order of names and fonts, so nothing one PDF drew or subset (its subset, widths looked
+    up, descriptor, glyph order, metrics, character maps, glyphs: plain, accented as composite
+    glyphs, joined Arabic forms) leaks into the next."""
+    certificates = _unsaved(
+        "Zoë Ångström", "محمد علي", "Дмитрий Шостакович", "דוד לוי", "Ada", "Nguyễn Thị Ánh",
+        "Ἀλέξανδρος", "Łukasz Wróbel",
+    )  # fmt: skip
+    shared = [_drawn(c) for c in certificates]
+    again = [_drawn(c) for c in certificates[::-1]]
     monkeypatch.setattr(
         pdf_module, "_add_font", lambda pdf, font: pdf.add_font(font.family, font.style, font.path)
     )
-    own = [certificate_pdf(c, verify_url="https://example.org/c/x/") for c in certificates]
+    own = [_drawn(c) for c in certificates]
     assert shared == own and again[::-1] == own
-    assert len(set(own)) == len(names)
+    assert len(set(own)) == len(certificates)
+
+
+def test_drawing_leaves_the_font_read_once_as_it_was():
+    """What the PDFs share (pdf._reading: fpdf2's reading and its fontTools tables) is only
+    read: subsetting rewrites glyphs (component ids, padding), metrics and character maps in
+    place, and does so on each document's copies, so the shared parse stays as read."""
+
+    def state(font):
+        reading = pdf_module._reading(font)
+        tables = reading.tables
+        return (
+            list(tables.getGlyphOrder()),
+            dict(tables.getReverseGlyphMap()),
+            {n: copy.copy(g.__dict__) for n, g in tables["glyf"].glyphs.items()},
+            dict(tables["hmtx"].metrics),
+            [(t.format, dict(t.cmap)) for t in tables["cmap"].tables],
+            list(tables["post"].extraNames),
+            dict(reading.parsed.cw) if isinstance(reading.parsed.cw, dict) else None,
+        )
+
+    before = {font: state(font) for font in pdf_module.NAME_FONTS}
+    for certificate in _unsaved("Zoë Ångström Ëa", "محمد علي", "Nguyễn Thị Ánh", "דוד לוי"):
+        _drawn(certificate)
+    assert {font: state(font) for font in pdf_module.NAME_FONTS} == before
+
+
+def test_each_pdf_embeds_its_own_names_glyphs_only():
+    """Two learners in a row, in two scripts of the same font: each PDF's embedded subset
+    has its name's glyphs, none of the other's (the font read once keeps no subset)."""
+    greek, russian = _unsaved("Ελένη", "Дмитрий")
+    first = _embedded_glyphs(_fonts(_drawn(greek))["DejaVuSerifBoldItalic"])
+    second = _embedded_glyphs(_fonts(_drawn(russian))["DejaVuSerifBoldItalic"])
+    assert {"Epsilon", "lambda"} <= first and not {"uni0414", "uni043C"} & first  # Ε λ; Д м
+    assert {"uni0414", "uni043C"} <= second and not {"Epsilon", "lambda"} & second
+
+
+def test_a_pdf_asked_for_again_is_the_kept_one_and_the_kept_are_few():
+    """The last PDFs are kept by everything they show: asking again gives the same bytes
+    without drawing; the number kept is bounded (memory per process)."""
+    [certificate] = _unsaved("Zoë Ångström")
+    url = "https://example.org/c/asked-again/"
+    first = certificate_pdf(certificate, verify_url=url)
+    drawn = pdf_module._kept.cache_info().misses
+    assert certificate_pdf(certificate, verify_url=url) == first
+    assert pdf_module._kept.cache_info().misses == drawn  # not drawn again
+    assert first == _drawn(certificate, url)
+    assert pdf_module._kept.cache_parameters()["maxsize"] == pdf_module.KEPT_PDFS <= 32
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"name": "Zoe Angstrom"},
+        {"course_title": "Another course"},
+        {"code": "another-code"},
+        {"issued_at": "2026-06-02T10:00:00+00:00"},
+    ],
+)
+def test_a_changed_certificate_gets_a_new_pdf_never_a_kept_stale_one(
+    client, learner, issued, change
+):
+    """Whatever the PDF shows is what it is kept by: after a change (a name corrected in the
+    database, say), the PDF shows the certificate as it is now."""
+    from django.utils.dateparse import parse_datetime
+
+    certificate = issued("Zoë Ångström")
+    client.force_login(learner)
+    before = client.get(PDF).content
+    assert before == client.get(PDF).content  # kept
+    values = {k: parse_datetime(v) if k == "issued_at" else v for k, v in change.items()}
+    type(certificate).objects.filter(pk=certificate.pk).update(**values)
+    certificate.refresh_from_db()
+    after = client.get(PDF).content
+    assert after != before
+    # the certificate as it is now, drawn afresh
+    assert after == _drawn(
+        certificate, verify_url=f"http://testserver/certificates/{certificate.code}/"
+    )
 
 
 @pytest.mark.parametrize(

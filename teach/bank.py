@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
 
@@ -22,6 +23,7 @@ from quizzes import kinds
 from quizzes.models import Question, Quiz
 from teach.access import questions_visible, visibility
 from teach.forms import ModuleChoiceField
+from teach.reads import Read
 from teach.rendering import RENDERER
 
 PAGE_SIZE = 25
@@ -102,33 +104,77 @@ def with_tag_slugs(questions) -> None:
         question.tag_slugs = by_question[question.pk]
 
 
+def _stand_in(key: int):
+    """A user (not staff) with the key `key`, to build a read's query with a stand-in key
+    (`teach.reads`): the visibility rule is written for a user."""
+    return get_user_model()(pk=key, is_staff=False)
+
+
+def _visible_questions(key: int | None) -> QuerySet[Question]:
+    """`questions_visible` of the user `key` (None: staff, who see every question)."""
+    return Question.objects.all() if key is None else questions_visible(_stand_in(key))
+
+
+def _summaries(staff: bool) -> Read:
+    def build(key: int) -> QuerySet:
+        rows = _visible_questions(None if staff else key).filter(archived=False)
+        return (
+            rows.values_list("category")
+            .annotate(
+                count=Count("pk"),
+                mine=Count("pk", filter=Q(owner_id=key)),
+                last_edited=Max("updated_at"),
+            )
+            .order_by("category")
+        )
+
+    return Read(build, keys=1)
+
+
+def _tag_counts(staff: bool) -> Read:
+    def build(key: int | None = None) -> QuerySet:
+        links = Question.tags.through.objects.all()
+        if key is not None:
+            links = links.filter(visibility(_stand_in(key), via="question__"))
+        rows = links.values_list("tag__slug").annotate(count=Count("question_id"))
+        return rows.order_by("tag__slug")
+
+    return Read(build, keys=0 if staff else 1)
+
+
+def _offers(staff: bool) -> Read:
+    def build(key: int | None = None) -> QuerySet:
+        rows = _visible_questions(key).order_by()
+        return rows.values_list("category", "archived", "misconceptions")
+
+    return Read(build, keys=0 if staff else 1)
+
+
+# By whether the user is staff; a staff user's reads take no key (no visibility rule).
+SUMMARIES = {staff: _summaries(staff) for staff in (False, True)}
+TAG_COUNTS = {staff: _tag_counts(staff) for staff in (False, True)}
+OFFERS = {staff: _offers(staff) for staff in (False, True)}
+
+
+def _keys(user) -> tuple[int, ...]:
+    return () if user.is_staff else (user.pk,)
+
+
 def bank_summaries(user) -> list[dict]:
     """One row per bank (category) the teacher may use: how many questions (archived ones
     not counted), how many of them are the teacher's own, and when one was last edited."""
-    rows = (
-        questions_visible(user)
-        .filter(archived=False)
-        .values("category")
-        .annotate(
-            count=Count("pk"),
-            mine=Count("pk", filter=Q(owner=user)),
-            last_edited=Max("updated_at"),
-        )
-        .order_by("category")
-    )
-    return list(rows)
+    rows = SUMMARIES[bool(user.is_staff)].rows(user.pk)
+    return [
+        {"category": category, "count": count, "mine": mine, "last_edited": last_edited}
+        for category, count, mine, last_edited in rows
+    ]
 
 
 def tag_counts(user) -> list[tuple[str, int]]:
     """The tags on questions the teacher may use, with how many of those questions have each.
     Counted on the question-tag links, joined to the questions only to apply the visibility
     rule: half the cost of counting from the tags with the questions as a subquery."""
-    links = Question.tags.through.objects.all()
-    rule = visibility(user, via="question__")
-    if rule is not None:
-        links = links.filter(rule)
-    rows = links.values_list("tag__slug").annotate(count=Count("question_id"))
-    return list(rows.order_by("tag__slug"))
+    return TAG_COUNTS[bool(user.is_staff)].rows(*_keys(user))
 
 
 @dataclass(frozen=True)
@@ -147,8 +193,7 @@ def question_offers(user) -> QuestionOffers:
     counted here) instead of one for the tags and another for the categories."""
     counts: Counter[str] = Counter()
     categories: set[str] = set()
-    rows = questions_visible(user).order_by().values_list("category", "archived", "misconceptions")
-    for category, archived, tags in rows:
+    for category, archived, tags in OFFERS[bool(user.is_staff)].rows(*_keys(user)):
         if not archived:
             categories.add(category)
         if isinstance(tags, list):

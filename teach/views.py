@@ -19,7 +19,7 @@ from lessons.models import Source
 from quizzes import kinds
 from quizzes.forms import AnswerForm
 from quizzes.grading import certainty_mark, grade
-from quizzes.models import Attempt, Question, Quiz, QuizQuestion
+from quizzes.models import Attempt, Question, Quiz, QuizQuestion, Tag
 from teach import bank, services
 from teach.access import (
     _question_for_instructor,
@@ -32,6 +32,7 @@ from teach.access import (
 )
 from teach.editors import EDITORS, editor_for
 from teach.forms import QuestionForm, QuizForm
+from teach.reads import Read
 from teach.transfer.gift import GIFT_KINDS
 
 
@@ -331,6 +332,10 @@ def quiz_preview_check(request: HttpRequest, pk: int, position: int) -> HttpResp
 # --- questions ----------------------------------------------------------------------------
 
 
+# The question's tag slugs in the tags' order (`question.tags`), its SQL compiled once.
+QUESTION_TAGS = Read(lambda key: Tag.objects.filter(questions__pk=key).values_list("slug"), keys=1)
+
+
 def _question_initial(question: Question) -> dict:
     return {
         "prompt": question.prompt,
@@ -342,7 +347,7 @@ def _question_initial(question: Question) -> dict:
         "misconceptions": [t for t in question.misconceptions if isinstance(t, str)]
         if isinstance(question.misconceptions, list)
         else [],
-        "tags": list(question.tags.values_list("slug", flat=True)) if question.pk else [],
+        "tags": [slug for (slug,) in QUESTION_TAGS.rows(question.pk)] if question.pk else [],
     }
 
 

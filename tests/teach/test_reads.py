@@ -1,0 +1,97 @@
+"""The teaching pages' reads with SQL compiled once (`teach.reads`) give what their querysets
+give, for each user and question they are asked about, and refuse a key the SQL would freeze."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from lessons.models import Source
+from quizzes.models import Answer, Question
+from teach import bank, services
+from teach.forms import LESSON_MENU, MODULE_MENUS
+from teach.reads import Read
+from teach.views import QUESTION_TAGS
+from tests.quizzes.builders import make_attempt, make_lesson, make_question, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def questions(instructor, other_instructor):
+    """Questions of two instructors and the curriculum's, in two banks, one archived, with
+    tags and misconceptions, and one answered."""
+    mine = make_question(owner=instructor, source=Source.AUTHORED, category="s3")
+    make_question(
+        owner=instructor, source=Source.AUTHORED, category="iam", misconceptions=["a", "b"]
+    )
+    make_question(owner=other_instructor, source=Source.AUTHORED, category="kms")
+    make_question(source=Source.FILE, category="iam", archived=True, misconceptions=[])
+    make_lesson()
+    services.question_set_tags(question=mine, tags=["exam", "s3"])
+    theirs = Question.objects.get(category="kms")
+    services.question_set_tags(question=theirs, tags=["exam"])
+    attempt = make_attempt(make_quiz(theirs), session_key="visitor")
+    Answer.objects.create(attempt=attempt, question=theirs, saved_at=timezone.now())
+    return mine, theirs
+
+
+def _staff():
+    return get_user_model().objects.create_user("sam", is_staff=True)
+
+
+def test_each_read_gives_what_its_queryset_gives(questions, instructor, other_instructor):
+    mine, theirs = questions
+    reads = [
+        (LESSON_MENU, ()),
+        (MODULE_MENUS["pk"], ()),
+        (MODULE_MENUS["slug"], ()),
+        (QUESTION_TAGS, (mine.pk,)),
+        (QUESTION_TAGS, (theirs.pk,)),
+        (bank.TAG_COUNTS[True], ()),
+        (bank.OFFERS[True], ()),
+    ]
+    for user in (instructor, other_instructor, _staff()):
+        reads.append((bank.SUMMARIES[user.is_staff], (user.pk,)))
+        if not user.is_staff:
+            reads += [(bank.TAG_COUNTS[False], (user.pk,)), (bank.OFFERS[False], (user.pk,))]
+    for read, keys in reads:
+        rows = read.rows(*keys)
+        assert rows, keys  # each holds something here, so the comparison says something
+        assert rows == list(read.queryset(*keys)), keys
+
+
+def test_the_values_are_converted_as_the_orm_converts_them(questions, instructor):
+    offers = bank.OFFERS[True].rows()
+    assert {type(archived) for _, archived, _ in offers} == {bool}
+    assert [] in [tags for _, _, tags in offers] and ["a", "b"] in [t for _, _, t in offers]
+    (_, _, _, last_edited), *_ = bank.SUMMARIES[False].rows(instructor.pk)
+    assert isinstance(last_edited, datetime) and last_edited.tzinfo is not None
+
+
+def test_each_user_and_question_gets_their_own_rows(questions, instructor, other_instructor):
+    mine, theirs = questions
+    assert bank.tag_counts(instructor) == [("exam", 1), ("s3", 1)]
+    assert bank.tag_counts(other_instructor) == [("exam", 1)]
+    assert [row["category"] for row in bank.bank_summaries(instructor)] == ["iam", "s3"]
+    assert [row["mine"] for row in bank.bank_summaries(other_instructor)] == [1]
+    assert bank.question_offers(instructor).categories == ["iam", "s3"]
+    assert bank.question_offers(other_instructor).categories == ["kms"]
+    assert QUESTION_TAGS.rows(mine.pk) == [("exam",), ("s3",)]
+    assert (services.question_has_answers(mine), services.question_has_answers(theirs)) == (
+        False,
+        True,
+    )
+
+
+def test_a_key_the_sql_would_hold_as_a_constant_is_refused():
+    # A slice's bound is written into the SQL, not passed as a parameter: the first run with
+    # another key would have kept the first one.
+    read = Read(lambda key: Question.objects.values_list("pk")[: abs(key)], keys=1)
+    with pytest.raises(ValueError, match="not a parameter"):
+        read.rows(3)
+    with pytest.raises(TypeError):
+        bank.TAG_COUNTS[False].rows()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -20,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from lessons.models import Source
 from quizzes.models import Question, Quiz
 from srm_trainer.accounts.roles import is_instructor
+from teach.reads import ByKey
 
 
 def can_teach(user) -> bool:
@@ -89,15 +91,19 @@ def visible_quiz(user, raw: str) -> Quiz | None:
     return quiz if quiz is not None and _sees(user, quiz) else None
 
 
-def _fetch(request: HttpRequest, queryset: QuerySet, pk: int, edit: bool):
+Owned = TypeVar("Owned", Quiz, Question)
+
+# A quiz with its module, a question with its scenario, each read by its key (`teach.reads`).
+QUIZ_BY_KEY = ByKey(Quiz, "module")
+QUESTION_BY_KEY = ByKey(Question, "scenario")
+
+
+def _fetch(request: HttpRequest, rows: ByKey[Owned], pk: int, edit: bool) -> Owned:
     # Read by primary key, then the same rule as `_visible` in Python: an invisible row is a
     # 404 exactly as if the filter had hidden it, without building the OR filter each request.
-    try:
-        obj = queryset.get(pk=pk)
-    except queryset.model.DoesNotExist:
-        obj = None
+    obj = rows.get(pk) if key_in(str(pk)) is not None else None
     if obj is None or not _sees(request.user, obj):
-        raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")
+        raise Http404(f"No {rows.model._meta.object_name} matches the given query.")
     if edit and not may_edit(request.user, obj):
         raise PermissionDenied("This comes from the curriculum files and is read-only here.")
     return obj
@@ -108,9 +114,9 @@ def _quiz_for_instructor(request: HttpRequest, pk: int, *, edit: bool = False) -
     may also change it (file content for an instructor)."""
     # The module is read with it (editors and pages show it); the owner is never shown for one
     # quiz (only its id is compared), so it is not joined.
-    return _fetch(request, Quiz.objects.select_related("module"), pk, edit)
+    return _fetch(request, QUIZ_BY_KEY, pk, edit)
 
 
 def _question_for_instructor(request: HttpRequest, pk: int, *, edit: bool = False) -> Question:
     """As `_quiz_for_instructor`, for a question."""
-    return _fetch(request, Question.objects.select_related("scenario"), pk, edit)
+    return _fetch(request, QUESTION_BY_KEY, pk, edit)

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 from weakref import WeakKeyDictionary
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import ForeignKey, Model, QuerySet
 
 # Stand-ins for the keys a read takes, compiled in their place: negative, so never a real key.
 STAND_INS = (-7_340_033, -7_340_034, -7_340_035)
@@ -92,3 +92,38 @@ class Read:
                 values[column] = value
             out.append(tuple(values))
         return out
+
+
+M = TypeVar("M", bound=Model)
+
+
+class ByKey(Generic[M]):
+    """One row of `model` by its key, with the row a foreign key `related` points at (as
+    `model.objects.select_related(related).get(pk=key)` reads them), through a `Read`: the
+    instances are made as the ORM makes them (`Model.from_db`), the related one cached on the
+    first (None when the key is empty)."""
+
+    def __init__(self, model: type[M], related: str) -> None:
+        self.model = model
+        self.field = cast(ForeignKey, model._meta.get_field(related))
+        self.related_model: type[Model] = self.field.related_model  # type: ignore[assignment]
+        self.own = [f.attname for f in model._meta.concrete_fields]
+        self.theirs = [f.attname for f in self.related_model._meta.concrete_fields]
+        self.their_key_at = self.theirs.index(self.related_model._meta.pk.attname)
+        lookups = [*self.own, *(f"{related}__{name}" for name in self.theirs)]
+        self.read = Read(
+            lambda key: model._default_manager.filter(pk=key).values_list(*lookups), keys=1
+        )
+
+    def get(self, key: int, using: str = DEFAULT_DB_ALIAS) -> M | None:
+        rows = self.read.rows(key, using=using)
+        if not rows:
+            return None
+        row, n = rows[0], len(self.own)
+        obj = self.model.from_db(using, self.own, row[:n])
+        theirs = row[n:]
+        related = None
+        if theirs[self.their_key_at] is not None:
+            related = self.related_model.from_db(using, self.theirs, theirs)
+        self.field.set_cached_value(obj, related)
+        return obj

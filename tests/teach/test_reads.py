@@ -12,6 +12,7 @@ from django.utils import timezone
 from lessons.models import Source
 from quizzes.models import Answer, Question
 from teach import bank, services
+from teach.access import QUESTION_BY_KEY, QUIZ_BY_KEY
 from teach.forms import LESSON_MENU, MODULE_MENUS
 from teach.reads import Read
 from teach.views import QUESTION_TAGS
@@ -95,3 +96,25 @@ def test_a_key_the_sql_would_hold_as_a_constant_is_refused():
         read.rows(3)
     with pytest.raises(TypeError):
         bank.TAG_COUNTS[False].rows()
+
+
+def _fields(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_a_row_by_its_key_is_the_orms_row_with_its_related_row(
+    instructor, django_assert_num_queries
+):
+    with_scenario = make_question("policy_decision", owner=instructor, source=Source.AUTHORED)
+    without = make_question(owner=instructor, source=Source.AUTHORED)
+    for question in (with_scenario, without):
+        orm = Question.objects.select_related("scenario").get(pk=question.pk)
+        read = QUESTION_BY_KEY.get(question.pk)
+        assert type(read) is Question and _fields(read) == _fields(orm)
+        assert not read._state.adding and read._state.db == "default"
+        with django_assert_num_queries(0):
+            scenario = read.scenario  # cached with it, as select_related leaves it
+        assert (scenario and _fields(scenario)) == (orm.scenario and _fields(orm.scenario))
+    quiz = make_quiz(without, owner=instructor, module=make_lesson().module)
+    assert _fields(QUIZ_BY_KEY.get(quiz.pk).module) == _fields(quiz.module)
+    assert QUESTION_BY_KEY.get(without.pk + 1000) is None

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q, QuerySet
 
 from curriculum.validation import DECISIONS
@@ -38,6 +40,7 @@ from srm_trainer.sandbox.state import (
     unprefixed,
 )
 from teach.editors import Editor, Parts, _Form
+from teach.reads import Read
 
 CASE_PREFIX = "case-"
 MENU_FIELDS = ("pk", "title", "source", "owner_id")  # what the scenario menu shows
@@ -51,6 +54,31 @@ def scenarios_for(user) -> QuerySet[Scenario]:
     if not user.is_staff:
         rows = rows.filter(Q(source=Source.FILE) | Q(owner__isnull=True) | Q(owner=user))
     return rows.order_by("title", "slug")
+
+
+def _menu_read(staff: bool) -> Read:
+    def build(key: int | None = None) -> QuerySet:
+        user = get_user_model()(pk=key, is_staff=staff)
+        return scenarios_for(user).values_list(*MENU_COLUMNS)
+
+    return Read(build, keys=0 if staff else 1)
+
+
+# The menu's columns in the model's field order (as `Model.from_db` takes a partial row), and
+# its read by whether the user is staff, compiled once (`teach.reads`).
+MENU_COLUMNS = [
+    f.attname
+    for f in Scenario._meta.concrete_fields
+    if f.attname in MENU_FIELDS or (f.primary_key and "pk" in MENU_FIELDS)
+]
+MENU_READS = {staff: _menu_read(staff) for staff in (False, True)}
+
+
+def scenario_menu(user) -> list[Scenario]:
+    """`scenarios_for(user)` with only the menu's fields (`MENU_FIELDS`), as `only()` reads
+    them (the rest deferred)."""
+    rows = MENU_READS[bool(user.is_staff)].rows(*(() if user.is_staff else (user.pk,)))
+    return [Scenario.from_db(DEFAULT_DB_ALIAS, MENU_COLUMNS, row) for row in rows]
 
 
 def may_edit_scenario(user, scenario: Scenario) -> bool:
@@ -305,7 +333,7 @@ class PolicyDecisionEditor(Editor):
         def menu() -> list[Scenario]:
             # What the menu shows, not every scenario's case and texts (read for the one
             # opened or saved, `ScenarioForm.whole`); read only when the menu is needed.
-            scenarios = list(scenarios_for(user).only(*MENU_FIELDS))
+            scenarios = scenario_menu(user)
             if question.scenario_id:
                 held = question.scenario  # read whole with the question
                 scenarios = [held if s.pk == held.pk else s for s in scenarios]

@@ -21,9 +21,9 @@ from django.db.models import Count, Max, Q, QuerySet
 from lessons.models import Level, Module
 from quizzes import kinds
 from quizzes.models import Question, Quiz
+from srm_trainer.prepared import PreparedQuery
 from teach.access import questions_visible, visibility
 from teach.forms import ModuleChoiceField
-from teach.reads import Read
 from teach.rendering import RENDERER
 
 PAGE_SIZE = 25
@@ -104,9 +104,12 @@ def with_tag_slugs(questions) -> None:
         question.tag_slugs = by_question[question.pk]
 
 
+LINKS = Question.tags.through  # question-tag links
+
+
 def _stand_in(key: int):
-    """A user (not staff) with the key `key`, to build a read's query with a stand-in key
-    (`teach.reads`): the visibility rule is written for a user."""
+    """A user (not staff) with the key `key`, to build a prepared query with a stand-in
+    key (`PreparedQuery`): the visibility rule is written for a user."""
     return get_user_model()(pk=key, is_staff=False)
 
 
@@ -115,7 +118,7 @@ def _visible_questions(key: int | None) -> QuerySet[Question]:
     return Question.objects.all() if key is None else questions_visible(_stand_in(key))
 
 
-def _summaries(staff: bool) -> Read:
+def _summaries(staff: bool) -> PreparedQuery:
     def build(key: int) -> QuerySet:
         rows = _visible_questions(None if staff else key).filter(archived=False)
         return (
@@ -128,26 +131,26 @@ def _summaries(staff: bool) -> Read:
             .order_by("category")
         )
 
-    return Read(build, keys=1)
+    return PreparedQuery(Question, ("int",), build)
 
 
-def _tag_counts(staff: bool) -> Read:
+def _tag_counts(staff: bool) -> PreparedQuery:
     def build(key: int | None = None) -> QuerySet:
-        links = Question.tags.through.objects.all()
+        links = LINKS.objects.all()
         if key is not None:
             links = links.filter(visibility(_stand_in(key), via="question__"))
         rows = links.values_list("tag__slug").annotate(count=Count("question_id"))
         return rows.order_by("tag__slug")
 
-    return Read(build, keys=0 if staff else 1)
+    return PreparedQuery(LINKS, () if staff else ("int",), build)
 
 
-def _offers(staff: bool) -> Read:
+def _offers(staff: bool) -> PreparedQuery:
     def build(key: int | None = None) -> QuerySet:
         rows = _visible_questions(key).order_by()
         return rows.values_list("category", "archived", "misconceptions")
 
-    return Read(build, keys=0 if staff else 1)
+    return PreparedQuery(Question, () if staff else ("int",), build)
 
 
 # By whether the user is staff; a staff user's reads take no key (no visibility rule).
@@ -174,7 +177,7 @@ def tag_counts(user) -> list[tuple[str, int]]:
     """The tags on questions the teacher may use, with how many of those questions have each.
     Counted on the question-tag links, joined to the questions only to apply the visibility
     rule: half the cost of counting from the tags with the questions as a subquery."""
-    return TAG_COUNTS[bool(user.is_staff)].rows(*_keys(user))
+    return [(slug, count) for slug, count in TAG_COUNTS[bool(user.is_staff)].rows(*_keys(user))]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from django.forms.models import ModelChoiceIterator
 
 from lessons.models import Lesson, Level, Module
 from quizzes.models import Quiz
-from teach.reads import Read
+from srm_trainer.prepared import PreparedQuery
 from teach.rendering import RENDERER
 
 # Misconception and bank tags: lowercase words joined by hyphens (the import checks the same).
@@ -35,7 +35,7 @@ class _Rows(ModelChoiceIterator):
 class _RowChoiceField(forms.ModelChoiceField):
     """A chosen value is still checked against the queryset and cleaned to its row, as any
     `ModelChoiceField` does; only the menu is read differently: every row of the model, by a
-    `teach.reads.Read` (its SQL compiled once), so the queryset must hold every row too."""
+    `PreparedQuery` (its SQL compiled once), so the queryset must hold every row too."""
 
     iterator = _Rows
 
@@ -43,17 +43,21 @@ class _RowChoiceField(forms.ModelChoiceField):
         raise NotImplementedError
 
 
-def _module_menu(key: str) -> Read:
-    return Read(lambda: Module.objects.order_by("order", "slug").values_list(key, "title"))
+def _module_menu(key: str) -> PreparedQuery:
+    return PreparedQuery(
+        Module, (), lambda: Module.objects.order_by("order", "slug").values_list(key, "title")
+    )
 
 
 # By the field's `to_field_name`: none (a form's field), "id" (a model form's), or "slug".
 MODULE_MENUS = {"pk": _module_menu("pk"), "slug": _module_menu("slug")}
 MODULE_MENUS["id"] = MODULE_MENUS["pk"]
-LESSON_MENU = Read(
+LESSON_MENU = PreparedQuery(
+    Lesson,
+    (),
     lambda: Lesson.objects.order_by("module__order", "order").values_list(
         "pk", "module__slug", "slug"
-    )
+    ),
 )
 
 
@@ -61,7 +65,7 @@ class ModuleChoiceField(_RowChoiceField):
     """Modules by title (`Module.__str__`), in the modules' order; keyed by pk or slug."""
 
     def rows(self) -> Iterator[tuple]:
-        return iter(MODULE_MENUS[self.to_field_name or "pk"].rows())
+        return (tuple(row) for row in MODULE_MENUS[self.to_field_name or "pk"].rows())
 
 
 class LessonChoiceField(_RowChoiceField):

@@ -18,7 +18,7 @@ from functools import cache, cached_property
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db import DEFAULT_DB_ALIAS
+from django.db import router
 from django.db.models import Q, QuerySet
 
 from curriculum.validation import DECISIONS
@@ -26,6 +26,7 @@ from lessons.models import Scenario, Source
 from quizzes.explain import NO_STATEMENT, case_statements
 from srm_trainer.iam import PolicyError, evaluate
 from srm_trainer.iam.words import DECISIONS as DECISION_WORDS
+from srm_trainer.prepared import PreparedQuery
 from srm_trainer.sandbox.live import Analysis, Note, analyse
 from srm_trainer.sandbox.panel import case_editor_context
 from srm_trainer.sandbox.state import (
@@ -40,7 +41,6 @@ from srm_trainer.sandbox.state import (
     unprefixed,
 )
 from teach.editors import Editor, Parts, _Form
-from teach.reads import Read
 
 CASE_PREFIX = "case-"
 MENU_FIELDS = ("pk", "title", "source", "owner_id")  # what the scenario menu shows
@@ -56,16 +56,16 @@ def scenarios_for(user) -> QuerySet[Scenario]:
     return rows.order_by("title", "slug")
 
 
-def _menu_read(staff: bool) -> Read:
+def _menu_read(staff: bool) -> PreparedQuery:
     def build(key: int | None = None) -> QuerySet:
         user = get_user_model()(pk=key, is_staff=staff)
         return scenarios_for(user).values_list(*MENU_COLUMNS)
 
-    return Read(build, keys=0 if staff else 1)
+    return PreparedQuery(Scenario, () if staff else ("int",), build)
 
 
 # The menu's columns in the model's field order (as `Model.from_db` takes a partial row), and
-# its read by whether the user is staff, compiled once (`teach.reads`).
+# its read by whether the user is staff, compiled once (`PreparedQuery`).
 MENU_COLUMNS = [
     f.attname
     for f in Scenario._meta.concrete_fields
@@ -78,7 +78,8 @@ def scenario_menu(user) -> list[Scenario]:
     """`scenarios_for(user)` with only the menu's fields (`MENU_FIELDS`), as `only()` reads
     them (the rest deferred)."""
     rows = MENU_READS[bool(user.is_staff)].rows(*(() if user.is_staff else (user.pk,)))
-    return [Scenario.from_db(DEFAULT_DB_ALIAS, MENU_COLUMNS, row) for row in rows]
+    db = router.db_for_read(Scenario)
+    return [Scenario.from_db(db, MENU_COLUMNS, row) for row in rows]
 
 
 def may_edit_scenario(user, scenario: Scenario) -> bool:

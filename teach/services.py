@@ -15,7 +15,7 @@ from lessons.models import Source
 from quizzes import exam
 from quizzes.attempts import usable
 from quizzes.models import RESERVED_QUIZ_SLUGS, Answer, Question, Quiz, QuizQuestion, Tag
-from teach.reads import Read
+from srm_trainer.prepared import PreparedQuery
 
 
 class TeachError(Exception):
@@ -121,8 +121,10 @@ def quiz_move_question(*, quiz: Quiz, question: Question, step: int) -> None:
     quiz.save(update_fields=["updated_at"])
 
 
-# Whether a question has an answer, as `exists()` asks it, its SQL compiled once (`teach.reads`).
-_AN_ANSWER = Read(lambda key: Answer.objects.filter(question_id=key).values_list("pk")[:1], keys=1)
+# Whether a question has an answer, as `exists()` asks it, its SQL compiled once.
+_AN_ANSWER = PreparedQuery(
+    Answer, ("int",), lambda key: Answer.objects.filter(question_id=key).values_list("pk")[:1]
+)
 
 
 def question_has_answers(question: Question) -> bool:

@@ -20,6 +20,7 @@ from quizzes import kinds
 from quizzes.forms import AnswerForm
 from quizzes.grading import certainty_mark, grade
 from quizzes.models import Attempt, Question, Quiz, QuizQuestion, Tag
+from srm_trainer.prepared import PreparedQuery
 from teach import bank, services
 from teach.access import (
     _question_for_instructor,
@@ -32,7 +33,6 @@ from teach.access import (
 )
 from teach.editors import EDITORS, editor_for
 from teach.forms import QuestionForm, QuizForm
-from teach.reads import Read
 from teach.transfer.gift import GIFT_KINDS
 
 
@@ -333,7 +333,9 @@ def quiz_preview_check(request: HttpRequest, pk: int, position: int) -> HttpResp
 
 
 # The question's tag slugs in the tags' order (`question.tags`), its SQL compiled once.
-QUESTION_TAGS = Read(lambda key: Tag.objects.filter(questions__pk=key).values_list("slug"), keys=1)
+QUESTION_TAGS = PreparedQuery(
+    Tag, ("int",), lambda key: Tag.objects.filter(questions__pk=key).values_list("slug")
+)
 
 
 def _question_initial(question: Question) -> dict:

@@ -1,4 +1,4 @@
-"""The teaching pages' reads with SQL compiled once (`teach.reads`) give what their querysets
+"""The teaching pages' reads with SQL compiled once (`PreparedQuery`) give what their querysets
 give, for each user and question they are asked about, and refuse a key the SQL would freeze."""
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from lessons.models import Source
 from quizzes.models import Answer, Question
+from srm_trainer.prepared import PreparedQuery
 from teach import bank, services
 from teach.access import QUESTION_BY_KEY, QUIZ_BY_KEY
 from teach.editors import EDITORS  # before the policy editor, which registers in it
 from teach.forms import LESSON_MENU, MODULE_MENUS
 from teach.policy_editor import MENU_COLUMNS, MENU_FIELDS, scenario_menu, scenarios_for
-from teach.reads import Read
 from teach.views import QUESTION_TAGS
 from tests.conftest import make_scenario
 from tests.quizzes.builders import make_attempt, make_lesson, make_question, make_quiz
@@ -63,9 +63,9 @@ def test_each_read_gives_what_its_queryset_gives(questions, instructor, other_in
         if not user.is_staff:
             reads += [(bank.TAG_COUNTS[False], (user.pk,)), (bank.OFFERS[False], (user.pk,))]
     for read, keys in reads:
-        rows = read.rows(*keys)
+        rows = [tuple(row) for row in read.rows(*keys)]
         assert rows, keys  # each holds something here, so the comparison says something
-        assert rows == list(read.queryset(*keys)), keys
+        assert rows == list(read.build(*keys)), keys
 
 
 def test_the_values_are_converted_as_the_orm_converts_them(questions, instructor):
@@ -84,7 +84,7 @@ def test_each_user_and_question_gets_their_own_rows(questions, instructor, other
     assert [row["mine"] for row in bank.bank_summaries(other_instructor)] == [1]
     assert bank.question_offers(instructor).categories == ["iam", "s3"]
     assert bank.question_offers(other_instructor).categories == ["kms"]
-    assert QUESTION_TAGS.rows(mine.pk) == [("exam",), ("s3",)]
+    assert QUESTION_TAGS.rows(mine.pk) == [["exam"], ["s3"]]
     assert (services.question_has_answers(mine), services.question_has_answers(theirs)) == (
         False,
         True,
@@ -94,10 +94,12 @@ def test_each_user_and_question_gets_their_own_rows(questions, instructor, other
 def test_a_key_the_sql_would_hold_as_a_constant_is_refused():
     # A slice's bound is written into the SQL, not passed as a parameter: the first run with
     # another key would have kept the first one.
-    read = Read(lambda key: Question.objects.values_list("pk")[: abs(key)], keys=1)
-    with pytest.raises(ValueError, match="not a parameter"):
+    read = PreparedQuery(
+        Question, ("int",), lambda key: Question.objects.values_list("pk")[: abs(key)]
+    )
+    with pytest.raises(ValueError, match="not among the compiled parameters"):
         read.rows(3)
-    with pytest.raises(TypeError):
+    with pytest.raises(ValueError):
         bank.TAG_COUNTS[False].rows()
 
 

@@ -36,18 +36,22 @@ def unique_slug(model, text: str, *, fallback: str, max_length: int = 90) -> str
     return slug
 
 
-def quiz_questions(quiz: Quiz) -> list[Question]:
+def quiz_questions(quiz: Quiz, *, entries: list[QuizQuestion] | None = None) -> list[Question]:
     """The questions a learner could be given: the quiz's own (or its draw's pool), not
-    archived, usable; in the quiz's order."""
+    archived, usable; in the quiz's order. `entries`: every entry of the quiz, already read in
+    its order with each question and its scenario (the quiz page has them), for a quiz of its
+    own questions not to read them again."""
     if quiz.draws_by_rules:  # the final exam: every question its rules could draw
         return exam.rules_pool(quiz, usable)
     if quiz.draws:
         pool = Question.objects.filter(category=quiz.draw_category, archived=False)
         return usable(pool.select_related("scenario", "lesson").order_by("pk"))
-    entries = quiz.entries.filter(question__archived=False).select_related(
+    if entries is not None:
+        return usable(e.question for e in entries if not e.question.archived)
+    rows = quiz.entries.filter(question__archived=False).select_related(
         "question__scenario", "question__lesson"
     )
-    return usable(e.question for e in entries.order_by("order", "pk"))
+    return usable(e.question for e in rows.order_by("order", "pk"))
 
 
 def quiz_set_published(*, quiz: Quiz, published: bool) -> None:

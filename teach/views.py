@@ -138,7 +138,7 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": may_edit(request.user, quiz),
             "entries": entries,
             "attempt_count": quiz.attempts.count(),
-            "usable_count": len(services.quiz_questions(quiz)),
+            "usable_count": len(services.quiz_questions(quiz, entries=entries)),
             "kinds": [kinds.KINDS[value] for value in EDITORS],
             "finder": finder,  # the bank's search, to find a question to reuse here
             "gift_left_out": [e.question for e in entries if e.question.type not in GIFT_KINDS],

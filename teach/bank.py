@@ -21,12 +21,13 @@ from django.db.models import Count, Max, Q, QuerySet
 from lessons.models import Level, Module
 from quizzes import kinds
 from quizzes.models import Question, Quiz
-from srm_trainer.prepared import PreparedQuery
+from srm_trainer.prepared import MAX_INTS, PreparedQuery
 from teach.access import questions_visible, visibility
 from teach.forms import ModuleChoiceField
 from teach.rendering import RENDERER
 
 PAGE_SIZE = 25
+LINKS = Question.tags.through  # question-tag links
 
 
 @dataclass(frozen=True)
@@ -89,22 +90,41 @@ def page_of(questions: QuerySet[Question], *, filters: Filters, banks: list[dict
     return paginator.get_page(number)
 
 
+def _tag_links(*keys: int) -> QuerySet:
+    links = LINKS.objects.filter(question_id__in=keys)
+    return links.order_by("tag__slug").values_list("question_id", "tag__slug")
+
+
+class _Unprepared:
+    """`_tag_links` through the ORM, for more questions than a prepared query takes."""
+
+    @staticmethod
+    def rows(*keys: int) -> list:
+        return list(_tag_links(*keys))
+
+
+_PAGE_TAGS: dict[int, PreparedQuery] = {}
+
+
+def _page_tags(n: int) -> PreparedQuery | _Unprepared:
+    """The tag links of `n` questions, compiled once per `n` (a page holds at most 25)."""
+    if n > MAX_INTS:
+        return _Unprepared()
+    if n not in _PAGE_TAGS:
+        _PAGE_TAGS[n] = PreparedQuery(LINKS, ("int",) * n, _tag_links)
+    return _PAGE_TAGS[n]
+
+
 def with_tag_slugs(questions) -> None:
     """Set each question's `tag_slugs` (its tags' slugs in slug order, as `Tag` orders them),
     read for the whole page in one query: prefetching the tags built two related managers
     and a tag row per question, a quarter of the bank page's time."""
     by_question: dict[int, list[str]] = {question.pk: [] for question in questions}
     if by_question:
-        links = Question.tags.through.objects.filter(question_id__in=by_question)
-        for question_id, slug in links.order_by("tag__slug").values_list(
-            "question_id", "tag__slug"
-        ):
+        for question_id, slug in _page_tags(len(by_question)).rows(*by_question):
             by_question[question_id].append(slug)
     for question in questions:
         question.tag_slugs = by_question[question.pk]
-
-
-LINKS = Question.tags.through  # question-tag links
 
 
 def _stand_in(key: int):

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from lessons.models import Source
-from quizzes.models import Answer, Question
+from quizzes.models import Answer, Question, Quiz
 from srm_trainer.prepared import PreparedQuery
 from teach import bank, services
 from teach.access import QUESTION_BY_KEY, QUIZ_BY_KEY
@@ -18,6 +18,7 @@ from teach.editors import EDITORS  # before the policy editor, which registers i
 from teach.forms import LESSON_MENU, MODULE_MENUS
 from teach.policy_editor import MENU_COLUMNS, MENU_FIELDS, scenario_menu, scenarios_for
 from teach.views import QUESTION_TAGS
+from teach.views_bank import TARGET_QUIZZES, _target_quizzes
 from tests.conftest import make_scenario
 from tests.quizzes.builders import make_attempt, make_lesson, make_question, make_quiz
 
@@ -139,3 +140,27 @@ def test_the_scenario_menu_is_what_only_reads(instructor, other_instructor):
         ]
     assert [s.title for s in scenario_menu(instructor)] == ["A mine", "B file"]
     assert "policy_decision" in EDITORS
+
+
+def test_the_banks_quiz_chooser_is_what_only_reads(instructor, other_instructor):
+    for n in range(3):
+        make_quiz(owner=instructor, title=f"Mine {n}")
+    make_quiz(owner=other_instructor, title="Theirs")
+    for user in (instructor, other_instructor, _staff()):
+        mine = Quiz.objects.all() if user.is_staff else Quiz.objects.filter(owner=user)
+        orm = list(mine.order_by("-updated_at").only("pk", "title")[:TARGET_QUIZZES])
+        read = _target_quizzes(user)
+        assert [q.__dict__.keys() for q in read] == [q.__dict__.keys() for q in orm]
+        assert [(q.pk, q.title) for q in read] == [(q.pk, q.title) for q in orm]
+    assert [q.title for q in _target_quizzes(other_instructor)] == ["Theirs"]
+
+
+def test_a_pages_tags_are_read_the_same_for_any_number_of_questions(questions, monkeypatch):
+    mine, theirs = questions
+    page = list(Question.objects.order_by("pk"))
+    bank.with_tag_slugs(page)
+    prepared = {q.pk: q.tag_slugs for q in page}
+    assert prepared[mine.pk] == ["exam", "s3"] and prepared[theirs.pk] == ["exam"]
+    monkeypatch.setattr(bank, "MAX_INTS", 2)  # more questions than a prepared query takes
+    bank.with_tag_slugs(page)
+    assert {q.pk: q.tag_slugs for q in page} == prepared

@@ -173,10 +173,19 @@ def _offers(staff: bool) -> PreparedQuery:
     return PreparedQuery(Question, () if staff else ("int",), build)
 
 
+def _categories(staff: bool) -> PreparedQuery:
+    def build(key: int | None = None) -> QuerySet:
+        rows = _visible_questions(key).filter(archived=False).order_by()
+        return rows.values_list("category").distinct()
+
+    return PreparedQuery(Question, () if staff else ("int",), build)
+
+
 # By whether the user is staff; a staff user's reads take no key (no visibility rule).
 SUMMARIES = {staff: _summaries(staff) for staff in (False, True)}
 TAG_COUNTS = {staff: _tag_counts(staff) for staff in (False, True)}
 OFFERS = {staff: _offers(staff) for staff in (False, True)}
+CATEGORIES = {staff: _categories(staff) for staff in (False, True)}
 
 
 def _keys(user) -> tuple[int, ...]:
@@ -191,6 +200,11 @@ def bank_summaries(user) -> list[dict]:
         {"category": category, "count": count, "mine": mine, "last_edited": last_edited}
         for category, count, mine, last_edited in rows
     ]
+
+
+def categories(user) -> list[str]:
+    """The banks (categories) of the questions `user` may use, archived ones not counted."""
+    return sorted(category for (category,) in CATEGORIES[bool(user.is_staff)].rows(*_keys(user)))
 
 
 def tag_counts(user) -> list[tuple[str, int]]:

@@ -26,7 +26,6 @@ from teach.access import (
     _question_for_instructor,
     _quiz_for_instructor,
     may_edit,
-    questions_visible,
     quizzes_visible,
     teacher_required,
     visible_quiz,
@@ -38,8 +37,7 @@ from teach.transfer.gift import GIFT_KINDS
 
 def _categories(user) -> list[str]:
     """The bank categories this teacher can draw from, offered as suggestions."""
-    rows = questions_visible(user).filter(archived=False).values_list("category", flat=True)
-    return sorted(rows.order_by().distinct())
+    return bank.categories(user)
 
 
 def _partial(request: HttpRequest) -> bool:

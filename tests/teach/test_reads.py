@@ -58,11 +58,15 @@ def test_each_read_gives_what_its_queryset_gives(questions, instructor, other_in
         (QUESTION_TAGS, (theirs.pk,)),
         (bank.TAG_COUNTS[True], ()),
         (bank.OFFERS[True], ()),
+        (bank.CATEGORIES[True], ()),
     ]
     for user in (instructor, other_instructor, _staff()):
         reads.append((bank.SUMMARIES[user.is_staff], (user.pk,)))
         if not user.is_staff:
-            reads += [(bank.TAG_COUNTS[False], (user.pk,)), (bank.OFFERS[False], (user.pk,))]
+            reads += [
+                (read[False], (user.pk,))
+                for read in (bank.TAG_COUNTS, bank.OFFERS, bank.CATEGORIES)
+            ]
     for read, keys in reads:
         rows = [tuple(row) for row in read.rows(*keys)]
         assert rows, keys  # each holds something here, so the comparison says something
@@ -85,6 +89,8 @@ def test_each_user_and_question_gets_their_own_rows(questions, instructor, other
     assert [row["mine"] for row in bank.bank_summaries(other_instructor)] == [1]
     assert bank.question_offers(instructor).categories == ["iam", "s3"]
     assert bank.question_offers(other_instructor).categories == ["kms"]
+    assert bank.categories(instructor) == ["iam", "s3"]  # the file question is archived
+    assert bank.categories(other_instructor) == ["kms"]
     assert QUESTION_TAGS.rows(mine.pk) == [["exam"], ["s3"]]
     assert (services.question_has_answers(mine), services.question_has_answers(theirs)) == (
         False,

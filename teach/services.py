@@ -8,13 +8,21 @@ is published only when a learner could start it.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils.text import slugify
 
 from lessons.models import Source
 from quizzes import exam
 from quizzes.attempts import usable
-from quizzes.models import RESERVED_QUIZ_SLUGS, Answer, Question, Quiz, QuizQuestion, Tag
+from quizzes.models import (
+    RESERVED_QUIZ_SLUGS,
+    Answer,
+    Attempt,
+    Question,
+    Quiz,
+    QuizQuestion,
+    Tag,
+)
 from srm_trainer.prepared import PreparedQuery
 
 
@@ -129,6 +137,25 @@ def quiz_move_question(*, quiz: Quiz, question: Question, step: int) -> None:
 _AN_ANSWER = PreparedQuery(
     Answer, ("int",), lambda key: Answer.objects.filter(question_id=key).values_list("pk")[:1]
 )
+
+
+# How many attempts a quiz has, as `quiz.attempts.count()` counts them (no row: none), compiled once.
+_ATTEMPTS = PreparedQuery(
+    Attempt,
+    ("int",),
+    lambda key: (
+        Attempt.objects.filter(quiz_id=key)
+        .order_by()
+        .values("quiz_id")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    ),
+)
+
+
+def attempt_count(quiz: Quiz) -> int:
+    rows = _ATTEMPTS.rows(quiz.pk)
+    return rows[0][0] if rows else 0
 
 
 def question_has_answers(question: Question) -> bool:

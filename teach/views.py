@@ -135,7 +135,7 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "quiz": quiz,
             "editable": may_edit(request.user, quiz),
             "entries": entries,
-            "attempt_count": quiz.attempts.count(),
+            "attempt_count": services.attempt_count(quiz),
             "usable_count": len(services.quiz_questions(quiz, entries=entries)),
             "kinds": [kinds.KINDS[value] for value in EDITORS],
             "finder": finder,  # the bank's search, to find a question to reuse here
@@ -196,7 +196,7 @@ def quiz_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 @teacher_required
 def quiz_delete(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk, edit=True)
-    attempt_count = quiz.attempts.count()
+    attempt_count = services.attempt_count(quiz)
     if request.method == "POST":
         try:
             services.quiz_delete(quiz=quiz)

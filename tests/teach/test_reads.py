@@ -170,3 +170,14 @@ def test_a_pages_tags_are_read_the_same_for_any_number_of_questions(questions, m
     monkeypatch.setattr(bank, "MAX_INTS", 2)  # more questions than a prepared query takes
     bank.with_tag_slugs(page)
     assert {q.pk: q.tag_slugs for q in page} == prepared
+
+
+def test_a_quizs_attempts_are_counted_as_the_orm_counts_them(instructor, learner):
+    question = make_question(owner=instructor, lesson=None)
+    quiz, other = make_quiz(question, owner=instructor), make_quiz(question, owner=instructor)
+    assert services.attempt_count(quiz) == 0
+    for n in range(3):
+        make_attempt(quiz, session_key=f"visitor-{n}")
+    make_attempt(other, user=learner)
+    assert (services.attempt_count(quiz), services.attempt_count(other)) == (3, 1)
+    assert services.attempt_count(quiz) == quiz.attempts.count()

@@ -85,9 +85,9 @@ def key_in(raw: str) -> int | None:
 
 def visible_quiz(user, raw: str) -> Quiz | None:
     """The quiz a query-string value names (`?quiz=`, `?into=`) if `user` may see it, else
-    None, as `quizzes_visible(user)` would say; read by its key alone."""
+    None, as `quizzes_visible(user)` would say; read by its key alone (prepared, as `_fetch`)."""
     pk = key_in(raw)
-    quiz = Quiz.objects.filter(pk=pk).first() if pk is not None else None
+    quiz = QUIZ_BY_KEY.get(pk) if pk is not None else None
     return quiz if quiz is not None and _sees(user, quiz) else None
 
 

@@ -219,18 +219,29 @@ def _needed(challenge: dict, action: str, scope_entry: str, probe: str) -> bool:
 
 
 def check_policy(
-    challenge: dict, policy_text: str | dict, *, budget: Budget | None = None
+    challenge: dict,
+    policy_text: str | dict,
+    *,
+    budget: Budget | None = None,
+    first_fault: bool = False,
 ) -> ChallengeResult:
     """Grade one policy against a challenge. Raises PolicyError (with line/column) when the
     text is not a valid identity policy. The work is charged to `budget` (a fresh `Budget()`
-    when none is given)."""
+    when none is given).
+
+    With `first_fault`, grading stops at the first request that comes out wrong or the first
+    over-grant: the result says whether the policy is `correct`, and nothing more (its score
+    and counts are partial). That is the question a challenge's start policy is asked ("does
+    it solve the task already?"), and a broad one (`s3:*`) otherwise cost ~290 probes."""
     if budget is None:
         budget = Budget()
     # its loops of evaluations run clear of frame-chunk ends, as the sandbox's analysis does
-    return on_fresh_frame_chunk(_check_policy, challenge, policy_text, budget)
+    return on_fresh_frame_chunk(_check_policy, challenge, policy_text, budget, first_fault)
 
 
-def _check_policy(challenge: dict, policy_text: str | dict, budget: Budget) -> ChallengeResult:
+def _check_policy(
+    challenge: dict, policy_text: str | dict, budget: Budget, first_fault: bool = False
+) -> ChallengeResult:
     policy = parse_policy(policy_text, kind="identity")  # fail early, at the learner's line/column
     # what one probe costs: evaluation walks every statement's patterns and conditions
     probe_units = PROBE_UNITS + sum(
@@ -248,6 +259,8 @@ def _check_policy(challenge: dict, policy_text: str | dict, budget: Budget) -> C
             requests.append(
                 RequestResult(entry["action"], entry["resource"], want, evaluate(case).decision)
             )
+    if first_fault and not all(r.ok for r in requests):
+        return ChallengeResult(tuple(requests), complete=False)
     overgrants: list[Overgrant] = []
     probes = [(entry, probe_resource(entry)) for entry in challenge.get("scope", [])]
     contexts = probe_contexts(challenge)
@@ -277,4 +290,6 @@ def _check_policy(challenge: dict, policy_text: str | dict, budget: Budget) -> C
             ):
                 overgrants.append(Overgrant(action, resource, level, ACCESS_WEIGHTS.get(level, 1)))
                 weight += ACCESS_WEIGHTS.get(level, 1)
+                if first_fault:
+                    return ChallengeResult(tuple(requests), tuple(overgrants), complete=False)
     return ChallengeResult(tuple(requests), tuple(overgrants))

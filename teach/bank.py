@@ -14,17 +14,20 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
 
 from lessons.models import Level, Module
 from quizzes import kinds
 from quizzes.models import Question, Quiz
+from srm_trainer.prepared import MAX_INTS, PreparedQuery
 from teach.access import questions_visible, visibility
 from teach.forms import ModuleChoiceField
 from teach.rendering import RENDERER
 
 PAGE_SIZE = 25
+LINKS = Question.tags.through  # question-tag links
 
 
 @dataclass(frozen=True)
@@ -87,48 +90,128 @@ def page_of(questions: QuerySet[Question], *, filters: Filters, banks: list[dict
     return paginator.get_page(number)
 
 
+def _tag_links(*keys: int) -> QuerySet:
+    links = LINKS.objects.filter(question_id__in=keys)
+    return links.order_by("tag__slug").values_list("question_id", "tag__slug")
+
+
+class _Unprepared:
+    """`_tag_links` through the ORM, for more questions than a prepared query takes."""
+
+    @staticmethod
+    def rows(*keys: int) -> list:
+        return list(_tag_links(*keys))
+
+
+_PAGE_TAGS: dict[int, PreparedQuery] = {}
+
+
+def _page_tags(n: int) -> PreparedQuery | _Unprepared:
+    """The tag links of `n` questions, compiled once per `n` (a page holds at most 25)."""
+    if n > MAX_INTS:
+        return _Unprepared()
+    if n not in _PAGE_TAGS:
+        _PAGE_TAGS[n] = PreparedQuery(LINKS, ("int",) * n, _tag_links)
+    return _PAGE_TAGS[n]
+
+
 def with_tag_slugs(questions) -> None:
     """Set each question's `tag_slugs` (its tags' slugs in slug order, as `Tag` orders them),
     read for the whole page in one query: prefetching the tags built two related managers
     and a tag row per question, a quarter of the bank page's time."""
     by_question: dict[int, list[str]] = {question.pk: [] for question in questions}
     if by_question:
-        links = Question.tags.through.objects.filter(question_id__in=by_question)
-        for question_id, slug in links.order_by("tag__slug").values_list(
-            "question_id", "tag__slug"
-        ):
+        for question_id, slug in _page_tags(len(by_question)).rows(*by_question):
             by_question[question_id].append(slug)
     for question in questions:
         question.tag_slugs = by_question[question.pk]
 
 
+def _stand_in(key: int):
+    """A user (not staff) with the key `key`, to build a prepared query with a stand-in
+    key (`PreparedQuery`): the visibility rule is written for a user."""
+    return get_user_model()(pk=key, is_staff=False)
+
+
+def _visible_questions(key: int | None) -> QuerySet[Question]:
+    """`questions_visible` of the user `key` (None: staff, who see every question)."""
+    return Question.objects.all() if key is None else questions_visible(_stand_in(key))
+
+
+def _summaries(staff: bool) -> PreparedQuery:
+    def build(key: int) -> QuerySet:
+        rows = _visible_questions(None if staff else key).filter(archived=False)
+        return (
+            rows.values_list("category")
+            .annotate(
+                count=Count("pk"),
+                mine=Count("pk", filter=Q(owner_id=key)),
+                last_edited=Max("updated_at"),
+            )
+            .order_by("category")
+        )
+
+    return PreparedQuery(Question, ("int",), build)
+
+
+def _tag_counts(staff: bool) -> PreparedQuery:
+    def build(key: int | None = None) -> QuerySet:
+        links = LINKS.objects.all()
+        if key is not None:
+            links = links.filter(visibility(_stand_in(key), via="question__"))
+        rows = links.values_list("tag__slug").annotate(count=Count("question_id"))
+        return rows.order_by("tag__slug")
+
+    return PreparedQuery(LINKS, () if staff else ("int",), build)
+
+
+def _offers(staff: bool) -> PreparedQuery:
+    def build(key: int | None = None) -> QuerySet:
+        rows = _visible_questions(key).order_by()
+        return rows.values_list("category", "archived", "misconceptions")
+
+    return PreparedQuery(Question, () if staff else ("int",), build)
+
+
+def _categories(staff: bool) -> PreparedQuery:
+    def build(key: int | None = None) -> QuerySet:
+        rows = _visible_questions(key).filter(archived=False).order_by()
+        return rows.values_list("category").distinct()
+
+    return PreparedQuery(Question, () if staff else ("int",), build)
+
+
+# By whether the user is staff; a staff user's reads take no key (no visibility rule).
+SUMMARIES = {staff: _summaries(staff) for staff in (False, True)}
+TAG_COUNTS = {staff: _tag_counts(staff) for staff in (False, True)}
+OFFERS = {staff: _offers(staff) for staff in (False, True)}
+CATEGORIES = {staff: _categories(staff) for staff in (False, True)}
+
+
+def _keys(user) -> tuple[int, ...]:
+    return () if user.is_staff else (user.pk,)
+
+
 def bank_summaries(user) -> list[dict]:
     """One row per bank (category) the teacher may use: how many questions (archived ones
     not counted), how many of them are the teacher's own, and when one was last edited."""
-    rows = (
-        questions_visible(user)
-        .filter(archived=False)
-        .values("category")
-        .annotate(
-            count=Count("pk"),
-            mine=Count("pk", filter=Q(owner=user)),
-            last_edited=Max("updated_at"),
-        )
-        .order_by("category")
-    )
-    return list(rows)
+    rows = SUMMARIES[bool(user.is_staff)].rows(user.pk)
+    return [
+        {"category": category, "count": count, "mine": mine, "last_edited": last_edited}
+        for category, count, mine, last_edited in rows
+    ]
+
+
+def categories(user) -> list[str]:
+    """The banks (categories) of the questions `user` may use, archived ones not counted."""
+    return sorted(category for (category,) in CATEGORIES[bool(user.is_staff)].rows(*_keys(user)))
 
 
 def tag_counts(user) -> list[tuple[str, int]]:
     """The tags on questions the teacher may use, with how many of those questions have each.
     Counted on the question-tag links, joined to the questions only to apply the visibility
     rule: half the cost of counting from the tags with the questions as a subquery."""
-    links = Question.tags.through.objects.all()
-    rule = visibility(user, via="question__")
-    if rule is not None:
-        links = links.filter(rule)
-    rows = links.values_list("tag__slug").annotate(count=Count("question_id"))
-    return list(rows.order_by("tag__slug"))
+    return [(slug, count) for slug, count in TAG_COUNTS[bool(user.is_staff)].rows(*_keys(user))]
 
 
 @dataclass(frozen=True)
@@ -147,8 +230,7 @@ def question_offers(user) -> QuestionOffers:
     counted here) instead of one for the tags and another for the categories."""
     counts: Counter[str] = Counter()
     categories: set[str] = set()
-    rows = questions_visible(user).order_by().values_list("category", "archived", "misconceptions")
-    for category, archived, tags in rows:
+    for category, archived, tags in OFFERS[bool(user.is_staff)].rows(*_keys(user)):
         if not archived:
             categories.add(category)
         if isinstance(tags, list):

@@ -12,6 +12,7 @@ from django.forms.models import ModelChoiceIterator
 
 from lessons.models import Lesson, Level, Module
 from quizzes.models import Quiz
+from srm_trainer.prepared import PreparedQuery
 from teach.rendering import RENDERER
 
 # Misconception and bank tags: lowercase words joined by hyphens (the import checks the same).
@@ -28,31 +29,50 @@ class _Rows(ModelChoiceIterator):
     def __iter__(self) -> Iterator[tuple]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from cast("_RowChoiceField", self.field).rows(self.queryset)
+        yield from cast("_RowChoiceField", self.field).rows()
 
 
 class _RowChoiceField(forms.ModelChoiceField):
     """A chosen value is still checked against the queryset and cleaned to its row, as any
-    `ModelChoiceField` does; only the menu is read differently."""
+    `ModelChoiceField` does; only the menu is read differently: every row of the model, by a
+    `PreparedQuery` (its SQL compiled once), so the queryset must hold every row too."""
 
     iterator = _Rows
 
-    def rows(self, queryset) -> Iterator[tuple]:
+    def rows(self) -> Iterator[tuple]:
         raise NotImplementedError
 
 
-class ModuleChoiceField(_RowChoiceField):
-    """Modules by title (`Module.__str__`)."""
+def _module_menu(key: str) -> PreparedQuery:
+    return PreparedQuery(
+        Module, (), lambda: Module.objects.order_by("order", "slug").values_list(key, "title")
+    )
 
-    def rows(self, queryset) -> Iterator[tuple]:
-        return iter(queryset.values_list(self.to_field_name or "pk", "title"))
+
+# By the field's `to_field_name`: none (a form's field), "id" (a model form's), or "slug".
+MODULE_MENUS = {"pk": _module_menu("pk"), "slug": _module_menu("slug")}
+MODULE_MENUS["id"] = MODULE_MENUS["pk"]
+LESSON_MENU = PreparedQuery(
+    Lesson,
+    (),
+    lambda: Lesson.objects.order_by("module__order", "order").values_list(
+        "pk", "module__slug", "slug"
+    ),
+)
+
+
+class ModuleChoiceField(_RowChoiceField):
+    """Modules by title (`Module.__str__`), in the modules' order; keyed by pk or slug."""
+
+    def rows(self) -> Iterator[tuple]:
+        return (tuple(row) for row in MODULE_MENUS[self.to_field_name or "pk"].rows())
 
 
 class LessonChoiceField(_RowChoiceField):
-    """Lessons as `module-slug/lesson-slug` (`Lesson.__str__`)."""
+    """Lessons as `module-slug/lesson-slug` (`Lesson.__str__`), in the modules' order."""
 
-    def rows(self, queryset) -> Iterator[tuple]:
-        for key, module, slug in queryset.values_list("pk", "module__slug", "slug"):
+    def rows(self) -> Iterator[tuple]:
+        for key, module, slug in LESSON_MENU.rows():
             yield key, f"{module}/{slug}"
 
 

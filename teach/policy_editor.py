@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db import router
 from django.db.models import Q, QuerySet
 
 from curriculum.validation import DECISIONS
@@ -24,6 +26,7 @@ from lessons.models import Scenario, Source
 from quizzes.explain import NO_STATEMENT, case_statements
 from srm_trainer.iam import PolicyError, evaluate
 from srm_trainer.iam.words import DECISIONS as DECISION_WORDS
+from srm_trainer.prepared import PreparedQuery
 from srm_trainer.sandbox.live import Analysis, Note, analyse
 from srm_trainer.sandbox.panel import case_editor_context
 from srm_trainer.sandbox.state import (
@@ -51,6 +54,32 @@ def scenarios_for(user) -> QuerySet[Scenario]:
     if not user.is_staff:
         rows = rows.filter(Q(source=Source.FILE) | Q(owner__isnull=True) | Q(owner=user))
     return rows.order_by("title", "slug")
+
+
+def _menu_read(staff: bool) -> PreparedQuery:
+    def build(key: int | None = None) -> QuerySet:
+        user = get_user_model()(pk=key, is_staff=staff)
+        return scenarios_for(user).values_list(*MENU_COLUMNS)
+
+    return PreparedQuery(Scenario, () if staff else ("int",), build)
+
+
+# The menu's columns in the model's field order (as `Model.from_db` takes a partial row), and
+# its read by whether the user is staff, compiled once (`PreparedQuery`).
+MENU_COLUMNS = [
+    f.attname
+    for f in Scenario._meta.concrete_fields
+    if f.attname in MENU_FIELDS or (f.primary_key and "pk" in MENU_FIELDS)
+]
+MENU_READS = {staff: _menu_read(staff) for staff in (False, True)}
+
+
+def scenario_menu(user) -> list[Scenario]:
+    """`scenarios_for(user)` with only the menu's fields (`MENU_FIELDS`), as `only()` reads
+    them (the rest deferred)."""
+    rows = MENU_READS[bool(user.is_staff)].rows(*(() if user.is_staff else (user.pk,)))
+    db = router.db_for_read(Scenario)
+    return [Scenario.from_db(db, MENU_COLUMNS, row) for row in rows]
 
 
 def may_edit_scenario(user, scenario: Scenario) -> bool:
@@ -305,7 +334,7 @@ class PolicyDecisionEditor(Editor):
         def menu() -> list[Scenario]:
             # What the menu shows, not every scenario's case and texts (read for the one
             # opened or saved, `ScenarioForm.whole`); read only when the menu is needed.
-            scenarios = list(scenarios_for(user).only(*MENU_FIELDS))
+            scenarios = scenario_menu(user)
             if question.scenario_id:
                 held = question.scenario  # read whole with the question
                 scenarios = [held if s.pk == held.pk else s for s in scenarios]

@@ -8,13 +8,22 @@ is published only when a learner could start it.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils.text import slugify
 
 from lessons.models import Source
 from quizzes import exam
 from quizzes.attempts import usable
-from quizzes.models import RESERVED_QUIZ_SLUGS, Answer, Question, Quiz, QuizQuestion, Tag
+from quizzes.models import (
+    RESERVED_QUIZ_SLUGS,
+    Answer,
+    Attempt,
+    Question,
+    Quiz,
+    QuizQuestion,
+    Tag,
+)
+from srm_trainer.prepared import PreparedQuery
 
 
 class TeachError(Exception):
@@ -35,18 +44,22 @@ def unique_slug(model, text: str, *, fallback: str, max_length: int = 90) -> str
     return slug
 
 
-def quiz_questions(quiz: Quiz) -> list[Question]:
+def quiz_questions(quiz: Quiz, *, entries: list[QuizQuestion] | None = None) -> list[Question]:
     """The questions a learner could be given: the quiz's own (or its draw's pool), not
-    archived, usable; in the quiz's order."""
+    archived, usable; in the quiz's order. `entries`: every entry of the quiz, already read in
+    its order with each question and its scenario (the quiz page has them), for a quiz of its
+    own questions not to read them again."""
     if quiz.draws_by_rules:  # the final exam: every question its rules could draw
         return exam.rules_pool(quiz, usable)
     if quiz.draws:
         pool = Question.objects.filter(category=quiz.draw_category, archived=False)
         return usable(pool.select_related("scenario", "lesson").order_by("pk"))
-    entries = quiz.entries.filter(question__archived=False).select_related(
+    if entries is not None:
+        return usable(e.question for e in entries if not e.question.archived)
+    rows = quiz.entries.filter(question__archived=False).select_related(
         "question__scenario", "question__lesson"
     )
-    return usable(e.question for e in entries.order_by("order", "pk"))
+    return usable(e.question for e in rows.order_by("order", "pk"))
 
 
 def quiz_set_published(*, quiz: Quiz, published: bool) -> None:
@@ -120,8 +133,33 @@ def quiz_move_question(*, quiz: Quiz, question: Question, step: int) -> None:
     quiz.save(update_fields=["updated_at"])
 
 
+# Whether a question has an answer, as `exists()` asks it, its SQL compiled once.
+_AN_ANSWER = PreparedQuery(
+    Answer, ("int",), lambda key: Answer.objects.filter(question_id=key).values_list("pk")[:1]
+)
+
+
+# How many attempts a quiz has, as `quiz.attempts.count()` counts them (no row: none), compiled once.
+_ATTEMPTS = PreparedQuery(
+    Attempt,
+    ("int",),
+    lambda key: (
+        Attempt.objects.filter(quiz_id=key)
+        .order_by()
+        .values("quiz_id")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    ),
+)
+
+
+def attempt_count(quiz: Quiz) -> int:
+    rows = _ATTEMPTS.rows(quiz.pk)
+    return rows[0][0] if rows else 0
+
+
 def question_has_answers(question: Question) -> bool:
-    return Answer.objects.filter(question=question).exists()
+    return bool(_AN_ANSWER.rows(question.pk))
 
 
 def question_delete_or_archive(*, question: Question) -> str:

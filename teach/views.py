@@ -19,13 +19,13 @@ from lessons.models import Source
 from quizzes import kinds
 from quizzes.forms import AnswerForm
 from quizzes.grading import certainty_mark, grade
-from quizzes.models import Attempt, Question, Quiz, QuizQuestion
+from quizzes.models import Attempt, Question, Quiz, QuizQuestion, Tag
+from srm_trainer.prepared import PreparedQuery
 from teach import bank, services
 from teach.access import (
     _question_for_instructor,
     _quiz_for_instructor,
     may_edit,
-    questions_visible,
     quizzes_visible,
     teacher_required,
     visible_quiz,
@@ -37,8 +37,7 @@ from teach.transfer.gift import GIFT_KINDS
 
 def _categories(user) -> list[str]:
     """The bank categories this teacher can draw from, offered as suggestions."""
-    rows = questions_visible(user).filter(archived=False).values_list("category", flat=True)
-    return sorted(rows.order_by().distinct())
+    return bank.categories(user)
 
 
 def _partial(request: HttpRequest) -> bool:
@@ -136,8 +135,8 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "quiz": quiz,
             "editable": may_edit(request.user, quiz),
             "entries": entries,
-            "attempt_count": quiz.attempts.count(),
-            "usable_count": len(services.quiz_questions(quiz)),
+            "attempt_count": services.attempt_count(quiz),
+            "usable_count": len(services.quiz_questions(quiz, entries=entries)),
             "kinds": [kinds.KINDS[value] for value in EDITORS],
             "finder": finder,  # the bank's search, to find a question to reuse here
             "gift_left_out": [e.question for e in entries if e.question.type not in GIFT_KINDS],
@@ -197,7 +196,7 @@ def quiz_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 @teacher_required
 def quiz_delete(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk, edit=True)
-    attempt_count = quiz.attempts.count()
+    attempt_count = services.attempt_count(quiz)
     if request.method == "POST":
         try:
             services.quiz_delete(quiz=quiz)
@@ -331,6 +330,12 @@ def quiz_preview_check(request: HttpRequest, pk: int, position: int) -> HttpResp
 # --- questions ----------------------------------------------------------------------------
 
 
+# The question's tag slugs in the tags' order (`question.tags`), its SQL compiled once.
+QUESTION_TAGS = PreparedQuery(
+    Tag, ("int",), lambda key: Tag.objects.filter(questions__pk=key).values_list("slug")
+)
+
+
 def _question_initial(question: Question) -> dict:
     return {
         "prompt": question.prompt,
@@ -342,7 +347,7 @@ def _question_initial(question: Question) -> dict:
         "misconceptions": [t for t in question.misconceptions if isinstance(t, str)]
         if isinstance(question.misconceptions, list)
         else [],
-        "tags": list(question.tags.values_list("slug", flat=True)) if question.pk else [],
+        "tags": [slug for (slug,) in QUESTION_TAGS.rows(question.pk)] if question.pk else [],
     }
 
 

@@ -14,6 +14,7 @@ from lessons.models import Scenario, Source
 from lessons.templatetags.lessons_extras import DECISION_WORDS as WORDS
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
+from quizzes.least_privilege import check_policy
 from quizzes.models import Question
 from tests.conftest import make_scenario
 from tests.teach.formdata import form_fields
@@ -504,3 +505,39 @@ def test_saving_writes_only_to_the_scenario_the_editor_holds(teacher, owned, ins
     assert mine.case["request"]["action"] == "s3:PutObject"
     assert mine.expected == "ImplicitDeny"
     assert Question.objects.get(type="policy_decision").scenario == mine
+
+
+def _challenge() -> dict:
+    allow = [{"action": "s3:GetObject", "resource": REPORT}]
+    deny = [{"action": a, "resource": REPORT} for a in ("s3:DeleteObject", "s3:PutObject")]
+    scope = ["arn:aws:s3:::reports", "arn:aws:s3:::reports/*"]
+    return {"principal": ALICE, "must_allow": allow, "must_deny": deny, "scope": scope}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        policy(stmt("Allow", "s3:*")),  # a must-deny request allowed
+        policy(stmt("Allow", "s3:ListBucket")),  # the must-allow request refused
+        policy(stmt("Allow", ["s3:GetObject", "s3:GetObjectTagging"], "arn:aws:s3:::reports/*")),
+        READ,  # solves it
+        policy(stmt("Allow", "s3:GetObject", "arn:aws:s3:::reports/q1.csv")),  # solves it
+    ],
+)
+def test_a_start_policy_is_judged_the_same_when_grading_stops_at_the_first_fault(text):
+    """The editor asks whether a challenge's start policy solves it already; `first_fault`
+    answers that without grading the rest of a broad policy."""
+    full = check_policy(_challenge(), text)
+    quick = check_policy(_challenge(), text, first_fault=True)
+    assert quick.correct == full.correct
+    if full.correct:  # nothing to stop at: the whole grade
+        assert quick == full
+
+
+def test_grading_stops_at_the_first_over_grant_when_asked():
+    broad = policy(stmt("Allow", ["s3:GetObject", "s3:Get*"], "arn:aws:s3:::reports/*"))
+    full = check_policy(_challenge(), broad)
+    quick = check_policy(_challenge(), broad, first_fault=True)
+    assert len(full.overgrants) > 1 and full.complete
+    assert quick.overgrants == full.overgrants[:1] and not quick.complete
+    assert not quick.correct

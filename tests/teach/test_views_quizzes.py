@@ -232,6 +232,20 @@ def test_the_preview_skips_archived_questions(teacher, instructor):
     assert "Question 1 of 1" in page
 
 
+def test_the_quiz_page_counts_the_questions_a_learner_gets(teacher, instructor):
+    """Neither an archived question nor a broken one (it fails its kind's checks) counts."""
+    kept = make_question("true_false", owner=instructor, lesson=None)
+    also = make_question("single", owner=instructor, lesson=None)
+    gone = make_question("true_false", owner=instructor, lesson=None, archived=True)
+    broken = make_question("single", owner=instructor, lesson=None, data={"choices": []})
+    quiz = make_quiz(kept, gone, broken, also, owner=instructor)
+    page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
+    assert "<dt>Questions a learner gets</dt><dd>2</dd>" in page
+    drawing = make_quiz(owner=instructor, draw_category=kept.category, draw_count=1)
+    page = teacher.get(reverse("teach:quiz", args=[drawing.pk])).content.decode()
+    assert "(2 usable there)" in page  # the category's questions (it lists none itself)
+
+
 @pytest.mark.parametrize(
     "kind",
     [

@@ -136,7 +136,7 @@ class LeastPrivilege(Kind):
                 return [Problem(f"challenge: scope entries are ARNs, not {resource!r}", at)]
         if thorough and ch.get("start_policy", "").strip():
             try:
-                solved = check_policy(ch, ch["start_policy"]).correct
+                solved = check_policy(ch, ch["start_policy"], first_fault=True).correct
             except PolicyError:
                 solved = False  # a start policy to repair: fine
             if solved:

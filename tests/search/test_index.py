@@ -221,9 +221,7 @@ def test_an_edited_glossary_term_is_reindexed_when_saved(
     assert "glossary" in kinds(PHRASE)
 
 
-def test_a_lesson_is_indexed_from_the_rendering_its_page_shows_and_stores(
-    client, db, monkeypatch
-):
+def test_a_lesson_is_indexed_from_the_rendering_its_page_shows_and_stores(client, db, monkeypatch):
     """The index reads a lesson's body through its stored rendering (lessons/rendered.py): a
     rebuild in another process (every restart's load) renders no lesson again, and the page
     it leads to renders nothing the index has not already rendered."""

@@ -119,12 +119,17 @@ class Related:
     """A many-valued part of a row that the file also sets (a scenario's lessons, a quiz's
     questions): what it is now, what the file wants, and how to make it so. `stored`, when
     given, is what `current` says of a row as the load found it, read for every row at once
-    (one query for the lot, not one a row); once `apply` has run, `current` is asked."""
+    (one query for the lot, not one a row); once `apply` has run, `current` is asked.
+
+    A row just created has nothing to replace: `add`, when given, gives it `wanted` (without
+    first reading what it has, as `apply` does), after which `current` would say `added`."""
 
     current: Callable[[models.Model], Any]
     wanted: Any
     apply: Callable[[models.Model], None]
     stored: Callable[[models.Model], Any] | None = None
+    add: Callable[[models.Model], None] | None = None
+    added: Any = None
 
 
 def _state(obj: models.Model, names, related: Related | None, *, found: bool = False) -> dict:
@@ -151,15 +156,19 @@ def write_tracked(
     or "kept" when the row is authored, or edited since the last load and not `force`d)."""
     obj = _find(model, lookup, rows)
     name = f"{kind} {next(iter(lookup.values()))!r}"
-    if obj is None and related is None:  # its fingerprint is known before it is written
-        state = {field: _plain(value) for field, value in values.items()}
-        created = {"source": Source.FILE, "file_fingerprint": fingerprint(state)}
-        return model.objects.create(**lookup, **values, **created), "created"
     if obj is None:
+        if related is None:  # its fingerprint is known before it is written
+            state = {field: _plain(value) for field, value in values.items()}
+            created = {"source": Source.FILE, "file_fingerprint": fingerprint(state)}
+            return model.objects.create(**lookup, **values, **created), "created"
         obj = model.objects.create(**lookup, **values, source=Source.FILE)
-        if related is not None:
+        if related.add is None:
             related.apply(obj)
-        obj.file_fingerprint = fingerprint(_state(obj, values, related))
+            state = _state(obj, values, related)
+        else:
+            related.add(obj)
+            state = {**_state(obj, values, None), "_related": related.added}
+        obj.file_fingerprint = fingerprint(state)
         obj.save(update_fields=["file_fingerprint"])
         return obj, "created"
     if obj.source == Source.AUTHORED:
@@ -301,6 +310,8 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
                 wanted=wanted,
                 apply=lambda row, wanted=wanted: row.lessons.set(wanted),
                 stored=lambda row: sorted(linked.get(row.pk, [])),
+                add=lambda row, wanted=wanted: row.lessons.add(*wanted),
+                added=sorted(set(wanted)),
             ),
             rows=stored,
         )

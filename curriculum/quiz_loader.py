@@ -46,9 +46,13 @@ def _all_entries(quiz_ids: list) -> dict[int, list[list[int]]]:
     return found
 
 
-def _set_entries(wanted: list[list[int]]):
+def _set_entries(wanted: list[list[int]], *, new: bool = False):
+    """Make a quiz's entries `wanted` ([question id, order], the orders 1, 2, ...); a `new`
+    quiz has none to remove."""
+
     def apply(quiz: Quiz) -> None:
-        quiz.entries.all().delete()
+        if not new:
+            quiz.entries.all().delete()
         QuizQuestion.objects.bulk_create(
             QuizQuestion(quiz=quiz, question_id=pk, order=order) for pk, order in wanted
         )
@@ -166,6 +170,8 @@ def load_quizzes(
                 wanted=wanted,
                 apply=_set_entries(wanted),
                 stored=lambda quiz: listed.get(quiz.pk, []),
+                add=_set_entries(wanted, new=True),
+                added=wanted,  # in their order: each has its own
             ),
             rows=rows,
         )

@@ -171,7 +171,7 @@ def load_quizzes(
                 apply=_set_entries(wanted),
                 stored=lambda quiz: listed.get(quiz.pk, []),
                 add=_set_entries(wanted, new=True),
-                added=wanted,  # in their order: each has its own
+                added=wanted,  # read back by their orders (1, 2, ...): as given
             ),
             rows=rows,
         )

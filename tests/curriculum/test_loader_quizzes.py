@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from curriculum import readers
 from curriculum.loader import load_curriculum
 from curriculum.quiz_loader import load_quizzes
 from curriculum.quiz_readers import read_quizzes, text_id
-from curriculum import readers
 from curriculum.readers import CurriculumError, read_curriculum
 from lessons.models import Lesson
 from quizzes.models import Answer, Question, Quiz

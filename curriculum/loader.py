@@ -70,6 +70,9 @@ class Rows:
     def get(self, lookup: dict) -> models.Model | None:
         return self._rows.get(tuple(_plain(value) for value in lookup.values()))
 
+    def pks(self) -> list:
+        return [row.pk for row in self._rows.values()]
+
 
 def _find(model: type[models.Model], lookup: dict, rows: Rows | None) -> models.Model | None:
     return model.objects.filter(**lookup).first() if rows is None else rows.get(lookup)
@@ -114,17 +117,27 @@ def fingerprint(state: dict) -> str:
 @dataclass
 class Related:
     """A many-valued part of a row that the file also sets (a scenario's lessons, a quiz's
-    questions): what it is now, what the file wants, and how to make it so."""
+    questions): what it is now, what the file wants, and how to make it so. `stored`, when
+    given, is what `current` says of a row as the load found it, read for every row at once
+    (one query for the lot, not one a row); once `apply` has run, `current` is asked.
+
+    A row just created has nothing to replace: `add`, when given, gives it `wanted` (without
+    first reading what it has, as `apply` does), after which `current` would say `added`."""
 
     current: Callable[[models.Model], Any]
     wanted: Any
     apply: Callable[[models.Model], None]
+    stored: Callable[[models.Model], Any] | None = None
+    add: Callable[[models.Model], None] | None = None
+    added: Any = None
 
 
-def _state(obj: models.Model, names, related: Related | None) -> dict:
+def _state(obj: models.Model, names, related: Related | None, *, found: bool = False) -> dict:
+    """The row's state as its fingerprint hashes it; `found`: as the load found it."""
     state = {name: _current(obj, name) for name in names}
     if related is not None:
-        state["_related"] = related.current(obj)
+        read = related.stored if found and related.stored is not None else related.current
+        state["_related"] = read(obj)
     return state
 
 
@@ -143,15 +156,19 @@ def write_tracked(
     or "kept" when the row is authored, or edited since the last load and not `force`d)."""
     obj = _find(model, lookup, rows)
     name = f"{kind} {next(iter(lookup.values()))!r}"
-    if obj is None and related is None:  # its fingerprint is known before it is written
-        state = {field: _plain(value) for field, value in values.items()}
-        created = {"source": Source.FILE, "file_fingerprint": fingerprint(state)}
-        return model.objects.create(**lookup, **values, **created), "created"
     if obj is None:
+        if related is None:  # its fingerprint is known before it is written
+            state = {field: _plain(value) for field, value in values.items()}
+            created = {"source": Source.FILE, "file_fingerprint": fingerprint(state)}
+            return model.objects.create(**lookup, **values, **created), "created"
         obj = model.objects.create(**lookup, **values, source=Source.FILE)
-        if related is not None:
+        if related.add is None:
             related.apply(obj)
-        obj.file_fingerprint = fingerprint(_state(obj, values, related))
+            state = _state(obj, values, related)
+        else:
+            related.add(obj)
+            state = {**_state(obj, values, None), "_related": related.added}
+        obj.file_fingerprint = fingerprint(state)
         obj.save(update_fields=["file_fingerprint"])
         return obj, "created"
     if obj.source == Source.AUTHORED:
@@ -160,7 +177,7 @@ def write_tracked(
             "not loaded (rename one of them)"
         )
         return obj, "kept"
-    before = _state(obj, values, related)
+    before = _state(obj, values, related, found=True)
     changed = [n for n, value in values.items() if before[n] != _plain(value)]
     related_changed = related is not None and before["_related"] != related.wanted
     as_is = fingerprint(before)
@@ -267,6 +284,11 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
                 held,
             )
     stored = Rows(Scenario.objects.filter(slug__in=[sc.slug for sc in cur.scenarios]), "slug")
+    linked: dict[int, list[int]] = {}  # each stored scenario's lessons, as `current` reads them
+    for scenario_id, lesson_id in Scenario.lessons.through.objects.filter(
+        scenario_id__in=stored.pks()
+    ).values_list("scenario_id", "lesson_id"):
+        linked.setdefault(scenario_id, []).append(lesson_id)
     for sc in cur.scenarios:
         wanted = sorted(lessons[path].pk for path in sc.lessons)
         _, outcome = write_tracked(
@@ -287,6 +309,9 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
                 current=lambda row: sorted(row.lessons.values_list("pk", flat=True)),
                 wanted=wanted,
                 apply=lambda row, wanted=wanted: row.lessons.set(wanted),
+                stored=lambda row: sorted(linked.get(row.pk, [])),
+                add=lambda row, wanted=wanted: row.lessons.add(*wanted),
+                added=sorted(set(wanted)),
             ),
             rows=stored,
         )

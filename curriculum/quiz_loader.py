@@ -37,9 +37,22 @@ def _entries(quiz: Quiz) -> list[list[int]]:
     return [list(row) for row in rows]
 
 
-def _set_entries(wanted: list[list[int]]):
+def _all_entries(quiz_ids: list) -> dict[int, list[list[int]]]:
+    """`_entries` of each of these quizzes, in one query."""
+    found: dict[int, list[list[int]]] = {}
+    rows = QuizQuestion.objects.filter(quiz_id__in=quiz_ids).order_by("quiz_id", "order", "pk")
+    for quiz_id, question_id, order in rows.values_list("quiz_id", "question_id", "order"):
+        found.setdefault(quiz_id, []).append([question_id, order])
+    return found
+
+
+def _set_entries(wanted: list[list[int]], *, new: bool = False):
+    """Make a quiz's entries `wanted` ([question id, order], the orders 1, 2, ...); a `new`
+    quiz has none to remove."""
+
     def apply(quiz: Quiz) -> None:
-        quiz.entries.all().delete()
+        if not new:
+            quiz.entries.all().delete()
         QuizQuestion.objects.bulk_create(
             QuizQuestion(quiz=quiz, question_id=pk, order=order) for pk, order in wanted
         )
@@ -108,6 +121,7 @@ def load_quizzes(
         )
         report.add("questions", outcome)
     rows = Rows(Quiz.objects.filter(slug__in=[qz.slug for qz in content.quizzes]), "slug")
+    listed = _all_entries(rows.pks())
     for qz in content.quizzes:
         wanted = [[questions[slug].pk, order] for order, slug in enumerate(qz.questions, start=1)]
         values = {
@@ -151,7 +165,14 @@ def load_quizzes(
             report=report,
             kind="quiz",
             force=force,
-            related=Related(current=_entries, wanted=wanted, apply=_set_entries(wanted)),
+            related=Related(
+                current=_entries,
+                wanted=wanted,
+                apply=_set_entries(wanted),
+                stored=lambda quiz: listed.get(quiz.pk, []),
+                add=_set_entries(wanted, new=True),
+                added=wanted,  # read back by their orders (1, 2, ...): as given
+            ),
             rows=rows,
         )
         report.add("quizzes", outcome)

@@ -7,6 +7,7 @@ file and line (`iam/03-policies.md:4: minutes must be a whole number`).
 
 from __future__ import annotations
 
+import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,15 +62,30 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+# What each text parsed to, kept for the process as a pickle (a copy of it costs a few percent
+# of parsing it): a second read of the same files parses nothing again (the tests read the
+# shipped course several times a process), and every read still gets data of its own to change.
+# Only what parsed is kept (an error is raised again from the text). Bounded; cleared when full.
+_PARSED: dict[str, bytes] = {}
+_PARSED_MAX = 2000
+
+
 def _load_yaml(text: str, file: str, *, first_line: int = 1) -> Any:
+    kept = _PARSED.get(text)
+    if kept is not None:
+        return pickle.loads(kept)  # noqa: S301 - pickled by this process, from parsed YAML
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None
         raise CurriculumError(file, line, f"invalid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise CurriculumError(file, None, f"invalid YAML: {exc}") from None
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.clear()
+    _PARSED[text] = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    return data
 
 
 class _Fields:

@@ -15,6 +15,7 @@ import logging
 import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.apps import apps
 from django.db.models import Q
@@ -22,6 +23,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from lessons import rendered
 from lessons.markdown import render_markdown
 from lessons.models import Lesson
 from quizzes.models import Question, Quiz, QuizQuestion
@@ -71,13 +73,27 @@ def plain(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+# Both kept by their text for the process (like `render_markdown` itself): every load rebuilds
+# the whole index, and a text that has not changed since the last one (most of them, on every
+# reload) is not taken apart again. Removing the tags (`strip_tags`, an HTML parser) cost as
+# much as rendering.
+@lru_cache(maxsize=2048)
 def markdown_text(text: str) -> str:
     """What a reader sees of some Markdown: rendered (as the page does), then tags removed."""
-    return plain(html.unescape(strip_tags(render_markdown(text or "").html)))
+    return html_text(render_markdown(text or "").html)
+
+
+@lru_cache(maxsize=512)
+def html_text(sanitized: str) -> str:
+    """The text a reader sees of rendered, sanitized HTML."""
+    return plain(html.unescape(strip_tags(sanitized)))
 
 
 def title(text: str) -> str:
-    return Truncator(plain(text)).chars(TITLE_LIMIT)
+    text = plain(text)
+    if len(text) <= TITLE_LIMIT and text.isascii():
+        return text  # as Truncator returns it (ASCII is its own normal form), without its work
+    return Truncator(text).chars(TITLE_LIMIT)
 
 
 def _ids(keys: Keys) -> list[int] | None:
@@ -94,11 +110,14 @@ def lesson_entries(keys: Keys) -> Iterable[Entry]:
     if (ids := _ids(keys)) is not None:
         rows = rows.filter(pk__in=ids)
     for lesson in rows.order_by("pk"):
+        # The body as its page shows it, rendered once per edit for every process (the stored
+        # rendering, `lessons.rendered`): a reload's reindex renders no lesson again.
+        body = html_text(rendered.lesson_body(lesson).html)
         yield Entry(
             key=str(lesson.pk),
             title=title(lesson.title),
             url=lesson.get_absolute_url(),
-            body=plain(f"{markdown_text(lesson.summary)} {markdown_text(lesson.body)}"),
+            body=plain(f"{markdown_text(lesson.summary)} {body}"),
         )
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from curriculum import readers
 from curriculum.loader import load_curriculum
 from curriculum.quiz_loader import load_quizzes
 from curriculum.quiz_readers import read_quizzes, text_id
@@ -192,6 +193,43 @@ def test_a_second_load_changes_nothing(content):
     report = load(content)
     assert report.counts["quizzes"] == {"unchanged": 3}
     assert report.counts["questions"] == {"unchanged": 7}
+
+
+def test_a_second_read_of_the_same_files_reads_the_same_lines_and_all(content, monkeypatch):
+    """A process keeps what each file parsed to (curriculum/readers.py), so reading the same
+    files again parses nothing; it still reads what a first read does, the lines that errors
+    name included."""
+    first = read_quizzes(content, read_curriculum(content))
+    cur = read_curriculum(content)
+    again = (cur, read_quizzes(content, cur))
+    assert again[1] == first
+    monkeypatch.setattr(readers, "_PARSED", {})  # a new process: everything parsed afresh
+    cur = read_curriculum(content)
+    assert again == (cur, read_quizzes(content, cur))
+    lines = (content / "quizzes/iam-quiz.yaml").read_text().splitlines()
+    fix_alice = next(q for q in again[1].questions if q.slug == "fix-alice")
+    assert fix_alice.line == lines.index("  - slug: fix-alice") + 1
+
+
+def test_each_read_of_a_file_gets_data_of_its_own():
+    """What one reader changes in what a file parsed to (the kinds fill in defaults) never
+    reaches the next read of the same text."""
+    text = (
+        "- slug: a\n  choices: [{text: Turn on MFA}]\n  case: {request: {action: s3:GetObject}}\n"
+    )
+    first = readers._load_yaml(text, "quiz.yaml")
+    first[0]["choices"][0]["feedback"] = "filled in"
+    first[0]["case"]["request"]["action"] = "changed"
+    first.append({"slug": "b"})
+    again = readers._load_yaml(text, "quiz.yaml")
+    assert again == [
+        {
+            "slug": "a",
+            "choices": [{"text": "Turn on MFA"}],
+            "case": {"request": {"action": "s3:GetObject"}},
+        }
+    ]
+    assert [again[0].line, again[0]["choices"][0].line] == [1, 2]
 
 
 def test_a_reload_keeps_attempts_and_the_text_of_chosen_answers(content, learner):

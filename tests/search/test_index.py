@@ -4,14 +4,16 @@ made; one document is cheap to reindex; a failure to index never fails the edit.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from dataclasses import replace
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from lessons.models import Lesson
-from search import index
+from lessons import rendered
+from lessons.models import Lesson, RenderedBody
+from search import index, sources
 from search.models import Document
 from search.query import search
 from tests.conftest import make_lesson, make_module, make_scenario
@@ -217,3 +219,39 @@ def test_an_edited_glossary_term_is_reindexed_when_saved(
         term.definition = f"Now about {PHRASE}."
         term.save()
     assert "glossary" in kinds(PHRASE)
+
+
+def test_a_lesson_is_indexed_from_the_rendering_its_page_shows_and_stores(client, db, monkeypatch):
+    """The index reads a lesson's body through its stored rendering (lessons/rendered.py): a
+    rebuild in another process (every restart's load) renders no lesson again, and the page
+    it leads to renders nothing the index has not already rendered."""
+    monkeypatch.setattr(rendered, "_recent", OrderedDict())  # this process's memory, its own
+    lesson = make_lesson(make_module(), body="Envelope keys wrap *data keys*.\n")
+    index.rebuild()
+    stored = RenderedBody.objects.get(lesson=lesson)
+    assert "<em>data keys</em>" in stored.html
+    rendered._recent.clear()  # another process: only the stored row
+
+    def no_rendering(text):
+        raise AssertionError("Markdown was rendered again")
+
+    monkeypatch.setattr(rendered, "render_markdown_uncached", no_rendering)
+    index.rebuild()
+    (hit,) = search("envelope keys").hits
+    assert hit.url == lesson.get_absolute_url()
+    assert "wrap" in hit.snippet and "*" not in hit.snippet  # the text, not its asterisks
+    assert "<em>data keys</em>" in client.get(lesson.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    "text, indexed",
+    [
+        ("Short  and\nplain", "Short and plain"),  # whitespace collapsed
+        ("x" * 300, "x" * 300),  # the limit itself is kept whole
+        ("x" * 301, "x" * 299 + "…"),  # one more is cut, with an ellipsis
+        ("Cafe\u0301 keys", "Caf\u00e9 keys"),  # composed, as Django's Truncator does
+    ],
+)
+def test_a_documents_title_is_plain_text_within_the_columns_limit(text, indexed):
+    """A question's prompt is its title: long ones are cut to the column's 300 characters."""
+    assert sources.title(text) == indexed

@@ -77,12 +77,15 @@ def _store(lesson, key: str, rendered: Rendered) -> None:
         checks=list(rendered.checks),
     )
     try:
-        # One statement, safe when two workers render the same lesson at once.
-        RenderedBody.objects.bulk_create(
-            [row],
-            update_conflicts=True,
-            unique_fields=["lesson"],
-            update_fields=["source", "html", "headings", "checks"],
-        )
+        # One statement, safe when two workers render the same lesson at once; in its own
+        # savepoint, so a failure inside a caller's transaction (a curriculum load's search
+        # reindex reads bodies through here) leaves that transaction usable on PostgreSQL.
+        with transaction.atomic():
+            RenderedBody.objects.bulk_create(
+                [row],
+                update_conflicts=True,
+                unique_fields=["lesson"],
+                update_fields=["source", "html", "headings", "checks"],
+            )
     except DatabaseError:  # the page is still right; the next view tries again
         log.warning("could not store the rendered body of lesson %s", lesson.pk, exc_info=True)

@@ -12,13 +12,21 @@ signed in through them still load. Asked to authenticate, they would check the s
 against the same user again: a refused sign-in ran the password hasher (~0.4 s in production)
 four times instead of two. So once these two have refused, the plain ones are skipped
 (`_only_copies_follow`).
+
+Of these two, allauth's finds every account Django's would (the one username that matches
+ignoring case, and here also the exact match when several do), so when it comes right after
+Django's, Django's leaves the password to it (`_allauth_checks_next`): a refused sign-in runs
+the hasher once, as a successful one does, whether or not the username exists.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+from allauth.account import app_settings as account_settings
+from allauth.account.app_settings import LoginMethod
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from allauth.account.utils import filter_users_by_username, user_username
 from django.conf import settings
 from django.contrib.auth import backends, get_user_model
 from django.core.exceptions import PermissionDenied
@@ -68,6 +76,16 @@ class RoleMixin:
 class ModelBackend(RoleMixin, backends.ModelBackend):
     """Django's username-and-password backend (the admin's sign-in), role included."""
 
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if _allauth_checks_next(tuple(settings.AUTHENTICATION_BACKENDS)):
+            return None  # the next backend checks this password, finding the same account
+        return super().authenticate(request, username, password, **kwargs)
+
+    async def aauthenticate(self, request, username=None, password=None, **kwargs):
+        if _allauth_checks_next(tuple(settings.AUTHENTICATION_BACKENDS)):
+            return None
+        return await super().aauthenticate(request, username, password, **kwargs)
+
 
 class AuthenticationBackend(RoleMixin, AllauthBackend):
     """django-allauth's backend (sign-in, sign-up), role included."""
@@ -80,8 +98,53 @@ class AuthenticationBackend(RoleMixin, AllauthBackend):
             raise PermissionDenied
         return user
 
+    def _authenticate_by_username(self, username, password):
+        if not _finds_what_django_finds():
+            return super()._authenticate_by_username(username, password)
+        if LoginMethod.USERNAME not in account_settings.LOGIN_METHODS or not username:
+            return None
+        return self._check_password(_account_named(username), password)
+
 
 ROLE_BACKENDS = (ModelBackend, AuthenticationBackend)
+
+
+def _account_named(username: str):
+    """allauth's choice (the one account whose username matches ignoring case) or, when
+    several match so, the one that matches exactly (the one Django's backend finds)."""
+    users = list(filter_users_by_username(username))
+    folded = username.lower()
+    same = [user for user in users if (user_username(user) or "").lower() == folded]
+    if len(same) == 1:
+        return same[0]
+    return next((user for user in same if user_username(user) == username), None)
+
+
+def _finds_what_django_finds() -> bool:
+    """allauth's username look-up is case-insensitive (so it includes the exact match) and on
+    the field Django's backend reads."""
+    User = get_user_model()
+    return bool(
+        account_settings.PRESERVE_USERNAME_CASING
+        and account_settings.USER_MODEL_USERNAME_FIELD
+        and account_settings.USER_MODEL_USERNAME_FIELD == User.USERNAME_FIELD
+        and LoginMethod.USERNAME in account_settings.LOGIN_METHODS
+    )
+
+
+def _allauth_checks_next(paths: tuple[str, ...]) -> bool:
+    """Our ModelBackend is listed right before our AuthenticationBackend, which checks every
+    password Django's would, against the same account."""
+    return _listed_in_a_row(paths) and _finds_what_django_finds()
+
+
+@lru_cache(maxsize=8)
+def _listed_in_a_row(paths: tuple[str, ...]) -> bool:
+    classes = [import_string(path) for path in paths]
+    return any(
+        first is ModelBackend and then is AuthenticationBackend
+        for first, then in zip(classes, classes[1:], strict=False)
+    )
 
 
 @lru_cache(maxsize=8)

@@ -4,11 +4,15 @@ backend leaves it to allauth's, which finds every account Django's would."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.auth.signals import user_login_failed
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from srm_trainer.accounts import backends
 
@@ -146,3 +150,24 @@ def test_only_copies_of_ours_are_skipped():
     assert not backends._only_copies_follow((*OURS, f"{__name__}.Welcoming"))
     assert not backends._only_copies_follow((OURS[1], OURS[0], *PLAIN))
     assert not backends._only_copies_follow((OURS[1], *PLAIN))
+
+
+def test_a_refusal_reads_the_same_whether_or_not_the_name_exists(learner):
+    """The exact name is looked up first (by its index); a refusal also runs the look-up
+    ignoring case, so the work does not say whether the account exists. A success with the
+    exact name reads the account once."""
+
+    def user_reads(username, password):
+        with CaptureQueriesContext(connection) as captured:
+            authenticate(
+                RequestFactory().post("/accounts/login/"),
+                **{"username": username, "password": password},
+            )
+        return [q["sql"] for q in captured if 'FROM "auth_user"' in q["sql"]]
+
+    refused = [user_reads(name, "wrong") for name in ("ada", "ADA", "nobody")]
+    # The exact look-up, the one ignoring case, and the audit's look-up of the guessed name.
+    assert [len(reads) for reads in refused] == [3, 3, 3]
+    shapes = [[re.sub(r"'[^']*'", "?", sql) for sql in reads] for reads in refused]
+    assert shapes[0] == shapes[1] == shapes[2]
+    assert len(user_reads("ada", "a-long-passphrase-1")) == 1

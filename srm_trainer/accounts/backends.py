@@ -12,17 +12,29 @@ signed in through them still load. Asked to authenticate, they would check the s
 against the same user again: a refused sign-in ran the password hasher (~0.4 s in production)
 four times instead of two. So once these two have refused, the plain ones are skipped
 (`_only_copies_follow`).
+
+Of these two, allauth's finds every account Django's would (the one username that matches
+ignoring case, and here also the exact match when several do), so when it comes right after
+Django's, Django's leaves the password to it (`_allauth_checks_next`): a refused sign-in runs
+the hasher once, as a successful one does, whether or not the username exists. It looks the
+exact name up first (by the username's index), then, only if that finds no account, the name
+ignoring case (a scan, as allauth's `iexact` was); a refusal runs both either way. Both
+queries are compiled once (`PreparedQuery`).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+from allauth.account import app_settings as account_settings
+from allauth.account.app_settings import LoginMethod
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from allauth.account.utils import user_username
 from django.conf import settings
 from django.contrib.auth import backends, get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Value
+from django.db.models.functions import Lower
 from django.utils.module_loading import import_string
 
 from srm_trainer.accounts.roles import INSTRUCTOR_FLAG, INSTRUCTORS
@@ -68,6 +80,16 @@ class RoleMixin:
 class ModelBackend(RoleMixin, backends.ModelBackend):
     """Django's username-and-password backend (the admin's sign-in), role included."""
 
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if _allauth_checks_next(tuple(settings.AUTHENTICATION_BACKENDS)):
+            return None  # the next backend checks this password, finding the same account
+        return super().authenticate(request, username, password, **kwargs)
+
+    async def aauthenticate(self, request, username=None, password=None, **kwargs):
+        if _allauth_checks_next(tuple(settings.AUTHENTICATION_BACKENDS)):
+            return None
+        return await super().aauthenticate(request, username, password, **kwargs)
+
 
 class AuthenticationBackend(RoleMixin, AllauthBackend):
     """django-allauth's backend (sign-in, sign-up), role included."""
@@ -80,8 +102,105 @@ class AuthenticationBackend(RoleMixin, AllauthBackend):
             raise PermissionDenied
         return user
 
+    def _authenticate_by_username(self, username, password):
+        if not _finds_what_django_finds():
+            return super()._authenticate_by_username(username, password)
+        if LoginMethod.USERNAME not in account_settings.LOGIN_METHODS or not username:
+            return None
+        exact = _account_spelled(username)
+        if exact is None:
+            return self._check_password(_one_account_ignoring_case(username), password)
+        user = self._check_password(exact, password)
+        if user is None:
+            # The look-up a name that does not match exactly costs, so that a refusal takes
+            # the same work whether or not the name exists (as the hasher runs either way).
+            _accounts_named_ignoring_case(username)
+        return user
+
 
 ROLE_BACKENDS = (ModelBackend, AuthenticationBackend)
+
+
+def _spelled(name):
+    User = get_user_model()
+    return (
+        User._default_manager.filter(**{User.USERNAME_FIELD: name})
+        .order_by()
+        .values_list(*concrete_attnames(User))
+    )
+
+
+def _named_ignoring_case(name):
+    """allauth's `filter_users_by_username` (PRESERVE_USERNAME_CASING), as a fixed-shape query
+    for `PreparedQuery`: LOWER() on both sides folds case as its `iexact` does (ASCII-only in
+    SQLite, as LIKE; fully in PostgreSQL), with no LIKE pattern to escape."""
+    User = get_user_model()
+    return (
+        User._default_manager.annotate(_folded=Lower(User.USERNAME_FIELD))
+        .filter(_folded=Lower(Value(name)))
+        .order_by()
+        .values_list(*concrete_attnames(User))
+    )
+
+
+_QUERIES: dict[tuple, PreparedQuery] = {}
+
+
+def _accounts(build, name: str) -> list:
+    User = get_user_model()
+    prepared = _QUERIES.get((User, build))
+    if prepared is None:  # per user model: tests may swap it
+        prepared = _QUERIES[User, build] = PreparedQuery(User, ["text"], build)
+    return [instance(User, row) for row in prepared.rows(name)]
+
+
+def _account_spelled(username: str):
+    """The account with exactly this username (the one Django's backend finds), or None."""
+    users = _accounts(_spelled, username)
+    return users[0] if users else None
+
+
+def _accounts_named_ignoring_case(username: str) -> list:
+    return _accounts(_named_ignoring_case, username)
+
+
+def _one_account_ignoring_case(username: str):
+    """allauth's `get_user_by_username`: the one account whose username matches ignoring
+    case, or None (none, or several)."""
+    folded = username.lower()
+    same = [
+        user
+        for user in _accounts_named_ignoring_case(username)
+        if (user_username(user) or "").lower() == folded
+    ]
+    return same[0] if len(same) == 1 else None
+
+
+def _finds_what_django_finds() -> bool:
+    """allauth's username look-up is case-insensitive (so it includes the exact match) and on
+    the field Django's backend reads."""
+    User = get_user_model()
+    return bool(
+        account_settings.PRESERVE_USERNAME_CASING
+        and account_settings.USER_MODEL_USERNAME_FIELD
+        and account_settings.USER_MODEL_USERNAME_FIELD == User.USERNAME_FIELD
+        and LoginMethod.USERNAME in account_settings.LOGIN_METHODS
+    )
+
+
+def _allauth_checks_next(paths: tuple[str, ...]) -> bool:
+    """Our ModelBackend is listed right before our AuthenticationBackend, which checks every
+    password Django's would, against the same account."""
+    return _listed_in_a_row(paths) and _finds_what_django_finds()
+
+
+@lru_cache(maxsize=8)
+def _listed_in_a_row(paths: tuple[str, ...]) -> bool:
+    classes = [import_string(path) for path in paths]
+    return any(
+        first is ModelBackend and then is AuthenticationBackend
+        for first, then in zip(classes, classes[1:], strict=False)
+    )
 
 
 @lru_cache(maxsize=8)

@@ -88,15 +88,13 @@ def test_adding_and_removing_an_authenticator_is_recorded_without_its_secret(lea
     assert "totp" in str(entries[0].changes_dict)
 
 
-def test_turning_on_an_authenticator_app_records_who_did_it_and_from_where(client, learner):
-    client.post(
-        "/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"}, REMOTE_ADDR=ADDR
-    )
-    client.post("/accounts/reauthenticate/", {"password": "a-long-passphrase-1"})
-    page = client.get("/accounts/2fa/totp/activate/").content.decode()
+def test_turning_on_an_authenticator_app_records_who_did_it_and_from_where(signed_in, learner):
+    """Signed in with the password just confirmed (`signed_in`); the forms that get there are
+    tested in test_mfa.py."""
+    page = signed_in.get("/accounts/2fa/totp/activate/").content.decode()
     secret = re.search(r'id="authenticator_secret" value="([A-Z2-7]+)"', page).group(1)
     code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-    client.post("/accounts/2fa/totp/activate/", {"code": code}, REMOTE_ADDR=ADDR)
+    signed_in.post("/accounts/2fa/totp/activate/", {"code": code}, REMOTE_ADDR=ADDR)
     added = _events(content_type__model="authenticator", action=LogEntry.Action.CREATE)
     assert {e.changes_dict["type"][1] for e in added} == {"totp", "recovery_codes"}
     assert {(e.actor, e.remote_addr) for e in added} == {(learner, ADDR)}
@@ -114,18 +112,14 @@ def test_a_refused_two_factor_code_is_recorded(client, staff):
 
 
 def test_regenerating_recovery_codes_is_recorded(
-    client, learner, django_capture_on_commit_callbacks
+    signed_in, learner, django_capture_on_commit_callbacks
 ):
     give_mfa(learner)
-    client.post("/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})
-    # Signing in now needs the code; for this test the session is simply trusted.
-    client.force_login(learner)
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
     RecoveryCodes.activate(learner)
-    client.post("/accounts/reauthenticate/", {"password": "a-long-passphrase-1"})
     with django_capture_on_commit_callbacks(execute=True):  # allauth signals after commit
-        response = client.post("/accounts/2fa/recovery-codes/generate/", {})
+        response = signed_in.post("/accounts/2fa/recovery-codes/generate/", {})
     assert response["Location"] == "/accounts/2fa/recovery-codes/"
     entry = _events(additional_data__event="authenticator reset: recovery_codes").get()
     assert entry.actor == learner

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import give_mfa, sign_in
+from tests.conftest import give_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -47,24 +47,6 @@ def _assert_page_is_ours(client, url):
 @pytest.mark.parametrize("url", ANONYMOUS_PAGES)
 def test_pages_for_visitors(client, url):
     _assert_page_is_ours(client, url)
-
-
-@pytest.fixture
-def signed_in(client, learner):
-    """Signed in (`sign_in`) with the password just confirmed, as the sign-in form and the
-    reauthentication form leave the session (allauth's record of it), so the pages behind a
-    recent sign-in open: without posting both forms (~10 ms) for each page. The forms
-    themselves are tested in tests/accounts/test_views_auth.py and test_mfa.py."""
-    from allauth.account.internal.flows.login import record_authentication
-    from django.test import RequestFactory
-
-    sign_in(client, learner)
-    request = RequestFactory().get("/")
-    request.session = client.session
-    record_authentication(request, learner, method="password", username=learner.username)
-    record_authentication(request, learner, method="password", reauthenticated=True)
-    request.session.save()
-    return client
 
 
 @pytest.mark.parametrize("url", SIGNED_IN_PAGES)

@@ -15,7 +15,7 @@ import logging
 import threading
 from collections import OrderedDict
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
 from lessons.markdown import RENDERER_VERSION, Rendered, render_markdown_uncached
 

@@ -4,6 +4,7 @@ with thousands of lessons, a page no memory cache holds still renders no Markdow
 from __future__ import annotations
 
 import pytest
+from django.db import connection, transaction
 
 from lessons import rendered
 from lessons.models import Lesson, RenderedBody
@@ -60,3 +61,21 @@ def test_the_memory_keeps_a_bounded_number_of_bodies(db, forget_memory, monkeypa
         rendered.lesson_body(make_lesson(body=f"Lesson {n}.\n"))
     assert len(rendered._recent) == 3
     assert RenderedBody.objects.count() == 5
+
+
+def test_a_failed_store_leaves_the_callers_transaction_usable(db, forget_memory, monkeypatch):
+    """A curriculum load's reindex reads bodies through `lesson_body` inside the load's
+    transaction: a store that fails (here a statement the database refuses) is only logged, and
+    the load goes on. On PostgreSQL a failed statement outside a savepoint would have aborted
+    the whole transaction (`make test-postgres` runs this too)."""
+    lesson = make_lesson(body="Some *text*.")
+
+    def refused(*args, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO no_such_table VALUES (1)")
+
+    monkeypatch.setattr(RenderedBody.objects, "bulk_create", refused)
+    with transaction.atomic():
+        body = rendered.lesson_body(lesson)
+        assert "<em>text</em>" in body.html
+        assert Lesson.objects.filter(pk=lesson.pk).exists()  # the transaction still answers

@@ -104,7 +104,7 @@ def env_cache(name: str, environ: Mapping[str, str] = os.environ) -> dict:
                 f"{name}: db:// takes no table name (the table is {CACHE_TABLE}), not {raw!r}."
             )
         return {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "srm_trainer.ratelimit.cache.OneStatementDatabaseCache",
             "LOCATION": CACHE_TABLE,
         }
     if scheme in ("redis", "rediss"):

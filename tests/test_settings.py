@@ -240,8 +240,8 @@ def test_smtp_settings_come_from_the_environment_and_are_checked(loaded):
 @pytest.mark.parametrize(
     ("url", "backend"),
     [
-        (None, "django.core.cache.backends.db.DatabaseCache"),
-        ("db://", "django.core.cache.backends.db.DatabaseCache"),
+        (None, "srm_trainer.ratelimit.cache.OneStatementDatabaseCache"),
+        ("db://", "srm_trainer.ratelimit.cache.OneStatementDatabaseCache"),
         ("redis://cache.internal:6379/0", "django.core.cache.backends.redis.RedisCache"),
         (
             "rediss://user:secret@cache.internal:6380/1",

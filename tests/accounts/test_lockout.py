@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from allauth.core.internal.ratelimit import Rate, parse_rates
 from django.conf import settings
+from django.core.cache import cache
 
 from srm_trainer.accounts.views import LOCKED_OUT_RETRY_AFTER
 
@@ -124,3 +125,18 @@ def test_too_many_sign_ins_from_one_address_get_our_429_page(client, learner, se
     body = response.content.decode()
     assert "Too many requests" in body
     assert 'class="site-header"' in body
+
+
+def test_other_cache_traffic_does_not_wipe_a_lockout(client, learner, small_limits):
+    """allauth keeps the count of wrong guesses in the cache. Django's database cache, past 300
+    rows, deleted a third of them (live ones too) on the next write: flooding it with other
+    entries (failures for many usernames, many addresses) erased an account's count, and the
+    guessing went on. Ours never deletes a live entry."""
+    _, per_username = _rates(small_limits, "login_failed")
+    for n in range(per_username.amount - 1):
+        _sign_in(client, f"guess-{n}", addr=f"198.51.100.{n}")
+    for n in range(400):  # someone else's traffic, well past Django's 300
+        cache.set(f"someone-else-{n}", n, 300)
+    _sign_in(client, "guess-last", addr="198.51.100.200")
+    assert _sign_in(client, RIGHT, addr="192.0.2.99").status_code == 429
+    assert not _signed_in(client)

@@ -36,9 +36,11 @@ def concrete_attnames(model: type[Model]) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
 
 
-def instance(model: type[M], values: Sequence[Any]) -> M:
-    """A model instance from a row selected as `concrete_attnames(model)`, as the ORM makes it."""
-    return model.from_db(router.db_for_read(model), concrete_attnames(model), values)
+def instance(model: type[M], values: Sequence[Any], attnames: Sequence[str] | None = None) -> M:
+    """A model instance from a row selected as `concrete_attnames(model)`, as the ORM makes it;
+    or as `attnames` (in the model's field order), the rest deferred as `only()` leaves them."""
+    columns = concrete_attnames(model) if attnames is None else list(attnames)
+    return model.from_db(router.db_for_read(model), columns, values)
 
 
 def _db_value(value: Any, connection) -> Any:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Generic, TypeVar, cast
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import ForeignKey, Model, Q, QuerySet
@@ -48,6 +49,31 @@ def visibility(user, via: str = "") -> Q | None:
     if user.is_staff:
         return None
     return Q(**{f"{via}owner": user}) | Q(**{f"{via}source": Source.FILE})
+
+
+def stand_in(key: int | None, *, staff: bool = False):
+    """A user with only a key and a staff flag, which is all the visibility rules read: what a
+    read compiled once (`PreparedQuery`) is built for, its key a stand-in."""
+    return get_user_model()(pk=key, is_staff=staff)
+
+
+class ByViewer:
+    """A read whose SQL depends on who asks only through a visibility rule: staff see every
+    row (no key), anyone else by their key. `build(user)` gets a stand-in user (`stand_in`)
+    and returns a `values_list` QuerySet; each of the two shapes is compiled once."""
+
+    def __init__(self, model: type[Model], build: Callable[..., QuerySet]) -> None:
+        self._reads = {
+            True: PreparedQuery(model, (), lambda: build(stand_in(None, staff=True))),
+            False: PreparedQuery(model, ("int",), lambda key: build(stand_in(key))),
+        }
+
+    def __getitem__(self, staff: bool) -> PreparedQuery:
+        """The read for staff (True, no key) or anyone else (False, their key)."""
+        return self._reads[staff]
+
+    def rows(self, user) -> list:
+        return self[True].rows() if user.is_staff else self[False].rows(user.pk)
 
 
 def _visible(user, queryset: QuerySet) -> QuerySet:

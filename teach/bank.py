@@ -14,7 +14,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
 
@@ -22,7 +21,7 @@ from lessons.models import Level, Module
 from quizzes import kinds
 from quizzes.models import Question, Quiz
 from srm_trainer.prepared import MAX_INTS, PreparedQuery
-from teach.access import questions_visible, visibility
+from teach.access import ByViewer, questions_visible, stand_in, visibility
 from teach.forms import ModuleChoiceField
 from teach.rendering import RENDERER
 
@@ -127,20 +126,11 @@ def with_tag_slugs(questions) -> None:
         question.tag_slugs = by_question[question.pk]
 
 
-def _stand_in(key: int):
-    """A user (not staff) with the key `key`, to build a prepared query with a stand-in
-    key (`PreparedQuery`): the visibility rule is written for a user."""
-    return get_user_model()(pk=key, is_staff=False)
-
-
-def _visible_questions(key: int | None) -> QuerySet[Question]:
-    """`questions_visible` of the user `key` (None: staff, who see every question)."""
-    return Question.objects.all() if key is None else questions_visible(_stand_in(key))
-
-
 def _summaries(staff: bool) -> PreparedQuery:
+    """Staff's summaries too take the key: it counts their own questions."""
+
     def build(key: int) -> QuerySet:
-        rows = _visible_questions(None if staff else key).filter(archived=False)
+        rows = questions_visible(stand_in(key, staff=staff)).filter(archived=False)
         return (
             rows.values_list("category")
             .annotate(
@@ -154,42 +144,30 @@ def _summaries(staff: bool) -> PreparedQuery:
     return PreparedQuery(Question, ("int",), build)
 
 
-def _tag_counts(staff: bool) -> PreparedQuery:
-    def build(key: int | None = None) -> QuerySet:
-        links = LINKS.objects.all()
-        if key is not None:
-            links = links.filter(visibility(_stand_in(key), via="question__"))
-        rows = links.values_list("tag__slug").annotate(count=Count("question_id"))
-        return rows.order_by("tag__slug")
-
-    return PreparedQuery(LINKS, () if staff else ("int",), build)
+def _tag_counts(user) -> QuerySet:
+    links = LINKS.objects.all()
+    rule = visibility(user, via="question__")
+    if rule is not None:
+        links = links.filter(rule)
+    rows = links.values_list("tag__slug").annotate(count=Count("question_id"))
+    return rows.order_by("tag__slug")
 
 
-def _offers(staff: bool) -> PreparedQuery:
-    def build(key: int | None = None) -> QuerySet:
-        rows = _visible_questions(key).order_by()
-        return rows.values_list("category", "archived", "misconceptions")
-
-    return PreparedQuery(Question, () if staff else ("int",), build)
-
-
-def _categories(staff: bool) -> PreparedQuery:
-    def build(key: int | None = None) -> QuerySet:
-        rows = _visible_questions(key).filter(archived=False).order_by()
-        return rows.values_list("category").distinct()
-
-    return PreparedQuery(Question, () if staff else ("int",), build)
-
-
-# By whether the user is staff; a staff user's reads take no key (no visibility rule).
+# Each read's SQL compiled once (`PreparedQuery`), by whether the user is staff.
 SUMMARIES = {staff: _summaries(staff) for staff in (False, True)}
-TAG_COUNTS = {staff: _tag_counts(staff) for staff in (False, True)}
-OFFERS = {staff: _offers(staff) for staff in (False, True)}
-CATEGORIES = {staff: _categories(staff) for staff in (False, True)}
-
-
-def _keys(user) -> tuple[int, ...]:
-    return () if user.is_staff else (user.pk,)
+TAG_COUNTS = ByViewer(LINKS, _tag_counts)
+OFFERS = ByViewer(
+    Question,
+    lambda user: (
+        questions_visible(user).order_by().values_list("category", "archived", "misconceptions")
+    ),
+)
+CATEGORIES = ByViewer(
+    Question,
+    lambda user: (
+        questions_visible(user).filter(archived=False).order_by().values_list("category").distinct()
+    ),
+)
 
 
 def bank_summaries(user) -> list[dict]:
@@ -204,14 +182,14 @@ def bank_summaries(user) -> list[dict]:
 
 def categories(user) -> list[str]:
     """The banks (categories) of the questions `user` may use, archived ones not counted."""
-    return sorted(category for (category,) in CATEGORIES[bool(user.is_staff)].rows(*_keys(user)))
+    return sorted(category for (category,) in CATEGORIES.rows(user))
 
 
 def tag_counts(user) -> list[tuple[str, int]]:
     """The tags on questions the teacher may use, with how many of those questions have each.
     Counted on the question-tag links, joined to the questions only to apply the visibility
     rule: half the cost of counting from the tags with the questions as a subquery."""
-    return [(slug, count) for slug, count in TAG_COUNTS[bool(user.is_staff)].rows(*_keys(user))]
+    return [(slug, count) for slug, count in TAG_COUNTS.rows(user)]
 
 
 @dataclass(frozen=True)
@@ -230,7 +208,7 @@ def question_offers(user) -> QuestionOffers:
     counted here) instead of one for the tags and another for the categories."""
     counts: Counter[str] = Counter()
     categories: set[str] = set()
-    for category, archived, tags in OFFERS[bool(user.is_staff)].rows(*_keys(user)):
+    for category, archived, tags in OFFERS.rows(user):
         if not archived:
             categories.add(category)
         if isinstance(tags, list):

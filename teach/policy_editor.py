@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db import router
 from django.db.models import Q, QuerySet
 
 from curriculum.validation import DECISIONS
@@ -26,7 +24,7 @@ from lessons.models import Scenario, Source
 from quizzes.explain import NO_STATEMENT, case_statements
 from srm_trainer.iam import PolicyError, evaluate
 from srm_trainer.iam.words import DECISIONS as DECISION_WORDS
-from srm_trainer.prepared import PreparedQuery
+from srm_trainer.prepared import instance
 from srm_trainer.sandbox.live import Analysis, Note, analyse
 from srm_trainer.sandbox.panel import case_editor_context
 from srm_trainer.sandbox.state import (
@@ -40,6 +38,7 @@ from srm_trainer.sandbox.state import (
     state_to_case,
     unprefixed,
 )
+from teach.access import ByViewer
 from teach.editors import Editor, Parts, _Form
 
 CASE_PREFIX = "case-"
@@ -56,14 +55,6 @@ def scenarios_for(user) -> QuerySet[Scenario]:
     return rows.order_by("title", "slug")
 
 
-def _menu_read(staff: bool) -> PreparedQuery:
-    def build(key: int | None = None) -> QuerySet:
-        user = get_user_model()(pk=key, is_staff=staff)
-        return scenarios_for(user).values_list(*MENU_COLUMNS)
-
-    return PreparedQuery(Scenario, () if staff else ("int",), build)
-
-
 # The menu's columns in the model's field order (as `Model.from_db` takes a partial row), and
 # its read by whether the user is staff, compiled once (`PreparedQuery`).
 MENU_COLUMNS = [
@@ -71,15 +62,13 @@ MENU_COLUMNS = [
     for f in Scenario._meta.concrete_fields
     if f.attname in MENU_FIELDS or (f.primary_key and "pk" in MENU_FIELDS)
 ]
-MENU_READS = {staff: _menu_read(staff) for staff in (False, True)}
+MENU_READ = ByViewer(Scenario, lambda user: scenarios_for(user).values_list(*MENU_COLUMNS))
 
 
 def scenario_menu(user) -> list[Scenario]:
     """`scenarios_for(user)` with only the menu's fields (`MENU_FIELDS`), as `only()` reads
     them (the rest deferred)."""
-    rows = MENU_READS[bool(user.is_staff)].rows(*(() if user.is_staff else (user.pk,)))
-    db = router.db_for_read(Scenario)
-    return [Scenario.from_db(db, MENU_COLUMNS, row) for row in rows]
+    return [instance(Scenario, row, MENU_COLUMNS) for row in MENU_READ.rows(user)]
 
 
 def may_edit_scenario(user, scenario: Scenario) -> bool:

@@ -4,7 +4,6 @@ your quizzes. Thin: the queries are `teach.bank`'s; adding goes through the quiz
 
 from __future__ import annotations
 
-from django.db import router
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -12,9 +11,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from quizzes.models import Quiz
 from srm_trainer.htmx import page_or_partial
-from srm_trainer.prepared import PreparedQuery
+from srm_trainer.prepared import instance
 from teach import bank
-from teach.access import may_edit, teacher_required, visible_quiz
+from teach.access import ByViewer, may_edit, teacher_required, visible_quiz
 from teach.editors import EDITORS
 
 TARGET_QUIZZES = 100  # the "add to" chooser lists this many of your most recently edited quizzes
@@ -26,24 +25,19 @@ def _into(request: HttpRequest) -> Quiz | None:
     return quiz if quiz is not None and may_edit(request.user, quiz) else None
 
 
-def _targets(staff: bool) -> PreparedQuery:
-    def build(key: int | None = None):
-        mine = Quiz.objects.all() if key is None else Quiz.objects.filter(owner_id=key)
-        return mine.order_by("-updated_at").values_list("pk", "title")[:TARGET_QUIZZES]
-
-    return PreparedQuery(Quiz, () if staff else ("int",), build)
+def _targets(user):
+    mine = Quiz.objects.all() if user.is_staff else Quiz.objects.filter(owner_id=user.pk)
+    return mine.order_by("-updated_at").values_list("pk", "title")[:TARGET_QUIZZES]
 
 
-# The chooser's quizzes (key and title, the rest deferred as `only()` leaves it), by whether the
-# user is staff (every quiz), read with SQL compiled once.
-TARGETS = {staff: _targets(staff) for staff in (False, True)}
+# The chooser's quizzes (key and title, the rest deferred as `only()` leaves it), staff's every
+# quiz, read with SQL compiled once.
+TARGETS = ByViewer(Quiz, _targets)
 TARGET_COLUMNS = ["id", "title"]
 
 
 def _target_quizzes(user) -> list[Quiz]:
-    rows = TARGETS[bool(user.is_staff)].rows(*(() if user.is_staff else (user.pk,)))
-    db = router.db_for_read(Quiz)
-    return [Quiz.from_db(db, TARGET_COLUMNS, row) for row in rows]
+    return [instance(Quiz, row, TARGET_COLUMNS) for row in TARGETS.rows(user)]
 
 
 @require_safe

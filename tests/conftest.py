@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import dataclasses
 import gc
 import logging
 import os
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -108,26 +106,6 @@ if os.environ.get("TEST_FRAMES", "roomy") == "roomy":
     _in_roomy_frame.__code__ = _in_roomy_frame.__code__.replace(co_stacksize=40_000)
 
 
-def _leave_at_once(code: int = 0) -> None:
-    """An xdist worker's last step: every result is reported and the session torn down, and the
-    atexit handlers registered after this one have run (logging's, registered before, is run
-    here). It leaves without Python's finalization, which freed the worker's whole heap object by
-    object while `make test` waited for it (~1 s at the end of every run). The controller ends
-    the same way (`pytest_cmdline_main` below). `TEST_EXIT=default` keeps the finalization, to
-    compare."""
-    logging.shutdown()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    os._exit(code)
-
-
-QUICK = os.environ.get("TEST_EXIT", "quick") == "quick"  # workers and controller leave at once
-QUICK_EXIT = QUICK and bool(os.environ.get("PYTEST_XDIST_WORKER"))  # this process is a worker
-if QUICK_EXIT:
-    atexit.register(_leave_at_once)
-
-
 def _sends_every_report(config) -> bool:
     """Whether the controller needs each test's passed set-up and teardown reports: for
     durations, a JUnit XML file, or a plugin that reads them (`TEST_REPORTS=all`)."""
@@ -183,34 +161,7 @@ def _controller_follows_each_test(config) -> bool:
     )
 
 
-def _is_controller(config) -> bool:
-    """Whether this process is an xdist controller (it runs no tests; its workers do)."""
-    return bool(getattr(config.option, "numprocesses", None)) and config.option.dist != "no"
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_cmdline_main(config):
-    """The xdist controller leaves at once too, once its whole session is over (results
-    printed, unconfigured): Python's finalization of its heap took ~0.5 s at the end of every
-    `make test`. It leaves with the code pytest would exit with. A run in one process, a worker
-    (above), or `TEST_EXIT=default` ends as usual."""
-    code = yield
-    if _is_controller(config) and QUICK:
-        _leave_at_once(int(code))
-    return code
-
-
 def pytest_configure(config):
-    """A worker or controller that leaves at once also skips pytest's two full garbage
-    collections at the end of its session (~0.35 s of CPU per worker, and ~0.3 s in the
-    controller after the last result: the very end of every `make test`). They exist to report
-    an exception raised in a finalizer of an object that only dies then; a process that leaves
-    without finalization runs none of those finalizers anyway, and the controller runs no
-    tests. Each test's unraisable exceptions are still checked as it runs."""
-    if QUICK_EXIT or (QUICK and _is_controller(config)):
-        from _pytest.unraisableexception import gc_collect_iterations_key
-
-        config.stash[gc_collect_iterations_key] = 0
     if os.environ.get("PYTEST_XDIST_WORKER") and not _sends_every_report(config):
         _send_telling_reports(config)
 

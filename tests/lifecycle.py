@@ -170,6 +170,8 @@ def _summary_without_importing_hypothesis(config) -> None:
     result) to look for observations this process wrote; the controller never imported it, so
     wrote none. It still runs whenever a report carries Hypothesis's statistics or a failing
     example."""
+    if not config.pluginmanager.hasplugin("hypothesispytest"):
+        return
     from _hypothesis_pytestplugin import FAILING_EXAMPLES_KEY, STATS_KEY
 
     for hook in config.hook.pytest_terminal_summary.get_hookimpls():

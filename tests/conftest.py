@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import dataclasses
 import gc
 import logging
 import os
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,55 +39,74 @@ def pytest_ignore_collect(collection_path, config):
     return None
 
 
-def _idle_django_fixtures(item) -> set[str]:
+def _idle_django_fixtures(item, idle_everywhere: frozenset[str]) -> set[str]:
     """pytest-django's per-test autouse fixtures that do nothing for this test: each acts only
     on its marker, its option, or a fixture the test does not use (pytest_django/plugin.py,
     fixtures.py, 4.14). Set up and torn down for every test anyway, they were ~0.2 ms of
     pytest's machinery each time (~1 s of a run). `_dj_autoclear_mailbox` stays on every test,
     the unittest support on Django's TestCase classes."""
-    from django.conf import settings
     from pytest_django.django_compat import is_django_unittest
-    from pytest_django.plugin import INVALID_TEMPLATE_VARS_ENV
 
-    idle = set()
+    idle = set(idle_everywhere)
     if not item.get_closest_marker("django_db"):
         idle.add("_django_db_marker")  # `db` and its kin, asked for directly, still work
     if not item.get_closest_marker("urls"):
         idle.add("_django_set_urlconf")
     if not item.get_closest_marker("django_isolate_apps"):
         idle.add("_django_isolate_apps")
-    if os.environ.get(INVALID_TEMPLATE_VARS_ENV, "false") != "true":
-        idle.add("_template_string_if_invalid_marker")  # and the monkeypatch it asks for
-        idle.add("_fail_for_invalid_template_variable")
     if not is_django_unittest(item):
         idle.add("_django_setup_unittest")  # only patches a Django TestCase class's run
     if "live_server" not in item.fixturenames:
         idle.add("_live_server_helper")
+    return idle
+
+
+def _idle_in_this_run() -> frozenset[str]:
+    """The idle fixtures that depend on the run's options and settings, not on the test."""
+    from django.conf import settings
+    from pytest_django.plugin import INVALID_TEMPLATE_VARS_ENV
+
+    idle = set()
+    if os.environ.get(INVALID_TEMPLATE_VARS_ENV, "false") != "true":
+        idle.add("_template_string_if_invalid_marker")  # and the monkeypatch it asks for
+        idle.add("_fail_for_invalid_template_variable")
     if "django.contrib.sites" not in settings.INSTALLED_APPS:
         idle.add("_django_clear_site_cache")
-    return idle
+    return frozenset(idle)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items):
     """Each test's fixtures without pytest-django's idle ones (above), once every other plugin
-    has marked the tests. `TEST_FIXTURES=all` keeps them, to compare."""
+    has marked the tests. The parametrized cases of a test share its fixture information, so
+    each pruned version is worked out once and shared too (its own list of names: a case marked
+    `django_db` among unmarked ones keeps its fixture). `TEST_FIXTURES=all` keeps them all."""
     if os.environ.get("TEST_FIXTURES") == "all":
         return
+    idle_everywhere = _idle_in_this_run()
+    pruned = {}
     for item in items:
         info = getattr(item, "_fixtureinfo", None)
         if info is None:
             continue
-        idle = _idle_django_fixtures(item).intersection(info.initialnames)
-        if idle:
+        idle = _idle_django_fixtures(item, idle_everywhere).intersection(info.initialnames)
+        if not idle:
+            continue
+        key = (id(info), frozenset(idle))
+        if key not in pruned:
             initial = tuple(name for name in info.initialnames if name not in idle)
-            item._fixtureinfo = dataclasses.replace(info, initialnames=initial)
-            item._fixtureinfo.prune_dependency_tree()  # item.fixturenames, in place
+            closure = list(info.names_closure)
+            pruned[key] = dataclasses.replace(info, initialnames=initial, names_closure=closure)
+            pruned[key].prune_dependency_tree()
+        item._fixtureinfo = pruned[key]
+        item.fixturenames = pruned[key].names_closure
 
 
 def pytest_collection_finish(session):
+    """The heap that collection built is frozen without a full collection first: that walk of
+    every object took ~0.18 s of each process's CPU before its first test, to free ~650
+    objects (~50 KB) that collection left in cycles; they stay, frozen with the rest."""
     if os.environ.get("TEST_GC", "tuned") == "tuned":
-        gc.collect()
         gc.freeze()
 
 
@@ -106,26 +123,6 @@ def _in_roomy_frame(call, *args, **kwargs):
 # Only where frames live changes, nothing they do. `TEST_FRAMES=default` turns it off, to compare.
 if os.environ.get("TEST_FRAMES", "roomy") == "roomy":
     _in_roomy_frame.__code__ = _in_roomy_frame.__code__.replace(co_stacksize=40_000)
-
-
-def _leave_at_once(code: int = 0) -> None:
-    """An xdist worker's last step: every result is reported and the session torn down, and the
-    atexit handlers registered after this one have run (logging's, registered before, is run
-    here). It leaves without Python's finalization, which freed the worker's whole heap object by
-    object while `make test` waited for it (~1 s at the end of every run). The controller ends
-    the same way (`pytest_cmdline_main` below). `TEST_EXIT=default` keeps the finalization, to
-    compare."""
-    logging.shutdown()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    os._exit(code)
-
-
-QUICK = os.environ.get("TEST_EXIT", "quick") == "quick"  # workers and controller leave at once
-QUICK_EXIT = QUICK and bool(os.environ.get("PYTEST_XDIST_WORKER"))  # this process is a worker
-if QUICK_EXIT:
-    atexit.register(_leave_at_once)
 
 
 def _sends_every_report(config) -> bool:
@@ -183,34 +180,7 @@ def _controller_follows_each_test(config) -> bool:
     )
 
 
-def _is_controller(config) -> bool:
-    """Whether this process is an xdist controller (it runs no tests; its workers do)."""
-    return bool(getattr(config.option, "numprocesses", None)) and config.option.dist != "no"
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_cmdline_main(config):
-    """The xdist controller leaves at once too, once its whole session is over (results
-    printed, unconfigured): Python's finalization of its heap took ~0.5 s at the end of every
-    `make test`. It leaves with the code pytest would exit with. A run in one process, a worker
-    (above), or `TEST_EXIT=default` ends as usual."""
-    code = yield
-    if _is_controller(config) and QUICK:
-        _leave_at_once(int(code))
-    return code
-
-
 def pytest_configure(config):
-    """A worker or controller that leaves at once also skips pytest's two full garbage
-    collections at the end of its session (~0.35 s of CPU per worker, and ~0.3 s in the
-    controller after the last result: the very end of every `make test`). They exist to report
-    an exception raised in a finalizer of an object that only dies then; a process that leaves
-    without finalization runs none of those finalizers anyway, and the controller runs no
-    tests. Each test's unraisable exceptions are still checked as it runs."""
-    if QUICK_EXIT or (QUICK and _is_controller(config)):
-        from _pytest.unraisableexception import gc_collect_iterations_key
-
-        config.stash[gc_collect_iterations_key] = 0
     if os.environ.get("PYTEST_XDIST_WORKER") and not _sends_every_report(config):
         _send_telling_reports(config)
 

@@ -7,8 +7,6 @@ import copy
 import io
 
 import pytest
-from fontTools.ttLib import TTFont
-from pypdf import PdfReader
 
 from certificates import issuing
 from certificates import pdf as pdf_module
@@ -22,6 +20,10 @@ PDF = "/progress/certificate/pdf/"
 
 def _fonts(data: bytes) -> dict[str, dict]:
     """The PDF's fonts by base name (a subset's name is prefixed, e.g. ABCDEF+DejaVuSans)."""
+    # Imported on first use, as certificates/pdf.py and this directory's conftest do: at the
+    # top, pypdf cost every test process ~65 ms at collection, for this module's few tests.
+    from pypdf import PdfReader
+
     resources = PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/Font"]
     fonts = {}
     for ref in resources.values():
@@ -32,6 +34,8 @@ def _fonts(data: bytes) -> dict[str, dict]:
 
 def _embedded_glyphs(font) -> set[str]:
     """Glyph names in the embedded (subset) TrueType font of a Type0 font."""
+    from fontTools.ttLib import TTFont  # imported on first use (above)
+
     descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
     data = descriptor["/FontFile2"].get_object().get_data()
     return set(TTFont(io.BytesIO(data)).getGlyphOrder())

@@ -4,6 +4,7 @@ on IAM 07-08 and on RCPs are advanced; learners and the bank filter by it."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 import pytest
 from django.urls import reverse
@@ -17,20 +18,20 @@ from tests.quizzes.builders import make_question
 from tests.shipped import shipped_curriculum
 
 
+@cache
 def shipped():
+    """The shipped questions with their levels, read when a test first asks (not at
+    collection, where every test process paid ~50 ms for these three tests)."""
     cur = shipped_curriculum()
     lessons = {f"{le.module}/{le.slug}": le.level for le in cur.lessons}
     questions = shipped_quizzes(check_cases=False).questions
     return {q.slug: (q, q.level or lessons[q.lesson]) for q in questions}
 
 
-SHIPPED = shipped()
-
-
 def test_the_shipped_questions_on_iam_07_and_08_are_advanced():
     on_them = [
         level
-        for q, level in SHIPPED.values()
+        for q, level in shipped().values()
         if q.lesson in ("iam/policy-evaluation", "iam/conditions-and-variables")
     ]
     assert len(on_them) >= 10
@@ -40,7 +41,7 @@ def test_the_shipped_questions_on_iam_07_and_08_are_advanced():
 def test_the_shipped_questions_on_rcps_are_advanced():
     on_rcps = [
         (slug, level)
-        for slug, (q, level) in SHIPPED.items()
+        for slug, (q, level) in shipped().items()
         if q.scenario.startswith("rcp-") or "RCP" in q.prompt
     ]
     assert len(on_rcps) >= 2
@@ -48,7 +49,7 @@ def test_the_shipped_questions_on_rcps_are_advanced():
 
 
 def test_every_level_has_shipped_questions():
-    assert {level for _, level in SHIPPED.values()} == {"foundational", "associate", "advanced"}
+    assert {level for _, level in shipped().values()} == {"foundational", "associate", "advanced"}
 
 
 @pytest.mark.django_db

@@ -121,48 +121,6 @@ def pytest_configure(config):
         config.stash[gc_collect_iterations_key] = 0
     if is_controller(config):
         _summary_without_importing_hypothesis(config)
-    if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("TEST_REPORTS") != "all":
-        _one_message_per_test(config)
-
-
-def _one_message_per_test(config) -> None:
-    """A worker tells its controller that a test is over (xdist's `runtest_protocol_complete`,
-    which lets the controller send it more tests) inside the test's last report, instead of
-    in a message of its own: one message a test instead of two, each a pipe write in the
-    worker and, in the controller, which shares the two cores with the workers, a read, an
-    unpacking and a wake-up of its main thread. The report waits until the test's teardown is
-    over (it is never reordered); `pytest_runtest_logreport` below finishes the test for xdist.
-    `TEST_REPORTS=all` sends both, as xdist does."""
-    for hook in config.hook.pytest_runtest_logreport.get_hookimpls():
-        if type(hook.plugin).__name__ != "WorkerInteractor":
-            continue
-        interactor = hook.plugin
-        send = interactor.sendevent
-        held: list[dict] = []
-
-        def sendevent(name, send=send, held=held, **kwargs):
-            if held:
-                report = held.pop()
-                if name == "runtest_protocol_complete":
-                    report["data"]["test_complete"] = kwargs
-                    return send("testreport", **report)
-                send("testreport", **report)
-            if name == "testreport":
-                held.append(kwargs)
-            else:
-                send(name, **kwargs)
-
-        interactor.sendevent = sendevent
-
-
-def pytest_runtest_logreport(report):
-    """In the controller: a report that says its test is over finishes the test for xdist's
-    scheduler, as its own message would have (`_one_message_per_test`)."""
-    complete = getattr(report, "test_complete", None)
-    node = getattr(report, "node", None)
-    if complete and node is not None:
-        dsession = node.config.pluginmanager.get_plugin("dsession")
-        dsession.sched.mark_test_complete(node, complete["item_index"], complete["duration"])
 
 
 def _summary_without_importing_hypothesis(config) -> None:

@@ -74,7 +74,10 @@ def _case_context(case: dict, url: str, permalink: str) -> dict:
     try:
         result = trace_case(case)
     except NetlabError as exc:
-        error = exc
+        # Its message, not the exception: kept here, the exception's traceback held this frame,
+        # which held the exception, a cycle keeping every frame of the request (and what they
+        # held) until the garbage collector's next pass, for each case that fails to trace.
+        error = exc.message
     return {
         "case": case,
         "form": rows(case),

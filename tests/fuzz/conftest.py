@@ -10,7 +10,6 @@ never asserted in `make test`: a shared CI machine would make it flaky.
 from __future__ import annotations
 
 import gc
-import os
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -21,7 +20,8 @@ from django.conf import settings as django_settings
 from django.core.cache import caches
 from hypothesis import HealthCheck, settings
 
-FUZZ = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
+from tests.depth import FUZZ  # also sets what the quick loop draws (tests/depth.py)
+
 BUDGET_SECONDS = 0.100
 MARGIN = 2.5  # the margin: a request may take 250 ms of CPU here before the test fails
 
@@ -141,6 +141,9 @@ def _no_rate_limits(settings):
     }
 
 
+_SERVED_ONCE: list[bool] = []  # whether this process has served the warm-up requests below
+
+
 @pytest.fixture
 def fuzz_client(client, db):
     """The test client raises the server's exception, so a 500 shows its traceback. The
@@ -150,7 +153,25 @@ def fuzz_client(client, db):
 
     catalog.warm()
     clear_caches()
-    # a server's first request imports views and compiles templates once; not an input's cost
-    client.post("/api/iam/evaluate", "{}", content_type="application/json")
-    client.get("/sandbox/")
+    # A server's first request imports views and compiles templates, once in its life: not an
+    # input's cost. Once per process here too (they were two requests before every test).
+    if not _SERVED_ONCE:
+        client.post("/api/iam/evaluate", "{}", content_type="application/json")
+        client.get("/sandbox/")
+        _SERVED_ONCE.append(True)
     return client
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session) -> None:
+    """Hypothesis registers its own random generator the first time a test runs with a fixed
+    seed (`derandomize`, the quick profile above), and checks it with a full garbage collection
+    (`register_random`). Run by the first such test, that collection walked everything the
+    process had made since collection ended (the database, Django's caches): ~60 ms of one
+    test in a quick run, more in the suite. Here, just after the heap is frozen
+    (tests/conftest.py), it walks almost nothing. Seeding and restoring the generators is
+    unchanged: it is Hypothesis's own context manager, entered and left once."""
+    from hypothesis.internal.entropy import deterministic_PRNG
+
+    with deterministic_PRNG():
+        pass

@@ -214,6 +214,10 @@ _statement_resources = maybe_junk(one_or_many(resources))
 _statement_conditions = maybe_junk(conditions)
 _principal_keys = st.sampled_from(["Principal", "NotPrincipal"])
 _sids = maybe_junk(odd_text)
+_coin = st.booleans()
+_one_in_13 = st.integers(0, 12)
+_one_in_4 = st.integers(0, 3)
+_one_in_9 = st.integers(0, 8)
 
 
 @st.composite
@@ -221,13 +225,13 @@ def statements(draw):
     statement = {"Effect": draw(_effects)}
     statement[draw(_action_keys)] = draw(_statement_actions)
     statement[draw(_resource_keys)] = draw(_statement_resources)
-    if draw(st.booleans()):
+    if draw(_coin):
         statement["Condition"] = draw(_statement_conditions)
-    if draw(st.integers(0, 12)) == 0:
+    if draw(_one_in_13) == 0:
         statement[draw(_principal_keys)] = draw(principals)
-    if draw(st.integers(0, 3)) == 0:
+    if draw(_one_in_4) == 0:
         statement["Sid"] = draw(_sids)
-    if draw(st.integers(0, 8)) == 0:
+    if draw(_one_in_9) == 0:
         statement[draw(odd_text)] = draw(scalars)
     return statement
 
@@ -244,23 +248,27 @@ policies = st.one_of(
 )
 
 
+# Built once, as `statements`' above: a strategy made inside a draw is made (and checked by
+# hypothesis) again for every input, the costlier for a list, which its cache cannot key on.
+_indents = st.sampled_from([None, 2, 4])
+_mutations = st.integers(0, 5)
+_breakers = st.sampled_from(['"', ",", "}", "[", "\\ud800", "\\", "\x00", "\n"])
+_depths = st.integers(30, 3000)
+
+
 @st.composite
 def policy_texts(draw, policy=policies):
     """A policy as the text a learner types: pretty or compact, sometimes broken."""
-    text = json.dumps(draw(policy), indent=draw(st.sampled_from([None, 2, 4])))
-    mutation = draw(st.integers(0, 5))
+    text = json.dumps(draw(policy), indent=draw(_indents))
+    mutation = draw(_mutations)
     if mutation == 0 and text:
         cut = draw(st.integers(0, len(text)))
         text = text[:cut]
     elif mutation == 1:
         at = draw(st.integers(0, len(text)))
-        text = (
-            text[:at]
-            + draw(st.sampled_from(['"', ",", "}", "[", "\\ud800", "\\", "\x00", "\n"]))
-            + text[at:]
-        )
+        text = text[:at] + draw(_breakers) + text[at:]
     elif mutation == 2:
-        depth = draw(st.integers(30, 3000))
+        depth = draw(_depths)
         text = "[" * depth + text + "]" * draw(st.sampled_from([0, depth]))
     return text
 
@@ -418,6 +426,7 @@ sandbox_field_names = st.one_of(
 form_values = st.one_of(odd_text, policy_texts(), policy_texts(storm_policies(8)))
 
 
+_form_principals = st.one_of(st.sampled_from(PRINCIPALS), odd_text)
 _first_policies = st.one_of(policy_texts(st.deferred(lambda: clean_policies())), policy_texts())
 _more_fields = st.dictionaries(sandbox_field_names, form_values, max_size=6)
 
@@ -425,13 +434,13 @@ _more_fields = st.dictionaries(sandbox_field_names, form_values, max_size=6)
 @st.composite
 def sandbox_forms(draw):
     data = {
-        "principal": draw(st.one_of(st.sampled_from(PRINCIPALS), odd_text)),
+        "principal": draw(_form_principals),
         "action": draw(actions),
         "resource": draw(resources),
         "identity-0-text": draw(_first_policies),
     }
     data.update(draw(_more_fields))
-    if draw(st.booleans()):
+    if draw(_coin):
         data["op"] = draw(sandbox_ops)
     return data
 

@@ -155,8 +155,9 @@ def attempt(learner):
     return make_attempt(make_quiz(*questions), user=learner)
 
 
-@st.composite
-def answer_forms(draw, attempt: Attempt):
+def answer_forms(attempt: Attempt):
+    """Forms of up to 8 fields, named and valued as the attempt's questions read them or not.
+    Built once per attempt (it was once per input, inside the draw)."""
     ids = [i for order in attempt.layout.values() for i in order]
     names = st.one_of(
         st.sampled_from(ANSWER_FIELDS),
@@ -175,7 +176,7 @@ def answer_forms(draw, attempt: Attempt):
         policy_texts(storm_policies(30 if FUZZ else 2)),
         st.lists(st.sampled_from(ids) if ids else odd_text, max_size=4),
     )
-    return draw(st.dictionaries(names, values, max_size=8))
+    return st.dictionaries(names, values, max_size=8)
 
 
 def test_the_quiz_answer_view_takes_any_answer(client, learner, attempt):

@@ -42,6 +42,26 @@ def _paths(data, prefix=()):
             yield from _paths(value, (*prefix, i))
 
 
+def _damage_points(cases, where):
+    """Each case's paths to the values `where` allows to be damaged, as a strategy built once per
+    case (not once per input), by the case's identity: `sampled_from` hands back the case itself."""
+    return {
+        id(case): st.sampled_from([p for p in _paths(case) if p and where(p[0])]) for case in cases
+    }
+
+
+FLOW_CASES = [c for c in CASES if "flow" in c]
+WAF_CASES = [c for c in CASES if "web_acl" in c]
+_ANY_CASE, _A_FLOW_CASE, _A_WAF_CASE = map(st.sampled_from, (CASES, FLOW_CASES, WAF_CASES))
+_NOT_ITS_NAME = _damage_points(CASES, lambda key: key not in ("name", "doc", "expect", "note"))
+_ITS_NETWORK = _damage_points(FLOW_CASES, lambda key: key in ("network", "flow"))
+_SOURCES, _RULE_NUMBERS, _WAF_LINKS = (
+    st.text(max_size=20),
+    st.text(max_size=12),
+    st.text(max_size=30),
+)
+
+
 def _replace(data, path, value):
     if not path:
         return value
@@ -56,9 +76,8 @@ def _replace(data, path, value):
 @settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_a_damaged_case_is_an_error_with_a_message_never_a_crash(data):
-    case = data.draw(st.sampled_from(CASES))
-    paths = [p for p in _paths(case) if p and p[0] not in ("name", "doc", "expect", "note")]
-    path = data.draw(st.sampled_from(paths))
+    case = data.draw(_ANY_CASE)
+    path = data.draw(_NOT_ITS_NAME[id(case)])
     damaged = _replace(case, path, data.draw(JUNK))
     try:
         run_case("fuzz", damaged)
@@ -71,24 +90,20 @@ def test_a_damaged_case_is_an_error_with_a_message_never_a_crash(data):
           HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(st.data())
 def test_the_pages_answer_damaged_links_and_forms_without_a_500(client, data):
-    flow_cases = [c for c in CASES if "flow" in c]
-    waf_cases = [c for c in CASES if "web_acl" in c]
-    case = data.draw(st.sampled_from(flow_cases))
-    paths = [p for p in _paths(case) if p and p[0] in ("network", "flow")]
-    damaged = _replace(case, data.draw(st.sampled_from(paths)), data.draw(JUNK))
+    case = data.draw(_A_FLOW_CASE)
+    damaged = _replace(case, data.draw(_ITS_NETWORK[id(case)]), data.draw(JUNK))
     token = state.encode_permalink(damaged)
     if token:
         assert client.get("/lab/network/", {"case": token}).status_code == 200
-    form = {"network": json.dumps(damaged.get("network")), "flow-source": data.draw(st.text(max_size=20)),
-            "nacl-0-inbound-0-rule": data.draw(st.text(max_size=12)), "op": "trace"}  # fmt: skip
+    form = {"network": json.dumps(damaged.get("network")), "flow-source": data.draw(_SOURCES),
+            "nacl-0-inbound-0-rule": data.draw(_RULE_NUMBERS), "op": "trace"}  # fmt: skip
     assert client.post("/lab/network/", form).status_code == 200
-    wcase = data.draw(st.sampled_from(waf_cases))
-    wpaths = [p for p in _paths(wcase) if p and p[0] not in ("name", "doc", "expect", "note")]
-    wdamaged = _replace(wcase, data.draw(st.sampled_from(wpaths)), data.draw(JUNK))
+    wcase = data.draw(_A_WAF_CASE)
+    wdamaged = _replace(wcase, data.draw(_NOT_ITS_NAME[id(wcase)]), data.draw(JUNK))
     token = waf_state.encode(wdamaged)
     if token:
         assert client.get("/lab/waf/", {"case": token}).status_code == 200
-    assert client.get("/lab/waf/", {"case": data.draw(st.text(max_size=30))}).status_code == 200
+    assert client.get("/lab/waf/", {"case": data.draw(_WAF_LINKS)}).status_code == 200
 
 
 # Found by the fuzz test above: "²".isdigit() is True, but int("²") raises. Digits outside ASCII

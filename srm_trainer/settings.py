@@ -272,6 +272,8 @@ RATE_LIMITS_PER_ADDRESS = {
 # Secure defaults; production adds transport security on top.
 # Database sessions, their per-request read compiled once (srm_trainer/sessions.py).
 SESSION_ENGINE = "srm_trainer.sessions"
+# Django's cookie-then-session messages, the cookie's signer made only when a request has one.
+MESSAGE_STORAGE = "srm_trainer.messages_storage.MessageStorage"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"

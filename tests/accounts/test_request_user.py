@@ -88,3 +88,40 @@ def test_a_malformed_session_cookie_is_nobody():
     for value in ("short", "x" * 40, "' OR 1=1 --"):
         client.cookies["sessionid"] = value
         assert not signed_in(client)
+
+
+def test_a_session_row_changed_in_the_database_is_checked_again(learner):
+    """The data's signature is checked once per exact text: a row whose text changes (here,
+    its signature forged) is refused on the very next request, even though its earlier text
+    was seen and accepted."""
+    client = Client()
+    client.force_login(learner)
+    assert signed_in(client)
+    row = Session.objects.get()
+    payload, _, _signature = row.session_data.rpartition(":")
+    Session.objects.update(session_data=f"{payload}:{'A' * 43}")
+    assert not signed_in(client)
+    Session.objects.update(session_data=row.session_data)
+    assert signed_in(client)
+
+
+def test_session_data_verified_under_one_secret_key_is_not_taken_under_another(learner, settings):
+    client = Client()
+    client.force_login(learner)
+    assert signed_in(client)
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert not signed_in(client)
+
+
+def test_each_request_gets_its_own_copy_of_the_session_data(learner):
+    from srm_trainer.sessions import SessionStore
+
+    client = Client()
+    client.force_login(learner)
+    session = client.session
+    session["kept"] = {"list": [1, 2]}
+    session.save()
+    data = Session.objects.get().session_data
+    first = SessionStore().decode(data)
+    first["kept"]["list"].append(3)
+    assert SessionStore().decode(data)["kept"] == {"list": [1, 2]}

@@ -5,9 +5,6 @@ CSP: everything the app serves comes from its own origin: no inline script, no C
 needs inline styles in a few places, so `style-src` allows them only under /admin/. A page with
 the policy editor (CodeMirror, which mounts its stylesheet in a <style> element) asks for a style
 nonce, `request.csp_style_nonce`: only that response's `style-src` names it. Scripts never get one.
-
-CSRF: Django's secrets and per-page masks, drawn with one os.urandom call rather than one per
-character (`use_fast_csrf_strings`); the same tokens and the same checks.
 """
 
 from __future__ import annotations
@@ -16,7 +13,6 @@ import secrets
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.middleware import csrf
 
 from srm_trainer.versioned_cache import versions_read_once
 
@@ -153,46 +149,3 @@ class ApiJsonErrorsMiddleware:
                 converted[header] = value
         converted.cookies = response.cookies
         return converted
-
-
-# --- CSRF tokens ---------------------------------------------------------------------------
-# Django masks the CSRF secret afresh for every page that shows a token (BREACH), and makes the
-# mask with `get_random_string`: one `secrets.choice`, so one os.urandom call, per character,
-# ~35 µs a page (base.html puts a token on every page). The same masks, uniform over the same
-# 62 characters, come from one os.urandom call: a byte below 248 (4 x 62) picks
-# character byte % 62, with the same probability for each; a byte of 248 or more is dropped.
-
-_CSRF_CHARS = csrf.CSRF_ALLOWED_CHARS
-_KEPT_BYTES = 256 - 256 % len(_CSRF_CHARS)
-_BYTE_TO_CHAR = bytes(ord(_CSRF_CHARS[b % len(_CSRF_CHARS)]) for b in range(256))
-_DROPPED_BYTES = bytes(range(_KEPT_BYTES, 256))
-# (a secret's character, a mask's character) -> the cipher's character, for every pair
-_CSRF_SUMS = {
-    (x, y): _CSRF_CHARS[(i + j) % len(_CSRF_CHARS)]
-    for i, x in enumerate(_CSRF_CHARS)
-    for j, y in enumerate(_CSRF_CHARS)
-}
-
-
-def new_csrf_string() -> str:
-    """A CSRF secret or mask: CSRF_SECRET_LENGTH characters of CSRF_ALLOWED_CHARS, each drawn
-    uniformly by the operating system's CSPRNG, as `django.middleware.csrf` makes them."""
-    length = csrf.CSRF_SECRET_LENGTH
-    drawn = b""
-    while len(drawn) < length:  # 40 bytes give 32 characters but ~1 time in 170,000
-        drawn += secrets.token_bytes(length + 8).translate(_BYTE_TO_CHAR, _DROPPED_BYTES)
-    return drawn[:length].decode("ascii")
-
-
-def mask_cipher_secret(secret: str) -> str:
-    """Django's `_mask_cipher_secret` (a fresh mask, then each character of the secret shifted
-    by the mask's), each pair's sum looked up in a table rather than two `str.index` calls."""
-    mask = new_csrf_string()
-    return mask + "".join(map(_CSRF_SUMS.__getitem__, zip(secret, mask, strict=False)))
-
-
-def use_fast_csrf_strings() -> None:
-    """Django's CSRF module makes its secrets and masks with the functions above (called once,
-    from AccountsConfig.ready). The tokens, their checking and the cookie are unchanged."""
-    csrf._get_new_csrf_string = new_csrf_string  # noqa: SLF001
-    csrf._mask_cipher_secret = mask_cipher_secret  # type: ignore[attr-defined]  # noqa: SLF001

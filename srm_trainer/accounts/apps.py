@@ -16,7 +16,6 @@ class AccountsConfig(AppConfig):
         from srm_trainer.accounts import audit, checks  # noqa: F401 - registers the checks
         from srm_trainer.accounts.middleware import fill_audit_entry
         from srm_trainer.accounts.roles import ensure_role_groups
-        from srm_trainer.middleware import use_fast_csrf_strings
 
         # `flush` (tests that commit, a reset database) empties the groups the roles
         # migration made; they come back with it. (Sent per app that has models; this app has
@@ -26,7 +25,6 @@ class AccountsConfig(AppConfig):
         )
 
         audit.register_audited_models()
-        use_fast_csrf_strings()  # the same CSRF tokens, without an os.urandom call a character
         # The actor and address of the request being answered (AuditContextMiddleware).
         pre_save.connect(fill_audit_entry, sender=LogEntry, dispatch_uid="audit-request-context")
         # Django's own receiver, without an audit diff that cannot find a change (same uid).

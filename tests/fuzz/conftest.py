@@ -10,6 +10,7 @@ never asserted in `make test`: a shared CI machine would make it flaky.
 from __future__ import annotations
 
 import gc
+import os
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -20,8 +21,7 @@ from django.conf import settings as django_settings
 from django.core.cache import caches
 from hypothesis import HealthCheck, settings
 
-from tests.depth import FUZZ  # also sets what the quick loop draws (tests/depth.py)
-
+FUZZ = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
 BUDGET_SECONDS = 0.100
 MARGIN = 2.5  # the margin: a request may take 250 ms of CPU here before the test fails
 

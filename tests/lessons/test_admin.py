@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -280,3 +282,48 @@ def test_a_search_of_learners_records_counts_only_what_it_found(root_client, ans
         counts, page = _count_queries(root_client, f"/admin/lessons/{model}/?q=grace")
         assert counts == 1, model
         assert "1 result" in page and "Show all" in page
+
+
+# --- the form fields, drawn in Python (teach/rendering.py): the same HTML as the templates' ---
+
+
+def test_the_admins_pages_are_the_same_html_as_djangos_form_templates_make(
+    root_client, monkeypatch
+):
+    """Editable list rows and their action checkboxes, inline rows with selects in related-
+    object wrappers, an autocomplete, an add page, and a refused form with its error lists."""
+    from django.forms.renderers import get_default_renderer
+
+    from lessons.models import Layer, Responsibility, Service
+    from tests.conftest import make_lesson, make_module, make_scenario
+
+    module = make_module(slug="both-ways", title="Both <ways> & “quoted”")
+    lesson = make_lesson(module, slug="drawn", title='A "drawn" <lesson>')
+    make_scenario(lesson, title="A <scenario> & more")
+    layer = Layer.objects.create(slug="demo-layer", name="Demo <layer>", order=1)
+    service = Service.objects.create(slug="demo-s3", name="Demo S3", model="Abstracted", order=1)
+    Responsibility.objects.create(service=service, layer=layer, owner="customer", reason="r&r")
+    service_page = f"/admin/lessons/service/{service.pk}/change/"
+    refused = {"slug": "not a slug!", "name": "", "model": "x", "order": "nope"}
+    refused |= {"responsibilities-TOTAL_FORMS": "0", "responsibilities-INITIAL_FORMS": "0"}
+    pages = [
+        ("get", "/admin/lessons/lesson/", None),
+        ("get", f"/admin/lessons/module/{module.pk}/change/", None),
+        ("get", f"/admin/lessons/lesson/{lesson.pk}/change/", None),
+        ("get", service_page, None),
+        ("post", service_page, refused),
+        ("get", "/admin/lessons/scenario/add/", None),
+    ]
+    renderer = get_default_renderer()
+    assert "django/forms/widgets/select.html" in renderer.handlers  # the fast path is on
+    for method, url, data in pages:
+        send = getattr(root_client, method)
+        args = (url, data) if data else (url,)
+        fast = send(*args)
+        with monkeypatch.context() as m:
+            m.setattr(renderer, "handlers", {})
+            plain = send(*args)
+        assert fast.status_code == plain.status_code == 200, url
+        assert method == "get" or 'class="errorlist' in fast.content.decode()
+        token = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+"')
+        assert token.sub("", fast.content.decode()) == token.sub("", plain.content.decode()), url

@@ -376,3 +376,28 @@ def test_the_app_list_is_the_same_html_as_djangos_template_makes(rf):
                     context = {"app_list": app_list, "show_changelinks": show, "request": request}
                     html = ours.render(Context(context))
                     assert html == theirs.render(Context(context)), (account, path, show)
+
+
+def test_the_scenario_list_says_whether_the_engine_agrees_and_follows_an_edited_case(root_client):
+    """The column is kept per case: a case changed since (here, `expect`) is judged again."""
+    from tests.conftest import make_scenario
+
+    good = make_scenario(slug="agrees")
+    broken = make_scenario(slug="disagrees")
+    broken.case = {**broken.case, "expect": "ExplicitDeny"}
+    broken.save()
+
+    def agrees() -> dict[str, bool]:
+        page = root_client.get("/admin/lessons/scenario/").content.decode()
+        rows = {
+            slug: page.split(f">{slug}<", 1)[1].split("</tr>", 1)[0]
+            for slug in (good.slug, broken.slug)
+        }
+        return {slug: 'alt="True"' in row for slug, row in rows.items()}
+
+    assert agrees() == {"agrees": True, "disagrees": False}
+    good.case = {**good.case, "expect": "ImplicitDeny"}
+    good.save()
+    broken.case = {**broken.case, "expect": "Allow"}
+    broken.save()
+    assert agrees() == {"agrees": False, "disagrees": True}

@@ -42,9 +42,13 @@ class RowAutocomplete(AutocompleteSelect):
 
     def optgroups(self, name, value, attr=None):
         known = self.known
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        if not [v for v in value if str(v) not in self.choices.field.empty_values]:
+            # Nothing chosen (the blank row kept for "Add another"): Django's would build and
+            # compile a query for no rows to show the same blank option.
+            return [(None, options, 0)]
         if known is None or [str(v) for v in value] != [str(known.pk)]:
             return super().optgroups(name, value, attr)
-        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
         label = self.choices.field.label_from_instance(known)
         options.append(self.create_option(name, known.pk, label, True, len(options)))
         return [(None, options, 0)]

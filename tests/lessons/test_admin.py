@@ -401,3 +401,50 @@ def test_the_scenario_list_says_whether_the_engine_agrees_and_follows_an_edited_
     broken.case = {**broken.case, "expect": "Allow"}
     broken.save()
     assert agrees() == {"agrees": False, "disagrees": True}
+
+
+# --- lists that show a lesson's name read it with their rows, without its long columns -----
+
+
+@pytest.mark.parametrize("model", ["glossaryterm", "knowledgecheck", "lessonprogress"])
+def test_a_list_naming_lessons_reads_them_in_the_same_queries_for_one_or_many(root_client, model):
+    """Each row names its lesson ("module/lesson"), read with the rows; the lesson's body,
+    summary and sources, which no column shows, are left unread (ListColumnsAdmin), and nothing
+    asks for them row by row."""
+    from django.utils import timezone
+
+    from glossary.models import GlossaryTerm
+    from lessons.models import KnowledgeCheck, LessonProgress
+    from tests.conftest import make_lesson, make_module
+
+    module = make_module(slug="named")
+    users = get_user_model().objects
+
+    def add_row(n: int) -> None:
+        lesson = make_lesson(module, slug=f"lesson-{n}")
+        if model == "glossaryterm":
+            GlossaryTerm.objects.create(slug=f"term-{n}", term=f"Term {n}", lesson=lesson)
+            return
+        user = users.create_user(f"learner-{n}")
+        if model == "knowledgecheck":
+            KnowledgeCheck.objects.create(
+                user=user,
+                lesson=lesson,
+                kind="prediction",
+                ref="r",
+                response={},
+                score=1.0,
+                correct=True,
+                answered_at=timezone.now(),
+            )
+        else:
+            LessonProgress.objects.create(user=user, lesson=lesson, completed_at=timezone.now())
+
+    url = f"/admin/{'glossary' if model == 'glossaryterm' else 'lessons'}/{model}/"
+    add_row(0)
+    few, _ = page_queries(root_client, url, warm=True)
+    for n in range(1, 6):
+        add_row(n)
+    many, page = page_queries(root_client, url)
+    assert many == few
+    assert all(f"named/lesson-{n}" in page for n in range(6))

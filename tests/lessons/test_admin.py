@@ -332,7 +332,7 @@ def test_the_admins_pages_are_the_same_html_as_djangos_form_templates_make(
 
 def test_the_app_list_is_the_same_html_as_djangos_template_makes(rf):
     """For a superuser, an everyday admin (some lists view-only) and staff who may see nothing,
-    on the index, a model.s page and an odd app.s (the current app and model marked), with and
+    on the index, a model's page and an odd app's (the current app and model marked), with and
     without the change links, and names that need escaping."""
     from pathlib import Path
 

@@ -4,12 +4,15 @@
 from django.contrib import admin
 
 from glossary.models import GlossaryTerm
+from lessons.admin import ListColumnsAdmin, lesson_text
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(ListColumnsAdmin):
     list_display = ("term", "slug", "lesson")
     list_select_related = ("lesson", "lesson__module")
+    # The list shows a lesson's name: not its body, nor the term's definition.
+    list_deferred = ("definition", "aliases", "related", "source_url", *lesson_text("lesson"))
     search_fields = ("term", "slug", "definition", "aliases")
     readonly_fields = ("slug", "term", "aliases", "definition", "lesson", "related", "source_url")
 

@@ -2,8 +2,12 @@
 for shipped content (see lessons/content/README.md); the admin is for quick fixes and for
 content that lives only in the database."""
 
+import json
+from functools import lru_cache
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
 
@@ -29,6 +33,35 @@ def _lessons_with_modules(db_field, kwargs: dict) -> dict:
     return kwargs
 
 
+# A lesson's long columns, which no list shows: deferred where a list reads lessons with its rows.
+LESSON_TEXT = ("summary", "body", "sources")
+
+
+def lesson_text(path: str) -> tuple[str, ...]:
+    """`LESSON_TEXT` (and its module's summary) through the relation `path` ("lesson")."""
+    return (*(f"{path}__{name}" for name in LESSON_TEXT), f"{path}__module__summary")
+
+
+class ListColumnsChangeList(ChangeList):
+    """A list page whose rows are read without the columns its admin names in `list_deferred`:
+    long text and JSON that no column shows (every glossary term's list row read its lesson's
+    whole body, for the lesson's name). The change page still reads whole rows."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        return queryset.defer(*self.model_admin.list_deferred)
+
+
+class ListColumnsAdmin(admin.ModelAdmin):
+    """An admin whose list reads only what it shows (`ListColumnsChangeList`). A column that
+    reads a deferred field would cost a query a row: the tests pin each list's queries."""
+
+    list_deferred: tuple[str, ...] = ()
+
+    def get_changelist(self, request, **kwargs):
+        return ListColumnsChangeList
+
+
 class RowAutocomplete(AutocompleteSelect):
     """Django's autocomplete select, which reads the object its row has chosen with a query of
     its own: one query a row (a quiz of 40 questions, 40 queries). Given the object the row
@@ -39,9 +72,13 @@ class RowAutocomplete(AutocompleteSelect):
 
     def optgroups(self, name, value, attr=None):
         known = self.known
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        if not [v for v in value if str(v) not in self.choices.field.empty_values]:
+            # Nothing chosen (the blank row kept for "Add another"): Django's would build and
+            # compile a query for no rows to show the same blank option.
+            return [(None, options, 0)]
         if known is None or [str(v) for v in value] != [str(known.pk)]:
             return super().optgroups(name, value, attr)
-        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
         label = self.choices.field.label_from_instance(known)
         options.append(self.create_option(name, known.pk, label, True, len(options)))
         return [(None, options, 0)]
@@ -110,8 +147,9 @@ class ScenarioLessonInline(AutocompleteRowsInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(ListColumnsAdmin):
     list_display = ("title", "module", "order", "level", "minutes", "published")
+    list_deferred = (*LESSON_TEXT, "module__summary")
     list_filter = ("module", "level", "published")
     list_editable = ("order", "published")
     list_select_related = ("module",)
@@ -199,7 +237,16 @@ class ScenarioAdmin(admin.ModelAdmin):
 
     @admin.display(boolean=True, description="engine agrees")
     def usable(self, obj: Scenario) -> bool:
-        return obj.problem() is None
+        return _case_is_usable(json.dumps(obj.case))
+
+
+@lru_cache(maxsize=1024)
+def _case_is_usable(case: str) -> bool:
+    """Whether the engine agrees with a scenario's case, given as JSON: kept per case, as the
+    list shows it for every row on every page (the engine's evaluation was a fifth of the
+    page). `Scenario.problem()` reads the case alone, and the engine is a pure function of it;
+    an edited case is a new key."""
+    return Scenario(case=json.loads(case)).problem() is None
 
 
 @admin.register(ArtifactSection)
@@ -218,8 +265,9 @@ class ComplianceProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(LessonProgress)
-class LessonProgressAdmin(admin.ModelAdmin):
+class LessonProgressAdmin(ListColumnsAdmin):
     list_display = ("user", "lesson", "completed_at")
+    list_deferred = lesson_text("lesson")
     list_filter = ("lesson__module",)
     list_select_related = ("user", "lesson", "lesson__module")
     search_fields = ("user__username", "lesson__title")
@@ -234,7 +282,7 @@ class LessonProgressAdmin(admin.ModelAdmin):
 
 
 @admin.register(KnowledgeCheck)
-class KnowledgeCheckAdmin(admin.ModelAdmin):
+class KnowledgeCheckAdmin(ListColumnsAdmin):
     """Learners' answers to in-lesson checks, read-only: the first answer is the one kept (a
     prediction is only honest before the reveal), so an edited row would be a rewritten
     history. No role is granted these (learner records, like progress and attempts); a
@@ -253,6 +301,7 @@ class KnowledgeCheckAdmin(admin.ModelAdmin):
     )
     list_filter = ("kind", "correct", "lesson__module")
     list_select_related = ("user", "lesson", "lesson__module")
+    list_deferred = ("response", *lesson_text("lesson"))
     search_fields = ("user__username", "ref", "lesson__title", "lesson__slug")
     date_hierarchy = "answered_at"
     # A row per learner and check: a filtered list does not count the whole table again

@@ -8,7 +8,7 @@ broken by a scenario edit) are flagged in the list and can be filtered.
 
 from django.contrib import admin
 
-from lessons.admin import AutocompleteRowsInline
+from lessons.admin import AutocompleteRowsInline, ListColumnsAdmin, lesson_text
 from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion, ReviewCard
 
 
@@ -63,7 +63,7 @@ class BrokenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ListColumnsAdmin):
     list_display = ("slug", "type", "category", "module", "lesson", "scenario", "source", "usable")
     list_filter = (BrokenFilter, "type", "category", "module", "level", "source", "tags")
     readonly_fields = ("source", "problems_found")
@@ -72,6 +72,7 @@ class QuestionAdmin(admin.ModelAdmin):
     filter_horizontal = ("tags",)
     search_fields = ("slug", "prompt", "explanation", "category")
     list_select_related = ("module", "lesson__module", "scenario")
+    list_deferred = (*lesson_text("lesson"), "module__summary")
     # owner: the instructor who wrote it in /teach/, searched for, not a <select> of every account
     autocomplete_fields = ("scenario", "owner")
     raw_id_fields = ("lesson",)

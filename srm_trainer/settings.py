@@ -121,6 +121,11 @@ TEMPLATES = [
         },
     },
 ]
+# Form fields drawn in Python with Django's own markup, byte for byte (teach/rendering.py): the
+# admin's pages draw a widget or two per row (list_editable, inline rows, action checkboxes),
+# each about ten template renders otherwise. Templates it does not reproduce, or that an app
+# overrides, still go through the engine.
+FORM_RENDERER = "teach.rendering.TeachFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

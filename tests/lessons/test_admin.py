@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -280,3 +282,156 @@ def test_a_search_of_learners_records_counts_only_what_it_found(root_client, ans
         counts, page = _count_queries(root_client, f"/admin/lessons/{model}/?q=grace")
         assert counts == 1, model
         assert "1 result" in page and "Show all" in page
+
+
+# --- the form fields, drawn in Python (teach/rendering.py): the same HTML as the templates' ---
+
+
+def test_the_admins_pages_are_the_same_html_as_djangos_form_templates_make(
+    root_client, monkeypatch
+):
+    """Editable list rows and their action checkboxes, inline rows with selects in related-
+    object wrappers, an autocomplete, an add page, and a refused form with its error lists."""
+    from django.forms.renderers import get_default_renderer
+
+    from lessons.models import Layer, Responsibility, Service
+    from tests.conftest import make_lesson, make_module, make_scenario
+
+    module = make_module(slug="both-ways", title="Both <ways> & “quoted”")
+    lesson = make_lesson(module, slug="drawn", title='A "drawn" <lesson>')
+    make_scenario(lesson, title="A <scenario> & more")
+    layer = Layer.objects.create(slug="demo-layer", name="Demo <layer>", order=1)
+    service = Service.objects.create(slug="demo-s3", name="Demo S3", model="Abstracted", order=1)
+    Responsibility.objects.create(service=service, layer=layer, owner="customer", reason="r&r")
+    service_page = f"/admin/lessons/service/{service.pk}/change/"
+    refused = {"slug": "not a slug!", "name": "", "model": "x", "order": "nope"}
+    refused |= {"responsibilities-TOTAL_FORMS": "0", "responsibilities-INITIAL_FORMS": "0"}
+    pages = [
+        ("get", "/admin/lessons/lesson/", None),
+        ("get", f"/admin/lessons/lesson/{lesson.pk}/change/", None),
+        ("post", service_page, refused),  # its blank row's selects, and the errors
+        ("get", "/admin/lessons/scenario/add/", None),
+    ]
+    renderer = get_default_renderer()
+    assert "django/forms/widgets/select.html" in renderer.handlers  # the fast path is on
+    for method, url, data in pages:
+        send = getattr(root_client, method)
+        args = (url, data) if data else (url,)
+        fast = send(*args)
+        with monkeypatch.context() as m:
+            m.setattr(renderer, "handlers", {})
+            plain = send(*args)
+        assert fast.status_code == plain.status_code == 200, url
+        assert method == "get" or 'class="errorlist' in fast.content.decode()
+        token = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+"')
+        assert token.sub("", fast.content.decode()) == token.sub("", plain.content.decode()), url
+
+
+# --- the app list, written in Python (lessons/templatetags/lessons_admin.py) ------------------
+
+
+def test_the_app_list_is_the_same_html_as_djangos_template_makes(rf):
+    """For a superuser, an everyday admin (some lists view-only) and staff who may see nothing,
+    on the index, a model's page and an odd app's (the current app and model marked), with and
+    without the change links, and names that need escaping."""
+    from pathlib import Path
+
+    import django.contrib.admin
+    from django.contrib import admin
+    from django.core.management import call_command
+    from django.template import Context, engines
+
+    engine = engines["django"].engine
+    ours = engine.get_template("admin/app_list.html")
+    assert "admin_app_list" in ours.source  # templates/admin/app_list.html, not Django's
+    django_s = Path(django.contrib.admin.__file__).parent / "templates/admin/app_list.html"
+    theirs = engine.from_string(django_s.read_text())
+    users = get_user_model().objects
+    ops = users.create_user("ops", password="a-long-passphrase-6")
+    call_command("make_admin", "ops")
+    accounts = [
+        users.create_superuser("root", password="a-long-passphrase-9"),
+        users.get(pk=ops.pk),
+        users.create_user("bare-staff", password="a-long-passphrase-7", is_staff=True),
+    ]
+    odd = {
+        "name": "Odd <b>&",
+        "app_label": "o<d",
+        "app_url": "/admin/o&d/",
+        "models": [
+            {"name": "M<&>", "object_name": "M<D", "admin_url": "/m?a&b", "view_only": True},
+            {"name": "N", "object_name": "N", "admin_url": None, "add_url": "/n/add/?x&y"},
+        ],
+    }
+    for account in accounts:
+        for path in ("/admin/", "/admin/lessons/lesson/", "/admin/o&d/"):
+            request = rf.get(path)
+            request.user = account
+            apps = admin.site.get_app_list(request)
+            assert bool(apps) == (account.username != "bare-staff")
+            for app_list in (apps, [*apps, odd]):
+                for show in (True, False):
+                    context = {"app_list": app_list, "show_changelinks": show, "request": request}
+                    html = ours.render(Context(context))
+                    assert html == theirs.render(Context(context)), (account, path, show)
+
+
+def test_the_scenario_list_says_whether_the_engine_agrees_and_follows_an_edited_case(root_client):
+    """The column is kept per case: a case changed since (here, `expect`) is judged again."""
+    from tests.conftest import make_scenario
+
+    good = make_scenario(slug="agrees")
+    broken = make_scenario(slug="disagrees")
+    broken.case = {**broken.case, "expect": "ExplicitDeny"}
+    broken.save()
+
+    def agrees() -> dict[str, bool]:
+        page = root_client.get("/admin/lessons/scenario/").content.decode()
+        rows = {
+            slug: page.split(f">{slug}<", 1)[1].split("</tr>", 1)[0]
+            for slug in (good.slug, broken.slug)
+        }
+        return {slug: 'alt="True"' in row for slug, row in rows.items()}
+
+    assert agrees() == {"agrees": True, "disagrees": False}
+    good.case = {**good.case, "expect": "ImplicitDeny"}
+    good.save()
+    broken.case = {**broken.case, "expect": "Allow"}
+    broken.save()
+    assert agrees() == {"agrees": False, "disagrees": True}
+
+
+# --- lists that show a lesson's name read it with their rows, without its long columns -----
+
+
+def test_lists_naming_lessons_read_them_with_their_rows_in_a_few_queries(admin_client):
+    """The shipped course's glossary (100 terms a page) and learners' records of its lessons:
+    each row names its lesson ("module/lesson"), read with the rows; the lesson's body, summary
+    and sources, which no column shows, are left unread (ListColumnsAdmin) and never asked for
+    row by row."""
+    from django.utils import timezone
+
+    from lessons.models import KnowledgeCheck, Lesson, LessonProgress
+
+    users = get_user_model().objects
+    now = timezone.now()
+    lessons = list(Lesson.objects.select_related("module")[:6])
+    for n, lesson in enumerate(lessons):
+        user = users.create_user(f"reader-{n}")
+        KnowledgeCheck.objects.create(
+            user=user,
+            lesson=lesson,
+            kind="prediction",
+            ref="r",
+            response={},
+            score=1.0,
+            correct=True,
+            answered_at=now,
+        )
+        LessonProgress.objects.create(user=user, lesson=lesson, completed_at=now)
+    for url in ("glossary/glossaryterm", "lessons/knowledgecheck", "lessons/lessonprogress"):
+        with CaptureQueriesContext(connection) as queries:
+            page = admin_client.get(f"/admin/{url}/").content.decode()
+        assert len(queries) <= 9, url
+        named = lessons if "glossary" not in url else Lesson.objects.select_related("module")
+        assert sum(f">{lesson}<" in page for lesson in named) >= (6 if named is lessons else 5), url

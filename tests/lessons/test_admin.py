@@ -327,55 +327,6 @@ def test_the_admins_pages_are_the_same_html_as_djangos_form_templates_make(
         assert token.sub("", fast.content.decode()) == token.sub("", plain.content.decode()), url
 
 
-# --- the app list, written in Python (lessons/templatetags/lessons_admin.py) ------------------
-
-
-def test_the_app_list_is_the_same_html_as_djangos_template_makes(rf):
-    """For a superuser, an everyday admin (some lists view-only) and staff who may see nothing,
-    on the index, a model's page and an odd app's (the current app and model marked), with and
-    without the change links, and names that need escaping."""
-    from pathlib import Path
-
-    import django.contrib.admin
-    from django.contrib import admin
-    from django.core.management import call_command
-    from django.template import Context, engines
-
-    engine = engines["django"].engine
-    ours = engine.get_template("admin/app_list.html")
-    assert "admin_app_list" in ours.source  # templates/admin/app_list.html, not Django's
-    django_s = Path(django.contrib.admin.__file__).parent / "templates/admin/app_list.html"
-    theirs = engine.from_string(django_s.read_text())
-    users = get_user_model().objects
-    ops = users.create_user("ops", password="a-long-passphrase-6")
-    call_command("make_admin", "ops")
-    accounts = [
-        users.create_superuser("root", password="a-long-passphrase-9"),
-        users.get(pk=ops.pk),
-        users.create_user("bare-staff", password="a-long-passphrase-7", is_staff=True),
-    ]
-    odd = {
-        "name": "Odd <b>&",
-        "app_label": "o<d",
-        "app_url": "/admin/o&d/",
-        "models": [
-            {"name": "M<&>", "object_name": "M<D", "admin_url": "/m?a&b", "view_only": True},
-            {"name": "N", "object_name": "N", "admin_url": None, "add_url": "/n/add/?x&y"},
-        ],
-    }
-    for account in accounts:
-        for path in ("/admin/", "/admin/lessons/lesson/", "/admin/o&d/"):
-            request = rf.get(path)
-            request.user = account
-            apps = admin.site.get_app_list(request)
-            assert bool(apps) == (account.username != "bare-staff")
-            for app_list in (apps, [*apps, odd]):
-                for show in (True, False):
-                    context = {"app_list": app_list, "show_changelinks": show, "request": request}
-                    html = ours.render(Context(context))
-                    assert html == theirs.render(Context(context)), (account, path, show)
-
-
 def test_the_scenario_list_says_whether_the_engine_agrees_and_follows_an_edited_case(root_client):
     """The column is kept per case: a case changed since (here, `expect`) is judged again."""
     from tests.conftest import make_scenario

@@ -11,13 +11,9 @@ batches of ten after a warm-up; no budget: the figures are for comparison betwee
 
 from __future__ import annotations
 
-import cProfile
 import os
 import pathlib
-import pstats
 import re
-import statistics
-import time
 
 import pytest
 import time_machine
@@ -29,7 +25,7 @@ from django.utils import timezone
 
 from lessons.models import KnowledgeCheck, Lesson, LessonProgress, Module, Scenario, Service
 from quizzes.models import Answer, Attempt, Question, Quiz
-from tests.bench import report
+from tests.bench import batches, report
 from tests.conftest import give_mfa
 from tests.quizzes.builders import make_attempt, make_question, make_quiz
 from tests.shipped import load_shipped
@@ -40,28 +36,7 @@ RUNS = int(os.environ.get("ADMIN_RUNS", "50"))
 
 
 def _cpu_ms(name: str, call) -> tuple[float, float]:
-    """(lowest, median) mean CPU ms of `call` over batches of ten calls, after five warm-up
-    calls: the lowest batch is the steadiest figure on a shared machine."""
-    for _ in range(5):
-        call()
-    batches = []
-    for _ in range(max(1, RUNS // 10)):
-        start = time.process_time()
-        for _ in range(10):
-            call()
-        batches.append((time.process_time() - start) * 100)  # ms per call
-    if os.environ.get("ADMIN_PROFILE") == name:
-        profile = cProfile.Profile()
-        profile.enable()
-        for _ in range(RUNS):
-            call()
-        profile.disable()
-        print(f"\n=== {name}")
-        stats = pstats.Stats(profile).sort_stats(os.environ.get("ADMIN_SORT", "cumulative"))
-        stats.print_stats(int(os.environ.get("ADMIN_LINES", "60")))
-        if os.environ.get("ADMIN_CALLERS"):
-            stats.print_callers(os.environ["ADMIN_CALLERS"])
-    return min(batches), statistics.median(batches)
+    return batches.cpu_ms(name, call, runs=RUNS, warm=5, env="ADMIN")
 
 
 def _learner_records() -> None:

@@ -11,12 +11,8 @@ full page of questions.
 
 from __future__ import annotations
 
-import cProfile
 import json
 import os
-import pstats
-import statistics
-import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -27,7 +23,7 @@ from django.urls import reverse
 
 from lessons.models import Source
 from srm_trainer.accounts.roles import set_instructor
-from tests.bench import report
+from tests.bench import batches, report
 from tests.conftest import give_mfa
 from tests.quizzes.builders import make_question, make_quiz
 from tests.shipped import load_shipped
@@ -55,29 +51,7 @@ SINGLE = {
 
 
 def _cpu_ms(name: str, call) -> tuple[float, float]:
-    """(lowest, median) mean CPU ms of `call` over batches of ten calls, after ten warm-up
-    calls. On a shared machine a neighbour's burst inflates some batches; the lowest batch is
-    the steadiest figure to compare runs by, the median says how much the bursts cost."""
-    for _ in range(10):
-        call()
-    batches = []
-    for _ in range(max(1, RUNS // 10)):
-        start = time.process_time()
-        for _ in range(10):
-            call()
-        batches.append((time.process_time() - start) * 100)  # ms per call
-    if os.environ.get("TEACH_PROFILE") == name:
-        profile = cProfile.Profile()
-        profile.enable()
-        for _ in range(RUNS):
-            call()
-        profile.disable()
-        print(f"\n=== {name}")
-        stats = pstats.Stats(profile).sort_stats(os.environ.get("TEACH_SORT", "cumulative"))
-        stats.print_stats(int(os.environ.get("TEACH_LINES", "60")))
-        if os.environ.get("TEACH_CALLERS"):
-            stats.print_callers(os.environ["TEACH_CALLERS"])
-    return min(batches), statistics.median(batches)
+    return batches.cpu_ms(name, call, runs=RUNS, warm=10, env="TEACH")
 
 
 def _policy_question(client: Client, quiz) -> tuple[str, dict]:

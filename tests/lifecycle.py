@@ -1,4 +1,4 @@
-"""How each pytest process of the suite starts and ends. A plugin loaded before any conftest
+"""How each pytest process of the suite starts, talks to the others and ends. A plugin loaded before any conftest
 (`-p tests.lifecycle` in pyproject's addopts), so that it serves the xdist controller too,
 which loads no conftest (see README, "The test loop").
 
@@ -7,6 +7,7 @@ their reports. So it sets up neither Django nor the conftests, which import the 
 of CPU before it could even start its workers, the same again in each worker. Every other
 process (each worker, a run in one process, `--collect-only`) finds the settings in
 `DJANGO_SETTINGS_MODULE`, as `manage.py` does, and pytest-django sets Django up as usual.
+A worker sends its controller only the reports that tell something (`_send_telling_reports`).
 """
 
 from __future__ import annotations
@@ -121,6 +122,63 @@ def pytest_configure(config):
         config.stash[gc_collect_iterations_key] = 0
     if is_controller(config):
         _summary_without_importing_hypothesis(config)
+    if os.environ.get("PYTEST_XDIST_WORKER") and not _sends_every_report(config):
+        _send_telling_reports(config)
+
+
+def _sends_every_report(config) -> bool:
+    """Whether the controller needs each test's passed set-up and teardown reports: for
+    durations, a JUnit XML file, or a plugin that reads them (`TEST_REPORTS=all`)."""
+    return bool(
+        os.environ.get("TEST_REPORTS") == "all"
+        or config.option.durations
+        or getattr(config.option, "xmlpath", None)
+        or getattr(config.option, "reportlog", None)
+    )
+
+
+def _send_telling_reports(config) -> None:
+    """A worker sends its controller what a report tells: a failure, a skip, a test's outcome,
+    captured output. A passed set-up or teardown with nothing captured (two of every three
+    reports) only made the controller, which shares the two cores with the workers, unpack it
+    and print nothing (xdist already keeps passed collection reports back in the same way).
+    Nor does it announce each test's start and finish when the controller has no use for
+    them (`_controller_follows_each_test`): two of the four messages a test cost, each a
+    write to the pipe and a wake-up of the controller. xdist's sender is registered before any
+    plugin is configured (from a copy of xdist/remote.py that execnet runs, so known by its class's
+    name), so its hooks are wrapped in place."""
+    announce = _controller_follows_each_test(config)
+    for hook in config.hook.pytest_runtest_logreport.get_hookimpls():
+        if type(hook.plugin).__name__ == "WorkerInteractor":
+            send = hook.function
+
+            def send_telling(report, send=send):
+                if report.when == "call" or not report.passed or report.sections:
+                    send(report)
+
+            hook.function = send_telling
+    for caller in (config.hook.pytest_runtest_logstart, config.hook.pytest_runtest_logfinish):
+        for hook in caller.get_hookimpls():
+            if type(hook.plugin).__name__ == "WorkerInteractor" and not announce:
+                hook.function = _unannounced
+
+
+def _unannounced(nodeid, location) -> None:
+    """A test's start or finish, not sent (`_send_telling_reports`)."""
+
+
+def _controller_follows_each_test(config) -> bool:
+    """Whether the controller does anything with a test's start and finish: in pytest 9 only
+    the verbose terminal (a test's name as it starts) and live logging (`log_cli`) do."""
+    from _pytest.config import Config
+
+    return bool(
+        config.get_verbosity(Config.VERBOSITY_TEST_CASES) > 0
+        or config.getoption("log_cli_level", None) is not None
+        or config.getini("log_cli")
+        or os.environ.get("TEST_REPORTS") == "all"
+        or getattr(config.option, "reportlog", None)
+    )
 
 
 def _summary_without_importing_hypothesis(config) -> None:

@@ -10,6 +10,11 @@ import statistics
 import time
 from collections.abc import Callable
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.bench import report
+
 
 def cpu_ms(name: str, call: Callable[[], object], *, runs: int, warm: int, env: str):
     """(lowest, median) mean CPU ms of `call` over batches of ten calls, after `warm` warm-up
@@ -38,3 +43,14 @@ def cpu_ms(name: str, call: Callable[[], object], *, runs: int, warm: int, env: 
         if os.environ.get(f"{env}_CALLERS"):
             stats.print_callers(os.environ[f"{env}_CALLERS"])
     return min(batches), statistics.median(batches)
+
+
+def page_row(name: str, call: Callable[[], object], *, runs: int, warm: int, env: str, row: str):
+    """A page's row in the one table (`report`): its lowest batch's CPU per call (`cpu_ms`),
+    with the queries one call makes and the median batch as the note. Returns the row's
+    figures (lowest ms, median ms, queries) for the benchmark's own printout."""
+    low, median = cpu_ms(name, call, runs=runs, warm=warm, env=env)
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    report.record("pages", row, low, "ms", note=f"{len(queries)} q; median batch {median:.2f} ms")
+    return low, median, len(queries)

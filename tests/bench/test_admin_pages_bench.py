@@ -18,14 +18,12 @@ import re
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lessons.models import KnowledgeCheck, Lesson, LessonProgress, Module, Scenario, Service
 from quizzes.models import Answer, Attempt, Question, Quiz
-from tests.bench import batches, report
+from tests.bench import batches
 from tests.conftest import give_mfa
 from tests.quizzes.builders import make_attempt, make_question, make_quiz
 from tests.shipped import load_shipped
@@ -33,10 +31,6 @@ from tests.shipped import load_shipped
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 
 RUNS = int(os.environ.get("ADMIN_RUNS", "50"))
-
-
-def _cpu_ms(name: str, call) -> tuple[float, float]:
-    return batches.cpu_ms(name, call, runs=RUNS, warm=5, env="ADMIN")
 
 
 def _learner_records() -> None:
@@ -153,9 +147,7 @@ def _measure_pages() -> None:
             path = pathlib.Path(html_dir) / (name.replace(" ", "-") + ".html")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(_normal(call().content.decode()))
-        low, median = _cpu_ms(name, call)
-        with CaptureQueriesContext(connection) as queries:
-            call()
-        note = f"{len(queries)} q; median batch {median:.2f} ms"
-        report.record("pages", f"admin {name}", low, "ms", note=note)
-        print(f"{name:26} {low:6.2f} ms CPU (median {median:6.2f}) {len(queries):3} q")
+        low, median, count = batches.page_row(
+            name, call, runs=RUNS, warm=5, env="ADMIN", row=f"admin {name}"
+        )
+        print(f"{name:26} {low:6.2f} ms CPU (median {median:6.2f}) {count:3} q")

@@ -16,14 +16,12 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lessons.models import Source
 from srm_trainer.accounts.roles import set_instructor
-from tests.bench import batches, report
+from tests.bench import batches
 from tests.conftest import give_mfa
 from tests.quizzes.builders import make_question, make_quiz
 from tests.shipped import load_shipped
@@ -48,10 +46,6 @@ SINGLE = {
     "rows-0-correct": "on",
     "rows-1-text": "Patch the hypervisor",
 }
-
-
-def _cpu_ms(name: str, call) -> tuple[float, float]:
-    return batches.cpu_ms(name, call, runs=RUNS, warm=10, env="TEACH")
 
 
 def _policy_question(client: Client, quiz) -> tuple[str, dict]:
@@ -139,12 +133,10 @@ def _measure(label: str, client: Client, pages: dict) -> None:
             response = send(url, data) if data is not None else send(url)
             assert response.status_code == status, (name, response.status_code)
 
-        low, median = _cpu_ms(name, call)
-        with CaptureQueriesContext(connection) as queries:
-            call()
-        note = f"{len(queries)} q; median batch {median:.2f} ms"
-        report.record("pages", f"teach {name}, {label}", low, "ms", note=note)
-        print(f"{label:8} {name:38} {low:6.2f} ms CPU (median {median:6.2f}) {len(queries):3} q")
+        low, median, count = batches.page_row(
+            name, call, runs=RUNS, warm=10, env="TEACH", row=f"teach {name}, {label}"
+        )
+        print(f"{label:8} {name:38} {low:6.2f} ms CPU (median {median:6.2f}) {count:3} q")
 
 
 def _teacher():

@@ -1,10 +1,11 @@
 """Authentication backends that load a signed-in user together with their role.
 
-Django fetches the user once per request (`get_user`). These backends add one `EXISTS`
-subquery to that same query, saying whether the user is in the `Instructors` group, so the
-header's "Teaching" link and the /teach/ guard know the role without a query of their own.
-The flag is read fresh on every request, so making or removing an instructor takes effect
-on their next page, not at their next sign-in. The query is compiled to SQL once
+Django fetches the user once per request (`get_user`). These backends add two `EXISTS`
+subqueries to that same query, saying whether the user is in the `Instructors` group and
+whether they have any authenticator, so the header's "Teaching" link, the /teach/ guard and
+the MFA guard before /teach/ and /admin/ know them without a query of their own. The flags
+are read fresh on every request, so making or removing an instructor, or removing the last
+authenticator, takes effect on their next page, not at their next sign-in. The query is compiled to SQL once
 (`srm_trainer.prepared`): compiling it had cost more than running it.
 
 settings.AUTHENTICATION_BACKENDS lists the plain backends after these, only so that sessions
@@ -30,6 +31,7 @@ from allauth.account import app_settings as account_settings
 from allauth.account.app_settings import LoginMethod
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from allauth.account.utils import user_username
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import backends, get_user_model
 from django.core.exceptions import PermissionDenied
@@ -37,18 +39,21 @@ from django.db.models import Exists, OuterRef, Value
 from django.db.models.functions import Lower
 from django.utils.module_loading import import_string
 
-from srm_trainer.accounts.roles import INSTRUCTOR_FLAG, INSTRUCTORS
+from srm_trainer.accounts.roles import AUTHENTICATOR_FLAG, INSTRUCTOR_FLAG, INSTRUCTORS
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 
 
 def _user_with_role(user_id):
     User = get_user_model()
     membership = User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=INSTRUCTORS)
+    authenticators = Authenticator.objects.filter(user_id=OuterRef("pk"))
     return (
-        User._default_manager.annotate(**{INSTRUCTOR_FLAG: Exists(membership)})
+        User._default_manager.annotate(
+            **{INSTRUCTOR_FLAG: Exists(membership), AUTHENTICATOR_FLAG: Exists(authenticators)}
+        )
         .filter(pk=user_id)
         .order_by()
-        .values_list(*concrete_attnames(User), INSTRUCTOR_FLAG)
+        .values_list(*concrete_attnames(User), INSTRUCTOR_FLAG, AUTHENTICATOR_FLAG)
     )
 
 
@@ -56,7 +61,8 @@ _USER_WITH_ROLE: dict[type, PreparedQuery] = {}
 
 
 def load_user_with_role(user_id):
-    """The user with primary key `user_id` and their `INSTRUCTOR_FLAG`, or None."""
+    """The user with primary key `user_id`, their `INSTRUCTOR_FLAG` and `AUTHENTICATOR_FLAG`,
+    or None."""
     User = get_user_model()
     prepared = _USER_WITH_ROLE.get(User)
     if prepared is None:  # per user model: tests may swap it
@@ -65,9 +71,10 @@ def load_user_with_role(user_id):
     rows = prepared.rows(pk)
     if not rows:
         return None
-    *values, instructor = rows[0]
+    *values, instructor, authenticator = rows[0]
     user = instance(User, values)
     setattr(user, INSTRUCTOR_FLAG, bool(instructor))
+    setattr(user, AUTHENTICATOR_FLAG, bool(authenticator))
     return user
 
 

@@ -22,6 +22,9 @@ ROLE_GROUPS = (INSTRUCTORS, ADMINISTRATORS)
 # Set on the user by our authentication backends (`srm_trainer.accounts.backends`) when they
 # load the signed-in user: membership of `Instructors`, fetched in the same query.
 INSTRUCTOR_FLAG = "in_instructors_group"
+# Set by the same backends in the same query: whether the user has any authenticator, so the
+# MFA guard before /teach/ and /admin/ asks no query of its own.
+AUTHENTICATOR_FLAG = "has_authenticator"
 
 
 def is_instructor(user: AbstractBaseUser) -> bool:
@@ -40,8 +43,8 @@ def needs_mfa(user: AbstractBaseUser) -> bool:
     return user.is_authenticated and (user.is_staff or user.is_superuser or is_instructor(user))
 
 
-# allauth's own test (any authenticator at all), asked before every /teach/ and /admin/ page:
-# compiled to SQL once (`srm_trainer.prepared`), still read on every request.
+# allauth's own test (any authenticator at all), for a user object our backends did not load
+# for this request: compiled to SQL once (`srm_trainer.prepared`).
 _ANY_AUTHENTICATOR = PreparedQuery(
     Authenticator,
     ["int"],
@@ -50,10 +53,16 @@ _ANY_AUTHENTICATOR = PreparedQuery(
 
 
 def has_mfa(user: AbstractBaseUser) -> bool:
+    """allauth's rule (any authenticator at all). Free for the signed-in user: the backend
+    read it with them at the start of this request, so adding or removing an authenticator
+    takes effect on the next request; one query for any other user object."""
     if not user.is_authenticated:
         return False
     if type(get_adapter()).is_mfa_enabled is not DefaultMFAAdapter.is_mfa_enabled:
         return is_mfa_enabled(user)  # an adapter with its own rule
+    flag = getattr(user, AUTHENTICATOR_FLAG, None)
+    if flag is not None:
+        return bool(flag)
     return bool(_ANY_AUTHENTICATOR.rows(user.pk))
 
 

@@ -12,8 +12,10 @@ from allauth.core.internal.ratelimit import parse_rates
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from srm_trainer.accounts.middleware import mfa_required
 from tests.conftest import give_mfa
@@ -83,6 +85,19 @@ def test_removing_the_last_authenticator_closes_teaching_pages_on_the_next_reque
     response = client.get("/teach/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/2fa/")
+
+
+def test_the_guard_reads_the_authenticators_with_the_user_not_in_a_query_of_its_own(
+    client, instructor
+):
+    give_mfa(instructor)
+    client.force_login(instructor)
+    client.get("/teach/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/teach/").status_code == 200
+    on_authenticators = [q["sql"] for q in queries if "mfa_authenticator" in q["sql"]]
+    assert len(on_authenticators) == 1  # inside the user's query
+    assert '"auth_user"' in on_authenticators[0]
 
 
 def test_learners_are_not_asked_for_mfa(learner_client):

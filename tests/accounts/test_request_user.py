@@ -13,7 +13,8 @@ from django.test import Client
 from django.utils import timezone
 
 from srm_trainer.accounts.backends import ModelBackend, load_user_with_role
-from srm_trainer.accounts.roles import INSTRUCTOR_FLAG, set_instructor
+from srm_trainer.accounts.roles import AUTHENTICATOR_FLAG, INSTRUCTOR_FLAG, has_mfa, set_instructor
+from tests.conftest import give_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,16 @@ def test_the_user_is_the_one_the_orm_loads_with_their_role(learner):
         assert loaded.is_active is True
         assert getattr(loaded, INSTRUCTOR_FLAG) is instructor
         assert loaded._state.adding is False
+
+
+def test_the_user_is_loaded_with_whether_they_have_an_authenticator(learner):
+    loaded = load_user_with_role(learner.pk)
+    assert getattr(loaded, AUTHENTICATOR_FLAG) is False
+    assert has_mfa(loaded) is has_mfa(learner) is False
+    give_mfa(learner)
+    loaded = load_user_with_role(learner.pk)
+    assert getattr(loaded, AUTHENTICATOR_FLAG) is True
+    assert has_mfa(loaded) is has_mfa(learner) is True
 
 
 def test_an_unknown_or_deactivated_user_is_nobody(learner):

@@ -62,20 +62,29 @@ def _anonymous(request: HttpRequest) -> bool:
 
 
 def hit(
-    request: HttpRequest, group: str, now: float | None = None, *, new_browser: str = ""
+    request: HttpRequest,
+    group: str,
+    now: float | None = None,
+    *,
+    new_browser: str = "",
+    browser: str | None = None,
 ) -> int:
     """Count one request; returns 0 when allowed, or the seconds to wait when over a limit.
 
     `new_browser`: the id about to be given to a browser that has none. Its first request
     counts both for cookie-less clients at its address (so dropping the cookie gains nothing)
     and for its new id (so its budget is the limit, not the limit plus one).
+    `browser`: `browser_id(request)` when the caller has read it already (its signature is
+    checked once a request, not twice).
     """
     client, address = limits_for(group)
     if not _anonymous(request):
         checks = [(f"{group}:user:{request.user.pk}", client)]
     else:
         where = address_key(client_ip(request))
-        checks = [(f"{group}:anon:{where}:{browser_id(request) or '-'}", client)]
+        if browser is None:
+            browser = browser_id(request)
+        checks = [(f"{group}:anon:{where}:{browser or '-'}", client)]
         if new_browser:
             checks.append((f"{group}:anon:{where}:{new_browser}", client))
         checks.append((f"{group}:addr:{where}", address))
@@ -99,9 +108,12 @@ def rate_limited(group: str, respond, *, methods: tuple[str, ...] | None = None,
             if methods is not None and request.method not in methods:
                 return view(request, *args, **kwargs)
             new_browser = ""
-            if browser and _anonymous(request) and not browser_id(request):
-                new_browser = secrets.token_hex(16)
-            retry_after = hit(request, group, new_browser=new_browser)
+            current = None
+            if browser and _anonymous(request):
+                current = browser_id(request)
+                if not current:
+                    new_browser = secrets.token_hex(16)
+            retry_after = hit(request, group, new_browser=new_browser, browser=current)
             if retry_after:
                 response = respond(request, retry_after)
                 response.status_code = 429

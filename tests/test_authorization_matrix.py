@@ -547,7 +547,9 @@ def _administrators_may(model, verbs) -> bool:
 def admin_model_case(pattern: str, world: World) -> Case:
     model, page = _admin_model_page(pattern)
     meta = model._meta
-    obj = world.admin_objects.get(model) or model.objects.order_by("pk").first()
+    obj = world.admin_objects.get(model)
+    if obj is None:  # found once for all of the model's pages
+        obj = world.admin_objects[model] = model.objects.order_by("pk").first()
     assert obj is not None, f"World has no {meta.label} for the admin's {pattern!r}: add one"
     url = "/" + page.replace("<path:object_id>", str(obj.pk)).replace("<id>", str(obj.pk))
     url = f"/admin/{meta.app_label}/{meta.model_name}{url}"
@@ -555,7 +557,9 @@ def admin_model_case(pattern: str, world: World) -> Case:
     if verbs is None:
         staff = Redirect(f"/admin/{meta.app_label}/{meta.model_name}/{obj.pk}/change/")
     else:
-        staff = 200 if _administrators_may(model, verbs) else 403
+        if (model, verbs) not in world.admin_grants:  # the change and history pages share one
+            world.admin_grants[model, verbs] = _administrators_may(model, verbs)
+        staff = 200 if world.admin_grants[model, verbs] else 403
     return Case(url, get=admin_only(staff))
 
 
@@ -661,7 +665,10 @@ class World:
             user=ada, lesson=lesson, kind="prediction", ref=scenario.slug,
             response={"decision": "Allow"}, score=1.0, correct=True,
         )  # fmt: skip
-        self.admin_objects = {get_user_model(): ada, Group: instructors}
+        # The object each model's admin pages open, and whether Administrators may open a page
+        # (by model and the permissions it needs); filled in as the rules' cases are made.
+        self.admin_objects: dict[type, object] = {get_user_model(): ada, Group: instructors}
+        self.admin_grants: dict[tuple, bool] = {}
         self.rule_cases: dict[str, Case] = {}
         self.sessions = {role: _session_for(user) for role, user in self.users.items()}
         # Each role's cookie header, as a browser holding only that session sends it.

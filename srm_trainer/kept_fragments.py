@@ -53,6 +53,7 @@ MAX_KEPT = 256
 # Where a hole was, in the first render's text: random per process, so no text can hold it.
 _MARK = f"\x00kept-hole-{secrets.token_hex(16)}\x00"
 _RECORDING = "srm_trainer.kept_fragments.recording"
+_ABSENT = object()
 _generation = 0  # bumped when a setting changes: every node's kept parts are then stale
 
 
@@ -118,12 +119,12 @@ class KeptNode(Node):
 
     def _first_render(self, context, key: tuple) -> str:
         recording: list[tuple[LiveNode, str]] = []
-        outer = context.render_context.get(_RECORDING, _MARK)
+        outer = context.render_context.get(_RECORDING, _ABSENT)  # None: inside a hole
         context.render_context[_RECORDING] = recording
         try:
             text = self.nodelist.render(context)
         finally:
-            if outer is _MARK:
+            if outer is _ABSENT:
                 del context.render_context[_RECORDING]
             else:
                 context.render_context[_RECORDING] = outer

@@ -13,6 +13,7 @@ admin's app list, srm_trainer/urls.py).
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from django import template
 from django.template import defaulttags
@@ -59,6 +60,24 @@ _MISSING = object()
 _WHERE = object()
 
 
+def current_app(context) -> Any:
+    """The namespace `{% url %}` reverses in, as Django's URLNode finds it (which asks with
+    try/except AttributeError: raising costs more)."""
+    request = getattr(context, "request", None)
+    app = getattr(request, "current_app", _MISSING)
+    if app is _MISSING:
+        app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+    return app
+
+
+def where(context) -> tuple[str, str | None]:
+    """The script prefix and URLconf that links drawn in `context` are reversed under."""
+    found = context.render_context.get(_WHERE)
+    if found is None:
+        found = context.render_context[_WHERE] = (get_script_prefix(), get_urlconf())
+    return found
+
+
 class KeptURLNode(defaulttags.URLNode):
     def render(self, context):
         from django.urls import NoReverseMatch
@@ -68,14 +87,7 @@ class KeptURLNode(defaulttags.URLNode):
             tuple([(k, v.resolve(context)) for k, v in self.kwargs.items()]) if self.kwargs else ()
         )
         view_name = self.view_name.resolve(context)
-        # Django's URLNode asks the same with try/except AttributeError (raising costs more).
-        request = getattr(context, "request", None)
-        current_app = getattr(request, "current_app", _MISSING)
-        if current_app is _MISSING:
-            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
-        where = context.render_context.get(_WHERE)
-        if where is None:
-            where = context.render_context[_WHERE] = (get_script_prefix(), get_urlconf())
+        app = current_app(context)
         url = ""
         try:
             if (not args or all([_plain(a) for a in args])) and (
@@ -87,11 +99,11 @@ class KeptURLNode(defaulttags.URLNode):
                     tuple([(k, v if isinstance(v, int) else str(v)) for k, v in kwargs])
                     if kwargs
                     else (),
-                    current_app,
-                    *where,
+                    app,
+                    *where(context),
                 )
             else:
-                url = reverse(view_name, args=args, kwargs=dict(kwargs), current_app=current_app)
+                url = reverse(view_name, args=args, kwargs=dict(kwargs), current_app=app)
         except NoReverseMatch:
             if self.asvar is None:
                 raise

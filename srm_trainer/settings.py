@@ -112,11 +112,13 @@ TEMPLATES = [
             ],
             # {% url %} with its answers kept per process (srm_trainer/kept_urls.py).
             # {% static %} likewise, for templates that do not load Django's (base.html), and
-            # {% extends %} with the page frame's blocks found once (srm_trainer/kept_blocks.py).
+            # {% extends %} with the page frame's blocks found once (srm_trainer/kept_blocks.py);
+            # {% kept %}: a part drawn once per few values, {% live %} holes drawn every time.
             "builtins": [
                 "srm_trainer.kept_urls",
                 "srm_trainer.kept_static",
                 "srm_trainer.kept_blocks",
+                "srm_trainer.kept_fragments",
             ],
         },
     },

@@ -1,0 +1,162 @@
+"""`{% kept %}` parts (srm_trainer/kept_fragments.py): what a kept part draws is what Django
+draws for the same template with `{% with %}` in its place, on the first render and on every
+later one, whoever is asking; and the parser refuses a kept part that could show one visitor
+what belongs to another."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage import default_storage
+from django.contrib.sessions.backends.db import SessionStore
+from django.template import Context, Template, TemplateSyntaxError, engines
+from django.test import RequestFactory
+from django.urls import resolve, set_script_prefix
+from django.utils import timezone
+
+from srm_trainer import kept_fragments
+from srm_trainer.accounts.roles import set_instructor
+
+BASE = settings.BASE_DIR / "templates" / "base.html"
+
+
+def without_keeping(source: str) -> str:
+    """The same template drawn by Django alone: `{% kept %}` is `{% with %}`, holes plain."""
+    source = re.sub(r"{% kept (.*?) %}", r"{% with \1 %}", source)
+    source = source.replace("{% endkept %}", "{% endwith %}")
+    return re.sub(r"{% (end)?live %}", "", source)
+
+
+def draw(source: str, **context) -> str:
+    return Template(source).render(Context(context))
+
+
+PART = (
+    "{% kept here=page %}<a href=\"{% url 'home' %}\"{% if here == 'home' %} aria-current"
+    "{% endif %}>Learn</a> {{ here }}: <b>{% live %}{{ name }}{% endlive %}</b>"
+    "{% if here == 'search' %}[{% live %}{{ q }}{% endlive %}]{% endif %}{% endkept %}"
+)
+
+
+def test_a_kept_part_draws_what_django_draws_every_time_for_whoever_asks():
+    template, plain = Template(PART), Template(without_keeping(PART))
+    for page, name, q in [
+        ("home", "ada", "x"),
+        ("home", "grace <script>", "y"),  # same key: only the holes differ
+        ("search", "ada", "<b>iam</b>"),
+        ("search", "grace", "s3 & kms"),
+        ("lesson", "ada", ""),
+        ("home", "ada", "z"),
+    ]:
+        context = {"page": page, "name": name, "q": q}
+        assert template.render(Context(context)) == plain.render(Context(context))
+
+
+def test_a_hole_inside_a_hole_and_a_value_that_cannot_be_a_key():
+    source = "{% kept v=v %}<{% live %}a{% live %}{{ n }}{% endlive %}b{% endlive %}>{% endkept %}"
+    template = Template(source)
+    for n in (1, 2, 3):
+        assert template.render(Context({"v": "k", "n": n})) == f"<a{n}b>"
+        assert template.render(Context({"v": ["not", "hashable"], "n": n})) == f"<a{n}b>"
+
+
+def test_a_part_is_kept_only_so_many_times(monkeypatch):
+    monkeypatch.setattr(kept_fragments, "MAX_KEPT", 2)
+    template = Template("{% kept v=v %}{{ v }}{% live %}{{ n }}{% endlive %}{% endkept %}")
+    for v in range(5):
+        assert template.render(Context({"v": v, "n": -v})) == f"{v}{-v}"
+    node = template.nodelist[0]
+    assert len(node._kept) == 2
+    assert template.render(Context({"v": 4, "n": 9})) == "49"  # drawn, not kept
+
+
+def test_links_follow_the_script_prefix_and_static_urls_a_settings_change(settings):
+    template = Template("{% kept v=v %}{% url 'home' %} {% static 'css/site.css' %}{% endkept %}")
+    assert template.render(Context({"v": 1})) == "/ /static/css/site.css"
+    try:
+        set_script_prefix("/trainer/")
+        assert template.render(Context({"v": 1})) == "/trainer/ /static/css/site.css"
+    finally:
+        set_script_prefix("/")
+    settings.STATIC_URL = "/assets/"
+    assert template.render(Context({"v": 1})) == "/ /assets/css/site.css"
+
+
+@pytest.mark.parametrize(
+    "inside",
+    [
+        "{{ name }}",  # another variable: whose name would be kept?
+        "{{ here.upper }}",  # even an attribute of a kept name
+        "{{ here|upper }}",
+        "{% if user.is_staff %}x{% endif %}",
+        "{% if here|length %}x{% endif %}",
+        "{% for x in here %}{{ x }}{% endfor %}",
+        "{% url 'module' slug %}",
+        "{% url 'home' as where %}",
+        "{% static path %}",
+        "{% include 'base.html' %}",
+        "{% csrf_token %}",
+        "{% now 'Y' %}",
+        "{% with x=here %}{% endwith %}",
+    ],
+)
+def test_the_parser_refuses_what_could_differ_between_two_renders(inside):
+    with pytest.raises(TemplateSyntaxError, match="kept"):
+        Template("{% kept here=page %}" + inside + "{% endkept %}")
+    # ... and a hole may hold it (the page's context, plus the part's names)
+    Template("{% kept here=page %}{% live %}" + inside + "{% endlive %}{% endkept %}")
+
+
+def test_the_tag_takes_named_values_only():
+    for source in ("{% kept %}{% endkept %}", "{% kept page %}{% endkept %}"):
+        with pytest.raises(TemplateSyntaxError):
+            Template(source)
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% live now %}{% endlive %}")
+
+
+TOKEN = re.compile(r"[A-Za-z0-9]{64}")  # a CSRF token, masked afresh on every render
+
+
+def _request(path: str, user):
+    request = RequestFactory().get(path)
+    request.user = user
+    request.session = SessionStore()
+    request._messages = default_storage(request)
+    request.resolver_match = resolve(request.path_info)
+    return request
+
+
+def test_the_page_header_is_drawn_as_django_draws_it_for_every_role_and_page(db):
+    """templates/base.html's kept header against the same file drawn by Django alone, each
+    request twice (the second from what was kept), across roles and pages that change it."""
+    from quizzes import review
+    from tests.quizzes.builders import make_question
+
+    users = get_user_model().objects
+    ada = users.create_user("ada", password="x" * 12)
+    grace = users.create_user("grace<&>", password="x" * 12)
+    past = timezone.now() - timedelta(days=2)
+    for _ in range(2):
+        review.card_record(user=ada, question=make_question(), correct=False, now=past)
+    turing = users.create_user("turing", password="x" * 12)
+    set_instructor(user=turing, instructor=True)
+    morgan = users.create_user("morgan", password="x" * 12, is_staff=True)
+    engine = engines["django"]
+    kept = engine.get_template("base.html")
+    plain = engine.from_string(without_keeping(BASE.read_text()))
+    pages = ["/", "/learn/iam/", "/quizzes/", "/quizzes/review/", "/learn/glossary/", "/teach/"]
+    pages += ["/search/?q=%3Cb%3Es3", "/sandbox/", "/security/", "/?next=%22%3E"]
+    for path in pages:
+        for user in (AnonymousUser(), ada, grace, turing, morgan):
+            query = {"q": "<b>s3"} if path.startswith("/search/") else {}
+            expected = TOKEN.sub("TOKEN", plain.render(query, _request(path, user)))
+            assert "<header" in expected
+            for _ in range(2):
+                page = kept.render(query, _request(path, user))
+                assert TOKEN.sub("TOKEN", page) == expected, (path, user)

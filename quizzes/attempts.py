@@ -228,23 +228,28 @@ def usable(questions) -> list[Question]:
     return [q for q in questions if q.is_usable()]
 
 
-def _question_ids(quiz: Quiz, rng) -> list[int]:
+def _drawn(quiz: Quiz, rng) -> list[Question]:
+    """The questions of a new attempt, in its order (read whole: the start lays out their
+    choices from the same rows)."""
     if quiz.draws_by_rules:
         return exam.draw_by_rules(quiz, rng, usable)
     if quiz.draws:
         bank = Question.objects.filter(category=quiz.draw_category, archived=False)
-        bank = bank.select_related("scenario")
-        pool = [q.pk for q in usable(bank.order_by("pk"))]
-        ids = rng.sample(pool, min(quiz.draw_count, len(pool)))
+        bank = {q.pk: q for q in usable(bank.select_related("scenario").order_by("pk"))}
+        ids = rng.sample(list(bank), min(quiz.draw_count, len(bank)))
         if not quiz.shuffle_questions:
             ids.sort()
-        return ids
+        return [bank[pk] for pk in ids]
     entries = quiz.entries.filter(question__archived=False)
     entries = entries.order_by("order", "pk").select_related("question__scenario")
-    ids = [q.pk for q in usable(e.question for e in entries)]
+    questions = usable(e.question for e in entries)
     if quiz.shuffle_questions:
-        rng.shuffle(ids)
-    return ids
+        rng.shuffle(questions)
+    return questions
+
+
+def _meta_order(question: Question) -> tuple[str, str]:
+    return (question.category, question.slug)
 
 
 def attempt_start(
@@ -279,11 +284,15 @@ def attempt_start(
         if seeded:
             owner = f"key:{session_key}" if anonymous else f"user:{user.pk}"
             rng = exam.draw_seed(quiz, owner, used)
-        ids = _question_ids(quiz, rng)
-        if not ids:
+        questions = _drawn(quiz, rng)
+        if not questions:
             raise AttemptError("This quiz has no questions yet.")
+        ids = [question.pk for question in questions]
         layout = {}
-        for question in Question.objects.filter(pk__in=ids).only("pk", "type", "data"):
+        # In the questions' default order (Question.Meta.ordering; slugs, so the database's
+        # order too), as they were read here before: a seeded draw shuffles choices as it did.
+        unique = {question.pk: question for question in questions}
+        for question in sorted(unique.values(), key=_meta_order):
             order = question.layout_ids()
             if order:
                 if quiz.shuffle_choices:

@@ -384,13 +384,7 @@ def answer_save(
     keep_certainty = certainty if attempt.quiz.uses_certainty(question) else None
     with transaction.atomic():
         # Lock the attempt row (on databases that can), so a submit cannot slip in between.
-        open_ = (
-            Attempt.objects.select_for_update()
-            .filter(pk=attempt.pk, submitted_at__isnull=True)
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if open_ is None:
+        if not _OPEN_LOCKED.rows(attempt.pk):
             raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
         values = {"response": response, "saved_at": now, "certainty": keep_certainty}
         pending = Answer.objects.filter(attempt=attempt, question=question, graded_at__isnull=True)
@@ -405,7 +399,34 @@ def answer_save(
                 # The row exists: either graded already (locked) or created a moment ago.
                 if not pending.update(**values):
                     raise AnswerLocked("You have already checked this answer.") from None
-        return Answer.objects.get(attempt=attempt, question=question)
+        rows = _ANSWER.rows(attempt.pk, question.pk)
+        if not rows:  # as `Answer.objects.get` would (the row is written above: never)
+            raise Answer.DoesNotExist("Answer matching query does not exist.")
+        return instance(Answer, rows[0])
+
+
+# Every save of an answer (an autosave every few seconds while a learner types) locks its open
+# attempt and reads the saved answer back: both with SQL compiled once (srm_trainer/prepared.py;
+# the lock's FOR UPDATE stays in the SQL on databases that have it).
+_OPEN_LOCKED = PreparedQuery(
+    Attempt,
+    ["int"],
+    lambda attempt_id: (
+        Attempt.objects.select_for_update()
+        .filter(pk=attempt_id, submitted_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk")[:1]
+    ),
+)
+_ANSWER = PreparedQuery(
+    Answer,
+    ["int", "int"],
+    lambda attempt_id, question_id: (
+        Answer.objects.filter(attempt_id=attempt_id, question_id=question_id)
+        .order_by()
+        .values_list(*concrete_attnames(Answer))[:1]  # one at most (one_answer_per_question)
+    ),
+)
 
 
 def _grade_at_submit(attempt: Attempt, question: Question, answer: Answer, now: datetime) -> None:

@@ -582,6 +582,37 @@ def _question_from(row) -> Question:
     return question
 
 
+_BY_SLUG: dict[int, PreparedQuery] = {}
+
+
+def _by_slug_query(count: int) -> PreparedQuery:
+    query = _BY_SLUG.get(count)
+    if query is None:
+        query = _BY_SLUG[count] = PreparedQuery(
+            Question,
+            ["text"] * count,
+            lambda *slugs: (
+                Question.objects.filter(slug__in=slugs, archived=False)
+                .order_by()
+                .values_list(*_QUESTION_COLUMNS)
+            ),
+        )
+    return query
+
+
+def unarchived_by_slug(slugs) -> list[Question]:
+    """The unarchived questions among `slugs`, each with its lesson, module and scenario (a
+    lesson's `::: check` questions, on every view of it): one query, compiled once per number
+    of slugs."""
+    slugs = list(dict.fromkeys(slugs))
+    if not slugs:
+        return []
+    if len(slugs) > MAX_INTS:
+        rows = Question.objects.filter(slug__in=slugs, archived=False)
+        return list(rows.select_related("lesson__module", "scenario"))
+    return [_question_from(row) for row in _by_slug_query(len(slugs)).rows(*slugs)]
+
+
 def attempt_questions(attempt: Attempt) -> list[Question]:
     """The attempt's questions in its fixed order, in one query (broken ones skipped)."""
     ids = list(dict.fromkeys(attempt.question_ids))

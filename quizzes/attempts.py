@@ -120,15 +120,6 @@ def _check_gates(action: str, quiz: Quiz, user_id: int | None, now: datetime) ->
         raise AttemptRefused(message)
 
 
-def attempts_of(*, quiz: Quiz, user=None, learner_key: str = "") -> QuerySet[Attempt]:
-    """The attempts one learner (a user, or an anonymous learner's key) made at a quiz."""
-    if user is not None and user.is_authenticated:
-        return Attempt.objects.filter(quiz=quiz, user=user)
-    if not learner_key:
-        return Attempt.objects.none()
-    return Attempt.objects.filter(quiz=quiz, user__isnull=True, learner_key=learner_key)
-
-
 # An attempt with its quiz and the quiz's module (or none), as select_related("quiz__module")
 # reads them: every page of an attempt starts with it, so its SQL is compiled once
 # (srm_trainer/prepared.py), one query per owner rule's shape.
@@ -217,6 +208,28 @@ def owned_count(quiz_id: int, *, user_id: int | None, learner_key: str) -> int:
     return rows[0][0] if rows else 0
 
 
+# A start's reads, with SQL compiled once (a start costs what a page does): the quiz row's lock
+# (FOR UPDATE where the database has it) and the learner's latest unfinished attempt.
+_QUIZ_LOCKED = PreparedQuery(
+    Quiz,
+    ["int"],
+    lambda quiz_id: (
+        Quiz.objects.select_for_update().filter(pk=quiz_id).order_by("pk").values_list("pk")[:1]
+    ),
+)
+
+
+def _unfinished(owner: Q, quiz_id) -> QuerySet:
+    return (
+        Attempt.objects.filter(owner, quiz_id=quiz_id, submitted_at__isnull=True)
+        .order_by("-started_at")
+        .values_list(*_ATTEMPT)[:1]
+    )
+
+
+_UNFINISHED = _ByOwner(_unfinished)
+
+
 def attempts_left(quiz: Quiz, used: int) -> int | None:
     """None when unlimited."""
     return None if not quiz.attempts_allowed else max(0, quiz.attempts_allowed - used)
@@ -269,14 +282,23 @@ def attempt_start(
     if anonymous and not session_key:
         raise ValueError("an anonymous attempt needs a session key")
     _check_gates("start", quiz, None if anonymous else user.pk, now)
+    # Whose attempts count: a signed-in learner's user's; a signed-out learner's key's.
+    owner = (
+        {"user_id": None, "learner_key": session_key}
+        if anonymous
+        else {
+            "user_id": user.pk,
+            "learner_key": "",
+        }
+    )
     with transaction.atomic():
         # Lock the quiz row so two simultaneous starts cannot both pass the limit check.
-        Quiz.objects.select_for_update().filter(pk=quiz.pk).values_list("pk").first()
-        mine = attempts_of(quiz=quiz, user=None if anonymous else user, learner_key=session_key)
-        unfinished = mine.filter(submitted_at__isnull=True).order_by("-started_at").first()
+        _QUIZ_LOCKED.rows(quiz.pk)
+        rows = _UNFINISHED.rows(quiz.pk, **owner)
+        unfinished = instance(Attempt, rows[0]) if rows else None
         if unfinished is not None and not attempt_expire(attempt=unfinished, now=now):
             return unfinished
-        used = mine.count()
+        used = owned_count(quiz.pk, **owner)
         if quiz.attempts_allowed and used >= quiz.attempts_allowed:
             raise AttemptLimitReached(
                 f"You have used all {quiz.attempts_allowed} attempt(s) this quiz allows."

@@ -247,8 +247,8 @@ def _drawn(quiz: Quiz, rng) -> list[Question]:
     if quiz.draws_by_rules:
         return exam.draw_by_rules(quiz, rng, usable)
     if quiz.draws:
-        bank = Question.objects.filter(category=quiz.draw_category, archived=False)
-        bank = {q.pk: q for q in usable(bank.select_related("scenario").order_by("pk"))}
+        rows = Question.objects.filter(category=quiz.draw_category, archived=False)
+        bank = {q.pk: q for q in usable(rows.select_related("scenario").order_by("pk"))}
         ids = rng.sample(list(bank), min(quiz.draw_count, len(bank)))
         if not quiz.shuffle_questions:
             ids.sort()
@@ -283,22 +283,15 @@ def attempt_start(
         raise ValueError("an anonymous attempt needs a session key")
     _check_gates("start", quiz, None if anonymous else user.pk, now)
     # Whose attempts count: a signed-in learner's user's; a signed-out learner's key's.
-    owner = (
-        {"user_id": None, "learner_key": session_key}
-        if anonymous
-        else {
-            "user_id": user.pk,
-            "learner_key": "",
-        }
-    )
+    user_id, key = (None, session_key) if anonymous else (user.pk, "")
     with transaction.atomic():
         # Lock the quiz row so two simultaneous starts cannot both pass the limit check.
         _QUIZ_LOCKED.rows(quiz.pk)
-        rows = _UNFINISHED.rows(quiz.pk, **owner)
+        rows = _UNFINISHED.rows(quiz.pk, user_id=user_id, learner_key=key)
         unfinished = instance(Attempt, rows[0]) if rows else None
         if unfinished is not None and not attempt_expire(attempt=unfinished, now=now):
             return unfinished
-        used = owned_count(quiz.pk, **owner)
+        used = owned_count(quiz.pk, user_id=user_id, learner_key=key)
         if quiz.attempts_allowed and used >= quiz.attempts_allowed:
             raise AttemptLimitReached(
                 f"You have used all {quiz.attempts_allowed} attempt(s) this quiz allows."

@@ -47,6 +47,13 @@ def matcher() -> Matcher:
     return _kept.get()
 
 
+def kept() -> Kept[Matcher]:
+    """The glossary as this process keeps it: a new object whenever the glossary changes (its
+    `version` is empty inside a transaction, where nothing is kept), so what is drawn from the
+    terms can be kept beside it."""
+    return _kept.current()
+
+
 def term_url(slug: str) -> str:
     """Where a term's entry is: its anchor on the glossary page."""
     return f"{reverse('glossary:index')}#term-{slug}"

@@ -51,6 +51,7 @@ def _course_context(order, modules, done=None) -> dict:
         "first_lesson": sequence[0] if sequence else None,
         "lesson_count": len(sequence),
         "show_progress": done is not None,
+        "kept_cards": order.kept.setdefault("home-cards", {}),  # lessons_extras.module_card
     }
 
 

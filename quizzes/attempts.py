@@ -120,15 +120,6 @@ def _check_gates(action: str, quiz: Quiz, user_id: int | None, now: datetime) ->
         raise AttemptRefused(message)
 
 
-def attempts_of(*, quiz: Quiz, user=None, learner_key: str = "") -> QuerySet[Attempt]:
-    """The attempts one learner (a user, or an anonymous learner's key) made at a quiz."""
-    if user is not None and user.is_authenticated:
-        return Attempt.objects.filter(quiz=quiz, user=user)
-    if not learner_key:
-        return Attempt.objects.none()
-    return Attempt.objects.filter(quiz=quiz, user__isnull=True, learner_key=learner_key)
-
-
 # An attempt with its quiz and the quiz's module (or none), as select_related("quiz__module")
 # reads them: every page of an attempt starts with it, so its SQL is compiled once
 # (srm_trainer/prepared.py), one query per owner rule's shape.
@@ -217,6 +208,28 @@ def owned_count(quiz_id: int, *, user_id: int | None, learner_key: str) -> int:
     return rows[0][0] if rows else 0
 
 
+# A start's reads, with SQL compiled once (a start costs what a page does): the quiz row's lock
+# (FOR UPDATE where the database has it) and the learner's latest unfinished attempt.
+_QUIZ_LOCKED = PreparedQuery(
+    Quiz,
+    ["int"],
+    lambda quiz_id: (
+        Quiz.objects.select_for_update().filter(pk=quiz_id).order_by("pk").values_list("pk")[:1]
+    ),
+)
+
+
+def _unfinished(owner: Q, quiz_id) -> QuerySet:
+    return (
+        Attempt.objects.filter(owner, quiz_id=quiz_id, submitted_at__isnull=True)
+        .order_by("-started_at")
+        .values_list(*_ATTEMPT)[:1]
+    )
+
+
+_UNFINISHED = _ByOwner(_unfinished)
+
+
 def attempts_left(quiz: Quiz, used: int) -> int | None:
     """None when unlimited."""
     return None if not quiz.attempts_allowed else max(0, quiz.attempts_allowed - used)
@@ -228,23 +241,28 @@ def usable(questions) -> list[Question]:
     return [q for q in questions if q.is_usable()]
 
 
-def _question_ids(quiz: Quiz, rng) -> list[int]:
+def _drawn(quiz: Quiz, rng) -> list[Question]:
+    """The questions of a new attempt, in its order (read whole: the start lays out their
+    choices from the same rows)."""
     if quiz.draws_by_rules:
         return exam.draw_by_rules(quiz, rng, usable)
     if quiz.draws:
-        bank = Question.objects.filter(category=quiz.draw_category, archived=False)
-        bank = bank.select_related("scenario")
-        pool = [q.pk for q in usable(bank.order_by("pk"))]
-        ids = rng.sample(pool, min(quiz.draw_count, len(pool)))
+        rows = Question.objects.filter(category=quiz.draw_category, archived=False)
+        bank = {q.pk: q for q in usable(rows.select_related("scenario").order_by("pk"))}
+        ids = rng.sample(list(bank), min(quiz.draw_count, len(bank)))
         if not quiz.shuffle_questions:
             ids.sort()
-        return ids
+        return [bank[pk] for pk in ids]
     entries = quiz.entries.filter(question__archived=False)
     entries = entries.order_by("order", "pk").select_related("question__scenario")
-    ids = [q.pk for q in usable(e.question for e in entries)]
+    questions = usable(e.question for e in entries)
     if quiz.shuffle_questions:
-        rng.shuffle(ids)
-    return ids
+        rng.shuffle(questions)
+    return questions
+
+
+def _meta_order(question: Question) -> tuple[str, str]:
+    return (question.category, question.slug)
 
 
 def attempt_start(
@@ -264,14 +282,16 @@ def attempt_start(
     if anonymous and not session_key:
         raise ValueError("an anonymous attempt needs a session key")
     _check_gates("start", quiz, None if anonymous else user.pk, now)
+    # Whose attempts count: a signed-in learner's user's; a signed-out learner's key's.
+    user_id, key = (None, session_key) if anonymous else (user.pk, "")
     with transaction.atomic():
         # Lock the quiz row so two simultaneous starts cannot both pass the limit check.
-        Quiz.objects.select_for_update().filter(pk=quiz.pk).values_list("pk").first()
-        mine = attempts_of(quiz=quiz, user=None if anonymous else user, learner_key=session_key)
-        unfinished = mine.filter(submitted_at__isnull=True).order_by("-started_at").first()
+        _QUIZ_LOCKED.rows(quiz.pk)
+        rows = _UNFINISHED.rows(quiz.pk, user_id=user_id, learner_key=key)
+        unfinished = instance(Attempt, rows[0]) if rows else None
         if unfinished is not None and not attempt_expire(attempt=unfinished, now=now):
             return unfinished
-        used = mine.count()
+        used = owned_count(quiz.pk, user_id=user_id, learner_key=key)
         if quiz.attempts_allowed and used >= quiz.attempts_allowed:
             raise AttemptLimitReached(
                 f"You have used all {quiz.attempts_allowed} attempt(s) this quiz allows."
@@ -279,11 +299,15 @@ def attempt_start(
         if seeded:
             owner = f"key:{session_key}" if anonymous else f"user:{user.pk}"
             rng = exam.draw_seed(quiz, owner, used)
-        ids = _question_ids(quiz, rng)
-        if not ids:
+        questions = _drawn(quiz, rng)
+        if not questions:
             raise AttemptError("This quiz has no questions yet.")
+        ids = [question.pk for question in questions]
         layout = {}
-        for question in Question.objects.filter(pk__in=ids).only("pk", "type", "data"):
+        # In the questions' default order (Question.Meta.ordering; slugs, so the database's
+        # order too), as they were read here before: a seeded draw shuffles choices as it did.
+        unique = {question.pk: question for question in questions}
+        for question in sorted(unique.values(), key=_meta_order):
             order = question.layout_ids()
             if order:
                 if quiz.shuffle_choices:
@@ -375,13 +399,7 @@ def answer_save(
     keep_certainty = certainty if attempt.quiz.uses_certainty(question) else None
     with transaction.atomic():
         # Lock the attempt row (on databases that can), so a submit cannot slip in between.
-        open_ = (
-            Attempt.objects.select_for_update()
-            .filter(pk=attempt.pk, submitted_at__isnull=True)
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if open_ is None:
+        if not _OPEN_LOCKED.rows(attempt.pk):
             raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
         values = {"response": response, "saved_at": now, "certainty": keep_certainty}
         pending = Answer.objects.filter(attempt=attempt, question=question, graded_at__isnull=True)
@@ -396,7 +414,34 @@ def answer_save(
                 # The row exists: either graded already (locked) or created a moment ago.
                 if not pending.update(**values):
                     raise AnswerLocked("You have already checked this answer.") from None
-        return Answer.objects.get(attempt=attempt, question=question)
+        rows = _ANSWER.rows(attempt.pk, question.pk)
+        if not rows:  # as `Answer.objects.get` would (the row is written above: never)
+            raise Answer.DoesNotExist("Answer matching query does not exist.")
+        return instance(Answer, rows[0])
+
+
+# Every save of an answer (an autosave every few seconds while a learner types) locks its open
+# attempt and reads the saved answer back: both with SQL compiled once (srm_trainer/prepared.py;
+# the lock's FOR UPDATE stays in the SQL on databases that have it).
+_OPEN_LOCKED = PreparedQuery(
+    Attempt,
+    ["int"],
+    lambda attempt_id: (
+        Attempt.objects.select_for_update()
+        .filter(pk=attempt_id, submitted_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk")[:1]
+    ),
+)
+_ANSWER = PreparedQuery(
+    Answer,
+    ["int", "int"],
+    lambda attempt_id, question_id: (
+        Answer.objects.filter(attempt_id=attempt_id, question_id=question_id)
+        .order_by()
+        .values_list(*concrete_attnames(Answer))[:1]  # one at most (one_answer_per_question)
+    ),
+)
 
 
 def _grade_at_submit(attempt: Attempt, question: Question, answer: Answer, now: datetime) -> None:
@@ -550,6 +595,37 @@ def _question_from(row) -> Question:
     Question.lesson.field.set_cached_value(question, lesson)
     Question.scenario.field.set_cached_value(question, scenario)
     return question
+
+
+_BY_SLUG: dict[int, PreparedQuery] = {}
+
+
+def _by_slug_query(count: int) -> PreparedQuery:
+    query = _BY_SLUG.get(count)
+    if query is None:
+        query = _BY_SLUG[count] = PreparedQuery(
+            Question,
+            ["text"] * count,
+            lambda *slugs: (
+                Question.objects.filter(slug__in=slugs, archived=False)
+                .order_by()
+                .values_list(*_QUESTION_COLUMNS)
+            ),
+        )
+    return query
+
+
+def unarchived_by_slug(slugs) -> list[Question]:
+    """The unarchived questions among `slugs`, each with its lesson, module and scenario (a
+    lesson's `::: check` questions, on every view of it): one query, compiled once per number
+    of slugs."""
+    slugs = list(dict.fromkeys(slugs))
+    if not slugs:
+        return []
+    if len(slugs) > MAX_INTS:
+        rows = Question.objects.filter(slug__in=slugs, archived=False)
+        return list(rows.select_related("lesson__module", "scenario"))
+    return [_question_from(row) for row in _by_slug_query(len(slugs)).rows(*slugs)]
 
 
 def attempt_questions(attempt: Attempt) -> list[Question]:

@@ -63,9 +63,9 @@ def rules_pool(quiz: Quiz, usable, modules: dict[str, int] | None = None) -> lis
     return usable(candidates.select_related("scenario", "lesson").order_by("pk"))
 
 
-def draw_by_rules(quiz: Quiz, rng: random.Random, usable) -> list[int]:
-    """Question ids for one attempt: each rule's count drawn from its bank (fewer when a bank has
-    fewer usable questions), no question twice, in rule order unless the quiz shuffles. Two
+def draw_by_rules(quiz: Quiz, rng: random.Random, usable) -> list[Question]:
+    """The questions of one attempt: each rule's count drawn from its bank (fewer when a bank
+    has fewer usable questions), no question twice, in rule order unless the quiz shuffles. Two
     queries for every rule's bank together."""
     rules = list(quiz.draw_rules)
     modules = _rule_modules(quiz)
@@ -86,7 +86,8 @@ def draw_by_rules(quiz: Quiz, rng: random.Random, usable) -> list[int]:
         ids.extend(chosen)
     if quiz.shuffle_questions:
         rng.shuffle(ids)
-    return ids
+    by_pk = {q.pk: q for q in pool}
+    return [by_pk[pk] for pk in ids]
 
 
 @dataclass

@@ -20,9 +20,11 @@ from django.urls import reverse
 from lessons import knowledge_checks
 from lessons.hooks import PREDICTION, QUESTION, CheckView, QuizLink
 from lessons.models import Lesson, Scenario
+from quizzes import attempts
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
 from quizzes.models import Question, Quiz
+from srm_trainer.prepared import MAX_INTS, PreparedQuery, instance
 
 log = logging.getLogger(__name__)
 
@@ -93,10 +95,7 @@ def prediction_view(*, request, lesson: Lesson, scenario: Scenario, data) -> Che
 def lesson_questions(slugs) -> dict[str, Question]:
     """The usable questions among `slugs` (one query); an unknown, archived or broken one is
     left out (logged), and its place in the lesson shows nothing."""
-    rows = Question.objects.filter(slug__in=list(slugs), archived=False).select_related(
-        "scenario", "lesson__module"
-    )
-    return {q.slug: q for q in rows if q.is_usable()}
+    return {q.slug: q for q in attempts.unarchived_by_slug(slugs) if q.is_usable()}
 
 
 def question_view(*, request, lesson: Lesson, question: Question, data) -> CheckView:
@@ -186,14 +185,39 @@ def check_views(*, request, lesson, scenarios, slugs, answered, posted) -> dict:
 
 
 def module_quizzes(*, user, module_ids) -> dict[int, QuizLink]:
-    """Each module's first quiz this person may take (one query)."""
+    """Each module's first quiz this person may take (one query; on a lesson page, for its
+    module: SQL compiled once per number of modules and for staff or not)."""
+    module_ids = list(module_ids)
+    staff = bool(getattr(user, "is_staff", False))
+    if len(module_ids) <= MAX_INTS and None not in module_ids:
+        rows = _module_quizzes_query(staff, len(module_ids)).rows(*module_ids)
+        quizzes = [instance(Quiz, row, _QUIZ_LINK) for row in rows]
+    else:
+        quizzes = list(
+            Quiz.objects.visible_to(user)
+            .filter(module_id__in=module_ids)
+            .order_by("order", "slug")
+            .only(*_QUIZ_LINK)
+        )
     out: dict[int, QuizLink] = {}
-    rows = (
-        Quiz.objects.visible_to(user)
-        .filter(module_id__in=module_ids)
-        .order_by("order", "slug")
-        .only("slug", "title", "module_id")
-    )
-    for quiz in rows:
+    for quiz in quizzes:
         out.setdefault(quiz.module_id, QuizLink(quiz.title, quiz.get_absolute_url()))
     return out
+
+
+_QUIZ_LINK = ("id", "slug", "title", "module_id")  # in Quiz's field order (`instance`)
+_MODULE_QUIZZES: dict[tuple[bool, int], PreparedQuery] = {}
+
+
+def _module_quizzes_query(staff: bool, count: int) -> PreparedQuery:
+    query = _MODULE_QUIZZES.get((staff, count))
+    if query is None:
+        quizzes = Quiz.objects.all() if staff else Quiz.objects.published()
+        query = _MODULE_QUIZZES[(staff, count)] = PreparedQuery(
+            Quiz,
+            ["int"] * count,
+            lambda *ids: (
+                quizzes.filter(module_id__in=ids).order_by("order", "slug").values_list(*_QUIZ_LINK)
+            ),
+        )
+    return query

@@ -25,7 +25,7 @@ from django.db.models import Model, QuerySet
 # (Whole numbers: enough for a list of ids, e.g. an attempt's questions, `pk__in=[...]`.)
 MAX_INTS = 100
 _INT_STANDINS = tuple(-731_902_117 - i for i in range(MAX_INTS))
-_TEXT_STANDINS = ("\x00standin-0", "\x00standin-1", "\x00standin-2")
+_TEXT_STANDINS = tuple(f"\x00standin-{i}" for i in range(MAX_INTS))  # e.g. slugs, `slug__in`
 _TIME_STANDINS = tuple(datetime(1901, 2, 3, 4, 5, 6, 7 + i, tzinfo=UTC) for i in range(3))
 
 M = TypeVar("M", bound=Model)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from lessons.diagrams import deciding_step, policy_flow_html
@@ -71,3 +73,61 @@ def policy_flow_diagram(steps) -> str:
     per deciding step and outcome: `policy_flow_html`)."""
     found = deciding_step(steps or [])
     return policy_flow_html(*(found or (None, None)))  # one key for "none decided"
+
+
+# Module cards on home, kept by everything a card shows (see `module_card`), in a map the view
+# keeps with the reading order (`kept_cards`); at most CARDS_KEPT cards an order, oldest first out.
+CARDS_KEPT = 1024
+_cards_lock = threading.Lock()
+
+
+def _progress_key(progress) -> tuple | None:
+    """What a card shows of a module's progress (certificates' ModuleProgress): its parts
+    (frozen, so comparable) and its quizzes; `complete` follows from the parts."""
+    if progress is None:
+        return None
+    return (
+        tuple(progress.parts),
+        tuple(tuple(sorted(quiz.items())) for quiz in progress.quizzes),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def module_card(context, module, number: int) -> str:
+    """Home's card for one module (`lessons/home.html#module-card`). A learner's card differs
+    from another's only by their counts, so it is drawn once per reading order and state and
+    kept: drawn anew, home's cards were most of a learner's home page. The key holds what the
+    card shows: the module (fixed for an order), its place, its lesson count, the learner's
+    lessons done, and the module's progress when the page shows progress."""
+    show = bool(context.get("show_progress"))
+    course = context.get("course_progress") if show else None
+    progress = course.for_module(module.pk) if course is not None else None
+    cards = context.get("kept_cards")
+    key = (
+        module.pk,
+        number,
+        len(module.visible_lessons),
+        module.done,
+        show,
+        _progress_key(progress),
+    )
+    if cards is not None:
+        with _cards_lock:
+            html = cards.get(key)
+        if html is not None:
+            return html
+    html = render_to_string(
+        "lessons/home.html#module-card",
+        {
+            "module": module,
+            "number": number,
+            "show_progress": show,
+            "course_progress": course,
+        },
+    )
+    if cards is not None:
+        with _cards_lock:
+            cards[key] = html
+            while len(cards) > CARDS_KEPT:
+                del cards[next(iter(cards))]
+    return html

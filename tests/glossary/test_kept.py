@@ -34,3 +34,30 @@ def test_a_term_deleted_is_no_longer_linked():
     assert "glossary-term" in terms.link_terms(HTML)
     GlossaryTerm.objects.all().delete()
     assert terms.link_terms(HTML) == HTML
+
+
+def test_the_glossary_page_is_kept_and_follows_its_terms_and_lessons(client, staff):
+    """The A to Z listing is drawn once per glossary version and reading order: a term or a
+    lesson edited shows at once, and a draft lesson stays staff only."""
+    from tests.conftest import make_lesson, make_module
+
+    lesson = make_lesson(make_module(), title="Before")
+    draft = make_lesson(make_module(), title="Draft lesson", published=False)
+    term = GlossaryTerm.objects.create(
+        slug="scp", term="SCP", definition="Old words.", lesson=lesson
+    )
+    GlossaryTerm.objects.create(slug="wip", term="WIP", definition="Draft words.", lesson=draft)
+    first = client.get("/learn/glossary/").content.decode()
+    assert "Old words." in first and "Taught in" in first and "Draft lesson" not in first
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get("/learn/glossary/").content.decode()
+    assert again.split("<main", 1)[1] == first.split("<main", 1)[1]  # the frame's token differs
+    assert not any("glossary_glossaryterm" in q["sql"] for q in ctx.captured_queries)
+    term.definition = "New words."
+    term.save()
+    assert "New words." in client.get("/learn/glossary/").content.decode()
+    lesson.title = "After"
+    lesson.save()
+    assert ">After</a>" in client.get("/learn/glossary/").content.decode()
+    client.force_login(staff)
+    assert "Draft lesson" in client.get("/learn/glossary/").content.decode()

@@ -166,6 +166,37 @@ def test_home_shows_progress_and_continues_after_the_last_completed_lesson(
     assert "Continue: Lesson C" in learner_client.get("/").content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_home_draws_each_learners_own_module_cards(client, learner, other_learner):
+    """Committed rows, as a server sees them, so the cards are kept between requests
+    (lessons_extras.module_card): learners with the same lessons read but different quiz
+    results, and an anonymous visitor, each see their own card for the same module."""
+    from tests.certificates.conftest import build_course, read_all, take
+
+    built = build_course()
+    for user in (learner, other_learner):
+        read_all(user, built)
+    take(built["quiz"], learner, right=True)
+    take(built["quiz"], other_learner, right=False)
+
+    def home(user) -> str:
+        client.force_login(user)
+        return client.get("/").content.decode()
+
+    for _ in range(2):  # the second round draws from the kept cards
+        passed, failed = home(learner), home(other_learner)
+        assert "Quiz passed" in passed and "Quiz not passed yet" not in passed
+        assert "Quiz not passed yet" in failed and "Quiz passed" not in failed
+        assert passed.count("Module complete") == 2 and failed.count("Module complete") == 1
+        assert "2 of 2 lessons done" in passed and "2 of 2 lessons done" in failed
+    take(built["quiz"], other_learner, right=True)
+    now_passed = home(other_learner)
+    assert "Quiz not passed yet" not in now_passed and now_passed.count("Module complete") == 2
+    client.logout()
+    anonymous = client.get("/").content.decode()
+    assert "2 lessons<" in anonymous and "lessons done" not in anonymous
+
+
 def test_a_lesson_shows_its_scenarios_with_readable_policies(client, course):
     make_scenario(course["a"], title="Alice reads a report")
     body = client.get("/learn/one/a/").content.decode()

@@ -281,6 +281,13 @@ def test_the_module_page_and_its_last_lesson_lead_to_the_module_quiz(client, les
     assert quiz.get_absolute_url() not in middle
 
 
+def test_a_draft_module_quiz_is_offered_to_staff_only(client, staff, lesson):
+    draft = make_quiz(make_question(lesson=lesson), module=lesson.module, published=False)
+    assert draft.get_absolute_url() not in client.get(lesson.get_absolute_url()).content.decode()
+    client.force_login(staff)
+    assert draft.get_absolute_url() in client.get(lesson.get_absolute_url()).content.decode()
+
+
 def test_the_last_lesson_with_a_question_check_reads_the_module_quiz_once(client, question):
     # The check's "way on" and the page's Next both name the module's quiz: one query for it.
     lesson = question.lesson

@@ -172,16 +172,23 @@ def _cells(
 
 
 def gradebook_rows(
-    *, cohort: Cohort, assignments: Sequence[Assignment], memberships: Sequence[Membership]
+    *,
+    cohort: Cohort,
+    assignments: Sequence[Assignment],
+    memberships: Sequence[Membership],
+    counted: QuerySet[Attempt] | None = None,
 ) -> list[Row]:
-    """A row per membership (with `user` loaded), a cell per assignment; three queries."""
+    """A row per membership (with `user` loaded), a cell per assignment; three queries.
+    `counted` is `counted_attempts(cohort)` when the caller has built it already (building it
+    costs about as much as running it)."""
+    counted = counted_attempts(cohort) if counted is None else counted
     user_ids = [m.user_id for m in memberships]
     extensions = {
         (e.assignment_id, e.user_id): e.due_at
         for e in Extension.objects.filter(assignment__cohort=cohort, user_id__in=user_ids)
     }
     by_user: dict[int, list[AttemptRow]] = {}
-    for attempt in _attempt_rows(counted_attempts(cohort).filter(user_id__in=user_ids)):
+    for attempt in _attempt_rows(counted.filter(user_id__in=user_ids)):
         by_user.setdefault(attempt.user_id, []).append(attempt)
     assigned_lessons = _lessons_of(assignments)
     lesson_ids = set().union(*assigned_lessons.values())

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from lessons import progress
 from quizzes.models import Attempt
+from srm_trainer.prepared import MAX_INTS, PreparedQuery
 
 NOT_STARTED = "not started"
 IN_PROGRESS = "in progress"
@@ -136,11 +137,40 @@ def _lessons_of(assignments: Iterable[Assignment]) -> dict[int, set[int]]:
     return {a.pk: {lesson.pk for lesson in a.lessons.all()} for a in assignments}
 
 
-def _attempt_rows(attempts: QuerySet[Attempt]) -> list[AttemptRow]:
-    rows = attempts.annotate(last_saved=Max("answers__saved_at")).values(
-        "id", "user_id", "quiz_id", "started_at", "submitted_at", "score", "last_saved"
+def _attempt_values(attempts: QuerySet[Attempt]) -> QuerySet:
+    """`attempts` as AttemptRow's fields, in order."""
+    return (
+        attempts.annotate(last_saved=Max("answers__saved_at"))
+        .values_list(
+            "id", "user_id", "quiz_id", "started_at", "submitted_at", "score", "last_saved"
+        )
+        .order_by("started_at", "id")
     )
-    return [AttemptRow(**row) for row in rows.order_by("started_at", "id")]
+
+
+def _attempt_rows(attempts: QuerySet[Attempt]) -> list[AttemptRow]:
+    return [AttemptRow(*row) for row in _attempt_values(attempts)]
+
+
+# The counted attempts of some of a cohort's learners (a gradebook page's, one learner's), as
+# rows: asked on every gradebook and learner page, and compiling its SQL (two Exists subqueries
+# and a grouped Max) cost more than running it, so it is compiled once per number of learners
+# (PreparedQuery: the cohort's id and up to MAX_INTS - 1 learners' ids; the ORM past that).
+_COUNTED_AMONG: dict[int, PreparedQuery] = {}
+
+
+def _counted_rows(cohort_id: int, user_ids: list[int]) -> list[AttemptRow]:
+    count = len(user_ids)
+    query = _COUNTED_AMONG.get(count)
+    if query is None:
+        query = _COUNTED_AMONG[count] = PreparedQuery(
+            Attempt,
+            ["int"] * (count + 1),
+            lambda cohort_id, *user_ids: _attempt_values(
+                counted_attempts(cohort_id).filter(user_id__in=user_ids)
+            ),
+        )
+    return [AttemptRow(*row) for row in query.rows(cohort_id, *user_ids)]
 
 
 def _cells(
@@ -180,15 +210,21 @@ def gradebook_rows(
 ) -> list[Row]:
     """A row per membership (with `user` loaded), a cell per assignment; three queries.
     `counted` is `counted_attempts(cohort)` when the caller has built it already (building it
-    costs about as much as running it)."""
-    counted = counted_attempts(cohort) if counted is None else counted
+    costs about as much as running it), for more learners than a prepared read takes."""
     user_ids = [m.user_id for m in memberships]
     extensions = {
         (e.assignment_id, e.user_id): e.due_at
         for e in Extension.objects.filter(assignment__cohort=cohort, user_id__in=user_ids)
     }
+    if not user_ids:
+        counted_rows = []  # (the ORM asks nothing for an empty `IN`)
+    elif len(user_ids) < MAX_INTS:
+        counted_rows = _counted_rows(cohort.pk, user_ids)
+    else:
+        counted = counted_attempts(cohort) if counted is None else counted
+        counted_rows = _attempt_rows(counted.filter(user_id__in=user_ids))
     by_user: dict[int, list[AttemptRow]] = {}
-    for attempt in _attempt_rows(counted.filter(user_id__in=user_ids)):
+    for attempt in counted_rows:
         by_user.setdefault(attempt.user_id, []).append(attempt)
     assigned_lessons = _lessons_of(assignments)
     lesson_ids = set().union(*assigned_lessons.values())

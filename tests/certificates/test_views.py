@@ -9,64 +9,38 @@ from django.test.utils import CaptureQueriesContext
 
 from certificates import issuing
 from certificates.models import Certificate
-from lessons.models import Lesson, Module
-from quizzes.models import Quiz
-from tests.certificates.conftest import (
-    build_course,
-    complete,
-    pdf_runs,
-    pdf_text,
-    read_all,
-    take,
-)
+from tests.certificates.conftest import complete, course_from, pdf_runs, pdf_text, read_all, take
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def course(shared_course, db):
+    """The small course, built once for this module (tests/certificates/conftest.py)."""
+    return course_from(shared_course)
+
+
 @pytest.fixture(scope="module")
-def _scenery(django_db_setup, django_db_blocker):
-    """The small course (tests/certificates/conftest.py) and zoe, who has completed it, built
-    once for this module in a transaction rolled back when the module ends (as test_pdf.py's
-    `_completed`); each test runs in a savepoint inside it (pytest-django's `db`), so what one
-    changes (a certificate issued, a lesson read) the next never sees, and the fixtures below
-    read each test its own instances. Returns the primary keys."""
+def _finished(shared_course, django_db_blocker):
+    """zoe, who has completed the module's course, made once for this module in a savepoint
+    rolled back when the module ends (as test_pdf.py's `_completed`); each test runs in a
+    savepoint inside it, so a certificate one test issues the next never sees. Her key."""
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
     with django_db_blocker.unblock(), transaction.atomic():
-        course = build_course()
         zoe = get_user_model().objects.create_user("zoe", password="a-long-passphrase-3")
-        complete(zoe, course)
-        yield {
-            "modules": [module.pk for module in course["modules"]],
-            "lessons": {pk: [lesson.pk for lesson in ls] for pk, ls in course["lessons"].items()},
-            "quiz": course["quiz"].pk,
-            "exam": course["exam"].pk,
-            "finished": zoe.pk,
-        }
+        complete(zoe, course_from(shared_course))
+        yield zoe.pk
         transaction.set_rollback(True)
 
 
 @pytest.fixture
-def course(_scenery, db):
-    """The module's course, as tests/certificates/conftest.py's `course` returns it."""
-    return {
-        "modules": [Module.objects.get(pk=pk) for pk in _scenery["modules"]],
-        "lessons": {
-            module: [Lesson.objects.get(pk=pk) for pk in lessons]
-            for module, lessons in _scenery["lessons"].items()
-        },
-        "quiz": Quiz.objects.get(pk=_scenery["quiz"]),
-        "exam": Quiz.objects.get(pk=_scenery["exam"]),
-    }
-
-
-@pytest.fixture
-def finished(_scenery, db):
+def finished(_finished, db):
     """A learner who has read every lesson and passed the quiz and the final exam."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.get(pk=_scenery["finished"])
+    return get_user_model().objects.get(pk=_finished)
 
 
 def test_my_progress_shows_each_module_and_what_is_left(client, learner, course):

@@ -10,23 +10,29 @@ statistics page all ask here).
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 
 from cohorts.models import Cohort, Membership
+from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 from teach.access import can_teach
+
+
+def _taught_by(user_id: int) -> QuerySet[Cohort]:
+    co_taught = Cohort.co_instructors.through.objects.filter(user_id=user_id).values("cohort_id")
+    return Cohort.objects.filter(Q(owner_id=user_id) | Q(pk__in=co_taught))
 
 
 def cohorts_for_instructor(user) -> QuerySet[Cohort]:
     """The cohorts `user` teaches (owns or co-teaches); none unless they can teach."""
     if not can_teach(user):
         return Cohort.objects.none()
-    co_taught = Cohort.co_instructors.through.objects.filter(user=user).values("cohort_id")
-    return Cohort.objects.filter(Q(owner=user) | Q(pk__in=co_taught))
+    return _taught_by(user.pk)
 
 
 def teaches(user, cohort: Cohort) -> bool:
@@ -44,10 +50,37 @@ def learner_ids(cohort: Cohort) -> QuerySet:
     return Membership.objects.filter(cohort=cohort).values("user_id")
 
 
+@cache
+def _columns() -> tuple[list[str], list[str]]:
+    """A cohort's columns and its owner's, as `select_related("owner")` reads them."""
+    return concrete_attnames(Cohort), concrete_attnames(get_user_model())
+
+
+# The cohort a teaching page opens, with its owner, if the teacher teaches it: every page under
+# /teach/cohorts/<id>/ starts with it, and building this queryset (an OR over a subquery)
+# cost more than running it, so its SQL is compiled once (srm_trainer/prepared.py).
+_TAUGHT = PreparedQuery(
+    Cohort,
+    ["int", "int"],
+    lambda pk, user_id: (
+        _taught_by(user_id)
+        .filter(pk=pk)
+        .order_by()
+        .values_list(*_columns()[0], *(f"owner__{name}" for name in _columns()[1]))
+    ),
+)
+
+
 def _cohort_for_instructor(request: HttpRequest, pk: int, *, owner_only: bool = False) -> Cohort:
     """The cohort `pk` if this teacher teaches it (404 otherwise); with `owner_only`, 403 for
-    a co-instructor."""
-    cohort = get_object_or_404(cohorts_for_instructor(request.user).select_related("owner"), pk=pk)
+    a co-instructor. `pk` is a URL's `<id:...>` (at most 18 digits: it fits the column)."""
+    rows = _TAUGHT.rows(pk, request.user.pk) if can_teach(request.user) else []
+    if not rows:
+        raise Http404("No Cohort matches the given query.")
+    cohort_columns, owner_columns = _columns()
+    cohort = instance(Cohort, rows[0][: len(cohort_columns)])
+    owner = instance(get_user_model(), rows[0][len(cohort_columns) :])
+    Cohort._meta.get_field("owner").set_cached_value(cohort, owner)
     if owner_only and cohort.owner_id != request.user.pk:
         raise PermissionDenied("Only the cohort's owner can do that.")
     return cohort

@@ -13,12 +13,13 @@ import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cohorts import gradebook
 from cohorts.models import Cohort, Membership
 from quizzes import kinds
-from quizzes.models import Answer, Question
+from quizzes.models import Answer, Attempt, Question
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -71,12 +72,15 @@ GRADEBOOK_HEADER = [
 ]
 
 
-def gradebook_rows(cohort: Cohort) -> Iterator[list]:
-    """The header, then one row per learner and assignment (every learner: not paged)."""
+def gradebook_rows(cohort: Cohort, counted: QuerySet[Attempt] | None = None) -> Iterator[list]:
+    """The header, then one row per learner and assignment (every learner: not paged).
+    `counted`: `gradebook.counted_attempts(cohort)`, when the caller has it already."""
     yield GRADEBOOK_HEADER
     assignments = gradebook.assignments_of(cohort)
     memberships = list(Membership.objects.filter(cohort=cohort).select_related("user"))
-    rows = gradebook.gradebook_rows(cohort=cohort, assignments=assignments, memberships=memberships)
+    rows = gradebook.gradebook_rows(
+        cohort=cohort, assignments=assignments, memberships=memberships, counted=counted
+    )
     for row in rows:
         for cell in row.cells:
             assignment = cell.assignment
@@ -123,13 +127,14 @@ def _answer_text(kind, response: dict) -> str:
     return "\n".join(str(line) for line in lines)
 
 
-def answer_rows(cohort: Cohort) -> Iterator[list]:
+def answer_rows(cohort: Cohort, counted: QuerySet[Attempt] | None = None) -> Iterator[list]:
     """The header, then one row per answer in the attempts the gradebook counts. The answers are
     read as the values the file shows, not as an answer, attempt, learner, quiz and question
     model apiece (whole rows, most of the export's time)."""
     yield ANSWERS_HEADER
+    counted = gradebook.counted_attempts(cohort) if counted is None else counted
     answers = (
-        Answer.objects.filter(attempt__in=gradebook.counted_attempts(cohort))
+        Answer.objects.filter(attempt__in=counted)
         .order_by("attempt__user__username", "attempt__quiz__title", "attempt_id", "question_id")
         .values_list(
             "attempt__user__username",

@@ -15,14 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 
-from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.db.models import Exists, Max, OuterRef, QuerySet, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from lessons import progress
-from quizzes.models import Attempt
+from quizzes.models import Attempt, Quiz
+from srm_trainer.prepared import MAX_INTS, PreparedQuery, concrete_attnames, instance
 
 NOT_STARTED = "not started"
 IN_PROGRESS = "in progress"
@@ -125,9 +126,36 @@ class Row:
         return self.membership.user
 
 
+@cache
+def _assignment_columns() -> tuple[list[str], list[str]]:
+    return concrete_attnames(Assignment), concrete_attnames(Quiz)
+
+
+# A cohort's assignments with their quizzes, as `cohort.assignments.select_related("quiz")`
+# reads them: every gradebook, learner page and CSV starts with them, and building and
+# compiling that queryset cost more than running it, so its SQL is compiled once.
+_ASSIGNMENTS = PreparedQuery(
+    Assignment,
+    ["int"],
+    lambda cohort_id: Assignment.objects.filter(cohort_id=cohort_id).values_list(
+        *_assignment_columns()[0], *(f"quiz__{name}" for name in _assignment_columns()[1])
+    ),
+)
+
+
 def assignments_of(cohort: Cohort) -> list[Assignment]:
-    """The cohort's assignments, newest due first, with quiz and lessons (two queries)."""
-    return list(cohort.assignments.select_related("quiz").prefetch_related("lessons__module"))
+    """The cohort's assignments, newest due first, with quiz (and cohort) set and lessons
+    prefetched with their modules, as the related manager's select_related and
+    prefetch_related give them (three queries)."""
+    split = len(_assignment_columns()[0])
+    assignments = []
+    for row in _ASSIGNMENTS.rows(cohort.pk):
+        assignment = instance(Assignment, row[:split])
+        Assignment.quiz.field.set_cached_value(assignment, instance(Quiz, row[split:]))
+        Assignment.cohort.field.set_cached_value(assignment, cohort)
+        assignments.append(assignment)
+    prefetch_related_objects(assignments, "lessons__module")
+    return assignments
 
 
 def _lessons_of(assignments: Iterable[Assignment]) -> dict[int, set[int]]:
@@ -136,11 +164,40 @@ def _lessons_of(assignments: Iterable[Assignment]) -> dict[int, set[int]]:
     return {a.pk: {lesson.pk for lesson in a.lessons.all()} for a in assignments}
 
 
-def _attempt_rows(attempts: QuerySet[Attempt]) -> list[AttemptRow]:
-    rows = attempts.annotate(last_saved=Max("answers__saved_at")).values(
-        "id", "user_id", "quiz_id", "started_at", "submitted_at", "score", "last_saved"
+def _attempt_values(attempts: QuerySet[Attempt]) -> QuerySet:
+    """`attempts` as AttemptRow's fields, in order."""
+    return (
+        attempts.annotate(last_saved=Max("answers__saved_at"))
+        .values_list(
+            "id", "user_id", "quiz_id", "started_at", "submitted_at", "score", "last_saved"
+        )
+        .order_by("started_at", "id")
     )
-    return [AttemptRow(**row) for row in rows.order_by("started_at", "id")]
+
+
+def _attempt_rows(attempts: QuerySet[Attempt]) -> list[AttemptRow]:
+    return [AttemptRow(*row) for row in _attempt_values(attempts)]
+
+
+# The counted attempts of some of a cohort's learners (a gradebook page's, one learner's), as
+# rows: asked on every gradebook and learner page, and compiling its SQL (two Exists subqueries
+# and a grouped Max) cost more than running it, so it is compiled once per number of learners
+# (PreparedQuery: the cohort's id and up to MAX_INTS - 1 learners' ids; the ORM past that).
+_COUNTED_AMONG: dict[int, PreparedQuery] = {}
+
+
+def _counted_rows(cohort_id: int, user_ids: list[int]) -> list[AttemptRow]:
+    count = len(user_ids)
+    query = _COUNTED_AMONG.get(count)
+    if query is None:
+        query = _COUNTED_AMONG[count] = PreparedQuery(
+            Attempt,
+            ["int"] * (count + 1),
+            lambda cohort_id, *user_ids: _attempt_values(
+                counted_attempts(cohort_id).filter(user_id__in=user_ids)
+            ),
+        )
+    return [AttemptRow(*row) for row in query.rows(cohort_id, *user_ids)]
 
 
 def _cells(
@@ -172,16 +229,29 @@ def _cells(
 
 
 def gradebook_rows(
-    *, cohort: Cohort, assignments: Sequence[Assignment], memberships: Sequence[Membership]
+    *,
+    cohort: Cohort,
+    assignments: Sequence[Assignment],
+    memberships: Sequence[Membership],
+    counted: QuerySet[Attempt] | None = None,
 ) -> list[Row]:
-    """A row per membership (with `user` loaded), a cell per assignment; three queries."""
+    """A row per membership (with `user` loaded), a cell per assignment; three queries.
+    `counted` is `counted_attempts(cohort)` when the caller has built it already (building it
+    costs about as much as running it), for more learners than a prepared read takes."""
     user_ids = [m.user_id for m in memberships]
     extensions = {
         (e.assignment_id, e.user_id): e.due_at
         for e in Extension.objects.filter(assignment__cohort=cohort, user_id__in=user_ids)
     }
+    if not user_ids:
+        counted_rows = []  # (the ORM asks nothing for an empty `IN`)
+    elif len(user_ids) < MAX_INTS:
+        counted_rows = _counted_rows(cohort.pk, user_ids)
+    else:
+        counted = counted_attempts(cohort) if counted is None else counted
+        counted_rows = _attempt_rows(counted.filter(user_id__in=user_ids))
     by_user: dict[int, list[AttemptRow]] = {}
-    for attempt in _attempt_rows(counted_attempts(cohort).filter(user_id__in=user_ids)):
+    for attempt in counted_rows:
         by_user.setdefault(attempt.user_id, []).append(attempt)
     assigned_lessons = _lessons_of(assignments)
     lesson_ids = set().union(*assigned_lessons.values())

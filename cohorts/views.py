@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +18,7 @@ from cohorts.access import _cohort_for_instructor, cohorts_for_instructor, learn
 from cohorts.forms import AssignmentForm, CohortForm, CoInstructorForm, ExtensionForm
 from cohorts.models import Assignment, Cohort, Membership
 from quizzes import attempts
+from quizzes.models import Attempt
 from teach import statistics_views
 from teach.access import quizzes_visible, teacher_required
 
@@ -54,14 +56,18 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @teacher_required
 def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = _closing_overdue(_cohort_for_instructor(request, pk))
+    cohort = _cohort_for_instructor(request, pk)
+    counted = _closing_overdue(cohort)
     assignments = gradebook.assignments_of(cohort)
     members = Membership.objects.filter(cohort=cohort).select_related("user")
     page = Paginator(members.order_by("user__username", "pk"), LEARNERS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     rows = gradebook.gradebook_rows(
-        cohort=cohort, assignments=assignments, memberships=list(page.object_list)
+        cohort=cohort,
+        assignments=assignments,
+        memberships=list(page.object_list),
+        counted=counted,
     )
     return render(
         request,
@@ -291,13 +297,14 @@ def extension_remove(
 @require_safe
 @teacher_required
 def learner_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
-    cohort = _closing_overdue(_cohort_for_instructor(request, pk))
+    cohort = _cohort_for_instructor(request, pk)
+    counted = _closing_overdue(cohort)
     membership = get_object_or_404(
         Membership.objects.select_related("user"), cohort=cohort, user_id=user_pk
     )
     assignments = gradebook.assignments_of(cohort)
     [row] = gradebook.gradebook_rows(
-        cohort=cohort, assignments=assignments, memberships=[membership]
+        cohort=cohort, assignments=assignments, memberships=[membership], counted=counted
     )
     return render(
         request,
@@ -306,11 +313,14 @@ def learner_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     )
 
 
-def _closing_overdue(cohort: Cohort) -> Cohort:
+def _closing_overdue(cohort: Cohort) -> QuerySet[Attempt]:
     """Before reporting on a cohort, close its attempts whose time limit ran out, so they show
-    as they ended rather than "in progress" (bounded per request)."""
-    attempts.expire_overdue(gradebook.counted_attempts(cohort))
-    return cohort
+    as they ended rather than "in progress" (bounded per request). Returns the cohort's counted
+    attempts (`gradebook.counted_attempts`, unevaluated) for the report to filter in turn:
+    built once a request, not once per use."""
+    counted = gradebook.counted_attempts(cohort)
+    attempts.expire_overdue(counted)
+    return counted
 
 
 def _csv(rows, filename: str) -> StreamingHttpResponse:
@@ -324,15 +334,17 @@ def _csv(rows, filename: str) -> StreamingHttpResponse:
 @require_safe
 @teacher_required
 def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = _closing_overdue(_cohort_for_instructor(request, pk))
-    return _csv(exports.gradebook_rows(cohort), f"cohort-{cohort.pk}-gradebook.csv")
+    cohort = _cohort_for_instructor(request, pk)
+    counted = _closing_overdue(cohort)
+    return _csv(exports.gradebook_rows(cohort, counted), f"cohort-{cohort.pk}-gradebook.csv")
 
 
 @require_safe
 @teacher_required
 def answers_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = _closing_overdue(_cohort_for_instructor(request, pk))
-    return _csv(exports.answer_rows(cohort), f"cohort-{cohort.pk}-answers.csv")
+    cohort = _cohort_for_instructor(request, pk)
+    counted = _closing_overdue(cohort)
+    return _csv(exports.answer_rows(cohort, counted), f"cohort-{cohort.pk}-answers.csv")
 
 
 @require_safe

@@ -28,6 +28,45 @@ def build_course() -> dict:
     return {"modules": [one, two], "lessons": lessons, "quiz": quiz, "exam": exam}
 
 
+def course_keys(course: dict) -> dict:
+    """`build_course()`'s course as primary keys, to keep across the tests of a module."""
+    return {
+        "modules": [module.pk for module in course["modules"]],
+        "lessons": {pk: [lesson.pk for lesson in ls] for pk, ls in course["lessons"].items()},
+        "quiz": course["quiz"].pk,
+        "exam": course["exam"].pk,
+    }
+
+
+def course_from(keys: dict) -> dict:
+    """The course `course_keys` kept, read afresh (a test's own instances)."""
+    from lessons.models import Lesson, Module
+    from quizzes.models import Quiz
+
+    return {
+        "modules": [Module.objects.get(pk=pk) for pk in keys["modules"]],
+        "lessons": {
+            module: [Lesson.objects.get(pk=pk) for pk in lessons]
+            for module, lessons in keys["lessons"].items()
+        },
+        "quiz": Quiz.objects.get(pk=keys["quiz"]),
+        "exam": Quiz.objects.get(pk=keys["exam"]),
+    }
+
+
+@pytest.fixture(scope="module")
+def shared_course(django_db_setup, django_db_blocker):
+    """`build_course()` once for a module, in a transaction rolled back when the module ends;
+    each test runs in a savepoint inside it (pytest-django's `db`), so what one test changes
+    the next never sees. A module's `course` fixture returns `course_from(shared_course)`.
+    Its keys."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield course_keys(build_course())
+        transaction.set_rollback(True)
+
+
 def read_all(user, course, session=None):
     for lessons in course["lessons"].values():
         for lesson in lessons:

@@ -21,11 +21,17 @@ from lessons import knowledge_checks
 from lessons import progress as lesson_progress
 from quizzes import review
 from quizzes.models import ReviewCard
-from tests.certificates.conftest import complete, read_all, take
+from tests.certificates.conftest import complete, course_from, read_all, take
 from tests.conftest import make_lesson, make_module, make_scenario
 from tests.quizzes.builders import make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def course(shared_course, db):
+    """The small course, built once for this module (tests/certificates/conftest.py)."""
+    return course_from(shared_course)
 
 
 def test_module_complete_needs_every_required_part():

@@ -9,9 +9,38 @@ from django.test.utils import CaptureQueriesContext
 
 from certificates import issuing
 from certificates.models import Certificate
-from tests.certificates.conftest import complete, pdf_runs, pdf_text, read_all, take
+from tests.certificates.conftest import complete, course_from, pdf_runs, pdf_text, read_all, take
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def course(shared_course, db):
+    """The small course, built once for this module (tests/certificates/conftest.py)."""
+    return course_from(shared_course)
+
+
+@pytest.fixture(scope="module")
+def _finished(shared_course, django_db_blocker):
+    """zoe, who has completed the module's course, made once for this module in a savepoint
+    rolled back when the module ends (as test_pdf.py's `_completed`); each test runs in a
+    savepoint inside it, so a certificate one test issues the next never sees. Her key."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        zoe = get_user_model().objects.create_user("zoe", password="a-long-passphrase-3")
+        complete(zoe, course_from(shared_course))
+        yield zoe.pk
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def finished(_finished, db):
+    """A learner who has read every lesson and passed the quiz and the final exam."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(pk=_finished)
 
 
 def test_my_progress_shows_each_module_and_what_is_left(client, learner, course):
@@ -54,10 +83,10 @@ def test_before_the_course_is_complete_no_certificate_is_issued(client, learner,
         issuing.issue(user=learner, name="Ada Lovelace")
 
 
-def test_a_learner_who_completed_the_course_names_and_gets_the_certificate(client, learner, course):
+def test_a_learner_who_completed_the_course_names_and_gets_the_certificate(client, finished):
+    learner = finished
     learner.first_name, learner.last_name = "Ada", "Lovelace"
     learner.save()
-    complete(learner, course)
     client.force_login(learner)
     form = client.get("/progress/certificate/").content.decode()
     assert 'value="Ada Lovelace"' in form  # from the account, editable
@@ -85,11 +114,8 @@ def test_a_learner_who_completed_the_course_names_and_gets_the_certificate(clien
         ("Ada \ue000", "(U+E000)"),  # private use: no one can read it
     ],
 )
-def test_a_name_the_certificate_cannot_print_is_refused_on_its_field(
-    client, learner, course, name, words
-):
-    complete(learner, course)
-    client.force_login(learner)
+def test_a_name_the_certificate_cannot_print_is_refused_on_its_field(client, finished, name, words):
+    client.force_login(finished)
     response = client.post("/progress/certificate/", {"name": name})
     assert response.status_code == 200
     body = response.content.decode()
@@ -97,9 +123,9 @@ def test_a_name_the_certificate_cannot_print_is_refused_on_its_field(
     assert not Certificate.objects.exists()
 
 
-def test_the_public_page_shows_name_course_and_date_only(client, learner, course):
+def test_the_public_page_shows_name_course_and_date_only(client, finished):
+    learner = finished
     EmailAddress.objects.create(user=learner, email="ada@example.com", primary=True)
-    complete(learner, course)
     certificate = issuing.issue(user=learner, name="Ada Lovelace")
     response = client.get(f"/certificates/{certificate.code}/")
     assert response.status_code == 200
@@ -114,10 +140,9 @@ def test_the_public_page_shows_name_course_and_date_only(client, learner, course
     assert client.get("/certificates/not-a-real-code/").status_code == 404
 
 
-def test_the_pdf_is_a_pdf_with_the_name_course_date_and_link(client, learner, course):
-    complete(learner, course)
-    certificate = issuing.issue(user=learner, name="Zoë Ångström")
-    client.force_login(learner)
+def test_the_pdf_is_a_pdf_with_the_name_course_date_and_link(client, finished):
+    certificate = issuing.issue(user=finished, name="Zoë Ångström")
+    client.force_login(finished)
     response = client.get("/progress/certificate/pdf/")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -150,14 +175,13 @@ def test_my_progress_costs_the_same_however_much_is_done(client, learner, course
     assert count() == before
 
 
-def test_a_long_name_is_drawn_smaller_to_stay_inside_the_border(learner, course):
+def test_a_long_name_is_drawn_smaller_to_stay_inside_the_border(finished):
     from fpdf import FPDF
 
     from certificates.pdf import NAME_FONTS, certificate_pdf
 
-    complete(learner, course)
     name = "Wolfeschlegelsteinhausenbergerdorff " * 2 + "Hubert Blaine"
-    certificate = issuing.issue(user=learner, name=name)
+    certificate = issuing.issue(user=finished, name=name)
     [size] = {
         s for text, s in pdf_runs(certificate_pdf(certificate, verify_url="x")) if name in text
     }

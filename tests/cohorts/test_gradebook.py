@@ -201,6 +201,25 @@ def test_the_gradebook_numbers_match_the_hand_worked_class(cohort, klass):
     assert rows["ada"].lessons_total == 2
 
 
+def test_a_class_past_the_prepared_reads_limit_is_read_through_the_orm_alike(
+    cohort, klass, monkeypatch
+):
+    """The page's counted attempts are read with SQL compiled once per number of learners, up
+    to MAX_INTS - 1 of them (a CSV of a larger cohort is read through the ORM): both give the
+    same cells."""
+
+    def cells():
+        return {
+            name: [(c.status, c.best, c.latest, c.attempts, c.seconds) for c in row.cells]
+            for name, row in _rows(cohort).items()
+        }
+
+    prepared = cells()
+    monkeypatch.setattr(gradebook, "MAX_INTS", 3)  # the class's five learners are past it
+    assert cells() == prepared
+    assert sum(len(cell[3]) for row in prepared.values() for cell in row) == 5
+
+
 def test_the_latest_score_is_the_last_submitted_not_the_best(cohort, quiz, klass):
     ada = klass["people"]["ada"]
     _attempt(quiz, ada, at(days=5), "ww", submit=at(days=5, minutes=1))

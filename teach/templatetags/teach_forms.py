@@ -23,3 +23,15 @@ def field_group(field) -> str:
     if field.errors:
         classes += " has-error"
     return SafeString(f'<div class="{classes}">{field.as_field_group()}</div>')
+
+
+@register.simple_tag
+def row_field(form, name: str) -> str:
+    """`{% field_group form.<name> %}` if the row's form has that field, else nothing: the
+    kinds' rows differ (a choice has `correct` and `feedback`, an item may have `category`).
+    Asked in the template (`{% if row.correct %}`), a present field built its subwidgets (a
+    widget context) to say it was there, and a missing one raised three exceptions before
+    the lookup gave up: a quarter of the rows' cost beside their own fields."""
+    if name not in form.fields:
+        return ""
+    return field_group(form[name])

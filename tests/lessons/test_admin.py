@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import give_mfa, page_queries
+from tests.conftest import give_mfa, page_queries, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ MODELS = [
 def admin_client(shipped_course, client):
     user = get_user_model().objects.create_superuser("root-admin", password="a-long-passphrase-9")
     give_mfa(user)
-    client.force_login(user)
+    sign_in(client, user)  # the session `login` leaves, without its side effects (last_login...)
     return client
 
 
@@ -103,7 +103,7 @@ def root_client(client):
     """A superuser, without the shipped course this module's `admin_client` loads."""
     user = get_user_model().objects.create_superuser("root", password="a-long-passphrase-9")
     give_mfa(user)
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -55,7 +55,7 @@ def test_a_lesson_opens_for_editing_with_its_scenarios_inline(admin_client):
 
 
 def test_learners_cannot_open_the_admin(client, learner):
-    client.force_login(learner)
+    sign_in(client, learner)
     assert client.get("/admin/lessons/lesson/").status_code == 302
 
 
@@ -144,7 +144,7 @@ def test_an_everyday_admin_does_not_see_learners_answers(client, answered):
     user = get_user_model().objects.create_user("ops", password="a-long-passphrase-6")
     call_command("make_admin", "ops")
     give_mfa(user)
-    client.force_login(user)
+    sign_in(client, user)
     assert client.get(CHECKS).status_code == 403
 
 

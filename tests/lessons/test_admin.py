@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import give_mfa, page_queries
+from tests.conftest import give_mfa, page_queries, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ MODELS = [
 def admin_client(shipped_course, client):
     user = get_user_model().objects.create_superuser("root-admin", password="a-long-passphrase-9")
     give_mfa(user)
-    client.force_login(user)
+    sign_in(client, user)  # the session `login` leaves, without its side effects (last_login...)
     return client
 
 
@@ -55,7 +55,7 @@ def test_a_lesson_opens_for_editing_with_its_scenarios_inline(admin_client):
 
 
 def test_learners_cannot_open_the_admin(client, learner):
-    client.force_login(learner)
+    sign_in(client, learner)
     assert client.get("/admin/lessons/lesson/").status_code == 302
 
 
@@ -103,7 +103,7 @@ def root_client(client):
     """A superuser, without the shipped course this module's `admin_client` loads."""
     user = get_user_model().objects.create_superuser("root", password="a-long-passphrase-9")
     give_mfa(user)
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -144,7 +144,7 @@ def test_an_everyday_admin_does_not_see_learners_answers(client, answered):
     user = get_user_model().objects.create_user("ops", password="a-long-passphrase-6")
     call_command("make_admin", "ops")
     give_mfa(user)
-    client.force_login(user)
+    sign_in(client, user)
     assert client.get(CHECKS).status_code == 403
 
 

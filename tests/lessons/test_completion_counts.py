@@ -14,7 +14,7 @@ from certificates.progress import course_progress
 from lessons import progress, reading_order
 from lessons.models import LessonProgress, ModuleCompletions
 from lessons.session_carry import carry_completions
-from tests.conftest import give_mfa, make_lesson, make_module
+from tests.conftest import give_mfa, make_lesson, make_module, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +132,7 @@ def test_progress_rows_written_in_the_admin_keep_the_counts(learner, course):
     superuser = get_user_model().objects.create_superuser("root", password="a-long-passphrase-9")
     give_mfa(superuser)
     admin = Client()
-    admin.force_login(superuser)
+    sign_in(admin, superuser)
     base = "/admin/lessons/lessonprogress/"
     now = timezone.now()
     fields = {"completed_at_0": now.strftime("%Y-%m-%d"), "completed_at_1": "12:00:00"}

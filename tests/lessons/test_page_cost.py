@@ -13,6 +13,7 @@ from django.utils import timezone
 from lessons import progress, reading_order
 from lessons.models import Lesson, LessonProgress, Module
 from quizzes.models import Quiz
+from tests.conftest import sign_in
 
 # Committed rows, as a server sees them: that is where the reading order is kept.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -99,7 +100,7 @@ def test_page_queries_do_not_grow_with_100_times_the_lessons(client, learner):
     """Both a visitor and a signed-in learner, on each course built once (building 2,400
     lessons was half of the test when each of the two built its own)."""
     signed_in = Client()
-    signed_in.force_login(learner)
+    sign_in(signed_in, learner)
     small = measure_both(client, signed_in, learner, 4)  # 24 lessons, today's course
     large = measure_both(client, signed_in, learner, 400)  # 2,400 lessons
     for who, pages in small.items():
@@ -108,7 +109,7 @@ def test_page_queries_do_not_grow_with_100_times_the_lessons(client, learner):
 
 
 def test_only_the_lesson_page_reads_lesson_text(client, learner):
-    client.force_login(learner)
+    sign_in(client, learner)
     for page, (_, sql) in measure(client, learner, 40).items():
         reading_bodies = [q for q in sql if '"lessons_lesson"."body"' in q]
         # The lesson page reads its own row once per version of the course (lessons/pages.py
@@ -118,7 +119,7 @@ def test_only_the_lesson_page_reads_lesson_text(client, learner):
 
 def test_the_lesson_page_asks_about_its_own_lesson_not_the_whole_history(client, learner):
     """Done or not is one row; a learner with thousands of completions costs the same."""
-    client.force_login(learner)
+    sign_in(client, learner)
     _, sql = measure(client, learner, 40)["lesson"]
     progress = [q for q in sql if '"lessons_lessonprogress"' in q]
     assert progress and all('"lessons_lessonprogress"."lesson_id" =' in q for q in progress)

@@ -31,18 +31,25 @@ def cpu_ms(name: str, call: Callable[[], object], *, runs: int, warm: int, env: 
         for _ in range(10):
             call()
         batches.append((time.process_time() - start) * 100)  # ms per call
-    if os.environ.get(f"{env}_PROFILE") == name:
-        profile = cProfile.Profile()
-        profile.enable()
-        for _ in range(runs):
-            call()
-        profile.disable()
-        print(f"\n=== {name}")
-        stats = pstats.Stats(profile).sort_stats(os.environ.get(f"{env}_SORT", "cumulative"))
-        stats.print_stats(int(os.environ.get(f"{env}_LINES", "60")))
-        if os.environ.get(f"{env}_CALLERS"):
-            stats.print_callers(os.environ[f"{env}_CALLERS"])
+    print_profile(name, call, runs=runs, env=env)
     return min(batches), statistics.median(batches)
+
+
+def print_profile(name: str, call: Callable[[], object], *, runs: int, env: str) -> None:
+    """When `{env}_PROFILE=name`: a cProfile of `runs` calls, printed (`{env}_SORT`,
+    `{env}_LINES`, and `{env}_CALLERS` for the callers of a function)."""
+    if os.environ.get(f"{env}_PROFILE") != name:
+        return
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(runs):
+        call()
+    profile.disable()
+    print(f"\n=== {name}")
+    stats = pstats.Stats(profile).sort_stats(os.environ.get(f"{env}_SORT", "cumulative"))
+    stats.print_stats(int(os.environ.get(f"{env}_LINES", "60")))
+    if os.environ.get(f"{env}_CALLERS"):
+        stats.print_callers(os.environ[f"{env}_CALLERS"])
 
 
 def page_row(name: str, call: Callable[[], object], *, runs: int, warm: int, env: str, row: str):

@@ -7,9 +7,7 @@ prints a profile of that role's renders. Figures go into the one table; no budge
 
 from __future__ import annotations
 
-import cProfile
 import os
-import pstats
 import time
 from datetime import timedelta
 
@@ -27,6 +25,7 @@ from django.utils import timezone
 
 from srm_trainer.accounts.roles import set_instructor
 from tests.bench import report
+from tests.bench.batches import print_profile
 from tests.conftest import sign_in
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
@@ -58,15 +57,7 @@ def frame_view(request):
             render()
         rounds.append((time.thread_time() - start) * 1000 / RUNS)
     role = request.GET["role"]
-    if os.environ.get("FRAME_PROFILE") == role:
-        profile = cProfile.Profile()
-        profile.enable()
-        for _ in range(RUNS):
-            render()
-        profile.disable()
-        print(f"\n=== {role}")
-        stats = pstats.Stats(profile).sort_stats(os.environ.get("FRAME_SORT", "cumulative"))
-        stats.print_stats(int(os.environ.get("FRAME_LINES", "60")))
+    print_profile(role, render, runs=RUNS, env="FRAME")
     with CaptureQueriesContext(connection) as queries:
         render()
     _measured[role] = (min(rounds), len(queries))

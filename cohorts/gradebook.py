@@ -23,7 +23,13 @@ from django.db.models.functions import Coalesce
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from lessons import progress
 from quizzes.models import Attempt, Quiz
-from srm_trainer.prepared import MAX_INTS, PreparedQuery, concrete_attnames, instance
+from srm_trainer.prepared import (
+    MAX_INTS,
+    PreparedPerCount,
+    PreparedQuery,
+    concrete_attnames,
+    instance,
+)
 
 NOT_STARTED = "not started"
 IN_PROGRESS = "in progress"
@@ -183,20 +189,17 @@ def _attempt_rows(attempts: QuerySet[Attempt]) -> list[AttemptRow]:
 # rows: asked on every gradebook and learner page, and compiling its SQL (two Exists subqueries
 # and a grouped Max) cost more than running it, so it is compiled once per number of learners
 # (PreparedQuery: the cohort's id and up to MAX_INTS - 1 learners' ids; the ORM past that).
-_COUNTED_AMONG: dict[int, PreparedQuery] = {}
+_COUNTED_AMONG = PreparedPerCount(
+    Attempt,
+    lambda cohort_id, *user_ids: _attempt_values(
+        counted_attempts(cohort_id).filter(user_id__in=user_ids)
+    ),
+    leading=["int"],
+)
 
 
 def _counted_rows(cohort_id: int, user_ids: list[int]) -> list[AttemptRow]:
-    count = len(user_ids)
-    query = _COUNTED_AMONG.get(count)
-    if query is None:
-        query = _COUNTED_AMONG[count] = PreparedQuery(
-            Attempt,
-            ["int"] * (count + 1),
-            lambda cohort_id, *user_ids: _attempt_values(
-                counted_attempts(cohort_id).filter(user_id__in=user_ids)
-            ),
-        )
+    query = _COUNTED_AMONG(len(user_ids))
     return [AttemptRow(*row) for row in query.rows(cohort_id, *user_ids)]
 
 

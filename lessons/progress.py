@@ -12,7 +12,7 @@ from django.db.models import Count, F, Subquery
 from django.utils import timezone
 
 from lessons.models import Lesson, LessonProgress, ModuleCompletions
-from srm_trainer.prepared import MAX_INTS, PreparedQuery
+from srm_trainer.prepared import MAX_INTS, PreparedPerCount, PreparedQuery
 
 
 @dataclass(frozen=True)
@@ -212,22 +212,15 @@ def recount(*, user_ids=None) -> int:
 # Which of some lessons a learner completed (a module page's 50, home's "Continue" window of
 # 64), asked on every such page: the SQL compiled once per number of lessons (PreparedQuery,
 # a learner's id and up to MAX_INTS - 1 lesson ids; the ORM past that).
-_DONE_AMONG: dict[int, PreparedQuery] = {}
-
-
-def _done_among_query(count: int) -> PreparedQuery:
-    query = _DONE_AMONG.get(count)
-    if query is None:
-        query = _DONE_AMONG[count] = PreparedQuery(
-            LessonProgress,
-            ["int"] * (count + 1),
-            lambda user_id, *lesson_ids: (
-                LessonProgress.objects.filter(user_id=user_id, lesson_id__in=lesson_ids)
-                .order_by()
-                .values_list("lesson_id")
-            ),
-        )
-    return query
+_done_among_query = PreparedPerCount(
+    LessonProgress,
+    lambda user_id, *lesson_ids: (
+        LessonProgress.objects.filter(user_id=user_id, lesson_id__in=lesson_ids)
+        .order_by()
+        .values_list("lesson_id")
+    ),
+    leading=["int"],
+)
 
 
 def done_among(user, session, lesson_ids) -> frozenset[int]:

@@ -30,7 +30,13 @@ from lessons.models import Lesson, Module, Scenario
 from quizzes import exam, hooks, review
 from quizzes.grading import Grade, best_credit, certainty_credit, grade
 from quizzes.models import Answer, Attempt, Question, Quiz
-from srm_trainer.prepared import MAX_INTS, PreparedQuery, concrete_attnames, instance
+from srm_trainer.prepared import (
+    MAX_INTS,
+    PreparedPerCount,
+    PreparedQuery,
+    concrete_attnames,
+    instance,
+)
 
 _random = secrets.SystemRandom()
 
@@ -562,20 +568,10 @@ _QUESTION_COLUMNS = (
     *(f"lesson__module__{c}" for c in _MODULE),
     *(f"scenario__{c}" for c in _SCENARIO),
 )
-_QUESTIONS: dict[int, PreparedQuery] = {}
-
-
-def _questions_query(count: int) -> PreparedQuery:
-    query = _QUESTIONS.get(count)
-    if query is None:
-        query = _QUESTIONS[count] = PreparedQuery(
-            Question,
-            ["int"] * count,
-            lambda *ids: (
-                Question.objects.filter(pk__in=ids).order_by().values_list(*_QUESTION_COLUMNS)
-            ),
-        )
-    return query
+_questions_query = PreparedPerCount(
+    Question,
+    lambda *ids: Question.objects.filter(pk__in=ids).order_by().values_list(*_QUESTION_COLUMNS),
+)
 
 
 def _question_from(row) -> Question:
@@ -597,22 +593,15 @@ def _question_from(row) -> Question:
     return question
 
 
-_BY_SLUG: dict[int, PreparedQuery] = {}
-
-
-def _by_slug_query(count: int) -> PreparedQuery:
-    query = _BY_SLUG.get(count)
-    if query is None:
-        query = _BY_SLUG[count] = PreparedQuery(
-            Question,
-            ["text"] * count,
-            lambda *slugs: (
-                Question.objects.filter(slug__in=slugs, archived=False)
-                .order_by()
-                .values_list(*_QUESTION_COLUMNS)
-            ),
-        )
-    return query
+_by_slug_query = PreparedPerCount(
+    Question,
+    lambda *slugs: (
+        Question.objects.filter(slug__in=slugs, archived=False)
+        .order_by()
+        .values_list(*_QUESTION_COLUMNS)
+    ),
+    kind="text",
+)
 
 
 def unarchived_by_slug(slugs) -> list[Question]:

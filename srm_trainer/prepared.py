@@ -101,3 +101,31 @@ class PreparedQuery:
         if converters:
             return list(compiler.apply_converters(rows, converters))
         return [list(row) for row in rows]
+
+
+class PreparedPerCount:
+    """A query over a list of values (`field__in=values`), whose SQL differs with the list's
+    length (`IN (?, ?, ?)`): one PreparedQuery per length, made on first use. `leading` names
+    the kinds of the fixed arguments before the list; the list's values are all `kind`. The
+    caller keeps the length at most MAX_INTS (the stand-ins run out past it)."""
+
+    def __init__(
+        self,
+        model: type[Model],
+        build: Callable[..., QuerySet],
+        *,
+        kind: str = "int",
+        leading: Sequence[str] = (),
+    ):
+        self.model = model
+        self.build = build
+        self.kind = kind
+        self.leading = tuple(leading)
+        self._by_count: dict[int, PreparedQuery] = {}
+
+    def __call__(self, count: int) -> PreparedQuery:
+        query = self._by_count.get(count)
+        if query is None:
+            kinds = [*self.leading, *[self.kind] * count]
+            query = self._by_count[count] = PreparedQuery(self.model, kinds, self.build)
+        return query

@@ -20,7 +20,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from lessons.models import Level, Module
 from quizzes import kinds
 from quizzes.models import Question, Quiz
-from srm_trainer.prepared import MAX_INTS, PreparedQuery
+from srm_trainer.prepared import MAX_INTS, PreparedPerCount, PreparedQuery
 from teach.access import ByViewer, questions_visible, stand_in, visibility
 from teach.forms import ModuleChoiceField
 from teach.rendering import RENDERER
@@ -102,16 +102,14 @@ class _Unprepared:
         return list(_tag_links(*keys))
 
 
-_PAGE_TAGS: dict[int, PreparedQuery] = {}
+_PAGE_TAGS = PreparedPerCount(LINKS, _tag_links)
 
 
 def _page_tags(n: int) -> PreparedQuery | _Unprepared:
     """The tag links of `n` questions, compiled once per `n` (a page holds at most 25)."""
     if n > MAX_INTS:
         return _Unprepared()
-    if n not in _PAGE_TAGS:
-        _PAGE_TAGS[n] = PreparedQuery(LINKS, ("int",) * n, _tag_links)
-    return _PAGE_TAGS[n]
+    return _PAGE_TAGS(n)
 
 
 def with_tag_slugs(questions) -> None:

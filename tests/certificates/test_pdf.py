@@ -189,6 +189,42 @@ def test_each_pdf_embeds_its_own_names_glyphs_only():
     assert {"uni0414", "uni043C"} <= second and not {"Epsilon", "lambda"} & second
 
 
+def _fits(name: str, size: int) -> bool:
+    """Whether the name, shaped as drawn, fits between the certificate's borders at `size`."""
+    from fpdf import FPDF
+
+    font = pdf_module.name_font(name)
+    probe = FPDF(orientation="landscape", format="A4")
+    pdf_module._add_font(probe, font)
+    probe.set_text_shaping(True)
+    probe.set_font(font.family, font.style, size)
+    return probe.get_string_width(name) <= probe.w - 40
+
+
+def test_a_long_name_is_drawn_at_the_largest_size_that_fits_inside_the_border():
+    """A name too wide at 30 pt is drawn at the largest whole size at which it fits between the
+    borders, down to 10 pt (a name too wide even then is drawn at 10): the size pdf.draw
+    estimates from the name's width at 30 pt is the one trying each size in turn finds, in
+    each name font, shaped (Arabic) or not."""
+    from tests.certificates.conftest import pdf_runs
+
+    names = [
+        ("Maximiliana Wolfeschlegelsteinhausenbergerdorff " * 2)[:40].strip(),
+        ("محمد علي " * 9)[:70].strip(),
+        ("Дмитрий Шостакович " * 5)[:61].strip(),
+        "W" * 100,
+    ]
+    sizes = []
+    for certificate in _unsaved(*names):
+        name = certificate.name
+        [size] = {round(s, 2) for text, s in pdf_runs(_drawn(certificate)) if text == name}
+        assert size == int(size) and 10 <= size < 30, name
+        assert not _fits(name, int(size) + 1) and (_fits(name, int(size)) or size == 10), name
+        sizes.append(int(size))
+    # the edges are reached: just under 30 pt, and a name too wide even at 10 pt
+    assert sizes[0] == 29 and sizes[-1] == 10 and not _fits(names[-1], 10)
+
+
 def test_a_pdf_asked_for_again_is_the_kept_one_and_the_kept_are_few():
     """The last PDFs are kept by everything they show: asking again gives the same bytes
     without drawing; the number kept is bounded (memory per process)."""

@@ -14,7 +14,6 @@ print boxes: the web page, which the browser draws with the reader's own fonts, 
 from __future__ import annotations
 
 import copy
-import io
 import math
 from datetime import UTC, datetime
 from functools import cache, lru_cache
@@ -98,15 +97,22 @@ class _Reading(NamedTuple):
 
     parsed: TTFFont  # fpdf2's reading: character map, widths, glyph ids, descriptor
     tables: TTFont  # its fontTools font: glyph order, post, hmtx, cmap and glyf parsed
-    kept: bytes  # the font file without the tables a PDF's subset drops anyway
+    raw: dict[str, bytes]  # the other tables a PDF's subset keeps, as in the file, in its order
+    sfnt_version: str
     mapped_from: dict[str, tuple[int, ...]]  # each glyph's characters, in any Unicode cmap
+
+
+# The tables each document copies from the shared parse (`_document_ttfont`), and the one it
+# leaves for the writing to fill in.
+_SHARED = frozenset({"post", "hmtx", "cmap", "glyf"})
+_FILLED_IN = "loca"  # the glyphs' offsets: compiling glyf sets them
 
 
 @cache
 def _reading(font: NameFont) -> _Reading:
     """fpdf2's reading of a font (most of a PDF's cost when done per document), with the tables
     the subset written into each PDF reads (glyph order, post, hmtx, cmap, glyf: the rest of
-    it, when parsed per document) and the font file less what the subset drops, once per
+    it, when parsed per document) and the bytes of the other tables the subset keeps, once per
     process. None of it is drawn with: `_add_font` gives each document its own copies."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
@@ -122,15 +128,13 @@ def _reading(font: NameFont) -> _Reading:
     tables["cmap"].ensureDecompiled()  # the subtables fpdf2 did not read, before the file closes
     parsed.close()
 
-    whole = TTFont(font.path, recalcTimestamp=False, lazy=True)
     dropped = set(_DROPPED_AT_OUTPUT) | set(subset.Options().drop_tables)
-    if "GPOS" in whole:
-        dropped.add("kern")
-    for tag in dropped & set(whole.keys()):
-        del whole[tag]
-    out = io.BytesIO()
-    whole.save(out)  # the tables left are copied as they are: none was parsed
-    whole.close()
+    with TTFont(font.path, lazy=True) as whole:
+        if "GPOS" in whole:
+            dropped.add("kern")
+        kept = [tag for tag in whole.keys()[1:] if tag not in dropped | _SHARED]  # [0]: GlyphOrder
+        raw = {str(tag): whole.getTableData(tag) for tag in kept}  # none parsed: read as stored
+        sfnt_version = whole.sfntVersion
     mapped_from: dict[str, list[int]] = {}
     for subtable in tables["cmap"].tables:
         if subtable.isUnicode() and subtable.format != 14:
@@ -139,7 +143,8 @@ def _reading(font: NameFont) -> _Reading:
     return _Reading(
         parsed,
         tables,
-        out.getvalue(),
+        raw,
+        sfnt_version,
         {glyph: tuple(dict.fromkeys(codes)) for glyph, codes in mapped_from.items()},
     )
 
@@ -154,21 +159,29 @@ class _CopiedOnRead(dict):
 
 
 def _document_ttfont(reading: _Reading) -> TTFont:
-    """The fontTools font fpdf2 subsets in place when it writes one PDF: opened from the kept
-    bytes (only the small tables are parsed, on use) with the costly tables the shared ones'
-    copies. Subsetting and writing replace the tables' contents (metrics, post's extra names,
-    glyph order: new lists and dicts on the copies) but rewrite in place the cmap subtables
-    and the glyphs they keep, so those are copied too (the glyphs when read: only the few of
-    the name are). tests/certificates/test_pdf.py checks the shared parse stays as read."""
-    from fontTools.ttLib import TTFont
+    """The fontTools font fpdf2 subsets in place when it writes one PDF, built in memory rather
+    than opened on a file: no file to look tables up in (fontTools compares each table's tag
+    with the file's, in Python, many times over a subset: 2-10% of subsetting and writing the
+    font, 1-4% of a PDF), and subsetting parses every table anyway. The small tables are parsed from their bytes (the glyphs' offsets are
+    left for writing the glyphs to fill in, as fontTools' own font builder does); the costly
+    ones are the shared parse's copies. Subsetting and writing replace the tables' contents
+    (metrics, post's extra names, glyph order: new lists and dicts on the copies) but rewrite
+    in place the cmap subtables and the glyphs they keep, so those are copied too (the glyphs
+    when read: only the few of the name are). tests/certificates/test_pdf.py checks the shared
+    parse stays as read and the PDF is the one fpdf2 writes from the font file."""
+    from fontTools.ttLib import TTFont, newTable
 
     shared = reading.tables
     # Bounds are not recalculated (fontTools' own subsetter's default, `recalc_bounds=False`):
     # the subset keeps the whole font's bounding box and maxima, which still bound its glyphs,
     # and each glyph is written as read rather than unpacked and packed again (~14% of a PDF).
-    mine = TTFont(io.BytesIO(reading.kept), recalcBBoxes=False, recalcTimestamp=False, lazy=True)
+    mine = TTFont(sfntVersion=reading.sfnt_version, recalcBBoxes=False, recalcTimestamp=False)
     mine.glyphOrder = list(shared.getGlyphOrder())
     mine._reverseGlyphOrderDict = dict(shared.getReverseGlyphMap())  # a copy, not a rebuild
+    for tag, data in reading.raw.items():  # in the file's order: head, hhea and maxp first
+        mine[tag] = table = newTable(tag)
+        if tag != _FILLED_IN:
+            table.decompile(data, mine)
     cmap = copy.copy(shared["cmap"])
     cmap.tables = [copy.copy(subtable) for subtable in cmap.tables]
     glyf = copy.copy(shared["glyf"])

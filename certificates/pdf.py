@@ -25,7 +25,10 @@ from django.utils import timezone
 from certificates.models import Certificate
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
     from fpdf import FPDF
     from fpdf.fonts import TTFFont
 
@@ -102,8 +105,8 @@ class _Reading(NamedTuple):
     mapped_from: dict[str, tuple[int, ...]]  # each glyph's characters, in any Unicode cmap
 
 
-# The tables each document copies from the shared parse (`_document_ttfont`), and the one it
-# leaves for the writing to fill in.
+# The tables each document's font takes its entries from the shared parse for
+# (`_document_ttfont`), and the one it leaves for the writing to fill in.
 _SHARED = frozenset({"post", "hmtx", "cmap", "glyf"})
 _FILLED_IN = "loca"  # the glyphs' offsets: compiling glyf sets them
 
@@ -113,7 +116,8 @@ def _reading(font: NameFont) -> _Reading:
     """fpdf2's reading of a font (most of a PDF's cost when done per document), with the tables
     the subset written into each PDF reads (glyph order, post, hmtx, cmap, glyf: the rest of
     it, when parsed per document) and the bytes of the other tables the subset keeps, once per
-    process. None of it is drawn with: `_add_font` gives each document its own copies."""
+    process. Documents only read it: `_add_font` and `_document_ttfont` give each its own
+    copies of what fpdf2 and fontTools change."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
     from fpdf import FPDF
@@ -149,47 +153,86 @@ def _reading(font: NameFont) -> _Reading:
     )
 
 
-class _CopiedOnRead(dict):
-    """The glyf table's glyphs for one document: the shared parse's glyph objects, each copied
-    when read, since subsetting rewrites the glyphs it keeps in place (component ids, trimmed
-    data). Subsetting reads only the few glyphs of the name, then keeps the copies."""
-
-    def __getitem__(self, name: str) -> object:
-        return copy.copy(super().__getitem__(name))
+# The flags of a composite glyph's component (OpenType spec, glyf table) that say how long it is.
+_WORDS, _SCALE, _MORE, _XY_SCALE, _TWO_BY_TWO = 0x0001, 0x0008, 0x0020, 0x0040, 0x0080
 
 
-def _document_ttfont(reading: _Reading) -> TTFont:
-    """The fontTools font fpdf2 subsets in place when it writes one PDF, built in memory rather
-    than opened on a file: no file to look tables up in (fontTools compares each table's tag
-    with the file's, in Python, many times over a subset: 2-10% of subsetting and writing the
-    font, 1-4% of a PDF), and subsetting parses every table anyway. The small tables are parsed from their bytes (the glyphs' offsets are
-    left for writing the glyphs to fill in, as fontTools' own font builder does); the costly
-    ones are the shared parse's copies. Subsetting and writing replace the tables' contents
-    (metrics, post's extra names, glyph order: new lists and dicts on the copies) but rewrite
-    in place the cmap subtables and the glyphs they keep, so those are copied too (the glyphs
-    when read: only the few of the name are). tests/certificates/test_pdf.py checks the shared
-    parse stays as read and the PDF is the one fpdf2 writes from the font file."""
+def _renumbered(glyph: Glyph, new_ids: dict[int, int]) -> Glyph:
+    """A copy of a glyph as read (its bytes), its components' glyph ids renumbered: a composite
+    glyph (an accented letter, say) names its parts by their place in the font."""
+    glyph = copy.copy(glyph)
+    data = getattr(glyph, "data", b"")  # an unpacked glyph names its parts instead
+    if len(data) < 2 or int.from_bytes(data[:2], "big", signed=True) >= 0:
+        return glyph  # not composite
+    data = bytearray(data)
+    at, more = 10, True
+    while more:
+        flags = int.from_bytes(data[at : at + 2], "big")
+        part = int.from_bytes(data[at + 2 : at + 4], "big")
+        data[at + 2 : at + 4] = new_ids[part].to_bytes(2, "big")
+        at += 4 + (4 if flags & _WORDS else 2)
+        at += 2 if flags & _SCALE else 4 if flags & _XY_SCALE else 8 if flags & _TWO_BY_TWO else 0
+        more = bool(flags & _MORE)
+    glyph.data = bytes(data)
+    return glyph
+
+
+def _document_ttfont(reading: _Reading, used: Iterable[str]) -> TTFont:
+    """The fontTools font fpdf2 subsets and writes into one PDF, built for it just before: only
+    the glyphs the PDF embeds (those drawn, the first four, which fpdf2 asks fontTools to keep,
+    and the parts of composite ones), in the font's order, with their metrics and characters
+    (the glyphs keep their ids in the subset: it keeps the same glyphs in the same order).
+    Subsetting then walks a dozen glyphs, not the font's 3,500-6,000 glyph names, metrics and
+    maps (10-20% of a PDF), and finds nothing more to drop. Built in memory, not opened on a
+    file, its tables keyed by plain strings (fontTools compares table tags many times over a
+    subset, in Python for a file's tags): the small tables are parsed from their bytes (loca is
+    left for writing the glyphs to fill in, as fontTools' own font builder does), the others
+    are copies holding the shared parse's entries for those glyphs; the glyphs, which writing
+    rewrites in place, are copies. tests/certificates/test_pdf.py checks the PDF is the one
+    fpdf2 writes from the whole font file and the shared parse stays as read."""
     from fontTools.ttLib import TTFont, newTable
 
     shared = reading.tables
+    order, position, glyphs = shared.getGlyphOrder(), shared.getReverseGlyphMap(), shared["glyf"]
+    used = set(used)
+    kept = used | set(order[:4])
+    todo = list(kept)
+    while todo:
+        for part in glyphs.glyphs[todo.pop()].getComponentNames(glyphs):
+            if part not in kept:
+                kept.add(part)
+                todo.append(part)
+    glyph_order = sorted(kept, key=position.__getitem__)
+    new_ids = {position[name]: new for new, name in enumerate(glyph_order)}
+
     # Bounds are not recalculated (fontTools' own subsetter's default, `recalc_bounds=False`):
     # the subset keeps the whole font's bounding box and maxima, which still bound its glyphs,
     # and each glyph is written as read rather than unpacked and packed again (~14% of a PDF).
     mine = TTFont(sfntVersion=reading.sfnt_version, recalcBBoxes=False, recalcTimestamp=False)
-    mine.glyphOrder = list(shared.getGlyphOrder())
-    mine._reverseGlyphOrderDict = dict(shared.getReverseGlyphMap())  # a copy, not a rebuild
+    mine.setGlyphOrder(glyph_order)
     for tag, data in reading.raw.items():  # in the file's order: head, hhea and maxp first
-        mine[tag] = table = newTable(tag)
+        mine.tables[tag] = table = newTable(tag)
         if tag != _FILLED_IN:
             table.decompile(data, mine)
+    glyf = copy.copy(glyphs)
+    glyf.glyphs = {name: _renumbered(glyphs.glyphs[name], new_ids) for name in glyph_order}
+    glyf.setGlyphOrder(glyph_order)
+    hmtx = copy.copy(shared["hmtx"])
+    hmtx.metrics = {name: hmtx.metrics[name] for name in glyph_order}
+    codes = [code for glyph in used for code in reading.mapped_from.get(glyph, ())]
     cmap = copy.copy(shared["cmap"])
     cmap.tables = [copy.copy(subtable) for subtable in cmap.tables]
-    glyf = copy.copy(shared["glyf"])
-    glyf.glyphs = _CopiedOnRead(glyf.glyphs)
-    glyf.glyphOrder = mine.glyphOrder
-    glyf._reverseGlyphOrder = {}
-    post, hmtx = copy.copy(shared["post"]), copy.copy(shared["hmtx"])
-    mine.tables.update({"post": post, "hmtx": hmtx, "cmap": cmap, "glyf": glyf})
+    for subtable in cmap.tables:
+        whole = subtable.cmap
+        if subtable.format == 14:
+            continue  # by variation sequence: dropped by the subset (fpdf2 asks for no characters)
+        if subtable.isUnicode():  # looked up by glyph: the subset keeps only the drawn glyphs'
+            subtable.cmap = {code: glyph for code in codes if (glyph := whole.get(code)) in used}
+        else:
+            subtable.cmap = {code: glyph for code, glyph in whole.items() if glyph in used}
+    mine.tables.update(
+        {"post": copy.copy(shared["post"]), "hmtx": hmtx, "cmap": cmap, "glyf": glyf}
+    )
     return mine
 
 
@@ -197,9 +240,10 @@ def _add_font(pdf: FPDF, font: NameFont) -> TTFFont | None:
     """`pdf.add_font(...)` with the font read once per process. What fpdf2 changes while it
     draws and writes one document is that document's own: its place among the document's
     fonts, the characters used (the subset), the glyphs it lacked, the widths it looked up, the
-    descriptor it numbers and names, and the fontTools font that writing the PDF subsets in
-    place (`_document_ttfont`). The character map and glyph ids are only read. A color or CFF
-    font (not DejaVu) is read the ordinary way, per document (and None is returned)."""
+    descriptor it numbers and names. The character map, glyph ids and fontTools font (the
+    glyphs' names and widths, read as names are shaped) are only read, until `draw` gives the
+    document the fontTools font it subsets and writes (`_document_ttfont`). A color or CFF font
+    (not DejaVu) is read the ordinary way, per document (and None is returned)."""
     from fpdf.fonts import SubsetMap
 
     reading = _reading(font)
@@ -209,7 +253,6 @@ def _add_font(pdf: FPDF, font: NameFont) -> TTFFont | None:
         return None
     mine = copy.copy(parsed)
     mine.i = len(pdf.fonts) + 1
-    mine.ttfont = _document_ttfont(reading)
     mine._hbfont = None
     mine.cw = copy.copy(parsed.cw)
     mine.desc = copy.copy(parsed.desc)
@@ -218,20 +261,6 @@ def _add_font(pdf: FPDF, font: NameFont) -> TTFFont | None:
     mine.subset = SubsetMap(mine)
     pdf.fonts[mine.fontkey] = mine
     return mine
-
-
-def _only_the_used_mappings(font: TTFFont, reading: _Reading) -> None:
-    """Before the PDF is written: the document's character maps (its own copies) keep only the
-    characters of the glyphs it drew. fpdf2 subsets by glyph, and subsetting keeps exactly the
-    mappings to the glyphs asked for (fpdf2 asks for no characters), but finds them by walking
-    every mapping of the font's four Unicode maps (~14,000-24,000), ~8% of a PDF; here they
-    are looked up by glyph. The PDF is the same (tests/certificates/test_pdf.py)."""
-    used = set(font.subset.get_all_glyph_names())
-    codes = [code for glyph in used for code in reading.mapped_from.get(glyph, ())]
-    for subtable in font.ttfont["cmap"].tables:
-        if subtable.isUnicode() and subtable.format != 14:
-            whole = subtable.cmap
-            subtable.cmap = {code: glyph for code in codes if (glyph := whole.get(code)) in used}
 
 
 class Printed(NamedTuple):
@@ -335,8 +364,9 @@ def draw(content: Printed) -> bytes:
     pdf.set_y(height - 42)
     line("Check this certificate at", size=10, gap=6, color=(90, 100, 110))
     line(content.verify_url, family="Courier", size=10, gap=6)
-    if name_font_drawn is not None:
-        _only_the_used_mappings(name_font_drawn, _reading(font))
+    if name_font_drawn is not None:  # what fpdf2 subsets: the glyphs drawn
+        used = name_font_drawn.subset.get_all_glyph_names()
+        name_font_drawn.ttfont = _document_ttfont(_reading(font), used)
     return bytes(pdf.output())
 
 

@@ -130,12 +130,13 @@ def test_the_same_certificate_gives_the_same_bytes(issued):
 
 
 def test_the_font_read_once_draws_what_fpdf_reading_it_per_pdf_draws(monkeypatch):
-    """The name fonts are read once per process and copied per PDF (pdf._add_font, with the
-    fontTools tables of pdf._document_ttfont): the bytes equal those of fpdf's own add_font, in
-    any order of names and fonts, so nothing one PDF drew or subset (its subset, widths looked
-    up, descriptor, glyph order, metrics, character maps, glyphs: plain, accented as composite
-    glyphs, joined Arabic forms) leaks into the next; and the character maps cut to the used
-    mappings before subsetting (pdf._only_the_used_mappings) subset to the same bytes."""
+    """The name fonts are read once per process and copied per PDF (pdf._add_font), and each
+    PDF's font is subset from one holding only the glyphs it embeds (pdf._document_ttfont: its
+    glyphs, their parts renumbered, metrics and used character mappings): the bytes equal those
+    of fpdf's own add_font, subsetting the whole font file, in any order of names and fonts, so
+    nothing one PDF drew or subset (its subset, widths looked up, descriptor, glyph order,
+    metrics, character maps, glyphs: plain, accented as composite glyphs, joined Arabic forms)
+    leaks into the next, and nothing the whole font would give is missing."""
     certificates = _unsaved(
         "Zoë Ångström", "محمد علي", "Дмитрий Шостакович", "דוד לוי", "Ada", "Nguyễn Thị Ánh",
         "Ἀλέξανδρος", "Łukasz Wróbel",
@@ -144,8 +145,8 @@ def test_the_font_read_once_draws_what_fpdf_reading_it_per_pdf_draws(monkeypatch
     again = [_drawn(c) for c in certificates[::-1]]
 
     def fpdfs_own(pdf, font):
-        """fpdf2's add_font, its font written without recalculating bounds as ours is; and
-        subset from its whole character maps (ours keeps only the used mappings first)."""
+        """fpdf2's add_font, its font written without recalculating bounds as ours is, and
+        subset from the whole font (ours, from the glyphs drawn)."""
         pdf.add_font(font.family, font.style, font.path)
         pdf.fonts[f"{font.family.lower()}{font.style}"].ttfont.recalcBBoxes = False
 
@@ -157,8 +158,9 @@ def test_the_font_read_once_draws_what_fpdf_reading_it_per_pdf_draws(monkeypatch
 
 def test_drawing_leaves_the_font_read_once_as_it_was():
     """What the PDFs share (pdf._reading: fpdf2's reading and its fontTools tables) is only
-    read: subsetting rewrites glyphs (component ids, padding), metrics and character maps in
-    place, and does so on each document's copies, so the shared parse stays as read."""
+    read (shaping a name reads its glyphs' names and widths): subsetting rewrites glyphs
+    (component ids, padding), metrics and character maps in place, and does so on each
+    document's copies, so the shared parse stays as read."""
 
     def state(font):
         reading = pdf_module._reading(font)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.tables._g_l_y_f import Glyph
+    from fontTools.ttLib.tables.DefaultTable import DefaultTable
     from fpdf import FPDF
     from fpdf.fonts import TTFFont
 
@@ -100,13 +101,13 @@ class _Reading(NamedTuple):
 
     parsed: TTFFont  # fpdf2's reading: character map, widths, glyph ids, descriptor
     tables: TTFont  # its fontTools font: glyph order, post, hmtx, cmap and glyf parsed
-    raw: dict[str, bytes]  # the other tables a PDF's subset keeps, as in the file, in its order
+    small: dict[str, DefaultTable | None]  # the other tables a PDF's subset keeps, in order
     sfnt_version: str
     mapped_from: dict[str, tuple[int, ...]]  # each glyph's characters, in any Unicode cmap
 
 
 # The tables each document's font takes its entries from the shared parse for
-# (`_document_ttfont`), and the one it leaves for the writing to fill in.
+# (`_document_ttfont`), and the one it leaves for the writing to fill in (None in `small`).
 _SHARED = frozenset({"post", "hmtx", "cmap", "glyf"})
 _FILLED_IN = "loca"  # the glyphs' offsets: compiling glyf sets them
 
@@ -115,7 +116,7 @@ _FILLED_IN = "loca"  # the glyphs' offsets: compiling glyf sets them
 def _reading(font: NameFont) -> _Reading:
     """fpdf2's reading of a font (most of a PDF's cost when done per document), with the tables
     the subset written into each PDF reads (glyph order, post, hmtx, cmap, glyf: the rest of
-    it, when parsed per document) and the bytes of the other tables the subset keeps, once per
+    it, when parsed per document) and the other tables the subset keeps, parsed, once per
     process. Documents only read it: `_add_font` and `_document_ttfont` give each its own
     copies of what fpdf2 and fontTools change."""
     from fontTools import subset
@@ -137,7 +138,7 @@ def _reading(font: NameFont) -> _Reading:
         if "GPOS" in whole:
             dropped.add("kern")
         kept = [tag for tag in whole.keys()[1:] if tag not in dropped | _SHARED]  # [0]: GlyphOrder
-        raw = {str(tag): whole.getTableData(tag) for tag in kept}  # none parsed: read as stored
+        small = {str(tag): None if tag == _FILLED_IN else whole[tag] for tag in kept}
         sfnt_version = whole.sfntVersion
     mapped_from: dict[str, list[int]] = {}
     for subtable in tables["cmap"].tables:
@@ -147,7 +148,7 @@ def _reading(font: NameFont) -> _Reading:
     return _Reading(
         parsed,
         tables,
-        raw,
+        small,
         sfnt_version,
         {glyph: tuple(dict.fromkeys(codes)) for glyph, codes in mapped_from.items()},
     )
@@ -185,10 +186,11 @@ def _document_ttfont(reading: _Reading, used: Iterable[str]) -> TTFont:
     Subsetting then walks a dozen glyphs, not the font's 3,500-6,000 glyph names, metrics and
     maps (10-20% of a PDF), and finds nothing more to drop. Built in memory, not opened on a
     file, its tables keyed by plain strings (fontTools compares table tags many times over a
-    subset, in Python for a file's tags): the small tables are parsed from their bytes (loca is
-    left for writing the glyphs to fill in, as fontTools' own font builder does), the others
-    are copies holding the shared parse's entries for those glyphs; the glyphs, which writing
-    rewrites in place, are copies. tests/certificates/test_pdf.py checks the PDF is the one
+    subset, in Python for a file's tags): the small tables are copies of those parsed once
+    (subsetting and writing set their fields on the copy: character ranges, glyph counts, the
+    names kept as a new list), loca is left for writing the glyphs to fill in (as fontTools'
+    own font builder does), the others are copies holding the shared parse's entries for
+    those glyphs; the glyphs, which writing rewrites in place, are copies. tests/certificates/test_pdf.py checks the PDF is the one
     fpdf2 writes from the whole font file and the shared parse stays as read."""
     from fontTools.ttLib import TTFont, newTable
 
@@ -210,10 +212,8 @@ def _document_ttfont(reading: _Reading, used: Iterable[str]) -> TTFont:
     # and each glyph is written as read rather than unpacked and packed again (~14% of a PDF).
     mine = TTFont(sfntVersion=reading.sfnt_version, recalcBBoxes=False, recalcTimestamp=False)
     mine.setGlyphOrder(glyph_order)
-    for tag, data in reading.raw.items():  # in the file's order: head, hhea and maxp first
-        mine.tables[tag] = table = newTable(tag)
-        if tag != _FILLED_IN:
-            table.decompile(data, mine)
+    for tag, table in reading.small.items():
+        mine.tables[tag] = newTable(tag) if table is None else copy.copy(table)
     glyf = copy.copy(glyphs)
     glyf.glyphs = {name: _renumbered(glyphs.glyphs[name], new_ids) for name in glyph_order}
     glyf.setGlyphOrder(glyph_order)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import io
+import pickle
 
 import pytest
 
@@ -159,8 +160,9 @@ def test_the_font_read_once_draws_what_fpdf_reading_it_per_pdf_draws(monkeypatch
 def test_drawing_leaves_the_font_read_once_as_it_was():
     """What the PDFs share (pdf._reading: fpdf2's reading and its fontTools tables) is only
     read (shaping a name reads its glyphs' names and widths): subsetting rewrites glyphs
-    (component ids, padding), metrics and character maps in place, and does so on each
-    document's copies, so the shared parse stays as read."""
+    (component ids, padding), metrics, character maps and the small tables' fields (character
+    ranges, glyph counts, names kept) in place, and does so on each document's copies, so the
+    shared parse stays as read."""
 
     def state(font):
         reading = pdf_module._reading(font)
@@ -173,6 +175,8 @@ def test_drawing_leaves_the_font_read_once_as_it_was():
             [(t.format, dict(t.cmap)) for t in tables["cmap"].tables],
             list(tables["post"].extraNames),
             dict(reading.parsed.cw) if isinstance(reading.parsed.cw, dict) else None,
+            # the small tables (head, OS/2, name...), whose fields subsetting and writing set
+            {tag: pickle.dumps(table) for tag, table in reading.small.items()},
         )
 
     before = {font: state(font) for font in pdf_module.NAME_FONTS}

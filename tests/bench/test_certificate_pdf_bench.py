@@ -9,8 +9,11 @@ the median drawn PDF of every name, the worst case included. At 03:20 UTC on 202
 content asked again) costs only the request's fixed cost (~3 ms). At 08:25 UTC the same day
 (load ~10), with the subset written without recalculated bounds and from the used mappings
 only, in turn with the code before: 10-11 ms short names (9.6-12.3 before), 17-19 ms the
-widest (24 before); callgrind counts 55M instructions a PDF against 78M. CPU time is the
-thread's: the test client runs the view in this thread.
+widest (24 before); callgrind counts 55M instructions a PDF against 78M. At 11:19 UTC the
+same day (load ~4.5), in turn with the code before: 11.6-12.9 ms short names (13.9-17.2
+before), 16.3-17.7 ms the widest (27.3-27.9 before), with a long name's size estimated from
+one width rather than measured at each size, and the font fpdf2 subsets holding only the
+PDF's glyphs. CPU time is the thread's: the test client runs the view in this thread.
 """
 
 from __future__ import annotations

@@ -110,6 +110,9 @@ class _Reading(NamedTuple):
 # (`_document_ttfont`), and the one it leaves for the writing to fill in (None in `small`).
 _SHARED = frozenset({"post", "hmtx", "cmap", "glyf"})
 _FILLED_IN = "loca"  # the glyphs' offsets: compiling glyf sets them
+# The small tables a document's font may share the parse of (shallow copies): subsetting and
+# writing only set their fields. A font with other tables is read per document (`_add_font`).
+_COPIED = frozenset({"head", "hhea", "maxp", "OS/2", "name", "fpgm", "prep", "cvt ", "gasp"})
 
 
 @cache
@@ -242,13 +245,15 @@ def _add_font(pdf: FPDF, font: NameFont) -> TTFFont | None:
     fonts, the characters used (the subset), the glyphs it lacked, the widths it looked up, the
     descriptor it numbers and names. The character map, glyph ids and fontTools font (the
     glyphs' names and widths, read as names are shaped) are only read, until `draw` gives the
-    document the fontTools font it subsets and writes (`_document_ttfont`). A color or CFF font
-    (not DejaVu) is read the ordinary way, per document (and None is returned)."""
+    document the fontTools font it subsets and writes (`_document_ttfont`). A color or CFF font,
+    or one with tables beyond `_COPIED` (not DejaVu), is read the ordinary way, per document
+    (and None is returned)."""
     from fpdf.fonts import SubsetMap
 
     reading = _reading(font)
     parsed = reading.parsed
-    if parsed.color_font is not None or parsed.is_cff:  # pragma: no cover - not DejaVu
+    unknown = reading.small.keys() - _COPIED - {_FILLED_IN}
+    if parsed.color_font is not None or parsed.is_cff or unknown:  # pragma: no cover - not DejaVu
         pdf.add_font(font.family, font.style, font.path)
         return None
     mine = copy.copy(parsed)

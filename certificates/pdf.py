@@ -189,12 +189,13 @@ def _document_ttfont(reading: _Reading, used: Iterable[str]) -> TTFont:
     Subsetting then walks a dozen glyphs, not the font's 3,500-6,000 glyph names, metrics and
     maps (10-20% of a PDF), and finds nothing more to drop. Built in memory, not opened on a
     file, its tables keyed by plain strings (fontTools compares table tags many times over a
-    subset, in Python for a file's tags): the small tables are copies of those parsed once
+    subset, in Python for a file's tags). The small tables are copies of those parsed once
     (subsetting and writing set their fields on the copy: character ranges, glyph counts, the
-    names kept as a new list), loca is left for writing the glyphs to fill in (as fontTools'
-    own font builder does), the others are copies holding the shared parse's entries for
-    those glyphs; the glyphs, which writing rewrites in place, are copies. tests/certificates/test_pdf.py checks the PDF is the one
-    fpdf2 writes from the whole font file and the shared parse stays as read."""
+    names kept as a new list); loca is left for writing the glyphs to fill in (as fontTools'
+    own font builder does); the others are copies holding the shared parse's entries for
+    those glyphs; the glyphs, which writing rewrites in place, are copies.
+    tests/certificates/test_pdf.py checks the PDF is the one fpdf2 writes from the whole font
+    file and the shared parse stays as read."""
     from fontTools.ttLib import TTFont, newTable
 
     shared = reading.tables
@@ -212,7 +213,8 @@ def _document_ttfont(reading: _Reading, used: Iterable[str]) -> TTFont:
 
     # Bounds are not recalculated (fontTools' own subsetter's default, `recalc_bounds=False`):
     # the subset keeps the whole font's bounding box and maxima, which still bound its glyphs,
-    # and each glyph is written as read rather than unpacked and packed again (~14% of a PDF).
+    # and each glyph is written as read rather than unpacked and packed again (~14% of a PDF
+    # when the whole font was subset).
     mine = TTFont(sfntVersion=reading.sfnt_version, recalcBBoxes=False, recalcTimestamp=False)
     mine.setGlyphOrder(glyph_order)
     for tag, table in reading.small.items():

@@ -762,9 +762,13 @@ def attempt_outline(attempt: Attempt, *positions: int) -> Outline:
     if len(ids) + _WANTED > MAX_INTS:
         questions = attempt_questions(attempt)
         return Outline([q.pk for q in questions], {q.pk: q for q in questions})
-    # Where each wanted question is when none before it is broken (the usual case).
-    wanted = [ids[min(max(1, p), len(ids)) - 1] for p in positions[:_WANTED]] or [ids[0]]
-    wanted += [wanted[0]] * (_WANTED - len(wanted))
+    # Where each wanted question is: past those this process last found skipped in this
+    # attempt (broken or deleted since the start; usually none).
+    key = (attempt.pk, attempt.started_at)
+    skipped = _SKIPPED.get(key, frozenset())
+    likely = [pk for pk in ids if pk not in skipped] or ids
+    wanted = [likely[min(max(1, p), len(likely)) - 1] for p in positions] or [likely[0]]
+    wanted = (wanted + wanted)[:_WANTED]
     rows = _outline_query(len(ids)).rows(*wanted, *ids)
     usable_ids = set()
     whole = {}
@@ -773,7 +777,19 @@ def attempt_outline(attempt: Attempt, *positions: int) -> Outline:
             usable_ids.add(row[0])
             if row[0] in wanted:
                 whole[row[0]] = _question_from(row[len(_LIGHT) :])
+    now_skipped = frozenset(ids) - usable_ids
+    if now_skipped != skipped:
+        if len(_SKIPPED) >= _SKIPPED_MAX:
+            _SKIPPED.clear()  # bounded; a page then guesses as if none were skipped
+        _SKIPPED[key] = now_skipped
     return Outline([pk for pk in attempt.question_ids if pk in usable_ids], whole)
+
+
+# Per attempt (by id and start), the questions this process last found skipped in it: a page
+# looks for the question at a position past them, so only the first page that finds one
+# skipped (or back) reads the question it shows in a query of its own.
+_SKIPPED: dict[tuple[int, datetime], frozenset[int]] = {}
+_SKIPPED_MAX = 5000
 
 
 # An attempt's answers, read on every page of it: SQL compiled once.

@@ -543,13 +543,17 @@ def test_each_position_shows_its_question_when_one_before_it_broke(learner_clien
     attempt = start(learner_client, quiz)
     take = attempt.get_absolute_url()
     assert "Question 3 of 5" in learner_client.get(f"{take}?q=3").content.decode()
+    before = _count(learner_client, f"{take}?q=3")
     broken = attempt.question_ids[1]
     Question.objects.filter(pk=broken).update(data={"answer": "maybe"})
     shown = [pk for pk in attempt.question_ids if pk != broken]
     prompts = {q.pk: q.prompt for q in questions}
+    first_after = learner_client.get(f"{take}?q=3").content.decode()  # finds it skipped
+    assert "Question 3 of 4" in first_after and prompts[shown[2]] in first_after
     for position, pk in enumerate(shown, start=1):
         body = learner_client.get(f"{take}?q={position}").content.decode()
         assert f"Question {position} of 4" in body and prompts[pk] in body, position
+    assert _count(learner_client, f"{take}?q=3") == before  # the skip is known: no extra read
     htmx = {"HX-Request": "true"}
     response = learner_client.post(
         reverse("quizzes:answer", args=[attempt.pk, 2]),

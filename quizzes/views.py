@@ -122,19 +122,19 @@ def _session_may_end(view):
     return wrapper
 
 
-def _pending_form(request: HttpRequest, attempt: Attempt, position: int):
-    """The answer kept when the session ended, for this attempt's question at `position`."""
+def _pending_form(request: HttpRequest, attempt: Attempt, position: int, outline: attempts.Outline):
+    """The answer kept when the session ended, for this attempt's question at `position` (the
+    one the page shows: `outline` read it)."""
     pending = request.session.get(PENDING_ANSWER)
     if not pending or pending.get("attempt") != attempt.pk or pending.get("position") != position:
         return None
     del request.session[PENDING_ANSWER]
+    if not outline.ids:
+        return None
     data = QueryDict(mutable=True)
     for key, values in (pending.get("data") or {}).items():
         data.setlist(key, [str(v) for v in values])
-    question = Question.objects.filter(pk=attempt.question_ids[position - 1]).first()
-    if question is None:
-        return None
-    return _answer_form(attempt, question, data)
+    return _answer_form(attempt, outline.question(min(position, len(outline))), data)
 
 
 def _answer_form(attempt: Attempt, question: Question, data=None, *, answer=None) -> AnswerForm:
@@ -331,8 +331,8 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
     if _expired(request, attempt) or attempt.is_submitted:
         return redirect("quizzes:result", pk=attempt.pk)
     position = _position(request, attempt, request.GET.get("q"))
-    pending = _pending_form(request, attempt, position)
     outline = attempts.attempt_outline(attempt, position)
+    pending = _pending_form(request, attempt, position, outline)
     if pending is not None:
         context = _take_context(
             request,

@@ -443,9 +443,12 @@ def test_a_session_that_ended_mid_quiz_says_so_and_keeps_the_answer(client, lear
     client.post(
         response["Location"], {"login": "ada", "password": "a-long-passphrase-1", "next": back}
     )
-    body = client.get(back).content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(back).content.decode()
     assert "filled in again" in body
     assert 'value="false" checked' in body
+    read = [c["sql"] for c in ctx.captured_queries if 'FROM "quizzes_question"' in c["sql"]]
+    assert len(read) == 1, read  # the question shown and filled in again: read once
 
 
 def test_a_stranger_still_gets_a_404_for_an_anonymous_attempt(client, quiz):

@@ -25,7 +25,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Case, Count, F, Q, QuerySet, TextField, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    TextField,
+    When,
+)
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -522,25 +532,27 @@ def attempt_flag(*, attempt: Attempt, question: Question, flagged: bool) -> list
 @dataclass(frozen=True)
 class SummaryRow:
     position: int
-    question: Question
+    question_id: int
     answered: bool
     flagged: bool
     checked: bool  # graded already (immediate feedback): it can no longer change
 
 
 def attempt_summary(attempt: Attempt) -> list[SummaryRow]:
-    """Each question of the attempt with what the learner should know before submitting."""
-    answers = answers_by_question(attempt)
+    """Each question of the attempt with what the learner should know before submitting (by
+    position: the page shows no question's content, so none is read whole but the first)."""
+    outline = attempt_outline(attempt)
+    answers, _ = answered(attempt, outline.ids[0] if outline.ids else 0)
     flagged = set(attempt.flagged or [])
     return [
         SummaryRow(
             position=n,
-            question=q,
-            answered=q.pk in answers,
-            flagged=q.pk in flagged,
-            checked=q.pk in answers and answers[q.pk].is_graded,
+            question_id=pk,
+            answered=pk in answers,
+            flagged=pk in flagged,
+            checked=answers.get(pk, False),
         )
-        for n, q in enumerate(attempt_questions(attempt), start=1)
+        for n, pk in enumerate(outline.ids, start=1)
     ]
 
 
@@ -824,19 +836,24 @@ _ANSWERED = PreparedQuery(
     lambda attempt_id, question_id: (
         Answer.objects.filter(attempt_id=attempt_id)
         .order_by("pk")
-        .values_list("question_id", *_only_for(Q(question_id=question_id), _ANSWER_COLUMNS))
+        .values_list(
+            "question_id",
+            ExpressionWrapper(Q(graded_at__isnull=False), output_field=BooleanField()),
+            *_only_for(Q(question_id=question_id), _ANSWER_COLUMNS),
+        )
     ),
 )
 
 
-def answered(attempt: Attempt, question_id: int) -> tuple[set[int], Answer | None]:
-    """The ids of the attempt's questions that have an answer, and the answer to
-    `question_id` (None if none), knowing its attempt (as `answers_by_question` gives it)."""
-    ids = set()
+def answered(attempt: Attempt, question_id: int) -> tuple[dict[int, bool], Answer | None]:
+    """The attempt's questions that have an answer, each with whether it is graded (checked:
+    it can no longer change), and the answer to `question_id` (None if none), knowing its
+    attempt (as `answers_by_question` gives it)."""
+    graded = {}
     answer = None
     for row in _ANSWERED.rows(attempt.pk, question_id):
-        ids.add(row[0])
+        graded[row[0]] = bool(row[1])
         if row[0] == question_id:
-            answer = instance(Answer, row[1:])
+            answer = instance(Answer, row[2:])
             Answer.attempt.field.set_cached_value(answer, attempt)
-    return ids, answer
+    return graded, answer

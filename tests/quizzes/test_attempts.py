@@ -352,7 +352,8 @@ def test_answered_names_every_answered_question_and_reads_one_answer_whole(
     quiz, learner, django_assert_num_queries
 ):
     """The navigation's read of answers: which questions have one (another attempt's are not
-    among them), and the answer asked for, field for field as the ORM reads it."""
+    among them) and whether it is checked, and the answer asked for, field for field as the
+    ORM reads it."""
     attempt = make_attempt(quiz, user=learner)
     first, second, third = (quiz.questions.get(pk=pk) for pk in attempt.question_ids)
     attempts.answer_save(
@@ -366,6 +367,6 @@ def test_answered_names_every_answered_question_and_reads_one_answer_whole(
         with django_assert_num_queries(1):
             ids, answer = attempts.answered(attempt, question.pk)
             assert answer is not None and answer.attempt is attempt
-        assert ids == {first.pk, second.pk}
+        assert ids == {first.pk: True, second.pk: False}  # the first one is checked
         assert _fields(answer) == _fields(orm[question.pk])
-    assert attempts.answered(attempt, third.pk) == ({first.pk, second.pk}, None)
+    assert attempts.answered(attempt, third.pk) == ({first.pk: True, second.pk: False}, None)

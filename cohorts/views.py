@@ -318,9 +318,11 @@ def _closing_overdue(cohort: Cohort) -> QuerySet[Attempt]:
     as they ended rather than "in progress" (bounded per request). Returns the cohort's counted
     attempts (`gradebook.counted_attempts`, unevaluated) for the report to filter in turn:
     built once a request, not once per use."""
-    counted = gradebook.counted_attempts(cohort)
-    attempts.expire_overdue(counted)
-    return counted
+    _OVERDUE.expire(cohort.pk)
+    return gradebook.counted_attempts(cohort)
+
+
+_OVERDUE = attempts.OverdueIn(gradebook.counted_attempts)  # asked on every report: compiled once
 
 
 def _csv(rows, filename: str) -> StreamingHttpResponse:

@@ -17,13 +17,26 @@ Integrity rules kept here, not in views:
 
 from __future__ import annotations
 
+import hashlib
 import math
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    TextField,
+    When,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from lessons.models import Lesson, Module, Scenario
@@ -105,15 +118,44 @@ def attempt_expire(*, attempt: Attempt, now: datetime | None = None) -> bool:
 EXPIRE_PER_REQUEST = 200
 
 
+def _overdue(attempts: QuerySet[Attempt], cutoff: datetime) -> QuerySet[Attempt]:
+    """The unfinished attempts among `attempts` whose deadline passed before `cutoff`."""
+    return attempts.filter(submitted_at__isnull=True, deadline__isnull=False, deadline__lt=cutoff)
+
+
 def expire_overdue(attempts: QuerySet[Attempt], *, now: datetime | None = None) -> int:
     """Close the unfinished attempts among `attempts` whose time ran out, as `attempt_expire`
     does for one, so reports (a gradebook, statistics, exports) show them as they ended rather
-    than "in progress". Returns how many were closed."""
+    than "in progress". Returns how many were closed. (A report that asks on every view, over
+    attempts of one shape, uses an `OverdueIn`: the same, compiled once.)"""
     now = now or timezone.now()
-    overdue = attempts.filter(
-        submitted_at__isnull=True, deadline__isnull=False, deadline__lt=now - GRACE
-    ).select_related("quiz")
+    overdue = _overdue(attempts, now - GRACE).select_related("quiz")
     return sum(attempt_expire(attempt=a, now=now) for a in overdue[:EXPIRE_PER_REQUEST])
+
+
+class OverdueIn:
+    """`expire_overdue` over the attempts `scope(x)` selects for a whole number `x` (e.g. a
+    cohort's counted attempts, by the cohort's id), its SQL compiled once: a report asks on
+    every view, and usually none is overdue, so that answer costs one small query."""
+
+    def __init__(self, scope: Callable[[int], QuerySet[Attempt]]) -> None:
+        columns = (*_ATTEMPT, *(f"quiz__{c}" for c in _QUIZ))
+        self._query = PreparedQuery(
+            Attempt,
+            ["int", "time"],
+            lambda x, cutoff: _overdue(scope(x), cutoff).values_list(*columns)[:EXPIRE_PER_REQUEST],
+        )
+
+    def expire(self, x: int, *, now: datetime | None = None) -> int:
+        """Close the overdue attempts among `scope(x)` (at most EXPIRE_PER_REQUEST, in the
+        order `expire_overdue` takes them); returns how many were closed."""
+        now = now or timezone.now()
+        closed = 0
+        for row in self._query.rows(x, now - GRACE):
+            attempt = instance(Attempt, row[: len(_ATTEMPT)])
+            Attempt.quiz.field.set_cached_value(attempt, instance(Quiz, row[len(_ATTEMPT) :]))
+            closed += attempt_expire(attempt=attempt, now=now)
+        return closed
 
 
 class AttemptRefused(AttemptError):
@@ -490,25 +532,27 @@ def attempt_flag(*, attempt: Attempt, question: Question, flagged: bool) -> list
 @dataclass(frozen=True)
 class SummaryRow:
     position: int
-    question: Question
+    question_id: int
     answered: bool
     flagged: bool
     checked: bool  # graded already (immediate feedback): it can no longer change
 
 
 def attempt_summary(attempt: Attempt) -> list[SummaryRow]:
-    """Each question of the attempt with what the learner should know before submitting."""
-    answers = answers_by_question(attempt)
+    """Each question of the attempt with what the learner should know before submitting (by
+    position: the page shows no question's content, so none is read whole but the first)."""
+    outline = attempt_outline(attempt)
+    answers, _ = answered(attempt, outline.ids[0] if outline.ids else 0)
     flagged = set(attempt.flagged or [])
     return [
         SummaryRow(
             position=n,
-            question=q,
-            answered=q.pk in answers,
-            flagged=q.pk in flagged,
-            checked=q.pk in answers and answers[q.pk].is_graded,
+            question_id=pk,
+            answered=pk in answers,
+            flagged=pk in flagged,
+            checked=answers.get(pk, False),
         )
-        for n, q in enumerate(attempt_questions(attempt), start=1)
+        for n, pk in enumerate(outline.ids, start=1)
     ]
 
 
@@ -622,11 +666,142 @@ def attempt_questions(attempt: Attempt) -> list[Question]:
     ids = list(dict.fromkeys(attempt.question_ids))
     if not ids:
         return []
+    return usable(_whole(attempt, ids))
+
+
+def _whole(attempt: Attempt, ids: list[int]) -> list[Question]:
+    """The questions `ids` (no repeats) read whole, in the attempt's order."""
     if len(ids) <= MAX_INTS:
         found = {q.pk: q for q in map(_question_from, _questions_query(len(ids)).rows(*ids))}
     else:
         found = Question.objects.select_related("lesson__module", "scenario").in_bulk(ids)
-    return usable(found[qid] for qid in attempt.question_ids if qid in found)
+    return [found[qid] for qid in attempt.question_ids if qid in found]
+
+
+def _only_for(keys: Q, columns) -> list[Case]:
+    """Each of `columns` where `keys` picks the row, NULL elsewhere (converted as the column
+    is): one query reads a list's few light columns and one or two of its rows whole."""
+    return [Case(When(keys, then=F(column))) for column in columns]
+
+
+# The light part of a question, what navigation needs: its id, and what its usability depends
+# on (`Question.is_usable`: the type, the data and the scenario's case), the JSON as stored.
+_DATA_TEXT = Cast("data", TextField())
+_CASE_TEXT = Cast("scenario__case", TextField())
+_LIGHT = ("pk", "slug", "type", _DATA_TEXT, "scenario_id", "scenario__slug", _CASE_TEXT)
+# A page of an attempt shows one question (an answer that moves on, the next one too): its
+# whole row comes in the same query, the others' light part only.
+_WANTED = 2
+_outline_query = PreparedPerCount(
+    Question,
+    lambda first, second, *ids: (
+        Question.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list(*_LIGHT, *_only_for(Q(pk__in=[first, second]), _QUESTION_COLUMNS))
+    ),
+    leading=["int"] * _WANTED,
+)
+
+# What the stored text of usable questions hashed to (the type, data and scenario as read, not
+# parsed): a page tells which questions of a long attempt it may show without parsing their
+# JSON. A question not found here is parsed and checked by `Question.is_usable` (which logs
+# why a broken one is skipped, on every page, as before); only usable ones are kept.
+_USABLE_TEXTS: set[bytes] = set()
+_USABLE_TEXTS_MAX = 5000
+_DATA = Question._meta.get_field("data")
+_CASE = Scenario._meta.get_field("case")
+
+
+def _light_usable(row) -> bool:
+    """Whether the question of an outline's `row` may be shown (`Question.is_usable`)."""
+    pk, slug, type_, data, scenario_id, scenario_slug, case = row[: len(_LIGHT)]
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (type_, data, scenario_slug, case):
+        digest.update(b"\x00" if part is None else b"\x01" + str(part).encode() + b"\x00")
+    key = digest.digest()
+    if key in _USABLE_TEXTS:
+        return True
+    connection = connections[router.db_for_read(Question)]
+    question = instance(
+        Question,
+        [pk, slug, type_, _DATA.from_db_value(data, _DATA_TEXT, connection), scenario_id],
+        ["id", "slug", "type", "data", "scenario_id"],
+    )
+    scenario = None
+    if scenario_id is not None:
+        case_value = _CASE.from_db_value(case, _CASE_TEXT, connection)
+        scenario = instance(
+            Scenario, [scenario_id, scenario_slug, case_value], ["id", "slug", "case"]
+        )
+    Question.scenario.field.set_cached_value(question, scenario)
+    if not question.is_usable():
+        return False
+    if len(_USABLE_TEXTS) >= _USABLE_TEXTS_MAX:
+        _USABLE_TEXTS.clear()  # bounded; refilled by the next pages
+    _USABLE_TEXTS.add(key)
+    return True
+
+
+@dataclass
+class Outline:
+    """An attempt's usable questions as a page of it needs them: their ids in the attempt's
+    order (the navigation, the counts), and whole only those it shows."""
+
+    ids: list[int]
+    whole: dict[int, Question]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def question(self, position: int) -> Question:
+        """The question at `position` (1 to len), whole. Read on its own only when a broken
+        question before it moved it from the place it was looked for."""
+        pk = self.ids[position - 1]
+        question = self.whole.get(pk)
+        if question is None:
+            [question] = map(_question_from, _questions_query(1).rows(pk))
+            self.whole[pk] = question
+        return question
+
+
+def attempt_outline(attempt: Attempt, *positions: int) -> Outline:
+    """The attempt's usable questions (`attempt_questions`'s, in the same order), in one
+    query: the ids of all, and whole the ones at `positions` (at most two; 1-based, as a page
+    counts them), which `Outline.question` then gives."""
+    ids = list(dict.fromkeys(attempt.question_ids))
+    if not ids:
+        return Outline([], {})
+    if len(ids) + _WANTED > MAX_INTS:
+        questions = attempt_questions(attempt)
+        return Outline([q.pk for q in questions], {q.pk: q for q in questions})
+    # Where each wanted question is: past those this process last found skipped in this
+    # attempt (broken or deleted since the start; usually none).
+    key = (attempt.pk, attempt.started_at)
+    skipped = _SKIPPED.get(key, frozenset())
+    likely = [pk for pk in ids if pk not in skipped] or ids
+    wanted = [likely[min(max(1, p), len(likely)) - 1] for p in positions] or [likely[0]]
+    wanted = (wanted + wanted)[:_WANTED]
+    rows = _outline_query(len(ids)).rows(*wanted, *ids)
+    usable_ids = set()
+    whole = {}
+    for row in rows:
+        if _light_usable(row):
+            usable_ids.add(row[0])
+            if row[0] in wanted:
+                whole[row[0]] = _question_from(row[len(_LIGHT) :])
+    now_skipped = frozenset(ids) - usable_ids
+    if now_skipped != skipped:
+        if len(_SKIPPED) >= _SKIPPED_MAX:
+            _SKIPPED.clear()  # bounded; a page then guesses as if none were skipped
+        _SKIPPED[key] = now_skipped
+    return Outline([pk for pk in attempt.question_ids if pk in usable_ids], whole)
+
+
+# Per attempt (by id and start), the questions this process last found skipped in it: a page
+# looks for the question at a position past them, so only the first page that finds one
+# skipped (or back) reads the question it shows in a query of its own.
+_SKIPPED: dict[tuple[int, datetime], frozenset[int]] = {}
+_SKIPPED_MAX = 5000
 
 
 # An attempt's answers, read on every page of it: SQL compiled once.
@@ -650,3 +825,35 @@ def answers_by_question(attempt: Attempt) -> dict[int, Answer]:
         Answer.attempt.field.set_cached_value(answer, attempt)
         out[answer.question_id] = answer
     return out
+
+
+# Which questions of an attempt have an answer (a page's navigation), and the one it shows
+# whole: one query, compiled once.
+_ANSWER_COLUMNS = concrete_attnames(Answer)
+_ANSWERED = PreparedQuery(
+    Answer,
+    ["int", "int"],
+    lambda attempt_id, question_id: (
+        Answer.objects.filter(attempt_id=attempt_id)
+        .order_by("pk")
+        .values_list(
+            "question_id",
+            ExpressionWrapper(Q(graded_at__isnull=False), output_field=BooleanField()),
+            *_only_for(Q(question_id=question_id), _ANSWER_COLUMNS),
+        )
+    ),
+)
+
+
+def answered(attempt: Attempt, question_id: int) -> tuple[dict[int, bool], Answer | None]:
+    """The attempt's questions that have an answer, each with whether it is graded (checked:
+    it can no longer change), and the answer to `question_id` (None if none), knowing its
+    attempt (as `answers_by_question` gives it)."""
+    graded = {}
+    answer = None
+    for row in _ANSWERED.rows(attempt.pk, question_id):
+        graded[row[0]] = bool(row[1])
+        if row[0] == question_id:
+            answer = instance(Answer, row[2:])
+            Answer.attempt.field.set_cached_value(answer, attempt)
+    return graded, answer

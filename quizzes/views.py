@@ -122,19 +122,19 @@ def _session_may_end(view):
     return wrapper
 
 
-def _pending_form(request: HttpRequest, attempt: Attempt, position: int):
-    """The answer kept when the session ended, for this attempt's question at `position`."""
+def _pending_form(request: HttpRequest, attempt: Attempt, position: int, outline: attempts.Outline):
+    """The answer kept when the session ended, for this attempt's question at `position` (the
+    one the page shows: `outline` read it)."""
     pending = request.session.get(PENDING_ANSWER)
     if not pending or pending.get("attempt") != attempt.pk or pending.get("position") != position:
         return None
     del request.session[PENDING_ANSWER]
+    if not outline.ids:
+        return None
     data = QueryDict(mutable=True)
     for key, values in (pending.get("data") or {}).items():
         data.setlist(key, [str(v) for v in values])
-    question = Question.objects.filter(pk=attempt.question_ids[position - 1]).first()
-    if question is None:
-        return None
-    return _answer_form(attempt, question, data)
+    return _answer_form(attempt, outline.question(min(position, len(outline))), data)
 
 
 def _answer_form(attempt: Attempt, question: Question, data=None, *, answer=None) -> AnswerForm:
@@ -267,18 +267,21 @@ def _position(request: HttpRequest, attempt: Attempt, value) -> int:
 
 
 def _take_context(
-    request, attempt: Attempt, position: int, *, form=None, status: str = "", questions=None
+    request,
+    attempt: Attempt,
+    position: int,
+    outline: attempts.Outline,
+    *,
+    form=None,
+    status: str = "",
 ) -> dict:
-    """`questions`: the attempt's questions when the view has read them (an answer or a flag
-    reads them first), so they are not read twice."""
-    if questions is None:
-        questions = attempts.attempt_questions(attempt)
-    if not questions:
+    """`outline`: the attempt's questions as `attempts.attempt_outline` read them, the one at
+    `position` among those it read whole."""
+    if not outline.ids:
         raise Http404("This attempt has no questions left.")
-    position = min(position, len(questions))
-    answers = attempts.answers_by_question(attempt)
-    question = questions[position - 1]
-    answer = answers.get(question.pk)
+    position = min(position, len(outline))
+    question = outline.question(position)
+    answered, answer = attempts.answered(attempt, question.pk)
     locked = bool(answer and answer.is_graded)
     if form is None:
         form = _answer_form(attempt, question, answer=answer)
@@ -286,11 +289,11 @@ def _take_context(
     nav = [
         {
             "position": n,
-            "answered": q.pk in answers,
-            "flagged": q.pk in flagged,
+            "answered": pk in answered,
+            "flagged": pk in flagged,
             "current": n == position,
         }
-        for n, q in enumerate(questions, start=1)
+        for n, pk in enumerate(outline.ids, start=1)
     ]
     quiz = attempt.quiz
     allowed = quiz.tries_for(question)
@@ -310,7 +313,7 @@ def _take_context(
         "answer": answer,
         "form": form,
         "position": position,
-        "total": len(questions),
+        "total": len(outline),
         "nav": nav,
         "answered_count": len([n for n in nav if n["answered"]]),
         "locked": locked,
@@ -328,17 +331,19 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
     if _expired(request, attempt) or attempt.is_submitted:
         return redirect("quizzes:result", pk=attempt.pk)
     position = _position(request, attempt, request.GET.get("q"))
-    pending = _pending_form(request, attempt, position)
+    outline = attempts.attempt_outline(attempt, position)
+    pending = _pending_form(request, attempt, position, outline)
     if pending is not None:
         context = _take_context(
             request,
             attempt,
             position,
+            outline,
             form=pending,
             status="Your answer from before is filled in again; it is not saved yet.",
         )
     else:
-        context = _take_context(request, attempt, position)
+        context = _take_context(request, attempt, position, outline)
     template = "quizzes/take.html#attempt" if wants_partial(request) else "quizzes/take.html"
     return render(request, template, context)
 
@@ -354,12 +359,14 @@ def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     if _expired(request, attempt) or attempt.is_submitted:
         return _after_submit(request, attempt)
-    questions = attempts.attempt_questions(attempt)
-    if not questions:
-        raise Http404("This attempt has no questions left.")
-    position = min(_position(request, attempt, position), len(questions))
-    question = questions[position - 1]
     action = request.POST.get("action", "save")
+    position = _position(request, attempt, position)
+    target = _position(request, attempt, position + {"next": 1, "prev": -1}.get(action, 0))
+    outline = attempts.attempt_outline(attempt, position, target)
+    if not outline.ids:
+        raise Http404("This attempt has no questions left.")
+    position = min(position, len(outline))
+    question = outline.question(position)
     check = action == "check" and attempt.quiz.immediate
     form = _answer_form(attempt, question, request.POST)
     status = ""
@@ -400,9 +407,7 @@ def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
             return render(
                 request, "quizzes/take.html#autosave", {"status": status or "Not saved yet."}
             )
-        context = _take_context(
-            request, attempt, position, form=form, status=status, questions=questions
-        )
+        context = _take_context(request, attempt, position, outline, form=form, status=status)
         template = "quizzes/take.html#attempt" if wants_partial(request) else "quizzes/take.html"
         return render(request, template, context)
     if action == "autosave":
@@ -415,7 +420,7 @@ def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     response = render(
         request,
         "quizzes/take.html#attempt",
-        _take_context(request, attempt, target, status=status, questions=questions),
+        _take_context(request, attempt, target, outline, status=status),
     )
     response["HX-Push-Url"] = url
     return response
@@ -459,13 +464,14 @@ def attempt_flag(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     if _expired(request, attempt) or attempt.is_submitted:
         return _after_submit(request, attempt)
-    questions = attempts.attempt_questions(attempt)
-    if not questions:
+    position = _position(request, attempt, position)
+    outline = attempts.attempt_outline(attempt, position)
+    if not outline.ids:
         raise Http404("This attempt has no questions left.")
-    position = min(_position(request, attempt, position), len(questions))
+    position = min(position, len(outline))
     flagged = request.POST.get("flagged") == "1"
     try:
-        attempts.attempt_flag(attempt=attempt, question=questions[position - 1], flagged=flagged)
+        attempts.attempt_flag(attempt=attempt, question=outline.question(position), flagged=flagged)
     except attempts.AttemptClosed:
         return _after_submit(request, attempt)
     status = "Flagged: it is listed before you submit." if flagged else "Flag removed."
@@ -474,7 +480,7 @@ def attempt_flag(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     if not request.htmx:
         messages.info(request, status)
         return redirect(reverse("quizzes:take", args=[attempt.pk]) + f"?q={position}")
-    context = _take_context(request, attempt, position, status=status, questions=questions)
+    context = _take_context(request, attempt, position, outline, status=status)
     return render(request, "quizzes/take.html#attempt", context)
 
 

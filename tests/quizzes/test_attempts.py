@@ -266,12 +266,42 @@ def test_answers_by_question_reads_what_the_orm_reads(quiz, learner, django_asse
         found = attempts.answers_by_question(attempt)
         assert all(a.attempt is attempt for a in found.values())
 
-    def fields(obj):
-        return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
-
-    orm = {a.question_id: fields(a) for a in Answer.objects.filter(attempt=attempt)}
-    assert {pk: fields(a) for pk, a in found.items()} == orm
+    orm = {a.question_id: _fields(a) for a in Answer.objects.filter(attempt=attempt)}
+    assert {pk: _fields(a) for pk, a in found.items()} == orm
     assert set(found) == {first.pk, second.pk} and found[first.pk].is_graded
+
+
+def _fields(obj):
+    if obj is None:
+        return None
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def _read(found):
+    """Questions with their lesson, its module and their scenario, field for field."""
+    return [
+        (
+            _fields(q),
+            _fields(q.lesson),
+            _fields(q.lesson.module if q.lesson else None),
+            _fields(q.scenario),
+        )
+        for q in found
+    ]
+
+
+def _mixed_attempt(learner) -> Attempt:
+    """Questions with and without a lesson or a scenario, in a shuffled order."""
+    from tests.conftest import make_lesson, make_module
+
+    lesson = make_lesson(make_module())
+    questions = [
+        make_question("single", lesson=lesson),
+        make_question("policy_decision", lesson=None),
+        make_question("true_false", lesson=None),
+        make_question("multiple", lesson=lesson),
+    ]
+    return make_attempt(make_quiz(*questions, shuffle_questions=True), user=learner)
 
 
 def test_attempt_questions_read_what_the_orm_reads_in_the_attempts_order(
@@ -282,40 +312,61 @@ def test_attempt_questions_read_what_the_orm_reads_in_the_attempts_order(
     lesson or scenario, in the attempt's fixed order; past the prepared sizes, the ORM reads
     them the same way."""
     from lessons.models import Lesson
-    from tests.conftest import make_lesson, make_module
 
-    lesson = make_lesson(make_module())
-    questions = [
-        make_question("single", lesson=lesson),
-        make_question("policy_decision", lesson=None),
-        make_question("true_false", lesson=None),
-        make_question("multiple", lesson=lesson),
-    ]
-    quiz = make_quiz(*questions, shuffle_questions=True)
-    attempt = make_attempt(quiz, user=learner)
-
-    def fields(obj):
-        if obj is None:
-            return None
-        return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
-
-    def read(found):
-        return [
-            (
-                fields(q),
-                fields(q.lesson),
-                fields(q.lesson.module if q.lesson else None),
-                fields(q.scenario),
-            )
-            for q in found
-        ]
+    attempt = _mixed_attempt(learner)
 
     orm = Question.objects.select_related("lesson__module", "scenario").in_bulk()
-    expected = read(orm[pk] for pk in attempt.question_ids)
+    expected = _read(orm[pk] for pk in attempt.question_ids)
     with django_assert_num_queries(1):
         found = attempts.attempt_questions(attempt)
-        assert read(found) == expected  # related rows came with it: no other query
+        assert _read(found) == expected  # related rows came with it: no other query
     assert [q.pk for q in found] == attempt.question_ids
     assert isinstance(found[0], Question) and any(isinstance(q.lesson, Lesson) for q in found)
     monkeypatch.setattr(attempts, "MAX_INTS", 2)
-    assert read(attempts.attempt_questions(attempt)) == expected
+    assert _read(attempts.attempt_questions(attempt)) == expected
+
+
+def test_an_outline_has_every_usable_id_and_the_shown_questions_as_the_orm_reads_them(
+    learner, monkeypatch, django_assert_num_queries
+):
+    """A page's read of an attempt (`attempt_outline`): the usable questions' ids in the
+    attempt's order, and the questions at the positions asked for whole, field for field as
+    the ORM's select_related rows (JSON parsed, times and flags converted), in one query; a
+    long attempt past the prepared sizes gets the same."""
+    attempt = _mixed_attempt(learner)
+    orm = Question.objects.select_related("lesson__module", "scenario").in_bulk()
+    for first, second in [(1, 2), (2, 4), (3, 3)]:
+        with django_assert_num_queries(1):
+            outline = attempts.attempt_outline(attempt, first, second)
+            found = [outline.question(first), outline.question(second)]
+        assert outline.ids == attempt.question_ids
+        wanted = [attempt.question_ids[first - 1], attempt.question_ids[second - 1]]
+        assert _read(found) == _read(orm[pk] for pk in wanted)
+    monkeypatch.setattr(attempts, "MAX_INTS", 4)
+    outline = attempts.attempt_outline(attempt, 2)
+    assert outline.ids == attempt.question_ids
+    assert _read([outline.question(2)]) == _read([orm[attempt.question_ids[1]]])
+
+
+def test_answered_names_every_answered_question_and_reads_one_answer_whole(
+    quiz, learner, django_assert_num_queries
+):
+    """The navigation's read of answers: which questions have one (another attempt's are not
+    among them) and whether it is checked, and the answer asked for, field for field as the
+    ORM reads it."""
+    attempt = make_attempt(quiz, user=learner)
+    first, second, third = (quiz.questions.get(pk=pk) for pk in attempt.question_ids)
+    attempts.answer_save(
+        attempt=attempt, question=first, response=right_response(first), check=True
+    )
+    attempts.answer_save(attempt=attempt, question=second, response=wrong_response(second))
+    other = make_attempt(make_quiz(*quiz.questions.all()), user=learner)
+    attempts.answer_save(attempt=other, question=third, response=right_response(third))
+    orm = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
+    for question in (first, second):
+        with django_assert_num_queries(1):
+            ids, answer = attempts.answered(attempt, question.pk)
+            assert answer is not None and answer.attempt is attempt
+        assert ids == {first.pk: True, second.pk: False}  # the first one is checked
+        assert _fields(answer) == _fields(orm[question.pk])
+    assert attempts.answered(attempt, third.pk) == ({first.pk: True, second.pk: False}, None)

@@ -173,15 +173,23 @@ def test_no_flag_changes_after_submit(tries_quiz, learner):
         attempts.attempt_flag(attempt=attempt, question=question(attempt), flagged=True)
 
 
-def test_the_summary_lists_answered_unanswered_and_flagged(tries_quiz, learner):
+def test_the_summary_lists_answered_unanswered_checked_and_flagged(tries_quiz, learner):
     attempt = begin(tries_quiz, learner)
     first, second = question(attempt, 1), question(attempt, 2)
     attempts.answer_save(attempt=attempt, question=first, response=right_response(first))
     attempts.attempt_flag(attempt=attempt, question=second, flagged=True)
     rows = attempts.attempt_summary(Attempt.objects.get(pk=attempt.pk))
-    assert [(r.position, r.answered, r.flagged) for r in rows] == [
-        (1, True, False),
-        (2, False, True),
+    assert [(r.position, r.answered, r.checked, r.flagged) for r in rows] == [
+        (1, True, False, False),
+        (2, False, False, True),
+    ]
+    attempts.answer_save(
+        attempt=attempt, question=first, response=right_response(first), check=True
+    )
+    rows = attempts.attempt_summary(Attempt.objects.get(pk=attempt.pk))
+    assert [(r.question_id, r.answered, r.checked) for r in rows] == [
+        (first.pk, True, True),  # right: checked, it can no longer change
+        (second.pk, False, False),
     ]
 
 

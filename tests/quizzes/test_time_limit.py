@@ -8,6 +8,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -259,3 +260,46 @@ def test_time_runs_out_even_when_a_gate_now_refuses_submits(timed, learner, monk
     assert attempts.attempt_expire(attempt=attempt, now=attempt.deadline + timedelta(minutes=1))
     attempt.refresh_from_db()
     assert attempt.is_submitted and attempt.submitted_at == attempt.deadline
+
+
+# --- reports close overdue attempts (a gradebook's, compiled once) ------------------------
+
+
+def test_a_report_closes_its_overdue_attempts_after_the_grace_and_only_its_own(
+    timed, learner, other_learner, django_assert_num_queries
+):
+    """`OverdueIn` closes the attempts of its scope (here: one quiz's) whose time ran out, as
+    `expire_overdue` does: not within the grace, dated at the deadline with the answers saved
+    by then counted; another quiz's overdue attempt and a submitted one stay as they are. With
+    nothing overdue it costs one query."""
+    in_scope = attempts.OverdueIn(lambda quiz_id: Attempt.objects.filter(quiz_id=quiz_id))
+    mine = begin(timed, learner)
+    first = timed.questions.get(data={"answer": True})
+    attempts.answer_save(attempt=mine, question=first, response=right_response(first), now=T0)
+    done = begin(timed, other_learner)
+    attempts.attempt_submit(attempt=done, now=T0 + timedelta(minutes=2))
+    elsewhere = begin(make_quiz(make_question("true_false"), time_limit=5), learner)
+    within_grace = mine.deadline + attempts.GRACE
+    with django_assert_num_queries(1):
+        assert in_scope.expire(timed.pk, now=within_grace) == 0
+    assert in_scope.expire(timed.pk, now=within_grace + timedelta(seconds=1)) == 1
+    mine.refresh_from_db()
+    assert (mine.submitted_at, mine.score, mine.ran_out_of_time) == (mine.deadline, 0.5, True)
+    done.refresh_from_db()
+    assert done.submitted_at == T0 + timedelta(minutes=2) and not done.ran_out_of_time
+    assert Attempt.objects.get(pk=elsewhere.pk).submitted_at is None
+    with django_assert_num_queries(1):  # closed: nothing left to do
+        assert in_scope.expire(timed.pk, now=T0 + timedelta(days=1)) == 0
+
+
+def test_a_report_closes_at_most_a_bounded_number_per_view_latest_started_first(timed, monkeypatch):
+    """The rest close on the next view, in the order `expire_overdue` takes them."""
+    monkeypatch.setattr(attempts, "EXPIRE_PER_REQUEST", 2)
+    in_scope = attempts.OverdueIn(lambda quiz_id: Attempt.objects.filter(quiz_id=quiz_id))
+    learners = [get_user_model().objects.create_user(f"l{n}") for n in range(3)]
+    started = [begin(timed, who, now=T0 + timedelta(minutes=n)) for n, who in enumerate(learners)]
+    now = T0 + timedelta(days=1)
+    assert in_scope.expire(timed.pk, now=now) == 2
+    still_open = Attempt.objects.filter(submitted_at__isnull=True)
+    assert list(still_open.values_list("pk", flat=True)) == [started[0].pk]
+    assert in_scope.expire(timed.pk, now=now) == 1 and not still_open.exists()

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from quizzes.models import Answer, Attempt
+from quizzes.models import Answer, Attempt, Question
 from tests.conftest import give_mfa
 from tests.quizzes.builders import allow, make_question, make_quiz, policy
 
@@ -443,9 +443,12 @@ def test_a_session_that_ended_mid_quiz_says_so_and_keeps_the_answer(client, lear
     client.post(
         response["Location"], {"login": "ada", "password": "a-long-passphrase-1", "next": back}
     )
-    body = client.get(back).content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(back).content.decode()
     assert "filled in again" in body
     assert 'value="false" checked' in body
+    read = [c["sql"] for c in ctx.captured_queries if 'FROM "quizzes_question"' in c["sql"]]
+    assert len(read) == 1, read  # the question shown and filled in again: read once
 
 
 def test_a_stranger_still_gets_a_404_for_an_anonymous_attempt(client, quiz):
@@ -490,3 +493,79 @@ def test_policy_decision_feedback_names_the_documentation_rule(learner_client):
     )
     # Questions take the level of their lesson (no level of their own yet).
     assert "badge-level-foundational" in body
+
+
+# --- a page of an attempt reads the question it shows, whatever the quiz's length ---------
+
+
+def _attempt_pages(client, attempt: Attempt, position: int) -> dict:
+    """The queries of each request a learner makes on the true/false question at `position`:
+    its page (whole and as htmx), an autosave, a save that moves on (htmx) and a flag."""
+    answer = reverse("quizzes:answer", args=[attempt.pk, position])
+    htmx = {"HX-Request": "true"}
+    requests = {
+        "take": lambda: client.get(f"{attempt.get_absolute_url()}?q={position}"),
+        "take htmx": lambda: client.get(f"{attempt.get_absolute_url()}?q={position}", headers=htmx),
+        "autosave": lambda: client.post(
+            answer, {"action": "autosave", "answer": "true"}, headers=htmx
+        ),
+        "next": lambda: client.post(answer, {"action": "next", "answer": "true"}, headers=htmx),
+        "flag": lambda: client.post(
+            reverse("quizzes:flag", args=[attempt.pk, position]), {"flagged": "1"}, headers=htmx
+        ),
+    }
+    counts = {}
+    for name, request in requests.items():
+        with CaptureQueriesContext(connection) as ctx:
+            assert request().status_code == 200, name
+        counts[name] = len(ctx.captured_queries)
+    return counts
+
+
+def test_a_long_quiz_pages_issue_as_many_queries_as_a_short_ones(learner_client, monkeypatch):
+    """A 30-question attempt's pages cost the queries a 3-question one's do: the question shown
+    is read whole, the others' ids only."""
+    from srm_trainer.ratelimit import counters
+
+    monkeypatch.setattr(counters, "PURGE_CHANCE", 0)  # the limiter's occasional clean-up query
+    kinds = ["single", "true_false", "policy_decision", "multiple", "least_privilege"]
+    counts = {}
+    for size in (3, 30):
+        quiz = make_quiz(*(make_question(kinds[n % len(kinds)]) for n in range(size)))
+        attempt = start(learner_client, quiz)
+        counts[size] = _attempt_pages(learner_client, attempt, 2)
+    assert counts[3] == counts[30], counts
+
+
+def test_each_position_shows_its_question_when_one_before_it_broke(learner_client, caplog):
+    """A question broken after the start (an edit, here one that bypasses `save`) is skipped
+    from the next page on: the later ones move up a place, and every page, answer and flag
+    acts on the question it shows."""
+    questions = [make_question("true_false", prompt=f"Statement number {n}.") for n in range(5)]
+    quiz = make_quiz(*questions, feedback="end")
+    attempt = start(learner_client, quiz)
+    take = attempt.get_absolute_url()
+    assert "Question 3 of 5" in learner_client.get(f"{take}?q=3").content.decode()
+    before = _count(learner_client, f"{take}?q=3")
+    broken = attempt.question_ids[1]
+    Question.objects.filter(pk=broken).update(data={"answer": "maybe"})
+    shown = [pk for pk in attempt.question_ids if pk != broken]
+    prompts = {q.pk: q.prompt for q in questions}
+    first_after = learner_client.get(f"{take}?q=3").content.decode()  # finds it skipped
+    assert "Question 3 of 4" in first_after and prompts[shown[2]] in first_after
+    for position, pk in enumerate(shown, start=1):
+        body = learner_client.get(f"{take}?q={position}").content.decode()
+        assert f"Question {position} of 4" in body and prompts[pk] in body, position
+    assert _count(learner_client, f"{take}?q=3") == before  # the skip is known: no extra read
+    htmx = {"HX-Request": "true"}
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 2]),
+        {"action": "next", "answer": "false"},
+        headers=htmx,
+    )
+    assert prompts[shown[2]] in response.content.decode()  # moved on to the third shown
+    assert Answer.objects.get(attempt=attempt).question_id == shown[1]
+    learner_client.post(reverse("quizzes:flag", args=[attempt.pk, 3]), {"flagged": "1"})
+    attempt.refresh_from_db()
+    assert attempt.flagged == [shown[2]]
+    assert "is broken and skipped" in caplog.text

@@ -155,6 +155,28 @@ def _field(context: dict) -> str:
     return f"{head}\n{help_html}\n{_var(field.errors)}\n{_var(field)}{tail}\n"
 
 
+def _div(context: dict) -> str:
+    """django/forms/div.html: a whole form (`{{ form }}`), e.g. a formset's management form,
+    which an editor draws once per list of rows."""
+    errors, fields = context["errors"], context["fields"]
+    hidden = "".join(_var(field) for field in context["hidden_fields"])
+    out = [f"{_var(errors)}\n"]
+    if errors and not fields:
+        out.append(f"\n  <div>{hidden}</div>\n")
+    out.append("\n")
+    for n, (field, _errors) in enumerate(fields, start=1):
+        classes = field.css_classes()
+        class_ = f' class="{_var(classes)}"' if classes else ""
+        out.append(f"\n  <div{class_}>\n    {_var(field.as_field_group())}\n    ")
+        if n == len(fields):
+            out.append(f"\n      {hidden}\n    ")
+        out.append("\n</div>\n")
+    out.append("\n")
+    if not fields and not errors:
+        out.append(f"\n  {hidden}\n")
+    return "".join(out)
+
+
 def _template(name: str) -> str:
     return f"django/forms/{name}"
 
@@ -163,6 +185,7 @@ _WIDGETS = "widgets/"
 _INPUTS = ("text", "number", "email", "url", "password", "hidden", "checkbox", "search", "tel")
 
 HANDLERS: dict[str, Callable[[dict], str | None]] = {
+    _template("div.html"): _div,
     _template("field.html"): _field,
     _template("label.html"): _label,
     _template("errors/list/default.html"): _errors,

@@ -35,9 +35,10 @@ class TeachError(Exception):
 def unique_slug(model, text: str, *, fallback: str, max_length: int = 90) -> str:
     """A slug from `text` that no row of `model` uses yet (and no page reserves): `base`, else
     the first free `base-2`, `base-3`, … The slugs in use are read in one query: a question
-    bank full of "Which statement is true?" asked once per taken number."""
+    bank full of "Which statement is true?" asked once per taken number. Unordered: a set is
+    made of them, and the models' default order was most of the query's cost to build."""
     base = slugify(text)[:max_length].strip("-") or fallback
-    rows = model.objects.filter(Q(slug=base) | Q(slug__startswith=f"{base}-"))
+    rows = model.objects.filter(Q(slug=base) | Q(slug__startswith=f"{base}-")).order_by()
     taken = set(rows.values_list("slug", flat=True)) | RESERVED_QUIZ_SLUGS
     slug, n = base, 1
     while slug in taken:

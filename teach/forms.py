@@ -4,15 +4,17 @@ belongs). The kind-specific parts are in `teach.editors`."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import cast
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
 
 from lessons.models import Lesson, Level, Module
+from lessons.reading_order import VERSION_KEY as CONTENT_VERSION
 from quizzes.models import Quiz
 from srm_trainer.prepared import PreparedQuery
+from srm_trainer.versioned_cache import VersionedCache
 from teach.rendering import RENDERER
 
 # Misconception and bank tags: lowercase words joined by hyphens (the import checks the same).
@@ -61,19 +63,38 @@ LESSON_MENU = PreparedQuery(
 )
 
 
+def _lesson_entries() -> list[tuple]:
+    return [(key, f"{module}/{slug}") for key, module, slug in LESSON_MENU.rows()]
+
+
+def _module_entries(key: str) -> Callable[[], list[tuple]]:
+    return lambda: [tuple(row) for row in MODULE_MENUS[key].rows()]
+
+
+# The menus as drawn, kept per content version (srm_trainer/versioned_cache.py): they change
+# only when a module or lesson is saved or deleted, which is what bumps the course's reading
+# order (`reading_order.VERSION_KEY`, by the signals in lessons/apps.py), so they share its
+# version, as the sandbox's preset menu does. The question, quiz and bank forms read them on
+# every page, a query each.
+KEPT_MODULE_MENUS = {
+    key: VersionedCache(CONTENT_VERSION, _module_entries(key)) for key in ("pk", "slug")
+}
+KEPT_MODULE_MENUS["id"] = KEPT_MODULE_MENUS["pk"]
+KEPT_LESSON_MENU = VersionedCache(CONTENT_VERSION, _lesson_entries)
+
+
 class ModuleChoiceField(_RowChoiceField):
     """Modules by title (`Module.__str__`), in the modules' order; keyed by pk or slug."""
 
     def rows(self) -> Iterator[tuple]:
-        return (tuple(row) for row in MODULE_MENUS[self.to_field_name or "pk"].rows())
+        return iter(KEPT_MODULE_MENUS[self.to_field_name or "pk"].get())
 
 
 class LessonChoiceField(_RowChoiceField):
     """Lessons as `module-slug/lesson-slug` (`Lesson.__str__`), in the modules' order."""
 
     def rows(self) -> Iterator[tuple]:
-        for key, module, slug in LESSON_MENU.rows():
-            yield key, f"{module}/{slug}"
+        return iter(KEPT_LESSON_MENU.get())
 
 
 class TagChoiceField(forms.MultipleChoiceField):

@@ -363,14 +363,15 @@ class PolicyDecisionEditor(Editor):
         if not op:
             return None
         if op == "load-scenario":
-            scenario = self._form(question, user).whole(post.get("k-scenario", NEW))
+            # The chosen scenario is found through the form that draws the menu: one form,
+            # and the menu read once (a second form read it again to draw it).
+            parts = self.redraw(question, post, user=user)
+            scenario = parts.form.whole(post.get("k-scenario", NEW))
             if scenario is None:  # "a new scenario": keep the case as typed, to save as new
-                values = {"scenario": NEW, "opened": NEW}
-                return self.redraw(question, post, user=user, values=values)
-            state, refusal = _state_of(scenario)
-            parts = self.redraw(question, post, user=user, values=_scenario_values(scenario))
-            parts.state, parts.refusal = state, refusal
-            parts.form.keep(scenario)  # read whole already
+                parts.form.initial.update(scenario=NEW, opened=NEW)
+                return parts
+            parts.form.initial.update(_scenario_values(scenario))
+            parts.state, parts.refusal = _state_of(scenario)
             return parts
         parts = self.redraw(question, post, user=user)
         if parts.refusal:

@@ -134,6 +134,18 @@ def _errors(context: dict) -> str:
     return f'<ul class="{_var(context["error_class"])}"{id_}>{items}</ul>'
 
 
+# Django's error list templates: both draw nothing for a list without errors.
+_ERROR_LISTS = ("django/forms/errors/list/default.html", "django/forms/errors/list/ul.html")
+
+
+def _field_errors(errors) -> str:
+    """`{{ field.errors }}`: most fields have none, and an empty list drew nothing through a
+    render of its template (a tenth of a field's cost)."""
+    if not errors and errors.template_name in _ERROR_LISTS:
+        return ""
+    return _var(errors)
+
+
 def _field(context: dict) -> str:
     """django/forms/field.html: label (or legend), help text, errors, the control."""
     field = context["field"]
@@ -152,7 +164,29 @@ def _field(context: dict) -> str:
     else:
         help_html = ""
     tail = "</fieldset>" if field.use_fieldset else ""
-    return f"{head}\n{help_html}\n{_var(field.errors)}\n{_var(field)}{tail}\n"
+    return f"{head}\n{help_html}\n{_field_errors(field.errors)}\n{_var(field)}{tail}\n"
+
+
+def _div(context: dict) -> str:
+    """django/forms/div.html: a whole form (`{{ form }}`), e.g. a formset's management form,
+    which an editor draws once per list of rows."""
+    errors, fields = context["errors"], context["fields"]
+    hidden = "".join(_var(field) for field in context["hidden_fields"])
+    out = [f"{_var(errors)}\n"]
+    if errors and not fields:
+        out.append(f"\n  <div>{hidden}</div>\n")
+    out.append("\n")
+    for n, (field, _errors) in enumerate(fields, start=1):
+        classes = field.css_classes()
+        class_ = f' class="{_var(classes)}"' if classes else ""
+        out.append(f"\n  <div{class_}>\n    {_var(field.as_field_group())}\n    ")
+        if n == len(fields):
+            out.append(f"\n      {hidden}\n    ")
+        out.append("\n</div>\n")
+    out.append("\n")
+    if not fields and not errors:
+        out.append(f"\n  {hidden}\n")
+    return "".join(out)
 
 
 def _template(name: str) -> str:
@@ -163,10 +197,10 @@ _WIDGETS = "widgets/"
 _INPUTS = ("text", "number", "email", "url", "password", "hidden", "checkbox", "search", "tel")
 
 HANDLERS: dict[str, Callable[[dict], str | None]] = {
+    _template("div.html"): _div,
     _template("field.html"): _field,
     _template("label.html"): _label,
-    _template("errors/list/default.html"): _errors,
-    _template("errors/list/ul.html"): _errors,
+    **{name: _errors for name in _ERROR_LISTS},
     _template(f"{_WIDGETS}input.html"): lambda c: _input(c["widget"]),
     **{_template(f"{_WIDGETS}{kind}.html"): lambda c: _input(c["widget"]) for kind in _INPUTS},
     _template(f"{_WIDGETS}textarea.html"): lambda c: _textarea(c["widget"]),

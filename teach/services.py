@@ -13,6 +13,8 @@ from django.utils.text import slugify
 
 from lessons.models import Source
 from quizzes import exam
+from quizzes.attempts import _QUESTION_COLUMNS as QUESTION_COLUMNS
+from quizzes.attempts import _question_from as question_from
 from quizzes.attempts import usable
 from quizzes.models import (
     RESERVED_QUIZ_SLUGS,
@@ -33,9 +35,10 @@ class TeachError(Exception):
 def unique_slug(model, text: str, *, fallback: str, max_length: int = 90) -> str:
     """A slug from `text` that no row of `model` uses yet (and no page reserves): `base`, else
     the first free `base-2`, `base-3`, … The slugs in use are read in one query: a question
-    bank full of "Which statement is true?" asked once per taken number."""
+    bank full of "Which statement is true?" asked once per taken number. Unordered: a set is
+    made of them, and the models' default order was most of the query's cost to build."""
     base = slugify(text)[:max_length].strip("-") or fallback
-    rows = model.objects.filter(Q(slug=base) | Q(slug__startswith=f"{base}-"))
+    rows = model.objects.filter(Q(slug=base) | Q(slug__startswith=f"{base}-")).order_by()
     taken = set(rows.values_list("slug", flat=True)) | RESERVED_QUIZ_SLUGS
     slug, n = base, 1
     while slug in taken:
@@ -56,10 +59,21 @@ def quiz_questions(quiz: Quiz, *, entries: list[QuizQuestion] | None = None) -> 
         return usable(pool.select_related("scenario", "lesson").order_by("pk"))
     if entries is not None:
         return usable(e.question for e in entries if not e.question.archived)
-    rows = quiz.entries.filter(question__archived=False).select_related(
-        "question__scenario", "question__lesson"
-    )
-    return usable(e.question for e in rows.order_by("order", "pk"))
+    return usable(map(question_from, OWN_QUESTIONS.rows(quiz.pk)))
+
+
+# A quiz's own questions, not archived, in its order, each with its lesson (and module) and
+# scenario, as `quizzes.attempts` reads an attempt's: its SQL compiled once. The preview reads
+# them on every page, and building that join's SQL cost more than the rest of its view.
+OWN_QUESTIONS = PreparedQuery(
+    QuizQuestion,
+    ("int",),
+    lambda quiz_id: (
+        QuizQuestion.objects.filter(quiz_id=quiz_id, question__archived=False)
+        .order_by("order", "pk")
+        .values_list(*(f"question__{column}" for column in QUESTION_COLUMNS))
+    ),
+)
 
 
 def quiz_set_published(*, quiz: Quiz, published: bool) -> None:

@@ -387,6 +387,9 @@ def _question_page(
         raise Http404("There is no editor for this kind of question yet.")
     user = request.user
     context = {"question": question, "quiz": quiz, "creating": creating, "editor": editor}
+    # Where every button of the page posts back to: worked out once, not by each of the
+    # 15-60 buttons and forms that name it (`request.get_full_path` escapes it every time).
+    context["page_url"] = request.get_full_path()
     context["kind"] = kinds.KINDS[question.type]
     action = request.POST.get("action", "save") if request.method == "POST" else ""
     if request.method != "POST":

@@ -181,3 +181,30 @@ def test_a_quizs_attempts_are_counted_as_the_orm_counts_them(instructor, learner
     make_attempt(other, user=learner)
     assert (services.attempt_count(quiz), services.attempt_count(other)) == (3, 1)
     assert services.attempt_count(quiz) == quiz.attempts.count()
+
+
+def test_a_quizs_own_questions_are_the_orms_in_its_order_with_their_rows(
+    instructor, django_assert_num_queries
+):
+    """`services.quiz_questions` reads them compiled once (`OWN_QUESTIONS`): the same
+    questions as the entries' queryset, in the quiz's order, the archived and the broken left
+    out, each with its lesson and scenario already read."""
+    lesson = make_lesson()
+    policy = make_question("policy_decision", owner=instructor, lesson=lesson)
+    plain = make_question("single", owner=instructor, lesson=None)
+    archived = make_question("ordering", owner=instructor, archived=True)
+    broken = make_question("single", owner=instructor)
+    Question.objects.filter(pk=broken.pk).update(data={"choices": "not a list"})
+    quiz = make_quiz(plain, archived, broken, policy, owner=instructor)
+    quiz.entries.filter(question=plain).update(order=9)  # last, though added first
+    rows = quiz.entries.filter(question__archived=False).select_related(
+        "question__scenario", "question__lesson"
+    )
+    orm = [e.question for e in rows.order_by("order", "pk") if e.question.is_usable()]
+    assert [q.pk for q in orm] == [policy.pk, plain.pk]
+    with django_assert_num_queries(1):
+        read = services.quiz_questions(quiz)
+        related = [(q.lesson, q.scenario) for q in read]
+    assert [_fields(q) for q in read] == [_fields(q) for q in orm]
+    assert related == [(q.lesson, q.scenario) for q in orm] and related[0][0] == lesson
+    assert _fields(related[0][1]) == _fields(orm[0].scenario)

@@ -179,6 +179,41 @@ def test_each_piece_is_the_same_as_djangos_template(data):
             assert x.tag(wrap_label=True) == y.tag(wrap_label=True), name
 
 
+class Hidden(forms.Form):
+    """Only hidden fields, as a formset's management form: one required, to have an error."""
+
+    one = forms.CharField(widget=forms.HiddenInput)
+    two = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+@pytest.mark.parametrize("data", [None, ODD_DATA], ids=["unbound", "bound-with-errors"])
+@pytest.mark.parametrize("form_class", [Odd, Hidden])
+def test_a_whole_form_is_the_same_as_djangos_template(form_class, data):
+    """`{{ form }}` (django/forms/div.html): visible fields each in its div, the hidden ones
+    after the last (or alone, or boxed with the errors of a form that has only those)."""
+    fast = form_class(data, renderer=RENDERER, initial={"note": "start", "pick": 3})
+    plain = form_class(data, renderer=DjangoTemplates(), initial={"note": "start", "pick": 3})
+    fast.is_bound and fast.is_valid()
+    plain.is_bound and plain.is_valid()
+    if data is not None:
+        for form in (fast, plain):
+            form.add_error(None, "Something about the <whole> form.")
+    assert fast.render() == plain.render()
+    assert str(fast) == str(plain)
+
+
+def test_a_formsets_management_form_is_the_same_as_djangos_template():
+    from teach.editors import ChoiceRow, _formset
+
+    for data in (None, {"rows-TOTAL_FORMS": "2", "rows-INITIAL_FORMS": "x"}, {}):
+        fast = _formset(ChoiceRow)(data, prefix="rows", initial=[{"text": "a"}])
+        plain = _formset(ChoiceRow)(data, prefix="rows", initial=[{"text": "a"}])
+        plain.renderer = DjangoTemplates()
+        fast_html, plain_html = str(fast.management_form), str(plain.management_form)
+        assert 'name="rows-TOTAL_FORMS"' in fast_html
+        assert fast_html == plain_html, data
+
+
 # --- what a teacher relies on ----------------------------------------------------------------
 
 

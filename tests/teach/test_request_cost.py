@@ -238,3 +238,23 @@ def test_an_opened_scenario_is_described_on_the_page_but_not_read_for_a_live_che
             assert teacher.post(url, live, **HTMX).status_code == 200
         assert not [q for q in queries if '"lessons_scenario"."case"' in q["sql"]]
         assert not [q for q in queries if 'FROM "quizzes_question"' in q["sql"]]
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_opening_a_scenario_reads_the_menu_once(teacher, owned, htmx):
+    """The chosen scenario is found in the menu the editor then draws: the menu is read once,
+    the chosen scenario whole once."""
+    from lessons.models import Source
+    from tests.conftest import make_scenario
+    from tests.teach.test_engine_editors import HTMX, policy_form
+
+    quiz, _ = owned
+    scenario = make_scenario(source=Source.FILE, title="Cross-account read")
+    url, data = policy_form(teacher, quiz, op="load-scenario", **{"k-scenario": str(scenario.pk)})
+    with CaptureQueriesContext(connection) as queries:
+        response = teacher.post(url, data, **(HTMX if htmx else {}))
+    assert "Cross-account read" in response.content.decode()
+    reads = [q["sql"] for q in queries.captured_queries if 'FROM "lessons_scenario"' in q["sql"]]
+    menus = [sql for sql in reads if '"lessons_scenario"."owner_id" IS NULL' in sql]
+    assert len(menus) == 1, reads
+    assert len(reads) == 2, reads  # and the chosen one, whole

@@ -339,6 +339,28 @@ def test_row_buttons_add_and_remove_without_saving(teacher, owned):
     assert question.data == before
 
 
+@pytest.mark.parametrize("kind", [*sorted(KINDS), "policy_decision", "least_privilege"])
+def test_every_button_posts_back_to_the_page_it_is_on(teacher, owned, kind):
+    """The page, its buttons (each row's too) and its live checks post to the address the
+    teacher opened, query included (`?quiz=` brings them back to that quiz)."""
+    import html
+    import re
+
+    from tests.teach.test_engine_editors import HTMX
+
+    quiz, _ = owned
+    url = reverse("teach:question-create", args=[quiz.pk, kind]) + f"?quiz={quiz.pk}&from=x"
+    rows, extra = KINDS.get(kind, (None, None))
+    pages = [teacher.get(url), teacher.post(url, form_data(rows, extra, prompt=""))]
+    if rows is not None:
+        pages.append(teacher.post(url, form_data(rows, extra, action="add"), **HTMX))
+    for page in pages:
+        targets = re.findall(r'(?:action|formaction|hx-post)="([^"]*)"', page.content.decode())
+        ours = [html.unescape(t).partition("#")[0] for t in targets if t.startswith("/teach/")]
+        assert len(ours) >= 3 and "" not in targets, ours
+        assert set(ours) == {url}, kind
+
+
 def test_markdown_preview_is_sanitized(teacher, owned):
     quiz, question = owned
     rows = [choice(c["text"], c["correct"], id=c["id"]) for c in question.choices()]

@@ -1,0 +1,69 @@
+"""The module and lesson menus of the teaching forms are kept per content version: read once,
+and changed the moment a module or lesson is saved or deleted."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from lessons.models import Lesson, Module
+from tests.conftest import make_lesson, make_module
+from tests.teach.conftest import client_for
+
+# Committed rows: outside a transaction is where the menus are kept.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def menu(page: str, name: str) -> list[tuple[str, str]]:
+    select = page.split(f'<select name="{name}"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+
+
+def menus(client, url: str) -> tuple[list, list]:
+    page = client.get(url).content.decode()
+    return menu(page, "module"), menu(page, "lesson")
+
+
+def as_the_orm_says() -> tuple[list, list]:
+    modules = [("", "---------")] + [
+        (str(m.pk), str(m)) for m in Module.objects.order_by("order", "slug")
+    ]
+    lessons = [("", "---------")] + [
+        (str(lesson.pk), str(lesson))
+        for lesson in Lesson.objects.select_related("module").order_by("module__order", "order")
+    ]
+    return modules, lessons
+
+
+def test_the_menus_are_read_once_and_follow_every_change(instructor, owned):
+    quiz, question = owned
+    client = client_for(instructor)
+    url = reverse("teach:question-edit", args=[question.pk])
+    first = make_module(title="First", order=1)
+    make_lesson(first, slug="intro", order=1)
+    assert menus(client, url) == as_the_orm_says()
+    expected = as_the_orm_says()
+    with CaptureQueriesContext(connection) as ctx:
+        assert menus(client, url) == expected
+    read = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert '"lessons_module"' not in read and '"lessons_lesson"' not in read
+    # A module renamed, one put before it, a lesson added, renamed and deleted: each is seen
+    # on the very next page.
+    first.title = "First, renamed"
+    first.save()
+    assert menus(client, url) == as_the_orm_says()
+    second = make_module(title="Second", order=0)
+    assert menus(client, url)[0][1] == (str(second.pk), "Second")
+    later = make_lesson(second, slug="later", order=5)
+    assert menus(client, url) == as_the_orm_says()
+    later.slug = "renamed"
+    later.save()
+    assert (str(later.pk), f"{second.slug}/renamed") in menus(client, url)[1]
+    later.delete()
+    assert menus(client, url) == as_the_orm_says()
+    second.delete()
+    assert menus(client, url) == as_the_orm_says()

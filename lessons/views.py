@@ -22,8 +22,10 @@ from srm_trainer.kept_fragments import kept_drawing, links
 # costs the same whatever the size of the module.
 LESSONS_PER_PAGE = 50
 
-# Lesson rows kept (module pages): two per lesson (done or not) fit for a course of thousands.
+# Lesson rows kept (module pages): two per lesson (done or not) fit for a course of thousands;
+# and pages of rows (~25 KB each), for the pages and learners' states most recently asked for.
 ROWS_KEPT = 8192
+PAGES_KEPT = 256
 
 
 @kept_drawing(limit=4)
@@ -96,7 +98,6 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
     completed = progress.done_among(
         request.user, request.session, [entry.pk for entry in page.object_list]
     )
-    surroundings = links()  # read once for the page's rows
     return render(
         request,
         "lessons/module.html",
@@ -104,9 +105,10 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
             "module": module,
             # Each row is a rendered (escaped) template, so the joined rows are safe HTML.
             "rows": mark_safe(  # noqa: S308
-                "".join(
-                    _lesson_row(course, entry.pk, entry.pk in completed, links=surroundings)
-                    for entry in page
+                _lesson_rows(
+                    course,
+                    tuple([entry.pk for entry in page]),
+                    tuple([entry.pk in completed for entry in page]),
                 )
             ),
             "page": page,
@@ -126,6 +128,20 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
                 module.pk
             ),
         },
+    )
+
+
+@kept_drawing(limit=PAGES_KEPT)
+def _lesson_rows(course, pks: tuple[int, ...], done: tuple[bool, ...]) -> str:
+    """A page of a module's rows, kept by its lessons and which of them are done: one look-up
+    for the page. Each row is kept too, so another learner's page of the same lessons with
+    other ones done costs no template work either."""
+    surroundings = links()  # read once for the page's rows
+    return "".join(
+        [
+            _lesson_row(course, pk, is_done, links=surroundings)
+            for pk, is_done in zip(pks, done, strict=True)
+        ]
     )
 
 

@@ -116,7 +116,8 @@ def _kind(value) -> object:
     if kind in _PLAIN:
         return kind
     if kind is tuple:
-        return tuple([_kind(item) for item in value])
+        kinds = tuple(map(type, value))
+        return kinds if _PLAIN.issuperset(kinds) else tuple([_kind(item) for item in value])
     if kind is Kept and value.lasting:
         return kind
     raise _NotAKey
@@ -126,11 +127,12 @@ def key_of(values: tuple) -> tuple | None:
     """The key for these values, or None when they may not be one (see the rules above): the
     values with their kinds, so that True and 1, or 1 and 1.0, are different keys."""
     kinds: tuple = tuple(map(type, values))
-    if not _PLAIN.issuperset(kinds):
-        try:
-            kinds = tuple([_kind(value) for value in values])
-        except _NotAKey:
-            return None
+    if _PLAIN.issuperset(kinds):
+        return values, kinds
+    try:
+        kinds = tuple([_kind(value) for value in values])
+    except _NotAKey:
+        return None
     return values, kinds
 
 

@@ -106,13 +106,17 @@ def module_card(context, module, number: int) -> str:
 
 
 def _plain_progress(progress) -> tuple:
-    """A module's progress (certificates' ModuleProgress) as plain values: what its card shows
-    of it (certificates/_module_parts.html)."""
-    return (
-        tuple([(p.key, p.label, p.done, p.total, p.finished) for p in progress.parts]),
-        tuple([tuple(sorted(quiz.items())) for quiz in progress.quizzes]),
-        progress.complete,
-    )
+    """A module's progress (certificates' ModuleProgress) as plain values, what its card shows
+    of it (certificates/_module_parts.html), in one flat tuple (a key's nested tuples are each
+    checked item by item, and this is asked for on every card of every page): whether the
+    module is complete, how many parts, each part's `_Part` fields, then each quiz's slug and
+    title."""
+    flat: list = [progress.complete, len(progress.parts)]
+    for p in progress.parts:
+        flat += (p.key, p.label, p.done, p.total, p.finished)
+    for quiz in progress.quizzes:
+        flat += (quiz["slug"], quiz["title"])
+    return tuple(flat)
 
 
 class _Part(NamedTuple):
@@ -140,11 +144,12 @@ class _Shown(NamedTuple):
 def _card(course, published_only, slug, number, total, done, show, progress) -> str:
     module = (course.value.published if published_only else course.value.everything).module(slug)
     shown = None
-    if progress is not None:
-        parts, quizzes, complete = progress
-        shown = _Shown(
-            module.pk, tuple(_Part(*p) for p in parts), [dict(q) for q in quizzes], complete
-        )
+    if progress is not None:  # as `_plain_progress` laid it out
+        complete, count, rest = progress[0], progress[1], progress[2:]
+        parts = tuple(_Part(*rest[i : i + 5]) for i in range(0, 5 * count, 5))
+        quizzes = rest[5 * count :]
+        titles = [{"slug": quizzes[i], "title": quizzes[i + 1]} for i in range(0, len(quizzes), 2)]
+        shown = _Shown(module.pk, parts, titles, complete)
     return render_to_string(
         "lessons/home.html#module-card",
         {

@@ -5,20 +5,20 @@ built once per process and kept until the glossary changes: saving or deleting a
 loader does both) bumps a version in the shared cache, which every process checks (one cache
 read per lesson page; `srm_trainer.versioned_cache`, as for `lessons.reading_order`). The
 linked HTML is kept too, by glossary version, lesson and body, so a lesson page links its body
-once per process and glossary version, not on every request. Inside a transaction nothing is
-kept: rows written there may still be rolled back.
+once per process and glossary version, not on every request (srm_trainer/kept_fragments.py,
+which keeps nothing drawn from a build made inside a transaction).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import NamedTuple
 
 from django.urls import reverse
 
 from glossary.matching import Matcher, Term
+from srm_trainer.kept_fragments import kept_drawing
 from srm_trainer.versioned_cache import Kept, VersionedCache
 
 VERSION_KEY = "glossary:version"
@@ -48,9 +48,8 @@ def matcher() -> Matcher:
 
 
 def kept() -> Kept[Matcher]:
-    """The glossary as this process keeps it: a new object whenever the glossary changes (its
-    `version` is empty inside a transaction, where nothing is kept), so what is drawn from the
-    terms can be kept beside it."""
+    """The glossary as this process keeps it: a new object whenever the glossary changes (not
+    `lasting` inside a transaction), so what is drawn from the terms can be kept under it."""
     return _kept.current()
 
 
@@ -62,19 +61,12 @@ def term_url(slug: str) -> str:
 def link_terms(html: str, *, lesson_id: int | None = None) -> str:
     """Lesson HTML with the first use of each glossary term linked to its entry. Terms taught
     in this very lesson are not linked: the lesson is where they are explained."""
-    kept = _kept.current()
-    if not kept.version:  # built inside a transaction: not kept, so not a key either
-        return _link(kept.value, html, lesson_id)
-    return _kept_link(kept, html, lesson_id)
+    return _linked(_kept.current(), html, lesson_id)
 
 
-@lru_cache(maxsize=512)
-def _kept_link(kept: Kept[Matcher], html: str, lesson_id: int | None) -> str:
-    # `kept` compares by identity: a new glossary version is a new object, so a new key.
-    return _link(kept.value, html, lesson_id)
-
-
-def _link(found: Matcher, html: str, lesson_id: int | None) -> str:
+@kept_drawing(limit=512)
+def _linked(glossary: Kept[Matcher], html: str, lesson_id: int | None) -> str:
+    found = glossary.value
     skip = found.taught_in.get(lesson_id, frozenset()) if lesson_id is not None else ()
     return found.link(html, href=term_url, skip=skip)
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from lessons.models import Lesson
 from srm_trainer.prepared import PreparedQuery
-from srm_trainer.versioned_cache import VersionedCache
+from srm_trainer.versioned_cache import Kept, VersionedCache
 
 VERSION_KEY = "lessons:reading-order"
 
@@ -66,7 +66,8 @@ class Order:
     # For the published order: the draft lessons of modules in it (lesson id -> module id), so
     # a learner's kept completion counts (drafts included) can be brought to published ones.
     drafts: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
-    # What pages derive from this order and keep while it lasts (e.g. a module page's rows).
+    # What pages derive from this order and keep while it lasts (a lesson page's rows: lessons/
+    # pages.py). HTML drawn from it is kept by srm_trainer/kept_fragments.py, under its build.
     kept: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -170,9 +171,16 @@ class Order:
 
 
 @dataclass(frozen=True)
-class _Orders:
+class Orders:
+    """One build of the course: every lesson (staff) and the published ones (everyone else)."""
+
     everything: Order
     published: Order
+
+    def visible_to(self, user) -> Order:
+        """What this person may read: staff preview drafts, everyone else sees published
+        lessons of published modules (the same rule as `Lesson.objects.visible_to`)."""
+        return self.everything if getattr(user, "is_staff", False) else self.published
 
 
 def changed() -> None:
@@ -244,7 +252,7 @@ def _read() -> tuple[Entry, ...]:
     )
 
 
-def _build() -> _Orders:
+def _build() -> Orders:
     entries = _read()
     published = tuple(entry for entry in entries if entry.published)
     in_course = {entry.module_id for entry in published}
@@ -253,14 +261,21 @@ def _build() -> _Orders:
         for entry in entries
         if not entry.published and entry.module_id in in_course
     }
-    return _Orders(Order.of(entries), Order.of(published, published_only=True, drafts=drafts))
+    return Orders(Order.of(entries), Order.of(published, published_only=True, drafts=drafts))
 
 
 _kept = VersionedCache(VERSION_KEY, _build)
 
 
-def _orders() -> _Orders:
+def _orders() -> Orders:
     return _kept.get()
+
+
+def kept() -> Kept[Orders]:
+    """The course as this process keeps it: a new object whenever the course changes (not
+    `lasting` inside a transaction), so what is drawn from it can be kept under it
+    (srm_trainer/kept_fragments.py)."""
+    return _kept.current()
 
 
 def everything() -> tuple[Entry, ...]:
@@ -274,7 +289,5 @@ def published() -> Order:
 
 
 def visible_to(user) -> Order:
-    """What this person may read: staff preview drafts, everyone else sees published lessons
-    of published modules (the same rule as `Lesson.objects.visible_to`)."""
-    kept = _orders()
-    return kept.everything if getattr(user, "is_staff", False) else kept.published
+    """What this person may read (`Orders.visible_to`)."""
+    return _orders().visible_to(user)

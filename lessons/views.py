@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,30 +16,29 @@ from lessons.explorers import compliance_view, srm_view
 from lessons.models import Level
 from lessons.pages import lesson_context, lesson_for
 from srm_trainer.htmx import page_or_partial, wants_partial
+from srm_trainer.kept_fragments import kept_drawing, links
 
 # A module page lists this many lessons and links to the rest page by page (`?page=`), so it
 # costs the same whatever the size of the module.
 LESSONS_PER_PAGE = 50
 
-# The anonymous home page's course listing, rendered once per reading order (a lesson or
-# module saved anywhere makes a new order): (order, html).
-_anonymous_course: tuple[object, str] | None = None
+# Lesson rows kept (module pages): two per lesson (done or not) fit for a course of thousands;
+# and pages of rows (~25 KB each), for the pages and learners' states most recently asked for.
+ROWS_KEPT = 8192
+PAGES_KEPT = 256
 
 
-def _course_html(order, modules_for) -> str | None:
+@kept_drawing(limit=4)
+def _anonymous_course(course) -> str:
     """The course listing a visitor with no progress sees: the same for all of them until the
-    course changes, so it is rendered once per order and process rather than per request."""
-    global _anonymous_course
-    kept = _anonymous_course
-    if kept is not None and kept[0] is order:
-        return kept[1]
-    html = render_to_string("lessons/home.html#course", _course_context(order, modules_for()))
-    if not connection.in_atomic_block:  # only an order of committed rows is kept
-        _anonymous_course = (order, html)
-    return html
+    course changes, so it is drawn once per version of the course (srm_trainer/kept_fragments.py)
+    rather than per request."""
+    order = course.value.published
+    context = _course_context(course, order, order.modules())
+    return render_to_string("lessons/home.html#course", context)
 
 
-def _course_context(order, modules, done=None) -> dict:
+def _course_context(course, order, modules, done=None) -> dict:
     grouped = order.by_module()
     for module in modules:
         module.visible_lessons = grouped.get(module.pk, ())
@@ -51,7 +49,9 @@ def _course_context(order, modules, done=None) -> dict:
         "first_lesson": sequence[0] if sequence else None,
         "lesson_count": len(sequence),
         "show_progress": done is not None,
-        "kept_cards": order.kept.setdefault("home-cards", {}),  # lessons_extras.module_card
+        # What home's cards are drawn from (lessons_extras.module_card): this order of the course.
+        "course_build": course,
+        "published_only": order.published_only,
     }
 
 
@@ -59,20 +59,20 @@ def _course_context(order, modules, done=None) -> dict:
 def home(request: HttpRequest) -> HttpResponse:
     """Modules with their counts and the learner's place: from the kept reading order and
     per-module counts made by the database, so the page costs the same with 24 lessons or
-    2,400. A visitor with no progress gets the course listing rendered once per order."""
+    2,400. A visitor with no progress gets the course listing drawn once per course version."""
     user = request.user
-    order = reading_order.visible_to(user)
-    modules = order.modules
+    course = reading_order.kept()
+    order = course.value.visible_to(user)
     if not user.is_authenticated and not progress.session_completed(request.session):
         sequence = order.entries
         context = {
-            "course_html": _course_html(order, modules),
+            "course_html": _anonymous_course(course),
             "first_lesson": sequence[0] if sequence else None,
             "lesson_count": len(sequence),
         }
     else:
         done = progress.done_by_module(user, request.session, order)
-        context = _course_context(order, modules(), done)
+        context = _course_context(course, order, order.modules(), done)
         context["resume"] = progress.resume(user, request.session, order)
     return render(request, "lessons/home.html", context)
 
@@ -83,7 +83,8 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
     LESSONS_PER_PAGE at a time; `?level=advanced` (etc.) shows only the lessons of one level,
     a plain link so the filter works without JavaScript. An unknown level shows them all, an
     unknown page number the nearest page."""
-    order = reading_order.visible_to(request.user)
+    course = reading_order.kept()
+    order = course.value.visible_to(request.user)
     module = order.module(module_slug)
     if module is None:
         raise Http404("No such module.")
@@ -104,7 +105,11 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
             "module": module,
             # Each row is a rendered (escaped) template, so the joined rows are safe HTML.
             "rows": mark_safe(  # noqa: S308
-                "".join(_lesson_row(order, entry, entry.pk in completed) for entry in page)
+                _lesson_rows(
+                    course,
+                    tuple([entry.pk for entry in page]),
+                    tuple([entry.pk in completed for entry in page]),
+                )
             ),
             "page": page,
             "level": level,
@@ -126,17 +131,28 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
     )
 
 
-def _lesson_row(order, entry, done: bool) -> str:
-    """A module page's row for one lesson, drawn once per reading order (its data all comes
-    from the order) and kept with it: a page of 50 rows then costs what a page of 4 does."""
-    rows = order.kept.setdefault("module-rows", {})
-    key = (entry.pk, done)
-    row = rows.get(key)
-    if row is None:
-        row = rows[key] = render_to_string(
-            "lessons/module.html#lesson-row", {"lesson": entry, "done": done}
-        )
-    return row
+@kept_drawing(limit=PAGES_KEPT)
+def _lesson_rows(course, pks: tuple[int, ...], done: tuple[bool, ...]) -> str:
+    """A page of a module's rows, kept by its lessons and which of them are done: one look-up
+    for the page. Each row is kept too, so another learner's page of the same lessons with
+    other ones done costs no template work either."""
+    surroundings = links()  # read once for the page's rows
+    return "".join(
+        [
+            _lesson_row(course, pk, is_done, links=surroundings)
+            for pk, is_done in zip(pks, done, strict=True)
+        ]
+    )
+
+
+@kept_drawing(limit=ROWS_KEPT)
+def _lesson_row(course, pk: int, done: bool) -> str:
+    """A module page's row for one lesson, drawn from its reading-order entry (everything the
+    row shows) once per course version and kept: a page of 50 rows costs what a page of 4
+    does. Both orders of a version share their entries, so any lesson is in `everything`."""
+    order = course.value.everything
+    entry = order.entries[order.position[pk]]
+    return render_to_string("lessons/module.html#lesson-row", {"lesson": entry, "done": done})
 
 
 @require_safe

@@ -8,7 +8,9 @@ cache, one read per use; `changed()` (called by the models' signals) sets a new 
 every process sees on its next read.
 
 Inside a transaction the value is built afresh and not kept: rows written there may still be
-rolled back, and a kept value must only ever describe committed rows.
+rolled back, and a kept value must only ever describe committed rows. This is the one place
+that rule lives: such a build says so (`Kept.lasting` is False), and whatever is drawn from it
+(srm_trainer/kept_fragments.py) is not kept either.
 """
 
 from __future__ import annotations
@@ -61,6 +63,12 @@ class Kept(Generic[T]):
 
     version: str
     value: T
+
+    @property
+    def lasting(self) -> bool:
+        """Whether this build is kept beyond now: False inside a transaction, where nothing
+        drawn from it may be kept either."""
+        return bool(self.version)
 
 
 class VersionedCache(Generic[T]):

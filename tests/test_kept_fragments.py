@@ -18,6 +18,8 @@ from django.template import Context, Template, TemplateSyntaxError, engines
 from django.test import RequestFactory
 from django.urls import resolve, set_script_prefix
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from srm_trainer import kept_fragments
 from srm_trainer.accounts.roles import set_instructor
@@ -71,8 +73,9 @@ def test_a_part_is_kept_only_so_many_times(monkeypatch):
     for v in range(5):
         assert template.render(Context({"v": v, "n": -v})) == f"{v}{-v}"
     node = template.nodelist[0]
-    assert len(node._kept) == 2
-    assert template.render(Context({"v": 4, "n": 9})) == "49"  # drawn, not kept
+    assert len(node.kept) == 2  # the latest two; the oldest went first
+    assert template.render(Context({"v": 0, "n": 9})) == "09"  # drawn again
+    assert len(node.kept) == 2
 
 
 def test_links_follow_the_script_prefix_and_static_urls_a_settings_change(settings):
@@ -160,3 +163,102 @@ def test_the_page_header_is_drawn_as_django_draws_it_for_every_role_and_page(db)
             for _ in range(2):
                 page = kept.render(query, _request(path, user))
                 assert TOKEN.sub("TOKEN", page) == expected, (path, user)
+
+
+# Kept drawings (`@kept_drawing`): the same rules for HTML kept from Python code.
+
+DRAWN: list = []  # what the drawings below were asked to draw, in order
+
+
+def _shown(value) -> str:
+    DRAWN.append(value)
+    return repr(value)
+
+
+def _escaped(value) -> str:
+    return conditional_escape(value)
+
+
+def _from_the_course(course, n: int) -> str:
+    DRAWN.append(n)
+    return f"{len(course.value.everything.entries)} lessons, {n}"
+
+
+def test_a_drawing_is_kept_by_its_arguments_each_with_its_type():
+    """`True == 1` and `1 == 1.0`, but a page drawn for one must not be shown for the other."""
+    shown = kept_fragments.kept_drawing(limit=8)(_shown)
+    DRAWN.clear()
+    assert [shown(v) for v in (1, True, 1.0, "1", (1, True), (True, 1), 1, True)] == [
+        "1",
+        "True",
+        "1.0",
+        "'1'",
+        "(1, True)",
+        "(True, 1)",
+        "1",
+        "True",
+    ]
+    assert DRAWN == [1, True, 1.0, "1", (1, True), (True, 1)]  # the last two were kept
+    escaped = kept_fragments.kept_drawing(limit=8)(_escaped)
+    assert escaped("<b>") == "&lt;b&gt;" and escaped(mark_safe("<b>")) == "<b>"  # noqa: S308
+
+
+def test_what_may_not_be_in_a_key_is_drawn_every_time():
+    """A row, a user, a date, a list: their equality says nothing of what is drawn from them
+    (a model row equals another with the same id), so they are never a key."""
+    shown = kept_fragments.kept_drawing(limit=8)(_shown)
+    user = get_user_model()(pk=1, username="ada")
+    for value in (user, timezone.now(), ["a"], (1, ["a"])):
+        DRAWN.clear()
+        assert shown(value) == shown(value) == repr(value)
+        assert len(DRAWN) == 2, value
+    assert len(shown.kept) == 0
+
+
+def test_a_drawing_is_a_plain_function_handed_only_its_key():
+    secret = "one visitor's"
+
+    def closure(value) -> str:
+        return f"{value} {secret}"
+
+    for draw in (closure, str.upper, Template("x").render):
+        with pytest.raises(TypeError, match="plain function"):
+            kept_fragments.kept_drawing(limit=1)(draw)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_drawn_from_a_build_made_inside_a_transaction_is_kept():
+    """Committed rows, as a server sees them: the course's build inside a transaction is not
+    lasting (versioned_cache), so what is drawn from it is drawn every time; outside, once."""
+    from django.db import transaction
+
+    from lessons import reading_order
+    from tests.conftest import make_lesson, make_module
+
+    drawn = kept_fragments.kept_drawing(limit=8)(_from_the_course)
+    make_lesson(make_module())
+    DRAWN.clear()
+    with transaction.atomic():
+        make_lesson(make_module())
+        course = reading_order.kept()
+        assert drawn(course, 1) == drawn(course, 1) == "2 lessons, 1"
+        assert DRAWN == [1, 1] and len(drawn.kept) == 0
+    DRAWN.clear()
+    course = reading_order.kept()
+    assert drawn(course, 1) == drawn(course, 1) == "2 lessons, 1"
+    assert DRAWN == [1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_version_of_the_course_forgets_what_was_drawn_from_the_old_one():
+    from lessons import reading_order
+    from tests.conftest import make_lesson, make_module
+
+    drawn = kept_fragments.kept_drawing(limit=8)(_from_the_course)
+    module = make_module()
+    make_lesson(module)
+    assert [drawn(reading_order.kept(), n) for n in (1, 2)] == ["1 lessons, 1", "1 lessons, 2"]
+    assert len(drawn.kept) == 2
+    make_lesson(module)  # a new version of the course
+    assert drawn(reading_order.kept(), 1) == "2 lessons, 1"
+    assert len(drawn.kept) == 1  # the old version's drawings let go

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import threading
+from typing import NamedTuple
 
 from django import template
 from django.template.loader import render_to_string
@@ -12,6 +12,8 @@ from django.utils.safestring import mark_safe
 from lessons.diagrams import deciding_step, policy_flow_html
 from lessons.markdown import render_markdown
 from srm_trainer.iam.words import DECISIONS
+from srm_trainer.kept_fragments import kept_drawing
+from srm_trainer.kept_urls import where
 
 register = template.Library()
 
@@ -75,59 +77,87 @@ def policy_flow_diagram(steps) -> str:
     return policy_flow_html(*(found or (None, None)))  # one key for "none decided"
 
 
-# Module cards on home, kept by everything a card shows (see `module_card`), in a map the view
-# keeps with the reading order (`kept_cards`); at most CARDS_KEPT cards an order, oldest first out.
+# Module cards on home kept (see `module_card`): at most CARDS_KEPT, oldest first out.
 CARDS_KEPT = 1024
-_cards_lock = threading.Lock()
-
-
-def _progress_key(progress) -> tuple | None:
-    """What a card shows of a module's progress (certificates' ModuleProgress): its parts
-    (frozen, so comparable) and its quizzes; `complete` follows from the parts."""
-    if progress is None:
-        return None
-    return (
-        tuple(progress.parts),
-        tuple(tuple(sorted(quiz.items())) for quiz in progress.quizzes),
-    )
 
 
 @register.simple_tag(takes_context=True)
 def module_card(context, module, number: int) -> str:
     """Home's card for one module (`lessons/home.html#module-card`). A learner's card differs
-    from another's only by their counts, so it is drawn once per reading order and state and
-    kept: drawn anew, home's cards were most of a learner's home page. The key holds what the
-    card shows: the module (fixed for an order), its place, its lesson count, the learner's
-    lessons done, and the module's progress when the page shows progress."""
+    from another's only by their counts, so it is drawn once per course version and state and
+    kept: drawn anew, home's cards were most of a learner's home page. The card is drawn from
+    its key alone (`_card`): the module in the page's order of that version of the course, its
+    place, its lesson count, the learner's lessons done, and its progress when the page shows
+    it."""
     show = bool(context.get("show_progress"))
     course = context.get("course_progress") if show else None
     progress = course.for_module(module.pk) if course is not None else None
-    cards = context.get("kept_cards")
-    key = (
-        module.pk,
+    return _card(
+        context["course_build"],
+        context["published_only"],
+        module.slug,
         number,
         len(module.visible_lessons),
         module.done,
         show,
-        _progress_key(progress),
+        None if progress is None else _plain_progress(progress),
+        links=where(context),
     )
-    if cards is not None:
-        with _cards_lock:
-            html = cards.get(key)
-        if html is not None:
-            return html
-    html = render_to_string(
+
+
+def _plain_progress(progress) -> tuple:
+    """A module's progress (certificates' ModuleProgress) as plain values, what its card shows
+    of it (certificates/_module_parts.html), in one flat tuple (a key's nested tuples are each
+    checked item by item, and this is asked for on every card of every page): whether the
+    module is complete, how many parts, each part's `_Part` fields, then each quiz's slug and
+    title."""
+    flat: list = [progress.complete, len(progress.parts)]
+    for p in progress.parts:
+        flat += (p.key, p.label, p.done, p.total, p.finished)
+    for quiz in progress.quizzes:
+        flat += (quiz["slug"], quiz["title"])
+    return tuple(flat)
+
+
+class _Part(NamedTuple):
+    key: str
+    label: str
+    done: int
+    total: int
+    finished: bool
+
+
+class _Shown(NamedTuple):
+    """A module's progress as its card shows it, from `_plain_progress`: in the card's template
+    it stands for the learner's course progress (`progress_of` asks it for the module)."""
+
+    module_id: int
+    parts: tuple[_Part, ...]
+    quizzes: list[dict]
+    complete: bool
+
+    def for_module(self, module_id: int) -> _Shown | None:
+        return self if module_id == self.module_id else None
+
+
+@kept_drawing(limit=CARDS_KEPT)
+def _card(course, published_only, slug, number, total, done, show, progress) -> str:
+    module = (course.value.published if published_only else course.value.everything).module(slug)
+    shown = None
+    if progress is not None:  # as `_plain_progress` laid it out
+        complete, count, rest = progress[0], progress[1], progress[2:]
+        parts = tuple(_Part(*rest[i : i + 5]) for i in range(0, 5 * count, 5))
+        quizzes = rest[5 * count :]
+        titles = [{"slug": quizzes[i], "title": quizzes[i + 1]} for i in range(0, len(quizzes), 2)]
+        shown = _Shown(module.pk, parts, titles, complete)
+    return render_to_string(
         "lessons/home.html#module-card",
         {
             "module": module,
             "number": number,
+            "total": total,
+            "done": done,
             "show_progress": show,
-            "course_progress": course,
+            "course_progress": shown,
         },
     )
-    if cards is not None:
-        with _cards_lock:
-            cards[key] = html
-            while len(cards) > CARDS_KEPT:
-                del cards[next(iter(cards))]
-    return html

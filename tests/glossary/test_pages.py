@@ -124,3 +124,14 @@ def test_the_index_for_search_gives_plain_text_and_the_terms_page(course):
         "zone-security",
         "aws-waf",
     }
+
+
+def test_inside_a_transaction_the_listing_shows_each_change_at_once(client, course):
+    """Rows written inside a transaction may be rolled back, so nothing drawn from them is kept
+    (versioned_cache, kept_fragments): each view draws the listing from the rows as they are."""
+    assert ">service control policy<" in client.get("/learn/glossary/").content.decode()
+    term = GlossaryTerm.objects.get(slug="service-control-policy")
+    term.term = "renamed control policy"
+    term.save()
+    body = client.get("/learn/glossary/").content.decode()
+    assert ">renamed control policy<" in body and ">service control policy<" not in body

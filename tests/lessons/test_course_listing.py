@@ -152,3 +152,30 @@ def test_the_kept_anonymous_listing_follows_the_course(client):
     module.save()
     body = client.get("/").content.decode()
     assert "2 lessons<" in body and "After the edit." in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kept_rows_show_each_learner_their_own_lessons_done(client, learner, other_learner):
+    """Committed rows, as a server sees them, so a page of rows and each row are kept
+    (lessons/views.py): learners with different lessons done on the same page, each asking
+    twice, see only their own marks."""
+    module = make_module(slug="kept-rows")
+    lessons = [make_lesson(module, slug=f"k-{i}") for i in range(4)]
+    now = timezone.now()
+    for user, done in ((learner, lessons[:1]), (other_learner, lessons[1:3])):
+        for lesson in done:
+            LessonProgress.objects.create(user=user, lesson=lesson, completed_at=now)
+
+    def marked(user) -> list[str]:
+        client.force_login(user)
+        body = client.get("/learn/kept-rows/").content.decode()
+        rows = body.split('<li class="card lesson-item')[1:]
+        return [
+            re.findall(r"/learn/kept-rows/([a-z0-9-]+)/", row)[0]
+            for row in rows
+            if "is-done" in row.split(">", 1)[0]
+        ]
+
+    for _ in range(2):
+        assert marked(learner) == ["k-0"]
+        assert marked(other_learner) == ["k-1", "k-2"]

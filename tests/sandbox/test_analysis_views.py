@@ -394,3 +394,35 @@ def batch_of(client, *identity):
         "/sandbox/batch/",
         {**policies, "actions": "s3:GetObject\ns3:PutObject", "resources": "*"},
     )
+
+
+@pytest.mark.parametrize("wider", ["old", "new"])
+def test_each_side_of_a_compare_is_encoded_once_and_its_rows_open_that_side(
+    client, monkeypatch, wider
+):
+    """The rows of what a side allows alone link that side's policies; each side is encoded
+    into a link once for its rows (the old side was encoded again for each lost row)."""
+    from srm_trainer.sandbox import analysis
+
+    encoded = []
+    real = analysis.encode_permalink
+    monkeypatch.setattr(analysis, "encode_permalink", lambda s: encoded.append(s) or real(s))
+    narrow = policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+    sides = (
+        {"old": ALLOW_ALL, "new": narrow} if wider == "old" else {"old": narrow, "new": ALLOW_ALL}
+    )
+    response = client.post(
+        "/sandbox/compare/",
+        {
+            "old-identity-0-text": sides["old"],
+            "new-identity-0-text": sides["new"],
+            "services": "s3",
+        },
+    )
+    gained, lost = results(response).find_all("table")
+    table = lost if wider == "old" else gained
+    links = [a["href"] for a in table.find("tbody").find_all("a")]
+    assert len(links) > 50 and "None." in (gained if wider == "old" else lost).text
+    assert len(encoded) == 1 and encoded[0].identity[0].text == ALLOW_ALL
+    action, resource, text = opened(client, links[-1])
+    assert action == table.find("tbody").find_all("a")[-1].text and text == ALLOW_ALL

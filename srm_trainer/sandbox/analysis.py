@@ -537,9 +537,11 @@ def compare(request: HttpRequest) -> HttpResponse:
                 to_old = _opener(old.token() if lost else "")
                 context["diff"] = result
                 context["gained"] = [
-                    (c, why(c.new.verdict), to_new(c.action, _res(c))) for c in gained
+                    (c, why(c.new.verdict), to_new(c.action, _res(c)), *_shown(c)) for c in gained
                 ]
-                context["lost"] = [(c, why(c.old.verdict), to_old(c.action, _res(c))) for c in lost]
+                context["lost"] = [
+                    (c, why(c.old.verdict), to_old(c.action, _res(c)), *_shown(c)) for c in lost
+                ]
     return _respond(request, context, "compare_results")
 
 
@@ -563,3 +565,12 @@ def _check(form: PolicyForm, side: str) -> None:
 
 def _res(change: Any) -> str:
     return _example_resource(change.new.resources or change.old.resources)
+
+
+def _shown(change: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A change's example resources and conditions (the wider side's, as its `to_dict` says),
+    without the rest of `to_dict`, which the page's table drew for each row and threw away."""
+    return (
+        change.new.resources or change.old.resources,
+        change.new.conditions or change.old.conditions,
+    )

@@ -426,3 +426,25 @@ def test_each_side_of_a_compare_is_encoded_once_and_its_rows_open_that_side(
     assert len(encoded) == 1 and encoded[0].identity[0].text == ALLOW_ALL
     action, resource, text = opened(client, links[-1])
     assert action == table.find("tbody").find_all("a")[-1].text and text == ALLOW_ALL
+
+
+def test_a_change_names_the_wider_sides_resources_and_conditions(client):
+    """Each changed action shows where and when the wider side allows it: the old side's
+    condition for an action the new side takes away, the new side's bucket for one it adds."""
+    old = policy(
+        {
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": "*",
+            "Condition": {"Bool": {"aws:SecureTransport": "true"}},
+        }
+    )
+    new = policy({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::up/*"})
+    data = {"old-identity-0-text": old, "new-identity-0-text": new, "services": "s3"}
+    gained, lost = results(client.post("/sandbox/compare/", data)).find_all("table")
+
+    def cells(table, action):
+        return [td.text for td in table.find("code", string=action).find_parent("tr")("td")]
+
+    assert cells(gained, "s3:PutObject")[3] == "arn:aws:s3:::up/*"
+    assert cells(lost, "s3:GetObject")[3].endswith("— when Bool aws:SecureTransport true")

@@ -60,16 +60,17 @@ def _initial(request: HttpRequest) -> tuple[dict, str, str]:
     return PRESETS[STARTER].case, "", STARTER
 
 
-def _context(request: HttpRequest, case: dict) -> dict:
+def _context(request: HttpRequest, case: dict, *, fields: bool = True) -> dict:
     token = encode_permalink(case)
     url = reverse("network-lab")
-    return _case_context(
-        case, url, request.build_absolute_uri(f"{url}?case={token}") if token else ""
-    )
+    link = request.build_absolute_uri(f"{url}?case={token}") if token else ""
+    return _case_context(case, url, link, fields=fields)
 
 
-def _case_context(case: dict, url: str, permalink: str) -> dict:
-    """Everything the form's fields and the result show: the case's, and its link."""
+def _case_context(case: dict, url: str, permalink: str, *, fields: bool = True) -> dict:
+    """Everything the form's fields and the result show: the case's, and its link.
+    `fields=False`: the result's alone, for a live update, which swaps only the result (the
+    fields' rows and the case's JSON texts would be built and thrown away)."""
     result = error = None
     try:
         result = trace_case(case)
@@ -78,11 +79,8 @@ def _case_context(case: dict, url: str, permalink: str) -> dict:
         # which held the exception, a cycle keeping every frame of the request (and what they
         # held) until the garbage collector's next pass, for each case that fails to trace.
         error = exc.message
-    return {
+    context = {
         "case": case,
-        "form": rows(case),
-        "network_json": network_json(case),
-        "case_text": case_text(case),
         "result": result,
         "error": error,
         "diagram": diagram.build(result) if result is not None else None,
@@ -93,6 +91,9 @@ def _case_context(case: dict, url: str, permalink: str) -> dict:
         "permalink": permalink,
         "lab_url": url,
     }
+    if fields:
+        context.update(form=rows(case), network_json=network_json(case), case_text=case_text(case))
+    return context
 
 
 LAB_PARTS = ("fields", "result")
@@ -155,15 +156,16 @@ def network_lab(request: HttpRequest) -> HttpResponse:
             response = HttpResponse(case_text(case), content_type="application/json")
             response["Content-Disposition"] = 'attachment; filename="network-case.json"'
             return response
+    live = request.htmx and request.method == "POST" and request.POST.get("op", "trace") == "trace"
     drawn = _drawn(request, case) if request.method in ("GET", "HEAD") else None
     context: dict[str, Any]
     if drawn is not None:
         context = {"drawn": drawn, "lab_url": reverse("network-lab")}
     else:
-        context = _context(request, case)
+        context = _context(request, case, fields=not live)
     context.update(notice=notice, preset=preset, presets=PRESETS.values(),
                    preset_info=PRESETS.get(preset))  # fmt: skip
-    if request.htmx and request.method == "POST" and request.POST.get("op", "trace") == "trace":
+    if live:
         return render(request, f"{TEMPLATE}#result", context)
     return render(request, TEMPLATE, context)
 

@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
-from netlab.state import MAX_JSON_CHARS, MAX_PERMALINK_CHARS, StateError
+from netlab.state import MAX_JSON_CHARS, MAX_PERMALINK_CHARS, StateError, filled_rows
 
 MAX_ROWS = 20
 ROW_FIELDS = ("ip", "country", "method", "uri", "query", "user_agent", "body", "captcha_token",
@@ -72,11 +72,10 @@ def _value(name: str, text: str) -> Any:
 
 def form_texts(post: Mapping[str, str]) -> dict[str, Any]:
     """The form as submitted, as texts (shown back whatever happens next)."""
-    rows = []
-    for j in range(MAX_ROWS):
-        row = {f: post.get(f"req-{j}-{f}", "").strip() for f in ROW_FIELDS}
-        if row["ip"]:
-            rows.append(row)
+    rows = [
+        {f: post.get(f"req-{j}-{f}", "").strip() for f in ROW_FIELDS}
+        for j in filled_rows(post, "req", "ip", MAX_ROWS)
+    ]
     if len(rows) < MAX_ROWS:
         rows.append(dict.fromkeys(ROW_FIELDS, ""))
     return {

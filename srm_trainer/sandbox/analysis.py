@@ -12,6 +12,7 @@ fields prefixed `old-` and `new-`. The first version of these pages took one pol
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
@@ -219,12 +220,15 @@ def _legacy_fields(data: Any, legacy: str, prefix: str, default: str) -> dict[st
     return out
 
 
-def _opened(token: str, action: str, resource: str) -> str:
-    """The one-request sandbox on this pair with the page's policies."""
+def _opener(token: str) -> Callable[[str, str], str]:
+    """The link to the one-request sandbox on a pair (action, resource) with the page's
+    policies ("" when `token` is: too large for a link). The link's start (the address and the
+    policies' token, up to 8,000 characters to quote) is built once per page, not for each of
+    up to 400 rows."""
     if not token:
-        return ""
-    query = urlencode({"case": token, "action": action, "resource": resource})
-    return f"{reverse('sandbox')}?{query}"
+        return lambda action, resource: ""
+    start = f"{reverse('sandbox')}?{urlencode({'case': token})}&"
+    return lambda action, resource: start + urlencode({"action": action, "resource": resource})
 
 
 # --- explanations, the way the one-request sandbox words them ------------------------------------
@@ -256,6 +260,37 @@ def decision_why(decision: Decision) -> Why:
 
 def verdict_why(verdict: Verdict) -> Why:
     return _worded(engine_words.verdict_why(verdict))
+
+
+def _decision_whys() -> Callable[[Decision], Why]:
+    """`decision_why` for one page's rows, worded once per answer they share: the actions of a
+    batch the engine cannot tell apart share one evaluation's steps and deciding statements
+    (simulate's `_alike`), all that the words are made of. The rows hold their decisions for
+    the page's time, so the parts' ids are theirs meanwhile."""
+    seen: dict[tuple[int, int], Why] = {}
+
+    def why(decision: Decision) -> Why:
+        key = (id(decision.steps), id(decision.decisive))
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = decision_why(decision)
+        return found
+
+    return why
+
+
+def _verdict_whys() -> Callable[[Verdict], Why]:
+    """`verdict_why` for one page's rows, worded once per verdict: a summary's (and so a
+    diff's) actions that come out alike share one verdict."""
+    seen: dict[int, Why] = {}
+
+    def why(verdict: Verdict) -> Why:
+        found = seen.get(id(verdict))
+        if found is None:
+            found = seen[id(verdict)] = verdict_why(verdict)
+        return found
+
+    return why
 
 
 # --- the views ------------------------------------------------------------------------------------
@@ -344,14 +379,11 @@ def batch(request: HttpRequest) -> HttpResponse:
         else:
             counts = {d: sum(1 for r in results if r.decision.decision == d) for d in DECISIONS}
             rows = [r for r in results if not context["decision"] or r.decision.decision == shown]
-            token = form.token()
+            opened, why = _opener(form.token()), _decision_whys()
             context.update(
                 counts=counts,
                 total=len(results),
-                rows=[
-                    (r, decision_why(r.decision), _opened(token, r.action, r.resource))
-                    for r in rows
-                ],
+                rows=[(r, why(r.decision), opened(r.action, r.resource)) for r in rows],
             )
     return _respond(request, context, "batch_results")
 
@@ -370,7 +402,7 @@ class Listed:
 def _listed(summary: Any, token: str, *, allowed: bool) -> dict[str, list[Listed]]:
     """Per service, the allowed (or not allowed) actions with their explanation, at most
     MAX_LISTED in all. Actions sharing a verdict share its explanation (worded once)."""
-    words: dict[int, Why] = {}
+    why, opened = _verdict_whys(), _opener(token)
     out: dict[str, list[Listed]] = {}
     room = MAX_LISTED
     for svc in summary.services:
@@ -381,12 +413,9 @@ def _listed(summary: Any, token: str, *, allowed: bool) -> dict[str, list[Listed
             if room <= 0:
                 break
             room -= 1
-            why = words.get(id(a.verdict))
-            if why is None:
-                why = words[id(a.verdict)] = verdict_why(a.verdict)
             resource = _example_resource(a.verdict.resources)
             rows.append(
-                Listed(a.action, a.level, a.verdict, why, _opened(token, a.action, resource))
+                Listed(a.action, a.level, a.verdict, why(a.verdict), opened(a.action, resource))
             )
     return out
 
@@ -500,15 +529,18 @@ def compare(request: HttpRequest) -> HttpResponse:
             except PolicyError as exc:
                 context["error"] = _where(exc)
             else:
-                token = new.token()
+                # Each side's link start once (the lost rows encoded the old side's policies
+                # again for each row), and each verdict worded once.
+                why = _verdict_whys()
+                gained, lost = result.gained[:MAX_LISTED], result.lost[:MAX_LISTED]
+                to_new = _opener(new.token() if gained else "")
+                to_old = _opener(old.token() if lost else "")
                 context["diff"] = result
                 context["gained"] = [
-                    (c, verdict_why(c.new.verdict), _opened(token, c.action, _res(c)))
-                    for c in result.gained[:MAX_LISTED]
+                    (c, why(c.new.verdict), to_new(c.action, _res(c)), *_shown(c)) for c in gained
                 ]
                 context["lost"] = [
-                    (c, verdict_why(c.old.verdict), _opened(old.token(), c.action, _res(c)))
-                    for c in result.lost[:MAX_LISTED]
+                    (c, why(c.old.verdict), to_old(c.action, _res(c)), *_shown(c)) for c in lost
                 ]
     return _respond(request, context, "compare_results")
 
@@ -533,3 +565,12 @@ def _check(form: PolicyForm, side: str) -> None:
 
 def _res(change: Any) -> str:
     return _example_resource(change.new.resources or change.old.resources)
+
+
+def _shown(change: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A change's example resources and conditions (the wider side's, as its `to_dict` says),
+    without the rest of `to_dict`, which the page's table drew for each row and threw away."""
+    return (
+        change.new.resources or change.old.resources,
+        change.new.conditions or change.old.conditions,
+    )

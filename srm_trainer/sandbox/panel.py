@@ -108,7 +108,10 @@ def drawn_editors(
     )
 
 
-@lru_cache(maxsize=32)  # the example, the presets in use and a few shared links
+# The presets (the course ships 35), the example (another drawing each second: it shows the time)
+# and the links people share. Kept for 32, going through the presets drew each afresh, and each
+# second's example pushed out a preset. An entry is ~20 KB of HTML: ~2.5 MB at most.
+@lru_cache(maxsize=128)
 def _drawn(state, url, target, link, templates, *_where) -> Mapping[str, SafeString]:
     context = {
         "state": state,

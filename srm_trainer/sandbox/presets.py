@@ -52,16 +52,27 @@ def find(slug: str) -> Scenario | None:
 
 @dataclass(frozen=True)
 class Menu:
-    """The offered presets as (slug, title) in the menu's order, and their <option>s with none
-    selected, drawn once per version (sandbox.html#preset_options) for the pages that open no
-    preset: ~35 options cost ~0.2 ms to draw on every page."""
+    """The offered presets as (slug, title) in the menu's order, and their <option>s
+    (`options`), drawn once per version and preset selected (sandbox.html#preset_options):
+    ~35 options cost ~0.2 ms to draw on every page."""
 
     entries: tuple[tuple[str, str], ...]
-    options: str
     slugs: frozenset[str] = field(init=False)
+    _options: dict[str, str] = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "slugs", frozenset(slug for slug, _ in self.entries))
+
+    def options(self, selected: str = "") -> str:
+        """The <option>s with the preset `selected` selected ("": none). At most one drawing
+        per preset offered (and one with none), kept with the menu they belong to."""
+        drawn = self._options.get(selected)
+        if drawn is None:
+            context = {"presets": self.entries, "current": selected}
+            drawn = render_to_string("sandbox/sandbox.html#preset_options", context)
+            if selected in self.slugs or not selected:
+                self._options[selected] = drawn
+        return drawn
 
 
 def menu() -> Menu:
@@ -82,9 +93,7 @@ _OFFERED = PreparedQuery(Scenario, [], lambda: offered().values_list("slug", "ti
 
 def _build() -> Menu:
     # DISTINCT with ORDER BY selects the ordering column too: the first two are the entry.
-    entries = tuple((row[0], row[1]) for row in _OFFERED.rows())
-    options = render_to_string("sandbox/sandbox.html#preset_options", {"presets": entries})
-    return Menu(entries, options)
+    return Menu(tuple((row[0], row[1]) for row in _OFFERED.rows()))
 
 
 _kept = VersionedCache(VERSION_KEY, _build)

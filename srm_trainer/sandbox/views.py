@@ -94,7 +94,8 @@ def _page(
         drawn = drawn_editors(request, state, url=url, target="#workspace")
         context = {"state": state, "sandbox_url": url, "drawn": drawn}
     shared = request.method == "POST" or bool(request.GET.get("case"))
-    context.update(preset_menu=presets.menu(), preset=preset, notice=notice, shared=shared)
+    options = presets.menu().options(preset.slug if preset else "")
+    context.update(preset_options=options, preset=preset, notice=notice, shared=shared)
     return render(request, TEMPLATE, context, status=status)
 
 

@@ -9,7 +9,10 @@ from html.parser import HTMLParser
 import pytest
 from django.utils.html import escape
 
+from netlab import views
 from netlab.presets import PRESETS
+from netlab.state import case_from_form
+from srm_trainer.netlab.vpc import MAX_NACL_RULES, MAX_SG_RULES
 
 URL = "/lab/network/"
 pytestmark = pytest.mark.django_db
@@ -183,3 +186,40 @@ def test_opening_invalid_json_keeps_the_form(client):
 def test_an_oversized_post_is_refused(client):
     response = client.post(URL, {"network": "x" * 70_000})
     assert response.status_code == 413
+
+
+def test_a_rule_typed_in_any_offered_row_is_kept_and_none_past_them(client):
+    """The form reads a table's rows by their key field (a NACL rule's number, a security
+    group rule's peer): a rule typed in a row that skips others, or in the last row a table
+    can hold, is kept; a row past the engine's limit is not read."""
+    page = client.get(URL, {"preset": "open-ssh"}).content.decode()
+    fields = form_of(page)
+    network = json.loads(fields["network"])
+    rule = {"protocol": "tcp", "ports": "22", "cidr": "198.51.100.0/24", "action": "deny"}
+    for j, number in ((7, "5"), (MAX_NACL_RULES, "6"), (MAX_NACL_RULES + 1, "7")):
+        fields.update({f"nacl-0-inbound-{j}-{k}": v for k, v in {**rule, "rule": number}.items()})
+    fields.update({"sg-0-inbound-9-peer": "203.0.113.0/24", "sg-0-inbound-9-ports": "443",
+                   f"sg-0-inbound-{MAX_SG_RULES + 1}-peer": "192.0.2.0/24"})  # fmt: skip
+    case = case_from_form(fields)
+    inbound = case["network"]["network_acls"][0]["inbound"]
+    kept = [r for r in inbound if r["cidr"] == "198.51.100.0/24"]
+    assert [r["rule"] for r in kept] == [5, 6]
+    assert kept[0] == {**rule, "rule": 5}
+    peers = [r.get("source") for r in case["network"]["security_groups"][0]["inbound"]]
+    assert "203.0.113.0/24" in peers and "192.0.2.0/24" not in peers
+    assert len(inbound) == len(network["network_acls"][0].get("inbound", [])) + 2
+
+
+def test_a_live_update_builds_only_the_result(client, monkeypatch):
+    """A live update swaps the result alone: the form's rows and the case's JSON are not built
+    for it (they were, and thrown away), but are for a form posted without JavaScript."""
+    page = client.get(URL, {"preset": "forgotten-ephemeral-ports"}).content.decode()
+    fields = {**form_of(page), "op": "trace"}
+    built = []
+    real_rows = views.rows
+    monkeypatch.setattr(views, "rows", lambda case: built.append(case) or real_rows(case))
+    live = client.post(URL, fields, headers={"HX-Request": "true"}).content.decode()
+    assert verdicts(live) == EXPECTED["forgotten-ephemeral-ports"] and built == []
+    whole = client.post(URL, fields).content.decode()
+    assert verdicts(whole) == EXPECTED["forgotten-ephemeral-ports"] and len(built) == 1
+    assert 'name="case_json"' in whole

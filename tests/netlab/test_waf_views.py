@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from netlab import waf_state
 from tests.netlab.test_views import form_of as _form_of
 
 URL = "/lab/waf/"
@@ -75,3 +76,18 @@ def test_a_permalink_reopens_the_case(client):
     again = client.get(URL, {"case": link.split("?case=", 1)[1]}).content.decode()
     assert counts(again) == counts(html) == {"CAPTCHA login-captcha": 1,
                                              "Allow the default action": 1}  # fmt: skip
+
+
+def test_a_request_typed_in_any_row_is_kept_whole_and_none_past_the_last():
+    """The form reads a request row's fields only when its IP is filled: a row typed after
+    empty ones, even the last the form offers, is kept with every field; no row past it."""
+    last = waf_state.MAX_ROWS - 1
+    post = {"resource": "ALB", "web_acl": "{}", "ip_sets": "", "delay": ""}
+    post.update({"req-3-ip": " 198.51.100.7 ", "req-3-uri": "/login", "req-3-repeat": "5"})
+    post.update({f"req-{last}-ip": "203.0.113.9", f"req-{last}-user_agent": "curl/8"})
+    post.update({f"req-{last + 1}-ip": "192.0.2.1", "req-0-uri": "/not-a-request"})
+    rows = waf_state.form_texts(post)["rows"]
+    assert [r["ip"] for r in rows] == ["198.51.100.7", "203.0.113.9", ""]  # and one empty row
+    assert rows[0] == {**dict.fromkeys(waf_state.ROW_FIELDS, ""), "ip": "198.51.100.7",
+                       "uri": "/login", "repeat": "5"}  # fmt: skip
+    assert rows[1]["user_agent"] == "curl/8"

@@ -394,3 +394,57 @@ def batch_of(client, *identity):
         "/sandbox/batch/",
         {**policies, "actions": "s3:GetObject\ns3:PutObject", "resources": "*"},
     )
+
+
+@pytest.mark.parametrize("wider", ["old", "new"])
+def test_each_side_of_a_compare_is_encoded_once_and_its_rows_open_that_side(
+    client, monkeypatch, wider
+):
+    """The rows of what a side allows alone link that side's policies; each side is encoded
+    into a link once for its rows (the old side was encoded again for each lost row)."""
+    from srm_trainer.sandbox import analysis
+
+    encoded = []
+    real = analysis.encode_permalink
+    monkeypatch.setattr(analysis, "encode_permalink", lambda s: encoded.append(s) or real(s))
+    narrow = policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+    sides = (
+        {"old": ALLOW_ALL, "new": narrow} if wider == "old" else {"old": narrow, "new": ALLOW_ALL}
+    )
+    response = client.post(
+        "/sandbox/compare/",
+        {
+            "old-identity-0-text": sides["old"],
+            "new-identity-0-text": sides["new"],
+            "services": "s3",
+        },
+    )
+    gained, lost = results(response).find_all("table")
+    table = lost if wider == "old" else gained
+    links = [a["href"] for a in table.find("tbody").find_all("a")]
+    assert len(links) > 50 and "None." in (gained if wider == "old" else lost).text
+    assert len(encoded) == 1 and encoded[0].identity[0].text == ALLOW_ALL
+    action, resource, text = opened(client, links[-1])
+    assert action == table.find("tbody").find_all("a")[-1].text and text == ALLOW_ALL
+
+
+def test_a_change_names_the_wider_sides_resources_and_conditions(client):
+    """Each changed action shows where and when the wider side allows it: the old side's
+    condition for an action the new side takes away, the new side's bucket for one it adds."""
+    old = policy(
+        {
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": "*",
+            "Condition": {"Bool": {"aws:SecureTransport": "true"}},
+        }
+    )
+    new = policy({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::up/*"})
+    data = {"old-identity-0-text": old, "new-identity-0-text": new, "services": "s3"}
+    gained, lost = results(client.post("/sandbox/compare/", data)).find_all("table")
+
+    def cells(table, action):
+        return [td.text for td in table.find("code", string=action).find_parent("tr")("td")]
+
+    assert cells(gained, "s3:PutObject")[3] == "arn:aws:s3:::up/*"
+    assert cells(lost, "s3:GetObject")[3].endswith("— when Bool aws:SecureTransport true")

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from srm_trainer.sandbox import presets
-from tests.conftest import make_lesson, make_module, make_scenario
+from tests.conftest import count_calls, make_lesson, make_module, make_scenario
 
 # Committed rows: outside a transaction is where the menu is kept.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -110,3 +110,26 @@ def test_a_preset_is_read_once_and_its_edit_shows_on_the_next_opening(client):
     type(scenario).objects.filter(pk=scenario.pk).update(situation="Bob opens it.")
     presets.changed()
     assert "Bob opens it." in client.get(url).content.decode()
+
+
+def selected_options(client, url: str) -> list[str]:
+    body = client.get(url).content.decode()
+    select = body.split('<select id="preset" name="preset">', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="([^"]*)" selected>', select)
+
+
+def test_the_menu_selects_the_open_preset_drawn_once_per_version_and_preset(client, monkeypatch):
+    """Each page's menu selects the preset open (the example or a shared case: the first,
+    empty option); its options are drawn once per preset and content version."""
+    lesson = make_lesson()
+    first, second = make_scenario(lesson, title="First"), make_scenario(lesson, title="Second")
+    draws = count_calls(monkeypatch, presets, "render_to_string")
+    for _ in range(2):
+        assert selected_options(client, f"/sandbox/?preset={first.slug}") == [first.slug]
+        assert selected_options(client, f"/sandbox/?preset={second.slug}") == [second.slug]
+        assert selected_options(client, "/sandbox/") == [""]
+    assert len(draws) == 3
+    second.title = "Second, renamed"
+    second.save()
+    body = client.get(f"/sandbox/?preset={first.slug}").content.decode()
+    assert f'<option value="{second.slug}">Second, renamed</option>' in body and len(draws) == 4

@@ -606,7 +606,7 @@ def attempt_submit(
 _QUESTION = concrete_attnames(Question)
 _LESSON = concrete_attnames(Lesson)
 _SCENARIO = concrete_attnames(Scenario)
-_QUESTION_COLUMNS = (
+QUESTION_COLUMNS = (
     *_QUESTION,
     *(f"lesson__{c}" for c in _LESSON),
     *(f"lesson__module__{c}" for c in _MODULE),
@@ -614,11 +614,13 @@ _QUESTION_COLUMNS = (
 )
 _questions_query = PreparedPerCount(
     Question,
-    lambda *ids: Question.objects.filter(pk__in=ids).order_by().values_list(*_QUESTION_COLUMNS),
+    lambda *ids: Question.objects.filter(pk__in=ids).order_by().values_list(*QUESTION_COLUMNS),
 )
 
 
-def _question_from(row) -> Question:
+def question_from(row) -> Question:
+    """A question whole, with its lesson, module and scenario, from a row of QUESTION_COLUMNS
+    (public: teach's quiz preview reads a quiz's questions the same way)."""
     at = len(_QUESTION)
     question = instance(Question, row[:at])
     lesson = module = None
@@ -642,7 +644,7 @@ _by_slug_query = PreparedPerCount(
     lambda *slugs: (
         Question.objects.filter(slug__in=slugs, archived=False)
         .order_by()
-        .values_list(*_QUESTION_COLUMNS)
+        .values_list(*QUESTION_COLUMNS)
     ),
     kind="text",
 )
@@ -658,7 +660,7 @@ def unarchived_by_slug(slugs) -> list[Question]:
     if len(slugs) > MAX_INTS:
         rows = Question.objects.filter(slug__in=slugs, archived=False)
         return list(rows.select_related("lesson__module", "scenario"))
-    return [_question_from(row) for row in _by_slug_query(len(slugs)).rows(*slugs)]
+    return [question_from(row) for row in _by_slug_query(len(slugs)).rows(*slugs)]
 
 
 def attempt_questions(attempt: Attempt) -> list[Question]:
@@ -672,7 +674,7 @@ def attempt_questions(attempt: Attempt) -> list[Question]:
 def _whole(attempt: Attempt, ids: list[int]) -> list[Question]:
     """The questions `ids` (no repeats) read whole, in the attempt's order."""
     if len(ids) <= MAX_INTS:
-        found = {q.pk: q for q in map(_question_from, _questions_query(len(ids)).rows(*ids))}
+        found = {q.pk: q for q in map(question_from, _questions_query(len(ids)).rows(*ids))}
     else:
         found = Question.objects.select_related("lesson__module", "scenario").in_bulk(ids)
     return [found[qid] for qid in attempt.question_ids if qid in found]
@@ -697,7 +699,7 @@ _outline_query = PreparedPerCount(
     lambda first, second, *ids: (
         Question.objects.filter(pk__in=ids)
         .order_by()
-        .values_list(*_LIGHT, *_only_for(Q(pk__in=[first, second]), _QUESTION_COLUMNS))
+        .values_list(*_LIGHT, *_only_for(Q(pk__in=[first, second]), QUESTION_COLUMNS))
     ),
     leading=["int"] * _WANTED,
 )
@@ -759,7 +761,7 @@ class Outline:
         pk = self.ids[position - 1]
         question = self.whole.get(pk)
         if question is None:
-            [question] = map(_question_from, _questions_query(1).rows(pk))
+            [question] = map(question_from, _questions_query(1).rows(pk))
             self.whole[pk] = question
         return question
 
@@ -788,7 +790,7 @@ def attempt_outline(attempt: Attempt, *positions: int) -> Outline:
         if _light_usable(row):
             usable_ids.add(row[0])
             if row[0] in wanted:
-                whole[row[0]] = _question_from(row[len(_LIGHT) :])
+                whole[row[0]] = question_from(row[len(_LIGHT) :])
     now_skipped = frozenset(ids) - usable_ids
     if now_skipped != skipped:
         if len(_SKIPPED) >= _SKIPPED_MAX:

@@ -13,9 +13,7 @@ from django.utils.text import slugify
 
 from lessons.models import Source
 from quizzes import exam
-from quizzes.attempts import _QUESTION_COLUMNS as QUESTION_COLUMNS
-from quizzes.attempts import _question_from as question_from
-from quizzes.attempts import usable
+from quizzes.attempts import QUESTION_COLUMNS, question_from, usable
 from quizzes.models import (
     RESERVED_QUIZ_SLUGS,
     Answer,

@@ -262,35 +262,33 @@ def verdict_why(verdict: Verdict) -> Why:
     return _worded(engine_words.verdict_why(verdict))
 
 
-def _decision_whys() -> Callable[[Decision], Why]:
-    """`decision_why` for one page's rows, worded once per answer they share: the actions of a
-    batch the engine cannot tell apart share one evaluation's steps and deciding statements
-    (simulate's `_alike`), all that the words are made of. The rows hold their decisions for
-    the page's time, so the parts' ids are theirs meanwhile."""
-    seen: dict[tuple[int, int], Why] = {}
+def _worded_once(word: Callable[[Any], Why], key: Callable[[Any], object]) -> Callable[[Any], Why]:
+    """`word` for one page's rows, worded once per `key`: rows that share an answer share its
+    words. The rows hold their answers for the page's time, so ids of their parts are theirs
+    meanwhile."""
+    seen: dict[object, Why] = {}
 
-    def why(decision: Decision) -> Why:
-        key = (id(decision.steps), id(decision.decisive))
-        found = seen.get(key)
+    def why(answer: Any) -> Why:
+        k = key(answer)
+        found = seen.get(k)
         if found is None:
-            found = seen[key] = decision_why(decision)
+            found = seen[k] = word(answer)
         return found
 
     return why
+
+
+def _decision_whys() -> Callable[[Decision], Why]:
+    """`decision_why`, once per answer: the actions of a batch the engine cannot tell apart
+    share one evaluation's steps and deciding statements (simulate's `_alike`), all that the
+    words are made of."""
+    return _worded_once(decision_why, lambda d: (id(d.steps), id(d.decisive)))
 
 
 def _verdict_whys() -> Callable[[Verdict], Why]:
-    """`verdict_why` for one page's rows, worded once per verdict: a summary's (and so a
-    diff's) actions that come out alike share one verdict."""
-    seen: dict[int, Why] = {}
-
-    def why(verdict: Verdict) -> Why:
-        found = seen.get(id(verdict))
-        if found is None:
-            found = seen[id(verdict)] = verdict_why(verdict)
-        return found
-
-    return why
+    """`verdict_why`, once per verdict: a summary's (and so a diff's) actions that come out
+    alike share one verdict."""
+    return _worded_once(verdict_why, id)
 
 
 # --- the views ------------------------------------------------------------------------------------
@@ -564,7 +562,7 @@ def _check(form: PolicyForm, side: str) -> None:
 
 
 def _res(change: Any) -> str:
-    return _example_resource(change.new.resources or change.old.resources)
+    return _example_resource(_shown(change)[0])
 
 
 def _shown(change: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -494,7 +494,8 @@ _ANSWER = PreparedQuery(
 
 def _grade_at_submit(attempt: Attempt, question: Question, answer: Answer, now: datetime) -> None:
     """Grade an answer not yet final when the attempt closes: what it stands at counts as one
-    more try (so its penalty applies, and an earlier better try is kept)."""
+    more try (so its penalty applies, and an earlier better try is kept). Sets the fields on
+    `answer`; `attempt_submit` writes all it graded at once (`_GRADED_FIELDS`)."""
     checked = _checked(attempt, question, answer.response, answer.certainty)
     checked = Checked(
         checked.result, max(checked.allowed, answer.tries + 1), checked.penalty, checked.certainty
@@ -504,7 +505,10 @@ def _grade_at_submit(attempt: Attempt, question: Question, answer: Answer, now: 
     values["graded_at"] = now
     for name, value in values.items():
         setattr(answer, name, value)
-    answer.save(update_fields=list(values))
+
+
+# What `_check_values` (so `_grade_at_submit`) sets on an answer.
+_GRADED_FIELDS = ["score", "correct", "feedback", "tries", "credit", "certainty", "graded_at"]
 
 
 def attempt_flag(*, attempt: Attempt, question: Question, flagged: bool) -> list[int]:
@@ -582,20 +586,24 @@ def attempt_submit(
         answers = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
         scores: list[float] = []
         results: list[tuple[Question, bool]] = []
+        graded: dict[int, Answer] = {}
         for qid in attempt.question_ids:
             question, answer = questions.get(qid), answers.get(qid)
             if question is None or not question.is_usable():
                 continue  # deleted or broken since the start: not counted
             if answer is not None and not answer.is_graded:
                 _grade_at_submit(attempt, question, answer, now)
+                graded[answer.pk] = answer
             scores.append(answer.counted if answer is not None else 0.0)
             results.append((question, bool(answer is not None and answer.correct)))
+        if graded:  # one UPDATE for all, not one per answer
+            Answer.objects.bulk_update(graded.values(), _GRADED_FIELDS)
         # Certainty marks can be negative: the total is floored at 0 (and never above 1).
         score = min(1.0, max(0.0, sum(scores) / len(scores))) if scores else 0.0
         passed = score * 100 >= attempt.quiz.pass_mark - 1e-9
         Attempt.objects.filter(pk=attempt.pk).update(score=score, passed=passed)
         if attempt.user_id is not None:
-            review.cards_record(user=attempt.user, results=results, now=now)
+            review.cards_record(user_id=attempt.user_id, results=results, now=now)
     attempt.refresh_from_db()
     return attempt, True
 

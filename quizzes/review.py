@@ -122,6 +122,17 @@ def due_now_count(*, user, now: datetime) -> int:
     return rows[0][0] if rows else 0
 
 
+def _reviewed(existing: ReviewCard | None, question_id: int, correct: bool, now: datetime) -> dict:
+    """The fields one answer sets on a card (the stored one, or a new card), `now` in UTC."""
+    card = Card.from_dict(existing.card) if existing else Card(card_id=question_id, due=now)
+    card, _log = SCHEDULER.review_card(card, Rating.Good if correct else Rating.Again, now)
+    return {
+        "card": card.to_dict(),
+        "due": card.due,
+        "last_reviewed_at": now,
+    }
+
+
 def card_record(*, user, question: Question, correct: bool, now: datetime) -> ReviewCard | None:
     """Schedule one answer. Returns the card, or None for a right answer to a question that is
     not in the queue."""
@@ -129,13 +140,7 @@ def card_record(*, user, question: Question, correct: bool, now: datetime) -> Re
     existing = ReviewCard.objects.filter(user=user, question=question).first()
     if existing is None and correct:
         return None
-    card = Card.from_dict(existing.card) if existing else Card(card_id=question.pk, due=now)
-    card, _log = SCHEDULER.review_card(card, Rating.Good if correct else Rating.Again, now)
-    values = {
-        "card": card.to_dict(),
-        "due": card.due,
-        "last_reviewed_at": now,
-    }
+    values = _reviewed(existing, question.pk, correct, now)
     if existing is not None:
         existing.reviews += 1
         existing.lapses += 0 if correct else 1
@@ -152,9 +157,52 @@ def card_record(*, user, question: Question, correct: bool, now: datetime) -> Re
         return ReviewCard.objects.get(user=user, question=question)
 
 
-def cards_record(*, user, results: Iterable[tuple[Question, bool]], now: datetime) -> None:
+def cards_record(
+    *,
+    results: Iterable[tuple[Question, bool]],
+    now: datetime,
+    user=None,
+    user_id: int | None = None,
+) -> None:
+    """`card_record` for each of a submitted attempt's answers in turn, for `user` (or the
+    user `user_id`: a submit need not read the user), in at most three queries whatever their
+    number: the learner's cards for these questions read at once, the new ones inserted and the
+    others updated together. As one by one: a question missed twice in `results` is
+    rescheduled twice, and a card another tab inserted a moment ago is left as it is."""
+    if user is not None:
+        user_id = user.pk
+    if user_id is None:
+        raise ValueError("cards_record needs the user or their id")
+    results = list(results)
+    if not results:
+        return
+    now = _utc(now)
+    cards = {
+        card.question_id: card
+        for card in ReviewCard.objects.filter(
+            user_id=user_id, question_id__in={question.pk for question, _ in results}
+        )
+    }
+    stored = set(cards)  # every stored card is among `results`: each is reviewed below
     for question, correct in results:
-        card_record(user=user, question=question, correct=correct, now=now)
+        card = cards.get(question.pk)
+        if card is None and correct:
+            continue
+        values = _reviewed(card, question.pk, correct, now)
+        if card is None:
+            card = cards[question.pk] = ReviewCard(
+                user_id=user_id, question=question, reviews=0, lapses=0
+            )
+        card.reviews += 1
+        card.lapses += 0 if correct else 1
+        for name, value in values.items():
+            setattr(card, name, value)
+    if stored:
+        fields = ["card", "due", "last_reviewed_at", "reviews", "lapses"]
+        ReviewCard.objects.bulk_update([c for pk, c in cards.items() if pk in stored], fields)
+    new = [card for pk, card in cards.items() if pk not in stored]
+    if new:
+        ReviewCard.objects.bulk_create(new, ignore_conflicts=True)
 
 
 # --- bounded sessions ----------------------------------------------------------------------

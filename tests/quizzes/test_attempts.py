@@ -7,7 +7,7 @@ import random
 import pytest
 from django.db.models import Q, QuerySet
 
-from quizzes import attempts
+from quizzes import attempts, review
 from quizzes.models import Answer, Attempt, Question, ReviewCard
 from tests.quizzes.builders import (
     make_attempt,
@@ -370,3 +370,33 @@ def test_answered_names_every_answered_question_and_reads_one_answer_whole(
         assert ids == {first.pk: True, second.pk: False}  # the first one is checked
         assert _fields(answer) == _fields(orm[question.pk])
     assert attempts.answered(attempt, third.pk) == ({first.pk: True, second.pk: False}, None)
+
+
+def test_a_submit_costs_the_same_queries_whatever_its_number_of_questions(
+    learner, other_learner, django_assert_num_queries
+):
+    """Grading at submit writes every answer it grades in one UPDATE, and the review queue in
+    three queries (`review.cards_record`): a 12-question attempt costs what a 3-question one
+    does. The answers and cards are those the tests above check one by one."""
+    for user, count in ((learner, 3), (other_learner, 12)):
+        questions = [make_question("single" if i % 2 else "true_false") for i in range(count)]
+        quiz = make_quiz(*questions)
+        attempt = make_attempt(quiz, user)
+        for i, question in enumerate(questions):
+            response = right_response(question) if i % 2 else wrong_response(question)
+            attempts.answer_save(attempt=attempt, question=question, response=response)
+        # one card in the queue already (rescheduled), the other misses new
+        review.card_record(user=user, question=questions[0], correct=False, now=attempt.started_at)
+        # gate, savepoint, claim, questions, answers, graded answers, score, cards (read,
+        # update, insert), release, the attempt read back
+        with django_assert_num_queries(12):
+            attempt, submitted = attempts.attempt_submit(attempt=attempt)
+        assert submitted
+        graded = Answer.objects.filter(attempt=attempt, graded_at=attempt.submitted_at)
+        assert graded.count() == count
+        assert attempt.score == pytest.approx(sum(1 for i in range(count) if i % 2) / count)
+        missed = {q.pk for i, q in enumerate(questions) if not i % 2}
+        assert (
+            set(ReviewCard.objects.filter(user=user).values_list("question_id", flat=True))
+            == missed
+        )

@@ -355,8 +355,8 @@ def answers_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def cohort_statistics(request: HttpRequest, pk: int, quiz_pk: int) -> HttpResponse:
     """The quiz's statistics over this cohort's counted attempts (those its gradebook counts:
     started after the learner joined and the assignment opened), for the people teaching it.
-    Its attempts whose time ran out are closed by `render_statistics` (this quiz's only: the
-    cohort's other quizzes are not on the page)."""
+    Its attempts whose time ran out are closed first (this quiz's only: the cohort's other
+    quizzes are not on the page)."""
     cohort = _cohort_for_instructor(request, pk)
     assignment = get_object_or_404(
         Assignment.objects.select_related("quiz"), cohort=cohort, quiz_id=quiz_pk
@@ -366,4 +366,12 @@ def cohort_statistics(request: HttpRequest, pk: int, quiz_pk: int) -> HttpRespon
         assignment.quiz,
         attempts=gradebook.counted_attempts(cohort),
         scope=f"the cohort {cohort.name}",
+        close_overdue=lambda: _OVERDUE_OF_QUIZ.expire(cohort.pk, assignment.quiz_id),
     )
+
+
+# The cohort's counted attempts at one quiz, by the cohort's and the quiz's ids: compiled once.
+_OVERDUE_OF_QUIZ = attempts.OverdueIn(
+    lambda cohort_id, quiz_id: gradebook.counted_attempts(cohort_id).filter(quiz_id=quiz_id),
+    arity=2,
+)

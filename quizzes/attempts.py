@@ -134,24 +134,27 @@ def expire_overdue(attempts: QuerySet[Attempt], *, now: datetime | None = None) 
 
 
 class OverdueIn:
-    """`expire_overdue` over the attempts `scope(x)` selects for a whole number `x` (e.g. a
-    cohort's counted attempts, by the cohort's id), its SQL compiled once: a report asks on
-    every view, and usually none is overdue, so that answer costs one small query."""
+    """`expire_overdue` over the attempts `scope(*keys)` selects for `arity` whole numbers
+    (e.g. a cohort's counted attempts, by the cohort's id; a quiz's, by the quiz's), its SQL
+    compiled once: a report asks on every view, and usually none is overdue, so that answer
+    costs one small query."""
 
-    def __init__(self, scope: Callable[[int], QuerySet[Attempt]]) -> None:
+    def __init__(self, scope: Callable[..., QuerySet[Attempt]], *, arity: int = 1) -> None:
         columns = (*_ATTEMPT, *(f"quiz__{c}" for c in _QUIZ))
         self._query = PreparedQuery(
             Attempt,
-            ["int", "time"],
-            lambda x, cutoff: _overdue(scope(x), cutoff).values_list(*columns)[:EXPIRE_PER_REQUEST],
+            ["int"] * arity + ["time"],
+            lambda *args: _overdue(scope(*args[:-1]), args[-1]).values_list(*columns)[
+                :EXPIRE_PER_REQUEST
+            ],
         )
 
-    def expire(self, x: int, *, now: datetime | None = None) -> int:
-        """Close the overdue attempts among `scope(x)` (at most EXPIRE_PER_REQUEST, in the
-        order `expire_overdue` takes them); returns how many were closed."""
+    def expire(self, *keys: int, now: datetime | None = None) -> int:
+        """Close the overdue attempts among `scope(*keys)` (at most EXPIRE_PER_REQUEST, in
+        the order `expire_overdue` takes them); returns how many were closed."""
         now = now or timezone.now()
         closed = 0
-        for row in self._query.rows(x, now - GRACE):
+        for row in self._query.rows(*keys, now - GRACE):
             attempt = instance(Attempt, row[: len(_ATTEMPT)])
             Attempt.quiz.field.set_cached_value(attempt, instance(Quiz, row[len(_ATTEMPT) :]))
             closed += attempt_expire(attempt=attempt, now=now)

@@ -47,6 +47,7 @@ from srm_trainer.prepared import (
     MAX_INTS,
     PreparedPerCount,
     PreparedQuery,
+    PreparedUpdate,
     concrete_attnames,
     instance,
 )
@@ -510,8 +511,10 @@ def _grade_at_submit(attempt: Attempt, question: Question, answer: Answer, now: 
         setattr(answer, name, value)
 
 
-# What `_check_values` (so `_grade_at_submit`) sets on an answer.
+# What `_check_values` (so `_grade_at_submit`) sets on an answer: written for all the answers a
+# submit grades in one query (the cursor's executemany), its SQL compiled once.
 _GRADED_FIELDS = ["score", "correct", "feedback", "tries", "credit", "certainty", "graded_at"]
+_GRADED = PreparedUpdate(Answer, _GRADED_FIELDS, ["int"], lambda pk: Answer.objects.filter(pk=pk))
 
 
 def attempt_flag(*, attempt: Attempt, question: Question, flagged: bool) -> list[int]:
@@ -599,8 +602,10 @@ def attempt_submit(
                 graded[answer.pk] = answer
             scores.append(answer.counted if answer is not None else 0.0)
             results.append((question, bool(answer is not None and answer.correct)))
-        if graded:  # one UPDATE for all, not one per answer
-            Answer.objects.bulk_update(graded.values(), _GRADED_FIELDS)
+        _GRADED.update_each(
+            ([getattr(answer, name) for name in _GRADED_FIELDS], [pk])
+            for pk, answer in graded.items()
+        )
         # Certainty marks can be negative: the total is floored at 0 (and never above 1).
         score = min(1.0, max(0.0, sum(scores) / len(scores))) if scores else 0.0
         passed = score * 100 >= attempt.quiz.pass_mark - 1e-9

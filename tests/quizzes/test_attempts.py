@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from quizzes import attempts, review
 from quizzes.models import Answer, Attempt, Question, ReviewCard
@@ -157,19 +157,20 @@ def test_an_answer_created_by_a_concurrent_request_is_updated_not_duplicated(
     attempt = make_attempt(quiz, learner)
     q = quiz.questions.get(type="true_false")
     attempts.answer_save(attempt=attempt, question=q, response={"answer": False})  # the other tab
-    real_update = QuerySet.update
+    real_update = attempts._SAVE.update  # the save's UPDATE of the answer not yet graded
     calls = []
 
-    def update_not_seeing_the_other_row_yet(self, **values):
-        calls.append(self.model)
-        if self.model is Answer and calls.count(Answer) == 1:
+    def update_not_seeing_the_other_row_yet(values, *args):
+        calls.append(args)
+        if len(calls) == 1:
             return 0
-        return real_update(self, **values)
+        return real_update(values, *args)
 
-    monkeypatch.setattr(QuerySet, "update", update_not_seeing_the_other_row_yet)
+    monkeypatch.setattr(attempts._SAVE, "update", update_not_seeing_the_other_row_yet)
     answer = attempts.answer_save(attempt=attempt, question=q, response={"answer": True})
     assert answer.response == {"answer": True}
     assert Answer.objects.filter(attempt=attempt, question=q).count() == 1
+    assert len(calls) == 2  # the INSERT failed, and the second UPDATE found the row
 
 
 def test_owned_attempt_reads_what_the_orm_reads_for_its_owner_only(

@@ -24,7 +24,14 @@ from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
 from quizzes.models import Question, QuestionType, ReviewCard
-from srm_trainer.prepared import PreparedQuery, PreparedUpdate
+from srm_trainer.prepared import (
+    MAX_INTS,
+    PreparedPerCount,
+    PreparedQuery,
+    PreparedUpdate,
+    concrete_attnames,
+    instance,
+)
 
 SCHEDULER = Scheduler(enable_fuzzing=False)
 _random = secrets.SystemRandom()
@@ -165,6 +172,25 @@ _RESCHEDULED = PreparedUpdate(
 )
 
 
+# A learner's cards for some questions (a submit's), by number of questions: SQL compiled once.
+_CARDS_AMONG = PreparedPerCount(
+    ReviewCard,
+    lambda user_id, *question_ids: (
+        ReviewCard.objects.filter(user_id=user_id, question_id__in=question_ids)
+        .order_by("due", "pk")
+        .values_list(*concrete_attnames(ReviewCard))
+    ),
+    leading=["int"],
+)
+
+
+def _cards_of(user_id: int, results: list[tuple[Question, bool]]) -> list[ReviewCard]:
+    ids = list(dict.fromkeys(question.pk for question, _ in results))
+    if len(ids) >= MAX_INTS:
+        return list(ReviewCard.objects.filter(user_id=user_id, question_id__in=ids))
+    return [instance(ReviewCard, row) for row in _CARDS_AMONG(len(ids)).rows(user_id, *ids)]
+
+
 def cards_record(
     *,
     results: Iterable[tuple[Question, bool]],
@@ -185,12 +211,7 @@ def cards_record(
     if not results:
         return
     now = _utc(now)
-    cards = {
-        card.question_id: card
-        for card in ReviewCard.objects.filter(
-            user_id=user_id, question_id__in={question.pk for question, _ in results}
-        )
-    }
+    cards = {card.question_id: card for card in _cards_of(user_id, results)}
     stored = set(cards)  # every stored card is among `results`: each is reviewed below
     for question, correct in results:
         card = cards.get(question.pk)

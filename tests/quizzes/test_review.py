@@ -147,15 +147,25 @@ def test_a_card_another_tab_inserted_meanwhile_is_kept_as_it_is(learner, monkeyp
     card after our read. Our insert leaves that card alone and fails nothing."""
     question, other = make_question(), make_question()
     theirs = review.card_record(user=learner, question=question, correct=False, now=NOW)
-    real_filter = ReviewCard.objects.filter
-
-    def read_before_the_other_tab(*args, **kwargs):
-        return real_filter(*args, **kwargs).none()
-
-    monkeypatch.setattr(ReviewCard.objects, "filter", read_before_the_other_tab)
+    monkeypatch.setattr(review, "_cards_of", lambda user_id, results: [])  # read before it
     later = NOW + timedelta(days=1)
     review.cards_record(user=learner, results=[(question, False), (other, False)], now=later)
     monkeypatch.undo()
     kept = ReviewCard.objects.get(user=learner, question=question)
     assert (kept.card, kept.due, kept.reviews) == (theirs.card, theirs.due, 1)
     assert ReviewCard.objects.get(user=learner, question=other).last_reviewed_at == later
+
+
+def test_past_a_prepared_reads_size_the_cards_are_read_by_the_orm_alike(
+    learner, other_learner, monkeypatch
+):
+    questions = [make_question() for _ in range(4)]
+    for user in (learner, other_learner):
+        review.card_record(user=user, question=questions[0], correct=False, now=NOW)
+    results = [(q, i == 1) for i, q in enumerate(questions)]
+    later = NOW + timedelta(days=1)
+    review.cards_record(user=learner, results=results, now=later)
+    monkeypatch.setattr(review, "MAX_INTS", 2)  # more questions than a prepared read takes
+    review.cards_record(user=other_learner, results=results, now=later)
+    assert _cards(learner) == _cards(other_learner)
+    assert len(_cards(learner)) == 3

@@ -745,11 +745,21 @@ def attempt_questions(attempt: Attempt) -> list[Question]:
 
 def _whole(attempt: Attempt, ids: list[int]) -> list[Question]:
     """The questions `ids` (no repeats) read whole, in the attempt's order."""
-    if len(ids) <= MAX_INTS:
-        found = {q.pk: q for q in map(question_from, _questions_query(len(ids)).rows(*ids))}
-    else:
-        found = Question.objects.select_related("lesson__module", "scenario").in_bulk(ids)
+    found = {question.pk: question for question in questions_among(ids)}
     return [found[qid] for qid in attempt.question_ids if qid in found]
+
+
+def questions_among(ids) -> list[Question]:
+    """The questions among `ids` that exist, each whole with its lesson, module and scenario
+    (as select_related("lesson__module", "scenario") reads them), in no particular order: one
+    query, compiled once per number of ids (public: the statistics page reads a quiz's so)."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    if len(ids) <= MAX_INTS:
+        return list(map(question_from, _questions_query(len(ids)).rows(*ids)))
+    found = Question.objects.select_related("lesson__module", "scenario").in_bulk(ids)
+    return list(found.values())
 
 
 def _only_for(keys: Q, columns) -> list[Case]:

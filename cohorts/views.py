@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +17,6 @@ from cohorts.access import _cohort_for_instructor, cohorts_for_instructor, learn
 from cohorts.forms import AssignmentForm, CohortForm, CoInstructorForm, ExtensionForm
 from cohorts.models import Assignment, Cohort, Membership
 from quizzes import attempts
-from quizzes.models import Attempt
 from teach import statistics_views
 from teach.access import quizzes_visible, teacher_required
 
@@ -57,7 +55,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 @teacher_required
 def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
-    counted = _closing_overdue(cohort)
+    _OVERDUE.expire(cohort.pk)
     assignments = gradebook.assignments_of(cohort)
     members = Membership.objects.filter(cohort=cohort).select_related("user")
     page = Paginator(members.order_by("user__username", "pk"), LEARNERS_PER_PAGE).get_page(
@@ -67,7 +65,6 @@ def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
         cohort=cohort,
         assignments=assignments,
         memberships=list(page.object_list),
-        counted=counted,
     )
     return render(
         request,
@@ -298,13 +295,13 @@ def extension_remove(
 @teacher_required
 def learner_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
-    counted = _closing_overdue(cohort)
+    _OVERDUE.expire(cohort.pk)
     membership = get_object_or_404(
         Membership.objects.select_related("user"), cohort=cohort, user_id=user_pk
     )
     assignments = gradebook.assignments_of(cohort)
     [row] = gradebook.gradebook_rows(
-        cohort=cohort, assignments=assignments, memberships=[membership], counted=counted
+        cohort=cohort, assignments=assignments, memberships=[membership]
     )
     return render(
         request,
@@ -313,16 +310,12 @@ def learner_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     )
 
 
-def _closing_overdue(cohort: Cohort) -> QuerySet[Attempt]:
-    """Before reporting on a cohort, close its attempts whose time limit ran out, so they show
-    as they ended rather than "in progress" (bounded per request). Returns the cohort's counted
-    attempts (`gradebook.counted_attempts`, unevaluated) for the report to filter in turn:
-    built once a request, not once per use."""
-    _OVERDUE.expire(cohort.pk)
-    return gradebook.counted_attempts(cohort)
-
-
-_OVERDUE = attempts.OverdueIn(gradebook.counted_attempts)  # asked on every report: compiled once
+# Before every report on a cohort (its pages, its exports), its attempts whose time limit ran
+# out are closed, so they show as they ended rather than "in progress" (bounded per request):
+# compiled once. The reports then read the counted attempts themselves: the gradebook's reads
+# are compiled once too (`gradebook.gradebook_rows`), so no `counted_attempts` QuerySet is
+# built for them (building it cost about as much as running a page's read).
+_OVERDUE = attempts.OverdueIn(gradebook.counted_attempts)
 
 
 def _csv(rows, filename: str) -> StreamingHttpResponse:
@@ -337,16 +330,16 @@ def _csv(rows, filename: str) -> StreamingHttpResponse:
 @teacher_required
 def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
-    counted = _closing_overdue(cohort)
-    return _csv(exports.gradebook_rows(cohort, counted), f"cohort-{cohort.pk}-gradebook.csv")
+    _OVERDUE.expire(cohort.pk)
+    return _csv(exports.gradebook_rows(cohort), f"cohort-{cohort.pk}-gradebook.csv")
 
 
 @require_safe
 @teacher_required
 def answers_csv(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
-    counted = _closing_overdue(cohort)
-    return _csv(exports.answer_rows(cohort, counted), f"cohort-{cohort.pk}-answers.csv")
+    _OVERDUE.expire(cohort.pk)
+    return _csv(exports.answer_rows(cohort), f"cohort-{cohort.pk}-answers.csv")
 
 
 @require_safe
@@ -355,8 +348,8 @@ def answers_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def cohort_statistics(request: HttpRequest, pk: int, quiz_pk: int) -> HttpResponse:
     """The quiz's statistics over this cohort's counted attempts (those its gradebook counts:
     started after the learner joined and the assignment opened), for the people teaching it.
-    Its attempts whose time ran out are closed by `render_statistics` (this quiz's only: the
-    cohort's other quizzes are not on the page)."""
+    Its attempts whose time ran out are closed first (this quiz's only: the cohort's other
+    quizzes are not on the page)."""
     cohort = _cohort_for_instructor(request, pk)
     assignment = get_object_or_404(
         Assignment.objects.select_related("quiz"), cohort=cohort, quiz_id=quiz_pk
@@ -366,4 +359,12 @@ def cohort_statistics(request: HttpRequest, pk: int, quiz_pk: int) -> HttpRespon
         assignment.quiz,
         attempts=gradebook.counted_attempts(cohort),
         scope=f"the cohort {cohort.name}",
+        close_overdue=lambda: _OVERDUE_OF_QUIZ.expire(cohort.pk, assignment.quiz_id),
     )
+
+
+# The cohort's counted attempts at one quiz, by the cohort's and the quiz's ids: compiled once.
+_OVERDUE_OF_QUIZ = attempts.OverdueIn(
+    lambda cohort_id, quiz_id: gradebook.counted_attempts(cohort_id).filter(quiz_id=quiz_id),
+    arity=2,
+)

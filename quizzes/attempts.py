@@ -47,6 +47,7 @@ from srm_trainer.prepared import (
     MAX_INTS,
     PreparedPerCount,
     PreparedQuery,
+    PreparedUpdate,
     concrete_attnames,
     instance,
 )
@@ -134,24 +135,27 @@ def expire_overdue(attempts: QuerySet[Attempt], *, now: datetime | None = None) 
 
 
 class OverdueIn:
-    """`expire_overdue` over the attempts `scope(x)` selects for a whole number `x` (e.g. a
-    cohort's counted attempts, by the cohort's id), its SQL compiled once: a report asks on
-    every view, and usually none is overdue, so that answer costs one small query."""
+    """`expire_overdue` over the attempts `scope(*keys)` selects for `arity` whole numbers
+    (e.g. a cohort's counted attempts, by the cohort's id; a quiz's, by the quiz's), its SQL
+    compiled once: a report asks on every view, and usually none is overdue, so that answer
+    costs one small query."""
 
-    def __init__(self, scope: Callable[[int], QuerySet[Attempt]]) -> None:
+    def __init__(self, scope: Callable[..., QuerySet[Attempt]], *, arity: int = 1) -> None:
         columns = (*_ATTEMPT, *(f"quiz__{c}" for c in _QUIZ))
         self._query = PreparedQuery(
             Attempt,
-            ["int", "time"],
-            lambda x, cutoff: _overdue(scope(x), cutoff).values_list(*columns)[:EXPIRE_PER_REQUEST],
+            ["int"] * arity + ["time"],
+            lambda *args: _overdue(scope(*args[:-1]), args[-1]).values_list(*columns)[
+                :EXPIRE_PER_REQUEST
+            ],
         )
 
-    def expire(self, x: int, *, now: datetime | None = None) -> int:
-        """Close the overdue attempts among `scope(x)` (at most EXPIRE_PER_REQUEST, in the
-        order `expire_overdue` takes them); returns how many were closed."""
+    def expire(self, *keys: int, now: datetime | None = None) -> int:
+        """Close the overdue attempts among `scope(*keys)` (at most EXPIRE_PER_REQUEST, in
+        the order `expire_overdue` takes them); returns how many were closed."""
         now = now or timezone.now()
         closed = 0
-        for row in self._query.rows(x, now - GRACE):
+        for row in self._query.rows(*keys, now - GRACE):
             attempt = instance(Attempt, row[: len(_ATTEMPT)])
             Attempt.quiz.field.set_cached_value(attempt, instance(Quiz, row[len(_ATTEMPT) :]))
             closed += attempt_expire(attempt=attempt, now=now)
@@ -450,17 +454,21 @@ def answer_save(
         if not _OPEN_LOCKED.rows(attempt.pk):
             raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
         values = {"response": response, "saved_at": now, "certainty": keep_certainty}
-        pending = Answer.objects.filter(attempt=attempt, question=question, graded_at__isnull=True)
+        pending, fields = _SAVE, _SAVE_FIELDS  # the answer while it is not graded
         if checked is not None:
-            previous = pending.first()
+            previous = _answer(attempt.pk, question.pk)
+            if previous is not None and previous.is_graded:
+                previous = None
             values |= _check_values(checked, previous, now)
-        if not pending.update(**values):
+            pending, fields = _CHECK, _CHECK_FIELDS
+        row = [values[name] for name in fields]
+        if not pending.update(row, attempt.pk, question.pk):
             try:
                 with transaction.atomic():
                     return Answer.objects.create(attempt=attempt, question=question, **values)
             except IntegrityError:
                 # The row exists: either graded already (locked) or created a moment ago.
-                if not pending.update(**values):
+                if not pending.update(row, attempt.pk, question.pk):
                     raise AnswerLocked("You have already checked this answer.") from None
         rows = _ANSWER.rows(attempt.pk, question.pk)
         if not rows:  # as `Answer.objects.get` would (the row is written above: never)
@@ -469,8 +477,19 @@ def answer_save(
 
 
 # Every save of an answer (an autosave every few seconds while a learner types) locks its open
-# attempt and reads the saved answer back: both with SQL compiled once (srm_trainer/prepared.py;
-# the lock's FOR UPDATE stays in the SQL on databases that have it).
+# attempt, updates the answer while it is not graded and reads it back: all with SQL compiled
+# once (srm_trainer/prepared.py; the lock's FOR UPDATE stays in the SQL on databases that have
+# it). A check also sets what `_check_values` gives (its certainty over the save's).
+def _pending(attempt_id: int, question_id: int) -> QuerySet[Answer]:
+    return Answer.objects.filter(
+        attempt_id=attempt_id, question_id=question_id, graded_at__isnull=True
+    )
+
+
+_SAVE_FIELDS = ["response", "saved_at", "certainty"]
+_CHECK_FIELDS = [*_SAVE_FIELDS, "score", "correct", "feedback", "tries", "credit", "graded_at"]
+_SAVE = PreparedUpdate(Answer, _SAVE_FIELDS, ["int", "int"], _pending)
+_CHECK = PreparedUpdate(Answer, _CHECK_FIELDS, ["int", "int"], _pending)
 _OPEN_LOCKED = PreparedQuery(
     Attempt,
     ["int"],
@@ -492,9 +511,15 @@ _ANSWER = PreparedQuery(
 )
 
 
+def _answer(attempt_id: int, question_id: int) -> Answer | None:
+    rows = _ANSWER.rows(attempt_id, question_id)
+    return instance(Answer, rows[0]) if rows else None
+
+
 def _grade_at_submit(attempt: Attempt, question: Question, answer: Answer, now: datetime) -> None:
     """Grade an answer not yet final when the attempt closes: what it stands at counts as one
-    more try (so its penalty applies, and an earlier better try is kept)."""
+    more try (so its penalty applies, and an earlier better try is kept). Sets the fields on
+    `answer`; `attempt_submit` writes all it graded at once (`_GRADED_FIELDS`)."""
     checked = _checked(attempt, question, answer.response, answer.certainty)
     checked = Checked(
         checked.result, max(checked.allowed, answer.tries + 1), checked.penalty, checked.certainty
@@ -504,7 +529,12 @@ def _grade_at_submit(attempt: Attempt, question: Question, answer: Answer, now: 
     values["graded_at"] = now
     for name, value in values.items():
         setattr(answer, name, value)
-    answer.save(update_fields=list(values))
+
+
+# What `_check_values` (so `_grade_at_submit`) sets on an answer: written for all the answers a
+# submit grades in one query (the cursor's executemany), its SQL compiled once.
+_GRADED_FIELDS = ["score", "correct", "feedback", "tries", "credit", "certainty", "graded_at"]
+_GRADED = PreparedUpdate(Answer, _GRADED_FIELDS, ["int"], lambda pk: Answer.objects.filter(pk=pk))
 
 
 def attempt_flag(*, attempt: Attempt, question: Question, flagged: bool) -> list[int]:
@@ -513,20 +543,30 @@ def attempt_flag(*, attempt: Attempt, question: Question, flagged: bool) -> list
     if question.pk not in attempt.question_ids:
         raise ValueError(f"question {question.pk} is not part of attempt {attempt.pk}")
     with transaction.atomic():
-        row = (
-            Attempt.objects.select_for_update()
-            .filter(pk=attempt.pk, submitted_at__isnull=True)
-            .only("pk", "flagged")
-            .first()
-        )
-        if row is None:
+        rows = _FLAGS_LOCKED.rows(attempt.pk)
+        if not rows:
             raise AttemptClosed("This attempt has been submitted; flags can no longer change.")
-        ids = [i for i in (row.flagged or []) if i != question.pk]
+        ids = [i for i in (rows[0][0] or []) if i != question.pk]
         if flagged:
             ids.append(question.pk)
-        Attempt.objects.filter(pk=attempt.pk).update(flagged=ids)
+        _FLAGS.update([ids], attempt.pk)
     attempt.flagged = ids
     return ids
+
+
+# A flag's read of the open attempt's flags (its row locked, as a save's is) and their
+# update: SQL compiled once.
+_FLAGS_LOCKED = PreparedQuery(
+    Attempt,
+    ["int"],
+    lambda attempt_id: (
+        Attempt.objects.select_for_update()
+        .filter(pk=attempt_id, submitted_at__isnull=True)
+        .order_by("pk")
+        .values_list("flagged")[:1]
+    ),
+)
+_FLAGS = PreparedUpdate(Attempt, ["flagged"], ["int"], lambda pk: Attempt.objects.filter(pk=pk))
 
 
 @dataclass(frozen=True)
@@ -572,32 +612,64 @@ def attempt_submit(
             if not Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=False).exists():
                 raise
     with transaction.atomic():
-        claimed = Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
-            submitted_at=now
-        )
-        if not claimed:
-            attempt.refresh_from_db()
+        if not _CLAIM.update([now], attempt.pk):
+            _reload(attempt)
             return attempt, False
-        questions = Question.objects.select_related("scenario").in_bulk(attempt.question_ids)
-        answers = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
+        ids = list(dict.fromkeys(attempt.question_ids))
+        questions = {question.pk: question for question in _whole(attempt, ids)}
+        answers = answers_by_question(attempt)
         scores: list[float] = []
         results: list[tuple[Question, bool]] = []
+        graded: dict[int, Answer] = {}
         for qid in attempt.question_ids:
             question, answer = questions.get(qid), answers.get(qid)
             if question is None or not question.is_usable():
                 continue  # deleted or broken since the start: not counted
             if answer is not None and not answer.is_graded:
                 _grade_at_submit(attempt, question, answer, now)
+                graded[answer.pk] = answer
             scores.append(answer.counted if answer is not None else 0.0)
             results.append((question, bool(answer is not None and answer.correct)))
+        _GRADED.update_each(
+            ([getattr(answer, name) for name in _GRADED_FIELDS], [pk])
+            for pk, answer in graded.items()
+        )
         # Certainty marks can be negative: the total is floored at 0 (and never above 1).
         score = min(1.0, max(0.0, sum(scores) / len(scores))) if scores else 0.0
         passed = score * 100 >= attempt.quiz.pass_mark - 1e-9
-        Attempt.objects.filter(pk=attempt.pk).update(score=score, passed=passed)
+        _SCORED.update([score, passed], attempt.pk)
         if attempt.user_id is not None:
-            review.cards_record(user=attempt.user, results=results, now=now)
-    attempt.refresh_from_db()
+            review.cards_record(user_id=attempt.user_id, results=results, now=now)
+    _reload(attempt)
     return attempt, True
+
+
+# A submit's writes and its read of the attempt as it then stands, each SQL compiled once: the
+# claim (whichever submit sets `submitted_at` first grades the attempt), the total, and the
+# row read back (`refresh_from_db`).
+_CLAIM = PreparedUpdate(
+    Attempt,
+    ["submitted_at"],
+    ["int"],
+    lambda pk: Attempt.objects.filter(pk=pk, submitted_at__isnull=True),
+)
+_SCORED = PreparedUpdate(
+    Attempt, ["score", "passed"], ["int"], lambda pk: Attempt.objects.filter(pk=pk)
+)
+_ROW = PreparedQuery(
+    Attempt, ["int"], lambda pk: Attempt.objects.filter(pk=pk).order_by().values_list(*_ATTEMPT)
+)
+
+
+def _reload(attempt: Attempt) -> None:
+    """`attempt.refresh_from_db()`: every field as stored now (its quiz and user stay cached:
+    they are the same rows)."""
+    rows = _ROW.rows(attempt.pk)
+    if not rows:
+        raise Attempt.DoesNotExist("Attempt matching query does not exist.")
+    fresh = instance(Attempt, rows[0])
+    for name in _ATTEMPT:
+        setattr(attempt, name, getattr(fresh, name))
 
 
 # A question with its lesson, the lesson's module and its scenario, as
@@ -673,11 +745,21 @@ def attempt_questions(attempt: Attempt) -> list[Question]:
 
 def _whole(attempt: Attempt, ids: list[int]) -> list[Question]:
     """The questions `ids` (no repeats) read whole, in the attempt's order."""
-    if len(ids) <= MAX_INTS:
-        found = {q.pk: q for q in map(question_from, _questions_query(len(ids)).rows(*ids))}
-    else:
-        found = Question.objects.select_related("lesson__module", "scenario").in_bulk(ids)
+    found = {question.pk: question for question in questions_among(ids)}
     return [found[qid] for qid in attempt.question_ids if qid in found]
+
+
+def questions_among(ids) -> list[Question]:
+    """The questions among `ids` that exist, each whole with its lesson, module and scenario
+    (as select_related("lesson__module", "scenario") reads them), in no particular order: one
+    query, compiled once per number of ids (public: the statistics page reads a quiz's so)."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    if len(ids) <= MAX_INTS:
+        return list(map(question_from, _questions_query(len(ids)).rows(*ids)))
+    found = Question.objects.select_related("lesson__module", "scenario").in_bulk(ids)
+    return list(found.values())
 
 
 def _only_for(keys: Q, columns) -> list[Case]:

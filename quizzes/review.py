@@ -24,7 +24,14 @@ from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
 from quizzes.models import Question, QuestionType, ReviewCard
-from srm_trainer.prepared import PreparedQuery
+from srm_trainer.prepared import (
+    MAX_INTS,
+    PreparedPerCount,
+    PreparedQuery,
+    PreparedUpdate,
+    concrete_attnames,
+    instance,
+)
 
 SCHEDULER = Scheduler(enable_fuzzing=False)
 _random = secrets.SystemRandom()
@@ -122,6 +129,17 @@ def due_now_count(*, user, now: datetime) -> int:
     return rows[0][0] if rows else 0
 
 
+def _reviewed(existing: ReviewCard | None, question_id: int, correct: bool, now: datetime) -> dict:
+    """The fields one answer sets on a card (the stored one, or a new card), `now` in UTC."""
+    card = Card.from_dict(existing.card) if existing else Card(card_id=question_id, due=now)
+    card, _log = SCHEDULER.review_card(card, Rating.Good if correct else Rating.Again, now)
+    return {
+        "card": card.to_dict(),
+        "due": card.due,
+        "last_reviewed_at": now,
+    }
+
+
 def card_record(*, user, question: Question, correct: bool, now: datetime) -> ReviewCard | None:
     """Schedule one answer. Returns the card, or None for a right answer to a question that is
     not in the queue."""
@@ -129,13 +147,7 @@ def card_record(*, user, question: Question, correct: bool, now: datetime) -> Re
     existing = ReviewCard.objects.filter(user=user, question=question).first()
     if existing is None and correct:
         return None
-    card = Card.from_dict(existing.card) if existing else Card(card_id=question.pk, due=now)
-    card, _log = SCHEDULER.review_card(card, Rating.Good if correct else Rating.Again, now)
-    values = {
-        "card": card.to_dict(),
-        "due": card.due,
-        "last_reviewed_at": now,
-    }
+    values = _reviewed(existing, question.pk, correct, now)
     if existing is not None:
         existing.reviews += 1
         existing.lapses += 0 if correct else 1
@@ -152,9 +164,76 @@ def card_record(*, user, question: Question, correct: bool, now: datetime) -> Re
         return ReviewCard.objects.get(user=user, question=question)
 
 
-def cards_record(*, user, results: Iterable[tuple[Question, bool]], now: datetime) -> None:
+# The fields a review sets on a stored card: written for all of a submit's cards in one query
+# (the cursor's executemany), its SQL compiled once.
+_RESCHEDULED_FIELDS = ["card", "due", "last_reviewed_at", "reviews", "lapses"]
+_RESCHEDULED = PreparedUpdate(
+    ReviewCard, _RESCHEDULED_FIELDS, ["int"], lambda pk: ReviewCard.objects.filter(pk=pk)
+)
+
+
+# A learner's cards for some questions (a submit's), by number of questions: SQL compiled once.
+_CARDS_AMONG = PreparedPerCount(
+    ReviewCard,
+    lambda user_id, *question_ids: (
+        ReviewCard.objects.filter(user_id=user_id, question_id__in=question_ids)
+        .order_by("due", "pk")
+        .values_list(*concrete_attnames(ReviewCard))
+    ),
+    leading=["int"],
+)
+
+
+def _cards_of(user_id: int, results: list[tuple[Question, bool]]) -> list[ReviewCard]:
+    ids = list(dict.fromkeys(question.pk for question, _ in results))
+    if len(ids) >= MAX_INTS:
+        return list(ReviewCard.objects.filter(user_id=user_id, question_id__in=ids))
+    return [instance(ReviewCard, row) for row in _CARDS_AMONG(len(ids)).rows(user_id, *ids)]
+
+
+def cards_record(
+    *,
+    results: Iterable[tuple[Question, bool]],
+    now: datetime,
+    user=None,
+    user_id: int | None = None,
+) -> None:
+    """`card_record` for each of a submitted attempt's answers in turn, for `user` (or the
+    user `user_id`: a submit need not read the user), in at most three queries whatever their
+    number: the learner's cards for these questions read at once, the new ones inserted and the
+    others updated together. As one by one: a question missed twice in `results` is
+    rescheduled twice, and a card another tab inserted a moment ago is left as it is."""
+    if user is not None:
+        user_id = user.pk
+    if user_id is None:
+        raise ValueError("cards_record needs the user or their id")
+    results = list(results)
+    if not results:
+        return
+    now = _utc(now)
+    cards = {card.question_id: card for card in _cards_of(user_id, results)}
+    stored = set(cards)  # every stored card is among `results`: each is reviewed below
     for question, correct in results:
-        card_record(user=user, question=question, correct=correct, now=now)
+        card = cards.get(question.pk)
+        if card is None and correct:
+            continue
+        values = _reviewed(card, question.pk, correct, now)
+        if card is None:
+            card = cards[question.pk] = ReviewCard(
+                user_id=user_id, question=question, reviews=0, lapses=0
+            )
+        card.reviews += 1
+        card.lapses += 0 if correct else 1
+        for name, value in values.items():
+            setattr(card, name, value)
+    _RESCHEDULED.update_each(
+        ([getattr(card, name) for name in _RESCHEDULED_FIELDS], [card.pk])
+        for pk, card in cards.items()
+        if pk in stored
+    )
+    new = [card for pk, card in cards.items() if pk not in stored]
+    if new:
+        ReviewCard.objects.bulk_create(new, ignore_conflicts=True)
 
 
 # --- bounded sessions ----------------------------------------------------------------------

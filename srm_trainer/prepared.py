@@ -9,17 +9,20 @@ The query runs through the connection's cursor like any other: it is counted, lo
 wrapped as usual, and it reads the database on every call (nothing is cached but the SQL text).
 
 Only for fixed-shape queries (no optional filters), whose arguments are whole numbers, text or
-aware datetimes.
+aware datetimes. A `PreparedUpdate` does the same for an UPDATE of some of a model's fields,
+its values prepared for the database as the ORM's `update()` prepares them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from django.db import connections, router
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Model, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.sql import UpdateQuery
 
 # Stand-ins no real argument equals: found among the compiled parameters by value.
 # (Whole numbers: enough for a list of ids, e.g. an attempt's questions, `pk__in=[...]`.)
@@ -49,6 +52,23 @@ def _db_value(value: Any, connection) -> Any:
     return value
 
 
+def _positions(standins: Sequence[Any], params: list[Any], connection, sql: str) -> list[list[int]]:
+    """Where each stand-in went among the compiled parameters."""
+    positions = []
+    for standin in standins:
+        db_standin = _db_value(standin, connection)
+        found = [i for i, param in enumerate(params) if param == db_standin]
+        if not found:
+            raise ValueError(f"{standin!r} is not among the compiled parameters of {sql}")
+        positions.append(found)
+    return positions
+
+
+def _standins(kinds: Sequence[str]) -> list[Any]:
+    pools = {"int": iter(_INT_STANDINS), "text": iter(_TEXT_STANDINS), "time": iter(_TIME_STANDINS)}
+    return [next(pools[kind]) for kind in kinds]
+
+
 class PreparedQuery:
     """`build(*args)` returns a `values_list` QuerySet; `rows(*args)` runs it, compiled once.
 
@@ -59,26 +79,12 @@ class PreparedQuery:
         self.kinds = tuple(kinds)
         self.build = build
 
-    def _standins(self) -> list[Any]:
-        pools = {
-            "int": iter(_INT_STANDINS),
-            "text": iter(_TEXT_STANDINS),
-            "time": iter(_TIME_STANDINS),
-        }
-        return [next(pools[kind]) for kind in self.kinds]
-
     def _compile(self, alias: str, connection):
-        standins = self._standins()
+        standins = _standins(self.kinds)
         compiler = self.build(*standins).using(alias).query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         params = list(params)
-        positions = []
-        for standin in standins:
-            db_standin = _db_value(standin, connection)
-            found = [i for i, param in enumerate(params) if param == db_standin]
-            if not found:
-                raise ValueError(f"{standin!r} is not among the compiled parameters of {sql}")
-            positions.append(found)
+        positions = _positions(standins, params, connection, sql)
         fields = [column[0] for column in compiler.select[: compiler.col_count]]
         return sql, params, positions, compiler, compiler.get_converters(fields)
 
@@ -129,3 +135,84 @@ class PreparedPerCount:
             kinds = [*self.leading, *[self.kind] * count]
             query = self._by_count[count] = PreparedQuery(self.model, kinds, self.build)
         return query
+
+
+class PreparedUpdate:
+    """`build(*args).update(**values)` for the model's `fields`, compiled to SQL once per
+    connection: `update(values, *args)` sets `values` (one per field, in order) on the rows
+    `build(*args)` selects (a single-table filter) and returns how many it changed, as the ORM's
+    update does; `update_each(rows)` runs it for many (values, args) at once (the cursor's
+    executemany: one query). Each value is prepared as the ORM prepares it
+    (`field.get_db_prep_save`), so what is stored is what `update()` stores. `kinds` names the
+    arguments' types, as for `PreparedQuery`."""
+
+    def __init__(
+        self,
+        model: type[Model],
+        fields: Sequence[str],
+        kinds: Sequence[str],
+        build: Callable[..., QuerySet],
+    ):
+        self.model = model
+        self.fields: list[Field] = []
+        for name in fields:
+            field = model._meta.get_field(name)
+            if not isinstance(field, Field) or hasattr(field, "get_placeholder"):
+                # (a relation's reverse side; or a field whose SQL depends on each value)
+                raise ValueError(f"{field} cannot be set by a PreparedUpdate")
+            self.fields.append(field)
+        self.kinds = tuple(kinds)
+        self.build = build
+
+    def _compile(self, alias: str, connection):
+        # The values compile as plain parameters (stand-ins among the arguments' own), found by
+        # value like the arguments, and swapped for each value prepared by its field.
+        standins = _standins([*self.kinds, *["int"] * len(self.fields)])
+        query = self.build(*standins[: len(self.kinds)]).using(alias).query.chain(UpdateQuery)
+        assert isinstance(query, UpdateQuery)
+        values = standins[len(self.kinds) :]
+        query.add_update_values(
+            {
+                field.name: RawSQL("%s", (value,))
+                for field, value in zip(self.fields, values, strict=True)
+            }
+        )
+        sql, params = query.get_compiler(using=alias).as_sql()
+        params = list(params)
+        positions = _positions(standins, params, connection, sql)
+        return sql, params, positions
+
+    def _params(self, compiled, connection, values: Sequence[Any], args: Sequence[Any]):
+        _, params, positions = compiled
+        params = list(params)
+        prepared = [_db_value(value, connection) for value in args]
+        prepared += [
+            field.get_db_prep_save(value, connection)
+            for field, value in zip(self.fields, values, strict=True)
+        ]
+        for value, places in zip(prepared, positions, strict=True):
+            for place in places:
+                params[place] = value
+        return params
+
+    def _compiled(self):
+        alias = router.db_for_write(self.model)
+        connection = connections[alias]
+        kept = connection.__dict__.setdefault("_prepared_queries", {})
+        compiled = kept.get(self)
+        if compiled is None:
+            compiled = kept[self] = self._compile(alias, connection)
+        return connection, compiled
+
+    def update(self, values: Sequence[Any], *args: Any) -> int:
+        connection, compiled = self._compiled()
+        with connection.cursor() as cursor:
+            cursor.execute(compiled[0], self._params(compiled, connection, values, args))
+            return cursor.rowcount
+
+    def update_each(self, rows: Iterable[tuple[Sequence[Any], Sequence[Any]]]) -> None:
+        connection, compiled = self._compiled()
+        params = [self._params(compiled, connection, values, args) for values, args in rows]
+        if params:
+            with connection.cursor() as cursor:
+                cursor.executemany(compiled[0], params)

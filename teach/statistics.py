@@ -59,9 +59,11 @@ from django.db.models import Case, JSONField, QuerySet, Value, When
 from django.db.models.fields.json import KT, KeyTransform
 
 from lessons.models import Lesson
+from quizzes.attempts import questions_among
 from quizzes.kinds.policy_decision import DECISIONS
-from quizzes.models import Answer, Attempt, Question, Quiz
+from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion
 from srm_trainer.iam import evaluate
+from srm_trainer.prepared import PreparedQuery
 
 log = logging.getLogger(__name__)
 
@@ -376,11 +378,24 @@ def _attempt_rows(quiz: Quiz, attempts: QuerySet[Attempt] | Iterable[int]) -> Qu
 
 def _ordered_questions(quiz: Quiz, ids: set[int]) -> list[Question]:
     """The questions the attempts held: the quiz's order first, then any others (a drawn quiz,
-    or a question since taken out of the quiz) by id."""
-    found = Question.objects.select_related("lesson__module", "scenario").in_bulk(ids)
-    order = list(quiz.entries.order_by("order", "pk").values_list("question_id", flat=True))
+    or a question since taken out of the quiz) by id. Read as an attempt's pages read them
+    (`quizzes.attempts.questions_among`), and the quiz's order with SQL compiled once: asked
+    on every view of the page."""
+    found = questions_among(ids)
+    order = [question_id for (question_id,) in _ENTRIES.rows(quiz.pk)]
     rank = {qid: n for n, qid in enumerate(order)}
-    return sorted(found.values(), key=lambda q: (rank.get(q.pk, len(rank)), q.pk))
+    return sorted(found, key=lambda q: (rank.get(q.pk, len(rank)), q.pk))
+
+
+_ENTRIES = PreparedQuery(
+    QuizQuestion,
+    ["int"],
+    lambda quiz_id: (
+        QuizQuestion.objects.filter(quiz_id=quiz_id)
+        .order_by("order", "pk")
+        .values_list("question_id")
+    ),
+)
 
 
 def _truth(value: Any) -> bool | None:

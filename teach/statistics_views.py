@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from quizzes.attempts import expire_overdue
+from quizzes.attempts import OverdueIn, expire_overdue
 from quizzes.models import Attempt
 from teach.access import _quiz_for_instructor, may_edit, quizzes_visible, teacher_required
 from teach.rendering import RENDERER
@@ -77,10 +77,13 @@ def render_statistics(
     users: QuerySet | None = None,
     attempts: QuerySet | None = None,
     scope: str = "",
+    close_overdue: Callable[[], object] | None = None,
 ) -> HttpResponse:
     """The page for `quiz`, which the caller has checked this teacher may see. `users` or
     `attempts` narrow the attempts (a cohort's: a caller passes them, the URL never does) and
-    `scope` names that group; without them, the figures cover every learner."""
+    `scope` names that group; without them, the figures cover every learner. First the
+    attempts whose time ran out are closed (they count too): the quiz's, or among `attempts`
+    those of the quiz, which `close_overdue` does when given (an `OverdueIn`'s, compiled once)."""
     form = StatisticsFilter({"attempts": request.GET.get("attempts") or ALL})
     first_only = form.is_valid() and form.cleaned_data["attempts"] == FIRST
     narrowed = users is not None or attempts is not None
@@ -99,8 +102,12 @@ def render_statistics(
         "restricted": not narrowed and not everyone,
     }
     if not context["restricted"]:
-        quiz_attempts = Attempt.objects.filter(quiz=quiz) if attempts is None else attempts
-        expire_overdue(quiz_attempts.filter(quiz=quiz))  # those whose time ran out count too
+        if attempts is None:
+            _OVERDUE.expire(quiz.pk)
+        elif close_overdue is not None:
+            close_overdue()
+        else:
+            expire_overdue(attempts.filter(quiz=quiz))
         if attempts is None:
             attempts = submitted_attempts(quiz=quiz, users=users)
         else:
@@ -109,6 +116,10 @@ def render_statistics(
         context |= page_context(stats)
     template = "teach/statistics.html#results" if _partial(request) else "teach/statistics.html"
     return render(request, template, context)
+
+
+# A quiz's attempts whose time ran out, asked on every view of its page: SQL compiled once.
+_OVERDUE = OverdueIn(lambda quiz_id: Attempt.objects.filter(quiz_id=quiz_id))
 
 
 @require_safe

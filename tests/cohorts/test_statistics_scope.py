@@ -109,3 +109,29 @@ def test_a_cohort_attempt_whose_time_ran_out_counts_as_it_ended(cohort, owner, l
     timed = assign_timed_quiz(cohort, owner)
     gradebook._attempt(timed, learner, at(days=1), "r")  # one answer, then gone
     assert counted(page(owner, cohort_url(cohort, timed))) == "1"
+
+
+def test_the_cohort_page_closes_this_quizs_overdue_attempts_only_in_one_query(
+    cohort, owner, learner
+):
+    """The cohort's statistics of one timed quiz close that quiz's attempts whose time ran
+    out, not the cohort's other quizzes' (they are not on the page); asking when none is
+    overdue costs one query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from quizzes.models import Attempt
+    from tests.cohorts.conftest import assign_timed_quiz, at
+
+    timed, other = assign_timed_quiz(cohort, owner), assign_timed_quiz(cohort, owner)
+    here = gradebook._attempt(timed, learner, at(days=1), "r")
+    there = gradebook._attempt(other, learner, at(days=1), "w")
+    assert counted(page(owner, cohort_url(cohort, timed))) == "1"
+    assert Attempt.objects.get(pk=here.pk).submitted_at == at(days=1, minutes=10)
+    assert Attempt.objects.get(pk=there.pk).submitted_at is None
+    client = client_for(owner)
+    client.get(cohort_url(cohort, timed))  # the session and the caches warm
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(cohort_url(cohort, timed))
+    asked = [q["sql"] for q in ctx.captured_queries if '"deadline" <' in q["sql"]]
+    assert len(asked) == 1, asked

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 
 import pytest
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
-from quizzes import attempts
+from quizzes import attempts, review
 from quizzes.models import Answer, Attempt, Question, ReviewCard
 from tests.quizzes.builders import (
     make_attempt,
@@ -157,19 +157,20 @@ def test_an_answer_created_by_a_concurrent_request_is_updated_not_duplicated(
     attempt = make_attempt(quiz, learner)
     q = quiz.questions.get(type="true_false")
     attempts.answer_save(attempt=attempt, question=q, response={"answer": False})  # the other tab
-    real_update = QuerySet.update
+    real_update = attempts._SAVE.update  # the save's UPDATE of the answer not yet graded
     calls = []
 
-    def update_not_seeing_the_other_row_yet(self, **values):
-        calls.append(self.model)
-        if self.model is Answer and calls.count(Answer) == 1:
+    def update_not_seeing_the_other_row_yet(values, *args):
+        calls.append(args)
+        if len(calls) == 1:
             return 0
-        return real_update(self, **values)
+        return real_update(values, *args)
 
-    monkeypatch.setattr(QuerySet, "update", update_not_seeing_the_other_row_yet)
+    monkeypatch.setattr(attempts._SAVE, "update", update_not_seeing_the_other_row_yet)
     answer = attempts.answer_save(attempt=attempt, question=q, response={"answer": True})
     assert answer.response == {"answer": True}
     assert Answer.objects.filter(attempt=attempt, question=q).count() == 1
+    assert len(calls) == 2  # the INSERT failed, and the second UPDATE found the row
 
 
 def test_owned_attempt_reads_what_the_orm_reads_for_its_owner_only(
@@ -370,3 +371,33 @@ def test_answered_names_every_answered_question_and_reads_one_answer_whole(
         assert ids == {first.pk: True, second.pk: False}  # the first one is checked
         assert _fields(answer) == _fields(orm[question.pk])
     assert attempts.answered(attempt, third.pk) == ({first.pk: True, second.pk: False}, None)
+
+
+def test_a_submit_costs_the_same_queries_whatever_its_number_of_questions(
+    learner, other_learner, django_assert_num_queries
+):
+    """Grading at submit writes every answer it grades in one UPDATE, and the review queue in
+    three queries (`review.cards_record`): a 12-question attempt costs what a 3-question one
+    does. The answers and cards are those the tests above check one by one."""
+    for user, count in ((learner, 3), (other_learner, 12)):
+        questions = [make_question("single" if i % 2 else "true_false") for i in range(count)]
+        quiz = make_quiz(*questions)
+        attempt = make_attempt(quiz, user)
+        for i, question in enumerate(questions):
+            response = right_response(question) if i % 2 else wrong_response(question)
+            attempts.answer_save(attempt=attempt, question=question, response=response)
+        # one card in the queue already (rescheduled), the other misses new
+        review.card_record(user=user, question=questions[0], correct=False, now=attempt.started_at)
+        # gate, savepoint, claim, questions, answers, graded answers, score, cards (read,
+        # update, insert), release, the attempt read back
+        with django_assert_num_queries(12):
+            attempt, submitted = attempts.attempt_submit(attempt=attempt)
+        assert submitted
+        graded = Answer.objects.filter(attempt=attempt, graded_at=attempt.submitted_at)
+        assert graded.count() == count
+        assert attempt.score == pytest.approx(sum(1 for i in range(count) if i % 2) / count)
+        missed = {q.pk for i, q in enumerate(questions) if not i % 2}
+        assert (
+            set(ReviewCard.objects.filter(user=user).values_list("question_id", flat=True))
+            == missed
+        )

@@ -83,3 +83,89 @@ def test_the_badge_count_is_the_queue_count_now(learner, other_learner):
         assert review.due_now_count(user=learner, now=now) == expected
     assert review.due_now_count(user=learner, now=NOW) == 3
     assert review.due_now_count(user=learner, now=NOW + timedelta(days=2)) == 5
+
+
+def _cards(user) -> list[tuple]:
+    return [
+        (c.question_id, c.card, c.due, c.reviews, c.lapses, c.last_reviewed_at)
+        for c in ReviewCard.objects.filter(user=user).order_by("pk")
+    ]
+
+
+def test_a_submits_cards_recorded_at_once_are_those_recorded_one_by_one(learner, other_learner):
+    """`cards_record` (a submit's answers, in a few queries) leaves each learner's queue as
+    `card_record` does answer by answer: stored cards rescheduled (right or wrong), new ones
+    for misses only, inserted in the answers' order, and a question met twice scheduled twice."""
+    stored = [make_question() for _ in range(3)]
+    fresh = [make_question() for _ in range(4)]
+    for user in (learner, other_learner):
+        for question in stored:
+            review.card_record(user=user, question=question, correct=False, now=NOW)
+    later = NOW + timedelta(days=2)
+    results = [
+        (stored[0], True),
+        (fresh[0], False),
+        (stored[1], False),
+        (fresh[1], True),  # right and not in the queue: no card
+        (fresh[2], False),
+        (fresh[2], True),  # missed, then right in the same results: reviewed twice
+        (fresh[3], False),
+        (stored[2], True),
+        (stored[2], False),
+    ]
+    review.cards_record(user=learner, results=results, now=later)
+    for question, correct in results:
+        review.card_record(user=other_learner, question=question, correct=correct, now=later)
+    assert _cards(learner) == _cards(other_learner)
+    assert len(_cards(learner)) == 6
+    review.cards_record(user_id=learner.pk, results=results, now=later + timedelta(days=1))
+    for question, correct in results:
+        review.card_record(
+            user=other_learner, question=question, correct=correct, now=later + timedelta(days=1)
+        )
+    assert _cards(learner) == _cards(other_learner)
+
+
+def test_recording_a_submits_cards_costs_three_queries_however_many(
+    learner, django_assert_num_queries
+):
+    """One read of the learner's cards, one UPDATE of those stored, one INSERT of the new."""
+    stored = [make_question() for _ in range(5)]
+    for question in stored:
+        review.card_record(user=learner, question=question, correct=False, now=NOW)
+    results = [(q, i % 2 == 0) for i, q in enumerate(stored)]
+    results += [(make_question(), False) for _ in range(10)]
+    with django_assert_num_queries(3):
+        review.cards_record(user=learner, results=results, now=NOW + timedelta(days=1))
+    assert ReviewCard.objects.filter(user=learner).count() == 15
+    with django_assert_num_queries(0):
+        review.cards_record(user=learner, results=[], now=NOW)
+
+
+def test_a_card_another_tab_inserted_meanwhile_is_kept_as_it_is(learner, monkeypatch):
+    """The race `card_record` handles with its IntegrityError: another request inserted the
+    card after our read. Our insert leaves that card alone and fails nothing."""
+    question, other = make_question(), make_question()
+    theirs = review.card_record(user=learner, question=question, correct=False, now=NOW)
+    monkeypatch.setattr(review, "_cards_of", lambda user_id, results: [])  # read before it
+    later = NOW + timedelta(days=1)
+    review.cards_record(user=learner, results=[(question, False), (other, False)], now=later)
+    monkeypatch.undo()
+    kept = ReviewCard.objects.get(user=learner, question=question)
+    assert (kept.card, kept.due, kept.reviews) == (theirs.card, theirs.due, 1)
+    assert ReviewCard.objects.get(user=learner, question=other).last_reviewed_at == later
+
+
+def test_past_a_prepared_reads_size_the_cards_are_read_by_the_orm_alike(
+    learner, other_learner, monkeypatch
+):
+    questions = [make_question() for _ in range(4)]
+    for user in (learner, other_learner):
+        review.card_record(user=user, question=questions[0], correct=False, now=NOW)
+    results = [(q, i == 1) for i, q in enumerate(questions)]
+    later = NOW + timedelta(days=1)
+    review.cards_record(user=learner, results=results, now=later)
+    monkeypatch.setattr(review, "MAX_INTS", 2)  # more questions than a prepared read takes
+    review.cards_record(user=other_learner, results=results, now=later)
+    assert _cards(learner) == _cards(other_learner)
+    assert len(_cards(learner)) == 3

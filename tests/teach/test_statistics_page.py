@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from lessons.models import Source
 from quizzes.models import Attempt, Quiz
@@ -188,3 +189,29 @@ def test_the_statistics_cost_four_queries_whatever_the_attempts(
         with django_assert_max_num_queries(4):
             stats = quiz_statistics(quiz=quiz, attempts=submitted_attempts(quiz=quiz))
         assert stats.attempts == Attempt.objects.filter(quiz=quiz).count()
+
+
+def test_the_page_closes_the_quizs_overdue_attempts_and_asks_in_one_query(
+    teacher, instructor, learner
+):
+    """A timed quiz: a learner walked away mid-attempt. Opening its statistics closes that
+    attempt as it stood at its deadline and counts it; another quiz's overdue attempt stays
+    open. Asking when none is overdue costs one query."""
+    from datetime import timedelta
+
+    from quizzes.attempts import attempt_start
+
+    timed = make_quiz(make_question("true_false"), owner=instructor, time_limit=10)
+    other = make_quiz(make_question("true_false"), owner=instructor, time_limit=10)
+    long_ago = timezone.now() - timedelta(hours=1)
+    mine = attempt_start(quiz=timed, user=learner, now=long_ago)
+    elsewhere = attempt_start(quiz=other, user=learner, now=long_ago)
+    body = teacher.get(_url(timed)).content.decode()
+    assert "<dt>Attempts counted</dt><dd>1</dd>" in body
+    mine.refresh_from_db()
+    assert mine.submitted_at == mine.deadline and mine.score == 0
+    assert Attempt.objects.get(pk=elsewhere.pk).submitted_at is None
+    with CaptureQueriesContext(connection) as ctx:
+        assert teacher.get(_url(timed)).status_code == 200
+    asked = [q["sql"] for q in ctx.captured_queries if '"deadline" <' in q["sql"]]
+    assert len(asked) == 1, asked

@@ -9,9 +9,10 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 from django.template import Context, Engine
-from django.urls import get_script_prefix, get_urlconf
 from django.utils import translation
 from django.utils.safestring import SafeString
+
+from srm_trainer.kept_urls import links
 
 
 def partials(template: str, parts: Sequence[str]) -> tuple:
@@ -23,8 +24,8 @@ def partials(template: str, parts: Sequence[str]) -> tuple:
 
 def where() -> tuple:
     """What else a drawing's addresses and words depend on: the script prefix, the URLconf
-    and the language."""
-    return get_script_prefix(), get_urlconf(), translation.get_language()
+    and the language (the first two read once per request: `kept_urls.links`)."""
+    return *links(), translation.get_language()
 
 
 def draw(names: Sequence[str], templates: Sequence, context: dict) -> Mapping[str, SafeString]:

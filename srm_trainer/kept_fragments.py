@@ -78,10 +78,9 @@ from django.template.base import (
 )
 from django.template.defaulttags import CommentNode, IfNode, TemplateLiteral, URLNode
 from django.templatetags.static import StaticNode
-from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString
 
-from srm_trainer.kept_urls import current_app, where
+from srm_trainer.kept_urls import current_app, links, where
 from srm_trainer.versioned_cache import Kept
 
 register = template.Library()
@@ -130,7 +129,12 @@ def key_of(values: tuple) -> tuple | None:
     if _PLAIN.issuperset(kinds):
         return values, kinds
     try:
-        kinds = tuple([_kind(value) for value in values])
+        kinds = tuple(
+            [
+                kind if kind in _PLAIN else _kind(value)
+                for value, kind in zip(values, kinds, strict=True)
+            ]
+        )
     except _NotAKey:
         return None
     return values, kinds
@@ -177,10 +181,10 @@ class KeptDrawing:
         self.kept = Keeping(limit)
         functools.update_wrapper(self, draw)
 
-    def __call__(self, *args, links: tuple[str, str | None] | None = None) -> str:
-        """`draw(*args)`, kept. `links`: the script prefix and URLconf, when the caller has
-        read them already (`links()`, `kept_urls.where`: ~3 µs each); else read here."""
-        key = key_of((*args, *(links or (get_script_prefix(), get_urlconf()))))
+    def __call__(self, *args) -> str:
+        """`draw(*args)`, kept under its arguments and the script prefix and URLconf (read once
+        per request: `kept_urls.links`)."""
+        key = key_of((*args, *links()))
         if key is None:
             return self._draw(*args)
         drawn = self.kept.get(key)
@@ -188,12 +192,6 @@ class KeptDrawing:
             drawn = self._draw(*args)
             self.kept.put(key, drawn)
         return drawn
-
-
-def links() -> tuple[str, str | None]:
-    """The script prefix and URLconf links are reversed under now: read once by a caller
-    asking for many kept drawings (a module page's rows)."""
-    return get_script_prefix(), get_urlconf()
 
 
 def kept_drawing(*, limit: int) -> Callable[[Callable[..., str]], KeptDrawing]:

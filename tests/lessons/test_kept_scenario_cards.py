@@ -67,3 +67,30 @@ def test_one_scenario_in_two_lessons_posts_to_each_lessons_own_address(monkeypat
             action = re.search(r'<form method="post" action="([^"#]+)#predict-shared', body)
             assert action.group(1) == f"{lesson.get_absolute_url()}predict/shared/"
     assert len(pages._cards) == 2
+
+
+def test_a_kept_card_builds_no_prediction_form(db, monkeypatch):
+    """The prediction's question and form are made only when a card is drawn: a page that
+    shows the kept card makes neither, and shows what the page that drew it showed."""
+    from quizzes import lesson_checks
+
+    monkeypatch.setattr(pages, "_cards", Keeping(pages.CARDS_KEPT))
+    made = []
+    for name in ("prediction_form", "prediction_question"):
+        real = getattr(lesson_checks, name)
+        monkeypatch.setattr(
+            lesson_checks,
+            name,
+            lambda *a, real=real, name=name, **k: made.append(name) or real(*a, **k),
+        )
+    lesson = make_lesson()
+    make_scenario(lesson, slug="offered")
+    client = Client()
+    drawn = client.get(lesson.get_absolute_url()).content.decode()
+    assert made and "prediction_form" in made  # the first page draws the card
+    made.clear()
+    kept = client.get(lesson.get_absolute_url()).content.decode()
+    assert made == []
+    tokens = re.compile(r'(?<=csrfmiddlewaretoken" value=")[^"]+|(?<="X-CSRFToken": ")[^"]+')
+    assert tokens.sub("", kept) == tokens.sub("", drawn)  # each page masks its token anew
+    assert 'name="decision" value="Allow"' in kept

@@ -49,6 +49,11 @@ markers; later renders draw only the holes and join. The key also holds the auto
 the current namespace, which its links are reversed in. What is kept lives on the compiled
 template's node: a template compiled again starts afresh.
 
+A lesson's scenario card (lessons/pages.py) keeps in a `Keeping` under `key_of` too, without
+either way in: it is drawn from the scenario and its check (objects, which a key may not hold)
+and kept under a digest of the scenario's content, which stands for everything it shows. Not
+here: srm_trainer/drawn_parts.py says why.
+
 Why two ways in and not the tag alone: a module card or the glossary listing loops over rows,
 filters them and includes other templates, and no parser can prove of such a template that it
 reads only its key; but a function that is handed nothing but its key cannot be given a

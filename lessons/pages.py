@@ -20,6 +20,8 @@ from django.utils.safestring import mark_safe
 from lessons import hooks, knowledge_checks, progress, reading_order, rendered
 from lessons.markdown import insert_checks, insert_diagrams
 from lessons.models import Lesson, Scenario
+from srm_trainer.kept_fragments import Keeping, key_of
+from srm_trainer.kept_urls import links
 
 # A lesson page's rows, the lesson with its module and its usable scenarios, are kept with the
 # reading order the page reads anyway: a lesson, module or scenario saved or deleted anywhere
@@ -65,10 +67,14 @@ def lesson_for(request: HttpRequest, module_slug: str, lesson_slug: str, order=N
 
 def lesson_scenarios(lesson: Lesson, order=None) -> list[Scenario]:
     """The lesson's scenarios a page can show, each the caller's own copy (a page annotates
-    them); kept with `order` when given."""
+    them); kept with `order` when given, each with the digest of its content its card is kept
+    by (`scenario_card`), worked out once as it is read."""
 
     def read() -> tuple[Scenario, ...]:
-        return tuple(s for s in Scenario.objects.filter(lessons=lesson) if s.is_usable())
+        found = tuple(s for s in Scenario.objects.filter(lessons=lesson) if s.is_usable())
+        for scenario in found:
+            scenario.card_digest = _content_digest(scenario)
+        return found
 
     found = _kept(order, "lesson-scenarios", lesson.pk, read) if order is not None else read()
     return [copy.copy(scenario) for scenario in found]
@@ -76,14 +82,17 @@ def lesson_scenarios(lesson: Lesson, order=None) -> list[Scenario]:
 
 # A scenario card waiting for a prediction is the same for every reader until the scenario
 # changes, except for the form's CSRF token: it is drawn once with a stand-in for the token,
-# kept by the scenario's content, and the request's own token is put in its place.
+# kept by a digest of the scenario's content (kept_fragments' storage and key rule), and the
+# request's own token is put in its place.
 _CSRF_STAND_IN = f"csrf-stand-in-{secrets.token_hex(12)}"
 CARDS_KEPT = 256
-_cards: OrderedDict[tuple, str] = OrderedDict()
-_cards_lock = threading.Lock()
+_cards = Keeping(CARDS_KEPT)
 
 
-def _scenario_key(scenario: Scenario, check) -> tuple:
+def _content_digest(scenario: Scenario) -> str:
+    """What a card shows of its scenario, in one short text: a key made of the content itself
+    describes only the rows it was drawn from, so it may be kept even when drawn inside a
+    transaction (versioned_cache's rule is for keys that name a version, not the content)."""
     content = json.dumps(
         [
             scenario.slug,
@@ -96,13 +105,13 @@ def _scenario_key(scenario: Scenario, check) -> tuple:
         sort_keys=True,
         default=str,
     )
-    digest = hashlib.blake2b(content.encode(), digest_size=16, usedforsecurity=False).hexdigest()
-    return (digest, check.action if check else "", check.ref if check else "")
+    return hashlib.blake2b(content.encode(), digest_size=16, usedforsecurity=False).hexdigest()
 
 
 def scenario_card(request: HttpRequest, scenario: Scenario) -> str | None:
     """The scenario's card as HTML when it is the same for everyone (no answer shown, nothing
-    just posted), else None: the template draws it for this request."""
+    just posted), else None: the template draws it for this request. Kept by the content's
+    digest, where the form posts (`action`, `ref`), and the script prefix and URLconf."""
     check = getattr(scenario, "prediction_check", None)
     if check is not None and (
         check.result is not None
@@ -111,19 +120,14 @@ def scenario_card(request: HttpRequest, scenario: Scenario) -> str | None:
         or getattr(check.form, "initial", None)
     ):
         return None
-    key = _scenario_key(scenario, check)
-    with _cards_lock:
-        html = _cards.get(key)
-        if html is not None:
-            _cards.move_to_end(key)
+    digest = getattr(scenario, "card_digest", None) or _content_digest(scenario)
+    key = key_of((digest, check.action if check else "", check.ref if check else "", *links()))
+    html = _cards.get(key)
     if html is None:
         html = render_to_string(
             "lessons/_scenario.html", {"scenario": scenario, "csrf_token": _CSRF_STAND_IN}
         )
-        with _cards_lock:
-            _cards[key] = html
-            while len(_cards) > CARDS_KEPT:
-                _cards.popitem(last=False)
+        _cards.put(key, html)
     # A rendered (escaped) template with a CSRF token (letters and digits) put in: safe HTML.
     return mark_safe(html.replace(_CSRF_STAND_IN, csrf_token(request)))  # noqa: S308
 

@@ -16,7 +16,7 @@ from lessons.explorers import compliance_view, srm_view
 from lessons.models import Level
 from lessons.pages import lesson_context, lesson_for
 from srm_trainer.htmx import page_or_partial, wants_partial
-from srm_trainer.kept_fragments import kept_drawing, links
+from srm_trainer.kept_fragments import kept_drawing
 
 # A module page lists this many lessons and links to the rest page by page (`?page=`), so it
 # costs the same whatever the size of the module.
@@ -136,12 +136,8 @@ def _lesson_rows(course, pks: tuple[int, ...], done: tuple[bool, ...]) -> str:
     """A page of a module's rows, kept by its lessons and which of them are done: one look-up
     for the page. Each row is kept too, so another learner's page of the same lessons with
     other ones done costs no template work either."""
-    surroundings = links()  # read once for the page's rows
     return "".join(
-        [
-            _lesson_row(course, pk, is_done, links=surroundings)
-            for pk, is_done in zip(pks, done, strict=True)
-        ]
+        [_lesson_row(course, pk, is_done) for pk, is_done in zip(pks, done, strict=True)]
     )
 
 

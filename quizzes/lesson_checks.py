@@ -14,8 +14,10 @@ registered with `lessons.hooks`, so lessons draws the checks without importing q
 from __future__ import annotations
 
 import logging
+from functools import partial
+from types import MappingProxyType
 
-from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from lessons import knowledge_checks
 from lessons.hooks import PREDICTION, QUESTION, CheckView, QuizLink
@@ -24,6 +26,7 @@ from quizzes import attempts
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
 from quizzes.models import Question, Quiz
+from srm_trainer.kept_urls import kept_reverse
 from srm_trainer.prepared import MAX_INTS, PreparedQuery, instance
 
 log = logging.getLogger(__name__)
@@ -50,6 +53,16 @@ def prediction_form(scenario: Scenario, data=None) -> AnswerForm:
     form = AnswerForm(prediction_question(scenario), None, data)
     form.fields["statement"].required = False
     return form
+
+
+class _Offered(SimpleLazyObject):
+    """A prediction's form as first offered (unbound, nothing filled in), built only if the
+    page draws it: a lesson page draws a kept scenario card instead (lessons/pages.py, which
+    asks only these two to know the card is everyone's), and built there it was ~a tenth of a
+    lesson page with three scenarios."""
+
+    is_bound = False
+    initial: MappingProxyType[str, object] = MappingProxyType({})
 
 
 def predict(scenario: Scenario, data) -> tuple[AnswerForm, Question, dict | None, object]:
@@ -130,7 +143,7 @@ def question_view(*, request, lesson: Lesson, question: Question, data) -> Check
 
 def _action(lesson: Lesson, kind: str, ref: str) -> str:
     name = "lesson-predict" if kind == PREDICTION else "lesson-check"
-    return reverse(name, args=[lesson.module.slug, lesson.slug, ref])
+    return kept_reverse(name, args=[lesson.module.slug, lesson.slug, ref])
 
 
 def _regraded(question: Question, response: dict):
@@ -151,8 +164,12 @@ def check_views(*, request, lesson, scenarios, slugs, answered, posted) -> dict:
         key = (PREDICTION, scenario.slug)
         if key in out:
             continue
+        # The question and form are made only if drawn (`_Offered`): a kept card draws neither.
         view = CheckView(
-            PREDICTION, scenario.slug, _action(lesson, *key), prediction_question(scenario)
+            PREDICTION,
+            scenario.slug,
+            _action(lesson, *key),
+            SimpleLazyObject(partial(prediction_question, scenario)),
         )
         row = answered.get(key)
         if row is not None:
@@ -160,7 +177,7 @@ def check_views(*, request, lesson, scenarios, slugs, answered, posted) -> dict:
             view.result = _regraded(question, row.response)
             view.question, view.response, view.recorded = question, row.response, True
         if view.result is None:
-            view.form = prediction_form(scenario)
+            view.form = _Offered(partial(prediction_form, scenario))
         out[key] = view
     wanted = [slug for slug in slugs if (QUESTION, slug) not in out]
     questions = lesson_questions(wanted) if wanted else {}

@@ -1,7 +1,13 @@
 """Parts of a page drawn once per process for what many visitors open alike (the sandbox's
 example and presets, a lab's starter, a shared link): drawn from the page's own template
 partials, then kept by the caller (a bounded `lru_cache`) under a key that holds everything the
-drawing depends on, the inputs plus `partials(...)` and `where()` below."""
+drawing depends on, the inputs plus `partials(...)` and `where()` below.
+
+Not kept_fragments' `Keeping`: these keys are objects (a sandbox state, a lab case equal by its
+permalink token, compiled templates by identity), which its key rule refuses; they hold the whole
+input, so nothing read from rows can go stale under them (the reason for its transaction rule);
+and the sandbox's example makes a new key every second, which in a store that drops the oldest
+first would push out the presets in use, where an `lru_cache` keeps the recently used."""
 
 from __future__ import annotations
 
@@ -9,9 +15,10 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 from django.template import Context, Engine
-from django.urls import get_script_prefix, get_urlconf
 from django.utils import translation
 from django.utils.safestring import SafeString
+
+from srm_trainer.kept_urls import links
 
 
 def partials(template: str, parts: Sequence[str]) -> tuple:
@@ -23,8 +30,8 @@ def partials(template: str, parts: Sequence[str]) -> tuple:
 
 def where() -> tuple:
     """What else a drawing's addresses and words depend on: the script prefix, the URLconf
-    and the language."""
-    return get_script_prefix(), get_urlconf(), translation.get_language()
+    and the language (the first two read once per request: `kept_urls.links`)."""
+    return *links(), translation.get_language()
 
 
 def draw(names: Sequence[str], templates: Sequence, context: dict) -> Mapping[str, SafeString]:

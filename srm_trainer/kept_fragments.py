@@ -49,6 +49,11 @@ markers; later renders draw only the holes and join. The key also holds the auto
 the current namespace, which its links are reversed in. What is kept lives on the compiled
 template's node: a template compiled again starts afresh.
 
+A lesson's scenario card (lessons/pages.py) keeps in a `Keeping` under `key_of` too, without
+either way in: it is drawn from the scenario and its check (objects, which a key may not hold)
+and kept under a digest of the scenario's content, which stands for everything it shows. Not
+here: srm_trainer/drawn_parts.py says why.
+
 Why two ways in and not the tag alone: a module card or the glossary listing loops over rows,
 filters them and includes other templates, and no parser can prove of such a template that it
 reads only its key; but a function that is handed nothing but its key cannot be given a
@@ -78,10 +83,9 @@ from django.template.base import (
 )
 from django.template.defaulttags import CommentNode, IfNode, TemplateLiteral, URLNode
 from django.templatetags.static import StaticNode
-from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString
 
-from srm_trainer.kept_urls import current_app, where
+from srm_trainer.kept_urls import current_app, links, where
 from srm_trainer.versioned_cache import Kept
 
 register = template.Library()
@@ -130,7 +134,12 @@ def key_of(values: tuple) -> tuple | None:
     if _PLAIN.issuperset(kinds):
         return values, kinds
     try:
-        kinds = tuple([_kind(value) for value in values])
+        kinds = tuple(
+            [
+                kind if kind in _PLAIN else _kind(value)
+                for value, kind in zip(values, kinds, strict=True)
+            ]
+        )
     except _NotAKey:
         return None
     return values, kinds
@@ -177,10 +186,10 @@ class KeptDrawing:
         self.kept = Keeping(limit)
         functools.update_wrapper(self, draw)
 
-    def __call__(self, *args, links: tuple[str, str | None] | None = None) -> str:
-        """`draw(*args)`, kept. `links`: the script prefix and URLconf, when the caller has
-        read them already (`links()`, `kept_urls.where`: ~3 µs each); else read here."""
-        key = key_of((*args, *(links or (get_script_prefix(), get_urlconf()))))
+    def __call__(self, *args) -> str:
+        """`draw(*args)`, kept under its arguments and the script prefix and URLconf (read once
+        per request: `kept_urls.links`)."""
+        key = key_of((*args, *links()))
         if key is None:
             return self._draw(*args)
         drawn = self.kept.get(key)
@@ -188,12 +197,6 @@ class KeptDrawing:
             drawn = self._draw(*args)
             self.kept.put(key, drawn)
         return drawn
-
-
-def links() -> tuple[str, str | None]:
-    """The script prefix and URLconf links are reversed under now: read once by a caller
-    asking for many kept drawings (a module page's rows)."""
-    return get_script_prefix(), get_urlconf()
 
 
 def kept_drawing(*, limit: int) -> Callable[[Callable[..., str]], KeptDrawing]:

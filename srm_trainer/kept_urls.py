@@ -12,6 +12,9 @@ admin's app list, srm_trainer/urls.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
@@ -50,14 +53,48 @@ def kept_reverse(viewname, urlconf=None, args=None, kwargs=None, current_app=Non
         and all([_plain(a) for a in args])
         and all([_plain(v) for _, v in pairs])
     ):
-        return _reverse(viewname, args, pairs, current_app, get_script_prefix(), get_urlconf())
+        return _reverse(viewname, args, pairs, current_app, *links())
     return reverse(viewname, urlconf, args, kwargs, current_app, **more)
 
 
 _MISSING = object()
-# The script prefix and URLconf, asked once per template render (each is a thread-local lookup
-# and neither changes while a page is drawn), kept in the render's own state.
+# Outside a request, the script prefix and URLconf are asked once per template render (each is
+# a thread-local lookup, ~3-5 µs, and neither changes while a page is drawn), kept in the
+# render's own state.
 _WHERE = object()
+# While a request is answered (`links_read_once`): once its URL is resolved, the script prefix
+# and URLconf every link it draws is reversed under, read once (`links_resolved`); before that,
+# an empty list.
+_read: ContextVar[list[tuple[str, str | None]] | None] = ContextVar("links_read", default=None)
+
+
+@contextmanager
+def links_read_once() -> Iterator[None]:
+    """Within this block (a request: srm_trainer/middleware.py), `links()` and `where()` are a
+    plain look-up once `links_resolved()` has read them."""
+    token = _read.set([])
+    try:
+        yield
+    finally:
+        _read.reset(token)
+
+
+def links_resolved() -> None:
+    """Read the script prefix and URLconf for the rest of the request: called once the request's
+    URL is resolved (a middleware's `process_view`), when Django has set the URLconf a middleware
+    may have chosen for it (`request.urlconf`); the handler set the prefix before any middleware."""
+    held = _read.get()
+    if held is not None:
+        held[:] = [(get_script_prefix(), get_urlconf())]
+
+
+def links() -> tuple[str, str | None]:
+    """The script prefix and URLconf links are reversed under now: read once per request after
+    its URL is resolved, else read here."""
+    held = _read.get()
+    if held:
+        return held[0]
+    return get_script_prefix(), get_urlconf()
 
 
 def current_app(context) -> Any:
@@ -72,6 +109,9 @@ def current_app(context) -> Any:
 
 def where(context) -> tuple[str, str | None]:
     """The script prefix and URLconf that links drawn in `context` are reversed under."""
+    held = _read.get()
+    if held:
+        return held[0]
     found = context.render_context.get(_WHERE)
     if found is None:
         found = context.render_context[_WHERE] = (get_script_prefix(), get_urlconf())

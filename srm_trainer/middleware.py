@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from srm_trainer.kept_urls import links_read_once, links_resolved
 from srm_trainer.versioned_cache import versions_read_once
 
 _POLICY = "; ".join(
@@ -66,15 +67,20 @@ class ContentSecurityPolicyMiddleware:
 
 
 class VersionsReadOnceMiddleware:
-    """The kept values' versions (`srm_trainer.versioned_cache`) are read at most once per
-    request, all in one cache read, when the first is needed."""
+    """What a request reads once: the kept values' versions (`srm_trainer.versioned_cache`),
+    all in one cache read when the first is needed; and the script prefix and URLconf that
+    kept links and drawings are keyed by (`srm_trainer.kept_urls.links`), once its URL is
+    resolved (Django sets a URLconf a middleware chose for the request only then)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with versions_read_once():
+        with versions_read_once(), links_read_once():
             return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view, args, kwargs) -> None:
+        links_resolved()
 
 
 def _is_api(request: HttpRequest) -> bool:

@@ -13,7 +13,6 @@ from lessons.diagrams import deciding_step, policy_flow_html
 from lessons.markdown import render_markdown
 from srm_trainer.iam.words import DECISIONS
 from srm_trainer.kept_fragments import kept_drawing
-from srm_trainer.kept_urls import where
 
 register = template.Library()
 
@@ -101,7 +100,6 @@ def module_card(context, module, number: int) -> str:
         module.done,
         show,
         None if progress is None else _plain_progress(progress),
-        links=where(context),
     )
 
 

@@ -1,0 +1,93 @@
+"""Kept HTML and the addresses in it: the script prefix and URLconf a request's links are
+reversed under are read once per request (srm_trainer/kept_urls.py, `links`), once its URL is
+resolved, and kept drawings and parts stay keyed by them: two requests under another prefix or
+URLconf never share a drawing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import include, path, set_script_prefix
+
+from tests.conftest import make_lesson, make_module
+
+# The site again under /elsewhere/: the URLconf a middleware chooses for some requests.
+urlpatterns = [path("elsewhere/", include("srm_trainer.urls"))]
+
+
+class ChoosesURLconf:
+    """Sends a request asking for it to this module's URLconf (`request.urlconf`), which Django
+    sets only when it resolves the URL, after every middleware has begun."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.headers.get("X-Elsewhere"):
+            request.urlconf = __name__
+        return self.get_response(request)
+
+
+def addresses(body: str) -> set[str]:
+    """The site's own addresses a page links to: not its static files, nor a lesson's address,
+    which the reading order makes once per version of the course under the prefix and URLconf
+    of the request that built it (lessons/reading_order.py; not kept HTML's key)."""
+    found = set(re.findall(r'(?:href|action)="(/[^"?#]*)', body))
+    return {a for a in found if "/static/" not in a and not a.endswith("/linked/first/")}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kept_html_follows_each_requests_script_prefix_and_urlconf(settings):
+    """Committed rows, so home's course listing and the page header are kept (drawings of the
+    course's build; a `{% kept %}` part). Asked in turn under the plain site, another URLconf and
+    another script prefix, twice over, each page links only under its own."""
+    module = make_module(slug="linked")
+    make_lesson(module, slug="first")
+    settings.MIDDLEWARE = [f"{__name__}.ChoosesURLconf", *settings.MIDDLEWARE]
+    client = Client()
+
+    def home(root: str, **headers) -> set[str]:
+        prefix = "/trainer/" if root == "/trainer/" else "/"
+        set_script_prefix(prefix)  # as the WSGI handler does from SCRIPT_NAME
+        try:
+            response = client.get("/elsewhere/" if headers else "/", headers=headers)
+        finally:
+            set_script_prefix("/")
+        assert response.status_code == 200
+        return addresses(response.content.decode())
+
+    for _ in range(2):
+        for root, headers in (
+            ("/", {}),
+            ("/elsewhere/", {"X-Elsewhere": "1"}),
+            ("/trainer/", {}),
+        ):
+            found = home(root, **headers)
+            assert root + "learn/linked/" in found  # the kept course listing
+            assert {"/accounts/login/", "/accounts/signup/"} <= {
+                address.replace(root, "/", 1) for address in found
+            }
+            assert all(address.startswith(root) for address in found), (
+                root,
+                [a for a in found if not a.startswith(root)],
+            )
+            if root == "/":
+                assert not any(a.startswith(("/elsewhere/", "/trainer/")) for a in found)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_reads_its_script_prefix_and_urlconf_once(client, monkeypatch):
+    """However many kept drawings, parts and links a page asks for (home: its header, the course
+    listing, a dozen links), each a plain look-up after the one read."""
+    from srm_trainer import kept_urls
+
+    make_lesson(make_module(slug="counted"), slug="first")
+    reads = []
+    read = kept_urls.get_script_prefix
+    monkeypatch.setattr(kept_urls, "get_script_prefix", lambda: reads.append(1) or read())
+    for _ in range(2):
+        reads.clear()
+        assert client.get("/").status_code == 200
+        assert reads == [1]

@@ -21,7 +21,7 @@ from srm_trainer.iam.findings import lint_case
 from srm_trainer.iam.reasons import Topic
 from srm_trainer.iam.words import OUTCOMES, STEP_TITLES, policy_label
 from srm_trainer.sandbox.explain import reason_html, reason_lesson, topic_lesson
-from srm_trainer.sandbox.state import SandboxState, state_to_case
+from srm_trainer.sandbox.state import SandboxState, policy_texts, state_to_case
 
 REQUEST_FIELDS = {
     "request.principal": "principal",
@@ -283,23 +283,6 @@ def _describe_action(result: Analysis, action: str) -> None:
             lesson=topic_lesson(Topic.LEAST_PRIVILEGE),
         ),
     )
-
-
-def policy_texts(state: SandboxState) -> list[tuple[str, str, str | None]]:
-    """Every editor's text with the policy kind and name the engine parses it with.
-
-    The name is part of the parse cache's key: asking with the same name as the evaluator and
-    the linter reuses their parse instead of parsing each named policy a second time.
-    """
-    texts = [("identity", p.text, p.name or None) for p in state.identity]
-    texts += [
-        ("resource", state.resource_policy, None),
-        ("boundary", state.boundary, None),
-        ("session", state.session_policy, None),
-    ]
-    texts += [("scp", t, None) for level in state.scp_levels for t in level]
-    texts += [("rcp", t, None) for level in state.rcp_levels for t in level]
-    return texts
 
 
 def referenced_keys_missing(state: SandboxState) -> list[str]:

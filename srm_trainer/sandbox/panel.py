@@ -12,11 +12,13 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from srm_trainer import drawn_parts
-from srm_trainer.sandbox.live import analyse
+from srm_trainer.kept_fragments import kept_drawing, links
+from srm_trainer.sandbox.live import Analysis, Note, analyse
 from srm_trainer.sandbox.state import (
     MAX_CONTEXT_ROWS,
     MAX_IDENTITY_POLICIES,
@@ -125,3 +127,34 @@ def _drawn(state, url, target, link, templates, *_where) -> Mapping[str, SafeStr
         "case_prefix": "",
     }
     return drawn_parts.draw(EDITOR_PARTS, templates, context)
+
+
+# A live update swaps every editor's notes (sandbox.html#live): the request's four, and one per
+# policy editor, up to ~130. Notes are drawn from what they say, so most are kept between
+# updates (typing changes one editor's). An entry is 0.1-15 KB: at most ~4 MB.
+NOTES_KEPT = 256
+
+
+def drawn_notes(analysis: Analysis, ids: list[str]) -> list[str]:
+    """Each editor's notes as a live update swaps them in (`case_editor.html#notes`, out of
+    band), kept by what they say: drawing them was half of drawing a live result, and all
+    but the editor being typed in say what they said the update before."""
+    where = links()
+    notes = analysis.notes
+    return [
+        _notes(editor, tuple([_said(note) for note in notes.get(editor, ())]), links=where)
+        for editor in ids
+    ]
+
+
+def _said(note: Note) -> tuple:
+    """A note as plain values, a key (kept_fragments.key_of; a message marked safe is another
+    key than the same text unmarked, as it draws otherwise)."""
+    return (note.severity, note.message, note.code, note.line, note.column, note.lesson)
+
+
+@kept_drawing(limit=NOTES_KEPT)
+def _notes(editor: str, notes: tuple[tuple, ...]) -> str:
+    said = {editor: [Note(*note) for note in notes]} if notes else {}
+    context = {"editor": editor, "oob": True, "analysis": {"notes": said}}
+    return render_to_string("sandbox/case_editor.html#notes", context)

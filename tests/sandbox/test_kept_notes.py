@@ -1,0 +1,72 @@
+"""A live update's notes are kept by what they say (panel.drawn_notes): each editor shows its own
+notes of this update, never another editor's or the last update's, and text is escaped unless
+the sandbox itself marked it safe."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
+
+from srm_trainer.sandbox import panel
+from srm_trainer.sandbox.live import Analysis, Note
+from srm_trainer.sandbox.state import starter_state
+from tests.sandbox.test_views_sandbox import ALLOW_GET, live
+
+pytestmark = pytest.mark.django_db
+
+WRITE_ALL = (
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'
+)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+
+
+def _notes(response, editor: str) -> str:
+    soup = BeautifulSoup(response.content, "html.parser")
+    found = soup.find_all(id=f"notes-{editor}")
+    assert len(found) == 1, editor
+    assert found[0].get("hx-swap-oob") == "true"
+    return found[0].get_text(" ", strip=True)
+
+
+def test_each_editor_shows_its_own_notes_as_the_policies_change(client):
+    # identity-1 allows everything (a warning); identity-0 is clean, then the two swap places.
+    first = live(client, **{"identity-1-text": WRITE_ALL})
+    assert "allows Write and Permissions management actions" in _notes(first, "identity-1")
+    assert "Warning" not in _notes(first, "identity-0")
+    swapped = live(client, **{"identity-0-text": WRITE_ALL, "identity-1-text": ALLOW_GET})
+    assert "allows Write and Permissions management actions" in _notes(swapped, "identity-0")
+    assert "Warning" not in _notes(swapped, "identity-1")
+    # The same notes at another line: the note says so.
+    moved = live(client, **{"identity-0-text": "\n\n" + WRITE_ALL, "identity-1-text": ALLOW_GET})
+    assert "Line 3" in _notes(moved, "identity-0")
+    back = live(client, **{"identity-1-text": WRITE_ALL})
+    assert _notes(back, "identity-1") == _notes(first, "identity-1")
+    assert _notes(back, "identity-0") == _notes(first, "identity-0")
+
+
+def test_text_the_sandbox_did_not_mark_safe_is_escaped_though_it_reads_the_same(rf):
+    ids = ["principal"]
+    text = "Statement 1 (Sid <code>x</code>) allowed the request."
+    marked = mark_safe(text)  # noqa: S308 - the sandbox's own words, as _decisive_words makes them
+    safe = Analysis(state=starter_state(), case={}, notes={"principal": [Note("error", marked)]})
+    plain = Analysis(state=starter_state(), case={}, notes={"principal": [Note("error", text)]})
+    assert "<code>x</code>" in panel.drawn_notes(safe, ids)[0]
+    drawn = panel.drawn_notes(plain, ids)[0]
+    assert "<code>" not in drawn and "&lt;code&gt;x&lt;/code&gt;" in drawn
+
+
+def test_typing_in_one_editor_draws_only_its_notes_again(client, monkeypatch):
+    form = {"identity-1-text": WRITE_ALL, "boundary": WRITE_ALL}
+    live(client, **form)
+    drawn = []
+    real = panel.render_to_string
+    monkeypatch.setattr(panel, "render_to_string", lambda *a, **k: drawn.append(a) or real(*a, **k))
+    response = live(client, **{**form, "identity-1-text": "\n" + WRITE_ALL})
+    assert "allowed the request" in _notes(response, "boundary")
+    assert len(drawn) == 1  # the edited editor's notes; the other editors' are kept

@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString
 
 from srm_trainer import drawn_parts
 from srm_trainer.kept_fragments import kept_drawing, links
-from srm_trainer.sandbox.live import Analysis, Note, analyse
+from srm_trainer.sandbox.live import Analysis, Note, PolicyRow, ReasonRow, StatementRow, analyse
 from srm_trainer.sandbox.state import (
     MAX_CONTEXT_ROWS,
     MAX_IDENTITY_POLICIES,
@@ -158,3 +158,63 @@ def _notes(editor: str, notes: tuple[tuple, ...]) -> str:
     said = {editor: [Note(*note) for note in notes]} if notes else {}
     context = {"editor": editor, "oob": True, "analysis": {"notes": said}}
     return render_to_string("sandbox/case_editor.html#notes", context)
+
+
+# The policies a live result lists (sandbox.html#live): as many as there are policy editors.
+# An entry is up to ~15 KB (25 statements and their reasons): at most ~4 MB.
+POLICIES_KEPT = 256
+
+
+def drawn_policies(analysis: Analysis) -> list[str]:
+    """Each policy's statements in a live result, and why each did or did not apply
+    (`case_editor.html#policy_explain`), kept by what they show: drawing them was most of
+    drawing a live result once the notes were kept, and a policy not being typed in shows
+    what it showed the update before (while the request stays the same)."""
+    where = links()
+    return [_policy(*_shown(policy), links=where) for policy in analysis.policies]
+
+
+def _shown(policy: PolicyRow) -> tuple:
+    """A policy's rows as plain values, a key (kept_fragments.key_of)."""
+    statements = tuple(
+        [
+            (
+                st.editor,
+                st.label,
+                st.index,
+                st.sid,
+                st.effect,
+                st.line,
+                st.applies,
+                st.decisive,
+                tuple([(r.html, r.lesson) for r in st.reasons]),
+                st.more_reasons,
+            )
+            for st in policy.statements
+        ]
+    )
+    reason = (policy.reason.html, policy.reason.lesson) if policy.reason else None
+    return policy.editor, policy.label, policy.result, statements, reason, policy.hidden
+
+
+@kept_drawing(limit=POLICIES_KEPT)
+def _policy(editor, label, result, statements, reason, hidden) -> str:
+    rows = tuple(
+        [
+            StatementRow(
+                ed,
+                lb,
+                index,
+                sid,
+                effect,
+                line,
+                applies,
+                decisive,
+                tuple([ReasonRow(*r) for r in why]),
+                more,
+            )
+            for ed, lb, index, sid, effect, line, applies, decisive, why, more in statements
+        ]
+    )
+    row = PolicyRow(editor, label, result, rows, ReasonRow(*reason) if reason else None, hidden)
+    return render_to_string("sandbox/case_editor.html#policy_explain", {"policy": row})

@@ -69,4 +69,45 @@ def test_typing_in_one_editor_draws_only_its_notes_again(client, monkeypatch):
     monkeypatch.setattr(panel, "render_to_string", lambda *a, **k: drawn.append(a) or real(*a, **k))
     response = live(client, **{**form, "identity-1-text": "\n" + WRITE_ALL})
     assert "allowed the request" in _notes(response, "boundary")
-    assert len(drawn) == 1  # the edited editor's notes; the other editors' are kept
+    notes = [args for args in drawn if args[0] == "sandbox/case_editor.html#notes"]
+    assert len(notes) == 1  # the edited editor's notes; the other editors' are kept
+
+
+DENY_PUT = '{"Version": "2012-10-17", "Statement": [{"Sid": "NoPut", "Effect": "Deny", "Action": "s3:PutObject", "Resource": "*"}]}'
+
+
+def _explained(response) -> list[str]:
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [
+        div.get_text(" ", strip=True) for div in soup.select("details.statements .policy-explain")
+    ]
+
+
+def test_each_policy_lists_its_own_statements_for_this_request(client):
+    first = _explained(live(client, **{"identity-1-text": DENY_PUT}))
+    assert first[0].startswith("Identity-based policy 1") and "applies" in first[0]
+    assert first[1].startswith("Identity-based policy 2") and "s3:GetObject" in first[1]
+    # The same policies in the other editors: each is listed under its own editor.
+    swapped = _explained(
+        live(client, **{"identity-0-text": DENY_PUT, "identity-1-text": ALLOW_GET})
+    )
+    assert swapped[0].startswith("Identity-based policy 1") and "NoPut" in swapped[0]
+    assert swapped[1].startswith("Identity-based policy 2") and "Read" in swapped[1]
+    # The same policies, another request: why a statement did not apply says so.
+    other = _explained(live(client, action="s3:DeleteObject", **{"identity-1-text": DENY_PUT}))
+    assert "s3:DeleteObject" in other[0] and "s3:DeleteObject" in other[1]
+    assert "s3:GetObject is not" not in " ".join(other)
+    again = _explained(live(client, **{"identity-1-text": DENY_PUT}))
+    assert again == first
+
+
+def test_typing_in_one_policy_draws_only_its_statements_again(client, monkeypatch):
+    form = {"identity-1-text": DENY_PUT, "boundary": WRITE_ALL}
+    live(client, **form)
+    drawn = []
+    real = panel.render_to_string
+    monkeypatch.setattr(
+        panel, "render_to_string", lambda *a, **k: drawn.append(a[0]) or real(*a, **k)
+    )
+    live(client, **{**form, "identity-1-text": DENY_PUT.replace("PutObject", "PutObjectAcl")})
+    assert drawn.count("sandbox/case_editor.html#policy_explain") == 1

@@ -68,6 +68,13 @@ def drawn_notes(analysis, ids) -> list[str]:
     return panel.drawn_notes(analysis, ids)
 
 
+@register.filter
+def drawn_policies(analysis) -> list[str]:
+    """Each policy's statements in a live result, kept by what they show
+    (`panel.drawn_policies`)."""
+    return panel.drawn_policies(analysis)
+
+
 @register.simple_tag
 def evaluation_flow(steps) -> SafeString:
     """The evaluation-flow diagram with the step that decided these `steps` highlighted, drawn

@@ -75,14 +75,15 @@ def _render(template: str, **values: Any) -> SafeString:
     return format_html(template, **values) if values else format_html("{}", template)
 
 
-def reason_lesson(code: str) -> str:
-    return topic_lesson(words.reason_topic(code))
+def reason_lesson(code: str, links: tuple[str, Any] | None = None) -> str:
+    return topic_lesson(words.reason_topic(code), links)
 
 
-def topic_lesson(topic: Topic | str | None) -> str:
+def topic_lesson(topic: Topic | str | None, links: tuple[str, Any] | None = None) -> str:
     """`lessons.engine_topics.lesson_url`, kept: the address depends only on the topic, the
-    script prefix and the URLconf, all in the key."""
-    return _lesson(topic, get_script_prefix(), get_urlconf())
+    script prefix and the URLconf, all in the key. `links`: that prefix and URLconf, when the
+    caller read them already for many (`kept_fragments.links`): a live update asks ~150 times."""
+    return _lesson(topic, *(links or (get_script_prefix(), get_urlconf())))
 
 
 @lru_cache(maxsize=64)  # the engine's topics (8) and none, for each prefix a server runs under

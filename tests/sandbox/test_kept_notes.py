@@ -4,9 +4,12 @@ the sandbox itself marked it safe."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
+from django.urls import get_script_prefix, set_script_prefix
 from django.utils.safestring import mark_safe
 
 from srm_trainer.sandbox import panel
@@ -111,3 +114,20 @@ def test_typing_in_one_policy_draws_only_its_statements_again(client, monkeypatc
     )
     live(client, **{**form, "identity-1-text": DENY_PUT.replace("PutObject", "PutObjectAcl")})
     assert drawn.count("sandbox/case_editor.html#policy_explain") == 1
+
+
+def test_the_lessons_linked_follow_the_script_prefix_the_site_runs_under(client):
+    # Notes, reasons and steps link to lessons: their addresses are read once an update, and
+    # the kept drawings are kept apart per prefix. (The test client leaves the prefix as set.)
+    fields = {"identity-1-text": WRITE_ALL, "identity-2-text": DENY_PUT}
+    before = get_script_prefix()
+    try:
+        for prefix in ("/", "/trainer/", "/"):
+            set_script_prefix(prefix)
+            soup = BeautifulSoup(live(client, **fields).content, "html.parser")
+            lessons = [a["href"] for a in soup.find_all("a") if "/learn/" in a["href"]]
+            assert lessons and all(href.startswith(f"{prefix}learn/") for href in lessons)
+            for part in ("#notes-identity-1", "details.statements", "ol.flow"):
+                assert soup.select_one(part).find("a", href=re.compile("/learn/")), part
+    finally:
+        set_script_prefix(before)

@@ -6,7 +6,9 @@ how a value looks in HTML. Links to lessons come from the website's topic table
 
 Every statement that did not apply is worded (a live update words dozens): the values are
 escaped with `conditional_escape`, as `format_html` escapes them, without its per-call
-wrapping, and a topic's lesson address is reversed once per script prefix and URLconf.
+wrapping, and a topic's lesson address is reversed once per script prefix and URLconf. The
+sentences are kept by what they say (`_worded`): a live update words the same reasons as the
+update before for every policy but the one being typed in.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from lessons.engine_topics import lesson_url
 from srm_trainer.iam import words
+from srm_trainer.iam.memo import Memo
 from srm_trainer.iam.reasons import Topic
 
 
@@ -34,21 +37,53 @@ def _html_value(value: Any) -> SafeString:
 
 def reason_html(code: str, data: Mapping[str, Any] | None) -> SafeString:
     """One escaped sentence for a reason code; an unknown code is shown as itself, never dropped."""
-    return words.reason_words(code, data, value=_html_value, render=_render)
+    key = _reason_key(code, data)
+    if key is None:
+        return words.reason_words(code, data, value=_html_value, render=_render)
+    worded = _worded.get(key)
+    if worded is None:
+        worded = words.reason_words(code, data, value=_html_value, render=_render)
+        _worded.put(key, worded)
+    return worded
+
+
+# Sentences worded lately, weighed by their length: ~2 MB of them, their keys about as much
+# (the values a sentence shows are in both).
+_worded: Memo[SafeString] = Memo(2_000_000, weigh=len)
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _reason_key(code: str, data: Mapping[str, Any] | None) -> tuple | None:
+    """A reason as a key: its code and its values with their types (True is not 1, a list of
+    one text is not the text); None for values of other types (not kept, worded each time)."""
+    items: list[tuple] = []
+    for name, value in (data or {}).items():
+        kind = type(value)
+        if kind in _SCALARS:
+            items.append((name, kind, value))
+        elif kind is list or kind is tuple:
+            kinds = tuple(map(type, value))
+            if not _SCALARS.issuperset(kinds):
+                return None
+            items.append((name, kind, tuple(value), kinds))
+        else:
+            return None
+    return code, tuple(items)
 
 
 def _render(template: str, **values: Any) -> SafeString:
     return format_html(template, **values) if values else format_html("{}", template)
 
 
-def reason_lesson(code: str) -> str:
-    return topic_lesson(words.reason_topic(code))
+def reason_lesson(code: str, links: tuple[str, Any] | None = None) -> str:
+    return topic_lesson(words.reason_topic(code), links)
 
 
-def topic_lesson(topic: Topic | str | None) -> str:
+def topic_lesson(topic: Topic | str | None, links: tuple[str, Any] | None = None) -> str:
     """`lessons.engine_topics.lesson_url`, kept: the address depends only on the topic, the
-    script prefix and the URLconf, all in the key."""
-    return _lesson(topic, get_script_prefix(), get_urlconf())
+    script prefix and the URLconf, all in the key. `links`: that prefix and URLconf, when the
+    caller read them already for many (`kept_fragments.links`): a live update asks ~150 times."""
+    return _lesson(topic, *(links or (get_script_prefix(), get_urlconf())))
 
 
 @lru_cache(maxsize=64)  # the engine's topics (8) and none, for each prefix a server runs under

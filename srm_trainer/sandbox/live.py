@@ -20,8 +20,9 @@ from srm_trainer.iam.decision import Reason, StatementRef
 from srm_trainer.iam.findings import lint_case
 from srm_trainer.iam.reasons import Topic
 from srm_trainer.iam.words import OUTCOMES, STEP_TITLES, policy_label
+from srm_trainer.kept_fragments import links
 from srm_trainer.sandbox.explain import reason_html, reason_lesson, topic_lesson
-from srm_trainer.sandbox.state import SandboxState, state_to_case
+from srm_trainer.sandbox.state import SandboxState, policy_texts, state_to_case
 
 REQUEST_FIELDS = {
     "request.principal": "principal",
@@ -152,8 +153,9 @@ def editor_map(
     return by_path, by_ref
 
 
-def _editor_for(path: str, by_path: dict[str, str]) -> str:
-    for prefix in sorted(by_path, key=len, reverse=True):
+def _editor_for(path: str, by_path: dict[str, str], prefixes: list[str]) -> str:
+    """`prefixes`: `by_path`'s keys, longest first (sorted once per analysis)."""
+    for prefix in prefixes:
         if path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "["):
             return by_path[prefix]
     for prefix, editor in REQUEST_FIELDS.items():
@@ -166,8 +168,10 @@ def _ref_key(ref: StatementRef) -> tuple[str, int, int | None, int]:
     return (ref.policy_kind, ref.policy_index, ref.level, ref.statement_index)
 
 
-def _reasons(reasons: tuple[Reason, ...]) -> tuple[ReasonRow, ...]:
-    return tuple(ReasonRow(reason_html(r.code, r.data), reason_lesson(r.code)) for r in reasons)
+def _reasons(reasons: tuple[Reason, ...], where: tuple[str, Any]) -> tuple[ReasonRow, ...]:
+    return tuple(
+        ReasonRow(reason_html(r.code, r.data), reason_lesson(r.code, where)) for r in reasons
+    )
 
 
 def analyse(state: SandboxState) -> Analysis:
@@ -180,23 +184,25 @@ def _analyse(state: SandboxState) -> Analysis:
     case = state_to_case(state)
     result = Analysis(state=state, case=case)
     by_path, by_ref = editor_map(state)
+    prefixes = sorted(by_path, key=len, reverse=True)
+    where = links()  # the lessons' addresses depend on them: read once for every note and reason
     _describe_action(result, state.action)
     for finding in lint_case(case):
         result.add(
-            _editor_for(finding.path, by_path),
+            _editor_for(finding.path, by_path, prefixes),
             Note(
                 finding.severity,
                 finding.message,
                 finding.code,
                 finding.line,
                 finding.column,
-                topic_lesson(finding.topic),
+                topic_lesson(finding.topic, where),
             ),
         )
     try:
         decision = evaluate(case)
     except PolicyError as exc:
-        editor = _editor_for(exc.path, by_path)
+        editor = _editor_for(exc.path, by_path, prefixes)
         note = Note("error", exc.message, exc.code, exc.line, exc.column)
         result.error = note
         if not any(n.code == exc.code and n.line == exc.line for n in result.notes.get(editor, [])):
@@ -230,14 +236,14 @@ def _analyse(state: SandboxState) -> Analysis:
                 ref.line,
                 st.applies,
                 key in decisive,
-                _reasons(st.reasons[:MAX_REASONS]),
+                _reasons(st.reasons[:MAX_REASONS], where),
                 max(0, len(st.reasons) - MAX_REASONS),
             )
             rows.append(row)
             if row.decisive:
                 result.decisive.append(row)
                 result.add(editor, Note("decisive", _decisive_words(row), "decisive", row.line))
-        reason = _reasons((policy.reason,))[0] if policy.reason else None
+        reason = _reasons((policy.reason,), where)[0] if policy.reason else None
         result.policies.append(PolicyRow(editor, label, policy.result, tuple(rows), reason, hidden))
     result.steps = [
         StepRow(
@@ -246,7 +252,7 @@ def _analyse(state: SandboxState) -> Analysis:
             s.outcome,
             OUTCOMES.get(s.outcome, s.outcome),
             s.reached,
-            _reasons(s.reasons),
+            _reasons(s.reasons, where),
         )
         for s in decision.steps
     ]
@@ -283,23 +289,6 @@ def _describe_action(result: Analysis, action: str) -> None:
             lesson=topic_lesson(Topic.LEAST_PRIVILEGE),
         ),
     )
-
-
-def policy_texts(state: SandboxState) -> list[tuple[str, str, str | None]]:
-    """Every editor's text with the policy kind and name the engine parses it with.
-
-    The name is part of the parse cache's key: asking with the same name as the evaluator and
-    the linter reuses their parse instead of parsing each named policy a second time.
-    """
-    texts = [("identity", p.text, p.name or None) for p in state.identity]
-    texts += [
-        ("resource", state.resource_policy, None),
-        ("boundary", state.boundary, None),
-        ("session", state.session_policy, None),
-    ]
-    texts += [("scp", t, None) for level in state.scp_levels for t in level]
-    texts += [("rcp", t, None) for level in state.rcp_levels for t in level]
-    return texts
 
 
 def referenced_keys_missing(state: SandboxState) -> list[str]:

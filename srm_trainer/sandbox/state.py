@@ -21,7 +21,7 @@ from typing import Any
 from srm_trainer.iam import PolicyError
 from srm_trainer.iam.case import MAX_CASE_NESTING
 from srm_trainer.iam.jsontext import load_json
-from srm_trainer.iam.parser import MAX_NESTING
+from srm_trainer.iam.parser import MAX_NESTING, cached_policy
 from srm_trainer.iam.principals import default_context
 
 MAX_BODY_BYTES = 64 * 1024
@@ -445,11 +445,36 @@ def statement_count(policies: Iterable[Any]) -> int:
     return total
 
 
+def policy_texts(state: SandboxState) -> list[tuple[str, str, str | None]]:
+    """Every editor's text with the policy kind and name the engine parses it with.
+
+    The name is part of the parse cache's key: asking with the same name as the evaluator and
+    the linter reuses their parse instead of parsing each named policy a second time.
+    """
+    texts = [("identity", p.text, p.name or None) for p in state.identity]
+    texts += [
+        ("resource", state.resource_policy, None),
+        ("boundary", state.boundary, None),
+        ("session", state.session_policy, None),
+    ]
+    texts += [("scp", t, None) for level in state.scp_levels for t in level]
+    texts += [("rcp", t, None) for level in state.rcp_levels for t in level]
+    return texts
+
+
+def _statements_in(kind: str, text: str, name: str | None) -> int:
+    """`statement_count` of one editor's text, read from the engine's parse when it has one:
+    a live update sends every editor again, and all but the one being typed in were parsed
+    by the update before. A policy the engine parsed loaded as JSON with the same Statement,
+    so the count is the same either way."""
+    policy = cached_policy(text, kind=kind, name=name)
+    if policy is not None:
+        return len(policy.statements)
+    return statement_count((text,))
+
+
 def _check_statements(state: SandboxState) -> None:
-    texts = [p.text for p in state.identity]
-    texts += [state.resource_policy, state.boundary, state.session_policy]
-    texts += [t for level in (*state.scp_levels, *state.rcp_levels) for t in level]
-    count = statement_count(texts)
+    count = sum(_statements_in(*texts) for texts in policy_texts(state))
     if count > MAX_STATEMENTS:
         raise StateError(
             f"These policies hold {count:,} statements; the sandbox evaluates at most "

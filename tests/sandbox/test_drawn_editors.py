@@ -47,6 +47,19 @@ def test_a_state_opened_again_is_drawn_once_and_shows_the_same(client, evaluatio
     assert 'name="scp-1-1"' in again and "A named case" in again
 
 
+def test_a_kept_state_is_opened_again_without_making_its_link_again(
+    client, evaluations, monkeypatch
+):
+    # The link is part of the drawing: made once with it, not on each opening to find it.
+    link = f"/sandbox/?case={encode_permalink(rich_state())}"
+    encoded = count_calls(monkeypatch, panel, "encode_permalink")
+    with time_machine.travel(NOON, tick=False):
+        first = _page(client, link)
+        again = _page(client, link)
+    assert first == again and len(encoded) == 1
+    assert f'value="http://testserver{link}"' in again
+
+
 def test_the_example_shows_the_time_of_each_opening(client, evaluations):
     with time_machine.travel(NOON, tick=False):
         at_noon = _page(client, "/sandbox/")

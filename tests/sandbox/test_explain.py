@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from django.utils.safestring import mark_safe
+
 import srm_trainer.iam as iam
 from srm_trainer.iam.aws_rules import REASON_CODES as AWS_RULE_CODES
 from srm_trainer.iam.words import REASONS
@@ -83,3 +85,26 @@ def test_a_topics_lesson_is_kept_per_script_prefix_and_is_the_address_reversed()
         set_script_prefix(before)
     info = explain._lesson.cache_info()
     assert info.currsize == 2 * (len(Topic) + 2) <= info.maxsize
+
+
+def test_a_kept_sentence_is_the_one_its_own_values_give():
+    # Sentences are kept by code and values (explain._worded): values that are equal in Python
+    # but shown otherwise are worded apart, whichever came first.
+    for first, second in (({"count": True}, {"count": 1}), ({"level": 1.0}, {"level": 1})):
+        assert reason_html("made_up_code", first) != reason_html("made_up_code", second)
+    assert reason_html("made_up_code", {"count": 1}) == "made_up_code (count=1)"
+    assert reason_html("made_up_code", {"count": True}) == "made_up_code (count=True)"
+    listed = reason_html("action_not_matched", {"action": "s3:GetObject", "patterns": ["s3:Put*"]})
+    again = reason_html("action_not_matched", {"action": "s3:GetObject", "patterns": ["s3:Put*"]})
+    assert again == listed and "<code>s3:Put*</code>" in again
+    other = reason_html("action_not_matched", {"action": "s3:GetObject", "patterns": ["s3:<b>"]})
+    assert "<code>s3:&lt;b&gt;</code>" in other
+    marked = reason_html("action_not_matched", {"action": "s3:GetObject", "patterns": [SAFE]})
+    assert "<code><b>safe</b></code>" in marked  # a value marked safe is not escaped
+    plain = reason_html(
+        "action_not_matched", {"action": "s3:GetObject", "patterns": ["<b>safe</b>"]}
+    )
+    assert "<code>&lt;b&gt;safe&lt;/b&gt;</code>" in plain  # the same text unmarked is
+
+
+SAFE = mark_safe("<b>safe</b>")  # noqa: S308 - a value the caller marked safe itself

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from urllib.parse import urlencode
 
@@ -96,3 +97,32 @@ def test_an_urlencoded_live_update_decides_and_a_multipart_open_still_loads_the_
     opened = client.post("/sandbox/", {"op": "open", "case_file": upload})  # multipart
     assert opened.status_code == 200
     assert 'value="arn:aws:iam::111122223333:user/bob"' in opened.content.decode()
+
+
+@pytest.fixture
+def loads(monkeypatch):
+    """Every policy text loaded as JSON (the statement count's and the engine's), by text."""
+    seen: Counter[str] = Counter()
+    real = json.loads
+
+    def counting(text, *args, **kwargs):
+        seen[text] += 1
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(json, "loads", counting)
+    return seen
+
+
+def test_a_live_update_loads_only_the_policy_being_typed_in(client, loads):
+    # The statement count used to load every policy's JSON on every update, beside the
+    # engine's parse, which it now reads instead.
+    first = {"identity-0-name": "ReadReports", "resource_policy": BUCKET_POLICY}
+    assert live_urlencoded(client, **first).status_code == 200
+    assert loads[ALLOW_GET] and loads[BUCKET_POLICY]
+    loads.clear()
+    edited = ALLOW_GET.replace('"s3:GetObject"', '"s3:Get*"')
+    response = live_urlencoded(client, **{**first, "identity-0-text": edited})
+    assert response.status_code == 200
+    assert "Decision: Allowed" in response.content.decode()
+    assert loads[BUCKET_POLICY] == 0  # unchanged: counted from the engine's parse
+    assert loads[edited]  # new: counted before the work, then parsed and linted by the engine

@@ -68,6 +68,22 @@ def test_the_sandbox_refuses_more_statements_and_says_how_many(client):
     assert f"{MAX_STATEMENTS + 1:,} statements" in response.content.decode()
 
 
+def test_policies_the_engine_already_parsed_are_counted_alike(client):
+    """A live update sends every editor again: the ones parsed by the update before are counted
+    from the engine's parse, named or not, a Statement object as one, and still refused past the
+    limit together with a policy that is new."""
+    named = _policy([_skip(i) for i in range(MAX_STATEMENTS - 2)])
+    single = {"Version": "2012-10-17", "Statement": _skip(0)}
+    form = {**_form(named, single), "identity-0-name": "Named"}
+    assert client.post("/sandbox/", form, headers={"HX-Request": "true"}).status_code == 200
+    one_more = {**form, "boundary": json.dumps(_policy([_skip(1)]))}  # 198 + 1 + 1: at the limit
+    assert client.post("/sandbox/", one_more, headers={"HX-Request": "true"}).status_code == 200
+    two_more = {**form, "boundary": json.dumps(_policy([_skip(1), _skip(2)]))}
+    response = client.post("/sandbox/", two_more, headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    assert f"{MAX_STATEMENTS + 1:,} statements" in response.content.decode()
+
+
 def test_a_long_policy_lists_its_first_statements_and_counts_the_rest(client):
     statements = [_skip(i) for i in range(MAX_STATEMENT_ROWS + 15)]
     statements.append({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})

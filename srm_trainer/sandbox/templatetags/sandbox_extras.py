@@ -7,6 +7,7 @@ from django.utils.safestring import SafeString
 
 from lessons.diagrams import deciding_step, policy_flow_html
 from lessons.templatetags.lessons_extras import DECISION_WORDS
+from srm_trainer.sandbox import panel
 
 register = template.Library()
 
@@ -59,6 +60,19 @@ def rows(text: str) -> str:
     """Editors grow with their content, within reason. Text, not an int: a template renders an
     int through number localisation, which costs more than the count."""
     return str(max(4, min(24, (text or "").count("\n") + 2)))
+
+
+@register.filter
+def drawn_notes(analysis, ids) -> list[str]:
+    """Every editor's notes for a live update, kept by what they say (`panel.drawn_notes`)."""
+    return panel.drawn_notes(analysis, ids)
+
+
+@register.filter
+def drawn_policies(analysis) -> list[str]:
+    """Each policy's statements in a live result, kept by what they show
+    (`panel.drawn_policies`)."""
+    return panel.drawn_policies(analysis)
 
 
 @register.simple_tag

@@ -41,6 +41,17 @@ class _RowChoiceField(forms.ModelChoiceField):
 
     iterator = _Rows
 
+    def __deepcopy__(self, memo):
+        """Each form's copy, as `ModelChoiceField.__deepcopy__` makes it, but sharing the
+        queryset: Django clones it twice per copy (`.all()`, then the setter's `.all()`) so
+        that each form's menu fills its own result cache, and this menu never reads the
+        queryset (`rows()`), whose only other use, `to_python`'s `get()`, clones it itself.
+        That was a third of copying the question form's fields on every editor page."""
+        result = super(forms.ChoiceField, self).__deepcopy__(memo)  # as Django's skips it
+        result._queryset = self._queryset
+        result.widget.choices = result.choices  # the copy's own menu, as the setter gives it
+        return result
+
     def rows(self) -> Iterator[tuple]:
         raise NotImplementedError
 

@@ -47,8 +47,9 @@ class _RowChoiceField(forms.ModelChoiceField):
         that each form's menu fills its own result cache, and this menu never reads the
         queryset (`rows()`), whose only other use, `to_python`'s `get()`, clones it itself.
         That was a third of copying the question form's fields on every editor page."""
-        result = super(forms.ChoiceField, self).__deepcopy__(memo)  # as Django's skips it
-        result._queryset = self._queryset
+        # `Field.__deepcopy__`, as Django calls it: a shallow copy (the queryset shared) with
+        # its own widget, error messages and validators.
+        result = super(forms.ChoiceField, self).__deepcopy__(memo)
         result.widget.choices = result.choices  # the copy's own menu, as the setter gives it
         return result
 

@@ -67,3 +67,28 @@ def test_the_menus_are_read_once_and_follow_every_change(instructor, owned):
     assert menus(client, url) == as_the_orm_says()
     second.delete()
     assert menus(client, url) == as_the_orm_says()
+
+
+def test_each_form_draws_and_checks_its_own_menu_fields_and_the_shared_queryset_stays_unread():
+    """A form's menu fields are its own copies (their menus drawn from them) while the
+    queryset that checks a chosen row is shared between the copies: so it must never be
+    read into a cache, or every later form would check against those rows."""
+    from teach.forms import QuestionForm
+
+    module = make_module(title="Shared")
+    lesson = make_lesson(module)
+    first = QuestionForm(data={"lesson": str(lesson.pk), "module": str(module.pk)})
+    second = QuestionForm(initial={})
+    for name in ("module", "lesson"):
+        mine, theirs = first.fields[name], second.fields[name]
+        assert mine is not theirs and mine.widget is not theirs.widget
+        assert mine.widget.choices.field is mine and theirs.widget.choices.field is theirs
+    assert ">Shared</option>" in str(second["module"])
+    first.is_valid()
+    assert (first.cleaned_data["module"], first.cleaned_data["lesson"]) == (module, lesson)
+    for name in ("module", "lesson"):
+        assert QuestionForm.base_fields[name].queryset._result_cache is None
+        assert first.fields[name].queryset._result_cache is None
+    Module.objects.filter(pk=module.pk).delete()  # gone: the next form refuses it
+    again = QuestionForm(data={"module": str(module.pk)})
+    assert not again.is_valid() and "module" in again.errors

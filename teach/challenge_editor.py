@@ -27,7 +27,7 @@ from quizzes.models import Question
 from srm_trainer.iam import PolicyError
 from srm_trainer.iam.case import MAX_CASE_NESTING
 from srm_trainer.iam.jsontext import load_json
-from teach.editors import Editor, Parts, _Form, apply_row_action
+from teach.editors import Editor, Parts, _Form, apply_row_action, posted_values
 from teach.rendering import RENDERER
 
 MAX_REQUESTS = 20  # per list: each is one evaluation when the reference is checked
@@ -187,7 +187,10 @@ class LeastPrivilegeEditor(Editor):
         formset = RequestRows(post, prefix=which)
         if not formset.management_form.is_valid():
             return []
-        return [{name: form[name].value() or "" for name in ROW_FIELDS} for form in formset.forms]
+        return [
+            {name: value or "" for name, value in row.items()}
+            for row in posted_values(formset, ROW_FIELDS)
+        ]
 
     def _unbound(self, rows: dict[str, list[dict]], initial: dict) -> ChallengeParts:
         return ChallengeParts(

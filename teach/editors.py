@@ -85,6 +85,24 @@ def _formset(row_form):
     )
 
 
+def posted_values(formset, names: tuple[str, ...]) -> list[dict]:
+    """Each row of a bound formset as its form would show it (`BoundField.value()`: the
+    widget's reading of the post, as the field binds and prepares it), read without building
+    the forms: a row action built every row's form, a deep copy of each of its fields, only to
+    read the values back and draw them again as new rows."""
+    fields = formset.form.base_fields
+    rows = []
+    for index in range(formset.total_form_count()):
+        prefix = formset.add_prefix(index)
+        row = {}
+        for name in names:
+            field = fields[name]
+            raw = field.widget.value_from_datadict(formset.data, formset.files, f"{prefix}-{name}")
+            row[name] = field.prepare_value(field.bound_data(raw, field.initial))
+        rows.append(row)
+    return rows
+
+
 def _new_id(text: str, taken: set[str]) -> str:
     base = text_id(text)
     new, n = base, 1
@@ -231,7 +249,7 @@ class Editor:
         formset = _formset(self.row_form)(post, prefix="rows")
         if not formset.management_form.is_valid():
             return []
-        return [{name: form[name].value() for name in self.row_fields} for form in formset.forms]
+        return posted_values(formset, self.row_fields)
 
     def row_action(self, post, action: str) -> list[dict] | None:
         """Apply "add", "up-N", "down-N" or "remove-N" to the posted rows; None if `action`

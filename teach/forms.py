@@ -13,7 +13,7 @@ from django.forms.models import ModelChoiceIterator
 from lessons.models import Lesson, Level, Module
 from lessons.reading_order import VERSION_KEY as CONTENT_VERSION
 from quizzes.models import Quiz
-from srm_trainer.prepared import PreparedQuery
+from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 from srm_trainer.versioned_cache import VersionedCache
 from teach.rendering import RENDERER
 
@@ -41,8 +41,59 @@ class _RowChoiceField(forms.ModelChoiceField):
 
     iterator = _Rows
 
+    def __deepcopy__(self, memo):
+        """Each form's copy, as `ModelChoiceField.__deepcopy__` makes it, but sharing the
+        queryset: Django clones it twice per copy (`.all()`, then the setter's `.all()`) so
+        that each form's menu fills its own result cache, and this menu never reads the
+        queryset (`rows()`), whose only other use, `to_python`'s `get()`, clones it itself.
+        That was a third of copying the question form's fields on every editor page."""
+        # `Field.__deepcopy__`, as Django calls it: a shallow copy (the queryset shared) with
+        # its own widget, error messages and validators.
+        result = super(forms.ChoiceField, self).__deepcopy__(memo)
+        result.widget.choices = result.choices  # the copy's own menu, as the setter gives it
+        return result
+
+    def to_python(self, value):
+        """The chosen row. A key of plain digits, what the menu posts, is read by a query
+        compiled once (`row`), the same row `ModelChoiceField.to_python` gets from
+        `queryset.get(pk=key)` (whose SQL was built again for every posted menu, costlier than
+        the rest of the form's checks); any other value goes Django's way, as before."""
+        key = self.to_field_name or "pk"
+        if key in ("pk", "id") and isinstance(value, str) and _PLAIN_KEY.match(value):
+            found = self.row(int(value))
+            if found is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": value},
+                )
+            return found
+        return super().to_python(value)
+
+    def row(self, key: int):
+        """The row with this primary key, as the field's queryset reads it, or None."""
+        raise NotImplementedError
+
     def rows(self) -> Iterator[tuple]:
         raise NotImplementedError
+
+
+# A posted key the compiled reads take: ASCII digits that fit a 64-bit integer, as SQLite's
+# keys do (anything else, e.g. "٣" or 25 digits, goes through the queryset as before).
+_PLAIN_KEY = re.compile(r"^[0-9]{1,18}\Z")
+_MODULE_COLUMNS = concrete_attnames(Module)
+_LESSON_COLUMNS = concrete_attnames(Lesson)
+MODULE_ROW = PreparedQuery(
+    Module, ("int",), lambda key: Module.objects.filter(pk=key).values_list(*_MODULE_COLUMNS)
+)
+# The lesson with its module, as the lesson menu's `select_related("module")` reads it.
+LESSON_ROW = PreparedQuery(
+    Lesson,
+    ("int",),
+    lambda key: Lesson.objects.filter(pk=key).values_list(
+        *_LESSON_COLUMNS, *(f"module__{column}" for column in _MODULE_COLUMNS)
+    ),
+)
 
 
 def _module_menu(key: str) -> PreparedQuery:
@@ -86,12 +137,25 @@ KEPT_LESSON_MENU = VersionedCache(CONTENT_VERSION, _lesson_entries)
 class ModuleChoiceField(_RowChoiceField):
     """Modules by title (`Module.__str__`), in the modules' order; keyed by pk or slug."""
 
+    def row(self, key: int) -> Module | None:
+        rows = MODULE_ROW.rows(key)
+        return instance(Module, rows[0]) if rows else None
+
     def rows(self) -> Iterator[tuple]:
         return iter(KEPT_MODULE_MENUS[self.to_field_name or "pk"].get())
 
 
 class LessonChoiceField(_RowChoiceField):
     """Lessons as `module-slug/lesson-slug` (`Lesson.__str__`), in the modules' order."""
+
+    def row(self, key: int) -> Lesson | None:
+        rows = LESSON_ROW.rows(key)
+        if not rows:
+            return None
+        split = len(_LESSON_COLUMNS)
+        lesson = instance(Lesson, rows[0][:split])
+        Lesson._meta.get_field("module").set_cached_value(lesson, instance(Module, rows[0][split:]))
+        return lesson
 
     def rows(self) -> Iterator[tuple]:
         return iter(KEPT_LESSON_MENU.get())

@@ -434,6 +434,17 @@ def _question_page(
     return render(request, "teach/question_form.html", context)
 
 
+# What `full_clean` need not ask the database again: each foreign key holds a row this request
+# read (the signed-in author, the form's module and lesson, the question's stored or chosen
+# scenario) or none, and the question's slug is either stored (checked when it was stored, and
+# unique by the table's constraint) or made unique once the checks pass. Their checks could
+# only fail if a row went between the read and the save, which the save itself may meet anyway:
+# they were a query each (an existence check per key, a uniqueness check for the slug), and a
+# refused question made its slug, a query more, for nothing.
+READ_THIS_REQUEST = {"owner", "module", "lesson", "scenario", "slug"}
+SCENARIO_READ_THIS_REQUEST = {"owner"}  # its new slug can be too long, so it is still checked
+
+
 def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResponse | None:
     """Fill the question from the forms and save it if `Question.clean()` (the loader's and
     the admin's checks) accepts it, and every row it depends on (a scenario) passes its own
@@ -451,18 +462,16 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
     ):
         setattr(question, name, data[name])
     related = editor.fill(question, parts, previous=previous, user=request.user)
-    if not question.slug:
-        question.slug = services.unique_slug(Question, data["prompt"][:60], fallback="question")
     problems: list[str] = []
     for row in related:
         if not row.slug:
             row.slug = services.unique_slug(type(row), row.title, fallback="scenario")
         try:
-            row.full_clean()
+            row.full_clean(exclude=SCENARIO_READ_THIS_REQUEST)
         except ValidationError as exc:
             problems += [f"Scenario: {m}" for ms in exc.message_dict.values() for m in ms]
     try:
-        question.full_clean()
+        question.full_clean(exclude=READ_THIS_REQUEST)
     except ValidationError as exc:
         for field, messages_ in exc.message_dict.items():
             if field in base.fields:
@@ -473,6 +482,8 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
     if problems or base.errors:
         context["problems"] = problems
         return None
+    if not question.slug:
+        question.slug = services.unique_slug(Question, data["prompt"][:60], fallback="question")
     _save_question(question, quiz if context["creating"] else None, data["tags"], related)
     messages.success(request, "Question saved.")
     if quiz is not None:

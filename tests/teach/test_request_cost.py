@@ -258,3 +258,32 @@ def test_opening_a_scenario_reads_the_menu_once(teacher, owned, htmx):
     menus = [sql for sql in reads if '"lessons_scenario"."owner_id" IS NULL' in sql]
     assert len(menus) == 1, reads
     assert len(reads) == 2, reads  # and the chosen one, whole
+
+
+def test_a_refused_question_makes_no_slug_and_checks_no_key_it_has_just_read(
+    teacher, owned, instructor
+):
+    """The author, module and lesson a question points at were read by this request, and a
+    question's slug is made once its checks pass: a refused save asks the database neither
+    whether they exist nor which slugs are taken. The question saved next gets the first
+    free slug all the same."""
+    from tests.conftest import make_lesson
+
+    quiz, question = owned
+    Question.objects.filter(pk=question.pk).update(slug="which-one-is-yours-to-do")
+    lesson = make_lesson()
+    rows, extra = KINDS["single"]
+    data = form_data(rows, extra, module=str(lesson.module_id), lesson=str(lesson.pk))
+    url = reverse("teach:question-create", args=[quiz.pk, "single"])
+    refused = {k: v for k, v in data.items() if not k.endswith("-correct")}
+    with CaptureQueriesContext(connection) as queries:
+        page = teacher.post(url, refused)
+    assert page.status_code == 200
+    assert "exactly one correct choice" in page.content.decode()
+    checks = [q["sql"] for q in queries if q["sql"].startswith('SELECT 1 AS "a"')]
+    assert checks == []  # no existence check of the author, module, lesson, or the slug
+    assert not [q for q in queries if '"quizzes_question"."slug"' in q["sql"]]
+    assert teacher.post(url, data).status_code == 302
+    saved = Question.objects.get(prompt="Which one is **yours** to do?", lesson=lesson)
+    assert saved.slug == "which-one-is-yours-to-do-2"
+    assert (saved.module, saved.owner) == (lesson.module, instructor)

@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -25,6 +24,7 @@ from lessons.engine_topics import lesson_url
 from srm_trainer.iam import words
 from srm_trainer.iam.memo import Memo
 from srm_trainer.iam.reasons import Topic
+from srm_trainer.kept_urls import links
 
 
 def _html_value(value: Any) -> SafeString:
@@ -75,15 +75,15 @@ def _render(template: str, **values: Any) -> SafeString:
     return format_html(template, **values) if values else format_html("{}", template)
 
 
-def reason_lesson(code: str, links: tuple[str, Any] | None = None) -> str:
-    return topic_lesson(words.reason_topic(code), links)
+def reason_lesson(code: str) -> str:
+    return topic_lesson(words.reason_topic(code))
 
 
-def topic_lesson(topic: Topic | str | None, links: tuple[str, Any] | None = None) -> str:
+def topic_lesson(topic: Topic | str | None) -> str:
     """`lessons.engine_topics.lesson_url`, kept: the address depends only on the topic, the
-    script prefix and the URLconf, all in the key. `links`: that prefix and URLconf, when the
-    caller read them already for many (`kept_fragments.links`): a live update asks ~150 times."""
-    return _lesson(topic, *(links or (get_script_prefix(), get_urlconf())))
+    script prefix and the URLconf, all in the key (`kept_urls.links`: read once per request; a
+    live update asks ~150 times)."""
+    return _lesson(topic, *links())
 
 
 @lru_cache(maxsize=64)  # the engine's topics (8) and none, for each prefix a server runs under

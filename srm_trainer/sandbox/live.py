@@ -20,7 +20,6 @@ from srm_trainer.iam.decision import Reason, StatementRef
 from srm_trainer.iam.findings import lint_case
 from srm_trainer.iam.reasons import Topic
 from srm_trainer.iam.words import OUTCOMES, STEP_TITLES, policy_label
-from srm_trainer.kept_fragments import links
 from srm_trainer.sandbox.explain import reason_html, reason_lesson, topic_lesson
 from srm_trainer.sandbox.state import SandboxState, policy_texts, state_to_case
 
@@ -168,10 +167,8 @@ def _ref_key(ref: StatementRef) -> tuple[str, int, int | None, int]:
     return (ref.policy_kind, ref.policy_index, ref.level, ref.statement_index)
 
 
-def _reasons(reasons: tuple[Reason, ...], where: tuple[str, Any]) -> tuple[ReasonRow, ...]:
-    return tuple(
-        ReasonRow(reason_html(r.code, r.data), reason_lesson(r.code, where)) for r in reasons
-    )
+def _reasons(reasons: tuple[Reason, ...]) -> tuple[ReasonRow, ...]:
+    return tuple(ReasonRow(reason_html(r.code, r.data), reason_lesson(r.code)) for r in reasons)
 
 
 def analyse(state: SandboxState) -> Analysis:
@@ -185,7 +182,6 @@ def _analyse(state: SandboxState) -> Analysis:
     result = Analysis(state=state, case=case)
     by_path, by_ref = editor_map(state)
     prefixes = sorted(by_path, key=len, reverse=True)
-    where = links()  # the lessons' addresses depend on them: read once for every note and reason
     _describe_action(result, state.action)
     for finding in lint_case(case):
         result.add(
@@ -196,7 +192,7 @@ def _analyse(state: SandboxState) -> Analysis:
                 finding.code,
                 finding.line,
                 finding.column,
-                topic_lesson(finding.topic, where),
+                topic_lesson(finding.topic),
             ),
         )
     try:
@@ -236,14 +232,14 @@ def _analyse(state: SandboxState) -> Analysis:
                 ref.line,
                 st.applies,
                 key in decisive,
-                _reasons(st.reasons[:MAX_REASONS], where),
+                _reasons(st.reasons[:MAX_REASONS]),
                 max(0, len(st.reasons) - MAX_REASONS),
             )
             rows.append(row)
             if row.decisive:
                 result.decisive.append(row)
                 result.add(editor, Note("decisive", _decisive_words(row), "decisive", row.line))
-        reason = _reasons((policy.reason,), where)[0] if policy.reason else None
+        reason = _reasons((policy.reason,))[0] if policy.reason else None
         result.policies.append(PolicyRow(editor, label, policy.result, tuple(rows), reason, hidden))
     result.steps = [
         StepRow(
@@ -252,7 +248,7 @@ def _analyse(state: SandboxState) -> Analysis:
             s.outcome,
             OUTCOMES.get(s.outcome, s.outcome),
             s.reached,
-            _reasons(s.reasons, where),
+            _reasons(s.reasons),
         )
         for s in decision.steps
     ]

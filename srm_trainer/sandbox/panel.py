@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from srm_trainer import drawn_parts
-from srm_trainer.kept_fragments import kept_drawing, links
+from srm_trainer.kept_fragments import kept_drawing
 from srm_trainer.sandbox.live import Analysis, Note, PolicyRow, ReasonRow, StatementRow, analyse
 from srm_trainer.sandbox.state import (
     MAX_CONTEXT_ROWS,
@@ -147,11 +147,9 @@ def drawn_notes(analysis: Analysis, ids: list[str]) -> list[str]:
     """Each editor's notes as a live update swaps them in (`case_editor.html#notes`, out of
     band), kept by what they say: drawing them was half of drawing a live result, and all
     but the editor being typed in say what they said the update before."""
-    where = links()
     notes = analysis.notes
     return [
-        _notes(editor, tuple([_said(note) for note in notes.get(editor, ())]), links=where)
-        for editor in ids
+        _notes(editor, tuple([_said(note) for note in notes.get(editor, ())])) for editor in ids
     ]
 
 
@@ -178,8 +176,7 @@ def drawn_policies(analysis: Analysis) -> list[str]:
     (`case_editor.html#policy_explain`), kept by what they show: drawing them was most of
     drawing a live result once the notes were kept, and a policy not being typed in shows
     what it showed the update before (while the request stays the same)."""
-    where = links()
-    return [_policy(*_shown(policy), links=where) for policy in analysis.policies]
+    return [_policy(*_shown(policy)) for policy in analysis.policies]
 
 
 def _shown(policy: PolicyRow) -> tuple:

@@ -34,14 +34,23 @@ def unique_slug(model, text: str, *, fallback: str, max_length: int = 90) -> str
     """A slug from `text` that no row of `model` uses yet (and no page reserves): `base`, else
     the first free `base-2`, `base-3`, … The slugs in use are read in one query: a question
     bank full of "Which statement is true?" asked once per taken number. Unordered: a set is
-    made of them, and the models' default order was most of the query's cost to build."""
-    base = slugify(text)[:max_length].strip("-") or fallback
-    rows = model.objects.filter(Q(slug=base) | Q(slug__startswith=f"{base}-")).order_by()
+    made of them, and the models' default order was most of the query's cost to build.
+
+    It fits the model's own slug column (a scenario's holds 50 characters): a long title once
+    made a slug the save then refused, an error about a field the instructor never sees. A
+    long base is shortened to make room for its number, so the numbered ones are looked for
+    by the shortened stem."""
+    limit = min(max_length, model._meta.get_field("slug").max_length)
+    base = slugify(text)[:limit].strip("-") or fallback
+    room = limit - len("-999999")  # a base this short takes any number up to 999,999 whole
+    stem = f"{base}-" if len(base) <= room else base[:room]
+    rows = model.objects.filter(Q(slug=base) | Q(slug__startswith=stem)).order_by()
     taken = set(rows.values_list("slug", flat=True)) | RESERVED_QUIZ_SLUGS
     slug, n = base, 1
     while slug in taken:
         n += 1
-        slug = f"{base}-{n}"
+        suffix = f"-{n}"
+        slug = base[: limit - len(suffix)].rstrip("-") + suffix
     return slug
 
 

@@ -177,6 +177,23 @@ def test_a_new_scenario_is_the_authors_own_and_the_question_is_graded_by_the_eng
     assert wrong.context["result"].score == 0.5
 
 
+def test_a_scenario_with_a_long_title_saves_and_so_does_a_second_with_the_same_title(
+    teacher, owned
+):
+    """A scenario's slug column holds 50 characters; its title, 200. A long title was refused
+    ("at most 50 characters") for a slug the instructor never sees."""
+    quiz, _ = owned
+    title = "Alice, an analyst in the finance account, reads last quarter's report " * 2
+    slugs = []
+    for prompt in ("What does AWS decide for Alice?", "And what does it decide now?"):
+        url, data = policy_form(teacher, quiz, **{"k-title": title, "prompt": prompt})
+        response = teacher.post(url, data)
+        assert response.status_code == 302, text(response)[:3000]
+        slugs.append(Question.objects.get(prompt=prompt).scenario.slug)
+    assert slugs[0] == "alice-an-analyst-in-the-finance-account-reads-last"
+    assert slugs[1] == "alice-an-analyst-in-the-finance-account-reads-la-2"
+
+
 def test_another_instructors_scenario_is_neither_shown_nor_accepted(
     teacher, owned, other_instructor
 ):

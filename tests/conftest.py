@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import inspect
 import logging
 import os
+import types
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +26,49 @@ from tests.dbsetup import reset_from_template, setup_test_databases
 # them once collection is done. Only when the collector runs changes, not what it frees.
 if os.environ.get("TEST_GC", "tuned") == "tuned":
     gc.set_threshold(50_000, 50, 100)
+
+
+def _takes_nothing(function) -> bool:
+    """A plain function with no parameter at all, and no `__wrapped__` or `__signature__` that
+    could give it others: pytest's `getfuncargnames` can only find none in it."""
+    code = getattr(function, "__code__", None)
+    return (
+        type(function) is types.FunctionType
+        and code is not None
+        and code.co_argcount == 0
+        and code.co_kwonlyargcount == 0
+        and not code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
+        and "__wrapped__" not in function.__dict__
+        and "__signature__" not in function.__dict__
+    )
+
+
+def _argnames_without_inspecting_bare_functions() -> bool:
+    """pytest resolves the `request` fixture by building a FixtureDef around `lambda: request`
+    each time a fixture that takes `request` is executed, for each test, even a session-scoped
+    one already set up (pytest-django's `django_db_setup` and its kin: ~9 a test), and each
+    build reads that lambda's arguments with `inspect.signature` (~8-16 µs): ~1% of the suite's
+    CPU. A function that takes nothing now gives () without it, the answer `getfuncargnames`
+    gives (tests/test_argnames.py compares them); every other function goes through pytest's.
+    pytest names it in a private module: if it is not found there, nothing changes, and
+    tests/test_argnames.py fails to say so. `TEST_ARGNAMES=inspect` leaves pytest's own."""
+    from _pytest import fixtures
+
+    original = getattr(fixtures, "getfuncargnames", None)
+    if os.environ.get("TEST_ARGNAMES") == "inspect" or original is None:
+        return False
+
+    def getfuncargnames(function, *, name="", cls=None):
+        if _takes_nothing(function):
+            return ()
+        return original(function, name=name, cls=cls)
+
+    getfuncargnames.original = original  # type: ignore[attr-defined]
+    fixtures.getfuncargnames = getfuncargnames
+    return True
+
+
+ARGNAMES_SHORTCUT = _argnames_without_inspecting_bare_functions()
 
 
 def pytest_ignore_collect(collection_path, config):

@@ -7,16 +7,20 @@ their reports. So it sets up neither Django nor the conftests, which import the 
 of CPU before it could even start its workers, the same again in each worker. Every other
 process (each worker, a run in one process, `--collect-only`) finds the settings in
 `DJANGO_SETTINGS_MODULE`, as `manage.py` does, and pytest-django sets Django up as usual.
-A worker sends its controller only the reports that tell something (`_send_telling_reports`).
+A worker sends its controller only the reports that tell something (`_send_telling_reports`),
+and a result that every worker would otherwise work out again is worked out once (`once_per_run`).
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import fcntl
+import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 
 import pytest
 
@@ -205,3 +209,25 @@ def _summary_without_importing_hypothesis(config) -> None:
                 summary(terminalreporter)
 
         hook.function = summary_if_needed
+
+
+def once_per_run(tmp_path_factory, name: str, produce: Callable[[], object]):
+    """`produce()`'s result (JSON data), worked out once for the whole run. xdist hands a
+    module's tests out in chunks (of two tests each near the end of a run), so a module whose
+    tests a chunk boundary splits ran its module-scoped fixtures in both workers: the settings
+    tests' interpreter (tests/test_settings.py, ~0.6 s of CPU) ran twice in nearly every
+    `make test`. Under xdist the first worker to need it works it out and leaves it in the
+    run's temporary folder (shared by the run's workers, new for each run), and the other reads
+    it there; a worker that comes while it is being worked out waits for it. If `produce`
+    fails, nothing is left and the next worker tries again. Without xdist it is just called."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return json.loads(json.dumps(produce()))
+    folder = tmp_path_factory.getbasetemp().parent  # the run's; each worker's is inside it
+    kept = folder / f"once-{name}.json"
+    with open(folder / f"once-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not kept.exists():
+            partial = kept.with_suffix(f".{os.getpid()}.partial")
+            partial.write_text(json.dumps(produce()))
+            partial.replace(kept)
+        return json.loads(kept.read_text())

@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from srm_trainer.env import env_bool, env_int, env_list
+from tests.lifecycle import once_per_run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -144,10 +145,7 @@ DEPLOYMENT = {
 }
 
 
-@pytest.fixture(scope="module")
-def loaded() -> dict[str, dict]:
-    """What the settings module made of each of ENVIRONMENTS, by name, and what the deployment
-    checks said under DEPLOYMENT ("deployment")."""
+def _load_each() -> dict[str, dict]:
     result = subprocess.run(
         [sys.executable, "-c", _LOAD_EACH],
         cwd=ROOT,
@@ -159,6 +157,15 @@ def loaded() -> dict[str, dict]:
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory) -> dict[str, dict]:
+    """What the settings module made of each of ENVIRONMENTS, by name, and what the deployment
+    checks said under DEPLOYMENT ("deployment"). One interpreter for the whole run, even when
+    xdist splits this module between its workers (`once_per_run`, tests/lifecycle.py): none of
+    it depends on the worker."""
+    return once_per_run(tmp_path_factory, "settings-loaded", _load_each)
 
 
 def _started(loaded: dict[str, dict], name: str) -> dict:

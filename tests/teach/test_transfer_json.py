@@ -13,7 +13,7 @@ from quizzes.models import Question, Quiz, QuizQuestion
 from teach import services
 from teach.transfer import importer, json_format
 from teach.transfer.drafts import TransferError
-from tests.conftest import make_lesson, make_module, make_scenario
+from tests.conftest import make_lesson, make_module, make_scenario, scenery
 from tests.quizzes.builders import make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +63,7 @@ def _every_kind_quiz(owner) -> Quiz:
     )
 
 
+@scenery  # clears the stage for an import; the deletions are not what these tests check
 def _empty_the_content() -> None:
     Quiz.objects.all().delete()
     Question.objects.all().delete()

@@ -490,16 +490,24 @@ _SAVE_FIELDS = ["response", "saved_at", "certainty"]
 _CHECK_FIELDS = [*_SAVE_FIELDS, "score", "correct", "feedback", "tries", "credit", "graded_at"]
 _SAVE = PreparedUpdate(Answer, _SAVE_FIELDS, ["int", "int"], _pending)
 _CHECK = PreparedUpdate(Answer, _CHECK_FIELDS, ["int", "int"], _pending)
-_OPEN_LOCKED = PreparedQuery(
-    Attempt,
-    ["int"],
-    lambda attempt_id: (
-        Attempt.objects.select_for_update()
-        .filter(pk=attempt_id, submitted_at__isnull=True)
-        .order_by("pk")
-        .values_list("pk")[:1]
-    ),
-)
+
+
+def _open_locked(column: str) -> PreparedQuery:
+    """`column` of the attempt if it is still open, its row locked (a save's and a flag's
+    read): SQL compiled once."""
+    return PreparedQuery(
+        Attempt,
+        ["int"],
+        lambda attempt_id: (
+            Attempt.objects.select_for_update()
+            .filter(pk=attempt_id, submitted_at__isnull=True)
+            .order_by("pk")
+            .values_list(column)[:1]
+        ),
+    )
+
+
+_OPEN_LOCKED = _open_locked("pk")
 _ANSWER = PreparedQuery(
     Answer,
     ["int", "int"],
@@ -556,16 +564,7 @@ def attempt_flag(*, attempt: Attempt, question: Question, flagged: bool) -> list
 
 # A flag's read of the open attempt's flags (its row locked, as a save's is) and their
 # update: SQL compiled once.
-_FLAGS_LOCKED = PreparedQuery(
-    Attempt,
-    ["int"],
-    lambda attempt_id: (
-        Attempt.objects.select_for_update()
-        .filter(pk=attempt_id, submitted_at__isnull=True)
-        .order_by("pk")
-        .values_list("flagged")[:1]
-    ),
-)
+_FLAGS_LOCKED = _open_locked("flagged")
 _FLAGS = PreparedUpdate(Attempt, ["flagged"], ["int"], lambda pk: Attempt.objects.filter(pk=pk))
 
 

@@ -83,6 +83,7 @@ from django.template.base import (
 )
 from django.template.defaulttags import CommentNode, IfNode, TemplateLiteral, URLNode
 from django.templatetags.static import StaticNode
+from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeString
 
 from srm_trainer.kept_urls import current_app, links, where
@@ -95,7 +96,7 @@ MAX_KEPT = 256  # a `{% kept %}` part's drawings
 _MARK = f"\x00kept-hole-{secrets.token_hex(16)}\x00"
 _RECORDING = "srm_trainer.kept_fragments.recording"
 _ABSENT = object()
-_generation = 0  # bumped when a setting changes: everything kept is then forgotten
+_generation = 0  # bumped when a setting or a file changes: everything kept is then forgotten
 
 
 def _forget(**kwargs) -> None:
@@ -104,6 +105,11 @@ def _forget(**kwargs) -> None:
 
 
 setting_changed.connect(_forget, dispatch_uid="srm-kept-fragments")
+# The development server does not restart for an edited template: it empties its template
+# loaders (django.template.autoreload) and goes on. A `{% kept %}` part is compiled afresh with
+# them, but a kept drawing's HTML outlived the edit until a restart. Returns None, so whether
+# the server restarts stays Django's decision.
+file_changed.connect(_forget, dispatch_uid="srm-kept-fragments-files")
 
 # SafeString is a kind of its own: the same text, marked safe or not, draws differently.
 _PLAIN = frozenset({str, SafeString, int, float, bool, type(None)})

@@ -15,9 +15,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage import default_storage
 from django.contrib.sessions.backends.db import SessionStore
 from django.template import Context, Template, TemplateSyntaxError, engines
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import resolve, set_script_prefix
 from django.utils import timezone
+from django.utils.autoreload import file_changed
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -262,3 +264,23 @@ def test_a_new_version_of_the_course_forgets_what_was_drawn_from_the_old_one():
     make_lesson(module)  # a new version of the course
     assert drawn(reading_order.kept(), 1) == "2 lessons, 1"
     assert len(drawn.kept) == 1  # the old version's drawings let go
+
+
+def _probe_page(word: str) -> str:
+    return render_to_string("kept_edit_probe.html", {"word": word})
+
+
+def test_an_edited_template_is_drawn_afresh_without_a_restart(settings, tmp_path):
+    """The development server empties its template loaders when a template is saved and goes
+    on without restarting (django.template.autoreload); what a kept drawing drew from the old
+    text must go too, or the edit does not show until a restart."""
+    page = tmp_path / "kept_edit_probe.html"
+    page.write_text("<p>Before: {{ word }}</p>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    probe = kept_fragments.kept_drawing(limit=4)(_probe_page)
+    assert probe("hello") == "<p>Before: hello</p>"
+    page.write_text("<p>After: {{ word }}</p>")
+    assert probe("hello") == "<p>Before: hello</p>"  # kept: the server has not been told yet
+    told = file_changed.send(sender=None, file_path=page)
+    assert any(answer is True for _, answer in told)  # Django's own: no restart, loaders reset
+    assert probe("hello") == "<p>After: hello</p>"

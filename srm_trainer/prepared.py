@@ -64,6 +64,27 @@ def _positions(standins: Sequence[Any], params: list[Any], connection, sql: str)
     return positions
 
 
+def _compiled_on(prepared, alias: str):
+    """The connection for `alias`, and `prepared`'s SQL compiled for it: once per connection
+    (kept on it, so a new connection, or another database, compiles afresh)."""
+    connection = connections[alias]
+    kept = connection.__dict__.setdefault("_prepared_queries", {})
+    compiled = kept.get(prepared)
+    if compiled is None:
+        compiled = kept[prepared] = prepared._compile(alias, connection)
+    return connection, compiled
+
+
+def _filled(params: list[Any], positions: list[list[int]], values: Sequence[Any]) -> list[Any]:
+    """The compiled parameters with each stand-in's places holding its value (prepared for the
+    database already)."""
+    params = list(params)
+    for value, places in zip(values, positions, strict=True):
+        for place in places:
+            params[place] = value
+    return params
+
+
 def _standins(kinds: Sequence[str]) -> list[Any]:
     pools = {"int": iter(_INT_STANDINS), "text": iter(_TEXT_STANDINS), "time": iter(_TIME_STANDINS)}
     return [next(pools[kind]) for kind in kinds]
@@ -89,18 +110,9 @@ class PreparedQuery:
         return sql, params, positions, compiler, compiler.get_converters(fields)
 
     def rows(self, *args: Any) -> list[list[Any]]:
-        alias = router.db_for_read(self.model)
-        connection = connections[alias]
-        kept = connection.__dict__.setdefault("_prepared_queries", {})
-        compiled = kept.get(self)
-        if compiled is None:
-            compiled = kept[self] = self._compile(alias, connection)
+        connection, compiled = _compiled_on(self, router.db_for_read(self.model))
         sql, params, positions, compiler, converters = compiled
-        params = list(params)
-        for value, places in zip(args, positions, strict=True):
-            db_value = _db_value(value, connection)
-            for place in places:
-                params[place] = db_value
+        params = _filled(params, positions, [_db_value(value, connection) for value in args])
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -184,25 +196,15 @@ class PreparedUpdate:
 
     def _params(self, compiled, connection, values: Sequence[Any], args: Sequence[Any]):
         _, params, positions = compiled
-        params = list(params)
         prepared = [_db_value(value, connection) for value in args]
         prepared += [
             field.get_db_prep_save(value, connection)
             for field, value in zip(self.fields, values, strict=True)
         ]
-        for value, places in zip(prepared, positions, strict=True):
-            for place in places:
-                params[place] = value
-        return params
+        return _filled(params, positions, prepared)
 
     def _compiled(self):
-        alias = router.db_for_write(self.model)
-        connection = connections[alias]
-        kept = connection.__dict__.setdefault("_prepared_queries", {})
-        compiled = kept.get(self)
-        if compiled is None:
-            compiled = kept[self] = self._compile(alias, connection)
-        return connection, compiled
+        return _compiled_on(self, router.db_for_write(self.model))
 
     def update(self, values: Sequence[Any], *args: Any) -> int:
         connection, compiled = self._compiled()

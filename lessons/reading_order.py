@@ -6,7 +6,9 @@ pages slower as the course grew (at 2,400 lessons, most of their time). Here the
 tuple of small entries, read once per process and reused until a lesson or module is saved
 or deleted anywhere: that bumps a version number in the shared cache, which every process
 checks (one cache read per request; `srm_trainer.versioned_cache`, which also says why
-nothing read inside a transaction is kept).
+nothing read inside a transaction is kept). It holds no addresses: those depend on each
+request's script prefix and URLconf, and are made from the slugs per request
+(`Entry.get_absolute_url`).
 """
 
 from __future__ import annotations
@@ -17,13 +19,16 @@ from functools import cached_property
 
 from django.db.models import Value
 from django.db.models.functions import Length, Replace
-from django.urls import reverse
 
 from lessons.models import Lesson
+from srm_trainer.kept_urls import kept_reverse
 from srm_trainer.prepared import PreparedQuery
 from srm_trainer.versioned_cache import Kept, VersionedCache
 
 VERSION_KEY = "lessons:reading-order"
+# Slugs no lesson has, standing in for a lesson's in the one address reversed per script prefix
+# and URLconf (`Entry.get_absolute_url`).
+_SAMPLE = ("m0dule", "l3sson")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +48,16 @@ class Entry:
     level: str = ""
     minutes: int = 0
     lesson_published: bool = True  # the lesson's own flag (a draft badge for staff)
-    url: str = ""  # made once per version: a row costs no URL reversing
 
     def get_absolute_url(self) -> str:
-        return self.url or reverse("lesson", args=[self.module_slug, self.slug])
+        """The lesson's address under this request's script prefix and URLconf, which the
+        order, kept for every request, cannot hold: a sample address reversed once under them
+        (`kept_reverse`, kept by `kept_urls.links()`), its slugs replaced by this lesson's, so
+        thousands of lessons cost no reverse() each. Split from the right: a prefix may hold
+        anything, the part after the lesson's slug only a slash."""
+        rest, _, end = kept_reverse("lesson", args=_SAMPLE).rpartition(_SAMPLE[1])
+        head, _, between = rest.rpartition(_SAMPLE[0])
+        return f"{head}{self.module_slug}{between}{self.slug}{end}"
 
     def get_level_display(self) -> str:
         from lessons.models import Level
@@ -227,11 +238,6 @@ def _read() -> tuple[Entry, ...]:
     progress pages can count a lesson's checks without its text; a lesson saved anywhere makes a
     new version, so the count follows edits."""
     rows = _ROWS.rows()
-    # One URL reversed, the others made by the same pattern: thousands of lessons would
-    # otherwise cost a reverse() each (tens of microseconds) on every new version.
-    sample = reverse("lesson", args=["m0dule", "l3sson"])
-    head, _, tail = sample.partition("m0dule")
-    between, _, end = tail.partition("l3sson")
     return tuple(
         Entry(
             pk=row[0],
@@ -246,7 +252,6 @@ def _read() -> tuple[Entry, ...]:
             level=row[10],
             minutes=row[11],
             lesson_published=row[6],
-            url=f"{head}{row[4]}{between}{row[1]}{end}",
         )
         for row in rows
     )

@@ -31,11 +31,9 @@ class ChoosesURLconf:
 
 
 def addresses(body: str) -> set[str]:
-    """The site's own addresses a page links to: not its static files, nor a lesson's address,
-    which the reading order makes once per version of the course under the prefix and URLconf
-    of the request that built it (lessons/reading_order.py; not kept HTML's key)."""
+    """The site's own addresses a page links to, but its static files."""
     found = set(re.findall(r'(?:href|action)="(/[^"?#]*)', body))
-    return {a for a in found if "/static/" not in a and not a.endswith("/linked/first/")}
+    return {a for a in found if "/static/" not in a}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -91,3 +89,77 @@ def test_a_request_reads_its_script_prefix_and_urlconf_once(client, monkeypatch)
         reads.clear()
         assert client.get("/").status_code == 200
         assert reads == [1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reading_order_addresses_follow_each_requests_script_prefix_and_urlconf(settings):
+    """The reading order is kept once per version of the course (lessons/reading_order.py), but
+    the lesson addresses drawn from it are each request's own: home's "Start" and "Continue",
+    a module's rows, a lesson's Previous and Next, the glossary's "Taught in", for visitors,
+    learners and staff, asked in turn under the plain site, another URLconf and another script
+    prefix, with the order built first under each of them."""
+    from django.contrib.auth import get_user_model
+
+    from glossary.models import GlossaryTerm
+    from lessons import reading_order
+
+    first_module = make_module(slug="linked", order=1)
+    first = make_lesson(first_module, slug="first", order=1)
+    make_lesson(first_module, slug="second", order=2)
+    make_lesson(first_module, slug="unfinished", order=3, published=False)
+    make_lesson(make_module(slug="later", order=2), slug="third", order=1)
+    GlossaryTerm.objects.create(slug="scp", term="SCP", definition="A policy.", lesson=first)
+    settings.MIDDLEWARE = [f"{__name__}.ChoosesURLconf", *settings.MIDDLEWARE]
+    users = get_user_model().objects
+    visitor, learner, staff, started = Client(), Client(), Client(), Client()
+    learner.force_login(users.create_user("ada", password="a-long-passphrase-1"))
+    staff.force_login(users.create_user("admin", password="a-long-passphrase-3", is_staff=True))
+    # Someone who finished the first lesson without an account: home offers the next one.
+    assert started.post("/learn/linked/first/complete/").status_code == 302
+    learner.post("/learn/linked/first/complete/")
+
+    def page(client: Client, root: str, path: str) -> set[str]:
+        set_script_prefix("/trainer/" if root == "/trainer/" else "/")  # as from SCRIPT_NAME
+        try:
+            elsewhere = root == "/elsewhere/"
+            response = client.get(
+                ("/elsewhere/" if elsewhere else "/") + path,
+                headers={"X-Elsewhere": "1"} if elsewhere else {},
+            )
+        finally:
+            set_script_prefix("/")
+        assert response.status_code == 200, (root, path)
+        found = addresses(response.content.decode())
+        assert all(address.startswith(root) for address in found), (
+            root,
+            path,
+            sorted(a for a in found if not a.startswith(root)),
+        )
+        return {address.replace(root, "/", 1) for address in found}
+
+    def lesson(path: str) -> str:
+        return f"/learn/{path}/"
+
+    roots = ("/", "/elsewhere/", "/trainer/")
+    for order in (roots, roots[::-1], roots[1:] + roots[:1]):
+        reading_order.changed()  # built afresh by the first of them
+        for _ in range(2):
+            for root in order:
+                assert lesson("linked/first") in page(visitor, root, "")  # Start
+                assert lesson("linked/second") in page(started, root, "")  # Continue
+                assert lesson("linked/second") in page(learner, root, "")  # Continue
+                assert lesson("linked/first") in page(staff, root, "")
+                for client in (visitor, learner):
+                    assert {lesson("linked/first"), lesson("linked/second")} <= page(
+                        client, root, "learn/linked/"
+                    )
+                    assert {lesson("linked/first"), lesson("later/third")} <= page(
+                        client, root, "learn/linked/second/"
+                    )
+                    assert lesson("linked/first") in page(client, root, "learn/glossary/")
+                    assert lesson("linked/first") in page(client, root, "learn/glossary/scp/")
+                    page(client, root, "progress/")
+                assert lesson("linked/unfinished") in page(staff, root, "learn/linked/")
+                assert {lesson("linked/second"), lesson("later/third")} <= page(
+                    staff, root, "learn/linked/unfinished/"
+                )

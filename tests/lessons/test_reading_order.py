@@ -123,3 +123,25 @@ def test_previous_and_next_follow_the_order_across_modules(client):
     body = client.get(reverse("lesson", args=["m1", "b"])).content.decode()
     assert f'href="{reverse("lesson", args=["m1", "a"])}" rel="prev"' in body
     assert f'href="{reverse("lesson", args=["m2", "c"])}" rel="next"' in body
+
+
+@pytest.mark.parametrize("prefix", ["/", "/trainer/", "/m0dule/l3sson/"])
+def test_each_lesson_address_is_the_one_reverse_gives_under_the_script_prefix_now(prefix):
+    """The kept order holds slugs, not addresses: an entry's address is made under the prefix
+    in force when it is asked for, even one holding the stand-in slugs the addresses are made
+    from, and is what `reverse()` gives there."""
+    from django.urls import set_script_prefix
+
+    make_lesson(make_module(slug="iam"), slug="roles")
+    make_lesson(make_module(slug="m0dule"), slug="l3sson")
+    reading_order.everything()  # kept under the plain site's prefix
+    set_script_prefix(prefix)
+    try:
+        made = [entry.get_absolute_url() for entry in reading_order.everything()]
+        assert made == [
+            reverse("lesson", args=["iam", "roles"]),
+            reverse("lesson", args=["m0dule", "l3sson"]),
+        ]
+        assert made[0] == f"{prefix}learn/iam/roles/"
+    finally:
+        set_script_prefix("/")

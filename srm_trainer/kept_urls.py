@@ -42,8 +42,10 @@ def _reverse(view_name, args, kwargs, current_app, prefix, urlconf) -> str:
 def kept_reverse(viewname, urlconf=None, args=None, kwargs=None, current_app=None, **more) -> str:
     """`django.urls.reverse` with its answer kept as the tag's is, for code that reverses the
     same names on every request (the admin's app list: two for each model on every admin page,
-    a fifth of a list page's time). Only the same plain arguments are kept; anything else,
-    another URLconf, a query or a fragment, is reversed as before."""
+    a fifth of a list page's time; the sample address every lesson's is made from, since the
+    kept reading order holds slugs only: lessons/reading_order.py). Only the same plain
+    arguments are kept; anything else, another URLconf, a query or a fragment, is reversed as
+    before."""
     args = tuple(args) if args else ()
     pairs = tuple(sorted(kwargs.items())) if kwargs else ()
     if (

@@ -1,7 +1,8 @@
 """Kept HTML and the addresses in it: the script prefix and URLconf a request's links are
 reversed under are read once per request (srm_trainer/kept_urls.py, `links`), once its URL is
 resolved, and kept drawings and parts stay keyed by them: two requests under another prefix or
-URLconf never share a drawing."""
+URLconf never share a drawing. Nor an address made from the reading order, which is kept for
+every request and holds no addresses (lessons/reading_order.py)."""
 
 from __future__ import annotations
 

@@ -417,6 +417,8 @@ def test_a_prebuilt_copy_holds_and_answers_what_the_build_does(
 def test_the_catalogue_is_read_from_the_directory_the_environment_names(
     cache, as_catalogue, monkeypatch
 ):
+    """What a process does (the settings name build/iam-catalog when DEBUG is on): the first
+    one to load the catalogue writes the copy, the next reads it."""
     monkeypatch.setenv(catalog.CACHE_ENV, str(cache))
     as_catalogue(None)
     catalog.warm()

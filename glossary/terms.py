@@ -77,19 +77,19 @@ def link_lesson_body(html: str, *, lesson) -> str:
 
 
 class IndexEntry(NamedTuple):
-    """One term for a search index: plain-text definition, and the term's own page."""
+    """One term for a search index: its plain-text definition, and the slug its page is found
+    by (the search makes the address per request: search/sources.py)."""
 
     slug: str
     term: str
     definition: str
-    url: str
 
 
 _MARKUP = re.compile(r"[`*_]+")
 
 
 def all_for_index() -> Iterator[IndexEntry]:
-    """Every glossary term as (slug, term, definition, url), for the site search to index.
+    """Every glossary term as (slug, term, definition), for the site search to index.
     The definition is plain text (Markdown marks removed); aliases are appended to it as
     "Also: ..." so a search for an abbreviation finds its term."""
     from glossary.models import GlossaryTerm
@@ -101,4 +101,4 @@ def all_for_index() -> Iterator[IndexEntry]:
         text = _MARKUP.sub("", definition).strip()
         if aliases:
             text += " Also: " + ", ".join(aliases) + "."
-        yield IndexEntry(slug, term, text, reverse("glossary:term", args=[slug]))
+        yield IndexEntry(slug, term, text)

@@ -55,7 +55,8 @@ def rebuild() -> int:
 
 def _documents(kind: str, entries) -> list[Document]:
     return [
-        Document(kind=kind, key=e.key, title=e.title, url=e.url[:300], body=e.body) for e in entries
+        Document(kind=kind, key=e.key, title=e.title, target=e.target[:300], body=e.body)
+        for e in entries
     ]
 
 

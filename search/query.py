@@ -8,19 +8,26 @@ The last word also matches as a prefix, so results follow someone typing ("bound
 
 Snippets are cut by the database with private-use characters around each hit; everything is
 then escaped and only those characters become `<mark>`, so content can never inject markup.
+
+Addresses are made here, for the page's hits only, under the searching request's script prefix
+and URLconf (`Source.address`): the index stores what they are made from, never an address.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.urls import NoReverseMatch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from search.sources import MARK_END, MARK_START, SOURCES
+
+log = logging.getLogger(__name__)
 
 MAX_QUERY = 200  # characters read from the query; the rest is ignored
 MAX_TERMS = 8
@@ -108,6 +115,17 @@ def _snippet(kind: str, text: str) -> SafeString:
     return highlighted(text)
 
 
+def _address(kind: str, target: str) -> str:
+    """The hit's address for this request, or "" for a stored target no page takes (a row
+    written before its slug was checked, say): left out of the page rather than a 500; the
+    next reindex of that document replaces it."""
+    try:
+        return SOURCES[kind].address(target)
+    except NoReverseMatch:
+        log.warning("search: no address for %s %r", kind, target)
+        return ""
+
+
 def search(text: str, *, page: int = 1) -> Results:
     """Ranked results for one page (PER_PAGE of them), title hits above body hits."""
     text = (text or "")[:MAX_QUERY]
@@ -128,8 +146,8 @@ def search(text: str, *, page: int = 1) -> Results:
     rows = backend.page(words, limit=PER_PAGE, offset=(page - 1) * PER_PAGE) if total else []
     hits = [
         Hit(kind, SOURCES[kind].label, url, highlighted(title), _snippet(kind, snippet))
-        for kind, url, title, snippet in rows
-        if kind in SOURCES
+        for kind, target, title, snippet in rows
+        if kind in SOURCES and (url := _address(kind, target))
     ]
     return Results(query=text, terms=words, hits=hits, total=total, page=page, pages=pages)
 
@@ -162,7 +180,7 @@ class _SQLite:
                 return []
             marks = [MARK_START, MARK_END]
             cursor.execute(
-                "SELECT d.id, d.kind, d.url, "
+                "SELECT d.id, d.kind, d.target, "
                 "highlight(search_document_fts, 0, %s, %s), "
                 "snippet(search_document_fts, 1, %s, %s, '…', 24) "
                 "FROM search_document_fts JOIN search_document d "
@@ -202,7 +220,7 @@ class _PostgreSQL:
                 "top AS (SELECT d.id, ts_rank(d.vector, q.query) AS rank "
                 "  FROM search_document d, q WHERE d.vector @@ q.query "
                 "  ORDER BY rank DESC, d.id LIMIT %s OFFSET %s) "
-                "SELECT d.kind, d.url, "
+                "SELECT d.kind, d.target, "
                 "ts_headline('english'::regconfig, d.title, q.query, %s), "
                 "ts_headline('english'::regconfig, d.body, q.query, %s) "
                 "FROM top JOIN search_document d ON d.id = top.id, q "

@@ -1,11 +1,17 @@
 """What goes into the search index: one small source per kind of document.
 
-A source turns rows into `Entry`s (plain text, with the URL a learner opens) and yields only
-what a learner may see: published lessons, the scenarios the sandbox offers as presets,
-questions in a published quiz (never archived ones), glossary terms. Given keys, it yields
-only those rows that are still visible; a key it does not yield leaves the index.
+A source turns rows into `Entry`s (plain text, and the slugs of the page a learner opens) and
+yields only what a learner may see: published lessons, the scenarios the sandbox offers as
+presets, questions in a published quiz (never archived ones), glossary terms. Given keys, it
+yields only those rows that are still visible; a key it does not yield leaves the index.
 
 Adding a kind is one function and one `register` call (`SOURCES` is the registry).
+
+The index holds no addresses: an address depends on the script prefix and URLconf of the
+request that draws it, and the index is written by whoever saved or loaded the content (a
+command, or a request under another prefix). Each source's `address` makes it from the stored
+`target` when results are drawn, reversed by `kept_urls.kept_reverse` under the searching
+request's own prefix and URLconf (read once per request).
 """
 
 from __future__ import annotations
@@ -19,7 +25,6 @@ from functools import lru_cache
 
 from django.apps import apps
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
@@ -27,6 +32,7 @@ from lessons import rendered
 from lessons.markdown import render_markdown
 from lessons.models import Lesson
 from quizzes.models import Question, Quiz, QuizQuestion
+from srm_trainer.kept_urls import kept_reverse
 from srm_trainer.sandbox import presets
 
 log = logging.getLogger(__name__)
@@ -42,7 +48,7 @@ _SPACE = re.compile(r"\s+")
 class Entry:
     key: str
     title: str
-    url: str
+    target: str  # what the address is made from (`Source.address`): slugs, "/" between them
     body: str
 
 
@@ -54,6 +60,8 @@ class Source:
     kind: str
     label: str  # how a result of this kind is labelled ("Lesson")
     entries: Callable[[Keys], Iterable[Entry]]
+    # A stored target to its address under the current request's script prefix and URLconf.
+    address: Callable[[str], str]
     # Show the start of the body when only the title matched? Not a question's explanation:
     # someone who found the question by its prompt has not answered it yet.
     opening_snippet: bool = True
@@ -96,6 +104,16 @@ def title(text: str) -> str:
     return Truncator(text).chars(TITLE_LIMIT)
 
 
+def slugs_of(view: str) -> Callable[[str], str]:
+    """The address of `view` whose arguments are a target's slugs ("module/lesson" gives two):
+    a slug has no "/"."""
+
+    def address(target: str) -> str:
+        return kept_reverse(view, args=target.split("/"))
+
+    return address
+
+
 def _ids(keys: Keys) -> list[int] | None:
     if keys is None:
         return None
@@ -116,7 +134,7 @@ def lesson_entries(keys: Keys) -> Iterable[Entry]:
         yield Entry(
             key=str(lesson.pk),
             title=title(lesson.title),
-            url=lesson.get_absolute_url(),
+            target=f"{lesson.module.slug}/{lesson.slug}",  # as Lesson.get_absolute_url's
             body=plain(f"{markdown_text(lesson.summary)} {body}"),
         )
 
@@ -130,7 +148,6 @@ def scenario_entries(keys: Keys) -> Iterable[Entry]:
     rows = presets.offered()
     if (ids := _ids(keys)) is not None:
         rows = rows.filter(pk__in=ids)
-    sandbox = reverse("sandbox")
     for scenario in rows.order_by("pk"):
         if scenario.problem() is not None:
             continue
@@ -138,7 +155,7 @@ def scenario_entries(keys: Keys) -> Iterable[Entry]:
         yield Entry(
             key=str(scenario.pk),
             title=title(scenario.title),
-            url=f"{sandbox}?preset={scenario.slug}",
+            target=scenario.slug,
             body=plain(f"{markdown_text(scenario.situation)} {rule}"),
         )
 
@@ -179,7 +196,7 @@ def question_entries(keys: Keys) -> Iterable[Entry]:
         yield Entry(
             key=str(question.pk),
             title=short,
-            url=quiz.get_absolute_url(),
+            target=quiz.slug,  # as Quiz.get_absolute_url's
             body=plain(f"{markdown_text(question.explanation)} {rest}"),
         )
 
@@ -189,18 +206,32 @@ def question_entries(keys: Keys) -> Iterable[Entry]:
 
 def glossary_entries(keys: Keys) -> Iterable[Entry]:
     """Glossary terms, from `glossary.terms.all_for_index()` (slug, term, plain-text definition
-    with its other spellings, url); the key is the slug. Without the glossary app, none."""
+    with its other spellings); the key and target are the slug. Without the glossary app,
+    none."""
     if not apps.is_installed("glossary"):
         return
     from glossary.terms import all_for_index
 
     wanted = None if keys is None else set(keys)
-    for slug, term, definition, url in all_for_index():
+    for slug, term, definition in all_for_index():
         if wanted is None or slug in wanted:
-            yield Entry(key=slug, title=title(term), url=url, body=definition)
+            yield Entry(key=slug, title=title(term), target=slug, body=definition)
 
 
-register(Source("lesson", "Lesson", lesson_entries))
-register(Source("glossary", "Glossary", glossary_entries))
-register(Source("scenario", "Scenario", scenario_entries))
-register(Source("question", "Quiz question", question_entries, opening_snippet=False))
+def preset_address(slug: str) -> str:
+    """The sandbox opened on a scenario: the page the sandbox's own menu links a preset to."""
+    return f"{kept_reverse('sandbox')}?preset={slug}"
+
+
+register(Source("lesson", "Lesson", lesson_entries, slugs_of("lesson")))
+register(Source("glossary", "Glossary", glossary_entries, slugs_of("glossary:term")))
+register(Source("scenario", "Scenario", scenario_entries, preset_address))
+register(
+    Source(
+        "question",
+        "Quiz question",
+        question_entries,
+        slugs_of("quizzes:detail"),
+        opening_snippet=False,
+    )
+)

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, connections, router, transaction
+from django.db import connections, router, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -45,6 +45,7 @@ from quizzes.grading import Grade, best_credit, certainty_credit, grade
 from quizzes.models import Answer, Attempt, Question, Quiz
 from srm_trainer.prepared import (
     MAX_INTS,
+    PreparedInsert,
     PreparedPerCount,
     PreparedQuery,
     PreparedUpdate,
@@ -455,21 +456,23 @@ def answer_save(
             raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
         values = {"response": response, "saved_at": now, "certainty": keep_certainty}
         pending, fields = _SAVE, _SAVE_FIELDS  # the answer while it is not graded
+        stored = True  # for all we know (a save reads nothing first)
         if checked is not None:
             previous = _answer(attempt.pk, question.pk)
+            stored = previous is not None
             if previous is not None and previous.is_graded:
                 previous = None
             values |= _check_values(checked, previous, now)
             pending, fields = _CHECK, _CHECK_FIELDS
         row = [values[name] for name in fields]
-        if not pending.update(row, attempt.pk, question.pk):
-            try:
-                with transaction.atomic():
-                    return Answer.objects.create(attempt=attempt, question=question, **values)
-            except IntegrityError:
-                # The row exists: either graded already (locked) or created a moment ago.
-                if not pending.update(row, attempt.pk, question.pk):
-                    raise AnswerLocked("You have already checked this answer.") from None
+        # A first answer is inserted (a check knows there is none: no UPDATE tried first).
+        if not stored or not pending.update(row, attempt.pk, question.pk):
+            answer = Answer(attempt=attempt, question=question, **values)
+            if _NEW_ANSWER.insert(answer):
+                return answer
+            # The row exists: either graded already (locked) or created a moment ago.
+            if not pending.update(row, attempt.pk, question.pk):
+                raise AnswerLocked("You have already checked this answer.")
         rows = _ANSWER.rows(attempt.pk, question.pk)
         if not rows:  # as `Answer.objects.get` would (the row is written above: never)
             raise Answer.DoesNotExist("Answer matching query does not exist.")
@@ -490,6 +493,9 @@ _SAVE_FIELDS = ["response", "saved_at", "certainty"]
 _CHECK_FIELDS = [*_SAVE_FIELDS, "score", "correct", "feedback", "tries", "credit", "graded_at"]
 _SAVE = PreparedUpdate(Answer, _SAVE_FIELDS, ["int", "int"], _pending)
 _CHECK = PreparedUpdate(Answer, _CHECK_FIELDS, ["int", "int"], _pending)
+# A first answer's INSERT (as Answer.objects.create's), skipped where the row exists already
+# (one_answer_per_question): no IntegrityError, so no savepoint to carry on after it.
+_NEW_ANSWER = PreparedInsert(Answer, ignore_conflicts=True)
 
 
 def _open_locked(column: str) -> PreparedQuery:

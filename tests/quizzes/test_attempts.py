@@ -170,7 +170,34 @@ def test_an_answer_created_by_a_concurrent_request_is_updated_not_duplicated(
     answer = attempts.answer_save(attempt=attempt, question=q, response={"answer": True})
     assert answer.response == {"answer": True}
     assert Answer.objects.filter(attempt=attempt, question=q).count() == 1
-    assert len(calls) == 2  # the INSERT failed, and the second UPDATE found the row
+    assert len(calls) == 2  # the INSERT was skipped (the row exists), the second UPDATE found it
+
+
+def test_a_first_answer_costs_the_queries_a_changed_one_does(learner):
+    """A first save inserts the row where the save's UPDATE found none, and a first check (which
+    read the answer before grading it, and found none) inserts it straight away: no savepoint
+    and no IntegrityError to recover from, whatever the order of a learner's saves."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    questions = [make_question("true_false") for _ in range(2)]
+    attempt = make_attempt(make_quiz(*questions), learner)
+
+    def queries(question, **kwargs) -> list[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            attempts.answer_save(attempt=attempt, question=question, **kwargs)
+        return [c["sql"] for c in ctx.captured_queries]
+
+    first_save = queries(questions[0], response={"answer": False})
+    changed_save = queries(questions[0], response={"answer": True})
+    first_check = queries(questions[1], response={"answer": True}, check=True)
+    assert len(first_save) == len(changed_save) == len(first_check), (first_save, first_check)
+    for sql in (first_save, first_check):
+        assert len([s for s in sql if s.startswith("SAVEPOINT")]) <= 1  # the atomic block's only
+        assert len([s for s in sql if s.startswith("INSERT")]) == 1
+    assert not [s for s in first_check if s.startswith("UPDATE")]
+    assert Answer.objects.get(question=questions[0]).response == {"answer": True}
+    assert Answer.objects.get(question=questions[1]).is_graded
 
 
 def test_owned_attempt_reads_what_the_orm_reads_for_its_owner_only(

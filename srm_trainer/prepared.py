@@ -32,6 +32,10 @@ MAX_INTS = 100
 _INT_STANDINS = tuple(-731_902_117 - i for i in range(MAX_INTS))
 _TEXT_STANDINS = tuple(f"\x00standin-{i}" for i in range(MAX_INTS))  # e.g. slugs, `slug__in`
 _TIME_STANDINS = tuple(datetime(1901, 2, 3, 4, 5, 6, 7 + i, tzinfo=UTC) for i in range(3))
+# Whole numbers a positive integer field is compared with: Django decides a negative one
+# matches no row (EmptyResultSet, the field's range), so these are the top of the smallest
+# positive range (a PositiveSmallIntegerField's, up to 32767).
+_COUNT_STANDINS = tuple(32_767 - i for i in range(MAX_INTS))
 
 M = TypeVar("M", bound=Model)
 
@@ -88,14 +92,20 @@ def _filled(params: list[Any], positions: list[list[int]], values: Sequence[Any]
 
 
 def _standins(kinds: Sequence[str]) -> list[Any]:
-    pools = {"int": iter(_INT_STANDINS), "text": iter(_TEXT_STANDINS), "time": iter(_TIME_STANDINS)}
+    pools = {
+        "int": iter(_INT_STANDINS),
+        "count": iter(_COUNT_STANDINS),
+        "text": iter(_TEXT_STANDINS),
+        "time": iter(_TIME_STANDINS),
+    }
     return [next(pools[kind]) for kind in kinds]
 
 
 class PreparedQuery:
     """`build(*args)` returns a `values_list` QuerySet; `rows(*args)` runs it, compiled once.
 
-    `kinds` names each argument's type ("int", "text" or "time"), to pick its stand-in."""
+    `kinds` names each argument's type ("int", "count" for a positive integer field's value,
+    "text" or "time"), to pick its stand-in."""
 
     def __init__(self, model: type[Model], kinds: Sequence[str], build: Callable[..., QuerySet]):
         self.model = model

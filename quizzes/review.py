@@ -94,17 +94,44 @@ class Queue:
 
 
 def queue(*, user, now: datetime, module_id: int | None = None) -> Queue:
-    """Counts for the review page, the home page and the Review link, in one query (for one
-    module's cards when `module_id` is given)."""
+    """The review page's counts, in one query (for one module's cards when `module_id` is
+    given), its SQL compiled once per shape: the page asks on every view and every answer."""
     if not user.is_authenticated:
         return Queue(0, 0, None)
-    cards = ReviewCard.objects.filter(_in_module(module_id), user=user, due__lt=end_of_day(now))
-    row = cards.aggregate(
-        now_count=Count("pk", filter=Q(due__lte=now)),
-        later_today=Count("pk", filter=Q(due__gt=now)),
-        next_due=Min("due", filter=Q(due__gt=now)),
+    if module_id is None:
+        rows = _STANDING.rows(user.pk, end_of_day(now), now)
+    else:
+        rows = _STANDING_IN.rows(module_id, user.pk, end_of_day(now), now)
+    return Queue(*rows[0]) if rows else Queue(0, 0, None)
+
+
+def _standing(cards, end, now) -> QuerySet:
+    """`cards.filter(due__lt=end).aggregate(...)` of `queue` as one row (none: no card)."""
+    return (
+        cards.filter(due__lt=end)
+        .order_by()
+        .values("user_id")
+        .annotate(
+            now_count=Count("pk", filter=Q(due__lte=now)),
+            later_today=Count("pk", filter=Q(due__gt=now)),
+            next_due=Min("due", filter=Q(due__gt=now)),
+        )
+        .values_list("now_count", "later_today", "next_due")
     )
-    return Queue(row["now_count"], row["later_today"], row["next_due"])
+
+
+_STANDING = PreparedQuery(
+    ReviewCard,
+    ["int", "time", "time"],
+    lambda user_id, end, now: _standing(ReviewCard.objects.filter(user_id=user_id), end, now),
+)
+_STANDING_IN = PreparedQuery(
+    ReviewCard,
+    ["int", "int", "time", "time"],
+    lambda module_id, user_id, end, now: _standing(
+        ReviewCard.objects.filter(_in_module(module_id), user_id=user_id), end, now
+    ),
+)
 
 
 # The Review link's badge, on every signed-in page: compiled to SQL once (compiling the ORM

@@ -271,3 +271,45 @@ def test_the_due_card_is_the_one_the_orm_reads_with_its_question_whole(learner, 
     assert review.due_card(user=other_learner, question_id=questions[0].pk, now=NOW) is None
     ReviewCard.objects.filter(question=questions[0]).update(due=NOW + timedelta(days=2))
     assert review.due_card(user=learner, question_id=questions[0].pk, now=NOW) is None
+
+
+def test_the_queue_counts_what_the_orms_aggregate_counts(learner, other_learner):
+    """`queue` (SQL compiled once, for all modules or one) gives the aggregate the ORM gives:
+    a question's own module or else its lesson's, due now, later today, tomorrow, nothing."""
+    from django.db.models import Count, Min, Q
+
+    from tests.conftest import make_lesson
+
+    lesson = make_lesson()
+    module = lesson.module
+    other = make_lesson().module
+    questions = [
+        make_question(lesson=lesson),  # the module by its lesson
+        make_question(lesson=None, module=module),  # by its own
+        make_question(lesson=lesson, module=other),  # its own wins: the other module
+        make_question(lesson=None),  # none
+    ]
+    dues = [NOW - timedelta(days=2), NOW, NOW + timedelta(hours=3), NOW + timedelta(days=1)]
+    for question, due in zip(questions, dues, strict=True):
+        for user in (learner, other_learner):
+            card = review.card_record(user=user, question=question, correct=False, now=NOW)
+            ReviewCard.objects.filter(pk=card.pk).update(due=due)
+
+    def orm(now, module_id):
+        cards = ReviewCard.objects.filter(
+            review._in_module(module_id), user=learner, due__lt=review.end_of_day(now)
+        )
+        row = cards.aggregate(
+            now_count=Count("pk", filter=Q(due__lte=now)),
+            later_today=Count("pk", filter=Q(due__gt=now)),
+            next_due=Min("due", filter=Q(due__gt=now)),
+        )
+        return review.Queue(row["now_count"], row["later_today"], row["next_due"])
+
+    seen = set()
+    for now in (NOW - timedelta(days=3), NOW - timedelta(hours=1), NOW, NOW + timedelta(days=2)):
+        for module_id in (None, module.pk, other.pk, other.pk + 100):
+            standing = review.queue(user=learner, now=now, module_id=module_id)
+            assert standing == orm(now, module_id), (now, module_id)
+            seen.add(standing)
+    assert len(seen) >= 6  # not one answer for all

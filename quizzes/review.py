@@ -23,6 +23,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
+from lessons.models import Module
 from quizzes.models import Question, QuestionType, ReviewCard
 from srm_trainer.prepared import (
     MAX_INTS,
@@ -82,6 +83,19 @@ def due_count(*, user, now: datetime) -> int:
     if not user.is_authenticated:
         return 0
     return due_cards(user=user, now=now).count()
+
+
+# The published modules a learner may narrow the review to (the page's filter, on every view
+# and every answer), as `Module.objects.published().only(...)` reads them: SQL compiled once.
+_MODULE_FIELDS = ["id", "slug", "title", "order"]
+_MODULES = PreparedQuery(
+    Module, [], lambda: Module.objects.published().values_list(*_MODULE_FIELDS)
+)
+
+
+def modules() -> list[Module]:
+    """The published modules in their order, only their id, slug, title and order read."""
+    return [instance(Module, row, _MODULE_FIELDS) for row in _MODULES.rows()]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from lessons.models import Level, Module
+from lessons.models import Level
 from quizzes import attempts, exam, hooks, review
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
@@ -572,7 +572,7 @@ def _review_level(value) -> str:
 def _review_module(slug: str):
     """The published modules (for the filter) and the one chosen by `slug` (None: all; an
     unknown slug is reported and ignored). One query."""
-    modules = list(Module.objects.published().only("pk", "slug", "title", "order"))
+    modules = review.modules()
     chosen = next((m for m in modules if m.slug == slug), None) if slug else None
     return modules, chosen, bool(slug) and chosen is None
 

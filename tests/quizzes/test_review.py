@@ -313,3 +313,22 @@ def test_the_queue_counts_what_the_orms_aggregate_counts(learner, other_learner)
             assert standing == orm(now, module_id), (now, module_id)
             seen.add(standing)
     assert len(seen) >= 6  # not one answer for all
+
+
+def test_the_filters_modules_are_those_the_orm_reads():
+    """The published modules, in their order, read as `only()` reads them (the rest deferred);
+    a draft is not among them."""
+    from lessons.models import Module
+    from tests.conftest import make_lesson
+
+    for _ in range(4):
+        make_lesson()  # each in a module of its own
+    Module.objects.filter(pk=Module.objects.order_by("pk")[1].pk).update(published=False)
+    Module.objects.filter(pk=Module.objects.order_by("pk")[2].pk).update(order=0, title="Zed")
+    orm = list(Module.objects.published().only("pk", "slug", "title", "order"))
+    read = review.modules()
+    assert len(orm) == 3
+    assert [(m.pk, m.slug, m.title, m.order) for m in read] == [
+        (m.pk, m.slug, m.title, m.order) for m in orm
+    ]
+    assert [m.get_deferred_fields() for m in read] == [m.get_deferred_fields() for m in orm]

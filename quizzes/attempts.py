@@ -24,13 +24,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, connections, router, transaction
+from django.db import connections, router, transaction
 from django.db.models import (
     BooleanField,
     Case,
     Count,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     Q,
     QuerySet,
     TextField,
@@ -45,6 +46,7 @@ from quizzes.grading import Grade, best_credit, certainty_credit, grade
 from quizzes.models import Answer, Attempt, Question, Quiz
 from srm_trainer.prepared import (
     MAX_INTS,
+    PreparedInsert,
     PreparedPerCount,
     PreparedQuery,
     PreparedUpdate,
@@ -450,26 +452,29 @@ def answer_save(
     checked = _checked(attempt, question, response, certainty) if check else None
     keep_certainty = certainty if attempt.quiz.uses_certainty(question) else None
     with transaction.atomic():
-        # Lock the attempt row (on databases that can), so a submit cannot slip in between.
-        if not _OPEN_LOCKED.rows(attempt.pk):
+        # Lock the attempt row (on databases that can), so a submit cannot slip in between, and
+        # read the answer as it stands (none yet: a first answer).
+        rows = _OPEN_WITH_ANSWER.rows(attempt.pk, question.pk)
+        if not rows:
             raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
+        stored = instance(Answer, rows[0][1:]) if rows[0][1] is not None else None
         values = {"response": response, "saved_at": now, "certainty": keep_certainty}
         pending, fields = _SAVE, _SAVE_FIELDS  # the answer while it is not graded
         if checked is not None:
-            previous = _answer(attempt.pk, question.pk)
-            if previous is not None and previous.is_graded:
-                previous = None
+            previous = stored if stored is not None and not stored.is_graded else None
             values |= _check_values(checked, previous, now)
             pending, fields = _CHECK, _CHECK_FIELDS
         row = [values[name] for name in fields]
+        if stored is not None and pending.update(row, attempt.pk, question.pk):
+            for name in fields:  # the row as read, with what was written: not read again
+                setattr(stored, name, values[name])
+            return stored
+        answer = Answer(attempt=attempt, question=question, **values)
+        if _NEW_ANSWER.insert(answer):
+            return answer
+        # The row exists: either graded already (locked) or created a moment ago.
         if not pending.update(row, attempt.pk, question.pk):
-            try:
-                with transaction.atomic():
-                    return Answer.objects.create(attempt=attempt, question=question, **values)
-            except IntegrityError:
-                # The row exists: either graded already (locked) or created a moment ago.
-                if not pending.update(row, attempt.pk, question.pk):
-                    raise AnswerLocked("You have already checked this answer.") from None
+            raise AnswerLocked("You have already checked this answer.")
         rows = _ANSWER.rows(attempt.pk, question.pk)
         if not rows:  # as `Answer.objects.get` would (the row is written above: never)
             raise Answer.DoesNotExist("Answer matching query does not exist.")
@@ -477,9 +482,10 @@ def answer_save(
 
 
 # Every save of an answer (an autosave every few seconds while a learner types) locks its open
-# attempt, updates the answer while it is not graded and reads it back: all with SQL compiled
-# once (srm_trainer/prepared.py; the lock's FOR UPDATE stays in the SQL on databases that have
-# it). A check also sets what `_check_values` gives (its certainty over the save's).
+# attempt, reading the answer in the same query, and updates the answer while it is not graded
+# (or inserts the first): all with SQL compiled once (srm_trainer/prepared.py; the lock's FOR
+# UPDATE stays in the SQL on databases that have it). A check also sets what `_check_values`
+# gives (its certainty over the save's).
 def _pending(attempt_id: int, question_id: int) -> QuerySet[Answer]:
     return Answer.objects.filter(
         attempt_id=attempt_id, question_id=question_id, graded_at__isnull=True
@@ -490,6 +496,9 @@ _SAVE_FIELDS = ["response", "saved_at", "certainty"]
 _CHECK_FIELDS = [*_SAVE_FIELDS, "score", "correct", "feedback", "tries", "credit", "graded_at"]
 _SAVE = PreparedUpdate(Answer, _SAVE_FIELDS, ["int", "int"], _pending)
 _CHECK = PreparedUpdate(Answer, _CHECK_FIELDS, ["int", "int"], _pending)
+# A first answer's INSERT (as Answer.objects.create's), skipped where the row exists already
+# (one_answer_per_question): no IntegrityError, so no savepoint to carry on after it.
+_NEW_ANSWER = PreparedInsert(Answer, ignore_conflicts=True)
 
 
 def _open_locked(column: str) -> PreparedQuery:
@@ -507,7 +516,19 @@ def _open_locked(column: str) -> PreparedQuery:
     )
 
 
-_OPEN_LOCKED = _open_locked("pk")
+# The open attempt's row locked (FOR UPDATE OF the attempt alone: the answer is on the nullable
+# side of the join), with its answer to one question whole, or NULLs where there is none.
+_OPEN_WITH_ANSWER = PreparedQuery(
+    Attempt,
+    ["int", "int"],
+    lambda attempt_id, question_id: (
+        Attempt.objects.select_for_update(of=("self",))
+        .filter(pk=attempt_id, submitted_at__isnull=True)
+        .annotate(mine=FilteredRelation("answers", condition=Q(answers__question_id=question_id)))
+        .order_by("pk")
+        .values_list("pk", *(f"mine__{column}" for column in concrete_attnames(Answer)))[:1]
+    ),
+)
 _ANSWER = PreparedQuery(
     Answer,
     ["int", "int"],
@@ -517,11 +538,6 @@ _ANSWER = PreparedQuery(
         .values_list(*concrete_attnames(Answer))[:1]  # one at most (one_answer_per_question)
     ),
 )
-
-
-def _answer(attempt_id: int, question_id: int) -> Answer | None:
-    rows = _ANSWER.rows(attempt_id, question_id)
-    return instance(Answer, rows[0]) if rows else None
 
 
 def _grade_at_submit(attempt: Attempt, question: Question, answer: Answer, now: datetime) -> None:

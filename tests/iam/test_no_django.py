@@ -52,8 +52,12 @@ def test_no_module_imports_django_in_its_source():
 
 def test_importing_every_module_leaves_django_unloaded():
     modules = ["srm_trainer.iam", *_modules()]
+    checkout = str(IAM_DIR.parent.parent)
     code = (
         "import importlib, json, sys\n"
+        # this checkout's modules, not the installed (editable) package's: in a git worktree
+        # that is the main checkout, which lacks a module new on the branch
+        f"sys.path.insert(0, {checkout!r})\n"
         f"for name in {modules!r}:\n"
         "    importlib.import_module(name)\n"
         "loaded = [m for m in sys.modules if m == 'django' or m.startswith('django.')]\n"
@@ -64,7 +68,7 @@ def test_importing_every_module_leaves_django_unloaded():
         [sys.executable, "-I", "-c", code],
         capture_output=True,
         text=True,
-        cwd=IAM_DIR.parent.parent,
+        cwd=checkout,
     )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == []

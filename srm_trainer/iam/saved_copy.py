@@ -78,7 +78,10 @@ class SavedCopy:
         try:
             if not _private(os.stat(directory)):
                 return None
-            fd = os.open(self.path(directory, key), os.O_RDONLY | os.O_NOFOLLOW)
+            # O_NONBLOCK: a pipe at the path is refused at once, not waited on for a writer
+            # (it has no effect on a regular file's reads).
+            flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+            fd = os.open(self.path(directory, key), flags)
             with os.fdopen(fd, "rb") as f:
                 st = os.fstat(f.fileno())
                 if not stat.S_ISREG(st.st_mode) or not _private(st):

@@ -78,6 +78,12 @@ def _feed(fifo, data: bytes) -> None:
         pipe.write(data)
 
 
+def _release(fifo) -> None:
+    """Open `fifo` for reading and writing without blocking, and close it: whoever waits on
+    its other end (a feeder for a reader, a reader for a writer) gets going."""
+    os.close(os.open(fifo, os.O_RDWR | os.O_NONBLOCK))
+
+
 def test_a_copy_others_could_have_written_is_not_read(folder, monkeypatch):
     _saved(folder)
     path = COPY.path(folder, KEY)
@@ -102,7 +108,19 @@ def test_a_copy_others_could_have_written_is_not_read(folder, monkeypatch):
     feeder = threading.Thread(target=_feed, args=(path, real.read_bytes()))
     feeder.start()
     assert COPY.load(folder, KEY, _same) is None
+    _release(path)
     feeder.join(timeout=10)
+    # and a pipe nobody writes to is refused at once: a load never waits for a writer
+    loaded: list[object] = []
+    reader = threading.Thread(
+        target=lambda: loaded.append(COPY.load(folder, KEY, _same)), daemon=True
+    )
+    reader.start()
+    reader.join(timeout=10)
+    stuck = reader.is_alive()
+    _release(path)  # lets a stuck reader finish
+    assert not stuck, "the load waited for a writer on a pipe"
+    assert loaded == [None]
     path.unlink()
     real.rename(path)
     assert COPY.load(folder, KEY, _same) == VALUE

@@ -4,7 +4,6 @@ it, with real catalogues, is in test_catalog.py.)"""
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import os
 import stat
@@ -73,17 +72,6 @@ def test_any_damage_reads_as_nothing(folder):
     assert COPY.load(folder, KEY, refuse) is None
 
 
-def _feed(fifo, data: bytes) -> None:
-    with contextlib.suppress(BrokenPipeError), open(fifo, "wb") as pipe:
-        pipe.write(data)
-
-
-def _release(fifo) -> None:
-    """Open `fifo` for reading and writing without blocking, and close it: whoever waits on
-    its other end (a feeder for a reader, a reader for a writer) gets going."""
-    os.close(os.open(fifo, os.O_RDWR | os.O_NONBLOCK))
-
-
 def test_a_copy_others_could_have_written_is_not_read(folder, monkeypatch):
     _saved(folder)
     path = COPY.path(folder, KEY)
@@ -104,12 +92,13 @@ def test_a_copy_others_could_have_written_is_not_read(folder, monkeypatch):
     path.mkdir()  # not a regular file
     assert COPY.load(folder, KEY, _same) is None
     path.rmdir()
-    os.mkfifo(path, 0o600)  # nor a pipe, even one that gives a good copy's bytes
-    feeder = threading.Thread(target=_feed, args=(path, real.read_bytes()))
-    feeder.start()
-    assert COPY.load(folder, KEY, _same) is None
-    _release(path)
-    feeder.join(timeout=10)
+    os.mkfifo(path, 0o600)  # nor a pipe, even one that holds a good copy's bytes
+    held = os.open(path, os.O_RDWR | os.O_NONBLOCK)  # both ends: no one waits
+    try:
+        os.write(held, real.read_bytes())
+        assert COPY.load(folder, KEY, _same) is None
+    finally:
+        os.close(held)
     # and a pipe nobody writes to is refused at once: a load never waits for a writer
     loaded: list[object] = []
     reader = threading.Thread(
@@ -118,7 +107,8 @@ def test_a_copy_others_could_have_written_is_not_read(folder, monkeypatch):
     reader.start()
     reader.join(timeout=10)
     stuck = reader.is_alive()
-    _release(path)  # lets a stuck reader finish
+    if stuck:  # a writer's end opened and closed lets the stuck reader finish
+        os.close(os.open(path, os.O_RDWR | os.O_NONBLOCK))
     assert not stuck, "the load waited for a writer on a pipe"
     assert loaded == [None]
     path.unlink()

@@ -132,15 +132,26 @@ def quiz_add_question(*, quiz: Quiz, question: Question) -> QuizQuestion:
 
 
 def quiz_remove_question(*, quiz: Quiz, question: Question) -> None:
-    """Take a question out of this quiz (the question itself stays)."""
-    quiz.entries.filter(question=question).delete()
+    """Take a question out of this quiz (the question itself stays). The entry is deleted
+    knowing its quiz and question: the audit names it by their slugs (`QuizQuestion.__str__`),
+    and a bulk delete read both again to say so."""
+    for entry in quiz.entries.filter(question=question):
+        entry.question = question
+        entry.delete()
     quiz.save(update_fields=["updated_at"])
 
 
 @transaction.atomic
 def quiz_move_question(*, quiz: Quiz, question: Question, step: int) -> None:
-    """Move a question one place up (-1) or down (+1); the orders are renumbered 1..n."""
-    entries = list(quiz.entries.order_by("order", "pk"))
+    """Move a question one place up (-1) or down (+1); the orders are renumbered 1..n.
+
+    Each entry comes with its question's slug: the audit names a changed entry by it
+    (`QuizQuestion.__str__`), and without it read each moved entry's whole question again."""
+    entries = list(
+        quiz.entries.select_related("question")
+        .only("quiz_id", "question_id", "order", "question__slug")
+        .order_by("order", "pk")
+    )
     index = next((i for i, e in enumerate(entries) if e.question_id == question.pk), None)
     if index is None:
         return

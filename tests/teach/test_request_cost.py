@@ -287,3 +287,36 @@ def test_a_refused_question_makes_no_slug_and_checks_no_key_it_has_just_read(
     saved = Question.objects.get(prompt="Which one is **yours** to do?", lesson=lesson)
     assert saved.slug == "which-one-is-yours-to-do-2"
     assert (saved.module, saved.owner) == (lesson.module, instructor)
+
+
+def test_moving_or_removing_a_question_reads_no_question_per_entry(teacher, owned, instructor):
+    """The audit names each changed entry by its quiz's and question's slugs: the entries
+    come with their questions' slugs, so a move reads no question per renumbered entry, and
+    a removed entry is named without reading its quiz and question again."""
+    from auditlog.models import LogEntry
+
+    from quizzes.models import QuizQuestion
+    from tests.quizzes.builders import make_question
+
+    quiz, first = owned
+    for n in range(2, 7):
+        QuizQuestion.objects.create(quiz=quiz, question=make_question(owner=instructor), order=n)
+    url = reverse("teach:quiz-question-move", args=[quiz.pk, first.pk])
+    before = LogEntry.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        assert teacher.post(url, {"direction": "down"}).status_code == 302
+    reads = [q["sql"] for q in queries if 'FROM "quizzes_question"' in q["sql"]]
+    assert len(reads) == 1  # the moved question (the view's); the entries bring their slugs
+    second = quiz.entries.order_by("order")[0].question  # now first
+    named = set(LogEntry.objects.order_by("pk")[before:].values_list("object_repr", flat=True))
+    assert {f"{quiz.slug} #1: {second.slug}", f"{quiz.slug} #2: {first.slug}"} <= named
+    url = reverse("teach:quiz-question-remove", args=[quiz.pk, first.pk])
+    with CaptureQueriesContext(connection) as queries:
+        assert teacher.post(url).status_code == 302
+    reads = [q for q in queries if q["sql"].startswith('SELECT "quizzes_question"')]
+    assert len(reads) == 1  # the view's look-up of the question in the quiz, and no other
+    gone = LogEntry.objects.order_by("-pk").first()
+    assert (gone.action, gone.object_repr) == (
+        LogEntry.Action.DELETE,
+        f"{quiz.slug} #2: {first.slug}",
+    )

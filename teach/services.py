@@ -122,11 +122,16 @@ def quiz_delete(*, quiz: Quiz) -> None:
     quiz.delete()
 
 
-def quiz_add_question(*, quiz: Quiz, question: Question) -> QuizQuestion:
+def quiz_add_question(*, quiz: Quiz, question: Question, new: bool = False) -> QuizQuestion:
+    """Put the question last in the quiz, unless it is in it already. `new`: the question
+    was inserted just now, so no entry can list it yet (nothing to look for first)."""
     last = quiz.entries.aggregate(last=Max("order"))["last"] or 0
-    entry, _ = QuizQuestion.objects.get_or_create(
-        quiz=quiz, question=question, defaults={"order": last + 1}
-    )
+    if new:
+        entry = QuizQuestion.objects.create(quiz=quiz, question=question, order=last + 1)
+    else:
+        entry, _ = QuizQuestion.objects.get_or_create(
+            quiz=quiz, question=question, defaults={"order": last + 1}
+        )
     quiz.save(update_fields=["updated_at"])
     return entry
 
@@ -210,9 +215,31 @@ def question_set_archived(*, question: Question, archived: bool) -> None:
     question.save(update_fields=["archived", "updated_at"])
 
 
-def question_set_tags(*, question: Question, tags: list[str]) -> None:
+# A question's bank tags, (key, slug) in the tags' order (`question.tags`), its SQL compiled once.
+QUESTION_TAGS = PreparedQuery(
+    Tag, ("int",), lambda key: Tag.objects.filter(questions__pk=key).values_list("pk", "slug")
+)
+
+
+def question_tags(question: Question) -> list[str]:
+    return [slug for (_pk, slug) in QUESTION_TAGS.rows(question.pk)] if question.pk else []
+
+
+def question_set_tags(*, question: Question, tags: list[str], new: bool = False) -> None:
     """Give the question exactly these bank tags (well-formed slugs, checked by the form),
-    creating the tags nobody used before."""
-    Tag.objects.bulk_create([Tag(slug=slug) for slug in tags], ignore_conflicts=True)
-    by_slug = Tag.objects.in_bulk(tags, field_name="slug")
-    question.tags.set([by_slug[slug] for slug in tags])
+    creating the tags nobody used before. `new`: the question was inserted just now, so it
+    has none yet.
+
+    What it has is read first (one query) and only the difference written: most saves keep
+    the tags, and writing them anyway cost three queries (the tags' rows, their keys, the
+    question's own, which `set` reads again to find what changed)."""
+    current = {} if new else {slug: pk for (pk, slug) in QUESTION_TAGS.rows(question.pk)}
+    wanted = set(tags)
+    added = [slug for slug in tags if slug not in current]
+    gone = [pk for slug, pk in current.items() if slug not in wanted]
+    if gone:
+        question.tags.remove(*gone)
+    if added:
+        Tag.objects.bulk_create([Tag(slug=slug) for slug in added], ignore_conflicts=True)
+        by_slug = Tag.objects.in_bulk(added, field_name="slug")
+        question.tags.add(*(by_slug[slug] for slug in added))

@@ -19,8 +19,7 @@ from lessons.models import Source
 from quizzes import kinds
 from quizzes.forms import AnswerForm
 from quizzes.grading import certainty_mark, grade
-from quizzes.models import Attempt, Question, Quiz, QuizQuestion, Tag
-from srm_trainer.prepared import PreparedQuery
+from quizzes.models import Attempt, Question, Quiz, QuizQuestion
 from teach import bank, services
 from teach.access import (
     _question_for_instructor,
@@ -330,12 +329,6 @@ def quiz_preview_check(request: HttpRequest, pk: int, position: int) -> HttpResp
 # --- questions ----------------------------------------------------------------------------
 
 
-# The question's tag slugs in the tags' order (`question.tags`), its SQL compiled once.
-QUESTION_TAGS = PreparedQuery(
-    Tag, ("int",), lambda key: Tag.objects.filter(questions__pk=key).values_list("slug")
-)
-
-
 def _question_initial(question: Question) -> dict:
     return {
         "prompt": question.prompt,
@@ -347,7 +340,7 @@ def _question_initial(question: Question) -> dict:
         "misconceptions": [t for t in question.misconceptions if isinstance(t, str)]
         if isinstance(question.misconceptions, list)
         else [],
-        "tags": [slug for (slug,) in QUESTION_TAGS.rows(question.pk)] if question.pk else [],
+        "tags": services.question_tags(question),
     }
 
 
@@ -373,10 +366,11 @@ def _offer(form: QuestionForm, user, context: dict) -> None:
 def _save_question(question: Question, quiz: Quiz | None, tags: list[str], related=()) -> None:
     for row in related:  # what the question stands on (a scenario) is saved first
         row.save()
+    new = question.pk is None
     question.save()
-    services.question_set_tags(question=question, tags=tags)
+    services.question_set_tags(question=question, tags=tags, new=new)
     if quiz is not None:
-        services.quiz_add_question(quiz=quiz, question=question)
+        services.quiz_add_question(quiz=quiz, question=question, new=new)
 
 
 def _question_page(

@@ -320,3 +320,25 @@ def test_moving_or_removing_a_question_reads_no_question_per_entry(teacher, owne
         LogEntry.Action.DELETE,
         f"{quiz.slug} #2: {first.slug}",
     )
+
+
+def test_a_question_saved_with_its_tags_writes_none_and_a_change_writes_the_difference(owned):
+    """Its tags are read once and compared: the same tags write nothing; a change removes
+    and adds only the difference (creating tags nobody used before); a new question has none
+    to read."""
+    from quizzes.models import Tag
+
+    _, question = owned
+    services.question_set_tags(question=question, tags=["s3", "iam", "exam"])
+    with CaptureQueriesContext(connection) as queries:
+        services.question_set_tags(question=question, tags=["exam", "iam", "s3"])
+    assert len(queries) == 1 and queries[0]["sql"].startswith("SELECT")
+    services.question_set_tags(question=question, tags=["iam", "kms", "brand-new"])
+    assert services.question_tags(question) == ["brand-new", "iam", "kms"]
+    assert set(Tag.objects.values_list("slug", flat=True)) >= {"s3", "exam", "kms", "brand-new"}
+    services.question_set_tags(question=question, tags=[])
+    assert services.question_tags(question) == []
+    fresh = Question.objects.create(slug="fresh", type="single", prompt="?", data={})
+    with CaptureQueriesContext(connection) as queries:
+        services.question_set_tags(question=fresh, tags=[], new=True)
+    assert len(queries) == 0

@@ -7,8 +7,9 @@ is published only when a learner could start it.
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Count, Max, Q
+from django.db.models.deletion import Collector
 from django.utils.text import slugify
 
 from lessons.models import Source
@@ -112,6 +113,21 @@ def quiz_duplicate(*, quiz: Quiz, owner) -> Quiz:
     return copy
 
 
+# An entry's columns, with what the audit names it by (`QuizQuestion.__str__`).
+ENTRY_COLUMNS = ("quiz_id", "question_id", "order")
+
+
+def _delete_entries(entries: list[QuizQuestion]) -> None:
+    """Delete these entries in one statement, as a cascade would (each entry's delete signals
+    sent), each already knowing its quiz and question: the audit names a deleted entry by
+    both slugs, and a cascade read each entry's quiz and question again to say so, two
+    queries an entry."""
+    collector = Collector(using=router.db_for_write(QuizQuestion))
+    collector.collect(entries)
+    collector.delete()
+
+
+@transaction.atomic
 def quiz_delete(*, quiz: Quiz) -> None:
     """Delete a quiz nobody has attempted; its questions stay in their author's list."""
     if quiz.attempts.exists():
@@ -119,6 +135,9 @@ def quiz_delete(*, quiz: Quiz) -> None:
             "Learners have attempted this quiz, so it cannot be deleted (their results would "
             "go with it). Unpublish it instead: it disappears for learners and keeps the results."
         )
+    _delete_entries(
+        list(quiz.entries.select_related("question").only(*ENTRY_COLUMNS, "question__slug"))
+    )
     quiz.delete()
 
 
@@ -137,12 +156,11 @@ def quiz_add_question(*, quiz: Quiz, question: Question, new: bool = False) -> Q
 
 
 def quiz_remove_question(*, quiz: Quiz, question: Question) -> None:
-    """Take a question out of this quiz (the question itself stays). The entry is deleted
-    knowing its quiz and question: the audit names it by their slugs (`QuizQuestion.__str__`),
-    and a bulk delete read both again to say so."""
-    for entry in quiz.entries.filter(question=question):
+    """Take a question out of this quiz (the question itself stays)."""
+    entries = list(quiz.entries.filter(question=question).only(*ENTRY_COLUMNS))
+    for entry in entries:
         entry.question = question
-        entry.delete()
+    _delete_entries(entries)
     quiz.save(update_fields=["updated_at"])
 
 
@@ -154,7 +172,7 @@ def quiz_move_question(*, quiz: Quiz, question: Question, step: int) -> None:
     (`QuizQuestion.__str__`), and without it read each moved entry's whole question again."""
     entries = list(
         quiz.entries.select_related("question")
-        .only("quiz_id", "question_id", "order", "question__slug")
+        .only(*ENTRY_COLUMNS, "question__slug")
         .order_by("order", "pk")
     )
     index = next((i for i, e in enumerate(entries) if e.question_id == question.pk), None)
@@ -206,7 +224,12 @@ def question_delete_or_archive(*, question: Question) -> str:
         question.archived = True
         question.save(update_fields=["archived", "updated_at"])
         return "archived"
-    question.delete()
+    with transaction.atomic():
+        entries = list(question.entries.select_related("quiz").only(*ENTRY_COLUMNS, "quiz__slug"))
+        for entry in entries:
+            entry.question = question
+        _delete_entries(entries)
+        question.delete()
     return "deleted"
 
 

@@ -342,3 +342,33 @@ def test_a_question_saved_with_its_tags_writes_none_and_a_change_writes_the_diff
     with CaptureQueriesContext(connection) as queries:
         services.question_set_tags(question=fresh, tags=[], new=True)
     assert len(queries) == 0
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_deleting_a_quiz_or_a_question_reads_nothing_per_entry(teacher, instructor, size):
+    """Each deleted entry is in the audit, named by its quiz's and question's slugs, without
+    its quiz and question read again for it: the queries do not grow with the entries."""
+    from auditlog.models import LogEntry
+
+    from quizzes.models import QuizQuestion
+    from tests.quizzes.builders import make_question, make_quiz
+
+    questions = [make_question(owner=instructor, lesson=None) for _ in range(size)]
+    quiz = make_quiz(*questions, owner=instructor)
+    kept = make_quiz(*questions, owner=instructor)
+    names = {str(entry) for entry in QuizQuestion.objects.filter(quiz=quiz)}
+    before = LogEntry.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        assert teacher.post(reverse("teach:quiz-delete", args=[quiz.pk])).status_code == 302
+    reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "quizzes_question"')]
+    assert reads == []
+    logged = LogEntry.objects.order_by("pk")[before:]
+    assert {e.object_repr for e in logged if e.action == LogEntry.Action.DELETE} == names | {
+        quiz.title
+    }
+    gone = questions[0]
+    name = str(QuizQuestion.objects.get(quiz=kept, question=gone))
+    with CaptureQueriesContext(connection) as queries:
+        assert teacher.post(reverse("teach:question-delete", args=[gone.pk])).status_code == 302
+    assert not [q for q in queries if q["sql"].startswith('SELECT "quizzes_quiz"."id"')]
+    assert LogEntry.objects.filter(object_repr=name, action=LogEntry.Action.DELETE).exists()

@@ -7,6 +7,8 @@ is published only when a learner could start it.
 
 from __future__ import annotations
 
+from copy import deepcopy
+
 from django.db import router, transaction
 from django.db.models import Count, Max, Q
 from django.db.models.deletion import Collector
@@ -96,9 +98,15 @@ def quiz_set_published(*, quiz: Quiz, published: bool) -> None:
 @transaction.atomic
 def quiz_duplicate(*, quiz: Quiz, owner) -> Quiz:
     """A draft copy owned by `owner`, with the same settings and the same questions (shared,
-    not copied: a question can be used in several quizzes)."""
-    copy = Quiz.objects.get(pk=quiz.pk)
-    copy.pk = None
+    not copied: a question can be used in several quizzes). The settings are `quiz`'s as
+    given, the row the view read this request (reading it again was a query for nothing)."""
+    copy = Quiz(
+        **{
+            field.attname: deepcopy(getattr(quiz, field.attname))
+            for field in Quiz._meta.concrete_fields
+            if not field.primary_key
+        }
+    )
     copy.title = f"Copy of {quiz.title}"[:200]
     copy.slug = unique_slug(Quiz, copy.title, fallback="quiz")
     copy.published = False

@@ -17,7 +17,7 @@ from __future__ import annotations
 from auditlog.context import auditlog_disabled
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
-from auditlog.signals import post_log
+from auditlog.signals import post_log, pre_log
 from django.apps import apps
 from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -82,14 +82,18 @@ _AUDITED_CHANGES = "_search_audited_changes"  # on the instance: the fields the 
 
 
 def _audit_compares(sender, instance, kwargs) -> bool:
-    """Whether django-auditlog compares this update with the stored row (its `log_update`
-    receiver runs, under the same conditions as its `check_disable`): then a save without a
-    `post_log` changed no field at all."""
+    """Whether django-auditlog compares this update with the stored row, every field of it
+    (its `log_update` receiver runs, under the same conditions as its `check_disable`, for a
+    model registered without a choice of fields, and no `pre_log` receiver may call the
+    entry off): then a save without a `post_log` changed no field at all."""
     if kwargs.get("created") or not auditlog.contains(sender):
         return False
     if kwargs.get("raw") and settings.AUDITLOG_DISABLE_ON_RAW_SAVE:
         return False
-    return not auditlog_disabled.get(False)
+    if auditlog_disabled.get(False) or pre_log.has_listeners(sender):
+        return False
+    fields = auditlog.get_model_fields(sender)
+    return not (fields["include_fields"] or fields["exclude_fields"] or fields["mask_fields"])
 
 
 def _audited(sender, instance, action, changes=None, instance_old=None, **kwargs) -> None:

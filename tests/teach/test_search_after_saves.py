@@ -177,3 +177,34 @@ def test_a_request_reindexes_each_document_once(teacher, published, post, monkey
     assert reindexed == [("question", {str(made.pk)})]
     assert found("yours") == [quiz.get_absolute_url()]
     assert Quiz.objects.get(pk=quiz.pk).published
+
+
+def test_a_save_the_audit_compares_only_in_part_is_reindexed_as_before(
+    published, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Questions audited with a choice of fields (a change to the prompt not compared), or
+    with a `pre_log` receiver that may call the entry off: the audit's silence says nothing,
+    so the save is marked as before."""
+    from auditlog.registry import auditlog
+    from auditlog.signals import pre_log
+
+    _, question = published
+    options = auditlog._registry[Question]
+    monkeypatch.setitem(auditlog._registry, Question, {**options, "exclude_fields": ["prompt"]})
+    with django_capture_on_commit_callbacks(execute=True):
+        question.prompt = "Who rotates the ibexkey?"
+        question.save()
+    assert found("ibexkey") != []
+    monkeypatch.setitem(auditlog._registry, Question, options)
+
+    def call_off(sender, **kwargs):
+        return False
+
+    pre_log.connect(call_off, sender=Question)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            question.prompt = "Who rotates the oryxkey?"
+            question.save()
+    finally:
+        pre_log.disconnect(call_off, sender=Question)
+    assert found("oryxkey") != []

@@ -27,6 +27,16 @@ from lessons.models import Lesson, Module, Scenario
 from quizzes.models import Question, Quiz, QuizQuestion
 from search import index
 
+# What a question's document is made of (`sources.question_entries`), and what a quiz's
+# questions' documents take from it (whether they are visible, and which quiz a result opens).
+QUESTION_INDEXED = frozenset({"prompt", "explanation", "archived", "category"})
+QUIZ_INDEXED = frozenset({"published", "draw_category", "draw_count", "slug", "order"})
+ENTRY_INDEXED = frozenset({"quiz", "quiz_id", "question", "question_id"})
+OWNER = frozenset({"owner", "owner_id"})  # a scenario with one is never offered (`presets`)
+
+_AUDITED_OLD = "_search_audited_old"  # on the instance: the row the audit compared it with
+_AUDITED_CHANGES = "_search_audited_changes"  # on the instance: the fields the audit saw change
+
 
 def _scenarios_of(lessons) -> list[int]:
     return list(
@@ -57,6 +67,11 @@ def _module_changed(instance: Module, **kwargs) -> None:
 
 
 def _scenario_changed(instance: Scenario, **kwargs) -> None:
+    if kwargs.get("signal") is post_save:
+        changed, _ = _changed(Scenario, instance, kwargs)
+        kept = kwargs.get("created") or (changed is not None and not changed & OWNER)
+        if instance.owner_id is not None and kept:
+            return  # an instructor's own scenario is never a preset, and was not one before
     index.mark("scenario", [instance.pk])
 
 
@@ -69,16 +84,6 @@ def _scenario_lessons_changed(instance, model, pk_set, reverse: bool, action: st
         index.mark("scenario", pk_set)
     else:  # lesson.scenarios.clear()
         index.mark("scenario", [index.EVERY])
-
-
-# What a question's document is made of (`sources.question_entries`), and what a quiz's
-# questions' documents take from it (whether they are visible, and which quiz a result opens).
-QUESTION_INDEXED = frozenset({"prompt", "explanation", "archived", "category"})
-QUIZ_INDEXED = frozenset({"published", "draw_category", "draw_count", "slug", "order"})
-ENTRY_INDEXED = frozenset({"quiz", "quiz_id", "question", "question_id"})
-
-_AUDITED_OLD = "_search_audited_old"  # on the instance: the row the audit compared it with
-_AUDITED_CHANGES = "_search_audited_changes"  # on the instance: the fields the audit saw change
 
 
 def _audit_compares(sender, instance, kwargs) -> bool:
@@ -99,7 +104,7 @@ def _audit_compares(sender, instance, kwargs) -> bool:
 def _audited(sender, instance, action, changes=None, instance_old=None, **kwargs) -> None:
     """post_log: keep what the audit found on the instance, for `post_save` (an update's audit
     runs in `pre_save`, before it)."""
-    if action == LogEntry.Action.UPDATE and sender in (Question, Quiz, QuizQuestion):
+    if action == LogEntry.Action.UPDATE and sender in (Question, Quiz, QuizQuestion, Scenario):
         instance.__dict__[_AUDITED_OLD] = instance_old
         instance.__dict__[_AUDITED_CHANGES] = frozenset(changes or ())
 

@@ -208,3 +208,33 @@ def test_a_save_the_audit_compares_only_in_part_is_reindexed_as_before(
     finally:
         pre_log.disconnect(call_off, sender=Question)
     assert found("oryxkey") != []
+
+
+def test_an_instructors_own_scenario_is_never_reindexed_until_it_is_shared(
+    teacher, owned, instructor, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A policy question's own scenario (its author's) is never a preset: saving it, new or
+    edited, marks nothing; once shared (no owner), it is found, and taken back, it is not."""
+    from lessons.models import Scenario
+    from tests.teach.test_engine_editors import policy_form
+
+    quiz, _ = owned
+    marks = _marks(monkeypatch)
+    url, data = policy_form(teacher, quiz, **{"k-title": "Alice reads a gnuplot report"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert teacher.post(url, data | {"action": "save"}).status_code == 302
+    scenario = Scenario.objects.get(title__contains="gnuplot")
+    assert scenario.owner == instructor and "scenario" not in marks
+    with django_capture_on_commit_callbacks(execute=True):
+        scenario.situation = "Alice, an analyst, opens the gnuplot report."
+        scenario.save()
+    assert "scenario" not in marks
+    with django_capture_on_commit_callbacks(execute=True):
+        scenario.owner = None
+        scenario.save()
+    assert "scenario" in marks
+    assert [hit.kind for hit in search("gnuplot").hits] == ["scenario"]
+    with django_capture_on_commit_callbacks(execute=True):
+        scenario.owner = instructor  # taken back: no longer a preset
+        scenario.save()
+    assert search("gnuplot").total == 0

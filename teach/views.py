@@ -436,7 +436,10 @@ def _question_page(
 # they were a query each (an existence check per key, a uniqueness check for the slug), and a
 # refused question made its slug, a query more, for nothing.
 READ_THIS_REQUEST = {"owner", "module", "lesson", "scenario", "slug"}
-SCENARIO_READ_THIS_REQUEST = {"owner"}  # its new slug can be too long, so it is still checked
+# A scenario's slug is still checked (a new one can be too long), but not looked for again:
+# it was made unique by `unique_slug` a query before (or is the stored one), its one unique
+# column and the only one of its checks that asked the database.
+SCENARIO_READ_THIS_REQUEST = {"owner"}
 
 
 def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResponse | None:
@@ -461,7 +464,7 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
         if not row.slug:
             row.slug = services.unique_slug(type(row), row.title, fallback="scenario")
         try:
-            row.full_clean(exclude=SCENARIO_READ_THIS_REQUEST)
+            row.full_clean(exclude=SCENARIO_READ_THIS_REQUEST, validate_unique=False)
         except ValidationError as exc:
             problems += [f"Scenario: {m}" for ms in exc.message_dict.values() for m in ms]
     try:

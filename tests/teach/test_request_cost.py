@@ -372,3 +372,19 @@ def test_deleting_a_quiz_or_a_question_reads_nothing_per_entry(teacher, instruct
         assert teacher.post(reverse("teach:question-delete", args=[gone.pk])).status_code == 302
     assert not [q for q in queries if q["sql"].startswith('SELECT "quizzes_quiz"."id"')]
     assert LogEntry.objects.filter(object_repr=name, action=LogEntry.Action.DELETE).exists()
+
+
+def test_a_policy_questions_new_scenario_is_looked_for_once(teacher, owned):
+    """Its slug is made unique in one query (`unique_slug`) and not looked for again by the
+    scenario's checks; the slug's length is still checked."""
+    from lessons.models import Scenario
+    from tests.teach.test_engine_editors import policy_form
+
+    quiz, _ = owned
+    url, data = policy_form(teacher, quiz, action="save")
+    with CaptureQueriesContext(connection) as queries:
+        assert teacher.post(url, data).status_code == 302
+    assert len([q for q in _scenario_reads(queries) if q.startswith("SELECT")]) == 1
+    assert Scenario.objects.filter(
+        title="Alice reads a report", slug="alice-reads-a-report"
+    ).exists()

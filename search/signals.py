@@ -3,17 +3,39 @@
 Each receiver only says what to reindex (`index.mark`); the work happens once, on commit.
 Deletions are caught before they happen (`pre_delete`), while the related rows that decide
 what else changes (a lesson's scenarios, a quiz's questions) can still be read.
+
+A question's or quiz's save that changes nothing a document is made of marks nothing: most
+saves in /teach/ touch only `updated_at` or an entry's order. Which fields a save changed comes
+from its `update_fields`, else from the audit log's comparison with the stored row (its
+`post_log` signal), which django-auditlog makes anyway before each update: reading that row
+again here was a second query for the same row. A save the audit does not compare (auditlog
+disabled) marks as before.
 """
 
 from __future__ import annotations
 
+from auditlog.context import auditlog_disabled
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from auditlog.signals import post_log, pre_log
 from django.apps import apps
+from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from curriculum.signals import curriculum_loaded
 from lessons.models import Lesson, Module, Scenario
 from quizzes.models import Question, Quiz, QuizQuestion
 from search import index
+
+# What a question's document is made of (`sources.question_entries`), and what a quiz's
+# questions' documents take from it (whether they are visible, and which quiz a result opens).
+QUESTION_INDEXED = frozenset({"prompt", "explanation", "archived", "category"})
+QUIZ_INDEXED = frozenset({"published", "draw_category", "draw_count", "slug", "order"})
+ENTRY_INDEXED = frozenset({"quiz", "quiz_id", "question", "question_id"})
+OWNER = frozenset({"owner", "owner_id"})  # a scenario with one is never offered (`presets`)
+
+_AUDITED_OLD = "_search_audited_old"  # on the instance: the row the audit compared it with
+_AUDITED_CHANGES = "_search_audited_changes"  # on the instance: the fields the audit saw change
 
 
 def _scenarios_of(lessons) -> list[int]:
@@ -45,6 +67,11 @@ def _module_changed(instance: Module, **kwargs) -> None:
 
 
 def _scenario_changed(instance: Scenario, **kwargs) -> None:
+    if kwargs.get("signal") is post_save:
+        changed, _ = _changed(Scenario, instance, kwargs)
+        kept = kwargs.get("created") or (changed is not None and not changed & OWNER)
+        if instance.owner_id is not None and kept:
+            return  # an instructor's own scenario is never a preset, and was not one before
     index.mark("scenario", [instance.pk])
 
 
@@ -59,7 +86,49 @@ def _scenario_lessons_changed(instance, model, pk_set, reverse: bool, action: st
         index.mark("scenario", [index.EVERY])
 
 
+def _audit_compares(sender, instance, kwargs) -> bool:
+    """Whether django-auditlog compares this update with the stored row, every field of it
+    (its `log_update` receiver runs, under the same conditions as its `check_disable`, for a
+    model registered without a choice of fields, and no `pre_log` receiver may call the
+    entry off): then a save without a `post_log` changed no field at all."""
+    if kwargs.get("created") or not auditlog.contains(sender):
+        return False
+    if kwargs.get("raw") and settings.AUDITLOG_DISABLE_ON_RAW_SAVE:
+        return False
+    if auditlog_disabled.get(False) or pre_log.has_listeners(sender):
+        return False
+    fields = auditlog.get_model_fields(sender)
+    return not (fields["include_fields"] or fields["exclude_fields"] or fields["mask_fields"])
+
+
+def _audited(sender, instance, action, changes=None, instance_old=None, **kwargs) -> None:
+    """post_log: keep what the audit found on the instance, for `post_save` (an update's audit
+    runs in `pre_save`, before it)."""
+    if action == LogEntry.Action.UPDATE and sender in (Question, Quiz, QuizQuestion, Scenario):
+        instance.__dict__[_AUDITED_OLD] = instance_old
+        instance.__dict__[_AUDITED_CHANGES] = frozenset(changes or ())
+
+
+def _changed(sender, instance, kwargs) -> tuple[frozenset[str] | None, object]:
+    """The fields this save changed, and the stored row before it (None: not known, so
+    anything may have changed). A new row changed everything."""
+    old = instance.__dict__.pop(_AUDITED_OLD, None)
+    changes = instance.__dict__.pop(_AUDITED_CHANGES, None)
+    if kwargs.get("created"):
+        return None, None
+    written = kwargs.get("update_fields")
+    if _audit_compares(sender, instance, kwargs):
+        # No `post_log` this save: the audit found every field as stored.
+        found = changes if old is not None else frozenset()
+        return found if written is None else found & written, old
+    return (None if written is None else frozenset(written)), None
+
+
 def _question_changed(instance: Question, **kwargs) -> None:
+    if kwargs.get("signal") is post_save:
+        changed, _ = _changed(Question, instance, kwargs)
+        if changed is not None and not changed & QUESTION_INDEXED:
+            return
     index.mark("question", [instance.pk])
 
 
@@ -80,8 +149,13 @@ def _quiz_questions(quiz: Quiz, category: str, *, new: bool = False) -> list[int
 
 
 def _quiz_before_save(instance: Quiz, **kwargs) -> None:
-    """A quiz that stops drawing from a category: that category's questions may leave."""
-    if instance.pk is None:
+    """A quiz that stops drawing from a category: that category's questions may leave. (The
+    stored category is read here only for a save the audit does not compare: `_quiz_changed`
+    takes it from the audit's row otherwise; and not at all for a save that leaves it.)"""
+    written = kwargs.get("update_fields")
+    if instance.pk is None or (written is not None and "draw_category" not in written):
+        return
+    if _audit_compares(Quiz, instance, kwargs):
         return
     old = Quiz.objects.filter(pk=instance.pk).values_list("draw_category", flat=True).first()
     if old and old != instance.draw_category:
@@ -89,10 +163,21 @@ def _quiz_before_save(instance: Quiz, **kwargs) -> None:
 
 
 def _quiz_changed(instance: Quiz, **kwargs) -> None:
+    if kwargs.get("signal") is post_save:
+        changed, old = _changed(Quiz, instance, kwargs)
+        if changed is not None and not changed & QUIZ_INDEXED:
+            return
+        previous = getattr(old, "draw_category", "")
+        if previous and previous != instance.draw_category:
+            index.mark("question", _quiz_questions(instance, previous))
     index.mark("question", _quiz_questions(instance, instance.draw_category, new=_new(kwargs)))
 
 
 def _entry_changed(instance: QuizQuestion, **kwargs) -> None:
+    if kwargs.get("signal") is post_save:
+        changed, _ = _changed(QuizQuestion, instance, kwargs)
+        if changed is not None and not changed & ENTRY_INDEXED:
+            return  # its order: which quiz a result opens does not hang on it
     index.mark("question", [instance.question_id])
 
 
@@ -131,3 +216,4 @@ def connect() -> None:
             post_save.connect(_glossary_changed, sender=model, dispatch_uid=f"{uid}g-{model}")
             post_delete.connect(_glossary_changed, sender=model, dispatch_uid=f"{uid}gd-{model}")
     curriculum_loaded.connect(_curriculum_loaded, dispatch_uid=f"{uid}curriculum-loaded")
+    post_log.connect(_audited, dispatch_uid=f"{uid}audited")

@@ -241,3 +241,70 @@ class TeachFormRenderer(DjangoTemplates):
 
 
 RENDERER = TeachFormRenderer()
+
+
+# --- whole parts of the teaching pages, drawn as their templates draw them -------------------
+
+
+def hidden_form(form) -> str | None:
+    """`{{ form }}` for a form of hidden inputs only and no errors (a formset's management
+    form, drawn once per list of rows): its inputs, side by side, as django/forms/div.html
+    leaves them. Each went through a bound field, its widget's context and a render, about
+    150 µs a formset. None (Django draws it) for any other form, or with the handlers off."""
+    if not RENDERER.handlers or form.renderer is not RENDERER or form.errors:
+        return None
+    out = []
+    for name, field in form.fields.items():
+        widget = field.widget
+        if type(widget) is not django.forms.HiddenInput or widget.attrs or field.disabled:
+            return None
+        bound = form[name]
+        auto_id = widget.attrs.get("id") or bound.auto_id
+        value = widget.format_value(bound.value())
+        attrs = {"id": auto_id} if auto_id else {}
+        out.append(
+            _input({"type": "hidden", "name": bound.html_name, "value": value, "attrs": attrs})
+        )
+    return "".join(html.strip() for html in out)
+
+
+CHECKBOX_OPTION = _template(f"{_WIDGETS}checkbox_option.html")
+
+
+def tag_chooser(chosen, new) -> str | None:
+    """templates/teach/_tag_chooser.html: the tags in use as checkboxes (`chosen`, a
+    `TagChoiceField`) and a field for new ones (`new`). A tag's box and label went through a
+    bound widget, the template's loop and a render each, about 30 µs a tag, and a teacher's
+    bank offers dozens. The boxes are Django's own options (the widget's `optgroups`), drawn
+    as its checkbox_option.html draws them. None (the template draws it) with the handlers
+    off or a widget other than Django's checkboxes."""
+    from teach.templatetags.teach_forms import field_group
+
+    widget = chosen.field.widget
+    if not RENDERER.handlers or type(widget) is not django.forms.CheckboxSelectMultiple:
+        return None
+    auto_id = _var(chosen.auto_id)
+    errors = chosen.errors
+    wrong = " has-error" if errors or new.errors else ""
+    out = [
+        f'\n<fieldset class="tag-chooser{wrong}" aria-describedby="{auto_id}_help">\n',
+        f"  <legend>{_var(chosen.label)}</legend>\n",
+        f'  <p class="help" id="{auto_id}_help">{_var(chosen.help_text)}</p>\n',
+        f'  <div class="field-error" role="alert">{_var(errors)}</div>\n' if errors else "  \n",
+    ]
+    if chosen.field.choices:
+        id_ = widget.attrs.get("id") or chosen.auto_id
+        attrs = chosen.build_widget_attrs({"id": id_} if id_ else {})
+        boxes = []
+        for _group, options, _index in widget.optgroups(chosen.html_name, chosen.value(), attrs):
+            for option in options:
+                if option["template_name"] != CHECKBOX_OPTION:
+                    return None
+                for_ = _var(option["attrs"].get("id"))
+                box = _input(option).strip()
+                boxes.append(f'<li>{box} <label for="{for_}">{_var(option["label"])}</label></li>')
+        out.append(f'  \n  <ul class="tag-choices">\n    {"".join(boxes)}\n  </ul>\n  \n')
+    else:
+        out.append('  <p class="hint">None in use yet: type the first below.</p>\n')
+    out.append(f"  {field_group(new)}\n</fieldset>\n")
+    return "".join(out)

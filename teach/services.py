@@ -7,8 +7,11 @@ is published only when a learner could start it.
 
 from __future__ import annotations
 
-from django.db import transaction
+from copy import deepcopy
+
+from django.db import router, transaction
 from django.db.models import Count, Max, Q
+from django.db.models.deletion import Collector
 from django.utils.text import slugify
 
 from lessons.models import Source
@@ -95,9 +98,15 @@ def quiz_set_published(*, quiz: Quiz, published: bool) -> None:
 @transaction.atomic
 def quiz_duplicate(*, quiz: Quiz, owner) -> Quiz:
     """A draft copy owned by `owner`, with the same settings and the same questions (shared,
-    not copied: a question can be used in several quizzes)."""
-    copy = Quiz.objects.get(pk=quiz.pk)
-    copy.pk = None
+    not copied: a question can be used in several quizzes). The settings are `quiz`'s as
+    given, the row the view read this request (reading it again was a query for nothing)."""
+    copy = Quiz(
+        **{
+            field.attname: deepcopy(getattr(quiz, field.attname))
+            for field in Quiz._meta.concrete_fields
+            if not field.primary_key
+        }
+    )
     copy.title = f"Copy of {quiz.title}"[:200]
     copy.slug = unique_slug(Quiz, copy.title, fallback="quiz")
     copy.published = False
@@ -112,6 +121,21 @@ def quiz_duplicate(*, quiz: Quiz, owner) -> Quiz:
     return copy
 
 
+# An entry's columns, with what the audit names it by (`QuizQuestion.__str__`).
+ENTRY_COLUMNS = ("quiz_id", "question_id", "order")
+
+
+def _delete_entries(entries: list[QuizQuestion]) -> None:
+    """Delete these entries in one statement, as a cascade would (each entry's delete signals
+    sent), each already knowing its quiz and question: the audit names a deleted entry by
+    both slugs, and a cascade read each entry's quiz and question again to say so, two
+    queries an entry."""
+    collector = Collector(using=router.db_for_write(QuizQuestion))
+    collector.collect(entries)
+    collector.delete()
+
+
+@transaction.atomic
 def quiz_delete(*, quiz: Quiz) -> None:
     """Delete a quiz nobody has attempted; its questions stay in their author's list."""
     if quiz.attempts.exists():
@@ -119,28 +143,46 @@ def quiz_delete(*, quiz: Quiz) -> None:
             "Learners have attempted this quiz, so it cannot be deleted (their results would "
             "go with it). Unpublish it instead: it disappears for learners and keeps the results."
         )
+    _delete_entries(
+        list(quiz.entries.select_related("question").only(*ENTRY_COLUMNS, "question__slug"))
+    )
     quiz.delete()
 
 
-def quiz_add_question(*, quiz: Quiz, question: Question) -> QuizQuestion:
+def quiz_add_question(*, quiz: Quiz, question: Question, new: bool = False) -> QuizQuestion:
+    """Put the question last in the quiz, unless it is in it already. `new`: the question
+    was inserted just now, so no entry can list it yet (nothing to look for first)."""
     last = quiz.entries.aggregate(last=Max("order"))["last"] or 0
-    entry, _ = QuizQuestion.objects.get_or_create(
-        quiz=quiz, question=question, defaults={"order": last + 1}
-    )
+    if new:
+        entry = QuizQuestion.objects.create(quiz=quiz, question=question, order=last + 1)
+    else:
+        entry, _ = QuizQuestion.objects.get_or_create(
+            quiz=quiz, question=question, defaults={"order": last + 1}
+        )
     quiz.save(update_fields=["updated_at"])
     return entry
 
 
 def quiz_remove_question(*, quiz: Quiz, question: Question) -> None:
     """Take a question out of this quiz (the question itself stays)."""
-    quiz.entries.filter(question=question).delete()
+    entries = list(quiz.entries.filter(question=question).only(*ENTRY_COLUMNS))
+    for entry in entries:
+        entry.question = question
+    _delete_entries(entries)
     quiz.save(update_fields=["updated_at"])
 
 
 @transaction.atomic
 def quiz_move_question(*, quiz: Quiz, question: Question, step: int) -> None:
-    """Move a question one place up (-1) or down (+1); the orders are renumbered 1..n."""
-    entries = list(quiz.entries.order_by("order", "pk"))
+    """Move a question one place up (-1) or down (+1); the orders are renumbered 1..n.
+
+    Each entry comes with its question's slug: the audit names a changed entry by it
+    (`QuizQuestion.__str__`), and without it read each moved entry's whole question again."""
+    entries = list(
+        quiz.entries.select_related("question")
+        .only(*ENTRY_COLUMNS, "question__slug")
+        .order_by("order", "pk")
+    )
     index = next((i for i, e in enumerate(entries) if e.question_id == question.pk), None)
     if index is None:
         return
@@ -190,7 +232,12 @@ def question_delete_or_archive(*, question: Question) -> str:
         question.archived = True
         question.save(update_fields=["archived", "updated_at"])
         return "archived"
-    question.delete()
+    with transaction.atomic():
+        entries = list(question.entries.select_related("quiz").only(*ENTRY_COLUMNS, "quiz__slug"))
+        for entry in entries:
+            entry.question = question
+        _delete_entries(entries)
+        question.delete()
     return "deleted"
 
 
@@ -199,9 +246,31 @@ def question_set_archived(*, question: Question, archived: bool) -> None:
     question.save(update_fields=["archived", "updated_at"])
 
 
-def question_set_tags(*, question: Question, tags: list[str]) -> None:
+# A question's bank tags, (key, slug) in the tags' order (`question.tags`), its SQL compiled once.
+QUESTION_TAGS = PreparedQuery(
+    Tag, ("int",), lambda key: Tag.objects.filter(questions__pk=key).values_list("pk", "slug")
+)
+
+
+def question_tags(question: Question) -> list[str]:
+    return [slug for (_pk, slug) in QUESTION_TAGS.rows(question.pk)] if question.pk else []
+
+
+def question_set_tags(*, question: Question, tags: list[str], new: bool = False) -> None:
     """Give the question exactly these bank tags (well-formed slugs, checked by the form),
-    creating the tags nobody used before."""
-    Tag.objects.bulk_create([Tag(slug=slug) for slug in tags], ignore_conflicts=True)
-    by_slug = Tag.objects.in_bulk(tags, field_name="slug")
-    question.tags.set([by_slug[slug] for slug in tags])
+    creating the tags nobody used before. `new`: the question was inserted just now, so it
+    has none yet.
+
+    What it has is read first (one query) and only the difference written: most saves keep
+    the tags, and writing them anyway cost three queries (the tags' rows, their keys, the
+    question's own, which `set` reads again to find what changed)."""
+    current = {} if new else {slug: pk for (pk, slug) in QUESTION_TAGS.rows(question.pk)}
+    wanted = set(tags)
+    added = [slug for slug in tags if slug not in current]
+    gone = [pk for slug, pk in current.items() if slug not in wanted]
+    if gone:
+        question.tags.remove(*gone)
+    if added:
+        Tag.objects.bulk_create([Tag(slug=slug) for slug in added], ignore_conflicts=True)
+        by_slug = Tag.objects.in_bulk(added, field_name="slug")
+        question.tags.add(*(by_slug[slug] for slug in added))

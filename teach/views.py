@@ -19,8 +19,7 @@ from lessons.models import Source
 from quizzes import kinds
 from quizzes.forms import AnswerForm
 from quizzes.grading import certainty_mark, grade
-from quizzes.models import Attempt, Question, Quiz, QuizQuestion, Tag
-from srm_trainer.prepared import PreparedQuery
+from quizzes.models import Attempt, Question, Quiz, QuizQuestion
 from teach import bank, services
 from teach.access import (
     _question_for_instructor,
@@ -330,12 +329,6 @@ def quiz_preview_check(request: HttpRequest, pk: int, position: int) -> HttpResp
 # --- questions ----------------------------------------------------------------------------
 
 
-# The question's tag slugs in the tags' order (`question.tags`), its SQL compiled once.
-QUESTION_TAGS = PreparedQuery(
-    Tag, ("int",), lambda key: Tag.objects.filter(questions__pk=key).values_list("slug")
-)
-
-
 def _question_initial(question: Question) -> dict:
     return {
         "prompt": question.prompt,
@@ -347,7 +340,7 @@ def _question_initial(question: Question) -> dict:
         "misconceptions": [t for t in question.misconceptions if isinstance(t, str)]
         if isinstance(question.misconceptions, list)
         else [],
-        "tags": [slug for (slug,) in QUESTION_TAGS.rows(question.pk)] if question.pk else [],
+        "tags": services.question_tags(question),
     }
 
 
@@ -373,10 +366,11 @@ def _offer(form: QuestionForm, user, context: dict) -> None:
 def _save_question(question: Question, quiz: Quiz | None, tags: list[str], related=()) -> None:
     for row in related:  # what the question stands on (a scenario) is saved first
         row.save()
+    new = question.pk is None
     question.save()
-    services.question_set_tags(question=question, tags=tags)
+    services.question_set_tags(question=question, tags=tags, new=new)
     if quiz is not None:
-        services.quiz_add_question(quiz=quiz, question=question)
+        services.quiz_add_question(quiz=quiz, question=question, new=new)
 
 
 def _question_page(
@@ -442,7 +436,10 @@ def _question_page(
 # they were a query each (an existence check per key, a uniqueness check for the slug), and a
 # refused question made its slug, a query more, for nothing.
 READ_THIS_REQUEST = {"owner", "module", "lesson", "scenario", "slug"}
-SCENARIO_READ_THIS_REQUEST = {"owner"}  # its new slug can be too long, so it is still checked
+# A scenario's slug is still checked (a new one can be too long), but not looked for again:
+# it was made unique by `unique_slug` a query before (or is the stored one), its one unique
+# column and the only one of its checks that asked the database.
+SCENARIO_READ_THIS_REQUEST = {"owner"}
 
 
 def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResponse | None:
@@ -467,7 +464,7 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
         if not row.slug:
             row.slug = services.unique_slug(type(row), row.title, fallback="scenario")
         try:
-            row.full_clean(exclude=SCENARIO_READ_THIS_REQUEST)
+            row.full_clean(exclude=SCENARIO_READ_THIS_REQUEST, validate_unique=False)
         except ValidationError as exc:
             problems += [f"Scenario: {m}" for ms in exc.message_dict.values() for m in ms]
     try:

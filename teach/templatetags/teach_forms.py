@@ -1,10 +1,15 @@
-"""`{% field_group field %}`: one form field of the teaching pages, in its wrapper."""
+"""`{% field_group field %}`: one form field of the teaching pages, in its wrapper; and the
+parts of the question editor drawn in Python (`teach.rendering`): a formset's management form
+and a tag chooser."""
 
 from __future__ import annotations
 
 from django import template
 from django.forms import BoundField
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+
+from teach import rendering
 
 register = template.Library()
 
@@ -35,3 +40,22 @@ def row_field(form, name: str) -> str:
     if name not in form.fields:
         return ""
     return field_group(form[name])
+
+
+@register.simple_tag
+def management_form(formset) -> str:
+    """`{{ formset.management_form }}`, its hidden inputs written directly when Django's own
+    templates would draw them (`rendering.hidden_form`)."""
+    form = formset.management_form
+    html = rendering.hidden_form(form)
+    return SafeString(html) if html is not None else str(form)
+
+
+@register.simple_tag
+def tag_chooser(chosen, new) -> str:
+    """teach/_tag_chooser.html for these two fields, in Python when its boxes are Django's
+    own (`rendering.tag_chooser`); the template stays the reference, and draws it otherwise."""
+    html = rendering.tag_chooser(chosen, new)
+    if html is None:
+        html = render_to_string("teach/_tag_chooser.html", {"chosen": chosen, "new": new})
+    return SafeString(html)

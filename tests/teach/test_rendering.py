@@ -214,6 +214,69 @@ def test_a_formsets_management_form_is_the_same_as_djangos_template():
         assert fast_html == plain_html, data
 
 
+MANAGEMENT_DATA = [
+    None,
+    {"rows-TOTAL_FORMS": "3", "rows-INITIAL_FORMS": "0002", "rows-MAX_NUM_FORMS": "12"},
+    {"rows-TOTAL_FORMS": "2", "rows-INITIAL_FORMS": "x"},
+    {"rows-TOTAL_FORMS": '"><b>', "rows-INITIAL_FORMS": "0"},
+    {},
+]
+
+
+@pytest.mark.parametrize("data", MANAGEMENT_DATA)
+def test_the_management_form_drawn_in_python_is_djangos(data, monkeypatch):
+    """`{% management_form %}` writes the hidden inputs itself (`rendering.hidden_form`) for a
+    management form without errors, and leaves one with errors to Django: either way the same
+    HTML as Django's templates make."""
+    from teach.editors import ChoiceRow, _formset
+    from teach.rendering import hidden_form
+    from teach.templatetags.teach_forms import management_form
+
+    fast = _formset(ChoiceRow)(data, prefix="rows", initial=[{"text": "a"}, {"text": "b"}])
+    plain = _formset(ChoiceRow)(data, prefix="rows", initial=[{"text": "a"}, {"text": "b"}])
+    plain.renderer = DjangoTemplates()
+    assert management_form(fast) == str(plain.management_form)
+    fine = data is None or fast.management_form.is_valid()  # unbound, or bound without errors
+    assert (hidden_form(fast.management_form) is not None) == fine
+    with monkeypatch.context() as m:  # the handlers off: Django draws it
+        m.setattr(RENDERER, "handlers", {})
+        assert hidden_form(fast.management_form) is None
+
+
+KNOWN_TAGS = [(f"tag-{n}", n % 4) for n in range(40)]
+CHOOSER_DATA = [
+    None,
+    {"tags": ["tag-3", "fresh-one"], "new_tags": "s3, exam-2026", "misconceptions": []},
+    {"tags": ["tag-3", "<b>Bad</b>"], "new_tags": "Bad Tag", "new_misconceptions": "x" * 600},
+]
+
+
+@pytest.mark.parametrize("data", CHOOSER_DATA, ids=["unbound", "bound", "bound-with-errors"])
+def test_the_tag_chooser_drawn_in_python_is_its_templates(data, monkeypatch):
+    """`{% tag_chooser %}` (`rendering.tag_chooser`) draws teach/_tag_chooser.html itself:
+    boxes ticked or not, counted or not, none at all (the hint), errors on either field: the
+    same HTML as the template makes with Django's own form templates."""
+    from django.template.loader import render_to_string
+
+    from teach import rendering
+    from teach.forms import QuestionForm
+
+    initial = {"tags": ["tag-1", "tag-7", "kept-only"], "misconceptions": []}
+    form = QuestionForm(data, initial=initial, known_tags=KNOWN_TAGS, known_misconceptions=[])
+    form.is_bound and form.is_valid()
+    for chosen, new in (("misconceptions", "new_misconceptions"), ("tags", "new_tags")):
+        fast = rendering.tag_chooser(form[chosen], form[new])
+        with monkeypatch.context() as m:
+            m.setattr(RENDERER, "handlers", {})
+            assert rendering.tag_chooser(form[chosen], form[new]) is None
+            plain = render_to_string(
+                "teach/_tag_chooser.html", {"chosen": form[chosen], "new": form[new]}
+            )
+        assert fast == plain, (chosen, data)
+    if data is not None and "<b>Bad</b>" in data["tags"]:
+        assert "has-error" in fast and "&lt;b&gt;Bad&lt;/b&gt;" in fast
+
+
 # --- what a teacher relies on ----------------------------------------------------------------
 
 

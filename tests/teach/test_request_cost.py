@@ -287,3 +287,104 @@ def test_a_refused_question_makes_no_slug_and_checks_no_key_it_has_just_read(
     saved = Question.objects.get(prompt="Which one is **yours** to do?", lesson=lesson)
     assert saved.slug == "which-one-is-yours-to-do-2"
     assert (saved.module, saved.owner) == (lesson.module, instructor)
+
+
+def test_moving_or_removing_a_question_reads_no_question_per_entry(teacher, owned, instructor):
+    """The audit names each changed entry by its quiz's and question's slugs: the entries
+    come with their questions' slugs, so a move reads no question per renumbered entry, and
+    a removed entry is named without reading its quiz and question again."""
+    from auditlog.models import LogEntry
+
+    from quizzes.models import QuizQuestion
+    from tests.quizzes.builders import make_question
+
+    quiz, first = owned
+    for n in range(2, 7):
+        QuizQuestion.objects.create(quiz=quiz, question=make_question(owner=instructor), order=n)
+    url = reverse("teach:quiz-question-move", args=[quiz.pk, first.pk])
+    before = LogEntry.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        assert teacher.post(url, {"direction": "down"}).status_code == 302
+    reads = [q["sql"] for q in queries if 'FROM "quizzes_question"' in q["sql"]]
+    assert len(reads) == 1  # the moved question (the view's); the entries bring their slugs
+    second = quiz.entries.order_by("order")[0].question  # now first
+    named = set(LogEntry.objects.order_by("pk")[before:].values_list("object_repr", flat=True))
+    assert {f"{quiz.slug} #1: {second.slug}", f"{quiz.slug} #2: {first.slug}"} <= named
+    url = reverse("teach:quiz-question-remove", args=[quiz.pk, first.pk])
+    with CaptureQueriesContext(connection) as queries:
+        assert teacher.post(url).status_code == 302
+    reads = [q for q in queries if q["sql"].startswith('SELECT "quizzes_question"')]
+    assert len(reads) == 1  # the view's look-up of the question in the quiz, and no other
+    gone = LogEntry.objects.order_by("-pk").first()
+    assert (gone.action, gone.object_repr) == (
+        LogEntry.Action.DELETE,
+        f"{quiz.slug} #2: {first.slug}",
+    )
+
+
+def test_a_question_saved_with_its_tags_writes_none_and_a_change_writes_the_difference(owned):
+    """Its tags are read once and compared: the same tags write nothing; a change removes
+    and adds only the difference (creating tags nobody used before); a new question has none
+    to read."""
+    from quizzes.models import Tag
+
+    _, question = owned
+    services.question_set_tags(question=question, tags=["s3", "iam", "exam"])
+    with CaptureQueriesContext(connection) as queries:
+        services.question_set_tags(question=question, tags=["exam", "iam", "s3"])
+    assert len(queries) == 1 and queries[0]["sql"].startswith("SELECT")
+    services.question_set_tags(question=question, tags=["iam", "kms", "brand-new"])
+    assert services.question_tags(question) == ["brand-new", "iam", "kms"]
+    assert set(Tag.objects.values_list("slug", flat=True)) >= {"s3", "exam", "kms", "brand-new"}
+    services.question_set_tags(question=question, tags=[])
+    assert services.question_tags(question) == []
+    fresh = Question.objects.create(slug="fresh", type="single", prompt="?", data={})
+    with CaptureQueriesContext(connection) as queries:
+        services.question_set_tags(question=fresh, tags=[], new=True)
+    assert len(queries) == 0
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_deleting_a_quiz_or_a_question_reads_nothing_per_entry(teacher, instructor, size):
+    """Each deleted entry is in the audit, named by its quiz's and question's slugs, without
+    its quiz and question read again for it: the queries do not grow with the entries."""
+    from auditlog.models import LogEntry
+
+    from quizzes.models import QuizQuestion
+    from tests.quizzes.builders import make_question, make_quiz
+
+    questions = [make_question(owner=instructor, lesson=None) for _ in range(size)]
+    quiz = make_quiz(*questions, owner=instructor)
+    kept = make_quiz(*questions, owner=instructor)
+    names = {str(entry) for entry in QuizQuestion.objects.filter(quiz=quiz)}
+    before = LogEntry.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        assert teacher.post(reverse("teach:quiz-delete", args=[quiz.pk])).status_code == 302
+    reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "quizzes_question"')]
+    assert reads == []
+    logged = LogEntry.objects.order_by("pk")[before:]
+    assert {e.object_repr for e in logged if e.action == LogEntry.Action.DELETE} == names | {
+        quiz.title
+    }
+    gone = questions[0]
+    name = str(QuizQuestion.objects.get(quiz=kept, question=gone))
+    with CaptureQueriesContext(connection) as queries:
+        assert teacher.post(reverse("teach:question-delete", args=[gone.pk])).status_code == 302
+    assert not [q for q in queries if q["sql"].startswith('SELECT "quizzes_quiz"."id"')]
+    assert LogEntry.objects.filter(object_repr=name, action=LogEntry.Action.DELETE).exists()
+
+
+def test_a_policy_questions_new_scenario_is_looked_for_once(teacher, owned):
+    """Its slug is made unique in one query (`unique_slug`) and not looked for again by the
+    scenario's checks; the slug's length is still checked."""
+    from lessons.models import Scenario
+    from tests.teach.test_engine_editors import policy_form
+
+    quiz, _ = owned
+    url, data = policy_form(teacher, quiz, action="save")
+    with CaptureQueriesContext(connection) as queries:
+        assert teacher.post(url, data).status_code == 302
+    assert len([q for q in _scenario_reads(queries) if q.startswith("SELECT")]) == 1
+    assert Scenario.objects.filter(
+        title="Alice reads a report", slug="alice-reads-a-report"
+    ).exists()

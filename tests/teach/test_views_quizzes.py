@@ -121,6 +121,28 @@ def test_duplicate_makes_a_draft_copy_sharing_the_questions(teacher, owned, inst
     assert list(copy.questions.all()) == [question]
 
 
+def test_a_copy_has_every_setting_of_the_quiz_read_once(teacher, owned):
+    """Every setting is copied (the draw's rules, a JSON list, as a list of its own), from the
+    row the view read: the copy reads the quiz no second time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    quiz, _ = owned
+    rules = [{"category": "mine", "count": 1}]
+    Quiz.objects.filter(pk=quiz.pk).update(
+        description="Why *this*", pass_mark=55, time_limit=20, tries=2, draw_rules=rules
+    )
+    with CaptureQueriesContext(connection) as queries:
+        teacher.post(reverse("teach:quiz-duplicate", args=[quiz.pk]))
+    reads = [q for q in queries if q["sql"].startswith('SELECT "quizzes_quiz"."id"')]
+    assert len(reads) <= 1  # the view's (its SQL compiled once, so it names its columns)
+    copy = Quiz.objects.exclude(pk=quiz.pk).get()
+    settings = ("description", "pass_mark", "time_limit", "tries", "draw_rules", "feedback")
+    original = Quiz.objects.get(pk=quiz.pk)
+    assert [getattr(copy, n) for n in settings] == [getattr(original, n) for n in settings]
+    assert copy.draw_rules == rules
+
+
 def test_delete_asks_first_then_deletes_but_keeps_the_questions(teacher, owned):
     quiz, question = owned
     url = reverse("teach:quiz-delete", args=[quiz.pk])

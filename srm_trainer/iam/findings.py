@@ -29,7 +29,7 @@ from .catalog import BudgetExhausted
 from .errors import PolicyError
 from .memo import Memo
 from .model import VERSION_2008, VERSION_2012, Policy, Statement
-from .parser import parse_policy, scan_positions
+from .parser import Positions, parse_policy, scan_positions
 from .reasons import Topic
 from .wildcard import has_wildcard, wildcard_match
 
@@ -137,8 +137,9 @@ class _Linter:
         self.raw = raw
         self.limit = limit
         self.limit_name = limit_name
-        # Positions come from the parser's own scan of the text: one walker for both.
-        self.positions = scan_positions(policy.text) if policy.text is not None else None
+        # Positions come from the parser's own scan of the text (one walker for both), made
+        # for the first finding: a policy with none does not pay for a walk of its text.
+        self.positions: Positions | None = None
         self.found: list[Finding] = []
         # Every search below is charged to the request's budget; a check it cannot pay for is
         # skipped, and `run` then says the policy was not checked in full.
@@ -167,7 +168,10 @@ class _Linter:
                 return
             self.budget.findings -= 1
         line = column = None
-        if self.positions is not None:
+        text = self.policy.text
+        if text is not None:
+            if self.positions is None:
+                self.positions = scan_positions(text)
             line, column = self.positions.locate(path) or (None, None)
         self.found.append(Finding(code, severity, message, path, line, column, data, topic))
 

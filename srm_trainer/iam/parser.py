@@ -1,10 +1,13 @@
 """Policy JSON (text or an already-loaded object) → `model.Policy`, or a located `PolicyError`.
 
-Text goes through three cheap passes: a size check, a position scan (an iterative walk over
-the JSON that records where every value and key starts, keyed by the same paths the errors use,
-and that enforces the nesting limit before anything recursive runs), then `json.loads` (invalid
-JSON → `invalid_json` with json's own line/column). The grammar check then works on the loaded
-object and raises errors with a path; the path is turned back into a line/column from the scan.
+Text is read once in the usual case (`_load_placed`): json's own scanner decodes it, and the
+only positions a valid policy keeps, where each statement starts, are noted on the way. When
+that fails (not JSON, not an object) or the grammar check raises, the text is read again in
+full: a size check, a position scan (an iterative walk over the JSON that records where every
+value and key starts, keyed by the same paths the errors use, and that enforces the nesting
+limit before anything recursive runs), then `json.loads` (invalid JSON → `invalid_json` with
+json's own line/column). The grammar check raises errors with a path; the path is turned back
+into a line/column from the scan.
 
 Parsed policies are cached by content (`parse_policy`: text by its text, a dict by
 `content_key`, never re-serialised as JSON): evaluating the same policy again costs a
@@ -21,14 +24,17 @@ import pickle
 import re
 import threading
 from bisect import bisect_right
+from collections.abc import Callable
+from itertools import accumulate, count
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public since 2.6, absent from typeshed
+from operator import add
 from threading import Lock
 from types import SimpleNamespace
 from typing import Any
 
 from .conditions import ConditionSpec, validate_condition_block
 from .errors import PolicyError
-from .jsontext import depth_exceeds, load_json
+from .jsontext import depth_exceeds, load_json, lone_surrogate_at
 from .model import (
     _UNSET,
     POLICY_KINDS,
@@ -80,24 +86,34 @@ _WS = " \t\n\r"
 
 
 class Positions:
-    """Where each path's key and value start in a JSON text, and offset → line/column."""
+    """Where each path's key and value start in a JSON text, and offset → line/column. The
+    line starts are found on the first `line_col`: a text whose positions are never asked for
+    (a valid policy on one line) does not pay for them."""
 
-    __slots__ = ("values", "keys", "line_starts")
+    __slots__ = ("values", "keys", "_text", "_line_starts")
 
     def __init__(self, text: str) -> None:
         self.values: dict[str, int] = {}
         self.keys: dict[str, int] = {}
-        starts = [0]
-        find = text.find
-        i = find("\n")
-        while i >= 0:
-            starts.append(i + 1)
-            i = find("\n", i + 1)
-        self.line_starts = starts
+        self._text = text
+        self._line_starts: list[int] | None = None
+
+    @property
+    def line_starts(self) -> list[int]:
+        starts = self._line_starts
+        if starts is None:
+            # Line k starts after the k-th "\n": the lengths of the lines before it plus their
+            # newlines, summed in C (a Python loop over lines cost more than the whole parse of
+            # a pretty-printed policy of short statements).
+            lines = self._text.split("\n")
+            starts = [0, *map(add, accumulate(map(len, lines[:-1])), count(1))]
+            self._line_starts = starts
+        return starts
 
     def line_col(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
+        starts = self.line_starts
+        line = bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
 
     def locate(self, path: str, *, prefer_key: bool = False) -> tuple[int, int] | None:
         """Line/column of `path`, or of its closest recorded ancestor."""
@@ -816,6 +832,12 @@ def _too_large(length: int) -> PolicyError:
 def _parse_text(text: str, kind: PolicyKind, name: str | None) -> Policy:
     if len(text) > MAX_POLICY_CHARS:
         raise _too_large(len(text))
+    placed = _load_placed(text)
+    if placed is not None:
+        try:
+            return _policy(placed[0], kind, name, text, placed[1])
+        except PolicyError:
+            pass  # the full reading below finds the same error and places it
     positions = scan_positions(text)
     obj = load_json(text, what="policy")  # scan_positions has enforced MAX_NESTING
     try:
@@ -827,6 +849,85 @@ def _parse_text(text: str, kind: PolicyKind, name: str | None) -> Policy:
         if where is None:
             raise
         raise exc.with_location(line=where[0], column=where[1]) from None
+
+
+# json's own white space; the pattern matches everywhere (perhaps nothing), never None
+_skip_ws: Callable[[str, int], re.Match[str]] = re.compile(r"[ \t\n\r]*").match  # type: ignore[assignment]
+_scan_value = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # json.loads's scanner, its defaults
+_NOT_JSON = (ValueError, RecursionError, StopIteration)  # JSONDecodeError is a ValueError
+
+
+def _load_placed(text: str) -> tuple[dict[str, Any], Positions] | None:
+    """`json.loads(text)` for the usual text, a JSON object, with the offsets of its statements
+    (the only positions a valid policy's result holds): its keys are read here and each value,
+    or each statement, by json's scanner. None for anything else (not an object, not JSON, a
+    lone surrogate escape): `scan_positions` and `load_json` then read the text in full and
+    word the error, as they do when the grammar check fails. A valid policy nests at most 7
+    levels, so the nesting limit `scan_positions` enforces first can only fail a text that the
+    grammar check fails too (as `_parse_object` relies on)."""
+    try:
+        i = _skip_ws(text, 0).end()
+        if text[i : i + 1] != "{":
+            return None
+        obj: dict[str, Any] = {}
+        positions = Positions(text)
+        values = positions.values
+        values[""] = i
+        i = _skip_ws(text, i + 1).end()
+        if text[i : i + 1] == "}":
+            i += 1
+        else:
+            while True:
+                if text[i : i + 1] != '"':
+                    return None
+                key, i = scanstring(text, i + 1)
+                i = _skip_ws(text, i).end()
+                if text[i : i + 1] != ":":
+                    return None
+                i = _skip_ws(text, i + 1).end()
+                if key == "Statement" and text[i : i + 1] == "[":
+                    values["Statement"] = i
+                    obj[key], i = _statement_list(text, i, values)
+                else:
+                    values[key] = i
+                    obj[key], i = _scan_value(text, i)
+                i = _skip_ws(text, i).end()
+                ch = text[i : i + 1]
+                i += 1
+                if ch == "}":
+                    break
+                if ch != ",":
+                    return None
+                i = _skip_ws(text, i).end()
+        if _skip_ws(text, i).end() != len(text):
+            return None
+    except _NOT_JSON:
+        return None
+    if "\\u" in text and lone_surrogate_at(text) is not None:
+        return None
+    return obj, positions
+
+
+def _statement_list(text: str, i: int, values: dict[str, int]) -> tuple[list[Any], int]:
+    """The Statement list starting at `text[i]` ("["), recording where each element starts
+    under its path; raises as json's scanner does, or StopIteration where the list breaks."""
+    items: list[Any] = []
+    i = _skip_ws(text, i + 1).end()
+    if text[i : i + 1] == "]":
+        return items, i + 1
+    paths = _STATEMENT_PATHS
+    while True:
+        n = len(items)
+        values[paths[n] if n < MAX_STATEMENTS else f"Statement[{n}]"] = i
+        item, i = _scan_value(text, i)
+        items.append(item)
+        i = _skip_ws(text, i).end()
+        ch = text[i : i + 1]
+        if ch == "]":
+            return items, i + 1
+        if ch != ",":
+            raise StopIteration(i)
+        i = _skip_ws(text, i + 1).end()
 
 
 def _parse_object(obj: Any, kind: PolicyKind, name: str | None) -> Policy:

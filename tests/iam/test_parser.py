@@ -122,6 +122,26 @@ def test_it_parses_text_and_records_each_statements_line():
     assert policy.text == text
 
 
+def test_statement_positions_follow_crlf_tabs_and_the_last_statement_key():
+    """Where a valid policy's statements start is noted as its text is decoded (no full
+    position scan): CRLF line ends, tabs, a key repeated (JSON keeps the last value)."""
+    text = (
+        '{"Statement": {"Effect": "Deny", "Action": "*", "Resource": "*"},\r\n'
+        '\t"Statement" :\r\n\t[ {"Effect": "Allow", "Action": "*", "Resource": "*"},\r\n'
+        '\t\t{"Effect": "Deny", "Action": "iam:*", "Resource": "*"} ] }'
+    )
+    policy = parse_policy(text)
+    assert [(st.effect, st.line, st.column) for st in policy.statements] == [
+        ("Allow", 3, 4),
+        ("Deny", 4, 3),
+    ]
+    single = parse_policy(
+        '\n\n  {"Statement":\n   {"Effect": "Allow", "Action": "*", "Resource": "*"}}'
+    )
+    assert (single.statements[0].path, single.statements[0].line) == ("Statement", 4)
+    assert single.statements[0].column == 4
+
+
 @pytest.fixture
 def cache_in_use():
     """Caching as a fresh process does: what ran before in this worker (hundreds of policies

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from srm_trainer.iam import PolicyError, evaluate, parse_policy
+from srm_trainer.iam.parser import _load_placed, scan_positions
 from tests.depth import examples
 
 KINDS = ["identity", "resource", "boundary", "session", "scp", "rcp"]
@@ -135,3 +136,40 @@ def test_evaluating_any_case_raises_only_policy_errors(case, policy):
     except PolicyError:
         return
     assert result.decision in ("Allow", "ExplicitDeny", "ImplicitDeny")
+
+
+# Texts of policy-like documents laid out in the ways people and tools write them: one line,
+# indented, tabs, CRLF, white space before colons, a duplicated top-level key.
+layouts = st.sampled_from(
+    [
+        lambda d: json.dumps(d),
+        lambda d: json.dumps(d, indent=2),
+        lambda d: json.dumps(d, indent="\t").replace("\n", "\r\n"),
+        lambda d: json.dumps(d, separators=(" , ", " : "), ensure_ascii=False),
+        lambda d: "\n " + json.dumps(d, indent=1) + " \n",
+        lambda d: json.dumps(d)[:-1] + ', "Statement": ' + json.dumps(d.get("Statement")) + "}",
+    ]
+)
+
+
+@COMMON
+@given(document=policy_ish, layout=layouts, kind=st.sampled_from(KINDS))
+def test_reading_text_once_places_statements_as_the_full_scan_does(document, layout, kind):
+    """The one-pass reading of a policy's text (`_load_placed`) must decode exactly what
+    `json.loads` does and note each statement where `scan_positions` finds it: a statement's
+    line and column come from it whenever the policy is valid."""
+    text = layout(document)
+    placed = _load_placed(text)
+    assert placed is not None
+    obj, positions = placed
+    assert obj == json.loads(text) and list(obj) == list(json.loads(text))
+    full = scan_positions(text)
+    for path, offset in positions.values.items():
+        assert full.values[path] == offset
+        assert positions.line_col(offset) == full.line_col(offset)
+    try:
+        policy = parse_policy(text, kind=kind)
+    except PolicyError:
+        return
+    for statement in policy.statements:
+        assert (statement.line, statement.column) == full.locate(statement.path)

@@ -425,6 +425,9 @@ def _check_values(checked: Checked, previous: Answer | None, now: datetime) -> d
     }
 
 
+ANSWER_LOCKED_MESSAGE = "You have already checked this answer."
+
+
 def answer_save(
     *,
     attempt: Attempt,
@@ -458,11 +461,14 @@ def answer_save(
         if not rows:
             raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
         stored = instance(Answer, rows[0][1:]) if rows[0][1] is not None else None
+        if stored is not None and stored.is_graded:
+            # Final as read under the lock (nothing makes a graded answer pending again), so the
+            # UPDATE and INSERT below would change nothing: refused without trying them.
+            raise AnswerLocked(ANSWER_LOCKED_MESSAGE)
         values = {"response": response, "saved_at": now, "certainty": keep_certainty}
         pending, fields = _SAVE, _SAVE_FIELDS  # the answer while it is not graded
         if checked is not None:
-            previous = stored if stored is not None and not stored.is_graded else None
-            values |= _check_values(checked, previous, now)
+            values |= _check_values(checked, stored, now)  # (a try of an answer not final)
             pending, fields = _CHECK, _CHECK_FIELDS
         row = [values[name] for name in fields]
         if stored is not None and pending.update(row, attempt.pk, question.pk):
@@ -474,7 +480,7 @@ def answer_save(
             return answer
         # The row exists: either graded already (locked) or created a moment ago.
         if not pending.update(row, attempt.pk, question.pk):
-            raise AnswerLocked("You have already checked this answer.")
+            raise AnswerLocked(ANSWER_LOCKED_MESSAGE)
         rows = _ANSWER.rows(attempt.pk, question.pk)
         if not rows:  # as `Answer.objects.get` would (the row is written above: never)
             raise Answer.DoesNotExist("Answer matching query does not exist.")

@@ -194,6 +194,34 @@ def test_an_answer_another_request_inserted_after_the_read_is_updated_not_duplic
     assert Answer.objects.filter(attempt=attempt).count() == 1
 
 
+@pytest.mark.parametrize("read", ["pending", "none"])
+def test_an_answer_another_request_graded_after_the_read_is_not_overwritten(
+    learner, monkeypatch, read
+):
+    """The race the UPDATE's `graded_at IS NULL` guard handles (where the read locks nothing):
+    our read finds the answer not graded (or none), then another tab's check grades it before
+    our writes. The save and the check are refused, the graded row left as it was."""
+    from srm_trainer.prepared import concrete_attnames
+
+    q = make_question("true_false")
+    attempt = make_attempt(make_quiz(q), learner)
+    attempts.answer_save(attempt=attempt, question=q, response={"answer": False})
+    real_rows = attempts._OPEN_WITH_ANSWER.rows
+    read_first = real_rows(attempt.pk, q.pk)  # before the other tab's check
+    attempts.answer_save(attempt=attempt, question=q, response={"answer": False}, check=True)
+    graded = Answer.objects.filter(question=q).values().get()
+    assert graded["graded_at"] is not None
+    [row] = read_first
+    if read == "none":
+        row = [row[0], *[None] * (len(row) - 1)]
+    assert row[1 + concrete_attnames(Answer).index("graded_at")] is None
+    monkeypatch.setattr(attempts._OPEN_WITH_ANSWER, "rows", lambda *args: [row])
+    for kwargs in ({}, {"check": True}):
+        with pytest.raises(attempts.AnswerLocked):
+            attempts.answer_save(attempt=attempt, question=q, response={"answer": True}, **kwargs)
+        assert Answer.objects.filter(question=q).values().get() == graded
+
+
 def test_a_save_locks_the_open_attempts_row_before_it_writes(learner, quiz):
     """So a submit cannot slip in between (FOR UPDATE where the database has it: of the
     attempt's row only, the answer being on the nullable side of the read's join)."""
@@ -238,6 +266,32 @@ def test_a_first_answer_costs_the_queries_a_changed_one_does(learner):
     assert not [s for s in first_check if s.startswith("UPDATE")]
     assert Answer.objects.get(question=questions[0]).response == {"answer": True}
     assert Answer.objects.get(question=questions[1]).is_graded
+
+
+def test_a_graded_answer_is_refused_from_the_locked_read_without_writing(learner):
+    """An autosave or check of an answer already graded (checked in a stale tab) is refused
+    from what the save's locked read returned: no UPDATE or INSERT tried, the row as it was."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    questions = [make_question("true_false") for _ in range(2)]
+    attempt = make_attempt(make_quiz(*questions), learner)
+    q = questions[0]
+    attempts.answer_save(attempt=attempt, question=q, response={"answer": False}, check=True)
+    graded = Answer.objects.filter(pk=Answer.objects.get(question=q).pk).values().get()
+    attempts.answer_save(attempt=attempt, question=questions[1], response={"answer": False})
+    with CaptureQueriesContext(connection) as open_save:  # a changed answer's save
+        attempts.answer_save(attempt=attempt, question=questions[1], response={"answer": True})
+    changed = [c["sql"] for c in open_save.captured_queries if "SAVEPOINT" not in c["sql"]]
+    assert len([s for s in changed if s.startswith("UPDATE")]) == 1  # (and no INSERT)
+    for kwargs in ({}, {"check": True}, {"check": True, "certainty": 3}):
+        locked = pytest.raises(attempts.AnswerLocked, match="already checked this answer")
+        with CaptureQueriesContext(connection) as ctx, locked:
+            attempts.answer_save(attempt=attempt, question=q, response={"answer": True}, **kwargs)
+        sql = [c["sql"] for c in ctx.captured_queries if "SAVEPOINT" not in c["sql"]]
+        assert not [s for s in sql if s.startswith(("UPDATE", "INSERT"))], sql
+        assert len(sql) == len(changed) - 1, sql  # the changed save's, but its UPDATE
+        assert Answer.objects.filter(question=q).values().get() == graded
 
 
 def test_owned_attempt_reads_what_the_orm_reads_for_its_owner_only(

@@ -188,17 +188,86 @@ def _due_card_query(user_id, question_id, end) -> QuerySet:
 _DUE_CARD = PreparedQuery(ReviewCard, ["int", "int", "time"], _due_card_query)
 
 
+def _card_from(row) -> ReviewCard:
+    """A card with its question whole, from a row of `_CARD` and the question's columns."""
+    from quizzes.attempts import question_from
+
+    card = instance(ReviewCard, row[: len(_CARD)])
+    ReviewCard.question.field.set_cached_value(card, question_from(row[len(_CARD) :]))
+    return card
+
+
 def due_card(*, user, question_id: int, now: datetime) -> ReviewCard | None:
     """The learner's card for question `question_id` if it is due today (one card at most:
     one_card_per_question), with its question whole; None otherwise."""
-    from quizzes.attempts import question_from
-
     rows = _DUE_CARD.rows(user.pk, question_id, end_of_day(now))
-    if not rows:
-        return None
-    card = instance(ReviewCard, rows[0][: len(_CARD)])
-    ReviewCard.question.field.set_cached_value(card, question_from(rows[0][len(_CARD) :]))
-    return card
+    return _card_from(rows[0]) if rows else None
+
+
+# The cards ready now (due by `now`, in the chosen module or all, at the chosen level or all):
+# the review page picks the next one among them, and counts them for a level, on every view.
+# SQL compiled once per shape (module or all, level or all).
+READY_PICKED = 50  # the first this many in order: the page offers the first usable one
+
+
+def _ready(user_id, end, now, module_id=None, level=None) -> QuerySet:
+    cards = ReviewCard.objects.filter(_in_module(module_id), user_id=user_id, due__lt=end)
+    cards = cards.filter(due__lte=now)
+    if level is not None:
+        cards = cards.filter(question__in=Question.objects.at_level(level).values("pk"))
+    return cards
+
+
+def _ready_picked(cards: QuerySet) -> QuerySet:
+    from quizzes.attempts import QUESTION_COLUMNS  # (attempts imports this module)
+
+    columns = (*_CARD, *(f"question__{column}" for column in QUESTION_COLUMNS))
+    return cards.order_by("due", "pk").values_list(*columns)[:READY_PICKED]
+
+
+def _ready_counted(cards: QuerySet) -> QuerySet:
+    """`cards.count()` as one row (none: no card; all are one learner's)."""
+    return cards.order_by().values("user_id").annotate(n=Count("pk")).values_list("n")
+
+
+def _by_shape(select) -> dict[tuple[bool, bool], PreparedQuery]:
+    """`select(_ready(...))` for each shape (by module, by level), each compiled once."""
+
+    def prepared(by_module: bool, by_level: bool) -> PreparedQuery:
+        def build(user_id, end, now, *rest):
+            module_id = rest[0] if by_module else None
+            level = rest[-1] if by_level else None
+            return select(_ready(user_id, end, now, module_id, level))
+
+        kinds = ["int", "time", "time", *["int"] * by_module, *["text"] * by_level]
+        return PreparedQuery(ReviewCard, kinds, build)
+
+    return {(m, v): prepared(m, v) for m in (False, True) for v in (False, True)}
+
+
+_READY_PICKED = _by_shape(_ready_picked)
+_READY_COUNTED = _by_shape(_ready_counted)
+
+
+def _ready_rows(shapes, user, now: datetime, module_id: int | None, level: str) -> list:
+    args = [user.pk, end_of_day(now), now]
+    args += [module_id] if module_id is not None else []
+    args += [level] if level else []
+    return shapes[module_id is not None, bool(level)].rows(*args)
+
+
+def ready_cards(
+    *, user, now: datetime, module_id: int | None = None, level: str = ""
+) -> list[ReviewCard]:
+    """The first READY_PICKED cards ready now, in the order they are offered (due, then id),
+    each with its question whole (its lesson, module and scenario): one query."""
+    return [_card_from(row) for row in _ready_rows(_READY_PICKED, user, now, module_id, level)]
+
+
+def ready_count(*, user, now: datetime, module_id: int | None = None, level: str = "") -> int:
+    """How many cards are ready now (as `ready_cards` filters them): one query."""
+    rows = _ready_rows(_READY_COUNTED, user, now, module_id, level)
+    return rows[0][0] if rows else 0
 
 
 def _reviewed(existing: ReviewCard | None, question_id: int, correct: bool, now: datetime) -> dict:

@@ -610,17 +610,12 @@ def _review_context(
         review.session_restart(request.session)  # nothing left: the next sitting starts afresh
     full = review.session_full(request.session)
     # The cards ready now, read only to count them for a level or to pick the next one (an
-    # answer's page shows the card answered).
+    # answer's page shows the card answered): SQL compiled once (review.ready_cards).
     pick = card is None and result is None and standing.now_count and not full
-    if level or pick:
-        ready = review.due_cards(user=request.user, now=now, module_id=module_id)
-        ready = ready.filter(due__lte=now)
-        if level:
-            ready = ready.filter(question__in=Question.objects.at_level(level).values("pk"))
-    level_due = ready.count() if level and standing.now_count else None
+    filters = {"user": request.user, "now": now, "module_id": module_id, "level": level}
+    level_due = review.ready_count(**filters) if level and standing.now_count else None
     if pick:
-        ready = ready.select_related("question__lesson__module", "question__scenario")
-        card = next((c for c in ready[:50] if c.question.is_usable()), None)
+        card = next((c for c in review.ready_cards(**filters) if c.question.is_usable()), None)
         if card is None and not level:
             due_now = 0  # only questions being repaired are due: nothing to offer now
     if card is not None and form is None and result is None:

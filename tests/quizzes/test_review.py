@@ -332,3 +332,81 @@ def test_the_filters_modules_are_those_the_orm_reads():
         (m.pk, m.slug, m.title, m.order) for m in orm
     ]
     assert [m.get_deferred_fields() for m in read] == [m.get_deferred_fields() for m in orm]
+
+
+def _orm_ready(user, now, module_id, level):
+    """The review page's ready cards as it read them with the ORM before `ready_cards`."""
+    from quizzes.models import Question
+
+    ready = review.due_cards(user=user, now=now, module_id=module_id).filter(due__lte=now)
+    if level:
+        ready = ready.filter(question__in=Question.objects.at_level(level).values("pk"))
+    return ready
+
+
+def _same_card(card, orm) -> None:
+    assert _row(card) == _row(orm)
+    assert _row(card.question) == _row(orm.question)
+    assert _row(card.question.lesson) == _row(orm.question.lesson)
+    if orm.question.lesson is not None:
+        assert _row(card.question.lesson.module) == _row(orm.question.lesson.module)
+    assert _row(card.question.scenario) == _row(orm.question.scenario)
+
+
+def test_the_ready_cards_and_their_count_are_what_the_orm_reads(
+    learner, other_learner, django_assert_num_queries
+):
+    """`ready_cards` and `ready_count` (SQL compiled once per shape) give the review page's ORM
+    reads: due by `now` and today (each boundary to the microsecond), a question's own module
+    or else its lesson's, its own level or else its lesson's, in order, each question whole."""
+    from tests.conftest import make_lesson
+
+    lesson = make_lesson(level="advanced")
+    module = lesson.module
+    other = make_lesson().module
+    end = review.end_of_day(NOW)
+    tick = timedelta(microseconds=1)
+    questions = [
+        (make_question(lesson=lesson), NOW - timedelta(days=3)),  # advanced by its lesson
+        (make_question("policy_decision", lesson=None, module=module), NOW - tick),
+        (make_question(lesson=lesson, module=other, level="associate"), NOW),
+        (make_question(lesson=None), NOW),  # foundational, no module: same due, by id
+        (make_question(level="advanced"), NOW + tick),
+        (make_question(lesson=lesson), end - tick),
+        (make_question(lesson=lesson), end),  # tomorrow
+    ]
+    for question, due in questions:
+        for user in (learner, other_learner):
+            card = review.card_record(user=user, question=question, correct=False, now=NOW)
+            ReviewCard.objects.filter(pk=card.pk).update(due=due)
+    seen = set()
+    for now in (NOW - timedelta(days=4), NOW - tick, NOW, NOW + tick, end - tick, end):
+        for module_id in (None, module.pk, other.pk, 0):
+            for level in ("", "foundational", "associate", "advanced"):
+                filters = {"now": now, "module_id": module_id, "level": level}
+                orm = list(
+                    _orm_ready(learner, **filters).select_related(
+                        "question__lesson__module", "question__scenario"
+                    )[: review.READY_PICKED]
+                )
+                with django_assert_num_queries(1):
+                    cards = review.ready_cards(user=learner, **filters)
+                assert [c.pk for c in cards] == [c.pk for c in orm]
+                for card, expected in zip(cards, orm, strict=True):
+                    _same_card(card, expected)
+                with django_assert_num_queries(1):
+                    count = review.ready_count(user=learner, **filters)
+                assert count == _orm_ready(learner, **filters).count()
+                seen.add(len(cards))
+    assert {0, 1, 2, 3} <= seen  # none ready, and some
+
+
+def test_the_ready_cards_are_the_first_fifty_in_order(learner):
+    for i in range(review.READY_PICKED + 2):
+        card = review.card_record(user=learner, question=make_question(), correct=False, now=NOW)
+        ReviewCard.objects.filter(pk=card.pk).update(due=NOW - timedelta(minutes=i % 7))
+    cards = review.ready_cards(user=learner, now=NOW)
+    orm = _orm_ready(learner, NOW, None, "")[: review.READY_PICKED]
+    assert [c.pk for c in cards] == [c.pk for c in orm]
+    assert len(cards) == review.READY_PICKED
+    assert review.ready_count(user=learner, now=NOW) == review.READY_PICKED + 2

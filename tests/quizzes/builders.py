@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from itertools import count
 
+from django.db import connection
+
 from curriculum.quiz_readers import text_id
 from quizzes.attempts import attempt_start
 from quizzes.models import Question, Quiz, QuizQuestion
@@ -206,3 +208,19 @@ def wrong_response(question: Question) -> dict:
     if question.type == "true_false":
         return {"answer": not data["answer"]}
     raise ValueError(question.type)
+
+
+# An answer's columns as the database holds them (JSON and datetimes as stored text, not as
+# the ORM reads them back): what a prepared write must store exactly as the ORM's does.
+_STORED_ANSWER = (
+    "SELECT attempt_id, question_id, CAST(response AS TEXT), score, correct,"
+    " CAST(feedback AS TEXT), CAST(saved_at AS TEXT), CAST(graded_at AS TEXT), tries,"
+    " certainty, credit FROM quizzes_answer WHERE id = %s"
+)
+
+
+def stored_answer(pk: int) -> tuple:
+    """The answer row `pk` as stored: attempt, question, then every value (_STORED_ANSWER)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_STORED_ANSWER, [pk])
+        return cursor.fetchone()

@@ -12,23 +12,11 @@ from django.db.models.signals import post_save, pre_save
 
 from quizzes.models import Answer, Quiz, ReviewCard
 from srm_trainer.prepared import PreparedInsert
-from tests.quizzes.builders import make_attempt, make_question, make_quiz
+from tests.quizzes.builders import make_attempt, make_question, make_quiz, stored_answer
 
 pytestmark = pytest.mark.django_db
 
 WHEN = datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=UTC)
-
-
-def _stored(pk: int) -> tuple:
-    """The row as the database holds it (the JSON's text, the datetime's form), not as read."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT attempt_id, question_id, CAST(response AS TEXT), score, correct,"
-            " CAST(feedback AS TEXT), CAST(saved_at AS TEXT), CAST(graded_at AS TEXT), tries,"
-            " certainty, credit FROM quizzes_answer WHERE id = %s",
-            [pk],
-        )
-        return cursor.fetchone()
 
 
 @pytest.fixture
@@ -63,8 +51,8 @@ def test_what_it_stores_is_what_the_orms_create_stores(two_attempts, ignore_conf
         orm = Answer.objects.create(attempt=orm_attempt, question=question, **values)
         answer = Answer(attempt=prepared_attempt, question=question, **values)
         assert insert.insert(answer) is True
-        assert _stored(answer.pk)[1:] == _stored(orm.pk)[1:]
-        assert _stored(answer.pk)[0] == prepared_attempt.pk
+        assert stored_answer(answer.pk)[1:] == stored_answer(orm.pk)[1:]
+        assert stored_answer(answer.pk)[0] == prepared_attempt.pk
         # saved, as save() leaves an instance: its key set, no longer being added, its database
         assert answer.pk is not None and answer.pk != orm.pk
         assert (answer._state.adding, answer._state.db) == (False, "default")

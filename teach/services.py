@@ -137,7 +137,11 @@ def _delete_entries(entries: list[QuizQuestion]) -> None:
 
 @transaction.atomic
 def quiz_delete(*, quiz: Quiz) -> None:
-    """Delete a quiz nobody has attempted; its questions stay in their author's list."""
+    """Delete a quiz nobody has attempted; its questions stay in their author's list. The quiz
+    is held first, as an edit of its entries holds it (`hold_entries`): an edit and the
+    deletion queue instead of each holding rows the other needs (a deadlock on PostgreSQL),
+    and an attempt started meanwhile (its start locks the quiz too) is seen here."""
+    hold_entries(quiz)
     if quiz.attempts.exists():
         raise TeachError(
             "Learners have attempted this quiz, so it cannot be deleted (their results would "

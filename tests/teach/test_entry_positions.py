@@ -214,3 +214,13 @@ def test_an_add_and_an_import_into_the_quiz_at_once_take_the_next_places(at_once
         ),
     )
     assert [order for _slug, order in _positions(quiz)] == [1, 2, 3, 4]
+
+
+def test_a_move_and_the_quiz_deleted_at_once_end_with_the_quiz_deleted(at_once):
+    quiz = _quiz("a", "b", "c")
+    at_once(
+        lambda: services.quiz_move_question(quiz=_fresh(quiz), question=_question("b"), step=-1),
+        lambda: services.quiz_delete(quiz=_fresh(quiz)),
+    )
+    assert not Quiz.objects.filter(pk=quiz.pk).exists()
+    assert Question.objects.filter(slug__in="abc").count() == 3

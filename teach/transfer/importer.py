@@ -383,11 +383,11 @@ def write(result: Plan) -> Plan:
             question.save()  # a new scenario's pk is taken from it on save
             if question.import_tags:
                 question_set_tags(question=question, tags=question.import_tags)
-        target = result.quiz or result.into
         if result.quiz is not None:
             result.quiz.save()
-        if result.into is not None:
-            hold_entries(result.into)  # before its last position is read: see there
+        # Held before its last position is read (see there); a quiz deleted meanwhile gets none.
+        into = result.into if result.into is not None and hold_entries(result.into) else None
+        target = result.quiz or into
         if target is not None:
             last = target.entries.aggregate(last=Max("order"))["last"] or 0
             already = set(target.entries.values_list("question_id", flat=True))

@@ -1,5 +1,6 @@
 """Two edits of one quiz's questions at once (two instructors, or two tabs): each must see the
-positions the other left, so the quiz keeps the positions 1..n, no two entries sharing one.
+positions the other left, so the quiz keeps the positions 1..n, no two entries sharing one;
+and an edit that meets the quiz's deletion ends without an error.
 
 Each edit runs in its own thread, on its own database connection. The first is paused just
 after it has read the quiz's entries, until the second has read them too or `PAUSE` passes:
@@ -224,3 +225,25 @@ def test_a_move_and_the_quiz_deleted_at_once_end_with_the_quiz_deleted(at_once):
     )
     assert not Quiz.objects.filter(pk=quiz.pk).exists()
     assert Question.objects.filter(slug__in="abc").count() == 3
+
+
+def test_a_quiz_deleted_twice_at_once_is_deleted_without_an_error(at_once):
+    """The same form sent twice: the second finds nothing left to delete."""
+    quiz = _quiz("a", "b")
+
+    def delete():
+        services.quiz_delete(quiz=_fresh(quiz))
+
+    at_once(delete, delete)
+    assert not Quiz.objects.filter(pk=quiz.pk).exists()
+
+
+def test_an_add_to_a_quiz_deleted_meanwhile_adds_nothing_and_fails_nothing(at_once):
+    quiz = _quiz("a")
+    make_question(slug="b")
+    at_once(
+        lambda: services.quiz_delete(quiz=_fresh(quiz)),
+        lambda: services.quiz_add_question(quiz=_fresh(quiz), question=_question("b")),
+    )
+    assert not Quiz.objects.filter(pk=quiz.pk).exists()
+    assert Question.objects.filter(slug__in="ab").count() == 2

@@ -12,6 +12,7 @@ from copy import deepcopy
 from django.db import router, transaction
 from django.db.models import Count, Max, Q
 from django.db.models.deletion import Collector
+from django.utils import timezone
 from django.utils.text import slugify
 
 from lessons.models import Source
@@ -137,7 +138,12 @@ def _delete_entries(entries: list[QuizQuestion]) -> None:
 
 @transaction.atomic
 def quiz_delete(*, quiz: Quiz) -> None:
-    """Delete a quiz nobody has attempted; its questions stay in their author's list."""
+    """Delete a quiz nobody has attempted; its questions stay in their author's list. The quiz
+    is held first, as an edit of its entries holds it (`hold_entries`): an edit and the
+    deletion queue instead of each holding rows the other needs (a deadlock on PostgreSQL),
+    and an attempt started meanwhile (its start locks the quiz too) is seen here."""
+    if not hold_entries(quiz):
+        return  # deleted meanwhile (the same form sent twice)
     if quiz.attempts.exists():
         raise TeachError(
             "Learners have attempted this quiz, so it cannot be deleted (their results would "
@@ -149,27 +155,61 @@ def quiz_delete(*, quiz: Quiz) -> None:
     quiz.delete()
 
 
-def quiz_add_question(*, quiz: Quiz, question: Question, new: bool = False) -> QuizQuestion:
+def hold_entries(quiz: Quiz) -> bool:
+    """Mark the quiz changed, first thing in the transaction that changes its entries: that
+    UPDATE holds the quiz's row lock until commit (PostgreSQL; on SQLite the transaction took
+    the database's write lock at its BEGIN IMMEDIATE), so two edits of one quiz's entries at
+    once queue here, and each reads the positions the other left, not the ones before it (two
+    adds would both take the same "last + 1"; two moves would mix their renumberings).
+
+    The write each such change made at its end anyway, without `save()`'s read of the row
+    for the audit (which logs no change of `updated_at` alone). False: the quiz is gone (a
+    deletion committed meanwhile), so there is nothing left to change."""
+    quiz.updated_at = timezone.now()
+    return bool(Quiz.objects.filter(pk=quiz.pk).update(updated_at=quiz.updated_at))
+
+
+@transaction.atomic
+def quiz_add_question(*, quiz: Quiz, question: Question, new: bool = False) -> QuizQuestion | None:
     """Put the question last in the quiz, unless it is in it already. `new`: the question
-    was inserted just now, so no entry can list it yet (nothing to look for first)."""
+    was inserted just now, so no entry can list it yet (nothing to look for first). None:
+    the quiz was deleted meanwhile."""
+    if not hold_entries(quiz):
+        return None
     last = quiz.entries.aggregate(last=Max("order"))["last"] or 0
     if new:
-        entry = QuizQuestion.objects.create(quiz=quiz, question=question, order=last + 1)
-    else:
-        entry, _ = QuizQuestion.objects.get_or_create(
-            quiz=quiz, question=question, defaults={"order": last + 1}
-        )
-    quiz.save(update_fields=["updated_at"])
+        return QuizQuestion.objects.create(quiz=quiz, question=question, order=last + 1)
+    entry, _ = QuizQuestion.objects.get_or_create(
+        quiz=quiz, question=question, defaults={"order": last + 1}
+    )
     return entry
 
 
+@transaction.atomic
 def quiz_remove_question(*, quiz: Quiz, question: Question) -> None:
-    """Take a question out of this quiz (the question itself stays)."""
-    entries = list(quiz.entries.filter(question=question).only(*ENTRY_COLUMNS))
-    for entry in entries:
+    """Take a question out of this quiz (the question itself stays), and close the gap: the
+    entries after it move up one place, so the positions stay 1..n. One UPDATE for those,
+    without an audit entry each (the removal is logged, and says where it was)."""
+    if not hold_entries(quiz):
+        return
+    entries = list(quiz.entries.only(*ENTRY_COLUMNS).order_by("order", "pk"))
+    gone = [e for e in entries if e.question_id == question.pk]
+    for entry in gone:
         entry.question = question
-    _delete_entries(entries)
-    quiz.save(update_fields=["updated_at"])
+    _delete_entries(gone)
+    _renumber([e for e in entries if e.question_id != question.pk])
+
+
+def _renumber(entries: list[QuizQuestion]) -> None:
+    """Give these entries (a quiz's, in its order) the positions 1..n, in one UPDATE of the
+    ones that change."""
+    moved = []
+    for order, entry in enumerate(entries, start=1):
+        if entry.order != order:
+            entry.order = order
+            moved.append(entry)
+    if moved:
+        QuizQuestion.objects.bulk_update(moved, ["order"])
 
 
 @transaction.atomic
@@ -178,6 +218,8 @@ def quiz_move_question(*, quiz: Quiz, question: Question, step: int) -> None:
 
     Each entry comes with its question's slug: the audit names a changed entry by it
     (`QuizQuestion.__str__`), and without it read each moved entry's whole question again."""
+    if not hold_entries(quiz):
+        return
     entries = list(
         quiz.entries.select_related("question")
         .only(*ENTRY_COLUMNS, "question__slug")
@@ -193,7 +235,6 @@ def quiz_move_question(*, quiz: Quiz, question: Question, step: int) -> None:
         if entry.order != order:
             entry.order = order
             entry.save(update_fields=["order"])
-    quiz.save(update_fields=["updated_at"])
 
 
 # Whether a question has an answer, as `exists()` asks it, its SQL compiled once.

@@ -23,7 +23,7 @@ from lessons.models import Lesson, Module, Scenario, Source
 from quizzes import kinds
 from quizzes.models import RESERVED_QUIZ_SLUGS, Question, Quiz, QuizQuestion
 from teach.forms import MAX_TAG_LENGTH, MAX_TAGS, TAG
-from teach.services import question_set_tags
+from teach.services import hold_entries, question_set_tags
 from teach.transfer import gift, json_format
 from teach.transfer.drafts import (
     MAX_CHALLENGE_REQUESTS,
@@ -383,19 +383,19 @@ def write(result: Plan) -> Plan:
             question.save()  # a new scenario's pk is taken from it on save
             if question.import_tags:
                 question_set_tags(question=question, tags=question.import_tags)
-        target = result.quiz or result.into
         if result.quiz is not None:
             result.quiz.save()
+        # Held before its last position is read (see there); a quiz deleted meanwhile gets none.
+        into = result.into if result.into is not None and hold_entries(result.into) else None
+        target = result.quiz or into
         if target is not None:
             last = target.entries.aggregate(last=Max("order"))["last"] or 0
             already = set(target.entries.values_list("question_id", flat=True))
+            added = [q for q in result.questions if q.pk not in already]
             QuizQuestion.objects.bulk_create(
                 QuizQuestion(quiz=target, question=q, order=last + n)
-                for n, q in enumerate(result.questions, start=1)
-                if q.pk not in already
+                for n, q in enumerate(added, start=1)
             )
-            if result.into is not None:
-                result.into.save(update_fields=["updated_at"])
     return result
 
 

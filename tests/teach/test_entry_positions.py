@@ -1,0 +1,249 @@
+"""Two edits of one quiz's questions at once (two instructors, or two tabs): each must see the
+positions the other left, so the quiz keeps the positions 1..n, no two entries sharing one;
+and an edit that meets the quiz's deletion ends without an error.
+
+Each edit runs in its own thread, on its own database connection. The first is paused just
+after it has read the quiz's entries, until the second has read them too or `PAUSE` passes:
+without the quiz held, the second reads the same positions as the first and both write from
+them, every time; with it, the second waits for the first's commit before it reads.
+
+On SQLite the edits run on a file copy of the test database, opened as the site opens its own
+(WAL, BEGIN IMMEDIATE, a busy timeout): connections to the in-memory test database share one
+cache, whose table locks fail at once ("database table is locked") where the site's file
+database makes a writer wait. On PostgreSQL they run on the test database itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+
+import pytest
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+from quizzes.models import Question, Quiz
+from teach import services
+from tests.quizzes.builders import make_question, make_quiz
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# How long the first edit waits, at its first write, for the second to reach its own: the
+# second only gets there when nothing holds it back.
+PAUSE = 0.5
+
+
+@contextlib.contextmanager
+def _own_connections(folder):
+    """Yields what each thread calls first, to open its own connection (see above)."""
+    if connection.vendor != "sqlite":
+        yield lambda: None
+        return
+    path = folder / "db.sqlite3"
+    connection.ensure_connection()
+    with contextlib.closing(sqlite3.connect(path)) as file:
+        connection.connection.backup(file)
+    wrapper = type(connections[DEFAULT_DB_ALIAS])
+    settings_dict = {**connection.settings_dict, "NAME": str(path)}
+
+    def open_file() -> None:
+        connections[DEFAULT_DB_ALIAS] = wrapper(settings_dict, DEFAULT_DB_ALIAS)
+
+    yield open_file
+    with contextlib.closing(sqlite3.connect(path)) as file:
+        file.backup(connection.connection)  # what they left, for the test to read
+
+
+@pytest.fixture
+def at_once(tmp_path):
+    """Run `first` and `second` in two threads, `second` started once `first` has read the
+    quiz's entries (and written none)."""
+
+    def run_both(first, second) -> None:
+        with _own_connections(tmp_path) as open_connection:
+            _run_both(first, second, open_connection)
+
+    return run_both
+
+
+def _run_both(first, second, open_connection) -> None:
+    first_read, second_started, second_read = (threading.Event() for _ in range(3))
+    errors: list[BaseException] = []
+
+    def reads_entries(sql: str) -> bool:
+        return sql.startswith("SELECT") and '"quizzes_quizquestion"' in sql
+
+    def pause_after_read(execute, sql, params, many, context):
+        """The first thread, once it has read the quiz's entries, waits for the second to
+        read them too (at most `PAUSE`), before it writes anything."""
+        result = execute(sql, params, many, context)
+        if reads_entries(sql) and not first_read.is_set():
+            first_read.set()
+            second_started.wait(10)
+            second_read.wait(PAUSE)
+        return result
+
+    def note_read(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if reads_entries(sql):
+            second_read.set()
+        return result
+
+    def run(work, wrapper, started=None) -> None:
+        if started is not None:
+            started.set()
+        try:
+            open_connection()
+            with connection.execute_wrapper(wrapper):
+                work()
+        except BaseException as exc:  # reported by the test's thread
+            errors.append(exc)
+        finally:
+            connection.close()  # this thread's own
+
+    one = threading.Thread(target=run, args=(first, pause_after_read))
+    two = threading.Thread(target=run, args=(second, note_read, second_started))
+    one.start()
+    assert first_read.wait(10), "the first edit never read the quiz's entries"
+    two.start()
+    one.join(30)
+    two.join(30)
+    assert not errors, errors
+    assert not (one.is_alive() or two.is_alive())
+
+
+def _positions(quiz: Quiz) -> list[tuple[str, int]]:
+    return list(quiz.entries.order_by("order", "pk").values_list("question__slug", "order"))
+
+
+def _quiz(*slugs: str) -> Quiz:
+    return make_quiz(*(make_question(slug=slug) for slug in slugs))
+
+
+def _fresh(quiz: Quiz) -> Quiz:
+    """The quiz as the other request reads it (its own object, read on its own connection)."""
+    return Quiz.objects.get(pk=quiz.pk)
+
+
+def _question(slug: str) -> Question:
+    return Question.objects.get(slug=slug)
+
+
+@pytest.mark.parametrize("new", [False, True], ids=["existing", "just-written"])
+def test_two_questions_added_at_once_take_the_next_two_places(new, at_once):
+    quiz = _quiz("a", "b")
+    make_question(slug="c")
+    make_question(slug="d")
+
+    def add(slug):
+        return lambda: services.quiz_add_question(
+            quiz=_fresh(quiz), question=_question(slug), new=new
+        )
+
+    at_once(add("c"), add("d"))
+    assert _positions(quiz) == [("a", 1), ("b", 2), ("c", 3), ("d", 4)]
+
+
+def test_the_same_question_added_twice_at_once_is_listed_once(at_once):
+    quiz = _quiz("a")
+    make_question(slug="b")
+
+    def add():
+        services.quiz_add_question(quiz=_fresh(quiz), question=_question("b"))
+
+    at_once(add, add)
+    assert _positions(quiz) == [("a", 1), ("b", 2)]
+
+
+def test_two_moves_at_once_are_made_one_after_the_other(at_once):
+    quiz = _quiz("a", "b", "c", "d")
+
+    def up(slug):
+        return lambda: services.quiz_move_question(
+            quiz=_fresh(quiz), question=_question(slug), step=-1
+        )
+
+    at_once(up("b"), up("c"))  # b a c d, then b c a d
+    assert _positions(quiz) == [("b", 1), ("c", 2), ("a", 3), ("d", 4)]
+
+
+def test_two_removals_at_once_leave_the_rest_numbered_from_one(at_once):
+    quiz = _quiz("a", "b", "c", "d")
+
+    def remove(slug):
+        return lambda: services.quiz_remove_question(quiz=_fresh(quiz), question=_question(slug))
+
+    at_once(remove("a"), remove("b"))
+    assert _positions(quiz) == [("c", 1), ("d", 2)]
+
+
+def test_an_add_and_a_removal_at_once_leave_the_quiz_numbered_from_one(at_once):
+    quiz = _quiz("a", "b", "c")
+    make_question(slug="d")
+    at_once(
+        lambda: services.quiz_remove_question(quiz=_fresh(quiz), question=_question("a")),
+        lambda: services.quiz_add_question(quiz=_fresh(quiz), question=_question("d")),
+    )
+    assert _positions(quiz) == [("b", 1), ("c", 2), ("d", 3)]
+
+
+def test_the_same_question_removed_twice_at_once_is_removed_once(at_once):
+    quiz = _quiz("a", "b", "c")
+
+    def remove():
+        services.quiz_remove_question(quiz=_fresh(quiz), question=_question("a"))
+
+    at_once(remove, remove)
+    assert _positions(quiz) == [("b", 1), ("c", 2)]
+
+
+def test_an_add_and_an_import_into_the_quiz_at_once_take_the_next_places(at_once):
+    from django.contrib.auth import get_user_model
+
+    from teach.transfer import importer
+
+    owner = get_user_model().objects.create_user("ines", password="a-long-passphrase-7")
+    quiz = _quiz("a", "b")
+    make_question(slug="c")
+    at_once(
+        lambda: services.quiz_add_question(quiz=_fresh(quiz), question=_question("c")),
+        lambda: importer.run(
+            "::Imported:: Keys are yours to rotate. {T####You hold them.}",
+            "gift",
+            owner=owner,
+            into=_fresh(quiz),
+        ),
+    )
+    assert [order for _slug, order in _positions(quiz)] == [1, 2, 3, 4]
+
+
+def test_a_move_and_the_quiz_deleted_at_once_end_with_the_quiz_deleted(at_once):
+    quiz = _quiz("a", "b", "c")
+    at_once(
+        lambda: services.quiz_move_question(quiz=_fresh(quiz), question=_question("b"), step=-1),
+        lambda: services.quiz_delete(quiz=_fresh(quiz)),
+    )
+    assert not Quiz.objects.filter(pk=quiz.pk).exists()
+    assert Question.objects.filter(slug__in="abc").count() == 3
+
+
+def test_a_quiz_deleted_twice_at_once_is_deleted_without_an_error(at_once):
+    """The same form sent twice: the second finds nothing left to delete."""
+    quiz = _quiz("a", "b")
+
+    def delete():
+        services.quiz_delete(quiz=_fresh(quiz))
+
+    at_once(delete, delete)
+    assert not Quiz.objects.filter(pk=quiz.pk).exists()
+
+
+def test_an_add_to_a_quiz_deleted_meanwhile_adds_nothing_and_fails_nothing(at_once):
+    quiz = _quiz("a")
+    make_question(slug="b")
+    at_once(
+        lambda: services.quiz_delete(quiz=_fresh(quiz)),
+        lambda: services.quiz_add_question(quiz=_fresh(quiz), question=_question("b")),
+    )
+    assert not Quiz.objects.filter(pk=quiz.pk).exists()
+    assert Question.objects.filter(slug__in="ab").count() == 2

@@ -3,9 +3,11 @@ positions the other left, so the quiz keeps the positions 1..n, no two entries s
 and an edit that meets the quiz's deletion ends without an error.
 
 Each edit runs in its own thread, on its own database connection. The first is paused just
-after it has read the quiz's entries, until the second has read them too or `PAUSE` passes:
-without the quiz held, the second reads the same positions as the first and both write from
-them, every time; with it, the second waits for the first's commit before it reads.
+after it has read the quiz's entries, until the second has read them too, or has been held in
+one statement for `HELD` (waiting for a lock: it cannot read before the first commits), or
+`PAUSE` passes: without the quiz held, the second reads the same positions as the first and
+both write from them, every time; with it, the second waits for the first's commit before it
+reads.
 
 On SQLite the edits run on a file copy of the test database, opened as the site opens its own
 (WAL, BEGIN IMMEDIATE, a busy timeout): connections to the in-memory test database share one
@@ -18,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+import time
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -28,9 +31,12 @@ from tests.quizzes.builders import make_question, make_quiz
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# How long the first edit waits, at its first write, for the second to reach its own: the
-# second only gets there when nothing holds it back.
+# How long the first edit waits, after its read, for the second to read too: the second only
+# gets there when nothing holds it back. A statement of the second's that has not returned
+# after HELD is waiting for a lock (unheld, each takes well under a millisecond), so the first
+# goes on then rather than wait out PAUSE (11 tests x 0.5 s of a worker's time before).
 PAUSE = 0.5
+HELD = 0.1
 
 
 @contextlib.contextmanager
@@ -69,22 +75,34 @@ def at_once(tmp_path):
 def _run_both(first, second, open_connection) -> None:
     first_read, second_started, second_read = (threading.Event() for _ in range(3))
     errors: list[BaseException] = []
+    second_in_statement_since: list[float | None] = [None]
+
+    def second_held() -> bool:
+        began = second_in_statement_since[0]
+        return began is not None and time.monotonic() - began >= HELD
 
     def reads_entries(sql: str) -> bool:
         return sql.startswith("SELECT") and '"quizzes_quizquestion"' in sql
 
     def pause_after_read(execute, sql, params, many, context):
         """The first thread, once it has read the quiz's entries, waits for the second to
-        read them too (at most `PAUSE`), before it writes anything."""
+        read them too, or to be held by a lock (at most `PAUSE`), before it writes anything."""
         result = execute(sql, params, many, context)
         if reads_entries(sql) and not first_read.is_set():
             first_read.set()
             second_started.wait(10)
-            second_read.wait(PAUSE)
+            deadline = time.monotonic() + PAUSE
+            while not second_read.wait(0.01) and not second_held():
+                if time.monotonic() >= deadline:
+                    break
         return result
 
     def note_read(execute, sql, params, many, context):
-        result = execute(sql, params, many, context)
+        second_in_statement_since[0] = time.monotonic()
+        try:
+            result = execute(sql, params, many, context)
+        finally:
+            second_in_statement_since[0] = None
         if reads_entries(sql):
             second_read.set()
         return result

@@ -36,7 +36,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # after HELD is waiting for a lock (unheld, each takes well under a millisecond), so the first
 # goes on then rather than wait out PAUSE (11 tests x 0.5 s of a worker's time before).
 PAUSE = 0.5
-HELD = 0.1
+HELD = 0.05
 
 
 @contextlib.contextmanager

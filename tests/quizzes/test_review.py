@@ -262,12 +262,7 @@ def test_the_due_card_is_the_one_the_orm_reads_with_its_question_whole(learner, 
         orm = ReviewCard.objects.select_related(
             "question__lesson__module", "question__scenario"
         ).get(user=learner, question=question)
-        assert _row(card) == _row(orm)
-        assert _row(card.question) == _row(orm.question)
-        assert _row(card.question.lesson) == _row(orm.question.lesson)
-        if orm.question.lesson is not None:
-            assert _row(card.question.lesson.module) == _row(orm.question.lesson.module)
-        assert _row(card.question.scenario) == _row(orm.question.scenario)
+        _same_card(card, orm)
     assert review.due_card(user=other_learner, question_id=questions[0].pk, now=NOW) is None
     ReviewCard.objects.filter(question=questions[0]).update(due=NOW + timedelta(days=2))
     assert review.due_card(user=learner, question_id=questions[0].pk, now=NOW) is None

@@ -72,10 +72,14 @@ def _in_module(module_id: int | None) -> Q:
     )
 
 
+def _due_today(user_id, end, module_id: int | None = None) -> QuerySet:
+    """A learner's cards due before `end` (the end of their day), in one module or in all:
+    what every read of the queue starts from."""
+    return ReviewCard.objects.filter(_in_module(module_id), user_id=user_id, due__lt=end)
+
+
 def due_cards(*, user, now: datetime, module_id: int | None = None):
-    return ReviewCard.objects.filter(
-        _in_module(module_id), user=user, due__lt=end_of_day(now)
-    ).order_by("due", "pk")
+    return _due_today(user.pk, end_of_day(now), module_id).order_by("due", "pk")
 
 
 def due_count(*, user, now: datetime) -> int:
@@ -119,11 +123,10 @@ def queue(*, user, now: datetime, module_id: int | None = None) -> Queue:
     return Queue(*rows[0]) if rows else Queue(0, 0, None)
 
 
-def _standing(cards, end, now) -> QuerySet:
-    """`cards.filter(due__lt=end).aggregate(...)` of `queue` as one row (none: no card)."""
+def _standing(cards, now) -> QuerySet:
+    """`cards.aggregate(...)` of `queue` as one row (none: no card)."""
     return (
-        cards.filter(due__lt=end)
-        .order_by()
+        cards.order_by()
         .values("user_id")
         .annotate(
             now_count=Count("pk", filter=Q(due__lte=now)),
@@ -137,14 +140,12 @@ def _standing(cards, end, now) -> QuerySet:
 _STANDING = PreparedQuery(
     ReviewCard,
     ["int", "time", "time"],
-    lambda user_id, end, now: _standing(ReviewCard.objects.filter(user_id=user_id), end, now),
+    lambda user_id, end, now: _standing(_due_today(user_id, end), now),
 )
 _STANDING_IN = PreparedQuery(
     ReviewCard,
     ["int", "int", "time", "time"],
-    lambda module_id, user_id, end, now: _standing(
-        ReviewCard.objects.filter(_in_module(module_id), user_id=user_id), end, now
-    ),
+    lambda module_id, user_id, end, now: _standing(_due_today(user_id, end, module_id), now),
 )
 
 
@@ -175,14 +176,16 @@ def due_now_count(*, user, now: datetime) -> int:
 _CARD = concrete_attnames(ReviewCard)
 
 
-def _due_card_query(user_id, question_id, end) -> QuerySet:
+def _with_question(cards: QuerySet) -> QuerySet:
+    """`cards` as rows of `_CARD` then the question's columns (`_card_from` reads them)."""
     from quizzes.attempts import QUESTION_COLUMNS  # (attempts imports this module)
 
-    return (
-        ReviewCard.objects.filter(user_id=user_id, question_id=question_id, due__lt=end)
-        .order_by()
-        .values_list(*_CARD, *(f"question__{column}" for column in QUESTION_COLUMNS))[:1]
-    )
+    return cards.values_list(*_CARD, *(f"question__{column}" for column in QUESTION_COLUMNS))
+
+
+def _due_card_query(user_id, question_id, end) -> QuerySet:
+    cards = ReviewCard.objects.filter(user_id=user_id, question_id=question_id, due__lt=end)
+    return _with_question(cards.order_by())[:1]
 
 
 _DUE_CARD = PreparedQuery(ReviewCard, ["int", "int", "time"], _due_card_query)
@@ -211,18 +214,14 @@ READY_PICKED = 50  # the first this many in order: the page offers the first usa
 
 
 def _ready(user_id, end, now, module_id=None, level=None) -> QuerySet:
-    cards = ReviewCard.objects.filter(_in_module(module_id), user_id=user_id, due__lt=end)
-    cards = cards.filter(due__lte=now)
+    cards = _due_today(user_id, end, module_id).filter(due__lte=now)
     if level is not None:
         cards = cards.filter(question__in=Question.objects.at_level(level).values("pk"))
     return cards
 
 
 def _ready_picked(cards: QuerySet) -> QuerySet:
-    from quizzes.attempts import QUESTION_COLUMNS  # (attempts imports this module)
-
-    columns = (*_CARD, *(f"question__{column}" for column in QUESTION_COLUMNS))
-    return cards.order_by("due", "pk").values_list(*columns)[:READY_PICKED]
+    return _with_question(cards.order_by("due", "pk"))[:READY_PICKED]
 
 
 def _ready_counted(cards: QuerySet) -> QuerySet:

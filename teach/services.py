@@ -149,10 +149,14 @@ def quiz_delete(*, quiz: Quiz) -> None:
             "Learners have attempted this quiz, so it cannot be deleted (their results would "
             "go with it). Unpublish it instead: it disappears for learners and keeps the results."
         )
-    _delete_entries(
-        list(quiz.entries.select_related("question").only(*ENTRY_COLUMNS, "question__slug"))
-    )
+    _delete_entries(list(_entries_named(quiz)))
     quiz.delete()
+
+
+def _entries_named(quiz: Quiz):
+    """The quiz's entries, each with its question's slug: the audit names a changed or deleted
+    entry by it (`QuizQuestion.__str__`), and without it read each entry's question again."""
+    return quiz.entries.select_related("question").only(*ENTRY_COLUMNS, "question__slug")
 
 
 def hold_entries(quiz: Quiz) -> bool:
@@ -197,44 +201,37 @@ def quiz_remove_question(*, quiz: Quiz, question: Question) -> None:
     for entry in gone:
         entry.question = question
     _delete_entries(gone)
-    _renumber([e for e in entries if e.question_id != question.pk])
+    moved = _renumbered([e for e in entries if e.question_id != question.pk])
+    if moved:
+        QuizQuestion.objects.bulk_update(moved, ["order"])
 
 
-def _renumber(entries: list[QuizQuestion]) -> None:
-    """Give these entries (a quiz's, in its order) the positions 1..n, in one UPDATE of the
-    ones that change."""
+def _renumbered(entries: list[QuizQuestion]) -> list[QuizQuestion]:
+    """Give these entries (a quiz's, in its order) the positions 1..n; the ones that changed
+    (for the caller to write)."""
     moved = []
     for order, entry in enumerate(entries, start=1):
         if entry.order != order:
             entry.order = order
             moved.append(entry)
-    if moved:
-        QuizQuestion.objects.bulk_update(moved, ["order"])
+    return moved
 
 
 @transaction.atomic
 def quiz_move_question(*, quiz: Quiz, question: Question, step: int) -> None:
-    """Move a question one place up (-1) or down (+1); the orders are renumbered 1..n.
-
-    Each entry comes with its question's slug: the audit names a changed entry by it
-    (`QuizQuestion.__str__`), and without it read each moved entry's whole question again."""
+    """Move a question one place up (-1) or down (+1); the orders are renumbered 1..n, each
+    entry that moves saved (and audited) on its own."""
     if not hold_entries(quiz):
         return
-    entries = list(
-        quiz.entries.select_related("question")
-        .only(*ENTRY_COLUMNS, "question__slug")
-        .order_by("order", "pk")
-    )
+    entries = list(_entries_named(quiz).order_by("order", "pk"))
     index = next((i for i, e in enumerate(entries) if e.question_id == question.pk), None)
     if index is None:
         return
     target = index + step
     if 0 <= target < len(entries):
         entries[index], entries[target] = entries[target], entries[index]
-    for order, entry in enumerate(entries, start=1):
-        if entry.order != order:
-            entry.order = order
-            entry.save(update_fields=["order"])
+    for entry in _renumbered(entries):
+        entry.save(update_fields=["order"])
 
 
 # Whether a question has an answer, as `exists()` asks it, its SQL compiled once.

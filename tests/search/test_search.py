@@ -98,7 +98,7 @@ def test_nothing_to_search_for_says_so(db):
     assert search("zebra").total == 0 and search("zebra").notice == ""
 
 
-# A fifth of the 60 in `make test`, all 60 in `make test-deep`, as every property test (tests/depth.py)
+# A tenth of the 60 in `make test`, all 60 in `make test-deep`, as every property test (tests/depth.py)
 @settings(
     max_examples=examples(60),
     deadline=None,

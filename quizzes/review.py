@@ -78,17 +78,6 @@ def _due_today(user_id, end, module_id: int | None = None) -> QuerySet:
     return ReviewCard.objects.filter(_in_module(module_id), user_id=user_id, due__lt=end)
 
 
-def due_cards(*, user, now: datetime, module_id: int | None = None):
-    return _due_today(user.pk, end_of_day(now), module_id).order_by("due", "pk")
-
-
-def due_count(*, user, now: datetime) -> int:
-    """Due today, including learning steps that come back later today."""
-    if not user.is_authenticated:
-        return 0
-    return due_cards(user=user, now=now).count()
-
-
 # The published modules a learner may narrow the review to (the page's filter, on every view
 # and every answer), as `Module.objects.published().only(...)` reads them: SQL compiled once.
 _MODULE_FIELDS = ["id", "slug", "title", "order"]

@@ -15,6 +15,12 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
+def _due_today(user, now) -> int:
+    """What the review page counts as due today: ready now, and back later today."""
+    standing = review.queue(user=user, now=now)
+    return standing.now_count + standing.later_today
+
+
 def test_a_right_answer_to_a_question_not_in_the_queue_adds_nothing(learner):
     assert review.card_record(user=learner, question=make_question(), correct=True, now=NOW) is None
     assert not ReviewCard.objects.exists()
@@ -26,8 +32,8 @@ def test_a_miss_puts_the_question_in_the_queue_due_today(learner):
     assert NOW < card.due <= NOW + timedelta(minutes=10)
     assert (card.reviews, card.lapses) == (1, 1)
     assert card.card["due"] == card.due.isoformat()
-    assert review.due_count(user=learner, now=NOW) == 1
-    assert list(review.due_cards(user=learner, now=NOW)) == [card]
+    assert _due_today(learner, NOW) == 1
+    assert list(ReviewCard.objects.filter(user=learner)) == [card]
 
 
 def test_right_answers_push_the_card_further_out_and_a_miss_brings_it_back(learner):
@@ -41,8 +47,8 @@ def test_right_answers_push_the_card_further_out_and_a_miss_brings_it_back(learn
         now = card.due
     assert dues[0] < dues[1] < dues[2]
     assert dues[2] >= timedelta(days=1)
-    assert review.due_count(user=learner, now=NOW) == 0  # not due on the first day any more
-    assert review.due_count(user=learner, now=now) == 1
+    assert _due_today(learner, NOW) == 0  # not due on the first day any more
+    assert _due_today(learner, now) == 1
     card = review.card_record(user=learner, question=question, correct=False, now=now)
     assert card.due - now <= timedelta(minutes=10)
     assert (card.reviews, card.lapses) == (5, 2)
@@ -60,14 +66,14 @@ def test_due_today_means_before_the_end_of_the_day(learner):
     question = make_question()
     review.card_record(user=learner, question=question, correct=False, now=NOW)
     ReviewCard.objects.update(due=NOW.replace(hour=23, minute=59))
-    assert review.due_count(user=learner, now=NOW) == 1
+    assert _due_today(learner, NOW) == 1
     ReviewCard.objects.update(due=NOW + timedelta(days=1))
-    assert review.due_count(user=learner, now=NOW) == 0
+    assert _due_today(learner, NOW) == 0
 
 
 def test_cards_belong_to_one_learner(learner, other_learner):
     review.card_record(user=learner, question=make_question(), correct=False, now=NOW)
-    assert review.due_count(user=other_learner, now=NOW) == 0
+    assert _due_today(other_learner, NOW) == 0
 
 
 def test_the_badge_count_is_the_queue_count_now(learner, other_learner):
@@ -331,9 +337,18 @@ def test_the_filters_modules_are_those_the_orm_reads():
 
 def _orm_ready(user, now, module_id, level):
     """The review page's ready cards as it read them with the ORM before `ready_cards`."""
+    from django.db.models import Q
+
     from quizzes.models import Question
 
-    ready = review.due_cards(user=user, now=now, module_id=module_id).filter(due__lte=now)
+    ready = ReviewCard.objects.filter(
+        user=user, due__lt=review.end_of_day(now), due__lte=now
+    ).order_by("due", "pk")
+    if module_id is not None:  # the question's module, else its lesson's
+        ready = ready.filter(
+            Q(question__module_id=module_id)
+            | Q(question__module__isnull=True, question__lesson__module_id=module_id)
+        )
     if level:
         ready = ready.filter(question__in=Question.objects.at_level(level).values("pk"))
     return ready

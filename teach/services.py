@@ -27,7 +27,7 @@ from quizzes.models import (
     QuizQuestion,
     Tag,
 )
-from srm_trainer.prepared import PreparedQuery
+from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 
 
 class TeachError(Exception):
@@ -96,28 +96,57 @@ def quiz_set_published(*, quiz: Quiz, published: bool) -> None:
     quiz.save(update_fields=["published", "updated_at"])
 
 
+# The quiz's whole row, its lock held until the transaction ends. On PostgreSQL FOR NO KEY
+# UPDATE: an edit of the quiz (its UPDATE, `hold_entries`'s too) or its deletion waits for it
+# and it for them, but the key-share lock that inserting a row pointing at the quiz takes (a
+# learner's attempt) does not, as it would for FOR UPDATE. SQLite has no row locks: the
+# transaction's BEGIN IMMEDIATE took the database's write lock already. Compiled once.
+_QUIZ_HELD = PreparedQuery(
+    Quiz,
+    ("int",),
+    lambda key: (
+        Quiz.objects.select_for_update(no_key=True)
+        .filter(pk=key)
+        .order_by()
+        .values_list(*concrete_attnames(Quiz))
+    ),
+)
+
+
 @transaction.atomic
-def quiz_duplicate(*, quiz: Quiz, owner) -> Quiz:
+def quiz_duplicate(*, quiz: Quiz, owner) -> Quiz | None:
     """A draft copy owned by `owner`, with the same settings and the same questions (shared,
-    not copied: a question can be used in several quizzes). The settings are `quiz`'s as
-    given, the row the view read this request (reading it again was a query for nothing)."""
+    not copied: a question can be used in several quizzes). None: the quiz was deleted
+    meanwhile.
+
+    The settings and the entries are read again under the quiz's lock, not taken from the row
+    the view read: an edit committed in between (the settings saved, a question added or
+    moved) would give the copy settings from before it and entries from after. The lock is
+    only read, not written (`hold_entries` would mark the quiz changed, and copying it is no
+    change): an edit of the quiz in progress is waited for, and one that starts waits for the
+    copy."""
+    rows = _QUIZ_HELD.rows(quiz.pk)
+    if not rows:
+        return None
+    source = instance(Quiz, rows[0])
     copy = Quiz(
         **{
-            field.attname: deepcopy(getattr(quiz, field.attname))
+            field.attname: deepcopy(getattr(source, field.attname))
             for field in Quiz._meta.concrete_fields
             if not field.primary_key
         }
     )
-    copy.title = f"Copy of {quiz.title}"[:200]
+    copy.title = f"Copy of {source.title}"[:200]
     copy.slug = unique_slug(Quiz, copy.title, fallback="quiz")
     copy.published = False
     copy.owner = owner
     copy.source = Source.AUTHORED
     copy.file_fingerprint = ""
     copy.save()
+    entries = source.entries.order_by("order", "pk").values_list("question_id", "order")
     QuizQuestion.objects.bulk_create(
-        QuizQuestion(quiz=copy, question_id=e.question_id, order=e.order)
-        for e in quiz.entries.all()
+        QuizQuestion(quiz=copy, question_id=question_id, order=order)
+        for question_id, order in entries
     )
     return copy
 

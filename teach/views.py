@@ -187,6 +187,8 @@ def quiz_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def quiz_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk)
     copy = services.quiz_duplicate(quiz=quiz, owner=request.user)
+    if copy is None:  # deleted since it was read above: as if it had been gone then
+        raise Http404("No Quiz matches the given query.")
     messages.success(request, f"Duplicated as “{copy.title}”, a draft you own.")
     return redirect("teach:quiz", pk=copy.pk)
 

@@ -121,9 +121,11 @@ def test_duplicate_makes_a_draft_copy_sharing_the_questions(teacher, owned, inst
     assert list(copy.questions.all()) == [question]
 
 
-def test_a_copy_has_every_setting_of_the_quiz_read_once(teacher, owned):
+def test_a_copy_has_every_setting_of_the_quiz_as_it_is_under_its_lock(teacher, owned):
     """Every setting is copied (the draw's rules, a JSON list, as a list of its own), from the
-    row the view read: the copy reads the quiz no second time."""
+    quiz's row read again once its lock is held: two reads of the quiz, the view's (to check
+    who may copy it) and that one, whose settings are the ones copied (a setting saved between
+    the two is in the copy: tests/teach/test_entry_positions.py)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -135,12 +137,29 @@ def test_a_copy_has_every_setting_of_the_quiz_read_once(teacher, owned):
     with CaptureQueriesContext(connection) as queries:
         teacher.post(reverse("teach:quiz-duplicate", args=[quiz.pk]))
     reads = [q for q in queries if q["sql"].startswith('SELECT "quizzes_quiz"."id"')]
-    assert len(reads) <= 1  # the view's (its SQL compiled once, so it names its columns)
+    assert len(reads) == 2  # (their SQL compiled once, so they name their columns)
     copy = Quiz.objects.exclude(pk=quiz.pk).get()
     settings = ("description", "pass_mark", "time_limit", "tries", "draw_rules", "feedback")
     original = Quiz.objects.get(pk=quiz.pk)
     assert [getattr(copy, n) for n in settings] == [getattr(original, n) for n in settings]
     assert copy.draw_rules == rules
+
+
+def test_duplicating_leaves_the_quiz_copied_unchanged(teacher, owned):
+    """Copying holds the quiz's lock by reading it, not by marking it changed as an edit of
+    its entries does: the quiz's last change and its audit stay as they were."""
+    from auditlog.models import LogEntry
+
+    quiz, _ = owned
+
+    def state():
+        logged = LogEntry.objects.get_for_object(quiz).count()
+        return Quiz.objects.get(pk=quiz.pk).updated_at, logged
+
+    before = state()
+    teacher.post(reverse("teach:quiz-duplicate", args=[quiz.pk]))
+    assert Quiz.objects.count() == 2
+    assert state() == before
 
 
 def test_delete_asks_first_then_deletes_but_keeps_the_questions(teacher, owned):

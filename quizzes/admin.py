@@ -4,16 +4,112 @@ for shipped quizzes; attempts are learner records and are read-only here.
 Saving a question runs `Question.clean()`, the same validation as the loader, so the admin
 refuses what the loader refuses. Rows that are broken anyway (saved before the checks, or
 broken by a scenario edit) are flagged in the list and can be filtered.
+
+A quiz's questions are numbered 1..n, as /teach/ keeps them: its inline refuses a position
+given twice or below 1, and its save closes the gaps under the quiz's lock (`quizzes.entries`).
 """
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.forms.models import BaseInlineFormSet
+from django.utils.text import get_text_list
 
-from lessons.admin import AutocompleteRowsInline, ListColumnsAdmin, lesson_text
+from lessons.admin import (
+    AutocompleteRowsInline,
+    ListColumnsAdmin,
+    RowKnowsItsChoiceForm,
+    lesson_text,
+)
+from quizzes.entries import set_entries
 from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion, ReviewCard
+
+
+class QuizEntryForm(RowKnowsItsChoiceForm):
+    # Blank (a row just added) puts the question last; the model refuses 0 and below too.
+    order = forms.IntegerField(
+        label="position",
+        required=False,
+        min_value=1,
+        help_text="1 for the first question. Left blank, the question goes last.",
+        error_messages={"min_value": "Positions start at 1."},
+    )
+
+
+def _repeated(kept: list[tuple[int, forms.ModelForm]], key: str) -> dict:
+    """Each value of the field `key` that two or more of these rows give, with those rows."""
+    rows: dict = {}
+    for row, form in kept:
+        if form.cleaned_data.get(key) is not None:
+            rows.setdefault(form.cleaned_data[key], []).append((row, form))
+    return {value: repeated for value, repeated in rows.items() if len(repeated) > 1}
+
+
+def _named(form: forms.ModelForm, row: int) -> str:
+    question = form.cleaned_data.get("question")
+    return f"“{question.slug}”" if question is not None else f"row {row}"
+
+
+class QuizEntriesFormSet(BaseInlineFormSet):
+    """A quiz's entries as the admin edits them: each question once, each position once. The
+    save (`QuizAdmin.save_formset`) closes the gaps, as every other edit of a quiz leaves its
+    positions 1..n. A refused save shows the rows as they were sent."""
+
+    def kept(self) -> list[tuple[int, forms.ModelForm]]:
+        """The rows that stay (numbered from 1 as shown) and are valid so far: not deleted,
+        and not a row added and left empty."""
+        return [
+            (row, form)
+            for row, form in enumerate(self.forms, start=1)
+            if hasattr(form, "cleaned_data")
+            and not form.cleaned_data.get(DELETION_FIELD_NAME)
+            and (form.instance.pk is not None or form.has_changed())
+        ]
+
+    def clean(self):
+        kept = self.kept()
+        questions, orders = _repeated(kept, "question"), _repeated(kept, "order")
+        problems = [
+            f"“{question.slug}” is in {len(repeated)} rows: a quiz has each question once. "
+            "Delete the extra rows."
+            for question, repeated in questions.items()
+        ]
+        problems += [
+            f"Position {order} is given to "
+            f"{get_text_list([_named(form, row) for row, form in repeated], 'and')}: "
+            "give each question a position of its own."
+            for order, repeated in orders.items()
+        ]
+        for key, found, error in (
+            ("question", questions, "This question is in another row too."),
+            ("order", orders, "Another row has this position too."),
+        ):
+            for repeated in found.values():
+                for _, form in repeated:
+                    form.add_error(key, error)
+        if problems:
+            raise ValidationError(problems)
+        super().clean()  # Django's check of the (quiz, question) constraint, passed by now
+
+    def rows(self) -> list[tuple[int | None, Question]]:
+        """The kept rows as `set_entries` takes them, in the order given: by position, the
+        rows left blank last (in the order shown)."""
+
+        def given(kept_row: tuple[int, forms.ModelForm]) -> tuple:
+            row, form = kept_row
+            order = form.cleaned_data["order"]
+            return (order is None, order or 0, row)
+
+        return [
+            (f.instance.pk, f.cleaned_data["question"]) for _, f in sorted(self.kept(), key=given)
+        ]
 
 
 class QuizQuestionInline(AutocompleteRowsInline):
     model = QuizQuestion
+    form = QuizEntryForm
+    formset = QuizEntriesFormSet
     fields = ("order", "question")
     autocomplete_fields = ("question",)
     extra = 0
@@ -44,6 +140,17 @@ class QuizAdmin(admin.ModelAdmin):
     autocomplete_fields = ("owner",)
     prepopulated_fields = {"slug": ("title",)}
     inlines = [QuizQuestionInline]
+
+    def save_formset(self, request, form, formset, change):
+        """The entries as `set_entries` writes them (under the quiz's lock, renumbered 1..n),
+        and what it wrote where Django's formset keeps it, for the page's history."""
+        if not isinstance(formset, QuizEntriesFormSet):
+            return super().save_formset(request, form, formset, change)
+        shown = {f.instance.pk for f in formset.initial_forms if f.instance.pk is not None}
+        written = set_entries(form.instance, formset.rows(), shown=shown)
+        formset.new_objects = written.created
+        formset.changed_objects = written.changed
+        formset.deleted_objects = written.deleted
 
 
 class BrokenFilter(admin.SimpleListFilter):

@@ -18,6 +18,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
@@ -411,7 +412,10 @@ class Quiz(models.Model):
 class QuizQuestion(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="entries")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="entries")
-    order = models.PositiveIntegerField(default=0)
+    # 1..n in each quiz, without ties (`quizzes.entries`): no default, every writer sets it.
+    order = models.PositiveIntegerField(
+        validators=[MinValueValidator(1, message="Positions start at 1.")]
+    )
 
     class Meta:
         ordering = ["order", "pk"]

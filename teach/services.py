@@ -12,12 +12,12 @@ from copy import deepcopy
 from django.db import router, transaction
 from django.db.models import Count, Max, Q
 from django.db.models.deletion import Collector
-from django.utils import timezone
 from django.utils.text import slugify
 
 from lessons.models import Source
 from quizzes import exam
 from quizzes.attempts import QUESTION_COLUMNS, question_from, usable
+from quizzes.entries import ENTRY_COLUMNS, entries_named, hold_entries, renumbered
 from quizzes.models import (
     RESERVED_QUIZ_SLUGS,
     Answer,
@@ -151,10 +151,6 @@ def quiz_duplicate(*, quiz: Quiz, owner) -> Quiz | None:
     return copy
 
 
-# An entry's columns, with what the audit names it by (`QuizQuestion.__str__`).
-ENTRY_COLUMNS = ("quiz_id", "question_id", "order")
-
-
 def _delete_entries(entries: list[QuizQuestion]) -> None:
     """Delete these entries in one statement, as a cascade would (each entry's delete signals
     sent), each already knowing its quiz and question: the audit names a deleted entry by
@@ -178,28 +174,8 @@ def quiz_delete(*, quiz: Quiz) -> None:
             "Learners have attempted this quiz, so it cannot be deleted (their results would "
             "go with it). Unpublish it instead: it disappears for learners and keeps the results."
         )
-    _delete_entries(list(_entries_named(quiz)))
+    _delete_entries(list(entries_named(quiz)))
     quiz.delete()
-
-
-def _entries_named(quiz: Quiz):
-    """The quiz's entries, each with its question's slug: the audit names a changed or deleted
-    entry by it (`QuizQuestion.__str__`), and without it read each entry's question again."""
-    return quiz.entries.select_related("question").only(*ENTRY_COLUMNS, "question__slug")
-
-
-def hold_entries(quiz: Quiz) -> bool:
-    """Mark the quiz changed, first thing in the transaction that changes its entries: that
-    UPDATE holds the quiz's row lock until commit (PostgreSQL; on SQLite the transaction took
-    the database's write lock at its BEGIN IMMEDIATE), so two edits of one quiz's entries at
-    once queue here, and each reads the positions the other left, not the ones before it (two
-    adds would both take the same "last + 1"; two moves would mix their renumberings).
-
-    The write each such change made at its end anyway, without `save()`'s read of the row
-    for the audit (which logs no change of `updated_at` alone). False: the quiz is gone (a
-    deletion committed meanwhile), so there is nothing left to change."""
-    quiz.updated_at = timezone.now()
-    return bool(Quiz.objects.filter(pk=quiz.pk).update(updated_at=quiz.updated_at))
 
 
 @transaction.atomic
@@ -230,20 +206,9 @@ def quiz_remove_question(*, quiz: Quiz, question: Question) -> None:
     for entry in gone:
         entry.question = question
     _delete_entries(gone)
-    moved = _renumbered([e for e in entries if e.question_id != question.pk])
+    moved = renumbered([e for e in entries if e.question_id != question.pk])
     if moved:
         QuizQuestion.objects.bulk_update(moved, ["order"])
-
-
-def _renumbered(entries: list[QuizQuestion]) -> list[QuizQuestion]:
-    """Give these entries (a quiz's, in its order) the positions 1..n; the ones that changed
-    (for the caller to write)."""
-    moved = []
-    for order, entry in enumerate(entries, start=1):
-        if entry.order != order:
-            entry.order = order
-            moved.append(entry)
-    return moved
 
 
 @transaction.atomic
@@ -252,14 +217,14 @@ def quiz_move_question(*, quiz: Quiz, question: Question, step: int) -> None:
     entry that moves saved (and audited) on its own."""
     if not hold_entries(quiz):
         return
-    entries = list(_entries_named(quiz).order_by("order", "pk"))
+    entries = list(entries_named(quiz).order_by("order", "pk"))
     index = next((i for i, e in enumerate(entries) if e.question_id == question.pk), None)
     if index is None:
         return
     target = index + step
     if 0 <= target < len(entries):
         entries[index], entries[target] = entries[target], entries[index]
-    for entry in _renumbered(entries):
+    for entry in renumbered(entries):
         entry.save(update_fields=["order"])
 
 

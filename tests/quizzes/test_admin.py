@@ -3,6 +3,8 @@ answers) in the same few queries however many there are, and still show and save
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.forms.models import model_to_dict
@@ -29,22 +31,29 @@ def test_a_quizs_page_reads_its_questions_in_the_same_queries_for_one_or_many(ad
         assert f'<option value="{question.pk}" selected>part-{order - 1}</option>' in page
 
 
-def _post_entry(client, quiz, entry, question, order: str):
+def _post_rows(client, quiz, rows: list[dict]):
+    """The quiz's change form sent with these inline rows: each a dict with `question` and
+    `order` (as typed), and `entry` (the row's entry, for a row already saved) or `delete`."""
     fields = {k: "" if v is None else v for k, v in model_to_dict(quiz).items() if k != "questions"}
-    return client.post(
-        f"/admin/quizzes/quiz/{quiz.pk}/change/",
-        {
-            **fields,
-            "entries-TOTAL_FORMS": "1",
-            "entries-INITIAL_FORMS": "1",
-            "entries-MIN_NUM_FORMS": "0",
-            "entries-MAX_NUM_FORMS": "1000",
-            "entries-0-id": str(entry.pk),
-            "entries-0-quiz": str(quiz.pk),
-            "entries-0-question": str(question.pk),
-            "entries-0-order": order,
-        },
-    )
+    data = {
+        **fields,
+        "entries-TOTAL_FORMS": str(len(rows)),
+        "entries-INITIAL_FORMS": str(sum("entry" in row for row in rows)),
+        "entries-MIN_NUM_FORMS": "0",
+        "entries-MAX_NUM_FORMS": "1000",
+    }
+    for n, row in enumerate(rows):
+        data[f"entries-{n}-id"] = str(row["entry"].pk) if "entry" in row else ""
+        data[f"entries-{n}-quiz"] = str(quiz.pk)
+        data[f"entries-{n}-question"] = str(row["question"].pk)
+        data[f"entries-{n}-order"] = row["order"]
+        if row.get("delete"):
+            data[f"entries-{n}-DELETE"] = "on"
+    return client.post(f"/admin/quizzes/quiz/{quiz.pk}/change/", data)
+
+
+def _post_entry(client, quiz, entry, question, order: str):
+    return _post_rows(client, quiz, [{"entry": entry, "question": question, "order": order}])
 
 
 def test_a_quizs_question_is_swapped_and_a_refused_swap_shows_the_one_asked_for(admin_client):
@@ -61,6 +70,158 @@ def test_a_quizs_question_is_swapped_and_a_refused_swap_shows_the_one_asked_for(
     assert _post_entry(admin_client, quiz, entry, second, order="1").status_code == 302
     entry.refresh_from_db()
     assert entry.question == second
+
+
+# --- a quiz's positions: each once, from 1, renumbered 1..n on save ----------------------------
+
+
+def _quiz_of(*slugs: str):
+    """A quiz of new questions with these slugs at 1..n; the quiz and its entries by slug."""
+    quiz = make_quiz(*(make_question(slug=slug) for slug in slugs))
+    return quiz, {e.question.slug: e for e in quiz.entries.select_related("question")}
+
+
+def _positions(quiz) -> list[tuple[str, int]]:
+    return list(quiz.entries.order_by("order", "pk").values_list("question__slug", "order"))
+
+
+def _rows(entries: dict, **orders: str) -> list[dict]:
+    return [
+        {"entry": e, "question": e.question, "order": orders.get(slug, str(e.order))}
+        for slug, e in entries.items()
+    ]
+
+
+def _entry_audit() -> list[tuple[int, str, dict]]:
+    from auditlog.models import LogEntry
+
+    rows = LogEntry.objects.filter(content_type__model="quizquestion").order_by("pk")
+    return [(e.action, e.object_repr, e.changes_dict) for e in rows]
+
+
+def _errors(page: str) -> list[str]:
+    return re.findall(r'<ul class="errorlist[^"]*"[^>]*><li>(.*?)</li></ul>', page)
+
+
+def test_a_position_given_twice_is_refused_naming_it_and_its_questions(admin_client):
+    """Nothing is written, and the rows come back as they were typed, each tied one marked."""
+    quiz, entries = _quiz_of("alpha", "beta", "gamma")
+    response = _post_rows(admin_client, quiz, _rows(entries, beta="1", gamma="7"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert _errors(page) == [
+        "Position 1 is given to “alpha” and “beta”: give each question a position of its own.",
+        "Another row has this position too.",
+        "Another row has this position too.",
+    ]
+    assert 'name="entries-1-order" value="1"' in page
+    assert 'name="entries-2-order" value="7"' in page
+    assert _positions(quiz) == [("alpha", 1), ("beta", 2), ("gamma", 3)]
+    assert _entry_audit() == []
+
+
+@pytest.mark.parametrize("typed", ["0", "-2"])
+def test_a_position_below_one_is_refused_on_its_row(admin_client, typed):
+    quiz, entries = _quiz_of("alpha", "beta")
+    response = _post_rows(admin_client, quiz, _rows(entries, alpha="2", beta=typed))
+    assert response.status_code == 200
+    assert _errors(response.content.decode()) == ["Positions start at 1."]
+    assert _positions(quiz) == [("alpha", 1), ("beta", 2)]
+
+
+def test_the_model_refuses_a_position_below_one():
+    from django.core.exceptions import ValidationError
+
+    quiz, entries = _quiz_of("alpha")
+    entries["alpha"].order = 0
+    with pytest.raises(ValidationError, match="Positions start at 1"):
+        entries["alpha"].full_clean()
+
+
+def test_positions_with_gaps_are_saved_as_1_to_n_in_the_order_given(admin_client):
+    """Each entry that moves is audited once, at the position it was saved with."""
+    quiz, entries = _quiz_of("alpha", "beta", "gamma")
+    response = _post_rows(admin_client, quiz, _rows(entries, alpha="30", beta="4", gamma="10"))
+    assert response.status_code == 302
+    assert _positions(quiz) == [("beta", 1), ("gamma", 2), ("alpha", 3)]
+    assert sorted(_entry_audit()) == [
+        (1, f"{quiz.slug} #1: beta", {"order": ["2", "1"]}),
+        (1, f"{quiz.slug} #2: gamma", {"order": ["3", "2"]}),
+        (1, f"{quiz.slug} #3: alpha", {"order": ["1", "3"]}),
+    ]
+
+
+def test_a_deleted_row_and_new_rows_leave_the_positions_1_to_n(admin_client):
+    """A new row goes where its position says; one left blank goes last."""
+    quiz, entries = _quiz_of("alpha", "beta", "gamma")
+    delta, omega = make_question(slug="delta"), make_question(slug="omega")
+    rows = _rows(entries)
+    rows[1]["delete"] = True
+    rows += [{"question": omega, "order": ""}, {"question": delta, "order": "2"}]
+    assert _post_rows(admin_client, quiz, rows).status_code == 302
+    assert _positions(quiz) == [("alpha", 1), ("delta", 2), ("gamma", 3), ("omega", 4)]
+    assert sorted((action, name) for action, name, _ in _entry_audit()) == [
+        (0, f"{quiz.slug} #2: delta"),
+        (0, f"{quiz.slug} #4: omega"),
+        (2, f"{quiz.slug} #2: beta"),
+    ]
+
+
+def test_a_question_given_twice_is_refused_naming_it(admin_client):
+    quiz, entries = _quiz_of("alpha", "beta")
+    rows = [*_rows(entries), {"question": entries["alpha"].question, "order": "3"}]
+    response = _post_rows(admin_client, quiz, rows)
+    assert response.status_code == 200
+    assert _errors(response.content.decode())[0] == (
+        "“alpha” is in 2 rows: a quiz has each question once. Delete the extra rows."
+    )
+    assert _positions(quiz) == [("alpha", 1), ("beta", 2)]
+
+
+@pytest.mark.parametrize("change", ["swapped", "taken from a deleted row"])
+def test_a_question_moved_to_another_row_is_saved_not_a_server_error(admin_client, change):
+    """Two rows that swap their questions, or a row given the question of a row deleted in the
+    same save: written in an order the database's one-entry-per-question rule allows."""
+    quiz, entries = _quiz_of("alpha", "beta")
+    rows = _rows(entries)
+    alpha, beta = entries["alpha"].question, entries["beta"].question
+    if change == "swapped":
+        rows[0]["question"], rows[1]["question"] = beta, alpha
+        expected = [("beta", 1), ("alpha", 2)]
+    else:
+        rows[0]["question"], rows[1]["delete"] = beta, True
+        expected = [("beta", 1)]
+    assert _post_rows(admin_client, quiz, rows).status_code == 302
+    assert _positions(quiz) == expected
+
+
+def test_an_entry_added_while_the_page_was_open_stays_after_its_rows(admin_client):
+    """An instructor's add that the page never listed is neither lost nor tied."""
+    quiz, entries = _quiz_of("alpha", "beta")
+    from teach.services import quiz_add_question
+
+    rows = _rows(entries, alpha="5", beta="1")
+    quiz_add_question(quiz=quiz, question=make_question(slug="gamma"))  # gamma #3
+    assert _post_rows(admin_client, quiz, rows).status_code == 302
+    assert _positions(quiz) == [("beta", 1), ("alpha", 2), ("gamma", 3)]
+
+
+def test_an_administrator_saves_a_quizs_positions(client, django_user_model):
+    """The everyday admin role (not a superuser) changes, adds and deletes entries."""
+    from django.core.management import call_command
+
+    from tests.conftest import give_mfa, sign_in
+
+    ops = django_user_model.objects.create_user("ops", password="a-long-passphrase-6")
+    call_command("make_admin", "ops")
+    give_mfa(ops)
+    sign_in(client, ops)
+    quiz, entries = _quiz_of("alpha", "beta", "gamma")
+    rows = _rows(entries, gamma="1", alpha="5")
+    rows[1]["delete"] = True
+    rows.append({"question": make_question(slug="delta"), "order": ""})
+    assert _post_rows(client, quiz, rows).status_code == 302
+    assert _positions(quiz) == [("gamma", 1), ("alpha", 2), ("delta", 3)]
 
 
 def test_an_attempts_page_reads_its_answers_in_the_same_queries_for_one_or_many(

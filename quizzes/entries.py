@@ -1,0 +1,103 @@
+"""A quiz's entries (its questions and their positions) kept numbered 1..n, one edit at a time.
+
+The instructor pages (`teach.services`) and the admin both change entries; each takes the
+quiz's lock first (`hold_entries`) and leaves the positions 1..n without ties.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from quizzes.models import Question, Quiz, QuizQuestion
+
+# An entry's columns, with what the audit names it by (`QuizQuestion.__str__`).
+ENTRY_COLUMNS = ("quiz_id", "question_id", "order")
+
+
+def entries_named(quiz: Quiz):
+    """The quiz's entries, each with its question's slug: the audit names a changed or deleted
+    entry by it (`QuizQuestion.__str__`), and without it read each entry's question again."""
+    return quiz.entries.select_related("question").only(*ENTRY_COLUMNS, "question__slug")
+
+
+def hold_entries(quiz: Quiz) -> bool:
+    """Mark the quiz changed, first thing in the transaction that changes its entries: that
+    UPDATE holds the quiz's row lock until commit (PostgreSQL; on SQLite the transaction took
+    the database's write lock at its BEGIN IMMEDIATE), so two edits of one quiz's entries at
+    once queue here, and each reads the positions the other left, not the ones before it (two
+    adds would both take the same "last + 1"; two moves would mix their renumberings).
+
+    The write each such change made at its end anyway, without `save()`'s read of the row
+    for the audit (which logs no change of `updated_at` alone). False: the quiz is gone (a
+    deletion committed meanwhile), so there is nothing left to change."""
+    quiz.updated_at = timezone.now()
+    return bool(Quiz.objects.filter(pk=quiz.pk).update(updated_at=quiz.updated_at))
+
+
+def renumbered(entries: list[QuizQuestion]) -> list[QuizQuestion]:
+    """Give these entries (a quiz's, in its order) the positions 1..n; the ones that changed
+    (for the caller to write)."""
+    moved = []
+    for order, entry in enumerate(entries, start=1):
+        if entry.order != order:
+            entry.order = order
+            moved.append(entry)
+    return moved
+
+
+@dataclass
+class Written:
+    """What `set_entries` wrote (the admin's history message names them)."""
+
+    created: list[QuizQuestion] = field(default_factory=list)
+    changed: list[tuple[QuizQuestion, list[str]]] = field(default_factory=list)
+    deleted: list[QuizQuestion] = field(default_factory=list)
+
+
+@transaction.atomic
+def set_entries(quiz: Quiz, rows: list[tuple[int | None, Question]], *, shown: set[int]) -> Written:
+    """Make the quiz's entries the questions of `rows`, in that order, at positions 1..n. A
+    row is (the entry it was, or None for a new one; its question); the questions differ.
+
+    `shown`: the entries the editor saw. One of them whose question no row has is deleted;
+    an entry added meanwhile (an instructor's, committed before the lock) stays, after the
+    rows. The entries are read again under the quiz's lock, and an entry that already holds
+    a row's question keeps it (and takes that row's position): two rows that swap their
+    questions, or a question moved into a row whose own entry is deleted, are written as
+    moves, never as a second entry of one question (the database refuses that, halfway).
+    Each entry written is saved on its own, so the audit logs each change."""
+    written = Written()
+    if not hold_entries(quiz):
+        return written
+    entries = list(entries_named(quiz).order_by("order", "pk"))
+    holder = {e.question_id: e for e in entries}
+    wanted = {question.pk for _, question in rows}
+    freed = {e.pk: e for e in entries if e.pk in shown and e.question_id not in wanted}
+    final, retitled = [], []
+    for was, question in rows:
+        entry = holder.get(question.pk)
+        if entry is None:
+            entry = freed.pop(was, None)  # its own entry, if its question left the quiz
+            if entry is None:
+                entry = QuizQuestion(quiz=quiz, question=question, order=0)
+            else:
+                entry.question = question
+                retitled.append(entry)
+        final.append(entry)
+    final += [e for e in entries if e.pk not in shown and e.question_id not in wanted]
+    moved = set(map(id, renumbered(final)))
+    for entry in freed.values():
+        entry.delete()
+        written.deleted.append(entry)
+    for entry in final:
+        if entry.pk is None:
+            entry.save()
+            written.created.append(entry)
+        elif entry in retitled or id(entry) in moved:
+            fields = ["question", "order"] if entry in retitled else ["order"]
+            entry.save(update_fields=fields)
+            written.changed.append((entry, fields))
+    return written

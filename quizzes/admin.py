@@ -22,7 +22,7 @@ from lessons.admin import (
     RowKnowsItsChoiceForm,
     lesson_text,
 )
-from quizzes.entries import set_entries
+from quizzes.entries import questions_leaving, set_entries
 from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion, ReviewCard
 
 
@@ -183,6 +183,15 @@ class QuestionAdmin(ListColumnsAdmin):
     # owner: the instructor who wrote it in /teach/, searched for, not a <select> of every account
     autocomplete_fields = ("scenario", "owner")
     raw_id_fields = ("lesson",)
+
+    def delete_model(self, request, obj):
+        """The quizzes that listed it close up 1..n (`questions_leaving`), as in /teach/."""
+        with questions_leaving([obj.pk]):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with questions_leaving(queryset):
+            super().delete_queryset(request, queryset)
 
     @admin.display(boolean=True, description="usable")
     def usable(self, obj: Question) -> bool:

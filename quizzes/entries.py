@@ -6,6 +6,8 @@ quiz's lock first (`hold_entries`) and leaves the positions 1..n without ties.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -46,6 +48,32 @@ def renumbered(entries: list[QuizQuestion]) -> list[QuizQuestion]:
             entry.order = order
             moved.append(entry)
     return moved
+
+
+@contextmanager
+def questions_leaving(questions) -> Iterator[None]:
+    """Around a deletion of these questions (a queryset or ids): every quiz that lists one is
+    held first (`hold_entries`, one quiz at a time in pk order, as two such deletions then
+    queue rather than deadlock), and afterwards the entries it has left are renumbered 1..n in
+    their order, so no quiz keeps a gap where a deleted question was. The moves are one
+    UPDATE, not an audit entry each: the deleted entry's own entry says where it was (as
+    `teach.services.quiz_remove_question`)."""
+    with transaction.atomic():
+        listing = QuizQuestion.objects.filter(question__in=questions).order_by("quiz_id")
+        held = [
+            pk
+            for pk in dict.fromkeys(listing.values_list("quiz_id", flat=True))
+            if hold_entries(Quiz(pk=pk))
+        ]
+        yield
+        if held:
+            rows = QuizQuestion.objects.filter(quiz_id__in=held).only("quiz_id", "order")
+            by_quiz: dict[int, list[QuizQuestion]] = {}
+            for entry in rows.order_by("quiz_id", "order", "pk"):
+                by_quiz.setdefault(entry.quiz_id, []).append(entry)
+            moved = [e for entries in by_quiz.values() for e in renumbered(entries)]
+            if moved:
+                QuizQuestion.objects.bulk_update(moved, ["order"])
 
 
 @dataclass

@@ -17,7 +17,13 @@ from django.utils.text import slugify
 from lessons.models import Source
 from quizzes import exam
 from quizzes.attempts import QUESTION_COLUMNS, question_from, usable
-from quizzes.entries import ENTRY_COLUMNS, entries_named, hold_entries, renumbered
+from quizzes.entries import (
+    ENTRY_COLUMNS,
+    entries_named,
+    hold_entries,
+    questions_leaving,
+    renumbered,
+)
 from quizzes.models import (
     RESERVED_QUIZ_SLUGS,
     Answer,
@@ -258,13 +264,14 @@ def question_has_answers(question: Question) -> bool:
 
 
 def question_delete_or_archive(*, question: Question) -> str:
-    """Delete a question nobody has answered; archive one that has answers (they keep their
-    question, and no new attempt includes it). Returns "deleted" or "archived"."""
+    """Delete a question nobody has answered (the quizzes that listed it close up 1..n);
+    archive one that has answers (they keep their question, and no new attempt includes it).
+    Returns "deleted" or "archived"."""
     if question_has_answers(question):
         question.archived = True
         question.save(update_fields=["archived", "updated_at"])
         return "archived"
-    with transaction.atomic():
+    with questions_leaving([question.pk]):
         entries = list(question.entries.select_related("quiz").only(*ENTRY_COLUMNS, "quiz__slug"))
         for entry in entries:
             entry.question = question

@@ -11,7 +11,7 @@ from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from quizzes.models import Answer, QuizQuestion
+from quizzes.models import Answer, Question, QuizQuestion
 from tests.conftest import page_queries
 from tests.quizzes.builders import make_attempt, make_question, make_quiz
 
@@ -315,3 +315,29 @@ def test_the_question_list_reads_the_same_queries_for_one_or_many(admin_client):
     many, page = page_queries(admin_client, "/admin/quizzes/question/")
     assert many == few
     assert all(f">more-{n}<" in page for n in range(5))
+
+
+# --- a question deleted: the quizzes that had it close up -------------------------------------
+
+
+@pytest.mark.parametrize("how", ["its page", "the list's action"])
+def test_a_question_deleted_leaves_each_quiz_that_had_it_1_to_n(admin_client, how):
+    """Every quiz that listed it keeps the order of the rest, renumbered 1..n: no gap is left
+    where the question was (the quiz's page would show 1, 3)."""
+    quiz, entries = _quiz_of("alpha", "beta", "gamma", "delta")
+    gone = entries["beta"].question
+    other = make_quiz(make_question(slug="solo"), gone, make_question(slug="last"))
+    untouched = make_quiz(make_question(slug="kept"))
+    if how == "its page":
+        url = f"/admin/quizzes/question/{gone.pk}/delete/"
+        response = admin_client.post(url, {"post": "yes"})
+    else:
+        response = admin_client.post(
+            "/admin/quizzes/question/",
+            {"action": "delete_selected", "_selected_action": [gone.pk], "post": "yes"},
+        )
+    assert response.status_code == 302
+    assert not Question.objects.filter(pk=gone.pk).exists()
+    assert _positions(quiz) == [("alpha", 1), ("gamma", 2), ("delta", 3)]
+    assert _positions(other) == [("solo", 1), ("last", 2)]
+    assert _positions(untouched) == [("kept", 1)]

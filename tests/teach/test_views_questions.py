@@ -11,8 +11,9 @@ from quizzes.attempts import answer_save, attempt_start
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
 from quizzes.models import Question
+from teach import services
 from tests.conftest import make_lesson
-from tests.quizzes.builders import make_attempt, make_question, right_response
+from tests.quizzes.builders import make_attempt, make_question, make_quiz, right_response
 
 # response.context is read by the tests marked with `template_context` (tests/conftest.py)
 pytestmark = pytest.mark.django_db
@@ -386,6 +387,22 @@ def test_an_unanswered_question_is_deleted_after_confirmation(teacher, owned):
     response = teacher.post(url)
     assert response["Location"] == reverse("teach:quiz", args=[quiz.pk])
     assert not Question.objects.filter(pk=question.pk).exists()
+
+
+def test_a_deleted_question_leaves_each_quiz_that_had_it_1_to_n(teacher, instructor, owned):
+    """The quizzes that listed it keep the order of the rest, renumbered 1..n: no gap where
+    the question was, so the next question added goes right after the last."""
+    quiz, first = owned
+    mine = {"owner": instructor, "source": Source.AUTHORED, "lesson": None, "category": "mine"}
+    gone, last = make_question(**mine), make_question(**mine)
+    for question in (gone, last):
+        services.quiz_add_question(quiz=quiz, question=question)
+    other = make_quiz(gone, first, owner=instructor, source=Source.AUTHORED, published=False)
+    assert teacher.post(reverse("teach:question-delete", args=[gone.pk])).status_code == 302
+    assert not Question.objects.filter(pk=gone.pk).exists()
+    positions = [(e.question_id, e.order) for e in quiz.entries.order_by("order", "pk")]
+    assert positions == [(first.pk, 1), (last.pk, 2)]
+    assert list(other.entries.values_list("question_id", "order")) == [(first.pk, 1)]
 
 
 def test_an_answered_question_is_archived_not_deleted(teacher, owned, learner, other_learner):

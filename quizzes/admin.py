@@ -12,6 +12,7 @@ given twice or below 1, and its save closes the gaps under the quiz's lock (`qui
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.forms import BoundField
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import get_text_list
@@ -25,16 +26,63 @@ from lessons.admin import (
 from quizzes.entries import questions_leaving, set_entries
 from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion, ReviewCard
 
+# The id of the line above a quiz's question rows that says how positions work
+# (templates/admin/quizzes/quiz/change_form.html): one for every row, and seen on a phone,
+# where the admin hides a column's help icon.
+POSITIONS_HELP = "entries-positions-help"
+
+
+class PositionBoundField(BoundField):
+    """A row's position, described by the line above the rows (and by its own error, if it
+    has one). As a field's help text it was only a header's tooltip, hidden on a phone, and
+    each input pointed at a per-row help text the tabular inline never draws."""
+
+    @property
+    def aria_describedby(self):
+        ids = [POSITIONS_HELP]
+        if self.auto_id and self.errors:
+            ids.append(f"{self.auto_id}_error")
+        return " ".join(ids)
+
+
+class PositionField(forms.IntegerField):
+    bound_field_class = PositionBoundField
+
+
+def _entry_named(form: forms.ModelForm) -> str:
+    """The row's question as saved (its inline row reads it with the entry), for the row's
+    inputs' names."""
+    if form.instance.pk is None:
+        return "the new question"
+    return f"“{form.instance.question.slug}”"
+
 
 class QuizEntryForm(RowKnowsItsChoiceForm):
     # Blank (a row just added) puts the question last; the model refuses 0 and below too.
-    order = forms.IntegerField(
+    order = PositionField(
         label="position",
         required=False,
         min_value=1,
-        help_text="1 for the first question. Left blank, the question goes last.",
         error_messages={"min_value": "Positions start at 1."},
+        widget=forms.NumberInput(attrs={"class": "vIntegerField"}),  # 5em, not half a phone
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A row's inputs have no <label> (the table's header names the column): each is named
+        # for its row, so a screen reader says whose position it is.
+        self.fields["order"].widget.attrs["aria-label"] = f"Position of {_entry_named(self)}"
+
+    def _post_clean(self):
+        """The row's title (`QuizQuestion.__str__`, "quiz #2: beta") keeps naming the entry as
+        it is saved, not as typed: on a refused page the fields show what was typed, and the
+        title is what still says where each row's question is now. (Nothing is saved from the
+        instance: `set_entries` reads the entries again.)"""
+        if self.instance.pk is None:
+            return super()._post_clean()
+        saved = self.instance.order, self.instance.question
+        super()._post_clean()
+        self.instance.order, self.instance.question = saved
 
 
 def _repeated(kept: list[tuple[int, forms.ModelForm]], key: str) -> dict:
@@ -55,6 +103,13 @@ class QuizEntriesFormSet(BaseInlineFormSet):
     """A quiz's entries as the admin edits them: each question once, each position once. The
     save (`QuizAdmin.save_formset`) closes the gaps, as every other edit of a quiz leaves its
     positions 1..n. A refused save shows the rows as they were sent."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if DELETION_FIELD_NAME in form.fields:  # its checkbox, under "Delete?" only
+            form.fields[DELETION_FIELD_NAME].widget.attrs["aria-label"] = (
+                f"Delete {_entry_named(form)}"
+            )
 
     def kept(self) -> list[tuple[int, forms.ModelForm]]:
         """The rows that stay (numbered from 1 as shown) and are valid so far: not deleted,
@@ -110,6 +165,8 @@ class QuizQuestionInline(AutocompleteRowsInline):
     model = QuizQuestion
     form = QuizEntryForm
     formset = QuizEntriesFormSet
+    verbose_name = "question"  # "Add another question", not "Add another Quiz question"
+    verbose_name_plural = "questions"
     fields = ("order", "question")
     autocomplete_fields = ("question",)
     extra = 0

@@ -120,6 +120,24 @@ def test_a_position_given_twice_is_refused_naming_it_and_its_questions(admin_cli
     assert _entry_audit() == []
 
 
+def test_a_refused_page_titles_each_row_as_saved_and_describes_its_positions(admin_client):
+    """The fields show what was typed; each row's title still says where its question is
+    saved. Each position input is named for its row and points at the line that says how
+    positions work (drawn on the page, unlike a column's help icon on a phone)."""
+    quiz, entries = _quiz_of("alpha", "beta")
+    page = _post_rows(admin_client, quiz, _rows(entries, beta="1")).content.decode()
+    titles = re.findall(r'<td class="original">\s*<p>\s*(.*?)\s*</p>', page)
+    assert titles == [f"{quiz.slug} #1: alpha", f"{quiz.slug} #2: beta"]
+    beta = re.search(r"<input[^>]*name=\"entries-1-order\"[^>]*>", page)[0]
+    assert 'aria-label="Position of “beta”"' in beta
+    described = re.search(r'aria-describedby="([^"]*)"', beta)[1].split()
+    assert described == ["entries-positions-help", "id_entries-1-order_error"]
+    for target in described:
+        assert f'id="{target}"' in page
+    assert "blank to put it last" in page
+    assert 'aria-label="Delete “beta”"' in page
+
+
 @pytest.mark.parametrize("typed", ["0", "-2"])
 def test_a_position_below_one_is_refused_on_its_row(admin_client, typed):
     quiz, entries = _quiz_of("alpha", "beta")

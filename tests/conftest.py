@@ -508,6 +508,50 @@ def give_mfa(user):
     return secret
 
 
+def give_passkey(user, name: str):
+    """A security key for `user`, registered as a browser registers one (attestation "none",
+    a fresh key pair): enough for allauth to list, edit and offer it. Returns the
+    Authenticator."""
+    import hashlib
+    import json
+
+    from allauth.mfa.models import Authenticator
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from fido2 import cbor
+    from fido2.cose import ES256
+    from fido2.utils import websafe_encode
+    from fido2.webauthn import Aaguid, AttestedCredentialData, AuthenticatorData
+
+    public_key = ES256.from_cryptography_key(ec.generate_private_key(ec.SECP256R1()).public_key())
+    credential_id = f"passkey-{user.pk}-{name}".encode()
+    auth_data = AuthenticatorData.create(
+        hashlib.sha256(b"testserver").digest(),
+        AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.AT,
+        0,
+        AttestedCredentialData.create(Aaguid(bytes(16)), credential_id, public_key),
+    )
+    client_data = {
+        "type": "webauthn.create",
+        "challenge": websafe_encode(b"0" * 16),
+        "origin": "http://testserver",
+    }
+    registration = {
+        "id": websafe_encode(credential_id),
+        "rawId": websafe_encode(credential_id),
+        "type": "public-key",
+        "response": {
+            "clientDataJSON": websafe_encode(json.dumps(client_data).encode()),
+            "attestationObject": websafe_encode(
+                cbor.encode({"fmt": "none", "attStmt": {}, "authData": bytes(auth_data)})
+            ),
+        },
+        "clientExtensionResults": {},
+    }
+    return Authenticator.objects.create(
+        user=user, type=Authenticator.Type.WEBAUTHN, data={"name": name, "credential": registration}
+    )
+
+
 def sign_in(client, user) -> None:
     """Sign `user` in on the test `client` by writing the session that Django's `login` leaves
     (who, through which backend, the password's hash), as `force_login` would, but without the

@@ -23,8 +23,6 @@ Each cell is one request; the cells of one route are one test, named like `quizz
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -38,7 +36,6 @@ from allauth.account.internal.flows.login import (
 )
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -56,10 +53,6 @@ from django.test.client import (
 )
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
-from fido2 import cbor
-from fido2.cose import ES256
-from fido2.utils import websafe_encode
-from fido2.webauthn import Aaguid, AttestedCredentialData, AuthenticatorData
 
 from certificates.models import Certificate
 from cohorts import services as cohort_services
@@ -68,7 +61,15 @@ from lessons import knowledge_checks, progress
 from lessons.models import ArtifactSection, ComplianceProgram
 from quizzes import attempts, review
 from srm_trainer.accounts.roles import ADMINISTRATORS, INSTRUCTORS
-from tests.conftest import FORM_CONTENT, give_mfa, make_lesson, make_module, make_scenario, make_srm
+from tests.conftest import (
+    FORM_CONTENT,
+    give_mfa,
+    give_passkey,
+    make_lesson,
+    make_module,
+    make_scenario,
+    make_srm,
+)
 from tests.quizzes.builders import make_question, make_quiz
 
 # The columns of the matrix. Instructors have no pages of their own yet (/teach/ will come);
@@ -632,11 +633,7 @@ class World:
         review.card_record(user=ada, question=question, correct=False, now=a_while_ago)
         progress.mark_complete(user=ada, lesson=lesson)
         EmailAddress.objects.create(user=ada, email="ada@example.com", primary=True, verified=True)
-        passkey = Authenticator.objects.create(
-            user=ada,
-            type=Authenticator.Type.WEBAUTHN,
-            data={"name": "Ada's key", "credential": _passkey_registration()},
-        )
+        passkey = give_passkey(ada, "Ada's key")
         turing = self.users["instructor"]
         teach_question = make_question(lesson=lesson, owner=turing, source="authored")
         teach_quiz = make_quiz(teach_question, owner=turing, source="authored", published=False)
@@ -733,36 +730,6 @@ NO_THROTTLING = {
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],  # for speed
 }
 PASSWORD = "a-long-passphrase-1"
-
-
-def _passkey_registration() -> dict:
-    """A security key's registration as a browser sends it (attestation "none"), made with a
-    fresh key pair: enough for allauth to list, edit and offer the key."""
-    public_key = ES256.from_cryptography_key(ec.generate_private_key(ec.SECP256R1()).public_key())
-    credential_id = b"matrix-passkey-1"
-    auth_data = AuthenticatorData.create(
-        hashlib.sha256(b"testserver").digest(),
-        AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.AT,
-        0,
-        AttestedCredentialData.create(Aaguid(bytes(16)), credential_id, public_key),
-    )
-    client_data = {
-        "type": "webauthn.create",
-        "challenge": websafe_encode(b"0" * 16),
-        "origin": "http://testserver",
-    }
-    return {
-        "id": websafe_encode(credential_id),
-        "rawId": websafe_encode(credential_id),
-        "type": "public-key",
-        "response": {
-            "clientDataJSON": websafe_encode(json.dumps(client_data).encode()),
-            "attestationObject": websafe_encode(
-                cbor.encode({"fmt": "none", "attStmt": {}, "authData": bytes(auth_data)})
-            ),
-        },
-        "clientExtensionResults": {},
-    }
 
 
 @pytest.fixture(scope="module")

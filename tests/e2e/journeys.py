@@ -4,7 +4,9 @@ label, so a change of account pages (allauth) is adapted in one place."""
 from __future__ import annotations
 
 import re
+import time
 
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import Page, expect
 
 PASSWORD = "a-long-passphrase-for-e2e"
@@ -37,6 +39,20 @@ def fill_sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
     field = page.get_by_label(re.compile(r"^Password$"))
     field.fill(password)
     field.press("Enter")
+    expect(page.locator(".whoami")).to_have_text(f"Signed in as {username}")
+
+
+def sign_in_with_code(page: Page, username: str, secret: str, password: str = PASSWORD) -> None:
+    """From any page, as `sign_in`, then the authenticator app's current code (instructors and
+    staff have two-factor sign-in; `secret` is what `give_mfa` returned)."""
+    page.get_by_role("banner").get_by_role("link", name="Sign in").click()
+    page.get_by_label("Username", exact=True).fill(username)
+    field = page.get_by_label(re.compile(r"^Password$"))
+    field.fill(password)
+    field.press("Enter")
+    code = page.get_by_label("Code")
+    code.fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    code.press("Enter")
     expect(page.locator(".whoami")).to_have_text(f"Signed in as {username}")
 
 

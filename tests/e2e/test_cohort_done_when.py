@@ -17,8 +17,7 @@ from lessons.models import Source
 from srm_trainer.accounts.roles import set_instructor
 from tests.conftest import give_mfa
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import make_user, sign_in
-from tests.e2e.test_cohorts import _sign_in_with_code
+from tests.e2e.journeys import make_user, sign_in, sign_in_with_code
 from tests.quizzes.builders import make_question, make_quiz
 
 pytestmark = pytest.mark.e2e
@@ -69,7 +68,7 @@ def test_a_class_from_cohort_to_csv_in_a_browser(page, browser, base_url):
     make_user("babbage")
 
     page.goto("/")
-    _sign_in_with_code(page, "ines", secret)
+    sign_in_with_code(page, "ines", secret)
     page.goto("/teach/cohorts/")
     page.get_by_label("Name").fill("Spring class")
     page.get_by_role("button", name="Create the cohort").press("Enter")
@@ -133,7 +132,7 @@ def test_a_new_code_and_deleting_are_asked_first_by_keyboard(page):
     set_instructor(user=teacher, instructor=True)
     secret = give_mfa(teacher)
     page.goto("/")
-    _sign_in_with_code(page, "ines", secret)
+    sign_in_with_code(page, "ines", secret)
     page.goto("/teach/cohorts/")
     page.get_by_label("Name").fill("Spring class")
     page.get_by_role("button", name="Create the cohort").press("Enter")

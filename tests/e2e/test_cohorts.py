@@ -4,10 +4,8 @@ with the code and finds the work on their home page; axe-core on each page type.
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
 from cohorts import services
@@ -16,22 +14,9 @@ from quizzes.models import Quiz
 from srm_trainer.accounts.roles import set_instructor
 from tests.conftest import give_mfa
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import PASSWORD, make_user, settled, sign_up
+from tests.e2e.journeys import make_user, settled, sign_in_with_code, sign_up
 
 pytestmark = pytest.mark.e2e
-
-
-def _sign_in_with_code(page, username: str, secret: str) -> None:
-    """Instructors have two-factor sign-in: password, then the authenticator's code."""
-    page.get_by_role("banner").get_by_role("link", name="Sign in").click()
-    page.get_by_label("Username", exact=True).fill(username)
-    password = page.get_by_label(re.compile(r"^Password$"))
-    password.fill(PASSWORD)
-    password.press("Enter")
-    code = page.get_by_label("Code")
-    code.fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
-    code.press("Enter")
-    expect(page.locator(".whoami")).to_have_text(f"Signed in as {username}")
 
 
 def test_instructor_creates_a_cohort_and_a_learner_joins_by_code_and_sees_the_work(
@@ -41,7 +26,7 @@ def test_instructor_creates_a_cohort_and_a_learner_joins_by_code_and_sees_the_wo
     set_instructor(user=teacher, instructor=True)
     secret = give_mfa(teacher)
     page.goto("/")
-    _sign_in_with_code(page, "ines", secret)
+    sign_in_with_code(page, "ines", secret)
 
     page.goto("/teach/")
     page.get_by_role("link", name="Cohorts", exact=True).first.press("Enter")
@@ -103,7 +88,7 @@ def test_the_gradebook_a_learner_and_an_attempt_read_well(page, screenshots):
     attempts.attempt_submit(attempt=attempt)
 
     page.goto("/")
-    _sign_in_with_code(page, "ines", secret)
+    sign_in_with_code(page, "ines", secret)
     page.goto(f"/teach/cohorts/{cohort.pk}/")
     expect(page.get_by_role("row", name=re.compile("lovelace"))).to_contain_text("0%")
     page.screenshot(path=screenshots / "cohort-gradebook.png", full_page=True)

@@ -270,6 +270,16 @@ def hidden_form(form) -> str | None:
 
 CHECKBOX_OPTION = _template(f"{_WIDGETS}checkbox_option.html")
 
+# A tag chooser lists its tags in the open while at most this many are not ticked; past that
+# (the curriculum alone uses ~100 misconception tags: 9,220 px of page on a phone) the ticked
+# ones stay in view and the rest fold into a <details> that can be filtered.
+SHOWN_WHOLE = 12
+
+
+def folds(others: int) -> bool:
+    """Whether a tag chooser with `others` tags not ticked folds them away."""
+    return others > SHOWN_WHOLE
+
 
 def tag_chooser(chosen, new) -> str | None:
     """templates/teach/_tag_chooser.html: the tags in use as checkboxes (`chosen`, a
@@ -295,16 +305,49 @@ def tag_chooser(chosen, new) -> str | None:
     if chosen.field.choices:
         id_ = widget.attrs.get("id") or chosen.auto_id
         attrs = chosen.build_widget_attrs({"id": id_} if id_ else {})
-        boxes = []
-        for _group, options, _index in widget.optgroups(chosen.html_name, chosen.value(), attrs):
+        items: list[tuple[bool, str]] = []  # (ticked, the box and its label), in offer order
+        value = widget.format_value(chosen.value())  # as the widget's context has it: a list
+        for _group, options, _index in widget.optgroups(chosen.html_name, value, attrs):
             for option in options:
                 if option["template_name"] != CHECKBOX_OPTION:
                     return None
                 for_ = _var(option["attrs"].get("id"))
                 box = _input(option).strip()
-                boxes.append(f'<li>{box} <label for="{for_}">{_var(option["label"])}</label></li>')
-        out.append(f'  \n  <ul class="tag-choices">\n    {"".join(boxes)}\n  </ul>\n  \n')
+                label = _var(option["label"])
+                items.append(
+                    (option["selected"], f'<li>{box} <label for="{for_}">{label}</label></li>')
+                )
+        others = [item for selected, item in items if not selected]
+        if folds(len(others)):
+            ticked = [item for selected, item in items if selected]
+            out.append(_folded(chosen, auto_id, ticked, others))
+        else:
+            boxes = "".join(item for _selected, item in items)
+            out.append(f'  \n  <ul class="tag-choices">\n    {boxes}\n  </ul>\n  \n')
     else:
         out.append('  <p class="hint">None in use yet: type the first below.</p>\n')
     out.append(f"  {field_group(new)}\n</fieldset>\n")
     return "".join(out)
+
+
+def _folded(chosen, auto_id: str, ticked: list[str], others: list[str]) -> str:
+    """The folded part of teach/_tag_chooser.html: the ticked tags in view, the others in a
+    <details> with a filter box that static/js/tag-chooser.js shows (hidden without it)."""
+    label = _var(str(chosen.label).lower())
+    shown = f'<ul class="tag-choices tag-ticked">\n    {"".join(ticked)}\n  </ul>' if ticked else ""
+    summary = f"{len(others)} more {label}" if ticked else f"All {len(others)} {label}"
+    return (
+        f"  \n  {shown}\n"
+        '  <details class="tag-more">\n'
+        f"    <summary>{summary}</summary>\n"
+        '    <div class="tag-filter" data-tag-filter hidden>\n'
+        f'      <label for="{auto_id}_filter">Filter the {label}</label>\n'
+        f'      <input type="search" id="{auto_id}_filter" aria-controls="{auto_id}_others"'
+        ' autocomplete="off" spellcheck="false">\n'
+        '      <p class="tag-filter-count" role="status"></p>\n'
+        "    </div>\n"
+        f'    <ul class="tag-choices" id="{auto_id}_others">\n'
+        f"      {''.join(others)}\n"
+        "    </ul>\n"
+        "  </details>\n  \n"
+    )

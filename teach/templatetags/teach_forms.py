@@ -59,3 +59,16 @@ def tag_chooser(chosen, new) -> str:
     if html is None:
         html = render_to_string("teach/_tag_chooser.html", {"chosen": chosen, "new": new})
     return SafeString(html)
+
+
+@register.simple_tag
+def tag_boxes(chosen) -> dict:
+    """A tag chooser's boxes, ticked and not, and whether the others fold away, for
+    teach/_tag_chooser.html (`rendering.tag_chooser` draws the same in Python)."""
+    boxes = list(chosen)
+    others = [box for box in boxes if not box.data["selected"]]
+    return {
+        "ticked": [box for box in boxes if box.data["selected"]],
+        "others": others,
+        "folded": rendering.folds(len(others)),
+    }

@@ -244,25 +244,35 @@ def test_the_management_form_drawn_in_python_is_djangos(data, monkeypatch):
 
 
 KNOWN_TAGS = [(f"tag-{n}", n % 4) for n in range(40)]
+KNOWN_MISCONCEPTIONS = [("thinks-a", 2), ("thinks-b", 0), ("confuses-c-and-d", 1)]
 CHOOSER_DATA = [
     None,
     {"tags": ["tag-3", "fresh-one"], "new_tags": "s3, exam-2026", "misconceptions": []},
     {"tags": ["tag-3", "<b>Bad</b>"], "new_tags": "Bad Tag", "new_misconceptions": "x" * 600},
+    {"tags": [], "misconceptions": ["thinks-b", "thinks-new"]},
 ]
 
 
-@pytest.mark.parametrize("data", CHOOSER_DATA, ids=["unbound", "bound", "bound-with-errors"])
+@pytest.mark.parametrize(
+    "data", CHOOSER_DATA, ids=["unbound", "bound", "bound-with-errors", "none-ticked"]
+)
 def test_the_tag_chooser_drawn_in_python_is_its_templates(data, monkeypatch):
     """`{% tag_chooser %}` (`rendering.tag_chooser`) draws teach/_tag_chooser.html itself:
-    boxes ticked or not, counted or not, none at all (the hint), errors on either field: the
+    boxes ticked or not, counted or not, none at all (the hint), a short list in the open or
+    a long one folded (with or without ticked ones in view), errors on either field: the
     same HTML as the template makes with Django's own form templates."""
     from django.template.loader import render_to_string
 
     from teach import rendering
     from teach.forms import QuestionForm
 
-    initial = {"tags": ["tag-1", "tag-7", "kept-only"], "misconceptions": []}
-    form = QuestionForm(data, initial=initial, known_tags=KNOWN_TAGS, known_misconceptions=[])
+    initial = {"tags": ["tag-1", "tag-7", "kept-only"], "misconceptions": ["thinks-a"]}
+    form = QuestionForm(
+        data,
+        initial=initial,
+        known_tags=KNOWN_TAGS,
+        known_misconceptions=KNOWN_MISCONCEPTIONS if data is not None else [],
+    )
     form.is_bound and form.is_valid()
     for chosen, new in (("misconceptions", "new_misconceptions"), ("tags", "new_tags")):
         fast = rendering.tag_chooser(form[chosen], form[new])
@@ -273,6 +283,7 @@ def test_the_tag_chooser_drawn_in_python_is_its_templates(data, monkeypatch):
                 "teach/_tag_chooser.html", {"chosen": form[chosen], "new": form[new]}
             )
         assert fast == plain, (chosen, data)
+        assert ("<details" in fast) == (chosen == "tags")  # 40 bank tags fold, 3 do not
     if data is not None and "<b>Bad</b>" in data["tags"]:
         assert "has-error" in fast and "&lt;b&gt;Bad&lt;/b&gt;" in fast
 

@@ -4,6 +4,8 @@ nothing is saved. Everything is posted as a browser without JavaScript would."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -168,3 +170,91 @@ def test_an_empty_tag_value_means_no_tag_not_an_error(teacher, question):
     assert teacher.post(edit_url(question), data).status_code == 302
     question.refresh_from_db()
     assert question.misconceptions == [] and not question.tags.exists()
+
+
+# --- a long list: the ticked tags in view, the rest folded (and filtered with JavaScript) ------
+
+
+@pytest.fixture
+def many(owned, instructor):
+    """Twenty misconception tags in use besides the question's own (thinks-something)."""
+    for n in range(20):
+        make_question(
+            owner=instructor, source=Source.AUTHORED, lesson=None, misconceptions=[f"tag-{n:02}"]
+        )
+    return owned[1]
+
+
+def misconception_chooser(body: str) -> tuple[str, str]:
+    """The misconception chooser's HTML before its folded list, and the folded list."""
+    start = body.index('aria-describedby="id_misconceptions_help"')
+    chooser = body[start : body.index("</fieldset>", start)]
+    shown, _, folded = chooser.partition('<details class="tag-more">')
+    return shown, folded
+
+
+def boxes(html: str) -> dict[str, bool]:
+    """Each misconception checkbox's value → ticked or not."""
+    found = re.findall(
+        r'<input type="checkbox" name="misconceptions" value="([^"]+)"([^>]*)>', html
+    )
+    return {value: " checked" in rest for value, rest in found}
+
+
+def test_a_long_list_shows_the_ticked_tags_and_folds_the_rest(teacher, many):
+    body = teacher.get(edit_url(many)).content.decode()
+    shown, folded = misconception_chooser(body)
+    assert boxes(shown) == {"thinks-something": True}
+    assert boxes(folded) == {f"tag-{n:02}": False for n in range(20)}
+    assert "<summary>20 more misconception tags</summary>" in folded
+    # The filter: labelled, tied to the list it filters, its count spoken; hidden until
+    # tag-chooser.js shows it (a page without JavaScript has no box that does nothing).
+    assert '<div class="tag-filter" data-tag-filter hidden>' in folded
+    assert '<label for="id_misconceptions_filter">Filter the misconception tags</label>' in folded
+    assert 'id="id_misconceptions_filter" aria-controls="id_misconceptions_others"' in folded
+    assert '<ul class="tag-choices" id="id_misconceptions_others">' in folded
+    assert 'role="status"' in folded
+    assert "js/tag-chooser.js" in body and "<script>" not in body  # the CSP allows no inline
+
+
+def test_with_none_ticked_the_whole_list_is_folded(teacher, many):
+    data = page_form(teacher, many)
+    data.pop("misconceptions")
+    data.update(new_misconceptions="Not A Tag", action="save")
+    shown, folded = misconception_chooser(teacher.post(edit_url(many), data).content.decode())
+    assert boxes(shown) == {}
+    assert len(boxes(folded)) == 21 and not any(boxes(folded).values())
+    assert "<summary>All 21 misconception tags</summary>" in folded
+
+
+def test_a_short_list_stays_in_the_open(teacher, question):
+    shown, folded = misconception_chooser(teacher.get(edit_url(question)).content.decode())
+    assert folded == ""
+    assert boxes(shown) == {
+        "thinks-mfa-is-optional": False,
+        "confuses-iam-and-sso": False,
+        "thinks-something": True,
+    }
+
+
+def test_a_refused_save_keeps_the_tags_ticked_in_the_folded_list(teacher, many):
+    """Tags ticked in the folded list come back ticked, and in view, with the page that says
+    why the save was refused; the typed new tag is kept too."""
+    before = Question.objects.get(pk=many.pk).misconceptions
+    data = page_form(teacher, many)
+    data.update(
+        misconceptions=["thinks-something", "tag-07", "tag-13"],
+        new_misconceptions="thinks-fine, Not A Tag",
+        action="save",
+    )
+    response = teacher.post(edit_url(many), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "The question was not saved." in body
+    shown, folded = misconception_chooser(body)
+    assert boxes(shown) == {"thinks-something": True, "tag-07": True, "tag-13": True}
+    assert "tag-07" not in boxes(folded) and not any(boxes(folded).values())
+    assert "<summary>18 more misconception tags</summary>" in folded
+    assert form_fields(body)["new_misconceptions"] == "thinks-fine, Not A Tag"
+    many.refresh_from_db()
+    assert many.misconceptions == before

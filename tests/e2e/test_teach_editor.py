@@ -1,7 +1,7 @@
 """The question editor on a phone, with the shipped curriculum's ~100 misconception tags in use:
 the tag chooser shows the ticked tags and folds the rest away, so the page stays short; a
 keyboard opens the rest, filters them (the count is spoken) and ticks one; a refused save
-keeps what was ticked."""
+keeps what was ticked. The /teach/ page's actions fit a phone's width."""
 
 from __future__ import annotations
 
@@ -94,3 +94,15 @@ def test_the_editor_is_short_on_a_phone_and_its_tags_are_chosen_by_keyboard(edit
         expect(box).to_be_checked()
         expect(box).to_be_visible()
 
+
+def test_the_teaching_pages_actions_fit_a_phone(editor, phone):
+    """No button alone on a line under a row of two: on a phone they stand one under
+    another, all as wide, inside the page."""
+    phone.goto(reverse("teach:dashboard"))
+    actions = phone.locator(".teach-header a.button")
+    expect(actions).to_have_count(3)
+    boxes = [actions.nth(n).bounding_box() for n in range(3)]
+    assert all(b["x"] >= 0 and b["x"] + b["width"] <= 390 for b in boxes)
+    assert len({round(b["y"]) for b in boxes}) == 3, boxes
+    assert len({round(b["width"]) for b in boxes}) == 1, boxes
+    no_horizontal_scroll(phone)

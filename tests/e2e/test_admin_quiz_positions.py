@@ -5,17 +5,13 @@ still saying where each question is saved; then the fixed rows are saved 1..n.""
 
 from __future__ import annotations
 
-import re
-import time
-
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
 from tests.conftest import give_mfa
 from tests.e2e.accessibility import serious_violations
 from tests.e2e.conftest import DESKTOP, PHONE, ConsoleErrors, watch
-from tests.e2e.journeys import PASSWORD, no_horizontal_scroll
+from tests.e2e.journeys import PASSWORD, no_horizontal_scroll, sign_in_with_code
 from tests.quizzes.builders import make_question, make_quiz
 
 pytestmark = pytest.mark.e2e
@@ -43,13 +39,9 @@ def test_staff_fix_a_tie_and_a_zero_and_save_1_to_n(
     errors.allow(r"status of 404")  # /favicon.ico: the admin's pages name no icon
     watch(page, errors)
 
+    page.goto("/")
+    sign_in_with_code(page, "sam", secret)
     page.goto(f"/admin/quizzes/quiz/{quiz.pk}/change/")
-    page.get_by_label("Username", exact=True).fill("sam")
-    page.get_by_label(re.compile(r"^Password$")).fill(PASSWORD)
-    page.get_by_label(re.compile(r"^Password$")).press("Enter")
-    code = page.get_by_label(re.compile("code", re.I))
-    code.fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
-    code.press("Enter")
 
     help_line = page.locator("#entries-positions-help")
     expect(help_line).to_be_visible()

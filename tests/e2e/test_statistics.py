@@ -5,16 +5,14 @@ the same form reloads the page)."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
 from srm_trainer.accounts.roles import set_instructor
 from tests.conftest import give_mfa
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import PASSWORD, make_user, settled
+from tests.e2e.journeys import make_user, settled, sign_in_with_code
 from tests.teach.statsdata import bulk_class, mixed_quiz
 
 pytestmark = pytest.mark.e2e
@@ -28,14 +26,9 @@ def test_an_instructor_reads_the_statistics_of_their_quiz(page, live_server):
     quiz, questions, responses = mixed_quiz(owner=teacher)
     bulk_class(quiz, questions, responses, 12, users=learners)
 
+    page.goto("/")
+    sign_in_with_code(page, "ines-stats", secret)
     page.goto(f"/teach/quizzes/{quiz.pk}/")
-    page.get_by_label("Username", exact=True).fill("ines-stats")
-    page.get_by_label(re.compile(r"^Password$")).fill(PASSWORD)
-    page.get_by_label(re.compile(r"^Password$")).press("Enter")
-    code = page.get_by_label(re.compile("code", re.I))
-    code.fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
-    code.press("Enter")
-
     page.get_by_role("link", name="Statistics").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(quiz.title)
     expect(page.get_by_role("img", name="Facility: mean score per question")).to_be_visible()

@@ -4,16 +4,14 @@ search, and a question reused in their quiz from the bank."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
 from lessons.models import Source
 from srm_trainer.accounts.roles import set_instructor
 from tests.conftest import give_mfa
-from tests.e2e.journeys import make_user, settled
+from tests.e2e.journeys import make_user, settled, sign_in_with_code
 from tests.quizzes.builders import make_quiz
 
 pytestmark = pytest.mark.e2e
@@ -26,15 +24,7 @@ def test_an_instructor_finds_a_question_in_the_bank_and_adds_it_to_a_quiz(page):
     make_quiz(owner=ines, source=Source.AUTHORED, published=False, title="Week one")
 
     page.goto("/")
-    page.get_by_role("banner").get_by_role("link", name="Sign in").click()
-    page.get_by_label("Username", exact=True).fill("ines")
-    password = page.get_by_label(re.compile(r"^Password$"))
-    password.fill("a-long-passphrase-for-e2e")
-    password.press("Enter")
-    code = page.get_by_label(re.compile("code", re.I))
-    code.fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
-    code.press("Enter")
-    expect(page.locator(".whoami")).to_have_text("Signed in as ines")
+    sign_in_with_code(page, "ines", secret)
 
     teaching = page.get_by_role("banner").get_by_role("link", name="Teaching")
     teaching.focus()

@@ -1,5 +1,6 @@
 """Steps many journeys share. Sign-up and sign-in live only here, and find fields by their
-label, so a change of account pages (allauth) is adapted in one place."""
+label, so a change of account pages (allauth) is adapted in one place; the second factors an
+account signs in with are set up by tests/conftest.py's `give_mfa` and `give_passkey`."""
 
 from __future__ import annotations
 

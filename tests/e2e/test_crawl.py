@@ -1,5 +1,7 @@
 """Every page type, opened in Chromium at desktop and phone size: no console error (the page
-fixtures check that), and no serious or critical axe-core violation."""
+fixtures check that), no serious or critical axe-core violation, no sideways scroll, and none
+of the layout problems tests/e2e/layout.py names (a box that scrolls sideways without a name
+and a keyboard stop, chart text too small to read)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ import pytest
 from lessons.models import Lesson, Module
 from quizzes.models import Quiz
 from tests.e2e.accessibility import serious_violations
+from tests.e2e.journeys import no_horizontal_scroll
+from tests.e2e.layout import layout_problems
 
 pytestmark = pytest.mark.e2e
 
@@ -54,6 +58,11 @@ def crawl(page, urls=None) -> list[str]:
     for url in urls or every_page():
         page.goto(url)
         problems += [f"{url}: {v}" for v in serious_violations(page)]
+        try:
+            no_horizontal_scroll(page)
+        except AssertionError as wide:
+            problems.append(f"{url}: {wide}")
+        problems += [f"{url}: {problem}" for problem in layout_problems(page)]
     return problems
 
 

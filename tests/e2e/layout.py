@@ -39,6 +39,25 @@ SMALL_CHART_TEXT = """() => [...document.querySelectorAll('svg.chart, svg.waf-ch
     });
 })"""
 
+# Inside a scrolling box a table may be as wide as it needs: a select there must show its
+# longest option (not be squeezed to the cell), and the network lab's addresses stay on one
+# line. (A style set from script is allowed by the CSP; it is removed at once.)
+SQUEEZED = """() => [
+    ...[...document.querySelectorAll('.table-scroll select')].filter(s => s.getClientRects().length)
+      .flatMap(s => {
+        const drawn = s.getBoundingClientRect().width;
+        s.style.width = 'max-content';
+        const needed = s.getBoundingClientRect().width;
+        s.style.width = '';
+        return drawn + 1 < needed
+            ? [`select#${s.id} is ${Math.round(drawn)} px wide, its options ${Math.round(needed)} px`]
+            : [];
+    }),
+    ...[...document.querySelectorAll('.netlab-table code')]
+      .filter(c => c.getClientRects().length > 1)
+      .map(c => `"${c.textContent}" breaks across lines`),
+]"""
+
 
 def layout_problems(page) -> list[str]:
     """Every problem the checks above find in the page as it is now."""
@@ -48,4 +67,5 @@ def layout_problems(page) -> list[str]:
             for box in page.evaluate(UNREACHABLE_SCROLLERS)
         ],
         *page.evaluate(SMALL_CHART_TEXT),
+        *page.evaluate(SQUEEZED),
     ]

@@ -61,9 +61,8 @@ _ATTRIBUTES = {
     "h4": {"id"},
     "h5": {"id"},
     "h6": {"id"},
-    "div": {"role", "aria-label"},
+    "div": {"role", "aria-label", "tabindex"},
     "pre": {"tabindex"},
-    "table": {"tabindex"},
     "th": {"style"},
     "td": {"style"},
 }
@@ -96,6 +95,7 @@ _CLASSES = {
         "diagram-slot",
         *(f"diagram-slot-{name}" for name in DIAGRAM_NAMES),
         "check-slot",
+        "table-scroll",
     },
     "p": {"box-title"},
 }
@@ -167,9 +167,38 @@ def _pretty_json(self, tokens, idx, options, env):
     return f'<pre tabindex="0"><code{css}>{html.escape(content)}</code></pre>\n'
 
 
+def _table_name(tokens, idx: int) -> str:
+    """A table's header cells, as words: what its scrolling box is called ("Table: Layer,
+    AWS, You"). Markdown tables have no caption, and a box a keyboard can stop on needs a name
+    a screen reader can announce."""
+    cells: list[str] = []
+    for token in tokens[idx + 1 :]:
+        if token.type in ("thead_close", "tbody_open", "table_close"):
+            break
+        if token.type == "inline":
+            words = "".join(c.content for c in token.children or () if c.type in _WORDS)
+            if words.strip():
+                cells.append(" ".join(words.split()))
+    name = ", ".join(cells)
+    if len(name) > TABLE_NAME_CHARS:
+        name = name[: TABLE_NAME_CHARS - 1].rstrip(" ,") + "…"
+    return f"Table: {name}" if name else "Table"
+
+
+_WORDS = ("text", "code_inline")
+TABLE_NAME_CHARS = 100
+
+
 def _scrollable_table(self, tokens, idx, options, env):
-    """Tables scroll sideways on narrow screens (CSS): focusable, so the keyboard can too."""
-    return '<table tabindex="0">\n'
+    """A table scrolls sideways on a narrow screen in a box, as `.table-scroll` boxes do
+    elsewhere: focusable, so the keyboard can scroll it too, and named after its columns, so a
+    screen reader says what the stop is."""
+    label = html.escape(f"{_table_name(tokens, idx)} (scrolls sideways)")
+    return f'<div class="table-scroll" tabindex="0" role="group" aria-label="{label}"><table>\n'
+
+
+def _table_end(self, tokens, idx, options, env):
+    return "</table></div>\n"
 
 
 def _slugify(text: str) -> str:
@@ -195,6 +224,7 @@ def _parser() -> MarkdownIt:
     container_plugin(md, "check", render=_render_check)
     md.add_render_rule("fence", _pretty_json)
     md.add_render_rule("table_open", _scrollable_table)
+    md.add_render_rule("table_close", _table_end)
     return md
 
 
@@ -207,7 +237,7 @@ class Rendered:
 
 # Change this when a change to the renderer changes its output: lesson bodies stored rendered
 # (lessons/rendered.py) are then rendered again.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 
 @lru_cache(maxsize=512)

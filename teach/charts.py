@@ -12,31 +12,47 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-WIDTH = 640
-LABEL_WIDTH = 250  # left column: the bar's label
-VALUE_WIDTH = 110  # right column: the number
-ROW = 26
-BAR = 16
-TOP = 8
-LABEL_CHARS = 32  # about what fits LABEL_WIDTH at the chart's font size
+# Each row is two lines, the label above its bar, so the chart is narrow: drawn at its natural
+# width (CSS caps it there), its 13-unit text stays above 11 px on a 390 px phone, where the
+# side-by-side layout it replaced (640 units wide) shrank it to about 7 px.
+WIDTH = 360
+PLOT_X = 2  # bars start here (or at the zero axis in the middle, for signed values)
+VALUE_WIDTH = 124  # right column: the number, beside its bar
+ROW = 40
+LABEL_LINE = 18  # the label's line, above the bar
+BAR = 14
+TOP = 4
+LABEL_CHARS = 50  # about what fits WIDTH at the chart's font size
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str  # shortened to fit; the table holds the full text
-    text: str  # the number as read out ("7 of 10 (70%)")
+    text: str  # the number as shown beside the bar ("7 of 10 (70%)")
     css: str  # a class: "bar-key", "bar-other", "bar-negative", ...
     x: float
     width: float
     y: float  # the row's top
 
     @property
+    def label_y(self) -> float:
+        return self.y + 13
+
+    @property
     def bar_y(self) -> float:
-        return self.y + (ROW - BAR) / 2
+        return self.y + LABEL_LINE
 
     @property
     def text_y(self) -> float:
-        return self.y + ROW / 2 + 4
+        return self.bar_y + BAR / 2 + 4.5
+
+    @property
+    def axis_top(self) -> float:
+        return self.bar_y - 2
+
+    @property
+    def axis_bottom(self) -> float:
+        return self.bar_y + BAR + 2
 
 
 @dataclass(frozen=True)
@@ -45,17 +61,14 @@ class Chart:
     title: str
     desc: str
     bars: tuple[Bar, ...]
-    zero_x: float  # where the axis is drawn
+    zero_x: float  # where the axis is drawn, beside each bar
     plot_x: float
     plot_width: float
     height: float
     width: int = WIDTH
-    label_x: float = LABEL_WIDTH - 8
-    value_x: float = WIDTH - VALUE_WIDTH + 8
-
-    @property
-    def axis_bottom(self) -> float:
-        return self.height - TOP / 2
+    label_x: float = PLOT_X
+    bar_height: int = BAR
+    value_x: float = WIDTH - VALUE_WIDTH + 6
 
 
 def shorten(text: str, limit: int = LABEL_CHARS) -> str:
@@ -67,23 +80,27 @@ def bar_chart(
     *,
     chart_id: str,
     title: str,
-    rows: Sequence[tuple[str, float, str, str]],
+    rows: Sequence[tuple[str, float, str, str] | tuple[str, float, str, str, str]],
     signed: bool = False,
 ) -> Chart:
-    """One bar per row (label, value, text, css). Values are shares in 0..1, or with `signed`
-    in −1..1 drawn either side of a zero axis in the middle. The `<desc>` lists every row's
-    label and text."""
-    plot_x = LABEL_WIDTH
-    plot_width = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    """One bar per row (label, value, text, css[, shown]): `text` is read out in the `<desc>`,
+    which lists every row's label and text; `shown`, when given, is the shorter text drawn
+    beside the bar (the column has room for about 17 characters). Values are shares in 0..1,
+    or with `signed` in −1..1 drawn either side of a zero axis in the middle."""
+    plot_x = PLOT_X
+    plot_width = WIDTH - PLOT_X - VALUE_WIDTH
     zero_x = plot_x + plot_width / 2 if signed else plot_x
     scale = plot_width / 2 if signed else plot_width
     bars = []
-    for n, (label, value, text, css) in enumerate(rows):
+    for n, (label, value, text, css, *shown) in enumerate(rows):
         value = max(-1.0, min(1.0, value)) if signed else max(0.0, min(1.0, value))
         length = abs(value) * scale
         x = zero_x - length if value < 0 else zero_x
-        bars.append(Bar(shorten(label), text, css, round(x, 1), round(length, 1), TOP + n * ROW))
-    desc = "; ".join(f"{label}: {text}" for label, _, text, _ in rows) + "."
+        shown_text = shown[0] if shown else text
+        bars.append(
+            Bar(shorten(label), shown_text, css, round(x, 1), round(length, 1), TOP + n * ROW)
+        )
+    desc = "; ".join(f"{row[0]}: {row[2]}" for row in rows) + "."
     return Chart(
         id=chart_id,
         title=title,
@@ -92,5 +109,5 @@ def bar_chart(
         zero_x=round(zero_x, 1),
         plot_x=plot_x,
         plot_width=plot_width,
-        height=TOP * 2 + ROW * len(rows),
+        height=TOP + ROW * len(rows),
     )

@@ -83,7 +83,8 @@ def tally_chart(q: QuestionStats, title: str, tallies: list[Tally], *, suffix: s
         label = f"✓ {label}" if marked else label
         text = count_text(t) + (" (right answer)" if marked else "")
         css = "bar-key" if marked else "bar-miss" if q.detail == "least_privilege" else "bar-plain"
-        rows.append((label, t.share or 0.0, text, css))
+        # beside the bar the ✓ says "right answer"; the description says it in words
+        rows.append((label, t.share or 0.0, text, css, count_text(t)))
     return bar_chart(chart_id=f"chart-q{q.position}-{suffix}", title=title, rows=rows)
 
 

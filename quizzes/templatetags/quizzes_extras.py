@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django import template
 
 from quizzes.grading import CERTAINTY_LEVELS, MAX_CERTAINTY_MARK
@@ -58,3 +60,45 @@ def certainty_label(value) -> str:
 def certainty_points(credit) -> str:
     """A certainty credit (-2..1) back as the mark it came from (-6..+3)."""
     return signed(round(float(credit or 0) * MAX_CERTAINTY_MARK, 2))
+
+
+class _Changed(ValueError):
+    """Printing the text again would not show what was typed."""
+
+
+def _keys_once(pairs: list) -> dict:
+    if len({key for key, _ in pairs}) != len(pairs):
+        raise _Changed("a key twice")  # a dict keeps one: the other would vanish
+    return dict(pairs)
+
+
+def _float_as_typed(text: str) -> float:
+    if repr(float(text)) != text:
+        raise _Changed(text)  # 1e3 would read 1000.0
+    return float(text)
+
+
+def _no_constant(name: str):
+    raise _Changed(name)  # NaN and Infinity are not JSON
+
+
+@register.filter
+def typed_json(text):
+    """A learner's JSON answer (a policy, network rules) for the results: pretty-printed
+    (indent 2) when it parses, since one pasted on one line is thousands of pixels wide; as
+    typed when it does not parse, or when printing it again would change a value (a key given
+    twice, 1e3), so what they see is still what was graded."""
+    if not isinstance(text, str):
+        return text
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_keys_once,
+            parse_float=_float_as_typed,
+            parse_constant=_no_constant,
+        )
+    except (ValueError, RecursionError):
+        return text
+    if not isinstance(value, dict | list):
+        return text
+    return json.dumps(value, indent=2, ensure_ascii=False)

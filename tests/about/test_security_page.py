@@ -24,6 +24,11 @@ def test_the_page_shows_the_controls_as_a_table_of_layer_who_and_what(client):
     assert len(rows) == len(CONTROLS)
     for owner_class in ("owner-aws", "owner-customer", "owner-shared"):
         assert f'<td class="{owner_class}">' in body
+    # between a phone's cards and a wide screen the table may scroll: a named keyboard stop
+    assert (
+        '<div class="table-scroll" tabindex="0" role="group" aria-label="Who secures each layer'
+        ' of an SRM Trainer deployment (scrolls sideways)">' in body
+    )
 
 
 def test_both_sides_of_the_line_are_covered():

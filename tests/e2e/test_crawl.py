@@ -1,5 +1,8 @@
 """Every page type, opened in Chromium at desktop and phone size: no console error (the page
-fixtures check that), and no serious or critical axe-core violation."""
+fixtures check that), no serious or critical axe-core violation, no sideways scroll, and none
+of the layout problems tests/e2e/layout.py names (a box that scrolls sideways without a name
+and a keyboard stop, chart text too small to read). At phone size every lesson and the glossary
+are opened too, for their tables, without axe (the desktop crawl runs axe on each)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ import pytest
 from lessons.models import Lesson, Module
 from quizzes.models import Quiz
 from tests.e2e.accessibility import serious_violations
+from tests.e2e.journeys import no_horizontal_scroll
+from tests.e2e.layout import layout_problems
 
 pytestmark = pytest.mark.e2e
 
@@ -49,11 +54,17 @@ PHONE_PAGES = [
 ]
 
 
-def crawl(page, urls=None) -> list[str]:
+def crawl(page, urls=None, *, axe: bool = True) -> list[str]:
     problems = []
     for url in urls or every_page():
         page.goto(url)
-        problems += [f"{url}: {v}" for v in serious_violations(page)]
+        if axe:
+            problems += [f"{url}: {v}" for v in serious_violations(page)]
+        try:
+            no_horizontal_scroll(page)
+        except AssertionError as wide:
+            problems.append(f"{url}: {wide}")
+        problems += [f"{url}: {problem}" for problem in layout_problems(page)]
     return problems
 
 
@@ -67,4 +78,8 @@ def test_every_page_on_a_phone(phone):
     lessons = Lesson.objects.in_reading_order()
     urls = [*PHONE_PAGES, lessons.first().get_absolute_url(), lessons.last().get_absolute_url()]
     problems = crawl(phone, urls + ["/sandbox/?preset=role-trust-cross-account-assume"])
+    others = [
+        lesson.get_absolute_url() for lesson in lessons if lesson.get_absolute_url() not in urls
+    ]
+    problems += crawl(phone, [*others, "/learn/glossary/"], axe=False)
     assert not problems, "\n".join(problems)

@@ -1,5 +1,7 @@
 """Lesson Markdown is rendered by a real parser and sanitized."""
 
+import re
+
 from lessons.markdown import render_markdown
 
 
@@ -39,4 +41,32 @@ def test_deliberately_broken_json_is_shown_as_written():
 
 def test_tables_render():
     html = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n").html
-    assert '<table tabindex="0">' in html and "<td>1</td>" in html
+    assert "<table>" in html and "<td>1</td>" in html
+
+
+def test_a_table_scrolls_in_a_named_box_a_keyboard_can_stop_on():
+    """As every `.table-scroll` box elsewhere: a wide table scrolls sideways on a phone, so its
+    box is focusable (the keyboard scrolls it) and named after the table's columns, as they
+    read (formatting dropped, markup escaped), for a screen reader to announce."""
+    html = render_markdown(
+        "Before.\n\n| **Layer** | `s3:Get*` | a <b> |\n|---|---|---|\n| 1 | 2 | 3 |\n"
+    ).html
+    opening = (
+        '<div class="table-scroll" tabindex="0" role="group" '
+        'aria-label="Table: Layer, s3:Get*, a &lt;b&gt; (scrolls sideways)"><table>'
+    )
+    assert opening in html
+    assert html.count("<div") == 1
+    assert html.index(opening) < html.index("<td>1</td>") < html.index("</table></div>")
+
+
+def test_every_table_gets_its_own_box_and_a_long_header_is_cut_short():
+    wide = "| " + " | ".join(f"Column number {n}" for n in range(12)) + " |\n"
+    rule = "|" + "---|" * 12 + "\n"
+    row = "|" + " x |" * 12 + "\n"
+    html = render_markdown(f"{wide}{rule}{row}\ntext\n\n| only |\n|---|\n| y |\n").html
+    labels = re.findall(r'<div class="table-scroll"[^>]* aria-label="([^"]*)"', html)
+    assert len(labels) == 2 and html.count("</table></div>") == 2
+    assert labels[0].startswith("Table: Column number 0, Column number 1,")
+    assert labels[0].endswith("… (scrolls sideways)") and len(labels[0]) < 130
+    assert labels[1] == "Table: only (scrolls sideways)"

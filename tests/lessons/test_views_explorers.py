@@ -27,6 +27,10 @@ def test_the_explorer_compares_two_services_side_by_side(client):
     body = client.get("/learn/srm/?service=ec2&compare=rds").content.decode()
     assert "ec2 guest-os reason" in body and "rds guest-os reason" in body
     assert "compared with Amazon RDS" in body
+    assert (
+        'tabindex="0" role="group" aria-label="Who secures each layer of Amazon EC2 compared'
+        ' with Amazon RDS (scrolls sideways)"' in body
+    )
 
 
 def test_an_htmx_request_gets_only_the_explorer_partial(client):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from lessons.models import Source
 from quizzes.models import Attempt, Quiz
+from teach.charts import BAR, bar_chart
 from teach.statistics import quiz_statistics, submitted_attempts
 from tests.quizzes.builders import make_question, make_quiz
 from tests.teach.conftest import _instructor, client_for
@@ -215,3 +216,24 @@ def test_the_page_closes_the_quizs_overdue_attempts_and_asks_in_one_query(
         assert teacher.get(_url(timed)).status_code == 200
     asked = [q["sql"] for q in ctx.captured_queries if '"deadline" <' in q["sql"]]
     assert len(asked) == 1, asked
+
+
+def test_a_bar_chart_puts_each_label_above_its_bar_and_reads_the_right_answer_out():
+    """The narrow layout a phone can read: the label on its own line above the bar, the bar
+    and its number inside the chart's width; beside the bar a right answer is marked ✓ with
+    the count alone (the column is narrow), and the description says it in words."""
+    chart = bar_chart(
+        chart_id="c",
+        title="Picked",
+        rows=[
+            ("✓ Turn on MFA for the root user", 1.0, "12 of 12 (100%) (right answer)",
+             "bar-key", "12 of 12 (100%)"),
+            ("Share it", 0.0, "0 of 12 (0%)", "bar-plain"),
+        ],
+    )  # fmt: skip
+    right, other = chart.bars
+    assert right.text == "12 of 12 (100%)" and other.text == "0 of 12 (0%)"
+    assert "Turn on MFA for the root user: 12 of 12 (100%) (right answer)" in chart.desc
+    assert right.label_y < right.bar_y < right.text_y < other.y <= other.label_y
+    assert chart.height >= other.bar_y + BAR
+    assert right.x + right.width < chart.value_x < chart.width

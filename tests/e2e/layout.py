@@ -1,0 +1,71 @@
+"""What a page's layout must not do at any size, as checks the crawls run on every page they
+open (test_crawl.py, test_signed_in_crawl.py). Each returns lines naming what is wrong."""
+
+from __future__ import annotations
+
+# Boxes that scroll sideways inside the page but cannot be reached by keyboard, or are not
+# named: a keyboard user could not read a wide table's hidden columns, and a screen reader
+# would announce a nameless stop. (<pre> reads as its own text; the policy editor is a textbox;
+# the phone's menu is links, each a keyboard stop that scrolls into view.)
+UNREACHABLE_SCROLLERS = """() => [...document.querySelectorAll('body *')].filter(el => {
+    const style = getComputedStyle(el);
+    if (!['auto', 'scroll'].includes(style.overflowX)) return false;
+    if (el.scrollWidth <= el.clientWidth + 1 || !el.getClientRects().length) return false;
+    if (el.closest('.cm-editor')) return false;
+    const reachable = el.getAttribute('tabindex') === '0';
+    const named = el.tagName === 'PRE' || el.hasAttribute('aria-label')
+        || el.hasAttribute('aria-labelledby');
+    if (el.tagName === 'NAV' && named) return false;  // a menu: each link is a keyboard stop
+    return !(reachable && named);
+}).map(el => el.tagName.toLowerCase() + (el.className ? '.' + [...el.classList].join('.') : '')
+    + ` (${el.scrollWidth} px in ${el.clientWidth} px)`)"""
+
+# The charts' text (the statistics' bar charts, the WAF lab's counter), as drawn: its font size
+# times the scale its SVG is drawn at. A chart scaled down to a phone's width shrank its labels
+# to 7 px; 11 px is about the least a person reads without zooming. Text drawn past the
+# chart's edge is cut off, so that is named too.
+SMALL_CHART_TEXT = """() => [...document.querySelectorAll('svg.chart, svg.waf-chart')]
+  .filter(svg => svg.getClientRects().length).flatMap(svg => {
+    const box = svg.viewBox.baseVal;
+    return [...svg.querySelectorAll('text')].flatMap(t => {
+        const px = parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a;
+        const b = t.getBBox();
+        const said = `${svg.getAttribute('class')} "${t.textContent.trim()}"`;
+        return [
+            ...(px < 11 ? [`${said} is drawn at ${px.toFixed(1)} px`] : []),
+            ...(b.x < box.x - 1 || b.x + b.width > box.x + box.width + 1
+                ? [`${said} runs past the chart's edge`] : []),
+        ];
+    });
+})"""
+
+# Inside a scrolling box a table may be as wide as it needs: a select there must show its
+# longest option (not be squeezed to the cell), and the network lab's addresses stay on one
+# line. (A style set from script is allowed by the CSP; it is removed at once.)
+SQUEEZED = """() => [
+    ...[...document.querySelectorAll('.table-scroll select')].filter(s => s.getClientRects().length)
+      .flatMap(s => {
+        const drawn = s.getBoundingClientRect().width;
+        s.style.width = 'max-content';
+        const needed = s.getBoundingClientRect().width;
+        s.style.width = '';
+        return drawn + 1 < needed
+            ? [`select#${s.id} is ${Math.round(drawn)} px wide, its options ${Math.round(needed)} px`]
+            : [];
+    }),
+    ...[...document.querySelectorAll('.netlab-table code')]
+      .filter(c => c.getClientRects().length > 1)
+      .map(c => `"${c.textContent}" breaks across lines`),
+]"""
+
+
+def layout_problems(page) -> list[str]:
+    """Every problem the checks above find in the page as it is now."""
+    return [
+        *[
+            f"scrolls sideways without a keyboard stop and a name: {box}"
+            for box in page.evaluate(UNREACHABLE_SCROLLERS)
+        ],
+        *page.evaluate(SMALL_CHART_TEXT),
+        *page.evaluate(SQUEEZED),
+    ]

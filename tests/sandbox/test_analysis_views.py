@@ -448,3 +448,30 @@ def test_a_change_names_the_wider_sides_resources_and_conditions(client):
 
     assert cells(gained, "s3:PutObject")[3] == "arn:aws:s3:::up/*"
     assert cells(lost, "s3:GetObject")[3].endswith("— when Bool aws:SecureTransport true")
+
+
+def test_every_wide_table_is_a_named_keyboard_stop(client):
+    """The analysis tables are wider than a phone: each scrolls in a box a keyboard can stop on
+    and a screen reader names after what it holds, like the app's other wide tables (the
+    crawls never open a result, so they do not see these)."""
+    put = policy({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::up/*"})
+    pages = {
+        "summary of s3": client.post("/sandbox/summary/", {"identity": put}),
+        "overview": client.post(
+            "/sandbox/summary/", {"identity-0-text": ALLOW_ALL, "services": "*"}
+        ),
+        "batch": batch(client),
+        "compare": client.post("/sandbox/compare/", {"old": READ_REPORTS, "new": put}),
+    }
+    names = []
+    for page, response in pages.items():
+        boxes = results(response).select(".table-scroll")
+        assert boxes, page
+        for box in boxes:
+            assert box.get("tabindex") == "0" and box.get("role") == "group", (page, box.attrs)
+            names.append(box.get("aria-label", ""))
+    assert all(name.endswith(" (scrolls sideways)") for name in names), names
+    assert "Amazon S3 (scrolls sideways)" in names
+    assert "Actions allowed in s3 (scrolls sideways)" in names
+    assert "Every service summarised (scrolls sideways)" in names
+    assert "Decisions (scrolls sideways)" in names

@@ -20,6 +20,8 @@ PLOT_X = 2  # bars start here (or at the zero axis in the middle, for signed val
 VALUE_WIDTH = 124  # right column: the number, beside its bar
 ROW = 40
 LABEL_LINE = 18  # the label's line, above the bar
+LABEL_BASELINE = 13  # where the label's text sits in its line (site.css draws it at 13 units)
+VALUE_DROP = 4.5  # from the bar's middle to the number's baseline, so it reads centred
 BAR = 14
 TOP = 4
 LABEL_CHARS = 50  # about what fits WIDTH at the chart's font size
@@ -36,7 +38,7 @@ class Bar:
 
     @property
     def label_y(self) -> float:
-        return self.y + 13
+        return self.y + LABEL_BASELINE
 
     @property
     def bar_y(self) -> float:
@@ -44,7 +46,7 @@ class Bar:
 
     @property
     def text_y(self) -> float:
-        return self.bar_y + BAR / 2 + 4.5
+        return self.bar_y + BAR / 2 + VALUE_DROP
 
     @property
     def axis_top(self) -> float:

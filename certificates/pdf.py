@@ -191,7 +191,7 @@ def _document_ttfont(reading: _Reading, used: Iterable[str]) -> TTFont:
     file, its tables keyed by plain strings (fontTools compares table tags many times over a
     subset, in Python for a file's tags). The small tables are copies of those parsed once
     (subsetting and writing set their fields on the copy: character ranges, glyph counts, the
-    names kept as a new list); loca is left for writing the glyphs to fill in (as fontTools'
+    names kept as a new list of copied records); loca is left for writing the glyphs to fill in (as fontTools'
     own font builder does); the others are copies holding the shared parse's entries for
     those glyphs; the glyphs, which writing rewrites in place, are copies.
     tests/certificates/test_pdf.py checks the PDF is the one fpdf2 writes from the whole font
@@ -219,6 +219,8 @@ def _document_ttfont(reading: _Reading, used: Iterable[str]) -> TTFont:
     mine.setGlyphOrder(glyph_order)
     for tag, table in reading.small.items():
         mine.tables[tag] = newTable(tag) if table is None else copy.copy(table)
+    if "name" in mine.tables:  # compiling a name record sets its offset and length on it
+        mine["name"].names = [copy.copy(record) for record in mine["name"].names]
     glyf = copy.copy(glyphs)
     glyf.glyphs = {name: _renumbered(glyphs.glyphs[name], new_ids) for name in glyph_order}
     glyf.setGlyphOrder(glyph_order)

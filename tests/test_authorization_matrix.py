@@ -241,6 +241,7 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
              label="draft"),
     ),
     "security": Case("/security/", get=200, post=405),
+    "favicon": Case("/favicon.ico", get=Redirect("/static/img/favicon.svg"), post=405),
     # --- glossary: everyone reads it -------------------------------------------------------
     "glossary:index": Case("/learn/glossary/", get=200, post=405),
     "glossary:term": Case("/learn/glossary/{glossary_term}/", get=200, post=405),

@@ -4,4 +4,5 @@ from srm_trainer.about import views
 
 urlpatterns = [
     path("security/", views.security, name="security"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -36,7 +36,6 @@ def test_staff_fix_a_tie_and_a_zero_and_save_1_to_n(
     )
     page = context.new_page()
     errors = ConsoleErrors()
-    errors.allow(r"status of 404")  # /favicon.ico: the admin's pages name no icon
     watch(page, errors)
 
     page.goto("/")

@@ -154,6 +154,7 @@ def test_a_refused_save_keeps_the_choices_and_opens_the_fold_with_the_error(
     expect(feedback).to_have_accessible_description(
         "Ensure this value has at most 2000 characters (it has 2001)."
     )
+    no_horizontal_scroll(bare)  # a word of 2,001 letters wraps in its box
     for n in (1, 2, 4):  # nothing to show in the others: they stay folded
         expect(fold(bare, n)).not_to_have_attribute("open", "")
     context.close()

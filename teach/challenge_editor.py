@@ -27,8 +27,9 @@ from quizzes.models import Question
 from srm_trainer.iam import PolicyError
 from srm_trainer.iam.case import MAX_CASE_NESTING
 from srm_trainer.iam.jsontext import load_json
-from teach.editors import Editor, Parts, _Form, apply_row_action, posted_values
+from teach.editors import Editor, Parts, RowForm, RowFormSet, _Form, apply_row_action, posted_values
 from teach.rendering import RENDERER
+from teach.widgets import FittedTextarea, named
 
 MAX_REQUESTS = 20  # per list: each is one evaluation when the reference is checked
 LISTS = ("allow", "deny")
@@ -37,15 +38,26 @@ ROW_FIELDS = ("action", "resource", "context")
 POLICY_ATTRS = {"rows": 8, "spellcheck": "false", "class": "code", "data-policy-editor": True}
 
 
-class RequestRow(_Form):
+# What each list's rows are called, in their labels and buttons.
+WORDS = {"allow": "Must-allow request", "deny": "Must-deny request"}
+
+
+class RequestRow(RowForm):
     action = forms.CharField(required=False, max_length=256, label="Action")
     resource = forms.CharField(required=False, max_length=2048, label="Resource ARN")
     context = forms.CharField(
         required=False,
         max_length=4000,
         label="Request context (optional JSON object of condition keys)",
-        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false", "class": "code"}),
+        widget=FittedTextarea(attrs={"spellcheck": "false", "class": "code"}, most=8),
     )
+
+    def name_fields(self, row: str) -> None:
+        # "Request 1: action" in view (the list's heading says which list), all of it read.
+        self.fields["action"].label = named(f"Request {self.number}: action", f"{row}: action")
+        self.fields["resource"].label = named("Resource ARN", f"Resource ARN ({row.lower()})")
+        context = "Request context (optional JSON object of condition keys)"
+        self.fields["context"].label = named(context, f"{context} ({row.lower()})")
 
     def clean_context(self) -> dict | None:
         text = self.cleaned_data.get("context", "").strip()
@@ -107,8 +119,18 @@ class ChallengeForm(_Form):
 
 
 RequestRows = formset_factory(  # type: ignore[call-arg]  # `renderer` (Django 4.0) unstubbed
-    RequestRow, extra=0, max_num=MAX_REQUESTS, absolute_max=MAX_REQUESTS, renderer=RENDERER
+    RequestRow,
+    formset=RowFormSet,
+    extra=0,
+    max_num=MAX_REQUESTS,
+    absolute_max=MAX_REQUESTS,
+    renderer=RENDERER,
 )
+
+
+def request_rows(which: str, post=None, initial: list[dict] | None = None):
+    """The `which` list's rows (bound to a post, or with `initial`), named for their list."""
+    return RequestRows(post, prefix=which, initial=initial, form_kwargs={"word": WORDS[which]})
 
 
 @dataclass
@@ -184,7 +206,7 @@ class LeastPrivilegeEditor(Editor):
     live_template = "teach/editors.html#lp_check"
 
     def _posted(self, post, which: str) -> list[dict]:
-        formset = RequestRows(post, prefix=which)
+        formset = request_rows(which, post)
         if not formset.management_form.is_valid():
             return []
         return [
@@ -195,16 +217,16 @@ class LeastPrivilegeEditor(Editor):
     def _unbound(self, rows: dict[str, list[dict]], initial: dict) -> ChallengeParts:
         return ChallengeParts(
             extra=ChallengeForm(prefix="k", initial=initial),
-            allow=RequestRows(prefix="allow", initial=rows["allow"]),
-            deny=RequestRows(prefix="deny", initial=rows["deny"]),
+            allow=request_rows("allow", initial=rows["allow"]),
+            deny=request_rows("deny", initial=rows["deny"]),
         )
 
     def parts(self, question, post=None, rows=None, *, user=None) -> ChallengeParts:
         if post is not None:
             return ChallengeParts(
                 extra=ChallengeForm(post, prefix="k"),
-                allow=RequestRows(post, prefix="allow"),
-                deny=RequestRows(post, prefix="deny"),
+                allow=request_rows("allow", post),
+                deny=request_rows("deny", post),
             )
         data = question.data if isinstance(question.data, dict) else {}
         ch = data.get("challenge") if isinstance(data.get("challenge"), dict) else {}

@@ -18,11 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
-from django.forms import formset_factory
+from django.forms import BaseFormSet, formset_factory
 
 from curriculum.quiz_loader import with_layout
 from quizzes.kinds import text_id
 from teach.rendering import RENDERER
+from teach.widgets import FittedTextarea, named
 
 MAX_ROWS = 12  # more than any kind allows; the kind's own limit gives the message
 
@@ -35,7 +36,42 @@ class _Form(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class ChoiceRow(_Form):
+class RowForm(_Form):
+    """One row of a list (a choice, an item, a request). Its labels name the row ("Choice 2
+    text", "Choice 2 is correct"): the rows are not fieldsets with a legend any more (a legend
+    took a line of its own on a phone), so each control says which row it is in when a
+    keyboard or a screen reader reaches it alone. `number` comes from `RowFormSet`."""
+
+    word = "Row"
+
+    def __init__(self, *args, number: int | None = None, word: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.word = word or self.word
+        self.number = number
+        if number is not None:
+            self.name_fields(f"{self.word} {number}")
+
+    @property
+    def row_name(self) -> str:
+        """ "Choice 2", as its labels and buttons say it."""
+        return f"{self.word} {self.number}" if self.number is not None else self.word
+
+    def name_fields(self, row: str) -> None:
+        """Put the row's name into its fields' labels (each kind says how)."""
+
+
+class RowFormSet(BaseFormSet):
+    """Rows that know their place: each form is told its number (1, 2, …) for its labels."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is not None:
+            kwargs["number"] = index + 1
+        return kwargs
+
+
+class ChoiceRow(RowForm):
+    word = "Choice"
     id = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
     text = forms.CharField(required=False, max_length=500, label="Choice")
     correct = forms.BooleanField(required=False, label="Correct")
@@ -43,17 +79,30 @@ class ChoiceRow(_Form):
         required=False,
         max_length=2000,
         label="Feedback when chosen",
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=FittedTextarea(fewest=2, most=8),
     )
 
+    def name_fields(self, row: str) -> None:
+        self.fields["text"].label = named(row, f"{row} text")
+        self.fields["correct"].label = named("Correct", f"{row} is correct")
+        self.fields["feedback"].label = f"Feedback when {row.lower()} is chosen"
 
-class ItemRow(_Form):
+
+class ItemRow(RowForm):
+    word = "Item"
     id = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
     text = forms.CharField(required=False, max_length=500, label="Item")
+
+    def name_fields(self, row: str) -> None:
+        self.fields["text"].label = named(row, f"{row} text")
 
 
 class CategorizedItemRow(ItemRow):
     category = forms.CharField(required=False, max_length=100, label="Category")
+
+    def name_fields(self, row: str) -> None:
+        super().name_fields(row)
+        self.fields["category"].label = named("Category", f"Category of {row.lower()}")
 
 
 class TrueFalseForm(_Form):
@@ -69,7 +118,7 @@ class TrueFalseForm(_Form):
 class CategoriesForm(_Form):
     categories = forms.CharField(
         label="Categories, one per line",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=FittedTextarea(fewest=2, most=8),
         max_length=2000,
         error_messages={"required": "Name at least two categories."},
     )
@@ -81,7 +130,12 @@ class CategoriesForm(_Form):
 
 def _formset(row_form):
     return formset_factory(
-        row_form, extra=0, max_num=MAX_ROWS, absolute_max=MAX_ROWS, renderer=RENDERER
+        row_form,
+        formset=RowFormSet,
+        extra=0,
+        max_num=MAX_ROWS,
+        absolute_max=MAX_ROWS,
+        renderer=RENDERER,
     )
 
 

@@ -16,6 +16,7 @@ from quizzes.models import Quiz
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 from srm_trainer.versioned_cache import VersionedCache
 from teach.rendering import RENDERER
+from teach.widgets import FittedTextarea
 
 # Misconception and bank tags: lowercase words joined by hyphens (the import checks the same).
 TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -268,13 +269,13 @@ class QuestionForm(forms.Form):
 
     prompt = forms.CharField(
         label="Prompt (Markdown)",
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=FittedTextarea(fewest=3, most=15),
         max_length=5000,
         error_messages={"required": "Write the question's prompt."},
     )
     explanation = forms.CharField(
         label="Explanation shown after answering (Markdown)",
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=FittedTextarea(fewest=3, most=15),
         max_length=10000,
         error_messages={"required": "Write an explanation: learners read it after answering."},
     )

@@ -40,6 +40,7 @@ from srm_trainer.sandbox.state import (
 )
 from teach.access import ByViewer
 from teach.editors import Editor, Parts, _Form
+from teach.widgets import FittedTextarea
 
 CASE_PREFIX = "case-"
 MENU_FIELDS = ("pk", "title", "source", "owner_id")  # what the scenario menu shows
@@ -89,13 +90,13 @@ class ScenarioForm(_Form):
         label="Situation (Markdown): who is acting, where, and what they want",
         max_length=5000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=FittedTextarea(most=12),
     )
     explanation = forms.CharField(
         label="Explanation (Markdown): why AWS decides as it does, shown after the prediction",
         max_length=5000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=FittedTextarea(most=12),
         help_text="In a lesson the learner predicts first; this is what they read afterwards.",
     )
     expect = forms.ChoiceField(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import template
 from django.forms import BoundField
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from teach import rendering
@@ -15,14 +16,14 @@ register = template.Library()
 
 
 @register.simple_tag
-def field_group(field) -> str:
+def field_group(field, more: str = "") -> str:
     """Label, control, help text and errors tied together (Django's field group), in a
-    `div.field` marked for a checkbox and for errors. A tag, not an included template: the
-    question editor draws 20-60 fields, and an include per field cost more than the field's
-    own HTML (`teach.rendering`)."""
+    `div.field` marked for a checkbox and for errors (and with the classes `more`). A tag, not
+    an included template: the question editor draws 20-60 fields, and an include per field
+    cost more than the field's own HTML (`teach.rendering`)."""
     if not isinstance(field, BoundField):
         return SafeString('<div class="field"></div>')  # as a template draws a missing field
-    classes = "field"
+    classes = f"field {more}" if more else "field"
     if getattr(field.field.widget, "input_type", "") == "checkbox":
         classes += " field-check"
     if field.errors:
@@ -40,6 +41,26 @@ def row_field(form, name: str) -> str:
     if name not in form.fields:
         return ""
     return field_group(form[name])
+
+
+@register.simple_tag
+def row_fold(form, name: str, summary: str) -> str:
+    """A row's optional field (a choice's feedback, a request's context) folded into a
+    <details> under `summary`, so an empty one takes a line, not a box: open when the field
+    holds text or an error, so nothing typed or refused is out of sight. Nothing if the
+    row's form has no such field. The summary says which row it opens ("Feedback for
+    choice 2"), as the field's own label does."""
+    if name not in form.fields:
+        return ""
+    field = form[name]
+    value = field.value()
+    opened = " open" if (isinstance(value, str) and value.strip()) or field.errors else ""
+    row = escape(str(getattr(form, "row_name", "")).lower())
+    whose = f'<span class="visually-hidden"> for {row}</span>' if row else ""
+    return SafeString(
+        f'<details class="row-more"{opened}><summary>{escape(summary)}{whose}</summary>'
+        f"{field_group(field)}</details>"
+    )
 
 
 @register.simple_tag

@@ -1,0 +1,161 @@
+"""The question editor's choices on a phone. A choice row was a screenful (about 390 px: a
+legend, a label above each field, a feedback box, a line of buttons); now it is three lines:
+its name with "Correct" and "Remove" beside it, its text, then its feedback folded beside the
+move buttons. Every control still says which choice it belongs to, a keyboard reaches and
+opens all of it, and a refused save, without JavaScript, keeps what was typed and opens the
+fold that holds the error."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from lessons.models import Source
+from srm_trainer.accounts.roles import set_instructor
+from tests.conftest import give_mfa
+from tests.e2e.accessibility import assert_accessible
+from tests.e2e.conftest import PHONE, ConsoleErrors, watch
+from tests.e2e.journeys import make_user, no_horizontal_scroll, sign_in_with_code
+from tests.quizzes.builders import choices, make_question, make_quiz
+
+pytestmark = pytest.mark.e2e
+
+# A closed choice row on a phone, and one whose feedback is open (its label and two lines).
+ROW_BUDGET = 170
+OPEN_ROW_BUDGET = 300
+
+
+@pytest.fixture
+def urls(page, phone):
+    """Ines, an instructor, signed in on the desktop and her phone; her single-choice question
+    (three choices, the first with feedback) in her quiz. Returns (edit URL, new-question URL)."""
+    ines = make_user("ines")
+    set_instructor(user=ines, instructor=True)
+    secret = give_mfa(ines)
+    data = {"choices": choices(("Turn on MFA", True), ("Share it", False), ("Use it daily", False))}
+    data["choices"][0]["feedback"] = "Yes: a stolen password alone no longer signs in."
+    question = make_question(owner=ines, source=Source.AUTHORED, lesson=None, data=data)
+    quiz = make_quiz(question, owner=ines, source=Source.AUTHORED, published=False)
+    page.goto("/")
+    sign_in_with_code(page, "ines", secret)
+    phone.context.add_cookies(page.context.cookies())
+    return (
+        reverse("teach:question-edit", args=[question.pk]) + f"?quiz={quiz.pk}",
+        reverse("teach:question-create", args=[quiz.pk, "single"]),
+    )
+
+
+def heights(page) -> list[float]:
+    rows = page.locator(".row-card")
+    return [rows.nth(n).bounding_box()["height"] for n in range(rows.count())]
+
+
+def fold(page, n: int):
+    """Choice `n`'s folded feedback (a <details>)."""
+    return page.locator(".row-card").nth(n - 1).locator("details")
+
+
+def test_a_choice_takes_three_lines_on_a_phone_and_every_control_names_it(urls, page, phone):
+    edit, _new = urls
+    for browser_page in (phone, page):
+        browser_page.goto(edit)
+        rows = heights(browser_page)
+        assert len(rows) == 4  # three choices and a blank one, as a question has at least four
+        # The first choice's feedback is shown (its fold opens with text); the others are folded.
+        assert rows[0] <= OPEN_ROW_BUDGET, rows
+        assert max(rows[1:]) <= ROW_BUDGET, rows
+    # On the phone the whole page went from 4,340 px to about 3,100.
+    height = phone.evaluate("() => document.documentElement.scrollHeight")
+    assert height < 3400, f"the editor is {height} px tall at 390 px"
+    no_horizontal_scroll(phone)
+
+    for n in range(1, 5):
+        expect(phone.get_by_role("textbox", name=f"Choice {n} text")).to_be_visible()
+        expect(phone.get_by_role("checkbox", name=f"Choice {n} is correct")).to_be_visible()
+        for verb in ("Remove", "Move up", "Move down"):
+            expect(
+                phone.get_by_role("button", name=f"{verb} choice {n}", exact=True)
+            ).to_be_visible()
+    expect(phone.get_by_role("textbox", name="Choice 1 text")).to_have_value("Turn on MFA")
+    expect(phone.get_by_role("checkbox", name="Choice 1 is correct")).to_be_checked()
+    expect(fold(phone, 1)).to_have_attribute("open", "")
+    expect(phone.get_by_label("Feedback when choice 1 is chosen")).to_have_value(
+        "Yes: a stolen password alone no longer signs in."
+    )
+    expect(phone.get_by_label("Feedback when choice 2 is chosen")).to_be_hidden()
+
+    # By keyboard, in reading order: the text, its "Correct" box, "Remove", then the fold,
+    # which Enter opens, and the feedback inside it. Each stop shows where focus is.
+    phone.get_by_role("textbox", name="Choice 2 text").focus()
+    for stop in (
+        phone.get_by_role("checkbox", name="Choice 2 is correct"),
+        phone.get_by_role("button", name="Remove choice 2"),
+        fold(phone, 2).locator("summary"),
+    ):
+        phone.keyboard.press("Tab")
+        expect(stop).to_be_focused()
+        outline = stop.evaluate(
+            "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]"
+        )
+        assert outline[0] != "none" and float(outline[1].removesuffix("px")) >= 2, outline
+    expect(fold(phone, 2).locator("summary")).to_have_accessible_name("Feedback for choice 2")
+    phone.keyboard.press("Enter")
+    expect(fold(phone, 2)).to_have_attribute("open", "")
+    phone.keyboard.press("Tab")
+    feedback = phone.get_by_label("Feedback when choice 2 is chosen")
+    expect(feedback).to_be_focused()
+    phone.keyboard.type("Never share a password.")
+    no_horizontal_scroll(phone)
+    assert_accessible(phone)
+
+
+def test_a_refused_save_keeps_the_choices_and_opens_the_fold_with_the_error(
+    urls, page, browser, base_url
+):
+    """Without JavaScript, at phone size: four choices typed, two of them ticked, and a
+    feedback over its limit on the third."""
+    _edit, new = urls
+    context = browser.new_context(base_url=base_url, viewport=PHONE, java_script_enabled=False)
+    context.add_cookies(page.context.cookies())
+    bare = context.new_page()
+    errors = ConsoleErrors()
+    watch(bare, errors)
+    bare.goto(new)
+    bare.get_by_label("Prompt (Markdown)").fill("Which keeps a root account safe?")
+    bare.get_by_label("Explanation shown after answering (Markdown)").fill("MFA.")
+    texts = ["Turn on MFA", "Share the password", "Use it every day", "Delete its keys"]
+    for n, text in enumerate(texts, start=1):
+        bare.get_by_role("textbox", name=f"Choice {n} text").fill(text)
+    bare.get_by_role("checkbox", name="Choice 1 is correct").check()
+    bare.get_by_role("checkbox", name="Choice 2 is correct").check()
+    expect(fold(bare, 3)).not_to_have_attribute("open", "")
+    fold(bare, 3).locator("summary").click()  # the browser's own <details>: no script
+    too_long = "x" * 2001
+    feedback = bare.get_by_label("Feedback when choice 3 is chosen")
+    # The box's maxlength stops typing past 2,000 characters; the server must still refuse
+    # a longer one (an old browser, a pasted post), and say so beside the box.
+    bare.evaluate(
+        "() => document.querySelectorAll('textarea').forEach(t => t.removeAttribute('maxlength'))"
+    )
+    feedback.fill(too_long)
+    bare.get_by_role("button", name="Save the question").click()
+
+    expect(bare.get_by_role("alert").first).to_contain_text("The question was not saved.")
+    for n, text in enumerate(texts, start=1):
+        expect(bare.get_by_role("textbox", name=f"Choice {n} text")).to_have_value(text)
+    expect(bare.get_by_role("checkbox", name="Choice 1 is correct")).to_be_checked()
+    expect(bare.get_by_role("checkbox", name="Choice 2 is correct")).to_be_checked()
+    # The fold holding the error is open, the error beside the box and tied to it.
+    expect(fold(bare, 3)).to_have_attribute("open", "")
+    expect(feedback).to_be_visible()
+    expect(feedback).to_have_value(too_long)
+    expect(feedback).to_have_attribute("aria-invalid", "true")
+    expect(feedback).to_have_accessible_description(
+        "Ensure this value has at most 2000 characters (it has 2001)."
+    )
+    no_horizontal_scroll(bare)  # a word of 2,001 letters wraps in its box
+    for n in (1, 2, 4):  # nothing to show in the others: they stay folded
+        expect(fold(bare, n)).not_to_have_attribute("open", "")
+    context.close()
+    assert errors.unexpected() == [], "console errors"

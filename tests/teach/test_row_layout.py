@@ -1,0 +1,88 @@
+"""The question editor's rows, compact on a phone (tests/e2e/test_teach_choices.py measures
+them): each control's label names its row, the optional field folds away unless it holds
+text or an error, and a textarea is as tall as its text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from teach.editors import ChoiceEditor
+from teach.templatetags.teach_forms import row_fold
+from teach.widgets import FittedTextarea
+from tests.teach.test_views_questions import choice, form_data
+
+pytestmark = pytest.mark.django_db
+
+FOLD = re.compile(r'<details class="row-more"( open)?><summary>([^<]*)<span[^>]*>([^<]*)</span>')
+
+
+def _labels(html: str) -> dict[str, str]:
+    """Each labelled control's id and its label as read (the tags dropped)."""
+    found = re.findall(r'<label for="([^"]+)"[^>]*>(.*?)</label>', html, re.S)
+    said = {}
+    for for_, inner in found:
+        hidden = re.findall(r'class="visually-hidden">([^<]*)<', inner)
+        said[for_] = hidden[0] if hidden else re.sub(r"<[^>]+>", "", inner)
+    return said
+
+
+def test_every_control_of_a_row_names_its_row(teacher, owned):
+    quiz, _ = owned
+    html = teacher.get(reverse("teach:question-create", args=[quiz.pk, "single"])).content
+    said = _labels(html.decode())
+    for n in range(1, 5):
+        assert said[f"id_rows-{n - 1}-text"] == f"Choice {n} text"
+        assert said[f"id_rows-{n - 1}-correct"] == f"Choice {n} is correct"
+        assert said[f"id_rows-{n - 1}-feedback"] == f"Feedback when choice {n} is chosen"
+    html = teacher.get(reverse("teach:question-create", args=[quiz.pk, "least_privilege"]))
+    said = _labels(html.content.decode())
+    assert said["id_allow-0-action"] == "Must-allow request 1: action"
+    assert said["id_deny-0-resource"] == "Resource ARN (must-deny request 1)"
+
+
+def test_a_refused_save_opens_the_fold_holding_text_or_an_error_and_keeps_it(teacher, owned):
+    quiz, _ = owned
+    rows = [
+        choice("Patch the guest OS", True),
+        choice("Patch the hypervisor", False, "x" * 2001),
+        choice("Rack the servers", False, "Not yours: AWS racks them."),
+        choice(""),
+    ]
+    page = teacher.post(
+        reverse("teach:question-create", args=[quiz.pk, "single"]), form_data(rows)
+    ).content.decode()
+    assert "The question was not saved." in page
+    folds = FOLD.findall(page)
+    assert [(opened, summary + hidden) for opened, summary, hidden in folds] == [
+        ("", "Feedback for choice 1"),
+        (" open", "Feedback for choice 2"),
+        (" open", "Feedback for choice 3"),
+        ("", "Feedback for choice 4"),
+    ]
+    assert 'aria-invalid="true"' in page.split('id="id_rows-1-feedback"')[0].rsplit("<", 1)[1]
+    assert "at most 2000 characters" in page
+    for row in rows[:3]:
+        assert row["text"] in page
+
+
+def test_a_fold_opens_for_an_error_even_when_empty():
+    """An error on an empty optional field (a check a kind may add) is not hidden either."""
+    form = ChoiceEditor().parts(None, rows=[{"text": "A", "feedback": ""}]).rows.forms[0]
+    assert " open" not in row_fold(form, "feedback", "Feedback")
+    form = ChoiceEditor.row_form({"text": "A", "feedback": ""}, number=1)
+    form.is_valid()
+    form.add_error("feedback", "Say why this choice is wrong.")
+    assert row_fold(form, "feedback", "Feedback").startswith('<details class="row-more" open>')
+    assert row_fold(form, "category", "Category") == ""  # a choice has no category
+
+
+@pytest.mark.parametrize(
+    ("text", "rows"),
+    [("", 2), ("One line.", 2), ("a\nb\nc\nd", 4), ("x" * 130, 3), ("\n" * 40, 8)],
+)
+def test_a_textarea_is_as_tall_as_its_text_within_bounds(text, rows):
+    html = FittedTextarea(fewest=2, most=8).render("feedback", text)
+    assert f'rows="{rows}"' in html

@@ -9,13 +9,15 @@ static/css/site.css; there is no style attribute, script or external font anywhe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from math import hypot
+from textwrap import wrap
 from typing import Any
 
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from srm_trainer.iam.words import STEP_TITLES
 
@@ -30,6 +32,28 @@ OWNER_SENTENCE = {
 
 
 @dataclass(frozen=True)
+class Drawing:
+    """One layout of a figure: its size in viewBox units and its shapes, already escaped."""
+
+    width: int
+    height: int
+    body: SafeString
+
+
+# The width of its box (in rem) from which a figure's wide drawing is shown, when it has a narrow
+# one: its smallest text is 13 units, so a drawing W units wide needs W × 11/13 px to draw it at
+# 11 px or more. Two steps suffice (the widest figures are 790 and 824 units); the CSS's
+# container queries (static/css/site.css, `.wide-from-…`) hold the same numbers.
+WIDE_FROM_REM = (38, 45)
+
+
+def wide_from(width: int) -> int:
+    """The least of WIDE_FROM_REM at which a drawing `width` units wide reads at 11 px."""
+    fits = (rem for rem in WIDE_FROM_REM if width * 11 / 13 <= rem * 16)
+    return next(fits, WIDE_FROM_REM[-1])
+
+
+@dataclass(frozen=True)
 class Figure:
     slug: str
     title: str
@@ -38,25 +62,52 @@ class Figure:
     height: int
     body: SafeString  # the SVG's drawing, already escaped
     alt: SafeString  # HTML text alternative (a list or a table)
+    # The same picture laid out for a phone's width (stacked, labels wrapped), drawn at its own
+    # size so its text is never shrunk; the CSS shows one of the two by the box's width.
+    narrow: Drawing | None = None
+
+    def _svg(self, ident: str, drawing: Drawing, kind: str) -> SafeString:
+        """One <svg>, named by the figure's title and description (a narrow one by its own
+        copies of them: an id is used once in a page)."""
+        sized = (
+            format_html(' width="{}" height="{}"', drawing.width, drawing.height)
+            if kind == "narrow"
+            else ""
+        )
+        return format_html(
+            '<svg class="diagram-svg{cls}" role="img" viewBox="0 0 {w} {h}"{sized} '
+            'aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">'
+            '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>',
+            cls=f" diagram-{kind}" if kind else "",
+            w=drawing.width,
+            h=drawing.height,
+            sized=sized,
+            id=ident if kind != "narrow" else f"{ident}-narrow",
+            title=self.title,
+            desc=self.desc,
+            body=drawing.body,
+        )
 
     def html(self) -> SafeString:
         ident = f"diagram-{self.slug}"
+        wide = Drawing(self.width, self.height, self.body)
+        if self.narrow is None:
+            svgs, steps = self._svg(ident, wide, ""), ""
+        else:
+            svgs = self._svg(ident, wide, "wide") + self._svg(ident, self.narrow, "narrow")
+            steps = f" wide-from-{wide_from(self.width)}"
         return format_html(
             '<figure class="diagram" id="{id}">'
-            '<div class="diagram-scroll" tabindex="0" role="group" aria-label="{title} (scrolls sideways)">'
-            '<svg class="diagram-svg" role="img" viewBox="0 0 {w} {h}" '
-            'aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">'
-            '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>'
-            "</div>"
+            '<div class="diagram-scroll{steps}" tabindex="0" role="group" aria-label="{title} (scrolls sideways)">'
+            "{svgs}</div>"
             "<figcaption><strong>{title}.</strong> {desc}"
             '<details class="diagram-alt"><summary>The diagram in words</summary>{alt}</details>'
             "</figcaption></figure>",
             id=ident,
             title=self.title,
             desc=self.desc,
-            w=self.width,
-            h=self.height,
-            body=self.body,
+            steps=steps,
+            svgs=svgs,
             alt=self.alt,
         )
 
@@ -74,20 +125,35 @@ def _box(x: float, y: float, w: float, h: float, cls: str) -> str:
 
 
 def _arrow(x1: float, y1: float, x2: float, y2: float) -> str:
+    return _elbow((x1, y1), (x2, y2))
+
+
+def _elbow(*points: tuple[float, float]) -> str:
+    """A line through `points` with a filled head at the last one. The head is drawn, not an
+    SVG marker: a marker is found by id, and a figure drawn twice (wide and narrow, one of them
+    hidden) would hold the id twice."""
+    (ax, ay), (bx, by) = points[-2], points[-1]
+    length = hypot(bx - ax, by - ay) or 1.0
+    ux, uy = (bx - ax) / length, (by - ay) / length
+    base = (bx - ux * 10, by - uy * 10)
+    line = [*points[:-1], base]
+    head = [(bx, by), (base[0] - uy * 5, base[1] + ux * 5), (base[0] + uy * 5, base[1] - ux * 5)]
     return format_html(
-        '<line class="d-arrow" x1="{}" y1="{}" x2="{}" y2="{}" marker-end="url(#d-head)"></line>',
-        x1,
-        y1,
-        x2,
-        y2,
+        '<polyline class="d-arrow" points="{}"></polyline><path class="d-head" d="M{}z"></path>',
+        _points(line),
+        "L".join(_points([p]) for p in head),
     )
 
 
-_DEFS = mark_safe(
-    '<defs><marker id="d-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-    'markerHeight="7" orient="auto-start-reverse"><path class="d-head" d="M0 0L10 5L0 10z"></path>'
-    "</marker></defs>"
-)
+def _points(points: Iterable[tuple[float, float]]) -> str:
+    return " ".join(f"{round(x, 1):g},{round(y, 1):g}" for x, y in points)
+
+
+def _lines(
+    x: float, y: float, lines: Sequence[str], cls: str, anchor: str = "start", step: float = 17
+) -> list[str]:
+    """One <text> per line, the first line's baseline at y."""
+    return [_text(x, y + k * step, line, cls, anchor) for k, line in enumerate(lines)]
 
 
 def _join(parts: Iterable[str]) -> SafeString:
@@ -152,6 +218,7 @@ def srm_stack(rows=None) -> Figure:
                 _box(x + 3, y + 2, col_w - 6, row_h - 4, f"d-owner d-owner-{owner or 'none'}")
             )
             parts.append(_text(x + col_w / 2, y + 20, OWNER_WORDS.get(owner, "?"), "d-small"))
+    narrow = _srm_narrow(layers, services, cells)
     names = ", ".join(s.name for s in services)
     alt = []
     for service in services:
@@ -174,7 +241,31 @@ def srm_stack(rows=None) -> Figure:
         height,
         _join(parts),
         _list(alt),
+        narrow,
     )
+
+
+def _srm_narrow(layers: Sequence[Any], services: Sequence[Any], cells: Mapping) -> Drawing:
+    """The grid for a phone: each layer's name on a line of its own, its cells below it, one
+    column per service under the service's name (wrapped)."""
+    col_w, left, cell_h, gap = 80, 10, 28, 10
+    width = left * 2 + col_w * max(len(services), 1)
+    heads = [wrap(service.name, 9) for service in services]
+    parts: list[str] = []
+    for i, lines in enumerate(heads):
+        parts += _lines(left + col_w * i + col_w / 2, 20, lines, "d-head-text", "middle", 18)
+    y = 20 + 18 * max((len(lines) for lines in heads), default=1)
+    for layer in layers:
+        names = wrap(layer.name, 44)
+        parts += _lines(left, y + 14, names, "d-small")
+        y += 17 * len(names) + 4
+        for i, service in enumerate(services):
+            owner = cells.get((service.slug, layer.slug), "")
+            x = left + col_w * i
+            parts.append(_box(x + 3, y, col_w - 6, cell_h, f"d-owner d-owner-{owner or 'none'}"))
+            parts.append(_text(x + col_w / 2, y + 19, OWNER_WORDS.get(owner, "?"), "d-small"))
+        y += cell_h + gap
+    return Drawing(width, y, _join(parts))
 
 
 # --- 2. AWS's policy-evaluation flow ---------------------------------------------------------
@@ -201,7 +292,7 @@ def policy_flow(decided: str | None = None, outcome: str | None = None) -> Figur
     names = list(STEP_TITLES)
     box_w, box_h, gap, left = 300, 36, 18, 20
     width = left + box_w + 230
-    parts = [_DEFS]
+    parts: list[str] = []
     for i, name in enumerate(names):
         y = 10 + i * (box_h + gap)
         cls = "d-step"
@@ -240,7 +331,32 @@ def policy_flow(decided: str | None = None, outcome: str | None = None) -> Figur
         height,
         _join(parts),
         _list(items),
+        _flow_narrow(names, decided, outcome),
     )
+
+
+def _flow_narrow(names: Sequence[str], decided: str | None, outcome: str | None) -> Drawing:
+    """The steps for a phone: the step that decided says so inside its box (there is no room
+    beside it), and the two rules follow the last step. 250 units wide, not 340: the figure is
+    also shown inside a quiz's result and the question editor, whose boxes leave it 256 px on a
+    390 px phone (226 px on a 360 px one)."""
+    box_w, box_h, gap, left = 234, 36, 16, 8
+    parts: list[str] = []
+    y = 10
+    for i, name in enumerate(names):
+        cls, h = "d-step", box_h
+        if name == decided:
+            cls, h = f"d-step d-step-decided d-step-{outcome or 'decided'}", box_h + 20
+        parts.append(_box(left, y, box_w, h, cls))
+        parts.append(_text(left + box_w / 2, y + 23, f"{i + 1}. {STEP_TITLES[name]}"))
+        if name == decided:
+            parts.append(_text(left + box_w / 2, y + 44, "Decided here", "d-callout"))
+        y += h
+        if i < len(names) - 1:
+            parts.append(_arrow(left + box_w / 2, y, left + box_w / 2, y + gap - 1))
+        y += gap
+    parts += _lines(left, y + 8, ["Any Deny: denied.", "No Allow: denied."], "d-small")
+    return Drawing(box_w + 2 * left, y + 33, _join(parts))
 
 
 @lru_cache(maxsize=32)
@@ -259,7 +375,7 @@ def _layers(slug: str, title: str, desc: str, rows: Sequence[tuple[str, str]]) -
     """A vertical stack of labelled bands, each with a one-line note; arrows run downwards."""
     box_w, box_h, gap = 280, 40, 16
     width = box_w + 420
-    parts = [_DEFS]
+    parts: list[str] = []
     for i, (name, note) in enumerate(rows):
         y = 10 + i * (box_h + gap)
         parts.append(_box(10, y, box_w, box_h, f"d-band d-band-{i % 4}"))
@@ -276,7 +392,26 @@ def _layers(slug: str, title: str, desc: str, rows: Sequence[tuple[str, str]]) -
         height,
         _join(parts),
         _list(f"{name}: {note}" for name, note in rows),
+        _layers_narrow(rows),
     )
+
+
+def _layers_narrow(rows: Sequence[tuple[str, str]]) -> Drawing:
+    """The same bands for a phone: each note inside its band, under the band's name."""
+    box_w, gap = 320, 16
+    parts: list[str] = []
+    y = 10
+    for i, (name, note) in enumerate(rows):
+        names, notes = wrap(name, 34), wrap(note, 40)
+        box_h = 14 + 19 * len(names) + 17 * len(notes)
+        parts.append(_box(10, y, box_w, box_h, f"d-band d-band-{i % 4}"))
+        parts += _lines(22, y + 22, names, "d-label", step=19)
+        parts += _lines(22, y + 19 * len(names) + 20, notes, "d-small")
+        y += box_h
+        if i < len(rows) - 1:
+            parts.append(_arrow(10 + box_w / 2, y, 10 + box_w / 2, y + gap - 1))
+        y += gap
+    return Drawing(box_w + 20, y - gap + 10, _join(parts))
 
 
 def ddos_layers() -> Figure:
@@ -341,7 +476,7 @@ def org_tree() -> Figure:
         (440, 210, "Account: dev-1", "EC2 and S3 only", 2),
     ]
     w, h = 250, 60
-    parts = [_DEFS]
+    parts: list[str] = []
     for i, (x, y, name, allowed, parent) in enumerate(nodes):
         parts.append(_box(x, y, w, h, f"d-band d-band-{i % 4}"))
         parts.append(_text(x + w / 2, y + 24, name))
@@ -373,11 +508,38 @@ def org_tree() -> Figure:
         290,
         _join(parts),
         alt,
+        _org_narrow(nodes),
     )
 
 
+def _org_narrow(nodes: Sequence[tuple[int, int, str, str, int | None]]) -> Drawing:
+    """The tree for a phone: indented, each node under its parent, children after it."""
+
+    def below(parent: int | None, depth: int) -> Iterator[tuple[int, int]]:
+        for i, node in enumerate(nodes):
+            if node[4] == parent:
+                yield i, depth
+                yield from below(i, depth + 1)
+
+    indent, h, gap, right = 24, 50, 14, 330
+    at: dict[int, tuple[float, float]] = {}
+    parts: list[str] = []
+    order = list(below(None, 0))
+    for row, (i, depth) in enumerate(order):
+        _x, _y, name, allowed, parent = nodes[i]
+        x, y = 10 + depth * indent, 10 + row * (h + gap)
+        at[i] = (x, y)
+        parts.append(_box(x, y, right - x, h, f"d-band d-band-{i % 4}"))
+        parts.append(_text(x + 10, y + 21, name, "d-label", "start"))
+        parts.append(_text(x + 10, y + 40, f"Allowed: {allowed}", "d-small", "start"))
+        if parent is not None:
+            px, py = at[parent]
+            parts.append(_elbow((px + 12, py + h), (px + 12, y + h / 2), (x - 1, y + h / 2)))
+    return Drawing(right + 10, 10 + len(order) * (h + gap) - gap + 10, _join(parts))
+
+
 def envelope_encryption() -> Figure:
-    parts = [_DEFS]
+    parts: list[str] = []
     parts.append(_box(10, 10, 260, 220, "d-region"))
     parts.append(_text(140, 34, "Inside AWS KMS"))
     parts.append(_box(30, 50, 220, 50, "d-band d-band-0"))
@@ -407,7 +569,8 @@ def envelope_encryption() -> Figure:
         710,
         240,
         _join(parts),
-        _list(
+        narrow=_envelope_narrow(),
+        alt=_list(
             [
                 "1. Your application asks KMS for a data key (GenerateDataKey).",
                 "2. KMS returns a plaintext data key and the same key encrypted under the KMS key.",
@@ -420,6 +583,39 @@ def envelope_encryption() -> Figure:
             ]
         ),
     )
+
+
+def _envelope_narrow() -> Drawing:
+    """Envelope encryption for a phone: KMS above, your application below; the data key comes
+    down, its encrypted copy goes back up (round the right) to be decrypted."""
+    parts = [_box(10, 10, 320, 190, "d-region"), _text(170, 34, "Inside AWS KMS")]
+    parts.append(_box(25, 50, 250, 50, "d-band d-band-0"))
+    parts += _lines(150, 72, ["KMS key: never leaves", "KMS unencrypted"], "d-small", "middle", 18)
+    parts.append(_arrow(150, 100, 150, 128))
+    parts.append(_box(25, 130, 250, 50, "d-band d-band-1"))
+    parts += _lines(
+        150,
+        152,
+        ["GenerateDataKey / Decrypt", "runs here, with the KMS key"],
+        "d-small",
+        "middle",
+        18,
+    )
+    parts += [_box(10, 240, 320, 208, "d-region"), _text(170, 264, "Your application or service")]
+    parts.append(_arrow(55, 180, 55, 278))
+    parts.append(_box(25, 280, 250, 50, "d-band d-band-2"))
+    parts += _lines(
+        150, 302, ["Plaintext data key: encrypts", "the data, then is thrown away"], "d-small",
+        "middle", 18,
+    )  # fmt: skip
+    parts.append(_arrow(150, 330, 150, 370))
+    parts.append(_box(25, 372, 250, 60, "d-band d-band-3"))
+    parts += _lines(
+        150, 396, ["Stored together: encrypted data", "+ encrypted copy of the data key"],
+        "d-small", "middle", 20,
+    )  # fmt: skip
+    parts.append(_elbow((277, 402), (305, 402), (305, 155), (277, 155)))
+    return Drawing(340, 458, _join(parts))
 
 
 def digital_signature() -> Figure:

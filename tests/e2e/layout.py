@@ -20,21 +20,21 @@ UNREACHABLE_SCROLLERS = """() => [...document.querySelectorAll('body *')].filter
 }).map(el => el.tagName.toLowerCase() + (el.className ? '.' + [...el.classList].join('.') : '')
     + ` (${el.scrollWidth} px in ${el.clientWidth} px)`)"""
 
-# The charts' text (the statistics' bar charts, the WAF lab's counter), as drawn: its font size
-# times the scale its SVG is drawn at. A chart scaled down to a phone's width shrank its labels
-# to 7 px; 11 px is about the least a person reads without zooming. Text drawn past the
-# chart's edge is cut off, so that is named too.
-SMALL_CHART_TEXT = """() => [...document.querySelectorAll('svg.chart, svg.waf-chart')]
-  .filter(svg => svg.getClientRects().length).flatMap(svg => {
+# Every drawn SVG's text (the statistics' bar charts, the WAF lab's counter, the network lab's
+# trace, the course's diagrams), as drawn: its font size times the scale its SVG is drawn at. A
+# drawing scaled down to a phone's width shrank its labels to 7 px; 11 px is about the least a
+# person reads without zooming. Text drawn past the SVG's edge is cut off, so that is named too.
+SMALL_SVG_TEXT = """() => [...document.querySelectorAll('svg')]
+  .filter(svg => svg.querySelector('text') && svg.getClientRects().length).flatMap(svg => {
     const box = svg.viewBox.baseVal;
     return [...svg.querySelectorAll('text')].flatMap(t => {
         const px = parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a;
         const b = t.getBBox();
-        const said = `${svg.getAttribute('class')} "${t.textContent.trim()}"`;
+        const said = `svg.${[...svg.classList].join('.')} "${t.textContent.trim()}"`;
         return [
             ...(px < 11 ? [`${said} is drawn at ${px.toFixed(1)} px`] : []),
             ...(b.x < box.x - 1 || b.x + b.width > box.x + box.width + 1
-                ? [`${said} runs past the chart's edge`] : []),
+                ? [`${said} runs past the drawing's edge`] : []),
         ];
     });
 })"""
@@ -66,6 +66,6 @@ def layout_problems(page) -> list[str]:
             f"scrolls sideways without a keyboard stop and a name: {box}"
             for box in page.evaluate(UNREACHABLE_SCROLLERS)
         ],
-        *page.evaluate(SMALL_CHART_TEXT),
+        *page.evaluate(SMALL_SVG_TEXT),
         *page.evaluate(SQUEEZED),
     ]

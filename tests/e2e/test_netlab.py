@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.journeys import no_horizontal_scroll, settled
+from tests.e2e.layout import layout_problems
 
 pytestmark = pytest.mark.e2e
 
@@ -16,7 +17,7 @@ def test_fix_the_forgotten_ephemeral_ports_and_share_the_link(page, browser, bas
     page.goto("/lab/network/?preset=forgotten-ephemeral-ports")
     result = page.locator("#result")
     expect(result.locator(".verdict").nth(1)).to_have_text("Reply blocked")
-    expect(result.locator("svg .hop-deny")).to_have_count(1)
+    expect(result.locator("svg:visible .hop-deny")).to_have_count(1)
     assert_accessible(page)
     page.locator("#result").scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / "network-lab.png"), caret="initial")
@@ -41,6 +42,30 @@ def test_fix_the_forgotten_ephemeral_ports_and_share_the_link(page, browser, bas
         expect(fresh.locator("#nacl-0-outbound-1-ports")).to_have_value("1024-65535")
     finally:
         other.close()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_traced_path_reads_at_11_px_side_by_side_or_stacked(page, phone, size, screenshots):
+    """The diagram of a trace, as the page first draws it and after a live update: side by
+    side beside the form on a desktop, stacked on a phone, its text never under 11 px."""
+    tab = page if size == "desktop" else phone
+    tab.goto("/lab/network/?preset=forgotten-ephemeral-ports")
+    result = tab.locator("#result")
+    shown = result.locator("svg.netlab-svg:visible")
+    expect(shown).to_have_count(1)
+    layout = "wide" if size == "desktop" else "narrow"
+    expect(shown).to_have_class(f"netlab-svg netlab-svg-{layout}")
+    assert layout_problems(tab) == []
+    tab.locator("#nacl-0-outbound-1-rule").fill("110")
+    tab.locator("#nacl-0-outbound-1-ports").fill("1024-65535")
+    tab.locator("#nacl-0-outbound-1-cidr").fill("0.0.0.0/0")
+    tab.locator("#nacl-0-outbound-1-cidr").press("Tab")
+    expect(result.locator(".verdict").nth(1)).to_have_text("Reply allowed")
+    settled(tab)
+    expect(shown).to_have_count(1)
+    expect(shown.locator(".hop-deny")).to_have_count(0)
+    assert layout_problems(tab) == []
+    result.locator("figure").screenshot(path=str(screenshots / f"network-lab-path-{size}.png"))
 
 
 def test_the_lab_works_without_javascript(browser, base_url):

@@ -15,6 +15,7 @@ from lessons.diagrams import (
     policy_flow_html,
     render,
     srm_stack,
+    wide_from,
 )
 from lessons.markdown import DIAGRAM_NAMES, insert_diagrams, render_markdown
 from lessons.models import Responsibility
@@ -42,14 +43,24 @@ def test_every_module_has_a_diagram():
     assert set(DIAGRAM_NAMES) == set(DIAGRAMS)
 
 
+def _drawings(html: str) -> list[str]:
+    """Each <svg> of a figure's HTML (its wide drawing, then its narrow one), whole."""
+    return re.findall(r"<svg.*?</svg>", html, re.S)
+
+
 @pytest.mark.parametrize("name", sorted(DIAGRAMS))
 def test_each_diagram_is_accessible_and_has_no_inline_style_or_script(shipped, name):
     html = str(DIAGRAMS[name]().html())
-    svg = re.search(r"<svg[^>]*>", html).group(0)
-    assert 'role="img"' in svg and "aria-labelledby" in svg
-    title = re.search(r"<title id=\"[^\"]+\">([^<]+)</title>", html)
-    desc = re.search(r"<desc id=\"[^\"]+\">([^<]+)</desc>", html)
-    assert title and len(title.group(1)) > 10 and desc and len(desc.group(1)) > 40
+    assert len(_drawings(html)) == 2
+    for drawing in _drawings(html):  # whichever one the page's width shows is named
+        svg = re.search(r"<svg[^>]*>", drawing).group(0)
+        named_by = re.search(r'role="img".*aria-labelledby="([^"]+)"', svg).group(1).split()
+        title = re.search(r"<title id=\"([^\"]+)\">([^<]+)</title>", drawing)
+        desc = re.search(r"<desc id=\"([^\"]+)\">([^<]+)</desc>", drawing)
+        assert title and len(title.group(2)) > 10 and desc and len(desc.group(2)) > 40
+        assert named_by == [title.group(1), desc.group(1)]
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))  # one figure drawn twice uses no id twice
     alt = re.search(r'<details class="diagram-alt">.*?<li>(.+?)</li>', html, re.S)
     assert alt and len(alt.group(1)) > 10
     assert "style=" not in html and "<script" not in html.lower() and "font-face" not in html
@@ -57,7 +68,10 @@ def test_each_diagram_is_accessible_and_has_no_inline_style_or_script(shipped, n
 
 
 def _owners_in(html: str) -> list[str]:
-    return re.findall(r'class="d-owner d-owner-([a-z]+)"', html)
+    """The owners the SRM grid's cells show: the same, in the same order, in both drawings."""
+    wide, narrow = (re.findall(r'class="d-owner d-owner-([a-z]+)"', d) for d in _drawings(html))
+    assert narrow == wide
+    return wide
 
 
 def test_the_srm_diagram_shows_the_explorers_rows_and_follows_a_change(shipped):
@@ -116,17 +130,36 @@ def test_the_flow_highlights_the_step_that_decided(statements, step, css):
     for steps in (decision.to_dict()["steps"], explain_decision(decision)["steps"]):
         assert deciding_step(steps) == (step, css)
     html = str(policy_flow(*deciding_step(decision.to_dict()["steps"])).html())
-    highlighted = re.findall(r'class="d-step d-step-decided d-step-([a-z_]+)"', html)
-    assert highlighted == [css]
+    for drawing in _drawings(html):
+        highlighted = re.findall(r'class="d-step d-step-decided d-step-([a-z_]+)"', drawing)
+        assert highlighted == [css]
+        assert drawing.count("Decided here") == 1
     assert f"{STEP_TITLES[step]} (this step decided)" in html
-    assert html.count("Decided here") == 1
 
 
 def test_the_flow_lists_every_engine_step_in_order():
     html = str(policy_flow().html())
-    positions = [html.index(f". {title}<") for title in STEP_TITLES.values()]
-    assert positions == sorted(positions) and "AWS rule" in html
+    for drawing in _drawings(html):
+        positions = [drawing.index(f". {title}<") for title in STEP_TITLES.values()]
+        assert positions == sorted(positions) and "AWS rule" in drawing
     assert "d-step-decided" not in html
+
+
+@pytest.mark.parametrize("name", sorted(DIAGRAMS))
+def test_each_diagram_reads_at_11_px_on_a_phone_and_in_a_lesson(shipped, name):
+    """The narrow drawing is drawn at its own size (its width and height), no wider than a
+    390 px phone's box (340 px; the evaluation flow's, in a quiz's result, 256 px): its
+    13-unit text is 13 px there. The wide one is shown from a
+    box width at which it is scaled to no less than 11/13, its smallest text to 11 px."""
+    figure = DIAGRAMS[name]()
+    html = str(figure.html())
+    narrow = re.search(r"<svg[^>]*>", _drawings(html)[1]).group(0)
+    assert "diagram-narrow" in narrow and figure.narrow is not None
+    assert f'width="{figure.narrow.width}" height="{figure.narrow.height}"' in narrow
+    assert figure.narrow.width <= (250 if name == "policy-flow" else 340)  # see _flow_narrow
+    steps = wide_from(figure.width)
+    assert f'class="diagram-scroll wide-from-{steps}"' in html
+    assert figure.width * 11 / 13 <= steps * 16
 
 
 def test_lesson_text_cannot_supply_svg_or_html():

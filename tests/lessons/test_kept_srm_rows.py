@@ -32,8 +32,12 @@ def without_tokens(body: str) -> str:
 
 
 def diagram_owners(body: str) -> list[str]:
+    """The owners the figure's cells show, the same in its wide and its narrow drawing."""
     figure = body[body.index('id="diagram-srm-stack"') :]
-    return re.findall(r"d-owner d-owner-([a-z]+)", figure)
+    wide, narrow = figure[: figure.index("</figure>")].split("<svg")[1:]
+    owners = re.findall(r"d-owner d-owner-([a-z]+)", wide)
+    assert re.findall(r"d-owner d-owner-([a-z]+)", narrow) == owners
+    return owners
 
 
 def test_a_second_view_reads_no_srm_row_draws_no_figure_and_shows_the_same_page(

@@ -98,7 +98,11 @@ def test_every_preset_tells_its_story(client):
 
 def test_the_page_draws_the_path_and_names_the_deciding_rule(client):
     html = client.get(URL, {"preset": "forgotten-ephemeral-ports"}).content.decode()
-    assert '<svg class="netlab-svg"' in html and 'class="hop hop-deny"' in html
+    for layout in ("wide", "narrow"):  # side by side, and stacked for a phone
+        svg = html[html.index(f'<svg class="netlab-svg netlab-svg-{layout}"') :]
+        svg = svg[: svg.index("</svg>")]
+        assert svg.count('class="hop hop-deny"') == 1, layout
+        assert f'aria-labelledby="diagram-title-{layout}"' in svg, layout
     assert "Stopped at <strong>public-nacl</strong>" in html
     assert "outbound rule *" in html  # the deciding rule, named in the drawing
 

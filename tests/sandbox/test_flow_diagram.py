@@ -41,4 +41,8 @@ def test_each_live_update_highlights_the_step_that_decided_it(client, overrides,
     for _ in range(2):  # drawn, then from the kept drawing
         body = live(client, **overrides).content.decode()
         figure = body[body.index('id="diagram-policy-flow"') :]
-        assert re.findall(r'class="d-step d-step-decided d-step-([a-z_]+)"', figure) == [css]
+        figure = figure[: figure.index("</figure>")]
+        drawings = figure.split("<svg")[1:]  # wide and narrow: each highlights the step
+        assert len(drawings) == 2
+        for svg in drawings:
+            assert re.findall(r'class="d-step d-step-decided d-step-([a-z_]+)"', svg) == [css]

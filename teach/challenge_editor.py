@@ -27,6 +27,7 @@ from quizzes.models import Question
 from srm_trainer.iam import PolicyError
 from srm_trainer.iam.case import MAX_CASE_NESTING
 from srm_trainer.iam.jsontext import load_json
+from srm_trainer.typed_text import Textarea
 from teach.editors import Editor, Parts, RowForm, RowFormSet, _Form, apply_row_action, posted_values
 from teach.rendering import RENDERER
 from teach.widgets import FittedTextarea, named
@@ -92,7 +93,7 @@ class ChallengeForm(_Form):
         label="Resources to probe for over-grants, one ARN per line",
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false", "class": "code"}),
+        widget=Textarea(attrs={"rows": 2, "spellcheck": "false", "class": "code"}),
         help_text="Every action the policy allows on these, and the task does not need, "
         "is an over-grant.",
     )
@@ -101,7 +102,7 @@ class ChallengeForm(_Form):
         required=False,
         strip=False,
         max_length=MAX_POLICY_CHARS,
-        widget=forms.Textarea(attrs=POLICY_ATTRS),
+        widget=Textarea(attrs=POLICY_ATTRS),
     )
     reference = forms.CharField(
         label="Reference solution (JSON; never shown to learners)",
@@ -111,7 +112,7 @@ class ChallengeForm(_Form):
             "required": "Write a reference solution: the engine checks it before the question "
             "is saved."
         },
-        widget=forms.Textarea(attrs=POLICY_ATTRS),
+        widget=Textarea(attrs=POLICY_ATTRS),
     )
 
     def clean_scope(self) -> list[str]:

@@ -14,6 +14,7 @@ from lessons.models import Lesson, Level, Module
 from lessons.reading_order import VERSION_KEY as CONTENT_VERSION
 from quizzes.models import Quiz
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
+from srm_trainer.typed_text import Textarea
 from srm_trainer.versioned_cache import VersionedCache
 from teach.rendering import RENDERER
 from teach.widgets import FittedTextarea
@@ -240,7 +241,7 @@ class QuizForm(forms.ModelForm):
             "certainty": "Learners say how sure they are (not sure, fairly sure, very sure): a "
             "right answer earns 1, 2 or 3, a wrong one costs 0, 2 or 6.",
         }
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"description": Textarea(attrs={"rows": 3})}
         field_classes = {"module": ModuleChoiceField}
 
     def __init__(self, *args, **kwargs):

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from quizzes.models import Quiz
+from srm_trainer.typed_text import Textarea
 from teach.access import _quiz_for_instructor, key_in, questions_visible, teacher_required
 from teach.rendering import RENDERER
 from teach.transfer import gift, importer, json_format
@@ -52,7 +53,7 @@ class ImportForm(forms.Form):
         required=False,
         strip=False,
         label="Or paste the text",
-        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        widget=Textarea(attrs={"rows": 12, "spellcheck": "false"}),
         max_length=MAX_TEXT_CHARS,
         error_messages={
             "max_length": f"That is too long: one import reads at most {MAX_TEXT_CHARS // 1024} "

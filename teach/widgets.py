@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from html import escape
 
-from django import forms
 from django.utils.safestring import SafeString
+
+from srm_trainer.typed_text import Textarea
 
 # About as many characters as a line of a textarea holds between a phone (~35) and a desktop
 # (~85): the row count is a first guess the browser corrects where it can (site.css sizes the
@@ -18,7 +19,7 @@ def line_count(text: str, width: int = LINE) -> int:
     return sum(max(1, -(-len(line) // width)) for line in (text or "").split("\n"))
 
 
-class FittedTextarea(forms.Textarea):
+class FittedTextarea(Textarea):
     """A textarea as tall as its text, between `fewest` and `most` rows: four empty feedback
     boxes of a fixed height were a fifth of the editor on a phone, and a long prompt in five
     rows scrolled inside its box. Without the browser's own sizing the count comes from the

@@ -20,6 +20,7 @@ from django import forms
 from quizzes.kinds import netlab_common as nl
 from quizzes.kinds.base import Grade, Kind, Problem
 from srm_trainer.netlab import NetlabError, parse_network
+from srm_trainer.typed_text import Textarea
 
 EDITABLE = ("network_acls", "security_groups")
 MAX_FLOWS = 12  # per list: grading traces each one
@@ -146,7 +147,7 @@ class FlowFix(Kind):
             strip=False,
             max_length=nl.MAX_JSON_CHARS,
             error_messages={"required": "Write the rules first."},
-            widget=forms.Textarea(attrs={"rows": 20, "spellcheck": "false"}),
+            widget=Textarea(attrs={"rows": 20, "spellcheck": "false"}),
         )
 
     def clean_form(self, form, data: dict) -> None:

@@ -16,6 +16,7 @@ from django import forms
 from quizzes.kinds.base import Grade, Kind, Problem, is_text
 from quizzes.least_privilege import check_policy, request_case
 from srm_trainer.iam import PolicyError, catalog, parse_case, parse_policy
+from srm_trainer.typed_text import Textarea
 
 MAX_POLICY_CHARS = 10_240  # the largest identity policy AWS accepts (a role's inline policies)
 CHALLENGE_FIELDS = (
@@ -183,7 +184,7 @@ class LeastPrivilege(Kind):
             strip=False,
             max_length=MAX_POLICY_CHARS,
             error_messages={"required": "Write a policy first."},
-            widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
+            widget=Textarea(attrs={"rows": 16, "spellcheck": "false"}),
         )
 
     def clean_form(self, form, data: dict) -> None:

@@ -142,6 +142,21 @@ def test_choice_feedback_reaches_the_learner(teacher, owned):
     assert result.feedback["chosen_feedback"] == "Yes: it is your instance."
 
 
+def test_text_typed_to_a_limit_with_line_breaks_is_not_refused_as_too_long(teacher, owned):
+    """The browser stops typing at a textarea's maxlength counting a line break as one
+    character, then sends each as CR LF: feedback typed to its 2,000 characters over 20 lines
+    arrived as 2,019 and was refused. It saves, with its line breaks as LF."""
+    quiz, _ = owned
+    typed = "\n".join(["x" * 99] * 20) + "y" * 1  # 2,000 as the browser counts it
+    assert len(typed) == 2000
+    sent = typed.replace("\n", "\r\n")
+    rows = [choice("Patch the guest OS", True, feedback=sent), choice("Patch the hypervisor")]
+    response = _create(teacher, quiz, "single", form_data(rows))
+    assert response.status_code == 302
+    question = Question.objects.get(type="single", source=Source.AUTHORED, prompt__contains="yours")
+    assert next(c for c in question.choices() if c["correct"])["feedback"] == typed
+
+
 def test_ordering_is_never_shown_in_its_right_order(teacher, owned):
     quiz, _ = owned
     rows, _ = KINDS["ordering"]

@@ -1,0 +1,22 @@
+"""Text typed into a textarea, counted as the person typing it saw it.
+
+A browser counts a line break as one character against a textarea's `maxlength` but sends it as
+two (CR LF), so text typed up to the limit with line breaks in it was refused as too long by the
+server's `max_length`, with a count the person could not see. Every form's textareas use
+`Textarea` below, which reads line breaks as LF before the field checks its length (and so
+stores them as LF)."""
+
+from __future__ import annotations
+
+from django import forms
+
+
+def one_char_line_breaks(text: str) -> str:
+    """CR LF and a lone CR as LF, as the browser counted them."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class Textarea(forms.Textarea):
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return one_char_line_breaks(value) if isinstance(value, str) else value

@@ -59,6 +59,15 @@ SQUEEZED = """() => [
 ]"""
 
 
+# A compact button (a row's move buttons, the bank's Add) drawn with the full button's padding
+# (1.1rem a side; compact is .65rem): `button.button` outweighed `.button-compact` on <button>s.
+FULL_SIZE_COMPACT = """() => [...document.querySelectorAll('.button-compact')]
+  .filter(b => b.getClientRects().length)
+  .filter(b => parseFloat(getComputedStyle(b).paddingLeft)
+      > parseFloat(getComputedStyle(document.documentElement).fontSize) * .8)
+  .map(b => `compact button "${b.textContent.trim()}" is drawn full-size`)"""
+
+
 def layout_problems(page) -> list[str]:
     """Every problem the checks above find in the page as it is now."""
     return [
@@ -68,4 +77,5 @@ def layout_problems(page) -> list[str]:
         ],
         *page.evaluate(SMALL_SVG_TEXT),
         *page.evaluate(SQUEEZED),
+        *page.evaluate(FULL_SIZE_COMPACT),
     ]

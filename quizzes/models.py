@@ -217,11 +217,20 @@ class Question(models.Model):
     def clean(self) -> None:
         """The same checks the content loader applies, for the admin and any editor."""
         super().clean()
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[ValidationError]] = {}
         for problem in self.problems():
-            errors.setdefault(problem.field, []).append(problem.message)
+            errors.setdefault(problem.field, []).append(problem_error(problem))
         if errors:
             raise ValidationError(errors)
+
+
+def problem_error(problem: kinds.Problem) -> ValidationError:
+    """`problem` as a `ValidationError` that still carries it (`.problem`): the message is
+    the same, and an editor that catches it (`full_clean` keeps each error as raised) can
+    read where in the data the problem is, to show it beside that row."""
+    error = ValidationError(problem.message, code="problem")
+    error.problem = problem  # type: ignore[attr-defined]
+    return error
 
 
 # Question.is_usable's answers by a digest of what they depend on (a few thousand questions

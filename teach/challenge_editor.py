@@ -28,7 +28,16 @@ from srm_trainer.iam import PolicyError
 from srm_trainer.iam.case import MAX_CASE_NESTING
 from srm_trainer.iam.jsontext import load_json
 from srm_trainer.typed_text import Textarea
-from teach.editors import Editor, Parts, RowForm, RowFormSet, _Form, apply_row_action, posted_values
+from teach.editors import (
+    Editor,
+    Parts,
+    RowForm,
+    RowFormSet,
+    RowList,
+    _Form,
+    apply_row_action,
+    posted_values,
+)
 from teach.rendering import RENDERER
 from teach.widgets import FittedTextarea, named
 
@@ -170,8 +179,13 @@ def _rows_of(entries) -> list[dict]:
 
 def _requests(formset) -> list[dict]:
     """Non-blank rows as challenge requests (after `is_valid()`)."""
+    return [request for _index, request in _kept_requests(formset)]
+
+
+def _kept_requests(formset) -> list[tuple[int, dict]]:
+    """(index of the row's form, request) for each row `_requests` keeps."""
     out = []
-    for form in formset.forms:
+    for index, form in enumerate(formset.forms):
         data = form.cleaned_data
         action, resource = data.get("action", "").strip(), data.get("resource", "").strip()
         if not (action or resource or data.get("context")):
@@ -179,7 +193,7 @@ def _requests(formset) -> list[dict]:
         request = {"action": action, "resource": resource}
         if data.get("context"):
             request["context"] = data["context"]
-        out.append(request)
+        out.append((index, request))
     return out
 
 
@@ -274,6 +288,21 @@ class LeastPrivilegeEditor(Editor):
         else:
             parts.check = {"problems": _form_errors(parts), "result": None, "ok": False}
         return parts
+
+    def row_lists(self, parts: ChallengeParts) -> dict[tuple, RowList]:
+        lists = {}
+        for key, formset in (("must_allow", parts.allow), ("must_deny", parts.deny)):
+            kept = _kept_requests(formset)
+            lists[("challenge", key)] = RowList(
+                formset.prefix,
+                tuple(index for index, _request in kept),
+                ROW_FIELDS,
+                tuple(request for _index, request in kept),
+            )
+        return lists
+
+    def formsets(self, parts: ChallengeParts) -> list:
+        return [parts.allow, parts.deny]
 
     def data(self, parts: ChallengeParts, previous: dict) -> dict:
         k = parts.extra.cleaned_data

@@ -11,17 +11,24 @@ up/down" and "Remove" re-draw the form from what was posted, nothing is saved un
 Each row carries its stored id in a hidden field, so an id follows its row through moves and
 text edits; a new row gets `text_id(text)`, made unique against every id the question has
 ever stored here (a removed choice's id is never handed to a different text).
+
+When the kind's check refuses a save, each problem it locates in a list (`Problem.path`
+`("choices", 1)`: the second choice stored) is shown beside that row's field as well as in the
+summary at the top (`place_problems`, `Editor.place`); blank rows are not stored, so the second
+choice may be the third row.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
 from django.forms import BaseFormSet, formset_factory
 
 from curriculum.quiz_loader import with_layout
-from quizzes.kinds import text_id
+from quizzes.kinds import Problem, text_id
 from teach.rendering import RENDERER
 from teach.widgets import FittedTextarea, named
 
@@ -215,6 +222,106 @@ def apply_row_action(rows: list[dict], action: str, blank: dict) -> list[dict] |
     return rows
 
 
+@dataclass(frozen=True)
+class RowList:
+    """Where one list of `Question.data` is edited: the formset (by its prefix), the row each
+    stored entry came from (`rows[n]` for entry n: blank rows are not stored, so entry 2 may be
+    row 3), each entry's values, and the row's fields a message can stand beside (the first,
+    unless the message names another)."""
+
+    prefix: str
+    rows: tuple[int, ...]
+    fields: tuple[str, ...]
+    values: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A kind's problem and where the editor shows it: beside `field` of row `index` (from 0)
+    of the formset `prefix`, and in the summary; with no prefix, in the summary only."""
+
+    message: str
+    prefix: str = ""
+    index: int = -1
+    field: str = ""
+
+
+def place_problems(problems: Iterable[Problem], lists: dict[tuple, RowList]) -> list[Placed]:
+    """Where each of the kind's `problems` goes. `lists` maps a data path to the rows that
+    edit it: `("choices",)`, or `("challenge", "must_allow")`; a problem whose path goes on to
+    an entry of one of them (`("choices", 1)`) is that entry's row's. Any other (a rule for the
+    whole question, a list too short, a field outside the rows) is the summary's alone."""
+    out = []
+    for problem in problems:
+        placed = Placed(problem.message)
+        path = tuple(problem.path)
+        for key, rows in lists.items() if problem.field == "data" else ():
+            n = path[len(key)] if len(path) > len(key) and path[: len(key)] == key else None
+            if type(n) is int and 0 <= n < len(rows.rows):
+                values = rows.values[n] if n < len(rows.values) else {}
+                field = problem_field(problem.message, rows.fields, values)
+                message = renumbered(problem.message, n, rows.rows[n])
+                placed = Placed(message, rows.prefix, rows.rows[n], field)
+                break
+        out.append(placed)
+    return out
+
+
+# An entry's message starts with its label and, often, the field it is about: "choice #2:
+# 'text' must be non-empty text", "item #3: category 'X' is not one of: …", "challenge
+# must_allow #1: 'action' and 'resource' must be non-empty text" (quizzes/kinds/*.py).
+_LABEL = re.compile(r"([\w ]+ )#(\d+)\b")
+_NAMED = re.compile(r"[\w ]+ #\d+: '?(\w+)'?(?: and '(\w+)')?")
+
+
+def renumbered(message: str, entry: int, row: int) -> str:
+    """`message` about entry `entry` (from 0) naming the row instead ("choice #2" is the
+    third row when the second was left blank), so it says what the page numbers."""
+    match = _LABEL.match(message)
+    if match is None or match.group(2) != str(entry + 1) or entry == row:
+        return message
+    return f"{match.group(1)}#{row + 1}{message[match.end() :]}"
+
+
+def problem_field(message: str, fields: tuple[str, ...], values: dict) -> str:
+    """The field of a row that `message` is about: the one it names (of two, the one left
+    blank), else the row's first field (its text, a request's action)."""
+    match = _NAMED.match(message)
+    named = [name for name in (match.groups() if match else ()) if name in fields]
+    blank = [name for name in named if not str(values.get(name) or "").strip()]
+    return (blank or named or list(fields))[0]
+
+
+class Linked(str):
+    """A line of the summary at the top; `anchor` is the id of the field it is shown beside
+    (the summary links to it), or ""."""
+
+    anchor = ""
+
+    def __new__(cls, message: str, anchor: str = "") -> Linked:
+        line = super().__new__(cls, message)
+        line.anchor = anchor
+        return line
+
+
+def mark_rows(placed: list[Placed], formsets: Iterable) -> list[Linked]:
+    """Put each placed problem on its row's field (an error the field draws beside itself,
+    with `aria-invalid` and `aria-describedby`, and which opens the fold it sits in), and
+    return the summary's lines, each linked to its field when it has one. `formsets` are the
+    bound, valid formsets the placements name by prefix."""
+    by_prefix = {formset.prefix: formset for formset in formsets}
+    out = []
+    for p in placed:
+        formset = by_prefix.get(p.prefix)
+        if formset is None or not 0 <= p.index < len(formset.forms):
+            out.append(Linked(p.message))
+            continue
+        form = formset.forms[p.index]
+        form.add_error(p.field, p.message)
+        out.append(Linked(p.message, form[p.field].auto_id or ""))
+    return out
+
+
 @dataclass
 class Parts:
     """The bound or unbound forms of one editor, by name, for the template."""
@@ -335,6 +442,29 @@ class Editor:
         """The forms for a live check as the author types (`live_template`), or None."""
         return None
 
+    def row_lists(self, parts: Parts) -> dict[tuple, RowList]:
+        """The data's lists and the rows that edit them (after `parts.is_valid()`)."""
+        if parts.rows is None:
+            return {}
+        kept = self.kept_rows(parts)
+        return {
+            (self.list_key,): RowList(
+                parts.rows.prefix,
+                tuple(index for index, _row in kept),
+                tuple(f for f in self.row_fields if f != "id"),
+                tuple(row for _index, row in kept),
+            )
+        }
+
+    def formsets(self, parts: Parts) -> list:
+        return [parts.rows] if parts.rows is not None else []
+
+    def place(self, parts: Parts, problems: list[Problem]) -> list[Linked]:
+        """Show the kind's `problems` with a refused save: each one about a row beside that
+        row's field too; returns the summary's lines, in the same order."""
+        placed = place_problems(problems, self.row_lists(parts))
+        return mark_rows(placed, self.formsets(parts))
+
     def fill(self, question, parts: Parts, *, previous: dict, user) -> list:
         """Put what the forms describe on `question` (after `parts.is_valid()`); returns the
         unsaved rows it depends on, which are checked and saved first."""
@@ -343,14 +473,18 @@ class Editor:
 
     def cleaned_rows(self, parts: Parts) -> list[dict]:
         """Non-blank rows, stripped, in the order shown (after `parts.is_valid()`)."""
+        return [row for _index, row in self.kept_rows(parts)]
+
+    def kept_rows(self, parts: Parts) -> list[tuple[int, dict]]:
+        """(index of the row's form, row) for each row `cleaned_rows` keeps."""
         out = []
-        for form in parts.rows.forms:
+        for index, form in enumerate(parts.rows.forms):
             row = {f: form.cleaned_data.get(f) for f in self.row_fields}
             row = {k: v.strip() if isinstance(v, str) else v for k, v in row.items()}
             if row.get("text") or any(
                 v for k, v in row.items() if k not in ("id", "correct", "category")
             ):
-                out.append(row)
+                out.append((index, row))
         return out
 
     def data(self, parts: Parts, previous: dict) -> dict:

@@ -472,12 +472,16 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
     try:
         question.full_clean(exclude=READ_THIS_REQUEST)
     except ValidationError as exc:
-        for field, messages_ in exc.message_dict.items():
+        found: list[kinds.Problem] = []  # the kind's problems, with where they are
+        for field, errors in exc.error_dict.items():
+            messages_ = [message for error in errors for message in error]
             if field in base.fields:
                 for message in messages_:
                     base.add_error(field, message)
             elif not (field == "scenario" and problems):  # said already, in the scenario's words
-                problems.extend(messages_)
+                for error, message in zip(errors, messages_, strict=True):
+                    found.append(getattr(error, "problem", None) or kinds.Problem(message))
+        problems += editor.place(parts, found)
     if problems or base.errors:
         context["problems"] = problems
         return None

@@ -3,7 +3,7 @@ legend, a label above each field, a feedback box, a line of buttons); now it is 
 its name with "Correct" and "Remove" beside it, its text, then its feedback folded beside the
 move buttons. Every control still says which choice it belongs to, a keyboard reaches and
 opens all of it, and a refused save, without JavaScript, keeps what was typed and opens the
-fold that holds the error."""
+fold that holds the error; a choice the kind's own check refuses has the message beside it."""
 
 from __future__ import annotations
 
@@ -157,5 +157,27 @@ def test_a_refused_save_keeps_the_choices_and_opens_the_fold_with_the_error(
     no_horizontal_scroll(bare)  # a word of 2,001 letters wraps in its box
     for n in (1, 2, 4):  # nothing to show in the others: they stay folded
         expect(fold(bare, n)).not_to_have_attribute("open", "")
+
+    # The feedback fixed, choice 4's text emptied but its feedback kept: the kind's own check
+    # refuses the choice, and says so beside its text (read with it) and, linked, at the top.
+    feedback.fill("Never share it.")
+    bare.get_by_role("textbox", name="Choice 4 text").fill("")
+    fold(bare, 4).locator("summary").click()
+    bare.get_by_label("Feedback when choice 4 is chosen").fill("Keys are not the problem.")
+    bare.get_by_role("button", name="Save the question").click()
+    message = "choice #4: 'text' must be non-empty text"
+    text = bare.get_by_role("textbox", name="Choice 4 text")
+    expect(text).to_have_attribute("aria-invalid", "true")
+    expect(text).to_have_accessible_description(message)
+    link = bare.get_by_role("alert").first.get_by_role("link", name=message)
+    expect(link).to_have_attribute("href", "#id_rows-3-text")
+    for n, typed in enumerate(texts[:3], start=1):
+        expect(bare.get_by_role("textbox", name=f"Choice {n} text")).to_have_value(typed)
+    expect(bare.get_by_label("Feedback when choice 4 is chosen")).to_have_value(
+        "Keys are not the problem."
+    )
+    link.click()
+    expect(text).to_be_in_viewport()
+    no_horizontal_scroll(bare)
     context.close()
     assert errors.unexpected() == [], "console errors"

@@ -70,6 +70,30 @@ REFUSED = {
 }
 
 
+# The shared fields right, the rows not: the kind's own check refuses them, and its problems
+# are drawn beside their rows' fields (a choice's text and feedback, a request's resource).
+REFUSED_ROWS = {
+    "prompt": "Which?",
+    "explanation": "Because.",
+    "category": "srm",
+    "action": "save",
+    "rows-TOTAL_FORMS": "3",
+    "rows-INITIAL_FORMS": "0",
+    "rows-0-text": "A <b>choice</b>",
+    "rows-0-correct": "on",
+    "rows-1-feedback": "Feedback & no text",
+    "rows-2-text": "A <b>choice</b>",
+    "k-principal": "arn:aws:iam::111122223333:user/alice",
+    "k-reference": '{"Version": "2012-10-17", "Statement": []}',
+    "allow-TOTAL_FORMS": "2",
+    "allow-INITIAL_FORMS": "0",
+    "allow-1-action": "s3:GetObject",
+    "allow-1-context": '{"aws:SecureTransport": "true"}',
+    "deny-TOTAL_FORMS": "0",
+    "deny-INITIAL_FORMS": "0",
+}
+
+
 def _pages(quiz, question) -> list[tuple[str, str, dict | None]]:
     """(method, url, data): every teaching form, drawn blank, filled and refused, so every
     widget, label, help text and error list the pages use is drawn at least once."""
@@ -91,6 +115,9 @@ def _pages(quiz, question) -> list[tuple[str, str, dict | None]]:
         ("get", new("policy_decision"), None),
         ("post", new("policy_decision"), REFUSED),
         ("post", new("least_privilege"), REFUSED),
+        ("post", new("single"), REFUSED_ROWS),
+        ("post", new("categorize"), REFUSED_ROWS | {"k-categories": "A\nB"}),
+        ("post", new("least_privilege"), REFUSED_ROWS),
     ]
 
 

@@ -481,9 +481,9 @@ class Editor:
         for index, form in enumerate(parts.rows.forms):
             row = {f: form.cleaned_data.get(f) for f in self.row_fields}
             row = {k: v.strip() if isinstance(v, str) else v for k, v in row.items()}
-            if row.get("text") or any(
-                v for k, v in row.items() if k not in ("id", "correct", "category")
-            ):
+            # Anything given but the id keeps the row: a tick or a category without text is
+            # refused beside the row (the kind's check), not dropped unsaid.
+            if any(v for k, v in row.items() if k != "id"):
                 out.append((index, row))
         return out
 

@@ -186,6 +186,30 @@ def test_a_blank_row_before_it_does_not_move_the_message(teacher, owned):
     assert_beside(response, "id_rows-2-text", "choice #3: 'text' must be non-empty text")
 
 
+def test_a_tick_without_text_is_refused_beside_its_text_not_dropped(teacher, owned):
+    """A choice ticked correct but left without text was taken for a blank row and dropped,
+    so the question saved without the author's correct answer (or was refused for having
+    none, with no row named). It is refused beside the row, the tick kept."""
+    quiz, _ = owned
+    rows = [choice("A"), choice("B"), choice("", True), choice("D")]
+    response = _create(teacher, quiz, "single", form_data([{"id": "", **r} for r in rows]))
+    assert_beside(response, "id_rows-2-text", "choice #3: 'text' must be non-empty text")
+    assert form_fields(response.content.decode())["rows-2-correct"] == "on"
+
+
+def test_a_category_without_text_is_refused_beside_its_text(teacher, owned):
+    quiz, _ = owned
+    rows = [
+        {"id": "", "text": "Hypervisor", "category": "AWS"},
+        {"id": "", "text": "", "category": "Customer"},
+        {"id": "", "text": "Guest OS", "category": "Customer"},
+    ]
+    response = _create(
+        teacher, quiz, "categorize", form_data(rows, {"categories": "AWS\nCustomer"})
+    )
+    assert_beside(response, "id_rows-1-text", "item #2: 'text' must be non-empty text")
+
+
 def test_a_refused_feedback_opens_its_fold(teacher, owned, monkeypatch):
     """A problem with a choice's feedback is beside the feedback, and its <details> opens."""
     from quizzes.kinds.single import KIND

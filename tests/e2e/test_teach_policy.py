@@ -138,3 +138,26 @@ def test_on_a_phone_the_editor_is_short_and_an_opened_fold_stays_open_as_the_key
     expect(steps.locator(".flow")).to_be_visible()
     expect(steps.locator(".step-implicit_deny")).not_to_have_count(0)
     assert_accessible(phone)
+
+
+def test_on_a_phone_the_decision_bar_hides_no_focused_control(page, phone, base_url):
+    """The decision is pinned to the bottom of a phone's screen: a control that Tab reaches
+    is scrolled to above it, the page's last link too."""
+    user = signed_in_instructor(page, base_url)
+    quiz = Quiz.objects.create(
+        slug="my-quiz", title="My quiz", owner=user, source=Source.AUTHORED, published=False
+    )
+    cookie = next(c for c in page.context.cookies() if c["name"] == "sessionid")
+    phone.context.add_cookies([{"name": "sessionid", "value": cookie["value"], "url": base_url}])
+    phone.goto(f"/teach/quizzes/{quiz.pk}/questions/new/policy_decision/")
+    bar = phone.locator("#decision-bar")
+    expect(bar).to_be_visible()
+    for control in (
+        phone.get_by_label("Resource ARN"),
+        phone.get_by_role("button", name="Save the question"),
+        phone.locator(".site-footer a").last,
+    ):
+        control.evaluate("el => el.scrollIntoView({block: 'end'})")
+        control.focus()
+        below = control.bounding_box()
+        assert below["y"] + below["height"] <= bar.bounding_box()["y"], control

@@ -299,7 +299,7 @@ class PolicyParts(Parts):
                 prefix=CASE_PREFIX,
                 oob=False,
                 analysis=self.analysis,
-                link=not self.refusal,
+                folded=True,  # the key in view; the steps folded, no diagram or permalink
             ),
             "chosen": chosen,
             "chosen_editable": chosen_editable,

@@ -41,15 +41,19 @@ def case_editor_context(
     oob: bool,
     analysis=None,
     link: bool = True,
+    folded: bool = False,
 ) -> dict:
     """`oob`: a live update, whose notes and hints are swapped in beside their editors.
     `analysis` may be given when the caller already evaluated `state`; `link=False` offers no
-    permalink (for a state refused as too large)."""
+    permalink (for a state refused as too large). `folded`: the result on a page where it
+    serves something else (the question editor's key): the decision and what decided it in
+    view, the steps folded, no diagram and no permalink (none is made)."""
     return {
         "state": state,
         "layout": page_layout(state),
         "analysis": analysis if analysis is not None else analyse(state),
-        "permalink": permalink(request, state) if link else "",
+        "permalink": permalink(request, state) if link and not folded else "",
+        "result_folded": folded,
         "oob": oob,
         "limits": limits(state),
         "case_url": url,
@@ -128,6 +132,7 @@ def _drawn(state, url, target, sandbox_uri, templates, *_where) -> Mapping[str, 
         "layout": page_layout(state),
         "analysis": analyse(state),
         "permalink": _link(sandbox_uri, state),
+        "result_folded": False,
         "oob": False,
         "limits": limits(state),
         "case_url": url,

@@ -1,4 +1,8 @@
-// The sandbox's one piece of script: "Copy link". Everything else is htmx or a plain form.
+// The sandbox's script (and the policy-question editor's, which shares its case editor and
+// live result): "Copy link", focus after a reshaping button, refusals shown, folds kept. Everything
+// else is htmx or a plain form.
+
+// "Copy link".
 document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-copy]");
   if (!button) return;
@@ -67,4 +71,34 @@ document.addEventListener("click", function (event) {
       event.detail.isError = false;
     }
   });
+})();
+
+// The live result's folds (details[data-keep-open] with an id: the evaluation steps, the diagram,
+// every statement) come back from the server as the page draws them, on every live update (the
+// whole result is swapped). Keep each as its reader left it: remembered before a swap, put back
+// after it, and for a fold that comes back later (after an error had no steps to show). A fold
+// marked data-fold-narrow starts closed on a phone, where the diagram under the step list was
+// a screen and a half; its summary shows only there (site.css), so on a wider screen it opens.
+(function () {
+  var KEPT = "details[data-keep-open][id]";
+  var narrow = window.matchMedia("(max-width: 40rem)");
+  var remembered = {};
+  function restore() {
+    document.querySelectorAll(KEPT).forEach(function (fold) {
+      var open = Object.prototype.hasOwnProperty.call(remembered, fold.id) ? remembered[fold.id]
+        : fold.hasAttribute("data-fold-narrow") && narrow.matches ? false : fold.open;
+      if (fold.hasAttribute("data-fold-narrow") && !narrow.matches) open = true;
+      if (fold.open !== open) fold.open = open;
+    });
+  }
+  document.addEventListener("htmx:beforeSwap", function () {
+    document.querySelectorAll(KEPT).forEach(function (fold) { remembered[fold.id] = fold.open; });
+  });
+  document.addEventListener("htmx:afterSwap", restore);
+  document.addEventListener("htmx:oobAfterSwap", restore);
+  narrow.addEventListener("change", function () {
+    remembered = {};
+    restore();
+  });
+  restore();
 })();

@@ -51,3 +51,41 @@ def test_steps_not_reached_read_plainly_and_the_page_is_accessible(page):
     expect(page.locator("#live")).not_to_contain_text("(not reached)")
     expect(page.locator("#live .step-unreached").first).to_contain_text("Not reached")
     assert_accessible(page)
+
+
+DENY_ALL = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}'
+
+
+def test_on_a_phone_the_diagram_is_folded_under_the_steps_and_stays_as_opened(phone):
+    """On a phone the diagram repeats the step list a screen and a half below it: folded there,
+    opened by keyboard it stays open as the result changes."""
+    phone.goto("/sandbox/")
+    live = phone.locator("#live")
+    expect(live.locator(".flow")).to_be_visible()
+    summary = live.locator("summary", has_text="The same steps as a diagram")
+    diagram = summary.locator("xpath=..")
+    expect(diagram).not_to_have_attribute("open", "")
+    expect(diagram.locator("figure")).to_be_hidden()
+    summary.focus()
+    phone.keyboard.press("Enter")
+    expect(diagram.locator("figure")).to_be_visible()
+    phone.locator(IDENTITY_EDITOR).first.fill(DENY_ALL)
+    expect(live.locator(".decision-word")).to_contain_text("Denied")
+    expect(diagram).to_have_attribute("open", "")
+    expect(diagram.locator("figure")).to_be_visible()
+
+
+def test_on_a_wide_screen_the_diagram_shows_and_an_opened_fold_stays_open(page):
+    page.goto("/sandbox/")
+    live = page.locator("#live")
+    expect(live.locator(".flow")).to_be_visible()
+    expect(live.locator("figure.diagram")).to_be_visible()
+    expect(live.get_by_text("The same steps as a diagram")).to_be_hidden()
+    statements = live.locator("details.statements")
+    statements.locator("summary").click()
+    expect(statements.locator(".policy-explain").first).to_be_visible()
+    page.locator(IDENTITY_EDITOR).first.fill(DENY_ALL)
+    expect(live.locator(".decision-word")).to_contain_text("Denied")
+    expect(statements).to_have_attribute("open", "")
+    expect(statements.locator(".policy-explain").first).to_contain_text("a Deny statement applied")
+    expect(live.locator("figure.diagram")).to_be_visible()

@@ -57,7 +57,8 @@ def test_an_instructor_sees_the_key_change_as_they_type(page, base_url):
     policy_editor(page, "Identity policy 1").fill(DENY_PUT)
     expect(key).to_have_text(DECISION_WORDS["ExplicitDeny"])
     expect(page.locator("#engine-key")).to_contain_text("NoWrites")
-    # The findings and the step-by-step explanation are the sandbox's own.
+    # The findings and the step-by-step explanation are the sandbox's own (the steps folded).
+    page.locator("#live summary", has_text="Evaluation steps").click()
     expect(page.locator("#live .flow")).to_be_visible()
     settled(page)
     assert_accessible(page)
@@ -89,3 +90,74 @@ def test_both_engine_editors_are_accessible_and_fit_a_phone(page, phone, base_ur
     for kind in ("policy_decision", "least_privilege"):
         phone.goto(f"/teach/quizzes/{quiz.pk}/questions/new/{kind}/")
         no_horizontal_scroll(phone)
+
+
+# The editor at 390 px with the starter case: 8,790 px when it showed the sandbox's whole live
+# result (the steps as a list and again as a diagram, and a permalink box).
+PHONE_BUDGET = 7_000
+
+
+def test_on_a_phone_the_editor_is_short_and_an_opened_fold_stays_open_as_the_key_changes(
+    page, phone, base_url
+):
+    user = signed_in_instructor(page, base_url)
+    quiz = Quiz.objects.create(
+        slug="my-quiz", title="My quiz", owner=user, source=Source.AUTHORED, published=False
+    )
+    cookie = next(c for c in page.context.cookies() if c["name"] == "sessionid")
+    phone.context.add_cookies([{"name": "sessionid", "value": cookie["value"], "url": base_url}])
+    phone.goto(f"/teach/quizzes/{quiz.pk}/questions/new/policy_decision/")
+    key = phone.locator("#engine-key .key-decision")
+    expect(key).to_have_text(DECISION_WORDS["Allow"])
+    height = phone.evaluate("() => document.documentElement.scrollHeight")
+    assert height <= PHONE_BUDGET, f"the editor is {height} px tall at 390 px"
+    no_horizontal_scroll(phone)
+    # What the question is graded on stays in view: the decision (announced as it changes)
+    # and the statements that decide it.
+    expect(phone.locator("#live .decision-word")).to_be_visible()
+    expect(phone.locator("#live [aria-live]")).to_have_text("Decision: " + DECISION_WORDS["Allow"])
+    expect(phone.locator("#engine-key")).to_contain_text("ReadReports")
+    # The steps are folded, their summary says what is inside; a link to the sandbox's state
+    # has no place in a question's editor.
+    steps = phone.locator("#live details").filter(
+        has=phone.locator("summary", has_text=re.compile(r"^Evaluation steps \(\d+\)"))
+    )
+    expect(steps).not_to_have_attribute("open", "")
+    expect(steps.locator(".flow")).to_be_hidden()
+    expect(phone.locator("#live .permalink")).to_have_count(0)
+
+    # Opened by keyboard, the fold stays open across a live update, which shows the new steps.
+    steps.locator("summary").focus()
+    phone.keyboard.press("Enter")
+    expect(steps.locator(".flow")).to_be_visible()
+    phone.get_by_label("Action", exact=True).fill("s3:PutObject")
+    expect(key).to_have_text(DECISION_WORDS["ImplicitDeny"])
+    expect(phone.locator("#live [aria-live]")).to_contain_text(DECISION_WORDS["ImplicitDeny"])
+    settled(phone)
+    expect(steps).to_have_attribute("open", "")
+    expect(steps.locator(".flow")).to_be_visible()
+    expect(steps.locator(".step-implicit_deny")).not_to_have_count(0)
+    assert_accessible(phone)
+
+
+def test_on_a_phone_the_decision_bar_hides_no_focused_control(page, phone, base_url):
+    """The decision is pinned to the bottom of a phone's screen: a control that Tab reaches
+    is scrolled to above it, the page's last link too."""
+    user = signed_in_instructor(page, base_url)
+    quiz = Quiz.objects.create(
+        slug="my-quiz", title="My quiz", owner=user, source=Source.AUTHORED, published=False
+    )
+    cookie = next(c for c in page.context.cookies() if c["name"] == "sessionid")
+    phone.context.add_cookies([{"name": "sessionid", "value": cookie["value"], "url": base_url}])
+    phone.goto(f"/teach/quizzes/{quiz.pk}/questions/new/policy_decision/")
+    bar = phone.locator("#decision-bar")
+    expect(bar).to_be_visible()
+    for control in (
+        phone.get_by_label("Resource ARN"),
+        phone.get_by_role("button", name="Save the question"),
+        phone.locator(".site-footer a").last,
+    ):
+        control.evaluate("el => el.scrollIntoView({block: 'end'})")
+        control.focus()
+        below = control.bounding_box()
+        assert below["y"] + below["height"] <= bar.bounding_box()["y"], control

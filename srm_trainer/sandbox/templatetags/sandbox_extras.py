@@ -75,6 +75,18 @@ def drawn_policies(analysis) -> list[str]:
     return panel.drawn_policies(analysis)
 
 
+@register.filter
+def deciding(steps) -> dict | None:
+    """The step that decided and its number in the list of steps (as the list numbers them),
+    for a folded list's summary to say where it was decided; None when no step decided."""
+    found = deciding_step(steps or [])
+    if found is not None:
+        for number, step in enumerate(steps, 1):
+            if step.name == found[0]:
+                return {"number": number, "step": step}
+    return None
+
+
 @register.simple_tag
 def evaluation_flow(steps) -> SafeString:
     """The evaluation-flow diagram with the step that decided these `steps` highlighted, drawn

@@ -27,11 +27,18 @@ document.addEventListener("click", function (event) {
 // it still exists, else the editor that was just added.
 (function () {
   var remembered = null;
+  // Only a request an op button made counts: a live update that starts while one merely has
+  // focus (Tab pressed within the update's delay) must not send focus back into an editor.
+  function byButton(event) {
+    var source = event.detail.requestConfig ? event.detail.requestConfig.elt : event.detail.elt;
+    return source && source.name === "op" ? source : null;
+  }
   document.addEventListener("htmx:beforeRequest", function (event) {
-    var active = document.activeElement;
-    remembered = active && active.name === "op" ? { op: active.value, id: active.id } : null;
+    var button = byButton(event);
+    if (button) remembered = { op: button.value, id: button.id };
   });
   document.addEventListener("htmx:afterSettle", function (event) {
+    if (!byButton(event)) return;
     // The sandbox's form, or the policy-question editor that reuses its case editor (teach).
     var form = document.querySelector("[data-case-editor]");
     if (!remembered || !form || !form.contains(document.activeElement) && document.activeElement !== document.body) return;

@@ -118,6 +118,28 @@ def test_tab_indents_and_escape_then_tab_leaves_the_editor(page):
     assert page.evaluate("() => !document.activeElement.closest('.cm-editor')")
 
 
+def test_focus_moved_on_stays_there_when_the_live_update_lands(page):
+    """Typing, then Escape and Tab onto the next control ("Add an identity policy") within the
+    live update's delay: the update starts with that button focused. sandbox.js took any
+    request made while an "op" button had focus for a click on it, and once the update settled
+    sent focus to the newest identity policy's editor, pulling a keyboard user back into the
+    editor they had just left."""
+    page.goto("/sandbox/")
+    editor = policy_editor(page, IDENTITY)
+    editor.click()
+    editor.press("Control+Home")
+    editor.press("Tab")  # indents: an edit, so a live update is due in 300 ms
+    editor.press("Escape")
+    page.keyboard.press("Tab")
+    after_editor = page.evaluate("() => document.activeElement.outerHTML")
+    assert 'name="op"' in after_editor, after_editor  # the case this guards: an op button
+    page.wait_for_function("() => document.querySelector('.htmx-request')")  # the update began
+    settled(page)
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => document.activeElement.outerHTML") == after_editor
+    expect(editor).not_to_be_focused()
+
+
 def test_format_lays_the_policy_out_and_refuses_broken_json(page):
     page.goto("/sandbox/")
     editor = policy_editor(page, IDENTITY)

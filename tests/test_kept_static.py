@@ -45,7 +45,13 @@ def test_every_page_links_its_stylesheet_and_scripts_through_the_storage(client,
     """The page frame's files, htmx's included (written out as `{% htmx_script %}` would), and
     django-htmx's debug helper only when DEBUG, as that tag adds it."""
     page = client.get("/security/").content.decode()
-    for name in ("css/site.css", "js/theme.js", "js/timezone.js", "img/favicon.svg"):
+    for name in (
+        "css/site.css",
+        "js/theme.js",
+        "js/timezone.js",
+        "js/scroll-boxes.js",
+        "img/favicon.svg",
+    ):
         assert f'"{static(name)}"' in page
     assert f'<script src="{static("django_htmx/htmx-2.min.js")}" defer></script>' in page
     assert "django-htmx.js" not in page

@@ -20,6 +20,23 @@ UNREACHABLE_SCROLLERS = """() => [...document.querySelectorAll('body *')].filter
 }).map(el => el.tagName.toLowerCase() + (el.className ? '.' + [...el.classList].join('.') : '')
     + ` (${el.scrollWidth} px in ${el.clientWidth} px)`)"""
 
+# The reverse: a box that does not scroll sideways (every lesson table on a desktop, a diagram
+# drawn narrow for a phone) is no keyboard stop and is not called "scrolls sideways"
+# (static/js/scroll-boxes.js): a keyboard user would Tab through a stop that does nothing, and a
+# screen reader would promise a scroll there is not. Only boxes that could scroll (overflow
+# auto or scroll) count as stops; a <pre> keeps its stop (it reads as its own text).
+IDLE_SCROLLERS = """() => [...document.querySelectorAll('body *')].filter(el => {
+    if (!el.getClientRects().length || el.scrollWidth > el.clientWidth) return false;
+    if (el.tagName === 'PRE' || el.closest('.cm-editor')) return false;
+    const scrolls = ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+    const stop = scrolls && el.getAttribute('tabindex') === '0';
+    const said = /scrolls sideways/.test(el.getAttribute('aria-label') || '');
+    return stop || said;
+}).map(el => el.tagName.toLowerCase() + (el.className ? '.' + [...el.classList].join('.') : '')
+    + ` "${el.getAttribute('aria-label') || ''}"`
+    + (el.getAttribute('tabindex') === '0' ? ', a keyboard stop,' : '')
+    + ` (${el.scrollWidth} px in ${el.clientWidth} px)`)"""
+
 # Every drawn SVG's text (the statistics' bar charts, the WAF lab's counter, the network lab's
 # trace, the course's diagrams), as drawn: its font size times the scale its SVG is drawn at. A
 # drawing scaled down to a phone's width shrank its labels to 7 px; 11 px is about the least a
@@ -74,6 +91,10 @@ def layout_problems(page) -> list[str]:
         *[
             f"scrolls sideways without a keyboard stop and a name: {box}"
             for box in page.evaluate(UNREACHABLE_SCROLLERS)
+        ],
+        *[
+            f"a keyboard stop or said to scroll sideways, but does not: {box}"
+            for box in page.evaluate(IDLE_SCROLLERS)
         ],
         *page.evaluate(SMALL_SVG_TEXT),
         *page.evaluate(SQUEEZED),

@@ -4,9 +4,10 @@ with attempts, a cohort with learners and assignments, a review card, a certific
 
 Each page must load (200, no redirect), log no console error, have no serious or critical
 axe-core violation, not scroll sideways, and any box that scrolls sideways inside it (a wide
-table) must be reachable by keyboard and named, as `.table-scroll` boxes are elsewhere; the
-text of every drawn SVG (a chart, the network lab's trace) must read at 11 px or more, and a
-select in a scrolling table must not be cut short (tests/e2e/layout.py); on a phone the header
+table) must be reachable by keyboard and named, as `.table-scroll` boxes are elsewhere, and one
+that does not must be no keyboard stop nor said to scroll; the text of every drawn SVG (a
+chart, the network lab's trace) must read at 11 px or more, and a select in a scrolling table
+must not be cut short (tests/e2e/layout.py); on a phone the header
 keeps two rows with room for its menu. The URLs come from the data through
 `reverse()`; tests/test_authorization_matrix.py's ROUTES says which role reaches which page.
 Left out, to keep the crawl short (~110 s here, axe two thirds of it): pages drawn by a template

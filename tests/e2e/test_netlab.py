@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import no_horizontal_scroll, settled
+from tests.e2e.journeys import no_horizontal_scroll, open_the_reply_path, settled
 from tests.e2e.layout import layout_problems
 
 pytestmark = pytest.mark.e2e
@@ -56,10 +56,7 @@ def test_the_traced_path_reads_at_11_px_side_by_side_or_stacked(page, phone, siz
     layout = "wide" if size == "desktop" else "narrow"
     expect(shown).to_have_class(f"netlab-svg netlab-svg-{layout}")
     assert layout_problems(tab) == []
-    tab.locator("#nacl-0-outbound-1-rule").fill("110")
-    tab.locator("#nacl-0-outbound-1-ports").fill("1024-65535")
-    tab.locator("#nacl-0-outbound-1-cidr").fill("0.0.0.0/0")
-    tab.locator("#nacl-0-outbound-1-cidr").press("Tab")
+    open_the_reply_path(tab)
     expect(result.locator(".verdict").nth(1)).to_have_text("Reply allowed")
     settled(tab)
     expect(shown).to_have_count(1)

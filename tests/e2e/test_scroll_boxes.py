@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, PHONE
-from tests.e2e.journeys import settled
+from tests.e2e.journeys import open_the_reply_path, settled
 
 pytestmark = pytest.mark.e2e
 
@@ -80,10 +80,7 @@ def test_a_box_a_live_fragment_brings_is_marked_too(page):
     figure = page.locator("#result figure")
     expect(figure).to_have_js_property("tabIndex", -1)
     first = figure.element_handle()
-    page.locator("#nacl-0-outbound-1-rule").fill("110")
-    page.locator("#nacl-0-outbound-1-ports").fill("1024-65535")
-    page.locator("#nacl-0-outbound-1-cidr").fill("0.0.0.0/0")
-    page.locator("#nacl-0-outbound-1-cidr").press("Tab")
+    open_the_reply_path(page)
     expect(page.locator("#result .verdict").nth(1)).to_have_text("Reply allowed")
     settled(page)
     assert not first.evaluate("f => f.isConnected"), "the figure should have been replaced"

@@ -92,6 +92,18 @@ def test_both_engine_editors_are_accessible_and_fit_a_phone(page, phone, base_ur
         no_horizontal_scroll(phone)
 
 
+def new_question_on_a_phone(page, phone, base_url) -> None:
+    """An instructor signed in on `page`, then on `phone` (the same session) opening a new
+    policy-decision question in a quiz of theirs."""
+    user = signed_in_instructor(page, base_url)
+    quiz = Quiz.objects.create(
+        slug="my-quiz", title="My quiz", owner=user, source=Source.AUTHORED, published=False
+    )
+    cookie = next(c for c in page.context.cookies() if c["name"] == "sessionid")
+    phone.context.add_cookies([{"name": "sessionid", "value": cookie["value"], "url": base_url}])
+    phone.goto(f"/teach/quizzes/{quiz.pk}/questions/new/policy_decision/")
+
+
 # The editor at 390 px with the starter case: 8,790 px when it showed the sandbox's whole live
 # result (the steps as a list and again as a diagram, and a permalink box).
 PHONE_BUDGET = 7_000
@@ -100,13 +112,7 @@ PHONE_BUDGET = 7_000
 def test_on_a_phone_the_editor_is_short_and_an_opened_fold_stays_open_as_the_key_changes(
     page, phone, base_url
 ):
-    user = signed_in_instructor(page, base_url)
-    quiz = Quiz.objects.create(
-        slug="my-quiz", title="My quiz", owner=user, source=Source.AUTHORED, published=False
-    )
-    cookie = next(c for c in page.context.cookies() if c["name"] == "sessionid")
-    phone.context.add_cookies([{"name": "sessionid", "value": cookie["value"], "url": base_url}])
-    phone.goto(f"/teach/quizzes/{quiz.pk}/questions/new/policy_decision/")
+    new_question_on_a_phone(page, phone, base_url)
     key = phone.locator("#engine-key .key-decision")
     expect(key).to_have_text(DECISION_WORDS["Allow"])
     height = phone.evaluate("() => document.documentElement.scrollHeight")
@@ -143,13 +149,7 @@ def test_on_a_phone_the_editor_is_short_and_an_opened_fold_stays_open_as_the_key
 def test_on_a_phone_the_decision_bar_hides_no_focused_control(page, phone, base_url):
     """The decision is pinned to the bottom of a phone's screen: a control that Tab reaches
     is scrolled to above it, the page's last link too."""
-    user = signed_in_instructor(page, base_url)
-    quiz = Quiz.objects.create(
-        slug="my-quiz", title="My quiz", owner=user, source=Source.AUTHORED, published=False
-    )
-    cookie = next(c for c in page.context.cookies() if c["name"] == "sessionid")
-    phone.context.add_cookies([{"name": "sessionid", "value": cookie["value"], "url": base_url}])
-    phone.goto(f"/teach/quizzes/{quiz.pk}/questions/new/policy_decision/")
+    new_question_on_a_phone(page, phone, base_url)
     bar = phone.locator("#decision-bar")
     expect(bar).to_be_visible()
     for control in (

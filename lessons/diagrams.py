@@ -275,15 +275,23 @@ DECIDING = {"deny", "allow", "implicit_deny"}
 
 def deciding_step(steps: Iterable[Mapping[str, Any] | Any]) -> tuple[str, str] | None:
     """(name, outcome) of the step that decided: the last reached step with a final outcome."""
+    found = deciding_index(steps)
+    return None if found is None else found[1:]
+
+
+def deciding_index(steps: Iterable[Mapping[str, Any] | Any]) -> tuple[int, str, str] | None:
+    """(index, name, outcome) of the step that decided, as `deciding_step`: the index is for a
+    caller that also wants the step itself (the sandbox's "decided at step 5"), found in the
+    same pass rather than by looking its name up again."""
 
     def get(step: Any, key: str) -> Any:
         return step.get(key) if isinstance(step, Mapping) else getattr(step, key, None)
 
     found = None
-    for step in steps:
+    for index, step in enumerate(steps):
         outcome = get(step, "outcome_code") or get(step, "outcome")
         if get(step, "reached") is not False and outcome in DECIDING:
-            found = (get(step, "name"), outcome)
+            found = (index, get(step, "name"), outcome)
     return found
 
 

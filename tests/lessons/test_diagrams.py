@@ -10,6 +10,7 @@ import pytest
 from lessons.diagrams import (
     DECIDING,
     DIAGRAMS,
+    deciding_index,
     deciding_step,
     policy_flow,
     policy_flow_html,
@@ -129,6 +130,8 @@ def test_the_flow_highlights_the_step_that_decided(statements, step, css):
     decision = _decide(statements)
     for steps in (decision.to_dict()["steps"], explain_decision(decision)["steps"]):
         assert deciding_step(steps) == (step, css)
+        index, *_ = deciding_index(steps)  # the sandbox's "decided at step N"
+        assert steps[index]["name"] == step
     html = str(policy_flow(*deciding_step(decision.to_dict()["steps"])).html())
     for drawing in _drawings(html):
         highlighted = re.findall(r'class="d-step d-step-decided d-step-([a-z_]+)"', drawing)

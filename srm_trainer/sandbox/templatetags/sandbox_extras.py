@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
-from lessons.diagrams import deciding_step, policy_flow_html
+from lessons.diagrams import deciding_index, deciding_step, policy_flow_html
 from lessons.templatetags.lessons_extras import DECISION_WORDS
 from srm_trainer.sandbox import panel
 
@@ -79,12 +79,9 @@ def drawn_policies(analysis) -> list[str]:
 def deciding(steps) -> dict | None:
     """The step that decided and its number in the list of steps (as the list numbers them),
     for a folded list's summary to say where it was decided; None when no step decided."""
-    found = deciding_step(steps or [])
-    if found is not None:
-        for number, step in enumerate(steps, 1):
-            if step.name == found[0]:
-                return {"number": number, "step": step}
-    return None
+    steps = steps or []
+    found = deciding_index(steps)
+    return None if found is None else {"number": found[0] + 1, "step": steps[found[0]]}
 
 
 @register.simple_tag

@@ -4,30 +4,29 @@ open (test_crawl.py, test_signed_in_crawl.py). Each returns lines naming what is
 from __future__ import annotations
 
 # Boxes that scroll sideways inside the page but cannot be reached by keyboard, or are not
-# named: a keyboard user could not read a wide table's hidden columns, and a screen reader
-# would announce a nameless stop. (<pre> reads as its own text; the policy editor is a textbox;
-# the phone's menu is links, each a keyboard stop that scrolls into view.)
+# named: a keyboard user could not read a wide table's hidden columns or a policy's long lines,
+# and a screen reader would announce a nameless stop. (The policy editor is a textbox; the
+# phone's menu is links, each a keyboard stop that scrolls into view.)
 UNREACHABLE_SCROLLERS = """() => [...document.querySelectorAll('body *')].filter(el => {
     const style = getComputedStyle(el);
     if (!['auto', 'scroll'].includes(style.overflowX)) return false;
     if (el.scrollWidth <= el.clientWidth + 1 || !el.getClientRects().length) return false;
     if (el.closest('.cm-editor')) return false;
     const reachable = el.getAttribute('tabindex') === '0';
-    const named = el.tagName === 'PRE' || el.hasAttribute('aria-label')
-        || el.hasAttribute('aria-labelledby');
+    const named = el.hasAttribute('aria-label') || el.hasAttribute('aria-labelledby');
     if (el.tagName === 'NAV' && named) return false;  // a menu: each link is a keyboard stop
     return !(reachable && named);
 }).map(el => el.tagName.toLowerCase() + (el.className ? '.' + [...el.classList].join('.') : '')
     + ` (${el.scrollWidth} px in ${el.clientWidth} px)`)"""
 
 # The reverse: a box that does not scroll sideways (every lesson table on a desktop, a diagram
-# drawn narrow for a phone) is no keyboard stop and is not called "scrolls sideways"
-# (static/js/scroll-boxes.js): a keyboard user would Tab through a stop that does nothing, and a
-# screen reader would promise a scroll there is not. Only boxes that could scroll (overflow
-# auto or scroll) count as stops; a <pre> keeps its stop (it reads as its own text).
+# drawn narrow for a phone, a short code block) is no keyboard stop and is not called "scrolls
+# sideways" (static/js/scroll-boxes.js): a keyboard user would Tab through a stop that does
+# nothing, and a screen reader would promise a scroll there is not. Only boxes that could scroll
+# (overflow auto or scroll) count as stops.
 IDLE_SCROLLERS = """() => [...document.querySelectorAll('body *')].filter(el => {
     if (!el.getClientRects().length || el.scrollWidth > el.clientWidth) return false;
-    if (el.tagName === 'PRE' || el.closest('.cm-editor')) return false;
+    if (el.closest('.cm-editor')) return false;
     const scrolls = ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
     const stop = scrolls && el.getAttribute('tabindex') === '0';
     const said = /scrolls sideways/.test(el.getAttribute('aria-label') || '');

@@ -1,9 +1,10 @@
-"""A box that scrolls sideways (a wide table, a diagram, the labs' figures) is a keyboard stop
-named "… (scrolls sideways)" only while it overflows (static/js/scroll-boxes.js): a lesson table
-that fits a desktop is passed over by Tab and named without the words; on a phone, where it
-overflows, Tab stops on it and it says so; a resize flips it either way, never taking the stop
-from the box that has focus, and a box a live fragment brings is marked too. Without
-JavaScript the server's markup stands: every box a stop, every name saying it scrolls."""
+"""A box that scrolls sideways (a wide table, a diagram, the labs' figures, a code block) is a
+keyboard stop named "… (scrolls sideways)" only while it overflows (static/js/scroll-boxes.js): a
+lesson table or a policy that fits a desktop is passed over by Tab and not said to scroll (a code
+block is then no named group at all, only its text); on a phone, where it overflows, Tab stops on
+it and it says so; a resize flips it either way, never taking the stop from the box that has
+focus, and a box a live fragment brings is marked too. Without JavaScript the server's markup
+stands: every box a stop, every table's and diagram's name saying it scrolls."""
 
 from __future__ import annotations
 
@@ -22,10 +23,16 @@ LESSON = "/learn/shared-responsibility/the-line-moves/"
 NAME = "Table: Task, EC2, RDS, Lambda, S3, DynamoDB"
 SAID = f"{NAME} (scrolls sideways)"
 
+# A scenario's policy, in a lesson: it fits a desktop's lesson column, not a phone's, and is
+# named after the summary that shows it.
+POLICY_LESSON = "/learn/iam/users-and-groups/"
+POLICY = "Identity-based policy: Developers group: DevTableAccess"
+POLICY_SAID = f"Code: {POLICY} (scrolls sideways)"
+
 # Focus what Tab reaches just before the box (the last visible focusable thing before it in
 # the page), press Tab, and say whether focus landed on the box.
 TABS_ONTO = """box => {
-    const focusable = 'a[href], button, input, select, textarea, [tabindex]';
+    const focusable = 'a[href], button, input, select, textarea, summary, [tabindex]';
     const before = [...document.querySelectorAll(focusable)].filter(el =>
         el.tabIndex >= 0 && el.checkVisibility()
         && el.compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING
@@ -73,6 +80,43 @@ def test_a_lesson_table_is_a_tab_stop_only_while_it_scrolls(page):
     assert not tab_stops_on(page, box)
 
 
+def scenario_policy(page):
+    return page.locator("details.policy").filter(has_text=POLICY).locator("pre")
+
+
+def is_plain_text(box) -> None:
+    """Neither a stop nor a named group: a screen reader reads the code as text."""
+    expect(box).to_have_js_property("tabIndex", -1)
+    expect(box).not_to_have_attribute("role", re.compile(""))
+    expect(box).not_to_have_attribute("aria-label", re.compile(""))
+
+
+def test_a_code_block_is_a_named_tab_stop_only_while_it_scrolls(page):
+    page.goto(POLICY_LESSON)
+    code = scenario_policy(page)
+    assert code.evaluate("b => b.scrollWidth <= b.clientWidth"), "the policy should fit at 1280 px"
+    is_plain_text(code)
+    assert not tab_stops_on(page, code)
+
+    page.set_viewport_size(PHONE)
+    assert code.evaluate("b => b.scrollWidth > b.clientWidth"), "it should scroll at 390 px"
+    expect(code).to_have_js_property("tabIndex", 0)
+    expect(page.get_by_role("group", name=POLICY_SAID, exact=True)).to_have_count(1)
+    assert tab_stops_on(page, code)
+    page.keyboard.press("ArrowRight")
+    expect(code).not_to_have_js_property("scrollLeft", 0)
+
+    # Focused when it stops overflowing, it keeps its stop and its name until focus moves on.
+    page.set_viewport_size(DESKTOP)
+    page.wait_for_function("b => b.scrollWidth <= b.clientWidth", arg=code.element_handle())
+    page.wait_for_timeout(100)  # the resize has been seen
+    assert code.evaluate("b => b === document.activeElement && b.tabIndex === 0")
+    expect(code).to_have_accessible_name(POLICY_SAID)
+    page.keyboard.press("Tab")
+    is_plain_text(code)
+    assert not tab_stops_on(page, code)
+
+
 def test_a_box_a_live_fragment_brings_is_marked_too(page):
     """The network lab's trace is swapped in by htmx: its figure fits, so it is no stop, as
     the first one was."""
@@ -101,5 +145,10 @@ def test_without_javascript_every_box_is_a_named_stop(browser, base_url, curricu
         for each in boxes.all():
             expect(each).to_have_attribute("tabindex", "0")
             expect(each).to_have_attribute("aria-label", re.compile(r" \(scrolls sideways\)$"))
+        page.goto(POLICY_LESSON)
+        code = page.locator("pre")
+        assert code.count() >= 2  # the lesson's own policy and the scenario's
+        for each in code.all():
+            expect(each).to_have_attribute("tabindex", "0")
     finally:
         context.close()

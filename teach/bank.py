@@ -11,7 +11,7 @@ questions, so a bank page costs the same with ten questions or ten thousand.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import forms
 from django.core.paginator import Page, Paginator
@@ -21,6 +21,7 @@ from lessons.models import Level, Module
 from quizzes import kinds
 from quizzes.models import Question, Quiz
 from srm_trainer.prepared import MAX_INTS, PreparedPerCount, PreparedQuery
+from teach import tag_groups
 from teach.access import ByViewer, questions_visible, stand_in, visibility
 from teach.forms import ModuleChoiceField
 from teach.rendering import RENDERER
@@ -147,8 +148,10 @@ def _tag_counts(user) -> QuerySet:
     rule = visibility(user, via="question__")
     if rule is not None:
         links = links.filter(rule)
-    rows = links.values_list("tag__slug").annotate(count=Count("question_id"))
-    return rows.order_by("tag__slug")
+    rows = links.values_list("tag__slug", "question__module_id").annotate(
+        count=Count("question_id")
+    )
+    return rows.order_by("tag__slug", "question__module_id")
 
 
 # Each read's SQL compiled once (`PreparedQuery`), by whether the user is staff.
@@ -157,7 +160,9 @@ TAG_COUNTS = ByViewer(LINKS, _tag_counts)
 OFFERS = ByViewer(
     Question,
     lambda user: (
-        questions_visible(user).order_by().values_list("category", "archived", "misconceptions")
+        questions_visible(user)
+        .order_by()
+        .values_list("category", "archived", "misconceptions", "module_id")
     ),
 )
 CATEGORIES = ByViewer(
@@ -183,35 +188,44 @@ def categories(user) -> list[str]:
     return sorted(category for (category,) in CATEGORIES.rows(user))
 
 
+def tag_uses(user) -> list[tuple[str, int | None, int]]:
+    """The tags on questions the teacher may use: (tag, module, how many of those questions
+    in that module have it), the module None for questions in none. Counted on the
+    question-tag links, joined to the questions for their module and the visibility rule:
+    half the cost of counting from the tags with the questions as a subquery."""
+    return [(slug, module, count) for slug, module, count in TAG_COUNTS.rows(user)]
+
+
 def tag_counts(user) -> list[tuple[str, int]]:
-    """The tags on questions the teacher may use, with how many of those questions have each.
-    Counted on the question-tag links, joined to the questions only to apply the visibility
-    rule: half the cost of counting from the tags with the questions as a subquery."""
-    return [(slug, count) for slug, count in TAG_COUNTS.rows(user)]
+    """The tags on questions the teacher may use, with how many of those questions have each."""
+    return tag_groups.totals(tag_uses(user))
 
 
 @dataclass(frozen=True)
 class QuestionOffers:
     """What the question editor offers from the questions a teacher may use: the
-    misconception tags with how many questions carry each, and the bank categories in use
-    (of questions not archived), read together."""
+    misconception tags with how many questions carry each (in all, and by module, to group
+    them by topic), and the bank categories in use (of questions not archived), read
+    together."""
 
     misconceptions: list[tuple[str, int]]
     categories: list[str]
+    misconception_uses: list[tuple[str, int | None, int]] = field(default_factory=list)
 
 
 def question_offers(user) -> QuestionOffers:
     """One query over the visible questions' category, archived flag and misconception list
     (the tags are a JSON list on the question, as the curriculum files write them, so they are
     counted here) instead of one for the tags and another for the categories."""
-    counts: Counter[str] = Counter()
+    counts: Counter[tuple[str, int | None]] = Counter()
     categories: set[str] = set()
-    for category, archived, tags in OFFERS.rows(user):
+    for category, archived, tags, module in OFFERS.rows(user):
         if not archived:
             categories.add(category)
         if isinstance(tags, list):
-            counts.update({t for t in tags if isinstance(t, str)})
-    return QuestionOffers(sorted(counts.items()), sorted(categories))
+            counts.update({(t, module) for t in tags if isinstance(t, str)})
+    uses = [(tag, module, n) for (tag, module), n in counts.items()]
+    return QuestionOffers(tag_groups.totals(uses), sorted(categories), uses)
 
 
 class BankFilterForm(forms.Form):

@@ -23,8 +23,8 @@ from quizzes.models import Question, Quiz
 from srm_trainer.prepared import MAX_INTS, PreparedPerCount, PreparedQuery
 from teach import tag_groups
 from teach.access import ByViewer, questions_visible, stand_in, visibility
-from teach.forms import ModuleChoiceField
-from teach.rendering import RENDERER
+from teach.forms import KEPT_MODULE_MENUS, ModuleChoiceField
+from teach.rendering import RENDERER, folds
 
 PAGE_SIZE = 25
 LINKS = Question.tags.through  # question-tag links
@@ -228,6 +228,23 @@ def question_offers(user) -> QuestionOffers:
     return QuestionOffers(tag_groups.totals(uses), sorted(categories), uses)
 
 
+def tag_menu(uses: list[tuple[str, int | None, int]]) -> list[tuple]:
+    """The tag filter's entries, "tag (count)" in tag order; past `rendering.SHOWN_WHOLE`
+    tags, in an <optgroup> per module, as the question editor groups them (`tag_groups`): the
+    module where each is used most, in the course's order, the tags in no module last."""
+    counts = tag_groups.totals(uses)
+    entries = [(tag, f"{tag} ({n})") for tag, n in counts]
+    # Read for a short menu too (a kept value: a query only when the modules change), so a
+    # menu that grows past the limit costs the page no more reads.
+    modules = KEPT_MODULE_MENUS["pk"].get() if entries else []
+    if not folds(len(entries)):
+        return entries
+    homes = tag_groups.home_modules(uses, [key for key, _title in modules])
+    labels = dict(entries)
+    groups = tag_groups.group_tags([tag for tag, _n in counts], homes, modules)
+    return [(group.title, [(tag, labels[tag]) for tag in group.tags]) for group in groups]
+
+
 class BankFilterForm(forms.Form):
     """The bank's search and filters (GET). Invalid values are reported and ignored, never a
     500: the rest of the filters still apply."""
@@ -256,11 +273,12 @@ class BankFilterForm(forms.Form):
     archived = forms.BooleanField(required=False, label="Include archived questions")
 
     def __init__(self, *args, categories=(), tags=(), **kwargs):
+        """`tags`: the tags in use as (tag, module key or None, count) rows (`tag_uses`)."""
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "Any kind"), *kinds.choices()]
         self.fields["category"].choices = [("", "Any bank")] + [(c, c) for c in categories]
-        self.fields["tag"].choices = [("", "Any tag")] + [(t, f"{t} ({n})") for t, n in tags]
+        self.fields["tag"].choices = [("", "Any tag"), *tag_menu(list(tags))]
 
     def filters(self) -> Filters:
         """The valid part of what was asked (call after `is_valid()`)."""

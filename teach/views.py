@@ -125,7 +125,7 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
         entry.no_editor = entry.question.type not in EDITORS  # e.g. the network kinds (issue 14)
     banks = bank.bank_summaries(request.user)
     finder = bank.BankFilterForm(
-        categories=[row["category"] for row in banks], tags=bank.tag_counts(request.user)
+        categories=[row["category"] for row in banks], tags=bank.tag_uses(request.user)
     )
     return render(
         request,

@@ -11,7 +11,7 @@ questions, so a bank page costs the same with ten questions or ten thousand.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django import forms
 from django.core.paginator import Page, Paginator
@@ -210,7 +210,7 @@ class QuestionOffers:
 
     misconceptions: list[tuple[str, int]]
     categories: list[str]
-    misconception_uses: list[tuple[str, int | None, int]] = field(default_factory=list)
+    misconception_uses: list[tuple[str, int | None, int]]
 
 
 def question_offers(user) -> QuestionOffers:

@@ -21,9 +21,10 @@ from lessons.models import Level, Module
 from quizzes import kinds
 from quizzes.models import Question, Quiz
 from srm_trainer.prepared import MAX_INTS, PreparedPerCount, PreparedQuery
+from teach import tag_groups
 from teach.access import ByViewer, questions_visible, stand_in, visibility
-from teach.forms import ModuleChoiceField
-from teach.rendering import RENDERER
+from teach.forms import KEPT_MODULE_MENUS, ModuleChoiceField
+from teach.rendering import RENDERER, folds
 
 PAGE_SIZE = 25
 LINKS = Question.tags.through  # question-tag links
@@ -147,8 +148,10 @@ def _tag_counts(user) -> QuerySet:
     rule = visibility(user, via="question__")
     if rule is not None:
         links = links.filter(rule)
-    rows = links.values_list("tag__slug").annotate(count=Count("question_id"))
-    return rows.order_by("tag__slug")
+    rows = links.values_list("tag__slug", "question__module_id").annotate(
+        count=Count("question_id")
+    )
+    return rows.order_by("tag__slug", "question__module_id")
 
 
 # Each read's SQL compiled once (`PreparedQuery`), by whether the user is staff.
@@ -157,7 +160,9 @@ TAG_COUNTS = ByViewer(LINKS, _tag_counts)
 OFFERS = ByViewer(
     Question,
     lambda user: (
-        questions_visible(user).order_by().values_list("category", "archived", "misconceptions")
+        questions_visible(user)
+        .order_by()
+        .values_list("category", "archived", "misconceptions", "module_id")
     ),
 )
 CATEGORIES = ByViewer(
@@ -183,35 +188,61 @@ def categories(user) -> list[str]:
     return sorted(category for (category,) in CATEGORIES.rows(user))
 
 
+def tag_uses(user) -> list[tuple[str, int | None, int]]:
+    """The tags on questions the teacher may use: (tag, module, how many of those questions
+    in that module have it), the module None for questions in none. Counted on the
+    question-tag links, joined to the questions for their module and the visibility rule:
+    half the cost of counting from the tags with the questions as a subquery."""
+    return [(slug, module, count) for slug, module, count in TAG_COUNTS.rows(user)]
+
+
 def tag_counts(user) -> list[tuple[str, int]]:
-    """The tags on questions the teacher may use, with how many of those questions have each.
-    Counted on the question-tag links, joined to the questions only to apply the visibility
-    rule: half the cost of counting from the tags with the questions as a subquery."""
-    return [(slug, count) for slug, count in TAG_COUNTS.rows(user)]
+    """The tags on questions the teacher may use, with how many of those questions have each."""
+    return tag_groups.totals(tag_uses(user))
 
 
 @dataclass(frozen=True)
 class QuestionOffers:
     """What the question editor offers from the questions a teacher may use: the
-    misconception tags with how many questions carry each, and the bank categories in use
-    (of questions not archived), read together."""
+    misconception tags with how many questions carry each (in all, and by module, to group
+    them by topic), and the bank categories in use (of questions not archived), read
+    together."""
 
     misconceptions: list[tuple[str, int]]
     categories: list[str]
+    misconception_uses: list[tuple[str, int | None, int]]
 
 
 def question_offers(user) -> QuestionOffers:
     """One query over the visible questions' category, archived flag and misconception list
     (the tags are a JSON list on the question, as the curriculum files write them, so they are
     counted here) instead of one for the tags and another for the categories."""
-    counts: Counter[str] = Counter()
+    counts: Counter[tuple[str, int | None]] = Counter()
     categories: set[str] = set()
-    for category, archived, tags in OFFERS.rows(user):
+    for category, archived, tags, module in OFFERS.rows(user):
         if not archived:
             categories.add(category)
         if isinstance(tags, list):
-            counts.update({t for t in tags if isinstance(t, str)})
-    return QuestionOffers(sorted(counts.items()), sorted(categories))
+            counts.update({(t, module) for t in tags if isinstance(t, str)})
+    uses = [(tag, module, n) for (tag, module), n in counts.items()]
+    return QuestionOffers(tag_groups.totals(uses), sorted(categories), uses)
+
+
+def tag_menu(uses: list[tuple[str, int | None, int]]) -> list[tuple]:
+    """The tag filter's entries, "tag (count)" in tag order; past `rendering.SHOWN_WHOLE`
+    tags, in an <optgroup> per module, as the question editor groups them (`tag_groups`): the
+    module where each is used most, in the course's order, the tags in no module last."""
+    counts = tag_groups.totals(uses)
+    entries = [(tag, f"{tag} ({n})") for tag, n in counts]
+    # Read for a short menu too (a kept value: a query only when the modules change), so a
+    # menu that grows past the limit costs the page no more reads.
+    modules = KEPT_MODULE_MENUS["pk"].get() if entries else []
+    if not folds(len(entries)):
+        return entries
+    homes = tag_groups.home_modules(uses, [key for key, _title in modules])
+    labels = dict(entries)
+    groups = tag_groups.group_tags([tag for tag, _n in counts], homes, modules)
+    return [(group.title, [(tag, labels[tag]) for tag in group.tags]) for group in groups]
 
 
 class BankFilterForm(forms.Form):
@@ -242,11 +273,12 @@ class BankFilterForm(forms.Form):
     archived = forms.BooleanField(required=False, label="Include archived questions")
 
     def __init__(self, *args, categories=(), tags=(), **kwargs):
+        """`tags`: the tags in use as (tag, module key or None, count) rows (`tag_uses`)."""
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "Any kind"), *kinds.choices()]
         self.fields["category"].choices = [("", "Any bank")] + [(c, c) for c in categories]
-        self.fields["tag"].choices = [("", "Any tag")] + [(t, f"{t} ({n})") for t, n in tags]
+        self.fields["tag"].choices = [("", "Any tag"), *tag_menu(list(tags))]
 
     def filters(self) -> Filters:
         """The valid part of what was asked (call after `is_valid()`)."""

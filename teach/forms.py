@@ -16,6 +16,7 @@ from quizzes.models import Quiz
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 from srm_trainer.typed_text import Textarea
 from srm_trainer.versioned_cache import VersionedCache
+from teach import tag_groups
 from teach.rendering import RENDERER
 from teach.widgets import FittedTextarea
 
@@ -168,6 +169,9 @@ class TagChoiceField(forms.MultipleChoiceField):
     the offer is a convenience (and differs between teachers), not the rule."""
 
     widget = forms.CheckboxSelectMultiple
+    # The offered tags by module (`tag_groups.group_tags`), set with the choices by
+    # `QuestionForm.offer`; None draws one list.
+    groups: list[tag_groups.TagGroup] | None = None
 
     default_error_messages = {
         "invalid_choice": "“%(value)s” is not a tag: use lower-case letters and digits, with "
@@ -184,6 +188,18 @@ class TagChoiceField(forms.MultipleChoiceField):
 
     def valid_value(self, value) -> bool:
         return isinstance(value, str) and len(value) <= MAX_TAG_LENGTH and bool(TAG.match(value))
+
+
+def _module_key(value) -> int | None:
+    """The question's module as a key, from a posted or initial value (a key, digits, a
+    module); None for none or anything else (the field itself reports a bad one)."""
+    if isinstance(value, Module):
+        return value.pk
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _PLAIN_KEY.match(value):
+        return int(value)
+    return None
 
 
 class QuizForm(forms.ModelForm):
@@ -322,31 +338,48 @@ class QuestionForm(forms.Form):
     )
 
     def __init__(self, *args, known_misconceptions=(), known_tags=(), **kwargs):
-        """`known_*`: (tag, how many questions use it) pairs offered as checkboxes."""
+        """`known_*`: (tag, module key or None, how many questions there use it) rows, the
+        tags offered as checkboxes (`offer`)."""
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["category"].widget.attrs["list"] = "known-categories"
         self.offer(known_misconceptions=known_misconceptions, known_tags=known_tags)
 
     def offer(self, *, known_misconceptions, known_tags) -> None:
-        """Offer these tags as checkboxes, with what the question has or the author ticked.
-        Only drawing needs them (any well-formed tag is valid), so a view that may not draw
-        the form (a save that succeeds) counts them once it knows it will."""
-        for name, known in (("misconceptions", known_misconceptions), ("tags", known_tags)):
-            offered = dict(known)
+        """Offer these tags as checkboxes, with what the question has or the author ticked,
+        most used first, and grouped by the module where each is used most (`tag_groups`),
+        the question's module first. Only drawing needs them (any well-formed tag is valid),
+        so a view that may not draw the form (a save that succeeds) counts them once it knows
+        it will."""
+        known = {"misconceptions": list(known_misconceptions), "tags": list(known_tags)}
+        # The modules (the menu's own kept rows), read only if there is something to group.
+        modules = KEPT_MODULE_MENUS["pk"].get() if any(known.values()) else []
+        own = _module_key(self._current("module"))
+        for name, uses in known.items():
+            offered = dict(tag_groups.totals(uses))
             # Whatever the question has (or the author ticked) stays on offer, counted or not.
-            if self.is_bound:
-                getlist = getattr(self.data, "getlist", None)
-                current = getlist(name) if getlist else self.data.get(name) or []
-            else:
-                current = self.initial.get(name) or []
+            current = self._current(name) or []
+            if isinstance(current, str):
+                current = [current]
             for tag in current:
                 if isinstance(tag, str) and TAG.match(tag):
                     offered.setdefault(tag, 0)
-            cast(TagChoiceField, self.fields[name]).choices = [
-                (tag, f"{tag} ({count})" if count else tag)
-                for tag, count in sorted(offered.items(), key=lambda kv: (-kv[1], kv[0]))
-            ]
+            ordered = sorted(offered.items(), key=lambda kv: (-kv[1], kv[0]))
+            field = cast(TagChoiceField, self.fields[name])
+            field.choices = [(tag, f"{tag} ({count})" if count else tag) for tag, count in ordered]
+            homes = tag_groups.home_modules(uses, [key for key, _title in modules])
+            field.groups = tag_groups.group_tags(
+                [tag for tag, _count in ordered], homes, modules, first=own, ticked=current
+            )
+
+    def _current(self, name: str):
+        """What the field holds as the page will draw it: as posted, or the initial value."""
+        if self.is_bound:
+            getlist = getattr(self.data, "getlist", None)
+            if getlist and isinstance(self.fields[name], forms.MultipleChoiceField):
+                return getlist(name)
+            return self.data.get(name)
+        return self.initial.get(name)
 
     def clean(self) -> dict:
         data = super().clean()

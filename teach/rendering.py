@@ -16,6 +16,7 @@ fails (the pages would otherwise keep the old markup).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cached_property
 from html import escape  # Django's `escape` is this, wrapped for lazy strings (not needed here)
 from pathlib import Path
@@ -26,6 +27,8 @@ from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString
+
+from teach.tag_groups import NO_MODULE, TagGroup
 
 _PLAIN = Context()  # autoescape on, localisation as the settings say: a template's defaults
 
@@ -271,14 +274,43 @@ def hidden_form(form) -> str | None:
 CHECKBOX_OPTION = _template(f"{_WIDGETS}checkbox_option.html")
 
 # A tag chooser lists its tags in the open while at most this many are not ticked; past that
-# (the curriculum alone uses ~100 misconception tags: 9,220 px of page on a phone) the ticked
-# ones stay in view and the rest fold into a <details> that can be filtered.
+# (the curriculum alone uses ~100 misconception tags: 9,220 px of page on a phone) they are
+# grouped by module, each group a <details>, open for the question's module and for any group
+# with a ticked tag.
 SHOWN_WHOLE = 12
 
 
 def folds(others: int) -> bool:
-    """Whether a tag chooser with `others` tags not ticked folds them away."""
+    """Whether a tag chooser with `others` tags not ticked groups them into folds."""
     return others > SHOWN_WHOLE
+
+
+def box_groups(groups, values: list, ticked: list[bool]) -> list[tuple[TagGroup, list[int]]]:
+    """The chooser's folds: each group with the positions of its boxes (`values`, the boxes'
+    values in the offer's order; `ticked`, whether each is ticked). Each box is drawn once, in
+    the first group naming it; a group is open if `tag_groups` opened it or it holds a ticked
+    box, so nothing ticked is ever folded away; boxes no group names (a field offered without
+    groups) make a last group of their own, and empty groups are left out."""
+    found: list[tuple[TagGroup, list[int]]] = []
+    where: dict[str, int] = {}
+    for group in groups or ():
+        for tag in group.tags:
+            where.setdefault(tag, len(found))
+        found.append((group, []))
+    rest: list[int] = []
+    for n, value in enumerate(values):
+        if value in where:
+            found[where[value]][1].append(n)
+        else:
+            rest.append(n)
+    if rest:
+        tags = tuple(str(values[n]) for n in rest)
+        found.append((TagGroup(None, NO_MODULE, tags, open=False), rest))
+    return [
+        (replace(group, open=True) if any(ticked[n] for n in at) else group, at)
+        for group, at in found
+        if at
+    ]
 
 
 def tag_chooser(chosen, new) -> str | None:
@@ -305,7 +337,9 @@ def tag_chooser(chosen, new) -> str | None:
     if chosen.field.choices:
         id_ = widget.attrs.get("id") or chosen.auto_id
         attrs = chosen.build_widget_attrs({"id": id_} if id_ else {})
-        items: list[tuple[bool, str]] = []  # (ticked, the box and its label), in offer order
+        values: list = []
+        ticked: list[bool] = []
+        items: list[str] = []  # the box and its label, in offer order
         value = widget.format_value(chosen.value())  # as the widget's context has it: a list
         for _group, options, _index in widget.optgroups(chosen.html_name, value, attrs):
             for option in options:
@@ -314,15 +348,14 @@ def tag_chooser(chosen, new) -> str | None:
                 for_ = _var(option["attrs"].get("id"))
                 box = _input(option).strip()
                 label = _var(option["label"])
-                items.append(
-                    (option["selected"], f'<li>{box} <label for="{for_}">{label}</label></li>')
-                )
-        others = [item for selected, item in items if not selected]
-        if folds(len(others)):
-            ticked = [item for selected, item in items if selected]
-            out.append(_folded(chosen, auto_id, ticked, others))
+                values.append(option["value"])
+                ticked.append(option["selected"])
+                items.append(f'<li>{box} <label for="{for_}">{label}</label></li>')
+        if folds(ticked.count(False)):
+            groups = box_groups(getattr(chosen.field, "groups", None), values, ticked)
+            out.append(_grouped(chosen, auto_id, groups, items))
         else:
-            boxes = "".join(item for _selected, item in items)
+            boxes = "".join(items)
             out.append(f'  \n  <ul class="tag-choices">\n    {boxes}\n  </ul>\n  \n')
     else:
         out.append('  <p class="hint">None in use yet: type the first below.</p>\n')
@@ -330,24 +363,34 @@ def tag_chooser(chosen, new) -> str | None:
     return "".join(out)
 
 
-def _folded(chosen, auto_id: str, ticked: list[str], others: list[str]) -> str:
-    """The folded part of teach/_tag_chooser.html: the ticked tags in view, the others in a
-    <details> with a filter box that static/js/tag-chooser.js shows (hidden without it)."""
+def _grouped(chosen, auto_id: str, groups, items: list[str]) -> str:
+    """The grouped part of teach/_tag_chooser.html: a <details> per module, and the filter box
+    over them all that static/js/tag-chooser.js shows (hidden without it)."""
     label = _var(str(chosen.label).lower())
-    shown = f'<ul class="tag-choices tag-ticked">\n    {"".join(ticked)}\n  </ul>' if ticked else ""
-    summary = f"{len(others)} more {label}" if ticked else f"All {len(others)} {label}"
+    folds_ = []
+    for n, (group, at) in enumerate(groups, start=1):
+        opened = " open" if group.open else ""
+        title_id = f"{auto_id}_group{n}"
+        count = f"{len(at)} tag{'' if len(at) == 1 else 's'}"
+        boxes = "".join(items[i] for i in at)
+        folds_.append(
+            f'<details class="tag-group"{opened}>\n'
+            f'      <summary><span id="{title_id}">{_var(group.title)}</span> '
+            f'<span class="tag-count">{count}</span></summary>\n'
+            f'      <ul class="tag-choices" aria-labelledby="{title_id}">\n'
+            f"        {boxes}\n"
+            "      </ul>\n"
+            "    </details>"
+        )
     return (
-        f"  \n  {shown}\n"
-        '  <details class="tag-more">\n'
-        f"    <summary>{summary}</summary>\n"
-        '    <div class="tag-filter" data-tag-filter hidden>\n'
-        f'      <label for="{auto_id}_filter">Filter the {label}</label>\n'
-        f'      <input type="search" id="{auto_id}_filter" aria-controls="{auto_id}_others"'
+        "  \n"
+        '  <div class="tag-filter" data-tag-filter hidden>\n'
+        f'    <label for="{auto_id}_filter">Filter the {label}</label>\n'
+        f'    <input type="search" id="{auto_id}_filter" aria-controls="{auto_id}_groups"'
         ' autocomplete="off" spellcheck="false">\n'
-        '      <p class="tag-filter-count" role="status"></p>\n'
-        "    </div>\n"
-        f'    <ul class="tag-choices" id="{auto_id}_others">\n'
-        f"      {''.join(others)}\n"
-        "    </ul>\n"
-        "  </details>\n  \n"
+        '    <p class="tag-filter-count" role="status"></p>\n'
+        "  </div>\n"
+        f'  <div class="tag-groups" id="{auto_id}_groups">\n'
+        f"    {''.join(folds_)}\n"
+        "  </div>\n  \n"
     )

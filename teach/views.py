@@ -125,7 +125,7 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
         entry.no_editor = entry.question.type not in EDITORS  # e.g. the network kinds (issue 14)
     banks = bank.bank_summaries(request.user)
     finder = bank.BankFilterForm(
-        categories=[row["category"] for row in banks], tags=bank.tag_counts(request.user)
+        categories=[row["category"] for row in banks], tags=bank.tag_uses(request.user)
     )
     return render(
         request,
@@ -358,9 +358,9 @@ def _posted_initial(post) -> dict:
 def _offer(form: QuestionForm, user, context: dict) -> None:
     """What only the whole page shows, read once it is known to be drawn (not for a save that
     succeeds, nor an htmx partial): the tags and misconceptions already used on questions
-    `user` may use, as checkboxes, and the categories, as suggestions."""
+    `user` may use, as checkboxes grouped by module, and the categories, as suggestions."""
     offers = bank.question_offers(user)
-    form.offer(known_misconceptions=offers.misconceptions, known_tags=bank.tag_counts(user))
+    form.offer(known_misconceptions=offers.misconception_uses, known_tags=bank.tag_uses(user))
     context["categories"] = offers.categories
 
 

@@ -49,7 +49,7 @@ def question_bank(request: HttpRequest) -> HttpResponse:
     form = bank.BankFilterForm(
         request.GET or None,
         categories=[row["category"] for row in banks],
-        tags=bank.tag_counts(user),
+        tags=bank.tag_uses(user),
     )
     filters = bank.Filters()
     if form.is_bound:

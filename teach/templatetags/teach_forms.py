@@ -84,12 +84,18 @@ def tag_chooser(chosen, new) -> str:
 
 @register.simple_tag
 def tag_boxes(chosen) -> dict:
-    """A tag chooser's boxes, ticked and not, and whether the others fold away, for
-    teach/_tag_chooser.html (`rendering.tag_chooser` draws the same in Python)."""
+    """A tag chooser's boxes for teach/_tag_chooser.html: whether the list folds (past
+    `rendering.SHOWN_WHOLE` not ticked) and its groups, each with its title, whether it is
+    open and its boxes (`rendering.box_groups`; `rendering.tag_chooser` draws the same in
+    Python)."""
     boxes = list(chosen)
-    others = [box for box in boxes if not box.data["selected"]]
+    ticked = [bool(box.data["selected"]) for box in boxes]
+    values = [box.data["value"] for box in boxes]
+    groups = rendering.box_groups(getattr(chosen.field, "groups", None), values, ticked)
     return {
-        "ticked": [box for box in boxes if box.data["selected"]],
-        "others": others,
-        "folded": rendering.folds(len(others)),
+        "folded": rendering.folds(ticked.count(False)),
+        "groups": [
+            {"title": group.title, "open": group.open, "boxes": [boxes[n] for n in at]}
+            for group, at in groups
+        ],
     }

@@ -1,7 +1,8 @@
 """The question editor on a phone, with the shipped curriculum's ~100 misconception tags in use:
-the tag chooser shows the ticked tags and folds the rest away, so the page stays short; a
-keyboard opens the rest, filters them (the count is spoken) and ticks one; a refused save
-keeps what was ticked. The /teach/ page's actions fit a phone's width."""
+the tag chooser groups them by module, a fold each, the groups with a ticked tag open and the
+rest folded, so the page stays short; a keyboard opens a group and ticks in it, filters every
+group (the count is spoken) and ticks a match; a refused save keeps what was ticked, in view.
+The /teach/ page's actions fit a phone's width."""
 
 from __future__ import annotations
 
@@ -48,32 +49,48 @@ def test_the_editor_is_short_on_a_phone_and_its_tags_are_chosen_by_keyboard(edit
     offered = chooser.locator("input[type=checkbox]").count()
     assert offered > 80  # the shipped curriculum's, and the question's own
     height = page_height(phone)
-    # 9,220 px before the chooser folded; what is left is mostly the four choices' rows.
-    assert height < 3600, f"the editor is {height} px tall at 390 px"
-    assert chooser.bounding_box()["height"] < 500
+    # 9,220 px as one list; what is left is mostly the four choices' rows and the open group
+    # (Denial of service, 15 tags, where both ticked tags are).
+    assert height < 4400, f"the editor is {height} px tall at 390 px"
     no_horizontal_scroll(phone)
+    groups = chooser.locator("details.tag-group")
+    assert groups.count() >= 6  # the course's modules that have tags
     for tag in TICKED:  # the ticked ones are in view without opening anything
         expect(chooser.get_by_role("checkbox", name=re.compile(f"^{tag}"))).to_be_checked()
         expect(chooser.get_by_role("checkbox", name=re.compile(f"^{tag}"))).to_be_visible()
-    others = chooser.locator("details")
-    expect(others.locator("input[type=checkbox]").first).to_be_hidden()
+    dos = groups.filter(has_text="Denial of service")
+    expect(dos).to_have_attribute("open", "")
+    expect(chooser.locator("details.tag-group[open]")).to_have_count(1)  # the rest folded
+    first = groups.first
+    expect(first.locator("summary")).to_contain_text(re.compile(r"\d+ tags"))
+    expect(first.locator("input[type=checkbox]").first).to_be_hidden()
 
-    # By keyboard: from the last ticked box, Tab reaches the summary; Enter opens it.
-    chooser.get_by_role("checkbox", name=re.compile(f"^{TICKED[-1]}")).focus()
-    phone.keyboard.press("Tab")
-    summary = others.locator("summary")
-    expect(summary).to_be_focused()
-    phone.keyboard.press("Enter")
-    expect(others).to_have_attribute("open", "")
-    phone.keyboard.press("Tab")
+    # By keyboard: from the filter box, Tab reaches the first group; Enter opens it, Tab goes
+    # into it and Space ticks its first tag.
     search = chooser.get_by_role("searchbox", name="Filter the misconception tags")
-    expect(search).to_be_focused()
+    search.focus()
+    phone.keyboard.press("Tab")
+    expect(first.locator("summary")).to_be_focused()
+    phone.keyboard.press("Enter")
+    expect(first).to_have_attribute("open", "")
+    phone.keyboard.press("Tab")
+    opened = first.locator("input[type=checkbox]").first
+    expect(opened).to_be_focused()
+    phone.keyboard.press("Space")
+    expect(opened).to_be_checked()
+    first_tag = opened.get_attribute("value")
+
+    # The filter looks in every group, folded or not: the match's group opens, the groups with
+    # neither a match nor a tick hide.
+    search.focus()
     phone.keyboard.type("guardduty agents")
     count = chooser.get_by_role("status")
-    expect(count).to_have_text("1 of " + str(offered - len(TICKED)) + " tags matches.")
+    expect(count).to_have_text(f"1 of {offered} tags matches.")
     match = chooser.get_by_role("checkbox", name=re.compile("^thinks-guardduty-needs-agents"))
     expect(match).to_be_visible()
-    expect(others.locator("li").filter(visible=True)).to_have_count(1)  # the rest are hidden
+    shown = len(TICKED) + 2  # the ticked ones stay, and the match
+    expect(groups.locator("li").filter(visible=True)).to_have_count(shown)
+    expect(groups.filter(visible=True)).to_have_count(3)  # the first, Denial of service, Detection
     # In the filter, Enter does not save the question (the form's default button): the page
     # is the same one, a mark left in it still there.
     phone.evaluate("() => { window.stillHere = true; }")
@@ -81,23 +98,30 @@ def test_the_editor_is_short_on_a_phone_and_its_tags_are_chosen_by_keyboard(edit
     phone.wait_for_timeout(500)
     assert phone.evaluate("() => window.stillHere === true")
     expect(search).to_be_focused()
-    phone.keyboard.press("Tab")
+    for _ in range(10):  # Tab on through the groups left to the match
+        phone.keyboard.press("Tab")
+        if match.evaluate("box => box === document.activeElement"):
+            break
     expect(match).to_be_focused()
     phone.keyboard.press("Space")
     expect(match).to_be_checked()
     no_horizontal_scroll(phone)
-    # Opened, the list scrolls in a box of its own under its filter.
-    assert chooser.bounding_box()["height"] < 1000
+    # Cleared, the filter puts the groups back, the match's open now that it holds a tick.
+    search.fill("")
+    expect(count).to_have_text(f"All {offered} tags shown.")
+    expect(groups.filter(visible=True)).to_have_count(groups.count())
+    expect(match).to_be_visible()
     assert_accessible(phone)
 
-    # A refused save (a bad new tag) keeps every tick, the new one shown with the others.
+    # A refused save (a bad new tag) keeps every tick, each in view in its open group.
     phone.get_by_label("New misconception tags").fill("Not A Tag")
     phone.get_by_role("button", name="Save the question").click()
     expect(phone.get_by_role("alert").first).to_contain_text("The question was not saved.")
-    for tag in [*TICKED, "thinks-guardduty-needs-agents"]:
-        box = chooser.get_by_role("checkbox", name=re.compile(f"^{tag}"))
+    for tag in [*TICKED, first_tag, "thinks-guardduty-needs-agents"]:
+        box = chooser.get_by_role("checkbox", name=re.compile(f"^{tag} "))
         expect(box).to_be_checked()
         expect(box).to_be_visible()
+    expect(chooser.locator("details.tag-group[open]")).to_have_count(3)
 
 
 def test_the_teaching_pages_actions_fit_a_phone(editor, phone):

@@ -258,6 +258,41 @@ def test_each_row_shows_its_own_tags_in_order_as_filter_links(teacher, instructo
         assert re.search(r'question-slug">no-tags.*?<span class="meta">none</span>', body, re.S)
 
 
+# --- the tag filter, grouped by module as the question editor groups its tags ---------------
+
+
+def tag_menu(body: str) -> str:
+    start = body.index('<select name="tag"')
+    return body[start : body.index("</select>", start)]
+
+
+def test_a_long_tag_menu_is_grouped_by_module_and_still_filters(teacher, instructor, world):
+    """Past 12 tags, the bank's tag filter (and the quiz page's finder) groups them in an
+    <optgroup> per module, where each is used most; the tags in no module come last."""
+    storage = make_module(title="Storage & data", order=0)
+    for n in range(12):
+        tagged(mine(instructor, slug=f"stored-{n}", module=storage), f"bucket-{n:02}")
+    tagged(mine(instructor, slug="loose"), "loose-tag")  # on no module's question only
+    body = teacher.get(URL).content.decode()
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', tag_menu(body), re.S)
+    values = {label: re.findall(r'<option value="([^"]+)"', html) for label, html in groups}
+    assert list(values) == ["Storage &amp; data", "IAM bank", "In no module"]
+    assert values["Storage &amp; data"] == [f"bucket-{n:02}" for n in range(12)]
+    # "exam" is on a question in IAM bank and one in no module, which does not vote
+    assert values["IAM bank"] == ["exam", "s3"]
+    assert values["In no module"] == ["loose-tag"]
+    assert '<option value="" selected>Any tag</option>' in tag_menu(body)
+    assert listed(teacher.get(URL, {"tag": "bucket-03"})) == {"stored-3"}
+    finder = teacher.get(reverse("teach:quiz", args=[make_quiz(owner=instructor).pk]))
+    assert '<optgroup label="Storage &amp; data">' in tag_menu(finder.content.decode())
+
+
+def test_a_short_tag_menu_is_one_list(teacher, world):
+    menu = tag_menu(teacher.get(URL).content.decode())
+    assert "<optgroup" not in menu
+    assert re.findall(r'<option value="([^"]*)"', menu) == ["", "exam", "s3"]
+
+
 # --- the dashboard's banks ------------------------------------------------------------------
 
 

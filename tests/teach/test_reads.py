@@ -75,8 +75,8 @@ def test_each_read_gives_what_its_queryset_gives(questions, instructor, other_in
 
 def test_the_values_are_converted_as_the_orm_converts_them(questions, instructor):
     offers = bank.OFFERS[True].rows()
-    assert {type(archived) for _, archived, _ in offers} == {bool}
-    assert [] in [tags for _, _, tags in offers] and ["a", "b"] in [t for _, _, t in offers]
+    assert {type(archived) for _, archived, _, _ in offers} == {bool}
+    assert [] in [tags for _, _, tags, _ in offers] and ["a", "b"] in [t for _, _, t, _ in offers]
     (_, _, _, last_edited), *_ = bank.SUMMARIES[False].rows(instructor.pk)
     assert isinstance(last_edited, datetime) and last_edited.tzinfo is not None
 

@@ -270,11 +270,18 @@ def test_the_management_form_drawn_in_python_is_djangos(data, monkeypatch):
         assert hidden_form(fast.management_form) is None
 
 
-KNOWN_TAGS = [(f"tag-{n}", n % 4) for n in range(40)]
-KNOWN_MISCONCEPTIONS = [("thinks-a", 2), ("thinks-b", 0), ("confuses-c-and-d", 1)]
+# (tag, module, count): the bank tags in two modules (their keys filled in by the test) and in
+# none; the misconceptions in none.
+KNOWN_TAGS = [(f"tag-{n}", ("a", "b", None)[n % 3], n % 4) for n in range(40)]
+KNOWN_MISCONCEPTIONS = [("thinks-a", None, 2), ("thinks-b", None, 0), ("confuses-c-and-d", None, 1)]
 CHOOSER_DATA = [
     None,
-    {"tags": ["tag-3", "fresh-one"], "new_tags": "s3, exam-2026", "misconceptions": []},
+    {
+        "tags": ["tag-3", "fresh-one"],
+        "new_tags": "s3, exam-2026",
+        "misconceptions": [],
+        "module": "b",
+    },
     {"tags": ["tag-3", "<b>Bad</b>"], "new_tags": "Bad Tag", "new_misconceptions": "x" * 600},
     {"tags": [], "misconceptions": ["thinks-b", "thinks-new"]},
 ]
@@ -286,18 +293,22 @@ CHOOSER_DATA = [
 def test_the_tag_chooser_drawn_in_python_is_its_templates(data, monkeypatch):
     """`{% tag_chooser %}` (`rendering.tag_chooser`) draws teach/_tag_chooser.html itself:
     boxes ticked or not, counted or not, none at all (the hint), a short list in the open or
-    a long one folded (with or without ticked ones in view), errors on either field: the
-    same HTML as the template makes with Django's own form templates."""
+    a long one grouped by module (groups open or folded, the question's module first, a
+    title to escape), errors on either field: the same HTML as the template makes with
+    Django's own form templates."""
     from django.template.loader import render_to_string
 
     from teach import rendering
     from teach.forms import QuestionForm
 
+    keys = {"a": make_module(title="IAM & <roles>").pk, "b": make_module().pk, None: None}
+    if data is not None and "module" in data:
+        data = {**data, "module": str(keys[data["module"]])}
     initial = {"tags": ["tag-1", "tag-7", "kept-only"], "misconceptions": ["thinks-a"]}
     form = QuestionForm(
         data,
         initial=initial,
-        known_tags=KNOWN_TAGS,
+        known_tags=[(tag, keys[module], count) for tag, module, count in KNOWN_TAGS],
         known_misconceptions=KNOWN_MISCONCEPTIONS if data is not None else [],
     )
     form.is_bound and form.is_valid()
@@ -311,6 +322,8 @@ def test_the_tag_chooser_drawn_in_python_is_its_templates(data, monkeypatch):
             )
         assert fast == plain, (chosen, data)
         assert ("<details" in fast) == (chosen == "tags")  # 40 bank tags fold, 3 do not
+        if chosen == "tags":
+            assert "IAM &amp; &lt;roles&gt;" in fast
     if data is not None and "<b>Bad</b>" in data["tags"]:
         assert "has-error" in fast and "&lt;b&gt;Bad&lt;/b&gt;" in fast
 

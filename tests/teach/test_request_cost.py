@@ -54,6 +54,7 @@ def test_a_question_that_saves_counts_no_tags_for_a_page_it_does_not_draw(
 
     monkeypatch.setattr(bank, "question_offers", not_needed)
     monkeypatch.setattr(bank, "tag_counts", not_needed)
+    monkeypatch.setattr(bank, "tag_uses", not_needed)
     rows, extra = KINDS["single"]
     url = reverse("teach:question-create", args=[quiz.pk, "single"])
     response = teacher.post(url, form_data(rows, extra, new_tags="s3"))
@@ -85,6 +86,7 @@ def test_an_htmx_button_in_the_policy_editor_reads_no_offers_for_fields_it_does_
 
     monkeypatch.setattr(bank, "question_offers", not_needed)
     monkeypatch.setattr(bank, "tag_counts", not_needed)
+    monkeypatch.setattr(bank, "tag_uses", not_needed)
     response = teacher.post(url, data, **HTMX)
     assert response.status_code == 200
     assert 'id="pd-editor"' in response.content.decode()
@@ -96,16 +98,22 @@ def test_the_offers_count_only_what_the_teacher_may_use(
 ):
     """Tags, misconceptions and categories come from the teacher's own questions and the
     curriculum's; another instructor's are not counted; staff count every question. An
-    archived question's category is not suggested, its tags still count."""
+    archived question's category is not suggested, its tags still count. Each is counted by
+    module too (what groups them in the editor), in the same read."""
     from lessons.models import Source
+    from tests.conftest import make_module
     from tests.quizzes.builders import make_question
 
-    def question(owner, source, category, tags, misconceptions, archived=False):
+    iam = make_module(title="IAM")
+
+    def question(owner, source, category, tags, misconceptions, archived=False, module=None):
         q = make_question("single", owner=owner, source=source, lesson=None, category=category)
-        Question.objects.filter(pk=q.pk).update(misconceptions=misconceptions, archived=archived)
+        Question.objects.filter(pk=q.pk).update(
+            misconceptions=misconceptions, archived=archived, module=module
+        )
         services.question_set_tags(question=q, tags=tags)
 
-    question(instructor, Source.AUTHORED, "mine", ["s3", "iam"], ["thinks-a"])
+    question(instructor, Source.AUTHORED, "mine", ["s3", "iam"], ["thinks-a"], module=iam)
     question(instructor, Source.AUTHORED, "old", ["s3"], ["thinks-a", 7], archived=True)
     question(None, Source.FILE, "shipped", ["iam"], ["thinks-b"])
     question(other_instructor, Source.AUTHORED, "theirs", ["s3", "secret"], ["thinks-c"])
@@ -113,6 +121,12 @@ def test_the_offers_count_only_what_the_teacher_may_use(
     assert offers.misconceptions == [("thinks-a", 2), ("thinks-b", 1)]
     assert offers.categories == ["mine", "shipped"]
     assert bank.tag_counts(instructor) == [("iam", 2), ("s3", 2)]
+    assert sorted(offers.misconception_uses, key=str) == sorted(
+        [("thinks-a", iam.pk, 1), ("thinks-a", None, 1), ("thinks-b", None, 1)], key=str
+    )
+    assert sorted(bank.tag_uses(instructor), key=str) == sorted(
+        [("iam", iam.pk, 1), ("iam", None, 1), ("s3", iam.pk, 1), ("s3", None, 1)], key=str
+    )
     staff = django_user_model.objects.create_user("sam", is_staff=True)
     assert bank.tag_counts(staff) == [("iam", 2), ("s3", 3), ("secret", 1)]
     everything = bank.question_offers(staff)

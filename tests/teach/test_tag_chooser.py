@@ -7,11 +7,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lessons.models import Source
+from lessons.models import Module, Source
 from quizzes.models import Question, Tag
 from teach import services
+from tests.conftest import make_module
 from tests.quizzes.builders import make_question
 from tests.teach.formdata import form_fields
 
@@ -172,25 +175,41 @@ def test_an_empty_tag_value_means_no_tag_not_an_error(teacher, question):
     assert question.misconceptions == [] and not question.tags.exists()
 
 
-# --- a long list: the ticked tags in view, the rest folded (and filtered with JavaScript) ------
+# --- a long list: grouped by module, a fold each (and filtered with JavaScript) ---------------
 
 
 @pytest.fixture
 def many(owned, instructor):
-    """Twenty misconception tags in use besides the question's own (thinks-something)."""
+    """Besides the question's own misconception (thinks-something), 23 in use in three
+    modules and in none: tag-00..07 in Identity, tag-08..13 in Detection, tag-14..17 in
+    Networks, tag-18 and tag-19 in no module; tie-tag once in Networks and once in Identity
+    (Identity comes first in the course), mostly-networks twice there and once in Identity.
+    The question itself is in Detection."""
+    identity, detection, networks = (
+        make_module(title=title, order=n) for n, title in enumerate(MODULES, start=1)
+    )
+    homes = {**{n: identity for n in range(8)}, **{n: detection for n in range(8, 14)}}
+    homes |= {n: networks for n in range(14, 18)}
     for n in range(20):
+        tag = [f"tag-{n:02}"]
+        make_question(owner=instructor, lesson=None, module=homes.get(n), misconceptions=tag)
+    for module in (networks, identity):
+        make_question(owner=instructor, lesson=None, module=module, misconceptions=["tie-tag"])
+    for module in (networks, networks, identity):
         make_question(
-            owner=instructor, source=Source.AUTHORED, lesson=None, misconceptions=[f"tag-{n:02}"]
+            owner=instructor, lesson=None, module=module, misconceptions=["mostly-networks"]
         )
-    return owned[1]
+    question = owned[1]
+    Question.objects.filter(pk=question.pk).update(module=detection)
+    return question
 
 
-def misconception_chooser(body: str) -> tuple[str, str]:
-    """The misconception chooser's HTML before its folded list, and the folded list."""
+MODULES = ("Identity", "Detection", "Networks")
+
+
+def misconception_chooser(body: str) -> str:
     start = body.index('aria-describedby="id_misconceptions_help"')
-    chooser = body[start : body.index("</fieldset>", start)]
-    shown, _, folded = chooser.partition('<details class="tag-more">')
-    return shown, folded
+    return body[start : body.index("</fieldset>", start)]
 
 
 def boxes(html: str) -> dict[str, bool]:
@@ -201,49 +220,93 @@ def boxes(html: str) -> dict[str, bool]:
     return {value: " checked" in rest for value, rest in found}
 
 
-def test_a_long_list_shows_the_ticked_tags_and_folds_the_rest(teacher, many):
+def groups(body: str) -> list[tuple[str, bool, str, dict[str, bool]]]:
+    """The misconception chooser's folds: (title, open, count shown, boxes), in page order."""
+    found = re.findall(
+        r'<details class="tag-group"( open)?>\s*<summary><span id="([^"]+)">([^<]*)</span> '
+        r'<span class="tag-count">([^<]*)</span></summary>\s*'
+        r'<ul class="tag-choices" aria-labelledby="([^"]+)">(.*?)</ul>\s*</details>',
+        misconception_chooser(body),
+        re.S,
+    )
+    for _open, title_id, _title, _count, labelled_by, _html in found:
+        assert title_id == labelled_by  # each list is named by its fold's title
+    return [(title, bool(opened), count, boxes(html)) for opened, _, title, count, _, html in found]
+
+
+def tags(*numbers: int) -> dict[str, bool]:
+    return {f"tag-{n:02}": False for n in numbers}
+
+
+def test_a_long_list_is_grouped_by_module_the_questions_own_first_and_open(teacher, many):
     body = teacher.get(edit_url(many)).content.decode()
-    shown, folded = misconception_chooser(body)
-    assert boxes(shown) == {"thinks-something": True}
-    assert boxes(folded) == {f"tag-{n:02}": False for n in range(20)}
-    assert "<summary>20 more misconception tags</summary>" in folded
-    # The filter: labelled, tied to the list it filters, its count spoken; hidden until
+    assert groups(body) == [
+        ("Detection", True, "7 tags", {"thinks-something": True} | tags(*range(8, 14))),
+        ("Identity", False, "9 tags", tags(*range(8)) | {"tie-tag": False}),
+        ("Networks", False, "5 tags", {"mostly-networks": False} | tags(*range(14, 18))),
+        ("In no module", False, "2 tags", tags(18, 19)),
+    ]
+    chooser = misconception_chooser(body)
+    assert len(boxes(chooser)) == 23  # each tag once, so unticking one cannot leave a twin
+    # The filter: labelled, tied to the groups it filters, its count spoken; hidden until
     # tag-chooser.js shows it (a page without JavaScript has no box that does nothing).
-    assert '<div class="tag-filter" data-tag-filter hidden>' in folded
-    assert '<label for="id_misconceptions_filter">Filter the misconception tags</label>' in folded
-    assert 'id="id_misconceptions_filter" aria-controls="id_misconceptions_others"' in folded
-    assert '<ul class="tag-choices" id="id_misconceptions_others">' in folded
-    assert 'role="status"' in folded
+    assert '<div class="tag-filter" data-tag-filter hidden>' in chooser
+    assert '<label for="id_misconceptions_filter">Filter the misconception tags</label>' in chooser
+    assert 'id="id_misconceptions_filter" aria-controls="id_misconceptions_groups"' in chooser
+    assert '<div class="tag-groups" id="id_misconceptions_groups">' in chooser
+    assert 'role="status"' in chooser
     assert "js/tag-chooser.js" in body and "<script>" not in body  # the CSP allows no inline
 
 
-def test_with_none_ticked_the_whole_list_is_folded(teacher, many):
-    data = page_form(teacher, many)
-    data.pop("misconceptions")
-    data.update(new_misconceptions="Not A Tag", action="save")
-    shown, folded = misconception_chooser(teacher.post(edit_url(many), data).content.decode())
-    assert boxes(shown) == {}
-    assert len(boxes(folded)) == 21 and not any(boxes(folded).values())
-    assert "<summary>All 21 misconception tags</summary>" in folded
-
-
-def test_a_short_list_stays_in_the_open(teacher, question):
-    shown, folded = misconception_chooser(teacher.get(edit_url(question)).content.decode())
-    assert folded == ""
-    assert boxes(shown) == {
+def test_a_short_list_stays_in_the_open_as_one_list(teacher, question):
+    chooser = misconception_chooser(teacher.get(edit_url(question)).content.decode())
+    assert "<details" not in chooser and "data-tag-filter" not in chooser
+    assert boxes(chooser) == {
         "thinks-mfa-is-optional": False,
         "confuses-iam-and-sso": False,
         "thinks-something": True,
     }
 
 
-def test_a_refused_save_keeps_the_tags_ticked_in_the_folded_list(teacher, many):
-    """Tags ticked in the folded list come back ticked, and in view, with the page that says
-    why the save was refused; the typed new tag is kept too."""
+def test_a_group_with_a_ticked_tag_is_open_and_without_a_module_the_course_order_holds(
+    teacher, many
+):
+    Question.objects.filter(pk=many.pk).update(module=None, misconceptions=["tag-15"])
+    assert [
+        (title, opened)
+        for title, opened, _, _ in groups(teacher.get(edit_url(many)).content.decode())
+    ] == [
+        ("Identity", False),
+        ("Detection", False),
+        ("Networks", True),
+        ("In no module", False),
+    ]
+
+
+def test_with_none_ticked_every_group_is_folded_but_the_questions_module(teacher, many):
+    data = page_form(teacher, many)
+    data.pop("misconceptions")
+    data.update(new_misconceptions="Not A Tag", action="save")
+    found = groups(teacher.post(edit_url(many), data).content.decode())
+    assert [(title, opened) for title, opened, _, _ in found] == [
+        ("Detection", True),
+        ("Identity", False),
+        ("Networks", False),
+        ("In no module", False),
+    ]
+    assert not any(ticked for *_, drawn in found for ticked in drawn.values())
+
+
+def test_a_refused_save_keeps_the_ticks_in_open_groups_and_follows_the_chosen_module(teacher, many):
+    """Tags ticked in folded groups come back ticked, their groups open, with the page that
+    says why the save was refused; the module chosen in the form (not yet saved) leads; the
+    typed new tag is kept too."""
     before = Question.objects.get(pk=many.pk).misconceptions
     data = page_form(teacher, many)
+    networks = Module.objects.get(title="Networks")
     data.update(
-        misconceptions=["thinks-something", "tag-07", "tag-13"],
+        module=str(networks.pk),
+        misconceptions=["thinks-something", "tag-07", "tag-19"],
         new_misconceptions="thinks-fine, Not A Tag",
         action="save",
     )
@@ -251,10 +314,52 @@ def test_a_refused_save_keeps_the_tags_ticked_in_the_folded_list(teacher, many):
     assert response.status_code == 200
     body = response.content.decode()
     assert "The question was not saved." in body
-    shown, folded = misconception_chooser(body)
-    assert boxes(shown) == {"thinks-something": True, "tag-07": True, "tag-13": True}
-    assert "tag-07" not in boxes(folded) and not any(boxes(folded).values())
-    assert "<summary>18 more misconception tags</summary>" in folded
+    found = groups(body)
+    assert [(title, opened) for title, opened, _, _ in found] == [
+        ("Networks", True),
+        ("Identity", True),
+        ("Detection", True),
+        ("In no module", True),
+    ]
+    ticked = {tag for *_, drawn in found for tag, on in drawn.items() if on}
+    assert ticked == {"thinks-something", "tag-07", "tag-19"}
     assert form_fields(body)["new_misconceptions"] == "thinks-fine, Not A Tag"
     many.refresh_from_db()
     assert many.misconceptions == before
+
+
+def test_a_tag_offered_in_no_group_is_still_accepted(teacher, many):
+    """The groups are an offer: a well-formed tag sent without a box (a script, an older
+    page) is saved as before."""
+    data = page_form(teacher, many) | {"misconceptions": ["never-offered"], "action": "save"}
+    assert teacher.post(edit_url(many), data).status_code == 302
+    many.refresh_from_db()
+    assert many.misconceptions == ["never-offered"]
+
+
+def test_the_editor_reads_as_many_queries_however_many_questions_use_tags(
+    teacher, many, instructor
+):
+    """Grouping counts by module in the same reads as the counts: the page's queries do not
+    grow with the questions, their tags or their modules."""
+    url = edit_url(many)
+    teacher.get(url)  # kept menus and versions read once, as on any later visit
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert teacher.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    modules = [make_module(title=f"Extra {n}") for n in range(3)]
+    for n in range(30):
+        question = make_question(
+            owner=instructor,
+            lesson=None,
+            module=modules[n % 3],
+            misconceptions=[f"extra-{n}", f"tag-{n % 20:02}"],
+        )
+        services.question_set_tags(question=question, tags=[f"bank-{n % 7}", "exam"])
+    teacher.get(url)  # the modules changed: their menu is read again once
+    assert queries() == few
+    assert "Extra 2" in misconception_chooser(teacher.get(url).content.decode())

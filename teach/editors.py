@@ -283,7 +283,7 @@ def _row_place(problem: Problem, path: tuple, lists: dict[tuple, RowList]) -> Pl
 
 def _field_place(problem: Problem, path: tuple, fields: dict[tuple, tuple[str, str]]) -> Placed:
     for key, (prefix, field) in fields.items():
-        if path[: len(key)] == key and key:
+        if key and path[: len(key)] == key:
             return Placed(problem.message, prefix, None, field)
     return Placed(problem.message)
 

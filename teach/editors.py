@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 
 from curriculum.quiz_loader import with_layout
@@ -491,6 +492,11 @@ class Editor:
         placed = place_problems(problems, self.row_lists(parts), self.field_paths(parts))
         extra = [parts.extra] if parts.extra is not None else []
         return mark_fields(placed, self.formsets(parts), extra)
+
+    def place_related(self, parts: Parts, exc: ValidationError) -> list[str]:
+        """The summary's lines for a row `fill` returned (a scenario) that its own `clean()`
+        refuses; an editor with a field for one of them shows it beside that field too."""
+        return [f"Scenario: {m}" for ms in exc.message_dict.values() for m in ms]
 
     def fill(self, question, parts: Parts, *, previous: dict, user) -> list:
         """Put what the forms describe on `question` (after `parts.is_valid()`); returns the

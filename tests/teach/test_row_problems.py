@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from curriculum.validation import scenario_case_check, scenario_case_problem
 from quizzes.kinds import Problem
 from quizzes.models import Question
 from teach.editors import (
@@ -32,6 +33,7 @@ from tests.teach.test_engine_editors import (
     REPORT,
     challenge_form,
     policy,
+    policy_form,
     stmt,
 )
 from tests.teach.test_views_questions import _create, choice, form_data
@@ -100,7 +102,8 @@ def assert_beside(response, field_id: str, message: str) -> _Page:
     """`message` is beside the field `field_id` (its error, which describes it, the field
     marked invalid), linked from the summary, and nowhere else on the page."""
     page, text = page_of(response)
-    assert page.invalid == {field_id: [f"{field_id}_error"]}, page.invalid
+    described = [i for i in page.invalid.get(field_id, []) if i != f"{field_id}_helptext"]
+    assert list(page.invalid) == [field_id] and described == [f"{field_id}_error"], page.invalid
     assert page.error_lists == {f"{field_id}_error": message}, page.error_lists
     assert page.links == {f"#{field_id}": message}, page.links
     assert text.count(message) == 2, "only beside the field and in the summary"
@@ -459,3 +462,26 @@ def test_a_refused_category_list_is_beside_it(teacher, owned, categories, messag
     response = _create(teacher, quiz, "categorize", form_data(rows, {"categories": categories}))
     assert_beside(response, "id_k-categories", message)
     assert form_fields(response.content.decode())["k-categories"] == categories
+
+
+def test_an_expected_decision_the_engine_contradicts_is_beside_it(teacher, owned):
+    """Not the kind's check but the scenario's own (`Scenario.clean()`), about the field of
+    the policy editor that sets the case's `expect`."""
+    quiz, _ = owned
+    url, data = policy_form(teacher, quiz, **{"k-expect": "ExplicitDeny", "action": "save"})
+    message = "Scenario: the case expects ExplicitDeny but the engine decides Allow"
+    assert_beside(teacher.post(url, data), "id_k-expect", message)
+    assert not Question.objects.filter(type="policy_decision", owner__isnull=False).exists()
+
+
+@pytest.mark.parametrize(
+    "case,part",
+    [
+        ([], "case"),
+        ({"request": {}}, "expect"),  # no expected decision
+        ({"request": {}, "expect": "Allow"}, "case"),  # no valid request
+    ],
+)
+def test_the_scenario_check_says_which_part_of_the_case_it_is_about(case, part):
+    found = scenario_case_check(case)
+    assert found is not None and found[0] == part and found[1] == scenario_case_problem(case)

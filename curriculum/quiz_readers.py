@@ -413,15 +413,18 @@ def _problems(question: Question, *, thorough: bool) -> list[kinds.Problem]:
 
 
 def _line_at(raw: Any, path: tuple) -> int | None:
-    """The line of the deepest YAML mapping on `path` (a problem's location in the data)."""
+    """The line of the deepest thing on `path` (a problem's location in the data) that has
+    one: a YAML mapping's first line, else the line of the key it is written under (a text
+    or a list, `text:` or `categories:`)."""
     line = getattr(raw, "line", None)
     node = raw
     for step in path:
+        key_line = getattr(node, "key_lines", {}).get(step) if isinstance(step, str) else None
         try:
             node = node[step]
         except (KeyError, IndexError, TypeError):
             break
-        line = getattr(node, "line", None) or line
+        line = getattr(node, "line", None) or key_line or line
     return line
 
 

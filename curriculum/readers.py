@@ -36,9 +36,11 @@ class CurriculumError(Exception):
 
 
 class _Mapping(dict):
-    """A YAML mapping that remembers the line it started on (1-based)."""
+    """A YAML mapping that remembers the line it started on (1-based), and the line of each
+    of its keys (`key_lines`: a problem with one field is put on that field's line)."""
 
     line: int = 0
+    key_lines: dict[str, int] = {}  # each mapping sets its own
 
 
 # libyaml's parser when PyYAML was built with it (about 4x faster on the whole course; the same
@@ -56,6 +58,11 @@ class _LineLoader(_SafeLoader):
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
     mapping = _Mapping(loader.construct_mapping(node, deep=True))
     mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {
+        key.value: key.start_mark.line + 1
+        for key, _value in node.value
+        if isinstance(key, yaml.ScalarNode)
+    }
     return mapping
 
 

@@ -19,17 +19,25 @@ MIN_LESSON_SOURCES = 2
 def scenario_case_problem(case: Any) -> str | None:
     """Why a scenario's case cannot be used, or None: it must be a valid case whose `expect`
     the engine agrees with (lessons show `expect` as the answer)."""
+    found = scenario_case_check(case)
+    return found[1] if found else None
+
+
+def scenario_case_check(case: Any) -> tuple[str, str] | None:
+    """`scenario_case_problem` with the part of the case it is about: ("expect", message) for
+    the expected decision (not one, or not the engine's), else ("case", message). An editor
+    shows the first beside its expected-decision field."""
     if not isinstance(case, dict):
-        return "the case must be a mapping in the IAM case format"
+        return "case", "the case must be a mapping in the IAM case format"
     expect = case.get("expect")
     if expect not in DECISIONS:
-        return "case.expect must be Allow, ExplicitDeny or ImplicitDeny"
+        return "expect", "case.expect must be Allow, ExplicitDeny or ImplicitDeny"
     try:
         decision = evaluate(case).decision
     except PolicyError as exc:
-        return f"invalid case: {exc}"
+        return "case", f"invalid case: {exc}"
     if decision != expect:
-        return f"the case expects {expect} but the engine decides {decision}"
+        return "expect", f"the case expects {expect} but the engine decides {decision}"
     return None
 
 

@@ -14,7 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from curriculum.validation import LEVELS, link_problem, scenario_case_problem, sources_problem
+from curriculum.validation import (
+    LEVELS,
+    link_problem,
+    scenario_case_check,
+    scenario_case_problem,
+    sources_problem,
+)
 
 log = logging.getLogger(__name__)
 
@@ -318,9 +324,10 @@ class Scenario(models.Model):
     def clean(self) -> None:
         """The loader's check, for the admin and any editor."""
         super().clean()
-        problem = self.problem()
-        if problem:
-            raise ValidationError({"case": problem})
+        found = scenario_case_check(self.case)
+        if found:
+            part, message = found  # the code says which part: "expect" or "case"
+            raise ValidationError({"case": ValidationError(message, code=part)})
         if self.rule:
             problem = link_problem(self.rule, "the rule")
             if problem:

@@ -219,6 +219,14 @@ class LeastPrivilegeEditor(Editor):
     value = "least_privilege"
     section_title = "Challenge"
     live_template = "teach/editors.html#lp_check"
+    # The challenge's fields outside the rows, and the reference solution (`ChallengeForm`).
+    extra_fields = {
+        ("challenge", "principal"): "principal",
+        ("challenge", "resource_account"): "resource_account",
+        ("challenge", "scope"): "scope",
+        ("challenge", "start_policy"): "start_policy",
+        ("reference",): "reference",
+    }
 
     def _posted(self, post, which: str) -> list[dict]:
         formset = request_rows(which, post)
@@ -294,10 +302,7 @@ class LeastPrivilegeEditor(Editor):
         for key, formset in (("must_allow", parts.allow), ("must_deny", parts.deny)):
             kept = _kept_requests(formset)
             lists[("challenge", key)] = RowList(
-                formset.prefix,
-                tuple(index for index, _request in kept),
-                ROW_FIELDS,
-                tuple(request for _index, request in kept),
+                formset.prefix, tuple(index for index, _request in kept), ROW_FIELDS
             )
         return lists
 

@@ -13,9 +13,11 @@ text edits; a new row gets `text_id(text)`, made unique against every id the que
 ever stored here (a removed choice's id is never handed to a different text).
 
 When the kind's check refuses a save, each problem it locates in a list (`Problem.path`
-`("choices", 1)`: the second choice stored) is shown beside that row's field as well as in the
-summary at the top (`place_problems`, `Editor.place`); blank rows are not stored, so the second
-choice may be the third row.
+`("choices", 1, "text")`: the second choice stored, its text) is shown beside that row's field
+as well as in the summary at the top, and one about a part of the data edited by a field of its
+own (categorize's categories, a challenge's reference solution) beside that field
+(`place_problems`, `Editor.place`); blank rows are not stored, so the second choice may be the
+third row. Where is read from the path alone, never from the message's words.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 
 from curriculum.quiz_loader import with_layout
@@ -226,52 +229,69 @@ def apply_row_action(rows: list[dict], action: str, blank: dict) -> list[dict] |
 class RowList:
     """Where one list of `Question.data` is edited: the formset (by its prefix), the row each
     stored entry came from (`rows[n]` for entry n: blank rows are not stored, so entry 2 may be
-    row 3), each entry's values, and the row's fields a message can stand beside (the first,
-    unless the message names another)."""
+    row 3), and the row's fields a message can stand beside (the one the problem's path names,
+    else the first)."""
 
     prefix: str
     rows: tuple[int, ...]
     fields: tuple[str, ...]
-    values: tuple[dict, ...] = ()
 
 
 @dataclass(frozen=True)
 class Placed:
     """A kind's problem and where the editor shows it: beside `field` of row `index` (from 0)
-    of the formset `prefix`, and in the summary; with no prefix, in the summary only."""
+    of the formset `prefix`, or (index None) beside `field` of the form `prefix`; and in the
+    summary. With no field, in the summary only."""
 
     message: str
     prefix: str = ""
-    index: int = -1
+    index: int | None = None
     field: str = ""
 
 
-def place_problems(problems: Iterable[Problem], lists: dict[tuple, RowList]) -> list[Placed]:
-    """Where each of the kind's `problems` goes. `lists` maps a data path to the rows that
-    edit it: `("choices",)`, or `("challenge", "must_allow")`; a problem whose path goes on to
-    an entry of one of them (`("choices", 1)`) is that entry's row's. Any other (a rule for the
-    whole question, a list too short, a field outside the rows) is the summary's alone."""
+def place_problems(
+    problems: Iterable[Problem],
+    lists: dict[tuple, RowList],
+    fields: dict[tuple, tuple[str, str]] | None = None,
+) -> list[Placed]:
+    """Where each of the kind's `problems` goes, read from its path alone (never its words).
+    `lists` maps a data path to the rows that edit it: `("choices",)`, or `("challenge",
+    "must_allow")`; a problem whose path goes on to an entry of one of them (`("choices", 1)`)
+    is that entry's row's, beside the field the path names next (`("choices", 1, "text")`) if
+    the row has it, else the row's first. `fields` maps a data path to the (form prefix, field)
+    that edits it whole: `("reference",)`, `("categories",)`; a problem at it or deeper is that
+    field's. Any other (a rule for the whole question, a list too short) is the summary's."""
     out = []
     for problem in problems:
-        placed = Placed(problem.message)
-        path = tuple(problem.path)
-        for key, rows in lists.items() if problem.field == "data" else ():
-            n = path[len(key)] if len(path) > len(key) and path[: len(key)] == key else None
-            if type(n) is int and 0 <= n < len(rows.rows):
-                values = rows.values[n] if n < len(rows.values) else {}
-                field = problem_field(problem.message, rows.fields, values)
-                message = renumbered(problem.message, n, rows.rows[n])
-                placed = Placed(message, rows.prefix, rows.rows[n], field)
-                break
-        out.append(placed)
+        path = tuple(problem.path) if problem.field == "data" else ()
+        out.append(_row_place(problem, path, lists) or _field_place(problem, path, fields or {}))
     return out
 
 
-# An entry's message starts with its label and, often, the field it is about: "choice #2:
-# 'text' must be non-empty text", "item #3: category 'X' is not one of: …", "challenge
-# must_allow #1: 'action' and 'resource' must be non-empty text" (quizzes/kinds/*.py).
+def _row_place(problem: Problem, path: tuple, lists: dict[tuple, RowList]) -> Placed | None:
+    for key, rows in lists.items():
+        if len(path) <= len(key) or path[: len(key)] != key:
+            continue
+        n = path[len(key)]
+        if type(n) is not int or not 0 <= n < len(rows.rows):
+            return None
+        named = path[len(key) + 1] if len(path) > len(key) + 1 else None
+        field = named if named in rows.fields else rows.fields[0]
+        message = renumbered(problem.message, n, rows.rows[n])
+        return Placed(message, rows.prefix, rows.rows[n], field)
+    return None
+
+
+def _field_place(problem: Problem, path: tuple, fields: dict[tuple, tuple[str, str]]) -> Placed:
+    for key, (prefix, field) in fields.items():
+        if key and path[: len(key)] == key:
+            return Placed(problem.message, prefix, None, field)
+    return Placed(problem.message)
+
+
+# An entry's message starts with its label: "choice #2: 'text' must be non-empty text",
+# "challenge must_allow #1: …" (quizzes/kinds/*.py). Only the number is read, to renumber it.
 _LABEL = re.compile(r"([\w ]+ )#(\d+)\b")
-_NAMED = re.compile(r"[\w ]+ #\d+: '?(\w+)'?(?: and '(\w+)')?")
 
 
 def renumbered(message: str, entry: int, row: int) -> str:
@@ -281,15 +301,6 @@ def renumbered(message: str, entry: int, row: int) -> str:
     if match is None or match.group(2) != str(entry + 1) or entry == row:
         return message
     return f"{match.group(1)}#{row + 1}{message[match.end() :]}"
-
-
-def problem_field(message: str, fields: tuple[str, ...], values: dict) -> str:
-    """The field of a row that `message` is about: the one it names (of two, the one left
-    blank), else the row's first field (its text, a request's action)."""
-    match = _NAMED.match(message)
-    named = [name for name in (match.groups() if match else ()) if name in fields]
-    blank = [name for name in named if not str(values.get(name) or "").strip()]
-    return (blank or named or list(fields))[0]
 
 
 class Linked(str):
@@ -304,19 +315,25 @@ class Linked(str):
         return line
 
 
-def mark_rows(placed: list[Placed], formsets: Iterable) -> list[Linked]:
-    """Put each placed problem on its row's field (an error the field draws beside itself,
-    with `aria-invalid` and `aria-describedby`, and which opens the fold it sits in), and
-    return the summary's lines, each linked to its field when it has one. `formsets` are the
-    bound, valid formsets the placements name by prefix."""
+def mark_fields(placed: list[Placed], formsets: Iterable, forms_: Iterable = ()) -> list[Linked]:
+    """Put each placed problem on its field (an error the field draws beside itself, with
+    `aria-invalid` and `aria-describedby`, and which opens the fold it sits in), and return
+    the summary's lines, each linked to its field when it has one. `formsets` (rows) and
+    `forms_` (fields outside the rows) are the bound, valid ones the placements name by
+    prefix."""
     by_prefix = {formset.prefix: formset for formset in formsets}
+    form_by_prefix = {form.prefix: form for form in forms_}
     out = []
     for p in placed:
-        formset = by_prefix.get(p.prefix)
-        if formset is None or not 0 <= p.index < len(formset.forms):
+        if p.index is None:
+            form = form_by_prefix.get(p.prefix)
+        else:
+            formset = by_prefix.get(p.prefix)
+            ok = formset is not None and 0 <= p.index < len(formset.forms)
+            form = formset.forms[p.index] if ok else None
+        if form is None or p.field not in form.fields:
             out.append(Linked(p.message))
             continue
-        form = formset.forms[p.index]
         form.add_error(p.field, p.message)
         out.append(Linked(p.message, form[p.field].auto_id or ""))
     return out
@@ -452,18 +469,34 @@ class Editor:
                 parts.rows.prefix,
                 tuple(index for index, _row in kept),
                 tuple(f for f in self.row_fields if f != "id"),
-                tuple(row for _index, row in kept),
             )
         }
 
     def formsets(self, parts: Parts) -> list:
         return [parts.rows] if parts.rows is not None else []
 
+    # The data's parts edited whole by one field of `parts.extra` (its prefix is "k"): data
+    # path -> field name.
+    extra_fields: dict[tuple, str] = {}
+
+    def field_paths(self, parts: Parts) -> dict[tuple, tuple[str, str]]:
+        """The data's parts edited by one field outside the rows: path -> (form prefix, field)."""
+        if parts.extra is None:
+            return {}
+        prefix = parts.extra.prefix or ""
+        return {path: (prefix, name) for path, name in self.extra_fields.items()}
+
     def place(self, parts: Parts, problems: list[Problem]) -> list[Linked]:
-        """Show the kind's `problems` with a refused save: each one about a row beside that
-        row's field too; returns the summary's lines, in the same order."""
-        placed = place_problems(problems, self.row_lists(parts))
-        return mark_rows(placed, self.formsets(parts))
+        """Show the kind's `problems` with a refused save: each one about a row or a field
+        beside that field too; returns the summary's lines, in the same order."""
+        placed = place_problems(problems, self.row_lists(parts), self.field_paths(parts))
+        extra = [parts.extra] if parts.extra is not None else []
+        return mark_fields(placed, self.formsets(parts), extra)
+
+    def place_related(self, parts: Parts, exc: ValidationError) -> list[str]:
+        """The summary's lines for a row `fill` returned (a scenario) that its own `clean()`
+        refuses; an editor with a field for one of them shows it beside that field too."""
+        return [f"Scenario: {m}" for ms in exc.message_dict.values() for m in ms]
 
     def fill(self, question, parts: Parts, *, previous: dict, user) -> list:
         """Put what the forms describe on `question` (after `parts.is_valid()`); returns the
@@ -554,6 +587,7 @@ class CategorizeEditor(Editor):
     value = "categorize"
     row_form = CategorizedItemRow
     extra_form = CategoriesForm
+    extra_fields = {("categories",): "categories"}
     list_key = "items"
     row_fields = ("id", "text", "category")
     min_rows = 3

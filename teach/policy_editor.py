@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from curriculum.validation import DECISIONS
@@ -39,10 +40,13 @@ from srm_trainer.sandbox.state import (
     unprefixed,
 )
 from teach.access import ByViewer
-from teach.editors import Editor, Parts, _Form
+from teach.editors import Editor, Linked, Parts, _Form
 from teach.widgets import FittedTextarea
 
 CASE_PREFIX = "case-"
+# The scenario form's fields that edit a `Scenario` field of the same name (or, `expect`, its
+# case's expected decision): a refusal of one is shown beside it.
+SCENARIO_FIELDS = ("title", "situation", "explanation", "expect")
 MENU_FIELDS = ("pk", "title", "source", "owner_id")  # what the scenario menu shows
 NEW = ""  # the scenario choice "a new scenario"
 
@@ -420,6 +424,23 @@ class PolicyDecisionEditor(Editor):
         scenario.case = case
         question.scenario = scenario
         return [scenario]
+
+    def place_related(self, parts: PolicyParts, exc: ValidationError) -> list[str]:
+        """The scenario's refusals: one about a field of the scenario form (the expected
+        decision the engine contradicts, a title) beside that field and linked from the
+        summary; one about the case itself (written in the case editor) in the summary."""
+        form = parts.form
+        out: list[str] = []
+        for name, errors in exc.error_dict.items():
+            for error in errors:
+                field = "expect" if name == "case" and error.code == "expect" else name
+                placed = field in SCENARIO_FIELDS and field in form.fields
+                for message in error:
+                    line = f"Scenario: {message}"
+                    if placed:
+                        form.add_error(field, line)
+                    out.append(Linked(line, (form[field].auto_id or "") if placed else ""))
+        return out
 
     @staticmethod
     def _same(scenario: Scenario, case: dict, data: dict) -> bool:

@@ -468,7 +468,7 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
         try:
             row.full_clean(exclude=SCENARIO_READ_THIS_REQUEST, validate_unique=False)
         except ValidationError as exc:
-            problems += [f"Scenario: {m}" for ms in exc.message_dict.values() for m in ms]
+            problems += editor.place_related(parts, exc)
     try:
         question.full_clean(exclude=READ_THIS_REQUEST)
     except ValidationError as exc:

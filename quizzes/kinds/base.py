@@ -39,8 +39,10 @@ def full_marks(score: float) -> bool:
 @dataclass(frozen=True)
 class Problem:
     """Why a question cannot be used. `path` points into the data (or the file's fields):
-    `("choices", 1)` is the second choice; the loader turns it into a line number. `field` is
-    the model field the admin shows the message on."""
+    `("choices", 1)` is the second choice, `("choices", 1, "text")` its text, as deep as the
+    check knows; the loader turns it into a line number, the question editor into the form
+    field it shows the message beside (never reading the message for it). `field` is the
+    model field the admin shows the message on."""
 
     message: str
     path: tuple = ()
@@ -196,7 +198,8 @@ def entries_problems(
     entries: Any, what: str, *, minimum: int, maximum: int | None = None, extra=()
 ) -> list[Problem]:
     """Checks shared by choices and items: a list of mappings, each with an id and a text,
-    neither repeated. `extra(n, entry)` adds the kind's own per-entry checks."""
+    neither repeated. `extra(n, entry)` adds the kind's own per-entry checks, as
+    (field, message) pairs: the entry's field each is about ("" for the entry as a whole)."""
     key = f"{what}s"
     size = f"{minimum} to {maximum}" if maximum else f"at least {minimum}"
     if not isinstance(entries, list) or not minimum <= len(entries) <= (maximum or 10**6):
@@ -212,18 +215,23 @@ def entries_problems(
         if not is_text(entry.get("id")):
             problems.append(Problem(f"{what} #{n + 1} has no id (answers refer to it)", where))
         elif entry["id"] in ids:
-            problems.append(Problem(f"two {what}s share the id {entry['id']!r}", where))
+            problems.append(Problem(f"two {what}s share the id {entry['id']!r}", (*where, "id")))
         else:
             ids.add(entry["id"])
         text = entry.get("text")
         if not is_text(text):
-            problems.append(Problem(f"{what} #{n + 1}: 'text' must be non-empty text", where))
+            problems.append(
+                Problem(f"{what} #{n + 1}: 'text' must be non-empty text", (*where, "text"))
+            )
         elif text in texts:
-            problems.append(Problem(f"the {what} {text!r} appears twice", where))
+            problems.append(Problem(f"the {what} {text!r} appears twice", (*where, "text")))
         else:
             texts.add(text)
         if extra:
-            problems.extend(Problem(m, where) for m in extra(n, entry))
+            problems.extend(
+                Problem(message, (*where, field) if field else where)
+                for field, message in extra(n, entry)
+            )
     return problems
 
 

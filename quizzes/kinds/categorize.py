@@ -35,18 +35,22 @@ class Categorize(ItemSelectKind):
         ):
             return [Problem("'categories' must be a list of at least 2 names", ("categories",))]
         if len(set(categories)) != len(categories):
-            twice = next(c for c in categories if categories.count(c) > 1)
-            return [Problem(f"the category {twice!r} appears twice", ("categories",))]
+            second = next(n for n, c in enumerate(categories) if c in categories[:n])
+            twice = categories[second]
+            return [Problem(f"the category {twice!r} appears twice", ("categories", second))]
 
-        def extra(n: int, entry: dict) -> list[str]:
+        def extra(n: int, entry: dict) -> list[tuple[str, str]]:
             out = []
             unknown = sorted(set(entry) - {"id", "text", "category"})
             if unknown:
-                out.append(f"item #{n + 1}: unknown field {unknown[0]!r}")
+                out.append((unknown[0], f"item #{n + 1}: unknown field {unknown[0]!r}"))
             if entry.get("category") not in categories:
                 out.append(
-                    f"item #{n + 1}: category {entry.get('category')!r} is not one of: "
-                    + ", ".join(categories)
+                    (
+                        "category",
+                        f"item #{n + 1}: category {entry.get('category')!r} is not one of: "
+                        + ", ".join(categories),
+                    )
                 )
             return out
 

@@ -22,15 +22,15 @@ class ChoiceKind(Kind):
         return {"choices": entries}
 
     def choice_problems(self, question) -> list[Problem]:
-        def extra(n: int, entry: dict) -> list[str]:
+        def extra(n: int, entry: dict) -> list[tuple[str, str]]:
             out = []
             unknown = sorted(set(entry) - {"id", "text", "correct", "feedback"})
             if unknown:
-                out.append(f"choice #{n + 1}: unknown field {unknown[0]!r}")
+                out.append((unknown[0], f"choice #{n + 1}: unknown field {unknown[0]!r}"))
             if not isinstance(entry.get("correct"), bool):
-                out.append(f"choice #{n + 1}: 'correct' must be true or false")
+                out.append(("correct", f"choice #{n + 1}: 'correct' must be true or false"))
             if not isinstance(entry.get("feedback", ""), str):
-                out.append(f"choice #{n + 1}: 'feedback' must be text")
+                out.append(("feedback", f"choice #{n + 1}: 'feedback' must be text"))
             return out
 
         return entries_problems(

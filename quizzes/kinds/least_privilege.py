@@ -42,6 +42,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _request_part(exc: PolicyError) -> tuple[str, ...]:
+    """The request's field an engine error is about (`request.context.aws:username` is the
+    context), or () when it is none of the entry's own (the principal, say)."""
+    part = (exc.path or "").removeprefix("request.").split(".")[0]
+    return (part,) if part in ("action", "resource", "context") else ()
+
+
 def _same(r: dict) -> tuple:
     return (r["action"].lower(), r["resource"], sorted((r.get("context") or {}).items()))
 
@@ -90,28 +97,38 @@ class LeastPrivilege(Kind):
                 Problem(
                     f"challenge: unknown field {unknown[0]!r} "
                     f"(expected one of: {', '.join(CHALLENGE_FIELDS)})",
-                    at,
+                    (*at, unknown[0]),
                 )
             ]
         if not is_text(ch.get("principal")):
-            return [Problem("challenge: 'principal' must be non-empty text (an ARN)", at)]
+            return [
+                Problem(
+                    "challenge: 'principal' must be non-empty text (an ARN)", (*at, "principal")
+                )
+            ]
         if "resource_account" in ch and not isinstance(ch["resource_account"], str):
             return [
                 Problem(
                     "challenge: 'resource_account' must be quoted text (\"111122223333\"), "
                     "not a number",
-                    at,
+                    (*at, "resource_account"),
                 )
             ]
         if not isinstance(ch.get("start_policy", ""), str):
-            return [Problem("challenge: 'start_policy' must be JSON text (use a `|` block)", at)]
+            return [
+                Problem(
+                    "challenge: 'start_policy' must be JSON text (use a `|` block)",
+                    (*at, "start_policy"),
+                )
+            ]
         problems: list[Problem] = []
         for key in ("must_allow", "must_deny"):
             entries = ch.get(key, [])
             if not isinstance(entries, list) or (key == "must_allow" and not entries):
                 problems.append(
                     Problem(
-                        f"challenge: '{key}' must be a list of {{action, resource}} requests", at
+                        f"challenge: '{key}' must be a list of {{action, resource}} requests",
+                        (*at, key),
                     )
                 )
                 continue
@@ -120,21 +137,25 @@ class LeastPrivilege(Kind):
         if problems:
             return problems
         allowed = [_same(r) for r in ch["must_allow"]]
-        for r in ch.get("must_deny", []):
+        for n, r in enumerate(ch.get("must_deny", [])):
             if _same(r) in allowed:
                 return [
                     Problem(
                         f"challenge: {r['action']} on {r['resource']} is both must_allow and "
                         "must_deny",
-                        at,
+                        (*at, "must_deny", n),
                     )
                 ]
         scope = ch.get("scope", [])
         if not isinstance(scope, list) or not all(is_text(s) for s in scope):
-            return [Problem("challenge: 'scope' must be a list of ARNs", at)]
-        for resource in scope:
+            return [Problem("challenge: 'scope' must be a list of ARNs", (*at, "scope"))]
+        for n, resource in enumerate(scope):
             if not resource.startswith("arn:"):
-                return [Problem(f"challenge: scope entries are ARNs, not {resource!r}", at)]
+                return [
+                    Problem(
+                        f"challenge: scope entries are ARNs, not {resource!r}", (*at, "scope", n)
+                    )
+                ]
         if thorough and ch.get("start_policy", "").strip():
             try:
                 solved = check_policy(ch, ch["start_policy"], first_fault=True).correct
@@ -145,7 +166,7 @@ class LeastPrivilege(Kind):
                     Problem(
                         "challenge: the start_policy already solves the challenge: there is "
                         "nothing to do",
-                        at,
+                        (*at, "start_policy"),
                     )
                 ]
         return []
@@ -159,12 +180,21 @@ class LeastPrivilege(Kind):
             return [Problem(f"{label} must be a mapping of action and resource", where)]
         unknown = sorted(set(entry) - {"action", "resource", "context"})
         if unknown:
-            return [Problem(f"{label}: unknown field {unknown[0]!r}", where)]
-        if not is_text(entry.get("action")) or not is_text(entry.get("resource")):
-            return [Problem(f"{label}: 'action' and 'resource' must be non-empty text", where)]
+            return [Problem(f"{label}: unknown field {unknown[0]!r}", (*where, unknown[0]))]
+        blank = [part for part in ("action", "resource") if not is_text(entry.get(part))]
+        if blank:  # said of both, placed at the first one missing
+            return [
+                Problem(
+                    f"{label}: 'action' and 'resource' must be non-empty text", (*where, blank[0])
+                )
+            ]
         context = entry.get("context")
         if context is not None and not isinstance(context, dict):
-            return [Problem(f"{label}: 'context' must be a mapping of condition keys", where)]
+            return [
+                Problem(
+                    f"{label}: 'context' must be a mapping of condition keys", (*where, "context")
+                )
+            ]
         allow_it = {
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Allow", "Action": entry["action"], "Resource": "*"}],
@@ -172,9 +202,9 @@ class LeastPrivilege(Kind):
         try:
             parse_case(request_case(ch, entry["action"], entry["resource"], allow_it, context))
         except PolicyError as exc:
-            return [Problem(f"{label}: not a valid request: {exc}", where)]
+            return [Problem(f"{label}: not a valid request: {exc}", (*where, *_request_part(exc)))]
         if thorough and not catalog.is_known_action(entry["action"]):
-            return [Problem(f"{label}: unknown action {entry['action']!r}", where)]
+            return [Problem(f"{label}: unknown action {entry['action']!r}", (*where, "action"))]
         return []
 
     # --- the learner's form ---------------------------------------------------------------

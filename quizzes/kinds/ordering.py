@@ -24,9 +24,9 @@ class Ordering(ItemSelectKind):
         return {"items": entries}
 
     def problems(self, question, *, thorough: bool = True) -> list[Problem]:
-        def extra(n: int, entry: dict) -> list[str]:
+        def extra(n: int, entry: dict) -> list[tuple[str, str]]:
             unknown = sorted(set(entry) - {"id", "text"})
-            return [f"item #{n + 1}: unknown field {unknown[0]!r}"] if unknown else []
+            return [(unknown[0], f"item #{n + 1}: unknown field {unknown[0]!r}")] if unknown else []
 
         return entries_problems(question.data.get("items"), "item", minimum=2, extra=extra)
 

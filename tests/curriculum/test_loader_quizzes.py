@@ -326,8 +326,26 @@ def test_an_error_while_writing_quizzes_rolls_back_the_lessons(content, monkeypa
         (
             "answer: false",
             "answer: maybe",
-            "- slug: groups-are-principals",
+            "answer: maybe",  # the field's own line, not its question's
             "'answer' must be true or false",
+        ),
+        (
+            "- {text: Turn on MFA for it, correct: true}",
+            "- text: Turn on MFA for it\n        correct: maybe",
+            "correct: maybe",  # not the choice's first line
+            "choice #1: 'correct' must be true or false",
+        ),
+        (
+            'scope: ["arn:aws:s3:::reports", "arn:aws:s3:::reports/*"]',
+            'scope: ["arn:aws:s3:::reports", "reports/*"]',
+            "scope: [",
+            "scope entries are ARNs, not 'reports/*'",
+        ),
+        (
+            'resource_account: "111122223333"',
+            'resource_account: "111122223333"\n      colour: blue',
+            "colour: blue",
+            "challenge: unknown field 'colour'",
         ),
         ("module: iam", "module: nope", "slug: iam-quiz", "unknown module 'nope'"),
         (
@@ -351,7 +369,7 @@ def test_an_error_while_writing_quizzes_rolls_back_the_lessons(content, monkeypa
         (
             '"Action": "s3:*", "Resource": "*"',
             '"Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/q1.csv"',
-            "principal: arn:aws:iam",
+            "start_policy: |",
             "already solves the challenge",
         ),
         (

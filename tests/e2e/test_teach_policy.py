@@ -161,3 +161,47 @@ def test_on_a_phone_the_decision_bar_hides_no_focused_control(page, phone, base_
         control.focus()
         below = control.bounding_box()
         assert below["y"] + below["height"] <= bar.bounding_box()["y"], control
+
+
+def test_a_refused_reference_solution_is_said_beside_its_editor_and_linked(page, base_url):
+    """With JavaScript the reference solution is a policy editor over a hidden textarea: the
+    kind's refusal is read with the editor (its description, marked invalid), and the
+    summary's link to the field reaches the editor."""
+    user = signed_in_instructor(page, base_url)
+    quiz = Quiz.objects.create(
+        slug="my-quiz", title="My quiz", owner=user, source=Source.AUTHORED, published=False
+    )
+    page.goto(f"/teach/quizzes/{quiz.pk}/questions/new/least_privilege/")
+    page.get_by_label("Prompt (Markdown)").fill("Let Alice read the report, nothing else.")
+    page.get_by_label("Explanation shown after answering (Markdown)").fill("One action.")
+    page.get_by_label("Principal (who makes every request)").fill(
+        "arn:aws:iam::111122223333:user/alice"
+    )
+    page.get_by_label("Resource account", exact=False).fill("111122223333")
+    report = "arn:aws:s3:::reports/q1.csv"
+    page.get_by_role("textbox", name="Must-allow request 1: action").fill("s3:GetObject")
+    page.get_by_role("textbox", name="Resource ARN (must-allow request 1)").fill(report)
+    page.get_by_role("textbox", name="Must-deny request 1: action").fill("s3:DeleteObject")
+    page.get_by_role("textbox", name="Resource ARN (must-deny request 1)").fill(report)
+    name = "Reference solution (JSON; never shown to learners)"
+    reference = policy_editor(page, name)
+    reference.fill(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+        f'"Action": ["s3:GetObject", "s3:DeleteObject"], "Resource": "{report}"}}]}}'
+    )
+    settled(page)
+    page.get_by_role("button", name="Save the question").click()
+
+    message = f"reference solution: must-deny request #1 (s3:DeleteObject on {report}) is allowed"
+    alert = page.get_by_role("alert").first
+    expect(alert).to_contain_text("The question was not saved.")
+    reference = policy_editor(page, name)
+    expect(reference).to_have_attribute("aria-invalid", "true")
+    expect(reference).to_have_accessible_description(re.compile(re.escape(message)))
+    link = alert.get_by_role("link", name=message)
+    expect(link).to_have_attribute("href", "#id_k-reference")
+    page.mouse.wheel(0, -10_000)  # the page's top, the editor out of view
+    link.click()
+    expect(reference).to_be_focused()
+    expect(reference).to_be_in_viewport()
+    assert not Question.objects.filter(owner=user).exists()

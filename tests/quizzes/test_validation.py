@@ -129,6 +129,78 @@ def content(tmp_path: Path) -> Path:
     return tmp_path
 
 
+# --- where a problem is: its path names the entry's field, not only its words --------------
+
+ALICE = "arn:aws:iam::111122223333:user/alice"
+OBJECT = "arn:aws:s3:::reports/q1.csv"
+
+
+def _challenge(**changes) -> dict:
+    challenge = {
+        "principal": ALICE,
+        "resource_account": "111122223333",
+        "start_policy": "",
+        "must_allow": [{"action": "s3:GetObject", "resource": OBJECT}],
+        "must_deny": [{"action": "s3:DeleteObject", "resource": OBJECT}],
+        "scope": ["arn:aws:s3:::reports/*"],
+    }
+    return challenge | changes
+
+
+@pytest.mark.parametrize(
+    "value,data,path",
+    [
+        ("single", {"choices": [{"id": "a", "text": "A", "correct": True},
+                                {"id": "b", "text": " ", "correct": False}]},
+         ("choices", 1, "text")),
+        ("single", {"choices": [{"id": "a", "text": "A", "correct": True},
+                                {"id": "b", "text": "A", "correct": False}]},
+         ("choices", 1, "text")),
+        ("multiple", {"choices": [{"id": "a", "text": "A", "correct": True},
+                                  {"id": "b", "text": "B", "correct": "yes"}]},
+         ("choices", 1, "correct")),
+        ("single", {"choices": [{"id": "a", "text": "A", "correct": True},
+                                {"id": "b", "text": "B", "correct": False, "feedback": 3}]},
+         ("choices", 1, "feedback")),
+        ("single", {"choices": [{"id": "a", "text": "A", "correct": True},
+                                {"id": "b", "text": "B", "correct": False, "colour": 3}]},
+         ("choices", 1, "colour")),
+        ("single", {"choices": [{"id": "a", "text": "A", "correct": True},
+                                {"id": "a", "text": "B", "correct": False}]},
+         ("choices", 1, "id")),
+        ("ordering", {"items": [{"id": "a", "text": "A"}, {"id": "b", "text": "B", "x": 1}]},
+         ("items", 1, "x")),
+        ("categorize", {"categories": ["AWS", "You"],
+                        "items": [{"id": "a", "text": "A", "category": "AWS"},
+                                  {"id": "b", "text": "B", "category": "Them"}]},
+         ("items", 1, "category")),
+        ("categorize", {"categories": ["AWS", "You", "AWS"], "items": []}, ("categories", 2)),
+        ("least_privilege", {"challenge": _challenge(principal="")}, ("challenge", "principal")),
+        ("least_privilege", {"challenge": _challenge(scope=["reports"])},
+         ("challenge", "scope", 0)),
+        ("least_privilege",
+         {"challenge": _challenge(must_deny=[{"action": "s3:GetObject", "resource": OBJECT}])},
+         ("challenge", "must_deny", 0)),
+        ("least_privilege",
+         {"challenge": _challenge(must_deny=[{"action": "s3:DeleteObject", "resource": ""}])},
+         ("challenge", "must_deny", 0, "resource")),
+        ("least_privilege",
+         {"challenge": _challenge(must_allow=[{"action": "s3:GetObjekt", "resource": OBJECT}])},
+         ("challenge", "must_allow", 0, "action")),
+        ("least_privilege",
+         {"challenge": _challenge(must_allow=[{"action": "s3:GetObject", "resource": OBJECT,
+                                               "context": {"aws:username": {"a": 1}}}])},
+         ("challenge", "must_allow", 0, "context")),
+        ("least_privilege", {"challenge": _challenge(), "reference": "{"}, ("reference",)),
+    ],
+)  # fmt: skip
+def test_a_problem_with_one_field_of_an_entry_names_that_field_in_its_path(value, data, path):
+    """The question editor shows the message beside the field the path names, and the loader
+    gives that field's line: neither reads the message for it."""
+    problems = Question(type=value, data=data).problems()
+    assert [p.path for p in problems] == [path], problems
+
+
 def _question_form(**overrides) -> dict:
     form = {
         "slug": "from-the-admin",

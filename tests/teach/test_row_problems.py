@@ -1,25 +1,39 @@
 """A save the kind's own check refuses: each problem about a row (a choice, an item, a request)
-is said beside that row's field, tied to it for a screen reader, and in the summary at the top,
-which links to the field; a problem about no row is said in the summary only. Nothing typed is
-lost."""
+or about a field outside the rows (categorize's categories, a challenge's reference solution,
+scope, start policy) is said beside that field, tied to it for a screen reader, and in the
+summary at the top, which links to the field; where is read from the problem's path, never its
+words. A rule for the whole question is said in the summary only. Nothing typed is lost."""
 
 from __future__ import annotations
 
 import html
+import re
 from html.parser import HTMLParser
 
 import pytest
 
+from curriculum.validation import scenario_case_check, scenario_case_problem
 from quizzes.kinds import Problem
 from quizzes.models import Question
-from teach.editors import RowList, place_problems, problem_field, renumbered
+from teach.editors import (
+    CategoriesForm,
+    ItemRow,
+    Placed,
+    RowList,
+    _formset,
+    mark_fields,
+    place_problems,
+    renumbered,
+)
 from tests.teach.formdata import form_fields
 from tests.teach.test_engine_editors import (
     ALLOW_ROWS,
     DENY_ROWS,
+    READ,
     REPORT,
     challenge_form,
     policy,
+    policy_form,
     stmt,
 )
 from tests.teach.test_views_questions import _create, choice, form_data
@@ -88,32 +102,33 @@ def assert_beside(response, field_id: str, message: str) -> _Page:
     """`message` is beside the field `field_id` (its error, which describes it, the field
     marked invalid), linked from the summary, and nowhere else on the page."""
     page, text = page_of(response)
-    assert page.invalid == {field_id: [f"{field_id}_error"]}, page.invalid
+    described = [i for i in page.invalid.get(field_id, []) if i != f"{field_id}_helptext"]
+    assert list(page.invalid) == [field_id] and described == [f"{field_id}_error"], page.invalid
     assert page.error_lists == {f"{field_id}_error": message}, page.error_lists
     assert page.links == {f"#{field_id}": message}, page.links
     assert text.count(message) == 2, "only beside the field and in the summary"
     return page
 
 
-# --- the mapping, as a plain function ----------------------------------------------------
+# --- the mapping, as plain functions ------------------------------------------------------
 
 
 def test_a_problem_goes_to_the_row_its_entry_came_from():
     # Row 1 was left blank (not stored): entry 2 of the data is the third row.
     choices = RowList("rows", (0, 2, 3), ("text", "correct", "feedback"))
-    requests = RowList("allow", (0,), ("action", "resource", "context"), ({"action": "s3:x"},))
+    requests = RowList("allow", (0,), ("action", "resource", "context"))
     lists = {("choices",): choices, ("challenge", "must_allow"): requests}
     placed = place_problems(
         [
-            Problem("choice #2: 'text' must be non-empty text", ("choices", 1)),
-            Problem("choice #3: 'feedback' must be text", ("choices", 2)),
+            Problem("choice #2: 'text' must be non-empty text", ("choices", 1, "text")),
+            Problem("choice #3: 'feedback' must be text", ("choices", 2, "feedback")),
             Problem(
                 "challenge must_allow #1: 'action' and 'resource' must be non-empty text",
-                ("challenge", "must_allow", 0),
+                ("challenge", "must_allow", 0, "resource"),
             ),
             Problem("a single-choice question has exactly one correct choice, not 2"),
             Problem("'choices' must be a list of 2 to 6 choices", ("choices",)),
-            Problem("choice #9: 'text' must be non-empty text", ("choices", 8)),
+            Problem("choice #9: 'text' must be non-empty text", ("choices", 8, "text")),
             Problem("challenge: 'principal' must be non-empty text (an ARN)", ("challenge",)),
             Problem("a scenario problem", ("choices", 0), "scenario"),
         ],
@@ -125,32 +140,90 @@ def test_a_problem_goes_to_the_row_its_entry_came_from():
         ("rows", 3, "feedback", "choice #4: 'feedback' must be text"),
         ("allow", 0, "resource",
          "challenge must_allow #1: 'action' and 'resource' must be non-empty text"),
-        ("", -1, "", "a single-choice question has exactly one correct choice, not 2"),
-        ("", -1, "", "'choices' must be a list of 2 to 6 choices"),
-        ("", -1, "", "choice #9: 'text' must be non-empty text"),  # no such row
-        ("", -1, "", "challenge: 'principal' must be non-empty text (an ARN)"),
-        ("", -1, "", "a scenario problem"),  # not about the data
+        ("", None, "", "a single-choice question has exactly one correct choice, not 2"),
+        ("", None, "", "'choices' must be a list of 2 to 6 choices"),
+        ("", None, "", "choice #9: 'text' must be non-empty text"),  # no such row
+        ("", None, "", "challenge: 'principal' must be non-empty text (an ARN)"),
+        ("", None, "", "a scenario problem"),  # not about the data
     ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    "message,fields,values,field",
+    "path,field",
     [
-        ("item #3: category 'Nobody' is not one of: AWS", ("text", "category"), {}, "category"),
-        ("item #3: unknown field 'x'", ("text", "category"), {}, "text"),
-        ("the item 'category' appears twice", ("text", "category"), {}, "text"),
-        ("choice #1: 'correct' must be true or false", ("text", "correct"), {}, "correct"),
-        (
-            "challenge must_deny #2: 'action' and 'resource' must be non-empty text",
-            ("action", "resource", "context"),
-            {"action": "", "resource": "arn:aws:s3:::b"},
-            "action",
-        ),
-        ("challenge must_deny #2: unknown action 's3:Nope'", ("action", "resource"), {}, "action"),
+        (("items", 2, "category"), "category"),
+        (("items", 2, "text"), "text"),
+        (("items", 2, "id"), "text"),  # the id has no field of its own: the row's first
+        (("items", 2, "colour"), "text"),  # an unknown field (a file's, never the editor's)
+        (("items", 2), "text"),  # the entry as a whole
     ],
 )
-def test_the_field_is_the_one_the_message_names(message, fields, values, field):
-    assert problem_field(message, fields, values) == field
+def test_the_field_is_the_one_the_path_names_whatever_the_message_says(path, field):
+    """The message is never read for the field: one naming another field, or none, is still
+    put where its path says."""
+    rows = {("items",): RowList("rows", (0, 1, 2), ("text", "category"))}
+    for message in ("item #3: 'text' must be non-empty text", "Nothing in particular"):
+        [placed] = place_problems([Problem(message, path)], rows)
+        assert (placed.prefix, placed.index, placed.field) == ("rows", 2, field)
+
+
+def test_a_problem_about_a_field_outside_the_rows_goes_beside_that_field():
+    lists = {("challenge", "must_deny"): RowList("deny", (1,), ("action", "resource"))}
+    fields = {
+        ("reference",): ("k", "reference"),
+        ("challenge", "scope"): ("k", "scope"),
+        ("categories",): ("k", "categories"),
+    }
+    placed = place_problems(
+        [
+            Problem("reference solution: it over-grants 3 pairs", ("reference",)),
+            Problem("challenge: scope entries are ARNs, not 'x'", ("challenge", "scope", 1)),
+            Problem("the category 'AWS' appears twice", ("categories", 1)),
+            Problem(
+                "challenge: s3:X on y is both must_allow and must_deny",
+                ("challenge", "must_deny", 0),
+            ),
+            Problem("challenge: unknown field 'scop'", ("challenge", "scop")),
+            Problem("challenge: 'must_allow' must be a list", ("challenge", "must_allow")),
+        ],
+        lists,
+        fields,
+    )
+    assert [(p.prefix, p.index, p.field) for p in placed] == [
+        ("k", None, "reference"),
+        ("k", None, "scope"),
+        ("k", None, "categories"),
+        ("deny", 1, "action"),  # a row of the list, though the message names no row
+        ("", None, ""),  # no field edits it: the summary's alone
+        ("", None, ""),
+    ]  # fmt: skip
+
+
+def test_marking_puts_the_error_on_the_field_and_links_the_summary_to_it():
+    categories = CategoriesForm({"k-categories": "AWS\nAWS"}, prefix="k")
+    rows = _formset(ItemRow)(
+        {"rows-TOTAL_FORMS": "1", "rows-INITIAL_FORMS": "0", "rows-0-text": "Hypervisor"},
+        prefix="rows",
+    )
+    assert categories.is_valid() and rows.is_valid()
+    lines = mark_fields(
+        [
+            Placed("the category 'AWS' appears twice", "k", None, "categories"),
+            Placed("item #1: 'text' must be non-empty text", "rows", 0, "text"),
+            Placed("a rule for the whole question"),
+            Placed("a row that is not there", "rows", 5, "text"),
+        ],
+        [rows],
+        [categories],
+    )
+    assert [(line, line.anchor) for line in lines] == [
+        ("the category 'AWS' appears twice", "id_k-categories"),
+        ("item #1: 'text' must be non-empty text", "id_rows-0-text"),
+        ("a rule for the whole question", ""),
+        ("a row that is not there", ""),
+    ]
+    assert categories.errors == {"categories": ["the category 'AWS' appears twice"]}
+    assert rows.forms[0].errors == {"text": ["item #1: 'text' must be non-empty text"]}
 
 
 def test_only_the_entrys_own_number_is_renumbered():
@@ -221,7 +294,7 @@ def test_a_refused_feedback_opens_its_fold(teacher, owned, monkeypatch):
         "problems",
         lambda question, **kw: (
             checked(question, **kw)
-            or [Problem("choice #2: 'feedback' must be text", ("choices", 1))]
+            or [Problem("choice #2: 'feedback' must be text", ("choices", 1, "feedback"))]
         ),
     )
     rows = [choice("A", True), choice("B"), choice("C"), choice("D")]
@@ -280,10 +353,135 @@ def test_an_incomplete_least_privilege_request_is_refused_beside_its_blank_field
     assert not Question.objects.filter(type="least_privilege").exists()
 
 
-def test_a_reference_problem_is_the_summarys_alone(teacher, owned):
+def test_a_request_context_the_engine_refuses_is_beside_the_context_its_fold_open(teacher, owned):
     quiz, _ = owned
-    reference = policy(stmt("Allow", "s3:ListBucket", "arn:aws:s3:::reports"))
-    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, **{"k-reference": reference})
+    allow = [("s3:GetObject", REPORT, '{"aws:username": {"a": 1}}')]
+    url, data = challenge_form(teacher, quiz, allow, DENY_ROWS)
     page, text = page_of(teacher.post(url, data))
-    assert f"must-allow request #1 (s3:GetObject on {REPORT}) is not allowed" in text
-    assert page.invalid == {} and page.links == {}
+    assert list(page.invalid) == ["id_allow-0-context"]
+    [message] = page.error_lists.values()
+    assert message.startswith("challenge must_allow #1: not a valid request:")
+    assert page.links == {"#id_allow-0-context": message}
+    assert page.open_folds == ["id_allow-0-context"]
+
+
+def test_an_unknown_action_is_beside_the_action(teacher, owned):
+    quiz, _ = owned
+    deny = [("", "", ""), ("s3:DeleteObjekt", REPORT, "")]
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, deny)
+    message = "challenge must_deny #2: unknown action 's3:DeleteObjekt'"
+    assert_beside(teacher.post(url, data), "id_deny-1-action", message)
+
+
+def test_a_request_both_allowed_and_denied_is_beside_the_deny_row(teacher, owned):
+    """The message names no row; its path does (the must-deny entry), and a blank row before
+    it does not move it."""
+    quiz, _ = owned
+    deny = [("", "", ""), ("s3:DeleteObject", REPORT, ""), ALLOW_ROWS[0]]
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, deny)
+    message = f"challenge: s3:GetObject on {REPORT} is both must_allow and must_deny"
+    assert_beside(teacher.post(url, data), "id_deny-2-action", message)
+
+
+# --- fields outside the rows -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reference,words",
+    [
+        (
+            policy(stmt("Allow", ["s3:GetObject", "s3:DeleteObject"], REPORT)),
+            [f"reference solution: must-deny request #1 (s3:DeleteObject on {REPORT}) is allowed"],
+        ),
+        (
+            policy(stmt("Allow", "s3:ListBucket", "arn:aws:s3:::reports")),
+            [
+                f"reference solution: must-allow request #1 (s3:GetObject on {REPORT}) is not "
+                "allowed: the engine decides ImplicitDeny",
+                "reference solution: it over-grants ",
+            ],
+        ),
+        (
+            '{\n  "Version": "2012-10-17",\n  "Statement": [\n}',
+            ["reference solution: Line 4, column 1: "],
+        ),
+    ],
+    ids=["allows-a-must-deny", "two-problems", "bad-json"],
+)
+def test_a_refused_reference_solution_is_beside_it(teacher, owned, reference, words):
+    """Each of the reference's problems is beside it, and each summary line links to it."""
+    quiz, _ = owned
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, **{"k-reference": reference})
+    response = teacher.post(url, data)
+    page, text = page_of(response)
+    assert page.invalid == {"id_k-reference": ["id_k-reference_error"]}
+    beside = page.error_lists.pop("id_k-reference_error")
+    assert page.error_lists == {}
+    summary = re.findall(r'<li><a href="#id_k-reference">([^<]*)</a></li>', text)
+    assert len(summary) == len(words) and beside == "".join(summary)
+    for line, start in zip(summary, words, strict=True):
+        assert line.startswith(start)
+        assert text.count(line) == 2, "only beside the field and in the summary"
+    # Nothing typed is lost: the reference as posted.
+    assert form_fields(response.content.decode())["k-reference"] == reference
+    assert not Question.objects.filter(type="least_privilege").exists()
+
+
+def test_a_scope_entry_that_is_no_arn_is_beside_the_scope(teacher, owned):
+    quiz, _ = owned
+    url, data = challenge_form(
+        teacher, quiz, ALLOW_ROWS, DENY_ROWS, **{"k-scope": "arn:aws:s3:::reports\nreports/*"}
+    )
+    page, text = page_of(teacher.post(url, data))
+    message = "challenge: scope entries are ARNs, not 'reports/*'"
+    assert page.invalid == {"id_k-scope": ["id_k-scope_helptext", "id_k-scope_error"]}
+    assert page.error_lists == {"id_k-scope_error": message}
+    assert page.links == {"#id_k-scope": message}
+
+
+def test_a_start_policy_that_already_solves_it_is_beside_the_start_policy(teacher, owned):
+    quiz, _ = owned
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, **{"k-start_policy": READ})
+    message = "challenge: the start_policy already solves the challenge: there is nothing to do"
+    assert_beside(teacher.post(url, data), "id_k-start_policy", message)
+
+
+@pytest.mark.parametrize(
+    "categories,message",
+    [
+        ("AWS\nCustomer\nAWS", "the category 'AWS' appears twice"),
+        ("AWS", "'categories' must be a list of at least 2 names"),
+    ],
+)
+def test_a_refused_category_list_is_beside_it(teacher, owned, categories, message):
+    quiz, _ = owned
+    rows = [
+        {"id": "", "text": "Hypervisor", "category": "AWS"},
+        {"id": "", "text": "Guest OS", "category": "Customer"},
+    ]
+    response = _create(teacher, quiz, "categorize", form_data(rows, {"categories": categories}))
+    assert_beside(response, "id_k-categories", message)
+    assert form_fields(response.content.decode())["k-categories"] == categories
+
+
+def test_an_expected_decision_the_engine_contradicts_is_beside_it(teacher, owned):
+    """Not the kind's check but the scenario's own (`Scenario.clean()`), about the field of
+    the policy editor that sets the case's `expect`."""
+    quiz, _ = owned
+    url, data = policy_form(teacher, quiz, **{"k-expect": "ExplicitDeny", "action": "save"})
+    message = "Scenario: the case expects ExplicitDeny but the engine decides Allow"
+    assert_beside(teacher.post(url, data), "id_k-expect", message)
+    assert not Question.objects.filter(type="policy_decision", owner__isnull=False).exists()
+
+
+@pytest.mark.parametrize(
+    "case,part",
+    [
+        ([], "case"),
+        ({"request": {}}, "expect"),  # no expected decision
+        ({"request": {}, "expect": "Allow"}, "case"),  # no valid request
+    ],
+)
+def test_the_scenario_check_says_which_part_of_the_case_it_is_about(case, part):
+    found = scenario_case_check(case)
+    assert found is not None and found[0] == part and found[1] == scenario_case_problem(case)

@@ -27,6 +27,7 @@ document.addEventListener("click", function (event) {
 // it still exists, else the editor that was just added.
 (function () {
   var remembered = null;
+  var reshaping = null;  // the button whose request is on its way
   // Only a request an op button made counts: a live update that starts while one merely has
   // focus (Tab pressed within the update's delay) must not send focus back into an editor.
   function byButton(event) {
@@ -36,6 +37,18 @@ document.addEventListener("click", function (event) {
   document.addEventListener("htmx:beforeRequest", function (event) {
     var button = byButton(event);
     if (button) remembered = { op: button.value, id: button.id };
+    if (button) reshaping = button;
+  });
+  // Leaving a field for a button fires the field's change event, and the live update it starts
+  // 100 ms later replaced (the editor's hx-sync) a button request still on its way: a key added
+  // or removed right after typing was lost on a busy server. The button's request carries every
+  // field and its answer redraws the result too, so an update while it is out is not sent.
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail.elt;
+    if (reshaping && elt !== reshaping && elt.contains(reshaping)) event.preventDefault();
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (byButton(event) === reshaping) reshaping = null;
   });
   document.addEventListener("htmx:afterSettle", function (event) {
     if (!byButton(event)) return;

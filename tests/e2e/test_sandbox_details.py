@@ -4,6 +4,7 @@ folds on a phone (the diagram under the steps, the request's context keys)."""
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import replace
 
 import pytest
@@ -189,3 +190,25 @@ def test_on_a_wide_screen_the_request_is_compact_with_its_keys_in_view(page):
     assert abs(arn["y"] - account["y"]) < 2 and account["x"] > arn["x"]  # side by side
     height = page.get_by_role("group", name="The request").bounding_box()["height"]
     assert height <= 1_180, f"the request is {height} px tall at 1280 px"
+
+
+def test_a_key_added_right_after_typing_is_not_lost_to_the_live_update(page):
+    """Leaving a field for a button fires the field's change event, whose live update starts
+    100 ms later; while a busy server had not answered the button, that update replaced its
+    request and the key was never added. The button's request carries what was typed."""
+
+    def busy(route):
+        if "op=add-context" in (route.request.post_data or ""):
+            time.sleep(0.4)  # the change event's update is sent meanwhile
+        route.continue_()
+
+    page.goto("/sandbox/")
+    page.route("**/sandbox/", busy)
+    page.get_by_label("Context key 1", exact=True).fill("aws:userid")
+    page.get_by_role("button", name="Add a key", exact=True).click()
+    added = page.get_by_label("Context key 10", exact=True)
+    expect(added).to_be_focused()
+    expect(page.get_by_label("Context key 1", exact=True)).to_have_value("aws:userid")
+    expect(page.locator("#context-summary")).to_have_text(
+        re.compile(r"^Context keys \(10\): aws:userid, ")
+    )

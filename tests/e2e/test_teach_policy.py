@@ -14,7 +14,13 @@ from quizzes.models import Question, Quiz
 from srm_trainer.accounts.roles import set_instructor
 from tests.conftest import give_mfa
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import make_user, no_horizontal_scroll, policy_editor, settled
+from tests.e2e.journeys import (
+    make_user,
+    no_horizontal_scroll,
+    policy_editor,
+    settled,
+    typed_and_left,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -190,8 +196,8 @@ def test_on_a_phone_the_folds_of_a_refused_save_open_on_what_was_refused(page, p
     where.get_by_label("New bank tags").fill("Not A Tag")
     keys.locator("> summary").click()
     phone.get_by_label("Context key 2", exact=True).fill("AWS:USERNAME")
+    typed_and_left(phone, phone.get_by_label("Context key 2", exact=True))
     expect(keys.locator(".note-error")).to_contain_text("appears twice")
-    settled(phone)
     keys.locator("> summary").click()  # closed again: the refused page opens it all the same
     expect(keys).not_to_have_attribute("open", "")
     phone.get_by_role("button", name="Save the question").click()

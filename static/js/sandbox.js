@@ -27,6 +27,7 @@ document.addEventListener("click", function (event) {
 // it still exists, else the editor that was just added.
 (function () {
   var remembered = null;
+  var reshaping = null;  // the button whose request is on its way
   // Only a request an op button made counts: a live update that starts while one merely has
   // focus (Tab pressed within the update's delay) must not send focus back into an editor.
   function byButton(event) {
@@ -36,6 +37,18 @@ document.addEventListener("click", function (event) {
   document.addEventListener("htmx:beforeRequest", function (event) {
     var button = byButton(event);
     if (button) remembered = { op: button.value, id: button.id };
+    if (button) reshaping = button;
+  });
+  // Leaving a field for a button fires the field's change event, and the live update it starts
+  // 100 ms later replaced (the editor's hx-sync) a button request still on its way: a key added
+  // or removed right after typing was lost on a busy server. The button's request carries every
+  // field and its answer redraws the result too, so an update while it is out is not sent.
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail.elt;
+    if (reshaping && elt !== reshaping && elt.contains(reshaping)) event.preventDefault();
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (byButton(event) === reshaping) reshaping = null;
   });
   document.addEventListener("htmx:afterSettle", function (event) {
     if (!byButton(event)) return;
@@ -53,6 +66,10 @@ document.addEventListener("click", function (event) {
     }
     if (!target) target = form.querySelector('button[name="op"][value="' + CSS.escape(remembered.op) + '"]');
     if (!target) target = form.querySelector("textarea, input");
+    // A key added by a suggestion ("Add aws:SourceIp") lands in the context fold, closed on a
+    // phone: open it, or focus would go nowhere and the new row be out of sight.
+    var fold = target && target.closest("details");
+    if (fold && !fold.open) fold.open = true;
     // A policy's textarea stands hidden behind its editor (policy-editor.bundle.js): focus that.
     if (target && !(window.policyEditorFocus && window.policyEditorFocus(target))) target.focus();
     remembered = null;
@@ -80,21 +97,28 @@ document.addEventListener("click", function (event) {
   });
 })();
 
-// The live result's folds (details[data-keep-open] with an id: the evaluation steps, the diagram,
-// every statement) come back from the server as the page draws them, on every live update (the
-// whole result is swapped). Keep each as its reader left it: remembered before a swap, put back
-// after it, and for a fold that comes back later (after an error had no steps to show). A fold
-// marked data-fold-narrow starts closed on a phone, where the diagram under the step list was
-// a screen and a half; its summary shows only there (site.css), so on a wider screen it opens.
+// The folds (details[data-keep-open] with an id: the result's evaluation steps, diagram and
+// every statement; the request's context keys) come back from the server as the page draws
+// them, on every live update (the whole result is swapped) or reshaping button (the whole
+// editor). Keep each as its reader left it: remembered before a swap, put back after it, and
+// for a fold that comes back later (after an error had no steps to show). A fold marked
+// data-fold-narrow starts closed on a phone, where the diagram under the step list was a
+// screen and a half and the context keys most of one; its summary shows only there (site.css),
+// so on a wider screen it opens. A fold in which an error appears opens (once: closed again by
+// its reader, it stays closed until another error comes).
 (function () {
   var KEPT = "details[data-keep-open][id]";
   var narrow = window.matchMedia("(max-width: 40rem)");
   var remembered = {};
+  var erred = {};
   function restore() {
     document.querySelectorAll(KEPT).forEach(function (fold) {
       var open = Object.prototype.hasOwnProperty.call(remembered, fold.id) ? remembered[fold.id]
         : fold.hasAttribute("data-fold-narrow") && narrow.matches ? false : fold.open;
       if (fold.hasAttribute("data-fold-narrow") && !narrow.matches) open = true;
+      var error = fold.querySelector(".note-error") !== null;
+      if (error && !erred[fold.id]) open = true;
+      erred[fold.id] = error;
       if (fold.open !== open) fold.open = open;
     });
   }

@@ -99,3 +99,29 @@ def tag_boxes(chosen) -> dict:
             for group, at in groups
         ],
     }
+
+
+# The question form's tags: each kind's ticked boxes and its box for new ones.
+TAG_FIELDS = (("misconceptions", "new_misconceptions"), ("tags", "new_tags"))
+
+
+@register.simple_tag
+def tags_fold(form) -> dict:
+    """Whether the question form's tags fold ("Where it belongs") is open, and its summary.
+    Most questions have no tag and both choosers are half a phone's screen: closed then, the
+    summary saying so; open when a tag is ticked or typed (what the question has is in view)
+    or a tag field is refused (its message in view)."""
+    chosen = 0
+    refused = False
+    for ticked, typed in TAG_FIELDS:
+        if ticked not in form.fields:
+            continue
+        boxes, new = form[ticked], form[typed]
+        chosen += len([value for value in boxes.value() or () if value])
+        chosen += len([tag for tag in str(new.value() or "").split(",") if tag.strip()])
+        refused = refused or bool(boxes.errors or new.errors)
+    words = f"{chosen} chosen" if chosen else "none chosen"
+    return {
+        "open": bool(chosen or refused),
+        "summary": f"Misconception tags and bank tags: {words}",
+    }

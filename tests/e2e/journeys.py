@@ -82,6 +82,15 @@ def settled(page: Page) -> None:
     page.wait_for_timeout(50)  # htmx's settle delay (20 ms) and its focus call after it
 
 
+def typed_and_left(page: Page, field) -> None:
+    """Leave `field` by Tab, as a person goes on, and let the live updates its typing and its
+    change event start (300 and 100 ms later) land: a button pressed while one is out replaces
+    it, and htmx logs the aborted request as a console error."""
+    field.press("Tab")
+    page.wait_for_timeout(400)
+    settled(page)
+
+
 # The editable part of the policy editor that stands in for an identity policy's textarea.
 IDENTITY_EDITOR = "textarea[name^='identity-'] + .policy-editor .cm-content"
 

@@ -1,6 +1,11 @@
-"""Smaller sandbox details: what the preset menu shows, limits that say so, step wording."""
+"""Smaller sandbox details: what the preset menu shows, limits that say so, step wording, the
+folds on a phone (the diagram under the steps, the request's context keys)."""
 
 from __future__ import annotations
+
+import re
+import time
+from dataclasses import replace
 
 import pytest
 from playwright.sync_api import expect
@@ -10,9 +15,10 @@ from srm_trainer.sandbox.state import (
     PolicyText,
     SandboxState,
     encode_permalink,
+    starter_state,
 )
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import IDENTITY_EDITOR
+from tests.e2e.journeys import IDENTITY_EDITOR, settled, typed_and_left
 
 pytestmark = pytest.mark.e2e
 
@@ -89,3 +95,124 @@ def test_on_a_wide_screen_the_diagram_shows_and_an_opened_fold_stays_open(page):
     expect(statements).to_have_attribute("open", "")
     expect(statements.locator(".policy-explain").first).to_contain_text("a Deny statement applied")
     expect(live.locator("figure.diagram")).to_be_visible()
+
+
+# The example's request context: the nine keys AWS would send for an IAM user.
+STARTER_KEYS = "Context keys (9): aws:username, aws:PrincipalType, aws:PrincipalArn and 6 more"
+NEEDS_MFA = (
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject",'
+    '"Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}'
+)
+
+
+def center(box) -> float:
+    return box["y"] + box["height"] / 2
+
+
+def test_on_a_phone_the_context_keys_are_folded_and_stay_as_opened(phone):
+    """The request was a screen and three quarters tall on a phone (1,465 px), nine context keys
+    half of it: folded there, the summary says which. Opened, each key is one line; the fold
+    stays open as the learner types (the summary follows) and adds or removes a key, and a
+    key added from a suggestion beside the closed fold opens it at the new key."""
+    phone.goto("/sandbox/")
+    request = phone.get_by_role("group", name="The request")
+    fold = phone.locator("#context-fold")
+    summary = fold.locator("summary")
+    expect(summary).to_have_text(STARTER_KEYS)
+    expect(fold).not_to_have_attribute("open", "")
+    key = phone.get_by_label("Context key 1", exact=True)
+    expect(key).to_be_hidden()
+    height = request.bounding_box()["height"]
+    assert height <= 900, f"the request is {height} px tall at 390 px"
+
+    summary.focus()
+    phone.keyboard.press("Enter")
+    expect(key).to_be_visible()
+    value = phone.get_by_label("Context key 1 value", exact=True)
+    remove = phone.get_by_role("button", name="Remove context key 1", exact=True)
+    boxes = [key.bounding_box(), value.bounding_box(), remove.bounding_box()]
+    assert max(map(center, boxes)) - min(map(center, boxes)) < 2, boxes  # one line
+    assert boxes[2]["width"] >= 24 and boxes[2]["height"] >= 24, boxes[2]
+    key.fill("aws:userid")
+    typed_and_left(phone, key)
+    expect(summary).to_have_text(re.compile(r"^Context keys \(9\): aws:userid, "))
+    expect(fold).to_have_attribute("open", "")
+
+    phone.get_by_role("button", name="Add a key", exact=True).focus()
+    phone.keyboard.press("Enter")
+    added = phone.get_by_label("Context key 10", exact=True)
+    expect(added).to_be_focused()
+    expect(fold).to_have_attribute("open", "")
+    expect(summary).to_contain_text("Context keys (10)")
+    settled(phone)
+    assert_accessible(phone)
+    phone.get_by_role("button", name="Remove context key 10", exact=True).click()
+    expect(added).to_have_count(0)
+    expect(fold).to_have_attribute("open", "")
+    settled(phone)
+
+    summary.click()
+    expect(key).to_be_hidden()
+    phone.locator(IDENTITY_EDITOR).first.fill(NEEDS_MFA)
+    suggestion = phone.get_by_role("button", name="Add aws:MultiFactorAuthPresent")
+    expect(suggestion).to_be_visible()
+    suggestion.click()
+    expect(added).to_be_focused()
+    expect(added).to_be_visible()
+    expect(added).to_have_value("aws:MultiFactorAuthPresent")
+
+
+def test_on_a_phone_context_keys_with_an_error_are_not_folded(phone):
+    """A key twice (names are case-insensitive) refuses the request: the fold opens on it, the
+    message beside the keys; closed again by the reader, it stays closed while they type."""
+    twice = (("aws:SourceIp", "203.0.113.10"), ("AWS:SOURCEIP", "198.51.100.7"))
+    phone.goto("/sandbox/?case=" + encode_permalink(replace(starter_state(), context=twice)))
+    fold = phone.locator("#context-fold")
+    expect(fold).to_have_attribute("open", "")
+    expect(fold.locator(".note-error")).to_contain_text("appears twice")
+    expect(phone.get_by_label("Context key 2", exact=True)).to_be_visible()
+    fold.locator("summary").click()
+    phone.get_by_label("Action", exact=True).fill("s3:PutObject")
+    expect(phone.locator("#arn-hint")).to_contain_text("s3:PutObject")
+    settled(phone)
+    expect(fold).not_to_have_attribute("open", "")
+
+
+def test_on_a_wide_screen_the_request_is_compact_with_its_keys_in_view(page):
+    page.goto("/sandbox/")
+    expect(page.locator("#context-fold summary")).to_be_hidden()
+    rows = page.locator(".context-row")
+    expect(rows).to_have_count(9)
+    expect(page.get_by_label("Context key 9 value", exact=True)).to_be_visible()
+    assert rows.first.bounding_box()["height"] <= 40
+    arn = page.get_by_label("Resource ARN").bounding_box()
+    account = page.get_by_label("Resource account").bounding_box()
+    assert abs(arn["y"] - account["y"]) < 2 and account["x"] > arn["x"]  # side by side
+    height = page.get_by_role("group", name="The request").bounding_box()["height"]
+    assert height <= 1_180, f"the request is {height} px tall at 1280 px"
+
+
+def test_a_key_added_right_after_typing_is_not_lost_to_the_live_update(page, console):
+    """Leaving a field for a button fires the field's change event, whose live update starts
+    100 ms later; while a busy server had not answered the button, that update replaced its
+    request and the key was never added. The button's request carries what was typed."""
+
+    def busy(route):
+        if "op=add-context" in (route.request.post_data or ""):
+            time.sleep(0.4)  # the change event's update is sent meanwhile
+        route.continue_()
+
+    # On a slow machine the typing's own update (300 ms) may be out before the click: the
+    # button's request replaces that one (its target the result, #live), which htmx logs. The
+    # button's request (its target the form) must never be the one aborted.
+    console.allow(r"^htmx:(afterRequest|sendAbort), \[object HTMLElement\]$")
+    page.goto("/sandbox/")
+    page.route("**/sandbox/", busy)
+    page.get_by_label("Context key 1", exact=True).fill("aws:userid")
+    page.get_by_role("button", name="Add a key", exact=True).click()
+    added = page.get_by_label("Context key 10", exact=True)
+    expect(added).to_be_focused()
+    expect(page.get_by_label("Context key 1", exact=True)).to_have_value("aws:userid")
+    expect(page.locator("#context-summary")).to_have_text(
+        re.compile(r"^Context keys \(10\): aws:userid, ")
+    )

@@ -143,6 +143,52 @@ def test_the_aws_keys_are_prefilled_visibly(client):
     assert 'value="aws:PrincipalArn"' in body
 
 
+CONTEXT = {
+    "ctx-0-key": "aws:SourceIp",
+    "ctx-0-value": "203.0.113.10",
+    "ctx-1-key": "",
+    "ctx-1-value": "",
+    "ctx-2-key": "aws:SecureTransport",
+    "ctx-2-value": "true",
+    "ctx-3-key": "aws:username",
+    "ctx-3-value": "alice",
+    "ctx-4-key": "aws:PrincipalType",
+    "ctx-4-value": "User",
+}
+
+
+def test_each_context_key_is_a_row_whose_controls_say_which_key(client):
+    """A key, its value and its remove button named by the row's number (not by the key's
+    name, which the reader may be retyping), inside a fold that the page draws open (a phone's
+    script closes it) and whose summary names the keys."""
+    body = client.post("/sandbox/", {**form(**CONTEXT), "op": "evaluate"}).content.decode()
+    assert (
+        '<details id="context-fold" class="context-fold" data-keep-open data-fold-narrow open>'
+        in body
+    )
+    assert (
+        '<span id="context-summary">Context keys (5): aws:SourceIp, aws:SecureTransport, '
+        "aws:username and 2 more</span>" in body
+    )
+    assert '<label class="visually-hidden" for="ctx-2-key">Context key 3</label>' in body
+    assert '<label class="visually-hidden" for="ctx-2-value">Context key 3 value</label>' in body
+    assert re.search(
+        r'<button type="submit" name="op" value="remove-context:2"[^>]*>'
+        r'<span aria-hidden="true">×</span><span class="visually-hidden">Remove context key 3</span>',
+        body,
+    )
+
+
+def test_a_live_update_renames_the_context_summary(client):
+    """Typing swaps the result, not the form: the fold's summary comes along, out of band."""
+    body = live(client, **{"ctx-0-key": "aws:SourceIp", "ctx-0-value": "1.2.3.4"}).content.decode()
+    assert (
+        '<span id="context-summary" hx-swap-oob="true">Context keys (1): aws:SourceIp</span>'
+        in body
+    )
+    assert 'hx-swap-oob="true">No context keys</span>' in live(client).content.decode()
+
+
 def test_without_javascript_the_form_posts_and_renders_the_whole_page(client):
     response = client.post("/sandbox/", {**form(), "op": "evaluate"})
     body = response.content.decode()

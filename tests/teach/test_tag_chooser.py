@@ -363,3 +363,38 @@ def test_the_editor_reads_as_many_queries_however_many_questions_use_tags(
     teacher.get(url)  # the modules changed: their menu is read again once
     assert queries() == few
     assert "Extra 2" in misconception_chooser(teacher.get(url).content.decode())
+
+
+# --- both choosers in one fold ("Where it belongs"): closed while the question has no tag -------
+
+
+def tags_fold(body: str) -> tuple[bool, str, str]:
+    """Whether the fold around both tag choosers is open, its summary, and what is inside."""
+    found = re.search(r'<details class="tags-fold"( open)?>\s*<summary>([^<]*)</summary>', body)
+    assert found, "no tags fold"
+    inside = body[found.end() : body.index("</section>", found.end())]
+    return bool(found.group(1)), found.group(2), inside
+
+
+def test_a_question_without_tags_has_both_choosers_folded_saying_so(teacher, owned):
+    quiz, _ = owned
+    body = teacher.get(reverse("teach:question-create", args=[quiz.pk, "true_false"])).content
+    opened, summary, inside = tags_fold(body.decode())
+    assert (opened, summary) == (False, "Misconception tags and bank tags: none chosen")
+    assert 'id="id_misconceptions_help"' in inside and 'id="id_tags_help"' in inside
+
+
+def test_a_question_with_a_tag_has_its_tags_in_view(teacher, question):
+    opened, summary, _ = tags_fold(teacher.get(edit_url(question)).content.decode())
+    assert (opened, summary) == (True, "Misconception tags and bank tags: 1 chosen")
+
+
+def test_typed_tags_open_the_fold_and_a_refused_one_is_in_view(teacher, question):
+    data = page_form(teacher, question)
+    data.pop("misconceptions")
+    data.update(new_tags="week-3, exam", action="add")
+    body = teacher.post(edit_url(question), data).content.decode()
+    assert tags_fold(body)[:2] == (True, "Misconception tags and bank tags: 2 chosen")
+    data.update(new_tags="s3!", action="save")
+    opened, _, inside = tags_fold(teacher.post(edit_url(question), data).content.decode())
+    assert opened and "“s3!” is not a tag" in inside

@@ -62,6 +62,28 @@ def rows(text: str) -> str:
     return str(max(4, min(24, (text or "").count("\n") + 2)))
 
 
+# How many context keys a folded request names in its summary; the rest are counted.
+SUMMARY_KEYS = 3
+
+
+@register.filter
+def context_words(context) -> str:
+    """The summary of the folded request context: how many keys and the first few names
+    ("Context keys (9): aws:username, aws:PrincipalType, aws:PrincipalArn and 6 more"), so
+    a reader knows what is inside without opening it."""
+    rows = list(context)
+    if not rows:
+        return "No context keys"
+    named = [key for key, _ in rows if key][:SUMMARY_KEYS]
+    words = f"Context keys ({len(rows)})"
+    if named:
+        words += ": " + ", ".join(named)
+    more = len(rows) - len(named)
+    if more and named:
+        words += f" and {more} more"
+    return words
+
+
 @register.filter
 def drawn_notes(analysis, ids) -> list[str]:
     """Every editor's notes for a live update, kept by what they say (`panel.drawn_notes`)."""

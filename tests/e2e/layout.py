@@ -84,6 +84,18 @@ FULL_SIZE_COMPACT = """() => [...document.querySelectorAll('.button-compact')]
   .map(b => `compact button "${b.textContent.trim()}" is drawn full-size`)"""
 
 
+# A list laid out as a row (display flex or grid) keeps its items' bullets unless told not to,
+# and Chromium draws each one just before its item: over the end of the item before it (the
+# sandbox's tool tabs read "One reques•t Many request•s").
+ROW_BULLETS = """() => [...document.querySelectorAll('ul > li, ol > li')]
+  .filter(li => li.getClientRects().length)
+  .filter(li => ['flex', 'inline-flex', 'grid', 'inline-grid']
+      .includes(getComputedStyle(li.parentElement).display))
+  .filter(li => getComputedStyle(li).display === 'list-item'
+      && getComputedStyle(li).listStyleType !== 'none'
+      && getComputedStyle(li, '::marker').content !== 'none')
+  .map(li => `a bullet drawn over a row of items: "${li.textContent.trim().slice(0, 40)}"`)"""
+
 def layout_problems(page) -> list[str]:
     """Every problem the checks above find in the page as it is now."""
     return [
@@ -98,4 +110,5 @@ def layout_problems(page) -> list[str]:
         *page.evaluate(SMALL_SVG_TEXT),
         *page.evaluate(SQUEEZED),
         *page.evaluate(FULL_SIZE_COMPACT),
+        *page.evaluate(ROW_BULLETS),
     ]

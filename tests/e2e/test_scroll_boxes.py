@@ -52,6 +52,18 @@ def lesson_table(page):
     return page.locator(".prose .table-scroll").filter(has_text="DynamoDB")
 
 
+def scrolls_as_a_named_stop_on_a_phone(page, box, said: str) -> None:
+    """At 390 px `box` overflows, and so is a keyboard stop named `said` that the arrow keys
+    scroll (what the stop is for)."""
+    page.set_viewport_size(PHONE)
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "it should scroll at 390 px"
+    expect(box).to_have_js_property("tabIndex", 0)
+    expect(page.get_by_role("group", name=said, exact=True)).to_have_count(1)
+    assert tab_stops_on(page, box)
+    page.keyboard.press("ArrowRight")
+    expect(box).not_to_have_js_property("scrollLeft", 0)
+
+
 def test_a_lesson_table_is_a_tab_stop_only_while_it_scrolls(page):
     page.goto(LESSON)
     box = lesson_table(page)
@@ -60,13 +72,7 @@ def test_a_lesson_table_is_a_tab_stop_only_while_it_scrolls(page):
     expect(box).to_have_accessible_name(NAME)
     assert not tab_stops_on(page, box)
 
-    page.set_viewport_size(PHONE)
-    assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "the table should scroll at 390 px"
-    expect(box).to_have_js_property("tabIndex", 0)
-    expect(page.get_by_role("group", name=SAID, exact=True)).to_have_count(1)
-    assert tab_stops_on(page, box)
-    page.keyboard.press("ArrowRight")  # what the stop is for
-    expect(box).not_to_have_js_property("scrollLeft", 0)
+    scrolls_as_a_named_stop_on_a_phone(page, box, SAID)
 
     # Focused when it stops overflowing, it keeps its stop (focus is not thrown to the page's
     # start) until focus moves on; then it is passed over again.
@@ -98,13 +104,7 @@ def test_a_code_block_is_a_named_tab_stop_only_while_it_scrolls(page):
     is_plain_text(code)
     assert not tab_stops_on(page, code)
 
-    page.set_viewport_size(PHONE)
-    assert code.evaluate("b => b.scrollWidth > b.clientWidth"), "it should scroll at 390 px"
-    expect(code).to_have_js_property("tabIndex", 0)
-    expect(page.get_by_role("group", name=POLICY_SAID, exact=True)).to_have_count(1)
-    assert tab_stops_on(page, code)
-    page.keyboard.press("ArrowRight")
-    expect(code).not_to_have_js_property("scrollLeft", 0)
+    scrolls_as_a_named_stop_on_a_phone(page, code, POLICY_SAID)
 
     # Focused when it stops overflowing, it keeps its stop and its name until focus moves on.
     page.set_viewport_size(DESKTOP)

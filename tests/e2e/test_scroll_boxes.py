@@ -64,6 +64,15 @@ def scrolls_as_a_named_stop_on_a_phone(page, box, said: str) -> None:
     expect(box).not_to_have_js_property("scrollLeft", 0)
 
 
+def fits_again_at_desktop_still_a_stop(page, box) -> None:
+    """Back at 1280 px `box` no longer overflows, but it has focus, so it keeps its stop
+    (taking it would throw focus to the page's start)."""
+    page.set_viewport_size(DESKTOP)
+    page.wait_for_function("b => b.scrollWidth <= b.clientWidth", arg=box.element_handle())
+    page.wait_for_timeout(100)  # the resize has been seen
+    assert box.evaluate("b => b === document.activeElement && b.tabIndex === 0")
+
+
 def test_a_lesson_table_is_a_tab_stop_only_while_it_scrolls(page):
     page.goto(LESSON)
     box = lesson_table(page)
@@ -76,10 +85,7 @@ def test_a_lesson_table_is_a_tab_stop_only_while_it_scrolls(page):
 
     # Focused when it stops overflowing, it keeps its stop (focus is not thrown to the page's
     # start) until focus moves on; then it is passed over again.
-    page.set_viewport_size(DESKTOP)
-    page.wait_for_function("b => b.scrollWidth <= b.clientWidth", arg=box.element_handle())
-    page.wait_for_timeout(100)  # the resize has been seen
-    assert box.evaluate("b => b === document.activeElement && b.tabIndex === 0")
+    fits_again_at_desktop_still_a_stop(page, box)
     page.keyboard.press("Tab")
     expect(box).to_have_js_property("tabIndex", -1)
     expect(box).to_have_accessible_name(NAME)
@@ -107,10 +113,7 @@ def test_a_code_block_is_a_named_tab_stop_only_while_it_scrolls(page):
     scrolls_as_a_named_stop_on_a_phone(page, code, POLICY_SAID)
 
     # Focused when it stops overflowing, it keeps its stop and its name until focus moves on.
-    page.set_viewport_size(DESKTOP)
-    page.wait_for_function("b => b.scrollWidth <= b.clientWidth", arg=code.element_handle())
-    page.wait_for_timeout(100)  # the resize has been seen
-    assert code.evaluate("b => b === document.activeElement && b.tabIndex === 0")
+    fits_again_at_desktop_still_a_stop(page, code)
     expect(code).to_have_accessible_name(POLICY_SAID)
     page.keyboard.press("Tab")
     is_plain_text(code)

@@ -37,10 +37,12 @@ def _orm_beside_playwright():
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(tmp_path_factory):
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     """A file database, not SQLite's shared in-memory one: a browser sends requests at once
     (autosave beside a click), and in memory one of them fails with "table is locked" where a
-    file database waits its turn, as in production."""
+    file database waits its turn, as in production. Elsewhere each xdist worker's database
+    gets its own name, as pytest-django's own fixture gives it (which this one replaces):
+    without it two workers on PostgreSQL both created `test_postgres`."""
     from django.conf import settings
 
     db = settings.DATABASES["default"]

@@ -96,6 +96,7 @@ ROW_BULLETS = """() => [...document.querySelectorAll('ul > li, ol > li')]
       && getComputedStyle(li, '::marker').content !== 'none')
   .map(li => `a bullet drawn over a row of items: "${li.textContent.trim().slice(0, 40)}"`)"""
 
+
 def layout_problems(page) -> list[str]:
     """Every problem the checks above find in the page as it is now."""
     return [

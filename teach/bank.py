@@ -208,9 +208,13 @@ class QuestionOffers:
     them by topic), and the bank categories in use (of questions not archived), read
     together."""
 
-    misconceptions: list[tuple[str, int]]
     categories: list[str]
     misconception_uses: list[tuple[str, int | None, int]]
+
+    @property
+    def misconceptions(self) -> list[tuple[str, int]]:
+        """(tag, how many questions carry it), by tag: the uses summed over the modules."""
+        return tag_groups.totals(self.misconception_uses)
 
 
 def question_offers(user) -> QuestionOffers:
@@ -225,7 +229,7 @@ def question_offers(user) -> QuestionOffers:
         if isinstance(tags, list):
             counts.update({(t, module) for t in tags if isinstance(t, str)})
     uses = [(tag, module, n) for (tag, module), n in counts.items()]
-    return QuestionOffers(tag_groups.totals(uses), sorted(categories), uses)
+    return QuestionOffers(sorted(categories), uses)
 
 
 def tag_menu(uses: list[tuple[str, int | None, int]]) -> list[tuple]:

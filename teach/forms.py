@@ -354,6 +354,7 @@ class QuestionForm(forms.Form):
         known = {"misconceptions": list(known_misconceptions), "tags": list(known_tags)}
         # The modules (the menu's own kept rows), read only if there is something to group.
         modules = KEPT_MODULE_MENUS["pk"].get() if any(known.values()) else []
+        order = [key for key, _title in modules]
         own = _module_key(self._current("module"))
         for name, uses in known.items():
             offered = dict(tag_groups.totals(uses))
@@ -367,7 +368,7 @@ class QuestionForm(forms.Form):
             ordered = sorted(offered.items(), key=lambda kv: (-kv[1], kv[0]))
             field = cast(TagChoiceField, self.fields[name])
             field.choices = [(tag, f"{tag} ({count})" if count else tag) for tag, count in ordered]
-            homes = tag_groups.home_modules(uses, [key for key, _title in modules])
+            homes = tag_groups.home_modules(uses, order)
             field.groups = tag_groups.group_tags(
                 [tag for tag, _count in ordered], homes, modules, first=own, ticked=current
             )

@@ -36,8 +36,9 @@ document.addEventListener("click", function (event) {
   }
   document.addEventListener("htmx:beforeRequest", function (event) {
     var button = byButton(event);
-    if (button) remembered = { op: button.value, id: button.id };
-    if (button) reshaping = button;
+    if (!button) return;
+    remembered = { op: button.value, id: button.id };
+    reshaping = button;
   });
   // Leaving a field for a button fires the field's change event, and the live update it starts
   // 100 ms later replaced (the editor's hx-sync) a button request still on its way: a key added

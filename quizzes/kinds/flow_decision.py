@@ -16,7 +16,7 @@ from django import forms
 from quizzes.kinds import netlab_common as nl
 from quizzes.kinds.base import Grade, Kind, Problem, full_marks
 from srm_trainer.netlab import NetlabError, parse_network
-from srm_trainer.netlab.case import flow_mismatches
+from srm_trainer.netlab.case import flow_expect_mismatches
 
 CASE_FIELDS = ("name", "doc", "network", "flow", "expect")
 
@@ -37,19 +37,14 @@ class FlowDecision(Kind):
             return [Problem("'case' must be a flow case: a mapping with network and flow", at)]
         unknown = sorted(set(case) - set(CASE_FIELDS))
         if unknown:
-            return [Problem(f"case: unknown field {unknown[0]!r}", at)]
+            return [Problem(f"case: unknown field {unknown[0]!r}", (*at, unknown[0]))]
         if not isinstance(question.data.get("ask_hop", False), bool):
             return [Problem("'ask_hop' must be true or false", ("ask_hop",))]
         try:
             result = nl.run_flow(case["network"], case["flow"])
         except NetlabError as exc:
             return [nl.engine_problem(exc, at, "case")]
-        mismatches = flow_mismatches(result, case.get("expect"))
-        if mismatches:
-            return [
-                Problem(f"case: the engine disagrees with expect: {mismatches[0]}", (*at, "expect"))
-            ]
-        return []
+        return nl.expect_problems(flow_expect_mismatches(result, case.get("expect")), at)
 
     def hop_choices(self, question) -> list[tuple[str, str]]:
         network = parse_network(question.data["case"]["network"], "network")

@@ -76,6 +76,16 @@ def check(challenge: dict, text: str) -> dict:
     }
 
 
+def _flow_error_path(exc: NetlabError, key: str, n: int) -> tuple:
+    """Where the engine's refusal of flow `n` of `key` points in the challenge: the engine
+    names a flow field `flow.port` (here: that flow's `port`) or a network field
+    `network.subnets[0].cidr` (the challenge's network)."""
+    name, _, rest = exc.path.partition(".")
+    if name == "flow":
+        return nl.error_path(("challenge", key, n), rest)
+    return nl.error_path(("challenge",), exc.path)
+
+
 class FlowFix(Kind):
     value = "flow_fix"
     label = "Fix the network rules"
@@ -100,22 +110,33 @@ class FlowFix(Kind):
             ]
         unknown = sorted(set(ch) - {"network", "must_allow", "must_block"})
         if unknown:
-            return [Problem(f"challenge: unknown field {unknown[0]!r}", at)]
+            return [Problem(f"challenge: unknown field {unknown[0]!r}", (*at, unknown[0]))]
         for key in ("must_allow", "must_block"):
             flows = ch.get(key)
             if not isinstance(flows, list) or not 1 <= len(flows) <= MAX_FLOWS:
-                return [Problem(f"challenge: '{key}' must be a list of 1 to {MAX_FLOWS} flows", at)]
+                where = (*at, key) if key in ch else at  # a missing key has no place of its own
+                return [
+                    Problem(f"challenge: '{key}' must be a list of 1 to {MAX_FLOWS} flows", where)
+                ]
             for n, flow in enumerate(flows):
                 try:
                     nl.run_flow(ch["network"], flow)
                 except NetlabError as exc:
-                    where = (*at, key, n) if exc.path.startswith("flow") else (*at,)
-                    return [Problem(f"challenge {key} #{n + 1}: {exc.message}", where)]
+                    return [
+                        Problem(
+                            f"challenge {key} #{n + 1}: {exc.message}",
+                            _flow_error_path(exc, key, n),
+                        )
+                    ]
         if not thorough:
             return []
         start = check(ch, rules_of(ch["network"]))
         if start["counterexample"] is None:
-            return [Problem("challenge: the starting network already passes every flow", at)]
+            return [
+                Problem(
+                    "challenge: the starting network already passes every flow", (*at, "network")
+                )
+            ]
         reference = question.data.get("reference")
         if reference is None:
             return []

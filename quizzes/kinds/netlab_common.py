@@ -13,6 +13,7 @@ from typing import Any
 
 from quizzes.kinds.base import Problem
 from srm_trainer.netlab import NetlabError, Trace, parse_flow, parse_network, trace
+from srm_trainer.netlab.case import Mismatch
 
 MAX_JSON_CHARS = 20_000  # a learner's edited rules; far above any question's network
 
@@ -53,6 +54,17 @@ def error_path(prefix: tuple, path: str) -> tuple:
 
 def engine_problem(exc: NetlabError, prefix: tuple, what: str) -> Problem:
     return Problem(f"{what}: {exc.message}", error_path(prefix, exc.path))
+
+
+def expect_problems(mismatches: list[Mismatch], prefix: tuple) -> list[Problem]:
+    """The first way the engine's result differs from the case's `expect`, placed at the key
+    under `expect` it is about (the `expect` itself when the check names no key)."""
+    if not mismatches:
+        return []
+    where, words = mismatches[0]
+    return [
+        Problem(f"case: the engine disagrees with expect: {words}", (*prefix, "expect", *where))
+    ]
 
 
 def verdict(result: Trace) -> str:

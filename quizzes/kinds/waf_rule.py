@@ -15,7 +15,8 @@ from django import forms
 from quizzes.kinds import netlab_common as nl
 from quizzes.kinds.base import Grade, Kind, Problem, full_marks
 from srm_trainer.netlab import NetlabError, evaluate_waf_case
-from srm_trainer.netlab.case import waf_mismatches
+from srm_trainer.netlab.case import waf_expect_mismatches
+from srm_trainer.netlab.waf import NOT_PROTECTABLE
 
 DEFAULT = "Default_Action"
 CASE_FIELDS = (
@@ -28,6 +29,17 @@ def _decision(question):
     result = evaluate_waf_case(question.data["case"])
     index = question.data.get("ask_index")
     return result.decisions[-1 if index is None else index], len(result.decisions)
+
+
+def _attachment_path(case: dict) -> tuple:
+    """Where a web ACL that cannot be attached goes wrong: the `resource` when it is one no web
+    ACL protects; the web ACL's `Scope` when the resource is the default (not written); the
+    case when both are written and it is the pair that disagrees."""
+    if case.get("resource") in NOT_PROTECTABLE:
+        return ("case", "resource")
+    if "resource" not in case and "Scope" in case["web_acl"]:
+        return ("case", "web_acl", "Scope")
+    return ("case",)
 
 
 class WafRule(Kind):
@@ -49,13 +61,18 @@ class WafRule(Kind):
             return [Problem("'case' must be a WAF case: a mapping with web_acl and request(s)", at)]
         unknown = sorted(set(case) - set(CASE_FIELDS))
         if unknown:
-            return [Problem(f"case: unknown field {unknown[0]!r}", at)]
+            return [Problem(f"case: unknown field {unknown[0]!r}", (*at, unknown[0]))]
         try:
             result = evaluate_waf_case(case)
         except NetlabError as exc:
             return [nl.engine_problem(exc, at, "case")]
         if not result.attachable:
-            return [Problem(f"case: the web ACL cannot protect this resource: {result.reason}", at)]
+            return [
+                Problem(
+                    f"case: the web ACL cannot protect this resource: {result.reason}",
+                    _attachment_path(case),
+                )
+            ]
         index = question.data.get("ask_index")
         if index is not None and (
             isinstance(index, bool)
@@ -68,12 +85,7 @@ class WafRule(Kind):
                     ("ask_index",),
                 )
             ]
-        mismatches = waf_mismatches(result, case.get("expect"))
-        if mismatches:
-            return [
-                Problem(f"case: the engine disagrees with expect: {mismatches[0]}", (*at, "expect"))
-            ]
-        return []
+        return nl.expect_problems(waf_expect_mismatches(result, case.get("expect")), at)
 
     def rule_choices(self, question) -> list[tuple[str, str]]:
         raw = question.data["case"]["web_acl"].get("Rules") or []

@@ -84,69 +84,138 @@ def run_case(name: str, case: Any) -> tuple[dict[str, Any], list[str], Trace | W
     return waf_line(name, waf), waf_mismatches(waf, expect), waf
 
 
+Mismatch = tuple[tuple[str | int, ...], str]  # where under `expect` it differs, and how
+
+
 def flow_mismatches(result: Trace, expect: Any) -> list[str]:
     """How a traced flow differs from a case's `expect` (none: []), in words; the CLI's
-    `--check` and the flow question kind's validation both ask here."""
+    `--check` asks here."""
+    return [words for _, words in flow_expect_mismatches(result, expect)]
+
+
+def flow_expect_mismatches(result: Trace, expect: Any) -> list[Mismatch]:
+    """`flow_mismatches` with the place under `expect` each one is about (`("reply",)`,
+    `("blocked_at", "layer")`), so the flow question kind can point at that key's line."""
     if expect is None:
         return []
     if not isinstance(expect, dict):
-        return ["expect must be an object"]
-    out = []
+        return [((), "expect must be an object")]
+    out: list[Mismatch] = []
     if "request" in expect and expect["request"] != result.request:
-        out.append(f"request: expected {expect['request']}, got {result.request}")
+        out.append((("request",), f"request: expected {expect['request']}, got {result.request}"))
     if "reply" in expect and expect["reply"] != result.reply:
-        out.append(f"reply: expected {expect['reply']}, got {result.reply}")
+        out.append((("reply",), f"reply: expected {expect['reply']}, got {result.reply}"))
     want = expect.get("blocked_at")
     if want is not None:
         hop = result.blocked_at
-        if hop is None:
-            out.append(f"blocked_at: expected {want}, but nothing blocked")
+        if not isinstance(want, dict):
+            out.append((("blocked_at",), "blocked_at must be an object"))
+        elif hop is None:
+            out.append((("blocked_at",), f"blocked_at: expected {want}, but nothing blocked"))
         else:
             got = hop.to_dict()
             for key, value in want.items():
                 if got.get(key) != value:
-                    out.append(f"blocked_at.{key}: expected {value!r}, got {got.get(key)!r}")
+                    out.append(
+                        (
+                            ("blocked_at", key),
+                            f"blocked_at.{key}: expected {value!r}, got {got.get(key)!r}",
+                        )
+                    )
     return out
 
 
 def waf_mismatches(result: WafResult, expect: Any) -> list[str]:
-    """How a WAF result differs from a case's `expect` (none: []), in words; shared by the
-    CLI's `--check` and the WAF question kind's validation."""
+    """How a WAF result differs from a case's `expect` (none: []), in words; the CLI's
+    `--check` asks here."""
+    return [words for _, words in waf_expect_mismatches(result, expect)]
+
+
+def waf_expect_mismatches(result: WafResult, expect: Any) -> list[Mismatch]:
+    """`waf_mismatches` with the place under `expect` each one is about (`("action",)`,
+    `("requests", 1, "rule")`, `("counts", "Block")`), so the WAF question kind can point at
+    that key's line. An `expect` of the wrong shape is a mismatch too, never a crash."""
     if expect is None:
         return []
     if not isinstance(expect, dict):
-        return ["expect must be an object"]
-    out = []
+        return [((), "expect must be an object")]
+    out: list[Mismatch] = []
     if "attachable" in expect and expect["attachable"] != result.attachable:
-        out.append(f"attachable: expected {expect['attachable']}, got {result.attachable}")
+        out.append(
+            (
+                ("attachable",),
+                f"attachable: expected {expect['attachable']}, got {result.attachable}",
+            )
+        )
     if not result.attachable:
         if expect.get("attachable", True):
-            out.append(f"the web ACL cannot be attached: {result.reason}")
+            where = ("attachable",) if "attachable" in expect else ()
+            out.append((where, f"the web ACL cannot be attached: {result.reason}"))
         return out
-    checks = []
-    if "action" in expect:
-        checks.append({"index": len(result.decisions) - 1, **{k: expect[k] for k in expect
-                       if k in ("action", "rule", "labels", "status", "absent_labels")}})  # fmt: skip
-    checks.extend(expect.get("requests") or [])
-    for check in checks:
-        index = check.get("index", 0)
-        if not 0 <= index < len(result.decisions):
-            out.append(f"request {index} does not exist")
+    # (where the check is written, the check, the request it is about unless it names one)
+    checks: list[tuple[tuple[str | int, ...], dict[str, Any], int]] = []
+    if "action" in expect:  # about the last request
+        top = {k: expect[k] for k in expect if k in _REQUEST_CHECKS}
+        checks.append(((), top, len(result.decisions) - 1))
+    more = expect.get("requests") or []
+    if not isinstance(more, list):
+        out.append((("requests",), "requests must be a list of objects"))
+        more = []
+    for j, check in enumerate(more):
+        if not isinstance(check, dict):
+            out.append((("requests", j), f"requests[{j}] must be an object"))
             continue
-        d = result.decisions[index]
-        for key in ("action", "rule", "status"):
-            if key in check and check[key] != getattr(d, key):
-                out.append(f"request {index}: {key} expected {check[key]!r}, got "
-                           f"{getattr(d, key)!r}")  # fmt: skip
-        for label in check.get("labels", []):
-            if label not in d.labels and not any(x.endswith(":" + label) for x in d.labels):
-                out.append(f"request {index}: label {label!r} missing (has {list(d.labels)})")
-        for label in check.get("absent_labels", []):
-            if label in d.labels or any(x.endswith(":" + label) for x in d.labels):
-                out.append(f"request {index}: label {label!r} present")
-    if "counts" in expect:
+        checks.append((("requests", j), check, 0))
+    for at, check, default in checks:
+        out.extend(_request_mismatches(result, at, check, default))
+    counts = expect.get("counts")
+    if "counts" in expect and not isinstance(counts, dict):
+        out.append((("counts",), "counts must be an object (action: number)"))
+    elif counts:
         got = Counter(d.action for d in result.decisions)
-        for action, n in expect["counts"].items():
+        for action, n in counts.items():
             if got.get(action, 0) != n:
-                out.append(f"counts.{action}: expected {n}, got {got.get(action, 0)}")
+                out.append(
+                    (("counts", action), f"counts.{action}: expected {n}, got {got.get(action, 0)}")
+                )
+    return out
+
+
+_REQUEST_CHECKS = ("action", "rule", "labels", "status", "absent_labels")
+
+
+def _request_mismatches(
+    result: WafResult, at: tuple[str | int, ...], check: dict[str, Any], default: int
+) -> list[Mismatch]:
+    """How one request's decision differs from one check (`at`: where the check is written;
+    `default`: the request's index when the check names none)."""
+    index = check.get("index", default)
+    if isinstance(index, bool) or not isinstance(index, int):
+        return [((*at, "index"), f"index must be a whole number, not {index!r}")]
+    if not 0 <= index < len(result.decisions):
+        return [((*at, "index") if "index" in check else at, f"request {index} does not exist")]
+    d = result.decisions[index]
+    out: list[Mismatch] = []
+    for key in ("action", "rule", "status"):
+        if key in check and check[key] != getattr(d, key):
+            out.append(
+                (
+                    (*at, key),
+                    f"request {index}: {key} expected {check[key]!r}, got {getattr(d, key)!r}",
+                )
+            )
+    for key, want_present in (("labels", True), ("absent_labels", False)):
+        labels = check.get(key, [])
+        if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+            out.append(((*at, key), f"{key} must be a list of label names"))
+            continue
+        for n, label in enumerate(labels):
+            present = label in d.labels or any(x.endswith(":" + label) for x in d.labels)
+            if want_present and not present:
+                words = f"request {index}: label {label!r} missing (has {list(d.labels)})"
+            elif present and not want_present:
+                words = f"request {index}: label {label!r} present"
+            else:
+                continue
+            out.append(((*at, key, n), words))
     return out

@@ -479,15 +479,19 @@ def _headers(raw: Any, path: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def parse_requests(raw_list: list[Any], path: str = "requests") -> list[WafRequest]:
-    """Expand `repeat`/`every`, then order by time (stable): index i is the i-th to arrive."""
+def parse_requests(
+    raw_list: list[Any], path: str = "requests", *, single: bool = False
+) -> list[WafRequest]:
+    """Expand `repeat`/`every`, then order by time (stable): index i is the i-th to arrive.
+    `single`: the list wraps a case's one `request`, so errors name `request.ip`, the field
+    as written, not `request[0].ip`."""
     templates = f.array(raw_list, path, limit=MAX_TEMPLATES, what="requests")
     if not templates:
         raise NetlabError("missing_field", f"{path} holds no request", path=path)
     out: list[WafRequest] = []
     clock = 0.0
     for i, raw in enumerate(templates):
-        p = f"{path}[{i}]"
+        p = path if single else f"{path}[{i}]"
         f.obj(raw, p, allowed=_REQUEST_FIELDS, required=("ip",))
         ip_text = f.string(raw["ip"], f"{p}.ip", limit=64)
         try:
@@ -913,7 +917,7 @@ def evaluate_waf_case(case: dict[str, Any], *, acl: WebAcl | None = None) -> Waf
     if ("request" in case) == ("requests" in case):
         raise NetlabError("missing_field", "a WAF case has either request or requests",
                           path="request")  # fmt: skip
-    requests = (parse_requests([case["request"]], "request") if "request" in case
+    requests = (parse_requests([case["request"]], "request", single=True) if "request" in case
                 else parse_requests(case["requests"]))  # fmt: skip
     body_limit = None
     if "body_inspection_limit_kb" in case:

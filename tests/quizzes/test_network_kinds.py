@@ -72,6 +72,208 @@ def test_a_case_the_engine_cannot_parse_is_refused_with_its_path():
     assert problem.path[:4] == ("case", "network", "subnets", 0)
 
 
+# --- where a problem points: as deep as the check knows ------------------------------------
+
+
+def _set(*path, value):
+    """A change to a question's data: put `value` at `path` (the last step's key or index)."""
+
+    def change(data: dict) -> None:
+        *parents, last = path
+        node = data
+        for step in parents:
+            node = node[step]
+        node[last] = value
+
+    return change
+
+
+def _drop(*path):
+    def change(data: dict) -> None:
+        *parents, last = path
+        node = data
+        for step in parents:
+            node = node[step]
+        del node[last]
+
+    return change
+
+
+def _both(*changes):
+    def change(data: dict) -> None:
+        for one in changes:
+            one(data)
+
+    return change
+
+
+# The builders' questions: the flow's reply is blocked by network ACL `edge`; the WAF burst is
+# 150 requests, the last ones blocked by the rate rule; the flow-fix starts broken.
+PROBLEM_PATHS = [
+    ("flow_decision", _set("case", "colour", value="blue"), ("case", "colour"), "unknown field"),
+    (
+        "flow_decision",
+        _set("case", "expect", value={"request": "allowed", "reply": "allowed"}),
+        ("case", "expect", "reply"),
+        "reply: expected allowed, got blocked",
+    ),
+    (
+        "flow_decision",
+        _set("case", "expect", value={"blocked_at": {"layer": "network_acl", "resource": "x"}}),
+        ("case", "expect", "blocked_at", "resource"),
+        "blocked_at.resource: expected 'x', got 'edge'",
+    ),
+    (
+        "flow_decision",
+        _set("case", "expect", value={"blocked_at": "edge"}),
+        ("case", "expect", "blocked_at"),
+        "blocked_at must be an object",
+    ),
+    (
+        "flow_decision",
+        _set("case", "expect", value="allowed"),
+        ("case", "expect"),
+        "expect must be an object",
+    ),
+    (
+        "flow_decision",
+        _set("case", "network", "subnets", 0, "cidr", value="10.9.0.0/24"),
+        ("case", "network", "subnets", 0, "cidr"),
+        "is not inside the VPC",
+    ),
+    (
+        "flow_decision",
+        _set("case", "flow", "port", value="http"),
+        ("case", "flow", "port"),
+        "flow.port must be a whole number",
+    ),
+    ("waf_rule", _set("case", "colour", value="blue"), ("case", "colour"), "unknown field"),
+    (
+        "waf_rule",
+        _set("case", "expect", value={"action": "Block", "rule": "watch-admin"}),
+        ("case", "expect", "rule"),
+        "request 149: rule expected 'watch-admin', got 'rate'",
+    ),
+    (
+        "waf_rule",
+        _set(
+            "case", "expect", value={"requests": [{"index": 0}, {"index": 149, "action": "Allow"}]}
+        ),
+        ("case", "expect", "requests", 1, "action"),
+        "request 149: action expected 'Allow', got 'Block'",
+    ),
+    (
+        "waf_rule",
+        _set("case", "expect", value={"requests": [{"index": 150, "action": "Allow"}]}),
+        ("case", "expect", "requests", 0, "index"),
+        "request 150 does not exist",
+    ),
+    (
+        "waf_rule",
+        _set("case", "expect", value={"requests": [{"index": "last"}]}),
+        ("case", "expect", "requests", 0, "index"),
+        "index must be a whole number",
+    ),
+    (
+        "waf_rule",
+        _set("case", "expect", value={"action": "Block", "labels": ["seen", "admin"]}),
+        ("case", "expect", "labels", 0),
+        "label 'seen' missing",
+    ),
+    (
+        "waf_rule",
+        _set("case", "expect", value={"counts": {"Block": 7, "Allow": 100}}),
+        ("case", "expect", "counts", "Block"),
+        "counts.Block: expected 7, got 50",
+    ),
+    (
+        "waf_rule",
+        _set("case", "expect", value={"counts": 150}),
+        ("case", "expect", "counts"),
+        "counts must be an object",
+    ),
+    (
+        "waf_rule",
+        _both(_drop("case", "requests"), _set("case", "request", value={"ip": "nope"})),
+        ("case", "request", "ip"),
+        "request.ip: 'nope' is not an IP address",
+    ),
+    (
+        "waf_rule",
+        _set("case", "resource", value="NLB"),
+        ("case", "resource"),
+        "cannot protect this resource",
+    ),
+    (
+        "waf_rule",
+        _both(_drop("case", "resource"), _set("case", "web_acl", "Scope", value="CLOUDFRONT")),
+        ("case", "web_acl", "Scope"),
+        "cannot protect this resource",
+    ),
+    (  # both written: it is the pair that disagrees, so the case as a whole
+        "waf_rule",
+        _set("case", "web_acl", "Scope", value="CLOUDFRONT"),
+        ("case",),
+        "cannot protect this resource",
+    ),
+    (
+        "flow_fix",
+        _set("challenge", "colour", value="blue"),
+        ("challenge", "colour"),
+        "unknown field",
+    ),
+    (
+        "flow_fix",
+        _set("challenge", "must_block", value="ssh"),
+        ("challenge", "must_block"),
+        "'must_block' must be a list of 1 to 12 flows",
+    ),
+    (  # a missing key has no place of its own
+        "flow_fix",
+        _drop("challenge", "must_block"),
+        ("challenge",),
+        "'must_block' must be a list of 1 to 12 flows",
+    ),
+    (
+        "flow_fix",
+        _set("challenge", "must_block", 0, "port", value="ssh"),
+        ("challenge", "must_block", 0, "port"),
+        "must_block #1: flow.port must be a whole number",
+    ),
+    (
+        "flow_fix",
+        _set("challenge", "must_allow", 0, "colour", value="blue"),
+        ("challenge", "must_allow", 0, "colour"),
+        "must_allow #1: flow.colour is not a field here",
+    ),
+    (
+        "flow_fix",
+        _set("challenge", "network", "subnets", 0, "cidr", value="10.9.0.0/24"),
+        ("challenge", "network", "subnets", 0, "cidr"),
+        "is not inside the VPC",
+    ),
+    (
+        "flow_fix",
+        _set("challenge", "network", value=web_network(ephemeral=True, ssh_world=False)),
+        ("challenge", "network"),
+        "the starting network already passes every flow",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "change", "path", "words"),
+    PROBLEM_PATHS,
+    ids=[f"{kind}-{words}" for kind, _, _, words in PROBLEM_PATHS],
+)
+def test_a_problem_points_at_the_field_it_is_about(kind, change, path, words):
+    q = make_question(kind)
+    change(q.data)
+    [problem] = q.problems()
+    assert words in problem.message
+    assert problem.path == path
+
+
 # --- waf_rule -------------------------------------------------------------------------------
 
 

@@ -12,7 +12,8 @@ not know is reported as a warning and ignored, so a later version can add option
 from __future__ import annotations
 
 import json
-from json.decoder import JSONObject  # type: ignore[attr-defined]
+import re
+from json.decoder import scanstring  # type: ignore[attr-defined]
 from json.scanner import py_make_scanner  # type: ignore[attr-defined]
 from typing import Any
 
@@ -169,34 +170,55 @@ def export_bank(questions, name: str = "") -> str:
 
 
 class _Object(dict):
-    """A JSON object that remembers where it starts in the text (an offset)."""
+    """A JSON object that remembers where it starts in the text (an offset), and where each of
+    its keys is written (`key_offsets`: a problem with one field is placed at that key)."""
 
     offset: int = 0
+    key_offsets: dict[str, int] = {}  # each object sets its own
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")  # the whitespace JSON allows between tokens
 
 
 def _located_loads(text: str) -> Any:
-    """`json.loads`, except that every object is an `_Object` knowing its offset, and a key
-    written twice is refused (the standard decoder silently keeps the last one)."""
+    """`json.loads`, except that every object is an `_Object` knowing its offset and its keys'
+    offsets, and a key written twice is refused at its second place (the standard decoder
+    silently keeps the last one)."""
     decoder = json.JSONDecoder()
 
-    def pairs_hook(pairs):
-        obj = _Object()
-        for key, value in pairs:
-            if key in obj:
-                raise _Duplicate(key)
-            obj[key] = value
-        return obj
-
     def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):
-        start = s_and_end[1] - 1
-        try:
-            obj, end = JSONObject(s_and_end, strict, scan_once, object_hook, pairs_hook, memo)
-        except _Duplicate as exc:
-            if exc.offset is None:
-                exc.offset = start
-            raise
-        obj.offset = start
-        return obj, end
+        # The standard object parser hands its hook the pairs without their places, so the
+        # object is read here (the values, strings and numbers still by `json`'s scanner).
+        s, end = s_and_end  # `end` is just past the "{"
+        obj = _Object()
+        obj.offset, obj.key_offsets = end - 1, {}
+        end = _SPACE.match(s, end).end()
+        if s[end : end + 1] == "}":
+            return obj, end + 1
+        while True:
+            if s[end : end + 1] != '"':
+                raise json.JSONDecodeError(
+                    "Expecting property name enclosed in double quotes", s, end
+                )
+            at = end
+            key, end = scanstring(s, end + 1, strict)
+            end = _SPACE.match(s, end).end()
+            if s[end : end + 1] != ":":
+                raise json.JSONDecodeError("Expecting ':' delimiter", s, end)
+            end = _SPACE.match(s, end + 1).end()
+            try:
+                value, end = scan_once(s, end)
+            except StopIteration as exc:
+                raise json.JSONDecodeError("Expecting value", s, exc.value) from None
+            if key in obj:
+                raise _Duplicate(key, at)
+            obj[key], obj.key_offsets[key] = value, at
+            end = _SPACE.match(s, end).end()
+            if s[end : end + 1] == "}":
+                return obj, end + 1
+            if s[end : end + 1] != ",":
+                raise json.JSONDecodeError("Expecting ',' delimiter", s, end)
+            end = _SPACE.match(s, end + 1).end()
 
     decoder.parse_object = parse_object  # type: ignore[attr-defined]  # read by py_make_scanner
     decoder.scan_once = py_make_scanner(decoder)  # type: ignore[attr-defined]
@@ -204,8 +226,8 @@ def _located_loads(text: str) -> Any:
 
 
 class _Duplicate(Exception):
-    def __init__(self, key: str) -> None:
-        self.key, self.offset = key, None
+    def __init__(self, key: str, offset: int) -> None:
+        self.key, self.offset = key, offset
 
 
 class _Reader:
@@ -220,19 +242,26 @@ class _Reader:
             return line_col(self.text, obj.offset)
         return None, None
 
-    def error(self, obj: Any, message: str) -> TransferError:
-        line, column = self.where(obj)
+    def where_key(self, obj: Any, key: str | None) -> tuple[int | None, int | None]:
+        """The place of `key` in `obj` when the file writes it there, else of `obj`."""
+        if isinstance(obj, _Object) and key in obj.key_offsets:
+            return line_col(self.text, obj.key_offsets[key])
+        return self.where(obj)
+
+    def error(self, obj: Any, message: str, key: str | None = None) -> TransferError:
+        """A problem placed at `key` of `obj` (the field it is about), else at `obj`."""
+        line, column = self.where_key(obj, key)
         return TransferError(message, line, column)
 
-    def obj(self, value: Any, what: str, parent: Any) -> _Object:
+    def obj(self, value: Any, what: str, parent: Any, key: str | None = None) -> _Object:
         if not isinstance(value, _Object):
-            raise self.error(parent, f"{what} must be an object {{...}}")
+            raise self.error(parent, f"{what} must be an object {{...}}", key)
         return value
 
     def known(self, obj: _Object, fields: tuple[str, ...], what: str) -> None:
         for key in obj:
             if key not in fields:
-                line, _ = self.where(obj)
+                line, _ = self.where_key(obj, key)
                 self.warnings.append(
                     f"Line {line}: {what} has a field this version does not know, {key!r}: "
                     "it is ignored."
@@ -243,34 +272,42 @@ class _Reader:
         if value is None and not required:
             return ""
         if not isinstance(value, str) or (required and not value.strip()):
-            raise self.error(obj, f"{what}: '{key}' must be non-empty text")
+            raise self.error(obj, f"{what}: '{key}' must be non-empty text", key)
         return value
 
     def int_field(self, obj: _Object, key: str, what: str, default: int) -> int:
         value = obj.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 32767:
-            raise self.error(obj, f"{what}: '{key}' must be a whole number from 0, not {value!r}")
+            raise self.error(
+                obj, f"{what}: '{key}' must be a whole number from 0, not {value!r}", key
+            )
         return value
 
     def bool_field(self, obj: _Object, key: str, what: str, default: bool) -> bool:
         value = obj.get(key, default)
         if not isinstance(value, bool):
-            raise self.error(obj, f"{what}: '{key}' must be true or false, not {value!r}")
+            raise self.error(obj, f"{what}: '{key}' must be true or false, not {value!r}", key)
         return value
 
     def locator(self, question: _Object):
-        """Where a problem's path points: ("data", "choices", 1) is that choice's object."""
+        """Where a problem's path points: the deepest place on it the file has. A key is
+        placed at the key itself (`("data", "choices", 1, "text")` at that choice's `"text"`);
+        a list item at its object's `{` (a text or number in a list has no place of its own,
+        so at its list's key). A path deeper than the data stops at the last place it has."""
 
         def locate(path: tuple) -> tuple[int | None, int | None]:
-            node, best = question, question
+            node, best = question, question.offset
             for step in path:
                 try:
-                    node = node[step]
+                    child = node[step]
                 except (KeyError, IndexError, TypeError):
                     break
                 if isinstance(node, _Object):
-                    best = node
-            return self.where(best)
+                    best = node.key_offsets.get(step, best)
+                elif isinstance(child, _Object):
+                    best = child.offset
+                node = child
+            return line_col(self.text, best)
 
         return locate
 
@@ -286,7 +323,7 @@ def parse(text: str) -> Bundle:
     except PolicyError as exc:
         raise TransferError(exc.message, exc.line, exc.column) from None
     except _Duplicate as exc:
-        line, column = line_col(text, exc.offset or 0)
+        line, column = line_col(text, exc.offset)
         raise TransferError(
             f"the key {exc.key!r} appears twice in one object", line, column
         ) from None
@@ -296,22 +333,23 @@ def parse(text: str) -> Bundle:
     _check_header(reader, document)
     kind = document.get("kind")
     if kind not in ("quiz", "bank"):
-        raise reader.error(document, f'\'kind\' must be "quiz" or "bank", not {kind!r}')
+        raise reader.error(document, f'\'kind\' must be "quiz" or "bank", not {kind!r}', "kind")
     top_fields = ("format", "version", "kind", "questions") + (
         ("quiz",) if kind == "quiz" else ("name",)
     )
     reader.known(document, top_fields, "the file")
     quiz = None
     if kind == "quiz":
-        quiz = _read_quiz(reader, reader.obj(document.get("quiz"), "'quiz'", document))
+        quiz = _read_quiz(reader, reader.obj(document.get("quiz"), "'quiz'", document, "quiz"))
     raw_questions = document.get("questions")
     if not isinstance(raw_questions, list):
-        raise reader.error(document, "'questions' must be a list")
+        raise reader.error(document, "'questions' must be a list", "questions")
     if len(raw_questions) > MAX_QUESTIONS:
         raise reader.error(
             document,
             f"the file has {len(raw_questions)} questions; one import takes at most "
             f"{MAX_QUESTIONS} (split the file)",
+            "questions",
         )
     questions = [
         _read_question(reader, raw, n, document) for n, raw in enumerate(raw_questions, start=1)
@@ -327,7 +365,7 @@ def parse(text: str) -> Bundle:
         seen[q.slug] = q
     name = document.get("name", "") if kind == "bank" else ""
     if not isinstance(name, str):
-        raise reader.error(document, "'name' must be text")
+        raise reader.error(document, "'name' must be text", "name")
     return Bundle(questions=questions, quiz=quiz, name=name, warnings=reader.warnings)
 
 
@@ -341,15 +379,19 @@ def _check_header(reader: _Reader, document: _Object) -> None:
             document,
             f"this is not a question file of this app: 'format' must be {FORMAT!r}, not "
             f"{document.get('format')!r}",
+            "format",
         )
     version = document.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise reader.error(document, f"'version' must be a whole number, not {version!r}")
+        raise reader.error(
+            document, f"'version' must be a whole number, not {version!r}", "version"
+        )
     if version > VERSION:
         raise reader.error(
             document,
             f"the file is format version {version}, written by a newer version of the app; "
             f"this one reads version {VERSION}",
+            "version",
         )
 
 
@@ -359,17 +401,21 @@ def _read_quiz(reader: _Reader, obj: _Object) -> QuizDraft:
     line, _ = reader.where(obj)
     module = obj.get("module")
     if module is not None and not isinstance(module, str):
-        raise reader.error(obj, f"{what}: 'module' must be a module's slug or null")
+        raise reader.error(obj, f"{what}: 'module' must be a module's slug or null", "module")
     feedback = obj.get("feedback", "immediate")
     if feedback not in ("immediate", "end"):
-        raise reader.error(obj, f'{what}: \'feedback\' must be "immediate" or "end"')
+        raise reader.error(obj, f'{what}: \'feedback\' must be "immediate" or "end"', "feedback")
     time_limit = obj.get("time_limit")
     if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(time_limit, int)):
-        raise reader.error(obj, f"{what}: 'time_limit' must be whole minutes or null (no limit)")
+        raise reader.error(
+            obj, f"{what}: 'time_limit' must be whole minutes or null (no limit)", "time_limit"
+        )
     draw_rules = obj.get("draw_rules", [])
     if not isinstance(draw_rules, list) or not all(isinstance(r, dict) for r in draw_rules):
         raise reader.error(
-            obj, f'{what}: \'draw_rules\' must be a list of {{"module" or "category", "count"}}'
+            obj,
+            f'{what}: \'draw_rules\' must be a list of {{"module" or "category", "count"}}',
+            "draw_rules",
         )
     return QuizDraft(
         slug=reader.text_field(obj, "slug", what),
@@ -393,28 +439,30 @@ def _read_quiz(reader: _Reader, obj: _Object) -> QuizDraft:
 
 
 def _read_question(reader: _Reader, raw: Any, n: int, document: _Object) -> QuestionDraft:
-    obj = reader.obj(raw, f"question #{n}", document)
+    obj = reader.obj(raw, f"question #{n}", document, "questions")
     slug = reader.text_field(obj, "slug", f"question #{n}")
     what = f"question {slug!r}"
     reader.known(obj, QUESTION_FIELDS, what)
     line, _ = reader.where(obj)
     data = obj.get("data", {})
     if not isinstance(data, dict):
-        raise reader.error(obj, f"{what}: 'data' must be an object")
+        raise reader.error(obj, f"{what}: 'data' must be an object", "data")
     misconceptions = obj.get("misconceptions", [])
     if not isinstance(misconceptions, list) or not all(
         isinstance(m, str) and m.strip() for m in misconceptions
     ):
-        raise reader.error(obj, f"{what}: 'misconceptions' must be a list of tags")
+        raise reader.error(
+            obj, f"{what}: 'misconceptions' must be a list of tags", "misconceptions"
+        )
     tags = obj.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
-        raise reader.error(obj, f"{what}: 'tags' must be a list of bank tags")
+        raise reader.error(obj, f"{what}: 'tags' must be a list of bank tags", "tags")
     for key in ("module", "lesson", "level"):
         if obj.get(key) is not None and not isinstance(obj[key], str):
-            raise reader.error(obj, f"{what}: '{key}' must be text or null")
+            raise reader.error(obj, f"{what}: '{key}' must be text or null", key)
     scenario = None
     if obj.get("scenario") is not None:
-        raw_scenario = reader.obj(obj["scenario"], f"{what}: 'scenario'", obj)
+        raw_scenario = reader.obj(obj["scenario"], f"{what}: 'scenario'", obj, "scenario")
         reader.known(raw_scenario, SCENARIO_FIELDS, f"{what}'s scenario")
         scenario = ScenarioDraft(
             slug=reader.text_field(raw_scenario, "slug", f"{what}'s scenario"),

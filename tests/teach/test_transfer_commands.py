@@ -98,9 +98,9 @@ def test_a_bad_file_exits_with_its_line_and_writes_nothing(instructor, tmp_path)
     }
     text = json.dumps(document, indent=2)
     path.write_text(text, encoding="utf-8")
-    # The bad question's "data" object: the line before its "answer".
-    line = next(n for n, t in enumerate(text.splitlines()) if '"maybe"' in t)
-    column = text.splitlines()[line - 1].index("{") + 1
+    # The bad question's "answer" key itself.
+    line = next(n for n, t in enumerate(text.splitlines(), start=1) if '"maybe"' in t)
+    column = text.splitlines()[line - 1].index('"answer"') + 1
     with pytest.raises(CommandError) as caught:
         call_command("import_questions", str(path), "--format", "json", "--owner", "ines")
     message = str(caught.value)

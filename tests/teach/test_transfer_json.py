@@ -161,9 +161,96 @@ def test_one_bad_question_changes_nothing_and_names_its_line(instructor):
     lines = text.splitlines()
     error = caught.value.errors[0]
     assert "'correct' must be true or false" in error.message
-    # The line and column point at the bad choice's object.
-    assert lines[error.line - 1][error.column - 1] == "{"
-    assert '"correct": "yes"' in "\n".join(lines[error.line - 1 : error.line + 4])
+    # The line and column point at the bad choice's "correct" key, not at its object.
+    assert lines[error.line - 1][error.column - 1 :] == '"correct": "yes",'
+
+
+def _drop_key(key):
+    def change(data: dict) -> None:
+        del data["case"]["flow"][key]
+
+    return change
+
+
+def _set_in(value, *path):
+    def change(data: dict) -> None:
+        *parents, last = path
+        for step in parents:
+            data = data[step]
+        data[last] = value
+
+    return change
+
+
+# (kind, a change to its data, the text the error must point at, its words). The place is the
+# first character of that text in the file, which must be there exactly once; "{ " before it
+# stands for the "{" of the object that holds it.
+PLACES = [
+    (  # a nested field: the second choice's "text" key, not the choice's object
+        "single",
+        _set_in("", "choices", 1, "text"),
+        '"text": ""',
+        "choice #2: 'text' must be non-empty text",
+    ),
+    (  # a list item that is an object: its "{"
+        "single",
+        _set_in("", "choices", 1, "id"),
+        '{ "id": ""',
+        "choice #2 has no id",
+    ),
+    (  # a list item that is a text has no place of its own: its list's key
+        "categorize",
+        _set_in(["AWS", "Customer", "AWS"], "categories"),
+        '"categories": [',
+        "the category 'AWS' appears twice",
+    ),
+    (  # the kind's path goes under `expect` (the engine's result differs there)
+        "flow_decision",
+        _set_in({"reply": "allowed", "request": "allowed"}, "case", "expect"),
+        '"reply": "allowed"',
+        "the engine disagrees with expect: reply: expected allowed, got blocked",
+    ),
+    (  # the path names a key the data does not have: the deepest key it does have
+        "flow_decision",
+        _drop_key("protocol"),
+        '"flow": {',
+        "flow.protocol is required",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "change", "at", "words"), PLACES, ids=[p[3] for p in PLACES])
+def test_a_problem_is_placed_at_the_line_and_column_of_its_field(
+    instructor, kind, change, at, words
+):
+    question = make_question(kind, owner=instructor, source=Source.AUTHORED, lesson=None)
+    document = json.loads(json_format.export_bank([question], "b"))
+    change(document["questions"][0]["data"])
+    Question.objects.all().delete()
+    text = json_format.dump(document)
+    marker = at.removeprefix("{ ")
+    assert text.count(marker) == 1
+    offset = text.index(marker)
+    if marker != at:
+        offset = text.rindex("{", 0, offset)
+    line = text.count("\n", 0, offset) + 1
+    column = offset - text.rfind("\n", 0, offset)
+
+    with pytest.raises(TransferError) as caught:
+        importer.run(text, "json", owner=instructor)
+
+    [error] = caught.value.errors
+    assert words in error.message
+    assert (error.line, error.column) == (line, column)
+
+
+def test_a_key_written_twice_is_refused_at_its_second_place(instructor):
+    text = '{"format": "srm-trainer-questions",\n "version": 1,\n "version": 1}'
+    with pytest.raises(TransferError) as caught:
+        importer.run(text, "json", owner=instructor)
+    [error] = caught.value.errors
+    assert "the key 'version' appears twice in one object" in error.message
+    assert (error.line, error.column) == (3, 2)
 
 
 def test_a_scenario_that_the_engine_contradicts_is_refused(instructor):

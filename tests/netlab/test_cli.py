@@ -69,6 +69,15 @@ def test_check_fails_on_a_mismatch_and_says_which(tmp_path, capsys):
     assert "reply: expected allowed, got blocked" in err
 
 
+def test_check_reports_an_expect_of_the_wrong_shape_as_a_mismatch(tmp_path, capsys):
+    waf = json.loads((CASES / "waf_rules.json").read_text())[0]
+    cases = [_flow_case(blocked_at="edge"), {**waf, "expect": {"counts": 3, "labels": 5}}]
+    assert main(["eval", "--check", _case(tmp_path, cases)]) == 1
+    err = capsys.readouterr().err
+    assert "blocked_at must be an object" in err
+    assert "counts must be an object" in err
+
+
 def test_check_passes_on_every_shipped_case(capsys):
     files = sorted(str(p) for p in CASES.glob("*.json"))
     assert main(["eval", "--check", *files]) == 0

@@ -49,9 +49,7 @@ def test_staff_pick_an_owner_in_fields_named_for_their_field(browser, base_url, 
     owner.click()
     search = page.locator(".select2-container--open .select2-search__field")
     expect(search).to_have_accessible_name("Owner:")
-    # Only the names: the open list's other findings are select2's and Django's own (the
-    # combobox says aria-owns, not aria-controls; the highlighted option's colours).
-    assert [v for v in serious_violations(page) if v.startswith(NAMES)] == []
+    assert serious_violations(page) == []  # open too (test_admin_autocomplete_list.py)
     search.fill("ine")
     page.get_by_role("option", name="ines").click()
     expect(owner).to_have_accessible_name(re.compile(r"^Owner:.* ines$"))
@@ -69,6 +67,8 @@ def test_staff_pick_an_owner_in_fields_named_for_their_field(browser, base_url, 
     page.goto("/admin/quizzes/question/add/")  # every autocomplete field, not only a quiz's
     expect(page.locator(f".field-scenario {COMBOBOX}")).to_have_accessible_name("Scenario:")
     expect(page.locator(f".field-owner {COMBOBOX}")).to_have_accessible_name("Owner:")
+    # Only the names: this page's other finding is Django's tag chooser (filter_horizontal),
+    # whose search icon has an aria-label its role does not allow, not an autocomplete field.
     assert [v for v in serious_violations(page) if v.startswith(NAMES)] == []
 
     icon = page.request.get("/favicon.ico")  # asked for directly: the same icon, no 404

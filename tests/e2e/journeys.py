@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import Page, expect
@@ -80,6 +82,20 @@ def settled(page: Page) -> None:
         ".htmx-added')"
     )
     page.wait_for_timeout(50)  # htmx's settle delay (20 ms) and its focus call after it
+
+
+@contextmanager
+def answered(page: Page) -> Iterator[None]:
+    """Wait, after the edit made inside, for the live update it starts to be answered and
+    swapped in. An edit while an update is out starts another that replaces it (the forms'
+    `hx-sync`), and htmx logs the aborted one as a console error: on a busy machine the delay
+    a test leaves between two edits can outlast the update's own (300 ms in the sandbox). For
+    edits a Tab cannot follow (Tab indents in a policy editor); fields have `typed_and_left`."""
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.request.headers.get("hx-request") == "true"
+    ):
+        yield
+    settled(page)
 
 
 def typed_and_left(page: Page, field) -> None:

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from quizzes.models import Question
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import policy_editor, settled, sign_up
+from tests.e2e.journeys import answered, policy_editor, settled, sign_up
 from tests.quizzes.builders import make_quiz
 
 pytestmark = pytest.mark.e2e
@@ -65,20 +65,23 @@ def test_completion_offers_an_action_name_and_taking_it_updates_the_result(page)
 def test_completion_offers_the_statements_condition_keys_and_operators(page):
     page.goto("/sandbox/")
     editor = policy_editor(page, IDENTITY)
-    editor.fill(
-        '{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",\n  "Condition": {""}}]}'
-    )
+    # Each edit's live update answered before the next edit (see `answered`).
+    with answered(page):
+        editor.fill(
+            '{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",\n  "Condition": {""}}]}'
+        )
     for _ in range(5):
         editor.press("ArrowLeft")
-    editor.press_sequentially("StringEq", delay=30)
+    with answered(page):
+        editor.press_sequentially("StringEq", delay=30)
     options = page.locator(".cm-tooltip-autocomplete [role=option]")
     expect(options.filter(has_text=re.compile(r"^StringEquals$")).first).to_be_visible()
     # CodeMirror ignores Enter for its `interactionDelay` (75 ms) after the list last changed, so
     # a list still refiltering is not accepted by accident: pause as a person would.
     page.wait_for_timeout(200)
-    editor.press("Enter")
+    with answered(page):
+        editor.press("Enter")
     expect(line(editor, 2)).to_have_text(re.compile(r'"Condition": \{"StringEquals\w*"\}'))
-    settled(page)
     editor.press("End")
     for _ in range(4):
         editor.press("ArrowLeft")
@@ -143,10 +146,10 @@ def test_focus_moved_on_stays_there_when_the_live_update_lands(page):
 def test_format_lays_the_policy_out_and_refuses_broken_json(page):
     page.goto("/sandbox/")
     editor = policy_editor(page, IDENTITY)
-    editor.fill(
-        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}'
-    )
-    settled(page)
+    with answered(page):  # Format's edit starts a live update too: not while this one is out
+        editor.fill(
+            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}'
+        )
     page.get_by_role("button", name=f"Format {IDENTITY}").click()
     expect(line(editor, 2)).to_have_text('  "Version": "2012-10-17",')
     expect(page.locator("textarea[name='identity-0-text']")).to_have_value(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.journeys import IDENTITY_EDITOR
+from tests.e2e.journeys import IDENTITY_EDITOR, answered
 
 pytestmark = pytest.mark.e2e
 
@@ -92,9 +92,10 @@ def test_the_rate_limit_says_slow_down_in_the_result_panel(page, console, settin
     principal = page.get_by_label("Principal (who calls)")
     alert = page.locator("#live").get_by_role("alert")
     for n in range(8):  # a fixed window may roll over once: type on until refused
-        principal.fill(f"arn:aws:iam::111122223333:user/user{n}")
-        page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(400)
+        # Each typing answered before the next (the load state "networkidle", reached once the
+        # page had loaded, never waited): the next would replace an update still on its way.
+        with answered(page):
+            principal.fill(f"arn:aws:iam::111122223333:user/user{n}")
         if alert.count():
             break
     refused_and_kept(page, "Slow down")

@@ -142,5 +142,7 @@ def test_tools_on_a_phone_are_accessible(page, url):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(url)
     page.get_by_role("button", name=re.compile("^(Evaluate all|Summarise|Compare)$")).click()
-    expect(page.locator("#results")).not_to_contain_text("appear here")
+    # "The table appears here." until the answer lands ("appear here" matched only Compare's
+    # placeholder: on the other two axe ran while the form was still dimmed).
+    expect(page.locator("#results")).not_to_contain_text(re.compile(r"appears? here"))
     assert_accessible(page)

@@ -19,6 +19,7 @@ from srm_trainer.sandbox.state import (
 )
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.journeys import IDENTITY_EDITOR, settled, typed_and_left
+from tests.e2e.layout import layout_problems
 
 pytestmark = pytest.mark.e2e
 
@@ -160,6 +161,39 @@ def test_on_a_phone_the_context_keys_are_folded_and_stay_as_opened(phone):
     expect(added).to_be_focused()
     expect(added).to_be_visible()
     expect(added).to_have_value("aws:MultiFactorAuthPresent")
+
+
+def test_on_a_phone_the_principals_quick_choices_take_two_lines_and_work_by_keyboard(phone):
+    """The principal's five quick choices took three lines at 390 px (95 px under the field).
+    In two, each is still a button of at least 24 px a side, reached by Tab with its focus
+    drawn, that Enter presses (the field takes the choice; focus stays on the button)."""
+    phone.goto("/sandbox/")
+    principal = phone.get_by_label("Principal (who calls)")
+    choices = phone.locator("#principal-help").get_by_role("button")
+    expect(choices).to_have_text(
+        ["IAM user", "Role session", "Federated user", "AWS service", "Anonymous"]
+    )
+    boxes = [choice.bounding_box() for choice in choices.all()]
+    lines = sorted({round(center(box)) for box in boxes})
+    assert len(lines) <= 2, f"the quick choices take {len(lines)} lines at 390 px: {boxes}"
+    for box in boxes:
+        assert box["width"] >= 24 and box["height"] >= 24, box
+    field = principal.bounding_box()
+    assert all(box["x"] + box["width"] <= field["x"] + field["width"] + 1 for box in boxes)
+    assert layout_problems(phone) == []
+
+    principal.focus()
+    for choice in choices.all():
+        phone.keyboard.press("Tab")
+        expect(choice).to_be_focused()
+        outline = choice.evaluate(
+            "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]"
+        )
+        assert outline[0] != "none" and float(outline[1].removesuffix("px")) >= 2, outline
+    phone.keyboard.press("Enter")
+    expect(principal).to_have_value("*")
+    expect(phone.get_by_role("button", name="Anonymous", exact=True)).to_be_focused()
+    settled(phone)
 
 
 def test_on_a_phone_context_keys_with_an_error_are_not_folded(phone):

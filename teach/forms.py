@@ -207,6 +207,7 @@ class QuizForm(forms.ModelForm):
     `Quiz.clean()` runs on save, so the limits are the loader's and the admin's."""
 
     default_renderer = RENDERER
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)  # as QuestionForm's
 
     class Meta:
         model = Quiz
@@ -283,6 +284,9 @@ class QuestionForm(forms.Form):
     which no form field shows, so the view maps `Question.clean()`'s errors itself."""
 
     default_renderer = RENDERER
+    # The question's last save when the page was drawn (`services.edit_stamp`), so a save from
+    # a stale page is refused rather than undoing a save made since (`services.edited_since`).
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
     prompt = forms.CharField(
         label="Prompt (Markdown)",

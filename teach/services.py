@@ -12,6 +12,7 @@ from copy import deepcopy
 from django.db import router, transaction
 from django.db.models import Count, Max, Q
 from django.db.models.deletion import Collector
+from django.utils import timezone
 from django.utils.text import slugify
 
 from lessons.models import Source
@@ -38,6 +39,27 @@ from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 
 class TeachError(Exception):
     """A rule stopped the action; `str(exc)` says why, in words an instructor can act on."""
+
+
+def edit_stamp(row: Quiz | Question) -> str:
+    """What an editor's page remembers of the row it drew (a hidden field): its last save, to
+    the microsecond. "" for a row not saved yet."""
+    return row.updated_at.isoformat() if row.pk and row.updated_at else ""
+
+
+def edited_since(row: Quiz | Question, seen: str) -> str:
+    """Why a save from a page drawn at `seen` must not go through, or "": the row was saved
+    since (another tab, a co-author), and writing the page's copy over it would undo that save
+    unseen. A page that remembers nothing (a post from a script or an older page) is not asked."""
+    stored = edit_stamp(row)
+    if not seen or not stored or seen == stored:
+        return ""
+    at = timezone.localtime(row.updated_at).strftime("%H:%M:%S")
+    return (
+        f"This {row._meta.verbose_name} was saved somewhere else (another tab, or another instructor) at {at}, after "
+        "you opened this page, so nothing was saved here: your changes are below as you made "
+        "them. Open it in a new tab to compare; saving again keeps yours and replaces that version."
+    )
 
 
 def unique_slug(model, text: str, *, fallback: str, max_length: int = 90) -> str:

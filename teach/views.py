@@ -147,10 +147,15 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @teacher_required
 def quiz_edit(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk, edit=True)
-    form = QuizForm(request.POST or None, instance=quiz)
+    form = QuizForm(
+        request.POST or None, instance=quiz, initial={"seen": services.edit_stamp(quiz)}
+    )
     if request.method == "POST" and form.is_valid():
         quiz = form.save(commit=False)
-        if quiz.published and not services.quiz_questions(quiz):
+        if clash := services.edited_since(quiz, form.cleaned_data["seen"]):
+            form.add_error(None, clash)
+            _restamp(form, quiz)
+        elif quiz.published and not services.quiz_questions(quiz):
             form.add_error(
                 "published",
                 "This quiz has no question a learner can answer yet: add one before publishing.",
@@ -343,7 +348,15 @@ def _question_initial(question: Question) -> dict:
         if isinstance(question.misconceptions, list)
         else [],
         "tags": services.question_tags(question),
+        "seen": services.edit_stamp(question),
     }
+
+
+def _restamp(form, row) -> None:
+    """Draw the refused page as typed but remembering the row's latest save, so that saving
+    it again is a deliberate overwrite, not a second refusal."""
+    form.data = form.data.copy()
+    form.data["seen"] = services.edit_stamp(row)
 
 
 def _posted_initial(post) -> dict:
@@ -417,7 +430,11 @@ def _question_page(
         base = QuestionForm(request.POST)
         parts = editor.parts(question, request.POST, user=user)
         context["not_saved"] = True
-        if base.is_valid() and parts.is_valid():
+        clash = "" if creating else services.edited_since(question, request.POST.get("seen", ""))
+        if clash:
+            context["problems"] = [clash]
+            _restamp(base, question)
+        elif base.is_valid() and parts.is_valid():
             response = _try_save(request, question, quiz, base, parts, editor, context)
             if response is not None:
                 return response

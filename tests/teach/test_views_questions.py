@@ -452,6 +452,7 @@ def test_what_the_page_offers_saves_unchanged_and_its_buttons_keep_ids(teacher, 
     assert teacher.post(url, {**fields, "action": "save"}).status_code == 302
     question.refresh_from_db()
     assert question.choices() == before
+    fields = form_fields(teacher.get(url).content.decode())  # the page after that save
     moved = teacher.post(url, {**fields, "action": "up-2"}).content.decode()
     fields = form_fields(moved)
     fields["rows-1-text"] = fields["rows-1-text"] + " (fixed)"

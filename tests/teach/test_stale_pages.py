@@ -1,0 +1,86 @@
+"""Two tabs (or two co-authors) editing the same question or quiz: the page saved second was
+drawn before the first save, and writing it would undo that save without anyone seeing it.
+It is refused once, with everything typed kept; saving again is a deliberate overwrite."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from quizzes.models import Question, Quiz
+from tests.teach.formdata import form_fields
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, url, form_class):
+    return form_fields(client.get(url).content.decode(), form_class)
+
+
+def test_a_question_saved_in_another_tab_is_not_overwritten_by_a_stale_page(teacher, owned):
+    quiz, question = owned
+    url = reverse("teach:question-edit", args=[question.pk]) + f"?quiz={quiz.pk}"
+    first, second = _page(teacher, url, "question-editor"), _page(teacher, url, "question-editor")
+
+    saved = teacher.post(url, {**first, "explanation": "Saved in the first tab"})
+    assert saved.status_code == 302
+    refused = teacher.post(url, {**second, "prompt": "Typed in the second tab"})
+
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "The question was not saved." in page
+    assert "was saved somewhere else" in page
+    assert "Typed in the second tab" in page  # what was typed is drawn again
+    question.refresh_from_db()
+    assert question.explanation == "Saved in the first tab"
+    assert question.prompt != "Typed in the second tab"
+
+    # The refused page now remembers the latest save: saving it again is a choice, and works.
+    again = teacher.post(url, form_fields(page, "question-editor"))
+    assert again.status_code == 302
+    question.refresh_from_db()
+    assert question.prompt == "Typed in the second tab"
+
+
+def test_saving_the_same_page_twice_in_a_row_is_no_clash(teacher, owned):
+    """The save redirects, and the page drawn after it remembers that save."""
+    quiz, question = owned
+    url = reverse("teach:question-edit", args=[question.pk])
+    assert (
+        teacher.post(url, {**_page(teacher, url, "question-editor"), "prompt": "One"}).status_code
+        == 302
+    )
+    assert (
+        teacher.post(url, {**_page(teacher, url, "question-editor"), "prompt": "Two"}).status_code
+        == 302
+    )
+    assert Question.objects.get(pk=question.pk).prompt == "Two"
+
+
+def test_quiz_settings_saved_in_another_tab_are_not_undone(teacher, owned):
+    quiz, _ = owned
+    url = reverse("teach:quiz-edit", args=[quiz.pk])
+    first, second = _page(teacher, url, "teach-form"), _page(teacher, url, "teach-form")
+
+    assert teacher.post(url, {**first, "pass_mark": "90"}).status_code == 302
+    refused = teacher.post(url, {**second, "title": "Renamed in the other tab"})
+
+    assert refused.status_code == 200
+    assert "was saved somewhere else" in refused.content.decode()
+    quiz = Quiz.objects.get(pk=quiz.pk)
+    assert quiz.pass_mark == 90
+    assert quiz.title != "Renamed in the other tab"
+    again = teacher.post(url, form_fields(refused.content.decode(), "teach-form"))
+    assert again.status_code == 302
+    assert Quiz.objects.get(pk=quiz.pk).title == "Renamed in the other tab"
+
+
+def test_a_post_that_remembers_nothing_is_not_asked(teacher, owned):
+    """A script (or a page from before this check) sends no stamp: saved as before."""
+    quiz, question = owned
+    url = reverse("teach:question-edit", args=[question.pk])
+    fields = _page(teacher, url, "question-editor")
+    fields.pop("seen")
+    Question.objects.filter(pk=question.pk).update(prompt="Changed", updated_at=timezone.now())
+    assert teacher.post(url, {**fields, "prompt": "Mine"}).status_code == 302

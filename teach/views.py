@@ -137,6 +137,7 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attempt_count": services.attempt_count(quiz),
             "usable_count": len(services.quiz_questions(quiz, entries=entries)),
             "kinds": [kinds.KINDS[value] for value in EDITORS],
+            "kinds_elsewhere": [k for value, k in kinds.KINDS.items() if value not in EDITORS],
             "finder": finder,  # the bank's search, to find a question to reuse here
             "gift_left_out": [e.question for e in entries if e.question.type not in GIFT_KINDS],
         },

@@ -51,6 +51,14 @@ def test_the_list_shows_published_quizzes_and_drafts_only_to_staff(client, staff
     assert "Secret draft" in client.get(reverse("quizzes:list")).content.decode()
 
 
+def test_the_list_counts_the_questions_a_drawing_quiz_gives(client):
+    """The count is the draw's, and so is its plural: a quiz listing one question and drawing
+    it twice over was "2 question"."""
+    make_quiz(make_question(category="iam"), title="Draws", draw_category="iam", draw_count=2)
+    body = " ".join(client.get(reverse("quizzes:list")).content.decode().split())
+    assert "2 questions ·" in body
+
+
 def test_a_draft_quiz_is_not_found_for_learners(learner_client):
     draft = make_quiz(make_question(), published=False)
     assert learner_client.get(draft.get_absolute_url()).status_code == 404

@@ -334,3 +334,29 @@ def test_category_suggestions_come_from_what_the_teacher_may_see(teacher, owned,
     html = teacher.get(reverse("teach:quiz-create")).content.decode()
     assert '<option value="mine">' in html and '<option value="shipped-bank">' in html
     assert "their-secret-bank" not in html
+
+
+def test_the_dashboard_counts_the_questions_a_drawing_quiz_gives(teacher, instructor):
+    """A quiz drawing by rules (as the final exam) lists no question of its own: the dashboard
+    said "0 questions" for the course's 40-question final exam."""
+    rules = [{"module": "iam", "count": 5}, {"module": "kms", "count": 3}]
+    make_quiz(title="My drawn exam", owner=instructor, source=Source.AUTHORED, draw_rules=rules)
+    make_quiz(title="Course exam", source=Source.FILE, published=True, draw_rules=rules)
+    make_quiz(
+        title="Course mix", source=Source.FILE, published=True, draw_category="iam", draw_count=4
+    )
+
+    page = teacher.get(reverse("teach:dashboard")).content.decode()
+
+    assert "<td>8 drawn by its rules</td>" in page
+    assert 'Course exam</a> <span class="meta">8 questions drawn at random</span>' in page
+    assert 'Course mix</a> <span class="meta">4 questions drawn at random</span>' in page
+    assert "0 questions" not in page
+
+
+def test_the_quiz_page_names_the_kinds_it_has_no_editor_for(teacher, owned):
+    quiz, _ = owned
+    page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
+    assert "New: policy decision" in page and "New: least-privilege challenge" in page
+    assert "cannot be written here" not in page
+    assert "“flow decision (network)”" in page and "have no editor here" in page

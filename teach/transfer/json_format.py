@@ -279,14 +279,14 @@ class _Reader:
         value = obj.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 32767:
             raise self.error(
-                obj, f"{what}: '{key}' must be a whole number from 0, not {value!r}", key
+                obj, f"{what}: '{key}' must be a whole number from 0, {_found(obj, key)}", key
             )
         return value
 
     def bool_field(self, obj: _Object, key: str, what: str, default: bool) -> bool:
         value = obj.get(key, default)
         if not isinstance(value, bool):
-            raise self.error(obj, f"{what}: '{key}' must be true or false, not {value!r}", key)
+            raise self.error(obj, f"{what}: '{key}' must be true or false, {_found(obj, key)}", key)
         return value
 
     def locator(self, question: _Object):
@@ -333,7 +333,9 @@ def parse(text: str) -> Bundle:
     _check_header(reader, document)
     kind = document.get("kind")
     if kind not in ("quiz", "bank"):
-        raise reader.error(document, f'\'kind\' must be "quiz" or "bank", not {kind!r}', "kind")
+        raise reader.error(
+            document, f'\'kind\' must be "quiz" or "bank", {_found(document, "kind")}', "kind"
+        )
     top_fields = ("format", "version", "kind", "questions") + (
         ("quiz",) if kind == "quiz" else ("name",)
     )
@@ -369,6 +371,18 @@ def parse(text: str) -> Bundle:
     return Bundle(questions=questions, quiz=quiz, name=name, warnings=reader.warnings)
 
 
+def _json(value: Any) -> str:
+    """A value as the file spells it (null, true, "text"), not as Python does (None, True,
+    'text'): the messages are read by whoever wrote the JSON."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _found(obj: Any, key: str) -> str:
+    """The end of a "must be" message: what the file has under `key` instead."""
+    return f"not {_json(obj[key])}" if key in obj else "but it is missing"
+
+
 def _size() -> str:
     return f"{MAX_TEXT_CHARS // 1024} KB"
 
@@ -377,14 +391,14 @@ def _check_header(reader: _Reader, document: _Object) -> None:
     if document.get("format") != FORMAT:
         raise reader.error(
             document,
-            f"this is not a question file of this app: 'format' must be {FORMAT!r}, not "
-            f"{document.get('format')!r}",
+            f"this is not a question file of this app: 'format' must be {_json(FORMAT)}, "
+            f"{_found(document, 'format')}",
             "format",
         )
     version = document.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise reader.error(
-            document, f"'version' must be a whole number, not {version!r}", "version"
+            document, f"'version' must be a whole number, {_found(document, 'version')}", "version"
         )
     if version > VERSION:
         raise reader.error(

@@ -363,3 +363,23 @@ def test_a_bad_time_limit_is_refused(instructor, value, expected):
         importer.run(json_format.dump(document), "json", owner=instructor)
     assert expected in str(refused.value)
     assert Quiz.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('{"questions": []}', "'format' must be \"srm-trainer-questions\", but it is missing"),
+        ('{"format": null}', "'format' must be \"srm-trainer-questions\", not null"),
+        ('{"format": "srm-trainer-questions", "version": true}', "whole number, not true"),
+        ('{"format": "srm-trainer-questions", "version": 1}', '"bank", but it is missing'),
+        ('{"format": "srm-trainer-questions", "version": 1, "kind": "Quiz"}', 'not "Quiz"'),
+    ],
+)
+def test_a_wrong_header_is_said_in_the_files_own_words(instructor, text, words):
+    """Whoever wrote the file reads the message: JSON's null, true and "text", or "missing",
+    never Python's None, True and 'text'."""
+    with pytest.raises(TransferError) as caught:
+        importer.run(text, "json", owner=instructor)
+    [error] = caught.value.errors
+    assert words in error.message
+    assert "None" not in error.message and "True" not in error.message

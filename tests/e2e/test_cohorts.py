@@ -99,3 +99,20 @@ def test_the_gradebook_a_learner_and_an_attempt_read_well(page, screenshots):
     expect(page.get_by_role("heading", level=1)).to_contain_text("lovelace's attempt")
     page.screenshot(path=screenshots / "cohort-attempt.png", full_page=True)
     assert_accessible(page)
+
+
+def test_the_join_code_is_never_broken_across_lines_on_a_phone(phone):
+    """At 390 px the code came after "Learners join with the code" with too little room left,
+    and the line broke at its dash ("33G3-" / "NPCH"): one code read as two halves. It is one
+    unbroken run on the cohort's page and its people page."""
+    teacher = make_user("ines")
+    set_instructor(user=teacher, instructor=True)
+    secret = give_mfa(teacher)
+    cohort = services.cohort_create(owner=teacher, name="Spring class")
+    phone.goto("/")
+    sign_in_with_code(phone, "ines", secret)
+    for path in (f"/teach/cohorts/{cohort.pk}/", f"/teach/cohorts/{cohort.pk}/people/"):
+        phone.goto(path)
+        code = phone.locator(".join-code")
+        expect(code).to_have_text(cohort.code_display)
+        assert code.evaluate("e => e.getClientRects().length") == 1, path

@@ -120,18 +120,22 @@ def assignment_create(
     now: datetime | None = None,
 ) -> Assignment:
     _check_dates(opens_at, due_at)
+    taken = CohortError(f"“{quiz.title}” is already assigned to this cohort: change that one.")
     if Assignment.objects.filter(cohort=cohort, quiz=quiz).exists():
-        raise CohortError(f"“{quiz.title}” is already assigned to this cohort: change that one.")
-    with transaction.atomic():
-        assignment = Assignment.objects.create(
-            cohort=cohort,
-            quiz=quiz,
-            opens_at=opens_at,
-            due_at=due_at,
-            created_at=now or timezone.now(),
-            created_by=by,
-        )
-        assignment.lessons.set(lessons)
+        raise taken
+    try:
+        with transaction.atomic():
+            assignment = Assignment.objects.create(
+                cohort=cohort,
+                quiz=quiz,
+                opens_at=opens_at,
+                due_at=due_at,
+                created_at=now or timezone.now(),
+                created_by=by,
+            )
+            assignment.lessons.set(lessons)
+    except IntegrityError:  # the same form sent twice at once (a double click): the other won
+        raise taken from None
     return assignment
 
 

@@ -181,6 +181,22 @@ def test_assigning_the_same_quiz_twice_is_refused(cohort, quiz, owner):
         services.assignment_create(cohort=cohort, quiz=make_quiz(), opens_at=at(2), due_at=at(1))
 
 
+def test_the_same_assignment_sent_twice_at_once_is_refused_not_a_500(
+    cohort, quiz, owner, monkeypatch
+):
+    """A double click on "Assign" sends the form twice; both requests can pass the look for
+    an existing assignment before either writes. The second then met the unique constraint
+    and answered 500; it is refused with the same words as a later second try."""
+    first = services.assignment_create(cohort=cohort, quiz=quiz, by=owner)
+    # The second request's look happened before the first wrote its row.
+    monkeypatch.setattr(Assignment.objects, "filter", lambda **_: Assignment.objects.none())
+    with pytest.raises(services.CohortError, match="already assigned"):
+        services.assignment_create(cohort=cohort, quiz=quiz, by=owner, due_at=at(3))
+    monkeypatch.undo()
+    assert list(Assignment.objects.filter(cohort=cohort)) == [first]
+    assert Assignment.objects.get().due_at is None
+
+
 def test_an_instructor_assigns_only_published_quizzes_they_may_use(
     cohort, quiz, owner, other_instructor
 ):

@@ -3,16 +3,20 @@
 The preview and the confirm step both read and check the text in full; between them the text
 travels back in the form, with a signed digest of what was previewed, so the confirm step
 imports exactly what the instructor saw (or asks for a new preview) and never trusts it
-unchecked. Nothing is written until Confirm, and then all of it or nothing.
+unchecked. Nothing is written until Confirm, and then all of it or nothing, once: each
+preview's token is good for one import (`claim_preview`), so a double click or the page sent
+again after Back does not import everything a second time.
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 
 from django import forms
 from django.contrib import messages
 from django.core import signing
+from django.core.cache import cache
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -96,6 +100,17 @@ class ImportForm(forms.Form):
         return data
 
 
+def claim_preview(nonce: str) -> bool:
+    """True the first time a preview's import is confirmed, False after: an atomic add to the
+    cache, so of two confirms sent at once only one imports. Kept as long as a preview is."""
+    return bool(nonce) and cache.add(f"teach-import:{nonce}", True, PREVIEW_MAX_AGE)
+
+
+def release_preview(nonce: str) -> None:
+    """An import that was refused wrote nothing: its preview may be confirmed again."""
+    cache.delete(f"teach-import:{nonce}")
+
+
 def _digest(text: str, fmt: str, quiz: Quiz | None, user) -> str:
     key = f"{user.pk}\0{fmt}\0{quiz.pk if quiz else ''}\0{text}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
@@ -163,7 +178,9 @@ def import_questions(request: HttpRequest) -> HttpResponse:
         result = importer.preview(text, fmt, owner=user, into=into)
     except TransferError as exc:
         return _page(request, form, errors=exc.lines(), fmt=fmt)
-    token = signing.dumps({"d": _digest(text, fmt, into, user)}, salt=_SALT)
+    token = signing.dumps(
+        {"d": _digest(text, fmt, into, user), "n": secrets.token_urlsafe(12)}, salt=_SALT
+    )
     return render(
         request,
         "teach/import_preview.html",
@@ -205,9 +222,18 @@ def _confirm(request: HttpRequest) -> HttpResponse:
                 "old). Upload or paste it again to see a fresh preview."
             ],
         )
+    nonce = signed.get("n", "")
+    if not claim_preview(nonce):
+        messages.info(
+            request,
+            "This import was confirmed already (the button was pressed twice, or the page was "
+            "sent again): nothing more was imported.",
+        )
+        return redirect("teach:quiz", pk=into.pk) if into else redirect("teach:dashboard")
     try:
         result = importer.run(text, fmt, owner=user, into=into)
     except TransferError as exc:
+        release_preview(nonce)
         return _page(request, form, errors=exc.lines(), fmt=fmt)
     count = len(result.questions)
     messages.success(

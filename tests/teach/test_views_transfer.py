@@ -14,7 +14,7 @@ from django.urls import reverse
 from lessons.models import Source
 from quizzes.models import Question, Quiz, QuizQuestion
 from teach.transfer import json_format
-from teach.transfer.drafts import MAX_TEXT_CHARS
+from teach.transfer.drafts import MAX_TEXT_CHARS, TransferError
 from tests.quizzes.builders import make_question, make_quiz
 from tests.teach.conftest import client_for
 
@@ -180,3 +180,35 @@ def test_a_category_exports_as_a_bank(teacher, instructor):
     assert (document["kind"], document["name"]) == ("bank", "s3")
     assert [q["slug"] for q in document["questions"]] == ["a", "b"]
     assert teacher.get(reverse("teach:category-export", args=["none", "json"])).status_code == 404
+
+
+def test_a_preview_imports_once_however_often_it_is_confirmed(teacher, instructor):
+    """A double click on the confirm button, or the page sent again after Back, sent the same
+    confirm twice, and everything was imported twice (the second time under renamed slugs)."""
+    page = teacher.post(URL, {"text": GIFT, "format": "auto", "action": "preview"})
+    fields = _confirm_fields(page.content.decode())
+    assert teacher.post(URL, fields).status_code == 302
+    imported = _counts()
+
+    again = teacher.post(URL, fields, follow=True)
+
+    assert _counts() == imported
+    assert "confirmed already" in again.content.decode()
+
+
+def test_a_refused_confirm_can_be_confirmed_again(teacher, instructor, monkeypatch):
+    """The claim is given back when the import wrote nothing."""
+    from teach.transfer import importer
+
+    page = teacher.post(URL, {"text": GIFT, "format": "auto", "action": "preview"})
+    fields = _confirm_fields(page.content.decode())
+    real = importer.run
+
+    def refused(*args, **kwargs):
+        raise TransferError("a slug was taken meanwhile", 1)
+
+    monkeypatch.setattr(importer, "run", refused)
+    assert teacher.post(URL, fields).status_code == 200
+    monkeypatch.setattr(importer, "run", real)
+    assert teacher.post(URL, fields).status_code == 302
+    assert Question.objects.filter(slug="who-encrypts").exists()

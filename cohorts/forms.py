@@ -7,6 +7,7 @@ from django import forms
 
 from lessons.models import Lesson
 from quizzes.models import Quiz
+from srm_trainer.once import field as once_field
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -30,6 +31,7 @@ class CohortForm(forms.Form):
     name = forms.CharField(
         max_length=120, label="Name", help_text="Learners see it when they join."
     )
+    once = once_field()  # a cohort is made once per page (srm_trainer/once.py)
 
 
 class JoinForm(forms.Form):

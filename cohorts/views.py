@@ -17,6 +17,7 @@ from cohorts.access import _cohort_for_instructor, cohorts_for_instructor, learn
 from cohorts.forms import AssignmentForm, CohortForm, CoInstructorForm, ExtensionForm
 from cohorts.models import Assignment, Cohort, Membership
 from quizzes import attempts
+from srm_trainer import once
 from teach import statistics_views
 from teach.access import quizzes_visible, teacher_required
 
@@ -38,8 +39,11 @@ def _assignment_for(cohort: Cohort, pk: int) -> Assignment:
 @require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 def cohort_list(request: HttpRequest) -> HttpResponse:
-    form = CohortForm(request.POST or None)
+    form = CohortForm(request.POST or None, initial={"once": once.new_token()})
     if request.method == "POST" and form.is_valid():
+        if not once.claim(form.cleaned_data["once"]):
+            messages.info(request, "That cohort was created already (the form was sent twice).")
+            return redirect("teach_cohorts:list")
         try:
             cohort = services.cohort_create(owner=request.user, name=form.cleaned_data["name"])
         except services.CohortError as exc:

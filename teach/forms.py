@@ -13,6 +13,7 @@ from django.forms.models import ModelChoiceIterator
 from lessons.models import Lesson, Level, Module
 from lessons.reading_order import VERSION_KEY as CONTENT_VERSION
 from quizzes.models import Quiz
+from srm_trainer.once import field as once_field
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 from srm_trainer.typed_text import Textarea
 from srm_trainer.versioned_cache import VersionedCache
@@ -208,6 +209,7 @@ class QuizForm(forms.ModelForm):
 
     default_renderer = RENDERER
     seen = forms.CharField(widget=forms.HiddenInput, required=False)  # as QuestionForm's
+    once = once_field()  # a new quiz is made once per page (srm_trainer/once.py)
 
     class Meta:
         model = Quiz
@@ -287,6 +289,7 @@ class QuestionForm(forms.Form):
     # The question's last save when the page was drawn (`services.edit_stamp`), so a save from
     # a stale page is refused rather than undoing a save made since (`services.edited_since`).
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    once = once_field()  # a new question is made once per page (srm_trainer/once.py)
 
     prompt = forms.CharField(
         label="Prompt (Markdown)",

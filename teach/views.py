@@ -20,6 +20,7 @@ from quizzes import kinds
 from quizzes.forms import AnswerForm
 from quizzes.grading import certainty_mark, grade
 from quizzes.models import Attempt, Question, Quiz, QuizQuestion
+from srm_trainer import once
 from teach import bank, services
 from teach.access import (
     _question_for_instructor,
@@ -96,8 +97,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @teacher_required
 def quiz_create(request: HttpRequest) -> HttpResponse:
     quiz = Quiz(owner=request.user, source=Source.AUTHORED, published=False)
-    form = QuizForm(request.POST or None, instance=quiz)
+    form = QuizForm(request.POST or None, instance=quiz, initial={"once": once.new_token()})
     if request.method == "POST" and form.is_valid():
+        if not once.claim(form.cleaned_data["once"]):
+            messages.info(request, "That quiz was created already (the form was sent twice).")
+            return redirect("teach:dashboard")
         quiz = form.save(commit=False)
         quiz.slug = services.unique_slug(Quiz, quiz.title, fallback="quiz")
         if quiz.published:
@@ -350,6 +354,7 @@ def _question_initial(question: Question) -> dict:
         else [],
         "tags": services.question_tags(question),
         "seen": services.edit_stamp(question),
+        "once": "" if question.pk else once.new_token(),
     }
 
 
@@ -503,6 +508,11 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
     if problems or base.errors:
         context["problems"] = problems
         return None
+    if context["creating"] and not once.claim(data["once"]):
+        messages.info(request, "That question was saved already (the form was sent twice).")
+        return (
+            redirect("teach:quiz", pk=quiz.pk) if quiz is not None else redirect("teach:dashboard")
+        )
     if not question.slug:
         question.slug = services.unique_slug(Question, data["prompt"][:60], fallback="question")
     _save_question(question, quiz if context["creating"] else None, data["tags"], related)

@@ -226,6 +226,7 @@ def test_an_edited_curriculum_scenario_is_saved_as_the_authors_copy(teacher, own
     data["case-action"] = "s3:PutObject"
     data["prompt"] = "And now?"
     data["k-expect"] = ""  # the opened scenario's expect no longer holds; let the engine say
+    data["once"] = "another-page"  # a second new question: one page creates one (once.py)
     assert teacher.post(url, data).status_code == 302
     copy = Question.objects.get(prompt="And now?").scenario
     assert copy != original and copy.owner == instructor and copy.expected == "ImplicitDeny"

@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
 
 from django import template
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
 
 from quizzes.grading import CERTAINTY_LEVELS, MAX_CERTAINTY_MARK
+from srm_trainer.code_spans import inline_code
 
 register = template.Library()
 
-_CODE_SPAN = re.compile(r"`([^`\n]+)`")
-
-
-@register.filter
-def inline_code(text) -> SafeString:
-    """A choice, an item or a choice's feedback as written in the question's file, whose code
-    spans (`s3:ListBucket`) are drawn as code: their backticks showed as typed. Only code spans,
-    not the whole of Markdown: these are one-line texts inside a label or a list item. Escaped
-    first, so the text itself can add no markup (backticks are not escaped, spans survive)."""
-    escaped = str(conditional_escape("" if text is None else text))
-    return mark_safe(_CODE_SPAN.sub(r"<code>\1</code>", escaped))  # noqa: S308
+register.filter("inline_code", inline_code)
 
 
 @register.filter

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from quizzes.models import Attempt
-from quizzes.templatetags.quizzes_extras import inline_code
+from srm_trainer.code_spans import inline_code
 from tests.quizzes.builders import choices, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +45,18 @@ def test_the_question_and_its_feedback_draw_code_spans_as_code(client):
     assert "<li>Allow <code>s3:*</code></li>" in feedback  # your answer
     assert "<li>Allow <code>s3:ListBucket</code> on the bucket</li>" in feedback  # the right one
     assert "<code>s3:*</code> is every S3 action." in feedback
+
+
+def test_a_scenarios_title_shows_its_code_spans_in_the_lesson_and_the_preset_menu(client):
+    """A scenario titled "`Allow` with `NotAction: iam:*`" showed its backticks in the lesson's
+    card heading and in the sandbox's preset menu."""
+    from srm_trainer.sandbox import presets
+    from tests.conftest import make_lesson, make_scenario
+
+    lesson = make_lesson()
+    make_scenario(lesson, slug="not-action", title="`Allow` with `NotAction: iam:*`")
+    presets.changed()
+    page = client.get(lesson.get_absolute_url()).content.decode()
+    assert "<code>Allow</code> with <code>NotAction: iam:*</code></h3>" in page
+    menu = client.get("/sandbox/").content.decode()
+    assert '<option value="not-action">Allow with NotAction: iam:*</option>' in menu

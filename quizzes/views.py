@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
@@ -323,7 +324,10 @@ def _take_context(
     }
 
 
+# An open attempt's pages are never kept by the browser: Back after submitting would show
+# the attempt as still open, its statuses stale; asked again, the server sends the result.
 @require_safe
+@never_cache
 @vary_on_headers("HX-Request")
 @_session_may_end
 def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
@@ -485,6 +489,7 @@ def attempt_flag(request: HttpRequest, pk: int, position: int) -> HttpResponse:
 
 
 @require_safe
+@never_cache  # as attempt_take
 @_session_may_end
 def attempt_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """Before submitting: every question, answered or not and flagged or not, each linked back."""

@@ -11,10 +11,13 @@ from django.utils.safestring import mark_safe
 
 from lessons.diagrams import deciding_step, policy_flow_html
 from lessons.markdown import render_markdown
+from srm_trainer.code_spans import inline_code, without_backticks
 from srm_trainer.iam.words import DECISIONS
 from srm_trainer.kept_fragments import kept_drawing
 
 register = template.Library()
+register.filter("inline_code", inline_code)
+register.filter("without_backticks", without_backticks)
 
 DECISION_WORDS = DECISIONS
 

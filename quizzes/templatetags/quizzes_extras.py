@@ -7,8 +7,11 @@ import json
 from django import template
 
 from quizzes.grading import CERTAINTY_LEVELS, MAX_CERTAINTY_MARK
+from srm_trainer.code_spans import inline_code
 
 register = template.Library()
+
+register.filter("inline_code", inline_code)
 
 
 @register.filter

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", ROOT / "build" / "e2e-screenshots"))
 
 PHONE = {"width": 390, "height": 844}
+NARROW_PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1280, "height": 900}
 
 
@@ -123,6 +124,26 @@ def phone(browser, base_url, curriculum):
     """A second browser context at phone size (390 × 844, touch)."""
     context = browser.new_context(
         base_url=base_url, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    page = context.new_page()
+    errors = ConsoleErrors()
+    watch(page, errors)
+    page._e2e_console = errors
+    yield page
+    context.close()
+    assert errors.unexpected() == [], "console errors"
+
+
+@pytest.fixture
+def narrow_phone(browser, base_url, curriculum):
+    """As `phone`, at 360 × 780: many Android phones, where a header or a row of buttons that
+    just fits at 390 px wraps again."""
+    context = browser.new_context(
+        base_url=base_url,
+        viewport=NARROW_PHONE,
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
     )
     page = context.new_page()
     errors = ConsoleErrors()

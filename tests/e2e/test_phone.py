@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from lessons.models import Lesson
-from tests.e2e.journeys import IDENTITY_EDITOR, no_horizontal_scroll
+from tests.e2e.accessibility import assert_accessible
+from tests.e2e.journeys import IDENTITY_EDITOR, no_horizontal_scroll, sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -38,6 +39,26 @@ def test_the_header_is_at_most_two_rows_on_a_phone(phone):
     phone.goto("/")
     height = phone.locator(".site-header").bounding_box()["height"]
     assert height <= 110, f"header is {height} px tall"
+
+
+def test_signed_in_at_360_px_every_header_control_is_a_24_px_target(narrow_phone):
+    """At 360 px the account's "Account" link and "Sign out" button were 23 px tall, with the
+    cut-short username and each other closer than 24 px: axe's target-size failed on every
+    page a signed-in learner saw. Each is at least 24 px a side now, and the page passes axe."""
+    narrow_phone.goto("/")
+    sign_up(narrow_phone, "a-learner-with-a-long-name")
+    header = narrow_phone.get_by_role("banner")
+    controls = [
+        header.get_by_role("link", name="Account"),
+        header.get_by_role("button", name="Sign out"),
+        header.get_by_role("button", name="Dark theme"),
+    ]
+    for control in controls:
+        box = control.bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24, (control, box)
+    height = narrow_phone.locator(".site-header").bounding_box()["height"]
+    assert height <= 110, f"header is {height} px tall"
+    assert_accessible(narrow_phone)
 
 
 def test_the_sandbox_decision_stays_in_sight_while_typing_on_a_phone(phone):

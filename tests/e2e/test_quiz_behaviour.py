@@ -96,3 +96,26 @@ def test_the_countdown_reaches_zero_and_the_server_submits_the_attempt(page):
     assert attempt.is_submitted and attempt.ran_out_of_time
     assert attempt.answers.count() == 1  # the answer given before the deadline was kept
     assert_accessible(page)
+
+
+def test_back_after_submitting_shows_the_result_not_the_open_attempt(page):
+    """The question and summary pages were kept by the browser: Back after submitting showed
+    "before you submit" and the question "(not answered)" as if the attempt were still open
+    (no request reached the server). They are never cached now, so Back asks again and the
+    server, which knows the attempt is submitted, answers with its result."""
+    first, second = Question.objects.filter(type="single").order_by("slug")[:2]
+    make_quiz(first, second, slug="back-after", title="Back after")
+    _start(page, "back-after")
+    page.get_by_label(_choice(first, True), exact=True).check()
+    page.get_by_role("button", name="Check answer").press("Enter")
+    expect(page.locator(".feedback-region")).to_contain_text("Right.")
+    page.get_by_role("link", name="Review and submit").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("before you submit")
+    page.get_by_role("button", name="Submit and see your result").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("your result")
+
+    page.go_back()  # to the summary
+    expect(page.get_by_role("heading", level=1)).to_contain_text("your result")
+    expect(page).to_have_url(re.compile(r"/result/$"))
+    page.go_back()  # to the question
+    expect(page.get_by_role("heading", level=1)).to_contain_text("your result")

@@ -164,23 +164,34 @@ def test_on_a_phone_the_context_keys_are_folded_and_stay_as_opened(phone):
 
 
 def test_on_a_phone_the_principals_quick_choices_take_two_lines_and_work_by_keyboard(phone):
-    """The principal's five quick choices took three lines at 390 px (95 px under the field).
-    In two, each is still a button of at least 24 px a side, reached by Tab with its focus
-    drawn, that Enter presses (the field takes the choice; focus stays on the button)."""
+    """The principal's five quick choices took three lines at 390 px (95 px under the field),
+    and still three at 360 and 375 px with smaller chips. On a phone each shows a short word
+    ("Role") and is named in full ("Role session"): two lines at all three widths. Each is a
+    button of at least 24 px a side, reached by Tab with its focus drawn, that Enter presses
+    (the field takes the choice; focus stays on the button)."""
+    names = ["IAM user", "Role session", "Federated user", "AWS service", "Anonymous"]
     phone.goto("/sandbox/")
     principal = phone.get_by_label("Principal (who calls)")
     choices = phone.locator("#principal-help").get_by_role("button")
-    expect(choices).to_have_text(
-        ["IAM user", "Role session", "Federated user", "AWS service", "Anonymous"]
-    )
-    boxes = [choice.bounding_box() for choice in choices.all()]
-    lines = sorted({round(center(box)) for box in boxes})
-    assert len(lines) <= 2, f"the quick choices take {len(lines)} lines at 390 px: {boxes}"
-    for box in boxes:
-        assert box["width"] >= 24 and box["height"] >= 24, box
-    field = principal.bounding_box()
-    assert all(box["x"] + box["width"] <= field["x"] + field["width"] + 1 for box in boxes)
-    assert layout_problems(phone) == []
+    for width in (360, 375, 390):
+        phone.set_viewport_size({"width": width, "height": 844})
+        for choice, name in zip(choices.all(), names, strict=True):
+            expect(choice).to_have_accessible_name(name)
+        assert [c.inner_text() for c in choices.all()] == [
+            "User",
+            "Role",
+            "Federated",
+            "Service",
+            "Anonymous",
+        ]
+        boxes = [choice.bounding_box() for choice in choices.all()]
+        lines = sorted({round(center(box)) for box in boxes})
+        assert len(lines) <= 2, f"the quick choices take {len(lines)} lines at {width} px: {boxes}"
+        for box in boxes:
+            assert box["width"] >= 24 and box["height"] >= 24, box
+        field = principal.bounding_box()
+        assert all(box["x"] + box["width"] <= field["x"] + field["width"] + 1 for box in boxes)
+        assert layout_problems(phone) == []
 
     principal.focus()
     for choice in choices.all():
@@ -194,6 +205,16 @@ def test_on_a_phone_the_principals_quick_choices_take_two_lines_and_work_by_keyb
     expect(principal).to_have_value("*")
     expect(phone.get_by_role("button", name="Anonymous", exact=True)).to_be_focused()
     settled(phone)
+
+
+def test_on_a_desktop_the_principals_quick_choices_show_their_full_names(page):
+    """The short words are for a phone only: at 1280 px each choice reads as it is named."""
+    page.goto("/sandbox/")
+    choices = page.locator("#principal-help").get_by_role("button")
+    names = ["IAM user", "Role session", "Federated user", "AWS service", "Anonymous"]
+    assert [c.inner_text() for c in choices.all()] == names
+    for choice, name in zip(choices.all(), names, strict=True):
+        expect(choice).to_have_accessible_name(name)
 
 
 def test_on_a_phone_context_keys_with_an_error_are_not_folded(phone):

@@ -291,6 +291,7 @@ SESSION_ENGINE = "srm_trainer.sessions"
 MESSAGE_STORAGE = "srm_trainer.messages_storage.MessageStorage"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+CSRF_FAILURE_VIEW = "srm_trainer.csrf_failure.csrf_failure"  # our words, and a notice for htmx
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -100,3 +102,30 @@ def test_the_rate_limit_says_slow_down_in_the_result_panel(page, console, settin
             break
     refused_and_kept(page, "Slow down")
     cache.clear()
+
+
+def test_a_page_older_than_a_sign_in_says_so_instead_of_keeping_a_silent_old_result(
+    page, context, console
+):
+    """Signing in or out in another tab rotates the CSRF token: the sandbox left open can send
+    no live update any more. It says so in the page's alert region, kept in view, with a link
+    that reloads it (srm_trainer/csrf_failure.py, static/js/stale-page.js)."""
+    console.allow("status of 403")
+    page.goto(PRESET)
+    cookie = next(c for c in context.cookies() if c["name"] == "csrftoken")
+    context.add_cookies([{**cookie, "value": "y" * 32}])  # what a sign-in elsewhere does
+
+    with answered(page):
+        page.get_by_label("Resource account").fill("444455556666")
+    alert = page.locator("#page-alert").get_by_role("alert")
+    expect(alert).to_contain_text("Someone signed in or out in this browser")
+    expect(alert).to_contain_text("Nothing was saved")
+    expect(alert).to_be_in_viewport()
+    reload = alert.get_by_role("link", name="reload the page")
+    expect(reload).to_have_attribute("href", re.compile(r"/sandbox/\?preset="))
+    reload.click()
+    expect(page.locator("#page-alert")).to_be_empty()
+    with answered(page):  # the reloaded page carries the new token: its updates go through
+        page.get_by_label("Resource account").fill("444455556666")
+    expect(page.locator("#page-alert")).to_be_empty()
+    assert len([m for m in console.seen if "403" in m]) == 1  # only the stale page's update

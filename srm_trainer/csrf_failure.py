@@ -1,0 +1,39 @@
+"""A form or live update refused by Django's CSRF check, explained in the site's own words.
+
+It happens to real people, not only to forged requests: signing in or out rotates the token,
+so a page opened before that (another tab, a sandbox left open) can send nothing more. Django's
+own page is unstyled here (its inline styles meet our CSP) and says "CSRF verification failed";
+a live update refused this way left the old result on screen as if it still applied. The page
+says what happened and what to do; an htmx request gets the same words in the page's alert
+region (`#page-alert`, base.html, as a role=alert note; static/js/stale-page.js swaps the 403 in).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """`CSRF_FAILURE_VIEW`: the explaining page, or for htmx its notice, with status 403."""
+    live = bool(getattr(request, "htmx", False))
+    context: dict[str, object] = {"no_cookie": reason == REASON_NO_CSRF_COOKIE, "live": live}
+    if not live:
+        return render(request, "403_csrf.html", context, status=403)
+    context["reload"] = _page_address(request)
+    response = render(request, "403_csrf.html#notice", context, status=403)
+    response["HX-Retarget"] = "#page-alert"
+    response["HX-Reswap"] = "innerHTML"
+    response["X-Page-Stale"] = "1"  # what stale-page.js swaps in (other 403s stay unswapped)
+    return response
+
+
+def _page_address(request: HttpRequest) -> str:
+    """The page to reload: the one the browser shows (htmx names it), if it is one of ours."""
+    shown = request.htmx.current_url or ""  # type: ignore[attr-defined]
+    allowed = {request.get_host()}
+    if shown and url_has_allowed_host_and_scheme(shown, allowed, require_https=request.is_secure()):
+        return shown
+    return ""

@@ -1,0 +1,82 @@
+"""A form or live update sent from a page older than a sign-in or sign-out in the browser is
+refused by the CSRF check (srm_trainer/csrf_failure.py): the site's own page says what happened
+and what to do, and a live update gets the same words in the page's alert region, not a
+silent 403 that leaves the old result on screen."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+STALE_TOKEN = "x" * 64  # the right shape, not the cookie's secret: a page from before a sign-in
+
+
+def _browser_with_a_page_open() -> Client:
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.get("/sandbox/").status_code == 200  # sets the CSRF cookie
+    return browser
+
+
+def test_a_form_from_an_out_of_date_page_gets_the_sites_explaining_page():
+    browser = _browser_with_a_page_open()
+    response = browser.post("/sandbox/", {"csrfmiddlewaretoken": STALE_TOKEN, "principal": "*"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "<h1>This page was out of date, so nothing was sent</h1>" in page
+    assert "Someone signed in or out in this browser" in page
+    assert "Nothing was saved" in page and "Go back, copy anything you typed" in page
+    assert 'id="main"' in page  # the site's own layout, under its CSP (no inline style)
+    assert "CSRF verification failed" not in page and "<style" not in page
+    assert "Content-Security-Policy" in response
+
+
+def test_a_browser_that_sends_no_cookie_is_told_to_allow_one():
+    response = Client(enforce_csrf_checks=True).post("/sandbox/", {"principal": "*"})
+    assert response.status_code == 403
+    assert "This site needs a cookie to accept forms" in response.content.decode()
+
+
+def test_a_refused_live_update_is_a_notice_for_the_pages_alert_region():
+    browser = _browser_with_a_page_open()
+    response = browser.post(
+        "/sandbox/",
+        {"principal": "*"},
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": "http://testserver/sandbox/?preset=x",
+            "X-CSRFToken": STALE_TOKEN,
+        },
+    )
+    assert response.status_code == 403
+    assert response["HX-Retarget"] == "#page-alert"
+    assert response["HX-Reswap"] == "innerHTML"
+    assert response["X-Page-Stale"] == "1"
+    notice = response.content.decode()
+    assert notice.startswith('<p class="note note-error" role="alert">') and "<h1" not in notice
+    assert '<a href="http://testserver/sandbox/?preset=x">reload the page</a>' in notice
+
+
+def test_the_notice_links_only_to_a_page_of_this_site():
+    browser = _browser_with_a_page_open()
+    response = browser.post(
+        "/sandbox/",
+        {"principal": "*"},
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": "https://elsewhere.example/phish",
+            "X-CSRFToken": STALE_TOKEN,
+        },
+    )
+    notice = response.content.decode()
+    assert "reload the page" in notice and "elsewhere.example" not in notice
+    assert "<a " not in notice
+
+
+def test_every_page_has_the_alert_region_the_notice_goes_to(client):
+    page = client.get("/").content.decode()
+    assert re.search(r'<div id="page-alert"></div>', page)
+    assert "js/stale-page" in page

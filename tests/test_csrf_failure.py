@@ -21,6 +21,12 @@ def _browser_with_a_page_open() -> Client:
     return browser
 
 
+def _live_update_from_an_old_page(shown: str):
+    """The sandbox's live update as htmx sends it, from the page at `shown`, with its old token."""
+    headers = {"HX-Request": "true", "HX-Current-URL": shown, "X-CSRFToken": STALE_TOKEN}
+    return _browser_with_a_page_open().post("/sandbox/", {"principal": "*"}, headers=headers)
+
+
 def test_a_form_from_an_out_of_date_page_gets_the_sites_explaining_page():
     browser = _browser_with_a_page_open()
     response = browser.post("/sandbox/", {"csrfmiddlewaretoken": STALE_TOKEN, "principal": "*"})
@@ -41,16 +47,7 @@ def test_a_browser_that_sends_no_cookie_is_told_to_allow_one():
 
 
 def test_a_refused_live_update_is_a_notice_for_the_pages_alert_region():
-    browser = _browser_with_a_page_open()
-    response = browser.post(
-        "/sandbox/",
-        {"principal": "*"},
-        headers={
-            "HX-Request": "true",
-            "HX-Current-URL": "http://testserver/sandbox/?preset=x",
-            "X-CSRFToken": STALE_TOKEN,
-        },
-    )
+    response = _live_update_from_an_old_page("http://testserver/sandbox/?preset=x")
     assert response.status_code == 403
     assert response["HX-Retarget"] == "#page-alert"
     assert response["HX-Reswap"] == "innerHTML"
@@ -61,16 +58,7 @@ def test_a_refused_live_update_is_a_notice_for_the_pages_alert_region():
 
 
 def test_the_notice_links_only_to_a_page_of_this_site():
-    browser = _browser_with_a_page_open()
-    response = browser.post(
-        "/sandbox/",
-        {"principal": "*"},
-        headers={
-            "HX-Request": "true",
-            "HX-Current-URL": "https://elsewhere.example/phish",
-            "X-CSRFToken": STALE_TOKEN,
-        },
-    )
+    response = _live_update_from_an_old_page("https://elsewhere.example/phish")
     notice = response.content.decode()
     assert "reload the page" in notice and "elsewhere.example" not in notice
     assert "<a " not in notice

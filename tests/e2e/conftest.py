@@ -119,11 +119,11 @@ def watch(page, errors: ConsoleErrors) -> None:
     page.on("pageerror", lambda exc: errors.seen.append(f"uncaught: {exc}"))
 
 
-@pytest.fixture
-def phone(browser, base_url, curriculum):
-    """A second browser context at phone size (390 × 844, touch)."""
+def _phone_page(browser, base_url, viewport):
+    """A page in a browser context of its own at phone size (touch), watched for console
+    errors: the test fails if any it did not allow appear."""
     context = browser.new_context(
-        base_url=base_url, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
+        base_url=base_url, viewport=viewport, is_mobile=True, has_touch=True, device_scale_factor=2
     )
     page = context.new_page()
     errors = ConsoleErrors()
@@ -132,26 +132,19 @@ def phone(browser, base_url, curriculum):
     yield page
     context.close()
     assert errors.unexpected() == [], "console errors"
+
+
+@pytest.fixture
+def phone(browser, base_url, curriculum):
+    """A second browser context at phone size (390 × 844, touch)."""
+    yield from _phone_page(browser, base_url, PHONE)
 
 
 @pytest.fixture
 def narrow_phone(browser, base_url, curriculum):
     """As `phone`, at 360 × 780: many Android phones, where a header or a row of buttons that
     just fits at 390 px wraps again."""
-    context = browser.new_context(
-        base_url=base_url,
-        viewport=NARROW_PHONE,
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-    )
-    page = context.new_page()
-    errors = ConsoleErrors()
-    watch(page, errors)
-    page._e2e_console = errors
-    yield page
-    context.close()
-    assert errors.unexpected() == [], "console errors"
+    yield from _phone_page(browser, base_url, NARROW_PHONE)
 
 
 @pytest.fixture(scope="session")

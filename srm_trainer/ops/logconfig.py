@@ -39,12 +39,26 @@ def configure(*, json: bool, level: str) -> dict:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"structured": {"()": structured_formatter, "json": json}},
-        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+        "filters": {"client_faults": {"()": ClientFaultsWithoutTraceback}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "structured",
+                "filters": ["client_faults"],
+            }
+        },
         "root": {"handlers": ["console"], "level": level},
         # django-structlog logs each request once it is answered; Django's own line for the
         # same request (with no id) would only repeat it.
         # fontTools reports every table it subsets (some forty lines per certificate PDF).
-        "loggers": {"django.server": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+        # A client's fault Django refuses (`django.security.*`: a body over the size limit, too
+        # many fields, a Host not allowed) is one line here, not also Django's own console
+        # print of it with its traceback (DEBUG) or a mail to the admins.
+        "loggers": {
+            "django.server": {"level": "WARNING"},
+            "fontTools": {"level": "WARNING"},
+            "django.security": {"handlers": ["console"], "propagate": False},
+        },
     }
 
 
@@ -61,3 +75,15 @@ def structured_formatter(json: bool) -> logging.Formatter:
             renderer,
         ],
     )
+
+
+class ClientFaultsWithoutTraceback(logging.Filter):
+    """Django's `django.security.*` lines are about what a client sent, already answered with a
+    400 page: the line and its reason stay, the traceback Django attaches (only Django's own
+    frames) goes, so a traceback in the log stays what it should be: a fault of ours."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("django.security.") and record.exc_info:
+            record.exc_info = None
+            record.exc_text = None
+        return True

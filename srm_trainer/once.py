@@ -22,11 +22,17 @@ def new_token() -> str:
     return secrets.token_urlsafe(12)
 
 
-def claim(token: str) -> bool:
-    """True for the first save that sends `token` (or for none), False for every later one."""
+def claim(token: str, seconds: int = KEPT) -> bool:
+    """True for the first save that sends `token` (or for none), False for every later one
+    within `seconds`."""
     if not token:
         return True
-    return bool(cache.add(f"once:{token[:64]}", True, KEPT))
+    return bool(cache.add(f"once:{token[:64]}", True, seconds))
+
+
+def release(token: str) -> None:
+    """A save that was refused wrote nothing: its token may be claimed again."""
+    cache.delete(f"once:{token[:64]}")
 
 
 def field() -> forms.CharField:

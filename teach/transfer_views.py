@@ -16,13 +16,13 @@ import secrets
 from django import forms
 from django.contrib import messages
 from django.core import signing
-from django.core.cache import cache
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from quizzes.models import Quiz
+from srm_trainer import once
 from srm_trainer.typed_text import Textarea
 from teach.access import _quiz_for_instructor, key_in, questions_visible, teacher_required
 from teach.rendering import RENDERER
@@ -101,14 +101,9 @@ class ImportForm(forms.Form):
 
 
 def claim_preview(nonce: str) -> bool:
-    """True the first time a preview's import is confirmed, False after: an atomic add to the
-    cache, so of two confirms sent at once only one imports. Kept as long as a preview is."""
-    return bool(nonce) and cache.add(f"teach-import:{nonce}", True, PREVIEW_MAX_AGE)
-
-
-def release_preview(nonce: str) -> None:
-    """An import that was refused wrote nothing: its preview may be confirmed again."""
-    cache.delete(f"teach-import:{nonce}")
+    """True the first time a preview's import is confirmed, False after (`once.claim`: of two
+    confirms sent at once only one imports). Kept as long as a preview is."""
+    return bool(nonce) and once.claim(nonce, PREVIEW_MAX_AGE)
 
 
 def _digest(text: str, fmt: str, quiz: Quiz | None, user) -> str:
@@ -233,7 +228,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
     try:
         result = importer.run(text, fmt, owner=user, into=into)
     except TransferError as exc:
-        release_preview(nonce)
+        once.release(nonce)  # refused, nothing written: the preview may be confirmed again
         return _page(request, form, errors=exc.lines(), fmt=fmt)
     count = len(result.questions)
     messages.success(

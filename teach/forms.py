@@ -287,7 +287,7 @@ class QuestionForm(forms.Form):
 
     default_renderer = RENDERER
     # The question's last save when the page was drawn (`services.edit_stamp`), so a save from
-    # a stale page is refused rather than undoing a save made since (`services.edited_since`).
+    # a stale page is refused rather than undoing a save made since (`services.save_unless_edited`).
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
     once = once_field()  # a new question is made once per page (srm_trainer/once.py)
 

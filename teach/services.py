@@ -7,12 +7,15 @@ is published only when a learner could start it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from copy import deepcopy
+from datetime import datetime
 
 from django.db import router, transaction
 from django.db.models import Count, Max, Q
 from django.db.models.deletion import Collector
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from lessons.models import Source
@@ -47,19 +50,53 @@ def edit_stamp(row: Quiz | Question) -> str:
     return row.updated_at.isoformat() if row.pk and row.updated_at else ""
 
 
-def edited_since(row: Quiz | Question, seen: str) -> str:
-    """Why a save from a page drawn at `seen` must not go through, or "": the row was saved
-    since (another tab, a co-author), and writing the page's copy over it would undo that save
-    unseen. A page that remembers nothing (a post from a script or an older page) is not asked."""
-    stored = edit_stamp(row)
-    if not seen or not stored or seen == stored:
-        return ""
-    at = timezone.localtime(row.updated_at).strftime("%H:%M:%S")
-    return (
-        f"This {row._meta.verbose_name} was saved somewhere else (another tab, or another instructor) at {at}, after "
-        "you opened this page, so nothing was saved here: your changes are below as you made "
-        "them. Open it in a new tab to compare; saving again keeps yours and replaces that version."
-    )
+class EditedElsewhere(TeachError):
+    """The row was saved after the editor's page was drawn; `stamp` is that save's
+    (`edit_stamp`), for the refused page to remember so that saving it again is deliberate."""
+
+    def __init__(self, row: Quiz | Question, saved_at) -> None:
+        name = row._meta.verbose_name
+        if saved_at is None:
+            message = f"This {name} was deleted after you opened this page, so nothing was saved."
+        else:
+            at = timezone.localtime(saved_at).strftime("%H:%M:%S")
+            message = (
+                f"This {name} was saved somewhere else (another tab, or another instructor) at "
+                f"{at}, after you opened this page, so nothing was saved here: your changes are "
+                "below as you made them. Open it in a new tab to compare; saving again keeps "
+                "yours and replaces that version."
+            )
+        super().__init__(message)
+        self.stamp = saved_at.isoformat() if saved_at is not None else ""
+
+
+def save_unless_edited(row: Quiz | Question, seen: str, save: Callable[[], object]) -> None:
+    """Run `save` (which writes `row`) only if the row is still as the page drawn at `seen`
+    (`edit_stamp`) had it; else raise `EditedElsewhere` and write nothing. Writing the page's
+    copy over a later save (another tab, a co-author) would undo that save unseen.
+
+    The check is the first statement of the save's transaction, a conditional UPDATE of the
+    stamp: the database orders two updates of one row (PostgreSQL makes the second wait for
+    the row and reads it again, SQLite's write lock is taken at BEGIN IMMEDIATE), so of two
+    saves sent in the same instant from pages drawn together, the second one finds the stamp
+    moved. A page that remembers nothing (a post from a script, or an older page) is not
+    asked."""
+    stamp = _stamp_time(seen)
+    with transaction.atomic():
+        if stamp is not None and row.pk:
+            rows = type(row)._base_manager.filter(pk=row.pk)
+            if not rows.filter(updated_at=stamp).update(updated_at=stamp):
+                raise EditedElsewhere(row, rows.values_list("updated_at", flat=True).first())
+        save()
+
+
+def _stamp_time(seen: str) -> datetime | None:
+    """The save a page remembers, or None when it remembers none it could have been given."""
+    try:
+        stamp = parse_datetime(seen) if seen else None
+    except ValueError:
+        return None
+    return stamp if stamp is not None and stamp.tzinfo is not None else None
 
 
 def unique_slug(model, text: str, *, fallback: str, max_length: int = 90) -> str:

@@ -157,18 +157,20 @@ def quiz_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         quiz = form.save(commit=False)
-        if clash := services.edited_since(quiz, form.cleaned_data["seen"]):
-            form.add_error(None, clash)
-            _restamp(form, quiz)
-        elif quiz.published and not services.quiz_questions(quiz):
+        if quiz.published and not services.quiz_questions(quiz):
             form.add_error(
                 "published",
                 "This quiz has no question a learner can answer yet: add one before publishing.",
             )
         else:
-            quiz.save()
-            messages.success(request, "Settings saved.")
-            return redirect("teach:quiz", pk=quiz.pk)
+            try:
+                services.save_unless_edited(quiz, form.cleaned_data["seen"], quiz.save)
+            except services.EditedElsewhere as exc:
+                form.add_error(None, str(exc))
+                _restamp(form, exc)
+            else:
+                messages.success(request, "Settings saved.")
+                return redirect("teach:quiz", pk=quiz.pk)
     context = {"form": form, "quiz": quiz, "categories": _categories(request.user)}
     return render(request, "teach/quiz_form.html", context)
 
@@ -358,11 +360,11 @@ def _question_initial(question: Question) -> dict:
     }
 
 
-def _restamp(form, row) -> None:
+def _restamp(form, clash: services.EditedElsewhere) -> None:
     """Draw the refused page as typed but remembering the row's latest save, so that saving
     it again is a deliberate overwrite, not a second refusal."""
     form.data = form.data.copy()
-    form.data["seen"] = services.edit_stamp(row)
+    form.data["seen"] = clash.stamp
 
 
 def _posted_initial(post) -> dict:
@@ -436,11 +438,7 @@ def _question_page(
         base = QuestionForm(request.POST)
         parts = editor.parts(question, request.POST, user=user)
         context["not_saved"] = True
-        clash = "" if creating else services.edited_since(question, request.POST.get("seen", ""))
-        if clash:
-            context["problems"] = [clash]
-            _restamp(base, question)
-        elif base.is_valid() and parts.is_valid():
+        if base.is_valid() and parts.is_valid():
             response = _try_save(request, question, quiz, base, parts, editor, context)
             if response is not None:
                 return response
@@ -515,7 +513,15 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
         )
     if not question.slug:
         question.slug = services.unique_slug(Question, data["prompt"][:60], fallback="question")
-    _save_question(question, quiz if context["creating"] else None, data["tags"], related)
+    try:
+        into = quiz if context["creating"] else None
+        services.save_unless_edited(
+            question, data["seen"], lambda: _save_question(question, into, data["tags"], related)
+        )
+    except services.EditedElsewhere as exc:
+        context["problems"] = [str(exc)]
+        _restamp(base, exc)
+        return None
     messages.success(request, "Question saved.")
     if quiz is not None:
         return redirect(reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}")

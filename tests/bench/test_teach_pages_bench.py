@@ -81,7 +81,7 @@ def _pages(client: Client, quiz, question) -> dict:
     )
     # Each save is sent again and again: without the page's stamp of the row's last save
     # ("seen"), as a script posts, or every save after the first would be refused as coming
-    # from a page older than that save (teach.services.edited_since).
+    # from a page older than that save (teach.services.save_unless_edited).
     saved.pop("seen", None)
     quiz_settings.pop("seen", None)
     return {

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.models import Question, Quiz
+from teach import services
 from tests.teach.formdata import form_fields
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +85,46 @@ def test_a_post_that_remembers_nothing_is_not_asked(teacher, owned):
     fields.pop("seen")
     Question.objects.filter(pk=question.pk).update(prompt="Changed", updated_at=timezone.now())
     assert teacher.post(url, {**fields, "prompt": "Mine"}).status_code == 302
+
+
+def test_two_saves_from_pages_drawn_together_cannot_both_go_through(owned):
+    """Two requests read the question, then both save: the second's own copy of the row still
+    carries the stamp its page was drawn with, so only the database, at the save, can tell that
+    the first went through in between. (Compared with the copy read at the request's start, both
+    were accepted and the second undid the first.)"""
+    _, question = owned
+    seen = services.edit_stamp(question)
+    mine, theirs = Question.objects.get(pk=question.pk), Question.objects.get(pk=question.pk)
+
+    theirs.explanation = "Saved first"
+    services.save_unless_edited(theirs, seen, theirs.save)
+    mine.prompt = "Saved second, from the same moment"
+    with pytest.raises(services.EditedElsewhere) as refused:
+        services.save_unless_edited(mine, seen, mine.save)
+
+    stored = Question.objects.get(pk=question.pk)
+    assert stored.explanation == "Saved first"
+    assert stored.prompt != "Saved second, from the same moment"
+    assert refused.value.stamp == services.edit_stamp(stored)  # the page's next save is a choice
+    services.save_unless_edited(mine, refused.value.stamp, mine.save)
+    assert Question.objects.get(pk=question.pk).prompt == "Saved second, from the same moment"
+
+
+def test_a_save_after_the_row_was_deleted_says_so_and_writes_nothing(owned):
+    quiz, _ = owned
+    stale = Quiz.objects.get(pk=quiz.pk)
+    seen = services.edit_stamp(stale)
+    Quiz.objects.filter(pk=quiz.pk).delete()
+    with pytest.raises(services.EditedElsewhere, match="was deleted after you opened"):
+        services.save_unless_edited(stale, seen, stale.save)
+    assert not Quiz.objects.filter(pk=quiz.pk).exists()
+
+
+@pytest.mark.parametrize("seen", ["", "not a time", "2026-13-45T99:00:00", "2026-12-03T10:00:00"])
+def test_a_stamp_no_page_was_given_is_not_asked(owned, seen):
+    """Missing, unreadable or without a time zone (edit_stamp always writes one): as a script's."""
+    _, question = owned
+    Question.objects.filter(pk=question.pk).update(updated_at=timezone.now())
+    question.prompt = "Mine"
+    services.save_unless_edited(question, seen, question.save)
+    assert Question.objects.get(pk=question.pk).prompt == "Mine"

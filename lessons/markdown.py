@@ -266,3 +266,48 @@ def render_markdown_uncached(text: str) -> Rendered:
         filter_style_properties={"text-align"},
     )
     return Rendered(clean, tuple(headings), tuple(checks))
+
+
+@lru_cache(maxsize=2048)
+def markdown_summary(text: str, limit: int) -> str:
+    """A Markdown text as one line of HTML for a list (the question bank, a quiz's entries):
+    its words, with code spans kept as <code> and every other mark (`**`, `#`, `-`, links'
+    brackets) gone, cut to `limit` visible characters with "…". Shown raw, an instructor read
+    `**Which**` in the bank; rendered whole, a list row held paragraphs and headings."""
+    out: list[str] = []
+    left = limit
+    for piece, is_code in _words(text):
+        if left <= 0:
+            break
+        cut = piece[:left] if len(piece) <= left else piece[: max(left - 1, 0)] + "…"
+        left -= len(piece)
+        out.append(f"<code>{html.escape(cut)}</code>" if is_code else html.escape(cut))
+    return "".join(out)
+
+
+def markdown_text(text: str, limit: int) -> str:
+    """`markdown_summary` as plain text (for an attribute, or words a screen reader adds)."""
+    return html.unescape(re.sub(r"</?code>", "", markdown_summary(text, limit)))
+
+
+def _words(text: str):
+    """(piece, is code) in reading order; blocks and line breaks are one space."""
+    first = True
+    for token in _parser().parse(text or ""):
+        if token.type != "inline" and token.type != "fence" and token.type != "code_block":
+            continue
+        if not first:
+            yield " ", False
+        first = False
+        if token.type != "inline":
+            yield " ".join(token.content.split()), True
+            continue
+        for child in token.children or ():
+            if child.type == "text":
+                yield child.content, False
+            elif child.type == "code_inline":
+                yield child.content, True
+            elif child.type in ("softbreak", "hardbreak"):
+                yield " ", False
+            elif child.type == "image":
+                yield child.content, False

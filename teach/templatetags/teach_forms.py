@@ -10,9 +10,22 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
+from lessons.markdown import markdown_summary, markdown_text
 from teach import rendering
 
 register = template.Library()
+
+
+@register.filter
+def summary(text, limit: int = 90) -> SafeString:
+    """A question's Markdown prompt as one line of a list (`lessons.markdown.markdown_summary`)."""
+    return SafeString(markdown_summary(str(text or ""), int(limit)))
+
+
+@register.filter
+def summary_text(text, limit: int = 90) -> str:
+    """The same as plain text, escaped by the template as usual (for hidden words, a title)."""
+    return markdown_text(str(text or ""), int(limit))
 
 
 @register.simple_tag

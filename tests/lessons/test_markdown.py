@@ -2,7 +2,7 @@
 
 import re
 
-from lessons.markdown import render_markdown
+from lessons.markdown import markdown_summary, markdown_text, render_markdown
 
 
 def test_headings_get_anchors_and_are_listed_for_the_table_of_contents():
@@ -70,3 +70,19 @@ def test_every_table_gets_its_own_box_and_a_long_header_is_cut_short():
     assert labels[0].startswith("Table: Column number 0, Column number 1,")
     assert labels[0].endswith("… (scrolls sideways)") and len(labels[0]) < 130
     assert labels[1] == "Table: only (scrolls sideways)"
+
+
+def test_a_summary_is_the_words_with_code_kept_and_other_marks_gone():
+    """One line of a list: no `**`, heading marks or list dashes, and nothing the text adds runs."""
+    text = "## Pick one\n\n**Which** grants `s3:ListBucket`?\n\n- [the docs](https://x) <b>\n"
+    assert markdown_summary(text, 200) == (
+        "Pick one Which grants <code>s3:ListBucket</code>? the docs &lt;b&gt;"
+    )
+    assert markdown_text("Use `iam:PassRole` & more", 200) == "Use iam:PassRole & more"
+
+
+def test_a_summary_is_cut_to_its_length_with_an_ellipsis_inside_code_too():
+    cut = markdown_summary("Grant `s3:GetObject` only", 10)
+    assert cut == "Grant <code>s3:…</code>"
+    assert markdown_summary("Short", 10) == "Short"
+    assert len(markdown_text("word " * 50, 40)) == 40

@@ -371,3 +371,10 @@ def test_the_dashboard_costs_the_same_queries_for_3_or_30_questions(
         tagged(mine(instructor, category=f"more-{n}"), f"u{n}")
     with django_assert_max_num_queries(few):
         teacher.get(url)
+
+
+def test_a_prompt_is_listed_as_its_words_not_its_markdown(teacher, instructor):
+    mine(instructor, slug="marked", prompt="**Which** action lists a bucket: `s3:ListBucket`?")
+    page = teacher.get(URL).content.decode()
+    assert "**Which**" not in page
+    assert "Which action lists a bucket: <code>s3:ListBucket</code>?" in page

@@ -4,8 +4,10 @@ timezone middleware activates), with the browser's date-and-time picker where it
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from lessons.models import Lesson
+from quizzes.menus import QuizChoiceField
 from quizzes.models import Quiz
 from srm_trainer.once import field as once_field
 
@@ -15,6 +17,20 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _passed(when, was=None) -> bool:
+    """A due time set now that is already over: every submission from then on is late, which is
+    never what an instructor typing it meant. One kept unchanged (an assignment edited after
+    its due date, for its lessons) is not asked: to the minute, as the field shows it."""
+    if when is None or when >= timezone.now():
+        return False
+    return was is None or when.replace(second=0, microsecond=0) != was.replace(
+        second=0, microsecond=0
+    )
+
+
+PASSED = "That time has passed, so every submission would be late. Choose a later one."
 
 
 def _when_field(label: str, help_text: str) -> forms.DateTimeField:
@@ -53,7 +69,7 @@ class CoInstructorForm(forms.Form):
 
 
 class AssignmentForm(forms.Form):
-    quiz = forms.ModelChoiceField(queryset=Quiz.objects.none(), label="Quiz")
+    quiz = QuizChoiceField(queryset=Quiz.objects.none(), label="Quiz")
     lessons = forms.ModelMultipleChoiceField(
         queryset=Lesson.objects.none(),
         required=False,
@@ -80,6 +96,8 @@ class AssignmentForm(forms.Form):
         opens, due = data.get("opens_at"), data.get("due_at")
         if opens and due and due <= opens:
             self.add_error("due_at", "The due date must come after the opening time.")
+        elif _passed(due, self.initial.get("due_at")):
+            self.add_error("due_at", PASSED + " Leave it empty for no due date.")
         return data
 
 
@@ -98,3 +116,9 @@ class ExtensionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["learner"].queryset = learners
         self.fields["learner"].label_from_instance = lambda user: user.get_username()
+
+    def clean_due_at(self):
+        due = self.cleaned_data["due_at"]
+        if _passed(due):
+            raise forms.ValidationError(PASSED)
+        return due

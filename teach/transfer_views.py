@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from quizzes.menus import QuizChoiceField
 from quizzes.models import Quiz
 from srm_trainer import once
 from srm_trainer.typed_text import Textarea
@@ -65,7 +66,7 @@ class ImportForm(forms.Form):
         },
     )
     format = forms.ChoiceField(choices=FORMAT_CHOICES, initial="auto", label="Format")
-    quiz = forms.ModelChoiceField(
+    quiz = QuizChoiceField(
         queryset=Quiz.objects.none(),
         required=False,
         label="Add the questions to a quiz",

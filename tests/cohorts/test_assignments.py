@@ -4,6 +4,7 @@ page's list of assigned work."""
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -211,14 +212,12 @@ def test_an_instructor_assigns_only_published_quizzes_they_may_use(
     assert quiz.title in page and curriculum.title in page
     assert others.title not in page and draft.title not in page
     lesson = make_lesson()
-    response = client.post(
-        url,
-        {"quiz": others.pk, "due_at": "2026-03-05T17:00"},
-    )
-    assert response.status_code == 200 and not Assignment.objects.exists()
-    response = client.post(
-        url, {"quiz": quiz.pk, "lessons": [lesson.pk], "due_at": "2026-03-05T17:00"}
-    )
+    with time_machine.travel(T0, tick=False):  # the due date is three days ahead
+        response = client.post(url, {"quiz": others.pk, "due_at": "2026-03-05T17:00"})
+        assert response.status_code == 200 and not Assignment.objects.exists()
+        response = client.post(
+            url, {"quiz": quiz.pk, "lessons": [lesson.pk], "due_at": "2026-03-05T17:00"}
+        )
     assert response.status_code == 302
     assignment = Assignment.objects.get()
     assert (assignment.quiz, list(assignment.lessons.all())) == (quiz, [lesson])

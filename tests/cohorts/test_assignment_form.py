@@ -1,0 +1,93 @@
+"""The assignment and extension forms: a due time already over is refused (every submission
+would be late, which no instructor typing it meant), unless it is the one kept unchanged; and
+the quiz menu tells apart two quizzes with one title."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from cohorts import services
+from cohorts.models import Assignment
+from tests.cohorts.conftest import at, client_for
+from tests.conftest import make_lesson
+from tests.quizzes.builders import make_question, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(quiz):
+    quiz.published = True
+    quiz.save()
+    return quiz
+
+
+def test_a_new_assignment_due_in_the_past_is_refused_and_says_why(cohort, published, owner):
+    url = reverse("teach_cohorts:assignment-create", args=[cohort.pk])
+    with time_machine.travel(at(days=3), tick=False):
+        refused = client_for(owner).post(url, {"quiz": published.pk, "due_at": "2026-03-04T17:00"})
+        assert refused.status_code == 200
+        assert "That time has passed" in refused.content.decode()
+        assert not Assignment.objects.exists()
+        later = client_for(owner).post(url, {"quiz": published.pk, "due_at": "2026-03-06T17:00"})
+    assert later.status_code == 302
+
+
+def test_an_assignment_past_its_due_date_can_still_be_edited_if_the_date_is_kept(
+    cohort, published, owner
+):
+    # Due at 09:00:30: the page shows it to the minute, and sending that back keeps it.
+    due = at(days=1, minutes=0.5)
+    assignment = services.assignment_create(cohort=cohort, quiz=published, due_at=due, by=owner)
+    url = reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])
+    lesson = make_lesson()
+    with time_machine.travel(at(days=4), tick=False):
+        client = client_for(owner)
+        kept = re.search(r'name="due_at" value="([^"]+)"', client.get(url).content.decode())[1]
+        saved = client.post(url, {"due_at": kept, "lessons": [lesson.pk]})
+        assert saved.status_code == 302
+        moved = client.post(url, {"due_at": "2026-03-04T09:00", "lessons": [lesson.pk]})
+        assert "That time has passed" in moved.content.decode()
+    assignment.refresh_from_db()
+    assert list(assignment.lessons.all()) == [lesson]
+    assert assignment.due_at == due.replace(second=0)  # as shown, to the minute
+
+
+def test_an_extension_already_over_is_refused(cohort, published, owner, learner):
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=published, due_at=at(days=1), by=owner
+    )
+    url = reverse("teach_cohorts:extension-set", args=[cohort.pk, assignment.pk])
+    with time_machine.travel(at(days=4), tick=False):
+        page = client_for(owner).post(
+            url, {"learner": learner.pk, "due_at": "2026-03-05T09:00"}, follow=True
+        )
+    assert "No extension given: That time has passed" in page.content.decode()
+    assert not assignment.extensions.exists()
+
+
+def test_two_quizzes_with_one_title_are_told_apart_in_the_menu(cohort, published, owner):
+    twin = make_quiz(make_question(), owner=owner, title=published.title, published=True)
+    make_quiz(make_question(), owner=owner, title="Only one of these", published=True)
+    page = (
+        client_for(owner)
+        .get(reverse("teach_cohorts:assignment-create", args=[cohort.pk]))
+        .content.decode()
+    )
+    menu = re.search(r'<select name="quiz".*?</select>', page, re.S)[0]
+    options = dict(re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', menu))
+    assert options[str(published.pk)] == f"{published.title} ({published.slug})"
+    assert options[str(twin.pk)] == f"{twin.title} ({twin.slug})"
+    assert "Only one of these" in options.values()  # a title met once stays as it is
+
+
+def test_the_import_menu_tells_apart_two_quizzes_with_one_title(owner):
+    first = make_quiz(make_question(), owner=owner, source="authored", title="Week 1")
+    second = make_quiz(make_question(), owner=owner, source="authored", title="Week 1")
+    page = client_for(owner).get(reverse("teach:import")).content.decode()
+    assert f">Week 1 ({first.slug})</option>" in page
+    assert f">Week 1 ({second.slug})</option>" in page

@@ -9,29 +9,30 @@ than once in the menu is followed by its quiz's slug, which is unique.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from django import forms
-from django.forms.models import ModelChoiceIterator
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
+
+from quizzes.models import Quiz
+
+
+def labelled(quizzes: Iterable[Quiz]) -> list[tuple[Quiz, str]]:
+    """Each quiz with its menu label: its title, and its slug too where the title repeats."""
+    quizzes = list(quizzes)  # the labels depend on every title
+    repeated = {title for title, n in Counter(q.title for q in quizzes).items() if n > 1}
+    return [(q, f"{q.title} ({q.slug})" if q.title in repeated else q.title) for q in quizzes]
 
 
 class _QuizMenu(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        quizzes = list(self.queryset)  # read once: the labels depend on every title
-        self.repeated = {t for t, n in Counter(q.title for q in quizzes).items() if n > 1}
-        for quiz in quizzes:
-            yield self.choice(quiz)
-
-    def choice(self, obj):
-        value, label = super().choice(obj)
-        return value, f"{label} ({obj.slug})" if obj.title in self.repeated else label
+        for quiz, label in labelled(self.queryset):
+            yield ModelChoiceIteratorValue(self.field.prepare_value(quiz), quiz), label
 
 
 class QuizChoiceField(forms.ModelChoiceField):
-    """`ModelChoiceField` for quizzes, labelled by title (with the slug where a title repeats)."""
+    """`ModelChoiceField` for quizzes, labelled as `labelled` says."""
 
     iterator = _QuizMenu
-
-    def label_from_instance(self, obj) -> str:
-        return obj.title

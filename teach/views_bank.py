@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from quizzes import menus
 from quizzes.models import Quiz
 from srm_trainer.htmx import page_or_partial
 from srm_trainer.prepared import instance
@@ -27,13 +28,13 @@ def _into(request: HttpRequest) -> Quiz | None:
 
 def _targets(user):
     mine = Quiz.objects.all() if user.is_staff else Quiz.objects.filter(owner_id=user.pk)
-    return mine.order_by("-updated_at").values_list("pk", "title")[:TARGET_QUIZZES]
+    return mine.order_by("-updated_at").values_list("pk", "slug", "title")[:TARGET_QUIZZES]
 
 
-# The chooser's quizzes (key and title, the rest deferred as `only()` leaves it), staff's every
+# The chooser's quizzes (key, title and slug, the rest deferred as `only()` leaves it), staff's every
 # quiz, read with SQL compiled once.
 TARGETS = ByViewer(Quiz, _targets)
-TARGET_COLUMNS = ["id", "title"]
+TARGET_COLUMNS = ["id", "slug", "title"]  # in the model's order, as the SQL reads them
 
 
 def _target_quizzes(user) -> list[Quiz]:
@@ -58,6 +59,9 @@ def question_bank(request: HttpRequest) -> HttpResponse:
     questions = bank.bank_questions(user, filters)
     page = bank.page_of(questions, filters=filters, banks=banks, number=request.GET.get("page"))
     into = _into(request)
+    # A link or bookmark naming a quiz this teacher cannot change (or one deleted since): said
+    # beside the chooser, rather than the "Add" buttons just missing.
+    into_refused = into is None and bool(request.GET.get("into", "").strip())
     in_quiz = set(into.entries.values_list("question_id", flat=True)) if into else set()
     targets = _target_quizzes(user)
     if into is not None and into.pk not in {quiz.pk for quiz in targets}:
@@ -73,7 +77,8 @@ def question_bank(request: HttpRequest) -> HttpResponse:
         "page": page,
         "banks": banks,
         "into": into,
-        "targets": targets,
+        "targets": menus.labelled(targets),
+        "into_refused": into_refused,
         "query": query.urlencode(),
         "filtered": filters != bank.Filters(),
     }

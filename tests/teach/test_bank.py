@@ -230,6 +230,19 @@ def test_a_quiz_the_teacher_may_not_change_is_not_offered_as_a_target(teacher, w
     file_quiz = make_quiz(world["file"], source=Source.FILE)
     body = teacher.get(URL, {"into": file_quiz.pk}).content.decode()
     assert reverse("teach:quiz-question-add", args=[file_quiz.pk]) not in body
+    # ... and the page says so beside the chooser, rather than the "Add" buttons just missing.
+    assert "The quiz in the link is not one you can change" in body
+    assert 'aria-describedby="bank-into-help bank-into-error"' in body
+    for value in ("999999", "nonsense"):
+        assert "not one you can change" in teacher.get(URL, {"into": value}).content.decode()
+    assert "not one you can change" not in teacher.get(URL, {"into": ""}).content.decode()
+
+
+def test_the_chooser_tells_apart_two_quizzes_with_one_title(teacher, instructor):
+    first, second = (make_quiz(owner=instructor, title="Week 1") for _ in range(2))
+    body = teacher.get(URL).content.decode()
+    assert f'<option value="{first.pk}">Week 1 ({first.slug})</option>' in body
+    assert f'<option value="{second.pk}">Week 1 ({second.slug})</option>' in body
 
 
 def test_the_quiz_page_searches_the_bank_for_questions_to_reuse(teacher, owned):

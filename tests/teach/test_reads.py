@@ -154,10 +154,10 @@ def test_the_banks_quiz_chooser_is_what_only_reads(instructor, other_instructor)
     make_quiz(owner=other_instructor, title="Theirs")
     for user in (instructor, other_instructor, _staff()):
         mine = Quiz.objects.all() if user.is_staff else Quiz.objects.filter(owner=user)
-        orm = list(mine.order_by("-updated_at").only("pk", "title")[:TARGET_QUIZZES])
+        orm = list(mine.order_by("-updated_at").only("pk", "title", "slug")[:TARGET_QUIZZES])
         read = _target_quizzes(user)
         assert [q.__dict__.keys() for q in read] == [q.__dict__.keys() for q in orm]
-        assert [(q.pk, q.title) for q in read] == [(q.pk, q.title) for q in orm]
+        assert [(q.pk, q.title, q.slug) for q in read] == [(q.pk, q.title, q.slug) for q in orm]
     assert [q.title for q in _target_quizzes(other_instructor)] == ["Theirs"]
 
 

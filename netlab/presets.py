@@ -91,9 +91,9 @@ PRESETS = {
         Preset(
             "db-from-web-tier",
             "A database reachable only from the web tier",
-            "The database's security group admits port 5432 from members of sg-web, not from an "
-            "address range. Trace from web, then change the source to admin: the same subnet, "
-            "another group, and the database refuses it.",
+            "The database's security group admits port 5432 from members of `sg-web`, not from "
+            "an address range. Trace from `web`, then change the source to `admin`: the same "
+            "subnet, another group, and the database refuses it.",
             _with(
                 lambda n: None,
                 {"source": "web", "destination": "db", "protocol": "tcp", "port": 5432},
@@ -102,8 +102,8 @@ PRESETS = {
         Preset(
             "open-ssh",
             "SSH open to the whole internet",
-            "sg-web admits port 22 from 0.0.0.0/0, so any address can try to log in. Narrow "
-            "the rule to your own address (a /32) and trace again.",
+            "`sg-web` admits port 22 from `0.0.0.0/0`, so any address can try to log in. Narrow "
+            "the rule to your own address (a `/32`) and trace again.",
             _with(
                 lambda n: None,
                 {"source": "203.0.113.66", "destination": "web", "protocol": "tcp", "port": 22},

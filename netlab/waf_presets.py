@@ -124,7 +124,7 @@ PRESETS = {
         WafPreset(
             "captcha-login",
             "CAPTCHA on the login page",
-            "Requests to /login without a valid CAPTCHA token are stopped with a puzzle (HTTP "
+            "Requests to `/login` without a valid CAPTCHA token are stopped with a puzzle (HTTP "
             "405); with a valid token the rule only counts them and evaluation goes on.",
             {
                 "resource": "ALB",

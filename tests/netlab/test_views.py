@@ -12,6 +12,7 @@ from django.utils.html import escape
 from netlab import views
 from netlab.presets import PRESETS
 from netlab.state import case_from_form
+from netlab.waf_presets import PRESETS as WAF_PRESETS
 from srm_trainer.netlab.vpc import MAX_NACL_RULES, MAX_SG_RULES
 
 URL = "/lab/network/"
@@ -227,3 +228,23 @@ def test_a_live_update_builds_only_the_result(client, monkeypatch):
     whole = client.post(URL, fields).content.decode()
     assert verdicts(whole) == EXPECTED["forgotten-ephemeral-ports"] and len(built) == 1
     assert 'name="case_json"' in whole
+
+
+@pytest.mark.parametrize(
+    ("url", "presets"), [(URL, PRESETS), ("/lab/waf/", WAF_PRESETS)], ids=["network", "waf"]
+)
+def test_a_presets_code_spans_are_drawn_as_code_not_as_backticks(client, url, presets):
+    """`sg-web` in a situation is code on the page; the menu's <option> holds no markup, so it
+    reads the name without its backticks. Either way a screen reader never reads a backtick."""
+    spans = 0
+    for slug, preset in presets.items():
+        html = client.get(url, {"preset": slug}).content.decode()
+        card = re.search(
+            r'<section class="card" aria-labelledby="preset-title">.*?</section>', html, re.S
+        )[0]
+        menu = re.search(r'<select id="preset".*?</select>', html, re.S)[0]
+        assert "`" not in card + menu, slug
+        spans += card.count("<code>")
+        for code in re.findall(r"`([^`]+)`", preset.situation):
+            assert f"<code>{escape(code)}</code>" in card
+    assert spans  # the presets do name things that are code

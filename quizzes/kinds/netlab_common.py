@@ -47,9 +47,14 @@ def error_path(prefix: tuple, path: str) -> tuple:
     """`network.subnets[1].cidr` as a data path `(*prefix, "network", "subnets", 1, "cidr")`,
     so the loader can name the line of the field the engine refused."""
     out: list = list(prefix)
-    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path or ""):
-        out.append(int(index) if index else name)
+    for name, index, quoted in _STEP.findall(path or ""):
+        out.append(int(index) if index else json.loads(quoted) if quoted else name)
     return tuple(out)
+
+
+# One step of an engine path (`srm_trainer.netlab.fields.join`): `.name`, `[2]`, or a key that
+# holds a dot or a bracket, JSON-quoted in brackets (`headers["x.trace"]`).
+_STEP = re.compile(r'([^.\[\]"]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
 
 
 def engine_problem(exc: NetlabError, prefix: tuple, what: str) -> Problem:

@@ -7,6 +7,8 @@ learner sees instead of a rule that silently does nothing.
 from __future__ import annotations
 
 import ipaddress
+import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -36,9 +38,17 @@ def obj(
 
 
 def join(path: str, key: str | int) -> str:
+    """`path.key`, or `path[2]` for a list item. A key that would read as more than one step
+    (it holds `.`, `[`, `]` or `"`, or is empty: a header named `x.trace`, a misspelt field) is
+    written `path["x.trace"]`, JSON-quoted, so the path can be read back step by step."""
     if isinstance(key, int):
         return f"{path}[{key}]"
+    if not key or _NOT_PLAIN.search(key):
+        return f"{path}[{json.dumps(key, ensure_ascii=False)}]"
     return f"{path}.{key}" if path else key
+
+
+_NOT_PLAIN = re.compile(r'[.\[\]"]')
 
 
 def array(raw: Any, path: str, *, limit: int, what: str = "entries") -> list[Any]:

@@ -151,7 +151,7 @@ class _Builder:
             raise NetlabError("invalid_statement", f"{path} must be an object with exactly one "
                               "statement, such as {\"ByteMatchStatement\": {...}}", path=path)  # fmt: skip
         kind, spec = next(iter(raw.items()))
-        p = f"{path}.{kind}"
+        p = f.join(path, kind)
         uid = self.count
         if kind in ("AndStatement", "OrStatement"):
             f.obj(spec, p, allowed=("Statements",), required=("Statements",))
@@ -339,7 +339,9 @@ def _action(raw: Any, path: str, choices: tuple[str, ...]) -> str:
             raise NetlabError("invalid_action", f"{path} names exactly one action", path=path)
         name, spec = next(iter(raw.items()))
         if not isinstance(spec, dict):
-            raise NetlabError("invalid_action", f"{path}.{name} must be an object", path=path)
+            raise NetlabError(
+                "invalid_action", f"{f.join(path, name)} must be an object", path=path
+            )
     else:
         name = raw
     return f.string(name, path, choices=choices)
@@ -353,7 +355,7 @@ def parse_ip_sets(raw: Any, path: str = "ip_sets") -> IpSets:
                           "(ARN or name → list of CIDR blocks)", path=path)  # fmt: skip
     out: IpSets = {}
     for key, value in raw.items():
-        p = f"{path}.{key}"
+        p = f.join(path, key)
         if isinstance(value, dict):
             f.obj(value, p, allowed=("Addresses", "IPAddressVersion"), required=("Addresses",))
             value = value["Addresses"]
@@ -378,7 +380,7 @@ def parse_regex_sets(raw: Any, path: str = "regex_pattern_sets") -> RegexSets:
                           "pattern sets (ARN or name → list of regular expressions)", path=path)  # fmt: skip
     out: RegexSets = {}
     for key, value in raw.items():
-        p = f"{path}.{key}"
+        p = f.join(path, key)
         items = f.array(value, p, limit=MAX_PATTERNS, what="patterns")
         compiled = []
         for i, item in enumerate(items):
@@ -474,8 +476,8 @@ def _headers(raw: Any, path: str) -> tuple[tuple[str, str], ...]:
                           path=path)  # fmt: skip
     out = []
     for name, value in items:
-        name = f.string(name, f"{path}.{name}", limit=256)
-        out.append((name.lower(), _text(value, f"{path}.{name}", "", MAX_TEXT)))
+        name = f.string(name, f.join(path, str(name)), limit=256)
+        out.append((name.lower(), _text(value, f.join(path, name), "", MAX_TEXT)))
     return tuple(out)
 
 

@@ -157,7 +157,7 @@ def parse_field(raw: Any, path: str) -> Field:
             path=path,
         )
     kind, spec = next(iter(raw.items()))
-    p = f"{path}.{kind}"
+    p = f.join(path, kind)
     if kind not in _FIELD_KINDS:
         raise NetlabError(
             "unsupported_field",

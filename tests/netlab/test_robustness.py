@@ -8,12 +8,14 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from netlab import state, waf_state
+from quizzes.kinds.netlab_common import error_path
 from srm_trainer.netlab import NetlabError
 from srm_trainer.netlab.case import run_case
+from srm_trainer.netlab.fields import join
 from tests.depth import examples
 
 CASES = [
@@ -123,3 +125,15 @@ def test_a_superscript_digit_in_a_rule_number_or_port_is_refused_not_a_500(clien
     ]
     with pytest.raises(NetlabError, match="port"):
         run_case("superscript", damaged)
+
+
+@given(key=st.text(max_size=12))
+@example(key="x.trace")
+@example(key='a[0]."b"')
+@example(key="")
+@example(key="arn:aws:wafv2:us-east-1:111122223333:regional/ipset/office/1")
+@settings(max_examples=examples(200), deadline=None)
+def test_an_error_path_reads_back_step_by_step_whatever_the_key(key):
+    """A key with a dot or a bracket is one step of the path, not several (it is quoted)."""
+    path = join(join(join("requests", 0), "headers"), key)
+    assert error_path(("case",), path) == ("case", "requests", 0, "headers", key)

@@ -111,6 +111,12 @@ def _both(*changes):
 # 150 requests, the last ones blocked by the rate rule; the flow-fix starts broken.
 PROBLEM_PATHS = [
     ("flow_decision", _set("case", "colour", value="blue"), ("case", "colour"), "unknown field"),
+    (  # a key that holds a dot is one step, not two (the engine quotes it: network["sub.nets"])
+        "flow_decision",
+        _set("case", "network", "sub.nets", value=[]),
+        ("case", "network", "sub.nets"),
+        'network["sub.nets"] is not a field here',
+    ),
     (
         "flow_decision",
         _set("case", "expect", value={"request": "allowed", "reply": "allowed"}),
@@ -148,6 +154,12 @@ PROBLEM_PATHS = [
         "flow.port must be a whole number",
     ),
     ("waf_rule", _set("case", "colour", value="blue"), ("case", "colour"), "unknown field"),
+    (
+        "waf_rule",
+        _set("case", "web_acl", "Rules", 0, "Statement", value={"Byte.Match[0]": {}}),
+        ("case", "web_acl", "Rules", 0, "Statement", "Byte.Match[0]"),
+        'Statement["Byte.Match[0]"]',
+    ),
     (
         "waf_rule",
         _set("case", "expect", value={"action": "Block", "rule": "watch-admin"}),

@@ -48,8 +48,9 @@ def test_signed_in_at_360_px_every_header_control_is_a_24_px_target(narrow_phone
     narrow_phone.goto("/")
     sign_up(narrow_phone, "a-learner-with-a-long-name")
     header = narrow_phone.get_by_role("banner")
+    account = header.get_by_role("link", name="Account, signed in as a-learner-with-a-long-name")
     controls = [
-        header.get_by_role("link", name="Account"),
+        account,
         header.get_by_role("button", name="Sign out"),
         header.get_by_role("button", name="Dark theme"),
     ]
@@ -58,7 +59,24 @@ def test_signed_in_at_360_px_every_header_control_is_a_24_px_target(narrow_phone
         assert box["width"] >= 24 and box["height"] >= 24, (control, box)
     height = narrow_phone.locator(".site-header").bounding_box()["height"]
     assert height <= 110, f"header is {height} px tall"
+    # The username is the link's visible text, cut short with room for several letters (beside
+    # "Account" it was cut to its first one).
+    assert account.locator(".account-name").bounding_box()["width"] >= 60
     assert_accessible(narrow_phone)
+
+
+@pytest.mark.parametrize("width", [420, 520, 600, 639])
+def test_between_phone_and_desktop_the_menu_starts_the_second_row(page, width):
+    """Up to 40rem the header is two rows: brand and account, then Search and the menu. From
+    about 480 px there was room left in the first row, and the menu shrank into its end."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/")
+    brand = page.locator(".brand").bounding_box()
+    menu = page.get_by_role("navigation", name="Main").bounding_box()
+    search = page.locator(".site-search").bounding_box()
+    assert menu["y"] >= brand["y"] + brand["height"], (brand, menu)
+    assert search["y"] >= brand["y"] + brand["height"], (brand, search)
+    assert menu["width"] >= width * 0.6, menu
 
 
 def test_the_sandbox_decision_stays_in_sight_while_typing_on_a_phone(phone):

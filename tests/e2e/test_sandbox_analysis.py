@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from srm_trainer.iam import catalog
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import policy_editor, settled
+from tests.e2e.journeys import no_horizontal_scroll, policy_editor, settled
 
 pytestmark = pytest.mark.e2e
 
@@ -146,3 +146,20 @@ def test_tools_on_a_phone_are_accessible(page, url):
     # placeholder: on the other two axe ran while the form was still dimmed).
     expect(page.locator("#results")).not_to_contain_text(re.compile(r"appears? here"))
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("url", ["/sandbox/batch/", "/sandbox/compare/"])
+def test_on_a_360_px_phone_a_policy_editor_takes_most_of_the_width(page, url):
+    """Inside the form's card, the policy set's box and an SCP level's box, each padded, the
+    editor was 255 px of 360 and wrapped every line of JSON. An SCP's editor is the deepest."""
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.goto(url)
+    page.get_by_text(re.compile(r"^Service control policies \(0 levels\)")).first.click()
+    page.get_by_role("button", name="Add an SCP level").first.click()
+    expect(page.locator(".org-level .cm-editor").first).to_be_visible()
+    editors = page.locator(".cm-editor")
+    for n in range(editors.count()):
+        box = editors.nth(n).bounding_box()
+        if box and box["width"]:
+            assert box["width"] >= 290, (n, box)
+    no_horizontal_scroll(page)

@@ -6,8 +6,9 @@ unbalanced quote, `NEAR`, `*`, `-` or `OR` is a word to look for, never an opera
 The last word also matches as a prefix, so results follow someone typing ("bound" finds
 "boundary").
 
-Snippets are cut by the database with private-use characters around each hit; everything is
-then escaped and only those characters become `<mark>`, so content can never inject markup.
+The database marks each hit with private-use characters, and `excerpt` cuts the snippet around
+them; everything is then escaped and only those characters become `<mark>`, so content can
+never inject markup.
 
 Addresses are made here, for the page's hits only, under the searching request's script prefix
 and URLconf (`Source.address`): the index stores what they are made from, never an address.
@@ -36,6 +37,8 @@ PREFIX_FROM = 3  # the last word is a prefix once it has this many characters
 PER_PAGE = 20
 MAX_PAGES = 20
 _WORD = re.compile(r"[^\W_]+")
+SNIPPET_WORDS = 24  # words in a result's snippet
+LEAD_IN = 3  # words of a snippet before its first hit, when there are any
 
 
 @dataclass(frozen=True)
@@ -108,11 +111,40 @@ def highlighted(text: str) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every piece of text above is escaped
 
 
+def excerpt(marked: str, words: int = SNIPPET_WORDS) -> str:
+    """The run of `words` words of a body marked in full (each hit between MARK_START and
+    MARK_END) that holds the most hits, the earliest of equals, led in by a few words; "…"
+    where it was cut. Made here rather than by the database's own snippet function: SQLite's
+    grows with the square of the hits in one body (a lesson of one word repeated held a
+    worker for minutes), and this pass is one walk over the words."""
+    tokens = (marked or "").split()
+    hits = [i for i, token in enumerate(tokens) if MARK_START in token]
+    start, best, last = 0, 0, 0
+    for first, at in enumerate(hits):  # each hit as a window's first, counting the hits in it
+        while last < len(hits) and hits[last] < at + words:
+            last += 1
+        if last - first > best:
+            best, start = last - first, at
+    if hits:
+        start = max(0, min(start - LEAD_IN, len(tokens) - words))
+    end = min(len(tokens), start + words)
+    piece = " ".join(tokens[start:end])
+    if _open_at_end(" ".join(tokens[:start])):  # a phrase the window's start cuts into
+        piece = MARK_START + piece
+    if _open_at_end(piece):  # ... or its end cuts short: closed before the "…"
+        piece += MARK_END
+    return ("… " if start else "") + piece + (" …" if end < len(tokens) else "")
+
+
+def _open_at_end(text: str) -> bool:
+    return text.rfind(MARK_START) > text.rfind(MARK_END)
+
+
 def _snippet(kind: str, text: str) -> SafeString:
     """The body's best fragment; for some kinds only when it holds a hit (`opening_snippet`)."""
     if MARK_START not in (text or "") and not SOURCES[kind].opening_snippet:
         return mark_safe("")  # noqa: S308 - empty
-    return highlighted(text)
+    return highlighted(excerpt(text))
 
 
 def _address(kind: str, target: str) -> str:
@@ -156,8 +188,8 @@ def search(text: str, *, page: int = 1) -> Results:
 
 
 class _SQLite:
-    """FTS5: bm25 with the title worth ten times the body; snippets by `highlight`/`snippet`,
-    computed only for the page's rows."""
+    """FTS5: bm25 with the title worth ten times the body; the hits marked by `highlight`
+    (one pass over the text; `excerpt` cuts the snippet), only for the page's rows."""
 
     def count(self, words) -> int:
         with connection.cursor() as cursor:
@@ -182,7 +214,7 @@ class _SQLite:
             cursor.execute(
                 "SELECT d.id, d.kind, d.target, "
                 "highlight(search_document_fts, 0, %s, %s), "
-                "snippet(search_document_fts, 1, %s, %s, '…', 24) "
+                "highlight(search_document_fts, 1, %s, %s) "
                 "FROM search_document_fts JOIN search_document d "
                 "ON d.id = search_document_fts.rowid "
                 "WHERE search_document_fts MATCH %s "
@@ -195,13 +227,14 @@ class _SQLite:
 
 class _PostgreSQL:
     """`tsvector` @@ `to_tsquery`: ts_rank over the weighted vector (title A, body B);
-    `ts_headline` only for the page's rows (it re-parses the text, so it is the costly part)."""
+    `ts_headline` only for the page's rows (it re-parses the text, so it is the costly part),
+    marking every hit, for `excerpt` to cut."""
 
     _TITLE = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
-    _BODY = (
-        f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, "
-        'MaxFragments=2, FragmentDelimiter=" … "'
-    )
+    # The whole body marked, as SQLite's `highlight` gives it, for `excerpt` to cut: choosing
+    # fragments (MaxFragments) searches the text for covers of the query, work that grows
+    # faster than the text.
+    _BODY = _TITLE
 
     def count(self, words) -> int:
         with connection.cursor() as cursor:

@@ -12,11 +12,14 @@ import time
 
 import pytest
 
+from search import index
+from search.query import PER_PAGE, search
 from srm_trainer.iam.findings import lint
 from srm_trainer.netlab.waf import evaluate_waf_case
 from teach.transfer import gift
 from teach.transfer.drafts import TransferError
 from tests.bench import report
+from tests.conftest import make_lesson, make_module
 from tests.iam.test_findings import adversarial_patterns
 from tests.netlab.test_engine import _regex_rule, _waf, largest_burst
 from tests.teach.test_transfer_gift import HUGE_ANSWER_BLOCK
@@ -56,3 +59,22 @@ def test_adversarial_input_is_bounded(what):
         samples.append((time.process_time() - started) * 1000)
     report.record_samples("engine", f"bounded: {what}", samples, "ms CPU")
     assert statistics.median(samples) < limit_ms
+
+
+@pytest.mark.django_db
+def test_a_search_over_bodies_of_one_repeated_word_is_bounded():
+    """A page of results whose every body is one word repeated (pasted at 1 MB into the admin):
+    SQLite's snippet() took minutes over one such body (it grows with the square of the hits);
+    the index now holds the first `INDEXED_BODY` characters and `excerpt` is one pass."""
+    module = make_module()
+    for n in range(PER_PAGE):
+        make_lesson(module, slug=f"flood-{n}", title=f"Flood {n}", body="word " * 200_000)
+    index.rebuild()
+    samples = []
+    for _ in range(3):  # wall time: on PostgreSQL the work is in the server's process
+        started = time.perf_counter()
+        results = search("word")
+        samples.append((time.perf_counter() - started) * 1000)
+    assert len(results.hits) == PER_PAGE
+    report.record_samples("engine", "bounded: a search page of 1 MB one-word bodies", samples, "ms")
+    assert statistics.median(samples) < 1000.0

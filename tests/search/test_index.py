@@ -14,11 +14,13 @@ from django.db import transaction
 from lessons import rendered
 from lessons.models import Lesson, RenderedBody
 from search import index, sources
+from search.index import INDEXED_BODY
 from search.models import Document
 from search.query import search
 from tests.conftest import make_lesson, make_module, make_scenario
 from tests.quizzes.builders import make_question, make_quiz
 from tests.search.conftest import PHRASE
+from tests.shipped import shipped_curriculum
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +257,18 @@ def test_a_lesson_is_indexed_from_the_rendering_its_page_shows_and_stores(client
 def test_a_documents_title_is_plain_text_within_the_columns_limit(text, indexed):
     """A question's prompt is its title: long ones are cut to the column's 300 characters."""
     assert sources.title(text) == indexed
+
+
+def test_a_body_is_searched_up_to_its_limit_and_every_shipped_lesson_fits(db):
+    """Past `INDEXED_BODY` characters a body is not searched: the cost of one result grows with
+    its body. No shipped lesson comes near it (were one to, this fails rather than a part of
+    that lesson silently going unsearched)."""
+    module = make_module()
+    make_lesson(
+        module, slug="long", body="x " * (INDEXED_BODY // 2 - 10) + "early " + "y " * 20 + "late"
+    )
+    index.rebuild()
+    assert search("early").total == 1
+    assert search("late").total == 0
+    longest = max(len(lesson.body) for lesson in shipped_curriculum().lessons)
+    assert longest < INDEXED_BODY // 2, longest

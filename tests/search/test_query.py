@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from search.query import MAX_QUERY, MAX_TERMS, fts5_query, highlighted, terms, tsquery
+from search.query import (
+    MAX_QUERY,
+    MAX_TERMS,
+    excerpt,
+    fts5_query,
+    highlighted,
+    terms,
+    tsquery,
+)
 from search.sources import MARK_END, MARK_START
 
 
@@ -61,3 +69,35 @@ def test_highlighting_keeps_marks_balanced():
     assert highlighted(f"{MARK_START}a{MARK_START}b") == "<mark>ab</mark>"
     assert highlighted(f"{MARK_END}a{MARK_END}") == "a"
     assert highlighted("") == ""
+
+
+def _marked(text: str) -> str:
+    """`[word]` written as the database marks a hit."""
+    return text.replace("[", MARK_START).replace("]", MARK_END)
+
+
+def test_an_excerpt_is_the_window_with_the_most_hits_led_in_by_a_few_words():
+    words = [f"w{i}" for i in range(100)]
+    words[10] = "[kms]"  # one hit early, three close together later
+    words[60], words[62], words[64] = "[kms]", "[key]", "[kms]"
+    cut = excerpt(_marked(" ".join(words)), 10)
+    assert cut == _marked("… w57 w58 w59 [kms] w61 [key] w63 [kms] w65 w66 …")
+
+
+def test_an_excerpt_without_hits_is_the_opening_and_a_short_text_is_whole():
+    assert excerpt("one two three four", 3) == "one two three …"
+    assert excerpt(_marked("a [b] c"), 24) == _marked("a [b] c")
+    assert excerpt("", 24) == ""
+
+
+def test_an_excerpt_near_the_end_stays_full_length_and_a_cut_phrase_keeps_its_mark():
+    words = [f"w{i}" for i in range(30)]
+    words[28] = "[last]"
+    assert excerpt(_marked(" ".join(words)), 5) == _marked("… w25 w26 w27 [last] w29")
+    # A long phrase hit that the window cuts into (two hits after it make the best window),
+    # and one that the window's end cuts short: each mark is whole within the snippet.
+    words = ["[p0"] + [f"p{i}" for i in range(1, 18)] + ["p18]", "w19", "[k]", "w21", "[k]"]
+    words += ["w23", "w24", "w25", "[shared", "responsibility", "model]"] + ["x"] * 10
+    assert excerpt(_marked(" ".join(words)), 10) == _marked(
+        "… [p17 p18] w19 [k] w21 [k] w23 w24 w25 [shared] …"
+    )

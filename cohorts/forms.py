@@ -31,6 +31,10 @@ def _passed(when, was=None) -> bool:
 
 
 PASSED = "That time has passed, so every submission would be late. Choose a later one."
+PASSED_ONCE = (
+    "That time has passed, so every submission would be late. Choose a later time, or leave it "
+    "empty; to keep it anyway (for work already done, say), send the form again as it is."
+)
 
 
 def _when_field(label: str, help_text: str) -> forms.DateTimeField:
@@ -79,6 +83,9 @@ class AssignmentForm(forms.Form):
     )
     opens_at = _when_field("Opens", "Optional. Before then the quiz cannot be started.")
     due_at = _when_field("Due", "Optional. Later submissions are accepted and marked late.")
+    # The past due time the page was last warned about, as typed: sent again unchanged, it is
+    # kept on purpose (`clean`).
+    past_due_ok = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, quizzes, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,7 +104,11 @@ class AssignmentForm(forms.Form):
         if opens and due and due <= opens:
             self.add_error("due_at", "The due date must come after the opening time.")
         elif _passed(due, self.initial.get("due_at")):
-            self.add_error("due_at", PASSED + " Leave it empty for no due date.")
+            typed = self.data.get(self.add_prefix("due_at"), "")
+            if data.get("past_due_ok") != typed:  # asked once per time typed
+                self.add_error("due_at", PASSED_ONCE)
+                self.data = self.data.copy()
+                self.data[self.add_prefix("past_due_ok")] = typed
         return data
 
 

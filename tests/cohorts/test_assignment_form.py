@@ -1,6 +1,6 @@
-"""The assignment and extension forms: a due time already over is refused (every submission
-would be late, which no instructor typing it meant), unless it is the one kept unchanged; and
-the quiz menu tells apart two quizzes with one title."""
+"""The assignment and extension forms: a due time already over (every submission would be late)
+is asked about once, and an extension already over refused, unless it is the one kept
+unchanged; and the quiz menu tells apart two quizzes with one title."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from cohorts.models import Assignment
 from tests.cohorts.conftest import at, client_for
 from tests.conftest import make_lesson
 from tests.quizzes.builders import make_question, make_quiz
+from tests.teach.formdata import form_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -26,15 +27,26 @@ def published(quiz):
     return quiz
 
 
-def test_a_new_assignment_due_in_the_past_is_refused_and_says_why(cohort, published, owner):
+def test_a_new_assignment_due_in_the_past_is_asked_about_once_per_time_typed(
+    cohort, published, owner
+):
+    """A due time already over is most often a slip (a wrong month); sent again unchanged it
+    is kept (an instructor recording work already done), and another past time asks again."""
     url = reverse("teach_cohorts:assignment-create", args=[cohort.pk])
+    client = client_for(owner)
     with time_machine.travel(at(days=3), tick=False):
-        refused = client_for(owner).post(url, {"quiz": published.pk, "due_at": "2026-03-04T17:00"})
-        assert refused.status_code == 200
-        assert "That time has passed" in refused.content.decode()
+        asked = client.post(url, {"quiz": published.pk, "due_at": "2026-03-04T17:00"})
+        assert asked.status_code == 200
+        assert "That time has passed" in asked.content.decode()
         assert not Assignment.objects.exists()
-        later = client_for(owner).post(url, {"quiz": published.pk, "due_at": "2026-03-06T17:00"})
-    assert later.status_code == 302
+        fields = form_fields(asked.content.decode(), "teach-form")
+        assert fields["past_due_ok"] == "2026-03-04T17:00"
+        other = client.post(url, {**fields, "due_at": "2026-03-03T17:00"})
+        assert "That time has passed" in other.content.decode()
+        assert not Assignment.objects.exists()
+        kept = client.post(url, fields)
+    assert kept.status_code == 302
+    assert Assignment.objects.get().due_at == at(days=2, hours=8)  # 4 March, 17:00
 
 
 def test_an_assignment_past_its_due_date_can_still_be_edited_if_the_date_is_kept(

@@ -9,8 +9,8 @@ lesson"), and each part of a date and time after its field ("Last login: date").
 
 Every admin derives from `NamedControlsAdmin` (or `NamedControls`, beside a third-party base;
 `name_controls_of` for an admin a library registers), and tests/test_admin_names.py checks so:
-its inlines and list columns, those to come included, are named without a line of their own. A form that names a control itself keeps its name (a
-quiz's rows say "Position of “beta”").
+its inlines and list columns, those to come included, are named without a line of their own.
+A form that names a control itself keeps its name (a quiz's rows say "Position of “beta”").
 """
 
 from __future__ import annotations

@@ -9,10 +9,11 @@ delete permission, which no role holds (a superuser only: a certificate issued i
 from django.contrib import admin
 
 from certificates.models import Certificate
+from srm_trainer.admin_names import NamedControlsAdmin
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(NamedControlsAdmin):
     list_display = ("name", "user", "course_title", "issued_at", "code")
     list_filter = ("course", "issued_at")
     list_select_related = ("user",)

@@ -23,6 +23,7 @@ from lessons.models import (
     Scenario,
     Service,
 )
+from srm_trainer.admin_names import NamedControlsAdmin
 
 
 def _lessons_with_modules(db_field, kwargs: dict) -> dict:
@@ -52,7 +53,7 @@ class ListColumnsChangeList(ChangeList):
         return queryset.defer(*self.model_admin.list_deferred)
 
 
-class ListColumnsAdmin(admin.ModelAdmin):
+class ListColumnsAdmin(NamedControlsAdmin):
     """An admin whose list reads only what it shows (`ListColumnsChangeList`). A column that
     reads a deferred field would cost a query a row: the tests pin each list's queries."""
 
@@ -119,7 +120,7 @@ class LessonInline(admin.TabularInline):
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):
+class ModuleAdmin(NamedControlsAdmin):
     list_display = ("title", "slug", "order", "published", "lesson_count")
     list_editable = ("order", "published")
     search_fields = ("title", "slug", "summary")
@@ -198,7 +199,7 @@ class ResponsibilityInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(NamedControlsAdmin):
     list_display = ("name", "slug", "model", "order")
     list_editable = ("order",)
     search_fields = ("name", "slug", "summary")
@@ -206,14 +207,14 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Layer)
-class LayerAdmin(admin.ModelAdmin):
+class LayerAdmin(NamedControlsAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name", "slug", "description")
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(admin.ModelAdmin):
+class ResponsibilityAdmin(NamedControlsAdmin):
     list_display = ("service", "layer", "owner", "reason")
     list_filter = ("owner", "service", "layer")
     list_select_related = ("service", "layer")
@@ -221,7 +222,7 @@ class ResponsibilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(admin.ModelAdmin):
+class ScenarioAdmin(NamedControlsAdmin):
     list_display = ("title", "slug", "expected", "order", "source", "usable")
     search_fields = ("title", "slug", "situation")
     list_filter = ("lessons__module", "source")
@@ -250,13 +251,13 @@ def _case_is_usable(case: str) -> bool:
 
 
 @admin.register(ArtifactSection)
-class ArtifactSectionAdmin(admin.ModelAdmin):
+class ArtifactSectionAdmin(NamedControlsAdmin):
     list_display = ("name", "slug", "order")
     search_fields = ("name", "description")
 
 
 @admin.register(ComplianceProgram)
-class ComplianceProgramAdmin(admin.ModelAdmin):
+class ComplianceProgramAdmin(NamedControlsAdmin):
     list_display = ("name", "kind", "jurisdiction", "artifact_section", "order")
     list_select_related = ("artifact_section",)  # optional, so not joined by default
     list_filter = ("kind", "artifact_section")

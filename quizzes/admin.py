@@ -25,6 +25,7 @@ from lessons.admin import (
 )
 from quizzes.entries import questions_leaving, set_entries
 from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion, ReviewCard
+from srm_trainer.admin_names import NamedControlsAdmin
 
 # The id of the line above a quiz's question rows that says how positions work
 # (templates/admin/quizzes/quiz/change_form.html): one for every row, and seen on a phone,
@@ -178,7 +179,7 @@ class QuizQuestionInline(AutocompleteRowsInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(NamedControlsAdmin):
     list_display = (
         "title",
         "slug",
@@ -296,7 +297,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(NamedControlsAdmin):
     list_display = ("quiz", "user", "started_at", "submitted_at", "score_percent", "passed")
     # An attempt's page on the site belongs to its learner alone (staff would get a 404).
     view_on_site = False
@@ -326,7 +327,7 @@ class AttemptAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewCard)
-class ReviewCardAdmin(admin.ModelAdmin):
+class ReviewCardAdmin(NamedControlsAdmin):
     list_display = ("user", "question", "due", "reviews", "lapses", "last_reviewed_at")
     list_filter = ("question__category",)
     search_fields = ("user__username", "question__slug")

@@ -7,24 +7,30 @@ account: otherwise setting a superuser's password would make any admin a superus
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from srm_trainer.accounts.roles import INSTRUCTORS, set_instructor
+from srm_trainer.admin_names import NamedControls, name_controls_of
 
 User = get_user_model()
 _POWER_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
 admin.site.unregister(User)
+# Django's and allauth's own admins, their controls named as ours are (srm_trainer/admin_names.py).
+name_controls_of(Group, EmailAddress, Authenticator)
 
 
 @admin.register(User)
-class RoleAwareUserAdmin(UserAdmin):
+class RoleAwareUserAdmin(NamedControls, UserAdmin):
     actions = ["make_instructor", "remove_instructor"]
     list_display = ("username", "email", "is_staff", "is_superuser", "last_login")
 
@@ -68,7 +74,7 @@ admin.site.unregister(LogEntry)
 
 
 @admin.register(LogEntry)
-class AuditLogAdmin(LogEntryAdmin):
+class AuditLogAdmin(NamedControls, LogEntryAdmin):
     """auditlog's read-only list, with the event name and the client address in view."""
 
     list_display = ["created", "event", "resource_url", "msg_short", "user_url", "remote_addr"]

@@ -22,6 +22,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.forms.formsets import DELETION_FIELD_NAME, BaseFormSet
 from django.forms.utils import pretty_name
+from django.utils.html import strip_tags
 from django.utils.text import capfirst
 
 NAMING_ATTRS = ("aria-label", "aria-labelledby")
@@ -64,6 +65,10 @@ class NamedRowsFormSet(BaseFormSet):
     """A formset whose rows' visible controls are named after their column and their row."""
 
     row_noun = "row"
+    # A table's rows (a list's editable columns, a tabular inline) draw no help text: the
+    # header's icon holds it. Each control then points at a help text the page does not have;
+    # it gets the words as its description instead.
+    rows_in_a_table = True
 
     def add_fields(self, form, index):
         super().add_fields(form, index)  # Delete, Order (and an inline's hidden link) come here
@@ -71,6 +76,9 @@ class NamedRowsFormSet(BaseFormSet):
         for field_name, field in form.fields.items():
             if field.widget.is_hidden:
                 continue
+            if self.rows_in_a_table and field.help_text:  # this row's copy of the field
+                field.widget.attrs.setdefault("aria-description", strip_tags(field.help_text))
+                field.help_text = ""
             if field_name == DELETION_FIELD_NAME:
                 name_control(field, f"{capfirst(field.label)} {row}")
             else:
@@ -78,12 +86,16 @@ class NamedRowsFormSet(BaseFormSet):
                 name_control(field, f"{column} of {row}")
 
 
-def with_named_rows(formset: type[BaseFormSet], noun: str) -> type[BaseFormSet]:
+def with_named_rows(
+    formset: type[BaseFormSet], noun: str, *, table: bool = True
+) -> type[BaseFormSet]:
     """`formset` (the class the admin built for this request) with its rows' controls named;
-    `noun` names a new row ("the new lesson")."""
+    `noun` names a new row ("the new lesson"); `table`: its rows are a table's (see
+    `NamedRowsFormSet.rows_in_a_table`)."""
     if issubclass(formset, NamedRowsFormSet):
         return formset
-    return type(formset.__name__, (NamedRowsFormSet, formset), {"row_noun": noun})
+    attrs = {"row_noun": noun, "rows_in_a_table": table}
+    return type(formset.__name__, (NamedRowsFormSet, formset), attrs)
 
 
 if TYPE_CHECKING:
@@ -103,7 +115,8 @@ class NamedControls(_Admin):
 
     def get_formsets_with_inlines(self, request, obj=None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):
-            yield with_named_rows(formset, str(inline.verbose_name)), inline
+            table = isinstance(inline, admin.TabularInline)
+            yield with_named_rows(formset, str(inline.verbose_name), table=table), inline
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -68,6 +68,15 @@ class Controls(HTMLParser):
 
         return [c.get("id") or c.get("name") or "?" for c in self.controls if not named(c)]
 
+    def described_by_nothing(self) -> list[str]:
+        """Controls whose aria-describedby names an id the page does not have (a table row's
+        help text, which only the column's header icon holds)."""
+        return [
+            c.get("id") or c.get("name") or "?"
+            for c in self.controls
+            if any(i not in self.ids for i in (c.get("aria-describedby") or "").split())
+        ]
+
 
 def controls(html: str) -> Controls:
     parser = Controls()
@@ -114,7 +123,7 @@ def superuser_client(client, records):
 
 
 def test_every_control_on_every_admin_page_has_a_name(superuser_client):
-    unnamed, opened = {}, set()
+    unnamed, undescribed, opened = {}, {}, set()
     for model, model_admin in admin.site._registry.items():
         info = model._meta.app_label, model._meta.model_name
         pages = [reverse("admin:{}_{}_changelist".format(*info))]
@@ -127,9 +136,13 @@ def test_every_control_on_every_admin_page_has_a_name(superuser_client):
         for page in pages:
             response = superuser_client.get(page)
             assert response.status_code == 200, page
-            if found := controls(response.content.decode()).unnamed():
-                unnamed[page] = found
+            found = controls(response.content.decode())
+            if found.unnamed():
+                unnamed[page] = found.unnamed()
+            if found.described_by_nothing():
+                undescribed[page] = found.described_by_nothing()
     assert unnamed == {}
+    assert undescribed == {}
     assert opened == {m._meta.label for m in admin.site._registry}  # each change page seen
 
 

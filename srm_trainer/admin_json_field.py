@@ -37,9 +37,9 @@ from django.forms.fields import InvalidJSONInput, JSONString
 from srm_trainer.iam.errors import PolicyError
 from srm_trainer.iam.jsontext import line_col, load_json
 
-# Deeper than any shipped content nests (a case with its policies, about a dozen levels), as the
-# question file format allows (teach/transfer/json_format.MAX_DEPTH), and far below the depth
-# at which `json` exhausts Python's recursion limit.
+# Far deeper than shipped content nests (a whole content file, its cases and policies within,
+# is 12 levels), as deep as the question file format allows (teach/transfer/json_format), and
+# far below the depth at which `json` exhausts Python's recursion limit.
 MAX_DEPTH = 64
 
 # The box's height in lines: the text's lines and one to type on, within these bounds.

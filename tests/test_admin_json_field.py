@@ -206,7 +206,16 @@ def test_every_admin_form_and_inline_uses_the_field_for_its_json_fields(admin_us
     assert found
     assert [name for name, field in found if not isinstance(field, AdminJSONField)] == []
     names = {name for name, _ in found}
-    assert {"Question.data", "Lesson.sources", "Scenario.case", "Scenario.rule"} <= names
+    assert {
+        "Question.data",
+        "Question.misconceptions",
+        "Lesson.sources",
+        "Scenario.case",
+        "Scenario.rule",
+        "Quiz.draw_rules",
+        "ComplianceProgram.aws_provides",
+        "ReviewCard.card",
+    } <= names
 
 
 # --- the field itself ---------------------------------------------------------------------

@@ -141,7 +141,11 @@ def network_lab(request: HttpRequest) -> HttpResponse:
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
             return render(request, TEMPLATE, {"notice": "That is more than the lab takes at "
                           "once (64 KB).", "presets": PRESETS.values()}, status=413)  # fmt: skip
-        op = request.POST.get("op", "trace")
+        # A live update traces, whatever button it carries: the page's buttons post without
+        # htmx, and htmx sends one that merely has focus with the form's next request
+        # (static/js/live-updates.js takes it off), so "Open this case" focused by Tab from the
+        # JSON would have answered a whole page into the result.
+        op = "trace" if request.htmx else request.POST.get("op", "trace")
         try:
             if op == "open":
                 case = case_from_json(request.POST.get("case_json", ""))
@@ -156,7 +160,7 @@ def network_lab(request: HttpRequest) -> HttpResponse:
             response = HttpResponse(case_text(case), content_type="application/json")
             response["Content-Disposition"] = 'attachment; filename="network-case.json"'
             return response
-    live = request.htmx and request.method == "POST" and request.POST.get("op", "trace") == "trace"
+    live = request.htmx and request.method == "POST"
     drawn = _drawn(request, case) if request.method in ("GET", "HEAD") else None
     context: dict[str, Any]
     if drawn is not None:

@@ -112,7 +112,7 @@ def sandbox(request: HttpRequest) -> HttpResponse:
             f"That is more than the sandbox takes at once ({MAX_BODY_BYTES // 1024} KB). Shorten a policy and try again.",
             413,
         )
-    op = request.POST.get("op", "")
+    op = _pressed(request)
     try:
         if op == "open":
             upload = request.FILES.get("case_file")
@@ -144,6 +144,17 @@ def sandbox(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, f"{TEMPLATE}#live", _live_context(request, state, oob=True))
     return _page(request, state)
+
+
+def _pressed(request: HttpRequest) -> str:
+    """The `op` of the button pressed. With htmx only a request a button named `op` started
+    (its own hx-post) presses one: a live update started by the form's fields evaluates, even
+    if it carries a button's `op` (htmx sends a submit button that merely has focus with the
+    form's next request; static/js/live-updates.js takes it off), never removing a key or
+    swapping a download into the result."""
+    if request.htmx and request.htmx.trigger_name != "op":
+        return ""
+    return request.POST.get("op", "")
 
 
 def _live_context(request: HttpRequest, state: SandboxState, *, oob: bool) -> dict:

@@ -146,6 +146,21 @@ def test_a_live_update_answers_with_the_result_only(client):
     assert verdicts(html)[0] == "Request blocked"  # admin is not in sg-web
 
 
+@pytest.mark.parametrize("op", ["open", "download", "something-else"])
+def test_a_live_update_carrying_a_buttons_op_answers_with_the_result_only(client, op):
+    """htmx sends a submit button that merely has focus with the form's next live update (Tab
+    from the case's JSON lands on "Open this case"): the answer is still the result alone, for
+    the form's fields, never a whole page or a file in the result panel."""
+    page = client.get(URL).content.decode()
+    fields = {**form_of(page), "flow-source": "admin", "case_json": "{", "op": op}
+    response = client.post(URL, fields, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Content-Disposition" not in response
+    assert html.lstrip().startswith('<section id="result"') and "<h1" not in html
+    assert verdicts(html)[0] == "Request blocked"  # admin is not in sg-web
+    assert "not valid JSON" not in html
+
+
 def test_a_mistake_is_shown_with_its_field_and_kept_in_the_form(client):
     page = client.get(URL).content.decode()
     fields = {**form_of(page), "nacl-0-inbound-0-cidr": "0.0.0.0/33", "op": "trace"}

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core.cache import cache
 
-from srm_trainer.sandbox.state import encode_permalink
+from srm_trainer.sandbox.state import decode_permalink, encode_permalink
 from tests.conftest import make_scenario
 from tests.sandbox.test_state import POLICY, form_of, rich_state
 
@@ -125,16 +125,38 @@ def test_keys_the_policies_use_but_the_request_lacks_are_suggested(client):
     assert "Decision: Allowed" in with_key
 
 
+# What htmx sends for a press of one of the editor's buttons (each posts itself, named "op").
+PRESSED = {"HX-Request": "true", "HX-Trigger-Name": "op"}
+
+
 def test_adding_an_editor_swaps_the_form_and_the_result(client):
-    response = client.post(
-        "/sandbox/", {**form(), "op": "add-identity"}, headers={"HX-Request": "true"}
-    )
+    response = client.post("/sandbox/", {**form(), "op": "add-identity"}, headers=PRESSED)
     body = response.content.decode()
     assert body.lstrip().startswith('<form id="workspace"')
     assert 'name="identity-1-text"' in body
     assert (
         '<section id="live" class="live" aria-labelledby="result-title" hx-swap-oob="true">' in body
     )
+
+
+@pytest.mark.parametrize("op", ["remove-context:0", "principal:user", "download", "open"])
+def test_a_live_update_carrying_a_buttons_op_only_evaluates(client, op):
+    """The form's own live update (its fields changed) carrying the `op` of a button that only
+    had focus: htmx sends it so, after Tab onto the button. The result, for what the fields say;
+    the key kept, the typed principal used, no file in the result panel."""
+    fields = {**form(**{"ctx-0-key": "aws:SourceIp", "ctx-0-value": "203.0.113.10"}), "op": op}
+    fields["principal"] = "arn:aws:iam::111122223333:role/auditor"
+    headers = {"HX-Request": "true", "HX-Trigger": "workspace"}
+    response = client.post("/sandbox/", fields, headers=headers)
+    body = response.content.decode()
+    assert response.status_code == 200 and "Content-Disposition" not in response
+    assert body.lstrip().startswith('<section id="live"') and 'id="workspace"' not in body
+    token = re.search(r'id="permalink" type="text" readonly value="[^"]*\?case=([^"&]+)', body)
+    evaluated = decode_permalink(token.group(1))
+    assert evaluated.context == (("aws:SourceIp", "203.0.113.10"),)
+    assert evaluated.principal == "arn:aws:iam::111122223333:role/auditor"
+    pressed = client.post("/sandbox/", fields | {"op": "remove-context:0"}, headers=PRESSED)
+    assert "No context keys" in pressed.content.decode()
 
 
 def test_the_aws_keys_are_prefilled_visibly(client):

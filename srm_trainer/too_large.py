@@ -34,8 +34,10 @@ def _url_name(request: HttpRequest) -> str:
 
 def _refusals() -> dict[str, Callable[[HttpRequest], HttpResponse]]:
     from netlab import views as netlab  # imported late: the URLconf imports this module first
+    from srm_trainer.sandbox import views as sandbox
 
     return {
+        "sandbox": sandbox.too_large,
         "network-lab": lambda request: netlab.network_too_large(request, readable=False),
         "waf-lab": lambda request: netlab.waf_too_large(request, readable=False),
     }

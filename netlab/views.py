@@ -40,8 +40,32 @@ from srm_trainer.ratelimit import rate_limited
 TEMPLATE = "netlab/network.html"
 
 
+TOO_LARGE = f"That is more than the lab takes at once ({MAX_BODY_BYTES // 1024} KB)"
+
+
 def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
-    return render(request, "netlab/slow_down.html", {"retry_after": retry_after})
+    context = {"retry_after": retry_after}
+    if request.htmx:
+        wait = f"{retry_after} second{'s' if retry_after != 1 else ''}"
+        message = f"That was a lot of updates in a short time: the lab answers again in {wait}."
+        return live_refusal(request, message, 429)
+    return render(request, "netlab/slow_down.html", context)
+
+
+def live_refusal(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    """A refused live update: its message above the last result, which it marks as stale, never
+    in place of the form (which keeps what was typed). htmx leaves 4xx answers unswapped, which
+    left the old result on screen as if it described the new input: X-Page-Stale has
+    static/js/stale-page.js swap this one in."""
+    response = render(request, "netlab/live_refusal.html", {"message": message}, status=status)
+    response["HX-Retarget"] = "#live-refusal"
+    response["HX-Reswap"] = "innerHTML"
+    response["X-Page-Stale"] = "1"
+    return response
+
+
+def _over_the_limit(request: HttpRequest) -> bool:
+    return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
 
 
 def _initial(request: HttpRequest) -> tuple[dict, str, str]:
@@ -67,13 +91,16 @@ def _context(request: HttpRequest, case: dict, *, fields: bool = True) -> dict:
     return _case_context(case, url, link, fields=fields)
 
 
-def _case_context(case: dict, url: str, permalink: str, *, fields: bool = True) -> dict:
+def _case_context(
+    case: dict, url: str, permalink: str, *, fields: bool = True, refused: str = ""
+) -> dict:
     """Everything the form's fields and the result show: the case's, and its link.
     `fields=False`: the result's alone, for a live update, which swaps only the result (the
-    fields' rows and the case's JSON texts would be built and thrown away)."""
+    fields' rows and the case's JSON texts would be built and thrown away). `refused`: why the
+    case was not traced, shown in the result's place."""
     result = error = None
     try:
-        result = trace_case(case)
+        result = None if refused else trace_case(case)
     except NetlabError as exc:
         # Its message, not the exception: kept here, the exception's traceback held this frame,
         # which held the exception, a cycle keeping every frame of the request (and what they
@@ -90,6 +117,7 @@ def _case_context(case: dict, url: str, permalink: str, *, fields: bool = True) 
         else "",
         "permalink": permalink,
         "lab_url": url,
+        "refused": refused,
     }
     if fields:
         context.update(form=rows(case), network_json=network_json(case), case_text=case_text(case))
@@ -138,14 +166,14 @@ def network_lab(request: HttpRequest) -> HttpResponse:
     if request.method in ("GET", "HEAD"):
         case, notice, preset = _initial(request)
     else:
-        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
-            return render(request, TEMPLATE, {"notice": "That is more than the lab takes at "
-                          "once (64 KB).", "presets": PRESETS.values()}, status=413)  # fmt: skip
+        if _over_the_limit(request):
+            return network_too_large(request)
         # A live update traces, whatever button it carries: the page's buttons post without
         # htmx, and htmx sends one that merely has focus with the form's next request
         # (static/js/live-updates.js takes it off), so "Open this case" focused by Tab from the
         # JSON would have answered a whole page into the result.
         op = "trace" if request.htmx else request.POST.get("op", "trace")
+        pasted = ""
         try:
             if op == "open":
                 case = case_from_json(request.POST.get("case_json", ""))
@@ -154,8 +182,8 @@ def network_lab(request: HttpRequest) -> HttpResponse:
         except StateError as exc:
             case, notice = PRESETS[STARTER].case, exc.message
             if op == "open":  # keep the form as it was; only the pasted text was refused
-                with contextlib.suppress(StateError):
-                    case = case_from_form(request.POST)
+                case = _form_case(request)
+                pasted = request.POST.get("case_json", "")
         if op == "download" and not notice:
             response = HttpResponse(case_text(case), content_type="application/json")
             response["Content-Disposition"] = 'attachment; filename="network-case.json"'
@@ -169,9 +197,40 @@ def network_lab(request: HttpRequest) -> HttpResponse:
         context = _context(request, case, fields=not live)
     context.update(notice=notice, preset=preset, presets=PRESETS.values(),
                    preset_info=PRESETS.get(preset))  # fmt: skip
+    if notice and request.method == "POST" and op == "open":
+        # The pasted text stays as typed, its error beside it, so a typo can be fixed in place.
+        context.update(case_text=pasted, case_json_error=notice,
+                       notice="The pasted case was not opened: its error is shown beside it.")  # fmt: skip
     if live:
         return render(request, f"{TEMPLATE}#result", context)
     return render(request, TEMPLATE, context)
+
+
+def _form_case(request: HttpRequest) -> dict:
+    """The case the form holds (as drawn, with the learner's edits), or the starter."""
+    with contextlib.suppress(StateError):
+        return case_from_form(request.POST)
+    return PRESETS[STARTER].case
+
+
+def network_too_large(request: HttpRequest, *, readable: bool = True) -> HttpResponse:
+    """A body over the lab's limit is neither traced nor opened. A live update says so above
+    the last result; a form sent without htmx comes back with the case it held (a pasted case
+    that is too large is not opened) and the refusal in the result panel. Also answers a body
+    over Django's own limit (`readable=False`, srm_trainer/errors.py): the starter, as its form
+    cannot be read."""
+    if request.htmx:
+        return live_refusal(request, f"{TOO_LARGE}: shorten a field and try again.", 413)
+    case = _form_case(request) if readable else PRESETS[STARTER].case
+    if not readable:
+        notice = f"{TOO_LARGE}, so it was not read: the lab opened its starter case."
+    elif request.POST.get("op") == "open":
+        notice = f"{TOO_LARGE}, so the case was not opened: the form holds the case it had."
+    else:
+        notice = f"{TOO_LARGE}, so it was not traced: shorten a field and trace again."
+    context = _case_context(case, reverse("network-lab"), "", refused=notice)
+    context.update(notice=notice, presets=PRESETS.values())
+    return render(request, TEMPLATE, context, status=413)
 
 
 # --- the WAF lab ------------------------------------------------------------------------------
@@ -205,21 +264,25 @@ def _waf_context(request: HttpRequest, texts: dict) -> dict:
     return _waf_texts_context(texts, found, url, link)
 
 
-def _waf_texts_context(texts: dict, found: waf_outcome.WafOutcome, url: str, link: str) -> dict:
-    """Everything the form's fields and the result show: the texts', and their link."""
-    result = found.result
+def _waf_texts_context(
+    texts: dict, found: waf_outcome.WafOutcome | None, url: str, link: str, refused: str = ""
+) -> dict:
+    """Everything the form's fields and the result show: the texts', and their link; with
+    `refused` (and no outcome), why the texts were not evaluated, in the result's place."""
+    result = found.result if found is not None else None
     return {
         "texts": texts,
         "resources": [*RESOURCES, *NOT_PROTECTABLE],
         "result": result,
-        "error": found.error,
-        "line": found.line,
-        "counts": found.counts,
+        "error": found.error if found is not None else None,
+        "line": found.line if found is not None else None,
+        "counts": found.counts if found is not None else (),
         "decisions": result.decisions if result is not None else (),
         "show_runs": result is not None and len(result.decisions) > 20,
-        "charts": found.charts,
+        "charts": found.charts if found is not None else (),
         "permalink": link,
         "lab_url": url,
+        "refused": refused,
     }
 
 
@@ -268,9 +331,8 @@ def waf_lab(request: HttpRequest) -> HttpResponse:
         case, notice, preset = _waf_initial(request)
         texts = waf_state.texts_of(case)
     else:
-        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
-            return render(request, "netlab/slow_down.html", {"retry_after": 1, "too_large": True},
-                          status=413)  # fmt: skip
+        if _over_the_limit(request):
+            return waf_too_large(request)
         texts = waf_state.form_texts(request.POST)
     drawn = _drawn_waf(request, texts) if request.method in ("GET", "HEAD") else None
     context: dict[str, Any]
@@ -283,3 +345,21 @@ def waf_lab(request: HttpRequest) -> HttpResponse:
     if request.htmx and request.method == "POST":
         return render(request, f"{WAF_TEMPLATE}#waf_result", context)
     return render(request, WAF_TEMPLATE, context)
+
+
+def waf_too_large(request: HttpRequest, *, readable: bool = True) -> HttpResponse:
+    """A body over the lab's limit is not evaluated. A live update says so above the last
+    result; a form sent without htmx comes back with its texts as typed and the refusal in the
+    result panel. Over Django's own limit (`readable=False`, srm_trainer/errors.py) the form
+    cannot be read: the starter."""
+    if request.htmx:
+        return live_refusal(request, f"{TOO_LARGE}: shorten the web ACL and try again.", 413)
+    if readable:
+        texts = waf_state.form_texts(request.POST)
+        notice = f"{TOO_LARGE}, so it was not evaluated: shorten the web ACL and send it again."
+    else:
+        texts = waf_state.texts_of(WAF_PRESETS[WAF_STARTER].case)
+        notice = f"{TOO_LARGE}, so it was not read: the lab opened its starter case."
+    context = _waf_texts_context(texts, None, reverse("waf-lab"), "", refused=notice)
+    context.update(notice=notice, presets=WAF_PRESETS.values())
+    return render(request, WAF_TEMPLATE, context, status=413)

@@ -16,6 +16,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.sites.reverse = kept_reverse  # type: ignore[attr-defined]  # sites.py imports it; stubs omit it
 # allauth's rate-limited pages (sign-up, reset, too many sign-ins) answer with this view.
 handler429 = "srm_trainer.accounts.views.too_many_requests"
+# A body over Django's size limit on a page that refuses large bodies in its own words.
+handler400 = "srm_trainer.too_large.bad_request"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -33,6 +33,10 @@ from srm_trainer.sandbox.state import (
 )
 
 TEMPLATE = "sandbox/sandbox.html"
+_TOO_LARGE = (
+    f"That is more than the sandbox takes at once ({MAX_BODY_BYTES // 1024} KB). "
+    "Shorten a policy and try again."
+)
 PAIR = ("action", "resource")
 
 
@@ -107,11 +111,7 @@ def sandbox(request: HttpRequest) -> HttpResponse:
         state, notice, preset = _initial(request)
         return _page(request, state, notice=notice, preset=preset)
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
-        return _refuse(
-            request,
-            f"That is more than the sandbox takes at once ({MAX_BODY_BYTES // 1024} KB). Shorten a policy and try again.",
-            413,
-        )
+        return _refuse(request, _TOO_LARGE, 413)
     op = _pressed(request)
     try:
         if op == "open":
@@ -164,13 +164,39 @@ def _live_context(request: HttpRequest, state: SandboxState, *, oob: bool) -> di
     return {**context, "sandbox_url": url}
 
 
-def _refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    """Bad input: say what is wrong. With htmx the editors keep what the learner typed."""
+def _refuse(
+    request: HttpRequest, message: str, status: int, *, readable: bool = True
+) -> HttpResponse:
+    """Bad input: say what is wrong, and keep what the learner typed. With htmx the editors
+    stay as they are; without, the page is drawn again from the form as posted (the browser's
+    Back would not bring the edits back: the fields have autocomplete=off), unless the form
+    itself cannot be read (`readable=False`: a body over Django's own limit) or was refused."""
     if request.htmx:
         return _in_result_panel(
             render(request, f"{TEMPLATE}#refused", {"message": message}, status=status)
         )
+    state = _posted_state(request) if readable else None
+    if state is not None:
+        return _page(request, state, notice=message, status=status)
     return render(request, "sandbox/refused.html", {"message": message}, status=status)
+
+
+def _posted_state(request: HttpRequest) -> SandboxState | None:
+    """The form's state as posted, if its fields fit the sandbox's limit (the body may be over
+    it for a case file's sake) and are readable; None otherwise."""
+    size = sum(len(key) + len(value) for key, values in request.POST.lists() for value in values)
+    if size > MAX_BODY_BYTES:
+        return None
+    try:
+        return state_from_form(request.POST)
+    except StateError:
+        return None
+
+
+def too_large(request: HttpRequest) -> HttpResponse:
+    """A body over Django's own limit (srm_trainer/too_large.py), refused before the form is
+    read: the sandbox's refusal, without the form."""
+    return _refuse(request, _TOO_LARGE, 413, readable=False)
 
 
 @require_safe

@@ -94,3 +94,35 @@ def test_waf_lab_burst_then_a_slower_one(page, screenshots):
     page.screenshot(path=str(screenshots / "waf-lab.png"), caret="initial")
     page.get_by_label("It protects").select_option("NLB")
     expect(result).to_contain_text("Cannot attach")
+
+
+@pytest.mark.parametrize("lab", ["network", "waf"])
+def test_after_back_the_form_and_the_result_agree(page, lab):
+    """Leave a lab after a live update and come back: the browser must not put an edited
+    field back beside a result (and link) drawn for the page's first values."""
+    if lab == "network":
+        page.goto("/lab/network/")
+        field, result = page.get_by_label("Port", exact=True), page.locator("#result")
+        first, edited, changed = field.input_value(), "22", "Request blocked"
+        link = page.get_by_label("Link to this exact network and flow")
+    else:
+        page.goto("/lab/waf/")
+        field, result = page.get_by_label("Repeat request 1"), page.locator("#waf-result")
+        first, edited, changed = field.input_value(), "50", "52"
+        link = page.get_by_label("Link to this exact web ACL and requests")
+    shown_first, link_first = result.locator("[role=status]").inner_text(), link.input_value()
+    field.fill(edited)
+    field.press("Tab")
+    expect(result.locator("[role=status]")).to_contain_text(changed)
+    settled(page)
+    page.get_by_role("link", name="Glossary").first.click()
+    page.wait_for_url("**/glossary/**")
+    page.go_back()
+    page.wait_for_load_state()
+    if field.input_value() == edited:  # the page came back as it was left
+        expect(result.locator("[role=status]")).to_contain_text(changed)
+        assert link.input_value() != link_first
+    else:  # drawn anew: the first values beside the first result
+        assert field.input_value() == first
+        assert result.locator("[role=status]").inner_text() == shown_first
+        assert link.input_value() == link_first

@@ -248,3 +248,19 @@ def test_a_presets_code_spans_are_drawn_as_code_not_as_backticks(client, url, pr
         for code in re.findall(r"`([^`]+)`", preset.situation):
             assert f"<code>{escape(code)}</code>" in card
     assert spans  # the presets do name things that are code
+
+
+def test_a_name_with_a_bidi_control_is_refused_not_drawn(client):
+    """`web\u202eevil` would read every explanation after it backwards: the lab says why it
+    cannot trace the case, and draws no hop with that name in it."""
+    page = client.get(URL).content.decode()
+    fields = form_of(page)
+    case = json.loads(fields["case_json"])
+    case["network"]["instances"][0]["name"] = "web\u202eevil"
+    html = client.post(URL, {**fields, "case_json": json.dumps(case), "op": "open"}).content
+    html = html.decode()
+    assert (
+        "network.instances[0].name: a name cannot hold the invisible direction control U+202E"
+        in html
+    )
+    assert 'class="hop-line' not in html

@@ -264,3 +264,18 @@ def test_a_name_with_a_bidi_control_is_refused_not_drawn(client):
         in html
     )
     assert 'class="hop-line' not in html
+
+
+def test_the_json_fold_offers_only_what_the_page_can_do(client):
+    """It offered to "open a case file" with no file input, and sent learners to a source
+    file of the project (FORMAT.md) that they cannot open."""
+    html = client.get(URL).content.decode()
+    fold = html[
+        html.index("<summary>Edit the whole case") : html.index(
+            "</details>", html.index("<summary>Edit the whole case")
+        )
+    ]
+    assert "FORMAT.md" not in fold
+    assert 'type="file"' in fold or "file" not in fold.split("</summary>")[0]
+    for key in ("network", "flow", "subnets", "instances", "load_balancers"):
+        assert f"<code>{key}</code>" in fold

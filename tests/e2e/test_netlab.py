@@ -145,3 +145,24 @@ def test_the_labs_fields_are_drawn_as_the_sites_fields(page, phone, size, url):
     )
     problems = [(i, h, f) for i, h, f, around in drawn if h < 24 or f != around]
     assert problems == []
+
+
+def test_a_one_lane_trace_is_drawn_at_the_two_lane_ones_scale(page):
+    """A request blocked on its way in has no reply lane: its side-by-side drawing, half as
+    wide, was stretched to the same box, its text twice the size of a two-lane one's."""
+    page.goto("/lab/network/")
+    figure = page.locator("#result svg.netlab-svg:visible")
+
+    def scale() -> float:
+        return figure.evaluate(
+            "(svg) => svg.getBoundingClientRect().width / svg.viewBox.baseVal.width"
+        )
+
+    expect(figure).to_have_class("netlab-svg netlab-svg-wide")
+    two_lanes = scale()
+    page.get_by_label("Port", exact=True).fill("23")
+    page.get_by_label("Port", exact=True).press("Tab")
+    expect(page.locator("#result")).to_contain_text("No reply")
+    settled(page)
+    expect(figure.locator(".netlab-lane")).to_have_count(1)
+    assert 0.9 <= scale() / two_lanes <= 1.1, (scale(), two_lanes)

@@ -91,6 +91,8 @@ def _evaluate(case: dict[str, Any], text: str | None) -> WafOutcome:
         error="",
         line=waf_line("", result) if result.attachable else None,
         counts=sorted(counts.items(), key=lambda kv: -kv[1]),
-        charts=waf_chart.charts(acl, result) if result.attachable else [],
+        charts=waf_chart.charts(acl, result, float(case.get("rate_detection_delay_sec") or 0))
+        if result.attachable
+        else [],
         token=waf_state.token_of(text) if text is not None else None,
     )

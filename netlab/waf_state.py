@@ -60,7 +60,9 @@ def _json(text: str, what: str) -> Any:
 
 
 def _value(name: str, text: str) -> Any:
-    if name in INTEGERS and text.isascii() and text.isdigit() and len(text) < 9:
+    """A field's text as the case holds it: a whole number typed without a point stays an int
+    (in a number field too), so a link and the form it reopens show `12`, not `12.0`."""
+    if name in (*INTEGERS, *NUMBERS) and text.isascii() and text.isdigit() and len(text) < 9:
         return int(text)
     if name in NUMBERS:
         try:

@@ -62,6 +62,16 @@ def end_of_day(now: datetime) -> datetime:
     return datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=local.tzinfo)
 
 
+def ready_at(next_due: datetime | None, now: datetime) -> datetime | None:
+    """When to tell a learner with nothing due to come back: `next_due` rounded up to its
+    minute, since the page shows hours and minutes (due at 17:12:40 read "ready at 17:12",
+    and at 17:12 nothing was); None when that is under a minute away (say "in a moment")."""
+    if next_due is None or next_due - now < timedelta(minutes=1):
+        return None
+    whole = next_due.replace(second=0, microsecond=0)
+    return whole if whole == next_due else whole + timedelta(minutes=1)
+
+
 def _in_module(module_id: int | None) -> Q:
     """Cards of one module (a question's module, else its lesson's); everything when None.
     The same attribution as `quizzes.exam.in_module`."""

@@ -635,6 +635,7 @@ def _review_context(
         "ready_count": due_now,
         "later_today": standing.later_today,
         "next_due": standing.next_due,
+        "next_ready_at": review.ready_at(standing.next_due, now),
         "card_due_today": bool(card and card.due < review.end_of_day(now)),
         "level": level,
         "level_due": level_due,

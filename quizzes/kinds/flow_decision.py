@@ -85,6 +85,7 @@ class FlowDecision(Kind):
             "hop": hop,
             "hop_label": nl.hop_label(hop),
             "rule": blocked.rule if blocked else None,
+            "rule_words": nl.rule_words(blocked.layer, blocked.rule) if blocked else "",
             "detail": blocked.detail if blocked else "",
             "hops": nl.trace_words(result),
         }

@@ -92,6 +92,23 @@ def hop_label(key: str) -> str:
     return f"The {words} {resource}" if resource else f"The {words}"
 
 
+def rule_words(layer: str, rule: str | None) -> str:
+    """The rule that decided a hop, named without its resource (the hop's label names it, as
+    typed): "rule 90", "the final * rule", "route 0.0.0.0/0 → internet gateway". The engine's
+    own `rule` for a security group repeats the group's name ("sg-db inbound rule 1")."""
+    if not rule:
+        return ""
+    if layer == "security_group":
+        return f"rule {rule.rsplit(' ', 1)[-1]}"
+    if layer == "network_acl" and rule == "*":
+        return "the final * rule"
+    if layer == "route":
+        return f"route {rule}"
+    if layer == "listener":
+        return f"listener {rule}"
+    return f"rule {rule}"
+
+
 def trace_words(result: Trace) -> list[dict]:
     """Each hop of the trace as a JSON-ready line for the feedback partial."""
     return [
@@ -101,6 +118,7 @@ def trace_words(result: Trace) -> list[dict]:
             "where": hop_label(hop_key(h.layer, h.resource))
             + (f" ({h.direction})" if h.direction else ""),
             "rule": h.rule,
+            "rule_words": rule_words(h.layer, h.rule),
             "detail": h.detail,
         }
         for h in result.hops

@@ -6,6 +6,7 @@ import json
 
 from django import template
 
+from quizzes import misconception_words
 from quizzes.grading import CERTAINTY_LEVELS, MAX_CERTAINTY_MARK
 from srm_trainer.code_spans import inline_code
 
@@ -40,8 +41,9 @@ def quiz_value(form, name: str):
 
 @register.filter
 def tag_words(tag: str) -> str:
-    """A misconception tag read as words: `thinks-root-is-limited` → `thinks root is limited`."""
-    return (tag or "").replace("-", " ").replace("_", " ")
+    """A misconception tag read as words (quizzes/misconception_words.py):
+    `thinks-deny-always-wins-in-nacls` → `thinking deny always wins in NACLs`."""
+    return misconception_words.words(tag)
 
 
 @register.filter

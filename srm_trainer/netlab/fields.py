@@ -83,6 +83,29 @@ def string(raw: Any, path: str, *, limit: int = 256, choices: Iterable[str] | No
     return raw
 
 
+# Unicode's bidirectional controls (embeddings, overrides, isolates and marks): invisible, and
+# one in a name (`web\u202eevil`) reverses the text drawn after it, in every sentence, diagram
+# box and terminal line that names it. Refused in names, where no one needs them; a request's
+# own text (a URI, a User-Agent) may hold them, as an attacker's would.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def name(raw: Any, path: str, *, limit: int) -> str:
+    """A non-empty string that names something the explanations will draw: no bidi control."""
+    text = string(raw, path, limit=limit)
+    for c in text:
+        if c in BIDI_CONTROLS:
+            raise NetlabError(
+                "invalid_name",
+                f"{path}: a name cannot hold the invisible direction control U+{ord(c):04X} "
+                f"(it would reverse the text after the name): {text!r}",
+                path=path,
+            )
+    return text
+
+
 def integer(raw: Any, path: str, *, low: int, high: int) -> int:
     if not isinstance(raw, int) or isinstance(raw, bool):
         raise NetlabError("invalid_type", f"{path} must be a whole number", path=path)

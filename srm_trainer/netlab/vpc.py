@@ -180,7 +180,7 @@ class Network:
 
 
 def _name(raw: Any, path: str) -> str:
-    name = f.string(raw, path, limit=NAME_LIMIT)
+    name = f.name(raw, path, limit=NAME_LIMIT)
     if any(c.isspace() for c in name):
         raise NetlabError("invalid_name", f"{path}: a name has no spaces ({name!r})", path=path)
     return name

@@ -278,7 +278,7 @@ def _rule(raw: Any, path: str, b: _Builder, prefix: str) -> Rule:
     f.obj(raw, path, allowed=("Name", "Priority", "Action", "Statement", "RuleLabels",
                               "VisibilityConfig", "CaptchaConfig", "ChallengeConfig"),
           required=("Name", "Priority", "Action", "Statement"))  # fmt: skip
-    name = f.string(raw["Name"], f"{path}.Name", limit=128)
+    name = f.name(raw["Name"], f"{path}.Name", limit=128)
     priority = f.integer(raw["Priority"], f"{path}.Priority", low=0, high=2_000_000_000)
     action = _action(raw["Action"], f"{path}.Action", ACTIONS)
     labels = []
@@ -397,7 +397,7 @@ def parse_web_acl(raw: Any, path: str = "web_acl", *, ip_sets: IpSets | None = N
     f.obj(raw, path, allowed=("Name", "DefaultAction", "Rules", "Scope", "VisibilityConfig",
                               "Description", "CaptchaConfig", "ChallengeConfig"),
           required=("DefaultAction",))  # fmt: skip
-    name = f.string(raw.get("Name", "web-acl"), f"{path}.Name", limit=128)
+    name = f.name(raw.get("Name", "web-acl"), f"{path}.Name", limit=128)
     default = _action(raw["DefaultAction"], f"{path}.DefaultAction", ("Allow", "Block"))
     scope = None
     if "Scope" in raw:

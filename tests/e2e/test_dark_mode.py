@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from quizzes.models import Question
 from tests.e2e.accessibility import serious_violations
 from tests.e2e.conftest import DESKTOP, ConsoleErrors, watch
-from tests.e2e.journeys import make_user, sign_in
+from tests.e2e.journeys import make_user, policy_editor, sign_in
 from tests.e2e.test_crawl import crawl, every_page
 from tests.e2e.test_quiz import start_quiz
 from tests.quizzes.builders import make_quiz
@@ -140,3 +140,29 @@ def test_a_pinned_palette_is_set_before_the_page_paints(light):
     assert light.evaluate("() => window.__themeAtBody") == "dark"
     head_script = light.locator("head script[src*='theme.js']")
     assert head_script.evaluate("s => !s.defer && !s.async")
+
+
+_CONTRAST = """([fg, bg]) => {
+  const rgb = (el, prop) => getComputedStyle(el)[prop].match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+  const [a, b] = [lum(rgb(fg, "color")), lum(rgb(bg, "backgroundColor"))].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
+def test_the_policy_editors_colours_read_in_the_dark(dark):
+    """The cursor's line number sat on the light palette's beige (1.9:1) and numbers and
+    true/false/null kept their light colours: each now reads at 4.5:1 at least."""
+    dark.goto("/sandbox/")
+    editor = policy_editor(dark, "Identity policy 1")
+    editor.fill('{"Version": "2012-10-17", "Statement": [], "n": 1, "b": true}')
+    editor.press("Control+Home")
+    gutter = dark.locator(".cm-activeLineGutter").first
+    expect(gutter).to_be_visible()
+    assert gutter.evaluate(f"(el) => ({_CONTRAST})([el, el])") >= 4.5
+    body = dark.locator(".cm-editor").first
+    for token in ("1", "true"):
+        span = editor.locator("span", has_text=re.compile(f"^{token}$")).first
+        ratio = span.evaluate(f"(el, bg) => ({_CONTRAST})([el, bg])", body.element_handle())
+        assert ratio >= 4.5, (token, ratio)

@@ -94,3 +94,75 @@ def test_waf_lab_burst_then_a_slower_one(page, screenshots):
     page.screenshot(path=str(screenshots / "waf-lab.png"), caret="initial")
     page.get_by_label("It protects").select_option("NLB")
     expect(result).to_contain_text("Cannot attach")
+
+
+@pytest.mark.parametrize("lab", ["network", "waf"])
+def test_after_back_the_form_and_the_result_agree(page, lab):
+    """Leave a lab after a live update and come back: the browser must not put an edited
+    field back beside a result (and link) drawn for the page's first values."""
+    if lab == "network":
+        page.goto("/lab/network/")
+        field, result = page.get_by_label("Port", exact=True), page.locator("#result")
+        first, edited, changed = field.input_value(), "22", "Request blocked"
+        link = page.get_by_label("Link to this exact network and flow")
+    else:
+        page.goto("/lab/waf/")
+        field, result = page.get_by_label("Repeat request 1"), page.locator("#waf-result")
+        first, edited, changed = field.input_value(), "50", "52"
+        link = page.get_by_label("Link to this exact web ACL and requests")
+    shown_first, link_first = result.locator("[role=status]").inner_text(), link.input_value()
+    field.fill(edited)
+    field.press("Tab")
+    expect(result.locator("[role=status]")).to_contain_text(changed)
+    settled(page)
+    page.get_by_role("link", name="Glossary").first.click()
+    page.wait_for_url("**/glossary/**")
+    page.go_back()
+    page.wait_for_load_state()
+    if field.input_value() == edited:  # the page came back as it was left
+        expect(result.locator("[role=status]")).to_contain_text(changed)
+        assert link.input_value() != link_first
+    else:  # drawn anew: the first values beside the first result
+        assert field.input_value() == first
+        assert result.locator("[role=status]").inner_text() == shown_first
+        assert link.input_value() == link_first
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+@pytest.mark.parametrize("url", ["/lab/network/", "/lab/waf/"])
+def test_the_labs_fields_are_drawn_as_the_sites_fields(page, phone, size, url):
+    """Every typing field of a lab is styled as the site's others: its text as large as the
+    text around it, and at least 24 px tall (WCAG 2.5.8). Untyped, they missed the site's
+    field style: 21 px tall, with the browser's 13.3 px text."""
+    tab = page if size == "desktop" else phone
+    tab.goto(url)
+    fields = tab.locator("form.workspace input:not([type=hidden]):not([type=checkbox])")
+    assert fields.count() > 5
+    drawn = fields.evaluate_all(
+        """(els) => els.map((el) => [el.id, el.getBoundingClientRect().height,
+             parseFloat(getComputedStyle(el).fontSize),
+             parseFloat(getComputedStyle(el.parentElement).fontSize)])"""
+    )
+    problems = [(i, h, f) for i, h, f, around in drawn if h < 24 or f != around]
+    assert problems == []
+
+
+def test_a_one_lane_trace_is_drawn_at_the_two_lane_ones_scale(page):
+    """A request blocked on its way in has no reply lane: its side-by-side drawing, half as
+    wide, was stretched to the same box, its text twice the size of a two-lane one's."""
+    page.goto("/lab/network/")
+    figure = page.locator("#result svg.netlab-svg:visible")
+
+    def scale() -> float:
+        return figure.evaluate(
+            "(svg) => svg.getBoundingClientRect().width / svg.viewBox.baseVal.width"
+        )
+
+    expect(figure).to_have_class("netlab-svg netlab-svg-wide")
+    two_lanes = scale()
+    page.get_by_label("Port", exact=True).fill("23")
+    page.get_by_label("Port", exact=True).press("Tab")
+    expect(page.locator("#result")).to_contain_text("No reply")
+    settled(page)
+    expect(figure.locator(".netlab-lane")).to_have_count(1)
+    assert 0.9 <= scale() / two_lanes <= 1.1, (scale(), two_lanes)

@@ -164,3 +164,37 @@ def test_the_largest_allowed_burst_is_decided_request_by_request():
     """Its time is checked by `make bench` (tests/bench/test_bounded_work_bench.py)."""
     result = evaluate_waf_case(largest_burst())
     assert len(result.decisions) == 5000
+
+
+@pytest.mark.parametrize(
+    ("where", "path"),
+    [
+        (lambda c: c["network"]["instances"][0], "network.instances[0].name"),
+        (lambda c: c["network"]["security_groups"][1], "network.security_groups[1].name"),
+        (lambda c: c["network"]["subnets"][1], "network.subnets[1].name"),
+    ],
+)
+@pytest.mark.parametrize("control", ["\u202e", "\u2067", "\u200f"])
+def test_a_name_holding_a_bidi_control_is_refused_with_its_path(where, path, control):
+    """Drawn in every hop's sentence, a right-to-left override in a name would read the rest of
+    each explanation backwards: the engine refuses it, saying which character and where."""
+    case = _first("security_groups.json")
+    where(case)["name"] = f"x{control}evil"
+    with pytest.raises(NetlabError) as info:
+        parse_network(case["network"])
+    assert info.value.path == path
+    assert f"U+{ord(control):04X}" in info.value.message
+    assert control not in info.value.message  # the name is quoted with the control escaped
+
+
+def test_a_waf_rule_name_holding_a_bidi_control_is_refused():
+    rule = {**_regex_rule("^/admin"), "Name": "r\u202eevil"}
+    with pytest.raises(NetlabError, match="U\\+202E") as info:
+        parse_web_acl(_waf([rule], [])["web_acl"])
+    assert info.value.path == "web_acl.Rules[0].Name"
+
+
+def test_a_request_may_carry_a_bidi_control():
+    """A request's own text is the attacker's to choose: it is inspected, not refused."""
+    case = _waf([_regex_rule("\u202e")], [{"ip": "1.2.3.4", "uri": "/a\u202eb"}])
+    assert evaluate_waf_case(case).decisions[0].action == "Block"

@@ -263,3 +263,34 @@ def test_a_presets_code_spans_are_drawn_as_code_not_as_backticks(client, url, pr
         for code in re.findall(r"`([^`]+)`", preset.situation):
             assert f"<code>{escape(code)}</code>" in card
     assert spans  # the presets do name things that are code
+
+
+def test_a_name_with_a_bidi_control_is_refused_not_drawn(client):
+    """`web\u202eevil` would read every explanation after it backwards: the lab says why it
+    cannot trace the case, and draws no hop with that name in it."""
+    page = client.get(URL).content.decode()
+    fields = form_of(page)
+    case = json.loads(fields["case_json"])
+    case["network"]["instances"][0]["name"] = "web\u202eevil"
+    html = client.post(URL, {**fields, "case_json": json.dumps(case), "op": "open"}).content
+    html = html.decode()
+    assert (
+        "network.instances[0].name: a name cannot hold the invisible direction control U+202E"
+        in html
+    )
+    assert 'class="hop-line' not in html
+
+
+def test_the_json_fold_offers_only_what_the_page_can_do(client):
+    """It offered to "open a case file" with no file input, and sent learners to a source
+    file of the project (FORMAT.md) that they cannot open."""
+    html = client.get(URL).content.decode()
+    fold = html[
+        html.index("<summary>Edit the whole case") : html.index(
+            "</details>", html.index("<summary>Edit the whole case")
+        )
+    ]
+    assert "FORMAT.md" not in fold
+    assert 'type="file"' in fold or "file" not in fold.split("</summary>")[0]
+    for key in ("network", "flow", "subnets", "instances", "load_balancers"):
+        assert f"<code>{key}</code>" in fold

@@ -26,7 +26,7 @@ def form_of(html: str) -> dict[str, str]:
 def test_the_login_flood_is_limited_after_the_first_hundred(client):
     html = client.get(URL).content.decode()
     assert counts(html) == {"Block login-rate": 2900, "Allow the default action": 102}
-    assert "<polyline" in html and "limit 100" in html
+    assert "<polyline" in html and ">limit</text>" in html and ">100</text>" in html
 
 
 def test_the_form_submitted_unchanged_gives_the_same_answer(client):
@@ -91,3 +91,16 @@ def test_a_request_typed_in_any_row_is_kept_whole_and_none_past_the_last():
     assert rows[0] == {**dict.fromkeys(waf_state.ROW_FIELDS, ""), "ip": "198.51.100.7",
                        "uri": "/login", "repeat": "5"}  # fmt: skip
     assert rows[1]["user_agent"] == "curl/8"
+
+
+@pytest.mark.parametrize(("typed", "kept"), [("12", 12), ("7.5", 7.5)])
+def test_a_whole_number_comes_back_from_a_link_as_typed(client, typed, kept):
+    """A delay of 12 was linked as 12.0, and the reopened form showed "12.0"."""
+    fields = {**form_of(client.get(URL).content.decode()), "delay": typed, "req-0-time": typed}
+    html = client.post(URL, fields).content.decode()
+    link = re.search(r'id="waf-permalink" type="text" readonly value="([^"]+)"', html).group(1)
+    case = waf_state.decode(link.split("case=", 1)[1])
+    assert case["rate_detection_delay_sec"] == kept
+    assert str(case["rate_detection_delay_sec"]) == typed
+    reopened = form_of(client.get(link).content.decode())
+    assert (reopened["delay"], reopened["req-0-time"]) == (typed, typed)

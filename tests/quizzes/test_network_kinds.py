@@ -449,3 +449,34 @@ def test_ask_hop_must_be_true_or_false():
     q = make_question("flow_decision")
     q.data["ask_hop"] = "yes"
     assert q.problems()[0].message == "'ask_hop' must be true or false"
+
+
+def test_the_feedback_names_a_rule_once_and_the_network_acl_as_typed():
+    """The hop's label names the resource; its rule follows without repeating it ("sg-web
+    inbound rule 1" was shown as "(rule sg-web inbound rule 1)"), and the blocking network
+    ACL `edge` keeps its lower-case name (the detail, which starts with it, was capitalised)."""
+    from django.template.loader import render_to_string
+
+    network = web_network(ephemeral=True)
+    network["network_acls"][0]["inbound"].insert(
+        0, {"rule": 90, "protocol": "all", "cidr": "203.0.113.0/24", "action": "deny"}
+    )
+    blocked = make_question(
+        "flow_decision", data={"case": {"network": network, "flow": dict(HTTP_FLOW)}}
+    )
+    fb = grade(blocked, {"verdict": "allowed"}).feedback
+    html = render_to_string(
+        "quizzes/kinds/flow_decision.html#feedback", {"fb": fb, "question": blocked, "response": {}}
+    )
+    assert "Blocked at: The network ACL edge (rule 90): edge inbound rule 90: deny" in html
+    assert "Edge inbound" not in html
+
+    allowed = make_question(
+        "flow_decision",
+        data={"case": {"network": web_network(ephemeral=True), "flow": dict(HTTP_FLOW)}},
+    )
+    fb = grade(allowed, {"verdict": "reply_blocked"}).feedback
+    html = " ".join(render_to_string("quizzes/kinds/_hops.html", {"hops": fb["hops"]}).split())
+    assert "The security group sg-web (inbound)</strong> lets it through (rule 1)" in html
+    assert "(rule sg-web" not in html
+    assert "(route 0.0.0.0/0 → internet gateway)" in html

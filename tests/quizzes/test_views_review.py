@@ -127,7 +127,7 @@ def test_a_card_just_missed_waits_for_its_learning_step(learner_client, learner)
     body = learner_client.get(reverse("quizzes:review")).content.decode()
     assert "Nothing is due now. 1 more later today" in body
     assert "Just missed?" not in body
-    assert "The next question is ready at" in body
+    assert "The next question is ready" in body  # in a minute: its first learning step
 
 
 def test_a_review_session_ends_when_nothing_is_due_now(learner_client, learner, missed):
@@ -202,3 +202,30 @@ def test_an_answer_another_tab_recorded_while_this_one_was_graded_is_kept(
     assert response.status_code == 200
     card = ReviewCard.objects.get()
     assert (card.reviews, card.lapses) == (3, 2)  # the first miss, the other tab's, this one
+
+
+@pytest.mark.parametrize(
+    ("seconds", "says"),
+    [
+        (None, "ready in less than a minute"),  # due 30 s from now
+        (0, "ready at {minute}"),
+        (20, "ready at {next_minute}"),
+    ],
+)
+def test_the_time_to_come_back_is_never_already_past(learner_client, learner, seconds, says):
+    """The page shows hours and minutes: a question due at 17:12:40 read "the first at 17:12
+    … Check again then" at 17:12:10, when nothing was due. It says the minute it is ready by."""
+    question = make_question("true_false", prompt="Soon?")
+    now = timezone.now()
+    review.card_record(user=learner, question=question, correct=False, now=now)
+    minute = timezone.localtime(now + timedelta(minutes=5)).replace(second=0, microsecond=0)
+    due = now + timedelta(seconds=30) if seconds is None else minute + timedelta(seconds=seconds)
+    ReviewCard.objects.filter(user=learner, question=question).update(due=due)
+    body = learner_client.get(reverse("quizzes:review")).content.decode()
+    next_minute = minute + timedelta(minutes=1)
+    assert says.format(minute=f"{minute:%H:%M}", next_minute=f"{next_minute:%H:%M}") in body
+    if seconds is None:
+        assert "ready at" not in body and "the first in less than a minute" in body
+    else:
+        shown = minute if seconds == 0 else next_minute
+        assert f"the first at {shown:%H:%M}" in body

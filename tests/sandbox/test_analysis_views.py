@@ -8,6 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
 
+from srm_trainer.iam.words import DECISIONS
+
 pytestmark = pytest.mark.django_db
 
 
@@ -59,18 +61,23 @@ def test_batch_table_rows_and_deciding_statement(client):
     response = batch(client)
     assert response.status_code == 200
     soup, table = rows(response.content)
+    # The decision in the sandbox's words (srm_trainer/iam/words.py), not the engine's names.
     assert [r[:3] for r in table] == [
-        ["s3:GetObject", "arn:aws:s3:::reports/q1.csv", "Allow"],
-        ["s3:PutObject", "arn:aws:s3:::reports/q1.csv", "ImplicitDeny"],
-        ["s3:DeleteObject", "arn:aws:s3:::reports/q1.csv", "ExplicitDeny"],
+        ["s3:GetObject", "arn:aws:s3:::reports/q1.csv", DECISIONS["Allow"]],
+        ["s3:PutObject", "arn:aws:s3:::reports/q1.csv", DECISIONS["ImplicitDeny"]],
+        ["s3:DeleteObject", "arn:aws:s3:::reports/q1.csv", DECISIONS["ExplicitDeny"]],
     ]
+    assert table[1][2].startswith("Denied implicitly")
     assert "NoDeletes" in table[2][3]
     assert soup.find("caption") and soup.select("th[scope=col]")
 
 
 def test_batch_filter_by_decision_without_js(client):
-    _, table = rows(batch(client, decision="ExplicitDeny").content)
+    soup, table = rows(batch(client, decision="ExplicitDeny").content)
     assert [r[0] for r in table] == ["s3:DeleteObject"]
+    shown = [o.get_text() for o in soup.find("select", id="decision").find_all("option")]
+    assert shown == ["every decision", *DECISIONS.values()]
+    assert "ExplicitDeny" not in soup.find(id="results").find("caption").get_text()
 
 
 def opened(client, link):
@@ -283,7 +290,7 @@ def test_which_of_these_40_actions_are_denied_and_by_what(client):
     soup, implicit = rows(
         client.post("/sandbox/batch/", {**data, "decision": "ImplicitDeny"}).content
     )
-    assert implicit and all(r[2] == "ImplicitDeny" for r in implicit)
+    assert implicit and all(r[2] == DECISIONS["ImplicitDeny"] for r in implicit)
     assert all("Identity-based policies" in r[4] for r in implicit)  # the deciding step, in words
     link = soup.find(id="results").find("tbody").find("a")["href"]
     action, resource, _ = opened(client, link)

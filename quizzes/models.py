@@ -508,7 +508,10 @@ class Answer(models.Model):
     """
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    # PROTECT: a question learners have answered is archived, never deleted (its answers, and
+    # the scores of the attempts that hold them, would go with it). Its attempts still go with
+    # their learner or quiz, answers and all.
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     response = models.JSONField(default=dict)
     score = models.FloatField(null=True, blank=True)
     correct = models.BooleanField(null=True, blank=True)

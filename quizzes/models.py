@@ -220,8 +220,36 @@ class Question(models.Model):
         errors: dict[str, list[ValidationError]] = {}
         for problem in self.problems():
             errors.setdefault(problem.field, []).append(problem_error(problem))
+        wrong = misconceptions_problem(self.misconceptions)
+        if wrong:
+            errors.setdefault("misconceptions", []).append(ValidationError(wrong))
         if errors:
             raise ValidationError(errors)
+
+
+def misconceptions_problem(value: object) -> str | None:
+    """Why `value` is no question's misconceptions, or None. Feedback and the statistics
+    read them as a list of tags (an object's keys or a string's letters would show as tags);
+    the loader asks the same of files (`str_list`), empty being the default here."""
+    shape = 'a list of tags, as in ["thinks-aws-patches-guests"], or [] for none'
+    if not isinstance(value, list):
+        return f"Misconceptions must be {shape}, not {_json_kind(value)}."
+    for number, tag in enumerate(value, start=1):
+        if not isinstance(tag, str) or not tag.strip():
+            return f"Misconceptions must be {shape}: item {number} is {_json_kind(tag)}."
+    return None
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, str):
+        return "an empty text" if not value.strip() else "a text"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if value is None:
+        return "null"
+    return "a JSON object" if isinstance(value, dict) else "a list"
 
 
 def problem_error(problem: kinds.Problem) -> ValidationError:

@@ -21,6 +21,8 @@ from curriculum.validation import (
     scenario_case_problem,
     sources_problem,
 )
+from lessons import hooks
+from lessons.markdown import body_problems
 
 log = logging.getLogger(__name__)
 
@@ -136,13 +138,22 @@ class Lesson(models.Model):
         return f"{self.module.slug}/{self.slug}"
 
     def clean(self) -> None:
-        """The same link checks as the loader; a draft made in the admin may have fewer than
-        two sources (the loader insists on them for files, and a content test for shipped
-        lessons)."""
+        """The same checks as the loader: links, and the body's diagrams and checks; a draft
+        made in the admin may have fewer than two sources (the loader insists on them for
+        files, and a content test for shipped lessons)."""
         super().clean()
+        errors: dict[str, list[str]] = {}
         problem = sources_problem(self.sources, minimum=0)
         if problem:
-            raise ValidationError({"sources": problem})
+            errors["sources"] = [problem]
+        if self.body:
+            # A diagram or check the page would drop without a word (the loader refuses them
+            # too); the questions are asked of quizzes through `hooks`.
+            found = body_problems(self.body, hooks.check_problems)
+            if found:
+                errors["body"] = [f"Line {line}: {message}." for line, message in found]
+        if errors:
+            raise ValidationError(errors)
 
 
 class RenderedBody(models.Model):

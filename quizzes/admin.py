@@ -255,9 +255,7 @@ class QuestionAdmin(ListColumnsAdmin):
                 .annotate(n=Count("pk"))
                 .order_by("question__slug")
             )
-            protected = [
-                f"“{slug}”: {n} answer{pluralize(n)}" for slug, n in answered
-            ] or protected
+            protected = [f"“{slug}”: {n} answer{pluralize(n)}" for slug, n in answered] or protected
         return deleted, counts, perms_needed, protected
 
     def delete_model(self, request, obj):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -49,6 +49,30 @@ def fingerprint_field() -> models.CharField:
         help_text="For file rows: a hash of what the last load wrote. If the row's fingerprint "
         "differs now, it was edited since, and the next load keeps it (unless --force).",
     )
+
+
+class UniqueErrorAtField:
+    """A model whose unique pairs (`unique_error_fields`: fields -> (the field that shows it,
+    message)) report a clash at that field, not above the form: Django puts a constraint on
+    two fields among the form's own errors, where nothing marks the field to change (no
+    `aria-invalid`, no message beside it). Every form benefits, the admin's included."""
+
+    unique_error_fields: dict[tuple[str, ...], tuple[str, str]] = {}
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)  # type: ignore[misc]
+        except ValidationError as error:
+            errors: dict[str, list[ValidationError]] = {}
+            for field, found in error.error_dict.items():
+                for item in found:
+                    fields = tuple((item.params or {}).get("unique_check") or ())
+                    if field == NON_FIELD_ERRORS and fields in self.unique_error_fields:
+                        at, message = self.unique_error_fields[fields]
+                        errors.setdefault(at, []).append(ValidationError(message, code="unique"))
+                    else:
+                        errors.setdefault(field, []).append(item)
+            raise ValidationError(errors) from None
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -101,7 +125,7 @@ class LessonQuerySet(PublishedQuerySet):
         )
 
 
-class Lesson(models.Model):
+class Lesson(UniqueErrorAtField, models.Model):
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     slug = models.SlugField()
     title = models.CharField(max_length=200)
@@ -119,6 +143,9 @@ class Lesson(models.Model):
     )
 
     objects = LessonQuerySet.as_manager()
+    unique_error_fields = {
+        ("module", "slug"): ("slug", "This module has a lesson with this slug already."),
+    }
 
     class Meta:
         ordering = ["module__order", "order", "slug"]
@@ -253,8 +280,12 @@ class Owner(models.TextChoices):
     SHARED = "shared", "Split"
 
 
-class Responsibility(models.Model):
+class Responsibility(UniqueErrorAtField, models.Model):
     """Who secures one layer of one service, and why."""
+
+    unique_error_fields = {
+        ("service", "layer"): ("layer", "This service says who secures this layer already."),
+    }
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="responsibilities")
     layer = models.ForeignKey(Layer, on_delete=models.CASCADE, related_name="responsibilities")

@@ -199,6 +199,9 @@ class RenderedBody(models.Model):
     headings = models.JSONField(default=list)  # [[anchor id, text], ...]
     checks = models.JSONField(default=list)  # question slugs of `::: check` markers
 
+    class Meta:
+        verbose_name_plural = "rendered bodies"  # a module's delete page lists them
+
     def __str__(self) -> str:
         return f"rendered {self.lesson_id}"
 

@@ -21,6 +21,7 @@ from django.utils.text import get_text_list
 
 from lessons.admin import (
     AutocompleteRowsInline,
+    InlinesInLowerCase,
     ListColumnsAdmin,
     RowKnowsItsChoiceForm,
     lesson_text,
@@ -180,7 +181,7 @@ class QuizQuestionInline(AutocompleteRowsInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(InlinesInLowerCase):
     list_display = (
         "title",
         "slug",

@@ -61,7 +61,7 @@ class UniqueErrorAtField:
 
     def validate_constraints(self, exclude=None):
         try:
-            super().validate_constraints(exclude=exclude)  # type: ignore[misc]
+            super().validate_constraints(exclude=exclude)
         except ValidationError as error:
             errors: dict[str, list[ValidationError]] = {}
             for field, found in error.error_dict.items():

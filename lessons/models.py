@@ -165,17 +165,26 @@ class Lesson(UniqueErrorAtField, models.Model):
         return f"{self.module.slug}/{self.slug}"
 
     def clean(self) -> None:
-        """The same checks as the loader: links, and the body's diagrams and checks; a draft
-        made in the admin may have fewer than two sources (the loader insists on them for
-        files, and a content test for shipped lessons)."""
+        """The same link checks as the loader (the body's are in `clean_fields`); a draft made
+        in the admin may have fewer than two sources (the loader insists on them for files,
+        and a content test for shipped lessons)."""
         super().clean()
-        errors: dict[str, list[str]] = {}
         problem = sources_problem(self.sources, minimum=0)
         if problem:
-            errors["sources"] = [problem]
-        if self.body:
-            # A diagram or check the page would drop without a word (the loader refuses them
-            # too); the questions are asked of quizzes through `hooks`.
+            raise ValidationError({"sources": problem})
+
+    def clean_fields(self, exclude=None) -> None:
+        """The body's diagrams and checks, as the loader checks them, when the form edits the
+        body: a form without it (the lesson list's order and published columns) cannot show
+        an error there, and an older body's problem must not stop such an edit."""
+        errors: dict[str, list[str]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if self.body and "body" not in (exclude or ()) and "body" not in errors:
+            # A diagram or check the page would drop without a word; the questions are asked
+            # of quizzes through `hooks`.
             found = body_problems(self.body, hooks.check_problems)
             if found:
                 errors["body"] = [f"Line {line}: {message}." for line, message in found]

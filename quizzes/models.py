@@ -220,9 +220,21 @@ class Question(models.Model):
         errors: dict[str, list[ValidationError]] = {}
         for problem in self.problems():
             errors.setdefault(problem.field, []).append(problem_error(problem))
-        wrong = misconceptions_problem(self.misconceptions)
-        if wrong:
-            errors.setdefault("misconceptions", []).append(ValidationError(wrong))
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_fields(self, exclude=None) -> None:
+        """Misconceptions are checked where the form edits them (`misconceptions_problem`): a
+        form without them cannot show an error there."""
+        errors: dict[str, list[ValidationError]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "misconceptions" not in (exclude or ()) and "misconceptions" not in errors:
+            wrong = misconceptions_problem(self.misconceptions)
+            if wrong:
+                errors["misconceptions"] = [ValidationError(wrong)]
         if errors:
             raise ValidationError(errors)
 

@@ -116,3 +116,27 @@ def test_progress_counts_only_checks_whose_question_a_lesson_shows(learner):
     # A question made (or archived) later changes the count: it is not kept from before.
     make_question(slug="phantom")
     assert course_progress(AnonymousUser(), {}).for_module(module.pk).checks.total == 3
+
+
+def test_the_lesson_list_still_edits_the_order_of_a_lesson_whose_old_body_names_no_question(
+    admin_client,
+):
+    """The list edits order and published only: a body saved before the check (a phantom
+    check) neither stops that edit nor is reported where the list cannot show it."""
+    lesson = make_lesson(body="::: check phantom\n:::\n")
+    response = admin_client.post(
+        f"/admin/lessons/lesson/?module__id__exact={lesson.module_id}",
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "1000",
+            "form-0-id": str(lesson.pk),
+            "form-0-order": "42",
+            "form-0-published": "on",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302
+    lesson.refresh_from_db()
+    assert lesson.order == 42

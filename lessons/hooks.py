@@ -14,8 +14,9 @@ behind a disclosure, `::: check` markers show nothing and no module quiz is link
   ({(kind, ref): KnowledgeCheck}); `posted` the views a POST just produced, used as they are.
   The lesson template's `prediction` and `check` partials draw the views.
 - **Check questions** say which `::: check` slugs a lesson cannot show:
-  `check_problems(slugs, *, explain)` returns {slug: why} for each (no such question, archived, broken).
-  The admin refuses a lesson body naming one, and progress counts only the others.
+  `check_problems(slugs, *, explain)` returns {slug: why} for each (no such question, an
+  archived or a broken one). The admin refuses a lesson body naming one; progress counts only
+  the others.
 - **Module quizzes** name each module's quiz: `module_quizzes(*, user, module_ids)` returns
   {module id: QuizLink} for the quizzes this person may take.
 """

@@ -5,14 +5,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lessons', '0009_progress_latest_index'),
+        ("lessons", "0009_progress_latest_index"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='renderedbody',
-            options={'verbose_name_plural': 'rendered bodies'},
+            name="renderedbody",
+            options={"verbose_name_plural": "rendered bodies"},
         ),
     ]

@@ -8,7 +8,6 @@ helpers and needs the parsed `Curriculum` for the references (modules, lessons, 
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from curriculum.readers import (
     _rel,
 )
 from curriculum.validation import LEVELS
+from lessons.markdown import unknown_check_message
 from lessons.models import Scenario
 from quizzes import kinds
 from quizzes.draw_rules import rule_problems, rule_target
@@ -143,13 +143,10 @@ def _check_lesson_checks(cur: Curriculum, content: QuizContent) -> None:
         for slug, line in lesson.checks:
             if slug in known:
                 continue
-            close = difflib.get_close_matches(slug, known, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise CurriculumError(
                 lesson.source,
                 line,
-                f"lesson {lesson.module}/{lesson.slug}: '::: check {slug}' names no question "
-                f"in the quiz files{hint}",
+                f"lesson {lesson.module}/{lesson.slug}: {unknown_check_message(slug, known)}",
             )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from curriculum.validation import LEVELS, link_problem, scenario_case_problem, sources_problem
+from lessons.markdown import body_problems
 
 # The content stays beside the models it fills; this app only reads it.
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "lessons" / "content"
@@ -408,6 +409,10 @@ def _read_lessons(root: Path, module: ModuleData) -> list[LessonData]:
             raise CurriculumError(file, body_line, "the lesson has no body")
         title, summary = f.str("title"), f.str("summary", required=False)
         minutes, published = f.int("minutes", 5), f.bool("published", True)
+        checks = _read_checks(body, body_line, file)
+        # What the page would drop without a word (an unknown diagram), as the admin refuses it.
+        for line, message in body_problems(body):
+            raise CurriculumError(file, body_line + line - 1, message)
         lessons.append(
             LessonData(
                 module=module.slug,
@@ -421,7 +426,7 @@ def _read_lessons(root: Path, module: ModuleData) -> list[LessonData]:
                 source=file,
                 level=level,
                 sources=_read_sources(meta, text, file),
-                checks=_read_checks(body, body_line, file),
+                checks=checks,
             )
         )
     _unique(lessons, f"lesson in module {module.slug!r}", _rel(root, folder))

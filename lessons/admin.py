@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
@@ -108,6 +109,26 @@ class AutocompleteRowsInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class AddAnotherInLowerCase(helpers.InlineAdminFormSet):
+    """An inline's "Add another question" button, its name as the inline gives it: Django
+    capitalizes it ("Add another Question", "Add another Scenario shown in this lesson")."""
+
+    def inline_formset_data(self):
+        data = json.loads(super().inline_formset_data())
+        data["options"]["addText"] = f"Add another {self.opts.verbose_name}"
+        return json.dumps(data)
+
+
+class InlinesInLowerCase(admin.ModelAdmin):
+    """An admin whose inlines' buttons read "Add another lesson" (`AddAnotherInLowerCase`)."""
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        found = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for formset in found:
+            formset.__class__ = AddAnotherInLowerCase
+        return found
+
+
 class LessonInline(admin.TabularInline):
     model = Lesson
     fields = ("order", "slug", "title", "minutes", "published")
@@ -120,7 +141,7 @@ class LessonInline(admin.TabularInline):
 
 
 @admin.register(Module)
-class ModuleAdmin(NamedControlsAdmin):
+class ModuleAdmin(InlinesInLowerCase, NamedControlsAdmin):
     list_display = ("title", "slug", "order", "published", "lesson_count")
     list_editable = ("order", "published")
     search_fields = ("title", "slug", "summary")
@@ -148,7 +169,7 @@ class ScenarioLessonInline(AutocompleteRowsInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(ListColumnsAdmin):
+class LessonAdmin(InlinesInLowerCase, ListColumnsAdmin):
     list_display = ("title", "module", "order", "level", "minutes", "published")
     list_deferred = (*LESSON_TEXT, "module__summary")
     list_filter = ("module", "level", "published")
@@ -199,7 +220,7 @@ class ResponsibilityInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(NamedControlsAdmin):
+class ServiceAdmin(InlinesInLowerCase, NamedControlsAdmin):
     list_display = ("name", "slug", "model", "order")
     list_editable = ("order",)
     search_fields = ("name", "slug", "summary")

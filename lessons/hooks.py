@@ -13,6 +13,10 @@ behind a disclosure, `::: check` markers show nothing and no module quiz is link
   returns {(kind, ref): CheckView}. `answered` holds the learner's recorded answers
   ({(kind, ref): KnowledgeCheck}); `posted` the views a POST just produced, used as they are.
   The lesson template's `prediction` and `check` partials draw the views.
+- **Check questions** say which `::: check` slugs a lesson cannot show:
+  `check_problems(slugs, *, explain)` returns {slug: why} for each (no such question, an
+  archived or a broken one). The admin refuses a lesson body naming one; progress counts only
+  the others.
 - **Module quizzes** name each module's quiz: `module_quizzes(*, user, module_ids)` returns
   {module id: QuizLink} for the quizzes this person may take.
 """
@@ -52,12 +56,29 @@ class CheckView:
 
 
 _checks: list[Callable[..., dict]] = []
+_check_problems: list[Callable[..., dict[str, str]]] = []
 _module_quizzes: list[Callable[..., dict]] = []
 
 
 def register_checks(provider: Callable[..., dict]) -> None:
     if provider not in _checks:  # ready() may run twice (tests, autoreload)
         _checks.append(provider)
+
+
+def register_check_problems(provider: Callable[..., dict[str, str]]) -> None:
+    if provider not in _check_problems:
+        _check_problems.append(provider)
+
+
+def check_problems(slugs, *, explain: bool = True) -> dict[str, str]:
+    """{slug: why a lesson cannot show it} for the `::: check` slugs among `slugs` that name no
+    usable question; {} with no provider (nothing to say either way). `explain=False`: only
+    which (a count needs no hint, and a hint reads the bank's slugs)."""
+    slugs = list(dict.fromkeys(slugs))
+    found: dict[str, str] = {}
+    for provider in _check_problems:
+        found |= provider(slugs, explain=explain) if slugs else {}
+    return found
 
 
 def register_module_quizzes(provider: Callable[..., dict]) -> None:

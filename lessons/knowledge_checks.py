@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from lessons import hooks
 from lessons.markdown import render_markdown
 from lessons.models import KnowledgeCheck, Lesson, Scenario
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
@@ -139,12 +140,24 @@ def _tally(found: list[CheckResult], key) -> dict[int, Tally]:
 
 def offered_by_lesson(lesson_ids: Iterable[int]) -> dict[int, int]:
     """lesson id → how many knowledge checks it offers: one per scenario it shows, one per
-    `::: check` in its text. Two queries, whatever the number of lessons."""
+    `::: check` in its text whose question the page can show (`shown_checks`). Three queries
+    at most, whatever the number of lessons."""
     lesson_ids = list(lesson_ids)
     out = dict.fromkeys(lesson_ids, 0)
     links = Scenario.lessons.through.objects.filter(lesson_id__in=lesson_ids)
     for lesson_id in links.values_list("lesson_id", flat=True):
         out[lesson_id] += 1
-    for pk, body in Lesson.objects.filter(pk__in=lesson_ids).values_list("pk", "body"):
-        out[pk] += len(render_markdown(body).checks)
+    bodies = dict(Lesson.objects.filter(pk__in=lesson_ids).values_list("pk", "body"))
+    for pk, shown in shown_checks(bodies).items():
+        out[pk] += shown
     return out
+
+
+def shown_checks(bodies: dict[int, str]) -> dict[int, int]:
+    """lesson id → its `::: check` markers whose question the lesson page shows: one naming no
+    question, an archived or a broken one shows nothing there, so it is not offered (a body
+    saved before the admin checked its checks, or a question archived since). One query for
+    all the lessons' questions, none without a marker."""
+    slugs = {pk: render_markdown(body).checks for pk, body in bodies.items()}
+    dropped = hooks.check_problems([s for found in slugs.values() for s in found], explain=False)
+    return {pk: sum(slug not in dropped for slug in found) for pk, found in slugs.items()}

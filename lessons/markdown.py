@@ -8,6 +8,7 @@ editor types can run script in a learner's browser.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import html
 import json
 import re
@@ -136,6 +137,66 @@ def _render_check(self, tokens, idx, options, env):
     if token.nesting != 1 or not _check_slug(token.info):
         return ""
     return '<div class="check-slot"></div>'
+
+
+def body_problems(text: str, check_problems=None) -> list[tuple[int, str]]:
+    """(line, message) for each marker in a lesson body that the page would drop without a
+    word: a `::: diagram` naming none of ours, a `::: check` without a question slug, and (given
+    `check_problems`, slug list -> {slug: why it cannot be shown}) a check whose question a
+    lesson cannot show. Lines count from 1 in `text`. The loader (curriculum/readers.py) and
+    `Lesson.clean` (the admin) both refuse a body with these."""
+    found: list[tuple[int, str]] = []
+    checks: list[tuple[int, str]] = []
+    for token in _parser().parse(text):
+        line = (token.map[0] + 1) if token.map else 1
+        words = token.info.strip().split()[1:] if token.nesting == 1 else []
+        if token.type == "container_diagram_open":
+            name = words[0] if words else ""
+            if name not in DIAGRAM_NAMES:
+                found.append((line, unknown_diagram_message(name)))
+        elif token.type == "container_check_open":
+            slug = _check_slug(token.info)
+            if slug:
+                checks.append((line, slug))
+            else:
+                shown = " ".join(words)
+                found.append(
+                    (
+                        line,
+                        f"'::: check' needs a question slug, as in '::: check iam-mfa-1', "
+                        f"not {shown!r}",
+                    )
+                )
+    problems = check_problems([slug for _, slug in checks]) if check_problems and checks else {}
+    found += [(line, problems[slug]) for line, slug in checks if slug in problems]
+    return sorted(found)
+
+
+def check_slugs(text: str) -> tuple[str, ...]:
+    """The question slugs of a body's `::: check` markers in page order, as `render_markdown`
+    finds them, from the parse alone (no HTML made or sanitized)."""
+    return tuple(
+        _check_slug(token.info)
+        for token in _parser().parse(text)
+        if token.type == "container_check_open" and _check_slug(token.info)
+    )
+
+
+def unknown_diagram_message(name: str) -> str:
+    if not name:
+        return "'::: diagram' needs a diagram's name: " + ", ".join(DIAGRAM_NAMES)
+    close = difflib.get_close_matches(name, DIAGRAM_NAMES, n=1)
+    hint = (
+        f"did you mean {close[0]!r}?" if close else "the diagrams are " + ", ".join(DIAGRAM_NAMES)
+    )
+    return f"'::: diagram {name}' names no diagram ({hint})"
+
+
+def unknown_check_message(slug: str, known) -> str:
+    """What the loader and the admin say of a `::: check` naming no question among `known`."""
+    close = difflib.get_close_matches(slug, list(known), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"'::: check {slug}' names no question{hint}"
 
 
 def insert_checks(clean_html: str, checks: tuple[str, ...], draw) -> str:

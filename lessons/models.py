@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -21,6 +21,8 @@ from curriculum.validation import (
     scenario_case_problem,
     sources_problem,
 )
+from lessons import hooks
+from lessons.markdown import body_problems
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,30 @@ def fingerprint_field() -> models.CharField:
         help_text="For file rows: a hash of what the last load wrote. If the row's fingerprint "
         "differs now, it was edited since, and the next load keeps it (unless --force).",
     )
+
+
+class UniqueErrorAtField:
+    """A model whose unique pairs (`unique_error_fields`: fields -> (the field that shows it,
+    message)) report a clash at that field, not above the form: Django puts a constraint on
+    two fields among the form's own errors, where nothing marks the field to change (no
+    `aria-invalid`, no message beside it). Every form benefits, the admin's included."""
+
+    unique_error_fields: dict[tuple[str, ...], tuple[str, str]] = {}
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors: dict[str, list[ValidationError]] = {}
+            for field, found in error.error_dict.items():
+                for item in found:
+                    fields = tuple((item.params or {}).get("unique_check") or ())
+                    if field == NON_FIELD_ERRORS and fields in self.unique_error_fields:
+                        at, message = self.unique_error_fields[fields]
+                        errors.setdefault(at, []).append(ValidationError(message, code="unique"))
+                    else:
+                        errors.setdefault(field, []).append(item)
+            raise ValidationError(errors) from None
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -99,7 +125,7 @@ class LessonQuerySet(PublishedQuerySet):
         )
 
 
-class Lesson(models.Model):
+class Lesson(UniqueErrorAtField, models.Model):
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     slug = models.SlugField()
     title = models.CharField(max_length=200)
@@ -117,6 +143,9 @@ class Lesson(models.Model):
     )
 
     objects = LessonQuerySet.as_manager()
+    unique_error_fields = {
+        ("module", "slug"): ("slug", "This module has a lesson with this slug already."),
+    }
 
     class Meta:
         ordering = ["module__order", "order", "slug"]
@@ -136,13 +165,31 @@ class Lesson(models.Model):
         return f"{self.module.slug}/{self.slug}"
 
     def clean(self) -> None:
-        """The same link checks as the loader; a draft made in the admin may have fewer than
-        two sources (the loader insists on them for files, and a content test for shipped
-        lessons)."""
+        """The same link checks as the loader (the body's are in `clean_fields`); a draft made
+        in the admin may have fewer than two sources (the loader insists on them for files,
+        and a content test for shipped lessons)."""
         super().clean()
         problem = sources_problem(self.sources, minimum=0)
         if problem:
             raise ValidationError({"sources": problem})
+
+    def clean_fields(self, exclude=None) -> None:
+        """The body's diagrams and checks, as the loader checks them, when the form edits the
+        body: a form without it (the lesson list's order and published columns) cannot show
+        an error there, and an older body's problem must not stop such an edit."""
+        errors: dict[str, list[str]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if self.body and "body" not in (exclude or ()) and "body" not in errors:
+            # A diagram or check the page would drop without a word; the questions are asked
+            # of quizzes through `hooks`.
+            found = body_problems(self.body, hooks.check_problems)
+            if found:
+                errors["body"] = [f"Line {line}: {message}." for line, message in found]
+        if errors:
+            raise ValidationError(errors)
 
 
 class RenderedBody(models.Model):
@@ -160,6 +207,9 @@ class RenderedBody(models.Model):
     html = models.TextField()
     headings = models.JSONField(default=list)  # [[anchor id, text], ...]
     checks = models.JSONField(default=list)  # question slugs of `::: check` markers
+
+    class Meta:
+        verbose_name_plural = "rendered bodies"  # a module's delete page lists them
 
     def __str__(self) -> str:
         return f"rendered {self.lesson_id}"
@@ -242,8 +292,12 @@ class Owner(models.TextChoices):
     SHARED = "shared", "Split"
 
 
-class Responsibility(models.Model):
+class Responsibility(UniqueErrorAtField, models.Model):
     """Who secures one layer of one service, and why."""
+
+    unique_error_fields = {
+        ("service", "layer"): ("layer", "This service says who secures this layer already."),
+    }
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="responsibilities")
     layer = models.ForeignKey(Layer, on_delete=models.CASCADE, related_name="responsibilities")

@@ -20,6 +20,8 @@ from functools import cached_property
 from django.db.models import Value
 from django.db.models.functions import Length, Replace
 
+from lessons import hooks
+from lessons.markdown import check_slugs
 from lessons.models import Lesson
 from srm_trainer.kept_urls import kept_reverse
 from srm_trainer.prepared import PreparedQuery
@@ -43,6 +45,7 @@ class Entry:
     module_title: str
     published: bool  # the lesson and its module are both published
     checks: int = 0  # its `::: check` markers (knowledge checks besides its scenarios)
+    check_slugs: tuple[str, ...] = ()  # the questions they name, in page order
     # What a module page's row shows, so listing a module reads no lesson rows at all.
     summary: str = ""
     level: str = ""
@@ -170,15 +173,20 @@ class Order:
         return out
 
     def checks_by_module(self) -> dict[int, int]:
-        """`::: check` markers per module, summed once per order."""
-        return self._checks
-
-    @cached_property
-    def _checks(self) -> dict[int, int]:
+        """`::: check` markers per module whose question a lesson page shows. The slugs are
+        kept with the order; which of them can be shown is asked each time (one query, none
+        without a check), as a question made, archived or mended changes it with no lesson
+        saved, and a marker naming none shows nothing on the page."""
+        dropped = hooks.check_problems(self._check_slugs, explain=False)
         out: dict[int, int] = {}
         for entry in self.entries:
-            out[entry.module_id] = out.get(entry.module_id, 0) + entry.checks
+            shown = sum(slug not in dropped for slug in entry.check_slugs)
+            out[entry.module_id] = out.get(entry.module_id, 0) + shown
         return out
+
+    @cached_property
+    def _check_slugs(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(slug for entry in self.entries for slug in entry.check_slugs))
 
 
 @dataclass(frozen=True)
@@ -235,9 +243,20 @@ _ROWS = PreparedQuery(Lesson, [], _rows)
 
 def _read() -> tuple[Entry, ...]:
     """The rows, once per version. `::: check` markers are counted here, by the database, so
-    progress pages can count a lesson's checks without its text; a lesson saved anywhere makes a
-    new version, so the count follows edits."""
+    progress pages can count a lesson's checks without its text (the lessons with one are read
+    again for their slugs); a lesson saved anywhere makes a new version, so the count follows
+    edits."""
     rows = _ROWS.rows()
+    # The slugs of the lessons with a marker, read from their bodies alone (none without).
+    marked = [row[0] for row in rows if row[8]]
+    slugs = (
+        {
+            pk: check_slugs(body)
+            for pk, body in Lesson.objects.filter(pk__in=marked).values_list("pk", "body")
+        }
+        if marked
+        else {}
+    )
     return tuple(
         Entry(
             pk=row[0],
@@ -248,6 +267,7 @@ def _read() -> tuple[Entry, ...]:
             module_title=row[5],
             published=row[6] and row[7],
             checks=row[8] or 0,
+            check_slugs=slugs.get(row[0], ()),
             summary=row[9],
             level=row[10],
             minutes=row[11],

@@ -12,13 +12,16 @@ given twice or below 1, and its save closes the gaps under the quiz's lock (`qui
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.forms import BoundField
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
+from django.template.defaultfilters import pluralize
 from django.utils.text import get_text_list
 
 from lessons.admin import (
     AutocompleteRowsInline,
+    InlinesInLowerCase,
     ListColumnsAdmin,
     RowKnowsItsChoiceForm,
     lesson_text,
@@ -179,7 +182,7 @@ class QuizQuestionInline(AutocompleteRowsInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(NamedControlsAdmin):
+class QuizAdmin(InlinesInLowerCase, NamedControlsAdmin):
     list_display = (
         "title",
         "slug",
@@ -241,6 +244,21 @@ class QuestionAdmin(ListColumnsAdmin):
     # owner: the instructor who wrote it in /teach/, searched for, not a <select> of every account
     autocomplete_fields = ("scenario", "owner")
     raw_id_fields = ("lesson",)
+
+    def get_deleted_objects(self, objs, request):
+        """Django's, except what protects a question: its answers (`Answer.question`), named
+        by their question and counted, not listed one by one (a question may have thousands).
+        The delete pages (templates/admin/quizzes/question/) say why, and to archive it."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            answered = (
+                Answer.objects.filter(question__in=objs)
+                .values_list("question__slug")
+                .annotate(n=Count("pk"))
+                .order_by("question__slug")
+            )
+            protected = [f"“{slug}”: {n} answer{pluralize(n)}" for slug, n in answered] or protected
+        return deleted, counts, perms_needed, protected
 
     def delete_model(self, request, obj):
         """The quizzes that listed it close up 1..n (`questions_leaving`), as in /teach/."""

@@ -11,3 +11,4 @@ class QuizzesConfig(AppConfig):
         # Lessons draw their knowledge checks and link their module's quiz through these.
         lesson_hooks.register_checks(lesson_checks.check_views)
         lesson_hooks.register_module_quizzes(lesson_checks.module_quizzes)
+        lesson_hooks.register_check_problems(lesson_checks.check_problems)

@@ -21,6 +21,7 @@ from django.utils.functional import SimpleLazyObject
 
 from lessons import knowledge_checks
 from lessons.hooks import PREDICTION, QUESTION, CheckView, QuizLink
+from lessons.markdown import unknown_check_message
 from lessons.models import Lesson, Scenario
 from quizzes import attempts
 from quizzes.forms import AnswerForm
@@ -109,6 +110,31 @@ def lesson_questions(slugs) -> dict[str, Question]:
     """The usable questions among `slugs` (one query); an unknown, archived or broken one is
     left out (logged), and its place in the lesson shows nothing."""
     return {q.slug: q for q in attempts.unarchived_by_slug(slugs) if q.is_usable()}
+
+
+def check_problems(slugs, *, explain: bool = True) -> dict[str, str]:
+    """{slug: why} for each of `slugs` a lesson cannot show (`lessons.hooks.check_problems`):
+    one query, and the bank's slugs when one names no question, for a hint; without `explain`
+    only which, in the query a lesson page makes (`lesson_questions`)."""
+    slugs = list(slugs)
+    if not explain:  # which, not why (progress pages): the lesson page's own query
+        shown = lesson_questions(slugs)
+        return {slug: "not shown" for slug in slugs if slug not in shown}
+    found = {q.slug: q for q in Question.objects.filter(slug__in=slugs).select_related("scenario")}
+    out = {}
+    known: list[str] | None = None
+    for slug in slugs:
+        question = found.get(slug)
+        if question is None:
+            if known is None:
+                known = list(Question.objects.filter(archived=False).values_list("slug", flat=True))
+            out[slug] = unknown_check_message(slug, known)
+        elif question.archived:
+            out[slug] = f"'::: check {slug}' names an archived question (learners never see it)"
+        elif not question.is_usable():
+            problem = question.problems(thorough=False)[0].message
+            out[slug] = f"'::: check {slug}' names a broken question ({problem})"
+    return out
 
 
 def question_view(*, request, lesson: Lesson, question: Question, data) -> CheckView:

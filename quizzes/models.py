@@ -223,6 +223,46 @@ class Question(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def clean_fields(self, exclude=None) -> None:
+        """Misconceptions are checked where the form edits them (`misconceptions_problem`): a
+        form without them cannot show an error there."""
+        errors: dict[str, list[ValidationError]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "misconceptions" not in (exclude or ()) and "misconceptions" not in errors:
+            wrong = misconceptions_problem(self.misconceptions)
+            if wrong:
+                errors["misconceptions"] = [ValidationError(wrong)]
+        if errors:
+            raise ValidationError(errors)
+
+
+def misconceptions_problem(value: object) -> str | None:
+    """Why `value` is no question's misconceptions, or None. Feedback and the statistics
+    read them as a list of tags (an object's keys or a string's letters would show as tags);
+    the loader asks the same of files (`str_list`), empty being the default here."""
+    shape = 'a list of tags, as in ["thinks-aws-patches-guests"], or [] for none'
+    if not isinstance(value, list):
+        return f"Misconceptions must be {shape}, not {_json_kind(value)}."
+    for number, tag in enumerate(value, start=1):
+        if not isinstance(tag, str) or not tag.strip():
+            return f"Misconceptions must be {shape}: item {number} is {_json_kind(tag)}."
+    return None
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, str):
+        return "an empty text" if not value.strip() else "a text"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if value is None:
+        return "null"
+    return "a JSON object" if isinstance(value, dict) else "a list"
+
 
 def problem_error(problem: kinds.Problem) -> ValidationError:
     """`problem` as a `ValidationError` that still carries it (`.problem`): the message is
@@ -508,7 +548,10 @@ class Answer(models.Model):
     """
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    # PROTECT: a question learners have answered is archived, never deleted (its answers, and
+    # the scores of the attempts that hold them, would go with it). Its attempts still go with
+    # their learner or quiz, answers and all.
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     response = models.JSONField(default=dict)
     score = models.FloatField(null=True, blank=True)
     correct = models.BooleanField(null=True, blank=True)

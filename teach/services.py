@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.db import router, transaction
 from django.db.models import Count, Max, Q
-from django.db.models.deletion import Collector
+from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
@@ -325,18 +325,25 @@ def question_has_answers(question: Question) -> bool:
 def question_delete_or_archive(*, question: Question) -> str:
     """Delete a question nobody has answered (the quizzes that listed it close up 1..n);
     archive one that has answers (they keep their question, and no new attempt includes it).
-    Returns "deleted" or "archived"."""
-    if question_has_answers(question):
-        question.archived = True
-        question.save(update_fields=["archived", "updated_at"])
-        return "archived"
-    with questions_leaving([question.pk]):
-        entries = list(question.entries.select_related("quiz").only(*ENTRY_COLUMNS, "quiz__slug"))
-        for entry in entries:
-            entry.question = question
-        _delete_entries(entries)
-        question.delete()
-    return "deleted"
+    Returns "deleted" or "archived". An answer saved after the look (a learner mid-quiz) is
+    caught by the database's rule (`Answer.question` protects it): the deletion is undone,
+    its quizzes' entries with it, and the question archived."""
+    if not question_has_answers(question):
+        try:
+            with questions_leaving([question.pk]):
+                entries = list(
+                    question.entries.select_related("quiz").only(*ENTRY_COLUMNS, "quiz__slug")
+                )
+                for entry in entries:
+                    entry.question = question
+                _delete_entries(entries)
+                question.delete()
+            return "deleted"
+        except ProtectedError:
+            pass
+    question.archived = True
+    question.save(update_fields=["archived", "updated_at"])
+    return "archived"
 
 
 def question_set_archived(*, question: Question, archived: bool) -> None:

@@ -29,6 +29,15 @@ admin.site.unregister(User)
 name_controls_of(Group, EmailAddress, Authenticator)
 
 
+def _instructors(count: int, *, now: bool) -> str:
+    """What a role action did, in words: "1 user is now an instructor.", "3 users are no
+    longer instructors."."""
+    change = "now" if now else "no longer"
+    if count == 1:
+        return f"1 user is {change} an instructor."
+    return f"{count} users are {change} instructors."
+
+
 @admin.register(User)
 class RoleAwareUserAdmin(NamedControls, UserAdmin):
     actions = ["make_instructor", "remove_instructor"]
@@ -58,16 +67,14 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
         queryset = self._changeable(request, queryset)
         for user in queryset:
             set_instructor(user=user, instructor=True)
-        self.message_user(request, f"{queryset.count()} user(s) are now instructors.")
+        self.message_user(request, _instructors(queryset.count(), now=True), messages.SUCCESS)
 
     @admin.action(description=f"Remove from {INSTRUCTORS}", permissions=["change"])
     def remove_instructor(self, request: HttpRequest, queryset: QuerySet) -> None:
         queryset = self._changeable(request, queryset)
         for user in queryset:
             set_instructor(user=user, instructor=False)
-        self.message_user(
-            request, f"{queryset.count()} user(s) are no longer instructors.", messages.SUCCESS
-        )
+        self.message_user(request, _instructors(queryset.count(), now=False), messages.SUCCESS)
 
 
 admin.site.unregister(LogEntry)

@@ -83,6 +83,8 @@ def test_knowledge_checks_count_per_module_and_are_not_needed_to_complete_it(
     one, two = course["modules"]
     first, second = course["lessons"][one.pk]
     make_scenario(first, slug="predict-me")  # a scenario shown in the lesson: one check
+    for slug in ("q-one", "q-two", "q-three"):  # checks count only once their question exists
+        make_question(slug=slug, lesson=second)
     second.body += "\n::: check q-one\n:::\n\nMore words.\n\n::: check q-two\n:::\n"
     second.save()
     draft = make_lesson(one, published=False, body="::: check q-three\n:::\n")  # not offered

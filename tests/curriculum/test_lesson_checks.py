@@ -87,3 +87,14 @@ def test_the_shipped_lessons_place_checks_in_every_module():
     shipped_quizzes(check_cases=True)  # raises on any unknown slug
     modules = {lesson.module for lesson in cur.lessons if lesson.checks}
     assert modules == {module.slug for module in cur.modules}
+
+
+def test_the_loader_refuses_an_unknown_diagram_at_its_line(content):
+    text = lesson_with(content, "## Grammar\nJSON.\n\n::: diagram policy-flw\n:::\n")
+    with pytest.raises(CurriculumError) as caught:
+        read_curriculum(content)
+    assert caught.value.file == "iam/01-policies.md"
+    assert caught.value.line == line_of(text, "::: diagram")
+    assert "'::: diagram policy-flw' names no diagram (did you mean 'policy-flow'?)" in str(
+        caught.value
+    )

@@ -1,0 +1,108 @@
+"""A question learners have answered is never deleted: not from the admin (its page or the
+list's action), not from code, not from /teach/ (which archives it). Its answers and the
+scores they make stay; deleting a learner or a quiz still takes their attempts and answers."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from quizzes.models import Answer, Attempt, Question
+from teach import services
+from tests.conftest import give_mfa
+from tests.quizzes.builders import make_attempt, make_question, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def everyday_admin(client, django_user_model):
+    """A staff member of the "Administrators" role (not a superuser), signed in."""
+    user = django_user_model.objects.create_user("ops", password="a-long-passphrase-6")
+    call_command("make_admin", "ops")
+    give_mfa(user)
+    client.force_login(user)
+    return user
+
+
+def _answered(learner, *slugs: str):
+    """A quiz of these questions, and an attempt of `learner` that answered each."""
+    questions = [make_question(slug=slug) for slug in slugs]
+    quiz = make_quiz(*questions)
+    attempt = make_attempt(quiz, user=learner)
+    for question in questions:
+        Answer.objects.create(attempt=attempt, question=question, saved_at=timezone.now())
+    return quiz, attempt, questions
+
+
+def test_its_delete_page_refuses_and_says_to_archive_it(client, everyday_admin, learner):
+    _, attempt, (question,) = _answered(learner, "answered")
+    url = f"/admin/quizzes/question/{question.pk}/delete/"
+    page = client.get(url).content.decode()
+    assert "Learners have answered the question “answered”, so it cannot be deleted" in page
+    assert "Archive it instead" in page
+    assert f'href="/admin/quizzes/question/{question.pk}/change/"' in page
+    assert "“answered”: 1 answer<" in page
+    assert 'value="Yes, I’m sure"' not in page  # nothing to confirm
+
+    response = client.post(url, {"post": "yes"})
+    assert response.status_code == 200  # the same refusal, not a deletion
+    assert Question.objects.filter(pk=question.pk).exists()
+    assert attempt.answers.count() == 1
+
+
+def test_the_lists_delete_action_refuses_answered_questions(client, everyday_admin, learner):
+    _, attempt, (one, two) = _answered(learner, "first-q", "second-q")
+    Answer.objects.create(
+        attempt=make_attempt(make_quiz(two), user=learner), question=two, saved_at=timezone.now()
+    )
+    spare = make_question(slug="never-answered")
+    chosen = {"action": "delete_selected", "_selected_action": [one.pk, two.pk, spare.pk]}
+    page = client.post("/admin/quizzes/question/", chosen).content.decode()
+    assert "Learners have answered these questions, so they cannot be deleted" in page
+    assert "“first-q”: 1 answer<" in page and "“second-q”: 2 answers<" in page
+    assert "Archive them instead" in page
+    assert "Answers: " not in page  # no summary of answers about to go
+
+    response = client.post("/admin/quizzes/question/", {**chosen, "post": "yes"})
+    assert response.status_code == 200
+    assert Question.objects.filter(pk__in=[one.pk, two.pk, spare.pk]).count() == 3
+    assert Answer.objects.count() == 3
+
+
+def test_code_cannot_delete_an_answered_question(learner):
+    _, attempt, (question,) = _answered(learner, "kept")
+    with pytest.raises(ProtectedError):
+        question.delete()
+    with pytest.raises(ProtectedError):
+        Question.objects.filter(pk=question.pk).delete()
+    assert attempt.answers.get().question_id == question.pk
+
+
+def test_a_learner_or_a_quiz_deleted_still_takes_its_attempts_and_answers(learner, other_learner):
+    quiz, attempt, (question,) = _answered(learner, "shared")
+    other = make_attempt(quiz, user=other_learner)
+    Answer.objects.create(attempt=other, question=question, saved_at=timezone.now())
+    learner.delete()
+    assert not Attempt.objects.filter(pk=attempt.pk).exists()
+    assert Answer.objects.filter(attempt=other).exists()
+    quiz.delete()
+    assert not Answer.objects.exists()
+    assert Question.objects.filter(pk=question.pk).exists()  # content stays
+
+
+def test_teach_archives_a_question_answered_after_it_looked(learner):
+    """An answer saved between the look for answers and the deletion (a learner mid-quiz):
+    the deletion is undone, the quiz keeps its entry, and the question is archived."""
+    quiz, attempt, (question,) = _answered(learner, "late")
+    with mock.patch.object(services, "question_has_answers", return_value=False):
+        outcome = services.question_delete_or_archive(question=question)
+    assert outcome == "archived"
+    question.refresh_from_db()
+    assert question.archived
+    assert list(quiz.entries.values_list("question_id", "order")) == [(question.pk, 1)]
+    assert attempt.answers.count() == 1

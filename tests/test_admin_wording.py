@@ -1,0 +1,65 @@
+"""The admin's words: an inline's button names its rows as the inline does ("Add another
+question"), a module's delete page counts "rendered bodies", and the role actions say what
+they did in proper English, as a success."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from django.contrib.messages import SUCCESS, get_messages
+
+from lessons.models import RenderedBody
+from tests.conftest import make_lesson, make_module
+from tests.quizzes.builders import make_question, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, url: str) -> str:
+    return html.unescape(client.get(url).content.decode())
+
+
+@pytest.mark.parametrize(
+    "where, says",
+    [
+        ("quiz", '"addText": "Add another question"'),
+        ("lesson", '"addText": "Add another scenario shown in this lesson"'),
+        ("module", '"addText": "Add another lesson"'),
+    ],
+)
+def test_an_inlines_add_button_names_its_rows_in_lower_case(admin_client, where, says):
+    lesson = make_lesson()
+    row = {"quiz": make_quiz(make_question()), "lesson": lesson, "module": lesson.module}[where]
+    page = _page(admin_client, f"/admin/{row._meta.app_label}/{where}/{row.pk}/change/")
+    assert says in page
+    assert "Add another Q" not in page and "Add another S" not in page
+
+
+def test_a_modules_delete_page_counts_rendered_bodies(admin_client):
+    module = make_module()
+    lesson = make_lesson(module)
+    RenderedBody.objects.create(lesson=lesson, source="x", html="<p>x</p>")
+    page = _page(admin_client, f"/admin/lessons/module/{module.pk}/delete/")
+    assert "Rendered bodies: 1" in page
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_role_actions_say_what_they_did_as_a_success(admin_client, django_user_model, count):
+    users = [
+        django_user_model.objects.create_user(f"learner-{n}", password="a-long-passphrase-3")
+        for n in range(count)
+    ]
+    said = []
+    for action in ("make_instructor", "remove_instructor"):
+        response = admin_client.post(
+            "/admin/auth/user/",
+            {"action": action, "_selected_action": [u.pk for u in users]},
+            follow=True,
+        )
+        said += [(m.level, m.message) for m in get_messages(response.wsgi_request)]
+    if count == 1:
+        words = ["1 user is now an instructor.", "1 user is no longer an instructor."]
+    else:
+        words = ["3 users are now instructors.", "3 users are no longer instructors."]
+    assert said == [(SUCCESS, words[0]), (SUCCESS, words[1])]

@@ -177,7 +177,7 @@ class Lesson(UniqueErrorAtField, models.Model):
         """The body's diagrams and checks, as the loader checks them, when the form edits the
         body: a form without it (the lesson list's order and published columns) cannot show
         an error there, and an older body's problem must not stop such an edit."""
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[ValidationError]] = {}
         try:
             super().clean_fields(exclude=exclude)
         except ValidationError as error:
@@ -187,7 +187,9 @@ class Lesson(UniqueErrorAtField, models.Model):
             # of quizzes through `hooks`.
             found = body_problems(self.body, hooks.check_problems)
             if found:
-                errors["body"] = [f"Line {line}: {message}." for line, message in found]
+                errors["body"] = [
+                    ValidationError(f"Line {line}: {message}.") for line, message in found
+                ]
         if errors:
             raise ValidationError(errors)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import transaction
 
 from lessons.models import Layer, Lesson, Module, Responsibility, Scenario, Service
@@ -594,6 +595,16 @@ def admin_client(client, db):
     give_mfa(user)
     sign_in(client, user)
     return client
+
+
+@pytest.fixture
+def everyday_admin(client, django_user_model):
+    """A staff member of the "Administrators" role (not a superuser), signed in on `client`."""
+    user = django_user_model.objects.create_user("ops", password="a-long-passphrase-6")
+    call_command("make_admin", "ops")
+    give_mfa(user)
+    client.force_login(user)
+    return user
 
 
 @pytest.fixture

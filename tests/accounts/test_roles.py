@@ -6,8 +6,6 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
-from tests.conftest import give_mfa
-
 pytestmark = pytest.mark.django_db
 
 INSTRUCTOR_PERMISSIONS = {
@@ -110,15 +108,6 @@ def test_make_admin_gives_staff_and_the_group_and_takes_both_back(learner):
     learner.refresh_from_db()
     assert not learner.is_staff
     assert not learner.groups.filter(name="Administrators").exists()
-
-
-@pytest.fixture
-def everyday_admin(client, django_user_model):
-    user = django_user_model.objects.create_user("ops", password="a-long-passphrase-6")
-    call_command("make_admin", "ops")
-    give_mfa(user)
-    client.force_login(user)
-    return user
 
 
 def test_an_everyday_admin_makes_instructors_from_the_user_list(client, everyday_admin, learner):

@@ -7,13 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from certificates.models import Certificate
-from tests.conftest import give_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -25,15 +23,6 @@ def certificate(learner):
     return Certificate.objects.create(
         user=learner, course_title="The course", name="Zoë Ångström", issued_at=timezone.now()
     )
-
-
-@pytest.fixture
-def everyday_admin(client, django_user_model):
-    user = django_user_model.objects.create_user("ops", password="a-long-passphrase-6")
-    call_command("make_admin", "ops")
-    give_mfa(user)
-    client.force_login(user)
-    return client
 
 
 def _listed(client, query: str = "") -> bool:
@@ -76,9 +65,11 @@ def test_nobody_adds_or_changes_a_certificate_in_the_admin(admin_client, certifi
     assert admin_client.get(link)["Location"].endswith(f"/certificates/{certificate.code}/")
 
 
-def test_an_everyday_admin_reads_certificates_but_cannot_delete_them(everyday_admin, certificate):
-    assert _listed(everyday_admin)
-    assert everyday_admin.get(f"{LIST}{certificate.pk}/change/").status_code == 200
-    assert everyday_admin.get(f"{LIST}{certificate.pk}/delete/").status_code == 403
-    everyday_admin.post(f"{LIST}{certificate.pk}/delete/", {"post": "yes"})
+def test_an_everyday_admin_reads_certificates_but_cannot_delete_them(
+    client, everyday_admin, certificate
+):
+    assert _listed(client)
+    assert client.get(f"{LIST}{certificate.pk}/change/").status_code == 200
+    assert client.get(f"{LIST}{certificate.pk}/delete/").status_code == 403
+    client.post(f"{LIST}{certificate.pk}/delete/", {"post": "yes"})
     assert Certificate.objects.filter(pk=certificate.pk).exists()

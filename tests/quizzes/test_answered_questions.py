@@ -7,26 +7,14 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
 from django.db.models import ProtectedError
 from django.utils import timezone
 
 from quizzes.models import Answer, Attempt, Question
 from teach import services
-from tests.conftest import give_mfa
 from tests.quizzes.builders import make_attempt, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def everyday_admin(client, django_user_model):
-    """A staff member of the "Administrators" role (not a superuser), signed in."""
-    user = django_user_model.objects.create_user("ops", password="a-long-passphrase-6")
-    call_command("make_admin", "ops")
-    give_mfa(user)
-    client.force_login(user)
-    return user
 
 
 def _answered(learner, *slugs: str):

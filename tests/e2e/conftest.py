@@ -147,6 +147,41 @@ def narrow_phone(browser, base_url, curriculum):
     yield from _phone_page(browser, base_url, NARROW_PHONE)
 
 
+@pytest.fixture
+def staff_page(browser, base_url, transactional_db):
+    """`staff_page(size)`: a page of its own at "desktop" or "phone" size, signed in with two-
+    factor as the superuser "sam"; returns (page, sam). Its console errors fail the test."""
+    from django.contrib.auth import get_user_model
+
+    from tests.conftest import give_mfa
+    from tests.e2e.journeys import PASSWORD, sign_in_with_code
+
+    opened: list[tuple] = []
+
+    def open_at(size: str):
+        staff = get_user_model().objects.create_superuser("sam", "sam@example.org", PASSWORD)
+        secret = give_mfa(staff)
+        phone = size == "phone"
+        context = browser.new_context(
+            base_url=base_url,
+            viewport=PHONE if phone else DESKTOP,
+            is_mobile=phone,
+            has_touch=phone,
+        )
+        page = context.new_page()
+        errors = ConsoleErrors()
+        watch(page, errors)
+        opened.append((context, errors))
+        page.goto("/")
+        sign_in_with_code(page, "sam", secret)
+        return page, staff
+
+    yield open_at
+    for context, errors in opened:
+        context.close()
+        assert errors.unexpected() == [], "console errors"
+
+
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

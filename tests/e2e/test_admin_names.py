@@ -8,10 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import give_mfa
 from tests.e2e.accessibility import serious_violations
-from tests.e2e.conftest import DESKTOP, PHONE, ConsoleErrors, watch
-from tests.e2e.journeys import PASSWORD, sign_in_with_code
 
 pytestmark = pytest.mark.e2e
 
@@ -19,27 +16,13 @@ RULES = ("label ", "select-name ")  # axe's rules for a control with no name
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_staff_hear_each_rows_controls_named_for_their_column_and_row(
-    browser, base_url, curriculum, size
-):
-    from django.contrib.auth import get_user_model
-
+def test_staff_hear_each_rows_controls_named_for_their_column_and_row(staff_page, curriculum, size):
     from lessons.models import Lesson, Module, Service
 
-    staff = get_user_model().objects.create_superuser("sam", "sam@example.org", PASSWORD)
-    secret = give_mfa(staff)
     module = Module.objects.get(slug="iam")
     lesson = Lesson.objects.get(module=module, slug="least-privilege")
     service = Service.objects.get(slug="ec2")
-    phone = size == "phone"
-    context = browser.new_context(
-        base_url=base_url, viewport=PHONE if phone else DESKTOP, is_mobile=phone, has_touch=phone
-    )
-    page = context.new_page()
-    errors = ConsoleErrors()
-    watch(page, errors)
-    page.goto("/")
-    sign_in_with_code(page, "sam", secret)
+    page, staff = staff_page(size)
 
     unnamed = {}
     for path in (
@@ -55,7 +38,7 @@ def test_staff_hear_each_rows_controls_named_for_their_column_and_row(
             expect(page.get_by_label(f"Order of “{module.title}”")).to_have_value(str(module.order))
         if path.startswith("/admin/lessons/module/") and path.endswith("/change/"):
             expect(page.get_by_label("Delete “iam/least-privilege”")).not_to_be_checked()
-            page.get_by_role("button", name="Add another Lesson").click()
+            page.get_by_role("button", name="Add another lesson").click()
             added = page.locator("tr.dynamic-lessons")  # the row added, from the hidden template
             expect(added.get_by_label("Title of the new lesson")).to_be_visible()
         if path.startswith("/admin/auth/user/"):
@@ -64,5 +47,3 @@ def test_staff_hear_each_rows_controls_named_for_their_column_and_row(
         if found:
             unnamed[path] = found
     assert unnamed == {}
-    context.close()
-    assert errors.unexpected() == []

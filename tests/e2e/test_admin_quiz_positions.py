@@ -8,10 +8,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import give_mfa
 from tests.e2e.accessibility import serious_violations
-from tests.e2e.conftest import DESKTOP, PHONE, ConsoleErrors, watch
-from tests.e2e.journeys import PASSWORD, no_horizontal_scroll, sign_in_with_code
+from tests.e2e.journeys import no_horizontal_scroll
 from tests.quizzes.builders import make_question, make_quiz
 
 pytestmark = pytest.mark.e2e
@@ -22,24 +20,10 @@ def _positions(quiz) -> list[tuple[str, int]]:
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_staff_fix_a_tie_and_a_zero_and_save_1_to_n(
-    browser, base_url, transactional_db, screenshots, size
-):
-    from django.contrib.auth import get_user_model
-
-    staff = get_user_model().objects.create_superuser("sam", "sam@example.org", PASSWORD)
-    secret = give_mfa(staff)
+def test_staff_fix_a_tie_and_a_zero_and_save_1_to_n(staff_page, screenshots, size):
     quiz = make_quiz(*(make_question(slug=s) for s in ("alpha", "beta", "gamma")), slug="wk")
     phone = size == "phone"
-    context = browser.new_context(
-        base_url=base_url, viewport=PHONE if phone else DESKTOP, is_mobile=phone, has_touch=phone
-    )
-    page = context.new_page()
-    errors = ConsoleErrors()
-    watch(page, errors)
-
-    page.goto("/")
-    sign_in_with_code(page, "sam", secret)
+    page, _ = staff_page(size)
     page.goto(f"/admin/quizzes/quiz/{quiz.pk}/change/")
 
     help_line = page.locator("#entries-positions-help")
@@ -89,5 +73,3 @@ def test_staff_fix_a_tie_and_a_zero_and_save_1_to_n(
         no_horizontal_scroll(page)  # the rows scroll sideways in their own box, as Django's do
     found = [v for v in serious_violations(page) if "entries" in v]
     assert found == [], "the question rows"  # the rest of the page is Django's own
-    context.close()
-    assert errors.unexpected() == []

@@ -312,13 +312,15 @@ def _lines(text: str) -> list[str]:
 
 def _where(exc: PolicyError, form: PolicyForm | None = None, side: str = "") -> str:
     """The error as a learner reads it: which policy, and the line and column when known."""
-    place = exc.path or ""
+    place, message = exc.path or "", exc.message
     for field, words in _field_words(form, side).items():
         if place == field or place.startswith((field + ".", field + "[")):
             place = words + place[len(field) :]
             break
+    if exc.path and message.startswith(exc.path):  # it names its place itself: said once
+        place, message = "", place + message[len(exc.path) :]
     at = f" (line {exc.line}, column {exc.column})" if exc.line else ""
-    return f"{place + ': ' if place else ''}{exc.message}{at}"
+    return f"{place + ': ' if place else ''}{message}{at}"
 
 
 def _field_words(form: PolicyForm | None, side: str) -> dict[str, str]:

@@ -482,3 +482,13 @@ def test_every_wide_table_is_a_named_keyboard_stop(client):
     assert "Actions allowed in s3 (scrolls sideways)" in names
     assert "Every service summarised (scrolls sideways)" in names
     assert "Decisions (scrolls sideways)" in names
+
+
+def test_a_bad_action_is_named_once_with_its_place(client):
+    """The engine's message names its place ("request.actions[1] must be …"): it was said twice,
+    "request.actions[1]: request.actions[1] must be …"."""
+    response = client.post(
+        "/sandbox/batch/", {"identity": READ_REPORTS, "actions": "s3:GetObject\nnot an action"}
+    )
+    alert = BeautifulSoup(response.content, "html.parser").find(role="alert").text
+    assert alert.count("request.actions[1]") == 1, alert

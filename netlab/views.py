@@ -33,6 +33,7 @@ from netlab.state import (
 from netlab.waf_presets import PRESETS as WAF_PRESETS
 from netlab.waf_presets import STARTER as WAF_STARTER
 from srm_trainer import drawn_parts
+from srm_trainer.htmx import stale_notice
 from srm_trainer.netlab import NetlabError, trace_case
 from srm_trainer.netlab.waf import NOT_PROTECTABLE, RESOURCES
 from srm_trainer.ratelimit import rate_limited
@@ -54,14 +55,9 @@ def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
 
 def live_refusal(request: HttpRequest, message: str, status: int) -> HttpResponse:
     """A refused live update: its message above the last result, which it marks as stale, never
-    in place of the form (which keeps what was typed). htmx leaves 4xx answers unswapped, which
-    left the old result on screen as if it described the new input: X-Page-Stale has
-    static/js/stale-page.js swap this one in."""
+    in place of the form (which keeps what was typed)."""
     response = render(request, "netlab/live_refusal.html", {"message": message}, status=status)
-    response["HX-Retarget"] = "#live-refusal"
-    response["HX-Reswap"] = "innerHTML"
-    response["X-Page-Stale"] = "1"
-    return response
+    return stale_notice(response, "#live-refusal")
 
 
 def _over_the_limit(request: HttpRequest) -> bool:
@@ -217,7 +213,7 @@ def network_too_large(request: HttpRequest, *, readable: bool = True) -> HttpRes
     """A body over the lab's limit is neither traced nor opened. A live update says so above
     the last result; a form sent without htmx comes back with the case it held (a pasted case
     that is too large is not opened) and the refusal in the result panel. Also answers a body
-    over Django's own limit (`readable=False`, srm_trainer/errors.py): the starter, as its form
+    over Django's own limit (`readable=False`, srm_trainer/too_large.py): the starter, as its form
     cannot be read."""
     if request.htmx:
         return live_refusal(request, f"{TOO_LARGE}: shorten a field and try again.", 413)
@@ -350,7 +346,7 @@ def waf_lab(request: HttpRequest) -> HttpResponse:
 def waf_too_large(request: HttpRequest, *, readable: bool = True) -> HttpResponse:
     """A body over the lab's limit is not evaluated. A live update says so above the last
     result; a form sent without htmx comes back with its texts as typed and the refusal in the
-    result panel. Over Django's own limit (`readable=False`, srm_trainer/errors.py) the form
+    result panel. Over Django's own limit (`readable=False`, srm_trainer/too_large.py) the form
     cannot be read: the starter."""
     if request.htmx:
         return live_refusal(request, f"{TOO_LARGE}: shorten the web ACL and try again.", 413)

@@ -15,6 +15,8 @@ from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from srm_trainer.htmx import stale_notice
+
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """`CSRF_FAILURE_VIEW`: the explaining page, or for htmx its notice, with status 403."""
@@ -23,11 +25,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if not live:
         return render(request, "403_csrf.html", context, status=403)
     context["reload"] = _page_address(request)
-    response = render(request, "403_csrf.html#notice", context, status=403)
-    response["HX-Retarget"] = "#page-alert"
-    response["HX-Reswap"] = "innerHTML"
-    response["X-Page-Stale"] = "1"  # what stale-page.js swaps in (other 403s stay unswapped)
-    return response
+    return stale_notice(render(request, "403_csrf.html#notice", context, status=403), "#page-alert")
 
 
 def _page_address(request: HttpRequest) -> str:

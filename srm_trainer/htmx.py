@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django_htmx.http import reswap, retarget
 
 
 def wants_partial(request: HttpRequest) -> bool:
@@ -15,3 +16,13 @@ def wants_partial(request: HttpRequest) -> bool:
 def page_or_partial(request: HttpRequest, template: str, partial: str) -> str:
     """`template`, or its `{% partialdef %}` named `partial` when htmx swaps just that."""
     return f"{template}#{partial}" if wants_partial(request) else template
+
+
+def stale_notice(response: HttpResponse, target: str) -> HttpResponse:
+    """A refused live update (a 4xx) drawn into `target`, whose page it marks as stale: htmx
+    leaves a 4xx unswapped, so the old result stayed on screen as if it described what was
+    typed; static/js/stale-page.js swaps in a 4xx that carries X-Page-Stale, and no other."""
+    retarget(response, target)
+    reswap(response, "innerHTML")
+    response["X-Page-Stale"] = "1"
+    return response

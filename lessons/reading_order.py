@@ -44,8 +44,7 @@ class Entry:
     module_slug: str
     module_title: str
     published: bool  # the lesson and its module are both published
-    checks: int = 0  # its `::: check` markers (knowledge checks besides its scenarios)
-    check_slugs: tuple[str, ...] = ()  # the questions they name, in page order
+    check_slugs: tuple[str, ...] = ()  # the questions its `::: check` markers name, in order
     # What a module page's row shows, so listing a module reads no lesson rows at all.
     summary: str = ""
     level: str = ""
@@ -266,7 +265,6 @@ def _read() -> tuple[Entry, ...]:
             module_slug=row[4],
             module_title=row[5],
             published=row[6] and row[7],
-            checks=row[8] or 0,
             check_slugs=slugs.get(row[0], ()),
             summary=row[9],
             level=row[10],

@@ -16,8 +16,8 @@ and failed in the database, again a 500. This field:
 - takes an empty box (or `null`) as the field's default (`[]`, `{}`), which is what the model
   gives a new row, instead of a NULL its column refuses.
 
-Every admin form uses it: `AdminConfig` (named in INSTALLED_APPS in place of
-"django.contrib.admin") makes it the admin's default for `models.JSONField` before the admin
+Every admin form uses it: `srm_trainer.admin_site.AdminConfig` (named in INSTALLED_APPS in place
+of "django.contrib.admin") makes it the admin's default for `models.JSONField` before the admin
 modules are read, so each admin and inline, including one added later, gets it.
 """
 
@@ -29,7 +29,6 @@ import re
 from typing import Any
 
 from django import forms
-from django.contrib.admin import apps as admin_apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.fields import InvalidJSONInput, JSONString
@@ -205,11 +204,3 @@ def use_in_every_admin() -> None:
     from django.contrib.admin.options import FORMFIELD_FOR_DBFIELD_DEFAULTS
 
     FORMFIELD_FOR_DBFIELD_DEFAULTS[models.JSONField] = {"form_class": AdminJSONField}
-
-
-class AdminConfig(admin_apps.AdminConfig):
-    """django.contrib.admin, with `use_in_every_admin` applied before its autodiscovery."""
-
-    def ready(self) -> None:
-        use_in_every_admin()
-        super().ready()

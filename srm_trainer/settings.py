@@ -47,7 +47,7 @@ require("DJANGO_ALLOWED_HOSTS", ALLOWED_HOSTS, "when DJANGO_DEBUG is false")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "srm_trainer.admin_json_field.AdminConfig",
+    "srm_trainer.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

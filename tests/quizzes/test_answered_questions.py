@@ -94,3 +94,46 @@ def test_teach_archives_a_question_answered_after_it_looked(learner):
     assert question.archived
     assert list(quiz.entries.values_list("question_id", "order")) == [(question.pk, 1)]
     assert attempt.answers.count() == 1
+
+
+@pytest.mark.parametrize("how", ["its page", "the list's action"])
+def test_an_answer_saved_while_the_admin_confirms_stops_the_delete_with_a_message(
+    client, everyday_admin, learner, how
+):
+    """The admin checked for answers when it drew the confirmation, and a learner answered
+    before it was sent (here: as the deletion's history is written, between Django's check and
+    its delete). Nothing is deleted, no history says it was, and the admin says why on the page
+    it returns to, instead of a 500. (The learner's answer, saved here inside the admin's own
+    transaction, is undone with it; a real one, committed apart, stays and protects.)"""
+    from auditlog.models import LogEntry as AuditEntry
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.admin.options import ModelAdmin
+
+    question = make_question(slug="answered-meanwhile")
+    quiz = make_quiz(question)
+
+    def a_learner_answers(*args, **kwargs):
+        attempt = make_attempt(quiz, user=learner)
+        Answer.objects.create(attempt=attempt, question=question, saved_at=timezone.now())
+        return real(*args, **kwargs)
+
+    real = ModelAdmin.log_deletions
+    if how == "its page":
+        url, sent = f"/admin/quizzes/question/{question.pk}/delete/", {"post": "yes"}
+    else:
+        url = "/admin/quizzes/question/"
+        sent = {"action": "delete_selected", "_selected_action": [question.pk], "post": "yes"}
+    audit_before = AuditEntry.objects.count()
+    with mock.patch.object(ModelAdmin, "log_deletions", a_learner_answers):
+        response = client.post(url, sent)
+
+    assert response.status_code == 302 and response.url == url
+    assert Question.objects.filter(pk=question.pk).exists()
+    assert list(quiz.entries.values_list("question_id", "order")) == [(question.pk, 1)]
+    assert not LogEntry.objects.filter(action_flag=3).exists()  # no "deleted" in its history
+    assert AuditEntry.objects.count() == audit_before
+    page = client.get(url).content.decode()
+    assert (
+        "Nothing was deleted: while you were confirming, 1 answer came to depend on what you"
+        " chose, and deleting it would lose them." in page
+    )

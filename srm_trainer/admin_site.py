@@ -1,0 +1,74 @@
+"""The project's `django.contrib.admin`: its app config and its site.
+
+`AdminConfig` (named in INSTALLED_APPS in place of "django.contrib.admin") makes
+`admin_json_field.AdminJSONField` the admin's field for every `models.JSONField` before the
+admin modules are read, and makes `AdminSite` the default site.
+
+`AdminSite` answers a delete that something came to protect while the admin was confirming it
+with a message, not a 500. Django's delete page and its "Delete selected" action check for
+protected objects when they draw the confirmation, and delete when it is sent: an answer saved
+to a question in between (`Answer.question` is PROTECT) raised `ProtectedError` out of the
+view. Every admin view runs through `admin_view`, so this covers each admin, a library's
+included, without a line of their own; a POST runs in one transaction, so the deletion's
+history entries written before the refusal are undone with it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import update_wrapper
+
+from django.contrib import admin, messages
+from django.contrib.admin import apps as admin_apps
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.http import HttpResponseRedirect
+
+
+def what_protects(error: ProtectedError | RestrictedError) -> str:
+    """The objects that stopped a delete, counted by kind: "2 answers and 1 quiz entry"."""
+    if isinstance(error, ProtectedError):
+        objects = error.protected_objects
+    else:
+        objects = error.restricted_objects
+    kinds = Counter(obj._meta for obj in objects)
+    parts = [
+        f"{n} {opts.verbose_name if n == 1 else opts.verbose_name_plural}"
+        for opts, n in sorted(kinds.items(), key=lambda kind: str(kind[0].verbose_name))
+    ]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
+
+
+class AdminSite(admin.AdminSite):
+    def admin_view(self, view, cacheable=False):
+        def refusing_protected_deletes(request, *args, **kwargs):
+            if request.method != "POST":
+                return view(request, *args, **kwargs)
+            try:
+                with transaction.atomic():
+                    return view(request, *args, **kwargs)
+            except (ProtectedError, RestrictedError) as error:
+                messages.error(
+                    request,
+                    f"Nothing was deleted: while you were confirming, {what_protects(error)}"
+                    " came to depend on what you chose, and deleting it would lose them.",
+                )
+                # The same page again, as a GET: the delete page lists what protects the object
+                # (a question: archive it instead), a list shows itself with the message.
+                return HttpResponseRedirect(request.get_full_path())
+
+        update_wrapper(refusing_protected_deletes, view)
+        return super().admin_view(refusing_protected_deletes, cacheable)
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the project's site, and `use_in_every_admin` applied before
+    its autodiscovery."""
+
+    default_site = "srm_trainer.admin_site.AdminSite"
+
+    def ready(self) -> None:
+        from srm_trainer.admin_json_field import use_in_every_admin
+
+        use_in_every_admin()
+        super().ready()

@@ -16,7 +16,7 @@ from lessons.markdown import render_markdown
 from lessons.models import Lesson, Scenario
 from lessons.pages import lesson_context, lesson_for
 from quizzes import lesson_checks
-from srm_trainer.htmx import wants_partial
+from srm_trainer.htmx import status_line, wants_partial
 from srm_trainer.ratelimit import rate_limited
 
 
@@ -31,10 +31,7 @@ def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
         kwargs = request.resolver_match.kwargs if request.resolver_match else {}
         ref = kwargs.get("scenario_slug") or kwargs.get("question_slug") or ""
         prefix = "predict" if "scenario_slug" in kwargs else "check"
-        response = HttpResponse(message, content_type="text/plain; charset=utf-8")
-        response["HX-Retarget"] = f"#{prefix}-{ref}-status"
-        response["HX-Reswap"] = "innerHTML"
-        return response
+        return status_line(message, f"#{prefix}-{ref}-status")
     return render(request, "429.html", {"retry_after": retry_after, "what": "answers"})
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from lessons.models import Level
 from quizzes import attempts, exam, hooks, review
@@ -25,7 +25,7 @@ from quizzes.forms import AnswerForm
 from quizzes.grading import grade
 from quizzes.models import Attempt, Question, Quiz
 from quizzes.session_carry import LEARNER_KEY
-from srm_trainer.htmx import wants_partial
+from srm_trainer.htmx import status_line, wants_partial
 from srm_trainer.ratelimit import rate_limited
 
 # --- who is asking ------------------------------------------------------------------------
@@ -174,10 +174,7 @@ def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
         f"Try again in {retry_after} second{'s' if retry_after != 1 else ''}."
     )
     if request.htmx:
-        response = HttpResponse(message, content_type="text/plain; charset=utf-8")
-        response["HX-Retarget"] = "#answer-status"
-        response["HX-Reswap"] = "innerHTML"
-        return response
+        return status_line(message, "#answer-status")
     return render(request, "429.html", {"retry_after": retry_after, "what": "answers"})
 
 
@@ -426,8 +423,7 @@ def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         "quizzes/take.html#attempt",
         _take_context(request, attempt, target, outline, status=status),
     )
-    response["HX-Push-Url"] = url
-    return response
+    return push_url(response, url)
 
 
 def _clock(attempt: Attempt) -> dict:
@@ -453,11 +449,7 @@ def _expired(request: HttpRequest, attempt: Attempt) -> bool:
 
 def _after_submit(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     url = reverse("quizzes:result", args=[attempt.pk])
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @require_POST

@@ -18,6 +18,14 @@ def page_or_partial(request: HttpRequest, template: str, partial: str) -> str:
     return f"{template}#{partial}" if wants_partial(request) else template
 
 
+def status_line(message: str, target: str) -> HttpResponse:
+    """`message` as the text of the status line `target`, in place of the part the request
+    would have swapped: a refusal (over a rate limit) that leaves what the learner chose or
+    typed on screen."""
+    response = HttpResponse(message, content_type="text/plain; charset=utf-8")
+    return reswap(retarget(response, target), "innerHTML")
+
+
 def stale_notice(response: HttpResponse, target: str) -> HttpResponse:
     """A refused live update (a 4xx) drawn into `target`, whose page it marks as stale: htmx
     leaves a 4xx unswapped, so the old result stayed on screen as if it described what was

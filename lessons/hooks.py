@@ -23,9 +23,11 @@ behind a disclosure, `::: check` markers show nothing and no module quiz is link
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+K = TypeVar("K")
 
 PREDICTION = "prediction"
 QUESTION = "question"
@@ -79,6 +81,14 @@ def check_problems(slugs, *, explain: bool = True) -> dict[str, str]:
     for provider in _check_problems:
         found |= provider(slugs, explain=explain) if slugs else {}
     return found
+
+
+def shown_check_counts(found: Mapping[K, Iterable[str]]) -> dict[K, int]:
+    """{key: how many of its `::: check` slugs a lesson page shows}, for each key's slugs (a
+    lesson's, in its body): a marker whose question `check_problems` refuses shows nothing, so
+    progress does not count it. One ask for every key's slugs."""
+    dropped = check_problems([slug for slugs in found.values() for slug in slugs], explain=False)
+    return {key: sum(slug not in dropped for slug in slugs) for key, slugs in found.items()}
 
 
 def register_module_quizzes(provider: Callable[..., dict]) -> None:

@@ -158,6 +158,4 @@ def shown_checks(bodies: dict[int, str]) -> dict[int, int]:
     question, an archived or a broken one shows nothing there, so it is not offered (a body
     saved before the admin checked its checks, or a question archived since). One query for
     all the lessons' questions, none without a marker."""
-    slugs = {pk: render_markdown(body).checks for pk, body in bodies.items()}
-    dropped = hooks.check_problems([s for found in slugs.values() for s in found], explain=False)
-    return {pk: sum(slug not in dropped for slug in found) for pk, found in slugs.items()}
+    return hooks.shown_check_counts({pk: render_markdown(b).checks for pk, b in bodies.items()})

@@ -176,16 +176,13 @@ class Order:
         kept with the order; which of them can be shown is asked each time (one query, none
         without a check), as a question made, archived or mended changes it with no lesson
         saved, and a marker naming none shows nothing on the page."""
-        dropped = hooks.check_problems(self._check_slugs, explain=False)
+        shown = hooks.shown_check_counts(
+            {e.pk: e.check_slugs for e in self.entries if e.check_slugs}
+        )
         out: dict[int, int] = {}
         for entry in self.entries:
-            shown = sum(slug not in dropped for slug in entry.check_slugs)
-            out[entry.module_id] = out.get(entry.module_id, 0) + shown
+            out[entry.module_id] = out.get(entry.module_id, 0) + shown.get(entry.pk, 0)
         return out
-
-    @cached_property
-    def _check_slugs(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(slug for entry in self.entries for slug in entry.check_slugs))
 
 
 @dataclass(frozen=True)

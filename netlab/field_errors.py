@@ -49,9 +49,8 @@ def form_field(
     index)` is the form row that holds a table's `index`-th rule (the form as sent holds rows
     left empty, which the case skips; one drawn from the case does not)."""
     at = steps(path)
-    found = _network_field(at, case, row_of) if at[:1] in (("network",), ("flow",)) else None
-    if found is None and at[:1] not in (("network",), ("flow",)):
-        found = _waf_field(at, row_of)
+    network = at[:1] in (("network",), ("flow",))  # the two labs' paths start apart
+    found = _network_field(at, case, row_of) if network else _waf_field(at, row_of)
     if found is None:
         return None
     field_id, place, kind = found

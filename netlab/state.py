@@ -28,9 +28,12 @@ FLOW_FIELDS = ("source", "destination", "protocol", "port", "source_port", "targ
 
 
 class StateError(ValueError):
-    def __init__(self, message: str) -> None:
+    """A text the lab cannot read; `field`: the form's field that holds it, if one does."""
+
+    def __init__(self, message: str, field: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 def _number(text: str) -> Any:
@@ -121,6 +124,17 @@ def filled_rows(post: Mapping[str, str], key: str, field: str, count: int) -> li
     A row's other fields are read only for these: a table offers up to 61 rows, nearly all
     absent, and reading every field of each was a third of a live update's CPU."""
     return [j for j in range(count) if post.get(f"{key}-{j}-{field}", "").strip()]
+
+
+_TABLES = {"nacl": ("rule", MAX_NACL_RULES + 1), "sg": ("peer", MAX_SG_RULES + 1)}
+
+
+def sent_row(post: Mapping[str, str], table: str, index: int) -> int | None:
+    """The row of table `table` (`nacl-0-inbound`) that held its `index`-th rule in the form as
+    sent: the rows left empty are not rules (`filled_rows`). None past the rules sent."""
+    key_field, count = _TABLES[table.split("-", 1)[0]]
+    filled = filled_rows(post, table, key_field, count)
+    return filled[index] if 0 <= index < len(filled) else None
 
 
 def _dicts(value: Any) -> list[dict]:

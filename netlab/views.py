@@ -7,7 +7,7 @@ import contextlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from netlab import diagram, waf_outcome, waf_state
+from netlab.field_errors import RowOf, form_field, same_row
 from netlab.presets import PRESETS, STARTER
 from netlab.state import (
     MAX_BODY_BYTES,
@@ -29,6 +30,7 @@ from netlab.state import (
     encode_permalink,
     network_json,
     rows,
+    sent_row,
 )
 from netlab.waf_presets import PRESETS as WAF_PRESETS
 from netlab.waf_presets import STARTER as WAF_STARTER
@@ -84,17 +86,26 @@ def _context(request: HttpRequest, case: dict, *, fields: bool = True) -> dict:
     token = encode_permalink(case)
     url = reverse("network-lab")
     link = request.build_absolute_uri(f"{url}?case={token}") if token else ""
-    return _case_context(case, url, link, fields=fields)
+    # The fields of a live update stay as the form sent them, rows left empty among them.
+    row_of = same_row if fields else partial(sent_row, request.POST)
+    return _case_context(case, url, link, fields=fields, row_of=row_of)
 
 
 def _case_context(
-    case: dict, url: str, permalink: str, *, fields: bool = True, refused: str = ""
+    case: dict,
+    url: str,
+    permalink: str,
+    *,
+    fields: bool = True,
+    refused: str = "",
+    row_of: RowOf = same_row,
 ) -> dict:
     """Everything the form's fields and the result show: the case's, and its link.
     `fields=False`: the result's alone, for a live update, which swaps only the result (the
     fields' rows and the case's JSON texts would be built and thrown away). `refused`: why the
-    case was not traced, shown in the result's place."""
-    result = error = None
+    case was not traced, shown in the result's place. `row_of`: where a table's rules are on
+    the form (`field_errors.form_field`)."""
+    result = error = error_field = None
     try:
         result = None if refused else trace_case(case)
     except NetlabError as exc:
@@ -102,10 +113,12 @@ def _case_context(
         # which held the exception, a cycle keeping every frame of the request (and what they
         # held) until the garbage collector's next pass, for each case that fails to trace.
         error = exc.message
+        error_field = form_field(exc.path, exc.code, exc.message, case, row_of)
     context = {
         "case": case,
         "result": result,
         "error": error,
+        "error_field": error_field,
         "diagram": diagram.build(result) if result is not None else None,
         "blocked": result.blocked_at if result is not None else None,
         "blocked_layer": diagram.layer_words(result.blocked_at.layer)
@@ -253,24 +266,37 @@ def _waf_initial(request: HttpRequest) -> tuple[dict, str, str]:
     return WAF_PRESETS[WAF_STARTER].case, "", WAF_STARTER
 
 
-def _waf_context(request: HttpRequest, texts: dict) -> dict:
+def _waf_context(request: HttpRequest, texts: dict, *, live: bool = False) -> dict:
     found = waf_outcome.outcome(texts)
     url = reverse("waf-lab")
     link = request.build_absolute_uri(f"{url}?case={found.token}") if found.token else ""
-    return _waf_texts_context(texts, found, url, link)
+    # The fields of a live update stay as the form sent them, rows left empty among them.
+    row_of = partial(waf_state.sent_row, request.POST) if live else same_row
+    return _waf_texts_context(texts, found, url, link, row_of=row_of)
 
 
 def _waf_texts_context(
-    texts: dict, found: waf_outcome.WafOutcome | None, url: str, link: str, refused: str = ""
+    texts: dict,
+    found: waf_outcome.WafOutcome | None,
+    url: str,
+    link: str,
+    refused: str = "",
+    *,
+    row_of: RowOf = same_row,
 ) -> dict:
     """Everything the form's fields and the result show: the texts', and their link; with
-    `refused` (and no outcome), why the texts were not evaluated, in the result's place."""
+    `refused` (and no outcome), why the texts were not evaluated, in the result's place.
+    `row_of`: where the requests are on the form (`field_errors.form_field`)."""
     result = found.result if found is not None else None
+    error_field = None
+    if found is not None and found.error:
+        error_field = form_field(found.error_path, found.error_code, found.error, {}, row_of)
     return {
         "texts": texts,
         "resources": [*RESOURCES, *NOT_PROTECTABLE],
         "result": result,
         "error": found.error if found is not None else None,
+        "error_field": error_field,
         "line": found.line if found is not None else None,
         "counts": found.counts if found is not None else (),
         "decisions": result.decisions if result is not None else (),
@@ -332,13 +358,14 @@ def waf_lab(request: HttpRequest) -> HttpResponse:
         texts = waf_state.form_texts(request.POST)
     drawn = _drawn_waf(request, texts) if request.method in ("GET", "HEAD") else None
     context: dict[str, Any]
+    live = request.htmx and request.method == "POST"
     if drawn is not None:
         context = {"drawn": drawn, "lab_url": reverse("waf-lab")}
     else:
-        context = _waf_context(request, texts)
+        context = _waf_context(request, texts, live=bool(live))
     context.update(notice=notice, preset=preset, presets=WAF_PRESETS.values(),
                    preset_info=WAF_PRESETS.get(preset))  # fmt: skip
-    if request.htmx and request.method == "POST":
+    if live:
         return render(request, f"{WAF_TEMPLATE}#waf_result", context)
     return render(request, WAF_TEMPLATE, context)
 

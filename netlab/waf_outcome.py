@@ -42,6 +42,8 @@ class WafOutcome:
     counts: list[tuple[tuple[str, str], int]]
     charts: list[waf_chart.Chart]
     token: str | None  # the permalink's ?case= value; None when the case failed or is too long
+    error_path: str = ""  # where `error` is: the engine's path, or the form's JSON text's name
+    error_code: str = ""
 
 
 def _weight(found: WafOutcome) -> int:
@@ -60,7 +62,7 @@ def outcome(texts: dict[str, Any]) -> WafOutcome:
     try:
         case = waf_state.case_of(texts)
     except StateError as exc:
-        return WafOutcome(None, exc.message, None, [], [], None)
+        return WafOutcome(None, exc.message, None, [], [], None, exc.field, "invalid_text")
     try:
         text = waf_state.canonical(case)
     except (RecursionError, ValueError):  # not expected once parsed; then evaluate, keep none
@@ -84,7 +86,7 @@ def _evaluate(case: dict[str, Any], text: str | None) -> WafOutcome:
         )
         result = evaluate_waf_case(case, acl=acl)  # which then parses neither set again
     except NetlabError as exc:
-        return WafOutcome(None, exc.message, None, [], [], None)
+        return WafOutcome(None, exc.message, None, [], [], None, exc.path, exc.code)
     counts = Counter((d.action, d.rule) for d in result.decisions)
     return WafOutcome(
         result=result,

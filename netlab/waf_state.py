@@ -45,18 +45,20 @@ def texts_of(case: dict) -> dict[str, Any]:
     }
 
 
-def _json(text: str, what: str) -> Any:
+def _json(text: str, what: str, field: str) -> Any:
     if len(text) > MAX_JSON_CHARS:
         raise StateError(
-            f"The {what} is longer than the lab takes ({MAX_JSON_CHARS:,} characters)."
+            f"The {what} is longer than the lab takes ({MAX_JSON_CHARS:,} characters).", field
         )
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise StateError(f"The {what} is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                         f"column {exc.colno}.") from None  # fmt: skip
+                         f"column {exc.colno}.", field) from None  # fmt: skip
     except (RecursionError, ValueError):
-        raise StateError(f"The {what} nests too deeply or holds a number too long.") from None
+        raise StateError(
+            f"The {what} nests too deeply or holds a number too long.", field
+        ) from None
 
 
 def _value(name: str, text: str) -> Any:
@@ -89,11 +91,18 @@ def form_texts(post: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+def sent_row(post: Mapping[str, str], table: str, index: int) -> int | None:
+    """The form row that held the `index`-th request in the form as sent (a row whose IP is
+    empty is no request: `form_texts`). None past the requests sent."""
+    filled = filled_rows(post, "req", "ip", MAX_ROWS) if table == "req" else []
+    return filled[index] if 0 <= index < len(filled) else None
+
+
 def case_of(texts: dict[str, Any]) -> dict:
     case: dict[str, Any] = {"resource": texts["resource"],
-                            "web_acl": _json(texts["web_acl"], "web ACL")}  # fmt: skip
+                            "web_acl": _json(texts["web_acl"], "web ACL", "web_acl")}  # fmt: skip
     if texts["ip_sets"].strip():
-        case["ip_sets"] = _json(texts["ip_sets"], "IP sets")
+        case["ip_sets"] = _json(texts["ip_sets"], "IP sets", "ip_sets")
     if texts["delay"]:
         case["rate_detection_delay_sec"] = _value("time", texts["delay"])
     requests = []

@@ -8,12 +8,12 @@ question costs bounded time; anything it refuses is a `NetlabError`, never a cra
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from quizzes.kinds.base import Problem
 from srm_trainer.netlab import NetlabError, Trace, parse_flow, parse_network, trace
 from srm_trainer.netlab.case import Mismatch
+from srm_trainer.netlab.fields import steps
 
 MAX_JSON_CHARS = 20_000  # a learner's edited rules; far above any question's network
 
@@ -46,15 +46,7 @@ def plain(value: Any) -> Any:
 def error_path(prefix: tuple, path: str) -> tuple:
     """`network.subnets[1].cidr` as a data path `(*prefix, "network", "subnets", 1, "cidr")`,
     so the loader can name the line of the field the engine refused."""
-    out: list = list(prefix)
-    for name, index, quoted in _STEP.findall(path or ""):
-        out.append(int(index) if index else json.loads(quoted) if quoted else name)
-    return tuple(out)
-
-
-# One step of an engine path (`srm_trainer.netlab.fields.join`): `.name`, `[2]`, or a key that
-# holds a dot or a bracket, JSON-quoted in brackets (`headers["x.trace"]`).
-_STEP = re.compile(r'([^.\[\]"]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
+    return (*prefix, *steps(path))
 
 
 def engine_problem(exc: NetlabError, prefix: tuple, what: str) -> Problem:

@@ -51,6 +51,20 @@ def join(path: str, key: str | int) -> str:
 _NOT_PLAIN = re.compile(r'[.\[\]"]')
 
 
+def steps(path: str) -> tuple[str | int, ...]:
+    """A path `join` wrote, read back: `network.subnets[1].cidr` is
+    `("network", "subnets", 1, "cidr")`, `headers["x.trace"]` is `("headers", "x.trace")`."""
+    return tuple(
+        int(index) if index else json.loads(quoted) if quoted else name
+        for name, index, quoted in _STEP.findall(path or "")
+    )
+
+
+# One step of a path: `.name`, `[2]`, or a key that holds a dot or a bracket, JSON-quoted in
+# brackets (`headers["x.trace"]`).
+_STEP = re.compile(r'([^.\[\]"]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
+
+
 def array(raw: Any, path: str, *, limit: int, what: str = "entries") -> list[Any]:
     if raw is None:
         return []

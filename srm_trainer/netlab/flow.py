@@ -21,7 +21,16 @@ from typing import Any
 
 from . import fields as f
 from .errors import NetlabError
-from .vpc import Instance, LoadBalancer, NaclRule, Network, PortRange, SgRule, parse_network
+from .vpc import (
+    MAX_PORT,
+    Instance,
+    LoadBalancer,
+    NaclRule,
+    Network,
+    PortRange,
+    SgRule,
+    parse_network,
+)
 
 INTERNET_DEFAULT = ipaddress.IPv4Address("203.0.113.10")
 DEFAULT_SOURCE_PORT = 50000  # inside every usual ephemeral range (Linux, Windows, ELB, NAT)
@@ -125,11 +134,11 @@ def parse_flow(raw: Any, path: str = "flow") -> Flow:
         if "port" not in raw:
             raise NetlabError("missing_field", f"{path}.port is required for {protocol}",
                               path=f"{path}.port")  # fmt: skip
-        port = f.integer(raw["port"], f"{path}.port", low=0, high=65535)
+        port = f.integer(raw["port"], f"{path}.port", low=0, high=MAX_PORT)
         source_port = f.integer(raw.get("source_port", DEFAULT_SOURCE_PORT),
-                                f"{path}.source_port", low=0, high=65535)  # fmt: skip
+                                f"{path}.source_port", low=0, high=MAX_PORT)  # fmt: skip
         target_source_port = f.integer(raw.get("target_source_port", DEFAULT_SOURCE_PORT),
-                                       f"{path}.target_source_port", low=0, high=65535)  # fmt: skip
+                                       f"{path}.target_source_port", low=0, high=MAX_PORT)  # fmt: skip
     target = f.string(raw["target"], f"{path}.target", limit=64) if "target" in raw else None
     return Flow(
         f.string(raw["source"], f"{path}.source", limit=64),

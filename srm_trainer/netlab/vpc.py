@@ -35,6 +35,8 @@ MAX_INSTANCES = 50
 MAX_LOAD_BALANCERS = 10
 MAX_LISTENERS = 10
 MAX_TARGETS = 20
+MAX_PORT = 65535
+NACL_RULE_NUMBERS = (1, 32766)  # AWS's: 32767 is its own catch-all deny
 NAME_LIMIT = 64
 
 PROTOCOLS = {
@@ -202,10 +204,10 @@ def parse_ports(raw: Any, path: str, protocol: str) -> PortRange:
     if raw is None or protocol in ("all", "icmp"):
         return ALL_PORTS
     if isinstance(raw, int) and not isinstance(raw, bool):
-        low = high = f.integer(raw, path, low=0, high=65535)
+        low = high = f.integer(raw, path, low=0, high=MAX_PORT)
     elif isinstance(raw, list) and len(raw) == 2:
-        low = f.integer(raw[0], f"{path}[0]", low=0, high=65535)
-        high = f.integer(raw[1], f"{path}[1]", low=0, high=65535)
+        low = f.integer(raw[0], f"{path}[0]", low=0, high=MAX_PORT)
+        high = f.integer(raw[1], f"{path}[1]", low=0, high=MAX_PORT)
     elif isinstance(raw, str):
         text = raw.strip()
         parts = text.split("-")
@@ -217,7 +219,7 @@ def parse_ports(raw: Any, path: str, protocol: str) -> PortRange:
             )
         low, high = int(parts[0]), int(parts[-1])
         for port in (low, high):
-            if port > 65535:
+            if port > MAX_PORT:
                 raise NetlabError("invalid_ports", f"{path}: {port} is not a port", path=path)
     else:
         raise NetlabError(
@@ -237,7 +239,8 @@ def _nacl_rules(raw: Any, path: str) -> tuple[NaclRule, ...]:
         p = f.join(path, i)
         f.obj(item, p, allowed=("rule", "protocol", "ports", "cidr", "action"),
               required=("rule", "cidr", "action"))  # fmt: skip
-        number = f.integer(item["rule"], f"{p}.rule", low=1, high=32766)
+        low, high = NACL_RULE_NUMBERS
+        number = f.integer(item["rule"], f"{p}.rule", low=low, high=high)
         if number in seen:
             raise NetlabError(
                 "duplicate_rule", f"{p}.rule: rule number {number} is used twice", path=f"{p}.rule"

@@ -53,6 +53,9 @@ MAX_RULE_STEPS = 100_000
 MAX_PATTERNS = 10  # per regex pattern set
 MAX_SEARCH = 200  # SearchString length (AWS: 200 bytes)
 MAX_REGEX = 512  # RegexString length (AWS: 512)
+MAX_TIME = 86_400  # a request's time, in seconds: one day
+MAX_EVERY = 3_600  # seconds between a burst's repeats
+MAX_DETECTION_DELAY = 600  # rate_detection_delay_sec
 ACCOUNT = "111122223333"
 
 ACTIONS = ("Allow", "Block", "Count", "CAPTCHA", "Challenge")
@@ -512,9 +515,9 @@ def parse_requests(
         query = _text(raw.get("query"), f"{p}.query", "", MAX_TEXT)
         if "?" in uri and "query" not in raw:
             uri, _, query = uri.partition("?")
-        time = f.number(raw.get("time", clock), f"{p}.time", low=0, high=86_400)
+        time = f.number(raw.get("time", clock), f"{p}.time", low=0, high=MAX_TIME)
         repeat = f.integer(raw.get("repeat", 1), f"{p}.repeat", low=1, high=MAX_REQUESTS)
-        every = f.number(raw.get("every", 0.1), f"{p}.every", low=0, high=3_600)
+        every = f.number(raw.get("every", 0.1), f"{p}.every", low=0, high=MAX_EVERY)
         if len(out) + repeat > MAX_REQUESTS:
             raise NetlabError("too_many", f"{p}.repeat: the sequence would hold more than "
                               f"{MAX_REQUESTS:,} requests", path=f"{p}.repeat")  # fmt: skip
@@ -933,7 +936,7 @@ def evaluate_waf_case(case: dict[str, Any], *, acl: WebAcl | None = None) -> Waf
                               "a fixed 8 KB of the body", path="body_inspection_limit_kb")  # fmt: skip
         body_limit = kb * 1024
     delay = f.number(case.get("rate_detection_delay_sec", 0), "rate_detection_delay_sec", low=0,
-                     high=600)  # fmt: skip
+                     high=MAX_DETECTION_DELAY)  # fmt: skip
     return evaluate_waf(acl, requests, resource=resource if resource in RESOURCES or
                         resource in NOT_PROTECTABLE else "ALB", body_limit=body_limit,
                         rate_detection_delay=delay)  # fmt: skip

@@ -3,6 +3,8 @@ opened elsewhere, and the same page without JavaScript; axe-core on the page."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -94,6 +96,47 @@ def test_waf_lab_burst_then_a_slower_one(page, screenshots):
     page.screenshot(path=str(screenshots / "waf-lab.png"), caret="initial")
     page.get_by_label("It protects").select_option("NLB")
     expect(result).to_contain_text("Cannot attach")
+
+
+def test_a_port_out_of_range_marks_the_field_and_says_the_range(page):
+    """A live update swaps the result alone: the port field, outside it, is marked all the
+    same, and a screen reader on it hears the message, which names the field as the form does
+    (not the engine's `flow.port`) and links to it."""
+    page.goto("/lab/network/")
+    port = page.get_by_label("Port", exact=True)
+    port.fill("-1")
+    port.press("Tab")
+    status = page.locator("#result [role=status]")
+    expect(status).to_contain_text("Port: must be a whole number from 0 to 65535")
+    expect(status).not_to_contain_text("flow.port")
+    expect(port).to_have_attribute("aria-invalid", "true")
+    expect(port).to_have_accessible_description(
+        re.compile("Port: must be a whole number from 0 to 65535")
+    )
+    settled(page)
+    assert_accessible(page)
+    status.get_by_role("link", name="Port").click()
+    expect(port).to_be_focused()
+    port.fill("22")
+    port.press("Tab")
+    expect(status).to_contain_text("Request")
+    expect(port).not_to_have_attribute("aria-invalid", "true")
+    expect(port).not_to_have_attribute("aria-describedby", re.compile("."))
+
+
+def test_a_waf_request_row_typed_wrong_is_marked_in_its_row(page):
+    page.goto("/lab/waf/")
+    repeat = page.get_by_label("Repeat request 1")
+    repeat.fill("0")
+    repeat.press("Tab")
+    status = page.locator("#waf-result [role=status]")
+    expect(status).to_contain_text("Request 1, Repeat: must be a whole number from 1 to 5000")
+    expect(repeat).to_have_attribute("aria-invalid", "true")
+    expect(repeat).to_have_accessible_description(re.compile("Request 1, Repeat: must be"))
+    repeat.fill("50")
+    repeat.press("Tab")
+    expect(status).to_contain_text("52")
+    expect(repeat).not_to_have_attribute("aria-invalid", "true")
 
 
 @pytest.mark.parametrize("lab", ["network", "waf"])

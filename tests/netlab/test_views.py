@@ -167,7 +167,7 @@ def test_a_mistake_is_shown_with_its_field_and_kept_in_the_form(client):
     response = client.post(URL, fields)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "network.network_acls[0].inbound[0].cidr" in html
+    assert "Network ACL public-nacl, inbound rule row 1, Source</a>: &#x27;0.0.0.0/33" in html
     assert 'value="0.0.0.0/33"' in html
 
 

@@ -1,0 +1,215 @@
+"""Where on a lab's form an engine error is, in the page's own words.
+
+The engine names a problem by its JSON path (`network.network_acls[0].outbound[1].ports`), which
+a learner editing the form never sees: they see tables, captions and column headings. Here a
+path becomes the field it is about (its id, to mark it and link to it) and its place as the page
+labels it ("Network ACL nacl-web, outbound rule row 2, Ports"), and a number's problem says the
+range the field takes. The engine's messages and paths stay as they are for its other users
+(case files, the CLI, questions); a path the form has no field for keeps the engine's message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from srm_trainer.netlab.fields import BIDI_CONTROLS, steps
+from srm_trainer.netlab.vpc import MAX_PORT, NACL_RULE_NUMBERS
+from srm_trainer.netlab.waf import MAX_DETECTION_DELAY, MAX_EVERY, MAX_REQUESTS, MAX_TIME
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    """A problem with one field of the form."""
+
+    id: str  # the field's id on the page
+    place: str  # where it is, as the page labels it; "" for a JSON text, whose message says
+    #             where in the text the problem is (`web_acl.Rules[0].Action ...`)
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.problem}" if self.place else self.problem
+
+
+RowOf = Callable[[str, int], "int | None"]
+
+
+def same_row(table: str, index: int) -> int | None:
+    """The form row of a table's `index`-th rule, on a form drawn from the case: the same."""
+    return index
+
+
+def form_field(
+    path: str, code: str, message: str, case: Mapping[str, Any], row_of: RowOf = same_row
+) -> FieldProblem | None:
+    """The field of the network or WAF lab's form that an engine error (`path`, `code`,
+    `message`) is about, or None when the form has no field for it. `case` is the case the
+    error is about (it names the network ACLs, groups, subnets and instances); `row_of(table,
+    index)` is the form row that holds a table's `index`-th rule (the form as sent holds rows
+    left empty, which the case skips; one drawn from the case does not)."""
+    at = steps(path)
+    network = at[:1] in (("network",), ("flow",))  # the two labs' paths start apart
+    found = _network_field(at, case, row_of) if network else _waf_field(at, row_of)
+    if found is None:
+        return None
+    field_id, place, kind = found
+    if not place:  # a JSON text: its message already says where in the text
+        return FieldProblem(field_id, "", message)
+    return FieldProblem(field_id, place, _problem(kind, code, path, message))
+
+
+# --- what a field takes -----------------------------------------------------------------------
+
+PORT = "port"  # one port, a whole number
+PORTS = "ports"  # a port or a range of ports, as text
+_WHOLE = {
+    PORT: (0, MAX_PORT),
+    "rule": NACL_RULE_NUMBERS,
+    "repeat": (1, MAX_REQUESTS),
+}
+_SECONDS = {"time": MAX_TIME, "every": MAX_EVERY, "delay": MAX_DETECTION_DELAY}
+_NUMBER_CODES = ("invalid_type", "out_of_range")
+
+
+def _problem(kind: str, code: str, path: str, message: str) -> str:
+    """What is wrong, without the path: the range a number field takes when that is the
+    problem, else the engine's words."""
+    if kind in _WHOLE and code in _NUMBER_CODES:
+        low, high = _WHOLE[kind]
+        return f"must be a whole number from {low} to {high}"
+    if kind in _SECONDS and code in _NUMBER_CODES:
+        return f"must be a number of seconds from 0 to {_SECONDS[kind]}"
+    backwards = "starts after it ends" in message  # a range backwards: the engine's words say so
+    if kind == PORTS and (code in _NUMBER_CODES or code == "invalid_ports") and not backwards:
+        return f"must be a port from 0 to {MAX_PORT}, or a range such as 1024-{MAX_PORT}"
+    return _without_path(message, path)
+
+
+def _without_path(message: str, path: str) -> str:
+    """The engine's message after the path it starts with (or a shorter part of it: "flow:
+    the source and the destination are the same" is about `flow.destination`)."""
+    place = path
+    while place:
+        if message.startswith(place) and message[len(place) : len(place) + 1] in (":", " "):
+            return message[len(place) + 1 :].lstrip(": ")
+        cut = max(place.rfind("."), place.rfind("["))
+        place = place[:cut] if cut > 0 else ""
+    return message
+
+
+# --- the network lab --------------------------------------------------------------------------
+
+_FLOW = {
+    "source": ("From", ""),
+    "destination": ("To", ""),
+    "protocol": ("Protocol", ""),
+    "port": ("Port", PORT),
+    "source_port": ("Client's port", PORT),
+}
+_NACL_COLUMNS = {"rule": ("Rule #", "rule"), "protocol": ("Protocol", ""),
+                 "ports": ("Ports", PORTS), "action": ("Allow / deny", "")}  # fmt: skip
+_PEER = {"inbound": "source", "outbound": "destination"}
+
+
+def _network_field(
+    at: tuple, case: Mapping[str, Any], row_of: RowOf
+) -> tuple[str, str, str] | None:
+    if len(at) == 2 and at[0] == "flow" and at[1] in _FLOW:
+        label, kind = _FLOW[str(at[1])]
+        return f"flow-{at[1]}", label, kind
+    network = case.get("network")
+    if at[:1] != ("network",) or len(at) < 4 or not isinstance(network, dict):
+        return None
+    _, what, index, *rest = at
+    shown = _shown(network.get(what), index)
+    if shown is None:
+        return None
+    i, item = shown
+    if what in ("network_acls", "security_groups") and len(rest) >= 3:
+        direction, rule, column, *inside = rest
+        if direction not in _PEER or not isinstance(rule, int):
+            return None
+        rules = _shown(item.get(direction), rule)
+        table = f"{'nacl' if what == 'network_acls' else 'sg'}-{i}-{direction}"
+        row = row_of(table, rules[0]) if rules is not None else None
+        if row is None or inside and column != "ports":  # `ports: [low, high]`: its field
+            return None
+        peer = _PEER[str(direction)]
+        if what == "network_acls":
+            columns = {**_NACL_COLUMNS, "cidr": (peer.capitalize(), "")}
+            owner = f"Network ACL {_name(item, f'{i + 1}')}"
+        else:
+            columns = {"protocol": ("Protocol", ""), "ports": ("Ports", PORTS),
+                       peer: (peer.capitalize(), "")}  # fmt: skip
+            owner = f"Security group {_name(item, f'{i + 1}')}"
+        if column not in columns:
+            return None
+        label, kind = columns[str(column)]
+        name = "peer" if column == peer else column
+        return f"{table}-{row}-{name}", f"{owner}, {direction} rule row {row + 1}, {label}", kind
+    if what == "subnets" and rest in (["network_acl"], ["route_to_internet_gateway"]):
+        field, label = (("nacl", "Network ACL") if rest == ["network_acl"]
+                        else ("igw", "Route to an internet gateway"))  # fmt: skip
+        return f"subnet-{i}-{field}", f"Subnet {_name(item, f'{i + 1}')}, {label}", ""
+    if what == "instances" and rest == ["public_ip"]:
+        return f"inst-{i}-public_ip", f"Instance {_name(item, f'{i + 1}')}, Public IP", ""
+    return None
+
+
+def _shown(items: Any, index: Any) -> tuple[int, dict] | None:
+    """The `index`-th item of a list, and its place among the list's objects (what the form
+    draws, one row or card each), if it is an object."""
+    if not isinstance(items, list) or not isinstance(index, int) or index >= len(items):
+        return None
+    item = items[index]
+    if not isinstance(item, dict):
+        return None
+    return sum(isinstance(x, dict) for x in items[:index]), item
+
+
+def _name(item: dict, fallback: str) -> str:
+    """An item's name as the page shows it; its number, when the name could not be shown
+    (the engine reads a network ACL's rules before its name)."""
+    name = item.get("name")
+    if isinstance(name, str) and 0 < len(name) <= 64 and not BIDI_CONTROLS.intersection(name):
+        return name
+    return fallback
+
+
+# --- the WAF lab ------------------------------------------------------------------------------
+
+_REQUEST_COLUMNS = {
+    "ip": ("IP", ""),
+    "country": ("Country", ""),
+    "method": ("Method", ""),
+    "uri": ("URI path", ""),
+    "query": ("Query", ""),
+    "captcha_token": ("CAPTCHA token", ""),
+    "time": ("Time", "time"),
+    "repeat": ("Repeat", "repeat"),
+    "every": ("Every", "every"),
+}
+_TEXTS = {"web_acl", "ip_sets"}  # JSON texts, marked whole
+
+
+def _waf_field(at: tuple, row_of: RowOf) -> tuple[str, str, str] | None:
+    if at[:1] and at[0] in _TEXTS:
+        return str(at[0]), "", ""
+    if at == ("rate_detection_delay_sec",):
+        return "delay", "Rate detection delay", "delay"
+    if at == ("resource",):
+        return "resource", "It protects", ""
+    if len(at) < 3 or at[0] != "requests" or not isinstance(at[1], int):
+        return None
+    column = at[2]
+    if at[2:3] == ("headers",) and len(at) == 4 and str(at[3]).lower() == "user-agent":
+        column, label, kind = "user_agent", "User-Agent", ""
+    elif len(at) == 3 and column in _REQUEST_COLUMNS:
+        label, kind = _REQUEST_COLUMNS[str(column)]
+    else:
+        return None
+    row = row_of("req", at[1])
+    if row is None:
+        return None
+    return f"req-{row}-{column}", f"Request {row + 1}, {label}", kind

@@ -171,7 +171,7 @@ def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) ->
     if request.htmx:
         return render(
             request,
-            "lessons/lesson.html#progress",
+            "lessons/lesson.html#progress_update",
             {"lesson": lesson, "is_complete": done, "announce": True},
         )
     return redirect(lesson.get_absolute_url() + "#progress")

@@ -249,6 +249,18 @@ def test_a_comparison_says_what_was_gained_and_lost(client):
     assert said(missing) == "Error: Paste the new policy (at least one identity policy)."
 
 
+def test_a_tool_asked_too_often_answers_in_the_results_place(client, settings):
+    """Not a whole page swapped into the results (a second header and status region inside)."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "sandbox": "1/3600"}
+    client.post("/sandbox/batch/", {"actions": "s3:GetObject"}, headers=HTMX)
+    response = client.post("/sandbox/batch/", {"actions": "s3:GetObject"}, headers=HTMX)
+    assert response.status_code == 429
+    assert said(response) == ""
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.find(id="results").find(role="alert").get_text().startswith("That was a lot")
+    assert soup.find("header") is None and soup.find(id="main") is None
+
+
 # --- the explorers ------------------------------------------------------------------------------
 
 

@@ -66,7 +66,12 @@ OWN_KINDS = ("boundary", "session_policy")
 
 
 def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
-    return render(request, "sandbox/slow_down.html", {"retry_after": retry_after}, status=429)
+    """Too many at once: in the results' place for htmx (a whole page swapped in there drew a
+    second header, and a second status region, inside the first), else a page of its own."""
+    context = {"retry_after": retry_after}
+    if request.htmx:
+        return render(request, f"{TEMPLATE}#slow_down", context, status=429)
+    return render(request, "sandbox/slow_down.html", context, status=429)
 
 
 # --- the policy set a tool reads -----------------------------------------------------------------

@@ -102,3 +102,12 @@ def test_the_srm_explorer_says_what_it_now_shows(page):
     region = Region(page, "#explorer")
     page.get_by_label("Compare with").select_option(label="Amazon RDS")
     region.says("compared with Amazon RDS.", exact=False)
+
+
+def test_marking_a_lesson_complete_is_said_and_focus_stays_on_its_button(page):
+    page.goto("/")
+    page.get_by_role("link", name="Start with the first lesson").click()
+    region = Region(page, "#progress")
+    page.get_by_role("button", name="Mark lesson complete").press("Enter")
+    region.says("Lesson completed. Well done.")
+    expect(page.get_by_role("button", name="Mark as not done")).to_be_focused()

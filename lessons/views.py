@@ -171,7 +171,7 @@ def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) ->
     if request.htmx:
         return render(
             request,
-            "lessons/lesson.html#progress",
+            "lessons/lesson.html#progress_update",
             {"lesson": lesson, "is_complete": done, "announce": True},
         )
     return redirect(lesson.get_absolute_url() + "#progress")
@@ -187,7 +187,7 @@ def srm_explorer(request: HttpRequest) -> HttpResponse:
         if service_slug and view.selected and view.selected.slug != service_slug
         else None
     )
-    template = page_or_partial(request, "lessons/srm.html", "explorer")
+    template = page_or_partial(request, "lessons/srm.html", "live_explorer")
     diagram = None if request.htmx else srm_stack_html()
     return render(request, template, {"view": view, "unknown": unknown, "diagram": diagram})
 

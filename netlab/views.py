@@ -211,7 +211,7 @@ def network_lab(request: HttpRequest) -> HttpResponse:
         context.update(case_text=pasted, case_json_error=notice,
                        notice="The pasted case was not opened: its error is shown beside it.")  # fmt: skip
     if live:
-        return render(request, f"{TEMPLATE}#result", context)
+        return render(request, f"{TEMPLATE}#live_result", context)
     return render(request, TEMPLATE, context)
 
 
@@ -366,7 +366,7 @@ def waf_lab(request: HttpRequest) -> HttpResponse:
     context.update(notice=notice, preset=preset, presets=WAF_PRESETS.values(),
                    preset_info=WAF_PRESETS.get(preset))  # fmt: skip
     if live:
-        return render(request, f"{WAF_TEMPLATE}#waf_result", context)
+        return render(request, f"{WAF_TEMPLATE}#live_waf_result", context)
     return render(request, WAF_TEMPLATE, context)
 
 

@@ -122,11 +122,13 @@ TEMPLATES = [
             # {% static %} likewise, for templates that do not load Django's (base.html), and
             # {% extends %} with the page frame's blocks found once (srm_trainer/kept_blocks.py);
             # {% kept %}: a part drawn once per few values, {% live %} holes drawn every time.
+            # {% announce %}: a live update's words for the page's status region (live_status.py).
             "builtins": [
                 "srm_trainer.kept_urls",
                 "srm_trainer.kept_static",
                 "srm_trainer.kept_blocks",
                 "srm_trainer.kept_fragments",
+                "srm_trainer.live_status",
             ],
         },
     },

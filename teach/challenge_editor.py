@@ -218,7 +218,7 @@ class LeastPrivilegeEditor(Editor):
     uses_policy_editor = True
     value = "least_privilege"
     section_title = "Challenge"
-    live_template = "teach/editors.html#lp_check"
+    live_template = "teach/editors.html#lp_check_live"
     # The challenge's fields outside the rows, and the reference solution (`ChallengeForm`).
     extra_fields = {
         ("challenge", "principal"): "principal",

@@ -320,7 +320,7 @@ class PolicyDecisionEditor(Editor):
     value = "policy_decision"
     section_title = "Scenario and key"
     live_template = "teach/editors.html#policy_live"
-    fragment_template = "teach/editors.html#policy_decision"
+    fragment_template = "teach/editors.html#policy_decision_swap"
     uses_case_editor = True
     uses_policy_editor = True
 

@@ -66,7 +66,12 @@ OWN_KINDS = ("boundary", "session_policy")
 
 
 def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
-    return render(request, "sandbox/slow_down.html", {"retry_after": retry_after}, status=429)
+    """Too many at once: in the results' place for htmx (a whole page swapped in there drew a
+    second header, and a second status region, inside the first), else a page of its own."""
+    context = {"retry_after": retry_after}
+    if request.htmx:
+        return render(request, f"{TEMPLATE}#slow_down", context, status=429)
+    return render(request, "sandbox/slow_down.html", context, status=429)
 
 
 # --- the policy set a tool reads -----------------------------------------------------------------
@@ -294,9 +299,10 @@ def _verdict_whys() -> Callable[[Verdict], Why]:
 # --- the views ------------------------------------------------------------------------------------
 
 
-def _respond(request: HttpRequest, context: dict[str, Any], partial: str) -> HttpResponse:
+def _respond(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    """The page; for htmx, the tool's results and their words for the status region."""
     if request.htmx and request.method == "POST" and not context.get("reshaped"):
-        return render(request, f"{TEMPLATE}#{partial}", context)
+        return render(request, f"{TEMPLATE}#live_results", context)
     return render(request, TEMPLATE, context)
 
 
@@ -385,7 +391,7 @@ def batch(request: HttpRequest) -> HttpResponse:
                 total=len(results),
                 rows=[(r, why(r.decision), opened(r.action, r.resource)) for r in rows],
             )
-    return _respond(request, context, "batch_results")
+    return _respond(request, context)
 
 
 @dataclass(frozen=True)
@@ -492,7 +498,7 @@ def summary(request: HttpRequest) -> HttpResponse:
                 token = form.token()
                 context["allowed"] = _listed(result, token, allowed=True)
                 context["denied"] = _denied_groups(result)
-    return _respond(request, context, "summary_results")
+    return _respond(request, context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -542,7 +548,7 @@ def compare(request: HttpRequest) -> HttpResponse:
                 context["lost"] = [
                     (c, why(c.old.verdict), to_old(c.action, _res(c)), *_shown(c)) for c in lost
                 ]
-    return _respond(request, context, "compare_results")
+    return _respond(request, context)
 
 
 def _check(form: PolicyForm, side: str) -> None:

@@ -142,7 +142,7 @@ def sandbox(request: HttpRequest) -> HttpResponse:
                 request, f"{TEMPLATE}#workspace_and_live", _live_context(request, state, oob=False)
             )
     if request.htmx:
-        return render(request, f"{TEMPLATE}#live", _live_context(request, state, oob=True))
+        return render(request, f"{TEMPLATE}#live_update", _live_context(request, state, oob=True))
     return _page(request, state)
 
 

@@ -47,7 +47,7 @@ def test_sandbox_type_a_deny_see_it_live_and_open_the_permalink_elsewhere(page, 
         '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}'
     )
     expect(page.locator("#live .decision-word")).to_contain_text("Denied explicitly")
-    expect(page.locator("#live [role=status]")).to_contain_text("Denied")
+    expect(page.locator("#live-status")).to_contain_text("Decision: Denied explicitly")
     assert_accessible(page)
     link = page.get_by_label("Link to this exact state").input_value()
 

@@ -16,7 +16,7 @@ def refused_in_the_panel(page, panel: str, words: str, timeout: float = 5_000) -
     alert = page.locator(f"{panel} #live-refusal").get_by_role("alert")
     expect(alert).to_contain_text(words, timeout=timeout)
     expect(alert).to_contain_text("from before this change")
-    stale = page.locator(f"{panel} #live-refusal ~ [role=status]")
+    stale = page.locator(f"{panel} #live-refusal ~ .netlab-outcome")
     expect(stale).to_have_css("opacity", "0.6")
 
 
@@ -36,7 +36,8 @@ def test_a_port_too_long_is_refused_in_the_panel_and_kept(page, console, setting
     port.fill("22")  # fixed: a result again, the refusal gone
     port.press("Tab")
     expect(result.locator("#live-refusal")).to_be_empty()
-    expect(result.locator("[role=status]")).to_contain_text("Request")
+    expect(result.locator(".netlab-outcome")).to_contain_text("Request")
+    expect(page.locator("#live-status")).to_contain_text("Request ")
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ def test_fix_the_forgotten_ephemeral_ports_and_share_the_link(page, browser, bas
     page.locator("#nacl-0-outbound-1-cidr").fill("0.0.0.0/0")
     page.locator("#nacl-0-outbound-1-cidr").press("Tab")
     expect(result.locator(".verdict").nth(1)).to_have_text("Reply allowed")
-    expect(result.locator("[role=status]")).to_contain_text("Reply allowed")
+    expect(result.locator(".netlab-outcome")).to_contain_text("Reply allowed")
     settled(page)
     assert_accessible(page)
     link = page.get_by_label("Link to this exact network and flow").input_value()
@@ -88,7 +88,7 @@ def test_waf_lab_burst_then_a_slower_one(page, screenshots):
     assert_accessible(page)
     page.get_by_label("Repeat request 1").fill("50")
     page.get_by_label("Repeat request 1").press("Tab")
-    expect(result.locator("[role=status]")).to_contain_text("52")
+    expect(result.locator(".netlab-outcome")).to_contain_text("52")
     expect(result).not_to_contain_text("2900")
     settled(page)
     assert_accessible(page)
@@ -153,21 +153,21 @@ def test_after_back_the_form_and_the_result_agree(page, lab):
         field, result = page.get_by_label("Repeat request 1"), page.locator("#waf-result")
         first, edited, changed = field.input_value(), "50", "52"
         link = page.get_by_label("Link to this exact web ACL and requests")
-    shown_first, link_first = result.locator("[role=status]").inner_text(), link.input_value()
+    shown_first, link_first = result.locator(".netlab-outcome").inner_text(), link.input_value()
     field.fill(edited)
     field.press("Tab")
-    expect(result.locator("[role=status]")).to_contain_text(changed)
+    expect(result.locator(".netlab-outcome")).to_contain_text(changed)
     settled(page)
     page.get_by_role("link", name="Glossary").first.click()
     page.wait_for_url("**/glossary/**")
     page.go_back()
     page.wait_for_load_state()
     if field.input_value() == edited:  # the page came back as it was left
-        expect(result.locator("[role=status]")).to_contain_text(changed)
+        expect(result.locator(".netlab-outcome")).to_contain_text(changed)
         assert link.input_value() != link_first
     else:  # drawn anew: the first values beside the first result
         assert field.input_value() == first
-        assert result.locator("[role=status]").inner_text() == shown_first
+        assert result.locator(".netlab-outcome").inner_text() == shown_first
         assert link.input_value() == link_first
 
 

@@ -106,6 +106,20 @@ def test_marking_a_lesson_complete_with_htmx_swaps_the_progress_box(
     assert LessonProgress.objects.filter(user=learner, lesson=course["a"]).count() == 1
 
 
+def test_marking_a_lesson_says_so_in_the_pages_status_region(learner_client, course):
+    from tests.test_live_status import assert_not_live, region_of, said
+
+    assert_not_live(region_of(learner_client.get("/learn/one/a/")), "progress")
+    done = learner_client.post(
+        "/learn/one/a/complete/", {"done": "true"}, headers={"HX-Request": "true"}
+    )
+    assert said(done) == "Lesson completed. Well done."
+    undone = learner_client.post(
+        "/learn/one/a/complete/", {"done": "false"}, headers={"HX-Request": "true"}
+    )
+    assert said(undone) == "Lesson marked as not done."
+
+
 def test_marking_complete_without_javascript_redirects_back(learner_client, learner, course):
     response = learner_client.post("/learn/one/a/complete/", {"done": "true"})
     assert response.status_code == 302

@@ -215,7 +215,7 @@ def test_without_javascript_the_form_posts_and_renders_the_whole_page(client):
     response = client.post("/sandbox/", {**form(), "op": "evaluate"})
     body = response.content.decode()
     assert "<html" in body
-    assert "Decision: Allowed" in body
+    assert '<p class="decision-word">Allowed</p>' in body
     assert ALLOW_GET.replace('"', "&quot;") in body
 
 

@@ -566,3 +566,32 @@ def test_grading_stops_at_the_first_over_grant_when_asked():
     assert len(full.overgrants) > 1 and full.complete
     assert quick.overgrants == full.overgrants[:1] and not quick.complete
     assert not quick.correct
+
+
+# --- what a live update says to a screen reader (srm_trainer/live_status.py) -------------------
+
+
+def test_the_policy_key_is_said_in_the_pages_status_region(teacher, owned):
+    from tests.test_live_status import assert_not_live, region_of, said
+
+    quiz, _ = owned
+    url, data = policy_form(teacher, quiz, action="engine")
+    assert_not_live(region_of(teacher.get(url)), "live")
+    assert said(teacher.post(url, data, **HTMX)) == "Decision: " + WORDS["Allow"]
+    # A button that reshapes the editor says the decision of the result it brings.
+    reshaped = teacher.post(url, data | {"op": "add-identity", "action": ""}, **HTMX)
+    assert 'id="pd-editor"' in text(reshaped)
+    assert said(reshaped) == "Decision: " + WORDS["Allow"]
+
+
+def test_the_challenge_check_is_said_in_a_sentence_not_its_table(teacher, owned):
+    from tests.test_live_status import assert_not_live, region_of, said
+
+    quiz, _ = owned
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, action="check")
+    assert_not_live(region_of(teacher.get(url)), "lp-check")
+    passing = teacher.post(url, data, **HTMX)
+    assert said(passing) == "The reference solution passes every request and over-grants nothing."
+    assert "<table" in text(passing)  # shown in #lp-check, not read out
+    failing = teacher.post(url, data | {"k-reference": "{"}, **HTMX)
+    assert said(failing).startswith("Not ready to save: ")

@@ -78,3 +78,25 @@ def test_the_preview_asks_for_certainty_and_says_what_it_would_score(teacher, in
     body = teacher.post(check, {"decision": "ImplicitDeny", "certainty": "3"}).content.decode()
     assert "would score −6 on the certainty scale" in body
     assert Answer.objects.count() == 0
+
+
+def test_a_preview_check_moves_focus_to_its_verdict_as_a_learners_does(teacher, instructor):
+    """Swapped in with the question, the feedback's own live region was often not announced:
+    as in quizzes/take.html, focus goes to it (htmx's autofocus), and it is read."""
+    from bs4 import BeautifulSoup
+
+    from lessons.models import Source
+    from tests.quizzes.builders import make_question, make_quiz
+
+    question = make_question(
+        "policy_decision", owner=instructor, source=Source.AUTHORED, lesson=None
+    )
+    quiz = make_quiz(question, owner=instructor, source=Source.AUTHORED)
+    check = reverse("teach:quiz-preview-check", args=[quiz.pk, 1])
+    live = teacher.post(check, {"decision": "Allow"}, headers={"HX-Request": "true"})
+    region = BeautifulSoup(live.content, "html.parser").select_one(".feedback-region")
+    assert region.has_attr("autofocus") and region["tabindex"] == "-1"
+    assert region.get_text(strip=True)
+    plain = teacher.post(check, {"decision": "Allow"})  # a whole page: nothing to focus from
+    region = BeautifulSoup(plain.content, "html.parser").select_one(".feedback-region")
+    assert not region.has_attr("autofocus")

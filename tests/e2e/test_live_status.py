@@ -1,0 +1,113 @@
+"""A live update's result is said through the page's one status region (srm_trainer/live_status.py):
+the region that was in the page before the update (a region swapped in with the result is often
+not announced) now holds a short sentence, and nothing htmx swaps is a live region itself."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.journeys import IDENTITY_EDITOR, policy_editor, settled
+
+pytestmark = pytest.mark.e2e
+
+
+class Region:
+    """The page's status region, marked (a property on the element itself) before an update, so
+    that its words after the update can be checked to be in that same element."""
+
+    def __init__(self, page, swapped: str) -> None:
+        self.page, self.swapped = page, swapped
+        self.locator = page.locator("#live-status")
+        expect(self.locator).to_have_count(1)
+        expect(self.locator).to_be_empty()  # a page starts with nothing said
+        self.locator.evaluate("region => { region.markedBeforeTheUpdate = true; }")
+
+    def says(self, words: str, *, exact: bool = True) -> None:
+        if exact:
+            expect(self.locator).to_have_text(words)
+        else:
+            expect(self.locator).to_contain_text(words)
+        expect(self.locator).to_have_count(1)
+        assert self.locator.evaluate("region => region.markedBeforeTheUpdate === true"), (
+            "the status region was replaced: a screen reader may not announce the new one"
+        )
+        expect(self.locator).to_have_attribute("aria-live", "polite")
+        # Nothing swapped in is a live region of its own.
+        expect(self.page.locator(self.swapped)).to_have_count(1)
+        expect(
+            self.page.locator(f"{self.swapped}[aria-live], {self.swapped} [aria-live]")
+        ).to_have_count(0)
+
+
+def test_the_network_lab_says_the_new_verdict(page):
+    page.goto("/lab/network/?preset=forgotten-ephemeral-ports")
+    region = Region(page, "#result")
+    number = page.get_by_label("public-nacl outbound rule number, row 2")
+    number.fill("110")
+    page.locator("#nacl-0-outbound-1-protocol").select_option("tcp")
+    page.locator("#nacl-0-outbound-1-ports").fill("1024-65535")
+    page.locator("#nacl-0-outbound-1-cidr").fill("0.0.0.0/0")
+    page.locator("#nacl-0-outbound-1-cidr").press("Tab")
+    region.says("Request allowed, reply allowed.")
+
+
+def test_the_waf_lab_says_the_new_counts(page):
+    page.goto("/lab/waf/")
+    region = Region(page, "#waf-result")
+    page.get_by_label("Repeat request 1").fill("50")
+    page.get_by_label("Repeat request 1").press("Tab")
+    region.says("52 requests evaluated: 52 × Allow by the default action.")
+
+
+def test_the_sandbox_says_the_new_decision_and_a_refusal_leaves_it_empty(page, console):
+    console.allow("status of 400")
+    page.goto("/sandbox/?preset=role-trust-cross-account-assume")
+    region = Region(page, "#live")
+    deny = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}],
+    }
+    page.locator(IDENTITY_EDITOR).first.fill(json.dumps(deny))
+    region.says("Decision: Denied explicitly", exact=False)
+    # Refused: its alert speaks, and the region no longer says the old decision as if current.
+    page.get_by_label("Resource ARN").fill("arn:aws:s3:::" + "b" * 2_100)
+    expect(page.locator("#live-refusal").get_by_role("alert")).to_contain_text("2,113 characters")
+    region.says("")
+
+
+def test_many_requests_are_counted_in_the_same_region(page):
+    page.goto("/sandbox/batch/")
+    region = Region(page, "#results")
+    page.get_by_role("button", name="Evaluate all").click()
+    region.says("requests:", exact=False)
+    expect(page.locator("#results table")).to_be_visible()
+
+
+def test_a_comparison_says_what_it_found(page):
+    page.goto("/sandbox/compare/")
+    region = Region(page, "#results")
+    reads = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"}]}  # fmt: skip
+    policy_editor(page, "New: Identity policy 1").fill(json.dumps(reads))
+    settled(page)
+    page.get_by_role("button", name="Compare").click()
+    region.says("Compared:", exact=False)
+
+
+def test_the_srm_explorer_says_what_it_now_shows(page):
+    page.goto("/learn/srm/")
+    region = Region(page, "#explorer")
+    page.get_by_label("Compare with").select_option(label="Amazon RDS")
+    region.says("compared with Amazon RDS.", exact=False)
+
+
+def test_marking_a_lesson_complete_is_said_and_focus_stays_on_its_button(page):
+    page.goto("/")
+    page.get_by_role("link", name="Start with the first lesson").click()
+    region = Region(page, "#progress")
+    page.get_by_role("button", name="Mark lesson complete").press("Enter")
+    region.says("Lesson completed. Well done.")
+    expect(page.get_by_role("button", name="Mark as not done")).to_be_focused()

@@ -15,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from cohorts import exports, gradebook, services
 from cohorts.access import _cohort_for_instructor, cohorts_for_instructor, learners
 from cohorts.forms import AssignmentForm, CohortForm, CoInstructorForm, ExtensionForm
-from cohorts.models import Assignment, Cohort, Membership
+from cohorts.models import Assignment, Cohort, Extension, Membership
 from quizzes import attempts
 from srm_trainer import once
 from teach import statistics_views
@@ -138,13 +138,27 @@ def cohort_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("teach_cohorts:list")
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    """GET asks first: a learner taken out loses their extensions, and if they join again
+    only attempts started after that count, so one stray click must not do it. POST removes."""
     cohort = _cohort_for_instructor(request, pk)
     membership = get_object_or_404(
         Membership.objects.select_related("user"), cohort=cohort, user_id=user_pk
     )
+    if request.method != "POST":
+        return render(
+            request,
+            "cohorts/member_remove.html",
+            {
+                "cohort": cohort,
+                "membership": membership,
+                "extension_count": Extension.objects.filter(
+                    assignment__cohort=cohort, user_id=user_pk
+                ).count(),
+            },
+        )
     services.member_remove(cohort=cohort, user_id=user_pk)
     messages.success(request, f"{membership.user.get_username()} is no longer in this cohort.")
     return redirect("teach_cohorts:people", pk=cohort.pk)

@@ -391,7 +391,8 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
         post=cohort_page(COHORT_ASSIGNMENT)),
     "teach_cohorts:extension-set": Case(
         "/teach/cohorts/{cohort}/assignments/{assignment}/extensions/", get=405,
-        post=cohort_page(COHORT_ASSIGNMENT)),
+        # an empty form: the assignment's page again, its problems beside the fields
+        post=cohort_page(200)),
     "teach_cohorts:extension-remove": Case(
         "/teach/cohorts/{cohort}/assignments/{assignment}/extensions/{learner}/remove/",
         get=405, post=cohort_page(COHORT_ASSIGNMENT)),

@@ -1,0 +1,32 @@
+"""The quiz settings form as it is drawn, in light and dark: its number boxes look like the text
+boxes beside them, and a checkbox with a help text keeps its label beside the box, the help
+under the label."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+BOX = "el => { const s = getComputedStyle(el); return [s.borderRadius, s.paddingTop, s.borderTopWidth, s.borderTopStyle, s.backgroundColor]; }"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_number_boxes_are_drawn_like_text_boxes(staff_page, scheme):
+    page, _ = staff_page("desktop")
+    page.emulate_media(color_scheme=scheme)
+    page.goto("/teach/quizzes/new/")
+    text = page.get_by_label("Title").evaluate(BOX)
+    for label in ("Pass mark (percent)", "Attempts allowed", "Tries per question"):
+        assert page.get_by_label(label).evaluate(BOX) == text, label
+
+
+def test_a_checkbox_keeps_its_label_beside_it_and_its_help_under_the_label(staff_page):
+    page, _ = staff_page("desktop")
+    page.goto("/teach/quizzes/new/")
+    box = page.locator("#id_certainty").bounding_box()
+    label = page.locator("label[for=id_certainty]").bounding_box()
+    help_text = page.locator("#id_certainty_helptext").bounding_box()
+    assert box["x"] + box["width"] <= label["x"]  # the label right of the box
+    assert help_text["y"] >= label["y"] + label["height"] - 1  # the help under the label
+    assert abs(help_text["x"] - label["x"]) < 2  # lined up with it

@@ -63,8 +63,15 @@ def test_a_reserved_title_does_not_take_a_page_slug(teacher):
 @pytest.mark.parametrize(
     "change,field,words",
     [
-        ({"pass_mark": "150"}, "pass_mark", "is a percent (0-100)"),
-        ({"draw_category": "iam", "draw_count": "0"}, "draw_count", "a draw needs both"),
+        # the model's words, spoken to this page: "This" beside the field, not its key
+        ({"pass_mark": "150"}, "pass_mark", "This is a percent (0-100), not 150"),
+        ({"draw_category": "iam", "draw_count": "0"}, "draw_count", "A draw needs both"),
+        ({"tries": "30"}, "tries", "This is from 1 to 10, not 30"),
+        (
+            {"tries": "1", "try_penalty": "10"},
+            "try_penalty",
+            "(set “Tries per question” to 2 or more",
+        ),
         ({"title": ""}, "title", "This field is required"),
         ({"pass_mark": "lots"}, "pass_mark", "Enter a whole number"),
     ],

@@ -119,6 +119,21 @@ def test_an_empty_quiz_cannot_be_published(teacher, instructor):
     assert not quiz.published
 
 
+def test_a_quiz_drawing_from_an_empty_category_says_to_change_the_category(teacher, instructor):
+    """Its page says the listed questions are not used while it draws: "add one" sent the
+    instructor to add questions that would change nothing."""
+    quiz = make_quiz(owner=instructor, published=False, draw_category="no-such-bank", draw_count=5)
+    response = teacher.post(
+        reverse("teach:quiz-publish", args=[quiz.pk]), {"published": "true"}, follow=True
+    )
+    page = response.content.decode()
+    assert "draws its questions from the category “no-such-bank”" in page
+    assert "choose another category in its settings" in page
+    assert "add one before publishing" not in page
+    quiz.refresh_from_db()
+    assert not quiz.published
+
+
 def test_duplicate_makes_a_draft_copy_sharing_the_questions(teacher, owned, instructor):
     quiz, question = owned
     teacher.post(reverse("teach:quiz-duplicate", args=[quiz.pk]))

@@ -54,6 +54,19 @@ def test_a_second_quiz_with_the_same_title_gets_its_own_slug(teacher):
     assert sorted(Quiz.objects.values_list("slug", flat=True)) == ["iam-basics", "iam-basics-2"]
 
 
+def test_a_refused_quiz_lists_its_problems_at_the_top_linked_to_their_fields(teacher):
+    """The draw's fields are a screen below the top, where the page opens again: the summary
+    (announced, role="alert") says what was refused and links to each field."""
+    response = teacher.post(
+        reverse("teach:quiz-create"), {**SETTINGS, "draw_category": "iam", "draw_count": "0"}
+    )
+    page = response.content.decode()
+    top = page[page.index('id="problems"') : page.index('id="id_title"')]
+    assert 'role="alert"' in page[page.index("<form") : page.index('id="problems"') + 40]
+    assert "The quiz was not created." in top
+    assert '<a href="#id_draw_count">How many questions to draw: A draw needs both' in top
+
+
 def test_a_reserved_title_does_not_take_a_page_slug(teacher):
     teacher.post(reverse("teach:quiz-create"), {**SETTINGS, "title": "Review"})
     assert Quiz.objects.get().slug == "review-2"

@@ -117,3 +117,14 @@ def test_the_assignment_page_gives_every_field_its_own_id(cohort, owner, quiz):
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     assert 'for="extension-due_at"' in page
+
+
+def test_the_headers_teaching_link_is_current_on_the_cohort_pages(cohort, owner):
+    """The cohorts are part of Teaching (under /teach/): the header says so there too."""
+    client = client_for(owner)
+    for url in (
+        reverse("teach_cohorts:list"),
+        reverse("teach_cohorts:gradebook", args=[cohort.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert re.search(r'<a href="/teach/" aria-current="page">Teaching</a>', page), url

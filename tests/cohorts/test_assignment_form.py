@@ -82,6 +82,9 @@ def test_an_extension_already_over_is_refused(cohort, published, owner, learner)
     assert 'name="due_at" value="2026-03-05T09:00"' in text
     assert re.search(rf'<option value="{learner.pk}" selected>', text)
     assert 'aria-describedby="extension-due_at_error' in text
+    # drawn at the extensions' address, the assignment's own form still saves the assignment
+    detail = reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])
+    assert f'<form method="post" action="{detail}" class="card teach-form"' in text
     assert not assignment.extensions.exists()
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from cohorts import exports, gradebook, services
 from cohorts.access import _cohort_for_instructor, cohorts_for_instructor, learners
 from cohorts.forms import AssignmentForm, CohortForm, CoInstructorForm, ExtensionForm
-from cohorts.models import Assignment, Cohort, Membership
+from cohorts.models import Assignment, Cohort, Extension, Membership
 from quizzes import attempts
 from srm_trainer import once
 from teach import statistics_views
@@ -87,7 +87,13 @@ def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @teacher_required
 def cohort_people(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = _cohort_for_instructor(request, pk)
+    return _people_page(request, _cohort_for_instructor(request, pk))
+
+
+def _people_page(
+    request: HttpRequest, cohort: Cohort, *, form: CoInstructorForm | None = None
+) -> HttpResponse:
+    """The people page; a refused co-instructor comes back in it with the name as typed."""
     return render(
         request,
         "cohorts/people.html",
@@ -96,7 +102,7 @@ def cohort_people(request: HttpRequest, pk: int) -> HttpResponse:
             "members": Membership.objects.filter(cohort=cohort).select_related("user"),
             "co_instructors": cohort.co_instructors.order_by("username"),
             "is_owner": cohort.owner_id == request.user.pk,
-            "form": CoInstructorForm(),
+            "form": form or CoInstructorForm(),
             "join_url": request.build_absolute_uri(cohort.join_path()),
         },
     )
@@ -138,13 +144,27 @@ def cohort_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("teach_cohorts:list")
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    """GET asks first: a learner taken out loses their extensions, and if they join again
+    only attempts started after that count, so one stray click must not do it. POST removes."""
     cohort = _cohort_for_instructor(request, pk)
     membership = get_object_or_404(
         Membership.objects.select_related("user"), cohort=cohort, user_id=user_pk
     )
+    if request.method != "POST":
+        return render(
+            request,
+            "cohorts/member_remove.html",
+            {
+                "cohort": cohort,
+                "membership": membership,
+                "extension_count": Extension.objects.filter(
+                    assignment__cohort=cohort, user_id=user_pk
+                ).count(),
+            },
+        )
     services.member_remove(cohort=cohort, user_id=user_pk)
     messages.success(request, f"{membership.user.get_username()} is no longer in this cohort.")
     return redirect("teach_cohorts:people", pk=cohort.pk)
@@ -159,13 +179,12 @@ def instructor_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             user = services.co_instructor_add(cohort=cohort, username=form.cleaned_data["username"])
         except services.CohortError as exc:
-            messages.error(request, str(exc))
+            form.add_error("username", str(exc))
         else:
             messages.success(request, f"{user.get_username()} now teaches this cohort with you.")
-    else:
-        problems = "; ".join(e for errors in form.errors.values() for e in errors)
-        messages.error(request, f"No co-instructor added: {problems}")
-    return redirect("teach_cohorts:people", pk=cohort.pk)
+            return redirect("teach_cohorts:people", pk=cohort.pk)
+    # Refused: the people page again with the name as typed and the problem beside it.
+    return _people_page(request, cohort, form=form)
 
 
 @require_POST
@@ -214,12 +233,12 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_detail(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     assignment = _assignment_for(cohort, assignment_pk)
-    initial = {
-        "lessons": list(assignment.lessons.all()),
-        "opens_at": assignment.opens_at and timezone.localtime(assignment.opens_at),
-        "due_at": assignment.due_at and timezone.localtime(assignment.due_at),
-    }
-    form = AssignmentForm(request.POST or None, initial=initial, quizzes=None, editing=True)
+    form = AssignmentForm(
+        request.POST or None,
+        initial=_assignment_initial(assignment),
+        quizzes=None,
+        editing=True,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.assignment_update(
@@ -230,6 +249,28 @@ def assignment_detail(request: HttpRequest, pk: int, assignment_pk: int) -> Http
         )
         messages.success(request, "Assignment saved.")
         return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
+    return _assignment_page(request, cohort, assignment, form=form)
+
+
+def _assignment_initial(assignment: Assignment) -> dict:
+    return {
+        "lessons": list(assignment.lessons.all()),
+        "opens_at": assignment.opens_at and timezone.localtime(assignment.opens_at),
+        "due_at": assignment.due_at and timezone.localtime(assignment.due_at),
+    }
+
+
+def _assignment_page(
+    request: HttpRequest,
+    cohort: Cohort,
+    assignment: Assignment,
+    *,
+    form: AssignmentForm | None = None,
+    extension_form: ExtensionForm | None = None,
+) -> HttpResponse:
+    """The assignment's page; a refused extension comes back in it with what was typed."""
+    if form is None:
+        form = AssignmentForm(initial=_assignment_initial(assignment), quizzes=None, editing=True)
     return render(
         request,
         "cohorts/assignment_form.html",
@@ -238,7 +279,7 @@ def assignment_detail(request: HttpRequest, pk: int, assignment_pk: int) -> Http
             "assignment": assignment,
             "form": form,
             "extensions": assignment.extensions.select_related("user").order_by("user__username"),
-            "extension_form": ExtensionForm(learners=learners(cohort)),
+            "extension_form": extension_form or ExtensionForm(learners=learners(cohort)),
         },
     )
 
@@ -274,10 +315,9 @@ def extension_set(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResp
         messages.success(
             request, f"{form.cleaned_data['learner'].get_username()} has their own due date now."
         )
-    else:
-        problems = "; ".join(e for errors in form.errors.values() for e in errors)
-        messages.error(request, f"No extension given: {problems}")
-    return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
+        return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
+    # Refused: the page again, the learner and date as typed, each problem beside its field.
+    return _assignment_page(request, cohort, assignment, extension_form=form)
 
 
 @require_POST

@@ -56,8 +56,10 @@ def bank_questions(user, filters: Filters) -> QuerySet[Question]:
     qs = questions_visible(user)
     if not filters.archived:
         qs = qs.filter(archived=False)
-    if filters.q:
-        qs = qs.filter(Q(prompt__icontains=filters.q) | Q(slug__icontains=filters.q))
+    # Each word typed, anywhere in the prompt or the slug: as one phrase, "permissions
+    # boundary" missed a prompt whose Markdown wrapped its line between the two words.
+    for word in filters.q.split():
+        qs = qs.filter(Q(prompt__icontains=word) | Q(slug__icontains=word))
     if filters.kind:
         qs = qs.filter(type=filters.kind)
     if filters.module is not None:

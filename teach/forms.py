@@ -276,6 +276,26 @@ class QuizForm(forms.ModelForm):
         value = self.cleaned_data.get("tries")
         return 1 if value is None else value
 
+    def _update_errors(self, errors: forms.ValidationError) -> None:
+        """`Quiz.problems()` speaks to a content file's author, naming its keys ("'pass_mark'
+        is a percent"); here each message is beside its own field, so the key becomes "This"
+        and a key named in passing becomes the field's label on this page."""
+        if hasattr(errors, "error_dict"):
+            errors = forms.ValidationError(
+                {
+                    name: [self._in_words(name, message) for e in found for message in e.messages]
+                    for name, found in errors.error_dict.items()
+                }
+            )
+        super()._update_errors(errors)  # type: ignore[misc]  # Django has it; the stubs do not
+
+    def _in_words(self, name: str, message: str) -> str:
+        if message.startswith(f"'{name}' "):
+            message = "This" + message[len(name) + 2 :]
+        for other, field in self.fields.items():
+            message = message.replace(f"'{other}'", f"“{field.label}”")
+        return message[:1].upper() + message[1:]
+
     def clean_try_penalty(self) -> int:
         value = self.cleaned_data.get("try_penalty")
         return 0 if value is None else value

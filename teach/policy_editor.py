@@ -39,6 +39,7 @@ from srm_trainer.sandbox.state import (
     state_to_case,
     unprefixed,
 )
+from srm_trainer.typed_text import one_char_line_breaks
 from teach.access import ByViewer
 from teach.editors import Editor, Linked, Parts, _Form
 from teach.widgets import FittedTextarea
@@ -222,7 +223,12 @@ def _state_of(scenario: Scenario | None) -> tuple[SandboxState, str]:
 def read_state(post) -> tuple[SandboxState, str]:
     """The case as posted, and why it cannot be evaluated ("" when it can): past the sandbox's
     limits, the text is kept to be drawn again (nothing typed is lost) but never evaluated."""
-    data = unprefixed(post, CASE_PREFIX)
+    # Line breaks as the browser counted them (CR LF sent as LF), as every textarea reads
+    # them: a policy was stored, exported and counted against its limit with CR LF in it.
+    data = {
+        key: one_char_line_breaks(value) if isinstance(value, str) else value
+        for key, value in unprefixed(post, CASE_PREFIX).items()
+    }
     try:
         return state_from_form(data), ""
     except StateError as exc:

@@ -152,11 +152,21 @@ OWN_QUESTIONS = PreparedQuery(
 )
 
 
+def nothing_to_answer(quiz: Quiz) -> str:
+    """Why a quiz with no question a learner could be given cannot be published. A quiz that
+    draws from a category was told to "add one", which its page then says it does not use."""
+    if quiz.draws and not quiz.draws_by_rules:
+        return (
+            f"This quiz draws its questions from the category “{quiz.draw_category}”, which "
+            "holds no question a learner can answer: choose another category in its settings "
+            "(or give questions that category) before publishing."
+        )
+    return "This quiz has no question a learner can answer yet: add one before publishing."
+
+
 def quiz_set_published(*, quiz: Quiz, published: bool) -> None:
     if published and not quiz_questions(quiz):
-        raise TeachError(
-            "This quiz has no question a learner can answer yet: add one before publishing."
-        )
+        raise TeachError(nothing_to_answer(quiz))
     quiz.published = published
     quiz.save(update_fields=["published", "updated_at"])
 

@@ -3,7 +3,9 @@ words. Kept apart from the formulas so they stay testable without templates."""
 
 from __future__ import annotations
 
-from teach.charts import Chart, bar_chart, shorten
+from lessons.markdown import markdown_text
+from quizzes import misconception_words
+from teach.charts import Chart, bar_chart
 from teach.statistics import QuestionStats, QuizStatistics, Tally
 
 SCORE_BANDS = 10  # the score distribution in bands of 10 percentage points
@@ -18,7 +20,9 @@ def count_text(tally: Tally) -> str:
 
 
 def question_label(q: QuestionStats) -> str:
-    return f"Q{q.position}. {shorten(q.question.prompt, 60)}"
+    """The prompt's words, as the quiz's page lists it: shown raw, `**explicit deny**` and
+    code spans' backticks were printed as typed."""
+    return f"Q{q.position}. {markdown_text(q.question.prompt, 60)}"
 
 
 def score_bands(scores: list[float]) -> list[tuple[str, int]]:
@@ -108,7 +112,7 @@ def misconception_chart(stats: QuizStatistics) -> Chart | None:
         return None
     rows = [
         (
-            m.tag.replace("-", " ").replace("_", " "),
+            misconception_words.words(m.tag),  # as the table beside it reads the tag
             m.learners / stats.learners,
             f"{m.learners} learner{'s' if m.learners != 1 else ''}",
             "bar-plain",

@@ -158,10 +158,7 @@ def quiz_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         quiz = form.save(commit=False)
         if quiz.published and not services.quiz_questions(quiz):
-            form.add_error(
-                "published",
-                "This quiz has no question a learner can answer yet: add one before publishing.",
-            )
+            form.add_error("published", services.nothing_to_answer(quiz))
         else:
             try:
                 services.save_unless_edited(quiz, form.cleaned_data["seen"], quiz.save)

@@ -368,7 +368,7 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     "teach_cohorts:delete": Case("/teach/cohorts/{cohort}/delete/", get=cohort_page(200, co=403),
                                  post=cohort_page(Redirect("/teach/cohorts/"), co=403)),
     "teach_cohorts:member-remove": Case("/teach/cohorts/{cohort}/members/{learner}/remove/",
-                                        get=405, post=cohort_page(COHORT_PEOPLE)),
+                                        get=cohort_page(200), post=cohort_page(COHORT_PEOPLE)),
     "teach_cohorts:instructor-add": Case("/teach/cohorts/{cohort}/instructors/", get=405,
                                          post=cohort_page(COHORT_PEOPLE, co=403),
                                          data={"username": "hopper"}),
@@ -391,7 +391,8 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
         post=cohort_page(COHORT_ASSIGNMENT)),
     "teach_cohorts:extension-set": Case(
         "/teach/cohorts/{cohort}/assignments/{assignment}/extensions/", get=405,
-        post=cohort_page(COHORT_ASSIGNMENT)),
+        # an empty form: the assignment's page again, its problems beside the fields
+        post=cohort_page(200)),
     "teach_cohorts:extension-remove": Case(
         "/teach/cohorts/{cohort}/assignments/{assignment}/extensions/{learner}/remove/",
         get=405, post=cohort_page(COHORT_ASSIGNMENT)),

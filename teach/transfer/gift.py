@@ -196,20 +196,30 @@ def parse(text: str) -> Bundle:
         )
     bundle = Bundle(questions=[])
     category = ""
+    # Each question is a block of its own: a problem in one is noted and the next is read, so
+    # the file comes back with every problem at once (a Moodle export without "####" feedback
+    # was refused one question at a time).
+    problems: list = []
     for item in _blocks(text):
         if item[0] == "category":
             _, number, path = item
             category = _category(path)
             if not category:
-                raise TransferError(f"the category {path!r} has no name", number)
+                problems.append(TransferError(f"the category {path!r} has no name", number))
             continue
-        draft = _question(item[1], category, bundle.warnings)
+        try:
+            draft = _question(item[1], category, bundle.warnings)
+        except TransferError as exc:
+            problems.append(exc)
+            continue
         bundle.questions.append(draft)
         if len(bundle.questions) > MAX_QUESTIONS:
             raise TransferError(
                 f"one import takes at most {MAX_QUESTIONS} questions (split the file)",
                 draft.line,
             )
+    if problems:
+        raise TransferError([e for exc in problems for e in exc.errors])
     if not bundle.questions:
         raise TransferError("the file holds no questions (blocks of text with { answers })")
     return bundle

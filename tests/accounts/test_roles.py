@@ -155,3 +155,19 @@ def test_an_everyday_admin_cannot_touch_staff_accounts(client, everyday_admin, d
     assert root.check_password("a-long-passphrase-8")
     client.post("/admin/auth/user/", {"action": "make_instructor", "_selected_action": [root.pk]})
     assert not root.groups.exists()
+
+
+def test_make_instructor_tells_whether_two_factor_is_still_to_set_up(learner):
+    """An account that has an authenticator already is not told to set one up."""
+    from io import StringIO
+
+    from tests.conftest import give_mfa
+
+    said = StringIO()
+    call_command("make_instructor", "ada", stdout=said)
+    assert "must set up two-factor authentication" in said.getvalue()
+    give_mfa(learner)
+    said = StringIO()
+    call_command("make_instructor", "ada", stdout=said)
+    assert "must set up" not in said.getvalue()
+    assert "they have two-factor authentication" in said.getvalue()

@@ -96,11 +96,14 @@ def test_the_co_instructor_box_says_what_is_wrong(cohort, owner, username, says)
     response = client.post(
         reverse("teach_cohorts:instructor-add", args=[cohort.pk]), {"username": username}
     )
-    assert response.status_code == 302
-    assert any(says in m for m in _messages(response)), _messages(response)
+    # the people page again, the problem beside the box and the name as typed in it
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert says in page
+    assert 'aria-describedby="id_username_error' in page
+    if username.strip():
+        assert f'name="username" value="{username}"' in page
     assert list(cohort.co_instructors.values_list("username", flat=True)) == ["colm"]
-    page = client.get(response["Location"]).content.decode()
-    assert says in page  # shown on the people page, where the box is
 
 
 def test_the_assignment_page_gives_every_field_its_own_id(cohort, owner, quiz):
@@ -114,3 +117,14 @@ def test_the_assignment_page_gives_every_field_its_own_id(cohort, owner, quiz):
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     assert 'for="extension-due_at"' in page
+
+
+def test_the_headers_teaching_link_is_current_on_the_cohort_pages(cohort, owner):
+    """The cohorts are part of Teaching (under /teach/): the header says so there too."""
+    client = client_for(owner)
+    for url in (
+        reverse("teach_cohorts:list"),
+        reverse("teach_cohorts:gradebook", args=[cohort.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert re.search(r'<a href="/teach/" aria-current="page">Teaching</a>', page), url

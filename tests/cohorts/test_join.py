@@ -156,3 +156,18 @@ def test_the_cohort_list_shows_only_cohorts_you_teach(
     created = Cohort.objects.get(name="Night class")
     assert response["Location"] == reverse("teach_cohorts:people", args=[created.pk])
     assert created.owner == owner
+
+
+def test_removing_a_learner_asks_first_and_says_what_goes(cohort, co_instructor, learner):
+    """A stray click on "Remove" must not take a learner out: their extensions go, and a
+    learner who joins again counts only the attempts started after that."""
+    url = reverse("teach_cohorts:member-remove", args=[cohort.pk, learner.pk])
+    client = client_for(co_instructor)
+    people = client.get(reverse("teach_cohorts:people", args=[cohort.pk])).content.decode()
+    assert f'href="{url}"' in people  # a link to the question, not a button that removes
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f"Remove {learner.get_username()} from {cohort.name}?" in text
+    assert "only attempts they start after that count" in text
+    assert _members(cohort) == {learner.get_username()}

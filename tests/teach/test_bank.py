@@ -59,7 +59,7 @@ def world(instructor, other_instructor):
         ),
         "tf": tagged(
             mine(
-                instructor, "true_false", slug="mfa-root", prompt="Root needs MFA.", category="iam"
+                instructor, "true_false", slug="mfa-root", prompt="Root\nneeds MFA.", category="iam"
             ),
             "exam",
         ),
@@ -107,6 +107,11 @@ def test_archived_questions_are_shown_only_on_request(teacher, world):
         ({"category": "storage"}, {"s3-public", "file-question"}),
         ({"tag": "exam"}, {"s3-public", "mfa-root"}),
         ({"tag": "s3", "q": "public"}, {"s3-public"}),
+        # every word, wherever it is: across a line break, in another order, in the slug
+        ({"q": "root  needs"}, {"mfa-root"}),
+        ({"q": "bucket public"}, {"s3-public"}),
+        ({"q": "public s3-pub"}, {"s3-public"}),
+        ({"q": "public mfa"}, set()),
         ({"category": "storage", "archived": "on"}, {"s3-public", "file-question", "old-one"}),
     ],
 )

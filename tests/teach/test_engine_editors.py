@@ -254,6 +254,19 @@ def test_a_scenarios_explanation_is_written_in_the_editor_and_kept(teacher, owne
     assert scenario.explanation == "Now so."
 
 
+def test_a_policy_typed_in_the_browser_is_stored_with_plain_line_breaks(teacher, owned):
+    """A browser sends a textarea's line breaks as CR LF; the scenario keeps them as LF, as
+    every other textarea does, so the file it exports and the text learners see have no CR."""
+    quiz, _ = owned
+    typed = policy(stmt("Allow", "s3:GetObject", sid="ReadReports")).replace("\n", "\r\n")
+    assert "\r\n" in typed
+    url, data = policy_form(teacher, quiz, **{"case-identity-0-text": typed, "action": "save"})
+    assert teacher.post(url, data).status_code == 302
+    scenario = Question.objects.get(type="policy_decision").scenario
+    document = scenario.case["identity_policies"][0]["document"]
+    assert "\r" not in document and document == typed.replace("\r\n", "\n")
+
+
 def test_the_case_editors_buttons_work_without_javascript(teacher, owned):
     quiz, _ = owned
     url, data = policy_form(teacher, quiz, op="add-identity")

@@ -237,3 +237,21 @@ def test_a_bar_chart_puts_each_label_above_its_bar_and_reads_the_right_answer_ou
     assert right.label_y < right.bar_y < right.text_y < other.y <= other.label_y
     assert chart.height >= other.bar_y + BAR
     assert right.x + right.width < chart.value_x < chart.width
+
+
+def test_questions_and_misconceptions_read_as_words_not_as_typed():
+    """The statistics name a question by its prompt's words, as the quiz's page does, and the
+    misconception chart reads a tag as the table beside it does ("confusing …", "NACLs")."""
+    from types import SimpleNamespace
+
+    from teach.statistics_page import misconception_chart, question_label
+
+    prompt = "Which wins when an **explicit deny** and `s3:*` both match?"
+    q = SimpleNamespace(position=2, question=SimpleNamespace(prompt=prompt))
+    assert question_label(q) == "Q2. Which wins when an explicit deny and s3:* both match?"
+    tags = ["thinks-deny-always-wins-in-nacls", "confuses-explicit-and-implicit-deny"]
+    stats = SimpleNamespace(
+        learners=2, misconceptions=[SimpleNamespace(tag=t, learners=1) for t in tags]
+    )
+    labels = [bar.label for bar in misconception_chart(stats).bars]
+    assert labels == ["thinking deny always wins in NACLs", "confusing explicit and implicit deny"]

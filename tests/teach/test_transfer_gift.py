@@ -165,6 +165,25 @@ def test_a_bad_block_is_refused_with_its_line(instructor, text, line, reason):
     assert Question.objects.count() == before
 
 
+def test_every_bad_block_is_named_at_once(instructor):
+    """A file is refused with every block's problem, not the first one only: a Moodle export
+    without general feedback came back once per question."""
+    text = (
+        "::a:: First? {=x ~y}\n\n"
+        "::b:: Fine {=x ~y####e}\n\n"
+        "::c:: Third? {T}\n\n"
+        "$CATEGORY: $course$/\n\n"
+        "::d:: When? {#1822:5####e}\n"
+    )
+    with pytest.raises(TransferError) as caught:
+        importer.run(text, "gift", owner=instructor)
+    found = [(e.line, e.message) for e in caught.value.errors]
+    assert [line for line, _ in found] == [1, 5, 7, 9]
+    assert "no general feedback" in found[0][1] and "no general feedback" in found[1][1]
+    assert "has no name" in found[2][1] and "numerical" in found[3][1]
+    assert not Question.objects.filter(owner=instructor).exists()
+
+
 def test_exporting_a_kind_gift_cannot_hold_names_what_was_left_out(instructor):
     questions = _choice_questions(instructor)
     ordering = make_question("ordering", slug="steps", owner=instructor, lesson=None)

@@ -425,7 +425,12 @@ def test_an_answered_question_is_archived_not_deleted(teacher, owned, learner, o
     attempt = make_attempt(quiz, user=learner)
     answer_save(attempt=attempt, question=question, response=right_response(question))
     url = reverse("teach:question-delete", args=[question.pk])
-    assert "archived, not deleted" in teacher.get(url).content.decode()
+    page = teacher.get(url).content.decode()
+    assert "archived, not deleted" in page
+    # it stays listed in its quiz, marked archived: the page does not say it leaves the quiz
+    assert "<h1>Archive this question?</h1>" in page
+    assert "It stays listed in that quiz, marked archived." in page
+    assert "Deleting it takes it out" not in page
     teacher.post(url)
     question.refresh_from_db()
     assert question.archived

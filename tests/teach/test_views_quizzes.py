@@ -54,6 +54,19 @@ def test_a_second_quiz_with_the_same_title_gets_its_own_slug(teacher):
     assert sorted(Quiz.objects.values_list("slug", flat=True)) == ["iam-basics", "iam-basics-2"]
 
 
+def test_a_refused_quiz_lists_its_problems_at_the_top_linked_to_their_fields(teacher):
+    """The draw's fields are a screen below the top, where the page opens again: the summary
+    (announced, role="alert") says what was refused and links to each field."""
+    response = teacher.post(
+        reverse("teach:quiz-create"), {**SETTINGS, "draw_category": "iam", "draw_count": "0"}
+    )
+    page = response.content.decode()
+    top = page[page.index('id="problems"') : page.index('id="id_title"')]
+    assert 'role="alert"' in page[page.index("<form") : page.index('id="problems"') + 40]
+    assert "The quiz was not created." in top
+    assert '<a href="#id_draw_count">How many questions to draw: A draw needs both' in top
+
+
 def test_a_reserved_title_does_not_take_a_page_slug(teacher):
     teacher.post(reverse("teach:quiz-create"), {**SETTINGS, "title": "Review"})
     assert Quiz.objects.get().slug == "review-2"
@@ -63,8 +76,15 @@ def test_a_reserved_title_does_not_take_a_page_slug(teacher):
 @pytest.mark.parametrize(
     "change,field,words",
     [
-        ({"pass_mark": "150"}, "pass_mark", "is a percent (0-100)"),
-        ({"draw_category": "iam", "draw_count": "0"}, "draw_count", "a draw needs both"),
+        # the model's words, spoken to this page: "This" beside the field, not its key
+        ({"pass_mark": "150"}, "pass_mark", "This is a percent (0-100), not 150"),
+        ({"draw_category": "iam", "draw_count": "0"}, "draw_count", "A draw needs both"),
+        ({"tries": "30"}, "tries", "This is from 1 to 10, not 30"),
+        (
+            {"tries": "1", "try_penalty": "10"},
+            "try_penalty",
+            "(set “Tries per question” to 2 or more",
+        ),
         ({"title": ""}, "title", "This field is required"),
         ({"pass_mark": "lots"}, "pass_mark", "Enter a whole number"),
     ],
@@ -108,6 +128,21 @@ def test_an_empty_quiz_cannot_be_published(teacher, instructor):
         reverse("teach:quiz-publish", args=[quiz.pk]), {"published": "true"}, follow=True
     )
     assert "add one before publishing" in response.content.decode()
+    quiz.refresh_from_db()
+    assert not quiz.published
+
+
+def test_a_quiz_drawing_from_an_empty_category_says_to_change_the_category(teacher, instructor):
+    """Its page says the listed questions are not used while it draws: "add one" sent the
+    instructor to add questions that would change nothing."""
+    quiz = make_quiz(owner=instructor, published=False, draw_category="no-such-bank", draw_count=5)
+    response = teacher.post(
+        reverse("teach:quiz-publish", args=[quiz.pk]), {"published": "true"}, follow=True
+    )
+    page = response.content.decode()
+    assert "draws its questions from the category “no-such-bank”" in page
+    assert "choose another category in its settings" in page
+    assert "add one before publishing" not in page
     quiz.refresh_from_db()
     assert not quiz.published
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from srm_trainer.accounts.roles import has_mfa
+
 
 class RoleCommand(BaseCommand):
     role = ""  # "an instructor"
@@ -24,6 +26,11 @@ class RoleCommand(BaseCommand):
         self.set_role(user, on=not remove)
         if remove:
             self.stdout.write(f"{username} is no longer {self.role}.")
+        elif has_mfa(user):  # told to set it up when they had, an admin went looking why
+            self.stdout.write(
+                f"{username} is now {self.role}; they have two-factor authentication, so "
+                f"{self.opens} is open to them now."
+            )
         else:
             self.stdout.write(
                 f"{username} is now {self.role}; they must set up two-factor authentication "

@@ -287,25 +287,46 @@ def _waf_texts_context(
     """Everything the form's fields and the result show: the texts', and their link; with
     `refused` (and no outcome), why the texts were not evaluated, in the result's place.
     `row_of`: where the requests are on the form (`field_errors.form_field`)."""
-    result = found.result if found is not None else None
-    error_field = None
-    if found is not None and found.error:
-        error_field = form_field(found.error_path, found.error_code, found.error, {}, row_of)
-    return {
+    context = {
         "texts": texts,
         "resources": [*RESOURCES, *NOT_PROTECTABLE],
-        "result": result,
-        "error": found.error if found is not None else None,
-        "error_field": error_field,
-        "line": found.line if found is not None else None,
-        "counts": found.counts if found is not None else (),
-        "decisions": result.decisions if result is not None else (),
-        "show_runs": result is not None and len(result.decisions) > 20,
-        "charts": found.charts if found is not None else (),
         "permalink": link,
         "lab_url": url,
         "refused": refused,
+        **NO_OUTCOME,
     }
+    if found is None:
+        return context
+    result = found.result
+    decisions = result.decisions if result is not None else ()
+    context.update(
+        result=result,
+        error=found.error,
+        error_field=(
+            form_field(found.error_path, found.error_code, found.error, {}, row_of)
+            if found.error
+            else None
+        ),
+        line=found.line,
+        counts=found.counts,
+        decisions=decisions,
+        show_runs=len(decisions) > 20,
+        charts=found.charts,
+    )
+    return context
+
+
+# What the result shows with nothing evaluated (texts refused before the engine read them).
+NO_OUTCOME = {
+    "result": None,
+    "error": None,
+    "error_field": None,
+    "line": None,
+    "counts": (),
+    "decisions": (),
+    "show_runs": False,
+    "charts": (),
+}
 
 
 WAF_PARTS = ("waf_fields", "waf_result")  # drawn as LAB_PARTS, as in the network lab

@@ -45,7 +45,7 @@ class Region:
 def test_the_network_lab_says_the_new_verdict(page):
     page.goto("/lab/network/?preset=forgotten-ephemeral-ports")
     region = Region(page, "#result")
-    number = page.get_by_label("public-nacl outbound rule number, row 2")
+    number = page.get_by_label("Network ACL public-nacl, outbound rule row 2, Rule #")
     number.fill("110")
     page.locator("#nacl-0-outbound-1-protocol").select_option("tcp")
     page.locator("#nacl-0-outbound-1-ports").fill("1024-65535")

@@ -24,7 +24,7 @@ def test_fix_the_forgotten_ephemeral_ports_and_share_the_link(page, browser, bas
     page.locator("#result").scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / "network-lab.png"), caret="initial")
 
-    number = page.get_by_label("public-nacl outbound rule number, row 2")
+    number = page.get_by_label("Network ACL public-nacl, outbound rule row 2, Rule #")
     number.fill("110")
     page.locator("#nacl-0-outbound-1-protocol").select_option("tcp")
     page.locator("#nacl-0-outbound-1-ports").fill("1024-65535")

@@ -145,3 +145,29 @@ def test_a_web_acl_mistake_marks_the_text_and_keeps_its_words(client):
     assert marked(html) == [("web_acl", "result-error")]
     assert "not valid JSON" in message(html) and "line 2" in message(html)
     assert "<a " not in message(html)
+
+
+@pytest.mark.parametrize("preset", sorted(__import__("netlab.presets").presets.PRESETS))
+def test_every_field_has_its_own_name_and_an_error_uses_it(client, preset):
+    """A screen reader names each rule's field by its table and row ("Network ACL public-nacl,
+    outbound rule row 2, Ports"), not "Ports, row 2" in every table; and a message about a
+    field says it in the same words as the field's label, so the two are heard as one."""
+    html = client.get(URL, {"preset": preset}).content.decode()
+    labels = dict(re.findall(r'<label for="([^"]+)"[^>]*>([^<]+)</label>', html))
+    controls = re.findall(r'<(?:input|select|textarea)\b[^>]*\bid="([^"]+)"', html)
+    assert controls and [c for c in controls if c not in labels] == []
+    named = [labels[c] for c in controls]
+    assert len(named) == len(set(named)), sorted(n for n in named if named.count(n) > 1)
+    form = form_of(html)
+
+    def used(row: str) -> bool:  # a rule the case holds whose ports count (TCP or UDP)
+        filled = form.get(f"{row}-rule") or form.get(f"{row}-peer")
+        return bool(filled) and form.get(f"{row}-protocol") in ("tcp", "udp")
+
+    ports = [c for c in controls if c.endswith("-ports") and used(c.removesuffix("-ports"))]
+    assert ports
+    for field_id in ports:
+        fields = {**form, field_id: "1-99999", "op": "trace"}
+        answer = client.post(URL, fields).content.decode()
+        assert marked(answer) == [(field_id, "result-error")]
+        assert f'<a href="#{field_id}">{labels[field_id]}</a>: ' in message(answer)

@@ -24,7 +24,16 @@ MAX_PERMALINK_CHARS = 8_000
 MAX_JSON_CHARS = 60_000
 NACL_FIELDS = ("rule", "protocol", "ports", "cidr", "action")
 SG_FIELDS = ("protocol", "ports", "peer")
-FLOW_FIELDS = ("source", "destination", "protocol", "port", "source_port", "target")
+FLOW_FIELDS = (
+    "source",
+    "destination",
+    "protocol",
+    "port",
+    "source_port",
+    "target",
+    "target_source_port",
+)  # the last two: hidden inputs, kept as the case gave them
+FLOW_NUMBERS = ("port", "source_port", "target_source_port")
 
 
 class StateError(ValueError):
@@ -115,7 +124,7 @@ def case_from_form(post: Mapping[str, str]) -> dict:
     for name in FLOW_FIELDS:
         value = post.get(f"flow-{name}", "").strip()
         if value:
-            flow[name] = _number(value) if name in ("port", "source_port") else value
+            flow[name] = _number(value) if name in FLOW_NUMBERS else value
     return {"network": network, "flow": flow}
 
 

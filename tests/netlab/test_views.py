@@ -294,3 +294,29 @@ def test_the_json_fold_offers_only_what_the_page_can_do(client):
     assert 'type="file"' in fold or "file" not in fold.split("</summary>")[0]
     for key in ("network", "flow", "subnets", "instances", "load_balancers"):
         assert f"<code>{key}</code>" in fold
+
+
+def test_flow_fields_the_form_does_not_show_are_kept_through_every_edit(client):
+    """A case opened from a link or a file may name the load balancer's target (and the port
+    it connects from), which the form has no box for: the next trace keeps them, it does not
+    quietly trace to the first target instead."""
+    from pathlib import Path
+
+    from netlab.state import decode_permalink, encode_permalink
+
+    cases = json.loads(
+        Path(__file__).with_name("cases").joinpath("load_balancers.json").read_text()
+    )
+    case = next(c for c in cases if c["flow"].get("target") == "app2")
+    flow = {**case["flow"], "target_source_port": 40000}
+    opened = client.get(URL, {"case": encode_permalink({"network": case["network"], "flow": flow})})
+    html = opened.content.decode()
+    assert verdicts(html)[0] == "Request blocked"  # app2's own security group (sg-other)
+    for live in (True, False):  # a live update's fragment, then the whole form sent
+        headers = {"HX-Request": "true"} if live else {}
+        answer = client.post(URL, {**form_of(html), "op": "trace"}, headers=headers)
+        answer = answer.content.decode()
+        assert verdicts(answer)[0] == "Request blocked"
+        link = re.search(r'id="permalink" type="text" readonly value="([^"]+)"', answer)[1]
+        kept = decode_permalink(link.split("case=", 1)[1])["flow"]
+        assert (kept["target"], kept["target_source_port"]) == ("app2", 40000)

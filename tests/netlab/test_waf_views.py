@@ -104,3 +104,17 @@ def test_a_whole_number_comes_back_from_a_link_as_typed(client, typed, kept):
     assert str(case["rate_detection_delay_sec"]) == typed
     reopened = form_of(client.get(link).content.decode())
     assert (reopened["delay"], reopened["req-0-time"]) == (typed, typed)
+
+
+def test_request_fields_the_form_does_not_show_are_kept_through_every_edit(client):
+    """A request's body and challenge token, which a case from a link or a file may give and
+    the form has no box for, come back in the next link, not dropped by the next edit."""
+    html = client.get(URL, {"preset": "captcha-login"}).content.decode()
+    link = re.search(r'id="waf-permalink" type="text" readonly value="([^"]+)"', html).group(1)
+    case = waf_state.decode(link.split("case=", 1)[1])
+    case["requests"][0].update(body="user=admin' OR 1=1--", challenge_token="valid")
+    fields = form_of(client.get(URL, {"case": waf_state.encode(case)}).content.decode())
+    answer = client.post(URL, {**fields, "delay": "30"}).content.decode()
+    link = re.search(r'id="waf-permalink" type="text" readonly value="([^"]+)"', answer).group(1)
+    kept = waf_state.decode(link.split("case=", 1)[1])["requests"][0]
+    assert (kept["body"], kept["challenge_token"]) == ("user=admin' OR 1=1--", "valid")

@@ -287,20 +287,23 @@ def quiz_remove_question(*, quiz: Quiz, question: Question) -> None:
 
 
 @transaction.atomic
-def quiz_move_question(*, quiz: Quiz, question: Question, step: int) -> None:
+def quiz_move_question(*, quiz: Quiz, question: Question, step: int) -> tuple[int, int] | None:
     """Move a question one place up (-1) or down (+1); the orders are renumbered 1..n, each
-    entry that moves saved (and audited) on its own."""
+    entry that moves saved (and audited) on its own. Returns where it is now and how many
+    there are, (position from 1, count), for the page to say; None if it is no longer there."""
     if not hold_entries(quiz):
-        return
+        return None
     entries = list(entries_named(quiz).order_by("order", "pk"))
     index = next((i for i, e in enumerate(entries) if e.question_id == question.pk), None)
     if index is None:
-        return
+        return None
     target = index + step
     if 0 <= target < len(entries):
         entries[index], entries[target] = entries[target], entries[index]
+        index = target
     for entry in renumbered(entries):
         entry.save(update_fields=["order"])
+    return index + 1, len(entries)
 
 
 # Whether a question has an answer, as `exists()` asks it, its SQL compiled once.

@@ -21,6 +21,7 @@ from quizzes.forms import AnswerForm
 from quizzes.grading import certainty_mark, grade
 from quizzes.models import Attempt, Question, Quiz, QuizQuestion
 from srm_trainer import once
+from srm_trainer.htmx import wants_partial
 from teach import bank, services
 from teach.access import (
     _question_for_instructor,
@@ -118,15 +119,7 @@ def quiz_create(request: HttpRequest) -> HttpResponse:
 @teacher_required
 def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk)
-    entries = list(
-        quiz.entries.select_related("question__scenario")
-        .annotate(answer_count=Count("question__answers"))
-        .order_by("order", "pk")
-    )
-    for entry in entries:
-        entry.problems = [p.message for p in entry.question.problems(thorough=False)]
-        entry.editable = may_edit(request.user, entry.question) and entry.question.type in EDITORS
-        entry.no_editor = entry.question.type not in EDITORS  # e.g. the network kinds (issue 14)
+    entries = _entries_shown(request, quiz)
     banks = bank.bank_summaries(request.user)
     finder = bank.BankFilterForm(
         categories=[row["category"] for row in banks], tags=bank.tag_uses(request.user)
@@ -146,6 +139,20 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "gift_left_out": [e.question for e in entries if e.question.type not in GIFT_KINDS],
         },
     )
+
+
+def _entries_shown(request: HttpRequest, quiz: Quiz) -> list:
+    """The quiz's entries as its page lists them, each with what the list says of it."""
+    entries = list(
+        quiz.entries.select_related("question__scenario")
+        .annotate(answer_count=Count("question__answers"))
+        .order_by("order", "pk")
+    )
+    for entry in entries:
+        entry.problems = [p.message for p in entry.question.problems(thorough=False)]
+        entry.editable = may_edit(request.user, entry.question) and entry.question.type in EDITORS
+        entry.no_editor = entry.question.type not in EDITORS  # e.g. the network kinds (issue 14)
+    return entries
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -225,12 +232,22 @@ def _entry_question(quiz: Quiz, question_pk: int) -> Question:
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 @teacher_required
 def quiz_question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk, edit=True)
     question = _entry_question(quiz, question_pk)
-    step = -1 if request.POST.get("direction") == "up" else 1
-    services.quiz_move_question(quiz=quiz, question=question, step=step)
+    up = request.POST.get("direction") == "up"
+    now = services.quiz_move_question(quiz=quiz, question=question, step=-1 if up else 1)
+    said = f"Moved {'up' if up else 'down'}: now question {now[0]} of {now[1]}." if now else ""
+    if wants_partial(request):
+        # The list alone, the moved question's button focused (the other one at either end),
+        # and the move said in the page's status region: a screen reader heard nothing of it.
+        context = {"quiz": quiz, "editable": True, "entries": _entries_shown(request, quiz),
+                   "moved": {"pk": question.pk, "up": up, "said": said}}  # fmt: skip
+        return render(request, "teach/quiz_detail.html#entries_moved", context)
+    if said:
+        messages.success(request, said)
     return redirect(reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}")
 
 

@@ -111,3 +111,28 @@ def test_marking_a_lesson_complete_is_said_and_focus_stays_on_its_button(page):
     page.get_by_role("button", name="Mark lesson complete").press("Enter")
     region.says("Lesson completed. Well done.")
     expect(page.get_by_role("button", name="Mark as not done")).to_be_focused()
+
+
+def test_moving_a_question_says_where_and_keeps_the_focus_on_it(staff_page):
+    """Keyboard only: the moved question's button keeps the focus (the other one once it
+    reaches the top), the move is said, and the page is not reloaded (it was, the focus
+    lost to the page's start and nothing said)."""
+    from lessons.models import Source
+    from tests.quizzes.builders import make_question, make_quiz
+
+    page, sam = staff_page("desktop")
+    questions = [make_question("true_false", owner=sam, source=Source.AUTHORED, lesson=None,
+                               slug=f"q-{n}") for n in range(3)]  # fmt: skip
+    quiz = make_quiz(*questions, owner=sam, source=Source.AUTHORED, published=False)
+    page.goto(f"/teach/quizzes/{quiz.pk}/")
+    page.evaluate("window.notReloaded = true")
+    region = Region(page, "#quiz-entries")
+    page.get_by_role("button", name="Move up question 3").focus()
+    page.keyboard.press("Enter")
+    region.says("Moved up: now question 2 of 3.")
+    expect(page.get_by_role("button", name="Move up question 2")).to_be_focused()
+    page.keyboard.press("Enter")
+    region.says("Moved up: now question 1 of 3.")
+    expect(page.get_by_role("button", name="Move down question 1")).to_be_focused()
+    assert page.evaluate("window.notReloaded === true")
+    assert [e.question.slug for e in quiz.entries.order_by("order")] == ["q-2", "q-0", "q-1"]

@@ -395,3 +395,56 @@ def test_the_quiz_page_names_the_kinds_it_has_no_editor_for(teacher, owned):
     assert "New: policy decision" in page and "New: least-privilege challenge" in page
     assert "cannot be written here" not in page
     assert "“flow decision (network)”" in page and "have no editor here" in page
+
+
+def _three(instructor, owned):
+    from quizzes.models import QuizQuestion
+
+    quiz, first = owned
+    others = [make_question("true_false", owner=instructor, lesson=None) for _ in range(2)]
+    for n, question in enumerate(others, start=2):
+        QuizQuestion.objects.create(quiz=quiz, question=question, order=n)
+    return quiz, [first, *others]
+
+
+def _focused(html: str) -> list[tuple[str, str]]:
+    """(direction, question number) of each button drawn with autofocus."""
+    import re
+
+    return re.findall(r'value="(up|down)"[^>]*\bautofocus>Move \w+<span class="visually-hidden">'
+                      r" question (\d+)<", html)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("moving", "direction", "order", "said", "focused"),
+    [
+        (2, "up", [0, 2, 1], "Moved up: now question 2 of 3.", [("up", "2")]),
+        (1, "down", [0, 2, 1], "Moved down: now question 3 of 3.", [("up", "3")]),  # the end
+        (1, "up", [1, 0, 2], "Moved up: now question 1 of 3.", [("down", "1")]),  # the top
+    ],
+)
+def test_a_move_with_htmx_swaps_the_list_keeps_the_focus_and_says_where(
+    teacher, instructor, owned, moving, direction, order, said, focused
+):
+    """The move is said ("Moved up: now question 2 of 3") in the page's status region and the
+    moved question's button keeps the focus, the other one where the pressed one is disabled
+    (the top or the bottom); the page was drawn again and said nothing."""
+    quiz, questions = _three(instructor, owned)
+    url = reverse("teach:quiz-question-move", args=[quiz.pk, questions[moving].pk])
+    html = teacher.post(url, {"direction": direction}, headers={"HX-Request": "true"})
+    html = html.content.decode()
+    assert list(quiz.questions.order_by("entries__order")) == [questions[i] for i in order]
+    assert html.lstrip().startswith('<div id="quiz-entries">')
+    assert "<html" not in html
+    assert f'<p id="live-status" hx-swap-oob="innerHTML">{said}</p>' in html
+    assert _focused(html) == focused
+
+
+def test_a_move_without_javascript_says_where_on_the_page_it_returns_to(teacher, instructor, owned):
+    quiz, questions = _three(instructor, owned)
+    url = reverse("teach:quiz-question-move", args=[quiz.pk, questions[2].pk])
+    response = teacher.post(url, {"direction": "up"}, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0].endswith(f"#entry-{questions[2].pk}")
+    assert "Moved up: now question 2 of 3." in page
+    assert _focused(page) == []  # a whole page focuses nothing of its own

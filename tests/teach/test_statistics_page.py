@@ -140,7 +140,7 @@ def test_htmx_gets_only_the_results(teacher, taken):
     assert "<html" not in page
     assert "HX-Request" in response["Vary"]
     # the persistent status region outside the swapped part says what changed
-    assert '<p id="stats-status" hx-swap-oob="innerHTML">Showing 12 attempts' in page
+    assert '<p id="live-status" hx-swap-oob="innerHTML">Showing 12 attempts' in page
 
 
 def test_the_slug_address_redirects_to_the_id_one(teacher, taken):

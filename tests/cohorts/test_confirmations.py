@@ -128,3 +128,27 @@ def test_the_headers_teaching_link_is_current_on_the_cohort_pages(cohort, owner)
     ):
         page = client.get(url).content.decode()
         assert re.search(r'<a href="/teach/" aria-current="page">Teaching</a>', page), url
+
+
+def test_every_teaching_page_lists_the_sections_and_marks_its_own(cohort, owner):
+    """Under the breadcrumbs, the four sections of Teaching, the page's own marked as current
+    (a lone "Cohorts" link sat there, on some pages only)."""
+    client = client_for(owner)
+    pages = {
+        reverse("teach:bank"): "Question bank",
+        reverse("teach:import"): "Import and export",
+        reverse("teach:quiz-create"): "Quizzes",
+        reverse("teach_cohorts:list"): "Cohorts",
+        reverse("teach_cohorts:gradebook", args=[cohort.pk]): "Cohorts",
+        reverse("teach_cohorts:people", args=[cohort.pk]): "Cohorts",
+    }
+    for url, section in pages.items():
+        page = client.get(url).content.decode()
+        nav = re.search(r'<nav class="teach-sections" aria-label="Teaching sections">(.*?)</nav>',
+                        page, re.S)  # fmt: skip
+        assert nav, url
+        links = re.findall(r'<a href="[^"]+"( aria-current="true")?>([^<]+)</a>', nav[1])
+        assert [name for _, name in links] == [
+            "Quizzes", "Question bank", "Import and export", "Cohorts"
+        ], url  # fmt: skip
+        assert [name for current, name in links if current] == [section], url

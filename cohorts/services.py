@@ -35,8 +35,16 @@ def cohort_create(*, owner, name: str, now: datetime | None = None) -> Cohort:
     name = (name or "").strip()
     if not name:
         raise CohortError("Give the cohort a name.")
+    name = name[:120]
+    if Cohort.objects.filter(owner=owner, name__iexact=name).exists():
+        # Two of one instructor's cohorts by one name could not be told apart in the menus
+        # (assigning, statistics) nor by learners joining; another instructor's may share it.
+        raise CohortError(
+            f"You already have a cohort called “{name}”: give this one a name of its own "
+            "(its term or its group, for example)."
+        )
     return Cohort.objects.create(
-        owner=owner, name=name[:120], join_code=_fresh_code(), created_at=now or timezone.now()
+        owner=owner, name=name, join_code=_fresh_code(), created_at=now or timezone.now()
     )
 
 

@@ -47,6 +47,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
         try:
             cohort = services.cohort_create(owner=request.user, name=form.cleaned_data["name"])
         except services.CohortError as exc:
+            once.release(form.cleaned_data["once"])  # nothing made: the form may be sent again
             form.add_error("name", str(exc))
         else:
             messages.success(request, f"Cohort “{cohort.name}” created. Share its join code.")

@@ -171,3 +171,23 @@ def test_removing_a_learner_asks_first_and_says_what_goes(cohort, co_instructor,
     assert f"Remove {learner.get_username()} from {cohort.name}?" in text
     assert "only attempts they start after that count" in text
     assert _members(cohort) == {learner.get_username()}
+
+
+def test_one_instructor_cannot_make_two_cohorts_of_one_name(owner, other_instructor):
+    """Two cohorts called "Autumn" could not be told apart in the assignment and statistics
+    menus, nor by a learner joining; another instructor may use the name."""
+    from srm_trainer import once
+
+    services.cohort_create(owner=owner, name="Autumn")
+    with pytest.raises(services.CohortError, match="You already have a cohort called “autumn”"):
+        services.cohort_create(owner=owner, name=" autumn ")
+    assert services.cohort_create(owner=other_instructor, name="Autumn").owner == other_instructor
+
+    sent = {"name": "AUTUMN", "once": once.new_token()}
+    page = client_for(owner).post(reverse("teach_cohorts:list"), sent).content.decode()
+    assert "You already have a cohort called “AUTUMN”" in page
+    assert 'value="AUTUMN"' in page  # kept as typed, to change
+    assert Cohort.objects.filter(owner=owner).count() == 1
+    renamed = {**sent, "name": "Autumn, evening group"}  # the same page, sent again
+    client_for(owner).post(reverse("teach_cohorts:list"), renamed)
+    assert Cohort.objects.filter(owner=owner, name="Autumn, evening group").exists()

@@ -171,3 +171,51 @@ def test_the_owner_is_told_by_mail_when_the_password_changes(learner_client, lea
     )
     assert [m.to for m in mail.outbox] == [["ada@example.com"]]
     assert "password" in mail.outbox[0].subject.lower()
+
+
+def test_an_email_address_too_long_to_keep_is_refused_not_cut(client):
+    """The address is kept in a 254-character column: allauth cut a longer one to fit, and the
+    account was made with an address that ends in the middle of its local part."""
+    address = "a" * 300 + "@example.com"
+    response = _sign_up(client, email=address)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "at most 254 characters" in body
+    assert "it has 312" in body
+    assert not get_user_model().objects.filter(username="newlearner").exists()
+
+
+def test_adding_an_email_address_too_long_to_keep_is_refused(signed_in, learner):
+    from allauth.account.models import EmailAddress
+
+    response = signed_in.post("/accounts/email/", {"action_add": "", "email": "b" * 250 + "@x.io"})
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.content.decode()
+    assert not EmailAddress.objects.filter(user=learner).exists()
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        "\u0430dmin",  # Cyrillic a: reads as "admin"
+        "ｌｅａｒｎｅｒ１",  # fullwidth: reads as "learner1"
+        "e\u0301lise",  # e + combining acute: reads as "élise"
+        "😀",
+    ],
+)
+def test_usernames_that_could_pass_for_another_are_refused(client, username):
+    """Usernames are shown to instructors and cohorts as who someone is: letters from other
+    scripts and look-alike forms let one account pass for another."""
+    response = _sign_up(client, username=username)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "unaccented" in body
+    assert not get_user_model().objects.filter(username=username).exists()
+
+
+@pytest.mark.parametrize("username", ["admin", "Administrator", "staff", "instructor", "root"])
+def test_names_that_claim_a_role_are_kept_from_sign_up(client, username):
+    response = _sign_up(client, username=username)
+    assert response.status_code == 200
+    assert "cannot be used" in response.content.decode()
+    assert not get_user_model().objects.filter(username__iexact=username).exists()

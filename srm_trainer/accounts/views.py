@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.account.views import LoginView, SignupView
 from allauth.mfa.base.views import AuthenticateView
+from allauth.mfa.models import Authenticator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -29,6 +30,20 @@ class ThrottledMfaAuthenticateView(AuthenticateView):
 
     def form_invalid(self, form) -> HttpResponse:
         return _as_lockout(form, super().form_invalid(form))
+
+    def get_context_data(self, **kwargs) -> dict:
+        """allauth's page offers "Use a security key" whenever keys are a supported type; to
+        someone with none the browser then asks for a key the account never registered. The
+        page keeps its code form and its Cancel button either way."""
+        context = super().get_context_data(**kwargs)
+        has_key = Authenticator.objects.filter(
+            user=self.stage.login.user, type=Authenticator.Type.WEBAUTHN
+        ).exists()
+        if not has_key:
+            context["MFA_SUPPORTED_TYPES"] = [
+                kind for kind in context["MFA_SUPPORTED_TYPES"] if kind != "webauthn"
+            ]
+        return context
 
 
 mfa_authenticate = ThrottledMfaAuthenticateView.as_view()

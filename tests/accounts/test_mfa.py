@@ -18,7 +18,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from srm_trainer.accounts.middleware import mfa_required
-from tests.conftest import give_mfa
+from tests.conftest import give_mfa, give_passkey
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +218,15 @@ def test_a_wrong_code_before_any_lockout_is_a_plain_200(client, staff):
     wrong = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
     assert wrong.status_code == 200
     assert "Incorrect code" in wrong.content.decode()
+
+
+def test_the_code_step_offers_a_security_key_only_to_someone_who_has_one(client, staff):
+    """allauth offered "Use a security key" to everyone, and the browser then asked for a key
+    the account never registered."""
+    give_mfa(staff)
+    client.post("/accounts/login/", {"login": "admin", "password": "a-long-passphrase-3"})
+    page = client.get("/accounts/2fa/authenticate/").content.decode()
+    assert "Use a security key" not in page
+    assert 'form="logout-from-stage"' in page  # the way out stays: Cancel
+    give_passkey(staff, "desk key")
+    assert "Use a security key" in client.get("/accounts/2fa/authenticate/").content.decode()

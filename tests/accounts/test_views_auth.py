@@ -33,6 +33,12 @@ def test_the_sign_up_form_asks_for_labelled_username_email_and_password_twice(cl
     assert 'class="account-page account-entrance"' in body  # our frame, not allauth's bare page
 
 
+def test_the_sign_up_form_says_what_a_username_may_hold_before_the_first_try(client):
+    body = client.get("/accounts/signup/").content.decode()
+    assert '<div class="help" id="id_username_helptext">Letters a-z and A-Z, digits' in body
+    assert 'aria-describedby="id_username_helptext"' in body
+
+
 def test_signing_up_creates_the_account_and_signs_in(client):
     response = _sign_up(client)
     assert response.status_code == 302

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context, ratelimit
@@ -46,7 +48,7 @@ class AccountAdapter(DefaultAccountAdapter):
         """Usernames are public and unique, so sign-up must say when one is taken; what we can
         stop is using that answer to list accounts: after a few "taken" answers from one address,
         the form only says to wait (the `signup_username_taken` rate limit)."""
-        _ascii_username(username)
+        _check_characters(username)
         if username.lower() in RESERVED_USERNAMES:
             raise ValidationError(
                 f'"{username}" cannot be used: it would look like a role on this site. '
@@ -82,3 +84,20 @@ class AccountAdapter(DefaultAccountAdapter):
 # cohort, and letters from other scripts, full-width forms or combining accents let one account
 # pass for another ("аdmin" with a Cyrillic "а"). Checked at sign-up; the admin may still set any.
 _ascii_username = ASCIIUsernameValidator()
+
+
+def _check_characters(username: str) -> None:
+    """The rule, and the first character it refuses, by position and Unicode name: a look-alike
+    cannot be seen in the field ("аdmin" reads as "admin"), so the message must say which one."""
+    try:
+        _ascii_username(username)
+    except ValidationError:
+        for position, char in enumerate(username, start=1):
+            if not _ascii_username.regex.search(char):
+                name = unicodedata.name(char, f"U+{ord(char):04X}").lower()
+                raise ValidationError(
+                    f"A username holds only letters a-z and A-Z, digits and @ . + - _; character "
+                    f"{position} is not one of them: {name} (U+{ord(char):04X}).",
+                    code="invalid",
+                ) from None
+        raise

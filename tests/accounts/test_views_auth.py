@@ -215,8 +215,21 @@ def test_usernames_that_could_pass_for_another_are_refused(client, username):
     response = _sign_up(client, username=username)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "unaccented" in body
+    assert "holds only letters a-z and A-Z, digits and @ . + - _" in body
     assert not get_user_model().objects.filter(username=username).exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "said"),
+    [
+        ("\u0430dmin", "character 1 is not one of them: cyrillic small letter a (U+0430)"),
+        ("e\u0301lise", "character 2 is not one of them: combining acute accent (U+0301)"),
+        ("ada lovelace", "character 4 is not one of them: space (U+0020)"),
+    ],
+)
+def test_a_refused_username_names_the_character_it_cannot_hold(client, username, said):
+    """A look-alike cannot be seen in the field, so the message says which character it is."""
+    assert said in _sign_up(client, username=username).content.decode()
 
 
 @pytest.mark.parametrize("username", ["admin", "Administrator", "staff", "instructor", "root"])

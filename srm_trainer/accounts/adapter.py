@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from allauth.account import app_settings
@@ -84,6 +85,7 @@ class AccountAdapter(DefaultAccountAdapter):
 # cohort, and letters from other scripts, full-width forms or combining accents let one account
 # pass for another ("аdmin" with a Cyrillic "а"). Checked at sign-up; the admin may still set any.
 _ascii_username = ASCIIUsernameValidator()
+_ALLOWED = re.compile(ASCIIUsernameValidator.regex, re.ASCII)
 
 
 def _check_characters(username: str) -> None:
@@ -93,7 +95,7 @@ def _check_characters(username: str) -> None:
         _ascii_username(username)
     except ValidationError:
         for position, char in enumerate(username, start=1):
-            if not _ascii_username.regex.search(char):
+            if not _ALLOWED.search(char):
                 name = unicodedata.name(char, f"U+{ord(char):04X}").lower()
                 raise ValidationError(
                     f"A username holds only letters a-z and A-Z, digits and @ . + - _; character "

@@ -36,6 +36,12 @@ if limit_request_line > 8190:
 limit_request_fields = 100
 limit_request_field_size = 8190
 
+# Whether a request came over https is the app's decision alone (SECURE_PROXY_SSL_HEADER, set
+# when DJANGO_TRUST_X_FORWARDED_PROTO says a proxy sets the header). gunicorn's default believed
+# X-Forwarded-Proto, -Ssl and -Protocol from any client on 127.0.0.1 by itself, so behind a local
+# proxy that passes them on, a client on plain http could claim https whatever that setting said.
+secure_scheme_headers: dict[str, str] = {}
+
 # Access and error logs to standard output/error, for the process manager to collect.
 # The app logs each request itself (one JSON line with its id, user, client address, status
 # and time: srm_trainer/ops/), so gunicorn's own access line would only repeat it; turn it on

@@ -187,6 +187,7 @@ AUTHENTICATION_BACKENDS = [
 ACCOUNT_ADAPTER = "srm_trainer.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+ACCOUNT_FORMS = {"signup": "srm_trainer.accounts.forms.SignupForm"}  # says the username rule
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 # Mail the account's owner (when they gave an address) when its password, e-mail or

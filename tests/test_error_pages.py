@@ -93,3 +93,14 @@ def test_no_route_of_ours_takes_an_unbounded_integer():
     ]
     assert offenders == []
     assert IdConverter.regex == "[0-9]{1,18}"
+
+
+def test_a_request_django_refuses_gets_the_sites_own_400_page(client):
+    """Over 1,000 query parameters (DATA_UPLOAD_MAX_NUMBER_FIELDS), fits in a URL a proxy
+    accepts: Django's answer was a bare "Bad Request (400)" with no words and no way back."""
+    response = client.get("/search/?" + "a&" * 1500)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "This request could not be read" in body
+    assert 'href="/"' in body
+    assert "Content-Security-Policy" in response

@@ -1,6 +1,6 @@
 """Accounts are allauth's pages under /accounts/ (sign-in, sign-up, password reset, 2fa).
 
-Sign-in is allauth's view with a 429 status while locked out, and sign-up allauth's view
+Sign-in and its two-factor step are allauth's views with a 429 status while locked out, and sign-up allauth's view
 behind our rate limit (both listed first, so they win).
 The older URL names `login`, `logout` and `signup` stay as aliases at the same paths, so
 `{% url 'login' %}` keeps working; new code uses `account_login` and friends.
@@ -14,6 +14,7 @@ from srm_trainer.accounts import views
 urlpatterns = [
     path("login/", views.login, name="account_login"),
     path("signup/", views.signup, name="account_signup"),
+    path("2fa/authenticate/", views.mfa_authenticate, name="mfa_authenticate"),
     path("", include("allauth.urls")),
     path("login/", views.login, name="login"),
     path("logout/", account_views.logout, name="logout"),

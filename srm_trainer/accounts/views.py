@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from allauth.account.views import LoginView, SignupView
+from allauth.mfa.base.views import AuthenticateView
+from allauth.mfa.models import Authenticator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -16,15 +18,44 @@ class ThrottledLoginView(LoginView):
     same page with 429 and Retry-After lets scripts, proxies and monitoring see the lockout."""
 
     def form_invalid(self, form) -> HttpResponse:
-        response = super().form_invalid(form)
-        codes = {error.code for error in form.non_field_errors().as_data()}
-        if "too_many_login_attempts" in codes:
-            response.status_code = 429
-            response["Retry-After"] = str(LOCKED_OUT_RETRY_AFTER)
-        return response
+        return _as_lockout(form, super().form_invalid(form))
 
 
 login = ThrottledLoginView.as_view()
+
+
+class ThrottledMfaAuthenticateView(AuthenticateView):
+    """The second step (the authenticator code) counts wrong codes in the same `login_failed`
+    limit, and said so with a 200 too: the same 429 as the first step."""
+
+    def form_invalid(self, form) -> HttpResponse:
+        return _as_lockout(form, super().form_invalid(form))
+
+    def get_context_data(self, **kwargs) -> dict:
+        """allauth's page offers "Use a security key" whenever keys are a supported type; to
+        someone with none the browser then asks for a key the account never registered. The
+        page keeps its code form and its Cancel button either way."""
+        context = super().get_context_data(**kwargs)
+        has_key = Authenticator.objects.filter(
+            user=self.stage.login.user, type=Authenticator.Type.WEBAUTHN
+        ).exists()
+        if not has_key:
+            context["MFA_SUPPORTED_TYPES"] = [
+                kind for kind in context["MFA_SUPPORTED_TYPES"] if kind != "webauthn"
+            ]
+        return context
+
+
+mfa_authenticate = ThrottledMfaAuthenticateView.as_view()
+
+
+def _as_lockout(form, response: HttpResponse) -> HttpResponse:
+    """`response` with status 429 and Retry-After when `form` was refused for the lockout."""
+    codes = {error.code for errors in form.errors.as_data().values() for error in errors}
+    if "too_many_login_attempts" in codes:
+        response.status_code = 429
+        response["Retry-After"] = str(LOCKED_OUT_RETRY_AFTER)
+    return response
 
 
 def _too_many_sign_ups(request: HttpRequest, retry_after: int) -> HttpResponse:

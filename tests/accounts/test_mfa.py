@@ -18,7 +18,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from srm_trainer.accounts.middleware import mfa_required
-from tests.conftest import give_mfa
+from tests.conftest import give_mfa, give_passkey
 
 pytestmark = pytest.mark.django_db
 
@@ -205,6 +205,28 @@ def test_guessing_the_code_locks_the_second_step_too(client, staff, small_limits
     for n in range(per_user.amount):
         client.post("/accounts/2fa/authenticate/", {"code": f"{n:06d}"})
     refused = client.post("/accounts/2fa/authenticate/", {"code": _code(secret)})
-    assert refused.status_code == 200
+    # As the first step's lockout: a 429 that scripts, proxies and monitoring can see.
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "300"
     assert "Too many" in refused.content.decode()
     assert client.get("/admin/").status_code == 302
+
+
+def test_a_wrong_code_before_any_lockout_is_a_plain_200(client, staff):
+    give_mfa(staff)
+    client.post("/accounts/login/", {"login": "admin", "password": "a-long-passphrase-3"})
+    wrong = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+    assert wrong.status_code == 200
+    assert "Incorrect code" in wrong.content.decode()
+
+
+def test_the_code_step_offers_a_security_key_only_to_someone_who_has_one(client, staff):
+    """allauth offered "Use a security key" to everyone, and the browser then asked for a key
+    the account never registered."""
+    give_mfa(staff)
+    client.post("/accounts/login/", {"login": "admin", "password": "a-long-passphrase-3"})
+    page = client.get("/accounts/2fa/authenticate/").content.decode()
+    assert "Use a security key" not in page
+    assert 'form="logout-from-stage"' in page  # the way out stays: Cancel
+    give_passkey(staff, "desk key")
+    assert "Use a security key" in client.get("/accounts/2fa/authenticate/").content.decode()

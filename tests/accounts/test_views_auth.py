@@ -33,6 +33,12 @@ def test_the_sign_up_form_asks_for_labelled_username_email_and_password_twice(cl
     assert 'class="account-page account-entrance"' in body  # our frame, not allauth's bare page
 
 
+def test_the_sign_up_form_says_what_a_username_may_hold_before_the_first_try(client):
+    body = client.get("/accounts/signup/").content.decode()
+    assert '<div class="help" id="id_username_helptext">Letters a-z and A-Z, digits' in body
+    assert 'aria-describedby="id_username_helptext"' in body
+
+
 def test_signing_up_creates_the_account_and_signs_in(client):
     response = _sign_up(client)
     assert response.status_code == 302
@@ -171,3 +177,64 @@ def test_the_owner_is_told_by_mail_when_the_password_changes(learner_client, lea
     )
     assert [m.to for m in mail.outbox] == [["ada@example.com"]]
     assert "password" in mail.outbox[0].subject.lower()
+
+
+def test_an_email_address_too_long_to_keep_is_refused_not_cut(client):
+    """The address is kept in a 254-character column: allauth cut a longer one to fit, and the
+    account was made with an address that ends in the middle of its local part."""
+    address = "a" * 300 + "@example.com"
+    response = _sign_up(client, email=address)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "at most 254 characters" in body
+    assert "it has 312" in body
+    assert not get_user_model().objects.filter(username="newlearner").exists()
+
+
+def test_adding_an_email_address_too_long_to_keep_is_refused(signed_in, learner):
+    from allauth.account.models import EmailAddress
+
+    response = signed_in.post("/accounts/email/", {"action_add": "", "email": "b" * 250 + "@x.io"})
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.content.decode()
+    assert not EmailAddress.objects.filter(user=learner).exists()
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        "\u0430dmin",  # Cyrillic a: reads as "admin"
+        "ｌｅａｒｎｅｒ１",  # fullwidth: reads as "learner1"
+        "e\u0301lise",  # e + combining acute: reads as "élise"
+        "😀",
+    ],
+)
+def test_usernames_that_could_pass_for_another_are_refused(client, username):
+    """Usernames are shown to instructors and cohorts as who someone is: letters from other
+    scripts and look-alike forms let one account pass for another."""
+    response = _sign_up(client, username=username)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "holds only letters a-z and A-Z, digits and @ . + - _" in body
+    assert not get_user_model().objects.filter(username=username).exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "said"),
+    [
+        ("\u0430dmin", "character 1 is not one of them: cyrillic small letter a (U+0430)"),
+        ("e\u0301lise", "character 2 is not one of them: combining acute accent (U+0301)"),
+        ("ada lovelace", "character 4 is not one of them: space (U+0020)"),
+    ],
+)
+def test_a_refused_username_names_the_character_it_cannot_hold(client, username, said):
+    """A look-alike cannot be seen in the field, so the message says which character it is."""
+    assert said in _sign_up(client, username=username).content.decode()
+
+
+@pytest.mark.parametrize("username", ["admin", "Administrator", "staff", "instructor", "root"])
+def test_names_that_claim_a_role_are_kept_from_sign_up(client, username):
+    response = _sign_up(client, username=username)
+    assert response.status_code == 200
+    assert "cannot be used" in response.content.decode()
+    assert not get_user_model().objects.filter(username__iexact=username).exists()

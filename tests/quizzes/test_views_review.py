@@ -104,6 +104,18 @@ def test_the_home_page_shows_the_due_count(learner_client, missed):
     assert "1 question due for review now" in body
 
 
+def test_the_home_page_counts_several_due_questions_in_the_plural(learner_client, learner, missed):
+    """The count is worked out lazily; the page still says "questions" for more than one."""
+    review.card_record(
+        user=learner,
+        question=make_question("true_false", prompt="Second"),
+        correct=False,
+        now=timezone.now() - timedelta(hours=1),
+    )
+    body = learner_client.get("/").content.decode()
+    assert "2 questions due for review now" in body
+
+
 def test_the_review_page_has_a_fixed_query_count(learner_client, learner, missed):
     def count() -> int:
         with CaptureQueriesContext(connection) as ctx:

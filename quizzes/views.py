@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
+from lessons import reading_order
 from lessons.models import Level
 from quizzes import attempts, exam, hooks, review
 from quizzes.forms import AnswerForm
@@ -543,6 +544,9 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
             learner_key=_learner_key(request),
         )
         left = attempts.attempts_left(attempt.quiz, used)
+    next_module = None
+    if viewing is None and attempt.passed and attempt.quiz.module_id is not None:
+        next_module = reading_order.visible_to(request.user).module_after(attempt.quiz.module_id)
     return render(
         request,
         "quizzes/result.html",
@@ -554,6 +558,7 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
             "can_retry": viewing is None and left != 0,
             "viewing": viewing,
             "by_module": by_module,
+            "next_module": next_module,
         },
     )
 

@@ -419,6 +419,9 @@ def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     url = reverse("quizzes:take", args=[attempt.pk]) + f"?q={target}"
     if not request.htmx:
         return redirect(url)
+    if target != position and status == "Answer saved.":
+        # Shown beside the next question's own controls: say whose answer it was.
+        status = f"Your answer to question {position} is saved."
     response = render(
         request,
         "quizzes/take.html#attempt",

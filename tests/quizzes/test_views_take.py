@@ -211,6 +211,22 @@ def test_without_javascript_an_answer_redirects_to_the_next_question(learner_cli
     assert "Right." not in body and "Not right." not in body and q1.explanation not in body
 
 
+def test_save_and_next_says_which_question_was_saved(learner_client):
+    """The next question's status line is beside its own, empty controls: a bare "Answer
+    saved." there read as if that question had been answered."""
+    quiz = make_quiz(make_question("true_false"), make_question("true_false"), feedback="end")
+    attempt = start(learner_client, quiz)
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "next", "answer": "false"},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert "Question 2 of 2" in body
+    assert ">Your answer to question 1 is saved.</p>" in body
+    assert "Answer saved." not in body
+
+
 def test_autosave_stores_the_answer_and_answers_with_a_status(learner_client, quiz):
     attempt = start(learner_client, quiz)
     q = question_at(attempt, 1)

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -192,7 +192,8 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
         Quiz.objects.visible_to(request.user)
         .select_related("module")
         .annotate(question_count=Count("entries"))
-        .order_by("module__order", "order", "slug")
+        # Course order, then what spans modules (the final exam); SQLite sorts NULL first.
+        .order_by(F("module__order").asc(nulls_last=True), "order", "slug")
     )
     owner = _owner_filter(request)
     mine = {}

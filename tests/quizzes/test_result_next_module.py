@@ -33,6 +33,8 @@ def test_passing_a_module_quiz_links_to_the_next_module(client, learner, two_mod
     _, second, quiz = two_modules
     body = _result(client, learner, quiz, right=True)
     assert f'href="{second.get_absolute_url()}">Next module: Identity</a>' in body
+    # the way on is the main button; trying again is the other
+    assert 'class="button button-secondary">Try again</button>' in body
 
 
 def test_no_next_module_link_before_passing_or_after_the_last_module(client, learner, two_modules):

@@ -260,6 +260,30 @@ def test_bad_input_gets_a_message_not_a_500(learner_client):
     assert response.status_code == 200  # clamped to the last question, error shown
 
 
+def test_checking_with_nothing_chosen_is_said_in_the_status_region(learner_client):
+    """The swap puts the focus on the question's heading; the refusal beside the controls was
+    read by nobody. The page's status region now says it."""
+    quiz = make_quiz(make_question("true_false"), feedback="immediate")
+    attempt = start(learner_client, quiz)
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "check"},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert '<p id="live-status" hx-swap-oob="innerHTML">Not checked: Choose true or false.</p>' in (
+        body
+    )
+    assert not Answer.objects.exists()
+    # a good answer's swap empties it (its verdict takes the focus): the refusal is over
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "check", "answer": "true"},
+        headers={"HX-Request": "true"},
+    )
+    assert '<p id="live-status" hx-swap-oob="innerHTML"></p>' in response.content.decode()
+
+
 def test_an_ordering_question_is_answered_with_position_selects(learner_client):
     quiz = make_quiz(make_question("ordering"))
     attempt = start(learner_client, quiz)

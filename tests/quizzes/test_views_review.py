@@ -73,6 +73,16 @@ def test_bad_input_is_a_message(learner_client, missed):
     assert ReviewCard.objects.get().reviews == 1
 
 
+def test_an_empty_answer_is_said_in_the_status_region(learner_client, missed):
+    """The swap focuses the question's heading; the refusal beside the controls was not read."""
+    response = learner_client.post(
+        reverse("quizzes:review-answer", args=[missed.pk]), {}, headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert '<p id="live-status" hx-swap-oob="innerHTML">Not checked: Choose true or false.' in body
+    assert ReviewCard.objects.get().reviews == 1
+
+
 def test_another_learners_card_is_not_found(client, other_learner, missed):
     client.force_login(other_learner)
     assert (

@@ -61,7 +61,7 @@ def my_certificate(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("certificates:mine")
     else:
-        form = NameForm(initial={"name": request.user.get_full_name() or request.user.username})
+        form = NameForm(initial={"name": request.user.get_full_name()})  # a username is no name
     return render(request, "certificates/issue.html", {"form": form, "course": course})
 
 

@@ -109,6 +109,14 @@ class Order:
         found = self._module_by_slug.get(slug)
         return copy.copy(found) if found is not None else None
 
+    def module_after(self, module_id: int):
+        """The module a learner reads after `module_id` (a copy), or None after the last one or
+        for a module this reader may not see: where a module quiz's result page sends them on."""
+        ids = [module.pk for module in self._modules]
+        if module_id not in ids or ids.index(module_id) + 1 == len(ids):
+            return None
+        return copy.copy(self._modules[ids.index(module_id) + 1])
+
     @cached_property
     def _modules(self) -> tuple:
         from lessons.models import Module

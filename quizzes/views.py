@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
+from lessons import reading_order
 from lessons.models import Level
 from quizzes import attempts, exam, hooks, review
 from quizzes.forms import AnswerForm
@@ -191,7 +192,8 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
         Quiz.objects.visible_to(request.user)
         .select_related("module")
         .annotate(question_count=Count("entries"))
-        .order_by("module__order", "order", "slug")
+        # Course order, then what spans modules (the final exam); SQLite sorts NULL first.
+        .order_by(F("module__order").asc(nulls_last=True), "order", "slug")
     )
     owner = _owner_filter(request)
     mine = {}
@@ -418,6 +420,9 @@ def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     url = reverse("quizzes:take", args=[attempt.pk]) + f"?q={target}"
     if not request.htmx:
         return redirect(url)
+    if target != position and status == "Answer saved.":
+        # Shown beside the next question's own controls: say whose answer it was.
+        status = f"Your answer to question {position} is saved."
     response = render(
         request,
         "quizzes/take.html#attempt",
@@ -543,6 +548,9 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
             learner_key=_learner_key(request),
         )
         left = attempts.attempts_left(attempt.quiz, used)
+    next_module = None
+    if viewing is None and attempt.passed and attempt.quiz.module_id is not None:
+        next_module = reading_order.visible_to(request.user).module_after(attempt.quiz.module_id)
     return render(
         request,
         "quizzes/result.html",
@@ -554,6 +562,7 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
             "can_retry": viewing is None and left != 0,
             "viewing": viewing,
             "by_module": by_module,
+            "next_module": next_module,
         },
     )
 

@@ -83,6 +83,18 @@ def test_before_the_course_is_complete_no_certificate_is_issued(client, learner,
         issuing.issue(user=learner, name="Ada Lovelace")
 
 
+def test_without_a_name_on_the_account_the_name_box_starts_empty(client, finished):
+    """The username is not a name, and the verification page is public: one click on "Issue"
+    would print it there for good."""
+    client.force_login(finished)
+    form = client.get("/progress/certificate/").content.decode()
+    assert 'name="name"' in form
+    assert f'value="{finished.username}"' not in form
+    refused = client.post("/progress/certificate/", {"name": ""})
+    assert "Write the name to print on the certificate." in refused.content.decode()
+    assert not Certificate.objects.exists()
+
+
 def test_a_learner_who_completed_the_course_names_and_gets_the_certificate(client, finished):
     learner = finished
     learner.first_name, learner.last_name = "Ada", "Lovelace"

@@ -207,3 +207,21 @@ def test_teach_sees_every_question_the_rules_could_draw(course):
 
     pool = quiz_questions(course["quiz"])
     assert len(pool) == 18 and all(q.category.startswith("bank-") for q in pool)
+
+
+def test_a_quiz_drawn_from_several_modules_is_not_called_a_mixed_review(client, course):
+    """The quiz list and the quiz page name what a quiz covers above its title: the final exam
+    is drawn from every module, not a mixed review of one bank."""
+    quiz = course["quiz"]
+    for url in (quiz.get_absolute_url(), "/quizzes/"):
+        body = client.get(url).content.decode()
+        assert "Mixed review" not in body
+        assert "Several modules" in body
+
+
+def test_the_quiz_list_puts_the_module_quizzes_first_and_the_exam_after_them(client, course):
+    """In course order: a learner reads down the list from module 1 to the final exam (SQLite
+    sorted a quiz with no module first)."""
+    quiz = make_quiz(module=course["modules"][0], title="Quiz of the first module")
+    body = client.get("/quizzes/").content.decode()
+    assert body.index(quiz.title) < body.index(course["quiz"].title)

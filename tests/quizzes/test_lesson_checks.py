@@ -134,6 +134,11 @@ def test_a_prediction_without_a_decision_asks_again_and_keeps_nothing(
     assert "Choose what AWS decides." in body
     assert "Allowed" not in body
     assert not KnowledgeCheck.objects.exists()
+    # the refusal is said in the page's status region, and the button keeps the focus
+    assert '<p id="live-status" hx-swap-oob="innerHTML">Not checked: Choose what AWS decides.' in (
+        body
+    )
+    assert '<button type="submit" class="button" autofocus>Check my prediction</button>' in body
 
 
 def test_the_first_prediction_is_the_one_that_counts(learner_client, learner, lesson, scenario):
@@ -219,6 +224,9 @@ def test_an_empty_answer_is_asked_again(learner_client, lesson, question):
     body = learner_client.post(check_url(question, lesson), {}, headers=HTMX).content.decode()
     assert 'class="field-error"' in body and "Right." not in body
     assert not KnowledgeCheck.objects.exists()
+    # the swap lost the focus and said nothing: now the status region says why
+    assert '<p id="live-status" hx-swap-oob="innerHTML">Not checked: ' in body
+    assert '<button type="submit" class="button" autofocus>Check answer</button>' in body
 
 
 def test_only_a_question_the_lesson_places_can_be_answered_there(client, lesson, question):

@@ -123,3 +123,18 @@ def test_an_unknown_module_is_reported_and_everything_shown(learner_client, two_
     body = body.decode()
     assert "There is no module “networking”: showing every module." in body
     assert "5 questions due now." in body
+
+
+def test_the_sitting_count_does_not_promise_more_questions_than_are_due(
+    learner_client, two_modules
+):
+    """Five due and a sitting of twenty: after one answer the page said "1 of 20 answered in
+    this sitting", as if nineteen more were coming."""
+    everything = two_modules["questions"]["a"] + two_modules["questions"]["b"]
+    body = learner_client.get(reverse("quizzes:review")).content.decode()
+    [question] = _shown(body, everything)
+    _answer(learner_client, question)
+    body = learner_client.get(reverse("quizzes:review")).content.decode()
+    assert "4 questions due now." in body
+    assert "1 of 20" not in body
+    assert "1 answered in this sitting, which pauses after 20." in body

@@ -73,6 +73,16 @@ def test_bad_input_is_a_message(learner_client, missed):
     assert ReviewCard.objects.get().reviews == 1
 
 
+def test_an_empty_answer_is_said_in_the_status_region(learner_client, missed):
+    """The swap focuses the question's heading; the refusal beside the controls was not read."""
+    response = learner_client.post(
+        reverse("quizzes:review-answer", args=[missed.pk]), {}, headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert '<p id="live-status" hx-swap-oob="innerHTML">Not checked: Choose true or false.' in body
+    assert ReviewCard.objects.get().reviews == 1
+
+
 def test_another_learners_card_is_not_found(client, other_learner, missed):
     client.force_login(other_learner)
     assert (
@@ -102,6 +112,18 @@ def test_review_answer_is_post_only(learner_client, missed):
 def test_the_home_page_shows_the_due_count(learner_client, missed):
     body = learner_client.get("/").content.decode()
     assert "1 question due for review now" in body
+
+
+def test_the_home_page_counts_several_due_questions_in_the_plural(learner_client, learner, missed):
+    """The count is worked out lazily; the page still says "questions" for more than one."""
+    review.card_record(
+        user=learner,
+        question=make_question("true_false", prompt="Second"),
+        correct=False,
+        now=timezone.now() - timedelta(hours=1),
+    )
+    body = learner_client.get("/").content.decode()
+    assert "2 questions due for review now" in body
 
 
 def test_the_review_page_has_a_fixed_query_count(learner_client, learner, missed):

@@ -211,6 +211,22 @@ def test_without_javascript_an_answer_redirects_to_the_next_question(learner_cli
     assert "Right." not in body and "Not right." not in body and q1.explanation not in body
 
 
+def test_save_and_next_says_which_question_was_saved(learner_client):
+    """The next question's status line is beside its own, empty controls: a bare "Answer
+    saved." there read as if that question had been answered."""
+    quiz = make_quiz(make_question("true_false"), make_question("true_false"), feedback="end")
+    attempt = start(learner_client, quiz)
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "next", "answer": "false"},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert "Question 2 of 2" in body
+    assert ">Your answer to question 1 is saved.</p>" in body
+    assert "Answer saved." not in body
+
+
 def test_autosave_stores_the_answer_and_answers_with_a_status(learner_client, quiz):
     attempt = start(learner_client, quiz)
     q = question_at(attempt, 1)
@@ -242,6 +258,30 @@ def test_bad_input_gets_a_message_not_a_500(learner_client):
         reverse("quizzes:answer", args=[attempt.pk, 99]), {"choice": "<script>"}
     )
     assert response.status_code == 200  # clamped to the last question, error shown
+
+
+def test_checking_with_nothing_chosen_is_said_in_the_status_region(learner_client):
+    """The swap puts the focus on the question's heading; the refusal beside the controls was
+    read by nobody. The page's status region now says it."""
+    quiz = make_quiz(make_question("true_false"), feedback="immediate")
+    attempt = start(learner_client, quiz)
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "check"},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert '<p id="live-status" hx-swap-oob="innerHTML">Not checked: Choose true or false.</p>' in (
+        body
+    )
+    assert not Answer.objects.exists()
+    # a good answer's swap empties it (its verdict takes the focus): the refusal is over
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "check", "answer": "true"},
+        headers={"HX-Request": "true"},
+    )
+    assert '<p id="live-status" hx-swap-oob="innerHTML"></p>' in response.content.decode()
 
 
 def test_an_ordering_question_is_answered_with_position_selects(learner_client):

@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
+from srm_trainer.netlab.flow import FLOW_KEYS
 from srm_trainer.netlab.vpc import MAX_NACL_RULES, MAX_SG_RULES
 
 MAX_BODY_BYTES = 64 * 1024
@@ -24,15 +25,9 @@ MAX_PERMALINK_CHARS = 8_000
 MAX_JSON_CHARS = 60_000
 NACL_FIELDS = ("rule", "protocol", "ports", "cidr", "action")
 SG_FIELDS = ("protocol", "ports", "peer")
-FLOW_FIELDS = (
-    "source",
-    "destination",
-    "protocol",
-    "port",
-    "source_port",
-    "target",
-    "target_source_port",
-)  # the last two: hidden inputs, kept as the case gave them
+# Every key a flow may give: the last two (a load balancer's target) ride in hidden inputs,
+# kept as the case gave them.
+FLOW_FIELDS = FLOW_KEYS
 FLOW_NUMBERS = ("port", "source_port", "target_source_port")
 
 

@@ -113,19 +113,16 @@ class _End:
 # --- parsing the flow ---------------------------------------------------------------------
 
 
+# Every key a flow may give (FORMAT.md); the lab's form carries each (netlab/state.py).
+FLOW_KEYS = ("source", "destination", "protocol", "port", "source_port", "target",
+             "target_source_port")  # fmt: skip
+
+
 def parse_flow(raw: Any, path: str = "flow") -> Flow:
     f.obj(
         raw,
         path,
-        allowed=(
-            "source",
-            "destination",
-            "protocol",
-            "port",
-            "source_port",
-            "target",
-            "target_source_port",
-        ),  # fmt: skip
+        allowed=FLOW_KEYS,
         required=("source", "destination", "protocol"),
     )
     protocol = f.string(raw["protocol"], f"{path}.protocol", choices=("tcp", "udp", "icmp"))

@@ -121,10 +121,13 @@ def policy_editor(scope, name: str):
     return scope.get_by_role("textbox", name=name, exact=True).and_(scope.locator(".cm-content"))
 
 
-def open_the_reply_path(page) -> None:
-    """In the network lab's starting example, add the outbound network ACL rule its replies
-    lack (110: ports 1024-65535 to anywhere), then leave the field so the trace runs again."""
+def open_the_reply_path(page, protocol: str | None = None) -> None:
+    """In the network lab's starting example (or "forgotten-ephemeral-ports"), add the outbound
+    network ACL rule its replies lack (110: ports 1024-65535 to anywhere, for `protocol` if
+    given), then leave the field so the trace runs again."""
     page.locator("#nacl-0-outbound-1-rule").fill("110")
+    if protocol:
+        page.locator("#nacl-0-outbound-1-protocol").select_option(protocol)
     page.locator("#nacl-0-outbound-1-ports").fill("1024-65535")
     page.locator("#nacl-0-outbound-1-cidr").fill("0.0.0.0/0")
     page.locator("#nacl-0-outbound-1-cidr").press("Tab")

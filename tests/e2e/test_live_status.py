@@ -9,7 +9,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.journeys import IDENTITY_EDITOR, policy_editor, settled
+from tests.e2e.journeys import IDENTITY_EDITOR, open_the_reply_path, policy_editor, settled
 
 pytestmark = pytest.mark.e2e
 
@@ -45,12 +45,7 @@ class Region:
 def test_the_network_lab_says_the_new_verdict(page):
     page.goto("/lab/network/?preset=forgotten-ephemeral-ports")
     region = Region(page, "#result")
-    number = page.get_by_label("Network ACL public-nacl, outbound rule row 2, Rule #")
-    number.fill("110")
-    page.locator("#nacl-0-outbound-1-protocol").select_option("tcp")
-    page.locator("#nacl-0-outbound-1-ports").fill("1024-65535")
-    page.locator("#nacl-0-outbound-1-cidr").fill("0.0.0.0/0")
-    page.locator("#nacl-0-outbound-1-cidr").press("Tab")
+    open_the_reply_path(page, protocol="tcp")
     region.says("Request allowed, reply allowed.")
 
 

@@ -24,12 +24,7 @@ def test_fix_the_forgotten_ephemeral_ports_and_share_the_link(page, browser, bas
     page.locator("#result").scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / "network-lab.png"), caret="initial")
 
-    number = page.get_by_label("Network ACL public-nacl, outbound rule row 2, Rule #")
-    number.fill("110")
-    page.locator("#nacl-0-outbound-1-protocol").select_option("tcp")
-    page.locator("#nacl-0-outbound-1-ports").fill("1024-65535")
-    page.locator("#nacl-0-outbound-1-cidr").fill("0.0.0.0/0")
-    page.locator("#nacl-0-outbound-1-cidr").press("Tab")
+    open_the_reply_path(page, protocol="tcp")
     expect(result.locator(".verdict").nth(1)).to_have_text("Reply allowed")
     expect(result.locator(".netlab-outcome")).to_contain_text("Reply allowed")
     settled(page)

@@ -41,9 +41,24 @@ RESERVED_USERNAMES = frozenset(
 )
 
 
+LOGGED_IN = "account/messages/logged_in.txt"  # allauth's
+SIGNED_UP = "account/messages/signed_up.txt"  # ours, in its place right after sign-up
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request: HttpRequest) -> str:
         return client_ip(request)
+
+    def post_login(self, request: HttpRequest, user, **kwargs):
+        """After sign-up allauth signs the new account in and said "Successfully signed in as
+        …", as if the learner had come back: `add_message` below welcomes them instead."""
+        request.signed_up = bool(kwargs.get("signup"))  # type: ignore[attr-defined]
+        return super().post_login(request, user, **kwargs)
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs) -> None:
+        if message_template == LOGGED_IN and getattr(request, "signed_up", False):
+            message_template = SIGNED_UP
+        super().add_message(request, level, message_template, *args, **kwargs)
 
     def clean_username(self, username: str, shallow: bool = False) -> str:
         """Usernames are public and unique, so sign-up must say when one is taken; what we can

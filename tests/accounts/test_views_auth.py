@@ -43,7 +43,14 @@ def test_signing_up_creates_the_account_and_signs_in(client):
     response = _sign_up(client)
     assert response.status_code == 302
     assert get_user_model().objects.filter(username="newlearner").exists()
-    assert "Signed in as </span><strong>newlearner</strong>" in client.get("/").content.decode()
+    page = client.get("/").content.decode()
+    assert "Signed in as </span><strong>newlearner</strong>" in page
+    # welcomed as new, not "Successfully signed in as newlearner." as if coming back
+    assert "Welcome, newlearner: your account is ready, and you are signed in." in page
+    assert "Successfully signed in" not in page
+    client.post("/accounts/logout/")
+    client.post("/accounts/login/", {"login": "newlearner", "password": PASSWORD})
+    assert "Successfully signed in as newlearner." in client.get("/").content.decode()
 
 
 def test_sign_up_errors_are_shown_next_to_the_field(client):

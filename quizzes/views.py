@@ -332,7 +332,10 @@ def _take_context(
 def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     if _expired(request, attempt) or attempt.is_submitted:
-        return redirect("quizzes:result", pk=attempt.pk)
+        # With htmx (the question links) the browser goes to the result as a page of its own:
+        # a redirect followed by htmx drew the result inside the question, at the question's URL.
+        url = reverse("quizzes:result", args=[attempt.pk])
+        return HttpResponseClientRedirect(url) if wants_partial(request) else redirect(url)
     position = _position(request, attempt, request.GET.get("q"))
     outline = attempts.attempt_outline(attempt, position)
     pending = _pending_form(request, attempt, position, outline)

@@ -303,3 +303,15 @@ def test_a_report_closes_at_most_a_bounded_number_per_view_latest_started_first(
     still_open = Attempt.objects.filter(submitted_at__isnull=True)
     assert list(still_open.values_list("pk", flat=True)) == [started[0].pk]
     assert in_scope.expire(timed.pk, now=now) == 1 and not still_open.exists()
+
+
+def test_a_question_link_followed_after_the_time_is_up_goes_to_the_result_page(
+    learner_client, expired
+):
+    """The question links are htmx GETs that swap the question and push its address: after
+    the deadline the result page was drawn inside the question, the address left at ?q=2."""
+    response = learner_client.get(
+        reverse("quizzes:take", args=[expired.pk]) + "?q=2", headers={"HX-Request": "true"}
+    )
+    assert response["HX-Redirect"] == reverse("quizzes:result", args=[expired.pk])
+    assert response.content == b""

@@ -286,3 +286,18 @@ def test_the_window_ignores_attempts_before_joining(owner, quiz, other_learner):
     services.cohort_join(cohort=cohort, user=other_learner, now=at(hours=2))
     assert _cell(cohort, other_learner).status == gradebook.NOT_STARTED
     assert not gradebook.counted_attempts(cohort).exists()
+
+
+def test_the_home_page_says_a_due_time_in_the_learners_zone_and_names_it(
+    cohort, owner, learner, client
+):
+    """A deadline read in another zone than it was meant is a missed deadline: the time is the
+    learner's (their browser's zone) and says which zone it is, as the quiz clock does."""
+    from datetime import UTC, datetime
+
+    quiz = make_quiz(make_question(), title="Timed", published=True)
+    due = datetime(2031, 6, 1, 12, 0, tzinfo=UTC)
+    services.assignment_create(cohort=cohort, quiz=quiz, due_at=due, by=owner)
+    client.force_login(learner)
+    client.cookies["tz"] = "Asia/Tokyo"
+    assert "Due 1 Jun 2031, 21:00 (Asia/Tokyo)" in client.get("/").content.decode()

@@ -3,6 +3,8 @@ calls a form or a service. Every page works without JavaScript; htmx only swaps 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -141,7 +143,7 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _entries_shown(request: HttpRequest, quiz: Quiz) -> list:
+def _entries_shown(request: HttpRequest, quiz: Quiz) -> Sequence[QuizQuestion]:
     """The quiz's entries as its page lists them, each with what the list says of it."""
     entries = list(
         quiz.entries.select_related("question__scenario")

@@ -1,4 +1,4 @@
-"""Course progress: per module, lessons read, the module's quiz passed and review items
+"""Course progress: per module, lessons completed, the module's quiz passed and review items
 mastered; overall, modules complete, the final exam and the certificate.
 
 Everything is aggregated with a fixed number of queries (for a signed-in learner: the kept
@@ -7,14 +7,14 @@ published modules have drafts, quizzes, knowledge checks, review cards, certific
 the number of lessons, completions, attempts, checks or review cards; asserted in
 tests/certificates/), and no lesson row is read: the lessons per module, their scenarios and
 `::: check` markers come from the kept reading order (counted once per version of the course),
-the lessons read from the counts kept per module as completions are written
+the lessons completed from the counts kept per module as completions are written
 (`lessons.models.ModuleCompletions`). The home page and "My progress" (`/progress/`) share it.
 
 The rules live in three functions, so each is decided once:
 - `module_parts`: what a module's progress is made of. Knowledge checks in lessons (scenarios
   predicted first, `::: check` questions) are one part: answered of offered, shown, not required.
 - `module_complete`: a module is complete when every required part is done: all its published
-  lessons read and, if it has a published quiz, a passed attempt at one of them. Review items
+  lessons completed and, if it has a published quiz, a passed attempt at one of them. Review items
   mastered are shown but never required (the queue never empties for good).
 - `certificate_ready`: the course is complete, and the certificate can be issued, when every
   module is complete **and** the final exam is passed.
@@ -139,7 +139,7 @@ def module_parts(
     label, done/total and whether completion requires it. Knowledge checks (answered of
     offered) are practice, so shown but not required; a module offering none has no such part."""
     read, total = lessons
-    parts = [Part("lessons", "Lessons read", read, total)]
+    parts = [Part("lessons", "Lessons completed", read, total)]
     if quizzes:
         parts.append(Part("quiz", "Quiz passed", int(any(q["passed"] for q in quizzes)), 1))
     answered, offered = checks

@@ -67,7 +67,7 @@ GRADEBOOK_HEADER = [
     "latest %",
     "attempts",
     "time spent (s)",
-    "lessons read",
+    "lessons completed",
     "lessons assigned",
 ]
 

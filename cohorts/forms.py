@@ -1,5 +1,6 @@
 """Forms for cohorts. Dates are typed in the person's own time zone (the browser's, which the
-timezone middleware activates), with the browser's date-and-time picker where it has one."""
+timezone middleware activates; the site's when it reports none), with the browser's
+date-and-time picker where it has one; each date's label names that zone."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from lessons.models import Lesson
+from lessons.timezones import zone_name
 from quizzes.menus import QuizChoiceField
 from quizzes.models import Quiz
 from srm_trainer.once import field as once_field
@@ -17,6 +19,16 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _name_the_zone(form: forms.Form, *names: str) -> None:
+    """Each typed time's label says the zone it is read in, as shown times do ("Due
+    (Asia/Tokyo)"): an instructor typing a deadline in one zone that is read in another sets
+    it hours off."""
+    zone = zone_name()
+    for name in names:
+        if name in form.fields:
+            form.fields[name].label = f"{form.fields[name].label} ({zone})"
 
 
 def _passed(when, was=None) -> bool:
@@ -97,6 +109,7 @@ class AssignmentForm(forms.Form):
         )
         if editing:
             del self.fields["quiz"]
+        _name_the_zone(self, "opens_at", "due_at")
 
     def clean(self):
         data = super().clean()
@@ -127,6 +140,7 @@ class ExtensionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["learner"].queryset = learners
         self.fields["learner"].label_from_instance = lambda user: user.get_username()
+        _name_the_zone(self, "due_at")
 
     def clean_due_at(self):
         due = self.cleaned_data["due_at"]

@@ -11,18 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.urls import reverse
-from django.utils import formats, timezone
 
 from cohorts.access import cohorts_for_instructor
 from cohorts.gradebook import counted_attempts
 from cohorts.models import Assignment
+from lessons.timezones import zoned
 from quizzes.hooks import Viewing
 from srm_trainer.prepared import PreparedQuery
-
-
-def _when(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "j M Y, H:i")
-
 
 # Asked on every start, answer and submit of a signed-in learner: its SQL compiled once.
 _ASSIGNED = PreparedQuery(
@@ -45,7 +40,7 @@ def assignment_gate(*, action: str, quiz, user_id: int, now: datetime) -> str | 
         return None
     waiting = [a.opens_at for a in assignments if not a.is_closed() and a.opens_at]
     if waiting:
-        return f"This quiz is assigned to your cohort and opens on {_when(min(waiting))}."
+        return f"This quiz is assigned to your cohort and opens on {zoned(min(waiting))}."
     return (
         "Your instructor has closed this assignment, so its quiz can no longer be started "
         "or submitted."

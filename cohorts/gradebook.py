@@ -1,5 +1,5 @@
 """The numbers of a cohort: which attempts count for an assignment, and per learner and
-assignment the best and latest score, attempts, time spent, status and lessons read.
+assignment the best and latest score, attempts, time spent, status and lessons completed.
 
 Every function here costs a fixed number of queries, whatever the number of learners and
 attempts: rows are fetched in bulk and combined in Python.

@@ -5,10 +5,11 @@ no query for it: the cookie comes with every request."""
 from __future__ import annotations
 
 import zoneinfo
+from datetime import datetime
 from urllib.parse import unquote
 
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import formats, timezone
 
 COOKIE = "tz"
 SESSION_KEY = "time_zone"
@@ -24,6 +25,21 @@ def valid_zone(name: str) -> str:
     except (ValueError, zoneinfo.ZoneInfoNotFoundError):
         return ""
     return name
+
+
+def zone_name() -> str:
+    """The zone times are shown and typed in for this request: the reader's, or the site's."""
+    return timezone.get_current_timezone_name()
+
+
+def zoned(moment: datetime | None, fmt: str = "j M Y, H:i") -> str:
+    """`moment` on the reader's clock, with the zone named: "1 Jun 2031, 21:00 (Asia/Tokyo)".
+    A time read in another zone than it is shown in is an hour or a day wrong, so every page
+    (learner's or instructor's) and message says it this one way ({{ x|zoned }} in templates,
+    lessons/templatetags/zoned.py). No time (None, or a missing variable's "") is ""."""
+    if not moment:
+        return ""
+    return f"{formats.date_format(timezone.localtime(moment), fmt)} ({zone_name()})"
 
 
 def learner_zone(request: HttpRequest) -> str:

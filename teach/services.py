@@ -14,11 +14,11 @@ from datetime import datetime
 from django.db import router, transaction
 from django.db.models import Count, Max, Q
 from django.db.models.deletion import Collector, ProtectedError
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from lessons.models import Source
+from lessons.timezones import zoned
 from quizzes import exam
 from quizzes.attempts import QUESTION_COLUMNS, question_from, usable
 from quizzes.entries import (
@@ -59,7 +59,7 @@ class EditedElsewhere(TeachError):
         if saved_at is None:
             message = f"This {name} was deleted after you opened this page, so nothing was saved."
         else:
-            at = timezone.localtime(saved_at).strftime("%H:%M:%S")
+            at = zoned(saved_at, "H:i:s")
             message = (
                 f"This {name} was saved somewhere else (another tab, or another instructor) at "
                 f"{at}, after you opened this page, so nothing was saved here: your changes are "

@@ -35,10 +35,10 @@ def course(shared_course, db):
 
 
 def test_module_complete_needs_every_required_part():
-    lessons = Part("lessons", "Lessons read", 2, 2)
+    lessons = Part("lessons", "Lessons completed", 2, 2)
     assert module_complete([lessons, Part("quiz", "Quiz passed", 1, 1)])
     assert not module_complete([lessons, Part("quiz", "Quiz passed", 0, 1)])
-    assert not module_complete([Part("lessons", "Lessons read", 1, 2)])
+    assert not module_complete([Part("lessons", "Lessons completed", 1, 2)])
     # review items are shown, never required
     assert module_complete([lessons, Part("review", "Mastered", 0, 5, required=False)])
     assert not module_complete([Part("review", "Mastered", 0, 0, required=False)])

@@ -47,7 +47,7 @@ def test_my_progress_shows_each_module_and_what_is_left(client, learner, course)
     client.force_login(learner)
     read_all(learner, course)
     body = client.get("/progress/").content.decode()
-    assert "2 of 2 lessons read" in body and "1 of 1 lesson read" in body
+    assert "2 of 2 lessons completed" in body and "1 of 1 lesson completed" in body
     assert "Quiz not passed yet" in body
     assert "Module complete" in body  # the module without a quiz
     assert "pass the final exam" in body.lower()
@@ -58,7 +58,7 @@ def test_my_progress_works_for_an_anonymous_learner(client, course):
     lesson = course["lessons"][course["modules"][1].pk][0]
     client.post(lesson.get_absolute_url() + "complete/")
     body = client.get("/progress/").content.decode()
-    assert "1 of 1 lesson read" in body
+    assert "1 of 1 lesson completed" in body
 
 
 def test_the_home_page_shows_quiz_and_review_per_module(client, learner, course):

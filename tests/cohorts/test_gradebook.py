@@ -319,6 +319,27 @@ def test_the_gradebook_page_shows_each_learner(cohort, co_instructor, klass):
     assert "grace" not in page
 
 
+def test_lessons_marked_complete_are_called_completed_wherever_they_are_counted(
+    cohort, owner, learner, klass
+):
+    """What is counted is a lesson the learner marked complete (nothing watches the reading),
+    so the instructor's pages, the CSV and the learner's home say "completed", as the lesson's
+    button and the course's progress do; "read" on one page and "done" on another left an
+    instructor wondering whether they were two counts."""
+    teacher = client_for(owner)
+    gradebook_page = teacher.get(cohort.get_absolute_url()).content.decode()
+    assert '<th scope="col">Lessons completed</th>' in gradebook_page
+    learner_url = reverse("teach_cohorts:learner", args=[cohort.pk, learner.pk])
+    learner_page = teacher.get(learner_url).content.decode()
+    assert "1 of 2 assigned lessons completed" in learner_page
+    assert "Lessons to read: 1 of 2 completed." in learner_page
+    assert "lessons completed" in exports.GRADEBOOK_HEADER
+    home = client_for(learner).get("/").content.decode()
+    assert '<span class="badge badge-right">Completed</span>' in home
+    for page in (gradebook_page, learner_page, home):
+        assert "lessons read" not in page.lower() and ">Read<" not in page
+
+
 def test_the_instructor_drills_down_to_an_attempt_as_the_learner_saw_it(cohort, owner, klass):
     first, _ = klass["ada"]
     client = client_for(owner)

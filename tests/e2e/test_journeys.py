@@ -33,7 +33,7 @@ def test_sign_up_read_the_first_lesson_mark_it_complete_and_see_progress(page):
     expect(page.get_by_role("button", name="Mark as not done")).to_be_focused()
     settled(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Learn").press("Enter")
-    expect(page.get_by_text("1 of 3 lessons done").first).to_be_visible()
+    expect(page.get_by_text("1 of 3 lessons completed").first).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("^Continue: "))).to_be_visible()
     assert lesson_title
     assert_accessible(page)

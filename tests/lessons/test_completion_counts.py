@@ -225,7 +225,7 @@ def test_a_learners_home_reads_the_kept_counts_once_and_never_a_stale_one(
         body = learner_client.get("/").content.decode()
     reads = [q["sql"] for q in queries if "lessons_modulecompletions" in q["sql"]]
     assert len(reads) == 1, reads
-    assert "1 of 2 lessons done" in body
+    assert "1 of 2 lessons completed" in body
     published = reading_order.published()
     assert progress.done_published(learner, published) == {course["one"].pk: 1}
     progress.mark_complete(user=learner, lesson=course["c"])

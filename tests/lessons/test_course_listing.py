@@ -85,7 +85,7 @@ def test_a_page_marks_the_lessons_the_learner_completed(learner_client, learner,
     LessonProgress.objects.create(user=learner, lesson=done, completed_at=timezone.now())
     first = learner_client.get("/learn/long/").content.decode()
     assert "Completed" not in first
-    assert "1 of 120 lessons done" in first  # the module's count covers every page
+    assert "1 of 120 lessons completed" in first  # the module's count covers every page
     second = learner_client.get("/learn/long/?page=2").content.decode()
     assert second.count('<span class="done-mark">Completed</span>') == 1
 
@@ -114,8 +114,8 @@ def test_home_shows_each_modules_count_and_continues_after_the_last_lesson_read(
             user=learner, lesson=lesson, completed_at=now - timezone.timedelta(minutes=minutes)
         )
     body = learner_client.get(reverse("home")).content.decode()
-    assert "2 of 3 lessons done" in body
-    assert "1 of 2 lessons done" in body
+    assert "2 of 3 lessons completed" in body
+    assert "1 of 2 lessons completed" in body
     assert f"Continue: {lessons[4].title}" in body
     # The last lesson of the course read: "Continue" wraps round to the first gap.
     LessonProgress.objects.create(user=learner, lesson=lessons[4], completed_at=now)

@@ -162,7 +162,7 @@ def test_progress_belongs_to_one_learner(client, learner, other_learner, course)
     )
     client.force_login(other_learner)
     body = client.get("/learn/one/").content.decode()
-    assert "0 of 2 lessons done" in body
+    assert "0 of 2 lessons completed" in body
 
 
 def test_home_shows_progress_and_continues_after_the_last_completed_lesson(
@@ -172,7 +172,7 @@ def test_home_shows_progress_and_continues_after_the_last_completed_lesson(
         user=learner, lesson=course["a"], completed_at="2026-01-01T00:00:00Z"
     )
     body = learner_client.get("/").content.decode()
-    assert "1 of 2 lessons done" in body
+    assert "1 of 2 lessons completed" in body
     assert "Continue: Lesson B" in body
     LessonProgress.objects.create(
         user=learner, lesson=course["b"], completed_at="2026-01-02T00:00:00Z"
@@ -202,13 +202,13 @@ def test_home_draws_each_learners_own_module_cards(client, learner, other_learne
         assert "Quiz passed" in passed and "Quiz not passed yet" not in passed
         assert "Quiz not passed yet" in failed and "Quiz passed" not in failed
         assert passed.count("Module complete") == 2 and failed.count("Module complete") == 1
-        assert "2 of 2 lessons done" in passed and "2 of 2 lessons done" in failed
+        assert "2 of 2 lessons completed" in passed and "2 of 2 lessons completed" in failed
     take(built["quiz"], other_learner, right=True)
     now_passed = home(other_learner)
     assert "Quiz not passed yet" not in now_passed and now_passed.count("Module complete") == 2
     client.logout()
     anonymous = client.get("/").content.decode()
-    assert "2 lessons<" in anonymous and "lessons done" not in anonymous
+    assert "2 lessons<" in anonymous and "lessons completed" not in anonymous
 
 
 def test_a_lesson_shows_its_scenarios_with_readable_policies(client, course):

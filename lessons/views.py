@@ -160,7 +160,7 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
 
 @require_POST
 def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
-    """Mark a lesson done (or not done again); htmx swaps the button, a plain form redirects.
+    """Mark a lesson completed (or not completed again); htmx swaps the button, a plain form redirects.
     Anonymous learners may too: their session keeps it until they sign up."""
     lesson = lesson_for(request, module_slug, lesson_slug)
     done = request.POST.get("done", "true") != "false"

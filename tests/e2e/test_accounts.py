@@ -24,7 +24,7 @@ def test_anonymous_work_is_carried_over_at_sign_up(page, live_server):
     page.get_by_role("button", name="Mark lesson complete").press("Enter")
     expect(page.locator("#progress")).to_contain_text("Lesson completed.")
     # Focus stays in the progress box (on the button now offered), not the page's top.
-    expect(page.get_by_role("button", name="Mark as not done")).to_be_focused()
+    expect(page.get_by_role("button", name="Mark as not completed")).to_be_focused()
 
     page.locator("#progress").get_by_role("link", name="Create an account").click()
     fill_sign_up(page, "newton")

@@ -30,7 +30,7 @@ def test_sign_up_read_the_first_lesson_mark_it_complete_and_see_progress(page):
     assert_accessible(page)
     page.get_by_role("button", name="Mark lesson complete").press("Enter")
     expect(page.locator("#progress")).to_contain_text("Lesson completed.")
-    expect(page.get_by_role("button", name="Mark as not done")).to_be_focused()
+    expect(page.get_by_role("button", name="Mark as not completed")).to_be_focused()
     settled(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Learn").press("Enter")
     expect(page.get_by_text("1 of 3 lessons completed").first).to_be_visible()

@@ -105,7 +105,7 @@ def test_marking_a_lesson_complete_is_said_and_focus_stays_on_its_button(page):
     region = Region(page, "#progress")
     page.get_by_role("button", name="Mark lesson complete").press("Enter")
     region.says("Lesson completed. Well done.")
-    expect(page.get_by_role("button", name="Mark as not done")).to_be_focused()
+    expect(page.get_by_role("button", name="Mark as not completed")).to_be_focused()
 
 
 def test_moving_a_question_says_where_and_keeps_the_focus_on_it(staff_page):

@@ -117,7 +117,7 @@ def test_marking_a_lesson_says_so_in_the_pages_status_region(learner_client, cou
     undone = learner_client.post(
         "/learn/one/a/complete/", {"done": "false"}, headers={"HX-Request": "true"}
     )
-    assert said(undone) == "Lesson marked as not done."
+    assert said(undone) == "Lesson marked as not completed."
 
 
 def test_marking_complete_without_javascript_redirects_back(learner_client, learner, course):

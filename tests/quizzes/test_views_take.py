@@ -3,6 +3,7 @@ integrity (no key before it is earned) and fixed query counts."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import pytest
@@ -617,3 +618,15 @@ def test_each_position_shows_its_question_when_one_before_it_broke(learner_clien
     attempt.refresh_from_db()
     assert attempt.flagged == [shown[2]]
     assert "is broken and skipped" in caplog.text
+
+
+def test_the_quiz_page_lists_past_attempts_on_the_learners_clock_with_its_zone(
+    learner_client, quiz
+):
+    attempt = start(learner_client, quiz)
+    Attempt.objects.filter(pk=attempt.pk).update(
+        started_at=datetime(2031, 6, 1, 18, 0, tzinfo=UTC)  # 2 Jun, 03:00 in Tokyo
+    )
+    learner_client.cookies["tz"] = "Asia/Tokyo"
+    body = learner_client.get(reverse("quizzes:detail", args=[quiz.slug])).content.decode()
+    assert "<td>2 Jun 2031, 03:00 (Asia/Tokyo)</td>" in body

@@ -437,6 +437,9 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
         "/accounts/reauthenticate/code/confirm/",
         get=signed_in(Redirect("/accounts/reauthenticate/code/")),
         post=signed_in(Redirect("/accounts/reauthenticate/code/"))),
+    # "Your data": the download is one's own file.
+    "account_data": Case("/accounts/data/", get=signed_in(), post=405),
+    "account_data_download": Case("/accounts/data/download/", get=signed_in(), post=405),
     "account_email": Case("/accounts/email/", get=signed_in(),
                           post=signed_in(Redirect("/accounts/email/"))),
     "account_email_verification_sent": Case("/accounts/confirm-email/", get=200, post=405),

@@ -15,6 +15,8 @@ urlpatterns = [
     path("login/", views.login, name="account_login"),
     path("signup/", views.signup, name="account_signup"),
     path("2fa/authenticate/", views.mfa_authenticate, name="mfa_authenticate"),
+    path("data/", views.your_data, name="account_data"),
+    path("data/download/", views.data_download, name="account_data_download"),
     path("", include("allauth.urls")),
     path("login/", views.login, name="login"),
     path("logout/", account_views.logout, name="logout"),

@@ -1,13 +1,17 @@
-"""allauth's sign-in view answering 429 while locked out, and allauth's other 429 page."""
+"""allauth's sign-in view answering 429 while locked out, and allauth's other 429 page; the
+"Your data" pages (download everything: the logic is in export.py)."""
 
 from __future__ import annotations
 
 from allauth.account.views import LoginView, SignupView
 from allauth.mfa.base.views import AuthenticateView
 from allauth.mfa.models import Authenticator
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
+from srm_trainer.accounts import export
 from srm_trainer.ratelimit import rate_limited
 
 LOCKED_OUT_RETRY_AFTER = 300  # the longest `login_failed` window, in seconds
@@ -72,4 +76,30 @@ def too_many_requests(request: HttpRequest) -> HttpResponse:
     in the root URLconf): our page, and when to come back."""
     response = render(request, "429.html", status=429)
     response["Retry-After"] = "60"  # allauth's per-address limits count per minute
+    return response
+
+
+@require_safe
+@login_required
+def your_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "account/data.html")
+
+
+def _too_many_downloads(request: HttpRequest, retry_after: int) -> HttpResponse:
+    return render(
+        request, "429.html", {"retry_after": retry_after, "what": "downloads of your data"}
+    )
+
+
+@require_safe
+@login_required
+@rate_limited("export", _too_many_downloads)
+def data_download(request: HttpRequest) -> HttpResponse:
+    """Streamed as it is read (export.py says what bounds its cost)."""
+    response = StreamingHttpResponse(
+        export.export_chunks(request.user, absolute_url=request.build_absolute_uri),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export.filename(request.user)}"'
+    response["Cache-Control"] = "no-store"
     return response

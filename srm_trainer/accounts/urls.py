@@ -17,6 +17,7 @@ urlpatterns = [
     path("2fa/authenticate/", views.mfa_authenticate, name="mfa_authenticate"),
     path("data/", views.your_data, name="account_data"),
     path("data/download/", views.data_download, name="account_data_download"),
+    path("delete/", views.delete_account, name="account_delete"),
     path("", include("allauth.urls")),
     path("login/", views.login, name="login"),
     path("logout/", account_views.logout, name="logout"),

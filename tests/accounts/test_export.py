@@ -182,4 +182,4 @@ def test_the_account_pages_link_to_your_data(learner_client):
     page = learner_client.get(reverse("account_change_password")).content.decode()
     assert f'href="{reverse("account_data")}"' in page
     data_page = learner_client.get(reverse("account_data")).content.decode()
-    assert f'href="{URL}"' in data_page
+    assert f'href="{URL}"' in data_page and 'href="/accounts/delete/"' in data_page

@@ -135,6 +135,7 @@ def test_the_instructors_pages_still_open_after_a_learner_goes(
     # both learners in one cohort, so its gradebook counts two, then one
     cohort_services.cohort_join(cohort=ada.cohort, user=other_learner)
     assignment = ada.cohort.assignments.get()
+    type(assignment.quiz).objects.filter(pk=assignment.quiz_id).update(owner=turing)  # its stats
     teach = type(client)()
     sign_in(teach, turing)
     pages = [
@@ -144,6 +145,7 @@ def test_the_instructors_pages_still_open_after_a_learner_goes(
         f"/teach/cohorts/{ada.cohort.pk}/answers.csv",
         f"/teach/cohorts/{ada.cohort.pk}/quizzes/{assignment.quiz_id}/statistics/",
         f"/teach/cohorts/{ada.cohort.pk}/assignments/{assignment.pk}/",
+        f"/teach/quizzes/{assignment.quiz_id}/statistics/",
     ]
     before = {url: teach.get(url) for url in pages}
     assert {url: r.status_code for url, r in before.items()} == dict.fromkeys(pages, 200)

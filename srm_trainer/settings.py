@@ -275,6 +275,7 @@ RATE_LIMITS = {
     "signup": env_rate("RATE_LIMIT_SIGNUP", "20/600"),
     "join": env_rate("RATE_LIMIT_JOIN", "20/600"),  # cohort join codes typed or links opened
     "search": env_rate("RATE_LIMIT_SEARCH", "120/60"),  # live search sends ~1 a second of typing
+    "export": env_rate("RATE_LIMIT_EXPORT", "10/3600"),  # "Download my data" (signed in only)
 }
 # The ceiling for all anonymous clients of one address together (a classroom behind one NAT).
 RATE_LIMITS_PER_ADDRESS = {
@@ -285,6 +286,7 @@ RATE_LIMITS_PER_ADDRESS = {
     "signup": env_rate("RATE_LIMIT_SIGNUP_ADDRESS", "60/600"),
     "join": env_rate("RATE_LIMIT_JOIN_ADDRESS", "200/600"),
     "search": env_rate("RATE_LIMIT_SEARCH_ADDRESS", "1200/60"),
+    "export": env_rate("RATE_LIMIT_EXPORT_ADDRESS", "100/3600"),
 }
 
 # Secure defaults; production adds transport security on top.

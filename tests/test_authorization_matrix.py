@@ -437,6 +437,12 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
         "/accounts/reauthenticate/code/confirm/",
         get=signed_in(Redirect("/accounts/reauthenticate/code/")),
         post=signed_in(Redirect("/accounts/reauthenticate/code/"))),
+    # "Your data": the download is one's own file; closing the account is for learners (ada
+    # closes hers; grace typed ada's name, 400; instructors and staff are refused, 403).
+    "account_data": Case("/accounts/data/", get=signed_in(), post=405),
+    "account_data_download": Case("/accounts/data/download/", get=signed_in(), post=405),
+    "account_delete": Case("/accounts/delete/", get=signed_in(),
+                           post=(LOGIN, HOME, 400, 403, 403, 403), data={"username": "ada"}),
     "account_email": Case("/accounts/email/", get=signed_in(),
                           post=signed_in(Redirect("/accounts/email/"))),
     "account_email_verification_sent": Case("/accounts/confirm-email/", get=200, post=405),

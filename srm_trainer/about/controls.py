@@ -46,9 +46,11 @@ CONTROLS: tuple[Control, ...] = (
         SHARED,
         "Every page that shows an attempt, an answer or progress first checks that it belongs to "
         "the person asking; anyone else gets “not found”. Passwords are stored only as slow, "
-        "salted hashes.",
+        "salted hashes. Learners can download everything kept about them as one file, and "
+        "delete their account with all of it (“Your data”, in the account pages).",
         "Back up the database, test that a backup restores, and limit who can reach the "
-        "database server and its files.",
+        "database server and its files. A deleted account stays in your backups until they "
+        "expire: keep them no longer than you need.",
         "/learn/shared-responsibility/of-and-in-the-cloud/",
     ),
     Control(

@@ -1,8 +1,10 @@
-"""allauth's sign-up form, saying before the first try what a username may hold."""
+"""allauth's sign-up form, saying before the first try what a username may hold; the
+confirmation of closing an account."""
 
 from __future__ import annotations
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
 
 USERNAME_HELP = "Letters a-z and A-Z, digits and @ . + - _ only; up to 150 characters."
 
@@ -13,3 +15,28 @@ class SignupForm(AllauthSignupForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].help_text = USERNAME_HELP
+
+
+class CloseAccountForm(forms.Form):
+    """Typing one's username is a deliberate act a stray click or a remembered form is not."""
+
+    username = forms.CharField(
+        label="Type your username to confirm",
+        max_length=150,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["username"].help_text = f"Your username is {user.get_username()}."
+
+    def clean_username(self) -> str:
+        typed = self.cleaned_data["username"]
+        if typed != self.user.get_username():
+            raise forms.ValidationError(
+                "This is not your username; nothing was deleted. "
+                f"Type {self.user.get_username()} exactly."
+            )
+        return typed

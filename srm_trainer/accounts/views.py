@@ -1,13 +1,21 @@
-"""allauth's sign-in view answering 429 while locked out, and allauth's other 429 page."""
+"""allauth's sign-in view answering 429 while locked out, and allauth's other 429 page; the
+"Your data" pages (download everything, close the account: logic in export.py, closing.py)."""
 
 from __future__ import annotations
 
+from allauth.account.decorators import reauthentication_required
 from allauth.account.views import LoginView, SignupView
 from allauth.mfa.base.views import AuthenticateView
 from allauth.mfa.models import Authenticator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
 
+from srm_trainer.accounts import closing, export
+from srm_trainer.accounts.forms import CloseAccountForm
 from srm_trainer.ratelimit import rate_limited
 
 LOCKED_OUT_RETRY_AFTER = 300  # the longest `login_failed` window, in seconds
@@ -73,3 +81,65 @@ def too_many_requests(request: HttpRequest) -> HttpResponse:
     response = render(request, "429.html", status=429)
     response["Retry-After"] = "60"  # allauth's per-address limits count per minute
     return response
+
+
+@require_safe
+@login_required
+def your_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "account/data.html")
+
+
+def _too_many_downloads(request: HttpRequest, retry_after: int) -> HttpResponse:
+    return render(
+        request, "429.html", {"retry_after": retry_after, "what": "downloads of your data"}
+    )
+
+
+@require_safe
+@login_required
+@rate_limited("export", _too_many_downloads)
+def data_download(request: HttpRequest) -> StreamingHttpResponse:
+    """Streamed as it is read (export.py says what bounds its cost)."""
+    response = StreamingHttpResponse(
+        export.export_chunks(request.user, absolute_url=request.build_absolute_uri),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export.filename(request.user)}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    """Refused accounts are told why before being asked for their password: confirming it
+    would change nothing."""
+    reason = closing.refusal(request.user)
+    if reason:
+        status = 403 if request.method == "POST" else 200
+        return render(request, "account/delete.html", {"refusal": reason}, status=status)
+    return _delete_account_confirmed(request)
+
+
+@reauthentication_required
+def _delete_account_confirmed(request: HttpRequest) -> HttpResponse:
+    """allauth's reauthentication: without a password (or second factor) confirmed in the last
+    few minutes, allauth asks for it first, then comes back here (a POST is replayed)."""
+    if request.method != "POST":
+        form = CloseAccountForm(user=request.user)
+        return render(request, "account/delete.html", {"form": form})
+    form = CloseAccountForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(request, "account/delete.html", {"form": form}, status=400)
+    username = request.user.get_username()
+    try:
+        closing.close_account(request.user)
+    except closing.Refused as refused:
+        return render(request, "account/delete.html", {"refusal": str(refused)}, status=403)
+    logout(request)
+    messages.success(
+        request,
+        f"The account {username} is closed and everything kept about it is deleted. "
+        "Thank you for learning with us.",
+    )
+    return redirect("home")

@@ -152,8 +152,11 @@ LEARNER_ACCOUNT_PAGES = [
     "mfa_list_webauthn",
     "mfa_add_webauthn",
     "mfa_generate_recovery_codes",
+    "account_data",
+    "account_delete",
 ]
 INSTRUCTOR_ACCOUNT_PAGES = [
+    "account_delete",  # refused, with why
     "mfa_index",
     "mfa_deactivate_totp",
     "mfa_view_recovery_codes",

@@ -1,0 +1,125 @@
+"""Delete my account: who may close their own account, and closing it.
+
+Closing deletes the account and, through the foreign keys' CASCADE, everything kept about the
+learner (progress, knowledge checks, attempts and answers, review cards, cohort memberships and
+extensions, certificates, e-mail addresses, authenticators). What the security log
+(django-auditlog) kept about the account goes too: its sign-ins, refused codes, role changes and
+authenticators. One line stays, naming no one: account number N was closed by its owner, at
+this time. Entries the account made about course content (a former instructor's edits) stay in
+the content's history with no actor, address or e-mail.
+
+Staff, instructors and owners of cohorts are refused (`refusal`): their work belongs to the
+course and to other people's classes, and an administrator decides what becomes of it.
+"""
+
+from __future__ import annotations
+
+from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import ProtectedError, Q, RestrictedError
+from django.utils import timezone
+
+from cohorts.models import Cohort
+from srm_trainer.accounts.roles import is_instructor
+
+ACCOUNT_CLOSED = "account closed by its owner"
+# Fields that point at an account and stop a plain delete (PROTECT): `refusal` covers each.
+REFUSED_WHILE = {"cohorts.Cohort.owner": "owns a cohort"}
+
+ASK_AN_ADMINISTRATOR = "Ask one of the site's administrators"
+
+
+class Refused(Exception):
+    """The account cannot be closed here; the message says why and who can help."""
+
+
+def refusal(user) -> str | None:
+    """Why `user` cannot close their own account here, or None when they can."""
+    if user.is_staff or user.is_superuser:
+        return (
+            "Staff accounts are not closed from this page: what you did in the admin is part "
+            "of the site's record. " + ASK_AN_ADMINISTRATOR + " to close it for you "
+            "(a superuser, for an administrator's account)."
+        )
+    if is_instructor(user):
+        return (
+            "Instructor accounts are not closed from this page: your questions, quizzes and "
+            "cohorts are part of the course. " + ASK_AN_ADMINISTRATOR + " to hand your work "
+            "over and remove your instructor role; then you can close the account here."
+        )
+    owned = list(Cohort.objects.filter(owner=user).order_by("name").values_list("name", flat=True))
+    if owned:
+        names = ", ".join(f"“{name}”" for name in owned[:5]) + (" and more" if owned[5:] else "")
+        return (
+            f"You still own {len(owned)} cohort{'s' if len(owned) != 1 else ''} ({names}), "
+            "and the gradebooks of their learners would go with your account. Delete each cohort "
+            "first, or " + ASK_AN_ADMINISTRATOR[0].lower() + ASK_AN_ADMINISTRATOR[1:] + " for help."
+        )
+    return None
+
+
+def close_account(user) -> None:
+    """Delete `user` and what is kept about them, in one transaction; raises Refused (and
+    changes nothing) when `refusal` says no or something still holds on to the account."""
+    user_model = get_user_model()
+    pk = user.pk
+    try:
+        with transaction.atomic():
+            locked = user_model.objects.select_for_update().get(pk=pk)
+            reason = refusal(locked)
+            if reason:
+                raise Refused(reason)
+            _forget_in_audit_log(locked)
+            # The deletes are not audited one by one: each entry would name the account (and
+            # its actor, the account being deleted, would break the transaction at commit).
+            with disable_auditlog():
+                locked.delete()
+            _record_closure(pk)
+    except (ProtectedError, RestrictedError) as error:
+        raise Refused(
+            "Something on the site still depends on this account, so it was not closed. "
+            + ASK_AN_ADMINISTRATOR
+            + " for help."
+        ) from error
+
+
+def _forget_in_audit_log(user) -> None:
+    from allauth.mfa.models import Authenticator
+
+    user_type = ContentType.objects.get_for_model(type(user))
+    key_type = ContentType.objects.get_for_model(Authenticator)
+    keys = [str(pk) for pk in Authenticator.objects.filter(user=user).values_list("pk", flat=True)]
+    about_them = Q(content_type=user_type, object_pk=str(user.pk)) | Q(
+        content_type=key_type, actor=user
+    )
+    if keys:
+        about_them |= Q(content_type=key_type, object_pk__in=keys)
+    LogEntry.objects.filter(about_them).delete()
+    # Whatever else they did (a former instructor's content edits) stays, without them; the
+    # foreign key would clear `actor` but not the e-mail and address kept beside it.
+    LogEntry.objects.filter(actor=user).update(
+        actor=None, actor_email=None, remote_addr=None, remote_port=None
+    )
+
+
+def _record_closure(pk: int) -> None:
+    """One line in the security log with the account's number and nothing else. Written with
+    bulk_create so that no signal fills in the request's actor (the account just deleted) or
+    address."""
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                content_type=ContentType.objects.get_for_model(get_user_model()),
+                object_pk=str(pk),
+                object_id=pk,
+                object_repr=f"closed account #{pk}",
+                action=LogEntry.Action.DELETE,
+                changes_text=ACCOUNT_CLOSED,
+                additional_data={"event": ACCOUNT_CLOSED},
+                timestamp=timezone.now(),
+            )
+        ]
+    )

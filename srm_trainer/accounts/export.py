@@ -1,0 +1,363 @@
+"""Download my data: everything the site keeps about one account, as one JSON document.
+
+What goes in is decided field by field: `EXPORTED` names every field of every model that points
+at an account and the part of the document that holds its rows; `NOT_EXPORTED` names the
+few that are left out, and why. `tests/accounts/test_export.py` compares both with the models
+Django actually has, so a new model that points at an account cannot be added without saying
+where its rows go (or why they are not the account holder's data).
+
+Never in the document: the password's hash, an authenticator's secret (the TOTP seed, a
+security key's credential), recovery codes, session keys. Authenticators are listed by type
+and dates only (and a security key's own name, which its owner typed).
+
+Cost. The document is streamed (`export_chunks`): each list is read from the database in
+chunks (`iterator`), encoded and sent one row at a time, so the server holds one chunk of
+rows at a time, however long a learner's history. The number of queries is fixed per section
+(plus one per chunk of attempts). The one list that other people can make long is the
+security log (anyone may type a username and fail to sign in as it), so it holds the newest
+`SECURITY_EVENTS_CAP` entries and says how many older ones it left out. The view that serves
+it is rate-limited (`export` in settings.RATE_LIMITS).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from auditlog.models import LogEntry
+from django.contrib.admin.models import LogEntry as AdminLogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from certificates.models import Certificate
+from cohorts.models import Assignment, Cohort, Extension, Membership
+from lessons.models import KnowledgeCheck, LessonProgress, Profile, Scenario
+from quizzes.models import Answer, Attempt, Question, Quiz, ReviewCard
+
+FORMAT = "srm-trainer-export/1"
+SECURITY_EVENTS_CAP = 1000
+CHUNK = 200
+
+# "<app label>.<model>.<field>" of every field that points at an account -> the key of the
+# document that holds its rows ("security.events": the "events" list inside "security").
+EXPORTED = {
+    "account.EmailAddress.user": "email_addresses",
+    "auth.User_groups.user": "account",  # as "roles"
+    "auth.User_user_permissions.user": "account",  # as "permissions"
+    "lessons.Profile.user": "profile",
+    "lessons.LessonProgress.user": "lesson_progress",
+    "lessons.KnowledgeCheck.user": "knowledge_checks",
+    "quizzes.Attempt.user": "quiz_attempts",
+    "quizzes.ReviewCard.user": "review_cards",
+    "cohorts.Membership.user": "cohort_memberships",
+    "cohorts.Extension.user": "cohort_extensions",
+    "certificates.Certificate.user": "certificates",
+    "cohorts.Cohort.owner": "teaching.cohorts_owned",
+    "cohorts.Cohort_co_instructors.user": "teaching.cohorts_co_taught",
+    "cohorts.Assignment.created_by": "teaching.assignments_created",
+    "quizzes.Question.owner": "teaching.questions",
+    "quizzes.Quiz.owner": "teaching.quizzes",
+    "lessons.Scenario.owner": "teaching.scenarios",
+    "mfa.Authenticator.user": "security.authenticators",
+    "auditlog.LogEntry.actor": "security.events",
+    "admin.LogEntry.user": "security.admin_actions",
+}
+# The same kind of key -> why its rows are not in the document.
+NOT_EXPORTED = {
+    "lessons.ModuleCompletions.user": (
+        "a count of completed lessons per module, worked out from lesson_progress (exported)"
+    ),
+}
+
+
+def user_fields() -> set[str]:
+    """Every concrete field of every installed model (through tables too) that points at the
+    user model, as "<app label>.<model>.<field>"."""
+    from django.apps import apps
+
+    user_model = get_user_model()
+    found = set()
+    for model in apps.get_models(include_auto_created=True):
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is user_model:
+                found.add(f"{model._meta.label}.{field.name}")
+    return found
+
+
+def filename(user, now=None) -> str:
+    """srm-trainer-<username>-<date>.json: usernames hold only a-z, digits and @.+-_, which a
+    file name takes as they are."""
+    day = timezone.localdate(now or timezone.now())
+    return f"srm-trainer-{user.get_username()}-{day.isoformat()}.json"
+
+
+def export_data(user, *, absolute_url: Callable[[str], str] = str) -> dict[str, Any]:
+    """The whole document as one object (for tests and small callers; the view streams)."""
+    return json.loads("".join(export_chunks(user, absolute_url=absolute_url)))
+
+
+def export_chunks(user, *, absolute_url: Callable[[str], str] = str) -> Iterator[str]:
+    """The document as pieces of JSON text, one row at a time. `absolute_url` turns a path
+    into the address people outside the site use (the certificate's verification link)."""
+    return _encode(_document(user, absolute_url))
+
+
+class _Rows:
+    """A list in the document that is encoded row by row as it is read."""
+
+    def __init__(self, rows: Iterable[Any]) -> None:
+        self.rows = rows
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def _encode(value: Any, indent: str = "") -> Iterator[str]:
+    inner = indent + "  "
+    if isinstance(value, dict):
+        yield "{"
+        for index, (key, item) in enumerate(value.items()):
+            yield ("," if index else "") + f"\n{inner}{_dumps(key)}: "
+            yield from _encode(item, inner)
+        yield f"\n{indent}}}" if value else "}"
+    elif isinstance(value, _Rows):
+        yield "["
+        empty = True
+        for index, row in enumerate(value.rows):
+            empty = False
+            yield ("," if index else "") + f"\n{inner}{_dumps(row)}"
+        yield "]" if empty else f"\n{indent}]"
+    else:
+        yield _dumps(value)
+
+
+def _document(user, absolute_url: Callable[[str], str]) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "exported_at": timezone.now(),
+        "account": _account(user),
+        "email_addresses": _Rows(_email_addresses(user)),
+        "profile": _profile(user),
+        "lesson_progress": _Rows(_lesson_progress(user)),
+        "knowledge_checks": _Rows(_knowledge_checks(user)),
+        "quiz_attempts": _Rows(_attempts(user)),
+        "review_cards": _Rows(_review_cards(user)),
+        "cohort_memberships": _Rows(_memberships(user)),
+        "cohort_extensions": _Rows(_extensions(user)),
+        "certificates": _Rows(_certificates(user, absolute_url)),
+        "teaching": {
+            "cohorts_owned": _Rows(_cohorts(Cohort.objects.filter(owner=user))),
+            "cohorts_co_taught": _Rows(_cohorts(Cohort.objects.filter(co_instructors=user))),
+            "assignments_created": _Rows(_assignments(user)),
+            "questions": _Rows(_owned(Question.objects.filter(owner=user), "slug")),
+            "quizzes": _Rows(_owned(Quiz.objects.filter(owner=user), "slug", "title")),
+            "scenarios": _Rows(_owned(Scenario.objects.filter(owner=user), "slug", "title")),
+        },
+        "security": {
+            "authenticators": _Rows(_authenticators(user)),
+            "events": _Rows(_security_events(user)),
+            "events_left_out": _events_left_out(user),
+            "admin_actions": _Rows(_admin_actions(user)),
+        },
+    }
+
+
+def _account(user) -> dict[str, Any]:
+    return {
+        "username": user.get_username(),
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "date_joined": user.date_joined,
+        "last_login": user.last_login,
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+        "roles": list(user.groups.order_by("name").values_list("name", flat=True)),
+        "permissions": [
+            f"{app}.{codename}"
+            for app, codename in user.user_permissions.order_by(
+                "content_type__app_label", "codename"
+            ).values_list("content_type__app_label", "codename")
+        ],
+    }
+
+
+def _email_addresses(user) -> Iterator[dict]:
+    rows = EmailAddress.objects.filter(user=user).order_by("email")
+    for email, verified, primary in rows.values_list("email", "verified", "primary"):
+        yield {"email": email, "verified": verified, "primary": primary}
+
+
+def _profile(user) -> dict | None:
+    zone = Profile.objects.filter(user=user).values_list("time_zone", flat=True).first()
+    return None if zone is None else {"time_zone": zone}
+
+
+def _lesson_progress(user) -> Iterator[dict]:
+    rows = LessonProgress.objects.filter(user=user).order_by("completed_at", "pk")
+    for module, lesson, title, at in rows.values_list(
+        "lesson__module__slug", "lesson__slug", "lesson__title", "completed_at"
+    ).iterator(chunk_size=CHUNK):
+        yield {"module": module, "lesson": lesson, "title": title, "completed_at": at}
+
+
+def _knowledge_checks(user) -> Iterator[dict]:
+    rows = KnowledgeCheck.objects.filter(user=user).order_by("answered_at", "pk")
+    fields = ("kind", "ref", "response", "score", "correct", "tries", "answered_at")
+    for values in rows.values_list("lesson__module__slug", "lesson__slug", *fields).iterator(
+        chunk_size=CHUNK
+    ):
+        module, lesson, *rest = values
+        yield {"module": module, "lesson": lesson, **dict(zip(fields, rest, strict=True))}
+
+
+def _attempts(user) -> Iterator[dict]:
+    answers = Answer.objects.select_related("question").order_by("pk")
+    rows = (
+        Attempt.objects.filter(user=user)
+        .select_related("quiz")
+        .prefetch_related(Prefetch("answers", queryset=answers))
+        .order_by("started_at", "pk")
+    )
+    for attempt in rows.iterator(chunk_size=CHUNK):
+        yield {
+            "quiz": attempt.quiz.slug,
+            "quiz_title": attempt.quiz.title,
+            "started_at": attempt.started_at,
+            "deadline": attempt.deadline,
+            "submitted_at": attempt.submitted_at,
+            "score": attempt.score,
+            "passed": attempt.passed,
+            "flagged_questions": attempt.flagged,
+            "answers": [
+                {
+                    "question": answer.question.slug,
+                    "response": answer.response,
+                    "score": answer.score,
+                    "correct": answer.correct,
+                    "credit": answer.credit,
+                    "tries": answer.tries,
+                    "certainty": answer.certainty,
+                    "feedback": answer.feedback,
+                    "saved_at": answer.saved_at,
+                    "graded_at": answer.graded_at,
+                }
+                for answer in attempt.answers.all()
+            ],
+        }
+
+
+def _review_cards(user) -> Iterator[dict]:
+    rows = ReviewCard.objects.filter(user=user).order_by("due", "pk")
+    fields = ("due", "reviews", "lapses", "last_reviewed_at", "card")
+    for slug, *rest in rows.values_list("question__slug", *fields).iterator(chunk_size=CHUNK):
+        yield {"question": slug, **dict(zip(fields, rest, strict=True))}
+
+
+def _memberships(user) -> Iterator[dict]:
+    rows = Membership.objects.filter(user=user).order_by("joined_at", "pk")
+    for name, joined in rows.values_list("cohort__name", "joined_at"):
+        yield {"cohort": name, "joined_at": joined}
+
+
+def _extensions(user) -> Iterator[dict]:
+    rows = Extension.objects.filter(user=user).order_by("due_at", "pk")
+    for cohort, quiz, due in rows.values_list(
+        "assignment__cohort__name", "assignment__quiz__slug", "due_at"
+    ):
+        yield {"cohort": cohort, "quiz": quiz, "due_at": due}
+
+
+def _certificates(user, absolute_url: Callable[[str], str]) -> Iterator[dict]:
+    for certificate in Certificate.objects.filter(user=user).order_by("issued_at", "pk"):
+        path = reverse("certificates:verify", args=[certificate.code])
+        yield {
+            "course": certificate.course,
+            "course_title": certificate.course_title,
+            "name": certificate.name,
+            "issued_at": certificate.issued_at,
+            "code": certificate.code,
+            "verification_link": absolute_url(path),
+        }
+
+
+def _cohorts(rows) -> Iterator[dict]:
+    for name, created in rows.order_by("created_at", "pk").values_list("name", "created_at"):
+        yield {"cohort": name, "created_at": created}
+
+
+def _assignments(user) -> Iterator[dict]:
+    rows = Assignment.objects.filter(created_by=user).order_by("created_at", "pk")
+    for cohort, quiz, created in rows.values_list("cohort__name", "quiz__slug", "created_at"):
+        yield {"cohort": cohort, "quiz": quiz, "created_at": created}
+
+
+def _owned(rows, *fields: str) -> Iterator[dict]:
+    for values in rows.order_by("pk").values_list(*fields).iterator(chunk_size=CHUNK):
+        yield dict(zip(fields, values, strict=True))
+
+
+def _authenticators(user) -> Iterator[dict]:
+    """Type and dates; a security key's name, read alone from its data. Nothing else of
+    `data`, which holds the secrets."""
+    for key in Authenticator.objects.filter(user=user).order_by("created_at", "pk"):
+        row = {"type": key.type, "created_at": key.created_at, "last_used_at": key.last_used_at}
+        if key.type == Authenticator.Type.WEBAUTHN and isinstance(key.data, dict):
+            row["name"] = str(key.data.get("name") or "")
+        yield row
+
+
+def _events_query(user):
+    """The security log's entries about this account, or done while signed in as it."""
+    user_type = ContentType.objects.get_for_model(get_user_model())
+    return LogEntry.objects.filter(
+        Q(content_type=user_type, object_pk=str(user.pk)) | Q(actor=user)
+    )
+
+
+def _security_events(user) -> Iterator[dict]:
+    """The newest entries first. What changed is given for changes to the account and its
+    authenticators (its roles; an authenticator's type); a change to course content it made
+    says only what was changed, not the content."""
+    own = {
+        ContentType.objects.get_for_model(get_user_model()).pk,
+        ContentType.objects.get_for_model(Authenticator).pk,
+    }
+    rows = (
+        _events_query(user)
+        .select_related("content_type")
+        .order_by("-timestamp", "-pk")[:SECURITY_EVENTS_CAP]
+    )
+    for entry in rows:
+        extra = entry.additional_data if isinstance(entry.additional_data, dict) else {}
+        yield {
+            "at": entry.timestamp,
+            "action": entry.get_action_display(),
+            "event": extra.get("event") or entry.changes_text or "",
+            "about": f"{entry.content_type.app_label}.{entry.content_type.model}",
+            "object": entry.object_repr,
+            "changes": entry.changes if entry.content_type_id in own else None,
+            "address": entry.remote_addr,
+            "browser": extra.get("user_agent", ""),
+        }
+
+
+def _events_left_out(user) -> int:
+    return max(0, _events_query(user).count() - SECURITY_EVENTS_CAP)
+
+
+def _admin_actions(user) -> Iterator[dict]:
+    rows = AdminLogEntry.objects.filter(user=user).order_by("action_time", "pk")
+    for at, flag, what, message in rows.values_list(
+        "action_time", "action_flag", "object_repr", "change_message"
+    ).iterator(chunk_size=CHUNK):
+        yield {"at": at, "action": flag, "object": what, "message": message}

@@ -1,0 +1,257 @@
+"""'Delete my account': who may, the password asked again, and what goes and what stays."""
+
+from __future__ import annotations
+
+import pytest
+from auditlog.models import LogEntry
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import models
+from django.db.models import Q
+
+from cohorts import services as cohort_services
+from srm_trainer.accounts import closing, export
+from srm_trainer.accounts.closing import REFUSED_WHILE
+from srm_trainer.accounts.roles import ADMINISTRATORS
+from tests.accounts.history import give_history, teacher
+from tests.conftest import give_mfa, sign_in
+
+pytestmark = pytest.mark.django_db
+
+URL = "/accounts/delete/"
+
+
+def _rows_of(user_pk: int) -> dict[str, int]:
+    """How many rows of each model in export's registry point at the account."""
+    counts = {}
+    for key in [*export.EXPORTED, *export.NOT_EXPORTED]:
+        label, field = key.rsplit(".", 1)
+        model = apps.get_model(label)
+        counts[key] = model._default_manager.filter(**{f"{field}_id": user_pk}).count()
+    return counts
+
+
+def _mentions(text: str):
+    return LogEntry.objects.filter(
+        Q(object_repr__contains=text)
+        | Q(actor_email__contains=text)
+        | Q(changes_text__contains=text)
+        | Q(changes__icontains=text)
+        | Q(additional_data__icontains=text)
+    )
+
+
+@pytest.fixture
+def histories(learner, other_learner):
+    turing = teacher()
+    return give_history(learner, "ada", teacher=turing), give_history(
+        other_learner, "grace", teacher=turing
+    )
+
+
+def test_every_field_that_points_at_an_account_lets_it_be_deleted():
+    """Deleting an account takes its rows (CASCADE) or forgets it in them (SET_NULL); a field
+    that would stop the delete (PROTECT) must be one `closing.refusal` checks first."""
+    from django.apps import apps
+
+    user_model = get_user_model()
+    for model in apps.get_models(include_auto_created=True):
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is user_model:
+                key = f"{model._meta.label}.{field.name}"
+                on_delete = field.remote_field.on_delete
+                assert on_delete in (models.CASCADE, models.SET_NULL) or key in REFUSED_WHILE, key
+
+
+def test_the_page_says_what_goes_and_what_stays(signed_in):
+    page = signed_in.get(URL).content.decode()
+    assert "verification links stop working" in page
+    assert "cohort memberships" in page and "quiz attempt" in page
+    assert "What stays" in page and "no name, no address" in page
+    assert '<label for="id_username">Type your username to confirm</label>' in page
+    assert 'name="csrfmiddlewaretoken"' in page
+    assert '<button type="submit" class="button button-danger">' in page
+
+
+def test_deleting_removes_the_learners_rows_and_leaves_others_intact(
+    signed_in, histories, learner, other_learner
+):
+    ada, grace = histories
+    ada_pk = learner.pk
+    graces_before = _rows_of(other_learner.pk)
+    assert all(_rows_of(ada_pk)[key] for key in ("quizzes.Attempt.user", "mfa.Authenticator.user"))
+
+    response = signed_in.post(URL, {"username": "ada"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert not get_user_model().objects.filter(pk=ada_pk).exists()
+    assert set(_rows_of(ada_pk).values()) == {0}
+    assert _rows_of(other_learner.pk) == graces_before
+    # signed out, and told so on the home page
+    home = signed_in.get("/").content.decode()
+    assert "The account ada is closed" in home
+    assert signed_in.get("/accounts/data/")["Location"].startswith("/accounts/login/")
+    # the certificate's public link no longer vouches for it; grace's still does
+    assert signed_in.get(f"/certificates/{ada.certificate.code}/").status_code == 404
+    assert signed_in.get(f"/certificates/{grace.certificate.code}/").status_code == 200
+
+
+def test_the_security_log_keeps_one_line_without_a_name(signed_in, histories, learner, staff):
+    from django.contrib.contenttypes.models import ContentType
+
+    from lessons.models import Lesson
+
+    ada_pk = learner.pk
+    # something ada changed as a former instructor, with her e-mail and address
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Lesson),
+        object_pk="1",
+        object_repr="A lesson",
+        action=LogEntry.Action.UPDATE,
+        actor=learner,
+        actor_email="ada@example.com",
+        remote_addr="203.0.113.9",
+    )
+    graces = _mentions("grace").count()
+    assert _mentions("ada").exists() and graces
+
+    assert signed_in.post(URL, {"username": "ada"}).status_code == 302
+    assert not _mentions("ada").exists()
+    assert not LogEntry.objects.filter(remote_addr="203.0.113.9", object_repr="ada").exists()
+    (closed,) = LogEntry.objects.filter(changes_text=closing.ACCOUNT_CLOSED)
+    assert (closed.object_pk, closed.actor_id, closed.remote_addr) == (str(ada_pk), None, None)
+    assert closed.object_repr == f"closed account #{ada_pk}"
+    (edit,) = LogEntry.objects.filter(object_repr="A lesson")
+    assert (edit.actor_id, edit.actor_email, edit.remote_addr) == (None, None, None)
+    assert _mentions("grace").count() == graces
+
+
+def test_the_instructors_pages_still_open_after_a_learner_goes(
+    client, signed_in, histories, other_learner
+):
+    ada, grace = histories
+    turing = ada.cohort.owner
+    give_mfa(turing)
+    # both learners in one cohort, so its gradebook counts two, then one
+    cohort_services.cohort_join(cohort=ada.cohort, user=other_learner)
+    assignment = ada.cohort.assignments.get()
+    type(assignment.quiz).objects.filter(pk=assignment.quiz_id).update(owner=turing)  # its stats
+    teach = type(client)()
+    sign_in(teach, turing)
+    pages = [
+        f"/teach/cohorts/{ada.cohort.pk}/",
+        f"/teach/cohorts/{ada.cohort.pk}/people/",
+        f"/teach/cohorts/{ada.cohort.pk}/gradebook.csv",
+        f"/teach/cohorts/{ada.cohort.pk}/answers.csv",
+        f"/teach/cohorts/{ada.cohort.pk}/quizzes/{assignment.quiz_id}/statistics/",
+        f"/teach/cohorts/{ada.cohort.pk}/assignments/{assignment.pk}/",
+        f"/teach/quizzes/{assignment.quiz_id}/statistics/",
+    ]
+    before = {url: teach.get(url) for url in pages}
+    assert {url: r.status_code for url, r in before.items()} == dict.fromkeys(pages, 200)
+    gradebook = b"".join(before[pages[2]].streaming_content).decode()
+    assert "ada" in gradebook and "grace" in gradebook
+
+    assert signed_in.post(URL, {"username": "ada"}).status_code == 302
+    after = {url: teach.get(url) for url in pages}
+    assert {url: r.status_code for url, r in after.items()} == dict.fromkeys(pages, 200)
+    gradebook = b"".join(after[pages[2]].streaming_content).decode()
+    assert "ada" not in gradebook and "grace" in gradebook
+
+
+def test_a_wrong_username_deletes_nothing_and_says_so(signed_in, learner):
+    response = signed_in.post(URL, {"username": "ad"})
+    assert response.status_code == 400
+    assert "This is not your username; nothing was deleted." in response.content.decode()
+    assert get_user_model().objects.filter(pk=learner.pk).exists()
+
+
+def test_the_password_is_asked_again_before_the_page_opens(client, learner):
+    sign_in(client, learner)  # signed in long ago: no recent confirmation
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/?next=%2Faccounts%2Fdelete%2F")
+    response = client.post(URL, {"username": "ada"})
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert get_user_model().objects.filter(pk=learner.pk).exists()
+    # a wrong password does not let it through
+    wrong = client.post("/accounts/reauthenticate/?next=/accounts/delete/", {"password": "no"})
+    assert wrong.status_code == 200
+    assert get_user_model().objects.filter(pk=learner.pk).exists()
+
+
+def test_the_confirmed_password_lets_the_delete_through(client, learner):
+    sign_in(client, learner)
+    client.get(URL)
+    response = client.post(
+        "/accounts/reauthenticate/?next=/accounts/delete/", {"password": "a-long-passphrase-1"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/accounts/delete/"
+    assert client.get(URL).status_code == 200
+    assert client.post(URL, {"username": "ada"})["Location"] == "/"
+    assert not get_user_model().objects.filter(pk=learner.pk).exists()
+
+
+def _refused(role: str, learner):
+    if role == "staff":
+        learner.is_staff = True
+        learner.save()
+        learner.groups.add(Group.objects.get(name=ADMINISTRATORS))
+    elif role == "superuser":
+        learner.is_staff = learner.is_superuser = True
+        learner.save()
+    elif role == "instructor":
+        from srm_trainer.accounts.roles import set_instructor
+
+        set_instructor(user=learner, instructor=True)
+    else:  # a former instructor who still owns a cohort
+        cohort_services.cohort_create(owner=learner, name="Old class")
+    give_mfa(learner)
+
+
+@pytest.mark.parametrize(
+    ("role", "says"),
+    [
+        ("staff", "Staff accounts are not closed from this page"),
+        ("superuser", "Staff accounts are not closed from this page"),
+        ("instructor", "Instructor accounts are not closed from this page"),
+        ("cohort owner", "You still own 1 cohort (“Old class”)"),
+    ],
+)
+def test_staff_instructors_and_cohort_owners_are_refused_and_told_why(role, says, client, learner):
+    _refused(role, learner)
+    sign_in(client, learner)  # no recent password: the refusal comes before asking for it
+    page = client.get(URL)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert says in text and "administrators" in text
+    assert 'name="username"' not in text  # no form to fill in
+    response = client.post(URL, {"username": "ada"})
+    assert response.status_code == 403 and says in response.content.decode()
+    assert get_user_model().objects.filter(pk=learner.pk).exists()
+
+
+def test_a_refusal_found_inside_the_transaction_changes_nothing(learner, monkeypatch):
+    """A cohort made between the page and the delete: the foreign key's PROTECT stops it, and
+    the account keeps its security log too."""
+    from srm_trainer.accounts import audit
+
+    audit.record_sign_in(request=None, user=learner)
+    cohort_services.cohort_create(owner=learner, name="Made meanwhile")
+    monkeypatch.setattr(closing, "refusal", lambda user: None)
+    with pytest.raises(closing.Refused, match="still depends on this account"):
+        closing.close_account(learner)
+    assert get_user_model().objects.filter(pk=learner.pk).exists()
+    assert LogEntry.objects.filter(object_repr="ada", changes_text="signed in").exists()
+
+
+def test_a_delete_sent_before_the_password_was_confirmed_goes_through_after_it(client, learner):
+    """allauth keeps the POST while it asks for the password, then sends it on: the person
+    had typed their username and pressed Delete; confirming the password completes it."""
+    sign_in(client, learner)
+    asked = client.post(URL, {"username": "ada"})
+    assert asked["Location"].startswith("/accounts/reauthenticate/")
+    response = client.post(asked["Location"], {"password": "a-long-passphrase-1"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert not get_user_model().objects.filter(pk=learner.pk).exists()
+    assert "The account ada is closed" in client.get("/").content.decode()

@@ -1,0 +1,185 @@
+"""'Download my data': what the file holds, what it never holds, and who gets it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from cohorts import services as cohort_services
+from srm_trainer.accounts import export
+from tests.accounts.history import give_history, teacher
+from tests.conftest import sign_in
+from tests.quizzes.builders import make_question, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+URL = "/accounts/data/download/"
+
+
+def _section(document: dict, key: str):
+    """`key` as EXPORTED names it ("security.events" is document["security"]["events"])."""
+    value = document
+    for part in key.split("."):
+        value = value[part]
+    return value
+
+
+def test_every_field_that_points_at_an_account_is_exported_or_said_not_to_be():
+    """A new model with a foreign key to the user fails here until export.py says where its
+    rows go in the file (EXPORTED) or why they are not there (NOT_EXPORTED)."""
+    listed = set(export.EXPORTED) | set(export.NOT_EXPORTED)
+    real = export.user_fields()
+    assert real - listed == set(), "not in export.EXPORTED nor export.NOT_EXPORTED"
+    assert listed - real == set(), "listed, but no such field points at the user model"
+    assert not set(export.EXPORTED) & set(export.NOT_EXPORTED)
+
+
+def test_the_file_holds_each_kind_of_data_of_a_learner_who_has_it():
+    ada = get_user_model().objects.create_user("ada", password="a-long-passphrase-1")
+    history = give_history(ada, "ada", teacher=teacher())
+    document = export.export_data(ada, absolute_url=lambda path: f"https://example.org{path}")
+
+    account = document["account"]
+    assert (account["username"], account["first_name"], account["last_name"]) == (
+        "ada", "First-ada", "Last-ada",
+    )  # fmt: skip
+    assert account["date_joined"] and account["roles"] == []
+    assert document["email_addresses"] == [
+        {"email": "ada-old@example.com", "verified": False, "primary": False},
+        {"email": "ada@example.com", "verified": True, "primary": True},
+    ]
+    assert document["profile"] == {"time_zone": "Europe/Paris"}
+    assert [row["title"] for row in document["lesson_progress"]] == ["Lesson-ada"]
+    (check,) = document["knowledge_checks"]
+    assert (check["ref"], check["response"], check["correct"]) == (
+        "scenario-ada", {"decision": "Allow"}, True,
+    )  # fmt: skip
+    (attempt,) = document["quiz_attempts"]
+    assert attempt["quiz"] == "quiz-ada" and attempt["score"] == 1.0 and attempt["submitted_at"]
+    (answer,) = attempt["answers"]
+    assert answer["question"] == "question-ada" and answer["correct"] is True
+    assert answer["response"]
+    assert [card["question"] for card in document["review_cards"]] == ["question-ada"]
+    assert [row["cohort"] for row in document["cohort_memberships"]] == ["Class-ada"]
+    assert [(row["cohort"], row["quiz"]) for row in document["cohort_extensions"]] == [
+        ("Class-ada", "quiz-ada")
+    ]
+    (certificate,) = document["certificates"]
+    code = history.certificate.code
+    assert certificate["name"] == "Name-ada"
+    assert certificate["verification_link"] == f"https://example.org/certificates/{code}/"
+    kinds = sorted(key["type"] for key in document["security"]["authenticators"])
+    assert kinds == ["recovery_codes", "totp", "webauthn"]
+    assert {key.get("name") for key in document["security"]["authenticators"]} >= {"Key-ada"}
+    sign_ins = [e for e in document["security"]["events"] if e["event"] == "signed in"]
+    assert [(e["address"], e["browser"]) for e in sign_ins] == [("203.0.113.9", "Browser-ada")]
+    assert document["security"]["events_left_out"] == 0
+    # each part the registry names for a learner's rows holds something
+    for key, section in export.EXPORTED.items():
+        if not section.startswith("teaching.") and key != "admin.LogEntry.user":
+            assert _section(document, section), key
+
+
+def test_an_instructors_file_holds_what_they_wrote_and_teach():
+    turing = teacher()
+    knuth = teacher("knuth")
+    question = make_question(owner=turing, slug="turings-question", source="authored")
+    make_quiz(question, owner=turing, slug="turings-quiz", source="authored")
+    cohort = cohort_services.cohort_create(owner=turing, name="Turing's class")
+    cohort.co_instructors.add(knuth)
+    cohort_services.assignment_create(cohort=cohort, quiz=make_quiz(question), by=turing)
+    teaching = export.export_data(turing)["teaching"]
+    assert [row["cohort"] for row in teaching["cohorts_owned"]] == ["Turing's class"]
+    assert [row["slug"] for row in teaching["questions"]] == ["turings-question"]
+    assert [row["slug"] for row in teaching["quizzes"]] == ["turings-quiz"]
+    assert len(teaching["assignments_created"]) == 1
+    assert export.export_data(turing)["account"]["roles"] == ["Instructors"]
+    assert [r["cohort"] for r in export.export_data(knuth)["teaching"]["cohorts_co_taught"]] == [
+        "Turing's class"
+    ]
+
+
+def test_the_file_holds_nothing_of_another_learner():
+    users = get_user_model().objects
+    ada = users.create_user("ada", password="a-long-passphrase-1")
+    grace = users.create_user("grace", password="a-long-passphrase-2")
+    turing = teacher()
+    give_history(ada, "ada", teacher=turing)
+    other = give_history(grace, "grace", teacher=turing)
+    text = "".join(export.export_chunks(ada))
+    for trace in ("grace", other.certificate.code, "Browser-grace"):
+        assert trace not in text
+
+
+def test_the_file_holds_no_secret():
+    ada = get_user_model().objects.create_user("ada", password="a-long-passphrase-1")
+    history = give_history(ada, "ada", teacher=teacher())
+    text = "".join(export.export_chunks(ada))
+    ada.refresh_from_db()
+    secrets = [ada.password, history.totp_secret, *history.recovery_codes]
+    secrets.append(history.passkey.data["credential"]["id"])
+    from allauth.mfa.models import Authenticator
+
+    codes = Authenticator.objects.get(user=ada, type=Authenticator.Type.RECOVERY_CODES)
+    secrets.append(codes.data["seed"])
+    for secret in secrets:
+        assert secret and secret not in text
+    assert "password" not in json.loads(text)["account"]
+
+
+def test_a_long_security_log_is_cut_to_the_newest_entries(settings, monkeypatch):
+    from srm_trainer.accounts import audit
+
+    monkeypatch.setattr(export, "SECURITY_EVENTS_CAP", 3)
+    ada = get_user_model().objects.create_user("ada", password="a-long-passphrase-1")
+    for _ in range(5):
+        audit.record_sign_in(request=None, user=ada)
+    security = export.export_data(ada)["security"]
+    assert len(security["events"]) == 3
+    assert [e["event"] for e in security["events"]] == ["signed in"] * 3  # the newest
+    assert security["events_left_out"] == 3  # two sign-ins and the account's creation
+
+
+def test_the_download_is_the_signed_in_persons_file_named_for_them(client):
+    ada = get_user_model().objects.create_user("ada", password="a-long-passphrase-1")
+    give_history(ada, "ada", teacher=teacher())
+    sign_in(client, ada)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="srm-trainer-ada-')
+    assert disposition.endswith('.json"')
+    assert response["Cache-Control"] == "no-store"
+    document = json.loads(b"".join(response.streaming_content))
+    assert document["account"]["username"] == "ada"
+    (certificate,) = document["certificates"]
+    assert certificate["verification_link"].startswith("http://testserver/certificates/")
+
+
+def test_the_download_asks_anonymous_visitors_to_sign_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_downloads_are_rate_limited(client, settings):
+    from django.core.cache import cache
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "export": "2/3600"}
+    cache.clear()
+    ada = get_user_model().objects.create_user("ada", password="a-long-passphrase-1")
+    sign_in(client, ada)
+    assert [client.get(URL).status_code for _ in range(2)] == [200, 200]
+    response = client.get(URL)
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert "downloads of your data" in response.content.decode()
+
+
+def test_the_account_pages_link_to_your_data(learner_client):
+    page = learner_client.get(reverse("account_change_password")).content.decode()
+    assert f'href="{reverse("account_data")}"' in page
+    data_page = learner_client.get(reverse("account_data")).content.decode()
+    assert f'href="{URL}"' in data_page and 'href="/accounts/delete/"' in data_page

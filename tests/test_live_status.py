@@ -176,7 +176,7 @@ def test_a_sandbox_update_says_the_decision(client):
     assert said(client.post("/sandbox/", sandbox_form(), headers=HTMX)) == "Decision: Allowed"
     put = sandbox_form(action="s3:PutObject")
     assert said(client.post("/sandbox/", put, headers=HTMX)) == (
-        "Decision: Denied implicitly (nothing allowed it)"
+        "Decision: Implicit deny (no Deny matches, but an Allow it needs is missing)"
     )
 
 
@@ -226,7 +226,7 @@ def test_many_requests_are_counted_not_read_out(client):
         "resources": "arn:aws:s3:::reports/q1.csv",
     }
     response = client.post("/sandbox/batch/", data, headers=HTMX)
-    assert said(response) == ("3 requests: 1 allowed, 1 explicitly denied, 1 implicitly denied.")
+    assert said(response) == ("3 requests: 1 allowed, 1 explicit deny, 1 implicit deny.")
     bad = client.post("/sandbox/batch/", {"identity": '{"Statement": ['}, headers=HTMX)
     assert said(bad).startswith("Error: identity policy 1")
 

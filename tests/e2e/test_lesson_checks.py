@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from lessons.models import KnowledgeCheck, Module
 from quizzes.models import Question
+from srm_trainer.iam.words import DECISIONS
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.journeys import no_horizontal_scroll, settled, sign_up
 
@@ -35,7 +36,7 @@ def test_a_learner_predicts_a_scenario_then_answers_a_check(page, screenshots):
     expect(card).not_to_contain_text("No statement names the")  # the explanation waits
     assert_accessible(page)
 
-    card.get_by_label("Implicit deny (nothing allows it)").check()
+    card.get_by_label(DECISIONS["ImplicitDeny"]).check()
     card.get_by_role("button", name="Check my prediction").click()
     settled(page)
     expect(card.get_by_role("heading", name="Your prediction was right")).to_be_visible()
@@ -72,7 +73,7 @@ def test_without_javascript_the_lesson_comes_back_at_the_answer(browser, base_ur
     page = context.new_page()
     page.goto(LESSON)
     card = page.locator(f"#scenario-{SCENARIO}")
-    card.get_by_label("Allow", exact=True).check()
+    card.get_by_label(DECISIONS["Allow"], exact=True).check()
     card.get_by_role("button", name="Check my prediction").click()
     expect(page).to_have_url(re.compile(rf"/predict/{SCENARIO}/#predict-{SCENARIO}$"))
     card = page.locator(f"#scenario-{SCENARIO}")
@@ -91,7 +92,7 @@ def test_on_a_phone_the_prediction_and_its_answer_fit_the_screen(phone):
     phone.goto(LESSON)
     no_horizontal_scroll(phone)
     card = phone.locator(f"#scenario-{SCENARIO}")
-    card.get_by_label("Implicit deny (nothing allows it)").check()
+    card.get_by_label(DECISIONS["ImplicitDeny"]).check()
     card.get_by_role("button", name="Check my prediction").click()
     expect(card.get_by_role("heading", name="Your prediction was right")).to_be_visible()
     no_horizontal_scroll(phone)

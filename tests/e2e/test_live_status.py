@@ -66,7 +66,7 @@ def test_the_sandbox_says_the_new_decision_and_a_refusal_leaves_it_empty(page, c
         "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}],
     }
     page.locator(IDENTITY_EDITOR).first.fill(json.dumps(deny))
-    region.says("Decision: Denied explicitly", exact=False)
+    region.says("Decision: Explicit deny", exact=False)
     # Refused: its alert speaks, and the region no longer says the old decision as if current.
     page.get_by_label("Resource ARN").fill("arn:aws:s3:::" + "b" * 2_100)
     expect(page.locator("#live-refusal").get_by_role("alert")).to_contain_text("2,113 characters")

@@ -62,7 +62,7 @@ def test_the_lesson_asks_for_a_prediction_and_hides_the_answer(client, lesson, s
     card = card[: card.index("</article>")]
     assert "Predict first: what does AWS decide?" in card
     assert f'action="{predict_url(scenario, lesson)}#predict-alice-reads"' in card
-    assert "Allowed" not in card and "Her identity policy allows it" not in card
+    assert "The right answer" not in card and "Her identity policy allows it" not in card
 
 
 @pytest.mark.usefixtures("template_context")
@@ -101,7 +101,7 @@ def test_a_prediction_with_htmx_swaps_only_its_block(learner_client, lesson, sce
     assert body.lstrip().startswith('<div class="predict" id="predict-alice-reads">')
     assert "<html" not in body
     assert "Your prediction was not right" in body
-    assert "Allowed" in body  # the right answer, from the engine
+    assert "<h4>The right answer</h4>\n      <p><strong>Allowed</strong></p>" in body  # the engine's
     assert 'aria-live="polite"' in body and "autofocus" in body
     assert response["Vary"] and "HX-Request" in response["Vary"]
 
@@ -132,7 +132,7 @@ def test_a_prediction_without_a_decision_asks_again_and_keeps_nothing(
 ):
     body = learner_client.post(predict_url(scenario, lesson), {}, headers=HTMX).content.decode()
     assert "Choose what AWS decides." in body
-    assert "Allowed" not in body
+    assert "The right answer" not in body
     assert not KnowledgeCheck.objects.exists()
     # the refusal is said in the page's status region, and the button keeps the focus
     assert '<p id="live-status" hx-swap-oob="innerHTML">Not checked: Choose what AWS decides.' in (

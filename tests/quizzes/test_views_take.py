@@ -339,7 +339,7 @@ def test_a_policy_decision_page_shows_the_case_but_not_its_expectation(learner_c
     assert "arn:aws:iam::111122223333:user/alice" in body
     assert "Identity-based policy 1, statement 1 (Allow)" in body  # the statement choice
     assert "SITUATION GIVES IT AWAY" not in body
-    assert "Allowed" not in body  # the decision words appear only in feedback
+    assert "The right answer" not in body  # the key appears only in feedback
 
 
 # --- submitting and results ---------------------------------------------------------------
@@ -617,3 +617,47 @@ def test_each_position_shows_its_question_when_one_before_it_broke(learner_clien
     attempt.refresh_from_db()
     assert attempt.flagged == [shown[2]]
     assert "is broken and skipped" in caplog.text
+
+
+def test_a_policy_decision_names_each_outcome_alike_in_its_choices_and_its_feedback(
+    learner_client,
+):
+    """One name per outcome: the choice a learner picks is read back in the same words under
+    "Your answer", and the key under "The right answer" is worded as its choice was."""
+    from bs4 import BeautifulSoup
+
+    from tests.conftest import make_scenario
+
+    allow = {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}
+    deny = {"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}
+    cases = {"Allow": "s3:GetObject", "ExplicitDeny": "s3:DeleteObject", "ImplicitDeny": "ec2:*"}
+    picks = {"Allow": "ImplicitDeny", "ExplicitDeny": "Allow", "ImplicitDeny": "ExplicitDeny"}
+    for key, action in cases.items():
+        case = {
+            "request": {
+                "principal": "arn:aws:iam::111122223333:user/alice",
+                "action": action,
+                "resource": "arn:aws:s3:::reports/q1.csv",
+            },
+            "identity_policies": [{"Version": "2012-10-17", "Statement": [allow, deny]}],
+            "expect": key,
+        }
+        scenario = make_scenario(case=case)
+        attempt = start(
+            learner_client, make_quiz(make_question("policy_decision", scenario=scenario))
+        )
+        page = BeautifulSoup(learner_client.get(attempt.get_absolute_url()).content, "html.parser")
+        choices = {
+            radio["value"]: page.find("label", attrs={"for": radio["id"]}).get_text()
+            for radio in page.select("input[name=decision]")
+        }
+        assert list(choices) == ["Allow", "ExplicitDeny", "ImplicitDeny"]
+        response = learner_client.post(
+            reverse("quizzes:answer", args=[attempt.pk, 1]),
+            {"action": "check", "decision": picks[key]},
+            headers={"HX-Request": "true"},
+        )
+        feedback = BeautifulSoup(response.content, "html.parser").select_one(".answer-compare")
+        yours, right = feedback.find_all("div", recursive=False)
+        assert yours.find("li").get_text() == choices[picks[key]]
+        assert right.find("strong").get_text() == choices[key]

@@ -107,7 +107,7 @@ def test_which_of_these_40_actions_are_denied_and_by_what(page):
     first.get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/sandbox/\?case="))
     expect(page.get_by_label("Action", exact=True)).to_have_value(name)
-    expect(page.locator("#live .decision-word")).to_contain_text("Denied")
+    expect(page.locator("#live .decision-word")).to_contain_text("Implicit deny")
 
 
 @pytest.fixture

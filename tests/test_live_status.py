@@ -41,6 +41,19 @@ def said(response) -> str:
     return status.get_text()
 
 
+def said_within(response) -> str:
+    """As `said`, for a fragment whose status words ride first inside the block it swaps (the
+    quiz, review, preview and lesson-check blocks; htmx takes them out before the swap): one
+    region's words, and nothing swapped is a live region of its own."""
+    assert response.status_code < 500
+    soup = BeautifulSoup(response.content, "html.parser")
+    found = soup.find_all(id="live-status")
+    assert len(found) == 1, found
+    assert found[0]["hx-swap-oob"] == "innerHTML"
+    assert not soup.select("[aria-live]"), "a region swapped in is not reliably announced"
+    return found[0].get_text()
+
+
 def region_of(page) -> BeautifulSoup:
     """A full page: its status region is there once, empty, a polite status, and nothing of the
     page that htmx swaps is a live region."""

@@ -14,7 +14,10 @@ from lessons.engine_topics import reason_lesson_url
 from srm_trainer.iam import parse_case, words
 from srm_trainer.iam.decision import Decision, StatementRef
 
-NO_STATEMENT = "none"  # the statement choice for "no statement decided it (nothing allowed it)"
+NO_STATEMENT = "none"  # the statement choice for "no statement decided it" (an implicit deny)
+# Its words, in the implicit deny's own terms (srm_trainer/iam/words.py): the missing Allow may
+# be a boundary's or an SCP's, so "nothing allows it" would be wrong there.
+NO_STATEMENT_LABEL = "No statement: an Allow it needs is missing"
 
 
 def statement_key(

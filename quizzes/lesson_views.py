@@ -22,7 +22,7 @@ from srm_trainer.ratelimit import rate_limited
 
 def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     """Over the answer limit: with htmx, a line in the check's own status (the choice the
-    learner made stays on screen); without, the usual page."""
+    learner made stays on screen), said in the page's status region; without, the usual page."""
     message = (
         f"Too many answers in a short time: nothing was checked. "
         f"Try again in {retry_after} second{'s' if retry_after != 1 else ''}."

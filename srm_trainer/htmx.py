@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.html import escape
 from django_htmx.http import reswap, retarget
+
+from srm_trainer.live_status import announcement
 
 
 def wants_partial(request: HttpRequest) -> bool:
@@ -21,8 +24,11 @@ def page_or_partial(request: HttpRequest, template: str, partial: str) -> str:
 def status_line(message: str, target: str) -> HttpResponse:
     """`message` as the text of the status line `target`, in place of the part the request
     would have swapped: a refusal (over a rate limit) that leaves what the learner chose or
-    typed on screen."""
-    response = HttpResponse(message, content_type="text/plain; charset=utf-8")
+    typed on screen. The page's status region (srm_trainer/live_status.py) says it: a status
+    line is swapped with its form, so it is no live region of its own, and the region must not
+    keep an earlier verdict's words beside the refusal as if they still applied."""
+    body = escape(message) + announcement(message)
+    response = HttpResponse(body, content_type="text/html; charset=utf-8")
     return reswap(retarget(response, target), "innerHTML")
 
 

@@ -39,6 +39,12 @@ def live_status_region() -> SafeString:
     )
 
 
+def announcement(words: str) -> SafeString:
+    """`words` (plain text, escaped here) for the page's status region, out of band: what
+    `{% announce %}` draws, for a response made without a template (`srm_trainer.htmx`)."""
+    return format_html('<p id="{}" hx-swap-oob="innerHTML">{}</p>', STATUS_ID, words)
+
+
 class AnnounceNode(template.Node):
     child_nodelists = ("nodelist",)
 
@@ -49,7 +55,7 @@ class AnnounceNode(template.Node):
         # The words as one line: a template may lay them out over several for its {% if %}s.
         # The nodelist's output is escaped HTML; spaces between its parts change nothing.
         words = mark_safe(" ".join(self.nodelist.render(context).split()))  # noqa: S308
-        return format_html('<p id="{}" hx-swap-oob="innerHTML">{}</p>', STATUS_ID, words)
+        return announcement(words)
 
 
 @register.tag

@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 
 from curriculum.validation import DECISIONS
 from lessons.models import Scenario, Source
-from quizzes.explain import NO_STATEMENT, case_statements
+from quizzes.explain import NO_STATEMENT, NO_STATEMENT_LABEL, case_statements
 from srm_trainer.iam import PolicyError, evaluate
 from srm_trainer.iam.words import DECISIONS as DECISION_WORDS
 from srm_trainer.prepared import instance
@@ -316,7 +316,7 @@ class PolicyParts(Parts):
             "chosen_uses": chosen_uses,
             "expect": expect,
             "expect_disagrees": bool(expect and decision and expect != decision),
-            "learner_statements": [*statements, (NO_STATEMENT, "No statement: nothing allows it")]
+            "learner_statements": [*statements, (NO_STATEMENT, NO_STATEMENT_LABEL)]
             if statements or decision == "ImplicitDeny"
             else [],
         }

@@ -12,16 +12,14 @@ from typing import Any
 from django import forms
 
 from curriculum.validation import scenario_case_problem
-from quizzes.explain import NO_STATEMENT, case_statements, explain_decision
+from quizzes.explain import NO_STATEMENT, NO_STATEMENT_LABEL, case_statements, explain_decision
 from quizzes.kinds.base import Grade, Kind, Problem, full_marks
 from srm_trainer.iam import evaluate
 from srm_trainer.iam.words import DECISIONS as DECISION_WORDS
 
-DECISIONS = [
-    ("Allow", "Allow"),
-    ("ExplicitDeny", "Explicit deny (a Deny statement applies)"),
-    ("ImplicitDeny", "Implicit deny (nothing allows it)"),
-]
+# The choices' stored values are the engine's codes (saved answers and imports keep them); their
+# words are the engine's, so the choices, the feedback and the sandbox name an outcome alike.
+DECISIONS = list(DECISION_WORDS.items())
 
 
 class PolicyDecision(Kind):
@@ -48,7 +46,7 @@ class PolicyDecision(Kind):
         if form.question.ask_statement:
             form.statements = case_statements(form.question.scenario.case)
             form.fields["statement"] = forms.ChoiceField(
-                choices=[*form.statements, (NO_STATEMENT, "No statement: nothing allows it")],
+                choices=[*form.statements, (NO_STATEMENT, NO_STATEMENT_LABEL)],
                 error_messages={"required": "Choose the statement that decided it."},
             )
 

@@ -471,10 +471,12 @@ def _cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 # --- explanations ---------------------------------------------------------------------------
 
+# The web pages' names (words.py), the name in capitals to stand out in a terminal:
+# "IMPLICIT DENY (no Deny matches, but an Allow it needs is missing)".
 _DECISIONS = {
-    "Allow": "ALLOWED",
-    "ExplicitDeny": "DENIED (an explicit Deny or an AWS rule applies)",
-    "ImplicitDeny": "DENIED (implicitly: no policy allows it)",
+    code: name.upper()
+    + (f" ({words.DECISION_GLOSSES[code]})" if code in words.DECISION_GLOSSES else "")
+    for code, name in words.DECISION_NAMES.items()
 }
 
 # Step, reason and policy words come from one table shared with the web pages (words.py).

@@ -26,10 +26,26 @@ SCPS = Topic.SCPS
 ROLES = Topic.ROLES
 ROOT_USER = Topic.ROOT_USER
 
-DECISIONS = {
+# The one name of each outcome, wherever a person reads it: a quiz's choices and feedback, the
+# sandbox, the teaching editors, statistics, exports, the CLI. AWS's own terms, as the lessons
+# teach them ("explicit deny", "implicit deny"); a scenario's explanation opens with the name.
+DECISION_NAMES = {
     "Allow": "Allowed",
-    "ExplicitDeny": "Denied explicitly (a Deny statement or an AWS rule)",
-    "ImplicitDeny": "Denied implicitly (nothing allowed it)",
+    "ExplicitDeny": "Explicit deny",
+    "ImplicitDeny": "Implicit deny",
+}
+# What each deny means, in a few words. An explicit deny is a matching Deny statement in any
+# kind of policy (SCP, RCP, resource-based, identity-based, boundary, session policy), or one
+# of AWS's own rules (aws_rules.py); an implicit deny is every other refusal: no Deny matched
+# but an Allow the request needs is missing (from an SCP or a boundary as much as from the
+# identity-based and resource-based policies).
+DECISION_GLOSSES = {
+    "ExplicitDeny": "a Deny statement in any policy matches, or an AWS rule refuses it",
+    "ImplicitDeny": "no Deny matches, but an Allow it needs is missing",
+}
+DECISIONS = {
+    code: f"{name} ({DECISION_GLOSSES[code]})" if code in DECISION_GLOSSES else name
+    for code, name in DECISION_NAMES.items()
 }
 STEP_TITLES = {
     "aws_rule": "AWS rule",

@@ -119,8 +119,8 @@ def test_every_shipped_preset_loads_and_decides_what_it_promises(loaded, client)
     assert len(scenarios) >= 12
     words = {
         "Allow": "Decision: Allowed",
-        "ExplicitDeny": "Decision: Denied explicitly",
-        "ImplicitDeny": "Decision: Denied implicitly",
+        "ExplicitDeny": "Decision: Explicit deny",
+        "ImplicitDeny": "Decision: Implicit deny",
     }
     for scenario in scenarios:
         body = client.get(f"/sandbox/?preset={scenario.slug}").content.decode()

@@ -46,8 +46,8 @@ def test_sandbox_type_a_deny_see_it_live_and_open_the_permalink_elsewhere(page, 
     policy.fill(
         '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}'
     )
-    expect(page.locator("#live .decision-word")).to_contain_text("Denied explicitly")
-    expect(page.locator("#live-status")).to_contain_text("Decision: Denied explicitly")
+    expect(page.locator("#live .decision-word")).to_contain_text("Explicit deny")
+    expect(page.locator("#live-status")).to_contain_text("Decision: Explicit deny")
     assert_accessible(page)
     link = page.get_by_label("Link to this exact state").input_value()
 
@@ -55,7 +55,7 @@ def test_sandbox_type_a_deny_see_it_live_and_open_the_permalink_elsewhere(page, 
     try:
         fresh = other.new_page()
         fresh.goto(link)
-        expect(fresh.locator("#live .decision-word")).to_contain_text("Denied explicitly")
+        expect(fresh.locator("#live .decision-word")).to_contain_text("Explicit deny")
         expect(fresh.locator("textarea[name^='identity-']").first).to_have_value(
             re.compile('"Effect": ?"Deny"')
         )

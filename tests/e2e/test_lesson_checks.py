@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from lessons.models import KnowledgeCheck, Module
 from quizzes.models import Question
+from srm_trainer.iam.words import DECISIONS
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.journeys import no_horizontal_scroll, settled, sign_up
 
@@ -35,7 +36,7 @@ def test_a_learner_predicts_a_scenario_then_answers_a_check(page, screenshots):
     expect(card).not_to_contain_text("No statement names the")  # the explanation waits
     assert_accessible(page)
 
-    card.get_by_label("Implicit deny (nothing allows it)").check()
+    card.get_by_label(DECISIONS["ImplicitDeny"]).check()
     card.get_by_role("button", name="Check my prediction").click()
     settled(page)
     expect(card.get_by_role("heading", name="Your prediction was right")).to_be_visible()
@@ -72,7 +73,7 @@ def test_without_javascript_the_lesson_comes_back_at_the_answer(browser, base_ur
     page = context.new_page()
     page.goto(LESSON)
     card = page.locator(f"#scenario-{SCENARIO}")
-    card.get_by_label("Allow", exact=True).check()
+    card.get_by_label(DECISIONS["Allow"], exact=True).check()
     card.get_by_role("button", name="Check my prediction").click()
     expect(page).to_have_url(re.compile(rf"/predict/{SCENARIO}/#predict-{SCENARIO}$"))
     card = page.locator(f"#scenario-{SCENARIO}")
@@ -91,8 +92,44 @@ def test_on_a_phone_the_prediction_and_its_answer_fit_the_screen(phone):
     phone.goto(LESSON)
     no_horizontal_scroll(phone)
     card = phone.locator(f"#scenario-{SCENARIO}")
-    card.get_by_label("Implicit deny (nothing allows it)").check()
+    card.get_by_label(DECISIONS["ImplicitDeny"]).check()
     card.get_by_role("button", name="Check my prediction").click()
     expect(card.get_by_role("heading", name="Your prediction was right")).to_be_visible()
     no_horizontal_scroll(phone)
     assert_accessible(phone)
+
+
+def test_after_a_refused_check_only_the_refusal_is_shown_and_said(page, console, settings):
+    """The page's one status region holds what the last check did, and only that: a refusal
+    takes the place of a verdict, a verdict the place of a refusal (the refusal stayed there
+    beside the new verdict), and an answer refused over the rate limit is said as it is shown
+    in its check's status line (the region kept the words before it)."""
+    from tests.e2e.test_live_status import Region
+
+    console.allow("status of 429")
+    page.goto(LESSON)
+    check = page.locator(f"#check-{CHECK}")
+    region = Region(page, f"#check-{CHECK}")
+    check.get_by_role("button", name="Check answer").click()
+    region.says("Not checked: Choose one answer.")
+
+    card = page.locator(f"#scenario-{SCENARIO}")
+    card.get_by_label(DECISIONS["ImplicitDeny"]).check()
+    card.get_by_role("button", name="Check my prediction").click()
+    expect(card.get_by_role("heading", name="Your prediction was right")).to_be_visible()
+    region.says("Your prediction was right.")
+
+    check.get_by_label(right_choice(CHECK), exact=True).check()
+    check.get_by_role("button", name="Check answer").click()
+    expect(check.get_by_text("Right.", exact=True)).to_be_visible()
+    region.says("Right.")
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "answer": "0/60"}
+    other = page.locator("#scenario-least-privilege-one-bucket")
+    other.get_by_label(DECISIONS["Allow"], exact=True).check()
+    other.get_by_role("button", name="Check my prediction").click()
+    refusal = re.compile(r"^Too many answers in a short time: nothing was checked\. Try again")
+    expect(other.locator(".autosave")).to_have_text(refusal)
+    expect(page.locator("#live-status")).to_have_text(refusal)
+    region.says(other.locator(".autosave").inner_text())
+    expect(other.locator(".field-error")).to_have_count(0)

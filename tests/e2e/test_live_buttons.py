@@ -52,7 +52,7 @@ def decision(page):
 
 def test_tab_from_a_context_value_onto_its_remove_button_keeps_the_key(page):
     page.goto(REGIONS)
-    expect(decision(page)).to_have_text(re.compile(r"^Denied explicitly"))
+    expect(decision(page)).to_have_text(re.compile(r"^Explicit deny"))
     sent = live_posts(page)
     value = page.get_by_label("Context key 1 value", exact=True)
     value.fill("eu-west-1")

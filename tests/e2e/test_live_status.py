@@ -66,7 +66,7 @@ def test_the_sandbox_says_the_new_decision_and_a_refusal_leaves_it_empty(page, c
         "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}],
     }
     page.locator(IDENTITY_EDITOR).first.fill(json.dumps(deny))
-    region.says("Decision: Denied explicitly", exact=False)
+    region.says("Decision: Explicit deny", exact=False)
     # Refused: its alert speaks, and the region no longer says the old decision as if current.
     page.get_by_label("Resource ARN").fill("arn:aws:s3:::" + "b" * 2_100)
     expect(page.locator("#live-refusal").get_by_role("alert")).to_contain_text("2,113 characters")
@@ -131,3 +131,28 @@ def test_moving_a_question_says_where_and_keeps_the_focus_on_it(staff_page):
     expect(page.get_by_role("button", name="Move down question 1")).to_be_focused()
     assert page.evaluate("window.notReloaded === true")
     assert [e.question.slug for e in quiz.entries.order_by("order")] == ["q-2", "q-0", "q-1"]
+
+
+def test_a_quiz_says_each_tries_verdict_and_a_flag_in_the_same_region(page):
+    """The feedback takes the focus and the region says the verdict in a few words; the
+    feedback and the status line swapped in with the question are no live regions."""
+    from quizzes.models import Question
+    from tests.quizzes.builders import make_quiz
+
+    first = Question.objects.filter(type="single").order_by("slug").first()
+    make_quiz(first, slug="said", title="Said", tries=2, feedback="immediate")
+    page.goto("/quizzes/said/")
+    page.get_by_role("button", name="Start the quiz").press("Enter")
+    region = Region(page, "#attempt-body")
+    wrong, right = (
+        next(c["text"] for c in first.choices() if c["correct"] is good) for good in (False, True)
+    )
+    page.get_by_label(wrong, exact=True).check()
+    page.get_by_role("button", name="Check answer").press("Enter")
+    region.says("Not right: try again. 1 try left.")
+    expect(page.locator(".feedback-region")).to_be_focused()
+    page.get_by_label(right, exact=True).check()
+    page.get_by_role("button", name="Check answer").press("Enter")
+    region.says("Right.")
+    page.get_by_role("button", name="Flag to come back to").press("Enter")
+    region.says("Flagged: it is listed before you submit.")

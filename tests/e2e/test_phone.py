@@ -92,7 +92,7 @@ def test_the_sandbox_decision_stays_in_sight_while_typing_on_a_phone(phone):
         '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}'
     )
     expect(bar).not_to_have_text(before)
-    expect(bar).to_contain_text("Denied")
+    expect(bar).to_contain_text("Explicit deny")
     expect(bar).to_be_in_viewport()
 
 

@@ -34,7 +34,7 @@ def test_typing_in_the_editor_updates_the_result_live(page):
     editor.fill(
         '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}'
     )
-    expect(decision(page)).to_contain_text("Denied explicitly")
+    expect(decision(page)).to_contain_text("Explicit deny")
     # The textarea the form posts follows the editor.
     expect(page.locator("textarea[name='identity-0-text']")).to_have_value(re.compile('"Deny"'))
 
@@ -195,4 +195,4 @@ def test_an_editor_added_by_htmx_is_upgraded_and_focused(page):
     added.fill(
         '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}'
     )
-    expect(decision(page)).to_contain_text("Denied explicitly")
+    expect(decision(page)).to_contain_text("Explicit deny")

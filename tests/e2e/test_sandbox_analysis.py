@@ -100,14 +100,14 @@ def test_which_of_these_40_actions_are_denied_and_by_what(page):
     page.get_by_label("Show").select_option("ImplicitDeny")
     page.get_by_role("button", name="Evaluate all").click()
     first = table.locator("tbody tr").first
-    expect(first).to_contain_text("Denied implicitly")
+    expect(first).to_contain_text("Implicit deny")
     expect(first).to_contain_text("Identity-based policies")
     assert_accessible(page)
     name = first.get_by_role("link").inner_text()
     first.get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/sandbox/\?case="))
     expect(page.get_by_label("Action", exact=True)).to_have_value(name)
-    expect(page.locator("#live .decision-word")).to_contain_text("Denied")
+    expect(page.locator("#live .decision-word")).to_contain_text("Implicit deny")
 
 
 @pytest.fixture

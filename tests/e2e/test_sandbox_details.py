@@ -54,7 +54,7 @@ def test_steps_not_reached_read_plainly_and_the_page_is_accessible(page):
     policy.fill(
         '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}'
     )
-    expect(page.locator("#live .decision-word")).to_contain_text("Denied")
+    expect(page.locator("#live .decision-word")).to_contain_text("Explicit deny")
     expect(page.locator("#live")).not_to_contain_text("(not reached)")
     expect(page.locator("#live .step-unreached").first).to_contain_text("Not reached")
     assert_accessible(page)
@@ -77,7 +77,7 @@ def test_on_a_phone_the_diagram_is_folded_under_the_steps_and_stays_as_opened(ph
     phone.keyboard.press("Enter")
     expect(diagram.locator("figure")).to_be_visible()
     phone.locator(IDENTITY_EDITOR).first.fill(DENY_ALL)
-    expect(live.locator(".decision-word")).to_contain_text("Denied")
+    expect(live.locator(".decision-word")).to_contain_text("Explicit deny")
     expect(diagram).to_have_attribute("open", "")
     expect(diagram.locator("figure")).to_be_visible()
 
@@ -92,7 +92,7 @@ def test_on_a_wide_screen_the_diagram_shows_and_an_opened_fold_stays_open(page):
     statements.locator("summary").click()
     expect(statements.locator(".policy-explain").first).to_be_visible()
     page.locator(IDENTITY_EDITOR).first.fill(DENY_ALL)
-    expect(live.locator(".decision-word")).to_contain_text("Denied")
+    expect(live.locator(".decision-word")).to_contain_text("Explicit deny")
     expect(statements).to_have_attribute("open", "")
     expect(statements.locator(".policy-explain").first).to_contain_text("a Deny statement applied")
     expect(live.locator("figure.diagram")).to_be_visible()

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from srm_trainer.iam import evaluate
+from srm_trainer.iam.words import DECISION_NAMES
 from tests.shipped import shipped_curriculum  # the content files, parsed once per process
 
 SCENARIOS = shipped_curriculum().scenarios
@@ -24,11 +25,8 @@ OUTCOME = re.compile(
     r")\b",
     re.IGNORECASE,
 )
-OPENING = {
-    "Allow": re.compile(r"^Allowed\b"),
-    "ExplicitDeny": re.compile(r"^Explicit deny\b"),
-    "ImplicitDeny": re.compile(r"^Implicit deny\b"),
-}
+# An explanation opens with the outcome's one name, as the choices and the feedback say it.
+OPENING = {code: re.compile(rf"^{name}\b") for code, name in DECISION_NAMES.items()}
 
 
 def outcome_phrases(text: str) -> list[str]:

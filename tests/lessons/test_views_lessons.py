@@ -219,7 +219,7 @@ def test_a_lesson_shows_its_scenarios_with_readable_policies(client, course):
     assert "&quot;Effect&quot;: &quot;Allow&quot;" in body  # indented JSON, escaped
     # Predict first: the answer and the sandbox (which would show it) wait for a prediction.
     assert "Predict first: what does AWS decide?" in body
-    assert "Allowed" not in body
+    assert "The right answer" not in body
     assert "/sandbox/?preset=scenario-" not in body
 
 

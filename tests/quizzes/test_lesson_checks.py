@@ -4,6 +4,7 @@ question in place; with and without htmx; recorded for signed-in learners only."
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -62,7 +63,7 @@ def test_the_lesson_asks_for_a_prediction_and_hides_the_answer(client, lesson, s
     card = card[: card.index("</article>")]
     assert "Predict first: what does AWS decide?" in card
     assert f'action="{predict_url(scenario, lesson)}#predict-alice-reads"' in card
-    assert "Allowed" not in card and "Her identity policy allows it" not in card
+    assert "The right answer" not in card and "Her identity policy allows it" not in card
 
 
 @pytest.mark.usefixtures("template_context")
@@ -101,8 +102,13 @@ def test_a_prediction_with_htmx_swaps_only_its_block(learner_client, lesson, sce
     assert body.lstrip().startswith('<div class="predict" id="predict-alice-reads">')
     assert "<html" not in body
     assert "Your prediction was not right" in body
-    assert "Allowed" in body  # the right answer, from the engine
-    assert 'aria-live="polite"' in body and "autofocus" in body
+    assert (
+        "<h4>The right answer</h4>\n      <p><strong>Allowed</strong></p>" in body
+    )  # the engine's
+    # focus on the verdict, said in a few words in the page's status region; the block swapped
+    # in is no live region of its own (it was read whole, or not at all)
+    assert "autofocus" in body and "aria-live" not in body
+    assert '<p id="live-status" hx-swap-oob="innerHTML">Your prediction was not right.</p>' in body
     assert response["Vary"] and "HX-Request" in response["Vary"]
 
 
@@ -132,7 +138,7 @@ def test_a_prediction_without_a_decision_asks_again_and_keeps_nothing(
 ):
     body = learner_client.post(predict_url(scenario, lesson), {}, headers=HTMX).content.decode()
     assert "Choose what AWS decides." in body
-    assert "Allowed" not in body
+    assert "The right answer" not in body
     assert not KnowledgeCheck.objects.exists()
     # the refusal is said in the page's status region, and the button keeps the focus
     assert '<p id="live-status" hx-swap-oob="innerHTML">Not checked: Choose what AWS decides.' in (
@@ -419,3 +425,57 @@ def test_answered_in_gives_this_learners_answers_in_this_lesson_as_recorded(
         assert [getattr(row, f) for f in fields] == [getattr(expected[key], f) for f in fields]
     assert found[("prediction", "s1")].response == kept
     assert found[("question", "q1")].correct is False
+
+
+# --- what a check says in the page's status region ------------------------------------------
+
+
+def test_a_lesson_pages_checks_are_no_live_regions_of_their_own(client, lesson, scenario, question):
+    """The page's one status region says a check's verdict; the checks' feedback and status
+    lines are swapped with them, so as live regions they were read whole or not at all."""
+    from tests.test_live_status import region_of
+
+    soup = region_of(client.get(lesson.get_absolute_url()))
+    for block in ("predict-alice-reads", "check-root-mfa"):
+        part = soup.find(id=block)
+        assert not part.has_attr("aria-live") and not part.select("[aria-live]"), block
+
+
+def test_a_checks_verdict_is_said_and_replaces_an_earlier_refusal(
+    learner_client, lesson, scenario, question
+):
+    from tests.test_live_status import said_within
+
+    refused = learner_client.post(check_url(question, lesson), {}, headers=HTMX)
+    assert said_within(refused) == "Not checked: Choose one answer."
+    right = choice_id(question, correct=True)
+    answered = learner_client.post(check_url(question, lesson), {"choice": right}, headers=HTMX)
+    assert said_within(answered) == "Right."
+    predicted = learner_client.post(
+        predict_url(scenario, lesson), {"decision": "ImplicitDeny"}, headers=HTMX
+    )
+    assert said_within(predicted) == "Your prediction was not right."
+
+
+def test_a_check_refused_over_the_rate_limit_is_said_alone(
+    learner_client, lesson, question, settings
+):
+    """The refusal goes into the check's status line (the choice stays on screen) and the
+    page's status region says it too, so the last verdict is not left there beside it."""
+    from django.core.cache import cache
+
+    from tests.test_live_status import said_within
+
+    cache.clear()
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "answer": "1/60"}
+    right = choice_id(question, correct=True)
+    learner_client.post(check_url(question, lesson), {"choice": right}, headers=HTMX)
+    response = learner_client.post(check_url(question, lesson), {"choice": right}, headers=HTMX)
+    assert response.status_code == 429
+    assert response["HX-Retarget"] == "#check-root-mfa-status"
+    assert said_within(response).startswith(
+        "Too many answers in a short time: nothing was checked."
+    )
+    text = BeautifulSoup(response.content, "html.parser")
+    text.find(id="live-status").extract()
+    assert text.get_text().startswith("Too many answers")  # the status line's own words

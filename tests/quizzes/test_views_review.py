@@ -251,3 +251,34 @@ def test_the_time_to_come_back_is_never_already_past(learner_client, learner, se
     assert "the first at" not in body and "the first in less than a minute" not in body
     if seconds is None:
         assert "ready at" not in body
+
+
+def test_an_answers_verdict_is_said_and_the_next_question_empties_it(learner_client, missed):
+    """The result's block is swapped with the question, so it is no live region: the verdict is
+    said in the page's status region, and drawing the next question leaves nothing said there."""
+    from tests.test_live_status import region_of, said_within
+
+    page = learner_client.get(reverse("quizzes:review"))
+    assert not region_of(page).find(id="review-body").select("[aria-live]")
+    url = reverse("quizzes:review-answer", args=[missed.pk])
+    htmx = {"HX-Request": "true"}
+    assert said_within(learner_client.post(url, {"answer": "true"}, headers=htmx)) == "Right."
+    assert said_within(learner_client.get(reverse("quizzes:review"), headers=htmx)) == ""
+
+
+def test_a_review_answer_over_the_rate_limit_is_said_in_the_status_region(
+    learner_client, missed, settings
+):
+    from django.core.cache import cache
+
+    from tests.test_live_status import said_within
+
+    cache.clear()
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "answer": "0/60"}
+    response = learner_client.post(
+        reverse("quizzes:review-answer", args=[missed.pk]),
+        {"answer": "true"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 429 and response["HX-Retarget"] == "#answer-status"
+    assert said_within(response).startswith("Too many answers in a short time")

@@ -187,7 +187,10 @@ def test_checking_an_answer_with_htmx_swaps_in_the_feedback(learner_client, quiz
     assert response.status_code == 200
     assert body.lstrip().startswith('<div id="attempt-body"')
     assert "Right." in body and q.explanation in body
-    assert 'aria-live="polite"' in body
+    # the verdict in a few words for the page's status region; the feedback swapped in with
+    # the question is no live region of its own (it was read whole, or not at all)
+    assert '<p id="live-status" hx-swap-oob="innerHTML">Right.</p>' in body
+    assert "aria-live" not in body
     # The attempt's questions are read once: the answer and the page it swaps in share them.
     read = [c["sql"] for c in ctx.captured_queries if 'FROM "quizzes_question"' in c["sql"]]
     assert len(read) == 1, read
@@ -239,7 +242,10 @@ def test_autosave_stores_the_answer_and_answers_with_a_status(learner_client, qu
     response = learner_client.post(
         reverse("quizzes:answer", args=[attempt.pk, 1]), data, headers={"HX-Request": "true"}
     )
-    assert response.content.decode().strip() == "Answer saved."
+    # the status line's words, and the same for the page's status region to say
+    assert response.content.decode().strip() == (
+        'Answer saved.<p id="live-status" hx-swap-oob="innerHTML">Answer saved.</p>'
+    )
     answer = Answer.objects.get(attempt=attempt, question=q)
     assert answer.graded_at is None  # autosave never grades, even with immediate feedback
 
@@ -276,13 +282,15 @@ def test_checking_with_nothing_chosen_is_said_in_the_status_region(learner_clien
         body
     )
     assert not Answer.objects.exists()
-    # a good answer's swap empties it (its verdict takes the focus): the refusal is over
+    # a good answer's swap says its verdict there instead: the refusal is over
     response = learner_client.post(
         reverse("quizzes:answer", args=[attempt.pk, 1]),
         {"action": "check", "answer": "true"},
         headers={"HX-Request": "true"},
     )
-    assert '<p id="live-status" hx-swap-oob="innerHTML"></p>' in response.content.decode()
+    body = response.content.decode()
+    assert body.count('id="live-status"') == 1
+    assert '<p id="live-status" hx-swap-oob="innerHTML">Right.</p>' in body
 
 
 def test_an_ordering_question_is_answered_with_position_selects(learner_client):
@@ -340,7 +348,7 @@ def test_a_policy_decision_page_shows_the_case_but_not_its_expectation(learner_c
     assert "arn:aws:iam::111122223333:user/alice" in body
     assert "Identity-based policy 1, statement 1 (Allow)" in body  # the statement choice
     assert "SITUATION GIVES IT AWAY" not in body
-    assert "Allowed" not in body  # the decision words appear only in feedback
+    assert "The right answer" not in body  # the key appears only in feedback
 
 
 # --- submitting and results ---------------------------------------------------------------
@@ -630,3 +638,102 @@ def test_the_quiz_page_lists_past_attempts_on_the_learners_clock_with_its_zone(
     learner_client.cookies["tz"] = "Asia/Tokyo"
     body = learner_client.get(reverse("quizzes:detail", args=[quiz.slug])).content.decode()
     assert "<td>2 Jun 2031, 03:00 (Asia/Tokyo)</td>" in body
+
+
+def test_a_policy_decision_names_each_outcome_alike_in_its_choices_and_its_feedback(
+    learner_client,
+):
+    """One name per outcome: the choice a learner picks is read back in the same words under
+    "Your answer", and the key under "The right answer" is worded as its choice was."""
+    from bs4 import BeautifulSoup
+
+    from tests.conftest import make_scenario
+
+    allow = {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}
+    deny = {"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}
+    cases = {"Allow": "s3:GetObject", "ExplicitDeny": "s3:DeleteObject", "ImplicitDeny": "ec2:*"}
+    picks = {"Allow": "ImplicitDeny", "ExplicitDeny": "Allow", "ImplicitDeny": "ExplicitDeny"}
+    for key, action in cases.items():
+        case = {
+            "request": {
+                "principal": "arn:aws:iam::111122223333:user/alice",
+                "action": action,
+                "resource": "arn:aws:s3:::reports/q1.csv",
+            },
+            "identity_policies": [{"Version": "2012-10-17", "Statement": [allow, deny]}],
+            "expect": key,
+        }
+        scenario = make_scenario(case=case)
+        attempt = start(
+            learner_client, make_quiz(make_question("policy_decision", scenario=scenario))
+        )
+        page = BeautifulSoup(learner_client.get(attempt.get_absolute_url()).content, "html.parser")
+        choices = {
+            radio["value"]: page.find("label", attrs={"for": radio["id"]}).get_text()
+            for radio in page.select("input[name=decision]")
+        }
+        assert list(choices) == ["Allow", "ExplicitDeny", "ImplicitDeny"]
+        response = learner_client.post(
+            reverse("quizzes:answer", args=[attempt.pk, 1]),
+            {"action": "check", "decision": picks[key]},
+            headers={"HX-Request": "true"},
+        )
+        feedback = BeautifulSoup(response.content, "html.parser").select_one(".answer-compare")
+        yours, right = feedback.find_all("div", recursive=False)
+        assert yours.find("li").get_text() == choices[picks[key]]
+        assert right.find("strong").get_text() == choices[key]
+
+
+def test_a_try_that_was_not_right_is_said_with_the_tries_left(learner_client):
+    from tests.test_live_status import said_within
+
+    quiz = make_quiz(make_question("single"), feedback="immediate", tries=3)
+    attempt = start(learner_client, quiz)
+    wrong = next(c["id"] for c in question_at(attempt, 1).choices() if not c["correct"])
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "check", "choice": wrong},
+        headers={"HX-Request": "true"},
+    )
+    assert said_within(response) == "Not right: try again. 2 tries left."
+
+
+def test_an_answer_over_the_rate_limit_is_said_in_the_status_region(learner_client, settings):
+    """Shown in the quiz's status line and said in the page's status region, where it takes
+    the place of the last verdict."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "answer": "0/60"}
+    attempt = start(learner_client, make_quiz(make_question("true_false"), feedback="immediate"))
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "check", "answer": "true"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 429 and response["HX-Retarget"] == "#answer-status"
+    body = response.content.decode()
+    assert body.startswith("Too many answers in a short time: nothing was saved.")
+    assert body.endswith(
+        '<p id="live-status" hx-swap-oob="innerHTML">'
+        "Too many answers in a short time: nothing was saved. Try again in 60 seconds.</p>"
+    )
+
+
+def test_a_save_or_a_flag_is_said_in_the_status_region(learner_client):
+    """The status line's words are swapped in with the question (a flag, a save that moves on)
+    or into it (an autosave); the page's status region says them."""
+    from tests.test_live_status import said_within
+
+    attempt = start(learner_client, make_quiz(make_question("true_false"), make_question("single")))
+    htmx = {"HX-Request": "true"}
+    answer = reverse("quizzes:answer", args=[attempt.pk, 1])
+    autosave = learner_client.post(answer, {"action": "autosave", "answer": "true"}, headers=htmx)
+    assert said_within(autosave) == "Answer saved."
+    moved = learner_client.post(answer, {"action": "next", "answer": "true"}, headers=htmx)
+    assert said_within(moved) == "Your answer to question 1 is saved."
+    flag = reverse("quizzes:flag", args=[attempt.pk, 2])
+    flagged = learner_client.post(flag, {"flagged": "1"}, headers=htmx)
+    assert said_within(flagged) == "Flagged: it is listed before you submit."
+    page = learner_client.get(f"{attempt.get_absolute_url()}?q=1", headers=htmx)
+    assert said_within(page) == ""

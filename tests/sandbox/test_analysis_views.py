@@ -74,7 +74,7 @@ def test_batch_table_rows_and_deciding_statement(client):
         ["s3:PutObject", "arn:aws:s3:::reports/q1.csv", DECISIONS["ImplicitDeny"]],
         ["s3:DeleteObject", "arn:aws:s3:::reports/q1.csv", DECISIONS["ExplicitDeny"]],
     ]
-    assert table[1][2].startswith("Denied implicitly")
+    assert table[1][2].startswith("Implicit deny")
     assert "NoDeletes" in table[2][3]
     assert soup.find("caption") and soup.select("th[scope=col]")
 

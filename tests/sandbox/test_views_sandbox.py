@@ -61,7 +61,7 @@ def test_a_live_update_returns_only_the_result_and_the_notes(client):
 
 def test_changing_one_word_changes_the_decision_and_the_reason(client):
     body = live(client, action="s3:PutObject").content.decode()
-    assert "Decision: Denied implicitly" in body
+    assert "Decision: Implicit deny" in body
     assert (
         "the action <code>s3:PutObject</code> is not in this statement&#x27;s Action list" in body
         or "the action <code>s3:PutObject</code> is not in this statement's Action list" in body
@@ -81,7 +81,7 @@ def test_an_explicit_deny_is_shown_with_its_statement_and_line(client):
         indent=2,
     )
     body = live(client, **{"identity-0-text": policy, "action": "s3:DeleteObject"}).content.decode()
-    assert "Decision: Denied explicitly" in body
+    assert "Decision: Explicit deny" in body
     assert "statement 2 (<code>NoDeletes</code>), line 9: <strong>Deny</strong>" in body
 
 
@@ -104,7 +104,7 @@ def test_a_made_up_action_is_flagged_with_a_suggestion(client):
             "resource": "arn:aws:s3:::reports",
         },
     ).content.decode()
-    assert "Decision: Denied implicitly" in body
+    assert "Decision: Implicit deny" in body
     assert "s3:listObject" in body
     assert "Did you mean" in body
 

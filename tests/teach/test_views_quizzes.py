@@ -448,3 +448,17 @@ def test_a_move_without_javascript_says_where_on_the_page_it_returns_to(teacher,
     assert response.redirect_chain[-1][0].endswith(f"#entry-{questions[2].pk}")
     assert "Moved up: now question 2 of 3." in page
     assert _focused(page) == []  # a whole page focuses nothing of its own
+
+
+def test_the_previews_verdict_and_refusal_are_said_in_the_status_region(teacher, owned):
+    """As a learner's page: the feedback swapped in is no live region of its own."""
+    from tests.test_live_status import said_within
+
+    quiz, question = owned
+    url = reverse("teach:quiz-preview-check", args=[quiz.pk, 1])
+    htmx = {"HX-Request": "true"}
+    right = next(c for c in question.choices() if c["correct"])
+    assert said_within(teacher.post(url, {"choice": right["id"]}, headers=htmx)) == "Right."
+    assert said_within(teacher.post(url, {}, headers=htmx)).startswith("Not checked: ")
+    page = reverse("teach:quiz-preview", args=[quiz.pk]) + "?q=1"
+    assert said_within(teacher.get(page, headers=htmx)) == ""

@@ -7,6 +7,7 @@ from django.utils.safestring import SafeString
 
 from lessons.diagrams import deciding_index, deciding_step, policy_flow_html
 from lessons.templatetags.lessons_extras import DECISION_WORDS
+from srm_trainer.iam.words import DECISION_NAMES
 from srm_trainer.sandbox import panel
 
 register = template.Library()
@@ -43,6 +44,13 @@ def severity_words(severity: str) -> str:
 @register.filter
 def decision_words(decision: str) -> str:
     return DECISION_WORDS.get(decision, decision or "")
+
+
+@register.filter
+def decision_name(decision: str) -> str:
+    """The outcome's name alone ("Explicit deny"), for a caption or a count where its gloss
+    would be too long; `decision_words` gives the name and the gloss."""
+    return DECISION_NAMES.get(decision, decision or "")
 
 
 @register.filter

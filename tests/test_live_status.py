@@ -184,9 +184,19 @@ def test_a_sandbox_error_is_said_politely_with_its_place(client):
     broken = sandbox_form(**{"identity-0-text": '{\n  "Statement": [,]\n}'})
     response = client.post("/sandbox/", broken, headers=HTMX)
     words = said(response)
-    assert words.startswith("Can't evaluate yet: line 2, column "), words
+    # It names the editor: the status region is heard away from it, and there may be several.
+    assert words.startswith("Can't evaluate yet: Identity policy 1, line 2, column "), words
     # Said once, politely: an alert in the swapped result interrupted the typing at every pause.
     assert 'role="alert"' not in response.content.decode()
+
+
+def test_a_sandbox_error_in_the_second_policy_or_a_request_field_says_which(client):
+    second = sandbox_form(**{"identity-1-text": '{\n  "Statement": [,]\n}'})
+    words = said(client.post("/sandbox/", second, headers=HTMX))
+    assert words.startswith("Can't evaluate yet: Identity policy 2, line 2, column "), words
+    # The engine's own path for the field ("request.action") is not a word on the page.
+    words = said(client.post("/sandbox/", sandbox_form(action=""), headers=HTMX))
+    assert words == "Can't evaluate yet: Action must be a non-empty string", words
 
 
 def test_a_button_that_reshapes_the_editors_says_the_decision_too(client):

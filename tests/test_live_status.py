@@ -129,6 +129,11 @@ def test_a_network_case_that_cannot_be_traced_says_why(client):
     fields = {**form_of(client.get("/lab/network/").content.decode()), "flow-source": "nowhere"}
     words = said(client.post("/lab/network/", fields, headers=HTMX))
     assert words.startswith("Can't trace this yet: "), words
+    # The field as the page names it, the same words as the message shown; never the engine's
+    # path ("flow.port must be a whole number").
+    port = {**fields, "flow-source": "web-1", "flow-port": "99999"}
+    words = said(client.post("/lab/network/", port, headers=HTMX))
+    assert words == "Can't trace this yet: Port: must be a whole number from 0 to 65535", words
 
 
 def test_a_waf_evaluation_counts_the_actions_and_the_rules(client):
@@ -140,6 +145,11 @@ def test_a_waf_evaluation_counts_the_actions_and_the_rules(client):
     broken = {**fields, "web_acl": "{"}
     words = said(client.post("/lab/waf/", broken, headers=HTMX))
     assert words.startswith("Can't evaluate this yet: "), words
+    late = {**fields, "delay": "9999"}
+    words = said(client.post("/lab/waf/", late, headers=HTMX))
+    assert words == (
+        "Can't evaluate this yet: Rate detection delay: must be a number of seconds from 0 to 600"
+    ), words
     nlb = {**fields, "resource": "NLB"}
     assert said(client.post("/lab/waf/", nlb, headers=HTMX)).startswith("Cannot attach: ")
 

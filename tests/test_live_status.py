@@ -207,6 +207,9 @@ def test_a_sandbox_error_in_the_second_policy_or_a_request_field_says_which(clie
     # The engine's own path for the field ("request.action") is not a word on the page.
     words = said(client.post("/sandbox/", sandbox_form(action=""), headers=HTMX))
     assert words == "Can't evaluate yet: Action must be a non-empty string", words
+    # The account has no notes of its own (they show under the ARN's): still named as itself.
+    words = said(client.post("/sandbox/", sandbox_form(resource_account="12"), headers=HTMX))
+    assert words == "Can't evaluate yet: Resource account must be a 12-digit account id", words
 
 
 def test_a_button_that_reshapes_the_editors_says_the_decision_too(client):

@@ -179,7 +179,19 @@ _OTHER_LABELS = {
     "boundary": "Permissions boundary",
     "session_policy": "Session policy",
 }
+_REQUEST_PATHS = [
+    (p, e) for p, e in REQUEST_FIELDS.items() if e in _REQUEST_LABELS and p != "request"
+]
 _NUMBERED = re.compile(r"(identity|scp|rcp)-(\d+)(?:-(\d+))?")
+
+
+def _field_label(path: str) -> str:
+    """The label of the request's field a path is about ("request.resource_account" →
+    "Resource account", which has no notes of its own: they show under the ARN's)."""
+    for prefix, editor in _REQUEST_PATHS:
+        if path == prefix or path.startswith((prefix + ".", prefix + "[")):
+            return _REQUEST_LABELS[editor]
+    return ""
 
 
 def _editor_label(editor: str) -> str:
@@ -234,7 +246,7 @@ def _analyse(state: SandboxState) -> Analysis:
         decision = evaluate(case)
     except PolicyError as exc:
         editor = _editor_for(exc.path, by_path, prefixes)
-        label, message = _editor_label(editor), exc.message
+        label, message = _field_label(exc.path) or _editor_label(editor), exc.message
         if exc.path and label and message.startswith(exc.path):
             # "request.action must be …" names the engine's field: say the page's instead.
             message, label = label + message[len(exc.path) :], ""

@@ -363,6 +363,7 @@ def _field_words(form: PolicyForm | None, side: str) -> dict[str, str]:
     out["permissions_boundary"] = f"{lead}permissions boundary"
     out["session_policy"] = f"{lead}session policy"
     out["resource_policy"] = f"{lead}resource-based policy"
+    out["request.principal"] = "Principal"  # the batch's and the summary's own field
     # Longest first, so identity_policies[10] is not read as identity_policies[1].
     return dict(sorted(out.items(), key=lambda kv: -len(kv[0])))
 
@@ -399,7 +400,6 @@ def batch(request: HttpRequest) -> HttpResponse:
             results = simulate(case, max_pairs=MAX_BATCH_PAIRS)
         except PolicyError as exc:
             boxes = {
-                "request.principal": "Principal",
                 **_line_words("request.actions", "Actions", actions),
                 **_line_words("request.resources", "Resources", resources),
             }

@@ -137,6 +137,12 @@ def test_batch_bad_action_or_resource_names_its_box_and_line(client, actions, re
     assert where in alert and "request." not in alert, alert
 
 
+@pytest.mark.parametrize("url", ["/sandbox/batch/", "/sandbox/summary/"])
+def test_a_bad_principal_is_named_as_the_page_labels_it(client, url):
+    alert = error_in_results(client.post(url, {"principal": "nope"})).text
+    assert alert.startswith("Principal: ") and "request." not in alert, alert
+
+
 def test_summary_what_can_this_role_do_in_s3(client):
     read_only = policy({"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"})
     response = client.post("/sandbox/summary/", {"identity": read_only})

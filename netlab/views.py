@@ -13,6 +13,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -66,13 +67,19 @@ def _over_the_limit(request: HttpRequest) -> bool:
     return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
 
 
+def _no_preset(slug: str) -> str:
+    """The notice for a preset that does not exist, the name isolated (<bdi>): a direction
+    override in a link's name cannot turn the rest of the sentence around."""
+    return format_html("There is no preset called “<bdi>{}</bdi>”.", slug[:60])
+
+
 def _initial(request: HttpRequest) -> tuple[dict, str, str]:
     """(case, notice, preset slug) for a GET: a preset, a permalink, or the starter."""
     slug = request.GET.get("preset", "")
     if slug:
         if slug in PRESETS:
             return PRESETS[slug].case, "", slug
-        return PRESETS[STARTER].case, f"There is no preset called “{slug[:60]}”.", STARTER
+        return PRESETS[STARTER].case, _no_preset(slug), STARTER
     token = request.GET.get("case", "")
     if token:
         try:
@@ -254,7 +261,7 @@ def _waf_initial(request: HttpRequest) -> tuple[dict, str, str]:
             return WAF_PRESETS[slug].case, "", slug
         return (
             WAF_PRESETS[WAF_STARTER].case,
-            f"There is no preset called “{slug[:60]}”.",
+            _no_preset(slug),
             WAF_STARTER,
         )
     token = request.GET.get("case", "")

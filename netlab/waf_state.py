@@ -45,19 +45,27 @@ def texts_of(case: dict) -> dict[str, Any]:
     }
 
 
+def _is(what: str) -> str:
+    """The verb for "the web ACL" and for "the IP sets"."""
+    return "are" if what.endswith("sets") else "is"
+
+
 def _json(text: str, what: str, field: str) -> Any:
     if len(text) > MAX_JSON_CHARS:
         raise StateError(
-            f"The {what} is longer than the lab takes ({MAX_JSON_CHARS:,} characters).", field
+            f"The {what} {_is(what)} longer than the lab takes ({MAX_JSON_CHARS:,} characters).",
+            field,
         )
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise StateError(f"The {what} is not valid JSON: {exc.msg} at line {exc.lineno}, "
-                         f"column {exc.colno}.", field) from None  # fmt: skip
+        raise StateError(f"The {what} {_is(what)} not valid JSON: {exc.msg} at line "
+                         f"{exc.lineno}, column {exc.colno}.", field) from None  # fmt: skip
     except (RecursionError, ValueError):
         raise StateError(
-            f"The {what} nests too deeply or holds a number too long.", field
+            f"The {what} {'nest' if _is(what) == 'are' else 'nests'} too deeply or "
+            f"{'hold' if _is(what) == 'are' else 'holds'} a number too long.",
+            field,
         ) from None
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from lessons.models import ComplianceProgram
 from quizzes.models import Attempt
 from srm_trainer.sandbox.state import (
     MAX_PERMALINK_CHARS,
@@ -19,7 +20,7 @@ from srm_trainer.sandbox.state import (
     encode_permalink,
     starter_state,
 )
-from tests.conftest import make_lesson, make_module, make_scenario
+from tests.conftest import make_lesson, make_module, make_scenario, make_srm
 from tests.quizzes.builders import make_question, make_quiz
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,3 +108,22 @@ def test_a_state_too_large_for_a_link_offers_the_case_file_instead(client):
         "/sandbox/", {**form, "identity-0-text": '{"Version": "2012-10-17", "Statement": []}'}
     )
     assert "?case=" in small.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/sandbox/?preset=",
+        "/lab/network/?preset=",
+        "/lab/waf/?preset=",
+        "/learn/srm/?service=",
+        "/learn/compliance/?program=",
+    ],
+)
+def test_an_unknown_name_in_a_link_is_isolated_from_the_sentence_around_it(client, url):
+    """A right-to-left override in a made-up name turned the rest of the notice around
+    ("…“nope” in the explorer, so…" drawn backwards): the name is shown in a <bdi>."""
+    make_srm()
+    ComplianceProgram.objects.create(slug="gdpr", name="GDPR", kind="law", summary="EU data.")
+    body = client.get(url + "%E2%80%AEnope<i>").content.decode()
+    assert "“<bdi>\u202enope&lt;i&gt;</bdi>”" in body

@@ -142,6 +142,11 @@ def test_a_network_case_that_cannot_be_traced_says_why(client):
     fields = {**form_of(client.get("/lab/network/").content.decode()), "flow-source": "nowhere"}
     words = said(client.post("/lab/network/", fields, headers=HTMX))
     assert words.startswith("Can't trace this yet: "), words
+    # The field as the page names it, the same words as the message shown; never the engine's
+    # path ("flow.port must be a whole number").
+    port = {**fields, "flow-source": "web-1", "flow-port": "99999"}
+    words = said(client.post("/lab/network/", port, headers=HTMX))
+    assert words == "Can't trace this yet: Port: must be a whole number from 0 to 65535", words
 
 
 def test_a_waf_evaluation_counts_the_actions_and_the_rules(client):
@@ -153,6 +158,11 @@ def test_a_waf_evaluation_counts_the_actions_and_the_rules(client):
     broken = {**fields, "web_acl": "{"}
     words = said(client.post("/lab/waf/", broken, headers=HTMX))
     assert words.startswith("Can't evaluate this yet: "), words
+    late = {**fields, "delay": "9999"}
+    words = said(client.post("/lab/waf/", late, headers=HTMX))
+    assert words == (
+        "Can't evaluate this yet: Rate detection delay: must be a number of seconds from 0 to 600"
+    ), words
     nlb = {**fields, "resource": "NLB"}
     assert said(client.post("/lab/waf/", nlb, headers=HTMX)).startswith("Cannot attach: ")
 
@@ -197,9 +207,22 @@ def test_a_sandbox_error_is_said_politely_with_its_place(client):
     broken = sandbox_form(**{"identity-0-text": '{\n  "Statement": [,]\n}'})
     response = client.post("/sandbox/", broken, headers=HTMX)
     words = said(response)
-    assert words.startswith("Can't evaluate yet: line 2, column "), words
+    # It names the editor: the status region is heard away from it, and there may be several.
+    assert words.startswith("Can't evaluate yet: Identity policy 1, line 2, column "), words
     # Said once, politely: an alert in the swapped result interrupted the typing at every pause.
     assert 'role="alert"' not in response.content.decode()
+
+
+def test_a_sandbox_error_in_the_second_policy_or_a_request_field_says_which(client):
+    second = sandbox_form(**{"identity-1-text": '{\n  "Statement": [,]\n}'})
+    words = said(client.post("/sandbox/", second, headers=HTMX))
+    assert words.startswith("Can't evaluate yet: Identity policy 2, line 2, column "), words
+    # The engine's own path for the field ("request.action") is not a word on the page.
+    words = said(client.post("/sandbox/", sandbox_form(action=""), headers=HTMX))
+    assert words == "Can't evaluate yet: Action must be a non-empty string", words
+    # The account has no notes of its own (they show under the ARN's): still named as itself.
+    words = said(client.post("/sandbox/", sandbox_form(resource_account="12"), headers=HTMX))
+    assert words == "Can't evaluate yet: Resource account must be a 12-digit account id", words
 
 
 def test_a_button_that_reshapes_the_editors_says_the_decision_too(client):

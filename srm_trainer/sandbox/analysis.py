@@ -316,10 +316,27 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
 
 
-def _where(exc: PolicyError, form: PolicyForm | None = None, side: str = "") -> str:
-    """The error as a learner reads it: which policy, and the line and column when known."""
+def _line_words(path: str, label: str, text: str) -> dict[str, str]:
+    """`request.actions[3]` → "Actions, line 5": the engine counts the entries `_lines` kept,
+    the learner the lines of the box (blank ones too)."""
+    out: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        for _ in (piece for piece in line.split(",") if piece.strip()):
+            out[f"{path}[{len(out)}]"] = f"{label}, line {number}"
+    return out
+
+
+def _where(
+    exc: PolicyError,
+    form: PolicyForm | None = None,
+    side: str = "",
+    extra: dict[str, str] | None = None,
+) -> str:
+    """The error as a learner reads it: which policy, and the line and column when known.
+    `extra`: more case paths and their words (the many-request tool's boxes)."""
     place, message = exc.path or "", exc.message
-    for field, words in _field_words(form, side).items():
+    names = {**_field_words(form, side), **(extra or {})}
+    for field, words in sorted(names.items(), key=lambda kv: -len(kv[0])):
         if place == field or place.startswith((field + ".", field + "[")):
             place = words + place[len(field) :]
             break
@@ -346,6 +363,7 @@ def _field_words(form: PolicyForm | None, side: str) -> dict[str, str]:
     out["permissions_boundary"] = f"{lead}permissions boundary"
     out["session_policy"] = f"{lead}session policy"
     out["resource_policy"] = f"{lead}resource-based policy"
+    out["request.principal"] = "Principal"  # the batch's and the summary's own field
     # Longest first, so identity_policies[10] is not read as identity_policies[1].
     return dict(sorted(out.items(), key=lambda kv: -len(kv[0])))
 
@@ -381,7 +399,11 @@ def batch(request: HttpRequest) -> HttpResponse:
         try:
             results = simulate(case, max_pairs=MAX_BATCH_PAIRS)
         except PolicyError as exc:
-            form.error = _where(exc, form)
+            boxes = {
+                **_line_words("request.actions", "Actions", actions),
+                **_line_words("request.resources", "Resources", resources),
+            }
+            form.error = _where(exc, form, extra=boxes)
         else:
             counts = {d: sum(1 for r in results if r.decision.decision == d) for d in DECISIONS}
             rows = [r for r in results if not context["decision"] or r.decision.decision == shown]

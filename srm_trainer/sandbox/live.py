@@ -109,6 +109,9 @@ class Analysis:
     missing_more: int = 0  # keys past MAX_MISSING_KEYS, counted but not offered
     arn_formats: list[str] = field(default_factory=list)
     action_level: str | None = None
+    # Where the error is, in the page's words ("Identity policy 2, line 4, column 7"): the
+    # status region and the result panel are read away from the editor that holds it.
+    error_where: str = ""
 
     def add(self, editor: str, note: Note) -> None:
         self.notes.setdefault(editor, []).append(note)
@@ -163,6 +166,50 @@ def _editor_for(path: str, by_path: dict[str, str], prefixes: list[str]) -> str:
     return "case"
 
 
+# The labels of the request's fields, as the page shows them.
+_REQUEST_LABELS = {
+    "principal": "Principal",
+    "action": "Action",
+    "resource": "Resource ARN",
+    "resource_account": "Resource account",
+    "context": "Request context",
+}
+_OTHER_LABELS = {
+    "resource_policy": "Resource-based policy",
+    "boundary": "Permissions boundary",
+    "session_policy": "Session policy",
+}
+_REQUEST_PATHS = [
+    (p, e) for p, e in REQUEST_FIELDS.items() if e in _REQUEST_LABELS and p != "request"
+]
+_NUMBERED = re.compile(r"(identity|scp|rcp)-(\d+)(?:-(\d+))?")
+
+
+def _field_label(path: str) -> str:
+    """The label of the request's field a path is about ("request.resource_account" →
+    "Resource account", which has no notes of its own: they show under the ARN's)."""
+    for prefix, editor in _REQUEST_PATHS:
+        if path == prefix or path.startswith((prefix + ".", prefix + "[")):
+            return _REQUEST_LABELS[editor]
+    return ""
+
+
+def _editor_label(editor: str) -> str:
+    """The label of the editor `editor` (an id of editor_map or REQUEST_FIELDS) on the page;
+    "" for the case as a whole."""
+    if editor in _REQUEST_LABELS:
+        return _REQUEST_LABELS[editor]
+    if editor in _OTHER_LABELS:
+        return _OTHER_LABELS[editor]
+    m = _NUMBERED.fullmatch(editor)
+    if m is None:
+        return ""
+    kind, a, b = m.groups()
+    if kind == "identity":
+        return f"Identity policy {int(a) + 1}"
+    return f"{kind.upper()} {int(b or 0) + 1} at level {int(a) + 1}"
+
+
 def _ref_key(ref: StatementRef) -> tuple[str, int, int | None, int]:
     return (ref.policy_kind, ref.policy_index, ref.level, ref.statement_index)
 
@@ -199,8 +246,15 @@ def _analyse(state: SandboxState) -> Analysis:
         decision = evaluate(case)
     except PolicyError as exc:
         editor = _editor_for(exc.path, by_path, prefixes)
-        note = Note("error", exc.message, exc.code, exc.line, exc.column)
+        label, message = _field_label(exc.path) or _editor_label(editor), exc.message
+        if exc.path and label and message.startswith(exc.path):
+            # "request.action must be …" names the engine's field: say the page's instead.
+            message, label = label + message[len(exc.path) :], ""
+        note = Note("error", message, exc.code, exc.line, exc.column)
         result.error = note
+        at = f"line {exc.line}, column {exc.column}" if exc.line else ""
+        result.error_where = ", ".join(w for w in (label, at) if w)
+        result.error_where = result.error_where[:1].upper() + result.error_where[1:]
         if not any(n.code == exc.code and n.line == exc.line for n in result.notes.get(editor, [])):
             result.add(editor, note)
         return result

@@ -7,6 +7,7 @@ from dataclasses import replace
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
@@ -61,7 +62,12 @@ def _initial(request: HttpRequest) -> tuple[SandboxState, str, Scenario | None]:
         if scenario is None:
             return (
                 starter_state(),
-                f"There is no preset called “{slug}”, so the sandbox opened with its example.",
+                # <bdi>: a direction override in the link cannot turn the sentence around.
+                format_html(
+                    "There is no preset called “<bdi>{}</bdi>”, so the sandbox opened with its "
+                    "example.",
+                    slug,
+                ),
                 None,
             )
         if not isinstance(scenario.case, dict):  # a broken row saved before the checks

@@ -4,6 +4,8 @@ unswapped: the old result stayed on screen as if it described the new input)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -62,3 +64,19 @@ def test_a_web_acl_too_large_is_refused_in_the_panel_and_kept(page, console, rul
         page, "#waf-result", "more than the lab takes at once (64 KB)", timeout=90_000
     )
     assert editor.input_value() == acl
+
+
+def test_a_refused_paste_gives_the_focus_back_to_the_pasted_text(page):
+    """“Open this case” reloads the page: focus was left at its top, far from the error, for a
+    keyboard or screen-reader user to find."""
+    page.goto("/lab/network/")
+    summary = page.get_by_text("Edit the whole case as JSON, or paste a downloaded one")
+    summary.focus()
+    page.keyboard.press("Enter")  # opens the fold
+    pasted = page.get_by_label("Case (network and flow)")
+    pasted.fill('{"network": {"subnets": [,]}}')
+    page.get_by_role("button", name="Open this case").press("Enter")
+    page.wait_for_load_state()
+    expect(pasted).to_be_focused()
+    expect(pasted).to_have_value('{"network": {"subnets": [,]}}')
+    expect(pasted).to_have_accessible_description(re.compile("^Not opened: .*line 1, column"))

@@ -56,7 +56,7 @@ def test_an_unknown_service_falls_back_with_a_notice(client):
     response = client.get("/learn/srm/?service=<b>nope</b>")
     body = response.content.decode()
     assert response.status_code == 200
-    assert "There is no service called “&lt;b&gt;nope&lt;/b&gt;”" in body
+    assert "There is no service called “<bdi>&lt;b&gt;nope&lt;/b&gt;</bdi>”" in body
 
 
 def test_comparing_a_service_with_itself_shows_it_once(client):

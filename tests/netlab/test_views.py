@@ -7,6 +7,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from bs4 import BeautifulSoup
 from django.utils.html import escape
 
 from netlab import views
@@ -201,6 +202,13 @@ def test_opening_invalid_json_keeps_the_form(client):
     html = client.post(URL, fields).content.decode()
     assert "not valid JSON" in html
     assert verdicts(html) == EXPECTED["open-ssh"]
+    # The page comes back at its top: focus goes to the pasted text, whose error is read with it
+    # (and nothing else on the page takes it).
+    soup = BeautifulSoup(html, "html.parser")
+    assert [el.get("id") for el in soup.select("[autofocus]")] == ["case_json"]
+    assert soup.select_one("#case_json")["aria-describedby"] == "case_json-error"
+    # A page opened without an error leaves focus where the browser puts it.
+    assert not BeautifulSoup(page, "html.parser").select("[autofocus]")
 
 
 def test_an_oversized_post_is_refused(client):

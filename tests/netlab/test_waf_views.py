@@ -57,6 +57,12 @@ def test_a_json_mistake_is_located_and_the_text_kept(client):
     assert "&quot;Rules&quot;: [" in html
 
 
+def test_a_json_mistake_in_the_ip_sets_is_worded_for_a_plural(client):
+    fields = {**form_of(client.get(URL).content.decode()), "ip_sets": "{"}
+    html = client.post(URL, fields).content.decode()
+    assert "The IP sets are not valid JSON" in html
+
+
 def test_an_engine_error_names_the_field(client):
     text = '{"Name": "x", "DefaultAction": {"Allow": {}}, "Rules": [{"Name": "r", "Priority": 0, "Action": {"Allow": {}}, "Statement": {"RateBasedStatement": {"Limit": 100}}}]}'
     fields = {**form_of(client.get(URL).content.decode()), "web_acl": text}

@@ -122,6 +122,27 @@ def test_batch_bad_policy_says_where(client):
     assert "identity policy" in alert.text and "line 1" in alert.text
 
 
+@pytest.mark.parametrize(
+    ("actions", "resources", "where"),
+    [
+        # Blank lines and commas: the line is the box's, not the engine's count of entries.
+        ("s3:GetObject\n\n  \nnot-an-action\n", "*", "Actions, line 4 must be"),
+        ("s3:GetObject, s3:PutObject,\nbad", "*", "Actions, line 2 must be"),
+        ("s3:GetObject", "arn:aws:s3:::a\n\n  ,x", "Resources, line 3"),
+    ],
+)
+def test_batch_bad_action_or_resource_names_its_box_and_line(client, actions, resources, where):
+    data = {"actions": actions, "resources": resources}
+    alert = error_in_results(client.post("/sandbox/batch/", data)).text
+    assert where in alert and "request." not in alert, alert
+
+
+@pytest.mark.parametrize("url", ["/sandbox/batch/", "/sandbox/summary/"])
+def test_a_bad_principal_is_named_as_the_page_labels_it(client, url):
+    alert = error_in_results(client.post(url, {"principal": "nope"})).text
+    assert alert.startswith("Principal: ") and "request." not in alert, alert
+
+
 def test_summary_what_can_this_role_do_in_s3(client):
     read_only = policy({"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"})
     response = client.post("/sandbox/summary/", {"identity": read_only})
@@ -498,4 +519,4 @@ def test_a_bad_action_is_named_once_with_its_place(client):
         "/sandbox/batch/", {"identity": READ_REPORTS, "actions": "s3:GetObject\nnot an action"}
     )
     alert = error_in_results(response).text
-    assert alert.count("request.actions[1]") == 1, alert
+    assert alert.count("Actions, line 2") == 1, alert

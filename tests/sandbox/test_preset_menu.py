@@ -67,7 +67,7 @@ def test_a_preset_taken_off_the_menu_no_longer_opens(client):
     lesson.published = False
     lesson.save()
     opened = client.get(f"/sandbox/?preset={scenario.slug}").content.decode()
-    assert f"There is no preset called “{scenario.slug}”" in opened
+    assert f"There is no preset called “<bdi>{scenario.slug}</bdi>”" in opened
 
 
 def test_the_menu_lists_what_is_offered_in_its_order_once_each():

@@ -242,7 +242,7 @@ def test_a_damaged_permalink_opens_the_example_with_a_notice(client):
 
 def test_an_unknown_preset_opens_the_example_with_a_notice(client):
     body = client.get("/sandbox/?preset=nope").content.decode()
-    assert "There is no preset called “nope”" in body
+    assert "There is no preset called “<bdi>nope</bdi>”" in body
 
 
 def test_download_and_open_round_trip_a_case_file(client):

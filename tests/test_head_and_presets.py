@@ -8,6 +8,7 @@ import os
 import runpy
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -127,3 +128,19 @@ def test_an_unknown_name_in_a_link_is_isolated_from_the_sentence_around_it(clien
     ComplianceProgram.objects.create(slug="gdpr", name="GDPR", kind="law", summary="EU data.")
     body = client.get(url + "%E2%80%AEnope<i>").content.decode()
     assert "“<bdi>\u202enope&lt;i&gt;</bdi>”" in body
+
+
+@pytest.mark.parametrize("page", ["module", "review"])
+def test_an_unknown_level_or_module_in_a_link_is_isolated_and_cut_short(learner_client, page):
+    """The module page's `?level=` and the review queue's `?module=` echo a made-up name too:
+    isolated from the sentence around it, and cut short (a 2,000-character name was echoed
+    whole on the review page)."""
+    module = make_module()
+    name = "\u202enope<i>" + "x" * 2000
+    if page == "module":
+        url = reverse("module", args=[module.slug]) + "?level="
+    else:
+        url = reverse("quizzes:review") + "?module="
+    body = learner_client.get(url + quote(name)).content.decode()
+    assert "<bdi>\u202enope&lt;i&gt;xxx" in body
+    assert "x" * 100 not in body

@@ -156,3 +156,18 @@ def test_a_quiz_says_each_tries_verdict_and_a_flag_in_the_same_region(page):
     region.says("Right.")
     page.get_by_role("button", name="Flag to come back to").press("Enter")
     region.says("Flagged: it is listed before you submit.")
+
+
+def test_copy_link_says_the_link_is_copied_and_keeps_its_own_name(page):
+    """The "Copy link" button changed only its own text, which a screen reader is not told of; and a second
+    press within the moment made "Copied" its name for good."""
+    page.goto("/sandbox/")
+    region = Region(page, "#live")
+    button = page.locator("[data-copy]")
+    expect(button).to_have_accessible_name("Copy link")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(button).to_have_text("Copied")
+    page.keyboard.press("Enter")
+    region.says("Link copied.")
+    expect(page.get_by_role("button", name="Copy link")).to_be_visible(timeout=4000)

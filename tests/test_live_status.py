@@ -220,6 +220,10 @@ def test_a_sandbox_error_in_the_second_policy_or_a_request_field_says_which(clie
     # The engine's own path for the field ("request.action") is not a word on the page.
     words = said(client.post("/sandbox/", sandbox_form(action=""), headers=HTMX))
     assert words == "Can't evaluate yet: Action must be a non-empty string", words
+    # A wildcard is a policy's, never a request's: refused, not decided as an implicit deny.
+    words = said(client.post("/sandbox/", sandbox_form(action="s3:*Object"), headers=HTMX))
+    assert words.startswith("Can't evaluate yet: Action names the one action a caller sends,")
+    assert "'s3:*Object'" in words
     # The account has no notes of its own (they show under the ARN's): still named as itself.
     words = said(client.post("/sandbox/", sandbox_form(resource_account="12"), headers=HTMX))
     assert words == "Can't evaluate yet: Resource account must be a 12-digit account id", words

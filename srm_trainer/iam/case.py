@@ -216,6 +216,15 @@ def _request(raw: Any) -> Request:
             f'request.action must be "service:Action" (e.g. "s3:GetObject"), not {action!r}',
             path="request.action",
         )
+    if "*" in action or "?" in action:
+        # A caller sends one action by its name; a wildcard only ever matches, in a policy. Taken
+        # literally it matches nothing but a policy's own wildcard, a decision no request can get.
+        raise CaseError(
+            "invalid_case",
+            f"request.action names the one action a caller sends, so it holds no wildcard "
+            f'(* or ?): write it in full, e.g. "s3:GetObject", not {action!r}',
+            path="request.action",
+        )
     resource = _string(raw, "resource", required=True)
     if resource != "*" and not resource.startswith("arn:"):
         raise CaseError(

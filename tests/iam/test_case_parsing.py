@@ -70,6 +70,17 @@ def test_it_rejects_an_action_without_a_service(action):
     assert _error(case).path == "request.action"
 
 
+@pytest.mark.parametrize("action", ["s3:*Object", "s3:Get*", "iam:?etUser"])
+def test_it_rejects_a_wildcard_in_the_action_a_caller_sends(action):
+    """FORMAT.md: `request.action` is the action "as the caller sends it", and a caller sends
+    one action by name; taken literally, `s3:*Object` was an implicit deny that no real request
+    could ever get (only a policy's own `s3:*Object` matched it)."""
+    case = _case()
+    case["request"]["action"] = action
+    error = _error(case)
+    assert error.path == "request.action" and "no wildcard" in error.message
+
+
 def test_it_rejects_a_resource_that_is_not_an_arn():
     case = _case()
     case["request"]["resource"] = "reports/q1.csv"

@@ -121,7 +121,7 @@ def test_keep_going_keeps_the_module(learner_client, two_modules):
 def test_an_unknown_module_is_reported_and_everything_shown(learner_client, two_modules):
     body = learner_client.get(reverse("quizzes:review"), {"module": "networking"}).content
     body = body.decode()
-    assert "There is no module “networking”: showing every module." in body
+    assert "There is no module “<bdi>networking</bdi>”: showing every module." in body
     assert "5 questions due now." in body
 
 

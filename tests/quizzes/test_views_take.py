@@ -651,7 +651,11 @@ def test_a_policy_decision_names_each_outcome_alike_in_its_choices_and_its_feedb
 
     allow = {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}
     deny = {"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}
-    cases = {"Allow": "s3:GetObject", "ExplicitDeny": "s3:DeleteObject", "ImplicitDeny": "ec2:*"}
+    cases = {
+        "Allow": "s3:GetObject",
+        "ExplicitDeny": "s3:DeleteObject",
+        "ImplicitDeny": "ec2:RunInstances",
+    }
     picks = {"Allow": "ImplicitDeny", "ExplicitDeny": "Allow", "ImplicitDeny": "ExplicitDeny"}
     for key, action in cases.items():
         case = {

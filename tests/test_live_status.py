@@ -224,7 +224,7 @@ def test_a_sandbox_error_in_the_second_policy_or_a_request_field_says_which(clie
     words = said(client.post("/sandbox/", sandbox_form(action="s3:*Object"), headers=HTMX))
     assert words.startswith("Can't evaluate yet: Action names the one action a caller sends,")
     assert "'s3:*Object'" in words
-    # The account has no notes of its own (they show under the ARN's): still named as itself.
+    # The account, named as itself (its notes are under its own box).
     words = said(client.post("/sandbox/", sandbox_form(resource_account="12"), headers=HTMX))
     assert words == "Can't evaluate yet: Resource account must be a 12-digit account id", words
 

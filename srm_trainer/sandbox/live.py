@@ -26,8 +26,8 @@ from srm_trainer.sandbox.state import SandboxState, policy_texts, state_to_case
 REQUEST_FIELDS = {
     "request.principal": "principal",
     "request.action": "action",
+    "request.resource_account": "resource_account",  # before its prefix, request.resource
     "request.resource": "resource",
-    "request.resource_account": "resource_account",
     "request.context": "context",
     "request": "principal",
 }
@@ -187,7 +187,7 @@ _NUMBERED = re.compile(r"(identity|scp|rcp)-(\d+)(?:-(\d+))?")
 
 def _field_label(path: str) -> str:
     """The label of the request's field a path is about ("request.resource_account" →
-    "Resource account", which has no notes of its own: they show under the ARN's)."""
+    "Resource account")."""
     for prefix, editor in _REQUEST_PATHS:
         if path == prefix or path.startswith((prefix + ".", prefix + "[")):
             return _REQUEST_LABELS[editor]

@@ -664,7 +664,7 @@ def org_sections(state: SandboxState) -> tuple[OrgSection, ...]:
     )
 
 
-REQUEST_EDITORS = ("principal", "action", "resource", "context")
+REQUEST_EDITORS = ("principal", "action", "resource", "resource_account", "context")
 
 
 def all_editor_ids(state: SandboxState) -> list[str]:

@@ -131,3 +131,13 @@ def test_the_lessons_linked_follow_the_script_prefix_the_site_runs_under(client)
                 assert soup.select_one(part).find("a", href=re.compile("/learn/")), part
     finally:
         set_script_prefix(before)
+
+
+def test_a_bad_resource_account_is_noted_under_its_own_box_and_describes_it(client):
+    response = live(client, resource_account="12")
+    assert "12-digit account id" in _notes(response, "resource_account")
+    assert "12-digit" not in _notes(response, "resource")  # not under the ARN's box
+    page = BeautifulSoup(client.get("/sandbox/").content, "html.parser")
+    described = page.find(id="resource_account")["aria-describedby"].split()
+    assert "notes-resource_account" in described
+    assert page.find(id="notes-resource_account") is not None

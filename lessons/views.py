@@ -181,15 +181,24 @@ def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) ->
 @vary_on_headers("HX-Request")
 def srm_explorer(request: HttpRequest) -> HttpResponse:
     service_slug = request.GET.get("service")
-    view = srm_view(service_slug=service_slug, compare_slug=request.GET.get("compare"))
+    compare_slug = request.GET.get("compare")
+    view = srm_view(service_slug=service_slug, compare_slug=compare_slug)
     unknown = (
         service_slug
         if service_slug and view.selected and view.selected.slug != service_slug
         else None
     )
+    known = {service.slug for service in view.services}
+    unknown_compare = compare_slug if compare_slug and compare_slug not in known else None
     template = page_or_partial(request, "lessons/srm.html", "live_explorer")
     diagram = None if request.htmx else srm_stack_html()
-    return render(request, template, {"view": view, "unknown": unknown, "diagram": diagram})
+    context = {
+        "view": view,
+        "unknown": unknown,
+        "unknown_compare": unknown_compare,
+        "diagram": diagram,
+    }
+    return render(request, template, context)
 
 
 @require_safe

@@ -59,6 +59,21 @@ def test_an_unknown_service_falls_back_with_a_notice(client):
     assert "There is no service called “<bdi>&lt;b&gt;nope&lt;/b&gt;</bdi>”" in body
 
 
+def test_an_unknown_service_to_compare_with_is_named_not_ignored(client):
+    make_srm()
+    body = client.get("/learn/srm/?service=rds&compare=<b>nope</b>").content.decode()
+    assert (
+        "There is no service called “<bdi>&lt;b&gt;nope&lt;/b&gt;</bdi>” to compare with,"
+        " so Amazon RDS is shown alone." in body
+    )
+    assert "rds guest-os reason" in body and "ec2 guest-os reason" not in body
+    said = client.get("/learn/srm/?service=rds&compare=nope", headers={"HX-Request": "true"})
+    assert "“nope” to compare with, so Amazon RDS is shown alone." in said.content.decode()
+    # No comparison chosen (the form's first option) is no unknown service.
+    plain = client.get("/learn/srm/?service=rds&compare=").content.decode()
+    assert "to compare with" not in plain
+
+
 def test_comparing_a_service_with_itself_shows_it_once(client):
     make_srm()
     body = client.get("/learn/srm/?service=ec2&compare=ec2").content.decode()

@@ -187,7 +187,10 @@ AUTHENTICATION_BACKENDS = [
 ACCOUNT_ADAPTER = "srm_trainer.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
-ACCOUNT_FORMS = {"signup": "srm_trainer.accounts.forms.SignupForm"}  # says the username rule
+ACCOUNT_FORMS = {  # they say the username rule, and what "keep me signed in" means
+    "signup": "srm_trainer.accounts.forms.SignupForm",
+    "login": "srm_trainer.accounts.forms.LoginForm",
+}
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 # Mail the account's owner (when they gave an address) when its password, e-mail or

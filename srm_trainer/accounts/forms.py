@@ -1,8 +1,9 @@
-"""allauth's sign-up form, saying before the first try what a username may hold; the
-confirmation of closing an account."""
+"""allauth's sign-up form, saying before the first try what a username may hold; its sign-in
+form, saying what "remember me" means; the confirmation of closing an account."""
 
 from __future__ import annotations
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
@@ -15,6 +16,20 @@ class SignupForm(AllauthSignupForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].help_text = USERNAME_HELP
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's "Remember Me" did not say what it keeps, or for how long: unticked, the session
+    ends when the browser closes (allauth sets its expiry to 0), which a shared computer needs."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "remember" in self.fields:  # absent when ACCOUNT_SESSION_REMEMBER decides for everyone
+            self.fields["remember"].label = "Keep me signed in on this browser"
+            self.fields["remember"].help_text = (
+                "Leave it unticked on a shared computer: "
+                "you are signed out when the browser closes."
+            )
 
 
 class CloseAccountForm(forms.Form):

@@ -177,6 +177,10 @@ def test_the_password_is_asked_again_before_the_page_opens(client, learner):
     # a wrong password does not let it through
     wrong = client.post("/accounts/reauthenticate/?next=/accounts/delete/", {"password": "no"})
     assert wrong.status_code == 200
+    # Said in the site's words (allauth's was "Confirm Access"), the way on kept for the retry.
+    body = wrong.content.decode()
+    assert "<h1>Confirm it's you</h1>" in body and "Incorrect password." in body
+    assert 'name="next" value="/accounts/delete/"' in body
     assert get_user_model().objects.filter(pk=learner.pk).exists()
 
 

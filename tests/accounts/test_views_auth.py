@@ -103,6 +103,24 @@ def test_signing_in_and_out(client, learner):
     assert "Sign in" in client.get("/").content.decode()
 
 
+def test_keep_me_signed_in_says_what_it_does_and_does_it(client, learner):
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get("/accounts/login/").content, "html.parser")
+    box = page.find("input", attrs={"name": "remember"})
+    assert page.find("label", attrs={"for": box["id"]}).get_text() == (
+        "Keep me signed in on this browser"
+    )
+    help_text = page.find(id=box["aria-describedby"]).get_text()
+    assert "signed out when the browser closes" in help_text
+    credentials = {"login": "ada", "password": "a-long-passphrase-1"}
+    client.post("/accounts/login/", credentials)
+    assert client.session.get_expire_at_browser_close()  # unticked: gone with the browser
+    client.post("/accounts/logout/")
+    client.post("/accounts/login/", {**credentials, "remember": "on"})
+    assert not client.session.get_expire_at_browser_close()
+
+
 def test_a_wrong_password_gets_a_clear_message_that_does_not_say_which_part(client, learner):
     wrong_password = client.post("/accounts/login/", {"login": "ada", "password": "wrong"})
     no_such_user = client.post("/accounts/login/", {"login": "nobody", "password": "wrong"})

@@ -24,6 +24,7 @@ WITH_MFA_PAGES = [
     "/accounts/2fa/totp/deactivate/",
     "/accounts/2fa/recovery-codes/",
     "/accounts/2fa/recovery-codes/generate/",
+    "/accounts/2fa/reauthenticate/",
 ]
 
 
@@ -61,3 +62,19 @@ def test_pages_for_people_with_two_factor(signed_in, learner, url):
     give_mfa(learner)
     RecoveryCodes.activate(learner)
     _assert_page_is_ours(signed_in, url)
+
+
+def test_confirming_it_is_you_offers_the_password_or_the_code(signed_in, learner):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    give_mfa(learner)
+    RecoveryCodes.activate(learner)
+    by_password = signed_in.get("/accounts/reauthenticate/?next=/accounts/delete/").content.decode()
+    assert "<h1>Confirm it's you</h1>" in by_password
+    assert 'action="/accounts/reauthenticate/"' in by_password
+    assert ">Confirm with my password</button>" in by_password
+    assert 'href="/accounts/2fa/reauthenticate/?next=%2Faccounts%2Fdelete%2F"' in by_password
+    by_code = signed_in.get("/accounts/2fa/reauthenticate/?next=/accounts/delete/").content.decode()
+    assert 'action="/accounts/2fa/reauthenticate/"' in by_code
+    assert ">Confirm with my code</button>" in by_code
+    assert 'name="next" value="/accounts/delete/"' in by_code

@@ -26,7 +26,7 @@ from quizzes.forms import AnswerForm
 from quizzes.grading import grade
 from quizzes.models import Attempt, Question, Quiz
 from quizzes.session_carry import LEARNER_KEY
-from srm_trainer.htmx import status_line, wants_partial
+from srm_trainer.htmx import HtmxHttpRequest, status_line, wants_partial
 from srm_trainer.ratelimit import rate_limited
 
 # --- who is asking ------------------------------------------------------------------------
@@ -85,7 +85,7 @@ def _attempt_for(request: HttpRequest, pk: int, *, read_only: bool = False) -> A
 PENDING_ANSWER = "quizzes_pending_answer"
 
 
-def _sign_in_again(request: HttpRequest, pk: int, position) -> HttpResponse:
+def _sign_in_again(request: HtmxHttpRequest, pk: int, position) -> HttpResponse:
     """Say the session ended and send the learner to sign in, then back to the same question;
     an answer they were sending is kept in this browser's session and filled in again there."""
     try:
@@ -115,7 +115,7 @@ def _sign_in_again(request: HttpRequest, pk: int, position) -> HttpResponse:
 
 def _session_may_end(view):
     @wraps(view)
-    def wrapper(request: HttpRequest, pk: int, *args, **kwargs):
+    def wrapper(request: HtmxHttpRequest, pk: int, *args, **kwargs):
         try:
             return view(request, pk, *args, **kwargs)
         except SessionEnded:
@@ -167,7 +167,7 @@ def _my_attempts(request: HttpRequest, quiz: Quiz):
     return Attempt.objects.filter(owner, quiz=quiz).order_by("-started_at", "-pk")
 
 
-def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+def _too_many(request: HtmxHttpRequest, retry_after: int) -> HttpResponse:
     """Over a rate limit. With htmx the message goes into the form's status line (the answer
     the learner is typing stays where it is); without, a page says when to try again."""
     message = (
@@ -358,7 +358,7 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @rate_limited("answer", _too_many)
 @_session_may_end
-def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+def answer_save(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
     """Save the answer to the question at `position`. `action` says what next:
     `autosave` (htmx, answer only), `check` (grade now: immediate feedback), `save`, `next`,
     `prev` (save and move)."""
@@ -455,7 +455,7 @@ def _expired(request: HttpRequest, attempt: Attempt) -> bool:
     return False
 
 
-def _after_submit(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def _after_submit(request: HtmxHttpRequest, attempt: Attempt) -> HttpResponse:
     url = reverse("quizzes:result", args=[attempt.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
@@ -463,7 +463,7 @@ def _after_submit(request: HttpRequest, attempt: Attempt) -> HttpResponse:
 @require_POST
 @vary_on_headers("HX-Request")
 @_session_may_end
-def attempt_flag(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+def attempt_flag(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
     """Flag the question at `position` to come back to (`flagged=1`), or clear the flag."""
     attempt = _attempt_for(request, pk)
     if _expired(request, attempt) or attempt.is_submitted:
@@ -516,7 +516,7 @@ def attempt_summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @_session_may_end
-def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def attempt_submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     if not _expired(request, attempt):  # past its time, it is closed as it stood at the deadline
         try:

@@ -23,7 +23,7 @@ from quizzes.forms import AnswerForm
 from quizzes.grading import certainty_mark, grade
 from quizzes.models import Attempt, Question, Quiz, QuizQuestion
 from srm_trainer import once
-from srm_trainer.htmx import wants_partial
+from srm_trainer.htmx import HtmxHttpRequest, wants_partial
 from teach import bank, services
 from teach.access import (
     _question_for_instructor,
@@ -43,7 +43,7 @@ def _categories(user) -> list[str]:
     return bank.categories(user)
 
 
-def _partial(request: HttpRequest) -> bool:
+def _partial(request: HtmxHttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
@@ -326,7 +326,7 @@ def _preview_form(quiz: Quiz, question, data=None) -> AnswerForm:
 @require_safe
 @teacher_required
 @vary_on_headers("HX-Request")
-def quiz_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def quiz_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk)
     context = _preview_context(quiz, request.GET.get("q"))
     template = "teach/preview.html#panel" if _partial(request) else "teach/preview.html"
@@ -336,7 +336,7 @@ def quiz_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @teacher_required
 @vary_on_headers("HX-Request")
-def quiz_preview_check(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+def quiz_preview_check(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
     """Grade the previewed answer in memory: no attempt, no answer, no review card."""
     quiz = _quiz_for_instructor(request, pk)
     context = _preview_context(quiz, position)
@@ -413,7 +413,7 @@ def _save_question(question: Question, quiz: Quiz | None, tags: list[str], relat
 
 
 def _question_page(
-    request: HttpRequest, *, question: Question, quiz: Quiz | None, creating: bool
+    request: HtmxHttpRequest, *, question: Question, quiz: Quiz | None, creating: bool
 ) -> HttpResponse:
     editor = editor_for(question.type)
     if editor is None:
@@ -552,7 +552,7 @@ def _return_quiz(request: HttpRequest) -> Quiz | None:
 @require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 @vary_on_headers("HX-Request")
-def question_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def question_create(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk, edit=True)
     if kind not in EDITORS:
         raise Http404("There is no editor for this kind of question yet.")
@@ -571,7 +571,7 @@ def question_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 @vary_on_headers("HX-Request")
-def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def question_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     question = _question_for_instructor(request, pk, edit=True)
     return _question_page(request, question=question, quiz=_return_quiz(request), creating=False)
 

@@ -294,7 +294,7 @@ def _waf_texts_context(
     """Everything the form's fields and the result show: the texts', and their link; with
     `refused` (and no outcome), why the texts were not evaluated, in the result's place.
     `row_of`: where the requests are on the form (`field_errors.form_field`)."""
-    context = {
+    context: dict[str, Any] = {
         "texts": texts,
         "resources": [*RESOURCES, *NOT_PROTECTABLE],
         "permalink": link,

@@ -374,7 +374,7 @@ def _csv(rows, filename: str) -> StreamingHttpResponse:
 
 @require_safe
 @teacher_required
-def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def gradebook_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
     return _csv(exports.gradebook_rows(cohort), f"cohort-{cohort.pk}-gradebook.csv")
@@ -382,7 +382,7 @@ def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @teacher_required
-def answers_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def answers_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
     return _csv(exports.answer_rows(cohort), f"cohort-{cohort.pk}-answers.csv")

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import ForeignKey, Model, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from lessons.models import Source
 from quizzes.models import Question, Quiz
@@ -29,11 +29,11 @@ def can_teach(user) -> bool:
     return user.is_authenticated and (user.is_staff or is_instructor(user))
 
 
-def teacher_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def teacher_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Sign in first; then only instructors and staff get past (MFA is the middleware's job)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not can_teach(request.user):

@@ -49,6 +49,7 @@ class AnswerForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean() gives cleaned_data
         self.kind.clean_form(self, data)
         return data
 

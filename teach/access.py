@@ -20,7 +20,7 @@ from django.db.models import ForeignKey, Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 
 from lessons.models import Source
-from quizzes.models import Question, Quiz
+from quizzes.models import Question, QuestionQuerySet, Quiz, QuizQuerySet
 from srm_trainer.accounts.roles import is_instructor
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 
@@ -76,7 +76,10 @@ class ByViewer:
         return self[True].rows() if user.is_staff else self[False].rows(user.pk)
 
 
-def _visible(user, queryset: QuerySet) -> QuerySet:
+_Rows = TypeVar("_Rows", bound=QuerySet)
+
+
+def _visible(user, queryset: _Rows) -> _Rows:
     rule = visibility(user)
     return queryset if rule is None else queryset.filter(rule)
 
@@ -94,11 +97,11 @@ def may_edit(user, obj: Quiz | Question) -> bool:
     return bool(user.is_staff or (obj.owner_id is not None and obj.owner_id == user.pk))
 
 
-def quizzes_visible(user) -> QuerySet[Quiz]:
+def quizzes_visible(user) -> QuizQuerySet:
     return _visible(user, Quiz.objects.all())
 
 
-def questions_visible(user) -> QuerySet[Question]:
+def questions_visible(user) -> QuestionQuerySet:
     return _visible(user, Question.objects.all())
 
 

@@ -68,10 +68,11 @@ def _attempt_for(request: HttpRequest, pk: int, *, read_only: bool = False) -> A
         return attempt
     if read_only and request.user.is_authenticated:
         other = Attempt.objects.select_related("quiz__module", "user").filter(pk=pk).first()
-        viewing = other and hooks.viewing(user=request.user, attempt=other)
-        if viewing:
-            other.viewing = viewing
-            return other
+        if other is not None:
+            viewing = hooks.viewing(user=request.user, attempt=other)
+            if viewing:
+                other.viewing = viewing
+                return other
     if attempt is None:
         if (
             not request.user.is_authenticated

@@ -4,6 +4,7 @@ calls a form or a service. Every page works without JavaScript; htmx only swaps 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -33,7 +34,7 @@ from teach.access import (
     teacher_required,
     visible_quiz,
 )
-from teach.editors import EDITORS, editor_for
+from teach.editors import EDITORS, Parts, editor_for
 from teach.forms import QuestionForm, QuizForm
 from teach.transfer.gift import GIFT_KINDS
 
@@ -62,6 +63,7 @@ def _per_quiz(rows: QuerySet) -> Coalesce:
 @teacher_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
+    assert user.is_authenticated  # teacher_required
     counted = _per_quiz(QuizQuestion.objects.all())
     mine = Quiz.objects.all() if user.is_staff else Quiz.objects.filter(owner=user)
     quizzes = mine.select_related("module", "owner").annotate(
@@ -99,6 +101,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 def quiz_create(request: HttpRequest) -> HttpResponse:
+    assert request.user.is_authenticated  # teacher_required
     quiz = Quiz(owner=request.user, source=Source.AUTHORED, published=False)
     form = QuizForm(request.POST or None, instance=quiz, initial={"once": once.new_token()})
     if request.method == "POST" and form.is_valid():
@@ -348,8 +351,8 @@ def quiz_preview_check(request: HtmxHttpRequest, pk: int, position: int) -> Http
         response = form.response()
         result = grade(question, response)
         context.update(form=form, result=result, response=response)
-        if form.certainty():
-            context["certainty_mark"] = certainty_mark(result.score, form.certainty())
+        if certainty := form.certainty():
+            context["certainty_mark"] = certainty_mark(result.score, certainty)
     else:
         context.update(form=form)
     template = "teach/preview.html#panel" if _partial(request) else "teach/preview.html"
@@ -419,12 +422,18 @@ def _question_page(
     if editor is None:
         raise Http404("There is no editor for this kind of question yet.")
     user = request.user
-    context = {"question": question, "quiz": quiz, "creating": creating, "editor": editor}
+    context: dict[str, Any] = {
+        "question": question,
+        "quiz": quiz,
+        "creating": creating,
+        "editor": editor,
+    }
     # Where every button of the page posts back to: worked out once, not by each of the
     # 15-60 buttons and forms that name it (`request.get_full_path` escapes it every time).
     context["page_url"] = request.get_full_path()
     context["kind"] = kinds.KINDS[question.type]
     action = request.POST.get("action", "save") if request.method == "POST" else ""
+    parts: Parts | None
     if request.method != "POST":
         base = QuestionForm(initial=_question_initial(question))
         parts = editor.parts(question, user=user)
@@ -447,6 +456,7 @@ def _question_page(
     elif (parts := editor.live(question, request.POST, action, user=user)) is not None:
         # The engine's verdict as the author types (htmx), or after "Check" (no JavaScript).
         if _partial(request):
+            assert editor.live_template is not None  # an editor with a live check has its partial
             context.update(parts=parts, **parts.context(request))
             return render(request, editor.live_template, context)
         base = QuestionForm(initial=_posted_initial(request.POST))
@@ -511,7 +521,7 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
     except ValidationError as exc:
         found: list[kinds.Problem] = []  # the kind's problems, with where they are
         for field, errors in exc.error_dict.items():
-            messages_ = [message for error in errors for message in error]
+            messages_ = [message for error in errors for message in error.messages]
             if field in base.fields:
                 for message in messages_:
                     base.add_error(field, message)
@@ -553,6 +563,7 @@ def _return_quiz(request: HttpRequest) -> Quiz | None:
 @teacher_required
 @vary_on_headers("HX-Request")
 def question_create(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
+    assert request.user.is_authenticated  # teacher_required
     quiz = _quiz_for_instructor(request, pk, edit=True)
     if kind not in EDITORS:
         raise Http404("There is no editor for this kind of question yet.")

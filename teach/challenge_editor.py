@@ -216,7 +216,7 @@ def reference_check(data: dict) -> dict:
 
 class LeastPrivilegeEditor(Editor):
     uses_policy_editor = True
-    value = "least_privilege"
+    value: str = "least_privilege"
     section_title = "Challenge"
     live_template = "teach/editors.html#lp_check_live"
     # The challenge's fields outside the rows, and the reference solution (`ChallengeForm`).

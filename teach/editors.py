@@ -330,7 +330,7 @@ def mark_fields(placed: list[Placed], formsets: Iterable, forms_: Iterable = ())
         else:
             formset = by_prefix.get(p.prefix)
             ok = formset is not None and 0 <= p.index < len(formset.forms)
-            form = formset.forms[p.index] if ok else None
+            form = formset.forms[p.index] if formset is not None and ok else None
         if form is None or p.field not in form.fields:
             out.append(Linked(p.message))
             continue
@@ -343,7 +343,7 @@ def mark_fields(placed: list[Placed], formsets: Iterable, forms_: Iterable = ())
 class Parts:
     """The bound or unbound forms of one editor, by name, for the template."""
 
-    rows: object | None = None  # a formset
+    rows: forms.BaseFormSet | None = None
     extra: forms.Form | None = None  # true/false answer or categorize's categories
 
     def is_valid(self) -> bool:
@@ -361,7 +361,7 @@ class Parts:
 class Editor:
     """How one kind is authored. Subclasses say which forms and how they become data."""
 
-    value = ""
+    value: str = ""
     row_form: type[forms.Form] | None = None
     extra_form: type[forms.Form] | None = None
     list_key = ""  # the data key holding the rows
@@ -464,9 +464,11 @@ class Editor:
         if parts.rows is None:
             return {}
         kept = self.kept_rows(parts)
+        prefix = parts.rows.prefix
+        assert prefix is not None  # a bound or unbound formset always has one (ours: "rows")
         return {
             (self.list_key,): RowList(
-                parts.rows.prefix,
+                prefix,
                 tuple(index for index, _row in kept),
                 tuple(f for f in self.row_fields if f != "id"),
             )
@@ -510,6 +512,7 @@ class Editor:
 
     def kept_rows(self, parts: Parts) -> list[tuple[int, dict]]:
         """(index of the row's form, row) for each row `cleaned_rows` keeps."""
+        assert parts.rows is not None  # an editor with rows (row_form) has their formset
         out = []
         for index, form in enumerate(parts.rows.forms):
             row = {f: form.cleaned_data.get(f) for f in self.row_fields}
@@ -563,9 +566,10 @@ class TrueFalseEditor(Editor):
 
     def initial_extra(self, question) -> dict:
         answer = question.data.get("answer") if isinstance(question.data, dict) else None
-        return {"answer": {True: "true", False: "false"}.get(answer)}
+        return {"answer": None if answer is None else {True: "true", False: "false"}.get(answer)}
 
     def data(self, parts: Parts, previous: dict) -> dict:
+        assert parts.extra is not None  # the editor's extra_form
         return {"answer": parts.extra.cleaned_data["answer"]}
 
 
@@ -601,6 +605,7 @@ class CategorizeEditor(Editor):
             {"id": r["id"], "text": r["text"], "category": r["category"] or ""}
             for r in self.cleaned_rows(parts)
         ]
+        assert isinstance(parts.extra, CategoriesForm)  # the editor's extra_form
         return {
             "categories": parts.extra.names(),
             "items": assign_ids(items, previous.get("items") or []),

@@ -323,7 +323,7 @@ class PolicyParts(Parts):
 
 
 class PolicyDecisionEditor(Editor):
-    value = "policy_decision"
+    value: str = "policy_decision"
     section_title = "Scenario and key"
     live_template = "teach/editors.html#policy_live"
     fragment_template = "teach/editors.html#policy_decision_swap"

@@ -31,6 +31,8 @@ from teach.transfer.drafts import (
     Bundle,
     Located,
     QuestionDraft,
+    QuizDraft,
+    ScenarioDraft,
     TransferError,
 )
 
@@ -111,7 +113,7 @@ def plan(bundle: Bundle, *, owner, into: Quiz | None = None) -> Plan:
                 f"are added to “{into.title}”."
             )
         else:
-            result.quiz = _quiz(bundle, owner, modules, result, errors)
+            result.quiz = _quiz(bundle.quiz, owner, modules, result, errors)
     if errors:
         raise TransferError(errors)
     _free_slugs(Question, result.questions, result.warnings, "Question")
@@ -189,7 +191,7 @@ def _question(draft, owner, modules, lessons, scenarios, result, errors) -> Ques
                 )
             )
         else:
-            question.scenario = scenarios.get(draft)
+            question.scenario = scenarios.get(draft, draft.scenario)
     elif draft.scenario is not None:
         line, column = draft.where(("scenario",))
         errors.append(
@@ -254,8 +256,8 @@ class _Scenarios:
         self.result, self.errors = result, errors
         self.by_slug: dict[str, tuple[Scenario, QuestionDraft]] = {}
 
-    def get(self, draft: QuestionDraft) -> Scenario | None:
-        s = draft.scenario
+    def get(self, draft: QuestionDraft, s: ScenarioDraft) -> Scenario | None:
+        """The row for `s`, the scenario of `draft`."""
         if s.slug in self.by_slug:
             scenario, first = self.by_slug[s.slug]
             if (scenario.title, scenario.situation, scenario.explanation, scenario.case) != (
@@ -309,8 +311,7 @@ class _Scenarios:
         return scenario
 
 
-def _quiz(bundle: Bundle, owner, modules, result: Plan, errors: list[Located]) -> Quiz:
-    d = bundle.quiz
+def _quiz(d: QuizDraft, owner, modules, result: Plan, errors: list[Located]) -> Quiz:
     module = modules.get(d.module) if d.module else None
     if d.module and module is None:
         result.warnings.append(

@@ -56,31 +56,35 @@ class SessionEnded(Exception):
     ended (expired, or signed out elsewhere)."""
 
 
-def _attempt_for(request: HttpRequest, pk: int, *, read_only: bool = False) -> Attempt:
+def _attempt_for(request: HttpRequest, pk: int) -> Attempt:
     """The one access check for attempts: only the learner who made it may see or change it;
-    anyone else gets a 404, as if it did not exist. On a `read_only` page an app's viewer hook
-    (`quizzes.hooks`, e.g. the instructor of the learner's cohort) may also let someone read
-    it: the attempt then carries `viewing` (None for its owner)."""
+    anyone else gets a 404, as if it did not exist."""
+    attempt, _viewing = _attempt_read(request, pk, read_only=False)
+    return attempt
+
+
+def _attempt_read(
+    request: HttpRequest, pk: int, *, read_only: bool = True
+) -> tuple[Attempt, hooks.Viewing | None]:
+    """`_attempt_for`, and on a `read_only` page an app's viewer hook (`quizzes.hooks`, e.g.
+    the instructor of the learner's cohort) may also let someone read it: with how they
+    view it (None for its owner)."""
     user_id = request.user.pk if request.user.is_authenticated else None
     attempt = attempts.owned_attempt(pk, user_id=user_id, learner_key=_learner_key(request))
     if attempt is not None:
-        attempt.viewing = None
-        return attempt
+        return attempt, None
     if read_only and request.user.is_authenticated:
         other = Attempt.objects.select_related("quiz__module", "user").filter(pk=pk).first()
         if other is not None:
             viewing = hooks.viewing(user=request.user, attempt=other)
             if viewing:
-                other.viewing = viewing
-                return other
-    if attempt is None:
-        if (
-            not request.user.is_authenticated
-            and Attempt.objects.filter(pk=pk, user__isnull=False).exists()
-        ):
-            raise SessionEnded
-        raise Http404("No such attempt.")
-    return attempt
+                return other, viewing
+    if (
+        not request.user.is_authenticated
+        and Attempt.objects.filter(pk=pk, user__isnull=False).exists()
+    ):
+        raise SessionEnded
+    raise Http404("No such attempt.")
 
 
 PENDING_ANSWER = "quizzes_pending_answer"
@@ -532,8 +536,8 @@ def attempt_submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @_session_may_end
 def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = _attempt_for(request, pk, read_only=True)
-    viewing = attempt.viewing  # someone else reading it (read-only), or None for its owner
+    # `viewing`: someone else reading it (read-only), or None for its owner.
+    attempt, viewing = _attempt_read(request, pk)
     if viewing is not None:
         attempts.attempt_expire(attempt=attempt)  # an attempt past its time is over for all
     elif not attempt.is_submitted and not _expired(request, attempt):

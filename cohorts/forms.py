@@ -5,6 +5,7 @@ date-and-time picker where it has one; each date's label names that zone."""
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from lessons.models import Lesson
@@ -84,9 +85,16 @@ class CoInstructorForm(forms.Form):
     )
 
 
+class LessonsField(forms.ModelMultipleChoiceField):
+    """Lessons to choose from, each named with its module."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.module.title}: {obj.title}"
+
+
 class AssignmentForm(forms.Form):
     quiz = QuizChoiceField(queryset=Quiz.objects.none(), label="Quiz")
-    lessons = forms.ModelMultipleChoiceField(
+    lessons = LessonsField(
         queryset=Lesson.objects.none(),
         required=False,
         label="Lessons to read (optional)",
@@ -101,12 +109,13 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args, quizzes, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quiz"].queryset = quizzes
-        self.fields["quiz"].help_text = "Your published quizzes and the curriculum's."
-        self.fields["lessons"].queryset = Lesson.objects.published().in_reading_order()
-        self.fields["lessons"].label_from_instance = lambda lesson: (
-            f"{lesson.module.title}: {lesson.title}"
-        )
+        quiz, lessons = self.fields["quiz"], self.fields["lessons"]
+        # The form's own copies of the fields declared above.
+        assert isinstance(quiz, QuizChoiceField)
+        assert isinstance(lessons, LessonsField)
+        quiz.queryset = quizzes
+        quiz.help_text = "Your published quizzes and the curriculum's."
+        lessons.queryset = Lesson.objects.published().in_reading_order()
         if editing:
             del self.fields["quiz"]
         _name_the_zone(self, "opens_at", "due_at")
@@ -126,7 +135,7 @@ class AssignmentForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    learner = forms.ModelChoiceField(queryset=None, label="Learner")
+    learner: forms.ModelChoiceField[User] = forms.ModelChoiceField(queryset=None, label="Learner")
     due_at = forms.DateTimeField(
         label="Their due date",
         widget=DateTimeInput(),

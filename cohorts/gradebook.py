@@ -323,5 +323,11 @@ def assigned_work(*, user, now: datetime, limit: int = 30) -> list[Work]:
         [cell] = _cells([assignment], user.pk, counted, extensions, completed, assigned_lessons)
         work.append(Work(cell=cell, cohort=assignment.cohort, completed_lessons=completed))
     undated = [w for w in work if w.cell.due is None]
-    dated = sorted((w for w in work if w.cell.due), key=lambda w: w.cell.due, reverse=True)
+    dated = sorted((w for w in work if w.cell.due), key=_due, reverse=True)
     return (dated + undated)[:limit]
+
+
+def _due(work: Work) -> datetime:
+    """The due date dated work is sorted by."""
+    assert work.cell.due is not None  # only dated work is sorted
+    return work.cell.due

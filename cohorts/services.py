@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -85,7 +86,7 @@ def member_remove(*, cohort: Cohort, user_id: int) -> bool:
     return bool(deleted)
 
 
-def co_instructor_add(*, cohort: Cohort, username: str) -> object:
+def co_instructor_add(*, cohort: Cohort, username: str) -> AbstractBaseUser:
     """Add another instructor by username; they must be able to teach (the Instructors group,
     or staff) and not be a learner in the cohort."""
     username = (username or "").strip()

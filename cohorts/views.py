@@ -18,6 +18,7 @@ from cohorts.forms import AssignmentForm, CohortForm, CoInstructorForm, Extensio
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from quizzes import attempts
 from srm_trainer import once
+from srm_trainer.htmx import HtmxHttpRequest
 from teach import statistics_views
 from teach.access import quizzes_visible, teacher_required
 
@@ -373,7 +374,7 @@ def _csv(rows, filename: str) -> StreamingHttpResponse:
 
 @require_safe
 @teacher_required
-def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def gradebook_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
     return _csv(exports.gradebook_rows(cohort), f"cohort-{cohort.pk}-gradebook.csv")
@@ -381,7 +382,7 @@ def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @teacher_required
-def answers_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def answers_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
     return _csv(exports.answer_rows(cohort), f"cohort-{cohort.pk}-answers.csv")
@@ -390,7 +391,7 @@ def answers_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @teacher_required
 @vary_on_headers("HX-Request")
-def cohort_statistics(request: HttpRequest, pk: int, quiz_pk: int) -> HttpResponse:
+def cohort_statistics(request: HtmxHttpRequest, pk: int, quiz_pk: int) -> HttpResponse:
     """The quiz's statistics over this cohort's counted attempts (those its gradebook counts:
     started after the learner joined and the assignment opened), for the people teaching it.
     Its attempts whose time ran out are closed first (this quiz's only: the cohort's other

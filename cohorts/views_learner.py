@@ -39,6 +39,7 @@ def _joined(request: HttpRequest, cohort: Cohort) -> HttpResponse:
 
 
 def _mine(request: HttpRequest, form: JoinForm, status: int = 200) -> HttpResponse:
+    assert request.user.is_authenticated  # its views are login_required
     memberships = (
         Membership.objects.filter(user=request.user)
         .select_related("cohort__owner")
@@ -85,6 +86,7 @@ def join_link(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "cohorts/join_link.html", {"cohort": None}, status=404)
     if request.method == "POST":
         return _joined(request, cohort)
+    assert request.user.is_authenticated  # login_required
     member = Membership.objects.filter(cohort=cohort, user=request.user).exists()
     return render(request, "cohorts/join_link.html", {"cohort": cohort, "member": member})
 
@@ -92,6 +94,7 @@ def join_link(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @login_required
 def leave(request: HttpRequest, pk: int) -> HttpResponse:
+    assert request.user.is_authenticated  # login_required
     membership = get_object_or_404(
         Membership.objects.select_related("cohort"), cohort_id=pk, user=request.user
     )

@@ -17,7 +17,7 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import models, transaction
 
@@ -34,6 +34,11 @@ from lessons.models import (
     Service,
     Source,
 )
+from quizzes.models import Question, Quiz
+
+M = TypeVar("M", bound=models.Model)
+# The rows that record their `source` and the fingerprint of what a load wrote.
+Tracked = TypeVar("Tracked", Scenario, Question, Quiz)
 
 
 @dataclass
@@ -56,35 +61,36 @@ class LoadReport:
         ]
 
 
-class Rows:
+class Rows(Generic[M]):
     """The rows a load may update, read in one query instead of one per row, found by the
     fields the load looks them up by: `fields` in the lookup's order, a foreign key by its
     column (`module_id` for `{"module": ..., "slug": ...}`). Where several rows match, the
     first by primary key, as `.first()` would pick."""
 
-    def __init__(self, rows: models.QuerySet, *fields: str) -> None:
-        self._rows: dict[tuple, models.Model] = {}
+    def __init__(self, rows: models.QuerySet[M], *fields: str) -> None:
+        self._rows: dict[tuple, M] = {}
         for row in rows.order_by("pk"):
             self._rows.setdefault(tuple(getattr(row, name) for name in fields), row)
 
-    def get(self, lookup: dict) -> models.Model | None:
+    def get(self, lookup: dict) -> M | None:
         return self._rows.get(tuple(_plain(value) for value in lookup.values()))
 
     def pks(self) -> list:
         return [row.pk for row in self._rows.values()]
 
 
-def _find(model: type[models.Model], lookup: dict, rows: Rows | None) -> models.Model | None:
-    return model.objects.filter(**lookup).first() if rows is None else rows.get(lookup)
+def _find(model: type[M], lookup: dict, rows: Rows[M] | None) -> M | None:
+    # `_default_manager`: each model the loader writes has one manager, `objects`.
+    return model._default_manager.filter(**lookup).first() if rows is None else rows.get(lookup)
 
 
 def _write(
-    model: type[models.Model], lookup: dict, values: dict, rows: Rows | None = None
-) -> tuple[models.Model, str]:
+    model: type[M], lookup: dict, values: dict, rows: Rows[M] | None = None
+) -> tuple[M, str]:
     """Create or update one row; says which ("created", "updated", "unchanged")."""
     obj = _find(model, lookup, rows)
     if obj is None:
-        return model.objects.create(**lookup, **values), "created"
+        return model._default_manager.create(**lookup, **values), "created"
     changed = [name for name, value in values.items() if _current(obj, name) != _plain(value)]
     if not changed:
         return obj, "unchanged"
@@ -103,7 +109,11 @@ def _current(obj: models.Model, name: str) -> Any:
     the related row's primary key, so that comparing never loads the related row (nor needs
     the rows read with theirs: a question's lesson, body and all, for each question)."""
     field = obj._meta.get_field(name)
-    if field.many_to_one and field.target_field.primary_key:
+    if (
+        isinstance(field, models.ForeignKey)
+        and field.many_to_one
+        and field.target_field.primary_key
+    ):
         return getattr(obj, field.attname)
     return _plain(getattr(obj, name))
 
@@ -115,7 +125,7 @@ def fingerprint(state: dict) -> str:
 
 
 @dataclass
-class Related:
+class Related(Generic[M]):
     """A many-valued part of a row that the file also sets (a scenario's lessons, a quiz's
     questions): what it is now, what the file wants, and how to make it so. `stored`, when
     given, is what `current` says of a row as the load found it, read for every row at once
@@ -124,15 +134,15 @@ class Related:
     A row just created has nothing to replace: `add`, when given, gives it `wanted` (without
     first reading what it has, as `apply` does), after which `current` would say `added`."""
 
-    current: Callable[[models.Model], Any]
+    current: Callable[[M], Any]
     wanted: Any
-    apply: Callable[[models.Model], None]
-    stored: Callable[[models.Model], Any] | None = None
-    add: Callable[[models.Model], None] | None = None
+    apply: Callable[[M], None]
+    stored: Callable[[M], Any] | None = None
+    add: Callable[[M], None] | None = None
     added: Any = None
 
 
-def _state(obj: models.Model, names, related: Related | None, *, found: bool = False) -> dict:
+def _state(obj: M, names, related: Related[M] | None, *, found: bool = False) -> dict:
     """The row's state as its fingerprint hashes it; `found`: as the load found it."""
     state = {name: _current(obj, name) for name in names}
     if related is not None:
@@ -142,16 +152,16 @@ def _state(obj: models.Model, names, related: Related | None, *, found: bool = F
 
 
 def write_tracked(
-    model: type[models.Model],
+    model: type[Tracked],
     lookup: dict,
     values: dict,
     *,
     report: LoadReport,
     kind: str,
     force: bool = False,
-    related: Related | None = None,
-    rows: Rows | None = None,
-) -> tuple[models.Model, str]:
+    related: Related[Tracked] | None = None,
+    rows: Rows[Tracked] | None = None,
+) -> tuple[Tracked, str]:
     """Create or update a source-tracked row; says which ("created", "updated", "unchanged",
     or "kept" when the row is authored, or edited since the last load and not `force`d)."""
     obj = _find(model, lookup, rows)
@@ -160,8 +170,8 @@ def write_tracked(
         if related is None:  # its fingerprint is known before it is written
             state = {field: _plain(value) for field, value in values.items()}
             created = {"source": Source.FILE, "file_fingerprint": fingerprint(state)}
-            return model.objects.create(**lookup, **values, **created), "created"
-        obj = model.objects.create(**lookup, **values, source=Source.FILE)
+            return model._default_manager.create(**lookup, **values, **created), "created"
+        obj = model._default_manager.create(**lookup, **values, source=Source.FILE)
         if related.add is None:
             related.apply(obj)
             state = _state(obj, values, related)
@@ -178,7 +188,7 @@ def write_tracked(
         )
         return obj, "kept"
     before = _state(obj, values, related, found=True)
-    changed = [n for n, value in values.items() if before[n] != _plain(value)]
+    changed: list[str] = [n for n, value in values.items() if before[n] != _plain(value)]
     related_changed = related is not None and before["_related"] != related.wanted
     as_is = fingerprint(before)
     edited = bool(obj.file_fingerprint) and as_is != obj.file_fingerprint
@@ -197,7 +207,7 @@ def write_tracked(
         return obj, "unchanged"
     for n in changed:
         setattr(obj, n, values[n])
-    if related_changed:
+    if related is not None and related_changed:
         related.apply(obj)
     obj.file_fingerprint = fingerprint(_state(obj, values, related))
     obj.save(update_fields=[*changed, "file_fingerprint"])
@@ -205,16 +215,36 @@ def write_tracked(
 
 
 def _upsert(
-    model: type[models.Model],
+    model: type[M],
     report: LoadReport,
     kind: str,
     lookup: dict,
     values: dict,
-    rows: Rows | None = None,
-):
+    rows: Rows[M] | None = None,
+) -> M:
     obj, outcome = _write(model, lookup, values, rows)
     report.add(kind, outcome)
     return obj
+
+
+def _scenario_lessons(wanted: list[int], linked: dict[int, list[int]]) -> Related[Scenario]:
+    """A scenario's lessons as the file wants them (`wanted`, their pks, sorted); `linked`:
+    each stored scenario's, read for all at once."""
+
+    def apply(row: Scenario) -> None:
+        row.lessons.set(wanted)
+
+    def add(row: Scenario) -> None:
+        row.lessons.add(*wanted)
+
+    return Related(
+        current=lambda row: sorted(row.lessons.values_list("pk", flat=True)),
+        wanted=wanted,
+        apply=apply,
+        stored=lambda row: sorted(linked.get(row.pk, [])),
+        add=add,
+        added=sorted(set(wanted)),
+    )
 
 
 @transaction.atomic
@@ -305,14 +335,7 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
             report=report,
             kind="scenario",
             force=force,
-            related=Related(
-                current=lambda row: sorted(row.lessons.values_list("pk", flat=True)),
-                wanted=wanted,
-                apply=lambda row, wanted=wanted: row.lessons.set(wanted),
-                stored=lambda row: sorted(linked.get(row.pk, [])),
-                add=lambda row, wanted=wanted: row.lessons.add(*wanted),
-                added=sorted(set(wanted)),
-            ),
+            related=_scenario_lessons(wanted, linked),
             rows=stored,
         )
         report.add("scenarios", outcome)

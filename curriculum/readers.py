@@ -7,6 +7,7 @@ file and line (`iam/03-policies.md:4: minutes must be a whole number`).
 
 from __future__ import annotations
 
+import builtins
 import pickle
 import re
 from dataclasses import dataclass, field
@@ -108,6 +109,8 @@ class _Fields:
     def error(self, message: str) -> CurriculumError:
         return CurriculumError(self.file, self.line, f"{self.what}: {message}")
 
+    # `str`, `int` and `bool` below are methods: annotations after them name the builtin
+    # types as `builtins.str` and so on (a bare `str` there would be the method).
     def str(self, key: str, *, required: bool = True, default: str = "") -> str:
         value = self.data.get(key)
         if value is None:
@@ -118,25 +121,25 @@ class _Fields:
             raise self.error(f"'{key}' must be non-empty text")
         return value.strip()
 
-    def slug(self, key: str = "slug") -> str:
+    def slug(self, key: builtins.str = "slug") -> builtins.str:
         value = self.str(key)
         if not _SLUG.match(value):
             raise self.error(f"'{key}' must be lowercase words joined by hyphens, not {value!r}")
         return value
 
-    def int(self, key: str, default: int) -> int:
+    def int(self, key: builtins.str, default: int) -> int:
         value = self.data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise self.error(f"'{key}' must be a whole number, not {value!r}")
         return value
 
-    def bool(self, key: str, default: bool) -> bool:
+    def bool(self, key: builtins.str, default: builtins.bool) -> bool:
         value = self.data.get(key, default)
         if not isinstance(value, bool):
             raise self.error(f"'{key}' must be true or false, not {value!r}")
         return value
 
-    def str_list(self, key: str, *, required: bool = True) -> list[str]:
+    def str_list(self, key: builtins.str, *, required: builtins.bool = True) -> list[builtins.str]:
         value = self.data.get(key)
         if value is None and not required:
             return []
@@ -148,7 +151,7 @@ class _Fields:
             raise self.error(f"'{key}' must be a non-empty list of text")
         return [v.strip() for v in value]
 
-    def only(self, *allowed: str) -> None:
+    def only(self, *allowed: builtins.str) -> None:
         unknown = sorted(set(self.data) - set(allowed))
         if unknown:
             raise self.error(
@@ -614,7 +617,7 @@ def _read_scenarios(
                 tuple(lessons),
                 start + index,
                 file,
-                f.line,
+                f.line or 1,  # as the glossary's reader: a mapping from YAML has its line
                 rule,
                 f.str("explanation", required=False),
             )

@@ -310,10 +310,12 @@ def render_markdown(text: str) -> Rendered:
 def render_markdown_uncached(text: str) -> Rendered:
     md = _parser()
     tokens = md.parse(text)
-    headings, checks = [], []
+    headings: list[tuple[str, str]] = []
+    checks = []
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag == "h2":
-            headings.append((token.attrs.get("id", ""), tokens[i + 1].content))
+            # The anchors plugin's id is text (markdown-it types attributes as text or number).
+            headings.append((str(token.attrs.get("id", "")), tokens[i + 1].content))
         elif token.type == "container_check_open" and _check_slug(token.info):
             checks.append(_check_slug(token.info))
     raw = md.renderer.render(tokens, md.options, {})

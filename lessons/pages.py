@@ -122,6 +122,7 @@ def scenario_card(request: HttpRequest, scenario: Scenario) -> str | None:
         return None
     digest = getattr(scenario, "card_digest", None) or _content_digest(scenario)
     key = key_of((digest, check.action if check else "", check.ref if check else "", *links()))
+    assert key is not None  # texts only (the URLconf too, a dotted path): always a key
     html = _cards.get(key)
     if html is None:
         html = render_to_string(

@@ -15,7 +15,7 @@ from lessons.diagrams import srm_stack_html
 from lessons.explorers import compliance_view, srm_view
 from lessons.models import Level
 from lessons.pages import lesson_context, lesson_for
-from srm_trainer.htmx import page_or_partial, wants_partial
+from srm_trainer.htmx import HtmxHttpRequest, page_or_partial, wants_partial
 from srm_trainer.kept_fragments import kept_drawing
 
 # A module page lists this many lessons and links to the rest page by page (`?page=`), so it
@@ -159,7 +159,7 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
 
 
 @require_POST
-def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
+def lesson_complete(request: HtmxHttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
     """Mark a lesson completed (or not completed again); htmx swaps the button, a plain form redirects.
     Anonymous learners may too: their session keeps it until they sign up."""
     lesson = lesson_for(request, module_slug, lesson_slug)
@@ -179,7 +179,7 @@ def lesson_complete(request: HttpRequest, module_slug: str, lesson_slug: str) ->
 
 @require_safe
 @vary_on_headers("HX-Request")
-def srm_explorer(request: HttpRequest) -> HttpResponse:
+def srm_explorer(request: HtmxHttpRequest) -> HttpResponse:
     service_slug = request.GET.get("service")
     compare_slug = request.GET.get("compare")
     view = srm_view(service_slug=service_slug, compare_slug=compare_slug)

@@ -103,9 +103,9 @@ def case_from_form(post: Mapping[str, str]) -> dict:
     for i, subnet in enumerate(_dicts(network.get("subnets"))):
         if f"subnet-{i}-present" in post:
             subnet["route_to_internet_gateway"] = post.get(f"subnet-{i}-igw") == "on"
-            nacl = post.get(f"subnet-{i}-nacl", "")
-            if nacl:
-                subnet["network_acl"] = nacl
+            nacl_name = post.get(f"subnet-{i}-nacl", "")
+            if nacl_name:
+                subnet["network_acl"] = nacl_name
             else:
                 subnet.pop("network_acl", None)
     for i, inst in enumerate(_dicts(network.get("instances"))):
@@ -154,9 +154,14 @@ def _list(value: Any) -> list:
     return value if isinstance(value, list) else []
 
 
+def _dict(value: Any) -> dict:
+    """A JSON object, or {} for anything else (as `_list`)."""
+    return value if isinstance(value, dict) else {}
+
+
 def rows(case: dict) -> dict:
     """What the template draws: every table with its rows as text, plus one empty row."""
-    network = case.get("network") if isinstance(case.get("network"), dict) else {}
+    network = _dict(case.get("network"))
     nacls = []
     for i, nacl in enumerate(_dicts(network.get("network_acls"))):
         tables = []
@@ -192,7 +197,7 @@ def rows(case: dict) -> dict:
                   "groups": ", ".join(_text(g) for g in _list(x.get("security_groups")))}
                  for i, x in enumerate(_dicts(network.get("instances")))]  # fmt: skip
     balancers = [_text(lb.get("name")) for lb in _dicts(network.get("load_balancers"))]
-    flow = case.get("flow") if isinstance(case.get("flow"), dict) else {}
+    flow = _dict(case.get("flow"))
     return {
         "nacls": nacls,
         "groups": groups,

@@ -36,7 +36,7 @@ from netlab.state import (
 from netlab.waf_presets import PRESETS as WAF_PRESETS
 from netlab.waf_presets import STARTER as WAF_STARTER
 from srm_trainer import drawn_parts
-from srm_trainer.htmx import stale_notice
+from srm_trainer.htmx import HtmxHttpRequest, stale_notice
 from srm_trainer.netlab import NetlabError, trace_case
 from srm_trainer.netlab.waf import NOT_PROTECTABLE, RESOURCES
 from srm_trainer.ratelimit import rate_limited
@@ -47,7 +47,7 @@ TEMPLATE = "netlab/network.html"
 TOO_LARGE = f"That is more than the lab takes at once ({MAX_BODY_BYTES // 1024} KB)"
 
 
-def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+def _too_many(request: HtmxHttpRequest, retry_after: int) -> HttpResponse:
     context = {"retry_after": retry_after}
     if request.htmx:
         wait = f"{retry_after} second{'s' if retry_after != 1 else ''}"
@@ -177,7 +177,7 @@ def _drawn_case(keyed: _Case, url, permalink, templates, *_where) -> Mapping[str
 @require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 @rate_limited("sandbox", _too_many)
-def network_lab(request: HttpRequest) -> HttpResponse:
+def network_lab(request: HtmxHttpRequest) -> HttpResponse:
     notice, preset = "", ""
     if request.method in ("GET", "HEAD"):
         case, notice, preset = _initial(request)
@@ -229,7 +229,7 @@ def _form_case(request: HttpRequest) -> dict:
     return PRESETS[STARTER].case
 
 
-def network_too_large(request: HttpRequest, *, readable: bool = True) -> HttpResponse:
+def network_too_large(request: HtmxHttpRequest, *, readable: bool = True) -> HttpResponse:
     """A body over the lab's limit is neither traced nor opened. A live update says so above
     the last result; a form sent without htmx comes back with the case it held (a pasted case
     that is too large is not opened) and the refusal in the result panel. Also answers a body
@@ -294,7 +294,7 @@ def _waf_texts_context(
     """Everything the form's fields and the result show: the texts', and their link; with
     `refused` (and no outcome), why the texts were not evaluated, in the result's place.
     `row_of`: where the requests are on the form (`field_errors.form_field`)."""
-    context = {
+    context: dict[str, Any] = {
         "texts": texts,
         "resources": [*RESOURCES, *NOT_PROTECTABLE],
         "permalink": link,
@@ -375,7 +375,7 @@ def _drawn_texts(keyed: _Texts, url, link, templates, *_where) -> Mapping[str, S
 @require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 @rate_limited("sandbox", _too_many)
-def waf_lab(request: HttpRequest) -> HttpResponse:
+def waf_lab(request: HtmxHttpRequest) -> HttpResponse:
     notice, preset = "", ""
     if request.method in ("GET", "HEAD"):
         case, notice, preset = _waf_initial(request)
@@ -398,7 +398,7 @@ def waf_lab(request: HttpRequest) -> HttpResponse:
     return render(request, WAF_TEMPLATE, context)
 
 
-def waf_too_large(request: HttpRequest, *, readable: bool = True) -> HttpResponse:
+def waf_too_large(request: HtmxHttpRequest, *, readable: bool = True) -> HttpResponse:
     """A body over the lab's limit is not evaluated. A live update says so above the last
     result; a form sent without htmx comes back with its texts as typed and the refusal in the
     result panel. Over Django's own limit (`readable=False`, srm_trainer/too_large.py) the form

@@ -29,7 +29,9 @@ def texts_of(case: dict) -> dict[str, Any]:
     for req in given if isinstance(given, list) else []:
         if not isinstance(req, dict):
             continue
-        headers = req.get("headers") if isinstance(req.get("headers"), dict) else {}
+        headers = req.get("headers")
+        if not isinstance(headers, dict):
+            headers = {}
         agent = next((v for k, v in headers.items() if str(k).lower() == "user-agent"), "")
         row = {f: "" if req.get(f) is None else str(req.get(f)) for f in ROW_FIELDS}
         row["user_agent"] = str(agent)

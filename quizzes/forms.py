@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 
 from quizzes.grading import CERTAINTY_LEVELS
 
@@ -49,6 +50,7 @@ class AnswerForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean() gives cleaned_data
         self.kind.clean_form(self, data)
         return data
 
@@ -95,6 +97,8 @@ class AnswerForm(forms.Form):
         if self.is_bound:
             field = self.fields.get(name)
             if isinstance(field, forms.MultipleChoiceField):
+                # Bound to a request's POST, or a QueryDict made like one (views._pending_form).
+                assert isinstance(self.data, QueryDict)
                 return self.data.getlist(name)
             return self.data.get(name)
         return self.kind.saved_value(self.saved, name)

@@ -8,7 +8,7 @@ default) quizzes behaves exactly as on its own.
   saying why not (shown to the learner). `attempts.py` asks every gate; any refusal wins.
 - **Viewers** let someone other than the learner read (never change) an attempt:
   `viewer(*, user, attempt)` returns a `Viewing` (how to label the page and where to go back),
-  or None. `views._attempt_for` asks them only for read-only pages, and only after the owner
+  or None. `views._attempt_read` asks them only for read-only pages, and only after the owner
   check failed.
 """
 

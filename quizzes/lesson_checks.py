@@ -26,6 +26,7 @@ from lessons.models import Lesson, Scenario
 from quizzes import attempts
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
+from quizzes.kinds import Grade
 from quizzes.models import Question, Quiz
 from srm_trainer.kept_urls import kept_reverse
 from srm_trainer.prepared import MAX_INTS, PreparedQuery, instance
@@ -66,7 +67,7 @@ class _Offered(SimpleLazyObject):
     initial: MappingProxyType[str, object] = MappingProxyType({})
 
 
-def predict(scenario: Scenario, data) -> tuple[AnswerForm, Question, dict | None, object]:
+def predict(scenario: Scenario, data) -> tuple[AnswerForm, Question, dict | None, Grade | None]:
     """Grade a posted prediction: (form, question graded, response, grade); the last two are
     None when the form is not valid (no decision chosen)."""
     form = prediction_form(scenario, data)
@@ -89,6 +90,7 @@ def prediction_view(*, request, lesson: Lesson, scenario: Scenario, data) -> Che
     if result is None:
         view.form = form
         return view
+    assert response is not None  # predict() grades only a response it read
     kept = knowledge_checks.record(
         user=request.user,
         lesson=lesson,
@@ -213,9 +215,9 @@ def check_views(*, request, lesson, scenarios, slugs, answered, posted) -> dict:
             lesson.module_id
         )
     for slug in wanted:
-        question = questions.get(slug)
-        if question is None:
+        if slug not in questions:
             continue
+        question = questions[slug]
         view = CheckView(QUESTION, slug, _action(lesson, QUESTION, slug), question, quiz=quiz)
         row = answered.get((QUESTION, slug))
         if row is not None:
@@ -244,6 +246,7 @@ def module_quizzes(*, user, module_ids) -> dict[int, QuizLink]:
         )
     out: dict[int, QuizLink] = {}
     for quiz in quizzes:
+        assert quiz.module_id is not None  # found by module_id IN (...), which NULL never is
         out.setdefault(quiz.module_id, QuizLink(quiz.title, quiz.get_absolute_url()))
     return out
 

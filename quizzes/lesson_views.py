@@ -16,11 +16,11 @@ from lessons.markdown import render_markdown
 from lessons.models import Lesson, Scenario
 from lessons.pages import lesson_context, lesson_for
 from quizzes import lesson_checks
-from srm_trainer.htmx import status_line, wants_partial
+from srm_trainer.htmx import HtmxHttpRequest, status_line, wants_partial
 from srm_trainer.ratelimit import rate_limited
 
 
-def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+def _too_many(request: HtmxHttpRequest, retry_after: int) -> HttpResponse:
     """Over the answer limit: with htmx, a line in the check's own status (the choice the
     learner made stays on screen), said in the page's status region; without, the usual page."""
     message = (

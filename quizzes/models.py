@@ -335,7 +335,7 @@ class Quiz(models.Model):
     order = models.PositiveIntegerField(default=0)
     source = source_field()
     file_fingerprint = fingerprint_field()
-    questions = models.ManyToManyField(
+    questions: models.ManyToManyField[Question, QuizQuestion] = models.ManyToManyField(
         Question, through="QuizQuestion", related_name="quizzes", blank=True
     )
     owner = models.ForeignKey(

@@ -26,7 +26,7 @@ from quizzes.forms import AnswerForm
 from quizzes.grading import grade
 from quizzes.models import Attempt, Question, Quiz
 from quizzes.session_carry import LEARNER_KEY
-from srm_trainer.htmx import status_line, wants_partial
+from srm_trainer.htmx import HtmxHttpRequest, status_line, wants_partial
 from srm_trainer.ratelimit import rate_limited
 
 # --- who is asking ------------------------------------------------------------------------
@@ -56,36 +56,41 @@ class SessionEnded(Exception):
     ended (expired, or signed out elsewhere)."""
 
 
-def _attempt_for(request: HttpRequest, pk: int, *, read_only: bool = False) -> Attempt:
+def _attempt_for(request: HttpRequest, pk: int) -> Attempt:
     """The one access check for attempts: only the learner who made it may see or change it;
-    anyone else gets a 404, as if it did not exist. On a `read_only` page an app's viewer hook
-    (`quizzes.hooks`, e.g. the instructor of the learner's cohort) may also let someone read
-    it: the attempt then carries `viewing` (None for its owner)."""
+    anyone else gets a 404, as if it did not exist."""
+    attempt, _viewing = _attempt_read(request, pk, read_only=False)
+    return attempt
+
+
+def _attempt_read(
+    request: HttpRequest, pk: int, *, read_only: bool = True
+) -> tuple[Attempt, hooks.Viewing | None]:
+    """`_attempt_for`, and on a `read_only` page an app's viewer hook (`quizzes.hooks`, e.g.
+    the instructor of the learner's cohort) may also let someone read it: with how they
+    view it (None for its owner)."""
     user_id = request.user.pk if request.user.is_authenticated else None
     attempt = attempts.owned_attempt(pk, user_id=user_id, learner_key=_learner_key(request))
     if attempt is not None:
-        attempt.viewing = None
-        return attempt
+        return attempt, None
     if read_only and request.user.is_authenticated:
         other = Attempt.objects.select_related("quiz__module", "user").filter(pk=pk).first()
-        viewing = other and hooks.viewing(user=request.user, attempt=other)
-        if viewing:
-            other.viewing = viewing
-            return other
-    if attempt is None:
-        if (
-            not request.user.is_authenticated
-            and Attempt.objects.filter(pk=pk, user__isnull=False).exists()
-        ):
-            raise SessionEnded
-        raise Http404("No such attempt.")
-    return attempt
+        if other is not None:
+            viewing = hooks.viewing(user=request.user, attempt=other)
+            if viewing:
+                return other, viewing
+    if (
+        not request.user.is_authenticated
+        and Attempt.objects.filter(pk=pk, user__isnull=False).exists()
+    ):
+        raise SessionEnded
+    raise Http404("No such attempt.")
 
 
 PENDING_ANSWER = "quizzes_pending_answer"
 
 
-def _sign_in_again(request: HttpRequest, pk: int, position) -> HttpResponse:
+def _sign_in_again(request: HtmxHttpRequest, pk: int, position) -> HttpResponse:
     """Say the session ended and send the learner to sign in, then back to the same question;
     an answer they were sending is kept in this browser's session and filled in again there."""
     try:
@@ -115,7 +120,7 @@ def _sign_in_again(request: HttpRequest, pk: int, position) -> HttpResponse:
 
 def _session_may_end(view):
     @wraps(view)
-    def wrapper(request: HttpRequest, pk: int, *args, **kwargs):
+    def wrapper(request: HtmxHttpRequest, pk: int, *args, **kwargs):
         try:
             return view(request, pk, *args, **kwargs)
         except SessionEnded:
@@ -167,7 +172,7 @@ def _my_attempts(request: HttpRequest, quiz: Quiz):
     return Attempt.objects.filter(owner, quiz=quiz).order_by("-started_at", "-pk")
 
 
-def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+def _too_many(request: HtmxHttpRequest, retry_after: int) -> HttpResponse:
     """Over a rate limit. With htmx the message goes into the form's status line (the answer
     the learner is typing stays where it is); without, a page says when to try again."""
     message = (
@@ -358,7 +363,7 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @rate_limited("answer", _too_many)
 @_session_may_end
-def answer_save(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+def answer_save(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
     """Save the answer to the question at `position`. `action` says what next:
     `autosave` (htmx, answer only), `check` (grade now: immediate feedback), `save`, `next`,
     `prev` (save and move)."""
@@ -455,7 +460,7 @@ def _expired(request: HttpRequest, attempt: Attempt) -> bool:
     return False
 
 
-def _after_submit(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+def _after_submit(request: HtmxHttpRequest, attempt: Attempt) -> HttpResponse:
     url = reverse("quizzes:result", args=[attempt.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
@@ -463,7 +468,7 @@ def _after_submit(request: HttpRequest, attempt: Attempt) -> HttpResponse:
 @require_POST
 @vary_on_headers("HX-Request")
 @_session_may_end
-def attempt_flag(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+def attempt_flag(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
     """Flag the question at `position` to come back to (`flagged=1`), or clear the flag."""
     attempt = _attempt_for(request, pk)
     if _expired(request, attempt) or attempt.is_submitted:
@@ -516,7 +521,7 @@ def attempt_summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @_session_may_end
-def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def attempt_submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     if not _expired(request, attempt):  # past its time, it is closed as it stood at the deadline
         try:
@@ -531,8 +536,8 @@ def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @_session_may_end
 def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = _attempt_for(request, pk, read_only=True)
-    viewing = attempt.viewing  # someone else reading it (read-only), or None for its owner
+    # `viewing`: someone else reading it (read-only), or None for its owner.
+    attempt, viewing = _attempt_read(request, pk)
     if viewing is not None:
         attempts.attempt_expire(attempt=attempt)  # an attempt past its time is over for all
     elif not attempt.is_submitted and not _expired(request, attempt):

@@ -10,7 +10,7 @@ protected objects when they draw the confirmation, and delete when it is sent: a
 to a question in between (`Answer.question` is PROTECT) raised `ProtectedError` out of the
 view. Every admin view runs through `admin_view`, so this covers each admin, a library's
 included, without a line of their own; a POST runs in one transaction, so the deletion's
-history entries written before the refusal are undone with it.
+history entries written before the refusal are undone with it. Its sign-in is allauth's.
 """
 
 from __future__ import annotations
@@ -59,6 +59,13 @@ class AdminSite(admin.AdminSite):
 
         update_wrapper(refusing_protected_deletes, view)
         return super().admin_view(refusing_protected_deletes, cacheable)
+
+    def login(self, request, extra_context=None):
+        """The admin's own sign-in form has no throttle and no MFA step: allauth's instead."""
+        # Imported here: allauth's account code needs the app registry this module is read before.
+        from allauth.account.decorators import secure_admin_login
+
+        return secure_admin_login(super().login)(request, extra_context)
 
 
 class AdminConfig(admin_apps.AdminConfig):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import overload
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -59,7 +60,13 @@ def env_list(name: str, default: list[str], environ: Mapping[str, str] = os.envi
     return items
 
 
+@overload
+def env_str(name: str, default: str, environ: Mapping[str, str] = ...) -> str: ...
+@overload
+def env_str(name: str, default: None, environ: Mapping[str, str] = ...) -> str | None: ...
 def env_str(name: str, default: str | None, environ: Mapping[str, str] = os.environ) -> str | None:
+    """The variable's text, stripped; `default` when it is unset or blank (so a text default
+    gives a text)."""
     raw = environ.get(name)
     if raw is None or raw.strip() == "":
         return default

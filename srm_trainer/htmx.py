@@ -5,8 +5,16 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import escape
 from django_htmx.http import reswap, retarget
+from django_htmx.middleware import HtmxDetails
 
 from srm_trainer.live_status import announcement
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it, for type annotations only: every
+    request has `htmx`, but HttpRequest does not say so (the pattern django-htmx documents)."""
+
+    htmx: HtmxDetails
 
 
 def wants_partial(request: HttpRequest) -> bool:

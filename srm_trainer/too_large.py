@@ -15,8 +15,10 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.views import defaults
 
+from srm_trainer.htmx import HtmxHttpRequest
 
-def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+
+def bad_request(request: HtmxHttpRequest, exception: Exception) -> HttpResponse:
     """`handler400`: the page's own too-large refusal where it has one, else Django's answer."""
     if isinstance(exception, RequestDataTooBig):
         refusal = _refusals().get(_url_name(request))
@@ -32,7 +34,7 @@ def _url_name(request: HttpRequest) -> str:
         return ""
 
 
-def _refusals() -> dict[str, Callable[[HttpRequest], HttpResponse]]:
+def _refusals() -> dict[str, Callable[[HtmxHttpRequest], HttpResponse]]:
     from netlab import views as netlab  # imported late: the URLconf imports this module first
     from srm_trainer.sandbox import views as sandbox
 

@@ -1,4 +1,3 @@
-from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
@@ -9,8 +8,6 @@ register_converter(IdConverter, "id")  # before the apps' URLconfs below use <id
 
 admin.site.site_header = "SRM Trainer administration"
 admin.site.site_title = "SRM Trainer admin"
-# The admin's own sign-in form has no throttle and no MFA step: send it to allauth's.
-admin.site.login = secure_admin_login(admin.site.login)
 # The admin's app list (its index and every page's sidebar) reverses two URLs for each model on
 # every page: kept, as `{% url %}` keeps them (srm_trainer/kept_urls.py).
 admin.sites.reverse = kept_reverse  # type: ignore[attr-defined]  # sites.py imports it; stubs omit it

@@ -17,10 +17,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import ForeignKey, Model, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from lessons.models import Source
-from quizzes.models import Question, Quiz
+from quizzes.models import Question, QuestionQuerySet, Quiz, QuizQuerySet
 from srm_trainer.accounts.roles import is_instructor
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 
@@ -29,11 +29,11 @@ def can_teach(user) -> bool:
     return user.is_authenticated and (user.is_staff or is_instructor(user))
 
 
-def teacher_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def teacher_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Sign in first; then only instructors and staff get past (MFA is the middleware's job)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not can_teach(request.user):
@@ -76,7 +76,10 @@ class ByViewer:
         return self[True].rows() if user.is_staff else self[False].rows(user.pk)
 
 
-def _visible(user, queryset: QuerySet) -> QuerySet:
+_Rows = TypeVar("_Rows", bound=QuerySet)
+
+
+def _visible(user, queryset: _Rows) -> _Rows:
     rule = visibility(user)
     return queryset if rule is None else queryset.filter(rule)
 
@@ -94,11 +97,11 @@ def may_edit(user, obj: Quiz | Question) -> bool:
     return bool(user.is_staff or (obj.owner_id is not None and obj.owner_id == user.pk))
 
 
-def quizzes_visible(user) -> QuerySet[Quiz]:
+def quizzes_visible(user) -> QuizQuerySet:
     return _visible(user, Quiz.objects.all())
 
 
-def questions_visible(user) -> QuerySet[Question]:
+def questions_visible(user) -> QuestionQuerySet:
     return _visible(user, Question.objects.all())
 
 

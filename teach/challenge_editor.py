@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 
 from django import forms
-from django.forms import formset_factory
+from django.forms import BaseFormSet, formset_factory
 
 from quizzes.kinds.least_privilege import (
     KIND,
@@ -143,10 +143,11 @@ def request_rows(which: str, post=None, initial: list[dict] | None = None):
     return RequestRows(post, prefix=which, initial=initial, form_kwargs={"word": WORDS[which]})
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ChallengeParts(Parts):
-    allow: object | None = None
-    deny: object | None = None
+    extra: ChallengeForm
+    allow: BaseFormSet
+    deny: BaseFormSet
     check: dict | None = None  # the live check's outcome
 
     def is_valid(self) -> bool:
@@ -214,9 +215,9 @@ def reference_check(data: dict) -> dict:
     return {"problems": problems, "result": result, "ok": not problems}
 
 
-class LeastPrivilegeEditor(Editor):
+class LeastPrivilegeEditor(Editor[ChallengeParts]):
     uses_policy_editor = True
-    value = "least_privilege"
+    value: str = "least_privilege"
     section_title = "Challenge"
     live_template = "teach/editors.html#lp_check_live"
     # The challenge's fields outside the rows, and the reference solution (`ChallengeForm`).
@@ -252,8 +253,12 @@ class LeastPrivilegeEditor(Editor):
                 deny=request_rows("deny", post),
             )
         data = question.data if isinstance(question.data, dict) else {}
-        ch = data.get("challenge") if isinstance(data.get("challenge"), dict) else {}
-        scope = ch.get("scope") if isinstance(ch.get("scope"), list) else []
+        ch = data.get("challenge")
+        if not isinstance(ch, dict):
+            ch = {}
+        scope = ch.get("scope")
+        if not isinstance(scope, list):
+            scope = []
         initial = {
             "principal": ch.get("principal") or "",
             "resource_account": ch.get("resource_account") or "",
@@ -301,6 +306,7 @@ class LeastPrivilegeEditor(Editor):
         lists = {}
         for key, formset in (("must_allow", parts.allow), ("must_deny", parts.deny)):
             kept = _kept_requests(formset)
+            assert formset.prefix is not None  # a formset always has one ("allow", "deny")
             lists[("challenge", key)] = RowList(
                 formset.prefix, tuple(index for index, _request in kept), ROW_FIELDS
             )
@@ -334,7 +340,8 @@ def _form_errors(parts: ChallengeParts) -> list[str]:
         (parts.deny, "Must-deny request"),
     ):
         out += [str(e) for e in formset.non_form_errors()]
-        for n, errors in enumerate(formset.errors if formset.is_bound else [], start=1):
-            for name, messages in errors.items():
+        # Each row's errors (what formset.errors lists: these rows have no delete box).
+        for n, form in enumerate(formset.forms if formset.is_bound else [], start=1):
+            for name, messages in form.errors.items():
                 out += [f"{title} {n}, {name}: {m}" for m in messages]
     return out

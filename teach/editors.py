@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -330,7 +331,7 @@ def mark_fields(placed: list[Placed], formsets: Iterable, forms_: Iterable = ())
         else:
             formset = by_prefix.get(p.prefix)
             ok = formset is not None and 0 <= p.index < len(formset.forms)
-            form = formset.forms[p.index] if ok else None
+            form = formset.forms[p.index] if formset is not None and ok else None
         if form is None or p.field not in form.fields:
             out.append(Linked(p.message))
             continue
@@ -343,7 +344,7 @@ def mark_fields(placed: list[Placed], formsets: Iterable, forms_: Iterable = ())
 class Parts:
     """The bound or unbound forms of one editor, by name, for the template."""
 
-    rows: object | None = None  # a formset
+    rows: forms.BaseFormSet | None = None
     extra: forms.Form | None = None  # true/false answer or categorize's categories
 
     def is_valid(self) -> bool:
@@ -358,10 +359,13 @@ class Parts:
         return []
 
 
-class Editor:
+P = TypeVar("P", bound=Parts)  # the forms an editor makes (an engine editor's have more)
+
+
+class Editor(Generic[P]):
     """How one kind is authored. Subclasses say which forms and how they become data."""
 
-    value = ""
+    value: str = ""
     row_form: type[forms.Form] | None = None
     extra_form: type[forms.Form] | None = None
     list_key = ""  # the data key holding the rows
@@ -459,57 +463,60 @@ class Editor:
         """The forms for a live check as the author types (`live_template`), or None."""
         return None
 
-    def row_lists(self, parts: Parts) -> dict[tuple, RowList]:
+    def row_lists(self, parts: P) -> dict[tuple, RowList]:
         """The data's lists and the rows that edit them (after `parts.is_valid()`)."""
         if parts.rows is None:
             return {}
         kept = self.kept_rows(parts)
+        prefix = parts.rows.prefix
+        assert prefix is not None  # a bound or unbound formset always has one (ours: "rows")
         return {
             (self.list_key,): RowList(
-                parts.rows.prefix,
+                prefix,
                 tuple(index for index, _row in kept),
                 tuple(f for f in self.row_fields if f != "id"),
             )
         }
 
-    def formsets(self, parts: Parts) -> list:
+    def formsets(self, parts: P) -> list:
         return [parts.rows] if parts.rows is not None else []
 
     # The data's parts edited whole by one field of `parts.extra` (its prefix is "k"): data
     # path -> field name.
     extra_fields: dict[tuple, str] = {}
 
-    def field_paths(self, parts: Parts) -> dict[tuple, tuple[str, str]]:
+    def field_paths(self, parts: P) -> dict[tuple, tuple[str, str]]:
         """The data's parts edited by one field outside the rows: path -> (form prefix, field)."""
         if parts.extra is None:
             return {}
         prefix = parts.extra.prefix or ""
         return {path: (prefix, name) for path, name in self.extra_fields.items()}
 
-    def place(self, parts: Parts, problems: list[Problem]) -> list[Linked]:
+    def place(self, parts: P, problems: list[Problem]) -> list[Linked]:
         """Show the kind's `problems` with a refused save: each one about a row or a field
         beside that field too; returns the summary's lines, in the same order."""
         placed = place_problems(problems, self.row_lists(parts), self.field_paths(parts))
         extra = [parts.extra] if parts.extra is not None else []
         return mark_fields(placed, self.formsets(parts), extra)
 
-    def place_related(self, parts: Parts, exc: ValidationError) -> list[str]:
+    def place_related(self, parts: P, exc: ValidationError) -> list[str]:
         """The summary's lines for a row `fill` returned (a scenario) that its own `clean()`
         refuses; an editor with a field for one of them shows it beside that field too."""
         return [f"Scenario: {m}" for ms in exc.message_dict.values() for m in ms]
 
-    def fill(self, question, parts: Parts, *, previous: dict, user) -> list:
+    def fill(self, question, parts: P, *, previous: dict, user) -> list:
         """Put what the forms describe on `question` (after `parts.is_valid()`); returns the
         unsaved rows it depends on, which are checked and saved first."""
         question.data = self.data(parts, previous)
         return []
 
-    def cleaned_rows(self, parts: Parts) -> list[dict]:
+    def cleaned_rows(self, parts: P) -> list[dict]:
         """Non-blank rows, stripped, in the order shown (after `parts.is_valid()`)."""
         return [row for _index, row in self.kept_rows(parts)]
 
-    def kept_rows(self, parts: Parts) -> list[tuple[int, dict]]:
+    def kept_rows(self, parts: P) -> list[tuple[int, dict]]:
         """(index of the row's form, row) for each row `cleaned_rows` keeps."""
+        assert parts.rows is not None  # an editor with rows (row_form) has their formset
         out = []
         for index, form in enumerate(parts.rows.forms):
             row = {f: form.cleaned_data.get(f) for f in self.row_fields}
@@ -520,12 +527,12 @@ class Editor:
                 out.append((index, row))
         return out
 
-    def data(self, parts: Parts, previous: dict) -> dict:
+    def data(self, parts: P, previous: dict) -> dict:
         """The `Question.data` the forms describe (after `parts.is_valid()`)."""
         raise NotImplementedError
 
 
-class ChoiceEditor(Editor):
+class ChoiceEditor(Editor[Parts]):
     row_form = ChoiceRow
     list_key = "choices"
     row_fields = ("id", "text", "correct", "feedback")
@@ -557,19 +564,20 @@ class MultipleEditor(ChoiceEditor):
     value = "multiple"
 
 
-class TrueFalseEditor(Editor):
+class TrueFalseEditor(Editor[Parts]):
     value = "true_false"
     extra_form = TrueFalseForm
 
     def initial_extra(self, question) -> dict:
         answer = question.data.get("answer") if isinstance(question.data, dict) else None
-        return {"answer": {True: "true", False: "false"}.get(answer)}
+        return {"answer": None if answer is None else {True: "true", False: "false"}.get(answer)}
 
     def data(self, parts: Parts, previous: dict) -> dict:
+        assert parts.extra is not None  # the editor's extra_form
         return {"answer": parts.extra.cleaned_data["answer"]}
 
 
-class OrderingEditor(Editor):
+class OrderingEditor(Editor[Parts]):
     value = "ordering"
     row_form = ItemRow
     list_key = "items"
@@ -583,7 +591,7 @@ class OrderingEditor(Editor):
         return with_layout(text_id("|".join(i["id"] for i in items)), {"items": items})
 
 
-class CategorizeEditor(Editor):
+class CategorizeEditor(Editor[Parts]):
     value = "categorize"
     row_form = CategorizedItemRow
     extra_form = CategoriesForm
@@ -601,6 +609,7 @@ class CategorizeEditor(Editor):
             {"id": r["id"], "text": r["text"], "category": r["category"] or ""}
             for r in self.cleaned_rows(parts)
         ]
+        assert isinstance(parts.extra, CategoriesForm)  # the editor's extra_form
         return {
             "categories": parts.extra.names(),
             "items": assign_ids(items, previous.get("items") or []),

@@ -411,6 +411,7 @@ class QuestionForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean() gives cleaned_data
         for chosen, new in (("misconceptions", "new_misconceptions"), ("tags", "new_tags")):
             if chosen in data and new in data:
                 data[chosen] = self._merge(data[chosen], data[new], new)

@@ -123,8 +123,10 @@ class ScenarioForm(_Form):
         self._read_menu = scenarios
         self._user = user
         self._whole: dict[str, Scenario | None] = {}
-        self.fields["scenario"].choices = self._choices
-        self.fields["opened"].choices = self._choices
+        for name in ("scenario", "opened"):
+            menu = self.fields[name]
+            assert isinstance(menu, forms.ChoiceField)  # the form's own copy of the field above
+            menu.choices = self._choices
 
     @cached_property
     def scenarios(self) -> dict[str, Scenario]:
@@ -149,6 +151,7 @@ class ScenarioForm(_Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean() gives cleaned_data
         if "scenario" in data and "opened" in data and data["scenario"] != data["opened"]:
             held = self.scenarios.get(data["opened"])
             self.add_error(
@@ -235,9 +238,9 @@ def read_state(post) -> tuple[SandboxState, str]:
         return state_from_form(data, strict=False), exc.message
 
 
-@dataclass
+@dataclass(kw_only=True)
 class PolicyParts(Parts):
-    form: ScenarioForm | None = None
+    form: ScenarioForm
     state: SandboxState = field(default_factory=starter_state)
     refusal: str = ""
     user: object = None
@@ -322,8 +325,8 @@ class PolicyParts(Parts):
         }
 
 
-class PolicyDecisionEditor(Editor):
-    value = "policy_decision"
+class PolicyDecisionEditor(Editor[PolicyParts]):
+    value: str = "policy_decision"
     section_title = "Scenario and key"
     live_template = "teach/editors.html#policy_live"
     fragment_template = "teach/editors.html#policy_decision_swap"

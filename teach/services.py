@@ -7,7 +7,7 @@ is published only when a learner could start it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from copy import deepcopy
 from datetime import datetime
 
@@ -123,7 +123,7 @@ def unique_slug(model, text: str, *, fallback: str, max_length: int = 90) -> str
     return slug
 
 
-def quiz_questions(quiz: Quiz, *, entries: list[QuizQuestion] | None = None) -> list[Question]:
+def quiz_questions(quiz: Quiz, *, entries: Sequence[QuizQuestion] | None = None) -> list[Question]:
     """The questions a learner could be given: the quiz's own (or its draw's pool), not
     archived, usable; in the quiz's order. `entries`: every entry of the quiz, already read in
     its order with each question and its scenario (the quiz page has them), for a quiz of its

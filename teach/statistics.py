@@ -222,21 +222,28 @@ def discrimination(pairs: Iterable[tuple[float, float]]) -> float | None:
 # --- per kind: what the answers say ----------------------------------------------------------
 
 
+def _list(value: Any) -> list:
+    """A stored response's list, or [] for anything else (an old or damaged answer)."""
+    return value if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict:
+    """A stored response's mapping, or {} for anything else (as `_list`)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _choice_tallies(question: Question, responses: list[dict]) -> list[Tally]:
     total = len(responses)
     if question.type == "true_false":
         key = bool(question.data.get("answer"))
-        picked = Counter(r.get("answer") for r in responses)
+        answered = Counter(r.get("answer") for r in responses)
         return [
-            Tally("True", picked[True], total, key=key),
-            Tally("False", picked[False], total, key=not key),
+            Tally("True", answered[True], total, key=key),
+            Tally("False", answered[False], total, key=not key),
         ]
     picked: Counter = Counter()
     for r in responses:
-        if question.type == "single":
-            ids = [r.get("choice")]
-        else:
-            ids = r.get("choices") if isinstance(r.get("choices"), list) else []
+        ids = [r.get("choice")] if question.type == "single" else _list(r.get("choices"))
         picked.update(i for i in ids if isinstance(i, str))
     choices = question.choices()
     out = [Tally(c["text"], picked[c["id"]], total, key=bool(c.get("correct"))) for c in choices]
@@ -249,9 +256,9 @@ def _choice_tallies(question: Question, responses: list[dict]) -> list[Tally]:
 
 def _ordering_tallies(question: Question, responses: list[dict]) -> list[Tally]:
     items = question.items()
-    right = Counter()
+    right: Counter[str] = Counter()
     for r in responses:
-        given = r.get("order") if isinstance(r.get("order"), list) else []
+        given = _list(r.get("order"))
         for index, item in enumerate(items):
             if index < len(given) and given[index] == item["id"]:
                 right[item["id"]] += 1
@@ -263,10 +270,10 @@ def _ordering_tallies(question: Question, responses: list[dict]) -> list[Tally]:
 
 def _categorize_tallies(question: Question, responses: list[dict]) -> list[Tally]:
     items = question.items()
-    right = Counter()
+    right: Counter[str] = Counter()
     wrong: dict[str, Counter] = defaultdict(Counter)
     for r in responses:
-        placed = r.get("placed") if isinstance(r.get("placed"), dict) else {}
+        placed = _dict(r.get("placed"))
         for item in items:
             chosen = placed.get(item["id"])
             if chosen == item["category"]:
@@ -311,7 +318,7 @@ def _least_privilege(stats: QuestionStats, answers: list[dict]) -> None:
     checked = 0
     overgrants: Counter = Counter()
     for a in answers:
-        feedback = a.get("feedback") if isinstance(a.get("feedback"), dict) else {}
+        feedback = _dict(a.get("feedback"))
         if "error" in feedback:
             stats.unparsed += 1  # counted apart: a policy that does not parse misses everything
             continue

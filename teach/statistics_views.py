@@ -15,6 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from quizzes.attempts import OverdueIn, expire_overdue
 from quizzes.models import Attempt
+from srm_trainer.htmx import HtmxHttpRequest
 from teach.access import _quiz_for_instructor, may_edit, quizzes_visible, teacher_required
 from teach.rendering import RENDERER
 from teach.statistics import MIN_ATTEMPTS, WEAK_DISCRIMINATION, submitted_attempts
@@ -57,21 +58,21 @@ class StatisticsFilter(forms.Form):
     )
 
 
-def _partial(request: HttpRequest) -> bool:
+def _partial(request: HtmxHttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @require_safe
 @teacher_required
 @vary_on_headers("HX-Request")
-def quiz_statistics(request: HttpRequest, pk: int) -> HttpResponse:
+def quiz_statistics(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Statistics over every learner's submitted attempts, for those who may see them all
     (`sees_every_learner`); others are shown the narrower scopes they may open."""
     return render_statistics(request, _quiz_for_instructor(request, pk))
 
 
 def render_statistics(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     quiz,
     *,
     users: QuerySet | None = None,

@@ -75,7 +75,9 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["quiz"].queryset = editable_quizzes(user)
+        quiz = self.fields["quiz"]
+        assert isinstance(quiz, QuizChoiceField)  # the form's own copy of the field above
+        quiz.queryset = editable_quizzes(user)
 
     def clean(self):
         data = super().clean()
@@ -232,10 +234,11 @@ def _confirm(request: HttpRequest) -> HttpResponse:
         once.release(nonce)  # refused, nothing written: the preview may be confirmed again
         return _page(request, form, errors=exc.lines(), fmt=fmt)
     count = len(result.questions)
+    target = result.quiz or result.into
     messages.success(
         request,
         f"Imported {count} question{'s' if count != 1 else ''}"
-        + (f" into “{(result.quiz or result.into).title}”." if result.quiz or result.into else ".")
+        + (f" into “{target.title}”." if target else ".")
         + (" The quiz is a draft: publish it when it is ready." if result.quiz else ""),
     )
     target = result.quiz or result.into

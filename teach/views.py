@@ -4,6 +4,7 @@ calls a form or a service. Every page works without JavaScript; htmx only swaps 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -23,7 +24,7 @@ from quizzes.forms import AnswerForm
 from quizzes.grading import certainty_mark, grade
 from quizzes.models import Attempt, Question, Quiz, QuizQuestion
 from srm_trainer import once
-from srm_trainer.htmx import wants_partial
+from srm_trainer.htmx import HtmxHttpRequest, wants_partial
 from teach import bank, services
 from teach.access import (
     _question_for_instructor,
@@ -33,7 +34,7 @@ from teach.access import (
     teacher_required,
     visible_quiz,
 )
-from teach.editors import EDITORS, editor_for
+from teach.editors import EDITORS, Parts, editor_for
 from teach.forms import QuestionForm, QuizForm
 from teach.transfer.gift import GIFT_KINDS
 
@@ -43,7 +44,7 @@ def _categories(user) -> list[str]:
     return bank.categories(user)
 
 
-def _partial(request: HttpRequest) -> bool:
+def _partial(request: HtmxHttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
@@ -62,6 +63,7 @@ def _per_quiz(rows: QuerySet) -> Coalesce:
 @teacher_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
+    assert user.is_authenticated  # teacher_required
     counted = _per_quiz(QuizQuestion.objects.all())
     mine = Quiz.objects.all() if user.is_staff else Quiz.objects.filter(owner=user)
     quizzes = mine.select_related("module", "owner").annotate(
@@ -99,6 +101,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 def quiz_create(request: HttpRequest) -> HttpResponse:
+    assert request.user.is_authenticated  # teacher_required
     quiz = Quiz(owner=request.user, source=Source.AUTHORED, published=False)
     form = QuizForm(request.POST or None, instance=quiz, initial={"once": once.new_token()})
     if request.method == "POST" and form.is_valid():
@@ -326,7 +329,7 @@ def _preview_form(quiz: Quiz, question, data=None) -> AnswerForm:
 @require_safe
 @teacher_required
 @vary_on_headers("HX-Request")
-def quiz_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def quiz_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk)
     context = _preview_context(quiz, request.GET.get("q"))
     template = "teach/preview.html#panel" if _partial(request) else "teach/preview.html"
@@ -336,7 +339,7 @@ def quiz_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @teacher_required
 @vary_on_headers("HX-Request")
-def quiz_preview_check(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+def quiz_preview_check(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
     """Grade the previewed answer in memory: no attempt, no answer, no review card."""
     quiz = _quiz_for_instructor(request, pk)
     context = _preview_context(quiz, position)
@@ -348,8 +351,8 @@ def quiz_preview_check(request: HttpRequest, pk: int, position: int) -> HttpResp
         response = form.response()
         result = grade(question, response)
         context.update(form=form, result=result, response=response)
-        if form.certainty():
-            context["certainty_mark"] = certainty_mark(result.score, form.certainty())
+        if certainty := form.certainty():
+            context["certainty_mark"] = certainty_mark(result.score, certainty)
     else:
         context.update(form=form)
     template = "teach/preview.html#panel" if _partial(request) else "teach/preview.html"
@@ -413,18 +416,24 @@ def _save_question(question: Question, quiz: Quiz | None, tags: list[str], relat
 
 
 def _question_page(
-    request: HttpRequest, *, question: Question, quiz: Quiz | None, creating: bool
+    request: HtmxHttpRequest, *, question: Question, quiz: Quiz | None, creating: bool
 ) -> HttpResponse:
     editor = editor_for(question.type)
     if editor is None:
         raise Http404("There is no editor for this kind of question yet.")
     user = request.user
-    context = {"question": question, "quiz": quiz, "creating": creating, "editor": editor}
+    context: dict[str, Any] = {
+        "question": question,
+        "quiz": quiz,
+        "creating": creating,
+        "editor": editor,
+    }
     # Where every button of the page posts back to: worked out once, not by each of the
     # 15-60 buttons and forms that name it (`request.get_full_path` escapes it every time).
     context["page_url"] = request.get_full_path()
     context["kind"] = kinds.KINDS[question.type]
     action = request.POST.get("action", "save") if request.method == "POST" else ""
+    parts: Parts | None
     if request.method != "POST":
         base = QuestionForm(initial=_question_initial(question))
         parts = editor.parts(question, user=user)
@@ -447,6 +456,7 @@ def _question_page(
     elif (parts := editor.live(question, request.POST, action, user=user)) is not None:
         # The engine's verdict as the author types (htmx), or after "Check" (no JavaScript).
         if _partial(request):
+            assert editor.live_template is not None  # an editor with a live check has its partial
             context.update(parts=parts, **parts.context(request))
             return render(request, editor.live_template, context)
         base = QuestionForm(initial=_posted_initial(request.POST))
@@ -511,7 +521,7 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
     except ValidationError as exc:
         found: list[kinds.Problem] = []  # the kind's problems, with where they are
         for field, errors in exc.error_dict.items():
-            messages_ = [message for error in errors for message in error]
+            messages_ = [message for error in errors for message in error.messages]
             if field in base.fields:
                 for message in messages_:
                     base.add_error(field, message)
@@ -552,7 +562,8 @@ def _return_quiz(request: HttpRequest) -> Quiz | None:
 @require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 @vary_on_headers("HX-Request")
-def question_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def question_create(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
+    assert request.user.is_authenticated  # teacher_required
     quiz = _quiz_for_instructor(request, pk, edit=True)
     if kind not in EDITORS:
         raise Http404("There is no editor for this kind of question yet.")
@@ -571,7 +582,7 @@ def question_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 @vary_on_headers("HX-Request")
-def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def question_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     question = _question_for_instructor(request, pk, edit=True)
     return _question_page(request, question=question, quiz=_return_quiz(request), creating=False)
 

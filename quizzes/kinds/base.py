@@ -20,7 +20,7 @@ import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from django import forms
 
@@ -148,7 +148,7 @@ def in_layout_order(data: dict, ids: list[str]) -> list[str]:
     return stored + [i for i in ids if i not in stored]
 
 
-def is_text(value: Any) -> bool:
+def is_text(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value.strip())
 
 

@@ -35,7 +35,8 @@ class TrueFalse(Kind):
 
     def saved_value(self, saved: dict, name: str):
         if name == "answer":
-            return {True: "true", False: "false"}.get(saved.get("answer"))
+            answer = saved.get("answer")
+            return None if answer is None else {True: "true", False: "false"}.get(answer)
         return saved.get(name)
 
     def grade(self, question, response: dict) -> Grade:

@@ -8,6 +8,8 @@ authenticators added or removed come from the Authenticator registration.
 
 from __future__ import annotations
 
+from typing import Any
+
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
@@ -29,7 +31,7 @@ MFA_CODE_REFUSED = "two-factor code refused"
 MFA_RESET = "authenticator reset"
 
 # Content that learners see; learner records (progress, attempts, answers, review cards) are not.
-CONTENT_MODELS = {
+CONTENT_MODELS: dict[str, dict[str, dict[str, Any]]] = {
     "lessons": {
         "Module": {},
         "Lesson": {},

@@ -12,7 +12,7 @@ from __future__ import annotations
 from allauth.mfa.adapter import DefaultMFAAdapter, get_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import AnonymousUser, Group, User
 
 from srm_trainer.prepared import PreparedQuery
 
@@ -27,7 +27,7 @@ INSTRUCTOR_FLAG = "in_instructors_group"
 AUTHENTICATOR_FLAG = "has_authenticator"
 
 
-def is_instructor(user: AbstractBaseUser) -> bool:
+def is_instructor(user: User | AnonymousUser) -> bool:
     """In the `Instructors` group: free for the signed-in user (the backend loaded it with
     them), one query for any other user object."""
     if not user.is_authenticated:
@@ -38,7 +38,7 @@ def is_instructor(user: AbstractBaseUser) -> bool:
     return user.groups.filter(name=INSTRUCTORS).exists()
 
 
-def needs_mfa(user: AbstractBaseUser) -> bool:
+def needs_mfa(user: User | AnonymousUser) -> bool:
     """Anyone who can change what learners see, or see other people's data."""
     return user.is_authenticated and (user.is_staff or user.is_superuser or is_instructor(user))
 
@@ -52,7 +52,7 @@ _ANY_AUTHENTICATOR = PreparedQuery(
 )
 
 
-def has_mfa(user: AbstractBaseUser) -> bool:
+def has_mfa(user: User | AnonymousUser) -> bool:
     """allauth's rule (any authenticator at all). Free for the signed-in user: the backend
     read it with them at the start of this request, so adding or removing an authenticator
     takes effect on the next request; one query for any other user object."""
@@ -66,7 +66,7 @@ def has_mfa(user: AbstractBaseUser) -> bool:
     return bool(_ANY_AUTHENTICATOR.rows(user.pk))
 
 
-def set_instructor(*, user: AbstractBaseUser, instructor: bool) -> None:
+def set_instructor(*, user: User, instructor: bool) -> None:
     group = Group.objects.get(name=INSTRUCTORS)
     if instructor:
         user.groups.add(group)
@@ -75,7 +75,7 @@ def set_instructor(*, user: AbstractBaseUser, instructor: bool) -> None:
     setattr(user, INSTRUCTOR_FLAG, instructor)  # this object must not keep a stale role
 
 
-def set_administrator(*, user: AbstractBaseUser, administrator: bool) -> None:
+def set_administrator(*, user: User, administrator: bool) -> None:
     """An everyday admin is staff plus the `Administrators` group; removing the role takes both
     away (a superuser keeps staff status, since the admin is the superuser's only door)."""
     group = Group.objects.get(name=ADMINISTRATORS)

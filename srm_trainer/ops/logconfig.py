@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 
 import structlog
+from structlog.typing import Processor
 
-SHARED_PROCESSORS = [
+SHARED_PROCESSORS: list[Processor] = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_logger_name,
     structlog.stdlib.add_log_level,

@@ -25,6 +25,7 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from srm_trainer.htmx import HtmxHttpRequest
 from srm_trainer.iam import PolicyError, parse_case
 from srm_trainer.iam import words as engine_words
 from srm_trainer.iam.decision import Decision
@@ -65,7 +66,7 @@ BATCH_KINDS = ("resource_policy", "boundary", "session_policy")
 OWN_KINDS = ("boundary", "session_policy")
 
 
-def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+def _too_many(request: HtmxHttpRequest, retry_after: int) -> HttpResponse:
     """Too many at once: in the results' place for htmx (a whole page swapped in there drew a
     second header, and a second status region, inside the first), else a page of its own."""
     context = {"retry_after": retry_after}
@@ -299,7 +300,7 @@ def _verdict_whys() -> Callable[[Verdict], Why]:
 # --- the views ------------------------------------------------------------------------------------
 
 
-def _respond(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+def _respond(request: HtmxHttpRequest, context: dict[str, Any]) -> HttpResponse:
     """The page; for htmx, the tool's results and their words for the status region."""
     if request.htmx and request.method == "POST" and not context.get("reshaped"):
         return render(request, f"{TEMPLATE}#live_results", context)
@@ -371,7 +372,7 @@ def _field_words(form: PolicyForm | None, side: str) -> dict[str, str]:
 @require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 @rate_limited("sandbox", _too_many)
-def batch(request: HttpRequest) -> HttpResponse:
+def batch(request: HtmxHttpRequest) -> HttpResponse:
     """Many actions × resources: a table of decisions, filterable, each row a permalink."""
     data = request.POST if request.method == "POST" else request.GET
     form = PolicyForm.read(data, kinds=BATCH_KINDS)
@@ -490,7 +491,7 @@ def _denied_groups(summary: Any) -> dict[str, list[tuple[Why, list[str]]]]:
 @require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 @rate_limited("sandbox", _too_many)
-def summary(request: HttpRequest) -> HttpResponse:
+def summary(request: HtmxHttpRequest) -> HttpResponse:
     """What can this principal do? Per service and access level, decided by the engine."""
     data = request.POST if request.method == "POST" else request.GET
     form = PolicyForm.read(data)
@@ -526,7 +527,7 @@ def summary(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 @rate_limited("sandbox", _too_many)
-def compare(request: HttpRequest) -> HttpResponse:
+def compare(request: HtmxHttpRequest) -> HttpResponse:
     """Compare with…: what a new policy set allows that the old one did not, and the reverse."""
     data = request.POST if request.method == "POST" else request.GET
     old = PolicyForm.read(data, prefix="old-", legacy="old")

@@ -263,7 +263,7 @@ def _analyse(state: SandboxState) -> Analysis:
     for policy in decision.explanations:
         editor = by_ref.get((policy.kind, policy.index, policy.level), "case")
         label = policy_label(policy.kind, policy.index, policy.level, policy.name)
-        rows = []
+        rows: list[StatementRow] = []
         hidden = 0
         for st in policy.statements:
             ref = st.ref

@@ -166,7 +166,7 @@ def _index(text: str) -> int | None:
 def unprefixed(data: Mapping[str, str], prefix: str) -> dict[str, str]:
     """The fields of `data` whose names start with `prefix`, without it: the case editor's
     fields when it sits inside another form (teach's question editor uses "case-")."""
-    return {key[len(prefix) :]: data.get(key) for key in data if key.startswith(prefix)}
+    return {key[len(prefix) :]: data[key] for key in data if key.startswith(prefix)}
 
 
 def state_from_form(data: Mapping[str, str], *, strict: bool = True) -> SandboxState:
@@ -176,7 +176,7 @@ def state_from_form(data: Mapping[str, str], *, strict: bool = True) -> SandboxS
     texts are kept whole), to draw it again beside the refusal: nothing typed is lost. Such a
     state is for display only; never evaluate it."""
     text = partial(_text, strict=strict)
-    identity = []
+    identity: list[PolicyText] = []
     for i in _indexed(data, "identity-"):
         identity.append(
             PolicyText(
@@ -260,6 +260,15 @@ def state_from_form(data: Mapping[str, str], *, strict: bool = True) -> SandboxS
 # --- editing operations (buttons that work with and without JavaScript) -------------------
 
 
+def _with_levels(
+    state: SandboxState, attr: str, levels: tuple[tuple[str, ...], ...]
+) -> SandboxState:
+    """`state` with its SCP levels or its RCP levels (`attr` names which) replaced."""
+    if attr == "scp_levels":
+        return replace(state, scp_levels=levels)
+    return replace(state, rcp_levels=levels)
+
+
 def apply_op(
     state: SandboxState, op: str, *, extra_context: tuple[tuple[str, str], ...] = ()
 ) -> SandboxState:
@@ -274,18 +283,18 @@ def apply_op(
         attr = f"{kind[4:7]}_levels"
         levels = getattr(state, attr)
         if len(levels) < MAX_ORG_LEVELS:
-            return replace(state, **{attr: (*levels, ("",))})
+            return _with_levels(state, attr, (*levels, ("",)))
     if kind in ("remove-scp-level", "remove-rcp-level") and index is not None:
         attr = f"{kind[7:10]}_levels"
-        return replace(
-            state, **{attr: tuple(lv for i, lv in enumerate(getattr(state, attr)) if i != index)}
+        return _with_levels(
+            state, attr, tuple(lv for i, lv in enumerate(getattr(state, attr)) if i != index)
         )
     if kind in ("add-scp", "add-rcp") and index is not None:
         attr = f"{kind[4:7]}_levels"
         levels = list(getattr(state, attr))
         if index < len(levels) and len(levels[index]) < MAX_POLICIES_PER_LEVEL:
             levels[index] = (*levels[index], "")
-            return replace(state, **{attr: tuple(levels)})
+            return _with_levels(state, attr, tuple(levels))
     if kind == "add-context" and len(state.context) < MAX_CONTEXT_ROWS:
         return replace(state, context=(*state.context, (arg, "")))
     if kind == "remove-context" and index is not None:

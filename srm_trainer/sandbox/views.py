@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
 from lessons.models import Scenario
+from srm_trainer.htmx import HtmxHttpRequest
 from srm_trainer.iam import catalog
 from srm_trainer.ratelimit import rate_limited
 from srm_trainer.sandbox import presets, vocabulary
@@ -41,7 +42,7 @@ _TOO_LARGE = (
 PAIR = ("action", "resource")
 
 
-def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+def _too_many(request: HtmxHttpRequest, retry_after: int) -> HttpResponse:
     context = {"retry_after": retry_after}
     if request.htmx:
         return _in_result_panel(render(request, f"{TEMPLATE}#slow_down", context))
@@ -112,7 +113,7 @@ def _page(
 @require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 @rate_limited("sandbox", _too_many)
-def sandbox(request: HttpRequest) -> HttpResponse:
+def sandbox(request: HtmxHttpRequest) -> HttpResponse:
     if request.method in ("GET", "HEAD"):
         state, notice, preset = _initial(request)
         return _page(request, state, notice=notice, preset=preset)
@@ -152,7 +153,7 @@ def sandbox(request: HttpRequest) -> HttpResponse:
     return _page(request, state)
 
 
-def _pressed(request: HttpRequest) -> str:
+def _pressed(request: HtmxHttpRequest) -> str:
     """The `op` of the button pressed. With htmx only a request a button named `op` started
     (its own hx-post) presses one: a live update started by the form's fields evaluates, even
     if it carries a button's `op` (htmx sends a submit button that merely has focus with the
@@ -171,7 +172,7 @@ def _live_context(request: HttpRequest, state: SandboxState, *, oob: bool) -> di
 
 
 def _refuse(
-    request: HttpRequest, message: str, status: int, *, readable: bool = True
+    request: HtmxHttpRequest, message: str, status: int, *, readable: bool = True
 ) -> HttpResponse:
     """Bad input: say what is wrong, and keep what the learner typed. With htmx the editors
     stay as they are; without, the page is drawn again from the form as posted (the browser's
@@ -199,7 +200,7 @@ def _posted_state(request: HttpRequest) -> SandboxState | None:
         return None
 
 
-def too_large(request: HttpRequest) -> HttpResponse:
+def too_large(request: HtmxHttpRequest) -> HttpResponse:
     """A body over Django's own limit (srm_trainer/too_large.py), refused before the form is
     read: the sandbox's refusal, without the form."""
     return _refuse(request, _TOO_LARGE, 413, readable=False)

@@ -31,6 +31,8 @@ from teach.transfer.drafts import (
     Bundle,
     Located,
     QuestionDraft,
+    QuizDraft,
+    ScenarioDraft,
     TransferError,
 )
 
@@ -43,6 +45,8 @@ class Plan:
     """What an import will create, as unsaved rows, with what the preview shows."""
 
     questions: list[Question]
+    # Each question's bank tags, in the same order: set once the question is saved (`write`).
+    tags: list[list[str]] = field(default_factory=list)
     quiz: Quiz | None = None
     into: Quiz | None = None
     new_scenarios: list[Scenario] = field(default_factory=list)
@@ -104,6 +108,7 @@ def plan(bundle: Bundle, *, owner, into: Quiz | None = None) -> Plan:
         question.category = question.category or default_category
         _check_question(draft, question, errors)
         result.questions.append(question)
+        result.tags.append(list(draft.tags))
     if bundle.quiz is not None:
         if into is not None:
             result.warnings.append(
@@ -111,7 +116,7 @@ def plan(bundle: Bundle, *, owner, into: Quiz | None = None) -> Plan:
                 f"are added to “{into.title}”."
             )
         else:
-            result.quiz = _quiz(bundle, owner, modules, result, errors)
+            result.quiz = _quiz(bundle.quiz, owner, modules, result, errors)
     if errors:
         raise TransferError(errors)
     _free_slugs(Question, result.questions, result.warnings, "Question")
@@ -176,7 +181,6 @@ def _question(draft, owner, modules, lessons, scenarios, result, errors) -> Ques
         owner=owner,
         source=Source.AUTHORED,
     )
-    question.import_tags = list(draft.tags)  # set once the question is saved (see `write`)
     kind = kinds.get(draft.type)
     if kind is not None and kind.uses_scenario:
         if draft.scenario is None:
@@ -189,7 +193,7 @@ def _question(draft, owner, modules, lessons, scenarios, result, errors) -> Ques
                 )
             )
         else:
-            question.scenario = scenarios.get(draft)
+            question.scenario = scenarios.get(draft, draft.scenario)
     elif draft.scenario is not None:
         line, column = draft.where(("scenario",))
         errors.append(
@@ -215,7 +219,7 @@ def _check_question(draft: QuestionDraft, question: Question, errors: list[Locat
         for name, messages in exc.message_dict.items():
             line, column = draft.where((name,))
             errors.extend(Located(f"{what}: '{name}': {m}", line, column) for m in messages)
-    tags = question.import_tags
+    tags = list(draft.tags)
     if len(tags) > MAX_TAGS:
         line, column = draft.where(("tags",))
         errors.append(
@@ -254,8 +258,8 @@ class _Scenarios:
         self.result, self.errors = result, errors
         self.by_slug: dict[str, tuple[Scenario, QuestionDraft]] = {}
 
-    def get(self, draft: QuestionDraft) -> Scenario | None:
-        s = draft.scenario
+    def get(self, draft: QuestionDraft, s: ScenarioDraft) -> Scenario | None:
+        """The row for `s`, the scenario of `draft`."""
         if s.slug in self.by_slug:
             scenario, first = self.by_slug[s.slug]
             if (scenario.title, scenario.situation, scenario.explanation, scenario.case) != (
@@ -309,8 +313,7 @@ class _Scenarios:
         return scenario
 
 
-def _quiz(bundle: Bundle, owner, modules, result: Plan, errors: list[Located]) -> Quiz:
-    d = bundle.quiz
+def _quiz(d: QuizDraft, owner, modules, result: Plan, errors: list[Located]) -> Quiz:
     module = modules.get(d.module) if d.module else None
     if d.module and module is None:
         result.warnings.append(
@@ -379,10 +382,10 @@ def write(result: Plan) -> Plan:
     with transaction.atomic():
         for scenario in result.new_scenarios:
             scenario.save()
-        for question in result.questions:
+        for question, tags in zip(result.questions, result.tags, strict=True):
             question.save()  # a new scenario's pk is taken from it on save
-            if question.import_tags:
-                question_set_tags(question=question, tags=question.import_tags)
+            if tags:
+                question_set_tags(question=question, tags=tags)
         if result.quiz is not None:
             result.quiz.save()
         # Held before its last position is read (see there); a quiz deleted meanwhile gets none.

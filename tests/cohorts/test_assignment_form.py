@@ -13,7 +13,7 @@ from django.urls import reverse
 from cohorts import services
 from cohorts.models import Assignment
 from tests.cohorts.conftest import at, client_for
-from tests.conftest import make_lesson
+from tests.conftest import make_lesson, make_module
 from tests.quizzes.builders import make_question, make_quiz
 from tests.teach.formdata import form_fields
 
@@ -101,6 +101,19 @@ def test_two_quizzes_with_one_title_are_told_apart_in_the_menu(cohort, published
     assert options[str(published.pk)] == f"{published.title} ({published.slug})"
     assert options[str(twin.pk)] == f"{twin.title} ({twin.slug})"
     assert "Only one of these" in options.values()  # a title met once stays as it is
+
+
+def test_each_lesson_to_read_is_named_with_its_module(cohort, owner):
+    """Two modules may each have a lesson called "Introduction": the menu says whose."""
+    lesson = make_lesson(make_module(title="Networking"), title="Introduction")
+    page = (
+        client_for(owner)
+        .get(reverse("teach_cohorts:assignment-create", args=[cohort.pk]))
+        .content.decode()
+    )
+    menu = re.search(r'<select name="lessons".*?</select>', page, re.S)[0]
+    options = dict(re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', menu))
+    assert options[str(lesson.pk)] == "Networking: Introduction"
 
 
 def test_the_import_menu_tells_apart_two_quizzes_with_one_title(owner):

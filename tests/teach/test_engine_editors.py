@@ -383,6 +383,15 @@ def test_a_context_that_is_not_json_is_refused_at_its_line_and_column(teacher, o
     assert form_fields(response.content.decode())["allow-0-context"] == rows[0][2]
 
 
+def test_the_live_check_names_the_request_row_whose_field_is_wrong(teacher, owned):
+    quiz, _ = owned
+    rows = [DENY_ROWS[0], ("s3:PutObject", REPORT, '{"aws:SecureTransport": tru}')]
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, rows, action="check")
+    live = text(teacher.post(url, data, **HTMX))
+    assert "Must-deny request 2, context: Line 1, column" in live
+    assert "Must-deny request 1," not in live and "Must-allow request" not in live
+
+
 @pytest.mark.usefixtures("template_context")
 def test_a_good_challenge_saves_and_is_graded_by_the_engine_in_the_preview(teacher, owned):
     quiz, _ = owned

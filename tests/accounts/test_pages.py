@@ -17,6 +17,7 @@ ANONYMOUS_PAGES = [
     "/accounts/password/reset/done/",
     "/accounts/password/reset/key/1-not-a-key/",  # a bad link's page
     "/accounts/password/reset/key/done/",
+    "/accounts/confirm-email/not-a-key/",  # a bad verification link's page
 ]
 SIGNED_IN_PAGES = [
     "/accounts/logout/",

@@ -450,3 +450,26 @@ def test_the_code_step_of_signing_in_says_which_codes_it_takes(client, learner):
     ) in seen.text
     assert seen.buttons[0] == "Sign in"
     _none_of_the_stock_words(seen)
+
+
+def test_the_verification_link_page_in_words_and_a_bad_link_says_what_to_do(signed_in):
+    signed_in.post("/accounts/email/", {"action_add": "", "email": "ada@example.com"})
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", mail.outbox[-1].body)
+    seen = _read(signed_in, link.group(1))
+    assert seen.title == "Verify your e-mail address · SRM Trainer"
+    assert seen.h1 == "Verify your e-mail address"
+    assert "Confirm that ada@example.com is your e-mail address, for the account ada." in seen.text
+    _none_of_the_stock_words(seen)
+    verified = _after(signed_in, link.group(1), {})
+    assert "ada@example.com is verified." in verified.text
+
+    used = _read(signed_in, link.group(1))
+    assert used.h1 == "Verify your e-mail address"
+    assert (
+        "This verification link does not work: it may be too old, used already, or for an "
+        "address since removed. Ask for a new one on your account's E-mail page."
+    ) in used.text
+    assert '<a href="/accounts/email/">E-mail page</a>' in (
+        signed_in.get(link.group(1)).content.decode()
+    )
+    _none_of_the_stock_words(used)

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run lock test test-deep test-postgres test-processes e2e screenshots bench fuzz lint typecheck format serve clean editor-bundle differential compare
+.PHONY: run lock test test-deep test-postgres test-processes e2e screenshots bench fuzz lint typecheck format serve clean editor-bundle messages differential compare
 
 $(BIN)/python:
 	@echo "  Making $(VENV) with $(PYTHON) (PYTHON=... to choose another; make clean to start over)"
@@ -152,6 +152,13 @@ format: $(VENV)/.installed-test
 # `make run`, `make test` and CI use the committed bundle and never need Node.
 editor-bundle:
 	cd frontend/policy-editor && npm ci --no-audit --no-fund && npm test && npm run build
+
+# Recompile the account pages' words (locale/en/LC_MESSAGES/django.po) into the committed
+# django.mo after editing them: needs GNU gettext's msgfmt (Debian: apt-get install gettext).
+# `make run`, `make test` and CI use the committed file and never need gettext.
+MESSAGES := locale/en/LC_MESSAGES/django
+messages:
+	msgfmt --check-format -o $(MESSAGES).mo $(MESSAGES).po
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache build

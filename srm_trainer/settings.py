@@ -240,6 +240,9 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# allauth's pages, form labels and messages in the site's words: an English catalogue re-wording
+# allauth's msgids (locale/en/LC_MESSAGES/django.po says why; `make messages` compiles it).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

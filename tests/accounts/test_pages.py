@@ -6,11 +6,19 @@ import re
 
 import pytest
 
-from tests.conftest import give_mfa
+from tests.conftest import give_mfa, give_passkey
 
 pytestmark = pytest.mark.django_db
 
-ANONYMOUS_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+ANONYMOUS_PAGES = [
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/accounts/password/reset/done/",
+    "/accounts/password/reset/key/1-not-a-key/",  # a bad link's page
+    "/accounts/password/reset/key/done/",
+    "/accounts/confirm-email/not-a-key/",  # a bad verification link's page
+]
 SIGNED_IN_PAGES = [
     "/accounts/logout/",
     "/accounts/password/change/",
@@ -19,6 +27,7 @@ SIGNED_IN_PAGES = [
     "/accounts/2fa/",
     "/accounts/2fa/totp/activate/",
     "/accounts/2fa/webauthn/add/",
+    "/accounts/2fa/webauthn/",
 ]
 WITH_MFA_PAGES = [
     "/accounts/2fa/totp/deactivate/",
@@ -78,3 +87,11 @@ def test_confirming_it_is_you_offers_the_password_or_the_code(signed_in, learner
     assert 'action="/accounts/2fa/reauthenticate/"' in by_code
     assert ">Confirm with my code</button>" in by_code
     assert 'name="next" value="/accounts/delete/"' in by_code
+
+
+@pytest.mark.parametrize("page", ["mfa_edit_webauthn", "mfa_remove_webauthn"])
+def test_pages_of_one_security_key(signed_in, learner, page):
+    from django.urls import reverse
+
+    key = give_passkey(learner, "Blue key")
+    _assert_page_is_ours(signed_in, reverse(page, kwargs={"pk": key.pk}))

@@ -24,7 +24,7 @@ def test_the_sign_up_form_asks_for_labelled_username_email_and_password_twice(cl
     body = client.get("/accounts/signup/").content.decode()
     for name, label in [
         ("username", "Username"),
-        ("email", "Email (optional)"),
+        ("email", "E-mail (optional)"),  # the site writes "e-mail"
         ("password1", "Password"),
         ("password2", "Password (again)"),
     ]:
@@ -45,12 +45,12 @@ def test_signing_up_creates_the_account_and_signs_in(client):
     assert get_user_model().objects.filter(username="newlearner").exists()
     page = client.get("/").content.decode()
     assert "Signed in as </span><strong>newlearner</strong>" in page
-    # welcomed as new, not "Successfully signed in as newlearner." as if coming back
+    # welcomed as new, not "Signed in as newlearner." as if coming back
     assert "Welcome, newlearner: your account is ready, and you are signed in." in page
-    assert "Successfully signed in" not in page
+    assert "Signed in as newlearner." not in page
     client.post("/accounts/logout/")
     client.post("/accounts/login/", {"login": "newlearner", "password": PASSWORD})
-    assert "Successfully signed in as newlearner." in client.get("/").content.decode()
+    assert "Signed in as newlearner." in client.get("/").content.decode()
 
 
 def test_sign_up_errors_are_shown_next_to_the_field(client):

@@ -509,6 +509,14 @@ def give_mfa(user):
     return secret
 
 
+def totp_secret_on(page: str) -> str:
+    """The secret the authenticator app's set-up page shows (read-only text beside the QR code),
+    to answer with a code as the app would."""
+    import re
+
+    return re.search(r'<textarea id="authenticator_secret"[^>]*>([A-Z2-7]+)</textarea>', page)[1]
+
+
 def give_passkey(user, name: str):
     """A security key for `user`, registered as a browser registers one (attestation "none",
     a fresh key pair): enough for allauth to list, edit and offer it. Returns the

@@ -18,7 +18,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from srm_trainer.accounts.middleware import mfa_required
-from tests.conftest import give_mfa, give_passkey
+from tests.conftest import give_mfa, give_passkey, totp_secret_on
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +179,7 @@ def test_turning_on_totp_through_the_page(client, learner):
     """Through the real forms: sign in, confirm the password again, then the code."""
     learner_client = _sign_in(client, "ada", "a-long-passphrase-1")
     page = learner_client.get("/accounts/2fa/totp/activate/").content.decode()
-    secret = re.search(r'id="authenticator_secret" value="([A-Z2-7]+)"', page).group(1)
+    secret = totp_secret_on(page)
     response = learner_client.post("/accounts/2fa/totp/activate/", {"code": _code(secret)})
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=learner, type="totp").exists()
@@ -230,3 +230,4 @@ def test_the_code_step_offers_a_security_key_only_to_someone_who_has_one(client,
     assert 'form="logout-from-stage"' in page  # the way out stays: Cancel
     give_passkey(staff, "desk key")
     assert "Use a security key" in client.get("/accounts/2fa/authenticate/").content.decode()
+

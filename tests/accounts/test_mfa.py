@@ -231,3 +231,32 @@ def test_the_code_step_offers_a_security_key_only_to_someone_who_has_one(client,
     give_passkey(staff, "desk key")
     assert "Use a security key" in client.get("/accounts/2fa/authenticate/").content.decode()
 
+
+def _code_step_buttons(client, user) -> list[tuple[str, str]]:
+    """The code step's buttons in the order a keyboard reaches them: (words, class)."""
+    client.post("/accounts/login/", {"login": user.username, "password": "a-long-passphrase-1"})
+    page = client.get("/accounts/2fa/authenticate/").content.decode()
+    main = page[page.index("<main") : page.index("</main>")]
+    found = re.findall(r'<button[^>]*class="([^"]*)"[^>]*>\s*(.*?)\s*</button>', main, re.S)
+    return [(words, classes) for classes, words in found]
+
+
+def test_the_code_step_offers_sign_in_as_its_main_button_and_cancel_beside_it(client, learner):
+    """The first button, and the one Enter in the code field presses, signs in; Cancel (which
+    signs out of the half-done sign-in) is drawn as the secondary action, as on every form."""
+    give_mfa(learner)
+    assert _code_step_buttons(client, learner) == [
+        ("Sign in", "button"),
+        ("Cancel", "button button-secondary"),
+    ]
+
+
+def test_with_a_security_key_the_other_ways_are_secondary_too(client, learner):
+    give_mfa(learner)
+    give_passkey(learner, "Blue key")
+    assert _code_step_buttons(client, learner) == [
+        ("Sign in", "button"),
+        ("Use a security key", "button button-secondary"),
+        ("Cancel", "button button-secondary"),
+    ]
+

@@ -260,3 +260,27 @@ def test_with_a_security_key_the_other_ways_are_secondary_too(client, learner):
         ("Cancel", "button button-secondary"),
     ]
 
+
+def _key_row(client) -> str:
+    page = client.get("/accounts/2fa/webauthn/").content.decode()
+    row = re.search(r"<tbody>(.*?)</tbody>", page, re.S).group(1)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+
+
+@pytest.mark.parametrize(
+    ("reported", "badge"),
+    [({"rk": True}, "Passkey"), ({"rk": False}, "Security key"), (None, "")],
+)
+def test_a_key_is_named_passkey_or_security_key_only_when_the_browser_said_which(
+    signed_in, learner, reported, badge
+):
+    """The browser reports, when a key is added, whether it keeps a passkey (WebAuthn's
+    credProps); one that did not left the key marked "Unspecified", in warning colours, which
+    says nothing a learner can act on: such a key shows just its name."""
+    key = give_passkey(learner, "Blue key")
+    if reported is not None:
+        key.data["credential"]["clientExtensionResults"] = {"credProps": reported}
+        key.save()
+    row = _key_row(signed_in)
+    assert row.startswith(" ".join(filter(None, ["Blue key", badge, "Added on"]))), row
+    assert "Unspecified" not in signed_in.get("/accounts/2fa/webauthn/").content.decode()

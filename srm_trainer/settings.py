@@ -218,7 +218,8 @@ MFA_TOTP_TOLERANCE = 1
 # WebAuthn needs https, except on a developer's http://localhost.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
-# Password-reset mail: printed to the console in development; SMTP when EMAIL_HOST is set.
+# Account mail (reset and verification links, notes of changes): printed to the console in
+# development; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST", None)
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"

@@ -509,14 +509,34 @@ def give_mfa(user):
     return secret
 
 
+def totp_secret_on(page: str) -> str:
+    """The secret the authenticator app's set-up page shows (read-only text beside the QR code),
+    to answer with a code as the app would."""
+    import re
+
+    return re.search(r'<textarea id="authenticator_secret"[^>]*>([A-Z2-7]+)</textarea>', page)[1]
+
+
 def give_passkey(user, name: str):
     """A security key for `user`, registered as a browser registers one (attestation "none",
     a fresh key pair): enough for allauth to list, edit and offer it. Returns the
     Authenticator."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.create(
+        user=user,
+        type=Authenticator.Type.WEBAUTHN,
+        data={"name": name, "credential": passkey_registration(user, name)},
+    )
+
+
+def passkey_registration(user, name: str, challenge: bytes = b"0" * 16) -> dict:
+    """What a browser posts when it registers a new key for `user` on http://testserver
+    (attestation "none", a fresh key pair), answering `challenge`: the one the add page's
+    `creation_options` hold, to add it through the page."""
     import hashlib
     import json
 
-    from allauth.mfa.models import Authenticator
     from cryptography.hazmat.primitives.asymmetric import ec
     from fido2 import cbor
     from fido2.cose import ES256
@@ -533,10 +553,10 @@ def give_passkey(user, name: str):
     )
     client_data = {
         "type": "webauthn.create",
-        "challenge": websafe_encode(b"0" * 16),
+        "challenge": websafe_encode(challenge),
         "origin": "http://testserver",
     }
-    registration = {
+    return {
         "id": websafe_encode(credential_id),
         "rawId": websafe_encode(credential_id),
         "type": "public-key",
@@ -548,9 +568,6 @@ def give_passkey(user, name: str):
         },
         "clientExtensionResults": {},
     }
-    return Authenticator.objects.create(
-        user=user, type=Authenticator.Type.WEBAUTHN, data={"name": name, "credential": registration}
-    )
 
 
 def sign_in(client, user) -> None:

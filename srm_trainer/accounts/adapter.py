@@ -1,4 +1,5 @@
-"""Our allauth adapter: one client address for throttles, and a throttle on "username taken"."""
+"""Our allauth adapter: one client address for throttles, a throttle on "username taken", and
+the site's name and a time zone in the e-mails allauth sends."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context, ratelimit
 from django.contrib.auth.validators import ASCIIUsernameValidator
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from srm_trainer.clientip import client_ip
 
@@ -41,6 +45,13 @@ RESERVED_USERNAMES = frozenset(
 )
 
 
+# How the e-mails name the site. Without the sites framework allauth named it by the request's
+# host ("Hello from testserver!", "[srm.example.org] Password Changed").
+SITE_NAME = "SRM Trainer"
+# When a change was made, as a notification says it: "4 December 2026, 08:52 UTC" (allauth's
+# default, "Dec. 4, 2026, 8:52 a.m.", had no time zone).
+WHEN = "j F Y, H:i T"
+
 LOGGED_IN = "account/messages/logged_in.txt"  # allauth's
 SIGNED_UP = "account/messages/signed_up.txt"  # ours, in its place right after sign-up
 
@@ -48,6 +59,29 @@ SIGNED_UP = "account/messages/signed_up.txt"  # ours, in its place right after s
 class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request: HttpRequest) -> str:
         return client_ip(request)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Every mail's "Hello from ..." and last line name the site as it names itself."""
+        site = get_current_site(_request())
+        site.name = SITE_NAME  # a RequestSite, made for this mail: its domain is the host
+        super().send_mail(template_prefix, email, {"current_site": site, **context})
+
+    def format_email_subject(self, subject: str) -> str:
+        """What happened first, then the site, as the pages' titles read ("Your password was
+        changed · SRM Trainer"): allauth put "[host] " before it."""
+        return f"{subject} · {SITE_NAME}"
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        """A note of a change says when it was made with the time zone (WHEN)."""
+        when = date_format(timezone.localtime(), WHEN)
+        super().send_notification_mail(
+            template_prefix, user, {"timestamp": when, **(context or {})}, email
+        )
+
+    def get_http_user_agent(self, request: HttpRequest) -> str:
+        """Named in a notification of a change ("in the browser ..."); allauth said
+        "Unspecified" when the browser sent no name."""
+        return request.META.get("HTTP_USER_AGENT") or "that sent no name"
 
     def post_login(self, request: HttpRequest, user, **kwargs):
         """After sign-up allauth signs the new account in and said "Successfully signed in as
@@ -94,6 +128,11 @@ class AccountAdapter(DefaultAccountAdapter):
                 code="email_too_long",
             )
         return email
+
+
+def _request() -> HttpRequest:
+    """The request allauth is handling (a method's own `context` argument hides the module)."""
+    return context.request
 
 
 # Only a-z, A-Z, digits and @ . + - _ : a username is who someone is to their instructor and

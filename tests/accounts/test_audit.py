@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 
 import pytest
@@ -13,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lessons.models import Layer
-from tests.conftest import give_mfa
+from tests.conftest import give_mfa, totp_secret_on
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +91,7 @@ def test_turning_on_an_authenticator_app_records_who_did_it_and_from_where(signe
     """Signed in with the password just confirmed (`signed_in`); the forms that get there are
     tested in test_mfa.py."""
     page = signed_in.get("/accounts/2fa/totp/activate/").content.decode()
-    secret = re.search(r'id="authenticator_secret" value="([A-Z2-7]+)"', page).group(1)
+    secret = totp_secret_on(page)
     code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
     signed_in.post("/accounts/2fa/totp/activate/", {"code": code}, REMOTE_ADDR=ADDR)
     added = _events(content_type__model="authenticator", action=LogEntry.Action.CREATE)

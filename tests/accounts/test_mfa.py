@@ -18,7 +18,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from srm_trainer.accounts.middleware import mfa_required
-from tests.conftest import give_mfa, give_passkey
+from tests.conftest import give_mfa, give_passkey, totp_secret_on
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +179,7 @@ def test_turning_on_totp_through_the_page(client, learner):
     """Through the real forms: sign in, confirm the password again, then the code."""
     learner_client = _sign_in(client, "ada", "a-long-passphrase-1")
     page = learner_client.get("/accounts/2fa/totp/activate/").content.decode()
-    secret = re.search(r'id="authenticator_secret" value="([A-Z2-7]+)"', page).group(1)
+    secret = totp_secret_on(page)
     response = learner_client.post("/accounts/2fa/totp/activate/", {"code": _code(secret)})
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=learner, type="totp").exists()
@@ -230,3 +230,57 @@ def test_the_code_step_offers_a_security_key_only_to_someone_who_has_one(client,
     assert 'form="logout-from-stage"' in page  # the way out stays: Cancel
     give_passkey(staff, "desk key")
     assert "Use a security key" in client.get("/accounts/2fa/authenticate/").content.decode()
+
+
+def _code_step_buttons(client, user) -> list[tuple[str, str]]:
+    """The code step's buttons in the order a keyboard reaches them: (words, class)."""
+    client.post("/accounts/login/", {"login": user.username, "password": "a-long-passphrase-1"})
+    page = client.get("/accounts/2fa/authenticate/").content.decode()
+    main = page[page.index("<main") : page.index("</main>")]
+    found = re.findall(r'<button[^>]*class="([^"]*)"[^>]*>\s*(.*?)\s*</button>', main, re.S)
+    return [(words, classes) for classes, words in found]
+
+
+def test_the_code_step_offers_sign_in_as_its_main_button_and_cancel_beside_it(client, learner):
+    """The first button, and the one Enter in the code field presses, signs in; Cancel (which
+    signs out of the half-done sign-in) is drawn as the secondary action, as on every form."""
+    give_mfa(learner)
+    assert _code_step_buttons(client, learner) == [
+        ("Sign in", "button"),
+        ("Cancel", "button button-secondary"),
+    ]
+
+
+def test_with_a_security_key_the_other_ways_are_secondary_too(client, learner):
+    give_mfa(learner)
+    give_passkey(learner, "Blue key")
+    assert _code_step_buttons(client, learner) == [
+        ("Sign in", "button"),
+        ("Use a security key", "button button-secondary"),
+        ("Cancel", "button button-secondary"),
+    ]
+
+
+def _key_row(client) -> str:
+    page = client.get("/accounts/2fa/webauthn/").content.decode()
+    row = re.search(r"<tbody>(.*?)</tbody>", page, re.S).group(1)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+
+
+@pytest.mark.parametrize(
+    ("reported", "badge"),
+    [({"rk": True}, "Passkey"), ({"rk": False}, "Security key"), (None, "")],
+)
+def test_a_key_is_named_passkey_or_security_key_only_when_the_browser_said_which(
+    signed_in, learner, reported, badge
+):
+    """The browser reports, when a key is added, whether it keeps a passkey (WebAuthn's
+    credProps); one that did not left the key marked "Unspecified", in warning colours, which
+    says nothing a learner can act on: such a key shows just its name."""
+    key = give_passkey(learner, "Blue key")
+    if reported is not None:
+        key.data["credential"]["clientExtensionResults"] = {"credProps": reported}
+        key.save()
+    row = _key_row(signed_in)
+    assert row.startswith(" ".join(filter(None, ["Blue key", badge, "Added on"]))), row
+    assert "Unspecified" not in signed_in.get("/accounts/2fa/webauthn/").content.decode()

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from tests.conftest import give_mfa, give_passkey
+from tests.conftest import give_mfa, give_passkey, totp_secret_on
 
 pytestmark = pytest.mark.django_db
 
@@ -357,7 +357,7 @@ def test_turning_the_authenticator_app_on_and_off_in_words(signed_in, learner):
     _none_of_the_stock_words(seen)
 
     body = response.content.decode()
-    secret = re.search(r'id="authenticator_secret" value="([A-Z2-7]+)"', body).group(1)
+    secret = totp_secret_on(body)
     codes = _after(signed_in, "/accounts/2fa/totp/activate/", {"code": _code(secret)})
     assert "Authenticator app turned on." in codes.text
     assert codes.h1 == "Recovery codes"

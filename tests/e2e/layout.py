@@ -84,6 +84,25 @@ FULL_SIZE_COMPACT = """() => [...document.querySelectorAll('.button-compact')]
   .map(b => `compact button "${b.textContent.trim()}" is drawn full-size`)"""
 
 
+# A secondary button drawn filled, as the page's main action is, or a danger one not in red:
+# `button.button` outweighed `.button-secondary` and `.button-danger` on <button>s, so Cancel at
+# the sign-in code step looked like Sign in. (Compared with a plain button made for the check.)
+DRAWN_AS_MAIN = """() => {
+    const plain = document.createElement('button');
+    plain.className = 'button';
+    document.body.append(plain);
+    const fill = getComputedStyle(plain).backgroundColor;
+    plain.remove();
+    return [...document.querySelectorAll('.button-secondary, .button-danger')]
+      .filter(b => b.getClientRects().length && !b.matches(':hover'))
+      .filter(b => b.classList.contains('button-danger')
+          ? getComputedStyle(b).backgroundColor === fill
+          : getComputedStyle(b).backgroundColor !== 'rgba(0, 0, 0, 0)')
+      .map(b => `${b.classList.contains('button-danger') ? 'danger' : 'secondary'} button `
+          + `"${b.textContent.trim()}" is drawn as the main action`);
+}"""
+
+
 # A list laid out as a row (display flex or grid) keeps its items' bullets unless told not to,
 # and Chromium draws each one just before its item: over the end of the item before it (the
 # sandbox's tool tabs read "One reques•t Many request•s").
@@ -111,5 +130,6 @@ def layout_problems(page) -> list[str]:
         *page.evaluate(SMALL_SVG_TEXT),
         *page.evaluate(SQUEEZED),
         *page.evaluate(FULL_SIZE_COMPACT),
+        *page.evaluate(DRAWN_AS_MAIN),
         *page.evaluate(ROW_BULLETS),
     ]

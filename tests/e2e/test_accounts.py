@@ -1,13 +1,18 @@
-"""Signing up keeps what an anonymous learner did, and brings them back where they were."""
+"""Signing up keeps what an anonymous learner did, and brings them back where they were; the
+two-factor step of signing in offers Sign in as its main action."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import expect
 
 from lessons.models import Lesson, LessonProgress
 from quizzes.models import Attempt, ReviewCard
-from tests.e2e.journeys import fill_sign_up
+from tests.conftest import give_mfa
+from tests.e2e.journeys import PASSWORD, fill_sign_up, make_user
+from tests.e2e.layout import layout_problems
 
 pytestmark = pytest.mark.e2e
 
@@ -38,3 +43,30 @@ def test_anonymous_work_is_carried_over_at_sign_up(page, live_server):
     expect(page.get_by_text("1 attempt,")).to_be_visible()
     page.goto("/quizzes/iam-quiz/")
     expect(page.locator("table.attempts tbody tr")).to_have_count(1)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_code_step_draws_sign_in_as_the_main_action_and_cancel_beside_it(page, scheme):
+    """Cancel was drawn filled, as Sign in is (`button.button` outweighed the secondary class on
+    a <button>): two equal buttons, the one that abandons the sign-in as prominent as the one
+    that finishes it."""
+    page.emulate_media(color_scheme=scheme)
+    give_mfa(make_user("ada"))
+    page.goto("/accounts/login/")
+    page.get_by_label("Username", exact=True).fill("ada")
+    page.get_by_label(re.compile(r"^Password$")).fill(PASSWORD)
+    page.get_by_label(re.compile(r"^Password$")).press("Enter")
+    code = page.get_by_label("Code")
+    sign_in = page.get_by_role("button", name="Sign in")
+    cancel = page.get_by_role("button", name="Cancel")
+    fill = sign_in.evaluate("b => getComputedStyle(b).backgroundColor")
+    assert fill != "rgba(0, 0, 0, 0)"
+    assert cancel.evaluate("b => getComputedStyle(b).backgroundColor") == "rgba(0, 0, 0, 0)"
+    # Cancel's words in the main button's colour, on the page's own background.
+    assert cancel.evaluate("b => getComputedStyle(b).color") == fill
+    assert layout_problems(page) == []
+    code.focus()  # Tab from the code reaches Sign in first, then Cancel
+    page.keyboard.press("Tab")
+    expect(sign_in).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(cancel).to_be_focused()

@@ -1,5 +1,6 @@
 """Phone width (390 px): nothing scrolls sideways, the header is compact, the sandbox's decision
-stays in sight while typing, and the SRM comparison shows both services."""
+stays in sight while typing, the SRM comparison shows both services, and the authenticator app's
+secret can be read and copied whole."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from playwright.sync_api import expect
 
 from lessons.models import Lesson
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import IDENTITY_EDITOR, no_horizontal_scroll, sign_up
+from tests.e2e.journeys import IDENTITY_EDITOR, PASSWORD, no_horizontal_scroll, sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -103,3 +104,32 @@ def test_the_srm_comparison_shows_both_services_on_a_phone(phone):
     fits = phone.locator(".table-scroll").evaluate("el => el.scrollWidth <= el.clientWidth")
     assert fits, "the comparison table scrolls sideways: its second column is off-screen"
     no_horizontal_scroll(phone)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("size", ["phone", "narrow_phone"])
+def test_the_authenticator_secret_is_whole_and_copyable_on_a_phone(request, size, scheme):
+    """Beside the QR code, the secret (typed into an app that cannot scan) was a disabled
+    one-line field: at 390 px its last letters were cut off, and it could not be selected.
+    It wraps inside its box now, every letter in sight, and selects for copying."""
+    page = request.getfixturevalue(size)
+    page.emulate_media(color_scheme=scheme)
+    page.goto("/")
+    sign_up(page, "keeper")
+    page.goto("/accounts/2fa/totp/activate/")
+    if "reauthenticate" in page.url:  # "Confirm it's you", as allauth asks before 2FA changes
+        page.get_by_label(re.compile(r"^Password$")).fill(PASSWORD)
+        page.get_by_label(re.compile(r"^Password$")).press("Enter")
+    secret = page.get_by_label("Authenticator secret")
+    expect(secret).to_have_value(re.compile(r"^[A-Z2-7]{32}$"))
+    value = secret.input_value()
+    cut = secret.evaluate("e => [e.scrollWidth - e.clientWidth, e.scrollHeight - e.clientHeight]")
+    assert cut[0] <= 0 and cut[1] <= 1, f"the secret is cut off by {cut} px"
+    box, field = secret.bounding_box(), page.locator(".field", has=secret).bounding_box()
+    assert box["x"] >= field["x"] and box["x"] + box["width"] <= field["x"] + field["width"]
+    secret.focus()
+    page.keyboard.press("Control+A")
+    selected = secret.evaluate("e => e.value.slice(e.selectionStart, e.selectionEnd)")
+    assert selected == value
+    no_horizontal_scroll(page)
+    assert_accessible(page)

@@ -284,3 +284,27 @@ def test_a_key_is_named_passkey_or_security_key_only_when_the_browser_said_which
     row = _key_row(signed_in)
     assert row.startswith(" ".join(filter(None, ["Blue key", badge, "Added on"]))), row
     assert "Unspecified" not in signed_in.get("/accounts/2fa/webauthn/").content.decode()
+
+
+def test_owner_only_changes_ask_once_after_sign_in_then_not_again_for_five_minutes(client, learner):
+    """allauth counts only an explicit confirmation, not the sign-in itself: the first change
+    only the owner should make asks "Confirm it's you" even a moment after signing in (what the
+    README says); once confirmed, the others open without asking until 300 s have passed."""
+    start = datetime(2031, 6, 1, 12, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        signed_in = client.post(
+            "/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"}
+        )
+        assert signed_in.status_code == 302
+        asked = client.get("/accounts/2fa/totp/activate/")
+        assert asked["Location"].startswith("/accounts/reauthenticate/?next=")
+        confirmed = client.post(
+            "/accounts/reauthenticate/?next=/accounts/2fa/totp/activate/",
+            {"password": "a-long-passphrase-1"},
+        )
+        assert confirmed["Location"] == "/accounts/2fa/totp/activate/"
+        assert client.get("/accounts/2fa/totp/activate/").status_code == 200
+    with time_machine.travel(start.timestamp() + 299, tick=False):
+        assert client.get("/accounts/delete/").status_code == 200
+    with time_machine.travel(start.timestamp() + 301, tick=False):
+        assert client.get("/accounts/delete/")["Location"].startswith("/accounts/reauthenticate/")

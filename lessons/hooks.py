@@ -42,7 +42,8 @@ class QuizLink:
 @dataclass
 class CheckView:
     """One knowledge check as the lesson page draws it: the form until it is answered, then
-    the result. `form`, `question` and `result` are the provider's (a form of the question's
+    the result; with `refused`, the form as it was sent (unchecked) and why nothing was
+    checked. `form`, `question` and `result` are the provider's (a form of the question's
     kind, the question, its grade); the templates only read them."""
 
     kind: str  # PREDICTION or QUESTION
@@ -55,6 +56,7 @@ class CheckView:
     recorded: bool = False  # kept for a signed-in learner (this time or before)
     just_answered: bool = False  # answered by the request drawing it
     quiz: QuizLink | None = None  # a check's way on: the module's quiz
+    refused: str = ""  # why the answer sent was not looked at (over the rate limit)
 
 
 _checks: list[Callable[..., dict]] = []

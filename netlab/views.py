@@ -351,8 +351,8 @@ class _Texts:
 
 def _drawn_waf(request: HttpRequest, texts: dict) -> Mapping[str, SafeString] | None:
     """The form's fields and the result for texts opened by GET (the starter, a preset, a
-    shared link: the same for everyone), drawn once per process from the page's partials;
-    None for texts that fail or are too large for a link (drawn in the page as they are)."""
+    shared link, one with a mistake too: the same for everyone), drawn once per process from
+    the page's partials; None for texts too large for a link (drawn in the page as they are)."""
     found = waf_outcome.outcome(texts)
     if not found.token:
         return None

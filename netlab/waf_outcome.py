@@ -8,7 +8,7 @@ from the memo, a changed one is evaluated. Cases are chosen by visitors, so the 
 at most `KEPT` cases, fewer when large (every `DECISIONS_PER_CASE` decisions count as one more
 case; the evaluation budget already bounds one case at `MAX_REQUESTS`), the least recently used
 going first. Mistakes in the texts (invalid JSON) are found again each time: that costs only
-the parse the key needs anyway.
+the parse the key needs anyway, and the link that keeps them as typed.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class WafOutcome:
     line: dict[str, Any] | None
     counts: list[tuple[tuple[str, str], int]]
     charts: list[waf_chart.Chart]
-    token: str | None  # the permalink's ?case= value; None when the case failed or is too long
+    token: str | None  # the link's ?case= value (an erroneous case's too); None when too long
     error_path: str = ""  # where `error` is: the engine's path, or the form's JSON text's name
     error_code: str = ""
 
@@ -62,7 +62,9 @@ def outcome(texts: dict[str, Any]) -> WafOutcome:
     try:
         case = waf_state.case_of(texts)
     except StateError as exc:
-        return WafOutcome(None, exc.message, None, [], [], None, exc.field, "invalid_text")
+        # Linked as typed, so the link opens the same mistake (`case_of(keep_mistakes)`).
+        token = waf_state.encode(waf_state.case_of(texts, keep_mistakes=True))
+        return WafOutcome(None, exc.message, None, [], [], token, exc.field, "invalid_text")
     try:
         text = waf_state.canonical(case)
     except (RecursionError, ValueError):  # not expected once parsed; then evaluate, keep none
@@ -85,8 +87,9 @@ def _evaluate(case: dict[str, Any], text: str | None) -> WafOutcome:
             regex_sets=parse_regex_sets(case.get("regex_pattern_sets")),
         )
         result = evaluate_waf_case(case, acl=acl)  # which then parses neither set again
-    except NetlabError as exc:
-        return WafOutcome(None, exc.message, None, [], [], None, exc.path, exc.code)
+    except NetlabError as exc:  # linked all the same: the link opens the same error
+        token = waf_state.token_of(text) if text is not None else None
+        return WafOutcome(None, exc.message, None, [], [], token, exc.path, exc.code)
     counts = Counter((d.action, d.rule) for d in result.decisions)
     return WafOutcome(
         result=result,

@@ -40,11 +40,19 @@ def texts_of(case: dict) -> dict[str, Any]:
         rows.append(dict.fromkeys(ROW_FIELDS, ""))
     return {
         "resource": str(case.get("resource", "ALB")),
-        "web_acl": json.dumps(case.get("web_acl", {}), indent=2, ensure_ascii=False),
-        "ip_sets": json.dumps(case["ip_sets"], indent=2) if case.get("ip_sets") else "",
+        "web_acl": _typed(case, "web_acl")
+        or json.dumps(case.get("web_acl", {}), indent=2, ensure_ascii=False),
+        "ip_sets": _typed(case, "ip_sets")
+        or (json.dumps(case["ip_sets"], indent=2) if case.get("ip_sets") else ""),
         "delay": str(case.get("rate_detection_delay_sec", "") or ""),
         "rows": rows,
     }
+
+
+def _typed(case: dict, field: str) -> str:
+    """A JSON text a link kept as typed because it did not parse (`case_of(keep_mistakes)`)."""
+    text = case.get(f"{field}_text")
+    return text if isinstance(text, str) else ""
 
 
 def _is(what: str) -> str:
@@ -108,11 +116,21 @@ def sent_row(post: Mapping[str, str], table: str, index: int) -> int | None:
     return filled[index] if 0 <= index < len(filled) else None
 
 
-def case_of(texts: dict[str, Any]) -> dict:
-    case: dict[str, Any] = {"resource": texts["resource"],
-                            "web_acl": _json(texts["web_acl"], "web ACL", "web_acl")}  # fmt: skip
-    if texts["ip_sets"].strip():
-        case["ip_sets"] = _json(texts["ip_sets"], "IP sets", "ip_sets")
+def case_of(texts: dict[str, Any], *, keep_mistakes: bool = False) -> dict:
+    """The case the form's texts describe. A JSON text that does not parse raises StateError;
+    with `keep_mistakes` it is kept as typed (as `web_acl_text`, `ip_sets_text`) instead: what a
+    link holds, so that it opens the same mistake with the same message, as the sandbox's and
+    the network lab's links do."""
+    case: dict[str, Any] = {"resource": texts["resource"]}
+    for field, what in (("web_acl", "web ACL"), ("ip_sets", "IP sets")):
+        if field == "ip_sets" and not texts[field].strip():
+            continue
+        try:
+            case[field] = _json(texts[field], what, field)
+        except StateError:
+            if not keep_mistakes:
+                raise
+            case[f"{field}_text"] = texts[field]
     if texts["delay"]:
         case["rate_detection_delay_sec"] = _value("time", texts["delay"])
     requests = []
@@ -141,7 +159,10 @@ def encode(case: dict) -> str | None:
 
 
 def token_of(text: str) -> str | None:
-    """The link token for a case's `canonical` text, or None when it would be too long."""
+    """The link token for a case's `canonical` text, or None when it would be too long (or
+    hold more than `decode` takes back)."""
+    if len(text) > MAX_JSON_CHARS:
+        return None
     token = base64.urlsafe_b64encode(zlib.compress(text.encode(), 9)).decode().rstrip("=")
     return token if len(token) <= MAX_PERMALINK_CHARS else None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.http import QueryDict
 
 from quizzes.grading import CERTAINTY_LEVELS
@@ -26,11 +27,15 @@ class AnswerForm(forms.Form):
         saved: dict | None = None,
         certainty: bool = False,
         saved_certainty: int | None = None,
+        checked: bool = True,
         **kwargs,
     ):
         """`certainty`: also ask how sure the learner is (a quiz with certainty-based marking);
-        `saved_certainty` is what they said last time."""
+        `saved_certainty` is what they said last time. `checked=False`: an answer that was
+        refused before anyone looked at it (over a rate limit), drawn again as it was sent with
+        no verdict on it (`full_clean`)."""
         super().__init__(*args, **kwargs)
+        self.checked = checked
         self.question = question
         self.kind = question.kind
         self.saved = saved or {}
@@ -47,6 +52,19 @@ class AnswerForm(forms.Form):
                 label="How sure are you?",
                 error_messages={"required": "Say how sure you are: it decides the mark."},
             )
+
+    def full_clean(self) -> None:
+        """An unchecked form has no errors, like an unbound one: drawn in place of the one on
+        screen, it must not say again what an earlier send was told ("Choose one answer.")
+        beside a refusal that judged nothing. Never valid, so nothing grades it by mistake."""
+        if self.checked:
+            super().full_clean()
+            return
+        self._errors = ErrorDict(renderer=self.renderer)
+        self.cleaned_data = {}
+
+    def is_valid(self) -> bool:
+        return self.checked and super().is_valid()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

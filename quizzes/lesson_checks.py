@@ -50,9 +50,10 @@ def prediction_question(scenario: Scenario, *, ask_statement: bool = True) -> Qu
     )
 
 
-def prediction_form(scenario: Scenario, data=None) -> AnswerForm:
-    """Decision required; the deciding statement is optional (an extra, for those who want it)."""
-    form = AnswerForm(prediction_question(scenario), None, data)
+def prediction_form(scenario: Scenario, data=None, *, checked: bool = True) -> AnswerForm:
+    """Decision required; the deciding statement is optional (an extra, for those who want it).
+    `checked=False`: as sent, not judged (`AnswerForm`)."""
+    form = AnswerForm(prediction_question(scenario), None, data, checked=checked)
     form.fields["statement"].required = False
     return form
 
@@ -81,12 +82,17 @@ def predict(scenario: Scenario, data) -> tuple[AnswerForm, Question, dict | None
     return form, question, response, grade(question, response)
 
 
-def prediction_view(*, request, lesson: Lesson, scenario: Scenario, data) -> CheckView:
-    """Answer one prediction (a POST): graded, and kept for a signed-in learner."""
+def prediction_view(
+    *, request, lesson: Lesson, scenario: Scenario, data, refused: str = ""
+) -> CheckView:
+    """Answer one prediction (a POST): graded, and kept for a signed-in learner. `refused`:
+    why it is not looked at (over the rate limit): the form comes back as sent, unchecked."""
+    action = _action(lesson, PREDICTION, scenario.slug)
+    if refused:
+        form = prediction_form(scenario, data, checked=False)
+        return CheckView(PREDICTION, scenario.slug, action, form.question, form, refused=refused)
     form, question, response, result = predict(scenario, data)
-    view = CheckView(
-        PREDICTION, scenario.slug, _action(lesson, PREDICTION, scenario.slug), question
-    )
+    view = CheckView(PREDICTION, scenario.slug, action, question)
     if result is None:
         view.form = form
         return view
@@ -139,14 +145,20 @@ def check_problems(slugs, *, explain: bool = True) -> dict[str, str]:
     return out
 
 
-def question_view(*, request, lesson: Lesson, question: Question, data) -> CheckView:
-    """Answer one in-lesson question (a POST) with its kind's form and grading."""
+def question_view(
+    *, request, lesson: Lesson, question: Question, data, refused: str = ""
+) -> CheckView:
+    """Answer one in-lesson question (a POST) with its kind's form and grading. `refused`: why
+    it is not looked at (over the rate limit): the form comes back as sent, unchecked."""
     shown = data.getlist("shown")[:50] or None
-    form = AnswerForm(question, shown, data)
+    form = AnswerForm(question, shown, data, checked=not refused)
     view = CheckView(QUESTION, question.slug, _action(lesson, QUESTION, question.slug), question)
     view.quiz = module_quizzes(user=request.user, module_ids=[lesson.module_id]).get(
         lesson.module_id
     )
+    if refused:
+        view.form, view.refused = form, refused
+        return view
     if not form.is_valid():
         view.form = form
         return view

@@ -16,23 +16,57 @@ from lessons.markdown import render_markdown
 from lessons.models import Lesson, Scenario
 from lessons.pages import lesson_context, lesson_for
 from quizzes import lesson_checks
-from srm_trainer.htmx import HtmxHttpRequest, status_line, wants_partial
+from srm_trainer.htmx import wants_partial
 from srm_trainer.ratelimit import rate_limited
 
 
-def _too_many(request: HtmxHttpRequest, retry_after: int) -> HttpResponse:
-    """Over the answer limit: with htmx, a line in the check's own status (the choice the
-    learner made stays on screen), said in the page's status region; without, the usual page."""
-    message = (
+def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """Over the answer limit: with htmx, the check drawn again as it was sent (the choice the
+    learner made stays, and no message an earlier send got), the refusal in its status line and
+    said in the page's status region; without, the usual page."""
+    if not wants_partial(request):
+        return render(request, "429.html", {"retry_after": retry_after, "what": "answers"})
+    refused = (
         f"Too many answers in a short time: nothing was checked. "
         f"Try again in {retry_after} second{'s' if retry_after != 1 else ''}."
     )
-    if request.htmx:
-        kwargs = request.resolver_match.kwargs if request.resolver_match else {}
-        ref = kwargs.get("scenario_slug") or kwargs.get("question_slug") or ""
-        prefix = "predict" if "scenario_slug" in kwargs else "check"
-        return status_line(message, f"#{prefix}-{ref}-status")
-    return render(request, "429.html", {"retry_after": retry_after, "what": "answers"})
+    kwargs = request.resolver_match.kwargs if request.resolver_match else {}
+    answer = _predict if "scenario_slug" in kwargs else _check
+    return answer(request, **kwargs, refused=refused)
+
+
+def _predict(
+    request: HttpRequest, module_slug: str, lesson_slug: str, scenario_slug: str, refused=""
+) -> HttpResponse:
+    """A prediction answered, or with `refused`, drawn again as sent and not looked at."""
+    order = reading_order.visible_to(request.user)
+    lesson = lesson_for(request, module_slug, lesson_slug, order)
+    scenario = get_object_or_404(Scenario.objects.filter(lessons=lesson), slug=scenario_slug)
+    if not scenario.is_usable():
+        raise Http404("This scenario is being repaired.")
+    view = lesson_checks.prediction_view(
+        request=request, lesson=lesson, scenario=scenario, data=request.POST, refused=refused
+    )
+    return _respond(request, lesson, view, "prediction", order, scenario=scenario)
+
+
+def _check(
+    request: HttpRequest, module_slug: str, lesson_slug: str, question_slug: str, refused=""
+) -> HttpResponse:
+    """A check answered, or with `refused`, drawn again as sent and not looked at. Only a
+    question the lesson itself places may be answered here: this is no way to grade any
+    question of the bank."""
+    order = reading_order.visible_to(request.user)
+    lesson = lesson_for(request, module_slug, lesson_slug, order)
+    if question_slug not in render_markdown(lesson.body).checks:
+        raise Http404("This lesson has no such check.")
+    question = lesson_checks.lesson_questions([question_slug]).get(question_slug)
+    if question is None:
+        raise Http404("This check is being repaired.")
+    view = lesson_checks.question_view(
+        request=request, lesson=lesson, question=question, data=request.POST, refused=refused
+    )
+    return _respond(request, lesson, view, "check", order)
 
 
 def _respond(
@@ -52,15 +86,7 @@ def _respond(
 def lesson_predict(
     request: HttpRequest, module_slug: str, lesson_slug: str, scenario_slug: str
 ) -> HttpResponse:
-    order = reading_order.visible_to(request.user)
-    lesson = lesson_for(request, module_slug, lesson_slug, order)
-    scenario = get_object_or_404(Scenario.objects.filter(lessons=lesson), slug=scenario_slug)
-    if not scenario.is_usable():
-        raise Http404("This scenario is being repaired.")
-    view = lesson_checks.prediction_view(
-        request=request, lesson=lesson, scenario=scenario, data=request.POST
-    )
-    return _respond(request, lesson, view, "prediction", order, scenario=scenario)
+    return _predict(request, module_slug, lesson_slug, scenario_slug)
 
 
 @require_POST
@@ -69,16 +95,4 @@ def lesson_predict(
 def lesson_check(
     request: HttpRequest, module_slug: str, lesson_slug: str, question_slug: str
 ) -> HttpResponse:
-    """Only a question the lesson itself places may be answered here: this is no way to grade
-    any question of the bank."""
-    order = reading_order.visible_to(request.user)
-    lesson = lesson_for(request, module_slug, lesson_slug, order)
-    if question_slug not in render_markdown(lesson.body).checks:
-        raise Http404("This lesson has no such check.")
-    question = lesson_checks.lesson_questions([question_slug]).get(question_slug)
-    if question is None:
-        raise Http404("This check is being repaired.")
-    view = lesson_checks.question_view(
-        request=request, lesson=lesson, question=question, data=request.POST
-    )
-    return _respond(request, lesson, view, "check", order)
+    return _check(request, module_slug, lesson_slug, question_slug)

@@ -144,9 +144,12 @@ def _pending_form(request: HttpRequest, attempt: Attempt, position: int, outline
     return _answer_form(attempt, outline.question(min(position, len(outline))), data)
 
 
-def _answer_form(attempt: Attempt, question: Question, data=None, *, answer=None) -> AnswerForm:
+def _answer_form(
+    attempt: Attempt, question: Question, data=None, *, answer=None, checked: bool = True
+) -> AnswerForm:
     """The learner's form for one question of an attempt: with the certainty radios when the
-    quiz marks this question with certainty, and what was saved shown again."""
+    quiz marks this question with certainty, and what was saved shown again. `checked=False`:
+    as sent, not judged (an answer refused over the rate limit)."""
     return AnswerForm(
         question,
         attempt.layout.get(str(question.pk)),
@@ -154,6 +157,7 @@ def _answer_form(attempt: Attempt, question: Question, data=None, *, answer=None
         saved=answer.response if answer else None,
         certainty=attempt.quiz.uses_certainty(question),
         saved_certainty=answer.certainty if answer else None,
+        checked=checked,
     )
 
 
@@ -173,15 +177,33 @@ def _my_attempts(request: HttpRequest, quiz: Quiz):
 
 
 def _too_many(request: HtmxHttpRequest, retry_after: int) -> HttpResponse:
-    """Over a rate limit. With htmx the message goes into the form's status line (the answer
-    the learner is typing stays where it is); without, a page says when to try again."""
-    message = (
+    """Over the answer limit on the quiz page. With htmx the question is drawn again as it was
+    sent (the answer stays; a message an earlier send got, "Choose one answer.", does not stay
+    beside the refusal), the refusal in the form's status line and said in the page's status
+    region; an autosave, which swaps only the status line, gets the refusal there. Without
+    htmx, a page says when to try again."""
+    if not wants_partial(request):
+        return render(request, "429.html", {"retry_after": retry_after, "what": "answers"})
+    message = _too_many_words(retry_after)
+    if request.POST.get("action") == "autosave":
+        return status_line(message, "#answer-status")
+    kwargs = request.resolver_match.kwargs if request.resolver_match else {}
+    return _answer_save(request, **kwargs, refused=message)
+
+
+def _too_many_reviews(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """Over the answer limit in the review queue: as on the quiz page (`_too_many`)."""
+    if not wants_partial(request):
+        return render(request, "429.html", {"retry_after": retry_after, "what": "answers"})
+    kwargs = request.resolver_match.kwargs if request.resolver_match else {}
+    return _review_answer(request, **kwargs, refused=_too_many_words(retry_after))
+
+
+def _too_many_words(retry_after: int) -> str:
+    return (
         f"Too many answers in a short time: nothing was saved. "
         f"Try again in {retry_after} second{'s' if retry_after != 1 else ''}."
     )
-    if request.htmx:
-        return status_line(message, "#answer-status")
-    return render(request, "429.html", {"retry_after": retry_after, "what": "answers"})
 
 
 def _too_many_starts(request: HttpRequest, retry_after: int) -> HttpResponse:
@@ -362,22 +384,35 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @vary_on_headers("HX-Request")
 @rate_limited("answer", _too_many)
-@_session_may_end
 def answer_save(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
     """Save the answer to the question at `position`. `action` says what next:
     `autosave` (htmx, answer only), `check` (grade now: immediate feedback), `save`, `next`,
     `prev` (save and move)."""
+    return _answer_save(request, pk, position=position)  # by name, as `_session_may_end` reads it
+
+
+@_session_may_end
+def _answer_save(
+    request: HtmxHttpRequest, pk: int, position: int, refused: str = ""
+) -> HttpResponse:
+    """`answer_save`; with `refused` (over the rate limit, with htmx), the question drawn again
+    with the answer as sent, neither judged nor saved, and why."""
     attempt = _attempt_for(request, pk)
     if _expired(request, attempt) or attempt.is_submitted:
         return _after_submit(request, attempt)
     action = request.POST.get("action", "save")
     position = _position(request, attempt, position)
-    target = _position(request, attempt, position + {"next": 1, "prev": -1}.get(action, 0))
+    moves = {"next": 1, "prev": -1} if not refused else {}
+    target = _position(request, attempt, position + moves.get(action, 0))
     outline = attempts.attempt_outline(attempt, position, target)
     if not outline.ids:
         raise Http404("This attempt has no questions left.")
     position = min(position, len(outline))
     question = outline.question(position)
+    if refused:
+        form = _answer_form(attempt, question, request.POST, checked=False)
+        context = _take_context(request, attempt, position, outline, form=form, status=refused)
+        return render(request, "quizzes/take.html#attempt", {**context, "refused": True})
     check = action == "check" and attempt.quiz.immediate
     form = _answer_form(attempt, question, request.POST)
     status = ""
@@ -684,8 +719,14 @@ def review_more(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @vary_on_headers("HX-Request")
-@rate_limited("answer", _too_many)
+@rate_limited("answer", _too_many_reviews)
 def review_answer(request: HttpRequest, question_pk: int) -> HttpResponse:
+    return _review_answer(request, question_pk)
+
+
+def _review_answer(request: HttpRequest, question_pk: int, refused: str = "") -> HttpResponse:
+    """`review_answer`; with `refused` (over the rate limit, with htmx), the question drawn
+    again with the answer as sent, neither judged nor counted, and why."""
     now = timezone.now()
     card = review.due_card(user=request.user, question_id=question_pk, now=now)
     if card is None:
@@ -695,7 +736,7 @@ def review_answer(request: HttpRequest, question_pk: int) -> HttpResponse:
         raise Http404("This question is being repaired.")
     # The order the learner was shown (sent back with the form), so a correction keeps it.
     shown = request.POST.getlist("shown")[:50] or review.presentation_order(question)
-    form = AnswerForm(question, shown, request.POST)
+    form = AnswerForm(question, shown, request.POST, checked=not refused)  # refused: never valid
     template = "quizzes/review.html#review" if wants_partial(request) else "quizzes/review.html"
     module_slug = request.POST.get("module", "")[:100]
     level = _review_level(request.POST.get("level"))
@@ -703,7 +744,7 @@ def review_answer(request: HttpRequest, question_pk: int) -> HttpResponse:
         context = _review_context(
             request, card=card, form=form, module_slug=module_slug, level=level
         )
-        return render(request, template, context)
+        return render(request, template, {**context, "refused": refused})
     response = form.response()
     result = grade(question, response)
     card = review.card_record(

@@ -24,6 +24,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reselect, reswap, retarget
 
 from srm_trainer.htmx import HtmxHttpRequest
 from srm_trainer.iam import PolicyError, parse_case
@@ -68,10 +69,14 @@ OWN_KINDS = ("boundary", "session_policy")
 
 def _too_many(request: HtmxHttpRequest, retry_after: int) -> HttpResponse:
     """Too many at once: in the results' place for htmx (a whole page swapped in there drew a
-    second header, and a second status region, inside the first), else a page of its own."""
+    second header, and a second status region, inside the first), else a page of its own.
+    Whatever the request aimed at: an "Add" button swaps the form with the form it selects
+    from the answer, so the refusal, which holds none, swapped the form away with all that
+    was typed in it."""
     context = {"retry_after": retry_after}
     if request.htmx:
-        return render(request, f"{TEMPLATE}#slow_down", context, status=429)
+        response = render(request, f"{TEMPLATE}#slow_down", context, status=429)
+        return reselect(reswap(retarget(response, "#results"), "outerHTML"), "#results")
     return render(request, "sandbox/slow_down.html", context, status=429)
 
 

@@ -103,6 +103,10 @@ document.addEventListener("click", function (event) {
     if (xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("HX-Retarget") === REFUSAL) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
+      // The notes beside the editors are the last update's, about text changed since (and the
+      // editors mark them, policy-editor.js, after the swap): the refusal stands alone.
+      var form = event.detail.requestConfig && event.detail.requestConfig.elt.closest("form");
+      if (form) form.querySelectorAll(".notes").forEach(function (notes) { notes.replaceChildren(); });
     }
   });
 })();

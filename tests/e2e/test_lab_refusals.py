@@ -80,3 +80,24 @@ def test_a_refused_paste_gives_the_focus_back_to_the_pasted_text(page):
     expect(pasted).to_be_focused()
     expect(pasted).to_have_value('{"network": {"subnets": [,]}}')
     expect(pasted).to_have_accessible_description(re.compile("^Not opened: .*line 1, column"))
+
+
+def test_a_refused_update_does_not_mark_a_field_with_the_last_results_error(
+    page, console, settings
+):
+    """The port's error marked the field (invalid, described by the message); fixed and sent
+    over the rate limit, the result is greyed as from before the change, and the field no
+    longer says it is invalid with the stale message (it kept both)."""
+    console.allow("status of 429")
+    page.goto("/lab/network/")
+    port = page.get_by_label("Port", exact=True)
+    port.fill("abc")
+    port.press("Tab")
+    expect(page.locator("#result-error")).to_contain_text("Port")
+    expect(port).to_have_attribute("aria-invalid", "true")
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "sandbox": "0/60"}
+    port.fill("22")
+    port.press("Tab")
+    refused_in_the_panel(page, "#result", "a lot of updates in a short time")
+    expect(port).not_to_have_attribute("aria-invalid", "true")
+    expect(port).not_to_have_attribute("aria-describedby", re.compile("result-error"))

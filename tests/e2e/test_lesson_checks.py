@@ -124,8 +124,14 @@ def test_after_a_refused_check_only_the_refusal_is_shown_and_said(page, console,
     expect(check.get_by_text("Right.", exact=True)).to_be_visible()
     region.says("Right.")
 
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "answer": "0/60"}
+    # Sent with nothing chosen, then chosen and refused over the rate limit: the refusal alone
+    # (the earlier "Choose what AWS decides." stayed beside it), the choice kept, the focus on
+    # the button.
     other = page.locator("#scenario-least-privilege-one-bucket")
+    other.get_by_role("button", name="Check my prediction").click()
+    region.says("Not checked: Choose what AWS decides.")
+    expect(other.locator(".field-error")).to_have_text(["Choose what AWS decides."])
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "answer": "0/60"}
     other.get_by_label(DECISIONS["Allow"], exact=True).check()
     other.get_by_role("button", name="Check my prediction").click()
     refusal = re.compile(r"^Too many answers in a short time: nothing was checked\. Try again")
@@ -133,3 +139,7 @@ def test_after_a_refused_check_only_the_refusal_is_shown_and_said(page, console,
     expect(page.locator("#live-status")).to_have_text(refusal)
     region.says(other.locator(".autosave").inner_text())
     expect(other.locator(".field-error")).to_have_count(0)
+    expect(other).not_to_contain_text("Choose what AWS decides.")
+    expect(other.get_by_label(DECISIONS["Allow"], exact=True)).to_be_checked()
+    expect(other.get_by_role("button", name="Check my prediction")).to_be_focused()
+    assert_accessible(page)

@@ -119,3 +119,32 @@ def test_back_after_submitting_shows_the_result_not_the_open_attempt(page):
     expect(page).to_have_url(re.compile(r"/result/$"))
     page.go_back()  # to the question
     expect(page.get_by_role("heading", level=1)).to_contain_text("your result")
+
+
+def test_a_check_refused_over_the_rate_limit_shows_the_refusal_alone(page, console, settings):
+    """Checked with nothing chosen, then chosen and refused over the answer limit: the refusal
+    in the status line and said once, the choice kept; "Choose one answer." had stayed beside
+    the refusal, which only filled the status line."""
+    from tests.e2e.test_live_status import Region
+
+    console.allow("status of 429")
+    first = Question.objects.filter(type="single").order_by("slug").first()
+    make_quiz(first, slug="refused", title="Refused", tries=2, feedback="immediate")
+    _start(page, "refused")
+    region = Region(page, "#attempt-body")
+    page.get_by_role("button", name="Check answer").press("Enter")
+    region.says("Not checked: Choose one answer.")
+    expect(page.locator("#attempt-body .field-error")).to_have_text(["Choose one answer."])
+    choice = page.get_by_label(_choice(first, True), exact=True)
+    choice.check()
+    expect(page.locator("#answer-status")).to_have_text("Answer saved.")  # the autosave
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "answer": "0/60"}
+    page.get_by_role("button", name="Check answer").press("Enter")
+    refusal = re.compile(r"^Too many answers in a short time: nothing was saved\. Try again")
+    expect(page.locator("#answer-status")).to_have_text(refusal)
+    region.says(page.locator("#answer-status").inner_text())
+    expect(page.locator("#attempt-body .field-error")).to_have_count(0)
+    expect(page.get_by_label(_choice(first, True), exact=True)).to_be_checked()
+    expect(page.get_by_role("heading", name=re.compile(r"^Question 1 of 1"))).to_be_focused()
+    expect(page.locator(".feedback-region")).not_to_contain_text("Right.")
+    assert_accessible(page)

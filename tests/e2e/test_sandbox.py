@@ -13,6 +13,7 @@ pytestmark = pytest.mark.e2e
 
 PRESET = "/sandbox/?preset=role-trust-cross-account-assume"
 FIELDS = ["Principal (who calls)", "Action", "Resource ARN", "Resource account"]
+MARKED = "#workspace :is(.cm-lintRange-error, .cm-lintPoint-error)"  # an error marked in an editor
 
 
 def decision(page):
@@ -131,3 +132,31 @@ def test_a_page_older_than_a_sign_in_says_so_instead_of_keeping_a_silent_old_res
     expect(page.locator("#page-alert")).to_be_empty()
     assert stale >= 1
     assert len([m for m in console.seen if "403" in m]) == stale  # none from the new page
+
+
+def test_a_refused_update_leaves_no_note_of_the_last_one_beside_the_editors(
+    page, console, settings
+):
+    """A policy's JSON mistake, noted beside its editor and marked in it; fixed and sent over
+    the rate limit, the refusal stands alone: the note ("Invalid JSON") and its mark, about text
+    since changed, stayed beside the refusal."""
+    from django.core.cache import cache
+
+    console.allow("status of 429")
+    cache.clear()
+    page.goto(PRESET)
+    editor = page.locator(IDENTITY_EDITOR).first
+    good = page.locator("textarea[name^='identity-']").first.input_value()
+    with answered(page):
+        editor.fill('{"Version": "2012-10-17", "Statement": [')
+    notes = page.locator("#workspace .notes").filter(has_text="Invalid JSON")
+    expect(notes).to_have_count(1)
+    noted = page.locator(f"#{notes.get_attribute('id')}")
+    expect(page.locator(MARKED)).not_to_have_count(0)
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "sandbox": "0/60"}
+    with answered(page):
+        editor.fill(good)
+    expect(page.locator("#live").get_by_role("alert")).to_contain_text("Slow down")
+    expect(noted).to_be_empty()
+    expect(page.locator(MARKED)).to_have_count(0)
+    cache.clear()

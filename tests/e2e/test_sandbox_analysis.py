@@ -163,3 +163,17 @@ def test_on_a_360_px_phone_a_policy_editor_takes_most_of_the_width(page, url):
         if box and box["width"]:
             assert box["width"] >= 290, (n, box)
     no_horizontal_scroll(page)
+
+
+def test_an_add_button_over_the_rate_limit_keeps_the_form(page, console, settings):
+    """Over the limit, "Add an identity policy" is answered with the refusal in the results'
+    place; the form stays as it was, with what was typed (it was swapped away: the button
+    selects the form from its answer, and the refusal held none)."""
+    console.allow("status of 429")
+    page.goto("/sandbox/batch/")
+    policy_editor(page, "Identity policy 1").fill(PUT_UPLOADS)
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "sandbox": "0/60"}
+    page.get_by_role("button", name="Add an identity policy").click()
+    expect(page.locator("#results")).to_contain_text("That was a lot of requests")
+    expect(page.locator("#analysis-form")).to_have_count(1)
+    expect(page.locator("#identity-0-text")).to_have_value(PUT_UPLOADS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -124,3 +125,49 @@ def test_request_fields_the_form_does_not_show_are_kept_through_every_edit(clien
     link = re.search(r'id="waf-permalink" type="text" readonly value="([^"]+)"', answer).group(1)
     kept = waf_state.decode(link.split("case=", 1)[1])["requests"][0]
     assert (kept["body"], kept["challenge_token"]) == ("user=admin' OR 1=1--", "valid")
+
+
+def error_of(html: str) -> str:
+    return re.search(r'<p id="result-error"[^>]*>(.*?)</p>', html, re.S).group(1)
+
+
+BAD_RULE = ('{"Name": "x", "DefaultAction": {"Allow": {}}, "Rules": [{"Name": "r", "Priority": 0, '
+            '"Action": {"Allow": {}}, "Statement": {"RateBasedStatement": {"Limit": 100}}}]}')  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        {"web_acl": '{"Name": "x",\r\n "Rules": ['},  # not JSON: kept as typed
+        {"ip_sets": '{"arn:aws:wafv2:ip-set": ["198.51.100.0/24",]}'},
+        {"web_acl": BAD_RULE, "req-0-uri": "/typed-here"},  # an engine error
+        {"delay": "soon"},
+    ],
+)
+def test_a_case_with_an_error_is_linked_and_the_link_opens_it_with_the_same_error(client, typed):
+    """As the sandbox's and the network lab's links: a learner stuck on an error can send it to
+    a teacher, who sees the same texts and the same message. The link was withheld."""
+    fields = {**form_of(client.get(URL).content.decode()), **typed}
+    for headers in ({}, {"HX-Request": "true"}):  # the page sent, and a live update
+        html = client.post(URL, fields, headers=headers).content.decode()
+        link = re.search(r'id="waf-permalink" type="text" readonly value="([^"]+)"', html)
+        assert link is not None and "too large to fit in a link" not in html
+    opened = client.get(link.group(1))
+    assert opened.status_code == 200
+    again = opened.content.decode()
+    assert error_of(again) == error_of(html)
+    reopened = form_of(again)
+    for name, text in typed.items():
+        if name == "web_acl" and text == BAD_RULE:  # valid JSON: laid out again, the same
+            assert json.loads(reopened[name]) == json.loads(text)
+        else:  # as typed, to the line break
+            assert reopened[name] == text
+
+
+def test_a_case_too_large_for_a_link_with_an_error_says_so():
+    """A mistaken text longer than the lab takes is no link (one it could not open again)."""
+    texts = waf_state.texts_of({"web_acl": {}})
+    texts["web_acl"] = "[" * (waf_state.MAX_JSON_CHARS + 1)
+    with pytest.raises(waf_state.StateError):
+        waf_state.case_of(texts)
+    assert waf_state.encode(waf_state.case_of(texts, keep_mistakes=True)) is None

@@ -252,7 +252,10 @@ def test_over_the_answer_limit_the_check_says_so_in_place(
     learner_client.post(check_url(question, lesson), {"choice": right}, headers=HTMX)
     response = learner_client.post(check_url(question, lesson), {"choice": right}, headers=HTMX)
     assert response.status_code == 429 and response["Retry-After"]
-    assert response["HX-Retarget"] == "#check-root-mfa-status"
+    block = BeautifulSoup(response.content, "html.parser").find(id="check-root-mfa-status")
+    assert block.get_text().startswith("Too many answers in a short time: nothing was checked.")
+    # without JavaScript: the page that says when to try again
+    assert learner_client.post(check_url(question, lesson), {"choice": right}).status_code == 429
 
 
 def test_a_lesson_page_costs_the_same_queries_however_many_checks_are_answered(
@@ -457,25 +460,59 @@ def test_a_checks_verdict_is_said_and_replaces_an_earlier_refusal(
     assert said_within(predicted) == "Your prediction was not right."
 
 
-def test_a_check_refused_over_the_rate_limit_is_said_alone(
-    learner_client, lesson, question, settings
-):
-    """The refusal goes into the check's status line (the choice stays on screen) and the
-    page's status region says it too, so the last verdict is not left there beside it."""
+def refused_after_an_empty_send(client, url: str, chosen: dict, settings):
+    """An empty send ("Choose one answer."), then `chosen` sent over the answer limit."""
     from django.core.cache import cache
-
-    from tests.test_live_status import said_within
 
     cache.clear()
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "answer": "1/60"}
-    right = choice_id(question, correct=True)
-    learner_client.post(check_url(question, lesson), {"choice": right}, headers=HTMX)
-    response = learner_client.post(check_url(question, lesson), {"choice": right}, headers=HTMX)
-    assert response.status_code == 429
-    assert response["HX-Retarget"] == "#check-root-mfa-status"
-    assert said_within(response).startswith(
-        "Too many answers in a short time: nothing was checked."
-    )
-    text = BeautifulSoup(response.content, "html.parser")
-    text.find(id="live-status").extract()
-    assert text.get_text().startswith("Too many answers")  # the status line's own words
+    assert b'class="field-error"' in client.post(url, {}, headers=HTMX).content
+    response = client.post(url, chosen, headers=HTMX)
+    assert response.status_code == 429 and response["Retry-After"]
+    return response
+
+
+def test_a_check_refused_over_the_rate_limit_is_said_alone(
+    learner_client, lesson, question, settings
+):
+    """The check comes back as it was sent, the refusal in its status line and said once in
+    the page's status region: the choice stays, and the earlier "Choose one answer." (which
+    stayed beside the refusal) is gone, as is the earlier verdict from the status region."""
+    from tests.test_live_status import said_within
+
+    wrong = choice_id(question, correct=False)
+    url = check_url(question, lesson)
+    response = refused_after_an_empty_send(learner_client, url, {"choice": wrong}, settings)
+    said = said_within(response)
+    assert said.startswith("Too many answers in a short time: nothing was checked. Try again in")
+    soup = BeautifulSoup(response.content, "html.parser")
+    soup.find(id="live-status").extract()
+    block = soup.find(id="check-root-mfa")
+    # the whole check is swapped, the block that held the old message with it
+    assert "HX-Retarget" not in response and str(soup).lstrip().startswith("<section")
+    assert block.find(id="check-root-mfa-status").get_text() == said
+    assert "Choose one answer." not in block.get_text() and not block.select(".field-error")
+    assert [r["value"] for r in block.select('input[name="choice"][checked]')] == [wrong]
+    assert "Not right." not in block.get_text()  # nothing graded...
+    assert not KnowledgeCheck.objects.exists()  # ...nor kept
+    assert block.select_one('button[type="submit"]').has_attr("autofocus")  # the focus stays
+
+
+def test_a_prediction_refused_over_the_rate_limit_keeps_the_choice_and_no_old_message(
+    learner_client, lesson, scenario, settings
+):
+    from tests.test_live_status import said_within
+
+    deciding = case_statements(scenario.case)[0][0]
+    chosen = {"decision": "ImplicitDeny", "statement": deciding}
+    url = predict_url(scenario, lesson)
+    response = refused_after_an_empty_send(learner_client, url, chosen, settings)
+    said = said_within(response)
+    assert said.startswith("Too many answers in a short time: nothing was checked.")
+    block = BeautifulSoup(response.content, "html.parser").find(id="predict-alice-reads")
+    assert block.find(id="predict-alice-reads-status").get_text() == said
+    assert "Choose what AWS decides." not in block.get_text()
+    assert not block.select(".field-error")
+    assert block.select_one('input[name="decision"][checked]')["value"] == "ImplicitDeny"
+    assert block.select_one('select[name="statement"] option[selected]')["value"] == deciding
+    assert "Your prediction was" not in block.get_text() and not KnowledgeCheck.objects.exists()

@@ -266,19 +266,31 @@ def test_an_answers_verdict_is_said_and_the_next_question_empties_it(learner_cli
     assert said_within(learner_client.get(reverse("quizzes:review"), headers=htmx)) == ""
 
 
-def test_a_review_answer_over_the_rate_limit_is_said_in_the_status_region(
-    learner_client, missed, settings
+def test_a_review_answer_over_the_rate_limit_is_drawn_as_sent_with_the_refusal_alone(
+    learner_client, learner, missed, settings
 ):
+    """Sent with nothing chosen ("Choose true or false."), then chosen and refused over the
+    limit: the question comes back with the choice as sent and the refusal in its status line,
+    said in the page's status region; the earlier message stayed beside the refusal."""
+    from bs4 import BeautifulSoup
     from django.core.cache import cache
 
     from tests.test_live_status import said_within
 
     cache.clear()
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "answer": "0/60"}
-    response = learner_client.post(
-        reverse("quizzes:review-answer", args=[missed.pk]),
-        {"answer": "true"},
-        headers={"HX-Request": "true"},
-    )
-    assert response.status_code == 429 and response["HX-Retarget"] == "#answer-status"
-    assert said_within(response).startswith("Too many answers in a short time")
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "answer": "1/60"}
+    url = reverse("quizzes:review-answer", args=[missed.pk])
+    htmx = {"HX-Request": "true"}
+    assert b'class="field-error"' in learner_client.post(url, {}, headers=htmx).content
+    due = ReviewCard.objects.get(user=learner).due
+    response = learner_client.post(url, {"answer": "true"}, headers=htmx)
+    assert response.status_code == 429 and response["Retry-After"]
+    said = said_within(response)
+    assert said.startswith("Too many answers in a short time: nothing was saved.")
+    body = BeautifulSoup(response.content, "html.parser").find(id="review-body")
+    assert "HX-Retarget" not in response and body is not None  # the whole question swapped
+    assert body.find(id="answer-status").get_text() == said
+    assert not body.select(".field-error") and "Choose true or false." not in body.get_text()
+    assert [r["value"] for r in body.select('input[name="answer"][checked]')] == ["true"]
+    assert "Right." not in body.get_text()
+    assert ReviewCard.objects.get(user=learner).due == due  # not answered

@@ -702,25 +702,78 @@ def test_a_try_that_was_not_right_is_said_with_the_tries_left(learner_client):
     assert said_within(response) == "Not right: try again. 2 tries left."
 
 
-def test_an_answer_over_the_rate_limit_is_said_in_the_status_region(learner_client, settings):
-    """Shown in the quiz's status line and said in the page's status region, where it takes
-    the place of the last verdict."""
+def over_the_limit_after(client, url: str, first: dict, then: dict, settings):
+    """`first` sent within the answer limit, then `then` refused over it."""
     from django.core.cache import cache
 
     cache.clear()
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "answer": "0/60"}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "answer": "1/60"}
+    client.post(url, first, headers={"HX-Request": "true"})
+    response = client.post(url, then, headers={"HX-Request": "true"})
+    assert response.status_code == 429 and response["Retry-After"]
+    return response
+
+
+REFUSED = "Too many answers in a short time: nothing was saved. Try again in 60 seconds."
+
+
+def test_an_answer_over_the_rate_limit_is_drawn_as_sent_with_the_refusal_alone(
+    learner_client, settings
+):
+    """Checked with nothing chosen ("Choose one answer."), then chosen and refused over the
+    limit: the question comes back with the choice as sent and the refusal in its status line,
+    said in the page's status region; the earlier message stayed beside the refusal."""
+    from bs4 import BeautifulSoup
+
+    from tests.test_live_status import said_within
+
+    attempt = start(learner_client, make_quiz(make_question("single"), feedback="immediate"))
+    url = reverse("quizzes:answer", args=[attempt.pk, 1])
+    wrong = next(c["id"] for c in question_at(attempt, 1).choices() if not c["correct"])
+    empty, chosen = {"action": "check"}, {"action": "check", "choice": wrong}
+    response = over_the_limit_after(learner_client, url, empty, chosen, settings)
+    assert said_within(response) == REFUSED
+    soup = BeautifulSoup(response.content, "html.parser")
+    body = soup.find(id="attempt-body")
+    assert "HX-Retarget" not in response and body is not None  # the whole question swapped
+    assert body.find(id="answer-status").get_text() == REFUSED
+    assert not body.select(".field-error") and "Choose one answer." not in body.get_text()
+    assert [r["value"] for r in body.select('input[name="choice"][checked]')] == [wrong]
+    assert body.find(id="question-title").has_attr("autofocus")
+    assert not Answer.objects.exists()  # nothing saved, nothing checked
+
+
+def test_an_answer_refused_after_a_wrong_try_says_the_refusal_not_the_try(learner_client, settings):
+    """The page drawn after a wrong try says "Not right: try again."; refused, it says why
+    nothing was checked, and the try's feedback does not take the focus."""
+    from bs4 import BeautifulSoup
+
+    from tests.test_live_status import said_within
+
+    quiz = make_quiz(make_question("single"), feedback="immediate", tries=3)
+    attempt = start(learner_client, quiz)
+    url = reverse("quizzes:answer", args=[attempt.pk, 1])
+    choices = question_at(attempt, 1).choices()
+    wrong = next(c["id"] for c in choices if not c["correct"])
+    right = next(c["id"] for c in choices if c["correct"])
+    first, then = {"action": "check", "choice": wrong}, {"action": "check", "choice": right}
+    response = over_the_limit_after(learner_client, url, first, then, settings)
+    assert said_within(response) == REFUSED
+    body = BeautifulSoup(response.content, "html.parser").find(id="attempt-body")
+    assert [r["value"] for r in body.select('input[name="choice"][checked]')] == [right]
+    assert [e["id"] for e in body.select("[autofocus]")] == ["question-title"]
+    assert Answer.objects.get().tries == 1  # the wrong try, and no other
+
+
+def test_an_autosave_over_the_rate_limit_is_said_in_its_status_line(learner_client, settings):
+    """An autosave swaps only the status line: the refusal goes there, and is said."""
     attempt = start(learner_client, make_quiz(make_question("true_false"), feedback="immediate"))
-    response = learner_client.post(
-        reverse("quizzes:answer", args=[attempt.pk, 1]),
-        {"action": "check", "answer": "true"},
-        headers={"HX-Request": "true"},
-    )
-    assert response.status_code == 429 and response["HX-Retarget"] == "#answer-status"
-    body = response.content.decode()
-    assert body.startswith("Too many answers in a short time: nothing was saved.")
-    assert body.endswith(
-        '<p id="live-status" hx-swap-oob="innerHTML">'
-        "Too many answers in a short time: nothing was saved. Try again in 60 seconds.</p>"
+    url = reverse("quizzes:answer", args=[attempt.pk, 1])
+    autosave = {"action": "autosave", "answer": "true"}
+    response = over_the_limit_after(learner_client, url, autosave, autosave, settings)
+    assert response["HX-Retarget"] == "#answer-status"
+    assert response.content.decode() == (
+        f'{REFUSED}<p id="live-status" hx-swap-oob="innerHTML">{REFUSED}</p>'
     )
 
 

@@ -59,3 +59,17 @@ def test_the_slow_down_page_does_not_promise_back_restores_the_form(client, sett
     assert response.status_code == 429
     html = response.content.decode()
     assert "still in the form" not in html and "may not bring back what you had typed" in html
+
+
+@pytest.mark.parametrize("url", ["/sandbox/batch/", "/sandbox/summary/", "/sandbox/compare/"])
+def test_a_many_request_tools_refusal_takes_the_results_place_whatever_was_pressed(
+    client, settings, url
+):
+    """An "Add" button swaps the form with the form it selects from the answer: the refusal,
+    which holds none, swapped the whole form away (tests/e2e/test_sandbox_analysis.py)."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "sandbox": "0/60"}
+    response = client.post(url, {"op": "add-identity"}, headers={"HX-Request": "true"})
+    assert response.status_code == 429
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#results", "outerHTML")
+    assert response["HX-Reselect"] == "#results"
+    assert 'id="results"' in response.content.decode()

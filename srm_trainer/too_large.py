@@ -4,13 +4,14 @@ refused in the site's words, where the learner is looking.
 Django refuses it while the CSRF check reads the form, before any view runs: a 400 with the
 site's 400 page, which htmx leaves unswapped, so a live update this large left the old result
 on screen as if it described the new input, and said nothing. This `handler400` answers such a
-refusal with the page's own words: the sandbox and the labs draw their refusal themselves
-(`_refusals`); every other live update gets a message in the part of the page its request was
-about (`PLACES`: a quiz's status line, the many-request tools' results, a teaching editor's
-preview or check), said in the page's status region, the form left as typed (the message is
+refusal with the page's own words: the sandbox, its many-request tools and the labs draw
+their refusal themselves (`_refusals`); every other live update gets a message in the part of
+the page its request was about (`PLACES`: a quiz's status line, a teaching editor's preview,
+live key or check), said in the page's status region, the form left as typed (the message is
 swapped in beside it, never in place of it). A live update from anywhere else gets the
 message in the page's alert region (`#page-alert`, base.html), so none goes unanswered. Every
 other 400, and a form sent without htmx to a page that draws no refusal, gets the 400 page.
+(With DEBUG on, Django answers these with its technical 400 page and never calls this.)
 """
 
 from __future__ import annotations
@@ -48,9 +49,11 @@ def words(exception: Exception) -> str:
     """What was too large, and that nothing was done with it."""
     if isinstance(exception, RequestDataTooBig):
         what = f"That is more text than this page can send at once (at most {_size()})"
+        fix = "shorten it"
     else:
         what = "That is more fields than this page can send at once"
-    return f"{what}, so nothing was saved or checked: shorten it and try again."
+        fix = "remove some"
+    return f"{what}, so nothing was saved or checked: {fix} and try again."
 
 
 def _size() -> str:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, push_url
+from django_htmx.http import HttpResponseClientRedirect, push_url, trigger_client_event
 
 from lessons import reading_order
 from lessons.models import Level
@@ -457,7 +457,10 @@ def _answer_save(
         template = "quizzes/take.html#attempt" if wants_partial(request) else "quizzes/take.html"
         return render(request, template, context)
     if action == "autosave":
-        return render(request, "quizzes/take.html#autosave", {"status": status})
+        # Valid as sent: a message an earlier check or save drew beside the controls ("Choose
+        # one answer.") no longer applies; the page takes it off (static/js/quiz-answer.js).
+        response = render(request, "quizzes/take.html#autosave", {"status": status})
+        return trigger_client_event(response, "answer-valid")
     target = position + {"next": 1, "prev": -1}.get(action, 0)
     target = _position(request, attempt, target)
     url = reverse("quizzes:take", args=[attempt.pk]) + f"?q={target}"

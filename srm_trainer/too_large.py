@@ -1,45 +1,126 @@
-"""A body over Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE) on a page that says so itself.
+"""A form over Django's own limits (DATA_UPLOAD_MAX_MEMORY_SIZE, DATA_UPLOAD_MAX_NUMBER_FIELDS)
+refused in the site's words, where the learner is looking.
 
-Django refuses it while the CSRF check reads the form, before any view runs: a 400 with
-Django's bare "Bad Request" page, which htmx leaves unswapped, so a live update this large left
-the old result on screen as if it described the new input. The labs and the sandbox refuse
-bodies over 64 KB in their own words; this `handler400` gives them the same answer for a body
-too large even for Django (its form unread), and leaves every other 400 to Django."""
+Django refuses it while the CSRF check reads the form, before any view runs: a 400 with the
+site's 400 page, which htmx leaves unswapped, so a live update this large left the old result
+on screen as if it described the new input, and said nothing. This `handler400` answers such a
+refusal with the page's own words: the sandbox, its many-request tools and the labs draw
+their refusal themselves (`_refusals`); every other live update gets a message in the part of
+the page its request was about (`PLACES`: a quiz's status line, a teaching editor's preview,
+live key or check), said in the page's status region, the form left as typed (the message is
+swapped in beside it, never in place of it). A live update from anywhere else gets the
+message in the page's alert region (`#page-alert`, base.html), so none goes unanswered. Every
+other 400, and a form sent without htmx to a page that draws no refusal, gets the 400 page.
+(With DEBUG on, Django answers these with its technical 400 page and never calls this.)
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.exceptions import RequestDataTooBig
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.views import defaults
 
-from srm_trainer.htmx import HtmxHttpRequest
+from srm_trainer.htmx import HtmxHttpRequest, stale_notice, wants_partial
+
+# Django's refusals of a form too large to read: the rest of its 400s (a bad host, a malformed
+# cookie) are not about what was typed.
+TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+ALERT = "#page-alert"
 
 
 def bad_request(request: HtmxHttpRequest, exception: Exception) -> HttpResponse:
-    """`handler400`: the page's own too-large refusal where it has one, else Django's answer."""
-    if isinstance(exception, RequestDataTooBig):
-        refusal = _refusals().get(_url_name(request))
+    """`handler400`: a form too large to read refused in the page's words, else the 400 page."""
+    if isinstance(exception, TOO_LARGE):
+        name = _view_name(request)
+        refusal = _refusals().get(name)
         if refusal is not None:
             return refusal(request)
+        if wants_partial(request):
+            return live_refusal(request, name, words(exception))
     return defaults.bad_request(request, exception)
 
 
-def _url_name(request: HttpRequest) -> str:
+def words(exception: Exception) -> str:
+    """What was too large, and that nothing was done with it."""
+    if isinstance(exception, RequestDataTooBig):
+        what = f"That is more text than this page can send at once (at most {_size()})"
+        fix = "shorten it"
+    else:
+        what = "That is more fields than this page can send at once"
+        fix = "remove some"
+    return f"{what}, so nothing was saved or checked: {fix} and try again."
+
+
+def _size() -> str:
+    """Django's limit in the units a learner reads: 2.5 MB, 100 KB."""
+    size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.3g} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+# Where a live update's refusal goes, by the view it was sent to: a CSS selector, "status" for
+# a status line beside the form's buttons (a sentence of text, also said in the status region),
+# or a function of the request's target (`HX-Target`, the id of the part it would have swapped).
+def _status_of(target: str) -> str:
+    return f"#{target}-status" if target else ALERT
+
+
+def _teaching_editor(target: str) -> str:
+    """The question editor's live parts: the Markdown preview, the policy case's result (and
+    the buttons that reshape it, beside it), the least-privilege check."""
+    if target in ("live", "pd-editor"):
+        return "#live-refusal"  # above the case's last result (sandbox/case_editor.html)
+    if target in ("md-preview", "lp-check"):
+        return f"#{target}"
+    return ALERT
+
+
+PLACES: dict[str, str | Callable[[str], str]] = {
+    "quizzes:answer": "#answer-status",  # its autosave and its buttons alike
+    "quizzes:review-answer": "#answer-status",
+    "lesson-check": _status_of,  # #check-<ref>-status, beside the check's button
+    "teach:quiz-preview-check": "#answer-status",
+    "teach:question-create": _teaching_editor,
+    "teach:question-edit": _teaching_editor,
+}
+STATUS_LINES = ("#answer-status",)
+
+
+def live_refusal(request: HtmxHttpRequest, name: str, message: str) -> HttpResponse:
+    """The refusal drawn into the place `PLACES` names for view `name` (the alert region for
+    any other), swapped in although it is a 4xx (static/js/stale-page.js)."""
+    place = PLACES.get(name, ALERT)
+    if callable(place):
+        place = place(request.htmx.target or "")
+    line = place in STATUS_LINES or place.endswith("-status")
+    context = {"message": message, "line": line, "alert": place == ALERT}
+    response = render(request, "too_large.html", context, status=413)
+    return stale_notice(response, place)
+
+
+def _view_name(request: HttpRequest) -> str:
     try:
-        return resolve(request.path_info).url_name or ""
+        return resolve(request.path_info).view_name or ""
     except Resolver404:
         return ""
 
 
 def _refusals() -> dict[str, Callable[[HtmxHttpRequest], HttpResponse]]:
     from netlab import views as netlab  # imported late: the URLconf imports this module first
+    from srm_trainer.sandbox import analysis
     from srm_trainer.sandbox import views as sandbox
 
     return {
         "sandbox": sandbox.too_large,
+        "sandbox-batch": analysis.too_large,
+        "sandbox-summary": analysis.too_large,
+        "sandbox-compare": analysis.too_large,
         "network-lab": lambda request: netlab.network_too_large(request, readable=False),
         "waf-lab": lambda request: netlab.waf_too_large(request, readable=False),
     }

@@ -63,6 +63,7 @@ DECISIONS = ("Allow", "ExplicitDeny", "ImplicitDeny")
 DEFAULT_PRINCIPAL = "arn:aws:iam::111122223333:role/Developer"
 # Policy kinds each tool reads. The summary and the diff are about the principal's own
 # policies: a resource-based policy belongs to one resource (see the page's note).
+_TOO_BIG = f"That is more than the sandbox takes at once ({MAX_BODY_BYTES // 1024} KB)"
 BATCH_KINDS = ("resource_policy", "boundary", "session_policy")
 OWN_KINDS = ("boundary", "session_policy")
 
@@ -78,6 +79,18 @@ def _too_many(request: HtmxHttpRequest, retry_after: int) -> HttpResponse:
         response = render(request, f"{TEMPLATE}#slow_down", context, status=429)
         return reselect(reswap(retarget(response, "#results"), "outerHTML"), "#results")
     return render(request, "sandbox/slow_down.html", context, status=429)
+
+
+def too_large(request: HtmxHttpRequest) -> HttpResponse:
+    """A body over Django's own limit (srm_trainer/too_large.py), its form unread: with htmx,
+    in the results' place as `_too_many` (the form keeps what was typed), else a page saying
+    so; swapped in although it is a 4xx (X-Page-Stale, static/js/stale-page.js)."""
+    context = {"message": f"{_TOO_BIG}, so it was not evaluated: shorten a policy and try again."}
+    if request.htmx:
+        response = render(request, f"{TEMPLATE}#too_large", context, status=413)
+        response["X-Page-Stale"] = "1"
+        return reselect(reswap(retarget(response, "#results"), "outerHTML"), "#results")
+    return render(request, "sandbox/refused.html", context, status=413)
 
 
 # --- the policy set a tool reads -----------------------------------------------------------------
@@ -314,7 +327,7 @@ def _respond(request: HtmxHttpRequest, context: dict[str, Any]) -> HttpResponse:
 
 def _too_big(request: HttpRequest) -> str:
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
-        return f"That is more than the sandbox takes at once ({MAX_BODY_BYTES // 1024} KB)."
+        return f"{_TOO_BIG}."
     return ""
 
 

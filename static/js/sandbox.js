@@ -1,35 +1,6 @@
 // The sandbox's script (and the policy-question editor's, which shares its case editor and
-// live result): "Copy link", focus after a reshaping button, refusals shown, folds kept. Everything
-// else is htmx or a plain form.
-
-// "Copy link".
-document.addEventListener("click", function (event) {
-  var button = event.target.closest("[data-copy]");
-  if (!button) return;
-  var input = document.querySelector(button.getAttribute("data-copy"));
-  if (!input) return;
-  input.select();
-  // The button says "Copied" for a moment (its own words kept, so a second click within the
-  // moment does not make "Copied" stick), and the page's status region says it to a screen
-  // reader, emptied first so that a second copy is said again.
-  var done = function () {
-    if (!button.dataset.label) button.dataset.label = button.textContent;
-    button.textContent = "Copied";
-    clearTimeout(button.copiedTimer);
-    button.copiedTimer = setTimeout(function () { button.textContent = button.dataset.label; }, 1500);
-    var region = document.getElementById("live-status");
-    if (region) {
-      region.textContent = "";
-      setTimeout(function () { region.textContent = "Link copied."; }, 50);
-    }
-  };
-  if (navigator.clipboard && window.isSecureContext) {
-    navigator.clipboard.writeText(input.value).then(done, function () { document.execCommand("copy"); done(); });
-  } else {
-    document.execCommand("copy");
-    done();
-  }
-});
+// live result): focus after a reshaping button, refusals shown, folds kept ("Copy link" is
+// copy-link.js, shared with the labs). Everything else is htmx or a plain form.
 
 // When a button reshapes the form (add or remove an editor), htmx replaces the whole form and
 // with it the focused button. Put keyboard focus back somewhere sensible: the same control if

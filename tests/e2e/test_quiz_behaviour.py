@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from quizzes.models import Attempt, Question
 from tests.e2e.accessibility import assert_accessible
+from tests.e2e.journeys import policy_editor
 from tests.quizzes.builders import make_quiz
 
 pytestmark = pytest.mark.e2e
@@ -148,3 +149,50 @@ def test_a_check_refused_over_the_rate_limit_shows_the_refusal_alone(page, conso
     expect(page.get_by_role("heading", name=re.compile(r"^Question 1 of 1"))).to_be_focused()
     expect(page.locator(".feedback-region")).not_to_contain_text("Right.")
     assert_accessible(page)
+
+
+def test_choosing_an_answer_after_an_empty_check_takes_the_old_message_off(page):
+    """Checked with nothing chosen ("Choose one answer."), then chosen: the autosave said
+    "Answer saved." and the status region said it, while "Choose one answer." stayed beside
+    the question as if the choice had not been made."""
+    from tests.e2e.test_live_status import Region
+
+    first = Question.objects.filter(type="single").order_by("slug").first()
+    make_quiz(first, slug="stale", title="Stale", feedback="immediate")
+    _start(page, "stale")
+    region = Region(page, "#attempt-body")
+    page.get_by_role("button", name="Check answer").press("Enter")
+    region.says("Not checked: Choose one answer.")
+    errors = page.locator("#attempt-body .field-error")
+    expect(errors).to_have_text(["Choose one answer."])
+    page.get_by_label(_choice(first, False), exact=True).check()
+    expect(page.locator("#answer-status")).to_have_text("Answer saved.")
+    region.says("Answer saved.")
+    expect(errors).to_have_count(0)
+    assert_accessible(page)
+
+
+def test_a_fixed_policy_loses_its_mistakes_message_and_marks(page):
+    """A least-privilege answer checked with a JSON mistake is marked invalid, described by
+    the message (on its policy editor too); fixed, its autosave takes both off."""
+    question = Question.objects.filter(type="least_privilege").order_by("pk").first()
+    make_quiz(question, slug="fixed", title="Fixed", feedback="immediate", tries=2)
+    _start(page, "fixed")
+    editor = policy_editor(page, "Your policy (JSON)")
+    editor.fill('{"Version": ')
+    page.get_by_role("button", name="Check answer").press("Enter")
+    expect(page.locator("#attempt-body .field-error")).to_have_count(1)
+    editor = policy_editor(page, "Your policy (JSON)")
+    expect(editor).to_have_attribute("aria-invalid", "true")
+    expect(editor).to_have_attribute("aria-describedby", re.compile("-error"))
+    editor.fill(
+        '{"Version": "2012-10-17", "Statement": '
+        '[{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'
+    )
+    editor.press("End")  # a key let go: the autosave's trigger as one types
+    expect(page.locator("#answer-status")).to_have_text("Answer saved.", timeout=10_000)
+    expect(page.locator("#attempt-body .field-error")).to_have_count(0)
+    expect(editor).not_to_have_attribute("aria-invalid", "true")
+    expect(editor).not_to_have_attribute("aria-describedby", re.compile("-error"))
+    textarea = page.locator("#attempt-body textarea")
+    expect(textarea).not_to_have_attribute("aria-invalid", "true")

@@ -794,3 +794,23 @@ def test_a_save_or_a_flag_is_said_in_the_status_region(learner_client):
     assert said_within(flagged) == "Flagged: it is listed before you submit."
     page = learner_client.get(f"{attempt.get_absolute_url()}?q=1", headers=htmx)
     assert said_within(page) == ""
+
+
+def test_only_an_autosave_of_a_valid_answer_says_earlier_messages_no_longer_apply(learner_client):
+    """Checked with nothing chosen ("Choose one answer."), then chosen: the autosave said
+    "Answer saved." while the message stayed beside the question. A valid answer's autosave
+    now tells the page (`answer-valid`, static/js/quiz-answer.js takes the messages off); an
+    autosave of a draft, which is not valid, does not."""
+    attempt = start(learner_client, make_quiz(make_question("single"), feedback="immediate"))
+    url = reverse("quizzes:answer", args=[attempt.pk, 1])
+    htmx = {"HX-Request": "true"}
+    checked = learner_client.post(url, {"action": "check"}, headers=htmx)
+    assert "Choose one answer." in checked.content.decode()
+    empty = learner_client.post(url, {"action": "autosave"}, headers=htmx)
+    assert "HX-Trigger" not in empty
+    choice = right_choice(question_at(attempt, 1))
+    saved = learner_client.post(url, {"action": "autosave", "choice": choice}, headers=htmx)
+    assert saved.content.decode().startswith("Answer saved.")
+    assert saved["HX-Trigger"] == '{"answer-valid": {}}'
+    page = learner_client.get(attempt.get_absolute_url()).content.decode()
+    assert "js/quiz-answer." in page

@@ -1,0 +1,63 @@
+"""A live update over Django's own size limit (srm_trainer/too_large.py), in a browser: the
+refusal shows where the learner is looking and the page's status region says it, and what was
+typed stays. It was Django's 400 page, which htmx leaves unswapped: the old result stayed on
+screen, or the status line said nothing, as if the update had gone through. The limit is
+lowered for the test (100 KB, read per request): the same path as the real 2.5 MB."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_live_status import Region
+from tests.e2e.test_quiz_behaviour import _start
+from tests.quizzes.builders import make_question, make_quiz
+
+pytestmark = pytest.mark.e2e
+TOO_BIG = 150_000
+
+PASTE = """(box, text) => {
+  box.value = text;
+  box.dispatchEvent(new Event('input', {bubbles: true}));
+  box.dispatchEvent(new Event('change', {bubbles: true}));
+}"""
+
+
+@pytest.fixture
+def small_limit(settings, console):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100_000
+    console.allow("status of 413")
+
+
+def test_a_batch_over_the_limit_says_so_in_its_results_and_keeps_the_form(page, small_limit):
+    page.goto("/sandbox/batch/")
+    results = page.locator("#results")
+    page.get_by_role("button", name="Evaluate all").press("Enter")
+    expect(results.locator("table")).to_be_visible()
+    actions = page.locator("#actions")
+    typed = "s3:GetObject\n" * (TOO_BIG // 13)
+    actions.evaluate(PASTE, typed)
+    page.get_by_role("button", name="Evaluate all").press("Enter")
+    expect(results).to_contain_text("more than the sandbox takes at once (64 KB)")
+    expect(results.locator("table")).to_have_count(0)  # the old table is not left as if it applied
+    expect(page.locator("#live-status")).to_contain_text("Error: That is more than the sandbox")
+    assert actions.input_value() == typed
+
+
+def test_a_quiz_answer_over_the_limit_is_said_in_its_status_line(page, small_limit):
+    make_quiz(make_question("flow_fix", lesson=None), slug="big", title="Big", feedback="immediate")
+    _start(page, "big")
+    region = Region(page, "#attempt-body")
+    rules = page.locator("#attempt-body textarea").first
+    typed = '{"network_acls": []}' + " " * TOO_BIG
+    rules.evaluate(PASTE, typed)  # the autosave sends it
+    status = page.locator("#answer-status")
+    words = re.compile(r"^That is more text than this page can send at once \(at most 98 KB\)")
+    expect(status).to_have_text(words)
+    region.says(status.inner_text())
+    page.get_by_role("button", name="Check answer").press("Enter")
+    expect(status).to_have_text(words)
+    assert rules.input_value() == typed
+    expect(page.locator(".feedback-region")).to_be_empty()

@@ -1,0 +1,144 @@
+"""A live update over Django's own size limits (srm_trainer/too_large.py): Django refuses it
+while the CSRF check reads the form, before any view runs. It was the 400 page, which htmx
+leaves unswapped: the learner saw the old result, or nothing, and no word of why. Now each
+live tool says so where the learner is looking (its results, its status line), and in the
+page's status region, and swaps nothing else: the form keeps what was typed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from django.conf import settings
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from quizzes import review
+from quizzes.models import Answer, Attempt
+from tests.conftest import make_lesson, make_module, sign_in
+from tests.quizzes.builders import make_question, make_quiz
+from tests.test_live_status import said_within
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+TOO_MUCH = "more text than this page can send at once (at most 2.5 MB)"
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+
+
+def browser_for(user=None) -> Client:
+    """A browser whose CSRF check runs, as a real one's does: that check reads the form first."""
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[settings.CSRF_COOKIE_NAME] = "a" * 32  # as a page with a form leaves it
+    if user is not None:
+        sign_in(client, user)
+    return client
+
+
+def too_big(**fields: str) -> dict[str, str]:
+    return {**fields, "filler": "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+
+
+def too_many(**fields: str) -> dict[str, str]:
+    return {**fields, **{f"f{n}": "x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}}
+
+
+def refused_in(response, place: str) -> str:
+    """The refusal, swapped into `place` although it is a 4xx (static/js/stale-page.js), and
+    said in the page's status region; its words."""
+    assert response.status_code == 413
+    assert response["HX-Retarget"] == place and response["X-Page-Stale"] == "1"
+    said = said_within(response)
+    assert "nothing was saved or checked" in said or "not evaluated" in said
+    return said
+
+
+# --- the sandbox's many-request tools -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/sandbox/batch/", "/sandbox/summary/", "/sandbox/compare/"])
+def test_a_tool_over_the_limit_says_so_in_its_results(url):
+    browser = browser_for()
+    assert 'id="results"' in browser.get(url).content.decode()
+    response = browser.post(url, too_big(actions="s3:GetObject"), headers=HTMX)
+    said = refused_in(response, "#results")
+    assert said.startswith("Error: That is more than the sandbox takes at once (64 KB)")
+    assert (response["HX-Reswap"], response["HX-Reselect"]) == ("outerHTML", "#results")
+    results = BeautifulSoup(response.content, "html.parser").find(id="results")
+    assert "What you typed is still here." in results.get_text()
+    assert 'id="analysis-form"' not in response.content.decode()  # the form is left as typed
+    page = browser.post(url, too_big())  # without htmx: a page that says why, not "Bad Request"
+    assert page.status_code == 413 and "takes at once (64 KB)" in page.content.decode()
+
+
+# --- quizzes ------------------------------------------------------------------------------------
+
+
+def start(browser: Client, quiz) -> Attempt:
+    """Started through a client without the CSRF check (the refused request is what matters)."""
+    plain = Client()
+    plain.cookies = browser.cookies
+    assert plain.post(reverse("quizzes:start", args=[quiz.slug])).status_code == 302
+    return Attempt.objects.latest("pk")
+
+
+@pytest.mark.parametrize("action", ["autosave", "check"])
+@pytest.mark.parametrize("over", [too_big, too_many], ids=["too-big", "too-many-fields"])
+def test_a_quiz_answer_over_the_limit_is_said_in_its_status_line(learner, action, over):
+    browser = browser_for(learner)
+    attempt = start(browser, make_quiz(make_question("single"), feedback="immediate"))
+    url = reverse("quizzes:answer", args=[attempt.pk, 1])
+    page = browser.get(attempt.get_absolute_url()).content.decode()
+    assert 'id="answer-status"' in page
+    response = browser.post(url, over(action=action), headers=HTMX)
+    said = refused_in(response, "#answer-status")
+    assert response["HX-Reswap"] == "innerHTML"
+    assert response.content.decode().startswith(said)  # a sentence of text, as the line holds
+    assert "<form" not in response.content.decode()  # the question stays as typed
+    assert not Answer.objects.exists()
+
+
+def test_a_review_answer_over_the_limit_is_said_in_its_status_line(learner, midday):
+    question = make_question("true_false")
+    earlier = timezone.now() - timedelta(hours=1)
+    review.card_record(user=learner, question=question, correct=False, now=earlier)
+    browser = browser_for(learner)
+    assert 'id="answer-status"' in browser.get(reverse("quizzes:review")).content.decode()
+    url = reverse("quizzes:review-answer", args=[question.pk])
+    refused_in(browser.post(url, too_big(answer="true"), headers=HTMX), "#answer-status")
+
+
+def test_a_lesson_check_over_the_limit_is_said_beside_its_button(learner):
+    lesson = make_lesson(make_module(slug="iam"), slug="policies", body="::: check q-root\n:::\n")
+    question = make_question("single", slug="q-root", lesson=lesson)
+    page = browser_for(learner).get(lesson.get_absolute_url()).content.decode()
+    assert f'id="check-{question.slug}-status"' in page
+    browser = browser_for(learner)
+    url = reverse("lesson-check", args=[lesson.module.slug, lesson.slug, question.slug])
+    headers = {**HTMX, "HX-Target": f"check-{question.slug}"}
+    refused_in(browser.post(url, too_big(), headers=headers), f"#check-{question.slug}-status")
+
+
+def test_any_other_live_update_over_the_limit_is_said_in_the_pages_alert_region(learner):
+    browser = browser_for(learner)
+    attempt = start(browser, make_quiz(make_question("single")))
+    url = reverse("quizzes:flag", args=[attempt.pk, 1])
+    response = browser.post(url, too_big(flagged="1"), headers=HTMX)
+    refused_in(response, "#page-alert")
+    assert '<p class="note note-error">' in response.content.decode()
+    page = browser.post(url, too_big(flagged="1"))  # without htmx: the 400 page, as before
+    assert page.status_code == 400
+    assert "This request could not be read" in page.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/sandbox/", "/lab/network/"])
+def test_too_many_fields_in_the_sandbox_or_a_lab_get_their_own_refusal(url):
+    browser = browser_for()
+    response = browser.post(url, too_many(), headers=HTMX)
+    assert response.status_code == 413 and response["HX-Retarget"] == "#live-refusal"

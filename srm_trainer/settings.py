@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "srm_trainer.middleware.ContentSecurityPolicyMiddleware",
     "srm_trainer.middleware.VersionsReadOnceMiddleware",  # kept values' versions: one read
+    "srm_trainer.too_large.FormTooLargeMiddleware",  # last: reads a form before the CSRF check
 ]
 
 ROOT_URLCONF = "srm_trainer.urls"

@@ -11,11 +11,14 @@ live key or check), said in the page's status region, the form left as typed (th
 swapped in beside it, never in place of it). A live update from anywhere else gets the
 message in the page's alert region (`#page-alert`, base.html), so none goes unanswered. Every
 other 400, and a form sent without htmx to a page that draws no refusal, gets the 400 page.
-(With DEBUG on, Django answers these with its technical 400 page and never calls this.)
+`FormTooLargeMiddleware` reads the form first, so that `make run` (DEBUG on, where Django
+would answer with its technical page, a traceback, and never call a `handler400`) refuses it in
+the same words as production.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
@@ -124,3 +127,35 @@ def _refusals() -> dict[str, Callable[[HtmxHttpRequest], HttpResponse]]:
         "network-lab": lambda request: netlab.network_too_large(request, readable=False),
         "waf-lab": lambda request: netlab.waf_too_large(request, readable=False),
     }
+
+
+class FormTooLargeMiddleware:
+    """Read a posted form before anything else does, and refuse one over Django's limits with
+    `bad_request` whatever DEBUG says. Last in MIDDLEWARE: every other middleware's `__call__`
+    has run (the user, htmx), and the CSRF check, which reads the form in its `process_view`,
+    has not. Django's own path logs the refusal on `django.security.<Exception>`; so does this."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HtmxHttpRequest) -> HttpResponse:
+        if request.method == "POST" and not _reads_its_own_body(request):
+            try:
+                request.POST  # noqa: B018 - read here, kept by the request for everything after
+            except TOO_LARGE as exc:
+                request._mark_post_parse_error()  # type: ignore[attr-defined]  # noqa: SLF001 - Django's own, as its handler calls it (not in django-stubs)
+                logging.getLogger(f"django.security.{type(exc).__name__}").error(
+                    str(exc), extra={"status_code": 400, "request": request}
+                )
+                return bad_request(request, exc)
+        return self.get_response(request)
+
+
+def _reads_its_own_body(request: HttpRequest) -> bool:
+    """A view exempt from the CSRF check (the JSON API) takes bodies no browser form sends and
+    refuses one too large in its own words (`body_too_large`, 413): left to it."""
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return getattr(match.func, "csrf_exempt", False)

@@ -142,3 +142,33 @@ def test_too_many_fields_in_the_sandbox_or_a_lab_get_their_own_refusal(url):
     browser = browser_for()
     response = browser.post(url, too_many(), headers=HTMX)
     assert response.status_code == 413 and response["HX-Retarget"] == "#live-refusal"
+
+
+# --- with DEBUG on, as `make run` serves -------------------------------------------------------
+
+
+@pytest.mark.parametrize("over", [too_big, too_many], ids=["too-big", "too-many-fields"])
+def test_with_debug_on_a_form_over_the_limit_is_refused_in_the_same_words(settings, over):
+    """Django answers these with its technical page (a traceback) when DEBUG is on, and never
+    calls handler400: `make run` showed that page for a paste too large to read."""
+    settings.DEBUG = True
+    browser = browser_for()
+    live = browser.post("/sandbox/batch/", over(actions="s3:GetObject"), headers=HTMX)
+    assert refused_in(live, "#results").startswith("Error: That is more than the sandbox takes")
+    page = browser.post("/sandbox/batch/", over())
+    assert page.status_code == 413 and "takes at once (64 KB)" in page.content.decode()
+    assert "Traceback" not in page.content.decode()
+    other = browser.post("/search/", over(), headers=HTMX)  # no page of its own to say it in
+    assert other.status_code in (400, 413) and "Traceback" not in other.content.decode()
+
+
+def test_the_api_refuses_a_form_encoded_body_over_the_limit_in_its_own_words():
+    """The JSON API checks its own body's size: a form-encoded one over Django's limit is its
+    413, not the pages' refusal (FormTooLargeMiddleware leaves CSRF-exempt views alone)."""
+    response = Client().post(
+        "/api/iam/evaluate",
+        "a=" + "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "body_too_large"

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -40,6 +41,7 @@ from srm_trainer.htmx import HtmxHttpRequest, stale_notice
 from srm_trainer.netlab import NetlabError, trace_case
 from srm_trainer.netlab.waf import NOT_PROTECTABLE, RESOURCES
 from srm_trainer.ratelimit import rate_limited
+from srm_trainer.too_large import fewer, over_limit
 
 TEMPLATE = "netlab/network.html"
 
@@ -229,21 +231,30 @@ def _form_case(request: HttpRequest) -> dict:
     return PRESETS[STARTER].case
 
 
-def network_too_large(request: HtmxHttpRequest, *, readable: bool = True) -> HttpResponse:
+def _too_large(unread: Exception | None, shorten: str, parts: str) -> tuple[str, str]:
+    """What the lab refused, and what to do: its own size (`shorten` the text), or Django's
+    count of fields when `unread` says so (srm_trainer/too_large.py: remove some `parts`)."""
+    if unread is None or isinstance(unread, RequestDataTooBig):
+        return TOO_LARGE, f"shorten {shorten}"
+    return over_limit(unread, "the lab takes"), fewer(unread, parts)
+
+
+def network_too_large(request: HtmxHttpRequest, *, unread: Exception | None = None) -> HttpResponse:
     """A body over the lab's limit is neither traced nor opened. A live update says so above
     the last result; a form sent without htmx comes back with the case it held (a pasted case
-    that is too large is not opened) and the refusal in the result panel. Also answers a body
-    over Django's own limit (`readable=False`, srm_trainer/too_large.py): the starter, as its form
-    cannot be read."""
+    that is too large is not opened) and the refusal in the result panel. Also answers a form
+    over Django's own limits (`unread`, srm_trainer/too_large.py, a size or a count of fields):
+    the starter, as that form cannot be read."""
+    what, fix = _too_large(unread, "a field", "rules")
     if request.htmx:
-        return live_refusal(request, f"{TOO_LARGE}: shorten a field and try again.", 413)
-    case = _form_case(request) if readable else PRESETS[STARTER].case
-    if not readable:
-        notice = f"{TOO_LARGE}, so it was not read: the lab opened its starter case."
+        return live_refusal(request, f"{what}: {fix} and try again.", 413)
+    case = _form_case(request) if unread is None else PRESETS[STARTER].case
+    if unread is not None:
+        notice = f"{what}, so it was not read: the lab opened its starter case."
     elif request.POST.get("op") == "open":
-        notice = f"{TOO_LARGE}, so the case was not opened: the form holds the case it had."
+        notice = f"{what}, so the case was not opened: the form holds the case it had."
     else:
-        notice = f"{TOO_LARGE}, so it was not traced: shorten a field and trace again."
+        notice = f"{what}, so it was not traced: {fix} and trace again."
     context = _case_context(case, reverse("network-lab"), "", refused=notice)
     context.update(notice=notice, presets=PRESETS.values())
     return render(request, TEMPLATE, context, status=413)
@@ -398,19 +409,20 @@ def waf_lab(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, WAF_TEMPLATE, context)
 
 
-def waf_too_large(request: HtmxHttpRequest, *, readable: bool = True) -> HttpResponse:
+def waf_too_large(request: HtmxHttpRequest, *, unread: Exception | None = None) -> HttpResponse:
     """A body over the lab's limit is not evaluated. A live update says so above the last
     result; a form sent without htmx comes back with its texts as typed and the refusal in the
-    result panel. Over Django's own limit (`readable=False`, srm_trainer/too_large.py) the form
-    cannot be read: the starter."""
+    result panel. Over Django's own limits (`unread`, srm_trainer/too_large.py, a size or a
+    count of fields) the form cannot be read: the starter."""
+    what, fix = _too_large(unread, "the web ACL", "requests")
     if request.htmx:
-        return live_refusal(request, f"{TOO_LARGE}: shorten the web ACL and try again.", 413)
-    if readable:
+        return live_refusal(request, f"{what}: {fix} and try again.", 413)
+    if unread is None:
         texts = waf_state.form_texts(request.POST)
-        notice = f"{TOO_LARGE}, so it was not evaluated: shorten the web ACL and send it again."
+        notice = f"{what}, so it was not evaluated: {fix} and send it again."
     else:
         texts = waf_state.texts_of(WAF_PRESETS[WAF_STARTER].case)
-        notice = f"{TOO_LARGE}, so it was not read: the lab opened its starter case."
+        notice = f"{what}, so it was not read: the lab opened its starter case."
     context = _waf_texts_context(texts, None, reverse("waf-lab"), "", refused=notice)
     context.update(notice=notice, presets=WAF_PRESETS.values())
     return render(request, WAF_TEMPLATE, context, status=413)

@@ -5,8 +5,8 @@ Django refuses it while the CSRF check reads the form, before any view runs: a 4
 site's 400 page, which htmx leaves unswapped, so a live update this large left the old result
 on screen as if it described the new input, and said nothing. This `handler400` answers such a
 refusal with the page's own words: the sandbox, its many-request tools and the labs draw
-their refusal themselves (`_refusals`); every other live update gets a message in the part of
-the page its request was about (`PLACES`: a quiz's status line, a teaching editor's preview,
+their refusal themselves (`_refusals`), a size or a count of fields as `over_limit` words it;
+every other live update gets a message in the part of the page its request was about (`PLACES`: a quiz's status line, a teaching editor's preview,
 live key or check), said in the page's status region, the form left as typed (the message is
 swapped in beside it, never in place of it). A live update from anywhere else gets the
 message in the page's alert region (`#page-alert`, base.html), so none goes unanswered. Every
@@ -42,7 +42,7 @@ def bad_request(request: HtmxHttpRequest, exception: Exception) -> HttpResponse:
         name = _view_name(request)
         refusal = _refusals().get(name)
         if refusal is not None:
-            return refusal(request)
+            return refusal(request, exception)
         if wants_partial(request):
             return live_refusal(request, name, words(exception))
     return defaults.bad_request(request, exception)
@@ -50,16 +50,30 @@ def bad_request(request: HtmxHttpRequest, exception: Exception) -> HttpResponse:
 
 def words(exception: Exception) -> str:
     """What was too large, and that nothing was done with it."""
-    if isinstance(exception, RequestDataTooBig):
-        what = f"That is more text than this page can send at once (at most {_size()})"
-        fix = "shorten it"
-    else:
-        what = "That is more fields than this page can send at once"
-        fix = "remove some"
+    fix = "shorten it" if isinstance(exception, RequestDataTooBig) else "remove some"
+    what = over_limit(exception, "this page can send")
     return f"{what}, so nothing was saved or checked: {fix} and try again."
 
 
-def _size() -> str:
+def over_limit(exception: Exception, takes: str) -> str:
+    """Which of Django's limits the form went over, as a sentence's start: "That is more
+    fields than the lab takes at once (at most 1,000)"; `takes` names who reads it."""
+    if isinstance(exception, TooManyFieldsSent):
+        most = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS or 0
+        return f"That is more fields than {takes} at once (at most {most:,})"
+    if isinstance(exception, TooManyFilesSent):
+        most = settings.DATA_UPLOAD_MAX_NUMBER_FILES or 0
+        return f"That is more files than {takes} at once (at most {most:,})"
+    return f"That is more text than {takes} at once (at most {size_limit()})"
+
+
+def fewer(exception: Exception, parts: str) -> str:
+    """What to take out of a form over a count: some of the page's `parts` (its policies, its
+    rules), or files."""
+    return "send fewer files" if isinstance(exception, TooManyFilesSent) else f"remove some {parts}"
+
+
+def size_limit() -> str:
     """Django's limit in the units a learner reads: 2.5 MB, 100 KB."""
     size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
     if size >= 1024 * 1024:
@@ -114,7 +128,8 @@ def _view_name(request: HttpRequest) -> str:
         return ""
 
 
-def _refusals() -> dict[str, Callable[[HtmxHttpRequest], HttpResponse]]:
+def _refusals() -> dict[str, Callable[[HtmxHttpRequest, Exception], HttpResponse]]:
+    """The views that draw a refusal of their own, given which limit the form went over."""
     from netlab import views as netlab  # imported late: the URLconf imports this module first
     from srm_trainer.sandbox import analysis
     from srm_trainer.sandbox import views as sandbox
@@ -124,8 +139,8 @@ def _refusals() -> dict[str, Callable[[HtmxHttpRequest], HttpResponse]]:
         "sandbox-batch": analysis.too_large,
         "sandbox-summary": analysis.too_large,
         "sandbox-compare": analysis.too_large,
-        "network-lab": lambda request: netlab.network_too_large(request, readable=False),
-        "waf-lab": lambda request: netlab.waf_too_large(request, readable=False),
+        "network-lab": lambda request, exc: netlab.network_too_large(request, unread=exc),
+        "waf-lab": lambda request, exc: netlab.waf_too_large(request, unread=exc),
     }
 
 

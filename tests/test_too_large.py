@@ -137,11 +137,38 @@ def test_any_other_live_update_over_the_limit_is_said_in_the_pages_alert_region(
     assert "This request could not be read" in page.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/sandbox/", "/lab/network/"])
-def test_too_many_fields_in_the_sandbox_or_a_lab_get_their_own_refusal(url):
+# Too many fields is a count, not a size: "more than … takes at once (64 KB)" told the learner
+# to shorten what was not too long.
+COUNTED = "more fields than the {} takes at once (at most 1,000)"
+
+
+@pytest.mark.parametrize(
+    ("url", "who", "fix"),
+    [
+        ("/sandbox/", "sandbox", "Remove some policies or context keys and try again."),
+        ("/lab/network/", "lab", "remove some rules and try again."),
+        ("/lab/waf/", "lab", "remove some requests and try again."),
+    ],
+)
+def test_too_many_fields_in_the_sandbox_or_a_lab_are_refused_as_a_count(url, who, fix):
     browser = browser_for()
     response = browser.post(url, too_many(), headers=HTMX)
     assert response.status_code == 413 and response["HX-Retarget"] == "#live-refusal"
+    said = BeautifulSoup(response.content, "html.parser").get_text(" ", strip=True)
+    assert COUNTED.format(who) in said and fix in said
+    assert "KB" not in said  # nothing about a size
+    page = browser.post(url, too_many()).content.decode()  # without htmx: its page says so
+    assert COUNTED.format(who) in page and "64 KB" not in page
+
+
+@pytest.mark.parametrize("url", ["/sandbox/batch/", "/sandbox/summary/", "/sandbox/compare/"])
+def test_too_many_fields_in_a_tool_are_refused_as_a_count_in_its_results(url):
+    response = browser_for().post(url, too_many(actions="s3:GetObject"), headers=HTMX)
+    said = refused_in(response, "#results")
+    assert said == (
+        "Error: That is more fields than the sandbox takes at once (at most 1,000), so it was "
+        "not evaluated: remove some policies and try again."
+    )
 
 
 # --- with DEBUG on, as `make run` serves -------------------------------------------------------
@@ -153,10 +180,15 @@ def test_with_debug_on_a_form_over_the_limit_is_refused_in_the_same_words(settin
     calls handler400: `make run` showed that page for a paste too large to read."""
     settings.DEBUG = True
     browser = browser_for()
+    words = (
+        "more than the sandbox takes at once (64 KB)"
+        if over is too_big
+        else COUNTED.format("sandbox")
+    )
     live = browser.post("/sandbox/batch/", over(actions="s3:GetObject"), headers=HTMX)
-    assert refused_in(live, "#results").startswith("Error: That is more than the sandbox takes")
+    assert refused_in(live, "#results").startswith(f"Error: That is {words}")
     page = browser.post("/sandbox/batch/", over())
-    assert page.status_code == 413 and "takes at once (64 KB)" in page.content.decode()
+    assert page.status_code == 413 and words in page.content.decode()
     assert "Traceback" not in page.content.decode()
     other = browser.post("/search/", over(), headers=HTMX)  # no page of its own to say it in
     assert other.status_code in (400, 413) and "Traceback" not in other.content.decode()

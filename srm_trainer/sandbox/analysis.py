@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -49,6 +50,7 @@ from srm_trainer.sandbox.state import (
     state_from_form,
     state_to_case,
 )
+from srm_trainer.too_large import fewer, over_limit
 
 TEMPLATE = "sandbox/analysis.html"
 # The sandbox answers while the learner waits: a batch smaller than the API's. The summary and
@@ -81,11 +83,14 @@ def _too_many(request: HtmxHttpRequest, retry_after: int) -> HttpResponse:
     return render(request, "sandbox/slow_down.html", context, status=429)
 
 
-def too_large(request: HtmxHttpRequest) -> HttpResponse:
-    """A body over Django's own limit (srm_trainer/too_large.py), its form unread: with htmx,
+def too_large(request: HtmxHttpRequest, exception: Exception) -> HttpResponse:
+    """A body over Django's own limits (srm_trainer/too_large.py), its form unread: with htmx,
     in the results' place as `_too_many` (the form keeps what was typed), else a page saying
     so; swapped in although it is a 4xx (X-Page-Stale, static/js/stale-page.js)."""
-    context = {"message": f"{_TOO_BIG}, so it was not evaluated: shorten a policy and try again."}
+    what, fix = _TOO_BIG, "shorten a policy"
+    if not isinstance(exception, RequestDataTooBig):  # too many fields: a count, not a size
+        what, fix = over_limit(exception, "the sandbox takes"), fewer(exception, "policies")
+    context = {"message": f"{what}, so it was not evaluated: {fix} and try again."}
     if request.htmx:
         response = render(request, f"{TEMPLATE}#too_large", context, status=413)
         response["X-Page-Stale"] = "1"

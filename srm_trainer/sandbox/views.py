@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -33,6 +34,7 @@ from srm_trainer.sandbox.state import (
     state_from_case,
     state_from_form,
 )
+from srm_trainer.too_large import fewer, over_limit
 
 TEMPLATE = "sandbox/sandbox.html"
 _TOO_LARGE = (
@@ -200,10 +202,14 @@ def _posted_state(request: HttpRequest) -> SandboxState | None:
         return None
 
 
-def too_large(request: HtmxHttpRequest) -> HttpResponse:
-    """A body over Django's own limit (srm_trainer/too_large.py), refused before the form is
-    read: the sandbox's refusal, without the form."""
-    return _refuse(request, _TOO_LARGE, 413, readable=False)
+def too_large(request: HtmxHttpRequest, exception: Exception) -> HttpResponse:
+    """A body over Django's own limits (srm_trainer/too_large.py), refused before the form is
+    read: the sandbox's refusal, without the form; a size, or a count of fields."""
+    message = _TOO_LARGE
+    if not isinstance(exception, RequestDataTooBig):
+        fix = fewer(exception, "policies or context keys").capitalize()
+        message = f"{over_limit(exception, 'the sandbox takes')}. {fix} and try again."
+    return _refuse(request, message, 413, readable=False)
 
 
 @require_safe

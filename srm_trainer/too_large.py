@@ -6,7 +6,9 @@ site's 400 page, which htmx leaves unswapped, so a live update this large left t
 on screen as if it described the new input, and said nothing. This `handler400` answers such a
 refusal with the page's own words: the sandbox, its many-request tools and the labs draw
 their refusal themselves (`_refusals`), a size or a count of fields as `over_limit` words it;
-every other live update gets a message in the part of the page its request was about (`PLACES`: a quiz's status line, a teaching editor's preview,
+the policy editor's findings request (a fetch that reads JSON, not htmx) gets JSON the editor
+shows, for any 400; every other live update gets a message in the part of the page its
+request was about (`PLACES`: a quiz's status line, a teaching editor's preview,
 live key or check), said in the page's status region, the form left as typed (the message is
 swapped in beside it, never in place of it). A live update from anywhere else gets the
 message in the page's alert region (`#page-alert`, base.html), so none goes unanswered. Every
@@ -37,9 +39,14 @@ ALERT = "#page-alert"
 
 
 def bad_request(request: HtmxHttpRequest, exception: Exception) -> HttpResponse:
-    """`handler400`: a form too large to read refused in the page's words, else the 400 page."""
+    """`handler400`: a form too large to read refused in the page's words, else the 400 page
+    (the editor's findings: JSON, whatever the 400)."""
+    name = _view_name(request)
+    if name == "sandbox-findings":  # the policy editor reads JSON, whatever went wrong
+        from srm_trainer.sandbox import views as sandbox
+
+        return sandbox.findings_unreadable(request, exception)
     if isinstance(exception, TOO_LARGE):
-        name = _view_name(request)
         refusal = _refusals().get(name)
         if refusal is not None:
             return refusal(request, exception)

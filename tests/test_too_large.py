@@ -204,3 +204,47 @@ def test_the_api_refuses_a_form_encoded_body_over_the_limit_in_its_own_words():
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "body_too_large"
+
+
+# --- the policy editor's findings (a fetch, not htmx: it reads JSON) ------------------------------
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+@pytest.mark.parametrize(
+    ("over", "words"),
+    [
+        (
+            too_big,
+            "The policy is more than 2.5 MB long, too long to check for findings (at most 20,000 "
+            "characters): shorten it to see them.",
+        ),
+        (
+            too_many,
+            "That is more fields than the findings check reads at once (at most 1,000): send "
+            "the policy alone.",
+        ),
+    ],
+    ids=["too-big", "too-many-fields"],
+)
+def test_the_editors_findings_over_the_limit_come_back_as_a_message_it_shows(
+    settings, debug, over, words
+):
+    """It was the 400 page, which the editor cannot read: it showed no findings, as if the
+    policy had none. Now the JSON every refusal of it comes in, with words it shows."""
+    settings.DEBUG = debug
+    response = browser_for().post("/sandbox/findings/", over(policy="{}"))
+    assert response.status_code == 413 and response["Content-Type"] == "application/json"
+    assert response.json() == {"findings": [], "message": words}
+
+
+def test_the_editors_findings_in_a_form_that_does_not_parse_come_back_as_a_message():
+    response = browser_for().post(
+        "/sandbox/findings/",
+        b"policy",
+        content_type="multipart/form-data",  # no boundary
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "findings": [],
+        "message": "This request could not be read as a form: no findings were checked.",
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -34,7 +34,7 @@ from srm_trainer.sandbox.state import (
     state_from_case,
     state_from_form,
 )
-from srm_trainer.too_large import fewer, over_limit
+from srm_trainer.too_large import fewer, over_limit, size_limit
 
 TEMPLATE = "sandbox/sandbox.html"
 _TOO_LARGE = (
@@ -246,17 +246,54 @@ def condition_operators(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"operators": vocabulary.condition_operator_names()})
 
 
+# The findings request (below) answers every refusal in one shape, `{"findings": [], "message":
+# …}`, which the editor shows where findings appear: a bare status would leave it showing none,
+# as if the policy had no findings.
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _no_findings(message: str, status: int, **extra: object) -> JsonResponse:
+    return JsonResponse({"findings": [], "message": message, **extra}, status=status)
+
+
+def _too_long(length: str) -> str:
+    return (
+        f"The policy is {length} long, too long to check for findings (at most "
+        f"{MAX_POLICY_CHARS:,} characters): shorten it to see them."
+    )
+
+
 def _findings_too_many(request: HttpRequest, retry_after: int) -> JsonResponse:
-    return JsonResponse({"findings": [], "retry_after": retry_after})
+    wait = f"{retry_after} second{'s' if retry_after != 1 else ''}"
+    message = f"That was a lot of checks in a short time: findings come back in {wait}."
+    return _no_findings(message, 429, retry_after=retry_after)
 
 
 @require_POST
 @rate_limited("sandbox", _findings_too_many)
 def policy_findings(request: HttpRequest) -> JsonResponse:
     """The findings of one policy typed outside the sandbox (a quiz answer, /teach/'s challenge
-    editor), for the editor to mark at their line. Over the sandbox's size limit: refused."""
+    editor), for the editor to mark at their line. Sent as a form field, `policy` (the editor
+    posts it so); over the sandbox's size limit, refused."""
+    sent_body = request.META.get("CONTENT_LENGTH") not in (None, "", "0")
+    if sent_body and request.content_type not in FORM_TYPES:
+        sent = request.content_type or "no content type"
+        words = f"Send the policy as the form field “policy”, not as {sent}"
+        return _no_findings(f"{words}: no findings were checked.", 415)
     text = request.POST.get("policy", "")
     if len(text) > MAX_POLICY_CHARS:
-        message = f"The policy is {len(text):,} characters long; the limit is {MAX_POLICY_CHARS:,}."
-        return JsonResponse({"findings": [], "message": message}, status=400)
+        return _no_findings(_too_long(f"{len(text):,} characters"), 400)
+    if not text.strip():  # nothing typed yet: nothing to mark (the editor does not ask)
+        return JsonResponse({"findings": []})
     return JsonResponse({"findings": vocabulary.policy_marks(text)})
+
+
+def findings_unreadable(request: HttpRequest, exception: Exception) -> JsonResponse:
+    """A findings request Django would not read (srm_trainer/too_large.py: over its limits, or
+    a form that does not parse), answered in the shape the editor shows, not the 400 page."""
+    if isinstance(exception, RequestDataTooBig):
+        return _no_findings(_too_long(f"more than {size_limit()}"), 413)
+    if isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):
+        words = over_limit(exception, "the findings check reads")
+        return _no_findings(f"{words}: send the policy alone.", 413)
+    return _no_findings("This request could not be read as a form: no findings were checked.", 400)

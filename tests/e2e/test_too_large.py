@@ -61,3 +61,53 @@ def test_a_quiz_answer_over_the_limit_is_said_in_its_status_line(page, small_lim
     expect(status).to_have_text(words)
     assert rules.input_value() == typed
     expect(page.locator(".feedback-region")).to_be_empty()
+
+
+# --- the policy editor's findings (frontend/policy-editor: a fetch of JSON, not htmx) -----------
+
+REFRESH = """(box, text) => {
+  box.value = text;
+  box.dispatchEvent(new Event('policy-editor:refresh'));
+}"""
+TYPO = (
+    '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow",\n'
+    '    "Action": "s3:GetObjekt", "Resource": "*"}]\n}'
+)
+
+
+def test_a_policy_too_long_for_findings_says_so_where_findings_appear(page, small_limit, console):
+    """Over Django's limit the findings request was the 400 page, and over the sandbox's own
+    (20,000 characters) a 400 the editor did not read: either way it showed no findings, as if
+    the policy had none. Now it marks the first line with the reason and says it in its
+    status line, and takes that back once the policy can be checked again."""
+    console.allow("status of 400")  # the sandbox's own limit
+    make_quiz(make_question("least_privilege", lesson=None), slug="lp", title="One policy")
+    _start(page, "lp")
+    editor = page.locator(".policy-editor").filter(has=page.locator(".cm-content"))
+    content = editor.locator(".cm-content")
+    status = editor.get_by_role("status")
+    content.fill(TYPO)
+    expect(editor.locator(".cm-lintRange")).to_have_text('"s3:GetObjekt"')
+    textarea = page.locator("textarea[data-policy-editor]")
+    for typed, words in [
+        (
+            TYPO + " " * TOO_BIG,  # over Django's limit (lowered to 100,000 bytes here)
+            "The policy is more than 98 KB long, too long to check for findings (at most "
+            "20,000 characters): shorten it to see them.",
+        ),
+        (
+            TYPO + " " * 25_000,  # under it, over the sandbox's own 20,000 characters
+            f"The policy is {len(TYPO) + 25_000:,} characters long, too long to check for "
+            "findings (at most 20,000 characters): shorten it to see them.",
+        ),
+    ]:
+        textarea.evaluate(REFRESH, typed)
+        expect(status).to_have_text(words)
+        expect(editor.locator(".cm-lintRange-error")).to_have_count(0)  # the old finding is gone
+        marker = editor.locator(".cm-gutter-lint .cm-lint-marker-warning")
+        expect(marker).to_have_count(1)
+        marker.hover()  # the reason, as a finding's message is shown
+        expect(page.locator(".cm-tooltip-lint")).to_have_text(words)
+    textarea.evaluate(REFRESH, TYPO)
+    expect(editor.locator(".cm-lintRange")).to_have_text('"s3:GetObjekt"')
+    expect(status).to_have_text("")

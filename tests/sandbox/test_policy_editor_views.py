@@ -104,8 +104,38 @@ def test_broken_json_is_one_error_at_the_place_it_breaks(client):
 def test_an_oversized_policy_is_refused_with_a_message_and_get_is_not_allowed(client):
     response = client.post("/sandbox/findings/", {"policy": " " * 20_001})
     assert response.status_code == 400
-    assert "20,001 characters" in response.json()["message"]
+    assert response.json() == {
+        "findings": [],
+        "message": "The policy is 20,001 characters long, too long to check for findings "
+        "(at most 20,000 characters): shorten it to see them.",
+    }
     assert client.get("/sandbox/findings/").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ('{"policy": "{}"}', "application/json"),
+        ('{"policy": ', "application/json"),  # not even JSON
+        ("policy={}", "text/plain"),
+    ],
+)
+def test_a_body_that_is_not_a_form_is_refused_with_a_message(client, body, content_type):
+    """The editor posts a form; anything else was read as an empty policy, and answered with
+    an "Invalid JSON" finding the text never had."""
+    response = client.post("/sandbox/findings/", body, content_type=content_type)
+    assert response.status_code == 415
+    assert response.json() == {
+        "findings": [],
+        "message": f"Send the policy as the form field “policy”, not as {content_type}: "
+        "no findings were checked.",
+    }
+
+
+@pytest.mark.parametrize("data", [{}, {"policy": ""}, {"policy": " \n "}])
+def test_nothing_typed_has_nothing_to_mark(client, data):
+    assert marks(client, data.get("policy", "")) == []
+    assert client.post("/sandbox/findings/", data).json() == {"findings": []}
 
 
 def test_findings_share_the_sandboxs_rate_limit(client, settings):
@@ -114,7 +144,12 @@ def test_findings_share_the_sandboxs_rate_limit(client, settings):
         marks(client, "{}")
     response = client.post("/sandbox/findings/", {"policy": "{}"})
     assert response.status_code == 429
-    assert int(response["Retry-After"]) > 0
+    wait = int(response["Retry-After"])
+    assert wait > 0 and response.json()["retry_after"] == wait
+    assert response.json()["message"] == (  # shown by the editor, which checks again then
+        "That was a lot of checks in a short time: findings come back in "
+        f"{wait} second{'s' if wait != 1 else ''}."
+    )
 
 
 def test_the_sandbox_page_upgrades_its_policy_textareas(client):

@@ -32,7 +32,7 @@ import {
   closeBracketsKeymap,
   completionKeymap,
 } from "@codemirror/autocomplete";
-import { linter, lintGutter, lintKeymap, setDiagnostics } from "@codemirror/lint";
+import { forceLinting, linter, lintGutter, lintKeymap, setDiagnostics } from "@codemirror/lint";
 import { tags } from "@lezer/highlight";
 
 import { formatJson } from "./format.js";
@@ -196,30 +196,53 @@ function csrfToken() {
   }
 }
 
-/** Outside the sandbox no live result lists the findings: ask the server for them after a pause. */
-const serverFindings = linter(async (view) => {
-  const state = view.state;
-  const text = state.doc.toString();
-  if (!config.findingsUrl || !text.trim()) return [];
-  let data;
-  try {
-    const response = await fetch(config.findingsUrl, {
-      method: "POST",
-      body: new URLSearchParams({ policy: text }),
-      headers: { "X-CSRFToken": csrfToken() },
-      credentials: "same-origin",
-    });
-    if (!response.ok) return [];
-    data = await response.json();
-  } catch (error) {
-    return [];
-  }
-  return (data.findings || []).map((f) => ({
-    ...findingRange(state, f.line, f.column),
-    severity: SEVERITY[f.severity] || "info",
-    message: f.message,
-  }));
-}, { delay: 700 });
+/**
+ * Outside the sandbox no live result lists the findings: ask the server for them after a pause.
+ * A refusal (a policy too long to check, too many checks at once) comes back as
+ * `{findings: [], message}`: its message is shown where findings appear, on the first line, and
+ * `report` says it in the editor's status line, so a refused check never looks like a policy
+ * without findings. `report("")` when findings came back.
+ */
+function serverFindings(report) {
+  let retry = 0;
+  return linter(async (view) => {
+    const state = view.state;
+    const text = state.doc.toString();
+    if (!config.findingsUrl || !text.trim()) {
+      report("");
+      return [];
+    }
+    let response;
+    let data = null;
+    try {
+      response = await fetch(config.findingsUrl, {
+        method: "POST",
+        body: new URLSearchParams({ policy: text }),
+        headers: { "X-CSRFToken": csrfToken() },
+        credentials: "same-origin",
+      });
+      data = await response.json().catch(() => null);
+    } catch (error) {
+      return []; // offline: the editor works without findings
+    }
+    if (response.ok && data && Array.isArray(data.findings)) {
+      report("");
+      return data.findings.map((f) => ({
+        ...findingRange(state, f.line, f.column),
+        severity: SEVERITY[f.severity] || "info",
+        message: f.message,
+      }));
+    }
+    const message = (data && typeof data.message === "string" && data.message)
+      || `Findings could not be checked: the server answered ${response.status}. Reload the page to try again.`;
+    report(message);
+    if (data && data.retry_after > 0) { // asked to wait: check again then, typed or not
+      window.clearTimeout(retry);
+      retry = window.setTimeout(() => forceLinting(view), data.retry_after * 1000);
+    }
+    return [{ ...findingRange(state, 1, 1), severity: "warning", message }];
+  }, { delay: 700 });
+}
 
 function showFindings(textarea) {
   const view = textarea.policyEditor;
@@ -269,6 +292,16 @@ function upgrade(textarea) {
     status.textContent = "";
     if (message) window.setTimeout(() => { status.textContent = message; }, 50);
   };
+  // Why the server's findings are missing, said once (not at every pause) and taken back when
+  // they return, unless the status line has moved on to something else.
+  let unchecked = "";
+  const reportFindings = (message) => {
+    if (message === unchecked) return;
+    const showing = unchecked !== "" && status.textContent === unchecked;
+    unchecked = message;
+    if (message) say(message);
+    else if (showing) say("");
+  };
 
   const view = new EditorView({
     parent: wrap,
@@ -288,7 +321,7 @@ function upgrade(textarea) {
         highlightActiveLine(),
         json(),
         lintGutter(),
-        textarea.dataset.policyFindings ? [] : serverFindings,
+        textarea.dataset.policyFindings ? [] : serverFindings(reportFindings),
         autocompletion({ override: [policyCompletions], icons: false, maxRenderedOptions: 10 }),
         EditorState.tabSize.of(2),
         EditorView.lineWrapping, // long ARNs wrap: no sideways scrolling, on a phone least of all

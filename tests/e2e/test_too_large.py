@@ -11,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.accessibility import assert_accessible
 from tests.e2e.test_live_status import Region
 from tests.e2e.test_quiz_behaviour import _start
 from tests.quizzes.builders import make_question, make_quiz
@@ -108,6 +109,7 @@ def test_a_policy_too_long_for_findings_says_so_where_findings_appear(page, smal
         expect(marker).to_have_count(1)
         marker.hover()  # the reason, as a finding's message is shown
         expect(page.locator(".cm-tooltip-lint")).to_have_text(words)
+    assert_accessible(page)
     textarea.evaluate(REFRESH, TYPO)
     expect(editor.locator(".cm-lintRange")).to_have_text('"s3:GetObjekt"')
     expect(status).to_have_text("")

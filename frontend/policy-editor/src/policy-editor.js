@@ -282,7 +282,9 @@ function upgrade(textarea) {
   wrap.append(bar, hint);
 
   const describedBy = [hintId, textarea.getAttribute("aria-describedby")].filter(Boolean).join(" ");
-  const contentAttributes = { "aria-label": name, "aria-describedby": describedBy };
+  // tabindex: the editable text is in the Tab order already (contenteditable); saying so lets a
+  // checker see that the scroller around a long policy can be reached by keyboard.
+  const contentAttributes = { "aria-label": name, "aria-describedby": describedBy, tabindex: "0" };
   if (textarea.getAttribute("aria-invalid")) contentAttributes["aria-invalid"] = textarea.getAttribute("aria-invalid");
   if (textarea.required) contentAttributes["aria-required"] = "true";
   const readOnly = textarea.readOnly || textarea.disabled;

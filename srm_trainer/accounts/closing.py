@@ -6,7 +6,9 @@ extensions, certificates, e-mail addresses, authenticators). What the security l
 (django-auditlog) kept about the account goes too: its sign-ins, refused codes, role changes and
 authenticators. One line stays, naming no one: account number N was closed by its owner, at
 this time. Entries the account made about course content (a former instructor's edits) stay in
-the content's history with no actor, address or e-mail.
+the content's history with no actor, address or e-mail. Failed sign-ins with a name that was no
+account's when typed stay too: they were never the account's, and they keep no name, only a
+keyed digest of it (accounts/audit.py), as the export leaves them out.
 
 Staff, instructors and owners of cohorts are refused (`refusal`): their work belongs to the
 course and to other people's classes, and an administrator decides what becomes of it.

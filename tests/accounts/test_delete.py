@@ -259,3 +259,25 @@ def test_a_delete_sent_before_the_password_was_confirmed_goes_through_after_it(c
     assert response.status_code == 302 and response["Location"] == "/"
     assert not get_user_model().objects.filter(pk=learner.pk).exists()
     assert "The account ada is closed" in client.get("/").content.decode()
+
+
+def test_a_name_tried_before_the_account_existed_is_not_theirs_and_not_kept(
+    client, django_user_model
+):
+    """ "carol" typed at sign-in before anyone had the name: the entry keeps only a digest of
+    it, so it is not in carol's data and does not name her after she closes the account. A
+    guess at her password once the account exists is hers: in her export, gone with it."""
+    login = "/accounts/login/"
+    client.post(login, {"login": "carol", "password": "x"}, REMOTE_ADDR="198.51.100.7")
+    carol = django_user_model.objects.create_user("carol", password="a-long-passphrase-5")
+    client.post(login, {"login": "Carol", "password": "x"}, REMOTE_ADDR="198.51.100.8")
+    events = export.export_data(carol)["security"]["events"]
+    assert [(e["object"], e["address"]) for e in events if e["event"] == "sign-in failed"] == [
+        ("carol", "198.51.100.8")
+    ]
+
+    closing.close_account(carol)
+    assert not _mentions("carol").exists()
+    (before,) = LogEntry.objects.filter(changes_text="sign-in failed")
+    assert before.remote_addr == "198.51.100.7"
+    assert before.object_repr.startswith("no such account (name #")

@@ -52,7 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.humanize",  # allauth's security-key list loads it (a 500 without)
+    "django.contrib.humanize",  # allauth's own security-key list loads it (ours does not)
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",

@@ -110,7 +110,8 @@ CONTROLS: tuple[Control, ...] = (
         "Audit",
         SHARED,
         "Sign-ins, failed sign-ins, MFA changes, role changes and content changes are recorded "
-        "with who, what, when and from where, and admins can read them.",
+        "with who, what, when and from where, and admins can read them. A name typed at "
+        "sign-in that is no account's is kept only as a keyed digest, never as typed.",
         "Keep the server's logs and the database long enough to investigate, and look at them.",
     ),
     Control(

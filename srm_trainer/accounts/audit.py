@@ -4,6 +4,13 @@ One table (auditlog's LogEntry) holds everything an admin reviews: content chang
 changes come from auditlog's model registrations (see `register_audited_models`), sign-ins,
 sign-in failures, refused two-factor codes and reset recovery codes are written here;
 authenticators added or removed come from the Authenticator registration.
+
+A failed sign-in with a name that is no account's keeps no trace of what was typed: it may be
+a password typed into the wrong box, someone else's e-mail address, or the name of an account
+made later (whose owner's export and closing would then miss it). It says "no such account"
+with a keyed digest of the name instead (`sign_in_name_digest`), so one name guessed again and
+again still shows, while whoever reads the database cannot read the name or try a list of names
+against it without the site's secret key.
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import models as auth_models
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 
+from srm_trainer.accounts.backends import account_signing_in_as
 from srm_trainer.clientip import client_ip
 
 # The user's fields whose changes are logged (the roles and the name); `update_last_login`
@@ -29,6 +38,10 @@ SIGNED_IN = "signed in"
 SIGN_IN_FAILED = "sign-in failed"
 MFA_CODE_REFUSED = "two-factor code refused"
 MFA_RESET = "authenticator reset"
+NO_SUCH_ACCOUNT = "no such account"
+# The digest's key: the site's SECRET_KEY, salted for this use alone. The same salt is in the
+# migration that replaced the names kept before (0003_forget_unknown_sign_in_names).
+NAME_DIGEST_SALT = "srm_trainer.accounts.audit.sign_in_name"
 
 # Content that learners see; learner records (progress, attempts, answers, review cards) are not.
 CONTENT_MODELS: dict[str, dict[str, dict[str, Any]]] = {
@@ -58,13 +71,15 @@ def register_audited_models() -> None:
                 auditlog.register(model, **options)
 
 
-def _user_entry(request: HttpRequest | None, *, event: str, **fields) -> LogEntry:
+def _user_entry(
+    request: HttpRequest | None, *, event: str, extra: dict | None = None, **fields
+) -> LogEntry:
     user_agent = request.headers.get("User-Agent", "")[:200] if request is not None else ""
     return LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(get_user_model()),
         action=LogEntry.Action.ACCESS,
         remote_addr=client_ip(request) if request is not None else None,
-        additional_data={"event": event, "user_agent": user_agent},
+        additional_data={"event": event, "user_agent": user_agent, **(extra or {})},
         changes_text=event,
         **fields,
     )
@@ -81,15 +96,40 @@ def record_sign_in(*, request: HttpRequest | None, user) -> LogEntry:
     )
 
 
+def sign_in_name_digest(name: str) -> str:
+    """A keyed digest of a name typed at sign-in: the same for the same name in any case (sign-in
+    ignores case), 16 hex digits. In `manage.py shell`, an admin who wants to know whether a
+    given name was tried looks for "no such account (name #<its digest>)" in the log."""
+    return salted_hmac(NAME_DIGEST_SALT, name.lower(), algorithm="sha256").hexdigest()[:16]
+
+
+def unknown_name_repr(digest: str) -> str:
+    return f"{NO_SUCH_ACCOUNT} (name #{digest})"
+
+
 def record_sign_in_failure(*, request: HttpRequest | None, username: str) -> LogEntry:
-    """The attempted username is kept (cut to 150 characters) so an admin can see who was guessed."""
-    user = get_user_model().objects.filter(username=username).first() if username else None
+    """A name that is an account's (found as sign-in finds it) makes an entry about that
+    account, under its username: a guess at someone's password, in their export, gone when
+    they close the account. Any other name is not kept (see the module's docstring): the
+    entry keeps when, from where and which browser, and "no such account" with the name's
+    digest."""
+    user = account_signing_in_as(username)
+    if user is not None:
+        return _user_entry(
+            request,
+            event=SIGN_IN_FAILED,
+            object_pk=str(user.pk),
+            object_id=user.pk,
+            object_repr=user.get_username(),
+        )
+    digest = sign_in_name_digest(username)
     return _user_entry(
         request,
         event=SIGN_IN_FAILED,
-        object_pk=str(user.pk) if user else "",
-        object_id=user.pk if user else None,
-        object_repr=username[:150],
+        extra={"name_digest": digest},
+        object_pk="",
+        object_id=None,
+        object_repr=unknown_name_repr(digest),
     )
 
 

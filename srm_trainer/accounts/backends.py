@@ -183,6 +183,20 @@ def _one_account_ignoring_case(username: str):
     return same[0] if len(same) == 1 else None
 
 
+def account_signing_in_as(username: str):
+    """The account a sign-in with `username` is checked against: the one spelled exactly so,
+    else the one account that matches ignoring case (as `_authenticate_by_username` finds it),
+    or None. One look-up of the same shape whatever the name, so that recording a refusal
+    (accounts.audit) takes the same work whether or not the name exists."""
+    found = _accounts_named_ignoring_case(username)
+    for user in found:
+        if user_username(user) == username:
+            return user
+    folded = username.lower()
+    same = [user for user in found if (user_username(user) or "").lower() == folded]
+    return same[0] if len(same) == 1 else None
+
+
 def _finds_what_django_finds() -> bool:
     """allauth's username look-up is case-insensitive (so it includes the exact match) and on
     the field Django's backend reads."""

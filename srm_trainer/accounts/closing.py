@@ -6,7 +6,13 @@ extensions, certificates, e-mail addresses, authenticators). What the security l
 (django-auditlog) kept about the account goes too: its sign-ins, refused codes, role changes and
 authenticators. One line stays, naming no one: account number N was closed by its owner, at
 this time. Entries the account made about course content (a former instructor's edits) stay in
-the content's history with no actor, address or e-mail.
+the content's history with no actor, address or e-mail. Failed sign-ins with a name that was no
+account's when typed stay too: they were never the account's, and they keep no name, only a
+keyed digest of it (accounts/audit.py), as the export leaves them out.
+
+Every session of the account ends in the same transaction, on every device: signed in, or half
+way through signing in (the password given, the second factor not yet). Otherwise another
+browser's session would stay in the table, naming the account, until it expired.
 
 Staff, instructors and owners of cohorts are refused (`refusal`): their work belongs to the
 course and to other people's classes, and an administrator decides what becomes of it.
@@ -14,15 +20,18 @@ course and to other people's classes, and an administrator decides what becomes 
 
 from __future__ import annotations
 
+from allauth.account.internal.stagekit import LOGIN_SESSION_KEY
+from allauth.account.utils import user_pk_to_url_str
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
 from cohorts.models import Cohort
+from srm_trainer import sessions
 from srm_trainer.accounts.roles import is_instructor
 
 ACCOUNT_CLOSED = "account closed by its owner"
@@ -73,6 +82,7 @@ def close_account(user) -> None:
             if reason:
                 raise Refused(reason)
             _forget_in_audit_log(locked)
+            _end_sessions(locked)
             # The deletes are not audited one by one: each entry would name the account (and
             # its actor, the account being deleted, would break the transaction at commit).
             with disable_auditlog():
@@ -84,6 +94,22 @@ def close_account(user) -> None:
             + ASK_AN_ADMINISTRATOR
             + " for help."
         ) from error
+
+
+def _end_sessions(user) -> None:
+    """Every session signed in as `user` (Django's `_auth_user_id`), or half way through
+    signing in as them (allauth's pending sign-in, waiting for the second factor), is deleted
+    (settings.SESSION_ENGINE: the database, srm_trainer/sessions.py)."""
+    signed_in = user._meta.pk.value_to_string(user)  # as django.contrib.auth.login keeps it
+    pending = user_pk_to_url_str(user)  # as allauth keeps it (base 36)
+
+    def names_them(data: dict) -> bool:
+        login = data.get(LOGIN_SESSION_KEY)
+        return data.get(SESSION_KEY) == signed_in or (
+            isinstance(login, dict) and login.get("user_pk") == pending
+        )
+
+    sessions.delete_where(names_them)
 
 
 def _forget_in_audit_log(user) -> None:

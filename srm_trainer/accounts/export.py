@@ -317,7 +317,10 @@ def _authenticators(user) -> Iterator[dict]:
 
 
 def _events_query(user):
-    """The security log's entries about this account, or done while signed in as it."""
+    """The security log's entries about this account, or done while signed in as it. Failed
+    sign-ins with a name that was no account's when they were typed are not among them, even
+    if the account took that name later: they keep no name, only a digest, and their address
+    and browser are whoever typed it, not the account holder (accounts/audit.py)."""
     user_type = ContentType.objects.get_for_model(get_user_model())
     return LogEntry.objects.filter(
         Q(content_type=user_type, object_pk=str(user.pk)) | Q(actor=user)

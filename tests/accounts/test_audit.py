@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import re
 import time
 
 import pytest
@@ -12,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lessons.models import Layer
+from srm_trainer.accounts import audit
 from tests.conftest import give_mfa, totp_secret_on
 
 pytestmark = pytest.mark.django_db
@@ -55,15 +58,91 @@ def test_a_sign_in_saves_last_login_and_reads_the_account_once(client, learner):
     ]
 
 
-def test_a_failed_sign_in_is_recorded_with_the_attempted_name(client, learner):
+def test_a_failed_sign_in_names_the_account_it_was_a_guess_at(client, learner):
+    """Typed as sign-in finds it (exact, else ignoring case): the entry is about that account
+    and names it by its username."""
     client.post("/accounts/login/", {"login": "ada", "password": "nope"}, REMOTE_ADDR=ADDR)
-    client.post("/accounts/login/", {"login": "nobody", "password": "nope"}, REMOTE_ADDR=ADDR)
+    client.post("/accounts/login/", {"login": "ADA", "password": "nope"}, REMOTE_ADDR=ADDR)
     failures = list(_events(additional_data__event="sign-in failed"))
     assert [(f.object_repr, f.object_pk, f.remote_addr) for f in failures] == [
         ("ada", str(learner.pk), ADDR),
-        ("nobody", "", ADDR),
+        ("ada", str(learner.pk), ADDR),
     ]
     assert all(f.actor is None for f in failures)
+
+
+def _text_of(entry) -> str:
+    return " ".join(
+        str(value)
+        for value in (
+            entry.object_repr,
+            entry.object_pk,
+            entry.changes_text,
+            entry.changes,
+            entry.additional_data,
+            entry.actor_email,
+        )
+    )
+
+
+def test_a_name_that_is_no_accounts_is_not_kept_but_repeats_still_show(client, learner):
+    """What was typed may be a password in the wrong box or someone else's address: the entry
+    keeps when, where from and "no such account", with a keyed digest by which the same name
+    (in any case) shows up again, and another name does not."""
+    typed = ["Tr0ub4dor&3-oops", "TR0UB4DOR&3-OOPS", "grace@example.org"]
+    for name in typed:
+        client.post(
+            "/accounts/login/",
+            {"login": name, "password": "nope"},
+            REMOTE_ADDR=ADDR,
+            HTTP_USER_AGENT="Browser/1",
+        )
+    failures = list(_events(additional_data__event="sign-in failed"))
+    assert len(failures) == 3
+    for entry in failures:
+        text = _text_of(entry).lower()
+        assert "tr0ub4dor" not in text and "grace" not in text and "example" not in text, text
+        assert (entry.object_pk, entry.object_id, entry.actor_id) == ("", None, None)
+        assert (entry.remote_addr, entry.additional_data["user_agent"]) == (ADDR, "Browser/1")
+    digests = [entry.additional_data["name_digest"] for entry in failures]
+    assert digests[0] == digests[1] != digests[2]
+    assert all(re.fullmatch(r"[0-9a-f]{16}", digest) for digest in digests)
+    assert [entry.object_repr for entry in failures] == [
+        f"no such account (name #{digest})" for digest in digests
+    ]
+    assert digests[0] == audit.sign_in_name_digest("tr0ub4dor&3-oops")
+
+
+def test_the_digest_is_keyed_with_the_sites_secret(settings):
+    """Without the secret key, a list of likely names cannot be tried against the log."""
+    before = audit.sign_in_name_digest("carol")
+    settings.SECRET_KEY = "another-secret-key-for-another-site-0123456789"
+    assert audit.sign_in_name_digest("carol") != before
+
+
+def test_names_kept_before_are_replaced_by_their_digest():
+    """The migration that came with the digest rewrites the entries written before it, with
+    the digest new entries get; entries about an account are left as they are."""
+    from django.apps import apps
+
+    forget = importlib.import_module(
+        "srm_trainer.accounts.migrations.0003_forget_unknown_sign_in_names"
+    )
+    old = audit._user_entry(None, event=audit.SIGN_IN_FAILED, object_pk="", object_repr="Carol")
+    known = audit._user_entry(None, event=audit.SIGN_IN_FAILED, object_pk="7", object_repr="ada")
+    forget.forget_names(apps, None)
+    forget.forget_names(apps, None)  # again: nothing more changes
+    old.refresh_from_db()
+    known.refresh_from_db()
+    digest = audit.sign_in_name_digest("carol")
+    assert old.object_repr == f"no such account (name #{digest})"
+    assert old.additional_data == {
+        "event": "sign-in failed",
+        "user_agent": "",
+        "name_digest": digest,
+    }
+    assert "carol" not in _text_of(old).lower()
+    assert (known.object_repr, known.additional_data.get("name_digest")) == ("ada", None)
 
 
 def test_a_forwarded_for_header_does_not_change_the_recorded_address(client, learner):
@@ -182,7 +261,7 @@ def test_admins_read_the_log_but_cannot_change_it(client, learner):
     client.force_login(learner)
     listing = client.get("/admin/auditlog/logentry/").content.decode()
     assert "sign-in failed" in listing
-    assert "no-such-name" in listing
+    assert "no such account (name #" in listing and "no-such-name" not in listing
     assert ADDR in listing
     assert client.get(f"/admin/auditlog/logentry/{entry.pk}/change/").status_code == 200
     assert client.post(f"/admin/auditlog/logentry/{entry.pk}/delete/").status_code == 403

@@ -69,6 +69,7 @@ def test_the_page_says_what_goes_and_what_stays(signed_in):
     assert "verification links stop working" in page
     assert "cohort memberships" in page and "quiz attempt" in page
     assert "What stays" in page and "no name, no address" in page
+    assert "signed out of this browser and of every other phone or computer" in page
     assert '<label for="id_username">Type your username to confirm</label>' in page
     assert 'name="csrfmiddlewaretoken"' in page
     assert '<button type="submit" class="button button-danger">' in page
@@ -259,3 +260,100 @@ def test_a_delete_sent_before_the_password_was_confirmed_goes_through_after_it(c
     assert response.status_code == 302 and response["Location"] == "/"
     assert not get_user_model().objects.filter(pk=learner.pk).exists()
     assert "The account ada is closed" in client.get("/").content.decode()
+
+
+def test_a_name_tried_before_the_account_existed_is_not_theirs_and_not_kept(
+    client, django_user_model
+):
+    """ "carol" typed at sign-in before anyone had the name: the entry keeps only a digest of
+    it, so it is not in carol's data and does not name her after she closes the account. A
+    guess at her password once the account exists is hers: in her export, gone with it."""
+    login = "/accounts/login/"
+    client.post(login, {"login": "carol", "password": "x"}, REMOTE_ADDR="198.51.100.7")
+    carol = django_user_model.objects.create_user("carol", password="a-long-passphrase-5")
+    client.post(login, {"login": "Carol", "password": "x"}, REMOTE_ADDR="198.51.100.8")
+    events = export.export_data(carol)["security"]["events"]
+    assert [(e["object"], e["address"]) for e in events if e["event"] == "sign-in failed"] == [
+        ("carol", "198.51.100.8")
+    ]
+
+    closing.close_account(carol)
+    assert not _mentions("carol").exists()
+    (before,) = LogEntry.objects.filter(changes_text="sign-in failed")
+    assert before.remote_addr == "198.51.100.7"
+    assert before.object_repr.startswith("no such account (name #")
+
+
+def _session_rows_naming(user_pk: int) -> list[str]:
+    """Keys of session rows (expired or not) signed in as the account, or half way through
+    signing in as it (allauth keeps the pending account's number in base 36)."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils.http import int_to_base36
+
+    reader = SessionStore()
+    found = []
+    for key, data in Session.objects.values_list("session_key", "session_data"):
+        held = reader.decode(data)
+        pending = held.get("account_login") or {}
+        if held.get("_auth_user_id") == str(user_pk) or (
+            pending.get("user_pk") == int_to_base36(user_pk)
+        ):
+            found.append(key)
+    return found
+
+
+def test_closing_ends_the_accounts_sessions_on_every_device(client, learner, other_learner):
+    """ada signed in on a laptop and a phone, grace on hers: closing from the laptop signs the
+    phone out at once, and no session row names ada any more; grace stays signed in."""
+    from django.test import Client
+
+    phone, graces = Client(), Client()
+    for browser, username, password in [
+        (client, "ada", "a-long-passphrase-1"),
+        (phone, "ada", "a-long-passphrase-1"),
+        (graces, "grace", "a-long-passphrase-2"),
+    ]:
+        signed = browser.post("/accounts/login/", {"login": username, "password": password})
+        assert signed.status_code == 302
+        assert browser.get("/accounts/data/").status_code == 200
+    ada_pk = learner.pk
+    assert len(_session_rows_naming(ada_pk)) == 2
+
+    reauthenticated = client.post("/accounts/reauthenticate/", {"password": "a-long-passphrase-1"})
+    assert reauthenticated.status_code == 302
+    assert client.post(URL, {"username": "ada"})["Location"] == "/"
+
+    assert _session_rows_naming(ada_pk) == []
+    assert phone.get("/accounts/data/")["Location"].startswith("/accounts/login/")
+    assert graces.get("/accounts/data/").status_code == 200
+    assert len(_session_rows_naming(other_learner.pk)) == 1
+
+
+def test_closing_ends_a_sign_in_waiting_for_its_second_factor(signed_in, client, learner):
+    """A browser that was given the password and waits for the code: its session holds the
+    account's number (allauth's pending sign-in) and goes with the account."""
+    from django.test import Client
+
+    give_mfa(learner)
+    halfway = Client()
+    asked = halfway.post("/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})
+    assert asked["Location"] == "/accounts/2fa/authenticate/"
+    waiting = halfway.cookies["sessionid"].value
+    assert waiting in _session_rows_naming(learner.pk)
+
+    assert signed_in.post(URL, {"username": "ada"})["Location"] == "/"
+    assert _session_rows_naming(learner.pk) == []
+    page = halfway.get("/accounts/2fa/authenticate/")
+    assert page.status_code == 302 and page["Location"].startswith("/accounts/login/")
+
+
+def test_a_refused_close_keeps_the_accounts_sessions(learner, monkeypatch, client):
+    """Refused inside the transaction (a cohort made meanwhile): the sessions stay too."""
+    client.post("/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})
+    cohort_services.cohort_create(owner=learner, name="Made meanwhile")
+    monkeypatch.setattr(closing, "refusal", lambda user: None)
+    with pytest.raises(closing.Refused):
+        closing.close_account(learner)
+    assert len(_session_rows_naming(learner.pk)) == 1
+    assert client.get("/accounts/data/").status_code == 200

@@ -282,8 +282,28 @@ def test_a_key_is_named_passkey_or_security_key_only_when_the_browser_said_which
         key.data["credential"]["clientExtensionResults"] = {"credProps": reported}
         key.save()
     row = _key_row(signed_in)
-    assert row.startswith(" ".join(filter(None, ["Blue key", badge, "Added on"]))), row
+    assert row.startswith(" ".join(filter(None, ["Blue key", badge, "Added"]))), row
     assert "Unspecified" not in signed_in.get("/accounts/2fa/webauthn/").content.decode()
+
+
+def test_a_keys_dates_are_said_the_sites_way_on_the_readers_clock(signed_in, learner):
+    """As every other page says a time: day, month in words, year, time and the zone it is
+    read in (allauth wrote "04/12/2026", which reads as 4 December in most of the world, and
+    "3 hours ago"), and "Never used" in our words (allauth's "Not used." was out of gettext's
+    reach)."""
+    key = give_passkey(learner, "Blue key")
+    added = datetime(2026, 4, 12, 7, 30, tzinfo=UTC)
+    Authenticator.objects.filter(pk=key.pk).update(created_at=added, last_used_at=None)
+    signed_in.cookies["tz"] = "Asia/Tokyo"
+    row = _key_row(signed_in)
+    assert row.endswith("Added 12 Apr 2026, 16:30 (Asia/Tokyo). Never used. Edit Remove"), row
+    assert "04/12/2026" not in row and "Not used" not in row
+
+    used = datetime(2031, 6, 1, 12, 0, tzinfo=UTC)
+    Authenticator.objects.filter(pk=key.pk).update(last_used_at=used)
+    row = _key_row(signed_in)
+    assert "Added 12 Apr 2026, 16:30 (Asia/Tokyo). Last used 1 Jun 2031, 21:00 (Asia/Tokyo)." in row
+    assert "ago" not in row
 
 
 def test_owner_only_changes_ask_once_after_sign_in_then_not_again_for_five_minutes(client, learner):

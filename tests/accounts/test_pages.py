@@ -95,3 +95,27 @@ def test_pages_of_one_security_key(signed_in, learner, page):
 
     key = give_passkey(learner, "Blue key")
     _assert_page_is_ours(signed_in, reverse(page, kwargs={"pk": key.pk}))
+
+
+def test_no_account_page_writes_a_date_with_slashes_or_as_time_ago(signed_in, learner):
+    """With everything that carries a date (a security key added and used, an authenticator
+    app, recovery codes, e-mail addresses), no account page says "04/12/2026" (day or month
+    first?) or "3 hours ago": times are said the site's one way, with the zone
+    (lessons.timezones.zoned)."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from django.urls import reverse
+    from django.utils import timezone
+
+    give_mfa(learner)
+    RecoveryCodes.activate(learner)
+    key = give_passkey(learner, "Blue key")
+    Authenticator.objects.filter(user=learner).update(last_used_at=timezone.now())
+    EmailAddress.objects.create(user=learner, email="ada@example.com", primary=True)
+    edit_key = reverse("mfa_edit_webauthn", kwargs={"pk": key.pk})
+    for url in [*SIGNED_IN_PAGES, *WITH_MFA_PAGES, edit_key]:
+        main = signed_in.get(url).content.decode().split("<main", 1)[-1]
+        text = re.sub(r"<[^>]+>", " ", main)
+        assert not re.search(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b", text), url
+        assert not re.search(r"\bago\b", text), url

@@ -136,3 +136,35 @@ def test_each_request_gets_its_own_copy_of_the_session_data(learner):
     first = SessionStore().decode(data)
     first["kept"]["list"].append(3)
     assert SessionStore().decode(data)["kept"] == {"list": [1, 2]}
+
+
+def test_sessions_are_deleted_by_what_they_hold_and_expired_ones_with_them(learner, other_learner):
+    """`delete_where` (closing an account ends its sessions): only the live sessions it is
+    asked for, every expired one, and a row whose signature does not verify is read as
+    holding nothing (it is not an error); nothing is remembered as verified."""
+    from srm_trainer import sessions
+
+    clients = {}
+    for user in (learner, other_learner, learner):
+        client = Client()
+        client.force_login(user)
+        clients.setdefault(user.username, []).append(client)
+    old = Client()
+    old.force_login(other_learner)
+    Session.objects.filter(session_key=old.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    forged = Session.objects.create(
+        session_key="f" * 32,
+        session_data="e30:1abc:" + "A" * 43,
+        expire_date=timezone.now() + timedelta(days=1),
+    )
+    sessions._VERIFIED.clear()
+
+    ada = str(learner.pk)
+    assert sessions.delete_where(lambda data: data.get("_auth_user_id") == ada) == 2
+    assert not sessions._VERIFIED
+    assert [signed_in(c) for c in clients["ada"]] == [False, False]
+    assert signed_in(clients["grace"][0])
+    left = set(Session.objects.values_list("session_key", flat=True))
+    assert left == {clients["grace"][0].session.session_key, forged.session_key}

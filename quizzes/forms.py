@@ -32,8 +32,9 @@ class AnswerForm(forms.Form):
     ):
         """`certainty`: also ask how sure the learner is (a quiz with certainty-based marking);
         `saved_certainty` is what they said last time. `checked=False`: an answer that was
-        refused before anyone looked at it (over a rate limit), drawn again as it was sent with
-        no verdict on it (`full_clean`)."""
+        refused before anyone looked at it (over a rate limit), or kept when the session ended
+        and filled in again after signing in: drawn as it was sent with no verdict on it
+        (`full_clean`)."""
         super().__init__(*args, **kwargs)
         self.checked = checked
         self.question = question

@@ -131,7 +131,8 @@ def _session_may_end(view):
 
 def _pending_form(request: HttpRequest, attempt: Attempt, position: int, outline: attempts.Outline):
     """The answer kept when the session ended, for this attempt's question at `position` (the
-    one the page shows: `outline` read it)."""
+    one the page shows: `outline` read it). Filled in as it was sent but unchecked: it was
+    never judged, so an unfinished answer comes back without a check's "Choose one answer."."""
     pending = request.session.get(PENDING_ANSWER)
     if not pending or pending.get("attempt") != attempt.pk or pending.get("position") != position:
         return None
@@ -141,7 +142,8 @@ def _pending_form(request: HttpRequest, attempt: Attempt, position: int, outline
     data = QueryDict(mutable=True)
     for key, values in (pending.get("data") or {}).items():
         data.setlist(key, [str(v) for v in values])
-    return _answer_form(attempt, outline.question(min(position, len(outline))), data)
+    question = outline.question(min(position, len(outline)))
+    return _answer_form(attempt, question, data, checked=False)
 
 
 def _answer_form(
@@ -149,7 +151,8 @@ def _answer_form(
 ) -> AnswerForm:
     """The learner's form for one question of an attempt: with the certainty radios when the
     quiz marks this question with certainty, and what was saved shown again. `checked=False`:
-    as sent, not judged (an answer refused over the rate limit)."""
+    as sent, not judged (an answer refused over the rate limit, or kept when the session
+    ended)."""
     return AnswerForm(
         question,
         attempt.layout.get(str(question.pk)),

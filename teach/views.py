@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -362,7 +362,8 @@ def quiz_preview_check(request: HtmxHttpRequest, pk: int, position: int) -> Http
 # --- questions ----------------------------------------------------------------------------
 
 
-def _question_initial(question: Question) -> dict:
+def _question_initial(question: Question, token: str = "") -> dict:
+    """`token`: a new question's page, its one-time token (from its address)."""
     return {
         "prompt": question.prompt,
         "explanation": question.explanation,
@@ -375,7 +376,7 @@ def _question_initial(question: Question) -> dict:
         else [],
         "tags": services.question_tags(question),
         "seen": services.edit_stamp(question),
-        "once": "" if question.pk else once.new_token(),
+        "once": "" if question.pk else token or once.new_token(),
     }
 
 
@@ -416,8 +417,17 @@ def _save_question(question: Question, quiz: Quiz | None, tags: list[str], relat
 
 
 def _question_page(
-    request: HtmxHttpRequest, *, question: Question, quiz: Quiz | None, creating: bool
+    request: HtmxHttpRequest,
+    *,
+    question: Question,
+    quiz: Quiz | None,
+    creating: bool,
+    token: str = "",
+    resent: str = "",
 ) -> HttpResponse:
+    """The editor's page. `token`: a new question's, from its address. `resent`: the stamp of
+    `question`, made by a new question's page that was sent again with changes (`_sent_again`):
+    its editor is drawn with what was sent, not saved, posting to the question's own page."""
     editor = editor_for(question.type)
     if editor is None:
         raise Http404("There is no editor for this kind of question yet.")
@@ -435,8 +445,12 @@ def _question_page(
     action = request.POST.get("action", "save") if request.method == "POST" else ""
     parts: Parts | None
     if request.method != "POST":
-        base = QuestionForm(initial=_question_initial(question))
+        base = QuestionForm(initial=_question_initial(question, token))
         parts = editor.parts(question, user=user)
+    elif resent:
+        context["page_url"] = _edit_url(question, quiz)
+        base = QuestionForm(initial=_posted_initial(request.POST) | {"seen": resent, "once": ""})
+        parts = editor.redraw(question, request.POST, user=user)
     elif action == "preview":
         context["preview"] = {
             "prompt": request.POST.get("prompt", ""),
@@ -533,10 +547,7 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
         context["problems"] = problems
         return None
     if context["creating"] and not once.claim(data["once"]):
-        messages.info(request, "That question was saved already (the form was sent twice).")
-        return (
-            redirect("teach:quiz", pk=quiz.pk) if quiz is not None else redirect("teach:dashboard")
-        )
+        return _sent_again(request, data["once"], quiz)
     if not question.slug:
         question.slug = services.unique_slug(Question, data["prompt"][:60], fallback="question")
     try:
@@ -548,10 +559,80 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
         context["problems"] = [str(exc)]
         _restamp(base, exc)
         return None
+    if context["creating"]:
+        made = {"question": question.pk, "user": request.user.pk, "sent": once.sent(request.POST)}
+        once.remember(data["once"], made | {"stamp": services.edit_stamp(question)})
     messages.success(request, "Question saved.")
     if quiz is not None:
         return redirect(reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}")
     return redirect("teach:dashboard")
+
+
+def _edit_url(question: Question, quiz: Quiz | None) -> str:
+    url = reverse("teach:question-edit", args=[question.pk])
+    return url + f"?quiz={quiz.pk}" if quiz is not None else url
+
+
+def _made_here(request: HttpRequest, token: str) -> tuple[Question, dict] | None:
+    """The question a new question's page (its `token`) made, with what was kept of that save
+    (`once.remember`): only for its author, and while they may still change it."""
+    made = once.made(token)
+    if not made or made.get("user") != request.user.pk:
+        return None
+    try:
+        return _question_for_instructor(request, made["question"], edit=True), made
+    except (Http404, PermissionDenied):
+        return None  # deleted since, or no longer theirs to change
+
+
+def _sent_again(request: HtmxHttpRequest, token: str, quiz: Quiz | None) -> HttpResponse:
+    """A save from a new question's page that saved its question already: never a second one.
+    Sent as it was (a double click, or Back and Save unchanged): back to the quiz, saying so.
+    Sent with changes (Back in a browser that kept the page, then edits): the question made
+    is opened with what was sent, not saved, so those changes are neither lost nor written
+    over it unseen; saving there changes it (unless it was changed since: then it says so)."""
+    found = _made_here(request, token)
+    if found is not None and found[1].get("sent") != once.sent(request.POST):
+        question, made = found
+        messages.info(
+            request,
+            "This page saved its question already, so no second one was made. Here is that "
+            "question with the changes you just sent, not saved yet: save it to keep them.",
+        )
+        return _question_page(
+            request, question=question, quiz=quiz, creating=False, resent=made.get("stamp", "")
+        )
+    messages.info(request, "That question was saved already (the form was sent twice).")
+    if quiz is None:
+        return redirect("teach:dashboard")
+    anchor = f"#entry-{found[0].pk}" if found is not None else ""
+    return redirect(reverse("teach:quiz", args=[quiz.pk]) + anchor)
+
+
+def _new_question_address(request: HttpRequest, quiz: Quiz) -> tuple[str, HttpResponse | None]:
+    """A new question's page is known by the token in its address (`once.from_address`): Back
+    after saving asks for the same address, in a browser that does not keep the page too, and
+    so opens the question that page made rather than a blank page the browser fills in again
+    with what was typed (whose save was a second question). Returns the token, or a redirect:
+    to the address with a new token, or to the question the page made.
+
+    Why this and not a page the browser may not restore (`autocomplete="off"`, `no-store`):
+    the browser filling a page in again is what keeps an author's typing when they leave it
+    unsaved by mistake and come Back, and `no-store` still lets Chromium fill a fresh page in.
+    Here Back shows the question as saved (so nothing typed is lost) and a save changes it."""
+    token = once.from_address(request.GET.get("once", ""))
+    if token and not once.claimed(token):
+        return token, None
+    if token and (found := _made_here(request, token)) is not None:
+        messages.info(
+            request,
+            "You saved this question already from that page: here it is, so saving changes it "
+            "rather than adding another.",
+        )
+        return token, redirect(_edit_url(found[0], quiz))
+    query = request.GET.copy()
+    query["once"] = once.new_token()
+    return "", redirect(f"{request.path}?{query.urlencode()}")
 
 
 def _return_quiz(request: HttpRequest) -> Quiz | None:
@@ -576,7 +657,12 @@ def question_create(request: HtmxHttpRequest, pk: int, kind: str) -> HttpRespons
         module=quiz.module,
         data={},
     )
-    return _question_page(request, question=question, quiz=quiz, creating=True)
+    token = ""
+    if request.method != "POST":
+        token, elsewhere = _new_question_address(request, quiz)
+        if elsewhere is not None:
+            return elsewhere
+    return _question_page(request, question=question, quiz=quiz, creating=True, token=token)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

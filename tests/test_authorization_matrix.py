@@ -262,8 +262,10 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
                                  post=teaching(Redirect("/teach/quizzes/"))),
     "teach:quiz-question-add": Case("/teach/quizzes/{teach_quiz}/questions/add/", get=405,
                                     post=teaching(Redirect("/teach/quizzes/{teach_quiz}/"))),
-    "teach:question-create": Case("/teach/quizzes/{teach_quiz}/questions/new/single/",
-                                  get=OWN_QUIZ, post=OWN_QUIZ),
+    # At the address its page has (its one-time token in it: srm_trainer/once.py).
+    "teach:question-create": Case(
+        "/teach/quizzes/{teach_quiz}/questions/new/single/?once=matrix-new-page-1",
+        get=OWN_QUIZ, post=OWN_QUIZ),
     "teach:quiz-question-move": Case(
         "/teach/quizzes/{teach_quiz}/questions/{teach_question}/move/", get=405,
         post=teaching(Redirect("/teach/quizzes/{teach_quiz}/"))),

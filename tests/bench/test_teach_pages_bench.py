@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lessons.models import Source
+from srm_trainer import once
 from srm_trainer.accounts.roles import set_instructor
 from tests.bench import batches
 from tests.conftest import give_mfa
@@ -52,7 +53,7 @@ def _policy_question(client: Client, quiz) -> tuple[str, dict]:
     """The policy-decision editor's page as posted with a scenario written in it."""
     url = reverse("teach:question-create", args=[quiz.pk, "policy_decision"])
     statement = {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
-    data = form_fields(client.get(url).content.decode()) | {
+    data = form_fields(client.get(url, follow=True).content.decode()) | {
         "prompt": "What does AWS decide for Alice?",
         "explanation": "Her policy allows it.",
         "category": "iam",
@@ -73,6 +74,8 @@ def _policy_question(client: Client, quiz) -> tuple[str, dict]:
 def _pages(client: Client, quiz, question) -> dict:
     """name -> (method, url, data, expected status)."""
     create = reverse("teach:question-create", args=[quiz.pk, "single"])
+    # A new question's page at its own address (its token in it: srm_trainer/once.py).
+    page = f"?once={once.new_token()}"
     policy_url, policy_data = _policy_question(client, quiz)
     edit = reverse("teach:question-edit", args=[question.pk])
     saved = form_fields(client.get(edit).content.decode())
@@ -95,16 +98,16 @@ def _pages(client: Client, quiz, question) -> dict:
             quiz_settings,
             302,
         ),
-        "question-create GET single": ("get", create, None, 200),
+        "question-create GET single": ("get", create + page, None, 200),
         "question-create GET policy": (
             "get",
-            reverse("teach:question-create", args=[quiz.pk, "policy_decision"]),
+            reverse("teach:question-create", args=[quiz.pk, "policy_decision"]) + page,
             None,
             200,
         ),
         "question-create GET least-privilege": (
             "get",
-            reverse("teach:question-create", args=[quiz.pk, "least_privilege"]),
+            reverse("teach:question-create", args=[quiz.pk, "least_privilege"]) + page,
             None,
             200,
         ),

@@ -203,8 +203,10 @@ def instructor_pages(c: Class) -> list[str]:
         reverse("teach:quiz-preview", args=[quiz.pk]),
         reverse("teach:quiz-statistics", args=[quiz.pk]),
         # a new policy question starts from a case the engine decides; the edit pages below show
-        # every kind's editor filled in
-        reverse("teach:question-create", args=[quiz.pk, "policy_decision"]),
+        # every kind's editor filled in (at the address its page has, its token in it: the link
+        # to it is redirected there, srm_trainer/once.py)
+        reverse("teach:question-create", args=[quiz.pk, "policy_decision"])
+        + "?once=crawled-new-page-1",
         *[
             reverse("teach:question-edit", args=[q.pk]) + f"?quiz={quiz.pk}"
             for q in questions

@@ -508,6 +508,44 @@ def test_a_session_that_ended_mid_quiz_says_so_and_keeps_the_answer(client, lear
     assert len(read) == 1, read  # the question shown and filled in again: read once
 
 
+@pytest.mark.parametrize(
+    ("kind", "fields", "sent", "kept", "error"),
+    [
+        ("single", {}, {}, None, "Choose one answer."),
+        ("multiple", {}, {}, None, "Choose at least one answer."),
+        (
+            "policy_decision",
+            {"ask_statement": True},
+            {"decision": "Allow"},  # the deciding statement not chosen yet
+            'value="Allow" checked',
+            "Choose the statement that decided it.",
+        ),
+    ],
+)
+def test_an_answer_filled_in_again_after_signing_in_is_not_judged(
+    client, learner, kind, fields, sent, kept, error
+):
+    """The answer kept when the session ended comes back as the learner left it: what they
+    chose stays chosen, but nobody has checked it yet, so an unfinished answer shows no
+    "Choose one answer." (nor anything else a check would say) until they send it."""
+    quiz = make_quiz(make_question(kind, **fields))
+    client.force_login(learner)
+    attempt = start(client, quiz)
+    client.logout()  # the session ends
+    url = reverse("quizzes:answer", args=[attempt.pk, 1])
+    client.post(url, {"action": "check", **sent})
+    client.force_login(learner)
+    back = reverse("quizzes:take", args=[attempt.pk]) + "?q=1"
+    body = client.get(back).content.decode()
+    assert "filled in again" in body
+    assert error not in body and "field-error" not in body and 'aria-invalid="true"' not in body
+    if kept:
+        assert kept in body
+    assert not Answer.objects.exists()  # filled in, not saved
+    checked = client.post(url, {"action": "check", **sent}).content.decode()
+    assert error in checked  # sent again, it is judged as any answer is
+
+
 def test_a_stranger_still_gets_a_404_for_an_anonymous_attempt(client, quiz):
     attempt = start(client, quiz)
     client.cookies.clear()

@@ -42,7 +42,7 @@ def new_url(quiz, kind: str) -> str:
 
 def page_data(client, url: str) -> dict:
     """What the editor's form posts as it is first drawn."""
-    response = client.get(url)
+    response = client.get(url, follow=True)  # to the address with its token (srm_trainer/once.py)
     assert response.status_code == 200
     return form_fields(response.content.decode())
 
@@ -200,7 +200,7 @@ def test_another_instructors_scenario_is_neither_shown_nor_accepted(
     quiz, _ = owned
     theirs = make_scenario(title="Otto's secret case", owner=other_instructor)
     url, data = policy_form(teacher, quiz, **{"k-scenario": str(theirs.pk), "action": "save"})
-    assert "Otto's secret case" not in text(teacher.get(url))
+    assert "Otto's secret case" not in text(teacher.get(url, follow=True))
     response = teacher.post(url, data)
     assert response.status_code == 200
     assert not Question.objects.filter(type="policy_decision").exists()
@@ -598,7 +598,7 @@ def test_the_policy_key_is_said_in_the_pages_status_region(teacher, owned):
 
     quiz, _ = owned
     url, data = policy_form(teacher, quiz, action="engine")
-    assert_not_live(region_of(teacher.get(url)), "live")
+    assert_not_live(region_of(teacher.get(url, follow=True)), "live")
     assert said(teacher.post(url, data, **HTMX)) == "Decision: " + WORDS["Allow"]
     # A button that reshapes the editor says the decision of the result it brings.
     reshaped = teacher.post(url, data | {"op": "add-identity", "action": ""}, **HTMX)
@@ -611,7 +611,7 @@ def test_the_challenge_check_is_said_in_a_sentence_not_its_table(teacher, owned)
 
     quiz, _ = owned
     url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, action="check")
-    assert_not_live(region_of(teacher.get(url)), "lp-check")
+    assert_not_live(region_of(teacher.get(url, follow=True)), "lp-check")
     passing = teacher.post(url, data, **HTMX)
     assert said(passing) == "The reference solution passes every request and over-grants nothing."
     assert "<table" in text(passing)  # shown in #lp-check, not read out

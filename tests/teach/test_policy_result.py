@@ -37,7 +37,7 @@ def test_the_editor_folds_the_steps_and_offers_no_permalink(teacher, owned, monk
     quiz, _ = owned
     url = reverse("teach:question-create", args=[quiz.pk, "policy_decision"])
     encoded = count_calls(monkeypatch, panel, "encode_permalink")
-    page = teacher.get(url)
+    page = teacher.get(url, follow=True)
     result = live_result(page.content.decode())
     assert result.select_one(".decision-word").get_text(strip=True) == WORDS["Allow"]
     assert "ReadReports" in result.select_one(".decisive").get_text()

@@ -165,7 +165,7 @@ def test_the_scenario_menu_reads_titles_not_every_scenarios_case(teacher, owned)
         assert '"lessons_scenario"."title"' in reads[0]
         assert '"lessons_scenario"."case"' not in reads[0]
     with CaptureQueriesContext(connection) as queries:
-        page = teacher.get(url)
+        page = teacher.get(url, follow=True)
     assert "Scenario 4 (curriculum)" in page.content.decode()
     assert len(_scenario_reads(queries)) == 1  # the new question's page: the menu, once
     opened = make_scenario(source=Source.FILE, title="Opened one")

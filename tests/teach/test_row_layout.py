@@ -31,13 +31,16 @@ def _labels(html: str) -> dict[str, str]:
 
 def test_every_control_of_a_row_names_its_row(teacher, owned):
     quiz, _ = owned
-    html = teacher.get(reverse("teach:question-create", args=[quiz.pk, "single"])).content
+    html = teacher.get(
+        reverse("teach:question-create", args=[quiz.pk, "single"]), follow=True
+    ).content
     said = _labels(html.decode())
     for n in range(1, 5):
         assert said[f"id_rows-{n - 1}-text"] == f"Choice {n} text"
         assert said[f"id_rows-{n - 1}-correct"] == f"Choice {n} is correct"
         assert said[f"id_rows-{n - 1}-feedback"] == f"Feedback when choice {n} is chosen"
-    html = teacher.get(reverse("teach:question-create", args=[quiz.pk, "least_privilege"]))
+    new = reverse("teach:question-create", args=[quiz.pk, "least_privilege"])
+    html = teacher.get(new, follow=True)
     said = _labels(html.content.decode())
     assert said["id_allow-0-action"] == "Must-allow request 1: action"
     assert said["id_deny-0-resource"] == "Resource ARN (must-deny request 1)"

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _page(client, url, form_class):
-    return form_fields(client.get(url).content.decode(), form_class)
+    return form_fields(client.get(url, follow=True).content.decode(), form_class)
 
 
 def test_a_new_quiz_is_created_once_from_one_page(teacher):
@@ -63,3 +63,96 @@ def test_a_new_cohort_is_created_once_from_one_page(teacher):
     second = teacher.post(url, fields, follow=True)
     assert Cohort.objects.filter(name="Spring class").count() == 1
     assert "created already" in second.content.decode()
+
+
+# --- Back after saving a new question, in a browser that does not keep the page -------------
+
+
+def _new_question_page(teacher, quiz):
+    """Open "New: true or false" as a link does: the page is drawn at an address that carries
+    its token. Returns (address, what its form posts as drawn)."""
+    url = reverse("teach:question-create", args=[quiz.pk, "true_false"])
+    opened = teacher.get(url)
+    assert opened.status_code == 302 and "?once=" in opened["Location"]
+    address = opened["Location"]
+    fields = _page(teacher, address, "question-editor")
+    assert fields["once"] and address.endswith("once=" + fields["once"])
+    return address, fields
+
+
+def _typed(fields: dict, **changes) -> dict:
+    return {
+        **fields,
+        "prompt": "Is the guest OS yours?",
+        "explanation": "The customer runs the guest.",
+        "k-answer": "true",
+        "action": "save",
+        **changes,
+    }
+
+
+def test_back_after_saving_opens_the_question_made_not_a_second_new_page(teacher, owned):
+    """Back, in a browser that keeps no copy of the page (no back/forward cache), asks for the
+    new question's page again and fills in what was typed: a new page with a new token made
+    a second question when saved. Its address now names the page, so Back opens the question
+    it made, and saving there changes that question."""
+    quiz, _ = owned
+    address, fields = _new_question_page(teacher, quiz)
+    assert teacher.post(address, _typed(fields)).status_code == 302
+    made = Question.objects.get(prompt="Is the guest OS yours?")
+    back = teacher.get(address)  # Back: the same address asked for again
+    edit = reverse("teach:question-edit", args=[made.pk]) + f"?quiz={quiz.pk}"
+    assert back.status_code == 302 and back["Location"] == edit
+    page = teacher.get(edit).content.decode()
+    assert "You saved this question already" in page
+    again = _page(teacher, edit, "question-editor")
+    assert again["prompt"] == "Is the guest OS yours?" and not again["once"]
+    teacher.post(edit, {**again, "explanation": "Yours: you run it.", "action": "save"})
+    assert Question.objects.filter(prompt="Is the guest OS yours?").count() == 1
+    made.refresh_from_db()
+    assert made.explanation == "Yours: you run it."
+    assert quiz.entries.count() == 2  # the quiz's first question and this one
+
+
+def test_a_kept_page_sent_again_with_changes_opens_the_question_it_made(teacher, owned):
+    """A browser that keeps the page brings back the page itself (its token) on Back: sent
+    again unchanged it is a double send (see above); sent with changes, the question it made
+    is opened with those changes, not saved yet, so they are neither lost nor a second
+    question; saving them there changes that question."""
+    quiz, _ = owned
+    address, fields = _new_question_page(teacher, quiz)
+    teacher.post(address, _typed(fields))
+    made = Question.objects.get(prompt="Is the guest OS yours?")
+    changed = teacher.post(address, _typed(fields, explanation="Changed after Back."))
+    assert changed.status_code == 200
+    page = changed.content.decode()
+    assert "This page saved its question already" in page
+    assert "Changed after Back." in page
+    edit = reverse("teach:question-edit", args=[made.pk]) + f"?quiz={quiz.pk}"
+    sent = form_fields(page, "question-editor")
+    assert sent["explanation"] == "Changed after Back." and not sent["once"]
+    assert f'action="{edit}"'.replace("&", "&amp;") in page  # it saves the question made
+    made.refresh_from_db()
+    assert made.explanation == "The customer runs the guest."  # not saved yet
+    assert teacher.post(edit, sent).status_code == 302
+    made.refresh_from_db()
+    assert made.explanation == "Changed after Back."
+    assert Question.objects.filter(prompt="Is the guest OS yours?").count() == 1
+
+
+def test_a_new_pages_address_opens_only_its_authors_question(teacher, owned, other_instructor):
+    """Another instructor given the address (or a token typed by hand) gets a new page of
+    their own, never the question it made."""
+    from tests.teach.conftest import client_for
+
+    quiz, _ = owned
+    address, fields = _new_question_page(teacher, quiz)
+    teacher.post(address, _typed(fields))
+    typed = teacher.get(address.replace(fields["once"], "short"))
+    assert typed.status_code == 302 and "?once=" in typed["Location"]
+    assert "short" not in typed["Location"]
+    quiz.owner = other_instructor  # so that they may add questions to it
+    quiz.save()
+    theirs = client_for(other_instructor).get(address)
+    assert theirs.status_code == 302 and "/edit/" not in theirs["Location"]
+    assert "once=" in theirs["Location"] and fields["once"] not in theirs["Location"]

@@ -152,7 +152,7 @@ def test_adding_a_choice_row_keeps_the_ticked_and_typed_tags(teacher, question):
 def test_a_new_question_gets_its_tags(teacher, owned):
     quiz, _ = owned
     url = reverse("teach:question-create", args=[quiz.pk, "true_false"])
-    data = form_fields(teacher.get(url).content.decode())
+    data = form_fields(teacher.get(url, follow=True).content.decode())
     data.update(
         prompt="Groups are principals.",
         explanation="They are not.",
@@ -378,7 +378,8 @@ def tags_fold(body: str) -> tuple[bool, str, str]:
 
 def test_a_question_without_tags_has_both_choosers_folded_saying_so(teacher, owned):
     quiz, _ = owned
-    body = teacher.get(reverse("teach:question-create", args=[quiz.pk, "true_false"])).content
+    new = reverse("teach:question-create", args=[quiz.pk, "true_false"])
+    body = teacher.get(new, follow=True).content
     opened, summary, inside = tags_fold(body.decode())
     assert (opened, summary) == (False, "Misconception tags and bank tags: none chosen")
     assert 'id="id_misconceptions_help"' in inside and 'id="id_tags_help"' in inside

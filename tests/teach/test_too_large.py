@@ -28,7 +28,7 @@ def test_an_editors_live_part_over_the_limit_says_so_in_its_place(
 ):
     quiz, _ = owned
     url = reverse("teach:question-create", args=[quiz.pk, kind])
-    page = client_for(instructor).get(url).content.decode()
+    page = client_for(instructor).get(url, follow=True).content.decode()
     assert f'id="{place[1:]}"' in page and f'id="{target}"' in page
     browser = browser_for(instructor)
     response = browser.post(url, too_big(action="preview"), headers={**HTMX, "HX-Target": target})

@@ -11,6 +11,7 @@ from quizzes.attempts import answer_save, attempt_start
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
 from quizzes.models import Question
+from srm_trainer import once
 from teach import services
 from tests.conftest import make_lesson
 from tests.quizzes.builders import make_attempt, make_question, make_quiz, right_response
@@ -365,7 +366,8 @@ def test_every_button_posts_back_to_the_page_it_is_on(teacher, owned, kind):
     from tests.teach.test_engine_editors import HTMX
 
     quiz, _ = owned
-    url = reverse("teach:question-create", args=[quiz.pk, kind]) + f"?quiz={quiz.pk}&from=x"
+    url = reverse("teach:question-create", args=[quiz.pk, kind])
+    url += f"?quiz={quiz.pk}&from=x&once={once.new_token()}"  # a new page's address has one
     rows, extra = KINDS.get(kind, (None, None))
     pages = [teacher.get(url), teacher.post(url, form_data(rows, extra, prompt=""))]
     if rows is not None:

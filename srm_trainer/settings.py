@@ -211,7 +211,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
-MFA_TOTP_ISSUER = "SRM Trainer"
+# The authenticator app's entry and the security-key prompt name the site as the e-mails do.
+MFA_ADAPTER = "srm_trainer.accounts.adapter.MFAAdapter"
 # A code stays good for one 30-second step after its own (RFC 6238 allows for the delay between
 # reading a code and the server checking it): with none, a code typed in its last seconds failed.
 # allauth refuses a code already used, so the wider window cannot be replayed.

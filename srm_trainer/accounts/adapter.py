@@ -1,5 +1,6 @@
-"""Our allauth adapter: one client address for throttles, a throttle on "username taken", and
-the site's name and a time zone in the e-mails allauth sends."""
+"""Our allauth adapters: one client address for throttles, a throttle on "username taken", and
+the site's name and a time zone in the e-mails allauth sends; the site's name, too, in what the
+learner's authenticator app and browser show for two-factor sign-in (`MFAAdapter`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import unicodedata
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context, ratelimit
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
@@ -45,8 +47,9 @@ RESERVED_USERNAMES = frozenset(
 )
 
 
-# How the e-mails name the site. Without the sites framework allauth named it by the request's
-# host ("Hello from testserver!", "[srm.example.org] Password Changed").
+# How the e-mails, the authenticator app and the browser's security-key prompt name the site.
+# Without the sites framework allauth named it by the request's host ("Hello from testserver!",
+# "[srm.example.org] Password Changed", a passkey "for 127.0.0.1").
 SITE_NAME = "SRM Trainer"
 # When a change was made, as a notification says it: "4 December 2026, 08:52 UTC" (allauth's
 # default, "Dec. 4, 2026, 8:52 a.m.", had no time zone).
@@ -128,6 +131,23 @@ class AccountAdapter(DefaultAccountAdapter):
                 code="email_too_long",
             )
         return email
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """allauth named the site by the request's host in the authenticator app's entry and in the
+    browser's security-key prompt; they say SITE_NAME, as the e-mails do. The WebAuthn relying
+    party's *id* stays the host: browsers bind a key to it."""
+
+    def _get_site_name(self) -> str:
+        return SITE_NAME
+
+    def get_totp_issuer(self) -> str:
+        return SITE_NAME
+
+    def get_totp_label(self, user) -> str:
+        """ "SRM Trainer:ada@example.org": apps that ignore the `issuer` parameter show the
+        label alone, and Google's key-URI format asks for the issuer before the account."""
+        return f"{SITE_NAME}:{super().get_totp_label(user)}"
 
 
 def _request() -> HttpRequest:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from datetime import UTC, datetime
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 import time_machine
@@ -185,6 +187,46 @@ def test_turning_on_totp_through_the_page(client, learner):
     assert Authenticator.objects.filter(user=learner, type="totp").exists()
     # Recovery codes come with the first authenticator.
     assert Authenticator.objects.filter(user=learner, type="recovery_codes").exists()
+
+
+def test_the_authenticator_app_names_the_site_not_the_host(signed_in, learner, template_context):
+    """The otpauth URI behind the QR code: allauth's issuer was the request's host when
+    MFA_TOTP_ISSUER was unset, and its label the bare address, so the learner's app listed
+    "testserver" or "127.0.0.1"."""
+    learner.email = "ada@example.org"
+    learner.save()
+    uri = urlsplit(signed_in.get("/accounts/2fa/totp/activate/").context["totp_url"])
+    assert (uri.scheme, uri.netloc) == ("otpauth", "totp")
+    assert unquote(uri.path) == "/SRM Trainer:ada@example.org"
+    assert parse_qs(uri.query)["issuer"] == ["SRM Trainer"]
+
+
+def test_the_security_key_prompt_names_the_site_and_binds_the_key_to_the_host(signed_in):
+    """What the browser's passkey prompt shows is the relying party's name (allauth: the host);
+    its id must stay the host without a port, or the browser refuses the key."""
+    page = signed_in.get("/accounts/2fa/webauthn/add/", HTTP_HOST="localhost:8000")
+    data = re.search(
+        r'<script id="js_data" type="application/json">(.*?)</script>', page.text, re.S
+    )
+    rp = json.loads(data.group(1))["creation_options"]["publicKey"]["rp"]
+    assert rp == {"id": "localhost", "name": "SRM Trainer"}
+
+
+def test_our_adapter_keeps_the_role_check_free_for_the_signed_in_user(learner):
+    """`has_mfa` trusts the flag our backends load with the user only while the adapter keeps
+    allauth's own rule (srm_trainer/accounts/roles.py); ours names the site and nothing else."""
+    from allauth.mfa.adapter import get_adapter
+
+    from srm_trainer.accounts.adapter import MFAAdapter
+    from srm_trainer.accounts.backends import load_user_with_role
+    from srm_trainer.accounts.roles import has_mfa
+
+    assert isinstance(get_adapter(), MFAAdapter)
+    give_mfa(learner)
+    loaded = load_user_with_role(learner.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert has_mfa(loaded) is True
+    assert not queries.captured_queries
 
 
 def test_security_key_pages_use_only_static_scripts(signed_in):

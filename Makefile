@@ -86,7 +86,9 @@ test-processes: $(VENV)/.installed-test
 	$(PYTEST) -m processes -q
 
 # Production settings under gunicorn (gunicorn.conf.py); needs DJANGO_SECRET_KEY and
-# DJANGO_ALLOWED_HOSTS (and the other variables in README's Configuration table).
+# DJANGO_ALLOWED_HOSTS (and the other variables in README's Configuration table). Expired
+# sessions are deleted at each start (nothing else deletes them: README, Deploying, gives the
+# daily line for a server that runs for weeks).
 serve: $(VENV)/.installed-app
 	@if [ -z "$$DJANGO_SECRET_KEY" ] || [ -z "$$DJANGO_ALLOWED_HOSTS" ]; then \
 	  echo ""; \
@@ -101,6 +103,7 @@ serve: $(VENV)/.installed-app
 	  echo ""; exit 2; fi
 	@echo "  Serving on http://$${GUNICORN_BIND:-127.0.0.1:8000}/ (health: /healthz); Ctrl-C stops it."
 	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=false $(BIN)/python manage.py clearsessions
 	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --no-input -v0
 	DJANGO_DEBUG=false $(BIN)/gunicorn -c gunicorn.conf.py
 

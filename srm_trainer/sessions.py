@@ -1,8 +1,18 @@
-"""Django's database sessions, with the per-request read compiled to SQL once and the
-signature of a session's data checked once per process.
+"""Django's database sessions in a table of our own, where each row says whose it is; the
+per-request read compiled to SQL once and the signature of a session's data checked once per
+process.
 
-The same table, rows, expiry and signing as `django.contrib.sessions.backends.db`; only
-`load` and `decode` differ:
+The rows are `srm_trainer.accounts.models.Session`: Django's session table (key, signed data,
+expiry, the same signing) with one more column, `account_id`, the account the session is signed
+in as or half way through signing in as (`owner`), written from the data every time the session
+is saved (`create_model_instance`). So the sessions of one account are an index look-up away:
+closing an account (`end_sessions_of`) deletes them with one DELETE, whatever the number of
+other sessions. (Django's documentation calls this "extending database-backed session
+engines".) `manage.py clearsessions` calls `SessionStore.clear_expired`, which clears this table;
+`django.contrib.sessions` stays installed for that command, its own table left empty by the
+migration that moved the rows here (accounts 0004).
+
+Otherwise it behaves as `django.contrib.sessions.backends.db`; `load` and `decode` differ:
 - `load` runs a `PreparedQuery` (`srm_trainer.prepared`) instead of building
   `Session.objects.get(...)` afresh on every request. The row is read on every request, so a
   sign-out or a flushed session takes effect on the next one, as before.
@@ -12,20 +22,18 @@ The same table, rows, expiry and signing as `django.contrib.sessions.backends.db
   verifies the same way every time; text never seen verified (changed, tampered with, signed
   with another key) goes through Django's check, as before. What is remembered is the
   serialized data, so every request still gets its own copy to change.
-
-`delete_where` finds sessions by what they hold (closing an account ends its sessions on every
-device), reading every row: no column says whose a session is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from allauth.account.internal.stagekit import LOGIN_SESSION_KEY
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
-from django.contrib.sessions.models import Session
 from django.utils import timezone
+from django.utils.http import base36_to_int
 
+from srm_trainer.accounts.models import Session
 from srm_trainer.prepared import PreparedQuery
 
 _SESSION_DATA = PreparedQuery(
@@ -44,7 +52,39 @@ _VERIFIED: dict[tuple, bytes] = {}
 VERIFIED_MAX = 1024  # ~0.5 KB a signed-in session: ~1 MB at most
 
 
+def owner(data: dict) -> int | None:
+    """The number of the account a session's data is signed in as (Django's `_auth_user_id`,
+    the number as text), or else half way through signing in as (allauth's pending sign-in,
+    waiting for the second factor: its `user_pk`, the number in base 36, as
+    `allauth.account.utils.user_pk_to_url_str` writes it); None for anyone else. Both at once
+    does not happen: allauth starts a sign-in only for a session signed in as nobody, and drops
+    the pending one when the sign-in completes."""
+    login = data.get(LOGIN_SESSION_KEY)
+    try:
+        if isinstance(data.get(SESSION_KEY), str):
+            return int(data[SESSION_KEY])
+        if isinstance(login, dict) and isinstance(login.get("user_pk"), str):
+            return base36_to_int(login["user_pk"])
+    except ValueError:  # not a number: not one of our accounts' (Django's own User has them)
+        pass
+    return None
+
+
 class SessionStore(DbSessionStore):
+    @classmethod
+    def get_model_class(cls):
+        return Session
+
+    def create_model_instance(self, data):
+        row = super().create_model_instance(data)
+        row.account_id = owner(data)
+        return row
+
+    async def acreate_model_instance(self, data):
+        row = await super().acreate_model_instance(data)
+        row.account_id = owner(data)
+        return row
+
     def load(self):
         if type(self).get_model_class() is not Session:  # a subclass with its own model
             return super().load()
@@ -73,24 +113,9 @@ class SessionStore(DbSessionStore):
         return session
 
 
-SCAN_CHUNK = 500
-
-
-def delete_where(holds: Callable[[dict], bool]) -> int:
-    """Deletes every unexpired session whose data `holds` says yes to, and every expired one
-    (what `manage.py clearsessions` does: they open nothing, but still hold what they held);
-    returns how many matched. Each row's signature is checked with Django's own `decode`,
-    not remembered in `_VERIFIED` (a scan would push out the sessions in use): ~40 µs a live
-    session, for a rare action. A row whose data does not verify holds nothing, as on load."""
-    now = timezone.now()
-    Session.objects.filter(expire_date__lte=now).delete()
-    reader = DbSessionStore()
-    rows = (
-        Session.objects.filter(expire_date__gt=now)
-        .order_by()
-        .values_list("session_key", "session_data")
-    )
-    keys = [key for key, data in rows.iterator(chunk_size=SCAN_CHUNK) if holds(reader.decode(data))]
-    for start in range(0, len(keys), SCAN_CHUNK):
-        Session.objects.filter(session_key__in=keys[start : start + SCAN_CHUNK]).delete()
-    return len(keys)
+def end_sessions_of(account_pk: int) -> int:
+    """Deletes every session of the account (`owner`), live or expired, on every device: one
+    DELETE through the `account_id` index, whatever the number of other sessions. Returns how
+    many rows went."""
+    deleted, _ = Session.objects.filter(account_id=account_pk).delete()
+    return deleted

@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "srm_trainer.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
-    "django.contrib.sessions",
+    "django.contrib.sessions",  # its clearsessions command (our table: srm_trainer/sessions.py)
     "django.contrib.messages",
     "django.contrib.humanize",  # allauth's own security-key list loads it (ours does not)
     "whitenoise.runserver_nostatic",
@@ -299,7 +299,8 @@ RATE_LIMITS_PER_ADDRESS = {
 }
 
 # Secure defaults; production adds transport security on top.
-# Database sessions, their per-request read compiled once (srm_trainer/sessions.py).
+# Database sessions, each row with its account, their per-request read compiled once
+# (srm_trainer/sessions.py; the table is srm_trainer.accounts.models.Session).
 SESSION_ENGINE = "srm_trainer.sessions"
 # Django's cookie-then-session messages, the cookie's signer made only when a request has one.
 MESSAGE_STORAGE = "srm_trainer.messages_storage.MessageStorage"

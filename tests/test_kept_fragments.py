@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage import default_storage
-from django.contrib.sessions.backends.db import SessionStore
 from django.template import Context, Template, TemplateSyntaxError, engines
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -25,6 +24,7 @@ from django.utils.safestring import mark_safe
 
 from srm_trainer import kept_fragments
 from srm_trainer.accounts.roles import set_instructor
+from srm_trainer.sessions import SessionStore
 
 BASE = settings.BASE_DIR / "templates" / "base.html"
 

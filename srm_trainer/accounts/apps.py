@@ -18,8 +18,8 @@ class AccountsConfig(AppConfig):
         from srm_trainer.accounts.roles import ensure_role_groups
 
         # `flush` (tests that commit, a reset database) empties the groups the roles
-        # migration made; they come back with it. (Sent per app that has models; this app has
-        # none, so it listens for auth's.)
+        # migration made; they come back with it. (Sent per app that has models; it listens
+        # for auth's, whose groups they are.)
         post_migrate.connect(
             ensure_role_groups, sender=apps.get_app_config("auth"), dispatch_uid="role-groups"
         )

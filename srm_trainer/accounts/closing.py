@@ -20,11 +20,9 @@ course and to other people's classes, and an administrator decides what becomes 
 
 from __future__ import annotations
 
-from allauth.account.internal.stagekit import LOGIN_SESSION_KEY
-from allauth.account.utils import user_pk_to_url_str
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
-from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import ProtectedError, Q, RestrictedError
@@ -97,19 +95,11 @@ def close_account(user) -> None:
 
 
 def _end_sessions(user) -> None:
-    """Every session signed in as `user` (Django's `_auth_user_id`), or half way through
-    signing in as them (allauth's pending sign-in, waiting for the second factor), is deleted
-    (settings.SESSION_ENGINE: the database, srm_trainer/sessions.py)."""
-    signed_in = user._meta.pk.value_to_string(user)  # as django.contrib.auth.login keeps it
-    pending = user_pk_to_url_str(user)  # as allauth keeps it (base 36)
-
-    def names_them(data: dict) -> bool:
-        login = data.get(LOGIN_SESSION_KEY)
-        return data.get(SESSION_KEY) == signed_in or (
-            isinstance(login, dict) and login.get("user_pk") == pending
-        )
-
-    sessions.delete_where(names_them)
+    """Every session signed in as `user`, or half way through signing in as them (allauth's
+    pending sign-in, waiting for the second factor), is deleted, expired ones too: each row
+    says whose it is (`account_id`, settings.SESSION_ENGINE: srm_trainer/sessions.py), so this
+    is one DELETE, whatever the number of other sessions."""
+    sessions.end_sessions_of(user.pk)
 
 
 def _forget_in_audit_log(user) -> None:

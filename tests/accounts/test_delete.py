@@ -288,8 +288,9 @@ def _session_rows_naming(user_pk: int) -> list[str]:
     """Keys of session rows (expired or not) signed in as the account, or half way through
     signing in as it (allauth keeps the pending account's number in base 36)."""
     from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
     from django.utils.http import int_to_base36
+
+    from srm_trainer.accounts.models import Session
 
     reader = SessionStore()
     found = []

@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
 from srm_trainer.accounts.backends import ModelBackend, load_user_with_role
+from srm_trainer.accounts.models import Session
 from srm_trainer.accounts.roles import AUTHENTICATOR_FLAG, INSTRUCTOR_FLAG, has_mfa, set_instructor
 from tests.conftest import give_mfa
 
@@ -138,20 +138,19 @@ def test_each_request_gets_its_own_copy_of_the_session_data(learner):
     assert SessionStore().decode(data)["kept"] == {"list": [1, 2]}
 
 
-def test_sessions_are_deleted_by_what_they_hold_and_expired_ones_with_them(learner, other_learner):
-    """`delete_where` (closing an account ends its sessions): only the live sessions it is
-    asked for, every expired one, and a row whose signature does not verify is read as
-    holding nothing (it is not an error); nothing is remembered as verified."""
+def test_an_accounts_sessions_are_deleted_by_whose_they_are_and_no_others(learner, other_learner):
+    """`end_sessions_of` (closing an account ends its sessions): the account's sessions, live
+    or expired, and nothing else: not another account's, nor a row with no account (here a
+    forged one); no data is read, so nothing is remembered as verified."""
     from srm_trainer import sessions
 
     clients = {}
-    for user in (learner, other_learner, learner):
+    for user in (learner, other_learner, learner, learner):
         client = Client()
         client.force_login(user)
         clients.setdefault(user.username, []).append(client)
-    old = Client()
-    old.force_login(other_learner)
-    Session.objects.filter(session_key=old.session.session_key).update(
+    expired = clients["ada"][2].session.session_key
+    Session.objects.filter(session_key=expired).update(
         expire_date=timezone.now() - timedelta(seconds=1)
     )
     forged = Session.objects.create(
@@ -161,10 +160,9 @@ def test_sessions_are_deleted_by_what_they_hold_and_expired_ones_with_them(learn
     )
     sessions._VERIFIED.clear()
 
-    ada = str(learner.pk)
-    assert sessions.delete_where(lambda data: data.get("_auth_user_id") == ada) == 2
+    assert sessions.end_sessions_of(learner.pk) == 3
     assert not sessions._VERIFIED
-    assert [signed_in(c) for c in clients["ada"]] == [False, False]
+    assert [signed_in(c) for c in clients["ada"]] == [False, False, False]
     assert signed_in(clients["grace"][0])
     left = set(Session.objects.values_list("session_key", flat=True))
     assert left == {clients["grace"][0].session.session_key, forged.session_key}

@@ -352,7 +352,10 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     "quizzes:review": Case("/quizzes/review/", get=signed_in(), post=405),
     "quizzes:review-more": Case("/quizzes/review/more/", get=405,
                                 post=signed_in(Redirect("/quizzes/review/"))),
-    "quizzes:review-answer": Case("/quizzes/review/{card_question}/", get=405,
+    # GET: where signing in again returns (the question, with a kept answer); anyone whose
+    # card it is not is sent to their queue, as for a question that does not exist.
+    "quizzes:review-answer": Case("/quizzes/review/{card_question}/",
+                                  get=(LOGIN, 200, *[Redirect("/quizzes/review/")] * 4),
                                   post=(LOGIN, 200, 404, 404, 404, 404)),
     # --- cohorts: the instructor owns {cohort}, the learner is in it, the co-instructor
     # co-teaches it; the other learner and the other instructor are strangers to it.

@@ -196,6 +196,7 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "kinds_elsewhere": [k for value, k in kinds.KINDS.items() if value not in EDITORS],
             "finder": finder,  # the bank's search, to find a question to reuse here
             "gift_left_out": [e.question for e in entries if e.question.type not in GIFT_KINDS],
+            "duplicate_once": once.new_token(),  # one copy per press (see quiz_duplicate)
         },
     )
 
@@ -260,10 +261,20 @@ def quiz_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @teacher_required
 def quiz_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    """One button, so a double click sent it twice: its form carries a token (`once`), and a
+    second send opens the copy the first made."""
     quiz = _quiz_for_instructor(request, pk)
+    token = request.POST.get("once", "")[:64]
+    if not once.claim(token):
+        kept = once.mine(request, token)
+        made = _made_quiz(request, kept) if kept else None
+        messages.info(request, "That quiz was duplicated already (the button was pressed twice).")
+        return redirect("teach:quiz", pk=made.pk if made is not None else quiz.pk)
     copy = services.quiz_duplicate(quiz=quiz, owner=request.user)
     if copy is None:  # deleted since it was read above: as if it had been gone then
+        once.release(token)
         raise Http404("No Quiz matches the given query.")
+    once.remember_save(request, token, quiz=copy.pk)
     messages.success(request, f"Duplicated as “{copy.title}”, a draft you own.")
     return redirect("teach:quiz", pk=copy.pk)
 

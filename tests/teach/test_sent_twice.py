@@ -4,6 +4,8 @@ page sent again. Each send made one more quiz, question or cohort; the page's to
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -266,3 +268,23 @@ def test_the_cohort_form_sent_again_with_another_name_keeps_it_and_makes_nothing
         "Spring class",
         "Spring class B",
     ]
+
+
+def test_duplicate_pressed_twice_makes_one_copy(teacher, owned):
+    """ "Duplicate" is a button alone, so a double click sent it twice and made two copies. Its
+    form carries a token too: the second press opens the copy the first made."""
+    quiz, _ = owned
+    page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
+    duplicate = reverse("teach:quiz-duplicate", args=[quiz.pk])
+    token = re.search(rf'action="{duplicate}".*?name="once" value="([^"]+)"', page, re.S)
+    assert token, "the Duplicate form carries a token"
+    first = teacher.post(duplicate, {"once": token[1]})
+    second = teacher.post(duplicate, {"once": token[1]})
+    assert Quiz.objects.count() == 2  # the quiz and one copy
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]  # the copy made
+    assert "duplicated already" in teacher.get(second["Location"]).content.decode()
+    again = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
+    fresh = re.search(rf'action="{duplicate}".*?name="once" value="([^"]+)"', again, re.S)
+    teacher.post(duplicate, {"once": fresh[1]})  # a new press on a new page: another copy
+    assert Quiz.objects.count() == 3

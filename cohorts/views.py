@@ -40,21 +40,67 @@ def _assignment_for(cohort: Cohort, pk: int) -> Assignment:
 @require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 def cohort_list(request: HttpRequest) -> HttpResponse:
-    form = CohortForm(request.POST or None, initial={"once": once.new_token()})
+    """The list and its "Create a cohort" form, known by the form's token in the page's
+    address (`once.page`): Back after creating asks for it again, also in a browser that keeps
+    no copy and fills the name in again, and shows the list with the cohort made; sending that
+    form again opens the cohort rather than making another (or refusing its name as taken)."""
+    token = ""
+    if request.method != "POST":
+        opened = once.page(request, lambda kept: _made_cohort(request, kept))
+        if isinstance(opened, HttpResponse):
+            return opened
+        token, made = opened
+        if made is not None:
+            messages.info(
+                request,
+                f"You created “{made.name}” from this page already: it is in the list below. "
+                "Sending the form again opens it rather than creating another.",
+            )
+    initial = {"once": token, "name": request.GET.get("name", "")[:120]}
+    form = CohortForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if not once.claim(form.cleaned_data["once"]):
-            messages.info(request, "That cohort was created already (the form was sent twice).")
-            return redirect("teach_cohorts:list")
+            return _cohort_sent_again(request, form.cleaned_data["once"])
         try:
             cohort = services.cohort_create(owner=request.user, name=form.cleaned_data["name"])
         except services.CohortError as exc:
             once.release(form.cleaned_data["once"])  # nothing made: the form may be sent again
             form.add_error("name", str(exc))
         else:
+            once.remember_save(request, form.cleaned_data["once"], cohort=cohort.pk)
             messages.success(request, f"Cohort “{cohort.name}” created. Share its join code.")
             return redirect("teach_cohorts:people", pk=cohort.pk)
     cohorts = cohorts_for_instructor(request.user).select_related("owner")
     return render(request, "cohorts/teach_list.html", {"cohorts": cohorts, "form": form})
+
+
+def _made_cohort(request: HttpRequest, kept: dict) -> Cohort | None:
+    """The cohort the list's form made (`kept`: `once.mine`), if its maker still owns it."""
+    if not request.user.is_authenticated or not isinstance(kept.get("cohort"), int):
+        return None
+    return Cohort.objects.filter(pk=kept["cohort"], owner=request.user).first()
+
+
+def _cohort_sent_again(request: HttpRequest, token: str) -> HttpResponse:
+    """The list's form, which created its cohort already, sent again: never a second cohort.
+    As it was (a double click, Back and Create): that cohort's page, saying so. With another
+    name (a kept page edited after Back): nothing is made either, but the name is not lost:
+    the list opens with a fresh form holding it, saying which cohort the page made, so a
+    second cohort is one more deliberate Create away."""
+    kept = once.mine(request, token)
+    made = _made_cohort(request, kept) if kept else None
+    if kept and made is not None and once.changed(kept, request.POST):
+        name = request.POST.get("name", "")[:120]
+        messages.info(
+            request,
+            f"This form created “{made.name}” already, so nothing more was made from it. The "
+            f"name you sent, “{name}”, is filled in below: create it to make a second cohort.",
+        )
+        return once.readdressed(request, name=name)
+    messages.info(request, "That cohort was created already (the form was sent twice).")
+    if made is not None:
+        return redirect("teach_cohorts:people", pk=made.pk)
+    return redirect("teach_cohorts:list")
 
 
 @require_safe

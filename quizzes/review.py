@@ -206,6 +206,22 @@ def due_card(*, user, question_id: int, now: datetime) -> ReviewCard | None:
     return _card_from(rows[0]) if rows else None
 
 
+def card_offered(*, user, question_id: int, now: datetime) -> tuple[ReviewCard | None, str]:
+    """The learner's card for `question_id` when the queue would offer it now (due, and its
+    question usable), or None and why not, in words for them: a review question asked for by
+    its own address (after signing in again, to finish an answer the ended session kept)."""
+    card = due_card(user=user, question_id=question_id, now=now)
+    if card is None:
+        if ReviewCard.objects.filter(user=user, question_id=question_id).exists():
+            return None, "That question is not due for review now: it comes back on its schedule."
+        return None, "That question is not in your review queue."
+    if card.due > now:
+        return None, "That question was answered since: it comes back later today."
+    if not card.question.is_usable():
+        return None, "That question is being repaired, so it is not offered for now."
+    return card, ""
+
+
 # The cards ready now (due by `now`, in the chosen module or all, at the chosen level or all):
 # the review page picks the next one among them, and counts them for a level, on every view.
 # SQL compiled once per shape (module or all, level or all).

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url, trigger_client_event
 
@@ -98,11 +98,7 @@ def _sign_in_again(request: HtmxHttpRequest, pk: int, position) -> HttpResponse:
     except ValueError:
         position = 1
     if request.method == "POST":
-        data = {
-            key: [value[:20_000] for value in request.POST.getlist(key)[:50]]
-            for key in list(request.POST)[:50]
-            if key not in ("csrfmiddlewaretoken", "action")
-        }
+        data = _kept_answer(request)
         request.session[PENDING_ANSWER] = {"attempt": pk, "position": position, "data": data}
     back = reverse("quizzes:take", args=[pk]) + f"?q={position}"
     sign_in = reverse("login") + "?" + urlencode({"next": back})
@@ -116,6 +112,24 @@ def _sign_in_again(request: HtmxHttpRequest, pk: int, position) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRedirect(sign_in)
     return redirect(sign_in)
+
+
+def _kept_answer(request: HttpRequest) -> dict[str, list[str]]:
+    """An answer sent when the session had ended, as the session keeps it until the learner
+    signs in again (bounded: a few fields of a few values, each cut short)."""
+    return {
+        key: [value[:20_000] for value in request.POST.getlist(key)[:50]]
+        for key in list(request.POST)[:50]
+        if key not in ("csrfmiddlewaretoken", "action")
+    }
+
+
+def _kept_data(pending: dict) -> QueryDict:
+    """`_kept_answer` as a form's data again."""
+    data = QueryDict(mutable=True)
+    for key, values in (pending.get("data") or {}).items():
+        data.setlist(key, [str(v) for v in values])
+    return data
 
 
 def _session_may_end(view):
@@ -139,11 +153,8 @@ def _pending_form(request: HttpRequest, attempt: Attempt, position: int, outline
     del request.session[PENDING_ANSWER]
     if not outline.ids:
         return None
-    data = QueryDict(mutable=True)
-    for key, values in (pending.get("data") or {}).items():
-        data.setlist(key, [str(v) for v in values])
     question = outline.question(min(position, len(outline)))
-    return _answer_form(attempt, question, data, checked=False)
+    return _answer_form(attempt, question, _kept_data(pending), checked=False)
 
 
 def _answer_form(
@@ -722,12 +733,74 @@ def review_more(request: HttpRequest) -> HttpResponse:
     return redirect(_review_url(module, _review_level(request.POST.get("level"))))
 
 
-@require_POST
-@login_required
+PENDING_REVIEW = "quizzes_pending_review"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
+def review_answer(request: HtmxHttpRequest, question_pk: int) -> HttpResponse:
+    """POST: check an answer to a review question. GET (its address, as signing in again
+    returns there): that question, if it is still offered, with the answer the ended session
+    kept filled in again; else the queue, saying why."""
+    if not request.user.is_authenticated:
+        return _review_sign_in_again(request, question_pk)
+    if request.method != "POST":
+        return _review_card(request, question_pk)
+    return _review_answer_counted(request, question_pk)
+
+
 @rate_limited("answer", _too_many_reviews)
-def review_answer(request: HttpRequest, question_pk: int) -> HttpResponse:
+def _review_answer_counted(request: HttpRequest, question_pk: int) -> HttpResponse:
     return _review_answer(request, question_pk)
+
+
+def _review_sign_in_again(request: HtmxHttpRequest, question_pk: int) -> HttpResponse:
+    """Not signed in (the session ended while the question was open): an answer being sent is
+    kept in this browser's session, and signing in again comes back to the question (a GET of
+    its address), where it is filled in again; as the quiz page does (`_sign_in_again`)."""
+    back = reverse("quizzes:review-answer", args=[question_pk])
+    if request.method == "POST":
+        request.session[PENDING_REVIEW] = {"question": question_pk, "data": _kept_answer(request)}
+        messages.warning(
+            request,
+            "Your session ended, so your answer was not checked yet. Sign in again to go back "
+            "to the question: your answer will be filled in again.",
+        )
+    else:
+        back = request.get_full_path()
+    sign_in = reverse("login") + "?" + urlencode({"next": back})
+    if request.htmx:
+        return HttpResponseClientRedirect(sign_in)
+    return redirect(sign_in)
+
+
+def _review_card(request: HtmxHttpRequest, question_pk: int) -> HttpResponse:
+    """A review question at its own address: drawn as the queue would draw it, with the answer
+    kept when the session ended filled in again (not checked: it was never judged). One no
+    longer offered (answered since, not due, being repaired) sends the learner to the queue
+    with why, so a GET never meets the 405 a POST-only address gave after signing in."""
+    pending = request.session.pop(PENDING_REVIEW, None)
+    if not isinstance(pending, dict) or pending.get("question") != question_pk:
+        pending = None
+    data = _kept_data(pending) if pending else QueryDict()
+    module_slug = (request.GET.get("module") or data.get("module") or "")[:100]
+    level = _review_level(request.GET.get("level") or data.get("level"))
+    card, why = review.card_offered(user=request.user, question_id=question_pk, now=timezone.now())
+    if card is None:
+        if pending:
+            why += " The answer you had sent was not checked."
+        messages.info(request, why)
+        _, module, _ = _review_module(module_slug)
+        url = _review_url(module, level)
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    form, status = None, ""
+    if pending:
+        shown = data.getlist("shown")[:50] or review.presentation_order(card.question)
+        form = AnswerForm(card.question, shown, data, checked=False)
+        status = "Your answer from before is filled in again; it is not checked yet."
+    context = _review_context(request, card=card, form=form, module_slug=module_slug, level=level)
+    template = "quizzes/review.html#review" if wants_partial(request) else "quizzes/review.html"
+    return render(request, template, {**context, "status": status})
 
 
 def _review_answer(request: HttpRequest, question_pk: int, refused: str = "") -> HttpResponse:

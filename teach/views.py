@@ -101,23 +101,77 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 def quiz_create(request: HttpRequest) -> HttpResponse:
+    """The new quiz's page, known by the token in its address (`once.page`): Back after
+    creating asks for it again, also in a browser that keeps no copy and fills a fresh page
+    in with what was typed, and so opens the quiz made (its settings) rather than making a
+    second one."""
     assert request.user.is_authenticated  # teacher_required
+    token = ""
+    if request.method != "POST":
+        opened = once.page(request, lambda kept: _made_quiz(request, kept))
+        if isinstance(opened, HttpResponse):
+            return opened
+        token, made = opened
+        if made is not None:
+            messages.info(
+                request,
+                "You created this quiz already from that page: here are its settings, so "
+                "saving changes it rather than creating another.",
+            )
+            return redirect("teach:quiz-edit", pk=made.pk)
     quiz = Quiz(owner=request.user, source=Source.AUTHORED, published=False)
-    form = QuizForm(request.POST or None, instance=quiz, initial={"once": once.new_token()})
+    form = QuizForm(request.POST or None, instance=quiz, initial={"once": token})
     if request.method == "POST" and form.is_valid():
         if not once.claim(form.cleaned_data["once"]):
-            messages.info(request, "That quiz was created already (the form was sent twice).")
-            return redirect("teach:dashboard")
+            return _quiz_sent_again(request, form.cleaned_data["once"])
         quiz = form.save(commit=False)
         quiz.slug = services.unique_slug(Quiz, quiz.title, fallback="quiz")
         if quiz.published:
             quiz.published = False
             messages.info(request, "A new quiz starts as a draft: add questions, then publish.")
         quiz.save()
+        stamp = services.edit_stamp(quiz)
+        once.remember_save(request, form.cleaned_data["once"], quiz=quiz.pk, stamp=stamp)
         messages.success(request, f"Quiz “{quiz.title}” created.")
         return redirect("teach:quiz", pk=quiz.pk)
     context = {"form": form, "quiz": None, "categories": _categories(request.user)}
     return render(request, "teach/quiz_form.html", context)
+
+
+def _made_quiz(request: HttpRequest, kept: dict) -> Quiz | None:
+    """The quiz a new quiz's page made (`kept`: `once.mine`), while its author may change it."""
+    try:
+        return _quiz_for_instructor(request, kept["quiz"], edit=True)
+    except (Http404, PermissionDenied):
+        return None  # deleted since, or no longer theirs to change
+
+
+def _quiz_sent_again(request: HttpRequest, token: str) -> HttpResponse:
+    """A new quiz's page that created its quiz already, sent again: never a second quiz. As
+    it was (a double click, Back and Create unchanged): to the quiz made, saying so. With
+    changes (a kept page edited after Back): that quiz's settings with what was sent, not
+    saved yet, posting to its settings page; nothing typed is lost."""
+    kept = once.mine(request, token)
+    made = _made_quiz(request, kept) if kept else None
+    if kept and made is not None and once.changed(kept, request.POST):
+        messages.info(
+            request,
+            "This page created its quiz already, so no second one was made. Here are its "
+            "settings with the changes you just sent, not saved yet: save them to keep them.",
+        )
+        data = request.POST.copy()
+        data["seen"], data["once"] = kept.get("stamp", ""), ""
+        form = QuizForm(data, instance=Quiz.objects.get(pk=made.pk))  # `made` keeps its title
+        form.is_valid()  # as it was when sent: its problems, if any, are said
+        context = {
+            "form": form,
+            "quiz": made,
+            "categories": _categories(request.user),
+            "action": reverse("teach:quiz-edit", args=[made.pk]),
+        }
+        return render(request, "teach/quiz_form.html", context)
+    messages.info(request, "That quiz was created already (the form was sent twice).")
+    return redirect("teach:quiz", pk=made.pk) if made is not None else redirect("teach:dashboard")
 
 
 @require_safe
@@ -142,6 +196,7 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "kinds_elsewhere": [k for value, k in kinds.KINDS.items() if value not in EDITORS],
             "finder": finder,  # the bank's search, to find a question to reuse here
             "gift_left_out": [e.question for e in entries if e.question.type not in GIFT_KINDS],
+            "duplicate_once": once.new_token(),  # one copy per press (see quiz_duplicate)
         },
     )
 
@@ -206,10 +261,20 @@ def quiz_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @teacher_required
 def quiz_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    """One button, so a double click sent it twice: its form carries a token (`once`), and a
+    second send opens the copy the first made."""
     quiz = _quiz_for_instructor(request, pk)
+    token = request.POST.get("once", "")[:64]
+    if not once.claim(token):
+        kept = once.mine(request, token)
+        made = _made_quiz(request, kept) if kept else None
+        messages.info(request, "That quiz was duplicated already (the button was pressed twice).")
+        return redirect("teach:quiz", pk=made.pk if made is not None else quiz.pk)
     copy = services.quiz_duplicate(quiz=quiz, owner=request.user)
     if copy is None:  # deleted since it was read above: as if it had been gone then
+        once.release(token)
         raise Http404("No Quiz matches the given query.")
+    once.remember_save(request, token, quiz=copy.pk)
     messages.success(request, f"Duplicated as “{copy.title}”, a draft you own.")
     return redirect("teach:quiz", pk=copy.pk)
 
@@ -560,8 +625,8 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
         _restamp(base, exc)
         return None
     if context["creating"]:
-        made = {"question": question.pk, "user": request.user.pk, "sent": once.sent(request.POST)}
-        once.remember(data["once"], made | {"stamp": services.edit_stamp(question)})
+        stamp = services.edit_stamp(question)
+        once.remember_save(request, data["once"], question=question.pk, stamp=stamp)
     messages.success(request, "Question saved.")
     if quiz is not None:
         return redirect(reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}")
@@ -573,14 +638,11 @@ def _edit_url(question: Question, quiz: Quiz | None) -> str:
     return url + f"?quiz={quiz.pk}" if quiz is not None else url
 
 
-def _made_here(request: HttpRequest, token: str) -> tuple[Question, dict] | None:
-    """The question a new question's page (its `token`) made, with what was kept of that save
-    (`once.remember`): only for its author, and while they may still change it."""
-    made = once.made(token)
-    if not made or made.get("user") != request.user.pk:
-        return None
+def _made_question(request: HttpRequest, kept: dict) -> Question | None:
+    """The question a new question's page made (`kept`: `once.mine`), while its author may
+    still change it."""
     try:
-        return _question_for_instructor(request, made["question"], edit=True), made
+        return _question_for_instructor(request, kept["question"], edit=True)
     except (Http404, PermissionDenied):
         return None  # deleted since, or no longer theirs to change
 
@@ -591,48 +653,42 @@ def _sent_again(request: HtmxHttpRequest, token: str, quiz: Quiz | None) -> Http
     Sent with changes (Back in a browser that kept the page, then edits): the question made
     is opened with what was sent, not saved, so those changes are neither lost nor written
     over it unseen; saving there changes it (unless it was changed since: then it says so)."""
-    found = _made_here(request, token)
-    if found is not None and found[1].get("sent") != once.sent(request.POST):
-        question, made = found
+    kept = once.mine(request, token)
+    question = _made_question(request, kept) if kept else None
+    if kept and question is not None and once.changed(kept, request.POST):
         messages.info(
             request,
             "This page saved its question already, so no second one was made. Here is that "
             "question with the changes you just sent, not saved yet: save it to keep them.",
         )
         return _question_page(
-            request, question=question, quiz=quiz, creating=False, resent=made.get("stamp", "")
+            request, question=question, quiz=quiz, creating=False, resent=kept.get("stamp", "")
         )
     messages.info(request, "That question was saved already (the form was sent twice).")
     if quiz is None:
         return redirect("teach:dashboard")
-    anchor = f"#entry-{found[0].pk}" if found is not None else ""
+    anchor = f"#entry-{question.pk}" if question is not None else ""
     return redirect(reverse("teach:quiz", args=[quiz.pk]) + anchor)
 
 
 def _new_question_address(request: HttpRequest, quiz: Quiz) -> tuple[str, HttpResponse | None]:
-    """A new question's page is known by the token in its address (`once.from_address`): Back
-    after saving asks for the same address, in a browser that does not keep the page too, and
-    so opens the question that page made rather than a blank page the browser fills in again
+    """A new question's page is known by the token in its address (`once.page`): Back after
+    saving asks for the same address, in a browser that does not keep the page too, and so
+    opens the question that page made rather than a blank page the browser fills in again
     with what was typed (whose save was a second question). Returns the token, or a redirect:
-    to the address with a new token, or to the question the page made.
-
-    Why this and not a page the browser may not restore (`autocomplete="off"`, `no-store`):
-    the browser filling a page in again is what keeps an author's typing when they leave it
-    unsaved by mistake and come Back, and `no-store` still lets Chromium fill a fresh page in.
-    Here Back shows the question as saved (so nothing typed is lost) and a save changes it."""
-    token = once.from_address(request.GET.get("once", ""))
-    if token and not once.claimed(token):
+    to the address with a new token, or to the question the page made, whose save changes it."""
+    opened = once.page(request, lambda kept: _made_question(request, kept))
+    if isinstance(opened, HttpResponse):
+        return "", opened
+    token, question = opened
+    if question is None:
         return token, None
-    if token and (found := _made_here(request, token)) is not None:
-        messages.info(
-            request,
-            "You saved this question already from that page: here it is, so saving changes it "
-            "rather than adding another.",
-        )
-        return token, redirect(_edit_url(found[0], quiz))
-    query = request.GET.copy()
-    query["once"] = once.new_token()
-    return "", redirect(f"{request.path}?{query.urlencode()}")
+    messages.info(
+        request,
+        "You saved this question already from that page: here it is, so saving changes it "
+        "rather than adding another.",
+    )
+    return token, redirect(_edit_url(question, quiz))
 
 
 def _return_quiz(request: HttpRequest) -> Quiz | None:

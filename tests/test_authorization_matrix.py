@@ -248,7 +248,8 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     # --- teaching: the instructor owns {teach_quiz} and {teach_question}; the other instructor
     # gets 404 (as if they did not exist), learners 403, staff everything.
     "teach:dashboard": Case("/teach/", get=TEACHERS, post=405),
-    "teach:quiz-create": Case("/teach/quizzes/new/", get=TEACHERS, post=TEACHERS),
+    "teach:quiz-create": Case("/teach/quizzes/new/?once=matrix-new-quiz-page-1", get=TEACHERS,
+                              post=TEACHERS),  # at its page's address (srm_trainer/once.py)
     "teach:quiz": Case("/teach/quizzes/{teach_quiz}/", get=OWN_QUIZ, post=405),
     "teach:quiz-edit": Case("/teach/quizzes/{teach_quiz}/edit/", get=OWN_QUIZ, post=OWN_QUIZ),
     "teach:quiz-delete": Case("/teach/quizzes/{teach_quiz}/delete/", get=OWN_QUIZ,
@@ -352,11 +353,15 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     "quizzes:review": Case("/quizzes/review/", get=signed_in(), post=405),
     "quizzes:review-more": Case("/quizzes/review/more/", get=405,
                                 post=signed_in(Redirect("/quizzes/review/"))),
-    "quizzes:review-answer": Case("/quizzes/review/{card_question}/", get=405,
+    # GET: where signing in again returns (the question, with a kept answer); anyone whose
+    # card it is not is sent to their queue, as for a question that does not exist.
+    "quizzes:review-answer": Case("/quizzes/review/{card_question}/",
+                                  get=(LOGIN, 200, *[Redirect("/quizzes/review/")] * 4),
                                   post=(LOGIN, 200, 404, 404, 404, 404)),
     # --- cohorts: the instructor owns {cohort}, the learner is in it, the co-instructor
     # co-teaches it; the other learner and the other instructor are strangers to it.
-    "teach_cohorts:list": Case("/teach/cohorts/", get=ANY_TEACHER, post=ANY_TEACHER),
+    "teach_cohorts:list": Case("/teach/cohorts/?once=matrix-cohort-list-1", get=ANY_TEACHER,
+                               post=ANY_TEACHER),  # its form's token in its address (once.py)
     "teach_cohorts:gradebook": Case("/teach/cohorts/{cohort}/", get=cohort_page(200), post=405),
     "teach_cohorts:gradebook-csv": Case("/teach/cohorts/{cohort}/gradebook.csv",
                                         get=cohort_page(200), post=405),

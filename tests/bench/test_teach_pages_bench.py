@@ -88,7 +88,7 @@ def _pages(client: Client, quiz, question) -> dict:
     saved.pop("seen", None)
     quiz_settings.pop("seen", None)
     return {
-        "quiz-create GET": ("get", reverse("teach:quiz-create"), None, 200),
+        "quiz-create GET": ("get", reverse("teach:quiz-create") + page, None, 200),
         "quiz GET": ("get", reverse("teach:quiz", args=[quiz.pk]), None, 200),
         "dashboard GET": ("get", reverse("teach:dashboard"), None, 200),
         "quiz-edit GET": ("get", reverse("teach:quiz-edit", args=[quiz.pk]), None, 200),

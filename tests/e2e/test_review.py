@@ -63,3 +63,32 @@ def test_right_answers_empty_the_review_queue_for_now(midday, tokyo_page):
     expect(nav.get_by_role("link", name="Review", exact=True)).to_be_visible()
     page.goto("/")
     expect(page.get_by_text("due for review")).to_have_count(0)
+
+
+def test_session_lost_in_review_signs_in_again_back_to_the_question_with_the_answer(page, midday):
+    """The answer was lost: signing in led to the answer's POST-only address, a 405. Now the
+    htmx answer sends the whole page to sign in, and signing in brings the learner back to the
+    question with their choice made, not checked yet."""
+    from tests.e2e.journeys import fill_sign_in
+
+    learner = make_user("noor")
+    question = Question.objects.filter(type="single").order_by("pk").first()
+    review.card_record(
+        user=learner, question=question, correct=False, now=timezone.now() - timedelta(hours=1)
+    )
+    page.goto("/")
+    sign_in(page, "noor")
+    page.goto("/quizzes/review/")
+    wrong = next(c for c in question.choices() if not c["correct"])
+    page.get_by_label(wrong["text"], exact=True).check()
+    page.context.clear_cookies(name="sessionid")  # the session expires while they think
+    page.get_by_role("button", name="Check answer").press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    expect(page.get_by_role("status")).to_contain_text("Your session ended")
+    fill_sign_in(page, "noor")
+    expect(page).to_have_url(re.compile(rf"/quizzes/review/{question.pk}/$"))
+    expect(page.get_by_label(wrong["text"], exact=True)).to_be_checked()
+    expect(page.get_by_text("Your answer from before is filled in again")).to_be_visible()
+    page.get_by_role("button", name="Check answer").press("Enter")
+    expect(page.get_by_text("Next review:")).to_be_visible()

@@ -212,7 +212,7 @@ def instructor_pages(c: Class) -> list[str]:
             for q in questions
             if q.type in EDITORS and q.type not in SAME_AS_SINGLE
         ],
-        reverse("teach_cohorts:list"),
+        reverse("teach_cohorts:list") + "?once=crawled-cohort-list-1",  # as a new page's, above
         reverse("teach_cohorts:gradebook", args=[cohort.pk]),
         reverse("teach_cohorts:people", args=[cohort.pk]),
         reverse("teach_cohorts:delete", args=[cohort.pk]),

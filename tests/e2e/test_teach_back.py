@@ -11,8 +11,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from cohorts.models import Cohort
 from lessons.models import Source
-from quizzes.models import Question
+from quizzes.models import Question, Quiz
 from srm_trainer.accounts.roles import set_instructor
 from tests.conftest import give_mfa
 from tests.e2e.conftest import ConsoleErrors, watch
@@ -61,3 +62,58 @@ def test_back_and_save_after_saving_a_new_question_makes_no_second_one(no_page_c
     made = Question.objects.filter(prompt="Is the guest OS yours?")
     assert made.count() == 1
     assert made.get().explanation == "Yours: the customer runs it."
+
+
+def _instructor(page, name: str):
+    user = make_user(name)
+    set_instructor(user=user, instructor=True)
+    secret = give_mfa(user)
+    page.goto("/")
+    sign_in_with_code(page, name, secret)
+    return user
+
+
+def test_back_and_create_after_creating_a_quiz_makes_no_second_one(no_page_cache):
+    """As for a question: Back asked for the new quiz's page afresh, the browser filled it in,
+    and "Create the quiz" made a second quiz of the same title. Now Back opens the quiz made
+    (its settings), and saving changes it."""
+    page = no_page_cache
+    _instructor(page, "ines")
+    page.goto("/teach/")
+    page.get_by_role("link", name="Create a quiz").first.click()
+    page.get_by_label("Title").fill("Shared responsibility basics")
+    page.get_by_role("button", name="Create the quiz").click()
+    expect(page.get_by_text("Quiz “Shared responsibility basics” created.")).to_be_visible()
+
+    page.go_back()
+    expect(page.get_by_text("You created this quiz already")).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value("Shared responsibility basics")
+    page.get_by_label("Description").fill("Who patches what.")
+    page.get_by_role("button", name=re.compile("Save settings|Create the quiz")).click()
+    expect(page.get_by_text(re.compile("Settings saved|created already"))).to_be_visible()
+    made = Quiz.objects.filter(title="Shared responsibility basics")
+    assert made.count() == 1
+    assert made.get().description == "Who patches what."
+
+
+def test_back_and_create_after_creating_a_cohort_makes_no_second_one(no_page_cache):
+    """The cohort form is on the list page: Back asked for the list afresh, the browser filled
+    the name in again, and "Create the cohort" was refused ("You already have a cohort
+    called…") or, renamed, made a second one. Now Back shows the list with the cohort made,
+    and sending the same form again opens that cohort, saying so."""
+    page = no_page_cache
+    _instructor(page, "ines")
+    page.goto("/teach/cohorts/")
+    page.get_by_label("Name").fill("Spring class")
+    page.get_by_role("button", name="Create the cohort").click()
+    expect(page.get_by_text("Cohort “Spring class” created.")).to_be_visible()
+    people = page.url
+
+    page.go_back()
+    expect(page.get_by_role("link", name="Spring class")).to_be_visible()
+    expect(page.get_by_text("You created “Spring class” from this page already")).to_be_visible()
+    page.get_by_label("Name").fill("Spring class")  # as the browser fills it in again
+    page.get_by_role("button", name="Create the cohort").click()
+    expect(page.get_by_text("That cohort was created already")).to_be_visible()
+    assert page.url == people
+    assert Cohort.objects.filter(name__iexact="Spring class").count() == 1

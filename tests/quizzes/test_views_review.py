@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -104,9 +105,114 @@ def test_a_card_not_due_cannot_be_answered(learner_client, missed):
     )
 
 
-def test_review_answer_is_post_only(learner_client, missed):
-    assert learner_client.get(reverse("quizzes:review-answer", args=[missed.pk])).status_code == 405
+def test_the_review_page_takes_no_post(learner_client, missed):
     assert learner_client.post(reverse("quizzes:review")).status_code == 405
+
+
+# --- the session ends while a review question is open ---------------------------------------
+
+
+def _sign_in_again(client, response):
+    """Sign in through the real form, at the address the refusal sent the learner to; returns
+    where signing in sends them (its `next`)."""
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    sent = {"login": "ada", "password": "a-long-passphrase-1"}  # the `learner` fixture's
+    signed_in = client.post(response["Location"], sent)
+    assert signed_in.status_code == 302
+    return signed_in["Location"]
+
+
+def test_an_answer_sent_after_the_session_ended_is_filled_in_again_after_signing_in(
+    client, learner, missed
+):
+    """The answer used to be lost: signing in led to the answer's POST-only address (a 405).
+    Now the learner is back on the question with their answer chosen, not checked yet."""
+    client.force_login(learner)
+    client.logout()  # the session ends while the question is open
+    url = reverse("quizzes:review-answer", args=[missed.pk])
+    sent = client.post(url, {"answer": "false", "level": "foundational"})
+    assert sent["Location"] == reverse("login") + "?" + urlencode({"next": url})
+    back = _sign_in_again(client, sent)
+    assert back == url
+    page = client.get(back)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Is the root user limited by IAM?" in body
+    assert "Your answer from before is filled in again; it is not checked yet." in body
+    assert 'value="false" checked' in body and 'value="true" checked' not in body
+    assert 'name="level" value="foundational"' in body  # the learner's filter is kept
+    assert "field-error" not in body and "Right." not in body and "Not right" not in body
+    assert ReviewCard.objects.get().reviews == 1  # filled in, not checked
+    again = client.get(back).content.decode()  # kept for one showing only
+    assert "filled in again" not in again and 'value="false" checked' not in again
+    checked = client.post(url, {"answer": "false"}).content.decode()
+    assert "Next review" in checked and ReviewCard.objects.get().reviews == 2
+
+
+def test_with_htmx_an_ended_session_sends_the_whole_page_to_sign_in(client, learner, missed):
+    """An htmx swap would have drawn the sign-in page inside the question: the browser is sent
+    there instead (HX-Redirect), as the quiz page does, and the answer is kept the same way."""
+    url = reverse("quizzes:review-answer", args=[missed.pk])
+    sent = client.post(url, {"answer": "true"}, headers={"HX-Request": "true"})
+    assert sent.status_code == 200
+    assert sent["HX-Redirect"] == reverse("login") + "?" + urlencode({"next": url})
+    client.force_login(learner)
+    body = client.get(url).content.decode()
+    assert 'value="true" checked' in body and "filled in again" in body
+    sign_in = client.get(reverse("login")).content.decode()
+    assert "Your session ended" not in sign_in  # said once, on the sign-in page it led to
+
+
+def test_a_question_answered_since_sends_the_learner_to_the_queue_saying_why(
+    client, learner, missed
+):
+    url = reverse("quizzes:review-answer", args=[missed.pk])
+    sent = client.post(url, {"answer": "true"})
+    # Answered in another window meanwhile: due again later today, not now.
+    ReviewCard.objects.update(due=timezone.now() + timedelta(minutes=30))
+    back = _sign_in_again(client, sent)
+    landed = client.get(back, follow=True)
+    assert landed.redirect_chain[-1][0] == reverse("quizzes:review")
+    body = landed.content.decode()
+    assert "That question was answered since: it comes back later today." in body
+    assert "The answer you had sent was not checked." in body
+    assert ReviewCard.objects.get().reviews == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"due_in_days": 3}, "That question is not due for review now"),
+        ({"repair": True}, "That question is being repaired"),
+        ({"other": True}, "That question is not in your review queue."),
+    ],
+)
+def test_a_review_questions_address_opened_when_not_offered_goes_to_the_queue(
+    client, learner, other_learner, missed, change, said
+):
+    """A GET of the answer's address never meets a 405: a question no longer offered sends the
+    learner to the queue (filters kept) with why; another learner's card reads as no card."""
+    if "due_in_days" in change:
+        ReviewCard.objects.update(due=timezone.now() + timedelta(days=change["due_in_days"]))
+    if "repair" in change:
+        from quizzes.models import Question
+
+        Question.objects.filter(pk=missed.pk).update(type="single", data={"choices": []})
+    client.force_login(other_learner if "other" in change else learner)
+    url = reverse("quizzes:review-answer", args=[missed.pk]) + "?level=advanced"
+    landed = client.get(url)
+    assert landed.status_code == 302
+    assert landed["Location"] == reverse("quizzes:review") + "?level=advanced"
+    assert said in client.get(landed["Location"]).content.decode()
+    htmx = client.get(url, headers={"HX-Request": "true"})
+    assert htmx["HX-Redirect"] == reverse("quizzes:review") + "?level=advanced"
+
+
+def test_a_due_review_questions_address_draws_it(learner_client, missed):
+    body = learner_client.get(reverse("quizzes:review-answer", args=[missed.pk])).content.decode()
+    assert "Is the root user limited by IAM?" in body and "filled in again" not in body
+    form_action = f'action="{reverse("quizzes:review-answer", args=[missed.pk])}"'
+    assert form_action in body
 
 
 def test_the_home_page_shows_the_due_count(learner_client, missed):

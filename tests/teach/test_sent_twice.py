@@ -4,6 +4,8 @@ page sent again. Each send made one more quiz, question or cohort; the page's to
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -156,3 +158,133 @@ def test_a_new_pages_address_opens_only_its_authors_question(teacher, owned, oth
     theirs = client_for(other_instructor).get(address)
     assert theirs.status_code == 302 and "/edit/" not in theirs["Location"]
     assert "once=" in theirs["Location"] and fields["once"] not in theirs["Location"]
+
+
+# --- Back after creating a quiz or a cohort, in a browser that does not keep the page -------
+
+
+def _opened(client, url, form_class):
+    """Open a create page as its links do: it is drawn at an address carrying its token.
+    Returns (address, what its form posts as drawn)."""
+    opened = client.get(url)
+    assert opened.status_code == 302 and "once=" in opened["Location"]
+    address = opened["Location"]
+    fields = form_fields(client.get(address).content.decode(), form_class)
+    assert fields["once"] and address.endswith("once=" + fields["once"])
+    return address, fields
+
+
+def test_back_after_creating_a_quiz_opens_its_settings_not_a_second_new_page(teacher):
+    """Back (no back/forward cache) asked for the new quiz's page again, the browser filled it
+    in, and "Create the quiz" made a second quiz. The address names the page: Back opens the
+    quiz it made, and saving there changes that quiz."""
+    address, fields = _opened(teacher, reverse("teach:quiz-create"), "teach-form")
+    typed = {**fields, "title": "Shared basics", "pass_mark": "70"}
+    assert teacher.post(address, typed).status_code == 302
+    made = Quiz.objects.get(title="Shared basics")
+    back = teacher.get(address)
+    settings = reverse("teach:quiz-edit", args=[made.pk])
+    assert back.status_code == 302 and back["Location"] == settings
+    page = teacher.get(settings).content.decode()
+    assert "You created this quiz already" in page
+    again = form_fields(page, "teach-form")
+    assert again["title"] == "Shared basics" and "once" not in again
+    teacher.post(settings, {**again, "description": "Who patches what."})
+    made.refresh_from_db()
+    assert made.description == "Who patches what."
+    assert Quiz.objects.filter(title="Shared basics").count() == 1
+
+
+def test_a_kept_new_quiz_page_sent_again_with_changes_opens_the_quiz_it_made(teacher):
+    address, fields = _opened(teacher, reverse("teach:quiz-create"), "teach-form")
+    teacher.post(address, {**fields, "title": "Shared basics", "pass_mark": "70"})
+    made = Quiz.objects.get(title="Shared basics")
+    changed = teacher.post(address, {**fields, "title": "Shared basics, again", "pass_mark": "80"})
+    assert changed.status_code == 200
+    page = changed.content.decode()
+    assert "This page created its quiz already" in page
+    settings = reverse("teach:quiz-edit", args=[made.pk])
+    assert f'action="{settings}"' in page  # saved from the quiz's own settings page
+    sent = form_fields(page, "teach-form")
+    assert sent["title"] == "Shared basics, again" and sent["pass_mark"] == "80"
+    made.refresh_from_db()
+    assert made.title == "Shared basics" and made.pass_mark == 70  # not saved yet
+    assert teacher.post(settings, sent).status_code == 302
+    made.refresh_from_db()
+    assert made.title == "Shared basics, again" and made.pass_mark == 80
+    assert Quiz.objects.count() == 1
+
+
+def test_a_new_quiz_pages_address_opens_only_its_authors_quiz(teacher, other_instructor):
+    from tests.teach.conftest import client_for
+
+    address, fields = _opened(teacher, reverse("teach:quiz-create"), "teach-form")
+    teacher.post(address, {**fields, "title": "Mine", "pass_mark": "70"})
+    theirs = client_for(other_instructor).get(address)
+    assert theirs.status_code == 302 and "/edit/" not in theirs["Location"]
+    assert fields["once"] not in theirs["Location"]
+    Quiz.objects.filter(title="Mine").delete()  # deleted since: Back gives a new page
+    gone = teacher.get(address)
+    assert gone.status_code == 302 and fields["once"] not in gone["Location"]
+
+
+def test_back_after_creating_a_cohort_shows_the_list_and_sending_again_opens_it(teacher):
+    """The cohort form lives on the list. Back (no back/forward cache) asked for the list
+    again, the browser filled the name in, and Create was refused as a name taken (or, with
+    the name changed, made a second cohort). The list's address names its form: Back shows the
+    list with the cohort made, and the same form sent again opens that cohort, saying so."""
+    address, fields = _opened(teacher, reverse("teach_cohorts:list"), "teach-form")
+    typed = {**fields, "name": "Spring class"}
+    assert teacher.post(address, typed).status_code == 302
+    made = Cohort.objects.get(name="Spring class")
+    back = teacher.get(address)
+    assert back.status_code == 200
+    page = back.content.decode()
+    assert "You created “Spring class” from this page already" in page
+    assert reverse("teach_cohorts:gradebook", args=[made.pk]) in page  # listed
+    assert form_fields(page, "teach-form")["once"] == fields["once"]
+    again = teacher.post(address, typed)
+    people = reverse("teach_cohorts:people", args=[made.pk])
+    assert again.status_code == 302 and again["Location"] == people
+    assert "That cohort was created already" in teacher.get(people).content.decode()
+    assert "You already have a cohort called" not in teacher.get(people).content.decode()
+    assert Cohort.objects.count() == 1
+
+
+def test_the_cohort_form_sent_again_with_another_name_keeps_it_and_makes_nothing(teacher):
+    """A second cohort is not made from a form that made one; the name sent is not lost
+    either: a fresh form holds it, one Create away."""
+    address, fields = _opened(teacher, reverse("teach_cohorts:list"), "teach-form")
+    teacher.post(address, {**fields, "name": "Spring class"})
+    renamed = teacher.post(address, {**fields, "name": "Spring class B"})
+    assert Cohort.objects.count() == 1
+    assert renamed.status_code == 302 and fields["once"] not in renamed["Location"]
+    page = teacher.get(renamed["Location"]).content.decode()
+    assert "This form created “Spring class” already" in page
+    fresh = form_fields(page, "teach-form")
+    assert fresh["name"] == "Spring class B" and fresh["once"] != fields["once"]
+    assert teacher.post(renamed["Location"], fresh).status_code == 302
+    assert sorted(Cohort.objects.values_list("name", flat=True)) == [
+        "Spring class",
+        "Spring class B",
+    ]
+
+
+def test_duplicate_pressed_twice_makes_one_copy(teacher, owned):
+    """ "Duplicate" is a button alone, so a double click sent it twice and made two copies. Its
+    form carries a token too: the second press opens the copy the first made."""
+    quiz, _ = owned
+    page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
+    duplicate = reverse("teach:quiz-duplicate", args=[quiz.pk])
+    token = re.search(rf'action="{duplicate}".*?name="once" value="([^"]+)"', page, re.S)
+    assert token, "the Duplicate form carries a token"
+    first = teacher.post(duplicate, {"once": token[1]})
+    second = teacher.post(duplicate, {"once": token[1]})
+    assert Quiz.objects.count() == 2  # the quiz and one copy
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]  # the copy made
+    assert "duplicated already" in teacher.get(second["Location"]).content.decode()
+    again = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
+    fresh = re.search(rf'action="{duplicate}".*?name="once" value="([^"]+)"', again, re.S)
+    teacher.post(duplicate, {"once": fresh[1]})  # a new press on a new page: another copy
+    assert Quiz.objects.count() == 3

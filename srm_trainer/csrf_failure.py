@@ -6,13 +6,18 @@ own page is unstyled here (its inline styles meet our CSP) and says "CSRF verifi
 a live update refused this way left the old result on screen as if it still applied. The page
 says what happened and what to do; an htmx request gets the same words in the page's alert
 region (`#page-alert`, base.html, as a role=alert note; static/js/stale-page.js swaps the 403 in).
+The policy editor's findings request reads JSON, not htmx: it gets the same words as the
+`message` it shows where findings appear (srm_trainer/sandbox/views.py).
 """
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
+from django.utils.html import strip_tags
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from srm_trainer.htmx import stale_notice
@@ -22,6 +27,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """`CSRF_FAILURE_VIEW`: the explaining page, or for htmx its notice, with status 403."""
     live = bool(getattr(request, "htmx", False))
     context: dict[str, object] = {"no_cookie": reason == REASON_NO_CSRF_COOKIE, "live": live}
+    if _view_name(request) == "sandbox-findings":
+        context["live"] = True  # its words for a page still open: copy, then reload
+        notice = render_to_string("403_csrf.html#notice", context, request)
+        message = " ".join(strip_tags(notice).split())
+        return JsonResponse({"findings": [], "message": message}, status=403)
     if not live:
         return render(request, "403_csrf.html", context, status=403)
     context["reload"] = _page_address(request)
@@ -35,3 +45,10 @@ def _page_address(request: HttpRequest) -> str:
     if shown and url_has_allowed_host_and_scheme(shown, allowed, require_https=request.is_secure()):
         return shown
     return ""
+
+
+def _view_name(request: HttpRequest) -> str:
+    try:
+        return resolve(request.path_info).view_name or ""
+    except Resolver404:
+        return ""

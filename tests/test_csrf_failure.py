@@ -68,3 +68,18 @@ def test_every_page_has_the_alert_region_the_notice_goes_to(client):
     page = client.get("/").content.decode()
     assert re.search(r'<div id="page-alert"></div>', page)
     assert "js/stale-page" in page
+
+
+def test_the_policy_editors_findings_request_gets_the_words_as_json_it_shows():
+    """The editor shows a refused findings check's `message` where findings appear: without
+    one it could only say the server answered 403."""
+    response = _browser_with_a_page_open().post(
+        "/sandbox/findings/", {"policy": "{}"}, headers={"X-CSRFToken": STALE_TOKEN}
+    )
+    assert response.status_code == 403
+    answer = response.json()
+    assert answer["findings"] == []
+    message = answer["message"]
+    assert message.startswith("Someone signed in or out in this browser")
+    assert "Nothing was saved. Copy anything you typed, then reload the page" in message
+    assert "<" not in message and "  " not in message

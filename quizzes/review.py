@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
@@ -459,3 +460,23 @@ def session_restart(session: MutableMapping) -> None:
 
 def session_full(session: MutableMapping, *, clock=_time.time) -> bool:
     return session_answered(session, clock=clock) >= session_size()
+
+
+# An answer sent after the session ended is kept in the browser's session until someone signs
+# in (quizzes.views), and that someone may be another learner on a shared computer. The form
+# carries whose page it was, signed, so the answer is filled in again only for them.
+_OWNER_SALT = "quizzes.review.answer-owner"
+
+
+def answer_owner_mark(user_pk: int) -> str:
+    """The review form's hidden mark of whose question it is (signed: not forgeable, not secret)."""
+    return signing.dumps(user_pk, salt=_OWNER_SALT)
+
+
+def answer_owner(mark: str | None) -> int | None:
+    """Whose page sent a review answer, from its mark; None for no mark or a bad one."""
+    try:
+        owner = signing.loads(mark or "", salt=_OWNER_SALT)
+    except signing.BadSignature:
+        return None
+    return owner if isinstance(owner, int) else None

@@ -120,7 +120,7 @@ def _kept_answer(request: HttpRequest) -> dict[str, list[str]]:
     return {
         key: [value[:20_000] for value in request.POST.getlist(key)[:50]]
         for key in list(request.POST)[:50]
-        if key not in ("csrfmiddlewaretoken", "action")
+        if key not in ("csrfmiddlewaretoken", "action", "owner")
     }
 
 
@@ -708,6 +708,7 @@ def _review_context(
         "session_answered": review.session_answered(request.session),
         "session_size": review.session_size(),
         "session_full": full,
+        "answer_owner": review.answer_owner_mark(request.user.pk),
     }
 
 
@@ -760,7 +761,11 @@ def _review_sign_in_again(request: HtmxHttpRequest, question_pk: int) -> HttpRes
     its address), where it is filled in again; as the quiz page does (`_sign_in_again`)."""
     back = reverse("quizzes:review-answer", args=[question_pk])
     if request.method == "POST":
-        request.session[PENDING_REVIEW] = {"question": question_pk, "data": _kept_answer(request)}
+        request.session[PENDING_REVIEW] = {
+            "question": question_pk,
+            "owner": review.answer_owner(request.POST.get("owner")),
+            "data": _kept_answer(request),
+        }
         messages.warning(
             request,
             "Your session ended, so your answer was not checked yet. Sign in again to go back "
@@ -780,7 +785,9 @@ def _review_card(request: HtmxHttpRequest, question_pk: int) -> HttpResponse:
     longer offered (answered since, not due, being repaired) sends the learner to the queue
     with why, so a GET never meets the 405 a POST-only address gave after signing in."""
     pending = request.session.pop(PENDING_REVIEW, None)
-    if not isinstance(pending, dict) or pending.get("question") != question_pk:
+    # Kept for this question by this learner's page (not another's, on a shared browser).
+    ours = isinstance(pending, dict) and pending.get("owner") == request.user.pk
+    if not ours or pending.get("question") != question_pk:
         pending = None
     data = _kept_data(pending) if pending else QueryDict()
     module_slug = (request.GET.get("module") or data.get("module") or "")[:100]

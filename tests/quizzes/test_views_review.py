@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -128,9 +129,11 @@ def test_an_answer_sent_after_the_session_ended_is_filled_in_again_after_signing
     """The answer used to be lost: signing in led to the answer's POST-only address (a 405).
     Now the learner is back on the question with their answer chosen, not checked yet."""
     client.force_login(learner)
+    page = client.get(reverse("quizzes:review")).content.decode()
+    owner = re.search(r'name="owner" value="([^"]+)"', page)[1]  # whose page it is, signed
     client.logout()  # the session ends while the question is open
     url = reverse("quizzes:review-answer", args=[missed.pk])
-    sent = client.post(url, {"answer": "false", "level": "foundational"})
+    sent = client.post(url, {"answer": "false", "level": "foundational", "owner": owner})
     assert sent["Location"] == reverse("login") + "?" + urlencode({"next": url})
     back = _sign_in_again(client, sent)
     assert back == url
@@ -153,7 +156,8 @@ def test_with_htmx_an_ended_session_sends_the_whole_page_to_sign_in(client, lear
     """An htmx swap would have drawn the sign-in page inside the question: the browser is sent
     there instead (HX-Redirect), as the quiz page does, and the answer is kept the same way."""
     url = reverse("quizzes:review-answer", args=[missed.pk])
-    sent = client.post(url, {"answer": "true"}, headers={"HX-Request": "true"})
+    owner = review.answer_owner_mark(learner.pk)
+    sent = client.post(url, {"answer": "true", "owner": owner}, headers={"HX-Request": "true"})
     assert sent.status_code == 200
     assert sent["HX-Redirect"] == reverse("login") + "?" + urlencode({"next": url})
     client.force_login(learner)
@@ -163,11 +167,34 @@ def test_with_htmx_an_ended_session_sends_the_whole_page_to_sign_in(client, lear
     assert "Your session ended" not in sign_in  # said once, on the sign-in page it led to
 
 
+@pytest.mark.parametrize("owner", ["ada's page", "no mark", "a forged mark"])
+def test_an_answer_kept_in_a_shared_browser_is_filled_in_only_for_whose_page_it_was(
+    client, learner, other_learner, missed, owner
+):
+    """The kept answer belongs to the browser until someone signs in: on a shared computer
+    that may be another learner with the same question due. They get the question as it is,
+    not the earlier learner's choice."""
+    review.card_record(
+        user=other_learner, question=missed, correct=False, now=timezone.now() - timedelta(hours=1)
+    )
+    marks = {
+        "ada's page": review.answer_owner_mark(learner.pk),
+        "no mark": "",
+        "a forged mark": review.answer_owner_mark(other_learner.pk)[:-2] + "xx",
+    }
+    url = reverse("quizzes:review-answer", args=[missed.pk])
+    client.post(url, {"answer": "false", "owner": marks[owner]})
+    client.force_login(other_learner)  # Grace signs in on the same browser
+    body = client.get(url).content.decode()
+    assert "Is the root user limited by IAM?" in body
+    assert 'value="false" checked' not in body and "Your answer from before" not in body
+
+
 def test_a_question_answered_since_sends_the_learner_to_the_queue_saying_why(
     client, learner, missed
 ):
     url = reverse("quizzes:review-answer", args=[missed.pk])
-    sent = client.post(url, {"answer": "true"})
+    sent = client.post(url, {"answer": "true", "owner": review.answer_owner_mark(learner.pk)})
     # Answered in another window meanwhile: due again later today, not now.
     ReviewCard.objects.update(due=timezone.now() + timedelta(minutes=30))
     back = _sign_in_again(client, sent)

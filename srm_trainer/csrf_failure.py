@@ -16,18 +16,18 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import Resolver404, resolve
 from django.utils.html import strip_tags
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from srm_trainer.htmx import stale_notice
+from srm_trainer.too_large import view_name
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """`CSRF_FAILURE_VIEW`: the explaining page, or for htmx its notice, with status 403."""
     live = bool(getattr(request, "htmx", False))
     context: dict[str, object] = {"no_cookie": reason == REASON_NO_CSRF_COOKIE, "live": live}
-    if _view_name(request) == "sandbox-findings":
+    if view_name(request) == "sandbox-findings":
         context["live"] = True  # its words for a page still open: copy, then reload
         notice = render_to_string("403_csrf.html#notice", context, request)
         message = " ".join(strip_tags(notice).split())
@@ -45,10 +45,3 @@ def _page_address(request: HttpRequest) -> str:
     if shown and url_has_allowed_host_and_scheme(shown, allowed, require_https=request.is_secure()):
         return shown
     return ""
-
-
-def _view_name(request: HttpRequest) -> str:
-    try:
-        return resolve(request.path_info).view_name or ""
-    except Resolver404:
-        return ""

@@ -41,7 +41,7 @@ ALERT = "#page-alert"
 def bad_request(request: HtmxHttpRequest, exception: Exception) -> HttpResponse:
     """`handler400`: a form too large to read refused in the page's words, else the 400 page
     (the editor's findings: JSON, whatever the 400)."""
-    name = _view_name(request)
+    name = view_name(request)
     if name == "sandbox-findings":  # the policy editor reads JSON, whatever went wrong
         from srm_trainer.sandbox import views as sandbox
 
@@ -128,7 +128,9 @@ def live_refusal(request: HtmxHttpRequest, name: str, message: str) -> HttpRespo
     return stale_notice(response, place)
 
 
-def _view_name(request: HttpRequest) -> str:
+def view_name(request: HttpRequest) -> str:
+    """The name of the view the request's address is for ("" for none): which page a request
+    that never reached its view (refused while its form was read, or by the CSRF check) was for."""
     try:
         return resolve(request.path_info).view_name or ""
     except Resolver404:

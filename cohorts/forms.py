@@ -50,13 +50,29 @@ PASSED_ONCE = (
 )
 
 
+WHEN_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+OUT_OF_RANGE = "Choose a date between the years 1900 and 9000."
+
+
+class WhenField(forms.DateTimeField):
+    """A date and time typed in the reader's zone, within years any zone can store: 31 Dec
+    9999, 23:59 in New York is the year 10000 in UTC, which the database cannot hold (saving
+    it was a server error), and year 1 in Tokyo is year 0."""
+
+    def to_python(self, value):
+        when = super().to_python(value)
+        if when is not None and not 1900 <= when.year <= 9000:
+            raise forms.ValidationError(OUT_OF_RANGE, code="out_of_range")
+        return when
+
+
 def _when_field(label: str, help_text: str) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return WhenField(
         label=label,
         required=False,
         help_text=help_text,
         widget=DateTimeInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        input_formats=WHEN_FORMATS,
     )
 
 
@@ -136,11 +152,7 @@ class AssignmentForm(forms.Form):
 
 class ExtensionForm(forms.Form):
     learner: forms.ModelChoiceField[User] = forms.ModelChoiceField(queryset=None, label="Learner")
-    due_at = forms.DateTimeField(
-        label="Their due date",
-        widget=DateTimeInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
-    )
+    due_at = WhenField(label="Their due date", widget=DateTimeInput(), input_formats=WHEN_FORMATS)
 
     def __init__(self, *args, learners, **kwargs):
         # Its own ids: it shares a page with the assignment's form, which has a `due_at` too,

@@ -122,3 +122,34 @@ def test_the_import_menu_tells_apart_two_quizzes_with_one_title(owner):
     page = client_for(owner).get(reverse("teach:import")).content.decode()
     assert f">Week 1 ({first.slug})</option>" in page
     assert f">Week 1 ({second.slug})</option>" in page
+
+
+@pytest.mark.parametrize("typed", ["9999-12-31T23:59", "0001-01-01T00:00"])
+def test_a_date_no_database_can_hold_is_refused_beside_its_field(
+    cohort, published, owner, learner, typed
+):
+    """31 Dec 9999 in New York is the year 10000 in UTC (and year 1 in Tokyo is year 0):
+    saving either was a server error. Each form says so beside the date, keeping the rest."""
+    client = client_for(owner)
+    client.cookies["tz"] = "America/New_York" if typed.startswith("9") else "Asia/Tokyo"
+    lesson = make_lesson()
+    create = reverse("teach_cohorts:assignment-create", args=[cohort.pk])
+    for sent in (
+        {"quiz": published.pk, "due_at": typed},
+        {"quiz": published.pk, "opens_at": typed},
+    ):
+        page = client.post(create, sent)
+        assert page.status_code == 200
+        assert "Choose a date between the years 1900 and 9000." in page.content.decode()
+    assert not Assignment.objects.exists()
+    assignment = services.assignment_create(cohort=cohort, quiz=published, by=owner)
+    edit = reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])
+    page = client.post(edit, {"due_at": typed, "lessons": [lesson.pk]})
+    assert page.status_code == 200
+    assert "Choose a date between the years 1900 and 9000." in page.content.decode()
+    extend = reverse("teach_cohorts:extension-set", args=[cohort.pk, assignment.pk])
+    page = client.post(extend, {"learner": learner.pk, "due_at": typed})
+    assert page.status_code == 200
+    assert "Choose a date between the years 1900 and 9000." in page.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.due_at is None and not assignment.extensions.exists()

@@ -4,6 +4,11 @@
 Spreadsheets run a cell that starts with = + - @ (or a tab or carriage return) as a formula,
 so a learner called `=HYPERLINK(...)` could attack whoever opens the file: such cells get a
 leading apostrophe, which spreadsheets show as text (OWASP's advice for CSV injection).
+
+Both files say what the pages say: times in the zone the instructor's pages show them in (the
+view passes it: the body is written after the request's zone is put away), and a file starts
+with a byte-order mark, without which Excel reads UTF-8 as its own code page and turns a
+cohort called “Spring — Ω” into “Spring â€” Î©”.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -24,8 +29,12 @@ from quizzes.models import Answer, Attempt, Question
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value) -> object:
-    """A value a spreadsheet will not run: numbers as they are, text defused."""
+BOM = "\ufeff"
+
+
+def safe_cell(value, zone: tzinfo | None = None) -> object:
+    """A value a spreadsheet will not run: numbers as they are, text defused, times in `zone`
+    (the active zone when None)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -33,7 +42,7 @@ def safe_cell(value) -> object:
     if isinstance(value, int | float):
         return value
     if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat(timespec="seconds")
+        return timezone.localtime(value, zone).isoformat(timespec="seconds")
     text = str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
@@ -45,10 +54,12 @@ class _Echo:
         return value
 
 
-def csv_lines(rows: Iterable[Iterable]) -> Iterator[str]:
+def csv_lines(rows: Iterable[Iterable], zone: tzinfo | None = None) -> Iterator[str]:
+    """The file's text: the byte-order mark, then each row, its times in `zone`."""
+    yield BOM
     writer = csv.writer(_Echo())
     for row in rows:
-        yield writer.writerow([safe_cell(v) for v in row])
+        yield writer.writerow([safe_cell(v, zone) for v in row])
 
 
 def _percent(score: float | None):
@@ -63,6 +74,7 @@ GRADEBOOK_HEADER = [
     "extended",
     "closed",
     "status",
+    "overdue",
     "best %",
     "latest %",
     "attempts",
@@ -72,10 +84,15 @@ GRADEBOOK_HEADER = [
 ]
 
 
-def gradebook_rows(cohort: Cohort, counted: QuerySet[Attempt] | None = None) -> Iterator[list]:
+def gradebook_rows(
+    cohort: Cohort, counted: QuerySet[Attempt] | None = None, now: datetime | None = None
+) -> Iterator[list]:
     """The header, then one row per learner and assignment (every learner: not paged).
-    `counted`: `gradebook.counted_attempts(cohort)`, when the caller has it already."""
+    `counted`: `gradebook.counted_attempts(cohort)`, when the caller has it already.
+    "overdue" is the page's Overdue badge (due by `now` and nothing submitted): "not started"
+    alone does not tell missing work from work not due yet."""
     yield GRADEBOOK_HEADER
+    now = now or timezone.now()
     assignments = gradebook.assignments_of(cohort)
     memberships = list(Membership.objects.filter(cohort=cohort).select_related("user"))
     rows = gradebook.gradebook_rows(
@@ -92,6 +109,7 @@ def gradebook_rows(cohort: Cohort, counted: QuerySet[Attempt] | None = None) -> 
                 cell.extended,
                 assignment.closed_at,
                 cell.status,
+                cell.overdue(now),
                 _percent(cell.best),
                 _percent(cell.latest),
                 len(cell.attempts),

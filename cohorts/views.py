@@ -411,8 +411,11 @@ _OVERDUE = attempts.OverdueIn(gradebook.counted_attempts)
 
 
 def _csv(rows, filename: str) -> StreamingHttpResponse:
+    """`rows` as a CSV file, its times in this request's zone (as the pages show them): the
+    body is written after the middleware has put the zone away, so it is taken now."""
     response = StreamingHttpResponse(
-        exports.csv_lines(rows), content_type="text/csv; charset=utf-8"
+        exports.csv_lines(rows, timezone.get_current_timezone()),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

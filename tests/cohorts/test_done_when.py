@@ -71,7 +71,7 @@ def _take(client: Client, quiz: Quiz, *, right: bool) -> Attempt:
 
 def _csv(response) -> list[dict]:
     assert response["Content-Type"].startswith("text/csv")
-    text = b"".join(response.streaming_content).decode("utf-8")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
 

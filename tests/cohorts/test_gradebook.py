@@ -7,6 +7,7 @@ import csv
 import io
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -230,7 +231,8 @@ def test_the_latest_score_is_the_last_submitted_not_the_best(cohort, quiz, klass
 
 def _csv(response) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode("utf-8")
-    return list(csv.reader(io.StringIO(text)))
+    assert text.startswith("\ufeff")  # the byte-order mark Excel needs to read UTF-8
+    return list(csv.reader(io.StringIO(text[1:])))
 
 
 def test_the_gradebook_csv(cohort, owner, klass):
@@ -242,14 +244,38 @@ def test_the_gradebook_csv(cohort, owner, klass):
     by_name = {row[0]: row for row in rows}
     due, extended = "2026-03-05T09:00:00+00:00", "2026-03-07T09:00:00+00:00"
     assert by_name["ada"] == [
-        "ada", "Root user basics", "", due, "no", "", "submitted", "100.0", "100.0", "2",
+        "ada", "Root user basics", "", due, "no", "", "submitted", "no", "100.0", "100.0", "2",
         "900", "1", "2",
     ]  # fmt: skip
-    assert by_name["bob"][3:10] == [extended, "yes", "", "submitted", "50.0", "50.0", "1"]
-    assert by_name["cy"][6:11] == ["late", "0.0", "0.0", "1", "1800"]
-    assert by_name["dee"][6:11] == ["in progress", "", "", "1", "420"]
-    assert by_name["eve"][6:11] == ["not started", "", "", "0", "0"]
+    assert by_name["bob"][3:11] == [extended, "yes", "", "submitted", "no", "50.0", "50.0", "1"]
+    assert by_name["cy"][6:12] == ["late", "no", "0.0", "0.0", "1", "1800"]
+    # Due on day 3 and nothing handed in: overdue, as the page's badge says.
+    assert by_name["dee"][6:12] == ["in progress", "yes", "", "", "1", "420"]
+    assert by_name["eve"][6:12] == ["not started", "yes", "", "", "0", "0"]
     assert len(rows) == 5
+
+
+def test_the_gradebook_csv_says_what_the_page_says_in_the_instructors_zone(cohort, owner, klass):
+    """An instructor in Tokyo reads "due 5 Mar, 18:00 (Asia/Tokyo)" and eve "Overdue" on the
+    page: the file said 09:00 UTC (written after the request's zone was put away) and
+    "not started" only, so missing work could not be told from work not due yet."""
+    client = client_for(owner)
+    client.cookies["tz"] = "Asia/Tokyo"
+    page = client.get(reverse("teach_cohorts:gradebook", args=[cohort.pk])).content.decode()
+    assert "due 5 Mar 2026, 18:00 (Asia/Tokyo)" in page
+    assert 'badge-wrong">Overdue' in page.split(">eve<", 1)[1].split("</tr>", 1)[0]
+    header, *rows = _csv(client.get(reverse("teach_cohorts:gradebook-csv", args=[cohort.pk])))
+    eve = dict(zip(header, next(r for r in rows if r[0] == "eve"), strict=True))
+    assert (eve["due"], eve["status"], eve["overdue"]) == (
+        "2026-03-05T18:00:00+09:00",
+        "not started",
+        "yes",
+    )
+    answers = _csv(client.get(reverse("teach_cohorts:answers-csv", args=[cohort.pk])))[1:]
+    assert {row[7][-6:] for row in answers} == {"+09:00"}
+    with time_machine.travel(at(days=2), tick=False):  # before the due date: nothing overdue
+        rows = _csv(client.get(reverse("teach_cohorts:gradebook-csv", args=[cohort.pk])))[1:]
+    assert {row[7] for row in rows} == {"no"}
 
 
 def test_the_answers_csv_has_one_row_per_counted_answer(cohort, owner, quiz, klass):

@@ -52,7 +52,9 @@ def _csv(page, name: str) -> list[dict]:
     href = page.get_by_role("link", name=name).get_attribute("href")
     response = page.request.get(href)
     assert response.ok and response.headers["content-type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.text())))
+    text = response.text()
+    assert text.startswith("\ufeff")  # so Excel reads it as UTF-8
+    return list(csv.DictReader(io.StringIO(text[1:])))
 
 
 def test_a_class_from_cohort_to_csv_in_a_browser(page, browser, base_url):

@@ -11,11 +11,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cohorts import services
 from cohorts.forms import JoinForm
-from cohorts.models import Cohort, Membership
+from cohorts.models import Cohort, Extension, Membership
 from srm_trainer.ratelimit import rate_limited
 
 
@@ -91,13 +91,24 @@ def join_link(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "cohorts/join_link.html", {"cohort": cohort, "member": member})
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def leave(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks first, as an instructor removing a learner is asked: leaving drops the
+    learner's extensions, and if they join again only attempts started after that count, so
+    their work so far leaves the gradebook. One stray tap on a phone must not do that. POST
+    leaves."""
     assert request.user.is_authenticated  # login_required
     membership = get_object_or_404(
-        Membership.objects.select_related("cohort"), cohort_id=pk, user=request.user
+        Membership.objects.select_related("cohort__owner"), cohort_id=pk, user=request.user
     )
+    if request.method != "POST":
+        extensions = Extension.objects.filter(assignment__cohort_id=pk, user=request.user).count()
+        return render(
+            request,
+            "cohorts/leave.html",
+            {"membership": membership, "cohort": membership.cohort, "extension_count": extensions},
+        )
     services.member_remove(cohort=membership.cohort, user_id=request.user.pk)
     messages.success(request, f"You left “{membership.cohort.name}”.")
     return redirect("cohorts:mine")

@@ -415,7 +415,8 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
         Case("/join/{cohort_code}/", get=signed_in(), post=signed_in(MY_COHORTS)),
         Case("/join/ACDEFGHJ/", get=signed_in(404), post=signed_in(404), label="no such code"),
     ),
-    "cohorts:leave": Case("/cohorts/{cohort}/leave/", get=405,
+    # GET asks the learner first; anyone else is told there is no such cohort
+    "cohorts:leave": Case("/cohorts/{cohort}/leave/", get=(LOGIN, 200, 404, 404, 404, 404),
                           post=(LOGIN, MY_COHORTS, 404, 404, 404, 404)),
     # --- course progress and certificates (progress): ada holds a certificate; the public
     # verification page is for anyone with its code.

@@ -101,6 +101,17 @@ def test_a_learner_can_be_in_several_cohorts_and_sees_them_all(cohort, owner, le
 
 def test_a_learner_leaves_a_cohort(cohort, learner):
     client = client_for(learner)
+    page = client.get(reverse("cohorts:mine")).content.decode()
+    leave = reverse("cohorts:leave", args=[cohort.pk])
+    assert f'<form method="post" action="{leave}"' not in page  # no one-click Leave
+    assert f'href="{leave}"' in page
+    # Leaving is asked first: work done so far would leave the gradebook for good.
+    asked = client.get(leave)
+    assert asked.status_code == 200
+    text = asked.content.decode()
+    assert "Leave “Spring class”?" in text
+    assert "only attempts you start after that count" in text
+    assert _members(cohort) == {"ada"}
     assert client.post(reverse("cohorts:leave", args=[cohort.pk])).status_code == 302
     assert _members(cohort) == set()
     assert client.post(reverse("cohorts:leave", args=[cohort.pk])).status_code == 404

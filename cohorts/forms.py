@@ -123,8 +123,10 @@ class AssignmentForm(forms.Form):
     # kept on purpose (`clean`).
     past_due_ok = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, quizzes, editing: bool = False, **kwargs):
+    def __init__(self, *args, quizzes, editing: bool = False, assigned=None, **kwargs):
+        """`quizzes`: the menu; `assigned`: the quizzes this cohort has already (not in it)."""
         super().__init__(*args, **kwargs)
+        self.assigned = assigned
         quiz, lessons = self.fields["quiz"], self.fields["lessons"]
         # The form's own copies of the fields declared above.
         assert isinstance(quiz, QuizChoiceField)
@@ -138,6 +140,7 @@ class AssignmentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        self._say_which_is_assigned()
         opens, due = data.get("opens_at"), data.get("due_at")
         if opens and due and due <= opens:
             self.add_error("due_at", "The due date must come after the opening time.")
@@ -148,6 +151,24 @@ class AssignmentForm(forms.Form):
                 self.data = self.data.copy()
                 self.data[self.add_prefix("past_due_ok")] = typed
         return data
+
+    def _say_which_is_assigned(self) -> None:
+        """A quiz assigned since the page was drawn (in another tab, or the first of a double
+        click) is not in the menu any more: say that, rather than "Select a valid choice"."""
+        if self.assigned is None or "quiz" not in self.errors:
+            return
+        raw = str(self.data.get(self.add_prefix("quiz"), ""))
+        quiz = (
+            self.assigned.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+        )
+        if quiz is not None:
+            self.errors["quiz"] = self.error_class(
+                [
+                    f"“{quiz.title}” is already assigned to this cohort (from another tab, or "
+                    "a second click): it is in the cohort's list of assignments. Choose another "
+                    "quiz, or open that one there to change it."
+                ]
+            )
 
 
 class ExtensionForm(forms.Form):

@@ -251,8 +251,12 @@ def instructor_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpRespon
 @teacher_required
 def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
-    quizzes = _assignable_quizzes(request.user).exclude(cohort_assignments__cohort=cohort)
-    form = AssignmentForm(request.POST or None, quizzes=quizzes)
+    assignable = _assignable_quizzes(request.user)
+    form = AssignmentForm(
+        request.POST or None,
+        quizzes=assignable.exclude(cohort_assignments__cohort=cohort),
+        assigned=assignable.filter(cohort_assignments__cohort=cohort),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

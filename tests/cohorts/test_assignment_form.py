@@ -153,3 +153,23 @@ def test_a_date_no_database_can_hold_is_refused_beside_its_field(
     assert "Choose a date between the years 1900 and 9000." in page.content.decode()
     assignment.refresh_from_db()
     assert assignment.due_at is None and not assignment.extensions.exists()
+
+
+def test_a_quiz_assigned_from_another_tab_is_named_not_an_invalid_choice(cohort, published, owner):
+    """Two tabs (or a double click) send the same quiz: the second page said only "Select a
+    valid choice", as the quiz had left the menu. It says which quiz, and why, and keeps the
+    dates typed."""
+    url = reverse("teach_cohorts:assignment-create", args=[cohort.pk])
+    client = client_for(owner)
+    sent = {"quiz": published.pk, "due_at": "2031-06-01T09:00"}
+    assert client.post(url, sent).status_code == 302
+    again = client.post(url, sent)
+    assert again.status_code == 200
+    text = again.content.decode()
+    assert "Select a valid choice" not in text
+    assert f"“{published.title}” is already assigned to this cohort" in text
+    assert form_fields(text, "teach-form")["due_at"] == "2031-06-01T09:00"
+    assert Assignment.objects.filter(cohort=cohort).count() == 1
+    for junk in ("x", "9" * 40, "-1"):  # not a quiz at all: the usual words, no error
+        page = client.post(url, {"quiz": junk})
+        assert page.status_code == 200 and "Select a valid choice" in page.content.decode()

@@ -83,6 +83,15 @@ class CohortForm(forms.Form):
     once = once_field()  # a cohort is made once per page (srm_trainer/once.py)
 
 
+class RenameForm(forms.Form):
+    name = forms.CharField(
+        max_length=120,
+        label="Cohort name",
+        help_text="Learners see the new name at once; the code and the gradebook stay.",
+        error_messages={"required": "Give the cohort a name."},
+    )
+
+
 class JoinForm(forms.Form):
     code = forms.CharField(
         max_length=64,

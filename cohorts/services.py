@@ -32,21 +32,37 @@ def _fresh_code() -> str:
     raise CohortError("Could not make a new join code; try again.")  # pragma: no cover
 
 
-def cohort_create(*, owner, name: str, now: datetime | None = None) -> Cohort:
+def _checked_name(*, owner, name: str, other_than: int | None = None) -> str:
     name = (name or "").strip()
     if not name:
         raise CohortError("Give the cohort a name.")
     name = name[:120]
-    if Cohort.objects.filter(owner=owner, name__iexact=name).exists():
+    taken = Cohort.objects.filter(owner=owner, name__iexact=name).exclude(pk=other_than)
+    if taken.exists():
         # Two of one instructor's cohorts by one name could not be told apart in the menus
         # (assigning, statistics) nor by learners joining; another instructor's may share it.
         raise CohortError(
             f"You already have a cohort called “{name}”: give this one a name of its own "
             "(its term or its group, for example)."
         )
+    return name
+
+
+def cohort_create(*, owner, name: str, now: datetime | None = None) -> Cohort:
+    name = _checked_name(owner=owner, name=name)
     return Cohort.objects.create(
         owner=owner, name=name, join_code=_fresh_code(), created_at=now or timezone.now()
     )
+
+
+def cohort_rename(*, cohort: Cohort, name: str) -> Cohort:
+    """A new name (a new term, a typo), by the rules a new cohort's follows; its learners,
+    code and gradebook stay, and they see the new name at once."""
+    name = _checked_name(owner=cohort.owner, name=name, other_than=cohort.pk)
+    if name != cohort.name:
+        cohort.name = name
+        cohort.save(update_fields=["name"])
+    return cohort
 
 
 def code_rotate(*, cohort: Cohort, now: datetime | None = None) -> Cohort:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<id:pk>/gradebook.csv", views.gradebook_csv, name="gradebook-csv"),
     path("<id:pk>/answers.csv", views.answers_csv, name="answers-csv"),
     path("<id:pk>/people/", views.cohort_people, name="people"),
+    path("<id:pk>/rename/", views.cohort_rename, name="rename"),
     path("<id:pk>/code/", views.code_rotate, name="code-rotate"),
     path("<id:pk>/delete/", views.cohort_delete, name="delete"),
     path("<id:pk>/members/<id:user_pk>/remove/", views.member_remove, name="member-remove"),

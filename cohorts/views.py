@@ -14,7 +14,13 @@ from django.views.decorators.vary import vary_on_headers
 
 from cohorts import exports, gradebook, services
 from cohorts.access import _cohort_for_instructor, cohorts_for_instructor, learners
-from cohorts.forms import AssignmentForm, CohortForm, CoInstructorForm, ExtensionForm
+from cohorts.forms import (
+    AssignmentForm,
+    CohortForm,
+    CoInstructorForm,
+    ExtensionForm,
+    RenameForm,
+)
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from quizzes import attempts
 from srm_trainer import once
@@ -139,9 +145,13 @@ def cohort_people(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _people_page(
-    request: HttpRequest, cohort: Cohort, *, form: CoInstructorForm | None = None
+    request: HttpRequest,
+    cohort: Cohort,
+    *,
+    form: CoInstructorForm | None = None,
+    rename_form: RenameForm | None = None,
 ) -> HttpResponse:
-    """The people page; a refused co-instructor comes back in it with the name as typed."""
+    """The people page; a refused co-instructor or name comes back in it as typed."""
     return render(
         request,
         "cohorts/people.html",
@@ -151,9 +161,28 @@ def _people_page(
             "co_instructors": cohort.co_instructors.order_by("username"),
             "is_owner": cohort.owner_id == request.user.pk,
             "form": form or CoInstructorForm(),
+            "rename_form": rename_form or RenameForm(initial={"name": cohort.name}),
             "join_url": request.build_absolute_uri(cohort.join_path()),
         },
     )
+
+
+@require_POST
+@teacher_required
+def cohort_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    """Anyone teaching the cohort renames it (its owner's other cohorts' names are taken)."""
+    cohort = _cohort_for_instructor(request, pk)
+    form = RenameForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cohort_rename(cohort=cohort, name=form.cleaned_data["name"])
+        except services.CohortError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, f"The cohort is now called “{cohort.name}”.")
+            return redirect("teach_cohorts:people", pk=cohort.pk)
+    # Refused: the people page again with the name as typed and the problem beside it.
+    return _people_page(request, cohort, rename_form=form)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -369,6 +369,8 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
                                       get=cohort_page(200), post=405),
     "teach_cohorts:people": Case("/teach/cohorts/{cohort}/people/", get=cohort_page(200),
                                  post=405),
+    "teach_cohorts:rename": Case("/teach/cohorts/{cohort}/rename/", get=405,
+                                 post=cohort_page(COHORT_PEOPLE), data={"name": "Renamed"}),
     # classwalk: GET asks before rotating; deleting is the owner's, asked first too.
     "teach_cohorts:code-rotate": Case("/teach/cohorts/{cohort}/code/", get=cohort_page(200),
                                       post=cohort_page(COHORT_PEOPLE)),

@@ -60,10 +60,26 @@ class WhenField(forms.DateTimeField):
     it was a server error), and year 1 in Tokyo is year 0."""
 
     def to_python(self, value):
-        when = super().to_python(value)
+        try:
+            when = super().to_python(value)
+        except forms.ValidationError as exc:
+            if exc.code != "ambiguous_timezone":
+                raise
+            raise forms.ValidationError(_clock_change(exc.params), code=exc.code) from exc
         if when is not None and not 1900 <= when.year <= 9000:
             raise forms.ValidationError(OUT_OF_RANGE, code="out_of_range")
         return when
+
+
+def _clock_change(params) -> str:
+    """Django's words for a time the clocks skip or repeat (a daylight-saving change) name the
+    moment in a programmer's format; these say what happened and what to do."""
+    moment, zone = params["datetime"], params["current_timezone"]
+    return (
+        f"{moment:%H:%M} on {moment.day} {moment:%b %Y} does not happen once in {zone}: the "
+        "clocks change then, skipping that hour or going through it twice. Choose a time an "
+        "hour earlier or later."
+    )
 
 
 def _when_field(label: str, help_text: str) -> forms.DateTimeField:

@@ -173,3 +173,17 @@ def test_a_quiz_assigned_from_another_tab_is_named_not_an_invalid_choice(cohort,
     for junk in ("x", "9" * 40, "-1"):  # not a quiz at all: the usual words, no error
         page = client.post(url, {"quiz": junk})
         assert page.status_code == 200 and "Select a valid choice" in page.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["2031-03-09T02:30", "2031-11-02T01:30"])
+def test_a_time_the_clocks_skip_or_repeat_is_explained(cohort, published, owner, typed):
+    """In New York 02:30 on 9 Mar 2031 never happens (clocks go forward) and 01:30 on 2 Nov
+    happens twice: Django's words showed "2031-03-09 02:30:00 couldn't be interpreted"."""
+    client = client_for(owner)
+    client.cookies["tz"] = "America/New_York"
+    url = reverse("teach_cohorts:assignment-create", args=[cohort.pk])
+    page = client.post(url, {"quiz": published.pk, "due_at": typed})
+    text = page.content.decode()
+    assert "does not happen once in America/New_York: the clocks change then" in text
+    assert "couldn’t be interpreted" not in text
+    assert not Assignment.objects.exists()

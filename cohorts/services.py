@@ -6,6 +6,7 @@ the person can read. Who may call them is the views' job (`cohorts.access`).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -32,11 +33,25 @@ def _fresh_code() -> str:
     raise CohortError("Could not make a new join code; try again.")  # pragma: no cover
 
 
+# Zero-width joiners shape some scripts' letters (and emoji); every other invisible or control
+# character would let two cohorts look alike while their names differ, or (a direction
+# override) make a name read backwards in every learner's list.
+_JOINERS = frozenset("\u200c\u200d")
+
+
 def _checked_name(*, owner, name: str, other_than: int | None = None) -> str:
-    name = (name or "").strip()
+    """The name as kept: NFC, whitespace collapsed; refused when empty, invisible in part, or
+    one of the owner's other cohorts' (in any case)."""
+    name = " ".join(unicodedata.normalize("NFC", name or "").split())
     if not name:
         raise CohortError("Give the cohort a name.")
     name = name[:120]
+    hidden = [ch for ch in name if unicodedata.category(ch).startswith("C") and ch not in _JOINERS]
+    if hidden:
+        raise CohortError(
+            f"The name contains an invisible or control character (U+{ord(hidden[0]):04X}), "
+            "which learners could not read: type it again."
+        )
     taken = Cohort.objects.filter(owner=owner, name__iexact=name).exclude(pk=other_than)
     if taken.exists():
         # Two of one instructor's cohorts by one name could not be told apart in the menus

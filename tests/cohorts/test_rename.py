@@ -55,3 +55,24 @@ def test_the_same_name_in_other_letters_is_not_taken_by_the_cohort_itself(cohort
     services.cohort_rename(cohort=cohort, name="SPRING CLASS")
     cohort.refresh_from_db()
     assert cohort.name == "SPRING CLASS"
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "\u202e", "\x07"])
+def test_a_name_with_invisible_characters_is_refused_on_create_and_rename(cohort, owner, hidden):
+    """A zero-width space made a second "Spring class" that looked like the first (the taken
+    name check compares characters), a direction override turned the name round in every
+    learner's list, and a name of just U+200B looked empty."""
+    for name in (f"Spring{hidden} class", hidden):
+        with pytest.raises(services.CohortError, match="invisible or control character"):
+            services.cohort_create(owner=owner, name=name)
+        with pytest.raises(services.CohortError, match="invisible or control character"):
+            services.cohort_rename(cohort=cohort, name=name)
+    page = client_for(owner).post(
+        reverse("teach_cohorts:list"), {"name": f"Spring{hidden} class", "once": "t-1"}
+    )
+    assert "invisible or control character" in page.content.decode()
+
+
+def test_a_name_keeps_its_script_emoji_and_joiners_with_spaces_collapsed(owner):
+    made = services.cohort_create(owner=owner, name="  کلاس\u200cها   👩\u200d💻 Ω  ")
+    assert made.name == "کلاس\u200cها 👩\u200d💻 Ω"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cohorts import services
@@ -99,9 +99,18 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
     their work so far leaves the gradebook. One stray tap on a phone must not do that. POST
     leaves."""
     assert request.user.is_authenticated  # login_required
-    membership = get_object_or_404(
-        Membership.objects.select_related("cohort__owner"), cohort_id=pk, user=request.user
+    membership = (
+        Membership.objects.select_related("cohort__owner")
+        .filter(cohort_id=pk, user=request.user)
+        .first()
     )
+    if membership is None:
+        # Left already: a double click on Leave, or Back to this page afterwards. The same
+        # words for any cohort one is not in, so they tell nothing about other cohorts.
+        messages.info(
+            request, "You are not in that cohort (any more), so there is nothing to leave."
+        )
+        return redirect("cohorts:mine")
     if request.method != "POST":
         extensions = Extension.objects.filter(assignment__cohort_id=pk, user=request.user).count()
         return render(

@@ -417,9 +417,10 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
         Case("/join/{cohort_code}/", get=signed_in(), post=signed_in(MY_COHORTS)),
         Case("/join/ACDEFGHJ/", get=signed_in(404), post=signed_in(404), label="no such code"),
     ),
-    # GET asks the learner first; anyone else is told there is no such cohort
-    "cohorts:leave": Case("/cohorts/{cohort}/leave/", get=(LOGIN, 200, 404, 404, 404, 404),
-                          post=(LOGIN, MY_COHORTS, 404, 404, 404, 404)),
+    # GET asks the learner first; anyone not in it (who left already: a double click, Back)
+    # is sent to their cohorts, told they are not in it: the same for every cohort id
+    "cohorts:leave": Case("/cohorts/{cohort}/leave/", get=(LOGIN, 200, *[MY_COHORTS] * 4),
+                          post=(LOGIN, MY_COHORTS, *[MY_COHORTS] * 4)),
     # --- course progress and certificates (progress): ada holds a certificate; the public
     # verification page is for anyone with its code.
     "certificates:progress": Case("/progress/", get=200, post=405),

@@ -227,9 +227,14 @@ def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     """GET asks first: a learner taken out loses their extensions, and if they join again
     only attempts started after that count, so one stray click must not do it. POST removes."""
     cohort = _cohort_for_instructor(request, pk)
-    membership = get_object_or_404(
-        Membership.objects.select_related("user"), cohort=cohort, user_id=user_pk
+    membership = (
+        Membership.objects.select_related("user").filter(cohort=cohort, user_id=user_pk).first()
     )
+    if membership is None:
+        # Removed already (a double click, Back, another tab) or left: the people page says
+        # so, rather than "Page not found".
+        messages.info(request, "That learner is not in this cohort (any more).")
+        return redirect("teach_cohorts:people", pk=cohort.pk)
     if request.method != "POST":
         return render(
             request,

@@ -125,6 +125,12 @@ def test_an_instructor_removes_a_member(cohort, co_instructor, learner):
     url = reverse("teach_cohorts:member-remove", args=[cohort.pk, learner.pk])
     assert client_for(co_instructor).post(url).status_code == 302
     assert _members(cohort) == set()
+    # A double click on Remove (or Back to its question): the people page, saying so.
+    people = reverse("teach_cohorts:people", args=[cohort.pk])
+    client = client_for(co_instructor)
+    for again in (client.post(url, follow=True), client.get(url, follow=True)):
+        assert again.redirect_chain == [(people, 302)]
+        assert "That learner is not in this cohort (any more)." in again.content.decode()
 
 
 def test_instructors_of_a_cohort_cannot_join_it_as_learners(cohort, owner, co_instructor):

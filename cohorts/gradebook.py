@@ -294,8 +294,11 @@ class Work:
 
 
 def assigned_work(*, user, now: datetime, limit: int = 30) -> list[Work]:
-    """A learner's assignments in every cohort they are in, newest due first (their own due
-    date, extensions included; undated ones last). Six queries, however much there is."""
+    """A learner's assignments in every cohort they are in, what is left to do first: work not
+    handed in (and not closed) soonest due first, so overdue work leads and next year's comes
+    after next week's, undated work after it; then work done or closed, newest due first (the
+    limit drops the oldest of those). Due dates are the learner's own (extensions included).
+    Six queries, however much there is."""
     if not getattr(user, "is_authenticated", False):
         return []
     joined = dict(Membership.objects.filter(user=user).values_list("cohort_id", "joined_at"))
@@ -322,9 +325,14 @@ def assigned_work(*, user, now: datetime, limit: int = 30) -> list[Work]:
         counted = [a for a in attempts if a.quiz_id == assignment.quiz_id and a.started_at >= since]
         [cell] = _cells([assignment], user.pk, counted, extensions, completed, assigned_lessons)
         work.append(Work(cell=cell, cohort=assignment.cohort, completed_lessons=completed))
-    undated = [w for w in work if w.cell.due is None]
-    dated = sorted((w for w in work if w.cell.due), key=_due, reverse=True)
-    return (dated + undated)[:limit]
+    to_do = [w for w in work if not w.cell.submitted and not w.assignment.is_closed()]
+    done = [w for w in work if w.cell.submitted or w.assignment.is_closed()]
+    return (
+        sorted((w for w in to_do if w.cell.due), key=_due)
+        + [w for w in to_do if w.cell.due is None]
+        + sorted((w for w in done if w.cell.due), key=_due, reverse=True)
+        + [w for w in done if w.cell.due is None]
+    )[:limit]
 
 
 def _due(work: Work) -> datetime:

@@ -224,19 +224,34 @@ def test_an_instructor_assigns_only_published_quizzes_they_may_use(
     assert assignment.due_at == at(days=3, hours=8)  # typed in UTC, the default zone
 
 
-def test_the_home_page_lists_assigned_work_newest_due_first(cohort, owner, learner, client):
-    soon = make_quiz(make_question(), title="Due soon", published=True)
-    later = make_quiz(make_question(), title="Due later", published=True)
-    undated = make_quiz(make_question(), title="No date", published=True)
+def test_the_home_page_lists_what_is_left_to_do_soonest_due_first(cohort, owner, learner, client):
+    """Work not handed in comes first, soonest due first (overdue work leads: it was listed
+    after work due next year), undated after it; then work done or closed, newest due first."""
+    titles = ("Due soon", "Due later", "No date", "Done", "Done earlier", "Closed")
+    quizzes = {t: make_quiz(make_question(), title=t, published=True) for t in titles}
     lesson = make_lesson(title="Read me first")
-    services.assignment_create(cohort=cohort, quiz=soon, due_at=at(days=2), by=owner)
-    a = services.assignment_create(cohort=cohort, quiz=later, due_at=at(days=9), by=owner)
-    a.lessons.add(lesson)
-    services.assignment_create(cohort=cohort, quiz=undated, by=owner)
+    days = {"Due soon": 2, "Due later": 9, "Done": 4, "Done earlier": 1, "Closed": 3}
+    made = {
+        t: services.assignment_create(
+            cohort=cohort,
+            quiz=quizzes[t],
+            due_at=days.get(t) and at(days=days[t]),
+            by=owner,
+            now=at(hours=2),
+        )
+        for t in titles
+    }
+    made["Due later"].lessons.add(lesson)
+    services.assignment_close(assignment=made["Closed"], closed=True)
+    for t in ("Done", "Done earlier"):
+        _take(quizzes[t], learner, start=at(hours=3), submit=at(hours=3, minutes=5))
     client.force_login(learner)
-    page = client.get("/").content.decode()
+    with time_machine.travel(at(days=5), tick=False):  # "Due soon" is overdue by now
+        page = client.get("/").content.decode()
     assert "Your assigned work" in page and "Read me first" in page
-    assert page.index("Due later") < page.index("Due soon") < page.index("No date")
+    order = ("Due soon", "Due later", "No date", "Done", "Closed", "Done earlier")
+    positions = [page.index(f">{t}<") for t in order]
+    assert positions == sorted(positions), order
 
 
 def test_the_home_page_shows_no_work_to_others(cohort, quiz, owner, other_learner, client):

@@ -52,7 +52,9 @@ def _checked_name(*, owner, name: str, other_than: int | None = None) -> str:
             f"The name contains an invisible or control character (U+{ord(hidden[0]):04X}), "
             "which learners could not read: type it again."
         )
-    taken = Cohort.objects.filter(owner=owner, name__iexact=name).exclude(pk=other_than)
+    taken = Cohort.objects.filter(owner=owner, name__iexact=name)
+    if other_than is not None:
+        taken = taken.exclude(pk=other_than)
     if taken.exists():
         # Two of one instructor's cohorts by one name could not be told apart in the menus
         # (assigning, statistics) nor by learners joining; another instructor's may share it.

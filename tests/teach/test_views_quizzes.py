@@ -394,7 +394,10 @@ def test_the_quiz_page_names_the_kinds_it_has_no_editor_for(teacher, owned):
     page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
     assert "New: policy decision" in page and "New: least-privilege challenge" in page
     assert "cannot be written here" not in page
-    assert "“flow decision (network)”" in page and "have no editor here" in page
+    assert "“Flow decision (network)”" in page and "have no editor here" in page
+    # Named as the bank's Kind menu names them (where the teacher looks for them next), and
+    # "WAF" kept in capitals: the names were lower-cased, "waf rule (which rule acts)".
+    assert "“WAF rule (which rule acts)”" in page and "waf rule" not in page
 
 
 def _three(instructor, owned):

@@ -227,6 +227,48 @@ def apply_row_action(rows: list[dict], action: str, blank: dict) -> list[dict] |
 
 
 @dataclass(frozen=True)
+class RowFocus:
+    """Where the keyboard goes after a row button: row `row` (from 0) and its `control`,
+    "text", "up" or "down"; `row` -1 is the "Add" button."""
+
+    row: int
+    control: str
+
+
+def focus_after(action: str, rows: int) -> RowFocus | None:
+    """The control a row button leaves focus on, once the page comes back with `rows` rows:
+    the new row's text after "add"; after a move, the same button on the row it moved (its
+    other button once the row reaches an end, where that one is disabled); after "remove",
+    the text of the row that took its place, or of the new last row. Each button posts the
+    whole page (no JavaScript needed), which left focus at the page's start."""
+    if not is_row_action(action):
+        return None
+    if rows == 0:
+        return RowFocus(-1, "text")
+    if action == "add":
+        return RowFocus(rows - 1, "text")
+    verb, _, number = action.partition("-")
+    index = int(number)
+    if verb == "remove":
+        return RowFocus(min(index, rows - 1), "text")
+    row = min(max(index + (-1 if verb == "up" else 1), 0), rows - 1)
+    if verb == "up" and row == 0:
+        verb = "down" if rows > 1 else "up"
+    elif verb == "down" and row == rows - 1:
+        verb = "up" if rows > 1 else "down"
+    return RowFocus(row, verb)
+
+
+def focus_row(formset, focus: RowFocus | None) -> None:
+    """Put `autofocus` on the row text `focus` names (the buttons take it in the template)."""
+    if focus is None or focus.control != "text" or not 0 <= focus.row < len(formset.forms):
+        return
+    field = formset.forms[focus.row].fields.get("text")
+    if field is not None:
+        field.widget.attrs["autofocus"] = True
+
+
+@dataclass(frozen=True)
 class RowList:
     """Where one list of `Question.data` is edited: the formset (by its prefix), the row each
     stored entry came from (`rows[n]` for entry n: blank rows are not stored, so entry 2 may be

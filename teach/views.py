@@ -34,7 +34,7 @@ from teach.access import (
     teacher_required,
     visible_quiz,
 )
-from teach.editors import EDITORS, Parts, editor_for
+from teach.editors import EDITORS, Parts, editor_for, focus_after, focus_row
 from teach.forms import QuestionForm, QuizForm
 from teach.transfer.gift import GIFT_KINDS
 
@@ -526,7 +526,9 @@ def _question_page(
         base = QuestionForm(initial=_posted_initial(request.POST))
         parts = editor.redraw(question, request.POST, user=user)
     elif (parts := editor.act(question, request.POST, action, user=user)) is not None:
-        context["focus_rows"] = True
+        if parts.rows is not None:
+            context["row_focus"] = focus_after(action, len(parts.rows.forms))
+            focus_row(parts.rows, context["row_focus"])
         if _partial(request) and editor.fragment_template:
             # The fragment is the editor's part alone: the shared fields are not in it.
             context.update(parts=parts, **parts.context(request))

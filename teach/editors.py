@@ -22,6 +22,7 @@ third row. Where is read from the path alone, never from the message's words.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -540,6 +541,19 @@ class Editor(Generic[P]):
         placed = place_problems(problems, self.row_lists(parts), self.field_paths(parts))
         extra = [parts.extra] if parts.extra is not None else []
         return mark_fields(placed, self.formsets(parts), extra)
+
+    def problems_beside(self, question, parts: P, *, user, shared: Iterable[str]) -> list[Linked]:
+        """The kind's refusals of what `parts` hold, for a save whose shared fields (`shared`,
+        the prompt, the explanation, …) were refused: `Question.clean()` runs only once those
+        pass, so a teacher heard about the choices only on the save after fixing the prompt.
+        Checked on a copy of `question`; not for a question resting on a row `fill` makes (a
+        new scenario), which is checked as it is saved."""
+        trial = copy.copy(question)
+        previous = question.data if isinstance(question.data, dict) else {}
+        if self.fill(trial, parts, previous=previous, user=user):
+            return []
+        fields = set(shared)
+        return self.place(parts, [p for p in trial.problems() if p.field not in fields])
 
     def place_related(self, parts: P, exc: ValidationError) -> list[str]:
         """The summary's lines for a row `fill` returned (a scenario) that its own `clean()`

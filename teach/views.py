@@ -551,6 +551,10 @@ def _question_page(
                 return response
         elif not parts.is_valid():
             context["problems"] = parts.summary()
+        else:  # the shared fields refused: the kind's own check is said with them
+            context["problems"] = editor.problems_beside(
+                question, parts, user=user, shared=base.fields
+            )
     # What only the whole page shows (not a partial, not a save that succeeded).
     _offer(base, user, context)
     context["has_answers"] = not creating and services.question_has_answers(question)

@@ -197,6 +197,7 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "finder": finder,  # the bank's search, to find a question to reuse here
             "gift_left_out": [e.question for e in entries if e.question.type not in GIFT_KINDS],
             "duplicate_once": once.new_token(),  # one copy per press (see quiz_duplicate)
+            "copy_once": once.new_token(),  # one copy of a question per press (quiz_question_copy)
         },
     )
 
@@ -314,11 +315,44 @@ def quiz_question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpR
         # The list alone, the moved question's button focused (the other one at either end),
         # and the move said in the page's status region: a screen reader heard nothing of it.
         context = {"quiz": quiz, "editable": True, "entries": _entries_shown(request, quiz),
-                   "moved": {"pk": question.pk, "up": up, "said": said}}  # fmt: skip
+                   "moved": {"pk": question.pk, "up": up, "said": said},
+                   "copy_once": once.new_token()}  # fmt: skip
         return render(request, "teach/quiz_detail.html#entries_moved", context)
     if said:
         messages.success(request, said)
     return redirect(reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}")
+
+
+@require_POST
+@teacher_required
+def quiz_question_copy(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """A copy of a question of this quiz that the teacher may edit, just after it, opened in
+    the editor. The page's token (`copy_once`) with the question's key: a double click opens
+    the copy the first press made, and Back then another question's button still copies."""
+    quiz = _quiz_for_instructor(request, pk, edit=True)
+    question = _entry_question(quiz, question_pk)
+    if question.type not in EDITORS:
+        raise Http404("There is no editor for this kind of question yet.")
+    token = request.POST.get("once", "")[:40]
+    token = f"{token}.{question.pk}" if token else ""
+    if not once.claim(token):
+        kept = once.mine(request, token)
+        made = kept and Question.objects.filter(pk=kept["question"], owner=request.user).first()
+        messages.info(request, "That question was copied already (the button was pressed twice).")
+        if made:
+            return redirect(_edit_url(made, quiz))
+        return redirect("teach:quiz", pk=quiz.pk)
+    copy = services.quiz_copy_question(quiz=quiz, question=question, owner=request.user)
+    if copy is None:  # the quiz deleted, or the question taken out, since it was read
+        once.release(token)
+        raise Http404("That question is no longer in this quiz.")
+    once.remember_save(request, token, question=copy.pk)
+    messages.success(
+        request,
+        f"Copied: this copy is yours to change, just after the original in “{quiz.title}”. "
+        "Take the original out of the quiz if the copy replaces it.",
+    )
+    return redirect(_edit_url(copy, quiz))
 
 
 @require_POST

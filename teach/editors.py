@@ -260,11 +260,12 @@ def focus_after(action: str, rows: int) -> RowFocus | None:
     return RowFocus(row, verb)
 
 
-def focus_row(formset, focus: RowFocus | None) -> None:
-    """Put `autofocus` on the row text `focus` names (the buttons take it in the template)."""
+def focus_row(formset, focus: RowFocus | None, text: str = "text") -> None:
+    """Put `autofocus` on the row field (`text`) `focus` names; the buttons take it in the
+    template."""
     if focus is None or focus.control != "text" or not 0 <= focus.row < len(formset.forms):
         return
-    field = formset.forms[focus.row].fields.get("text")
+    field = formset.forms[focus.row].fields.get(text)
     if field is not None:
         field.widget.attrs["autofocus"] = True
 
@@ -523,6 +524,15 @@ class Editor(Generic[P]):
 
     def formsets(self, parts: P) -> list:
         return [parts.rows] if parts.rows is not None else []
+
+    def row_focus(self, parts: P, action: str) -> tuple[str, RowFocus] | None:
+        """After row button `action`: which list ("" for the rows) and where focus goes
+        (`focus_after`), its text field marked `autofocus`; None for any other action."""
+        if parts.rows is None:
+            return None
+        focus = focus_after(action, len(parts.rows.forms))
+        focus_row(parts.rows, focus)
+        return ("", focus) if focus is not None else None
 
     # The data's parts edited whole by one field of `parts.extra` (its prefix is "k"): data
     # path -> field name.

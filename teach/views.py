@@ -34,7 +34,7 @@ from teach.access import (
     teacher_required,
     visible_quiz,
 )
-from teach.editors import EDITORS, Parts, editor_for, focus_after, focus_row
+from teach.editors import EDITORS, Parts, editor_for
 from teach.forms import QuestionForm, QuizForm
 from teach.transfer.gift import GIFT_KINDS
 
@@ -337,7 +337,7 @@ def quiz_question_copy(request: HttpRequest, pk: int, question_pk: int) -> HttpR
     token = f"{token}.{question.pk}" if token else ""
     if not once.claim(token):
         kept = once.mine(request, token)
-        made = kept and Question.objects.filter(pk=kept["question"], owner=request.user).first()
+        made = kept and Question.objects.filter(pk=kept["question"], owner_id=request.user.pk).first()
         messages.info(request, "That question was copied already (the button was pressed twice).")
         if made:
             return redirect(_edit_url(made, quiz))
@@ -560,9 +560,8 @@ def _question_page(
         base = QuestionForm(initial=_posted_initial(request.POST))
         parts = editor.redraw(question, request.POST, user=user)
     elif (parts := editor.act(question, request.POST, action, user=user)) is not None:
-        if parts.rows is not None:
-            context["row_focus"] = focus_after(action, len(parts.rows.forms))
-            focus_row(parts.rows, context["row_focus"])
+        if (found := editor.row_focus(parts, action)) is not None:
+            context["row_focus_list"], context["row_focus"] = found
         if _partial(request) and editor.fragment_template:
             # The fragment is the editor's part alone: the shared fields are not in it.
             context.update(parts=parts, **parts.context(request))

@@ -214,3 +214,13 @@ def test_after_a_row_button_the_keyboard_is_on_the_row_it_changed(urls, page):
     page.get_by_role("button", name="Remove choice 5", exact=True).press("Enter")
     expect(page.get_by_role("textbox", name="Choice 5 text")).to_have_count(0)
     expect(page.get_by_role("textbox", name="Choice 4 text")).to_be_focused()  # the last left
+
+
+def test_a_challenges_request_buttons_also_leave_focus_on_the_row(urls, page):
+    """The least-privilege editor's request lists post the page as the choices do."""
+    _edit, new = urls
+    page.goto(new.replace("/single/", "/least_privilege/"))
+    page.get_by_role("button", name="Add a must-deny request").press("Enter")
+    expect(page.get_by_role("textbox", name="Must-deny request 2: action")).to_be_focused()
+    page.get_by_role("button", name="Move up must-deny request 2", exact=True).press("Enter")
+    expect(page.get_by_role("button", name="Move down must-deny request 1")).to_be_focused()

@@ -337,7 +337,9 @@ def quiz_question_copy(request: HttpRequest, pk: int, question_pk: int) -> HttpR
     token = f"{token}.{question.pk}" if token else ""
     if not once.claim(token):
         kept = once.mine(request, token)
-        made = kept and Question.objects.filter(pk=kept["question"], owner_id=request.user.pk).first()
+        made = (
+            kept and Question.objects.filter(pk=kept["question"], owner_id=request.user.pk).first()
+        )
         messages.info(request, "That question was copied already (the button was pressed twice).")
         if made:
             return redirect(_edit_url(made, quiz))

@@ -396,3 +396,15 @@ def test_a_prompt_is_listed_as_its_words_not_its_markdown(teacher, instructor):
     page = teacher.get(URL).content.decode()
     assert "**Which**" not in page
     assert "Which action lists a bucket: <code>s3:ListBucket</code>?" in page
+
+
+def test_a_teacher_with_no_quiz_is_told_to_create_one_beside_the_empty_chooser(
+    teacher, instructor
+):
+    """With no quiz of their own the "Add questions to" menu held one entry, "Choose one of
+    your quizzes", and nothing to choose: the page says there is none and links to creating one."""
+    body = teacher.get(URL).content.decode()
+    assert "You have no quiz to add questions to yet" in body
+    assert f'href="{reverse("teach:quiz-create")}"' in body
+    make_quiz(owner=instructor, title="Week 1")
+    assert "no quiz to add questions to" not in teacher.get(URL).content.decode()

@@ -531,3 +531,23 @@ def test_a_question_is_copied_only_into_a_quiz_the_teacher_may_change(
     response = _copy(client_for(other_instructor), quiz, mine)
     assert response.status_code in (403, 404)
     assert Question.objects.count() == 1
+
+
+def test_a_draw_of_more_than_the_category_holds_says_what_a_learner_gets(teacher, instructor):
+    """A quiz set to draw 500 from a category of 3 said "500 drawn at random from the
+    category (3 usable there)": a learner gets the 3, which the page now says first."""
+    for _n in range(3):
+        make_question("single", owner=instructor, source=Source.AUTHORED, category="week-1")
+    quiz = make_quiz(
+        owner=instructor, source=Source.AUTHORED, draw_category="week-1", draw_count=500
+    )
+    page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
+    assert "500 drawn at random" not in page
+    assert (
+        "All 3 usable questions of the category “week-1”, in a random order: the quiz asks "
+        "for 500, more than the category holds" in page
+    )
+    quiz.draw_count = 2
+    quiz.save()
+    page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
+    assert "2 drawn at random from the category “week-1” (3 usable there)" in page

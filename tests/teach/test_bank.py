@@ -398,9 +398,7 @@ def test_a_prompt_is_listed_as_its_words_not_its_markdown(teacher, instructor):
     assert "Which action lists a bucket: <code>s3:ListBucket</code>?" in page
 
 
-def test_a_teacher_with_no_quiz_is_told_to_create_one_beside_the_empty_chooser(
-    teacher, instructor
-):
+def test_a_teacher_with_no_quiz_is_told_to_create_one_beside_the_empty_chooser(teacher, instructor):
     """With no quiz of their own the "Add questions to" menu held one entry, "Choose one of
     your quizzes", and nothing to choose: the page says there is none and links to creating one."""
     body = teacher.get(URL).content.decode()

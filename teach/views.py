@@ -387,7 +387,9 @@ def quiz_question_add(request: HttpRequest, pk: int) -> HttpResponse:
     if back.startswith("/teach/") and url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(back)  # the bank page the teacher added it from, filters kept
+        # The bank page the teacher added it from, filters kept, at the question added: its
+        # row is where the page scrolls and where a keyboard's next Tab goes on from.
+        return redirect(back.partition("#")[0] + f"#bank-q-{question.pk}")
     return redirect("teach:quiz", pk=quiz.pk)
 
 

@@ -82,3 +82,32 @@ def test_on_a_phone_each_bank_question_is_a_card_with_its_add_button_in_sight(ph
         assert "Kind" in label, label
     scroller = phone.locator("#bank-results .table-scroll")
     assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth"), "the table still scrolls"
+
+
+def test_after_adding_from_the_bank_the_keyboard_carries_on_from_that_question(page):
+    """The bank's "Add" posts the page and comes back to it, filters kept: it came back at the
+    top, focus on the page's start, so adding a third question by keyboard meant tabbing
+    through the header and the nine filters again. It comes back at the question just added,
+    and Tab goes on from there."""
+    ines = make_user("ines")
+    set_instructor(user=ines, instructor=True)
+    secret = give_mfa(ines)
+    make_quiz(owner=ines, source=Source.AUTHORED, published=False, title="Week one")
+    page.goto("/")
+    sign_in_with_code(page, "ines", secret)
+    page.goto("/teach/questions/")
+    page.get_by_label("Add questions to").select_option(label="Week one")
+    settled(page)
+    rows = page.locator("#bank-results tbody tr")
+    added = rows.nth(3)
+    added.get_by_role("button", name=re.compile(r"^Add .* to Week one$")).press("Enter")
+    expect(page.get_by_role("status").first).to_contain_text("Question added to “Week one”")
+    expect(added).to_contain_text("In this quiz")
+    expect(added).to_be_in_viewport()
+    page.keyboard.press("Tab")
+    after = page.evaluate(
+        """() => { const row = document.querySelectorAll('#bank-results tbody tr')[3];
+                   const at = document.activeElement;
+                   return row.contains(at) || !!(row.compareDocumentPosition(at) & 4); }"""
+    )
+    assert after, "Tab went back to the start of the page"

@@ -195,10 +195,12 @@ def test_a_question_is_added_to_a_quiz_from_the_bank_and_the_page_comes_back(
         reverse("teach:quiz-question-add", args=[quiz.pk]),
         {"question": world["file"].pk, "next": back},
     )
-    assert response.status_code == 302 and response["Location"] == back
+    # Back at the question added (the page scrolls to it, and a keyboard goes on from it).
+    at = f"#bank-q-{world['file'].pk}"
+    assert response.status_code == 302 and response["Location"] == back + at
     assert list(quiz.questions.all()) == [world["file"]]
     again = teacher.get(back, follow=True).content.decode()
-    assert "In this quiz" in again
+    assert "In this quiz" in again and f'<tr id="{at[1:]}">' in again
 
 
 def test_adding_twice_keeps_one_entry_and_says_so(teacher, instructor, world):

@@ -363,7 +363,8 @@ def quiz_question_remove(request: HttpRequest, pk: int, question_pk: int) -> Htt
     quiz = _quiz_for_instructor(request, pk, edit=True)
     question = _entry_question(quiz, question_pk)
     services.quiz_remove_question(quiz=quiz, question=question)
-    messages.success(request, "Question taken out of this quiz (it is still in your list).")
+    where = "your questions" if question.owner_id == request.user.pk else "the question bank"
+    messages.success(request, f"Question taken out of this quiz (it is still in {where}).")
     return redirect("teach:quiz", pk=quiz.pk)
 
 

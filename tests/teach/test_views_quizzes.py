@@ -551,3 +551,14 @@ def test_a_draw_of_more_than_the_category_holds_says_what_a_learner_gets(teacher
     quiz.save()
     page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
     assert "2 drawn at random from the category “week-1” (3 usable there)" in page
+
+
+def test_taking_a_question_out_says_where_it_still_is(teacher, owned):
+    """A shipped question taken out was said to be "still in your list": it is in the bank."""
+    quiz, mine = owned
+    shipped = make_question("single", source=Source.FILE, category="iam")
+    quiz.entries.create(question=shipped, order=2)
+    for question, where in ((shipped, "the question bank"), (mine, "your questions")):
+        url = reverse("teach:quiz-question-remove", args=[quiz.pk, question.pk])
+        page = teacher.post(url, follow=True).content.decode()
+        assert f"Question taken out of this quiz (it is still in {where})." in page

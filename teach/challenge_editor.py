@@ -31,11 +31,14 @@ from srm_trainer.typed_text import Textarea
 from teach.editors import (
     Editor,
     Parts,
+    RowFocus,
     RowForm,
     RowFormSet,
     RowList,
     _Form,
     apply_row_action,
+    focus_after,
+    focus_row,
     posted_values,
 )
 from teach.rendering import RENDERER
@@ -291,6 +294,16 @@ class LeastPrivilegeEditor(Editor[ChallengeParts]):
             return None
         lists[which] = rows[:MAX_REQUESTS]
         return self._unbound(lists, self._posted_initial(post))
+
+    def row_focus(self, parts: ChallengeParts, action: str) -> tuple[str, RowFocus] | None:
+        """As the rows' (`Editor.row_focus`), in the list the button belongs to."""
+        which, _, verb = action.partition("-")
+        if which not in LISTS:
+            return None
+        formset = getattr(parts, which)
+        focus = focus_after(verb, len(formset.forms))
+        focus_row(formset, focus, "action")
+        return (which, focus) if focus is not None else None
 
     def live(self, question, post, action: str, *, user=None) -> ChallengeParts | None:
         if action != "check":

@@ -22,6 +22,7 @@ third row. Where is read from the path alone, never from the message's words.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -224,6 +225,49 @@ def apply_row_action(rows: list[dict], action: str, blank: dict) -> list[dict] |
         if 0 <= target < len(rows):
             rows[index], rows[target] = rows[target], rows[index]
     return rows
+
+
+@dataclass(frozen=True)
+class RowFocus:
+    """Where the keyboard goes after a row button: row `row` (from 0) and its `control`,
+    "text", "up" or "down"; `row` -1 is the "Add" button."""
+
+    row: int
+    control: str
+
+
+def focus_after(action: str, rows: int) -> RowFocus | None:
+    """The control a row button leaves focus on, once the page comes back with `rows` rows:
+    the new row's text after "add"; after a move, the same button on the row it moved (its
+    other button once the row reaches an end, where that one is disabled); after "remove",
+    the text of the row that took its place, or of the new last row. Each button posts the
+    whole page (no JavaScript needed), which left focus at the page's start."""
+    if not is_row_action(action):
+        return None
+    if rows == 0:
+        return RowFocus(-1, "text")
+    if action == "add":
+        return RowFocus(rows - 1, "text")
+    verb, _, number = action.partition("-")
+    index = int(number)
+    if verb == "remove":
+        return RowFocus(min(index, rows - 1), "text")
+    row = min(max(index + (-1 if verb == "up" else 1), 0), rows - 1)
+    if verb == "up" and row == 0:
+        verb = "down" if rows > 1 else "up"
+    elif verb == "down" and row == rows - 1:
+        verb = "up" if rows > 1 else "down"
+    return RowFocus(row, verb)
+
+
+def focus_row(formset, focus: RowFocus | None, text: str = "text") -> None:
+    """Put `autofocus` on the row field (`text`) `focus` names; the buttons take it in the
+    template."""
+    if focus is None or focus.control != "text" or not 0 <= focus.row < len(formset.forms):
+        return
+    field = formset.forms[focus.row].fields.get(text)
+    if field is not None:
+        field.widget.attrs["autofocus"] = True
 
 
 @dataclass(frozen=True)
@@ -481,6 +525,15 @@ class Editor(Generic[P]):
     def formsets(self, parts: P) -> list:
         return [parts.rows] if parts.rows is not None else []
 
+    def row_focus(self, parts: P, action: str) -> tuple[str, RowFocus] | None:
+        """After row button `action`: which list ("" for the rows) and where focus goes
+        (`focus_after`), its text field marked `autofocus`; None for any other action."""
+        if parts.rows is None:
+            return None
+        focus = focus_after(action, len(parts.rows.forms))
+        focus_row(parts.rows, focus)
+        return ("", focus) if focus is not None else None
+
     # The data's parts edited whole by one field of `parts.extra` (its prefix is "k"): data
     # path -> field name.
     extra_fields: dict[tuple, str] = {}
@@ -498,6 +551,19 @@ class Editor(Generic[P]):
         placed = place_problems(problems, self.row_lists(parts), self.field_paths(parts))
         extra = [parts.extra] if parts.extra is not None else []
         return mark_fields(placed, self.formsets(parts), extra)
+
+    def problems_beside(self, question, parts: P, *, user, shared: Iterable[str]) -> list[Linked]:
+        """The kind's refusals of what `parts` hold, for a save whose shared fields (`shared`,
+        the prompt, the explanation, …) were refused: `Question.clean()` runs only once those
+        pass, so a teacher heard about the choices only on the save after fixing the prompt.
+        Checked on a copy of `question`; not for a question resting on a row `fill` makes (a
+        new scenario), which is checked as it is saved."""
+        trial = copy.copy(question)
+        previous = question.data if isinstance(question.data, dict) else {}
+        if self.fill(trial, parts, previous=previous, user=user):
+            return []
+        fields = set(shared)
+        return self.place(parts, [p for p in trial.problems() if p.field not in fields])
 
     def place_related(self, parts: P, exc: ValidationError) -> list[str]:
         """The summary's lines for a row `fill` returned (a scenario) that its own `clean()`

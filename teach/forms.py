@@ -9,6 +9,7 @@ from typing import cast
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
+from django.utils.text import slugify
 
 from lessons.models import Lesson, Level, Module
 from lessons.reading_order import VERSION_KEY as CONTENT_VERSION
@@ -25,6 +26,29 @@ from teach.widgets import FittedTextarea
 TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_TAG_LENGTH = 50  # `quizzes.Tag.slug`'s length
 MAX_TAGS = 20
+# What a well-formed tag of each typed field looks like, for a refusal with nothing better.
+TAG_EXAMPLES = {"new_misconceptions": "thinks-mfa-is-optional", "new_tags": "week-3"}
+
+
+def tag_suggestion(text: str) -> str:
+    """The tag a teacher probably meant ("Wöche 1" → "woche-1"), or "" when none is left."""
+    tag = re.sub(r"[-_]+", "-", slugify(text)).strip("-")
+    return tag if TAG.match(tag) and len(tag) <= MAX_TAG_LENGTH else ""
+
+
+def bad_tags_message(bad: list[str], example: str) -> str:
+    """Every typed tag that is not one, as typed, and the tags they could be: one message for
+    them all, so a teacher does not meet them one save at a time."""
+    named = [f"“{t}”" for t in bad]
+    who = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    verb = "is not a tag" if len(bad) == 1 else "are not tags"
+    meant = list(dict.fromkeys(s for s in map(tag_suggestion, bad) if s))
+    examples = ", ".join(f"“{t}”" for t in meant) if meant else example
+    hint = f", e.g. {examples}" if examples else ""
+    return (
+        f"{who} {verb}: use lower-case letters and digits, with dashes between words (no "
+        f"spaces or other signs){hint}."
+    )
 
 
 class _Rows(ModelChoiceIterator):
@@ -419,15 +443,13 @@ class QuestionForm(forms.Form):
 
     def _merge(self, chosen: list[str], raw: str, field: str) -> list[str]:
         """The ticked tags plus the new ones typed in `field`, each once, in that order."""
-        typed = [t.strip().lower() for t in re.split(r"[,\n]", raw) if t.strip()]
+        written = [t.strip() for t in re.split(r"[,\n]", raw) if t.strip()]
+        bad = [t for t in written if not TAG.match(t.lower())]
+        if bad:
+            self.add_error(field, bad_tags_message(bad, TAG_EXAMPLES.get(field, "")))
+            return chosen
+        typed = [t.lower() for t in written]
         for tag in typed:
-            if not TAG.match(tag):
-                self.add_error(
-                    field,
-                    f"“{tag}” is not a tag: use lower-case letters and digits, with dashes "
-                    "between words (no spaces or other signs), e.g. thinks-mfa-is-optional.",
-                )
-                return chosen
             if len(tag) > MAX_TAG_LENGTH:
                 self.add_error(
                     field,

@@ -29,6 +29,7 @@ from srm_trainer.prepared import instance
 from srm_trainer.sandbox.live import Analysis, Note, analyse
 from srm_trainer.sandbox.panel import case_editor_context
 from srm_trainer.sandbox.state import (
+    REQUEST_EDITORS,
     SandboxState,
     StateError,
     apply_op,
@@ -278,6 +279,31 @@ class PolicyParts(Parts):
     def summary(self) -> list[str]:
         return [self.refusal] if self.refusal else []
 
+    def engine_refusal(self) -> Linked | None:
+        """Why the engine cannot decide the case, in the words and place the key panel shows
+        ("Identity policy 1, line 4, column 24: Invalid JSON: …"), linked to the editor that
+        holds it; None when it can. `Scenario.clean()` says the same thing in the case's own
+        terms ("invalid case: … (identity_policies[0])", or, the key left to the engine,
+        "case.expect must be …"), which a teacher cannot act on."""
+        analysis = self.analysis
+        error = analysis.error
+        if error is None:
+            return None
+        where = analysis.error_where
+        editor = next(
+            (
+                name
+                for name, notes in analysis.notes.items()
+                if any(n.code == error.code and n.line == error.line for n in notes)
+            ),
+            "",
+        )
+        if editor in REQUEST_EDITORS:
+            anchor = "context-fold" if editor == "context" else editor
+        else:
+            anchor = f"editor-{editor}" if editor and editor != "case" else "live"
+        return Linked(f"{where}: {error.message}" if where else str(error.message), anchor)
+
     def context(self, request) -> dict:
         # The held scenario, whether it is the author's and how many questions use it, only
         # when the template asks (callables, each worked out once): the editor's menu shows
@@ -440,7 +466,11 @@ class PolicyDecisionEditor(Editor[PolicyParts]):
         summary; one about the case itself (written in the case editor) in the summary."""
         form = parts.form
         out: list[str] = []
+        engine = parts.engine_refusal()
         for name, errors in exc.error_dict.items():
+            if name == "case" and engine is not None:
+                out.append(engine)  # the case as the engine reads it, said where it is
+                continue
             for error in errors:
                 field = "expect" if name == "case" and error.code == "expect" else name
                 placed = field in SCENARIO_FIELDS and field in form.fields

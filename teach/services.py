@@ -269,6 +269,55 @@ def quiz_add_question(*, quiz: Quiz, question: Question, new: bool = False) -> Q
     return entry
 
 
+# What a copy of a question takes from it: its words, its answer, where it belongs. Not its
+# key, slug, source, owner, fingerprint, archived flag or time of edit: those are the copy's own.
+COPIED_FIELDS = (
+    "type",
+    "category",
+    "module_id",
+    "prompt",
+    "explanation",
+    "lesson_id",
+    "misconceptions",
+    "data",
+    "scenario_id",
+    "ask_statement",
+    "level",
+)
+
+
+@transaction.atomic
+def quiz_copy_question(*, quiz: Quiz, question: Question, owner) -> Question | None:
+    """A copy of `question` that `owner` may edit (a question from the curriculum files is
+    read-only here), put in `quiz` just after it; the original stays where it is, in this quiz
+    and any other, and keeps its answers. A policy question's copy shares its scenario until
+    the copy's scenario is edited (the editor then saves the teacher's own). None: the quiz
+    was deleted meanwhile, or the question taken out of it."""
+    if not hold_entries(quiz):
+        return None
+    entries = list(quiz.entries.only(*ENTRY_COLUMNS).order_by("order", "pk"))
+    index = next((i for i, e in enumerate(entries) if e.question_id == question.pk), None)
+    if index is None:
+        return None
+    copy = Question(**{name: deepcopy(getattr(question, name)) for name in COPIED_FIELDS})
+    copy.owner = owner
+    copy.source = Source.AUTHORED
+    copy.slug = unique_slug(Question, f"copy of {question.slug}", fallback="question")
+    copy.save()
+    tags = list(question.tags.values_list("pk", flat=True))
+    if tags:
+        copy.tags.add(*tags)
+    moved = renumbered(entries[: index + 1])  # 1..n already, unless an old import left gaps
+    for position, entry in enumerate(entries[index + 1 :], start=index + 3):
+        if entry.order != position:
+            entry.order = position
+            moved.append(entry)
+    if moved:
+        QuizQuestion.objects.bulk_update(moved, ["order"])
+    QuizQuestion.objects.create(quiz=quiz, question=copy, order=index + 2)
+    return copy
+
+
 @transaction.atomic
 def quiz_remove_question(*, quiz: Quiz, question: Question) -> None:
     """Take a question out of this quiz (the question itself stays), and close the gap: the

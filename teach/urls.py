@@ -30,6 +30,11 @@ urlpatterns = [
         name="quiz-question-move",
     ),
     path(
+        "quizzes/<id:pk>/questions/<id:question_pk>/copy/",
+        views.quiz_question_copy,
+        name="quiz-question-copy",
+    ),
+    path(
         "quizzes/<id:pk>/questions/<id:question_pk>/remove/",
         views.quiz_question_remove,
         name="quiz-question-remove",

@@ -197,6 +197,7 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "finder": finder,  # the bank's search, to find a question to reuse here
             "gift_left_out": [e.question for e in entries if e.question.type not in GIFT_KINDS],
             "duplicate_once": once.new_token(),  # one copy per press (see quiz_duplicate)
+            "copy_once": once.new_token(),  # one copy of a question per press (quiz_question_copy)
         },
     )
 
@@ -314,7 +315,8 @@ def quiz_question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpR
         # The list alone, the moved question's button focused (the other one at either end),
         # and the move said in the page's status region: a screen reader heard nothing of it.
         context = {"quiz": quiz, "editable": True, "entries": _entries_shown(request, quiz),
-                   "moved": {"pk": question.pk, "up": up, "said": said}}  # fmt: skip
+                   "moved": {"pk": question.pk, "up": up, "said": said},
+                   "copy_once": once.new_token()}  # fmt: skip
         return render(request, "teach/quiz_detail.html#entries_moved", context)
     if said:
         messages.success(request, said)
@@ -323,11 +325,46 @@ def quiz_question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpR
 
 @require_POST
 @teacher_required
+def quiz_question_copy(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """A copy of a question of this quiz that the teacher may edit, just after it, opened in
+    the editor. The page's token (`copy_once`) with the question's key: a double click opens
+    the copy the first press made, and Back then another question's button still copies."""
+    quiz = _quiz_for_instructor(request, pk, edit=True)
+    question = _entry_question(quiz, question_pk)
+    if question.type not in EDITORS:
+        raise Http404("There is no editor for this kind of question yet.")
+    token = request.POST.get("once", "")[:40]
+    token = f"{token}.{question.pk}" if token else ""
+    if not once.claim(token):
+        kept = once.mine(request, token)
+        made = (
+            kept and Question.objects.filter(pk=kept["question"], owner_id=request.user.pk).first()
+        )
+        messages.info(request, "That question was copied already (the button was pressed twice).")
+        if made:
+            return redirect(_edit_url(made, quiz))
+        return redirect("teach:quiz", pk=quiz.pk)
+    copy = services.quiz_copy_question(quiz=quiz, question=question, owner=request.user)
+    if copy is None:  # the quiz deleted, or the question taken out, since it was read
+        once.release(token)
+        raise Http404("That question is no longer in this quiz.")
+    once.remember_save(request, token, question=copy.pk)
+    messages.success(
+        request,
+        f"Copied: this copy is yours to change, just after the original in “{quiz.title}”. "
+        "Take the original out of the quiz if the copy replaces it.",
+    )
+    return redirect(_edit_url(copy, quiz))
+
+
+@require_POST
+@teacher_required
 def quiz_question_remove(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk, edit=True)
     question = _entry_question(quiz, question_pk)
     services.quiz_remove_question(quiz=quiz, question=question)
-    messages.success(request, "Question taken out of this quiz (it is still in your list).")
+    where = "your questions" if question.owner_id == request.user.pk else "the question bank"
+    messages.success(request, f"Question taken out of this quiz (it is still in {where}).")
     return redirect("teach:quiz", pk=quiz.pk)
 
 
@@ -351,7 +388,9 @@ def quiz_question_add(request: HttpRequest, pk: int) -> HttpResponse:
     if back.startswith("/teach/") and url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(back)  # the bank page the teacher added it from, filters kept
+        # The bank page the teacher added it from, filters kept, at the question added: its
+        # row is where the page scrolls and where a keyboard's next Tab goes on from.
+        return redirect(back.partition("#")[0] + f"#bank-q-{question.pk}")
     return redirect("teach:quiz", pk=quiz.pk)
 
 
@@ -526,7 +565,8 @@ def _question_page(
         base = QuestionForm(initial=_posted_initial(request.POST))
         parts = editor.redraw(question, request.POST, user=user)
     elif (parts := editor.act(question, request.POST, action, user=user)) is not None:
-        context["focus_rows"] = True
+        if (found := editor.row_focus(parts, action)) is not None:
+            context["row_focus_list"], context["row_focus"] = found
         if _partial(request) and editor.fragment_template:
             # The fragment is the editor's part alone: the shared fields are not in it.
             context.update(parts=parts, **parts.context(request))
@@ -549,6 +589,10 @@ def _question_page(
                 return response
         elif not parts.is_valid():
             context["problems"] = parts.summary()
+        else:  # the shared fields refused: the kind's own check is said with them
+            context["problems"] = editor.problems_beside(
+                question, parts, user=user, shared=base.fields
+            )
     # What only the whole page shows (not a partial, not a save that succeeded).
     _offer(base, user, context)
     context["has_answers"] = not creating and services.question_has_answers(question)

@@ -270,6 +270,9 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     "teach:quiz-question-move": Case(
         "/teach/quizzes/{teach_quiz}/questions/{teach_question}/move/", get=405,
         post=teaching(Redirect("/teach/quizzes/{teach_quiz}/"))),
+    "teach:quiz-question-copy": Case(
+        "/teach/quizzes/{teach_quiz}/questions/{teach_question}/copy/", get=405,
+        post=teaching(Redirect("/teach/questions/"))),
     "teach:quiz-question-remove": Case(
         "/teach/quizzes/{teach_quiz}/questions/{teach_question}/remove/", get=405,
         post=teaching(Redirect("/teach/quizzes/{teach_quiz}/"))),

@@ -41,3 +41,29 @@ def test_an_instructor_reads_the_statistics_of_their_quiz(page, live_server):
     # said in the page's one status region (srm_trainer/live_status.py), not swapped in
     expect(page.locator("#live-status")).to_have_text("Showing 4 attempts, each learner's first.")
     assert "attempts=first" in page.url
+
+
+def test_on_a_phone_each_misconception_is_a_card_with_its_lesson_in_sight(phone, live_server):
+    """At 390 px the misconceptions' four columns squeezed the lesson links to two letters a
+    line, cut off at the screen's edge: each misconception is a card now, its cells labelled."""
+    teacher = make_user("ines-phone")
+    set_instructor(user=teacher, instructor=True)
+    secret = give_mfa(teacher)
+    learners = [make_user(f"phone-learner-{n}") for n in range(4)]
+    quiz, questions, responses = mixed_quiz(owner=teacher)
+    bulk_class(quiz, questions, responses, 12, users=learners)
+
+    phone.goto("/")
+    sign_in_with_code(phone, "ines-phone", secret)
+    phone.goto(f"/teach/quizzes/{quiz.pk}/statistics/")
+    width = phone.viewport_size["width"]
+    table = phone.get_by_role("table", name="Misconceptions ranked by learners")
+    rows = table.locator("tbody tr")
+    assert rows.count() >= 1
+    for cell in rows.first.locator("td").all():
+        box = cell.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width, box
+        assert box["width"] > width / 2, box  # a card's line, not a squeezed column
+    lesson = rows.first.locator("td").last
+    label = lesson.evaluate("e => getComputedStyle(e, '::before').content")
+    assert "Lesson that addresses it" in label, label

@@ -54,3 +54,60 @@ def test_an_instructor_finds_a_question_in_the_bank_and_adds_it_to_a_quiz(page):
     expect(page.get_by_role("status").first).to_contain_text("Question added to “Week one”")
     expect(page.get_by_label("Search", exact=True)).to_have_value("root user")  # filters kept
     expect(page.get_by_text("In this quiz").first).to_be_visible()
+
+
+def test_on_a_phone_each_bank_question_is_a_card_with_its_add_button_in_sight(phone):
+    """At 390 px the bank's eight columns scrolled sideways inside their box, the "Add" button
+    450 px to the right of the screen: a teacher adding questions on a phone scrolled each row
+    across to find it. Each question is a card now, its details labelled, its button under it."""
+    ines = make_user("ines")
+    set_instructor(user=ines, instructor=True)
+    secret = give_mfa(ines)
+    quiz = make_quiz(owner=ines, source=Source.AUTHORED, published=False, title="Week one")
+
+    phone.goto("/")
+    sign_in_with_code(phone, "ines", secret)
+    phone.goto(f"/teach/questions/?into={quiz.pk}")
+    width = phone.viewport_size["width"]
+    rows = phone.locator("#bank-results tbody tr")
+    assert rows.count() > 1
+    for row in (rows.nth(0), rows.nth(1)):
+        add = row.get_by_role("button", name=re.compile(r"^Add .* to Week one$"))
+        box = add.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+        kind = row.locator("td").first
+        cell = kind.bounding_box()
+        assert cell is not None and cell["x"] + cell["width"] <= width, cell
+        label = kind.evaluate("e => getComputedStyle(e, '::before').content")
+        assert "Kind" in label, label
+    scroller = phone.locator("#bank-results .table-scroll")
+    assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth"), "the table still scrolls"
+
+
+def test_after_adding_from_the_bank_the_keyboard_carries_on_from_that_question(page):
+    """The bank's "Add" posts the page and comes back to it, filters kept: it came back at the
+    top, focus on the page's start, so adding a third question by keyboard meant tabbing
+    through the header and the nine filters again. It comes back at the question just added,
+    and Tab goes on from there."""
+    ines = make_user("ines")
+    set_instructor(user=ines, instructor=True)
+    secret = give_mfa(ines)
+    make_quiz(owner=ines, source=Source.AUTHORED, published=False, title="Week one")
+    page.goto("/")
+    sign_in_with_code(page, "ines", secret)
+    page.goto("/teach/questions/")
+    page.get_by_label("Add questions to").select_option(label="Week one")
+    settled(page)
+    rows = page.locator("#bank-results tbody tr")
+    added = rows.nth(3)
+    added.get_by_role("button", name=re.compile(r"^Add .* to Week one$")).press("Enter")
+    expect(page.get_by_role("status").first).to_contain_text("Question added to “Week one”")
+    expect(added).to_contain_text("In this quiz")
+    expect(added).to_be_in_viewport()
+    page.keyboard.press("Tab")
+    after = page.evaluate(
+        """() => { const row = document.querySelectorAll('#bank-results tbody tr')[3];
+                   const at = document.activeElement;
+                   return row.contains(at) || !!(row.compareDocumentPosition(at) & 4); }"""
+    )
+    assert after, "Tab went back to the start of the page"

@@ -182,3 +182,45 @@ def test_a_refused_save_keeps_the_choices_and_opens_the_fold_with_the_error(
     no_horizontal_scroll(bare)
     context.close()
     assert errors.unexpected() == [], "console errors"
+
+
+def test_after_a_row_button_the_keyboard_is_on_the_row_it_changed(urls, page):
+    """Add, move and remove post the page (they work without JavaScript); focus came back on
+    the page's start, so a keyboard user tabbed through the header and every field above to
+    reach the choice they had just added or moved. Now it lands on that choice."""
+    edit, _new = urls
+    page.goto(edit)
+    page.get_by_role("textbox", name="Choice 4 text").fill("Give it to a colleague")
+
+    page.get_by_role("button", name="Add a choice").press("Enter")
+    new_text = page.get_by_role("textbox", name="Choice 5 text")
+    expect(new_text).to_be_focused()  # the new choice, ready to type into
+    expect(new_text).to_be_in_viewport()
+    expect(page.get_by_role("textbox", name="Choice 4 text")).to_have_value(
+        "Give it to a colleague"
+    )
+
+    page.get_by_role("button", name="Move down choice 1", exact=True).press("Enter")
+    expect(page.get_by_role("textbox", name="Choice 2 text")).to_have_value("Turn on MFA")
+    expect(page.get_by_role("button", name="Move down choice 2", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")  # again: the same button, on the row it moved
+    expect(page.get_by_role("textbox", name="Choice 3 text")).to_have_value("Turn on MFA")
+
+    page.get_by_role("button", name="Move up choice 2", exact=True).press("Enter")
+    expect(page.get_by_role("button", name="Move up choice 1", exact=True)).to_be_disabled()
+    # The row reached the top, where "Move up" is disabled: its other button has focus.
+    expect(page.get_by_role("button", name="Move down choice 1", exact=True)).to_be_focused()
+
+    page.get_by_role("button", name="Remove choice 5", exact=True).press("Enter")
+    expect(page.get_by_role("textbox", name="Choice 5 text")).to_have_count(0)
+    expect(page.get_by_role("textbox", name="Choice 4 text")).to_be_focused()  # the last left
+
+
+def test_a_challenges_request_buttons_also_leave_focus_on_the_row(urls, page):
+    """The least-privilege editor's request lists post the page as the choices do."""
+    _edit, new = urls
+    page.goto(new.replace("/single/", "/least_privilege/"))
+    page.get_by_role("button", name="Add a must-deny request").press("Enter")
+    expect(page.get_by_role("textbox", name="Must-deny request 2: action")).to_be_focused()
+    page.get_by_role("button", name="Move up must-deny request 2", exact=True).press("Enter")
+    expect(page.get_by_role("button", name="Move down must-deny request 1")).to_be_focused()

@@ -132,7 +132,7 @@ def test_the_counts_say_how_many_match_and_how_many_quizzes_use_each(teacher, in
     body = teacher.get(URL, {"category": "storage"}).content.decode()
     assert "2 questions match" in body
     row = body[body.index("s3-public") :]
-    assert re.search(r"<td>2</td>", row[: row.index("</tr>")])
+    assert re.search(r'<td data-label="In quizzes">2</td>', row[: row.index("</tr>")])
 
 
 @pytest.mark.parametrize(
@@ -195,10 +195,12 @@ def test_a_question_is_added_to_a_quiz_from_the_bank_and_the_page_comes_back(
         reverse("teach:quiz-question-add", args=[quiz.pk]),
         {"question": world["file"].pk, "next": back},
     )
-    assert response.status_code == 302 and response["Location"] == back
+    # Back at the question added (the page scrolls to it, and a keyboard goes on from it).
+    at = f"#bank-q-{world['file'].pk}"
+    assert response.status_code == 302 and response["Location"] == back + at
     assert list(quiz.questions.all()) == [world["file"]]
     again = teacher.get(back, follow=True).content.decode()
-    assert "In this quiz" in again
+    assert "In this quiz" in again and f'<tr id="{at[1:]}">' in again
 
 
 def test_adding_twice_keeps_one_entry_and_says_so(teacher, instructor, world):
@@ -396,3 +398,13 @@ def test_a_prompt_is_listed_as_its_words_not_its_markdown(teacher, instructor):
     page = teacher.get(URL).content.decode()
     assert "**Which**" not in page
     assert "Which action lists a bucket: <code>s3:ListBucket</code>?" in page
+
+
+def test_a_teacher_with_no_quiz_is_told_to_create_one_beside_the_empty_chooser(teacher, instructor):
+    """With no quiz of their own the "Add questions to" menu held one entry, "Choose one of
+    your quizzes", and nothing to choose: the page says there is none and links to creating one."""
+    body = teacher.get(URL).content.decode()
+    assert "You have no quiz to add questions to yet" in body
+    assert f'href="{reverse("teach:quiz-create")}"' in body
+    make_quiz(owner=instructor, title="Week 1")
+    assert "no quiz to add questions to" not in teacher.get(URL).content.decode()

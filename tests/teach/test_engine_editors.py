@@ -617,3 +617,42 @@ def test_the_challenge_check_is_said_in_a_sentence_not_its_table(teacher, owned)
     assert "<table" in text(passing)  # shown in #lp-check, not read out
     failing = teacher.post(url, data | {"k-reference": "{"}, **HTMX)
     assert said(failing).startswith("Not ready to save: ")
+
+
+# --- a policy that does not parse, saved -----------------------------------------------------
+
+BROKEN = (
+    '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow" "Action": "*"}\n  ]\n}'
+)
+
+
+def summary_of(response) -> str:
+    """The "not saved" box at the top of the editor, as text."""
+    found = re.search(
+        r'<div class="form-error"[^>]*id="problems">(.*?)</div>', text(response), re.S
+    )
+    assert found, "no summary of the refusal"
+    return re.sub(r"<[^>]+>", " ", found.group(1))
+
+
+@pytest.mark.parametrize("expect", ["", "Allow"])
+def test_a_policy_that_is_not_json_is_refused_at_its_line_and_column_when_saved(
+    teacher, owned, expect
+):
+    """The summary says which policy, where, and what: it said "Scenario: case.expect must be
+    Allow, ExplicitDeny or ImplicitDeny" (the engine could not fill in the key), beside the
+    expected decision, which the teacher had not touched."""
+    quiz, _ = owned
+    url, data = policy_form(
+        teacher, quiz, **{"case-identity-0-text": BROKEN, "k-expect": expect, "action": "save"}
+    )
+    before = (Question.objects.count(), Scenario.objects.count())
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    assert (Question.objects.count(), Scenario.objects.count()) == before
+    summary = " ".join(summary_of(response).split())
+    column = BROKEN.splitlines()[3].index('"Action"') + 1
+    assert f"Identity policy 1, line 4, column {column}: Invalid JSON" in summary
+    assert "case.expect" not in text(response) and "invalid case" not in text(response)
+    assert '<a href="#editor-identity-0">' in text(response)  # the summary leads to the policy
+    assert form_fields(response.content.decode())["case-identity-0-text"] == BROKEN

@@ -8,7 +8,7 @@ from django.http import QueryDict
 
 from teach import editors  # first: it imports the engine-backed editors' modules
 from teach.challenge_editor import ROW_FIELDS, RequestRows
-from teach.editors import MAX_ROWS, posted_values
+from teach.editors import MAX_ROWS, RowFocus, focus_after, posted_values
 
 POSTS = [
     "rows-TOTAL_FORMS=2&rows-0-text=A&rows-0-correct=on&rows-1-text=B&rows-1-feedback=why",
@@ -51,3 +51,22 @@ def test_posted_requests_are_what_the_request_forms_show(post):
     if not formset.management_form.is_valid():
         return
     assert posted_values(formset, ROW_FIELDS) == _as_forms_show_them(formset, ROW_FIELDS)
+
+
+@pytest.mark.parametrize(
+    ("action", "rows", "focus"),
+    [
+        ("add", 5, RowFocus(4, "text")),  # the new row, ready to type into
+        ("down-0", 4, RowFocus(1, "down")),  # the same button, on the row it moved
+        ("up-2", 4, RowFocus(1, "up")),
+        ("up-1", 4, RowFocus(0, "down")),  # at the top "Move up" is disabled: the other one
+        ("down-2", 4, RowFocus(3, "up")),
+        ("remove-1", 3, RowFocus(1, "text")),  # the row that took its place
+        ("remove-3", 3, RowFocus(2, "text")),  # the last one removed: the new last
+        ("remove-0", 0, RowFocus(-1, "text")),  # none left: the "Add" button
+        ("save", 4, None),
+        ("up-x", 4, None),
+    ],
+)
+def test_a_row_button_leaves_focus_on_the_row_it_changed(action, rows, focus):
+    assert focus_after(action, rows) == focus

@@ -399,3 +399,22 @@ def test_typed_tags_open_the_fold_and_a_refused_one_is_in_view(teacher, question
     data.update(new_tags="s3!", action="save")
     opened, _, inside = tags_fold(teacher.post(edit_url(question), data).content.decode())
     assert opened and "“s3!” is not a tag" in inside
+
+
+@pytest.mark.usefixtures("template_context")
+def test_every_bad_tag_typed_is_named_at_once_with_the_tag_it_could_be(teacher, question):
+    """Three bank tags typed with capitals, spaces and signs: the message named the first only
+    (the teacher fixed it and saved again to hear of the next), lower-cased, with a
+    misconception as its example (“thinks-mfa-is-optional”) under the bank tags. Now each is
+    named as typed, with the tag it could be."""
+    data = page_form(teacher, question)
+    data.update({"new_tags": "Wöche 1, week-2, Week 3!, ¿?", "action": "save"})
+    response = teacher.post(edit_url(question), data)
+    said = " ".join(response.context["form"].errors["new_tags"])
+    assert "“Wöche 1”, “Week 3!” and “¿?” are not tags" in said
+    assert "e.g. “woche-1”, “week-3”" in said
+    assert "thinks-" not in said
+    assert not question.tags.exists()
+    one = teacher.post(edit_url(question), data | {"new_tags": "s3!"})
+    said = " ".join(one.context["form"].errors["new_tags"])
+    assert "“s3!” is not a tag" in said and "e.g. “s3”" in said

@@ -471,3 +471,21 @@ def test_what_the_page_offers_saves_unchanged_and_its_buttons_keep_ids(teacher, 
     assert [c["id"] for c in after] == [c["id"] for c in order]
     assert [c["correct"] for c in after] == [c["correct"] for c in order]
     assert after[1]["text"] == before[2]["text"] + " (fixed)"
+
+
+@pytest.mark.usefixtures("template_context")
+def test_a_refused_save_says_every_problem_at_once(teacher, owned):
+    """The explanation left empty and two choices ticked on a single-choice question: both are
+    said on the first refusal. The kind's check ran only once the shared fields passed, so a
+    teacher fixed the explanation, saved again, and only then heard about the choices."""
+    quiz, _ = owned
+    rows = [{"id": "", **r} for r in (choice("A", True), choice("B", True))]
+    before = Question.objects.count()
+    response = _create(teacher, quiz, "single", form_data(rows, explanation=""))
+    assert response.status_code == 200
+    assert "Write an explanation" in " ".join(response.context["form"].errors["explanation"])
+    assert "exactly one correct choice, not 2" in " ".join(response.context["problems"])
+    assert Question.objects.count() == before
+    # Nothing else is said that the teacher had got right, nor the same thing twice.
+    fine = _create(teacher, quiz, "single", form_data(rows[:1] + [choice("B")], explanation=""))
+    assert not fine.context["problems"]

@@ -394,7 +394,10 @@ def test_the_quiz_page_names_the_kinds_it_has_no_editor_for(teacher, owned):
     page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
     assert "New: policy decision" in page and "New: least-privilege challenge" in page
     assert "cannot be written here" not in page
-    assert "“flow decision (network)”" in page and "have no editor here" in page
+    assert "“Flow decision (network)”" in page and "have no editor here" in page
+    # Named as the bank's Kind menu names them (where the teacher looks for them next), and
+    # "WAF" kept in capitals: the names were lower-cased, "waf rule (which rule acts)".
+    assert "“WAF rule (which rule acts)”" in page and "waf rule" not in page
 
 
 def _three(instructor, owned):
@@ -462,3 +465,100 @@ def test_the_previews_verdict_and_refusal_are_said_in_the_status_region(teacher,
     assert said_within(teacher.post(url, {}, headers=htmx)).startswith("Not checked: ")
     page = reverse("teach:quiz-preview", args=[quiz.pk]) + "?q=1"
     assert said_within(teacher.get(page, headers=htmx)) == ""
+
+
+# --- a copy of a question, to change (a shipped one is read-only here) -----------------------
+
+
+def _copy(teacher, quiz, question):
+    url = reverse("teach:quiz-question-copy", args=[quiz.pk, question.pk])
+    return teacher.post(url, {"once": "a-page-token-123"})
+
+
+def test_a_shipped_question_is_copied_to_edit_just_after_it_and_opens_in_the_editor(
+    teacher, owned, instructor, learner
+):
+    """A shipped question could be reused but never changed: no button led to an editable
+    version of it, so a teacher who wanted other wording wrote it again from nothing."""
+    from quizzes.attempts import answer_save
+    from quizzes.models import Tag
+    from tests.quizzes.builders import right_response
+
+    quiz, mine = owned
+    shipped = make_question("single", source=Source.FILE, category="iam", prompt="Shipped?")
+    shipped.tags.add(Tag.objects.create(slug="week-one"))
+    last = make_question("single", owner=instructor, source=Source.AUTHORED, lesson=None)
+    for question in (shipped, last):
+        quiz.entries.create(question=question, order=quiz.entries.count() + 1)
+    attempt = make_attempt(quiz, user=learner)  # a learner answered the original
+    answer_save(attempt=attempt, question=shipped, response=right_response(shipped))
+
+    page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
+    assert "Copy to edit<span" in page and "Duplicate<span" in page
+
+    response = _copy(teacher, quiz, shipped)
+    copy = Question.objects.exclude(pk__in=[mine.pk, shipped.pk, last.pk]).get()
+    assert response.status_code == 302
+    assert (
+        response["Location"] == reverse("teach:question-edit", args=[copy.pk]) + f"?quiz={quiz.pk}"
+    )
+    assert (copy.owner, copy.source, copy.prompt, copy.data) == (
+        instructor, Source.AUTHORED, "Shipped?", shipped.data
+    )  # fmt: skip
+    assert [t.slug for t in copy.tags.all()] == ["week-one"]
+    order = list(quiz.entries.order_by("order").values_list("question_id", "order"))
+    assert order == [(mine.pk, 1), (shipped.pk, 2), (copy.pk, 3), (last.pk, 4)]
+    shipped.refresh_from_db()
+    assert shipped.source == Source.FILE and shipped.answers.exists()  # the original untouched
+    editor = teacher.get(response["Location"])
+    assert editor.status_code == 200 and "Shipped?" in editor.content.decode()
+
+
+def test_copying_twice_by_a_double_click_makes_one_copy(teacher, owned):
+    quiz, mine = owned
+    first = _copy(teacher, quiz, mine)
+    again = _copy(teacher, quiz, mine)
+    assert Question.objects.count() == 2
+    assert again["Location"] == first["Location"]
+
+
+def test_a_question_is_copied_only_into_a_quiz_the_teacher_may_change(
+    client, owned, other_instructor
+):
+    from tests.teach.conftest import client_for
+
+    quiz, mine = owned
+    response = _copy(client_for(other_instructor), quiz, mine)
+    assert response.status_code in (403, 404)
+    assert Question.objects.count() == 1
+
+
+def test_a_draw_of_more_than_the_category_holds_says_what_a_learner_gets(teacher, instructor):
+    """A quiz set to draw 500 from a category of 3 said "500 drawn at random from the
+    category (3 usable there)": a learner gets the 3, which the page now says first."""
+    for _n in range(3):
+        make_question("single", owner=instructor, source=Source.AUTHORED, category="week-1")
+    quiz = make_quiz(
+        owner=instructor, source=Source.AUTHORED, draw_category="week-1", draw_count=500
+    )
+    page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
+    assert "500 drawn at random" not in page
+    assert (
+        "All 3 usable questions of the category “week-1”, in a random order: the quiz asks "
+        "for 500, more than the category holds" in page
+    )
+    quiz.draw_count = 2
+    quiz.save()
+    page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
+    assert "2 drawn at random from the category “week-1” (3 usable there)" in page
+
+
+def test_taking_a_question_out_says_where_it_still_is(teacher, owned):
+    """A shipped question taken out was said to be "still in your list": it is in the bank."""
+    quiz, mine = owned
+    shipped = make_question("single", source=Source.FILE, category="iam")
+    quiz.entries.create(question=shipped, order=2)
+    for question, where in ((shipped, "the question bank"), (mine, "your questions")):
+        url = reverse("teach:quiz-question-remove", args=[quiz.pk, question.pk])
+        page = teacher.post(url, follow=True).content.decode()
+        assert f"Question taken out of this quiz (it is still in {where})." in page

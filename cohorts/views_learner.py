@@ -40,13 +40,20 @@ def _joined(request: HttpRequest, cohort: Cohort) -> HttpResponse:
 
 def _mine(request: HttpRequest, form: JoinForm, status: int = 200) -> HttpResponse:
     assert request.user.is_authenticated  # its views are login_required
-    memberships = (
+    memberships = list(
         Membership.objects.filter(user=request.user)
         .select_related("cohort__owner")
         .order_by("cohort__name", "pk")
     )
     return render(
-        request, "cohorts/mine.html", {"memberships": memberships, "form": form}, status=status
+        request,
+        "cohorts/mine.html",
+        {
+            "memberships": [m for m in memberships if not m.cohort.archived],
+            "past": [m for m in memberships if m.cohort.archived],
+            "form": form,
+        },
+        status=status,
     )
 
 
@@ -80,7 +87,8 @@ def join(request: HttpRequest) -> HttpResponse:
 @rate_limited("join", _too_many_tries)
 def join_link(request: HttpRequest, code: str) -> HttpResponse:
     """The link an instructor shares: GET asks to confirm (a link never changes anything by
-    itself), POST joins. A rotated code's link is a 404 that says so."""
+    itself), POST joins. A rotated code's link is a 404 that says so; an archived cohort's
+    says the class has ended (POST is refused by `services.cohort_join`, saying so too)."""
     cohort = services.cohort_by_code(code)
     if cohort is None:
         return render(request, "cohorts/join_link.html", {"cohort": None}, status=404)
@@ -111,6 +119,11 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
             request, "You are not in that cohort (any more), so there is nothing to leave."
         )
         return redirect("cohorts:mine")
+    try:
+        services.check_can_leave(membership.cohort)
+    except services.CohortError as exc:  # archived (maybe since this page was drawn)
+        messages.info(request, str(exc))
+        return redirect("cohorts:mine")
     if request.method != "POST":
         extensions = Extension.objects.filter(assignment__cohort_id=pk, user=request.user).count()
         return render(
@@ -118,6 +131,6 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
             "cohorts/leave.html",
             {"membership": membership, "cohort": membership.cohort, "extension_count": extensions},
         )
-    services.member_remove(cohort=membership.cohort, user_id=request.user.pk)
+    services.learner_leave(cohort=membership.cohort, user_id=request.user.pk)
     messages.success(request, f"You left “{membership.cohort.name}”.")
     return redirect("cohorts:mine")

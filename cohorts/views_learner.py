@@ -23,10 +23,15 @@ def _too_many_tries(request: HttpRequest, retry_after: int) -> HttpResponse:
     return render(request, "429.html", {"retry_after": retry_after, "what": "join codes"})
 
 
-def _joined(request: HttpRequest, cohort: Cohort) -> HttpResponse:
+def _joined(request: HttpRequest, cohort: Cohort, form: JoinForm | None = None) -> HttpResponse:
+    """Join and say so; refused (an instructor of it, an archived cohort), the reason beside
+    the code typed in `form`, which stays as typed, or for a link on the cohorts page."""
     try:
         _, created = services.cohort_join(cohort=cohort, user=request.user)
     except services.CohortError as exc:
+        if form is not None:
+            form.add_error("code", str(exc))
+            return _mine(request, form, status=400)
         messages.error(request, str(exc))
         return redirect("cohorts:mine")
     if created:
@@ -74,7 +79,7 @@ def join(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         cohort = services.cohort_by_code(form.cleaned_data["code"])
         if cohort is not None:
-            return _joined(request, cohort)
+            return _joined(request, cohort, form)
         form.add_error(
             "code",
             "No cohort has this code. Check it with your instructor: it may have been changed.",

@@ -226,8 +226,10 @@ def test_only_the_owner_archives_or_restores_and_others_cannot_see_it(
 def test_an_archived_cohorts_code_and_link_admit_no_one_saying_why(cohort, other_learner, learner):
     services.cohort_archive(cohort=cohort)
     client = client_for(other_learner)
-    typed = client.post(reverse("cohorts:join"), {"code": cohort.code_display}, follow=True)
-    assert "has ended" in typed.content.decode()
+    typed = client.post(reverse("cohorts:join"), {"code": cohort.code_display})
+    assert typed.status_code == 400
+    beside = typed.content.decode().split('id="join-title"')[1]
+    assert "has ended" in beside and f'value="{cohort.code_display}"' in beside  # kept
     link = client.get(cohort.join_path())
     assert link.status_code == 200  # not "Page not found": the class exists and has ended
     text = link.content.decode()

@@ -2,18 +2,20 @@
 
 Joining is rate-limited (group `join`), so a join code cannot be found by guessing: every
 code typed or link opened counts, right or wrong. Anonymous visitors are sent to sign in first
-(and come back to the link), so the limit always counts an account.
+(and come back to the link); a link they open counts too (by their browser and address), as
+the sign-in page then names the cohort it found (`cohorts.invitations`).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from cohorts import services
+from cohorts import invitations, services
 from cohorts.forms import JoinForm
 from cohorts.models import Cohort, Extension, Membership
 from srm_trainer.ratelimit import rate_limited
@@ -88,18 +90,21 @@ def join(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
 @rate_limited("join", _too_many_tries)
 def join_link(request: HttpRequest, code: str) -> HttpResponse:
     """The link an instructor shares: GET asks to confirm (a link never changes anything by
     itself), POST joins. A rotated code's link is a 404 that says so; an archived cohort's
     says the class has ended (POST is refused by `services.cohort_join`, saying so too)."""
     cohort = services.cohort_by_code(code)
+    if not request.user.is_authenticated:
+        # Sign in first, whatever the code (a wrong one is found out after signing in, as
+        # before); the sign-in page names a cohort this found (`invitations`).
+        invitations.remember(request, cohort)
+        return redirect_to_login(request.get_full_path())
     if cohort is None:
         return render(request, "cohorts/join_link.html", {"cohort": None}, status=404)
     if request.method == "POST":
         return _joined(request, cohort)
-    assert request.user.is_authenticated  # login_required
     member = Membership.objects.filter(cohort=cohort, user=request.user).exists()
     return render(request, "cohorts/join_link.html", {"cohort": cohort, "member": member})
 

@@ -35,6 +35,16 @@ def cohorts_for_instructor(user) -> QuerySet[Cohort]:
     return _taught_by(user.pk)
 
 
+def cohort_lists(user) -> tuple[QuerySet[Cohort], QuerySet[Cohort]]:
+    """The teacher's list page: the cohorts they teach now (by name), and those archived
+    (most recently archived first), each with its owner."""
+    taught = cohorts_for_instructor(user).select_related("owner")
+    return (
+        taught.filter(archived_at__isnull=True),
+        taught.filter(archived_at__isnull=False).order_by("-archived_at", "name", "pk"),
+    )
+
+
 def teaches(user, cohort: Cohort) -> bool:
     return cohorts_for_instructor(user).filter(pk=cohort.pk).exists()
 

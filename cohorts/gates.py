@@ -2,6 +2,7 @@
 
 - `assignment_gate`: a learner whose assignment of a quiz is closed, or not open yet, may not
   start, answer or submit an attempt at that quiz, unless another of their cohorts has it open.
+  An archived cohort's assignments gate nothing: its class has ended, and the quiz is practice.
 - `instructor_viewer`: an instructor of a cohort may read (never change) a member's attempt
   that the cohort's gradebook counts (`gradebook.counted_attempts`); nobody else may.
 """
@@ -24,7 +25,11 @@ _ASSIGNED = PreparedQuery(
     Assignment,
     ["int", "int"],
     lambda quiz_id, user_id: (
-        Assignment.objects.filter(quiz_id=quiz_id, cohort__memberships__user_id=user_id)
+        Assignment.objects.filter(
+            quiz_id=quiz_id,
+            cohort__memberships__user_id=user_id,
+            cohort__archived_at__isnull=True,
+        )
         .order_by()
         .values_list("opens_at", "closed_at")
     ),

@@ -5,8 +5,9 @@ Every function here costs a fixed number of queries, whatever the number of lear
 attempts: rows are fetched in bulk and combined in Python.
 
 Which attempts count: a member's attempts at an assigned quiz started after the assignment
-opened (its opening time, or when it was assigned) and after they joined the cohort. So
-practice before joining stays private, and the instructor sees exactly what the gradebook
+opened (its opening time, or when it was assigned) and after they joined the cohort, and, while
+the cohort is archived, before it was archived (practice after the class ended does not change
+its record). So practice before joining stays private, and the instructor sees exactly what the gradebook
 counts (the attempt viewer in `cohorts.gates` uses the same rule).
 """
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, cached_property
 
-from django.db.models import Exists, Max, OuterRef, QuerySet, prefetch_related_objects
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
 from cohorts.models import Assignment, Cohort, Extension, Membership
@@ -46,6 +47,9 @@ def counted_attempts(cohort: Cohort | int) -> QuerySet[Attempt]:
         Assignment.objects.filter(cohort=cohort, quiz_id=OuterRef("quiz_id"))
         .annotate(start=Coalesce("opens_at", "created_at"))
         .filter(start__lte=OuterRef("started_at"))
+        .filter(
+            Q(cohort__archived_at__isnull=True) | Q(cohort__archived_at__gt=OuterRef("started_at"))
+        )
     )
     return Attempt.objects.filter(Exists(member), Exists(assigned))
 
@@ -298,10 +302,15 @@ def assigned_work(*, user, now: datetime, limit: int = 30) -> list[Work]:
     handed in (and not closed) soonest due first, so overdue work leads and next year's comes
     after next week's, undated work after it; then work done or closed, newest due first (the
     limit drops the oldest of those). Due dates are the learner's own (extensions included).
-    Six queries, however much there is."""
+    Archived cohorts' work is not listed: their class has ended (the learner's cohorts page
+    lists them as past). Six queries, however much there is."""
     if not getattr(user, "is_authenticated", False):
         return []
-    joined = dict(Membership.objects.filter(user=user).values_list("cohort_id", "joined_at"))
+    joined = dict(
+        Membership.objects.filter(user=user, cohort__archived_at__isnull=True).values_list(
+            "cohort_id", "joined_at"
+        )
+    )
     if not joined:
         return []
     assignments = list(

@@ -2,7 +2,9 @@
 
 A cohort has one owner and any number of co-instructors, who manage it alike (only the owner
 changes who co-teaches). Learners join with the cohort's code; rotating the code makes the old
-one (and the link that carries it) stop working. An assignment is one quiz, and optionally
+one (and the link that carries it) stop working. A cohort whose term is over is archived
+rather than deleted: it leaves its instructors' list and its learners' to-do work, admits no
+one, and its gradebook stays readable, unchanged, until it is restored. An assignment is one quiz, and optionally
 lessons to read, with an optional opening time and due date; a learner may get an extension.
 Attempts are not linked to assignments (quizzes knows nothing of cohorts): an assignment counts
 a member's attempts at its quiz started after both the assignment opened and they joined
@@ -33,6 +35,8 @@ class Cohort(models.Model):
     join_code = models.CharField(max_length=codes.LENGTH, unique=True)
     created_at = models.DateTimeField()
     code_rotated_at = models.DateTimeField(null=True, blank=True)
+    # Set while archived (`services.cohort_archive`): read-only, out of the lists, closed to joins.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "pk"]
@@ -42,6 +46,10 @@ class Cohort(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("teach_cohorts:gradebook", args=[self.pk])
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def code_display(self) -> str:

@@ -2,6 +2,11 @@
 
 Each takes keyword arguments and either does the thing or raises `CohortError` with a sentence
 the person can read. Who may call them is the views' job (`cohorts.access`).
+
+An archived cohort is a record of a class that ended: what would change its gradebook (its
+work, due dates, extensions, learners) or bring anyone new in (its name, its code, joining) is
+refused while it is archived (`check_not_archived`); reading it, exporting it, changing who
+co-teaches it, restoring and deleting it are not.
 """
 
 from __future__ import annotations
@@ -65,6 +70,37 @@ def _checked_name(*, owner, name: str, other_than: int | None = None) -> str:
     return name
 
 
+def check_not_archived(cohort: Cohort, what: str = "it cannot be changed") -> None:
+    """Refuse a change to an archived cohort, saying what and how to undo the archiving."""
+    if cohort.archived_at is not None:
+        raise CohortError(
+            f"“{cohort.name}” is archived, so {what}. Its owner can restore it from its "
+            "gradebook page; its gradebook stays readable meanwhile."
+        )
+
+
+def cohort_archive(*, cohort: Cohort, now: datetime | None = None) -> bool:
+    """Archive a class that ended: it leaves the instructors' list and its learners' to-do
+    work, its code admits no one, and its gradebook stays as it was (attempts started from now
+    on do not count). Returns False when it was archived already (a double click, Back): the
+    first time is kept, and nothing else changes."""
+    when = now or timezone.now()
+    done = Cohort.objects.filter(pk=cohort.pk, archived_at__isnull=True).update(archived_at=when)
+    if done:
+        cohort.archived_at = when
+    else:
+        cohort.refresh_from_db(fields=["archived_at"])
+    return bool(done)
+
+
+def cohort_restore(*, cohort: Cohort) -> bool:
+    """Undo `cohort_archive`: back in the lists, its work on its learners' home pages, its
+    code (unchanged) admitting learners again. False when it was not archived."""
+    done = Cohort.objects.filter(pk=cohort.pk, archived_at__isnull=False).update(archived_at=None)
+    cohort.archived_at = None
+    return bool(done)
+
+
 def cohort_create(*, owner, name: str, now: datetime | None = None) -> Cohort:
     name = _checked_name(owner=owner, name=name)
     return Cohort.objects.create(
@@ -75,6 +111,7 @@ def cohort_create(*, owner, name: str, now: datetime | None = None) -> Cohort:
 def cohort_rename(*, cohort: Cohort, name: str) -> Cohort:
     """A new name (a new term, a typo), by the rules a new cohort's follows; its learners,
     code and gradebook stay, and they see the new name at once."""
+    check_not_archived(cohort, "its name stays as its learners knew it")
     name = _checked_name(owner=cohort.owner, name=name, other_than=cohort.pk)
     if name != cohort.name:
         cohort.name = name
@@ -85,6 +122,7 @@ def cohort_rename(*, cohort: Cohort, name: str) -> Cohort:
 def code_rotate(*, cohort: Cohort, now: datetime | None = None) -> Cohort:
     """A new join code; the old code and the link that carries it stop working at once.
     Learners who already joined stay."""
+    check_not_archived(cohort, "its code admits no one and stays as it was")
     cohort.join_code = _fresh_code()
     cohort.code_rotated_at = now or timezone.now()
     cohort.save(update_fields=["join_code", "code_rotated_at"])
@@ -101,6 +139,15 @@ def cohort_join(*, cohort: Cohort, user, now: datetime | None = None) -> tuple[M
     """Join; returns (membership, whether it is new). Joining twice changes nothing."""
     if cohort.owner_id == user.pk or cohort.co_instructors.filter(pk=user.pk).exists():
         raise CohortError("You teach this cohort, so you cannot join it as a learner.")
+    if cohort.archived_at is not None:
+        membership = Membership.objects.filter(cohort=cohort, user=user).first()
+        if membership is not None:
+            return membership, False
+        raise CohortError(
+            f"“{cohort.name}” has ended: its instructor archived it, so it takes no new "
+            "learners. If you should be in it, ask your instructor for the code of their "
+            "current cohort."
+        )
     try:
         with transaction.atomic():
             membership, created = Membership.objects.get_or_create(
@@ -113,10 +160,29 @@ def cohort_join(*, cohort: Cohort, user, now: datetime | None = None) -> tuple[M
 
 def member_remove(*, cohort: Cohort, user_id: int) -> bool:
     """Take a learner out (or a learner leaves). Their attempts stay theirs; the cohort's
-    instructors stop seeing them. Their extensions in this cohort go too."""
+    instructors stop seeing them. Their extensions in this cohort go too. Not while the
+    cohort is archived: its gradebook is kept as the class ended."""
+    check_not_archived(cohort, "its learners stay in its gradebook as the class ended")
     Extension.objects.filter(assignment__cohort=cohort, user_id=user_id).delete()
     deleted, _ = Membership.objects.filter(cohort=cohort, user_id=user_id).delete()
     return bool(deleted)
+
+
+def learner_leave(*, cohort: Cohort, user_id: int) -> bool:
+    """A learner leaves (`member_remove`), but not an archived cohort (`check_can_leave`)."""
+    check_can_leave(cohort)
+    return member_remove(cohort=cohort, user_id=user_id)
+
+
+def check_can_leave(cohort: Cohort) -> None:
+    """An archived cohort's gradebook keeps the class as it ended, so its learners stay in it;
+    it gives them no work any more, and their attempts are theirs either way."""
+    if cohort.archived_at is not None:
+        raise CohortError(
+            f"“{cohort.name}” has ended (its instructor archived it), so its record stays as "
+            "the class ended and there is nothing to leave: it no longer gives you work. Your "
+            "attempts stay yours, in your history."
+        )
 
 
 def co_instructor_add(*, cohort: Cohort, username: str) -> AbstractBaseUser:
@@ -161,6 +227,7 @@ def assignment_create(
     by=None,
     now: datetime | None = None,
 ) -> Assignment:
+    check_not_archived(cohort, "no work can be assigned to it")
     _check_dates(opens_at, due_at)
     taken = CohortError(f"“{quiz.title}” is already assigned to this cohort: change that one.")
     if Assignment.objects.filter(cohort=cohort, quiz=quiz).exists():
@@ -188,6 +255,7 @@ def assignment_update(
     opens_at: datetime | None = None,
     due_at: datetime | None = None,
 ) -> Assignment:
+    check_not_archived(assignment.cohort, "its assignments stay as they were")
     _check_dates(opens_at, due_at)
     assignment.opens_at, assignment.due_at = opens_at, due_at
     with transaction.atomic():
@@ -203,11 +271,13 @@ def _check_dates(opens_at: datetime | None, due_at: datetime | None) -> None:
 
 def assignment_close(*, assignment: Assignment, closed: bool, now: datetime | None = None) -> None:
     """Close (no attempt of it may be started or submitted any more) or open it again."""
+    check_not_archived(assignment.cohort, "its assignments stay as they were")
     assignment.closed_at = (now or timezone.now()) if closed else None
     assignment.save(update_fields=["closed_at"])
 
 
 def extension_set(*, assignment: Assignment, user_id: int, due_at: datetime) -> Extension:
+    check_not_archived(assignment.cohort, "its due dates and extensions stay as they were")
     if not Membership.objects.filter(cohort_id=assignment.cohort_id, user_id=user_id).exists():
         raise CohortError("Only a learner in this cohort can be given an extension.")
     extension, _ = Extension.objects.update_or_create(
@@ -217,4 +287,5 @@ def extension_set(*, assignment: Assignment, user_id: int, due_at: datetime) -> 
 
 
 def extension_remove(*, assignment: Assignment, user_id: int) -> None:
+    check_not_archived(assignment.cohort, "its due dates and extensions stay as they were")
     Extension.objects.filter(assignment=assignment, user_id=user_id).delete()

@@ -15,6 +15,8 @@ urlpatterns = [
     path("<id:pk>/rename/", views.cohort_rename, name="rename"),
     path("<id:pk>/code/", views.code_rotate, name="code-rotate"),
     path("<id:pk>/delete/", views.cohort_delete, name="delete"),
+    path("<id:pk>/archive/", views.cohort_archive, name="archive"),
+    path("<id:pk>/restore/", views.cohort_restore, name="restore"),
     path("<id:pk>/members/<id:user_pk>/remove/", views.member_remove, name="member-remove"),
     path("<id:pk>/instructors/", views.instructor_add, name="instructor-add"),
     path(

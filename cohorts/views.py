@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 
 from cohorts import exports, gradebook, services
-from cohorts.access import _cohort_for_instructor, cohorts_for_instructor, learners
+from cohorts.access import _cohort_for_instructor, cohort_lists, learners
 from cohorts.forms import (
     AssignmentForm,
     CohortForm,
@@ -37,7 +37,23 @@ def _assignable_quizzes(user):
 
 
 def _assignment_for(cohort: Cohort, pk: int) -> Assignment:
-    return get_object_or_404(Assignment.objects.select_related("quiz"), pk=pk, cohort=cohort)
+    assignment = get_object_or_404(Assignment.objects.select_related("quiz"), pk=pk, cohort=cohort)
+    Assignment.cohort.field.set_cached_value(assignment, cohort)  # the services ask if archived
+    return assignment
+
+
+def _refused_if_archived(
+    request: HttpRequest, cohort: Cohort, what: str, to: str = "teach_cohorts:gradebook", **kw
+) -> HttpResponse | None:
+    """A change an archived cohort does not take (asked for, or sent from a page drawn before
+    it was archived: Back, another tab): its page again, saying why and what to do. None when
+    the cohort is not archived."""
+    try:
+        services.check_not_archived(cohort, what)
+    except services.CohortError as exc:
+        messages.error(request, str(exc))
+        return redirect(to, pk=cohort.pk, **kw)
+    return None
 
 
 # --- cohorts ------------------------------------------------------------------------------
@@ -76,8 +92,12 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
             once.remember_save(request, form.cleaned_data["once"], cohort=cohort.pk)
             messages.success(request, f"Cohort “{cohort.name}” created. Share its join code.")
             return redirect("teach_cohorts:people", pk=cohort.pk)
-    cohorts = cohorts_for_instructor(request.user).select_related("owner")
-    return render(request, "cohorts/teach_list.html", {"cohorts": cohorts, "form": form})
+    cohorts, archived = cohort_lists(request.user)
+    return render(
+        request,
+        "cohorts/teach_list.html",
+        {"cohorts": cohorts, "archived": archived, "form": form},
+    )
 
 
 def _made_cohort(request: HttpRequest, kept: dict) -> Cohort | None:
@@ -172,6 +192,11 @@ def _people_page(
 def cohort_rename(request: HttpRequest, pk: int) -> HttpResponse:
     """Anyone teaching the cohort renames it (its owner's other cohorts' names are taken)."""
     cohort = _cohort_for_instructor(request, pk)
+    refused = _refused_if_archived(
+        request, cohort, "its name stays as its learners knew it", "teach_cohorts:people"
+    )
+    if refused:
+        return refused
     form = RenameForm(request.POST)
     if form.is_valid():
         try:
@@ -190,6 +215,11 @@ def cohort_rename(request: HttpRequest, pk: int) -> HttpResponse:
 def code_rotate(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks first (the old code stops working for good); POST makes the new code."""
     cohort = _cohort_for_instructor(request, pk)
+    refused = _refused_if_archived(
+        request, cohort, "its code admits no one and stays as it was", "teach_cohorts:people"
+    )
+    if refused:
+        return refused
     if request.method != "POST":
         return render(request, "cohorts/code_rotate.html", {"cohort": cohort})
     services.code_rotate(cohort=cohort)
@@ -223,10 +253,65 @@ def cohort_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
+def cohort_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    """Owner only (it takes the class out of every instructor's list). GET asks first and
+    says what archiving does; POST archives. Asked again once archived (a double click, Back
+    to the question), the gradebook opens saying so: nothing changes twice."""
+    cohort = _cohort_for_instructor(request, pk, owner_only=True)
+    if request.method != "POST":
+        if cohort.archived:
+            messages.info(request, f"“{cohort.name}” is archived already.")
+            return redirect("teach_cohorts:gradebook", pk=cohort.pk)
+        return render(
+            request,
+            "cohorts/cohort_archive.html",
+            {
+                "cohort": cohort,
+                "member_count": cohort.memberships.count(),
+                "assignment_count": cohort.assignments.count(),
+            },
+        )
+    if services.cohort_archive(cohort=cohort):
+        messages.success(
+            request,
+            f"“{cohort.name}” archived: it is under “Archived cohorts” below, its gradebook "
+            "readable. Restore it there or on its gradebook at any time.",
+        )
+    else:
+        messages.info(request, f"“{cohort.name}” was archived already (the form was sent twice).")
+    return redirect("teach_cohorts:list")
+
+
+@require_POST
+@teacher_required
+def cohort_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """Owner only: the cohort is current again, as it was when archived."""
+    cohort = _cohort_for_instructor(request, pk, owner_only=True)
+    if services.cohort_restore(cohort=cohort):
+        messages.success(
+            request,
+            f"“{cohort.name}” restored: it is in your list again, its code "
+            f"{cohort.code_display} admits learners and its work is on their home pages.",
+        )
+    else:
+        messages.info(request, f"“{cohort.name}” is not archived (it was restored already).")
+    return redirect("teach_cohorts:gradebook", pk=cohort.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
 def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     """GET asks first: a learner taken out loses their extensions, and if they join again
     only attempts started after that count, so one stray click must not do it. POST removes."""
     cohort = _cohort_for_instructor(request, pk)
+    refused = _refused_if_archived(
+        request,
+        cohort,
+        "its learners stay in its gradebook as the class ended",
+        "teach_cohorts:people",
+    )
+    if refused:
+        return refused
     membership = (
         Membership.objects.select_related("user").filter(cohort=cohort, user_id=user_pk).first()
     )
@@ -285,6 +370,9 @@ def instructor_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpRespon
 @teacher_required
 def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
+    refused = _refused_if_archived(request, cohort, "no work can be assigned to it")
+    if refused:
+        return refused
     assignable = _assignable_quizzes(request.user)
     form = AssignmentForm(
         request.POST or None,
@@ -325,6 +413,16 @@ def assignment_detail(request: HttpRequest, pk: int, assignment_pk: int) -> Http
         quizzes=None,
         editing=True,
     )
+    if request.method == "POST":
+        refused = _refused_if_archived(
+            request,
+            cohort,
+            "its assignments stay as they were",
+            "teach_cohorts:assignment",
+            assignment_pk=assignment.pk,
+        )
+        if refused:
+            return refused
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.assignment_update(
@@ -336,6 +434,14 @@ def assignment_detail(request: HttpRequest, pk: int, assignment_pk: int) -> Http
         messages.success(request, "Assignment saved.")
         return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
     return _assignment_page(request, cohort, assignment, form=form)
+
+
+def _archived_assignment(
+    request: HttpRequest, cohort: Cohort, assignment: Assignment, what: str
+) -> HttpResponse | None:
+    return _refused_if_archived(
+        request, cohort, what, "teach_cohorts:assignment", assignment_pk=assignment.pk
+    )
 
 
 def _assignment_initial(assignment: Assignment) -> dict:
@@ -375,6 +481,9 @@ def _assignment_page(
 def assignment_close(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     assignment = _assignment_for(cohort, assignment_pk)
+    refused = _archived_assignment(request, cohort, assignment, "its assignments stay as they were")
+    if refused:
+        return refused
     close = request.POST.get("closed", "true") != "false"
     services.assignment_close(assignment=assignment, closed=close)
     messages.success(
@@ -391,6 +500,11 @@ def assignment_close(request: HttpRequest, pk: int, assignment_pk: int) -> HttpR
 def extension_set(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     assignment = _assignment_for(cohort, assignment_pk)
+    refused = _archived_assignment(
+        request, cohort, assignment, "its due dates and extensions stay as they were"
+    )
+    if refused:
+        return refused
     form = ExtensionForm(request.POST, learners=learners(cohort))
     if form.is_valid():
         services.extension_set(
@@ -413,6 +527,11 @@ def extension_remove(
 ) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     assignment = _assignment_for(cohort, assignment_pk)
+    refused = _archived_assignment(
+        request, cohort, assignment, "its due dates and extensions stay as they were"
+    )
+    if refused:
+        return refused
     services.extension_remove(assignment=assignment, user_id=user_pk)
     messages.success(request, "Extension removed: the cohort's due date applies.")
     return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)

@@ -2,18 +2,20 @@
 
 Joining is rate-limited (group `join`), so a join code cannot be found by guessing: every
 code typed or link opened counts, right or wrong. Anonymous visitors are sent to sign in first
-(and come back to the link), so the limit always counts an account.
+(and come back to the link); a link they open counts too (by their browser and address), as
+the sign-in page then names the cohort it found (`cohorts.invitations`).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from cohorts import services
+from cohorts import invitations, services
 from cohorts.forms import JoinForm
 from cohorts.models import Cohort, Extension, Membership
 from srm_trainer.ratelimit import rate_limited
@@ -23,10 +25,15 @@ def _too_many_tries(request: HttpRequest, retry_after: int) -> HttpResponse:
     return render(request, "429.html", {"retry_after": retry_after, "what": "join codes"})
 
 
-def _joined(request: HttpRequest, cohort: Cohort) -> HttpResponse:
+def _joined(request: HttpRequest, cohort: Cohort, form: JoinForm | None = None) -> HttpResponse:
+    """Join and say so; refused (an instructor of it, an archived cohort), the reason beside
+    the code typed in `form`, which stays as typed, or for a link on the cohorts page."""
     try:
         _, created = services.cohort_join(cohort=cohort, user=request.user)
     except services.CohortError as exc:
+        if form is not None:
+            form.add_error("code", str(exc))
+            return _mine(request, form, status=400)
         messages.error(request, str(exc))
         return redirect("cohorts:mine")
     if created:
@@ -40,13 +47,20 @@ def _joined(request: HttpRequest, cohort: Cohort) -> HttpResponse:
 
 def _mine(request: HttpRequest, form: JoinForm, status: int = 200) -> HttpResponse:
     assert request.user.is_authenticated  # its views are login_required
-    memberships = (
+    memberships = list(
         Membership.objects.filter(user=request.user)
         .select_related("cohort__owner")
         .order_by("cohort__name", "pk")
     )
     return render(
-        request, "cohorts/mine.html", {"memberships": memberships, "form": form}, status=status
+        request,
+        "cohorts/mine.html",
+        {
+            "memberships": [m for m in memberships if not m.cohort.archived],
+            "past": [m for m in memberships if m.cohort.archived],
+            "form": form,
+        },
+        status=status,
     )
 
 
@@ -67,7 +81,7 @@ def join(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         cohort = services.cohort_by_code(form.cleaned_data["code"])
         if cohort is not None:
-            return _joined(request, cohort)
+            return _joined(request, cohort, form)
         form.add_error(
             "code",
             "No cohort has this code. Check it with your instructor: it may have been changed.",
@@ -76,17 +90,21 @@ def join(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
 @rate_limited("join", _too_many_tries)
 def join_link(request: HttpRequest, code: str) -> HttpResponse:
     """The link an instructor shares: GET asks to confirm (a link never changes anything by
-    itself), POST joins. A rotated code's link is a 404 that says so."""
+    itself), POST joins. A rotated code's link is a 404 that says so; an archived cohort's
+    says the class has ended (POST is refused by `services.cohort_join`, saying so too)."""
     cohort = services.cohort_by_code(code)
+    if not request.user.is_authenticated:
+        # Sign in first, whatever the code (a wrong one is found out after signing in, as
+        # before); the sign-in page names a cohort this found (`invitations`).
+        invitations.remember(request, cohort)
+        return redirect_to_login(request.get_full_path())
     if cohort is None:
         return render(request, "cohorts/join_link.html", {"cohort": None}, status=404)
     if request.method == "POST":
         return _joined(request, cohort)
-    assert request.user.is_authenticated  # login_required
     member = Membership.objects.filter(cohort=cohort, user=request.user).exists()
     return render(request, "cohorts/join_link.html", {"cohort": cohort, "member": member})
 
@@ -111,6 +129,11 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
             request, "You are not in that cohort (any more), so there is nothing to leave."
         )
         return redirect("cohorts:mine")
+    try:
+        services.check_can_leave(membership.cohort)
+    except services.CohortError as exc:  # archived (maybe since this page was drawn)
+        messages.info(request, str(exc))
+        return redirect("cohorts:mine")
     if request.method != "POST":
         extensions = Extension.objects.filter(assignment__cohort_id=pk, user=request.user).count()
         return render(
@@ -118,6 +141,6 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
             "cohorts/leave.html",
             {"membership": membership, "cohort": membership.cohort, "extension_count": extensions},
         )
-    services.member_remove(cohort=membership.cohort, user_id=request.user.pk)
+    services.learner_leave(cohort=membership.cohort, user_id=request.user.pk)
     messages.success(request, f"You left “{membership.cohort.name}”.")
     return redirect("cohorts:mine")

@@ -164,6 +164,7 @@ ANY_TEACHER = {
 }
 COHORT_PEOPLE = Redirect("/teach/cohorts/{cohort}/people/")
 COHORT_ASSIGNMENT = Redirect("/teach/cohorts/{cohort}/assignments/{assignment}/")
+ARCHIVED_GRADEBOOK = Redirect("/teach/cohorts/{archived_cohort}/")
 MY_COHORTS = Redirect("/cohorts/")
 # A learner's attempt counted by the instructor's cohort: its instructors may read it.
 COHORT_READ = {
@@ -365,7 +366,12 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     # co-teaches it; the other learner and the other instructor are strangers to it.
     "teach_cohorts:list": Case("/teach/cohorts/?once=matrix-cohort-list-1", get=ANY_TEACHER,
                                post=ANY_TEACHER),  # its form's token in its address (once.py)
-    "teach_cohorts:gradebook": Case("/teach/cohorts/{cohort}/", get=cohort_page(200), post=405),
+    "teach_cohorts:gradebook": (
+        Case("/teach/cohorts/{cohort}/", get=cohort_page(200), post=405),
+        # archived: read by those teaching it, as before
+        Case("/teach/cohorts/{archived_cohort}/", get=cohort_page(200), post=405,
+             label="archived"),
+    ),
     "teach_cohorts:gradebook-csv": Case("/teach/cohorts/{cohort}/gradebook.csv",
                                         get=cohort_page(200), post=405),
     "teach_cohorts:answers-csv": Case("/teach/cohorts/{cohort}/answers.csv",
@@ -379,6 +385,16 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
                                       post=cohort_page(COHORT_PEOPLE)),
     "teach_cohorts:delete": Case("/teach/cohorts/{cohort}/delete/", get=cohort_page(200, co=403),
                                  post=cohort_page(Redirect("/teach/cohorts/"), co=403)),
+    # Archiving hides the class from every teacher's list: the owner's call, as deleting is.
+    "teach_cohorts:archive": (
+        Case("/teach/cohorts/{cohort}/archive/", get=cohort_page(200, co=403),
+             post=cohort_page(Redirect("/teach/cohorts/"), co=403)),
+        Case("/teach/cohorts/{archived_cohort}/archive/", label="archived already",
+             get=cohort_page(ARCHIVED_GRADEBOOK, co=403),
+             post=cohort_page(Redirect("/teach/cohorts/"), co=403)),
+    ),
+    "teach_cohorts:restore": Case("/teach/cohorts/{archived_cohort}/restore/", get=405,
+                                  post=cohort_page(ARCHIVED_GRADEBOOK, co=403)),
     "teach_cohorts:member-remove": Case("/teach/cohorts/{cohort}/members/{learner}/remove/",
                                         get=cohort_page(200), post=cohort_page(COHORT_PEOPLE)),
     "teach_cohorts:instructor-add": Case("/teach/cohorts/{cohort}/instructors/", get=405,
@@ -392,8 +408,13 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
         Case("/teach/cohorts/{cohort}/learners/{other_learner}/", get=cohort_page(404),
              post=405, label="not in the cohort"),
     ),
-    "teach_cohorts:assignment-create": Case("/teach/cohorts/{cohort}/assignments/new/",
-                                            get=cohort_page(200), post=cohort_page(200)),
+    "teach_cohorts:assignment-create": (
+        Case("/teach/cohorts/{cohort}/assignments/new/", get=cohort_page(200),
+             post=cohort_page(200)),
+        # archived: turned away to its gradebook, saying why
+        Case("/teach/cohorts/{archived_cohort}/assignments/new/", label="archived",
+             get=cohort_page(ARCHIVED_GRADEBOOK), post=cohort_page(ARCHIVED_GRADEBOOK)),
+    ),
     # the edit form posted as a browser posts it, its dates left empty: saved, and back to it
     "teach_cohorts:assignment": Case("/teach/cohorts/{cohort}/assignments/{assignment}/",
                                      get=cohort_page(200), post=cohort_page(COHORT_ASSIGNMENT),
@@ -419,11 +440,19 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     "cohorts:join-link": (
         Case("/join/{cohort_code}/", get=signed_in(), post=signed_in(MY_COHORTS)),
         Case("/join/ACDEFGHJ/", get=signed_in(404), post=signed_in(404), label="no such code"),
+        # says the class has ended (to those in it too); joining is refused, saying so
+        Case("/join/{archived_code}/", get=signed_in(), post=signed_in(MY_COHORTS),
+             label="an archived cohort's"),
     ),
     # GET asks the learner first; anyone not in it (who left already: a double click, Back)
     # is sent to their cohorts, told they are not in it: the same for every cohort id
-    "cohorts:leave": Case("/cohorts/{cohort}/leave/", get=(LOGIN, 200, *[MY_COHORTS] * 4),
-                          post=(LOGIN, MY_COHORTS, *[MY_COHORTS] * 4)),
+    "cohorts:leave": (
+        Case("/cohorts/{cohort}/leave/", get=(LOGIN, 200, *[MY_COHORTS] * 4),
+             post=(LOGIN, MY_COHORTS, *[MY_COHORTS] * 4)),
+        # archived: its learner is told it has ended and stays in its record; others as above
+        Case("/cohorts/{archived_cohort}/leave/", get=(LOGIN, *[MY_COHORTS] * 5),
+             post=(LOGIN, *[MY_COHORTS] * 5), label="archived"),
+    ),
     # --- course progress and certificates (progress): ada holds a certificate; the public
     # verification page is for anyone with its code.
     "certificates:progress": Case("/progress/", get=200, post=405),
@@ -676,6 +705,11 @@ class World:
         cohort_done = attempts.attempt_start(quiz=cohort_quiz, user=ada)
         attempts.attempt_submit(attempt=cohort_done)
         cohort_open = attempts.attempt_start(quiz=cohort_quiz, user=ada)
+        # ...and a class of theirs that ended: archived, ada in it, read-only to its teachers.
+        archived = cohort_services.cohort_create(owner=turing, name="Matrix class, last term")
+        archived.co_instructors.add(self.users[CO_INSTRUCTOR])
+        cohort_services.cohort_join(cohort=archived, user=ada)
+        cohort_services.cohort_archive(cohort=archived)
         certificate = Certificate.objects.create(
             user=ada, course_title="The course", name="Ada Lovelace", issued_at=timezone.now()
         )
@@ -722,6 +756,8 @@ class World:
             "lesson_pk": lesson.pk,
             "cohort": cohort.pk,
             "cohort_code": cohort.join_code,
+            "archived_cohort": archived.pk,
+            "archived_code": archived.join_code,
             "co_instructor": self.users[CO_INSTRUCTOR].pk,
             "other_learner": self.users["other_learner"].pk,
             "assignment": assignment.pk,

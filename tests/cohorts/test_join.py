@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from cohorts import codes, services
@@ -213,3 +217,50 @@ def test_one_instructor_cannot_make_two_cohorts_of_one_name(owner, other_instruc
     renamed = {**sent, "name": "Autumn, evening group"}  # the same page, sent again
     client_for(owner).post(reverse("teach_cohorts:list"), renamed)
     assert Cohort.objects.filter(owner=owner, name="Autumn, evening group").exists()
+
+
+def _sign_in_page(client, link: str) -> str:
+    """What a signed-out visitor following `link` meets: the sign-in page it sends them to."""
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and "<h1>Sign in</h1>" in page.content.decode()
+    return page.content.decode()
+
+
+def test_a_signed_out_visitor_is_told_which_cohort_they_sign_in_to_join(cohort, client):
+    text = _sign_in_page(client, cohort.join_path())
+    assert "to join the cohort <strong>“Spring class”</strong> (ines's)" in text
+    signup = re.search(r'href="(/accounts/signup/[^"]*)"', text)
+    assert signup is not None  # Create an account keeps the link, and says so too
+    assert "“Spring class”" in client.get(unescape(signup.group(1))).content.decode()
+    # A wrong password keeps the page saying it (the form sends the link back as `next`).
+    again = client.post(
+        reverse("account_login"),
+        {"login": "ada", "password": "wrong-passphrase", "next": cohort.join_path()},
+    )
+    assert "“Spring class”" in again.content.decode()
+
+
+def test_a_wrong_rotated_or_archived_code_meets_the_plain_sign_in_page(cohort, owner, client):
+    """The sign-in page names a cohort only for a code that admits learners, found by the
+    (rate-limited) link: a wrong code learns nothing there, nor does a `next` typed by hand."""
+    for link in ("/join/ACDEFGHJ/", "/join/not-a-code/"):
+        assert "to join the cohort" not in _sign_in_page(client, link)
+    old = cohort.join_path()
+    _sign_in_page(client, old)
+    services.code_rotate(cohort=cohort)
+    login = reverse("account_login")
+    assert "to join the cohort" not in client.get(f"{login}?next={old}").content.decode()
+    fresh = Client()  # never opened the link: the page looks nothing up from its address
+    assert "to join" not in fresh.get(f"{login}?next={cohort.join_path()}").content.decode()
+    services.cohort_archive(cohort=cohort)
+    assert "to join the cohort" not in _sign_in_page(client, cohort.join_path())
+
+
+def test_signed_out_link_openings_count_against_the_join_limit(cohort, client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "join": "2/600"}
+    for _ in range(2):
+        assert client.get("/join/ACDEFGHJ/").status_code == 302
+    assert client.get(cohort.join_path()).status_code == 429

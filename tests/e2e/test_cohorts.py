@@ -14,7 +14,13 @@ from quizzes.models import Quiz
 from srm_trainer.accounts.roles import set_instructor
 from tests.conftest import give_mfa
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import make_user, settled, sign_in_with_code, sign_up
+from tests.e2e.journeys import (
+    fill_sign_in,
+    make_user,
+    settled,
+    sign_in_with_code,
+    sign_up,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -116,3 +122,55 @@ def test_the_join_code_is_never_broken_across_lines_on_a_phone(phone):
         code = phone.locator(".join-code")
         expect(code).to_have_text(cohort.code_display)
         assert code.evaluate("e => e.getClientRects().length") == 1, path
+
+
+def test_an_instructor_archives_a_finished_class_and_restores_it_by_keyboard(
+    page, browser, base_url
+):
+    """Archive from the people page (asked first), the Archived section, the read-only
+    gradebook, the learner's Past cohorts and the refused join link, each through axe-core."""
+    teacher = make_user("ines")
+    set_instructor(user=teacher, instructor=True)
+    secret = give_mfa(teacher)
+    cohort = services.cohort_create(owner=teacher, name="Spring class")
+    quiz = Quiz.objects.filter(published=True).order_by("order").first()
+    services.assignment_create(cohort=cohort, quiz=quiz, by=teacher)
+    learner = make_user("lovelace")
+    services.cohort_join(cohort=cohort, user=learner)
+
+    page.goto("/")
+    sign_in_with_code(page, "ines", secret)
+    page.goto(f"/teach/cohorts/{cohort.pk}/people/")
+    page.get_by_role("link", name="Archive the cohort…").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Archive the cohort")
+    assert_accessible(page)
+    page.get_by_role("button", name="Archive the cohort").press("Enter")
+    expect(page.get_by_role("status").first).to_contain_text("archived")
+    archived = page.get_by_role("region", name="Archived cohorts")
+    expect(archived.get_by_role("listitem")).to_contain_text("Spring class")
+    expect(page.get_by_role("region", name="Cohorts you teach")).not_to_contain_text("Spring")
+    assert_accessible(page)
+    archived.get_by_role("link", name="Spring class").press("Enter")
+    expect(page.get_by_text("this class has ended")).to_be_visible()
+    expect(page.get_by_role("link", name="Assign a quiz")).to_have_count(0)
+    assert_accessible(page)
+
+    other = browser.new_context(base_url=base_url)
+    try:
+        learner_page = other.new_page()
+        learner_page.goto(cohort.join_path())  # signed out: sign in first, as before
+        expect(learner_page.get_by_role("heading", level=1)).to_have_text("Sign in")
+        expect(learner_page.get_by_text("to join the cohort")).to_have_count(0)  # admits no one
+        fill_sign_in(learner_page, "lovelace")
+        expect(learner_page.get_by_role("heading", level=1)).to_contain_text("has ended")
+        assert_accessible(learner_page)
+        learner_page.goto("/cohorts/")
+        past = learner_page.get_by_role("region", name="Past cohorts")
+        expect(past.get_by_role("listitem")).to_contain_text("Spring class")
+        assert_accessible(learner_page)
+    finally:
+        other.close()
+
+    page.get_by_role("button", name="Restore the cohort").press("Enter")
+    expect(page.get_by_role("status").first).to_contain_text("restored")
+    expect(page.get_by_role("link", name="Assign a quiz")).to_be_visible()

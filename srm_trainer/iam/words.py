@@ -314,6 +314,10 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
         ("permissions boundaries do not apply to {caller}",),
         POLICY_EVALUATION,
     ),
+    "no_permissions_boundary": (
+        ("the caller has no permissions boundary, so none limits it",),
+        POLICY_EVALUATION,
+    ),
     "no_allow_in_session_policy": (
         (
             "the session policy does not allow the action; a session gets at most what its session policy allows",
@@ -322,6 +326,12 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
     ),
     "session_policy_not_applicable": (
         ("session policies do not apply to {caller}",),
+        POLICY_EVALUATION,
+    ),
+    "no_session_policy": (
+        (
+            "no session policy is in force (the caller is not a session, or its session was created without one)",
+        ),
         POLICY_EVALUATION,
     ),
     "federated_user_without_session_policy": (
@@ -420,11 +430,10 @@ def _labels(refs: Sequence[StatementRef]) -> tuple[str, ...]:
 
 
 def decision_why(decision: Decision) -> Why:
-    """One request's: the last box reached, and the deciding statements."""
-    reached = [step for step in decision.steps if step.reached]
-    if not reached:
+    """One request's: the box that decided, and the deciding statements."""
+    last = decision.deciding_step()
+    if last is None:
         return Why("", (), _labels(decision.decisive))
-    last = reached[-1]
     return Why(
         STEP_TITLES.get(last.name, last.name), tuple(last.reasons[:3]), _labels(decision.decisive)
     )

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from srm_trainer.iam import Decision, evaluate
-from srm_trainer.iam.words import reason_words
+from srm_trainer.iam.words import decision_why, reason_words
 
 ACCT = "111122223333"
 ALICE = f"arn:aws:iam::{ACCT}:user/alice"
@@ -298,6 +298,30 @@ def test_steps_after_the_decision_are_marked_unreached():
         "session_policy": False,
     }
     assert decision.step("rcp").outcome == "not_applicable"
+
+
+def test_an_identity_allow_still_checks_the_boundary_and_session_boxes():
+    """AWS's flowchart (policy-eval-denyallow) goes on from an identity-based Allow to the
+    permissions boundary and session policy boxes; with neither in force they let the request
+    through. They were marked "not reached", which taught that an identity Allow skips them."""
+    decision = evaluate(_case(_allow()))
+    assert decision.decision == "Allow"
+    steps = {s.name: s for s in decision.steps}
+    assert steps["identity"].outcome == "allow"
+    for name, code in (
+        ("boundary", "no_permissions_boundary"),
+        ("session_policy", "no_session_policy"),
+    ):
+        assert steps[name].reached, name
+        assert steps[name].outcome == "not_applicable"
+        assert [r.code for r in steps[name].reasons] == [code]
+    assert decision_why(decision).step == "Identity-based policies"
+
+
+def test_boxes_after_a_deny_stay_not_reached():
+    deny = {"Effect": "Deny", "Action": "*", "Resource": "*"}
+    decision = evaluate(_case(_allow(), deny))
+    assert not any(s.reached for s in decision.steps if s.name in ("boundary", "session_policy"))
 
 
 def test_policies_that_do_not_apply_to_the_caller_say_so():

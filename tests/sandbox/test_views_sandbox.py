@@ -373,6 +373,17 @@ def test_a_preset_names_the_documentation_rule_it_illustrates(client):
     )
 
 
+def test_an_identity_allow_shows_the_boundary_and_session_boxes_as_checked(client):
+    """An Allow by the user's identity policy: the boundary and session boxes after it read
+    "Does not apply" with why, not "Not reached", as AWS's flowchart still passes them."""
+    body = live(client).content.decode()
+    assert "Decision: Allowed" in body
+    flow = body[body.index('class="flow"') :]
+    boundary = flow[flow.index("Permissions boundary") : flow.index("Session policy")]
+    assert "Does not apply" in boundary and "no permissions boundary" in boundary
+    assert "Not reached" not in flow
+
+
 def test_an_aws_rule_decides_before_the_policies_and_says_so(client):
     """sts:GetCallerIdentity needs no permission: the result panel shows the "AWS rule" step
     first, in words, with the policy steps after it marked as not reached."""

@@ -498,16 +498,16 @@ def _denied_groups(summary: Any) -> dict[str, list[tuple[Why, list[str]]]]:
     """Per service, the actions allowed nowhere, grouped by why (usually a handful of
     reasons for hundreds of actions)."""
     out: dict[str, list[tuple[Why, list[str]]]] = {}
+    why = _verdict_whys()
     for svc in summary.services:
-        groups: dict[int, tuple[Why, list[str]]] = {}
+        # Keyed by the words, not the verdict: verdicts evaluated apart (actions the engine's
+        # built-in rules name) often read the same, and one line says it once.
+        groups: dict[Why, list[str]] = {}
         for a in svc.actions:
             if a.verdict.access != "none":
                 continue
-            found = groups.get(id(a.verdict))
-            if found is None:
-                found = groups[id(a.verdict)] = (verdict_why(a.verdict), [])
-            found[1].append(a.action)
-        out[svc.prefix] = list(groups.values())
+            groups.setdefault(why(a.verdict), []).append(a.action)
+        out[svc.prefix] = list(groups.items())
     return out
 
 

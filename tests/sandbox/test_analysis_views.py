@@ -520,3 +520,28 @@ def test_a_bad_action_is_named_once_with_its_place(client):
     )
     alert = error_in_results(response).text
     assert alert.count("Actions, line 2") == 1, alert
+
+
+IAM_READS_WITH_MFA = policy(
+    {
+        "Effect": "Allow",
+        "Action": "iam:Get*",
+        "Resource": "*",
+        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+    }
+)
+
+
+def test_summary_lists_each_reason_for_not_allowed_once(client):
+    """The IAM actions the engine evaluates apart (its built-in rules name some of them) were
+    listed as 17 lines of the very same sentence ("1 action: … implicit deny"): the actions a
+    learner reads the same reason for are one line."""
+    response = client.post(
+        "/sandbox/summary/", {"identity-0-text": IAM_READS_WITH_MFA, "services": "iam"}
+    )
+    denied = results(response).find("details", class_="summary-denied")
+    lines = [li.find("strong").find_next_sibling(string=True) for li in denied.find_all("li")]
+    reasons = [
+        li.get_text(" ", strip=True).split(":", 1)[1].split("(")[0] for li in denied.find_all("li")
+    ]
+    assert lines and len(reasons) == len(set(reasons)), reasons

@@ -393,6 +393,18 @@ def reason_topic(code: str) -> Topic:
     return REASONS.get(code, ((), POLICY_EVALUATION))[1]
 
 
+# Unicode's bidirectional controls: invisible, and one in a Sid or a policy name
+# ("Read\u202eReports") would reverse every word drawn after it on the line.
+_BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_SHOWN_ESCAPED = {ord(c): f"\\u{ord(c):04x}" for c in _BIDI_CONTROLS}
+
+
+def shown(text: str) -> str:
+    """A name the caller wrote (a Sid, a policy's name), with any bidirectional control shown as
+    its escape (as the policy findings quote it) instead of obeyed."""
+    return text.translate(_SHOWN_ESCAPED)
+
+
 def policy_label(kind: str, index: int, level: int | None, name: str | None = None) -> str:
     """The one name people read for a policy of a case, wherever it is shown (sandbox, quiz
     feedback, CLI). Organization levels and policies count from 1: "SCP (level 1, policy 2)",
@@ -402,13 +414,13 @@ def policy_label(kind: str, index: int, level: int | None, name: str | None = No
         base = f"{base} (level {level + 1}, policy {index + 1})"
     elif kind == "identity":
         base = f"{base} {index + 1}"
-    return f"{base}: {name}" if name else base
+    return f"{base}: {shown(name)}" if name else base
 
 
 def statement_label(ref: StatementRef) -> str:
     """ "Identity-based policy 1: ReadReports, statement 2 “AllowRead” (Allow)"."""
     policy = policy_label(ref.policy_kind, ref.policy_index, ref.level, ref.policy_name)
-    sid = f" “{ref.sid}”" if ref.sid else ""
+    sid = f" “{shown(ref.sid)}”" if ref.sid else ""
     return f"{policy}, statement {ref.statement_index + 1}{sid} ({ref.effect})"
 
 

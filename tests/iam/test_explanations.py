@@ -412,3 +412,15 @@ def test_a_bucket_policy_set_aside_for_its_owners_root_user_says_so_beside_its_d
     decision, policy = explained("s3:GetBucketAcl")  # not one of the three: the Deny stands
     assert decision.decision == "ExplicitDeny"
     assert policy.reason is None
+
+
+def test_a_direction_control_in_a_sid_or_name_is_shown_not_obeyed():
+    """A Sid or policy name holding U+202E (right-to-left override) reversed every word drawn
+    after it ("( Read wollA :1 enil ,( stropeR"): labels show such characters as escapes."""
+    from srm_trainer.iam.decision import StatementRef
+    from srm_trainer.iam.words import statement_label
+
+    ref = StatementRef("identity", 0, "Mine\u2067x", None, 1, "Read\u202eReports", "Allow", 3)
+    label = statement_label(ref)
+    assert not set(label) & {"\u202e", "\u2067"}
+    assert "Read\\u202eReports" in label and "Mine\\u2067x" in label

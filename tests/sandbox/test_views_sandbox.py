@@ -396,3 +396,15 @@ def test_an_aws_rule_decides_before_the_policies_and_says_so(client):
     assert flow.index("AWS rule") < flow.index("Explicit deny")
     assert "needs no permission" in body
     assert "Not reached: an earlier step decided" in flow
+
+
+def test_a_direction_control_in_a_sid_does_not_reverse_the_result(client):
+    """U+202E in a Sid reversed the rest of the "Decided by" line; the result shows it escaped."""
+    text = ALLOW_GET.replace('"Sid": "Read"', '"Sid": "Read\u202eReports"')
+    assert "Read\u202eReports" in text
+    body = live(
+        client, **{"identity-0-text": text, "identity-0-name": "Mine\u202e"}
+    ).content.decode()
+    assert "Decision: Allowed" in body
+    assert "\u202e" not in body
+    assert "Read\\u202eReports" in body

@@ -545,3 +545,19 @@ def test_summary_lists_each_reason_for_not_allowed_once(client):
         li.get_text(" ", strip=True).split(":", 1)[1].split("(")[0] for li in denied.find_all("li")
     ]
     assert lines and len(reasons) == len(set(reasons)), reasons
+
+
+def test_batch_says_a_conditional_allow_does_not_apply_without_its_keys(client):
+    """The batch sends no request context, so an Allow that needs aws:MultiFactorAuthPresent
+    decides nothing there (implicit deny); its note said such an Allow "counts as partial",
+    which only the summary does."""
+    response = client.post(
+        "/sandbox/batch/",
+        {"identity-0-text": IAM_READS_WITH_MFA, "actions": "iam:GetUser", "resources": "*"},
+    )
+    found = results(response)
+    (row,) = rows(response.content)[1]
+    assert row[2].startswith("Implicit deny")
+    note = found.find(class_="considered").get_text(" ", strip=True)
+    assert "partial" not in note
+    assert "condition" in note and "one-request sandbox" in note

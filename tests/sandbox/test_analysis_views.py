@@ -561,3 +561,19 @@ def test_batch_says_a_conditional_allow_does_not_apply_without_its_keys(client):
     note = found.find(class_="considered").get_text(" ", strip=True)
     assert "partial" not in note
     assert "condition" in note and "one-request sandbox" in note
+
+
+def test_batch_names_the_allow_that_missed_on_a_condition(client):
+    """An implicit deny whose Allow matched the action but not its condition said only "no
+    identity-based or resource-based policy allows the request": the row names that Allow and
+    the key it needs, as the one-request sandbox does."""
+    response = client.post(
+        "/sandbox/batch/",
+        {"identity-0-text": IAM_READS_WITH_MFA, "actions": "iam:GetUser\niam:CreateUser"},
+    )
+    _, found = rows(response.content)
+    by_action = {row[0]: row for row in found}
+    get_user = by_action["iam:GetUser"][4]
+    assert "Identity-based policy 1, statement 1 (Allow)" in get_user
+    assert "aws:MultiFactorAuthPresent" in get_user
+    assert "statement 1" not in by_action["iam:CreateUser"][4]  # its action was not matched

@@ -417,21 +417,23 @@ def _cmd_summary(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
         # Actions that share a verdict share its reasons: one heading per reason, as the
         # summary page groups them, then each allowed action on a line of its own.
-        allowed: dict[int, tuple[str, list[ActionAccess]]] = {}
-        denied: dict[int, tuple[str, list[ActionAccess]]] = {}
+        # Keyed by the words: verdicts evaluated apart often read the same (the actions the
+        # engine's built-in rules name), and a heading says it once.
+        allowed: dict[str, list[ActionAccess]] = {}
+        denied: dict[str, list[ActionAccess]] = {}
+        words_of: dict[int, str] = {}
         for a in svc.actions:
-            groups = denied if a.access == "none" else allowed
-            found = groups.get(id(a.verdict))
-            if found is None:
-                found = groups[id(a.verdict)] = (verdict_why(a.verdict), [])
-            found[1].append(a)
-        for why, actions in allowed.values():
+            why = words_of.get(id(a.verdict))
+            if why is None:
+                why = words_of[id(a.verdict)] = verdict_why(a.verdict)
+            (denied if a.access == "none" else allowed).setdefault(why, []).append(a)
+        for why, actions in allowed.items():
             out.write(f"  {why}:\n")
             for a in actions:
                 out.write(
                     f"    {a.access:<8} {a.action}{_limits_text(a.resources, a.conditions)}\n"
                 )
-        for why, actions in denied.values():
+        for why, actions in denied.items():
             count = f"{len(actions)} action{'s' if len(actions) != 1 else ''}"
             out.write(f"  not allowed ({count}): {why}\n")
     if summary.skipped:

@@ -190,6 +190,15 @@ class Decision:
                 return step
         raise KeyError(name)
 
+    def deciding_step(self) -> Step | None:
+        """The box of the flowchart that decided: the last one reached that allowed or denied
+        (boxes passed after an Allow, finding nothing in force, are reached too)."""
+        reached = [step for step in self.steps if step.reached]
+        for step in reversed(reached):
+            if step.outcome in ("allow", "deny", "implicit_deny"):
+                return step
+        return reached[-1] if reached else None
+
     def __repr__(self) -> str:
         return f"Decision({self.decision!r}, decisive={len(self.decisive)} statement(s))"
 

@@ -571,13 +571,13 @@ _RESOURCE_NO_ALLOW = Step("resource_policy", "continue", (Reason("no_resource_po
 _IDENTITY_CONTINUE = Step("identity", "continue")
 _IDENTITY_GRANTS_ROLE = Step("identity", "not_applicable", (Reason("resource_policy_grants_role"),))
 _IDENTITY_NO_ALLOW = Step("identity", "implicit_deny", (Reason("no_identity_or_resource_allow"),))
-_BOUNDARY_NONE = Step("boundary", "not_applicable")
+_BOUNDARY_NONE = Step("boundary", "not_applicable", (Reason("no_permissions_boundary"),))
 _BOUNDARY_CONTINUE = Step("boundary", "continue")
 _BOUNDARY_NO_ALLOW = Step("boundary", "implicit_deny", (Reason("no_allow_in_boundary"),))
 _SESSION_FEDERATED = Step(
     "session_policy", "implicit_deny", (Reason("federated_user_without_session_policy"),)
 )
-_SESSION_NONE = Step("session_policy", "not_applicable")
+_SESSION_NONE = Step("session_policy", "not_applicable", (Reason("no_session_policy"),))
 _SESSION_CONTINUE = Step("session_policy", "continue")
 _SESSION_NO_ALLOW = Step("session_policy", "implicit_deny", (Reason("no_allow_in_session_policy"),))
 _CONSTANT_STEPS = (
@@ -747,7 +747,9 @@ _DECIDING = {"deny": "ExplicitDeny", "implicit_deny": "ImplicitDeny", "allow": "
 def _walk(f: _Facts) -> tuple[DecisionValue, tuple[StatementRef, ...], tuple[Step, ...]]:
     """Draw every box once, then walk them in order: the first box taking part that denies or
     allows decides; when every box lets the request through, it is allowed, and the last box
-    that took part says so. Boxes after the deciding one are kept, marked as not reached."""
+    that let it through says so, while the boxes taking part after it that found nothing in
+    force (no boundary, no session policy) are kept as passed: AWS's flowchart still goes
+    through them (policy-eval-denyallow). Boxes after those are marked as not reached."""
     steps = [box(f) for box in FLOWCHART]
     taking_part = _ALWAYS | set(f.route())
     decision: DecisionValue = "Allow"
@@ -764,6 +766,12 @@ def _walk(f: _Facts) -> tuple[DecisionValue, tuple[StatementRef, ...], tuple[Ste
                 steps[pos] = _allowed(steps[pos])
                 decided_at = pos
                 break
+        while (
+            decided_at + 1 < len(steps)
+            and steps[decided_at + 1].name in taking_part
+            and steps[decided_at + 1].outcome == "not_applicable"
+        ):
+            decided_at += 1
     final = (*steps[: decided_at + 1], *map(_unreached, steps[decided_at + 1 :]))
     return decision, _decisive(f, decision, taking_part), final
 

@@ -53,8 +53,10 @@ class ReasonCode(StrEnum):
     NO_IDENTITY_OR_RESOURCE_ALLOW = "no_identity_or_resource_allow"
     NO_ALLOW_IN_BOUNDARY = "no_allow_in_boundary"
     BOUNDARY_NOT_APPLICABLE = "boundary_not_applicable"
+    NO_PERMISSIONS_BOUNDARY = "no_permissions_boundary"
     NO_ALLOW_IN_SESSION_POLICY = "no_allow_in_session_policy"
     SESSION_POLICY_NOT_APPLICABLE = "session_policy_not_applicable"
+    NO_SESSION_POLICY = "no_session_policy"
     FEDERATED_USER_WITHOUT_SESSION_POLICY = "federated_user_without_session_policy"
 
 

@@ -358,9 +358,8 @@ def _request(case: dict[str, Any], action: str, resource: str) -> dict[str, Any]
 
 
 def _deciding_step(decision: Decision) -> Step | None:
-    """The box of the flowchart that decided (the last one reached)."""
-    reached = [step for step in decision.steps if step.reached]
-    return reached[-1] if reached else None
+    """The box of the flowchart that decided."""
+    return decision.deciding_step()
 
 
 def _limited_only(st: StatementExplanation) -> bool:

@@ -314,6 +314,10 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
         ("permissions boundaries do not apply to {caller}",),
         POLICY_EVALUATION,
     ),
+    "no_permissions_boundary": (
+        ("the caller has no permissions boundary, so none limits it",),
+        POLICY_EVALUATION,
+    ),
     "no_allow_in_session_policy": (
         (
             "the session policy does not allow the action; a session gets at most what its session policy allows",
@@ -322,6 +326,12 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
     ),
     "session_policy_not_applicable": (
         ("session policies do not apply to {caller}",),
+        POLICY_EVALUATION,
+    ),
+    "no_session_policy": (
+        (
+            "no session policy is in force (the caller is not a session, or its session was created without one)",
+        ),
         POLICY_EVALUATION,
     ),
     "federated_user_without_session_policy": (
@@ -383,6 +393,18 @@ def reason_topic(code: str) -> Topic:
     return REASONS.get(code, ((), POLICY_EVALUATION))[1]
 
 
+# Unicode's bidirectional controls: invisible, and one in a Sid or a policy name
+# ("Read\u202eReports") would reverse every word drawn after it on the line.
+_BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_SHOWN_ESCAPED = {ord(c): f"\\u{ord(c):04x}" for c in _BIDI_CONTROLS}
+
+
+def shown(text: str) -> str:
+    """A name the caller wrote (a Sid, a policy's name), with any bidirectional control shown as
+    its escape (as the policy findings quote it) instead of obeyed."""
+    return text.translate(_SHOWN_ESCAPED)
+
+
 def policy_label(kind: str, index: int, level: int | None, name: str | None = None) -> str:
     """The one name people read for a policy of a case, wherever it is shown (sandbox, quiz
     feedback, CLI). Organization levels and policies count from 1: "SCP (level 1, policy 2)",
@@ -392,13 +414,13 @@ def policy_label(kind: str, index: int, level: int | None, name: str | None = No
         base = f"{base} (level {level + 1}, policy {index + 1})"
     elif kind == "identity":
         base = f"{base} {index + 1}"
-    return f"{base}: {name}" if name else base
+    return f"{base}: {shown(name)}" if name else base
 
 
 def statement_label(ref: StatementRef) -> str:
     """ "Identity-based policy 1: ReadReports, statement 2 “AllowRead” (Allow)"."""
     policy = policy_label(ref.policy_kind, ref.policy_index, ref.level, ref.policy_name)
-    sid = f" “{ref.sid}”" if ref.sid else ""
+    sid = f" “{shown(ref.sid)}”" if ref.sid else ""
     return f"{policy}, statement {ref.statement_index + 1}{sid} ({ref.effect})"
 
 
@@ -420,11 +442,10 @@ def _labels(refs: Sequence[StatementRef]) -> tuple[str, ...]:
 
 
 def decision_why(decision: Decision) -> Why:
-    """One request's: the last box reached, and the deciding statements."""
-    reached = [step for step in decision.steps if step.reached]
-    if not reached:
+    """One request's: the box that decided, and the deciding statements."""
+    last = decision.deciding_step()
+    if last is None:
         return Why("", (), _labels(decision.decisive))
-    last = reached[-1]
     return Why(
         STEP_TITLES.get(last.name, last.name), tuple(last.reasons[:3]), _labels(decision.decisive)
     )

@@ -272,6 +272,10 @@ class Why:
     reasons: tuple[tuple[SafeString, str], ...]  # (sentence, lesson link)
     statements: tuple[str, ...]
     limited_by: tuple[str, ...] = ()
+    # An implicit deny's nearest Allow: one that matched the action and missed only on its
+    # resource or a condition, and why (`_nearest_allow`).
+    near: str = ""
+    near_text: SafeString = SafeString("")
 
     @property
     def text(self) -> SafeString:
@@ -284,7 +288,53 @@ def _worded(why: engine_words.Why) -> Why:
 
 
 def decision_why(decision: Decision) -> Why:
-    return _worded(engine_words.decision_why(decision))
+    why = _worded(engine_words.decision_why(decision))
+    near = _nearest_allow(decision)
+    return replace(why, near=near[0], near_text=near[1]) if near else why
+
+
+# The policies of each box of the flowchart, and why an Allow "nearly" applied: it matched the
+# action and missed only on its resource or a condition (summary.py counts such an action partial).
+_BOX_POLICIES = {
+    "identity": "identity",
+    "boundary": "boundary",
+    "session_policy": "session",
+    "scp": "scp",
+    "rcp": "rcp",
+    "resource_policy": "resource",
+}
+_NEAR_CODES = frozenset(
+    {
+        "resource_not_matched",
+        "notresource_matched",
+        "policy_variable_no_value",
+        "condition_key_missing",
+        "condition_value_mismatch",
+    }
+)
+
+
+def _nearest_allow(decision: Decision) -> tuple[str, SafeString] | None:
+    """An implicit deny's first Allow, in the policies of the box that decided it, that missed
+    only on its resource or a condition: its label and why ("the request has no
+    aws:MultiFactorAuthPresent"), which the box's own words ("no policy allows it") leave out."""
+    if decision.decision != "ImplicitDeny":
+        return None
+    step = decision.deciding_step()
+    kind = _BOX_POLICIES.get(step.name) if step is not None else None
+    if kind is None:
+        return None
+    for policy in decision.explanations:
+        if policy.kind != kind:
+            continue
+        for st in policy.statements:
+            codes = {r.code for r in st.reasons}
+            if st.ref.effect == "Allow" and not st.applies and codes and codes <= _NEAR_CODES:
+                text = format_html_join(
+                    "; ", "{}", ((reason_html(r.code, r.data),) for r in st.reasons[:3])
+                )
+                return engine_words.statement_label(st.ref), text
+    return None
 
 
 def verdict_why(verdict: Verdict) -> Why:
@@ -498,16 +548,16 @@ def _denied_groups(summary: Any) -> dict[str, list[tuple[Why, list[str]]]]:
     """Per service, the actions allowed nowhere, grouped by why (usually a handful of
     reasons for hundreds of actions)."""
     out: dict[str, list[tuple[Why, list[str]]]] = {}
+    why = _verdict_whys()
     for svc in summary.services:
-        groups: dict[int, tuple[Why, list[str]]] = {}
+        # Keyed by the words, not the verdict: verdicts evaluated apart (actions the engine's
+        # built-in rules name) often read the same, and one line says it once.
+        groups: dict[Why, list[str]] = {}
         for a in svc.actions:
             if a.verdict.access != "none":
                 continue
-            found = groups.get(id(a.verdict))
-            if found is None:
-                found = groups[id(a.verdict)] = (verdict_why(a.verdict), [])
-            found[1].append(a.action)
-        out[svc.prefix] = list(groups.values())
+            groups.setdefault(why(a.verdict), []).append(a.action)
+        out[svc.prefix] = list(groups.items())
     return out
 
 

@@ -19,7 +19,7 @@ from srm_trainer.iam.budget import on_fresh_frame_chunk
 from srm_trainer.iam.decision import Reason, StatementRef
 from srm_trainer.iam.findings import lint_case
 from srm_trainer.iam.reasons import Topic
-from srm_trainer.iam.words import OUTCOMES, STEP_TITLES, policy_label
+from srm_trainer.iam.words import OUTCOMES, STEP_TITLES, policy_label, shown
 from srm_trainer.sandbox.explain import reason_html, reason_lesson, topic_lesson
 from srm_trainer.sandbox.state import SandboxState, policy_texts, state_to_case
 
@@ -281,7 +281,7 @@ def _analyse(state: SandboxState) -> Analysis:
                 editor,
                 label,
                 ref.statement_index,
-                ref.sid,
+                shown(ref.sid) if ref.sid else ref.sid,
                 ref.effect,
                 ref.line,
                 st.applies,

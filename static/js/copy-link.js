@@ -28,3 +28,20 @@ document.addEventListener("click", function (event) {
     done();
   }
 });
+
+// The address bar follows the link to the exact state (the input marked data-keep-address),
+// replaced rather than pushed after each live update: Reload, or Back from another page, opens
+// what was on screen, not the page's first values (the fields are autocomplete="off", so the
+// browser kept nothing, and a learner's policies were gone). A case too large for a link leaves
+// the address as it was.
+document.addEventListener("htmx:afterSettle", function () {
+  var input = document.querySelector("input[data-keep-address]");
+  if (!input || !input.value) return;
+  var url;
+  try { url = new URL(input.value, location.href); } catch (e) { return; }
+  if (url.pathname !== location.pathname) return;
+  var address = url.pathname + url.search + location.hash;
+  if (address !== location.pathname + location.search + location.hash) {
+    history.replaceState(history.state, "", address);
+  }
+});

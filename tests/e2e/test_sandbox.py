@@ -160,3 +160,25 @@ def test_a_refused_update_leaves_no_note_of_the_last_one_beside_the_editors(
     expect(noted).to_be_empty()
     expect(page.locator(MARKED)).to_have_count(0)
     cache.clear()
+
+
+@pytest.mark.parametrize(
+    ("url", "label", "edited", "result"),
+    [
+        ("/sandbox/", "Action", "s3:PutObject", "#live .decision-word"),
+        ("/lab/network/", "Port", "22", "#result .netlab-outcome"),
+        ("/lab/waf/", "URI path of request 1", "/admin", "#waf-result .netlab-outcome"),
+    ],
+)
+def test_reload_after_an_edit_keeps_what_was_on_screen(page, url, label, edited, result):
+    """The fields are autocomplete="off", so a reload drew the page's first values again and a
+    learner's edits were gone: the address follows the link to the exact state instead."""
+    page.goto(url)
+    field = page.get_by_label(label, exact=True)
+    field.fill(edited)
+    field.press("Tab")
+    expect(page).to_have_url(re.compile(r"\?case="))  # once the edit's result has settled
+    shown = " ".join(page.locator(result).first.inner_text().split())
+    page.reload()
+    expect(page.get_by_label(label, exact=True)).to_have_value(edited)
+    expect(page.locator(result).first).to_have_text(shown)

@@ -168,3 +168,19 @@ def test_simulate_says_the_deciding_statement_and_step_of_every_row(tmp_path, ca
     )
     assert create.startswith("ImplicitDeny  iam:CreateUser")
     assert "no statement allows it; decided at the Identity-based policies step: " in create
+
+
+def test_summary_says_each_reason_for_not_allowed_once(tmp_path, capsys):
+    reads = policy(
+        {
+            "Effect": "Allow",
+            "Action": "iam:Get*",
+            "Resource": "*",
+            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+        }
+    )
+    _, out, _ = run(capsys, "summary", write(tmp_path, "p.json", reads))
+    reasons = [
+        line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("  not allowed (")
+    ]
+    assert reasons and len(reasons) == len(set(reasons)), reasons

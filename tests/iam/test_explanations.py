@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from srm_trainer.iam import Decision, evaluate
-from srm_trainer.iam.words import reason_words
+from srm_trainer.iam.words import decision_why, reason_words
 
 ACCT = "111122223333"
 ALICE = f"arn:aws:iam::{ACCT}:user/alice"
@@ -300,6 +300,30 @@ def test_steps_after_the_decision_are_marked_unreached():
     assert decision.step("rcp").outcome == "not_applicable"
 
 
+def test_an_identity_allow_still_checks_the_boundary_and_session_boxes():
+    """AWS's flowchart (policy-eval-denyallow) goes on from an identity-based Allow to the
+    permissions boundary and session policy boxes; with neither in force they let the request
+    through. They were marked "not reached", which taught that an identity Allow skips them."""
+    decision = evaluate(_case(_allow()))
+    assert decision.decision == "Allow"
+    steps = {s.name: s for s in decision.steps}
+    assert steps["identity"].outcome == "allow"
+    for name, code in (
+        ("boundary", "no_permissions_boundary"),
+        ("session_policy", "no_session_policy"),
+    ):
+        assert steps[name].reached, name
+        assert steps[name].outcome == "not_applicable"
+        assert [r.code for r in steps[name].reasons] == [code]
+    assert decision_why(decision).step == "Identity-based policies"
+
+
+def test_boxes_after_a_deny_stay_not_reached():
+    deny = {"Effect": "Deny", "Action": "*", "Resource": "*"}
+    decision = evaluate(_case(_allow(), deny))
+    assert not any(s.reached for s in decision.steps if s.name in ("boundary", "session_policy"))
+
+
 def test_policies_that_do_not_apply_to_the_caller_say_so():
     case = _case(_allow())
     case["request"]["principal"] = "*"
@@ -388,3 +412,15 @@ def test_a_bucket_policy_set_aside_for_its_owners_root_user_says_so_beside_its_d
     decision, policy = explained("s3:GetBucketAcl")  # not one of the three: the Deny stands
     assert decision.decision == "ExplicitDeny"
     assert policy.reason is None
+
+
+def test_a_direction_control_in_a_sid_or_name_is_shown_not_obeyed():
+    """A Sid or policy name holding U+202E (right-to-left override) reversed every word drawn
+    after it ("( Read wollA :1 enil ,( stropeR"): labels show such characters as escapes."""
+    from srm_trainer.iam.decision import StatementRef
+    from srm_trainer.iam.words import statement_label
+
+    ref = StatementRef("identity", 0, "Mine\u2067x", None, 1, "Read\u202eReports", "Allow", 3)
+    label = statement_label(ref)
+    assert not set(label) & {"\u202e", "\u2067"}
+    assert "Read\\u202eReports" in label and "Mine\\u2067x" in label

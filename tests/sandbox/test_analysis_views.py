@@ -520,3 +520,60 @@ def test_a_bad_action_is_named_once_with_its_place(client):
     )
     alert = error_in_results(response).text
     assert alert.count("Actions, line 2") == 1, alert
+
+
+IAM_READS_WITH_MFA = policy(
+    {
+        "Effect": "Allow",
+        "Action": "iam:Get*",
+        "Resource": "*",
+        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+    }
+)
+
+
+def test_summary_lists_each_reason_for_not_allowed_once(client):
+    """The IAM actions the engine evaluates apart (its built-in rules name some of them) were
+    listed as 17 lines of the very same sentence ("1 action: … implicit deny"): the actions a
+    learner reads the same reason for are one line."""
+    response = client.post(
+        "/sandbox/summary/", {"identity-0-text": IAM_READS_WITH_MFA, "services": "iam"}
+    )
+    denied = results(response).find("details", class_="summary-denied")
+    lines = [li.find("strong").find_next_sibling(string=True) for li in denied.find_all("li")]
+    reasons = [
+        li.get_text(" ", strip=True).split(":", 1)[1].split("(")[0] for li in denied.find_all("li")
+    ]
+    assert lines and len(reasons) == len(set(reasons)), reasons
+
+
+def test_batch_says_a_conditional_allow_does_not_apply_without_its_keys(client):
+    """The batch sends no request context, so an Allow that needs aws:MultiFactorAuthPresent
+    decides nothing there (implicit deny); its note said such an Allow "counts as partial",
+    which only the summary does."""
+    response = client.post(
+        "/sandbox/batch/",
+        {"identity-0-text": IAM_READS_WITH_MFA, "actions": "iam:GetUser", "resources": "*"},
+    )
+    found = results(response)
+    (row,) = rows(response.content)[1]
+    assert row[2].startswith("Implicit deny")
+    note = found.find(class_="considered").get_text(" ", strip=True)
+    assert "partial" not in note
+    assert "condition" in note and "one-request sandbox" in note
+
+
+def test_batch_names_the_allow_that_missed_on_a_condition(client):
+    """An implicit deny whose Allow matched the action but not its condition said only "no
+    identity-based or resource-based policy allows the request": the row names that Allow and
+    the key it needs, as the one-request sandbox does."""
+    response = client.post(
+        "/sandbox/batch/",
+        {"identity-0-text": IAM_READS_WITH_MFA, "actions": "iam:GetUser\niam:CreateUser"},
+    )
+    _, found = rows(response.content)
+    by_action = {row[0]: row for row in found}
+    get_user = by_action["iam:GetUser"][4]
+    assert "Identity-based policy 1, statement 1 (Allow)" in get_user
+    assert "aws:MultiFactorAuthPresent" in get_user
+    assert "statement 1" not in by_action["iam:CreateUser"][4]  # its action was not matched

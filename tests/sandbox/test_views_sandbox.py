@@ -373,6 +373,17 @@ def test_a_preset_names_the_documentation_rule_it_illustrates(client):
     )
 
 
+def test_an_identity_allow_shows_the_boundary_and_session_boxes_as_checked(client):
+    """An Allow by the user's identity policy: the boundary and session boxes after it read
+    "Does not apply" with why, not "Not reached", as AWS's flowchart still passes them."""
+    body = live(client).content.decode()
+    assert "Decision: Allowed" in body
+    flow = body[body.index('class="flow"') :]
+    boundary = flow[flow.index("Permissions boundary") : flow.index("Session policy")]
+    assert "Does not apply" in boundary and "no permissions boundary" in boundary
+    assert "Not reached" not in flow
+
+
 def test_an_aws_rule_decides_before_the_policies_and_says_so(client):
     """sts:GetCallerIdentity needs no permission: the result panel shows the "AWS rule" step
     first, in words, with the policy steps after it marked as not reached."""
@@ -385,3 +396,15 @@ def test_an_aws_rule_decides_before_the_policies_and_says_so(client):
     assert flow.index("AWS rule") < flow.index("Explicit deny")
     assert "needs no permission" in body
     assert "Not reached: an earlier step decided" in flow
+
+
+def test_a_direction_control_in_a_sid_does_not_reverse_the_result(client):
+    """U+202E in a Sid reversed the rest of the "Decided by" line; the result shows it escaped."""
+    text = ALLOW_GET.replace('"Sid": "Read"', '"Sid": "Read\u202eReports"')
+    assert "Read\u202eReports" in text
+    body = live(
+        client, **{"identity-0-text": text, "identity-0-name": "Mine\u202e"}
+    ).content.decode()
+    assert "Decision: Allowed" in body
+    assert "\u202e" not in body
+    assert "Read\\u202eReports" in body

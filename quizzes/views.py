@@ -447,7 +447,15 @@ def _answer_save(
             return _after_submit(request, attempt)
         except attempts.AttemptClosed:
             return _after_submit(request, attempt)
-        except (attempts.AnswerLocked, attempts.AttemptRefused) as exc:
+        except attempts.AnswerLocked:
+            # Checked already, in another tab perhaps: the page says the first answer stands
+            # and shows its feedback, rather than that feedback alone as if just earned.
+            context = _take_context(request, attempt, position, outline)
+            template = (
+                "quizzes/take.html#attempt" if wants_partial(request) else "quizzes/take.html"
+            )
+            return render(request, template, {**context, "already_checked": True})
+        except attempts.AttemptRefused as exc:
             status = str(exc)
     else:
         draft = form.draft()

@@ -852,3 +852,39 @@ def test_only_an_autosave_of_a_valid_answer_says_earlier_messages_no_longer_appl
     assert saved["HX-Trigger"] == '{"answer-valid": {}}'
     page = learner_client.get(attempt.get_absolute_url()).content.decode()
     assert "js/quiz-answer." in page
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_checking_again_from_a_second_tab_says_the_first_answer_stands(learner_client, htmx):
+    """The same question open in two tabs: checked wrong in one, then checked right in the
+    other. The second tab showed the first answer's feedback and said "Not right." with no
+    word that the answer just chosen was not taken; a learner who picked the right answer
+    heard it was wrong. It now says the first check stands, in the page and its status region."""
+    from bs4 import BeautifulSoup
+
+    from tests.test_live_status import said_within
+
+    quiz = make_quiz(make_question("single"), feedback="immediate")
+    attempt = start(learner_client, quiz)
+    q = question_at(attempt, 1)
+    wrong = next(c["id"] for c in q.choices() if not c["correct"])
+    url = reverse("quizzes:answer", args=[attempt.pk, 1])
+    learner_client.post(url, {"action": "check", "choice": wrong}, headers={"HX-Request": "true"})
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = learner_client.post(
+        url, {"action": "check", "choice": right_choice(q)}, headers=headers
+    )
+    assert response.status_code == 200
+    region = BeautifulSoup(response.content, "html.parser").select_one(".feedback-region")
+    words = " ".join(region.get_text().split())
+    assert words.startswith(
+        "This question was already checked, perhaps in another tab: your first answer stands."
+    )
+    assert "Not right." in words
+    if htmx:
+        assert said_within(response) == (
+            "This question was already checked, perhaps in another tab: your first answer "
+            "stands. Not right."
+        )
+    answer = Answer.objects.get(attempt=attempt, question=q)
+    assert answer.correct is False and answer.response["choice"] == wrong

@@ -133,3 +133,34 @@ def test_the_authenticator_secret_is_whole_and_copyable_on_a_phone(request, size
     assert selected == value
     no_horizontal_scroll(page)
     assert_accessible(page)
+
+
+def test_a_policy_answers_requests_table_fits_a_phone_card(phone):
+    """A least-privilege answer's feedback lists each request with what was wanted and what the
+    engine decided. At 390 px its four columns were squeezed inside the card: words broke
+    mid-letter ("Allowe d", "wante d") and the table ran past the card's edge. On a phone each
+    request is now a block of its own, its cells labelled, all inside the card."""
+    from quizzes.models import Question
+    from tests.e2e.journeys import policy_editor
+    from tests.quizzes.builders import make_quiz
+
+    question = Question.objects.filter(type="least_privilege").order_by("pk").first()
+    make_quiz(question, slug="phone-table", title="Phone table", feedback="immediate")
+    phone.goto("/quizzes/phone-table/")
+    phone.get_by_role("button", name="Start the quiz").click()
+    policy_editor(phone, "Your policy (JSON)").fill(
+        '{"Version": "2012-10-17", "Statement": '
+        '[{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'
+    )
+    phone.get_by_role("button", name="Check answer").click()
+    table = phone.locator("table.requests")
+    expect(table).to_be_visible()
+    card = phone.locator(".question-panel").bounding_box()
+    box = table.bounding_box()
+    assert box["x"] + box["width"] <= card["x"] + card["width"], (box, card)
+    for cell in table.locator("tbody td:nth-child(3)").all():
+        # "Engine": the decision's words, whole words on each line (one word per line is
+        # what a squeezed column gave)
+        assert cell.bounding_box()["width"] >= 200, cell.bounding_box()
+    expect(table.locator("tbody td[data-label='Wanted']").first).to_be_visible()
+    no_horizontal_scroll(phone)

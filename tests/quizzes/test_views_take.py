@@ -888,3 +888,38 @@ def test_checking_again_from_a_second_tab_says_the_first_answer_stands(learner_c
         )
     answer = Answer.objects.get(attempt=attempt, question=q)
     assert answer.correct is False and answer.response["choice"] == wrong
+
+
+@pytest.mark.parametrize(
+    ("kind", "prefix", "said"),
+    [
+        ("categorize", "cat_", "Put every item in a category: 2 of 3 have none yet."),
+        ("ordering", "pos_", "Give every item a position: 3 of 4 have none yet."),
+    ],
+)
+def test_items_left_without_a_choice_are_refused_in_one_message(learner_client, kind, prefix, said):
+    """A sorting or ordering question sent with items left empty gave one message per empty
+    item: "Put every item in a category." eight times over under the list, and eight times in a
+    row in the status region. It is said once, with how many are left, and each empty select
+    is marked invalid."""
+    from bs4 import BeautifulSoup
+
+    from tests.test_live_status import said_within
+
+    quiz = make_quiz(make_question(kind), feedback="immediate")
+    attempt = start(learner_client, quiz)
+    first = question_at(attempt, 1).items()[0]["id"]
+    chosen = "AWS" if kind == "categorize" else "1"
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "check", f"{prefix}{first}": chosen},
+        headers={"HX-Request": "true"},
+    )
+    assert said_within(response) == f"Not checked: {said}"
+    page = BeautifulSoup(response.content, "html.parser")
+    shown = [" ".join(e.get_text().split()) for e in page.select(".field-error, .form-error")]
+    assert shown == [said]
+    invalid = {s["name"]: s.get("aria-invalid") for s in page.select("#attempt-body select")}
+    assert invalid.pop(f"{prefix}{first}") is None
+    assert set(invalid.values()) == {"true"}
+    assert not Answer.objects.exists()

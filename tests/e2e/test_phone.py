@@ -164,3 +164,27 @@ def test_a_policy_answers_requests_table_fits_a_phone_card(phone):
         assert cell.bounding_box()["width"] >= 200, cell.bounding_box()
     expect(table.locator("tbody td[data-label='Wanted']").first).to_be_visible()
     no_horizontal_scroll(phone)
+
+
+def test_the_final_exams_score_by_module_fits_a_phone(phone):
+    """The final exam's result has a table of the score in each module with the lessons to
+    revisit. Its four columns were wider than a 390 px screen (437 px): the page scrolled
+    sideways and the links to revisit were cut at the edge. On a phone each module is now a
+    block of its own, its cells labelled."""
+    from quizzes import attempts
+    from quizzes.models import Quiz
+    from tests.e2e.journeys import make_user, sign_in
+
+    user = make_user("exam-on-a-phone")
+    exam = Quiz.objects.get(slug="final-exam")
+    attempt = attempts.attempt_start(quiz=exam, user=user)
+    attempts.attempt_submit(attempt=attempt, gated=False)
+    phone.goto("/")
+    sign_in(phone, "exam-on-a-phone")
+    phone.goto(f"/quizzes/attempts/{attempt.pk}/result/")
+    table = phone.locator("table.by-module-table")
+    expect(table).to_be_visible()
+    no_horizontal_scroll(phone)
+    box = table.bounding_box()
+    assert box["x"] + box["width"] <= 390, box
+    expect(table.locator("td[data-label='Score']").first).to_be_visible()

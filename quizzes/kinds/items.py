@@ -12,6 +12,7 @@ class ItemSelectKind(Kind):
     # Said once for every item left without a choice, with how many are left: a "required"
     # message on each select said it once per empty item, eight times over for eight.
     missing_message = ""
+    unique_choices = False  # each item's choice differs from the others' (a position)
 
     def missing(self, form, data: dict) -> list[str]:
         """The names of the selects left empty (their fields are not required one by one)."""
@@ -31,19 +32,22 @@ class ItemSelectKind(Kind):
 
     def rows(self, form) -> list[dict]:
         """[{id, text, name, selected, invalid}] in display order, for the template; `invalid`
-        marks a select the last check refused, left empty or with a bad value."""
+        marks a select the last check refused: left empty, with a bad value, or sharing its
+        position with another item's."""
         refused = bool(form.errors)
+        chosen = [form.current(f"{self.prefix}{e['id']}") for e in form.entries]
+        shared = {c for c in chosen if c and self.unique_choices and chosen.count(c) > 1}
         rows = []
-        for e in form.entries:
+        for e, selected in zip(form.entries, chosen, strict=True):
             name = f"{self.prefix}{e['id']}"
-            selected = form.current(name)
             rows.append(
                 {
                     "id": e["id"],
                     "text": e["text"],
                     "name": name,
                     "selected": selected,
-                    "invalid": refused and (not selected or name in form.errors),
+                    "invalid": refused
+                    and (not selected or name in form.errors or selected in shared),
                 }
             )
         return rows

@@ -19,6 +19,7 @@ class Ordering(ItemSelectKind):
     file_fields = ("items",)
     prefix = "pos_"
     missing_message = "Give every item a position"
+    unique_choices = True
 
     def data_from_file(self, raw: dict) -> dict:
         entries = file_entries(raw.get("items"))

@@ -923,3 +923,24 @@ def test_items_left_without_a_choice_are_refused_in_one_message(learner_client, 
     assert invalid.pop(f"{prefix}{first}") is None
     assert set(invalid.values()) == {"true"}
     assert not Answer.objects.exists()
+
+
+def test_items_sharing_a_position_are_the_ones_marked_invalid(learner_client):
+    """The refusal ("Use each position once: two items share a position.") named neither;
+    the two selects that share one are now the ones marked invalid."""
+    from bs4 import BeautifulSoup
+
+    quiz = make_quiz(make_question("ordering"), feedback="immediate")
+    attempt = start(learner_client, quiz)
+    ids = [item["id"] for item in question_at(attempt, 1).items()]
+    data = {f"pos_{i}": str(n) for n, i in enumerate(ids, start=1)}
+    data[f"pos_{ids[1]}"] = "1"  # the second item shares the first's position
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "check", **data},
+        headers={"HX-Request": "true"},
+    )
+    page = BeautifulSoup(response.content, "html.parser")
+    assert "two items share a position" in page.select_one(".form-error").get_text()
+    invalid = {s["name"] for s in page.select("#attempt-body select[aria-invalid=true]")}
+    assert invalid == {f"pos_{ids[0]}", f"pos_{ids[1]}"}

@@ -228,6 +228,7 @@ def _too_many_starts(request: HttpRequest, retry_after: int) -> HttpResponse:
 
 
 @require_safe
+@never_cache  # progress changes it in place: Back must not show a kept copy
 def quiz_list(request: HttpRequest) -> HttpResponse:
     quizzes = list(
         Quiz.objects.visible_to(request.user)
@@ -251,6 +252,7 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@never_cache  # progress changes it in place: Back must not show a kept copy
 def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = _quiz_for(request, slug)
     past = list(_my_attempts(request, quiz))
@@ -721,6 +723,7 @@ def _review_context(
 
 
 @require_safe
+@never_cache  # progress changes it in place: Back must not show a kept copy
 @login_required
 @vary_on_headers("HX-Request")
 def review_queue(request: HttpRequest) -> HttpResponse:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from certificates import issuing
@@ -17,6 +18,7 @@ from quizzes.session_carry import LEARNER_KEY
 
 
 @require_safe
+@never_cache  # progress changes it in place: Back must not show a kept copy
 def my_progress(request: HttpRequest) -> HttpResponse:
     """Anyone: an anonymous learner's progress comes from their session."""
     course = course_progress(

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -56,6 +57,7 @@ def _course_context(course, order, modules, done=None) -> dict:
 
 
 @require_safe
+@never_cache  # progress changes it in place: Back must not show a kept copy
 def home(request: HttpRequest) -> HttpResponse:
     """Modules with their counts and the learner's place: from the kept reading order and
     per-module counts made by the database, so the page costs the same with 24 lessons or
@@ -78,6 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@never_cache  # progress changes it in place: Back must not show a kept copy
 def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
     """The module's lessons, from the kept reading order (no lesson rows read), a page of
     LESSONS_PER_PAGE at a time; `?level=advanced` (etc.) shows only the lessons of one level,
@@ -152,6 +155,7 @@ def _lesson_row(course, pk: int, done: bool) -> str:
 
 
 @require_safe
+@never_cache  # progress changes it in place: Back must not show a kept copy
 def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
     order = reading_order.visible_to(request.user)  # keeps the lesson's rows (lessons/pages.py)
     lesson = lesson_for(request, module_slug, lesson_slug, order)

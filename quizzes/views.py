@@ -228,6 +228,7 @@ def _too_many_starts(request: HttpRequest, retry_after: int) -> HttpResponse:
 
 
 @require_safe
+@never_cache  # progress changes it in place: Back must not show a kept copy
 def quiz_list(request: HttpRequest) -> HttpResponse:
     quizzes = list(
         Quiz.objects.visible_to(request.user)
@@ -251,6 +252,7 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@never_cache  # progress changes it in place: Back must not show a kept copy
 def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = _quiz_for(request, slug)
     past = list(_my_attempts(request, quiz))
@@ -447,7 +449,15 @@ def _answer_save(
             return _after_submit(request, attempt)
         except attempts.AttemptClosed:
             return _after_submit(request, attempt)
-        except (attempts.AnswerLocked, attempts.AttemptRefused) as exc:
+        except attempts.AnswerLocked:
+            # Checked already, in another tab perhaps: the page says the first answer stands
+            # and shows its feedback, rather than that feedback alone as if just earned.
+            context = _take_context(request, attempt, position, outline)
+            template = (
+                "quizzes/take.html#attempt" if wants_partial(request) else "quizzes/take.html"
+            )
+            return render(request, template, {**context, "already_checked": True})
+        except attempts.AttemptRefused as exc:
             status = str(exc)
     else:
         draft = form.draft()
@@ -713,6 +723,7 @@ def _review_context(
 
 
 @require_safe
+@never_cache  # progress changes it in place: Back must not show a kept copy
 @login_required
 @vary_on_headers("HX-Request")
 def review_queue(request: HttpRequest) -> HttpResponse:

@@ -18,6 +18,7 @@ class Categorize(ItemSelectKind):
     label = "Sort into categories"
     file_fields = ("categories", "items")
     prefix = "cat_"
+    missing_message = "Put every item in a category"
 
     def data_from_file(self, raw: dict) -> dict:
         entries = file_entries(raw.get("items"))
@@ -62,7 +63,7 @@ class Categorize(ItemSelectKind):
             form.fields[f"{self.prefix}{e['id']}"] = forms.ChoiceField(
                 choices=categories,
                 label=e["text"],
-                error_messages={"required": "Put every item in a category."},
+                required=False,  # an empty one is said once for all (ItemSelectKind.clean_form)
             )
 
     def response(self, form) -> dict:

@@ -18,6 +18,8 @@ class Ordering(ItemSelectKind):
     label = "Put in order"
     file_fields = ("items",)
     prefix = "pos_"
+    missing_message = "Give every item a position"
+    unique_choices = True
 
     def data_from_file(self, raw: dict) -> dict:
         entries = file_entries(raw.get("items"))
@@ -36,10 +38,11 @@ class Ordering(ItemSelectKind):
             form.fields[f"{self.prefix}{e['id']}"] = forms.ChoiceField(
                 choices=positions,
                 label=e["text"],
-                error_messages={"required": "Give every item a position."},
+                required=False,  # an empty one is said once for all (ItemSelectKind.clean_form)
             )
 
     def clean_form(self, form, data: dict) -> None:
+        super().clean_form(form, data)
         if form.errors:
             return
         chosen = [data.get(f"{self.prefix}{e['id']}") for e in form.entries]

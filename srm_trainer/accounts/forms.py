@@ -46,6 +46,10 @@ class CloseAccountForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["username"].help_text = f"Your username is {user.get_username()}."
+        self.fields["username"].error_messages["required"] = (
+            f"Type your username, {user.get_username()}, to delete your account; "
+            "nothing was deleted."
+        )
 
     def clean_username(self) -> str:
         typed = self.cleaned_data["username"]

@@ -167,6 +167,19 @@ def test_a_wrong_username_deletes_nothing_and_says_so(signed_in, learner):
     assert get_user_model().objects.filter(pk=learner.pk).exists()
 
 
+def test_an_empty_confirmation_says_what_to_type(signed_in, learner):
+    """Sent empty, the confirmation said only "This field is required.": it now says what to
+    type there, and that nothing was deleted."""
+    response = signed_in.post(URL, {"username": "  "})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert (
+        f"Type your username, {learner.get_username()}, to delete your account; nothing was" in body
+    )
+    assert "This field is required." not in body
+    assert get_user_model().objects.filter(pk=learner.pk).exists()
+
+
 def test_the_password_is_asked_again_before_the_page_opens(client, learner):
     sign_in(client, learner)  # signed in long ago: no recent confirmation
     response = client.get(URL)

@@ -143,3 +143,24 @@ def test_after_a_refused_check_only_the_refusal_is_shown_and_said(page, console,
     expect(other.get_by_label(DECISIONS["Allow"], exact=True)).to_be_checked()
     expect(other.get_by_role("button", name="Check my prediction")).to_be_focused()
     assert_accessible(page)
+
+
+def test_back_after_marking_a_lesson_complete_shows_it_complete(page):
+    """Marked complete, then on to the next lesson and Back: the browser showed the copy it had
+    kept from before ("Mark lesson complete" again), and Back once more the module page a lesson
+    short. Both are asked for again and say what is saved."""
+    from lessons.models import Lesson
+
+    first, second = Lesson.objects.in_reading_order()[:2]
+    page.goto("/")
+    sign_up(page, "back-button-learner")
+    page.goto(first.get_absolute_url().replace(first.slug + "/", ""))
+    expect(page.get_by_text("0 of", exact=False).first).to_be_visible()
+    page.goto(first.get_absolute_url())
+    page.get_by_role("button", name="Mark lesson complete").click()
+    expect(page.get_by_role("button", name="Mark as not completed")).to_be_visible()
+    page.goto(second.get_absolute_url())
+    page.go_back()
+    expect(page.get_by_role("button", name="Mark as not completed")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_text(re.compile(r"^1 of \d+ lessons? completed"))).to_be_visible()

@@ -133,3 +133,58 @@ def test_the_authenticator_secret_is_whole_and_copyable_on_a_phone(request, size
     assert selected == value
     no_horizontal_scroll(page)
     assert_accessible(page)
+
+
+def test_a_policy_answers_requests_table_fits_a_phone_card(phone):
+    """A least-privilege answer's feedback lists each request with what was wanted and what the
+    engine decided. At 390 px its four columns were squeezed inside the card: words broke
+    mid-letter ("Allowe d", "wante d") and the table ran past the card's edge. On a phone each
+    request is now a block of its own, its cells labelled, all inside the card."""
+    from quizzes.models import Question
+    from tests.e2e.journeys import policy_editor
+    from tests.quizzes.builders import make_quiz
+
+    question = Question.objects.filter(type="least_privilege").order_by("pk").first()
+    make_quiz(question, slug="phone-table", title="Phone table", feedback="immediate")
+    phone.goto("/quizzes/phone-table/")
+    phone.get_by_role("button", name="Start the quiz").click()
+    policy_editor(phone, "Your policy (JSON)").fill(
+        '{"Version": "2012-10-17", "Statement": '
+        '[{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'
+    )
+    phone.get_by_role("button", name="Check answer").click()
+    table = phone.locator("table.requests")
+    expect(table).to_be_visible()
+    card = phone.locator(".question-panel").bounding_box()
+    box = table.bounding_box()
+    assert box["x"] + box["width"] <= card["x"] + card["width"], (box, card)
+    for cell in table.locator("tbody td:nth-child(3)").all():
+        # "Engine": the decision's words, whole words on each line (one word per line is
+        # what a squeezed column gave)
+        assert cell.bounding_box()["width"] >= 200, cell.bounding_box()
+    expect(table.locator("tbody td[data-label='Wanted']").first).to_be_visible()
+    no_horizontal_scroll(phone)
+
+
+def test_the_final_exams_score_by_module_fits_a_phone(phone):
+    """The final exam's result has a table of the score in each module with the lessons to
+    revisit. Its four columns were wider than a 390 px screen (437 px): the page scrolled
+    sideways and the links to revisit were cut at the edge. On a phone each module is now a
+    block of its own, its cells labelled."""
+    from quizzes import attempts
+    from quizzes.models import Quiz
+    from tests.e2e.journeys import make_user, sign_in
+
+    user = make_user("exam-on-a-phone")
+    exam = Quiz.objects.get(slug="final-exam")
+    attempt = attempts.attempt_start(quiz=exam, user=user)
+    attempts.attempt_submit(attempt=attempt, gated=False)
+    phone.goto("/")
+    sign_in(phone, "exam-on-a-phone")
+    phone.goto(f"/quizzes/attempts/{attempt.pk}/result/")
+    table = phone.locator("table.by-module-table")
+    expect(table).to_be_visible()
+    no_horizontal_scroll(phone)
+    box = table.bounding_box()
+    assert box["x"] + box["width"] <= 390, box
+    expect(table.locator("td[data-label='Score']").first).to_be_visible()

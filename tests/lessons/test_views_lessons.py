@@ -337,3 +337,16 @@ def test_a_scenario_shows_the_rule_it_illustrates_with_its_answer(client, course
     ).content.decode()
     answer = body[body.index(f'id="predict-{scenario.slug}"') :]
     assert rule in answer[: answer.index("</article>")]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/learn/one/", "/learn/one/a/", "/progress/", "/quizzes/", "/quizzes/review/"],
+)
+def test_pages_showing_a_learners_progress_are_not_kept_by_the_browser(learner_client, course, url):
+    """A lesson marked complete (or a check answered) changes the page in place; after going on
+    to another page, Back showed the copy the browser had kept from before: "Mark lesson
+    complete" again, and the module page one lesson short. These pages are asked for again."""
+    response = learner_client.get(url)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"], response.get("Cache-Control")

@@ -852,3 +852,95 @@ def test_only_an_autosave_of_a_valid_answer_says_earlier_messages_no_longer_appl
     assert saved["HX-Trigger"] == '{"answer-valid": {}}'
     page = learner_client.get(attempt.get_absolute_url()).content.decode()
     assert "js/quiz-answer." in page
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_checking_again_from_a_second_tab_says_the_first_answer_stands(learner_client, htmx):
+    """The same question open in two tabs: checked wrong in one, then checked right in the
+    other. The second tab showed the first answer's feedback and said "Not right." with no
+    word that the answer just chosen was not taken; a learner who picked the right answer
+    heard it was wrong. It now says the first check stands, in the page and its status region."""
+    from bs4 import BeautifulSoup
+
+    from tests.test_live_status import said_within
+
+    quiz = make_quiz(make_question("single"), feedback="immediate")
+    attempt = start(learner_client, quiz)
+    q = question_at(attempt, 1)
+    wrong = next(c["id"] for c in q.choices() if not c["correct"])
+    url = reverse("quizzes:answer", args=[attempt.pk, 1])
+    learner_client.post(url, {"action": "check", "choice": wrong}, headers={"HX-Request": "true"})
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = learner_client.post(
+        url, {"action": "check", "choice": right_choice(q)}, headers=headers
+    )
+    assert response.status_code == 200
+    region = BeautifulSoup(response.content, "html.parser").select_one(".feedback-region")
+    words = " ".join(region.get_text().split())
+    assert words.startswith(
+        "This question was already checked, perhaps in another tab: your first answer stands."
+    )
+    assert "Not right." in words
+    if htmx:
+        assert said_within(response) == (
+            "This question was already checked, perhaps in another tab: your first answer "
+            "stands. Not right."
+        )
+    answer = Answer.objects.get(attempt=attempt, question=q)
+    assert answer.correct is False and answer.response["choice"] == wrong
+
+
+@pytest.mark.parametrize(
+    ("kind", "prefix", "said"),
+    [
+        ("categorize", "cat_", "Put every item in a category: 2 of 3 have none yet."),
+        ("ordering", "pos_", "Give every item a position: 3 of 4 have none yet."),
+    ],
+)
+def test_items_left_without_a_choice_are_refused_in_one_message(learner_client, kind, prefix, said):
+    """A sorting or ordering question sent with items left empty gave one message per empty
+    item: "Put every item in a category." eight times over under the list, and eight times in a
+    row in the status region. It is said once, with how many are left, and each empty select
+    is marked invalid."""
+    from bs4 import BeautifulSoup
+
+    from tests.test_live_status import said_within
+
+    quiz = make_quiz(make_question(kind), feedback="immediate")
+    attempt = start(learner_client, quiz)
+    first = question_at(attempt, 1).items()[0]["id"]
+    chosen = "AWS" if kind == "categorize" else "1"
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "check", f"{prefix}{first}": chosen},
+        headers={"HX-Request": "true"},
+    )
+    assert said_within(response) == f"Not checked: {said}"
+    page = BeautifulSoup(response.content, "html.parser")
+    shown = [" ".join(e.get_text().split()) for e in page.select(".field-error, .form-error")]
+    assert shown == [said]
+    invalid = {s["name"]: s.get("aria-invalid") for s in page.select("#attempt-body select")}
+    assert invalid.pop(f"{prefix}{first}") is None
+    assert set(invalid.values()) == {"true"}
+    assert not Answer.objects.exists()
+
+
+def test_items_sharing_a_position_are_the_ones_marked_invalid(learner_client):
+    """The refusal ("Use each position once: two items share a position.") named neither;
+    the two selects that share one are now the ones marked invalid."""
+    from bs4 import BeautifulSoup
+
+    quiz = make_quiz(make_question("ordering"), feedback="immediate")
+    attempt = start(learner_client, quiz)
+    ids = [item["id"] for item in question_at(attempt, 1).items()]
+    data = {f"pos_{i}": str(n) for n, i in enumerate(ids, start=1)}
+    data[f"pos_{ids[1]}"] = "1"  # the second item shares the first's position
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "check", **data},
+        headers={"HX-Request": "true"},
+    )
+    page = BeautifulSoup(response.content, "html.parser")
+    assert "two items share a position" in page.select_one(".form-error").get_text()
+    invalid = {s["name"] for s in page.select("#attempt-body select[aria-invalid=true]")}
+    assert invalid == {f"pos_{ids[0]}", f"pos_{ids[1]}"}

@@ -205,7 +205,7 @@ def reference_check(data: dict) -> dict:
     """What the engine says of a challenge and its reference solution: the kind's problems,
     and the reference's result request by request (the grader's own check, budgeted)."""
     question = Question(type=KIND.value, data=data)
-    problems = [p.message for p in KIND.challenge_problems(question)]
+    problems = [p.in_words() for p in KIND.challenge_problems(question)]
     result = None
     if not problems:
         try:
@@ -214,7 +214,7 @@ def reference_check(data: dict) -> dict:
             problems.append(f"reference solution: {policy_error_message(exc)}")
         else:
             result = graded.to_dict()
-            problems += [p.message for p in result_problems(graded)]
+            problems += [p.in_words() for p in result_problems(graded)]
     return {"problems": problems, "result": result, "ok": not problems}
 
 

@@ -34,6 +34,7 @@ from django.forms import BaseFormSet, formset_factory
 
 from curriculum.quiz_loader import with_layout
 from quizzes.kinds import Problem, text_id
+from quizzes.kinds.base import as_sentence
 from teach.rendering import RENDERER
 from teach.widgets import FittedTextarea, named
 
@@ -322,20 +323,28 @@ def _row_place(problem: Problem, path: tuple, lists: dict[tuple, RowList]) -> Pl
             return None
         named = path[len(key) + 1] if len(path) > len(key) + 1 else None
         field = named if named in rows.fields else rows.fields[0]
-        message = renumbered(problem.message, n, rows.rows[n])
-        return Placed(message, rows.prefix, rows.rows[n], field)
+        return Placed(in_words(problem, n, rows.rows[n]), rows.prefix, rows.rows[n], field)
     return None
 
 
 def _field_place(problem: Problem, path: tuple, fields: dict[tuple, tuple[str, str]]) -> Placed:
     for key, (prefix, field) in fields.items():
         if key and path[: len(key)] == key:
-            return Placed(problem.message, prefix, None, field)
-    return Placed(problem.message)
+            return Placed(problem.in_words(), prefix, None, field)
+    return Placed(problem.in_words())
 
 
-# An entry's message starts with its label: "choice #2: 'text' must be non-empty text",
-# "challenge must_allow #1: …" (quizzes/kinds/*.py). Only the number is read, to renumber it.
+def in_words(problem: Problem, entry: int, row: int) -> str:
+    """The problem about entry `entry` (from 0) as the editor says it, numbered by the row the
+    page shows (`row`, from 0): blank rows are not stored, so the second choice stored may be
+    the third row. A check without a plain sentence is said in its file words, renumbered."""
+    if problem.plain:
+        return problem.in_words(row + 1)
+    return as_sentence(renumbered(problem.message, entry, row))
+
+
+# An entry's file message starts with its label: "challenge must_allow #1: …"
+# (quizzes/kinds/*.py). Only the number is read, to renumber a message without a plain sentence.
 _LABEL = re.compile(r"([\w ]+ )#(\d+)\b")
 
 

@@ -25,6 +25,7 @@ from quizzes.menus import QuizChoiceField
 from quizzes.models import Quiz
 from srm_trainer import once
 from srm_trainer.typed_text import Textarea
+from teach import import_help
 from teach.access import _quiz_for_instructor, key_in, questions_visible, teacher_required
 from teach.rendering import RENDERER
 from teach.transfer import gift, importer, json_format
@@ -305,3 +306,13 @@ def category_export(request: HttpRequest, category: str, fmt: str) -> HttpRespon
         )
         return redirect("teach:import")
     return _download(exported.text, fmt, category)
+
+
+@require_safe
+@teacher_required
+def import_help_page(request: HttpRequest) -> HttpResponse:
+    """How to write a file to import, in a teacher's words, with an example of each kind."""
+    page = import_help.help_page()
+    return render(
+        request, "teach/import_help.html", {"page": page, "kinds": import_help.kind_rows()}
+    )

@@ -60,6 +60,7 @@ urlpatterns = [
 # --- import and export (teach.transfer_views) ---------------------------------------------
 urlpatterns += [
     path("import/", transfer_views.import_questions, name="import"),
+    path("import/help/", transfer_views.import_help_page, name="import-help"),
     path("quizzes/<id:pk>/export/<slug:fmt>/", transfer_views.quiz_export, name="quiz-export"),
     path(
         "categories/<slug:category>/export/<slug:fmt>/",

@@ -210,7 +210,7 @@ def _entries_shown(request: HttpRequest, quiz: Quiz) -> Sequence[QuizQuestion]:
         .order_by("order", "pk")
     )
     for entry in entries:
-        entry.problems = [p.message for p in entry.question.problems(thorough=False)]
+        entry.problems = [p.in_words() for p in entry.question.problems(thorough=False)]
         entry.editable = may_edit(request.user, entry.question) and entry.question.type in EDITORS
         entry.no_editor = entry.question.type not in EDITORS  # e.g. the network kinds (issue 14)
     return entries

@@ -291,6 +291,7 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     ),
     # import and export: an empty POST is the form again, with its errors
     "teach:import": Case("/teach/import/", get=TEACHERS, post=TEACHERS),
+    "teach:import-help": Case("/teach/import/help/", get=TEACHERS, post=405),
     "teach:quiz-export": Case("/teach/quizzes/{teach_quiz}/export/json/", get=OWN_QUIZ, post=405),
     "teach:category-export": Case("/teach/categories/{teach_category}/export/gift/",
                                   get=OWN_QUIZ, post=405),

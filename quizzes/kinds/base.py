@@ -42,11 +42,37 @@ class Problem:
     `("choices", 1)` is the second choice, `("choices", 1, "text")` its text, as deep as the
     check knows; the loader turns it into a line number, the question editor into the form
     field it shows the message beside (never reading the message for it). `field` is the
-    model field the admin shows the message on."""
+    model field the admin shows the message on.
+
+    `message` names the content file's fields ("choice #3: 'text' must be non-empty text"): the
+    loader, the admin and an import say it. `plain` is the same problem as a sentence for a
+    teacher in the question editor, who sees rows and boxes, not keys ("Choice {n} needs some
+    text."); `{n}` stands for the entry's number, which the editor gives as the row the page
+    shows. Both are written at the one place the check is made (`in_words` reads them)."""
 
     message: str
     path: tuple = ()
     field: str = "data"
+    plain: str = ""
+
+    def in_words(self, number: int | None = None) -> str:
+        """The problem as the question editor says it: `plain` with `{n}` as `number` (else
+        the entry the path points at, counted from 1); a check without a plain sentence yet
+        gives its `message`, begun with a capital and ended with a full stop."""
+        if not self.plain:
+            return as_sentence(self.message)
+        if number is None:
+            indexes = [step for step in self.path if type(step) is int]
+            number = indexes[-1] + 1 if indexes else 0
+        return self.plain.replace("{n}", str(number))
+
+
+def as_sentence(message: str) -> str:
+    """`message` begun with a capital letter and ended with a full stop (or its own mark)."""
+    if not message:
+        return message
+    message = message[:1].upper() + message[1:]
+    return message if message[-1] in ".?!" else message + "."
 
 
 class Kind(ABC):
@@ -199,11 +225,16 @@ def entries_problems(
 ) -> list[Problem]:
     """Checks shared by choices and items: a list of mappings, each with an id and a text,
     neither repeated. `extra(n, entry)` adds the kind's own per-entry checks, as
-    (field, message) pairs: the entry's field each is about ("" for the entry as a whole)."""
+    (field, message) or (field, message, plain) tuples: the entry's field each is about (""
+    for the entry as a whole), the file's words, and the editor's (`Problem.plain`)."""
     key = f"{what}s"
     size = f"{minimum} to {maximum}" if maximum else f"at least {minimum}"
     if not isinstance(entries, list) or not minimum <= len(entries) <= (maximum or 10**6):
-        return [Problem(f"'{key}' must be a list of {size} {what}s", (key,))]
+        plain = f"Give {size} {what}s."
+        if isinstance(entries, list) and maximum and len(entries) > maximum:
+            plain = f"Give {size} {what}s: there are {len(entries)}."
+        return [Problem(f"'{key}' must be a list of {size} {what}s", (key,), plain=plain)]
+    label = what.capitalize()
     problems: list[Problem] = []
     ids: set[str] = set()
     texts: set[str] = set()
@@ -221,17 +252,26 @@ def entries_problems(
         text = entry.get("text")
         if not is_text(text):
             problems.append(
-                Problem(f"{what} #{n + 1}: 'text' must be non-empty text", (*where, "text"))
+                Problem(
+                    f"{what} #{n + 1}: 'text' must be non-empty text",
+                    (*where, "text"),
+                    plain=f"{label} {{n}} needs some text.",
+                )
             )
         elif text in texts:
-            problems.append(Problem(f"the {what} {text!r} appears twice", (*where, "text")))
+            problems.append(
+                Problem(
+                    f"the {what} {text!r} appears twice",
+                    (*where, "text"),
+                    plain=f"{label} {{n}} repeats “{text}”: give each {what} its own text.",
+                )
+            )
         else:
             texts.add(text)
         if extra:
-            problems.extend(
-                Problem(message, (*where, field) if field else where)
-                for field, message in extra(n, entry)
-            )
+            for field, message, *plain in extra(n, entry):
+                at = (*where, field) if field else where
+                problems.append(Problem(message, at, plain=plain[0] if plain else ""))
     return problems
 
 

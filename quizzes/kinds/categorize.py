@@ -34,14 +34,26 @@ class Categorize(ItemSelectKind):
             or len(categories) < 2
             or not all(is_text(c) for c in categories)
         ):
-            return [Problem("'categories' must be a list of at least 2 names", ("categories",))]
+            return [
+                Problem(
+                    "'categories' must be a list of at least 2 names",
+                    ("categories",),
+                    plain="Give at least 2 categories, one per line.",
+                )
+            ]
         if len(set(categories)) != len(categories):
             second = next(n for n, c in enumerate(categories) if c in categories[:n])
             twice = categories[second]
-            return [Problem(f"the category {twice!r} appears twice", ("categories", second))]
+            return [
+                Problem(
+                    f"the category {twice!r} appears twice",
+                    ("categories", second),
+                    plain=f"The category “{twice}” is listed twice.",
+                )
+            ]
 
-        def extra(n: int, entry: dict) -> list[tuple[str, str]]:
-            out = []
+        def extra(n: int, entry: dict) -> list[tuple[str, ...]]:
+            out: list[tuple[str, ...]] = []
             unknown = sorted(set(entry) - {"id", "text", "category"})
             if unknown:
                 out.append((unknown[0], f"item #{n + 1}: unknown field {unknown[0]!r}"))
@@ -51,6 +63,12 @@ class Categorize(ItemSelectKind):
                         "category",
                         f"item #{n + 1}: category {entry.get('category')!r} is not one of: "
                         + ", ".join(categories),
+                        f"Put item {{n}} in one of the categories ({', '.join(categories)})"
+                        + (
+                            f": “{entry['category']}” is not one of them."
+                            if is_text(entry.get("category"))
+                            else "."
+                        ),
                     )
                 )
             return out

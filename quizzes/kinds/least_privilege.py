@@ -103,7 +103,9 @@ class LeastPrivilege(Kind):
         if not is_text(ch.get("principal")):
             return [
                 Problem(
-                    "challenge: 'principal' must be non-empty text (an ARN)", (*at, "principal")
+                    "challenge: 'principal' must be non-empty text (an ARN)",
+                    (*at, "principal"),
+                    plain="Give the principal: the ARN of who makes every request.",
                 )
             ]
         if "resource_account" in ch and not isinstance(ch["resource_account"], str):
@@ -129,6 +131,9 @@ class LeastPrivilege(Kind):
                     Problem(
                         f"challenge: '{key}' must be a list of {{action, resource}} requests",
                         (*at, key),
+                        plain="Give at least one request the policy must allow."
+                        if key == "must_allow"
+                        else "",
                     )
                 )
                 continue
@@ -144,6 +149,8 @@ class LeastPrivilege(Kind):
                         f"challenge: {r['action']} on {r['resource']} is both must_allow and "
                         "must_deny",
                         (*at, "must_deny", n),
+                        plain=f"Must-deny request {{n}} ({r['action']} on {r['resource']}) is "
+                        "also a must-allow request: a policy cannot do both.",
                     )
                 ]
         scope = ch.get("scope", [])
@@ -153,7 +160,9 @@ class LeastPrivilege(Kind):
             if not resource.startswith("arn:"):
                 return [
                     Problem(
-                        f"challenge: scope entries are ARNs, not {resource!r}", (*at, "scope", n)
+                        f"challenge: scope entries are ARNs, not {resource!r}",
+                        (*at, "scope", n),
+                        plain=f"Each resource to probe is an ARN (arn:…); “{resource}” is not.",
                     )
                 ]
         if thorough and ch.get("start_policy", "").strip():
@@ -167,6 +176,8 @@ class LeastPrivilege(Kind):
                         "challenge: the start_policy already solves the challenge: there is "
                         "nothing to do",
                         (*at, "start_policy"),
+                        plain="The starting policy already solves the challenge, so learners "
+                        "would have nothing to do.",
                     )
                 ]
         return []
@@ -176,6 +187,7 @@ class LeastPrivilege(Kind):
     ) -> list[Problem]:
         where = ("challenge", key, n)
         label = f"challenge {key} #{n + 1}"
+        row = f"{key.replace('_', '-').capitalize()} request {{n}}"  # the editor's row name
         if not isinstance(entry, dict):
             return [Problem(f"{label} must be a mapping of action and resource", where)]
         unknown = sorted(set(entry) - {"action", "resource", "context"})
@@ -185,7 +197,9 @@ class LeastPrivilege(Kind):
         if blank:  # said of both, placed at the first one missing
             return [
                 Problem(
-                    f"{label}: 'action' and 'resource' must be non-empty text", (*where, blank[0])
+                    f"{label}: 'action' and 'resource' must be non-empty text",
+                    (*where, blank[0]),
+                    plain=f"{row} needs both an action and a resource.",
                 )
             ]
         context = entry.get("context")
@@ -204,7 +218,13 @@ class LeastPrivilege(Kind):
         except PolicyError as exc:
             return [Problem(f"{label}: not a valid request: {exc}", (*where, *_request_part(exc)))]
         if thorough and not catalog.is_known_action(entry["action"]):
-            return [Problem(f"{label}: unknown action {entry['action']!r}", (*where, "action"))]
+            return [
+                Problem(
+                    f"{label}: unknown action {entry['action']!r}",
+                    (*where, "action"),
+                    plain=f"{row}: “{entry['action']}” is not an action AWS knows; check its spelling.",
+                )
+            ]
         return []
 
     # --- the learner's form ---------------------------------------------------------------

@@ -19,7 +19,12 @@ class Multiple(ChoiceKind):
     def problems(self, question, *, thorough: bool = True) -> list[Problem]:
         problems = self.choice_problems(question)
         if not problems and not any(c["correct"] for c in question.data["choices"]):
-            problems.append(Problem("a multiple-select question needs at least one correct choice"))
+            problems.append(
+                Problem(
+                    "a multiple-select question needs at least one correct choice",
+                    plain="Mark at least one choice as correct.",
+                )
+            )
         return problems
 
     def add_fields(self, form) -> None:

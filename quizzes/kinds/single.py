@@ -20,8 +20,16 @@ class Single(ChoiceKind):
         if not problems:
             right = sum(c["correct"] for c in question.data["choices"])
             if right != 1:
+                plain = (
+                    "Mark the correct choice."
+                    if right == 0
+                    else f"Mark only one choice as correct: {right} are marked."
+                )
                 problems.append(
-                    Problem(f"a single-choice question has exactly one correct choice, not {right}")
+                    Problem(
+                        f"a single-choice question has exactly one correct choice, not {right}",
+                        plain=plain,
+                    )
                 )
         return problems
 

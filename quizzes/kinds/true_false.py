@@ -21,7 +21,13 @@ class TrueFalse(Kind):
 
     def problems(self, question, *, thorough: bool = True) -> list[Problem]:
         if not isinstance(question.data.get("answer"), bool):
-            return [Problem("'answer' must be true or false", ("answer",))]
+            return [
+                Problem(
+                    "'answer' must be true or false",
+                    ("answer",),
+                    plain="Say whether the statement is true or false.",
+                )
+            ]
         return []
 
     def add_fields(self, form) -> None:

@@ -197,6 +197,7 @@ def instructor_pages(c: Class) -> list[str]:
         reverse("teach:dashboard"),
         reverse("teach:bank") + f"?into={quiz.pk}",  # the bank, with a column to add to a quiz
         reverse("teach:import"),
+        reverse("teach:import-help"),  # the file formats, with an example of each kind
         reverse("teach:quiz", args=[quiz.pk]),
         reverse("teach:quiz-edit", args=[quiz.pk]),
         reverse("teach:quiz-delete", args=[quiz.pk]),

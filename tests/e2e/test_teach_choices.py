@@ -166,7 +166,7 @@ def test_a_refused_save_keeps_the_choices_and_opens_the_fold_with_the_error(
     fold(bare, 4).locator("summary").click()
     bare.get_by_label("Feedback when choice 4 is chosen").fill("Keys are not the problem.")
     bare.get_by_role("button", name="Save the question").click()
-    message = "choice #4: 'text' must be non-empty text"
+    message = "Choice 4 needs some text."
     text = bare.get_by_role("textbox", name="Choice 4 text")
     expect(text).to_have_attribute("aria-invalid", "true")
     expect(text).to_have_accessible_description(message)

@@ -293,7 +293,7 @@ def test_a_refused_question_makes_no_slug_and_checks_no_key_it_has_just_read(
     with CaptureQueriesContext(connection) as queries:
         page = teacher.post(url, refused)
     assert page.status_code == 200
-    assert "exactly one correct choice" in page.content.decode()
+    assert "Mark the correct choice." in page.content.decode()
     checks = [q["sql"] for q in queries if q["sql"].startswith('SELECT 1 AS "a"')]
     assert checks == []  # no existence check of the author, module, lesson, or the slug
     assert not [q for q in queries if '"quizzes_question"."slug"' in q["sql"]]

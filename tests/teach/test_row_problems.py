@@ -118,9 +118,12 @@ def test_a_problem_goes_to_the_row_its_entry_came_from():
     choices = RowList("rows", (0, 2, 3), ("text", "correct", "feedback"))
     requests = RowList("allow", (0,), ("action", "resource", "context"))
     lists = {("choices",): choices, ("challenge", "must_allow"): requests}
+    empty = "Choice {n} needs some text."
     placed = place_problems(
         [
-            Problem("choice #2: 'text' must be non-empty text", ("choices", 1, "text")),
+            Problem(
+                "choice #2: 'text' must be non-empty text", ("choices", 1, "text"), plain=empty
+            ),
             Problem("choice #3: 'feedback' must be text", ("choices", 2, "feedback")),
             Problem(
                 "challenge must_allow #1: 'action' and 'resource' must be non-empty text",
@@ -128,23 +131,27 @@ def test_a_problem_goes_to_the_row_its_entry_came_from():
             ),
             Problem("a single-choice question has exactly one correct choice, not 2"),
             Problem("'choices' must be a list of 2 to 6 choices", ("choices",)),
-            Problem("choice #9: 'text' must be non-empty text", ("choices", 8, "text")),
+            Problem(
+                "choice #9: 'text' must be non-empty text", ("choices", 8, "text"), plain=empty
+            ),
             Problem("challenge: 'principal' must be non-empty text (an ARN)", ("challenge",)),
             Problem("a scenario problem", ("choices", 0), "scenario"),
         ],
         lists,
     )
     where = [(p.prefix, p.index, p.field, p.message) for p in placed]
+    # The plain sentence where the check wrote one, numbered as the page numbers its rows;
+    # else the file's words as a sentence, renumbered the same way.
     assert where == [
-        ("rows", 2, "text", "choice #3: 'text' must be non-empty text"),  # the page's number
-        ("rows", 3, "feedback", "choice #4: 'feedback' must be text"),
+        ("rows", 2, "text", "Choice 3 needs some text."),  # the page's number
+        ("rows", 3, "feedback", "Choice #4: 'feedback' must be text."),
         ("allow", 0, "resource",
-         "challenge must_allow #1: 'action' and 'resource' must be non-empty text"),
-        ("", None, "", "a single-choice question has exactly one correct choice, not 2"),
-        ("", None, "", "'choices' must be a list of 2 to 6 choices"),
-        ("", None, "", "choice #9: 'text' must be non-empty text"),  # no such row
-        ("", None, "", "challenge: 'principal' must be non-empty text (an ARN)"),
-        ("", None, "", "a scenario problem"),  # not about the data
+         "Challenge must_allow #1: 'action' and 'resource' must be non-empty text."),
+        ("", None, "", "A single-choice question has exactly one correct choice, not 2."),
+        ("", None, "", "'choices' must be a list of 2 to 6 choices."),
+        ("", None, "", "Choice 9 needs some text."),  # no such row: the entry's own number
+        ("", None, "", "Challenge: 'principal' must be non-empty text (an ARN)."),
+        ("", None, "", "A scenario problem."),  # not about the data
     ]  # fmt: skip
 
 
@@ -243,7 +250,7 @@ def test_an_empty_choice_2_is_refused_beside_its_text(teacher, owned):
     quiz, _ = owned
     rows = [choice("A", True), choice("", feedback="orphan"), choice("C"), choice("D")]
     response = _create(teacher, quiz, "single", form_data([{"id": "", **r} for r in rows]))
-    assert_beside(response, "id_rows-1-text", "choice #2: 'text' must be non-empty text")
+    assert_beside(response, "id_rows-1-text", "Choice 2 needs some text.")
     # Nothing typed is lost: every row as it was posted, the blank text blank.
     fields = form_fields(response.content.decode())
     assert [fields[f"rows-{n}-text"] for n in range(4)] == ["A", "", "C", "D"]
@@ -256,7 +263,7 @@ def test_a_blank_row_before_it_does_not_move_the_message(teacher, owned):
     quiz, _ = owned
     rows = [choice("A", True), choice(""), choice("", feedback="orphan"), choice("D")]
     response = _create(teacher, quiz, "single", form_data([{"id": "", **r} for r in rows]))
-    assert_beside(response, "id_rows-2-text", "choice #3: 'text' must be non-empty text")
+    assert_beside(response, "id_rows-2-text", "Choice 3 needs some text.")
 
 
 def test_a_tick_without_text_is_refused_beside_its_text_not_dropped(teacher, owned):
@@ -266,7 +273,7 @@ def test_a_tick_without_text_is_refused_beside_its_text_not_dropped(teacher, own
     quiz, _ = owned
     rows = [choice("A"), choice("B"), choice("", True), choice("D")]
     response = _create(teacher, quiz, "single", form_data([{"id": "", **r} for r in rows]))
-    assert_beside(response, "id_rows-2-text", "choice #3: 'text' must be non-empty text")
+    assert_beside(response, "id_rows-2-text", "Choice 3 needs some text.")
     assert form_fields(response.content.decode())["rows-2-correct"] == "on"
 
 
@@ -280,7 +287,7 @@ def test_a_category_without_text_is_refused_beside_its_text(teacher, owned):
     response = _create(
         teacher, quiz, "categorize", form_data(rows, {"categories": "AWS\nCustomer"})
     )
-    assert_beside(response, "id_rows-1-text", "item #2: 'text' must be non-empty text")
+    assert_beside(response, "id_rows-1-text", "Item 2 needs some text.")
 
 
 def test_a_refused_feedback_opens_its_fold(teacher, owned, monkeypatch):
@@ -299,7 +306,7 @@ def test_a_refused_feedback_opens_its_fold(teacher, owned, monkeypatch):
     )
     rows = [choice("A", True), choice("B"), choice("C"), choice("D")]
     response = _create(teacher, quiz, "single", form_data([{"id": "", **r} for r in rows]))
-    page = assert_beside(response, "id_rows-1-feedback", "choice #2: 'feedback' must be text")
+    page = assert_beside(response, "id_rows-1-feedback", "Choice #2: 'feedback' must be text.")
     # Of the rows' folds, that one alone (the tags' fold is open too: a tag is ticked).
     assert [f for f in page.open_folds if f.startswith("id_rows-")] == ["id_rows-1-feedback"]
 
@@ -308,7 +315,9 @@ def test_an_ordering_item_given_twice_is_refused_beside_the_second(teacher, owne
     quiz, _ = owned
     rows = [{"id": "", "text": t} for t in ("Sign in", "Assume role", "Sign in")]
     response = _create(teacher, quiz, "ordering", form_data(rows))
-    assert_beside(response, "id_rows-2-text", "the item 'Sign in' appears twice")
+    assert_beside(
+        response, "id_rows-2-text", "Item 3 repeats “Sign in”: give each item its own text."
+    )
 
 
 def test_a_blank_ordering_item_is_left_out_and_too_few_is_the_summarys_alone(teacher, owned):
@@ -318,7 +327,7 @@ def test_a_blank_ordering_item_is_left_out_and_too_few_is_the_summarys_alone(tea
     response = _create(teacher, quiz, "ordering", form_data(rows))
     page, text = page_of(response)
     assert page.invalid == {} and page.error_lists == {} and page.links == {}
-    assert text.count("'items' must be a list of at least 2 items") == 1
+    assert text.count("Give at least 2 items.") == 1
     assert form_fields(response.content.decode())["rows-0-text"] == "Sign in"
 
 
@@ -331,8 +340,8 @@ def test_a_repeated_categorize_item_and_a_wrong_category_are_each_beside_theirs(
     ]
     data = form_data(rows, {"categories": "AWS\nCustomer"})
     page, text = page_of(_create(teacher, quiz, "categorize", data))
-    twice = "the item 'Hypervisor' appears twice"
-    wrong = "item #3: category 'Nobody' is not one of: AWS, Customer"
+    twice = "Item 2 repeats “Hypervisor”: give each item its own text."
+    wrong = "Put item 3 in one of the categories (AWS, Customer): “Nobody” is not one of them."
     assert page.invalid == {
         "id_rows-1-text": ["id_rows-1-text_error"],
         "id_rows-2-category": ["id_rows-2-category_error"],
@@ -347,7 +356,7 @@ def test_an_incomplete_least_privilege_request_is_refused_beside_its_blank_field
     deny = [("", "", ""), ("s3:DeleteObject", "", "")]  # a blank row, then one with no resource
     url, data = challenge_form(teacher, quiz, ALLOW_ROWS, deny)
     response = teacher.post(url, data)
-    message = "challenge must_deny #2: 'action' and 'resource' must be non-empty text"
+    message = "Must-deny request 2 needs both an action and a resource."
     assert_beside(response, "id_deny-1-resource", message)
     fields = form_fields(response.content.decode())
     assert (fields["deny-1-action"], fields["deny-1-resource"]) == ("s3:DeleteObject", "")
@@ -361,7 +370,7 @@ def test_a_request_context_the_engine_refuses_is_beside_the_context_its_fold_ope
     page, text = page_of(teacher.post(url, data))
     assert list(page.invalid) == ["id_allow-0-context"]
     [message] = page.error_lists.values()
-    assert message.startswith("challenge must_allow #1: not a valid request:")
+    assert message.startswith("Challenge must_allow #1: not a valid request:")
     assert page.links == {"#id_allow-0-context": message}
     assert page.open_folds == ["id_allow-0-context"]
 
@@ -370,7 +379,9 @@ def test_an_unknown_action_is_beside_the_action(teacher, owned):
     quiz, _ = owned
     deny = [("", "", ""), ("s3:DeleteObjekt", REPORT, "")]
     url, data = challenge_form(teacher, quiz, ALLOW_ROWS, deny)
-    message = "challenge must_deny #2: unknown action 's3:DeleteObjekt'"
+    message = (
+        "Must-deny request 2: “s3:DeleteObjekt” is not an action AWS knows; check its spelling."
+    )
     assert_beside(teacher.post(url, data), "id_deny-1-action", message)
 
 
@@ -380,7 +391,10 @@ def test_a_request_both_allowed_and_denied_is_beside_the_deny_row(teacher, owned
     quiz, _ = owned
     deny = [("", "", ""), ("s3:DeleteObject", REPORT, ""), ALLOW_ROWS[0]]
     url, data = challenge_form(teacher, quiz, ALLOW_ROWS, deny)
-    message = f"challenge: s3:GetObject on {REPORT} is both must_allow and must_deny"
+    message = (
+        f"Must-deny request 3 (s3:GetObject on {REPORT}) is also a must-allow request: a policy "
+        "cannot do both."
+    )
     assert_beside(teacher.post(url, data), "id_deny-2-action", message)
 
 
@@ -392,19 +406,19 @@ def test_a_request_both_allowed_and_denied_is_beside_the_deny_row(teacher, owned
     [
         (
             policy(stmt("Allow", ["s3:GetObject", "s3:DeleteObject"], REPORT)),
-            [f"reference solution: must-deny request #1 (s3:DeleteObject on {REPORT}) is allowed"],
+            [f"Reference solution: must-deny request #1 (s3:DeleteObject on {REPORT}) is allowed"],
         ),
         (
             policy(stmt("Allow", "s3:ListBucket", "arn:aws:s3:::reports")),
             [
-                f"reference solution: must-allow request #1 (s3:GetObject on {REPORT}) is not "
+                f"Reference solution: must-allow request #1 (s3:GetObject on {REPORT}) is not "
                 "allowed: the engine decides ImplicitDeny",
-                "reference solution: it over-grants ",
+                "Reference solution: it over-grants ",
             ],
         ),
         (
             '{\n  "Version": "2012-10-17",\n  "Statement": [\n}',
-            ["reference solution: Line 4, column 1: "],
+            ["Reference solution: Line 4, column 1: "],
         ),
     ],
     ids=["allows-a-must-deny", "two-problems", "bad-json"],
@@ -434,7 +448,7 @@ def test_a_scope_entry_that_is_no_arn_is_beside_the_scope(teacher, owned):
         teacher, quiz, ALLOW_ROWS, DENY_ROWS, **{"k-scope": "arn:aws:s3:::reports\nreports/*"}
     )
     page, text = page_of(teacher.post(url, data))
-    message = "challenge: scope entries are ARNs, not 'reports/*'"
+    message = "Each resource to probe is an ARN (arn:…); “reports/*” is not."
     assert page.invalid == {"id_k-scope": ["id_k-scope_helptext", "id_k-scope_error"]}
     assert page.error_lists == {"id_k-scope_error": message}
     assert page.links == {"#id_k-scope": message}
@@ -443,15 +457,17 @@ def test_a_scope_entry_that_is_no_arn_is_beside_the_scope(teacher, owned):
 def test_a_start_policy_that_already_solves_it_is_beside_the_start_policy(teacher, owned):
     quiz, _ = owned
     url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, **{"k-start_policy": READ})
-    message = "challenge: the start_policy already solves the challenge: there is nothing to do"
+    message = (
+        "The starting policy already solves the challenge, so learners would have nothing to do."
+    )
     assert_beside(teacher.post(url, data), "id_k-start_policy", message)
 
 
 @pytest.mark.parametrize(
     "categories,message",
     [
-        ("AWS\nCustomer\nAWS", "the category 'AWS' appears twice"),
-        ("AWS", "'categories' must be a list of at least 2 names"),
+        ("AWS\nCustomer\nAWS", "The category “AWS” is listed twice."),
+        ("AWS", "Give at least 2 categories, one per line."),
     ],
 )
 def test_a_refused_category_list_is_beside_it(teacher, owned, categories, message):

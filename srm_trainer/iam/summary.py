@@ -378,9 +378,14 @@ def _limited_only(st: StatementExplanation, fit: Fit = _fit_all) -> bool:
     """The statement matched the action and failed only on its resource or conditions, and its
     Resource can name a resource of a type the action acts on (`fit`): a statement whose every
     Resource entry cannot (`s3:GetBucketAcl` on `arn:aws:s3:::reports/*`) never applies to it."""
-    codes = {r.code for r in st.reasons}
-    if not codes or not codes <= _LIMIT_CODES:
+    reasons = st.reasons
+    if not reasons or reasons[0].code in _ACTION_CODES:  # most statements: not this action
         return False
+    codes = {r.code for r in reasons}
+    if not codes <= _LIMIT_CODES:
+        return False
+    if fit is _fit_all:
+        return True
     return all(
         any(fit(str(p)) for p in (r.data or {}).get("patterns", ()))
         for r in st.reasons
@@ -550,7 +555,11 @@ def _judge(
     resources: list[str] = []
     conditions: list[str] = []
     by: list[StatementRef] = []
-    patterns = {example_resource(p): p for p in _limits(_identity_limited(first, fit), fit)[0]}
+    patterns = (
+        {example_resource(p): p for p in _limits(_identity_limited(first, fit), fit)[0]}
+        if probes
+        else {}
+    )
     for resource, probe in probes.items():
         if probe.decision == "ExplicitDeny":
             continue

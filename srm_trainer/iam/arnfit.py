@@ -1,25 +1,27 @@
-"""Can a Resource pattern name a resource an action acts on? (the summary's resource-type rule)
+"""Can a Resource entry name a resource an action acts on? (the summary's resource-type rule)
 
 AWS's service authorization reference lists, for every action, the resource types it accepts and
 each type's ARN format; an action whose Resource types column is empty supports no resource-level
-permissions, and a statement must give Resource `*` for it. The IAM console's policy summary
-therefore counts a statement as granting an action only when one of its Resource entries can
-match a resource of a type that action accepts: `s3:Get*` on `arn:aws:s3:::reports/*` grants the
-object actions (`s3:GetObject`), not the bucket ones (`s3:GetBucketAcl`, whose format is
+permissions, and a statement must give Resource `*` for it. The summary therefore counts a
+statement for an action only when one of its Resource entries can match a resource of a type
+that action accepts: `s3:Get*` on `arn:aws:s3:::reports/*` grants the object actions
+(`s3:GetObject`), not the bucket ones (`s3:GetBucketAcl`, whose format is
 `arn:${Partition}:s3:::${BucketName}`) nor the account-level ones that take only `*`.
 
-"Can match" is decided exactly for the two wildcard languages, by walking both at once (a
-product automaton, linear in the product of the two lengths): some ARN must be matched by the
-policy pattern and fit the format. In the pattern, `*` is any text, `?` one character, and a
-policy variable (`${aws:username}`) any text (its value is not known here); `${*}`, `${?}` and
-`${$}` are the literal characters. In the format, `*` is any text and a placeholder
-(`${BucketName}`) is one or more characters, never `/` (a bucket name holds none, so
-`reports/*` cannot be a bucket) unless its name says it holds a path or key (`ObjectName`,
-`RoleNameWithPath`, `ResourcePath`, `KeyName`, ...), and never `:` in the ARN's first five
-fields (partition, service, region, account) nor in an IAM name with its path (so
-`arn:aws:iam::*:user/*` cannot be a role: its `*` would have to hold `:role/`).
+"Can match" is decided exactly for the two wildcard languages: some ARN must be matched by the
+entry and fit the format. Both are split into their six colon-delimited parts and compared part
+by part, as the engine matches ARNs (`arn.py`: a wildcard before the resource part never crosses
+a `:`; an entry of fewer than six parts only when it ends in `*`, its last part taking the rest).
+In the entry, `*` is any text, `?` one character, and a policy variable (`${aws:username}`) any
+text (its value is not known here); `${*}`, `${?}` and `${$}` are the literal characters. In the
+format, `*` is any text and a placeholder (`${BucketName}`) is one or more characters, never `/`
+(a bucket name holds none, so `reports/*` cannot be a bucket) unless its name says it holds a
+path or key (`ObjectName`, `RoleNameWithPath`, `ResourcePath`, `KeyName`, ...), and never `:`
+in partition, region or account nor in an IAM name with its path. Each part is decided by
+reading the format while a bit set tracks the entry positions some text so far can reach: a few
+integer operations per format character.
 
-`fits(pattern, formats)`: `formats` empty means the action takes only `*`, which a pattern fits
+`fits(entry, formats)`: `formats` empty means the action takes only `*`, which an entry fits
 when it matches the text `*` itself (`*`, not `arn:aws:s3:::*`).
 """
 
@@ -59,32 +61,48 @@ def _pattern_tokens(pattern: str) -> tuple[str | int, ...]:
     return tuple(out)
 
 
+_HEADER_NAMES = frozenset({"Partition", "Region", "Account"})
+
+
 @lru_cache(maxsize=4096)
-def _format_tokens(fmt: str) -> tuple[str | int, ...]:
+def _format_tokens(fmt: str, header: bool = False) -> tuple[str | int, ...]:
+    """Tokens of (a part of) an ARN format; `header`: one of its first five parts."""
     out: list[str | int] = []
-    colons = 0
     i = 0
     while i < len(fmt):
         if fmt.startswith("${", i) and "}" in fmt[i:]:
             end = fmt.index("}", i) + 1
             name = fmt[i + 2 : end - 1]
-            if colons < 5:
+            if header or name in _HEADER_NAMES:
                 out.append(_FIELD)
+            elif name.endswith("WithPath"):
+                out.append(_NAMEPATH)
+            elif _PATHLIKE.search(name):
+                out.append(_PATH)
             else:
-                out.append(
-                    _NAMEPATH
-                    if name.endswith("WithPath")
-                    else _PATH
-                    if _PATHLIKE.search(name)
-                    else _PART
-                )
+                out.append(_PART)
             i = end
             continue
         ch = fmt[i]
-        colons += ch == ":"
         out.append(_ANY if ch == "*" else ch)
         i += 1
     return tuple(out)
+
+
+def _split(text: str) -> list[str]:
+    """At the first five `:`, a `:` inside `${...}` not counting (as `arn._split_parts`)."""
+    parts: list[str] = []
+    start = i = 0
+    while i < len(text) and len(parts) < 5:
+        if text.startswith("${", i) and "}" in text[i:]:
+            i = text.index("}", i) + 1
+            continue
+        if text[i] == ":":
+            parts.append(text[start:i])
+            start = i + 1
+        i += 1
+    parts.append(text[start:])
+    return parts
 
 
 def _step_ok(p: str | int, f: str | int) -> bool:
@@ -133,7 +151,7 @@ def _compiled(pattern: str) -> tuple[int, int, int, dict[str, int], int, int]:
 def can_match(pattern: str, fmt: str) -> bool:
     """Some ARN is matched by Resource `pattern` and has the shape of ARN format `fmt`.
 
-    The format is read token by token while a bit set tracks every pattern position some text
+    Each part's format is read token by token while a bit set tracks every pattern position some text
     of the format so far can reach (a subset construction over the pattern's positions): the
     cost is a few integer operations per format character, and most formats are ruled out
     within their first fields."""
@@ -142,6 +160,27 @@ def can_match(pattern: str, fmt: str) -> bool:
     ps, fs = _service_field(pattern), _service_field(fmt)
     if ps is not None and fs is not None and ps != fs:
         return False
+    # As the engine matches ARNs (`arn.py`): part by part, so a wildcard before the resource
+    # part never crosses a `:`; a pattern of fewer than six parts only when it ends in `*`,
+    # its last part then taking the rest of the ARN.
+    pparts, fparts = _split(pattern), _split(fmt)
+    if len(fparts) < 6:
+        return _intersects(pattern, fmt, False)
+    if len(pparts) < 6:
+        if not pattern.endswith("*"):
+            return False
+        k = len(pparts) - 1
+        return all(
+            _intersects(p, f, True) for p, f in zip(pparts[:k], fparts[:k], strict=True)
+        ) and _intersects(pparts[k], ":".join(fparts[k:]), False)
+    return all(
+        _intersects(p, f, k < 5) for k, (p, f) in enumerate(zip(pparts, fparts, strict=True))
+    )
+
+
+@lru_cache(maxsize=65536)
+def _intersects(pattern: str, fmt: str, header: bool) -> bool:
+    """Some text is matched by `pattern` and fits `fmt` (tokens as in the module docstring)."""
     stars, ones, literal, chars, accept, _ = _compiled(pattern)
 
     def close(states: int) -> int:
@@ -164,7 +203,7 @@ def can_match(pattern: str, fmt: str) -> bool:
             seen = more
 
     states = close(1)
-    for token in _format_tokens(fmt):
+    for token in _format_tokens(fmt, header):
         if isinstance(token, str):
             states = step(states, ones | chars.get(token, 0))
         elif token == _ANY:

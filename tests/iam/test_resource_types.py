@@ -137,3 +137,56 @@ def test_compare_lists_only_what_the_resource_can_grant():
     gained = {c.action for c in diff(old, GET_REPORTS).gained}
     assert "s3:GetObject" in gained
     assert not gained & {"s3:GetBucketAcl", "s3:GetAccessPoint", "s3:GetAccountPublicAccessBlock"}
+
+
+SAMPLE_ENTRIES = sorted(
+    {row["pattern"] for row in TABLE}
+    | {
+        "arn:aws:ec2:*:*:instance/*",
+        "arn:aws:ec2:us-east-1:111122223333:*",
+        "arn:aws:lambda:*:*:function:*",
+        "arn:aws:iam::*:role/*",
+        "arn:aws:*:*:111122223333:*",
+        "arn:aws:dynamodb:*:*:table/reports*",
+        "arn:aws:kms:*:*:key/*",
+        "arn:aws:sqs:*:*:reports",
+    }
+)
+SAMPLE_SERVICES = ("s3", "ec2", "iam", "lambda", "dynamodb", "kms", "sqs")
+
+
+def _example_arns(fmt: str) -> list[str]:
+    """Concrete ARNs of a format: each placeholder filled with plain values, and a path or key
+    also with one holding `/`."""
+    import re
+
+    def fill(match: re.Match[str], deep: bool) -> str:
+        name = match.group(1)
+        plain = {"Partition": "aws", "Region": "us-east-1", "Account": "111122223333"}
+        if name in plain:
+            return plain[name]
+        return "reports/q1.csv" if deep and re.search("Path|ObjectName|Key", name) else "reports"
+
+    return sorted({re.sub(r"\$\{(\w+)\}", lambda m, d=d: fill(m, d), fmt) for d in (False, True)})
+
+
+def test_the_rule_never_refuses_a_resource_the_engine_matches():
+    """Soundness against the engine's own Resource matching (`arn.resource_matches`): for the
+    catalogue's formats of several services, an entry that matches some concrete ARN of a
+    format is said to fit that format."""
+    from srm_trainer.iam import catalog
+    from srm_trainer.iam.arn import resource_matches
+
+    formats = {
+        f for service in SAMPLE_SERVICES for row in catalog.levelled_formats(service) for f in row
+    }
+    checked = 0
+    for fmt in sorted(formats):
+        for arn in _example_arns(fmt):
+            for entry in SAMPLE_ENTRIES:
+                if "${aws:" in entry:
+                    continue
+                if resource_matches(entry, arn):
+                    checked += 1
+                    assert can_match(entry, fmt), (entry, fmt, arn)
+    assert checked > 200

@@ -762,7 +762,11 @@ def _evaluate_all(
         if len(formats) != len(levelled):
             formats = [None] * len(levelled)  # not the catalogue's list: no resource-type rule
         texts = _texts_for(by_field, _service_fields(prefix, formats))
+        if texts:
+            # Only the statements that may match an action of the service matter.
+            texts = {(i, j): texts[(i, j)] for i, j, _ in candidates if (i, j) in texts}
         same = _uniform(candidates, prefix)
+        signed: Sequence[tuple[Any, ...]] | None = None
         if same is not None and levelled and prefix not in _RULE_SERVICES:
             fitted = _fit_keys(same, texts, formats)
             if len(set(fitted)) == 1:
@@ -778,44 +782,39 @@ def _evaluate_all(
                     checks += decisions * per_decision
                 out[prefix] = (verdict,) * len(levelled)
                 continue
-        if matches > max_matches:
-            skipped.append(prefix)
-            continue
-        signed, work = _signatures(candidates, levelled)
-        matches += work
+            # Every action has the same signature; only their resource types part them.
+            signed = [same] * len(levelled)
+        if signed is None:
+            if matches > max_matches:
+                skipped.append(prefix)
+                continue
+            signed, work = _signatures(candidates, levelled)
+            matches += work
         # Actions of one signature but different resource types part when the Resource entries
-        # of their statements that can name their resources differ (`s3:Get*` on `reports/*`).
-        # A key is the signature alone when no Resource entry of its statements names a
-        # resource (no pair (signature, entries) equals a signature: its parts are not pairs
-        # of positions).
-        keys: list[tuple[Any, ...]] = signed
-        if texts:
-            keys = []
-            fit_of: dict[tuple[Any, int], tuple[Any, ...]] = {}
-            for sig, fmts in zip(signed, formats, strict=True):
-                at = (sig, id(fmts))
-                grouped = fit_of.get(at)
-                if grouped is None:
-                    fit = _fit_key(sig, texts, fmts)
-                    grouped = fit_of[at] = (sig, fit) if fit else sig
-                keys.append(grouped)
-        # A key is a tuple of statement positions; its hash is not cached, so each distinct
-        # key is looked up once per service.
+        # of their statements that can name their resources differ (`s3:Get*` on `reports/*`):
+        # the key is then (signature, those entries), else the signature alone (no such pair
+        # equals a signature: its parts are not pairs of positions). Within the service an
+        # action is looked up by (signature, its formats' identity): one hash per action.
+        # A signature's hash is not cached, so each distinct key is looked up once per service.
         seen: dict[tuple[Any, ...], Verdict] = {}
         row: list[Verdict] = []
         over = False
-        for k, (key, (action, _)) in enumerate(zip(keys, levelled, strict=True)):
-            verdict = seen.get(key)
+        for k, (sig, (action, _)) in enumerate(zip(signed, levelled, strict=True)):
+            fmts = formats[k]
+            at = (sig, id(fmts)) if texts else sig
+            verdict = seen.get(at)
             if verdict is None:
+                fit = _fit_key(sig, texts, fmts) if texts else ()
+                key = (sig, fit) if fit else sig
                 verdict = verdicts.get(key)
                 if verdict is None:
                     if checks > max_checks:
                         over = True
                         break
-                    verdict, decisions = _verdict(parsed, account_given, action, formats[k])
+                    verdict, decisions = _verdict(parsed, account_given, action, fmts)
                     verdicts[key] = verdict
                     checks += decisions * per_decision
-                seen[key] = verdict
+                seen[at] = verdict
             row.append(verdict)
         if over:
             skipped.append(prefix)

@@ -21,8 +21,11 @@ in partition, region or account nor in an IAM name with its path. Each part is d
 reading the format while a bit set tracks the entry positions some text so far can reach: a few
 integer operations per format character.
 
-`fits(entry, formats)`: `formats` empty means the action takes only `*`, which an entry fits
-when it matches the text `*` itself (`*`, not `arn:aws:s3:::*`).
+`fits(entry, formats)`: `formats` empty means the action takes only `*`. An entry fits it when it
+matches the text `*` itself, or names the whole of a service's resources (its resource part only
+`*`, as `arn:aws:s3:::*`): AWS's own example policies grant `s3:ListAllMyBuckets` with
+`arn:aws:s3:::*`, while a narrower entry (`arn:aws:s3:::reports/*`) does not grant it. The caller
+passes only entries whose service field can be the action's (`summary._texts_for`).
 """
 
 from __future__ import annotations
@@ -222,12 +225,22 @@ def _intersects(pattern: str, fmt: str, header: bool) -> bool:
 @lru_cache(maxsize=65536)
 def fits(pattern: str, formats: tuple[str, ...]) -> bool:
     """Resource `pattern` can name a resource of one of `formats` (empty: the action takes only
-    `*`, and the pattern must match the text `*`)."""
+    `*`, and the pattern must match the text `*` or name all of a service: module docstring)."""
     if pattern == "*":
         return True
     if not formats:
-        return can_match(pattern, "*") and _matches_star(pattern)
+        return (can_match(pattern, "*") and _matches_star(pattern)) or _whole_service(pattern)
     return any(can_match(pattern, fmt) for fmt in formats)
+
+
+def _whole_service(pattern: str) -> bool:
+    """An ARN pattern whose resource part is only `*` (`arn:aws:s3:::*`, `arn:aws:ec2:*:*:*`;
+    with fewer than six parts, its last part takes the rest and must be only `*`)."""
+    parts = _split(pattern)
+    if not parts[0] or not set(parts[0]) <= set("arn*?"):
+        return False
+    rest = ":".join(parts[5:]) if len(parts) >= 6 else parts[-1]
+    return bool(rest) and set(rest) == {"*"}
 
 
 def _matches_star(pattern: str) -> bool:

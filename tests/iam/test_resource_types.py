@@ -78,10 +78,27 @@ def test_a_bucket_wildcard_grants_bucket_and_object_actions():
         "s3:GetObject": "partial",
         "s3:GetBucketAcl": "partial",
     }
-    # No resource-level permissions: only Resource "*" names what it acts on.
+    # No resource-level permissions: the whole of S3 names what they act on, as AWS's example
+    # policies grant s3:ListAllMyBuckets with arn:aws:s3:::* (a bucket or object entry does not).
     assert access(result, "s3:GetAccountPublicAccessBlock") == {
-        "s3:GetAccountPublicAccessBlock": "none"
+        "s3:GetAccountPublicAccessBlock": "partial"
     }
+
+
+def test_listing_every_bucket_needs_the_whole_of_s3_not_one_bucket():
+    """Rule (DOC_RESOURCE_TYPES: s3:ListAllMyBuckets has no resource types; AWS's example
+    policies grant it with arn:aws:s3:::*): the whole of S3 grants it, one bucket does not."""
+    whole = summarize(
+        policy({"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "arn:aws:s3:::*"})
+    )
+    assert whole.by_action["s3:ListAllMyBuckets"].access == "partial"
+    one = summarize(
+        policy(
+            {"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "arn:aws:s3:::photos"}
+        )
+    )
+    assert one.by_action["s3:ListAllMyBuckets"].access == "none"
+    assert one.by_action["s3:ListAllMyBuckets"].verdict.why[0].code == "resource_type_mismatch"
 
 
 def test_a_list_of_both_shapes_names_each_action_its_own_resource():

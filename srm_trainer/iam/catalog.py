@@ -614,6 +614,29 @@ def levelled_actions(prefix: str) -> tuple[tuple[str, str], ...]:
 _LEVELLED: dict[str, tuple[tuple[str, str], ...]] = {}
 
 
+def levelled_formats(prefix: str) -> tuple[tuple[str, ...], ...]:
+    """The ARN formats of each action of `levelled_actions(prefix)`, in the same order (empty:
+    the action takes only Resource `*`). Equal tuples are one object, so a service's few
+    distinct sets of resource types can be told apart by identity; kept, as the catalogue is."""
+    key = prefix.lower()
+    found = _FORMATS.get(key)
+    if found is None:
+        svc = _load().services.get(key)
+        if svc is None:
+            return ()
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+        rows = []
+        for name, _ in levelled_actions(key):
+            entry = svc.actions[name.partition(":")[2].lower()]
+            formats = tuple(rt.arn for rt in entry.resources if rt.arn)
+            rows.append(shared.setdefault(formats, formats))
+        found = _FORMATS[key] = tuple(rows)
+    return found
+
+
+_FORMATS: dict[str, tuple[tuple[str, ...], ...]] = {}
+
+
 def access_level(action: str) -> str | None:
     """`List`, `Read`, `Write`, `Permissions management` or `Tagging`; None if unknown."""
     found = _find(action)

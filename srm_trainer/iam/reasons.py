@@ -16,6 +16,7 @@ class ReasonCode(StrEnum):
     RESOURCE_NOT_MATCHED = "resource_not_matched"
     NOTRESOURCE_MATCHED = "notresource_matched"
     POLICY_VARIABLE_NO_VALUE = "policy_variable_no_value"
+    RESOURCE_TYPE_MISMATCH = "resource_type_mismatch"
     PRINCIPAL_NOT_MATCHED = "principal_not_matched"
     NOTPRINCIPAL_MATCHED = "notprincipal_matched"
     NOTPRINCIPAL_WITH_BOUNDARY = "notprincipal_with_boundary"

@@ -30,12 +30,14 @@ it would read as a grant everywhere. A case that carries one gets it back in `Su
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import compress, islice
 from operator import attrgetter
 from typing import Any, Literal
 
+from .arnfit import fits as _fits
 from .case import Case, parse_case
 from .decision import (
     Decision,
@@ -95,6 +97,8 @@ class Verdict:
     denied: tuple[StatementRef, ...] = ()
     step: str = ""
     why: tuple[Reason, ...] = ()
+    unfit: tuple[str, ...] = ()  # Resource entries of Allows that match the action by name
+    # but cannot name a resource of a type it acts on (see `arnfit`): they grant it nothing
 
 
 _ACCESS_OF = attrgetter("access")
@@ -136,6 +140,7 @@ class ActionAccess:
                 "denied": [r.to_dict() for r in v.denied],
                 "step": v.step,
                 "why": [r.to_dict() for r in v.why],
+                "unfit_resources": list(v.unfit),
             }
             if words is not None:
                 words[id(v)] = said
@@ -362,10 +367,61 @@ def _deciding_step(decision: Decision) -> Step | None:
     return decision.deciding_step()
 
 
-def _limited_only(st: StatementExplanation) -> bool:
-    """The statement matched the action and failed only on its resource or conditions."""
+Fit = Callable[[str], bool]
+
+
+def _fit_all(pattern: str) -> bool:
+    return True
+
+
+def _limited_only(st: StatementExplanation, fit: Fit = _fit_all) -> bool:
+    """The statement matched the action and failed only on its resource or conditions, and its
+    Resource can name a resource of a type the action acts on (`fit`): a statement whose every
+    Resource entry cannot (`s3:GetBucketAcl` on `arn:aws:s3:::reports/*`) never applies to it."""
+    reasons = st.reasons
+    if not reasons or reasons[0].code in _ACTION_CODES:  # most statements: not this action
+        return False
+    codes = {r.code for r in reasons}
+    if not codes <= _LIMIT_CODES:
+        return False
+    if fit is _fit_all:
+        return True
+    return all(
+        any(fit(str(p)) for p in (r.data or {}).get("patterns", ()))
+        for r in st.reasons
+        if r.code == "resource_not_matched"
+    )
+
+
+def _unfit_patterns(decision: Decision, fit: Fit) -> list[str]:
+    """The Resource entries of identity Allows that match the action but name no resource of
+    its types (the statements that failed on their Action are passed over first, cheaply)."""
+    out: list[str] = []
+    for pol in decision.explanations:
+        if pol.kind != "identity":
+            continue
+        for st in pol.statements:
+            if st.ref.effect != "Allow" or st.applies:
+                continue
+            reasons = st.reasons
+            if not reasons or reasons[0].code in _ACTION_CODES:
+                continue
+            out.extend(_unfit_only(st, fit))
+    return out
+
+
+def _unfit_only(st: StatementExplanation, fit: Fit) -> list[str]:
+    """The Resource entries of a statement that matched the action and missed only because no
+    entry can name a resource of its types (empty when that is not why it missed)."""
     codes = {r.code for r in st.reasons}
-    return bool(codes) and codes <= _LIMIT_CODES
+    if not codes or not codes <= _LIMIT_CODES or _limited_only(st, fit):
+        return []
+    return [
+        str(p)
+        for r in st.reasons
+        if r.code == "resource_not_matched"
+        for p in (r.data or {}).get("patterns", ())
+    ]
 
 
 def _statements(decision: Decision, effect: str) -> Iterable[tuple[PolicyExplanation, Any]]:
@@ -395,14 +451,16 @@ def _condition_text(data: dict[str, Any]) -> str:
     return f"{data.get('operator', '?')} {data.get('key', '?')} {values}".strip()
 
 
-def _limits(statements: Iterable[StatementExplanation]) -> tuple[list[str], list[str]]:
+def _limits(
+    statements: Iterable[StatementExplanation], fit: Fit = _fit_all
+) -> tuple[list[str], list[str]]:
     resources: list[str] = []
     conditions: list[str] = []
     for st in statements:
         for reason in st.reasons:
             data = reason.data or {}
             if reason.code == "resource_not_matched":
-                resources.extend(str(p) for p in data.get("patterns", ()))
+                resources.extend(str(p) for p in data.get("patterns", ()) if fit(str(p)))
             elif reason.code == "notresource_matched":
                 resources.extend(f"all except {p}" for p in data.get("patterns", ()))
             elif reason.code in _CONDITION_CODES:
@@ -410,7 +468,7 @@ def _limits(statements: Iterable[StatementExplanation]) -> tuple[list[str], list
     return list(dict.fromkeys(resources)), list(dict.fromkeys(conditions))
 
 
-def _layers_open(decision: Decision) -> bool:
+def _layers_open(decision: Decision, fit: Fit = _fit_all) -> bool:
     """Every layer that must allow has an Allow that applies or fails only on resource or
     conditions (explicit denies aside: the caller checks those)."""
     groups: dict[tuple[str, int | None], bool] = {}
@@ -419,7 +477,8 @@ def _layers_open(decision: Decision) -> bool:
             continue
         key = (pol.kind, pol.level if pol.kind == "scp" else None)
         ok = any(
-            st.ref.effect == "Allow" and (st.applies or _limited_only(st)) for st in pol.statements
+            st.ref.effect == "Allow" and (st.applies or _limited_only(st, fit))
+            for st in pol.statements
         )
         groups[key] = groups.get(key, False) or ok
     return bool(groups) and all(groups.values()) and ("identity", None) in groups
@@ -458,9 +517,12 @@ def _deny_conditions(case: Case, refs: Iterable[StatementRef]) -> list[str]:
     return out
 
 
-def _judge(case: Case, first: Decision, probes: dict[str, Decision]) -> Verdict:
+def _judge(
+    case: Case, first: Decision, probes: dict[str, Decision], fit: Fit = _fit_all
+) -> Verdict:
     """The verdict for one signature group: `first` is the decision on Resource `*`, `probes`
-    those on example resources."""
+    those on example resources; `fit` says which Resource entries can name a resource of a
+    type the group's actions act on (the others grant and deny nothing here)."""
     step = _deciding_step(first)
 
     def verdict(access: Access, **fields: Any) -> Verdict:
@@ -471,18 +533,18 @@ def _judge(case: Case, first: Decision, probes: dict[str, Decision]) -> Verdict:
     if first.decision == "ExplicitDeny":
         conds = _deny_conditions(case, first.decisive)
         conditional = all(_deny_conditions(case, [ref]) for ref in first.decisive)
-        if conds and conditional and _layers_open(first):
+        if conds and conditional and _layers_open(first, fit):
             return verdict(
                 "partial",
                 conditions=tuple(f"unless {c}" for c in dict.fromkeys(conds)),
                 denied=first.decisive,
             )
         return verdict("none", denied=first.decisive)
-    deny_limits = [st for _, st in _statements(first, "Deny") if _limited_only(st)]
+    deny_limits = [st for _, st in _statements(first, "Deny") if _limited_only(st, fit)]
     if first.decision == "Allow":
         if not deny_limits:
             return verdict("full", by=first.decisive)
-        res, cond = _limits(deny_limits)
+        res, cond = _limits(deny_limits, fit)
         return verdict(
             "partial",
             resources=tuple(f"except {r}" for r in res),
@@ -493,7 +555,11 @@ def _judge(case: Case, first: Decision, probes: dict[str, Decision]) -> Verdict:
     resources: list[str] = []
     conditions: list[str] = []
     by: list[StatementRef] = []
-    patterns = {example_resource(p): p for p in _limits(_identity_limited(first))[0]}
+    patterns = (
+        {example_resource(p): p for p in _limits(_identity_limited(first, fit), fit)[0]}
+        if probes
+        else {}
+    )
     for resource, probe in probes.items():
         if probe.decision == "ExplicitDeny":
             continue
@@ -501,18 +567,25 @@ def _judge(case: Case, first: Decision, probes: dict[str, Decision]) -> Verdict:
             resources.append(patterns.get(resource, resource))
             by.extend(probe.decisive)
             continue
-        if _layers_open(probe):
+        if _layers_open(probe, fit):
             limited = [
                 st
                 for pol, st in _statements(probe, "Allow")
-                if pol.kind == "identity" and _limited_only(st)
+                if pol.kind == "identity" and _limited_only(st, fit)
             ]
-            res, cond = _limits(limited)
+            res, cond = _limits(limited, fit)
             if cond or res:
                 conditions.extend(cond)
                 resources.extend(res if resource == "*" else [patterns.get(resource, resource)])
                 by.extend(st.ref for st in limited)
     if not resources and not conditions:
+        unfit = [] if fit is _fit_all else _unfit_patterns(first, fit)
+        if unfit and step is not None:
+            patterns_text = tuple(dict.fromkeys(unfit))
+            mismatch = Reason("resource_type_mismatch", {"patterns": list(patterns_text)})
+            return Verdict(
+                "none", step=step.name, why=(mismatch, *step.reasons), unfit=patterns_text
+            )
         return verdict("none")
     return verdict(
         "partial",
@@ -522,20 +595,21 @@ def _judge(case: Case, first: Decision, probes: dict[str, Decision]) -> Verdict:
     )
 
 
-def _identity_limited(decision: Decision) -> list[StatementExplanation]:
+def _identity_limited(decision: Decision, fit: Fit = _fit_all) -> list[StatementExplanation]:
     return [
         st
         for pol, st in _statements(decision, "Allow")
-        if pol.kind == "identity" and _limited_only(st)
+        if pol.kind == "identity" and _limited_only(st, fit)
     ]
 
 
-def _probe_resources(first: Decision) -> list[str]:
+def _probe_resources(first: Decision, fit: Fit = _fit_all) -> list[str]:
     """Resources to try for an implicitly denied action: an example of each blocking identity
-    Allow's resource pattern, or `*` again when only conditions blocked it."""
+    Allow's resource pattern that can name a resource of the action's types, or `*` again when
+    only conditions blocked it."""
     out: list[str] = []
-    for st in _identity_limited(first):
-        res, _ = _limits([st])
+    for st in _identity_limited(first, fit):
+        res, _ = _limits([st], fit)
         plain = [r for r in res if not r.startswith("all except ")]
         if plain:
             out.extend(example_resource(r) for r in plain)
@@ -672,6 +746,8 @@ def _evaluate_all(
     actions. Policies built to split every action apart meet `MAX_MATCHES` (actions visited to
     group them) and `MAX_CHECKS` (statements read by the evaluations): the services beyond
     them are skipped whole, never half-counted."""
+    from . import catalog
+
     policies = [slot.policy for slot in parsed.policies()]
     verdicts: dict[tuple[Any, ...], Verdict] = {}
     out: dict[str, Sequence[Verdict]] = {}
@@ -679,43 +755,66 @@ def _evaluate_all(
     matches = checks = 0
     # A verdict reads the decisions' explanations, which cover every statement of the case.
     per_decision = sum(len(policy.statements) for policy in policies) + 1
+    by_field = _resource_texts(policies)
     for prefix, levelled in services.items():
         candidates = _candidates(policies, prefix)
+        formats: Sequence[tuple[str, ...] | None] = catalog.levelled_formats(prefix)
+        if len(formats) != len(levelled):
+            formats = [None] * len(levelled)  # not the catalogue's list: no resource-type rule
+        texts = _texts_for(by_field, _service_fields(prefix, formats))
+        if texts:
+            # Only the statements that may match an action of the service matter.
+            texts = {(i, j): texts[(i, j)] for i, j, _ in candidates if (i, j) in texts}
         same = _uniform(candidates, prefix)
+        signed: Sequence[tuple[Any, ...]] | None = None
         if same is not None and levelled and prefix not in _RULE_SERVICES:
-            # One group: decided once (or found), every action shares its verdict.
-            verdict = verdicts.get(same)
-            if verdict is None:
-                if checks > max_checks:
-                    skipped.append(prefix)
-                    continue
-                verdict, decisions = _verdict(parsed, account_given, levelled[0][0])
-                verdicts[same] = verdict
-                checks += decisions * per_decision
-            out[prefix] = (verdict,) * len(levelled)
-            continue
-        if matches > max_matches:
-            skipped.append(prefix)
-            continue
-        keys, work = _signatures(candidates, levelled)
-        matches += work
-        # A key is a tuple of statement positions; its hash is not cached, so each distinct
-        # key is looked up once per service.
+            fitted = _fit_keys(same, texts, formats)
+            if len(set(fitted)) == 1:
+                # One group: decided once (or found), every action shares its verdict.
+                key = (same, fitted[0]) if fitted[0] else same
+                verdict = verdicts.get(key)
+                if verdict is None:
+                    if checks > max_checks:
+                        skipped.append(prefix)
+                        continue
+                    verdict, decisions = _verdict(parsed, account_given, levelled[0][0], formats[0])
+                    verdicts[key] = verdict
+                    checks += decisions * per_decision
+                out[prefix] = (verdict,) * len(levelled)
+                continue
+            # Every action has the same signature; only their resource types part them.
+            signed = [same] * len(levelled)
+        if signed is None:
+            if matches > max_matches:
+                skipped.append(prefix)
+                continue
+            signed, work = _signatures(candidates, levelled)
+            matches += work
+        # Actions of one signature but different resource types part when the Resource entries
+        # of their statements that can name their resources differ (`s3:Get*` on `reports/*`):
+        # the key is then (signature, those entries), else the signature alone (no such pair
+        # equals a signature: its parts are not pairs of positions). Within the service an
+        # action is looked up by (signature, its formats' identity): one hash per action.
+        # A signature's hash is not cached, so each distinct key is looked up once per service.
         seen: dict[tuple[Any, ...], Verdict] = {}
         row: list[Verdict] = []
         over = False
-        for key, (action, _) in zip(keys, levelled, strict=True):
-            verdict = seen.get(key)
+        for k, (sig, (action, _)) in enumerate(zip(signed, levelled, strict=True)):
+            fmts = formats[k]
+            at = (sig, id(fmts)) if texts else sig
+            verdict = seen.get(at)
             if verdict is None:
+                fit = _fit_key(sig, texts, fmts) if texts else ()
+                key = (sig, fit) if fit else sig
                 verdict = verdicts.get(key)
                 if verdict is None:
                     if checks > max_checks:
                         over = True
                         break
-                    verdict, decisions = _verdict(parsed, account_given, action)
+                    verdict, decisions = _verdict(parsed, account_given, action, fmts)
                     verdicts[key] = verdict
                     checks += decisions * per_decision
-                seen[key] = verdict
+                seen[at] = verdict
             row.append(verdict)
         if over:
             skipped.append(prefix)
@@ -724,12 +823,136 @@ def _evaluate_all(
     return out, skipped
 
 
-def _verdict(parsed: Case, account_given: bool, action: str) -> tuple[Verdict, int]:
+def _verdict(
+    parsed: Case, account_given: bool, action: str, formats: tuple[str, ...] | None = None
+) -> tuple[Verdict, int]:
     """One action decided on Resource `*` and, when implicitly denied, on examples of the
-    resources its Allows name; and how many decisions that took."""
+    resources its Allows name that can be of its resource types (`formats`, its ARN formats;
+    empty: it takes only `*`; None: every entry counts); and how many decisions that took."""
+
+    def fit(pattern: str) -> bool:
+        return formats is None or _fits(pattern, formats)
+
     first = decide(parsed, action, "*", account_given=account_given)
     probes: dict[str, Decision] = {}
     if first.decision == "ImplicitDeny":
-        for resource in _probe_resources(first):
+        for resource in _probe_resources(first, fit):
             probes[resource] = decide(parsed, action, resource, account_given=account_given)
-    return _judge(parsed, first, probes), 1 + len(probes)
+    return _judge(parsed, first, probes, fit), 1 + len(probes)
+
+
+Texts = dict[tuple[int, int], tuple[str, ...]]
+
+
+def _resource_texts(policies: Sequence[Policy]) -> dict[str, Texts]:
+    """By the service field they name (`s3`; `*` when not plain), (policy position, statement
+    index) -> the statement's Resource entries other than `*`. Read once per summary; a service
+    takes the entries of its own field and `*` (`_texts_for`): an entry of another service's
+    field fits none of its actions, so it is in no key. NotResource is left to the engine: such
+    a statement applies to every resource it does not list, which for nearly every action
+    includes resources of its types."""
+    out: dict[str, Texts] = {}
+    for i, policy in enumerate(policies):
+        for st in policy.statements:
+            block = st.resource
+            if block is None or block.negated:
+                continue
+            for text in block.texts:
+                if text != "*":
+                    at = out.setdefault(_service_of(text), {})
+                    key = (i, st.index)
+                    at[key] = (*at.get(key, ()), text)
+    return out
+
+
+def _texts_for(by_field: dict[str, Texts], fields: frozenset[str] | None) -> Texts:
+    """The entries a service's actions may fit (`fields`: its formats' service fields and `*`;
+    None: all)."""
+    if not by_field:
+        return {}
+    chosen = [t for f, t in by_field.items() if fields is None or f in fields]
+    if len(chosen) == 1:
+        return chosen[0]
+    merged: Texts = {}
+    for texts in chosen:
+        for key, named in texts.items():
+            merged[key] = (*merged.get(key, ()), *named)
+    return merged
+
+
+@lru_cache(maxsize=4096)
+def _service_of(text: str) -> str:
+    """The service field of a Resource entry when plain (`s3`), else `*` (it may be any)."""
+    parts = text.split(":", 3)
+    if len(parts) < 4 or parts[0] != "arn" or any(c in parts[2] for c in "*?$"):
+        return "*"
+    return parts[2]
+
+
+_FIELDS: dict[str, tuple[Sequence[Any], frozenset[str] | None]] = {}
+
+
+def _service_fields(
+    prefix: str, formats: Sequence[tuple[str, ...] | None]
+) -> frozenset[str] | None:
+    """The service fields of the service's ARN formats, and `*` (an entry whose service field
+    is not plain may name any); None when some format's is not plain (no filtering)."""
+    found = _FIELDS.get(prefix)
+    if found is None or found[0] is not formats:
+        fields = {"*"}
+        plain = True
+        for fmts in formats:
+            for fmt in fmts or ():
+                parts = fmt.split(":", 3)
+                if len(parts) < 4 or any(c in parts[2] for c in "*?$"):
+                    plain = False
+                else:
+                    fields.add(parts[2])
+        found = _FIELDS[prefix] = (formats, frozenset(fields) if plain else None)
+    return found[1]
+
+
+def _fit_key(
+    sig: tuple[Any, ...],
+    texts: dict[tuple[int, int], tuple[str, ...]],
+    formats: tuple[str, ...] | None,
+) -> tuple[str, ...]:
+    """The Resource entries of the statements in `sig` that can name a resource of `formats`
+    (part of the grouping key: actions that differ in it get verdicts of their own)."""
+    if not texts or formats is None:
+        return ()
+    return tuple(text for entry in sig for text in texts.get(entry, ()) if _fits(text, formats))
+
+
+def _fit_keys(
+    sig: tuple[Any, ...],
+    texts: dict[tuple[int, int], tuple[str, ...]],
+    formats: Sequence[tuple[str, ...] | None],
+) -> list[tuple[str, ...]]:
+    """`_fit_key` for each distinct set of formats of a service (the same for all when no
+    statement in `sig` names resources)."""
+    if not texts or not any(entry in texts for entry in sig):
+        return [()]
+    found: dict[int, tuple[str, ...]] = {}
+    for fmts in formats:
+        if id(fmts) not in found:
+            found[id(fmts)] = _fit_key(sig, texts, fmts)
+    return list(found.values())
+
+
+def not_granted_by_resource(summary: Summary, limit: int = 8) -> tuple[int, list[str], list[str]]:
+    """The actions an Allow names by Action but cannot grant because its Resource cannot name
+    a resource of a type they act on: how many, the first `limit` of them, and those Resource
+    entries (for a note under the summary or the comparison, so a learner sees why
+    `s3:GetBucketAcl` is missing from `s3:Get*` on `arn:aws:s3:::reports/*`)."""
+    count = 0
+    names: list[str] = []
+    patterns: dict[str, None] = {}
+    for svc in summary.services:
+        for (action, _), verdict in zip(svc.levelled, svc.verdicts, strict=True):
+            if verdict.access == "none" and verdict.unfit:
+                count += 1
+                if len(names) < limit:
+                    names.append(action)
+                patterns.update(dict.fromkeys(verdict.unfit))
+    return count, names, list(patterns)

@@ -106,6 +106,14 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
         ),
         POLICIES,
     ),
+    "resource_type_mismatch": (
+        (
+            "the Action matches it, but the Resource ({patterns}) cannot name any resource "
+            "of a type this action acts on (or, for an action with no resource-level "
+            'permissions, is not "*"), so that Allow grants it nothing',
+        ),
+        POLICIES,
+    ),
     "policy_variable_no_value": (
         (
             "the Resource uses {variables} and the request has no value for it, so it matches nothing",

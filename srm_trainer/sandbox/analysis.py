@@ -33,7 +33,13 @@ from srm_trainer.iam import words as engine_words
 from srm_trainer.iam.decision import Decision
 from srm_trainer.iam.diff import diff
 from srm_trainer.iam.simulate import simulate
-from srm_trainer.iam.summary import ACCESS_LEVELS, Verdict, example_resource, summarize
+from srm_trainer.iam.summary import (
+    ACCESS_LEVELS,
+    Verdict,
+    example_resource,
+    not_granted_by_resource,
+    summarize,
+)
 from srm_trainer.ratelimit import rate_limited
 from srm_trainer.sandbox.explain import reason_html, reason_lesson
 from srm_trainer.sandbox.panel import limits
@@ -587,6 +593,7 @@ def summary(request: HtmxHttpRequest) -> HttpResponse:
             form.error = _where(exc, form)
         else:
             context["summary"] = result
+            context["unfit"] = not_granted_by_resource(result)
             if len(result.services) > MAX_SERVICE_TABLES:
                 context["overview"] = True
                 context["overview_rows"] = _overview(result)
@@ -638,6 +645,7 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
                 to_new = _opener(new.token() if gained else "")
                 to_old = _opener(old.token() if lost else "")
                 context["diff"] = result
+                context["unfit"] = not_granted_by_resource(result.new)
                 context["gained"] = [
                     (c, why(c.new.verdict), to_new(c.action, _res(c)), *_shown(c)) for c in gained
                 ]

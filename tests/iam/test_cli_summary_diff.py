@@ -184,3 +184,17 @@ def test_summary_says_each_reason_for_not_allowed_once(tmp_path, capsys):
         line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("  not allowed (")
     ]
     assert reasons and len(reasons) == len(set(reasons)), reasons
+
+
+def test_summary_says_which_actions_the_resource_cannot_grant(tmp_path, capsys):
+    """AWS's resource-type rule: `s3:Get*` on object ARNs grants the object reads only; the
+    CLI lists them, and says why the bucket and account reads are not allowed."""
+    get_reports = policy(
+        {"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::reports/*"}
+    )
+    status, out, _ = run(capsys, "summary", write(tmp_path, "p.json", get_reports))
+    assert status == EXIT_OK
+    assert "    partial  s3:GetObject (arn:aws:s3:::reports/*)" in out.splitlines()
+    assert "s3:GetBucketAcl" not in out
+    not_allowed = [line for line in out.splitlines() if "cannot name any resource" in line]
+    assert len(not_allowed) == 1 and "arn:aws:s3:::reports/*" in not_allowed[0]

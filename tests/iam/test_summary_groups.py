@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from srm_trainer.iam import catalog
 from srm_trainer.iam.summary import _parsed, _verdict, summarize
 
 
@@ -70,7 +71,7 @@ def test_grouped_verdicts_equal_one_by_one(policies):
     parsed = _parsed(policies)
     assert summary.evaluated > 500
     for action, access in summary.by_action.items():
-        alone, _ = _verdict(parsed, False, action)
+        alone, _ = _verdict(parsed, False, action, tuple(catalog.arn_formats(action)))
         assert access.verdict == alone, action
 
 

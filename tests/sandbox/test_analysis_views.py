@@ -577,3 +577,42 @@ def test_batch_names_the_allow_that_missed_on_a_condition(client):
     assert "Identity-based policy 1, statement 1 (Allow)" in get_user
     assert "aws:MultiFactorAuthPresent" in get_user
     assert "statement 1" not in by_action["iam:CreateUser"][4]  # its action was not matched
+
+
+GET_REPORTS = policy({"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::reports/*"})
+
+
+def test_summary_grants_only_what_the_resource_can_name(client):
+    """QA report (AWS's resource-type rule): `s3:Get*` on `arn:aws:s3:::reports/*` allows the
+    object reads; the bucket, access-point and account reads are listed as not allowed, with a
+    note and a reason a learner can read."""
+    response = client.post("/sandbox/summary/", {"identity": GET_REPORTS})
+    found = results(response)
+    allowed = found.find("details", class_="summary-allowed").get_text(" ", strip=True)
+    assert "s3:GetObject" in allowed
+    for action in ("s3:GetBucketAcl", "s3:GetAccessPoint", "s3:GetAccountPublicAccessBlock"):
+        assert action not in allowed
+    note = found.find(class_="unfit-note").get_text(" ", strip=True)
+    assert "Not granted, although an Action pattern names them" in note
+    assert "arn:aws:s3:::reports/*" in note and 'Resource "*"' in note
+    denied = found.find("details", class_="summary-denied").get_text(" ", strip=True)
+    assert "cannot name any resource of a type this action acts on" in denied
+
+
+def test_compare_lists_only_the_actions_the_new_resource_can_grant(client):
+    old = policy({"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::reports"})
+    response = client.post("/sandbox/compare/", {"old": old, "new": GET_REPORTS})
+    soup = BeautifulSoup(response.content, "html.parser")
+    gained = soup.find_all("table")[0]
+    actions = [th.get_text(strip=True) for th in gained.find("tbody").find_all("th")]
+    assert "s3:GetObject" in actions
+    assert not {"s3:GetBucketAcl", "s3:GetAccessPoint", "s3:GetAccountPublicAccessBlock"} & set(
+        actions
+    )
+    note = soup.select_one("#results .unfit-note").get_text(" ", strip=True)
+    assert "s3:GetAccessPoint" in note and "arn:aws:s3:::reports/*" in note
+
+
+def test_no_note_when_every_named_action_can_be_granted(client):
+    response = client.post("/sandbox/summary/", {"identity": READ_REPORTS})
+    assert results(response).find(class_="unfit-note") is None

@@ -117,7 +117,8 @@ def test_the_index_for_search_gives_plain_text_and_the_slug(course):
     entries = {entry.slug: entry for entry in terms.all_for_index()}
     scp = entries["service-control-policy"]
     assert scp.term == "service control policy"
-    assert scp.definition == "What service control policy means, with code. Also: SCP."
+    assert scp.aliases == ("SCP",)
+    assert scp.definition == "What service control policy means, with code."
     assert set(entries) == {
         "service-control-policy",
         "permissions-boundary",

@@ -34,5 +34,12 @@ class GlossaryTerm(models.Model):
         return reverse("glossary:term", args=[self.slug])
 
     @property
+    def source_label(self) -> str:
+        """The cited page's link text: the guide it is in, not its address."""
+        from glossary.documentation import documentation_label
+
+        return documentation_label(self.source_url) if self.source_url else ""
+
+    @property
     def anchor(self) -> str:
         return f"term-{self.slug}"

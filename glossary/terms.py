@@ -82,6 +82,7 @@ class IndexEntry(NamedTuple):
 
     slug: str
     term: str
+    aliases: tuple[str, ...]
     definition: str
 
 
@@ -89,9 +90,9 @@ _MARKUP = re.compile(r"[`*_]+")
 
 
 def all_for_index() -> Iterator[IndexEntry]:
-    """Every glossary term as (slug, term, definition), for the site search to index.
-    The definition is plain text (Markdown marks removed); aliases are appended to it as
-    "Also: ..." so a search for an abbreviation finds its term."""
+    """Every glossary term as (slug, term, aliases, definition), for the site search to index.
+    The definition is plain text (Markdown marks removed); the search titles a term with its
+    aliases, so a search for an abbreviation finds it."""
     from glossary.models import GlossaryTerm
 
     rows = GlossaryTerm.objects.order_by("slug").values_list(
@@ -99,6 +100,4 @@ def all_for_index() -> Iterator[IndexEntry]:
     )
     for slug, term, definition, aliases in rows.iterator(chunk_size=500):
         text = _MARKUP.sub("", definition).strip()
-        if aliases:
-            text += " Also: " + ", ".join(aliases) + "."
-        yield IndexEntry(slug, term, text)
+        yield IndexEntry(slug, term, tuple(aliases or ()), text)

@@ -26,6 +26,7 @@ from django.urls import NoReverseMatch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from search.rank import Ranking
 from search.sources import MARK_END, MARK_START, SOURCES
 
 log = logging.getLogger(__name__)
@@ -159,7 +160,8 @@ def _address(kind: str, target: str) -> str:
 
 
 def search(text: str, *, page: int = 1) -> Results:
-    """Ranked results for one page (PER_PAGE of them), title hits above body hits."""
+    """Ranked results for one page (PER_PAGE of them), in `search.rank`'s order: title hits
+    first, then by kind (lessons first), then by how closely a name is what was typed."""
     text = (text or "")[:MAX_QUERY]
     words = terms(text)
     if not words:
@@ -172,10 +174,12 @@ def search(text: str, *, page: int = 1) -> Results:
     backend = _BACKENDS.get(connection.vendor)
     if backend is None:
         return Results(query=text, terms=words, notice="Search is not available here.")
-    total = backend.count(words)
+    ranked = ranked_ids(words, backend.matches(words))
+    total = len(ranked)
     pages = min(MAX_PAGES, -(-total // PER_PAGE))
     page = min(max(1, page), max(1, pages))
-    rows = backend.page(words, limit=PER_PAGE, offset=(page - 1) * PER_PAGE) if total else []
+    ids = ranked[(page - 1) * PER_PAGE : page * PER_PAGE]
+    rows = backend.marked(words, ids) if ids else []
     hits = [
         Hit(kind, SOURCES[kind].label, url, highlighted(title), _snippet(kind, snippet))
         for kind, target, title, snippet in rows
@@ -184,33 +188,42 @@ def search(text: str, *, page: int = 1) -> Results:
     return Results(query=text, terms=words, hits=hits, total=total, page=page, pages=pages)
 
 
+def ranked_ids(words: tuple[str, ...], matches: list[tuple]) -> list[int]:
+    """The ids of the matching documents, (id, kind, title, score) each, best first: one
+    order for both databases (`search.rank`). Kinds no longer registered go last."""
+    last = len(SOURCES)
+    ranking = Ranking(words)
+
+    def key(row):
+        ident, kind, title, score = row
+        priority = SOURCES[kind].priority if kind in SOURCES else last
+        return ranking.key(priority, title, float(score or 0.0), ident)
+
+    return [row[0] for row in sorted(matches, key=key)]
+
+
 # --- the two databases ---------------------------------------------------------------------
 
 
 class _SQLite:
-    """FTS5: bm25 with the title worth ten times the body; the hits marked by `highlight`
-    (one pass over the text; `excerpt` cuts the snippet), only for the page's rows."""
+    """FTS5: every match with its `bm25` (the title worth ten times the body; negated, so
+    higher is better), for `search.rank` to order; the hits marked by `highlight` (one pass
+    over the text; `excerpt` cuts the snippet), only for the page's rows."""
 
-    def count(self, words) -> int:
+    def matches(self, words) -> list[tuple]:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM search_document_fts WHERE search_document_fts MATCH %s",
+                "SELECT d.id, d.kind, d.title, -bm25(search_document_fts, 10.0, 1.0) "
+                "FROM search_document_fts JOIN search_document d "
+                "ON d.id = search_document_fts.rowid "
+                "WHERE search_document_fts MATCH %s",
                 [fts5_query(words)],
             )
-            return cursor.fetchone()[0]
+            return list(cursor.fetchall())
 
-    def page(self, words, *, limit: int, offset: int) -> list[tuple]:
-        match = fts5_query(words)
+    def marked(self, words, ids: list[int]) -> list[tuple]:
+        marks = [MARK_START, MARK_END]
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT rowid FROM search_document_fts WHERE search_document_fts MATCH %s "
-                "ORDER BY bm25(search_document_fts, 10.0, 1.0), rowid LIMIT %s OFFSET %s",
-                [match, limit, offset],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-            if not ids:
-                return []
-            marks = [MARK_START, MARK_END]
             cursor.execute(
                 "SELECT d.id, d.kind, d.target, "
                 "highlight(search_document_fts, 0, %s, %s), "
@@ -219,16 +232,16 @@ class _SQLite:
                 "ON d.id = search_document_fts.rowid "
                 "WHERE search_document_fts MATCH %s "
                 "AND search_document_fts.rowid IN (SELECT value FROM json_each(%s))",
-                [*marks, *marks, match, json.dumps(ids)],
+                [*marks, *marks, fts5_query(words), json.dumps(ids)],
             )
             found = {row[0]: row[1:] for row in cursor.fetchall()}
         return [found[i] for i in ids if i in found]
 
 
 class _PostgreSQL:
-    """`tsvector` @@ `to_tsquery`: ts_rank over the weighted vector (title A, body B);
-    `ts_headline` only for the page's rows (it re-parses the text, so it is the costly part),
-    marking every hit, for `excerpt` to cut."""
+    """`tsvector` @@ `to_tsquery`: every match with its `ts_rank` over the weighted vector
+    (title A, body B), for `search.rank` to order; `ts_headline` only for the page's rows (it
+    re-parses the text, so it is the costly part), marking every hit, for `excerpt` to cut."""
 
     _TITLE = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
     # The whole body marked, as SQLite's `highlight` gives it, for `excerpt` to cut: choosing
@@ -236,31 +249,28 @@ class _PostgreSQL:
     # faster than the text.
     _BODY = _TITLE
 
-    def count(self, words) -> int:
+    def matches(self, words) -> list[tuple]:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM search_document "
-                "WHERE vector @@ to_tsquery('english'::regconfig, %s)",
+                "SELECT d.id, d.kind, d.title, ts_rank(d.vector, q.query) "
+                "FROM search_document d, to_tsquery('english'::regconfig, %s) AS q(query) "
+                "WHERE d.vector @@ q.query",
                 [tsquery(words)],
             )
-            return cursor.fetchone()[0]
+            return list(cursor.fetchall())
 
-    def page(self, words, *, limit: int, offset: int) -> list[tuple]:
-        query = tsquery(words)
+    def marked(self, words, ids: list[int]) -> list[tuple]:
         with connection.cursor() as cursor:
             cursor.execute(
-                "WITH q AS (SELECT to_tsquery('english'::regconfig, %s) AS query), "
-                "top AS (SELECT d.id, ts_rank(d.vector, q.query) AS rank "
-                "  FROM search_document d, q WHERE d.vector @@ q.query "
-                "  ORDER BY rank DESC, d.id LIMIT %s OFFSET %s) "
-                "SELECT d.kind, d.target, "
+                "SELECT d.id, d.kind, d.target, "
                 "ts_headline('english'::regconfig, d.title, q.query, %s), "
                 "ts_headline('english'::regconfig, d.body, q.query, %s) "
-                "FROM top JOIN search_document d ON d.id = top.id, q "
-                "ORDER BY top.rank DESC, d.id",
-                [query, limit, offset, self._TITLE, self._BODY],
+                "FROM search_document d, to_tsquery('english'::regconfig, %s) AS q(query) "
+                "WHERE d.id = ANY(%s)",
+                [self._TITLE, self._BODY, tsquery(words), list(ids)],
             )
-            return list(cursor.fetchall())
+            found = {row[0]: row[1:] for row in cursor.fetchall()}
+        return [found[i] for i in ids if i in found]
 
 
 _BACKENDS = {"sqlite": _SQLite(), "postgresql": _PostgreSQL()}

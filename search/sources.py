@@ -65,6 +65,9 @@ class Source:
     # Show the start of the body when only the title matched? Not a question's explanation:
     # someone who found the question by its prompt has not answered it yet.
     opening_snippet: bool = True
+    # Where this kind comes among results whose titles hit equally (lower first,
+    # `search.rank`): a lesson teaches, a term defines, a scenario practises, a question tests.
+    priority: int = 0
 
 
 SOURCES: dict[str, Source] = {}
@@ -205,17 +208,28 @@ def question_entries(keys: Keys) -> Iterable[Entry]:
 
 
 def glossary_entries(keys: Keys) -> Iterable[Entry]:
-    """Glossary terms, from `glossary.terms.all_for_index()` (slug, term, plain-text definition
-    with its other spellings); the key and target are the slug. Without the glossary app,
+    """Glossary terms, from `glossary.terms.all_for_index()` (slug, term, other names,
+    plain-text definition); titled with their other names (`named`); the key and target are
+    the slug. Without the glossary app,
     none."""
     if not apps.is_installed("glossary"):
         return
     from glossary.terms import all_for_index
 
     wanted = None if keys is None else set(keys)
-    for slug, term, definition in all_for_index():
+    for slug, term, aliases, definition in all_for_index():
         if wanted is None or slug in wanted:
-            yield Entry(key=slug, title=title(term), target=slug, body=definition)
+            yield Entry(key=slug, title=title(named(term, aliases)), target=slug, body=definition)
+
+
+def named(term: str, aliases: Iterable[str]) -> str:
+    """A term with its other names in brackets, as the glossary lists it ("service control
+    policy (SCP)"): a search for an abbreviation then hits the term's title, and the result
+    shows why it was found. An alias already within the term ("GuardDuty" in "Amazon
+    GuardDuty") adds nothing."""
+    words = set(re.findall(r"[^\W_]+", term.lower()))
+    others = [a for a in aliases if not set(re.findall(r"[^\W_]+", a.lower())) <= words]
+    return f"{term} ({', '.join(others)})" if others else term
 
 
 def preset_address(slug: str) -> str:
@@ -223,9 +237,9 @@ def preset_address(slug: str) -> str:
     return f"{kept_reverse('sandbox')}?preset={slug}"
 
 
-register(Source("lesson", "Lesson", lesson_entries, slugs_of("lesson")))
-register(Source("glossary", "Glossary", glossary_entries, slugs_of("glossary:term")))
-register(Source("scenario", "Scenario", scenario_entries, preset_address))
+register(Source("lesson", "Lesson", lesson_entries, slugs_of("lesson"), priority=0))
+register(Source("glossary", "Glossary", glossary_entries, slugs_of("glossary:term"), priority=1))
+register(Source("scenario", "Scenario", scenario_entries, preset_address, priority=2))
 register(
     Source(
         "question",
@@ -233,5 +247,6 @@ register(
         question_entries,
         slugs_of("quizzes:detail"),
         opening_snippet=False,
+        priority=3,
     )
 )

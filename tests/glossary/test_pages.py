@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from glossary import terms
+from glossary.documentation import documentation_label
 from glossary.models import GlossaryTerm
 from tests.conftest import make_lesson, make_module
 
@@ -117,7 +118,8 @@ def test_the_index_for_search_gives_plain_text_and_the_slug(course):
     entries = {entry.slug: entry for entry in terms.all_for_index()}
     scp = entries["service-control-policy"]
     assert scp.term == "service control policy"
-    assert scp.definition == "What service control policy means, with code. Also: SCP."
+    assert scp.aliases == ("SCP",)
+    assert scp.definition == "What service control policy means, with code."
     assert set(entries) == {
         "service-control-policy",
         "permissions-boundary",
@@ -135,3 +137,63 @@ def test_inside_a_transaction_the_listing_shows_each_change_at_once(client, cour
     term.save()
     body = client.get("/learn/glossary/").content.decode()
     assert ">renamed control policy<" in body and ">service control policy<" not in body
+
+
+@pytest.mark.parametrize(
+    ("url", "label"),
+    [
+        (
+            "https://docs.aws.amazon.com/guardduty/latest/ug/what-is-guardduty.html",
+            "Amazon GuardDuty User Guide",
+        ),
+        (
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html",
+            "AWS Identity and Access Management User Guide",
+        ),
+        (
+            "https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html",
+            "AWS Key Management Service Developer Guide",
+        ),
+        (
+            "https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html",
+            "AWS Security Hub API Reference",
+        ),
+        (
+            "https://docs.aws.amazon.com/elasticloadbalancing/",
+            "Elastic Load Balancing documentation",
+        ),
+        (
+            "https://docs.aws.amazon.com/whitepapers/latest/aws-best-practices-ddos-resiliency/x.html",
+            "AWS whitepaper",
+        ),
+        ("https://aws.amazon.com/compliance/shared-responsibility-model/", "AWS Compliance"),
+        ("https://docs.aws.amazon.com/some-new-service/latest/ug/x.html", "AWS documentation"),
+        ("https://aws.amazon.com/blogs/security/x/", "AWS website"),
+    ],
+)
+def test_a_cited_page_is_named_by_its_guide(url, label):
+    assert documentation_label(url) == label
+
+
+def test_every_shipped_source_gets_a_guides_name_not_a_fallback():
+    from tests.shipped import shipped_curriculum
+
+    fallbacks = {"AWS documentation", "AWS website"}
+    named = {
+        t.slug: documentation_label(t.source_url)
+        for t in shipped_curriculum().glossary
+        if t.source_url
+    }
+    assert {slug: label for slug, label in named.items() if label in fallbacks} == {}
+
+
+def test_a_terms_page_names_its_source_and_keeps_its_address(client, course):
+    term = GlossaryTerm.objects.get(slug="service-control-policy")
+    term.source_url = (
+        "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html"
+    )
+    term.save()
+    html = client.get(term.get_absolute_url()).content.decode()
+    assert f'<a href="{term.source_url}" rel="noopener">AWS Organizations User Guide</a>' in html
+    assert f'<span class="meta source-address">{term.source_url}</span>' in html
+    assert f">{term.source_url}</a>" not in html  # the address is not the link's text

@@ -82,3 +82,27 @@ def test_the_terms_the_course_is_built_on_are_there(words, slug):
 def test_every_definition_is_short_and_ends_a_sentence():
     assert [t.slug for t in GLOSSARY if not t.definition.endswith((".", ")"))] == []
     assert max(len(t.definition) for t in GLOSSARY) <= 400
+
+
+# Pages found cited in place of a user guide's (checked against the AWS documentation): the
+# address reads like the GuardDuty User Guide's, but the page is the API Reference's welcome.
+NOT_THE_PAGE_MEANT = {
+    "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_api_ref.html": (
+        "the GuardDuty API Reference's welcome page: cite ug/what-is-guardduty.html"
+    ),
+}
+
+
+def test_no_term_or_lesson_cites_a_page_known_to_be_the_wrong_one():
+    cited = {term.source_url: f"glossary {term.slug}" for term in GLOSSARY}
+    cited |= {url: f"lesson {key}" for key, le in LESSONS.items() for _title, url in le.sources}
+    assert {
+        where: NOT_THE_PAGE_MEANT[url] for url, where in cited.items() if url in NOT_THE_PAGE_MEANT
+    } == {}
+
+
+def test_the_guardduty_terms_cite_the_user_guide_pages_that_explain_them():
+    sources = {term.slug: term.source_url for term in GLOSSARY}
+    guide = "https://docs.aws.amazon.com/guardduty/latest/ug/"
+    assert sources["amazon-guardduty"] == guide + "what-is-guardduty.html"
+    assert sources["guardduty-finding"] == guide + "guardduty_finding-format.html"

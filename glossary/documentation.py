@@ -1,0 +1,68 @@
+"""Readable names for the documentation pages glossary terms cite.
+
+A term's source is an address on docs.aws.amazon.com or aws.amazon.com; shown as its link's
+text it reads as noise ("https://docs.aws.amazon.com/guardduty/latest/ug/what-is-…") and a
+screen reader spells it out. The address itself names the guide it is in (its first folder
+the service, a later one the kind of guide), so the link says that: "Amazon GuardDuty User
+Guide". An address of a guide not listed here still gets an honest name from its host.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+# docs.aws.amazon.com/<folder>/…: the service (or collection) each folder holds.
+SERVICES = {
+    "AmazonRDS": "Amazon RDS",
+    "AmazonS3": "Amazon S3",
+    "artifact": "AWS Artifact",
+    "audit-manager": "AWS Audit Manager",
+    "awsaccountbilling": "AWS Billing",
+    "awscloudtrail": "AWS CloudTrail",
+    "config": "AWS Config",
+    "elasticloadbalancing": "Elastic Load Balancing",
+    "guardduty": "Amazon GuardDuty",
+    "IAM": "AWS Identity and Access Management",
+    "inspector": "Amazon Inspector",
+    "kms": "AWS Key Management Service",
+    "organizations": "AWS Organizations",
+    "securityhub": "AWS Security Hub",
+    "service-authorization": "Service Authorization Reference",
+    "vpc": "Amazon VPC",
+    "waf": "AWS WAF",
+    "whitepapers": "AWS whitepaper",
+}
+# A later folder saying which of the service's guides the page is in.
+GUIDES = {
+    "aboutv2": "User Guide",  # the Billing User Guide's folder
+    "ug": "User Guide",
+    "user": "User Guide",
+    "userguide": "User Guide",
+    "developerguide": "Developer Guide",
+    "apireference": "API Reference",
+}
+# aws.amazon.com/<folder>/…
+SITE_SECTIONS = {
+    "compliance": "AWS Compliance",
+    "premiumsupport": "AWS Knowledge Center",
+}
+
+
+def documentation_label(url: str) -> str:
+    """The link text for a cited page: its guide's name, else the site it is on."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    folders = [f for f in parts.path.split("/") if f]
+    if host == "docs.aws.amazon.com" and folders:
+        service = SERVICES.get(folders[0])
+        if service is None:
+            return "AWS documentation"
+        guide = next((GUIDES[f.lower()] for f in folders[1:] if f.lower() in GUIDES), "")
+        if not guide and len(folders) == 1:
+            guide = "documentation"  # the service's landing page
+        return f"{service} {guide}".strip()
+    if host == "aws.amazon.com" and folders and folders[0] in SITE_SECTIONS:
+        return SITE_SECTIONS[folders[0]]
+    if host.endswith("amazon.com"):
+        return "AWS website"
+    return host or "Documentation"

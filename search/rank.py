@@ -1,0 +1,144 @@
+"""The order of a search's results: the same rules on either database.
+
+The database finds the matching documents and scores each (SQLite's `bm25`, PostgreSQL's
+`ts_rank`); those two scores disagree in scale and detail, so they only break ties. What
+decides the order is worked out here, from each result's kind and title, identically on both:
+
+1. **The words are in the title.** A result whose title holds every word typed comes before
+   one that holds them only in its text ("inspector" finds the lesson and terms named after
+   Amazon Inspector before the lessons that mention it).
+2. **The kind of result.** A lesson teaches the thing, a glossary term defines it (and links
+   to its lesson), a scenario practises it, a question tests it: on an equal title hit, the
+   lesson comes first (`Source.priority`).
+3. **How closely a name is what was typed.** The share of a name's words that are words
+   typed: "Amazon Inspector" is all Inspector, "Amazon Inspector Classic" (an older service)
+   and "Inspector score" half. "AWS", "Amazon" and small function words ("the", "and") do not
+   count, as nobody types them to tell two services apart. A title's other names, in brackets
+   after it ("Multi-factor authentication (MFA)", a glossary term's aliases), are names too:
+   the closest one counts.
+4. The database's own score, then the document's id (so the order is total and stable).
+
+A word typed matches a title's word if they are the same but for case and a plural ending
+("groups" is "group", "policies" "policy"), or, for the last word typed, if it begins it
+(the search treats that word as a prefix too). Only the documents the database already found
+are ordered, so this never adds or drops a result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+_WORD = re.compile(r"[^\W_]+")
+_BRACKETS = re.compile(r"\(([^()]*)\)")
+PREFIX_FROM = 3  # as search.query's: the last word is a prefix once it has this many letters
+
+# Words that say nothing about which thing a name names: the vendor prefix of every service,
+# and function words. They still count when someone types them.
+UNWEIGHTED = frozenset(
+    [
+        "aws",
+        "amazon",
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "of",
+        "for",
+        "in",
+        "on",
+        "to",
+        "with",
+        "by",
+        "at",
+        "from",
+        "its",
+        "your",
+        "what",
+        "how",
+    ]
+)
+
+
+@lru_cache(maxsize=4096)
+def fold(word: str) -> str:
+    """A word without case or a plural ending, so "Groups" and "group" are the same word."""
+    word = word.lower()
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ses", "xes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def names(title: str) -> list[str]:
+    """A title and its other names: what is outside brackets, and each comma-separated name
+    inside them ("AWS KMS (AWS Key Management Service, KMS)" has three)."""
+    found = [_BRACKETS.sub(" ", title)]
+    for inside in _BRACKETS.findall(title):
+        found.extend(part for part in inside.split(",") if part.strip())
+    return found
+
+
+class Ranking:
+    """The rules for one search's words, worked out once and applied to each match."""
+
+    def __init__(self, words: Sequence[str]):
+        self.typed = frozenset(fold(w) for w in words)
+        last = words[-1].lower() if words else ""
+        self.prefix = last if len(last) >= PREFIX_FROM else None
+        self.prefix_folded = fold(last)
+
+    def _match(self, token: str, folded: str) -> str | None:
+        """The word typed (folded) that this title word (`folded`: as `fold` gives it) is, if
+        any."""
+        if folded in self.typed:
+            return folded
+        if self.prefix is not None and token.lower().startswith(self.prefix):
+            return self.prefix_folded
+        return None
+
+    def assess(self, title: str) -> tuple[bool, float]:
+        """Whether the title (with its bracketed names) holds every word typed, and how
+        closely its closest name is what was typed: the largest share of a name's words that
+        are words typed (`UNWEIGHTED` words left out unless typed). One pass over its words."""
+        found: set[str] = set()
+        best = 0.0
+        for name in names(title) if "(" in title else (title,):
+            counted = hits = 0
+            for token in _WORD.findall(name):
+                folded = fold(token)
+                match = self._match(token, folded)
+                if match is not None:
+                    found.add(match)
+                if folded not in UNWEIGHTED or folded in self.typed:
+                    counted += 1
+                    hits += match is not None
+            if counted:
+                best = max(best, hits / counted)
+        return found >= self.typed, best
+
+    def key(self, priority: int, title: str, score: float, ident: int) -> tuple:
+        """Sort key of one result (smallest first): see the module's docstring. `score` is
+        the database's, higher for a better match; `priority` the kind's, lower first."""
+        in_title, closeness = self.assess(title)
+        return (not in_title, priority, -closeness, -score, ident)
+
+
+def closeness(title: str, words: Sequence[str]) -> float:
+    """`Ranking.assess`'s closeness of one title, for a caller with one title to weigh."""
+    return Ranking(words).assess(title)[1]
+
+
+def in_title(title: str, words: Sequence[str]) -> bool:
+    """Does this title hold every word typed (`Ranking.assess`)?"""
+    return Ranking(words).assess(title)[0]
+
+
+def order_key(words: Sequence[str], priority: int, title: str, score: float, ident: int):
+    """One result's sort key (`Ranking.key`); a search ranks its matches with one `Ranking`."""
+    return Ranking(words).key(priority, title, score, ident)

@@ -39,7 +39,9 @@ def field_in_error(html: str, name: str) -> dict[str, str | None]:
     """The attributes of the control called `name`, checked to be marked invalid and described
     by its message (an element of the page, with the message's words)."""
     tags = elements(html)
-    (attrs,) = [a for t, a in tags if t in ("input", "textarea", "select") and a.get("name") == name]
+    (attrs,) = [
+        a for t, a in tags if t in ("input", "textarea", "select") and a.get("name") == name
+    ]
     assert attrs.get("aria-invalid") == "true"
     ids = {a.get("id") for _t, a in tags}
     described = (attrs.get("aria-describedby") or "").split()

@@ -135,3 +135,19 @@ def test_a_wrong_code_at_the_second_step_opens_on_the_code(client, learner):
     page = client.post("/accounts/2fa/authenticate/", {"code": "000000"}).content.decode()
     attrs = field_in_error(page, "code")
     assert focused_on_load(page) == [("input", attrs)]
+
+
+@pytest.mark.parametrize("key", ["change_password", "set_password", "reset_password_from_key"])
+def test_every_form_that_sets_a_password_says_both_mistakes(settings, learner, key):
+    """The forms allauth takes from ACCOUNT_FORMS for a new password (its reset link's page
+    too) say the mistyped second password beside a refused first one."""
+    from django.utils.module_loading import import_string
+
+    form_class = import_string(settings.ACCOUNT_FORMS[key])
+    data = {"oldpassword": "a-long-passphrase-1", "password1": "short", "password2": "other"}
+    form = form_class(data=data, user=learner)
+    assert not form.is_valid()
+    assert "password1" in form.errors
+    assert "You must type the same password each time." in form.errors["password2"]
+    same = form_class(data={**data, "password2": "short"}, user=learner)
+    assert not same.is_valid() and "password2" not in same.errors

@@ -52,3 +52,10 @@ def test_a_refused_cohort_code_opens_on_the_code(learner_client):
     attrs = field_in_error(page, "code")
     assert focused_on_load(page) == [("input", attrs)]
     assert focused_on_load(learner_client.get(reverse("cohorts:mine")).content.decode()) == []
+
+
+def test_a_refused_import_opens_on_its_message(teacher):
+    page = teacher.post("/teach/import/", {"format": "auto", "action": "preview"}).content.decode()
+    assert "Choose a file, or paste the questions&#x27; text." in page
+    ((tag, attrs),) = focused_on_load(page)
+    assert (tag, attrs["role"], attrs["tabindex"]) == ("div", "alert", "-1")

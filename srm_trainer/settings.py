@@ -130,6 +130,8 @@ TEMPLATES = [
                 "srm_trainer.kept_blocks",
                 "srm_trainer.kept_fragments",
                 "srm_trainer.live_status",
+                # {{ field|error_focused }}: a refused page opens on its first error.
+                "srm_trainer.error_focus",
             ],
         },
     },
@@ -188,9 +190,12 @@ AUTHENTICATION_BACKENDS = [
 ACCOUNT_ADAPTER = "srm_trainer.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
-ACCOUNT_FORMS = {  # they say the username rule, and what "keep me signed in" means
+ACCOUNT_FORMS = {  # the username rule, what "keep me signed in" means, both password mistakes
     "signup": "srm_trainer.accounts.forms.SignupForm",
     "login": "srm_trainer.accounts.forms.LoginForm",
+    "change_password": "srm_trainer.accounts.forms.ChangePasswordForm",
+    "set_password": "srm_trainer.accounts.forms.SetPasswordForm",
+    "reset_password_from_key": "srm_trainer.accounts.forms.ResetPasswordKeyForm",
 }
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"

@@ -1,16 +1,40 @@
 """allauth's sign-up form, saying before the first try what a username may hold; its sign-in
-form, saying what "remember me" means; the confirmation of closing an account."""
+form, saying what "remember me" means; its forms that set a password, saying a mistyped second
+password even when the first is refused; the confirmation of closing an account."""
 
 from __future__ import annotations
 
+from allauth.account import forms as allauth_forms
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.utils.translation import gettext
+
+# allauth's own words for two passwords that differ (its msgid, so a catalogue can re-word it).
+MISMATCH = "You must type the same password each time."
+
+
+class BothPasswordsChecked(forms.Form):
+    """allauth compares the two passwords only when the first passes its rules (a refused
+    field leaves `cleaned_data`): a password too short and a different second one were refused
+    one at a time, the mismatch only on the next try. Here both are said at once. The second
+    password is compared with the first as typed (allauth's password fields keep spaces)."""
+
+    def clean(self) -> dict | None:
+        cleaned = super().clean()
+        wrong_first = self.has_error("password1") and "password2" in self.fields
+        if wrong_first and not self.has_error("password2"):
+            first = self["password1"].value()
+            second = self.cleaned_data.get("password2")
+            if first and second and first != second:
+                self.add_error("password2", gettext(MISMATCH))
+        return cleaned
+
 
 USERNAME_HELP = "Letters a-z and A-Z, digits and @ . + - _ only; up to 150 characters."
 
 
-class SignupForm(AllauthSignupForm):
+class SignupForm(BothPasswordsChecked, AllauthSignupForm):
     """The username rule (`adapter.clean_username`) was only said once it refused a name."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -30,6 +54,18 @@ class LoginForm(AllauthLoginForm):
                 "Leave it unticked on a shared computer: "
                 "you are signed out when the browser closes."
             )
+
+
+class ChangePasswordForm(BothPasswordsChecked, allauth_forms.ChangePasswordForm):
+    """allauth's, with both password mistakes said at once."""
+
+
+class SetPasswordForm(BothPasswordsChecked, allauth_forms.SetPasswordForm):
+    """allauth's, with both password mistakes said at once."""
+
+
+class ResetPasswordKeyForm(BothPasswordsChecked, allauth_forms.ResetPasswordKeyForm):
+    """allauth's, with both password mistakes said at once."""
 
 
 class CloseAccountForm(forms.Form):

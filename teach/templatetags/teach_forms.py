@@ -11,6 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from lessons.markdown import markdown_summary, markdown_text
+from srm_trainer.error_focus import error_focus
 from teach import rendering
 
 register = template.Library()
@@ -29,11 +30,13 @@ def summary_text(text, limit: int = 90) -> str:
 
 
 @register.simple_tag
-def field_group(field, more: str = "") -> str:
+def field_group(field, more: str = "", focus_error: bool = False) -> str:
     """Label, control, help text and errors tied together (Django's field group), in a
     `div.field` marked for a checkbox and for errors (and with the classes `more`). A tag, not
     an included template: the question editor draws 20-60 fields, and an include per field
-    cost more than the field's own HTML (`teach.rendering`)."""
+    cost more than the field's own HTML (`teach.rendering`). With `focus_error`, for a page
+    of one form without an error summary, its control takes the focus if it is the refused
+    form's first field in error (`srm_trainer.error_focus`)."""
     if not isinstance(field, BoundField):
         return SafeString('<div class="field"></div>')  # as a template draws a missing field
     classes = f"field {more}" if more else "field"
@@ -41,7 +44,21 @@ def field_group(field, more: str = "") -> str:
         classes += " field-check"
     if field.errors:
         classes += " has-error"
+        if focus_error and error_focus(field.form) == field.name:
+            return SafeString(f'<div class="{classes}">{_autofocused(field)}</div>')
     return SafeString(f'<div class="{classes}">{field.as_field_group()}</div>')
+
+
+def _autofocused(field: BoundField) -> str:
+    """The field's group with `autofocus` on its control: the widget's own attributes, for
+    this one render (each form has its own copy of its widgets)."""
+    widget = field.field.widget
+    attrs = widget.attrs
+    widget.attrs = {**attrs, "autofocus": True}
+    try:
+        return field.as_field_group()
+    finally:
+        widget.attrs = attrs
 
 
 @register.simple_tag

@@ -70,3 +70,35 @@ def test_the_code_step_draws_sign_in_as_the_main_action_and_cancel_beside_it(pag
     expect(sign_in).to_be_focused()
     page.keyboard.press("Tab")
     expect(cancel).to_be_focused()
+
+
+def test_a_refused_sign_up_opens_on_the_first_field_in_error(page):
+    """The page came back with the focus at its top: a keyboard or screen-reader user had to
+    hunt for the refused field. It opens on the password, read with its message, and the
+    mistyped second password is said at the same time (srm_trainer/error_focus.py)."""
+    page.goto("/accounts/signup/")
+    page.get_by_label("Username", exact=True).fill("newton")
+    page.get_by_label(re.compile(r"^Password$")).fill("short")
+    again = page.get_by_label(re.compile(r"^Password \(again\)$"))
+    again.fill("shorter")
+    again.press("Enter")
+    first = page.get_by_label(re.compile(r"^Password$"))
+    expect(first).to_be_focused()
+    expect(first).to_have_attribute("aria-invalid", "true")
+    expect(first).to_have_accessible_description(re.compile("This password is too short"))
+    expect(again).to_have_accessible_description(re.compile("same password each time"))
+    expect(page.get_by_label("Username", exact=True)).to_have_value("newton")
+    assert layout_problems(page) == []
+
+
+def test_a_refused_sign_in_opens_on_its_message_and_tab_reaches_the_username(page):
+    make_user("ada")
+    page.goto("/accounts/login/")
+    page.get_by_label("Username", exact=True).fill("ada")
+    page.get_by_label(re.compile(r"^Password$")).fill("not-the-password")
+    page.get_by_label(re.compile(r"^Password$")).press("Enter")
+    message = page.locator(".form-error")
+    expect(message).to_be_focused()
+    expect(message).to_contain_text("not correct")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Username", exact=True)).to_be_focused()

@@ -629,7 +629,7 @@ BROKEN = (
 def summary_of(response) -> str:
     """The "not saved" box at the top of the editor, as text."""
     found = re.search(
-        r'<div class="form-error"[^>]*id="problems">(.*?)</div>', text(response), re.S
+        r'<div class="form-error"[^>]*id="problems"[^>]*>(.*?)</div>', text(response), re.S
     )
     assert found, "no summary of the refusal"
     return re.sub(r"<[^>]+>", " ", found.group(1))

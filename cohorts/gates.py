@@ -88,11 +88,18 @@ def _note(assigned: Assigned, user_id: int, attempt, now: datetime) -> Note:
     when = f"due {zoned(due)}" if due else "no due date"
     if assigned.extended:
         when += " (your extension)"
+    if cohort.archived and (attempt is None or not _counted(assigned, user_id, attempt)):
+        # Its class has ended: its due date no longer matters to what the learner does now.
+        ended = f"Assigned in “{cohort.name}”, whose class has ended (archived):"
+        if attempt is None:
+            return Note(text=f"{ended} attempts you start now are practice and do not count.")
+        why = _why_not_counted(assigned, attempt)
+        return Note(text=f"{ended} {why[0].lower()}{why[1:]}")
     ended = " (archived: its class has ended)" if cohort.archived else ""
     head = f"Assigned in “{cohort.name}”{ended}: {when}."
     if attempt is None:
         return _before_starting(assigned, head, now)
-    if attempt.user_id != user_id or not assigned.counts(attempt):
+    if not _counted(assigned, user_id, attempt):
         return Note(text=f"{head} {_why_not_counted(assigned, attempt)}")
     if attempt.submitted_at is None and assigned.assignment.is_closed() and not cohort.archived:
         return Note(text=f"{head} Your instructor has closed it.")
@@ -112,11 +119,16 @@ def _note(assigned: Assigned, user_id: int, attempt, now: datetime) -> Note:
     return Note(text=f"{head} This attempt counts.")
 
 
+def _counted(assigned: Assigned, user_id: int, attempt) -> bool:
+    """The learner's own attempt, counted by this cohort's gradebook."""
+    return attempt.user_id == user_id and assigned.counts(attempt)
+
+
 def _why_not_counted(assigned: Assigned, attempt) -> str:
     if attempt.user_id is None:  # made signed out, kept in this browser: nobody's record
         return "This attempt was made before you signed in, so it does not count."
     if assigned.cohort.archived_at and attempt.started_at >= assigned.cohort.archived_at:
-        return "This attempt is practice: it was started after the class ended."
+        return "This attempt is practice, started after the class ended."
     if attempt.started_at < assigned.joined_at:
         return "This attempt was started before you joined, so it does not count."
     return "This attempt was started before the assignment opened, so it does not count."
@@ -125,8 +137,6 @@ def _why_not_counted(assigned: Assigned, attempt) -> str:
 def _before_starting(assigned: Assigned, head: str, now: datetime) -> Note:
     """On the start page: whether an attempt started now would count, and how it stands."""
     assignment, due = assigned.assignment, assigned.due
-    if assigned.cohort.archived:
-        return Note(text=f"{head} Attempts you start now are practice and do not count.")
     if assignment.is_closed():
         return Note(text=f"{head} Your instructor has closed it.")
     if not assignment.is_open(now):

@@ -20,6 +20,7 @@ from functools import cache, cached_property
 
 from django.db.models import (
     Exists,
+    F,
     Max,
     OuterRef,
     Q,
@@ -409,8 +410,8 @@ class Assigned:
 
 
 def assigned_to(*, user_id: int, quiz_id: int) -> list[Assigned]:
-    """Each cohort `user_id` is in that assigns the quiz (archived ones too: their record
-    stands), by cohort name; one query, however many."""
+    """Each cohort `user_id` is in that assigns the quiz, by name; archived ones too (their
+    record stands), after the others. One query, however many."""
     own_due = Extension.objects.filter(assignment=OuterRef("pk"), user_id=user_id).values("due_at")
     joined = Membership.objects.filter(cohort=OuterRef("cohort_id"), user_id=user_id).values(
         "joined_at"
@@ -419,7 +420,7 @@ def assigned_to(*, user_id: int, quiz_id: int) -> list[Assigned]:
         Assignment.objects.filter(quiz_id=quiz_id, cohort__memberships__user_id=user_id)
         .select_related("cohort")
         .annotate(own_due=Subquery(own_due[:1]), joined=Subquery(joined[:1]))
-        .order_by("cohort__name", "cohort_id")
+        .order_by(F("cohort__archived_at").asc(nulls_first=True), "cohort__name", "cohort_id")
     )
     return [
         Assigned(

@@ -178,15 +178,18 @@ def test_an_archived_cohort_says_its_class_ended_and_which_attempts_its_record_k
     )
     kept = _take(quiz, learner, start=at(days=1), submit=at(days=1, minutes=5))
     services.cohort_archive(cohort=cohort, now=at(days=6))
-    head = "Assigned in “Spring class” (archived: its class has ended)"
-    result = _notes(_page(learner, result_url(kept), when=at(days=7)))
-    assert head in result and "This attempt counts." in result
+    result = _notes(_page(learner, result_url(kept), when=at(days=7), zone="UTC"))
+    assert (
+        "Assigned in “Spring class” (archived: its class has ended): due 7 Mar 2026, 09:00 (UTC)."
+        " This attempt counts." in result
+    )
+    ended = "Assigned in “Spring class”, whose class has ended (archived):"
     start = _notes(_page(learner, start_url(quiz), when=at(days=7)))
-    assert head in start and "Attempts you start now are practice and do not count." in start
+    assert f"{ended} attempts you start now are practice and do not count." in start
     practice = _take(quiz, learner, start=at(days=7))
     taking = _notes(_page(learner, take_url(practice), when=at(days=8)))
-    assert "This attempt is practice: it was started after the class ended." in taking
-    assert "late" not in taking  # the due date passed, but the class is over
+    assert f"{ended} this attempt is practice, started after the class ended." in taking
+    assert "late" not in taking and "due" not in taking  # the class is over: no deadline now
 
 
 def test_two_cohorts_each_say_their_own(cohort, quiz, learner, owner):
@@ -198,9 +201,17 @@ def test_two_cohorts_each_say_their_own(cohort, quiz, learner, owner):
     services.assignment_create(
         cohort=autumn, quiz=quiz, due_at=at(days=9), by=owner, now=at(hours=2)
     )
+    ended = services.cohort_create(owner=owner, name="A past class", now=T0)
+    services.cohort_join(cohort=ended, user=learner, now=at(hours=1))
+    services.assignment_create(cohort=ended, quiz=quiz, by=owner, now=at(hours=2))
+    services.cohort_archive(cohort=ended, now=at(days=1))
     attempt = _take(quiz, learner, start=at(days=3), submit=at(days=3, minutes=5))
     result = _notes(_page(learner, result_url(attempt), when=at(days=3), zone="UTC"))
-    autumn_note, spring_note = result.split("<p>")[1:]
+    # By name, a class that has ended after the others.
+    autumn_note, spring_note, ended_note = result.split("<p>")[1:]
+    assert (
+        "“A past class”, whose class has ended (archived): this attempt is practice" in ended_note
+    )
     assert "“Autumn class”: due 11 Mar 2026, 09:00 (UTC). This attempt counts.</p>" in autumn_note
     assert "“Spring class”: due 4 Mar 2026" in spring_note and "as late" in spring_note
 

@@ -98,11 +98,11 @@ def _cohort_for_instructor(request: HttpRequest, pk: int, *, owner_only: bool = 
 
 def statistics_scopes(user, quiz) -> list[tuple[str, str]]:
     """For the quiz statistics page: one view per cohort this teacher teaches that has the
-    quiz assigned (one query)."""
+    quiz assigned (one query); an archived one says so, as its gradebook does."""
     taught = cohorts_for_instructor(user).filter(assignments__quiz=quiz).distinct()
     return [
         (
-            f"Cohort {cohort.name}",
+            f"Cohort {cohort.name}" + (" (archived)" if cohort.archived else ""),
             reverse("teach_cohorts:quiz-statistics", args=[cohort.pk, quiz.pk]),
         )
         for cohort in taught.order_by("name", "pk")

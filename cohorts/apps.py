@@ -13,6 +13,7 @@ class CohortsConfig(AppConfig):
 
         hooks.register_gate(gates.assignment_gate)
         hooks.register_viewer(gates.instructor_viewer)
+        hooks.register_notes(gates.assignment_notes)
 
         # teach never imports cohorts either: its statistics page asks for narrower scopes.
         from cohorts.access import statistics_scopes

@@ -5,19 +5,24 @@
   An archived cohort's assignments gate nothing: its class has ended, and the quiz is practice.
 - `instructor_viewer`: an instructor of a cohort may read (never change) a member's attempt
   that the cohort's gradebook counts (`gradebook.counted_attempts`); nobody else may.
+- `assignment_notes`: on a quiz's start page, an attempt being taken and its result, the
+  learner reads which of their cohorts assigned it, when it is due for them (extensions
+  included, in their zone), whether this attempt counts for the gradebook and whether it is
+  late: the gradebook's own rules (`gradebook.assigned_to`), one query per page.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.urls import reverse
+from django.utils.timesince import timeuntil
 
 from cohorts.access import cohorts_for_instructor
-from cohorts.gradebook import counted_attempts
+from cohorts.gradebook import Assigned, assigned_to, counted_attempts
 from cohorts.models import Assignment
 from lessons.timezones import zoned
-from quizzes.hooks import Viewing
+from quizzes.hooks import Note, Viewing
 from srm_trainer.prepared import PreparedQuery
 
 # Asked on every start, answer and submit of a signed-in learner: its SQL compiled once.
@@ -65,3 +70,82 @@ def instructor_viewer(*, user, attempt) -> Viewing | None:
                 back_text=f"{cohort.name}: {learner}",
             )
     return None
+
+
+# Within this long of the due date, the notice says how long is left.
+DUE_SOON = timedelta(hours=24)
+
+
+def assignment_notes(*, quiz, user_id: int, attempt, now: datetime) -> list[Note]:
+    """One short note per cohort of the learner's that assigns `quiz` (none when none does).
+    `attempt` (theirs; None on the start page) is said to count or not, and to be late."""
+    found = assigned_to(user_id=user_id, quiz_id=quiz.pk)
+    return [_note(assigned, user_id, attempt, now) for assigned in found]
+
+
+def _note(assigned: Assigned, user_id: int, attempt, now: datetime) -> Note:
+    cohort, due = assigned.cohort, assigned.due
+    when = f"due {zoned(due)}" if due else "no due date"
+    if assigned.extended:
+        when += " (your extension)"
+    if cohort.archived and (attempt is None or not _counted(assigned, user_id, attempt)):
+        # Its class has ended: its due date no longer matters to what the learner does now.
+        ended = f"Assigned in “{cohort.name}”, whose class has ended (archived):"
+        if attempt is None:
+            return Note(text=f"{ended} attempts you start now are practice and do not count.")
+        why = _why_not_counted(assigned, attempt)
+        return Note(text=f"{ended} {why[0].lower()}{why[1:]}")
+    ended = " (archived: its class has ended)" if cohort.archived else ""
+    head = f"Assigned in “{cohort.name}”{ended}: {when}."
+    if attempt is None:
+        return _before_starting(assigned, head, now)
+    if not _counted(assigned, user_id, attempt):
+        return Note(text=f"{head} {_why_not_counted(assigned, attempt)}")
+    if attempt.submitted_at is None and assigned.assignment.is_closed() and not cohort.archived:
+        return Note(text=f"{head} Your instructor has closed it.")
+    if assigned.late(attempt):
+        return Note(
+            text=f"{head} This attempt counts.",
+            alert="Submitted after the due date: your instructor sees it as late.",
+        )
+    if attempt.submitted_at is None and due and not cohort.archived:
+        if now > due:
+            return Note(
+                text=f"{head} This attempt counts.",
+                alert="The due date has passed: submitted now, your instructor sees it as late.",
+            )
+        if due - now <= DUE_SOON:
+            return Note(text=f"{head} This attempt counts. Due in {timeuntil(due, now)}.")
+    return Note(text=f"{head} This attempt counts.")
+
+
+def _counted(assigned: Assigned, user_id: int, attempt) -> bool:
+    """The learner's own attempt, counted by this cohort's gradebook."""
+    return attempt.user_id == user_id and assigned.counts(attempt)
+
+
+def _why_not_counted(assigned: Assigned, attempt) -> str:
+    if attempt.user_id is None:  # made signed out, kept in this browser: nobody's record
+        return "This attempt was made before you signed in, so it does not count."
+    if assigned.cohort.archived_at and attempt.started_at >= assigned.cohort.archived_at:
+        return "This attempt is practice, started after the class ended."
+    if attempt.started_at < assigned.joined_at:
+        return "This attempt was started before you joined, so it does not count."
+    return "This attempt was started before the assignment opened, so it does not count."
+
+
+def _before_starting(assigned: Assigned, head: str, now: datetime) -> Note:
+    """On the start page: whether an attempt started now would count, and how it stands."""
+    assignment, due = assigned.assignment, assigned.due
+    if assignment.is_closed():
+        return Note(text=f"{head} Your instructor has closed it.")
+    if not assignment.is_open(now):
+        return Note(text=f"{head} It opens {zoned(assignment.opens_at)}.")
+    if due and now > due:
+        return Note(
+            text=f"{head} Attempts you start now count.",
+            alert="The due date has passed: your instructor sees work submitted now as late.",
+        )
+    if due and due - now <= DUE_SOON:
+        return Note(text=f"{head} Attempts you start now count. Due in {timeuntil(due, now)}.")
+    return Note(text=f"{head} Attempts you start now count.")

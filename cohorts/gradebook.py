@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, cached_property
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 
 from cohorts.models import Assignment, Cohort, Extension, Membership
@@ -54,6 +63,22 @@ def counted_attempts(cohort: Cohort | int) -> QuerySet[Attempt]:
     return Attempt.objects.filter(Exists(member), Exists(assigned))
 
 
+def counts(
+    *, starts_at: datetime, joined_at: datetime, started_at: datetime, archived_at=None
+) -> bool:
+    """`counted_attempts`'s rule for one attempt already in hand (a learner's own few rows):
+    started once the assignment opened (`starts_at`) and the learner had joined, and before
+    the cohort was archived, if it is."""
+    return started_at >= max(starts_at, joined_at) and (
+        archived_at is None or started_at < archived_at
+    )
+
+
+def submitted_late(submitted_at: datetime | None, due: datetime | None) -> bool:
+    """Handed in after its due date (the learner's own, an extension included)."""
+    return bool(due and submitted_at and submitted_at > due)
+
+
 @dataclass(frozen=True)
 class AttemptRow:
     """One counted attempt, as the gradebook needs it."""
@@ -73,7 +98,7 @@ class AttemptRow:
         return max(0, int((end - self.started_at).total_seconds()))
 
     def late(self, due: datetime | None) -> bool:
-        return bool(due and self.submitted_at and self.submitted_at > due)
+        return submitted_late(self.submitted_at, due)
 
 
 @dataclass
@@ -330,8 +355,13 @@ def assigned_work(*, user, now: datetime, limit: int = 30) -> list[Work]:
     completed = progress.completed_among([user.pk], lesson_ids).get(user.pk, set())
     work = []
     for assignment in assignments:
-        since = max(assignment.starts_at, joined[assignment.cohort_id])
-        counted = [a for a in attempts if a.quiz_id == assignment.quiz_id and a.started_at >= since]
+        joined_at = joined[assignment.cohort_id]
+        counted = [
+            a
+            for a in attempts
+            if a.quiz_id == assignment.quiz_id
+            and counts(starts_at=assignment.starts_at, joined_at=joined_at, started_at=a.started_at)
+        ]
         [cell] = _cells([assignment], user.pk, counted, extensions, completed, assigned_lessons)
         work.append(Work(cell=cell, cohort=assignment.cohort, completed_lessons=completed))
     to_do = [w for w in work if not w.cell.submitted and not w.assignment.is_closed()]
@@ -348,3 +378,56 @@ def _due(work: Work) -> datetime:
     """The due date dated work is sorted by."""
     assert work.cell.due is not None  # only dated work is sorted
     return work.cell.due
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """One of a learner's cohorts that assigns a quiz, as the quiz's own pages tell them: the
+    assignment (its cohort set), when they joined, and their due date (an extension's, if
+    they have one)."""
+
+    assignment: Assignment
+    joined_at: datetime
+    due: datetime | None
+    extended: bool
+
+    @property
+    def cohort(self) -> Cohort:
+        return self.assignment.cohort
+
+    def counts(self, attempt: Attempt) -> bool:
+        """Whether the cohort's gradebook counts this attempt (`counted_attempts`'s rule)."""
+        return counts(
+            starts_at=self.assignment.starts_at,
+            joined_at=self.joined_at,
+            started_at=attempt.started_at,
+            archived_at=self.cohort.archived_at,
+        )
+
+    def late(self, attempt: Attempt) -> bool:
+        """Counted, and handed in after this learner's due date (the gradebook's "late")."""
+        return self.counts(attempt) and submitted_late(attempt.submitted_at, self.due)
+
+
+def assigned_to(*, user_id: int, quiz_id: int) -> list[Assigned]:
+    """Each cohort `user_id` is in that assigns the quiz, by name; archived ones too (their
+    record stands), after the others. One query, however many."""
+    own_due = Extension.objects.filter(assignment=OuterRef("pk"), user_id=user_id).values("due_at")
+    joined = Membership.objects.filter(cohort=OuterRef("cohort_id"), user_id=user_id).values(
+        "joined_at"
+    )
+    rows = (
+        Assignment.objects.filter(quiz_id=quiz_id, cohort__memberships__user_id=user_id)
+        .select_related("cohort")
+        .annotate(own_due=Subquery(own_due[:1]), joined=Subquery(joined[:1]))
+        .order_by(F("cohort__archived_at").asc(nulls_first=True), "cohort__name", "cohort_id")
+    )
+    return [
+        Assigned(
+            assignment=a,
+            joined_at=a.joined,
+            due=a.own_due or a.due_at,
+            extended=a.own_due is not None,
+        )
+        for a in rows
+    ]

@@ -10,6 +10,10 @@ default) quizzes behaves exactly as on its own.
   `viewer(*, user, attempt)` returns a `Viewing` (how to label the page and where to go back),
   or None. `views._attempt_read` asks them only for read-only pages, and only after the owner
   check failed.
+- **Notes** tell a signed-in learner, on a quiz's own pages (its start page, an attempt being
+  taken, its result), what an app knows about it for them: `notes(*, quiz, user_id, attempt,
+  now)` returns a list of `Note` (empty when it has nothing to say); `attempt` is None on the
+  start page. Asked once per page, never per question, and only for the learner's own pages.
 """
 
 from __future__ import annotations
@@ -30,8 +34,18 @@ class Viewing:
     back_text: str
 
 
+@dataclass(frozen=True)
+class Note:
+    """A sentence or two for the learner about this quiz (an assignment, its due date);
+    `alert`, when set, is what they must not miss (late work), shown emphasised after it."""
+
+    text: str
+    alert: str = ""
+
+
 _gates: list[Callable[..., str | None]] = []
 _viewers: list[Callable[..., Viewing | None]] = []
+_notes: list[Callable[..., list[Note]]] = []
 
 
 def register_gate(gate: Callable[..., str | None]) -> None:
@@ -42,6 +56,11 @@ def register_gate(gate: Callable[..., str | None]) -> None:
 def register_viewer(viewer: Callable[..., Viewing | None]) -> None:
     if viewer not in _viewers:
         _viewers.append(viewer)
+
+
+def register_notes(provider: Callable[..., list[Note]]) -> None:
+    if provider not in _notes:
+        _notes.append(provider)
 
 
 def refusal(*, action: str, quiz, user_id: int | None, now: datetime) -> str | None:
@@ -65,3 +84,14 @@ def viewing(*, user, attempt) -> Viewing | None:
         if found is not None:
             return found
     return None
+
+
+def notes(*, quiz, user_id: int | None, attempt=None, now: datetime) -> list[Note]:
+    """What apps say to this learner about `quiz` (and `attempt`, theirs, when given). Anonymous
+    learners belong to no app's group: nothing is asked, and no query is made."""
+    if user_id is None:
+        return []
+    found: list[Note] = []
+    for provider in _notes:
+        found.extend(provider(quiz=quiz, user_id=user_id, attempt=attempt, now=now))
+    return found

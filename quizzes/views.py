@@ -266,8 +266,16 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "unfinished": next((a for a in past if not a.is_submitted), None),
             "left": attempts.attempts_left(quiz, len(past)),
             "question_count": quiz.drawn_count or quiz.entries.count(),
+            "notes": _notes(request, quiz),
         },
     )
+
+
+def _notes(request: HttpRequest, quiz: Quiz, attempt: Attempt | None = None) -> list[hooks.Note]:
+    """What apps tell this signed-in learner about the quiz on its own pages (`quizzes.hooks`
+    notes: e.g. their cohort's due date); once per page, never per question."""
+    user_id = request.user.pk if request.user.is_authenticated else None
+    return hooks.notes(quiz=quiz, user_id=user_id, attempt=attempt, now=timezone.now())
 
 
 def _broken_questions(quiz: Quiz) -> list[dict]:
@@ -393,8 +401,11 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         context = _take_context(request, attempt, position, outline)
-    template = "quizzes/take.html#attempt" if wants_partial(request) else "quizzes/take.html"
-    return render(request, template, context)
+    if wants_partial(request):  # the notes stay above the question the swap replaces
+        return render(request, "quizzes/take.html#attempt", context)
+    return render(
+        request, "quizzes/take.html", {**context, "notes": _notes(request, attempt.quiz, attempt)}
+    )
 
 
 @require_POST
@@ -633,6 +644,9 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
             "viewing": viewing,
             "by_module": by_module,
             "next_module": next_module,
+            # The learner's own notes only: someone reading it (`viewing`) is told nothing
+            # of theirs, and nothing of the learner's beyond the attempt.
+            "notes": _notes(request, attempt.quiz, attempt) if viewing is None else [],
         },
     )
 

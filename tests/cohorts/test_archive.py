@@ -292,3 +292,18 @@ def test_a_learner_cannot_leave_an_archived_cohort_and_keeps_their_results(
     assert Membership.objects.filter(cohort=cohort, user=learner).exists()
     [attempt] = quiz.attempts.filter(user=learner)
     assert client.get(attempt.get_absolute_url(), follow=True).status_code == 200
+
+
+def test_the_quiz_statistics_page_labels_an_archived_cohorts_view(cohort, quiz, owner):
+    """Among the statistics page's views, an archived cohort says so (as its gradebook does),
+    so an instructor does not read last term's class as this term's."""
+    services.assignment_create(cohort=cohort, quiz=quiz, by=owner, now=at(hours=2))
+    autumn = services.cohort_create(owner=owner, name="Autumn class", now=at())
+    services.assignment_create(cohort=autumn, quiz=quiz, by=owner, now=at(hours=2))
+    services.cohort_archive(cohort=cohort, now=at(days=3))
+    client = client_for(owner)
+    body = client.get(reverse("teach:quiz-statistics", args=[quiz.pk])).content.decode()
+    assert ">Cohort Spring class (archived)</a>" in body
+    assert ">Cohort Autumn class</a>" in body
+    url = reverse("teach_cohorts:quiz-statistics", args=[cohort.pk, quiz.pk])
+    assert "for the cohort Spring class (archived):" in client.get(url).content.decode()

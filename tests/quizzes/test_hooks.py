@@ -21,6 +21,7 @@ def quiz():
 def no_hooks(monkeypatch):
     monkeypatch.setattr(hooks, "_gates", [])
     monkeypatch.setattr(hooks, "_viewers", [])
+    monkeypatch.setattr(hooks, "_notes", [])
 
 
 def test_a_gate_refuses_with_its_own_words_and_only_for_what_it_names(no_hooks, quiz, learner):
@@ -67,3 +68,29 @@ def test_a_viewer_reads_a_result_and_can_change_nothing(
     assert "ada's attempt" in body and 'href="/somewhere/"' in body and "Try again" not in body
     assert client.get(reverse("quizzes:take", args=[attempt.pk])).status_code == 404
     assert client.post(reverse("quizzes:submit", args=[attempt.pk])).status_code == 404
+
+
+def test_notes_are_shown_on_the_learners_own_quiz_pages_as_text(no_hooks, quiz, learner, client):
+    """A provider's notes reach the start, take and result pages, escaped, the alert
+    emphasised; it is asked about the learner's own attempt, and never for a signed-out one."""
+    asked = []
+
+    def provider(*, quiz, user_id, attempt, now):
+        asked.append((user_id, attempt and attempt.pk))
+        return [hooks.Note(text="Due <soon>.", alert="Late!")]
+
+    hooks.register_notes(provider)
+    assert "Due &lt;soon&gt;." not in client.get(quiz.get_absolute_url()).content.decode()
+    assert asked == []
+    client.force_login(learner)
+    attempt = make_attempt(quiz, learner)
+    pages = [
+        quiz.get_absolute_url(),
+        reverse("quizzes:take", args=[attempt.pk]),
+    ]
+    for url in pages:
+        assert "<p>Due &lt;soon&gt;. <strong>Late!</strong></p>" in client.get(url).content.decode()
+    attempts.attempt_submit(attempt=attempt)
+    result = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    assert 'aria-label="Assigned work"' in result and "Due &lt;soon&gt;." in result
+    assert asked == [(learner.pk, None), (learner.pk, attempt.pk), (learner.pk, attempt.pk)]

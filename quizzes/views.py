@@ -23,7 +23,7 @@ from lessons import reading_order
 from lessons.models import Level
 from quizzes import attempts, exam, hooks, review
 from quizzes.forms import AnswerForm
-from quizzes.grading import grade
+from quizzes.grading import answer_key, grade
 from quizzes.models import Attempt, Question, Quiz
 from quizzes.session_carry import LEARNER_KEY
 from srm_trainer.htmx import HtmxHttpRequest, status_line, wants_partial
@@ -606,7 +606,11 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(attempt.get_absolute_url())
     answers = attempts.answers_by_question(attempt)
     questions = attempts.attempt_questions(attempt)
-    rows = [{"question": q, "answer": answers.get(q.pk)} for q in questions]
+    # A question left unanswered shows its right answer all the same (`key`).
+    rows = [
+        {"question": q, "answer": a, "key": answer_key(q) if a is None else None}
+        for q, a in ((q, answers.get(q.pk)) for q in questions)
+    ]
     # Per module only when the attempt spans several (the final exam, a mixed quiz).
     several = attempt.is_submitted and len({exam.module_id_of(q) for q in questions}) > 1
     by_module = exam.breakdown(attempt.quiz, questions, answers) if several else []

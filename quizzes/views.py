@@ -639,9 +639,11 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(attempt.get_absolute_url())
     answers = attempts.answers_by_question(attempt)
     questions = attempts.attempt_questions(attempt)
-    # A question left unanswered shows its right answer all the same (`key`).
+    # Once submitted, a question left unanswered shows its right answer all the same (`key`);
+    # an attempt still in progress (read by its teacher) keeps its keys back, as the quiz does.
+    done = attempt.is_submitted
     rows = [
-        {"question": q, "answer": a, "key": answer_key(q) if a is None else None}
+        {"question": q, "answer": a, "key": answer_key(q) if a is None and done else None}
         for q, a in ((q, answers.get(q.pk)) for q in questions)
     ]
     # Per module only when the attempt spans several (the final exam, a mixed quiz).

@@ -27,6 +27,7 @@ __all__ = [
     "best_credit",
     "certainty_credit",
     "certainty_mark",
+    "answer_key",
     "grade",
     "try_credit",
 ]
@@ -34,6 +35,16 @@ __all__ = [
 
 def grade(question, response: dict) -> Grade:
     return kind_of(question).grade(question, response or {})
+
+
+def answer_key(question) -> dict | None:
+    """The right answer to show for `question` left unanswered (`Kind.key`), or None when it
+    cannot be worked out now (an unknown type, a question broken since the attempt began): the
+    page then gives the explanation alone, never an error."""
+    kind = question.kind
+    if kind is None or not question.is_usable():
+        return None
+    return kind.key(question)
 
 
 # --- several tries ------------------------------------------------------------------------

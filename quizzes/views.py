@@ -23,7 +23,7 @@ from lessons import reading_order
 from lessons.models import Level
 from quizzes import attempts, exam, hooks, review
 from quizzes.forms import AnswerForm
-from quizzes.grading import grade
+from quizzes.grading import answer_key, grade
 from quizzes.models import Attempt, Question, Quiz
 from quizzes.session_carry import LEARNER_KEY
 from srm_trainer.htmx import HtmxHttpRequest, status_line, wants_partial
@@ -382,7 +382,10 @@ def _take_context(
 @_session_may_end
 def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
-    if _expired(request, attempt) or attempt.is_submitted:
+    expired = _expired(request, attempt)
+    if not expired and attempt.is_submitted and wants_partial(request):
+        return _closed_elsewhere(request, attempt)  # a question link on a page left open
+    if expired or attempt.is_submitted:
         # With htmx (the question links) the browser goes to the result as a page of its own:
         # a redirect followed by htmx drew the result inside the question, at the question's URL.
         url = reverse("quizzes:result", args=[attempt.pk])
@@ -425,8 +428,10 @@ def _answer_save(
     """`answer_save`; with `refused` (over the rate limit, with htmx), the question drawn again
     with the answer as sent, neither judged nor saved, and why."""
     attempt = _attempt_for(request, pk)
-    if _expired(request, attempt) or attempt.is_submitted:
+    if _expired(request, attempt):
         return _after_submit(request, attempt)
+    if attempt.is_submitted:
+        return _closed_elsewhere(request, attempt)
     action = request.POST.get("action", "save")
     position = _position(request, attempt, position)
     moves = {"next": 1, "prev": -1} if not refused else {}
@@ -459,7 +464,7 @@ def _answer_save(
             messages.warning(request, str(exc))
             return _after_submit(request, attempt)
         except attempts.AttemptClosed:
-            return _after_submit(request, attempt)
+            return _closed_elsewhere(request, attempt)
         except attempts.AnswerLocked:
             # Checked already, in another tab perhaps: the page says the first answer stands
             # and shows its feedback, rather than that feedback alone as if just earned.
@@ -481,7 +486,8 @@ def _answer_save(
             except attempts.AttemptClosed as exc:
                 if isinstance(exc, attempts.TimeUp):
                     messages.warning(request, str(exc))
-                return _after_submit(request, attempt)
+                    return _after_submit(request, attempt)
+                return _closed_elsewhere(request, attempt)
             except attempts.AttemptError as exc:
                 status = str(exc)
         if action == "autosave":
@@ -538,14 +544,34 @@ def _after_submit(request: HtmxHttpRequest, attempt: Attempt) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
+SUBMITTED_ELSEWHERE = "This attempt was submitted in another tab or window."
+# A second submit this soon after the first is this page's own (a double click), not another's.
+RESUBMIT_GRACE_SECONDS = 10
+
+
+def _closed_elsewhere(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+    """The result, for a page of this attempt that was still open (an answer, a flag, a question
+    link, a submit) when another tab or window closed it: the result page says why it came
+    (in its status messages), which without a word looked like answers lost. Closed by its time
+    limit, it says that instead. A plain page load (Back after submitting here) says nothing."""
+    if attempt.ran_out_of_time:
+        messages.warning(request, attempts.TIME_UP_MESSAGE)
+    else:
+        messages.info(request, SUBMITTED_ELSEWHERE)
+    url = reverse("quizzes:result", args=[attempt.pk])
+    return HttpResponseClientRedirect(url) if wants_partial(request) else redirect(url)
+
+
 @require_POST
 @vary_on_headers("HX-Request")
 @_session_may_end
 def attempt_flag(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
     """Flag the question at `position` to come back to (`flagged=1`), or clear the flag."""
     attempt = _attempt_for(request, pk)
-    if _expired(request, attempt) or attempt.is_submitted:
+    if _expired(request, attempt):
         return _after_submit(request, attempt)
+    if attempt.is_submitted:
+        return _closed_elsewhere(request, attempt)
     position = _position(request, attempt, position)
     outline = attempts.attempt_outline(attempt, position)
     if not outline.ids:
@@ -555,7 +581,7 @@ def attempt_flag(request: HtmxHttpRequest, pk: int, position: int) -> HttpRespon
     try:
         attempts.attempt_flag(attempt=attempt, question=outline.question(position), flagged=flagged)
     except attempts.AttemptClosed:
-        return _after_submit(request, attempt)
+        return _closed_elsewhere(request, attempt)
     status = "Flagged: it is listed before you submit." if flagged else "Flag removed."
     if request.POST.get("back") == "summary":
         return redirect("quizzes:summary", pk=attempt.pk)
@@ -598,11 +624,18 @@ def attempt_submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     if not _expired(request, attempt):  # past its time, it is closed as it stood at the deadline
         try:
-            attempts.attempt_submit(attempt=attempt)
+            attempt, submitted_here = attempts.attempt_submit(attempt=attempt)
         except attempts.AttemptRefused as exc:
             messages.error(request, str(exc))
             url = reverse("quizzes:take", args=[attempt.pk])
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+        earlier = attempt.submitted_at
+        if (
+            not submitted_here
+            and earlier is not None
+            and (timezone.now() - earlier).total_seconds() > RESUBMIT_GRACE_SECONDS
+        ):
+            return _closed_elsewhere(request, attempt)
     return _after_submit(request, attempt)
 
 
@@ -617,7 +650,13 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(attempt.get_absolute_url())
     answers = attempts.answers_by_question(attempt)
     questions = attempts.attempt_questions(attempt)
-    rows = [{"question": q, "answer": answers.get(q.pk)} for q in questions]
+    # Once submitted, a question left unanswered shows its right answer all the same (`key`);
+    # an attempt still in progress (read by its teacher) keeps its keys back, as the quiz does.
+    done = attempt.is_submitted
+    rows = [
+        {"question": q, "answer": a, "key": answer_key(q) if a is None and done else None}
+        for q, a in ((q, answers.get(q.pk)) for q in questions)
+    ]
     # Per module only when the attempt spans several (the final exam, a mixed quiz).
     several = attempt.is_submitted and len({exam.module_id_of(q) for q in questions}) > 1
     by_module = exam.breakdown(attempt.quiz, questions, answers) if several else []

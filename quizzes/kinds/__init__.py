@@ -4,7 +4,8 @@ Everything that depends on a question's type asks its kind (`kind_of(question)` 
 `question.kind`) instead of switching on the type: the content reader, `Question.clean()`,
 the learner's form, grading, and the templates (each kind has
 `templates/quizzes/kinds/<value>.html` with `controls`, `feedback` and optional `recap`
-partials). To add a kind: write a module with a `Kind` subclass and its template, and add the
+partials; `feedback` also draws `Kind.key`, the right answer of a question left unanswered,
+when given `unanswered`). To add a kind: write a module with a `Kind` subclass and its template, and add the
 module to `_MODULES` below (then `makemigrations` records the new type choice).
 """
 

@@ -154,6 +154,14 @@ class Kind(ABC):
         """The learner's answer as lines of text, from the text stored with it."""
         return []
 
+    @abstractmethod
+    def key(self, question) -> dict:
+        """The right answer with no learner's response: JSON-ready, in the names the kind's
+        feedback partial reads (drawn by it with `unanswered`), so a question left unanswered
+        shows its answer as an answered one does. The learner who skipped a question is the
+        one who most needs it. A kind with no single right answer (a policy or rules the
+        engine grades) gives what any right answer must achieve, as `expected`."""
+
 
 # --- shared helpers -----------------------------------------------------------------------
 

@@ -110,6 +110,10 @@ class Categorize(ItemSelectKind):
         score = sum(r["ok"] for r in rows) / len(items) if items else 0.0
         return Grade(score, full_marks(score), {"items": rows})
 
+    def key(self, question) -> dict:
+        """Each item with its category (no mark: there is no placing of the learner's)."""
+        return {"items": [{"text": i["text"], "key": i["category"]} for i in question.items()]}
+
     def answer_lines(self, response: dict) -> list[str]:
         texts = response.get("texts") or {}
         return [f"{texts.get(i, i)} → {c}" for i, c in (response.get("placed") or {}).items()]

@@ -72,14 +72,14 @@ class FlowDecision(Kind):
             out |= {"hop": data["hop"], "hop_label": nl.hop_label(data["hop"])}
         return out
 
-    def grade(self, question, response: dict) -> Grade:
-        """response: {"verdict": allowed | request_blocked | reply_blocked, "hop": key}."""
+    def key(self, question) -> dict:
+        """What the engine's trace says happens, where it is blocked, and each hop."""
         case = question.data["case"]
         result = nl.run_flow(case["network"], case["flow"])
         key = nl.verdict(result)
         blocked = result.blocked_at
         hop = nl.hop_key(blocked.layer, blocked.resource) if blocked else nl.NOTHING
-        feedback: dict[str, Any] = {
+        return {
             "key": key,
             "key_words": nl.VERDICT_WORDS[key],
             "hop": hop,
@@ -89,9 +89,13 @@ class FlowDecision(Kind):
             "detail": blocked.detail if blocked else "",
             "hops": nl.trace_words(result),
         }
-        verdict_right = response.get("verdict") == key
+
+    def grade(self, question, response: dict) -> Grade:
+        """response: {"verdict": allowed | request_blocked | reply_blocked, "hop": key}."""
+        feedback: dict[str, Any] = self.key(question)
+        verdict_right = response.get("verdict") == feedback["key"]
         if question.data.get("ask_hop"):
-            hop_right = response.get("hop") == hop
+            hop_right = response.get("hop") == feedback["hop"]
             feedback["hop_right"] = hop_right
             score = 0.5 * verdict_right + 0.5 * hop_right
         else:

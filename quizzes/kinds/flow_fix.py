@@ -194,6 +194,13 @@ class FlowFix(Kind):
             return rules_of(form.question.data["challenge"]["network"])
         return current
 
+    def key(self, question) -> dict:
+        """No single right set of rules: what any right one must achieve, flow by flow."""
+        ch = question.data["challenge"]
+        wanted = [("allowed", f) for f in ch.get("must_allow") or []]
+        wanted += [("blocked", f) for f in ch.get("must_block") or []]
+        return {"expected": [{"flow": nl.flow_label(f), "want": want} for want, f in wanted]}
+
     def grade(self, question, response: dict) -> Grade:
         """response: {"rules": JSON text}. Rules that do not parse score 0 and say why."""
         try:

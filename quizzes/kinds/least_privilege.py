@@ -260,6 +260,20 @@ class LeastPrivilege(Kind):
             return form.question.challenge().get("start_policy", "")
         return current
 
+    def key(self, question) -> dict:
+        """No single right policy: what any right one must achieve, as the engine will decide
+        each request (the author's reference solution stays unshown, as the module says)."""
+        ch = question.challenge()
+        wanted = [("Allow", r) for r in ch.get("must_allow") or []]
+        wanted += [("Deny", r) for r in ch.get("must_deny") or []]
+        return {
+            "expected": [
+                {"action": r["action"], "resource": r["resource"], "want": want}
+                for want, r in wanted
+            ],
+            "scope": list(ch.get("scope") or []),
+        }
+
     def grade(self, question, response: dict) -> Grade:
         """response: {"policy": JSON text}. Invalid JSON scores 0 and says where it breaks."""
         try:

@@ -67,6 +67,9 @@ class Multiple(ChoiceKind):
             {"key_texts": [c["text"] for c in choices if c["correct"]], "judgements": judgements},
         )
 
+    def key(self, question) -> dict:
+        return {"key_texts": [c["text"] for c in question.choices() if c["correct"]]}
+
     def answer_lines(self, response: dict) -> list[str]:
         return list(response.get("texts") or []) or ["(nothing chosen)"]
 

@@ -74,6 +74,9 @@ class Ordering(ItemSelectKind):
             {"key_texts": [i["text"] for i in items], "positions": positions},
         )
 
+    def key(self, question) -> dict:
+        return {"key_texts": [i["text"] for i in question.items()]}
+
     def answer_lines(self, response: dict) -> list[str]:
         return [f"{n}. {text}" for n, text in enumerate(response.get("texts") or [], start=1)]
 

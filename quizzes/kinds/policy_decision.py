@@ -58,14 +58,17 @@ class PolicyDecision(Kind):
             out |= {"statement": data["statement"], "statement_label": labels[data["statement"]]}
         return out
 
+    def key(self, question) -> dict:
+        """The engine's decision and the statements that decided it, as grading gives them."""
+        decision = evaluate(question.scenario.case)
+        return {"key": decision.decision, **explain_decision(decision)}
+
     def grade(self, question, response: dict) -> Grade:
         """response: {"decision": "Allow" | "ExplicitDeny" | "ImplicitDeny", "statement": key}."""
-        decision = evaluate(question.scenario.case)
-        words = explain_decision(decision)
-        decision_right = response.get("decision") == decision.decision
-        feedback: dict[str, Any] = {"key": decision.decision, **words}
+        feedback: dict[str, Any] = self.key(question)
+        decision_right = response.get("decision") == feedback["key"]
         if question.ask_statement:
-            decisive = {d["key"] for d in words["decisive"]} or {NO_STATEMENT}
+            decisive = {d["key"] for d in feedback["decisive"]} or {NO_STATEMENT}
             statement_right = response.get("statement") in decisive
             feedback["statement_right"] = statement_right
             score = 0.5 * decision_right + 0.5 * statement_right

@@ -57,6 +57,9 @@ class Single(ChoiceKind):
             },
         )
 
+    def key(self, question) -> dict:
+        return {"key_texts": [c["text"] for c in question.choices() if c["correct"]]}
+
     def answer_lines(self, response: dict) -> list[str]:
         return [response.get("text", "")]
 

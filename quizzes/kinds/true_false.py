@@ -51,6 +51,9 @@ class TrueFalse(Kind):
         right = response.get("answer") is key
         return Grade(1.0 if right else 0.0, right, {"key": key})
 
+    def key(self, question) -> dict:
+        return {"key": bool(question.data.get("answer"))}
+
     def answer_lines(self, response: dict) -> list[str]:
         return ["True" if response.get("answer") else "False"]
 

@@ -104,11 +104,10 @@ class WafRule(Kind):
         rule = form.cleaned_data["rule"]
         return {"rule": rule, "rule_label": dict(form.fields["rule"].choices)[rule]}
 
-    def grade(self, question, response: dict) -> Grade:
-        """response: {"rule": a rule's name | "Default_Action"}."""
+    def key(self, question) -> dict:
+        """The rule the engine finds acting on the request asked about, and its account."""
         d, total = _decision(question)
-        right = response.get("rule") == d.rule
-        feedback: dict[str, Any] = {
+        return {
             "key": d.rule,
             "action": d.action,
             "index": d.index,
@@ -120,6 +119,11 @@ class WafRule(Kind):
                 for m in d.matches
             ],
         }
+
+    def grade(self, question, response: dict) -> Grade:
+        """response: {"rule": a rule's name | "Default_Action"}."""
+        feedback: dict[str, Any] = self.key(question)
+        right = response.get("rule") == feedback["key"]
         score = 1.0 if right else 0.0
         return Grade(score, full_marks(score), feedback)
 

@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 
 from cohorts import services
 from lessons.models import Source
-from tests.quizzes.builders import make_question, make_quiz
+from quizzes import attempts
+from tests.quizzes.builders import make_question, make_quiz, right_response
 from tests.teach.conftest import _instructor, client_for
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # the cohort's first day
@@ -31,6 +32,18 @@ def assign_timed_quiz(cohort, owner):
     )
     services.assignment_create(cohort=cohort, quiz=timed, by=owner, now=at(hours=2))
     return timed
+
+
+def take_right(quiz, user, *, start, submit=None):
+    """An attempt at `quiz` answered right, started at `start`, submitted at `submit` (if given)."""
+    attempt = attempts.attempt_start(quiz=quiz, user=user, now=start)
+    for question in attempt.quiz.questions.all():
+        attempts.answer_save(
+            attempt=attempt, question=question, response=right_response(question), now=start
+        )
+    if submit:
+        attempt, _ = attempts.attempt_submit(attempt=attempt, now=submit)
+    return attempt
 
 
 def make_learner(name: str):

@@ -14,23 +14,13 @@ from django.urls import reverse
 from cohorts import gradebook, services
 from cohorts.models import Cohort, Extension, Membership
 from quizzes import attempts
-from tests.cohorts.conftest import at, client_for
-from tests.quizzes.builders import right_response
+from tests.cohorts.conftest import at, client_for, take_right
 
 pytestmark = pytest.mark.django_db
 
 
 def _messages(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def _take(quiz, user, *, start, submit):
-    attempt = attempts.attempt_start(quiz=quiz, user=user, now=start)
-    for question in attempt.quiz.questions.all():
-        attempts.answer_save(
-            attempt=attempt, question=question, response=right_response(question), now=start
-        )
-    return attempts.attempt_submit(attempt=attempt, now=submit)[0]
 
 
 @pytest.fixture
@@ -40,7 +30,7 @@ def assignment(cohort, quiz, owner, learner):
         cohort=cohort, quiz=quiz, due_at=at(days=4), by=owner, now=at(hours=2)
     )
     services.extension_set(assignment=made, user_id=learner.pk, due_at=at(days=6))
-    _take(quiz, learner, start=at(days=1), submit=at(days=1, minutes=10))
+    take_right(quiz, learner, start=at(days=1), submit=at(days=1, minutes=10))
     return made
 
 
@@ -76,7 +66,7 @@ def test_an_archived_gradebook_and_its_csvs_stay_readable_and_unchanged(
 ):
     services.cohort_archive(cohort=cohort, now=at(days=2))
     # Practice after the class ended does not change its record.
-    _take(quiz, learner, start=at(days=3), submit=at(days=3, minutes=5))
+    take_right(quiz, learner, start=at(days=3), submit=at(days=3, minutes=5))
     [row] = gradebook.gradebook_rows(
         cohort=cohort,
         assignments=gradebook.assignments_of(cohort),

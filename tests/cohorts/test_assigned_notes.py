@@ -13,24 +13,12 @@ from django.urls import reverse
 
 from cohorts import gates, services
 from quizzes import attempts
-from tests.cohorts.conftest import T0, at, client_for, make_learner
-from tests.quizzes.builders import make_question, make_quiz, right_response
+from tests.cohorts.conftest import T0, at, client_for, make_learner, take_right
+from tests.quizzes.builders import make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
 
 NOTES = 'class="notice quiz-notes"'
-
-
-def _take(quiz, user, *, start, submit=None):
-    """An attempt at `quiz` answered right, started at `start`, submitted at `submit`."""
-    attempt = attempts.attempt_start(quiz=quiz, user=user, now=start)
-    for question in attempt.quiz.questions.all():
-        attempts.answer_save(
-            attempt=attempt, question=question, response=right_response(question), now=start
-        )
-    if submit:
-        attempt, _ = attempts.attempt_submit(attempt=attempt, now=submit)
-    return attempt
 
 
 def _page(user, url, *, when, zone="Asia/Tokyo") -> str:
@@ -62,7 +50,7 @@ def result_url(attempt) -> str:
 
 
 def test_a_quiz_nobody_assigned_says_nothing(cohort, quiz, learner):
-    attempt = _take(quiz, learner, start=at(days=1))
+    attempt = take_right(quiz, learner, start=at(days=1))
     assert _notes(_page(learner, start_url(quiz), when=at(days=1))) == ""
     assert _notes(_page(learner, take_url(attempt), when=at(days=1))) == ""
     attempts.attempt_submit(attempt=attempt, now=at(days=1, minutes=5))
@@ -79,7 +67,7 @@ def test_an_open_assignment_names_its_cohort_and_due_time_in_the_learners_zone(
     start = _notes(_page(learner, start_url(quiz), when=at(days=1)))
     assert "Assigned in “Spring class”: due 13 Mar 2026, 02:00 (Asia/Tokyo)." in start
     assert "Attempts you start now count." in start
-    attempt = _take(quiz, learner, start=at(days=1))
+    attempt = take_right(quiz, learner, start=at(days=1))
     taking = _notes(_page(learner, take_url(attempt), when=at(days=1)))
     assert "due 13 Mar 2026, 02:00 (Asia/Tokyo). This attempt counts." in taking
     assert "late" not in taking and "Due in" not in taking  # ten days left: nothing pressing
@@ -94,7 +82,7 @@ def test_due_soon_says_how_long_is_left(cohort, quiz, learner, owner):
         cohort=cohort, quiz=quiz, due_at=at(days=1, hours=3), by=owner, now=at(hours=2)
     )
     assert "Due in 3\xa0hours." in _notes(_page(learner, start_url(quiz), when=at(days=1)))
-    attempt = _take(quiz, learner, start=at(days=1))
+    attempt = take_right(quiz, learner, start=at(days=1))
     assert "This attempt counts. Due in 3\xa0hours." in _notes(
         _page(learner, take_url(attempt), when=at(days=1))
     )
@@ -109,7 +97,7 @@ def test_late_work_is_said_before_and_after_submitting(cohort, quiz, learner, ow
         "<strong>The due date has passed: your instructor sees work submitted now as late."
         in before
     )
-    attempt = _take(quiz, learner, start=at(days=3))
+    attempt = take_right(quiz, learner, start=at(days=3))
     taking = _notes(_page(learner, take_url(attempt), when=at(days=3)))
     assert (
         "<strong>The due date has passed: submitted now, your instructor sees it as late." in taking
@@ -120,7 +108,7 @@ def test_late_work_is_said_before_and_after_submitting(cohort, quiz, learner, ow
         "This attempt counts. <strong>Submitted after the due date: your instructor sees it as late.</strong>"
         in result
     )
-    on_time = _take(quiz, learner, start=at(days=1), submit=at(days=1, minutes=5))
+    on_time = take_right(quiz, learner, start=at(days=1), submit=at(days=1, minutes=5))
     assert "late" not in _notes(_page(learner, result_url(on_time), when=at(days=4)))
 
 
@@ -130,7 +118,7 @@ def test_a_closed_assignment_says_so_rather_than_that_the_attempt_counts(
     assignment = services.assignment_create(
         cohort=cohort, quiz=quiz, due_at=at(days=5), by=owner, now=at(hours=2)
     )
-    attempt = _take(quiz, learner, start=at(days=1))
+    attempt = take_right(quiz, learner, start=at(days=1))
     services.assignment_close(assignment=assignment, closed=True, now=at(days=2))
     for url in (start_url(quiz), take_url(attempt)):
         notes = _notes(_page(learner, url, when=at(days=2)))
@@ -144,11 +132,11 @@ def test_an_extension_is_the_learners_own_due_date(cohort, quiz, learner, owner)
         cohort=cohort, quiz=quiz, due_at=at(days=2), by=owner, now=at(hours=2)
     )
     services.extension_set(assignment=assignment, user_id=learner.pk, due_at=at(days=5))
-    mine = _take(quiz, learner, start=at(days=3), submit=at(days=3, minutes=5))
+    mine = take_right(quiz, learner, start=at(days=3), submit=at(days=3, minutes=5))
     result = _notes(_page(learner, result_url(mine), when=at(days=4), zone="UTC"))
     assert "due 7 Mar 2026, 09:00 (UTC) (your extension). This attempt counts." in result
     assert "late" not in result
-    theirs = _take(quiz, other, start=at(days=3), submit=at(days=3, minutes=5))
+    theirs = take_right(quiz, other, start=at(days=3), submit=at(days=3, minutes=5))
     result = _notes(_page(other, result_url(theirs), when=at(days=4), zone="UTC"))
     assert "due 4 Mar 2026, 09:00 (UTC). This attempt counts." in result  # not ada's extension
     assert "extension" not in result and "as late" in result
@@ -159,7 +147,7 @@ def test_an_attempt_before_joining_or_opening_does_not_count(owner, quiz, learne
     services.assignment_create(
         cohort=cohort, quiz=quiz, opens_at=at(days=2), by=owner, now=at(hours=1)
     )
-    practice = _take(quiz, learner, start=at(hours=2), submit=at(hours=3))
+    practice = take_right(quiz, learner, start=at(hours=2), submit=at(hours=3))
     services.cohort_join(cohort=cohort, user=learner, now=at(days=1))
     result = _notes(_page(learner, result_url(practice), when=at(days=1)))
     assert (
@@ -176,7 +164,7 @@ def test_an_archived_cohort_says_its_class_ended_and_which_attempts_its_record_k
     services.assignment_create(
         cohort=cohort, quiz=quiz, due_at=at(days=5), by=owner, now=at(hours=2)
     )
-    kept = _take(quiz, learner, start=at(days=1), submit=at(days=1, minutes=5))
+    kept = take_right(quiz, learner, start=at(days=1), submit=at(days=1, minutes=5))
     services.cohort_archive(cohort=cohort, now=at(days=6))
     result = _notes(_page(learner, result_url(kept), when=at(days=7), zone="UTC"))
     assert (
@@ -186,7 +174,7 @@ def test_an_archived_cohort_says_its_class_ended_and_which_attempts_its_record_k
     ended = "Assigned in “Spring class”, whose class has ended (archived):"
     start = _notes(_page(learner, start_url(quiz), when=at(days=7)))
     assert f"{ended} attempts you start now are practice and do not count." in start
-    practice = _take(quiz, learner, start=at(days=7))
+    practice = take_right(quiz, learner, start=at(days=7))
     taking = _notes(_page(learner, take_url(practice), when=at(days=8)))
     assert f"{ended} this attempt is practice, started after the class ended." in taking
     assert "late" not in taking and "due" not in taking  # the class is over: no deadline now
@@ -205,7 +193,7 @@ def test_two_cohorts_each_say_their_own(cohort, quiz, learner, owner):
     services.cohort_join(cohort=ended, user=learner, now=at(hours=1))
     services.assignment_create(cohort=ended, quiz=quiz, by=owner, now=at(hours=2))
     services.cohort_archive(cohort=ended, now=at(days=1))
-    attempt = _take(quiz, learner, start=at(days=3), submit=at(days=3, minutes=5))
+    attempt = take_right(quiz, learner, start=at(days=3), submit=at(days=3, minutes=5))
     result = _notes(_page(learner, result_url(attempt), when=at(days=3), zone="UTC"))
     # By name, a class that has ended after the others.
     autumn_note, spring_note, ended_note = result.split("<p>")[1:]
@@ -223,10 +211,10 @@ def test_another_learners_assignment_is_never_shown(cohort, quiz, learner, owner
         cohort=cohort, quiz=quiz, due_at=at(days=2), by=owner, now=at(hours=2)
     )
     services.extension_set(assignment=assignment, user_id=learner.pk, due_at=at(days=5))
-    hers = _take(quiz, other_learner, start=at(days=1), submit=at(days=1, minutes=5))
+    hers = take_right(quiz, other_learner, start=at(days=1), submit=at(days=1, minutes=5))
     assert _notes(_page(other_learner, result_url(hers), when=at(days=1))) == ""
     assert _notes(_page(other_learner, start_url(quiz), when=at(days=1))) == ""
-    ada = _take(quiz, learner, start=at(days=1), submit=at(days=1, minutes=5))
+    ada = take_right(quiz, learner, start=at(days=1), submit=at(days=1, minutes=5))
     read = _page(owner, result_url(ada), when=at(days=1))
     assert "ada's attempt" in read and _notes(read) == ""
     assert client_for(other_learner).get(result_url(ada)).status_code == 404
@@ -268,7 +256,7 @@ def test_the_notes_cost_one_query_whatever_the_questions_or_cohorts(cohort, owne
     services.extension_set(assignment=made, user_id=learner.pk, due_at=at(days=6))
     costs = {}
     for quiz in (small, big):
-        attempt = _take(quiz, learner, start=at(days=1))
+        attempt = take_right(quiz, learner, start=at(days=1))
         taking = _queries(learner, take_url(attempt), when=at(days=1))
         attempts.attempt_submit(attempt=attempt, now=at(days=1, minutes=5))
         result = _queries(learner, result_url(attempt), when=at(days=1))

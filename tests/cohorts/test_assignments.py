@@ -13,23 +13,11 @@ from cohorts import gradebook, services
 from cohorts.models import Assignment
 from quizzes import attempts, hooks
 from quizzes.models import Attempt
-from tests.cohorts.conftest import T0, at, client_for
+from tests.cohorts.conftest import T0, at, client_for, take_right
 from tests.conftest import make_lesson
 from tests.quizzes.builders import make_question, make_quiz, right_response
 
 pytestmark = pytest.mark.django_db
-
-
-def _take(quiz, user, *, start, submit=None):
-    """An attempt at `quiz` answered right, started at `start`, submitted at `submit`."""
-    attempt = attempts.attempt_start(quiz=quiz, user=user, now=start)
-    for question in attempt.quiz.questions.all():
-        attempts.answer_save(
-            attempt=attempt, question=question, response=right_response(question), now=start
-        )
-    if submit:
-        attempt, _ = attempts.attempt_submit(attempt=attempt, now=submit)
-    return attempt
 
 
 def _cell(cohort, user):
@@ -79,7 +67,7 @@ def test_submitting_after_the_due_date_is_accepted_and_flagged_late(cohort, quiz
     services.assignment_create(
         cohort=cohort, quiz=quiz, due_at=at(days=3), by=owner, now=at(hours=2)
     )
-    attempt = _take(quiz, learner, start=at(days=3, hours=1), submit=at(days=3, hours=2))
+    attempt = take_right(quiz, learner, start=at(days=3, hours=1), submit=at(days=3, hours=2))
     assert attempt.is_submitted and attempt.score == 1.0
     cell = _cell(cohort, learner)
     assert cell.status == gradebook.LATE
@@ -92,8 +80,8 @@ def test_an_extension_moves_one_learners_due_date(cohort, quiz, learner, other_l
         cohort=cohort, quiz=quiz, due_at=at(days=3), by=owner, now=at(hours=2)
     )
     services.extension_set(assignment=assignment, user_id=learner.pk, due_at=at(days=5))
-    _take(quiz, learner, start=at(days=4), submit=at(days=4, minutes=10))
-    _take(quiz, other_learner, start=at(days=4), submit=at(days=4, minutes=10))
+    take_right(quiz, learner, start=at(days=4), submit=at(days=4, minutes=10))
+    take_right(quiz, other_learner, start=at(days=4), submit=at(days=4, minutes=10))
     mine, theirs = _cell(cohort, learner), _cell(cohort, other_learner)
     assert (mine.status, mine.due, mine.extended) == (gradebook.SUBMITTED, at(days=5), True)
     assert (theirs.status, theirs.due, theirs.extended) == (gradebook.LATE, at(days=3), False)
@@ -111,14 +99,14 @@ def test_statuses_before_and_during_an_attempt(cohort, quiz, learner, owner):
     )
     cell = _cell(cohort, learner)
     assert cell.status == gradebook.NOT_STARTED and cell.overdue(at(days=4))
-    _take(quiz, learner, start=at(days=1))
+    take_right(quiz, learner, start=at(days=1))
     cell = _cell(cohort, learner)
     assert cell.status == gradebook.IN_PROGRESS and not cell.overdue(at(days=2))
 
 
 def test_a_closed_assignment_refuses_start_answer_and_submit(cohort, quiz, learner, owner):
     assignment = services.assignment_create(cohort=cohort, quiz=quiz, by=owner, now=at(hours=2))
-    open_attempt = _take(quiz, learner, start=at(days=1))
+    open_attempt = take_right(quiz, learner, start=at(days=1))
     services.assignment_close(assignment=assignment, closed=True, now=at(days=1, hours=1))
     with pytest.raises(attempts.AttemptRefused, match="closed"):
         attempts.attempt_submit(attempt=open_attempt, now=at(days=1, hours=2))
@@ -158,7 +146,7 @@ def test_an_already_submitted_attempt_still_shows_its_result_after_closing(
     cohort, quiz, learner, owner
 ):
     assignment = services.assignment_create(cohort=cohort, quiz=quiz, by=owner, now=at(hours=2))
-    done = _take(quiz, learner, start=at(days=1), submit=at(days=1, minutes=5))
+    done = take_right(quiz, learner, start=at(days=1), submit=at(days=1, minutes=5))
     services.assignment_close(assignment=assignment, closed=True)
     again, submitted_now = attempts.attempt_submit(attempt=done)
     assert (again.score, submitted_now) == (1.0, False)
@@ -170,7 +158,7 @@ def test_quizzes_work_without_any_gate(cohort, quiz, learner, owner, monkeypatch
     services.assignment_close(assignment=assignment, closed=True)
     monkeypatch.setattr(hooks, "_gates", [])
     monkeypatch.setattr(hooks, "_viewers", [])
-    attempt = _take(quiz, learner, start=at(days=1), submit=at(days=1, minutes=1))
+    attempt = take_right(quiz, learner, start=at(days=1), submit=at(days=1, minutes=1))
     assert attempt.is_submitted
 
 
@@ -244,7 +232,7 @@ def test_the_home_page_lists_what_is_left_to_do_soonest_due_first(cohort, owner,
     made["Due later"].lessons.add(lesson)
     services.assignment_close(assignment=made["Closed"], closed=True)
     for t in ("Done", "Done earlier"):
-        _take(quizzes[t], learner, start=at(hours=3), submit=at(hours=3, minutes=5))
+        take_right(quizzes[t], learner, start=at(hours=3), submit=at(hours=3, minutes=5))
     client.force_login(learner)
     with time_machine.travel(at(days=5), tick=False):  # "Due soon" is overdue by now
         page = client.get("/").content.decode()
@@ -275,8 +263,8 @@ def _more_work(cohort, owner, learner, n: int) -> None:
         )
         assignment.lessons.add(make_lesson(), make_lesson())
         services.extension_set(assignment=assignment, user_id=learner.pk, due_at=at(days=9))
-        _take(quiz, learner, start=at(days=1), submit=at(days=1, minutes=2))
-        _take(quiz, learner, start=at(days=2))
+        take_right(quiz, learner, start=at(days=1), submit=at(days=1, minutes=2))
+        take_right(quiz, learner, start=at(days=2))
 
 
 def test_the_home_page_costs_the_same_queries_with_more_work(
@@ -295,7 +283,7 @@ def test_the_home_page_costs_the_same_queries_with_more_work(
 
 
 def test_the_window_ignores_attempts_before_joining(owner, quiz, other_learner):
-    _take(quiz, other_learner, start=T0, submit=at(minutes=5))  # private practice
+    take_right(quiz, other_learner, start=T0, submit=at(minutes=5))  # private practice
     cohort = services.cohort_create(owner=owner, name="Late joiners", now=T0)
     services.assignment_create(cohort=cohort, quiz=quiz, by=owner, now=at(hours=1))
     services.cohort_join(cohort=cohort, user=other_learner, now=at(hours=2))

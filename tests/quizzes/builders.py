@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from itertools import count
 
 from django.db import connection
+from django.urls import reverse
 
 from curriculum.quiz_readers import text_id
 from quizzes.attempts import attempt_start
-from quizzes.models import Question, Quiz, QuizQuestion
+from quizzes.models import Attempt, Question, Quiz, QuizQuestion
 from tests.conftest import make_lesson, make_scenario, scenery
 
 _n = count(1)
@@ -224,3 +227,15 @@ def stored_answer(pk: int) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(_STORED_ANSWER, [pk])
         return cursor.fetchone()
+
+
+def start_through_page(client, quiz) -> Attempt:
+    """The attempt `client`'s learner starts by pressing Start on the quiz's page."""
+    assert client.post(reverse("quizzes:start", args=[quiz.slug])).status_code == 302
+    return Attempt.objects.latest("pk")
+
+
+def page_text(response) -> str:
+    """The page's words, tags dropped and spaces folded (what a reader reads)."""
+    words = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return " ".join(html.unescape(words).split())

@@ -3,30 +3,16 @@
 
 from __future__ import annotations
 
-import html
 import json
-import re
 
 import pytest
 from django.urls import reverse
 
 from quizzes import kinds
 from quizzes.grading import answer_key, grade
-from quizzes.models import Attempt
-from tests.quizzes.builders import make_question, make_quiz
+from tests.quizzes.builders import make_question, make_quiz, page_text, start_through_page
 
 pytestmark = pytest.mark.django_db
-
-
-def start(client, quiz) -> Attempt:
-    assert client.post(reverse("quizzes:start", args=[quiz.slug])).status_code == 302
-    return Attempt.objects.latest("pk")
-
-
-def page_text(response) -> str:
-    """The page's words, tags dropped and spaces folded (what a reader reads)."""
-    words = re.sub(r"<[^>]+>", " ", response.content.decode())
-    return " ".join(html.unescape(words).split())
 
 
 # What the result page must say of each kind's right answer, for the builders' question. A kind
@@ -105,7 +91,7 @@ def test_every_kind_gives_the_key_grading_uses(kind):
 @pytest.mark.parametrize("kind", list(kinds.KINDS))
 def test_every_kind_shows_its_right_answer_unanswered(learner_client, kind):
     question = make_question(kind, explanation="Why it is so.")
-    attempt = start(learner_client, make_quiz(question))
+    attempt = start_through_page(learner_client, make_quiz(question))
     learner_client.post(reverse("quizzes:submit", args=[attempt.pk]))
     text = page_text(learner_client.get(reverse("quizzes:result", args=[attempt.pk])))
     assert kind in EXPECTED, f"say what the result page shows as {kind}'s right answer"
@@ -120,7 +106,7 @@ def test_every_kind_shows_its_right_answer_unanswered(learner_client, kind):
 
 def test_a_skipped_choice_question_names_only_the_right_choice(learner_client):
     question = make_question("single")
-    attempt = start(learner_client, make_quiz(question))
+    attempt = start_through_page(learner_client, make_quiz(question))
     learner_client.post(reverse("quizzes:submit", args=[attempt.pk]))
     text = page_text(learner_client.get(reverse("quizzes:result", args=[attempt.pk])))
     assert "Your answer Not answered The right answer Turn on MFA" in text
@@ -129,7 +115,7 @@ def test_a_skipped_choice_question_names_only_the_right_choice(learner_client):
 
 def test_an_answered_question_keeps_its_feedback(learner_client):
     question = make_question("true_false")
-    attempt = start(learner_client, make_quiz(question))
+    attempt = start_through_page(learner_client, make_quiz(question))
     learner_client.post(
         reverse("quizzes:answer", args=[attempt.pk, 1]), {"action": "save", "answer": "false"}
     )

@@ -12,17 +12,18 @@ from django.urls import reverse
 from curriculum.quiz_readers import read_quizzes
 from curriculum.readers import CurriculumError, read_curriculum
 from quizzes.grading import grade
-from quizzes.models import Answer, Attempt
+from quizzes.models import Answer
 from tests.content import TWO_SOURCES, write
 from tests.curriculum.shipped_quizzes import shipped_quizzes
-from tests.quizzes.builders import HTTP_FLOW, make_question, make_quiz, web_network
+from tests.quizzes.builders import (
+    HTTP_FLOW,
+    make_question,
+    make_quiz,
+    start_through_page,
+    web_network,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def start(client, quiz) -> Attempt:
-    client.post(reverse("quizzes:start", args=[quiz.slug]))
-    return Attempt.objects.latest("pk")
 
 
 # --- flow_decision -------------------------------------------------------------------------
@@ -363,7 +364,7 @@ def test_rules_that_cannot_be_used_score_zero_and_say_why():
 )
 def test_garbage_answers_are_refused_with_a_message_not_a_500(learner_client, kind, post):
     quiz = make_quiz(make_question(kind))
-    attempt = start(learner_client, quiz)
+    attempt = start_through_page(learner_client, quiz)
     response = learner_client.post(
         reverse("quizzes:answer", args=[attempt.pk, 1]), {"action": "check", **post}
     )
@@ -375,7 +376,7 @@ def test_garbage_answers_are_refused_with_a_message_not_a_500(learner_client, ki
 @pytest.mark.parametrize("kind", ["flow_decision", "waf_rule", "flow_fix"])
 def test_a_wrong_answer_on_the_page_shows_the_engines_explanation(learner_client, kind):
     q = make_question(kind)
-    attempt = start(learner_client, make_quiz(q))
+    attempt = start_through_page(learner_client, make_quiz(q))
     page = learner_client.get(attempt.get_absolute_url()).content.decode()
     assert "The right answer" not in page and "How the engine" not in page
     start_rules = {k: web_network()[k] for k in ("network_acls", "security_groups")}

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from quizzes import attempts
 from quizzes.models import Answer, Attempt
-from tests.quizzes.builders import make_question, make_quiz, right_response
+from tests.quizzes.builders import make_question, make_quiz, right_response, start_through_page
 
 pytestmark = pytest.mark.django_db
 
@@ -196,11 +196,6 @@ def test_the_summary_lists_answered_unanswered_checked_and_flagged(tries_quiz, l
 # --- the pages ----------------------------------------------------------------------------
 
 
-def start(client, quiz) -> Attempt:
-    client.post(reverse("quizzes:start", args=[quiz.slug]))
-    return Attempt.objects.latest("pk")
-
-
 def post_answer(client, attempt, position, data, action="check", htmx=False):
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     return client.post(
@@ -215,7 +210,7 @@ def choice_post(choice: dict) -> dict:
 
 
 def test_the_page_offers_another_try_with_a_hint_and_no_key(learner_client, tries_quiz):
-    attempt = start(learner_client, tries_quiz)
+    attempt = start_through_page(learner_client, tries_quiz)
     q = question(attempt)
     response = post_answer(learner_client, attempt, 1, choice_post(wrong_single(q)), htmx=True)
     body = response.content.decode()
@@ -231,7 +226,7 @@ def test_the_page_offers_another_try_with_a_hint_and_no_key(learner_client, trie
 
 
 def test_certainty_radios_are_labelled_and_required(learner_client, cbm_quiz):
-    attempt = start(learner_client, cbm_quiz)
+    attempt = start_through_page(learner_client, cbm_quiz)
     body = learner_client.get(attempt.get_absolute_url()).content.decode()
     assert "How sure are you?" in body
     for value in ("1", "2", "3"):
@@ -248,14 +243,14 @@ def test_certainty_radios_are_labelled_and_required(learner_client, cbm_quiz):
 
 def test_a_quiz_without_certainty_asks_nothing(learner_client):
     quiz = make_quiz(make_question("policy_decision"))
-    attempt = start(learner_client, quiz)
+    attempt = start_through_page(learner_client, quiz)
     assert (
         "How sure are you?" not in learner_client.get(attempt.get_absolute_url()).content.decode()
     )
 
 
 def test_flagging_from_the_page_persists_and_shows_in_the_navigation(learner_client, tries_quiz):
-    attempt = start(learner_client, tries_quiz)
+    attempt = start_through_page(learner_client, tries_quiz)
     url = reverse("quizzes:flag", args=[attempt.pk, 2])
     response = learner_client.post(url, {"flagged": "1"})
     assert response.status_code == 302 and response["Location"].endswith("?q=2")
@@ -280,13 +275,13 @@ def test_only_the_owner_may_flag(client, other_learner, tries_quiz, learner):
 
 
 def test_flag_and_summary_refuse_the_wrong_method(learner_client, tries_quiz):
-    attempt = start(learner_client, tries_quiz)
+    attempt = start_through_page(learner_client, tries_quiz)
     assert learner_client.get(reverse("quizzes:flag", args=[attempt.pk, 1])).status_code == 405
     assert learner_client.post(reverse("quizzes:summary", args=[attempt.pk])).status_code == 405
 
 
 def test_the_summary_page_lists_each_question_and_submits(learner_client, tries_quiz):
-    attempt = start(learner_client, tries_quiz)
+    attempt = start_through_page(learner_client, tries_quiz)
     first = question(attempt, 1)
     post_answer(learner_client, attempt, 1, choice_post(right_response(first)), action="save")
     learner_client.post(reverse("quizzes:flag", args=[attempt.pk, 2]), {"flagged": "1"})
@@ -310,7 +305,7 @@ def test_the_summary_page_lists_each_question_and_submits(learner_client, tries_
 
 
 def test_removing_a_flag_on_the_summary_returns_there(learner_client, tries_quiz):
-    attempt = start(learner_client, tries_quiz)
+    attempt = start_through_page(learner_client, tries_quiz)
     learner_client.post(reverse("quizzes:flag", args=[attempt.pk, 1]), {"flagged": "1"})
     response = learner_client.post(
         reverse("quizzes:flag", args=[attempt.pk, 1]), {"flagged": "0", "back": "summary"}
@@ -324,7 +319,7 @@ def test_removing_a_flag_on_the_summary_returns_there(learner_client, tries_quiz
 
 def test_the_countdown_is_drawn_from_the_servers_deadline(learner_client):
     quiz = make_quiz(single(), time_limit=10)
-    attempt = start(learner_client, quiz)
+    attempt = start_through_page(learner_client, quiz)
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() + timedelta(seconds=125))
     for url in (attempt.get_absolute_url(), reverse("quizzes:summary", args=[attempt.pk])):
         body = learner_client.get(url).content.decode()
@@ -337,7 +332,7 @@ def test_the_countdown_is_drawn_from_the_servers_deadline(learner_client):
 
 
 def test_an_untimed_quiz_has_no_countdown(learner_client, tries_quiz):
-    attempt = start(learner_client, tries_quiz)
+    attempt = start_through_page(learner_client, tries_quiz)
     body = learner_client.get(attempt.get_absolute_url()).content.decode()
     assert "data-countdown" not in body and "countdown.js" not in body
 
@@ -346,7 +341,7 @@ def test_the_server_still_enforces_the_deadline(learner_client):
     """Whatever the script does, an answer past the deadline and its grace is refused and the
     attempt is submitted; the summary and the flag endpoint lead to the result."""
     quiz = make_quiz(single(), single(), time_limit=1)
-    attempt = start(learner_client, quiz)
+    attempt = start_through_page(learner_client, quiz)
     q = question(attempt)
     post_answer(learner_client, attempt, 1, choice_post(right_response(q)), action="save")
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(seconds=6))
@@ -363,7 +358,7 @@ def test_the_result_says_what_tries_and_certainty_counted(learner_client):
     quiz = make_quiz(
         make_question("policy_decision"), single(), tries=2, try_penalty=50, certainty=True
     )
-    attempt = start(learner_client, quiz)
+    attempt = start_through_page(learner_client, quiz)
     q = question(attempt, 2)
     post_answer(learner_client, attempt, 1, {"decision": "ImplicitDeny", "certainty": "2"})
     post_answer(learner_client, attempt, 2, choice_post(wrong_single(q)))

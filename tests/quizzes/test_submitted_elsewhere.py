@@ -3,7 +3,6 @@ with a word about why (quizzes.views._closed_elsewhere), in the page's status me
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
 
@@ -13,25 +12,15 @@ from django.utils import timezone
 
 from quizzes.models import Attempt
 from quizzes.views import SUBMITTED_ELSEWHERE
-from tests.quizzes.builders import make_question, make_quiz
+from tests.quizzes.builders import make_question, make_quiz, page_text, start_through_page
 
 pytestmark = pytest.mark.django_db
-
-
-def start(client, quiz) -> Attempt:
-    assert client.post(reverse("quizzes:start", args=[quiz.slug])).status_code == 302
-    return Attempt.objects.latest("pk")
-
-
-def page_text(response) -> str:
-    words = re.sub(r"<[^>]+>", " ", response.content.decode())
-    return " ".join(html.unescape(words).split())
 
 
 @pytest.fixture
 def submitted(learner_client):
     """An attempt submitted (in "another tab") with its question page still open here."""
-    attempt = start(learner_client, make_quiz(make_question("true_false")))
+    attempt = start_through_page(learner_client, make_quiz(make_question("true_false")))
     learner_client.post(reverse("quizzes:submit", args=[attempt.pk]))
     return attempt
 
@@ -90,7 +79,9 @@ def test_a_double_click_on_submit_says_nothing_but_a_late_submit_does(learner_cl
 def test_an_attempt_closed_by_its_time_limit_says_that_instead(learner_client):
     """Closed at its deadline (by another tab, or by a teacher's look at it), the page says the
     time ran out, not that another tab submitted it."""
-    attempt = start(learner_client, make_quiz(make_question("true_false"), time_limit=10))
+    attempt = start_through_page(
+        learner_client, make_quiz(make_question("true_false"), time_limit=10)
+    )
     ago = timezone.now() - timedelta(minutes=30)
     Attempt.objects.filter(pk=attempt.pk).update(
         started_at=ago,

@@ -398,6 +398,21 @@ def test_an_aws_rule_decides_before_the_policies_and_says_so(client):
     assert "Not reached: an earlier step decided" in flow
 
 
+def test_a_step_after_an_explicit_deny_says_what_it_would_have_found(client):
+    """After an explicit deny the later boxes are not reached; the reasons the engine still
+    gives for them read as what each would have found, not as what decided."""
+    deny = '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}'
+    body = live(client, **{"identity-0-text": deny}).content.decode()
+    assert 'class="decision decision-explicitdeny"' in body
+    flow = body[body.index('class="flow"') :]
+    steps = re.findall(r'<li class="step [^"]*step-unreached">(.*?)</li>', flow, re.S)
+    assert steps, "no unreached step after the explicit deny"
+    for step in steps:
+        assert "Not reached: an earlier step decided" in step
+        if 'class="step-reason"' in step:
+            assert 'class="step-reason">Had it been reached: ' in step
+
+
 def test_a_direction_control_in_a_sid_does_not_reverse_the_result(client):
     """U+202E in a Sid reversed the rest of the "Decided by" line; the result shows it escaped."""
     text = ALLOW_GET.replace('"Sid": "Read"', '"Sid": "Read\u202eReports"')

@@ -10,6 +10,7 @@ questions, so a bank page costs the same with ten questions or ten thousand.
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from dataclasses import dataclass
 
@@ -188,6 +189,24 @@ def bank_summaries(user) -> list[dict]:
 def categories(user) -> list[str]:
     """The banks (categories) of the questions `user` may use, archived ones not counted."""
     return sorted(category for (category,) in CATEGORIES.rows(user))
+
+
+def unknown_category(category: str, known: list[str]) -> str | None:
+    """What to tell a teacher whose quiz draws from a category no question of theirs (or the
+    course's) has: the quiz is saved, but it has nothing to draw and cannot be published until
+    some question has it. Names the closest known category, as typos and case are the usual
+    cause ("IAM" for "iam")."""
+    if not category or category in known:
+        return None
+    folded = {name.casefold(): name for name in known}
+    guess = folded.get(category.casefold()) or next(
+        iter(difflib.get_close_matches(category, known, n=1, cutoff=0.75)), None
+    )
+    hint = f" Did you mean “{guess}”?" if guess else ""
+    return (
+        f"No question you can use has the category “{category}” yet, so this quiz has nothing "
+        f"to draw and cannot be published until some question has it.{hint}"
+    )
 
 
 def tag_uses(user) -> list[tuple[str, int | None, int]]:

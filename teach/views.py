@@ -44,6 +44,13 @@ def _categories(user) -> list[str]:
     return bank.categories(user)
 
 
+def _warn_if_unknown_category(request: HttpRequest, quiz: Quiz) -> None:
+    """A saved quiz that draws from a category no usable question has: saved, but said."""
+    warning = bank.unknown_category(quiz.draw_category, _categories(request.user))
+    if warning:
+        messages.warning(request, warning)
+
+
 def _partial(request: HtmxHttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
@@ -133,6 +140,7 @@ def quiz_create(request: HttpRequest) -> HttpResponse:
         stamp = services.edit_stamp(quiz)
         once.remember_save(request, form.cleaned_data["once"], quiz=quiz.pk, stamp=stamp)
         messages.success(request, f"Quiz “{quiz.title}” created.")
+        _warn_if_unknown_category(request, quiz)
         return redirect("teach:quiz", pk=quiz.pk)
     context = {"form": form, "quiz": None, "categories": _categories(request.user)}
     return render(request, "teach/quiz_form.html", context)
@@ -235,6 +243,7 @@ def quiz_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 _restamp(form, exc)
             else:
                 messages.success(request, "Settings saved.")
+                _warn_if_unknown_category(request, quiz)
                 return redirect("teach:quiz", pk=quiz.pk)
     context = {"form": form, "quiz": quiz, "categories": _categories(request.user)}
     return render(request, "teach/quiz_form.html", context)

@@ -562,3 +562,39 @@ def test_taking_a_question_out_says_where_it_still_is(teacher, owned):
         url = reverse("teach:quiz-question-remove", args=[quiz.pk, question.pk])
         page = teacher.post(url, follow=True).content.decode()
         assert f"Question taken out of this quiz (it is still in {where})." in page
+
+
+def test_a_new_quiz_drawing_from_an_unknown_category_is_saved_with_a_warning(teacher):
+    """Categories are case-sensitive slugs: "Shipped-Bank" for "shipped-bank" made a quiz with
+    nothing to draw, said only when publishing was refused. The save says so at once and names
+    the category meant."""
+    make_question("single", source=Source.FILE, lesson=None, category="shipped-bank")
+    data = {**SETTINGS, "draw_category": "Shipped-Bank", "draw_count": "1"}
+    page = teacher.post(reverse("teach:quiz-create"), data, follow=True).content.decode()
+    assert Quiz.objects.get().draw_category == "Shipped-Bank"
+    assert "No question you can use has the category “Shipped-Bank” yet" in page
+    assert "Did you mean “shipped-bank”?" in page
+
+
+def test_a_quiz_drawing_from_a_known_category_is_saved_without_a_warning(teacher, owned):
+    make_question("single", source=Source.FILE, lesson=None, category="shipped-bank")
+    quiz, _ = owned
+    data = {**SETTINGS, "draw_category": "shipped-bank", "draw_count": "1"}
+    page = teacher.post(
+        reverse("teach:quiz-edit", args=[quiz.pk]), data, follow=True
+    ).content.decode()
+    assert "Settings saved." in page
+    assert "No question you can use has the category" not in page
+
+
+def test_the_warning_never_suggests_a_category_the_teacher_may_not_see(
+    teacher, owned, other_instructor
+):
+    make_question("single", owner=other_instructor, lesson=None, category="their-secret-bank")
+    quiz, _ = owned
+    data = {**SETTINGS, "draw_category": "their-secret-bnk", "draw_count": "1"}
+    page = teacher.post(
+        reverse("teach:quiz-edit", args=[quiz.pk]), data, follow=True
+    ).content.decode()
+    assert "No question you can use has the category “their-secret-bnk” yet" in page
+    assert "their-secret-bank" not in page

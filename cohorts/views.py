@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -234,7 +234,15 @@ def code_rotate(request: HttpRequest, pk: int) -> HttpResponse:
 def cohort_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Owner only. GET asks first and says what goes (the cohort, its assignments and
     memberships) and what stays (every learner's attempts); POST deletes."""
-    cohort = _cohort_for_instructor(request, pk, owner_only=True)
+    try:
+        cohort = _cohort_for_instructor(request, pk, owner_only=True)
+    except Http404:
+        name = _deleted_here(request).get(str(pk))
+        if name is None:
+            raise
+        # A double click, or Back to the question: this browser deleted it a moment ago.
+        messages.info(request, f"Cohort “{name}” is deleted already.")
+        return redirect("teach_cohorts:list")
     if request.method != "POST":
         return render(
             request,
@@ -247,8 +255,23 @@ def cohort_delete(request: HttpRequest, pk: int) -> HttpResponse:
         )
     name = cohort.name
     services.cohort_delete(cohort=cohort)
+    deleted = _deleted_here(request)
+    deleted[str(pk)] = name
+    request.session[_DELETED_KEY] = dict(list(deleted.items())[-_DELETED_KEPT:])
     messages.success(request, f"Cohort “{name}” deleted. Its learners keep their attempts.")
     return redirect("teach_cohorts:list")
+
+
+# The cohorts this session deleted (id -> name), the last few: asked to delete one again (a
+# double click, Back to the question), the list says it is gone instead of a 404. Only the
+# browser that deleted it is told, so nobody learns of another teacher's cohort.
+_DELETED_KEY = "cohorts_deleted"
+_DELETED_KEPT = 20
+
+
+def _deleted_here(request: HttpRequest) -> dict[str, str]:
+    kept = request.session.get(_DELETED_KEY)
+    return dict(kept) if isinstance(kept, dict) else {}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -69,6 +69,22 @@ def test_the_owner_deletes_a_cohort_and_learners_keep_their_attempts(cohort, own
     assert client.get(cohort.get_absolute_url()).status_code == 404
 
 
+def test_deleting_again_from_the_same_browser_says_it_is_gone(cohort, owner, co_instructor):
+    """A double click on "Delete", or Back to the question and Delete again: the second request
+    finds no cohort. The browser that deleted it is told so on the cohorts list; anyone else
+    (here the co-instructor) still gets the 404 every unknown cohort gets."""
+    url = reverse("teach_cohorts:delete", args=[cohort.pk])
+    client = client_for(owner)
+    assert client.post(url)["Location"] == reverse("teach_cohorts:list")
+    for again in (client.post, client.get):
+        response = again(url)
+        assert response["Location"] == reverse("teach_cohorts:list")
+        assert _messages(response)[-1] == "Cohort “Spring class” is deleted already."
+    assert client_for(co_instructor).post(url).status_code == 404
+    other = reverse("teach_cohorts:delete", args=[cohort.pk + 1000])
+    assert client.post(other).status_code == 404
+
+
 def test_only_the_owner_may_delete_and_only_the_owner_sees_the_button(cohort, owner, co_instructor):
     url = reverse("teach_cohorts:delete", args=[cohort.pk])
     helper = client_for(co_instructor)

@@ -87,6 +87,9 @@ class QuestionDraft:
     level: str = ""  # "" = the level of its lesson
     line: int | None = None
     locate: Locator = _nowhere
+    # A format whose author never sees the content file's keys (GIFT): its questions' problems
+    # are said in the question editor's sentences, and ids (made from the text) go unnamed.
+    plain_problems: bool = False
 
     def where(self, path: tuple = ()) -> tuple[int | None, int | None]:
         line, column = self.locate(path)

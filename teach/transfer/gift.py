@@ -293,6 +293,7 @@ def _question(block: _Block, category: str, warnings: list[str]) -> QuestionDraf
         category=category,
         data=data,
         line=first,
+        plain_problems=True,
     )
 
 

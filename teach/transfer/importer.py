@@ -210,9 +210,12 @@ def _check_question(draft: QuestionDraft, question: Question, errors: list[Locat
     """The kind's own validation (what `Question.clean()` runs) and the fields' checks."""
     what = f"question {draft.slug!r}"
     for problem in question.problems():
+        if draft.plain_problems and problem.path[-1:] == ("id",):
+            continue  # ids made from the text: the repeated text is the problem said
         path = ("scenario",) if problem.field == "scenario" else ("data", *problem.path)
         line, column = draft.where(path)
-        errors.append(Located(f"{what}: {problem.message}", line, column))
+        message = problem.in_words() if draft.plain_problems else problem.message
+        errors.append(Located(f"{what}: {message}", line, column))
     try:
         question.clean_fields(exclude=["owner", "module", "lesson", "scenario"])
     except ValidationError as exc:

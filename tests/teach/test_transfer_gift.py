@@ -152,7 +152,7 @@ def test_the_hand_written_file_imports(instructor):
         ("::a:: Open {=x ~y\n####e\n", 1, "not closed"),
         ("::a:: Fine {=x ~y}\n", 1, "no general feedback"),
         ("::a:: Weights {\n~%abc%x\n~y\n####e}\n", 2, "weight"),
-        ("::a:: Two right {=x =y ~z####e}\n", 1, "exactly one correct choice"),
+        ("::a:: Two right {=x =y ~z####e}\n", 1, "Mark only one choice as correct"),
         ("::a:: A {T####e}\n::b:: B {F####e}\n", 2, "blank line missing"),
     ],
 )
@@ -163,6 +163,17 @@ def test_a_bad_block_is_refused_with_its_line(instructor, text, line, reason):
     error = caught.value.errors[0]
     assert (error.line, reason in error.message) == (line, True), str(error)
     assert Question.objects.count() == before
+
+
+def test_a_gift_block_the_question_checks_refuse_is_told_in_the_editors_words(instructor):
+    """A GIFT author never sees our file's keys or the ids made from each answer's text: a
+    repeated answer is said as the question editor says it, once, not as "two choices share
+    the id '2d71…'" beside "the choice 'x' appears twice"."""
+    with pytest.raises(TransferError) as caught:
+        importer.run("::a:: Pick {=x ~x####e}\n", "gift", owner=instructor)
+    assert [(e.line, e.message) for e in caught.value.errors] == [
+        (1, "question 'a': Choice 2 repeats “x”: give each choice its own text.")
+    ]
 
 
 def test_every_bad_block_is_named_at_once(instructor):

@@ -375,6 +375,21 @@ def test_summary_error_names_the_scp_level(client):
     assert "SCP 1 at level 2" in results(response).select_one(".decision-error").text
 
 
+def test_a_notaction_allow_is_said_to_reach_past_the_services_listed(client):
+    """`Allow NotAction iam:*` with an s3 statement beside it: only s3 is summarised by
+    default, so the page says the NotAction allows more and how to see it (Services: `*`)."""
+    policy = (
+        '{"Version": "2012-10-17", "Statement": ['
+        '{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},'
+        '{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'
+    )
+    found = results(client.post("/sandbox/summary/", {"identity-0-text": policy}))
+    note = found.select_one(".every-service-note")
+    assert note is not None and "NotAction" in note.text
+    assert note.find("a", href="#services").text == "Services"
+    assert [c.text for c in found.find_all("caption")][0].endswith("(s3)")
+
+
 def test_summary_of_every_service_is_one_overview_table(client):
     """`*` summarises the whole catalogue within one answer: one row per service; naming a few
     services brings back each one's table, actions and reasons, listed within MAX_LISTED."""

@@ -117,3 +117,13 @@ def test_a_learner_told_the_quiz_is_not_open_yet_reads_when_in_their_zone(
     assert (
         said == "This quiz is assigned to your cohort and opens on 25 May 2031, 09:30 (Asia/Tokyo)."
     )
+
+
+def test_a_learner_reads_the_day_they_joined_on_their_own_clock(cohort, learner):
+    """Joined at 20:00 UTC on 1 Jun is 2 Jun in Tokyo: the day is the learner's, zone named."""
+    membership = cohort.memberships.get(user=learner)
+    membership.joined_at = datetime(2031, 6, 1, 20, 0, tzinfo=UTC)
+    membership.save(update_fields=["joined_at"])
+    page = _in_tokyo(learner).get(reverse("cohorts:mine")).content.decode()
+    assert "joined 2 Jun 2031 (Asia/Tokyo)" in page
+

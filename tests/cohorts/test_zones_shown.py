@@ -126,4 +126,3 @@ def test_a_learner_reads_the_day_they_joined_on_their_own_clock(cohort, learner)
     membership.save(update_fields=["joined_at"])
     page = _in_tokyo(learner).get(reverse("cohorts:mine")).content.decode()
     assert "joined 2 Jun 2031 (Asia/Tokyo)" in page
-

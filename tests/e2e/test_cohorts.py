@@ -80,8 +80,9 @@ def test_instructor_creates_a_cohort_and_a_learner_joins_by_code_and_sees_the_wo
     expect(page.get_by_role("row", name=re.compile("lovelace"))).to_contain_text("Not started")
 
 
-def test_the_gradebook_a_learner_and_an_attempt_read_well(page, screenshots):
-    """The instructor's read-only pages with real data in them, through axe-core."""
+def _spring_class():
+    """ines (an instructor with an authenticator; its secret) teaches "Spring class", which has
+    the first published quiz assigned and lovelace as a learner."""
     teacher = make_user("ines")
     set_instructor(user=teacher, instructor=True)
     secret = give_mfa(teacher)
@@ -90,6 +91,12 @@ def test_the_gradebook_a_learner_and_an_attempt_read_well(page, screenshots):
     services.assignment_create(cohort=cohort, quiz=quiz, by=teacher)
     learner = make_user("lovelace")
     services.cohort_join(cohort=cohort, user=learner)
+    return secret, cohort, quiz, learner
+
+
+def test_the_gradebook_a_learner_and_an_attempt_read_well(page, screenshots):
+    """The instructor's read-only pages with real data in them, through axe-core."""
+    secret, cohort, quiz, learner = _spring_class()
     attempt = attempts.attempt_start(quiz=quiz, user=learner)
     attempts.attempt_submit(attempt=attempt)
 
@@ -129,14 +136,7 @@ def test_an_instructor_archives_a_finished_class_and_restores_it_by_keyboard(
 ):
     """Archive from the people page (asked first), the Archived section, the read-only
     gradebook, the learner's Past cohorts and the refused join link, each through axe-core."""
-    teacher = make_user("ines")
-    set_instructor(user=teacher, instructor=True)
-    secret = give_mfa(teacher)
-    cohort = services.cohort_create(owner=teacher, name="Spring class")
-    quiz = Quiz.objects.filter(published=True).order_by("order").first()
-    services.assignment_create(cohort=cohort, quiz=quiz, by=teacher)
-    learner = make_user("lovelace")
-    services.cohort_join(cohort=cohort, user=learner)
+    secret, cohort, quiz, learner = _spring_class()
 
     page.goto("/")
     sign_in_with_code(page, "ines", secret)

@@ -36,7 +36,7 @@ from curriculum.quiz_loader import with_layout
 from quizzes.kinds import Problem, text_id
 from quizzes.kinds.base import as_sentence
 from teach.rendering import RENDERER
-from teach.widgets import FittedTextarea, named
+from teach.widgets import FittedTextarea, OneOfRows, named
 
 MAX_ROWS = 12  # more than any kind allows; the kind's own limit gives the message
 
@@ -99,6 +99,13 @@ class ChoiceRow(RowForm):
         self.fields["text"].label = named(row, f"{row} text")
         self.fields["correct"].label = named("Correct", f"{row} is correct")
         self.fields["feedback"].label = f"Feedback when {row.lower()} is chosen"
+
+
+class SingleChoiceRow(ChoiceRow):
+    """A choice of a single-choice question: its "Correct" is one radio button of a group
+    across the rows (`OneOfRows`), as only one choice may be right."""
+
+    correct = forms.BooleanField(required=False, label="Correct", widget=OneOfRows)
 
 
 class ItemRow(RowForm):
@@ -633,6 +640,7 @@ class ChoiceEditor(Editor[Parts]):
 
 class SingleEditor(ChoiceEditor):
     value = "single"
+    row_form = SingleChoiceRow
 
 
 class MultipleEditor(ChoiceEditor):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from django import forms
 from django.utils.safestring import SafeString
 
 from srm_trainer.typed_text import Textarea
@@ -45,3 +46,33 @@ def named(shown: str, said: str) -> SafeString:
         f'<span aria-hidden="true">{escape(shown)}</span>'
         f'<span class="visually-hidden">{escape(said)}</span>'
     )
+
+
+class OneOfRows(forms.CheckboxInput):
+    """A row's yes/no drawn as one radio button of a group that every row of its formset
+    shares: a single-choice question's "Correct", where ticking a second choice must untick
+    the first. The browser then keeps one chosen, arrow keys move between them, and a screen
+    reader says "radio button, 2 of 4". Each row's field is still its own boolean: the group
+    posts the chosen row's number (`rows-correct=2`), read back here as row 2's "on". A row's
+    own field (`rows-2-correct=on`, what the checkboxes posted and a script may still post) is
+    read as before, so two rows marked that way still reach the kind's "only one" check."""
+
+    input_type = "radio"
+
+    @staticmethod
+    def group(name: str) -> tuple[str, str]:
+        """("rows-correct", "2") for the field named "rows-2-correct"."""
+        head, index, field = name.rsplit("-", 2)
+        return f"{head}-{field}", index
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        group, index = self.group(name)
+        context["widget"]["name"] = group
+        context["widget"]["value"] = index
+        return context
+
+    def value_from_datadict(self, data, files, name) -> bool:
+        group, index = self.group(name)
+        chosen = data.getlist(group) if hasattr(data, "getlist") else [data.get(group)]
+        return index in chosen or super().value_from_datadict(data, files, name)

@@ -40,7 +40,7 @@ def field_group(field, more: str = "", focus_error: bool = False) -> str:
     if not isinstance(field, BoundField):
         return SafeString('<div class="field"></div>')  # as a template draws a missing field
     classes = f"field {more}" if more else "field"
-    if getattr(field.field.widget, "input_type", "") == "checkbox":
+    if getattr(field.field.widget, "input_type", "") in ("checkbox", "radio"):
         classes += " field-check"
     if field.errors:
         classes += " has-error"

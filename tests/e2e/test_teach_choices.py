@@ -3,7 +3,9 @@ legend, a label above each field, a feedback box, a line of buttons); now it is 
 its name with "Correct" and "Remove" beside it, its text, then its feedback folded beside the
 move buttons. Every control still says which choice it belongs to, a keyboard reaches and
 opens all of it, and a refused save, without JavaScript, keeps what was typed and opens the
-fold that holds the error; a choice the kind's own check refuses has the message beside it."""
+fold that holds the error; a choice the kind's own check refuses has the message beside it.
+A single-choice question's "Correct" marks are one radio group (one choice right, the arrow
+keys move the mark); a multiple-choice question's are checkboxes."""
 
 from __future__ import annotations
 
@@ -73,33 +75,37 @@ def test_a_choice_takes_three_lines_on_a_phone_and_every_control_names_it(urls, 
 
     for n in range(1, 5):
         expect(phone.get_by_role("textbox", name=f"Choice {n} text")).to_be_visible()
-        expect(phone.get_by_role("checkbox", name=f"Choice {n} is correct")).to_be_visible()
+        expect(phone.get_by_role("radio", name=f"Choice {n} is correct")).to_be_visible()
         for verb in ("Remove", "Move up", "Move down"):
             expect(
                 phone.get_by_role("button", name=f"{verb} choice {n}", exact=True)
             ).to_be_visible()
     expect(phone.get_by_role("textbox", name="Choice 1 text")).to_have_value("Turn on MFA")
-    expect(phone.get_by_role("checkbox", name="Choice 1 is correct")).to_be_checked()
+    expect(phone.get_by_role("radio", name="Choice 1 is correct")).to_be_checked()
     expect(fold(phone, 1)).to_have_attribute("open", "")
     expect(phone.get_by_label("Feedback when choice 1 is chosen")).to_have_value(
         "Yes: a stolen password alone no longer signs in."
     )
     expect(phone.get_by_label("Feedback when choice 2 is chosen")).to_be_hidden()
 
-    # By keyboard, in reading order: the text, its "Correct" box, "Remove", then the fold,
-    # which Enter opens, and the feedback inside it. Each stop shows where focus is.
-    phone.get_by_role("textbox", name="Choice 2 text").focus()
-    for stop in (
-        phone.get_by_role("checkbox", name="Choice 2 is correct"),
-        phone.get_by_role("button", name="Remove choice 2"),
-        fold(phone, 2).locator("summary"),
+    # By keyboard, in reading order: the text, its "Correct" button (the radio group's one
+    # stop is the chosen choice's; the down arrow moves the mark to choice 2), "Remove", then
+    # the fold, which Enter opens, and the feedback inside it. Each stop shows where focus is.
+    phone.get_by_role("textbox", name="Choice 1 text").focus()
+    for key, stop in (
+        ("Tab", phone.get_by_role("radio", name="Choice 1 is correct")),
+        ("ArrowDown", phone.get_by_role("radio", name="Choice 2 is correct")),
+        ("Tab", phone.get_by_role("button", name="Remove choice 2")),
+        ("Tab", fold(phone, 2).locator("summary")),
     ):
-        phone.keyboard.press("Tab")
+        phone.keyboard.press(key)
         expect(stop).to_be_focused()
         outline = stop.evaluate(
             "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]"
         )
         assert outline[0] != "none" and float(outline[1].removesuffix("px")) >= 2, outline
+    expect(phone.get_by_role("radio", name="Choice 2 is correct")).to_be_checked()
+    expect(phone.get_by_role("radio", name="Choice 1 is correct")).not_to_be_checked()
     expect(fold(phone, 2).locator("summary")).to_have_accessible_name("Feedback for choice 2")
     phone.keyboard.press("Enter")
     expect(fold(phone, 2)).to_have_attribute("open", "")
@@ -114,7 +120,7 @@ def test_a_choice_takes_three_lines_on_a_phone_and_every_control_names_it(urls, 
 def test_a_refused_save_keeps_the_choices_and_opens_the_fold_with_the_error(
     urls, page, browser, base_url
 ):
-    """Without JavaScript, at phone size: four choices typed, two of them ticked, and a
+    """Without JavaScript, at phone size: four choices typed, the second marked correct, and a
     feedback over its limit on the third."""
     _edit, new = urls
     context = browser.new_context(base_url=base_url, viewport=PHONE, java_script_enabled=False)
@@ -128,8 +134,10 @@ def test_a_refused_save_keeps_the_choices_and_opens_the_fold_with_the_error(
     texts = ["Turn on MFA", "Share the password", "Use it every day", "Delete its keys"]
     for n, text in enumerate(texts, start=1):
         bare.get_by_role("textbox", name=f"Choice {n} text").fill(text)
-    bare.get_by_role("checkbox", name="Choice 1 is correct").check()
-    bare.get_by_role("checkbox", name="Choice 2 is correct").check()
+    # Marking a second choice unmarks the first, with no script: the browser's radio group.
+    bare.get_by_role("radio", name="Choice 1 is correct").check()
+    bare.get_by_role("radio", name="Choice 2 is correct").check()
+    expect(bare.get_by_role("radio", name="Choice 1 is correct")).not_to_be_checked()
     expect(fold(bare, 3)).not_to_have_attribute("open", "")
     fold(bare, 3).locator("summary").click()  # the browser's own <details>: no script
     too_long = "x" * 2001
@@ -145,8 +153,8 @@ def test_a_refused_save_keeps_the_choices_and_opens_the_fold_with_the_error(
     expect(bare.get_by_role("alert").first).to_contain_text("The question was not saved.")
     for n, text in enumerate(texts, start=1):
         expect(bare.get_by_role("textbox", name=f"Choice {n} text")).to_have_value(text)
-    expect(bare.get_by_role("checkbox", name="Choice 1 is correct")).to_be_checked()
-    expect(bare.get_by_role("checkbox", name="Choice 2 is correct")).to_be_checked()
+    expect(bare.get_by_role("radio", name="Choice 1 is correct")).not_to_be_checked()
+    expect(bare.get_by_role("radio", name="Choice 2 is correct")).to_be_checked()
     # The fold holding the error is open, the error beside the box and tied to it.
     expect(fold(bare, 3)).to_have_attribute("open", "")
     expect(feedback).to_be_visible()
@@ -224,3 +232,16 @@ def test_a_challenges_request_buttons_also_leave_focus_on_the_row(urls, page):
     expect(page.get_by_role("textbox", name="Must-deny request 2: action")).to_be_focused()
     page.get_by_role("button", name="Move up must-deny request 2", exact=True).press("Enter")
     expect(page.get_by_role("button", name="Move down must-deny request 1")).to_be_focused()
+
+
+def test_a_multiple_choice_question_keeps_a_checkbox_per_choice(urls, page):
+    """Several choices may be right: each has its own box, ticked and unticked alone."""
+    _edit, new = urls
+    page.goto(new.replace("/single/", "/multiple/"))
+    first = page.get_by_role("checkbox", name="Choice 1 is correct")
+    second = page.get_by_role("checkbox", name="Choice 2 is correct")
+    first.check()
+    second.check()
+    expect(first).to_be_checked()
+    expect(second).to_be_checked()
+    expect(page.locator(".row-list").get_by_role("radio")).to_have_count(0)

@@ -254,7 +254,7 @@ def test_an_empty_choice_2_is_refused_beside_its_text(teacher, owned):
     # Nothing typed is lost: every row as it was posted, the blank text blank.
     fields = form_fields(response.content.decode())
     assert [fields[f"rows-{n}-text"] for n in range(4)] == ["A", "", "C", "D"]
-    assert fields["rows-1-feedback"] == "orphan" and fields["rows-0-correct"] == "on"
+    assert fields["rows-1-feedback"] == "orphan" and fields["rows-correct"] == "0"
     assert not Question.objects.filter(prompt__contains="yours").exists()
 
 
@@ -274,7 +274,8 @@ def test_a_tick_without_text_is_refused_beside_its_text_not_dropped(teacher, own
     rows = [choice("A"), choice("B"), choice("", True), choice("D")]
     response = _create(teacher, quiz, "single", form_data([{"id": "", **r} for r in rows]))
     assert_beside(response, "id_rows-2-text", "Choice 3 needs some text.")
-    assert form_fields(response.content.decode())["rows-2-correct"] == "on"
+    # The single-choice rows' one radio group: the third row's button still chosen.
+    assert form_fields(response.content.decode())["rows-correct"] == "2"
 
 
 def test_a_category_without_text_is_refused_beside_its_text(teacher, owned):

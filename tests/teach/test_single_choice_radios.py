@@ -13,7 +13,6 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from lessons.models import Source
-from quizzes.models import Question
 from teach.widgets import OneOfRows
 from tests.quizzes.builders import make_question, make_quiz
 from tests.teach.formdata import form_fields

@@ -264,9 +264,13 @@ def _review_cards(user) -> Iterator[dict]:
 
 
 def _memberships(user) -> Iterator[dict]:
+    """Each cohort joined, and when its instructor archived it (None while it runs): an
+    archived cohort's work is over, which a learner reading the file needs to tell."""
     rows = Membership.objects.filter(user=user).order_by("joined_at", "pk")
-    for name, joined in rows.values_list("cohort__name", "joined_at"):
-        yield {"cohort": name, "joined_at": joined}
+    for name, joined, archived in rows.values_list(
+        "cohort__name", "joined_at", "cohort__archived_at"
+    ):
+        yield {"cohort": name, "joined_at": joined, "archived_at": archived}
 
 
 def _extensions(user) -> Iterator[dict]:
@@ -291,8 +295,10 @@ def _certificates(user, absolute_url: Callable[[str], str]) -> Iterator[dict]:
 
 
 def _cohorts(rows) -> Iterator[dict]:
-    for name, created in rows.order_by("created_at", "pk").values_list("name", "created_at"):
-        yield {"cohort": name, "created_at": created}
+    """A cohort taught: when it was made and when it was archived (None while it runs)."""
+    ordered = rows.order_by("created_at", "pk")
+    for name, created, archived in ordered.values_list("name", "created_at", "archived_at"):
+        yield {"cohort": name, "created_at": created, "archived_at": archived}
 
 
 def _assignments(user) -> Iterator[dict]:

@@ -83,6 +83,32 @@ def test_the_file_holds_each_kind_of_data_of_a_learner_who_has_it():
             assert _section(document, section), key
 
 
+def test_the_file_says_which_of_a_learners_cohorts_are_archived():
+    """A cohort's instructor archives it when the class is over: the learner's file says so
+    for each cohort they belong to (when, or None while it runs), as the instructor's says
+    for the cohorts they teach."""
+    from datetime import UTC, datetime
+
+    ada = get_user_model().objects.create_user("ada", password="a-long-passphrase-1")
+    turing = teacher()
+    spring = cohort_services.cohort_create(owner=turing, name="Spring")
+    autumn = cohort_services.cohort_create(owner=turing, name="Autumn")
+    for cohort in (spring, autumn):
+        cohort_services.cohort_join(cohort=cohort, user=ada)
+    when = datetime(2031, 6, 2, 9, 30, tzinfo=UTC)
+    assert cohort_services.cohort_archive(cohort=spring, now=when)
+    rows = export.export_data(ada)["cohort_memberships"]
+    assert [(row["cohort"], row["archived_at"]) for row in rows] == [
+        ("Spring", "2031-06-02T09:30:00Z"),
+        ("Autumn", None),
+    ]
+    owned = export.export_data(turing)["teaching"]["cohorts_owned"]
+    assert [(row["cohort"], row["archived_at"]) for row in owned] == [
+        ("Spring", "2031-06-02T09:30:00Z"),
+        ("Autumn", None),
+    ]
+
+
 def test_an_instructors_file_holds_what_they_wrote_and_teach():
     turing = teacher()
     knuth = teacher("knuth")

@@ -159,30 +159,26 @@ def cohort_join(*, cohort: Cohort, user, now: datetime | None = None) -> tuple[M
 
 
 def member_remove(*, cohort: Cohort, user_id: int) -> bool:
-    """Take a learner out (or a learner leaves). Their attempts stay theirs; the cohort's
-    instructors stop seeing them. Their extensions in this cohort go too. Not while the
-    cohort is archived: its gradebook is kept as the class ended."""
+    """An instructor takes a learner out. Their attempts stay theirs; the cohort's instructors
+    stop seeing them. Their extensions in this cohort go too. Not while the cohort is
+    archived: its instructors change nothing in it then."""
     check_not_archived(cohort, "its learners stay in its gradebook as the class ended")
-    Extension.objects.filter(assignment__cohort=cohort, user_id=user_id).delete()
-    deleted, _ = Membership.objects.filter(cohort=cohort, user_id=user_id).delete()
-    return bool(deleted)
+    return _drop_membership(cohort=cohort, user_id=user_id)
 
 
 def learner_leave(*, cohort: Cohort, user_id: int) -> bool:
-    """A learner leaves (`member_remove`), but not an archived cohort (`check_can_leave`)."""
-    check_can_leave(cohort)
-    return member_remove(cohort=cohort, user_id=user_id)
+    """A learner leaves, as an instructor would take them out (`member_remove`), and an
+    archived cohort too: archiving freezes what its instructors can change, not whether a
+    learner stays listed in a class that has ended. Leaving one does what leaving a running
+    cohort does: their work leaves its gradebook and their extensions go; their attempts
+    stay theirs."""
+    return _drop_membership(cohort=cohort, user_id=user_id)
 
 
-def check_can_leave(cohort: Cohort) -> None:
-    """An archived cohort's gradebook keeps the class as it ended, so its learners stay in it;
-    it gives them no work any more, and their attempts are theirs either way."""
-    if cohort.archived_at is not None:
-        raise CohortError(
-            f"“{cohort.name}” has ended (its instructor archived it), so its record stays as "
-            "the class ended and there is nothing to leave: it no longer gives you work. Your "
-            "attempts stay yours, in your history."
-        )
+def _drop_membership(*, cohort: Cohort, user_id: int) -> bool:
+    Extension.objects.filter(assignment__cohort=cohort, user_id=user_id).delete()
+    deleted, _ = Membership.objects.filter(cohort=cohort, user_id=user_id).delete()
+    return bool(deleted)
 
 
 def co_instructor_add(*, cohort: Cohort, username: str) -> AbstractBaseUser:

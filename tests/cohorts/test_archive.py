@@ -249,7 +249,6 @@ def test_learners_see_an_archived_cohort_as_past_and_its_work_leaves_their_home_
     mine = client.get(reverse("cohorts:mine")).content.decode()
     current, past = mine.split('id="past-title"')
     assert "Spring class" not in current and "Spring class" in past
-    assert reverse("cohorts:leave", args=[cohort.pk]) not in mine
     # Its closed or open assignment no longer stops the learner practising the quiz.
     attempt = attempts.attempt_start(quiz=quiz, user=learner)
     assert attempt.user == learner
@@ -267,21 +266,40 @@ def test_a_closed_assignment_of_an_archived_cohort_gates_nothing(
     assert attempts.attempt_start(quiz=quiz, user=learner).user == learner
 
 
-def test_a_learner_cannot_leave_an_archived_cohort_and_keeps_their_results(
-    cohort, learner, quiz, assignment
+def test_a_learner_leaves_an_archived_cohort_after_confirming_and_keeps_their_attempts(
+    cohort, owner, learner, quiz, assignment
 ):
-    """Leaving would take their work out of the class's record; they are told so (Back to
-    the question, or a page drawn before it was archived), and their attempts stay theirs."""
+    """A class that has ended still lists its learners under "Past cohorts"; one who wants out
+    is asked first, as for a running cohort, then leaves it as they would a running one:
+    their work leaves its gradebook, their extension goes, their attempts stay theirs. The
+    instructors still cannot take anyone out of it (`member_remove`)."""
     services.cohort_archive(cohort=cohort)
     client = client_for(learner)
     url = reverse("cohorts:leave", args=[cohort.pk])
-    for method in ("get", "post"):
-        response = getattr(client, method)(url)
-        assert response["Location"] == reverse("cohorts:mine")
-        assert "has ended" in _messages(response)[0]
-    assert Membership.objects.filter(cohort=cohort, user=learner).exists()
+    past = client.get(reverse("cohorts:mine")).content.decode().split('id="past-title"')[1]
+    assert f'href="{url}"' in past  # a link to the question, never a one-click form
+    asked = client.get(url)
+    assert asked.status_code == 200
+    text = asked.content.decode()
+    assert "Leave “Spring class”?" in text and "This class has ended" in text
+    assert "your 1 extension in it goes" in text
+    assert "could join it again only if its instructor restored it" in text
+    assert Membership.objects.filter(cohort=cohort, user=learner).exists()  # asking is all
+
+    gradebook_url = reverse("teach_cohorts:gradebook", args=[cohort.pk])
+    assert ">ada</a>" in client_for(owner).get(gradebook_url).content.decode()
+    left = client.post(url)
+    assert left["Location"] == reverse("cohorts:mine")
+    assert _messages(left) == ["You left “Spring class”."]
+    assert not Membership.objects.filter(cohort=cohort, user=learner).exists()
+    assert not Extension.objects.filter(user=learner).exists()
+    assert 'id="past-title"' not in client.get(reverse("cohorts:mine")).content.decode()
+    assert ">ada</a>" not in client_for(owner).get(gradebook_url).content.decode()
     [attempt] = quiz.attempts.filter(user=learner)
     assert client.get(attempt.get_absolute_url(), follow=True).status_code == 200
+    # Back to the question and Leave again: told, as for a running cohort.
+    again = client.post(url, follow=True)
+    assert "You are not in that cohort (any more)" in again.content.decode()
 
 
 def test_the_quiz_statistics_page_labels_an_archived_cohorts_view(cohort, quiz, owner):

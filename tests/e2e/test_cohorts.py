@@ -17,6 +17,7 @@ from tests.e2e.accessibility import assert_accessible
 from tests.e2e.journeys import (
     fill_sign_in,
     make_user,
+    no_horizontal_scroll,
     settled,
     sign_in_with_code,
     sign_up,
@@ -174,3 +175,23 @@ def test_an_instructor_archives_a_finished_class_and_restores_it_by_keyboard(
     page.get_by_role("button", name="Restore the cohort").press("Enter")
     expect(page.get_by_role("status").first).to_contain_text("restored")
     expect(page.get_by_role("link", name="Assign a quiz")).to_be_visible()
+
+
+def test_a_learner_leaves_a_class_that_has_ended_on_a_phone_by_keyboard(phone):
+    """An archived cohort, under "Past cohorts", has the same "Leave…" link as a current one;
+    its question says the class has ended and cannot be joined again while archived."""
+    _secret, cohort, _quiz, _learner = _spring_class()
+    services.cohort_archive(cohort=cohort)
+    phone.goto("/accounts/login/")
+    fill_sign_in(phone, "lovelace")
+    phone.goto("/cohorts/")
+    past = phone.get_by_role("region", name="Past cohorts")
+    past.get_by_role("link", name="Leave Spring class").press("Enter")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Leave “Spring class”?")
+    expect(phone.get_by_role("status")).to_contain_text("This class has ended")
+    no_horizontal_scroll(phone)
+    assert_accessible(phone)
+    phone.get_by_role("button", name="Leave the cohort").press("Enter")
+    expect(phone.get_by_role("status").first).to_contain_text("You left “Spring class”.")
+    expect(phone.get_by_role("region", name="Past cohorts")).to_have_count(0)
+    assert_accessible(phone)

@@ -450,9 +450,9 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     "cohorts:leave": (
         Case("/cohorts/{cohort}/leave/", get=(LOGIN, 200, *[MY_COHORTS] * 4),
              post=(LOGIN, MY_COHORTS, *[MY_COHORTS] * 4)),
-        # archived: its learner is told it has ended and stays in its record; others as above
-        Case("/cohorts/{archived_cohort}/leave/", get=(LOGIN, *[MY_COHORTS] * 5),
-             post=(LOGIN, *[MY_COHORTS] * 5), label="archived"),
+        # archived: its learner is asked and may leave it, as a current one; others as above
+        Case("/cohorts/{archived_cohort}/leave/", get=(LOGIN, 200, *[MY_COHORTS] * 4),
+             post=(LOGIN, MY_COHORTS, *[MY_COHORTS] * 4), label="archived"),
     ),
     # --- course progress and certificates (progress): ada holds a certificate; the public
     # verification page is for anyone with its code.

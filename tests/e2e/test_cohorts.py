@@ -195,3 +195,47 @@ def test_a_learner_leaves_a_class_that_has_ended_on_a_phone_by_keyboard(phone):
     expect(phone.get_by_role("status").first).to_contain_text("You left “Spring class”.")
     expect(phone.get_by_role("region", name="Past cohorts")).to_have_count(0)
     assert_accessible(phone)
+
+
+def test_the_gradebook_and_statistics_read_as_cards_on_a_phone(page, phone):
+    """At 390 px the gradebook and the statistics tables scrolled sideways, a learner's scores
+    off screen beside their name. Each row is now a card, each value under its column's name;
+    nothing is wider than the screen, so the boxes are no Tab stop. On a desktop: tables."""
+    secret, cohort, quiz, learner = _spring_class()
+    attempt = attempts.attempt_start(quiz=quiz, user=learner)
+    attempts.attempt_submit(attempt=attempt)
+    page.goto("/")
+    sign_in_with_code(page, "ines", secret)
+    phone.context.add_cookies(page.context.cookies())
+    gradebook = f"/teach/cohorts/{cohort.pk}/"
+    statistics = f"/teach/cohorts/{cohort.pk}/quizzes/{quiz.pk}/statistics/"
+
+    phone.goto(gradebook)
+    table = phone.locator("table.gradebook")
+    cell = table.locator(f"td[data-label='{quiz.title}']")
+    expect(cell).to_contain_text("Submitted")
+    before = cell.evaluate("e => getComputedStyle(e, '::before').content")
+    assert quiz.title in before, before
+    # The headings are still there for a screen reader's table commands, drawn in 1 px.
+    assert table.locator("thead").bounding_box()["height"] <= 1
+    for found in (cell, table.get_by_role("link", name="lovelace")):
+        box = found.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    no_horizontal_scroll(phone)
+    expect(phone.locator(".table-scroll")).not_to_have_attribute("tabindex", "0")
+    assert_accessible(phone)
+
+    phone.goto(statistics)
+    questions = phone.locator("table.stats-table").first
+    facility = questions.locator("td[data-label='Facility']").first
+    expect(facility).to_be_visible()
+    box = facility.bounding_box()
+    assert box["x"] + box["width"] <= 390, box
+    no_horizontal_scroll(phone)
+    for box in phone.locator(".table-scroll").all():
+        assert box.evaluate("e => e.scrollWidth <= e.clientWidth"), box.get_attribute("aria-label")
+    assert_accessible(phone)
+
+    page.goto(gradebook)
+    expect(page.get_by_role("columnheader", name="Learner")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("lovelace"))).to_contain_text("0%")

@@ -58,7 +58,7 @@ def test_the_learner_page_names_the_zone_of_their_due_date_and_attempts(
     body = _in_tokyo(owner).get(url).content.decode()
     assert "Joined 2 Mar 2026, 19:00 (Asia/Tokyo)" in body  # 10:00 UTC
     assert "Due 2 Jun 2031, 03:00 (Asia/Tokyo)." in body
-    assert "<td>3 Mar 2026, 18:00 (Asia/Tokyo)</td>" in body  # started 09:00 UTC
+    assert '<td data-label="Started">3 Mar 2026, 18:00 (Asia/Tokyo)</td>' in body  # 09:00 UTC
     assert "3 Mar 2026, 18:10 (Asia/Tokyo)" in body  # submitted
 
 

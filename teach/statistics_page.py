@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from lessons.markdown import markdown_text
 from quizzes import misconception_words
+from srm_trainer.code_spans import without_backticks
 from teach.charts import Chart, bar_chart
 from teach.statistics import QuestionStats, QuizStatistics, Tally
 
@@ -83,7 +84,7 @@ def tally_chart(q: QuestionStats, title: str, tallies: list[Tally], *, suffix: s
     rows = []
     for t in tallies:
         marked = q.detail in ("choices", "decisions") and t.key
-        label = t.short or t.label
+        label = without_backticks(t.short or t.label)  # an SVG label holds no <code>
         label = f"✓ {label}" if marked else label
         text = count_text(t) + (" (right answer)" if marked else "")
         css = "bar-key" if marked else "bar-miss" if q.detail == "least_privilege" else "bar-plain"

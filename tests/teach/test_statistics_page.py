@@ -16,9 +16,9 @@ from lessons.models import Source
 from quizzes.models import Attempt, Quiz
 from teach.charts import BAR, bar_chart
 from teach.statistics import quiz_statistics, submitted_attempts
-from tests.quizzes.builders import make_question, make_quiz
+from tests.quizzes.builders import choices, make_question, make_quiz
 from tests.teach.conftest import _instructor, client_for
-from tests.teach.statsdata import bulk_class, mixed_quiz
+from tests.teach.statsdata import bulk_class, mixed_quiz, submitted_attempt
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +255,25 @@ def test_questions_and_misconceptions_read_as_words_not_as_typed():
     )
     labels = [bar.label for bar in misconception_chart(stats).bars]
     assert labels == ["thinking deny always wins in NACLs", "confusing explicit and implicit deny"]
+
+
+def test_a_choice_with_a_code_span_reads_as_code_not_as_typed(teacher, instructor):
+    """A choice written with a code span (`s3:GetObject`) is drawn as code in the answers table,
+    as the quiz page draws it, and read without its backticks in the chart, which holds no
+    markup: the teacher saw, and a screen reader read out, the backticks as typed."""
+    question = make_question(
+        "single",
+        owner=instructor,
+        source=Source.AUTHORED,
+        lesson=None,
+        category="mine",
+        data={"choices": choices(("Allow `s3:GetObject`", True), ("Allow `s3:*`", False))},
+    )
+    quiz = make_quiz(question, owner=instructor, source=Source.AUTHORED, published=False)
+    right = question.data["choices"][0]
+    submitted_attempt(quiz, [question], answers={question: {"choice": right["id"]}})
+    page = teacher.get(_url(quiz)).content.decode()
+    answers = page.split('aria-label="How often each answer was given', 1)[1]
+    assert '<th scope="row">Allow <code>s3:GetObject</code></th>' in answers
+    chart = next(svg for svg in _svgs(page) if "chart-q1-" in svg)
+    assert "Allow s3:GetObject" in chart and "`" not in chart

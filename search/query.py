@@ -162,9 +162,9 @@ def _address(kind: str, target: str) -> str:
 def search(text: str, *, page: int = 1) -> Results:
     """Ranked results for one page (PER_PAGE of them), in `search.rank`'s order: title hits
     first, then by kind (lessons first), then by how closely a name is what was typed. The
-    database orders the matches and gives the page's ids and their count (one query), then
-    marks the page's hits (the second): a search reads two pages' worth of rows, whatever
-    the course's size."""
+    database orders the matches and hands back the page's ids and their count, then marks the
+    page's hits: a search reads a page's worth of rows, whatever the course's size (two
+    queries, `Backend.page`; a third when the page goes past the title hits)."""
     text = (text or "")[:MAX_QUERY]
     words = terms(text)
     if not words:
@@ -178,11 +178,10 @@ def search(text: str, *, page: int = 1) -> Results:
     if backend is None:
         return Results(query=text, terms=words, notice="Search is not available here.")
     page = min(max(1, page), MAX_PAGES)
-    ids, total = backend.ranked(words, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
-    if not ids and page > 1:  # past the last page: the count says which is the last
-        total = backend.count(words)
-        page = max(1, min(page, -(-total // PER_PAGE)))
-        ids, _ = backend.ranked(words, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
+    ids, total = backend.page(words, offset=(page - 1) * PER_PAGE)
+    if not ids and total and page > 1:  # past the last page: show the last
+        page = -(-total // PER_PAGE)
+        ids, total = backend.page(words, offset=(page - 1) * PER_PAGE)
     pages = min(MAX_PAGES, -(-total // PER_PAGE))
     rows = backend.marked(words, ids) if ids else []
     hits = [
@@ -266,70 +265,157 @@ def title_rules(words: tuple[str, ...], vendor: str) -> tuple[str, list]:
     return sql, [*typed, *typed, *found_params, *typed, *bounds]
 
 
-def _priority() -> tuple[str, list]:
+def _priority(alias: str) -> tuple[str, list]:
     """Each kind's `Source.priority` as SQL; kinds no longer registered go last."""
     cases = " ".join("WHEN %s THEN %s" for _ in SOURCES)
     params = [value for kind, source in SOURCES.items() for value in (kind, source.priority)]
-    return f"CASE m.kind {cases} ELSE {len(SOURCES)} END", params
-
-
-def ranked_sql(matches: str, matches_params: list, words, vendor: str, score_order: str):
-    """The query of one page of ids in `search.rank`'s order, each with the number of matches:
-    `matches` is the database's own (id, kind, score) of every match, as SQL. Parameters
-    LIMIT and OFFSET come last."""
-    titles, titles_params = title_rules(words, vendor)
-    priority, priority_params = _priority()
-    order = {"DESC": "DESC", "ASC": "ASC"}[score_order]  # ASC: the test of the rules alone
-    # PostgreSQL would otherwise carry each match's whole row (its `tsvector`) through the
-    # count and the sort, and work out its score there: twice as slow at 9,700 matches.
-    materialized = "MATERIALIZED " if vendor == "postgresql" else ""
-    sql = (
-        f"WITH matches AS {materialized}({matches}), {titles} "  # noqa: S608 - fixed SQL, placeholders
-        "SELECT m.id, COUNT(*) OVER () FROM matches m "
-        "LEFT JOIN titles t ON t.document_id = m.id "
-        f"ORDER BY COALESCE(t.in_title, 0) DESC, {priority}, "
-        f"COALESCE(t.closeness, 0.0) DESC, COALESCE(m.score, 0.0) {order}, m.id "
-        "LIMIT %s OFFSET %s"
-    )
-    return sql, [*matches_params, *titles_params, *priority_params]
+    return f"CASE {alias}.kind {cases} ELSE {len(SOURCES)} END", params
 
 
 # --- the two databases ---------------------------------------------------------------------
 
 
-class _SQLite:
-    """FTS5: every match with its `bm25` (the title worth ten times the body; negated, so
-    higher is better), ordered by `search.rank`'s rules in the same query (`ranked_sql`); the
-    hits marked by `highlight` (one pass over the text; `excerpt` cuts the snippet), only for
-    the page's rows."""
+class Backend:
+    """One database's full-text search, in pieces the queries below are made of: where the
+    matches are (`FROM`, `WHERE`, a text query's one parameter), each one's score (`SCORE`,
+    higher better, and whether it takes that parameter too), and how a page's hits are marked.
 
-    _SCORED = (  # {} what more to select of each match
-        "SELECT d.id, d.kind, {}-bm25(search_document_fts, 10.0, 1.0) AS score "
-        "FROM search_document_fts JOIN search_document d "
-        "ON d.id = search_document_fts.rowid "
-        "WHERE search_document_fts MATCH %s"
-    )
+    A page is ordered in one of two ways, both `search.rank`'s order exactly:
+
+    - `titled`, first: only the matches whose title holds every word typed (found through the
+      title words' index), scored and ordered, with the count of every match (the full-text
+      index alone answers it) and of these. A common word's first pages are all title hits, and
+      only those are scored (the score is most of a match's cost);
+    - `ranked`, when the page goes past the title hits: every match scored and ordered.
+    """
+
+    vendor = ""
+    FROM = WHERE = SCORE = COUNT_FROM = ""
+    TITLED_FROM = ""  # FROM joined to the `titles` whose title holds every word typed
+    SCORE_TAKES_QUERY = False
+    # PostgreSQL would otherwise carry each match's whole row (its `tsvector`) through the
+    # count and the sort, and work out its score there: twice as slow at 9,700 matches.
+    MATERIALIZED = ""
+
+    def text_query(self, words) -> str:
+        raise NotImplementedError
+
+    def _scored(self, query: str, extra: str = "", source: str = "") -> tuple[str, list]:
+        """Every match's id, kind, `extra` columns and score, as SQL and its parameters; from
+        `source` if given (`FROM` joined to more)."""
+        sql = (
+            f"SELECT d.id, d.kind, {extra}{self.SCORE} AS score "  # noqa: S608 - fixed SQL
+            f"FROM {source or self.FROM} WHERE {self.WHERE}"
+        )
+        return sql, ([query] if self.SCORE_TAKES_QUERY else []) + [query]
+
+    def page(self, words, *, offset: int, limit: int = PER_PAGE, score_order: str = "DESC"):
+        """One page of ids in `search.rank`'s order from `offset`, and how many match: one
+        query, which orders only the title hits (`block`) while the page ends within them, or
+        every match (`matches`, scored only then) when it goes past them."""
+        query = self.text_query(words)
+        titles, titles_params = title_rules(words, self.vendor)
+        priority, priority_params = _priority("d")
+        order = {"DESC": "DESC", "ASC": "ASC"}[score_order]  # ASC: the test of the rules alone
+        block, block_params = self._scored(
+            query,
+            extra=f"{priority} AS priority, t.closeness, ",
+            source=self.TITLED_FROM,
+        )
+        matches, matches_params = self._scored(query, extra=f"{priority} AS priority, ")
+        within = "(SELECT titled >= %s OR titled = total FROM counts)"
+        materialized = self.MATERIALIZED
+        sql = (
+            f"WITH {titles}, block AS {materialized}({block}), "  # noqa: S608 - fixed SQL
+            f"counts AS (SELECT (SELECT count(*) FROM {self.COUNT_FROM} WHERE {self.WHERE}) "
+            "AS total, (SELECT count(*) FROM block) AS titled), "
+            f"matches AS {materialized}({matches}), "
+            # Each branch's condition is a constant within it, which both databases test
+            # once, before reading anything: only one branch is ever worked out.
+            "shown AS (SELECT * FROM ("
+            f"SELECT 1 AS in_title, priority, closeness, score, id FROM block WHERE {within} "
+            f"ORDER BY priority, closeness DESC, COALESCE(score, 0.0) {order}, id "
+            "LIMIT %s OFFSET %s) AS first "
+            "UNION ALL SELECT * FROM ("
+            "SELECT COALESCE(t.in_title, 0) AS in_title, m.priority, "
+            "COALESCE(t.closeness, 0.0) AS closeness, m.score, m.id "
+            f"FROM matches m LEFT JOIN titles t ON t.document_id = m.id WHERE NOT {within} "
+            f"ORDER BY 1 DESC, 2, 3 DESC, COALESCE(m.score, 0.0) {order}, m.id "
+            "LIMIT %s OFFSET %s) AS rest) "
+            "SELECT c.total, s.id FROM counts c LEFT JOIN shown s ON 1 = 1 "
+            f"ORDER BY s.in_title DESC, s.priority, s.closeness DESC, "
+            f"COALESCE(s.score, 0.0) {order}, s.id"
+        )
+        end = offset + limit
+        params = [
+            *titles_params,
+            *priority_params,
+            *block_params,
+            query,
+            *priority_params,
+            *matches_params,
+            *(end, limit, offset, end, limit, offset),
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return [row[1] for row in rows if row[1] is not None], rows[0][0]
 
     def ranked(self, words, *, offset: int, limit: int, score_order: str = "DESC"):
-        """One page of ids in `search.rank`'s order, and how many match (None: no rows)."""
-        scored = self._SCORED.format("")
-        sql, params = ranked_sql(scored, [fts5_query(words)], words, "sqlite", score_order)
-        return _page(sql, [*params, limit, offset])
-
-    def count(self, words) -> int:
+        """One page of every match in `search.rank`'s order, and how many match (0 for a page
+        past the last)."""
+        query = self.text_query(words)
+        titles, titles_params = title_rules(words, self.vendor)
+        priority, priority_params = _priority("m")
+        matches, matches_params = self._scored(query)
+        order = {"DESC": "DESC", "ASC": "ASC"}[score_order]  # ASC: the test of the rules alone
+        sql = (
+            f"WITH matches AS {self.MATERIALIZED}({matches}), {titles} "  # noqa: S608
+            "SELECT m.id, COUNT(*) OVER () FROM matches m "
+            "LEFT JOIN titles t ON t.document_id = m.id "
+            f"ORDER BY COALESCE(t.in_title, 0) DESC, {priority}, "
+            f"COALESCE(t.closeness, 0.0) DESC, COALESCE(m.score, 0.0) {order}, m.id "
+            "LIMIT %s OFFSET %s"
+        )
+        params = [*matches_params, *titles_params, *priority_params, limit, offset]
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM search_document_fts JOIN search_document d "
-                "ON d.id = search_document_fts.rowid WHERE search_document_fts MATCH %s",
-                [fts5_query(words)],
-            )
-            return cursor.fetchone()[0]
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return [row[0] for row in rows], (rows[0][1] if rows else 0)
 
     def matches(self, words) -> list[tuple]:
         """Every match's (id, kind, title, score): for the reference order, `ranked_ids`."""
+        sql, params = self._scored(self.text_query(words), extra="d.title, ")
         with connection.cursor() as cursor:
-            cursor.execute(self._SCORED.format("d.title, "), [fts5_query(words)])
+            cursor.execute(sql, params)
             return list(cursor.fetchall())
+
+    def marked(self, words, ids: list[int]) -> list[tuple]:
+        raise NotImplementedError
+
+
+class _SQLite(Backend):
+    """FTS5: each match's `bm25` (the title worth ten times the body; negated, so higher is
+    better); the hits marked by `highlight` (one pass over the text; `excerpt` cuts the
+    snippet), only for the page's rows. Every match is counted in the full-text index alone:
+    its rows are the documents' (kept in step by the triggers of migration 0001)."""
+
+    vendor = "sqlite"
+    FROM = "search_document_fts JOIN search_document d ON d.id = search_document_fts.rowid"
+    WHERE = "search_document_fts MATCH %s"
+    SCORE = "-bm25(search_document_fts, 10.0, 1.0)"
+    COUNT_FROM = "search_document_fts"
+    # In this order (CROSS JOIN keeps it): the full-text index read once, each match looked up
+    # in the title hits. Left to itself, SQLite started from the title hits and ran the
+    # full-text query again for each (2.3 s for "policy" at 100 times the course).
+    TITLED_FROM = (
+        "search_document_fts CROSS JOIN titles t "
+        "ON t.document_id = search_document_fts.rowid AND t.in_title = 1 "
+        "CROSS JOIN search_document d ON d.id = search_document_fts.rowid"
+    )
+
+    def text_query(self, words) -> str:
+        return fts5_query(words)
 
     def marked(self, words, ids: list[int]) -> list[tuple]:
         marks = [MARK_START, MARK_END]
@@ -348,44 +434,26 @@ class _SQLite:
         return [found[i] for i in ids if i in found]
 
 
-class _PostgreSQL:
-    """`tsvector` @@ `to_tsquery`: every match with its `ts_rank` over the weighted vector
-    (title A, body B), ordered by `search.rank`'s rules in the same query (`ranked_sql`);
-    `ts_headline` only for the page's rows (it re-parses the text, so it is the costly part),
-    marking every hit, for `excerpt` to cut."""
+class _PostgreSQL(Backend):
+    """`tsvector` @@ `to_tsquery`: each match's `ts_rank` over the weighted vector (title A,
+    body B); `ts_headline` only for the page's rows (it re-parses the text, so it is the
+    costly part), marking every hit, for `excerpt` to cut."""
 
+    vendor = "postgresql"
+    FROM = COUNT_FROM = "search_document d"
+    TITLED_FROM = "search_document d JOIN titles t ON t.document_id = d.id AND t.in_title = 1"
+    WHERE = "d.vector @@ to_tsquery('english'::regconfig, %s)"
+    SCORE = "ts_rank(d.vector, to_tsquery('english'::regconfig, %s))"
+    SCORE_TAKES_QUERY = True
+    MATERIALIZED = "MATERIALIZED "
     _TITLE = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
     # The whole body marked, as SQLite's `highlight` gives it, for `excerpt` to cut: choosing
     # fragments (MaxFragments) searches the text for covers of the query, work that grows
     # faster than the text.
     _BODY = _TITLE
-    _SCORED = (  # {} what more to select of each match
-        "SELECT d.id, d.kind, {}"
-        "ts_rank(d.vector, to_tsquery('english'::regconfig, %s)) AS score "
-        "FROM search_document d WHERE d.vector @@ to_tsquery('english'::regconfig, %s)"
-    )
 
-    def ranked(self, words, *, offset: int, limit: int, score_order: str = "DESC"):
-        """One page of ids in `search.rank`'s order, and how many match (None: no rows)."""
-        query = tsquery(words)
-        scored = self._SCORED.format("")
-        sql, params = ranked_sql(scored, [query, query], words, "postgresql", score_order)
-        return _page(sql, [*params, limit, offset])
-
-    def count(self, words) -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM search_document d "
-                "WHERE d.vector @@ to_tsquery('english'::regconfig, %s)",
-                [tsquery(words)],
-            )
-            return cursor.fetchone()[0]
-
-    def matches(self, words) -> list[tuple]:
-        """Every match's (id, kind, title, score): for the reference order, `ranked_ids`."""
-        with connection.cursor() as cursor:
-            cursor.execute(self._SCORED.format("d.title, "), [tsquery(words)] * 2)
-            return list(cursor.fetchall())
+    def text_query(self, words) -> str:
+        return tsquery(words)
 
     def marked(self, words, ids: list[int]) -> list[tuple]:
         with connection.cursor() as cursor:
@@ -401,13 +469,4 @@ class _PostgreSQL:
         return [found[i] for i in ids if i in found]
 
 
-def _page(sql: str, params: list) -> tuple[list[int], int]:
-    """The page's ids and the number of matches (0 when the page is empty: past the last
-    page, the caller asks `count`)."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return [row[0] for row in rows], (rows[0][1] if rows else 0)
-
-
-_BACKENDS = {"sqlite": _SQLite(), "postgresql": _PostgreSQL()}
+_BACKENDS: dict[str, Backend] = {"sqlite": _SQLite(), "postgresql": _PostgreSQL()}

@@ -146,8 +146,8 @@ def test_a_representative_searchs_first_results_do_not_depend_on_the_databases_s
 
     words = terms(typed)
     backend = _BACKENDS[connection.vendor]
-    best, _ = backend.ranked(words, offset=0, limit=expected)
-    worst, _ = backend.ranked(words, offset=0, limit=expected, score_order="ASC")
+    best, _ = backend.page(words, offset=0, limit=expected)
+    worst, _ = backend.page(words, offset=0, limit=expected, score_order="ASC")
     assert best == worst
     matches = backend.matches(words)
     upside_down = [(i, kind, title, -float(score)) for i, kind, title, score in matches]
@@ -202,6 +202,22 @@ def test_the_database_orders_every_match_as_the_rules_say(indexed, typed):
     words = terms(typed)
     matches = _BACKENDS[connection.vendor].matches(words)
     assert database_order(words) == ranked_ids(words, matches)
+    assert_pages_follow_the_order(words)
+
+
+def assert_pages_follow_the_order(words, size: int = 7) -> None:
+    """Every page a search shows (`Backend.page`: the title hits alone while the page ends
+    within them) is that slice of the whole order, as is the count; and past the last page,
+    nothing, with the count still right."""
+    from django.db import connection
+
+    backend = _BACKENDS[connection.vendor]
+    order = database_order(words)
+    for offset in range(0, len(order) + size, size):
+        assert backend.page(words, offset=offset, limit=size) == (
+            order[offset : offset + size],
+            len(order),
+        ), offset
 
 
 # Titles built to reach every corner of the rules: brackets (nested, unclosed, empty, only
@@ -282,6 +298,7 @@ def test_crafted_titles_are_ordered_as_the_rules_say(crafted, typed):
     matches = _BACKENDS[connection.vendor].matches(words)
     assert matches or typed in {"the", "an", "what"}  # English stop words on PostgreSQL
     assert database_order(words) == ranked_ids(words, matches)
+    assert_pages_follow_the_order(words, size=3)
 
 
 @pytest.mark.django_db

@@ -163,8 +163,8 @@ def search(text: str, *, page: int = 1) -> Results:
     """Ranked results for one page (PER_PAGE of them), in `search.rank`'s order: title hits
     first, then by kind (lessons first), then by how closely a name is what was typed. The
     database orders the matches and hands back the page's ids and their count, then marks the
-    page's hits: a search reads a page's worth of rows, whatever the course's size (two
-    queries, `Backend.page`; a third when the page goes past the title hits)."""
+    page's hits: two queries and a page's worth of rows, whatever the course's size
+    (`Backend.page`); two more only for a page past the last, to show the last."""
     text = (text or "")[:MAX_QUERY]
     words = terms(text)
     if not words:
@@ -194,8 +194,8 @@ def search(text: str, *, page: int = 1) -> Results:
 
 def ranked_ids(words: tuple[str, ...], matches: list[tuple]) -> list[int]:
     """The ids of the matching documents, (id, kind, title, score) each, best first, by
-    `search.rank` in Python: the reference the database's own order (`ranked`) is tested
-    against. Kinds no longer registered go last."""
+    `search.rank` in Python: the reference the database's own order (`Backend.ranked`,
+    `Backend.page`) is tested against. Kinds no longer registered go last."""
     last = len(SOURCES)
     ranking = Ranking(words)
 
@@ -280,13 +280,14 @@ class Backend:
     matches are (`FROM`, `WHERE`, a text query's one parameter), each one's score (`SCORE`,
     higher better, and whether it takes that parameter too), and how a page's hits are marked.
 
-    A page is ordered in one of two ways, both `search.rank`'s order exactly:
+    `page` (one query) orders in one of two ways, both `search.rank`'s order exactly, and
+    counts every match (the full-text index alone answers that):
 
-    - `titled`, first: only the matches whose title holds every word typed (found through the
-      title words' index), scored and ordered, with the count of every match (the full-text
-      index alone answers it) and of these. A common word's first pages are all title hits, and
-      only those are scored (the score is most of a match's cost);
-    - `ranked`, when the page goes past the title hits: every match scored and ordered.
+    - while the page ends within the title hits (the matches whose title holds every word
+      typed, found through the title words' index), only those are scored and ordered: a
+      common word's first pages are all title hits, and the score is most of a match's cost;
+    - past them, every match is scored and ordered, as `ranked` (the whole order, which the
+      tests compare with `search.rank` in Python) does.
     """
 
     vendor = ""

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from search.models import Document
+from search.models import Document, TitleWord
+from search.rank import title_words
 from search.sources import SOURCES
 
 log = logging.getLogger(__name__)
@@ -35,22 +36,44 @@ def reindex(kind: str, keys: Iterable[str]) -> int:
     entries = list(SOURCES[kind].entries(None if every else keys))
     with transaction.atomic():
         stale = Document.objects.filter(kind=kind)
-        (stale if every else stale.filter(key__in=keys)).delete()
-        Document.objects.bulk_create(_documents(kind, entries), batch_size=200)
+        if not every:
+            stale = stale.filter(key__in=keys)
+        TitleWord.objects.filter(document__in=stale).delete()
+        stale.delete()
+        write(_documents(kind, entries))
     return len(entries)
 
 
 def rebuild() -> int:
     """Every document of every kind, from scratch. Returns how many were written."""
     _pending().clear()
-    written = 0
     with transaction.atomic():
+        TitleWord.objects.all().delete()
         Document.objects.all().delete()
-        for kind, source in SOURCES.items():
-            documents = _documents(kind, source.entries(None))
-            Document.objects.bulk_create(documents, batch_size=200)
-            written += len(documents)
+        documents = [d for kind, s in SOURCES.items() for d in _documents(kind, s.entries(None))]
+        written = len(write(documents))
     return written
+
+
+def write(documents: list[Document]) -> list[Document]:
+    """Save new documents with their titles' words (`TitleWord`, which the ranking reads)."""
+    Document.objects.bulk_create(documents, batch_size=200)
+    TitleWord.objects.bulk_create(
+        (
+            TitleWord(
+                document_id=document.pk,
+                name=name,
+                word=word,
+                folded=folded,
+                weighted=weighted,
+                name_weight=weight,
+            )
+            for document in documents
+            for name, word, folded, weighted, weight in title_words(document.title)
+        ),
+        batch_size=2000,  # six values each: well within either database's limit
+    )
+    return documents
 
 
 # Characters of a body the index holds: every shipped text is under 12,000, and a search's cost

@@ -31,3 +31,27 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key} {self.title}"
+
+
+class TitleWord(models.Model):
+    """One word of one name of a document's title (`search.rank.title_words`), written with the
+    document by `search.index`, so the database can rank by the title (`search.rank`) and read
+    only a page of results. Its document's rows are deleted with it by `search.index` (no
+    cascade: a cascading delete would read every document first, and a rebuild deletes them
+    all); the ranking joins only the documents a search found."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    name = models.PositiveSmallIntegerField(help_text="Which of the title's names: 0 the title.")
+    word = models.TextField(help_text="In lower case, for the last word typed as a prefix.")
+    folded = models.TextField(help_text="Without case or a plural ending (`search.rank.fold`).")
+    weighted = models.BooleanField(help_text="Counts towards closeness even when not typed.")
+    name_weight = models.PositiveSmallIntegerField(help_text="Its name's weighted words.")
+
+    class Meta:
+        indexes = [models.Index(fields=["folded"], name="search_titleword_folded")]
+        # and one on `word` in code-point order, for a prefix's range (migration 0003)
+
+    def __str__(self) -> str:
+        return f"{self.document_id}/{self.name}: {self.word}"

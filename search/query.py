@@ -26,7 +26,7 @@ from django.urls import NoReverseMatch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from search.rank import Ranking
+from search.rank import Ranking, fold
 from search.sources import MARK_END, MARK_START, SOURCES
 
 log = logging.getLogger(__name__)
@@ -161,7 +161,10 @@ def _address(kind: str, target: str) -> str:
 
 def search(text: str, *, page: int = 1) -> Results:
     """Ranked results for one page (PER_PAGE of them), in `search.rank`'s order: title hits
-    first, then by kind (lessons first), then by how closely a name is what was typed."""
+    first, then by kind (lessons first), then by how closely a name is what was typed. The
+    database orders the matches and hands back the page's ids and their count, then marks the
+    page's hits: two queries and a page's worth of rows, whatever the course's size
+    (`Backend.page`); two more only for a page past the last, to show the last."""
     text = (text or "")[:MAX_QUERY]
     words = terms(text)
     if not words:
@@ -174,11 +177,12 @@ def search(text: str, *, page: int = 1) -> Results:
     backend = _BACKENDS.get(connection.vendor)
     if backend is None:
         return Results(query=text, terms=words, notice="Search is not available here.")
-    ranked = ranked_ids(words, backend.matches(words))
-    total = len(ranked)
+    page = min(max(1, page), MAX_PAGES)
+    ids, total = backend.page(words, offset=(page - 1) * PER_PAGE)
+    if not ids and total and page > 1:  # past the last page: show the last
+        page = -(-total // PER_PAGE)
+        ids, total = backend.page(words, offset=(page - 1) * PER_PAGE)
     pages = min(MAX_PAGES, -(-total // PER_PAGE))
-    page = min(max(1, page), max(1, pages))
-    ids = ranked[(page - 1) * PER_PAGE : page * PER_PAGE]
     rows = backend.marked(words, ids) if ids else []
     hits = [
         Hit(kind, SOURCES[kind].label, url, highlighted(title), _snippet(kind, snippet))
@@ -189,8 +193,9 @@ def search(text: str, *, page: int = 1) -> Results:
 
 
 def ranked_ids(words: tuple[str, ...], matches: list[tuple]) -> list[int]:
-    """The ids of the matching documents, (id, kind, title, score) each, best first: one
-    order for both databases (`search.rank`). Kinds no longer registered go last."""
+    """The ids of the matching documents, (id, kind, title, score) each, best first, by
+    `search.rank` in Python: the reference the database's own order (`Backend.ranked`,
+    `Backend.page`) is tested against. Kinds no longer registered go last."""
     last = len(SOURCES)
     ranking = Ranking(words)
 
@@ -202,24 +207,216 @@ def ranked_ids(words: tuple[str, ...], matches: list[tuple]) -> list[int]:
     return [row[0] for row in sorted(matches, key=key)]
 
 
+# --- the ranking, in SQL -------------------------------------------------------------------
+
+
+def _after(prefix: str) -> str:
+    """The first string in code-point order after every string that begins with `prefix`: a
+    word begins with it if and only if prefix <= word < _after(prefix). (A word's characters
+    are letters or digits, never U+10FFFF; a surrogate is skipped, as UTF-8 cannot hold one.)"""
+    following = ord(prefix[-1]) + 1
+    if 0xD800 <= following <= 0xDFFF:
+        following = 0xE000
+    return prefix[:-1] + chr(following)
+
+
+def title_rules(words: tuple[str, ...], vendor: str) -> tuple[str, list]:
+    """Two CTEs, `names` and `titles`, and their parameters: for each document with a title
+    word that hits (`search.rank.Ranking._match`, looked up by index), whether its title holds
+    every word typed (`in_title`, 1 or 0) and its closest name's closeness, exactly as
+    `search.rank.Ranking.assess` works them out. A document with no word that hits has
+    neither: no title hit, closeness 0 (a name's share of words typed)."""
+    typed = sorted({fold(w) for w in words})
+    last = words[-1].lower()
+    prefix = last if len(last) >= PREFIX_FROM else None
+    collate = ' COLLATE "C"' if vendor == "postgresql" else ""
+    among = ", ".join(["%s"] * len(typed))
+    begins = f"(w.word{collate} >= %s AND w.word{collate} < %s)"
+    bounds = [prefix, _after(prefix)] if prefix else []
+    found, found_params = [], []
+    for word in typed:
+        if prefix is not None and word == fold(last):
+            # begun, by a word that is not itself another word typed (that one it is)
+            found.append(
+                f"MAX(CASE WHEN w.folded = %s OR ({begins} AND w.folded NOT IN ({among})) "
+                f"THEN 1 ELSE 0 END) AS f{len(found)}"
+            )
+            found_params += [word, *bounds, *typed]
+        else:
+            found.append(f"MAX(CASE WHEN w.folded = %s THEN 1 ELSE 0 END) AS f{len(found)}")
+            found_params.append(word)
+    hit = f"w.folded IN ({among})" + (f" OR {begins}" if prefix else "")
+    # Only placeholders and fixed SQL are formatted in: every value is a parameter.
+    sql = (
+        "names AS (SELECT w.document_id, w.name, "  # noqa: S608
+        # a word that hits counts unless it is unweighted and was not typed (begun only)
+        f"SUM(CASE WHEN w.weighted OR w.folded IN ({among}) THEN 1 ELSE 0 END) AS hits, "
+        # the name's weighted words, and its unweighted ones that were typed
+        "MAX(w.name_weight) + "
+        f"SUM(CASE WHEN w.weighted THEN 0 WHEN w.folded IN ({among}) THEN 1 ELSE 0 END) "
+        f"AS counted, {', '.join(found)} "
+        f"FROM search_titleword w WHERE {hit} GROUP BY w.document_id, w.name), "
+        "titles AS (SELECT document_id, "
+        f"CASE WHEN {' + '.join(f'MAX(f{i})' for i in range(len(typed)))} = {len(typed)} "
+        "THEN 1 ELSE 0 END AS in_title, "
+        "MAX(CASE WHEN counted > 0 THEN CAST(hits AS DOUBLE PRECISION) / counted ELSE 0.0 END) "
+        "AS closeness FROM names GROUP BY document_id)"
+    )
+    return sql, [*typed, *typed, *found_params, *typed, *bounds]
+
+
+def _priority(alias: str) -> tuple[str, list]:
+    """Each kind's `Source.priority` as SQL; kinds no longer registered go last."""
+    cases = " ".join("WHEN %s THEN %s" for _ in SOURCES)
+    params = [value for kind, source in SOURCES.items() for value in (kind, source.priority)]
+    return f"CASE {alias}.kind {cases} ELSE {len(SOURCES)} END", params
+
+
 # --- the two databases ---------------------------------------------------------------------
 
 
-class _SQLite:
-    """FTS5: every match with its `bm25` (the title worth ten times the body; negated, so
-    higher is better), for `search.rank` to order; the hits marked by `highlight` (one pass
-    over the text; `excerpt` cuts the snippet), only for the page's rows."""
+class Backend:
+    """One database's full-text search, in pieces the queries below are made of: where the
+    matches are (`FROM`, `WHERE`, a text query's one parameter), each one's score (`SCORE`,
+    higher better, and whether it takes that parameter too), and how a page's hits are marked.
+
+    `page` (one query) orders in one of two ways, both `search.rank`'s order exactly, and
+    counts every match (the full-text index alone answers that):
+
+    - while the page ends within the title hits (the matches whose title holds every word
+      typed, found through the title words' index), only those are scored and ordered: a
+      common word's first pages are all title hits, and the score is most of a match's cost;
+    - past them, every match is scored and ordered, as `ranked` (the whole order, which the
+      tests compare with `search.rank` in Python) does.
+    """
+
+    vendor = ""
+    FROM = WHERE = SCORE = COUNT_FROM = ""
+    TITLED_FROM = ""  # FROM joined to the `titles` whose title holds every word typed
+    SCORE_TAKES_QUERY = False
+    # PostgreSQL would otherwise carry each match's whole row (its `tsvector`) through the
+    # count and the sort, and work out its score there: twice as slow at 9,700 matches.
+    MATERIALIZED = ""
+
+    def text_query(self, words) -> str:
+        raise NotImplementedError
+
+    def _scored(self, query: str, extra: str = "", source: str = "") -> tuple[str, list]:
+        """Every match's id, kind, `extra` columns and score, as SQL and its parameters; from
+        `source` if given (`FROM` joined to more)."""
+        sql = (
+            f"SELECT d.id, d.kind, {extra}{self.SCORE} AS score "  # noqa: S608 - fixed SQL
+            f"FROM {source or self.FROM} WHERE {self.WHERE}"
+        )
+        return sql, ([query] if self.SCORE_TAKES_QUERY else []) + [query]
+
+    def page(self, words, *, offset: int, limit: int = PER_PAGE, score_order: str = "DESC"):
+        """One page of ids in `search.rank`'s order from `offset`, and how many match: one
+        query, which orders only the title hits (`block`) while the page ends within them, or
+        every match (`matches`, scored only then) when it goes past them."""
+        query = self.text_query(words)
+        titles, titles_params = title_rules(words, self.vendor)
+        priority, priority_params = _priority("d")
+        order = {"DESC": "DESC", "ASC": "ASC"}[score_order]  # ASC: the test of the rules alone
+        block, block_params = self._scored(
+            query,
+            extra=f"{priority} AS priority, t.closeness, ",
+            source=self.TITLED_FROM,
+        )
+        matches, matches_params = self._scored(query, extra=f"{priority} AS priority, ")
+        within = "(SELECT titled >= %s OR titled = total FROM counts)"
+        materialized = self.MATERIALIZED
+        sql = (
+            f"WITH {titles}, block AS {materialized}({block}), "  # noqa: S608 - fixed SQL
+            f"counts AS (SELECT (SELECT count(*) FROM {self.COUNT_FROM} WHERE {self.WHERE}) "
+            "AS total, (SELECT count(*) FROM block) AS titled), "
+            f"matches AS {materialized}({matches}), "
+            # Each branch's condition is a constant within it, which both databases test
+            # once, before reading anything: only one branch is ever worked out.
+            "shown AS (SELECT * FROM ("
+            f"SELECT 1 AS in_title, priority, closeness, score, id FROM block WHERE {within} "
+            f"ORDER BY priority, closeness DESC, COALESCE(score, 0.0) {order}, id "
+            "LIMIT %s OFFSET %s) AS first "
+            "UNION ALL SELECT * FROM ("
+            "SELECT COALESCE(t.in_title, 0) AS in_title, m.priority, "
+            "COALESCE(t.closeness, 0.0) AS closeness, m.score, m.id "
+            f"FROM matches m LEFT JOIN titles t ON t.document_id = m.id WHERE NOT {within} "
+            f"ORDER BY 1 DESC, 2, 3 DESC, COALESCE(m.score, 0.0) {order}, m.id "
+            "LIMIT %s OFFSET %s) AS rest) "
+            "SELECT c.total, s.id FROM counts c LEFT JOIN shown s ON 1 = 1 "
+            f"ORDER BY s.in_title DESC, s.priority, s.closeness DESC, "
+            f"COALESCE(s.score, 0.0) {order}, s.id"
+        )
+        end = offset + limit
+        params = [
+            *titles_params,
+            *priority_params,
+            *block_params,
+            query,
+            *priority_params,
+            *matches_params,
+            *(end, limit, offset, end, limit, offset),
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return [row[1] for row in rows if row[1] is not None], rows[0][0]
+
+    def ranked(self, words, *, offset: int, limit: int, score_order: str = "DESC"):
+        """One page of every match in `search.rank`'s order, and how many match (0 for a page
+        past the last)."""
+        query = self.text_query(words)
+        titles, titles_params = title_rules(words, self.vendor)
+        priority, priority_params = _priority("m")
+        matches, matches_params = self._scored(query)
+        order = {"DESC": "DESC", "ASC": "ASC"}[score_order]  # ASC: the test of the rules alone
+        sql = (
+            f"WITH matches AS {self.MATERIALIZED}({matches}), {titles} "  # noqa: S608
+            "SELECT m.id, COUNT(*) OVER () FROM matches m "
+            "LEFT JOIN titles t ON t.document_id = m.id "
+            f"ORDER BY COALESCE(t.in_title, 0) DESC, {priority}, "
+            f"COALESCE(t.closeness, 0.0) DESC, COALESCE(m.score, 0.0) {order}, m.id "
+            "LIMIT %s OFFSET %s"
+        )
+        params = [*matches_params, *titles_params, *priority_params, limit, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return [row[0] for row in rows], (rows[0][1] if rows else 0)
 
     def matches(self, words) -> list[tuple]:
+        """Every match's (id, kind, title, score): for the reference order, `ranked_ids`."""
+        sql, params = self._scored(self.text_query(words), extra="d.title, ")
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT d.id, d.kind, d.title, -bm25(search_document_fts, 10.0, 1.0) "
-                "FROM search_document_fts JOIN search_document d "
-                "ON d.id = search_document_fts.rowid "
-                "WHERE search_document_fts MATCH %s",
-                [fts5_query(words)],
-            )
+            cursor.execute(sql, params)
             return list(cursor.fetchall())
+
+    def marked(self, words, ids: list[int]) -> list[tuple]:
+        raise NotImplementedError
+
+
+class _SQLite(Backend):
+    """FTS5: each match's `bm25` (the title worth ten times the body; negated, so higher is
+    better); the hits marked by `highlight` (one pass over the text; `excerpt` cuts the
+    snippet), only for the page's rows. Every match is counted in the full-text index alone:
+    its rows are the documents' (kept in step by the triggers of migration 0001)."""
+
+    vendor = "sqlite"
+    FROM = "search_document_fts JOIN search_document d ON d.id = search_document_fts.rowid"
+    WHERE = "search_document_fts MATCH %s"
+    SCORE = "-bm25(search_document_fts, 10.0, 1.0)"
+    COUNT_FROM = "search_document_fts"
+    # In this order (CROSS JOIN keeps it): the full-text index read once, each match looked up
+    # in the title hits. Left to itself, SQLite started from the title hits and ran the
+    # full-text query again for each (2.3 s for "policy" at 100 times the course).
+    TITLED_FROM = (
+        "search_document_fts CROSS JOIN titles t "
+        "ON t.document_id = search_document_fts.rowid AND t.in_title = 1 "
+        "CROSS JOIN search_document d ON d.id = search_document_fts.rowid"
+    )
+
+    def text_query(self, words) -> str:
+        return fts5_query(words)
 
     def marked(self, words, ids: list[int]) -> list[tuple]:
         marks = [MARK_START, MARK_END]
@@ -238,26 +435,26 @@ class _SQLite:
         return [found[i] for i in ids if i in found]
 
 
-class _PostgreSQL:
-    """`tsvector` @@ `to_tsquery`: every match with its `ts_rank` over the weighted vector
-    (title A, body B), for `search.rank` to order; `ts_headline` only for the page's rows (it
-    re-parses the text, so it is the costly part), marking every hit, for `excerpt` to cut."""
+class _PostgreSQL(Backend):
+    """`tsvector` @@ `to_tsquery`: each match's `ts_rank` over the weighted vector (title A,
+    body B); `ts_headline` only for the page's rows (it re-parses the text, so it is the
+    costly part), marking every hit, for `excerpt` to cut."""
 
+    vendor = "postgresql"
+    FROM = COUNT_FROM = "search_document d"
+    TITLED_FROM = "search_document d JOIN titles t ON t.document_id = d.id AND t.in_title = 1"
+    WHERE = "d.vector @@ to_tsquery('english'::regconfig, %s)"
+    SCORE = "ts_rank(d.vector, to_tsquery('english'::regconfig, %s))"
+    SCORE_TAKES_QUERY = True
+    MATERIALIZED = "MATERIALIZED "
     _TITLE = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
     # The whole body marked, as SQLite's `highlight` gives it, for `excerpt` to cut: choosing
     # fragments (MaxFragments) searches the text for covers of the query, work that grows
     # faster than the text.
     _BODY = _TITLE
 
-    def matches(self, words) -> list[tuple]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT d.id, d.kind, d.title, ts_rank(d.vector, q.query) "
-                "FROM search_document d, to_tsquery('english'::regconfig, %s) AS q(query) "
-                "WHERE d.vector @@ q.query",
-                [tsquery(words)],
-            )
-            return list(cursor.fetchall())
+    def text_query(self, words) -> str:
+        return tsquery(words)
 
     def marked(self, words, ids: list[int]) -> list[tuple]:
         with connection.cursor() as cursor:
@@ -273,4 +470,4 @@ class _PostgreSQL:
         return [found[i] for i in ids if i in found]
 
 
-_BACKENDS = {"sqlite": _SQLite(), "postgresql": _PostgreSQL()}
+_BACKENDS: dict[str, Backend] = {"sqlite": _SQLite(), "postgresql": _PostgreSQL()}

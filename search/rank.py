@@ -2,7 +2,7 @@
 
 The database finds the matching documents and scores each (SQLite's `bm25`, PostgreSQL's
 `ts_rank`); those two scores disagree in scale and detail, so they only break ties. What
-decides the order is worked out here, from each result's kind and title, identically on both:
+decides the order is each result's kind and title, identically on both:
 
 1. **The words are in the title.** A result whose title holds every word typed comes before
    one that holds them only in its text ("inspector" finds the lesson and terms named after
@@ -22,6 +22,13 @@ A word typed matches a title's word if they are the same but for case and a plur
 ("groups" is "group", "policies" "policy"), or, for the last word typed, if it begins it
 (the search treats that word as a prefix too). Only the documents the database already found
 are ordered, so this never adds or drops a result.
+
+The database applies these rules itself (`search.query`), in its ORDER BY, so a search reads
+one page of results and a count however many documents match: each title's words are stored
+beside its document (`title_words`, `search.models.TitleWord`), cut and folded here, once,
+when it is indexed, and the query looks up only the words that hit. `Ranking` below is the
+same rules in Python, the reference the database's order is tested against
+(tests/search/test_ranking.py, on SQLite and PostgreSQL).
 """
 
 from __future__ import annotations
@@ -142,3 +149,21 @@ def in_title(title: str, words: Sequence[str]) -> bool:
 def order_key(words: Sequence[str], priority: int, title: str, score: float, ident: int):
     """One result's sort key (`Ranking.key`); a search ranks its matches with one `Ranking`."""
     return Ranking(words).key(priority, title, score, ident)
+
+
+def title_words(title: str) -> list[tuple[int, str, str, bool, int]]:
+    """What the database needs of a title to apply the rules itself, one row per word of each
+    name (`names`): (which name, the word in lower case, `fold`ed, whether it counts towards
+    closeness when not typed (not `UNWEIGHTED`), how many of its name's words so count). A
+    word typed hits a row if it is the row's folded word, or, the last word typed, begins it."""
+    rows = []
+    for number, name in enumerate(names(title) if "(" in title else (title,)):
+        tokens = _WORD.findall(name)
+        folded = [fold(token) for token in tokens]
+        weighted = [f not in UNWEIGHTED for f in folded]
+        weight = sum(weighted)
+        rows.extend(
+            (number, token.lower(), f, w, weight)
+            for token, f, w in zip(tokens, folded, weighted, strict=True)
+        )
+    return rows

@@ -8,6 +8,7 @@ import pytest
 from search.query import (
     MAX_QUERY,
     MAX_TERMS,
+    _after,
     excerpt,
     fts5_query,
     highlighted,
@@ -101,3 +102,15 @@ def test_an_excerpt_near_the_end_stays_full_length_and_a_cut_phrase_keeps_its_ma
     assert excerpt(_marked(" ".join(words)), 10) == _marked(
         "… [p17 p18] w19 [k] w21 [k] w23 w24 w25 [shared] …"
     )
+
+
+def test_the_end_of_a_prefixs_range_is_the_first_string_after_every_word_it_begins():
+    """A prefix is looked up as prefix <= word < _after(prefix), in code-point order."""
+    assert _after("bou") == "bov"
+    assert _after("abz") == "ab{"
+    assert _after("東") == "杲"
+    assert _after("a\ud7ff") == "a\ue000"  # past the surrogates, which UTF-8 cannot hold
+    for word in ["bou", "boundary", "bou\U0010fffd", "bouz"]:
+        assert "bou" <= word < _after("bou")
+    for word in ["bot", "bov", "bp", "bo"]:
+        assert not "bou" <= word < _after("bou")

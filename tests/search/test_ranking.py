@@ -3,13 +3,18 @@ representative searches, whose first results must not depend on which database s
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from search import index
 from search.models import Document
 from search.query import _BACKENDS, ranked_ids, search, terms
 from search.rank import closeness, fold, in_title, names, order_key
 from search.sources import named
+from tests.depth import examples
 
 LESSON, GLOSSARY, SCENARIO, QUESTION = 0, 1, 2, 3
 
@@ -136,13 +141,164 @@ def test_a_representative_searchs_first_results_do_not_depend_on_the_databases_s
 ):
     """The same order on SQLite and PostgreSQL: the rules decide the results expected above
     (the first, or the first two), so turning this database's scores upside down changes
-    none of them."""
+    none of them: in the database's own ordering, and in the reference's (`ranked_ids`)."""
+    from django.db import connection
+
+    words = terms(typed)
+    backend = _BACKENDS[connection.vendor]
+    best, _ = backend.page(words, offset=0, limit=expected)
+    worst, _ = backend.page(words, offset=0, limit=expected, score_order="ASC")
+    assert best == worst
+    matches = backend.matches(words)
+    upside_down = [(i, kind, title, -float(score)) for i, kind, title, score in matches]
+    assert ranked_ids(words, matches)[:expected] == ranked_ids(words, upside_down)[:expected]
+
+
+# Searches whose order the database must give exactly as `search.rank` does in Python: common
+# words, prefixes, a word typed twice in two forms, function words, "AWS" typed, a last word
+# that begins another typed word ("security sec"), one letter, digits, and no match.
+EVERY_ORDER = [
+    "policy",
+    "policies",
+    "s3",
+    "mfa",
+    "a",
+    "the",
+    "aws",
+    "amazon insp",
+    "root user",
+    "security group",
+    "security sec",
+    "sec security",
+    "permissions bou",
+    "iam role",
+    "kms key",
+    "encrypt",
+    "log",
+    "what is",
+    "policy policies",
+    "bucket polic",
+    "vpc flow logs",
+    "2",
+    "kangaroo",
+]
+
+
+def database_order(words) -> list[int]:
+    from django.db import connection
+
+    ids, total = _BACKENDS[connection.vendor].ranked(words, offset=0, limit=100_000)
+    assert total == len(ids)
+    return ids
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", EVERY_ORDER)
+def test_the_database_orders_every_match_as_the_rules_say(indexed, typed):
+    """The whole order, not only the first results: the database's ORDER BY against
+    `search.rank` in Python over the same matches and scores (on SQLite and PostgreSQL)."""
     from django.db import connection
 
     words = terms(typed)
     matches = _BACKENDS[connection.vendor].matches(words)
-    upside_down = [(i, kind, title, -float(score)) for i, kind, title, score in matches]
-    assert ranked_ids(words, matches)[:expected] == ranked_ids(words, upside_down)[:expected]
+    assert database_order(words) == ranked_ids(words, matches)
+    assert_pages_follow_the_order(words)
+
+
+def assert_pages_follow_the_order(words, size: int = 7) -> None:
+    """Every page a search shows (`Backend.page`: the title hits alone while the page ends
+    within them) is that slice of the whole order, as is the count; and past the last page,
+    nothing, with the count still right."""
+    from django.db import connection
+
+    backend = _BACKENDS[connection.vendor]
+    order = database_order(words)
+    for offset in range(0, len(order) + size, size):
+        assert backend.page(words, offset=offset, limit=size) == (
+            order[offset : offset + size],
+            len(order),
+        ), offset
+
+
+# Titles built to reach every corner of the rules: brackets (nested, unclosed, empty, only
+# function words inside), plurals, "AWS"/"Amazon" and function words, a word that a prefix
+# begins, one that only folds to a word typed, digits, letters outside ASCII.
+TITLES = [
+    "Amazon Inspector",
+    "Amazon Inspector Classic",
+    "Inspector score",
+    "Inspectors (the)",
+    "AWS KMS (AWS Key Management Service, KMS)",
+    "Key policies (key policy, KP)",
+    "Keys (of (nested) keys) policy",
+    "Unclosed (key policy",
+    "Empty () brackets ( , ) key",
+    "The and of (the, an)",
+    "Security groups and network ACLs",
+    "Securing security (sec)",
+    "Secrets Manager",
+    "S3 bucket policies",
+    "s3:GetObject on buckets",
+    "Übergänge und Schlüssel (Schlüsselrichtlinie)",
+    "Policy",
+    "policy policy policy",
+    "What is a policy?",
+    "The key to the kingdom",
+]
+PROBES = [
+    "key",
+    "keys",
+    "key pol",
+    "policy",
+    "the",
+    "an",
+    "the key",
+    "aws kms",
+    "kms",
+    "inspector",
+    "insp",
+    "security sec",
+    "sec",
+    "secu",
+    "s3",
+    "bucket",
+    "schlüssel",
+    "übergänge",
+    "what",
+    "nested",
+    "brackets",
+]
+
+
+@pytest.fixture
+def crafted(db):
+    from search.index import write
+
+    Document.objects.all().delete()
+    write(
+        [
+            Document(
+                kind=("lesson", "glossary", "scenario", "question", "retired")[n % 5],
+                key=str(n),
+                title=title,
+                target=f"t{n}",
+                body="filler words " * (n % 4 + 1),
+            )
+            for n, title in enumerate(TITLES * 2)
+        ]
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", PROBES)
+def test_crafted_titles_are_ordered_as_the_rules_say(crafted, typed):
+    from django.db import connection
+
+    words = terms(typed)
+    matches = _BACKENDS[connection.vendor].matches(words)
+    assert matches or typed in {"the", "an", "what"}  # English stop words on PostgreSQL
+    assert database_order(words) == ranked_ids(words, matches)
+    assert_pages_follow_the_order(words, size=3)
 
 
 @pytest.mark.django_db
@@ -150,3 +306,34 @@ def test_a_search_page_costs_two_queries(indexed, django_assert_num_queries):
     """One for every match's kind, title and score; one to mark the page's hits."""
     with django_assert_num_queries(2):
         search("security group")
+
+
+def _words_of(title: str) -> list[str]:
+    return sorted({word.lower() for word in re.findall(r"[^\W_]+", title)})
+
+
+# Words of one crafted title (so that they match together), in any order.
+TYPED = st.sampled_from(TITLES).flatmap(
+    lambda title: st.lists(st.sampled_from(_words_of(title)), min_size=1, max_size=3)
+)
+
+
+@settings(
+    max_examples=examples(100),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    chosen=TYPED,
+    cut=st.integers(min_value=0, max_value=4),
+)
+@pytest.mark.django_db
+def test_any_words_from_the_titles_are_ordered_as_the_rules_say(crafted, chosen, cut):
+    """Words of the crafted titles in any order, the last cut short (a prefix) or not."""
+    from django.db import connection
+
+    if cut and len(chosen[-1]) > cut:
+        chosen[-1] = chosen[-1][:-cut]
+    words = terms(" ".join(chosen))
+    matches = _BACKENDS[connection.vendor].matches(words)
+    assert database_order(words) == ranked_ids(words, matches)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from search.query import search
 from tests.search.conftest import PHRASE
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +107,42 @@ def test_long_result_lists_link_to_the_next_page_with_and_without_htmx(client, d
     assert 'href="?q=guardrail&amp;page=2" hx-get="?q=guardrail&amp;page=2"' in page
     second = client.get("/search/", {"q": "guardrail", "page": "2"}).content.decode()
     assert "page 2 of 2" in second and "Previous page" in second and "Next page" not in second
+
+
+PATHOLOGICAL = [
+    "%",
+    "_",
+    "\\",
+    "%%%%%%%%",
+    "____",
+    "\\\\\\%",
+    "permissions%",
+    "permissions_boundary",
+    "permis\\sions bou%",
+    "100% s3_bucket\\path",
+    "%" * 5000,  # past MAX_QUERY: cut
+    "perm" * 60,  # one word, too long to be one
+    " ".join(f"w{n}%_" for n in range(500)),  # many words: the first eight
+    "a " * 300,
+    "\x00\x01\u202e\ufeff\ue000permissions\ue001",  # control, direction, hit markers
+    "𝔭𝔢𝔯𝔪𝔦𝔰𝔰𝔦𝔬𝔫𝔰 東京 Übergang",
+]
+
+
+@pytest.mark.parametrize("typed", PATHOLOGICAL)
+def test_a_pathological_query_answers_in_two_queries_never_an_error(
+    client, corpus, typed, django_assert_max_num_queries
+):
+    """`%`, `_` and backslashes are never LIKE's wildcards or escapes (the words are compared,
+    and a prefix looked up as a range), and any text costs at most the rate limit's three
+    queries, the search's two, and two more for a page past the last (the count, then the
+    last page)."""
+    with django_assert_max_num_queries(7):
+        response = client.get("/search/", {"q": typed, "page": "9999"})
+    assert response.status_code == 200
+
+
+def test_wildcard_characters_match_only_themselves_as_word_breaks(client, corpus):
+    found = client.get("/search/", {"q": "permissions% bou_"}).content.decode()
+    assert "4 results for" in found  # "permissions" and "bou": `_` and `%` split words
+    assert search("p%s").total == search("p s").total  # two words, not a pattern

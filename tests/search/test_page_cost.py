@@ -1,0 +1,91 @@
+"""A search costs the same number of queries, and reads the same number of rows, with the
+course as it is or 100 times larger (README "Search"): the database orders the matches and
+hands back one page of them and their count, whatever their number. Timing lives in
+tests/bench (`make bench`, tests/bench/test_search_bench.py)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.backends.utils import CursorWrapper
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from search import index
+from search.models import Document
+from search.query import PER_PAGE
+
+# A course's worth of documents, each kind as the shipped index has them in proportion:
+# a common word ("policy", "a") in titles and texts alike, a service's name ("s3") in some.
+UNIT = (
+    [("lesson", f"S3 bucket policy, part {n}", "How a policy on a bucket decides access.")
+     for n in range(12)]
+    + [("lesson", f"IAM roles, part {n}", "A role is assumed; its policy says which S3 bucket it may read.")
+       for n in range(12)]
+    + [("glossary", f"Policy term {n} (P{n})", "A document that allows or denies.")
+       for n in range(6)]
+    + [("scenario", f"A policy case {n}", "Who may read the S3 bucket?") for n in range(4)]
+    + [("question", f"Which policy wins in case {n}?", "An explicit deny wins over an IAM role's allow: a policy.")
+       for n in range(16)]
+)  # fmt: skip
+SEARCHES = ["policy", "s3", "a", "bucket pol", "iam role", "kangaroo", "policy&page=2"]
+
+
+def build(times: int) -> None:
+    """The unit `times` over, indexed as `search.index` writes it (title words included)."""
+    Document.objects.all().delete()
+    index.write(
+        [
+            Document(
+                kind=kind,
+                key=f"{n}-{i}",
+                title=title,
+                target=f"module-{n}/lesson-{i}" if kind == "lesson" else f"slug-{n}-{i}",
+                body=body,
+            )
+            for n in range(times)
+            for i, (kind, title, body) in enumerate(UNIT)
+        ]
+    )
+
+
+@pytest.fixture
+def rows_read(monkeypatch):
+    """How many rows the database handed back to Python, by every cursor, while it counts."""
+    read = [0]
+
+    def counting(name):
+        def fetch(self, *args):
+            got = getattr(self.cursor, name)(*args)
+            read[0] += (got is not None) if name == "fetchone" else len(got)
+            return got
+
+        return fetch
+
+    for name in ("fetchone", "fetchmany", "fetchall"):
+        monkeypatch.setattr(CursorWrapper, name, counting(name), raising=False)
+    return read
+
+
+def cost(client, rows_read, typed: str) -> tuple[int, int]:
+    """The search's queries (not the rate limit's, which depend on the clock), and the rows
+    every query of the request read."""
+    url = f"{reverse('search')}?q={typed}"
+    assert client.get(url).status_code == 200  # warm
+    rows_read[0] = 0
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len([q for q in queries if "search_" in q["sql"]]), rows_read[0]
+
+
+@pytest.mark.django_db
+def test_a_search_reads_a_page_and_a_count_with_100_times_the_course(client, rows_read):
+    build(1)  # 50 documents: each search but "kangaroo" fills its first page
+    small = {typed: cost(client, rows_read, typed) for typed in SEARCHES}
+    build(100)  # 5,000 documents, as 2,400 lessons and their questions, terms and scenarios
+    large = {typed: cost(client, rows_read, typed) for typed in SEARCHES}
+    assert large == small
+    assert small["policy"] == small["policy&page=2"] != small["kangaroo"]
+    for typed, (_, rows) in large.items():
+        assert rows <= 2 * PER_PAGE + 10, typed  # the page's ids and count, its marked hits
+    assert Document.objects.count() == 100 * len(UNIT)

@@ -761,6 +761,9 @@ def _review_context(
         "next_due": standing.next_due,
         "next_ready_at": review.ready_at(standing.next_due, now),
         "card_due_today": bool(card and card.due < review.end_of_day(now)),
+        # When the answered card is back, as the counts above say it (rounded up to its
+        # minute): "Next review: 12:02" for a card due at 12:02:40 was not due at 12:02.
+        "card_ready_at": review.ready_at(card.due, now) if card is not None else None,
         "level": level,
         "level_due": level_due,
         "levels": Level.choices,

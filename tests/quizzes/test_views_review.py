@@ -427,3 +427,22 @@ def test_a_review_answer_over_the_rate_limit_is_drawn_as_sent_with_the_refusal_a
     assert [r["value"] for r in body.select('input[name="answer"][checked]')] == ["true"]
     assert "Right." not in body.get_text()
     assert ReviewCard.objects.get(user=learner).due == due  # not answered
+
+
+def test_next_review_names_the_minute_the_card_is_ready_as_the_counts_do(learner_client, missed):
+    """A card due at 12:11:40 is not ready at 12:11: "Next review" rounds up to 12:12, as
+    "the first at" and "ready at" say it, so the page never names two minutes for one card."""
+    body = learner_client.post(
+        reverse("quizzes:review-answer", args=[missed.pk]), {"answer": "true"}
+    ).content.decode()
+    due = timezone.localtime(ReviewCard.objects.get().due)  # its next learning step
+    assert due.second or due.microsecond  # (a clock ticking from noon: never a whole minute)
+    ready = due.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    assert f"Next review: later today at {ready:%H:%M}" in body
+
+
+def test_a_wrong_answer_comes_back_in_a_minute_in_words(learner_client, missed):
+    body = learner_client.post(
+        reverse("quizzes:review-answer", args=[missed.pk]), {"answer": "false"}
+    ).content.decode()
+    assert "Next review: in less than a minute." in body

@@ -240,15 +240,27 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
     owner = _owner_filter(request)
     mine = {}
     if owner is not None:
-        rows = (
-            Attempt.objects.filter(owner, quiz__in=quizzes)
-            .values("quiz_id")
-            .annotate(count=Count("pk"), best=Max("score"))
-        )
-        mine = {row["quiz_id"]: row for row in rows}
+        mine = _attempts_by_quiz(owner, quizzes)
+        # Timed attempts that ran out while the learner was away are closed (and counted
+        # again), so each shows with its score rather than as an attempt with none.
+        if any(row["overdue"] for row in mine.values()):
+            attempts.expire_overdue(Attempt.objects.filter(owner, quiz__in=quizzes))
+            mine = _attempts_by_quiz(owner, quizzes)
     for quiz in quizzes:
         quiz.mine = mine.get(quiz.pk)
     return render(request, "quizzes/quiz_list.html", {"quizzes": quizzes})
+
+
+def _attempts_by_quiz(owner: Q, quizzes: list[Quiz]) -> dict[int, dict]:
+    """The owner's attempts per quiz: how many, the best score, and how many are overdue (an
+    unfinished attempt past its deadline and grace, not closed yet). One query."""
+    overdue = Q(submitted_at__isnull=True, deadline__lt=timezone.now() - attempts.GRACE)
+    rows = (
+        Attempt.objects.filter(owner, quiz__in=quizzes)
+        .values("quiz_id")
+        .annotate(count=Count("pk"), best=Max("score"), overdue=Count("pk", filter=overdue))
+    )
+    return {row["quiz_id"]: row for row in rows}
 
 
 @require_safe
@@ -256,6 +268,12 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
 def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = _quiz_for(request, slug)
     past = list(_my_attempts(request, quiz))
+    # An attempt whose time ran out while the learner was away is closed (and the list read
+    # again), so the page shows its score, not "In progress" and a "Continue" that only ends it.
+    now = timezone.now()
+    if any(not a.is_submitted and attempts.is_past_deadline(a, now=now) for a in past):
+        attempts.expire_overdue(_my_attempts(request, quiz), now=now)
+        past = list(_my_attempts(request, quiz))
     return render(
         request,
         "quizzes/quiz_detail.html",

@@ -252,13 +252,19 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
 
 
 def _attempts_by_quiz(owner: Q, quizzes: list[Quiz]) -> dict[int, dict]:
-    """The owner's attempts per quiz: how many, the best score, and how many are overdue (an
-    unfinished attempt past its deadline and grace, not closed yet). One query."""
+    """The owner's attempts per quiz: how many, the best score, how many are not submitted
+    (the list says one is in progress) and how many of those are overdue (past its deadline
+    and grace, not closed yet). One query."""
     overdue = Q(submitted_at__isnull=True, deadline__lt=timezone.now() - attempts.GRACE)
     rows = (
         Attempt.objects.filter(owner, quiz__in=quizzes)
         .values("quiz_id")
-        .annotate(count=Count("pk"), best=Max("score"), overdue=Count("pk", filter=overdue))
+        .annotate(
+            count=Count("pk"),
+            best=Max("score"),
+            open=Count("pk", filter=Q(submitted_at__isnull=True)),
+            overdue=Count("pk", filter=overdue),
+        )
     )
     return {row["quiz_id"]: row for row in rows}
 

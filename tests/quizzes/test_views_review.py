@@ -446,3 +446,22 @@ def test_a_wrong_answer_comes_back_in_a_minute_in_words(learner_client, missed):
         reverse("quizzes:review-answer", args=[missed.pk]), {"answer": "false"}
     ).content.decode()
     assert "Next review: in less than a minute." in body
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_last_answer_of_a_session_says_when_the_next_question_is_ready(
+    learner_client, missed, htmx
+):
+    """Nothing left now, "1 more later today": under the answer the page says when to come
+    back, as the queue's own page does, not only when the card just answered is due."""
+    headers = {"HX-Request": "true"} if htmx else {}
+    body = learner_client.post(
+        reverse("quizzes:review-answer", args=[missed.pk]), {"answer": "true"}, headers=headers
+    ).content.decode()
+    ready = review.ready_at(ReviewCard.objects.get().due, timezone.now())
+    assert ready is not None
+    assert (
+        f"That is all for now. The next question is ready at {timezone.localtime(ready):%H:%M}"
+        in body
+    )
+    assert "Next question</a>" not in body

@@ -76,18 +76,25 @@ def terms(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w.lower() for w in words))[:MAX_TERMS]
 
 
-def fts5_query(words: tuple[str, ...]) -> str:
-    """An FTS5 MATCH expression: each word an FTS5 string, all required, the last a prefix."""
+def is_prefix(words: tuple[str, ...]) -> bool:
+    """Whether the last word is looked for as a prefix too (it is long enough)."""
+    return bool(words) and len(words[-1]) >= PREFIX_FROM
+
+
+def fts5_query(words: tuple[str, ...], prefix: bool = True) -> str:
+    """An FTS5 MATCH expression: each word an FTS5 string, all required, the last a prefix
+    (unless `prefix` is false: every word whole, in any of its forms)."""
     parts = ['"' + w.replace('"', '""') + '"' for w in words]
-    if parts and len(words[-1]) >= PREFIX_FROM:
+    if prefix and is_prefix(words):
         parts[-1] += "*"
     return " AND ".join(parts)
 
 
-def tsquery(words: tuple[str, ...]) -> str:
-    """A `to_tsquery` expression: each word a quoted lexeme, all required, the last a prefix."""
+def tsquery(words: tuple[str, ...], prefix: bool = True) -> str:
+    """A `to_tsquery` expression: each word a quoted lexeme, all required, the last a prefix
+    (unless `prefix` is false)."""
     parts = ["'" + w.replace("\\", "\\\\").replace("'", "''") + "'" for w in words]
-    if parts and len(words[-1]) >= PREFIX_FROM:
+    if prefix and is_prefix(words):
         parts[-1] += ":*"
     return " & ".join(parts)
 
@@ -189,15 +196,18 @@ def search(text: str, *, page: int = 1) -> Results:
 
 
 def ranked_ids(words: tuple[str, ...], matches: list[tuple]) -> list[int]:
-    """The ids of the matching documents, (id, kind, title, score) each, best first: one
-    order for both databases (`search.rank`). Kinds no longer registered go last."""
+    """The ids of the matching documents, (id, kind, title, score, whole) each, best first:
+    one order for both databases (`search.rank`). Kinds no longer registered go last. `whole`:
+    the document holds the last word whole, not only as the start of a longer word (the
+    stemmer cuts "stateful", looked for as a prefix, to "state"*, which "statement" begins)."""
     last = len(SOURCES)
     ranking = Ranking(words)
 
     def key(row):
-        ident, kind, title, score = row
+        ident, kind, title, score, whole = row
         priority = SOURCES[kind].priority if kind in SOURCES else last
-        return ranking.key(priority, title, float(score or 0.0), ident)
+        in_title, *rest = ranking.key(priority, title, float(score or 0.0), ident)
+        return (in_title, not whole, *rest)
 
     return [row[0] for row in sorted(matches, key=key)]
 
@@ -207,17 +217,20 @@ def ranked_ids(words: tuple[str, ...], matches: list[tuple]) -> list[int]:
 
 class _SQLite:
     """FTS5: every match with its `bm25` (the title worth ten times the body; negated, so
-    higher is better), for `search.rank` to order; the hits marked by `highlight` (one pass
-    over the text; `excerpt` cuts the snippet), only for the page's rows."""
+    higher is better) and whether it holds the last word whole, for `search.rank` to order;
+    the hits marked by `highlight` (one pass over the text; `excerpt` cuts the snippet), only
+    for the page's rows."""
 
     def matches(self, words) -> list[tuple]:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT d.id, d.kind, d.title, -bm25(search_document_fts, 10.0, 1.0) "
+                "SELECT d.id, d.kind, d.title, -bm25(search_document_fts, 10.0, 1.0), "
+                "d.id IN (SELECT rowid FROM search_document_fts "
+                "WHERE search_document_fts MATCH %s) "
                 "FROM search_document_fts JOIN search_document d "
                 "ON d.id = search_document_fts.rowid "
                 "WHERE search_document_fts MATCH %s",
-                [fts5_query(words)],
+                [fts5_query(words, prefix=False), fts5_query(words)],
             )
             return list(cursor.fetchall())
 
@@ -240,7 +253,7 @@ class _SQLite:
 
 class _PostgreSQL:
     """`tsvector` @@ `to_tsquery`: every match with its `ts_rank` over the weighted vector
-    (title A, body B), for `search.rank` to order; `ts_headline` only for the page's rows (it
+    (title A, body B) and whether it holds the last word whole, for `search.rank` to order; `ts_headline` only for the page's rows (it
     re-parses the text, so it is the costly part), marking every hit, for `excerpt` to cut."""
 
     _TITLE = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
@@ -252,10 +265,11 @@ class _PostgreSQL:
     def matches(self, words) -> list[tuple]:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT d.id, d.kind, d.title, ts_rank(d.vector, q.query) "
+                "SELECT d.id, d.kind, d.title, ts_rank(d.vector, q.query), "
+                "d.vector @@ to_tsquery('english'::regconfig, %s) "
                 "FROM search_document d, to_tsquery('english'::regconfig, %s) AS q(query) "
                 "WHERE d.vector @@ q.query",
-                [tsquery(words)],
+                [tsquery(words, prefix=False), tsquery(words)],
             )
             return list(cursor.fetchall())
 

@@ -924,11 +924,16 @@ def _review_answer(request: HttpRequest, question_pk: int, refused: str = "") ->
         return render(request, template, {**context, "refused": refused})
     response = form.response()
     result = grade(question, response)
-    card = review.card_record(
-        user=request.user, question=question, correct=result.correct, now=now, card=card
-    )
-    review.session_count_answer(request.session)
+    # Answered since this form was drawn (in another tab, or sent again): checked, not counted.
+    # A second right answer a moment later would have pushed the card days out with no gap
+    # recalled across, and counted twice in the sitting.
+    counted = card.due <= now
+    if counted:
+        card = review.card_record(
+            user=request.user, question=question, correct=result.correct, now=now, card=card
+        )
+        review.session_count_answer(request.session)
     context = _review_context(
         request, card=card, result=result, response=response, module_slug=module_slug, level=level
     )
-    return render(request, template, context)
+    return render(request, template, {**context, "not_counted": not counted})

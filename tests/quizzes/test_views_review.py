@@ -465,3 +465,18 @@ def test_the_last_answer_of_a_session_says_when_the_next_question_is_ready(
         in body
     )
     assert "Next question</a>" not in body
+
+
+def test_a_question_answered_in_another_tab_is_checked_but_not_counted_again(
+    learner_client, missed
+):
+    """The same question open in two tabs: the first answer reschedules it (later today); the
+    second, a moment later, is checked but leaves the card and the sitting as they were (two
+    right answers seconds apart had pushed it days out)."""
+    url = reverse("quizzes:review-answer", args=[missed.pk])
+    learner_client.post(url, {"answer": "true"})
+    card = ReviewCard.objects.get()
+    again = learner_client.post(url, {"answer": "true"}).content.decode()
+    assert "Right." in again and "checked but not counted" in again
+    assert ReviewCard.objects.get().card == card.card and ReviewCard.objects.get().reviews == 2
+    assert learner_client.session[review.SESSION_KEY]["done"] == 1

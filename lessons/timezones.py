@@ -15,16 +15,38 @@ COOKIE = "tz"
 SESSION_KEY = "time_zone"
 
 
+# Old names browsers still report (Chromium's ICU keeps CLDR's ids: a learner in India gets
+# "Asia/Calcutta"), shown on every time as the zone's current name. Each is a link to it in
+# the IANA database, so the clock is the same; only the words change.
+_RENAMED = {
+    "Asia/Calcutta": "Asia/Kolkata",
+    "Asia/Katmandu": "Asia/Kathmandu",
+    "Asia/Saigon": "Asia/Ho_Chi_Minh",
+    "Asia/Rangoon": "Asia/Yangon",
+    "Europe/Kiev": "Europe/Kyiv",
+    "America/Godthab": "America/Nuuk",
+    "Atlantic/Faeroe": "Atlantic/Faroe",
+    "Pacific/Truk": "Pacific/Chuuk",
+    "Pacific/Ponape": "Pacific/Pohnpei",
+    "Pacific/Enderbury": "Pacific/Kanton",
+}
+
+
 def valid_zone(name: str) -> str:
-    """The IANA zone name if it is one, else "" (the cookie is the browser's word, unchecked)."""
+    """The IANA zone name if it is one (by its current name), else "" (the cookie is the
+    browser's word, unchecked)."""
     name = unquote(name or "").strip()[:64]
     if not name:
         return ""
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
-        return ""
-    return name
+    for candidate in (_RENAMED.get(name), name):  # the new name, if this tzdata has it
+        if not candidate:
+            continue
+        try:
+            zoneinfo.ZoneInfo(candidate)
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+            continue
+        return candidate
+    return ""
 
 
 def zone_name() -> str:

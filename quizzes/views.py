@@ -240,15 +240,33 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
     owner = _owner_filter(request)
     mine = {}
     if owner is not None:
-        rows = (
-            Attempt.objects.filter(owner, quiz__in=quizzes)
-            .values("quiz_id")
-            .annotate(count=Count("pk"), best=Max("score"))
-        )
-        mine = {row["quiz_id"]: row for row in rows}
+        mine = _attempts_by_quiz(owner, quizzes)
+        # Timed attempts that ran out while the learner was away are closed (and counted
+        # again), so each shows with its score rather than as an attempt with none.
+        if any(row["overdue"] for row in mine.values()):
+            attempts.expire_overdue(Attempt.objects.filter(owner, quiz__in=quizzes))
+            mine = _attempts_by_quiz(owner, quizzes)
     for quiz in quizzes:
         quiz.mine = mine.get(quiz.pk)
     return render(request, "quizzes/quiz_list.html", {"quizzes": quizzes})
+
+
+def _attempts_by_quiz(owner: Q, quizzes: list[Quiz]) -> dict[int, dict]:
+    """The owner's attempts per quiz: how many, the best score, how many are not submitted
+    (the list says one is in progress) and how many of those are overdue (past its deadline
+    and grace, not closed yet). One query."""
+    overdue = Q(submitted_at__isnull=True, deadline__lt=timezone.now() - attempts.GRACE)
+    rows = (
+        Attempt.objects.filter(owner, quiz__in=quizzes)
+        .values("quiz_id")
+        .annotate(
+            count=Count("pk"),
+            best=Max("score"),
+            open=Count("pk", filter=Q(submitted_at__isnull=True)),
+            overdue=Count("pk", filter=overdue),
+        )
+    )
+    return {row["quiz_id"]: row for row in rows}
 
 
 @require_safe
@@ -256,6 +274,12 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
 def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = _quiz_for(request, slug)
     past = list(_my_attempts(request, quiz))
+    # An attempt whose time ran out while the learner was away is closed (and the list read
+    # again), so the page shows its score, not "In progress" and a "Continue" that only ends it.
+    now = timezone.now()
+    if any(not a.is_submitted and attempts.is_past_deadline(a, now=now) for a in past):
+        attempts.expire_overdue(_my_attempts(request, quiz), now=now)
+        past = list(_my_attempts(request, quiz))
     return render(
         request,
         "quizzes/quiz_detail.html",
@@ -761,6 +785,9 @@ def _review_context(
         "next_due": standing.next_due,
         "next_ready_at": review.ready_at(standing.next_due, now),
         "card_due_today": bool(card and card.due < review.end_of_day(now)),
+        # When the answered card is back, as the counts above say it (rounded up to its
+        # minute): "Next review: 12:02" for a card due at 12:02:40 was not due at 12:02.
+        "card_ready_at": review.ready_at(card.due, now) if card is not None else None,
         "level": level,
         "level_due": level_due,
         "levels": Level.choices,
@@ -897,11 +924,16 @@ def _review_answer(request: HttpRequest, question_pk: int, refused: str = "") ->
         return render(request, template, {**context, "refused": refused})
     response = form.response()
     result = grade(question, response)
-    card = review.card_record(
-        user=request.user, question=question, correct=result.correct, now=now, card=card
-    )
-    review.session_count_answer(request.session)
+    # Answered since this form was drawn (in another tab, or sent again): checked, not counted.
+    # A second right answer a moment later would have pushed the card days out with no gap
+    # recalled across, and counted twice in the sitting.
+    counted = card.due <= now
+    if counted:
+        card = review.card_record(
+            user=request.user, question=question, correct=result.correct, now=now, card=card
+        )
+        review.session_count_answer(request.session)
     context = _review_context(
         request, card=card, result=result, response=response, module_slug=module_slug, level=level
     )
-    return render(request, template, context)
+    return render(request, template, {**context, "not_counted": not counted})

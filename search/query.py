@@ -76,18 +76,25 @@ def terms(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w.lower() for w in words))[:MAX_TERMS]
 
 
-def fts5_query(words: tuple[str, ...]) -> str:
-    """An FTS5 MATCH expression: each word an FTS5 string, all required, the last a prefix."""
+def is_prefix(words: tuple[str, ...]) -> bool:
+    """Whether the last word is looked for as a prefix too (it is long enough)."""
+    return bool(words) and len(words[-1]) >= PREFIX_FROM
+
+
+def fts5_query(words: tuple[str, ...], prefix: bool = True) -> str:
+    """An FTS5 MATCH expression: each word an FTS5 string, all required, the last a prefix
+    (unless `prefix` is false: every word whole, in any of its forms)."""
     parts = ['"' + w.replace('"', '""') + '"' for w in words]
-    if parts and len(words[-1]) >= PREFIX_FROM:
+    if prefix and is_prefix(words):
         parts[-1] += "*"
     return " AND ".join(parts)
 
 
-def tsquery(words: tuple[str, ...]) -> str:
-    """A `to_tsquery` expression: each word a quoted lexeme, all required, the last a prefix."""
+def tsquery(words: tuple[str, ...], prefix: bool = True) -> str:
+    """A `to_tsquery` expression: each word a quoted lexeme, all required, the last a prefix
+    (unless `prefix` is false)."""
     parts = ["'" + w.replace("\\", "\\\\").replace("'", "''") + "'" for w in words]
-    if parts and len(words[-1]) >= PREFIX_FROM:
+    if prefix and is_prefix(words):
         parts[-1] += ":*"
     return " & ".join(parts)
 
@@ -193,16 +200,19 @@ def search(text: str, *, page: int = 1) -> Results:
 
 
 def ranked_ids(words: tuple[str, ...], matches: list[tuple]) -> list[int]:
-    """The ids of the matching documents, (id, kind, title, score) each, best first, by
+    """The ids of the matching documents, (id, kind, title, score, whole) each, best first, by
     `search.rank` in Python: the reference the database's own order (`Backend.ranked`,
-    `Backend.page`) is tested against. Kinds no longer registered go last."""
+    `Backend.page`) is tested against. Kinds no longer registered go last. `whole`: the
+    document holds the last word whole, not only as the start of a longer word (the stemmer
+    cuts "stateful", looked for as a prefix, to "state"*, which "statement" begins)."""
     last = len(SOURCES)
     ranking = Ranking(words)
 
     def key(row):
-        ident, kind, title, score = row
+        ident, kind, title, score, whole = row
         priority = SOURCES[kind].priority if kind in SOURCES else last
-        return ranking.key(priority, title, float(score or 0.0), ident)
+        in_title, *rest = ranking.key(priority, title, float(score or 0.0), ident)
+        return (in_title, not whole, *rest)
 
     return [row[0] for row in sorted(matches, key=key)]
 
@@ -292,38 +302,51 @@ class Backend:
 
     vendor = ""
     FROM = WHERE = SCORE = COUNT_FROM = ""
+    WHOLE = ""  # 1 if a match also matches a text query of one parameter (`_whole`), else 0
     TITLED_FROM = ""  # FROM joined to the `titles` whose title holds every word typed
     SCORE_TAKES_QUERY = False
     # PostgreSQL would otherwise carry each match's whole row (its `tsvector`) through the
     # count and the sort, and work out its score there: twice as slow at 9,700 matches.
     MATERIALIZED = ""
 
-    def text_query(self, words) -> str:
+    def text_query(self, words, prefix: bool = True) -> str:
         raise NotImplementedError
 
-    def _scored(self, query: str, extra: str = "", source: str = "") -> tuple[str, list]:
-        """Every match's id, kind, `extra` columns and score, as SQL and its parameters; from
-        `source` if given (`FROM` joined to more)."""
+    def _whole(self, words) -> tuple[str, list]:
+        """Whether a match holds the last word whole (1), not only as the start of a longer
+        word (0), as SQL and its parameters: a second text query, every word whole; 1 for
+        every match when the last word is not looked for as a prefix."""
+        if not is_prefix(words):
+            return "1", []
+        return self.WHOLE, [self.text_query(words, prefix=False)]
+
+    def _scored(
+        self, query: str, whole: tuple[str, list], extra: str = "", source: str = ""
+    ) -> tuple[str, list]:
+        """Every match's id, kind, `extra` columns, `whole` (`_whole`) and score, as SQL and
+        its parameters (`extra`'s own come before them); from `source` if given (`FROM`
+        joined to more)."""
         sql = (
-            f"SELECT d.id, d.kind, {extra}{self.SCORE} AS score "  # noqa: S608 - fixed SQL
-            f"FROM {source or self.FROM} WHERE {self.WHERE}"
+            f"SELECT d.id, d.kind, {extra}{whole[0]} AS whole, "  # noqa: S608 - fixed SQL
+            f"{self.SCORE} AS score FROM {source or self.FROM} WHERE {self.WHERE}"
         )
-        return sql, ([query] if self.SCORE_TAKES_QUERY else []) + [query]
+        return sql, [*whole[1], *([query] if self.SCORE_TAKES_QUERY else []), query]
 
     def page(self, words, *, offset: int, limit: int = PER_PAGE, score_order: str = "DESC"):
         """One page of ids in `search.rank`'s order from `offset`, and how many match: one
         query, which orders only the title hits (`block`) while the page ends within them, or
         every match (`matches`, scored only then) when it goes past them."""
-        query = self.text_query(words)
+        query, whole = self.text_query(words), self._whole(words)
         titles, titles_params = title_rules(words, self.vendor)
         priority, priority_params = _priority("d")
         order = {"DESC": "DESC", "ASC": "ASC"}[score_order]  # ASC: the test of the rules alone
         block, block_params = self._scored(
             query,
+            whole,
             extra=f"{priority} AS priority, t.closeness, ",
             source=self.TITLED_FROM,
         )
-        matches, matches_params = self._scored(query, extra=f"{priority} AS priority, ")
+        matches, matches_params = self._scored(query, whole, extra=f"{priority} AS priority, ")
         within = "(SELECT titled >= %s OR titled = total FROM counts)"
         materialized = self.MATERIALIZED
         sql = (
@@ -334,17 +357,18 @@ class Backend:
             # Each branch's condition is a constant within it, which both databases test
             # once, before reading anything: only one branch is ever worked out.
             "shown AS (SELECT * FROM ("
-            f"SELECT 1 AS in_title, priority, closeness, score, id FROM block WHERE {within} "
-            f"ORDER BY priority, closeness DESC, COALESCE(score, 0.0) {order}, id "
+            "SELECT 1 AS in_title, whole, priority, closeness, score, id FROM block "
+            f"WHERE {within} "
+            f"ORDER BY whole DESC, priority, closeness DESC, COALESCE(score, 0.0) {order}, id "
             "LIMIT %s OFFSET %s) AS first "
             "UNION ALL SELECT * FROM ("
-            "SELECT COALESCE(t.in_title, 0) AS in_title, m.priority, "
+            "SELECT COALESCE(t.in_title, 0) AS in_title, m.whole, m.priority, "
             "COALESCE(t.closeness, 0.0) AS closeness, m.score, m.id "
             f"FROM matches m LEFT JOIN titles t ON t.document_id = m.id WHERE NOT {within} "
-            f"ORDER BY 1 DESC, 2, 3 DESC, COALESCE(m.score, 0.0) {order}, m.id "
+            f"ORDER BY 1 DESC, 2 DESC, 3, 4 DESC, COALESCE(m.score, 0.0) {order}, m.id "
             "LIMIT %s OFFSET %s) AS rest) "
             "SELECT c.total, s.id FROM counts c LEFT JOIN shown s ON 1 = 1 "
-            f"ORDER BY s.in_title DESC, s.priority, s.closeness DESC, "
+            f"ORDER BY s.in_title DESC, s.whole DESC, s.priority, s.closeness DESC, "
             f"COALESCE(s.score, 0.0) {order}, s.id"
         )
         end = offset + limit
@@ -368,13 +392,13 @@ class Backend:
         query = self.text_query(words)
         titles, titles_params = title_rules(words, self.vendor)
         priority, priority_params = _priority("m")
-        matches, matches_params = self._scored(query)
+        matches, matches_params = self._scored(query, self._whole(words))
         order = {"DESC": "DESC", "ASC": "ASC"}[score_order]  # ASC: the test of the rules alone
         sql = (
             f"WITH matches AS {self.MATERIALIZED}({matches}), {titles} "  # noqa: S608
             "SELECT m.id, COUNT(*) OVER () FROM matches m "
             "LEFT JOIN titles t ON t.document_id = m.id "
-            f"ORDER BY COALESCE(t.in_title, 0) DESC, {priority}, "
+            f"ORDER BY COALESCE(t.in_title, 0) DESC, m.whole DESC, {priority}, "
             f"COALESCE(t.closeness, 0.0) DESC, COALESCE(m.score, 0.0) {order}, m.id "
             "LIMIT %s OFFSET %s"
         )
@@ -385,11 +409,12 @@ class Backend:
         return [row[0] for row in rows], (rows[0][1] if rows else 0)
 
     def matches(self, words) -> list[tuple]:
-        """Every match's (id, kind, title, score): for the reference order, `ranked_ids`."""
-        sql, params = self._scored(self.text_query(words), extra="d.title, ")
+        """Every match's (id, kind, title, score, whole): for the reference order,
+        `ranked_ids`."""
+        sql, params = self._scored(self.text_query(words), self._whole(words), extra="d.title, ")
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return list(cursor.fetchall())
+            return [(i, kind, title, score, whole) for i, kind, title, whole, score in cursor]
 
     def marked(self, words, ids: list[int]) -> list[tuple]:
         raise NotImplementedError
@@ -405,6 +430,8 @@ class _SQLite(Backend):
     FROM = "search_document_fts JOIN search_document d ON d.id = search_document_fts.rowid"
     WHERE = "search_document_fts MATCH %s"
     SCORE = "-bm25(search_document_fts, 10.0, 1.0)"
+    # the inner query is read once, for every match to be looked up in
+    WHOLE = "d.id IN (SELECT rowid FROM search_document_fts WHERE search_document_fts MATCH %s)"
     COUNT_FROM = "search_document_fts"
     # In this order (CROSS JOIN keeps it): the full-text index read once, each match looked up
     # in the title hits. Left to itself, SQLite started from the title hits and ran the
@@ -415,8 +442,8 @@ class _SQLite(Backend):
         "CROSS JOIN search_document d ON d.id = search_document_fts.rowid"
     )
 
-    def text_query(self, words) -> str:
-        return fts5_query(words)
+    def text_query(self, words, prefix: bool = True) -> str:
+        return fts5_query(words, prefix)
 
     def marked(self, words, ids: list[int]) -> list[tuple]:
         marks = [MARK_START, MARK_END]
@@ -445,6 +472,7 @@ class _PostgreSQL(Backend):
     TITLED_FROM = "search_document d JOIN titles t ON t.document_id = d.id AND t.in_title = 1"
     WHERE = "d.vector @@ to_tsquery('english'::regconfig, %s)"
     SCORE = "ts_rank(d.vector, to_tsquery('english'::regconfig, %s))"
+    WHOLE = "CASE WHEN d.vector @@ to_tsquery('english'::regconfig, %s) THEN 1 ELSE 0 END"
     SCORE_TAKES_QUERY = True
     MATERIALIZED = "MATERIALIZED "
     _TITLE = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
@@ -453,8 +481,8 @@ class _PostgreSQL(Backend):
     # faster than the text.
     _BODY = _TITLE
 
-    def text_query(self, words) -> str:
-        return tsquery(words)
+    def text_query(self, words, prefix: bool = True) -> str:
+        return tsquery(words, prefix)
 
     def marked(self, words, ids: list[int]) -> list[tuple]:
         with connection.cursor() as cursor:

@@ -7,6 +7,10 @@ decides the order is each result's kind and title, identically on both:
 1. **The words are in the title.** A result whose title holds every word typed comes before
    one that holds them only in its text ("inspector" finds the lesson and terms named after
    Amazon Inspector before the lessons that mention it).
+   Then a result that holds the last word typed whole (in any of its forms) comes before
+   one that holds it only as the start of a longer word: the stemmer makes "stateful" the
+   prefix "state", which "statement" begins, so the IAM lessons full of policy statements
+   had come before the lessons on stateful filters (the database says which holds it whole).
 2. **The kind of result.** A lesson teaches the thing, a glossary term defines it (and links
    to its lesson), a scenario practises it, a question tests it: on an equal title hit, the
    lesson comes first (`Source.priority`).

@@ -132,10 +132,13 @@ def run_flow(network: Any, flow: Any) -> Trace:
 def load_json(text: str, what: str) -> Any:
     """Parse a learner's JSON; ValueError with the line and column where it breaks."""
     if len(text) > MAX_JSON_CHARS:
-        raise ValueError(f"{what} is {len(text):,} characters; at most {MAX_JSON_CHARS:,}")
+        raise ValueError(f"{what}: {len(text):,} characters; at most {MAX_JSON_CHARS:,}")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"Line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except (RecursionError, ValueError):
-        raise ValueError(f"{what} nests too deeply or holds a number too long to read") from None
+        # `what` may be plural ("Your rules"): the message's verbs are the JSON's.
+        raise ValueError(
+            f"{what}: the JSON nests too deeply or holds a number too long to read"
+        ) from None

@@ -292,6 +292,8 @@ def _sg_rules(raw: Any, path: str, direction: str, groups: set[str]) -> tuple[Sg
             cidr = f.ipv4_network(peer, f"{p}.{peer_key}")
         elif peer in groups:
             group = peer
+        elif ":" in peer:  # an IPv6 range ("::/0"): a CIDR block, refused as IPv6
+            cidr = f.ipv4_network(peer, f"{p}.{peer_key}")
         else:
             raise NetlabError(
                 "unknown_reference",

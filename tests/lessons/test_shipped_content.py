@@ -199,3 +199,11 @@ def test_keys_hashes_and_signatures_are_taught_with_their_kms_operations():
     for phrase in ("SHA-256", "GenerateMac", "VerifyMac", "SIGN_VERIFY", "GetPublicKey", "DIGEST"):
         assert phrase in body, phrase
     assert "::: diagram digital-signature" in body
+
+
+def test_no_question_names_an_address_with_its_host_left_out():
+    """A prompt that "opens `http://` on the shop's web server" reads as if the address were
+    lost: a scheme is always followed by a host."""
+    bare = re.compile(r"\bhttps?://(?![\w.-])")
+    content = shipped_quizzes(check_cases=False)
+    assert [q.slug for q in content.questions if bare.search(q.prompt)] == []

@@ -141,6 +141,12 @@ def sg_rule(direction: str, index: int, **values):
             "nor a security group of this VPC (default, sg-admin, sg-db, sg-web)",
         ),
         (
+            sg_rule("inbound", 1, source="::/0"),  # a CIDR block, IPv6: said so, not "neither"
+            "sg-0-inbound-1-peer",
+            "Security group sg-web, inbound rule row 2, Source: this lab models IPv4 only, "
+            "not '::/0'",
+        ),
+        (
             sg_rule("inbound", 0, ports="65536"),
             "sg-0-inbound-0-ports",
             f"Security group sg-web, inbound rule row 1, Ports: {PORT_OR_RANGE}",

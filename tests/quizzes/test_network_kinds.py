@@ -346,6 +346,9 @@ def test_rules_that_cannot_be_used_score_zero_and_say_why():
     assert "cannot be edited here" in grade(q, {"rules": '{"instances": []}'}).feedback["error"]
     too_big = json.dumps({"network_acls": [], "security_groups": [], "pad": "x" * 30_000})
     assert "at most 20,000" in grade(q, {"rules": too_big}).feedback["error"]
+    # "Your rules" is plural: the message reads right whatever names the field.
+    deep = grade(q, {"rules": "[" * 5000}).feedback["error"]
+    assert deep == "Your rules: the JSON nests too deeply or holds a number too long to read"
 
 
 # --- through the pages: garbage never gives a 500 ------------------------------------------

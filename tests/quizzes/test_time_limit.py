@@ -165,6 +165,23 @@ def test_a_late_submit_is_dated_at_the_deadline(learner_client, expired):
     assert expired.submitted_at == expired.deadline and expired.score == pytest.approx(0.5)
 
 
+def test_the_quiz_page_shows_an_attempt_that_ran_out_while_away_with_its_score(
+    learner_client, expired
+):
+    """Coming back after the hour: the quiz's page no longer offers "Continue your attempt"
+    for an attempt that is over, but its score, dated at the deadline."""
+    body = learner_client.get(reverse("quizzes:detail", args=[expired.quiz.slug])).content.decode()
+    assert "Continue your attempt" not in body and "In progress" not in body
+    assert "50%" in body and "Review this attempt" in body
+    expired.refresh_from_db()
+    assert expired.submitted_at == expired.deadline
+
+
+def test_the_quiz_list_counts_an_attempt_that_ran_out_with_its_score(learner_client, expired):
+    body = learner_client.get(reverse("quizzes:list")).content.decode()
+    assert "1 attempt, best 50%" in body
+
+
 def test_the_result_page_closes_an_expired_attempt(learner_client, expired):
     response = learner_client.get(reverse("quizzes:result", args=[expired.pk]))
     assert response.status_code == 200

@@ -427,3 +427,56 @@ def test_a_review_answer_over_the_rate_limit_is_drawn_as_sent_with_the_refusal_a
     assert [r["value"] for r in body.select('input[name="answer"][checked]')] == ["true"]
     assert "Right." not in body.get_text()
     assert ReviewCard.objects.get(user=learner).due == due  # not answered
+
+
+def test_next_review_names_the_minute_the_card_is_ready_as_the_counts_do(learner_client, missed):
+    """A card due at 12:11:40 is not ready at 12:11: "Next review" rounds up to 12:12, as
+    "the first at" and "ready at" say it, so the page never names two minutes for one card."""
+    body = learner_client.post(
+        reverse("quizzes:review-answer", args=[missed.pk]), {"answer": "true"}
+    ).content.decode()
+    due = timezone.localtime(ReviewCard.objects.get().due)  # its next learning step
+    assert due.second or due.microsecond  # (a clock ticking from noon: never a whole minute)
+    ready = due.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    assert f"Next review: later today at {ready:%H:%M}" in body
+
+
+def test_a_wrong_answer_comes_back_in_a_minute_in_words(learner_client, missed):
+    body = learner_client.post(
+        reverse("quizzes:review-answer", args=[missed.pk]), {"answer": "false"}
+    ).content.decode()
+    assert "Next review: in less than a minute." in body
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_last_answer_of_a_session_says_when_the_next_question_is_ready(
+    learner_client, missed, htmx
+):
+    """Nothing left now, "1 more later today": under the answer the page says when to come
+    back, as the queue's own page does, not only when the card just answered is due."""
+    headers = {"HX-Request": "true"} if htmx else {}
+    body = learner_client.post(
+        reverse("quizzes:review-answer", args=[missed.pk]), {"answer": "true"}, headers=headers
+    ).content.decode()
+    ready = review.ready_at(ReviewCard.objects.get().due, timezone.now())
+    assert ready is not None
+    assert (
+        f"That is all for now. The next question is ready at {timezone.localtime(ready):%H:%M}"
+        in body
+    )
+    assert "Next question</a>" not in body
+
+
+def test_a_question_answered_in_another_tab_is_checked_but_not_counted_again(
+    learner_client, missed
+):
+    """The same question open in two tabs: the first answer reschedules it (later today); the
+    second, a moment later, is checked but leaves the card and the sitting as they were (two
+    right answers seconds apart had pushed it days out)."""
+    url = reverse("quizzes:review-answer", args=[missed.pk])
+    learner_client.post(url, {"answer": "true"})
+    card = ReviewCard.objects.get()
+    again = learner_client.post(url, {"answer": "true"}).content.decode()
+    assert "Right." in again and "checked but not counted" in again
+    assert ReviewCard.objects.get().card == card.card and ReviewCard.objects.get().reviews == 2
+    assert learner_client.session[review.SESSION_KEY]["done"] == 1

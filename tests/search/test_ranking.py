@@ -150,7 +150,9 @@ def test_a_representative_searchs_first_results_do_not_depend_on_the_databases_s
     worst, _ = backend.page(words, offset=0, limit=expected, score_order="ASC")
     assert best == worst
     matches = backend.matches(words)
-    upside_down = [(i, kind, title, -float(score)) for i, kind, title, score in matches]
+    upside_down = [
+        (i, kind, title, -float(score), whole) for i, kind, title, score, whole in matches
+    ]
     assert ranked_ids(words, matches)[:expected] == ranked_ids(words, upside_down)[:expected]
 
 

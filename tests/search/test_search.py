@@ -108,3 +108,25 @@ def test_nothing_to_search_for_says_so(db):
 def test_any_text_at_all_gives_results_or_nothing_never_an_error(corpus, typed):
     results = search(typed)
     assert results.total >= len(results.hits)
+
+
+def test_a_whole_word_ranks_above_words_its_stem_begins(db):
+    """The stemmer turns the last word, looked for as a prefix, into "state"*: "statement"
+    begins with it. A lesson full of policy statements (a better database score) still comes
+    after the one about stateful filters, and stays found."""
+    module = make_module(slug="net", title="Networks")
+    statements = make_lesson(
+        module,
+        slug="policies",
+        title="Policies",
+        body="Each statement, and every statement after it, and one more statement: statements.",
+    )
+    stateful = make_lesson(
+        module, slug="filters", title="Filters", body="A security group is stateful."
+    )
+    index.rebuild()
+    assert urls(search("stateful")) == [
+        stateful.get_absolute_url(),
+        statements.get_absolute_url(),
+    ]
+    assert urls(search("filters state")) == [stateful.get_absolute_url()]  # a word left whole

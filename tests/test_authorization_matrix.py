@@ -474,13 +474,12 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
                                        post=signed_in(HOME)),
     "account_reauthenticate": Case("/accounts/reauthenticate/", get=signed_in(),
                                    post=signed_in()),
-    "account_request_reauthentication_code": Case(  # by a code mailed to a verified address
-        "/accounts/reauthenticate/code/", get=(LOGIN, 200, *[REAUTH] * 4),
-        post=(LOGIN, 200, *[REAUTH] * 4)),
+    # allauth's "confirm it's you" by a code mailed to the account is turned off (only the
+    # password or the second factor confirm it: settings.ACCOUNT_REAUTHENTICATION_METHODS)
+    "account_request_reauthentication_code": Case(
+        "/accounts/reauthenticate/code/", get=signed_in(403), post=signed_in(403)),
     "account_confirm_reauthentication_code": Case(
-        "/accounts/reauthenticate/code/confirm/",
-        get=signed_in(Redirect("/accounts/reauthenticate/code/")),
-        post=signed_in(Redirect("/accounts/reauthenticate/code/"))),
+        "/accounts/reauthenticate/code/confirm/", get=signed_in(403), post=signed_in(403)),
     # "Your data": the download is one's own file; closing the account is for learners (ada
     # closes hers; grace typed ada's name, 400; instructors and staff are refused, 403).
     "account_data": Case("/accounts/data/", get=signed_in(), post=405),

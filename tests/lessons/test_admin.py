@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from tests.conftest import give_mfa, page_queries, sign_in
 
@@ -386,3 +388,52 @@ def test_lists_naming_lessons_read_them_with_their_rows_in_a_few_queries(admin_c
         assert len(queries) <= 9, url
         named = lessons if "glossary" not in url else Lesson.objects.select_related("module")
         assert sum(f">{lesson}<" in page for lesson in named) >= (6 if named is lessons else 5), url
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("5", 'Must be a list of sentences, ["...", "..."], not a number.'),
+        ('"One sentence"', 'Must be a list of sentences, ["...", "..."], not a text.'),
+        ('{"k": "v"}', 'Must be a list of sentences, ["...", "..."], not an object.'),
+        ("[]", "This field is required."),  # the model field refuses an empty list itself
+        ('["Fine.", 3]', "Item 2 is not a sentence: it is a number."),
+        ('["Fine.", "  "]', "Item 2 is empty."),
+    ],
+)
+def test_a_compliance_programs_lists_must_be_sentences(admin_client, typed, said):
+    """The compliance explorer prints each item as a bullet: `5` was saved and the page
+    answered 500 to everyone; a text was printed one letter a bullet, an object by its keys.
+    The admin refuses them where they were typed, and the public page is untouched."""
+    from lessons.models import ComplianceProgram
+
+    program = ComplianceProgram.objects.order_by("pk").first()
+    url = f"/admin/lessons/complianceprogram/{program.pk}/change/"
+    form = {
+        "slug": program.slug,
+        "name": program.name,
+        "kind": program.kind,
+        "jurisdiction": program.jurisdiction,
+        "summary": program.summary,
+        "aws_provides": typed,
+        "customer_keeps": json.dumps(program.customer_keeps),
+        "artifact_section": program.artifact_section_id or "",
+        "artifact_item": program.artifact_item,
+        "order": program.order,
+    }
+    response = admin_client.post(url, form)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert escape(said) in body
+    assert escape(typed) in body  # what was typed is shown again
+    program.refresh_from_db()
+    assert isinstance(program.aws_provides, list) and program.aws_provides
+    assert admin_client.get(f"/learn/compliance/?program={program.slug}").status_code == 200
+
+
+def test_a_compliance_program_with_sentences_passes_the_same_check(admin_client):
+    from lessons.models import ComplianceProgram
+
+    program = ComplianceProgram.objects.order_by("pk").first()
+    program.aws_provides = ["Audited data centres.", "A signed addendum."]
+    program.full_clean()  # raises if refused

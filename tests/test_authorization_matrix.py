@@ -545,10 +545,11 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     "admin:jsi18n": Case("/admin/jsi18n/", get=admin_only(200)),
     "admin:view_on_site": Case("/admin/r/{lesson_type}/{lesson_pk}/",
                                get=admin_only(Redirect("http://testserver/learn/{module}/{lesson}/"))),
-    # Entries override the rule for one model page. An everyday admin may set a learner's
-    # password but never a superuser's: that would make any admin a superuser.
+    # Entries override the rule for one model page. An everyday admin sets nobody's password:
+    # a superuser's would make any admin a superuser, a learner's would let them sign in as
+    # the learner and read the records no role is granted.
     "admin:auth_user_password_change": (
-        Case("/admin/auth/user/{learner}/password/", get=admin_only(200)),
+        Case("/admin/auth/user/{learner}/password/", get=admin_only(403)),
         Case("/admin/auth/user/{superuser}/password/", get=admin_only(403),
              post=admin_only(403), data=NEW_PASSWORD, label="a superuser's"),
     ),

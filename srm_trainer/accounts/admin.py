@@ -2,7 +2,9 @@
 
 Everyday admins (the `Administrators` group) may edit learners and instructors but never the
 fields that grant power (staff, superuser, groups, permissions), and never another staff
-account: otherwise setting a superuser's password would make any admin a superuser.
+account: otherwise setting a superuser's password would make any admin a superuser. Nor do they
+set anyone's password: that would let them sign in as a learner and read the records no role
+is granted (progress, attempts, "Your data"), silently; people reset their own by e-mail.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from srm_trainer.accounts.roles import INSTRUCTORS, set_instructor
 from srm_trainer.admin_names import NamedControls, name_controls_of
@@ -52,6 +55,21 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
         if obj is not None and obj.is_staff and not request.user.is_superuser:
             return False
         return super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url="") -> HttpResponse:
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        """Without the password row (its link opens the password page) for everyday admins."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or request.user.is_superuser:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
 
     def _changeable(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return queryset if request.user.is_superuser else queryset.filter(is_staff=False)

@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
+from tests.conftest import give_mfa
+
 pytestmark = pytest.mark.django_db
 
 INSTRUCTOR_PERMISSIONS = {
@@ -171,3 +173,40 @@ def test_make_instructor_tells_whether_two_factor_is_still_to_set_up(learner):
     call_command("make_instructor", "ada", stdout=said)
     assert "must set up" not in said.getvalue()
     assert "they have two-factor authentication" in said.getvalue()
+
+
+def test_only_a_superuser_sets_someone_elses_password_in_the_admin(
+    client, everyday_admin, learner, django_user_model
+):
+    """Learners' records are for superusers only, yet an everyday admin could set a learner's
+    (or an instructor's) password on the admin's password page and sign in as them: their
+    attempts, progress and "Your data" file opened, with no audit entry and no mail to the
+    owner. The page is refused, and the user's page no longer links to it."""
+    instructor = django_user_model.objects.create_user("turing", password="a-long-passphrase-4")
+    call_command("make_instructor", "turing")
+    for user, password in ((learner, "a-long-passphrase-1"), (instructor, "a-long-passphrase-4")):
+        url = f"/admin/auth/user/{user.pk}/password/"
+        assert client.get(url).status_code == 403
+        response = client.post(
+            url, {"password1": "taken-over-pass-1", "password2": "taken-over-pass-1"}
+        )
+        assert response.status_code == 403
+        user.refresh_from_db()
+        assert user.check_password(password)
+        page = client.get(f"/admin/auth/user/{user.pk}/change/").content.decode()
+        assert "../password/" not in page
+    # The names and e-mail address stay editable.
+    assert 'name="first_name"' in page and 'name="email"' in page
+
+
+def test_a_superuser_still_sets_a_learners_password(client, learner, django_user_model):
+    root = django_user_model.objects.create_superuser("root", password="a-long-passphrase-8")
+    give_mfa(root)
+    client.force_login(root)
+    response = client.post(
+        f"/admin/auth/user/{learner.pk}/password/",
+        {"password1": "a-new-long-passphrase", "password2": "a-new-long-passphrase"},
+    )
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.check_password("a-new-long-passphrase")

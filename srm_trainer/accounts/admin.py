@@ -3,8 +3,9 @@
 Everyday admins (the `Administrators` group) may edit learners and instructors but never the
 fields that grant power (staff, superuser, groups, permissions), and never another staff
 account: otherwise setting a superuser's password would make any admin a superuser. Nor do they
-set anyone's password: that would let them sign in as a learner and read the records no role
-is granted (progress, attempts, "Your data"), silently; people reset their own by e-mail.
+set anyone's password or e-mail address: either would let them sign in as a learner (a reset
+link goes to the address) and read the records no role is granted (progress, attempts, "Your
+data"), silently. People change their own, the address through allauth's verified pages.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from srm_trainer.admin_names import NamedControls, name_controls_of
 
 User = get_user_model()
 _POWER_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+# What signs someone in: the password has its own page (refused below); the address gets reset links.
+_ACCESS_FIELDS = ("email",)
 
 admin.site.unregister(User)
 # Django's and allauth's own admins, their controls named as ours are (srm_trainer/admin_names.py).
@@ -78,7 +81,7 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
         readonly = super().get_readonly_fields(request, obj)
         if request.user.is_superuser:
             return readonly
-        return (*readonly, *_POWER_FIELDS)
+        return (*readonly, *_POWER_FIELDS, *_ACCESS_FIELDS)
 
     @admin.action(description=f"Add to {INSTRUCTORS}", permissions=["change"])
     def make_instructor(self, request: HttpRequest, queryset: QuerySet) -> None:

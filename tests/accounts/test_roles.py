@@ -195,8 +195,31 @@ def test_only_a_superuser_sets_someone_elses_password_in_the_admin(
         assert user.check_password(password)
         page = client.get(f"/admin/auth/user/{user.pk}/change/").content.decode()
         assert "../password/" not in page
-    # The names and e-mail address stay editable.
-    assert 'name="first_name"' in page and 'name="email"' in page
+    # The names stay editable; the address, where reset links go, does not (next test).
+    assert 'name="first_name"' in page and 'name="email"' not in page
+
+
+def test_an_everyday_admin_cannot_point_a_learners_reset_links_elsewhere(
+    client, everyday_admin, learner, mailoutbox
+):
+    """The admin's e-mail box set the account's address, which allauth sends reset links to:
+    an everyday admin typed their own, asked for a reset, and signed in as the learner."""
+    form = {
+        "username": "ada",
+        "first_name": "Ada",
+        "email": "evil-admin@example.net",
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "10:00:00",
+    }
+    saved = client.post(f"/admin/auth/user/{learner.pk}/change/", form)
+    assert saved.status_code == 302  # the rest of the form was taken
+    learner.refresh_from_db()
+    assert learner.first_name == "Ada"
+    assert learner.email != "evil-admin@example.net"
+    client.logout()
+    client.post("/accounts/password/reset/", {"email": "evil-admin@example.net"})
+    assert all("/accounts/password/reset/key/" not in m.body for m in mailoutbox)
 
 
 def test_a_superuser_still_sets_a_learners_password(client, learner, django_user_model):

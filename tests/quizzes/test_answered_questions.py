@@ -137,3 +137,36 @@ def test_an_answer_saved_while_the_admin_confirms_stops_the_delete_with_a_messag
         "Nothing was deleted: while you were confirming, 1 answer came to depend on what you"
         " chose, and deleting it would lose them." in page
     )
+
+
+def test_a_question_taken_through_a_quiz_is_refused_with_the_same_words(
+    client, everyday_admin, learner
+):
+    """A question answered through a quiz is also in the learner's review queue (a card,
+    which no role may delete): the page said only Django's "your account doesn't have
+    permission to delete ... review card", as if the admin lacked a permission, and never
+    that learners had answered it or to archive it. One skipped (a card, no answer) too."""
+    from quizzes import attempts
+    from quizzes.models import ReviewCard
+    from tests.quizzes.builders import wrong_response
+
+    answered, skipped = make_question(slug="taken"), make_question(slug="skipped")
+    attempt = attempts.attempt_start(quiz=make_quiz(answered, skipped), user=learner)
+    attempts.answer_save(attempt=attempt, question=answered, response=wrong_response(answered))
+    attempts.attempt_submit(attempt=attempt)
+    assert ReviewCard.objects.filter(question=answered).exists()
+
+    page = client.get(f"/admin/quizzes/question/{answered.pk}/delete/").content.decode()
+    assert "Learners have answered the question “taken”" in page
+    assert "“taken”: 1 answer, in 1 review queue<" in page
+    assert "Archive it instead" in page
+    assert "permission to delete" not in page
+
+    assert ReviewCard.objects.filter(question=skipped).exists()  # a miss, to review
+    chosen = {"action": "delete_selected", "_selected_action": [answered.pk, skipped.pk]}
+    page = client.post("/admin/quizzes/question/", chosen).content.decode()
+    assert "“skipped”: in 1 review queue<" in page
+    assert "Archive them instead" in page
+    assert "permission to delete" not in page
+    client.post("/admin/quizzes/question/", {**chosen, "post": "yes"})
+    assert Question.objects.filter(pk__in=[answered.pk, skipped.pk]).count() == 2

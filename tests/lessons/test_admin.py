@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
+from lessons.models import Lesson, LessonProgress
 from tests.conftest import give_mfa, page_queries, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -437,3 +438,43 @@ def test_a_compliance_program_with_sentences_passes_the_same_check(admin_client)
     program = ComplianceProgram.objects.order_by("pk").first()
     program.aws_provides = ["Audited data centres.", "A signed addendum."]
     program.full_clean()  # raises if refused
+
+
+# --- deleting what learners have worked through --------------------------------------------
+
+
+def test_a_lesson_or_module_learners_completed_is_refused_saying_why_and_to_unpublish(
+    client, everyday_admin, learner
+):
+    """Their progress (a learner record no role may delete) would go with it: Django said only
+    "your account doesn't have permission to delete ... lesson progress", as if a permission
+    were missing. The page says learners completed it, how many, and to unpublish it."""
+    from lessons import progress
+    from tests.conftest import make_lesson, make_module
+
+    module = make_module(slug="mod")
+    lesson, spare = make_lesson(module, slug="done"), make_lesson(module, slug="spare")
+    progress.mark_complete(user=learner, lesson=lesson, session=None)
+
+    page = client.get(f"/admin/lessons/lesson/{lesson.pk}/delete/").content.decode()
+    assert "Learners have completed the lesson" in page
+    assert "“mod/done”: completed by 1 learner<" in page
+    assert "Unpublish it instead" in page
+    assert f'href="/admin/lessons/lesson/{lesson.pk}/change/"' in page
+    assert "permission to delete" not in page
+    client.post(f"/admin/lessons/lesson/{lesson.pk}/delete/", {"post": "yes"})
+
+    chosen = {"action": "delete_selected", "_selected_action": [lesson.pk, spare.pk]}
+    page = client.post("/admin/lessons/lesson/", chosen).content.decode()
+    assert "Learners have completed these lessons" in page
+    assert "Unpublish them instead" in page and "permission to delete" not in page
+    client.post("/admin/lessons/lesson/", {**chosen, "post": "yes"})
+
+    page = client.get(f"/admin/lessons/module/{module.pk}/delete/").content.decode()
+    assert "Learners have completed lessons of the module" in page
+    assert "“mod”: completed by 1 learner<" in page
+    assert "permission to delete" not in page
+    client.post(f"/admin/lessons/module/{module.pk}/delete/", {"post": "yes"})
+
+    assert Lesson.objects.filter(pk__in=[lesson.pk, spare.pk]).count() == 2
+    assert LessonProgress.objects.filter(user=learner, lesson=lesson).exists()

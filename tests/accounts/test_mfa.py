@@ -259,7 +259,7 @@ def test_a_wrong_code_before_any_lockout_is_a_plain_200(client, staff):
     client.post("/accounts/login/", {"login": "admin", "password": "a-long-passphrase-3"})
     wrong = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
     assert wrong.status_code == 200
-    assert "Incorrect code" in wrong.content.decode()
+    assert "That code was not accepted" in wrong.content.decode()
 
 
 def test_the_code_step_offers_a_security_key_only_to_someone_who_has_one(client, staff):

@@ -438,6 +438,32 @@ def test_confirm_its_you_names_the_other_ways_plainly(client, learner):
     ]
 
 
+def test_a_wrong_current_password_is_called_wrong_not_missing(signed_in):
+    """allauth said "Please type your current password." to someone who had typed one."""
+    new = "correct-horse-battery"
+    data = {"oldpassword": "not-my-password-1", "password1": new, "password2": new}
+    seen = _after(signed_in, "/accounts/password/change/", data)
+    assert "That is not your current password: nothing was changed." in seen.text
+    assert "Please type your current password." not in seen.text
+
+
+def test_a_code_used_already_is_refused_saying_each_code_works_once(client, learner):
+    """allauth said "Incorrect code." to the right code typed a second time (signing in again
+    within its 30 s): people took it for a clock or a typing problem."""
+    secret = give_mfa(learner)
+    code = _code(secret)
+    for expected in (302, 200):
+        client.logout()
+        response = client.post(
+            "/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"}
+        )
+        answered = client.post(response["Location"], {"code": code})
+        assert answered.status_code == expected
+    said = _seen(answered).text
+    assert "That code was not accepted: it is wrong, too old, or used already" in said
+    assert "Incorrect code." not in said
+
+
 def test_the_code_step_of_signing_in_says_which_codes_it_takes(client, learner):
     give_mfa(learner)
     response = client.post("/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})

@@ -318,6 +318,19 @@ def test_managing_e_mail_addresses_in_words(signed_in):
     _none_of_the_stock_words(removed)
 
 
+def test_sending_the_verification_link_again_too_soon_says_none_was_sent(signed_in, mailoutbox):
+    """allauth sends one link per address every few minutes; a second press reloaded the page
+    with nothing said, as if it had worked (or as if the button were broken)."""
+    _after(signed_in, "/accounts/email/", {"action_add": "", "email": "ada@example.com"})
+    assert len(mailoutbox) == 1
+    again = _after(signed_in, "/accounts/email/", {"action_send": "", "email": "ada@example.com"})
+    assert len(mailoutbox) == 1
+    assert (
+        "No new link was sent: one went to ada@example.com a few minutes ago. Look for it "
+        "(in the spam folder too), or ask again in a few minutes."
+    ) in again.text
+
+
 # Two-factor authentication
 
 

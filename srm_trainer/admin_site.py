@@ -1,8 +1,9 @@
 """The project's `django.contrib.admin`: its app config and its site.
 
 `AdminConfig` (named in INSTALLED_APPS in place of "django.contrib.admin") makes
-`admin_json_field.AdminJSONField` the admin's field for every `models.JSONField` before the
-admin modules are read, and makes `AdminSite` the default site.
+`admin_json_field.AdminJSONField` the admin's field for every `models.JSONField`, and
+`typed_text.AdminTextarea` its widget for every `models.TextField` (line breaks stored as LF),
+before the admin modules are read, and makes `AdminSite` the default site.
 
 `AdminSite` answers a delete that something came to protect while the admin was confirming it
 with a message, not a 500. Django's delete page and its "Delete selected" action check for
@@ -75,7 +76,8 @@ class AdminConfig(admin_apps.AdminConfig):
     default_site = "srm_trainer.admin_site.AdminSite"
 
     def ready(self) -> None:
-        from srm_trainer.admin_json_field import use_in_every_admin
+        from srm_trainer import admin_json_field, typed_text
 
-        use_in_every_admin()
+        admin_json_field.use_in_every_admin()
+        typed_text.use_in_every_admin()
         super().ready()

@@ -101,7 +101,7 @@ class AccountAdapter(DefaultAccountAdapter):
         """Usernames are public and unique, so sign-up must say when one is taken; what we can
         stop is using that answer to list accounts: after a few "taken" answers from one address,
         the form only says to wait (the `signup_username_taken` rate limit)."""
-        _check_characters(username)
+        check_characters(username)
         if username.lower() in RESERVED_USERNAMES:
             raise ValidationError(
                 f'"{username}" cannot be used: it would look like a role on this site. '
@@ -162,7 +162,7 @@ _ascii_username = ASCIIUsernameValidator()
 _ALLOWED = re.compile(ASCIIUsernameValidator.regex, re.ASCII)
 
 
-def _check_characters(username: str) -> None:
+def check_characters(username: str) -> None:
     """The rule, and the first character it refuses, by position and Unicode name: a look-alike
     cannot be seen in the field ("аdmin" reads as "admin"), so the message must say which one."""
     try:

@@ -14,14 +14,17 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from srm_trainer.accounts.adapter import RESERVED_USERNAMES, check_characters
 from srm_trainer.accounts.roles import INSTRUCTORS, set_instructor
 from srm_trainer.admin_names import NamedControls, name_controls_of
 
@@ -44,8 +47,34 @@ def _instructors(count: int, *, now: bool) -> str:
     return f"{count} users are {change} instructors."
 
 
+class RenameForm(UserChangeForm):
+    """A new username follows sign-up's rule (`AccountAdapter.clean_username`): Django's took
+    any letter of any script ("аdmin" with a Cyrillic а), a name reading as a role, and a name
+    another account has in another case (sign-in ignores case, and then found two)."""
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if username == self.initial.get("username"):
+            return username  # unchanged: an older name is not refused on every save
+        check_characters(username)
+        if username.lower() in RESERVED_USERNAMES:
+            raise forms.ValidationError(
+                f'"{username}" cannot be used: it would look like a role on this site.'
+            )
+        other = (
+            User.objects.filter(username__iexact=username)
+            .exclude(pk=self.instance.pk)
+            .values_list("username", flat=True)
+            .first()
+        )
+        if other is not None:
+            raise forms.ValidationError(f"Another account is already called {other}.")
+        return username
+
+
 @admin.register(User)
 class RoleAwareUserAdmin(NamedControls, UserAdmin):
+    form = RenameForm
     actions = ["make_instructor", "remove_instructor"]
     list_display = ("username", "email", "is_staff", "is_superuser", "last_login")
 

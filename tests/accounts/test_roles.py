@@ -233,3 +233,33 @@ def test_a_superuser_still_sets_a_learners_password(client, learner, django_user
     assert response.status_code == 302
     learner.refresh_from_db()
     assert learner.check_password("a-new-long-passphrase")
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("\u0430dmin", "character 1 is not one of them: cyrillic small letter a (U+0430)"),
+        ("Instructor", "would look like a role on this site"),
+        ("BOB", "Another account is already called bob"),
+    ],
+)
+def test_renaming_a_user_in_the_admin_follows_the_sign_up_rule(
+    client, everyday_admin, learner, django_user_model, typed, said
+):
+    """Sign-up refuses look-alike letters, names that read as a role and a name another
+    account has in another case; the admin's user page took all three, so a learner could be
+    renamed "аdmin" (a Cyrillic а) or a second "bob" (signing in as bob then finds two)."""
+    django_user_model.objects.create_user("bob", password="a-long-passphrase-2")
+    form = {
+        "username": typed,
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "10:00:00",
+    }
+    response = client.post(f"/admin/auth/user/{learner.pk}/change/", form)
+    assert response.status_code == 200
+    assert said in response.content.decode()
+    learner.refresh_from_db()
+    assert learner.username == "ada"
+    form["username"] = "ADA"  # its own name in another case is no clash
+    assert client.post(f"/admin/auth/user/{learner.pk}/change/", form).status_code == 302

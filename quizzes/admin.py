@@ -183,6 +183,24 @@ class QuizQuestionInline(AutocompleteRowsInline):
 
 @admin.register(Quiz)
 class QuizAdmin(InlinesInLowerCase, NamedControlsAdmin):
+    def get_deleted_objects(self, objs, request):
+        """Its attempts (learner records, which no role may delete) would go with it: Django
+        told an everyday admin only that they lack "permission to delete ... attempt". They
+        protect it instead, counted; the delete pages (templates/admin/quizzes/quiz/) say to
+        unpublish it. A superuser deletes as before (attempts and answers go with it)."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        records = {str(m._meta.verbose_name) for m in (Attempt, Answer)}
+        if perms_needed & records:
+            perms_needed = perms_needed - records
+            taken = (
+                Attempt.objects.filter(quiz__in=objs)
+                .values_list("quiz__slug")
+                .annotate(n=Count("pk"))
+                .order_by("quiz__slug")
+            )
+            protected = [*protected, *(f"“{slug}”: {n} attempt{pluralize(n)}" for slug, n in taken)]
+        return deleted, counts, perms_needed, protected
+
     list_display = (
         "title",
         "slug",

@@ -170,3 +170,22 @@ def test_a_question_taken_through_a_quiz_is_refused_with_the_same_words(
     assert "permission to delete" not in page
     client.post("/admin/quizzes/question/", {**chosen, "post": "yes"})
     assert Question.objects.filter(pk__in=[answered.pk, skipped.pk]).count() == 2
+
+
+def test_a_quiz_learners_took_is_refused_saying_so_and_to_unpublish_it(
+    client, everyday_admin, learner, other_learner
+):
+    """Its attempts (learner records no role may delete) would go with it: Django told an
+    everyday admin only that they lack "permission to delete ... attempt"."""
+    quiz, _, _ = _answered(learner, "q-one")
+    make_attempt(quiz, user=other_learner)
+    page = client.get(f"/admin/quizzes/quiz/{quiz.pk}/delete/").content.decode()
+    assert "Learners have taken the quiz" in page
+    assert f"“{quiz.slug}”: 2 attempts<" in page
+    assert "Unpublish it instead" in page and "permission to delete" not in page
+    client.post(f"/admin/quizzes/quiz/{quiz.pk}/delete/", {"post": "yes"})
+    chosen = {"action": "delete_selected", "_selected_action": [quiz.pk]}
+    page = client.post("/admin/quizzes/quiz/", chosen).content.decode()
+    assert "Learners have taken these quizzes" in page and "Unpublish them instead" in page
+    client.post("/admin/quizzes/quiz/", {**chosen, "post": "yes"})
+    assert Attempt.objects.filter(quiz=quiz).count() == 2

@@ -11,7 +11,8 @@ protected objects when they draw the confirmation, and delete when it is sent: a
 to a question in between (`Answer.question` is PROTECT) raised `ProtectedError` out of the
 view. Every admin view runs through `admin_view`, so this covers each admin, a library's
 included, without a line of their own; a POST runs in one transaction, so the deletion's
-history entries written before the refusal are undone with it. Its sign-in is allauth's.
+history entries written before the refusal are undone with it. Its sign-in is allauth's, and
+its "Change password" link opens the account's password page (which mails the owner).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.contrib.admin import apps as admin_apps
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 
 def what_protects(error: ProtectedError | RestrictedError) -> str:
@@ -60,6 +62,14 @@ class AdminSite(admin.AdminSite):
 
         update_wrapper(refusing_protected_deletes, view)
         return super().admin_view(refusing_protected_deletes, cacheable)
+
+    def password_change(self, request, extra_context=None):
+        """The header's "Change password" opens the account's password page (allauth's), which
+        mails the owner as every password change does; Django's form here changed it silently."""
+        return HttpResponseRedirect(reverse("account_change_password"))
+
+    def password_change_done(self, request, extra_context=None):
+        return HttpResponseRedirect(reverse("account_change_password"))
 
     def login(self, request, extra_context=None):
         """The admin's own sign-in form has no throttle and no MFA step: allauth's instead."""

@@ -539,8 +539,11 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
                                               STAFF_WITHOUT_MFA: MFA}),
     "admin:logout": Case("/admin/logout/", get=ADMIN_LOGOUT | {"staff": 405},
                          post=ADMIN_LOGOUT | {"staff": HOME}),
-    "admin:password_change": Case("/admin/password_change/", get=admin_only(200)),
-    "admin:password_change_done": Case("/admin/password_change/done/", get=admin_only(200)),
+    # the account's own password page (allauth's), which mails the owner
+    "admin:password_change": Case("/admin/password_change/",
+                                  get=admin_only(Redirect("/accounts/password/change/"))),
+    "admin:password_change_done": Case("/admin/password_change/done/",
+                                       get=admin_only(Redirect("/accounts/password/change/"))),
     "admin:autocomplete": Case("/admin/autocomplete/", get=admin_only(403)),
     "admin:jsi18n": Case("/admin/jsi18n/", get=admin_only(200)),
     "admin:view_on_site": Case("/admin/r/{lesson_type}/{lesson_pk}/",

@@ -263,3 +263,25 @@ def test_renaming_a_user_in_the_admin_follows_the_sign_up_rule(
     assert learner.username == "ada"
     form["username"] = "ADA"  # its own name in another case is no clash
     assert client.post(f"/admin/auth/user/{learner.pk}/change/", form).status_code == 302
+
+
+def test_the_admins_change_password_link_opens_the_accounts_password_page(
+    client, everyday_admin, mailoutbox
+):
+    """Django's own form at /admin/password_change/ changed the password without the note to
+    the owner every other password change sends (README, "Accounts and roles"): a takeover
+    through a signed-in admin session went unnoticed. The link opens the account's page."""
+    assert client.get("/admin/password_change/")["Location"] == "/accounts/password/change/"
+    posted = client.post(
+        "/admin/password_change/",
+        {
+            "old_password": "a-long-passphrase-6",
+            "new_password1": "taken-over-pass-1",
+            "new_password2": "taken-over-pass-1",
+        },
+    )
+    assert posted["Location"] == "/accounts/password/change/"
+    everyday_admin.refresh_from_db()
+    assert everyday_admin.check_password("a-long-passphrase-6")
+    assert client.get("/admin/password_change/done/")["Location"] == "/accounts/password/change/"
+    assert "/admin/password_change/" in client.get("/admin/").content.decode()  # the link stays

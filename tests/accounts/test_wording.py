@@ -374,6 +374,12 @@ def test_turning_the_authenticator_app_on_and_off_in_words(signed_in, learner):
     codes = _after(signed_in, "/accounts/2fa/totp/activate/", {"code": _code(secret)})
     assert "Authenticator app turned on." in codes.text
     assert codes.h1 == "Recovery codes"
+    # The first set: no "earlier ones" to stop working (what a regenerated set says).
+    assert (
+        "Your recovery codes are made: keep them somewhere safe. Each one signs you in once if "
+        "you lose your phone or security key."
+    ) in codes.text
+    assert "any earlier ones no longer work" not in codes.text
     on = _read(signed_in, "/accounts/2fa/")
     assert "On: signing in asks for a code from your authenticator app." in on.text
     assert "10 of your 10 recovery codes are still unused." in on.text

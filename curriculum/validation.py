@@ -82,3 +82,34 @@ def sources_problem(sources: Any, *, minimum: int = MIN_LESSON_SOURCES) -> str |
             f"on), found {len(sources)}"
         )
     return None
+
+
+def _kind_of(value: Any) -> str:
+    """A JSON value's kind in words, for a message about it."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a text"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return "null"
+
+
+def sentences_problem(value: Any) -> str | None:
+    """Why a list of sentences (a compliance program's `aws_provides`, `customer_keeps`) is
+    not usable, or None: the page prints each item as a bullet, so anything but a non-empty
+    list of non-empty texts printed letters, keys, or failed the page. The loader's rule."""
+    if not isinstance(value, list):
+        return f'Must be a list of sentences, ["...", "..."], not {_kind_of(value)}.'
+    if not value:
+        return "Needs at least one sentence."
+    for number, item in enumerate(value, start=1):
+        if not isinstance(item, str):
+            return f"Item {number} is not a sentence: it is {_kind_of(item)}."
+        if not item.strip():
+            return f"Item {number} is empty."
+    return None

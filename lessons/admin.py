@@ -11,6 +11,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
+from django.template.defaultfilters import pluralize
 
 from lessons.models import (
     ArtifactSection,
@@ -140,8 +141,55 @@ class LessonInline(admin.TabularInline):
         return super().get_queryset(request).select_related("module")
 
 
+class LearnersWorkProtects:
+    """Deleting a module or lesson would take learners' progress and knowledge checks with it:
+    learner records, which no role may delete. Django then told an everyday admin only "your
+    account doesn't have permission to delete ... lesson progress", as if a permission were
+    missing. They protect it instead, counted by what they protect, and the delete pages
+    (templates/admin/lessons/) say to unpublish it. A superuser deletes as before."""
+
+    # Where a learner record's lesson is, from the admin's model (`lesson` or `module`).
+    record_path: str
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        records = {str(m._meta.verbose_name) for m in (LessonProgress, KnowledgeCheck)}
+        if perms_needed & records:
+            perms_needed = perms_needed - records
+            protected = [*protected, *self.learners_work(objs)]
+        return deleted, counts, perms_needed, protected
+
+    def learners_work(self, objs) -> list[str]:
+        """“module/lesson”: completed by 3 learners, 2 knowledge checks (two queries)."""
+        done = _per_object(LessonProgress, self.record_path, objs, "user")
+        checks = _per_object(KnowledgeCheck, self.record_path, objs, "pk")
+        lines = []
+        for name in sorted(set(done) | set(checks)):
+            parts = []
+            if name in done:
+                parts.append(f"completed by {done[name]} learner{pluralize(done[name])}")
+            if name in checks:
+                parts.append(f"{checks[name]} knowledge check{pluralize(checks[name])}")
+            lines.append(f"“{name}”: {', '.join(parts)}")
+        return lines
+
+
+def _per_object(model, path: str, objs, counted: str) -> dict[str, int]:
+    names = (
+        [f"{path}__slug"] if path.endswith("module") else [f"{path}__module__slug", f"{path}__slug"]
+    )
+    rows = (
+        model.objects.filter(**{f"{path}__in": objs})
+        .values_list(*names)
+        .annotate(n=Count(counted, distinct=True))
+        .order_by()
+    )
+    return {"/".join(row[:-1]): row[-1] for row in rows}
+
+
 @admin.register(Module)
-class ModuleAdmin(InlinesInLowerCase, NamedControlsAdmin):
+class ModuleAdmin(LearnersWorkProtects, InlinesInLowerCase, NamedControlsAdmin):
+    record_path = "lesson__module"
     list_display = ("title", "slug", "order", "published", "lesson_count")
     list_editable = ("order", "published")
     search_fields = ("title", "slug", "summary")
@@ -169,7 +217,8 @@ class ScenarioLessonInline(AutocompleteRowsInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(InlinesInLowerCase, ListColumnsAdmin):
+class LessonAdmin(LearnersWorkProtects, InlinesInLowerCase, ListColumnsAdmin):
+    record_path = "lesson"
     list_display = ("title", "module", "order", "level", "minutes", "published")
     list_deferred = (*LESSON_TEXT, "module__summary")
     list_filter = ("module", "level", "published")

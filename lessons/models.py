@@ -19,6 +19,7 @@ from curriculum.validation import (
     link_problem,
     scenario_case_check,
     scenario_case_problem,
+    sentences_problem,
     sources_problem,
 )
 from lessons import hooks
@@ -432,6 +433,23 @@ class ComplianceProgram(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean_fields(self, exclude=None) -> None:
+        """The two lists as the loader takes them (`sentences_problem`), where a form edits
+        them: the compliance explorer prints their items as bullets."""
+        errors: dict[str, list[ValidationError]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for name in ("aws_provides", "customer_keeps"):
+            if name in (exclude or ()) or name in errors:
+                continue
+            problem = sentences_problem(getattr(self, name))
+            if problem:
+                errors[name] = [ValidationError(problem)]
+        if errors:
+            raise ValidationError(errors)
 
 
 class Profile(models.Model):

@@ -183,6 +183,24 @@ class QuizQuestionInline(AutocompleteRowsInline):
 
 @admin.register(Quiz)
 class QuizAdmin(InlinesInLowerCase, NamedControlsAdmin):
+    def get_deleted_objects(self, objs, request):
+        """Its attempts (learner records, which no role may delete) would go with it: Django
+        told an everyday admin only that they lack "permission to delete ... attempt". They
+        protect it instead, counted; the delete pages (templates/admin/quizzes/quiz/) say to
+        unpublish it. A superuser deletes as before (attempts and answers go with it)."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        records = {str(m._meta.verbose_name) for m in (Attempt, Answer)}
+        if perms_needed & records:
+            perms_needed = perms_needed - records
+            taken = (
+                Attempt.objects.filter(quiz__in=objs)
+                .values_list("quiz__slug")
+                .annotate(n=Count("pk"))
+                .order_by("quiz__slug")
+            )
+            protected = [*protected, *(f"“{slug}”: {n} attempt{pluralize(n)}" for slug, n in taken)]
+        return deleted, counts, perms_needed, protected
+
     list_display = (
         "title",
         "slug",
@@ -250,14 +268,25 @@ class QuestionAdmin(ListColumnsAdmin):
         by their question and counted, not listed one by one (a question may have thousands).
         The delete pages (templates/admin/quizzes/question/) say why, and to archive it."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if protected:
-            answered = (
-                Answer.objects.filter(question__in=objs)
-                .values_list("question__slug")
-                .annotate(n=Count("pk"))
-                .order_by("question__slug")
-            )
-            protected = [f"“{slug}”: {n} answer{pluralize(n)}" for slug, n in answered] or protected
+        # Review cards (learners' records, which no role may delete) would go with it too: to
+        # an everyday admin Django said only "your account doesn't have permission to delete
+        # ... review card", as if a permission were missing. They protect it as answers do.
+        card = str(ReviewCard._meta.verbose_name)
+        queued: dict[str, int] = {}
+        if card in perms_needed:
+            perms_needed = perms_needed - {card}
+            queued = dict(_per_question(ReviewCard.objects.filter(question__in=objs)))
+        if protected or queued:
+            answered = dict(_per_question(Answer.objects.filter(question__in=objs)))
+            lines = []
+            for slug in sorted(set(answered) | set(queued)):
+                parts = []
+                if slug in answered:
+                    parts.append(f"{answered[slug]} answer{pluralize(answered[slug])}")
+                if slug in queued:
+                    parts.append(f"in {queued[slug]} review queue{pluralize(queued[slug])}")
+                lines.append(f"“{slug}”: {', '.join(parts)}")
+            protected = lines or protected
         return deleted, counts, perms_needed, protected
 
     def delete_model(self, request, obj):
@@ -278,6 +307,11 @@ class QuestionAdmin(ListColumnsAdmin):
         if obj.pk is None:
             return "-"
         return "; ".join(p.message for p in obj.problems()) or "None: learners can take it."
+
+
+def _per_question(rows) -> list[tuple[str, int]]:
+    """(question slug, how many of `rows`), one query."""
+    return list(rows.values_list("question__slug").annotate(n=Count("pk")).order_by())
 
 
 def _as_percent(score) -> str:

@@ -418,8 +418,29 @@ class Quiz(models.Model):
         errors: dict[str, list[str]] = {}
         for name, message in self.problems():
             errors.setdefault(name, []).append(message)
+        if "draw_rules" not in errors:
+            for message in self.unknown_rule_modules():
+                errors.setdefault("draw_rules", []).append(message)
         if errors:
             raise ValidationError(errors)
+
+    def unknown_rule_modules(self) -> list[str]:
+        """A rule naming no module draws nothing, while the quiz's page still promises its
+        count: the content loader refuses it, and so do the forms (one query)."""
+        wanted = [
+            (number, rule["module"])
+            for number, rule in enumerate(self.draw_rules or [], start=1)
+            if isinstance(rule, dict) and "module" in rule
+        ]
+        if not wanted:
+            return []
+        slugs = [slug for _, slug in wanted]
+        known = set(Module.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+        return [
+            f"draw rule {number}: unknown module {slug!r}"
+            for number, slug in wanted
+            if slug not in known
+        ]
 
     @property
     def draws(self) -> bool:

@@ -1,8 +1,9 @@
 """The project's `django.contrib.admin`: its app config and its site.
 
 `AdminConfig` (named in INSTALLED_APPS in place of "django.contrib.admin") makes
-`admin_json_field.AdminJSONField` the admin's field for every `models.JSONField` before the
-admin modules are read, and makes `AdminSite` the default site.
+`admin_json_field.AdminJSONField` the admin's field for every `models.JSONField`, and
+`typed_text.AdminTextarea` its widget for every `models.TextField` (line breaks stored as LF),
+before the admin modules are read, and makes `AdminSite` the default site.
 
 `AdminSite` answers a delete that something came to protect while the admin was confirming it
 with a message, not a 500. Django's delete page and its "Delete selected" action check for
@@ -10,7 +11,8 @@ protected objects when they draw the confirmation, and delete when it is sent: a
 to a question in between (`Answer.question` is PROTECT) raised `ProtectedError` out of the
 view. Every admin view runs through `admin_view`, so this covers each admin, a library's
 included, without a line of their own; a POST runs in one transaction, so the deletion's
-history entries written before the refusal are undone with it. Its sign-in is allauth's.
+history entries written before the refusal are undone with it. Its sign-in is allauth's, and
+its "Change password" link opens the account's password page (which mails the owner).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.contrib.admin import apps as admin_apps
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 
 def what_protects(error: ProtectedError | RestrictedError) -> str:
@@ -60,6 +63,14 @@ class AdminSite(admin.AdminSite):
         update_wrapper(refusing_protected_deletes, view)
         return super().admin_view(refusing_protected_deletes, cacheable)
 
+    def password_change(self, request, extra_context=None):
+        """The header's "Change password" opens the account's password page (allauth's), which
+        mails the owner as every password change does; Django's form here changed it silently."""
+        return HttpResponseRedirect(reverse("account_change_password"))
+
+    def password_change_done(self, request, extra_context=None):
+        return HttpResponseRedirect(reverse("account_change_password"))
+
     def login(self, request, extra_context=None):
         """The admin's own sign-in form has no throttle and no MFA step: allauth's instead."""
         # Imported here: allauth's account code needs the app registry this module is read before.
@@ -75,7 +86,8 @@ class AdminConfig(admin_apps.AdminConfig):
     default_site = "srm_trainer.admin_site.AdminSite"
 
     def ready(self) -> None:
-        from srm_trainer.admin_json_field import use_in_every_admin
+        from srm_trainer import admin_json_field, typed_text
 
-        use_in_every_admin()
+        admin_json_field.use_in_every_admin()
+        typed_text.use_in_every_admin()
         super().ready()

@@ -198,6 +198,10 @@ ACCOUNT_FORMS = {  # the username rule, what "keep me signed in" means, both pas
     "reset_password_from_key": "srm_trainer.accounts.forms.ResetPasswordKeyForm",
 }
 ACCOUNT_EMAIL_VERIFICATION = "optional"
+# "Confirm it's you" (before closing the account or changing two-factor sign-in) takes the
+# password or the second factor, never a code mailed to the account: on a phone found signed
+# in, the mail app is usually signed in too (allauth offers "code" by default).
+ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 # Mail the account's owner (when they gave an address) when its password, e-mail or
 # two-factor settings change, so a takeover does not go unnoticed.

@@ -4,11 +4,15 @@ A browser counts a line break as one character against a textarea's `maxlength` 
 two (CR LF), so text typed up to the limit with line breaks in it was refused as too long by the
 server's `max_length`, with a count the person could not see. Every form's textareas use
 `Textarea` below, which reads line breaks as LF before the field checks its length (and so
-stores them as LF)."""
+stores them as LF). The admin's use `AdminTextarea` (`use_in_every_admin`): saving a row there
+stored CR LF in every text field, so content loaded from the files drifted from them and the
+history listed fields as changed that nobody had touched."""
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.db import models
 
 
 def one_char_line_breaks(text: str) -> str:
@@ -20,3 +24,18 @@ class Textarea(forms.Textarea):
     def value_from_datadict(self, data, files, name):
         value = super().value_from_datadict(data, files, name)
         return one_char_line_breaks(value) if isinstance(value, str) else value
+
+
+class AdminTextarea(AdminTextareaWidget):
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return one_char_line_breaks(value) if isinstance(value, str) else value
+
+
+def use_in_every_admin() -> None:
+    """Make `AdminTextarea` the admin's widget for `models.TextField`; as with the JSON field
+    (`srm_trainer.admin_json_field`), before any admin is registered, and an admin's own
+    `formfield_overrides` still win."""
+    from django.contrib.admin.options import FORMFIELD_FOR_DBFIELD_DEFAULTS
+
+    FORMFIELD_FOR_DBFIELD_DEFAULTS[models.TextField] = {"widget": AdminTextarea}

@@ -474,13 +474,12 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
                                        post=signed_in(HOME)),
     "account_reauthenticate": Case("/accounts/reauthenticate/", get=signed_in(),
                                    post=signed_in()),
-    "account_request_reauthentication_code": Case(  # by a code mailed to a verified address
-        "/accounts/reauthenticate/code/", get=(LOGIN, 200, *[REAUTH] * 4),
-        post=(LOGIN, 200, *[REAUTH] * 4)),
+    # allauth's "confirm it's you" by a code mailed to the account is turned off (only the
+    # password or the second factor confirm it: settings.ACCOUNT_REAUTHENTICATION_METHODS)
+    "account_request_reauthentication_code": Case(
+        "/accounts/reauthenticate/code/", get=signed_in(403), post=signed_in(403)),
     "account_confirm_reauthentication_code": Case(
-        "/accounts/reauthenticate/code/confirm/",
-        get=signed_in(Redirect("/accounts/reauthenticate/code/")),
-        post=signed_in(Redirect("/accounts/reauthenticate/code/"))),
+        "/accounts/reauthenticate/code/confirm/", get=signed_in(403), post=signed_in(403)),
     # "Your data": the download is one's own file; closing the account is for learners (ada
     # closes hers; grace typed ada's name, 400; instructors and staff are refused, 403).
     "account_data": Case("/accounts/data/", get=signed_in(), post=405),
@@ -540,16 +539,20 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
                                               STAFF_WITHOUT_MFA: MFA}),
     "admin:logout": Case("/admin/logout/", get=ADMIN_LOGOUT | {"staff": 405},
                          post=ADMIN_LOGOUT | {"staff": HOME}),
-    "admin:password_change": Case("/admin/password_change/", get=admin_only(200)),
-    "admin:password_change_done": Case("/admin/password_change/done/", get=admin_only(200)),
+    # the account's own password page (allauth's), which mails the owner
+    "admin:password_change": Case("/admin/password_change/",
+                                  get=admin_only(Redirect("/accounts/password/change/"))),
+    "admin:password_change_done": Case("/admin/password_change/done/",
+                                       get=admin_only(Redirect("/accounts/password/change/"))),
     "admin:autocomplete": Case("/admin/autocomplete/", get=admin_only(403)),
     "admin:jsi18n": Case("/admin/jsi18n/", get=admin_only(200)),
     "admin:view_on_site": Case("/admin/r/{lesson_type}/{lesson_pk}/",
                                get=admin_only(Redirect("http://testserver/learn/{module}/{lesson}/"))),
-    # Entries override the rule for one model page. An everyday admin may set a learner's
-    # password but never a superuser's: that would make any admin a superuser.
+    # Entries override the rule for one model page. An everyday admin sets nobody's password:
+    # a superuser's would make any admin a superuser, a learner's would let them sign in as
+    # the learner and read the records no role is granted.
     "admin:auth_user_password_change": (
-        Case("/admin/auth/user/{learner}/password/", get=admin_only(200)),
+        Case("/admin/auth/user/{learner}/password/", get=admin_only(403)),
         Case("/admin/auth/user/{superuser}/password/", get=admin_only(403),
              post=admin_only(403), data=NEW_PASSWORD, label="a superuser's"),
     ),

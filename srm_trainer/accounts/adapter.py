@@ -57,6 +57,8 @@ WHEN = "j F Y, H:i T"
 
 LOGGED_IN = "account/messages/logged_in.txt"  # allauth's
 SIGNED_UP = "account/messages/signed_up.txt"  # ours, in its place right after sign-up
+CODES_MADE = "mfa/messages/recovery_codes_generated.txt"  # allauth's, for either set
+FIRST_CODES = "mfa/messages/first_recovery_codes.txt"  # ours, for the set made with the app
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -95,13 +97,19 @@ class AccountAdapter(DefaultAccountAdapter):
     def add_message(self, request, level, message_template=None, *args, **kwargs) -> None:
         if message_template == LOGGED_IN and getattr(request, "signed_up", False):
             message_template = SIGNED_UP
+        # allauth makes the first recovery codes with the first authenticator and says what a
+        # new set replacing old ones says: "any earlier ones no longer work", to someone who
+        # never had any. Only the recovery codes' own page makes a replacing set.
+        page = getattr(request.resolver_match, "url_name", None)
+        if message_template == CODES_MADE and page != "mfa_generate_recovery_codes":
+            message_template = FIRST_CODES
         super().add_message(request, level, message_template, *args, **kwargs)
 
     def clean_username(self, username: str, shallow: bool = False) -> str:
         """Usernames are public and unique, so sign-up must say when one is taken; what we can
         stop is using that answer to list accounts: after a few "taken" answers from one address,
         the form only says to wait (the `signup_username_taken` rate limit)."""
-        _check_characters(username)
+        check_characters(username)
         if username.lower() in RESERVED_USERNAMES:
             raise ValidationError(
                 f'"{username}" cannot be used: it would look like a role on this site. '
@@ -162,7 +170,7 @@ _ascii_username = ASCIIUsernameValidator()
 _ALLOWED = re.compile(ASCIIUsernameValidator.regex, re.ASCII)
 
 
-def _check_characters(username: str) -> None:
+def check_characters(username: str) -> None:
     """The rule, and the first character it refuses, by position and Unicode name: a look-alike
     cannot be seen in the field ("аdmin" reads as "admin"), so the message must say which one."""
     try:

@@ -2,7 +2,10 @@
 
 Everyday admins (the `Administrators` group) may edit learners and instructors but never the
 fields that grant power (staff, superuser, groups, permissions), and never another staff
-account: otherwise setting a superuser's password would make any admin a superuser.
+account: otherwise setting a superuser's password would make any admin a superuser. Nor do they
+set anyone's password or e-mail address: either would let them sign in as a learner (a reset
+link goes to the address) and read the records no role is granted (progress, attempts, "Your
+data"), silently. People change their own, the address through allauth's verified pages.
 """
 
 from __future__ import annotations
@@ -11,18 +14,24 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
+from srm_trainer.accounts.adapter import RESERVED_USERNAMES, check_characters
 from srm_trainer.accounts.roles import INSTRUCTORS, set_instructor
 from srm_trainer.admin_names import NamedControls, name_controls_of
 
 User = get_user_model()
 _POWER_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+# What signs someone in: the password has its own page (refused below); the address gets reset links.
+_ACCESS_FIELDS = ("email",)
 
 admin.site.unregister(User)
 # Django's and allauth's own admins, their controls named as ours are (srm_trainer/admin_names.py).
@@ -38,8 +47,34 @@ def _instructors(count: int, *, now: bool) -> str:
     return f"{count} users are {change} instructors."
 
 
+class RenameForm(UserChangeForm):
+    """A new username follows sign-up's rule (`AccountAdapter.clean_username`): Django's took
+    any letter of any script ("аdmin" with a Cyrillic а), a name reading as a role, and a name
+    another account has in another case (sign-in ignores case, and then found two)."""
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if username == self.initial.get("username"):
+            return username  # unchanged: an older name is not refused on every save
+        check_characters(username)
+        if username.lower() in RESERVED_USERNAMES:
+            raise forms.ValidationError(
+                f'"{username}" cannot be used: it would look like a role on this site.'
+            )
+        other = (
+            User.objects.filter(username__iexact=username)
+            .exclude(pk=self.instance.pk)
+            .values_list("username", flat=True)
+            .first()
+        )
+        if other is not None:
+            raise forms.ValidationError(f"Another account is already called {other}.")
+        return username
+
+
 @admin.register(User)
 class RoleAwareUserAdmin(NamedControls, UserAdmin):
+    form = RenameForm
     actions = ["make_instructor", "remove_instructor"]
     list_display = ("username", "email", "is_staff", "is_superuser", "last_login")
 
@@ -53,6 +88,21 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def user_change_password(self, request: HttpRequest, id: str, form_url="") -> HttpResponse:
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        """Without the password row (its link opens the password page) for everyday admins."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or request.user.is_superuser:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
     def _changeable(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return queryset if request.user.is_superuser else queryset.filter(is_staff=False)
 
@@ -60,7 +110,7 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
         readonly = super().get_readonly_fields(request, obj)
         if request.user.is_superuser:
             return readonly
-        return (*readonly, *_POWER_FIELDS)
+        return (*readonly, *_POWER_FIELDS, *_ACCESS_FIELDS)
 
     @admin.action(description=f"Add to {INSTRUCTORS}", permissions=["change"])
     def make_instructor(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -1,7 +1,8 @@
 """Accounts are allauth's pages under /accounts/ (sign-in, sign-up, password reset, 2fa).
 
-Sign-in and its two-factor step are allauth's views with a 429 status while locked out, and sign-up allauth's view
-behind our rate limit (both listed first, so they win).
+Sign-in and its two-factor step are allauth's views with a 429 status while locked out, sign-up allauth's view
+behind our rate limit, and the e-mail page allauth's saying when it sent no new link (all listed
+first, so they win).
 The older URL names `login`, `logout` and `signup` stay as aliases at the same paths, so
 `{% url 'login' %}` keeps working; new code uses `account_login` and friends.
 """
@@ -15,6 +16,7 @@ urlpatterns = [
     path("login/", views.login, name="account_login"),
     path("signup/", views.signup, name="account_signup"),
     path("2fa/authenticate/", views.mfa_authenticate, name="mfa_authenticate"),
+    path("email/", views.email, name="account_email"),
     path("data/", views.your_data, name="account_data"),
     path("data/download/", views.data_download, name="account_data_download"),
     path("delete/", views.delete_account, name="account_delete"),

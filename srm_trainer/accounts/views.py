@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from allauth.account.decorators import reauthentication_required
-from allauth.account.views import LoginView, SignupView
+from allauth.account.views import EmailView, LoginView, SignupView
 from allauth.mfa.base.views import AuthenticateView
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
@@ -64,6 +64,26 @@ def _as_lockout(form, response: HttpResponse) -> HttpResponse:
         response.status_code = 429
         response["Retry-After"] = str(LOCKED_OUT_RETRY_AFTER)
     return response
+
+
+class EmailPageView(EmailView):
+    """allauth's e-mail page. It sends one verification link per address every few minutes
+    (its `confirm_email` limit); "Send the verification link again" pressed sooner reloaded
+    the page saying nothing, as if a link had gone (or the button were broken)."""
+
+    def _action_send(self, request: HttpRequest, *args, **kwargs):
+        response = super()._action_send(request, *args, **kwargs)
+        address = self._get_email_address(request)
+        if address is not None and not address.verified and not self._did_send_verification_email:
+            messages.info(
+                request,
+                f"No new link was sent: one went to {address.email} a few minutes ago. Look "
+                "for it (in the spam folder too), or ask again in a few minutes.",
+            )
+        return response
+
+
+email = EmailPageView.as_view()
 
 
 def _too_many_sign_ups(request: HttpRequest, retry_after: int) -> HttpResponse:

@@ -13,7 +13,7 @@ ICON = f'<link rel="icon" href="{static("img/favicon.svg")}" type="image/svg+xml
 
 @pytest.mark.parametrize(
     "url",
-    ["/admin/", "/admin/quizzes/quiz/", "/admin/quizzes/quiz/add/", "/admin/password_change/"],
+    ["/admin/", "/admin/quizzes/quiz/", "/admin/quizzes/quiz/add/", "/admin/auth/user/"],
 )
 def test_the_admin_pages_link_the_sites_icon_in_djangos_frame(admin_client, url):
     body = admin_client.get(url).content.decode()

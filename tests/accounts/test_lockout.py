@@ -65,7 +65,10 @@ def test_wrong_passwords_lock_the_username_even_against_the_right_one(
     locked = _sign_in(client, RIGHT, addr="192.0.2.99")  # from yet another address
     assert locked.status_code == 429
     assert locked["Retry-After"] == str(LOCKED_OUT_RETRY_AFTER)
-    assert "Too many" in locked.content.decode()  # the page says what happened
+    assert (  # the page says what happened, in the site's words (not "login", "later")
+        "Too many wrong tries: signing in is paused for this account or from your network. "
+        "Try again in a few minutes."
+    ) in locked.content.decode()
     assert not _signed_in(client)
 
 

@@ -259,7 +259,7 @@ def test_a_wrong_code_before_any_lockout_is_a_plain_200(client, staff):
     client.post("/accounts/login/", {"login": "admin", "password": "a-long-passphrase-3"})
     wrong = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
     assert wrong.status_code == 200
-    assert "Incorrect code" in wrong.content.decode()
+    assert "That code was not accepted" in wrong.content.decode()
 
 
 def test_the_code_step_offers_a_security_key_only_to_someone_who_has_one(client, staff):
@@ -370,3 +370,21 @@ def test_owner_only_changes_ask_once_after_sign_in_then_not_again_for_five_minut
         assert client.get("/accounts/delete/").status_code == 200
     with time_machine.travel(start.timestamp() + 301, tick=False):
         assert client.get("/accounts/delete/")["Location"].startswith("/accounts/reauthenticate/")
+
+
+def test_confirm_its_you_never_takes_a_code_mailed_to_the_account(client, learner, mailoutbox):
+    """The "Confirm it's you" step guards closing the account and turning two-factor off against
+    someone who finds the browser signed in; on a found phone the mail app is signed in too.
+    allauth offered "Send me a sign-in code" to any verified address (in its own words, "Enter
+    Sign-In Code"), so the mailbox alone confirmed it. Only the password or the second factor do."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=learner, email="ada@example.org", verified=True, primary=True)
+    client.post("/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})
+    asked = client.get("/accounts/reauthenticate/?next=/accounts/delete/").content.decode()
+    assert "Confirm with my password" in asked
+    assert "/accounts/reauthenticate/code/" not in asked
+    assert "sign-in code" not in asked.lower()
+    sent = client.post("/accounts/reauthenticate/code/", {"email": "ada@example.org"})
+    assert sent.status_code == 403
+    assert mailoutbox == []

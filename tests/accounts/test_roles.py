@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
+from tests.conftest import give_mfa
+
 pytestmark = pytest.mark.django_db
 
 INSTRUCTOR_PERMISSIONS = {
@@ -171,3 +173,115 @@ def test_make_instructor_tells_whether_two_factor_is_still_to_set_up(learner):
     call_command("make_instructor", "ada", stdout=said)
     assert "must set up" not in said.getvalue()
     assert "they have two-factor authentication" in said.getvalue()
+
+
+def test_only_a_superuser_sets_someone_elses_password_in_the_admin(
+    client, everyday_admin, learner, django_user_model
+):
+    """Learners' records are for superusers only, yet an everyday admin could set a learner's
+    (or an instructor's) password on the admin's password page and sign in as them: their
+    attempts, progress and "Your data" file opened, with no audit entry and no mail to the
+    owner. The page is refused, and the user's page no longer links to it."""
+    instructor = django_user_model.objects.create_user("turing", password="a-long-passphrase-4")
+    call_command("make_instructor", "turing")
+    for user, password in ((learner, "a-long-passphrase-1"), (instructor, "a-long-passphrase-4")):
+        url = f"/admin/auth/user/{user.pk}/password/"
+        assert client.get(url).status_code == 403
+        response = client.post(
+            url, {"password1": "taken-over-pass-1", "password2": "taken-over-pass-1"}
+        )
+        assert response.status_code == 403
+        user.refresh_from_db()
+        assert user.check_password(password)
+        page = client.get(f"/admin/auth/user/{user.pk}/change/").content.decode()
+        assert "../password/" not in page
+    # The names stay editable; the address, where reset links go, does not (next test).
+    assert 'name="first_name"' in page and 'name="email"' not in page
+
+
+def test_an_everyday_admin_cannot_point_a_learners_reset_links_elsewhere(
+    client, everyday_admin, learner, mailoutbox
+):
+    """The admin's e-mail box set the account's address, which allauth sends reset links to:
+    an everyday admin typed their own, asked for a reset, and signed in as the learner."""
+    form = {
+        "username": "ada",
+        "first_name": "Ada",
+        "email": "evil-admin@example.net",
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "10:00:00",
+    }
+    saved = client.post(f"/admin/auth/user/{learner.pk}/change/", form)
+    assert saved.status_code == 302  # the rest of the form was taken
+    learner.refresh_from_db()
+    assert learner.first_name == "Ada"
+    assert learner.email != "evil-admin@example.net"
+    client.logout()
+    client.post("/accounts/password/reset/", {"email": "evil-admin@example.net"})
+    assert all("/accounts/password/reset/key/" not in m.body for m in mailoutbox)
+
+
+def test_a_superuser_still_sets_a_learners_password(client, learner, django_user_model):
+    root = django_user_model.objects.create_superuser("root", password="a-long-passphrase-8")
+    give_mfa(root)
+    client.force_login(root)
+    response = client.post(
+        f"/admin/auth/user/{learner.pk}/password/",
+        {"password1": "a-new-long-passphrase", "password2": "a-new-long-passphrase"},
+    )
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.check_password("a-new-long-passphrase")
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("\u0430dmin", "character 1 is not one of them: cyrillic small letter a (U+0430)"),
+        ("Instructor", "would look like a role on this site"),
+        ("BOB", "Another account is already called bob"),
+    ],
+)
+def test_renaming_a_user_in_the_admin_follows_the_sign_up_rule(
+    client, everyday_admin, learner, django_user_model, typed, said
+):
+    """Sign-up refuses look-alike letters, names that read as a role and a name another
+    account has in another case; the admin's user page took all three, so a learner could be
+    renamed "аdmin" (a Cyrillic а) or a second "bob" (signing in as bob then finds two)."""
+    django_user_model.objects.create_user("bob", password="a-long-passphrase-2")
+    form = {
+        "username": typed,
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "10:00:00",
+    }
+    response = client.post(f"/admin/auth/user/{learner.pk}/change/", form)
+    assert response.status_code == 200
+    assert said in response.content.decode()
+    learner.refresh_from_db()
+    assert learner.username == "ada"
+    form["username"] = "ADA"  # its own name in another case is no clash
+    assert client.post(f"/admin/auth/user/{learner.pk}/change/", form).status_code == 302
+
+
+def test_the_admins_change_password_link_opens_the_accounts_password_page(
+    client, everyday_admin, mailoutbox
+):
+    """Django's own form at /admin/password_change/ changed the password without the note to
+    the owner every other password change sends (README, "Accounts and roles"): a takeover
+    through a signed-in admin session went unnoticed. The link opens the account's page."""
+    assert client.get("/admin/password_change/")["Location"] == "/accounts/password/change/"
+    posted = client.post(
+        "/admin/password_change/",
+        {
+            "old_password": "a-long-passphrase-6",
+            "new_password1": "taken-over-pass-1",
+            "new_password2": "taken-over-pass-1",
+        },
+    )
+    assert posted["Location"] == "/accounts/password/change/"
+    everyday_admin.refresh_from_db()
+    assert everyday_admin.check_password("a-long-passphrase-6")
+    assert client.get("/admin/password_change/done/")["Location"] == "/accounts/password/change/"
+    assert "/admin/password_change/" in client.get("/admin/").content.decode()  # the link stays

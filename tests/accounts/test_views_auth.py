@@ -44,7 +44,7 @@ def test_signing_up_creates_the_account_and_signs_in(client):
     assert response.status_code == 302
     assert get_user_model().objects.filter(username="newlearner").exists()
     page = client.get("/").content.decode()
-    assert "Signed in as </span><strong>newlearner</strong>" in page
+    assert 'Signed in as </span><strong title="newlearner">newlearner</strong>' in page
     # welcomed as new, not "Signed in as newlearner." as if coming back
     assert "Welcome, newlearner: your account is ready, and you are signed in." in page
     assert "Signed in as newlearner." not in page
@@ -98,7 +98,9 @@ def test_a_taken_username_is_said_but_only_a_few_times_per_address(client, learn
 def test_signing_in_and_out(client, learner):
     response = client.post("/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})
     assert response.status_code == 302
-    assert "Signed in as </span><strong>ada</strong>" in client.get("/").content.decode()
+    assert (
+        'Signed in as </span><strong title="ada">ada</strong>' in client.get("/").content.decode()
+    )
     assert client.post("/accounts/logout/").status_code == 302
     assert "Sign in" in client.get("/").content.decode()
 

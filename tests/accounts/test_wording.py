@@ -318,6 +318,19 @@ def test_managing_e_mail_addresses_in_words(signed_in):
     _none_of_the_stock_words(removed)
 
 
+def test_sending_the_verification_link_again_too_soon_says_none_was_sent(signed_in, mailoutbox):
+    """allauth sends one link per address every few minutes; a second press reloaded the page
+    with nothing said, as if it had worked (or as if the button were broken)."""
+    _after(signed_in, "/accounts/email/", {"action_add": "", "email": "ada@example.com"})
+    assert len(mailoutbox) == 1
+    again = _after(signed_in, "/accounts/email/", {"action_send": "", "email": "ada@example.com"})
+    assert len(mailoutbox) == 1
+    assert (
+        "No new link was sent: one went to ada@example.com a few minutes ago. Look for it "
+        "(in the spam folder too), or ask again in a few minutes."
+    ) in again.text
+
+
 # Two-factor authentication
 
 
@@ -361,6 +374,12 @@ def test_turning_the_authenticator_app_on_and_off_in_words(signed_in, learner):
     codes = _after(signed_in, "/accounts/2fa/totp/activate/", {"code": _code(secret)})
     assert "Authenticator app turned on." in codes.text
     assert codes.h1 == "Recovery codes"
+    # The first set: no "earlier ones" to stop working (what a regenerated set says).
+    assert (
+        "Your recovery codes are made: keep them somewhere safe. Each one signs you in once if "
+        "you lose your phone or security key."
+    ) in codes.text
+    assert "any earlier ones no longer work" not in codes.text
     on = _read(signed_in, "/accounts/2fa/")
     assert "On: signing in asks for a code from your authenticator app." in on.text
     assert "10 of your 10 recovery codes are still unused." in on.text
@@ -436,6 +455,32 @@ def test_confirm_its_you_names_the_other_ways_plainly(client, learner):
         "Confirm with my password",
         "Use an authenticator app or a recovery code",
     ]
+
+
+def test_a_wrong_current_password_is_called_wrong_not_missing(signed_in):
+    """allauth said "Please type your current password." to someone who had typed one."""
+    new = "correct-horse-battery"
+    data = {"oldpassword": "not-my-password-1", "password1": new, "password2": new}
+    seen = _after(signed_in, "/accounts/password/change/", data)
+    assert "That is not your current password: nothing was changed." in seen.text
+    assert "Please type your current password." not in seen.text
+
+
+def test_a_code_used_already_is_refused_saying_each_code_works_once(client, learner):
+    """allauth said "Incorrect code." to the right code typed a second time (signing in again
+    within its 30 s): people took it for a clock or a typing problem."""
+    secret = give_mfa(learner)
+    code = _code(secret)
+    for expected in (302, 200):
+        client.logout()
+        response = client.post(
+            "/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"}
+        )
+        answered = client.post(response["Location"], {"code": code})
+        assert answered.status_code == expected
+    said = _seen(answered).text
+    assert "That code was not accepted: it is wrong, too old, or used already" in said
+    assert "Incorrect code." not in said
 
 
 def test_the_code_step_of_signing_in_says_which_codes_it_takes(client, learner):

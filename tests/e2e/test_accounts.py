@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from lessons.models import Lesson, LessonProgress
 from quizzes.models import Attempt, ReviewCard
 from tests.conftest import give_mfa
-from tests.e2e.journeys import PASSWORD, fill_sign_up, make_user
+from tests.e2e.journeys import PASSWORD, fill_sign_up, make_user, no_horizontal_scroll
 from tests.e2e.layout import layout_problems
 
 pytestmark = pytest.mark.e2e
@@ -102,3 +102,22 @@ def test_a_refused_sign_in_opens_on_its_message_and_tab_reaches_the_username(pag
     expect(message).to_contain_text("not correct")
     page.keyboard.press("Tab")
     expect(page.get_by_label("Username", exact=True)).to_be_focused()
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_a_long_username_never_pushes_sign_out_off_a_wide_header(page, width):
+    """A username may be 150 characters. Above phone width the header printed it whole, one
+    unbreakable word: the page scrolled sideways and "Account" and "Sign out" sat off-screen.
+    It is cut short instead (its whole text still read out, and shown on hover)."""
+    username = "Zoe_" + "x" * 146
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/accounts/signup/")
+    fill_sign_up(page, username)
+    no_horizontal_scroll(page)
+    header = page.get_by_role("banner")
+    for control in (
+        header.get_by_role("link", name="Account"),
+        header.get_by_role("button", name="Sign out"),
+    ):
+        expect(control).to_be_in_viewport(ratio=1)
+    expect(page.locator(".whoami strong")).to_have_attribute("title", username)

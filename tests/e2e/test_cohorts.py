@@ -19,6 +19,7 @@ from tests.e2e.journeys import (
     make_user,
     no_horizontal_scroll,
     settled,
+    sign_in,
     sign_in_with_code,
     sign_up,
 )
@@ -130,6 +131,32 @@ def test_the_join_code_is_never_broken_across_lines_on_a_phone(phone):
         code = phone.locator(".join-code")
         expect(code).to_have_text(cohort.code_display)
         assert code.evaluate("e => e.getClientRects().length") == 1, path
+
+
+def test_a_long_cohort_name_never_makes_a_phone_page_scroll_sideways(phone):
+    """A cohort's name may be 120 characters. In the lists (a grid) and the breadcrumbs (a flex
+    row) one long word set the page's width: 1,772 px at 390, for the instructor's list and
+    for every learner of the class on "Your cohorts". It wraps instead."""
+    teacher = make_user("ines")
+    set_instructor(user=teacher, instructor=True)
+    secret = give_mfa(teacher)
+    cohort = services.cohort_create(owner=teacher, name="Spring-" + "W" * 113)
+    services.cohort_join(cohort=cohort, user=make_user("lovelace"))
+    phone.goto("/")
+    sign_in_with_code(phone, "ines", secret)
+    for path in (
+        "/teach/cohorts/",
+        f"/teach/cohorts/{cohort.pk}/",
+        f"/teach/cohorts/{cohort.pk}/people/",
+    ):
+        phone.goto(path)
+        no_horizontal_scroll(phone)
+    phone.get_by_role("button", name="Sign out").click()
+    phone.goto("/")
+    sign_in(phone, "lovelace")
+    phone.goto("/cohorts/")
+    expect(phone.get_by_text("Spring-WWW", exact=False).first).to_be_visible()
+    no_horizontal_scroll(phone)
 
 
 def test_an_instructor_archives_a_finished_class_and_restores_it_by_keyboard(

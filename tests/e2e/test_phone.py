@@ -11,7 +11,14 @@ from playwright.sync_api import expect
 
 from lessons.models import Lesson
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import IDENTITY_EDITOR, PASSWORD, no_horizontal_scroll, sign_up
+from tests.e2e.journeys import (
+    IDENTITY_EDITOR,
+    PASSWORD,
+    make_user,
+    no_horizontal_scroll,
+    sign_in,
+    sign_up,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -188,3 +195,18 @@ def test_the_final_exams_score_by_module_fits_a_phone(phone):
     box = table.bounding_box()
     assert box["x"] + box["width"] <= 390, box
     expect(table.locator("td[data-label='Score']").first).to_be_visible()
+
+
+def test_a_long_e_mail_address_wraps_on_the_e_mail_page(phone):
+    """An address may be 254 characters, and the list of addresses (a radio button and its
+    label side by side) was as wide as the longest: 2,416 px at 390 for one of 250."""
+    from allauth.account.models import EmailAddress
+
+    user = make_user("lovelace")
+    address = "a" * 60 + "." + "b" * 60 + "@" + "c" * 60 + "." + "d" * 60 + ".com"
+    EmailAddress.objects.create(user=user, email=address, primary=True, verified=False)
+    phone.goto("/")
+    sign_in(phone, "lovelace")
+    phone.goto("/accounts/email/")
+    expect(phone.locator("main")).to_contain_text(address)
+    no_horizontal_scroll(phone)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
+from lessons.models import Lesson, LessonProgress
 from tests.conftest import give_mfa, page_queries, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -386,3 +389,92 @@ def test_lists_naming_lessons_read_them_with_their_rows_in_a_few_queries(admin_c
         assert len(queries) <= 9, url
         named = lessons if "glossary" not in url else Lesson.objects.select_related("module")
         assert sum(f">{lesson}<" in page for lesson in named) >= (6 if named is lessons else 5), url
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("5", 'Must be a list of sentences, ["...", "..."], not a number.'),
+        ('"One sentence"', 'Must be a list of sentences, ["...", "..."], not a text.'),
+        ('{"k": "v"}', 'Must be a list of sentences, ["...", "..."], not an object.'),
+        ("[]", "This field is required."),  # the model field refuses an empty list itself
+        ('["Fine.", 3]', "Item 2 is not a sentence: it is a number."),
+        ('["Fine.", "  "]', "Item 2 is empty."),
+    ],
+)
+def test_a_compliance_programs_lists_must_be_sentences(admin_client, typed, said):
+    """The compliance explorer prints each item as a bullet: `5` was saved and the page
+    answered 500 to everyone; a text was printed one letter a bullet, an object by its keys.
+    The admin refuses them where they were typed, and the public page is untouched."""
+    from lessons.models import ComplianceProgram
+
+    program = ComplianceProgram.objects.order_by("pk").first()
+    url = f"/admin/lessons/complianceprogram/{program.pk}/change/"
+    form = {
+        "slug": program.slug,
+        "name": program.name,
+        "kind": program.kind,
+        "jurisdiction": program.jurisdiction,
+        "summary": program.summary,
+        "aws_provides": typed,
+        "customer_keeps": json.dumps(program.customer_keeps),
+        "artifact_section": program.artifact_section_id or "",
+        "artifact_item": program.artifact_item,
+        "order": program.order,
+    }
+    response = admin_client.post(url, form)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert escape(said) in body
+    assert escape(typed) in body  # what was typed is shown again
+    program.refresh_from_db()
+    assert isinstance(program.aws_provides, list) and program.aws_provides
+    assert admin_client.get(f"/learn/compliance/?program={program.slug}").status_code == 200
+
+
+def test_a_compliance_program_with_sentences_passes_the_same_check(admin_client):
+    from lessons.models import ComplianceProgram
+
+    program = ComplianceProgram.objects.order_by("pk").first()
+    program.aws_provides = ["Audited data centres.", "A signed addendum."]
+    program.full_clean()  # raises if refused
+
+
+# --- deleting what learners have worked through --------------------------------------------
+
+
+def test_a_lesson_or_module_learners_completed_is_refused_saying_why_and_to_unpublish(
+    client, everyday_admin, learner
+):
+    """Their progress (a learner record no role may delete) would go with it: Django said only
+    "your account doesn't have permission to delete ... lesson progress", as if a permission
+    were missing. The page says learners completed it, how many, and to unpublish it."""
+    from lessons import progress
+    from tests.conftest import make_lesson, make_module
+
+    module = make_module(slug="mod")
+    lesson, spare = make_lesson(module, slug="done"), make_lesson(module, slug="spare")
+    progress.mark_complete(user=learner, lesson=lesson, session=None)
+
+    page = client.get(f"/admin/lessons/lesson/{lesson.pk}/delete/").content.decode()
+    assert "Learners have completed the lesson" in page
+    assert "“mod/done”: completed by 1 learner<" in page
+    assert "Unpublish it instead" in page
+    assert f'href="/admin/lessons/lesson/{lesson.pk}/change/"' in page
+    assert "permission to delete" not in page
+    client.post(f"/admin/lessons/lesson/{lesson.pk}/delete/", {"post": "yes"})
+
+    chosen = {"action": "delete_selected", "_selected_action": [lesson.pk, spare.pk]}
+    page = client.post("/admin/lessons/lesson/", chosen).content.decode()
+    assert "Learners have completed these lessons" in page
+    assert "Unpublish them instead" in page and "permission to delete" not in page
+    client.post("/admin/lessons/lesson/", {**chosen, "post": "yes"})
+
+    page = client.get(f"/admin/lessons/module/{module.pk}/delete/").content.decode()
+    assert "Learners have completed lessons of the module" in page
+    assert "“mod”: completed by 1 learner<" in page
+    assert "permission to delete" not in page
+    client.post(f"/admin/lessons/module/{module.pk}/delete/", {"post": "yes"})
+
+    assert Lesson.objects.filter(pk__in=[lesson.pk, spare.pk]).count() == 2
+    assert LessonProgress.objects.filter(user=learner, lesson=lesson).exists()

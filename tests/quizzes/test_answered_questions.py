@@ -137,3 +137,55 @@ def test_an_answer_saved_while_the_admin_confirms_stops_the_delete_with_a_messag
         "Nothing was deleted: while you were confirming, 1 answer came to depend on what you"
         " chose, and deleting it would lose them." in page
     )
+
+
+def test_a_question_taken_through_a_quiz_is_refused_with_the_same_words(
+    client, everyday_admin, learner
+):
+    """A question answered through a quiz is also in the learner's review queue (a card,
+    which no role may delete): the page said only Django's "your account doesn't have
+    permission to delete ... review card", as if the admin lacked a permission, and never
+    that learners had answered it or to archive it. One skipped (a card, no answer) too."""
+    from quizzes import attempts
+    from quizzes.models import ReviewCard
+    from tests.quizzes.builders import wrong_response
+
+    answered, skipped = make_question(slug="taken"), make_question(slug="skipped")
+    attempt = attempts.attempt_start(quiz=make_quiz(answered, skipped), user=learner)
+    attempts.answer_save(attempt=attempt, question=answered, response=wrong_response(answered))
+    attempts.attempt_submit(attempt=attempt)
+    assert ReviewCard.objects.filter(question=answered).exists()
+
+    page = client.get(f"/admin/quizzes/question/{answered.pk}/delete/").content.decode()
+    assert "Learners have answered the question “taken”" in page
+    assert "“taken”: 1 answer, in 1 review queue<" in page
+    assert "Archive it instead" in page
+    assert "permission to delete" not in page
+
+    assert ReviewCard.objects.filter(question=skipped).exists()  # a miss, to review
+    chosen = {"action": "delete_selected", "_selected_action": [answered.pk, skipped.pk]}
+    page = client.post("/admin/quizzes/question/", chosen).content.decode()
+    assert "“skipped”: in 1 review queue<" in page
+    assert "Archive them instead" in page
+    assert "permission to delete" not in page
+    client.post("/admin/quizzes/question/", {**chosen, "post": "yes"})
+    assert Question.objects.filter(pk__in=[answered.pk, skipped.pk]).count() == 2
+
+
+def test_a_quiz_learners_took_is_refused_saying_so_and_to_unpublish_it(
+    client, everyday_admin, learner, other_learner
+):
+    """Its attempts (learner records no role may delete) would go with it: Django told an
+    everyday admin only that they lack "permission to delete ... attempt"."""
+    quiz, _, _ = _answered(learner, "q-one")
+    make_attempt(quiz, user=other_learner)
+    page = client.get(f"/admin/quizzes/quiz/{quiz.pk}/delete/").content.decode()
+    assert "Learners have taken the quiz" in page
+    assert f"“{quiz.slug}”: 2 attempts<" in page
+    assert "Unpublish it instead" in page and "permission to delete" not in page
+    client.post(f"/admin/quizzes/quiz/{quiz.pk}/delete/", {"post": "yes"})
+    chosen = {"action": "delete_selected", "_selected_action": [quiz.pk]}
+    page = client.post("/admin/quizzes/quiz/", chosen).content.decode()
+    assert "Learners have taken these quizzes" in page and "Unpublish them instead" in page
+    client.post("/admin/quizzes/quiz/", {**chosen, "post": "yes"})
+    assert Attempt.objects.filter(quiz=quiz).count() == 2

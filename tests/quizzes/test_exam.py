@@ -60,6 +60,17 @@ def test_good_rules_pass_and_cannot_be_mixed_with_a_category_draw():
     )
 
 
+def test_a_rule_naming_no_module_is_refused_as_the_loader_refuses_it():
+    """Saved in the admin, the quiz's page said "Questions 5" and Start answered "This quiz
+    has no questions yet."."""
+    module = make_module()
+    rules = [{"module": module.slug, "count": 2}, {"module": "nope", "count": 5}]
+    with pytest.raises(ValidationError) as refused:
+        Quiz(slug="exam", title="Exam", draw_rules=rules).full_clean()
+    assert refused.value.message_dict["draw_rules"] == ["draw rule 2: unknown module 'nope'"]
+    Quiz(slug="exam", title="Exam", draw_rules=rules[:1]).full_clean()
+
+
 # --- the draw -------------------------------------------------------------------------------
 
 

@@ -20,16 +20,20 @@ def one_char_line_breaks(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-class Textarea(forms.Textarea):
+class _LineBreaksAsLF:
+    """A textarea widget that reads what was typed with its line breaks as LF."""
+
     def value_from_datadict(self, data, files, name):
         value = super().value_from_datadict(data, files, name)
         return one_char_line_breaks(value) if isinstance(value, str) else value
 
 
-class AdminTextarea(AdminTextareaWidget):
-    def value_from_datadict(self, data, files, name):
-        value = super().value_from_datadict(data, files, name)
-        return one_char_line_breaks(value) if isinstance(value, str) else value
+class Textarea(_LineBreaksAsLF, forms.Textarea):
+    pass
+
+
+class AdminTextarea(_LineBreaksAsLF, AdminTextareaWidget):
+    pass
 
 
 def use_in_every_admin() -> None:

@@ -90,7 +90,11 @@ def set_administrator(*, user: User, administrator: bool) -> None:
 
 # The data migrations that grant the roles' permissions, in order, each with its table of
 # {group: {app: {model: [verbs]}}}: 0001 makes the groups, later ones add to them.
-ROLE_MIGRATIONS = (("0001_roles", "GROUPS"), ("0002_view_certificates", "GRANTS"))
+ROLE_MIGRATIONS = (
+    ("0001_roles", "GROUPS"),
+    ("0002_view_certificates", "GRANTS"),
+    ("0005_view_glossary", "GRANTS"),
+)
 
 
 def role_grants(name: str) -> dict[str, dict[str, list[str]]]:

@@ -48,6 +48,8 @@ ADMINISTRATOR_PERMISSIONS = {
 } | {"auth.change_user", "auth.view_user", "auth.view_group", "auditlog.view_logentry"}
 # 0002_view_certificates: to look a certificate up; nobody changes one.
 ADMINISTRATOR_PERMISSIONS |= {"certificates.view_certificate"}
+# 0005_view_glossary: to look a term up (its admin is read-only: the file is its source).
+ADMINISTRATOR_PERMISSIONS |= {"glossary.view_glossaryterm"}
 
 
 def _codenames(group_name: str) -> set[str]:

@@ -116,6 +116,25 @@ ROW_BULLETS = """() => [...document.querySelectorAll('ul > li, ol > li')]
   .map(li => `a bullet drawn over a row of items: "${li.textContent.trim().slice(0, 40)}"`)"""
 
 
+# Headings a screen reader lists: one h1, and never a level skipped going down (an h2 then an
+# h4), which reads as if a part were missing. axe calls a skip "moderate" and a missing h1 a
+# best practice, so its serious-only check let the quiz's "Your answer" h4s under each h2 by.
+HEADING_OUTLINE = """() => {
+    const shown = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+      .filter(h => !h.closest('[hidden], [aria-hidden="true"], template'));
+    const found = [];
+    const h1s = shown.filter(h => h.tagName === 'H1').length;
+    if (h1s !== 1) found.push(`${h1s} h1 headings`);
+    shown.forEach((h, i) => {
+        const level = +h.tagName[1], before = i ? +shown[i - 1].tagName[1] : 1;
+        if (level > before + 1) {
+            found.push(`h${before} then h${level} "${h.textContent.trim().slice(0, 40)}"`);
+        }
+    });
+    return found.map(said => `heading outline: ${said}`);
+}"""
+
+
 def layout_problems(page) -> list[str]:
     """Every problem the checks above find in the page as it is now."""
     return [
@@ -132,4 +151,5 @@ def layout_problems(page) -> list[str]:
         *page.evaluate(FULL_SIZE_COMPACT),
         *page.evaluate(DRAWN_AS_MAIN),
         *page.evaluate(ROW_BULLETS),
+        *dict.fromkeys(page.evaluate(HEADING_OUTLINE)),
     ]

@@ -678,7 +678,7 @@ def test_the_quiz_page_lists_past_attempts_on_the_learners_clock_with_its_zone(
     )
     learner_client.cookies["tz"] = "Asia/Tokyo"
     body = learner_client.get(reverse("quizzes:detail", args=[quiz.slug])).content.decode()
-    assert "<td>2 Jun 2031, 03:00 (Asia/Tokyo)</td>" in body
+    assert '">2 Jun 2031, 03:00 (Asia/Tokyo)</time></td>' in body
 
 
 def test_a_policy_decision_names_each_outcome_alike_in_its_choices_and_its_feedback(

@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
+from cohorts import services as cohorts
 from lessons.models import Source
 from quizzes import attempts
 from quizzes.models import Quiz
@@ -53,7 +55,8 @@ def test_at_320_px_no_page_scrolls_sideways(zoomed):
 def test_a_long_zone_name_wraps_on_the_quiz_pages_at_320_px(zoomed):
     """A learner's past attempts and an instructor's quiz facts each show a time with its zone
     named, a word the width of a phone; the facts' names' column ("Questions a learner gets")
-    also left "Statistics" past the edge."""
+    also left "Statistics" past the edge. The assignment form names the zone in its fields'
+    labels ("Due (America/North_Dakota/New_Salem):"), which ran 50 px past the page."""
     ada = make_user("ada")
     quiz = Quiz.objects.get(slug="iam-quiz")
     attempts.attempt_submit(attempt=attempts.attempt_start(quiz=quiz, user=ada))
@@ -62,6 +65,7 @@ def test_a_long_zone_name_wraps_on_the_quiz_pages_at_320_px(zoomed):
     secret = give_mfa(ines)
     question = make_question("single", owner=ines, source=Source.AUTHORED, lesson=None)
     own = make_quiz(question, owner=ines, source=Source.AUTHORED, title="Spring check")
+    cohort = cohorts.cohort_create(owner=ines, name="Spring class")
 
     zoomed.goto("/")  # the browser tells the server its zone
     sign_in(zoomed, "ada")
@@ -74,4 +78,7 @@ def test_a_long_zone_name_wraps_on_the_quiz_pages_at_320_px(zoomed):
     sign_in_with_code(zoomed, "ines", secret)
     zoomed.goto(f"/teach/quizzes/{own.pk}/")
     assert zoomed.locator(".quiz-facts").get_by_text(f"({LONG_ZONE})").count() == 1
+    no_horizontal_scroll(zoomed)
+    zoomed.goto(f"/teach/cohorts/{cohort.pk}/assignments/new/")
+    expect(zoomed.get_by_label(f"Due ({LONG_ZONE})")).to_be_visible()
     no_horizontal_scroll(zoomed)

@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from quizzes import menus
 from quizzes.models import Quiz
-from srm_trainer.htmx import page_or_partial
+from srm_trainer.htmx import page_or_partial, wants_partial
 from srm_trainer.prepared import instance
 from teach import bank
 from teach.access import ByViewer, may_edit, teacher_required, visible_quiz
@@ -81,5 +81,6 @@ def question_bank(request: HttpRequest) -> HttpResponse:
         "into_refused": into_refused,
         "query": query.urlencode(),
         "filtered": filters != bank.Filters(),
+        "swapped": wants_partial(request),
     }
     return render(request, page_or_partial(request, "teach/bank.html", "results"), context)

@@ -116,6 +116,48 @@ ROW_BULLETS = """() => [...document.querySelectorAll('ul > li, ol > li')]
   .map(li => `a bullet drawn over a row of items: "${li.textContent.trim().slice(0, 40)}"`)"""
 
 
+# Headings a screen reader lists: one h1, and never a level skipped going down (an h2 then an
+# h4), which reads as if a part were missing. axe calls a skip "moderate" and a missing h1 a
+# best practice, so its serious-only check let the quiz's "Your answer" h4s under each h2 by.
+HEADING_OUTLINE = """() => {
+    const shown = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+      .filter(h => !h.closest('[hidden], [aria-hidden="true"], template'));
+    const found = [];
+    const h1s = shown.filter(h => h.tagName === 'H1').length;
+    if (h1s !== 1) found.push(`${h1s} h1 headings`);
+    shown.forEach((h, i) => {
+        const level = +h.tagName[1], before = i ? +shown[i - 1].tagName[1] : 1;
+        if (level > before + 1) {
+            found.push(`h${before} then h${level} "${h.textContent.trim().slice(0, 40)}"`);
+        }
+    });
+    return found.map(said => `heading outline: ${said}`);
+}"""
+
+
+# A field a person must find to type in (text, select, the policy editor) stands out from what is
+# around it at 3:1 (WCAG 1.4.11), by its edge or by its fill: the light palette's grey edge,
+# #9aa3ae, was 2.5:1 on the white card and the page, on every form.
+FAINT_FIELDS = """() => {
+  const rgb = c => { const m = c.match(/[\\d.]+/g) || ['0','0','0','0']; return m.map(Number); };
+  const lum = ([r, g, b]) => [r, g, b].map(c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; })
+      .reduce((s, c, i) => s + c * [0.2126, 0.7152, 0.0722][i], 0);
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const opaque = c => { const v = rgb(c); return v.length < 4 || v[3] >= 0.99; };
+  const behind = el => { for (let e = el.parentElement; e; e = e.parentElement) { const c = getComputedStyle(e).backgroundColor; if (opaque(c)) return rgb(c); } return rgb(getComputedStyle(document.documentElement).backgroundColor || 'rgb(255,255,255)'); };
+  const fields = [...document.querySelectorAll('input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=submit]):not([type=button]):not([type=file]), select, textarea, .cm-editor')]
+    .filter(el => !el.disabled && el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden');
+  return fields.flatMap(el => {
+    const s = getComputedStyle(el);
+    const out = behind(el);
+    const edge = parseFloat(s.borderTopWidth) ? ratio(rgb(s.borderTopColor), out) : 1;
+    const fill = opaque(s.backgroundColor) ? ratio(rgb(s.backgroundColor), out) : 1;
+    const best = Math.max(edge, fill);
+    return best < 3 ? [`${el.tagName.toLowerCase()}#${el.id || el.name || el.className} edge ${edge.toFixed(2)} (${s.borderTopColor}), fill ${fill.toFixed(2)}`] : [];
+  });
+}"""
+
+
 def layout_problems(page) -> list[str]:
     """Every problem the checks above find in the page as it is now."""
     return [
@@ -132,4 +174,6 @@ def layout_problems(page) -> list[str]:
         *page.evaluate(FULL_SIZE_COMPACT),
         *page.evaluate(DRAWN_AS_MAIN),
         *page.evaluate(ROW_BULLETS),
+        *dict.fromkeys(page.evaluate(HEADING_OUTLINE)),
+        *[f"a field's edge and fill are faint: {field}" for field in page.evaluate(FAINT_FIELDS)],
     ]

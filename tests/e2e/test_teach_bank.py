@@ -37,8 +37,11 @@ def test_an_instructor_finds_a_question_in_the_bank_and_adds_it_to_a_quiz(page):
     page.get_by_role("link", name="Search the question bank").click()
     count = page.locator("#bank-count")
     expect(count).to_contain_text("question")
+    count.evaluate("region => { region.markedBeforeTheUpdate = true; }")
     page.get_by_label("Search", exact=True).fill("root user")
     expect(count).to_contain_text("match")  # htmx swapped the results as the teacher typed
+    # ... into the status region that was there: one swapped in whole is often not announced
+    assert count.evaluate("region => region.markedBeforeTheUpdate === true")
     rows = page.locator("#bank-results tbody tr")
     found = rows.count()
     assert found >= 1

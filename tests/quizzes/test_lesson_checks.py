@@ -103,7 +103,7 @@ def test_a_prediction_with_htmx_swaps_only_its_block(learner_client, lesson, sce
     assert "<html" not in body
     assert "Your prediction was not right" in body
     assert (
-        "<h4>The right answer</h4>\n      <p><strong>Allowed</strong></p>" in body
+        "<h5>The right answer</h5>\n      <p><strong>Allowed</strong></p>" in body
     )  # the engine's
     # focus on the verdict, said in a few words in the page's status region; the block swapped
     # in is no live region of its own (it was read whole, or not at all)

@@ -3,6 +3,8 @@ integrity (no key before it is earned) and fixed query counts."""
 
 from __future__ import annotations
 
+import itertools
+import re
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -687,7 +689,7 @@ def test_the_quiz_page_lists_past_attempts_on_the_learners_clock_with_its_zone(
     )
     learner_client.cookies["tz"] = "Asia/Tokyo"
     body = learner_client.get(reverse("quizzes:detail", args=[quiz.slug])).content.decode()
-    assert "<td>2 Jun 2031, 03:00 (Asia/Tokyo)</td>" in body
+    assert '">2 Jun 2031, 03:00 (Asia/Tokyo)</time></td>' in body
 
 
 def test_a_policy_decision_names_each_outcome_alike_in_its_choices_and_its_feedback(
@@ -956,3 +958,31 @@ def test_items_sharing_a_position_are_the_ones_marked_invalid(learner_client):
     assert "two items share a position" in page.select_one(".form-error").get_text()
     invalid = {s["name"] for s in page.select("#attempt-body select[aria-invalid=true]")}
     assert invalid == {f"pos_{ids[0]}", f"pos_{ids[1]}"}
+
+
+# --- heading outline ------------------------------------------------------------------------
+
+
+def heading_skips(body: str) -> list[str]:
+    """Each place a page's headings go down more than one level (an h2 followed by an h4): a
+    screen reader's list of headings then reads as if a level were missing."""
+    levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", body)]
+    return [f"h{a} then h{b}" for a, b in itertools.pairwise(levels) if b > a + 1]
+
+
+def test_the_feedback_headings_sit_one_level_under_the_question(learner_client, quiz):
+    """The headings "Your answer" and "The right answer" were h4s under each question's h2, on
+    the taking page once checked and on the result page: the outline skipped h3 for each."""
+    attempt = start(learner_client, quiz)
+    q = question_at(attempt, 1)
+    data = {"choice": right_choice(q)} if q.type == "single" else {"answer": "true"}
+    learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]), {"action": "check", **data}
+    )
+    taking = learner_client.get(reverse("quizzes:take", args=[attempt.pk]) + "?q=1")
+    assert "The right answer</h3>" in taking.content.decode()
+    assert heading_skips(taking.content.decode()) == []
+    learner_client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    result = learner_client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+    assert result.count("Your answer</h3>") == 2
+    assert heading_skips(result) == []

@@ -177,8 +177,20 @@ def test_with_htmx_only_the_results_are_sent(teacher, world):
     response = teacher.get(URL, {"q": "root"}, headers={"HX-Request": "true"})
     body = response.content.decode()
     assert 'id="bank-results"' in body and "<html" not in body
-    assert 'hx-swap-oob="true"' in body  # the count, announced in its live region
+    # The count's words go into the status region the page has: a region swapped in whole (the
+    # count's <p role="status"> sent out of band as itself) is often not announced.
+    assert '<div hx-swap-oob="innerHTML:#bank-count">1 question matches.' in body
+    assert 'role="status"' not in body.split('id="bank-results"')[0]
     assert listed(response) == {"mfa-root"}
+
+
+def test_back_and_forward_draw_the_whole_page_with_its_count_region_once(teacher, world):
+    """htmx restoring history asks with HX-Request too: that page is drawn whole, its count in
+    the status region, not sent out of band into a region the page would not have."""
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    body = teacher.get(URL, {"q": "root"}, headers=headers).content.decode()
+    assert "<html" in body
+    assert body.count('id="bank-count"') == 1 and "innerHTML:#bank-count" not in body
 
 
 # --- reuse in a quiz --------------------------------------------------------------------------

@@ -32,24 +32,34 @@ def _permissions(apps, grants):
     ]
 
 
-def grant(apps, schema_editor):
-    certificates = apps.get_app_config("certificates")  # its permissions may not exist yet
-    certificates.models_module = True
-    create_permissions(certificates, apps=apps, verbosity=0)
-    certificates.models_module = None
+def add_grants(apps, grants, app_label):
+    """Add `grants` ({group: {app: {model: [verbs]}}}) to the groups that exist, making
+    `app_label`'s permissions first (on a fresh database they come only after every migration)."""
+    config = apps.get_app_config(app_label)
+    config.models_module = True
+    create_permissions(config, apps=apps, verbosity=0)
+    config.models_module = None
     Group = apps.get_model("auth", "Group")
-    for name, grants in GRANTS.items():
+    for name, wanted in grants.items():
         group = Group.objects.filter(name=name).first()
         if group is not None:
-            group.permissions.add(*_permissions(apps, grants))
+            group.permissions.add(*_permissions(apps, wanted))
+
+
+def remove_grants(apps, grants):
+    Group = apps.get_model("auth", "Group")
+    for name, wanted in grants.items():
+        group = Group.objects.filter(name=name).first()
+        if group is not None:
+            group.permissions.remove(*_permissions(apps, wanted))
+
+
+def grant(apps, schema_editor):
+    add_grants(apps, GRANTS, "certificates")
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for name, grants in GRANTS.items():
-        group = Group.objects.filter(name=name).first()
-        if group is not None:
-            group.permissions.remove(*_permissions(apps, grants))
+    remove_grants(apps, GRANTS)
 
 
 class Migration(migrations.Migration):

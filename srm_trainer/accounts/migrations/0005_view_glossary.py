@@ -11,34 +11,19 @@ Added to the group, never set, as 0002 does (its docstring says why).
 
 import importlib
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 GRANTS = {"Administrators": {"glossary": {"glossaryterm": ["view"]}}}
 
-_permissions = importlib.import_module(
-    "srm_trainer.accounts.migrations.0002_view_certificates"
-)._permissions
+_roles_0002 = importlib.import_module("srm_trainer.accounts.migrations.0002_view_certificates")
 
 
 def grant(apps, schema_editor):
-    glossary = apps.get_app_config("glossary")  # its permissions may not exist yet
-    glossary.models_module = True
-    create_permissions(glossary, apps=apps, verbosity=0)
-    glossary.models_module = None
-    Group = apps.get_model("auth", "Group")
-    for name, grants in GRANTS.items():
-        group = Group.objects.filter(name=name).first()
-        if group is not None:
-            group.permissions.add(*_permissions(apps, grants))
+    _roles_0002.add_grants(apps, GRANTS, "glossary")
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for name, grants in GRANTS.items():
-        group = Group.objects.filter(name=name).first()
-        if group is not None:
-            group.permissions.remove(*_permissions(apps, grants))
+    _roles_0002.remove_grants(apps, GRANTS)
 
 
 class Migration(migrations.Migration):

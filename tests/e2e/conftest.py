@@ -119,12 +119,10 @@ def watch(page, errors: ConsoleErrors) -> None:
     page.on("pageerror", lambda exc: errors.seen.append(f"uncaught: {exc}"))
 
 
-def _phone_page(browser, base_url, viewport):
-    """A page in a browser context of its own at phone size (touch), watched for console
-    errors: the test fails if any it did not allow appear."""
-    context = browser.new_context(
-        base_url=base_url, viewport=viewport, is_mobile=True, has_touch=True, device_scale_factor=2
-    )
+def watched_page(browser, **options):
+    """A page in a browser context of its own (`options`: Playwright's `new_context`), watched
+    for console errors: the test fails if any it did not allow appear."""
+    context = browser.new_context(**options)
     page = context.new_page()
     errors = ConsoleErrors()
     watch(page, errors)
@@ -132,6 +130,18 @@ def _phone_page(browser, base_url, viewport):
     yield page
     context.close()
     assert errors.unexpected() == [], "console errors"
+
+
+def _phone_page(browser, base_url, viewport):
+    """A watched page at phone size (touch)."""
+    yield from watched_page(
+        browser,
+        base_url=base_url,
+        viewport=viewport,
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
 
 
 @pytest.fixture

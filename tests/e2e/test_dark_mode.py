@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from quizzes.models import Question
 from tests.e2e.accessibility import serious_violations
-from tests.e2e.conftest import DESKTOP, ConsoleErrors, watch
+from tests.e2e.conftest import DESKTOP, watched_page
 from tests.e2e.journeys import make_user, policy_editor, sign_in
 from tests.e2e.test_crawl import crawl, every_page
 from tests.e2e.test_quiz import start_quiz
@@ -25,30 +25,15 @@ MORE_PAGES = [
 ]
 
 
-def _context(browser, base_url, scheme: str):
-    context = browser.new_context(base_url=base_url, viewport=DESKTOP, color_scheme=scheme)
-    page = context.new_page()
-    errors = ConsoleErrors()
-    watch(page, errors)
-    page._e2e_console = errors
-    return context, page
-
-
 @pytest.fixture
 def dark(browser, base_url, curriculum):
     """A desktop browser whose OS asks for a dark colour scheme."""
-    context, page = _context(browser, base_url, "dark")
-    yield page
-    context.close()
-    assert page._e2e_console.unexpected() == [], "console errors"
+    yield from watched_page(browser, base_url=base_url, viewport=DESKTOP, color_scheme="dark")
 
 
 @pytest.fixture
 def light(browser, base_url, curriculum):
-    context, page = _context(browser, base_url, "light")
-    yield page
-    context.close()
-    assert page._e2e_console.unexpected() == [], "console errors"
+    yield from watched_page(browser, base_url=base_url, viewport=DESKTOP, color_scheme="light")
 
 
 def background(page) -> tuple[int, int, int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from quizzes import attempts
-from tests.e2e.conftest import DESKTOP, ConsoleErrors, watch
+from tests.e2e.conftest import DESKTOP, watched_page
 from tests.e2e.journeys import make_user, sign_in
 from tests.quizzes.builders import make_question, make_quiz, right_response
 
@@ -25,14 +25,7 @@ KEPT = """els => els.map(e => {
 
 @pytest.fixture
 def forced(browser, base_url, curriculum):
-    context = browser.new_context(base_url=base_url, viewport=DESKTOP, forced_colors="active")
-    page = context.new_page()
-    errors = ConsoleErrors()
-    watch(page, errors)
-    page._e2e_console = errors
-    yield page
-    context.close()
-    assert errors.unexpected() == [], "console errors"
+    yield from watched_page(browser, base_url=base_url, viewport=DESKTOP, forced_colors="active")
 
 
 def test_the_current_page_and_answered_questions_show_in_forced_colours(forced):

@@ -16,7 +16,7 @@ from quizzes import attempts
 from quizzes.models import Quiz
 from srm_trainer.accounts.roles import set_instructor
 from tests.conftest import give_mfa
-from tests.e2e.conftest import ConsoleErrors, watch
+from tests.e2e.conftest import watched_page
 from tests.e2e.journeys import make_user, no_horizontal_scroll, sign_in, sign_in_with_code
 from tests.e2e.test_crawl import crawl, every_page
 from tests.quizzes.builders import make_question, make_quiz
@@ -30,14 +30,7 @@ LONG_ZONE = "America/North_Dakota/New_Salem"
 @pytest.fixture
 def zoomed(browser, base_url, curriculum):
     """A desktop browser zoomed to 400% (320 CSS px), its clock in a zone with a long name."""
-    context = browser.new_context(base_url=base_url, viewport=ZOOMED, timezone_id=LONG_ZONE)
-    page = context.new_page()
-    errors = ConsoleErrors()
-    watch(page, errors)
-    page._e2e_console = errors
-    yield page
-    context.close()
-    assert errors.unexpected() == [], "console errors"
+    yield from watched_page(browser, base_url=base_url, viewport=ZOOMED, timezone_id=LONG_ZONE)
 
 
 def test_at_320_px_no_page_scrolls_sideways(zoomed):

@@ -3,6 +3,7 @@ for shipped content (see lessons/content/README.md); the admin is for quick fixe
 content that lives only in the database."""
 
 import json
+from collections.abc import Callable
 from functools import lru_cache
 
 from django import forms
@@ -163,15 +164,22 @@ class LearnersWorkProtects:
         """“module/lesson”: completed by 3 learners, 2 knowledge checks (two queries)."""
         done = _per_object(LessonProgress, self.record_path, objs, "user")
         checks = _per_object(KnowledgeCheck, self.record_path, objs, "pk")
-        lines = []
-        for name in sorted(set(done) | set(checks)):
-            parts = []
-            if name in done:
-                parts.append(f"completed by {done[name]} learner{pluralize(done[name])}")
-            if name in checks:
-                parts.append(f"{checks[name]} knowledge check{pluralize(checks[name])}")
-            lines.append(f"“{name}”: {', '.join(parts)}")
-        return lines
+        return records_in_words(
+            (done, lambda n: f"completed by {n} learner{pluralize(n)}"),
+            (checks, lambda n: f"{n} knowledge check{pluralize(n)}"),
+        )
+
+
+def records_in_words(*tallies: tuple[dict[str, int], Callable[[int], str]]) -> list[str]:
+    """What protects each object from a delete, one line per object any tally names:
+    “iam/root-user”: completed by 3 learners, 2 knowledge checks (each tally: counts by
+    object, and a count in words)."""
+    names = sorted(set().union(*(counts for counts, _ in tallies)))
+    return [
+        f"“{name}”: "
+        + ", ".join(words(counts[name]) for counts, words in tallies if name in counts)
+        for name in names
+    ]
 
 
 def _per_object(model, path: str, objs, counted: str) -> dict[str, int]:

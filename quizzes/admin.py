@@ -25,6 +25,7 @@ from lessons.admin import (
     ListColumnsAdmin,
     RowKnowsItsChoiceForm,
     lesson_text,
+    records_in_words,
 )
 from quizzes.entries import questions_leaving, set_entries
 from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion, ReviewCard
@@ -278,14 +279,10 @@ class QuestionAdmin(ListColumnsAdmin):
             queued = dict(_per_question(ReviewCard.objects.filter(question__in=objs)))
         if protected or queued:
             answered = dict(_per_question(Answer.objects.filter(question__in=objs)))
-            lines = []
-            for slug in sorted(set(answered) | set(queued)):
-                parts = []
-                if slug in answered:
-                    parts.append(f"{answered[slug]} answer{pluralize(answered[slug])}")
-                if slug in queued:
-                    parts.append(f"in {queued[slug]} review queue{pluralize(queued[slug])}")
-                lines.append(f"“{slug}”: {', '.join(parts)}")
+            lines = records_in_words(
+                (answered, lambda n: f"{n} answer{pluralize(n)}"),
+                (queued, lambda n: f"in {n} review queue{pluralize(n)}"),
+            )
             protected = lines or protected
         return deleted, counts, perms_needed, protected
 

@@ -4,8 +4,11 @@ date-and-time picker where it has one; each date's label names that zone."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib.auth.models import User
+from django.forms import BoundField
 from django.utils import timezone
 
 from lessons.models import Lesson
@@ -127,10 +130,52 @@ class CoInstructorForm(forms.Form):
 
 
 class LessonsField(forms.ModelMultipleChoiceField):
-    """Lessons to choose from, each named with its module."""
+    """Lessons to choose from, as checkboxes: each box is named by its lesson's title, and its
+    module names the group it is drawn in (`lesson_groups`)."""
 
     def label_from_instance(self, obj) -> str:
-        return f"{obj.module.title}: {obj.title}"
+        return obj.title
+
+
+# Every module's group is open while at most this many lessons are offered; past that only the
+# groups holding a ticked lesson are (the shipped course has dozens of lessons: a phone's
+# screen per module).
+SHOWN_OPEN = 12
+
+
+@dataclass(frozen=True)
+class LessonGroup:
+    """One module's lessons in the assignment form: its checkboxes, how many are ticked, and
+    whether its fold starts open."""
+
+    module: str
+    boxes: list
+    ticked: int
+    open: bool
+
+    @property
+    def count(self) -> str:
+        """What the fold's summary says of it ("4 lessons, 1 ticked"): the script
+        static/js/lesson-picker.js says the same as boxes are ticked."""
+        lessons = f"{len(self.boxes)} lesson{'' if len(self.boxes) == 1 else 's'}"
+        return f"{lessons}, {self.ticked} ticked" if self.ticked else lessons
+
+
+def lesson_groups(field: BoundField) -> list[LessonGroup]:
+    """The lessons' checkboxes grouped by module, in reading order. A group holding a ticked
+    box is open, so nothing chosen (or kept from a refused form) is folded out of sight; with
+    few lessons, or one module, every group is."""
+    found: dict[int, tuple[str, list]] = {}
+    for box in field:
+        module = box.data["value"].instance.module
+        found.setdefault(module.pk, (module.title, []))[1].append(box)
+    boxes = [box for _title, in_module in found.values() for box in in_module]
+    all_open = len(boxes) <= SHOWN_OPEN or len(found) == 1
+    groups = []
+    for title, in_module in found.values():
+        ticked = sum(1 for box in in_module if box.data["selected"])
+        groups.append(LessonGroup(title, in_module, ticked, all_open or ticked > 0))
+    return groups
 
 
 class AssignmentForm(forms.Form):
@@ -139,8 +184,12 @@ class AssignmentForm(forms.Form):
         queryset=Lesson.objects.none(),
         required=False,
         label="Lessons to read (optional)",
-        help_text="Hold Ctrl (⌘ on a Mac) to choose several.",
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="Tick the lessons learners should read; open a module to see its lessons.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "A lesson you ticked is no longer published. The list shows "
+            "those you can assign now: check your choice and send the form again."
+        },
     )
     opens_at = _when_field("Opens", "Optional. Before then the quiz cannot be started.")
     due_at = _when_field("Due", "Optional. Later submissions are accepted and marked late.")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import template
 
-from cohorts import gradebook
+from cohorts import forms, gradebook
+from srm_trainer.error_focus import error_focus
 
 register = template.Library()
 
@@ -45,3 +46,13 @@ def overdue(cell, now) -> bool:
 @register.filter
 def late_for(attempt, due) -> bool:
     return attempt.late(due)
+
+
+@register.simple_tag
+def lesson_picker(field) -> dict:
+    """The assignment form's lessons grouped by module (`cohorts.forms.lesson_groups`), and
+    whether its message takes the focus of a refused form (`srm_trainer.error_focus`)."""
+    return {
+        "groups": forms.lesson_groups(field),
+        "focus": error_focus(field.form) == field.name,
+    }

@@ -11,7 +11,9 @@ import time_machine
 from django.urls import reverse
 
 from cohorts import services
+from cohorts.forms import SHOWN_OPEN, AssignmentForm, lesson_groups
 from cohorts.models import Assignment
+from quizzes.models import Quiz
 from tests.cohorts.conftest import at, client_for
 from tests.conftest import make_lesson, make_module
 from tests.quizzes.builders import make_question, make_quiz
@@ -103,17 +105,105 @@ def test_two_quizzes_with_one_title_are_told_apart_in_the_menu(cohort, published
     assert "Only one of these" in options.values()  # a title met once stays as it is
 
 
-def test_each_lesson_to_read_is_named_with_its_module(cohort, owner):
-    """Two modules may each have a lesson called "Introduction": the menu says whose."""
+def _lesson_box(page: str, lesson) -> str:
+    """The checkbox of `lesson` on the page, as drawn."""
+    return re.search(rf'<input type="checkbox" name="lessons" value="{lesson.pk}"[^>]*>', page)[0]
+
+
+def _module_group(page: str, title: str) -> str:
+    """The fold of module `title` in the lessons' list: its <details> as drawn."""
+    return re.search(rf"<details[^>]*>\s*<summary>{re.escape(title)} .*?</details>", page, re.S)[0]
+
+
+def test_each_lesson_to_read_is_a_checkbox_in_its_modules_group(cohort, owner):
+    """Two modules may each have a lesson called "Introduction": each box is in a group named
+    for its module (a fieldset and its legend), labelled with the lesson's title. A plain
+    click ticks a box, where the multiple <select> it replaced needed Ctrl to keep the others."""
     lesson = make_lesson(make_module(title="Networking"), title="Introduction")
+    twin = make_lesson(make_module(title="Identity"), title="Introduction")
     page = (
         client_for(owner)
         .get(reverse("teach_cohorts:assignment-create", args=[cohort.pk]))
         .content.decode()
     )
-    menu = re.search(r'<select name="lessons".*?</select>', page, re.S)[0]
-    options = dict(re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', menu))
-    assert options[str(lesson.pk)] == "Networking: Introduction"
+    assert '<select name="lessons"' not in page
+    for each, module in ((lesson, "Networking"), (twin, "Identity")):
+        group = _module_group(page, module)
+        assert f'<legend class="visually-hidden">{module}</legend>' in group
+        box = _lesson_box(group, each)
+        box_id = re.search(r'id="([^"]+)"', box)[1]
+        assert f'<label for="{box_id}">Introduction</label>' in group
+        assert "1 lesson<" in group  # the summary's count
+    legend = re.search(r'<fieldset class="tag-chooser lesson-picker[^>]*>\s*<legend>(.*?)<', page)
+    assert legend[1] == "Lessons to read (optional)"
+
+
+def test_a_refused_form_keeps_the_ticked_lessons_in_an_open_fold(cohort, published, owner):
+    """Sent with a date wrong, the page comes back with the lessons ticked as they were, their
+    module's fold open and saying how many are ticked; a module with none stays folded when
+    the list is long. Sent again as the page has it, they are assigned."""
+    modules = [make_module(title=f"Module {n}") for n in range(4)]
+    lessons = [make_lesson(module, title=f"Lesson {m}.{n}") for m, module in
+               enumerate(modules) for n in range(4)]  # fmt: skip
+    chosen = [lessons[5], lessons[6]]  # both in Module 1
+    client = client_for(owner)
+    url = reverse("teach_cohorts:assignment-create", args=[cohort.pk])
+    sent = {"quiz": published.pk, "lessons": [each.pk for each in chosen]}
+    page = client.post(url, {**sent, "opens_at": "2030-01-02T10:00", "due_at": "2030-01-01T10:00"})
+    text = page.content.decode()
+    assert "The due date must come after the opening time." in text
+    for each in lessons:
+        assert (" checked" in _lesson_box(text, each)) == (each in chosen)
+    assert _module_group(text, "Module 1").startswith('<details class="tag-group" open>')
+    assert "4 lessons, 2 ticked" in _module_group(text, "Module 1")
+    assert _module_group(text, "Module 2").startswith('<details class="tag-group">')
+    fields = form_fields(text, "teach-form")
+    assert fields["lessons"] == [str(each.pk) for each in chosen]
+    saved = client.post(url, {**fields, "opens_at": "", "due_at": ""})
+    assert saved.status_code == 302
+    assert list(Assignment.objects.get().lessons.order_by("pk")) == chosen
+
+
+def test_an_assignments_lessons_are_ticked_when_it_is_edited(cohort, published, owner):
+    lesson, other = make_lesson(title="Read me"), make_lesson(title="Not this")
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=published, lessons=[lesson], by=owner
+    )
+    url = reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])
+    page = client_for(owner).get(url).content.decode()
+    assert " checked" in _lesson_box(page, lesson)
+    assert " checked" not in _lesson_box(page, other)
+
+
+def test_a_lesson_unpublished_meanwhile_is_named_not_an_invalid_choice(cohort, published, owner):
+    """A lesson ticked on a page drawn before it was unpublished: the form says so above the
+    list (the focus on it), not "Select a valid choice. 12 is not one of the choices"."""
+    lesson = make_lesson(title="Soon gone")
+    lesson.published = False
+    lesson.save()
+    url = reverse("teach_cohorts:assignment-create", args=[cohort.pk])
+    page = client_for(owner).post(url, {"quiz": published.pk, "lessons": [lesson.pk]})
+    text = page.content.decode()
+    assert "A lesson you ticked is no longer published." in text
+    assert re.search(r'<div class="field-error" id="id_lessons_error" role="alert" tabindex="-1" '
+                     r"autofocus>", text)  # fmt: skip
+    assert not Assignment.objects.exists()
+
+
+def test_lesson_groups_open_only_what_holds_a_ticked_lesson_when_there_are_many():
+    """Few lessons: every module open. Many: only modules with a ticked lesson."""
+    few = [make_lesson(make_module(title=f"M{n}")) for n in range(3)]
+    form = AssignmentForm(quizzes=Quiz.objects.none())
+    assert [g.open for g in lesson_groups(form["lessons"])] == [True, True, True]
+    more = [make_lesson(few[n % 3].module) for n in range(SHOWN_OPEN)]
+    form = AssignmentForm({"lessons": [more[1].pk]}, quizzes=Quiz.objects.none())
+    groups = lesson_groups(form["lessons"])
+    assert [(g.module, g.open, g.ticked) for g in groups] == [
+        ("M0", False, 0),
+        ("M1", True, 1),
+        ("M2", False, 0),
+    ]
+    assert [g.count for g in groups] == ["5 lessons", "5 lessons, 1 ticked", "5 lessons"]
 
 
 def test_the_import_menu_tells_apart_two_quizzes_with_one_title(owner):

@@ -50,6 +50,7 @@ def test_instructor_creates_a_cohort_and_a_learner_joins_by_code_and_sees_the_wo
     quiz = page.get_by_label("Quiz")
     quiz.select_option(index=1)
     title = quiz.locator("option:checked").inner_text()
+    readings = _tick_two_lessons_by_keyboard(page)
     page.get_by_label("Due").fill("2030-06-01T17:00")
     assert_accessible(page)
     page.get_by_role("button", name="Assign", exact=True).press("Enter")
@@ -73,6 +74,8 @@ def test_instructor_creates_a_cohort_and_a_learner_joins_by_code_and_sees_the_wo
         expect(work.get_by_role("link", name=title)).to_be_visible()
         expect(work).to_contain_text("Not started")
         expect(work).to_contain_text("Due 1 Jun 2030")
+        for reading in readings:
+            expect(work.get_by_role("link", name=reading, exact=True)).to_be_visible()
         settled(learner)
         assert_accessible(learner)
     finally:
@@ -80,6 +83,33 @@ def test_instructor_creates_a_cohort_and_a_learner_joins_by_code_and_sees_the_wo
 
     page.reload()
     expect(page.get_by_role("row", name=re.compile("lovelace"))).to_contain_text("Not started")
+
+
+def _tick_two_lessons_by_keyboard(page) -> list[str]:
+    """From the quiz menu, with the keyboard only: past the first module's fold to the
+    second's, open it, tick its first two lessons with Space. Both stay ticked (the multiple
+    <select> this list replaced kept only the last without Ctrl), and the fold's summary
+    counts them. Returns the two lessons' titles."""
+    page.get_by_label("Quiz").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    second = page.locator(".lesson-picker details").nth(1)
+    expect(second.locator("summary")).to_be_focused()
+    expect(second).not_to_have_attribute("open", "")
+    page.keyboard.press("Enter")
+    boxes = second.get_by_role("checkbox")
+    for n in range(2):
+        page.keyboard.press("Tab")
+        expect(boxes.nth(n)).to_be_focused()
+        page.keyboard.press("Space")
+    expect(boxes.nth(0)).to_be_checked()
+    expect(boxes.nth(1)).to_be_checked()
+    module = second.locator("legend").inner_text()
+    group = page.get_by_role("group", name=module, exact=True)
+    expect(group.get_by_role("checkbox", checked=True)).to_have_count(2)
+    total = boxes.count()
+    expect(second.locator("summary")).to_contain_text(f"{total} lessons, 2 ticked")
+    return [second.locator("label").nth(n).inner_text() for n in range(2)]
 
 
 def _spring_class():

@@ -513,3 +513,23 @@ def test_rules_too_long_to_check_say_so_in_the_pages_words(learner_client):
     page = response.content.decode()
     assert "Your rules are 25,000 characters; at most 20,000 can be checked." in page
     assert "Ensure this value" not in page
+
+
+def test_the_right_answer_names_where_when_nothing_blocks_the_flow(learner_client):
+    """Asked where a flow is blocked, a learner who named a layer for a flow that works is
+    told the right "where" too (nothing), not only the verdict."""
+    q = make_question(
+        "flow_decision",
+        data={
+            "case": {"network": web_network(ephemeral=True), "flow": dict(HTTP_FLOW)},
+            "ask_hop": True,
+        },
+    )
+    attempt = start_through_page(learner_client, make_quiz(q))
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "check", "verdict": "request_blocked", "hop": "network_acl:edge"},
+        headers={"HX-Request": "true"},
+    )
+    right = response.content.decode().split("The right answer", 1)[1]
+    assert "Where: Nothing blocks it" in right.split("How the engine", 1)[0]

@@ -19,7 +19,8 @@ Two checks, both by the evaluation engine:
    - probes run in the request context of each must-allow request (so a grant that needs MFA
      still counts when the task's requests carry MFA);
    - an action is not probed on a resource none of its resource types' ARN formats fits
-     (s3:GetBucketPolicy on `reports/example`): granting it there grants nothing;
+     (s3:GetBucketPolicy on `reports/example`): granting it there grants nothing; an action
+     with no resource type (s3:ListAllMyBuckets) is probed on `*`, as AWS authorises it;
    - a probe the engine allows is an **overgrant** unless a must-allow request needs it
      (same action, and the must-allow resource, read as a pattern, covers the probe resource).
    Each overgrant weighs by its access level: Permissions management 3, Write 2, anything
@@ -288,8 +289,15 @@ def _check_policy(
     weighed = [(a, catalog.access_level(a) or "Unknown") for a in granted]
     weighed.sort(key=lambda item: (-ACCESS_WEIGHTS.get(item[1], 1), item[0]))
     weight = 0
+    probed: set[tuple[str, str]] = set()
     for action, level in weighed:
-        for scope_entry, resource in probes:
+        # an action with no resource type is authorised against "*" whatever the scope
+        unscoped = not catalog.resource_types(action)
+        for scope_entry, scope_probe in probes:
+            resource = "*" if unscoped else scope_probe
+            if (action, resource) in probed:
+                continue
+            probed.add((action, resource))
             if _needed(challenge, action, scope_entry, resource):
                 continue
             if not _acts_on(action, resource, budget):

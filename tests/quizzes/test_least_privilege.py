@@ -182,3 +182,18 @@ def test_a_bucket_action_is_not_an_overgrant_on_an_object():
     assert [(o.action, o.resource) for o in bucket.overgrants] == [
         ("s3:GetBucketPolicy", "arn:aws:s3:::reports")
     ]
+
+
+def test_an_action_without_a_resource_type_is_granted_only_by_resource_star():
+    """s3:ListAllMyBuckets acts on no particular resource: AWS authorises it against "*", so
+    `reports/*` does not grant it, and `*` does (once, not once per scope entry)."""
+    scoped = check_policy(CHALLENGE, policy(allow("s3:List*", "arn:aws:s3:::reports/*")))
+    assert all(o.action != "s3:ListAllMyBuckets" for o in scoped.overgrants)
+    star = check_policy(
+        CHALLENGE,
+        policy(
+            allow("s3:GetObject", "arn:aws:s3:::reports/q1.csv"),
+            allow("s3:ListAllMyBuckets", "*"),
+        ),
+    )
+    assert [(o.action, o.resource) for o in star.overgrants] == [("s3:ListAllMyBuckets", "*")]

@@ -18,6 +18,9 @@ Two checks, both by the evaluation engine:
      (`arn:aws:s3:::reports/*` → `arn:aws:s3:::reports/example`);
    - probes run in the request context of each must-allow request (so a grant that needs MFA
      still counts when the task's requests carry MFA);
+   - an action is not probed on a resource none of its resource types' ARN formats fits
+     (s3:GetBucketPolicy on `reports/example`): granting it there grants nothing; an action
+     with no resource type (s3:ListAllMyBuckets) is probed on `*`, as AWS authorises it;
    - a probe the engine allows is an **overgrant** unless a must-allow request needs it
      (same action, and the must-allow resource, read as a pattern, covers the probe resource).
    Each overgrant weighs by its access level: Permissions management 3, Write 2, anything
@@ -42,6 +45,7 @@ from dataclasses import dataclass, field
 from srm_trainer.iam import catalog, evaluate, parse_policy
 from srm_trainer.iam.budget import Budget, on_fresh_frame_chunk
 from srm_trainer.iam.catalog import BudgetExhausted
+from srm_trainer.iam.findings import _could_match
 from srm_trainer.iam.wildcard import fold_case, wildcard_match
 
 ACCESS_WEIGHTS = {"Permissions management": 3, "Write": 2}
@@ -203,6 +207,18 @@ def granted_actions(
     return granted
 
 
+def _acts_on(action: str, resource: str, budget: Budget) -> bool:
+    """Could `action` act on `resource` at all? Not when the action has resource types and the
+    resource fits none of their ARN formats (s3:GetBucketPolicy on an object ARN): a policy
+    granting it there grants nothing, so it is no over-grant. Unsure (an action with no
+    resource type, or the budget short) counts as yes; the probe decides."""
+    formats = catalog.arn_formats(action)
+    try:
+        return not formats or any(_could_match(resource, f, budget) for f in formats)
+    except BudgetExhausted:
+        return True
+
+
 def _needed(challenge: dict, action: str, scope_entry: str, probe: str) -> bool:
     """Does the task need `action` on this part of the scope? It does when a must-allow request
     uses the action on a resource inside the scope entry (granting `reports/*` for a task that
@@ -273,9 +289,18 @@ def _check_policy(
     weighed = [(a, catalog.access_level(a) or "Unknown") for a in granted]
     weighed.sort(key=lambda item: (-ACCESS_WEIGHTS.get(item[1], 1), item[0]))
     weight = 0
+    probed: set[tuple[str, str]] = set()
     for action, level in weighed:
-        for scope_entry, resource in probes:
+        # an action with no resource type is authorised against "*" whatever the scope
+        unscoped = not catalog.resource_types(action)
+        for scope_entry, scope_probe in probes:
+            resource = "*" if unscoped else scope_probe
+            if (action, resource) in probed:
+                continue
+            probed.add((action, resource))
             if _needed(challenge, action, scope_entry, resource):
+                continue
+            if not _acts_on(action, resource, budget):
                 continue
             if not budget.take(probe_units * len(contexts)):
                 return ChallengeResult(

@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from quizzes.kinds import netlab_common as nl
 from quizzes.kinds.base import Grade, Kind, Problem
@@ -86,6 +87,15 @@ def _flow_error_path(exc: NetlabError, key: str, n: int) -> tuple:
     return nl.error_path(("challenge",), exc.path)
 
 
+def _short_enough(text: str) -> None:
+    """The length check in the page's words (Django's own is "Ensure this value...")."""
+    if len(text) > nl.MAX_JSON_CHARS:
+        raise ValidationError(
+            f"Your rules are {len(text):,} characters; at most {nl.MAX_JSON_CHARS:,} can be "
+            "checked."
+        )
+
+
 class FlowFix(Kind):
     value = "flow_fix"
     label = "Fix the network rules"
@@ -128,9 +138,20 @@ class FlowFix(Kind):
                             _flow_error_path(exc, key, n),
                         )
                     ]
+        start_text = rules_of(ch["network"])
+        if len(start_text) > nl.MAX_JSON_CHARS:
+            # Learners could not send even the rules they are given back to be checked.
+            return [
+                Problem(
+                    f"challenge: the rules learners start from are {len(start_text):,} "
+                    f"characters as they are shown; an answer holds at most "
+                    f"{nl.MAX_JSON_CHARS:,}: use fewer or shorter rules",
+                    (*at, "network"),
+                )
+            ]
         if not thorough:
             return []
-        start = check(ch, rules_of(ch["network"]))
+        start = check(ch, start_text)
         if start["counterexample"] is None:
             return [
                 Problem(
@@ -166,7 +187,7 @@ class FlowFix(Kind):
     def add_fields(self, form) -> None:
         form.fields["rules"] = forms.CharField(
             strip=False,
-            max_length=nl.MAX_JSON_CHARS,
+            validators=[_short_enough],
             error_messages={"required": "Write the rules first."},
             widget=Textarea(attrs={"rows": 20, "spellcheck": "false"}),
         )

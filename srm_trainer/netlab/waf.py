@@ -367,7 +367,11 @@ def parse_ip_sets(raw: Any, path: str = "ip_sets") -> IpSets:
             text = f.string(item, f"{p}[{i}]", limit=64)
             try:
                 nets.append(ipaddress.ip_network(text, strict=True))
-            except ValueError:
+            except ValueError as exc:
+                if "host bits set" in str(exc):  # the same words as a network ACL's CIDR
+                    meant = ipaddress.ip_network(text, strict=False)
+                    raise NetlabError("invalid_cidr", f"{p}[{i}]: {text!r} has host bits set "
+                                      f"(did you mean {meant}?)", path=f"{p}[{i}]") from None  # fmt: skip
                 raise NetlabError("invalid_cidr", f"{p}[{i}]: {text!r} is not a CIDR block "
                                   "(an IP set lists addresses like 192.0.2.44/32)",
                                   path=f"{p}[{i}]") from None  # fmt: skip

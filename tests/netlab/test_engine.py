@@ -198,3 +198,15 @@ def test_a_request_may_carry_a_bidi_control():
     """A request's own text is the attacker's to choose: it is inspected, not refused."""
     case = _waf([_regex_rule("\u202e")], [{"ip": "1.2.3.4", "uri": "/a\u202eb"}])
     assert evaluate_waf_case(case).decisions[0].action == "Block"
+
+
+def test_an_ip_set_address_with_host_bits_says_which_block_was_meant():
+    """Like a network ACL's CIDR: '198.51.100.7/24' is refused, and the message names the
+    block it most likely means instead of only that it is not a CIDR block."""
+    with pytest.raises(NetlabError) as refused:
+        parse_ip_sets({"partners": ["198.51.100.7/24"]}, "ip_sets")
+    assert refused.value.path == "ip_sets.partners[0]"
+    assert "has host bits set (did you mean 198.51.100.0/24?)" in refused.value.message
+    with pytest.raises(NetlabError) as refused:
+        parse_ip_sets({"partners": ["198.51.100.0/33"]}, "ip_sets")
+    assert "is not a CIDR block" in refused.value.message

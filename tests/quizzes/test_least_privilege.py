@@ -158,3 +158,42 @@ def test_granting_the_needed_action_on_the_whole_scoped_prefix_is_not_an_overgra
     assert result.overgrants == ()
     too_much = natural.replace('"s3:GetObject"', '"s3:Get*"')
     assert {o.action for o in check_policy(challenge, too_much).overgrants} >= {"s3:GetObjectAcl"}
+
+
+def test_a_bucket_action_is_not_an_overgrant_on_an_object():
+    """`s3:Get*` on `reports/*` grants the object reads, but not s3:GetBucketPolicy: that acts
+    on the bucket's ARN, which `reports/*` never matches (the sandbox's own finding says so).
+    Counting it would tell the learner a false thing about their policy."""
+    result = check_policy(CHALLENGE, policy(allow("s3:Get*", "arn:aws:s3:::reports/*")))
+    found = {(o.action, o.resource) for o in result.overgrants}
+    assert ("s3:GetObjectTagging", "arn:aws:s3:::reports/example") in found
+    assert ("s3:GetBucketPolicy", "arn:aws:s3:::reports/example") not in found
+    assert all(
+        not o.action.startswith(("s3:GetBucket", "s3:GetAccelerate")) for o in result.overgrants
+    )
+    # a bucket action on the bucket itself still counts
+    bucket = check_policy(
+        CHALLENGE,
+        policy(
+            allow("s3:GetObject", "arn:aws:s3:::reports/q1.csv"),
+            allow("s3:GetBucketPolicy", "arn:aws:s3:::reports"),
+        ),
+    )
+    assert [(o.action, o.resource) for o in bucket.overgrants] == [
+        ("s3:GetBucketPolicy", "arn:aws:s3:::reports")
+    ]
+
+
+def test_an_action_without_a_resource_type_is_granted_only_by_resource_star():
+    """s3:ListAllMyBuckets acts on no particular resource: AWS authorises it against "*", so
+    `reports/*` does not grant it, and `*` does (once, not once per scope entry)."""
+    scoped = check_policy(CHALLENGE, policy(allow("s3:List*", "arn:aws:s3:::reports/*")))
+    assert all(o.action != "s3:ListAllMyBuckets" for o in scoped.overgrants)
+    star = check_policy(
+        CHALLENGE,
+        policy(
+            allow("s3:GetObject", "arn:aws:s3:::reports/q1.csv"),
+            allow("s3:ListAllMyBuckets", "*"),
+        ),
+    )
+    assert [(o.action, o.resource) for o in star.overgrants] == [("s3:ListAllMyBuckets", "*")]

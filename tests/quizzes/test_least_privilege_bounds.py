@@ -21,9 +21,12 @@ def test_a_right_answer_is_right_within_the_default_budget():
 
 
 def test_an_answer_too_broad_to_probe_scores_nothing_and_says_why():
-    # a tiny budget stands in for an answer that grants more than the grader can probe
+    # a tiny budget stands in for an answer that grants more than the grader can probe (an
+    # object action beyond the task's, which must be probed on the scope's objects)
     result = check_policy(
-        CHALLENGE, _policy("s3:GetObject", resource="arn:aws:s3:::reports/*"), budget=Budget(20)
+        CHALLENGE,
+        _policy("s3:GetObject", "s3:GetObjectTagging", resource="arn:aws:s3:::reports/*"),
+        budget=Budget(20),
     )
     assert result.unchecked and not result.correct and result.score == 0.0
     assert result.to_dict()["unchecked"] is True

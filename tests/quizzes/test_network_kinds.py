@@ -484,3 +484,52 @@ def test_the_feedback_names_a_rule_once_and_the_network_acl_as_typed():
     assert "The security group sg-web (inbound)</strong> lets it through (rule 1)" in html
     assert "(rule sg-web" not in html
     assert "(route 0.0.0.0/0 → internet gateway)" in html
+
+
+def test_a_start_too_long_for_a_learners_answer_is_refused_where_it_is_written():
+    """A learner's rules hold at most 20,000 characters: a network whose own rules, as the
+    learner is given them, are longer could never be answered, not even by sending them back."""
+    q = make_question("flow_fix")
+    network = q.data["challenge"]["network"]
+    deny = [
+        {"rule": n, "protocol": "tcp", "ports": "8000-8080", "cidr": f"198.51.{n}.0/24",
+         "action": "deny"}
+        for n in range(1, 39)
+    ]  # fmt: skip
+    for direction in ("inbound", "outbound"):
+        network["network_acls"][0][direction] = deny + network["network_acls"][0][direction]
+    network["network_acls"].append({**network["network_acls"][0], "name": "spare"})
+    [problem] = q.problems()
+    assert problem.path == ("challenge", "network")
+    assert "at most 20,000" in problem.message and "learners start from" in problem.message
+
+
+def test_rules_too_long_to_check_say_so_in_the_pages_words(learner_client):
+    quiz = make_quiz(make_question("flow_fix"))
+    attempt = start_through_page(learner_client, quiz)
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]), {"action": "check", "rules": "x" * 25_000}
+    )
+    page = response.content.decode()
+    assert "Your rules are 25,000 characters; at most 20,000 can be checked." in page
+    assert "Ensure this value" not in page
+
+
+def test_the_right_answer_names_where_when_nothing_blocks_the_flow(learner_client):
+    """Asked where a flow is blocked, a learner who named a layer for a flow that works is
+    told the right "where" too (nothing), not only the verdict."""
+    q = make_question(
+        "flow_decision",
+        data={
+            "case": {"network": web_network(ephemeral=True), "flow": dict(HTTP_FLOW)},
+            "ask_hop": True,
+        },
+    )
+    attempt = start_through_page(learner_client, make_quiz(q))
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "check", "verdict": "request_blocked", "hop": "network_acl:edge"},
+        headers={"HX-Request": "true"},
+    )
+    right = response.content.decode().split("The right answer", 1)[1]
+    assert "Where: Nothing blocks it" in right.split("How the engine", 1)[0]

@@ -42,10 +42,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from srm_trainer.iam import catalog, evaluate, parse_policy
+from srm_trainer.iam import arnfit, catalog, evaluate, parse_policy
 from srm_trainer.iam.budget import Budget, on_fresh_frame_chunk
 from srm_trainer.iam.catalog import BudgetExhausted
-from srm_trainer.iam.findings import _could_match
 from srm_trainer.iam.wildcard import fold_case, wildcard_match
 
 ACCESS_WEIGHTS = {"Permissions management": 3, "Write": 2}
@@ -207,16 +206,14 @@ def granted_actions(
     return granted
 
 
-def _acts_on(action: str, resource: str, budget: Budget) -> bool:
+def _acts_on(action: str, resource: str) -> bool:
     """Could `action` act on `resource` at all? Not when the action has resource types and the
     resource fits none of their ARN formats (s3:GetBucketPolicy on an object ARN): a policy
-    granting it there grants nothing, so it is no over-grant. Unsure (an action with no
-    resource type, or the budget short) counts as yes; the probe decides."""
+    granting it there grants nothing, so it is no over-grant. The effective-permissions
+    summary applies the same rule (`arnfit`). An action with no resource type counts as yes;
+    the probe decides."""
     formats = catalog.arn_formats(action)
-    try:
-        return not formats or any(_could_match(resource, f, budget) for f in formats)
-    except BudgetExhausted:
-        return True
+    return not formats or any(arnfit.can_match(resource, f) for f in formats)
 
 
 def _needed(challenge: dict, action: str, scope_entry: str, probe: str) -> bool:
@@ -300,7 +297,7 @@ def _check_policy(
             probed.add((action, resource))
             if _needed(challenge, action, scope_entry, resource):
                 continue
-            if not _acts_on(action, resource, budget):
+            if not _acts_on(action, resource):
                 continue
             if not budget.take(probe_units * len(contexts)):
                 return ChallengeResult(

@@ -375,6 +375,11 @@ def parse_ip_sets(raw: Any, path: str = "ip_sets") -> IpSets:
                 raise NetlabError("invalid_cidr", f"{p}[{i}]: {text!r} is not a CIDR block "
                                   "(an IP set lists addresses like 192.0.2.44/32)",
                                   path=f"{p}[{i}]") from None  # fmt: skip
+            if nets[-1].prefixlen == 0:  # AWS WAF's IPSet takes every CIDR range but /0
+                raise NetlabError("invalid_cidr", f"{p}[{i}]: {text!r} is every address, which "
+                                  "AWS WAF does not accept in an IP set (every range but /0); "
+                                  "a rule meant for every request needs no IP set",
+                                  path=f"{p}[{i}]")  # fmt: skip
         out[key] = tuple(nets)
     return out
 

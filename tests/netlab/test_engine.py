@@ -210,3 +210,15 @@ def test_an_ip_set_address_with_host_bits_says_which_block_was_meant():
     with pytest.raises(NetlabError) as refused:
         parse_ip_sets({"partners": ["198.51.100.0/33"]}, "ip_sets")
     assert "is not a CIDR block" in refused.value.message
+
+
+@pytest.mark.parametrize("everything", ["0.0.0.0/0", "::/0"])
+def test_an_ip_set_refuses_every_address_as_aws_waf_does(everything):
+    """AWS WAF's IPSet API: every IPv4 and IPv6 CIDR range is supported except /0
+    (https://docs.aws.amazon.com/waf/latest/APIReference/API_IPSet.html); a lab that took it
+    would teach a rule AWS refuses."""
+    with pytest.raises(NetlabError) as refused:
+        parse_ip_sets({"partners": ["192.0.2.0/24", everything]}, "ip_sets")
+    assert refused.value.path == "ip_sets.partners[1]"
+    assert "AWS WAF does not accept in an IP set" in refused.value.message
+    assert parse_ip_sets({"partners": ["0.0.0.0/1"]}, "ip_sets")["partners"]

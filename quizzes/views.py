@@ -154,7 +154,10 @@ def _pending_form(request: HttpRequest, attempt: Attempt, position: int, outline
     if not outline.ids:
         return None
     question = outline.question(min(position, len(outline)))
-    return _answer_form(attempt, question, _kept_data(pending), checked=False)
+    data = _kept_data(pending)
+    if data.get("question", str(question.pk)) != str(question.pk):
+        return None  # its question left the attempt, or moved, while the learner signed in
+    return _answer_form(attempt, question, data, checked=False)
 
 
 def _answer_form(
@@ -341,6 +344,41 @@ def _position(request: HttpRequest, attempt: Attempt, value) -> int:
     return min(max(1, position), max(1, len(attempt.question_ids)))
 
 
+def _shown_position(request: HttpRequest, outline: attempts.Outline, position: int) -> int | str:
+    """Where the question the posting page showed is now, or why it cannot be acted on.
+
+    The page sends that question's id (`question`) beside its position, because a question
+    broken or deleted after the page was drawn moves every later one up a place, and the
+    position alone would then name the next question: an answer saved, or a flag set, on a
+    question the learner never saw. A post without the id (a page drawn before pages sent it)
+    goes by its position, which must be one the attempt has: a made-up one acts on nothing,
+    where it used to act on the last question."""
+    posted = request.POST.get("question")
+    if posted is None:
+        if 1 <= position <= len(outline):
+            return position
+        return f"This attempt has no question {position}"
+    if posted.isascii() and posted.isdigit() and int(posted) in outline.ids:
+        return outline.ids.index(int(posted)) + 1
+    return "The question you had open was taken out of this quiz after you opened it"
+
+
+def _not_acted_on(
+    request: HtmxHttpRequest, attempt: Attempt, outline: attempts.Outline, guess: int, why: str
+) -> HttpResponse:
+    """The page for a post about a question that is not in the attempt (any more): it says
+    why nothing was done, and shows the question now at that place."""
+    position = min(guess, len(outline))
+    status = f"{why}. This is question {position}."
+    if request.POST.get("action") == "autosave":
+        return render(request, "quizzes/take.html#autosave", {"status": status})
+    if not request.htmx:
+        messages.warning(request, status)
+        return redirect(reverse("quizzes:take", args=[attempt.pk]) + f"?q={position}")
+    context = _take_context(request, attempt, position, outline, status=status)
+    return render(request, "quizzes/take.html#attempt", context)
+
+
 def _take_context(
     request,
     attempt: Attempt,
@@ -457,13 +495,19 @@ def _answer_save(
     if attempt.is_submitted:
         return _closed_elsewhere(request, attempt)
     action = request.POST.get("action", "save")
-    position = _position(request, attempt, position)
+    guess = _position(request, attempt, position)
     moves = {"next": 1, "prev": -1} if not refused else {}
-    target = _position(request, attempt, position + moves.get(action, 0))
-    outline = attempts.attempt_outline(attempt, position, target)
+    outline = attempts.attempt_outline(
+        attempt, guess, _position(request, attempt, guess + moves.get(action, 0))
+    )
     if not outline.ids:
         raise Http404("This attempt has no questions left.")
-    position = min(position, len(outline))
+    shown = _shown_position(request, outline, position)
+    if isinstance(shown, str):
+        return _not_acted_on(
+            request, attempt, outline, guess, f"{shown}, so your answer was not saved"
+        )
+    position = shown
     question = outline.question(position)
     if refused:
         form = _answer_form(attempt, question, request.POST, checked=False)
@@ -527,7 +571,7 @@ def _answer_save(
         response = render(request, "quizzes/take.html#autosave", {"status": status})
         return trigger_client_event(response, "answer-valid")
     target = position + {"next": 1, "prev": -1}.get(action, 0)
-    target = _position(request, attempt, target)
+    target = min(_position(request, attempt, target), len(outline))
     url = reverse("quizzes:take", args=[attempt.pk]) + f"?q={target}"
     if not request.htmx:
         return redirect(url)
@@ -596,11 +640,14 @@ def attempt_flag(request: HtmxHttpRequest, pk: int, position: int) -> HttpRespon
         return _after_submit(request, attempt)
     if attempt.is_submitted:
         return _closed_elsewhere(request, attempt)
-    position = _position(request, attempt, position)
-    outline = attempts.attempt_outline(attempt, position)
+    guess = _position(request, attempt, position)
+    outline = attempts.attempt_outline(attempt, guess)
     if not outline.ids:
         raise Http404("This attempt has no questions left.")
-    position = min(position, len(outline))
+    shown = _shown_position(request, outline, position)
+    if isinstance(shown, str):
+        return _not_acted_on(request, attempt, outline, guess, f"{shown}, so nothing was flagged")
+    position = shown
     flagged = request.POST.get("flagged") == "1"
     try:
         attempts.attempt_flag(attempt=attempt, question=outline.question(position), flagged=flagged)

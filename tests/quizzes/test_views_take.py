@@ -275,9 +275,12 @@ def test_bad_input_gets_a_message_not_a_500(learner_client):
     assert "Use each position once" in response.content.decode()
     assert not Answer.objects.exists()
     response = learner_client.post(
-        reverse("quizzes:answer", args=[attempt.pk, 99]), {"choice": "<script>"}
+        reverse("quizzes:answer", args=[attempt.pk, 99]), {"choice": "<script>"}, follow=True
     )
-    assert response.status_code == 200  # clamped to the last question, error shown
+    assert response.status_code == 200
+    assert "This attempt has no question 99, so your answer was not saved" in (
+        response.content.decode()
+    )
 
 
 def test_checking_with_nothing_chosen_is_said_in_the_status_region(learner_client):
@@ -678,6 +681,132 @@ def test_each_position_shows_its_question_when_one_before_it_broke(learner_clien
     attempt.refresh_from_db()
     assert attempt.flagged == [shown[2]]
     assert "is broken and skipped" in caplog.text
+
+
+def _hidden_question(body: str, form_class: str = "") -> str:
+    """The question id a form of the take page sends (the answer form's, or the flag form's)."""
+    form = body[body.index(form_class) :] if form_class else body
+    return re.search(r'<input type="hidden" name="question" value="(\d+)">', form)[1]
+
+
+@pytest.fixture
+def five_drawn(learner_client):
+    """An attempt at five true/false questions, its page at question 3 drawn (as a learner
+    has it open), and then question 2 broken by an edit: the later questions move up."""
+    questions = [make_question("true_false", prompt=f"Statement number {n}.") for n in range(5)]
+    attempt = start(learner_client, make_quiz(*questions, feedback="end"))
+    page = learner_client.get(f"{attempt.get_absolute_url()}?q=3").content.decode()
+    Question.objects.filter(pk=attempt.question_ids[1]).update(data={"answer": "maybe"})
+    prompts = {q.pk: q.prompt for q in questions}
+    return attempt, page, prompts
+
+
+def test_an_answer_from_a_page_drawn_before_a_question_left_goes_to_the_question_it_showed(
+    learner_client, five_drawn
+):
+    """The page at question 3 posts to position 3, but question 2 has gone since, so
+    position 3 is now the fourth question: the answer is saved on the question the learner
+    read, and "Save and next" shows the one after it."""
+    attempt, page, prompts = five_drawn
+    third, fourth = attempt.question_ids[2], attempt.question_ids[3]
+    assert _hidden_question(page) == str(third)
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 3]),
+        {"action": "next", "answer": "false", "question": _hidden_question(page)},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Question 3 of 4" in body and prompts[fourth] in body
+    assert "Your answer to question 2 is saved." in body  # where it is now
+    assert list(Answer.objects.filter(attempt=attempt).values_list("question_id", flat=True)) == [
+        third
+    ]
+
+
+def test_a_flag_from_a_page_drawn_before_a_question_left_flags_the_question_it_showed(
+    learner_client, five_drawn
+):
+    attempt, page, _ = five_drawn
+    learner_client.post(
+        reverse("quizzes:flag", args=[attempt.pk, 3]),
+        {"flagged": "1", "question": _hidden_question(page, 'class="flag-form"')},
+    )
+    attempt.refresh_from_db()
+    assert attempt.flagged == [attempt.question_ids[2]]
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_an_answer_to_a_question_taken_out_since_is_not_saved_and_the_page_says_why(
+    learner_client, five_drawn, htmx
+):
+    attempt, _, prompts = five_drawn
+    gone = attempt.question_ids[1]  # the page at question 2, drawn before the edit broke it
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 2]),
+        {"action": "next", "answer": "true", "question": str(gone)},
+        headers=headers,
+        follow=True,
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "taken out of this quiz after you opened it, so your answer was not saved" in body
+    assert "Question 2 of 4" in body and prompts[attempt.question_ids[2]] in body
+    assert not Answer.objects.filter(attempt=attempt).exists()
+
+
+def test_an_autosave_for_a_question_taken_out_since_says_it_was_not_saved(
+    learner_client, five_drawn
+):
+    attempt, _, _ = five_drawn
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 2]),
+        {"action": "autosave", "answer": "true", "question": str(attempt.question_ids[1])},
+        headers={"HX-Request": "true"},
+    )
+    assert "your answer was not saved" in response.content.decode()
+    assert not Answer.objects.filter(attempt=attempt).exists()
+
+
+def test_a_flag_for_a_question_taken_out_since_flags_nothing(learner_client, five_drawn):
+    attempt, _, _ = five_drawn
+    response = learner_client.post(
+        reverse("quizzes:flag", args=[attempt.pk, 2]),
+        {"flagged": "1", "question": str(attempt.question_ids[1])},
+        headers={"HX-Request": "true"},
+    )
+    assert "so nothing was flagged" in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.flagged == []
+
+
+@pytest.mark.parametrize(
+    ("view", "position", "data", "why"),
+    [
+        ("flag", 99, {"flagged": "1"}, "This attempt has no question 99, so nothing was flagged"),
+        (
+            "answer",
+            99,
+            {"action": "save", "answer": "true"},
+            "This attempt has no question 99, so your answer was not saved",
+        ),
+        ("flag", 1, {"flagged": "1", "question": "1 OR 1=1"}, "taken out of this quiz"),
+        ("answer", 1, {"action": "save", "answer": "true", "question": "١"}, "taken out"),
+    ],
+)
+def test_a_made_up_position_or_question_acts_on_nothing_and_says_so(
+    learner_client, view, position, data, why
+):
+    """A tampered post was moved onto the last question (a flag on /flag/99/ flagged it)."""
+    attempt = start(learner_client, make_quiz(make_question("true_false")))
+    response = learner_client.post(
+        reverse(f"quizzes:{view}", args=[attempt.pk, position]), data, follow=True
+    )
+    assert response.status_code == 200
+    assert why in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.flagged == [] and not Answer.objects.filter(attempt=attempt).exists()
 
 
 def test_the_quiz_page_lists_past_attempts_on_the_learners_clock_with_its_zone(

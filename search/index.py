@@ -15,8 +15,9 @@ from collections.abc import Iterable
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from search.models import Document, TitleWord
-from search.rank import title_words
+from search.models import Document, TitleWord, Word
+from search.query import MAX_TERM, PREFIX_FROM
+from search.rank import WORD, title_words
 from search.sources import SOURCES
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ def rebuild() -> int:
     _pending().clear()
     with transaction.atomic():
         TitleWord.objects.all().delete()
+        Word.objects.all().delete()
         Document.objects.all().delete()
         documents = [d for kind, s in SOURCES.items() for d in _documents(kind, s.entries(None))]
         written = len(write(documents))
@@ -56,8 +58,12 @@ def rebuild() -> int:
 
 
 def write(documents: list[Document]) -> list[Document]:
-    """Save new documents with their titles' words (`TitleWord`, which the ranking reads)."""
+    """Save new documents with their titles' words (`TitleWord`, which the ranking reads) and
+    any word of theirs not yet in `Word` (which completes the last word typed)."""
     Document.objects.bulk_create(documents, batch_size=200)
+    Word.objects.bulk_create(
+        map(Word, sorted(words_of(documents))), batch_size=2000, ignore_conflicts=True
+    )
     TitleWord.objects.bulk_create(
         (
             TitleWord(
@@ -80,6 +86,19 @@ def write(documents: list[Document]) -> list[Document]:
 # per result grows with its body (marking the hits, cutting the snippet), so a body pasted at
 # any length into the admin cannot make one search cost more than this much text per result.
 INDEXED_BODY = 30_000
+
+
+def words_of(documents: Iterable[Document]) -> set[str]:
+    """The words of these documents' titles and texts a prefix typed could be completed to:
+    in lower case, as a search splits what is typed (`search.query.terms`), longer than the
+    shortest prefix (a shorter one is whole already) and no longer than a word searched for."""
+    return {
+        word
+        for document in documents
+        for text in (document.title, document.body)
+        for word in map(str.lower, WORD.findall(text))
+        if PREFIX_FROM < len(word) <= MAX_TERM
+    }
 
 
 def _documents(kind: str, entries) -> list[Document]:

@@ -55,3 +55,20 @@ class TitleWord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id}/{self.name}: {self.word}"
+
+
+class Word(models.Model):
+    """Every word of the indexed documents' titles and texts, in lower case, once: the last
+    word typed is also looked for as each of these it begins (`search.query.completions`).
+    Both databases index a word's stem, which can be shorter than what was typed of it
+    ("security" is kept as "secur"), so the prefix alone missed "securi" and "encrypti".
+
+    Written with the documents (`search.index.write`) and never deleted by a reindex: a word
+    no longer in any document is looked for in vain (it matches nothing), and a rebuild
+    (`manage.py rebuild_search_index`) starts the list again."""
+
+    word = models.CharField(max_length=40, primary_key=True)
+    # and an index in code-point order on PostgreSQL, for a prefix's range (migration 0004)
+
+    def __str__(self) -> str:
+        return self.word

@@ -4,7 +4,9 @@ A visitor's text never reaches the full-text syntax of either database as it sta
 into words (letters and digits only), each word is quoted, and the words are ANDed, so an
 unbalanced quote, `NEAR`, `*`, `-` or `OR` is a word to look for, never an operator or an error.
 The last word also matches as a prefix, so results follow someone typing ("bound" finds
-"boundary").
+"boundary"), and as each indexed word it begins (`completions`): both databases index a word's
+stem, which can be shorter than what was typed of it ("security" is kept as "secur"), so a
+prefix alone found nothing for "securi" or "encrypti" until the word was whole.
 
 The database marks each hit with private-use characters, and `excerpt` cuts the snippet around
 them; everything is then escaped and only those characters become `<mark>`, so content can
@@ -26,7 +28,7 @@ from django.urls import NoReverseMatch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from search.rank import Ranking, fold
+from search.rank import WORD, Ranking, fold
 from search.sources import MARK_END, MARK_START, SOURCES
 
 log = logging.getLogger(__name__)
@@ -35,9 +37,10 @@ MAX_QUERY = 200  # characters read from the query; the rest is ignored
 MAX_TERMS = 8
 MAX_TERM = 40  # characters in one word: longer is not a word anyone searches for
 PREFIX_FROM = 3  # the last word is a prefix once it has this many characters
+COMPLETIONS = 20  # indexed words the last word is also looked for as, shortest first
+COMPLETIONS_READ = 500  # of them read, in code-point order, to choose those from
 PER_PAGE = 20
 MAX_PAGES = 20
-_WORD = re.compile(r"[^\W_]+")
 SNIPPET_WORDS = 24  # words in a result's snippet
 LEAD_IN = 3  # words of a snippet before its first hit, when there are any
 
@@ -72,7 +75,7 @@ class Results:
 
 def terms(text: str) -> tuple[str, ...]:
     """The words to look for: letters and digits, at most MAX_TERMS of them, none too long."""
-    words = [w for w in _WORD.findall(text[:MAX_QUERY]) if len(w) <= MAX_TERM]
+    words = [w for w in WORD.findall(text[:MAX_QUERY]) if len(w) <= MAX_TERM]
     return tuple(dict.fromkeys(w.lower() for w in words))[:MAX_TERMS]
 
 
@@ -81,21 +84,50 @@ def is_prefix(words: tuple[str, ...]) -> bool:
     return bool(words) and len(words[-1]) >= PREFIX_FROM
 
 
-def fts5_query(words: tuple[str, ...], prefix: bool = True) -> str:
+def completions(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The indexed words (`search.models.Word`) the last word typed begins, the shortest
+    first (those the stem of is likeliest to be shorter than what was typed), or none when it
+    is not looked for as a prefix. One query reading at most COMPLETIONS_READ short rows
+    through the words' index, whatever the course's size."""
+    if not is_prefix(words):
+        return ()
+    last = words[-1]
+    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word FROM (SELECT word FROM search_word "  # noqa: S608 - fixed SQL
+            f"WHERE word{collate} >= %s AND word{collate} < %s ORDER BY word{collate} LIMIT %s) "
+            f"AS begun ORDER BY length(word), word{collate} LIMIT %s",
+            [last, _after(last), COMPLETIONS_READ, COMPLETIONS],
+        )
+        return tuple(row[0] for row in cursor.fetchall() if row[0] != last)
+
+
+def fts5_query(words: tuple[str, ...], prefix: bool = True, completed: tuple[str, ...] = ()) -> str:
     """An FTS5 MATCH expression: each word an FTS5 string, all required, the last a prefix
-    (unless `prefix` is false: every word whole, in any of its forms)."""
+    or any of the words it was `completed` to (unless `prefix` is false: every word whole, in
+    any of its forms)."""
     parts = ['"' + w.replace('"', '""') + '"' for w in words]
     if prefix and is_prefix(words):
         parts[-1] += "*"
+        if completed:
+            either = [parts[-1], *('"' + w.replace('"', '""') + '"' for w in completed)]
+            parts[-1] = "(" + " OR ".join(either) + ")"
     return " AND ".join(parts)
 
 
-def tsquery(words: tuple[str, ...], prefix: bool = True) -> str:
+def _lexeme(word: str) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsquery(words: tuple[str, ...], prefix: bool = True, completed: tuple[str, ...] = ()) -> str:
     """A `to_tsquery` expression: each word a quoted lexeme, all required, the last a prefix
-    (unless `prefix` is false)."""
-    parts = ["'" + w.replace("\\", "\\\\").replace("'", "''") + "'" for w in words]
+    or any of the words it was `completed` to (unless `prefix` is false)."""
+    parts = [_lexeme(w) for w in words]
     if prefix and is_prefix(words):
         parts[-1] += ":*"
+        if completed:
+            parts[-1] = "(" + " | ".join([parts[-1], *map(_lexeme, completed)]) + ")"
     return " & ".join(parts)
 
 
@@ -171,7 +203,8 @@ def search(text: str, *, page: int = 1) -> Results:
     first, then by kind (lessons first), then by how closely a name is what was typed. The
     database orders the matches and hands back the page's ids and their count, then marks the
     page's hits: two queries and a page's worth of rows, whatever the course's size
-    (`Backend.page`); two more only for a page past the last, to show the last."""
+    (`Backend.page`), after one for the last word's `completions` when it is a prefix; two more
+    only for a page past the last, to show the last."""
     text = (text or "")[:MAX_QUERY]
     words = terms(text)
     if not words:
@@ -185,12 +218,13 @@ def search(text: str, *, page: int = 1) -> Results:
     if backend is None:
         return Results(query=text, terms=words, notice="Search is not available here.")
     page = min(max(1, page), MAX_PAGES)
-    ids, total = backend.page(words, offset=(page - 1) * PER_PAGE)
+    completed = completions(words)
+    ids, total = backend.page(words, offset=(page - 1) * PER_PAGE, completed=completed)
     if not ids and total and page > 1:  # past the last page: show the last
         page = -(-total // PER_PAGE)
-        ids, total = backend.page(words, offset=(page - 1) * PER_PAGE)
+        ids, total = backend.page(words, offset=(page - 1) * PER_PAGE, completed=completed)
     pages = min(MAX_PAGES, -(-total // PER_PAGE))
-    rows = backend.marked(words, ids) if ids else []
+    rows = backend.marked(words, ids, completed) if ids else []
     hits = [
         Hit(kind, SOURCES[kind].label, url, highlighted(title), _snippet(kind, snippet))
         for kind, target, title, snippet in rows
@@ -309,7 +343,8 @@ class Backend:
     # count and the sort, and work out its score there: twice as slow at 9,700 matches.
     MATERIALIZED = ""
 
-    def text_query(self, words, prefix: bool = True) -> str:
+    def text_query(self, words, prefix: bool = True, completed: tuple[str, ...] = ()) -> str:
+        """The text query's one parameter: `completed`, the last word's `completions`."""
         raise NotImplementedError
 
     def _whole(self, words) -> tuple[str, list]:
@@ -332,11 +367,19 @@ class Backend:
         )
         return sql, [*whole[1], *([query] if self.SCORE_TAKES_QUERY else []), query]
 
-    def page(self, words, *, offset: int, limit: int = PER_PAGE, score_order: str = "DESC"):
+    def page(
+        self,
+        words,
+        *,
+        offset: int,
+        limit: int = PER_PAGE,
+        score_order: str = "DESC",
+        completed: tuple[str, ...] = (),
+    ):
         """One page of ids in `search.rank`'s order from `offset`, and how many match: one
         query, which orders only the title hits (`block`) while the page ends within them, or
         every match (`matches`, scored only then) when it goes past them."""
-        query, whole = self.text_query(words), self._whole(words)
+        query, whole = self.text_query(words, completed=completed), self._whole(words)
         titles, titles_params = title_rules(words, self.vendor)
         priority, priority_params = _priority("d")
         order = {"DESC": "DESC", "ASC": "ASC"}[score_order]  # ASC: the test of the rules alone
@@ -386,10 +429,18 @@ class Backend:
             rows = cursor.fetchall()
         return [row[1] for row in rows if row[1] is not None], rows[0][0]
 
-    def ranked(self, words, *, offset: int, limit: int, score_order: str = "DESC"):
+    def ranked(
+        self,
+        words,
+        *,
+        offset: int,
+        limit: int,
+        score_order: str = "DESC",
+        completed: tuple[str, ...] = (),
+    ):
         """One page of every match in `search.rank`'s order, and how many match (0 for a page
         past the last)."""
-        query = self.text_query(words)
+        query = self.text_query(words, completed=completed)
         titles, titles_params = title_rules(words, self.vendor)
         priority, priority_params = _priority("m")
         matches, matches_params = self._scored(query, self._whole(words))
@@ -408,15 +459,16 @@ class Backend:
             rows = cursor.fetchall()
         return [row[0] for row in rows], (rows[0][1] if rows else 0)
 
-    def matches(self, words) -> list[tuple]:
+    def matches(self, words, completed: tuple[str, ...] = ()) -> list[tuple]:
         """Every match's (id, kind, title, score, whole): for the reference order,
         `ranked_ids`."""
-        sql, params = self._scored(self.text_query(words), self._whole(words), extra="d.title, ")
+        query = self.text_query(words, completed=completed)
+        sql, params = self._scored(query, self._whole(words), extra="d.title, ")
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [(i, kind, title, score, whole) for i, kind, title, whole, score in cursor]
 
-    def marked(self, words, ids: list[int]) -> list[tuple]:
+    def marked(self, words, ids: list[int], completed: tuple[str, ...] = ()) -> list[tuple]:
         raise NotImplementedError
 
 
@@ -442,10 +494,10 @@ class _SQLite(Backend):
         "CROSS JOIN search_document d ON d.id = search_document_fts.rowid"
     )
 
-    def text_query(self, words, prefix: bool = True) -> str:
-        return fts5_query(words, prefix)
+    def text_query(self, words, prefix: bool = True, completed: tuple[str, ...] = ()) -> str:
+        return fts5_query(words, prefix, completed)
 
-    def marked(self, words, ids: list[int]) -> list[tuple]:
+    def marked(self, words, ids: list[int], completed: tuple[str, ...] = ()) -> list[tuple]:
         marks = [MARK_START, MARK_END]
         with connection.cursor() as cursor:
             cursor.execute(
@@ -456,7 +508,7 @@ class _SQLite(Backend):
                 "ON d.id = search_document_fts.rowid "
                 "WHERE search_document_fts MATCH %s "
                 "AND search_document_fts.rowid IN (SELECT value FROM json_each(%s))",
-                [*marks, *marks, fts5_query(words), json.dumps(ids)],
+                [*marks, *marks, fts5_query(words, completed=completed), json.dumps(ids)],
             )
             found = {row[0]: row[1:] for row in cursor.fetchall()}
         return [found[i] for i in ids if i in found]
@@ -481,10 +533,10 @@ class _PostgreSQL(Backend):
     # faster than the text.
     _BODY = _TITLE
 
-    def text_query(self, words, prefix: bool = True) -> str:
-        return tsquery(words, prefix)
+    def text_query(self, words, prefix: bool = True, completed: tuple[str, ...] = ()) -> str:
+        return tsquery(words, prefix, completed)
 
-    def marked(self, words, ids: list[int]) -> list[tuple]:
+    def marked(self, words, ids: list[int], completed: tuple[str, ...] = ()) -> list[tuple]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT d.id, d.kind, d.target, "
@@ -492,7 +544,7 @@ class _PostgreSQL(Backend):
                 "ts_headline('english'::regconfig, d.body, q.query, %s) "
                 "FROM search_document d, to_tsquery('english'::regconfig, %s) AS q(query) "
                 "WHERE d.id = ANY(%s)",
-                [self._TITLE, self._BODY, tsquery(words), list(ids)],
+                [self._TITLE, self._BODY, tsquery(words, completed=completed), list(ids)],
             )
             found = {row[0]: row[1:] for row in cursor.fetchall()}
         return [found[i] for i in ids if i in found]

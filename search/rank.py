@@ -41,7 +41,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-_WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")  # a word: letters and digits
 _BRACKETS = re.compile(r"\(([^()]*)\)")
 PREFIX_FROM = 3  # as search.query's: the last word is a prefix once it has this many letters
 
@@ -121,7 +121,7 @@ class Ranking:
         best = 0.0
         for name in names(title) if "(" in title else (title,):
             counted = hits = 0
-            for token in _WORD.findall(name):
+            for token in WORD.findall(name):
                 folded = fold(token)
                 match = self._match(token, folded)
                 if match is not None:
@@ -162,7 +162,7 @@ def title_words(title: str) -> list[tuple[int, str, str, bool, int]]:
     word typed hits a row if it is the row's folded word, or, the last word typed, begins it."""
     rows = []
     for number, name in enumerate(names(title) if "(" in title else (title,)):
-        tokens = _WORD.findall(name)
+        tokens = WORD.findall(name)
         folded = [fold(token) for token in tokens]
         weighted = [f not in UNWEIGHTED for f in folded]
         weight = sum(weighted)

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from search import index
 from search.models import Document
-from search.query import PER_PAGE
+from search.query import COMPLETIONS, PER_PAGE
 
 # A course's worth of documents, each kind as the shipped index has them in proportion:
 # a common word ("policy", "a") in titles and texts alike, a service's name ("s3") in some.
@@ -87,5 +87,6 @@ def test_a_search_reads_a_page_and_a_count_with_100_times_the_course(client, row
     assert large == small
     assert small["policy"] == small["policy&page=2"] != small["kangaroo"]
     for typed, (_, rows) in large.items():
-        assert rows <= 2 * PER_PAGE + 10, typed  # the page's ids and count, its marked hits
+        # the page's ids and count, its marked hits, the last word's completions
+        assert rows <= 2 * PER_PAGE + COMPLETIONS + 10, typed
     assert Document.objects.count() == 100 * len(UNIT)

@@ -54,6 +54,18 @@ def test_the_last_word_is_a_prefix_once_it_is_long_enough():
     assert not fts5_query(("s3",)).endswith("*")
 
 
+def test_the_last_word_is_also_each_word_it_was_completed_to():
+    assert fts5_query(("kms", "encrypti"), completed=("encryption",)) == (
+        '"kms" AND ("encrypti"* OR "encryption")'
+    )
+    assert tsquery(("kms", "encrypti"), completed=("encryption", "it's")) == (
+        "'kms' & ('encrypti':* | 'encryption' | 'it''s')"
+    )
+    # Only a prefix is completed: a whole-word query (the "holds it whole" rule) is not.
+    assert fts5_query(("encrypti",), prefix=False, completed=("encryption",)) == '"encrypti"'
+    assert tsquery(("s3",), completed=("s3express",)) == "'s3'"
+
+
 def test_a_tsquery_quotes_every_word():
     assert tsquery(("near", "a")) == "'near' & 'a'"
 

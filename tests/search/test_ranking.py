@@ -304,10 +304,15 @@ def test_crafted_titles_are_ordered_as_the_rules_say(crafted, typed):
 
 
 @pytest.mark.django_db
-def test_a_search_page_costs_two_queries(indexed, django_assert_num_queries):
-    """One for every match's kind, title and score; one to mark the page's hits."""
-    with django_assert_num_queries(2):
+def test_a_search_page_costs_three_queries_and_two_without_a_prefix(
+    indexed, django_assert_num_queries
+):
+    """One for the words the last word begins (only when it is looked for as a prefix), one
+    for the page's matches in order and their count, one to mark the page's hits."""
+    with django_assert_num_queries(3):
         search("security group")
+    with django_assert_num_queries(2):
+        search("security s3")
 
 
 def _words_of(title: str) -> list[str]:

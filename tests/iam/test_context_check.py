@@ -8,6 +8,8 @@ the evaluation does.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from srm_trainer.iam import catalog, evaluate
@@ -257,3 +259,27 @@ def test_the_check_is_linear_one_look_up_per_key(monkeypatch):
     context["aws:SourceIp"] = "not-an-ip"
     assert [f.data["key"] for f in check_context(context)] == ["aws:SourceIp"]
     assert len(calls) == len(context)
+
+
+def test_the_cli_lints_a_cases_context_as_a_warning(tmp_path, capsys):
+    from srm_trainer.iam.cli import EXIT_OK, main
+
+    path = tmp_path / "case.json"
+    path.write_text(
+        json.dumps(
+            {
+                "request": {
+                    "principal": "arn:aws:iam::111122223333:user/alice",
+                    "action": "s3:GetObject",
+                    "resource": "arn:aws:s3:::reports/q1.csv",
+                    "context": {"aws:SourceIp": "not-an-ip"},
+                },
+                "identity_policies": [],
+            }
+        )
+    )
+    assert main(["lint", str(path)]) == EXIT_OK  # a warning: the lint does not fail
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "request.context.aws:SourceIp warning context_value_wrong_type: aws:SourceIp is"
+    )

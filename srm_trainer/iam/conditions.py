@@ -56,10 +56,12 @@ from .wildcard import Pattern, compile_pattern, fold_case, text_cache, text_toke
 
 __all__ = [
     "CONDITION_OPERATORS",
+    "CONTEXT_READERS",
     "ConditionClause",
     "ConditionFailure",
     "ConditionResult",
     "evaluate_conditions",
+    "is_malformed",
     "parse_condition_block",
     "parse_operator",
 ]
@@ -274,6 +276,23 @@ _BOOL = _Family("Bool", read_bool, read_bool, True)
 _BINARY = _Family("Binary", read_base64, read_base64, False)
 _IP = _Family("IpAddress", read_network, read_address, False)
 _ARN = _Family("Arn", _compile_arn_text, read_arn, True)
+
+# How the operators for each key type (the Service Authorization Reference's names) read a
+# request value: `context_check` warns about the values these cannot read, with these same
+# readers, so a warning and the evaluation never disagree.
+CONTEXT_READERS: dict[str, Callable[[str], object]] = {
+    "IPAddress": _IP.read_context,
+    "Date": _DATE.read_context,
+    "Numeric": _NUMERIC.read_context,
+    "Bool": _BOOL.read_context,
+    "ARN": _ARN.read_context,
+}
+
+
+def is_malformed(value: object) -> bool:
+    """Whether a reader's answer means it could not read the text."""
+    return value is _MALFORMED
+
 
 # canonical name -> (family, comparison(context_value, policy_value), negated)
 _OPERATORS: dict[str, tuple[_Family, Callable[[object, object], bool], bool]] = {

@@ -1170,7 +1170,8 @@ def _lint(
 
 
 def lint_case(case: Mapping[str, Any], *, budget: Budget | None = None) -> list[Finding]:
-    """Lint every policy of a case (iam-cases format) with its kind.
+    """Lint every policy of a case (iam-cases format) with its kind, and its request context
+    (`context_check`: values AWS would never send for their key, path `request.context.<key>`).
 
     Paths are prefixed with the case field (`identity_policies[0].Statement[1]`,
     `scp_levels[1][0]`), as the evaluator's errors are; a policy given as
@@ -1184,6 +1185,8 @@ def lint_case(case: Mapping[str, Any], *, budget: Budget | None = None) -> list[
 
 
 def _lint_case(case: Mapping[str, Any], budget: Budget) -> list[Finding]:
+    from .context_check import check_context  # it words its findings with this module's
+
     found: list[Finding] = []
     for prefix, kind, entry in _case_policies(case):
         name = None
@@ -1206,6 +1209,9 @@ def _lint_case(case: Mapping[str, Any], budget: Budget) -> list[Finding]:
                     f.topic,
                 )
             )
+    request = case.get("request")
+    if isinstance(request, Mapping):  # after the policies: they keep the first findings shown
+        found += check_context(request.get("context"), budget=budget)
     return found
 
 

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 
 from srm_trainer.iam import PolicyError, catalog, evaluate, parse_policy
 from srm_trainer.iam.budget import on_fresh_frame_chunk
+from srm_trainer.iam.context_check import CONTEXT_CODES, LIST_ON_SINGLE
 from srm_trainer.iam.decision import Reason, StatementRef
 from srm_trainer.iam.findings import lint_case
 from srm_trainer.iam.reasons import Topic
@@ -82,6 +83,7 @@ MAX_DECISIVE_ROWS = 10
 MAX_LISTED_STATEMENTS = 60  # across every policy of the request
 MAX_REASONS = 3  # why one statement did not apply: the first few say it
 MAX_MISSING_KEYS = 12  # "Add aws:SourceIp" buttons offered at once
+MAX_SAID_WARNINGS = 3  # context warnings the status region reads out after the decision
 
 
 @dataclass(frozen=True)
@@ -109,12 +111,25 @@ class Analysis:
     missing_more: int = 0  # keys past MAX_MISSING_KEYS, counted but not offered
     arn_formats: list[str] = field(default_factory=list)
     action_level: str | None = None
+    # The request context's values AWS would never send, in a few words each ("aws:SourceIp
+    # is not an IP address"): the page's status region says them after the decision, as the
+    # notes beside the keys are not read out when a live update changes them.
+    context_warnings: list[str] = field(default_factory=list)
     # Where the error is, in the page's words ("Identity policy 2, line 4, column 7"): the
     # status region and the result panel are read away from the editor that holds it.
     error_where: str = ""
 
     def add(self, editor: str, note: Note) -> None:
         self.notes.setdefault(editor, []).append(note)
+
+    @property
+    def context_said(self) -> str:
+        """The context warnings as the status region says them: the first three, then a count."""
+        said = self.context_warnings
+        words = "; ".join(said[:MAX_SAID_WARNINGS])
+        if len(said) > MAX_SAID_WARNINGS:
+            words += f"; and {len(said) - MAX_SAID_WARNINGS} more"
+        return words
 
     @property
     def note_count(self) -> int:
@@ -231,6 +246,8 @@ def _analyse(state: SandboxState) -> Analysis:
     prefixes = sorted(by_path, key=len, reverse=True)
     _describe_action(result, state.action)
     for finding in lint_case(case):
+        if finding.code in CONTEXT_CODES:
+            result.context_warnings.append(_context_said(finding.code, finding.data))
         result.add(
             _editor_for(finding.path, by_path, prefixes),
             Note(
@@ -310,6 +327,13 @@ def _analyse(state: SandboxState) -> Analysis:
     result.missing_keys = missing[:MAX_MISSING_KEYS]
     result.missing_more = len(missing) - len(result.missing_keys)
     return result
+
+
+def _context_said(code: str, data: dict[str, Any]) -> str:
+    """A context warning in a few words, for the status region."""
+    if code == LIST_ON_SINGLE:
+        return f"{data['key']} takes one value, not a list"
+    return f"{data['key']} is not {data['expected_words']}"
 
 
 def _decisive_words(row: StatementRow) -> SafeString:

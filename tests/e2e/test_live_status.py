@@ -9,7 +9,13 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.journeys import IDENTITY_EDITOR, open_the_reply_path, policy_editor, settled
+from tests.e2e.journeys import (
+    IDENTITY_EDITOR,
+    answered,
+    open_the_reply_path,
+    policy_editor,
+    settled,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -183,3 +189,25 @@ def test_copy_link_says_the_link_is_copied_and_keeps_its_own_name(page, url, swa
     expect(page.get_by_role("button", name="Copy link")).to_be_visible(timeout=4000)
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.get_by_label(link).input_value() and "?case=" in copied
+
+
+def test_the_sandbox_says_a_context_value_aws_would_never_send(page):
+    """Typing `not-an-ip` as aws:SourceIp: the warning appears beside the context keys and the
+    status region says it after the decision; the typing is not interrupted, and a good value
+    takes it away."""
+    page.goto("/sandbox/")
+    region = Region(page, "#live")
+    row = page.locator(".context-row").filter(has=page.locator('input[value="aws:SourceIp"]'))
+    value = row.locator('input[name$="-value"]')
+    with answered(page):
+        value.fill("not-an-ip")
+    notes = page.locator("#notes-context")
+    expect(notes).to_contain_text("aws:SourceIp is “not-an-ip”, which is not an IP address")
+    region.says("Warning, request context: aws:SourceIp is not an IP address.", exact=False)
+    expect(value).to_be_focused()
+    expect(value).to_have_attribute("aria-describedby", "notes-context")
+    with answered(page):
+        value.fill("203.0.113.7")
+    expect(notes).to_have_text("")
+    expect(region.locator).not_to_contain_text("Warning")
+    expect(region.locator).to_contain_text("Decision:")

@@ -63,3 +63,15 @@ def test_the_shield_and_waf_lesson_teaches_how_a_web_acl_decides():
         "5,000",
     ):
         assert phrase in body, phrase
+
+
+def test_a_waf_question_names_a_waf_misconception_not_a_network_acl_one():
+    """After a wrong answer the learner reads "Watch out for: …" with the question's tags: a
+    question on a web ACL's rule order once warned about "deny always wins in NACLs"."""
+    wrong = {
+        q.slug: tags
+        for q in shipped_quizzes(check_cases=False).questions
+        if q.type == "waf_rule"
+        and (tags := [t for t in q.misconceptions if "nacl" in t or "attack-layers" in t])
+    }
+    assert wrong == {}

@@ -75,3 +75,14 @@ def test_a_waf_question_names_a_waf_misconception_not_a_network_acl_one():
         and (tags := [t for t in q.misconceptions if "nacl" in t or "attack-layers" in t])
     }
     assert wrong == {}
+
+
+def test_the_network_lessons_say_a_security_group_change_leaves_tracked_connections_open():
+    """EC2 User Guide, "Amazon EC2 security group connection tracking": changing a rule does
+    not interrupt connections it tracks; a network ACL stops them at once. The GuardDuty lesson's
+    isolation group, and the network ACL lesson's incident advice, depend on it."""
+    nacl = LESSONS["denial-of-service/security-groups-and-network-acls"].body
+    assert "does not cut a connection it is already tracking" in nacl
+    guardduty = LESSONS["detection/amazon-guardduty"].body
+    para = next(p for p in re.split(r"\n\s*\n", guardduty) if "isolation group" in p)
+    assert "time out" in para and "network ACL" in para

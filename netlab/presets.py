@@ -138,7 +138,7 @@ PRESETS = {
         ),
         Preset(
             "udp-reflection-edge",
-            "A UDP reflection flood stopped at the edge",
+            "A UDP reflection flood stopped at the subnet's network ACL",
             "Reflected traffic arrives as UDP from servers that were tricked into answering "
             "(here memcached, source port 11211). The web server needs no UDP at all, so a "
             "network ACL deny for UDP stops it at the subnet, before any instance sees it.",

@@ -16,6 +16,12 @@ WORDS = {
     "confuses-bool-and-boolifexists": "confusing Bool and BoolIfExists",
     "confuses-access-analyzer-features": "confusing IAM Access Analyzer's features",
     "thinks-get-wildcard-is-read-only": "thinking a Get* wildcard is read-only",
+    "thinks-waf-count-stops-requests": "thinking an AWS WAF Count rule stops the request",
+    "thinks-waf-block-beats-earlier-allow": "thinking an AWS WAF Block rule beats an earlier Allow",
+    "thinks-nacls-filter-inside-a-subnet": "thinking a network ACL filters traffic inside its subnet",
+    "thinks-rate-based-rule-blocks-from-the-first-request": (
+        "thinking a rate-based rule blocks from the first request"
+    ),
 }
 VERBS = {
     "thinks": "thinking",

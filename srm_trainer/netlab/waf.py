@@ -322,8 +322,9 @@ def _rule(raw: Any, path: str, b: _Builder, prefix: str) -> Rule:
                               "AggregateKeyType is CONSTANT", path=f"{rp}.ScopeDownStatement")  # fmt: skip
         rate = RateLimit(
             f.integer(spec["Limit"], f"{rp}.Limit", low=10, high=2_000_000_000),
+            # any whole number first, so 30 is refused as "not one of the four windows" like 90
             f.integer(
-                spec.get("EvaluationWindowSec", 300), f"{rp}.EvaluationWindowSec", low=60, high=600
+                spec.get("EvaluationWindowSec", 300), f"{rp}.EvaluationWindowSec", low=0, high=2**31
             ),  # fmt: skip
             aggregate,
             scope_down,

@@ -207,3 +207,11 @@ def test_no_question_names_an_address_with_its_host_left_out():
     bare = re.compile(r"\bhttps?://(?![\w.-])")
     content = shipped_quizzes(check_cases=False)
     assert [q.slug for q in content.questions if bare.search(q.prompt)] == []
+
+
+def test_no_question_leans_on_another_question():
+    """Quizzes shuffle their questions and exams draw from banks, so "the same rule as above"
+    may come first or alone: every prompt restates what it needs."""
+    leaning = re.compile(r"^\s*Same\b|\b(?:as|question|response|one) above\b", re.IGNORECASE)
+    content = shipped_quizzes(check_cases=False)
+    assert [q.slug for q in content.questions if leaning.search(q.prompt)] == []

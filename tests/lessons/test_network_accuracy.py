@@ -1,0 +1,88 @@
+"""What the network lessons, glossary and quiz say agrees with the AWS documentation on the points
+a learner was found to be taught wrongly or not at all (QA of the network part, 2026-12-04)."""
+
+from __future__ import annotations
+
+import re
+
+from tests.curriculum.shipped_quizzes import shipped_quizzes
+from tests.shipped import shipped_curriculum
+
+CURRICULUM = shipped_curriculum()
+LESSONS = {f"{le.module}/{le.slug}": le for le in CURRICULUM.lessons}
+
+
+def _chunks() -> list[tuple[str, str]]:
+    """(where, text) for every paragraph of every lesson, glossary definition and quiz text."""
+    out = []
+    for key, lesson in LESSONS.items():
+        out += [(key, para) for para in re.split(r"\n\s*\n", lesson.body)]
+    out += [(f"glossary {t.slug}", t.definition) for t in CURRICULUM.glossary]
+    for q in shipped_quizzes(check_cases=False).questions:
+        out += [(f"question {q.slug}", q.prompt), (f"question {q.slug}", q.explanation)]
+    return out
+
+
+def test_the_60_second_idle_timeout_is_given_only_to_the_load_balancers_that_have_it():
+    """60 s is the default of Application and Classic Load Balancers; a Network Load Balancer's
+    TCP idle timeout is 350 s (ELB guides: "Configure the idle connection timeout for your
+    Classic Load Balancer", "Update the TCP idle timeout for your Network Load Balancer")."""
+    said = [
+        where
+        for where, text in _chunks()
+        if "60 seconds" in text
+        and "idle" in text.lower()
+        and not re.search(r"Application( or Classic)? Load Balancer|Classic Load Balancer", text)
+    ]
+    assert said == []
+
+
+def test_the_idle_timeout_term_and_the_lesson_give_the_network_load_balancers_own_default():
+    idle = next(t for t in CURRICULUM.glossary if t.slug == "idle-timeout")
+    assert "350 seconds" in idle.definition and "Network Load Balancer" in idle.definition
+    body = LESSONS["denial-of-service/network-defences"].body
+    para = next(p for p in re.split(r"\n\s*\n", body) if "two connections" in p)
+    # the two-connection defence against slow clients is the ALB's; an NLB passes them through
+    assert "Application Load Balancer" in para
+    assert "Network Load Balancer does not" in para and "350 seconds" in para
+
+
+def test_the_shield_and_waf_lesson_teaches_how_a_web_acl_decides():
+    """Its quiz asks which rule acts after a Count rule and after an Allow rule (questions
+    dos-waf-count-does-not-stop and dos-waf-allow-first-wins); the lesson must teach it, as the
+    AWS WAF Developer Guide's "How AWS WAF handles rule and rule group actions" does."""
+    body = LESSONS["denial-of-service/shield-and-waf"].body
+    for phrase in (
+        "lowest number first",
+        "terminating actions",
+        "non-terminating",
+        "labels",
+        "default action",
+        "matched only Count rules",
+        "WCUs",
+        "5,000",
+    ):
+        assert phrase in body, phrase
+
+
+def test_a_waf_question_names_a_waf_misconception_not_a_network_acl_one():
+    """After a wrong answer the learner reads "Watch out for: …" with the question's tags: a
+    question on a web ACL's rule order once warned about "deny always wins in NACLs"."""
+    wrong = {
+        q.slug: tags
+        for q in shipped_quizzes(check_cases=False).questions
+        if q.type == "waf_rule"
+        and (tags := [t for t in q.misconceptions if "nacl" in t or "attack-layers" in t])
+    }
+    assert wrong == {}
+
+
+def test_the_network_lessons_say_a_security_group_change_leaves_tracked_connections_open():
+    """EC2 User Guide, "Amazon EC2 security group connection tracking": changing a rule does
+    not interrupt connections it tracks; a network ACL stops them at once. The GuardDuty lesson's
+    isolation group, and the network ACL lesson's incident advice, depend on it."""
+    nacl = LESSONS["denial-of-service/security-groups-and-network-acls"].body
+    assert "does not cut a connection it is already tracking" in nacl
+    guardduty = LESSONS["detection/amazon-guardduty"].body
+    para = next(p for p in re.split(r"\n\s*\n", guardduty) if "isolation group" in p)
+    assert "time out" in para and "network ACL" in para

@@ -21,9 +21,9 @@ from typing import Any
 from netlab import waf_chart, waf_state
 from netlab.state import StateError
 from srm_trainer.iam.memo import Memo
-from srm_trainer.netlab import NetlabError, WafResult, evaluate_waf_case, parse_web_acl
+from srm_trainer.netlab import NetlabError, WafResult, evaluate_waf_case
 from srm_trainer.netlab.case import waf_line
-from srm_trainer.netlab.waf import parse_ip_sets, parse_regex_sets
+from srm_trainer.netlab.waf import parse_waf_rules
 
 __all__ = ["DECISIONS_PER_CASE", "KEPT", "WafOutcome", "clear", "outcome"]
 
@@ -81,11 +81,7 @@ def _evaluate(case: dict[str, Any], text: str | None) -> WafOutcome:
     try:
         # The page parses the web ACL itself (ahead of the engine's other checks, as it always
         # has, so a mistake is reported in the same order) and hands it on, to parse it once.
-        acl = parse_web_acl(
-            case.get("web_acl"),
-            ip_sets=parse_ip_sets(case.get("ip_sets")),
-            regex_sets=parse_regex_sets(case.get("regex_pattern_sets")),
-        )
+        acl = parse_waf_rules(case)  # every problem of the web ACL and its IP sets at once
         result = evaluate_waf_case(case, acl=acl)  # which then parses neither set again
     except NetlabError as exc:  # linked all the same: the link opens the same error
         token = waf_state.token_of(text) if text is not None else None

@@ -42,8 +42,10 @@ class WafOutcome:
     counts: list[tuple[tuple[str, str], int]]
     charts: list[waf_chart.Chart]
     token: str | None  # the link's ?case= value (an erroneous case's too); None when too long
-    error_path: str = ""  # where `error` is: the engine's path, or the form's JSON text's name
-    error_code: str = ""
+    # Every problem found, (path, code, message) each, in order: `error` is the first's
+    # message; the path is the engine's, or the form's JSON text's name. `more`: the rest.
+    problems: tuple[tuple[str, str, str], ...] = ()
+    more: int = 0
 
 
 def _weight(found: WafOutcome) -> int:
@@ -64,7 +66,8 @@ def outcome(texts: dict[str, Any]) -> WafOutcome:
     except StateError as exc:
         # Linked as typed, so the link opens the same mistake (`case_of(keep_mistakes)`).
         token = waf_state.encode(waf_state.case_of(texts, keep_mistakes=True))
-        return WafOutcome(None, exc.message, None, [], [], token, exc.field, "invalid_text")
+        problem = ((exc.field, "invalid_text", exc.message),)
+        return WafOutcome(None, exc.message, None, [], [], token, problem)
     try:
         text = waf_state.canonical(case)
     except (RecursionError, ValueError):  # not expected once parsed; then evaluate, keep none
@@ -85,7 +88,8 @@ def _evaluate(case: dict[str, Any], text: str | None) -> WafOutcome:
         result = evaluate_waf_case(case, acl=acl)  # which then parses neither set again
     except NetlabError as exc:  # linked all the same: the link opens the same error
         token = waf_state.token_of(text) if text is not None else None
-        return WafOutcome(None, exc.message, None, [], [], token, exc.path, exc.code)
+        found = tuple((p.path, p.code, p.message) for p in exc.problems)
+        return WafOutcome(None, exc.message, None, [], [], token, found, exc.more)
     counts = Counter((d.action, d.rule) for d in result.decisions)
     return WafOutcome(
         result=result,

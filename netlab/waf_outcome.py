@@ -88,8 +88,11 @@ def _evaluate(case: dict[str, Any], text: str | None) -> WafOutcome:
         result = evaluate_waf_case(case, acl=acl)  # which then parses neither set again
     except NetlabError as exc:  # linked all the same: the link opens the same error
         token = waf_state.token_of(text) if text is not None else None
-        found = tuple((p.path, p.code, p.message) for p in exc.problems)
-        return WafOutcome(None, exc.message, None, [], [], token, found, exc.more)
+        # In the order of the form, which shows the web ACL above its IP sets (the engine reads
+        # the sets first, as the rules name them); in the order found within each.
+        found = tuple(sorted(((p.path, p.code, p.message) for p in exc.problems),
+                             key=lambda p: not p[0].startswith("web_acl")))  # fmt: skip
+        return WafOutcome(None, found[0][2], None, [], [], token, found, exc.more)
     counts = Counter((d.action, d.rule) for d in result.decisions)
     return WafOutcome(
         result=result,

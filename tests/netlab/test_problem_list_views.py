@@ -153,10 +153,11 @@ def test_the_waf_lab_lists_the_ip_sets_problems_with_the_web_acls(client):
     fields = _waf_with(client, BAD_ACL)
     fields["ip_sets"] = json.dumps({"office": ["192.0.2.1/24", "nope"]})
     html = client.post(WAF_URL, fields).content.decode()
-    assert [f for _, f, _ in items(html)] == ["ip_sets", "ip_sets", "web_acl", "web_acl"]
+    # In the form's order: the web ACL's text is above the IP sets'.
+    assert [f for _, f, _ in items(html)] == ["web_acl", "web_acl", "ip_sets", "ip_sets"]
     assert marked(html) == [
-        ("web_acl", "result-error-3 result-error-4"),
-        ("ip_sets", "result-error-1 result-error-2"),
+        ("web_acl", "result-error-1 result-error-2"),
+        ("ip_sets", "result-error-3 result-error-4"),
     ]
 
 

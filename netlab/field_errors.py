@@ -10,7 +10,7 @@ range the field takes. The engine's messages and paths stay as they are for its 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +57,63 @@ def form_field(
     if not place:  # a JSON text: its message already says where in the text
         return FieldProblem(field_id, "", message)
     return FieldProblem(field_id, place, _problem(kind, code, path, message))
+
+
+MESSAGE = "result-error"  # the id of the result's error message on a lab's page
+
+
+@dataclass(frozen=True, slots=True)
+class ShownProblem:
+    """One problem of the result's list: its own id (what the field it is about is described
+    by), that field if the form has one, and its words."""
+
+    id: str
+    field: FieldProblem | None
+    message: str  # the engine's words, said when the form has no field for it
+
+    @property
+    def text(self) -> str:
+        return str(self.field) if self.field is not None else self.message
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemList:
+    """What the result says when the engine refused the case: every problem it named (at most
+    `errors.MAX_PROBLEMS`; `more` counts the rest), and which field each marks. One problem is
+    the message itself (#result-error); of several, each is an item of it (#result-error-2)."""
+
+    items: tuple[ShownProblem, ...]
+    more: int
+    marks: Mapping[str, str]  # a field's id -> the ids of the problems about it
+
+    @property
+    def many(self) -> bool:
+        return self.total > 1
+
+    @property
+    def total(self) -> int:
+        return len(self.items) + self.more
+
+
+def problem_list(
+    problems: Sequence[tuple[str, str, str]],
+    more: int,
+    case: Mapping[str, Any],
+    row_of: RowOf = same_row,
+) -> ProblemList:
+    """The result's list for the engine's `problems` ((path, code, message) each, in order),
+    each placed on the form by `form_field` (`case`, `row_of` as there)."""
+    many = len(problems) + more > 1
+    items = []
+    marks: dict[str, str] = {}
+    for n, (path, code, message) in enumerate(problems, 1):
+        shown = ShownProblem(f"{MESSAGE}-{n}" if many else MESSAGE,
+                             form_field(path, code, message, case, row_of), message)  # fmt: skip
+        items.append(shown)
+        if shown.field is not None:
+            fid = shown.field.id
+            marks[fid] = f"{marks[fid]} {shown.id}" if fid in marks else shown.id
+    return ProblemList(tuple(items), more, marks)
 
 
 # --- what a field takes -----------------------------------------------------------------------

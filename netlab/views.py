@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from netlab import diagram, waf_outcome, waf_state
-from netlab.field_errors import RowOf, form_field, same_row
+from netlab.field_errors import RowOf, problem_list, same_row
 from netlab.presets import PRESETS, STARTER
 from netlab.state import (
     MAX_BODY_BYTES,
@@ -114,20 +114,22 @@ def _case_context(
     fields' rows and the case's JSON texts would be built and thrown away). `refused`: why the
     case was not traced, shown in the result's place. `row_of`: where a table's rules are on
     the form (`field_errors.form_field`)."""
-    result = error = error_field = None
+    result = error = problems = None
     try:
         result = None if refused else trace_case(case)
     except NetlabError as exc:
-        # Its message, not the exception: kept here, the exception's traceback held this frame,
+        # Its words, not the exception: kept here, the exception's traceback held this frame,
         # which held the exception, a cycle keeping every frame of the request (and what they
         # held) until the garbage collector's next pass, for each case that fails to trace.
         error = exc.message
-        error_field = form_field(exc.path, exc.code, exc.message, case, row_of)
+        found = [(p.path, p.code, p.message) for p in exc.problems]
+        problems = problem_list(found, exc.more, case, row_of)
     context = {
         "case": case,
         "result": result,
         "error": error,
-        "error_field": error_field,
+        "problems": problems,
+        "error_marks": problems.marks if problems is not None else None,
         "diagram": diagram.build(result) if result is not None else None,
         "blocked": result.blocked_at if result is not None else None,
         "blocked_layer": diagram.layer_words(result.blocked_at.layer)
@@ -317,14 +319,12 @@ def _waf_texts_context(
         return context
     result = found.result
     decisions = result.decisions if result is not None else ()
+    problems = problem_list(found.problems, found.more, {}, row_of) if found.error else None
     context.update(
         result=result,
         error=found.error,
-        error_field=(
-            form_field(found.error_path, found.error_code, found.error, {}, row_of)
-            if found.error
-            else None
-        ),
+        problems=problems,
+        error_marks=problems.marks if problems is not None else None,
         line=found.line,
         counts=found.counts,
         decisions=decisions,
@@ -338,7 +338,8 @@ def _waf_texts_context(
 NO_OUTCOME = {
     "result": None,
     "error": None,
-    "error_field": None,
+    "problems": None,
+    "error_marks": None,
     "line": None,
     "counts": (),
     "decisions": (),

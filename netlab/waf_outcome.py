@@ -21,9 +21,9 @@ from typing import Any
 from netlab import waf_chart, waf_state
 from netlab.state import StateError
 from srm_trainer.iam.memo import Memo
-from srm_trainer.netlab import NetlabError, WafResult, evaluate_waf_case, parse_web_acl
+from srm_trainer.netlab import NetlabError, WafResult, evaluate_waf_case
 from srm_trainer.netlab.case import waf_line
-from srm_trainer.netlab.waf import parse_ip_sets, parse_regex_sets
+from srm_trainer.netlab.waf import parse_waf_rules
 
 __all__ = ["DECISIONS_PER_CASE", "KEPT", "WafOutcome", "clear", "outcome"]
 
@@ -42,8 +42,10 @@ class WafOutcome:
     counts: list[tuple[tuple[str, str], int]]
     charts: list[waf_chart.Chart]
     token: str | None  # the link's ?case= value (an erroneous case's too); None when too long
-    error_path: str = ""  # where `error` is: the engine's path, or the form's JSON text's name
-    error_code: str = ""
+    # Every problem found, (path, code, message) each, in order: `error` is the first's
+    # message; the path is the engine's, or the form's JSON text's name. `more`: the rest.
+    problems: tuple[tuple[str, str, str], ...] = ()
+    more: int = 0
 
 
 def _weight(found: WafOutcome) -> int:
@@ -64,7 +66,8 @@ def outcome(texts: dict[str, Any]) -> WafOutcome:
     except StateError as exc:
         # Linked as typed, so the link opens the same mistake (`case_of(keep_mistakes)`).
         token = waf_state.encode(waf_state.case_of(texts, keep_mistakes=True))
-        return WafOutcome(None, exc.message, None, [], [], token, exc.field, "invalid_text")
+        problem = ((exc.field, "invalid_text", exc.message),)
+        return WafOutcome(None, exc.message, None, [], [], token, problem)
     try:
         text = waf_state.canonical(case)
     except (RecursionError, ValueError):  # not expected once parsed; then evaluate, keep none
@@ -81,15 +84,15 @@ def _evaluate(case: dict[str, Any], text: str | None) -> WafOutcome:
     try:
         # The page parses the web ACL itself (ahead of the engine's other checks, as it always
         # has, so a mistake is reported in the same order) and hands it on, to parse it once.
-        acl = parse_web_acl(
-            case.get("web_acl"),
-            ip_sets=parse_ip_sets(case.get("ip_sets")),
-            regex_sets=parse_regex_sets(case.get("regex_pattern_sets")),
-        )
+        acl = parse_waf_rules(case)  # every problem of the web ACL and its IP sets at once
         result = evaluate_waf_case(case, acl=acl)  # which then parses neither set again
     except NetlabError as exc:  # linked all the same: the link opens the same error
         token = waf_state.token_of(text) if text is not None else None
-        return WafOutcome(None, exc.message, None, [], [], token, exc.path, exc.code)
+        # In the order of the form, which shows the web ACL above its IP sets (the engine reads
+        # the sets first, as the rules name them); in the order found within each.
+        found = tuple(sorted(((p.path, p.code, p.message) for p in exc.problems),
+                             key=lambda p: not p[0].startswith("web_acl")))  # fmt: skip
+        return WafOutcome(None, found[0][2], None, [], [], token, found, exc.more)
     counts = Counter((d.action, d.rule) for d in result.decisions)
     return WafOutcome(
         result=result,

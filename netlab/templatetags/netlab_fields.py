@@ -1,4 +1,4 @@
-"""The marks a lab's form field carries when the result's error is about it."""
+"""The marks a lab's form field carries when a problem the result names is about it."""
 
 from __future__ import annotations
 
@@ -8,17 +8,16 @@ from django.utils.html import format_html
 
 register = template.Library()
 
-MESSAGE = "result-error"  # the id of the error's message in the lab's result
-
 
 @register.tag
 def field_marks(parser: Parser, token: Token) -> FieldMarksNode:
-    """`{% field_marks error_field part ... [hint="id"] %}`: `aria-invalid` and
-    `aria-describedby` (the result's error message, #result-error, then the field's own hint,
-    if any) for the field whose id is the parts joined by "-", when the error (a
-    `field_errors.FieldProblem`, or None) is about it; else the hint alone. A screen reader on
-    the field then reads what is wrong with it, as the page's script marks it after a live
-    update (static/js/lab-fields.js).
+    """`{% field_marks error_marks part ... [hint="id"] %}`: `aria-invalid` and
+    `aria-describedby` (the problems about it in the result's message: #result-error when it
+    names one problem, its items #result-error-1 ... when several; then the field's own hint,
+    if any) for the field whose id is the parts joined by "-", when a problem is about it
+    (`error_marks`: `field_errors.ProblemList.marks`, or None); else the hint alone. A screen
+    reader on the field then reads what is wrong with it, as the page's script marks it after
+    a live update (static/js/lab-fields.js).
 
     A node of its own rather than a simple tag: a form holds a hundred fields or so, nearly
     always with no error, and a simple tag would resolve every part of each one's id (and
@@ -40,13 +39,16 @@ class FieldMarksNode(template.Node):
     def __init__(self, problem: FilterExpression, parts: list[FilterExpression], hint: str):
         self.problem = problem
         self.parts = parts
-        described = f"{MESSAGE} {hint}" if hint else MESSAGE
-        self.marked = format_html(' aria-invalid="true" aria-describedby="{}"', described)
+        self.hint = hint
         self.unmarked = format_html(' aria-describedby="{}"', hint) if hint else ""
 
     def render(self, context: template.Context) -> str:
-        problem = self.problem.resolve(context)
-        if not problem:
+        marks = self.problem.resolve(context)
+        if not marks:
             return self.unmarked
         field_id = "-".join(str(part.resolve(context)) for part in self.parts)
-        return self.marked if problem.id == field_id else self.unmarked
+        problems = marks.get(field_id)
+        if not problems:
+            return self.unmarked
+        described = f"{problems} {self.hint}" if self.hint else problems
+        return format_html(' aria-invalid="true" aria-describedby="{}"', described)

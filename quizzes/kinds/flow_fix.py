@@ -77,6 +77,16 @@ def check(challenge: dict, text: str) -> dict:
     }
 
 
+def _flow_problems(exc: NetlabError, key: str, n: int) -> list[Problem]:
+    """Each problem the engine found tracing flow `n` of `key`, where it is."""
+    found = [Problem(f"challenge {key} #{n + 1}: {p.message}", _flow_error_path(p, key, n))
+             for p in exc.problems]  # fmt: skip
+    if exc.more:
+        found.append(Problem(f"challenge {key} #{n + 1}: {nl.more_words(exc.more)}",
+                             ("challenge", "network")))  # fmt: skip
+    return found
+
+
 def _flow_error_path(exc: NetlabError, key: str, n: int) -> tuple:
     """Where the engine's refusal of flow `n` of `key` points in the challenge: the engine
     names a flow field `flow.port` (here: that flow's `port`) or a network field
@@ -132,12 +142,7 @@ class FlowFix(Kind):
                 try:
                     nl.run_flow(ch["network"], flow)
                 except NetlabError as exc:
-                    return [
-                        Problem(
-                            f"challenge {key} #{n + 1}: {exc.message}",
-                            _flow_error_path(exc, key, n),
-                        )
-                    ]
+                    return _flow_problems(exc, key, n)
         start_text = rules_of(ch["network"])
         if len(start_text) > nl.MAX_JSON_CHARS:
             # Learners could not send even the rules they are given back to be checked.
@@ -170,7 +175,10 @@ class FlowFix(Kind):
             ]
         try:
             result = check(ch, reference)
-        except (ValueError, NetlabError) as exc:
+        except NetlabError as exc:
+            return [Problem(f"reference solution: {m}", ("reference",))
+                    for m in nl.engine_messages(exc)]  # fmt: skip
+        except ValueError as exc:
             return [Problem(f"reference solution: {exc}", ("reference",))]
         ce = result["counterexample"]
         if ce is not None:
@@ -197,7 +205,10 @@ class FlowFix(Kind):
             try:
                 network = apply_rules(form.question.data["challenge"]["network"], data["rules"])
                 parse_network(network, "network")
-            except (ValueError, NetlabError) as exc:
+            except NetlabError as exc:  # every problem of the rules, each its own error
+                for message in nl.engine_messages(exc):
+                    form.add_error("rules", message)
+            except ValueError as exc:  # JSON that does not read: its first mistake
                 form.add_error("rules", str(exc))
 
     def response(self, form) -> dict:
@@ -226,7 +237,9 @@ class FlowFix(Kind):
         """response: {"rules": JSON text}. Rules that do not parse score 0 and say why."""
         try:
             result = check(question.data["challenge"], response.get("rules") or "")
-        except (ValueError, NetlabError) as exc:
+        except NetlabError as exc:
+            return Grade(0.0, False, {"error": "; ".join(nl.engine_messages(exc))})
+        except ValueError as exc:
             return Grade(0.0, False, {"error": str(exc)})
         correct = result["counterexample"] is None
         return Grade(1.0 if correct else result["score"], correct, result)

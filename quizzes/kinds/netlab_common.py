@@ -49,8 +49,24 @@ def error_path(prefix: tuple, path: str) -> tuple:
     return (*prefix, *steps(path))
 
 
-def engine_problem(exc: NetlabError, prefix: tuple, what: str) -> Problem:
-    return Problem(f"{what}: {exc.message}", error_path(prefix, exc.path))
+def engine_problems(exc: NetlabError, prefix: tuple, what: str) -> list[Problem]:
+    """Every problem the engine named (`exc.problems`, in order), each at the field it is about,
+    then how many more it found, if any, at `prefix`."""
+    found = [Problem(f"{what}: {p.message}", error_path(prefix, p.path)) for p in exc.problems]
+    if exc.more:
+        found.append(Problem(f"{what}: {more_words(exc.more)}", prefix))
+    return found
+
+
+def more_words(more: int) -> str:
+    """The line after a capped list of problems."""
+    return f"and {more} more problem{'s' if more != 1 else ''}, listed once these are fixed"
+
+
+def engine_messages(exc: NetlabError) -> list[str]:
+    """What a learner is told about rules the engine refused: each problem's message, in
+    order, then how many more there are, if any."""
+    return [p.message for p in exc.problems] + ([more_words(exc.more)] if exc.more else [])
 
 
 def expect_problems(mismatches: list[Mismatch], prefix: tuple) -> list[Problem]:

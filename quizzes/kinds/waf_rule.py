@@ -65,7 +65,7 @@ class WafRule(Kind):
         try:
             result = evaluate_waf_case(case)
         except NetlabError as exc:
-            return [nl.engine_problem(exc, at, "case")]
+            return nl.engine_problems(exc, at, "case")
         if not result.attachable:
             return [
                 Problem(

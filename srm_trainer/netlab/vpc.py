@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import fields as f
-from .errors import NetlabError
+from .errors import NetlabError, Problems
 
 IPv4Address = ipaddress.IPv4Address
 IPv4Network = ipaddress.IPv4Network
@@ -232,104 +232,124 @@ def parse_ports(raw: Any, path: str, protocol: str) -> PortRange:
     return PortRange(low, high)
 
 
-def _nacl_rules(raw: Any, path: str) -> tuple[NaclRule, ...]:
+def _nacl_rules(raw: Any, path: str, pb: Problems) -> tuple[NaclRule, ...]:
+    """The entries of one direction; each field's problem recorded in `pb`, in the order the
+    form shows them (rule number, protocol, ports, CIDR block, action), and the next read."""
     rules = []
     seen: set[int] = set()
     for i, item in enumerate(f.array(raw, path, limit=MAX_NACL_RULES, what="rules")):
         p = f.join(path, i)
-        f.obj(item, p, allowed=("rule", "protocol", "ports", "cidr", "action"),
-              required=("rule", "cidr", "action"))  # fmt: skip
+        if pb.attempt(f.obj, item, p, allowed=("rule", "protocol", "ports", "cidr", "action"),
+                      required=("rule", "cidr", "action")) is None:  # fmt: skip
+            continue
         low, high = NACL_RULE_NUMBERS
-        number = f.integer(item["rule"], f"{p}.rule", low=low, high=high)
-        if number in seen:
-            raise NetlabError(
-                "duplicate_rule", f"{p}.rule: rule number {number} is used twice", path=f"{p}.rule"
-            )
-        seen.add(number)
-        protocol = _protocol(item.get("protocol", "all"), f"{p}.protocol")
-        rules.append(
-            NaclRule(
-                number=number,
-                protocol=protocol,
-                ports=parse_ports(item.get("ports"), f"{p}.ports", protocol),
-                cidr=f.ipv4_network(item["cidr"], f"{p}.cidr"),
-                action=f.string(item["action"], f"{p}.action", choices=("allow", "deny")),
-            )
-        )
+        number = pb.attempt(f.integer, item["rule"], f"{p}.rule", low=low, high=high)
+        if number is not None:
+            if number in seen:
+                pb.add(NetlabError("duplicate_rule", f"{p}.rule: rule number {number} is used "
+                                   "twice", path=f"{p}.rule"))  # fmt: skip
+            seen.add(number)
+        protocol = pb.attempt(_protocol, item.get("protocol", "all"), f"{p}.protocol")
+        ports = (pb.attempt(parse_ports, item.get("ports"), f"{p}.ports", protocol)
+                 if protocol is not None else None)  # fmt: skip
+        cidr = pb.attempt(f.ipv4_network, item["cidr"], f"{p}.cidr")
+        action = pb.attempt(f.string, item["action"], f"{p}.action", choices=("allow", "deny"))
+        if number is None or protocol is None or ports is None or cidr is None or action is None:
+            continue
+        rules.append(NaclRule(number, protocol, ports, cidr, action))
     return tuple(sorted(rules, key=lambda r: r.number))
 
 
 _ALLOW_ALL = (NaclRule(100, "all", ALL_PORTS, ALL_IPV4, "allow"),)
 
 
-def _nacl(raw: Any, path: str) -> NetworkAcl:
+def _nacl(raw: Any, path: str, pb: Problems) -> NetworkAcl | None:
+    """A network ACL, its entries' problems recorded in `pb`; None when its name is refused."""
     f.obj(raw, path, allowed=("name", "default", "inbound", "outbound"), required=("name",))
-    default = f.boolean(raw.get("default", False), f"{path}.default")
+    default = pb.attempt(f.boolean, raw.get("default", False), f"{path}.default") or False
     # The default network ACL comes with allow-all rules; a custom one with none.
-    inbound = (
-        _nacl_rules(raw["inbound"], f"{path}.inbound")
-        if "inbound" in raw
-        else (_ALLOW_ALL if default else ())
-    )
-    outbound = (
-        _nacl_rules(raw["outbound"], f"{path}.outbound")
-        if "outbound" in raw
-        else (_ALLOW_ALL if default else ())
-    )
-    return NetworkAcl(_name(raw["name"], f"{path}.name"), default, inbound, outbound)
+    rules = []
+    for direction in ("inbound", "outbound"):
+        if direction in raw:
+            rules.append(pb.attempt(_nacl_rules, raw[direction], f"{path}.{direction}", pb) or ())
+        else:
+            rules.append(_ALLOW_ALL if default else ())
+    name = pb.attempt(_name, raw["name"], f"{path}.name")
+    return NetworkAcl(name, default, rules[0], rules[1]) if name is not None else None
 
 
-def _sg_rules(raw: Any, path: str, direction: str, groups: set[str]) -> tuple[SgRule, ...]:
+def _peer(raw: Any, path: str, groups: set[str]) -> tuple[IPv4Network | None, str | None]:
+    """A rule's source or destination: (a CIDR block, None) or (None, a group's name)."""
+    peer = f.string(raw, path, limit=64)
+    if peer[:1].isdigit():
+        return f.ipv4_network(peer, path), None
+    if peer in groups:
+        return None, peer
+    if ":" in peer:  # an IPv6 range ("::/0"): a CIDR block, refused as IPv6
+        return f.ipv4_network(peer, path), None
+    raise NetlabError(
+        "unknown_reference",
+        f"{path}: {peer!r} is neither a CIDR block nor a security group "
+        f"of this VPC ({', '.join(sorted(groups)) or 'none defined'})",
+        path=path,
+    )
+
+
+def _sg_rules(
+    raw: Any, path: str, direction: str, groups: set[str], pb: Problems
+) -> tuple[SgRule, ...]:
+    """A group's rules of one direction; each field's problem recorded in `pb`, in the order
+    the form shows them (protocol, ports, source or destination), and the next read."""
     peer_key = "source" if direction == "inbound" else "destination"
     rules = []
     for i, item in enumerate(f.array(raw, path, limit=MAX_SG_RULES, what="rules")):
         p = f.join(path, i)
-        f.obj(item, p, allowed=("protocol", "ports", peer_key), required=("protocol", peer_key))
-        protocol = _protocol(item["protocol"], f"{p}.protocol")
-        peer = f.string(item[peer_key], f"{p}.{peer_key}", limit=64)
-        cidr = group = None
-        if peer[:1].isdigit():
-            cidr = f.ipv4_network(peer, f"{p}.{peer_key}")
-        elif peer in groups:
-            group = peer
-        elif ":" in peer:  # an IPv6 range ("::/0"): a CIDR block, refused as IPv6
-            cidr = f.ipv4_network(peer, f"{p}.{peer_key}")
-        else:
-            raise NetlabError(
-                "unknown_reference",
-                f"{p}.{peer_key}: {peer!r} is neither a CIDR block nor a security group "
-                f"of this VPC ({', '.join(sorted(groups)) or 'none defined'})",
-                path=f"{p}.{peer_key}",
-            )
-        rules.append(
-            SgRule(
-                i + 1, protocol, parse_ports(item.get("ports"), f"{p}.ports", protocol), cidr, group
-            )  # fmt: skip
-        )
+        if pb.attempt(f.obj, item, p, allowed=("protocol", "ports", peer_key),
+                      required=("protocol", peer_key)) is None:  # fmt: skip
+            continue
+        protocol = pb.attempt(_protocol, item["protocol"], f"{p}.protocol")
+        ports = (pb.attempt(parse_ports, item.get("ports"), f"{p}.ports", protocol)
+                 if protocol is not None else None)  # fmt: skip
+        peer = pb.attempt(_peer, item[peer_key], f"{p}.{peer_key}", groups)
+        if protocol is None or ports is None or peer is None:
+            continue
+        rules.append(SgRule(i + 1, protocol, ports, *peer))
     return tuple(rules)
 
 
-def _sg(raw: Any, path: str, groups: set[str]) -> SecurityGroup:
+def _sg(raw: Any, path: str, groups: set[str], pb: Problems) -> SecurityGroup:
     f.obj(raw, path, allowed=("name", "default", "inbound", "outbound"), required=("name",))
     name = _name(raw["name"], f"{path}.name")
-    default = f.boolean(raw.get("default", False), f"{path}.default")
+    default = pb.attempt(f.boolean, raw.get("default", False), f"{path}.default") or False
     if "inbound" in raw:
-        inbound = _sg_rules(raw["inbound"], f"{path}.inbound", "inbound", groups)
+        inbound = (pb.attempt(_sg_rules, raw["inbound"], f"{path}.inbound", "inbound", groups,
+                              pb) or ())  # fmt: skip
     else:  # a new group has no inbound rule; the default group admits its own members
         inbound = (SgRule(1, "all", ALL_PORTS, None, name),) if default else ()
     if "outbound" in raw:
-        outbound = _sg_rules(raw["outbound"], f"{path}.outbound", "outbound", groups)
+        outbound = (pb.attempt(_sg_rules, raw["outbound"], f"{path}.outbound", "outbound",
+                               groups, pb) or ())  # fmt: skip
     else:
         outbound = (SgRule(1, "all", ALL_PORTS, ALL_IPV4, None),)
     return SecurityGroup(name, default, inbound, outbound)
 
 
-def _groups_of(raw: Any, path: str, groups: dict[str, SecurityGroup]) -> tuple[str, ...]:
+def _raw_name(item: Any) -> str | None:
+    """The name an item gives, read as written (for an item refused before its name was)."""
+    name = item.get("name") if isinstance(item, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def _groups_of(
+    raw: Any, path: str, groups: dict[str, SecurityGroup], refused: set[str]
+) -> tuple[str, ...]:
+    """The groups an interface names. One whose own problems are already reported (`refused`)
+    is not reported again as unknown."""
     names = f.array(raw, path, limit=MAX_GROUPS_PER_INTERFACE, what="security groups")
     out = []
     for i, name in enumerate(names):
         name = f.string(name, f.join(path, i), limit=NAME_LIMIT)
-        if name not in groups:
+        if name not in groups and name not in refused:
             raise NetlabError(
                 "unknown_reference",
                 f"{f.join(path, i)}: no security group named {name!r}",
@@ -373,6 +393,13 @@ def _public(raw: Any, path: str, vpc: IPv4Network) -> IPv4Address | None:
 
 
 def parse_network(raw: Any, path: str = "network") -> Network:
+    """The network `raw` describes. A NetlabError names every problem of its network ACLs' and
+    security groups' rules (`errors.Problems`); elsewhere, the first problem stops it."""
+    with Problems() as pb:
+        return _network(raw, path, pb)
+
+
+def _network(raw: Any, path: str, pb: Problems) -> Network:
     f.obj(
         raw,
         path,
@@ -396,12 +423,16 @@ def parse_network(raw: Any, path: str = "network") -> Network:
         )
 
     nacls: dict[str, NetworkAcl] = {}
+    refused: set[str] = set()  # the names of network ACLs and groups whose problems are said
     for i, item in enumerate(f.array(raw.get("network_acls"), f"{path}.network_acls",
                                      limit=MAX_NACLS, what="network ACLs")):  # fmt: skip
-        nacl = _nacl(item, f"{path}.network_acls[{i}]")
+        nacl = pb.attempt(_nacl, item, f"{path}.network_acls[{i}]", pb)
+        if nacl is None:
+            refused.update(filter(None, [_raw_name(item)]))
+            continue
         if nacl.name in nacls:
-            raise NetlabError("duplicate_name", f"{path}.network_acls[{i}].name: {nacl.name!r} "
-                              "is used twice", path=f"{path}.network_acls[{i}].name")  # fmt: skip
+            pb.add(NetlabError("duplicate_name", f"{path}.network_acls[{i}].name: {nacl.name!r} "
+                               "is used twice", path=f"{path}.network_acls[{i}].name"))  # fmt: skip
         nacls[nacl.name] = nacl
     defaults = [n for n in nacls.values() if n.default]
     if len(defaults) > 1:
@@ -437,7 +468,7 @@ def parse_network(raw: Any, path: str = "network") -> Network:
                                   path=f"{p}.cidr")  # fmt: skip
         if "network_acl" in item:
             nacl_name = f.string(item["network_acl"], f"{p}.network_acl", limit=NAME_LIMIT)
-            if nacl_name not in nacls:
+            if nacl_name not in nacls and nacl_name not in refused:
                 raise NetlabError("unknown_reference",
                                   f"{p}.network_acl: no network ACL named {nacl_name!r}",
                                   path=f"{p}.network_acl")  # fmt: skip
@@ -457,21 +488,21 @@ def parse_network(raw: Any, path: str = "network") -> Network:
 
     sg_raw = f.array(raw.get("security_groups"), f"{path}.security_groups",
                      limit=MAX_SECURITY_GROUPS, what="security groups")  # fmt: skip
-    names: set[str] = set()
+    # Every group's name, so a rule can name a group written after its own.
+    names = {name for name in map(_raw_name, sg_raw) if name is not None}
+    groups: dict[str, SecurityGroup] = {}
+    seen: set[str] = set()
     for i, item in enumerate(sg_raw):
-        if isinstance(item, dict) and "name" in item:
-            name = _name(item["name"], f"{path}.security_groups[{i}].name")
-            if name in names:
-                raise NetlabError("duplicate_name", f"{path}.security_groups[{i}].name: {name!r} "
-                                  "is used twice", path=f"{path}.security_groups[{i}].name")  # fmt: skip
-            names.add(name)
-    groups = {
-        sg.name: sg
-        for sg in (
-            _sg(item, f"{path}.security_groups[{i}]", names | {"default"})
-            for i, item in enumerate(sg_raw)
-        )  # fmt: skip
-    }
+        given = _raw_name(item)
+        if given is not None and given in seen:
+            pb.add(NetlabError("duplicate_name", f"{path}.security_groups[{i}].name: {given!r} "
+                               "is used twice", path=f"{path}.security_groups[{i}].name"))  # fmt: skip
+        seen.update(filter(None, [given]))
+        sg = pb.attempt(_sg, item, f"{path}.security_groups[{i}]", names | {"default"}, pb)
+        if sg is None:
+            refused.update(filter(None, [_raw_name(item)]))
+        else:
+            groups[sg.name] = sg
     default_groups = [g for g in groups.values() if g.default]
     if len(default_groups) > 1:
         raise NetlabError("two_defaults", f"{path}.security_groups: a VPC has one default "
@@ -527,7 +558,7 @@ def parse_network(raw: Any, path: str = "network") -> Network:
         subnet = subnet_of(item, p)
         private = _address_in_subnet(item["private_ip"], f"{p}.private_ip", subnet)
         public = _public(item.get("public_ip"), f"{p}.public_ip", cidr)
-        sgs = _groups_of(item.get("security_groups"), f"{p}.security_groups", groups)
+        sgs = _groups_of(item.get("security_groups"), f"{p}.security_groups", groups, refused)
         if not sgs:
             sgs = (default_group(),)
         claim(private, name, "private", f"{p}.private_ip")
@@ -572,7 +603,7 @@ def parse_network(raw: Any, path: str = "network") -> Network:
         if scheme == "internal" and public is not None:
             raise NetlabError("internal_public_ip", f"{p}.public_ip: an internal load balancer "
                               "has private addresses only", path=f"{p}.public_ip")  # fmt: skip
-        sgs = _groups_of(item.get("security_groups"), f"{p}.security_groups", groups)
+        sgs = _groups_of(item.get("security_groups"), f"{p}.security_groups", groups, refused)
         if not sgs and lb_type == "application":  # an ALB always has one; NLB groups are optional
             sgs = (default_group(),)
         if "preserve_client_ip" in item and lb_type == "application":

@@ -29,7 +29,7 @@ import re2
 from srm_trainer.iam.fastinit import fast_init
 
 from . import fields as f
-from .errors import NetlabError
+from .errors import NetlabError, Problems
 from .waf_fields import Field, parse_field, parse_transforms, query_pairs, transform
 
 # IP sets and regex pattern sets by ARN or name, as a case declares them.
@@ -135,18 +135,20 @@ class WebAcl:
 
 
 class _Builder:
-    """Parses statements, numbering them (for the per-request memo) and bounding their count."""
+    """Parses statements, numbering them (for the per-request memo) and bounding their count.
+    The statements of an And or an Or are read each on its own: their problems go to `pb`."""
 
-    def __init__(self, ip_sets: IpSets, regex_sets: RegexSets) -> None:
+    def __init__(self, ip_sets: IpSets, regex_sets: RegexSets, pb: Problems) -> None:
         self.count = 0
         self.ip_sets = ip_sets
         self.regex_sets = regex_sets
+        self.pb = pb
 
     def statement(self, raw: Any, path: str, depth: int = 1, top: bool = False) -> Statement:
         self.count += 1
         if self.count > MAX_STATEMENTS:
             raise NetlabError("too_many", f"{path}: the web ACL has more than {MAX_STATEMENTS} "
-                              "statements", path=path)  # fmt: skip
+                              "statements", path=path, stop=True)  # fmt: skip
         if depth > MAX_DEPTH:
             raise NetlabError("too_deep", f"{path}: statements nest more than {MAX_DEPTH} deep",
                               path=path)  # fmt: skip
@@ -162,8 +164,9 @@ class _Builder:
             if len(items) < 2:
                 raise NetlabError("invalid_statement", f"{p}.Statements needs at least two "
                                   "statements", path=f"{p}.Statements")  # fmt: skip
-            kids = tuple(self.statement(s, f"{p}.Statements[{i}]", depth + 1)
-                         for i, s in enumerate(items))  # fmt: skip
+            read = [self.pb.attempt(self.statement, s, f"{p}.Statements[{i}]", depth + 1)
+                    for i, s in enumerate(items)]  # fmt: skip
+            kids = tuple(k for k in read if k is not None)  # all of them, or the parse fails
             return Statement(kind, uid, kids, uses_labels=any(k.uses_labels for k in kids))
         if kind == "NotStatement":
             f.obj(spec, p, allowed=("Statement",), required=("Statement",))
@@ -277,24 +280,51 @@ def compile_regex(text: str, path: str) -> re2._Regexp:
                           path=path) from None  # fmt: skip
 
 
-def _rule(raw: Any, path: str, b: _Builder, prefix: str) -> Rule:
+def _rule(
+    raw: Any, path: str, b: _Builder, prefix: str, pb: Problems
+) -> tuple[str | None, int | None, Rule | None]:
+    """A rule's name, priority and the rule; each field's problem recorded in `pb` (None in
+    its place), the next read."""
     f.obj(raw, path, allowed=("Name", "Priority", "Action", "Statement", "RuleLabels",
                               "VisibilityConfig", "CaptchaConfig", "ChallengeConfig"),
           required=("Name", "Priority", "Action", "Statement"))  # fmt: skip
-    name = f.name(raw["Name"], f"{path}.Name", limit=128)
-    priority = f.integer(raw["Priority"], f"{path}.Priority", low=0, high=2_000_000_000)
-    action = _action(raw["Action"], f"{path}.Action", ACTIONS)
-    labels = []
-    for i, item in enumerate(f.array(raw.get("RuleLabels"), f"{path}.RuleLabels", limit=10)):
-        lp = f"{path}.RuleLabels[{i}]"
-        f.obj(item, lp, allowed=("Name",), required=("Name",))
-        label = f.string(item["Name"], f"{lp}.Name", limit=1024)
-        if not re2.fullmatch(r"[0-9A-Za-z_\-:]+", label) or label.startswith(":") \
-                or label.endswith(":") or "::" in label:  # fmt: skip
-            raise NetlabError("invalid_label", f"{lp}.Name: a label is names separated by single "
-                              "colons, of letters, digits, _ and -", path=f"{lp}.Name")  # fmt: skip
-        labels.append(prefix + label)
-    st_raw = raw["Statement"]
+    name = pb.attempt(f.name, raw["Name"], f"{path}.Name", limit=128)
+    priority = pb.attempt(f.integer, raw["Priority"], f"{path}.Priority", low=0,
+                          high=2_000_000_000)  # fmt: skip
+    action = pb.attempt(_action, raw["Action"], f"{path}.Action", ACTIONS)
+    labels = pb.attempt(_labels, raw.get("RuleLabels"), f"{path}.RuleLabels", prefix, pb)
+    read = pb.attempt(_rule_statement, raw["Statement"], path, b, action)
+    if name is None or priority is None or action is None or labels is None or read is None:
+        return name, priority, None
+    statement, rate = read
+    return name, priority, Rule(name, priority, action, labels, statement, rate)
+
+
+def _labels(raw: Any, path: str, prefix: str, pb: Problems) -> tuple[str, ...] | None:
+    """A rule's `RuleLabels`, fully qualified; None when one is refused (recorded in `pb`)."""
+    labels: list[str] = []
+    refused = False
+    for i, item in enumerate(f.array(raw, path, limit=10)):
+        label = pb.attempt(_label, item, f"{path}[{i}]")
+        refused = refused or label is None
+        labels.append(prefix + (label or ""))
+    return None if refused else tuple(labels)
+
+
+def _label(item: Any, lp: str) -> str:
+    f.obj(item, lp, allowed=("Name",), required=("Name",))
+    label = f.string(item["Name"], f"{lp}.Name", limit=1024)
+    if not re2.fullmatch(r"[0-9A-Za-z_\-:]+", label) or label.startswith(":") \
+            or label.endswith(":") or "::" in label:  # fmt: skip
+        raise NetlabError("invalid_label", f"{lp}.Name: a label is names separated by single "
+                          "colons, of letters, digits, _ and -", path=f"{lp}.Name")  # fmt: skip
+    return label
+
+
+def _rule_statement(
+    st_raw: Any, path: str, b: _Builder, action: str | None
+) -> tuple[Statement | None, RateLimit | None]:
+    """A rule's statement, or its rate-based limit (`action`: the rule's, None if refused)."""
     sp = f"{path}.Statement"
     if isinstance(st_raw, dict) and "RateBasedStatement" in st_raw:
         if len(st_raw) != 1:
@@ -332,8 +362,8 @@ def _rule(raw: Any, path: str, b: _Builder, prefix: str) -> Rule:
         if rate.window not in (60, 120, 300, 600):
             raise NetlabError("invalid_value", f"{rp}.EvaluationWindowSec must be 60, 120, 300 "
                               "or 600", path=f"{rp}.EvaluationWindowSec")  # fmt: skip
-        return Rule(name, priority, action, tuple(labels), None, rate)
-    return Rule(name, priority, action, tuple(labels), b.statement(st_raw, sp, top=True), None)
+        return None, rate
+    return b.statement(st_raw, sp, top=True), None
 
 
 def _action(raw: Any, path: str, choices: tuple[str, ...]) -> str:
@@ -351,7 +381,16 @@ def _action(raw: Any, path: str, choices: tuple[str, ...]) -> str:
     return f.string(name, path, choices=choices)
 
 
-def parse_ip_sets(raw: Any, path: str = "ip_sets") -> IpSets:
+def parse_ip_sets(raw: Any, path: str = "ip_sets", *, problems: Problems | None = None) -> IpSets:
+    """IP sets by ARN or name. With `problems`, each address's problem is recorded there and
+    the sets are returned as far as they read; without, a NetlabError names them all."""
+    if problems is None:
+        with Problems() as pb:
+            return _ip_sets(raw, path, pb)
+    return _ip_sets(raw, path, problems)
+
+
+def _ip_sets(raw: Any, path: str, problems: Problems) -> IpSets:
     if raw is None:
         return {}
     if not isinstance(raw, dict) or len(raw) > 20:
@@ -359,33 +398,51 @@ def parse_ip_sets(raw: Any, path: str = "ip_sets") -> IpSets:
                           "(ARN or name → list of CIDR blocks)", path=path)  # fmt: skip
     out: IpSets = {}
     for key, value in raw.items():
-        p = f.join(path, key)
-        if isinstance(value, dict):
-            f.obj(value, p, allowed=("Addresses", "IPAddressVersion"), required=("Addresses",))
-            value = value["Addresses"]
-        nets = []
-        for i, item in enumerate(f.array(value, p, limit=MAX_ADDRESSES, what="addresses")):
-            text = f.string(item, f"{p}[{i}]", limit=64)
-            try:
-                nets.append(ipaddress.ip_network(text, strict=True))
-            except ValueError as exc:
-                if "host bits set" in str(exc):  # the same words as a network ACL's CIDR
-                    meant = ipaddress.ip_network(text, strict=False)
-                    raise NetlabError("invalid_cidr", f"{p}[{i}]: {text!r} has host bits set "
-                                      f"(did you mean {meant}?)", path=f"{p}[{i}]") from None  # fmt: skip
-                raise NetlabError("invalid_cidr", f"{p}[{i}]: {text!r} is not a CIDR block "
-                                  "(an IP set lists addresses like 192.0.2.44/32)",
-                                  path=f"{p}[{i}]") from None  # fmt: skip
-            if nets[-1].prefixlen == 0:  # AWS WAF's IPSet takes every CIDR range but /0
-                raise NetlabError("invalid_cidr", f"{p}[{i}]: {text!r} is every address, which "
-                                  "AWS WAF does not accept in an IP set (every range but /0); "
-                                  "a rule meant for every request needs no IP set",
-                                  path=f"{p}[{i}]")  # fmt: skip
-        out[key] = tuple(nets)
+        # A set refused whole is kept empty: a rule naming it is not refused for that too.
+        out[key] = problems.attempt(_ip_set, value, f.join(path, key), problems) or ()
     return out
 
 
-def parse_regex_sets(raw: Any, path: str = "regex_pattern_sets") -> RegexSets:
+def _ip_set(
+    value: Any, p: str, pb: Problems
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    if isinstance(value, dict):
+        f.obj(value, p, allowed=("Addresses", "IPAddressVersion"), required=("Addresses",))
+        value = value["Addresses"]
+    items = f.array(value, p, limit=MAX_ADDRESSES, what="addresses")
+    return tuple(n for n in (pb.attempt(_ip_network, item, f"{p}[{i}]")
+                             for i, item in enumerate(items)) if n is not None)  # fmt: skip
+
+
+def _ip_network(item: Any, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    text = f.string(item, path, limit=64)
+    try:
+        network = ipaddress.ip_network(text, strict=True)
+    except ValueError as exc:
+        if "host bits set" in str(exc):  # the same words as a network ACL's CIDR
+            meant = ipaddress.ip_network(text, strict=False)
+            raise NetlabError("invalid_cidr", f"{path}: {text!r} has host bits set "
+                              f"(did you mean {meant}?)", path=path) from None  # fmt: skip
+        raise NetlabError("invalid_cidr", f"{path}: {text!r} is not a CIDR block "
+                          "(an IP set lists addresses like 192.0.2.44/32)", path=path) from None  # fmt: skip
+    if network.prefixlen == 0:  # AWS WAF's IPSet takes every CIDR range but /0
+        raise NetlabError("invalid_cidr", f"{path}: {text!r} is every address, which "
+                          "AWS WAF does not accept in an IP set (every range but /0); "
+                          "a rule meant for every request needs no IP set", path=path)  # fmt: skip
+    return network
+
+
+def parse_regex_sets(
+    raw: Any, path: str = "regex_pattern_sets", *, problems: Problems | None = None
+) -> RegexSets:
+    """Regex pattern sets by ARN or name; `problems` as for `parse_ip_sets`."""
+    if problems is None:
+        with Problems() as pb:
+            return _regex_sets(raw, path, pb)
+    return _regex_sets(raw, path, problems)
+
+
+def _regex_sets(raw: Any, path: str, problems: Problems) -> RegexSets:
     if raw is None:
         return {}
     if not isinstance(raw, dict) or len(raw) > 10:
@@ -393,46 +450,78 @@ def parse_regex_sets(raw: Any, path: str = "regex_pattern_sets") -> RegexSets:
                           "pattern sets (ARN or name → list of regular expressions)", path=path)  # fmt: skip
     out: RegexSets = {}
     for key, value in raw.items():
-        p = f.join(path, key)
-        items = f.array(value, p, limit=MAX_PATTERNS, what="patterns")
-        compiled = []
-        for i, item in enumerate(items):
-            if not isinstance(item, str) or not item or len(item) > 200:
-                raise NetlabError("invalid_value", f"{p}[{i}] must be 1 to 200 characters",
-                                  path=f"{p}[{i}]")  # fmt: skip
-            compiled.append(compile_regex(item, f"{p}[{i}]"))
-        out[key] = tuple(compiled)
+        out[key] = problems.attempt(_regex_set, value, f.join(path, key), problems) or ()
     return out
 
 
+def _regex_set(value: Any, p: str, pb: Problems) -> tuple[re2._Regexp, ...]:
+    items = f.array(value, p, limit=MAX_PATTERNS, what="patterns")
+    return tuple(r for r in (pb.attempt(_pattern, item, f"{p}[{i}]")
+                             for i, item in enumerate(items)) if r is not None)  # fmt: skip
+
+
+def _pattern(item: Any, path: str) -> re2._Regexp:
+    if not isinstance(item, str) or not item or len(item) > 200:
+        raise NetlabError("invalid_value", f"{path} must be 1 to 200 characters", path=path)
+    return compile_regex(item, path)
+
+
 def parse_web_acl(raw: Any, path: str = "web_acl", *, ip_sets: IpSets | None = None,
-                  regex_sets: RegexSets | None = None) -> WebAcl:  # fmt: skip
+                  regex_sets: RegexSets | None = None,
+                  problems: Problems | None = None) -> WebAcl:  # fmt: skip
+    """A web ACL. Each rule is read on its own, so a NetlabError names every rule's problems
+    (`errors.Problems`); with `problems`, they are recorded there instead."""
+    if problems is None:
+        with Problems() as pb:
+            return _web_acl(raw, path, ip_sets or {}, regex_sets or {}, pb)
+    return _web_acl(raw, path, ip_sets or {}, regex_sets or {}, problems)
+
+
+def _web_acl(raw: Any, path: str, ip_sets: IpSets, regex_sets: RegexSets, pb: Problems) -> WebAcl:
     f.obj(raw, path, allowed=("Name", "DefaultAction", "Rules", "Scope", "VisibilityConfig",
                               "Description", "CaptchaConfig", "ChallengeConfig"),
           required=("DefaultAction",))  # fmt: skip
-    name = f.name(raw.get("Name", "web-acl"), f"{path}.Name", limit=128)
-    default = _action(raw["DefaultAction"], f"{path}.DefaultAction", ("Allow", "Block"))
+    name = pb.attempt(f.name, raw.get("Name", "web-acl"), f"{path}.Name", limit=128) or "web-acl"
+    default = pb.attempt(_action, raw["DefaultAction"], f"{path}.DefaultAction",
+                         ("Allow", "Block")) or "Allow"  # fmt: skip
     scope = None
     if "Scope" in raw:
-        scope = f.string(raw["Scope"], f"{path}.Scope", choices=("CLOUDFRONT", "REGIONAL"))
+        scope = pb.attempt(f.string, raw["Scope"], f"{path}.Scope",
+                           choices=("CLOUDFRONT", "REGIONAL"))  # fmt: skip
     prefix = f"awswaf:{ACCOUNT}:webacl:{name}:"
-    b = _Builder(ip_sets or {}, regex_sets or {})
+    b = _Builder(ip_sets, regex_sets, pb)
     rules = []
     names: set[str] = set()
     priorities: set[int] = set()
     for i, item in enumerate(f.array(raw.get("Rules"), f"{path}.Rules", limit=MAX_RULES,
                                      what="rules")):  # fmt: skip
-        rule = _rule(item, f"{path}.Rules[{i}]", b, prefix)
-        if rule.name in names:
-            raise NetlabError("duplicate_name", f"{path}.Rules[{i}].Name: {rule.name!r} is used "
-                              "twice", path=f"{path}.Rules[{i}].Name")  # fmt: skip
-        if rule.priority in priorities:
-            raise NetlabError("duplicate_priority", f"{path}.Rules[{i}].Priority: two rules have "
-                              f"priority {rule.priority}", path=f"{path}.Rules[{i}].Priority")  # fmt: skip
-        names.add(rule.name)
-        priorities.add(rule.priority)
-        rules.append(rule)
+        read = pb.attempt(_rule, item, f"{path}.Rules[{i}]", b, prefix, pb)
+        if read is None:
+            continue
+        rule_name, priority, rule = read
+        if rule_name in names:
+            pb.add(NetlabError("duplicate_name", f"{path}.Rules[{i}].Name: {rule_name!r} is "
+                               "used twice", path=f"{path}.Rules[{i}].Name"))  # fmt: skip
+        if priority in priorities:
+            pb.add(NetlabError("duplicate_priority", f"{path}.Rules[{i}].Priority: two rules "
+                               f"have priority {priority}", path=f"{path}.Rules[{i}].Priority"))  # fmt: skip
+        names.update(filter(None, [rule_name]))
+        priorities.update(p for p in [priority] if p is not None)
+        if rule is not None:
+            rules.append(rule)
     return WebAcl(name, default, tuple(sorted(rules, key=lambda r: r.priority)), scope, prefix)
+
+
+def parse_waf_rules(case: dict[str, Any], problems: Problems | None = None) -> WebAcl:
+    """A WAF case's web ACL, read with its IP sets and regex pattern sets: one NetlabError names
+    the problems of all three (or, with `problems`, they are recorded there)."""
+    if problems is None:
+        with Problems() as pb:
+            return parse_waf_rules(case, pb)
+    ip_sets = parse_ip_sets(case.get("ip_sets"), problems=problems)
+    regex_sets = parse_regex_sets(case.get("regex_pattern_sets"), problems=problems)
+    return parse_web_acl(case.get("web_acl"), ip_sets=ip_sets, regex_sets=regex_sets,
+                         problems=problems)  # fmt: skip
 
 
 # --- requests -------------------------------------------------------------------------------
@@ -926,9 +1015,7 @@ def evaluate_waf_case(case: dict[str, Any], *, acl: WebAcl | None = None) -> Waf
     resource = f.string(case.get("resource", "ALB"), "resource",
                         choices=(*RESOURCES, *NOT_PROTECTABLE))  # fmt: skip
     if acl is None:
-        ip_sets = parse_ip_sets(case.get("ip_sets"))
-        regex_sets = parse_regex_sets(case.get("regex_pattern_sets"))
-        acl = parse_web_acl(case.get("web_acl"), ip_sets=ip_sets, regex_sets=regex_sets)
+        acl = parse_waf_rules(case)
     if ("request" in case) == ("requests" in case):
         raise NetlabError("missing_field", "a WAF case has either request or requests",
                           path="request")  # fmt: skip

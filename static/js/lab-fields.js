@@ -1,8 +1,10 @@
-// A lab's live update swaps its result alone, and the field the result's error is about is
-// outside it, in the form: mark it here as the server marks it on a page it draws whole
-// (netlab/templatetags/netlab_fields.py), so a screen reader on the field hears what is wrong
+// A lab's live update swaps its result alone, and the fields the result's error is about are
+// outside it, in the form: mark them here as the server marks them on a page it draws whole
+// (netlab/templatetags/netlab_fields.py), so a screen reader on a field hears what is wrong
 // with it. The form names its result's message (data-error-message); the message names its
-// field (data-field). Each update first takes the previous marks off. A refused update (its
+// field (data-field), or, naming several problems, each of its items (#result-error-1 ...)
+// names the field it is about, which it describes. Each update first takes the previous marks
+// off. A refused update (its
 // message in the result's #live-refusal, netlab/views.py `live_refusal`) leaves the last result
 // greyed as from before the change: its error may no longer apply, so no field is marked with it.
 (function () {
@@ -12,17 +14,22 @@
     return value ? value.split(/\s+/).filter(Boolean) : [];
   }
 
+  // The message's id, or one of its items' (#result-error-2).
+  function ours(id, message) {
+    return id === message || id.indexOf(message + "-") === 0;
+  }
+
   function unmark(field, message) {
-    var rest = tokens(field).filter(function (id) { return id !== message; });
+    var rest = tokens(field).filter(function (id) { return !ours(id, message); });
     field.removeAttribute("aria-invalid");
     if (rest.length) field.setAttribute("aria-describedby", rest.join(" "));
     else field.removeAttribute("aria-describedby");
   }
 
-  function mark(field, message) {
+  function mark(field, ids, message) {
     field.setAttribute("aria-invalid", "true");
-    var rest = tokens(field).filter(function (id) { return id !== message; });
-    field.setAttribute("aria-describedby", [message].concat(rest).join(" "));
+    var rest = tokens(field).filter(function (id) { return !ours(id, message); });
+    field.setAttribute("aria-describedby", ids.concat(rest).join(" "));
   }
 
   function stale(message) {
@@ -35,12 +42,22 @@
     document.querySelectorAll("form[data-error-message]").forEach(function (form) {
       var id = form.getAttribute("data-error-message");
       Array.prototype.forEach.call(form.elements, function (field) {
-        if (tokens(field).indexOf(id) !== -1) unmark(field, id);
+        if (tokens(field).some(function (t) { return ours(t, id); })) unmark(field, id);
       });
       var message = document.getElementById(id);
-      var name = message && message.getAttribute("data-field");
-      var field = name && document.getElementById(name);
-      if (field && field.form === form && !stale(message)) mark(field, id);
+      if (!message || stale(message)) return;
+      // Each field, with the problems about it in the order they are listed.
+      var found = {};
+      var order = [];
+      var carriers = [message].concat(Array.prototype.slice.call(message.querySelectorAll("[data-field]")));
+      carriers.forEach(function (carrier) {
+        var name = carrier.getAttribute("data-field");
+        var field = name && document.getElementById(name);
+        if (!field || field.form !== form || !carrier.id) return;
+        if (!found[name]) { found[name] = []; order.push(field); }
+        found[name].push(carrier.id);
+      });
+      order.forEach(function (field) { mark(field, found[field.id], id); });
     });
   }
 

@@ -119,6 +119,40 @@ def test_a_port_out_of_range_marks_the_field_and_says_the_range(page):
     expect(port).not_to_have_attribute("aria-describedby", re.compile("."))
 
 
+def test_every_mistake_in_the_rules_is_listed_and_marks_its_own_field(page, screenshots):
+    """Two rules typed wrong in a live update: both are listed, in order, each field marked and
+    described by its own problem (not the whole list), the status region says both; fixing one
+    leaves the other alone, marked as the single message."""
+    page.goto("/lab/network/")
+    first = page.locator("#nacl-0-inbound-0-ports")
+    second = page.locator("#sg-0-inbound-1-peer")
+    first.fill("99999")
+    second.fill("sg-nowhere")
+    second.press("Tab")
+    problems = page.locator("#result-error li")
+    expect(problems).to_have_count(2)
+    expect(problems.nth(0)).to_contain_text("Network ACL public-nacl, inbound rule row 1, Ports")
+    expect(problems.nth(1)).to_contain_text("Security group sg-web, inbound rule row 2, Source")
+    expect(page.locator("#live-status")).to_contain_text("2 problems: Network ACL public-nacl")
+    expect(first).to_have_attribute("aria-invalid", "true")
+    expect(first).to_have_accessible_description(
+        re.compile("^Network ACL public-nacl, inbound rule row 1, Ports: must be a port")
+    )
+    expect(second).to_have_accessible_description(re.compile("^Security group sg-web, inbound"))
+    settled(page)
+    assert_accessible(page)
+    page.locator("#result").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "network-lab-problems.png"), caret="initial")
+    problems.nth(1).get_by_role("link").click()
+    expect(second).to_be_focused()
+    first.fill("443")
+    first.press("Tab")
+    expect(problems).to_have_count(0)
+    expect(page.locator("#result-error")).to_contain_text("Security group sg-web")
+    expect(first).not_to_have_attribute("aria-invalid", "true")
+    expect(second).to_have_attribute("aria-describedby", "result-error")
+
+
 def test_a_waf_request_row_typed_wrong_is_marked_in_its_row(page):
     page.goto("/lab/waf/")
     repeat = page.get_by_label("Repeat request 1")

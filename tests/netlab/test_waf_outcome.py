@@ -68,7 +68,6 @@ def test_an_evaluation_parses_the_web_acl_once(client, monkeypatch):
         return real(raw, *args, **kwargs)
 
     monkeypatch.setattr(engine, "parse_web_acl", counting)
-    monkeypatch.setattr(waf_outcome, "parse_web_acl", counting)
     client.get(URL, {"preset": "captcha-login"})
     assert len(parsed) == 1
 

@@ -1,0 +1,35 @@
+"""An imported network question the engine refuses names every problem, each at its own line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from quizzes.models import Question
+from teach.transfer import importer, json_format
+from teach.transfer.drafts import TransferError
+from tests.quizzes.builders import make_question
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_import_names_each_problem_at_the_line_of_its_key(instructor):
+    question = make_question("flow_decision", owner=instructor, lesson=None)
+    document = json.loads(json_format.export_bank([question], "b"))
+    nacl = document["questions"][0]["data"]["case"]["network"]["network_acls"][0]
+    nacl["inbound"][0]["action"] = "permit"
+    nacl["outbound"][0]["cidr"] = "everywhere"
+    Question.objects.all().delete()
+    text = json_format.dump(document)
+    with pytest.raises(TransferError) as caught:
+        importer.run(text, "json", owner=instructor)
+    errors = caught.value.errors
+    assert [e.message.split(": ", 2)[-1] for e in errors] == [
+        "network.network_acls[0].inbound[0].action must be one of allow, deny, not 'permit'",
+        "network.network_acls[0].outbound[0].cidr: 'everywhere' is not a CIDR block such as "
+        "10.0.0.0/16",
+    ]
+    lines = text.splitlines()
+    assert '"action": "permit"' in lines[errors[0].line - 1]
+    assert '"cidr": "everywhere"' in lines[errors[1].line - 1]

@@ -196,6 +196,7 @@ ACCOUNT_FORMS = {  # the username rule, what "keep me signed in" means, both pas
     "change_password": "srm_trainer.accounts.forms.ChangePasswordForm",
     "set_password": "srm_trainer.accounts.forms.SetPasswordForm",
     "reset_password_from_key": "srm_trainer.accounts.forms.ResetPasswordKeyForm",
+    "reauthenticate": "srm_trainer.accounts.forms.ReauthenticateForm",  # opens on its field
 }
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 # "Confirm it's you" (before closing the account or changing two-factor sign-in) takes the
@@ -222,6 +223,11 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # The authenticator app's entry and the security-key prompt name the site as the e-mails do.
 MFA_ADAPTER = "srm_trainer.accounts.adapter.MFAAdapter"
+# The code step of signing in and "Confirm it's you" open with the focus in the code's field.
+MFA_FORMS = {
+    "authenticate": "srm_trainer.accounts.forms.AuthenticateForm",
+    "reauthenticate": "srm_trainer.accounts.forms.ReauthenticateCodeForm",
+}
 # A code stays good for one 30-second step after its own (RFC 6238 allows for the delay between
 # reading a code and the server checking it): with none, a code typed in its last seconds failed.
 # allauth refuses a code already used, so the wider window cannot be replayed.

@@ -6,6 +6,8 @@ account: otherwise setting a superuser's password would make any admin a superus
 set anyone's password or e-mail address: either would let them sign in as a learner (a reset
 link goes to the address) and read the records no role is granted (progress, attempts, "Your
 data"), silently. People change their own, the address through allauth's verified pages.
+A superuser's change of the address goes through `addresses.set_address`, so allauth's records,
+the owner and the audit log follow it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from srm_trainer.accounts.adapter import RESERVED_USERNAMES, check_characters
+from srm_trainer.accounts.addresses import set_address
 from srm_trainer.accounts.roles import INSTRUCTORS, set_instructor
 from srm_trainer.admin_names import NamedControls, name_controls_of
 
@@ -32,6 +35,11 @@ User = get_user_model()
 _POWER_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 # What signs someone in: the password has its own page (refused below); the address gets reset links.
 _ACCESS_FIELDS = ("email",)
+ADDRESS_HELP = (
+    "A new address becomes the account's primary one, unverified: a link to verify it is sent"
+    " there, and the owner is told at the old one, which stays on the account. Left empty,"
+    " every address of the account is removed."
+)
 
 admin.site.unregister(User)
 # Django's and allauth's own admins, their controls named as ours are (srm_trainer/admin_names.py).
@@ -71,6 +79,22 @@ class RenameForm(UserChangeForm):
             raise forms.ValidationError(f"Another account is already called {other}.")
         return username
 
+    def clean_email(self) -> str:
+        """In lower case, as allauth keeps addresses; never one another account verified: its
+        owner could not verify it here (allauth lets one account verify an address)."""
+        email = (self.cleaned_data.get("email") or "").strip().lower()
+        other = (
+            EmailAddress.objects.filter(email__iexact=email, verified=True)
+            .exclude(user=self.instance.pk)
+            .values_list("user__username", flat=True)
+            .first()
+        )
+        if email and other is not None:
+            raise forms.ValidationError(
+                f"The account {other} has verified {email}: an address belongs to one account."
+            )
+        return email
+
 
 @admin.register(User)
 class RoleAwareUserAdmin(NamedControls, UserAdmin):
@@ -105,6 +129,21 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
 
     def _changeable(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return queryset if request.user.is_superuser else queryset.filter(is_staff=False)
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "email" in form.base_fields:
+            form.base_fields["email"].help_text = ADDRESS_HELP
+        return form
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        """A changed address goes through `set_address` first (allauth's records, a note to
+        the owner, the audit log); then the rest of the form is saved as usual."""
+        if change and "email" in form.changed_data:
+            said = set_address(request=request, user=obj, email=form.cleaned_data["email"])
+            if said:
+                self.message_user(request, said, messages.INFO)
+        super().save_model(request, obj, form, change)
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         readonly = super().get_readonly_fields(request, obj)

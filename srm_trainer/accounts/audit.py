@@ -133,12 +133,16 @@ def record_sign_in_failure(*, request: HttpRequest | None, username: str) -> Log
     )
 
 
-def record_user_event(*, request: HttpRequest | None, user, event: str) -> LogEntry:
-    """Something that happened to an account, done by the person signed in (if anyone)."""
+def record_user_event(
+    *, request: HttpRequest | None, user, event: str, changes: dict | None = None
+) -> LogEntry:
+    """Something that happened to an account, done by the person signed in (if anyone);
+    `changes`, {field: [before, after]}, is shown as the admin shows a model's changes."""
     actor = getattr(request, "user", None)
     return _user_entry(
         request,
         event=event,
+        changes=changes,
         object_pk=str(user.pk),
         object_id=user.pk,
         object_repr=user.get_username(),

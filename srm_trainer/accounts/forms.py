@@ -1,12 +1,14 @@
 """allauth's sign-up form, saying before the first try what a username may hold; its sign-in
 form, saying what "remember me" means; its forms that set a password, saying a mistyped second
-password even when the first is refused; the confirmation of closing an account."""
+password even when the first is refused; the confirmation of closing an account; the pages that
+ask only for a code or the password again, opening on its field."""
 
 from __future__ import annotations
 
 from allauth.account import forms as allauth_forms
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.mfa.base import forms as mfa_forms
 from django import forms
 from django.utils.translation import gettext
 
@@ -66,6 +68,38 @@ class SetPasswordForm(BothPasswordsChecked, allauth_forms.SetPasswordForm):
 
 class ResetPasswordKeyForm(BothPasswordsChecked, allauth_forms.ResetPasswordKeyForm):
     """allauth's, with both password mistakes said at once."""
+
+
+class OpensOnItsField(forms.Form):
+    """A page that asks for one thing, the second factor's code at sign-in or "Confirm it's
+    you", opens with the focus in its field (`autofocus`: no script, so the CSP holds): it
+    opened at the top, and a keyboard user tabbed past the header's links to reach it. A
+    refused form's message still comes first when it is form-wide (srm_trainer/error_focus.py:
+    the first `autofocus` in the page wins)."""
+
+    focused = ""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[self.focused].widget.attrs["autofocus"] = True
+
+
+class AuthenticateForm(OpensOnItsField, mfa_forms.AuthenticateForm):
+    """allauth's code step after the password (MFA_FORMS)."""
+
+    focused = "code"
+
+
+class ReauthenticateCodeForm(OpensOnItsField, mfa_forms.ReauthenticateForm):
+    """allauth's "Confirm it's you" with a code (MFA_FORMS)."""
+
+    focused = "code"
+
+
+class ReauthenticateForm(OpensOnItsField, allauth_forms.ReauthenticateForm):
+    """allauth's "Confirm it's you" with the password (ACCOUNT_FORMS)."""
+
+    focused = "password"
 
 
 class CloseAccountForm(forms.Form):

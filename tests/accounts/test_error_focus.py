@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.conftest import give_mfa
+from tests.conftest import give_mfa, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,8 @@ def test_a_refused_sign_in_opens_on_its_message(client, learner):
 
 
 def test_pages_not_refused_take_no_focus(client, signed_in):
-    for url in ("/accounts/password/change/", "/accounts/reauthenticate/", "/accounts/delete/"):
+    """Except the pages that ask for one thing (next test)."""
+    for url in ("/accounts/password/change/", "/accounts/delete/"):
         assert focused_on_load(signed_in.get(url).content.decode()) == [], url
     client.logout()
     for url in ("/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"):
@@ -121,6 +122,34 @@ def test_a_refused_account_page_opens_on_its_first_field_in_error(
     assert focused_on_load(page) == [("input", attrs)]
     for name in also:
         field_in_error(page, name)
+
+
+def test_the_code_step_and_confirm_its_you_open_on_their_one_field(client, learner):
+    """Pages that ask only for a code or the password again opened at their top, and a
+    keyboard user tabbed through the header to reach the field (srm_trainer/accounts/forms.py,
+    `OpensOnItsField`). Nothing else on them takes the focus."""
+    give_mfa(learner)
+    client.post("/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})
+    page = client.get("/accounts/2fa/authenticate/").content.decode()
+    ((tag, attrs),) = focused_on_load(page)
+    assert (tag, attrs["name"], attrs["autocomplete"]) == ("input", "code", "one-time-code")
+    assert "aria-invalid" not in attrs
+
+    sign_in(client, learner)
+    for url, name in (
+        ("/accounts/reauthenticate/", "password"),
+        ("/accounts/2fa/reauthenticate/", "code"),
+    ):
+        ((tag, attrs),) = focused_on_load(client.get(url).content.decode())
+        assert (tag, attrs["name"]) == ("input", name), url
+
+
+def test_a_wrong_code_when_confirming_its_you_opens_on_the_code_once(client, learner):
+    give_mfa(learner)
+    sign_in(client, learner)
+    page = client.post("/accounts/2fa/reauthenticate/", {"code": "000000"}).content.decode()
+    attrs = field_in_error(page, "code")
+    assert focused_on_load(page) == [("input", attrs)]
 
 
 def test_a_refused_reset_password_opens_on_the_address(client):

@@ -4,8 +4,10 @@ two-factor step of signing in offers Sign in as its main action."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
 from lessons.models import Lesson, LessonProgress
@@ -70,6 +72,43 @@ def test_the_code_step_draws_sign_in_as_the_main_action_and_cancel_beside_it(pag
     expect(sign_in).to_be_focused()
     page.keyboard.press("Tab")
     expect(cancel).to_be_focused()
+
+
+def _ringed(locator) -> None:
+    """The focused control shows its focus: an outline at least 2 px wide."""
+    style = locator.evaluate(
+        "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]"
+    )
+    assert style[0] != "none" and float(style[1].removesuffix("px")) >= 2, style
+
+
+def test_the_code_step_and_confirm_its_you_open_in_the_code_field(page):
+    """The code page opened at its top: a keyboard user tabbed past the header's links to the
+    field. It opens in it (`autofocus`, no script), so the code is typed straight away; so does
+    "Confirm it's you" with a code, and with the password."""
+    secret = give_mfa(make_user("ada"))
+    page.goto("/accounts/login/")
+    page.get_by_label("Username", exact=True).fill("ada")
+    page.get_by_label(re.compile(r"^Password$")).fill(PASSWORD)
+    page.get_by_label(re.compile(r"^Password$")).press("Enter")
+    code = page.get_by_label("Code")
+    expect(code).to_be_focused()
+    _ringed(code)
+    step = int(time.time()) // 30
+    page.keyboard.type(format_hotp_value(hotp_value(secret, step)))
+    page.keyboard.press("Enter")
+    expect(page.locator(".whoami")).to_have_text("Signed in as ada")
+
+    page.goto("/accounts/reauthenticate/?next=/accounts/2fa/")
+    expect(page.get_by_label(re.compile(r"^Password$"))).to_be_focused()
+    page.get_by_role("link", name=re.compile("authenticator app", re.I)).click()
+    code = page.get_by_label("Code")
+    expect(code).to_be_focused()
+    _ringed(code)
+    # A code is accepted once: the next step's (accepted one step early, MFA_TOTP_TOLERANCE).
+    page.keyboard.type(format_hotp_value(hotp_value(secret, step + 1)))
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/$"))
 
 
 def test_a_refused_sign_up_opens_on_the_first_field_in_error(page):

@@ -30,6 +30,7 @@ WORDS = {
     ),
     "thinks-kms-key-deletion-reversible": "thinking a deleted KMS key can be brought back",
     "thinks-one-region-covers-all": "thinking GuardDuty in one Region watches every Region",
+    "thinks-rotation-re-encrypts-data": "thinking key rotation re-encrypts old data",
 }
 VERBS = {
     "thinks": "thinking",

@@ -89,6 +89,8 @@ def test_kms_rotation_is_taught_with_its_defaults_and_periods():
     term = GLOSSARY["key-rotation"]
     assert term.lesson == "encryption-and-kms/aws-kms" and "2,560" in term.definition
     assert "off by" in GLOSSARY["customer-managed-key"].definition
+    asked = QUESTIONS["enc-rotation-off-by-default"]
+    assert asked.lesson == "encryption-and-kms/aws-kms" and "2,560" in asked.explanation
 
 
 def test_block_public_access_is_dated_april_2023_not_january():

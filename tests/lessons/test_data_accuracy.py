@@ -129,3 +129,12 @@ def test_a_wrong_answer_warns_about_a_misconception_that_question_can_reveal():
     assert wrong == {}
     # CloudTrail and Config are two of the four categories to tell apart
     assert "confuses-cloudtrail-and-config" in QUESTIONS["comp-evidence-tools"].misconceptions
+
+
+def test_a_kms_grant_is_explained_where_the_kms_lesson_first_names_it():
+    """The lesson named grants as the third way to allow use of a key, and its separation-of-
+    duties advice rests on `kms:CreateGrant`, without saying what a grant is (AWS KMS
+    Developer Guide, "Grants in AWS KMS")."""
+    para = next(p for p in _paragraphs("encryption-and-kms/aws-kms") if "exactly one" in p)
+    assert "**KMS grant** (" in para
+    assert GLOSSARY["kms-grant"].lesson == "encryption-and-kms/aws-kms"

@@ -22,6 +22,15 @@ WORDS = {
     "thinks-rate-based-rule-blocks-from-the-first-request": (
         "thinking a rate-based rule blocks from the first request"
     ),
+    "thinks-s3-permission-alone-reads-sse-kms-objects": (
+        "thinking an S3 permission alone reads SSE-KMS objects"
+    ),
+    "confuses-guardduty-foundational-sources-and-plans": (
+        "confusing GuardDuty's foundational data sources with its optional plans"
+    ),
+    "thinks-kms-key-deletion-reversible": "thinking a deleted KMS key can be brought back",
+    "thinks-one-region-covers-all": "thinking GuardDuty in one Region watches every Region",
+    "thinks-rotation-re-encrypts-data": "thinking key rotation re-encrypts old data",
 }
 VERBS = {
     "thinks": "thinking",

@@ -1,0 +1,45 @@
+"""What the IAM and Organizations lessons, glossary, quizzes and sandbox scenarios say agrees
+with the AWS documentation on the points a learner was found to be taught wrongly, out of date
+or out of context (QA of the IAM and Organizations part, 2026-12-04)."""
+
+from __future__ import annotations
+
+from tests.curriculum.shipped_quizzes import shipped_quizzes
+from tests.shipped import shipped_curriculum
+
+CURRICULUM = shipped_curriculum()
+LESSONS = {f"{le.module}/{le.slug}": le for le in CURRICULUM.lessons}
+GLOSSARY = {t.slug: t for t in CURRICULUM.glossary}
+SCENARIOS = {sc.slug: sc for sc in CURRICULUM.scenarios}
+ROOT_MFA_PAGE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html"
+
+
+def _questions():
+    return {q.slug: q for q in shipped_quizzes(check_cases=False).questions}
+
+
+def test_root_user_mfa_is_taught_as_required_not_only_recommended():
+    """AWS requires MFA for the root user of standalone and management accounts (2024) and of
+    member accounts (2025): IAM User Guide, "Multi-factor authentication for AWS account root
+    user". The lessons said only "turn it on", as if it were still a recommendation."""
+    root = LESSONS["iam/root-user"]
+    assert ROOT_MFA_PAGE in [url for _, url in root.sources]
+    step = next(p for p in root.body.split("\n") if "Turn on multi-factor" in p)
+    assert "requires" in step and "member" in step and "management" in step
+    assert "requires" in next(p for p in root.body.split("\n") if p.startswith("- Turn on MFA"))
+    mfa = LESSONS["iam/mfa"]
+    assert "requires" in next(p for p in mfa.body.split("\n\n") if "**root user** first" in p)
+    assert "requires" in GLOSSARY["root-user"].definition
+
+
+def test_the_root_only_table_says_an_organization_can_unlock_a_member_bucket_policy():
+    """With centralized root access, the management account (or IAM's delegated administrator)
+    deletes a member account's locked-out S3 bucket or SQS queue policy through a privileged
+    root session (IAM User Guide, "Perform a privileged task on an AWS Organizations member
+    account"), the page the lesson already names as a source."""
+    row = next(
+        line
+        for line in LESSONS["iam/root-user"].body.split("\n")
+        if line.startswith("| Edit or delete an S3 bucket policy")
+    )
+    assert "management account" in row and "privileged root session" in row

@@ -4,6 +4,7 @@ or out of context (QA of the IAM and Organizations part, 2026-12-04)."""
 
 from __future__ import annotations
 
+from quizzes.misconception_words import words
 from tests.curriculum.shipped_quizzes import shipped_quizzes
 from tests.shipped import shipped_curriculum
 
@@ -43,3 +44,19 @@ def test_the_root_only_table_says_an_organization_can_unlock_a_member_bucket_pol
         if line.startswith("| Edit or delete an S3 bucket policy")
     )
     assert "management account" in row and "privileged root session" in row
+
+
+def test_a_wrong_answer_warns_about_the_error_it_makes_not_its_opposite():
+    """After a wrong answer the learner reads "Watch out for: …" with the question's tags.
+    Picking "the root user of a member account" as beyond an SCP's reach is not "thinking root
+    can be limited by IAM", and answering that a group member's query is denied is not
+    "thinking new users have permissions"; both tags warned about the opposite mistake."""
+    questions = _questions()
+    assert "thinks-root-can-be-limited-by-iam" not in questions["org-scp-exceptions"].misconceptions
+    assert "thinks-scps-skip-member-root-users" in questions["org-scp-exceptions"].misconceptions
+    member = questions["iam-pd-group-member"].misconceptions
+    assert "thinks-new-users-have-permissions" not in member
+    assert words("thinks-members-need-their-own-policy") == "thinking members need their own policy"
+    # the upload is allowed: a learner who answers "denied" did not think SCPs grant
+    allowed = questions["org-pd-allowed-every-level"].misconceptions
+    assert "thinks-scps-grant-permissions" not in allowed

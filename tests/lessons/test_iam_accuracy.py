@@ -4,6 +4,8 @@ or out of context (QA of the IAM and Organizations part, 2026-12-04)."""
 
 from __future__ import annotations
 
+import re
+
 from quizzes.misconception_words import words
 from tests.curriculum.shipped_quizzes import shipped_quizzes
 from tests.shipped import shipped_curriculum
@@ -60,3 +62,53 @@ def test_a_wrong_answer_warns_about_the_error_it_makes_not_its_opposite():
     # the upload is allowed: a learner who answers "denied" did not think SCPs grant
     allowed = questions["org-pd-allowed-every-level"].misconceptions
     assert "thinks-scps-grant-permissions" not in allowed
+
+
+def test_no_scenario_leans_on_another_scenario():
+    """A scenario is a sandbox preset opened on its own from a lesson's link, and lessons list
+    different sets of them (the accounts-and-ous lesson showed "same action" after an S3
+    upload): each situation and title says what it needs."""
+    leaning = re.compile(r"\bsame\b|\bagain\b|\bas before\b|\bthe old\b|^Back at\b", re.I | re.M)
+    said = [
+        slug
+        for slug, sc in SCENARIOS.items()
+        if leaning.search(sc.situation) or leaning.search(sc.title)
+    ]
+    assert said == []
+
+
+def test_a_lesson_link_to_a_preset_does_not_start_from_a_request_it_never_showed():
+    """The accounts-and-ous and consolidated-billing lessons linked to "the same request from
+    the management account" with no request before it. (A second link on the same line, after
+    the first preset, may say "the same".)"""
+    preset_link = re.compile(r"\[([^\]]*)\]\(/sandbox/\?preset=")
+    said = [
+        (key, texts[0])
+        for key, lesson in LESSONS.items()
+        for line in lesson.body.split("\n")
+        if (texts := preset_link.findall(line)) and re.match(r"(?i)the same\b", texts[0])
+    ]
+    assert said == []
+
+
+def test_the_region_scp_scenario_names_every_service_it_exempts():
+    """The SCP exempts sts:* as the lesson explains (a call to STS's global endpoint counts as
+    us-east-1), but the situation listed only the other five services."""
+    names = {
+        "cloudfront": "CloudFront",
+        "iam": "IAM",
+        "organizations": "Organizations",
+        "route53": "Route 53",
+        "sts": "STS",
+        "support": "Support",
+    }
+    scenario = SCENARIOS["scp-deny-outside-approved-regions"]
+    exempt = {
+        action.split(":")[0]
+        for level in scenario.case["scp_levels"]  # each level: a list of named policies
+        for policy in level
+        for statement in policy["document"]["Statement"]
+        for action in statement.get("NotAction", [])
+    }
+    assert exempt == set(names)
+    assert [names[p] for p in sorted(exempt) if names[p] not in scenario.situation] == []

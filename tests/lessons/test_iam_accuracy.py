@@ -112,3 +112,16 @@ def test_the_region_scp_scenario_names_every_service_it_exempts():
     }
     assert exempt == set(names)
     assert [names[p] for p in sorted(exempt) if names[p] not in scenario.situation] == []
+
+
+def test_a_resource_policy_naming_the_role_leaves_the_boundary_and_session_policy_in_force():
+    """IAM User Guide, "Policies and permissions" (session policies) and "Permissions
+    boundaries": a grant to the role's or the user's ARN is still cut by the session policy
+    (and a role's boundary); only a grant to the session itself is not. The lesson said naming
+    "the IAM user" escaped steps 6 and 7, which is wrong for a federated user's session."""
+    lesson = LESSONS["iam/policy-evaluation"]
+    step = next(line for line in lesson.body.split("\n") if line.startswith("4. **Resource-based"))
+    assert "names the *role*" in step and "still apply" in step
+    assert "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html" in [
+        url for _, url in lesson.sources
+    ]

@@ -1,0 +1,127 @@
+"""What the IAM and Organizations lessons, glossary, quizzes and sandbox scenarios say agrees
+with the AWS documentation on the points a learner was found to be taught wrongly, out of date
+or out of context (QA of the IAM and Organizations part, 2026-12-04)."""
+
+from __future__ import annotations
+
+import re
+
+from quizzes.misconception_words import words
+from tests.curriculum.shipped_quizzes import shipped_quizzes
+from tests.shipped import shipped_curriculum
+
+CURRICULUM = shipped_curriculum()
+LESSONS = {f"{le.module}/{le.slug}": le for le in CURRICULUM.lessons}
+GLOSSARY = {t.slug: t for t in CURRICULUM.glossary}
+SCENARIOS = {sc.slug: sc for sc in CURRICULUM.scenarios}
+ROOT_MFA_PAGE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html"
+
+
+def _questions():
+    return {q.slug: q for q in shipped_quizzes(check_cases=False).questions}
+
+
+def test_root_user_mfa_is_taught_as_required_not_only_recommended():
+    """AWS requires MFA for the root user of standalone and management accounts (2024) and of
+    member accounts (2025): IAM User Guide, "Multi-factor authentication for AWS account root
+    user". The lessons said only "turn it on", as if it were still a recommendation."""
+    root = LESSONS["iam/root-user"]
+    assert ROOT_MFA_PAGE in [url for _, url in root.sources]
+    step = next(p for p in root.body.split("\n") if "Turn on multi-factor" in p)
+    assert "requires" in step and "member" in step and "management" in step
+    assert "requires" in next(p for p in root.body.split("\n") if p.startswith("- Turn on MFA"))
+    mfa = LESSONS["iam/mfa"]
+    assert "requires" in next(p for p in mfa.body.split("\n\n") if "**root user** first" in p)
+    assert "requires" in GLOSSARY["root-user"].definition
+
+
+def test_the_root_only_table_says_an_organization_can_unlock_a_member_bucket_policy():
+    """With centralized root access, the management account (or IAM's delegated administrator)
+    deletes a member account's locked-out S3 bucket or SQS queue policy through a privileged
+    root session (IAM User Guide, "Perform a privileged task on an AWS Organizations member
+    account"), the page the lesson already names as a source."""
+    row = next(
+        line
+        for line in LESSONS["iam/root-user"].body.split("\n")
+        if line.startswith("| Edit or delete an S3 bucket policy")
+    )
+    assert "management account" in row and "privileged root session" in row
+
+
+def test_a_wrong_answer_warns_about_the_error_it_makes_not_its_opposite():
+    """After a wrong answer the learner reads "Watch out for: …" with the question's tags.
+    Picking "the root user of a member account" as beyond an SCP's reach is not "thinking root
+    can be limited by IAM", and answering that a group member's query is denied is not
+    "thinking new users have permissions"; both tags warned about the opposite mistake."""
+    questions = _questions()
+    assert "thinks-root-can-be-limited-by-iam" not in questions["org-scp-exceptions"].misconceptions
+    assert "thinks-scps-skip-member-root-users" in questions["org-scp-exceptions"].misconceptions
+    member = questions["iam-pd-group-member"].misconceptions
+    assert "thinks-new-users-have-permissions" not in member
+    assert words("thinks-members-need-their-own-policy") == "thinking members need their own policy"
+    # the upload is allowed: a learner who answers "denied" did not think SCPs grant
+    allowed = questions["org-pd-allowed-every-level"].misconceptions
+    assert "thinks-scps-grant-permissions" not in allowed
+
+
+def test_no_scenario_leans_on_another_scenario():
+    """A scenario is a sandbox preset opened on its own from a lesson's link, and lessons list
+    different sets of them (the accounts-and-ous lesson showed "same action" after an S3
+    upload): each situation and title says what it needs."""
+    leaning = re.compile(r"\bsame\b|\bagain\b|\bas before\b|\bthe old\b|^Back at\b", re.I | re.M)
+    said = [
+        slug
+        for slug, sc in SCENARIOS.items()
+        if leaning.search(sc.situation) or leaning.search(sc.title)
+    ]
+    assert said == []
+
+
+def test_a_lesson_link_to_a_preset_does_not_start_from_a_request_it_never_showed():
+    """The accounts-and-ous and consolidated-billing lessons linked to "the same request from
+    the management account" with no request before it. (A second link on the same line, after
+    the first preset, may say "the same".)"""
+    preset_link = re.compile(r"\[([^\]]*)\]\(/sandbox/\?preset=")
+    said = [
+        (key, texts[0])
+        for key, lesson in LESSONS.items()
+        for line in lesson.body.split("\n")
+        if (texts := preset_link.findall(line)) and re.match(r"(?i)the same\b", texts[0])
+    ]
+    assert said == []
+
+
+def test_the_region_scp_scenario_names_every_service_it_exempts():
+    """The SCP exempts sts:* as the lesson explains (a call to STS's global endpoint counts as
+    us-east-1), but the situation listed only the other five services."""
+    names = {
+        "cloudfront": "CloudFront",
+        "iam": "IAM",
+        "organizations": "Organizations",
+        "route53": "Route 53",
+        "sts": "STS",
+        "support": "Support",
+    }
+    scenario = SCENARIOS["scp-deny-outside-approved-regions"]
+    exempt = {
+        action.split(":")[0]
+        for level in scenario.case["scp_levels"]  # each level: a list of named policies
+        for policy in level
+        for statement in policy["document"]["Statement"]
+        for action in statement.get("NotAction", [])
+    }
+    assert exempt == set(names)
+    assert [names[p] for p in sorted(exempt) if names[p] not in scenario.situation] == []
+
+
+def test_a_resource_policy_naming_the_role_leaves_the_boundary_and_session_policy_in_force():
+    """IAM User Guide, "Policies and permissions" (session policies) and "Permissions
+    boundaries": a grant to the role's or the user's ARN is still cut by the session policy
+    (and a role's boundary); only a grant to the session itself is not. The lesson said naming
+    "the IAM user" escaped steps 6 and 7, which is wrong for a federated user's session."""
+    lesson = LESSONS["iam/policy-evaluation"]
+    step = next(line for line in lesson.body.split("\n") if line.startswith("4. **Resource-based"))
+    assert "names the *role*" in step and "still apply" in step
+    assert "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html" in [
+        url for _, url in lesson.sources
+    ]

@@ -341,6 +341,7 @@ def test_a_copy_asked_for_before_the_settings_and_entries_change_has_both_or_nei
     not the settings read before with the question added after."""
     quiz = _quiz(*FOUR)
     make_question(slug="e")
+    before = ((f"Copy of {quiz.title}", quiz.pass_mark), FOUR)
 
     def edit() -> None:
         changed = _fresh(quiz)
@@ -348,11 +349,15 @@ def test_a_copy_asked_for_before_the_settings_and_entries_change_has_both_or_nei
         changed.save()
         services.quiz_add_question(quiz=_fresh(quiz), question=_question("e"))
 
-    # The copy pauses just after the view's read of the quiz, until the edits are saved.
+    # The copy pauses just after the view's read of the quiz, until the edits are saved. On a
+    # machine loaded enough that an edit's statement outlasts HELD, the copy takes it for one
+    # held by a lock and goes on first: then it has neither, which is right too; a mix never is.
     at_once(_duplicate(quiz, _owner()), edit, pause_after=_reads_quiz, until=None)
     copy = _copy_of(quiz)
-    assert (copy.title, copy.pass_mark) == ("Copy of Renamed", 90)
-    assert _positions(copy) == [(slug, n) for n, slug in enumerate([*FOUR, "e"], start=1)]
+    copied = _positions(copy)
+    assert [order for _slug, order in copied] == list(range(1, len(copied) + 1))
+    made = ((copy.title, copy.pass_mark), [slug for slug, _order in copied])
+    assert made in ((("Copy of Renamed", 90), [*FOUR, "e"]), before), made
 
 
 def test_a_copy_of_a_quiz_deleted_meanwhile_is_a_404_and_makes_nothing(

@@ -1,0 +1,244 @@
+"""The network questions' editors (flow decision, WAF rule): the case as JSON in one box, in the
+import's format (`srm_trainer/netlab/FORMAT.md`), with the kind's own settings beside it, and
+the question as a learner sees it with the engine's answer, checked as the author types.
+
+The case is one box, not a box per part, so a case written for the lab, the content files or an
+import is pasted as it is and every field it has (`name`, `doc`, an `expect`) is kept: a
+question made by the loader or an import opens here and saves back unchanged. The JSON is read
+as an import reads it (a key written twice is refused, at its line and column); the checks are
+the kind's (`problems()`, what `Question.clean()` runs), each shown beside the box with the line
+of the field it is about, so the editor, the import and the loader refuse the same things with
+the same words.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django import forms
+
+from quizzes import kinds
+from quizzes.forms import AnswerForm
+from quizzes.kinds import Problem
+from quizzes.models import Question
+from srm_trainer.iam import PolicyError
+from srm_trainer.netlab import NetlabError, evaluate_waf_case
+from srm_trainer.typed_text import Textarea
+from teach.editors import Editor, Linked, Parts, _Form
+from teach.transfer.json_format import read_located
+
+MAX_CASE_CHARS = 100_000  # a network of every resource the engine caps is far less
+CASE_ATTRS = {"rows": 16, "spellcheck": "false", "class": "code", "autocapitalize": "off"}
+
+
+def _case_text(case: Any) -> str:
+    return json.dumps(case, indent=2, ensure_ascii=False) if case is not None else ""
+
+
+class CaseForm(_Form):
+    """The case box; each kind's form adds its own settings."""
+
+    case_hint = ""
+    case = forms.CharField(
+        label="The case (JSON)",
+        strip=False,
+        max_length=MAX_CASE_CHARS,
+        widget=Textarea(attrs=CASE_ATTRS),
+        error_messages={"required": "Write the case: the engine works the answer out from it."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locate = None  # where a data path is in the case's text, once read
+        self.fields["case"].help_text = self.case_hint
+
+    def clean_case(self) -> dict:
+        text = self.cleaned_data["case"]
+        if not text.strip():
+            raise forms.ValidationError(self.fields["case"].error_messages["required"])
+        try:
+            value, locate = read_located(text, what="case")
+        except PolicyError as exc:
+            where = f"Line {exc.line}, column {exc.column}: " if exc.line is not None else ""
+            raise forms.ValidationError(f"{where}{exc.message}") from None
+        if not isinstance(value, dict):
+            raise forms.ValidationError("The case is a JSON object: {…} with the fields above.")
+        self.locate = locate
+        return value
+
+
+class FlowCaseForm(CaseForm):
+    case_hint = (
+        "An object with “network” (the VPC, subnets, network ACLs, security groups, "
+        "instances) and “flow” (source, destination, protocol, port), as the import and the "
+        "network lab write it; an optional “expect” must agree with the engine."
+    )
+    ask_hop = forms.BooleanField(
+        label="Also ask where it is blocked (half the score)", required=False
+    )
+
+
+class WafCaseForm(CaseForm):
+    case_hint = (
+        "An object with “web_acl” and “request” (or “requests”, in time order), and "
+        "optionally “resource”, “ip_sets” and “regex_pattern_sets”, as the import and the WAF "
+        "lab write it; an optional “expect” must agree with the engine."
+    )
+    ask_index = forms.IntegerField(
+        label="Which request the question is about: its index from 0 (blank: the last)",
+        required=False,
+        help_text="A request with “repeat” counts once per copy; the key below says how many "
+        "there are.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": "Give a whole number, or leave it blank for the last request."},
+    )
+
+
+@dataclass(kw_only=True)
+class NetworkParts(Parts):
+    extra: CaseForm
+    kind_value: str = ""
+    check: dict | None = None  # the live check's outcome (`learner_view`)
+
+    def context(self, request) -> dict:
+        return {"net": self.check}
+
+
+def learner_view(kind_value: str, data: dict | None, prompt: str = "") -> dict:
+    """What the question is, as far as the engine says: its problems (in the editor's words),
+    or the learner's form and the engine's key (`Kind.key`), drawn as a learner sees them."""
+    if data is None:
+        return {"ok": False, "problems": [], "empty": True}
+    question = Question(type=kind_value, data=data, prompt=prompt)
+    kind = kinds.KINDS[kind_value]
+    problems = [p.in_words() for p in kind.problems(question)]
+    if problems:
+        return {"ok": False, "problems": problems}
+    out: dict[str, Any] = {"ok": True, "problems": [], "question": question}
+    out["form"] = AnswerForm(question, question.layout_ids())
+    out["fb"] = kind.key(question)
+    if kind_value == "waf_rule":
+        try:
+            out["total"] = len(evaluate_waf_case(data["case"]).decisions)
+        except NetlabError:  # problems() ran it without complaint: never expected
+            out["total"] = None
+    return out
+
+
+class NetworkEditor(Editor[NetworkParts]):
+    """A network kind's editor: one case box and the kind's settings (`extra_fields`)."""
+
+    section_title = "Case and key"
+    live_template = "teach/editors.html#net_check_live"
+    form_class: type[CaseForm] = CaseForm
+    settings: tuple[str, ...] = ()  # the kind's data keys beside the case (`extra_fields`)
+
+    @property
+    def template(self) -> str:
+        return "teach/editors.html#network"
+
+    def parts(self, question, post=None, rows=None, *, user=None) -> NetworkParts:
+        if post is not None:
+            return NetworkParts(extra=self.form_class(post, prefix="k"), kind_value=self.value)
+        data = question.data if isinstance(question.data, dict) else {}
+        initial = {"case": _case_text(data.get("case")), **self.initial_settings(data)}
+        parts = NetworkParts(
+            extra=self.form_class(prefix="k", initial=initial), kind_value=self.value
+        )
+        if data.get("case") is not None:
+            parts.check = learner_view(self.value, data, question.prompt)
+        return parts
+
+    def initial_settings(self, data: dict) -> dict:
+        return {}
+
+    def redraw(self, question, post, *, user=None) -> NetworkParts:
+        """The editor as typed, without errors (after the Markdown preview)."""
+        initial = {name: post.get(f"k-{name}", "") for name in self.form_class.base_fields}
+        for name, field in self.form_class.base_fields.items():
+            if isinstance(field, forms.BooleanField):
+                initial[name] = post.get(f"k-{name}") in ("on", "true", "1")
+        return NetworkParts(
+            extra=self.form_class(prefix="k", initial=initial), kind_value=self.value
+        )
+
+    def live(self, question, post, action: str, *, user=None) -> NetworkParts | None:
+        """ "check": the question as a learner sees it and the engine's key, or why not."""
+        if action != "check":
+            return None
+        parts = self.parts(question, post)
+        if parts.is_valid():
+            previous = question.data if isinstance(question.data, dict) else {}
+            prompt = post.get("prompt", "")
+            parts.check = learner_view(self.value, self.data(parts, previous), prompt)
+        else:
+            form = parts.extra
+            problems = [
+                f"{form.fields[name].label}: {e}" if name in form.fields else str(e)
+                for name, errors in form.errors.items()
+                for e in errors
+            ]
+            parts.check = {"ok": False, "problems": problems}
+        return parts
+
+    def place(self, parts: NetworkParts, problems: list[Problem]) -> list[Linked]:
+        """As every editor places them, with the line of the case's text each is about."""
+        locate = parts.extra.locate
+        if locate is not None:
+            problems = [self._with_line(p, locate) for p in problems]
+        return super().place(parts, problems)
+
+    @staticmethod
+    def _with_line(problem: Problem, locate) -> Problem:
+        path = tuple(problem.path)
+        if problem.field != "data" or path[:1] != ("case",) or len(path) < 2:
+            return problem
+        line, _column = locate(path[1:])
+        return replace(problem, message=f"Line {line}: {problem.message}") if line else problem
+
+    def data(self, parts: NetworkParts, previous: dict) -> dict:
+        """The stored data with the case and the settings as the form has them: anything else
+        it held is kept, so a question opened and saved unchanged is stored unchanged."""
+        out = dict(previous)
+        out["case"] = parts.extra.cleaned_data["case"]
+        for name, value in self.settings_data(parts.extra.cleaned_data, previous).items():
+            if value is None:
+                out.pop(name, None)
+            else:
+                out[name] = value
+        return out
+
+    def settings_data(self, cleaned: dict, previous: dict) -> dict:
+        return {}
+
+
+class FlowDecisionEditor(NetworkEditor):
+    value: str = "flow_decision"
+    form_class = FlowCaseForm
+    settings = ("ask_hop",)
+    extra_fields = {("case",): "case", ("ask_hop",): "ask_hop"}
+
+    def initial_settings(self, data: dict) -> dict:
+        return {"ask_hop": data.get("ask_hop") is True}
+
+    def settings_data(self, cleaned: dict, previous: dict) -> dict:
+        # The loader always writes `ask_hop`; an import may leave it out (false): kept so.
+        if not cleaned["ask_hop"] and "ask_hop" not in previous:
+            return {"ask_hop": None}
+        return {"ask_hop": cleaned["ask_hop"]}
+
+
+class WafRuleEditor(NetworkEditor):
+    value: str = "waf_rule"
+    form_class = WafCaseForm
+    settings = ("ask_index",)
+    extra_fields = {("case",): "case", ("ask_index",): "ask_index"}
+
+    def initial_settings(self, data: dict) -> dict:
+        index = data.get("ask_index")
+        return {"ask_index": index if type(index) is int else ""}
+
+    def settings_data(self, cleaned: dict, previous: dict) -> dict:
+        return {"ask_index": cleaned.get("ask_index")}  # None (blank): the key is dropped

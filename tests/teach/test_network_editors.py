@@ -1,0 +1,408 @@
+"""The network questions' editors: a flow decision or a WAF rule question is written in /teach/
+as a case in JSON, refused with the kind's own words at the line of the field they are about,
+and shown as a learner sees it with the engine's key."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from quizzes.forms import AnswerForm
+from quizzes.grading import grade
+from quizzes.models import Question
+from teach.transfer import importer, json_format
+from tests.quizzes.builders import HTTP_FLOW, WAF_CASE, make_question, web_network
+from tests.teach.formdata import form_fields
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+SHARED = {
+    "prompt": "Does this connection reach the web server?",
+    "explanation": "The network ACL forgets the reply's ports.",
+    "category": "network",
+    "misconceptions": "",
+}
+
+
+def new_url(quiz, kind: str) -> str:
+    return reverse("teach:question-create", args=[quiz.pk, kind])
+
+
+def edit_url(question) -> str:
+    return reverse("teach:question-edit", args=[question.pk])
+
+
+def page_data(client, url: str) -> dict:
+    """What the editor's form posts as it is first drawn."""
+    response = client.get(url, follow=True)  # to the address with its token (srm_trainer/once.py)
+    assert response.status_code == 200
+    return form_fields(response.content.decode())
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def summary_of(response) -> str:
+    """The "not saved" box at the top of the editor, as text."""
+    found = re.search(
+        r'<div class="form-error"[^>]*id="problems"[^>]*>(.*?)</div>', text(response), re.S
+    )
+    assert found, "no summary of the refusal"
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
+
+
+def key_of(response) -> str:
+    found = re.search(r'class="key-decision">([^<]*)<', text(response))
+    return found.group(1) if found else ""
+
+
+def flow_case(**changes) -> dict:
+    return {"network": web_network(), "flow": dict(HTTP_FLOW)} | changes
+
+
+def case_json(case: dict) -> str:
+    return json.dumps(case, indent=2)
+
+
+def flow_form(teacher, quiz, case: dict | str, **fields) -> tuple[str, dict]:
+    url = new_url(quiz, "flow_decision")
+    data = page_data(teacher, url) | SHARED
+    data["k-case"] = case if isinstance(case, str) else case_json(case)
+    data["action"] = "save"
+    data.update(fields)
+    return url, data
+
+
+def waf_form(teacher, quiz, case: dict | str, **fields) -> tuple[str, dict]:
+    url = new_url(quiz, "waf_rule")
+    data = page_data(teacher, url) | SHARED | {"prompt": "Which rule acts on request 121?"}
+    data["k-case"] = case if isinstance(case, str) else case_json(case)
+    data["action"] = "save"
+    data.update(fields)
+    return url, data
+
+
+def error_beside(response, field: str) -> list[str]:
+    """The errors drawn beside field `field` (its `aria-describedby` names them)."""
+    page = response.content.decode()
+    control = re.search(rf'<(?:textarea|input)[^>]*name="{field}"[^>]*>', page)
+    assert control, f"no control {field}"
+    described = re.search(r'aria-describedby="([^"]*)"', control.group(0))
+    assert described, f"{field} is described by nothing"
+    assert 'aria-invalid="true"' in control.group(0)
+    out = []
+    for ident in described.group(1).split():
+        block = re.search(rf'id="{ident}"[^>]*>(.*?)</(?:ul|div|p)>', page, re.S)
+        if block:
+            out.append(html.unescape(" ".join(re.sub(r"<[^>]+>", " ", block.group(1)).split())))
+    return out
+
+
+# --- flow decision ------------------------------------------------------------------------
+
+
+def test_the_quiz_page_offers_the_network_editors_and_no_longer_says_there_is_none(
+    teacher, owned
+):
+    quiz, _ = owned
+    question = make_question("flow_decision", owner=quiz.owner)
+    quiz.entries.create(question=question, order=5)
+    page = text(teacher.get(reverse("teach:quiz", args=[quiz.pk])))
+    assert new_url(quiz, "flow_decision") in page and new_url(quiz, "waf_rule") in page
+    assert edit_url(question) in page
+    assert "No editor here yet" not in page
+    # The one network kind still without an editor is still said to have none.
+    assert "“Flow fix (network)” questions have no editor here" in page or (
+        "questions have no editor here" in page and "Flow" in page
+    )
+
+
+def test_a_flow_question_is_written_saved_and_graded_by_the_engine(teacher, owned):
+    quiz, _ = owned
+    url, data = flow_form(teacher, quiz, flow_case(), **{"k-ask_hop": "on"})
+    response = teacher.post(url, data)
+    assert response.status_code == 302, summary_of(response)
+    question = Question.objects.get(type="flow_decision")
+    assert question.data == {"case": flow_case(), "ask_hop": True}
+    assert question.problems() == []
+    assert quiz.entries.filter(question=question).exists()
+    # The key is the engine's: the edge network ACL forgets the reply's ephemeral ports.
+    key = question.kind.key(question)
+    assert key["key"] == "reply_blocked" and key["hop"] == "network_acl:edge"
+    form = AnswerForm(question, [], {"verdict": "reply_blocked", "hop": "network_acl:edge"})
+    assert form.is_valid(), form.errors
+    assert grade(question, form.response()).correct
+
+
+def test_bad_json_is_refused_at_its_line_and_column_and_kept(teacher, owned):
+    quiz, _ = owned
+    broken = case_json(flow_case()).replace('"port": 80', '"port": 80,', 1)
+    broken = broken.replace('"flow": {', '"flow": {\n    "x" 1,', 1)
+    url, data = flow_form(teacher, quiz, broken)
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    assert not Question.objects.filter(type="flow_decision").exists()
+    line = next(n for n, t in enumerate(broken.splitlines(), 1) if '"x" 1' in t)
+    column = broken.splitlines()[line - 1].index("1") + 1
+    beside = " ".join(error_beside(response, "k-case"))
+    assert f"Line {line}, column {column}: Invalid JSON: Expecting ':' delimiter." in beside
+    kept = form_fields(response.content.decode())
+    assert kept["k-case"] == broken  # nothing typed is lost
+    assert kept["prompt"] == SHARED["prompt"]
+
+
+def test_a_key_written_twice_is_refused_as_the_import_refuses_it(teacher, owned):
+    quiz, _ = owned
+    twice = '{\n  "network": {},\n  "flow": {},\n  "flow": {}\n}'
+    url, data = flow_form(teacher, quiz, twice)
+    beside = " ".join(error_beside(teacher.post(url, data), "k-case"))
+    assert "Line 4, column 3: The key 'flow' appears twice in one object." in beside
+
+
+def test_every_problem_of_the_case_is_listed_each_at_its_line(teacher, owned, instructor):
+    """The words are the kind's (the import says the same), each with the line of the case's
+    text holding the field it is about."""
+    quiz, _ = owned
+    case = flow_case()
+    nacl = case["network"]["network_acls"][0]
+    nacl["inbound"][0]["action"] = "permit"
+    nacl["outbound"][0]["cidr"] = "everywhere"
+    typed = case_json(case)
+    url, data = flow_form(teacher, quiz, typed)
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    lines = typed.splitlines()
+    permit = next(n for n, t in enumerate(lines, 1) if '"action": "permit"' in t)
+    everywhere = next(n for n, t in enumerate(lines, 1) if '"cidr": "everywhere"' in t)
+    wanted = [
+        f"Line {permit}: case: network.network_acls[0].inbound[0].action must be one of allow, "
+        "deny, not 'permit'.",
+        f"Line {everywhere}: case: network.network_acls[0].outbound[0].cidr: 'everywhere' is "
+        "not a CIDR block such as 10.0.0.0/16.",
+    ]
+    summary = summary_of(response)
+    beside = " ".join(error_beside(response, "k-case"))
+    for words in wanted:
+        assert words in summary and words in beside
+    assert '<a href="#id_k-case">' in response.content.decode()
+    assert form_fields(response.content.decode())["k-case"] == typed
+    # The import of the same question says the same words.
+    question = make_question("flow_decision", owner=instructor, lesson=None, data={"case": case})
+    document = json.loads(json_format.export_bank([question], "b"))
+    Question.objects.filter(pk=question.pk).delete()
+    with pytest.raises(Exception) as caught:
+        importer.run(json_format.dump(document), "json", owner=instructor)
+    said = [e.message.split(": ", 1)[1] for e in caught.value.errors]  # type: ignore[attr-defined]
+    assert [w.split(": ", 1)[1].rstrip(".") for w in wanted] == said
+
+
+def test_an_expect_the_engine_contradicts_is_refused_at_its_line(teacher, owned):
+    quiz, _ = owned
+    typed = case_json(flow_case(expect={"request": "allowed", "reply": "allowed"}))
+    url, data = flow_form(teacher, quiz, typed)
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    line = next(n for n, t in enumerate(typed.splitlines(), 1) if '"reply": "allowed"' in t)
+    assert f"Line {line}: case: the engine disagrees with expect" in summary_of(response)
+
+
+def test_a_case_that_is_not_an_object_or_lacks_a_flow_is_refused(teacher, owned):
+    quiz, _ = owned
+    url, data = flow_form(teacher, quiz, "[1, 2]")
+    assert "The case is a JSON object" in " ".join(error_beside(teacher.post(url, data), "k-case"))
+    url, data = flow_form(teacher, quiz, case_json({"network": web_network()}))
+    response = teacher.post(url, data)
+    assert "'case' must be a flow case: a mapping with network and flow" in summary_of(response)
+
+
+def test_the_live_check_shows_the_question_as_learners_see_it_with_the_engines_key(
+    teacher, owned
+):
+    quiz, _ = owned
+    url, data = flow_form(teacher, quiz, flow_case(), action="check", **{"k-ask_hop": "on"})
+    live = teacher.post(url, data, **HTMX)
+    assert live.status_code == 200 and "<html" not in text(live)
+    assert key_of(live) == "The request arrives, but the reply is blocked"
+    assert "Blocked at: The network ACL edge" in text(live)
+    assert "What happens to this connection?" in text(live)  # the learner's controls
+    assert "Where is it blocked?" in text(live)
+    assert SHARED["prompt"] in text(live)
+    assert 'name="verdict"' in text(live) and "disabled" in text(live)  # never posted
+    assert "The key: The request arrives, but the reply is blocked" in text(live)  # said
+    # Changing the network changes the key.
+    fixed = flow_case(network=web_network(ephemeral=True))
+    again = teacher.post(url, data | {"k-case": case_json(fixed)}, **HTMX)
+    assert key_of(again).startswith("It works")
+    # A case the engine refuses: its problems, and no key.
+    bad = teacher.post(url, data | {"k-case": "{"}, **HTMX)
+    assert "Not ready to save" in text(bad) and "Line 1, column 2" in text(bad)
+    # Without JavaScript the button draws the whole page with the same panel.
+    page = teacher.post(url, data)  # action=check
+    assert page.status_code == 200 and "<html" in text(page)
+    assert key_of(page) == "The request arrives, but the reply is blocked"
+
+
+@pytest.mark.parametrize("source", ["loader", "import"])
+def test_an_existing_flow_question_opens_with_its_data_and_saves_back_unchanged(
+    teacher, owned, instructor, source
+):
+    quiz, _ = owned
+    if source == "loader":  # as the content loader stores it (every case field, ask_hop)
+        case = flow_case(
+            name="reply-ports", doc="https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ports.html",
+            expect={"request": "allowed", "reply": "blocked"},
+        )  # fmt: skip
+        question = make_question("flow_decision", owner=instructor, data={"case": case})
+        question.data["ask_hop"] = False
+        question.save()
+    else:  # imported without ask_hop (false when left out)
+        made = make_question("flow_decision", owner=instructor, lesson=None, module=None)
+        document = json.loads(json_format.export_bank([made], "b"))
+        document["questions"][0]["data"].pop("ask_hop")
+        Question.objects.filter(pk=made.pk).delete()
+        importer.run(json_format.dump(document), "json", owner=instructor)
+        question = Question.objects.get(type="flow_decision")
+    stored = json.loads(json.dumps(question.data))
+    url = edit_url(question)
+    opened = page_data(teacher, url)
+    assert json.loads(opened["k-case"]) == stored["case"]
+    assert ("k-ask_hop" in opened) is bool(stored.get("ask_hop"))
+    response = teacher.post(url, opened | {"action": "save"})
+    assert response.status_code == 302, summary_of(response)
+    question.refresh_from_db()
+    assert question.data == stored
+    # The stored question's page shows its key already.
+    assert key_of(teacher.get(url)) == "The request arrives, but the reply is blocked"
+
+
+def test_the_markdown_preview_keeps_the_case_as_typed(teacher, owned):
+    quiz, _ = owned
+    typed = "{\n  not json yet"
+    url, data = flow_form(teacher, quiz, typed, action="preview", **{"k-ask_hop": "on"})
+    page = form_fields(teacher.post(url, data).content.decode())
+    assert page["k-case"] == typed and page["k-ask_hop"] == "on"
+
+
+# --- WAF rule -----------------------------------------------------------------------------
+
+
+def waf_case() -> dict:
+    return json.loads(json.dumps(WAF_CASE))
+
+
+def test_a_waf_question_is_written_saved_and_graded_by_the_engine(teacher, owned):
+    quiz, _ = owned
+    url, data = waf_form(teacher, quiz, waf_case(), **{"k-ask_index": "120"})
+    response = teacher.post(url, data)
+    assert response.status_code == 302, summary_of(response)
+    question = Question.objects.get(type="waf_rule")
+    assert question.data == {"case": waf_case(), "ask_index": 120}
+    assert question.kind.key(question)["key"] == "rate"
+    form = AnswerForm(question, [], {"rule": "rate"})
+    assert form.is_valid(), form.errors
+    assert grade(question, form.response()).correct
+
+
+def test_a_blank_index_asks_about_the_last_request(teacher, owned):
+    quiz, _ = owned
+    url, data = waf_form(teacher, quiz, waf_case(), **{"k-ask_index": ""})
+    assert teacher.post(url, data).status_code == 302
+    assert Question.objects.get(type="waf_rule").data == {"case": waf_case()}
+
+
+@pytest.mark.parametrize("index", ["150", "-1"])
+def test_an_index_past_the_requests_is_refused_beside_it_in_the_kinds_words(
+    teacher, owned, index
+):
+    quiz, _ = owned
+    url, data = waf_form(teacher, quiz, waf_case(), **{"k-ask_index": index})
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    words = "'ask_index' must be a request's index, 0 to 149."
+    assert words in " ".join(error_beside(response, "k-ask_index"))
+    assert words in summary_of(response)
+    assert form_fields(response.content.decode())["k-ask_index"] == index
+
+
+def test_every_problem_of_a_web_acl_is_listed_at_its_line(teacher, owned):
+    quiz, _ = owned
+    case = waf_case()
+    case["web_acl"]["Rules"][0]["Action"] = {"Permit": {}}
+    case["web_acl"]["Rules"][1]["Priority"] = "first"
+    typed = case_json(case)
+    url, data = waf_form(teacher, quiz, typed)
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    summary = summary_of(response)
+    lines = typed.splitlines()
+    permit = next(n for n, t in enumerate(lines, 1) if '"Action": {' in t)  # rule 0's
+    first = next(n for n, t in enumerate(lines, 1) if '"first"' in t)
+    assert f"Line {permit}: case: web_acl.Rules[0].Action must be one of" in summary
+    assert f"Line {first}: case: web_acl.Rules[1].Priority must be a whole number" in summary
+    assert summary.index(f"Line {permit}:") < summary.index(f"Line {first}:")
+    assert form_fields(response.content.decode())["k-case"] == typed
+
+
+def test_the_waf_live_check_shows_the_rules_learners_choose_from_and_the_key(teacher, owned):
+    quiz, _ = owned
+    url, data = waf_form(teacher, quiz, waf_case(), action="check", **{"k-ask_index": "120"})
+    live = text(teacher.post(url, data, **HTMX))
+    assert re.search(r"Request 121 of 150: <strong[^>]*>rule rate</strong>, action Block", live)
+    assert "Rule watch-admin (priority 0)" in live and "None: the web ACL's default action" in live
+    assert "The question is about request number 121 to arrive." in live
+    early = text(teacher.post(url, data | {"k-ask_index": "5"}, **HTMX))
+    assert "Request 6 of 150" in early and "the default action" in early
+
+
+@pytest.mark.parametrize("source", ["loader", "import"])
+def test_an_existing_waf_question_opens_with_its_data_and_saves_back_unchanged(
+    teacher, owned, instructor, source
+):
+    made = make_question("waf_rule", owner=instructor, lesson=None, module=None)
+    if source == "import":
+        document = json.loads(json_format.export_bank([made], "b"))
+        Question.objects.filter(pk=made.pk).delete()
+        importer.run(json_format.dump(document), "json", owner=instructor)
+    question = Question.objects.get(type="waf_rule")
+    stored = json.loads(json.dumps(question.data))
+    url = edit_url(question)
+    opened = page_data(teacher, url)
+    assert json.loads(opened["k-case"]) == stored["case"] and opened["k-ask_index"] == "120"
+    response = teacher.post(url, opened | {"action": "save"})
+    assert response.status_code == 302, summary_of(response)
+    question.refresh_from_db()
+    assert question.data == stored
+
+
+# --- no input gives a 500 -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["flow_decision", "waf_rule"])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        {"k-case": "[" * 5000},
+        {"k-case": '{"network": 1e999999}'},
+        {"k-case": '{"a": "\\ud800"}'},
+        {"k-case": "x" * 100_001},
+        {"k-case": '{"network": {"subnets": "x"}, "flow": [], "web_acl": 3, "request": 1}'},
+        {"k-case": "{}", "k-ask_index": "9" * 40},
+        {"k-ask_index": "abc"},
+        {"k-case": '"just text"'},
+    ],
+)
+def test_junk_never_gives_a_500(teacher, owned, kind, junk):
+    quiz, _ = owned
+    make = flow_form if kind == "flow_decision" else waf_form
+    url, data = make(teacher, quiz, flow_case() if kind == "flow_decision" else waf_case())
+    for action in ("save", "check"):
+        for headers in ({}, HTMX):
+            response = teacher.post(url, data | junk | {"action": action}, **headers)
+            assert response.status_code in (200, 302), response.status_code
+

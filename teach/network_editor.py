@@ -101,8 +101,30 @@ class NetworkParts(Parts):
     extra: CaseForm
     kind_value: str = ""
     check: dict | None = None  # the live check's outcome (`learner_view`)
+    filled: dict | None = None  # the data a save put on the question (`NetworkEditor.fill`)
+
+    def summary(self) -> list[str]:
+        """The form's refusals (JSON that does not parse, an index that is no number), each
+        linked to its field: the summary said only "see the highlighted fields"."""
+        if not self.extra.is_bound:
+            return []
+        form = self.extra
+        return [
+            Linked(f"{form.fields[name].label}: {e}", form[name].auto_id or "")
+            for name, errors in form.errors.items()
+            if name in form.fields
+            for e in errors
+        ]
 
     def context(self, request) -> dict:
+        """After a refused save the panel says the same problems, or, when only the shared
+        fields were refused, shows the question and its key: it said "write the case"."""
+        if self.check is None and self.extra.is_bound:
+            if not self.extra.is_valid():
+                self.check = {"ok": False, "problems": [str(p) for p in self.summary()]}
+            elif self.filled is not None:
+                prompt = request.POST.get("prompt", "")
+                self.check = learner_view(self.kind_value, self.filled, prompt)
         return {"net": self.check}
 
 
@@ -174,13 +196,7 @@ class NetworkEditor(Editor[NetworkParts]):
             prompt = post.get("prompt", "")
             parts.check = learner_view(self.value, self.data(parts, previous), prompt)
         else:
-            form = parts.extra
-            problems = [
-                f"{form.fields[name].label}: {e}" if name in form.fields else str(e)
-                for name, errors in form.errors.items()
-                for e in errors
-            ]
-            parts.check = {"ok": False, "problems": problems}
+            parts.check = {"ok": False, "problems": [str(p) for p in parts.summary()]}
         return parts
 
     def place(self, parts: NetworkParts, problems: list[Problem]) -> list[Linked]:
@@ -197,6 +213,10 @@ class NetworkEditor(Editor[NetworkParts]):
             return problem
         line, _column = locate(path[1:])
         return replace(problem, message=f"Line {line}: {problem.message}") if line else problem
+
+    def fill(self, question, parts: NetworkParts, *, previous: dict, user) -> list:
+        parts.filled = question.data = self.data(parts, previous)
+        return []
 
     def data(self, parts: NetworkParts, previous: dict) -> dict:
         """The stored data with the case and the settings as the form has them: anything else

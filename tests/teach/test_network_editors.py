@@ -107,9 +107,7 @@ def error_beside(response, field: str) -> list[str]:
 # --- flow decision ------------------------------------------------------------------------
 
 
-def test_the_quiz_page_offers_the_network_editors_and_no_longer_says_there_is_none(
-    teacher, owned
-):
+def test_the_quiz_page_offers_the_network_editors_and_no_longer_says_there_is_none(teacher, owned):
     quiz, _ = owned
     question = make_question("flow_decision", owner=quiz.owner)
     quiz.entries.create(question=question, order=5)
@@ -117,10 +115,9 @@ def test_the_quiz_page_offers_the_network_editors_and_no_longer_says_there_is_no
     assert new_url(quiz, "flow_decision") in page and new_url(quiz, "waf_rule") in page
     assert edit_url(question) in page
     assert "No editor here yet" not in page
+    assert "New: WAF rule (which rule acts)" in page  # "WAF" kept in capitals
     # The one network kind still without an editor is still said to have none.
-    assert "“Flow fix (network)” questions have no editor here" in page or (
-        "questions have no editor here" in page and "Flow" in page
-    )
+    assert "“Fix the network rules” questions have no editor here" in page
 
 
 def test_a_flow_question_is_written_saved_and_graded_by_the_engine(teacher, owned):
@@ -221,9 +218,7 @@ def test_a_case_that_is_not_an_object_or_lacks_a_flow_is_refused(teacher, owned)
     assert "'case' must be a flow case: a mapping with network and flow" in summary_of(response)
 
 
-def test_the_live_check_shows_the_question_as_learners_see_it_with_the_engines_key(
-    teacher, owned
-):
+def test_the_live_check_shows_the_question_as_learners_see_it_with_the_engines_key(teacher, owned):
     quiz, _ = owned
     url, data = flow_form(teacher, quiz, flow_case(), action="check", **{"k-ask_hop": "on"})
     live = teacher.post(url, data, **HTMX)
@@ -307,6 +302,13 @@ def test_a_waf_question_is_written_saved_and_graded_by_the_engine(teacher, owned
     form = AnswerForm(question, [], {"rule": "rate"})
     assert form.is_valid(), form.errors
     assert grade(question, form.response()).correct
+    # The quiz's learner preview asks it and grades it with the engine.
+    quiz.entries.exclude(question=question).delete()
+    preview = text(teacher.get(reverse("teach:quiz-preview", args=[quiz.pk])))
+    assert "Which rule acts on request 121?" in preview and "Rule watch-admin" in preview
+    check = reverse("teach:quiz-preview-check", args=[quiz.pk, 1])
+    assert "Right." in text(teacher.post(check, {"rule": "rate"}))
+    assert "Not right." in text(teacher.post(check, {"rule": "Default_Action"}))
 
 
 def test_a_blank_index_asks_about_the_last_request(teacher, owned):
@@ -317,9 +319,7 @@ def test_a_blank_index_asks_about_the_last_request(teacher, owned):
 
 
 @pytest.mark.parametrize("index", ["150", "-1"])
-def test_an_index_past_the_requests_is_refused_beside_it_in_the_kinds_words(
-    teacher, owned, index
-):
+def test_an_index_past_the_requests_is_refused_beside_it_in_the_kinds_words(teacher, owned, index):
     quiz, _ = owned
     url, data = waf_form(teacher, quiz, waf_case(), **{"k-ask_index": index})
     response = teacher.post(url, data)
@@ -406,3 +406,22 @@ def test_junk_never_gives_a_500(teacher, owned, kind, junk):
             response = teacher.post(url, data | junk | {"action": action}, **headers)
             assert response.status_code in (200, 302), response.status_code
 
+
+def test_a_refused_save_says_the_json_problem_in_the_summary_and_the_panel(teacher, owned):
+    quiz, _ = owned
+    url, data = flow_form(teacher, quiz, "{\n  ]")
+    response = teacher.post(url, data)
+    words = "The case (JSON): Line 2, column 3: Invalid JSON: Expecting property name"
+    assert words in summary_of(response)
+    assert '<a href="#id_k-case">' in response.content.decode()
+    panel = re.search(r'id="net-check"(.*?)</ul>', text(response), re.S)
+    assert panel and "Line 2, column 3" in panel.group(1)
+
+
+def test_a_save_refused_for_its_prompt_still_shows_the_question_and_its_key(teacher, owned):
+    quiz, _ = owned
+    url, data = flow_form(teacher, quiz, flow_case(), prompt="")
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    assert key_of(response) == "The request arrives, but the reply is blocked"
+    assert not Question.objects.filter(type="flow_decision").exists()

@@ -394,10 +394,10 @@ def test_the_quiz_page_names_the_kinds_it_has_no_editor_for(teacher, owned):
     page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
     assert "New: policy decision" in page and "New: least-privilege challenge" in page
     assert "cannot be written here" not in page
-    assert "“Flow decision (network)”" in page and "have no editor here" in page
-    # Named as the bank's Kind menu names them (where the teacher looks for them next), and
-    # "WAF" kept in capitals: the names were lower-cased, "waf rule (which rule acts)".
-    assert "“WAF rule (which rule acts)”" in page and "waf rule" not in page
+    assert "“Fix the network rules”" in page and "have no editor here" in page
+    # The flow decision and WAF rule kinds have editors now: offered, not said to have none.
+    assert "New: flow decision (network)" in page and "New: WAF rule (which rule acts)" in page
+    assert "“Flow decision (network)”" not in page and "“WAF rule" not in page
 
 
 def _three(instructor, owned):

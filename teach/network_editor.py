@@ -1,6 +1,7 @@
-"""The network questions' editors (flow decision, WAF rule): the case as JSON in one box, in the
-import's format (`srm_trainer/netlab/FORMAT.md`), with the kind's own settings beside it, and
-the question as a learner sees it with the engine's answer, checked as the author types.
+"""The network questions' editors (flow decision, WAF rule, flow fix): the case (a flow fix's
+challenge) as JSON in one box, in the import's format (`srm_trainer/netlab/FORMAT.md`), with the
+kind's own settings beside it (`ask_hop`, `ask_index`, the reference rules), and the question as
+a learner sees it with the engine's answer, checked as the author types.
 
 The case is one box, not a box per part, so a case written for the lab, the content files or an
 import is pasted as it is and every field it has (`name`, `doc`, an `expect`) is kept: a
@@ -22,6 +23,8 @@ from django import forms
 from quizzes import kinds
 from quizzes.forms import AnswerForm
 from quizzes.kinds import Problem
+from quizzes.kinds import netlab_common as nl
+from quizzes.kinds.flow_fix import check as flow_fix_check
 from quizzes.models import Question
 from srm_trainer.iam import PolicyError
 from srm_trainer.netlab import NetlabError, evaluate_waf_case
@@ -35,6 +38,23 @@ CASE_ATTRS = {"rows": 16, "spellcheck": "false", "class": "code", "autocapitaliz
 
 def _case_text(case: Any) -> str:
     return json.dumps(case, indent=2, ensure_ascii=False) if case is not None else ""
+
+
+def read_box(form: forms.Form, name: str, what: str) -> dict:
+    """The JSON object typed in `form`'s box `name`, read as an import reads a file; its
+    `locate` kept on the form (`form.locate`) to put a line to each problem of the kind."""
+    text = form.cleaned_data[name]
+    if not text.strip():
+        raise forms.ValidationError(form.fields[name].error_messages["required"])
+    try:
+        value, locate = read_located(text, what=what)
+    except PolicyError as exc:
+        where = f"Line {exc.line}, column {exc.column}: " if exc.line is not None else ""
+        raise forms.ValidationError(f"{where}{exc.message}") from None
+    if not isinstance(value, dict):
+        raise forms.ValidationError(f"The {what} is a JSON object: {{…}} with the fields above.")
+    form.locate = locate  # type: ignore[attr-defined]  # each network form has it
+    return value
 
 
 class CaseForm(_Form):
@@ -51,22 +71,11 @@ class CaseForm(_Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.locate = None  # where a data path is in the case's text, once read
+        self.locate = None  # where a data path is in the box's text, once read
         self.fields["case"].help_text = self.case_hint
 
     def clean_case(self) -> dict:
-        text = self.cleaned_data["case"]
-        if not text.strip():
-            raise forms.ValidationError(self.fields["case"].error_messages["required"])
-        try:
-            value, locate = read_located(text, what="case")
-        except PolicyError as exc:
-            where = f"Line {exc.line}, column {exc.column}: " if exc.line is not None else ""
-            raise forms.ValidationError(f"{where}{exc.message}") from None
-        if not isinstance(value, dict):
-            raise forms.ValidationError("The case is a JSON object: {…} with the fields above.")
-        self.locate = locate
-        return value
+        return read_box(self, "case", "case")
 
 
 class FlowCaseForm(CaseForm):
@@ -96,9 +105,41 @@ class WafCaseForm(CaseForm):
     )
 
 
+class ChallengeForm(_Form):
+    """A flow-fix challenge: the network and the flows in one box, and the reference rules."""
+
+    challenge = forms.CharField(
+        label="The challenge (JSON)",
+        strip=False,
+        max_length=MAX_CASE_CHARS,
+        widget=Textarea(attrs=CASE_ATTRS),
+        help_text="An object with “network” (as a flow case has it), “must_allow” and "
+        "“must_block” (1 to 12 flows each), as the import writes it. Learners edit only its "
+        "network ACLs and security groups.",
+        error_messages={"required": "Write the challenge: the network and the flows to fix."},
+    )
+    reference = forms.CharField(
+        label="Reference solution (JSON; never shown to learners)",
+        required=False,
+        strip=False,
+        max_length=nl.MAX_JSON_CHARS,
+        widget=Textarea(attrs=CASE_ATTRS),
+        help_text='Your own fix, as a learner writes it: {"network_acls": […], '
+        '"security_groups": […]}. The engine checks it passes every flow before the question '
+        "is saved; without one, nothing shows the challenge can be solved.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locate = None
+
+    def clean_challenge(self) -> dict:
+        return read_box(self, "challenge", "challenge")
+
+
 @dataclass(kw_only=True)
 class NetworkParts(Parts):
-    extra: CaseForm
+    extra: CaseForm | ChallengeForm
     kind_value: str = ""
     check: dict | None = None  # the live check's outcome (`learner_view`)
     filled: dict | None = None  # the data a save put on the question (`NetworkEditor.fill`)
@@ -141,6 +182,8 @@ def learner_view(kind_value: str, data: dict | None, prompt: str = "") -> dict:
     out: dict[str, Any] = {"ok": True, "problems": [], "question": question}
     out["form"] = AnswerForm(question, question.layout_ids())
     out["fb"] = kind.key(question)
+    if kind_value == "flow_fix" and data.get("reference") is not None:
+        out["reference"] = flow_fix_check(data["challenge"], data["reference"])  # it passed
     if kind_value == "waf_rule":
         try:
             out["total"] = len(evaluate_waf_case(data["case"]).decisions)
@@ -154,7 +197,8 @@ class NetworkEditor(Editor[NetworkParts]):
 
     section_title = "Case and key"
     live_template = "teach/editors.html#net_check_live"
-    form_class: type[CaseForm] = CaseForm
+    form_class: type[CaseForm | ChallengeForm] = CaseForm
+    box = "case"  # the data key the JSON box holds
     settings: tuple[str, ...] = ()  # the kind's data keys beside the case (`extra_fields`)
 
     @property
@@ -165,11 +209,11 @@ class NetworkEditor(Editor[NetworkParts]):
         if post is not None:
             return NetworkParts(extra=self.form_class(post, prefix="k"), kind_value=self.value)
         data = question.data if isinstance(question.data, dict) else {}
-        initial = {"case": _case_text(data.get("case")), **self.initial_settings(data)}
+        initial = {self.box: _case_text(data.get(self.box)), **self.initial_settings(data)}
         parts = NetworkParts(
             extra=self.form_class(prefix="k", initial=initial), kind_value=self.value
         )
-        if data.get("case") is not None:
+        if data.get(self.box) is not None:
             parts.check = learner_view(self.value, data, question.prompt)
         return parts
 
@@ -206,10 +250,9 @@ class NetworkEditor(Editor[NetworkParts]):
             problems = [self._with_line(p, locate) for p in problems]
         return super().place(parts, problems)
 
-    @staticmethod
-    def _with_line(problem: Problem, locate) -> Problem:
+    def _with_line(self, problem: Problem, locate) -> Problem:
         path = tuple(problem.path)
-        if problem.field != "data" or path[:1] != ("case",) or len(path) < 2:
+        if problem.field != "data" or path[:1] != (self.box,) or len(path) < 2:
             return problem
         line, _column = locate(path[1:])
         return replace(problem, message=f"Line {line}: {problem.message}") if line else problem
@@ -222,7 +265,7 @@ class NetworkEditor(Editor[NetworkParts]):
         """The stored data with the case and the settings as the form has them: anything else
         it held is kept, so a question opened and saved unchanged is stored unchanged."""
         out = dict(previous)
-        out["case"] = parts.extra.cleaned_data["case"]
+        out[self.box] = parts.extra.cleaned_data[self.box]
         for name, value in self.settings_data(parts.extra.cleaned_data, previous).items():
             if value is None:
                 out.pop(name, None)
@@ -262,3 +305,20 @@ class WafRuleEditor(NetworkEditor):
 
     def settings_data(self, cleaned: dict, previous: dict) -> dict:
         return {"ask_index": cleaned.get("ask_index")}  # None (blank): the key is dropped
+
+
+class FlowFixEditor(NetworkEditor):
+    value: str = "flow_fix"
+    section_title = "Challenge"
+    form_class = ChallengeForm
+    box = "challenge"
+    settings = ("reference",)
+    extra_fields = {("challenge",): "challenge", ("reference",): "reference"}
+
+    def initial_settings(self, data: dict) -> dict:
+        reference = data.get("reference")
+        return {"reference": reference if isinstance(reference, str) else ""}
+
+    def settings_data(self, cleaned: dict, previous: dict) -> dict:
+        # Stored as typed (learners' rules are text too); blank: no reference.
+        return {"reference": cleaned["reference"] if cleaned["reference"].strip() else None}

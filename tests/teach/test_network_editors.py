@@ -13,9 +13,10 @@ from django.urls import reverse
 
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
+from quizzes.kinds.flow_fix import rules_of
 from quizzes.models import Question
 from teach.transfer import importer, json_format
-from tests.quizzes.builders import HTTP_FLOW, WAF_CASE, make_question, web_network
+from tests.quizzes.builders import HTTP_FLOW, SSH_FLOW, WAF_CASE, make_question, web_network
 from tests.teach.formdata import form_fields
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +108,7 @@ def error_beside(response, field: str) -> list[str]:
 # --- flow decision ------------------------------------------------------------------------
 
 
-def test_the_quiz_page_offers_the_network_editors_and_no_longer_says_there_is_none(teacher, owned):
+def test_the_quiz_page_offers_the_network_editors_and_says_no_kind_lacks_one(teacher, owned):
     quiz, _ = owned
     question = make_question("flow_decision", owner=quiz.owner)
     quiz.entries.create(question=question, order=5)
@@ -115,9 +116,9 @@ def test_the_quiz_page_offers_the_network_editors_and_no_longer_says_there_is_no
     assert new_url(quiz, "flow_decision") in page and new_url(quiz, "waf_rule") in page
     assert edit_url(question) in page
     assert "No editor here yet" not in page
+    assert new_url(quiz, "flow_fix") in page
     assert "New: WAF rule (which rule acts)" in page  # "WAF" kept in capitals
-    # The one network kind still without an editor is still said to have none.
-    assert "“Fix the network rules” questions have no editor here" in page
+    assert "have no editor here" not in page  # every kind has one now
 
 
 def test_a_flow_question_is_written_saved_and_graded_by_the_engine(teacher, owned):
@@ -383,24 +384,32 @@ def test_an_existing_waf_question_opens_with_its_data_and_saves_back_unchanged(
 # --- no input gives a 500 -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["flow_decision", "waf_rule"])
+@pytest.mark.parametrize("kind", ["flow_decision", "waf_rule", "flow_fix"])
 @pytest.mark.parametrize(
     "junk",
     [
-        {"k-case": "[" * 5000},
-        {"k-case": '{"network": 1e999999}'},
-        {"k-case": '{"a": "\\ud800"}'},
-        {"k-case": "x" * 100_001},
-        {"k-case": '{"network": {"subnets": "x"}, "flow": [], "web_acl": 3, "request": 1}'},
-        {"k-case": "{}", "k-ask_index": "9" * 40},
+        {"case": "[" * 5000},
+        {"case": '{"network": 1e999999}'},
+        {"case": '{"a": "\\ud800"}'},
+        {"case": "x" * 100_001},
+        {"case": '{"network": {"subnets": "x"}, "flow": [], "web_acl": 3, "request": 1}'},
+        {"case": '{"network": {}, "must_allow": [1], "must_block": "x"}'},
+        {"case": "{}", "k-ask_index": "9" * 40},
         {"k-ask_index": "abc"},
-        {"k-case": '"just text"'},
+        {"case": '"just text"'},
+        {"k-reference": "[" * 5000},
+        {"k-reference": '{"network_acls": 5, "security_groups": [{"name": 3}]}'},
     ],
 )
 def test_junk_never_gives_a_500(teacher, owned, kind, junk):
     quiz, _ = owned
-    make = flow_form if kind == "flow_decision" else waf_form
-    url, data = make(teacher, quiz, flow_case() if kind == "flow_decision" else waf_case())
+    if kind == "flow_fix":
+        url, data = fix_form(teacher, quiz, challenge())
+    else:
+        make = flow_form if kind == "flow_decision" else waf_form
+        url, data = make(teacher, quiz, flow_case() if kind == "flow_decision" else waf_case())
+    box = "k-challenge" if kind == "flow_fix" else "k-case"
+    junk = {box if name == "case" else name: value for name, value in junk.items()}
     for action in ("save", "check"):
         for headers in ({}, HTMX):
             response = teacher.post(url, data | junk | {"action": action}, **headers)
@@ -425,3 +434,116 @@ def test_a_save_refused_for_its_prompt_still_shows_the_question_and_its_key(teac
     assert response.status_code == 200
     assert key_of(response) == "The request arrives, but the reply is blocked"
     assert not Question.objects.filter(type="flow_decision").exists()
+
+
+# --- flow fix -----------------------------------------------------------------------------
+
+FIXED = web_network(ephemeral=True, ssh_world=False)
+REFERENCE = json.dumps({k: FIXED[k] for k in ("network_acls", "security_groups")}, indent=2)
+
+
+def challenge() -> dict:
+    return {
+        "network": web_network(),
+        "must_allow": [dict(HTTP_FLOW)],
+        "must_block": [dict(SSH_FLOW)],
+    }
+
+
+def fix_form(teacher, quiz, ch: dict | str, reference: str = REFERENCE, **fields):
+    url = new_url(quiz, "flow_fix")
+    data = page_data(teacher, url) | SHARED | {"prompt": "Make the shop work; close SSH."}
+    data["k-challenge"] = ch if isinstance(ch, str) else case_json(ch)
+    data["k-reference"] = reference
+    data["action"] = "save"
+    data.update(fields)
+    return url, data
+
+
+def test_a_flow_fix_question_is_written_saved_and_graded_by_the_engine(teacher, owned):
+    quiz, _ = owned
+    url, data = fix_form(teacher, quiz, challenge())
+    response = teacher.post(url, data)
+    assert response.status_code == 302, summary_of(response)
+    question = Question.objects.get(type="flow_fix")
+    assert question.data == {"challenge": challenge(), "reference": REFERENCE}
+    form = AnswerForm(question, [], {"rules": REFERENCE})
+    assert form.is_valid(), form.errors
+    assert grade(question, form.response()).correct
+
+
+@pytest.mark.parametrize(
+    "reference,words",
+    [
+        (
+            rules_of(web_network()),
+            "Reference solution: TCP port 80 from internet to web should be allowed, but: The "
+            "request arrives, but the reply is blocked.",
+        ),
+        (
+            json.dumps({"network_acls": [], "security_groups": []}),
+            "Reference solution: network.subnets[0].network_acl: no network ACL named 'edge'.",
+        ),
+        ('{\n  "network_acls": [\n}', "Line 3, column 1"),
+        ('{"subnets": []}', "'subnets' cannot be edited here"),
+    ],
+    ids=["fails-a-flow", "drops-a-named-acl", "bad-json", "edits-a-subnet"],
+)
+def test_a_reference_the_engine_does_not_pass_is_refused_beside_it(
+    teacher, owned, reference, words
+):
+    quiz, _ = owned
+    url, data = fix_form(teacher, quiz, challenge(), reference)
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    assert not Question.objects.filter(type="flow_fix").exists()
+    assert words in " ".join(error_beside(response, "k-reference"))
+    kept = form_fields(response.content.decode())
+    assert kept["k-reference"] == reference and json.loads(kept["k-challenge"]) == challenge()
+
+
+def test_a_challenge_problem_is_refused_at_its_line(teacher, owned):
+    quiz, _ = owned
+    ch = challenge()
+    ch["must_block"][0]["port"] = 99999
+    typed = case_json(ch)
+    url, data = fix_form(teacher, quiz, typed)
+    response = teacher.post(url, data)
+    line = next(n for n, t in enumerate(typed.splitlines(), 1) if '"port": 99999' in t)
+    beside = " ".join(error_beside(response, "k-challenge"))
+    assert f"Line {line}: challenge must_block #1: " in beside
+    # A starting network that already passes every flow is refused, in the kind's words.
+    url, data = fix_form(teacher, quiz, challenge() | {"network": FIXED})
+    assert "the starting network already passes every flow" in summary_of(teacher.post(url, data))
+
+
+def test_the_flow_fix_live_check_shows_the_task_and_the_reference_flow_by_flow(teacher, owned):
+    quiz, _ = owned
+    url, data = fix_form(teacher, quiz, challenge(), action="check")
+    live = text(teacher.post(url, data, **HTMX))
+    assert "The reference solution passes every flow." in live
+    assert "TCP port 80 from internet to web: <strong>works</strong>" in live
+    assert "Must be blocked" in live and "Your network ACLs and security groups (JSON)" in live
+    blank = text(teacher.post(url, data | {"k-reference": ""}, **HTMX))
+    assert "No reference solution yet" in blank
+
+
+@pytest.mark.parametrize("source", ["loader", "import"])
+def test_an_existing_flow_fix_question_opens_and_saves_back_unchanged(
+    teacher, owned, instructor, source
+):
+    made = make_question("flow_fix", owner=instructor, lesson=None, module=None)
+    if source == "import":
+        document = json.loads(json_format.export_bank([made], "b"))
+        Question.objects.filter(pk=made.pk).delete()
+        importer.run(json_format.dump(document), "json", owner=instructor)
+    question = Question.objects.get(type="flow_fix")
+    stored = json.loads(json.dumps(question.data))
+    url = edit_url(question)
+    opened = page_data(teacher, url)
+    assert json.loads(opened["k-challenge"]) == stored["challenge"]
+    assert opened["k-reference"] == stored["reference"]
+    response = teacher.post(url, opened | {"action": "save"})
+    assert response.status_code == 302, summary_of(response)
+    question.refresh_from_db()
+    assert question.data == stored

@@ -121,6 +121,14 @@ def test_the_quiz_page_offers_the_network_editors_and_says_no_kind_lacks_one(tea
     assert "have no editor here" not in page  # every kind has one now
 
 
+def test_the_gift_note_names_a_waf_question_with_waf_in_capitals(teacher, owned):
+    quiz, _ = owned
+    question = make_question("waf_rule", owner=quiz.owner)
+    quiz.entries.create(question=question, order=5)
+    page = text(teacher.get(reverse("teach:quiz", args=[quiz.pk])))
+    assert f"{question.slug} (WAF rule (which rule acts))" in page and "waf rule" not in page
+
+
 def test_a_flow_question_is_written_saved_and_graded_by_the_engine(teacher, owned):
     quiz, _ = owned
     url, data = flow_form(teacher, quiz, flow_case(), **{"k-ask_hop": "on"})

@@ -701,6 +701,7 @@ class CategorizeEditor(Editor[Parts]):
 
 # The engine-backed editors live in their own modules (they build on the classes above).
 from teach.challenge_editor import LeastPrivilegeEditor  # noqa: E402
+from teach.network_editor import FlowDecisionEditor, FlowFixEditor, WafRuleEditor  # noqa: E402
 from teach.policy_editor import PolicyDecisionEditor  # noqa: E402
 
 EDITORS: dict[str, Editor] = {
@@ -713,6 +714,9 @@ EDITORS: dict[str, Editor] = {
         CategorizeEditor(),
         PolicyDecisionEditor(),
         LeastPrivilegeEditor(),
+        FlowDecisionEditor(),
+        WafRuleEditor(),
+        FlowFixEditor(),
     )
 }
 

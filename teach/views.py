@@ -220,7 +220,7 @@ def _entries_shown(request: HttpRequest, quiz: Quiz) -> Sequence[QuizQuestion]:
     for entry in entries:
         entry.problems = [p.in_words() for p in entry.question.problems(thorough=False)]
         entry.editable = may_edit(request.user, entry.question) and entry.question.type in EDITORS
-        entry.no_editor = entry.question.type not in EDITORS  # e.g. the network kinds (issue 14)
+        entry.no_editor = entry.question.type not in EDITORS  # none now; a kind added without one
     return entries
 
 

@@ -18,6 +18,16 @@ register = template.Library()
 
 
 @register.filter
+def kind_name(label: str) -> str:
+    """A kind's label inside a sentence ("New: single choice"): its first letter lower-cased,
+    unless its first word is an acronym ("New: WAF rule", never "waf rule")."""
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+@register.filter
 def summary(text, limit: int = 90) -> SafeString:
     """A question's Markdown prompt as one line of a list (`lessons.markdown.markdown_summary`)."""
     return SafeString(markdown_summary(str(text or ""), int(limit)))

@@ -312,6 +312,27 @@ class _Reader:
         return locate
 
 
+def read_located(text: str, *, what: str = "JSON", max_depth: int = MAX_DEPTH):
+    """`text` read as an import reads a file (a key written twice refused at its second place,
+    too deep a nesting refused), for a JSON box of the question editor: the plain value, and
+    `locate(path)`, the (line, column) of the deepest place on a data path the text has.
+    PolicyError (with line and column) when it cannot be read."""
+    load_json(text, what=what, max_depth=max_depth)
+    try:
+        value = _located_loads(text)
+    except _Duplicate as exc:
+        line, column = line_col(text, exc.offset)
+        raise PolicyError(
+            "duplicate_key",
+            f"The key {exc.key!r} appears twice in one object.",
+            line=line,
+            column=column,
+        ) from None
+    if not isinstance(value, _Object):
+        return _plain(value), lambda path: (None, None)
+    return _plain(value), _Reader(text).locator(value)
+
+
 def parse(text: str) -> Bundle:
     """Read a quiz or bank file into drafts; TransferError (with line and column) when its
     JSON or its shape is wrong. The questions themselves are checked by `importer`."""

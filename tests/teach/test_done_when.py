@@ -2,7 +2,7 @@
 
 an admin makes an empty account an instructor; they write a quiz with one question of every
 kind (a policy question whose key they see live, a least-privilege challenge whose reference
-is checked), preview it as a learner, publish it, export it as JSON and GIFT, import both
+is checked, network questions written as a case or challenge in JSON), preview it as a learner, publish it, export it as JSON and GIFT, import both
 into a fresh database, and a learner takes it. Broken questions are refused at every door.
 """
 
@@ -30,6 +30,15 @@ from tests.teach.test_engine_editors import (
     challenge_form,
     key_of,
     policy_form,
+)
+from tests.teach.test_network_editors import (
+    REFERENCE,
+    challenge,
+    fix_form,
+    flow_case,
+    flow_form,
+    waf_case,
+    waf_form,
 )
 from tests.teach.test_views_questions import KINDS, _create, form_data, learner_post
 from tests.teach.test_views_transfer import _confirm_fields
@@ -97,7 +106,13 @@ def test_an_instructor_writes_previews_publishes_exports_imports_and_a_learner_t
 
     url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS)
     assert teacher.post(url, data).status_code == 302
-    # every kind with an editor (the network kinds have none yet: their content files)
+    url, data = flow_form(teacher, quiz, flow_case(), **{"k-ask_hop": "on"})
+    assert teacher.post(url, data).status_code == 302
+    url, data = waf_form(teacher, quiz, waf_case(), **{"k-ask_index": "120"})
+    assert teacher.post(url, data).status_code == 302
+    url, data = fix_form(teacher, quiz, challenge())
+    assert teacher.post(url, data).status_code == 302
+    # every kind, each through its editor
     assert sorted(quiz.questions.values_list("type", flat=True)) == sorted(EDITORS)
 
     # Preview as a learner: the learner's page, graded, nothing stored.
@@ -136,6 +151,14 @@ def test_an_instructor_writes_previews_publishes_exports_imports_and_a_learner_t
                 response["statement"] = "ReadReports"
         elif question.type == "least_privilege":
             response = {"policy": question.data["reference"]}
+        elif question.type == "flow_decision":
+            key = question.kind.key(question)
+            response = {"verdict": key["key"], "hop": key["hop"]}
+        elif question.type == "waf_rule":
+            response = {"rule": question.kind.key(question)["key"]}
+        elif question.type == "flow_fix":
+            assert question.data["reference"] == REFERENCE
+            response = {"rules": REFERENCE}
         else:
             response = _response(question)
         attempts.answer_save(attempt=attempt, question=question, response=response)

@@ -389,15 +389,16 @@ def test_the_dashboard_counts_the_questions_a_drawing_quiz_gives(teacher, instru
     assert "0 questions" not in page
 
 
-def test_the_quiz_page_names_the_kinds_it_has_no_editor_for(teacher, owned):
+def test_the_quiz_page_offers_every_kinds_editor(teacher, owned):
     quiz, _ = owned
     page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
     assert "New: policy decision" in page and "New: least-privilege challenge" in page
     assert "cannot be written here" not in page
-    assert "“Flow decision (network)”" in page and "have no editor here" in page
-    # Named as the bank's Kind menu names them (where the teacher looks for them next), and
-    # "WAF" kept in capitals: the names were lower-cased, "waf rule (which rule acts)".
-    assert "“WAF rule (which rule acts)”" in page and "waf rule" not in page
+    # The network kinds have editors now: offered, none said to have no editor, and "WAF"
+    # kept in capitals (the names were lower-cased: "waf rule (which rule acts)").
+    assert "New: flow decision (network)" in page and "New: WAF rule (which rule acts)" in page
+    assert "New: fix the network rules" in page
+    assert "have no editor here" not in page and "waf rule" not in page
 
 
 def _three(instructor, owned):

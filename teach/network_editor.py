@@ -1,0 +1,324 @@
+"""The network questions' editors (flow decision, WAF rule, flow fix): the case (a flow fix's
+challenge) as JSON in one box, in the import's format (`srm_trainer/netlab/FORMAT.md`), with the
+kind's own settings beside it (`ask_hop`, `ask_index`, the reference rules), and the question as
+a learner sees it with the engine's answer, checked as the author types.
+
+The case is one box, not a box per part, so a case written for the lab, the content files or an
+import is pasted as it is and every field it has (`name`, `doc`, an `expect`) is kept: a
+question made by the loader or an import opens here and saves back unchanged. The JSON is read
+as an import reads it (a key written twice is refused, at its line and column); the checks are
+the kind's (`problems()`, what `Question.clean()` runs), each shown beside the box with the line
+of the field it is about, so the editor, the import and the loader refuse the same things with
+the same words.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django import forms
+
+from quizzes import kinds
+from quizzes.forms import AnswerForm
+from quizzes.kinds import Problem
+from quizzes.kinds import netlab_common as nl
+from quizzes.kinds.flow_fix import check as flow_fix_check
+from quizzes.models import Question
+from srm_trainer.iam import PolicyError
+from srm_trainer.netlab import NetlabError, evaluate_waf_case
+from srm_trainer.typed_text import Textarea
+from teach.editors import Editor, Linked, Parts, _Form
+from teach.transfer.json_format import read_located
+
+MAX_CASE_CHARS = 100_000  # a network of every resource the engine caps is far less
+CASE_ATTRS = {"rows": 16, "spellcheck": "false", "class": "code", "autocapitalize": "off"}
+
+
+def _case_text(case: Any) -> str:
+    return json.dumps(case, indent=2, ensure_ascii=False) if case is not None else ""
+
+
+def read_box(form: forms.Form, name: str, what: str) -> dict:
+    """The JSON object typed in `form`'s box `name`, read as an import reads a file; its
+    `locate` kept on the form (`form.locate`) to put a line to each problem of the kind."""
+    text = form.cleaned_data[name]
+    if not text.strip():
+        raise forms.ValidationError(form.fields[name].error_messages["required"])
+    try:
+        value, locate = read_located(text, what=what)
+    except PolicyError as exc:
+        where = f"Line {exc.line}, column {exc.column}: " if exc.line is not None else ""
+        raise forms.ValidationError(f"{where}{exc.message}") from None
+    if not isinstance(value, dict):
+        raise forms.ValidationError(f"The {what} is a JSON object: {{…}} with the fields above.")
+    form.locate = locate  # type: ignore[attr-defined]  # each network form has it
+    return value
+
+
+class CaseForm(_Form):
+    """The case box; each kind's form adds its own settings."""
+
+    case_hint = ""
+    case = forms.CharField(
+        label="The case (JSON)",
+        strip=False,
+        max_length=MAX_CASE_CHARS,
+        widget=Textarea(attrs=CASE_ATTRS),
+        error_messages={"required": "Write the case: the engine works the answer out from it."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locate = None  # where a data path is in the box's text, once read
+        self.fields["case"].help_text = self.case_hint
+
+    def clean_case(self) -> dict:
+        return read_box(self, "case", "case")
+
+
+class FlowCaseForm(CaseForm):
+    case_hint = (
+        "An object with “network” (the VPC, subnets, network ACLs, security groups, "
+        "instances) and “flow” (source, destination, protocol, port), as the import and the "
+        "network lab write it; an optional “expect” must agree with the engine."
+    )
+    ask_hop = forms.BooleanField(
+        label="Also ask where it is blocked (half the score)", required=False
+    )
+
+
+class WafCaseForm(CaseForm):
+    case_hint = (
+        "An object with “web_acl” and “request” (or “requests”, in time order), and "
+        "optionally “resource”, “ip_sets” and “regex_pattern_sets”, as the import and the WAF "
+        "lab write it; an optional “expect” must agree with the engine."
+    )
+    ask_index = forms.IntegerField(
+        label="Which request the question is about: its index from 0 (blank: the last)",
+        required=False,
+        help_text="A request with “repeat” counts once per copy; the key below says how many "
+        "there are.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": "Give a whole number, or leave it blank for the last request."},
+    )
+
+
+class ChallengeForm(_Form):
+    """A flow-fix challenge: the network and the flows in one box, and the reference rules."""
+
+    challenge = forms.CharField(
+        label="The challenge (JSON)",
+        strip=False,
+        max_length=MAX_CASE_CHARS,
+        widget=Textarea(attrs=CASE_ATTRS),
+        help_text="An object with “network” (as a flow case has it), “must_allow” and "
+        "“must_block” (1 to 12 flows each), as the import writes it. Learners edit only its "
+        "network ACLs and security groups.",
+        error_messages={"required": "Write the challenge: the network and the flows to fix."},
+    )
+    reference = forms.CharField(
+        label="Reference solution (JSON; never shown to learners)",
+        required=False,
+        strip=False,
+        max_length=nl.MAX_JSON_CHARS,
+        widget=Textarea(attrs=CASE_ATTRS),
+        help_text='Your own fix, as a learner writes it: {"network_acls": […], '
+        '"security_groups": […]}. The engine checks it passes every flow before the question '
+        "is saved; without one, nothing shows the challenge can be solved.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locate = None
+
+    def clean_challenge(self) -> dict:
+        return read_box(self, "challenge", "challenge")
+
+
+@dataclass(kw_only=True)
+class NetworkParts(Parts):
+    extra: CaseForm | ChallengeForm
+    kind_value: str = ""
+    check: dict | None = None  # the live check's outcome (`learner_view`)
+    filled: dict | None = None  # the data a save put on the question (`NetworkEditor.fill`)
+
+    def summary(self) -> list[str]:
+        """The form's refusals (JSON that does not parse, an index that is no number), each
+        linked to its field: the summary said only "see the highlighted fields"."""
+        if not self.extra.is_bound:
+            return []
+        form = self.extra
+        return [
+            Linked(f"{form.fields[name].label}: {e}", form[name].auto_id or "")
+            for name, errors in form.errors.items()
+            if name in form.fields
+            for e in errors
+        ]
+
+    def context(self, request) -> dict:
+        """After a refused save the panel says the same problems, or, when only the shared
+        fields were refused, shows the question and its key: it said "write the case"."""
+        if self.check is None and self.extra.is_bound:
+            if not self.extra.is_valid():
+                self.check = {"ok": False, "problems": [str(p) for p in self.summary()]}
+            elif self.filled is not None:
+                prompt = request.POST.get("prompt", "")
+                self.check = learner_view(self.kind_value, self.filled, prompt)
+        return {"net": self.check}
+
+
+def learner_view(kind_value: str, data: dict | None, prompt: str = "") -> dict:
+    """What the question is, as far as the engine says: its problems (in the editor's words),
+    or the learner's form and the engine's key (`Kind.key`), drawn as a learner sees them."""
+    if data is None:
+        return {"ok": False, "problems": [], "empty": True}
+    question = Question(type=kind_value, data=data, prompt=prompt)
+    kind = kinds.KINDS[kind_value]
+    problems = [p.in_words() for p in kind.problems(question)]
+    if problems:
+        return {"ok": False, "problems": problems}
+    out: dict[str, Any] = {"ok": True, "problems": [], "question": question}
+    out["form"] = AnswerForm(question, question.layout_ids())
+    out["fb"] = kind.key(question)
+    if kind_value == "flow_fix" and data.get("reference") is not None:
+        out["reference"] = flow_fix_check(data["challenge"], data["reference"])  # it passed
+    if kind_value == "waf_rule":
+        try:
+            out["total"] = len(evaluate_waf_case(data["case"]).decisions)
+        except NetlabError:  # problems() ran it without complaint: never expected
+            out["total"] = None
+    return out
+
+
+class NetworkEditor(Editor[NetworkParts]):
+    """A network kind's editor: one case box and the kind's settings (`extra_fields`)."""
+
+    section_title = "Case and key"
+    live_template = "teach/editors.html#net_check_live"
+    form_class: type[CaseForm | ChallengeForm] = CaseForm
+    box = "case"  # the data key the JSON box holds
+    settings: tuple[str, ...] = ()  # the kind's data keys beside the case (`extra_fields`)
+
+    @property
+    def template(self) -> str:
+        return "teach/editors.html#network"
+
+    def parts(self, question, post=None, rows=None, *, user=None) -> NetworkParts:
+        if post is not None:
+            return NetworkParts(extra=self.form_class(post, prefix="k"), kind_value=self.value)
+        data = question.data if isinstance(question.data, dict) else {}
+        initial = {self.box: _case_text(data.get(self.box)), **self.initial_settings(data)}
+        parts = NetworkParts(
+            extra=self.form_class(prefix="k", initial=initial), kind_value=self.value
+        )
+        if data.get(self.box) is not None:
+            parts.check = learner_view(self.value, data, question.prompt)
+        return parts
+
+    def initial_settings(self, data: dict) -> dict:
+        return {}
+
+    def redraw(self, question, post, *, user=None) -> NetworkParts:
+        """The editor as typed, without errors (after the Markdown preview)."""
+        initial = {name: post.get(f"k-{name}", "") for name in self.form_class.base_fields}
+        for name, field in self.form_class.base_fields.items():
+            if isinstance(field, forms.BooleanField):
+                initial[name] = post.get(f"k-{name}") in ("on", "true", "1")
+        return NetworkParts(
+            extra=self.form_class(prefix="k", initial=initial), kind_value=self.value
+        )
+
+    def live(self, question, post, action: str, *, user=None) -> NetworkParts | None:
+        """ "check": the question as a learner sees it and the engine's key, or why not."""
+        if action != "check":
+            return None
+        parts = self.parts(question, post)
+        if parts.is_valid():
+            previous = question.data if isinstance(question.data, dict) else {}
+            prompt = post.get("prompt", "")
+            parts.check = learner_view(self.value, self.data(parts, previous), prompt)
+        else:
+            parts.check = {"ok": False, "problems": [str(p) for p in parts.summary()]}
+        return parts
+
+    def place(self, parts: NetworkParts, problems: list[Problem]) -> list[Linked]:
+        """As every editor places them, with the line of the case's text each is about."""
+        locate = parts.extra.locate
+        if locate is not None:
+            problems = [self._with_line(p, locate) for p in problems]
+        return super().place(parts, problems)
+
+    def _with_line(self, problem: Problem, locate) -> Problem:
+        path = tuple(problem.path)
+        if problem.field != "data" or path[:1] != (self.box,) or len(path) < 2:
+            return problem
+        line, _column = locate(path[1:])
+        return replace(problem, message=f"Line {line}: {problem.message}") if line else problem
+
+    def fill(self, question, parts: NetworkParts, *, previous: dict, user) -> list:
+        parts.filled = question.data = self.data(parts, previous)
+        return []
+
+    def data(self, parts: NetworkParts, previous: dict) -> dict:
+        """The stored data with the case and the settings as the form has them: anything else
+        it held is kept, so a question opened and saved unchanged is stored unchanged."""
+        out = dict(previous)
+        out[self.box] = parts.extra.cleaned_data[self.box]
+        for name, value in self.settings_data(parts.extra.cleaned_data, previous).items():
+            if value is None:
+                out.pop(name, None)
+            else:
+                out[name] = value
+        return out
+
+    def settings_data(self, cleaned: dict, previous: dict) -> dict:
+        return {}
+
+
+class FlowDecisionEditor(NetworkEditor):
+    value: str = "flow_decision"
+    form_class = FlowCaseForm
+    settings = ("ask_hop",)
+    extra_fields = {("case",): "case", ("ask_hop",): "ask_hop"}
+
+    def initial_settings(self, data: dict) -> dict:
+        return {"ask_hop": data.get("ask_hop") is True}
+
+    def settings_data(self, cleaned: dict, previous: dict) -> dict:
+        # The loader always writes `ask_hop`; an import may leave it out (false): kept so.
+        if not cleaned["ask_hop"] and "ask_hop" not in previous:
+            return {"ask_hop": None}
+        return {"ask_hop": cleaned["ask_hop"]}
+
+
+class WafRuleEditor(NetworkEditor):
+    value: str = "waf_rule"
+    form_class = WafCaseForm
+    settings = ("ask_index",)
+    extra_fields = {("case",): "case", ("ask_index",): "ask_index"}
+
+    def initial_settings(self, data: dict) -> dict:
+        index = data.get("ask_index")
+        return {"ask_index": index if type(index) is int else ""}
+
+    def settings_data(self, cleaned: dict, previous: dict) -> dict:
+        return {"ask_index": cleaned.get("ask_index")}  # None (blank): the key is dropped
+
+
+class FlowFixEditor(NetworkEditor):
+    value: str = "flow_fix"
+    section_title = "Challenge"
+    form_class = ChallengeForm
+    box = "challenge"
+    settings = ("reference",)
+    extra_fields = {("challenge",): "challenge", ("reference",): "reference"}
+
+    def initial_settings(self, data: dict) -> dict:
+        reference = data.get("reference")
+        return {"reference": reference if isinstance(reference, str) else ""}
+
+    def settings_data(self, cleaned: dict, previous: dict) -> dict:
+        # Stored as typed (learners' rules are text too); blank: no reference.
+        return {"reference": cleaned["reference"] if cleaned["reference"].strip() else None}

@@ -1,0 +1,73 @@
+"""The network questions' editors in a browser: a flow question opens with its case, the key
+and the question as learners see it follow what is typed (the page's status region says the
+key), a case that does not parse is said at its line and column in the panel, and a refused
+save keeps what was typed and describes the box by its error; no axe violation, no sideways
+scroll on a phone."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from lessons.models import Source
+from srm_trainer.accounts.roles import set_instructor
+from tests.conftest import give_mfa
+from tests.e2e.accessibility import assert_accessible
+from tests.e2e.journeys import make_user, no_horizontal_scroll, sign_in_with_code
+from tests.quizzes.builders import make_question, make_quiz, web_network
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def edit(page, phone):
+    """Ines's flow question (the web server whose network ACL forgets the reply's ports), in
+    her quiz; she is signed in on the desktop and her phone. Returns its edit address."""
+    ines = make_user("ines")
+    set_instructor(user=ines, instructor=True)
+    secret = give_mfa(ines)
+    question = make_question("flow_decision", owner=ines, source=Source.AUTHORED, lesson=None)
+    quiz = make_quiz(question, owner=ines, source=Source.AUTHORED, published=False)
+    page.goto("/")
+    sign_in_with_code(page, "ines", secret)
+    phone.context.add_cookies(page.context.cookies())
+    return reverse("teach:question-edit", args=[question.pk]) + f"?quiz={quiz.pk}"
+
+
+def test_the_key_follows_the_case_and_a_refusal_is_said_where_it_is(edit, page, phone):
+    phone.goto(edit)
+    no_horizontal_scroll(phone)
+    assert_accessible(phone)
+
+    page.goto(edit)
+    box = page.get_by_role("textbox", name="The case (JSON)")
+    assert json.loads(box.input_value())["flow"]["port"] == 80
+    key = page.locator(".key-decision")
+    expect(key).to_have_text("The request arrives, but the reply is blocked")
+    expect(page.get_by_role("combobox", name="Where is it blocked?")).to_be_disabled()
+    assert_accessible(page)
+
+    # The reply's ports opened: the key changes as the author types, and the status says so.
+    case = json.loads(box.input_value())
+    case["network"] = web_network(ephemeral=True)
+    box.fill(json.dumps(case, indent=2))
+    expect(key).to_have_text(re.compile("^It works"))
+    expect(page.locator("[aria-live]").first).to_contain_text("The key: It works")
+
+    # Broken JSON: the panel says where, nothing is lost, and a save is refused beside the box.
+    broken = box.input_value().replace('"port": 80', '"port": 80,', 1)
+    box.fill(broken)
+    expect(page.locator("#net-check")).to_contain_text("Not ready to save")
+    expect(page.locator("#net-check")).to_contain_text("Invalid JSON")
+    page.get_by_role("button", name="Save the question").click()
+    box = page.get_by_role("textbox", name="The case (JSON)")
+    expect(box).to_have_value(broken)
+    expect(box).to_have_attribute("aria-invalid", "true")
+    described = box.get_attribute("aria-describedby") or ""
+    said = " ".join(page.locator(f"#{i}").inner_text() for i in described.split())
+    assert re.search(r"Line \d+, column \d+: Invalid JSON", said), said
+    assert_accessible(page)

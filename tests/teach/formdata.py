@@ -3,6 +3,7 @@ what the page offers (the management form, hidden ids, ticked boxes) without a b
 
 from __future__ import annotations
 
+import html
 from html.parser import HTMLParser
 
 
@@ -63,3 +64,15 @@ def form_fields(html: str, form_class: str = "question-editor") -> dict[str, str
         else:
             out[name] = value
     return out
+
+
+def page_data(client, url: str) -> dict:
+    """What the editor's form posts as it is first drawn."""
+    response = client.get(url, follow=True)  # to the address with its token (srm_trainer/once.py)
+    assert response.status_code == 200
+    return form_fields(response.content.decode())
+
+
+def text(response) -> str:
+    """A response's page with its entities read (`&#x27;` as `'`), to look for words in."""
+    return html.unescape(response.content.decode())

@@ -3,7 +3,6 @@ editor, and a least-privilege challenge's reference solution is checked before i
 
 from __future__ import annotations
 
-import html
 import json
 import re
 
@@ -17,7 +16,7 @@ from quizzes.grading import grade
 from quizzes.least_privilege import check_policy
 from quizzes.models import Question
 from tests.conftest import make_scenario
-from tests.teach.formdata import form_fields
+from tests.teach.formdata import form_fields, page_data, text
 
 # response.context is read by the tests marked with `template_context` (tests/conftest.py)
 pytestmark = pytest.mark.django_db
@@ -38,17 +37,6 @@ def stmt(effect: str, action: str, resource: str = "*", sid: str = "") -> dict:
 
 def new_url(quiz, kind: str) -> str:
     return reverse("teach:question-create", args=[quiz.pk, kind])
-
-
-def page_data(client, url: str) -> dict:
-    """What the editor's form posts as it is first drawn."""
-    response = client.get(url, follow=True)  # to the address with its token (srm_trainer/once.py)
-    assert response.status_code == 200
-    return form_fields(response.content.decode())
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def key_of(response) -> str:

@@ -17,7 +17,7 @@ from quizzes.kinds.flow_fix import rules_of
 from quizzes.models import Question
 from teach.transfer import importer, json_format
 from tests.quizzes.builders import HTTP_FLOW, SSH_FLOW, WAF_CASE, make_question, web_network
-from tests.teach.formdata import form_fields
+from tests.teach.formdata import form_fields, page_data, text
 
 pytestmark = pytest.mark.django_db
 
@@ -38,17 +38,6 @@ def edit_url(question) -> str:
     return reverse("teach:question-edit", args=[question.pk])
 
 
-def page_data(client, url: str) -> dict:
-    """What the editor's form posts as it is first drawn."""
-    response = client.get(url, follow=True)  # to the address with its token (srm_trainer/once.py)
-    assert response.status_code == 200
-    return form_fields(response.content.decode())
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
 def summary_of(response) -> str:
     """The "not saved" box at the top of the editor, as text."""
     found = re.search(
@@ -56,6 +45,33 @@ def summary_of(response) -> str:
     )
     assert found, "no summary of the refusal"
     return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
+
+
+def stored_as(kind: str, owner, source: str, *, drop: str = "") -> Question:
+    """A question of `kind` as the content loader stores it (`loader`: the builder's, every
+    field), or as an import of its export stores it (`import`; `drop`: a data key the file
+    leaves out)."""
+    made = make_question(kind, owner=owner, lesson=None, module=None)
+    if source == "import":
+        document = json.loads(json_format.export_bank([made], "b"))
+        if drop:
+            document["questions"][0]["data"].pop(drop)
+        Question.objects.filter(pk=made.pk).delete()
+        importer.run(json_format.dump(document), "json", owner=owner)
+    return Question.objects.get(type=kind)
+
+
+def saved_back_unchanged(client, question) -> dict:
+    """Open the question's editor and save what it drew: its data must come back the same.
+    Returns the fields the editor drew."""
+    stored = json.loads(json.dumps(question.data))
+    url = edit_url(question)
+    opened = page_data(client, url)
+    response = client.post(url, opened | {"action": "save"})
+    assert response.status_code == 302, summary_of(response)
+    question.refresh_from_db()
+    assert question.data == stored
+    return opened
 
 
 def key_of(response) -> str:
@@ -266,21 +282,11 @@ def test_an_existing_flow_question_opens_with_its_data_and_saves_back_unchanged(
         question.data["ask_hop"] = False
         question.save()
     else:  # imported without ask_hop (false when left out)
-        made = make_question("flow_decision", owner=instructor, lesson=None, module=None)
-        document = json.loads(json_format.export_bank([made], "b"))
-        document["questions"][0]["data"].pop("ask_hop")
-        Question.objects.filter(pk=made.pk).delete()
-        importer.run(json_format.dump(document), "json", owner=instructor)
-        question = Question.objects.get(type="flow_decision")
-    stored = json.loads(json.dumps(question.data))
+        question = stored_as("flow_decision", instructor, "import", drop="ask_hop")
+    opened = saved_back_unchanged(teacher, question)
+    assert json.loads(opened["k-case"]) == question.data["case"]
+    assert ("k-ask_hop" in opened) is bool(question.data.get("ask_hop"))
     url = edit_url(question)
-    opened = page_data(teacher, url)
-    assert json.loads(opened["k-case"]) == stored["case"]
-    assert ("k-ask_hop" in opened) is bool(stored.get("ask_hop"))
-    response = teacher.post(url, opened | {"action": "save"})
-    assert response.status_code == 302, summary_of(response)
-    question.refresh_from_db()
-    assert question.data == stored
     # The stored question's page shows its key already.
     assert key_of(teacher.get(url)) == "The request arrives, but the reply is blocked"
 
@@ -373,20 +379,10 @@ def test_the_waf_live_check_shows_the_rules_learners_choose_from_and_the_key(tea
 def test_an_existing_waf_question_opens_with_its_data_and_saves_back_unchanged(
     teacher, owned, instructor, source
 ):
-    made = make_question("waf_rule", owner=instructor, lesson=None, module=None)
-    if source == "import":
-        document = json.loads(json_format.export_bank([made], "b"))
-        Question.objects.filter(pk=made.pk).delete()
-        importer.run(json_format.dump(document), "json", owner=instructor)
-    question = Question.objects.get(type="waf_rule")
-    stored = json.loads(json.dumps(question.data))
-    url = edit_url(question)
-    opened = page_data(teacher, url)
-    assert json.loads(opened["k-case"]) == stored["case"] and opened["k-ask_index"] == "120"
-    response = teacher.post(url, opened | {"action": "save"})
-    assert response.status_code == 302, summary_of(response)
-    question.refresh_from_db()
-    assert question.data == stored
+    question = stored_as("waf_rule", instructor, source)
+    opened = saved_back_unchanged(teacher, question)
+    assert json.loads(opened["k-case"]) == question.data["case"]
+    assert opened["k-ask_index"] == "120"
 
 
 # --- no input gives a 500 -----------------------------------------------------------------
@@ -540,18 +536,7 @@ def test_the_flow_fix_live_check_shows_the_task_and_the_reference_flow_by_flow(t
 def test_an_existing_flow_fix_question_opens_and_saves_back_unchanged(
     teacher, owned, instructor, source
 ):
-    made = make_question("flow_fix", owner=instructor, lesson=None, module=None)
-    if source == "import":
-        document = json.loads(json_format.export_bank([made], "b"))
-        Question.objects.filter(pk=made.pk).delete()
-        importer.run(json_format.dump(document), "json", owner=instructor)
-    question = Question.objects.get(type="flow_fix")
-    stored = json.loads(json.dumps(question.data))
-    url = edit_url(question)
-    opened = page_data(teacher, url)
-    assert json.loads(opened["k-challenge"]) == stored["challenge"]
-    assert opened["k-reference"] == stored["reference"]
-    response = teacher.post(url, opened | {"action": "save"})
-    assert response.status_code == 302, summary_of(response)
-    question.refresh_from_db()
-    assert question.data == stored
+    question = stored_as("flow_fix", instructor, source)
+    opened = saved_back_unchanged(teacher, question)
+    assert json.loads(opened["k-challenge"]) == question.data["challenge"]
+    assert opened["k-reference"] == question.data["reference"]

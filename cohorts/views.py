@@ -494,7 +494,8 @@ def _assignment_page(
             "assignment": assignment,
             "form": form,
             "extensions": assignment.extensions.select_related("user").order_by("user__username"),
-            "extension_form": extension_form or ExtensionForm(learners=learners(cohort)),
+            "extension_form": extension_form
+            or ExtensionForm(learners=learners(cohort), assignment_due=assignment.due_at),
         },
     )
 
@@ -528,7 +529,7 @@ def extension_set(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResp
     )
     if refused:
         return refused
-    form = ExtensionForm(request.POST, learners=learners(cohort))
+    form = ExtensionForm(request.POST, learners=learners(cohort), assignment_due=assignment.due_at)
     if form.is_valid():
         services.extension_set(
             assignment=assignment,

@@ -81,6 +81,8 @@ GRADEBOOK_HEADER = [
     "time spent (s)",
     "lessons completed",
     "lessons assigned",
+    "best late",
+    "latest late",
 ]
 
 
@@ -116,6 +118,8 @@ def gradebook_rows(
                 cell.seconds,
                 cell.lessons_done,
                 cell.lessons_total,
+                cell.best_late if cell.best_attempt else None,
+                cell.latest_late if cell.latest_attempt else None,
             ]
 
 

@@ -136,6 +136,24 @@ class Cell:
         return max(scores) if scores else None
 
     @cached_property
+    def best_attempt(self) -> AttemptRow | None:
+        """The submitted attempt the best score is from (one on time, on a tie with a late one)."""
+        scored = [a for a in self.submitted if a.score is not None]
+        return max(scored, key=lambda a: (a.score, not a.late(self.due))) if scored else None
+
+    @property
+    def best_late(self) -> bool:
+        """The best score was handed in after the due date: "Submitted" says only that some
+        attempt was on time, so the page and the CSV mark a late best score."""
+        best = self.best_attempt
+        return best is not None and best.late(self.due)
+
+    @property
+    def latest_late(self) -> bool:
+        latest = self.latest_attempt
+        return latest is not None and latest.late(self.due)
+
+    @cached_property
     def latest_attempt(self) -> AttemptRow | None:
         done = self.submitted
         return max(done, key=lambda a: (a.submitted_at, a.id)) if done else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 import time_machine
@@ -229,6 +230,35 @@ def test_the_latest_score_is_the_last_submitted_not_the_best(cohort, quiz, klass
     assert cell.status == "submitted"  # on time once is enough; the retake is late
 
 
+def test_a_best_or_latest_score_handed_in_late_says_so(cohort, quiz, owner, klass):
+    """bob handed in 50% on time (his extension, day 5), then 100% on day 6: still "Submitted"
+    (on time once), but the 100% both scores show was late, which the cell, the learner's page
+    and the CSV say; ada's, all on time, say nothing of it."""
+    bob = klass["people"]["bob"]
+    _attempt(quiz, bob, at(days=6), "rr", submit=at(days=6, minutes=5))
+    rows = _rows(cohort)
+    cell = rows["bob"].cells[0]
+    assert (cell.status, cell.best, cell.best_late, cell.latest_late) == (
+        "submitted", 1.0, True, True,
+    )  # fmt: skip
+    assert not (rows["ada"].cells[0].best_late or rows["ada"].cells[0].latest_late)
+    client = client_for(owner)
+    page = client.get(reverse("teach_cohorts:gradebook", args=[cohort.pk])).content.decode()
+    bob_row = re.search(r'<tr>\s*<th scope="row"><a[^>]*>bob</a>.*?</tr>', page, re.S)[0]
+    assert "Best 100% (late) · latest 100% (late)" in re.sub(r"\s+", " ", bob_row)
+    ada_row = re.search(r'<tr>\s*<th scope="row"><a[^>]*>ada</a>.*?</tr>', page, re.S)[0]
+    assert "(late)" not in ada_row
+    learner_page = client.get(
+        reverse("teach_cohorts:learner", args=[cohort.pk, bob.pk])
+    ).content.decode()
+    assert "Best 100% (late), latest 100% (late)." in re.sub(r"\s+", " ", learner_page)
+    header, *csv_rows = _csv(client.get(reverse("teach_cohorts:gradebook-csv", args=[cohort.pk])))
+    by_name = {row[0]: dict(zip(header, row, strict=True)) for row in csv_rows}
+    assert (by_name["bob"]["best late"], by_name["bob"]["latest late"]) == ("yes", "yes")
+    assert (by_name["ada"]["best late"], by_name["ada"]["latest late"]) == ("no", "no")
+    assert (by_name["eve"]["best late"], by_name["eve"]["latest late"]) == ("", "")
+
+
 def _csv(response) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")  # the byte-order mark Excel needs to read UTF-8
@@ -245,7 +275,7 @@ def test_the_gradebook_csv(cohort, owner, klass):
     due, extended = "2026-03-05T09:00:00+00:00", "2026-03-07T09:00:00+00:00"
     assert by_name["ada"] == [
         "ada", "Root user basics", "", due, "no", "", "submitted", "no", "100.0", "100.0", "2",
-        "900", "1", "2",
+        "900", "1", "2", "no", "no",
     ]  # fmt: skip
     assert by_name["bob"][3:11] == [extended, "yes", "", "submitted", "no", "50.0", "50.0", "1"]
     assert by_name["cy"][6:12] == ["late", "no", "0.0", "0.0", "1", "1800"]

@@ -636,6 +636,7 @@ def cohort_statistics(request: HtmxHttpRequest, pk: int, quiz_pk: int) -> HttpRe
         attempts=gradebook.counted_attempts(cohort),
         scope=f"the cohort {cohort.name}" + (" (archived)" if cohort.archived else ""),
         close_overdue=lambda: _OVERDUE_OF_QUIZ.expire(cohort.pk, assignment.quiz_id),
+        cohort=cohort,
     )
 
 

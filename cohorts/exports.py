@@ -16,10 +16,11 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 
 from cohorts import gradebook
 from cohorts.models import Cohort, Membership
@@ -60,6 +61,14 @@ def csv_lines(rows: Iterable[Iterable], zone: tzinfo | None = None) -> Iterator[
     writer = csv.writer(_Echo())
     for row in rows:
         yield writer.writerow([safe_cell(v, zone) for v in row])
+
+
+def file_name(cohort: Cohort, what: str, today: date) -> str:
+    """`spring-class-gradebook-2026-03-05.csv`: an instructor keeping several classes' files
+    tells them apart by the cohort's name and the day (theirs) it was taken; a name with no
+    letters a plain file name keeps (`春のクラス`) falls back to the cohort's number."""
+    stem = slugify(cohort.name) or f"cohort-{cohort.pk}"
+    return f"{stem}-{what}-{today.isoformat()}.csv"
 
 
 def _percent(score: float | None):

@@ -602,12 +602,16 @@ def _csv(rows, filename: str) -> StreamingHttpResponse:
     return response
 
 
+def _file_name(cohort: Cohort, what: str) -> str:
+    return exports.file_name(cohort, what, timezone.localdate())
+
+
 @require_safe
 @teacher_required
 def gradebook_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
-    return _csv(exports.gradebook_rows(cohort), f"cohort-{cohort.pk}-gradebook.csv")
+    return _csv(exports.gradebook_rows(cohort), _file_name(cohort, "gradebook"))
 
 
 @require_safe
@@ -615,7 +619,7 @@ def gradebook_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 def answers_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
-    return _csv(exports.answer_rows(cohort), f"cohort-{cohort.pk}-answers.csv")
+    return _csv(exports.answer_rows(cohort), _file_name(cohort, "answers"))
 
 
 @require_safe

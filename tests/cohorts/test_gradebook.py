@@ -285,6 +285,30 @@ def test_the_gradebook_csv(cohort, owner, klass):
     assert len(rows) == 5
 
 
+def test_the_csv_files_are_named_by_the_cohort_and_the_day(cohort, owner, klass):
+    """Several classes' downloads were all `cohort-<number>-gradebook.csv`: the name and the
+    day (the instructor's) tell them apart; a name with no letters a file name keeps falls
+    back to the number."""
+    client = client_for(owner)
+    with time_machine.travel(at(days=3, hours=8), tick=False):  # 5 Mar, 17:00 UTC
+        names = [
+            client.get(reverse(f"teach_cohorts:{what}-csv", args=[cohort.pk]))[
+                "Content-Disposition"
+            ]
+            for what in ("gradebook", "answers")
+        ]
+        client.cookies["tz"] = "Asia/Tokyo"  # 6 Mar already there
+        tokyo = client.get(reverse("teach_cohorts:gradebook-csv", args=[cohort.pk]))
+    assert names == [
+        'attachment; filename="spring-class-gradebook-2026-03-05.csv"',
+        'attachment; filename="spring-class-answers-2026-03-05.csv"',
+    ]
+    assert tokyo["Content-Disposition"].endswith('"spring-class-gradebook-2026-03-06.csv"')
+    assert exports.file_name(Cohort(pk=7, name="春のクラス"), "answers", at().date()) == (
+        "cohort-7-answers-2026-03-02.csv"
+    )
+
+
 def test_the_gradebook_csv_says_what_the_page_says_in_the_instructors_zone(cohort, owner, klass):
     """An instructor in Tokyo reads "due 5 Mar, 18:00 (Asia/Tokyo)" and eve "Overdue" on the
     page: the file said 09:00 UTC (written after the request's zone was put away) and

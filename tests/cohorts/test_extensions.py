@@ -68,7 +68,7 @@ def test_the_assignment_page_says_an_overtaken_extension_no_longer_applies(exten
     page = client_for(owner).get(reverse("teach_cohorts:assignment", args=[cohort.pk, extended.pk]))
     text = re.sub(r"\s+", " ", html.unescape(page.content.decode()))
     assert "ada: due 6 Mar 2026, 09:00 (UTC)" in text
-    assert "not after the cohort's due date, so it no longer applies" in text
+    assert "not after the assignment's due date, so it no longer applies" in text
 
 
 def test_an_extension_not_after_the_cohorts_due_date_is_refused(cohort, quiz, owner, learner):

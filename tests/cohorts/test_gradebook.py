@@ -360,9 +360,32 @@ def test_the_answers_csv_has_one_row_per_counted_answer(cohort, owner, quiz, kla
         "Turn on MFA",
         "1.0",
         "2026-03-06T09:00:00+00:00",
+        "1",
+        "2026-03-06T09:20:00+00:00",
+        "no",
     ]
     dee = next(r for r in rows if r[0] == "dee")
     assert (dee[5], dee[6]) == ("Turn on MFA", "")  # saved, not graded yet
+    assert dee[8:] == ["1", "", ""]  # in progress: not handed in, neither late nor on time
+
+
+def test_the_answers_csv_numbers_each_attempt_as_the_learners_page_and_says_if_late(
+    cohort, owner, klass
+):
+    """The file's attempt was the database's number (ada's "3" and "4"), which no page shows:
+    beside it, the learner's page's "Attempt 1, 2" for that quiz, when it was handed in and
+    whether that was late (cy's, after the due date)."""
+    header, *rows = _csv(
+        client_for(owner).get(reverse("teach_cohorts:answers-csv", args=[cohort.pk]))
+    )
+    assert header[-3:] == ["attempt no.", "submitted at", "late"]
+    by_attempt = {(r[0], r[2]): r[8:] for r in rows}
+    first, second = klass["ada"]
+    assert by_attempt["ada", str(first.pk)][0] == "1"
+    assert by_attempt["ada", str(second.pk)][0] == "2"
+    [cy] = [facts for (name, _id), facts in by_attempt.items() if name == "cy"]
+    assert cy[0] == "1" and cy[2] == "yes"
+    assert {facts[2] for (name, _id), facts in by_attempt.items() if name == "ada"} == {"no"}
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused(cohort, owner, quiz, klass):

@@ -16,10 +16,11 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 
 from cohorts import gradebook
 from cohorts.models import Cohort, Membership
@@ -62,6 +63,14 @@ def csv_lines(rows: Iterable[Iterable], zone: tzinfo | None = None) -> Iterator[
         yield writer.writerow([safe_cell(v, zone) for v in row])
 
 
+def file_name(cohort: Cohort, what: str, today: date) -> str:
+    """`spring-class-gradebook-2026-03-05.csv`: an instructor keeping several classes' files
+    tells them apart by the cohort's name and the day (theirs) it was taken; a name with no
+    letters a plain file name keeps (`春のクラス`) falls back to the cohort's number."""
+    stem = slugify(cohort.name) or f"cohort-{cohort.pk}"
+    return f"{stem}-{what}-{today.isoformat()}.csv"
+
+
 def _percent(score: float | None):
     return "" if score is None else round(score * 100, 1)
 
@@ -81,6 +90,8 @@ GRADEBOOK_HEADER = [
     "time spent (s)",
     "lessons completed",
     "lessons assigned",
+    "best late",
+    "latest late",
 ]
 
 
@@ -116,6 +127,8 @@ def gradebook_rows(
                 cell.seconds,
                 cell.lessons_done,
                 cell.lessons_total,
+                cell.best_late if cell.best_attempt else None,
+                cell.latest_late if cell.latest_attempt else None,
             ]
 
 
@@ -128,6 +141,9 @@ ANSWERS_HEADER = [
     "response",
     "score",
     "answered at",
+    "attempt no.",
+    "submitted at",
+    "late",
 ]
 
 
@@ -151,6 +167,7 @@ def answer_rows(cohort: Cohort, counted: QuerySet[Attempt] | None = None) -> Ite
     model apiece (whole rows, most of the export's time)."""
     yield ANSWERS_HEADER
     counted = gradebook.counted_attempts(cohort) if counted is None else counted
+    facts = _attempt_facts(cohort, counted)
     answers = (
         Answer.objects.filter(attempt__in=counted)
         .order_by("attempt__user__username", "attempt__quiz__title", "attempt_id", "question_id")
@@ -178,4 +195,26 @@ def answer_rows(cohort: Cohort, counted: QuerySet[Attempt] | None = None) -> Ite
             _answer_text(kinds.get(kind), response),
             score,
             saved_at,
+            *facts.get(attempt_id, ("", None, None)),
         ]
+
+
+def _attempt_facts(cohort: Cohort, counted: QuerySet[Attempt]) -> dict[int, tuple]:
+    """Each counted attempt's number among its learner's at that quiz (the learner page's
+    "Attempt 2"), when it was handed in, and whether that was after their own due date (None
+    while in progress): the database's attempt id alone said none of it. The gradebook's own
+    cells, so the file and the pages agree; a fixed number of queries."""
+    memberships = list(Membership.objects.filter(cohort=cohort).select_related("user"))
+    rows = gradebook.gradebook_rows(
+        cohort=cohort,
+        assignments=gradebook.assignments_of(cohort),
+        memberships=memberships,
+        counted=counted,
+    )
+    facts: dict[int, tuple] = {}
+    for row in rows:
+        for cell in row.cells:
+            for number, attempt in enumerate(cell.attempts, start=1):
+                late = attempt.late(cell.due) if attempt.submitted_at else None
+                facts[attempt.id] = (number, attempt.submitted_at, late)
+    return facts

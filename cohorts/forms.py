@@ -12,7 +12,7 @@ from django.forms import BoundField
 from django.utils import timezone
 
 from lessons.models import Lesson
-from lessons.timezones import zone_name
+from lessons.timezones import zone_name, zoned
 from quizzes.menus import QuizChoiceField
 from quizzes.models import Quiz
 from srm_trainer.once import field as once_field
@@ -249,7 +249,9 @@ class ExtensionForm(forms.Form):
     learner: forms.ModelChoiceField[User] = forms.ModelChoiceField(queryset=None, label="Learner")
     due_at = WhenField(label="Their due date", widget=DateTimeInput(), input_formats=WHEN_FORMATS)
 
-    def __init__(self, *args, learners, **kwargs):
+    def __init__(self, *args, learners, assignment_due=None, **kwargs):
+        """`assignment_due`: the cohort's due date for the work, which an extension must pass."""
+        self.assignment_due = assignment_due
         # Its own ids: it shares a page with the assignment's form, which has a `due_at` too,
         # and a label must point at its own field.
         kwargs.setdefault("auto_id", "extension-%s")
@@ -262,4 +264,10 @@ class ExtensionForm(forms.Form):
         due = self.cleaned_data["due_at"]
         if _passed(due):
             raise forms.ValidationError(PASSED)
+        if self.assignment_due is not None and due <= self.assignment_due:
+            # A slip of the day or month would give the learner less time than the rest.
+            raise forms.ValidationError(
+                f"That is not after this assignment's due date ({zoned(self.assignment_due)}): "
+                "an extension gives a learner more time. Choose a later one."
+            )
         return due

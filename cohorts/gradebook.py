@@ -74,6 +74,18 @@ def counts(
     )
 
 
+def learners_due(
+    due_at: datetime | None, extension: datetime | None
+) -> tuple[datetime | None, bool]:
+    """A learner's due date and whether it is their extension's. An extension gives more time,
+    never less: once the cohort's due date moves past it (an instructor putting the whole
+    class back), the cohort's applies, or the one learner given extra time would alone be
+    late."""
+    if extension is not None and (due_at is None or extension > due_at):
+        return extension, True
+    return due_at, False
+
+
 def submitted_late(submitted_at: datetime | None, due: datetime | None) -> bool:
     """Handed in after its due date (the learner's own, an extension included)."""
     return bool(due and submitted_at and submitted_at > due)
@@ -122,6 +134,24 @@ class Cell:
     def best(self) -> float | None:
         scores = [a.score for a in self.submitted if a.score is not None]
         return max(scores) if scores else None
+
+    @cached_property
+    def best_attempt(self) -> AttemptRow | None:
+        """The submitted attempt the best score is from (one on time, on a tie with a late one)."""
+        scored = [a for a in self.submitted if a.score is not None]
+        return max(scored, key=lambda a: (a.score, not a.late(self.due))) if scored else None
+
+    @property
+    def best_late(self) -> bool:
+        """The best score was handed in after the due date: "Submitted" says only that some
+        attempt was on time, so the page and the CSV mark a late best score."""
+        best = self.best_attempt
+        return best is not None and best.late(self.due)
+
+    @property
+    def latest_late(self) -> bool:
+        latest = self.latest_attempt
+        return latest is not None and latest.late(self.due)
 
     @cached_property
     def latest_attempt(self) -> AttemptRow | None:
@@ -245,13 +275,13 @@ def _cells(
         by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
     cells = []
     for assignment in assignments:
-        own_due = extensions.get((assignment.pk, user_id))
+        due, extended = learners_due(assignment.due_at, extensions.get((assignment.pk, user_id)))
         lesson_ids = assigned_lessons[assignment.pk]
         cells.append(
             Cell(
                 assignment=assignment,
-                due=own_due or assignment.due_at,
-                extended=own_due is not None,
+                due=due,
+                extended=extended,
                 attempts=by_quiz.get(assignment.quiz_id, []),
                 lessons_done=len(lesson_ids & completed),
                 lessons_total=len(lesson_ids),
@@ -422,12 +452,4 @@ def assigned_to(*, user_id: int, quiz_id: int) -> list[Assigned]:
         .annotate(own_due=Subquery(own_due[:1]), joined=Subquery(joined[:1]))
         .order_by(F("cohort__archived_at").asc(nulls_first=True), "cohort__name", "cohort_id")
     )
-    return [
-        Assigned(
-            assignment=a,
-            joined_at=a.joined,
-            due=a.own_due or a.due_at,
-            extended=a.own_due is not None,
-        )
-        for a in rows
-    ]
+    return [Assigned(a, a.joined, *learners_due(a.due_at, a.own_due)) for a in rows]

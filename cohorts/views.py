@@ -494,7 +494,8 @@ def _assignment_page(
             "assignment": assignment,
             "form": form,
             "extensions": assignment.extensions.select_related("user").order_by("user__username"),
-            "extension_form": extension_form or ExtensionForm(learners=learners(cohort)),
+            "extension_form": extension_form
+            or ExtensionForm(learners=learners(cohort), assignment_due=assignment.due_at),
         },
     )
 
@@ -528,7 +529,7 @@ def extension_set(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResp
     )
     if refused:
         return refused
-    form = ExtensionForm(request.POST, learners=learners(cohort))
+    form = ExtensionForm(request.POST, learners=learners(cohort), assignment_due=assignment.due_at)
     if form.is_valid():
         services.extension_set(
             assignment=assignment,
@@ -601,12 +602,16 @@ def _csv(rows, filename: str) -> StreamingHttpResponse:
     return response
 
 
+def _file_name(cohort: Cohort, what: str) -> str:
+    return exports.file_name(cohort, what, timezone.localdate())
+
+
 @require_safe
 @teacher_required
 def gradebook_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
-    return _csv(exports.gradebook_rows(cohort), f"cohort-{cohort.pk}-gradebook.csv")
+    return _csv(exports.gradebook_rows(cohort), _file_name(cohort, "gradebook"))
 
 
 @require_safe
@@ -614,7 +619,7 @@ def gradebook_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 def answers_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
-    return _csv(exports.answer_rows(cohort), f"cohort-{cohort.pk}-answers.csv")
+    return _csv(exports.answer_rows(cohort), _file_name(cohort, "answers"))
 
 
 @require_safe
@@ -635,6 +640,7 @@ def cohort_statistics(request: HtmxHttpRequest, pk: int, quiz_pk: int) -> HttpRe
         attempts=gradebook.counted_attempts(cohort),
         scope=f"the cohort {cohort.name}" + (" (archived)" if cohort.archived else ""),
         close_overdue=lambda: _OVERDUE_OF_QUIZ.expire(cohort.pk, assignment.quiz_id),
+        cohort=cohort,
     )
 
 

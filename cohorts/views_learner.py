@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cohorts import invitations, services
+from cohorts.access import teaches
 from cohorts.forms import JoinForm
 from cohorts.models import Cohort, Extension, Membership
 from srm_trainer.ratelimit import rate_limited
@@ -106,7 +107,13 @@ def join_link(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         return _joined(request, cohort)
     member = Membership.objects.filter(cohort=cohort, user=request.user).exists()
-    return render(request, "cohorts/join_link.html", {"cohort": cohort, "member": member})
+    # Its instructors try the link they share; asked to join, they were refused on confirming.
+    teaching = not member and teaches(request.user, cohort)
+    return render(
+        request,
+        "cohorts/join_link.html",
+        {"cohort": cohort, "member": member, "teaching": teaching},
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -79,18 +79,21 @@ def render_statistics(
     attempts: QuerySet | None = None,
     scope: str = "",
     close_overdue: Callable[[], object] | None = None,
+    cohort=None,
 ) -> HttpResponse:
     """The page for `quiz`, which the caller has checked this teacher may see. `users` or
     `attempts` narrow the attempts (a cohort's: a caller passes them, the URL never does) and
     `scope` names that group; without them, the figures cover every learner. First the
     attempts whose time ran out are closed (they count too): the quiz's, or among `attempts`
-    those of the quiz, which `close_overdue` does when given (an `OverdueIn`'s, compiled once)."""
+    those of the quiz, which `close_overdue` does when given (an `OverdueIn`'s, compiled once).
+    `cohort`: the class whose page this is, so its trail leads back to its gradebook."""
     form = StatisticsFilter({"attempts": request.GET.get("attempts") or ALL})
     first_only = form.is_valid() and form.cleaned_data["attempts"] == FIRST
     narrowed = users is not None or attempts is not None
     everyone = sees_every_learner(request.user, quiz)
     context = {
         "quiz": quiz,
+        "cohort": cohort,
         "form": form,
         "scope": scope or "all learners",
         "min_attempts": MIN_ATTEMPTS,

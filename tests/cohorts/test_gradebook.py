@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 import time_machine
@@ -229,6 +230,35 @@ def test_the_latest_score_is_the_last_submitted_not_the_best(cohort, quiz, klass
     assert cell.status == "submitted"  # on time once is enough; the retake is late
 
 
+def test_a_best_or_latest_score_handed_in_late_says_so(cohort, quiz, owner, klass):
+    """bob handed in 50% on time (his extension, day 5), then 100% on day 6: still "Submitted"
+    (on time once), but the 100% both scores show was late, which the cell, the learner's page
+    and the CSV say; ada's, all on time, say nothing of it."""
+    bob = klass["people"]["bob"]
+    _attempt(quiz, bob, at(days=6), "rr", submit=at(days=6, minutes=5))
+    rows = _rows(cohort)
+    cell = rows["bob"].cells[0]
+    assert (cell.status, cell.best, cell.best_late, cell.latest_late) == (
+        "submitted", 1.0, True, True,
+    )  # fmt: skip
+    assert not (rows["ada"].cells[0].best_late or rows["ada"].cells[0].latest_late)
+    client = client_for(owner)
+    page = client.get(reverse("teach_cohorts:gradebook", args=[cohort.pk])).content.decode()
+    bob_row = re.search(r'<tr>\s*<th scope="row"><a[^>]*>bob</a>.*?</tr>', page, re.S)[0]
+    assert "Best 100% (late) · latest 100% (late)" in re.sub(r"\s+", " ", bob_row)
+    ada_row = re.search(r'<tr>\s*<th scope="row"><a[^>]*>ada</a>.*?</tr>', page, re.S)[0]
+    assert "(late)" not in ada_row
+    learner_page = client.get(
+        reverse("teach_cohorts:learner", args=[cohort.pk, bob.pk])
+    ).content.decode()
+    assert "Best 100% (late), latest 100% (late)." in re.sub(r"\s+", " ", learner_page)
+    header, *csv_rows = _csv(client.get(reverse("teach_cohorts:gradebook-csv", args=[cohort.pk])))
+    by_name = {row[0]: dict(zip(header, row, strict=True)) for row in csv_rows}
+    assert (by_name["bob"]["best late"], by_name["bob"]["latest late"]) == ("yes", "yes")
+    assert (by_name["ada"]["best late"], by_name["ada"]["latest late"]) == ("no", "no")
+    assert (by_name["eve"]["best late"], by_name["eve"]["latest late"]) == ("", "")
+
+
 def _csv(response) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")  # the byte-order mark Excel needs to read UTF-8
@@ -245,7 +275,7 @@ def test_the_gradebook_csv(cohort, owner, klass):
     due, extended = "2026-03-05T09:00:00+00:00", "2026-03-07T09:00:00+00:00"
     assert by_name["ada"] == [
         "ada", "Root user basics", "", due, "no", "", "submitted", "no", "100.0", "100.0", "2",
-        "900", "1", "2",
+        "900", "1", "2", "no", "no",
     ]  # fmt: skip
     assert by_name["bob"][3:11] == [extended, "yes", "", "submitted", "no", "50.0", "50.0", "1"]
     assert by_name["cy"][6:12] == ["late", "no", "0.0", "0.0", "1", "1800"]
@@ -253,6 +283,30 @@ def test_the_gradebook_csv(cohort, owner, klass):
     assert by_name["dee"][6:12] == ["in progress", "yes", "", "", "1", "420"]
     assert by_name["eve"][6:12] == ["not started", "yes", "", "", "0", "0"]
     assert len(rows) == 5
+
+
+def test_the_csv_files_are_named_by_the_cohort_and_the_day(cohort, owner, klass):
+    """Several classes' downloads were all `cohort-<number>-gradebook.csv`: the name and the
+    day (the instructor's) tell them apart; a name with no letters a file name keeps falls
+    back to the number."""
+    client = client_for(owner)
+    with time_machine.travel(at(days=3, hours=8), tick=False):  # 5 Mar, 17:00 UTC
+        names = [
+            client.get(reverse(f"teach_cohorts:{what}-csv", args=[cohort.pk]))[
+                "Content-Disposition"
+            ]
+            for what in ("gradebook", "answers")
+        ]
+        client.cookies["tz"] = "Asia/Tokyo"  # 6 Mar already there
+        tokyo = client.get(reverse("teach_cohorts:gradebook-csv", args=[cohort.pk]))
+    assert names == [
+        'attachment; filename="spring-class-gradebook-2026-03-05.csv"',
+        'attachment; filename="spring-class-answers-2026-03-05.csv"',
+    ]
+    assert tokyo["Content-Disposition"].endswith('"spring-class-gradebook-2026-03-06.csv"')
+    assert exports.file_name(Cohort(pk=7, name="春のクラス"), "answers", at().date()) == (
+        "cohort-7-answers-2026-03-02.csv"
+    )
 
 
 def test_the_gradebook_csv_says_what_the_page_says_in_the_instructors_zone(cohort, owner, klass):
@@ -306,9 +360,32 @@ def test_the_answers_csv_has_one_row_per_counted_answer(cohort, owner, quiz, kla
         "Turn on MFA",
         "1.0",
         "2026-03-06T09:00:00+00:00",
+        "1",
+        "2026-03-06T09:20:00+00:00",
+        "no",
     ]
     dee = next(r for r in rows if r[0] == "dee")
     assert (dee[5], dee[6]) == ("Turn on MFA", "")  # saved, not graded yet
+    assert dee[8:] == ["1", "", ""]  # in progress: not handed in, neither late nor on time
+
+
+def test_the_answers_csv_numbers_each_attempt_as_the_learners_page_and_says_if_late(
+    cohort, owner, klass
+):
+    """The file's attempt was the database's number (ada's "3" and "4"), which no page shows:
+    beside it, the learner's page's "Attempt 1, 2" for that quiz, when it was handed in and
+    whether that was late (cy's, after the due date)."""
+    header, *rows = _csv(
+        client_for(owner).get(reverse("teach_cohorts:answers-csv", args=[cohort.pk]))
+    )
+    assert header[-3:] == ["attempt no.", "submitted at", "late"]
+    by_attempt = {(r[0], r[2]): r[8:] for r in rows}
+    first, second = klass["ada"]
+    assert by_attempt["ada", str(first.pk)][0] == "1"
+    assert by_attempt["ada", str(second.pk)][0] == "2"
+    [cy] = [facts for (name, _id), facts in by_attempt.items() if name == "cy"]
+    assert cy[0] == "1" and cy[2] == "yes"
+    assert {facts[2] for (name, _id), facts in by_attempt.items() if name == "ada"} == {"no"}
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused(cohort, owner, quiz, klass):

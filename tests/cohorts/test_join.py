@@ -264,3 +264,21 @@ def test_signed_out_link_openings_count_against_the_join_limit(cohort, client, s
     for _ in range(2):
         assert client.get("/join/ACDEFGHJ/").status_code == 302
     assert client.get(cohort.join_path()).status_code == 429
+
+
+def test_the_link_opened_by_its_instructor_or_a_member_asks_nothing(
+    cohort, owner, co_instructor, learner
+):
+    """An instructor trying their own link was asked "Join “Spring class”?" with a button that
+    then refused them; a learner already in was asked it too. Each is told where they stand."""
+    url = reverse("cohorts:join-link", args=[cohort.join_code])
+    gradebook = reverse("teach_cohorts:gradebook", args=[cohort.pk])
+    for teacher in (owner, co_instructor):
+        page = unescape(client_for(teacher).get(url).content.decode())
+        assert "<h1>You teach “Spring class”</h1>" in page
+        assert "Join the cohort</button>" not in page and "Join “Spring class”?" not in page
+        assert f'href="{gradebook}"' in page
+    page = unescape(client_for(learner).get(url).content.decode())
+    assert "<h1>You are in “Spring class”</h1>" in page
+    assert "Join the cohort</button>" not in page and "Join “Spring class”?" not in page
+    assert f'href="{reverse("home")}"' in page

@@ -135,3 +135,19 @@ def test_the_cohort_page_closes_this_quizs_overdue_attempts_only_in_one_query(
         client.get(cohort_url(cohort, timed))
     asked = [q["sql"] for q in ctx.captured_queries if '"deadline" <' in q["sql"]]
     assert len(asked) == 1, asked
+
+
+def test_a_cohorts_statistics_lead_back_to_its_gradebook(owner, cohort, quiz):
+    """Opened from the gradebook, the page is in the cohort's trail (Teaching › Cohorts › the
+    cohort › Statistics) and the Cohorts section: its trail led to the quiz's own page, with no
+    way back to the class but the browser's Back."""
+    body = page(owner, reverse("teach_cohorts:quiz-statistics", args=[cohort.pk, quiz.pk]))
+    start = body.index('aria-label="Breadcrumb"')
+    trail = body[start : body.index("</nav>", start)]
+    assert f'<a href="{reverse("teach_cohorts:gradebook", args=[cohort.pk])}">' in trail
+    assert f'<a href="{reverse("teach_cohorts:list")}">Cohorts</a>' in trail
+    assert '<li aria-current="page">Statistics</li>' in trail
+    assert f'<a href="{reverse("teach_cohorts:list")}" aria-current="true">Cohorts</a>' in body
+    # the quiz's own statistics keep the quiz's trail
+    own = page(owner, reverse("teach:quiz-statistics", args=[quiz.pk]))
+    assert f'<a href="{reverse("teach:quiz", args=[quiz.pk])}">' in own

@@ -89,8 +89,9 @@ def test_the_gradebook_is_cards_on_a_phone_each_score_under_its_quiz(
 ):
     page = client_for(owner).get(reverse("teach_cohorts:gradebook", args=[cohort.pk]))
     [table] = [t for t in _tables(page.content.decode()) if "gradebook" in t["class"]]
-    # The heading of a quiz's column also says when it is due; its cells name the quiz.
-    _assert_cards_labelled_as_columns(table, heading=lambda text: text.split(" due ")[0])
+    # The heading of a quiz's column also says when it is due, and so do its cells: on a phone
+    # the headings are not drawn, and the cards named the quiz only, its due date nowhere.
+    _assert_cards_labelled_as_columns(table)
     assert table["head"][1:] == [
         "Lessons completed",
         "Root user basics due 6 Mar (UTC)",

@@ -126,3 +126,23 @@ def test_a_learner_reads_the_day_they_joined_on_their_own_clock(cohort, learner)
     membership.save(update_fields=["joined_at"])
     page = _in_tokyo(learner).get(reverse("cohorts:mine")).content.decode()
     assert "joined 2 Jun 2031 (Asia/Tokyo)" in page
+
+
+def test_an_instructor_reads_joining_and_archiving_days_with_the_zone_named(cohort, learner, owner):
+    """The people page, the question before taking a learner out, the archived notice and the
+    archived list said "2 Jun 2031" alone: a day an instructor elsewhere reads differently."""
+    membership = cohort.memberships.get(user=learner)
+    membership.joined_at = datetime(2031, 6, 1, 20, 0, tzinfo=UTC)
+    membership.save(update_fields=["joined_at"])
+    client = _in_tokyo(owner)
+    for url in (
+        reverse("teach_cohorts:people", args=[cohort.pk]),
+        reverse("teach_cohorts:member-remove", args=[cohort.pk, learner.pk]),
+    ):
+        assert "2 Jun 2031 (Asia/Tokyo)" in client.get(url).content.decode(), url
+    services.cohort_archive(cohort=cohort, now=datetime(2031, 6, 1, 20, 0, tzinfo=UTC))
+    for url in (
+        reverse("teach_cohorts:gradebook", args=[cohort.pk]),
+        reverse("teach_cohorts:list"),  # (which first gives its form a token: followed)
+    ):
+        assert "2 Jun 2031 (Asia/Tokyo)" in client.get(url, follow=True).content.decode(), url

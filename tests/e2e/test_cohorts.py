@@ -4,6 +4,7 @@ with the code and finds the work on their home page; axe-core on each page type.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
@@ -261,6 +262,7 @@ def test_the_gradebook_and_statistics_read_as_cards_on_a_phone(page, phone):
     secret, cohort, quiz, learner = _spring_class()
     attempt = attempts.attempt_start(quiz=quiz, user=learner)
     attempts.attempt_submit(attempt=attempt)
+    cohort.assignments.update(due_at=datetime(2031, 6, 1, 12, 0, tzinfo=UTC))
     page.goto("/")
     sign_in_with_code(page, "ines", secret)
     phone.context.add_cookies(page.context.cookies())
@@ -269,10 +271,11 @@ def test_the_gradebook_and_statistics_read_as_cards_on_a_phone(page, phone):
 
     phone.goto(gradebook)
     table = phone.locator("table.gradebook")
-    cell = table.locator(f"td[data-label='{quiz.title}']")
+    cell = table.locator(f"td[data-label^='{quiz.title}']")
     expect(cell).to_contain_text("Submitted")
     before = cell.evaluate("e => getComputedStyle(e, '::before').content")
-    assert quiz.title in before, before
+    # the quiz and when it is due, as its column's heading says on a desktop
+    assert quiz.title in before and "due 1 Jun" in before, before
     # The headings are still there for a screen reader's table commands, drawn in 1 px.
     assert table.locator("thead").bounding_box()["height"] <= 1
     for found in (cell, table.get_by_role("link", name="lovelace")):

@@ -1,0 +1,90 @@
+"""Extensions give a learner more time, never less: one the cohort's due date has since moved
+past stops counting (everywhere a due date is read), and one typed at or before the cohort's
+due date is refused beside its date, with what was typed kept."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from cohorts import gradebook, services
+from cohorts.gates import assignment_notes
+from cohorts.models import Membership
+from tests.cohorts.conftest import at, client_for, take_right
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def extended(cohort, quiz, learner, owner):
+    """Due on day 2, ada extended to day 4; then the cohort's due date moved to day 6."""
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=quiz, due_at=at(days=2), by=owner, now=at(hours=2)
+    )
+    services.extension_set(assignment=assignment, user_id=learner.pk, due_at=at(days=4))
+    return services.assignment_update(assignment=assignment, due_at=at(days=6))
+
+
+def _cell(cohort, learner):
+    members = list(Membership.objects.filter(cohort=cohort, user=learner).select_related("user"))
+    [row] = gradebook.gradebook_rows(
+        cohort=cohort, assignments=gradebook.assignments_of(cohort), memberships=members
+    )
+    return row.cells[0]
+
+
+def test_an_extension_the_due_date_moved_past_does_not_make_work_late(
+    extended, cohort, quiz, learner
+):
+    """ada hands in on day 5: on time for everyone (due day 6), so on time for her too. Her
+    old extension (day 4) once meant more time; read as her due date it made her alone late."""
+    take_right(quiz, learner, start=at(days=5), submit=at(days=5, minutes=5))
+    cell = _cell(cohort, learner)
+    assert (cell.status, cell.due, cell.extended) == ("submitted", at(days=6), False)
+    [work] = gradebook.assigned_work(user=learner, now=at(days=5, hours=1))
+    assert (work.cell.due, work.cell.extended) == (at(days=6), False)
+    [assigned] = gradebook.assigned_to(user_id=learner.pk, quiz_id=quiz.pk)
+    assert (assigned.due, assigned.extended) == (at(days=6), False)
+
+
+def test_the_learners_note_says_the_cohorts_later_due_date(extended, quiz, learner):
+    attempt = take_right(quiz, learner, start=at(days=5), submit=at(days=5, minutes=5))
+    [note] = assignment_notes(quiz=quiz, user_id=learner.pk, attempt=attempt, now=at(days=5))
+    assert "your extension" not in note.text and not note.alert
+
+
+def test_a_later_extension_still_counts(extended, cohort, quiz, learner):
+    services.extension_set(assignment=extended, user_id=learner.pk, due_at=at(days=8))
+    take_right(quiz, learner, start=at(days=7), submit=at(days=7, minutes=5))
+    cell = _cell(cohort, learner)
+    assert (cell.status, cell.due, cell.extended) == ("submitted", at(days=8), True)
+
+
+def test_the_assignment_page_says_an_overtaken_extension_no_longer_applies(extended, cohort, owner):
+    page = client_for(owner).get(reverse("teach_cohorts:assignment", args=[cohort.pk, extended.pk]))
+    text = re.sub(r"\s+", " ", html.unescape(page.content.decode()))
+    assert "ada: due 6 Mar 2026, 09:00 (UTC)" in text
+    assert "not after the assignment's due date, so it no longer applies" in text
+
+
+def test_an_extension_not_after_the_cohorts_due_date_is_refused(cohort, quiz, owner, learner):
+    """A slip of the day or month would have shortened the learner's time."""
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=quiz, due_at=at(days=6), by=owner, now=at(hours=2)
+    )
+    url = reverse("teach_cohorts:extension-set", args=[cohort.pk, assignment.pk])
+    with time_machine.travel(at(days=1), tick=False):
+        page = client_for(owner).post(url, {"learner": learner.pk, "due_at": "2026-03-05T09:00"})
+    text = html.unescape(page.content.decode())
+    assert "not after this assignment's due date (8 Mar 2026, 09:00 (UTC))" in text
+    assert 'name="due_at" value="2026-03-05T09:00"' in text
+    assert re.search(rf'<option value="{learner.pk}" selected>', text)
+    assert 'aria-describedby="extension-due_at_error' in text
+    assert not assignment.extensions.exists()
+    with time_machine.travel(at(days=1), tick=False):
+        client_for(owner).post(url, {"learner": learner.pk, "due_at": "2026-03-09T09:00"})
+    assert assignment.extensions.get().due_at == at(days=7)

@@ -30,10 +30,31 @@ from srm_trainer.iam import PolicyError
 from srm_trainer.netlab import NetlabError, evaluate_waf_case
 from srm_trainer.typed_text import Textarea
 from teach.editors import Editor, Linked, Parts, _Form
+from teach.network_starters import STARTERS
 from teach.transfer.json_format import read_located
 
 MAX_CASE_CHARS = 100_000  # a network of every resource the engine caps is far less
 CASE_ATTRS = {"rows": 16, "spellcheck": "false", "class": "code", "autocapitalize": "off"}
+
+
+class JsonBox(forms.CharField):
+    """A JSON box with its limit checked on the server only: a `maxlength` on the textarea
+    made the browser cut a longer paste at the limit without a word, and the JSON it kept was
+    then refused as broken ("Unterminated string") with the rest of the paste gone."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault(
+            "max_length",
+            "This is %(show_value)s characters long; it takes at most %(limit_value)s. "
+            "Nothing was cut: shorten it here.",
+        )
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
 
 
 def _case_text(case: Any) -> str:
@@ -61,7 +82,7 @@ class CaseForm(_Form):
     """The case box; each kind's form adds its own settings."""
 
     case_hint = ""
-    case = forms.CharField(
+    case = JsonBox(
         label="The case (JSON)",
         strip=False,
         max_length=MAX_CASE_CHARS,
@@ -91,9 +112,10 @@ class FlowCaseForm(CaseForm):
 
 class WafCaseForm(CaseForm):
     case_hint = (
-        "An object with “web_acl” and “request” (or “requests”, in time order), and "
-        "optionally “resource”, “ip_sets” and “regex_pattern_sets”, as the import and the WAF "
-        "lab write it; an optional “expect” must agree with the engine."
+        "An object with “web_acl” (AWS WAF's own JSON, as the WAF lab's box holds it) and "
+        "“request” (or “requests”, in time order), and optionally “resource”, “ip_sets” and "
+        "“regex_pattern_sets”, as the import writes it; an optional “expect” must agree with "
+        "the engine."
     )
     ask_index = forms.IntegerField(
         label="Which request the question is about: its index from 0 (blank: the last)",
@@ -108,7 +130,7 @@ class WafCaseForm(CaseForm):
 class ChallengeForm(_Form):
     """A flow-fix challenge: the network and the flows in one box, and the reference rules."""
 
-    challenge = forms.CharField(
+    challenge = JsonBox(
         label="The challenge (JSON)",
         strip=False,
         max_length=MAX_CASE_CHARS,
@@ -118,7 +140,7 @@ class ChallengeForm(_Form):
         "network ACLs and security groups.",
         error_messages={"required": "Write the challenge: the network and the flows to fix."},
     )
-    reference = forms.CharField(
+    reference = JsonBox(
         label="Reference solution (JSON; never shown to learners)",
         required=False,
         strip=False,
@@ -209,12 +231,27 @@ class NetworkEditor(Editor[NetworkParts]):
         if post is not None:
             return NetworkParts(extra=self.form_class(post, prefix="k"), kind_value=self.value)
         data = question.data if isinstance(question.data, dict) else {}
+        if question.pk is None and data.get(self.box) is None:
+            return self.starter(question)
         initial = {self.box: _case_text(data.get(self.box)), **self.initial_settings(data)}
         parts = NetworkParts(
             extra=self.form_class(prefix="k", initial=initial), kind_value=self.value
         )
         if data.get(self.box) is not None:
             parts.check = learner_view(self.value, data, question.prompt)
+        return parts
+
+    def starter(self, question) -> NetworkParts:
+        """A new question opens on the kind's worked example (`network_starters`), its key
+        shown: the box was empty, and nothing on the page showed what a case looks like."""
+        texts = STARTERS[self.value]
+        parts = NetworkParts(
+            extra=self.form_class(prefix="k", initial=dict(texts)), kind_value=self.value
+        )
+        data = {name: json.loads(text) for name, text in texts.items() if name == self.box}
+        if "reference" in texts:
+            data["reference"] = texts["reference"]
+        parts.check = learner_view(self.value, data, question.prompt)
         return parts
 
     def initial_settings(self, data: dict) -> dict:

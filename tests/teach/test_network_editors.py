@@ -540,3 +540,74 @@ def test_an_existing_flow_fix_question_opens_and_saves_back_unchanged(
     opened = saved_back_unchanged(teacher, question)
     assert json.loads(opened["k-challenge"]) == question.data["challenge"]
     assert opened["k-reference"] == question.data["reference"]
+
+
+# --- starting from nothing ----------------------------------------------------------------
+
+STARTED = {
+    "flow_decision": ("k-case", "The request arrives, but the reply is blocked"),
+    "waf_rule": ("k-case", "rule block-admin"),
+    "flow_fix": ("k-challenge", ""),
+}
+
+
+@pytest.mark.parametrize("kind", list(STARTED))
+def test_a_new_network_question_opens_on_a_worked_example_with_its_key_and_saves_as_is(
+    teacher, owned, kind
+):
+    """An instructor who has never seen the case format got an empty box: the editor now
+    opens on a valid example, shows its key, and links the lab that writes cases."""
+    quiz, _ = owned
+    url = new_url(quiz, kind)
+    response = teacher.get(url, follow=True)
+    box, key = STARTED[kind]
+    opened = page_data(teacher, url)
+    case = json.loads(opened[box])
+    assert case["network" if kind != "waf_rule" else "web_acl"]
+    if key:
+        assert key_of(response) == key
+    else:
+        assert "The reference solution passes every flow." in text(response)
+        assert json.loads(opened["k-reference"])["network_acls"]
+    page = text(response)
+    assert "worked example" in page
+    lab = reverse("waf-lab" if kind == "waf_rule" else "network-lab")
+    assert f'href="{lab}"' in page
+    # With a prompt and an explanation written, the example saves as it stands.
+    response = teacher.post(url, opened | SHARED | {"action": "save"})
+    assert response.status_code == 302, summary_of(response)
+    question = Question.objects.get(type=kind)
+    assert question.data[box.removeprefix("k-")] == case and question.problems() == []
+
+
+def test_an_existing_question_does_not_open_on_the_example(teacher, owned):
+    quiz, _ = owned
+    question = make_question("flow_decision", owner=quiz.owner)
+    opened = page_data(teacher, edit_url(question))
+    assert json.loads(opened["k-case"]) == question.data["case"]
+    assert "worked example" not in text(teacher.get(edit_url(question)))
+
+
+@pytest.mark.parametrize("box", ["k-case", "k-challenge", "k-reference"])
+def test_a_paste_past_the_limit_is_not_cut_by_the_browser_but_refused_whole(teacher, owned, box):
+    """A `maxlength` on the box made the browser drop the end of a long paste and the editor
+    then called the rest broken JSON: the text comes back whole, its length said."""
+    quiz, _ = owned
+    kind = "flow_fix" if box != "k-case" else "flow_decision"
+    page = teacher.get(new_url(quiz, kind), follow=True).content.decode()
+    control = re.search(rf'<textarea[^>]*name="{box}"[^>]*>', page)
+    assert control and "maxlength" not in control.group(0)
+    long = json.dumps(flow_case(doc="x" * 100_000))
+    if kind == "flow_fix":
+        url, data = fix_form(teacher, quiz, challenge(), **{box: long})
+    else:
+        url, data = flow_form(teacher, quiz, long)
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    assert page_data_of(response)[box] == long
+    words = f"This is {len(long)} characters long; it takes at most"
+    assert any(words in e for e in error_beside(response, box))
+
+
+def page_data_of(response) -> dict:
+    return form_fields(response.content.decode())

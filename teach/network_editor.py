@@ -165,6 +165,7 @@ class NetworkParts(Parts):
     kind_value: str = ""
     check: dict | None = None  # the live check's outcome (`learner_view`)
     filled: dict | None = None  # the data a save put on the question (`NetworkEditor.fill`)
+    placed: Any = None  # gives a problem its line in the box (`NetworkEditor.placer`)
 
     def summary(self) -> list[str]:
         """The form's refusals (JSON that does not parse, an index that is no number), each
@@ -187,18 +188,21 @@ class NetworkParts(Parts):
                 self.check = {"ok": False, "problems": [str(p) for p in self.summary()]}
             elif self.filled is not None:
                 prompt = request.POST.get("prompt", "")
-                self.check = learner_view(self.kind_value, self.filled, prompt)
+                self.check = learner_view(
+                    self.kind_value, self.filled, prompt, self.placed or (lambda p: p)
+                )
         return {"net": self.check}
 
 
-def learner_view(kind_value: str, data: dict | None, prompt: str = "") -> dict:
-    """What the question is, as far as the engine says: its problems (in the editor's words),
-    or the learner's form and the engine's key (`Kind.key`), drawn as a learner sees them."""
+def learner_view(kind_value: str, data: dict | None, prompt: str = "", placed=lambda p: p) -> dict:
+    """What the question is, as far as the engine says: its problems (in the editor's words,
+    each `placed`: given the line of the box it is about), or the learner's form and the
+    engine's key (`Kind.key`), drawn as a learner sees them."""
     if data is None:
         return {"ok": False, "problems": [], "empty": True}
     question = Question(type=kind_value, data=data, prompt=prompt)
     kind = kinds.KINDS[kind_value]
-    problems = [p.in_words() for p in kind.problems(question)]
+    problems = [placed(p).in_words() for p in kind.problems(question)]
     if problems:
         return {"ok": False, "problems": problems}
     out: dict[str, Any] = {"ok": True, "problems": [], "question": question}
@@ -275,7 +279,9 @@ class NetworkEditor(Editor[NetworkParts]):
         if parts.is_valid():
             previous = question.data if isinstance(question.data, dict) else {}
             prompt = post.get("prompt", "")
-            parts.check = learner_view(self.value, self.data(parts, previous), prompt)
+            parts.check = learner_view(
+                self.value, self.data(parts, previous), prompt, self.placer(parts)
+            )
         else:
             parts.check = {"ok": False, "problems": [str(p) for p in parts.summary()]}
         return parts
@@ -287,6 +293,12 @@ class NetworkEditor(Editor[NetworkParts]):
             problems = [self._with_line(p, locate) for p in problems]
         return super().place(parts, problems)
 
+    def placer(self, parts: NetworkParts):
+        """A problem with the line of the box it is about, as `place` says it: the panel under
+        the boxes said "Case: …" without the line the summary and the box gave."""
+        locate = parts.extra.locate
+        return (lambda p: self._with_line(p, locate)) if locate is not None else (lambda p: p)
+
     def _with_line(self, problem: Problem, locate) -> Problem:
         path = tuple(problem.path)
         if problem.field != "data" or path[:1] != (self.box,) or len(path) < 2:
@@ -296,6 +308,7 @@ class NetworkEditor(Editor[NetworkParts]):
 
     def fill(self, question, parts: NetworkParts, *, previous: dict, user) -> list:
         parts.filled = question.data = self.data(parts, previous)
+        parts.placed = self.placer(parts)
         return []
 
     def data(self, parts: NetworkParts, previous: dict) -> dict:

@@ -76,7 +76,11 @@ def expect_problems(mismatches: list[Mismatch], prefix: tuple) -> list[Problem]:
         return []
     where, words = mismatches[0]
     return [
-        Problem(f"case: the engine disagrees with expect: {words}", (*prefix, "expect", *where))
+        Problem(
+            f"case: the engine disagrees with expect: {words} (correct “expect”, or take it "
+            "out: it is optional, the engine works the key out without it)",
+            (*prefix, "expect", *where),
+        )
     ]
 
 

@@ -611,3 +611,19 @@ def test_a_paste_past_the_limit_is_not_cut_by_the_browser_but_refused_whole(teac
 
 def page_data_of(response) -> dict:
     return form_fields(response.content.decode())
+
+
+def test_the_live_panel_gives_a_problem_its_line_and_says_how_to_mend_an_expect(teacher, owned):
+    """A copy of a shipped question holds an `expect`: changed, the case is refused. The panel
+    under the boxes said "Case: …" with no line, and nothing said `expect` may go."""
+    quiz, _ = owned
+    typed = case_json(flow_case(expect={"request": "allowed", "reply": "allowed"}))
+    line = next(n for n, t in enumerate(typed.splitlines(), 1) if '"reply": "allowed"' in t)
+    url, data = flow_form(teacher, quiz, typed)
+    for action, headers in (("check", HTMX), ("save", {})):
+        response = teacher.post(url, data | {"action": action}, **headers)
+        panel = re.search(r'<ul class="check-problems">(.*?)</ul>', text(response), re.S)
+        assert panel, action
+        said = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", panel.group(1)).split()))
+        assert f"Line {line}: " in said, said
+        assert "take it out: it is optional" in said

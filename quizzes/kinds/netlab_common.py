@@ -58,6 +58,15 @@ def engine_problems(exc: NetlabError, prefix: tuple, what: str) -> list[Problem]
     return found
 
 
+def lacking(value: object, needed: tuple[str, ...]) -> str:
+    """The case object's missing parts, said after the kind's shape ("; it has no flow"): the
+    shape alone did not say which part an author left out or misspelt."""
+    if not isinstance(value, dict):
+        return ""
+    missing = [name for name in needed if name not in value]
+    return f"; it has no {' and no '.join(missing)}" if missing else ""
+
+
 def more_words(more: int) -> str:
     """The line after a capped list of problems."""
     return f"and {more} more problem{'s' if more != 1 else ''}, listed once these are fixed"

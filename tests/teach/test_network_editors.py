@@ -240,7 +240,10 @@ def test_a_case_that_is_not_an_object_or_lacks_a_flow_is_refused(teacher, owned)
     assert "The case is a JSON object" in " ".join(error_beside(teacher.post(url, data), "k-case"))
     url, data = flow_form(teacher, quiz, case_json({"network": web_network()}))
     response = teacher.post(url, data)
-    assert "'case' must be a flow case: a mapping with network and flow" in summary_of(response)
+    assert (
+        "'case' must be a flow case: an object with network and flow; it has no flow"
+        in summary_of(response)
+    )
 
 
 def test_the_live_check_shows_the_question_as_learners_see_it_with_the_engines_key(teacher, owned):
@@ -627,3 +630,27 @@ def test_the_live_panel_gives_a_problem_its_line_and_says_how_to_mend_an_expect(
         said = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", panel.group(1)).split()))
         assert f"Line {line}: " in said, said
         assert "take it out: it is optional" in said
+
+
+def test_a_case_missing_its_main_part_says_which(teacher, owned):
+    """A misspelt `web_acl` was "a mapping with web_acl and request(s)": which part was
+    missing, and what a mapping is, were left to the author."""
+    quiz, _ = owned
+    case = waf_case()
+    case["webacl"] = case.pop("web_acl")
+    url, data = waf_form(teacher, quiz, case)
+    said = summary_of(teacher.post(url, data))
+    assert "an object with web_acl and request(s); it has no web_acl" in said
+    assert "mapping" not in said
+
+
+def test_a_challenge_network_problem_is_the_challenges_not_the_first_flows(teacher, owned):
+    quiz, _ = owned
+    ch = challenge()
+    ch["network"]["vpcc"] = ch["network"].pop("vpc")
+    typed = case_json(ch)
+    line = next(n for n, t in enumerate(typed.splitlines(), 1) if '"vpcc"' in t)
+    url, data = fix_form(teacher, quiz, typed)
+    said = summary_of(teacher.post(url, data))
+    assert f"Line {line}: challenge: network.vpcc is not a field here" in said
+    assert "must_allow #1" not in said

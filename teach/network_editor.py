@@ -112,10 +112,9 @@ class FlowCaseForm(CaseForm):
 
 class WafCaseForm(CaseForm):
     case_hint = (
-        "An object with “web_acl” (AWS WAF's own JSON, as the WAF lab's box holds it) and "
-        "“request” (or “requests”, in time order), and optionally “resource”, “ip_sets” and "
-        "“regex_pattern_sets”, as the import writes it; an optional “expect” must agree with "
-        "the engine."
+        "An object with “web_acl” (AWS WAF's own JSON) and “request” (or “requests”, in time "
+        "order), and optionally “resource”, “ip_sets” and “regex_pattern_sets”, as the import "
+        "and the WAF lab write it; an optional “expect” must agree with the engine."
     )
     ask_index = forms.IntegerField(
         label="Which request the question is about: its index from 0 (blank: the last)",

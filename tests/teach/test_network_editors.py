@@ -654,3 +654,17 @@ def test_a_challenge_network_problem_is_the_challenges_not_the_first_flows(teach
     said = summary_of(teacher.post(url, data))
     assert f"Line {line}: challenge: network.vpcc is not a field here" in said
     assert "must_allow #1" not in said
+
+
+def test_a_case_downloaded_from_either_lab_is_a_question_as_it_is(teacher, owned):
+    quiz, _ = owned
+    for lab, kind in (("network-lab", "flow_decision"), ("waf-lab", "waf_rule")):
+        url = reverse(lab)
+        fields = form_fields(teacher.get(url).content.decode(), "workspace")
+        download = teacher.post(url, {**fields, "op": "download"})
+        assert download["Content-Disposition"].startswith("attachment"), lab
+        make = flow_form if kind == "flow_decision" else waf_form
+        new, data = make(teacher, quiz, download.content.decode())
+        response = teacher.post(new, data)
+        assert response.status_code == 302, summary_of(response)
+        assert Question.objects.get(type=kind).data["case"] == json.loads(download.content)

@@ -104,3 +104,17 @@ def test_a_new_question_starts_from_a_worked_example_and_saves_by_keyboard(edit,
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.locator(".messages, [role=status]").first).to_contain_text("saved")
+
+
+def test_the_reference_solutions_table_fits_its_card_on_a_phone(edit, phone):
+    """Its four columns ran past the card's edge at 390 px ("Passes" cut off): each flow is
+    a card there, each value named as its column."""
+    quiz = edit.rpartition("?quiz=")[2]
+    phone.goto(reverse("teach:question-create", args=[int(quiz), "flow_fix"]))
+    table = phone.locator("#net-check table.check-requests")
+    expect(table).to_contain_text("Yes")
+    overhang = table.evaluate(
+        "t => t.getBoundingClientRect().right - t.closest('.card').getBoundingClientRect().right"
+    )
+    assert overhang <= 0, overhang
+    assert_accessible(phone)

@@ -38,23 +38,22 @@ CASE_ATTRS = {"rows": 16, "spellcheck": "false", "class": "code", "autocapitaliz
 
 
 class JsonBox(forms.CharField):
-    """A JSON box with its limit checked on the server only: a `maxlength` on the textarea
-    made the browser cut a longer paste at the limit without a word, and the JSON it kept was
-    then refused as broken ("Unterminated string") with the rest of the paste gone."""
+    """A JSON box with its limit (`limit`) checked on the server only: a `maxlength` on the
+    textarea made the browser cut a longer paste at the limit without a word, and the JSON it
+    kept was then refused as broken ("Unterminated string") with the rest of the paste gone."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("error_messages", {})
-        kwargs["error_messages"].setdefault(
-            "max_length",
-            "This is %(show_value)s characters long; it takes at most %(limit_value)s. "
-            "Nothing was cut: shorten it here.",
-        )
+    def __init__(self, *, limit: int, **kwargs):
+        self.limit = limit
         super().__init__(**kwargs)
 
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.pop("maxlength", None)
-        return attrs
+    def validate(self, value):
+        super().validate(value)
+        if len(value) > self.limit:
+            raise forms.ValidationError(
+                f"This is {len(value):,} characters long; it takes at most {self.limit:,}. "
+                "Nothing was cut: shorten it here.",
+                code="max_length",
+            )
 
 
 def _case_text(case: Any) -> str:
@@ -85,7 +84,7 @@ class CaseForm(_Form):
     case = JsonBox(
         label="The case (JSON)",
         strip=False,
-        max_length=MAX_CASE_CHARS,
+        limit=MAX_CASE_CHARS,
         widget=Textarea(attrs=CASE_ATTRS),
         error_messages={"required": "Write the case: the engine works the answer out from it."},
     )
@@ -132,7 +131,7 @@ class ChallengeForm(_Form):
     challenge = JsonBox(
         label="The challenge (JSON)",
         strip=False,
-        max_length=MAX_CASE_CHARS,
+        limit=MAX_CASE_CHARS,
         widget=Textarea(attrs=CASE_ATTRS),
         help_text="An object with “network” (as a flow case has it), “must_allow” and "
         "“must_block” (1 to 12 flows each), as the import writes it. Learners edit only its "
@@ -143,7 +142,7 @@ class ChallengeForm(_Form):
         label="Reference solution (JSON; never shown to learners)",
         required=False,
         strip=False,
-        max_length=nl.MAX_JSON_CHARS,
+        limit=nl.MAX_JSON_CHARS,
         widget=Textarea(attrs=CASE_ATTRS),
         help_text='Your own fix, as a learner writes it: {"network_acls": […], '
         '"security_groups": […]}. The engine checks it passes every flow before the question '

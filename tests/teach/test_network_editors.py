@@ -608,7 +608,7 @@ def test_a_paste_past_the_limit_is_not_cut_by_the_browser_but_refused_whole(teac
     response = teacher.post(url, data)
     assert response.status_code == 200
     assert page_data_of(response)[box] == long
-    words = f"This is {len(long)} characters long; it takes at most"
+    words = f"This is {len(long):,} characters long; it takes at most"
     assert any(words in e for e in error_beside(response, box))
 
 

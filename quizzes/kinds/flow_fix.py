@@ -135,7 +135,10 @@ class FlowFix(Kind):
             return [Problem(what + nl.lacking(ch, ("network",)), at)]
         unknown = sorted(set(ch) - {"network", "must_allow", "must_block"})
         if unknown:
-            return [Problem(f"challenge: unknown field {unknown[0]!r}", (*at, unknown[0]))]
+            why = ""
+            if unknown[0] == "flow":  # a flow case pasted whole, as the network lab gives it
+                why = " (a challenge lists its flows in must_allow and must_block: move it there)"
+            return [Problem(f"challenge: unknown field {unknown[0]!r}{why}", (*at, unknown[0]))]
         for key in ("must_allow", "must_block"):
             flows = ch.get(key)
             if not isinstance(flows, list) or not 1 <= len(flows) <= MAX_FLOWS:

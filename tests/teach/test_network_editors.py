@@ -668,3 +668,12 @@ def test_a_case_downloaded_from_either_lab_is_a_question_as_it_is(teacher, owned
         response = teacher.post(new, data)
         assert response.status_code == 302, summary_of(response)
         assert Question.objects.get(type=kind).data["case"] == json.loads(download.content)
+
+
+def test_a_flow_case_pasted_as_a_challenge_is_told_where_its_flow_goes(teacher, owned):
+    """The editor points to the network lab, whose "Download case" gives a flow case: pasted
+    whole as a challenge, it was only "unknown field 'flow'"."""
+    quiz, _ = owned
+    url, data = fix_form(teacher, quiz, challenge() | {"flow": dict(HTTP_FLOW)})
+    said = summary_of(teacher.post(url, data))
+    assert "unknown field 'flow' (a challenge lists its flows in must_allow and must_block" in said

@@ -396,6 +396,10 @@ def waf_lab(request: HtmxHttpRequest) -> HttpResponse:
         if _over_the_limit(request):
             return waf_too_large(request)
         texts = waf_state.form_texts(request.POST)
+        if not request.htmx and request.POST.get("op") == "download":
+            download = _waf_download(texts)
+            if download is not None:
+                return download
     drawn = _drawn_waf(request, texts) if request.method in ("GET", "HEAD") else None
     context: dict[str, Any]
     live = request.htmx and request.method == "POST"
@@ -408,6 +412,22 @@ def waf_lab(request: HtmxHttpRequest) -> HttpResponse:
     if live:
         return render(request, f"{WAF_TEMPLATE}#live_waf_result", context)
     return render(request, WAF_TEMPLATE, context)
+
+
+def _waf_download(texts: dict) -> HttpResponse | None:
+    """The form's case as a file, in the format a WAF question's case is written in (the
+    network lab had "Download case"; this lab had only a link, so a case made here could not
+    be pasted into the question editor). None when a JSON text does not parse: the page then
+    says where, as "Send" does."""
+    try:
+        case = waf_state.case_of(texts)
+    except StateError:
+        return None
+    response = HttpResponse(
+        json.dumps(case, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="waf-case.json"'
+    return response
 
 
 def waf_too_large(request: HtmxHttpRequest, *, unread: Exception | None = None) -> HttpResponse:

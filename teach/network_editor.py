@@ -30,10 +30,30 @@ from srm_trainer.iam import PolicyError
 from srm_trainer.netlab import NetlabError, evaluate_waf_case
 from srm_trainer.typed_text import Textarea
 from teach.editors import Editor, Linked, Parts, _Form
+from teach.network_starters import STARTERS
 from teach.transfer.json_format import read_located
 
 MAX_CASE_CHARS = 100_000  # a network of every resource the engine caps is far less
 CASE_ATTRS = {"rows": 16, "spellcheck": "false", "class": "code", "autocapitalize": "off"}
+
+
+class JsonBox(forms.CharField):
+    """A JSON box with its limit (`limit`) checked on the server only: a `maxlength` on the
+    textarea made the browser cut a longer paste at the limit without a word, and the JSON it
+    kept was then refused as broken ("Unterminated string") with the rest of the paste gone."""
+
+    def __init__(self, *, limit: int, **kwargs):
+        self.limit = limit
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value) > self.limit:
+            raise forms.ValidationError(
+                f"This is {len(value):,} characters long; it takes at most {self.limit:,}. "
+                "Nothing was cut: shorten it here.",
+                code="max_length",
+            )
 
 
 def _case_text(case: Any) -> str:
@@ -61,10 +81,10 @@ class CaseForm(_Form):
     """The case box; each kind's form adds its own settings."""
 
     case_hint = ""
-    case = forms.CharField(
+    case = JsonBox(
         label="The case (JSON)",
         strip=False,
-        max_length=MAX_CASE_CHARS,
+        limit=MAX_CASE_CHARS,
         widget=Textarea(attrs=CASE_ATTRS),
         error_messages={"required": "Write the case: the engine works the answer out from it."},
     )
@@ -91,9 +111,9 @@ class FlowCaseForm(CaseForm):
 
 class WafCaseForm(CaseForm):
     case_hint = (
-        "An object with “web_acl” and “request” (or “requests”, in time order), and "
-        "optionally “resource”, “ip_sets” and “regex_pattern_sets”, as the import and the WAF "
-        "lab write it; an optional “expect” must agree with the engine."
+        "An object with “web_acl” (AWS WAF's own JSON) and “request” (or “requests”, in time "
+        "order), and optionally “resource”, “ip_sets” and “regex_pattern_sets”, as the import "
+        "and the WAF lab write it; an optional “expect” must agree with the engine."
     )
     ask_index = forms.IntegerField(
         label="Which request the question is about: its index from 0 (blank: the last)",
@@ -108,21 +128,21 @@ class WafCaseForm(CaseForm):
 class ChallengeForm(_Form):
     """A flow-fix challenge: the network and the flows in one box, and the reference rules."""
 
-    challenge = forms.CharField(
+    challenge = JsonBox(
         label="The challenge (JSON)",
         strip=False,
-        max_length=MAX_CASE_CHARS,
+        limit=MAX_CASE_CHARS,
         widget=Textarea(attrs=CASE_ATTRS),
         help_text="An object with “network” (as a flow case has it), “must_allow” and "
         "“must_block” (1 to 12 flows each), as the import writes it. Learners edit only its "
         "network ACLs and security groups.",
         error_messages={"required": "Write the challenge: the network and the flows to fix."},
     )
-    reference = forms.CharField(
+    reference = JsonBox(
         label="Reference solution (JSON; never shown to learners)",
         required=False,
         strip=False,
-        max_length=nl.MAX_JSON_CHARS,
+        limit=nl.MAX_JSON_CHARS,
         widget=Textarea(attrs=CASE_ATTRS),
         help_text='Your own fix, as a learner writes it: {"network_acls": […], '
         '"security_groups": […]}. The engine checks it passes every flow before the question '
@@ -143,6 +163,7 @@ class NetworkParts(Parts):
     kind_value: str = ""
     check: dict | None = None  # the live check's outcome (`learner_view`)
     filled: dict | None = None  # the data a save put on the question (`NetworkEditor.fill`)
+    placed: Any = None  # gives a problem its line in the box (`NetworkEditor.placer`)
 
     def summary(self) -> list[str]:
         """The form's refusals (JSON that does not parse, an index that is no number), each
@@ -165,18 +186,21 @@ class NetworkParts(Parts):
                 self.check = {"ok": False, "problems": [str(p) for p in self.summary()]}
             elif self.filled is not None:
                 prompt = request.POST.get("prompt", "")
-                self.check = learner_view(self.kind_value, self.filled, prompt)
+                self.check = learner_view(
+                    self.kind_value, self.filled, prompt, self.placed or (lambda p: p)
+                )
         return {"net": self.check}
 
 
-def learner_view(kind_value: str, data: dict | None, prompt: str = "") -> dict:
-    """What the question is, as far as the engine says: its problems (in the editor's words),
-    or the learner's form and the engine's key (`Kind.key`), drawn as a learner sees them."""
+def learner_view(kind_value: str, data: dict | None, prompt: str = "", placed=lambda p: p) -> dict:
+    """What the question is, as far as the engine says: its problems (in the editor's words,
+    each `placed`: given the line of the box it is about), or the learner's form and the
+    engine's key (`Kind.key`), drawn as a learner sees them."""
     if data is None:
         return {"ok": False, "problems": [], "empty": True}
     question = Question(type=kind_value, data=data, prompt=prompt)
     kind = kinds.KINDS[kind_value]
-    problems = [p.in_words() for p in kind.problems(question)]
+    problems = [placed(p).in_words() for p in kind.problems(question)]
     if problems:
         return {"ok": False, "problems": problems}
     out: dict[str, Any] = {"ok": True, "problems": [], "question": question}
@@ -209,12 +233,27 @@ class NetworkEditor(Editor[NetworkParts]):
         if post is not None:
             return NetworkParts(extra=self.form_class(post, prefix="k"), kind_value=self.value)
         data = question.data if isinstance(question.data, dict) else {}
+        if question.pk is None and data.get(self.box) is None:
+            return self.starter(question)
         initial = {self.box: _case_text(data.get(self.box)), **self.initial_settings(data)}
         parts = NetworkParts(
             extra=self.form_class(prefix="k", initial=initial), kind_value=self.value
         )
         if data.get(self.box) is not None:
             parts.check = learner_view(self.value, data, question.prompt)
+        return parts
+
+    def starter(self, question) -> NetworkParts:
+        """A new question opens on the kind's worked example (`network_starters`), its key
+        shown: the box was empty, and nothing on the page showed what a case looks like."""
+        texts = STARTERS[self.value]
+        parts = NetworkParts(
+            extra=self.form_class(prefix="k", initial=dict(texts)), kind_value=self.value
+        )
+        data = {name: json.loads(text) for name, text in texts.items() if name == self.box}
+        if "reference" in texts:
+            data["reference"] = texts["reference"]
+        parts.check = learner_view(self.value, data, question.prompt)
         return parts
 
     def initial_settings(self, data: dict) -> dict:
@@ -238,7 +277,9 @@ class NetworkEditor(Editor[NetworkParts]):
         if parts.is_valid():
             previous = question.data if isinstance(question.data, dict) else {}
             prompt = post.get("prompt", "")
-            parts.check = learner_view(self.value, self.data(parts, previous), prompt)
+            parts.check = learner_view(
+                self.value, self.data(parts, previous), prompt, self.placer(parts)
+            )
         else:
             parts.check = {"ok": False, "problems": [str(p) for p in parts.summary()]}
         return parts
@@ -250,6 +291,12 @@ class NetworkEditor(Editor[NetworkParts]):
             problems = [self._with_line(p, locate) for p in problems]
         return super().place(parts, problems)
 
+    def placer(self, parts: NetworkParts):
+        """A problem with the line of the box it is about, as `place` says it: the panel under
+        the boxes said "Case: …" without the line the summary and the box gave."""
+        locate = parts.extra.locate
+        return (lambda p: self._with_line(p, locate)) if locate is not None else (lambda p: p)
+
     def _with_line(self, problem: Problem, locate) -> Problem:
         path = tuple(problem.path)
         if problem.field != "data" or path[:1] != (self.box,) or len(path) < 2:
@@ -259,6 +306,7 @@ class NetworkEditor(Editor[NetworkParts]):
 
     def fill(self, question, parts: NetworkParts, *, previous: dict, user) -> list:
         parts.filled = question.data = self.data(parts, previous)
+        parts.placed = self.placer(parts)
         return []
 
     def data(self, parts: NetworkParts, previous: dict) -> dict:

@@ -34,7 +34,8 @@ class FlowDecision(Kind):
         case = question.data.get("case")
         at = ("case",)
         if not isinstance(case, dict) or "network" not in case or "flow" not in case:
-            return [Problem("'case' must be a flow case: a mapping with network and flow", at)]
+            what = "'case' must be a flow case: an object with network and flow"
+            return [Problem(what + nl.lacking(case, ("network", "flow")), at)]
         unknown = sorted(set(case) - set(CASE_FIELDS))
         if unknown:
             return [Problem(f"case: unknown field {unknown[0]!r}", (*at, unknown[0]))]

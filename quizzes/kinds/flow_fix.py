@@ -79,12 +79,18 @@ def check(challenge: dict, text: str) -> dict:
 
 def _flow_problems(exc: NetlabError, key: str, n: int) -> list[Problem]:
     """Each problem the engine found tracing flow `n` of `key`, where it is."""
-    found = [Problem(f"challenge {key} #{n + 1}: {p.message}", _flow_error_path(p, key, n))
+    # A problem in the network is the challenge's, not the flow's: it said "challenge
+    # must_allow #1: network.vpcc is not a field here", sending the author to the flow.
+    found = [Problem(f"{_flow_what(p, key, n)}: {p.message}", _flow_error_path(p, key, n))
              for p in exc.problems]  # fmt: skip
     if exc.more:
         found.append(Problem(f"challenge {key} #{n + 1}: {nl.more_words(exc.more)}",
                              ("challenge", "network")))  # fmt: skip
     return found
+
+
+def _flow_what(exc: NetlabError, key: str, n: int) -> str:
+    return f"challenge {key} #{n + 1}" if exc.path.partition(".")[0] == "flow" else "challenge"
 
 
 def _flow_error_path(exc: NetlabError, key: str, n: int) -> tuple:
@@ -125,12 +131,14 @@ class FlowFix(Kind):
         ch = question.data.get("challenge")
         at = ("challenge",)
         if not isinstance(ch, dict) or not isinstance(ch.get("network"), dict):
-            return [
-                Problem("'challenge' must be a mapping with network, must_allow, must_block", at)
-            ]
+            what = "'challenge' must be an object with network, must_allow, must_block"
+            return [Problem(what + nl.lacking(ch, ("network",)), at)]
         unknown = sorted(set(ch) - {"network", "must_allow", "must_block"})
         if unknown:
-            return [Problem(f"challenge: unknown field {unknown[0]!r}", (*at, unknown[0]))]
+            why = ""
+            if unknown[0] == "flow":  # a flow case pasted whole, as the network lab gives it
+                why = " (a challenge lists its flows in must_allow and must_block: move it there)"
+            return [Problem(f"challenge: unknown field {unknown[0]!r}{why}", (*at, unknown[0]))]
         for key in ("must_allow", "must_block"):
             flows = ch.get(key)
             if not isinstance(flows, list) or not 1 <= len(flows) <= MAX_FLOWS:

@@ -58,6 +58,15 @@ def engine_problems(exc: NetlabError, prefix: tuple, what: str) -> list[Problem]
     return found
 
 
+def lacking(value: object, needed: tuple[str, ...]) -> str:
+    """The case object's missing parts, said after the kind's shape ("; it has no flow"): the
+    shape alone did not say which part an author left out or misspelt."""
+    if not isinstance(value, dict):
+        return ""
+    missing = [name for name in needed if name not in value]
+    return f"; it has no {' and no '.join(missing)}" if missing else ""
+
+
 def more_words(more: int) -> str:
     """The line after a capped list of problems."""
     return f"and {more} more problem{'s' if more != 1 else ''}, listed once these are fixed"
@@ -76,7 +85,11 @@ def expect_problems(mismatches: list[Mismatch], prefix: tuple) -> list[Problem]:
         return []
     where, words = mismatches[0]
     return [
-        Problem(f"case: the engine disagrees with expect: {words}", (*prefix, "expect", *where))
+        Problem(
+            f"case: the engine disagrees with expect: {words} (correct “expect”, or take it "
+            "out: it is optional, the engine works the key out without it)",
+            (*prefix, "expect", *where),
+        )
     ]
 
 

@@ -58,7 +58,8 @@ class WafRule(Kind):
         case = question.data.get("case")
         at = ("case",)
         if not isinstance(case, dict) or "web_acl" not in case:
-            return [Problem("'case' must be a WAF case: a mapping with web_acl and request(s)", at)]
+            what = "'case' must be a WAF case: an object with web_acl and request(s)"
+            return [Problem(what + nl.lacking(case, ("web_acl",)), at)]
         unknown = sorted(set(case) - set(CASE_FIELDS))
         if unknown:
             return [Problem(f"case: unknown field {unknown[0]!r}", (*at, unknown[0]))]

@@ -214,7 +214,7 @@ CASES = [
         "cidr: 10.1.1.0/24",
         "cidr: 10.9.1.0/24",
         "cidr: 10.9.1.0/24",
-        "challenge must_allow #1: network.subnets[0].cidr: 10.9.1.0/24 is not inside the VPC",
+        "challenge: network.subnets[0].cidr: 10.9.1.0/24 is not inside the VPC",
     ),
 ]
 

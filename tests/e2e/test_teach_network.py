@@ -71,3 +71,50 @@ def test_the_key_follows_the_case_and_a_refusal_is_said_where_it_is(edit, page, 
     said = " ".join(page.locator(f"#{i}").inner_text() for i in described.split())
     assert re.search(r"Line \d+, column \d+: Invalid JSON", said), said
     assert_accessible(page)
+
+
+def test_a_new_question_starts_from_a_worked_example_and_saves_by_keyboard(edit, page, phone):
+    """From "New: flow decision" to a saved question without knowing the format: the box
+    holds an example with its key shown, the lab that writes cases is linked, and the author
+    writes the prompt and explanation and saves without a mouse."""
+    quiz = edit.rpartition("?quiz=")[2]
+    new = reverse("teach:question-create", args=[int(quiz), "flow_decision"])
+    phone.goto(new)
+    no_horizontal_scroll(phone)
+    assert_accessible(phone)
+
+    page.goto(new)
+    box = page.get_by_role("textbox", name="The case (JSON)")
+    assert json.loads(box.input_value())["flow"]["port"] == 443
+    expect(page.locator(".key-decision")).to_have_text(
+        "The request arrives, but the reply is blocked"
+    )
+    expect(page.get_by_role("link", name="network lab")).to_have_attribute("href", "/lab/network/")
+    assert_accessible(page)
+
+    page.get_by_role("textbox", name="Prompt (Markdown)").focus()
+    page.keyboard.type("Does HTTPS from the internet reach web?")
+    page.keyboard.press("Tab")
+    page.keyboard.type("The network ACL has no outbound rule for the reply's ephemeral ports.")
+    save = page.get_by_role("button", name="Save the question")
+    for _ in range(40):
+        if save.evaluate("b => b === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator(".messages, [role=status]").first).to_contain_text("saved")
+
+
+def test_the_reference_solutions_table_fits_its_card_on_a_phone(edit, phone):
+    """Its four columns ran past the card's edge at 390 px ("Passes" cut off): each flow is
+    a card there, each value named as its column."""
+    quiz = edit.rpartition("?quiz=")[2]
+    phone.goto(reverse("teach:question-create", args=[int(quiz), "flow_fix"]))
+    table = phone.locator("#net-check table.check-requests")
+    expect(table).to_contain_text("Yes")
+    overhang = table.evaluate(
+        "t => t.getBoundingClientRect().right - t.closest('.card').getBoundingClientRect().right"
+    )
+    assert overhang <= 0, overhang
+    assert_accessible(phone)

@@ -171,3 +171,18 @@ def test_a_case_too_large_for_a_link_with_an_error_says_so():
     with pytest.raises(waf_state.StateError):
         waf_state.case_of(texts)
     assert waf_state.encode(waf_state.case_of(texts, keep_mistakes=True)) is None
+
+
+def test_download_gives_the_forms_case_as_a_file_a_json_mistake_keeps_the_page(client):
+    """The network lab had "Download case"; this lab had only a link, so a web ACL tried here
+    could not be taken to a WAF question's editor as a case."""
+    fields = form_of(client.get(URL).content.decode())
+    download = client.post(URL, {**fields, "op": "download"})
+    assert download["Content-Disposition"] == 'attachment; filename="waf-case.json"'
+    case = json.loads(download.content)
+    assert case["web_acl"]["Rules"][0]["Name"] == "login-rate"
+    assert case["requests"][0]["repeat"] == 3000
+    broken = client.post(URL, {**fields, "web_acl": '{"Name": ', "op": "download"})
+    assert broken.status_code == 200 and "Content-Disposition" not in broken
+    html = broken.content.decode()
+    assert "not valid JSON" in html and "{&quot;Name&quot;: " in html

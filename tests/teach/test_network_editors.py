@@ -240,7 +240,10 @@ def test_a_case_that_is_not_an_object_or_lacks_a_flow_is_refused(teacher, owned)
     assert "The case is a JSON object" in " ".join(error_beside(teacher.post(url, data), "k-case"))
     url, data = flow_form(teacher, quiz, case_json({"network": web_network()}))
     response = teacher.post(url, data)
-    assert "'case' must be a flow case: a mapping with network and flow" in summary_of(response)
+    assert (
+        "'case' must be a flow case: an object with network and flow; it has no flow"
+        in summary_of(response)
+    )
 
 
 def test_the_live_check_shows_the_question_as_learners_see_it_with_the_engines_key(teacher, owned):
@@ -540,3 +543,137 @@ def test_an_existing_flow_fix_question_opens_and_saves_back_unchanged(
     opened = saved_back_unchanged(teacher, question)
     assert json.loads(opened["k-challenge"]) == question.data["challenge"]
     assert opened["k-reference"] == question.data["reference"]
+
+
+# --- starting from nothing ----------------------------------------------------------------
+
+STARTED = {
+    "flow_decision": ("k-case", "The request arrives, but the reply is blocked"),
+    "waf_rule": ("k-case", "rule block-admin"),
+    "flow_fix": ("k-challenge", ""),
+}
+
+
+@pytest.mark.parametrize("kind", list(STARTED))
+def test_a_new_network_question_opens_on_a_worked_example_with_its_key_and_saves_as_is(
+    teacher, owned, kind
+):
+    """An instructor who has never seen the case format got an empty box: the editor now
+    opens on a valid example, shows its key, and links the lab that writes cases."""
+    quiz, _ = owned
+    url = new_url(quiz, kind)
+    response = teacher.get(url, follow=True)
+    box, key = STARTED[kind]
+    opened = page_data(teacher, url)
+    case = json.loads(opened[box])
+    assert case["network" if kind != "waf_rule" else "web_acl"]
+    if key:
+        assert key_of(response) == key
+    else:
+        assert "The reference solution passes every flow." in text(response)
+        assert json.loads(opened["k-reference"])["network_acls"]
+    page = text(response)
+    assert "worked example" in page
+    lab = reverse("waf-lab" if kind == "waf_rule" else "network-lab")
+    assert f'href="{lab}"' in page
+    # With a prompt and an explanation written, the example saves as it stands.
+    response = teacher.post(url, opened | SHARED | {"action": "save"})
+    assert response.status_code == 302, summary_of(response)
+    question = Question.objects.get(type=kind)
+    assert question.data[box.removeprefix("k-")] == case and question.problems() == []
+
+
+def test_an_existing_question_does_not_open_on_the_example(teacher, owned):
+    quiz, _ = owned
+    question = make_question("flow_decision", owner=quiz.owner)
+    opened = page_data(teacher, edit_url(question))
+    assert json.loads(opened["k-case"]) == question.data["case"]
+    assert "worked example" not in text(teacher.get(edit_url(question)))
+
+
+@pytest.mark.parametrize("box", ["k-case", "k-challenge", "k-reference"])
+def test_a_paste_past_the_limit_is_not_cut_by_the_browser_but_refused_whole(teacher, owned, box):
+    """A `maxlength` on the box made the browser drop the end of a long paste and the editor
+    then called the rest broken JSON: the text comes back whole, its length said."""
+    quiz, _ = owned
+    kind = "flow_fix" if box != "k-case" else "flow_decision"
+    page = teacher.get(new_url(quiz, kind), follow=True).content.decode()
+    control = re.search(rf'<textarea[^>]*name="{box}"[^>]*>', page)
+    assert control and "maxlength" not in control.group(0)
+    long = json.dumps(flow_case(doc="x" * 100_000))
+    if kind == "flow_fix":
+        url, data = fix_form(teacher, quiz, challenge(), **{box: long})
+    else:
+        url, data = flow_form(teacher, quiz, long)
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    assert page_data_of(response)[box] == long
+    words = f"This is {len(long):,} characters long; it takes at most"
+    assert any(words in e for e in error_beside(response, box))
+
+
+def page_data_of(response) -> dict:
+    return form_fields(response.content.decode())
+
+
+def test_the_live_panel_gives_a_problem_its_line_and_says_how_to_mend_an_expect(teacher, owned):
+    """A copy of a shipped question holds an `expect`: changed, the case is refused. The panel
+    under the boxes said "Case: …" with no line, and nothing said `expect` may go."""
+    quiz, _ = owned
+    typed = case_json(flow_case(expect={"request": "allowed", "reply": "allowed"}))
+    line = next(n for n, t in enumerate(typed.splitlines(), 1) if '"reply": "allowed"' in t)
+    url, data = flow_form(teacher, quiz, typed)
+    for action, headers in (("check", HTMX), ("save", {})):
+        response = teacher.post(url, data | {"action": action}, **headers)
+        panel = re.search(r'<ul class="check-problems">(.*?)</ul>', text(response), re.S)
+        assert panel, action
+        said = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", panel.group(1)).split()))
+        assert f"Line {line}: " in said, said
+        assert "take it out: it is optional" in said
+
+
+def test_a_case_missing_its_main_part_says_which(teacher, owned):
+    """A misspelt `web_acl` was "a mapping with web_acl and request(s)": which part was
+    missing, and what a mapping is, were left to the author."""
+    quiz, _ = owned
+    case = waf_case()
+    case["webacl"] = case.pop("web_acl")
+    url, data = waf_form(teacher, quiz, case)
+    said = summary_of(teacher.post(url, data))
+    assert "an object with web_acl and request(s); it has no web_acl" in said
+    assert "mapping" not in said
+
+
+def test_a_challenge_network_problem_is_the_challenges_not_the_first_flows(teacher, owned):
+    quiz, _ = owned
+    ch = challenge()
+    ch["network"]["vpcc"] = ch["network"].pop("vpc")
+    typed = case_json(ch)
+    line = next(n for n, t in enumerate(typed.splitlines(), 1) if '"vpcc"' in t)
+    url, data = fix_form(teacher, quiz, typed)
+    said = summary_of(teacher.post(url, data))
+    assert f"Line {line}: challenge: network.vpcc is not a field here" in said
+    assert "must_allow #1" not in said
+
+
+def test_a_case_downloaded_from_either_lab_is_a_question_as_it_is(teacher, owned):
+    quiz, _ = owned
+    for lab, kind in (("network-lab", "flow_decision"), ("waf-lab", "waf_rule")):
+        url = reverse(lab)
+        fields = form_fields(teacher.get(url).content.decode(), "workspace")
+        download = teacher.post(url, {**fields, "op": "download"})
+        assert download["Content-Disposition"].startswith("attachment"), lab
+        make = flow_form if kind == "flow_decision" else waf_form
+        new, data = make(teacher, quiz, download.content.decode())
+        response = teacher.post(new, data)
+        assert response.status_code == 302, summary_of(response)
+        assert Question.objects.get(type=kind).data["case"] == json.loads(download.content)
+
+
+def test_a_flow_case_pasted_as_a_challenge_is_told_where_its_flow_goes(teacher, owned):
+    """The editor points to the network lab, whose "Download case" gives a flow case: pasted
+    whole as a challenge, it was only "unknown field 'flow'"."""
+    quiz, _ = owned
+    url, data = fix_form(teacher, quiz, challenge() | {"flow": dict(HTTP_FLOW)})
+    said = summary_of(teacher.post(url, data))
+    assert "unknown field 'flow' (a challenge lists its flows in must_allow and must_block" in said

@@ -468,6 +468,9 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
         context = _take_context(request, attempt, position, outline)
     if wants_partial(request):  # the notes stay above the question the swap replaces
         return render(request, "quizzes/take.html#attempt", context)
+    # Sent here by a check made without htmx (no JavaScript, or the page not ready yet): the
+    # verdict takes the focus, as after the swap; a keyboard user was left at the page's top.
+    context["just_checked"] = request.GET.get("checked") == "1"
     return render(
         request, "quizzes/take.html", {**context, "notes": _notes(request, attempt.quiz, attempt)}
     )
@@ -574,7 +577,8 @@ def _answer_save(
     target = min(_position(request, attempt, target), len(outline))
     url = reverse("quizzes:take", args=[attempt.pk]) + f"?q={target}"
     if not request.htmx:
-        return redirect(url)
+        # A check's page takes the focus to its verdict, as the swap does (`checked`).
+        return redirect(url + ("&checked=1" if check else ""))
     if target != position and status == "Answer saved.":
         # Shown beside the next question's own controls: say whose answer it was.
         status = f"Your answer to question {position} is saved."

@@ -1115,3 +1115,21 @@ def test_the_feedback_headings_sit_one_level_under_the_question(learner_client, 
     result = learner_client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
     assert result.count("Your answer</h3>") == 2
     assert heading_skips(result) == []
+
+
+def test_a_check_without_htmx_comes_back_with_the_focus_on_its_verdict(learner_client):
+    """Without JavaScript (or pressed before the page's script was ready) a check reloads the
+    page: its verdict takes the focus, as after the swap, instead of the page's top. Opening
+    the checked question again later does not."""
+    quiz = make_quiz(make_question("true_false"), feedback="immediate")
+    attempt = start(learner_client, quiz)
+    question = question_at(attempt, 1)
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "check", "answer": "true", "question": str(question.pk)},
+    )
+    assert response.status_code == 302 and response["Location"].endswith("?q=1&checked=1")
+    verdict = re.compile(r'<div class="feedback-region" tabindex="-1" autofocus>')
+    assert verdict.search(learner_client.get(response["Location"]).content.decode())
+    later = learner_client.get(f"{attempt.get_absolute_url()}?q=1").content.decode()
+    assert 'class="feedback-region" tabindex="-1"' in later and not verdict.search(later)

@@ -73,6 +73,13 @@ def no_horizontal_scroll(page: Page) -> None:
     assert widths[0] <= widths[1], f"page is {widths[0]} px wide in a {widths[1]} px viewport"
 
 
+# An attempt's page, where "Start the quiz" goes. `page.wait_for_url(ATTEMPT)` waits for its
+# load event too, after which htmx has set the page up: on a loaded machine a question's
+# heading shows before that, and an answer chosen then sent no autosave, and a check went
+# without htmx (a page of its own), which two CI runs met.
+ATTEMPT = re.compile(r"/quizzes/attempts/\d+/")
+
+
 def settled(page: Page) -> None:
     """Wait until htmx has finished swapping and settling (it moves focus to an `autofocus`
     element when it settles): a key pressed before that can land on the element it focuses.

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from lessons.models import Lesson, LessonProgress
 from quizzes.models import Attempt, ReviewCard
 from tests.conftest import give_mfa
-from tests.e2e.journeys import PASSWORD, fill_sign_up, make_user, no_horizontal_scroll
+from tests.e2e.journeys import ATTEMPT, PASSWORD, fill_sign_up, make_user, no_horizontal_scroll
 from tests.e2e.layout import layout_problems
 
 pytestmark = pytest.mark.e2e
@@ -23,6 +23,7 @@ def test_anonymous_work_is_carried_over_at_sign_up(page, live_server):
     # Anonymously: one quiz attempt, submitted with misses, and one lesson marked complete.
     page.goto("/quizzes/iam-quiz/")
     page.get_by_role("button", name="Start the quiz").press("Enter")
+    page.wait_for_url(ATTEMPT)  # and its load: htmx has set the page up (journeys.py)
     page.get_by_role("link", name="Review and submit").click()
     page.get_by_role("button", name="Submit and see your result").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()

@@ -17,7 +17,7 @@ from lessons.models import Source
 from srm_trainer.accounts.roles import set_instructor
 from tests.conftest import give_mfa
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import make_user, sign_in, sign_in_with_code
+from tests.e2e.journeys import ATTEMPT, make_user, sign_in, sign_in_with_code
 from tests.quizzes.builders import make_question, make_quiz
 
 pytestmark = pytest.mark.e2e
@@ -37,6 +37,7 @@ def _join_and_take(browser, base_url, name: str, code: str, answer: str) -> None
         expect(page.get_by_role("status")).to_contain_text("You joined “Spring class”")
         page.goto("/quizzes/root-basics/")
         page.get_by_role("button", name="Start the quiz").press("Enter")
+        page.wait_for_url(ATTEMPT)  # and its load: htmx has set the page up (journeys.py)
         expect(page.get_by_role("heading", name="Question 1 of 1")).to_be_visible()
         page.get_by_label(answer).check()
         page.get_by_role("button", name="Check answer").press("Enter")

@@ -14,7 +14,7 @@ from lessons import progress
 from lessons.models import Lesson, LessonProgress
 from quizzes.models import Attempt, Question, Quiz
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import make_user, settled, sign_in
+from tests.e2e.journeys import ATTEMPT, make_user, settled, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -65,6 +65,7 @@ def test_final_exam_result_certificate_and_verification_link(page, browser, base
     page.goto("/quizzes/final-exam/")
     expect(page.get_by_text("72%", exact=True)).to_be_visible()
     page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_url(ATTEMPT)  # and its load: htmx has set the page up (journeys.py)
     expect(page.get_by_role("heading", name="Question 1 of 40")).to_be_visible()
     attempt = Attempt.objects.get(user=user, quiz__slug="final-exam")
     questions = Question.objects.in_bulk(attempt.question_ids)

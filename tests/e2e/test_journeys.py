@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from quizzes.models import Question, ReviewCard
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import IDENTITY_EDITOR, policy_editor, settled, sign_up
+from tests.e2e.journeys import ATTEMPT, IDENTITY_EDITOR, policy_editor, settled, sign_up
 from tests.quizzes.builders import make_quiz
 
 pytestmark = pytest.mark.e2e
@@ -91,6 +91,7 @@ def test_answer_every_kind_see_feedback_then_clear_a_miss_in_review(midday, page
     sign_up(page, "turing")
     page.goto("/quizzes/every-kind/")
     page.get_by_role("button", name="Start the quiz").press("Enter")
+    page.wait_for_url(ATTEMPT)  # and its load: htmx has set the page up (journeys.py)
     for n, question in enumerate(questions, start=1):
         expect(
             page.get_by_role("heading", name=f"Question {n} of {len(questions)}")

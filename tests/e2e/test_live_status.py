@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.journeys import (
+    ATTEMPT,
     IDENTITY_EDITOR,
     answered,
     open_the_reply_path,
@@ -149,6 +150,7 @@ def test_a_quiz_says_each_tries_verdict_and_a_flag_in_the_same_region(page):
     make_quiz(first, slug="said", title="Said", tries=2, feedback="immediate")
     page.goto("/quizzes/said/")
     page.get_by_role("button", name="Start the quiz").press("Enter")
+    page.wait_for_url(ATTEMPT)  # and its load: htmx has set the page up (journeys.py)
     region = Region(page, "#attempt-body")
     wrong, right = (
         next(c["text"] for c in first.choices() if c["correct"] is good) for good in (False, True)

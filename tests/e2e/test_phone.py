@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from lessons.models import Lesson
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.journeys import (
+    ATTEMPT,
     IDENTITY_EDITOR,
     PASSWORD,
     make_user,
@@ -155,6 +156,7 @@ def test_a_policy_answers_requests_table_fits_a_phone_card(phone):
     make_quiz(question, slug="phone-table", title="Phone table", feedback="immediate")
     phone.goto("/quizzes/phone-table/")
     phone.get_by_role("button", name="Start the quiz").click()
+    phone.wait_for_url(ATTEMPT)  # and its load: htmx has set the page up (journeys.py)
     policy_editor(phone, "Your policy (JSON)").fill(
         '{"Version": "2012-10-17", "Statement": '
         '[{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from quizzes.models import Question
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import answered, policy_editor, settled, sign_up
+from tests.e2e.journeys import ATTEMPT, answered, policy_editor, settled, sign_up
 from tests.quizzes.builders import make_quiz
 
 pytestmark = pytest.mark.e2e
@@ -176,6 +176,7 @@ def test_a_quiz_answer_is_written_in_the_editor_with_findings_marked(page):
     sign_up(page, "hopper")
     page.goto("/quizzes/one-policy/")
     page.get_by_role("button", name="Start the quiz").press("Enter")
+    page.wait_for_url(ATTEMPT)  # and its load: htmx has set the page up (journeys.py)
     editor = policy_editor(page, "Your policy (JSON)")
     editor.fill(
         '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow",\n'

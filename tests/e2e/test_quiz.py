@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from quizzes.models import Question
-from tests.e2e.journeys import fill_sign_in, make_user, sign_in
+from tests.e2e.journeys import ATTEMPT, fill_sign_in, make_user, sign_in
 from tests.quizzes.builders import make_quiz
 
 pytestmark = pytest.mark.e2e
@@ -17,6 +17,7 @@ pytestmark = pytest.mark.e2e
 def start_quiz(page, slug: str = "iam-quiz") -> None:
     page.goto(f"/quizzes/{slug}/")
     page.get_by_role("button", name=re.compile("Start the quiz|Try again")).press("Enter")
+    page.wait_for_url(ATTEMPT)  # and its load: htmx has set the page up (journeys.py)
     expect(page.get_by_role("heading", name=re.compile(r"Question 1 of \d+"))).to_be_visible()
 
 

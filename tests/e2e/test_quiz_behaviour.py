@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from quizzes.models import Attempt, Question
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import policy_editor
+from tests.e2e.journeys import ATTEMPT, policy_editor
 from tests.quizzes.builders import make_quiz
 
 pytestmark = pytest.mark.e2e
@@ -22,6 +22,7 @@ pytestmark = pytest.mark.e2e
 def _start(page, slug: str) -> None:
     page.goto(f"/quizzes/{slug}/")
     page.get_by_role("button", name="Start the quiz").press("Enter")
+    page.wait_for_url(ATTEMPT)  # and its load: htmx has set the page up (journeys.py)
     expect(page.get_by_role("heading", name=re.compile(r"Question 1 of \d+"))).to_be_visible()
 
 

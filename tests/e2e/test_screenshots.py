@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from lessons.models import Lesson
 from quizzes.models import Question
+from tests.e2e.journeys import ATTEMPT
 from tests.quizzes.builders import make_quiz
 
 pytestmark = pytest.mark.e2e
@@ -58,6 +59,7 @@ def main_pages(page, screenshots: Path, size: str) -> None:
     make_quiz(question, slug=f"shots-{size}", title="One question")
     page.goto(f"/quizzes/shots-{size}/")
     page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_url(ATTEMPT)  # and its load: htmx has set the page up (journeys.py)
     wrong = next(c for c in question.choices() if not c["correct"])
     page.get_by_label(wrong["text"], exact=True).check()
     page.get_by_role("button", name="Check answer").click()

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from quizzes import kinds
 from quizzes.models import Question
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import make_user, sign_in
+from tests.e2e.journeys import ATTEMPT, make_user, sign_in
 from tests.e2e.layout import layout_problems
 from tests.quizzes.builders import make_quiz
 
@@ -28,6 +28,7 @@ def test_a_skipped_quiz_shows_every_right_answer_on_a_phone(phone):
     sign_in(phone, "hopper")
     phone.goto("/quizzes/every-kind/")
     phone.get_by_role("button", name="Start the quiz").press("Enter")
+    phone.wait_for_url(ATTEMPT)  # and its load: htmx has set the page up (journeys.py)
     expect(phone.get_by_role("heading", name=re.compile(r"Question 1 of \d+"))).to_be_visible()
     take = phone.url.split("?")[0]
 

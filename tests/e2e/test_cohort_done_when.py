@@ -17,7 +17,7 @@ from lessons.models import Source
 from srm_trainer.accounts.roles import set_instructor
 from tests.conftest import give_mfa
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journeys import ATTEMPT, make_user, sign_in, sign_in_with_code
+from tests.e2e.journeys import ATTEMPT, make_user, settled, sign_in, sign_in_with_code
 from tests.quizzes.builders import make_question, make_quiz
 
 pytestmark = pytest.mark.e2e
@@ -42,6 +42,7 @@ def _join_and_take(browser, base_url, name: str, code: str, answer: str) -> None
         page.get_by_label(answer).check()
         page.get_by_role("button", name="Check answer").press("Enter")
         expect(page.locator(".feedback-region")).not_to_be_empty()
+        settled(page)  # the swap's focus on the verdict comes as htmx settles: not on the link
         page.get_by_role("link", name="Review and submit").press("Enter")
         page.get_by_role("button", name="Submit and see your result").press("Enter")
         expect(page.get_by_role("heading", level=1)).to_contain_text("result", ignore_case=True)

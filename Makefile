@@ -56,7 +56,7 @@ run: $(VENV)/.installed-app
 
 # The test targets keep compiled bytecode (the project's, and pytest's rewritten test modules)
 # in .venv/pycache, outside the source tree, even where PYTHONDONTWRITEBYTECODE is set:
-# compiling it all again cost each test process ~13 s of CPU. See README, "The test loop".
+# compiling it all again cost each test process ~13 s of CPU. See docs/testing.md, "The test loop".
 # pytest-playwright is left out (only `make e2e` drives a browser): its autouse fixture and
 # hooks cost ~0.15 ms on each of ~4,000 tests.
 # Their temporary files (pytest's tmp_path: ~1,600 a run) go to RAM where the machine has a

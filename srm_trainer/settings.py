@@ -176,7 +176,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Accounts on django-allauth (see README "Accounts and roles"). People sign in with their
+# Accounts on django-allauth (see docs/accounts.md). People sign in with their
 # username; an e-mail address is optional and only needed to reset a forgotten password.
 AUTHENTICATION_BACKENDS = [
     # Django's and allauth's backends, loading the user's role with the user (no extra query

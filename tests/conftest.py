@@ -21,7 +21,7 @@ from django.db import transaction
 from lessons.models import Layer, Lesson, Module, Responsibility, Scenario, Service
 from tests.dbsetup import reset_from_template, setup_test_databases
 
-# The garbage collector (see README, "The test loop"): a test process holds a large, long-lived
+# The garbage collector (see docs/testing.md, "The test loop"): a test process holds a large, long-lived
 # heap (Django, every test module, thousands of collected items) that the default thresholds
 # made the collector walk again and again. Fewer young collections, and that heap frozen out of
 # them once collection is done. Only when the collector runs changes, not what it frees.

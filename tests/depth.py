@@ -11,5 +11,5 @@ DEEP = os.environ.get("TEST_DEPTH") == "deep"
 
 def examples(n: int) -> int:
     """`n` in the deep run; a tenth of it (at least 10) in the quick one: the property tests
-    took ~7% of `make test`'s CPU at a fifth, and a tenth halves that (README, "The test loop")."""
+    took ~7% of `make test`'s CPU at a fifth, and a tenth halves that (docs/testing.md, "The test loop")."""
     return n if DEEP else max(10, n // 10)

@@ -1,6 +1,6 @@
 """How each pytest process of the suite starts, talks to the others and ends. A plugin loaded before any conftest
 (`-p tests.lifecycle` in pyproject's addopts), so that it serves the xdist controller too,
-which loads no conftest (see README, "The test loop").
+which loads no conftest (see docs/testing.md, "The test loop").
 
 The controller of `pytest -n N` runs no tests: its workers collect and run them and send it
 their reports. So it sets up neither Django nor the conftests, which import the models: ~0.6 s

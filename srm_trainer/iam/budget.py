@@ -79,7 +79,7 @@ class Budget:
 # stack leaves it. A loop whose calls straddle a chunk's end therefore maps, faults in and unmaps
 # 16 KB on every call: ~15 µs each, mostly system time, 10-30 times the call itself. Where the
 # ends fall depends on every frame above, the middleware stack included, so one more middleware
-# once moved a sandbox update from 95 ms to 230 ms of CPU (README, "broad writes").
+# once moved a sandbox update from 95 ms to 230 ms of CPU (docs/limits.md, "A fresh frame chunk").
 #
 # A chunk is allocated with room for the frame that needs it plus 1,000 slots, rounded up to a
 # power of two; and a frame larger than a whole 16 KB chunk never fits in the current one. So a

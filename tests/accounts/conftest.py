@@ -4,7 +4,7 @@ from django.core.cache import cache
 # allauth's limits made small, each window as shipped, so a behaviour test reaches a limit in
 # a few requests: allauth reads ACCOUNT_RATE_LIMITS on every request, so the tests still show
 # that the configured numbers are the ones enforced. That the shipped numbers are the ones the
-# README promises is test_lockout.py's `test_the_shipped_limits_are_the_promised_ones`.
+# docs/accounts.md promises is test_lockout.py's `test_the_shipped_limits_are_the_promised_ones`.
 SMALL_LIMITS = {
     "login_failed": "3/m/ip,2/5m/key",  # shipped: 10/m/ip,5/5m/key
     "signup_username_taken": "2/10m/ip",  # shipped: 10/10m/ip

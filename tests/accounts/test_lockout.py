@@ -3,7 +3,7 @@
 The behaviour tests run with allauth's limits made small (`small_limits`, tests/accounts/
 conftest.py): reaching the shipped ones took up to 61 requests a test. allauth reads the limits
 on every request, so these tests still show that whatever is configured is enforced, and
-`test_the_shipped_limits_are_the_promised_ones` pins what is configured to what the README
+`test_the_shipped_limits_are_the_promised_ones` pins what is configured to what docs/accounts.md
 promises and to the Retry-After values the 429 pages give.
 """
 
@@ -38,7 +38,7 @@ def _signed_in(client) -> bool:
 
 
 def test_the_shipped_limits_are_the_promised_ones():
-    """README: five wrong passwords for one username in five minutes, or ten failures from one
+    """docs/accounts.md: five wrong passwords for one username in five minutes, or ten failures from one
     address in a minute, lock sign-in (with Retry-After: the longest of those windows); ten
     "username taken" answers to one address in ten minutes. allauth's 30 sign-in posts a
     minute per address are kept, and their 429 says to come back in that minute."""
@@ -47,7 +47,7 @@ def test_the_shipped_limits_are_the_promised_ones():
     assert _rates(limits, "signup_username_taken") == [Rate(10, 600, "ip")]
     assert _rates(limits, "login") == [Rate(30, 60, "ip")]
     assert max(rate.duration for rate in _rates(limits, "login_failed")) == LOCKED_OUT_RETRY_AFTER
-    readme = " ".join((Path(settings.BASE_DIR) / "README.md").read_text().split())
+    readme = " ".join((Path(settings.BASE_DIR) / "docs" / "accounts.md").read_text().split())
     assert (
         "five wrong passwords for one username in five minutes, or ten failures from one "
         "client address in a minute, refuse further sign-ins (even with the right password) "

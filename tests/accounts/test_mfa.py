@@ -351,7 +351,7 @@ def test_a_keys_dates_are_said_the_sites_way_on_the_readers_clock(signed_in, lea
 def test_owner_only_changes_ask_once_after_sign_in_then_not_again_for_five_minutes(client, learner):
     """allauth counts only an explicit confirmation, not the sign-in itself: the first change
     only the owner should make asks "Confirm it's you" even a moment after signing in (what the
-    README says); once confirmed, the others open without asking until 300 s have passed."""
+    docs/accounts.md says); once confirmed, the others open without asking until 300 s have passed."""
     start = datetime(2031, 6, 1, 12, 0, tzinfo=UTC)
     with time_machine.travel(start, tick=False):
         signed_in = client.post(

@@ -271,7 +271,7 @@ def test_the_admins_change_password_link_opens_the_accounts_password_page(
     client, everyday_admin, mailoutbox
 ):
     """Django's own form at /admin/password_change/ changed the password without the note to
-    the owner every other password change sends (README, "Accounts and roles"): a takeover
+    the owner every other password change sends (docs/accounts.md): a takeover
     through a signed-in admin session went unnoticed. The link opens the account's page."""
     assert client.get("/admin/password_change/")["Location"] == "/accounts/password/change/"
     posted = client.post(

@@ -6,7 +6,7 @@ Run with `make bench` (`ADMIN_PROFILE=page-name` prints a profile of that page;
 `ADMIN_HTML=dir` writes each page's HTML there, the CSRF token blanked, to compare two
 versions of the code). CPU time of the process per request, the lowest and the median of
 batches of ten after a warm-up; no budget: the figures are for comparison between runs
-(README, "In the admin").
+(docs/progress.md, "In the admin").
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from tests.bench import report
 pytestmark = pytest.mark.bench
 
 SERVICE_BUDGET_MS = 50.0  # "well under 100 ms" for any one service
-REQUEST_BUDGET_MS = 100.0  # README, "Bounded work per request"
+REQUEST_BUDGET_MS = 100.0  # docs/limits.md, "Bounded work per request"
 BATCH_BUDGET_PER_S = 10_000
 
 

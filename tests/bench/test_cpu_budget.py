@@ -255,7 +255,7 @@ def test_no_sandbox_update_costs_more_than_the_budget(client):
 #
 # CPython 3.11 keeps frames in 16 KB chunks and unmaps one as soon as the frame stack leaves it:
 # a loop whose calls straddle a chunk's end maps, faults in and unmaps memory on every call
-# (README, "broad writes"). The tests above see one depth, the one this file's and Django's
+# (docs/limits.md, "A fresh frame chunk"). The tests above see one depth, the one this file's and Django's
 # frames happen to give. This one moves the sandbox's analysis through a whole chunk.
 
 _SLOT = 8  # bytes a frame slot takes

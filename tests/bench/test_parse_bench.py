@@ -9,7 +9,7 @@ shaped like AWS managed policies (long Get*/List*/Describe* lists over many serv
 generated requests. Figures are medians of several runs (the machine is shared).
 
 `BENCH_EXPORT=path.json make bench` also writes the managed-policy-shaped workload (policies
-and requests) as cases in the shared format, for the side-by-side run in README.md.
+and requests) as cases in the shared format, for the side-by-side run in docs/evaluation-core.md.
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def fresh_us(
     request's JSON right before parsing it: only `evaluate` is timed. Copying the whole batch
     first (300 typical cases, 5-10 MB) timed reading it back from memory as well, a cost that
     swung from about 2 to 20 µs a case with where the batch happened to land in the heap (the same
-    instructions under callgrind; see README, "The evaluation core", round nine)."""
+    instructions under callgrind; see docs/evaluation-core.md, round nine)."""
     clock = time.process_time
     runs = []
     for r in range(repeat):

@@ -4,7 +4,7 @@ module, lesson, category and tag) and on a test's small database (what the suite
 
 Run with `make bench` (or `TEACH_PROFILE=page-name` to print a profile of that page). CPU time
 of the process (`time.process_time`) per request, the lowest and the median of batches of ten
-after a warm-up; no budget: the figures are for comparison between runs (README, "Teaching").
+after a warm-up; no budget: the figures are for comparison between runs (docs/teaching.md).
 The pages are measured in order, and what the saves create stays: the bank after them lists a
 full page of questions.
 """

@@ -177,7 +177,7 @@ def managed_workload(
     """REQUESTS requests, each against one managed policy (in turn, shuffled): three in five
     ask for an action the policy names, the others for any action of the catalogue. Each names
     the resource a real request would (`_resource_for`); `concrete=False` names `*` instead,
-    the earlier harness's input that the two engines read differently (README, `make compare`)."""
+    the earlier harness's input that the two engines read differently (docs/evaluation-core.md, `make compare`)."""
     rnd = random.Random(seed)
     pick = random.Random(seed + 1)  # the resources: the actions stay those of `rnd` either way
     order = list(range(len(policies)))

@@ -1,5 +1,5 @@
 """A search costs the same number of queries, and reads the same number of rows, with the
-course as it is or 100 times larger (README "Search"): the database orders the matches and
+course as it is or 100 times larger (docs/search.md): the database orders the matches and
 hands back one page of them and their count, whatever their number. Timing lives in
 tests/bench (`make bench`, tests/bench/test_search_bench.py)."""
 

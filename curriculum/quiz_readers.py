@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +18,13 @@ from curriculum.readers import (
     CONTENT_DIR,
     Curriculum,
     CurriculumError,
+    Problems,
     _Fields,
+    _got,
     _load_yaml,
     _read_text,
     _rel,
+    combined,
 )
 from curriculum.validation import LEVELS
 from lessons.markdown import unknown_check_message
@@ -101,53 +104,87 @@ class QuizContent:
 
 
 def read_quizzes(
-    root: Path = CONTENT_DIR, cur: Curriculum | None = None, *, check_cases: bool = True
+    root: Path = CONTENT_DIR,
+    cur: Curriculum | None = None,
+    *,
+    check_cases: bool = True,
+    problems: Problems | None = None,
 ) -> QuizContent:
-    """Parse every `quizzes/*.yaml` under `root`, checking references against `cur`."""
+    """Parse every `quizzes/*.yaml` under `root`, checking references against `cur`. Each
+    file, quiz, question and field is read on its own, so one CurriculumError names every
+    problem found (`readers.Problems`); with `problems`, they are recorded there instead (after
+    the lessons' own, when `read_curriculum` recorded those) and what was read is returned."""
+    if problems is None:
+        with Problems() as found:
+            return read_quizzes(root, cur, check_cases=check_cases, problems=found)
+    pb = problems
     cur = cur or Curriculum()
+    unread = cur.unread
     refs = _Refs(
-        modules={m.slug for m in cur.modules},
-        lessons={f"{le.module}/{le.slug}" for le in cur.lessons},
-        scenarios={s.slug: s.case for s in cur.scenarios},
+        modules={m.slug for m in cur.modules} | _names(unread, "module"),
+        lessons=cur.lesson_paths(),
+        scenarios={s.slug: s.case for s in cur.scenarios if f"scenario:{s.slug}" not in unread},
         check_cases=check_cases,
+        unread_scenarios=_names(unread, "scenario"),
     )
     content = QuizContent()
     folder = root / "quizzes"
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    complete = True  # every quiz and question was read: counting them means something
     for order, path in enumerate(files, start=1):
-        quiz, questions = _read_file(root, path, order, refs)
-        content.quizzes.append(quiz)
+        before = pb.total
+        read = pb.attempt(_read_file, root, path, order, refs, pb)
+        complete = complete and pb.total == before
+        if read is None:
+            unread.add("question:*")  # a file not read: its questions are unknown
+            continue
+        quiz, questions, skipped = read
+        if quiz is not None:
+            content.quizzes.append(quiz)
         content.questions.extend(questions)
-    _unique(content.quizzes, "quiz")
-    _unique(content.questions, "question")
-    categories: dict[str, int] = {}
-    for q in content.questions:
-        categories[q.category] = categories.get(q.category, 0) + 1
-    for quiz in content.quizzes:
-        if quiz.draw_count and categories.get(quiz.draw_category, 0) < quiz.draw_count:
-            raise CurriculumError(
-                quiz.source,
-                quiz.line,
-                f"quiz {quiz.slug!r}: draws {quiz.draw_count} questions from category "
-                f"{quiz.draw_category!r}, which has {categories.get(quiz.draw_category, 0)}",
-            )
-    _check_lesson_checks(cur, content)
-    _check_rule_banks(content, categories)
+        unread.update(f"question:{slug}" for slug in skipped)
+    pb.attempt(_unique, content.quizzes, "quiz")
+    pb.attempt(_unique, content.questions, "question")
+    if complete:
+        categories: dict[str, int] = {}
+        for q in content.questions:
+            categories[q.category] = categories.get(q.category, 0) + 1
+        for quiz in content.quizzes:
+            if quiz.draw_count and categories.get(quiz.draw_category, 0) < quiz.draw_count:
+                pb.add(CurriculumError(
+                    quiz.source,
+                    quiz.line,
+                    f"quiz {quiz.slug!r}: draws {quiz.draw_count} questions from category "
+                    f"{quiz.draw_category!r}, which has {categories.get(quiz.draw_category, 0)}",
+                ))  # fmt: skip
+        pb.attempt(_check_rule_banks, content, categories)
+    if "question:*" not in unread:
+        pb.attempt(_check_lesson_checks, cur, content, _names(unread, "question"))
     return content
 
 
-def _check_lesson_checks(cur: Curriculum, content: QuizContent) -> None:
-    """Every `::: check <slug>` in a lesson names a question of the quiz files."""
+def _names(unread: set[str], kind: str) -> set[str]:
+    """The names of one kind that `Curriculum.unread` holds."""
+    prefix = f"{kind}:"
+    return {name[len(prefix) :] for name in unread if name.startswith(prefix)}
+
+
+def _check_lesson_checks(cur: Curriculum, content: QuizContent, unread: set[str]) -> None:
+    """Every `::: check <slug>` in a lesson names a question of the quiz files (or one that
+    could not be read, in `unread`: its own problem is named)."""
     known = {q.slug for q in content.questions}
+    errors = []
     for lesson in cur.lessons:
         for slug, line in lesson.checks:
-            if slug in known:
+            if slug in known or slug in unread:
                 continue
-            raise CurriculumError(
+            errors.append(CurriculumError(
                 lesson.source,
                 line,
                 f"lesson {lesson.module}/{lesson.slug}: {unknown_check_message(slug, known)}",
-            )
+            ))  # fmt: skip
+    if errors:
+        raise combined(errors)
 
 
 def _check_rule_banks(content: QuizContent, categories: dict[str, int]) -> None:
@@ -157,17 +194,20 @@ def _check_rule_banks(content: QuizContent, categories: dict[str, int]) -> None:
     for q in content.questions:
         if q.module:
             modules[q.module] = modules.get(q.module, 0) + 1
+    errors = []
     for quiz in content.quizzes:
         for number, rule in enumerate(quiz.draw_rules, start=1):
             kind, slug = rule_target(rule)
             have = (modules if kind == "module" else categories).get(slug, 0)
             if have < rule["count"]:
-                raise CurriculumError(
+                errors.append(CurriculumError(
                     quiz.source,
                     quiz.line,
                     f"quiz {quiz.slug!r}: draws rule {number} asks for {rule['count']} questions "
                     f"of {kind} {slug!r}, which has {have}",
-                )
+                ))  # fmt: skip
+    if errors:
+        raise combined(errors)
 
 
 @dataclass(frozen=True)
@@ -176,116 +216,142 @@ class _Refs:
     lessons: set[str]
     scenarios: dict[str, dict]
     check_cases: bool
+    # Scenarios that could not be read (or whose case is refused): a question on one is not
+    # refused for that too, nor checked against it.
+    unread_scenarios: set[str] = field(default_factory=set)
 
 
 def _unique(items: list, what: str) -> None:
+    """Refuse a slug used twice (each repeat named, with where it was first)."""
     seen: dict[str, Any] = {}
+    errors = []
     for item in items:
         if item.slug in seen:
             first = seen[item.slug]
-            raise CurriculumError(
+            errors.append(CurriculumError(
                 item.source,
                 item.line,
                 f"duplicate {what} slug {item.slug!r} (first in {first.source}:{first.line})",
-            )
-        seen[item.slug] = item
+            ))  # fmt: skip
+        else:
+            seen[item.slug] = item
+    if errors:
+        raise combined(errors)
 
 
 def _read_file(
-    root: Path, path: Path, order: int, refs: _Refs
-) -> tuple[QuizData, list[QuestionData]]:
+    root: Path, path: Path, order: int, refs: _Refs, pb: Problems
+) -> tuple[QuizData | None, list[QuestionData], list[str]]:
+    """A quiz file: its quiz (None when refused) and each question read on its own; the
+    slugs of the questions refused are the third."""
     file = _rel(root, path)
     data = _load_yaml(_read_text(root, path), file)
     top = _Fields(data, file, "quiz file", line=1)
-    top.only("quiz", "questions")
-    q = _Fields(data.get("quiz"), file, "quiz", line=1)
-    q.only(
-        "slug",
-        "title",
-        "module",
-        "description",
-        "pass_mark",
-        "attempts_allowed",
-        "shuffle_questions",
-        "shuffle_choices",
-        "feedback",
-        "draw",
-        "draws",
-        "published",
-        "time_limit",
-        "tries",
-        "try_penalty",
-        "certainty",
-    )
-    slug = q.slug()
-    q.what = f"quiz {slug!r}"
-    for problem in Quiz(slug=slug).problems():  # the model's own checks, as in the admin
-        raise q.error(problem[1])
-    module = q.str("module", required=False)
-    if module and module not in refs.modules:
-        raise q.error(f"unknown module {module!r}")
-    pass_mark = q.int("pass_mark", 70)
-    for problem in Quiz(slug=slug, pass_mark=pass_mark).problems():
-        raise q.error(problem[1])
-    feedback = q.str("feedback", required=False, default="immediate")
-    if feedback not in FEEDBACK:
-        raise q.error(f"'feedback' must be immediate or end, not {feedback!r}")
-    time_limit = None
-    if data["quiz"].get("time_limit") is not None:
-        time_limit = q.int("time_limit", 0)
-        for problem in Quiz(slug=slug, time_limit=time_limit).problems():
-            raise q.error(problem[1])
-    tries, try_penalty = q.int("tries", 1), q.int("try_penalty", 0)
-    certainty = q.bool("certainty", False)
-    for problem in Quiz(
-        slug=slug, feedback=feedback, tries=tries, try_penalty=try_penalty
-    ).problems():
-        raise q.error(problem[1])
-    draw_category, draw_count = "", 0
-    if data["quiz"].get("draw") is not None:
-        d = _Fields(data["quiz"]["draw"], file, f"quiz {slug!r} draw", line=q.line)
-        d.only("category", "count")
-        draw_category, draw_count = d.slug("category"), d.int("count", 0)
-        if draw_count < 1:
-            raise d.error("'count' must be at least 1")
-    draw_rules = _read_draw_rules(data["quiz"].get("draws"), q, file, refs)
-    if draw_rules and draw_count:
-        raise q.error("use either 'draw' (one category) or 'draws' (rules), not both")
+    pb.attempt(top.only, "quiz", "questions")
+    raw_quiz = data.get("quiz")
+    quiz = pb.attempt(_read_quiz, raw_quiz, file, order, refs)
+    if quiz is not None:
+        module = quiz.module
+    else:  # its module as written (an unknown one is named with the quiz)
+        raw_module = raw_quiz.get("module") if isinstance(raw_quiz, dict) else None
+        module = raw_module.strip() if isinstance(raw_module, str) else ""
     raw_questions = data.get("questions")
     if raw_questions is None:
         raw_questions = []
     if not isinstance(raw_questions, list):
-        raise top.error("'questions' must be a list")
-    if not raw_questions and not draw_count and not draw_rules:
-        raise q.error("a quiz needs at least one question (or a 'draw' from a bank category)")
-    questions = [
-        _read_question(raw, file, index, module, refs)
-        for index, raw in enumerate(raw_questions, start=1)
-    ]
-    quiz = QuizData(
+        pb.add(top.error("'questions' must be a list"))
+        raw_questions = []
+    elif quiz is not None and not raw_questions and not quiz.draw_count and not quiz.draw_rules:
+        pb.add(CurriculumError(file, quiz.line, f"quiz {quiz.slug!r}: a quiz needs at least one "
+                               "question (or a 'draw' from a bank category)"))  # fmt: skip
+    questions, skipped = [], []
+    for index, raw in enumerate(raw_questions, start=1):
+        question = pb.attempt(_read_question, raw, file, index, module, refs)
+        if question is not None:
+            questions.append(question)
+        elif isinstance(raw, dict) and isinstance(raw.get("slug"), str):
+            skipped.append(raw["slug"].strip())
+    if quiz is not None:
+        quiz = replace(quiz, questions=tuple(question.slug for question in questions))
+    return quiz, questions, skipped
+
+
+def _read_quiz(raw: Any, file: str, order: int, refs: _Refs) -> QuizData:
+    """A file's `quiz:` mapping, each setting checked on its own, then together by the
+    model's own checks (as in the admin)."""
+    q = _Fields(raw, file, "quiz", line=1)
+    with Problems() as pb:
+        pb.attempt(q.only, "slug", "title", "module", "description", "pass_mark",
+                   "attempts_allowed", "shuffle_questions", "shuffle_choices", "feedback", "draw",
+                   "draws", "published", "time_limit", "tries", "try_penalty", "certainty")  # fmt: skip
+        slug = q.slug()
+        q.what = f"quiz {slug!r}"
+        module = pb.attempt(q.str, "module", required=False)
+        if module and module not in refs.modules:
+            pb.add(q.error(f"unknown module {module!r}"))
+        pass_mark = pb.attempt(q.int, "pass_mark", 70)
+        feedback = pb.attempt(q.str, "feedback", required=False, default="immediate")
+        if feedback is not None and feedback not in FEEDBACK:
+            pb.add(q.error(f"'feedback' must be immediate or end, not {feedback!r}"))
+        time_limit = None
+        if raw.get("time_limit") is not None:
+            time_limit = pb.attempt(q.int, "time_limit", 0)
+        tries, try_penalty = pb.attempt(q.int, "tries", 1), pb.attempt(q.int, "try_penalty", 0)
+        certainty = pb.attempt(q.bool, "certainty", False)
+        # The model's own checks, on what could be read (as in the admin).
+        for problem in Quiz(slug=slug, pass_mark=70 if pass_mark is None else pass_mark,
+                            time_limit=time_limit,
+                            feedback=feedback if feedback in FEEDBACK else "immediate",
+                            tries=1 if tries is None else tries,
+                            try_penalty=try_penalty or 0).problems():  # fmt: skip
+            pb.add(q.error(problem[1]))
+        draw_category, draw_count = "", 0
+        if raw.get("draw") is not None:
+            drawn = pb.attempt(_read_draw, raw["draw"], file, q)
+            draw_category, draw_count = drawn or ("", 0)
+        draw_rules = pb.attempt(_read_draw_rules, raw.get("draws"), q, file, refs) or []
+        if draw_rules and draw_count:
+            pb.add(q.error("use either 'draw' (one category) or 'draws' (rules), not both"))
+        title, description = pb.attempt(q.str, "title"), pb.attempt(q.str, "description",
+                                                                     required=False)  # fmt: skip
+        attempts_allowed = pb.attempt(q.int, "attempts_allowed", 0)
+        shuffle_questions = pb.attempt(q.bool, "shuffle_questions", False)
+        shuffle_choices = pb.attempt(q.bool, "shuffle_choices", False)
+        published = pb.attempt(q.bool, "published", True)
+    return QuizData(
         slug=slug,
-        title=q.str("title"),
-        description=q.str("description", required=False),
-        module=module,
-        pass_mark=pass_mark,
-        attempts_allowed=q.int("attempts_allowed", 0),
-        shuffle_questions=q.bool("shuffle_questions", False),
-        shuffle_choices=q.bool("shuffle_choices", False),
-        feedback=feedback,
+        title=_got(title),
+        description=_got(description),
+        module=_got(module),
+        pass_mark=_got(pass_mark),
+        attempts_allowed=_got(attempts_allowed),
+        shuffle_questions=_got(shuffle_questions),
+        shuffle_choices=_got(shuffle_choices),
+        feedback=_got(feedback),
         draw_category=draw_category,
         draw_count=draw_count,
-        published=q.bool("published", True),
+        published=_got(published),
         order=order,
-        questions=tuple(question.slug for question in questions),
+        questions=(),
         source=file,
         line=q.line or 1,
         time_limit=time_limit,
-        tries=tries,
-        try_penalty=try_penalty,
-        certainty=certainty,
+        tries=_got(tries),
+        try_penalty=_got(try_penalty),
+        certainty=_got(certainty),
         draw_rules=tuple(draw_rules),
     )
-    return quiz, questions
+
+
+def _read_draw(raw: Any, file: str, q: _Fields) -> tuple[str, int]:
+    """`draw: {category, count}`."""
+    d = _Fields(raw, file, f"{q.what} draw", line=q.line)
+    with Problems() as pb:
+        pb.attempt(d.only, "category", "count")
+        category, count = pb.attempt(d.slug, "category"), pb.attempt(d.int, "count", 0)
+        if count is not None and count < 1:
+            pb.add(d.error("'count' must be at least 1"))
+    return _got(category), _got(count)
 
 
 def _read_draw_rules(raw: Any, q: _Fields, file: str, refs: _Refs) -> list[dict]:
@@ -295,86 +361,101 @@ def _read_draw_rules(raw: Any, q: _Fields, file: str, refs: _Refs) -> list[dict]
         return []
     if not isinstance(raw, list) or not raw:
         raise q.error("'draws' must be a non-empty list like [{module: iam, count: 5}]")
-    rules = []
-    for number, entry in enumerate(raw, start=1):
-        d = _Fields(entry, file, f"{q.what} draws rule {number}", line=q.line)
-        d.only("module", "category", "count")
-        if ("module" in entry) == ("category" in entry):
-            raise d.error("needs exactly one of 'module' or 'category'")
-        name = "module" if "module" in entry else "category"
-        target = d.slug(name)
-        if name == "module" and target not in refs.modules:
-            raise d.error(f"unknown module {target!r}")
-        if "count" not in entry:
-            raise d.error("'count' is required")
-        count = d.int("count", 0)
-        if count < 1:
-            raise d.error("'count' must be at least 1")
-        rules.append({name: target, "count": count})
-    for message in rule_problems(rules):
-        raise q.error(message)
+    with Problems() as pb:
+        rules = [rule for rule in (pb.attempt(_read_draw_rule, entry, number, q, file, refs)
+                                   for number, entry in enumerate(raw, start=1)) if rule]  # fmt: skip
+    errors = [q.error(message) for message in rule_problems(rules)]
+    if errors:
+        raise combined(errors)
     return rules
 
 
+def _read_draw_rule(entry: Any, number: int, q: _Fields, file: str, refs: _Refs) -> dict:
+    d = _Fields(entry, file, f"{q.what} draws rule {number}", line=q.line)
+    with Problems() as pb:
+        pb.attempt(d.only, "module", "category", "count")
+        if ("module" in entry) == ("category" in entry):
+            raise d.error("needs exactly one of 'module' or 'category'")
+        name = "module" if "module" in entry else "category"
+        target = pb.attempt(d.slug, name)
+        if name == "module" and target is not None and target not in refs.modules:
+            pb.add(d.error(f"unknown module {target!r}"))
+        if "count" not in entry:
+            raise d.error("'count' is required")
+        count = pb.attempt(d.int, "count", 0)
+        if count is not None and count < 1:
+            pb.add(d.error("'count' must be at least 1"))
+    return {name: target, "count": count}
+
+
 def _read_question(raw: Any, file: str, index: int, module: str, refs: _Refs) -> QuestionData:
+    """One question, each field checked on its own, then by its kind's checks (every problem
+    they find, each at its line), the same the admin and the editors run."""
     f = _Fields(raw, file, f"question #{index}")
-    f.only(*QUESTION_FIELDS)
-    slug = f.slug()
-    f.what = f"question {slug!r}"
-    value = f.str("type")
-    kind = kinds.get(value)
-    if kind is None:
-        raise f.error(f"unknown type {value!r} (expected one of: {', '.join(kinds.KINDS)})")
-    for name, types in TYPE_FIELDS.items():
-        if name in raw and value not in types:
-            raise f.error(f"'{name}' does not apply to a {value} question")
-    category = f.slug("category") if raw.get("category") is not None else module
-    if not category:
-        raise f.error("'category' is required in a quiz without a module")
-    lesson = f.str("lesson")
-    if lesson not in refs.lessons:
-        raise f.error(f"unknown lesson {lesson!r} (write it as module-slug/lesson-slug)")
-    misconceptions = f.str_list("misconceptions", required=False)
-    level = f.str("level", required=False)
-    if level and level not in LEVELS:
-        raise f.error(f"'level' must be one of {', '.join(LEVELS)}, not {level!r}")
-    scenario, ask_statement = "", False
-    if kind.uses_scenario:
-        scenario = f.slug("scenario")
-        if scenario not in refs.scenarios:
-            raise f.error(f"unknown scenario {scenario!r}")
-        ask_statement = f.bool("ask_statement", False)
-    data = kind.data_from_file(raw)
-    # The same validation the admin and the editors run, on an unsaved question.
-    question = Question(
-        slug=slug,
-        type=value,
-        data=data,
-        ask_statement=ask_statement,
-        scenario=Scenario(slug=scenario, case=refs.scenarios[scenario]) if scenario else None,
-    )
-    problems = _problems(question, thorough=refs.check_cases)
-    if problems:
-        problem = problems[0]
-        raise CurriculumError(
-            file, _line_at(raw, problem.path) or f.line, f"{f.what}: {problem.message}"
-        )
+    with Problems() as pb:
+        pb.attempt(f.only, *QUESTION_FIELDS)
+        slug = f.slug()
+        f.what = f"question {slug!r}"
+        value = f.str("type")
+        kind = kinds.get(value)
+        if kind is None:
+            raise f.error(f"unknown type {value!r} (expected one of: {', '.join(kinds.KINDS)})")
+        for name, types in TYPE_FIELDS.items():
+            if name in raw and value not in types:
+                pb.add(f.error(f"'{name}' does not apply to a {value} question"))
+        category = pb.attempt(f.slug, "category") if raw.get("category") is not None else module
+        if category == "":
+            pb.add(f.error("'category' is required in a quiz without a module"))
+        lesson = pb.attempt(f.str, "lesson")
+        if lesson is not None and lesson not in refs.lessons:
+            pb.add(f.error(f"unknown lesson {lesson!r} (write it as module-slug/lesson-slug)"))
+        misconceptions = pb.attempt(f.str_list, "misconceptions", required=False)
+        level = pb.attempt(f.str, "level", required=False)
+        if level and level not in LEVELS:
+            pb.add(f.error(f"'level' must be one of {', '.join(LEVELS)}, not {level!r}"))
+        scenario, ask_statement, checkable = "", False, True
+        if kind.uses_scenario:
+            scenario = pb.attempt(f.slug, "scenario") or ""
+            if scenario in refs.unread_scenarios:
+                checkable = False  # the scenario's own problem is named
+            elif scenario not in refs.scenarios:
+                if scenario:
+                    pb.add(f.error(f"unknown scenario {scenario!r}"))
+                checkable = False
+            ask_statement = bool(pb.attempt(f.bool, "ask_statement", False))
+        data = kind.data_from_file(raw)
+        if checkable:
+            # The same validation the admin and the editors run, on an unsaved question.
+            question = Question(
+                slug=slug,
+                type=value,
+                data=data,
+                ask_statement=ask_statement,
+                scenario=Scenario(slug=scenario, case=refs.scenarios[scenario])
+                if scenario
+                else None,
+            )
+            for problem in _problems(question, thorough=refs.check_cases):
+                pb.add(CurriculumError(
+                    file, _line_at(raw, problem.path) or f.line, f"{f.what}: {problem.message}"
+                ))  # fmt: skip
+        prompt, explanation = pb.attempt(f.str, "prompt"), pb.attempt(f.str, "explanation")
     return QuestionData(
         slug=slug,
         type=value,
-        category=category,
+        category=_got(category),
         module=module,
-        prompt=f.str("prompt"),
-        explanation=f.str("explanation"),
-        lesson=lesson,
-        misconceptions=tuple(misconceptions),
+        prompt=_got(prompt),
+        explanation=_got(explanation),
+        lesson=_got(lesson),
+        misconceptions=tuple(_got(misconceptions)),
         data=data,
         scenario=scenario,
         ask_statement=ask_statement,
         source=file,
         line=f.line or 1,
         fixed_ids=frozenset(_fixed_ids(raw, kind)),
-        level=level,
+        level=_got(level),
     )
 
 

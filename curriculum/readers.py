@@ -10,9 +10,11 @@ from __future__ import annotations
 import builtins
 import pickle
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, TypeVar
 
 import yaml
 
@@ -26,12 +28,111 @@ OWNERS = {"aws", "customer", "shared"}
 PROGRAM_KINDS = {"law", "industry-standard", "attestation", "certification", "government-program"}
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LESSON_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+T = TypeVar("T")
+
+
+MAX_PROBLEMS = 20  # the problems one error names, as the import and the labs list them
 
 
 class CurriculumError(Exception):
-    def __init__(self, file: str, line: int | None, message: str) -> None:
+    """A problem with the content files: the file, the line (None: the whole file) and what is
+    wrong. One error may name several (`problems`, at most `MAX_PROBLEMS`, in the order they
+    were found; `total` counts them all): the error itself is the first, so its `str` is as
+    it was when only the first was reported."""
+
+    def __init__(
+        self,
+        file: str,
+        line: int | None,
+        message: str,
+        *,
+        problems: Iterable[CurriculumError] = (),
+        total: int = 0,
+    ) -> None:
         self.file, self.line, self.message = file, line, message
         super().__init__(f"{file}:{line}: {message}" if line else f"{file}: {message}")
+        self.problems: tuple[CurriculumError, ...] = tuple(problems)[:MAX_PROBLEMS] or (self,)
+        self.total = max(total, len(self.problems))
+
+    @property
+    def more(self) -> int:
+        """How many problems were found beyond those `problems` holds."""
+        return self.total - len(self.problems)
+
+    def lines(self) -> list[str]:
+        """Each problem as `file:line: message`, then how many more (the import's words)."""
+        out = [str(p) for p in self.problems]
+        if self.more:
+            out.append(f"... and {self.more} more.")
+        return out
+
+
+class Problems:
+    """Collects the problems of a read that goes on past them, so one run names every
+    problem an author can fix, not only the first.
+
+    `found.attempt(read, ...)` runs one reader (a file, an entry, a field): its CurriculumError
+    is recorded and None is returned in its place, and the read goes on with the next. `with
+    Problems() as found:` raises, when the block ends, one CurriculumError naming all of them
+    (an error raised inside the block is the last). At most `MAX_PROBLEMS` are kept; `total`
+    counts the rest."""
+
+    def __init__(self) -> None:
+        self.found: list[CurriculumError] = []
+        self.total = 0
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def add(self, exc: CurriculumError) -> None:
+        room = MAX_PROBLEMS - len(self.found)
+        if room > 0:
+            self.found.extend(exc.problems[:room])
+        self.total += exc.total
+
+    def attempt(self, read: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """`read(*args, **kwargs)`, or None (its problems recorded) when it refuses the text."""
+        try:
+            return read(*args, **kwargs)
+        except CurriculumError as exc:
+            self.add(exc)
+            return None
+
+    def error(self) -> CurriculumError:
+        """Everything collected, as one error (its file, line and message: the first's)."""
+        first = self.found[0]
+        if self.total == 1:
+            return first
+        return CurriculumError(first.file, first.line, first.message, problems=self.found,
+                               total=self.total)  # fmt: skip
+
+    def check(self) -> None:
+        """Raise what was collected, if anything was."""
+        if self:
+            raise self.error()
+
+    def __enter__(self) -> Problems:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if isinstance(exc, CurriculumError):
+            self.add(exc)
+            raise self.error() from None
+        if exc is None:
+            self.check()
+
+
+def combined(errors: list[CurriculumError]) -> CurriculumError:
+    """One error naming each of `errors` (not empty), in order."""
+    found = Problems()
+    for error in errors:
+        found.add(error)
+    return found.error()
 
 
 # --- YAML with line numbers -------------------------------------------------------------
@@ -152,10 +253,14 @@ class _Fields:
         return [v.strip() for v in value]
 
     def only(self, *allowed: builtins.str) -> None:
-        unknown = sorted(set(self.data) - set(allowed))
+        """Refuse a field not in `allowed` (each one named)."""
+        unknown = sorted(set(self.data) - set(allowed), key=builtins.str)
         if unknown:
-            raise self.error(
-                f"unknown field {unknown[0]!r} (expected one of: {', '.join(allowed)})"
+            raise combined(
+                [
+                    self.error(f"unknown field {name!r} (expected one of: {', '.join(allowed)})")
+                    for name in unknown
+                ]  # fmt: skip
             )
 
 
@@ -251,34 +356,77 @@ class Curriculum:
     artifact_sections: list[ArtifactSectionData] = field(default_factory=list)
     programs: list[ProgramData] = field(default_factory=list)
     glossary: list = field(default_factory=list)  # curriculum.glossary_reader.TermData
+    # What exists but could not be read ("module:iam", "lesson:iam/03-policies" as
+    # "lesson:iam/policies", "scenario:s3-read", "question:q"): its own problem is reported, so
+    # what refers to it is not refused for that too, nor checked against it.
+    unread: set[str] = field(default_factory=set)
+
+    def lesson_paths(self) -> set[str]:
+        """Every lesson as "module/lesson", those that could not be read too."""
+        found = {f"{lesson.module}/{lesson.slug}" for lesson in self.lessons}
+        return found | {name[7:] for name in self.unread if name.startswith("lesson:")}
 
 
 # --- Readers -----------------------------------------------------------------------------
 
 
-def read_curriculum(root: Path = CONTENT_DIR, *, check_cases: bool = True) -> Curriculum:
-    """Parse every source file under `root` and check the references between them."""
+def read_curriculum(
+    root: Path = CONTENT_DIR, *, check_cases: bool = True, problems: Problems | None = None
+) -> Curriculum:
+    """Parse every source file under `root` and check the references between them. Each file,
+    entry and field is read on its own, so one CurriculumError names every problem found (in
+    the order of the files; `Problems`); with `problems`, they are recorded there instead and
+    what could be read is returned (`Curriculum.unread` names what could not)."""
+    if problems is None:
+        with Problems() as found:
+            return read_curriculum(root, check_cases=check_cases, problems=found)
+    pb = problems
     cur = Curriculum()
-    cur.modules = _read_modules(root)
-    for module in cur.modules:
-        cur.lessons.extend(_read_lessons(root, module))
+    modules = pb.attempt(_read_modules, root, cur, pb)
+    if modules is None:  # no list of modules: each folder of lessons is read as one
+        modules = _module_folders(root)
+        cur.unread.update(f"module:{m.slug}" for m in modules)
+    else:
+        cur.modules = modules
+    for module in modules:
+        cur.lessons.extend(_read_lessons(root, module, cur, pb))
     if (root / "srm.yaml").exists():
-        cur.layers, cur.services = _read_srm(root)
+        cur.layers, cur.services = pb.attempt(_read_srm, root, pb) or ([], [])
     if (root / "compliance.yaml").exists():
-        cur.artifact_sections, cur.programs = _read_compliance(root)
-    lesson_paths = {f"{lesson.module}/{lesson.slug}" for lesson in cur.lessons}
+        cur.artifact_sections, cur.programs = pb.attempt(_read_compliance, root, pb) or ([], [])
+    lesson_paths = cur.lesson_paths()
     scenario_dir = root / "scenarios"
     files = sorted(scenario_dir.glob("*.yaml")) if scenario_dir.is_dir() else []
     for path in files:
-        cur.scenarios.extend(_read_scenarios(root, path, lesson_paths, start=len(cur.scenarios)))
-    _unique(cur.scenarios, "scenario")
+        scenarios = pb.attempt(_read_scenarios, root, path, lesson_paths, cur, pb,
+                               start=len(cur.scenarios))  # fmt: skip
+        cur.scenarios.extend(scenarios or ())
+    pb.attempt(_unique, cur.scenarios, "scenario")
     from curriculum.glossary_reader import read_glossary  # it builds on this module's helpers
 
-    cur.glossary = read_glossary(root, lesson_paths)
+    cur.glossary = read_glossary(root, lesson_paths, problems=pb)
     if check_cases:
         for scenario in cur.scenarios:
-            _check_scenario_case(scenario)
+            before = pb.total
+            pb.attempt(_check_scenario_case, scenario)
+            if pb.total > before:
+                cur.unread.add(f"scenario:{scenario.slug}")  # its questions are not checked
     return cur
+
+
+def _got(value: T | None) -> T:
+    """A value read within a `with Problems()` that ended without a problem: it was read."""
+    assert value is not None
+    return value
+
+
+def _module_folders(root: Path) -> list[ModuleData]:
+    """The folders under `root` that hold lesson files, as modules (when the list of modules
+    cannot be read, their lessons are still read and checked)."""
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and _SLUG.match(p.name)) \
+        if root.is_dir() else []  # fmt: skip
+    return [ModuleData(p.name, p.name, "", n) for n, p in enumerate(folders, start=1)
+            if any(_LESSON_FILE.match(f.name) for f in p.iterdir())]  # fmt: skip
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -298,17 +446,23 @@ def _read_text(root: Path, path: Path) -> str:
 
 
 def _unique(items: list, what: str, file: str | None = None) -> None:
+    """Refuse a slug used twice (each repeat named)."""
     seen: set[str] = set()
+    errors = []
     for item in items:
         if item.slug in seen:
             where = getattr(item, "source", file or "?")
-            raise CurriculumError(
+            errors.append(CurriculumError(
                 where, getattr(item, "line", None), f"duplicate {what} slug {item.slug!r}"
-            )
+            ))  # fmt: skip
         seen.add(item.slug)
+    if errors:
+        raise combined(errors)
 
 
-def _read_modules(root: Path) -> list[ModuleData]:
+def _read_modules(root: Path, cur: Curriculum, pb: Problems) -> list[ModuleData]:
+    """The list of modules, each entry read on its own (one refused is named in
+    `cur.unread`, so what refers to it is not refused for that too)."""
     path = root / "modules.yaml"
     file = _rel(root, path)
     if not path.exists():
@@ -318,22 +472,26 @@ def _read_modules(root: Path) -> list[ModuleData]:
         raise CurriculumError(file, 1, "must be a non-empty list of modules")
     modules = []
     for order, raw in enumerate(data, start=1):
-        f = _Fields(raw, file, f"module #{order}")
-        f.only("slug", "title", "summary", "published")
+        module = pb.attempt(_read_module, raw, file, order)
+        if module is not None:
+            modules.append(module)
+        elif isinstance(raw, dict) and isinstance(raw.get("slug"), str):
+            cur.unread.add(f"module:{raw['slug'].strip()}")
+    pb.attempt(_unique, modules, "module", file)
+    return modules
+
+
+def _read_module(raw: Any, file: str, order: int) -> ModuleData:
+    f = _Fields(raw, file, f"module #{order}")
+    with Problems() as pb:
+        pb.attempt(f.only, "slug", "title", "summary", "published")
         slug = f.slug()
         if slug in RESERVED_MODULE_SLUGS:
-            raise f.error(f"the slug {slug!r} is taken by a page (/learn/{slug}/)")
-        modules.append(
-            ModuleData(
-                slug,
-                f.str("title"),
-                f.str("summary", required=False),
-                order,
-                f.bool("published", True),
-            )
-        )
-    _unique(modules, "module", file)
-    return modules
+            pb.add(f.error(f"the slug {slug!r} is taken by a page (/learn/{slug}/)"))
+        title = pb.attempt(f.str, "title")
+        summary = pb.attempt(f.str, "summary", required=False)
+        published = pb.attempt(f.bool, "published", True)
+    return ModuleData(slug, _got(title), _got(summary), order, _got(published))
 
 
 def _key_line(text: str, key: str) -> int | None:
@@ -358,12 +516,15 @@ def _read_sources(meta: Any, text: str, file: str) -> tuple[tuple[str, str], ...
             "the lesson rests on, each as {title: ..., url: https://...}",
         )
     if isinstance(raw, list):
+        errors = []
         for index, link in enumerate(raw, start=1):
             problem = link_problem(link, f"source #{index}")
             if problem:
                 # Mappings remember their line inside the front matter, which starts on line 2.
                 line = getattr(link, "line", 0) + 1 if getattr(link, "line", 0) else key_line
-                raise CurriculumError(file, line, f"front matter: {problem}")
+                errors.append(CurriculumError(file, line, f"front matter: {problem}"))
+        if errors:  # each link's problem (what the whole list is checked for next repeats one)
+            raise combined(errors)
     problem = sources_problem(raw)
     if problem:
         raise CurriculumError(file, key_line or 2, f"front matter: {problem}")
@@ -382,7 +543,10 @@ def _split_front_matter(text: str, file: str) -> tuple[Any, str, int]:
     raise CurriculumError(file, 1, "the front matter block is not closed with '---'")
 
 
-def _read_lessons(root: Path, module: ModuleData) -> list[LessonData]:
+def _read_lessons(
+    root: Path, module: ModuleData, cur: Curriculum, pb: Problems
+) -> list[LessonData]:
+    """A module's lesson files, each read on its own (one refused is named in `cur.unread`)."""
     folder = root / module.slug
     if not folder.is_dir():
         return []
@@ -393,47 +557,64 @@ def _read_lessons(root: Path, module: ModuleData) -> list[LessonData]:
             continue
         match = _LESSON_FILE.match(path.name)
         if not match:
-            raise CurriculumError(
+            pb.add(CurriculumError(
                 file, None, "lesson files are named NN-slug.md (e.g. 01-root-user.md)"
-            )
-        text = _read_text(root, path)
-        meta, body, body_line = _split_front_matter(text, file)
-        f = _Fields(meta, file, "front matter", line=2)
-        f.line = 2
-        f.only("title", "summary", "minutes", "published", "level", "sources")
-        level = f.str("level", required=False, default="foundational")
-        if level not in LEVELS:
-            raise CurriculumError(
+            ))  # fmt: skip
+            continue
+        lesson = pb.attempt(_read_lesson, root, path, module, match)
+        if lesson is None:
+            cur.unread.add(f"lesson:{module.slug}/{match.group(2)}")
+        else:
+            lessons.append(lesson)
+    pb.attempt(_unique, lessons, f"lesson in module {module.slug!r}", _rel(root, folder))
+    return lessons
+
+
+def _read_lesson(root: Path, path: Path, module: ModuleData, match: re.Match) -> LessonData:
+    """One lesson file: each field of its front matter and each marker of its body checked on
+    its own, every problem named in the order of the file (a field's, at its line or at the
+    front matter's, line 2)."""
+    file = _rel(root, path)
+    text = _read_text(root, path)
+    meta, body, body_line = _split_front_matter(text, file)
+    f = _Fields(meta, file, "front matter", line=2)
+    f.line = 2
+    with Problems() as pb:
+        pb.attempt(f.only, "title", "summary", "minutes", "published", "level", "sources")
+        level = pb.attempt(f.str, "level", required=False, default="foundational")
+        if level is not None and level not in LEVELS:
+            pb.add(CurriculumError(
                 file,
                 _key_line(text, "level") or 2,
                 f"front matter: 'level' must be one of {', '.join(LEVELS)}, not {level!r}",
-            )
+            ))  # fmt: skip
+        title, summary = pb.attempt(f.str, "title"), pb.attempt(f.str, "summary", required=False)
+        minutes, published = pb.attempt(f.int, "minutes", 5), pb.attempt(f.bool, "published", True)
+        sources = pb.attempt(_read_sources, meta, text, file)
         if not body.strip():
-            raise CurriculumError(file, body_line, "the lesson has no body")
-        title, summary = f.str("title"), f.str("summary", required=False)
-        minutes, published = f.int("minutes", 5), f.bool("published", True)
-        checks = _read_checks(body, body_line, file)
+            pb.add(CurriculumError(file, body_line, "the lesson has no body"))
+        before = len(pb.found)
+        checks = pb.attempt(_read_checks, body, body_line, file)
+        said = {e.line for e in pb.found[before:]}  # a malformed check: said once, not twice
         # What the page would drop without a word (an unknown diagram), as the admin refuses it.
         for line, message in body_problems(body):
-            raise CurriculumError(file, body_line + line - 1, message)
-        lessons.append(
-            LessonData(
-                module=module.slug,
-                slug=match.group(2),
-                title=title,
-                summary=summary,
-                body=body.strip() + "\n",
-                minutes=minutes,
-                order=int(match.group(1)),
-                published=published,
-                source=file,
-                level=level,
-                sources=_read_sources(meta, text, file),
-                checks=checks,
-            )
-        )
-    _unique(lessons, f"lesson in module {module.slug!r}", _rel(root, folder))
-    return lessons
+            if body_line + line - 1 not in said:
+                pb.add(CurriculumError(file, body_line + line - 1, message))
+        pb.found.sort(key=lambda e: e.line or 0)  # in the order of the file (the sort is stable)
+    return LessonData(
+        module=module.slug,
+        slug=match.group(2),
+        title=_got(title),
+        summary=_got(summary),
+        body=body.strip() + "\n",
+        minutes=_got(minutes),
+        order=int(match.group(1)),
+        published=_got(published),
+        source=file,
+        level=_got(level),
+        sources=_got(sources),
+        checks=_got(checks),
+    )
 
 
 MAX_CHECKS_PER_LESSON = 3
@@ -444,6 +625,7 @@ def _read_checks(body: str, body_line: int, file: str) -> tuple[tuple[str, int],
     """The questions a lesson embeds with `::: check <question-slug>` (closed by `:::`), with
     their lines; whether each question exists is checked once the quizzes are read."""
     found: list[tuple[str, int]] = []
+    errors: list[CurriculumError] = []
     for offset, line in enumerate(body.splitlines()):
         match = _CHECK_LINE.match(line)
         if not match:
@@ -451,178 +633,223 @@ def _read_checks(body: str, body_line: int, file: str) -> tuple[tuple[str, int],
         number = body_line + offset
         slug = match.group(1).strip()
         if not _SLUG.match(slug):
-            raise CurriculumError(
+            errors.append(CurriculumError(
                 file,
                 number,
                 f"'::: check' needs a question slug, as in '::: check iam-mfa-1', not {slug!r}",
+            ))  # fmt: skip
+        elif slug in {s for s, _ in found}:
+            errors.append(
+                CurriculumError(file, number, f"the check {slug!r} is already in this lesson")
             )
-        if slug in {s for s, _ in found}:
-            raise CurriculumError(file, number, f"the check {slug!r} is already in this lesson")
-        found.append((slug, number))
+        else:
+            found.append((slug, number))
     if len(found) > MAX_CHECKS_PER_LESSON:
-        raise CurriculumError(
+        errors.append(CurriculumError(
             file,
             found[MAX_CHECKS_PER_LESSON][1],
             f"a lesson holds at most {MAX_CHECKS_PER_LESSON} checks (the module quiz has the rest)",
-        )
+        ))  # fmt: skip
+    if errors:
+        raise combined(sorted(errors, key=lambda e: e.line or 0))
     return tuple(found)
 
 
-def _read_srm(root: Path) -> tuple[list[LayerData], list[ServiceData]]:
+def _read_srm(root: Path, pb: Problems) -> tuple[list[LayerData], list[ServiceData]]:
+    """The SRM's layers and services, each entry (and each of a service's layers) read on
+    its own."""
     file = "srm.yaml"
     data = _load_yaml(_read_text(root, root / file), file)
     top = _Fields(data, file, "srm.yaml", line=1)
-    top.only("layers", "services")
+    pb.attempt(top.only, "layers", "services")
     raw_layers, raw_services = data.get("layers"), data.get("services")
     if not isinstance(raw_layers, list) or not raw_layers:
         raise top.error("'layers' must be a non-empty list")
     if not isinstance(raw_services, list) or not raw_services:
-        raise top.error("'services' must be a non-empty list")
+        pb.add(top.error("'services' must be a non-empty list"))
+        raw_services = []
     layers = []
     for order, raw in enumerate(raw_layers, start=1):
-        f = _Fields(raw, file, f"layer #{order}")
-        f.only("slug", "name", "description")
-        layers.append(
-            LayerData(f.slug(), f.str("name"), f.str("description", required=False), order)
-        )
-    _unique(layers, "layer", file)
+        layer = pb.attempt(_read_layer, raw, file, order)
+        if layer is not None:
+            layers.append(layer)
+    pb.attempt(_unique, layers, "layer", file)
+    if len(layers) < len(raw_layers):  # a layer refused: what each service owns is unknown
+        return layers, []
     layer_slugs = [layer.slug for layer in layers]
-    services = []
-    for order, raw in enumerate(raw_services, start=1):
-        f = _Fields(raw, file, f"service #{order}")
-        f.only("slug", "name", "model", "summary", "responsibilities")
+    services = [s for s in (pb.attempt(_read_service, raw, file, order, layer_slugs)
+                            for order, raw in enumerate(raw_services, start=1)) if s is not None]  # fmt: skip
+    pb.attempt(_unique, services, "service", file)
+    return layers, services
+
+
+def _read_layer(raw: Any, file: str, order: int) -> LayerData:
+    f = _Fields(raw, file, f"layer #{order}")
+    with Problems() as pb:
+        pb.attempt(f.only, "slug", "name", "description")
+        slug, name = f.slug(), pb.attempt(f.str, "name")
+        description = pb.attempt(f.str, "description", required=False)
+    return LayerData(slug, _got(name), _got(description), order)
+
+
+def _read_service(raw: Any, file: str, order: int, layer_slugs: list[str]) -> ServiceData:
+    f = _Fields(raw, file, f"service #{order}")
+    with Problems() as pb:
+        pb.attempt(f.only, "slug", "name", "model", "summary", "responsibilities")
         slug = f.slug()
         f.what = f"service {slug!r}"
+        name, model = pb.attempt(f.str, "name"), pb.attempt(f.str, "model")
+        summary = pb.attempt(f.str, "summary", required=False)
         resp = _Fields(
             raw.get("responsibilities"), file, f"service {slug!r} responsibilities", line=f.line
         )
         table: dict[str, tuple[str, str]] = {}
         for layer_slug, value in resp.data.items():
             if layer_slug not in layer_slugs:
-                raise resp.error(f"unknown layer {layer_slug!r}")
-            entry = _Fields(value, file, f"service {slug!r}, layer {layer_slug!r}", line=resp.line)
-            entry.only("owner", "reason")
-            owner = entry.str("owner")
-            if owner not in OWNERS:
-                raise entry.error(f"owner must be one of aws, customer, shared, not {owner!r}")
-            table[layer_slug] = (owner, entry.str("reason"))
-        missing = [s for s in layer_slugs if s not in table]
+                pb.add(resp.error(f"unknown layer {layer_slug!r}"))
+                continue
+            entry = pb.attempt(_read_owner, value, file, slug, layer_slug, resp.line)
+            if entry is not None:
+                table[layer_slug] = entry
+        missing = [s for s in layer_slugs if s not in resp.data]
         if missing:
-            raise resp.error(f"no owner given for layer {missing[0]!r}")
-        services.append(
-            ServiceData(
-                slug, f.str("name"), f.str("model"), f.str("summary", required=False), order, table
-            )
-        )
-    _unique(services, "service", file)
-    return layers, services
+            pb.add(resp.error(f"no owner given for layer {missing[0]!r}"))
+    return ServiceData(slug, _got(name), _got(model), _got(summary), order, table)
 
 
-def _read_compliance(root: Path) -> tuple[list[ArtifactSectionData], list[ProgramData]]:
+def _read_owner(
+    value: Any, file: str, slug: str, layer_slug: str, line: int | None
+) -> tuple[str, str]:
+    entry = _Fields(value, file, f"service {slug!r}, layer {layer_slug!r}", line=line)
+    with Problems() as pb:
+        pb.attempt(entry.only, "owner", "reason")
+        owner = pb.attempt(entry.str, "owner")
+        if owner is not None and owner not in OWNERS:
+            pb.add(entry.error(f"owner must be one of aws, customer, shared, not {owner!r}"))
+        reason = pb.attempt(entry.str, "reason")
+    return _got(owner), _got(reason)
+
+
+def _read_compliance(
+    root: Path, pb: Problems
+) -> tuple[list[ArtifactSectionData], list[ProgramData]]:
+    """The compliance programs and AWS Artifact's sections, each entry read on its own."""
     file = "compliance.yaml"
     data = _load_yaml(_read_text(root, root / file), file)
     top = _Fields(data, file, "compliance.yaml", line=1)
-    top.only("artifact_sections", "programs")
+    pb.attempt(top.only, "artifact_sections", "programs")
     sections = []
-    for order, raw in enumerate(data.get("artifact_sections") or [], start=1):
-        f = _Fields(raw, file, f"artifact section #{order}")
-        f.only("slug", "name", "description")
-        sections.append(
-            ArtifactSectionData(
-                f.slug(), f.str("name"), f.str("description", required=False), order
-            )
-        )
-    _unique(sections, "artifact section", file)
+    raw_sections = data.get("artifact_sections") or []
+    for order, raw in enumerate(raw_sections, start=1):
+        section = pb.attempt(_read_section, raw, file, order)
+        if section is not None:
+            sections.append(section)
+    pb.attempt(_unique, sections, "artifact section", file)
     section_slugs = {s.slug for s in sections}
-    programs = []
+    if len(sections) < len(raw_sections):  # a section refused: its programs name it anyway
+        section_slugs |= {r["slug"] for r in raw_sections
+                          if isinstance(r, dict) and isinstance(r.get("slug"), str)}  # fmt: skip
     raw_programs = data.get("programs")
     if not isinstance(raw_programs, list) or not raw_programs:
         raise top.error("'programs' must be a non-empty list")
-    for order, raw in enumerate(raw_programs, start=1):
-        f = _Fields(raw, file, f"program #{order}")
-        f.only(
-            "slug",
-            "name",
-            "kind",
-            "jurisdiction",
-            "summary",
-            "aws_provides",
-            "artifact",
-            "customer_keeps",
-        )
-        slug = f.slug()
-        f.what = f"program {slug!r}"
-        kind = f.str("kind")
-        if kind not in PROGRAM_KINDS:
-            raise f.error(f"kind must be one of {', '.join(sorted(PROGRAM_KINDS))}, not {kind!r}")
-        section, item = "", ""
-        if raw.get("artifact") is not None:
-            art = _Fields(raw["artifact"], file, f"program {slug!r} artifact", line=f.line)
-            art.only("section", "item")
-            section, item = art.str("section"), art.str("item")
-            if section not in section_slugs:
-                raise art.error(f"unknown artifact section {section!r}")
-        programs.append(
-            ProgramData(
-                slug,
-                f.str("name"),
-                kind,
-                f.str("jurisdiction", required=False),
-                f.str("summary"),
-                tuple(f.str_list("aws_provides")),
-                tuple(f.str_list("customer_keeps")),
-                section,
-                item,
-                order,
-            )
-        )
-    _unique(programs, "program", file)
+    programs = [p for p in (pb.attempt(_read_program, raw, file, order, section_slugs)
+                            for order, raw in enumerate(raw_programs, start=1)) if p is not None]  # fmt: skip
+    pb.attempt(_unique, programs, "program", file)
     return sections, programs
 
 
+def _read_section(raw: Any, file: str, order: int) -> ArtifactSectionData:
+    f = _Fields(raw, file, f"artifact section #{order}")
+    with Problems() as pb:
+        pb.attempt(f.only, "slug", "name", "description")
+        slug, name = f.slug(), pb.attempt(f.str, "name")
+        description = pb.attempt(f.str, "description", required=False)
+    return ArtifactSectionData(slug, _got(name), _got(description), order)
+
+
+def _read_program(raw: Any, file: str, order: int, section_slugs: set[str]) -> ProgramData:
+    f = _Fields(raw, file, f"program #{order}")
+    with Problems() as pb:
+        pb.attempt(f.only, "slug", "name", "kind", "jurisdiction", "summary", "aws_provides",
+                   "artifact", "customer_keeps")  # fmt: skip
+        slug = f.slug()
+        f.what = f"program {slug!r}"
+        kind = pb.attempt(f.str, "kind")
+        if kind is not None and kind not in PROGRAM_KINDS:
+            pb.add(f.error(f"kind must be one of {', '.join(sorted(PROGRAM_KINDS))}, not {kind!r}"))
+        section, item = "", ""
+        if raw.get("artifact") is not None:
+            art = _Fields(raw["artifact"], file, f"program {slug!r} artifact", line=f.line)
+            pb.attempt(art.only, "section", "item")
+            section = pb.attempt(art.str, "section") or ""
+            item = pb.attempt(art.str, "item") or ""
+            if section and section not in section_slugs:
+                pb.add(art.error(f"unknown artifact section {section!r}"))
+        name, jurisdiction = pb.attempt(f.str, "name"), pb.attempt(f.str, "jurisdiction",
+                                                                    required=False)  # fmt: skip
+        summary = pb.attempt(f.str, "summary")
+        provides = pb.attempt(f.str_list, "aws_provides")
+        keeps = pb.attempt(f.str_list, "customer_keeps")
+    return ProgramData(slug, _got(name), _got(kind), _got(jurisdiction), _got(summary),
+                       tuple(_got(provides)), tuple(_got(keeps)), section, item, order)  # fmt: skip
+
+
 def _read_scenarios(
-    root: Path, path: Path, lesson_paths: set[str], *, start: int
+    root: Path, path: Path, lesson_paths: set[str], cur: Curriculum, pb: Problems, *, start: int
 ) -> list[ScenarioData]:
+    """A file of scenarios, each read on its own (one refused is named in `cur.unread`)."""
     file = _rel(root, path)
     data = _load_yaml(_read_text(root, path), file)
     if not isinstance(data, list):
         raise CurriculumError(file, 1, "must be a list of scenarios")
     scenarios = []
     for index, raw in enumerate(data, start=1):
-        f = _Fields(raw, file, f"scenario #{index}")
-        f.only("slug", "title", "situation", "explanation", "lessons", "rule", "case")
+        scenario = pb.attempt(_read_scenario, raw, file, index, start + index, lesson_paths)
+        if scenario is not None:
+            scenarios.append(scenario)
+        elif isinstance(raw, dict) and isinstance(raw.get("slug"), str):
+            cur.unread.add(f"scenario:{raw['slug'].strip()}")
+    return scenarios
+
+
+def _read_scenario(
+    raw: Any, file: str, index: int, order: int, lesson_paths: set[str]
+) -> ScenarioData:
+    f = _Fields(raw, file, f"scenario #{index}")
+    with Problems() as pb:
+        pb.attempt(f.only, "slug", "title", "situation", "explanation", "lessons", "rule", "case")
         slug = f.slug()
         f.what = f"scenario {slug!r}"
-        lessons = f.str_list("lessons", required=False)
+        lessons = pb.attempt(f.str_list, "lessons", required=False) or []
         for lesson in lessons:
             if lesson not in lesson_paths:
-                raise f.error(f"unknown lesson {lesson!r} (write it as module-slug/lesson-slug)")
+                pb.add(f.error(f"unknown lesson {lesson!r} (write it as module-slug/lesson-slug)"))
         case = raw.get("case")
         if not isinstance(case, dict):
-            raise f.error("'case' must be a mapping in the IAM case format")
+            pb.add(f.error("'case' must be a mapping in the IAM case format"))
         rule = None
         if raw.get("rule") is not None:
             problem = link_problem(raw["rule"], "'rule'")
             if problem:
-                raise CurriculumError(
+                pb.add(CurriculumError(
                     file, getattr(raw["rule"], "line", None) or f.line, f"{f.what}: {problem}"
-                )
-            rule = (raw["rule"]["title"].strip(), raw["rule"]["url"].strip())
-        scenarios.append(
-            ScenarioData(
-                slug,
-                f.str("title"),
-                f.str("situation"),
-                _plain(case),
-                tuple(lessons),
-                start + index,
-                file,
-                f.line or 1,  # as the glossary's reader: a mapping from YAML has its line
-                rule,
-                f.str("explanation", required=False),
-            )
-        )
-    return scenarios
+                ))  # fmt: skip
+            else:
+                rule = (raw["rule"]["title"].strip(), raw["rule"]["url"].strip())
+        title, situation = pb.attempt(f.str, "title"), pb.attempt(f.str, "situation")
+        explanation = pb.attempt(f.str, "explanation", required=False)
+    return ScenarioData(
+        slug,
+        _got(title),
+        _got(situation),
+        _plain(case),
+        tuple(lessons),
+        order,
+        file,
+        f.line or 1,  # as the glossary's reader: a mapping from YAML has its line
+        rule,
+        _got(explanation),
+    )
 
 
 def _plain(value: Any) -> Any:

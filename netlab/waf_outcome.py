@@ -21,9 +21,10 @@ from typing import Any
 from netlab import waf_chart, waf_state
 from netlab.state import StateError
 from srm_trainer.iam.memo import Memo
-from srm_trainer.netlab import NetlabError, WafResult, evaluate_waf_case
+from srm_trainer.netlab import NetlabError, WafResult
 from srm_trainer.netlab.case import waf_line
-from srm_trainer.netlab.waf import parse_waf_rules
+from srm_trainer.netlab.fields import steps
+from srm_trainer.netlab.waf import evaluate_read_case, read_waf_case
 
 __all__ = ["DECISIONS_PER_CASE", "KEPT", "WafOutcome", "clear", "outcome"]
 
@@ -80,18 +81,28 @@ def outcome(texts: dict[str, Any]) -> WafOutcome:
     return found
 
 
+# Where each part of a case is on the form, top to bottom: its problems are listed in this
+# order (the engine reads the IP sets before the web ACL whose rules name them).
+FORM_ORDER = ("resource", "web_acl", "ip_sets", "rate_detection_delay_sec", "requests")
+
+
+def _place(path: str) -> int:
+    return next((n for n, top in enumerate(FORM_ORDER) if steps(path)[:1] == (top,)),
+                len(FORM_ORDER))  # fmt: skip
+
+
 def _evaluate(case: dict[str, Any], text: str | None) -> WafOutcome:
     try:
-        # The page parses the web ACL itself (ahead of the engine's other checks, as it always
-        # has, so a mistake is reported in the same order) and hands it on, to parse it once.
-        acl = parse_waf_rules(case)  # every problem of the web ACL and its IP sets at once
-        result = evaluate_waf_case(case, acl=acl)  # which then parses neither set again
+        # Read whole (every problem of the web ACL, its IP sets and the requests at once) and
+        # evaluated; the page draws its charts from the web ACL read.
+        read = read_waf_case(case)
+        acl = read.acl
+        result = evaluate_read_case(read)
     except NetlabError as exc:  # linked all the same: the link opens the same error
         token = waf_state.token_of(text) if text is not None else None
-        # In the order of the form, which shows the web ACL above its IP sets (the engine reads
-        # the sets first, as the rules name them); in the order found within each.
+        # In the order of the form, and in the order found within each of its parts.
         found = tuple(sorted(((p.path, p.code, p.message) for p in exc.problems),
-                             key=lambda p: not p[0].startswith("web_acl")))  # fmt: skip
+                             key=lambda p: _place(p[0])))  # fmt: skip
         return WafOutcome(None, found[0][2], None, [], [], token, found, exc.more)
     counts = Counter((d.action, d.rule) for d in result.decisions)
     return WafOutcome(
@@ -99,8 +110,6 @@ def _evaluate(case: dict[str, Any], text: str | None) -> WafOutcome:
         error="",
         line=waf_line("", result) if result.attachable else None,
         counts=sorted(counts.items(), key=lambda kv: -kv[1]),
-        charts=waf_chart.charts(acl, result, float(case.get("rate_detection_delay_sec") or 0))
-        if result.attachable
-        else [],
+        charts=waf_chart.charts(acl, result, read.delay) if result.attachable else [],
         token=waf_state.token_of(text) if text is not None else None,
     )

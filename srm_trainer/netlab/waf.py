@@ -584,57 +584,110 @@ def _headers(raw: Any, path: str) -> tuple[tuple[str, str], ...]:
 
 
 def parse_requests(
-    raw_list: list[Any], path: str = "requests", *, single: bool = False
+    raw_list: list[Any],
+    path: str = "requests",
+    *,
+    single: bool = False,
+    problems: Problems | None = None,
 ) -> list[WafRequest]:
     """Expand `repeat`/`every`, then order by time (stable): index i is the i-th to arrive.
     `single`: the list wraps a case's one `request`, so errors name `request.ip`, the field
-    as written, not `request[0].ip`."""
+    as written, not `request[0].ip`. Each request, and each of its fields, is read on its own,
+    so a NetlabError names every request's problems (`errors.Problems`); with `problems`, they
+    are recorded there instead (and what was read is returned)."""
+    if problems is None:
+        with Problems() as pb:
+            return _requests(raw_list, path, single, pb)
+    return _requests(raw_list, path, single, problems)
+
+
+def _requests(raw_list: Any, path: str, single: bool, pb: Problems) -> list[WafRequest]:
     templates = f.array(raw_list, path, limit=MAX_TEMPLATES, what="requests")
     if not templates:
         raise NetlabError("missing_field", f"{path} holds no request", path=path)
     out: list[WafRequest] = []
     clock = 0.0
+    count = 0  # requests the rows read so far expand to, those refused for another problem too
     for i, raw in enumerate(templates):
         p = path if single else f"{path}[{i}]"
-        f.obj(raw, p, allowed=_REQUEST_FIELDS, required=("ip",))
-        ip_text = f.string(raw["ip"], f"{p}.ip", limit=64)
-        try:
-            ip = ipaddress.ip_address(ip_text)
-        except ValueError:
-            raise NetlabError("invalid_address", f"{p}.ip: {ip_text!r} is not an IP address",
-                              path=f"{p}.ip") from None  # fmt: skip
-        country = None
-        if raw.get("country") is not None:
-            country = f.string(raw["country"], f"{p}.country", limit=2)
-            if len(country) != 2 or not country.isalpha():
-                raise NetlabError("invalid_value", f"{p}.country must be a two-letter code",
-                                  path=f"{p}.country")  # fmt: skip
-            country = country.upper()
-        uri = _text(raw.get("uri"), f"{p}.uri", "/", MAX_TEXT)
-        query = _text(raw.get("query"), f"{p}.query", "", MAX_TEXT)
-        if "?" in uri and "query" not in raw:
-            uri, _, query = uri.partition("?")
-        time = f.number(raw.get("time", clock), f"{p}.time", low=0, high=MAX_TIME)
-        repeat = f.integer(raw.get("repeat", 1), f"{p}.repeat", low=1, high=MAX_REQUESTS)
-        every = f.number(raw.get("every", 0.1), f"{p}.every", low=0, high=MAX_EVERY)
-        if len(out) + repeat > MAX_REQUESTS:
-            raise NetlabError("too_many", f"{p}.repeat: the sequence would hold more than "
-                              f"{MAX_REQUESTS:,} requests", path=f"{p}.repeat")  # fmt: skip
-        method = f.string(raw.get("method", "GET"), f"{p}.method", limit=16).upper()
-        headers = _headers(raw.get("headers"), f"{p}.headers")
-        body = _text(raw.get("body"), f"{p}.body", "", MAX_BODY)
-        captcha_token = f.string(
-            raw.get("captcha_token", "missing"), f"{p}.captcha_token", choices=TOKEN_STATES
-        )
-        challenge_token = f.string(
-            raw.get("challenge_token", "missing"), f"{p}.challenge_token", choices=TOKEN_STATES
-        )
-        for k in range(repeat):
-            out.append(WafRequest(i, round(time + k * every, 6), ip, country, method, uri, query,
-                                  headers, body, captcha_token, challenge_token))  # fmt: skip
+        read = pb.attempt(_request, raw, p, clock, pb)
+        if read is None:
+            continue
+        parts, time, repeat, every = read
+        if count <= MAX_REQUESTS < count + repeat:  # said once, at the row that goes over
+            pb.add(NetlabError("too_many", f"{p}.repeat: the sequence would hold more than "
+                               f"{MAX_REQUESTS:,} requests", path=f"{p}.repeat"))  # fmt: skip
+        count += repeat
         clock = time + (repeat - 1) * every
+        if parts is None or pb:
+            continue  # the case is refused: its other rows are still read, none expanded
+        for k in range(repeat):
+            out.append(WafRequest(i, round(time + k * every, 6), *parts))
     out.sort(key=lambda r: r.time)
     return out
+
+
+# What a request holds after its template and time: ip, country, method, uri, query, headers,
+# body, captcha_token, challenge_token (`WafRequest`'s fields in order).
+_Parts = tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, str | None, str, str, str,
+               tuple[tuple[str, str], ...], str, str, str]  # fmt: skip
+
+
+def _request(
+    raw: Any, p: str, clock: float, pb: Problems
+) -> tuple[_Parts | None, float, int, float] | None:
+    """One row of `requests`: what each of its requests holds after its time (None when a
+    field is refused), and its time, repeat and spacing, which place the rows after it; None
+    when those are refused too. Each field's problem is recorded in `pb`, in the order the
+    lab's form shows the fields."""
+    if not isinstance(raw, dict):
+        f.obj(raw, p, allowed=_REQUEST_FIELDS)  # raises: what a request must be
+    before = pb.total
+    pb.attempt(f.obj, raw, p, allowed=_REQUEST_FIELDS, required=("ip",))
+    ip = pb.attempt(_ip, raw["ip"], f"{p}.ip") if "ip" in raw else None
+    country = pb.attempt(_country, raw.get("country"), f"{p}.country")
+    method = pb.attempt(f.string, raw.get("method", "GET"), f"{p}.method", limit=16)
+    uri = pb.attempt(_text, raw.get("uri"), f"{p}.uri", "/", MAX_TEXT)
+    query = pb.attempt(_text, raw.get("query"), f"{p}.query", "", MAX_TEXT)
+    headers = pb.attempt(_headers, raw.get("headers"), f"{p}.headers")
+    captcha_token = pb.attempt(f.string, raw.get("captcha_token", "missing"),
+                               f"{p}.captcha_token", choices=TOKEN_STATES)  # fmt: skip
+    time = pb.attempt(f.number, raw.get("time", clock), f"{p}.time", low=0, high=MAX_TIME)
+    repeat = pb.attempt(f.integer, raw.get("repeat", 1), f"{p}.repeat", low=1,
+                        high=MAX_REQUESTS)  # fmt: skip
+    every = pb.attempt(f.number, raw.get("every", 0.1), f"{p}.every", low=0, high=MAX_EVERY)
+    body = pb.attempt(_text, raw.get("body"), f"{p}.body", "", MAX_BODY)
+    challenge_token = pb.attempt(f.string, raw.get("challenge_token", "missing"),
+                                 f"{p}.challenge_token", choices=TOKEN_STATES)  # fmt: skip
+    if time is None or repeat is None or every is None:
+        return None
+    if pb.total > before or ip is None or method is None or uri is None or query is None \
+            or headers is None or body is None or captcha_token is None \
+            or challenge_token is None:  # fmt: skip
+        return None, time, repeat, every
+    if "?" in uri and "query" not in raw:
+        uri, _, query = uri.partition("?")
+    parts = (ip, country, method.upper(), uri, query, headers, body, captcha_token,
+             challenge_token)  # fmt: skip
+    return parts, time, repeat, every
+
+
+def _ip(raw: Any, path: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    ip_text = f.string(raw, path, limit=64)
+    try:
+        return ipaddress.ip_address(ip_text)
+    except ValueError:
+        raise NetlabError("invalid_address", f"{path}: {ip_text!r} is not an IP address",
+                          path=path) from None  # fmt: skip
+
+
+def _country(raw: Any, path: str) -> str | None:
+    if raw is None:
+        return None
+    country = f.string(raw, path, limit=2)
+    if len(country) != 2 or not country.isalpha():
+        raise NetlabError("invalid_value", f"{path} must be a two-letter code", path=path)
+    return country.upper()
 
 
 # --- evaluation -----------------------------------------------------------------------------
@@ -1008,32 +1061,65 @@ def evaluate_waf(acl: WebAcl, requests: list[WafRequest], *, resource: str = "AL
     return WafResult(True, reason, tuple(ev.decide(i, r) for i, r in enumerate(requests)), limit)
 
 
-def evaluate_waf_case(case: dict[str, Any], *, acl: WebAcl | None = None) -> WafResult:
-    """Parse a WAF case (`FORMAT.md`) and evaluate it. `acl` is the case's web ACL when the
-    caller has parsed it already (the lab page draws its charts from it), so it is not parsed
-    twice; the caller then answers for `ip_sets` and `regex_pattern_sets` too."""
-    resource = f.string(case.get("resource", "ALB"), "resource",
-                        choices=(*RESOURCES, *NOT_PROTECTABLE))  # fmt: skip
-    if acl is None:
-        acl = parse_waf_rules(case)
-    if ("request" in case) == ("requests" in case):
-        raise NetlabError("missing_field", "a WAF case has either request or requests",
-                          path="request")  # fmt: skip
-    requests = (parse_requests([case["request"]], "request", single=True) if "request" in case
-                else parse_requests(case["requests"]))  # fmt: skip
-    body_limit = None
-    if "body_inspection_limit_kb" in case:
-        kb = f.integer(case["body_inspection_limit_kb"], "body_inspection_limit_kb", low=16,
-                       high=64)  # fmt: skip
-        if kb not in (16, 32, 48, 64):
-            raise NetlabError("invalid_value", "body_inspection_limit_kb must be 16, 32, 48 or "
-                              "64", path="body_inspection_limit_kb")  # fmt: skip
-        if resource in FIXED_BODY_LIMIT:
-            raise NetlabError("not_applicable", f"body_inspection_limit_kb: {resource} inspects "
-                              "a fixed 8 KB of the body", path="body_inspection_limit_kb")  # fmt: skip
-        body_limit = kb * 1024
-    delay = f.number(case.get("rate_detection_delay_sec", 0), "rate_detection_delay_sec", low=0,
-                     high=MAX_DETECTION_DELAY)  # fmt: skip
-    return evaluate_waf(acl, requests, resource=resource if resource in RESOURCES or
-                        resource in NOT_PROTECTABLE else "ALB", body_limit=body_limit,
-                        rate_detection_delay=delay)  # fmt: skip
+@dataclass(frozen=True, slots=True)
+class WafCase:
+    """A WAF case, read: what `evaluate_waf` takes."""
+
+    acl: WebAcl
+    requests: list[WafRequest]
+    resource: str
+    body_limit: int | None
+    delay: float
+
+
+def read_waf_case(case: dict[str, Any]) -> WafCase:
+    """Parse a WAF case (`FORMAT.md`). One NetlabError names the problems of all of it: the
+    resource, the IP sets, regex pattern sets and web ACL (`parse_waf_rules`), every request
+    and each of its fields (`parse_requests`), the body limit and the detection delay, in that
+    order (at most `errors.MAX_PROBLEMS`, the rest counted)."""
+    with Problems() as pb:
+        resource = pb.attempt(f.string, case.get("resource", "ALB"), "resource",
+                              choices=(*RESOURCES, *NOT_PROTECTABLE))  # fmt: skip
+        acl = pb.attempt(parse_waf_rules, case, pb)
+        requests = None
+        if ("request" in case) == ("requests" in case):
+            pb.add(NetlabError("missing_field", "a WAF case has either request or requests",
+                               path="request"))  # fmt: skip
+        elif "request" in case:
+            requests = pb.attempt(parse_requests, [case["request"]], "request", single=True,
+                                  problems=pb)  # fmt: skip
+        else:
+            requests = pb.attempt(parse_requests, case["requests"], problems=pb)
+        body_limit = pb.attempt(_body_limit, case, resource)
+        delay = pb.attempt(f.number, case.get("rate_detection_delay_sec", 0),
+                           "rate_detection_delay_sec", low=0, high=MAX_DETECTION_DELAY)  # fmt: skip
+    # Nothing was refused, so each was read.
+    assert resource is not None and acl is not None and requests is not None
+    assert delay is not None
+    return WafCase(acl, requests, resource, body_limit, delay)
+
+
+def _body_limit(case: dict[str, Any], resource: str | None) -> int | None:
+    """The case's `body_inspection_limit_kb` in bytes; None: the resource's own."""
+    if "body_inspection_limit_kb" not in case:
+        return None
+    kb = f.integer(case["body_inspection_limit_kb"], "body_inspection_limit_kb", low=16,
+                   high=64)  # fmt: skip
+    if kb not in (16, 32, 48, 64):
+        raise NetlabError("invalid_value", "body_inspection_limit_kb must be 16, 32, 48 or "
+                          "64", path="body_inspection_limit_kb")  # fmt: skip
+    if resource in FIXED_BODY_LIMIT:
+        raise NetlabError("not_applicable", f"body_inspection_limit_kb: {resource} inspects "
+                          "a fixed 8 KB of the body", path="body_inspection_limit_kb")  # fmt: skip
+    return kb * 1024
+
+
+def evaluate_read_case(read: WafCase) -> WafResult:
+    """Evaluate a case `read_waf_case` read."""
+    return evaluate_waf(read.acl, read.requests, resource=read.resource,
+                        body_limit=read.body_limit, rate_detection_delay=read.delay)  # fmt: skip
+
+
+def evaluate_waf_case(case: dict[str, Any]) -> WafResult:
+    """Parse a WAF case (`FORMAT.md`, `read_waf_case`) and evaluate it."""
+    return evaluate_read_case(read_waf_case(case))

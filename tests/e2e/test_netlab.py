@@ -168,6 +168,74 @@ def test_a_waf_request_row_typed_wrong_is_marked_in_its_row(page):
     expect(repeat).not_to_have_attribute("aria-invalid", "true")
 
 
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_every_waf_request_row_typed_wrong_is_listed_and_marks_its_own_field(
+    page, phone, size, screenshots
+):
+    """Three request rows typed wrong, by keyboard, in live updates: all three are listed in
+    the rows' order, each field marked and described by its own problem, the status region
+    says them all; a problem's link takes the focus to its field; fixing one leaves the
+    others, still marked; what was typed stays."""
+    tab = page if size == "desktop" else phone
+    tab.goto("/lab/waf/")
+    time = tab.get_by_label("Time of request 1")
+    address = tab.get_by_label("IP of request 2")
+    country = tab.get_by_label("Country of request 3")
+    time.fill("soon")
+    address.fill("198.51.100.700")
+    country.fill("U1")
+    country.press("Tab")
+    problems = tab.locator("#result-error li")
+    expect(problems).to_have_count(3)
+    expect(problems.nth(0)).to_have_text(
+        "Request 1, Time: must be a number of seconds from 0 to 86400"
+    )
+    expect(problems.nth(1)).to_have_text("Request 2, IP: '198.51.100.700' is not an IP address")
+    expect(problems.nth(2)).to_have_text("Request 3, Country: must be a two-letter code")
+    expect(tab.locator("#live-status")).to_have_text(
+        "Can't evaluate this yet: 3 problems: Request 1, Time: must be a number of seconds "
+        "from 0 to 86400; Request 2, IP: '198.51.100.700' is not an IP address; Request 3, "
+        "Country: must be a two-letter code."
+    )
+    for field, n in ((time, 1), (address, 2), (country, 3)):
+        expect(field).to_have_attribute("aria-invalid", "true")
+        expect(field).to_have_attribute("aria-describedby", f"result-error-{n}")
+    settled(tab)
+    assert_accessible(tab)
+    no_horizontal_scroll(tab)
+    assert layout_problems(tab) == []
+    tab.locator("#waf-result").scroll_into_view_if_needed()
+    tab.screenshot(path=str(screenshots / f"waf-lab-request-problems-{size}.png"), caret="initial")
+    problems.nth(1).get_by_role("link").focus()
+    tab.keyboard.press("Enter")
+    expect(address).to_be_focused()
+    address.fill("198.51.100.7")
+    address.press("Tab")
+    expect(problems).to_have_count(2)
+    expect(problems.nth(1)).to_contain_text("Request 3, Country")
+    expect(address).not_to_have_attribute("aria-invalid", "true")
+    expect(country).to_have_attribute("aria-describedby", "result-error-2")
+    expect(time).to_have_value("soon")
+    expect(country).to_have_value("U1")
+
+
+def test_the_waf_lab_lists_every_bad_request_row_without_javascript(browser, base_url):
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/lab/waf/")
+        page.get_by_label("Time of request 1").fill("soon")
+        page.get_by_label("Country of request 3").fill("U1")
+        page.get_by_role("button", name="Send", exact=True).click()
+        expect(page.locator("#result-error li")).to_have_count(2)
+        expect(page.get_by_label("Time of request 1")).to_have_value("soon")
+        expect(page.get_by_label("Country of request 3")).to_have_attribute(
+            "aria-describedby", "result-error-2"
+        )
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("lab", ["network", "waf"])
 def test_after_back_the_form_and_the_result_agree(page, lab):
     """Leave a lab after a live update and come back: the browser must not put an edited

@@ -1,5 +1,6 @@
 """The engine names every problem of the rules a learner wrote, in order, not only the first:
-network ACL entries, security-group rules, web ACL rules and IP sets (errors.Problems)."""
+network ACL entries, security-group rules, web ACL rules, IP sets and the requests tried against
+a web ACL (errors.Problems)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ import pytest
 
 from srm_trainer.netlab import NetlabError, parse_network, parse_web_acl
 from srm_trainer.netlab.errors import MAX_PROBLEMS
-from srm_trainer.netlab.waf import evaluate_waf_case, parse_ip_sets, parse_waf_rules
+from srm_trainer.netlab.waf import (
+    MAX_REQUESTS,
+    evaluate_waf_case,
+    parse_ip_sets,
+    parse_requests,
+    parse_waf_rules,
+)
 
 
 def _network(nacl_inbound=None, sg_inbound=None, **extra) -> dict:
@@ -208,9 +215,9 @@ def test_every_bad_ip_set_address_is_named_and_the_web_acl_checked_too():
     ]
     # The set with refused addresses is still the set the rule names: no second problem there.
     assert all(p.code != "unknown_reference" for p in exc.problems)
-    # A whole case says the same, before any request is read.
+    # A whole case says the same, then the request's own problem.
     exc = _problems(evaluate_waf_case, {**case, "request": {"ip": "not an ip"}})
-    assert _paths(exc)[:4] == _paths(parse_waf_rules_problems(case))
+    assert _paths(exc) == [*_paths(parse_waf_rules_problems(case)), "request.ip"]
 
 
 def parse_waf_rules_problems(case: dict) -> NetlabError:
@@ -224,3 +231,80 @@ def test_too_many_statements_stops_the_web_acl_at_once():
            "Rules": [_rule(f"r{i}", i, Statement=many) for i in range(3)]}  # fmt: skip
     exc = _problems(parse_web_acl, acl, ip_sets={"bad-ips": ()})
     assert [p.code for p in exc.problems] == ["too_many"] and exc.stop
+
+
+GOOD_ACL = {"DefaultAction": "Allow", "Rules": []}
+
+
+def test_every_bad_request_is_named_in_order_each_at_its_own_field():
+    requests = [
+        {"ip": "203.0.113.66", "uri": "/login", "time": 0},
+        {"ip": "203.0.113.999", "uri": "/login"},  # not an address
+        {"ip": "198.51.100.7", "country": "U1"},
+        {"ip": "198.51.100.8"},
+        {"ip": "198.51.100.9", "time": "soon", "repeat": 0},  # two fields of one row
+    ]
+    exc = _problems(parse_requests, requests)
+    assert [(p.code, p.path) for p in exc.problems] == [
+        ("invalid_address", "requests[1].ip"),
+        ("invalid_value", "requests[2].country"),
+        ("invalid_type", "requests[4].time"),
+        ("out_of_range", "requests[4].repeat"),
+    ]
+    assert exc.total == 4 and exc.more == 0
+    # Each in the words it had when it was the only one reported.
+    assert exc.problems[0].message == "requests[1].ip: '203.0.113.999' is not an IP address"
+    assert exc.problems[1].message == "requests[2].country must be a two-letter code"
+    # The error itself is the first problem, as callers that show one have always shown.
+    assert (exc.code, exc.path) == ("invalid_address", "requests[1].ip")
+
+
+def test_a_whole_case_names_the_web_acls_problems_and_the_requests_together():
+    case = {
+        "web_acl": {"DefaultAction": "Allow", "Rules": [_rule("r", 1, Action="Deny")]},
+        "ip_sets": {"bad-ips": ["192.0.2.0/24"]},
+        "requests": [{"ip": "nope"}, {"ip": "192.0.2.1", "every": -1}],
+        "rate_detection_delay_sec": 9999,
+    }
+    exc = _problems(evaluate_waf_case, case)
+    assert _paths(exc) == [
+        "web_acl.Rules[0].Action",
+        "requests[0].ip",
+        "requests[1].every",
+        "rate_detection_delay_sec",
+    ]
+
+
+def test_requests_over_the_limit_are_said_once_and_the_other_rows_still_read():
+    requests = [
+        {"ip": "192.0.2.1", "repeat": MAX_REQUESTS},
+        {"ip": "192.0.2.2", "repeat": 2},  # the sequence goes over here
+        {"ip": "192.0.2.3", "repeat": 2},  # still over: not said again
+        {"ip": "bad"},
+    ]
+    exc = _problems(parse_requests, requests)
+    assert [(p.code, p.path) for p in exc.problems] == [
+        ("too_many", "requests[1].repeat"),
+        ("invalid_address", "requests[3].ip"),
+    ]
+
+
+def test_the_requests_problems_are_capped_and_the_rest_counted():
+    exc = _problems(parse_requests, [{"ip": f"10.0.0.{n}", "method": "x" * 20} for n in range(30)])
+    assert _paths(exc) == [f"requests[{n}].method" for n in range(MAX_PROBLEMS)]
+    assert exc.total == 30 and exc.more == 10
+    assert exc.to_dict()["total"] == 30 and len(exc.to_dict()["problems"]) == MAX_PROBLEMS
+
+
+def test_requests_without_a_problem_are_read_as_before():
+    requests = parse_requests(
+        [
+            {"ip": "192.0.2.1", "uri": "/a?x=1", "repeat": 3, "every": 2},
+            {"ip": "192.0.2.2", "time": 1, "country": "us", "method": "post"},
+        ]
+    )
+    assert [(r.template, r.time, str(r.ip)) for r in requests] == [
+        (0, 0, "192.0.2.1"), (1, 1, "192.0.2.2"), (0, 2, "192.0.2.1"), (0, 4, "192.0.2.1")
+    ]  # fmt: skip
+    assert (requests[0].uri, requests[0].query) == ("/a", "x=1")
+    assert (requests[1].country, requests[1].method) == ("US", "POST")

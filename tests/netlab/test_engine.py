@@ -20,7 +20,13 @@ from srm_trainer.netlab import (
     parse_web_acl,
     trace,
 )
-from srm_trainer.netlab.waf import evaluate_waf_case, parse_ip_sets, parse_regex_sets
+from srm_trainer.netlab.waf import (
+    evaluate_read_case,
+    evaluate_waf_case,
+    parse_ip_sets,
+    parse_regex_sets,
+    read_waf_case,
+)
 
 CASES = Path(__file__).resolve().parent / "cases"
 
@@ -60,14 +66,17 @@ def test_evaluate_waf_reports_each_request_and_the_rate_counter():
     assert counts == list(range(1, 102))  # the counter a chart draws, request by request
 
 
-def test_a_case_evaluated_with_its_web_acl_already_parsed_gives_the_same_result():
-    # the lab page parses the web ACL for its charts and hands it on, so it is parsed once
+def test_a_case_read_once_then_evaluated_gives_the_same_result():
+    # the lab page reads the case (it draws its charts from the web ACL read) and evaluates it
     for case in json.loads((CASES / "waf_rules.json").read_text()):
         if "error" in case["expect"]:
             continue
-        acl = parse_web_acl(case["web_acl"], ip_sets=parse_ip_sets(case.get("ip_sets")),
-                            regex_sets=parse_regex_sets(case.get("regex_pattern_sets")))  # fmt: skip
-        assert evaluate_waf_case(case, acl=acl) == evaluate_waf_case(case), case["name"]
+        read = read_waf_case(case)
+        assert read.acl == parse_web_acl(case["web_acl"],
+                                         ip_sets=parse_ip_sets(case.get("ip_sets")),
+                                         regex_sets=parse_regex_sets(
+                                             case.get("regex_pattern_sets")))  # fmt: skip
+        assert evaluate_read_case(read) == evaluate_waf_case(case), case["name"]
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import pytest
 from tests.netlab.test_field_marks import marked
 from tests.netlab.test_views import URL, form_of
 from tests.netlab.test_waf_views import URL as WAF_URL
+from tests.netlab.test_waf_views import counts
 from tests.netlab.test_waf_views import form_of as waf_form_of
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +171,88 @@ def test_a_web_acl_that_is_not_json_still_stops_at_its_first_mistake(client):
         r"The web ACL is not valid JSON: .* at line 2, column \d+\.</p>",
         html,
     )
+
+
+def three_bad_requests(client) -> dict[str, str]:
+    """The WAF starter's form (three requests) with a mistake in each request row."""
+    fields = waf_form_of(client.get(WAF_URL).content.decode())
+    fields.update({"req-0-time": "soon", "req-1-ip": "198.51.100.700", "req-2-country": "U1"})
+    return fields
+
+
+def test_the_waf_lab_lists_every_bad_request_row_each_marking_its_own_field(client):
+    html = client.post(WAF_URL, three_bad_requests(client)).content.decode()
+    assert "Can't evaluate this yet: 3 problems, in the order they appear:" in html
+    listed = items(html)
+    assert [(i, f) for i, f, _ in listed] == [
+        ("result-error-1", "req-0-time"),
+        ("result-error-2", "req-1-ip"),
+        ("result-error-3", "req-2-country"),
+    ]
+    assert [t for _, _, t in listed] == [
+        "Request 1, Time: must be a number of seconds from 0 to 86400",
+        "Request 2, IP: &#x27;198.51.100.700&#x27; is not an IP address",
+        "Request 3, Country: must be a two-letter code",
+    ]
+    assert marked(html) == [
+        ("req-0-time", "result-error-1"),
+        ("req-1-ip", "result-error-2"),
+        ("req-2-country", "result-error-3"),
+    ]
+    assert '<a href="#req-1-ip">Request 2, IP</a>' in html
+    # Nothing typed is lost.
+    assert 'value="soon"' in html and 'value="198.51.100.700"' in html and 'value="U1"' in html
+
+
+def test_the_waf_lab_lists_the_web_acls_problems_before_the_requests(client):
+    fields = three_bad_requests(client)
+    fields["web_acl"] = json.dumps(BAD_ACL)
+    html = client.post(WAF_URL, fields).content.decode()
+    assert [f for _, f, _ in items(html)] == [
+        "web_acl", "web_acl", "req-0-time", "req-1-ip", "req-2-country"
+    ]  # fmt: skip
+
+
+def test_a_live_update_marks_each_bad_request_where_the_form_holds_it(client):
+    fields = three_bad_requests(client)
+    # A row left empty between them: the live update keeps the rows where they were typed.
+    fields.update({"req-1-ip": "", "req-3-ip": "192.0.2.1", "req-3-method": "X" * 17})
+    live = client.post(WAF_URL, fields, headers=LIVE).content.decode()
+    # Each item names the field it is about (static/js/lab-fields.js marks it from that).
+    assert [(i, f) for i, f, _ in items(live)] == [
+        ("result-error-1", "req-0-time"),
+        ("result-error-2", "req-2-country"),
+        ("result-error-3", "req-3-method"),
+    ]
+    words = status(live)
+    assert words.startswith("Can't evaluate this yet: 3 problems: Request 1, Time: must be ")
+    assert "; Request 3, Country: must be a two-letter code; Request 4, Method: " in words
+    assert live.count("aria-live") == 0 and live.count('id="live-status"') == 1
+    # Sent without htmx, the rows close up; each problem follows its row.
+    html = client.post(WAF_URL, fields).content.decode()
+    assert [f for _, f, _ in items(html)] == ["req-0-time", "req-1-country", "req-2-method"]
+
+
+def test_the_waf_lab_caps_the_request_problems_at_twenty_and_says_how_many_more(client):
+    fields = waf_form_of(client.get(WAF_URL).content.decode())
+    for j in range(15):  # 15 rows with two mistakes each: 30 problems
+        fields.update({f"req-{j}-ip": f"192.0.2.{j}", f"req-{j}-time": "later",
+                       f"req-{j}-every": "-1"})  # fmt: skip
+    html = client.post(WAF_URL, fields).content.decode()
+    assert "Can't evaluate this yet: 30 problems; the first 20, in the order they appear:" in html
+    assert [f for _, f, _ in items(html)][:4] == [
+        "req-0-time", "req-0-every", "req-1-time", "req-1-every"
+    ]  # fmt: skip
+    assert "And 10 more, listed once these are fixed." in html
+    assert len(marked(html)) == 20
+    assert status(client.post(WAF_URL, fields, headers=LIVE).content.decode()).endswith(
+        "; and 10 more."
+    )
+
+
+def test_a_waf_case_with_good_requests_is_still_evaluated(client):
+    fields = waf_form_of(client.get(WAF_URL).content.decode())
+    fields.update({"req-3-ip": "192.0.2.9", "req-3-uri": "/home", "req-3-time": "5"})
+    html = client.post(WAF_URL, fields).content.decode()
+    assert 'id="result-error' not in html and marked(html) == []
+    assert counts(html) == {"Block login-rate": 2900, "Allow the default action": 103}

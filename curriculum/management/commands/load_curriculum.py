@@ -1,7 +1,9 @@
 """`manage.py load_curriculum`: load lessons/content/ into the database (idempotent).
 
 Lessons first, then quizzes (which refer to lessons and scenarios), in one transaction: a
-broken file anywhere aborts the whole load and changes nothing.
+broken file anywhere aborts the whole load and changes nothing. Every file is read and checked
+before that, the quizzes too when a lesson is refused, so one run names every problem found
+(up to `readers.MAX_PROBLEMS`, then how many more), each with its file and line.
 """
 
 from pathlib import Path
@@ -12,7 +14,7 @@ from django.db import transaction
 from curriculum.loader import load_curriculum
 from curriculum.quiz_loader import load_quizzes
 from curriculum.quiz_readers import read_quizzes
-from curriculum.readers import CONTENT_DIR, CurriculumError, read_curriculum
+from curriculum.readers import CONTENT_DIR, CurriculumError, Problems, read_curriculum
 from curriculum.signals import curriculum_loaded
 
 
@@ -29,11 +31,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path: Path, force: bool = False, **options):
-        try:
-            curriculum = read_curriculum(path)
-            quizzes = read_quizzes(path, curriculum)
-        except CurriculumError as exc:
-            raise CommandError(f"Nothing was loaded. {exc}") from None
+        found = Problems()
+        curriculum = read_curriculum(path, problems=found)
+        quizzes = read_quizzes(path, curriculum, problems=found)
+        if found:
+            raise CommandError(refusal(found.error())) from None
         with transaction.atomic():
             report = load_curriculum(curriculum, force=force)
             load_quizzes(quizzes, report, force=force)
@@ -49,3 +51,13 @@ class Command(BaseCommand):
                 + (f", {report.total('kept')} kept (see above)." if report.conflicts else ".")
             )
         )
+
+
+def refusal(exc: CurriculumError) -> str:
+    """What the command says when it loads nothing: the one problem, or each on its own line,
+    in the order found, then how many more (the words the teaching area's import uses)."""
+    if exc.total == 1:
+        return f"Nothing was loaded. {exc}"
+    shown = f"the first {len(exc.problems)}, " if exc.more else ""
+    lines = "\n".join(f"  {line}" for line in exc.lines())
+    return f"Nothing was loaded: {exc.total} problems ({shown}in the order found):\n{lines}"

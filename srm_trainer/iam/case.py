@@ -274,9 +274,10 @@ def _federated_by(value: Any, caller: Caller) -> Caller:
     if caller.kind != "federated_user":
         raise CaseError(
             "invalid_case",
-            f"{path} names the IAM user who created a federated user session, so it goes only "
-            "with a federated user principal (arn:aws:sts::ACCOUNT:federated-user/NAME); "
-            f"request.principal is {_CALLER_WORDS.get(caller.kind, 'another kind of caller')}",
+            f"{path} goes only with a federated user principal "
+            "(arn:aws:sts::ACCOUNT:federated-user/NAME): it names the IAM user who created that "
+            "session with GetFederationToken, and the principal here is "
+            f"{_CALLER_WORDS.get(caller.kind, 'another kind of caller')}",
             path=path,
         )
     if not isinstance(value, str) or not value:

@@ -290,7 +290,7 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
     ),
     "resource_policy_grants_federating_user": (
         (
-            "the resource-based policy names {user}, the IAM user who created this federated user session: its grant joined that user's permissions before the session was made, so the user's permissions boundary and the session policy still limit it",
+            "the resource-based policy names {user}, the IAM user who created this federated user session, so that user's permissions boundary and the session policy still limit it",
         ),
         POLICY_EVALUATION,
     ),

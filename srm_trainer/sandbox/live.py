@@ -26,6 +26,7 @@ from srm_trainer.sandbox.state import SandboxState, policy_texts, state_to_case
 
 REQUEST_FIELDS = {
     "request.principal": "principal",
+    "request.federated_by": "federated_by",
     "request.action": "action",
     "request.resource_account": "resource_account",  # before its prefix, request.resource
     "request.resource": "resource",
@@ -184,6 +185,7 @@ def _editor_for(path: str, by_path: dict[str, str], prefixes: list[str]) -> str:
 # The labels of the request's fields, as the page shows them.
 _REQUEST_LABELS = {
     "principal": "Principal",
+    "federated_by": "Created by (IAM user)",
     "action": "Action",
     "resource": "Resource ARN",
     "resource_account": "Resource account",

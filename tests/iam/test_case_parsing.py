@@ -266,7 +266,7 @@ def test_federated_by_needs_a_federated_user_principal(principal, said):
     err = _error(_federated(BROKER, principal))
     assert err.path == "request.federated_by"
     assert "only with a federated user principal" in err.message
-    assert f"request.principal is {said}" in err.message
+    assert f"the principal here is {said}" in err.message
 
 
 @pytest.mark.parametrize(

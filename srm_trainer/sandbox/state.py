@@ -95,7 +95,7 @@ class SandboxState:
 
 def is_federated_user(principal: str) -> bool:
     """Does the principal's text name a federated user session? (The engine's own reading;
-    sandbox.js asks the same of the field as it is typed in.)"""
+    static/js/federated-by.js asks the same as the principal is typed.)"""
     return _FEDERATED_USER.fullmatch(principal.strip()) is not None
 
 

@@ -139,3 +139,20 @@ def test_a_live_update_decides_with_the_user_who_federated(client):
     ).content.decode()
     assert "Decision: Allowed" in body
     assert "the IAM user who created this federated user session" in body
+
+
+def test_an_empty_created_by_is_suggested_when_the_bucket_policy_names_a_user_of_the_account():
+    result = analyse(federated(federated_by=""))
+    assert result.decision == "ImplicitDeny"  # the grant to broker does not reach Carol
+    (note,) = result.notes["federated_by"]
+    assert note.severity == "suggestion" and note.code == "federated_creator_unknown"
+    assert f"names <code>{BROKER}</code>" in note.message
+    assert "If that user made this session with GetFederationToken" in note.message
+    # not once it is given, nor for another caller, nor for a user of another account
+    assert "federated_by" not in analyse(federated()).notes
+    alice = "arn:aws:iam::111122223333:user/alice"
+    assert "federated_by" not in analyse(federated(principal=alice, federated_by="")).notes
+    elsewhere = BUCKET_POLICY.replace("111122223333", "444455556666")
+    assert (
+        "federated_by" not in analyse(federated(federated_by="", resource_policy=elsewhere)).notes
+    )

@@ -1,4 +1,4 @@
-"""A case (request + the policies in force, `iam-cases/FORMAT.md`) → a typed `Case`.
+"""A case (request + the policies in force, `FORMAT.md` beside this module) → a typed `Case`.
 
 Every problem is a `CaseError` whose path names the field (`request.action`,
 `identity_policies[1].Statement[0].Effect`); a policy given as a JSON string keeps the line and
@@ -8,12 +8,15 @@ column inside that string. Parsed cases are cached by content like policies are.
 an ARN without one (S3 buckets and objects, `*`) the resource is taken to be in the caller's
 account (`Request.resource_account_source` says which rule applied), so a same-account question
 needs no extra field and a cross-account S3 question must say so.
+
+`federated_by` (optional): the IAM user who created a federated user session, carried on the
+`Caller` so that a Principal naming that user reaches the session (see `evaluate.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from threading import Lock
 from typing import Any, Literal, overload
 
@@ -209,6 +212,9 @@ def _request(raw: Any) -> Request:
         raise CaseError("missing_field", "request is required (an object)", path="request")
     principal = _string(raw, "principal", required=True)
     caller = parse_caller(principal)
+    federated_by = raw.get("federated_by")
+    if federated_by is not None:
+        caller = _federated_by(federated_by, caller)
     action = _string(raw, "action", required=True)
     if action == "*" or ":" not in action or action.startswith(":") or action.endswith(":"):
         raise CaseError(
@@ -258,6 +264,62 @@ def _request(raw: Any) -> Request:
         raise CaseError(exc.code, exc.message, path=exc.path) from None
     # Positional, like `Case` in `_from_object`: keywords through `__init__` cost more.
     return Request(principal, caller, action, fold_case(action), resource, account, source, context)
+
+
+def _federated_by(value: Any, caller: Caller) -> Caller:
+    """`request.federated_by`: the IAM user who created the caller's federated user session
+    (GetFederationToken is called by an IAM user, in its own account, and the session's ARN
+    does not name that user). Only a federated user principal has one."""
+    path = "request.federated_by"
+    if caller.kind != "federated_user":
+        raise CaseError(
+            "invalid_case",
+            f"{path} goes only with a federated user principal "
+            "(arn:aws:sts::ACCOUNT:federated-user/NAME): it names the IAM user who created that "
+            "session with GetFederationToken, and the principal here is "
+            f"{_CALLER_WORDS.get(caller.kind, 'another kind of caller')}",
+            path=path,
+        )
+    if not isinstance(value, str) or not value:
+        raise CaseError("invalid_case", f"{path} must be a non-empty string", path=path)
+    parts = value.split(":", 5)
+    if (
+        len(parts) != 6
+        or parts[0] != "arn"
+        or parts[2] != "iam"
+        or parts[3]
+        or not (len(parts[4]) == 12 and parts[4].isdigit())
+        or not parts[5].startswith("user/")
+        or not parts[5].rsplit("/", 1)[1]
+    ):
+        raise CaseError(
+            "invalid_case",
+            f"{path} must be an IAM user's ARN (arn:aws:iam::ACCOUNT:user/NAME), not {value!r}",
+            path=path,
+        )
+    partition = caller.text.split(":", 2)[1]
+    if parts[4] != caller.account or parts[1] != partition:
+        raise CaseError(
+            "invalid_case",
+            f"{path}: the IAM user must be in the federated user's own account "
+            f"{caller.account} (GetFederationToken makes the session in the caller's account), "
+            f"not {parts[4]}"
+            if parts[4] != caller.account
+            else f"{path}: the IAM user must be in the federated user's partition "
+            f"({partition}), not {parts[1]}",
+            path=path,
+        )
+    return replace(caller, federated_by=value)
+
+
+_CALLER_WORDS = {
+    "user": "an IAM user",
+    "role_session": "a role session",
+    "root": "the root user",
+    "service": "an AWS service",
+    "web_identity": "a web identity provider",
+    "anonymous": "anonymous",
+}
 
 
 # Parsed requests by content (dict input): a caller that rebuilds its case each time, or a batch

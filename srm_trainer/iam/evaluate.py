@@ -23,6 +23,11 @@ Choices where the documents leave room (also in the module docstring of `case.py
 - A federated user session created without a session policy has no permissions beyond what a
   resource policy grants to the federated user itself (GetFederationToken: "if you do not pass
   any session policies, then the resulting federated user session has no permissions").
+- A grant to the IAM user who created a federated user session (`request.federated_by`) is
+  read like a grant to a role ARN: it joins the user's permissions before the session is made,
+  so the user's permissions boundary and the session policy still limit it, and without a
+  session policy it gives nothing (policy-eval-denyallow, access_policies#policies_session). A
+  Deny naming that user reaches the session as well.
 - Service-linked roles are not limited by SCPs or RCPs (recognised by the
   `role/aws-service-role/` path or an `AWSServiceRoleFor` name). RCPs govern only the services
   that support them, and never kms:RetireGrant (`aws_rules.rcp_governs`).
@@ -58,6 +63,9 @@ from .principals import MATCH_RANK, Caller, best_match, not_principal_excludes
 
 # How a resource-policy grant to the caller combines with the caller's other policies.
 _DIRECT = frozenset({"user", "session", "federated_user", "service", "other", "everyone"})
+# A grant that reaches a session through the identity it was made from (the role ARN, the IAM
+# user who federated): limited by the boundary and the session policy, no identity policy needed.
+_THROUGH_CREATOR = frozenset({"role", "federating_user"})
 _TRUST_ACTIONS = ("sts:assumerole", "sts:tagsession", "sts:setsourceidentity")
 _IAM_IDENTITY = frozenset({"user", "role_session", "federated_user"})
 _ORG_MEMBER_CALLERS = frozenset({"user", "role_session", "federated_user", "root"})
@@ -547,9 +555,12 @@ class _Facts:
             # the caller's boundary. Otherwise (policy-eval-basics) a same-account grant to the
             # user, session or federated user is not limited by an implicit deny elsewhere.
             return ("boundary",) if self.trust_boundary else ()
-        if grant == "role":
-            # access_policies_boundaries: a grant to the role ARN is limited by the role's
-            # permissions boundary and session policy (identity policies are not needed).
+        if grant in _THROUGH_CREATOR:
+            # policy-eval-denyallow: a grant to the role ARN, or to the ARN of the IAM user who
+            # federated, is limited by an implicit deny in the permissions boundary or the
+            # session policy (identity policies are not needed). access_policies#policies_session:
+            # the grant joins the identity's permissions before the session is created, and the
+            # session policy limits the total.
             return ("boundary", "session_policy")
         if grant is None and self.own_policy is not None:
             return ()  # the trust or key policy itself must allow: decided at its box
@@ -676,6 +687,8 @@ def _resource_policy_box(f: _Facts) -> Step:
         return Step(name, "continue", (reason,))
     if grant == "role":
         return Step(name, "continue", (Reason("resource_policy_grants_role", {"grant": grant}),))
+    if grant == "federating_user":
+        return Step(name, "continue", (_federating_reason(f),))
     if grant == "account":
         reason = Reason("resource_policy_delegates_to_account", {"account": f.caller.account})
         return Step(name, "continue", (reason,))
@@ -700,6 +713,8 @@ def _identity_box(f: _Facts) -> Step:
         return Step("identity", "continue", (reason,))
     if f.same_account and f.grant == "role":
         return _IDENTITY_GRANTS_ROLE
+    if f.same_account and f.grant == "federating_user":
+        return Step("identity", "not_applicable", (_federating_reason(f),))
     if f.same_account and f.grant in _DIRECT and f.trust_boundary:
         reason = Reason("trust_policy_names_caller_boundary_applies", {"grant": f.grant})
         return Step("identity", "not_applicable", (reason,))
@@ -709,6 +724,14 @@ def _identity_box(f: _Facts) -> Step:
         return _IDENTITY_NO_ALLOW
     reason = Reason("cross_account_needs_both", {"missing": "identity_policy", **f.accounts})
     return Step("identity", "implicit_deny", (reason,))
+
+
+def _federating_reason(f: _Facts) -> Reason:
+    """A grant to the IAM user who created the caller's federated user session."""
+    return Reason(
+        "resource_policy_grants_federating_user",
+        {"grant": "federating_user", "user": f.caller.federated_by, "principal": f.caller.text},
+    )
 
 
 def _boundary_box(f: _Facts) -> Step:

@@ -28,6 +28,7 @@ MatchKind = Literal[
     "account",  # the caller's account (root ARN or bare account id): delegates to IAM policies
     "user",  # the IAM user's ARN
     "role",  # the role's ARN, caller is a session of it: still limited by boundary/session policy
+    "federating_user",  # the IAM user who created the caller's federated user session: likewise
     "session",  # the assumed-role session ARN itself
     "federated_user",  # the federated user session ARN
     "service",  # a service principal
@@ -97,7 +98,9 @@ class Caller:
 
     `account` is None for services, web identity providers and anonymous callers. For a role
     session, `name` is the role name and `session` the session name (None when the case gave the
-    role ARN: a session of that role whose name does not matter).
+    role ARN: a session of that role whose name does not matter). For a federated user session,
+    `federated_by` is the ARN of the IAM user who created it with GetFederationToken, when the
+    case says (`request.federated_by`): a Principal naming that user reaches the session.
     """
 
     kind: CallerKind
@@ -105,6 +108,7 @@ class Caller:
     account: str | None = None
     name: str | None = None
     session: str | None = None
+    federated_by: str | None = None
 
     @property
     def has_account(self) -> bool:
@@ -210,7 +214,13 @@ def match_entry(entry: PrincipalEntry, caller: Caller) -> MatchKind | None:
             return "account"
         return None
     if form == "user":
-        return "user" if kind == "user" and caller.text == entry.value else None
+        if kind == "user":
+            return "user" if caller.text == entry.value else None
+        # policy-eval-denyallow: a grant to the ARN of the IAM user who federated reaches the
+        # federated user session (limited by its boundary and session policy, see evaluate.py).
+        if kind == "federated_user" and caller.federated_by == entry.value:
+            return "federating_user"
+        return None
     if form == "role":
         # A role ARN matches every session of the role (AWS stores the role's unique id).
         if kind == "role_session" and caller.account == entry.account and caller.name == entry.name:
@@ -246,6 +256,7 @@ MATCH_RANK = {
     "other": 0,
     "everyone": 1,
     "role": 2,
+    "federating_user": 2,
     "account": 3,
 }
 

@@ -47,6 +47,7 @@ class ReasonCode(StrEnum):
     RESOURCE_POLICY_GRANTS_CALLER = "resource_policy_grants_caller"
     TRUST_POLICY_NAMES_CALLER_BOUNDARY_APPLIES = "trust_policy_names_caller_boundary_applies"
     RESOURCE_POLICY_GRANTS_ROLE = "resource_policy_grants_role"
+    RESOURCE_POLICY_GRANTS_FEDERATING_USER = "resource_policy_grants_federating_user"
     RESOURCE_POLICY_DELEGATES_TO_ACCOUNT = "resource_policy_delegates_to_account"
     IDENTITY_POLICIES_NOT_APPLICABLE = "identity_policies_not_applicable"
     ROOT_USER_FULL_ACCESS = "root_user_full_access"

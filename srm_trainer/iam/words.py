@@ -288,6 +288,12 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
         ),
         POLICY_EVALUATION,
     ),
+    "resource_policy_grants_federating_user": (
+        (
+            "the resource-based policy names {user}, the IAM user who created this federated user session, so that user's permissions boundary and the session policy still limit it",
+        ),
+        POLICY_EVALUATION,
+    ),
     "resource_policy_delegates_to_account": (
         (
             "the resource-based policy names the account {account}, which hands the decision to that account's IAM policies",

@@ -141,6 +141,7 @@ class PolicyForm:
         if not any(key.startswith(("identity-", "scp-")) for key in fields):
             fields.update(_legacy_fields(data, legacy, prefix, default))
         fields["principal"] = data.get("principal") or DEFAULT_PRINCIPAL
+        fields["federated_by"] = data.get("federated_by") or ""
         form = cls(SandboxState(), prefix, kinds)
         try:
             form.state = state_from_form(fields)
@@ -444,6 +445,7 @@ def _field_words(form: PolicyForm | None, side: str) -> dict[str, str]:
     out["session_policy"] = f"{lead}session policy"
     out["resource_policy"] = f"{lead}resource-based policy"
     out["request.principal"] = "Principal"  # the batch's and the summary's own field
+    out["request.federated_by"] = "Created by (IAM user)"  # the batch's
     # Longest first, so identity_policies[10] is not read as identity_policies[1].
     return dict(sorted(out.items(), key=lambda kv: -len(kv[0])))
 
@@ -476,6 +478,8 @@ def batch(request: HtmxHttpRequest) -> HttpResponse:
             "actions": _lines(actions),
             "resources": _lines(resources) or ["*"],
         }
+        if form.state.federated_by:
+            case["request"]["federated_by"] = form.state.federated_by
         try:
             results = simulate(case, max_pairs=MAX_BATCH_PAIRS)
         except PolicyError as exc:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from srm_trainer.iam import PolicyError, catalog, evaluate, parse_policy
@@ -22,10 +22,16 @@ from srm_trainer.iam.findings import lint_case
 from srm_trainer.iam.reasons import Topic
 from srm_trainer.iam.words import OUTCOMES, STEP_TITLES, policy_label, shown
 from srm_trainer.sandbox.explain import reason_html, reason_lesson, topic_lesson
-from srm_trainer.sandbox.state import SandboxState, policy_texts, state_to_case
+from srm_trainer.sandbox.state import (
+    SandboxState,
+    is_federated_user,
+    policy_texts,
+    state_to_case,
+)
 
 REQUEST_FIELDS = {
     "request.principal": "principal",
+    "request.federated_by": "federated_by",
     "request.action": "action",
     "request.resource_account": "resource_account",  # before its prefix, request.resource
     "request.resource": "resource",
@@ -184,6 +190,7 @@ def _editor_for(path: str, by_path: dict[str, str], prefixes: list[str]) -> str:
 # The labels of the request's fields, as the page shows them.
 _REQUEST_LABELS = {
     "principal": "Principal",
+    "federated_by": "Created by (IAM user)",
     "action": "Action",
     "resource": "Resource ARN",
     "resource_account": "Resource account",
@@ -276,6 +283,7 @@ def _analyse(state: SandboxState) -> Analysis:
             result.add(editor, note)
         return result
     result.decision = decision.decision
+    _suggest_creator(result, state)
     decisive = {_ref_key(ref) for ref in decision.decisive}
     for policy in decision.explanations:
         editor = by_ref.get((policy.kind, policy.index, policy.level), "case")
@@ -327,6 +335,49 @@ def _analyse(state: SandboxState) -> Analysis:
     result.missing_keys = missing[:MAX_MISSING_KEYS]
     result.missing_more = len(missing) - len(result.missing_keys)
     return result
+
+
+MAX_CREATORS_NAMED = 3
+
+
+def _suggest_creator(result: Analysis, state: SandboxState) -> None:
+    """A federated user session's ARN does not name the IAM user who made it, so a
+    resource-based policy naming a user of its account does not reach it unless "Created by"
+    says that user made it: say so beside the empty field (evaluated cases only)."""
+    if state.federated_by.strip() or not is_federated_user(state.principal):
+        return
+    if not state.resource_policy.strip():
+        return
+    account = state.principal.split(":")[4]
+    try:
+        policy = parse_policy(state.resource_policy, kind="resource")
+    except PolicyError:
+        return
+    users = dict.fromkeys(
+        entry.value
+        for statement in policy.statements
+        if statement.principal is not None and not statement.principal.negated
+        for entry in statement.principal.entries
+        if entry.form == "user" and entry.account == account
+    )
+    if not users:
+        return
+    named = list(users)[:MAX_CREATORS_NAMED]
+    result.add(
+        "federated_by",
+        Note(
+            "suggestion",
+            format_html(
+                "The resource-based policy names {}: a federated user session is not that user, "
+                "so it does not reach this caller. If {} made this session with "
+                "GetFederationToken, give its ARN here.",
+                format_html_join(", ", "<code>{}</code>", ((u,) for u in named)),
+                "that user" if len(named) == 1 else "one of them",
+            ),
+            "federated_creator_unknown",
+            lesson=topic_lesson(Topic.POLICY_EVALUATION),
+        ),
+    )
 
 
 def _context_said(code: str, data: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -77,10 +78,28 @@ class SandboxState:
     scp_levels: tuple[tuple[str, ...], ...] = ()
     rcp_levels: tuple[tuple[str, ...], ...] = ()
     name: str = ""
+    # The IAM user who created a federated user session (request.federated_by); "" when the
+    # case does not say. Kept as typed whatever the principal, so nothing typed is lost.
+    federated_by: str = ""
 
     @property
     def has_org(self) -> bool:
         return bool(self.scp_levels or self.rcp_levels)
+
+    @property
+    def shows_federated_by(self) -> bool:
+        """The "Created by" field is drawn for a federated user principal, and whenever it holds
+        something (so that a value the engine refuses stays in sight, beside its error)."""
+        return is_federated_user(self.principal) or bool(self.federated_by.strip())
+
+
+def is_federated_user(principal: str) -> bool:
+    """Does the principal's text name a federated user session? (The engine's own reading;
+    static/js/federated-by.js asks the same as the principal is typed.)"""
+    return _FEDERATED_USER.fullmatch(principal.strip()) is not None
+
+
+_FEDERATED_USER = re.compile(r"arn:[^:]+:sts::\d{12}:federated-user/.+")
 
 
 STARTER_POLICY = json.dumps(
@@ -251,6 +270,7 @@ def state_from_form(data: Mapping[str, str], *, strict: bool = True) -> SandboxS
         scp_levels=levels["scp"],
         rcp_levels=levels["rcp"],
         name=text(data, "name", limit=200, label="The name").strip(),
+        federated_by=text(data, "federated_by", label="Created by (IAM user)").strip(),
     )
     if strict:
         _check_statements(state)
@@ -306,7 +326,10 @@ def apply_op(
         rows = [row for row in extra_context if row[0].lower() not in have]
         return replace(state, context=(*state.context, *rows)[:MAX_CONTEXT_ROWS])
     if kind == "principal" and arg in PRINCIPAL_EXAMPLES:
-        return replace(state, principal=PRINCIPAL_EXAMPLES[arg])
+        principal = PRINCIPAL_EXAMPLES[arg]
+        # Choosing another kind of caller drops who created the federated session it replaces.
+        creator = state.federated_by if is_federated_user(principal) else ""
+        return replace(state, principal=principal, federated_by=creator)
     return state
 
 
@@ -340,6 +363,8 @@ def state_to_case(state: SandboxState) -> dict[str, Any]:
     }
     if state.resource_account:
         request["resource_account"] = state.resource_account
+    if state.federated_by:
+        request["federated_by"] = state.federated_by
     identity = []
     for policy in state.identity:
         if policy.text.strip():
@@ -428,6 +453,7 @@ def state_from_case(case: Any) -> SandboxState:
         scp_levels=levels("scp_levels"),
         rcp_levels=levels("rcp_levels"),
         name=str(case.get("name") or ""),
+        federated_by=text("federated_by"),
     )
     _check_sizes(state)
     return state
@@ -673,7 +699,14 @@ def org_sections(state: SandboxState) -> tuple[OrgSection, ...]:
     )
 
 
-REQUEST_EDITORS = ("principal", "action", "resource", "resource_account", "context")
+REQUEST_EDITORS = (
+    "principal",
+    "federated_by",
+    "action",
+    "resource",
+    "resource_account",
+    "context",
+)
 
 
 def all_editor_ids(state: SandboxState) -> list[str]:

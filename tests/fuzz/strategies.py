@@ -70,6 +70,12 @@ PRINCIPALS = [
     "ec2.amazonaws.com",
     "arn:aws:iam::111122223333:user/${aws:username}",
 ]
+CREATORS = [
+    "arn:aws:iam::111122223333:user/alice",
+    "arn:aws:iam::444455556666:user/alice",
+    "arn:aws:iam::111122223333:role/Dev",
+    "arn:aws:iam::111122223333:user/",
+]
 ACTIONS = [
     "s3:GetObject",
     "s3:Get*",
@@ -310,6 +316,8 @@ requests = st.fixed_dictionaries(
     },
     optional={
         "resource_account": maybe_junk(st.sampled_from(["111122223333", "444455556666", "12"])),
+        # the IAM user who created a federated user session: valid only beside one
+        "federated_by": maybe_junk(mostly(st.sampled_from(CREATORS), odd_text)),
         "context": maybe_junk(
             st.dictionaries(
                 st.one_of(st.sampled_from(CONTEXT_KEYS), odd_text), condition_values, max_size=4
@@ -406,6 +414,7 @@ sandbox_field_names = st.one_of(
     st.sampled_from(
         [
             "principal",
+            "federated_by",
             "action",
             "resource",
             "resource_account",

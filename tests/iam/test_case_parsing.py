@@ -229,3 +229,81 @@ def test_missing_policy_fields_mean_none():
     assert parsed.identity_policies == ()
     assert parsed.resource_policy is None and parsed.scp_levels == ()
     assert len(parsed.request.context) == 0
+
+
+# request.federated_by: the IAM user who created a federated user session (GetFederationToken).
+CAROL = "arn:aws:sts::111122223333:federated-user/Carol"
+BROKER = "arn:aws:iam::111122223333:user/broker"
+
+
+def _federated(federated_by, principal=CAROL) -> dict:
+    case = _case()
+    case["request"].update(principal=principal, federated_by=federated_by)
+    return case
+
+
+def test_federated_by_is_read_onto_the_federated_caller():
+    caller = parse_case(_federated(BROKER)).request.caller
+    assert (caller.kind, caller.text, caller.federated_by) == ("federated_user", CAROL, BROKER)
+    assert parse_case(_federated(None)).request.caller.federated_by is None
+
+
+def test_federated_by_takes_a_user_with_a_path():
+    user = "arn:aws:iam::111122223333:user/brokers/broker"
+    assert parse_case(_federated(user)).request.caller.federated_by == user
+
+
+@pytest.mark.parametrize(
+    ("principal", "said"),
+    [
+        (ALICE, "an IAM user"),
+        ("arn:aws:sts::111122223333:assumed-role/Dev/alice", "a role session"),
+        ("111122223333", "the root user"),
+        ("*", "anonymous"),
+    ],
+)
+def test_federated_by_needs_a_federated_user_principal(principal, said):
+    err = _error(_federated(BROKER, principal))
+    assert err.path == "request.federated_by"
+    assert "only with a federated user principal" in err.message
+    assert f"the principal here is {said}" in err.message
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "arn:aws:iam::111122223333:role/Broker",
+        "arn:aws:sts::111122223333:federated-user/Carol",
+        "arn:aws:iam::111122223333:user/",
+        "broker",
+        "arn:aws:iam::1111:user/broker",
+    ],
+)
+def test_federated_by_must_be_an_iam_user_arn(value):
+    err = _error(_federated(value))
+    assert err.path == "request.federated_by"
+    assert "must be an IAM user's ARN (arn:aws:iam::ACCOUNT:user/NAME)" in err.message
+    assert repr(value) in err.message
+
+
+@pytest.mark.parametrize("value", ["", 7, ["arn:aws:iam::111122223333:user/broker"]])
+def test_federated_by_must_be_a_non_empty_string(value):
+    err = _error(_federated(value))
+    assert (err.path, err.message) == (
+        "request.federated_by",
+        "request.federated_by must be a non-empty string",
+    )
+
+
+def test_federated_by_must_be_in_the_federated_users_account():
+    err = _error(_federated("arn:aws:iam::444455556666:user/broker"))
+    assert err.path == "request.federated_by"
+    assert "own account 111122223333" in err.message and "not 444455556666" in err.message
+
+
+def test_the_same_principal_with_and_without_federated_by_are_different_callers():
+    with_user = parse_case(_federated(BROKER)).request.caller
+    without = parse_case(_federated(None)).request.caller
+    assert with_user.federated_by == BROKER and without.federated_by is None
+    # the memo of callers by their text keeps the plain one
+    assert parse_case(_federated(None)).request.caller.federated_by is None

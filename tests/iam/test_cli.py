@@ -325,3 +325,37 @@ def test_an_engine_crash_on_one_case_does_not_stop_the_others(tmp_path, capsys, 
     assert lines[1]["error"] == {"code": "internal_error", "message": "RuntimeError: unexpected"}
     assert lines[2]["decision"] == "Allow"
     assert status == EXIT_FAILED
+
+
+def test_eval_takes_federated_by_and_explains_the_grant_to_the_user_who_federated(tmp_path, capsys):
+    broker = "arn:aws:iam::111122223333:user/broker"
+    federated = case("broker's session", policies=[])
+    federated["request"].update(
+        principal="arn:aws:sts::111122223333:federated-user/Carol", federated_by=broker
+    )
+    federated["resource_policy"] = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": broker},
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::reports/*",
+            }
+        ],
+    }
+    federated["session_policy"] = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
+    }
+    misplaced = case("a user has no creator")
+    misplaced["request"]["federated_by"] = broker
+    path = write(tmp_path, "federated.json", [federated, misplaced])
+    status, out, _ = run(capsys, "eval", path)
+    allowed, refused = json_lines(out)
+    assert allowed["decision"] == "Allow"
+    assert refused["decision"] is None and refused["error"]["path"] == "request.federated_by"
+    assert status == EXIT_FAILED
+    status, out, _ = run(capsys, "eval", "--explain", write(tmp_path, "one.json", federated))
+    assert status == EXIT_OK
+    assert f"names {broker}, the IAM user who created this federated user session" in out

@@ -424,3 +424,42 @@ def test_a_direction_control_in_a_sid_or_name_is_shown_not_obeyed():
     label = statement_label(ref)
     assert not set(label) & {"\u202e", "\u2067"}
     assert "Read\\u202eReports" in label and "Mine\\u2067x" in label
+
+
+def test_a_grant_to_the_user_who_federated_is_explained_step_by_step():
+    """Like a grant to a role ARN: the resource step passes on, the identity step is not
+    needed, the boundary and the session policy decide, and the words name the user."""
+    carol = f"arn:aws:sts::{ACCT}:federated-user/Carol"
+    broker = f"arn:aws:iam::{ACCT}:user/broker"
+    bucket_policy = {
+        "Version": "2012-10-17",
+        "Statement": [_allow(Principal={"AWS": broker})],
+    }
+    case = _case(
+        {"Effect": "Allow", "Action": "sts:GetFederationToken", "Resource": "*"},
+        resource_policy=bucket_policy,
+        session_policy={"Version": "2012-10-17", "Statement": [_allow()]},
+    )
+    case["request"].update(principal=carol, federated_by=broker, resource_account=ACCT)
+    decision = evaluate(case)
+    assert decision.decision == "Allow"
+    steps = {s.name: s for s in decision.steps}
+    assert [s.name for s in decision.steps] == STEP_ORDER
+    assert steps["resource_policy"].outcome == "continue"
+    assert steps["identity"].outcome == "not_applicable"
+    assert steps["session_policy"].outcome == "allow"
+    (reason,) = steps["resource_policy"].reasons
+    assert reason.code == "resource_policy_grants_federating_user"
+    words = reason_words(reason.code, reason.data)
+    assert broker in words and "created this federated user session" in words
+    assert "boundary and the session policy still limit it" in words
+    # the bucket policy's statement and the session policy's decided; broker's own did not
+    assert {ref.policy_kind for ref in decision.decisive} == {"resource", "session"}
+
+    del case["session_policy"]
+    denied = evaluate(case)
+    assert denied.decision == "ImplicitDeny"
+    assert denied.deciding_step().name == "session_policy"
+    assert [r.code for r in denied.deciding_step().reasons] == [
+        "federated_user_without_session_policy"
+    ]

@@ -631,3 +631,55 @@ def test_compare_lists_only_the_actions_the_new_resource_can_grant(client):
 def test_no_note_when_every_named_action_can_be_granted(client):
     response = client.post("/sandbox/summary/", {"identity": READ_REPORTS})
     assert results(response).find(class_="unfit-note") is None
+
+
+BROKER = "arn:aws:iam::111122223333:user/broker"
+
+
+def federated_batch(client, **changes):
+    data = {
+        "principal": "arn:aws:sts::111122223333:federated-user/Carol",
+        "federated_by": BROKER,
+        "identity-0-text": "",
+        "resource_policy": policy(
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": BROKER},
+                "Action": ["s3:GetObject", "s3:PutObject"],
+                "Resource": "arn:aws:s3:::reports/*",
+            }
+        ),
+        "session_policy": policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}),
+        "actions": "s3:GetObject\ns3:PutObject",
+        "resources": "arn:aws:s3:::reports/q1.csv",
+    }
+    data.update(changes)
+    return client.post("/sandbox/batch/", data)
+
+
+def test_batch_takes_the_iam_user_who_created_a_federated_session(client):
+    """The grant to broker reaches Carol's session as far as the session policy allows."""
+    response = federated_batch(client)
+    soup, table = rows(response.content)
+    decisions = [" ".join(row) for row in table]
+    assert "Allowed" in decisions[0] and "Implicit deny" in decisions[1], decisions
+    field = soup.find(id="federated-by-field")
+    assert not field.has_attr("hidden") and soup.find(id="federated_by")["value"] == BROKER
+    assert (
+        soup.find("label", attrs={"for": "federated_by"})
+        .get_text(" ", strip=True)
+        .startswith("Created by (IAM user)")
+    )
+    # each row's link opens the one-request sandbox with the same creator
+    link = soup.find(id="results").find("tbody").find("a")["href"]
+    assert BROKER in client.get(link).content.decode()
+
+
+def test_batch_hides_created_by_for_other_callers_and_names_it_in_errors(client):
+    fresh = BeautifulSoup(client.get("/sandbox/batch/").content, "html.parser")
+    assert fresh.find(id="federated-by-field").has_attr("hidden")
+    alert = error_in_results(
+        federated_batch(client, principal="arn:aws:iam::111122223333:user/alice")
+    ).text
+    assert "Created by (IAM user) goes only with a federated user principal" in alert, alert
+    assert "request." not in alert

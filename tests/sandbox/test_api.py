@@ -131,3 +131,66 @@ def test_a_policy_over_20000_characters_is_refused_naming_it(client):
     error = response.json()["error"]
     assert error["code"] == "policy_too_large"
     assert error["path"] == "identity_policies[1]"
+
+
+FEDERATED = {
+    "request": {
+        "principal": "arn:aws:sts::111122223333:federated-user/Carol",
+        "federated_by": "arn:aws:iam::111122223333:user/broker",
+        "action": "s3:GetObject",
+        "resource": "arn:aws:s3:::reports/q1.csv",
+        "resource_account": "111122223333",
+    },
+    "resource_policy": {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111122223333:user/broker"},
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::reports/*",
+            }
+        ],
+    },
+    "session_policy": {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+    },
+}
+
+
+def test_it_takes_the_iam_user_who_created_a_federated_session(client):
+    data = post(client, FEDERATED).json()
+    assert data["decision"] == "Allow"
+    resource_step = next(s for s in data["steps"] if s["name"] == "resource_policy")
+    assert resource_step["reasons"][0]["code"] == "resource_policy_grants_federating_user"
+    without_session_policy = {k: v for k, v in FEDERATED.items() if k != "session_policy"}
+    assert post(client, without_session_policy).json()["decision"] == "ImplicitDeny"
+
+
+def test_federated_by_beside_another_principal_is_refused_naming_the_field(client):
+    body = {
+        **FEDERATED,
+        "request": {**FEDERATED["request"], "principal": CASE["request"]["principal"]},
+    }
+    response = post(client, body)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["code"], error["path"]) == ("invalid_case", "request.federated_by")
+    assert "only with a federated user principal" in error["message"]
+
+
+def test_simulate_takes_federated_by_for_every_pair(client):
+    request = {k: v for k, v in FEDERATED["request"].items() if k not in ("action", "resource")}
+    body = {
+        **FEDERATED,
+        "request": {
+            **request,
+            "actions": ["s3:GetObject", "s3:PutObject"],
+            "resources": ["arn:aws:s3:::reports/q1.csv"],
+        },
+    }
+    response = client.post("/api/iam/simulate", json.dumps(body), content_type="application/json")
+    assert response.status_code == 200
+    decisions = [r["decision"] for r in response.json()["results"]]
+    assert decisions == ["Allow", "ImplicitDeny"]

@@ -53,6 +53,7 @@ def form_of(state: SandboxState) -> dict[str, str]:
         "boundary": state.boundary,
         "session_policy": state.session_policy,
         "name": state.name,
+        "federated_by": state.federated_by,
     }
     for i, p in enumerate(state.identity):
         data[f"identity-{i}-text"] = p.text

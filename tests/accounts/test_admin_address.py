@@ -304,7 +304,7 @@ def test_the_address_page_shows_an_address_without_boxes_and_says_where_to_chang
         assert f'name="{name}"' not in page
     assert OLD in page
     assert f'href="/admin/auth/user/{learner.pk}/change/"' in page
-    assert "type it in the E-mail box of the account’s user page" in page
+    assert "type it in the “Email address” box of the account’s user page" in page
     assert "A primary address cannot be deleted here" in page
     listing = _text(client.get(ADDRESSES))
     assert 'href="/admin/auth/user/"' in listing and "the owner is told" in listing

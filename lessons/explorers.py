@@ -14,6 +14,12 @@ from srm_trainer.versioned_cache import VersionedCache
 class Row:
     layer: Layer
     cells: list[Responsibility | None]  # one per shown service, in column order
+    services: list[Service] = field(default_factory=list)  # the shown services, in that order
+
+    @property
+    def columns(self) -> list[tuple[Service, Responsibility | None]]:
+        """Each cell with its service: on a phone a compared cell is labelled with its name."""
+        return list(zip(self.services, self.cells, strict=True))
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,7 @@ def srm_view(*, service_slug: str | None, compare_slug: str | None) -> SrmView:
         compare = None
     shown = [s for s in (selected, compare) if s is not None]
     cells = rows.cells
-    table = [Row(layer, [cells.get((s.pk, layer.pk)) for s in shown]) for layer in layers]
+    table = [Row(layer, [cells.get((s.pk, layer.pk)) for s in shown], shown) for layer in layers]
     return SrmView(services, shown, table, selected, compare)
 
 

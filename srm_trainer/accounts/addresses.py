@@ -29,6 +29,12 @@ ones, as a change does, would keep sending them reset links while the admin's pa
 Each address removed is told so, the last message sent to it.
 
 Both are recorded in the audit log, with the addresses before and after.
+
+allauth's own "E-mail addresses" admin page edited the rows alone (its address, primary and
+verified boxes, and a new row), so `User.email` and the rows disagreed again; the page is now
+read-only (accounts/admin.py) and says to change the address on the account's user page. What it
+still does is remove a second address (`remove_address`), as the owner can on the E-mail page,
+told and recorded the same way; the primary one is changed or cleared on the user page.
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ from srm_trainer.accounts.audit import record_user_event
 CHANGED_BY_ADMIN = "e-mail address changed by an administrator"
 REMOVED_BY_ADMIN = "e-mail addresses removed by an administrator"
 CHANGED_NOTE = "account/email/email_changed_by_admin"
+ADDRESS_REMOVED_BY_ADMIN = "e-mail address removed by an administrator"
 REMOVED_NOTE = "account/email/email_removed_by_admin"
 
 
@@ -126,7 +133,7 @@ def _remove_all(request: HttpRequest, user, previous: str) -> str:
         return ""
     for address in removed:
         get_adapter(request).send_notification_mail(
-            REMOVED_NOTE, user, {"user": user, "deleted_email": address}, email=address
+            REMOVED_NOTE, user, {"user": user, "deleted_email": address, "left": []}, email=address
         )
     record_user_event(
         request=request,
@@ -139,3 +146,43 @@ def _remove_all(request: HttpRequest, user, previous: str) -> str:
         f"{user.get_username()} has no e-mail address now: nothing is mailed to the account."
         f" Removed and told so: {listed}."
     )
+
+
+class PrimaryAddress(ValueError):
+    """`remove_address` was asked to remove the account's primary address."""
+
+
+def is_primary(address: EmailAddress) -> bool:
+    """The account's primary address, by allauth's record or by `User.email`: removing either
+    alone would leave the other naming an address the account no longer has."""
+    return address.primary or address.email.lower() == (address.user.email or "").lower()
+
+
+def remove_address(*, request: HttpRequest, address: EmailAddress) -> str:
+    """Remove one of an account's second addresses, as its owner can on the E-mail page; the
+    owner is told at the primary one (at the removed one when there is none) and the removal is
+    recorded. Returns what was done, in a sentence for the admin's message. Raises
+    `PrimaryAddress` for the primary one: that is changed or cleared on the user page."""
+    user = address.user
+    if is_primary(address):
+        raise PrimaryAddress(address.email)
+    before = sorted(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    removed = address.email
+    with context.request_context(request):
+        address.delete()
+        left = [email for email in before if email != removed]
+        told = EmailAddress.objects.get_primary_email(user) or user.email or removed
+        get_adapter(request).send_notification_mail(
+            REMOVED_NOTE,
+            user,
+            {"user": user, "deleted_email": removed, "left": left},
+            email=told,
+        )
+    record_user_event(
+        request=request,
+        user=user,
+        event=ADDRESS_REMOVED_BY_ADMIN,
+        changes={"addresses": [", ".join(before), ", ".join(left)]},
+    )
+    name = user.get_username()
+    return f"Removed {removed} from {name}'s account; {name} was told at {told}."

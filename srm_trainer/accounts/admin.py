@@ -7,27 +7,32 @@ set anyone's password or e-mail address: either would let them sign in as a lear
 link goes to the address) and read the records no role is granted (progress, attempts, "Your
 data"), silently. People change their own, the address through allauth's verified pages.
 A superuser's change of the address goes through `addresses.set_address`, so allauth's records,
-the owner and the audit log follow it.
+the owner and the audit log follow it; allauth's own "E-mail addresses" page, which edited its
+records alone, only shows them, marks them verified and removes second addresses.
 """
 
 from __future__ import annotations
 
+from allauth.account.admin import EmailAddressAdmin
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
 from srm_trainer.accounts.adapter import RESERVED_USERNAMES, check_characters
-from srm_trainer.accounts.addresses import set_address
+from srm_trainer.accounts.addresses import PrimaryAddress, is_primary, remove_address, set_address
 from srm_trainer.accounts.roles import INSTRUCTORS, set_instructor
 from srm_trainer.admin_names import NamedControls, name_controls_of
 
@@ -43,7 +48,7 @@ ADDRESS_HELP = (
 
 admin.site.unregister(User)
 # Django's and allauth's own admins, their controls named as ours are (srm_trainer/admin_names.py).
-name_controls_of(Group, EmailAddress, Authenticator)
+name_controls_of(Group, Authenticator)
 
 
 def _instructors(count: int, *, now: bool) -> str:
@@ -164,6 +169,73 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
         for user in queryset:
             set_instructor(user=user, instructor=False)
         self.message_user(request, _instructors(queryset.count(), now=False), messages.SUCCESS)
+
+
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class AccountAddressAdmin(NamedControls, EmailAddressAdmin):
+    """allauth's "E-mail addresses", read-only: its boxes (the address, its account, primary,
+    verified) and its "Add" changed allauth's record alone, so `User.email`, where the admin's
+    user page and list read the address, kept the old one, and nobody was told or recorded it.
+    The page says to change the address on the account's user page (`set_address`); here an
+    address is marked verified (allauth's action, which refuses one another account verified)
+    or, if it is a second address, removed (`remove_address`: the owner told, the audit log)."""
+
+    actions = ["make_verified", "delete_selected"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and is_primary(obj):
+            return False  # changed or cleared on the user page
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(
+        description="Delete selected second addresses (their owners are told)",
+        permissions=["delete"],
+    )
+    def delete_selected(self, request: HttpRequest, queryset: QuerySet):
+        """Django's delete, with its confirmation page, unless a primary address is selected:
+        then nothing is removed and the message says where to change it."""
+        primary = [address for address in queryset.select_related("user") if is_primary(address)]
+        if primary:
+            listed = ", ".join(f"{a.email} ({a.user.get_username()})" for a in primary)
+            self.message_user(
+                request,
+                f"Nothing was deleted: {listed} is an account's primary address. Change it, or"
+                " clear it, on the account's user page (Users), then delete the old address here.",
+                messages.ERROR,
+            )
+            return None
+        return delete_selected(self, request, queryset)
+
+    def delete_model(self, request: HttpRequest, obj: EmailAddress) -> None:
+        try:
+            said = remove_address(request=request, address=obj)
+        except PrimaryAddress:  # has_delete_permission refuses it first; never a silent desync
+            raise PermissionDenied from None
+        self.message_user(request, said, messages.INFO)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for address in queryset.select_related("user"):
+            self.delete_model(request, address)
+
+    def response_delete(self, request: HttpRequest, obj_display: str, obj_id) -> HttpResponse:
+        """Back to the list, where its message is (Django goes to the admin's home page when
+        the model cannot be changed)."""
+        response = super().response_delete(request, obj_display, obj_id)
+        if IS_POPUP_VAR in request.POST:
+            return response
+        changelist = reverse(
+            "admin:account_emailaddress_changelist", current_app=self.admin_site.name
+        )
+        return HttpResponseRedirect(changelist)
 
 
 admin.site.unregister(LogEntry)

@@ -5,6 +5,7 @@ each went by a different address."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -14,7 +15,14 @@ from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 
-from srm_trainer.accounts.addresses import CHANGED_BY_ADMIN, REMOVED_BY_ADMIN, set_address
+from srm_trainer.accounts.addresses import (
+    ADDRESS_REMOVED_BY_ADMIN,
+    CHANGED_BY_ADMIN,
+    REMOVED_BY_ADMIN,
+    PrimaryAddress,
+    remove_address,
+    set_address,
+)
 from tests.conftest import give_mfa, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -268,4 +276,133 @@ def test_the_admin_refuses_an_address_another_account_verified(
     learner.refresh_from_db()
     assert learner.email == OLD
     assert _addresses(learner) == {(OLD, True, True)}
+    assert mailoutbox == []
+
+
+# allauth's "E-mail addresses" page: read-only, second addresses removed through remove_address
+
+ADDRESSES = "/admin/account/emailaddress/"
+
+
+def _text(response) -> str:
+    """A page's HTML as one line, its entities read (an apostrophe in a message is &#x27;)."""
+    return " ".join(html.unescape(response.content.decode()).split())
+
+
+def _row(user, address: str) -> EmailAddress:
+    return EmailAddress.objects.get(user=user, email=address)
+
+
+def test_the_address_page_shows_an_address_without_boxes_and_says_where_to_change_it(
+    client, root, learner
+):
+    _verified(learner)
+    sign_in(client, root)
+    row = _row(learner, OLD)
+    page = _text(client.get(f"{ADDRESSES}{row.pk}/change/"))
+    for name in ("email", "primary", "verified", "user"):
+        assert f'name="{name}"' not in page
+    assert OLD in page
+    assert f'href="/admin/auth/user/{learner.pk}/change/"' in page
+    assert "type it in the “Email address” box of the account’s user page" in page
+    assert "A primary address cannot be deleted here" in page
+    listing = _text(client.get(ADDRESSES))
+    assert 'href="/admin/auth/user/"' in listing and "the owner is told" in listing
+    assert f"{ADDRESSES}add/" not in listing
+
+
+def test_the_address_page_refuses_an_edit_that_would_leave_the_account_another_address(
+    client, root, learner, mailoutbox
+):
+    """Its save changed allauth's record alone: the user page and `User.email` kept the old
+    address, and nobody was told."""
+    _verified(learner)
+    sign_in(client, root)
+    row = _row(learner, OLD)
+    edit = {"user": learner.pk, "email": NEW, "primary": "on", "verified": "on"}
+    assert client.post(f"{ADDRESSES}{row.pk}/change/", edit).status_code == 403
+    assert client.post(f"{ADDRESSES}add/", {**edit, "primary": ""}).status_code == 403
+    learner.refresh_from_db()
+    assert learner.email == OLD
+    assert _addresses(learner) == {(OLD, True, True)}
+    assert mailoutbox == []
+
+
+def test_a_second_address_deleted_on_the_address_page_is_told_and_recorded(
+    client, root, learner, mailoutbox
+):
+    _verified(learner)
+    second = EmailAddress.objects.create(user=learner, email=NEW, verified=True)
+    sign_in(client, root)
+    response = client.post(f"{ADDRESSES}{second.pk}/delete/", {"post": "yes"}, follow=True)
+    assert response.redirect_chain[-1][0] == ADDRESSES
+    assert f"Removed {NEW} from ada's account; ada was told at {OLD}." in _text(response)
+    learner.refresh_from_db()
+    assert learner.email == OLD
+    assert _addresses(learner) == {(OLD, True, True)}
+    assert _sent(mailoutbox) == {
+        OLD: ["An e-mail address was removed from your account · SRM Trainer"]
+    }
+    note = mailoutbox[0].body
+    assert f"{NEW} was removed from your account." in note
+    assert f"Your account keeps {OLD}:" in note and "no e-mail address now" not in note
+    entry = LogEntry.objects.get(additional_data__event=ADDRESS_REMOVED_BY_ADMIN)
+    assert (entry.actor, entry.object_repr) == (root, "ada")
+    assert entry.changes_dict == {"addresses": [f"{OLD}, {NEW}", OLD]}
+
+
+def test_the_primary_address_cannot_be_deleted_on_the_address_page(
+    client, root, learner, mailoutbox
+):
+    """Deleting it left `User.email` naming an address the account no longer had."""
+    _verified(learner)
+    second = EmailAddress.objects.create(user=learner, email=NEW, verified=True)
+    primary = _row(learner, OLD)
+    sign_in(client, root)
+    assert client.post(f"{ADDRESSES}{primary.pk}/delete/", {"post": "yes"}).status_code == 403
+
+    chosen = {"action": "delete_selected", "_selected_action": [primary.pk, second.pk]}
+    response = client.post(ADDRESSES, chosen, follow=True)
+    assert f"Nothing was deleted: {OLD} (ada) is an account's primary address." in (_text(response))
+    response = client.post(ADDRESSES, {**chosen, "post": "yes"}, follow=True)
+    assert _addresses(learner) == {(OLD, True, True), (NEW, True, False)}
+    assert mailoutbox == []
+
+
+def test_second_addresses_selected_in_the_list_are_deleted_after_confirming(
+    client, root, learner, other_learner, mailoutbox
+):
+    _verified(learner)
+    _verified(other_learner, "grace@example.com")
+    first = EmailAddress.objects.create(user=learner, email=NEW)
+    other = EmailAddress.objects.create(user=other_learner, email="hopper@example.com")
+    sign_in(client, root)
+    chosen = {"action": "delete_selected", "_selected_action": [first.pk, other.pk]}
+    confirm = client.post(ADDRESSES, chosen)
+    assert confirm.status_code == 200 and "Are you sure" in confirm.content.decode()
+    assert mailoutbox == []
+    client.post(ADDRESSES, {**chosen, "post": "yes"})
+    assert _addresses(learner) == {(OLD, True, True)}
+    assert _addresses(other_learner) == {("grace@example.com", True, True)}
+    assert set(_sent(mailoutbox)) == {OLD, "grace@example.com"}
+    assert LogEntry.objects.filter(additional_data__event=ADDRESS_REMOVED_BY_ADMIN).count() == 2
+
+
+def test_an_address_is_still_marked_verified_on_the_address_page(client, root, learner):
+    _verified(learner)
+    second = EmailAddress.objects.create(user=learner, email=NEW)
+    sign_in(client, root)
+    client.post(ADDRESSES, {"action": "make_verified", "_selected_action": [second.pk]})
+    assert _addresses(learner) == {(OLD, True, True), (NEW, True, False)}
+
+
+def test_remove_address_refuses_the_address_user_email_names(admin_request, learner, mailoutbox):
+    """An address only `User.email` calls primary (an account whose rows say none is) is the
+    account's address all the same."""
+    learner.email = OLD
+    learner.save()
+    row = EmailAddress.objects.create(user=learner, email=OLD, primary=False)
+    with pytest.raises(PrimaryAddress):
+        remove_address(request=admin_request, address=row)
+    assert EmailAddress.objects.filter(pk=row.pk).exists()
     assert mailoutbox == []

@@ -73,6 +73,37 @@ def no_horizontal_scroll(page: Page) -> None:
     assert widths[0] <= widths[1], f"page is {widths[0]} px wide in a {widths[1]} px viewport"
 
 
+# Each word of the visible text under `selector` (split after a hyphen or slash, where a line may
+# end) whose letters are drawn on more than one line. Code (an ARN, an action name) may break
+# anywhere, and text clipped to 1 px for screen readers is drawn nowhere.
+_BROKEN_WORDS = """(selector) => {
+  const broken = [];
+  for (const root of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest('code, kbd, samp, script, style')) continue;
+      if (parent.getBoundingClientRect().width <= 1) continue;
+      for (const m of node.data.matchAll(/[^\\s\\-\\/]+[\\-\\/]?/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (lines.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def words_broken(page: Page, selector: str) -> list[str]:
+    """The words under `selector` broken across lines without a hyphen: where a browser has no
+    hyphenation dictionary (headless Chromium, many phones) `hyphens: auto` adds none, and a
+    narrow column then cut "Applications" into "Applicatio" and "ns"."""
+    return page.evaluate(_BROKEN_WORDS, selector)
+
+
 # An attempt's page, where "Start the quiz" goes. `page.wait_for_url(ATTEMPT)` waits for its
 # load event too, after which htmx has set the page up: on a loaded machine a question's
 # heading shows before that, and an answer chosen then sent no autosave, and a check went

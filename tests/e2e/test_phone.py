@@ -19,6 +19,7 @@ from tests.e2e.journeys import (
     no_horizontal_scroll,
     sign_in,
     sign_up,
+    words_broken,
 )
 
 pytestmark = pytest.mark.e2e
@@ -112,6 +113,43 @@ def test_the_srm_comparison_shows_both_services_on_a_phone(phone):
     fits = phone.locator(".table-scroll").evaluate("el => el.scrollWidth <= el.clientWidth")
     assert fits, "the comparison table scrolls sideways: its second column is off-screen"
     no_horizontal_scroll(phone)
+
+
+@pytest.mark.parametrize("width", [320, 390, 768])
+def test_no_word_in_the_explorers_breaks_without_a_hyphen(phone, width):
+    """At 390 px the SRM comparison was three columns about 90 px wide: "Applications" broke
+    into "Applicatio" and "ns" (no hyphen: `hyphens: auto` needs a dictionary the browser may
+    not have). On a phone each layer is a card now, its cells under it at full width."""
+    phone.set_viewport_size({"width": width, "height": 844})
+    for url in [
+        "/learn/srm/",
+        "/learn/srm/?service=ec2&compare=s3",
+        "/learn/srm/?service=lambda&compare=rds",
+        "/learn/compliance/",
+    ]:
+        phone.goto(url)
+        assert words_broken(phone, "main table") == [], (url, width)
+        no_horizontal_scroll(phone)
+
+
+def test_a_compared_cell_on_a_phone_says_whose_it_is(phone):
+    """The column headings sit above the first card only: each compared cell names its
+    service, and the table is still read as a table (its cells under their columns)."""
+    phone.goto("/learn/srm/?service=ec2&compare=s3")
+    row = phone.get_by_role("row", name=re.compile("^Customer data"))
+    cells = row.get_by_role("cell")
+    expect(cells).to_have_count(2)
+    labels = cells.evaluate_all("cells => cells.map(c => getComputedStyle(c, '::before').content)")
+    assert labels == ['"Amazon EC2"', '"Amazon S3"']
+    first, second = (cells.nth(i).bounding_box() for i in range(2))
+    assert second["y"] >= first["y"] + first["height"] - 1, "the cells are side by side"
+    assert_accessible(phone)
+    # One service alone: no label on each cell (the heading above says which service).
+    phone.goto("/learn/srm/?service=ec2")
+    content = phone.locator(".srm-table td").first.evaluate(
+        "c => getComputedStyle(c, '::before').content"
+    )
+    assert content in ("none", "normal")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -115,10 +115,42 @@ def test_tab_indents_and_escape_then_tab_leaves_the_editor(page):
     expect(editor).to_be_focused()
     expect(page.locator("textarea[name='identity-0-text']")).to_have_value(re.compile(r"^\s+\{"))
     editor.press("Escape")
-    expect(page.locator(".policy-editor-status").first).to_have_text(re.compile("Tab now leaves"))
+    status = page.locator(".policy-editor-status").first
+    expect(status).to_have_text(re.compile("Tab now leaves"))
     page.keyboard.press("Tab")
     expect(editor).not_to_be_focused()
     assert page.evaluate("() => !document.activeElement.closest('.cm-editor')")
+    assert page.evaluate("() => document.activeElement.matches(':focus-visible')")
+    # Out of the editor, the hint is gone (it stayed, saying Tab leaves an editor left already).
+    expect(status).to_have_text("")
+
+
+def test_the_tab_hint_goes_when_tab_would_indent_again(page):
+    """After Escape, CodeMirror lets Tab leave for two seconds, until any other key. The hint
+    stayed after both; it goes with the way out, and a modifier (Shift, for Shift+Tab) keeps
+    it."""
+    page.goto("/sandbox/")
+    editor = policy_editor(page, IDENTITY)
+    status = page.locator(".policy-editor-status").first
+    editor.click()
+    editor.press("Control+Home")
+    editor.press("Escape")
+    expect(status).to_have_text("Tab now leaves the editor.")
+    page.keyboard.down("Shift")
+    page.keyboard.up("Shift")
+    page.wait_for_timeout(100)
+    expect(status).to_have_text("Tab now leaves the editor.")
+    editor.press("ArrowRight")  # the next key: Tab indents again, and the hint goes
+    expect(status).to_have_text("")
+    editor.press("Tab")
+    expect(editor).to_be_focused()
+
+    editor.press("Escape")
+    expect(status).to_have_text("Tab now leaves the editor.")
+    expect(status).to_have_text("", timeout=3000)  # CodeMirror's two seconds are up
+    editor.press("Tab")
+    expect(editor).to_be_focused()
+    assert_accessible(page)
 
 
 def test_focus_moved_on_stays_there_when_the_live_update_lands(page):

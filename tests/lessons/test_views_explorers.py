@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,7 +19,7 @@ def test_the_explorer_shows_each_layer_coloured_by_owner(client):
     response = client.get("/learn/srm/?service=ec2")
     body = response.content.decode()
     assert response.status_code == 200
-    assert '<td class="owner-customer">' in body
+    assert '<td class="owner-customer" role="cell"' in body
     assert "ec2 guest-os reason" in body
     assert "<html" in body  # a whole page without htmx
 
@@ -31,6 +33,9 @@ def test_the_explorer_compares_two_services_side_by_side(client):
         'tabindex="0" role="group" aria-label="Who secures each layer of Amazon EC2 compared'
         ' with Amazon RDS (scrolls sideways)"' in body
     )
+    # On a phone the cells stack under their layer, each named by its service (site.css).
+    cells = re.findall(r'<td class="owner-\w+" role="cell" data-label="([^"]+)">', body)
+    assert cells[:2] == ["Amazon EC2", "Amazon RDS"]
 
 
 def test_an_htmx_request_gets_only_the_explorer_partial(client):

@@ -599,3 +599,15 @@ def test_the_warning_never_suggests_a_category_the_teacher_may_not_see(
     ).content.decode()
     assert "No question you can use has the category “their-secret-bnk” yet" in page
     assert "their-secret-bank" not in page
+
+
+def test_a_quiz_drawn_by_rules_lists_each_rule(teacher, instructor):
+    """A rule by module has no 'category' key: `rule.module|default:rule.category` looked it up
+    as the filter's argument, which Django does not forgive, and the page was a server error
+    for every quiz with a module rule (the shipped course's final exam among them)."""
+    rules = [{"module": "iam", "count": 2}, {"category": "kms", "count": 1}]
+    quiz = make_quiz(owner=instructor, source=Source.AUTHORED, published=False, draw_rules=rules)
+    response = teacher.get(reverse("teach:quiz", args=[quiz.pk]))
+    assert response.status_code == 200
+    page = " ".join(response.content.decode().split())
+    assert "3 drawn by its rules (2 from module “iam”, 1 from category “kms”; 0 usable)" in page

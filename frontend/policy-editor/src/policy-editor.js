@@ -48,6 +48,11 @@ const config = {
 };
 
 const HINT = "Press Escape then Tab to leave the editor. Suggestions appear as you type; Control+Space asks for them.";
+// Said after Escape, for as long as it is true: CodeMirror's window for Tab to leave the editor
+// (@codemirror/view: two seconds, closed early by any key but a modifier).
+const TAB_LEAVES = "Tab now leaves the editor.";
+const TAB_LEAVES_MS = 2000;
+const MODIFIER_KEYS = new Set(["Shift", "Control", "Alt", "AltGraph", "Meta", "CapsLock", "OS"]);
 
 // Colours come from the site's palette: --code-* when a palette sets them, else the site's
 // general colours (--card, --ink, --brand, …), so a dark palette that redefines those keeps the
@@ -290,9 +295,25 @@ function upgrade(textarea) {
   const readOnly = textarea.readOnly || textarea.disabled;
 
   let syncing = false;
+  // The status line: emptied, then the message a moment later, so a screen reader reads it out
+  // again when it repeats. `said` is the last message asked for, shown or still pending.
+  let said = "";
+  let pending = 0;
   const say = (message) => {
+    window.clearTimeout(pending);
+    said = message;
     status.textContent = "";
-    if (message) window.setTimeout(() => { status.textContent = message; }, 50);
+    if (message) pending = window.setTimeout(() => { status.textContent = message; }, 50);
+  };
+  // After Escape, CodeMirror lets Tab leave the editor for two seconds, until any other key
+  // (a modifier aside: Shift+Tab leaves backwards). The hint saying so stayed on after all of
+  // them, wrong once Tab indented again; it goes when the way out does, or focus leaves.
+  let tabLeaves = 0;
+  const takeBackTabHint = () => {
+    if (!tabLeaves) return;
+    window.clearTimeout(tabLeaves);
+    tabLeaves = 0;
+    if (said === TAB_LEAVES) say("");
   };
   // Why the server's findings are missing, said once (not at every pause) and taken back when
   // they return, unless the status line has moved on to something else.
@@ -332,8 +353,17 @@ function upgrade(textarea) {
         EditorView.contentAttributes.of(contentAttributes),
         EditorView.domEventHandlers({
           keydown(event) {
-            // CodeMirror lets the next Tab within two seconds of Escape move focus on.
-            if (event.key === "Escape") say("Tab now leaves the editor.");
+            if (event.key === "Escape") {
+              takeBackTabHint();
+              say(TAB_LEAVES);
+              tabLeaves = window.setTimeout(takeBackTabHint, TAB_LEAVES_MS);
+            } else if (!MODIFIER_KEYS.has(event.key)) {
+              takeBackTabHint();
+            }
+            return false;
+          },
+          focusout() {
+            takeBackTabHint();
             return false;
           },
         }),

@@ -31,6 +31,16 @@ WORDS = {
     "thinks-kms-key-deletion-reversible": "thinking a deleted KMS key can be brought back",
     "thinks-one-region-covers-all": "thinking GuardDuty in one Region watches every Region",
     "thinks-rotation-re-encrypts-data": "thinking key rotation re-encrypts old data",
+    "thinks-replicas-share-the-key-policy": (
+        "thinking multi-Region replica keys share their primary's key policy"
+    ),
+    "thinks-disabling-the-primary-disables-replicas": (
+        "thinking disabling a multi-Region primary key disables its replicas"
+    ),
+    "thinks-a-multi-region-key-is-a-backup": "thinking a multi-Region key is a backup of a key",
+    "thinks-key-policy-alone-grants-cross-account-use": (
+        "thinking a key policy alone lets another account use a KMS key"
+    ),
 }
 VERBS = {
     "thinks": "thinking",

@@ -4,8 +4,10 @@ wrongly, out of date or not at all (QA of the data and detection part, 2026-12-0
 
 from __future__ import annotations
 
+import copy
 import re
 
+from srm_trainer.iam import evaluate
 from tests.curriculum.shipped_quizzes import shipped_quizzes
 from tests.shipped import shipped_curriculum
 
@@ -138,3 +140,114 @@ def test_a_kms_grant_is_explained_where_the_kms_lesson_first_names_it():
     para = next(p for p in _paragraphs("encryption-and-kms/aws-kms") if "exactly one" in p)
     assert "**KMS grant** (" in para
     assert GLOSSARY["kms-grant"].lesson == "encryption-and-kms/aws-kms"
+
+
+# --- Keys across Regions and accounts (content review 2026-11, "Thin spots": KMS lacked
+# multi-Region keys and cross-account use). AWS KMS Developer Guide: "Multi-Region keys in AWS
+# KMS", "How multi-Region keys work", "Security considerations for multi-Region keys",
+# "Delete multi-Region keys", "Allowing users in other accounts to use a KMS key".
+
+MRK_LESSON = "encryption-and-kms/keys-across-regions-and-accounts"
+SCENARIOS = {sc.slug: sc for sc in CURRICULUM.scenarios}
+
+
+def _choices(slug: str) -> dict[str, bool]:
+    return {c["text"]: c["correct"] for c in QUESTIONS[slug].data["choices"]}
+
+
+def test_what_related_multi_region_keys_share_and_what_each_keeps():
+    """Shared: key ID, key material, spec, usage, origin, automatic rotation. Independent:
+    key policy, grants, aliases, tags, description, key state. The easy slip is to put the key
+    policy (the console offers the primary's as a starting point) or the enabled state among
+    the shared ones."""
+    table = [p for p in _paragraphs(MRK_LESSON) if p.startswith("| Shared |")]
+    assert len(table) == 1
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in table[0].splitlines()]
+    shared = " ".join(row[0] for row in rows[2:])
+    own = " ".join(row[1] for row in rows[2:])
+    for prop in ("Key ID", "key material", "Key spec", "key usage", "Automatic rotation"):
+        assert prop in shared, prop
+    for prop in ("Key policy", "grants", "Aliases", "tags", "Enabled, disabled"):
+        assert prop in own and prop not in shared, prop
+    assert "never synchronizes policies" in LESSONS[MRK_LESSON].body
+    assert "set on each key separately" in GLOSSARY["multi-region-key"].definition
+    asked = _choices("enc-mrk-shared-properties")
+    assert {text for text, right in asked.items() if right} == {
+        "The key ID",
+        "The key material, including older versions after a rotation",
+        "Whether automatic rotation is turned on",
+    }
+
+
+def test_disabling_a_primary_key_is_never_taught_to_disable_its_replicas():
+    """The key state is an independent property: a replica keeps working while its primary is
+    disabled, so an emergency switch-off means disabling every related key."""
+    follows = re.compile(
+        r"disabl\w* (?:the|a|its) primary[^.]*\bdisables? (?:all|every|its|the) (?:related|replica)",
+        re.IGNORECASE,
+    )
+    assert follows.search("Disabling the primary key disables every replica, Region by Region.")
+    assert [where for where, text in _chunks() if follows.search(text)] == []
+    body = LESSONS[MRK_LESSON].body
+    assert "Disabling a key disables only that key." in body
+    assert "disable the primary and every replica" in body
+    right = [text for text, ok in _choices("enc-mrk-disable-primary").items() if ok]
+    assert len(right) == 1 and right[0].startswith("It works")
+
+
+def test_a_primary_key_is_deleted_only_after_its_replicas():
+    """ScheduleKeyDeletion on a primary with replicas: PendingReplicaDeletion, and the waiting
+    period begins when the last replica is deleted."""
+    para = next(p for p in _paragraphs(MRK_LESSON) if "Deleting the primary waits" in p)
+    assert "starts when the last replica is deleted" in para
+    assert "as final as deleting any key" in para
+
+
+def test_multi_region_keys_are_not_taught_as_global_convertible_or_a_backup():
+    """Not global (you choose each Region; AWS managed keys are always single-Region); the
+    property is fixed at creation; replicas share the material, so they are no spare key; AWS
+    advises one only when needed because it gives up Regional isolation."""
+    body = LESSONS[MRK_LESSON].body
+    assert "AWS managed keys are always single-Region keys" in body
+    assert "cannot be converted" in body
+    assert "not a second, independent key" in body
+    assert "use one only when you need it" in body
+    asked = _choices("enc-mrk-when-to-use")
+    assert [text for text, ok in asked.items() if ok] == [
+        "Items encrypted client-side in a DynamoDB global table must be decrypted in each "
+        "Region without calling KMS in another Region"
+    ]
+    assert asked["To keep a backup of the key in case someone misuses or deletes it"] is False
+
+
+def test_a_key_in_another_account_needs_the_key_policy_and_the_callers_iam_policy():
+    """Cross-account use: the key policy must allow the other account AND an IAM policy there
+    must allow the principal. The scenarios show both halves, and the engine agrees: take the
+    key policy's statement for the other account away and the shared key stops working."""
+    both = SCENARIOS["kms-cross-account-both-allow"].case
+    assert evaluate(both).decision == "Allow"
+    key_only = SCENARIOS["kms-cross-account-key-policy-only"].case
+    assert evaluate(key_only).decision == "ImplicitDeny" and key_only["identity_policies"] == []
+    iam_only = copy.deepcopy(both)
+    statements = iam_only["resource_policy"]["document"]["Statement"]
+    statements[:] = [s for s in statements if s["Sid"] != "FinanceAccountMayDecrypt"]
+    assert evaluate(iam_only).decision == "ImplicitDeny"
+    body = LESSONS[MRK_LESSON].body
+    assert "Neither is enough alone." in body
+    assert "key ARN or the alias ARN" in body
+    assert "kms:ScheduleKeyDeletion` gives it nothing" in body
+
+
+def test_the_fix_for_a_replica_missing_from_the_iam_policy_is_the_replicas_arn():
+    """Related multi-Region keys have one key ID but separate ARNs (the Region differs): the
+    scenario's explanation says to list each Region's key ARN, and doing so is what works."""
+    scenario = SCENARIOS["kms-replica-not-in-iam-policy"]
+    case = copy.deepcopy(scenario.case)
+    assert evaluate(case).decision == "ImplicitDeny"
+    assert "each Region's key ARN" in scenario.explanation
+    statement = case["identity_policies"][0]["document"]["Statement"][0]
+    statement["Resource"] = [statement["Resource"], case["request"]["resource"]]
+    assert evaluate(case).decision == "Allow"
+    primary, replica = statement["Resource"]
+    assert primary.split(":")[3] != replica.split(":")[3]  # the Region
+    assert primary.rsplit("/", 1)[1] == replica.rsplit("/", 1)[1]  # one key ID

@@ -20,6 +20,7 @@ SERVICES = {
     "awsaccountbilling": "AWS Billing",
     "awscloudtrail": "AWS CloudTrail",
     "config": "AWS Config",
+    "database-encryption-sdk": "AWS Database Encryption SDK",
     "elasticloadbalancing": "Elastic Load Balancing",
     "guardduty": "Amazon GuardDuty",
     "IAM": "AWS Identity and Access Management",
@@ -39,6 +40,7 @@ GUIDES = {
     "user": "User Guide",
     "userguide": "User Guide",
     "developerguide": "Developer Guide",
+    "devguide": "Developer Guide",  # the AWS Database Encryption SDK's folder
     "apireference": "API Reference",
 }
 # aws.amazon.com/<folder>/…

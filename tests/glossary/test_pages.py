@@ -166,6 +166,10 @@ def test_inside_a_transaction_the_listing_shows_each_change_at_once(client, cour
             "https://docs.aws.amazon.com/whitepapers/latest/aws-best-practices-ddos-resiliency/x.html",
             "AWS whitepaper",
         ),
+        (
+            "https://docs.aws.amazon.com/database-encryption-sdk/latest/devguide/x.html",
+            "AWS Database Encryption SDK Developer Guide",
+        ),
         ("https://aws.amazon.com/compliance/shared-responsibility-model/", "AWS Compliance"),
         ("https://docs.aws.amazon.com/some-new-service/latest/ug/x.html", "AWS documentation"),
         ("https://aws.amazon.com/blogs/security/x/", "AWS website"),

@@ -33,3 +33,27 @@ def test_an_import_names_each_problem_at_the_line_of_its_key(instructor):
     lines = text.splitlines()
     assert '"action": "permit"' in lines[errors[0].line - 1]
     assert '"cidr": "everywhere"' in lines[errors[1].line - 1]
+
+
+def test_an_import_of_many_costly_bursts_is_refused_before_the_engine_runs(instructor):
+    """Each question may hold a burst of 5,000 rule evaluations, but a file repeating one is
+    refused whole (150 of the lab's largest bursts made a preview cost 9 s of CPU, and its
+    confirm as much again): it says so at the question that went over, nothing is written."""
+    question = make_question("waf_rule", owner=instructor, lesson=None)
+    document = json.loads(json_format.export_bank([question], "b"))
+    first = document["questions"][0]
+    rules = len(first["data"]["case"]["web_acl"]["Rules"])
+    first["data"]["case"]["requests"] = [{"ip": "192.0.2.1", "repeat": 5_000 // rules}]
+    first["data"].pop("ask_index", None)
+    document["questions"] = [{**first, "slug": f"burst-{n}"} for n in range(21)]
+    Question.objects.all().delete()
+    text = json_format.dump(document)
+    with pytest.raises(TransferError) as caught:
+        importer.preview(text, "json", owner=instructor)
+    [error] = caught.value.errors
+    assert "more than 100,000 rule evaluations in all" in error.message
+    assert error.line is not None
+    assert not Question.objects.exists()
+    document["questions"] = document["questions"][:20]  # twenty fit
+    plan = importer.preview(json_format.dump(document), "json", owner=instructor)
+    assert len(plan.questions) == 20

@@ -14,6 +14,8 @@ import pytest
 
 from search import index
 from search.query import PER_PAGE, search
+from srm_trainer.iam import evaluate
+from srm_trainer.iam.context import MAX_CONTEXT_VALUES
 from srm_trainer.iam.diff import diff
 from srm_trainer.iam.findings import lint
 from srm_trainer.netlab.waf import evaluate_waf_case
@@ -41,6 +43,21 @@ def _account_wide(n: int) -> dict:
     return {"identity_policies": [{"Version": "2012-10-17", "Statement": [statement]}]}
 
 
+def _set_operator_product() -> dict:
+    """ForAnyValue:ArnLike over 3,300 patterns (the API's 64 KB) against the most values a
+    context key may hold, none matching: every pair is compared (1,600 × 1,600 took 1.4 s)."""
+    patterns = [f"arn:*:*:*:{i}:*" for i in range(3300)]
+    condition = {"ForAnyValue:ArnLike": {"aws:SourceArn": patterns}}
+    statement = {"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": condition}
+    request = {
+        "principal": "arn:aws:iam::111122223333:user/alice",
+        "action": "s3:GetObject",
+        "resource": "arn:aws:s3:::reports/q1.csv",
+        "context": {"aws:SourceArn": [f"arn:a:b:c:d:{i}" for i in range(MAX_CONTEXT_VALUES)]},
+    }
+    return {"request": request, "identity_policies": [{"Statement": [statement]}]}
+
+
 CASES = {
     # what, the call, the limit in ms
     "WAF regex (a+)+$ on 8,000 a's": (
@@ -55,6 +72,10 @@ CASES = {
     ),
     "lint: 40 adversarial resource patterns": (lambda: lint(adversarial_patterns()), 1000.0),
     "GIFT: a 20,000-answer block refused": (lambda: _refused(HUGE_ANSWER_BLOCK), 5000.0),
+    "evaluate: 3,300 ArnLike patterns x the most values a context key takes": (
+        lambda: evaluate(_set_operator_product()),
+        1000.0,
+    ),
     "diff: 950 account-wide Resource entries over every service": (
         lambda: diff(_account_wide(3), _account_wide(950), services=["*"]),
         1000.0,

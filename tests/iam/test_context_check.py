@@ -14,8 +14,8 @@ import pytest
 
 from srm_trainer.iam import catalog, evaluate
 from srm_trainer.iam.budget import Budget
-from srm_trainer.iam.context_check import LIST_ON_SINGLE, WRONG_TYPE, check_context
 from srm_trainer.iam.context import MAX_CONTEXT_VALUES
+from srm_trainer.iam.context_check import LIST_ON_SINGLE, WRONG_TYPE, check_context
 from srm_trainer.iam.findings import lint_case
 from srm_trainer.sandbox.state import SandboxState, aws_context_for
 

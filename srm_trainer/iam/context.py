@@ -46,11 +46,12 @@ def normalise_scalar(value: object) -> str | None:
 class RequestContext:
     """Immutable mapping of condition key → values (always a tuple of strings)."""
 
-    __slots__ = ("_values", "_multi", "_names")
+    __slots__ = ("_values", "_multi", "_names", "verdicts")
 
     _values: dict[str, tuple[str, ...]]
     _multi: frozenset[str]
     _names: tuple[str, ...]
+    verdicts: dict[tuple[object, bool], object]
 
     def __init__(self) -> None:  # use from_mapping / empty
         raise TypeError("use RequestContext.from_mapping(...)")
@@ -63,6 +64,9 @@ class RequestContext:
         object.__setattr__(self, "_values", values)
         object.__setattr__(self, "_multi", multi)
         object.__setattr__(self, "_names", names)
+        # Each condition clause's verdict in this context (`ConditionClause.evaluate`): a batch
+        # evaluates the same clauses in one context for every action and resource it holds.
+        object.__setattr__(self, "verdicts", {})
         return self
 
     @classmethod

@@ -90,7 +90,43 @@ def _too_large(case: dict) -> str | None:
             f"the case's policies hold {count:,} statements; a scenario takes at most "
             f"{MAX_STATEMENTS}, what the sandbox evaluates at once"
         )
+    request = case.get("request")
+    context = request.get("context") if isinstance(request, dict) else None
+    compared = _comparisons(policies, context if isinstance(context, dict) else {})
+    if compared > MAX_SCENARIO_COMPARISONS:
+        return (
+            f"the case's conditions would compare {compared:,} policy values with the "
+            f"request's; a scenario takes at most {MAX_SCENARIO_COMPARISONS:,} (a quiz page "
+            "evaluates every question's scenario): list fewer values"
+        )
     return None
+
+
+# Condition comparisons one evaluation of a scenario may make (each value a condition lists
+# against each value the request carries for its key; ~0.5 µs each). A quiz's pages evaluate up
+# to 200 questions at once in a process that has not kept their keys.
+MAX_SCENARIO_COMPARISONS = 10_000
+
+
+def _comparisons(policies: list[Any], context: dict) -> int:
+    lengths = {str(k).lower(): len(v) if isinstance(v, list) else 1 for k, v in context.items()}
+    total = 0
+    for policy in policies:
+        if isinstance(policy, str):
+            try:
+                policy = json.loads(policy)
+            except (ValueError, RecursionError):
+                continue  # the engine says where it breaks
+        if isinstance(policy, dict) and "document" in policy and "Statement" not in policy:
+            policy = policy["document"]
+        statements = policy.get("Statement") if isinstance(policy, dict) else None
+        for st in statements if isinstance(statements, list) else [statements]:
+            condition = st.get("Condition") if isinstance(st, dict) else None
+            for block in condition.values() if isinstance(condition, dict) else ():
+                for key, values in block.items() if isinstance(block, dict) else ():
+                    listed = len(values) if isinstance(values, list) else 1
+                    total += listed * lengths.get(str(key).lower(), 1)
+    return total
 
 
 def link_problem(link: Any, what: str) -> str | None:

@@ -102,6 +102,11 @@ def _arn_condition_case(patterns: int, statements: int = 1) -> dict:
             _arn_condition_case(1, statements=201),
             "hold 201 statements; a scenario takes at most 200",
         ),
+        (
+            _arn_condition_case(201),
+            "would compare 10,050 policy values with the request's; a scenario takes at most "
+            "10,000",
+        ),
     ],
 )
 def test_a_scenario_larger_than_the_sandbox_opens_is_refused_before_it_is_evaluated(
@@ -109,7 +114,8 @@ def test_a_scenario_larger_than_the_sandbox_opens_is_refused_before_it_is_evalua
 ):
     """Every answer to a policy question and every quiz page showing it evaluates its
     scenario: an imported 244 KB case cost 20 s of CPU each time. A scenario must fit what
-    the sandbox opens (64 KB, 200 statements); one that fits is imported."""
+    the sandbox opens (64 KB, 200 statements) and compare at most 10,000 condition values
+    with the request's (here 50 a key); one that fits is imported."""
     text = json_format.dump(_policy_question_document(instructor, case))
     with pytest.raises(TransferError) as caught:
         importer.preview(text, "json", owner=instructor)
@@ -117,5 +123,5 @@ def test_a_scenario_larger_than_the_sandbox_opens_is_refused_before_it_is_evalua
     assert errors and all(
         "scenario 'large-case'" in e.message and words in e.message for e in errors
     )
-    fits = _policy_question_document(instructor, _arn_condition_case(1000))
+    fits = _policy_question_document(instructor, _arn_condition_case(200))
     assert len(importer.preview(json_format.dump(fits), "json", owner=instructor).questions) == 1

@@ -6,10 +6,13 @@ Low in the dependency order (see `curriculum`): this module imports only the eng
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from srm_trainer.iam import PolicyError, evaluate
+from srm_trainer.sandbox.state import MAX_BODY_BYTES, MAX_STATEMENTS, statement_count
 
 DECISIONS = ("Allow", "ExplicitDeny", "ImplicitDeny")
 LEVELS = ("foundational", "associate", "advanced")
@@ -32,6 +35,25 @@ def scenario_case_check(case: Any) -> tuple[str, str] | None:
     expect = case.get("expect")
     if expect not in DECISIONS:
         return "expect", "case.expect must be Allow, ExplicitDeny or ImplicitDeny"
+    too_large = _too_large(case)
+    if too_large:
+        return "case", too_large
+    try:
+        text = json.dumps(case, sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError):  # not JSON (set in memory, never saved): not kept
+        return _engine_check(case)
+    return _kept_check(text)
+
+
+@lru_cache(maxsize=128)
+def _kept_check(text: str) -> tuple[str, str] | None:
+    """`_engine_check` kept per process by the case: an import or a saved question checks a
+    scenario from several places (the scenario's own check, the question kind's)."""
+    return _engine_check(json.loads(text))
+
+
+def _engine_check(case: dict) -> tuple[str, str] | None:
+    expect = case.get("expect")
     try:
         decision = evaluate(case).decision
     except PolicyError as exc:
@@ -39,6 +61,72 @@ def scenario_case_check(case: Any) -> tuple[str, str] | None:
     if decision != expect:
         return "expect", f"the case expects {expect} but the engine decides {decision}"
     return None
+
+
+def _too_large(case: dict) -> str | None:
+    """A scenario must open in the sandbox (its presets, its links), so the sandbox's limits
+    apply: they also bound what evaluating it costs, which every answer and every quiz page
+    showing the question pays again (a 244 KB case from an import cost 20 s of CPU)."""
+    try:
+        size = len(json.dumps(case, separators=(",", ":")))
+    except (TypeError, ValueError):
+        return None  # not JSON: the engine says what is wrong with it
+    if size > MAX_BODY_BYTES:
+        return (
+            f"the case is {size:,} characters of JSON; a scenario takes at most "
+            f"{MAX_BODY_BYTES:,}, what the sandbox opens"
+        )
+    policies = [case.get(k) for k in ("resource_policy", "permissions_boundary", "session_policy")]
+    for key in ("identity_policies", "scp_levels", "rcp_levels"):
+        found = case.get(key)
+        if isinstance(found, list):
+            for item in found:
+                policies.extend(
+                    item if key != "identity_policies" and isinstance(item, list) else [item]
+                )
+    count = statement_count(p for p in policies if isinstance(p, str | dict))
+    if count > MAX_STATEMENTS:
+        return (
+            f"the case's policies hold {count:,} statements; a scenario takes at most "
+            f"{MAX_STATEMENTS}, what the sandbox evaluates at once"
+        )
+    request = case.get("request")
+    context = request.get("context") if isinstance(request, dict) else None
+    compared = _comparisons(policies, context if isinstance(context, dict) else {})
+    if compared > MAX_SCENARIO_COMPARISONS:
+        return (
+            f"the case's conditions would compare {compared:,} policy values with the "
+            f"request's; a scenario takes at most {MAX_SCENARIO_COMPARISONS:,} (a quiz page "
+            "evaluates every question's scenario): list fewer values"
+        )
+    return None
+
+
+# Condition comparisons one evaluation of a scenario may make (each value a condition lists
+# against each value the request carries for its key; ~0.5 µs each). A quiz's pages evaluate up
+# to 200 questions at once in a process that has not kept their keys.
+MAX_SCENARIO_COMPARISONS = 10_000
+
+
+def _comparisons(policies: list[Any], context: dict) -> int:
+    lengths = {str(k).lower(): len(v) if isinstance(v, list) else 1 for k, v in context.items()}
+    total = 0
+    for policy in policies:
+        if isinstance(policy, str):
+            try:
+                policy = json.loads(policy)
+            except (ValueError, RecursionError):
+                continue  # the engine says where it breaks
+        if isinstance(policy, dict) and "document" in policy and "Statement" not in policy:
+            policy = policy["document"]
+        statements = policy.get("Statement") if isinstance(policy, dict) else None
+        for st in statements if isinstance(statements, list) else [statements]:
+            condition = st.get("Condition") if isinstance(st, dict) else None
+            for block in condition.values() if isinstance(condition, dict) else ():
+                for key, values in block.items() if isinstance(block, dict) else ():
+                    listed = len(values) if isinstance(values, list) else 1
+                    total += listed * lengths.get(str(key).lower(), 1)
+    return total
 
 
 def link_problem(link: Any, what: str) -> str | None:

@@ -41,8 +41,9 @@ over-permission factor is 0 and the feedback asks for a narrower Action list.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from srm_trainer.iam import arnfit, catalog, evaluate, parse_policy
+from srm_trainer.iam import PolicyError, arnfit, catalog, evaluate, parse_policy
 from srm_trainer.iam.budget import Budget, on_fresh_frame_chunk
 from srm_trainer.iam.catalog import BudgetExhausted
 from srm_trainer.iam.wildcard import fold_case, wildcard_match
@@ -51,6 +52,9 @@ ACCESS_WEIGHTS = {"Permissions management": 3, "Write": 2}
 PENALTY_SCALE = 10  # weighted overgrants that take the score to zero
 PROBE_FILLER = "example"
 PROBE_UNITS = 40  # one probe: build the case and evaluate it, plus one unit per policy element
+# Condition comparisons (policy values × context values) over all the task's requests: ~0.5 µs
+# each. The must-allow and must-deny requests are always evaluated, so this bounds them.
+MAX_REQUEST_COMPARISONS = 100_000
 
 
 @dataclass(frozen=True)
@@ -252,31 +256,74 @@ def check_policy(
     return on_fresh_frame_chunk(_check_policy, challenge, policy_text, budget, first_fault)
 
 
+def _condition_units(policy, context: dict) -> tuple[int, Any]:
+    """Comparisons the policy's conditions may make in a request of `context` (each value a
+    clause lists meets each value the request carries for its key), and the costliest clause."""
+    lengths = {str(k).lower(): len(v) if isinstance(v, list) else 1 for k, v in context.items()}
+    total, worst, worst_units = 0, None, -1
+    for st in policy.statements:
+        for clause in st.conditions:
+            units = len(clause.values) * lengths.get(clause.key.lower(), 1)
+            total += units
+            if units > worst_units:
+                worst, worst_units = (st, clause), units
+    return total, worst
+
+
+def _refuse_costly_conditions(policy, contexts: list[dict]) -> None:
+    """Every must-allow and must-deny request is evaluated whatever the budget: a policy whose
+    conditions would compare more than `MAX_REQUEST_COMPARISONS` values across them is refused
+    at its costliest condition, as a mistake in the policy is (a thousand ArnLike patterns
+    against a challenge's 50-value context key cost 7 s of CPU for one answer)."""
+    total, worst = 0, None
+    for context in contexts:
+        units, clause = _condition_units(policy, context)
+        total += units
+        worst = worst or clause
+    if total <= MAX_REQUEST_COMPARISONS or worst is None:
+        return
+    st, clause = worst
+    listed = sum(len(c.values) for s in policy.statements for c in s.conditions)
+    raise PolicyError(
+        "too_costly",
+        f"The conditions list {listed:,} values, which the task's requests would compare "
+        f"{total:,} times; an answer may take at most {MAX_REQUEST_COMPARISONS:,}. List only "
+        "the few values the task needs.",
+        path=clause.path,
+        line=st.line,
+        column=getattr(st, "column", None),
+    )
+
+
 def _check_policy(
     challenge: dict, policy_text: str | dict, budget: Budget, first_fault: bool = False
 ) -> ChallengeResult:
     policy = parse_policy(policy_text, kind="identity")  # fail early, at the learner's line/column
     # what one probe costs: evaluation walks every statement's patterns and conditions
-    probe_units = PROBE_UNITS + sum(
-        len(st.action.patterns)
-        + (len(st.resource.patterns) if st.resource else 0)
-        + len(st.conditions)
+    base_units = PROBE_UNITS + sum(
+        len(st.action.patterns) + (len(st.resource.patterns) if st.resource else 0)
         for st in policy.statements
     )
+    entries = [
+        (want, entry)
+        for want, key in (("Allow", "must_allow"), ("Deny", "must_deny"))
+        for entry in challenge.get(key, [])
+    ]
+    _refuse_costly_conditions(policy, [entry.get("context") or {} for _, entry in entries])
     requests = []
-    for want, key in (("Allow", "must_allow"), ("Deny", "must_deny")):
-        for entry in challenge.get(key, []):
-            case = request_case(
-                challenge, entry["action"], entry["resource"], policy_text, entry.get("context")
-            )
-            requests.append(
-                RequestResult(entry["action"], entry["resource"], want, evaluate(case).decision)
-            )
+    for want, entry in entries:
+        case = request_case(
+            challenge, entry["action"], entry["resource"], policy_text, entry.get("context")
+        )
+        requests.append(
+            RequestResult(entry["action"], entry["resource"], want, evaluate(case).decision)
+        )
     if first_fault and not all(r.ok for r in requests):
         return ChallengeResult(tuple(requests), complete=False)
     overgrants: list[Overgrant] = []
     probes = [(entry, probe_resource(entry)) for entry in challenge.get("scope", [])]
     contexts = probe_contexts(challenge)
+    probe_units = base_units + max(_condition_units(policy, ctx)[0] for ctx in contexts)
     if not probes:
         return ChallengeResult(tuple(requests))
     try:

@@ -140,7 +140,7 @@ def check_problems(slugs, *, explain: bool = True) -> dict[str, str]:
         elif question.archived:
             out[slug] = f"'::: check {slug}' names an archived question (learners never see it)"
         elif not question.is_usable():
-            problem = question.problems(thorough=False)[0].message
+            problem = question.quick_problems()[0].message
             out[slug] = f"'::: check {slug}' names a broken question ({problem})"
     return out
 

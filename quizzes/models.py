@@ -188,12 +188,15 @@ class Question(models.Model):
         evaluate a policy, a network or a web ACL: the answer is kept per process by what it
         depends on (the type, the data and, for a kind built on a scenario, the scenario's
         case), so an edit is checked afresh and a page repeats no check."""
-        problems = self._quick_problems()
+        problems = self.quick_problems()
         for problem in problems:
             log.warning("question %s is broken and skipped: %s", self.slug, problem.message)
         return not problems
 
-    def _quick_problems(self) -> tuple[kinds.Problem, ...]:
+    def quick_problems(self) -> tuple[kinds.Problem, ...]:
+        """`problems(thorough=False)`, kept per process as `is_usable` explains: for pages that
+        list many questions (a quiz's page in /teach/, its broken questions for staff), where
+        each WAF, network or policy question's check runs an engine."""
         kind = self.kind
         if kind is None or not isinstance(self.data, dict):
             return tuple(self.problems(thorough=False))

@@ -313,7 +313,7 @@ def _broken_questions(quiz: Quiz) -> list[dict]:
         questions = quiz.questions.all()
     out = []
     for question in questions.select_related("scenario").order_by("slug"):
-        problems = question.problems(thorough=False)
+        problems = question.quick_problems()
         if problems:
             out.append({"question": question, "problems": [p.message for p in problems]})
     return out

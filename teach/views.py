@@ -218,7 +218,7 @@ def _entries_shown(request: HttpRequest, quiz: Quiz) -> Sequence[QuizQuestion]:
         .order_by("order", "pk")
     )
     for entry in entries:
-        entry.problems = [p.in_words() for p in entry.question.problems(thorough=False)]
+        entry.problems = [p.in_words() for p in entry.question.quick_problems()]
         entry.editable = may_edit(request.user, entry.question) and entry.question.type in EDITORS
         entry.no_editor = entry.question.type not in EDITORS  # none now; a kind added without one
     return entries

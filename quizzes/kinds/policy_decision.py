@@ -7,6 +7,8 @@ the score is for naming a statement that decided it.
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import Any
 
 from django import forms
@@ -20,6 +22,16 @@ from srm_trainer.iam.words import DECISIONS as DECISION_WORDS
 # The choices' stored values are the engine's codes (saved answers and imports keep them); their
 # words are the engine's, so the choices, the feedback and the sandbox name an outcome alike.
 DECISIONS = list(DECISION_WORDS.items())
+
+
+def _key_of(case: Any) -> dict[str, Any]:
+    decision = evaluate(case)
+    return {"key": decision.decision, **explain_decision(decision)}
+
+
+@lru_cache(maxsize=512)
+def _kept_key(text: str) -> str:
+    return json.dumps(_key_of(json.loads(text)))
 
 
 class PolicyDecision(Kind):
@@ -59,9 +71,14 @@ class PolicyDecision(Kind):
         return out
 
     def key(self, question) -> dict:
-        """The engine's decision and the statements that decided it, as grading gives them."""
-        decision = evaluate(question.scenario.case)
-        return {"key": decision.decision, **explain_decision(decision)}
+        """The engine's decision and the statements that decided it, as grading gives them;
+        kept per process by the case (a quiz's result page asks it of every question)."""
+        case = question.scenario.case
+        try:
+            text = json.dumps(case, sort_keys=True, separators=(",", ":"))
+        except (TypeError, ValueError):  # not JSON (set in memory, never saved): not kept
+            return _key_of(case)
+        return json.loads(_kept_key(text))
 
     def grade(self, question, response: dict) -> Grade:
         """response: {"decision": "Allow" | "ExplicitDeny" | "ImplicitDeny", "statement": key}."""

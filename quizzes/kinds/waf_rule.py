@@ -8,6 +8,8 @@ The choices are the web ACL's rules and its default action; the key is computed 
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import Any
 
 from django import forms
@@ -16,7 +18,7 @@ from quizzes.kinds import netlab_common as nl
 from quizzes.kinds.base import Grade, Kind, Problem, full_marks
 from srm_trainer.netlab import NetlabError, evaluate_waf_case
 from srm_trainer.netlab.case import waf_expect_mismatches
-from srm_trainer.netlab.waf import NOT_PROTECTABLE
+from srm_trainer.netlab.waf import NOT_PROTECTABLE, QUESTION_SHARE
 
 DEFAULT = "Default_Action"
 CASE_FIELDS = (
@@ -25,10 +27,41 @@ CASE_FIELDS = (
 )  # fmt: skip
 
 
-def _decision(question):
-    result = evaluate_waf_case(question.data["case"])
-    index = question.data.get("ask_index")
-    return result.decisions[-1 if index is None else index], len(result.decisions)
+def _key(question) -> dict[str, Any]:
+    """The key, kept per process by the case and `ask_index`: a quiz's pages (its detail, an
+    attempt's result) ask it of every question at once."""
+    try:
+        text = json.dumps(
+            [question.data["case"], question.data.get("ask_index")],
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+    except (TypeError, ValueError):  # not JSON (set in memory, never saved): not kept
+        return _key_of(question.data["case"], question.data.get("ask_index"))
+    return json.loads(_kept_key(text))
+
+
+@lru_cache(maxsize=512)
+def _kept_key(text: str) -> str:
+    case, index = json.loads(text)
+    return json.dumps(_key_of(case, index))
+
+
+def _key_of(case: dict, index: int | None) -> dict[str, Any]:
+    result = evaluate_waf_case(case, share=QUESTION_SHARE)
+    d = result.decisions[-1 if index is None else index]
+    return {
+        "key": d.rule,
+        "action": d.action,
+        "index": d.index,
+        "total": len(result.decisions),
+        "labels": list(d.labels),
+        "rate_counts": d.rate_counts,
+        "matches": [
+            {"rule": m.rule, "action": m.action, "terminating": m.terminating, "note": m.note}
+            for m in d.matches
+        ],
+    }
 
 
 def _attachment_path(case: dict) -> tuple:
@@ -64,7 +97,7 @@ class WafRule(Kind):
         if unknown:
             return [Problem(f"case: unknown field {unknown[0]!r}", (*at, unknown[0]))]
         try:
-            result = evaluate_waf_case(case)
+            result = evaluate_waf_case(case, share=QUESTION_SHARE)
         except NetlabError as exc:
             return nl.engine_problems(exc, at, "case")
         if not result.attachable:
@@ -107,19 +140,7 @@ class WafRule(Kind):
 
     def key(self, question) -> dict:
         """The rule the engine finds acting on the request asked about, and its account."""
-        d, total = _decision(question)
-        return {
-            "key": d.rule,
-            "action": d.action,
-            "index": d.index,
-            "total": total,
-            "labels": list(d.labels),
-            "rate_counts": d.rate_counts,
-            "matches": [
-                {"rule": m.rule, "action": m.action, "terminating": m.terminating, "note": m.note}
-                for m in d.matches
-            ],
-        }
+        return _key(question)
 
     def grade(self, question, response: dict) -> Grade:
         """response: {"rule": a rule's name | "Default_Action"}."""

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import cast
 
 from .arn import ArnMatcher, compile_arn_tokens
 from .context import RequestContext, normalise_scalar
@@ -412,6 +413,10 @@ class ConditionResult:
 _MATCHED = ConditionResult(True, ())
 
 
+_UNKEPT = object()
+_VERDICTS_KEPT = 4096  # per context: more distinct clauses than any case the limits allow
+
+
 @fast_init
 @dataclass(frozen=True, slots=True, eq=False)
 class ConditionClause:
@@ -488,7 +493,23 @@ class ConditionClause:
     def evaluate(
         self, context: RequestContext, *, variables: bool = False
     ) -> ConditionFailure | None:
-        """None when the clause holds, else the failure that explains why not."""
+        """None when the clause holds, else the failure that explains why not. Kept on the
+        context: a verdict depends on the clause and the context alone, and a batch (simulate,
+        the sandbox's many-request tools, least-privilege probes) asks it once per request of
+        the batch, each costing up to the clause's values × the key's (1,600 × 50 ArnLike
+        comparisons, 46 ms, once for each of 1,000 resources)."""
+        verdicts = context.verdicts
+        if not context:  # the shared empty context: a missing key costs nothing to decide
+            return self._evaluate(context, variables)
+        kept = verdicts.get((self, variables), _UNKEPT)
+        if kept is not _UNKEPT:
+            return cast("ConditionFailure | None", kept)
+        found = self._evaluate(context, variables)
+        if len(verdicts) < _VERDICTS_KEPT:
+            verdicts[(self, variables)] = found
+        return found
+
+    def _evaluate(self, context: RequestContext, variables: bool) -> ConditionFailure | None:
         actual = context.get(self.key)
         if self.base == "Null":
             return self._evaluate_null(actual)

@@ -62,6 +62,11 @@ RANK: dict[str, int] = {"none": 0, "partial": 1, "full": 2}
 MAX_ACTIONS = 25_000  # the whole catalogue (~20,500 actions): about 50 ms of CPU
 MAX_MATCHES = 60_000  # actions visited telling actions apart (wildcards, NotAction visit all)
 MAX_CHECKS = 6_000  # statements explained by the decisions (~5-8 µs each)
+# Resource entries tried against ARN formats to part a service's actions by resource type (one
+# unit an entry and format, ~5 µs when new). An entry whose service field is a wildcard
+# (`arn:aws:*:*:*:x*`) is tried against every service's ~2,000 formats: a thousand of them over
+# every service cost 25 s of CPU before this cap; it lets 6 such entries through whole.
+MAX_FITS = 12_000
 DEFAULT_PRINCIPAL = "arn:aws:iam::111122223333:role/summary"
 NOT_SUMMARISED = ("resource_policy",)
 _CASE_FIELDS = (
@@ -717,7 +722,12 @@ def summarize(
         count += len(names)
     given = "resource_account" in (case.get("request") or {})
     grouped, over = _evaluate_all(
-        parsed, given, chosen, int(MAX_MATCHES * share), int(MAX_CHECKS * share)
+        parsed,
+        given,
+        chosen,
+        int(MAX_MATCHES * share),
+        int(MAX_CHECKS * share),
+        int(MAX_FITS * share),
     )
     return Summary(
         services=tuple(_aggregate(p, chosen[p], verdicts) for p, verdicts in grouped.items()),
@@ -735,6 +745,7 @@ def _evaluate_all(
     services: dict[str, Sequence[tuple[str, str]]],
     max_matches: int = MAX_MATCHES,
     max_checks: int = MAX_CHECKS,
+    max_fits: int = MAX_FITS,
 ) -> tuple[dict[str, Sequence[Verdict]], list[str]]:
     """Every action's verdict, per service (parallel to its levelled actions), and the services
     left out over the work caps.
@@ -745,7 +756,8 @@ def _evaluate_all(
     treats alike (`*`, `s3:*`, or not named at all) is one group without looking at its
     actions. Policies built to split every action apart meet `MAX_MATCHES` (actions visited to
     group them) and `MAX_CHECKS` (statements read by the evaluations): the services beyond
-    them are skipped whole, never half-counted."""
+    them are skipped whole, never half-counted; so do Resource entries that must each be tried
+    against the ARN formats of many services (`MAX_FITS`, `_FitWork`)."""
     from . import catalog
 
     policies = [slot.policy for slot in parsed.policies()]
@@ -753,6 +765,7 @@ def _evaluate_all(
     out: dict[str, Sequence[Verdict]] = {}
     skipped: list[str] = []
     matches = checks = 0
+    fitting = _FitWork(max_fits)
     # A verdict reads the decisions' explanations, which cover every statement of the case.
     per_decision = sum(len(policy.statements) for policy in policies) + 1
     by_field = _resource_texts(policies)
@@ -768,7 +781,10 @@ def _evaluate_all(
         same = _uniform(candidates, prefix)
         signed: Sequence[tuple[Any, ...]] | None = None
         if same is not None and levelled and prefix not in _RULE_SERVICES:
-            fitted = _fit_keys(same, texts, formats)
+            fitted = _fit_keys(same, texts, formats, fitting)
+            if fitted is None:
+                skipped.append(prefix)
+                continue
             if len(set(fitted)) == 1:
                 # One group: decided once (or found), every action shares its verdict.
                 key = (same, fitted[0]) if fitted[0] else same
@@ -804,7 +820,10 @@ def _evaluate_all(
             at = (sig, id(fmts)) if texts else sig
             verdict = seen.get(at)
             if verdict is None:
-                fit = _fit_key(sig, texts, fmts) if texts else ()
+                fit = fitting.key(sig, texts, fmts) if texts else ()
+                if fit is None:
+                    over = True
+                    break
                 key = (sig, fit) if fit else sig
                 verdict = verdicts.get(key)
                 if verdict is None:
@@ -924,19 +943,53 @@ def _fit_key(
     return tuple(text for entry in sig for text in texts.get(entry, ()) if _fits(text, formats))
 
 
+class _FitWork:
+    """`_fit_key` within one summary's share of `MAX_FITS`: each (entry, ARN format) pair new
+    to the summary costs one unit (the catalogue has ~2,000 formats); `key` answers None once
+    the share is spent."""
+
+    def __init__(self, cap: int) -> None:
+        self.left = cap
+        self.seen: set[tuple[str, str]] = set()
+
+    def key(
+        self,
+        sig: tuple[Any, ...],
+        texts: dict[tuple[int, int], tuple[str, ...]],
+        formats: tuple[str, ...] | None,
+    ) -> tuple[str, ...] | None:
+        if texts and formats is not None:
+            for entry in sig:
+                for text in texts.get(entry, ()):
+                    if self.left < 0:
+                        return None
+                    for fmt in formats or ("",):
+                        pair = (text, fmt)
+                        if pair not in self.seen:
+                            self.seen.add(pair)
+                            self.left -= 1
+            if self.left < 0:
+                return None
+        return _fit_key(sig, texts, formats)
+
+
 def _fit_keys(
     sig: tuple[Any, ...],
     texts: dict[tuple[int, int], tuple[str, ...]],
     formats: Sequence[tuple[str, ...] | None],
-) -> list[tuple[str, ...]]:
+    work: _FitWork,
+) -> list[tuple[str, ...]] | None:
     """`_fit_key` for each distinct set of formats of a service (the same for all when no
-    statement in `sig` names resources)."""
+    statement in `sig` names resources); None over the work cap."""
     if not texts or not any(entry in texts for entry in sig):
         return [()]
     found: dict[int, tuple[str, ...]] = {}
     for fmts in formats:
         if id(fmts) not in found:
-            found[id(fmts)] = _fit_key(sig, texts, fmts)
+            key = work.key(sig, texts, fmts)
+            if key is None:
+                return None
+            found[id(fmts)] = key
     return list(found.values())
 
 

@@ -50,6 +50,11 @@ MAX_ADDRESSES = 1_000  # per IP set
 # memoised), so a 3,000-request burst is cheap; 200 different 64 KB bodies under 50 rules are not.
 MAX_INSPECTED = 4_000_000
 MAX_RULE_STEPS = 100_000
+# A quiz question's case gets this share of the two limits above (5,000 rule evaluations, ~3 ms):
+# a quiz's pages evaluate up to 200 questions at once in a process that has not kept their keys
+# (the lab's largest burst, ~60 ms, made a page of 60 such questions cost 4-7 s of CPU). The
+# course's own bursts need 600.
+QUESTION_SHARE = 0.05
 MAX_PATTERNS = 10  # per regex pattern set
 MAX_SEARCH = 200  # SearchString length (AWS: 200 bytes)
 MAX_REGEX = 512  # RegexString length (AWS: 512)
@@ -1010,15 +1015,21 @@ def _leaves(st: Statement | None) -> Iterator[tuple[Field, tuple[str, ...]]]:
         yield from _leaves(child)
 
 
-def _check_budget(acl: WebAcl, requests: list[WafRequest], body_limit: int) -> None:
+def _check_budget(
+    acl: WebAcl, requests: list[WafRequest], body_limit: int, share: float = 1.0
+) -> None:
     """Refuse, before any work, a case whose inspection would read too much text, or whose
-    requests × rules would take too long (about 3 µs each on the machine this was set on)."""
+    requests × rules would take too long (about 3 µs each on the machine this was set on).
+    `share` scales both limits (a quiz question, which pages evaluate by the dozen, gets
+    `QUESTION_SHARE`)."""
     steps = len(requests) * max(1, len(acl.rules))
-    if steps > MAX_RULE_STEPS:
+    max_steps = int(MAX_RULE_STEPS * share)
+    who = "the lab" if share >= 1 else "a quiz question"
+    if steps > max_steps:
         raise NetlabError(
             "too_costly",
-            f"requests: {len(requests):,} requests × {len(acl.rules)} rules is more than "
-            f"{MAX_RULE_STEPS:,} rule evaluations; send fewer requests or use fewer rules",
+            f"requests: {len(requests):,} requests × {len(acl.rules)} rules is more than the "
+            f"{max_steps:,} rule evaluations {who} takes; send fewer requests or use fewer rules",
             path="requests",
         )
     leaves: set[tuple[Field, tuple[str, ...]]] = set()
@@ -1038,25 +1049,28 @@ def _check_budget(acl: WebAcl, requests: list[WafRequest], body_limit: int) -> N
         }
         for fld, transforms in leaves:
             total += sizes[fld.kind] * (1 + len(transforms))
-    if total > MAX_INSPECTED:
+    max_inspected = int(MAX_INSPECTED * share)
+    if total > max_inspected:
         raise NetlabError(
             "too_costly",
             f"requests: evaluating this would read about {total / 1e6:.1f} MB of request text "
-            f"(distinct requests × inspected parts × transformations); the lab reads at most "
-            f"{MAX_INSPECTED / 1e6:.0f} MB. Use fewer distinct requests (repeat one instead), "
+            f"(distinct requests × inspected parts × transformations); {who} reads at most "
+            f"{max_inspected / 1e6:g} MB. Use fewer distinct requests (repeat one instead), "
             "smaller bodies or fewer rules",
             path="requests",
         )
 
 
 def evaluate_waf(acl: WebAcl, requests: list[WafRequest], *, resource: str = "ALB",
-                 body_limit: int | None = None, rate_detection_delay: float = 0.0) -> WafResult:  # fmt: skip
-    """Evaluate `requests` (in time order) against `acl` protecting `resource`."""
+                 body_limit: int | None = None, rate_detection_delay: float = 0.0,
+                 share: float = 1.0) -> WafResult:  # fmt: skip
+    """Evaluate `requests` (in time order) against `acl` protecting `resource` (`share`: of the
+    work limits, `_check_budget`)."""
     ok, reason = check_attachment(resource, acl.scope)
     if not ok:
         return WafResult(False, reason, ())
     limit = body_limit or RESOURCES[resource][1]
-    _check_budget(acl, requests, limit)
+    _check_budget(acl, requests, limit, share)
     ev = _Evaluator(acl, limit, rate_detection_delay)
     return WafResult(True, reason, tuple(ev.decide(i, r) for i, r in enumerate(requests)), limit)
 
@@ -1114,12 +1128,14 @@ def _body_limit(case: dict[str, Any], resource: str | None) -> int | None:
     return kb * 1024
 
 
-def evaluate_read_case(read: WafCase) -> WafResult:
-    """Evaluate a case `read_waf_case` read."""
+def evaluate_read_case(read: WafCase, *, share: float = 1.0) -> WafResult:
+    """Evaluate a case `read_waf_case` read (`share`: of the work limits, `_check_budget`)."""
     return evaluate_waf(read.acl, read.requests, resource=read.resource,
-                        body_limit=read.body_limit, rate_detection_delay=read.delay)  # fmt: skip
+                        body_limit=read.body_limit, rate_detection_delay=read.delay,
+                        share=share)  # fmt: skip
 
 
-def evaluate_waf_case(case: dict[str, Any]) -> WafResult:
-    """Parse a WAF case (`FORMAT.md`, `read_waf_case`) and evaluate it."""
-    return evaluate_read_case(read_waf_case(case))
+def evaluate_waf_case(case: dict[str, Any], *, share: float = 1.0) -> WafResult:
+    """Parse a WAF case (`FORMAT.md`, `read_waf_case`) and evaluate it. `share` scales the work
+    limits (`_check_budget`): a quiz question gets `QUESTION_SHARE`."""
+    return evaluate_read_case(read_waf_case(case), share=share)

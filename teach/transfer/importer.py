@@ -22,6 +22,8 @@ from django.db.models import Max
 from lessons.models import Lesson, Module, Scenario, Source
 from quizzes import kinds
 from quizzes.models import RESERVED_QUIZ_SLUGS, Question, Quiz, QuizQuestion
+from srm_trainer.netlab.waf import MAX_REQUESTS as WAF_MAX_REQUESTS
+from srm_trainer.netlab.waf import MAX_RULE_STEPS
 from teach.forms import MAX_TAG_LENGTH, MAX_TAGS, TAG
 from teach.services import hold_entries, question_set_tags
 from teach.transfer import gift, json_format
@@ -38,6 +40,10 @@ from teach.transfer.drafts import (
 
 FORMATS = ("json", "gift")
 DEFAULT_CATEGORY = "imported"
+# Rule evaluations (requests × rules) of all the file's WAF questions together: one lab case's
+# worth. Each question may hold a twentieth of it (`netlab.waf.QUESTION_SHARE`); 150 of
+# the lab's largest burst once made one preview cost 9 s of CPU, and its confirm as much again.
+MAX_WAF_STEPS = MAX_RULE_STEPS
 
 
 @dataclass
@@ -148,6 +154,36 @@ def _check_engine_budget(bundle: Bundle) -> None:
                 "(must_allow and must_deny); split the file",
                 q.line,
             )
+    steps = 0
+    for q in bundle.questions:
+        if q.type == "waf_rule" and isinstance(q.data, dict):
+            steps += _waf_steps(q.data.get("case"))
+            if steps > MAX_WAF_STEPS:
+                raise TransferError(
+                    f"the WAF questions' requests × rules come to more than {MAX_WAF_STEPS:,} "
+                    "rule evaluations in all (a burst repeated in many questions); split the file",
+                    q.line,
+                )
+
+
+def _waf_steps(case: object) -> int:
+    """Requests (each `repeat` counted) × rules of a WAF case, read before the engine runs:
+    what its evaluation costs (`netlab.waf._check_budget`). Malformed parts count as one; the
+    question's own check says what is wrong with them."""
+    if not isinstance(case, dict):
+        return 0
+    rows = case.get("requests")
+    count = 0
+    if isinstance(rows, list):
+        for row in rows:
+            repeat = row.get("repeat", 1) if isinstance(row, dict) else 1
+            ok = isinstance(repeat, int) and not isinstance(repeat, bool)
+            count += min(max(repeat, 1), WAF_MAX_REQUESTS) if ok else 1
+    else:
+        count = 1
+    acl = case.get("web_acl")
+    rules = acl.get("Rules") if isinstance(acl, dict) else None
+    return count * max(1, len(rules) if isinstance(rules, list) else 1)
 
 
 def _question(draft, owner, modules, lessons, scenarios, result, errors) -> Question:

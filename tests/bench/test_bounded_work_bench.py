@@ -14,6 +14,9 @@ import pytest
 
 from search import index
 from search.query import PER_PAGE, search
+from srm_trainer.iam import evaluate
+from srm_trainer.iam.context import MAX_CONTEXT_VALUES
+from srm_trainer.iam.diff import diff
 from srm_trainer.iam.findings import lint
 from srm_trainer.netlab.waf import evaluate_waf_case
 from teach.transfer import gift
@@ -32,6 +35,29 @@ def _refused(text: str) -> None:
         gift.parse(text)
 
 
+def _account_wide(n: int) -> dict:
+    """Allow `*` on n Resource entries whose service field is a wildcard: each is tried against
+    every service's ARN formats (25 s of CPU for a diff of 950 before `summary.MAX_FITS`)."""
+    entries = [f"arn:aws:*:*:*:{i}*" for i in range(n)]
+    statement = {"Effect": "Allow", "Action": "*", "Resource": entries}
+    return {"identity_policies": [{"Version": "2012-10-17", "Statement": [statement]}]}
+
+
+def _set_operator_product() -> dict:
+    """ForAnyValue:ArnLike over 3,300 patterns (the API's 64 KB) against the most values a
+    context key may hold, none matching: every pair is compared (1,600 × 1,600 took 1.4 s)."""
+    patterns = [f"arn:*:*:*:{i}:*" for i in range(3300)]
+    condition = {"ForAnyValue:ArnLike": {"aws:SourceArn": patterns}}
+    statement = {"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": condition}
+    request = {
+        "principal": "arn:aws:iam::111122223333:user/alice",
+        "action": "s3:GetObject",
+        "resource": "arn:aws:s3:::reports/q1.csv",
+        "context": {"aws:SourceArn": [f"arn:a:b:c:d:{i}" for i in range(MAX_CONTEXT_VALUES)]},
+    }
+    return {"request": request, "identity_policies": [{"Statement": [statement]}]}
+
+
 CASES = {
     # what, the call, the limit in ms
     "WAF regex (a+)+$ on 8,000 a's": (
@@ -46,6 +72,14 @@ CASES = {
     ),
     "lint: 40 adversarial resource patterns": (lambda: lint(adversarial_patterns()), 1000.0),
     "GIFT: a 20,000-answer block refused": (lambda: _refused(HUGE_ANSWER_BLOCK), 5000.0),
+    "evaluate: 3,300 ArnLike patterns x the most values a context key takes": (
+        lambda: evaluate(_set_operator_product()),
+        1000.0,
+    ),
+    "diff: 950 account-wide Resource entries over every service": (
+        lambda: diff(_account_wide(3), _account_wide(950), services=["*"]),
+        1000.0,
+    ),
 }
 
 

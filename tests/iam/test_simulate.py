@@ -115,3 +115,38 @@ def test_the_cli_prints_one_line_per_pair_and_filters(tmp_path, capsys):
     assert main(["simulate", str(file), "--decision", "ExplicitDeny", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [r["action"] for r in out["results"]] == ["s3:GetObjectAcl"]
+
+
+def test_a_condition_is_decided_once_per_batch_not_once_per_request(monkeypatch):
+    """A clause's verdict depends on the clause and the request context alone, and a batch
+    shares one context: 1,600 ArnLike patterns against a 50-value key (46 ms) were compared
+    again for each of 500 resources (~23 s of CPU for one anonymous request). Each pair's
+    answer is still its own request's."""
+    from srm_trainer.iam.conditions import ConditionClause
+
+    decided = []
+    real = ConditionClause._evaluate
+    monkeypatch.setattr(
+        ConditionClause, "_evaluate", lambda self, *a: decided.append(self.key) or real(self, *a)
+    )
+    tags = [f"team-{i}" for i in range(50)]
+    statement = {
+        "Effect": "Allow",
+        "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::r1*",
+        "Condition": {"ForAnyValue:StringLike": {"aws:TagKeys": ["team-4?"]}},
+    }
+    case = {
+        "request": {
+            "principal": "arn:aws:iam::111122223333:user/alice",
+            "resource_account": "111122223333",
+            "actions": ["s3:GetObject"],
+            "resources": [f"arn:aws:s3:::r{i}" for i in range(200)],
+            "context": {"aws:TagKeys": tags},
+        },
+        "identity_policies": [{"Version": "2012-10-17", "Statement": [statement]}],
+    }
+    results = simulate(case)
+    assert decided == ["aws:TagKeys"]
+    allowed = {r.resource for r in results if r.decision.decision == "Allow"}
+    assert allowed == {f"arn:aws:s3:::r{i}" for i in range(200) if str(i).startswith("1")}

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from quizzes.least_privilege import check_policy
+from srm_trainer.iam import PolicyError
 from srm_trainer.iam.budget import Budget
 from tests.quizzes.builders import CHALLENGE
 
@@ -41,3 +44,38 @@ def test_once_the_overgrants_reach_the_scale_a_short_budget_keeps_the_score_exac
     assert 0 < len(short.overgrants) < len(full.overgrants)
     # the riskiest over-grants are probed first, so the one shown is the same
     assert short.counterexample() == full.counterexample()
+
+
+def _tagged_challenge(requests: int) -> dict:
+    """The challenge's requests each carry a 50-value key: every value a learner's condition
+    lists is compared with every one of them, in every request."""
+    tags = {"aws:TagKeys": [f"tag-{i}" for i in range(50)]}
+    allow = {"action": "s3:GetObject", "resource": "arn:aws:s3:::reports/q1.csv", "context": tags}
+    deny = {"action": "s3:DeleteObject", "resource": "arn:aws:s3:::reports/q1.csv", "context": tags}
+    return {**CHALLENGE, "must_allow": [allow] * requests, "must_deny": [deny] * requests}
+
+
+def _conditioned(values: int) -> str:
+    condition = {"ForAnyValue:StringLike": {"aws:TagKeys": [f"x{i}*" for i in range(values)]}}
+    statement = {
+        "Effect": "Allow",
+        "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::reports/*",
+        "Condition": condition,
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, indent=2)
+
+
+def test_conditions_too_costly_to_check_are_refused_at_their_line_not_evaluated():
+    """1,000 ArnLike patterns against 40 requests' 50-value keys cost 7 s of CPU for one
+    answer: an answer whose conditions would compare more than 100,000 values over the task's
+    requests is refused like a mistake in the policy, pointing at the condition."""
+    challenge = _tagged_challenge(20)
+    with pytest.raises(PolicyError) as caught:
+        check_policy(challenge, _conditioned(101))
+    assert caught.value.code == "too_costly"
+    assert caught.value.path.endswith("Condition.ForAnyValue:StringLike.aws:TagKeys")
+    assert caught.value.line == 4  # the statement that holds it
+    assert "would compare 202,000 times; an answer may take at most 100,000" in str(caught.value)
+    graded = check_policy(challenge, _conditioned(40))  # 80,000 comparisons: graded
+    assert [r.decision for r in graded.requests[:1]] == ["ImplicitDeny"]

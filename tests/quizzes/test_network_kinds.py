@@ -13,6 +13,7 @@ from curriculum.quiz_readers import read_quizzes
 from curriculum.readers import CurriculumError, read_curriculum
 from quizzes.grading import grade
 from quizzes.models import Answer
+from srm_trainer.netlab import evaluate_waf_case
 from tests.content import TWO_SOURCES, write
 from tests.curriculum.shipped_quizzes import shipped_quizzes
 from tests.quizzes.builders import (
@@ -307,6 +308,28 @@ def test_an_ask_index_past_the_last_request_is_refused():
     q = make_question("waf_rule")
     q.data["ask_index"] = 150
     assert "'ask_index' must be a request's index, 0 to 149" in q.problems()[0].message
+
+
+def test_a_burst_the_lab_takes_is_too_costly_for_a_question_and_says_where():
+    """A quiz's pages work out every question's key at once (its detail page, an attempt's
+    result): a question gets a twentieth of the lab's rule evaluations, so 60 of the lab's
+    largest bursts no longer make one page cost 4-7 s of CPU. The lab itself still takes it."""
+    q = make_question("waf_rule")
+    acl = q.data["case"]["web_acl"]
+    acl["Rules"].append({**acl["Rules"][0], "Name": "again", "Priority": 99})
+    rules = len(acl["Rules"])
+    q.data["case"]["requests"] = [{"ip": "192.0.2.1", "repeat": 5000, "every": 0.01}]
+    q.data.pop("ask_index")
+    [problem] = q.problems()
+    assert problem.path == ("case", "requests")
+    assert problem.message.endswith(
+        f"5,000 requests × {rules} rules is more than the 5,000 rule evaluations a quiz "
+        "question takes; send fewer requests or use fewer rules"
+    )
+    assert len(evaluate_waf_case(q.data["case"]).decisions) == 5000
+    q.data["case"]["requests"][0]["repeat"] = 5_000 // rules
+    assert q.problems() == []
+    assert grade(q, {"rule": "rate"}).feedback["total"] == 5_000 // rules
 
 
 def test_a_web_acl_on_a_network_load_balancer_is_refused():

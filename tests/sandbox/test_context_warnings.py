@@ -113,3 +113,16 @@ def test_the_warning_comes_with_an_error_that_stops_the_evaluation(client):
     said = status(body)
     assert said.startswith("Can't evaluate yet: Identity policy 1")
     assert said.endswith("Warning, request context: aws:SourceIp is not an IP address.")
+
+
+@pytest.mark.parametrize("live", [True, False])
+def test_a_key_of_more_values_than_aws_sends_is_refused_beside_the_keys_and_kept(client, live):
+    """Each value of a multivalued key meets each value a condition lists for it, so the
+    engine takes at most 50 (a resource's tags); more is an error beside the keys, nothing is
+    evaluated, and the list stays in its field as typed (a live update leaves the fields be)."""
+    many = "[" + ",".join(f'"10.0.0.{i}"' for i in range(51)) + "]"
+    body = posted(client, many, live=live).content.decode()
+    assert "'aws:SourceIp' has 51 values; a condition key takes at most 50" in context_notes(body)
+    if not live:
+        field = BeautifulSoup(body, "html.parser").select_one('[name="ctx-0-value"]')
+        assert field is not None and field.get("value") == many

@@ -23,7 +23,7 @@ from lessons.models import Source
 from quizzes import kinds
 from quizzes.forms import AnswerForm
 from quizzes.grading import certainty_mark, grade
-from quizzes.models import Attempt, Question, Quiz, QuizQuestion
+from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion
 from srm_trainer import once
 from srm_trainer.htmx import HtmxHttpRequest, wants_partial
 from teach import bank, services
@@ -241,9 +241,19 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _entries_shown(request: HttpRequest, quiz: Quiz) -> Sequence[QuizQuestion]:
     """The quiz's entries as its page lists them, each with what the list says of it."""
+    # Each question's answers counted by a subquery on their index: grouped over a join, the
+    # database carried every answer's row through a sort of the entries' whole questions (a
+    # quiz a class of 500 had taken three times: 0.05-0.5 s).
+    answered = (
+        Answer.objects.filter(question=OuterRef("question_id"))
+        .order_by()
+        .values("question")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     entries = list(
         quiz.entries.select_related("question__scenario")
-        .annotate(answer_count=Count("question__answers"))
+        .annotate(answer_count=Coalesce(Subquery(answered, output_field=IntegerField()), 0))
         .order_by("order", "pk")
     )
     for entry in entries:

@@ -64,6 +64,7 @@ def costs(teacher, instructor, times: int) -> dict[str, tuple[int, str]]:
     new = teacher.get(reverse("teach:question-create", args=[quiz.pk, "single"]))["Location"]
     pages = {
         "dashboard": reverse("teach:dashboard"),
+        "quiz": reverse("teach:quiz", args=[quiz.pk]),
         "bank": reverse("teach:bank"),
         "bank, page 2": reverse("teach:bank") + "?page=2",
         "bank, a tag": reverse("teach:bank") + "?tag=exam",

@@ -236,7 +236,7 @@ def test_every_page_with_the_course_grown_100_times_and_a_class_of_500():
             note=f"{big_count} q; {high / low:.1f}x the 1x median",
         )  # fmt: skip
         print(f"{name:42} {count:3} q {low:7.1f} ms | 100x {big_count:3} q {high:7.1f} ms")
-        if big_count != count:
+        if big_count > count:  # fewer is fine: a big module's page reads no rows of lessons
             grew.append((name, count, big_count))
         if key[1] in BOUNDED:
             assert high <= 3 * low + 3, (name, low, high)

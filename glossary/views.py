@@ -30,33 +30,28 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "glossary/index.html", {"listing": listing})
 
 
-@kept_drawing(limit=2)
-def _arranged(course, published_only: bool, glossary) -> list:
+def _arranged(course, published_only: bool) -> list:
     """The listing's pages (`listing.split_pages`) for readers of the published course or of
-    all of it (staff), from the terms of this version of the glossary: arranged once per
-    version, whichever page is asked for."""
+    all of it (staff). Arranged for each page drawn: a page is drawn once per version of the
+    glossary and of the course (`_listing` keeps it), and the shipped glossary is one page."""
     order = course.value.published if published_only else course.value.everything
     return split_pages(_letters(order))
 
 
-@kept_drawing(limit=8)
+@kept_drawing(limit=16)
 def _listing(course, published_only: bool, glossary, page: int) -> str:
     """One page of the listing (the whole of it while it fits on one; past the last, the
     last), drawn from the terms of this version of the glossary (`glossary`: what it is kept
     under)."""
-    pages = _arranged(course, published_only, glossary)
+    pages = _arranged(course, published_only)
     page = min(page, max(len(pages), 1))
     letters = [group for part in pages for group in part if group.items]
-    firsts = {}
-    for group in letters:
-        firsts.setdefault(group.anchor, group.page)
     return render_to_string(
         "glossary/index.html#listing",
         {
             "letters": pages[page - 1] if pages else [],
-            "index": [
-                (group.letter, group.anchor, firsts[group.anchor]) for group in _unique(letters)
-            ],
+            # Each letter once, with the page it starts on.
+            "index": [(group.letter, group.anchor, group.page) for group in _unique(letters)],
             "page": page,
             "pages": len(pages),
         },
@@ -64,8 +59,14 @@ def _listing(course, published_only: bool, glossary, page: int) -> str:
 
 
 def _unique(letters: list) -> list:
+    """Each letter once, at its first part."""
     seen: set[str] = set()
-    return [group for group in letters if not (group.anchor in seen or seen.add(group.anchor))]
+    out = []
+    for group in letters:
+        if group.anchor not in seen:
+            seen.add(group.anchor)
+            out.append(group)
+    return out
 
 
 def _letters(order) -> list:

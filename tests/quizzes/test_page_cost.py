@@ -107,3 +107,25 @@ def test_the_admin_list_of_quizzes_reads_their_modules_with_them(client, learner
         assert len(re.findall(r"field-module nowrap\">Module 5<", body)) == per_module
         counts.append(count)
     assert counts[0] == counts[1]
+
+
+def test_a_modules_page_reads_its_first_quiz_alone(client, learner):
+    """The module page (and a lesson's) names the module's first quiz: with 100 quizzes in
+    the module it read all of them and worked out every one's address."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lessons import reading_order
+    from tests.conftest import make_lesson
+
+    build(100, learner)
+    module = Module.objects.get(order=3)
+    make_lesson(module)
+    reading_order.changed()
+    url = reverse("module", args=[module.slug])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(url).content.decode()
+    assert 'href="/quizzes/quiz-3-0/">Quiz 3.0</a>' in body
+    quiz_reads = [q["sql"] for q in queries if 'FROM "quizzes_quiz"' in q["sql"]]
+    assert len(quiz_reads) == 1 and quiz_reads[0].rstrip().endswith("LIMIT 1")

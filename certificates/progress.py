@@ -58,11 +58,27 @@ class Part:
         return self.done >= self.total
 
 
+# A module's quizzes named on its card (home, "My progress"): passing any one of them completes
+# it, so a few are enough to go on with; with a hundred times the course, naming every one
+# made each card list a hundred quizzes.
+QUIZZES_NAMED = 3
+
+
 @dataclass
 class ModuleProgress:
     module: Module
     parts: list[Part]
     quizzes: list[dict] = field(default_factory=list)  # {"slug", "title", "passed"}
+
+    @property
+    def named_quizzes(self) -> list[dict]:
+        """The quizzes its card names: the passed ones first, then in course order."""
+        return sorted(self.quizzes, key=lambda q: not q["passed"])[:QUIZZES_NAMED]
+
+    @property
+    def more_quizzes(self) -> int:
+        """How many of its quizzes the card does not name."""
+        return max(0, len(self.quizzes) - QUIZZES_NAMED)
 
     def part(self, key: str) -> Part | None:
         return next((p for p in self.parts if p.key == key), None)

@@ -171,13 +171,19 @@ def _people_page(
     form: CoInstructorForm | None = None,
     rename_form: RenameForm | None = None,
 ) -> HttpResponse:
-    """The people page; a refused co-instructor or name comes back in it as typed."""
+    """The people page; a refused co-instructor or name comes back in it as typed. Its
+    learners LEARNERS_PER_PAGE at a time, by name, as in the gradebook: a class of 500 was
+    one list of 500 on every visit."""
+    members = Membership.objects.filter(cohort=cohort).select_related("user")
+    page = Paginator(members.order_by("user__username", "pk"), LEARNERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "cohorts/people.html",
         {
             "cohort": cohort,
-            "members": Membership.objects.filter(cohort=cohort).select_related("user"),
+            "members": page,
             "co_instructors": cohort.co_instructors.order_by("username"),
             "is_owner": cohort.owner_id == request.user.pk,
             "form": form or CoInstructorForm(),

@@ -12,6 +12,7 @@ class Letter:
     letter: str
     anchor: str
     items: list = field(default_factory=list)  # GlossaryTerm rows and CrossReferences
+    page: int = 1  # the page of the listing its heading is first on (`split_pages`)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,47 @@ def letters_for(terms: list) -> list[Letter]:
         group.items = [item for _, item in sorted(group.items, key=lambda pair: pair[0])]
         ordered.append(group)
     return ordered
+
+
+# Entries (terms and cross-references) on one page of the A to Z listing. The shipped glossary
+# (~240 entries) is one page, as it always was; a glossary a hundred times larger was one page
+# of 15 MB, so past this it is cut into pages, each letter's heading repeated where it goes on.
+PAGE_SIZE = 400
+
+
+def split_pages(letters: list[Letter]) -> list[list[Letter]]:
+    """The letters cut into pages of at most PAGE_SIZE entries, in order. Each term and each
+    letter is given `page`, the number of the page its entry (its first part) is on, so a link
+    to it from another page names that page."""
+    pages: list[list[Letter]] = [[]]
+    room = PAGE_SIZE
+    for group in letters:
+        items = group.items
+        first = True
+        while items:
+            if room == 0:
+                pages.append([])
+                room = PAGE_SIZE
+            if first:
+                group.page, first = len(pages), False
+            part, items = items[:room], items[room:]
+            pages[-1].append(Letter(group.letter, group.anchor, part, group.page))
+            room -= len(part)
+            for item in part:
+                if not isinstance(item, CrossReference):
+                    item.page = len(pages)
+    return pages
+
+
+def page_numbers(letters: list[Letter]) -> dict[str, int]:
+    """{slug: the page its entry is on}, as `split_pages` cuts them."""
+    split_pages(letters)
+    return {
+        item.slug: item.page
+        for group in letters
+        for item in group.items
+        if not isinstance(item, CrossReference)
+    }
 
 
 def taught_in(term, order: Order) -> Entry | None:

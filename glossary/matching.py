@@ -105,6 +105,7 @@ class Matcher:
     exact: dict[str, str]  # matched text → slug, for case-sensitive forms
     folded: dict[str, str]  # lower-cased text → slug, for the others
     taught_in: dict[int, frozenset[str]] = field(default_factory=dict)  # lesson id → slugs
+    pages: dict[str, int] = field(default_factory=dict)  # slug → its page of the A to Z listing
 
     @classmethod
     def build(cls, terms: Iterable[Term]) -> Matcher:

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.urls import reverse
 
+from glossary.listing import letters_for, page_numbers
 from glossary.matching import Matcher, Term
 from srm_trainer.kept_fragments import kept_drawing
 from srm_trainer.versioned_cache import Kept, VersionedCache
@@ -32,7 +35,12 @@ def _build() -> Matcher:
         Term(slug, (term, *[a for a in aliases if isinstance(a, str)]), lesson_id)
         for slug, term, aliases, lesson_id in rows
     ]
-    return Matcher.build(terms)
+    # Which page of the A to Z listing each entry is on, to link a term where it is.
+    listed = [
+        SimpleNamespace(slug=slug, term=term, aliases=[a for a in aliases if isinstance(a, str)])
+        for slug, term, aliases, _lesson in rows
+    ]
+    return replace(Matcher.build(terms), pages=page_numbers(letters_for(listed)))
 
 
 _kept = VersionedCache(VERSION_KEY, _build)
@@ -53,9 +61,11 @@ def kept() -> Kept[Matcher]:
     return _kept.current()
 
 
-def term_url(slug: str) -> str:
-    """Where a term's entry is: its anchor on the glossary page."""
-    return f"{reverse('glossary:index')}#term-{slug}"
+def term_url(slug: str, page: int = 1) -> str:
+    """Where a term's entry is: its anchor on the glossary page (of the listing's pages, the
+    one it is on)."""
+    on = f"?page={page}" if page > 1 else ""
+    return f"{reverse('glossary:index')}{on}#term-{slug}"
 
 
 def link_terms(html: str, *, lesson_id: int | None = None) -> str:
@@ -68,7 +78,7 @@ def link_terms(html: str, *, lesson_id: int | None = None) -> str:
 def _linked(glossary: Kept[Matcher], html: str, lesson_id: int | None) -> str:
     found = glossary.value
     skip = found.taught_in.get(lesson_id, frozenset()) if lesson_id is not None else ()
-    return found.link(html, href=term_url, skip=skip)
+    return found.link(html, href=lambda slug: term_url(slug, found.pages.get(slug, 1)), skip=skip)
 
 
 def link_lesson_body(html: str, *, lesson) -> str:

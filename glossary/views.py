@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from glossary import terms as glossary_terms
-from glossary.listing import letters_for, related_for, taught_in
+from glossary.listing import letters_for, related_for, split_pages, taught_in
 from glossary.models import GlossaryTerm
 from lessons import reading_order
 from srm_trainer.kept_fragments import kept_drawing
@@ -22,16 +22,51 @@ def index(request: HttpRequest) -> HttpResponse:
     kept (~20 ms of drawing on the shipped course)."""
     course = reading_order.kept()
     published_only = course.value.visible_to(request.user).published_only
-    listing = _listing(course, published_only, glossary_terms.kept())
+    try:
+        page = max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        page = 1
+    listing = _listing(course, published_only, glossary_terms.kept(), page)
     return render(request, "glossary/index.html", {"listing": listing})
 
 
-@kept_drawing(limit=4)
-def _listing(course, published_only: bool, glossary) -> str:
-    """The listing for readers of the published course or of all of it (staff), drawn from
-    the terms of this version of the glossary (`glossary`: what it is kept under)."""
+def _arranged(course, published_only: bool) -> list:
+    """The listing's pages (`listing.split_pages`) for readers of the published course or of
+    all of it (staff). Arranged for each page drawn: a page is drawn once per version of the
+    glossary and of the course (`_listing` keeps it), and the shipped glossary is one page."""
     order = course.value.published if published_only else course.value.everything
-    return render_to_string("glossary/index.html#listing", {"letters": _letters(order)})
+    return split_pages(_letters(order))
+
+
+@kept_drawing(limit=16)
+def _listing(course, published_only: bool, glossary, page: int) -> str:
+    """One page of the listing (the whole of it while it fits on one; past the last, the
+    last), drawn from the terms of this version of the glossary (`glossary`: what it is kept
+    under)."""
+    pages = _arranged(course, published_only)
+    page = min(page, max(len(pages), 1))
+    letters = [group for part in pages for group in part if group.items]
+    return render_to_string(
+        "glossary/index.html#listing",
+        {
+            "letters": pages[page - 1] if pages else [],
+            # Each letter once, with the page it starts on.
+            "index": [(group.letter, group.anchor, group.page) for group in _unique(letters)],
+            "page": page,
+            "pages": len(pages),
+        },
+    )
+
+
+def _unique(letters: list) -> list:
+    """Each letter once, at its first part."""
+    seen: set[str] = set()
+    out = []
+    for group in letters:
+        if group.anchor not in seen:
+            seen.add(group.anchor)
+            out.append(group)
+    return out
 
 
 def _letters(order) -> list:

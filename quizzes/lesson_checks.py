@@ -259,7 +259,8 @@ def module_quizzes(*, user, module_ids) -> dict[int, QuizLink]:
     out: dict[int, QuizLink] = {}
     for quiz in quizzes:
         assert quiz.module_id is not None  # found by module_id IN (...), which NULL never is
-        out.setdefault(quiz.module_id, QuizLink(quiz.title, quiz.get_absolute_url()))
+        if quiz.module_id not in out:  # the first: the others' addresses are not worked out
+            out[quiz.module_id] = QuizLink(quiz.title, quiz.get_absolute_url())
     return out
 
 
@@ -274,8 +275,12 @@ def _module_quizzes_query(staff: bool, count: int) -> PreparedQuery:
         query = _MODULE_QUIZZES[(staff, count)] = PreparedQuery(
             Quiz,
             ["int"] * count,
+            # One module (a module's page, a lesson's): its first quiz alone, not every quiz
+            # of a module that has a hundred.
             lambda *ids: (
-                quizzes.filter(module_id__in=ids).order_by("order", "slug").values_list(*_QUIZ_LINK)
+                quizzes.filter(module_id__in=ids)
+                .order_by("order", "slug")
+                .values_list(*_QUIZ_LINK)[: 1 if len(ids) == 1 else None]
             ),
         )
     return query

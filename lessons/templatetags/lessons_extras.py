@@ -110,12 +110,12 @@ def _plain_progress(progress) -> tuple:
     """A module's progress (certificates' ModuleProgress) as plain values, what its card shows
     of it (certificates/_module_parts.html), in one flat tuple (a key's nested tuples are each
     checked item by item, and this is asked for on every card of every page): whether the
-    module is complete, how many parts, each part's `_Part` fields, then each quiz's slug and
-    title."""
-    flat: list = [progress.complete, len(progress.parts)]
+    module is complete, how many parts, how many quizzes it does not name, each part's `_Part`
+    fields, then each named quiz's slug and title."""
+    flat: list = [progress.complete, len(progress.parts), progress.more_quizzes]
     for p in progress.parts:
         flat += (p.key, p.label, p.done, p.total, p.finished)
-    for quiz in progress.quizzes:
+    for quiz in progress.named_quizzes:
         flat += (quiz["slug"], quiz["title"])
     return tuple(flat)
 
@@ -134,7 +134,8 @@ class _Shown(NamedTuple):
 
     module_id: int
     parts: tuple[_Part, ...]
-    quizzes: list[dict]
+    named_quizzes: list[dict]
+    more_quizzes: int
     complete: bool
 
     def for_module(self, module_id: int) -> _Shown | None:
@@ -146,11 +147,11 @@ def _card(course, published_only, slug, number, total, done, show, progress) -> 
     module = (course.value.published if published_only else course.value.everything).module(slug)
     shown = None
     if progress is not None:  # as `_plain_progress` laid it out
-        complete, count, rest = progress[0], progress[1], progress[2:]
+        complete, count, more, rest = progress[0], progress[1], progress[2], progress[3:]
         parts = tuple(_Part(*rest[i : i + 5]) for i in range(0, 5 * count, 5))
         quizzes = rest[5 * count :]
         titles = [{"slug": quizzes[i], "title": quizzes[i + 1]} for i in range(0, len(quizzes), 2)]
-        shown = _Shown(module.pk, parts, titles, complete)
+        shown = _Shown(module.pk, parts, titles, more, complete)
     return render_to_string(
         "lessons/home.html#module-card",
         {

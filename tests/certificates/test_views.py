@@ -203,3 +203,38 @@ def test_a_long_name_is_drawn_smaller_to_stay_inside_the_border(finished):
     probe.add_font(font.family, font.style, font.path)
     probe.set_font(font.family, font.style, size)
     assert probe.get_string_width(name) <= probe.w - 40
+
+
+def test_a_module_of_many_quizzes_names_a_few_on_its_card_the_passed_one_first(
+    client, learner, course
+):
+    """Passing any one completes the module; with a hundred quizzes in it, the home page and
+    "My progress" named every one on its card (100 links each, 10 times today's page)."""
+    from certificates.progress import QUIZZES_NAMED
+    from quizzes.models import Quiz, QuizQuestion
+
+    quiz = course["quiz"]
+    more = Quiz.objects.bulk_create(
+        Quiz(
+            module=quiz.module,
+            slug=f"more-{n}",
+            title=f"Another quiz {n}",
+            order=n + 1,
+            published=True,
+        )  # fmt: skip
+        for n in range(99)
+    )
+    entry = quiz.entries.get()
+    QuizQuestion.objects.bulk_create(
+        QuizQuestion(quiz=other, question_id=entry.question_id, order=1) for other in more
+    )
+    take(more[50], learner)
+    read_all(learner, course)
+    client.force_login(learner)
+    for url in ("/", "/progress/"):
+        body = " ".join(client.get(url).content.decode().split())
+        assert body.count('href="/quizzes/more-') + body.count(f'"/quizzes/{quiz.slug}/"') == (
+            QUIZZES_NAMED
+        )
+        assert 'Quiz passed: <a href="/quizzes/more-50/">Another quiz 50</a>' in body
+        assert f'(and <a href="/quizzes/">{100 - QUIZZES_NAMED} more quizzes</a>)' in body

@@ -201,3 +201,31 @@ def test_a_terms_page_names_its_source_and_keeps_its_address(client, course):
     assert f'<a href="{term.source_url}" rel="noopener">AWS Organizations User Guide</a>' in html
     assert f'<span class="meta source-address">{term.source_url}</span>' in html
     assert f">{term.source_url}</a>" not in html  # the address is not the link's text
+
+
+def test_a_glossary_too_long_for_one_page_is_cut_into_pages_its_links_naming_the_page(
+    client, db, monkeypatch
+):
+    """A hundred times the shipped glossary was one page of 15 MB. Past `PAGE_SIZE` entries
+    the A to Z is cut into pages; a letter, a related term or a lesson's link to a term on
+    another page names that page."""
+    from glossary import listing
+
+    monkeypatch.setattr(listing, "PAGE_SIZE", 10)
+    for n in range(25):  # "Alpha 00".."Alpha 12" then "Beta 13".."Beta 24": 25 entries
+        word = "Alpha" if n < 13 else "Beta"
+        make_term(f"t-{n:02}", f"{word} {n:02}", related=["t-24"] if n == 0 else [])
+    first = client.get("/learn/glossary/").content.decode()
+    assert first.count('class="glossary-term-name"') == 10
+    assert 'href="#letter-a">A</a>' in first and 'href="?page=2#letter-b">B</a>' in first
+    assert 'Related: <a href="?page=3#term-t-24">Beta 24</a>' in first
+    assert 'href="?page=2" rel="next">More terms</a>' in first and "Page 1 of 3" in first
+    last = client.get("/learn/glossary/?page=3").content.decode()
+    assert last.count('class="glossary-term-name"') == 5 and '<h2 id="letter-b">B</h2>' in last
+    assert 'id="term-t-24"' in last and "More terms" not in last
+    assert 'id="term-t-24"' in client.get("/learn/glossary/?page=99").content.decode()  # last
+    assert 'id="term-t-00"' in client.get("/learn/glossary/?page=x").content.decode()  # first
+    lesson = make_lesson(body="The Beta 24 rule, and Alpha 00.")
+    page = client.get(lesson.get_absolute_url()).content.decode()
+    assert 'href="/learn/glossary/?page=3#term-t-24">Beta 24</a>' in page
+    assert 'href="/learn/glossary/#term-t-00">Alpha 00</a>' in page

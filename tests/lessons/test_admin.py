@@ -478,3 +478,40 @@ def test_a_lesson_or_module_learners_completed_is_refused_saying_why_and_to_unpu
 
     assert Lesson.objects.filter(pk__in=[lesson.pk, spare.pk]).count() == 2
     assert LessonProgress.objects.filter(user=learner, lesson=lesson).exists()
+
+
+def test_a_module_and_a_scenario_open_at_the_same_cost_with_100_times_the_lessons(admin_client):
+    """A module past `INLINE_LESSONS` lessons links to them instead of a row each; a
+    scenario's lessons are searched for (autocomplete), not a chooser of every lesson."""
+    from lessons.admin import INLINE_LESSONS
+    from tests.conftest import make_module, make_scenario
+
+    module = make_module(title="Big module")
+    scenario = make_scenario(title="Alice reads")
+    pages = {
+        "module": f"/admin/lessons/module/{module.pk}/change/",
+        "scenario": f"/admin/lessons/scenario/{scenario.pk}/change/",
+        "new scenario": "/admin/lessons/scenario/add/",
+    }
+
+    def grow(total: int) -> None:
+        have = Lesson.objects.filter(module=module).count()
+        Lesson.objects.bulk_create(
+            Lesson(module=module, slug=f"l-{n}", title=f"Lesson {n}", order=n, body="Words.")
+            for n in range(have, total)
+        )
+
+    grow(3)
+    scenario.lessons.add(Lesson.objects.get(module=module, slug="l-1"))
+    small = {page: page_queries(admin_client, url, warm=True) for page, url in pages.items()}
+    assert 'name="lessons-0-title"' in small["module"][1] and "Listed below." in small["module"][1]
+    grow(3 * INLINE_LESSONS)
+    large = {page: page_queries(admin_client, url, warm=True) for page, url in pages.items()}
+    for page, (count, _) in large.items():  # the module's: one fewer, its rows not read
+        assert count <= small[page][0], page
+    assert 'name="lessons-0-title"' not in large["module"][1]
+    assert f"{3 * INLINE_LESSONS} lessons: <a href=" in large["module"][1]
+    assert f"?module__id__exact={module.pk}" in large["module"][1]
+    for page in ("scenario", "new scenario"):
+        assert large[page][1].count("<option") == small[page][1].count("<option") < 10
+    assert f"{module.slug}/l-1</option>" in large["scenario"][1]  # the lesson it shows in

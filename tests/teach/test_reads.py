@@ -13,7 +13,7 @@ from lessons.models import Source
 from quizzes.models import Answer, Question, Quiz
 from srm_trainer.prepared import PreparedQuery
 from teach import bank, services
-from teach.access import QUESTION_BY_KEY, QUIZ_BY_KEY
+from teach.access import QUESTION_BY_KEY, QUIZ_BY_KEY, ByViewer, questions_visible
 from teach.editors import EDITORS  # before the policy editor, which registers in it
 from teach.forms import LESSON_MENU, MODULE_MENUS
 from teach.policy_editor import MENU_COLUMNS, MENU_FIELDS, scenario_menu, scenarios_for
@@ -44,6 +44,19 @@ def questions(instructor, other_instructor):
     return mine, theirs
 
 
+# A read of a JSON list and a flag per visible question, as the question editor's offers
+# were read before the database counted them (teach.bank.question_offers): what the prepared
+# SQL must convert as the ORM does.
+LISTS_AND_FLAGS = ByViewer(
+    Question,
+    lambda user: (
+        questions_visible(user)
+        .order_by()
+        .values_list("category", "archived", "misconceptions", "module_id")
+    ),
+)
+
+
 def _staff():
     return get_user_model().objects.create_user("sam", is_staff=True)
 
@@ -57,7 +70,7 @@ def test_each_read_gives_what_its_queryset_gives(questions, instructor, other_in
         (QUESTION_TAGS, (mine.pk,)),
         (QUESTION_TAGS, (theirs.pk,)),
         (bank.TAG_COUNTS[True], ()),
-        (bank.OFFERS[True], ()),
+        (LISTS_AND_FLAGS[True], ()),
         (bank.CATEGORIES[True], ()),
     ]
     for user in (instructor, other_instructor, _staff()):
@@ -65,7 +78,7 @@ def test_each_read_gives_what_its_queryset_gives(questions, instructor, other_in
         if not user.is_staff:
             reads += [
                 (read[False], (user.pk,))
-                for read in (bank.TAG_COUNTS, bank.OFFERS, bank.CATEGORIES)
+                for read in (bank.TAG_COUNTS, LISTS_AND_FLAGS, bank.CATEGORIES)
             ]
     for read, keys in reads:
         rows = [tuple(row) for row in read.rows(*keys)]
@@ -74,7 +87,7 @@ def test_each_read_gives_what_its_queryset_gives(questions, instructor, other_in
 
 
 def test_the_values_are_converted_as_the_orm_converts_them(questions, instructor):
-    offers = bank.OFFERS[True].rows()
+    offers = LISTS_AND_FLAGS[True].rows()
     assert {type(archived) for _, archived, _, _ in offers} == {bool}
     assert [] in [tags for _, _, tags, _ in offers] and ["a", "b"] in [t for _, _, t, _ in offers]
     (_, _, _, last_edited), *_ = bank.SUMMARIES[False].rows(instructor.pk)

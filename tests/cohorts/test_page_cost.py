@@ -1,0 +1,87 @@
+"""A cohort's pages cost the same number of queries with 5 learners or 200 (issue 15): the
+gradebook and the people page show a page of learners, the exports and statistics are
+aggregated by the database. Timing lives in tests/bench (`make bench`)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from cohorts import services
+from cohorts.models import Membership
+from cohorts.views import LEARNERS_PER_PAGE
+from quizzes.models import Answer, Attempt
+from tests.cohorts.conftest import at, client_for
+from tests.conftest import page_queries
+from tests.quizzes.builders import right_response
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(cohort, quiz, learners: int) -> None:
+    """The cohort to `learners` learners, each with two submitted attempts at `quiz`."""
+    have = Membership.objects.filter(cohort=cohort).count()
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"learner-{n:04}") for n in range(have, learners)
+    )
+    Membership.objects.bulk_create(
+        Membership(cohort=cohort, user=user, joined_at=at(hours=1)) for user in users
+    )
+    questions = list(quiz.questions.all())
+    now = timezone.now()
+    attempts = Attempt.objects.bulk_create(
+        Attempt(quiz=quiz, user=user, question_ids=[q.pk for q in questions], started_at=now,
+                submitted_at=now, score=0.5 * k, passed=bool(k))
+        for user in users
+        for k in range(2)
+    )  # fmt: skip
+    Answer.objects.bulk_create(
+        Answer(attempt=attempt, question=question, response=right_response(question),
+               score=1.0, correct=True, saved_at=now, graded_at=now)
+        for attempt in attempts
+        for question in questions
+    )  # fmt: skip
+
+
+def test_a_cohorts_pages_cost_the_same_with_40_times_the_learners(owner, cohort, quiz, learner):
+    assignment = services.assignment_create(cohort=cohort, quiz=quiz, by=owner, now=at(hours=2))
+    teacher = client_for(owner)
+    pages = {
+        "gradebook": reverse("teach_cohorts:gradebook", args=[cohort.pk]),
+        "gradebook csv": reverse("teach_cohorts:gradebook-csv", args=[cohort.pk]),
+        "answers csv": reverse("teach_cohorts:answers-csv", args=[cohort.pk]),
+        "people": reverse("teach_cohorts:people", args=[cohort.pk]),
+        "learner": reverse("teach_cohorts:learner", args=[cohort.pk, learner.pk]),
+        "statistics": reverse("teach_cohorts:quiz-statistics", args=[cohort.pk, quiz.pk]),
+        "assignment": reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk]),
+    }
+    pages["cohorts"] = teacher.get(reverse("teach_cohorts:list"))["Location"]  # with its token
+
+    def costs() -> dict[str, int]:
+        out = {}
+        for page, url in pages.items():
+            teacher.get(url)  # warm
+            out[page] = page_queries(teacher, url)[0] if "csv" not in page else _csv(teacher, url)
+        return out
+
+    grow(cohort, quiz, 5)
+    small = costs()
+    grow(cohort, quiz, 200)
+    assert costs() == small
+    _, people = page_queries(teacher, pages["people"])
+    assert "Learners (200)" in people and people.count("joined ") == LEARNERS_PER_PAGE
+    assert '<a href="?page=2">Next learners</a>' in people
+    assert "learner-0199" in teacher.get(pages["people"] + "?page=4").content.decode()
+
+
+def _csv(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        assert response.status_code == 200
+        b"".join(response.streaming_content if response.streaming else [response.content])
+    return len(ctx.captured_queries)

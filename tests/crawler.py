@@ -34,9 +34,12 @@ DESTRUCTIVE = re.compile(
     r"/(logout|delete|remove|archive|leave|revoke|deactivate|rotate|close|reset|"
     r"publish|restore|regenerate|clear)[/-]?",
 )
-# Writes a GET may make: the session, the database cache, the sign-in records.
+# Writes a GET may make: its session (never deleted: that is a sign-out), the database cache
+# and the rate limits' counters.
 HARMLESS_WRITES = re.compile(
-    r'^(INSERT INTO|UPDATE) "?(django_session|srm_cache|django_cache)', re.IGNORECASE
+    r'^((INSERT INTO|UPDATE) "?django_session'
+    r'|(INSERT INTO|UPDATE|DELETE FROM) "?(srm_trainer_cache|ratelimit_counter))',
+    re.IGNORECASE,
 )
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
@@ -211,11 +214,14 @@ class Budget:
         self._kinds: dict[str, int] = {}
         self._variants: dict[tuple, int] = {}
 
-    def admit(self, url: str) -> bool:
+    def admit(self, url: str, *, forced: bool = False) -> bool:
+        """Whether to open `url`. A start, and where a redirect leads, is `forced`: opened
+        whatever its kind's count (a list that sends itself to its own address with a token,
+        `/teach/cohorts/` to `/teach/cohorts/?once=...`, would otherwise end the sample)."""
         path, _, query = url.partition("?")
         kind = route_of(path)
         most = self.per_admin_kind if kind.startswith("admin:") else self.per_kind
-        if most is not None and self._kinds.get(kind, 0) >= most:
+        if most is not None and self._kinds.get(kind, 0) >= most and not forced:
             return False
         variant = (kind, tuple(sorted({k for k, _ in parse_qsl(query, keep_blank_values=True)})))
         if query and self._variants.get(variant, 0) >= self.per_variant:
@@ -262,11 +268,11 @@ def crawl(
     queue: deque[tuple[str, str, bool]] = deque()  # (address, where it was found, fragment?)
     seen: set[tuple[str, bool]] = set()
 
-    def offer(url: str | None, referrer: str, fragment: bool = False) -> None:
+    def offer(url: str | None, referrer: str, fragment: bool = False, forced=False) -> None:
         if url is None or (url, fragment) in seen:
             return
         seen.add((url, fragment))
-        if not budget.admit(url):
+        if not budget.admit(url, forced=forced):
             return
         if len(found.opened) + len(queue) >= budget.total:
             found.capped = True
@@ -274,7 +280,7 @@ def crawl(
         queue.append((url, referrer, fragment))
 
     for start in starts:
-        offer(start, "(start)")
+        offer(start, "(start)", forced=True)
     while queue:
         url, referrer, fragment = queue.popleft()
         where = f"{role}: GET {url} (linked from {referrer})"
@@ -302,7 +308,7 @@ def crawl(
         if watched and (writes := _writes(queries.captured_queries)):
             found.problems.append(f"{where}: a GET changed something: {writes}")
         if status in (301, 302, 303, 307, 308):
-            offer(same_site(url, response["Location"]), url)
+            offer(same_site(url, response["Location"]), url, forced=True)
             continue
         if status != 200 or "text/html" not in response.get("Content-Type", ""):
             continue

@@ -83,14 +83,16 @@ NO_THROTTLING = {
 }
 
 
-def _answered(attempt, *, right: bool = True) -> None:
-    """Answers to the questions of `attempt` that the builders know how to answer."""
+def _answered(attempt) -> None:
+    """Answers to the questions of `attempt` that the builders know how to answer, a minute
+    after it was started (within any time limit)."""
+    when = attempt.started_at + timedelta(minutes=1)
     for question in attempts.attempt_questions(attempt):
         try:
             response = right_response(question)
         except (ValueError, KeyError, StopIteration):
             continue
-        attempts.answer_save(attempt=attempt, question=question, response=response)
+        attempts.answer_save(attempt=attempt, question=question, response=response, now=when)
 
 
 class World:
@@ -142,15 +144,22 @@ class World:
         )
         on_time = attempts.attempt_start(quiz=first, user=ada, now=now - timedelta(days=3))
         _answered(on_time)
-        attempts.attempt_submit(attempt=on_time, now=now - timedelta(days=3), gated=False)
+        attempts.attempt_submit(attempt=on_time, now=now - timedelta(days=3, minutes=-5))
         late = attempts.attempt_start(quiz=first, user=grace, now=now - timedelta(hours=5))
         _answered(late)
-        attempts.attempt_submit(attempt=late, now=now - timedelta(hours=4), gated=False)
+        attempts.attempt_submit(attempt=late, now=now - timedelta(hours=5, minutes=-5))
         done = attempts.attempt_start(quiz=mine, user=ada)
         _answered(done)
         attempts.attempt_submit(attempt=done)
         attempts.attempt_start(quiz=mine, user=grace)  # in progress
         attempts.attempt_start(quiz=second, user=ada)  # in progress, not assigned
+        # The final exam (drawn by rules), submitted: its result by module, its statistics.
+        exam = next(quiz for quiz in shipped if quiz.draws_by_rules)
+        taken = attempts.attempt_start(quiz=exam, user=grace, now=now - timedelta(hours=2))
+        _answered(taken)
+        attempts.attempt_submit(attempt=taken, now=now - timedelta(hours=2, minutes=-5))
+        assert late.submitted_at > due and on_time.submitted_at < due, "one late, one on time"
+        assert taken.submitted_at and any(a.score for a in taken.answers.all()), "exam graded"
         # ...and an archived class of last term.
         archived = cohort_services.cohort_create(owner=turing, name="Last term")
         cohort_services.cohort_join(cohort=archived, user=ada)
@@ -169,7 +178,7 @@ class World:
         # of `make test`, which would otherwise open only the first quiz's page.
         self.starts = {
             "learner": (first.get_absolute_url(), second.get_absolute_url()),
-            "other_learner": (mine.get_absolute_url(),),
+            "other_learner": (mine.get_absolute_url(), exam.get_absolute_url()),
         }
 
 

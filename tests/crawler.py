@@ -238,12 +238,16 @@ class Crawl:
 
     role: str
     opened: dict[str, int] = field(default_factory=dict)  # address -> status
+    took: dict[str, float] = field(default_factory=dict)  # address -> seconds
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     capped: bool = False
 
     def summary(self) -> str:
-        return f"{self.role}: {len(self.opened)} addresses in {self.seconds:.1f} s"
+        slowest = sorted(self.took, key=self.took.__getitem__)[-3:][::-1]
+        return f"{self.role}: {len(self.opened)} addresses in {self.seconds:.1f} s; slowest: " + (
+            ", ".join(f"{url} {self.took[url]:.2f} s" for url in slowest)
+        )
 
 
 def _writes(queries: Iterable[dict]) -> list[str]:
@@ -286,6 +290,7 @@ def crawl(
         where = f"{role}: GET {url} (linked from {referrer})"
         headers = {"HTTP_HX_REQUEST": "true"} if fragment else {}
         watched = bool(DESTRUCTIVE.search(url.split("?", 1)[0]))
+        asked = time.perf_counter()
         try:
             with transaction.atomic(), CaptureQueriesContext(connection) as queries:
                 if not watched:
@@ -299,6 +304,7 @@ def crawl(
             continue
         status = response.status_code
         found.opened[url] = status
+        found.took[url] = time.perf_counter() - asked
         if status >= 500:
             found.problems.append(f"{where}: {status}")
         elif status == 404:

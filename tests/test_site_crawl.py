@@ -60,10 +60,10 @@ STARTS = {
 }
 # `make test`: the first address of each page kind (a route), the admin's through the
 # superuser only (~1,100 requests less a run: ~7 s → ~5 s of CPU); CI (deep): every address of
-# ours, ten of each admin page kind, and at most three addresses of one kind that differ only
+# ours, five of each admin page kind, and at most three addresses of one kind that differ only
 # in their query's values (an admin list's sort orders and filters).
 BUDGET = (
-    {"per_kind": None, "per_admin_kind": 10, "per_variant": 3, "total": 3000}
+    {"per_kind": None, "per_admin_kind": 5, "per_variant": 3, "total": 3000}
     if DEEP
     else {"per_kind": 1, "per_admin_kind": 1, "per_variant": 1, "total": 400}
 )

@@ -44,7 +44,7 @@ from quizzes import attempts, review
 from quizzes.kinds import KINDS
 from quizzes.models import Question, Quiz
 from srm_trainer.accounts.roles import ADMINISTRATORS, INSTRUCTORS
-from tests.conftest import give_mfa
+from tests.conftest import give_mfa, give_passkey
 from tests.crawler import Budget, crawl
 from tests.curriculum.shipped_quizzes import shipped_quizzes
 from tests.depth import DEEP
@@ -113,6 +113,7 @@ class World:
         for role in ("instructor", "staff", "superuser"):
             give_mfa(self.users[role])
         EmailAddress.objects.create(user=ada, email="ada@example.com", primary=True, verified=True)
+        give_passkey(ada, "Ada's key")  # the security keys' list, and each key's pages
         now = timezone.now()
         lessons = list(Lesson.objects.in_reading_order())
         for lesson in lessons[:5]:
@@ -225,7 +226,8 @@ REACHES = {
     "anonymous": (r"/learn/[\w-]+/[\w-]+/", r"/learn/glossary/[\w-]+/", r"/quizzes/[\w-]+/",
                   r"/accounts/login/", r"/accounts/signup/"),
     "learner": (r"/quizzes/attempts/\d+/", r"/quizzes/attempts/\d+/result/", r"/quizzes/review/",
-                r"/progress/", r"/certificates/\w+/", r"/cohorts/", r"/accounts/data/"),
+                r"/progress/", r"/certificates/[\w-]+/", r"/cohorts/", r"/accounts/data/",
+                r"/accounts/2fa/webauthn/"),
     "other_learner": (r"/quizzes/attempts/\d+/", r"/cohorts/"),
     "instructor": (r"/teach/quizzes/\d+/", r"/teach/quizzes/\d+/statistics/",
                    r"/teach/quizzes/\d+/preview/", r"/teach/questions/\d+/edit/",

@@ -63,6 +63,8 @@ class PageParser(HTMLParser):
         self.links: list[str] = []
         self.fragments: list[str] = []  # hx-get: a part of a page, asked for by htmx
         self.forms: list[Form] = []
+        self.ids: set[str] = set()
+        self.anchors: list[str] = []  # href="#x": a place on this page
         self.h1 = 0
         self.title = ""
         self.whole_page = False
@@ -76,6 +78,10 @@ class PageParser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs_list) -> None:
         attrs = dict(attrs_list)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"] or "")
+        if tag == "a" and (attrs.get("href") or "").startswith("#"):
+            self.anchors.append((attrs["href"] or "")[1:])
         if tag == "html":
             self.whole_page = True
         elif tag == "h1":
@@ -324,6 +330,8 @@ def crawl(
                 found.problems.append(f"{where}: {page.h1} <h1> elements, not one")
             if not page.title.strip():
                 found.problems.append(f"{where}: no <title>")
+            if missing := sorted({a for a in page.anchors if a and a not in page.ids}):
+                found.problems.append(f"{where}: links to #{', #'.join(missing)}, not on the page")
         if extra_checks:
             found.problems += [f"{where}: {p}" for p in extra_checks(url, page)]
         for href in page.links:

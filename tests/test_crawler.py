@@ -1,6 +1,6 @@
 """The crawler itself (tests/crawler.py) on a small site of its own: it finds what it is there
 to find (a page that raises, a dead link, a link to a POST-only address, a page without one
-<h1> or a <title>, a GET that deletes), submits GET forms as they stand, and keeps to its
+<h1> or a <title>, a link to a place not on its page, a GET that deletes), submits GET forms as they stand, and keeps to its
 budget. Without these, a crawl that silently stopped following links would pass forever."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def page(body: str, title: str = "A page") -> HttpResponse:
 
 def home(request):
     return page(
-        "<h1>Home</h1>"
+        '<h1 id="top">Home</h1> <a href="#nowhere">a place not on the page</a>'
         '<a href="/fine/">fine</a> <a href="/missing/">missing</a> <a href="/boom/">boom</a>'
         ' <a href="/post-only/">post</a> <a href="/untitled/">untitled</a>'
         ' <a href="/things/1/delete/">delete</a> <a href="https://example.com/">away</a>'
@@ -97,7 +97,8 @@ def test_the_crawl_finds_each_kind_of_problem():
     assert "GET /untitled/ (linked from /): 2 <h1> elements, not one" in problems
     assert "GET /untitled/ (linked from /): no <title>" in problems
     assert "GET /things/1/delete/ (linked from /): a GET changed something" in problems
-    assert len(found.problems) == 7, problems
+    assert "GET / (linked from (start)): links to #nowhere, not on the page" in problems
+    assert len(found.problems) == 8, problems
     assert Module.objects.exists(), "each request is rolled back, the deleting GET's too"
 
 

@@ -33,6 +33,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -175,9 +176,11 @@ class World:
             user=ada, course_title="The course", name="Ada Lovelace", issued_at=now
         )
         self.sessions = {role: _session_for(user) for role, user in self.users.items()}
-        # The quizzes each learner has attempts at (their pages link to them), for the sample
-        # of `make test`, which would otherwise open only the first quiz's page.
+        # The quizzes each learner has attempts at (their pages link to them), and the final
+        # exam's teaching page (drawn by rules, unlike any other quiz: it was the four days'
+        # server error), for the sample of `make test`, which opens only the first of a kind.
         self.starts = {
+            "instructor": (reverse("teach:quiz", args=[exam.pk]),),
             "learner": (first.get_absolute_url(), second.get_absolute_url()),
             "other_learner": (mine.get_absolute_url(), exam.get_absolute_url()),
         }

@@ -480,9 +480,8 @@ def _summary(counted: QuerySet[Attempt]) -> dict:
     """How many attempts, learners (users, and anonymous keys apart), the mean total and the
     attempts in each score band: one aggregate query."""
     bands = {f"band{k}": Count("pk", filter=_band_filter(k)) for k in range(SCORE_BANDS)}
-    return counted.annotate(
-        scaled=F("score") * Value(float(SCORE_BANDS)) + Value(1e-9)
-    ).aggregate(
+    scaled = F("score") * Value(float(SCORE_BANDS)) + Value(1e-9)
+    return counted.annotate(scaled=scaled).aggregate(
         attempts=Count("pk"),
         mean=Avg("score"),
         users=Count("user_id", distinct=True),
@@ -624,63 +623,60 @@ def _truth(value: Any) -> bool | None:
     return value in (True, 1, "1", "true")
 
 
-def _only(ids: list[int], expression) -> Case:
-    """`expression` for the answers to the questions `ids`, NULL for the others: the database
-    opens an answer's JSON only for the keys its kind counts."""
-    return Case(When(question_id__in=ids, then=expression), output_field=TextField())
+# What each kind's statistics read from an answer (`_Part`s, or the whole feedback): the first
+# and, for a decision, the second value of its rows in `_tallies`.
+_READS: dict[str, tuple] = {
+    "single": (("response", "choice"),),
+    "multiple": (("response", "choices"),),
+    "true_false": (("response", "answer"),),
+    "ordering": (("response", "order"),),
+    "categorize": (("response", "placed"),),
+    "policy_decision": (("response", "decision"), ("feedback", "statement_right")),
+    "least_privilege": (None,),
+}
 
 
 def _tallies(counted: QuerySet[Attempt], questions: list[Question]) -> dict[int, list[Given]]:
     """Question id → its graded answers grouped by what the kind counts in them (`Given`
-    rows), in one query: a class's thousand answers that picked the same choice are one row."""
+    rows), in one query (one part per kind, each reading its kind's answers only): a class's
+    thousand answers that picked the same choice are one row."""
     ids: dict[str, list[int]] = defaultdict(list)
     for q in questions:
-        ids[q.type].append(q.pk)
-    decision = ids["policy_decision"]
-    read = {
-        "choice": _only(ids["single"], _Part("response", "choice")),
-        "choices": _only(ids["multiple"], _Part("response", "choices")),
-        "answer": _only(ids["true_false"], _Part("response", "answer")),
-        "order": _only(ids["ordering"], _Part("response", "order")),
-        "placed": _only(ids["categorize"], _Part("response", "placed")),
-        "decision": _only(decision, _Part("response", "decision")),
-        "statement_right": _only(decision, _Part("feedback", "statement_right")),
-        "outcome": _only(ids["least_privilege"], _FeedbackUnlessError()),
-    }
-    rows = (
-        Answer.objects.filter(
-            attempt__in=counted.values("pk"),
-            graded_at__isnull=False,
-            question_id__in=[q.pk for q in questions],
+        if q.type in _READS:
+            ids[q.type].append(q.pk)
+    if not ids:
+        return {}
+    answers = Answer.objects.filter(attempt__in=counted.values("pk"), graded_at__isnull=False)
+    nothing = Value(None, output_field=TextField())
+    parts = []
+    for kind, pks in ids.items():
+        reads: list[Func | Value] = [
+            _Part(*read) if read else _FeedbackUnlessError() for read in _READS[kind]
+        ]
+        reads += [nothing, nothing]
+        parts.append(
+            answers.filter(question_id__in=pks)
+            .values("question_id", first=reads[0], second=reads[1])
+            .annotate(n=Count("pk"))
+            .order_by()
         )
-        .values("question_id", **read)
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     kinds = {q.pk: q.type for q in questions}
     out: dict[int, list[Given]] = defaultdict(list)
     for row in rows:
-        kind = kinds.get(row["question_id"])
+        kind = kinds[row["question_id"]]
+        first = row["first"]
         feedback: Any = {}
-        if kind == "single":
-            response = {"choice": _json(row["choice"])}
-        elif kind == "multiple":
-            response = {"choices": _json(row["choices"])}
-        elif kind == "true_false":
-            response = {"answer": _truth(_json(row["answer"]))}
-        elif kind == "ordering":
-            response = {"order": _json(row["order"])}
-        elif kind == "categorize":
-            response = {"placed": _json(row["placed"])}
-        elif kind == "policy_decision":
-            response = {"decision": _json(row["decision"])}
-            feedback = {"statement_right": _truth(_json(row["statement_right"]))}
-        else:
+        if kind == "least_privilege":
             response = {}
-            if row["outcome"] == _FeedbackUnlessError.ERROR:
-                feedback = {"error": True}
-            elif kind == "least_privilege":
-                feedback = _json(row["outcome"])
+            feedback = {"error": True} if first == _FeedbackUnlessError.ERROR else _json(first)
+        elif kind == "true_false":
+            response = {"answer": _truth(_json(first))}
+        elif kind == "policy_decision":
+            response = {"decision": _json(first)}
+            feedback = {"statement_right": _truth(_json(row["second"]))}
+        else:
+            response = {_READS[kind][0][1]: _json(first)}
         out[row["question_id"]].append(({"response": response, "feedback": feedback}, row["n"]))
     return out
 

@@ -45,7 +45,8 @@ Misconceptions
 Cost: the database counts, Python reads what it counted. A class's attempts and answers are
 never read one by one: each query returns rows bounded by the quiz's content and by how many
 different answers and totals there are, not by how many attempts there are (a class of 1,500
-attempts at 13 questions reads about 80 rows where it read 21,000; docs/performance-log.md):
+attempts at 43 questions returns a few hundred rows where 64,500 answers were read into Python;
+the database still reads each answer: docs/performance-log.md):
 
 1. the attempts: how many, their learners, mean and score bands, in one aggregate;
 2. per question and distinct attempt total (`_blocks`): attempts that held the question, the

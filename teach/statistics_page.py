@@ -7,9 +7,7 @@ from lessons.markdown import markdown_text
 from quizzes import misconception_words
 from srm_trainer.code_spans import without_backticks
 from teach.charts import Chart, bar_chart
-from teach.statistics import QuestionStats, QuizStatistics, Tally
-
-SCORE_BANDS = 10  # the score distribution in bands of 10 percentage points
+from teach.statistics import SCORE_BANDS, QuestionStats, QuizStatistics, Tally
 
 
 def percent(share: float | None) -> str:
@@ -26,22 +24,20 @@ def question_label(q: QuestionStats) -> str:
     return f"Q{q.position}. {markdown_text(q.question.prompt, 60)}"
 
 
-def score_bands(scores: list[float]) -> list[tuple[str, int]]:
-    """(band, attempts) for 0–9%, 10–19%, …, 90–100% (a total of 100% joins the top band)."""
-    counts = [0] * SCORE_BANDS
-    for score in scores:
-        counts[min(SCORE_BANDS - 1, int(max(0.0, score) * SCORE_BANDS + 1e-9))] += 1
+def score_bands(bands: list[int]) -> list[tuple[str, int]]:
+    """(band, attempts) for 0–9%, 10–19%, …, 90–100% (a total of 100% joins the top band),
+    from the attempts the database counted in each (`teach.statistics.band_of`)."""
     width = 100 // SCORE_BANDS
     return [
         (f"{n * width}–{n * width + width - (0 if n == SCORE_BANDS - 1 else 1)}%", count)
-        for n, count in enumerate(counts)
+        for n, count in enumerate(bands)
     ]
 
 
 def score_chart(stats: QuizStatistics) -> Chart:
     rows = [
         (band, count / stats.attempts, f"{count} attempt{'s' if count != 1 else ''}", "bar-plain")
-        for band, count in score_bands(stats.scores)
+        for band, count in score_bands(stats.bands)
     ]
     return bar_chart(chart_id="chart-scores", title="Attempts by total score", rows=rows)
 

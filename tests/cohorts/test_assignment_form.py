@@ -140,6 +140,10 @@ def test_each_lesson_offered_is_a_checkbox_named_by_its_title_and_module(cohort,
     legend = re.search(r'<fieldset class="tag-chooser lesson-picker[^>]*>\s*<legend>(.*?)<', page)
     assert legend[1] == "Lessons to read (optional)"
     assert '<label for="id_lessons_q">Find lessons</label>' in page
+    # Enter in a field sends the form's first submit button: "Assign", not the picker's "Find"
+    form = re.search(r'<form method="post"[^>]*class="card teach-form".*?</form>', page, re.S)[0]
+    first = re.search(r"<button type=\"submit\"[^>]*>([^<]*)<", form)
+    assert first[1] == "Assign" and 'name="find_lessons"' not in first[0]
 
 
 def test_a_refused_form_keeps_the_ticked_lessons_in_the_chosen_list(cohort, published, owner):

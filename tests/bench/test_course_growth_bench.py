@@ -5,9 +5,8 @@ server CPU per request at each size, into the one table (tests/bench/report.py).
 
 The query counts must not grow (the page-cost tests hold each page to that at 1x and 100x in
 `make test`); the CPU figures are for comparison between runs, except that the pages the owner
-named (home, a module, a lesson, the quiz list, the explorers, the glossary, the bank), and
-the new-assignment form (its lessons found by a search, lessons/finder.py), stay within 3
-times their 1x median plus 3 ms. Pages whose figures still grow are listed in
+named (home, a module, a lesson, the quiz list, the explorers, the glossary, the bank) stay
+within 3 times their 1x median plus 3 ms. Pages whose figures still grow are listed in
 docs/performance-log.md ("Growing the course 100 times")."""
 
 from __future__ import annotations
@@ -41,7 +40,7 @@ pytestmark = [pytest.mark.bench, pytest.mark.django_db(transaction=True)]
 
 RUNS = int(os.environ.get("GROWTH_RUNS", "7"))
 BOUNDED = ("home", "module", "lesson", "quiz list", "srm explorer", "compliance", "glossary",
-           "bank", "new assignment")  # fmt: skip
+           "bank")  # fmt: skip
 
 
 def _people():

@@ -67,13 +67,13 @@ def keys(values: Iterable[object]) -> list[int]:
     return out
 
 
-def find(query: str, *, leave_out: Iterable[int] = ()) -> Found:
+def find(query: str, *, leave_out: Iterable[object] = ()) -> Found:
     """At most `MATCHES` published lessons whose title, module title or slugs hold every typed
-    word (case aside), in reading order; `leave_out`: ids already chosen, not offered again.
+    word (case aside; "iam/roles", an address, is two words), in reading order; `leave_out`: ids already chosen, not offered again.
     An empty search lists the course's first lessons."""
     query = query[:MAX_QUERY]
     found = lessons()
-    for word in query.split()[:MAX_WORDS]:
+    for word in query.replace("/", " ").split()[:MAX_WORDS]:
         found = found.filter(
             Q(title__icontains=word)
             | Q(slug__icontains=word)

@@ -4,13 +4,12 @@ date-and-time picker where it has one; each date's label names that zone."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django import forms
 from django.contrib.auth.models import User
-from django.forms import BoundField
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 
+from lessons import finder
 from lessons.models import Lesson
 from lessons.timezones import zone_name, zoned
 from quizzes.menus import QuizChoiceField
@@ -130,52 +129,26 @@ class CoInstructorForm(forms.Form):
 
 
 class LessonsField(forms.ModelMultipleChoiceField):
-    """Lessons to choose from, as checkboxes: each box is named by its lesson's title, and its
-    module names the group it is drawn in (`lesson_groups`)."""
+    """Lessons chosen by id among the published ones. Its page never draws its choices (the
+    whole course): `templates/cohorts/_lesson_picker.html` draws those chosen and a search's."""
 
-    def label_from_instance(self, obj) -> str:
-        return obj.title
-
-
-# Every module's group is open while at most this many lessons are offered; past that only the
-# groups holding a ticked lesson are (the shipped course has dozens of lessons: a phone's
-# screen per module).
-SHOWN_OPEN = 12
-
-
-@dataclass(frozen=True)
-class LessonGroup:
-    """One module's lessons in the assignment form: its checkboxes, how many are ticked, and
-    whether its fold starts open."""
-
-    module: str
-    boxes: list
-    ticked: int
-    open: bool
-
-    @property
-    def count(self) -> str:
-        """What the fold's summary says of it ("4 lessons, 1 ticked"): the script
-        static/js/lesson-picker.js says the same as boxes are ticked."""
-        lessons = f"{len(self.boxes)} lesson{'' if len(self.boxes) == 1 else 's'}"
-        return f"{lessons}, {self.ticked} ticked" if self.ticked else lessons
-
-
-def lesson_groups(field: BoundField) -> list[LessonGroup]:
-    """The lessons' checkboxes grouped by module, in reading order. A group holding a ticked
-    box is open, so nothing chosen (or kept from a refused form) is folded out of sight; with
-    few lessons, or one module, every group is."""
-    found: dict[int, tuple[str, list]] = {}
-    for box in field:
-        module = box.data["value"].instance.module
-        found.setdefault(module.pk, (module.title, []))[1].append(box)
-    boxes = [box for _title, in_module in found.values() for box in in_module]
-    all_open = len(boxes) <= SHOWN_OPEN or len(found) == 1
-    groups = []
-    for title, in_module in found.values():
-        ticked = sum(1 for box in in_module if box.data["selected"])
-        groups.append(LessonGroup(title, in_module, ticked, all_open or ticked > 0))
-    return groups
+    def clean(self, value):
+        if isinstance(value, list | tuple) and len(value) > finder.MAX_KEYS:
+            raise forms.ValidationError(
+                f"That is {len(value)} lessons; an assignment takes at most {finder.MAX_KEYS}. "
+                "Untick some and send the form again.",
+                code="too_many",
+            )
+        for each in value or ():
+            text = str(each)
+            if not (text.isascii() and text.isdigit() and len(text) <= 18):
+                # 40 digits overflowed the database's integer: a server error, not a message.
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:40]},
+                )
+        return super().clean(value)
 
 
 class AssignmentForm(forms.Form):
@@ -184,11 +157,13 @@ class AssignmentForm(forms.Form):
         queryset=Lesson.objects.none(),
         required=False,
         label="Lessons to read (optional)",
-        help_text="Tick the lessons learners should read; open a module to see its lessons.",
+        help_text="Find the lessons learners should read and tick them.",
         widget=forms.CheckboxSelectMultiple,
         error_messages={
             "invalid_choice": "A lesson you ticked is no longer published. The list shows "
-            "those you can assign now: check your choice and send the form again."
+            "those you can assign now: check your choice and send the form again.",
+            "invalid_pk_value": "“%(pk)s” is not a lesson: tick lessons from the list and send "
+            "the form again.",
         },
     )
     opens_at = _when_field("Opens", "Optional. Before then the quiz cannot be started.")
@@ -211,6 +186,16 @@ class AssignmentForm(forms.Form):
         if editing:
             del self.fields["quiz"]
         _name_the_zone(self, "opens_at", "due_at")
+
+    finding = False  # drawn again for "Find lessons" (`hold`), not judged
+
+    def hold(self) -> None:
+        """Draw the sent form again as it was, without judging it: "Find lessons" (the
+        picker's search without JavaScript) asks for matches, not a save, so no message
+        appears and nothing typed or ticked is lost."""
+        self.finding = True
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
 
     def clean(self):
         data = super().clean()

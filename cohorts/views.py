@@ -408,7 +408,7 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
         quizzes=assignable.exclude(cohort_assignments__cohort=cohort),
         assigned=assignable.filter(cohort_assignments__cohort=cohort),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not _finding(request, form) and form.is_valid():
         data = form.cleaned_data
         try:
             services.assignment_create(
@@ -452,7 +452,7 @@ def assignment_detail(request: HttpRequest, pk: int, assignment_pk: int) -> Http
         )
         if refused:
             return refused
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not _finding(request, form) and form.is_valid():
         data = form.cleaned_data
         services.assignment_update(
             assignment=assignment,
@@ -473,9 +473,18 @@ def _archived_assignment(
     )
 
 
+def _finding(request: HttpRequest, form: AssignmentForm) -> bool:
+    """The lesson picker's "Find" pressed (without JavaScript): the form comes back as sent,
+    with the matches, saved nowhere."""
+    if request.method == "POST" and "find_lessons" in request.POST:
+        form.hold()
+        return True
+    return False
+
+
 def _assignment_initial(assignment: Assignment) -> dict:
     return {
-        "lessons": list(assignment.lessons.all()),
+        "lessons": list(assignment.lessons.values_list("pk", flat=True)),
         "opens_at": assignment.opens_at and timezone.localtime(assignment.opens_at),
         "due_at": assignment.due_at and timezone.localtime(assignment.due_at),
     }

@@ -9,6 +9,7 @@ from typing import cast
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
+from django.urls import reverse_lazy
 from django.utils.text import slugify
 
 from lessons.models import Lesson, Level, Module
@@ -173,10 +174,58 @@ class ModuleChoiceField(_RowChoiceField):
         return iter(KEPT_MODULE_MENUS[self.to_field_name or "pk"].get())
 
 
-class LessonChoiceField(_RowChoiceField):
-    """Lessons as `module-slug/lesson-slug` (`Lesson.__str__`), in the modules' order."""
+LESSON_OPTIONS_ID = "lesson-options"  # the <datalist> of the lesson field's suggestions
+NOT_A_LESSON = (
+    "“%(value)s” is not the address of a published lesson. Type it as module/lesson (such as "
+    "iam/iam-policies), choose one of the suggestions, or leave it empty."
+)
+
+
+class LessonChoiceField(forms.Field):
+    """A question's lesson, typed as its address (`module-slug/lesson-slug`, as `Lesson.__str__`
+    says), the browser suggesting at most `finder.MATCHES` (a <datalist> htmx fills from
+    teach:lesson-find as the author types). It was a menu of every lesson: 2,700 options at
+    100 times the course. A lesson's id is taken too (a page drawn before, a script). Any
+    published lesson; `QuestionForm.clean_lesson` also keeps the question's own."""
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid_choice": NOT_A_LESSON}
+    MAX_LENGTH = 250
+
+    def prepare_value(self, value):
+        """Shown as its address: the saved lesson's id (one row read) or what was typed."""
+        if isinstance(value, Lesson):
+            return str(value)
+        if isinstance(value, int) or (isinstance(value, str) and _PLAIN_KEY.match(value)):
+            lesson = self.row(int(value))
+            return str(lesson) if lesson is not None else str(value)
+        return value
+
+    def to_python(self, value) -> Lesson | None:
+        text = str(value if value is not None else "").strip()
+        if not text:
+            return None
+        if _PLAIN_KEY.match(text):
+            lesson = self.row(int(text))
+        elif len(text) <= self.MAX_LENGTH and text.count("/") == 1:
+            module, slug = (part.strip() for part in text.split("/"))
+            lesson = (
+                Lesson.objects.select_related("module")
+                .filter(module__slug=module, slug=slug)
+                .first()
+            )
+        else:
+            lesson = None
+        if lesson is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": text[:80]},
+            )
+        return lesson
 
     def row(self, key: int) -> Lesson | None:
+        """The lesson with this primary key, with its module (one compiled query), or None."""
         rows = LESSON_ROW.rows(key)
         if not rows:
             return None
@@ -184,9 +233,6 @@ class LessonChoiceField(_RowChoiceField):
         lesson = instance(Lesson, rows[0][:split])
         Lesson._meta.get_field("module").set_cached_value(lesson, instance(Module, rows[0][split:]))
         return lesson
-
-    def rows(self) -> Iterator[tuple]:
-        return iter(KEPT_LESSON_MENU.get())
 
 
 class TagChoiceField(forms.MultipleChoiceField):
@@ -354,9 +400,23 @@ class QuestionForm(forms.Form):
     )
     module = ModuleChoiceField(queryset=Module.objects.order_by("order", "slug"), required=False)
     lesson = LessonChoiceField(
-        queryset=Lesson.objects.select_related("module").order_by("module__order", "order"),
         required=False,
         label="Lesson that teaches it",
+        help_text="Its address, module/lesson: type words of its title to see suggestions.",
+        widget=forms.TextInput(
+            attrs={
+                "list": LESSON_OPTIONS_ID,
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "maxlength": LessonChoiceField.MAX_LENGTH,
+                "hx-get": reverse_lazy("teach:lesson-find"),
+                "hx-vals": '{"for": "question"}',
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": f"#{LESSON_OPTIONS_ID}",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+            }
+        ),
     )
     level = forms.ChoiceField(
         choices=[("", "Same as its lesson"), *Level.choices],
@@ -432,6 +492,19 @@ class QuestionForm(forms.Form):
                 return getlist(name)
             return self.data.get(name)
         return self.initial.get(name)
+
+    def clean_lesson(self) -> Lesson | None:
+        """A draft lesson (or one of a draft module) is neither suggested nor taken, typed or
+        posted, unless it is the question's own already (`initial`): saving keeps it."""
+        lesson = self.cleaned_data.get("lesson")
+        if lesson is None or (lesson.published and lesson.module.published):
+            return lesson
+        if str(lesson.pk) == str(self.initial.get("lesson")):
+            return lesson
+        typed = str(self.data.get(self.add_prefix("lesson"), ""))
+        raise forms.ValidationError(
+            NOT_A_LESSON, code="invalid_choice", params={"value": typed.strip()[:80]}
+        )
 
     def clean(self) -> dict:
         data = super().clean()

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from teach import statistics_views, transfer_views, views, views_bank
+from teach import statistics_views, transfer_views, views, views_bank, views_lessons
 
 app_name = "teach"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("lessons/find/", views_lessons.lesson_find, name="lesson-find"),
     path("quizzes/new/", views.quiz_create, name="quiz-create"),
     path("quizzes/<id:pk>/", views.quiz_detail, name="quiz"),
     path("quizzes/<id:pk>/edit/", views.quiz_edit, name="quiz-edit"),

@@ -628,7 +628,8 @@ def _question_page(
             return render(request, editor.live_template, context)
         base = QuestionForm(initial=_posted_initial(request.POST))
     else:
-        base = QuestionForm(request.POST)
+        # The question's own lesson is kept even if it became a draft (`clean_lesson`).
+        base = QuestionForm(request.POST, initial={"lesson": question.lesson_id})
         parts = editor.parts(question, request.POST, user=user)
         context["not_saved"] = True
         if base.is_valid() and parts.is_valid():

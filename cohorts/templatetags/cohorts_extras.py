@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import template
 
-from cohorts import forms, gradebook
+from cohorts import gradebook
+from lessons import finder
 from srm_trainer.error_focus import error_focus
 
 register = template.Library()
@@ -50,9 +51,18 @@ def late_for(attempt, due) -> bool:
 
 @register.simple_tag
 def lesson_picker(field) -> dict:
-    """The assignment form's lessons grouped by module (`cohorts.forms.lesson_groups`), and
-    whether its message takes the focus of a refused form (`srm_trainer.error_focus`)."""
+    """The assignment form's lessons: those chosen (ticked, or the assignment's), a search's
+    matches (`lessons.finder`: at most `MATCHES`, whatever the course's size), whether the page
+    answers "Find lessons" (its search box then takes the focus), and whether the field's
+    message takes the focus of a refused form (`srm_trainer.error_focus`)."""
+    form = field.form
+    query = str(form.data.get("lesson_q", ""))[: finder.MAX_QUERY] if form.is_bound else ""
+    chosen = finder.chosen(field.value() or [])
     return {
-        "groups": forms.lesson_groups(field),
-        "focus": error_focus(field.form) == field.name,
+        "chosen": chosen,
+        "query": query,
+        "max_query": finder.MAX_QUERY,
+        "found": finder.find(query, leave_out=[lesson.pk for lesson in chosen]),
+        "finding": getattr(form, "finding", False),
+        "focus": error_focus(form) == field.name,
     }

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
+from lessons import finder
 from lessons.markdown import markdown_summary, markdown_text
 from srm_trainer.error_focus import error_focus
 from teach import rendering
@@ -165,3 +166,12 @@ def tags_fold(form) -> dict:
         "open": bool(chosen or refused),
         "summary": f"Misconception tags and bank tags: {words}",
     }
+
+
+@register.simple_tag
+def lesson_options(field: BoundField) -> finder.Found:
+    """The question editor's lesson suggestions as the page is drawn: those matching the
+    lesson it has or was typed (its address, `lessons.finder`), at most `finder.MATCHES`."""
+    value = field.value()
+    shown = field.field.prepare_value(value) if value not in (None, "") else ""
+    return finder.find(str(shown))

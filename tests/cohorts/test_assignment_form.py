@@ -11,9 +11,8 @@ import time_machine
 from django.urls import reverse
 
 from cohorts import services
-from cohorts.forms import SHOWN_OPEN, AssignmentForm, lesson_groups
 from cohorts.models import Assignment
-from quizzes.models import Quiz
+from lessons import finder
 from tests.cohorts.conftest import at, client_for
 from tests.conftest import make_lesson, make_module
 from tests.quizzes.builders import make_question, make_quiz
@@ -110,15 +109,19 @@ def _lesson_box(page: str, lesson) -> str:
     return re.search(rf'<input type="checkbox" name="lessons" value="{lesson.pk}"[^>]*>', page)[0]
 
 
-def _module_group(page: str, title: str) -> str:
-    """The fold of module `title` in the lessons' list: its <details> as drawn."""
-    return re.search(rf"<details[^>]*>\s*<summary>{re.escape(title)} .*?</details>", page, re.S)[0]
+def _chosen(page: str) -> str:
+    """The picker's "Chosen" list as drawn."""
+    return re.search(r"<ul [^>]*data-lesson-chosen>.*?</ul>", page, re.S)[0]
 
 
-def test_each_lesson_to_read_is_a_checkbox_in_its_modules_group(cohort, owner):
-    """Two modules may each have a lesson called "Introduction": each box is in a group named
-    for its module (a fieldset and its legend), labelled with the lesson's title. A plain
-    click ticks a box, where the multiple <select> it replaced needed Ctrl to keep the others."""
+def _found(page: str) -> str:
+    """The picker's matches as drawn."""
+    return re.search(r"<div [^>]*data-lesson-found>.*?</div>", page, re.S)[0]
+
+
+def test_each_lesson_offered_is_a_checkbox_named_by_its_title_and_module(cohort, owner):
+    """Two modules may each have a lesson called "Introduction": each box's label says its
+    module too. The page offers the course's first lessons, none chosen yet."""
     lesson = make_lesson(make_module(title="Networking"), title="Introduction")
     twin = make_lesson(make_module(title="Identity"), title="Introduction")
     page = (
@@ -128,24 +131,28 @@ def test_each_lesson_to_read_is_a_checkbox_in_its_modules_group(cohort, owner):
     )
     assert '<select name="lessons"' not in page
     for each, module in ((lesson, "Networking"), (twin, "Identity")):
-        group = _module_group(page, module)
-        assert f'<legend class="visually-hidden">{module}</legend>' in group
-        box = _lesson_box(group, each)
+        box = _lesson_box(_found(page), each)
+        assert " checked" not in box
         box_id = re.search(r'id="([^"]+)"', box)[1]
-        assert f'<label for="{box_id}">Introduction</label>' in group
-        assert "1 lesson<" in group  # the summary's count
+        assert f'<label for="{box_id}">Introduction <span class="meta">· {module}</span>' in page
+    assert "None yet: find lessons below and tick them." in page
+    assert 'role="status">All 2 lessons of the course.</p>' in page
     legend = re.search(r'<fieldset class="tag-chooser lesson-picker[^>]*>\s*<legend>(.*?)<', page)
     assert legend[1] == "Lessons to read (optional)"
+    assert '<label for="id_lessons_q">Find lessons</label>' in page
+    # Enter in a field sends the form's first submit button: "Assign", not the picker's "Find"
+    form = re.search(r'<form method="post"[^>]*class="card teach-form".*?</form>', page, re.S)[0]
+    first = re.search(r"<button type=\"submit\"[^>]*>([^<]*)<", form)
+    assert first[1] == "Assign" and 'name="find_lessons"' not in first[0]
 
 
-def test_a_refused_form_keeps_the_ticked_lessons_in_an_open_fold(cohort, published, owner):
-    """Sent with a date wrong, the page comes back with the lessons ticked as they were, their
-    module's fold open and saying how many are ticked; a module with none stays folded when
-    the list is long. Sent again as the page has it, they are assigned."""
-    modules = [make_module(title=f"Module {n}") for n in range(4)]
-    lessons = [make_lesson(module, title=f"Lesson {m}.{n}") for m, module in
-               enumerate(modules) for n in range(4)]  # fmt: skip
-    chosen = [lessons[5], lessons[6]]  # both in Module 1
+def test_a_refused_form_keeps_the_ticked_lessons_in_the_chosen_list(cohort, published, owner):
+    """Sent with a date wrong, the page comes back with the lessons ticked as they were, in
+    "Chosen" (not among the matches, where a search could replace them). Sent again as the
+    page has it, they are assigned."""
+    module = make_module(title="Module")
+    lessons = [make_lesson(module, title=f"Lesson {n}") for n in range(6)]
+    chosen = [lessons[2], lessons[4]]
     client = client_for(owner)
     url = reverse("teach_cohorts:assignment-create", args=[cohort.pk])
     sent = {"quiz": published.pk, "lessons": [each.pk for each in chosen]}
@@ -153,15 +160,40 @@ def test_a_refused_form_keeps_the_ticked_lessons_in_an_open_fold(cohort, publish
     text = page.content.decode()
     assert "The due date must come after the opening time." in text
     for each in lessons:
+        assert (each.pk in [c.pk for c in chosen]) == (f'value="{each.pk}"' in _chosen(text))
         assert (" checked" in _lesson_box(text, each)) == (each in chosen)
-    assert _module_group(text, "Module 1").startswith('<details class="tag-group" open>')
-    assert "4 lessons, 2 ticked" in _module_group(text, "Module 1")
-    assert _module_group(text, "Module 2").startswith('<details class="tag-group">')
+    assert f'value="{chosen[0].pk}"' not in _found(text)  # drawn once
     fields = form_fields(text, "teach-form")
     assert fields["lessons"] == [str(each.pk) for each in chosen]
     saved = client.post(url, {**fields, "opens_at": "", "due_at": ""})
     assert saved.status_code == 302
     assert list(Assignment.objects.get().lessons.order_by("pk")) == chosen
+
+
+def test_find_without_javascript_draws_the_matches_and_keeps_the_form(cohort, published, owner):
+    """ "Find" sends the whole form: it comes back with the lessons matching the words, what
+    was typed and ticked as it was, no message, nothing saved; ticking a match and sending
+    the form assigns it with the rest."""
+    kept = make_lesson(make_module(title="Identity"), title="Roles and users")
+    bucket = make_lesson(make_module(title="Storage"), title="Bucket policies")
+    make_lesson(bucket.module, title="Encryption at rest")
+    url = reverse("teach_cohorts:assignment-create", args=[cohort.pk])
+    client = client_for(owner)
+    sent = {"quiz": published.pk, "lessons": [kept.pk], "due_at": "2031-06-01T09:00"}
+    page = client.post(url, {**sent, "lesson_q": "BUCKET", "find_lessons": "1"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert not Assignment.objects.exists()
+    assert "field-error" not in text and "This field is required" not in text
+    assert re.findall(r'value="(\d+)"', _found(text)) == [str(bucket.pk)]
+    assert " checked" in _lesson_box(_chosen(text), kept)
+    assert re.search(r'<input type="search" [^>]*value="BUCKET"[^>]*autofocus', text, re.S)
+    assert "1 lesson matches “BUCKET”." in text
+    fields = form_fields(text, "teach-form")
+    assert fields["due_at"] == "2031-06-01T09:00"
+    saved = client.post(url, {**fields, "lessons": [kept.pk, bucket.pk]})
+    assert saved.status_code == 302
+    assert set(Assignment.objects.get().lessons.all()) == {kept, bucket}
 
 
 def test_an_assignments_lessons_are_ticked_when_it_is_edited(cohort, published, owner):
@@ -171,13 +203,15 @@ def test_an_assignments_lessons_are_ticked_when_it_is_edited(cohort, published, 
     )
     url = reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])
     page = client_for(owner).get(url).content.decode()
-    assert " checked" in _lesson_box(page, lesson)
-    assert " checked" not in _lesson_box(page, other)
+    assert " checked" in _lesson_box(_chosen(page), lesson)
+    assert " checked" not in _lesson_box(_found(page), other)
+    assert "None yet" in page and "data-lesson-none hidden" in page
 
 
 def test_a_lesson_unpublished_meanwhile_is_named_not_an_invalid_choice(cohort, published, owner):
     """A lesson ticked on a page drawn before it was unpublished: the form says so above the
-    list (the focus on it), not "Select a valid choice. 12 is not one of the choices"."""
+    list (the focus on it), not "Select a valid choice. 12 is not one of the choices"; the
+    draft's title is not drawn."""
     lesson = make_lesson(title="Soon gone")
     lesson.published = False
     lesson.save()
@@ -187,23 +221,30 @@ def test_a_lesson_unpublished_meanwhile_is_named_not_an_invalid_choice(cohort, p
     assert "A lesson you ticked is no longer published." in text
     assert re.search(r'<div class="field-error" id="id_lessons_error" role="alert" tabindex="-1" '
                      r"autofocus>", text)  # fmt: skip
+    assert "Soon gone" not in text
     assert not Assignment.objects.exists()
 
 
-def test_lesson_groups_open_only_what_holds_a_ticked_lesson_when_there_are_many():
-    """Few lessons: every module open. Many: only modules with a ticked lesson."""
-    few = [make_lesson(make_module(title=f"M{n}")) for n in range(3)]
-    form = AssignmentForm(quizzes=Quiz.objects.none())
-    assert [g.open for g in lesson_groups(form["lessons"])] == [True, True, True]
-    more = [make_lesson(few[n % 3].module) for n in range(SHOWN_OPEN)]
-    form = AssignmentForm({"lessons": [more[1].pk]}, quizzes=Quiz.objects.none())
-    groups = lesson_groups(form["lessons"])
-    assert [(g.module, g.open, g.ticked) for g in groups] == [
-        ("M0", False, 0),
-        ("M1", True, 1),
-        ("M2", False, 0),
-    ]
-    assert [g.count for g in groups] == ["5 lessons", "5 lessons, 1 ticked", "5 lessons"]
+@pytest.mark.parametrize("junk", ["abc", "1.5", "٣", "9" * 40])
+def test_a_lesson_id_that_is_no_number_is_said_not_a_server_error(cohort, published, owner, junk):
+    url = reverse("teach_cohorts:assignment-create", args=[cohort.pk])
+    page = client_for(owner).post(url, {"quiz": published.pk, "lessons": [junk]})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "is not a lesson: tick lessons from the list" in text or "no longer published" in text
+    assert not Assignment.objects.exists()
+
+
+def test_more_lessons_than_an_assignment_takes_are_refused_with_the_number(
+    cohort, published, owner
+):
+    lessons = [make_lesson(title=f"L{n}") for n in range(finder.MAX_KEYS + 1)]
+    url = reverse("teach_cohorts:assignment-create", args=[cohort.pk])
+    page = client_for(owner).post(url, {"quiz": published.pk, "lessons": [x.pk for x in lessons]})
+    assert f"That is {finder.MAX_KEYS + 1} lessons; an assignment takes at most" in (
+        page.content.decode()
+    )
+    assert not Assignment.objects.exists()
 
 
 def test_the_import_menu_tells_apart_two_quizzes_with_one_title(owner):

@@ -87,30 +87,38 @@ def test_instructor_creates_a_cohort_and_a_learner_joins_by_code_and_sees_the_wo
 
 
 def _tick_two_lessons_by_keyboard(page) -> list[str]:
-    """From the quiz menu, with the keyboard only: past the first module's fold to the
-    second's, open it, tick its first two lessons with Space. Both stay ticked (the multiple
-    <select> this list replaced kept only the last without Ctrl), and the fold's summary
-    counts them. Returns the two lessons' titles."""
+    """From the quiz menu, with the keyboard only: to the lesson search, type a word, the
+    matches follow (said in the status line); past "Find" to the first two matches, tick them
+    with Space. A second search replaces the matches, and the two ticked stay, in "Chosen".
+    Returns the two lessons' titles."""
+    page.wait_for_load_state()  # htmx set up (a deferred script) before typing
     page.get_by_label("Quiz").focus()
     page.keyboard.press("Tab")
+    search = page.get_by_label("Find lessons")
+    expect(search).to_be_focused()
+    page.keyboard.type("iam")
+    status = page.locator("#lessons-status")
+    expect(status).to_contain_text("match")
+    expect(status).to_contain_text("“iam”")
+    found = page.locator("[data-lesson-found]").get_by_role("checkbox")
     page.keyboard.press("Tab")
-    second = page.locator(".lesson-picker details").nth(1)
-    expect(second.locator("summary")).to_be_focused()
-    expect(second).not_to_have_attribute("open", "")
-    page.keyboard.press("Enter")
-    boxes = second.get_by_role("checkbox")
+    expect(page.get_by_role("button", name="Find", exact=True)).to_be_focused()
     for n in range(2):
         page.keyboard.press("Tab")
-        expect(boxes.nth(n)).to_be_focused()
+        expect(found.nth(n)).to_be_focused()
         page.keyboard.press("Space")
-    expect(boxes.nth(0)).to_be_checked()
-    expect(boxes.nth(1)).to_be_checked()
-    module = second.locator("legend").inner_text()
-    group = page.get_by_role("group", name=module, exact=True)
-    expect(group.get_by_role("checkbox", checked=True)).to_have_count(2)
-    total = boxes.count()
-    expect(second.locator("summary")).to_contain_text(f"{total} lessons, 2 ticked")
-    return [second.locator("label").nth(n).inner_text() for n in range(2)]
+        expect(found.nth(n)).to_be_checked()
+    titles = [
+        found.nth(n).evaluate("b => b.labels[0].firstChild.textContent.trim()") for n in range(2)
+    ]
+    search.fill("encryption")
+    expect(status).to_contain_text("“encryption”")
+    chosen = page.get_by_role("list", name="Chosen")
+    expect(chosen.get_by_role("checkbox", checked=True)).to_have_count(2)
+    for title in titles:
+        expect(chosen).to_contain_text(title)
+    expect(page.locator("[data-lesson-none]")).to_be_hidden()
+    return titles
 
 
 def _spring_class():

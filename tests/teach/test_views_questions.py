@@ -239,7 +239,7 @@ def test_the_same_words_as_question_clean(owned):
         ({"explanation": ""}, "explanation", "Write an explanation"),
         ({"category": "Not a slug!"}, "category", "Enter a valid"),
         ({"misconceptions": "Bad Tag"}, "misconceptions", "is not a tag"),
-        ({"lesson": "999999"}, "lesson", "Select a valid choice"),
+        ({"lesson": "999999"}, "lesson", "is not the address of a published lesson"),
     ],
 )
 def test_bad_shared_fields_get_a_message_on_the_field(teacher, owned, change, field, words):

@@ -1,0 +1,39 @@
+"""The lesson finder behind the forms that choose lessons (`lessons.finder`): as an author
+types, at most `finder.MATCHES` published lessons come back as a fragment of their form."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from lessons import finder
+from srm_trainer.ratelimit import rate_limited
+from teach.access import teacher_required
+
+MATCHES_TEMPLATE = "cohorts/_lesson_matches.html"
+OPTIONS_TEMPLATE = "teach/_lesson_options.html"
+
+
+def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """Over the search limit: the status line says when to try again; what is ticked stays."""
+    wait = f"{retry_after} second{'s' if retry_after != 1 else ''}"
+    said = f"That was a lot of searches in a short time: try again in {wait}."
+    template = OPTIONS_TEMPLATE if request.GET.get("for") == "question" else MATCHES_TEMPLATE
+    return render(request, template, {"found": None, "said": said})
+
+
+@require_safe
+@teacher_required
+@rate_limited("search", _too_many)
+def lesson_find(request: HttpRequest) -> HttpResponse:
+    """`?lesson_q=words&lessons=<id>…`: the lessons matching the words, leaving out those
+    already ticked (`lessons`), as checkboxes of the assignment form. `?for=question&lesson=
+    words`: as the options of the question editor's <datalist> of lessons."""
+    if request.GET.get("for") == "question":
+        found = finder.find(request.GET.get("lesson", ""))
+        return render(request, OPTIONS_TEMPLATE, {"found": found, "said": found.said})
+    found = finder.find(
+        request.GET.get("lesson_q", ""), leave_out=request.GET.getlist("lessons")[:200]
+    )
+    return render(request, MATCHES_TEMPLATE, {"found": found, "said": found.said})

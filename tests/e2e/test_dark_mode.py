@@ -74,6 +74,7 @@ def test_feedback_and_results_read_well_in_the_dark(dark):
     dark.get_by_label(re.compile("Download the private key")).check()
     dark.get_by_role("button", name="Check answer").press("Enter")
     expect(dark.locator(".feedback-wrong")).to_be_visible()
+    expect(dark.locator(".feedback-region")).to_be_focused()  # settled, its focus ring drawn
     problems = [f"feedback: {v}" for v in serious_violations(dark)]
     dark.get_by_role("link", name="Review and submit").click()
     problems += [f"summary: {v}" for v in serious_violations(dark)]

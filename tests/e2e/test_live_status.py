@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from tests.e2e.journeys import (
     ATTEMPT,
     IDENTITY_EDITOR,
+    LESSON,
     answered,
     open_the_reply_path,
     policy_editor,
@@ -109,6 +110,7 @@ def test_the_srm_explorer_says_what_it_now_shows(page):
 def test_marking_a_lesson_complete_is_said_and_focus_stays_on_its_button(page):
     page.goto("/")
     page.get_by_role("link", name="Start with the first lesson").click()
+    page.wait_for_url(LESSON)  # and its load (journeys.py): the region marked is the lesson's
     region = Region(page, "#progress")
     page.get_by_role("button", name="Mark lesson complete").press("Enter")
     region.says("Lesson completed. Well done.")
@@ -162,6 +164,9 @@ def test_a_quiz_says_each_tries_verdict_and_a_flag_in_the_same_region(page):
     page.get_by_label(right, exact=True).check()
     page.get_by_role("button", name="Check answer").press("Enter")
     region.says("Right.")
+    # The verdict takes the focus as htmx settles; until then the swapped-in flag button is
+    # a plain form's and a key pressed on it can land on the verdict.
+    expect(page.locator(".feedback-region")).to_be_focused()
     page.get_by_role("button", name="Flag to come back to").press("Enter")
     region.says("Flagged: it is listed before you submit.")
 

@@ -64,4 +64,5 @@ def main_pages(page, screenshots: Path, size: str) -> None:
     page.get_by_label(wrong["text"], exact=True).check()
     page.get_by_role("button", name="Check answer").click()
     expect(page.locator(".feedback-region")).to_contain_text(re.compile(r"\w"))
+    expect(page.locator(".feedback-region")).to_be_focused()  # as a learner sees it, settled
     shoot(page, screenshots, "quiz-feedback", size)

@@ -129,6 +129,8 @@ SLOW = os.environ.get("E2E_SLOW", "")
 
 
 def slow_down(page, latency: int, settle: int) -> None:
+    """htmx's settle delay set as its script defines `htmx` (before it reads the page), and
+    Chromium's network emulation for the page's every request (its scripts', htmx's too)."""
     page.add_init_script(
         "(() => { let kept; Object.defineProperty(window, 'htmx', {configurable: true,"
         " get() { return kept; },"

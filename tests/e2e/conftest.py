@@ -117,6 +117,33 @@ def page(context, curriculum):
 def watch(page, errors: ConsoleErrors) -> None:
     page.on("console", lambda m: errors.seen.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda exc: errors.seen.append(f"uncaught: {exc}"))
+    if SLOW:
+        slow_down(page, *(int(n) for n in SLOW.split(",")))
+
+
+# `E2E_SLOW=LATENCY,SETTLE` (milliseconds, e.g. `E2E_SLOW=150,200 make e2e`): every request
+# answered that much later and htmx settling that much after a swap (20 ms otherwise), as on a
+# loaded machine, where a journey that acts before a page's scripts are ready or before a swap
+# has settled fails now and then. Such a step fails almost every time under it: on 5 December
+# 2026 six journeys did (none under three busy loops), each since waiting for `settled` or, after
+# a link, for the page's load (`page.wait_for_url`).
+SLOW = os.environ.get("E2E_SLOW", "")
+
+
+def slow_down(page, latency: int, settle: int) -> None:
+    """htmx's settle delay set as its script defines `htmx` (before it reads the page), and
+    Chromium's network emulation for the page's every request (its scripts', htmx's too)."""
+    page.add_init_script(
+        "(() => { let kept; Object.defineProperty(window, 'htmx', {configurable: true,"
+        " get() { return kept; },"
+        f" set(value) {{ value.config.defaultSettleDelay = {settle}; kept = value; }}}}); }})();"
+    )
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": latency, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
 
 
 def watched_page(browser, **options):

@@ -109,6 +109,8 @@ def words_broken(page: Page, selector: str) -> list[str]:
 # heading shows before that, and an answer chosen then sent no autosave, and a check went
 # without htmx (a page of its own), which two CI runs met.
 ATTEMPT = re.compile(r"/quizzes/attempts/\d+/")
+# A lesson's page, for the same wait after a link or button that leads to one.
+LESSON = re.compile(r"/learn/[-\w]+/[-\w]+/$")
 
 
 def settled(page: Page) -> None:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from quizzes.models import Question
 from tests.e2e.accessibility import serious_violations
 from tests.e2e.conftest import DESKTOP, watched_page
-from tests.e2e.journeys import make_user, policy_editor, sign_in
+from tests.e2e.journeys import make_user, policy_editor, settled, sign_in
 from tests.e2e.test_crawl import crawl, every_page
 from tests.e2e.test_quiz import start_quiz
 from tests.quizzes.builders import make_quiz
@@ -74,6 +74,7 @@ def test_feedback_and_results_read_well_in_the_dark(dark):
     dark.get_by_label(re.compile("Download the private key")).check()
     dark.get_by_role("button", name="Check answer").press("Enter")
     expect(dark.locator(".feedback-wrong")).to_be_visible()
+    settled(dark)  # as a learner sees it: the verdict focused, its ring drawn
     problems = [f"feedback: {v}" for v in serious_violations(dark)]
     dark.get_by_role("link", name="Review and submit").click()
     problems += [f"summary: {v}" for v in serious_violations(dark)]

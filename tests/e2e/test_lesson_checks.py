@@ -131,6 +131,7 @@ def test_after_a_refused_check_only_the_refusal_is_shown_and_said(page, console,
     other.get_by_role("button", name="Check my prediction").click()
     region.says("Not checked: Choose what AWS decides.")
     expect(other.locator(".field-error")).to_have_text(["Choose what AWS decides."])
+    settled(page)  # the swapped-in form is htmx's once settled (a plain one before)
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "answer": "0/60"}
     other.get_by_label(DECISIONS["Allow"], exact=True).check()
     other.get_by_role("button", name="Check my prediction").click()

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from tests.e2e.journeys import (
     ATTEMPT,
     IDENTITY_EDITOR,
+    LESSON,
     answered,
     open_the_reply_path,
     policy_editor,
@@ -109,6 +110,7 @@ def test_the_srm_explorer_says_what_it_now_shows(page):
 def test_marking_a_lesson_complete_is_said_and_focus_stays_on_its_button(page):
     page.goto("/")
     page.get_by_role("link", name="Start with the first lesson").click()
+    page.wait_for_url(LESSON)  # and its load (journeys.py): the region marked is the lesson's
     region = Region(page, "#progress")
     page.get_by_role("button", name="Mark lesson complete").press("Enter")
     region.says("Lesson completed. Well done.")
@@ -133,6 +135,9 @@ def test_moving_a_question_says_where_and_keeps_the_focus_on_it(staff_page):
     page.keyboard.press("Enter")
     region.says("Moved up: now question 2 of 3.")
     expect(page.get_by_role("button", name="Move up question 2")).to_be_focused()
+    # The browser's own autofocus can focus it as soon as it is swapped in, before htmx has
+    # settled it: until then its form is a plain one, and Enter posts it as a page of its own.
+    settled(page)
     page.keyboard.press("Enter")
     region.says("Moved up: now question 1 of 3.")
     expect(page.get_by_role("button", name="Move down question 1")).to_be_focused()
@@ -159,9 +164,13 @@ def test_a_quiz_says_each_tries_verdict_and_a_flag_in_the_same_region(page):
     page.get_by_role("button", name="Check answer").press("Enter")
     region.says("Not right: try again. 1 try left.")
     expect(page.locator(".feedback-region")).to_be_focused()
+    settled(page)  # the verdict may take the focus before (the browser's own autofocus)
     page.get_by_label(right, exact=True).check()
     page.get_by_role("button", name="Check answer").press("Enter")
     region.says("Right.")
+    # Until htmx has settled the swap the flag button is a plain form's, and its focus call
+    # can take a key pressed meanwhile onto the verdict.
+    settled(page)
     page.get_by_role("button", name="Flag to come back to").press("Enter")
     region.says("Flagged: it is listed before you submit.")
 

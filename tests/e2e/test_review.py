@@ -40,6 +40,7 @@ def test_right_answers_empty_the_review_queue_for_now(midday, tokyo_page):
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name=re.compile(r"^Review\W+3 due now$"))).to_be_visible()
     nav.get_by_role("link", name="Review").click()
+    page.wait_for_url("**/quizzes/review/")  # and its load: htmx has set the page up
     expect(page.locator(".due-count")).to_have_text("3 questions due now.")
 
     for n in range(3):
@@ -57,6 +58,7 @@ def test_right_answers_empty_the_review_queue_for_now(midday, tokyo_page):
             # before and after the swap)
             expect(page.get_by_role("button", name="Check answer")).to_be_visible()
             expect(page.locator(".due-count")).to_contain_text(f"{2 - n} question")
+            settled(page)  # its form is htmx's once settled, the focus on its heading
 
     expect(page.locator(".due-count")).to_contain_text("Nothing is due now. 3 more later today")
     expect(page.get_by_role("link", name="Next question")).to_have_count(0)
@@ -88,6 +90,7 @@ def test_session_lost_in_review_signs_in_again_back_to_the_question_with_the_ans
     expect(page.get_by_role("status")).to_contain_text("Your session ended")
     fill_sign_in(page, "noor")
     expect(page).to_have_url(re.compile(rf"/quizzes/review/{question.pk}/$"))
+    page.wait_for_load_state()  # htmx has set the page up: the check goes as an update
     expect(page.get_by_label(wrong["text"], exact=True)).to_be_checked()
     expect(page.get_by_text("Your answer from before is filled in again")).to_be_visible()
     page.get_by_role("button", name="Check answer").press("Enter")

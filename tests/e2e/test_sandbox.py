@@ -26,8 +26,10 @@ def test_enter_in_a_field_evaluates_and_keeps_the_principal(page, field):
     page.goto(PRESET)
     principal = page.get_by_label("Principal (who calls)").input_value()
     before = decision(page).inner_text()
-    page.get_by_label(field, exact=True).press("Enter")
-    page.wait_for_load_state("networkidle")
+    # The evaluation's answer swapped in (the load state "networkidle", reached once the page
+    # had loaded, never waited: the checks below could pass before it came).
+    with answered(page):
+        page.get_by_label(field, exact=True).press("Enter")
     expect(page.get_by_label("Principal (who calls)")).to_have_value(principal)
     expect(decision(page)).to_have_text(before)
 

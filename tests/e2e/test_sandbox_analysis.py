@@ -40,6 +40,7 @@ def add_identity_policy(page, text: str, number: int) -> None:
 def test_what_can_this_role_do_in_s3(page):
     page.goto("/sandbox/")
     page.get_by_role("link", name="Effective permissions").click()
+    page.wait_for_url("**/sandbox/summary/")  # and its load: htmx has set the page up
     policy_editor(page, "Identity policy 1").fill(READ_S3)
     add_identity_policy(page, PUT_UPLOADS, 2)
     page.get_by_label("Services").fill("s3")
@@ -66,6 +67,7 @@ def test_what_can_this_role_do_in_s3(page):
 def test_what_does_this_new_policy_add(page):
     page.goto("/sandbox/")
     page.get_by_role("link", name="Compare with…").click()
+    page.wait_for_url("**/sandbox/compare/")  # and its load: htmx has set the page up
     policy_editor(page, "Old: Identity policy 1").fill(READ_S3)
     policy_editor(page, "New: Identity policy 1").fill(READ_S3)
     page.locator("button[value='new-add-identity']").click()

@@ -157,6 +157,7 @@ def test_on_a_phone_the_context_keys_are_folded_and_stay_as_opened(phone):
     phone.locator(IDENTITY_EDITOR).first.fill(NEEDS_MFA)
     suggestion = phone.get_by_role("button", name="Add aws:MultiFactorAuthPresent")
     expect(suggestion).to_be_visible()
+    settled(phone)  # swapped in with the result, the suggestion is htmx's once it settles
     suggestion.click()
     expect(added).to_be_focused()
     expect(added).to_be_visible()

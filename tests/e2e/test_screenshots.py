@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from lessons.models import Lesson
 from quizzes.models import Question
-from tests.e2e.journeys import ATTEMPT
+from tests.e2e.journeys import ATTEMPT, settled
 from tests.quizzes.builders import make_quiz
 
 pytestmark = pytest.mark.e2e
@@ -64,4 +64,5 @@ def main_pages(page, screenshots: Path, size: str) -> None:
     page.get_by_label(wrong["text"], exact=True).check()
     page.get_by_role("button", name="Check answer").click()
     expect(page.locator(".feedback-region")).to_contain_text(re.compile(r"\w"))
+    settled(page)  # as a learner sees it: the verdict focused, its ring drawn
     shoot(page, screenshots, "quiz-feedback", size)

@@ -21,6 +21,7 @@ def test_the_header_box_finds_a_phrase_in_lessons_glossary_and_questions(page, s
     header.get_by_label("Search the course").press("Enter")
 
     expect(page).to_have_url("/search/?q=permissions+boundary")
+    page.wait_for_load_state()  # htmx has set the page up: typing below searches live
     count = page.locator("#search-count")
     expect(count).to_contain_text("results for “permissions boundary”")
     results = page.get_by_role("list", name="Results")
@@ -64,6 +65,7 @@ def test_search_on_a_phone(phone):
     """The header stays two rows: its box folds into a button that opens the search page."""
     phone.goto("/")
     phone.get_by_role("search", name="Site").get_by_role("button", name="Search").click()
+    phone.wait_for_url(re.compile(r"/search/\?q="))  # and its load: htmx has set the page up
     box = phone.get_by_label("Words to look for")
     expect(box).to_be_visible()
     box.fill("root user")

@@ -30,6 +30,7 @@ def test_an_instructor_reads_the_statistics_of_their_quiz(page, live_server):
     sign_in_with_code(page, "ines-stats", secret)
     page.goto(f"/teach/quizzes/{quiz.pk}/")
     page.get_by_role("link", name="Statistics").click()
+    page.wait_for_url("**/statistics/")  # and its load: htmx has set the page up
     expect(page.get_by_role("heading", level=1)).to_have_text(quiz.title)
     expect(page.get_by_role("img", name="Facility: mean score per question")).to_be_visible()
     expect(page.get_by_role("img", name=re.compile("^Q6: how often each required"))).to_be_visible()

@@ -35,6 +35,7 @@ def test_an_instructor_finds_a_question_in_the_bank_and_adds_it_to_a_quiz(page):
     )
 
     page.get_by_role("link", name="Search the question bank").click()
+    page.wait_for_url(re.compile(r"/teach/questions/"))  # and its load: htmx has set the page up
     count = page.locator("#bank-count")
     expect(count).to_contain_text("question")
     count.evaluate("region => { region.markedBeforeTheUpdate = true; }")

@@ -570,6 +570,34 @@ def passkey_registration(user, name: str, challenge: bytes = b"0" * 16) -> dict:
     }
 
 
+def confirmed_session(user) -> str:
+    """A session signed in whose owner has just confirmed their password (and passed the second
+    factor when they have one), as allauth records it: pages that ask to confirm the password
+    first (two-factor settings) then open. Returns the session key for a client's cookie."""
+    import time
+
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.mfa.models import Authenticator
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    records = [
+        {"method": "password", "at": now, "username": user.get_username(), "reauthenticated": True}
+    ]
+    for key in Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP):
+        records.append({"method": "mfa", "at": now, "id": key.pk, "type": key.type})
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+    return session.session_key
+
+
 def sign_in(client, user) -> None:
     """Sign `user` in on the test `client` by writing the session that Django's `login` leaves
     (who, through which backend, the password's hash), as `force_login` would, but without the

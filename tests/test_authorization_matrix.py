@@ -23,19 +23,13 @@ Each cell is one request; the cells of one route are one test, named like `quizz
 from __future__ import annotations
 
 import contextlib
-import time
 import traceback
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
-from allauth.account.internal.flows.login import (
-    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-    AUTHENTICATION_METHODS_SESSION_KEY,
-)
 from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -63,6 +57,7 @@ from quizzes import attempts, review
 from srm_trainer.accounts.roles import ADMINISTRATORS, INSTRUCTORS
 from tests.conftest import (
     FORM_CONTENT,
+    confirmed_session,
     give_mfa,
     give_passkey,
     make_lesson,
@@ -728,7 +723,7 @@ class World:
         self.admin_objects: dict[type, object] = {get_user_model(): ada, Group: instructors}
         self.admin_grants: dict[tuple, bool] = {}
         self.rule_cases: dict[str, Case] = {}
-        self.sessions = {role: _session_for(user) for role, user in self.users.items()}
+        self.sessions = {role: confirmed_session(user) for role, user in self.users.items()}
         # Each role's cookie header, as a browser holding only that session sends it.
         self.cookies: dict[str, dict[str, str]] = {
             "anonymous": {"HTTP_COOKIE": ""},
@@ -907,26 +902,6 @@ def _cells() -> list[Cell]:
             roles = (*ROLES, STAFF_WITHOUT_MFA) if list_page else ADMIN_RULE_ROLES_EVERY_PAGE
             cells.extend(Cell(pattern, -1, "", role, "GET") for role in roles)
     return cells
-
-
-def _session_for(user) -> str:
-    """A session signed in, whose owner has just confirmed their password (and passed the
-    second factor when they have one), as allauth records it: pages that ask to confirm the
-    password first (two-factor settings) then open, so the matrix sees who may use them.
-    Returns the session key for the client's cookie."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    now = time.time()
-    records = [
-        {"method": "password", "at": now, "username": user.get_username(), "reauthenticated": True}
-    ]
-    for key in Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP):
-        records.append({"method": "mfa", "at": now, "id": key.pk, "type": key.type})
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
-    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
-    session.save()
-    return session.session_key
 
 
 def _check(response, expected, world: World) -> str | None:

@@ -16,16 +16,10 @@ their query alone (sort orders, filters)."""
 from __future__ import annotations
 
 import re
-import time
 from datetime import timedelta
 
 import pytest
-from allauth.account.internal.flows.login import (
-    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-    AUTHENTICATION_METHODS_SESSION_KEY,
-)
 from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -45,7 +39,7 @@ from quizzes import attempts, review
 from quizzes.kinds import KINDS
 from quizzes.models import Question, Quiz
 from srm_trainer.accounts.roles import ADMINISTRATORS, INSTRUCTORS
-from tests.conftest import give_mfa, give_passkey
+from tests.conftest import confirmed_session, give_mfa, give_passkey
 from tests.crawler import Budget, crawl
 from tests.curriculum.shipped_quizzes import shipped_quizzes
 from tests.depth import DEEP
@@ -175,7 +169,7 @@ class World:
         Certificate.objects.create(
             user=ada, course_title="The course", name="Ada Lovelace", issued_at=now
         )
-        self.sessions = {role: _session_for(user) for role, user in self.users.items()}
+        self.sessions = {role: confirmed_session(user) for role, user in self.users.items()}
         # The quizzes each learner has attempts at (their pages link to them), and the final
         # exam's teaching page (drawn by rules, unlike any other quiz: it was the four days'
         # server error), for the sample of `make test`, which opens only the first of a kind.
@@ -184,24 +178,6 @@ class World:
             "learner": (first.get_absolute_url(), second.get_absolute_url()),
             "other_learner": (mine.get_absolute_url(), exam.get_absolute_url()),
         }
-
-
-def _session_for(user) -> str:
-    """A session signed in, just past its password and second factor (as allauth records
-    them), so the pages that ask to confirm the password first open for the crawl too."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    now = time.time()
-    records = [
-        {"method": "password", "at": now, "username": user.get_username(), "reauthenticated": True}
-    ]
-    for key in Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP):
-        records.append({"method": "mfa", "at": now, "id": key.pk, "type": key.type})
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
-    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
-    session.save()
-    return session.session_key
 
 
 @pytest.fixture(scope="module")

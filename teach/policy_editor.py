@@ -60,7 +60,7 @@ SUGGESTION_FIELDS = ("pk", "slug", "title", "source", "owner_id")
 _PLAIN_KEY = re.compile(r"^[0-9]{1,18}\Z")  # a scenario's id (a page drawn before, a script)
 NOT_A_SCENARIO = (
     "“%(value)s” is not the address of a scenario you may use. Type its address (such as "
-    "cross-account-read), choose one of the suggestions, or leave it empty to write a new one."
+    "cross-account-both-sides-allow), choose a suggestion, or leave it empty to write a new one."
 )
 
 
@@ -135,11 +135,11 @@ def may_edit_scenario(user, scenario: Scenario) -> bool:
 
 class ScenarioForm(_Form):
     scenario = forms.CharField(
-        label="Scenario",
+        label="Scenario address",
         required=False,
         strip=False,  # a refused form shows it as typed; `look_up` strips it
-        help_text="Its address: type words of its title to see suggestions, then open it. "
-        "Leave it empty to write a new scenario below.",
+        help_text="Type words of its title to see suggestions, then open it. Leave it empty "
+        "to write a new scenario below.",
         widget=forms.TextInput(
             attrs={
                 "list": SCENARIO_OPTIONS_ID,

@@ -12,20 +12,21 @@ question by `Question.clean()`, as everywhere else.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.forms.utils import ErrorDict, ErrorList
+from django.urls import reverse_lazy
 
 from curriculum.validation import DECISIONS
 from lessons.models import Scenario, Source
 from quizzes.explain import NO_STATEMENT, NO_STATEMENT_LABEL, case_statements
 from srm_trainer.iam import PolicyError, evaluate
 from srm_trainer.iam.words import DECISIONS as DECISION_WORDS
-from srm_trainer.prepared import instance
 from srm_trainer.sandbox.live import Analysis, Note, analyse
 from srm_trainer.sandbox.panel import case_editor_context
 from srm_trainer.sandbox.state import (
@@ -41,7 +42,6 @@ from srm_trainer.sandbox.state import (
     unprefixed,
 )
 from srm_trainer.typed_text import one_char_line_breaks
-from teach.access import ByViewer
 from teach.editors import Editor, Linked, Parts, _Form
 from teach.widgets import FittedTextarea
 
@@ -49,33 +49,80 @@ CASE_PREFIX = "case-"
 # The scenario form's fields that edit a `Scenario` field of the same name (or, `expect`, its
 # case's expected decision): a refusal of one is shown beside it.
 SCENARIO_FIELDS = ("title", "situation", "explanation", "expect")
-MENU_FIELDS = ("pk", "title", "source", "owner_id")  # what the scenario menu shows
-NEW = ""  # the scenario choice "a new scenario"
+NEW = ""  # the scenario typed: none, "a new scenario"
+SCENARIO_MATCHES = 30  # suggestions for one search (the shipped course has 35 scenarios)
+MAX_QUERY = 100  # characters of a search read
+MAX_WORDS = 6  # words of a search read (each is one more LIKE per scenario)
+MAX_ADDRESS = 250  # characters of a typed address read (a slug holds 50)
+SCENARIO_OPTIONS_ID = "scenario-options"  # the <datalist> of the scenario field's suggestions
+# What a suggestion shows and a search reads: never the case or the texts.
+SUGGESTION_FIELDS = ("pk", "slug", "title", "source", "owner_id")
+_PLAIN_KEY = re.compile(r"^[0-9]{1,18}\Z")  # a scenario's id (a page drawn before, a script)
+NOT_A_SCENARIO = (
+    "“%(value)s” is not the address of a scenario you may use. Type its address (such as "
+    "cross-account-both-sides-allow), choose a suggestion, or leave it empty to write a new one."
+)
+
+
+def _allowed(user) -> Q | None:
+    """The rule of which scenarios `user` may build a question on, as a filter (None: all)."""
+    if user.is_staff:
+        return None
+    return Q(source=Source.FILE) | Q(owner__isnull=True) | Q(owner=user)
 
 
 def scenarios_for(user) -> QuerySet[Scenario]:
     """The scenarios `user` may build a question on: the curriculum's (file, or made in the
     admin, which have no owner) and their own. Another instructor's are not there at all."""
-    rows = Scenario.objects.all()
-    if not user.is_staff:
-        rows = rows.filter(Q(source=Source.FILE) | Q(owner__isnull=True) | Q(owner=user))
+    rule = _allowed(user)
+    rows = Scenario.objects.all() if rule is None else Scenario.objects.filter(rule)
     return rows.order_by("title", "slug")
 
 
-# The menu's columns in the model's field order (as `Model.from_db` takes a partial row), and
-# its read by whether the user is staff, compiled once (`PreparedQuery`).
-MENU_COLUMNS = [
-    f.attname
-    for f in Scenario._meta.concrete_fields
-    if f.attname in MENU_FIELDS or (f.primary_key and "pk" in MENU_FIELDS)
-]
-MENU_READ = ByViewer(Scenario, lambda user: scenarios_for(user).values_list(*MENU_COLUMNS))
+@dataclass(frozen=True)
+class FoundScenarios:
+    """One search's scenarios as suggestions (address, "title (whose)"), and whether more
+    matched than are shown."""
+
+    query: str
+    options: list[tuple[str, str]]
+    more: bool
+
+    @property
+    def said(self) -> str:
+        """What the polite status line says of it."""
+        n, typed = len(self.options), self.query.strip()
+        if not typed:
+            if not n:
+                return "No scenario yet: leave the address empty to write a new one."
+            if self.more:
+                return f"The first {n} scenarios; type a word of a title to find others."
+            return f"All {n} scenario{'' if n == 1 else 's'} you may use."
+        if not n:
+            return f"No scenario you may use matches “{typed}”."
+        if self.more:
+            return f"The first {n} scenarios matching “{typed}”; type more to narrow."
+        return f"{n} scenario{'' if n == 1 else 's'} match{'es' if n == 1 else ''} “{typed}”."
 
 
-def scenario_menu(user) -> list[Scenario]:
-    """`scenarios_for(user)` with only the menu's fields (`MENU_FIELDS`), as `only()` reads
-    them (the rest deferred)."""
-    return [instance(Scenario, row, MENU_COLUMNS) for row in MENU_READ.rows(user)]
+def find_scenarios(user, query: str) -> FoundScenarios:
+    """At most `SCENARIO_MATCHES` scenarios `user` may use whose title or address holds every
+    typed word (case aside), by title: the editor's suggestions. Its menu drew every one
+    (3,500 options at 100 times the course)."""
+    query = str(query)[:MAX_QUERY]
+    found = scenarios_for(user).only(*SUGGESTION_FIELDS)
+    for word in query.replace("-", " ").split()[:MAX_WORDS]:
+        found = found.filter(Q(title__icontains=word) | Q(slug__icontains=word))
+    rows = list(found[: SCENARIO_MATCHES + 1])
+    options = [(s.slug, f"{s.title} ({whose(s, user)})") for s in rows[:SCENARIO_MATCHES]]
+    return FoundScenarios(query, options, len(rows) > SCENARIO_MATCHES)
+
+
+def whose(scenario: Scenario, user) -> str:
+    """Where a scenario comes from, as its suggestion says it."""
+    if scenario.source == Source.FILE:
+        return "curriculum"
+    return "yours" if user is not None and scenario.owner_id == user.pk else "shared"
 
 
 def may_edit_scenario(user, scenario: Scenario) -> bool:
@@ -87,10 +134,29 @@ def may_edit_scenario(user, scenario: Scenario) -> bool:
 
 
 class ScenarioForm(_Form):
-    scenario = forms.ChoiceField(label="Scenario", required=False)
-    # The scenario whose case the editor holds (set when one is opened): saving writes to it,
-    # never to one merely chosen in the menu and not opened.
-    opened = forms.ChoiceField(required=False, widget=forms.HiddenInput)
+    scenario = forms.CharField(
+        label="Scenario address",
+        required=False,
+        strip=False,  # a refused form shows it as typed; `look_up` strips it
+        help_text="Type words of its title to see suggestions, then open it. Leave it empty "
+        "to write a new scenario below.",
+        widget=forms.TextInput(
+            attrs={
+                "list": SCENARIO_OPTIONS_ID,
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "maxlength": MAX_ADDRESS,
+                "hx-get": reverse_lazy("teach:scenario-find"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": f"#{SCENARIO_OPTIONS_ID}",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+            }
+        ),
+    )
+    # The scenario whose case the editor holds (its id, set when one is opened): saving writes
+    # to it, never to one merely typed above and not opened.
+    opened = forms.CharField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(label="Scenario title", max_length=200, required=False)
     situation = forms.CharField(
         label="Situation (Markdown): who is acting, where, and what they want",
@@ -116,45 +182,67 @@ class ScenarioForm(_Form):
         label="Also ask which statement decided it (half the score)", required=False
     )
 
-    def __init__(self, *args, scenarios: Callable[[], list[Scenario]], user=None, **kwargs):
-        """`scenarios`: reads the menu, whose rows may hold only what it shows (`MENU_FIELDS`).
-        It is called when the menu is first needed (drawn, validated, or an entry opened): a
-        live check as the author types draws no menu, so reads none."""
+    def __init__(self, *args, user=None, own_id: int | None = None, **kwargs):
+        """`user`: whose rule says which scenarios may be used (`scenarios_for`); `own_id`: the
+        question's scenario, taken whatever the rule (already on the question: kept)."""
         super().__init__(*args, **kwargs)
-        self._read_menu = scenarios
         self._user = user
+        self._own_id = own_id
         self._whole: dict[str, Scenario | None] = {}
-        for name in ("scenario", "opened"):
-            menu = self.fields[name]
-            assert isinstance(menu, forms.ChoiceField)  # the form's own copy of the field above
-            menu.choices = self._choices
 
-    @cached_property
-    def scenarios(self) -> dict[str, Scenario]:
-        """The menu's scenarios by key, read once."""
-        return {str(s.pk): s for s in self._read_menu()}
+    def look_up(self, text) -> Scenario | None:
+        """The whole scenario typed (its address) or posted (its id) that may be used, read
+        once; None for nothing typed, or for anything else (another instructor's scenario, a
+        40-digit number, a paragraph): no menu to check it against, one row read."""
+        text = str(text if text is not None else "").strip()
+        if not text or len(text) > MAX_ADDRESS or self._user is None:
+            return None
+        if text not in self._whole:
+            match = Q(slug=text)
+            if _PLAIN_KEY.match(text):
+                match |= Q(pk=int(text))
+            rule = _allowed(self._user)
+            rows = Scenario.objects.filter(match)
+            if rule is not None:
+                rows = rows.filter(rule | Q(pk=self._own_id) if self._own_id else rule)
+            found = list(rows[:2])
+            one = next((s for s in found if s.slug == text), found[0] if found else None)
+            if one is not None:
+                self.keep(one)  # its id (the hidden `opened`) and address name it too
+            self._whole[text] = one
+        return self._whole[text]
 
-    @cached_property
-    def _menu(self) -> list[tuple[str, str]]:
-        user = self._user
+    whole = look_up  # the editor's name for it: the scenario a key stands for
 
-        def whose(s: Scenario) -> str:
-            if s.source == Source.FILE:
-                return "curriculum"
-            return "yours" if user is not None and s.owner_id == user.pk else "shared"
+    def clean_scenario(self) -> Scenario | None:
+        typed = self.cleaned_data["scenario"]
+        if not typed.strip():
+            return None
+        found = self.look_up(typed)
+        if found is None:
+            raise forms.ValidationError(
+                NOT_A_SCENARIO, code="invalid_choice", params={"value": typed.strip()[:80]}
+            )
+        return found
 
-        return [(NEW, "A new scenario, written below")] + [
-            (key, f"{s.title} ({whose(s)})") for key, s in self.scenarios.items()
-        ]
-
-    def _choices(self) -> list[tuple[str, str]]:
-        return self._menu
+    def clean_opened(self) -> Scenario | None:
+        key = self.cleaned_data["opened"].strip()
+        if not key:
+            return None
+        found = self.look_up(key) if _PLAIN_KEY.match(key) else None
+        if found is None:  # a hidden field: said where the author can act on it
+            self.add_error(
+                "scenario",
+                "The scenario the editor held is not one you may use: open one again, or "
+                "leave the address empty to save a new one.",
+            )
+        return found
 
     def clean(self) -> dict:
         data = super().clean()
         assert data is not None  # Form.clean() gives cleaned_data
         if "scenario" in data and "opened" in data and data["scenario"] != data["opened"]:
-            held = self.scenarios.get(data["opened"])
+            held = data["opened"]
             self.add_error(
                 "scenario",
                 "Open the chosen scenario first: the editor below still holds "
@@ -174,26 +262,18 @@ class ScenarioForm(_Form):
             raise forms.ValidationError("Describe the situation: learners read it first.")
         return situation
 
-    def whole(self, key) -> Scenario | None:
-        """The whole scenario behind a menu entry, read once; None for "a new scenario" (or
-        a key not on the menu)."""
-        key = str(key)
-        if key == NEW:
-            return None
-        if key not in self._whole:
-            row = self.scenarios.get(key)
-            if row is not None and row.get_deferred_fields():
-                row = Scenario.objects.filter(pk=row.pk).first()
-            self._whole[key] = row
-        return self._whole[key]
-
     def keep(self, scenario: Scenario) -> None:
-        """`scenario`, read whole elsewhere, is what its menu entry stands for."""
-        self._whole[str(scenario.pk)] = scenario
+        """`scenario`, read whole elsewhere, is what its id and address stand for."""
+        self._whole[str(scenario.pk)] = self._whole[scenario.slug] = scenario
+
+    def refuse(self, message: str) -> None:
+        """Say `message` beside the address on a form drawn again from what was typed (not
+        validated: an address that named nothing when "Open" was pressed)."""
+        self._errors = ErrorDict(scenario=ErrorList([message]))
 
     def chosen(self) -> Scenario | None:
         """The scenario the editor holds (after `is_valid()`)."""
-        return self.whole(self.cleaned_data.get("opened") or NEW)
+        return self.cleaned_data.get("opened")
 
 
 def _posted_values(post) -> dict:
@@ -205,7 +285,7 @@ def _posted_values(post) -> dict:
 
 def _scenario_values(scenario: Scenario) -> dict:
     return {
-        "scenario": str(scenario.pk),
+        "scenario": scenario.slug,
         "opened": str(scenario.pk),
         "title": scenario.title,
         "situation": scenario.situation,
@@ -321,6 +401,15 @@ class PolicyParts(Parts):
             held = chosen()
             return held.questions.count() if held is not None else 0
 
+        @cache
+        def scenario_found() -> FoundScenarios:
+            # The suggestions drawn with the page: those matching the address it shows.
+            form = self.form
+            shown = form["scenario"].value()
+            return find_scenarios(
+                self.user, "" if isinstance(shown, Scenario) else str(shown or "")
+            )
+
         decision = self.analysis.decision
         expect = self.expect_value()
         statements = []
@@ -343,6 +432,7 @@ class PolicyParts(Parts):
             "chosen": chosen,
             "chosen_editable": chosen_editable,
             "chosen_uses": chosen_uses,
+            "scenario_found": scenario_found,
             "expect": expect,
             "expect_disagrees": bool(expect and decision and expect != decision),
             "learner_statements": [*statements, (NO_STATEMENT, NO_STATEMENT_LABEL)]
@@ -360,20 +450,16 @@ class PolicyDecisionEditor(Editor[PolicyParts]):
     uses_policy_editor = True
 
     def _form(self, question, user, post=None, initial=None) -> ScenarioForm:
-        def menu() -> list[Scenario]:
-            # What the menu shows, not every scenario's case and texts (read for the one
-            # opened or saved, `ScenarioForm.whole`); read only when the menu is needed.
-            scenarios = scenario_menu(user)
-            if question.scenario_id:
-                held = question.scenario  # read whole with the question
-                scenarios = [held if s.pk == held.pk else s for s in scenarios]
-                if held not in scenarios:
-                    scenarios.append(held)  # already on this question: keep offering it
-            return scenarios
-
+        # The question's own scenario is taken whatever the rule (already on it: kept); read
+        # whole with the question, it stands for its id and address without another read.
+        own = question.scenario_id
         if post is not None:
-            return ScenarioForm(post, prefix="k", scenarios=menu, user=user)
-        return ScenarioForm(prefix="k", initial=initial or {}, scenarios=menu, user=user)
+            form = ScenarioForm(post, prefix="k", user=user, own_id=own)
+        else:
+            form = ScenarioForm(prefix="k", initial=initial or {}, user=user, own_id=own)
+        if own and type(question).scenario.is_cached(question):
+            form.keep(question.scenario)
+        return form
 
     def parts(self, question, post=None, rows=None, *, user=None) -> PolicyParts:
         if post is not None:
@@ -406,7 +492,11 @@ class PolicyDecisionEditor(Editor[PolicyParts]):
             # The chosen scenario is found through the form that draws the menu: one form,
             # and the menu read once (a second form read it again to draw it).
             parts = self.redraw(question, post, user=user)
-            scenario = parts.form.whole(post.get("k-scenario", NEW))
+            typed = str(post.get("k-scenario", NEW))
+            scenario = parts.form.look_up(typed)
+            if scenario is None and typed.strip():  # kept as typed, said beside it
+                parts.form.refuse(NOT_A_SCENARIO % {"value": typed.strip()[:80]})
+                return parts
             if scenario is None:  # "a new scenario": keep the case as typed, to save as new
                 parts.form.initial.update(scenario=NEW, opened=NEW)
                 return parts

@@ -7,6 +7,7 @@ app_name = "teach"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("lessons/find/", views_lessons.lesson_find, name="lesson-find"),
+    path("scenarios/find/", views_lessons.scenario_find, name="scenario-find"),
     path("quizzes/new/", views.quiz_create, name="quiz-create"),
     path("quizzes/<id:pk>/", views.quiz_detail, name="quiz"),
     path("quizzes/<id:pk>/edit/", views.quiz_edit, name="quiz-edit"),

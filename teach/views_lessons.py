@@ -1,5 +1,6 @@
-"""The lesson finder behind the forms that choose lessons (`lessons.finder`): as an author
-types, at most `finder.MATCHES` published lessons come back as a fragment of their form."""
+"""The finders behind the forms that choose lessons (`lessons.finder`) and a policy question's
+scenario (`teach.policy_editor.find_scenarios`): as an author types, at most 30 come back as a
+fragment of their form, rate-limited as searches."""
 
 from __future__ import annotations
 
@@ -13,13 +14,19 @@ from teach.access import teacher_required
 
 MATCHES_TEMPLATE = "cohorts/_lesson_matches.html"
 OPTIONS_TEMPLATE = "teach/_lesson_options.html"
+SCENARIO_TEMPLATE = "teach/_scenario_options.html"
 
 
 def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     """Over the search limit: the status line says when to try again; what is ticked stays."""
     wait = f"{retry_after} second{'s' if retry_after != 1 else ''}"
     said = f"That was a lot of searches in a short time: try again in {wait}."
-    template = OPTIONS_TEMPLATE if request.GET.get("for") == "question" else MATCHES_TEMPLATE
+    if request.resolver_match and request.resolver_match.url_name == "scenario-find":
+        template = SCENARIO_TEMPLATE
+    elif request.GET.get("for") == "question":
+        template = OPTIONS_TEMPLATE
+    else:
+        template = MATCHES_TEMPLATE
     return render(request, template, {"found": None, "said": said})
 
 
@@ -37,3 +44,16 @@ def lesson_find(request: HttpRequest) -> HttpResponse:
         request.GET.get("lesson_q", ""), leave_out=request.GET.getlist("lessons")[:200]
     )
     return render(request, MATCHES_TEMPLATE, {"found": found, "said": found.said})
+
+
+@require_safe
+@teacher_required
+@rate_limited("search", _too_many)
+def scenario_find(request: HttpRequest) -> HttpResponse:
+    """`?k-scenario=words`: the scenarios the teacher may use (`scenarios_for`) matching the
+    words, at most `SCENARIO_MATCHES`, as the options of the policy question editor's
+    <datalist> (the field sends itself as the author types)."""
+    from teach.policy_editor import find_scenarios  # via teach.editors, which registers it
+
+    found = find_scenarios(request.user, request.GET.get("k-scenario", ""))
+    return render(request, SCENARIO_TEMPLATE, {"found": found, "said": found.said})

@@ -245,6 +245,7 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     # gets 404 (as if they did not exist), learners 403, staff everything.
     "teach:dashboard": Case("/teach/", get=TEACHERS, post=405),
     "teach:lesson-find": Case("/teach/lessons/find/?lesson_q=a", get=TEACHERS, post=405),
+    "teach:scenario-find": Case("/teach/scenarios/find/?k-scenario=a", get=TEACHERS, post=405),
     "teach:quiz-create": Case("/teach/quizzes/new/?once=matrix-new-quiz-page-1", get=TEACHERS,
                               post=TEACHERS),  # at its page's address (srm_trainer/once.py)
     "teach:quiz": Case("/teach/quizzes/{teach_quiz}/", get=OWN_QUIZ, post=405),

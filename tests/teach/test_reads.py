@@ -14,12 +14,9 @@ from quizzes.models import Answer, Question, Quiz
 from srm_trainer.prepared import PreparedQuery
 from teach import bank, services
 from teach.access import QUESTION_BY_KEY, QUIZ_BY_KEY, ByViewer, questions_visible
-from teach.editors import EDITORS  # before the policy editor, which registers in it
 from teach.forms import LESSON_MENU, MODULE_MENUS
-from teach.policy_editor import MENU_COLUMNS, MENU_FIELDS, scenario_menu, scenarios_for
 from teach.services import QUESTION_TAGS
 from teach.views_bank import TARGET_QUIZZES, _target_quizzes
-from tests.conftest import make_scenario
 from tests.quizzes.builders import make_attempt, make_lesson, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -143,22 +140,6 @@ def test_a_row_by_its_key_is_the_orms_row_with_its_related_row(
     quiz = make_quiz(without, owner=instructor, module=make_lesson().module)
     assert _fields(QUIZ_BY_KEY.get(quiz.pk).module) == _fields(quiz.module)
     assert QUESTION_BY_KEY.get(without.pk + 1000) is None
-
-
-def test_the_scenario_menu_is_what_only_reads(instructor, other_instructor):
-    make_scenario(slug="file-one", title="B file", source=Source.FILE)
-    make_scenario(slug="mine", title="A mine", source=Source.AUTHORED, owner=instructor)
-    make_scenario(slug="theirs", title="C theirs", source=Source.AUTHORED, owner=other_instructor)
-    for user in (instructor, other_instructor, _staff()):
-        menu = scenario_menu(user)
-        orm = list(scenarios_for(user).only(*MENU_FIELDS))
-        # what each read, not loading what it deferred
-        assert [s.__dict__.keys() for s in menu] == [s.__dict__.keys() for s in orm]
-        assert [[s.__dict__[c] for c in MENU_COLUMNS] for s in menu] == [
-            [s.__dict__[c] for c in MENU_COLUMNS] for s in orm
-        ]
-    assert [s.title for s in scenario_menu(instructor)] == ["A mine", "B file"]
-    assert "policy_decision" in EDITORS
 
 
 def test_the_banks_quiz_chooser_is_what_only_reads(instructor, other_instructor):

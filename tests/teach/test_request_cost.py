@@ -138,10 +138,10 @@ def _scenario_reads(queries) -> list[str]:
     return [q["sql"] for q in queries if 'FROM "lessons_scenario"' in q["sql"]]
 
 
-def test_the_scenario_menu_reads_titles_not_every_scenarios_case(teacher, owned):
-    """The policy editor's menu lists every scenario the teacher may use: it reads what the
-    menu shows, once, and the whole row only of the one opened. A live check as the author
-    types draws no menu, so reads no scenario at all."""
+def test_the_scenario_suggestions_read_titles_not_every_scenarios_case(teacher, owned):
+    """The policy editor suggests scenarios the teacher may use: it reads what a suggestion
+    shows, once, and the whole row only of the one opened. A live check as the author types
+    draws no suggestions, so reads no scenario at all."""
     from lessons.models import Source
     from tests.conftest import make_scenario
     from tests.teach.test_engine_editors import HTMX, policy_form
@@ -158,16 +158,16 @@ def test_the_scenario_menu_reads_titles_not_every_scenarios_case(teacher, owned)
         if partial:
             assert 'id="engine-key"' in page.content.decode()
             assert "Scenario 0" not in page.content.decode()
-            assert reads == []  # the live check: no menu
+            assert reads == []  # the live check: no suggestions
             continue
         assert "Scenario 0 (curriculum)" in page.content.decode()
-        assert len(reads) == 1  # the menu, once
+        assert len(reads) == 1  # the suggestions, once
         assert '"lessons_scenario"."title"' in reads[0]
         assert '"lessons_scenario"."case"' not in reads[0]
     with CaptureQueriesContext(connection) as queries:
         page = teacher.get(url, follow=True)
     assert "Scenario 4 (curriculum)" in page.content.decode()
-    assert len(_scenario_reads(queries)) == 1  # the new question's page: the menu, once
+    assert len(_scenario_reads(queries)) == 1  # the new question's page: suggestions, once
     opened = make_scenario(source=Source.FILE, title="Opened one")
     data |= {"k-scenario": str(opened.pk), "op": "load-scenario", "action": "save"}
     with CaptureQueriesContext(connection) as queries:
@@ -255,9 +255,9 @@ def test_an_opened_scenario_is_described_on_the_page_but_not_read_for_a_live_che
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
-def test_opening_a_scenario_reads_the_menu_once(teacher, owned, htmx):
-    """The chosen scenario is found in the menu the editor then draws: the menu is read once,
-    the chosen scenario whole once."""
+def test_opening_a_scenario_reads_it_once_and_its_suggestions_once(teacher, owned, htmx):
+    """The chosen scenario is read whole once (one row, by its id or address), and the
+    suggestions drawn beside it (at most 30, without their cases) once."""
     from lessons.models import Source
     from tests.conftest import make_scenario
     from tests.teach.test_engine_editors import HTMX, policy_form
@@ -269,8 +269,9 @@ def test_opening_a_scenario_reads_the_menu_once(teacher, owned, htmx):
         response = teacher.post(url, data, **(HTMX if htmx else {}))
     assert "Cross-account read" in response.content.decode()
     reads = [q["sql"] for q in queries.captured_queries if 'FROM "lessons_scenario"' in q["sql"]]
-    menus = [sql for sql in reads if '"lessons_scenario"."owner_id" IS NULL' in sql]
-    assert len(menus) == 1, reads
+    suggestions = [sql for sql in reads if sql.endswith("LIMIT 31")]
+    assert len(suggestions) == 1, reads
+    assert '"lessons_scenario"."case"' not in suggestions[0]
     assert len(reads) == 2, reads  # and the chosen one, whole
 
 

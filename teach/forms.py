@@ -402,7 +402,7 @@ class QuestionForm(forms.Form):
     lesson = LessonChoiceField(
         required=False,
         label="Lesson that teaches it",
-        help_text="Its address, module/lesson: type words of its title to see suggestions.",
+        help_text="Type words of its title to find it.",
         widget=forms.TextInput(
             attrs={
                 "list": LESSON_OPTIONS_ID,

@@ -98,6 +98,15 @@ class Problems:
             self.add(exc)
             return None
 
+    def each(self, read: Callable[..., T], raws: list[Any], file: str, *args: Any) -> list[T]:
+        """`read(raw, file, order, *args)` for each entry of a list (`order` from 1), the ones
+        it accepts in order; each refused one's problems recorded."""
+        return [
+            found
+            for order, raw in enumerate(raws, start=1)
+            if (found := self.attempt(read, raw, file, order, *args)) is not None
+        ]
+
     def error(self) -> CurriculumError:
         """Everything collected, as one error (its file, line and message: the first's)."""
         first = self.found[0]
@@ -668,28 +677,25 @@ def _read_srm(root: Path, pb: Problems) -> tuple[list[LayerData], list[ServiceDa
     if not isinstance(raw_services, list) or not raw_services:
         pb.add(top.error("'services' must be a non-empty list"))
         raw_services = []
-    layers = []
-    for order, raw in enumerate(raw_layers, start=1):
-        layer = pb.attempt(_read_layer, raw, file, order)
-        if layer is not None:
-            layers.append(layer)
+    layers = pb.each(_read_named, raw_layers, file, "layer", LayerData)
     pb.attempt(_unique, layers, "layer", file)
     if len(layers) < len(raw_layers):  # a layer refused: what each service owns is unknown
         return layers, []
     layer_slugs = [layer.slug for layer in layers]
-    services = [s for s in (pb.attempt(_read_service, raw, file, order, layer_slugs)
-                            for order, raw in enumerate(raw_services, start=1)) if s is not None]  # fmt: skip
+    services = pb.each(_read_service, raw_services, file, layer_slugs)
     pb.attempt(_unique, services, "service", file)
     return layers, services
 
 
-def _read_layer(raw: Any, file: str, order: int) -> LayerData:
-    f = _Fields(raw, file, f"layer #{order}")
+def _read_named(raw: Any, file: str, order: int, what: str, make: Callable[..., T]) -> T:
+    """An entry of only a slug, a name and an optional description (an SRM layer, an AWS
+    Artifact section), made with `make(slug, name, description, order)`."""
+    f = _Fields(raw, file, f"{what} #{order}")
     with Problems() as pb:
         pb.attempt(f.only, "slug", "name", "description")
         slug, name = f.slug(), pb.attempt(f.str, "name")
         description = pb.attempt(f.str, "description", required=False)
-    return LayerData(slug, _got(name), _got(description), order)
+    return make(slug, _got(name), _got(description), order)
 
 
 def _read_service(raw: Any, file: str, order: int, layer_slugs: list[str]) -> ServiceData:
@@ -738,12 +744,8 @@ def _read_compliance(
     data = _load_yaml(_read_text(root, root / file), file)
     top = _Fields(data, file, "compliance.yaml", line=1)
     pb.attempt(top.only, "artifact_sections", "programs")
-    sections = []
     raw_sections = data.get("artifact_sections") or []
-    for order, raw in enumerate(raw_sections, start=1):
-        section = pb.attempt(_read_section, raw, file, order)
-        if section is not None:
-            sections.append(section)
+    sections = pb.each(_read_named, raw_sections, file, "artifact section", ArtifactSectionData)
     pb.attempt(_unique, sections, "artifact section", file)
     section_slugs = {s.slug for s in sections}
     if len(sections) < len(raw_sections):  # a section refused: its programs name it anyway
@@ -752,19 +754,9 @@ def _read_compliance(
     raw_programs = data.get("programs")
     if not isinstance(raw_programs, list) or not raw_programs:
         raise top.error("'programs' must be a non-empty list")
-    programs = [p for p in (pb.attempt(_read_program, raw, file, order, section_slugs)
-                            for order, raw in enumerate(raw_programs, start=1)) if p is not None]  # fmt: skip
+    programs = pb.each(_read_program, raw_programs, file, section_slugs)
     pb.attempt(_unique, programs, "program", file)
     return sections, programs
-
-
-def _read_section(raw: Any, file: str, order: int) -> ArtifactSectionData:
-    f = _Fields(raw, file, f"artifact section #{order}")
-    with Problems() as pb:
-        pb.attempt(f.only, "slug", "name", "description")
-        slug, name = f.slug(), pb.attempt(f.str, "name")
-        description = pb.attempt(f.str, "description", required=False)
-    return ArtifactSectionData(slug, _got(name), _got(description), order)
 
 
 def _read_program(raw: Any, file: str, order: int, section_slugs: set[str]) -> ProgramData:

@@ -10,8 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from quizzes.forms import AnswerForm
 from quizzes.grading import answer_key, grade
 from quizzes.models import Attempt, Question, Quiz, QuizQuestion
 from quizzes.session_carry import LEARNER_KEY
+from srm_trainer.counts import counted
 from srm_trainer.htmx import HtmxHttpRequest, status_line, wants_partial
 from srm_trainer.ratelimit import rate_limited
 
@@ -241,17 +241,10 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
     quiz's questions are counted for the page's quizzes alone (a subquery per row listed; a
     join grouped over every quiz's entries counted them all), and the page's count of quizzes
     leaves that out."""
-    in_quiz = (
-        QuizQuestion.objects.filter(quiz=OuterRef("pk"))
-        .order_by()
-        .values("quiz")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     listed = (
         Quiz.objects.visible_to(request.user)
         .select_related("module")
-        .annotate(question_count=Coalesce(Subquery(in_quiz), 0))
+        .annotate(question_count=counted(QuizQuestion.objects.filter(quiz=OuterRef("pk")), "quiz"))
         # Course order, then what spans modules (the final exam); SQLite sorts NULL first.
         .order_by(F("module__order").asc(nulls_last=True), "order", "slug")
     )

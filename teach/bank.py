@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, OuterRef, Q, QuerySet
 
 from lessons.models import Level, Module
 from quizzes import kinds
 from quizzes.models import Question, Quiz, QuizQuestion
+from srm_trainer.counts import counted
 from srm_trainer.prepared import MAX_INTS, PreparedPerCount, PreparedQuery
 from teach import tag_groups
 from teach.access import ByViewer, questions_visible, stand_in, visibility
@@ -80,17 +80,12 @@ def bank_questions(user, filters: Filters) -> QuerySet[Question]:
     # join with the entries, the database counted every matching question's entries (and
     # carried each joined lesson's text through the sort) before it could take a page, 0.9 s
     # with 22,000 questions. The lesson's text, summary and sources are not shown.
-    in_quizzes = (
-        QuizQuestion.objects.filter(question=OuterRef("pk"))
-        .order_by()
-        .values("question")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return (
         qs.select_related(*related)
         .defer("lesson__body", "lesson__summary", "lesson__sources", "module__summary")
-        .annotate(quiz_count=Coalesce(Subquery(in_quizzes), 0))
+        .annotate(
+            quiz_count=counted(QuizQuestion.objects.filter(question=OuterRef("pk")), "question")
+        )
         .order_by("-updated_at", "-pk")
     )
 

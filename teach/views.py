@@ -25,6 +25,7 @@ from quizzes.forms import AnswerForm
 from quizzes.grading import certainty_mark, grade
 from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion
 from srm_trainer import once
+from srm_trainer.counts import counted
 from srm_trainer.htmx import HtmxHttpRequest, wants_partial
 from teach import bank, services
 from teach.access import (
@@ -244,16 +245,13 @@ def _entries_shown(request: HttpRequest, quiz: Quiz) -> Sequence[QuizQuestion]:
     # Each question's answers counted by a subquery on their index: grouped over a join, the
     # database carried every answer's row through a sort of the entries' whole questions (a
     # quiz a class of 500 had taken three times: 0.05-0.5 s).
-    answered = (
-        Answer.objects.filter(question=OuterRef("question_id"))
-        .order_by()
-        .values("question")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     entries = list(
         quiz.entries.select_related("question__scenario")
-        .annotate(answer_count=Coalesce(Subquery(answered, output_field=IntegerField()), 0))
+        .annotate(
+            answer_count=counted(
+                Answer.objects.filter(question=OuterRef("question_id")), "question"
+            )
+        )
         .order_by("order", "pk")
     )
     for entry in entries:

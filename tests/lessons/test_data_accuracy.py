@@ -251,3 +251,30 @@ def test_the_fix_for_a_replica_missing_from_the_iam_policy_is_the_replicas_arn()
     primary, replica = statement["Resource"]
     assert primary.split(":")[3] != replica.split(":")[3]  # the Region
     assert primary.rsplit("/", 1)[1] == replica.rsplit("/", 1)[1]  # one key ID
+
+
+# --- Content check, 2026-12-05 (review of KMS, Inspector, GuardDuty, Shield, WAF, network
+# filters, Organizations, Artifact and IAM against current AWS documentation).
+
+
+def test_inspector_classic_is_taught_as_gone_not_as_closed_to_new_accounts():
+    """Amazon Inspector Classic User Guide, "Amazon Inspector Classic end of support": after
+    20 May 2026 no account can reach its console or resources. The note still said it "is no
+    longer offered to new accounts", true only before that date, which reads as if accounts
+    that had it could go on using it."""
+    lesson = LESSONS["detection/amazon-inspector"]
+    note = next(p for p in _paragraphs("detection/amazon-inspector") if "`inspector2`" in p)
+    assert "no longer offered to new accounts" not in note
+    assert "20 May 2026" in note and "no account can open its console" in note
+    end_of_support = "https://docs.aws.amazon.com/inspector/v1/userguide/inspector-migration.html"
+    assert end_of_support in [url for _, url in lesson.sources]
+
+
+def test_the_kms_lesson_sends_learners_on_to_keys_across_regions_and_accounts():
+    """Where the AWS KMS lesson says a key and its policy belong to one Region and one account,
+    it links to the lesson that shows how to go beyond both (multi-Region keys, cross-account
+    use), rather than leaving learners to think the boundary is final."""
+    para = next(
+        p for p in _paragraphs("encryption-and-kms/aws-kms") if "one Region and one account" in p
+    )
+    assert f"(/learn/{MRK_LESSON}/)" in para

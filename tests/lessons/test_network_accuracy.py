@@ -86,3 +86,19 @@ def test_the_network_lessons_say_a_security_group_change_leaves_tracked_connecti
     guardduty = LESSONS["detection/amazon-guardduty"].body
     para = next(p for p in re.split(r"\n\s*\n", guardduty) if "isolation group" in p)
     assert "time out" in para and "network ACL" in para
+
+
+def test_shield_cost_protection_credits_are_taught_to_offset_only_shield_advanced_charges():
+    """AWS WAF, Firewall Manager and Shield Advanced Developer Guide, "Requesting a credit in
+    AWS Shield Advanced": credits are worked out from the attack's extra charges but can be
+    applied only to Shield Advanced usage. The lesson and glossary said "credits for the extra
+    charges", which reads as a refund of the CloudFront or load balancer bill."""
+    refund = "https://docs.aws.amazon.com/waf/latest/developerguide/request-refund.html"
+    lesson = LESSONS["denial-of-service/shield-and-waf"]
+    bullet = next(line for line in lesson.body.split("\n") if "**Cost protection**" in line)
+    assert "only to your Shield Advanced charges" in bullet
+    assert "protected before the attack began" in bullet and "Block mode" in bullet
+    assert refund in [url for _, url in lesson.sources]
+    term = next(t for t in CURRICULUM.glossary if t.slug == "cost-protection")
+    assert "only to Shield Advanced charges" in " ".join(term.definition.split())
+    assert term.source_url == refund

@@ -102,3 +102,18 @@ def test_shield_cost_protection_credits_are_taught_to_offset_only_shield_advance
     term = next(t for t in CURRICULUM.glossary if t.slug == "cost-protection")
     assert "only to Shield Advanced charges" in " ".join(term.definition.split())
     assert term.source_url == refund
+
+
+def test_shield_advanced_is_subscribed_per_account_and_paid_once_per_organization():
+    """AWS Shield Advanced API Reference, "CreateSubscription": it activates Shield Advanced for
+    one account, and a member account's subscription is billed to the organization's payer. "One
+    subscription fee covers the accounts" let a learner think subscribing once covers them all."""
+    lesson = LESSONS["denial-of-service/shield-and-waf"]
+    para = next(p for p in re.split(r"\n\s*\n", lesson.body) if "is a paid subscription" in p)
+    assert "each account subscribes on its own" in para and "one subscription fee" in para
+    asked = next(
+        q
+        for q in shipped_quizzes(check_cases=False).questions
+        if q.slug == "dos-shield-advanced-adds"
+    )
+    assert "Each account subscribes on its own" in asked.explanation

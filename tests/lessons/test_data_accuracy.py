@@ -271,10 +271,10 @@ def test_inspector_classic_is_taught_as_gone_not_as_closed_to_new_accounts():
 
 
 def test_the_kms_lesson_sends_learners_on_to_keys_across_regions_and_accounts():
-    """Where the AWS KMS lesson says a key and its policy belong to one Region and one account,
+    """Where the AWS KMS lesson says keys and their policies live in one Region of one account,
     it links to the lesson that shows how to go beyond both (multi-Region keys, cross-account
     use), rather than leaving learners to think the boundary is final."""
     para = next(
-        p for p in _paragraphs("encryption-and-kms/aws-kms") if "one Region and one account" in p
+        p for p in _paragraphs("encryption-and-kms/aws-kms") if "one Region of one account" in p
     )
     assert f"(/learn/{MRK_LESSON}/)" in para

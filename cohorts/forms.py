@@ -12,8 +12,7 @@ from django.utils import timezone
 from lessons import finder
 from lessons.models import Lesson
 from lessons.timezones import zone_name, zoned
-from quizzes.menus import QuizChoiceField
-from quizzes.models import Quiz
+from quizzes import finder as quiz_finder
 from srm_trainer.once import field as once_field
 
 
@@ -152,7 +151,26 @@ class LessonsField(forms.ModelMultipleChoiceField):
 
 
 class AssignmentForm(forms.Form):
-    quiz = QuizChoiceField(queryset=Quiz.objects.none(), label="Quiz")
+    # Typed (its address or title), with at most `quiz_finder.MATCHES` suggestions: it was a
+    # menu of every quiz the instructor may assign (1,000 at 100 times the course).
+    quiz = quiz_finder.QuizField(
+        label="Quiz",
+        help_text="Type words of its title to find it: your published quizzes and the "
+        "curriculum's.",
+        error_messages={"required": "Type the quiz to assign: its title or its address."},
+        widget=forms.TextInput(
+            attrs={
+                "list": quiz_finder.OPTIONS_ID,
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "maxlength": quiz_finder.MAX_ADDRESS,
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": f"#{quiz_finder.OPTIONS_ID}",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+            }
+        ),
+    )
     lessons = LessonsField(
         queryset=Lesson.objects.none(),
         required=False,
@@ -172,16 +190,22 @@ class AssignmentForm(forms.Form):
     # kept on purpose (`clean`).
     past_due_ok = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, quizzes, editing: bool = False, assigned=None, **kwargs):
-        """`quizzes`: the menu; `assigned`: the quizzes this cohort has already (not in it)."""
+    def __init__(
+        self, *args, quizzes, editing: bool = False, assigned=None, find_url: str = "", **kwargs
+    ):
+        """`quizzes`: those that may be chosen (the suggestions and the rule); `assigned`: the
+        quizzes this cohort has already (not among them); `find_url`: where htmx asks for
+        suggestions as the quiz is typed."""
         super().__init__(*args, **kwargs)
         self.assigned = assigned
         quiz, lessons = self.fields["quiz"], self.fields["lessons"]
         # The form's own copies of the fields declared above.
-        assert isinstance(quiz, QuizChoiceField)
+        assert isinstance(quiz, quiz_finder.QuizField)
         assert isinstance(lessons, LessonsField)
-        quiz.queryset = quizzes
-        quiz.help_text = "Your published quizzes and the curriculum's."
+        if quizzes is not None:
+            quiz.queryset = quizzes
+        if find_url:
+            quiz.widget.attrs["hx-get"] = find_url
         lessons.queryset = Lesson.objects.published().in_reading_order()
         if editing:
             del self.fields["quiz"]
@@ -213,20 +237,20 @@ class AssignmentForm(forms.Form):
 
     def _say_which_is_assigned(self) -> None:
         """A quiz assigned since the page was drawn (in another tab, or the first of a double
-        click) is not in the menu any more: say that, rather than "Select a valid choice"."""
+        click) is not among those to choose any more: say that, rather than that it is not a
+        quiz one may assign."""
         if self.assigned is None or "quiz" not in self.errors:
             return
-        raw = str(self.data.get(self.add_prefix("quiz"), ""))
-        quiz = (
-            self.assigned.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
-        )
+        found = quiz_finder.named(self.assigned, self.data.get(self.add_prefix("quiz"), ""))
+        quiz = found[0] if len(found) == 1 else None
         if quiz is not None:
-            self.errors["quiz"] = self.error_class(
-                [
-                    f"“{quiz.title}” is already assigned to this cohort (from another tab, or "
-                    "a second click): it is in the cohort's list of assignments. Choose another "
-                    "quiz, or open that one there to change it."
-                ]
+            # Said through `add_error`, so the message keeps the id the field points at.
+            del self.errors["quiz"]
+            self.add_error(
+                "quiz",
+                f"“{quiz.title}” is already assigned to this cohort (from another tab, or a "
+                "second click): it is in the cohort's list of assignments. Choose another quiz, "
+                "or open that one there to change it.",
             )
 
 

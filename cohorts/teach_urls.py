@@ -31,6 +31,7 @@ urlpatterns = [
         name="quiz-statistics",
     ),
     path("<id:pk>/assignments/new/", views.assignment_create, name="assignment-create"),
+    path("<id:pk>/assignments/quizzes/", views.quiz_find, name="quiz-find"),
     path("<id:pk>/assignments/<id:assignment_pk>/", views.assignment_detail, name="assignment"),
     path(
         "<id:pk>/assignments/<id:assignment_pk>/close/",

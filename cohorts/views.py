@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -23,8 +24,10 @@ from cohorts.forms import (
 )
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from quizzes import attempts
+from quizzes import finder as quiz_finder
 from srm_trainer import once
 from srm_trainer.htmx import HtmxHttpRequest
+from srm_trainer.ratelimit import rate_limited
 from teach import statistics_views
 from teach.access import quizzes_visible, teacher_required
 
@@ -34,6 +37,11 @@ LEARNERS_PER_PAGE = 50
 def _assignable_quizzes(user):
     """Quizzes this teacher may use (their own or the curriculum's) that learners can open."""
     return quizzes_visible(user).filter(published=True).order_by("title")
+
+
+def _to_assign(user, cohort: Cohort):
+    """The quizzes `user` may assign to `cohort` now: those it does not have yet."""
+    return _assignable_quizzes(user).exclude(cohort_assignments__cohort=cohort)
 
 
 def _assignment_for(cohort: Cohort, pk: int) -> Assignment:
@@ -405,8 +413,9 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
     assignable = _assignable_quizzes(request.user)
     form = AssignmentForm(
         request.POST or None,
-        quizzes=assignable.exclude(cohort_assignments__cohort=cohort),
+        quizzes=_to_assign(request.user, cohort),
         assigned=assignable.filter(cohort_assignments__cohort=cohort),
+        find_url=reverse("teach_cohorts:quiz-find", args=[cohort.pk]),
     )
     if request.method == "POST" and not _finding(request, form) and form.is_valid():
         data = form.cleaned_data
@@ -429,6 +438,30 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
         "cohorts/assignment_form.html",
         {"cohort": cohort, "form": form, "assignment": None},
     )
+
+
+QUIZ_OPTIONS_TEMPLATE = "cohorts/_quiz_options.html"
+
+
+def _too_many_searches(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """Over the search limit: the status line says when to try again; what is typed stays."""
+    wait = f"{retry_after} second{'s' if retry_after != 1 else ''}"
+    said = f"That was a lot of searches in a short time: try again in {wait}."
+    return render(request, QUIZ_OPTIONS_TEMPLATE, {"found": None, "said": said})
+
+
+@require_safe
+@teacher_required
+@rate_limited("search", _too_many_searches)
+def quiz_find(request: HttpRequest, pk: int) -> HttpResponse:
+    """`?quiz=words`: the quizzes this teacher may assign to the cohort matching the words
+    (`quizzes.finder`, at most `MATCHES`), as the options of the assignment form's
+    <datalist> (the field sends itself as the quiz is typed)."""
+    cohort = _cohort_for_instructor(request, pk)
+    found = quiz_finder.find(
+        _to_assign(request.user, cohort), request.GET.get("quiz", ""), request.user
+    )
+    return render(request, QUIZ_OPTIONS_TEMPLATE, {"found": found, "said": found.said})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -6,47 +6,31 @@ grows with it (2,700 lessons at 100×: 520 KB and 167 ms per page); a search ret
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-
-from django.db.models import Q
 
 from lessons.models import Lesson
+from srm_trainer import finder as shared
+from srm_trainer.finder import MATCHES, MAX_QUERY  # this chooser's limits, as before
 
-MATCHES = 30  # lessons shown for one search (the shipped course has 27)
-MAX_QUERY = 100  # characters of a search read
-MAX_WORDS = 6  # words of a search read (each is one more LIKE per lesson)
 MAX_KEYS = 60  # lesson ids read from a form (chosen ones), so a crafted form stays bounded
 # What a lesson's line shows and a search reads: never the Markdown body.
 COLUMNS = ("pk", "slug", "title", "order", "module__slug", "module__title", "module__order")
+SEARCHED = ("title", "slug", "module__title", "module__slug")
+WORDING = shared.Wording(
+    one="lesson",
+    many="lessons",
+    empty="Type a word of a lesson's title or module to find it.",
+    first="The course's first {n} lessons; type a word of a title or module to find others.",
+    every="All {count} of the course.",
+    no_match="No lesson to add matches “{typed}”.",
+)
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(shared.Found):
     """One search's lessons, and whether more matched than are shown."""
 
-    query: str
-    lessons: list[Lesson]
-    more: bool
-
     @property
-    def said(self) -> str:
-        """What the polite status line says of it."""
-        n = len(self.lessons)
-        if not self.query.strip():
-            return (
-                "Type a word of a lesson's title or module to find it."
-                if not n
-                else (
-                    f"The course's first {n} lessons; type a word of a title or module to find others."
-                    if self.more
-                    else f"All {n} lesson{'' if n == 1 else 's'} of the course."
-                )
-            )
-        if not n:
-            return f"No lesson to add matches “{self.query.strip()}”."
-        if self.more:
-            return f"The first {n} lessons matching “{self.query.strip()}”; type more to narrow."
-        return f"{n} lesson{'' if n == 1 else 's'} match{'es' if n == 1 else ''} “{self.query.strip()}”."
+    def lessons(self) -> list[Lesson]:
+        return self.rows
 
 
 def lessons():
@@ -69,22 +53,15 @@ def keys(values: Iterable[object]) -> list[int]:
 
 def find(query: str, *, leave_out: Iterable[object] = ()) -> Found:
     """At most `MATCHES` published lessons whose title, module title or slugs hold every typed
-    word (case aside; "iam/roles", an address, is two words), in reading order; `leave_out`: ids already chosen, not offered again.
-    An empty search lists the course's first lessons."""
+    word (case aside; "iam/roles", an address, is two words), in reading order; `leave_out`:
+    ids already chosen, not offered again. An empty search lists the course's first lessons."""
     query = query[:MAX_QUERY]
-    found = lessons()
-    for word in query.replace("/", " ").split()[:MAX_WORDS]:
-        found = found.filter(
-            Q(title__icontains=word)
-            | Q(slug__icontains=word)
-            | Q(module__title__icontains=word)
-            | Q(module__slug__icontains=word)
-        )
+    found = shared.matching(lessons(), query, SEARCHED, separators="/")
     left = keys(leave_out)
     if left:
         found = found.exclude(pk__in=left)
-    rows = list(found[: MATCHES + 1])
-    return Found(query, rows[:MATCHES], len(rows) > MATCHES)
+    rows, more = shared.first(found, MATCHES)
+    return Found(query, rows, more, WORDING)
 
 
 def chosen(values: Iterable[object]) -> list[Lesson]:

@@ -25,6 +25,7 @@ from django.urls import reverse_lazy
 from curriculum.validation import DECISIONS
 from lessons.models import Scenario, Source
 from quizzes.explain import NO_STATEMENT, NO_STATEMENT_LABEL, case_statements
+from srm_trainer import finder as shared_finder
 from srm_trainer.iam import PolicyError, evaluate
 from srm_trainer.iam.words import DECISIONS as DECISION_WORDS
 from srm_trainer.sandbox.live import Analysis, Note, analyse
@@ -50,9 +51,7 @@ CASE_PREFIX = "case-"
 # case's expected decision): a refusal of one is shown beside it.
 SCENARIO_FIELDS = ("title", "situation", "explanation", "expect")
 NEW = ""  # the scenario typed: none, "a new scenario"
-SCENARIO_MATCHES = 30  # suggestions for one search (the shipped course has 35 scenarios)
-MAX_QUERY = 100  # characters of a search read
-MAX_WORDS = 6  # words of a search read (each is one more LIKE per scenario)
+SCENARIO_MATCHES = shared_finder.MATCHES  # suggestions for one search (the course has 35)
 MAX_ADDRESS = 250  # characters of a typed address read (a slug holds 50)
 SCENARIO_OPTIONS_ID = "scenario-options"  # the <datalist> of the scenario field's suggestions
 # What a suggestion shows and a search reads: never the case or the texts.
@@ -79,43 +78,36 @@ def scenarios_for(user) -> QuerySet[Scenario]:
     return rows.order_by("title", "slug")
 
 
-@dataclass(frozen=True)
-class FoundScenarios:
+SCENARIO_WORDING = shared_finder.Wording(
+    one="scenario",
+    many="scenarios",
+    empty="No scenario yet: leave the address empty to write a new one.",
+    first="The first {n} scenarios; type a word of a title to find others.",
+    every="All {count} you may use.",
+    no_match="No scenario you may use matches “{typed}”.",
+)
+
+
+class FoundScenarios(shared_finder.Found):
     """One search's scenarios as suggestions (address, "title (whose)"), and whether more
     matched than are shown."""
 
-    query: str
-    options: list[tuple[str, str]]
-    more: bool
-
     @property
-    def said(self) -> str:
-        """What the polite status line says of it."""
-        n, typed = len(self.options), self.query.strip()
-        if not typed:
-            if not n:
-                return "No scenario yet: leave the address empty to write a new one."
-            if self.more:
-                return f"The first {n} scenarios; type a word of a title to find others."
-            return f"All {n} scenario{'' if n == 1 else 's'} you may use."
-        if not n:
-            return f"No scenario you may use matches “{typed}”."
-        if self.more:
-            return f"The first {n} scenarios matching “{typed}”; type more to narrow."
-        return f"{n} scenario{'' if n == 1 else 's'} match{'es' if n == 1 else ''} “{typed}”."
+    def options(self) -> list[tuple[str, str]]:
+        return self.rows
 
 
 def find_scenarios(user, query: str) -> FoundScenarios:
     """At most `SCENARIO_MATCHES` scenarios `user` may use whose title or address holds every
     typed word (case aside), by title: the editor's suggestions. Its menu drew every one
     (3,500 options at 100 times the course)."""
-    query = str(query)[:MAX_QUERY]
-    found = scenarios_for(user).only(*SUGGESTION_FIELDS)
-    for word in query.replace("-", " ").split()[:MAX_WORDS]:
-        found = found.filter(Q(title__icontains=word) | Q(slug__icontains=word))
-    rows = list(found[: SCENARIO_MATCHES + 1])
-    options = [(s.slug, f"{s.title} ({whose(s, user)})") for s in rows[:SCENARIO_MATCHES]]
-    return FoundScenarios(query, options, len(rows) > SCENARIO_MATCHES)
+    query = str(query)[: shared_finder.MAX_QUERY]
+    found = shared_finder.matching(
+        scenarios_for(user).only(*SUGGESTION_FIELDS), query, ("title", "slug"), separators="-"
+    )
+    rows, more = shared_finder.first(found, SCENARIO_MATCHES)
+    options = [(s.slug, f"{s.title} ({whose(s, user)})") for s in rows]
+    return FoundScenarios(query, options, more, SCENARIO_WORDING)
 
 
 def whose(scenario: Scenario, user) -> str:

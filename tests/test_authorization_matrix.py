@@ -413,6 +413,9 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
         Case("/teach/cohorts/{archived_cohort}/assignments/new/", label="archived",
              get=cohort_page(ARCHIVED_GRADEBOOK), post=cohort_page(ARCHIVED_GRADEBOOK)),
     ),
+    # the assignment form's quiz suggestions: of a cohort one teaches, to those teaching it
+    "teach_cohorts:quiz-find": Case("/teach/cohorts/{cohort}/assignments/quizzes/?quiz=a",
+                                    get=cohort_page(200), post=405),
     # the edit form posted as a browser posts it, its dates left empty: saved, and back to it
     "teach_cohorts:assignment": Case("/teach/cohorts/{cohort}/assignments/{assignment}/",
                                      get=cohort_page(200), post=cohort_page(COHORT_ASSIGNMENT),

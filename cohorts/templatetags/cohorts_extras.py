@@ -6,6 +6,8 @@ from django import template
 
 from cohorts import gradebook
 from lessons import finder
+from quizzes import finder as quiz_finder
+from srm_trainer import finder as shared_finder
 from srm_trainer.error_focus import error_focus
 
 register = template.Library()
@@ -66,3 +68,13 @@ def lesson_picker(field) -> dict:
         "finding": getattr(form, "finding", False),
         "focus": error_focus(form) == field.name,
     }
+
+
+@register.simple_tag(takes_context=True)
+def quiz_options(context, field) -> shared_finder.Found:
+    """The assignment form's quiz suggestions as the page is drawn: those the instructor may
+    assign matching what the field holds (`quizzes.finder`, at most `MATCHES`)."""
+    request = context.get("request")
+    return quiz_finder.find(
+        field.field.queryset, str(field.value() or ""), getattr(request, "user", None)
+    )

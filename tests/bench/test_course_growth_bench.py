@@ -181,7 +181,7 @@ def _pages(ada, ines, root, cohort, mine) -> list[tuple[str, str, str]]:
     )
 
 
-def _measure(clients: dict, pages) -> dict[tuple[str, str], tuple[int, list[float]]]:
+def _measure(clients: dict, pages) -> dict[tuple[str, str], tuple[int, list[float], int]]:
     only = os.environ.get("GROWTH_PAGES", "")
     out = {}
     for who, page, url in pages:
@@ -198,6 +198,7 @@ def _measure(clients: dict, pages) -> dict[tuple[str, str], tuple[int, list[floa
                 b"".join(response.streaming_content)
         assert response.status_code == 200, (who, page, response.status_code)
         count = len(queries)
+        size = 0 if response.streaming else len(response.content)  # the HTML sent
         samples = []
         for _ in range(RUNS):
             start = time.thread_time()
@@ -205,7 +206,7 @@ def _measure(clients: dict, pages) -> dict[tuple[str, str], tuple[int, list[floa
             if response.streaming:
                 b"".join(response.streaming_content)
             samples.append((time.thread_time() - start) * 1000)
-        out[(who, page)] = (count, samples)
+        out[(who, page)] = (count, samples, size)
     return out
 
 
@@ -226,8 +227,8 @@ def test_every_page_with_the_course_grown_100_times_and_a_class_of_500():
     _class_of(cohort, mine, 500)
     large = _measure(clients, _pages(ada, ines, root, cohort, mine))
     grew = []
-    for key, (count, samples) in small.items():
-        big_count, big_samples = large[key]
+    for key, (count, samples, size) in small.items():
+        big_count, big_samples, big_size = large[key]
         low, high = statistics.median(samples), statistics.median(big_samples)
         name = f"{key[1]}, {key[0]}"
         report.record_samples("pages", f"{name}, 1x", samples, "ms", note=f"{count} q")
@@ -235,7 +236,10 @@ def test_every_page_with_the_course_grown_100_times_and_a_class_of_500():
             "pages", f"{name}, 100x", big_samples, "ms",
             note=f"{big_count} q; {high / low:.1f}x the 1x median",
         )  # fmt: skip
-        print(f"{name:42} {count:3} q {low:7.1f} ms | 100x {big_count:3} q {high:7.1f} ms")
+        print(
+            f"{name:42} {count:3} q {low:7.1f} ms {size / 1000:6.0f} KB | "
+            f"100x {big_count:3} q {high:7.1f} ms {big_size / 1000:6.0f} KB"
+        )
         if big_count > count:  # fewer is fine: a big module's page reads no rows of lessons
             grew.append((name, count, big_count))
         if key[1] in BOUNDED:

@@ -56,6 +56,8 @@ def test_a_cohorts_pages_cost_the_same_with_40_times_the_learners(owner, cohort,
         "learner": reverse("teach_cohorts:learner", args=[cohort.pk, learner.pk]),
         "statistics": reverse("teach_cohorts:quiz-statistics", args=[cohort.pk, quiz.pk]),
         "assignment": reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk]),
+        # with 100 times the quizzes too: tests/cohorts/test_quiz_finder.py
+        "new assignment": reverse("teach_cohorts:assignment-create", args=[cohort.pk]),
     }
     pages["cohorts"] = teacher.get(reverse("teach_cohorts:list"))["Location"]  # with its token
 

@@ -129,3 +129,46 @@ def test_a_modules_page_reads_its_first_quiz_alone(client, learner):
     assert 'href="/quizzes/quiz-3-0/">Quiz 3.0</a>' in body
     quiz_reads = [q["sql"] for q in queries if 'FROM "quizzes_quiz"' in q["sql"]]
     assert len(quiz_reads) == 1 and quiz_reads[0].rstrip().endswith("LIMIT 1")
+
+
+def _filters(page: str) -> str:
+    """The admin list's filter panel, as drawn."""
+    return re.search(r'<nav id="changelist-filter".*?</nav>', page, re.S)[0]
+
+
+def test_the_admin_list_of_attempts_filters_by_a_typed_quiz_not_a_link_per_quiz(client, learner):
+    """Its quiz filter drew a link per quiz (1,400 at 100×: 198 KB a page); the quiz is typed
+    (its address or id), and the page costs the same queries at 6 or 600 quizzes, its filters
+    the same bytes."""
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", password="a-long-passphrase-9")
+    give_mfa(admin)
+    sign_in(client, admin)
+    url = "/admin/quizzes/attempt/"
+    seen = []
+    for per_module in (1, 100):  # 6 quizzes, then 600
+        build(per_module, learner)
+        third = Quiz.objects.get(slug="quiz-3-0").pk
+        pages = {
+            "list": url,
+            "a quiz": f"{url}?quiz=quiz-2-0&passed__exact=0",
+            "by id, searched": f"{url}?q={learner.username}&quiz={third}",
+        }
+        costs = {page: page_queries(client, address, warm=True) for page, address in pages.items()}
+        seen.append(({page: n for page, (n, _) in costs.items()}, _filters(costs["list"][1])))
+    (small, small_filters), (large, large_filters) = seen
+    assert large == small
+    # the same six modules (their ids a digit longer) and the typed box, no quiz listed
+    assert abs(len(large_filters) - len(small_filters)) < 50 and "quiz-4-0" not in large_filters
+    one = costs["a quiz"][1]
+    assert 'value="quiz-2-0"' in one and "Quiz 2.0 (quiz-2-0)" in _filters(one)
+    # the other filters stay when a quiz is typed: the box's form sends them along
+    assert '<input type="hidden" name="passed__exact" value="0">' in one
+    assert one.count('class="field-quiz') == 0  # the learner passed none: filtered to nothing
+    by_id = costs["by id, searched"][1]
+    assert by_id.count('class="field-quiz') == 1 and "Quiz 3.0 (quiz-3-0)" in _filters(by_id)
+    assert f'<input type="hidden" name="q" value="{learner.username}">' in by_id
+    _, unknown = page_queries(client, f"{url}?quiz=no-such-quiz")
+    assert "No quiz has the address “no-such-quiz”." in unknown
+    assert unknown.count('class="field-quiz') == 0

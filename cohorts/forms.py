@@ -171,6 +171,9 @@ class AssignmentForm(forms.Form):
     # The past due time the page was last warned about, as typed: sent again unchanged, it is
     # kept on purpose (`clean`).
     past_due_ok = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Editing: what the page drew (`services.assignment_stamp`), so that a save over a change
+    # made since (another tab, a co-instructor) is refused, not written over it.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, quizzes, editing: bool = False, assigned=None, **kwargs):
         """`quizzes`: the menu; `assigned`: the quizzes this cohort has already (not in it)."""

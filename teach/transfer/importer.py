@@ -124,7 +124,9 @@ def plan(bundle: Bundle, *, owner, into: Quiz | None = None) -> Plan:
         else:
             result.quiz = _quiz(bundle.quiz, owner, modules, result, errors)
     if errors:
-        raise TransferError(errors)
+        # Each once: a new scenario is checked on its own (`_Scenarios.get`) and again by its
+        # question's kind, which says the same sentence at the same place.
+        raise TransferError(list(dict.fromkeys(errors)))
     _free_slugs(Question, result.questions, result.warnings, "Question")
     if result.quiz is not None:
         _free_slugs(Quiz, [result.quiz], result.warnings, "Quiz", reserved=RESERVED_QUIZ_SLUGS)

@@ -293,6 +293,11 @@ class QuizQuerySet(PublishedQuerySet):
     pass
 
 
+# Quiz.problems()'s word for a draw set by half; the teaching form leaves it unsaid while the
+# half it reads has a problem of its own (`teach.forms.QuizForm`).
+DRAW_NEEDS_BOTH = "a draw needs both a category and a count of at least 1"
+
+
 class Quiz(models.Model):
     slug = models.SlugField(unique=True, max_length=100)
     title = models.CharField(max_length=200)
@@ -375,7 +380,7 @@ class Quiz(models.Model):
         if self.pass_mark is not None and self.pass_mark > 100:
             out.append(("pass_mark", f"'pass_mark' is a percent (0-100), not {self.pass_mark}"))
         if bool(self.draw_category) != bool(self.draw_count):
-            out.append(("draw_count", "a draw needs both a category and a count of at least 1"))
+            out.append(("draw_count", DRAW_NEEDS_BOTH))
         out.extend(("draw_rules", message) for message in rule_problems(self.draw_rules))
         if self.draw_rules and self.draw_category:
             out.append(

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 
 from lessons.models import Lesson, Level, Module
 from lessons.reading_order import VERSION_KEY as CONTENT_VERSION
-from quizzes.models import Quiz
+from quizzes.models import DRAW_NEEDS_BOTH, Quiz
 from srm_trainer.once import field as once_field
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 from srm_trainer.typed_text import Textarea
@@ -273,6 +273,13 @@ def _module_key(value) -> int | None:
     return None
 
 
+def _database_bound(error: forms.ValidationError) -> bool:
+    """The largest number the database column holds (Django's range check of an integer
+    field), not a limit the setting has."""
+    limit = (error.params or {}).get("limit_value")
+    return error.code == "max_value" and isinstance(limit, int) and limit >= 2**31 - 1
+
+
 class QuizForm(forms.ModelForm):
     """Every setting of a quiz except its slug (made from the title when it is created).
     `Quiz.clean()` runs on save, so the limits are the loader's and the admin's."""
@@ -332,6 +339,12 @@ class QuizForm(forms.ModelForm):
         }
         widgets = {"description": Textarea(attrs={"rows": 3})}
         field_classes = {"module": ModuleChoiceField}
+        error_messages = {
+            "draw_category": {
+                "invalid": "A category is lower-case words joined by dashes, such as "
+                "“iam” or “week-1”: not “%(value)s”."
+            }
+        }
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -353,11 +366,32 @@ class QuizForm(forms.ModelForm):
         if hasattr(errors, "error_dict"):
             errors = forms.ValidationError(
                 {
-                    name: [self._in_words(name, message) for e in found for message in e.messages]
+                    name: [
+                        self._in_words(name, message)
+                        for e in self._said_once(name, found)
+                        for message in e.messages
+                    ]
                     for name, found in errors.error_dict.items()
                 }
             )
         super()._update_errors(errors)  # type: ignore[misc]  # Django has it; the stubs do not
+
+    def _said_once(self, name: str, found: list) -> list:
+        """The model's errors for field `name` worth saying. Its checks read the quiz as the
+        form could fill it in: a half of a draw the form could not read (a category mistyped,
+        a count not a number) is still the old one, and "a draw needs both" would contradict
+        what was typed. The database's bound of a number ("less than or equal to
+        9223372036854775807") is no setting's: dropped beside the setting's own words, else
+        said plainly."""
+        already = set(getattr(self, "_errors", None) or {})  # the fields' own errors so far
+        if name == "draw_count" and {"draw_category", "draw_count"} & already:
+            found = [e for e in found if DRAW_NEEDS_BOTH not in e.messages]
+        bound = [e for e in found if _database_bound(e)]
+        if bound and len(bound) < len(found):
+            return [e for e in found if not _database_bound(e)]
+        if bound:
+            return [forms.ValidationError("That number is far too large for this setting.")]
+        return found
 
     def _in_words(self, name: str, message: str) -> str:
         if message.startswith(f"'{name}' "):

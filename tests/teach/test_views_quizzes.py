@@ -98,6 +98,47 @@ def test_bad_settings_are_refused_with_the_models_words(teacher, owned, change, 
     assert quiz.title != "IAM basics"
 
 
+@pytest.mark.usefixtures("template_context")
+@pytest.mark.parametrize(
+    "change,said,unsaid",
+    [
+        # A category mistyped while the count is given: the count was said to be missing.
+        (
+            {"draw_category": "week one", "draw_count": "5"},
+            {"draw_category": "lower-case words joined by dashes"},
+            ["A draw needs both", "“slug”"],
+        ),
+        (
+            {"draw_category": "iam", "draw_count": "lots"},
+            {"draw_count": "Enter a whole number"},
+            ["A draw needs both"],
+        ),
+        # A number past what the database holds: its range ("less than or equal to
+        # 9223372036854775807") was said beside the page's own words.
+        (
+            {"time_limit": "9" * 30},
+            {"time_limit": "This is in minutes, from 1 to 1440"},
+            ["9223372036854775807"],
+        ),
+        (
+            {"attempts_allowed": "9" * 30},
+            {"attempts_allowed": "far too large for this setting"},
+            ["9223372036854775807"],
+        ),
+    ],
+)
+def test_a_setting_is_said_wrong_once_in_the_pages_words(teacher, owned, change, said, unsaid):
+    quiz, _ = owned
+    response = teacher.post(reverse("teach:quiz-edit", args=[quiz.pk]), {**SETTINGS, **change})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    for field, words in said.items():
+        assert words in " ".join(errors[field]), errors
+    every = " ".join(m for found in errors.values() for m in found)
+    for words in unsaid:
+        assert words not in every, every
+
+
 def test_it_saves_the_settings(teacher, owned):
     quiz, _ = owned
     before = quiz.updated_at

@@ -175,10 +175,12 @@ class AssignmentForm(forms.Form):
     # made since (another tab, a co-instructor) is refused, not written over it.
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, quizzes, editing: bool = False, assigned=None, **kwargs):
-        """`quizzes`: the menu; `assigned`: the quizzes this cohort has already (not in it)."""
+    def __init__(self, *args, quizzes, editing: bool = False, assigned=None, drafts=None, **kwargs):
+        """`quizzes`: the menu; `assigned`: the quizzes this cohort has already (not in it);
+        `drafts`: the teacher's quizzes not published (not in it either)."""
         super().__init__(*args, **kwargs)
         self.assigned = assigned
+        self.drafts = drafts
         quiz, lessons = self.fields["quiz"], self.fields["lessons"]
         # The form's own copies of the fields declared above.
         assert isinstance(quiz, QuizChoiceField)
@@ -216,19 +218,30 @@ class AssignmentForm(forms.Form):
 
     def _say_which_is_assigned(self) -> None:
         """A quiz assigned since the page was drawn (in another tab, or the first of a double
-        click) is not in the menu any more: say that, rather than "Select a valid choice"."""
+        click), or unpublished since (to correct it), is not in the menu any more: say that,
+        rather than "Select a valid choice"."""
         if self.assigned is None or "quiz" not in self.errors:
             return
         raw = str(self.data.get(self.add_prefix("quiz"), ""))
-        quiz = (
-            self.assigned.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
-        )
+        if not (raw.isdigit() and len(raw) < 19):
+            return
+        quiz = self.assigned.filter(pk=int(raw)).first()
         if quiz is not None:
             self.errors["quiz"] = self.error_class(
                 [
                     f"“{quiz.title}” is already assigned to this cohort (from another tab, or "
                     "a second click): it is in the cohort's list of assignments. Choose another "
                     "quiz, or open that one there to change it."
+                ]
+            )
+            return
+        draft = self.drafts.filter(pk=int(raw)).first() if self.drafts is not None else None
+        if draft is not None:
+            self.errors["quiz"] = self.error_class(
+                [
+                    f"“{draft.title}” is not published now (it was unpublished after this page "
+                    "was drawn), so its learners could not open it. Publish it again from its "
+                    "page, or choose another quiz."
                 ]
             )
 

@@ -407,6 +407,7 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         quizzes=assignable.exclude(cohort_assignments__cohort=cohort),
         assigned=assignable.filter(cohort_assignments__cohort=cohort),
+        drafts=quizzes_visible(request.user).filter(published=False),
     )
     if request.method == "POST" and not _finding(request, form) and form.is_valid():
         data = form.cleaned_data

@@ -307,6 +307,28 @@ def test_a_quiz_assigned_from_another_tab_is_named_not_an_invalid_choice(cohort,
         assert page.status_code == 200 and "Select a valid choice" in page.content.decode()
 
 
+def test_a_quiz_unpublished_since_the_page_was_drawn_is_named_not_an_invalid_choice(
+    cohort, published, owner, other_instructor
+):
+    """Unpublished in another tab (to correct it) while the assign page was open: it said
+    only "Select a valid choice". Another teacher's draft stays unnamed."""
+    url = reverse("teach_cohorts:assignment-create", args=[cohort.pk])
+    client = client_for(owner)
+    sent = {"quiz": published.pk, "due_at": "2031-06-01T09:00"}
+    published.published = False
+    published.save()
+    page = client.post(url, sent)
+    assert page.status_code == 200
+    text = html.unescape(page.content.decode())
+    assert "Select a valid choice" not in text
+    assert f"“{published.title}” is not published now" in text
+    assert form_fields(page.content.decode(), "teach-form")["due_at"] == "2031-06-01T09:00"
+    assert not Assignment.objects.exists()
+    theirs = make_quiz(make_question("true_false"), owner=other_instructor, published=False)
+    hidden = client.post(url, {**sent, "quiz": theirs.pk}).content.decode()
+    assert "Select a valid choice" in hidden and "is not published now" not in hidden
+
+
 @pytest.mark.parametrize("typed", ["2031-03-09T02:30", "2031-11-02T01:30"])
 def test_a_time_the_clocks_skip_or_repeat_is_explained(cohort, published, owner, typed):
     """In New York 02:30 on 9 Mar 2031 never happens (clocks go forward) and 01:30 on 2 Nov

@@ -25,6 +25,7 @@ from django.utils import timezone
 from cohorts import codes
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from lessons.timezones import zoned
+from srm_trainer.typed_text import hidden_character
 from teach.access import can_teach
 
 
@@ -41,12 +42,6 @@ def _fresh_code() -> str:
     raise CohortError("Could not make a new join code; try again.")  # pragma: no cover
 
 
-# Zero-width joiners shape some scripts' letters (and emoji); every other invisible or control
-# character would let two cohorts look alike while their names differ, or (a direction
-# override) make a name read backwards in every learner's list.
-_JOINERS = frozenset("\u200c\u200d")
-
-
 def _checked_name(*, owner, name: str, other_than: int | None = None) -> str:
     """The name as kept: NFC, whitespace collapsed; refused when empty, invisible in part, or
     one of the owner's other cohorts' (in any case)."""
@@ -54,10 +49,10 @@ def _checked_name(*, owner, name: str, other_than: int | None = None) -> str:
     if not name:
         raise CohortError("Give the cohort a name.")
     name = name[:120]
-    hidden = [ch for ch in name if unicodedata.category(ch).startswith("C") and ch not in _JOINERS]
+    hidden = hidden_character(name)
     if hidden:
         raise CohortError(
-            f"The name contains an invisible or control character (U+{ord(hidden[0]):04X}), "
+            f"The name contains an invisible or control character (U+{ord(hidden):04X}), "
             "which learners could not read: type it again."
         )
     taken = Cohort.objects.filter(owner=owner, name__iexact=name)

@@ -265,6 +265,15 @@ def test_a_scenario_that_the_engine_contradicts_is_refused(instructor):
     assert _counts() == before
 
 
+def test_a_quiz_title_with_a_direction_override_is_refused_at_its_line(instructor):
+    quiz = _every_kind_quiz(instructor)
+    document = json.loads(json_format.export_quiz(quiz))
+    document["quiz"]["title"] = "\u202eEvery kind"
+    with pytest.raises(TransferError) as caught:
+        importer.run(json_format.dump(document), "json", owner=instructor)
+    assert "U+202E" in str(caught.value) and "'title'" in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("broken", "words"),
     [

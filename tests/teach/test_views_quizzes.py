@@ -139,6 +139,26 @@ def test_a_setting_is_said_wrong_once_in_the_pages_words(teacher, owned, change,
         assert words not in every, every
 
 
+@pytest.mark.usefixtures("template_context")
+@pytest.mark.parametrize("title", ["\u202eBucket policies", "Bucket\u200b policies"])
+def test_a_title_with_a_hidden_character_is_refused_beside_it_and_kept(teacher, title):
+    """A right-to-left override (pasted, or typed by a stray key) turned the title, and the
+    text after it in every list (the dashboard, learners' quiz list, the gradebook),
+    backwards; a zero-width space made two titles look alike. Refused as a cohort's name is."""
+    response = teacher.post(reverse("teach:quiz-create"), {**SETTINGS, "title": title})
+    assert response.status_code == 200
+    errors = response.context["form"].errors["title"]
+    assert f"U+{ord(next(c for c in title if not c.isprintable())):04X}" in " ".join(errors)
+    assert "This contains an invisible or control character" in " ".join(errors)
+    assert title in response.content.decode()  # kept as typed, to mend
+    assert not Quiz.objects.exists()
+
+
+def test_a_title_with_joiners_is_kept():
+    """Zero-width joiners shape emoji and some scripts: not hidden characters."""
+    assert Quiz(title="Family \U0001f468\u200d\U0001f469\u200d\U0001f467 quiz").problems() == []
+
+
 def test_it_saves_the_settings(teacher, owned):
     quiz, _ = owned
     before = quiz.updated_at

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import cast
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.models import ModelChoiceIterator
 from django.urls import reverse_lazy
 from django.utils.text import slugify
@@ -364,17 +365,30 @@ class QuizForm(forms.ModelForm):
         is a percent"); here each message is beside its own field, so the key becomes "This"
         and a key named in passing becomes the field's label on this page."""
         if hasattr(errors, "error_dict"):
-            errors = forms.ValidationError(
-                {
-                    name: [
-                        self._in_words(name, message)
-                        for e in self._said_once(name, found)
-                        for message in e.messages
-                    ]
-                    for name, found in errors.error_dict.items()
-                }
-            )
+            placed: dict[str, list[str]] = {}
+            for name, found in errors.error_dict.items():
+                for e in self._said_once(name, found):
+                    for message in e.messages:
+                        where, words = self._placed(name, message)
+                        placed.setdefault(where, []).append(words)
+            errors = forms.ValidationError(placed)
         super()._update_errors(errors)  # type: ignore[misc]  # Django has it; the stubs do not
+
+    def _placed(self, name: str, message: str) -> tuple[str, str]:
+        """Where and how to say a problem of the quiz's field `name`. A field this page does
+        not show (the draw rules a copy of the curriculum's final exam has) has its problem
+        said in the summary; Django raised ValueError for it, a 500."""
+        if name in self.fields:
+            return name, self._in_words(name, message)
+        if name == "draw_rules" and self.instance.draw_rules and self.instance.draw_category:
+            return "draw_category", (
+                "This quiz draws its questions by its own rules, from several modules (kept "
+                "from the quiz it was copied from), which this page does not change: it cannot "
+                "also draw from a category. Leave the category empty."
+            )
+        if name == "draw_rules":
+            return NON_FIELD_ERRORS, f"Its draw rules (kept from its file): {message}."
+        return NON_FIELD_ERRORS, self._in_words(name, message)
 
     def _said_once(self, name: str, found: list) -> list:
         """The model's errors for field `name` worth saying. Its checks read the quiz as the

@@ -159,6 +159,38 @@ def test_a_title_with_joiners_is_kept():
     assert Quiz(title="Family \U0001f468\u200d\U0001f469\u200d\U0001f467 quiz").problems() == []
 
 
+@pytest.mark.usefixtures("template_context")
+def test_a_quiz_that_draws_by_rules_refuses_a_category_beside_it_not_with_a_500(
+    teacher, instructor
+):
+    """A copy of the curriculum's final exam draws by rules (40 questions across the
+    modules), which the settings page does not show. Giving it a draw category was refused by
+    `Quiz.problems()` on `draw_rules`, a field the form lacks: Django raised ValueError, a
+    500. It is said beside the category, in the page's words, and nothing is saved."""
+    make_module(slug="iam")
+    quiz = make_quiz(owner=instructor, source=Source.AUTHORED, published=False)
+    quiz.draw_rules = [{"module": "iam", "count": 1}]
+    quiz.save()
+    url = reverse("teach:quiz-edit", args=[quiz.pk])
+    response = teacher.post(url, {**SETTINGS, "draw_category": "iam", "draw_count": "3"})
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["draw_category"])
+    assert "draws its questions by its own rules" in errors
+    quiz.refresh_from_db()
+    assert quiz.draw_category == "" and quiz.draw_rules == [{"module": "iam", "count": 1}]
+    assert teacher.post(url, SETTINGS).status_code == 302  # the rules alone are kept
+
+
+@pytest.mark.usefixtures("template_context")
+def test_a_rule_naming_a_module_gone_is_said_in_the_summary_not_a_500(teacher, instructor):
+    quiz = make_quiz(owner=instructor, source=Source.AUTHORED, published=False)
+    quiz.draw_rules = [{"module": "gone", "count": 1}]
+    quiz.save()
+    response = teacher.post(reverse("teach:quiz-edit", args=[quiz.pk]), SETTINGS)
+    assert response.status_code == 200
+    assert "gone" in " ".join(response.context["form"].non_field_errors())
+
+
 def test_it_saves_the_settings(teacher, owned):
     quiz, _ = owned
     before = quiz.updated_at

@@ -27,6 +27,14 @@ from teach.widgets import FittedTextarea
 # Misconception and bank tags: lowercase words joined by hyphens (the import checks the same).
 TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_TAG_LENGTH = 50  # `quizzes.Tag.slug`'s length
+# A misconception tag is a phrase kept in the question's list, no column's: the curriculum's own
+# run to 56 characters ("thinks-shield-advanced-protects-everything-automatically"), which
+# the bank tags' 50 refused, offered or not, so a copy of such a question could not be saved.
+MAX_MISCONCEPTION_LENGTH = 100
+TAG_LENGTHS = {
+    "misconceptions": MAX_MISCONCEPTION_LENGTH,
+    "new_misconceptions": MAX_MISCONCEPTION_LENGTH,
+}
 MAX_TAGS = 20
 # What a well-formed tag of each typed field looks like, for a refusal with nothing better.
 TAG_EXAMPLES = {"new_misconceptions": "thinks-mfa-is-optional", "new_tags": "week-3"}
@@ -250,16 +258,26 @@ class TagChoiceField(forms.MultipleChoiceField):
         "dashes between words."
     }
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, max_length: int = MAX_TAG_LENGTH, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
+        self.max_length = max_length
 
     def to_python(self, value) -> list[str]:
         # An empty value (a blank field sent by a script, or a cleared select) means no tag.
         return [tag for tag in super().to_python(value) if tag.strip()]
 
+    def validate(self, value) -> None:
+        for tag in value:  # a well-formed tag too long is said so, not "not a tag"
+            if isinstance(tag, str) and TAG.match(tag) and len(tag) > self.max_length:
+                raise forms.ValidationError(
+                    f"“{tag[:20]}…” is too long: a tag here has at most {self.max_length} "
+                    "characters."
+                )
+        super().validate(value)
+
     def valid_value(self, value) -> bool:
-        return isinstance(value, str) and len(value) <= MAX_TAG_LENGTH and bool(TAG.match(value))
+        return isinstance(value, str) and len(value) <= self.max_length and bool(TAG.match(value))
 
 
 def _module_key(value) -> int | None:
@@ -473,6 +491,7 @@ class QuestionForm(forms.Form):
         "lesson, “same as its lesson” means foundational.",
     )
     misconceptions = TagChoiceField(
+        max_length=MAX_MISCONCEPTION_LENGTH,
         label="Misconception tags",
         help_text="What a wrong answer reveals. Tick the ones that apply; the number is how "
         "many questions use the tag.",
@@ -570,11 +589,12 @@ class QuestionForm(forms.Form):
             self.add_error(field, bad_tags_message(bad, TAG_EXAMPLES.get(field, "")))
             return chosen
         typed = [t.lower() for t in written]
+        longest = TAG_LENGTHS.get(field, MAX_TAG_LENGTH)
         for tag in typed:
-            if len(tag) > MAX_TAG_LENGTH:
+            if len(tag) > longest:
                 self.add_error(
                     field,
-                    f"“{tag[:20]}…” is too long: a tag has at most {MAX_TAG_LENGTH} characters.",
+                    f"“{tag[:20]}…” is too long: a tag here has at most {longest} characters.",
                 )
                 return chosen
         tags = list(dict.fromkeys([*chosen, *typed]))

@@ -189,15 +189,27 @@ class AssignmentForm(forms.Form):
     # The past due time the page was last warned about, as typed: sent again unchanged, it is
     # kept on purpose (`clean`).
     past_due_ok = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Editing: what the page drew (`services.assignment_stamp`), so that a save over a change
+    # made since (another tab, a co-instructor) is refused, not written over it.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(
-        self, *args, quizzes, editing: bool = False, assigned=None, find_url: str = "", **kwargs
+        self,
+        *args,
+        quizzes,
+        editing: bool = False,
+        assigned=None,
+        drafts=None,
+        find_url: str = "",
+        **kwargs,
     ):
         """`quizzes`: those that may be chosen (the suggestions and the rule); `assigned`: the
-        quizzes this cohort has already (not among them); `find_url`: where htmx asks for
-        suggestions as the quiz is typed."""
+        quizzes this cohort has already (not among them); `drafts`: the teacher's own quizzes not
+        published (not among them either; named when typed); `find_url`: where htmx asks for suggestions as the
+        quiz is typed."""
         super().__init__(*args, **kwargs)
         self.assigned = assigned
+        self.drafts = drafts
         quiz, lessons = self.fields["quiz"], self.fields["lessons"]
         # The form's own copies of the fields declared above.
         assert isinstance(quiz, quiz_finder.QuizField)
@@ -237,11 +249,12 @@ class AssignmentForm(forms.Form):
 
     def _say_which_is_assigned(self) -> None:
         """A quiz assigned since the page was drawn (in another tab, or the first of a double
-        click) is not among those to choose any more: say that, rather than that it is not a
-        quiz one may assign."""
+        click), or unpublished since (to correct it), is not among those to choose any more:
+        say that, rather than that it is not a quiz one may assign."""
         if self.assigned is None or "quiz" not in self.errors:
             return
-        found = quiz_finder.named(self.assigned, self.data.get(self.add_prefix("quiz"), ""))
+        raw = self.data.get(self.add_prefix("quiz"), "")
+        found = quiz_finder.named(self.assigned, raw)
         quiz = found[0] if len(found) == 1 else None
         if quiz is not None:
             # Said through `add_error`, so the message keeps the id the field points at.
@@ -251,6 +264,16 @@ class AssignmentForm(forms.Form):
                 f"“{quiz.title}” is already assigned to this cohort (from another tab, or a "
                 "second click): it is in the cohort's list of assignments. Choose another quiz, "
                 "or open that one there to change it.",
+            )
+            return
+        found = quiz_finder.named(self.drafts, raw) if self.drafts is not None else []
+        if len(found) == 1:
+            del self.errors["quiz"]
+            self.add_error(
+                "quiz",
+                f"“{found[0].title}” is not published, so its learners could not open it "
+                "(unpublished since this page was drawn, or never published). Publish it from "
+                "its page first, or choose another quiz.",
             )
 
 

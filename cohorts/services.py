@@ -11,6 +11,7 @@ co-teaches it, restoring and deleting it are not.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
@@ -18,10 +19,13 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from cohorts import codes
 from cohorts.models import Assignment, Cohort, Extension, Membership
+from lessons.timezones import zoned
+from srm_trainer.typed_text import hidden_character
 from teach.access import can_teach
 
 
@@ -38,12 +42,6 @@ def _fresh_code() -> str:
     raise CohortError("Could not make a new join code; try again.")  # pragma: no cover
 
 
-# Zero-width joiners shape some scripts' letters (and emoji); every other invisible or control
-# character would let two cohorts look alike while their names differ, or (a direction
-# override) make a name read backwards in every learner's list.
-_JOINERS = frozenset("\u200c\u200d")
-
-
 def _checked_name(*, owner, name: str, other_than: int | None = None) -> str:
     """The name as kept: NFC, whitespace collapsed; refused when empty, invisible in part, or
     one of the owner's other cohorts' (in any case)."""
@@ -51,10 +49,10 @@ def _checked_name(*, owner, name: str, other_than: int | None = None) -> str:
     if not name:
         raise CohortError("Give the cohort a name.")
     name = name[:120]
-    hidden = [ch for ch in name if unicodedata.category(ch).startswith("C") and ch not in _JOINERS]
+    hidden = hidden_character(name)
     if hidden:
         raise CohortError(
-            f"The name contains an invisible or control character (U+{ord(hidden[0]):04X}), "
+            f"The name contains an invisible or control character (U+{ord(hidden):04X}), "
             "which learners could not read: type it again."
         )
     taken = Cohort.objects.filter(owner=owner, name__iexact=name)
@@ -244,17 +242,68 @@ def assignment_create(
     return assignment
 
 
+def assignment_stamp(assignment: Assignment) -> str:
+    """What the assignment's page remembers of what it drew (a hidden `seen` field): its
+    lessons and times, as a short digest. An assignment keeps no time of its last save, and
+    this is all its form writes."""
+    lessons = sorted(
+        Assignment.lessons.through.objects.filter(assignment_id=assignment.pk).values_list(
+            "lesson_id", flat=True
+        )
+    )
+    times = [t.isoformat() if t else "" for t in (assignment.opens_at, assignment.due_at)]
+    drawn = "|".join([",".join(map(str, lessons)), *times])
+    return hashlib.sha256(drawn.encode()).hexdigest()[:16]
+
+
+class AssignmentEditedElsewhere(CohortError):
+    """The assignment was saved after its page was drawn; `stamp` is what it holds now
+    (`assignment_stamp`), for the refused page to remember so that saving it again is
+    deliberate."""
+
+    def __init__(self, now: Assignment | None) -> None:
+        if now is None:
+            super().__init__("This assignment was removed after you opened this page.")
+            self.stamp = ""
+            return
+        count = now.lessons.count()
+        saved = [
+            f"opens {zoned(now.opens_at)}" if now.opens_at else "opens when assigned",
+            f"due {zoned(now.due_at)}" if now.due_at else "no due date",
+            f"{count} lesson{pluralize(count)} to read",
+        ]
+        super().__init__(
+            "This assignment was changed somewhere else (another tab, or a co-instructor) "
+            "after you opened this page, so nothing was saved here: your changes are below as "
+            f"you made them. It now {', '.join(saved)}. Saving again keeps yours and replaces "
+            "that version."
+        )
+        self.stamp = assignment_stamp(now)
+
+
 def assignment_update(
     *,
     assignment: Assignment,
     lessons: Iterable = (),
     opens_at: datetime | None = None,
     due_at: datetime | None = None,
+    seen: str = "",
 ) -> Assignment:
+    """Save the assignment's lessons and times. `seen`: the `assignment_stamp` of the page
+    they were typed on; if the assignment has changed since (another tab, a co-instructor),
+    raise `AssignmentEditedElsewhere` and write nothing, since writing the page's copy would
+    undo that save unseen (lessons dropped, a due date moved back). A post without one (a
+    script) is not asked."""
     check_not_archived(assignment.cohort, "its assignments stay as they were")
     _check_dates(opens_at, due_at)
-    assignment.opens_at, assignment.due_at = opens_at, due_at
     with transaction.atomic():
+        if seen:
+            # Read under the row's lock (PostgreSQL; SQLite's IMMEDIATE transaction holds the
+            # write lock from BEGIN), so of two saves sent at once the second sees the first.
+            now = Assignment.objects.select_for_update().filter(pk=assignment.pk).first()
+            if now is None or assignment_stamp(now) != seen:
+                raise AssignmentEditedElsewhere(now)
+        assignment.opens_at, assignment.due_at = opens_at, due_at
         assignment.save(update_fields=["opens_at", "due_at"])
         assignment.lessons.set(lessons)
     return assignment

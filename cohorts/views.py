@@ -415,6 +415,7 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         quizzes=_to_assign(request.user, cohort),
         assigned=assignable.filter(cohort_assignments__cohort=cohort),
+        drafts=quizzes_visible(request.user).filter(published=False, owner=request.user),
         find_url=reverse("teach_cohorts:quiz-find", args=[cohort.pk]),
     )
     if request.method == "POST" and not _finding(request, form) and form.is_valid():
@@ -487,14 +488,22 @@ def assignment_detail(request: HttpRequest, pk: int, assignment_pk: int) -> Http
             return refused
     if request.method == "POST" and not _finding(request, form) and form.is_valid():
         data = form.cleaned_data
-        services.assignment_update(
-            assignment=assignment,
-            lessons=data["lessons"],
-            opens_at=data["opens_at"],
-            due_at=data["due_at"],
-        )
-        messages.success(request, "Assignment saved.")
-        return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
+        try:
+            services.assignment_update(
+                assignment=assignment,
+                lessons=data["lessons"],
+                opens_at=data["opens_at"],
+                due_at=data["due_at"],
+                seen=data["seen"],
+            )
+        except services.AssignmentEditedElsewhere as clash:
+            form.add_error(None, str(clash))
+            kept = request.POST.copy()  # remembers the newer save: sent again, it is meant
+            kept["seen"] = clash.stamp
+            form.data = kept
+        else:
+            messages.success(request, "Assignment saved.")
+            return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
     return _assignment_page(request, cohort, assignment, form=form)
 
 
@@ -517,6 +526,7 @@ def _finding(request: HttpRequest, form: AssignmentForm) -> bool:
 
 def _assignment_initial(assignment: Assignment) -> dict:
     return {
+        "seen": services.assignment_stamp(assignment),
         "lessons": list(assignment.lessons.values_list("pk", flat=True)),
         "opens_at": assignment.opens_at and timezone.localtime(assignment.opens_at),
         "due_at": assignment.due_at and timezone.localtime(assignment.due_at),

@@ -34,6 +34,7 @@ from lessons.models import (
 )
 from quizzes import kinds
 from quizzes.draw_rules import rule_problems, rules_total
+from srm_trainer.typed_text import hidden_character
 
 log = logging.getLogger(__name__)
 
@@ -293,6 +294,11 @@ class QuizQuerySet(PublishedQuerySet):
     pass
 
 
+# Quiz.problems()'s word for a draw set by half; the teaching form leaves it unsaid while the
+# half it reads has a problem of its own (`teach.forms.QuizForm`).
+DRAW_NEEDS_BOTH = "a draw needs both a category and a count of at least 1"
+
+
 class Quiz(models.Model):
     slug = models.SlugField(unique=True, max_length=100)
     title = models.CharField(max_length=200)
@@ -372,10 +378,20 @@ class Quiz(models.Model):
             out.append(
                 ("slug", f"the slug {self.slug!r} is taken by a page (/quizzes/{self.slug}/)")
             )
+        hidden = hidden_character(self.title or "")
+        if hidden:
+            out.append(
+                (
+                    "title",
+                    f"'title' contains an invisible or control character (U+{ord(hidden):04X}), "
+                    "which learners could not read (a direction override turns the title, and "
+                    "what follows it in a list, backwards): type it again",
+                )
+            )
         if self.pass_mark is not None and self.pass_mark > 100:
             out.append(("pass_mark", f"'pass_mark' is a percent (0-100), not {self.pass_mark}"))
         if bool(self.draw_category) != bool(self.draw_count):
-            out.append(("draw_count", "a draw needs both a category and a count of at least 1"))
+            out.append(("draw_count", DRAW_NEEDS_BOTH))
         out.extend(("draw_rules", message) for message in rule_problems(self.draw_rules))
         if self.draw_rules and self.draw_category:
             out.append(

@@ -10,6 +10,8 @@ history listed fields as changed that nobody had touched."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db import models
@@ -43,3 +45,19 @@ def use_in_every_admin() -> None:
     from django.contrib.admin.options import FORMFIELD_FOR_DBFIELD_DEFAULTS
 
     FORMFIELD_FOR_DBFIELD_DEFAULTS[models.TextField] = {"widget": AdminTextarea}
+
+
+# Zero-width joiners shape some scripts' letters (and emoji); every other invisible or control
+# character would let two names look alike while they differ, or (a direction override) make a
+# name, and the text after it on its line, read backwards in every list that shows it.
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def hidden_character(text: str) -> str | None:
+    """The first invisible or control character of `text` (Unicode's category C: controls,
+    format characters such as U+202E RIGHT-TO-LEFT OVERRIDE or U+200B ZERO WIDTH SPACE,
+    unassigned code points), the zero-width joiners apart; None when it has none."""
+    return next(
+        (ch for ch in text if unicodedata.category(ch).startswith("C") and ch not in _JOINERS),
+        None,
+    )

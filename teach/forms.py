@@ -8,13 +8,14 @@ from collections.abc import Callable, Iterator
 from typing import cast
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.models import ModelChoiceIterator
 from django.urls import reverse_lazy
 from django.utils.text import slugify
 
 from lessons.models import Lesson, Level, Module
 from lessons.reading_order import VERSION_KEY as CONTENT_VERSION
-from quizzes.models import Quiz
+from quizzes.models import DRAW_NEEDS_BOTH, Quiz
 from srm_trainer.once import field as once_field
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 from srm_trainer.typed_text import Textarea
@@ -26,6 +27,14 @@ from teach.widgets import FittedTextarea
 # Misconception and bank tags: lowercase words joined by hyphens (the import checks the same).
 TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_TAG_LENGTH = 50  # `quizzes.Tag.slug`'s length
+# A misconception tag is a phrase kept in the question's list, no column's: the curriculum's own
+# run to 56 characters ("thinks-shield-advanced-protects-everything-automatically"), which
+# the bank tags' 50 refused, offered or not, so a copy of such a question could not be saved.
+MAX_MISCONCEPTION_LENGTH = 100
+TAG_LENGTHS = {
+    "misconceptions": MAX_MISCONCEPTION_LENGTH,
+    "new_misconceptions": MAX_MISCONCEPTION_LENGTH,
+}
 MAX_TAGS = 20
 # What a well-formed tag of each typed field looks like, for a refusal with nothing better.
 TAG_EXAMPLES = {"new_misconceptions": "thinks-mfa-is-optional", "new_tags": "week-3"}
@@ -249,16 +258,26 @@ class TagChoiceField(forms.MultipleChoiceField):
         "dashes between words."
     }
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, max_length: int = MAX_TAG_LENGTH, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
+        self.max_length = max_length
 
     def to_python(self, value) -> list[str]:
         # An empty value (a blank field sent by a script, or a cleared select) means no tag.
         return [tag for tag in super().to_python(value) if tag.strip()]
 
+    def validate(self, value) -> None:
+        for tag in value:  # a well-formed tag too long is said so, not "not a tag"
+            if isinstance(tag, str) and TAG.match(tag) and len(tag) > self.max_length:
+                raise forms.ValidationError(
+                    f"“{tag[:20]}…” is too long: a tag here has at most {self.max_length} "
+                    "characters."
+                )
+        super().validate(value)
+
     def valid_value(self, value) -> bool:
-        return isinstance(value, str) and len(value) <= MAX_TAG_LENGTH and bool(TAG.match(value))
+        return isinstance(value, str) and len(value) <= self.max_length and bool(TAG.match(value))
 
 
 def _module_key(value) -> int | None:
@@ -271,6 +290,13 @@ def _module_key(value) -> int | None:
     if isinstance(value, str) and _PLAIN_KEY.match(value):
         return int(value)
     return None
+
+
+def _database_bound(error: forms.ValidationError) -> bool:
+    """The largest number the database column holds (Django's range check of an integer
+    field), not a limit the setting has."""
+    limit = (error.params or {}).get("limit_value")
+    return error.code == "max_value" and isinstance(limit, int) and limit >= 2**31 - 1
 
 
 class QuizForm(forms.ModelForm):
@@ -332,6 +358,12 @@ class QuizForm(forms.ModelForm):
         }
         widgets = {"description": Textarea(attrs={"rows": 3})}
         field_classes = {"module": ModuleChoiceField}
+        error_messages = {
+            "draw_category": {
+                "invalid": "A category is lower-case words joined by dashes, such as "
+                "“iam” or “week-1”: not “%(value)s”."
+            }
+        }
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -351,13 +383,47 @@ class QuizForm(forms.ModelForm):
         is a percent"); here each message is beside its own field, so the key becomes "This"
         and a key named in passing becomes the field's label on this page."""
         if hasattr(errors, "error_dict"):
-            errors = forms.ValidationError(
-                {
-                    name: [self._in_words(name, message) for e in found for message in e.messages]
-                    for name, found in errors.error_dict.items()
-                }
-            )
+            placed: dict[str, list[str]] = {}
+            for name, found in errors.error_dict.items():
+                for e in self._said_once(name, found):
+                    for message in e.messages:
+                        where, words = self._placed(name, message)
+                        placed.setdefault(where, []).append(words)
+            errors = forms.ValidationError(placed)
         super()._update_errors(errors)  # type: ignore[misc]  # Django has it; the stubs do not
+
+    def _placed(self, name: str, message: str) -> tuple[str, str]:
+        """Where and how to say a problem of the quiz's field `name`. A field this page does
+        not show (the draw rules a copy of the curriculum's final exam has) has its problem
+        said in the summary; Django raised ValueError for it, a 500."""
+        if name in self.fields:
+            return name, self._in_words(name, message)
+        if name == "draw_rules" and self.instance.draw_rules and self.instance.draw_category:
+            return "draw_category", (
+                "This quiz draws its questions by its own rules, from several modules (kept "
+                "from the quiz it was copied from), which this page does not change: it cannot "
+                "also draw from a category. Leave the category empty."
+            )
+        if name == "draw_rules":
+            return NON_FIELD_ERRORS, f"Its draw rules (kept from its file): {message}."
+        return NON_FIELD_ERRORS, self._in_words(name, message)
+
+    def _said_once(self, name: str, found: list) -> list:
+        """The model's errors for field `name` worth saying. Its checks read the quiz as the
+        form could fill it in: a half of a draw the form could not read (a category mistyped,
+        a count not a number) is still the old one, and "a draw needs both" would contradict
+        what was typed. The database's bound of a number ("less than or equal to
+        9223372036854775807") is no setting's: dropped beside the setting's own words, else
+        said plainly."""
+        already = set(getattr(self, "_errors", None) or {})  # the fields' own errors so far
+        if name == "draw_count" and {"draw_category", "draw_count"} & already:
+            found = [e for e in found if DRAW_NEEDS_BOTH not in e.messages]
+        bound = [e for e in found if _database_bound(e)]
+        if bound and len(bound) < len(found):
+            return [e for e in found if not _database_bound(e)]
+        if bound:
+            return [forms.ValidationError("That number is far too large for this setting.")]
+        return found
 
     def _in_words(self, name: str, message: str) -> str:
         if message.startswith(f"'{name}' "):
@@ -425,6 +491,7 @@ class QuestionForm(forms.Form):
         "lesson, “same as its lesson” means foundational.",
     )
     misconceptions = TagChoiceField(
+        max_length=MAX_MISCONCEPTION_LENGTH,
         label="Misconception tags",
         help_text="What a wrong answer reveals. Tick the ones that apply; the number is how "
         "many questions use the tag.",
@@ -522,11 +589,12 @@ class QuestionForm(forms.Form):
             self.add_error(field, bad_tags_message(bad, TAG_EXAMPLES.get(field, "")))
             return chosen
         typed = [t.lower() for t in written]
+        longest = TAG_LENGTHS.get(field, MAX_TAG_LENGTH)
         for tag in typed:
-            if len(tag) > MAX_TAG_LENGTH:
+            if len(tag) > longest:
                 self.add_error(
                     field,
-                    f"“{tag[:20]}…” is too long: a tag has at most {MAX_TAG_LENGTH} characters.",
+                    f"“{tag[:20]}…” is too long: a tag here has at most {longest} characters.",
                 )
                 return chosen
         tags = list(dict.fromkeys([*chosen, *typed]))

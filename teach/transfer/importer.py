@@ -24,7 +24,7 @@ from quizzes import kinds
 from quizzes.models import RESERVED_QUIZ_SLUGS, Question, Quiz, QuizQuestion
 from srm_trainer.netlab.waf import MAX_REQUESTS as WAF_MAX_REQUESTS
 from srm_trainer.netlab.waf import MAX_RULE_STEPS
-from teach.forms import MAX_TAG_LENGTH, MAX_TAGS, TAG
+from teach.forms import MAX_MISCONCEPTION_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, TAG
 from teach.services import hold_entries, question_set_tags
 from teach.transfer import gift, json_format
 from teach.transfer.drafts import (
@@ -124,7 +124,9 @@ def plan(bundle: Bundle, *, owner, into: Quiz | None = None) -> Plan:
         else:
             result.quiz = _quiz(bundle.quiz, owner, modules, result, errors)
     if errors:
-        raise TransferError(errors)
+        # Each once: a new scenario is checked on its own (`_Scenarios.get`) and again by its
+        # question's kind, which says the same sentence at the same place.
+        raise TransferError(list(dict.fromkeys(errors)))
     _free_slugs(Question, result.questions, result.warnings, "Question")
     if result.quiz is not None:
         _free_slugs(Quiz, [result.quiz], result.warnings, "Quiz", reserved=RESERVED_QUIZ_SLUGS)
@@ -276,12 +278,12 @@ def _check_question(draft: QuestionDraft, question: Question, errors: list[Locat
                 )
             )
     for tag in question.misconceptions:
-        if not TAG.match(tag):
+        if len(tag) > MAX_MISCONCEPTION_LENGTH or not TAG.match(tag):
             line, column = draft.where(("misconceptions",))
             errors.append(
                 Located(
                     f"{what}: the misconception tag {tag!r} must be lowercase words joined by "
-                    "hyphens",
+                    f"hyphens, at most {MAX_MISCONCEPTION_LENGTH} characters",
                     line,
                     column,
                 )

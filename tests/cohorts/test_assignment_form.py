@@ -5,6 +5,7 @@ quiz is typed: tests/cohorts/test_quiz_finder.py)."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -293,6 +294,28 @@ def test_a_quiz_assigned_from_another_tab_is_named_not_an_invalid_choice(cohort,
         assert f"“{junk}” is not a quiz you may assign" in page.content.decode()
 
 
+def test_a_quiz_unpublished_since_the_page_was_drawn_is_named_not_an_invalid_choice(
+    cohort, published, owner, other_instructor
+):
+    """Unpublished in another tab (to correct it) while the assign page was open: it said
+    only "Select a valid choice". Another teacher's draft stays unnamed."""
+    url = reverse("teach_cohorts:assignment-create", args=[cohort.pk])
+    client = client_for(owner)
+    sent = {"quiz": published.pk, "due_at": "2031-06-01T09:00"}
+    published.published = False
+    published.save()
+    page = client.post(url, sent)
+    assert page.status_code == 200
+    text = html.unescape(page.content.decode())
+    assert "Select a valid choice" not in text
+    assert f"“{published.title}” is not published" in text
+    assert form_fields(page.content.decode(), "teach-form")["due_at"] == "2031-06-01T09:00"
+    assert not Assignment.objects.exists()
+    theirs = make_quiz(make_question("true_false"), owner=other_instructor, published=False)
+    hidden = client.post(url, {**sent, "quiz": theirs.pk}).content.decode()
+    assert "is not a quiz you may assign" in hidden and "is not published" not in hidden
+
+
 @pytest.mark.parametrize("typed", ["2031-03-09T02:30", "2031-11-02T01:30"])
 def test_a_time_the_clocks_skip_or_repeat_is_explained(cohort, published, owner, typed):
     """In New York 02:30 on 9 Mar 2031 never happens (clocks go forward) and 01:30 on 2 Nov
@@ -305,3 +328,71 @@ def test_a_time_the_clocks_skip_or_repeat_is_explained(cohort, published, owner,
     assert "does not happen once in America/New_York: the clocks change then" in text
     assert "couldn’t be interpreted" not in text
     assert not Assignment.objects.exists()
+
+
+def _assignment_fields(page: str) -> dict:
+    """The assignment form's fields as drawn (not the extension form's, below it)."""
+    return form_fields(page.split('id="extensions-title"')[0], "teach-form")
+
+
+def test_a_save_from_a_page_drawn_before_another_save_is_refused_and_keeps_both(
+    cohort, published, owner, co_instructor
+):
+    """Two tabs (or the owner and a co-instructor) on one assignment: the first adds a lesson,
+    the second, drawn before that, moves the due date. Writing the second page as it was would
+    drop the lesson unseen; it is refused once, saying what the assignment holds now, with its
+    own changes drawn again, and sent again it is a deliberate overwrite."""
+    first, second = make_lesson(title="Read me first"), make_lesson(title="Read me too")
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=published, lessons=[first], due_at=at(days=5), by=owner
+    )
+    url = reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])
+    mine, theirs = client_for(owner), client_for(co_instructor)
+    with time_machine.travel(at(), tick=False):
+        tab_a = _assignment_fields(mine.get(url).content.decode())
+        tab_b = _assignment_fields(theirs.get(url).content.decode())
+        assert tab_a["seen"] and tab_a["seen"] == tab_b["seen"]
+        added = mine.post(url, {**tab_a, "lessons": [first.pk, second.pk]})
+        assert added.status_code == 302
+        refused = theirs.post(url, {**tab_b, "due_at": "2026-03-20T12:00"})
+        assert refused.status_code == 200
+        page = html.unescape(refused.content.decode())
+        assert "changed somewhere else" in page
+        assert "2 lessons to read" in page  # what it holds now, to compare
+        assert 'value="2026-03-20T12:00"' in page  # the due date typed, drawn again
+        assignment.refresh_from_db()
+        assert set(assignment.lessons.all()) == {first, second}
+        assert assignment.due_at == at(days=5)
+        again = _assignment_fields(refused.content.decode())
+        assert again["seen"] != tab_b["seen"]
+        overwritten = theirs.post(url, again)
+    assert overwritten.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.due_at.date().isoformat() == "2026-03-20"
+    assert list(assignment.lessons.all()) == [first]  # as that page had it, on purpose
+
+
+def test_a_save_without_changes_meanwhile_goes_through(cohort, published, owner):
+    assignment = services.assignment_create(cohort=cohort, quiz=published, by=owner)
+    url = reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])
+    client = client_for(owner)
+    with time_machine.travel(at(), tick=False):
+        fields = _assignment_fields(client.get(url).content.decode())
+        saved = client.post(url, {**fields, "due_at": "2026-03-20T12:00"})
+        assert saved.status_code == 302
+        fields = _assignment_fields(client.get(url).content.decode())
+        assert client.post(url, {**fields, "due_at": "2026-03-21T12:00"}).status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.due_at.date().isoformat() == "2026-03-21"
+
+
+def test_assignment_update_refuses_a_stale_stamp_and_writes_nothing(cohort, published, owner):
+    lesson = make_lesson(title="Read me")
+    assignment = services.assignment_create(cohort=cohort, quiz=published, by=owner)
+    seen = services.assignment_stamp(assignment)
+    services.assignment_update(assignment=assignment, lessons=[lesson], seen=seen)
+    with pytest.raises(services.AssignmentEditedElsewhere) as refused:
+        services.assignment_update(assignment=assignment, due_at=at(days=9), seen=seen)
+    assert refused.value.stamp == services.assignment_stamp(assignment)
+    assignment.refresh_from_db()
+    assert assignment.due_at is None and list(assignment.lessons.all()) == [lesson]

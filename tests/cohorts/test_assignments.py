@@ -304,3 +304,29 @@ def test_the_home_page_says_a_due_time_in_the_learners_zone_and_names_it(
     client.force_login(learner)
     client.cookies["tz"] = "Asia/Tokyo"
     assert "Due 1 Jun 2031, 21:00 (Asia/Tokyo)" in client.get("/").content.decode()
+
+
+def test_an_assigned_quiz_unpublished_since_is_said_to_its_teachers_and_learners(
+    cohort, quiz, owner, co_instructor, learner, client
+):
+    """Unpublished to correct it after assigning: its learners cannot open it. The gradebook
+    and the assignment's page said nothing (every learner only "not started"), and the
+    learner's home page showed its title without a link or a reason."""
+    assignment = services.assignment_create(cohort=cohort, quiz=quiz, by=owner)
+    quiz.published = False
+    quiz.save()
+    gradebook_url = reverse("teach_cohorts:gradebook", args=[cohort.pk])
+    assignment_url = reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])
+    for url in (gradebook_url, assignment_url):
+        page = client_for(owner).get(url).content.decode()
+        assert "Unpublished" in page and "until you publish it again" in page, url
+        assert reverse("teach:quiz", args=[quiz.pk]) in page
+        other = client_for(co_instructor).get(url).content.decode()
+        assert "until its author publishes it again" in other, url
+    client.force_login(learner)
+    home = client.get("/").content.decode()
+    assert "Your assigned work" in home and "taken the quiz down" in home
+    quiz.published = True
+    quiz.save()
+    assert "Unpublished" not in client_for(owner).get(gradebook_url).content.decode()
+    assert "taken the quiz down" not in client.get("/").content.decode()

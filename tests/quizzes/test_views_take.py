@@ -635,12 +635,9 @@ def _attempt_pages(client, attempt: Attempt, position: int) -> dict:
     return counts
 
 
-def test_a_long_quiz_pages_issue_as_many_queries_as_a_short_ones(learner_client, monkeypatch):
+def test_a_long_quiz_pages_issue_as_many_queries_as_a_short_ones(learner_client):
     """A 30-question attempt's pages cost the queries a 3-question one's do: the question shown
     is read whole, the others' ids only."""
-    from srm_trainer.ratelimit import counters
-
-    monkeypatch.setattr(counters, "PURGE_CHANCE", 0)  # the limiter's occasional clean-up query
     kinds = ["single", "true_false", "policy_decision", "multiple", "least_privilege"]
     counts = {}
     for size in (3, 30):

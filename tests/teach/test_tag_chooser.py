@@ -128,6 +128,41 @@ def test_a_bad_tag_is_refused_on_its_field_and_nothing_is_saved(
     assert not question.tags.exists()
 
 
+LONG_TAG = "thinks-shield-advanced-protects-everything-automatically"  # the curriculum's, 56
+
+
+def test_a_misconception_tag_as_long_as_the_curriculums_opens_and_saves(teacher, instructor):
+    """The curriculum tags questions with misconceptions of up to 56 characters; the editor
+    took at most 50 (the bank tags' column), so a copy of such a question ("Copy to edit")
+    could not be saved even unchanged: its own tag, ticked and offered, was "not a tag"."""
+    question = make_question(
+        owner=instructor, source=Source.AUTHORED, lesson=None, misconceptions=[LONG_TAG]
+    )
+    data = page_form(teacher, question)
+    assert data["misconceptions"] == LONG_TAG
+    data.update(new_misconceptions="thinks-rate-based-rule-blocks-from-the-first-request")
+    response = teacher.post(edit_url(question), data | {"action": "save"})
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.misconceptions == [
+        LONG_TAG,
+        "thinks-rate-based-rule-blocks-from-the-first-request",
+    ]
+
+
+@pytest.mark.usefixtures("template_context")
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("misconceptions", "a" * 101), ("new_misconceptions", "a" * 101), ("tags", "a" * 51)],
+)
+def test_a_tag_too_long_is_said_too_long_not_not_a_tag(teacher, question, field, value):
+    data = page_form(teacher, question)
+    response = teacher.post(edit_url(question), data | {field: value, "action": "save"})
+    assert response.status_code == 200
+    said = " ".join(response.context["form"].errors[field])
+    assert "is too long" in said and "not a tag" not in said
+
+
 @pytest.mark.usefixtures("template_context")
 def test_a_forged_checkbox_value_is_refused_with_the_same_words(teacher, question):
     data = page_form(teacher, question)

@@ -265,6 +265,36 @@ def test_a_scenario_that_the_engine_contradicts_is_refused(instructor):
     assert _counts() == before
 
 
+def test_a_quiz_title_with_a_direction_override_is_refused_at_its_line(instructor):
+    quiz = _every_kind_quiz(instructor)
+    document = json.loads(json_format.export_quiz(quiz))
+    document["quiz"]["title"] = "\u202eEvery kind"
+    with pytest.raises(TransferError) as caught:
+        importer.run(json_format.dump(document), "json", owner=instructor)
+    assert "U+202E" in str(caught.value) and "'title'" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("broken", "words"),
+    [
+        ({"expect": "ExplicitDeny"}, "engine decides Allow"),
+        ({"identity_policies": [{"name": "P", "document": '{"Statement": [,]}'}]}, "Invalid JSON"),
+    ],
+)
+def test_a_broken_scenario_is_said_once(instructor, broken, words):
+    """A new scenario is checked on its own and again by its question's kind: the teacher
+    read the same sentence twice, at the same line and column."""
+    quiz = _every_kind_quiz(instructor)
+    document = json.loads(json_format.export_quiz(quiz))
+    policy = next(q for q in document["questions"] if q["type"] == "policy_decision")
+    policy["scenario"]["case"].update(broken)
+    with pytest.raises(TransferError) as caught:
+        importer.run(json_format.dump(document), "json", owner=instructor)
+    lines = caught.value.lines()
+    assert any(words in line for line in lines), lines
+    assert len(lines) == len(set(lines)), lines
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

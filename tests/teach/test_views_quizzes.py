@@ -98,6 +98,99 @@ def test_bad_settings_are_refused_with_the_models_words(teacher, owned, change, 
     assert quiz.title != "IAM basics"
 
 
+@pytest.mark.usefixtures("template_context")
+@pytest.mark.parametrize(
+    "change,said,unsaid",
+    [
+        # A category mistyped while the count is given: the count was said to be missing.
+        (
+            {"draw_category": "week one", "draw_count": "5"},
+            {"draw_category": "lower-case words joined by dashes"},
+            ["A draw needs both", "“slug”"],
+        ),
+        (
+            {"draw_category": "iam", "draw_count": "lots"},
+            {"draw_count": "Enter a whole number"},
+            ["A draw needs both"],
+        ),
+        # A number past what the database holds: its range ("less than or equal to
+        # 9223372036854775807") was said beside the page's own words.
+        (
+            {"time_limit": "9" * 30},
+            {"time_limit": "This is in minutes, from 1 to 1440"},
+            ["9223372036854775807"],
+        ),
+        (
+            {"attempts_allowed": "9" * 30},
+            {"attempts_allowed": "far too large for this setting"},
+            ["9223372036854775807"],
+        ),
+    ],
+)
+def test_a_setting_is_said_wrong_once_in_the_pages_words(teacher, owned, change, said, unsaid):
+    quiz, _ = owned
+    response = teacher.post(reverse("teach:quiz-edit", args=[quiz.pk]), {**SETTINGS, **change})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    for field, words in said.items():
+        assert words in " ".join(errors[field]), errors
+    every = " ".join(m for found in errors.values() for m in found)
+    for words in unsaid:
+        assert words not in every, every
+
+
+@pytest.mark.usefixtures("template_context")
+@pytest.mark.parametrize("title", ["\u202eBucket policies", "Bucket\u200b policies"])
+def test_a_title_with_a_hidden_character_is_refused_beside_it_and_kept(teacher, title):
+    """A right-to-left override (pasted, or typed by a stray key) turned the title, and the
+    text after it in every list (the dashboard, learners' quiz list, the gradebook),
+    backwards; a zero-width space made two titles look alike. Refused as a cohort's name is."""
+    response = teacher.post(reverse("teach:quiz-create"), {**SETTINGS, "title": title})
+    assert response.status_code == 200
+    errors = response.context["form"].errors["title"]
+    assert f"U+{ord(next(c for c in title if not c.isprintable())):04X}" in " ".join(errors)
+    assert "This contains an invisible or control character" in " ".join(errors)
+    assert title in response.content.decode()  # kept as typed, to mend
+    assert not Quiz.objects.exists()
+
+
+def test_a_title_with_joiners_is_kept():
+    """Zero-width joiners shape emoji and some scripts: not hidden characters."""
+    assert Quiz(title="Family \U0001f468\u200d\U0001f469\u200d\U0001f467 quiz").problems() == []
+
+
+@pytest.mark.usefixtures("template_context")
+def test_a_quiz_that_draws_by_rules_refuses_a_category_beside_it_not_with_a_500(
+    teacher, instructor
+):
+    """A copy of the curriculum's final exam draws by rules (40 questions across the
+    modules), which the settings page does not show. Giving it a draw category was refused by
+    `Quiz.problems()` on `draw_rules`, a field the form lacks: Django raised ValueError, a
+    500. It is said beside the category, in the page's words, and nothing is saved."""
+    make_module(slug="iam")
+    quiz = make_quiz(owner=instructor, source=Source.AUTHORED, published=False)
+    quiz.draw_rules = [{"module": "iam", "count": 1}]
+    quiz.save()
+    url = reverse("teach:quiz-edit", args=[quiz.pk])
+    response = teacher.post(url, {**SETTINGS, "draw_category": "iam", "draw_count": "3"})
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["draw_category"])
+    assert "draws its questions by its own rules" in errors
+    quiz.refresh_from_db()
+    assert quiz.draw_category == "" and quiz.draw_rules == [{"module": "iam", "count": 1}]
+    assert teacher.post(url, SETTINGS).status_code == 302  # the rules alone are kept
+
+
+@pytest.mark.usefixtures("template_context")
+def test_a_rule_naming_a_module_gone_is_said_in_the_summary_not_a_500(teacher, instructor):
+    quiz = make_quiz(owner=instructor, source=Source.AUTHORED, published=False)
+    quiz.draw_rules = [{"module": "gone", "count": 1}]
+    quiz.save()
+    response = teacher.post(reverse("teach:quiz-edit", args=[quiz.pk]), SETTINGS)
+    assert response.status_code == 200
+    assert "gone" in " ".join(response.context["form"].non_field_errors())
+
+
 def test_it_saves_the_settings(teacher, owned):
     quiz, _ = owned
     before = quiz.updated_at

@@ -52,8 +52,13 @@ _ESCAPE = re.compile(r"\\(u0000|.)", re.S)
 
 def _worded(message: str, line: int | None, column: int | None) -> ValidationError:
     """The project's wording for a JSON mistake and its place (as the sandbox words a case
-    file's): "Invalid JSON: Expecting value (line 3, column 9)."."""
+    file's): "Invalid JSON: Expecting value (line 3, column 9).", the place after the first
+    sentence when a second names the likely mistake ("... (line 4, column 5). Is a comma
+    missing at the end of line 3?", srm_trainer/json_mistakes.py)."""
     where = "" if line is None else f" (line {line}, column {column})"
+    first, _, rest = message.partition(". ")
+    if rest:
+        return ValidationError(f"{first}{where}. {rest}", code="invalid")
     return ValidationError(f"{message.rstrip('.')}{where}.", code="invalid")
 
 

@@ -46,5 +46,16 @@ def likely_mistake(exc: json.JSONDecodeError) -> str:
     return ""
 
 
+def with_place(message: str, line: int | None, column: int | None) -> str:
+    """`message` with its place in brackets after its first sentence, for the readers that say
+    the place after the words: "Invalid JSON: Expecting ',' delimiter (line 4, column 5). Is a
+    comma missing at the end of line 3?" (the likely mistake last, not the place)."""
+    where = "" if line is None else f" (line {line}, column {column})"
+    first, _, rest = message.partition(". ")
+    if rest:
+        return f"{first}{where}. {rest}"
+    return f"{message.rstrip('.')}{where}."
+
+
 def _line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1

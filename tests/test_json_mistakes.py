@@ -10,7 +10,11 @@ import json
 import pytest
 from django.core.cache import cache
 
-from srm_trainer.json_mistakes import likely_mistake
+from srm_trainer.iam import PolicyError
+from srm_trainer.iam.jsontext import load_json
+from srm_trainer.json_mistakes import likely_mistake, with_place
+from srm_trainer.sandbox.analysis import _where
+from srm_trainer.sandbox.state import StateError, read_case_file
 from tests.netlab.test_refusals import HTMX, WAF, waf_form
 
 MISSING_COMMA = '{\n  "Effect": "Allow"\n  "Action": "s3:GetObject"\n}'
@@ -90,3 +94,38 @@ def test_the_waf_lab_says_it_in_its_result(client):
     fields["web_acl"] = fields["web_acl"].replace('"Limit": 100,', '"Limit": 100')
     body = html.unescape(client.post(WAF, fields, headers=HTMX).content.decode())
     assert "Is a comma missing at the end of line 15?" in body
+
+
+@pytest.mark.parametrize(
+    ("message", "line", "said"),
+    [
+        (
+            "Invalid JSON: Expecting ',' delimiter. Is a comma missing at the end of line 2?",
+            3,
+            "Invalid JSON: Expecting ',' delimiter (line 3, column 3). "
+            "Is a comma missing at the end of line 2?",
+        ),
+        ("Invalid JSON: Expecting value.", 3, "Invalid JSON: Expecting value (line 3, column 3)."),
+        ("The file is not UTF-8 text.", None, "The file is not UTF-8 text."),
+    ],
+)
+def test_a_place_said_after_the_words_comes_before_the_likely_mistake(message, line, said):
+    assert with_place(message, line, 3) == said
+
+
+def test_a_case_file_says_the_place_then_the_likely_mistake():
+    with pytest.raises(StateError) as refused:
+        read_case_file(MISSING_COMMA.encode())
+    assert refused.value.message == (
+        "The file cannot be opened: Invalid JSON: Expecting ',' delimiter (line 3, column 3). "
+        "Is a comma missing at the end of line 2?"
+    )
+
+
+def test_the_many_request_tools_say_the_place_then_the_likely_mistake():
+    with pytest.raises(PolicyError) as refused:
+        load_json(MISSING_COMMA)
+    assert _where(refused.value) == (
+        "Invalid JSON: Expecting ',' delimiter (line 3, column 3). "
+        "Is a comma missing at the end of line 2?"
+    )

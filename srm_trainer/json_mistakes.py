@@ -13,8 +13,12 @@ line and column stay as they were (the place the decoder stopped).
 from __future__ import annotations
 
 import json
+import re
 
 _SPACE = " \t\n\r"
+_BARE_NAME = re.compile(
+    r"[A-Za-z_][A-Za-z0-9_]{0,39}(?::[A-Za-z0-9_]{1,40})?"
+)  # Effect, aws:SourceIp
 
 
 def likely_mistake(exc: json.JSONDecodeError) -> str:
@@ -39,6 +43,9 @@ def likely_mistake(exc: json.JSONDecodeError) -> str:
         )
     if at == "'" and msg.startswith(("Expecting property name", "Expecting value")):
         return ' JSON strings and names take double quotes ("), not single ones.'
+    bare = _BARE_NAME.match(text, pos)
+    if bare and msg.startswith("Expecting property name"):
+        return f' JSON names take double quotes: "{bare.group(0)}", not {bare.group(0)}.'
     if msg.startswith("Expecting ',' delimiter") and _line(text, before) < exc.lineno:
         return f" Is a comma missing at the end of line {_line(text, before)}?"
     if msg.startswith("Extra data"):

@@ -43,6 +43,11 @@ def mistake(text: str) -> str:
             " JSON takes no comma after the last item: remove the one before the ].",
         ),
         ("{'Effect': 'Allow'}", ' JSON strings and names take double quotes ("), not single ones.'),
+        ('{Effect: "Allow"}', ' JSON names take double quotes: "Effect", not Effect.'),
+        (
+            '{"Bool": {aws:SecureTransport: "true"}}',
+            ' JSON names take double quotes: "aws:SecureTransport", not aws:SecureTransport.',
+        ),
         (
             "{\"Effect\": 'Allow'}",
             ' JSON strings and names take double quotes ("), not single ones.',

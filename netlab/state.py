@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
+from srm_trainer.json_mistakes import likely_mistake
 from srm_trainer.netlab.flow import FLOW_KEYS
 from srm_trainer.netlab.vpc import MAX_NACL_RULES, MAX_SG_RULES
 
@@ -55,6 +56,7 @@ def _load(text: str, what: str) -> Any:
     except json.JSONDecodeError as exc:
         raise StateError(
             f"The {what} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+            f"{likely_mistake(exc)}"
         ) from None
     except (RecursionError, ValueError):
         raise StateError(f"The {what} nests too deeply or holds a number too long.") from None

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from netlab.state import MAX_JSON_CHARS, MAX_PERMALINK_CHARS, StateError, filled_rows
+from srm_trainer.json_mistakes import likely_mistake
 
 MAX_ROWS = 20
 ROW_FIELDS = ("ip", "country", "method", "uri", "query", "user_agent", "body", "captcha_token",
@@ -70,7 +71,8 @@ def _json(text: str, what: str, field: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise StateError(f"The {what} {_is(what)} not valid JSON: {exc.msg} at line "
-                         f"{exc.lineno}, column {exc.colno}.", field) from None  # fmt: skip
+                         f"{exc.lineno}, column {exc.colno}.{likely_mistake(exc)}", field
+                         ) from None  # fmt: skip
     except (RecursionError, ValueError):
         raise StateError(
             f"The {what} {'nest' if _is(what) == 'are' else 'nests'} too deeply or "

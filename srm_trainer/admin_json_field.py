@@ -35,6 +35,7 @@ from django.forms.fields import InvalidJSONInput, JSONString
 
 from srm_trainer.iam.errors import PolicyError
 from srm_trainer.iam.jsontext import line_col, load_json
+from srm_trainer.json_mistakes import with_place
 
 # Far deeper than shipped content nests (a whole content file, its cases and policies within,
 # is 12 levels), as deep as the question file format allows (teach/transfer/json_format), and
@@ -52,9 +53,9 @@ _ESCAPE = re.compile(r"\\(u0000|.)", re.S)
 
 def _worded(message: str, line: int | None, column: int | None) -> ValidationError:
     """The project's wording for a JSON mistake and its place (as the sandbox words a case
-    file's): "Invalid JSON: Expecting value (line 3, column 9)."."""
-    where = "" if line is None else f" (line {line}, column {column})"
-    return ValidationError(f"{message.rstrip('.')}{where}.", code="invalid")
+    file's): "Invalid JSON: Expecting value (line 3, column 9).", the likely mistake after the
+    place when there is one (`with_place`)."""
+    return ValidationError(with_place(message, line, column), code="invalid")
 
 
 def read_json(text: str) -> Any:

@@ -14,7 +14,9 @@ words into the region (out of band) and leaves the region itself where it was. E
 its sentence once, in a partial of its own page, which only its htmx fragments include (a full
 page starts with the region empty). A refused update says nothing there (`{% announce %}
 {% endannounce %}`): its alert speaks, and the region no longer holds the last result's words
-as if they still applied. A template builtin (settings.TEMPLATES).
+as if they still applied. An update started by typing whose sentence is the one the region
+already says leaves it alone (static/js/live-updates.js): nothing to read out again at every
+pause in typing. A template builtin (settings.TEMPLATES).
 """
 
 from __future__ import annotations

@@ -88,7 +88,8 @@ def test_invalid_json_says_what_is_wrong_at_which_line_and_column(admin_client):
     typed = '{\n  "choices": [\n    {"id": "a", "text": "Yes"}\n    {"id": "b"}\n  ]\n}'
     data["data"] = typed
     page = admin_client.post(change_url(question), data).content.decode()
-    assert "Invalid JSON: Expecting ',' delimiter (line 4, column 5)." in errors(page)
+    said = "Invalid JSON: Expecting ',' delimiter (line 4, column 5). Is a comma missing at the end of line 3?"
+    assert said in errors(page)
     assert "Enter a valid JSON." not in page
     assert textarea(page, "data")[1] == typed  # as typed: line 4 is the line on screen
 

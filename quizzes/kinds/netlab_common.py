@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from quizzes.kinds.base import Problem
+from srm_trainer.json_mistakes import likely_mistake
 from srm_trainer.netlab import NetlabError, Trace, parse_flow, parse_network, trace
 from srm_trainer.netlab.case import Mismatch
 from srm_trainer.netlab.fields import steps
@@ -165,7 +166,10 @@ def load_json(text: str, what: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"Line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        hint = likely_mistake(exc)
+        raise ValueError(
+            f"Line {exc.lineno}, column {exc.colno}: {exc.msg}{'.' + hint if hint else ''}"
+        ) from None
     except (RecursionError, ValueError):
         # `what` may be plural ("Your rules"): the message's verbs are the JSON's.
         raise ValueError(

@@ -20,6 +20,8 @@ from collections.abc import Iterable, Iterator
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public since 2.6, absent from typeshed
 from typing import Any
 
+from srm_trainer.json_mistakes import likely_mistake
+
 from .errors import PolicyError
 
 
@@ -31,7 +33,10 @@ def load_json(
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise error(
-            "invalid_json", f"Invalid JSON: {exc.msg}.", line=exc.lineno, column=exc.colno
+            "invalid_json",
+            f"Invalid JSON: {exc.msg}.{likely_mistake(exc)}",
+            line=exc.lineno,
+            column=exc.colno,
         ) from None
     except RecursionError:
         raise _too_deep(text, error, what, max_depth or 64) from None

@@ -11,6 +11,8 @@ import json
 from collections import Counter
 from typing import Any
 
+from srm_trainer.json_mistakes import likely_mistake
+
 from .errors import NetlabError
 from .flow import Trace, trace_case
 from .waf import WafResult, evaluate_waf_case
@@ -34,8 +36,10 @@ def load_cases(text: str, label: str) -> list[tuple[str, Any]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
+        hint = likely_mistake(exc)
         raise NetlabError("invalid_json", f"{label} is not valid JSON: {exc.msg} at line "
-                          f"{exc.lineno}, column {exc.colno}") from None  # fmt: skip
+                          f"{exc.lineno}, column {exc.colno}{'.' + hint if hint else ''}"
+                          ) from None  # fmt: skip
     except (RecursionError, ValueError):
         raise NetlabError("invalid_json", f"{label} nests too deeply or holds a number too long "
                           "to read") from None  # fmt: skip

@@ -40,6 +40,7 @@ from srm_trainer.iam.summary import (
     not_granted_by_resource,
     summarize,
 )
+from srm_trainer.json_mistakes import with_place
 from srm_trainer.ratelimit import rate_limited
 from srm_trainer.sandbox.explain import reason_html, reason_lesson
 from srm_trainer.sandbox.panel import limits
@@ -423,8 +424,9 @@ def _where(
             break
     if exc.path and message.startswith(exc.path):  # it names its place itself: said once
         place, message = "", place + message[len(exc.path) :]
-    at = f" (line {exc.line}, column {exc.column})" if exc.line else ""
-    return f"{place + ': ' if place else ''}{message}{at}"
+    if exc.line:  # the place after the decoder's words, before the likely mistake
+        message = with_place(message, exc.line, exc.column)
+    return f"{place + ': ' if place else ''}{message}"
 
 
 def _field_words(form: PolicyForm | None, side: str) -> dict[str, str]:

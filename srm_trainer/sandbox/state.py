@@ -24,6 +24,7 @@ from srm_trainer.iam.case import MAX_CASE_NESTING
 from srm_trainer.iam.jsontext import load_json
 from srm_trainer.iam.parser import MAX_NESTING, cached_policy
 from srm_trainer.iam.principals import default_context
+from srm_trainer.json_mistakes import with_place
 
 MAX_BODY_BYTES = 64 * 1024
 # A permalink travels in the request line, which gunicorn caps at 8,190 bytes however it is
@@ -545,9 +546,9 @@ def read_case_file(raw: bytes) -> SandboxState:
     except UnicodeDecodeError:
         raise StateError("The file is not UTF-8 text.", "case_file") from None
     except PolicyError as exc:
-        where = f" (line {exc.line}, column {exc.column})" if exc.line is not None else ""
         raise StateError(
-            f"The file cannot be opened: {exc.message.rstrip('.')}{where}.", "case_file"
+            f"The file cannot be opened: {with_place(exc.message, exc.line, exc.column)}",
+            "case_file",
         ) from None
     if isinstance(data, list):
         if not data:

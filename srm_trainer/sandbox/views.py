@@ -41,6 +41,10 @@ _TOO_LARGE = (
     f"That is more than the sandbox takes at once ({MAX_BODY_BYTES // 1024} KB). "
     "Shorten a policy and try again."
 )
+_FILE_TOO_LARGE = (
+    f"The case file is larger than the sandbox opens ({MAX_BODY_BYTES // 1024} KB): "
+    "it was not opened."
+)
 PAIR = ("action", "resource")
 
 
@@ -120,7 +124,9 @@ def sandbox(request: HtmxHttpRequest) -> HttpResponse:
         state, notice, preset = _initial(request)
         return _page(request, state, notice=notice, preset=preset)
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
-        return _refuse(request, _TOO_LARGE, 413)
+        # Only "Open" posts multipart (its file): a file too large is not a policy to shorten.
+        opening = request.content_type == "multipart/form-data"
+        return _refuse(request, _FILE_TOO_LARGE if opening else _TOO_LARGE, 413)
     op = _pressed(request)
     try:
         if op == "open":

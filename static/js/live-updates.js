@@ -48,3 +48,25 @@
     });
   });
 })();
+
+// The page's status region (srm_trainer/live_status.py) is told only what changed while typing:
+// an update started by typing (an `input` or `change` event) whose sentence is the one the region
+// already says leaves it alone. The sandbox sends an update at every pause in typing, and each
+// put the same "Decision: Allowed" in the region afresh, which a screen reader read out again
+// every time, between the keys. A button pressed still says its result, the same words or not.
+(function () {
+  "use strict";
+  var TYPING = { input: true, change: true, keyup: true, search: true };
+  var typed = false; // whether the response being swapped answers typing
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var config = event.detail.requestConfig;
+    var started = config && config.triggeringEvent;
+    typed = Boolean(started && TYPING[started.type]);
+  });
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!typed || !target || target.id !== "live-status") return;
+    var words = event.detail.fragment ? event.detail.fragment.textContent : "";
+    if (words.trim() === target.textContent.trim()) event.detail.shouldSwap = false;
+  });
+})();

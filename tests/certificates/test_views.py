@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.db import connection
@@ -133,6 +135,22 @@ def test_a_name_the_certificate_cannot_print_is_refused_on_its_field(client, fin
     body = response.content.decode()
     assert words in body and 'aria-invalid="true"' in body
     assert not Certificate.objects.exists()
+
+
+def test_a_refused_name_opens_the_page_on_its_field(client, finished):
+    """The page's one rule for a refused form (srm_trainer/error_focus.py): the focus on the
+    field in error, its message read with it; it opened at the top of the page, and a
+    keyboard user tabbed through the header to find what was wrong."""
+    client.force_login(finished)
+
+    def name_box(response) -> str:
+        match = re.search(r'<input[^>]*name="name"[^>]*>', response.content.decode())
+        assert match
+        return match.group(0)
+
+    assert "autofocus" not in name_box(client.get("/progress/certificate/"))
+    refused = name_box(client.post("/progress/certificate/", {"name": "   "}))
+    assert "autofocus" in refused and 'aria-invalid="true"' in refused
 
 
 def test_the_public_page_shows_name_course_and_date_only(client, finished):

@@ -222,3 +222,34 @@ def test_the_sandbox_says_a_context_value_aws_would_never_send(page):
     expect(notes).to_have_text("")
     expect(region.locator).not_to_contain_text("Warning")
     expect(region.locator).to_contain_text("Decision:")
+
+
+def test_a_live_update_that_says_the_same_words_again_leaves_the_region_alone(page):
+    """Typing in the sandbox sends an update at every pause; each put its sentence in the region
+    afresh, and a screen reader read "Decision: Allowed" out again and again while nothing it
+    says had changed. The same words are now left in place (no change to announce); new words
+    still replace them."""
+    page.goto("/sandbox/")
+    region = Region(page, "#live")
+    page.get_by_label("Resource ARN").fill("arn:aws:s3:::reports/2026/q2.csv")
+    region.says("Decision: Allowed")
+    settled(page)
+    page.locator("#live-status").evaluate(
+        """region => {
+            region.changes = 0;
+            new MutationObserver(records => { region.changes += records.length; })
+                .observe(region, { childList: true, characterData: true, subtree: true });
+        }"""
+    )
+    with page.expect_response(lambda r: r.request.method == "POST" and "/sandbox/" in r.url):
+        page.get_by_label("Resource ARN").fill("arn:aws:s3:::reports/2026/q3.csv")
+    settled(page)
+    assert page.locator("#live-status").evaluate("region => region.changes") == 0
+    # A button pressed says its result, the same words or not.
+    with page.expect_response(lambda r: r.request.method == "POST" and "/sandbox/" in r.url):
+        page.get_by_role("button", name="Evaluate", exact=True).click()
+    settled(page)
+    assert page.locator("#live-status").evaluate("region => region.changes") > 0
+    region.says("Decision: Allowed")
+    page.get_by_label("Action", exact=True).fill("s3:PutObject")
+    region.says("Decision: Implicit deny", exact=False)

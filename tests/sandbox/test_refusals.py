@@ -25,7 +25,7 @@ def fresh_rate_limits():
     ("content", "status", "says"),
     [
         (b'{"request": }', 400, "line 1, column 13"),
-        (b" " * (70 * 1024), 413, "more than the sandbox takes at once (64 KB)"),
+        (b" " * (70 * 1024), 413, "The case file is larger than the sandbox opens (64 KB)"),
     ],
     ids=["malformed", "over-64-KB"],
 )

@@ -272,6 +272,18 @@ def test_a_body_over_the_cap_is_refused_politely(client):
     assert "more than the sandbox takes" in response.content.decode()
 
 
+def test_a_case_file_over_the_cap_is_refused_as_a_file(client):
+    """ "Open" is the one multipart post: a file too large was told to shorten a policy."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("big.json", b" " * 70_000, content_type="application/json")
+    response = client.post("/sandbox/", {**form(), "op": "open", "case_file": upload})
+    assert response.status_code == 413
+    body = response.content.decode()
+    assert "The case file is larger than the sandbox opens (64 KB): it was not opened." in body
+    assert "Shorten a policy" not in body
+
+
 def test_a_policy_over_its_limit_is_refused_with_a_message(client):
     response = live(client, **{"identity-0-text": " " * 20_001})
     assert response.status_code == 400

@@ -3,6 +3,8 @@ any input, escaped, rate-limited, and reachable from every page's header."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from search.query import search
@@ -27,6 +29,22 @@ def test_the_page_without_a_query_invites_one(client):
     page = response.content.decode()
     assert 'role="search"' in page and '<label for="search-q">' in page
     assert "Type a word or two" in page
+
+
+@pytest.mark.parametrize("empty", [{}, {"q": ""}, {"q": "   "}])
+def test_the_page_without_a_query_opens_in_its_box(client, empty):
+    """On a phone the header's box is hidden and its Search button opens this page empty:
+    the focus was then on nothing, and a learner had to find and tap the box (by keyboard,
+    tab past the whole header) to type. A page that asks for one thing opens on it."""
+    page = client.get("/search/", empty).content.decode()
+    box = re.search(r'<input id="search-q"[^>]*>', page)
+    assert box and "autofocus" in box.group(0)
+    assert page.count("autofocus") == 1
+
+
+def test_a_page_of_results_does_not_take_the_focus(client, corpus):
+    page = client.get("/search/", {"q": PHRASE}).content.decode()
+    assert "autofocus" not in page
 
 
 def test_a_query_lists_labelled_linked_results(client, corpus):

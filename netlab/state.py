@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
-from srm_trainer.json_mistakes import likely_mistake
+from srm_trainer.iam.json_mistakes import likely_mistake
 from srm_trainer.netlab.flow import FLOW_KEYS
 from srm_trainer.netlab.vpc import MAX_NACL_RULES, MAX_SG_RULES
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from netlab.state import MAX_JSON_CHARS, MAX_PERMALINK_CHARS, StateError, filled_rows
-from srm_trainer.json_mistakes import likely_mistake
+from srm_trainer.iam.json_mistakes import likely_mistake
 
 MAX_ROWS = 20
 ROW_FIELDS = ("ip", "country", "method", "uri", "query", "user_agent", "body", "captcha_token",

@@ -34,8 +34,8 @@ from django.db import models
 from django.forms.fields import InvalidJSONInput, JSONString
 
 from srm_trainer.iam.errors import PolicyError
+from srm_trainer.iam.json_mistakes import with_place
 from srm_trainer.iam.jsontext import line_col, load_json
-from srm_trainer.json_mistakes import with_place
 
 # Far deeper than shipped content nests (a whole content file, its cases and policies within,
 # is 12 levels), as deep as the question file format allows (teach/transfer/json_format), and

@@ -11,8 +11,8 @@ import pytest
 from django.core.cache import cache
 
 from srm_trainer.iam import PolicyError
+from srm_trainer.iam.json_mistakes import likely_mistake, with_place
 from srm_trainer.iam.jsontext import load_json
-from srm_trainer.json_mistakes import likely_mistake, with_place
 from srm_trainer.sandbox.analysis import _where
 from srm_trainer.sandbox.state import StateError, read_case_file
 from tests.netlab.test_refusals import HTMX, WAF, waf_form

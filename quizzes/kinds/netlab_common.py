@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from quizzes.kinds.base import Problem
-from srm_trainer.json_mistakes import likely_mistake
+from srm_trainer.iam.json_mistakes import likely_mistake
 from srm_trainer.netlab import NetlabError, Trace, parse_flow, parse_network, trace
 from srm_trainer.netlab.case import Mismatch
 from srm_trainer.netlab.fields import steps

@@ -20,9 +20,8 @@ from collections.abc import Iterable, Iterator
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public since 2.6, absent from typeshed
 from typing import Any
 
-from srm_trainer.json_mistakes import likely_mistake
-
 from .errors import PolicyError
+from .json_mistakes import likely_mistake
 
 
 def load_json(

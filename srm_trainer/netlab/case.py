@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from srm_trainer.json_mistakes import likely_mistake
+from srm_trainer.iam.json_mistakes import likely_mistake
 
 from .errors import NetlabError
 from .flow import Trace, trace_case

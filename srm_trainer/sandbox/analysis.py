@@ -32,6 +32,7 @@ from srm_trainer.iam import PolicyError, parse_case
 from srm_trainer.iam import words as engine_words
 from srm_trainer.iam.decision import Decision
 from srm_trainer.iam.diff import diff
+from srm_trainer.iam.json_mistakes import with_place
 from srm_trainer.iam.simulate import simulate
 from srm_trainer.iam.summary import (
     ACCESS_LEVELS,
@@ -40,7 +41,6 @@ from srm_trainer.iam.summary import (
     not_granted_by_resource,
     summarize,
 )
-from srm_trainer.json_mistakes import with_place
 from srm_trainer.ratelimit import rate_limited
 from srm_trainer.sandbox.explain import reason_html, reason_lesson
 from srm_trainer.sandbox.panel import limits

@@ -21,10 +21,10 @@ from typing import Any
 
 from srm_trainer.iam import PolicyError
 from srm_trainer.iam.case import MAX_CASE_NESTING
+from srm_trainer.iam.json_mistakes import with_place
 from srm_trainer.iam.jsontext import load_json
 from srm_trainer.iam.parser import MAX_NESTING, cached_policy
 from srm_trainer.iam.principals import default_context
-from srm_trainer.json_mistakes import with_place
 
 MAX_BODY_BYTES = 64 * 1024
 # A permalink travels in the request line, which gunicorn caps at 8,190 bytes however it is

@@ -403,6 +403,9 @@ def _read_question(raw: Any, file: str, index: int, module: str, refs: _Refs) ->
         for name, types in TYPE_FIELDS.items():
             if name in raw and value not in types:
                 pb.add(f.error(f"'{name}' does not apply to a {value} question"))
+        for name, why in kind.file_requires.items():
+            if raw.get(name) is None:
+                pb.add(f.error(f"'{name}' is required for a {value} question: {why}"))
         category = pb.attempt(f.slug, "category") if raw.get("category") is not None else module
         if category == "":
             pb.add(f.error("'category' is required in a quiz without a module"))

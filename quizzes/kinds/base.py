@@ -79,6 +79,9 @@ class Kind(ABC):
     value: str = ""
     label: str = ""
     file_fields: tuple[str, ...] = ()  # the question fields of a content file only this kind uses
+    # Of those, the ones a content file must give, each with why (said when one is missing):
+    # what the teaching editor cannot save a copy without, say.
+    file_requires: dict[str, str] = {}
     id_lists: tuple[
         str, ...
     ] = ()  # keys of `data` holding entries with stable ids (answers use them)

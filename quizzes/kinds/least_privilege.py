@@ -4,7 +4,8 @@ Graded by the engine (see `quizzes.least_privilege`). The challenge is stored as
 `data["challenge"]`: {principal, resource_account?, start_policy, must_allow, must_deny,
 scope}, where each request is {action, resource, context?}. An optional `data["reference"]`
 is the author's own solution (JSON text, never shown to learners): when present, the engine
-must give it full marks, so the challenge is known to be solvable as the grader reads it.
+must give it full marks, so the challenge is known to be solvable as the grader reads it. The
+teaching editor and our content files require one (`file_requires`); an import may omit it.
 """
 
 from __future__ import annotations
@@ -57,6 +58,13 @@ class LeastPrivilege(Kind):
     value = "least_privilege"
     label = "Least-privilege challenge"
     file_fields = ("challenge", "reference")
+    # Optional in the data (an import, the admin), but our own files always give one: it proves
+    # each shipped challenge solvable, and "Copy to edit" in /teach/ cannot save without it.
+    file_requires = {
+        "reference": "our own policy that solves the challenge, as JSON text under "
+        "`reference: |`; the engine must give it full marks (the teaching editor needs it "
+        "to save a copy of the question)",
+    }
     recap_template = "quizzes/kinds/least_privilege.html#recap"
 
     def data_from_file(self, raw: dict) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,8 @@ IAM_QUIZ = """
           must_deny:
             - {action: s3:DeleteObject, resource: "arn:aws:s3:::reports/q1.csv"}
           scope: ["arn:aws:s3:::reports", "arn:aws:s3:::reports/*"]
+        reference: |
+          {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/q1.csv"}]}
 """
 
 SRM_QUIZ = """
@@ -282,6 +285,90 @@ def test_a_broken_quiz_file_aborts_the_whole_load(content):
     assert "unknown type 'essay'" in str(excinfo.value)
     assert not Lesson.objects.exists()
     assert not Quiz.objects.exists()
+
+
+def _with_reference(content: Path, reference: str) -> str:
+    """fix-alice's `reference:` (the quiz file's last field) written as `reference`, YAML
+    indented to its place; the file's new text."""
+    path = content / "quizzes/iam-quiz.yaml"
+    text = path.read_text()
+    text = text[: text.index("    reference:")] + textwrap.indent(reference, "    ")
+    path.write_text(text)
+    return text
+
+
+def _line_of(text: str, words: str) -> int:
+    return next(n for n, row in enumerate(text.splitlines(), start=1) if words in row)
+
+
+def _policy(action: str, resource: str = "arn:aws:s3:::reports/q1.csv") -> str:
+    statement = f'{{"Effect": "Allow", "Action": "{action}", "Resource": "{resource}"}}'
+    return f'reference: |\n  {{"Version": "2012-10-17", "Statement": [{statement}]}}\n'
+
+
+def test_a_reference_that_does_not_solve_its_challenge_stops_the_load(content):
+    """Our reference solutions are proved with the engine as the files are read: one that
+    would not get full marks (here it allows a must-deny request) is named with its file,
+    line and question, and nothing is loaded."""
+    text = _with_reference(content, _policy("s3:*"))
+    with pytest.raises(CommandError) as excinfo:
+        call_command("load_curriculum", path=content)
+    assert (
+        f"quizzes/iam-quiz.yaml:{_line_of(text, 'reference: |')}: question 'fix-alice': "
+        "reference solution: must-deny request #1 (s3:DeleteObject on "
+        "arn:aws:s3:::reports/q1.csv) is allowed"
+    ) in str(excinfo.value)
+    assert not Lesson.objects.exists() and not Question.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("reference", "at", "words"),
+    [
+        (
+            _policy("s3:GetObject*", "arn:aws:s3:::reports/*"),
+            "reference:",
+            "reference solution: it over-grants",
+        ),
+        (
+            _policy("s3:ListBucket", "arn:aws:s3:::reports"),
+            "reference:",
+            "reference solution: must-allow request #1 (s3:GetObject on "
+            "arn:aws:s3:::reports/q1.csv) is not allowed",
+        ),
+        (
+            'reference: |\n  {"Version": "2012-10-17" "Statement": []}\n',
+            "reference:",
+            "reference solution: Line 1, column 26",
+        ),
+        (
+            "reference:\n  Version: '2012-10-17'\n  Statement: []\n",
+            "Version:",  # a mapping's first line, as for any mapping's problem
+            "the reference solution must be JSON text",
+        ),
+    ],
+    ids=["over-grants", "fails-a-must-allow", "bad-json", "a-mapping"],
+)
+def test_a_wrong_reference_is_refused_naming_the_file_and_question(content, reference, at, words):
+    text = _with_reference(content, reference)
+    with pytest.raises(CurriculumError) as excinfo:
+        read_quizzes(content, read_curriculum(content))
+    assert str(excinfo.value).startswith(
+        f"quizzes/iam-quiz.yaml:{_line_of(text, at)}: question 'fix-alice': "
+    )
+    assert words in str(excinfo.value)
+
+
+def test_a_least_privilege_question_in_a_file_needs_a_reference(content):
+    """Optional in an import, not in our files: without one nothing proves the challenge
+    solvable, and a teacher's "Copy to edit" of it could not be saved unchanged."""
+    text = _with_reference(content, "")
+    with pytest.raises(CurriculumError) as excinfo:
+        read_quizzes(content, read_curriculum(content))
+    assert str(excinfo.value).startswith(
+        f"quizzes/iam-quiz.yaml:{_line_of(text, 'slug: fix-alice')}: question 'fix-alice': "
+        "'reference' is required for a least_privilege question: our own policy that solves "
+        "the challenge"
+    )
 
 
 def test_an_error_while_writing_quizzes_rolls_back_the_lessons(content, monkeypatch):

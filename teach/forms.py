@@ -9,6 +9,7 @@ from typing import cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import connection
 from django.forms.models import ModelChoiceIterator
 from django.urls import reverse_lazy
 from django.utils.text import slugify
@@ -294,9 +295,11 @@ def _module_key(value) -> int | None:
 
 def _database_bound(error: forms.ValidationError) -> bool:
     """The largest number the database column holds (Django's range check of an integer
-    field), not a limit the setting has."""
+    field), not a limit the setting has: 32,767 for a small integer on PostgreSQL, 2**63 - 1
+    for any on SQLite."""
     limit = (error.params or {}).get("limit_value")
-    return error.code == "max_value" and isinstance(limit, int) and limit >= 2**31 - 1
+    columns = connection.ops.integer_field_ranges.values()
+    return error.code == "max_value" and limit in {high for _, high in columns}
 
 
 class QuizForm(forms.ModelForm):

@@ -212,3 +212,27 @@ def test_a_refused_confirm_can_be_confirmed_again(teacher, instructor, monkeypat
     monkeypatch.setattr(importer, "run", real)
     assert teacher.post(URL, fields).status_code == 302
     assert Question.objects.filter(slug="who-encrypts").exists()
+
+
+def test_a_quiz_that_draws_by_rules_previews_what_it_draws_not_zero_questions(
+    teacher, instructor
+):
+    """The shipped final exam, exported, lists no questions: the preview says what each of
+    its rules draws (and the button imports the quiz), never "0 questions"."""
+    from tests.conftest import make_module
+
+    make_module(slug="iam")
+    quiz = make_quiz(slug="exam", title="Exam", owner=instructor, source="authored")
+    quiz.draw_rules = [{"module": "iam", "count": 5}, {"category": "kms", "count": 2}]
+    quiz.save()
+    text = json_format.export_quiz(quiz)
+    quiz.delete()
+
+    page = teacher.post(URL, {"text": text, "format": "auto", "action": "preview"})
+    shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.content.decode())).split())
+
+    assert "0 questions" not in shown
+    assert "Draws 7 questions for each attempt" in shown
+    assert "Draws 5 questions from the module “iam”" in shown
+    assert "Draws 2 questions from the category “kms”" in shown
+    assert "Confirm: import the quiz" in shown

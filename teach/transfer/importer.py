@@ -22,6 +22,8 @@ from django.db.models import Max
 from lessons.models import Lesson, Module, Scenario, Source
 from quizzes import kinds
 from quizzes.models import RESERVED_QUIZ_SLUGS, Question, Quiz, QuizQuestion
+from srm_trainer.iam import PolicyError
+from srm_trainer.iam.jsontext import load_json
 from srm_trainer.netlab.waf import MAX_REQUESTS as WAF_MAX_REQUESTS
 from srm_trainer.netlab.waf import MAX_RULE_STEPS
 from teach.forms import MAX_MISCONCEPTION_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, TAG
@@ -62,8 +64,17 @@ class Plan:
 
 
 def detect_format(text: str) -> str:
-    """JSON when the text starts with `{` (a GIFT file never does), else GIFT."""
-    return "json" if text.lstrip("\ufeff \t\r\n").startswith("{") else "gift"
+    """JSON when the text starts with `{` (a GIFT file never does) or is JSON all through (a
+    pasted `[1, 2, 3]`: told in JSON's terms that it is not our format, not GIFT's), else GIFT.
+    A GIFT file fails `json.loads` at its first word, so the try costs next to nothing."""
+    if text.lstrip("\ufeff \t\r\n").startswith("{"):
+        return "json"
+    try:
+        load_json(normalize(text), what="file", max_depth=json_format.MAX_DEPTH)
+    except PolicyError as exc:
+        # Too deep or a number too long is JSON all the same: said in JSON's words.
+        return "gift" if exc.code == "invalid_json" else "json"
+    return "json"
 
 
 def read(text: str, fmt: str) -> Bundle:

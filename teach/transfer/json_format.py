@@ -350,7 +350,13 @@ def parse(text: str) -> Bundle:
         ) from None
     reader = _Reader(text)
     if not isinstance(document, _Object):
-        raise TransferError("The file must be one JSON object with 'format' and 'version'.", 1, 1)
+        start = len(text) - len(text.lstrip(" \t\n\r"))
+        raise TransferError(
+            f"this is JSON, but not a question file of this app: it is {_json_kind(document)} "
+            f"({_json(document)}); a quiz or bank file is one JSON object {{…}} with 'format' "
+            "and 'version'",
+            *line_col(text, start),
+        )
     _check_header(reader, document)
     kind = document.get("kind")
     if kind not in ("quiz", "bank"):
@@ -397,6 +403,17 @@ def _json(value: Any) -> str:
     'text'): the messages are read by whoever wrote the JSON."""
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, in JSON's words (an array, not a list)."""
+    if isinstance(value, list):
+        return "an array [ … ]"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool) or value is None:
+        return f"the literal {_json(value)}"
+    return "a number"
 
 
 def _found(obj: Any, key: str) -> str:

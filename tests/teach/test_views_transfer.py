@@ -236,3 +236,31 @@ def test_a_quiz_that_draws_by_rules_previews_what_it_draws_not_zero_questions(
     assert "Draws 5 questions from the module “iam”" in shown
     assert "Draws 2 questions from the category “kms”" in shown
     assert "Confirm: import the quiz" in shown
+
+
+@pytest.mark.parametrize(
+    ("pasted", "kind", "where"),
+    [
+        ("[1,2,3]", "an array", "line 1, column 1"),
+        ('\n  "a quiz"', "a string", "line 2, column 3"),
+        ("42", "a number", "line 1, column 1"),
+    ],
+)
+def test_json_that_is_not_our_format_is_told_so_in_json_terms_with_where(
+    teacher, pasted, kind, where
+):
+    """Pasted JSON that is no quiz was once read as GIFT and answered in GIFT's words."""
+    response = teacher.post(URL, {"text": pasted, "format": "auto", "action": "preview"})
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert f"{where}: this is JSON, but not a question file of this app: it is {kind}" in page
+    assert "GIFT" not in page.split("Nothing was imported")[1].split("</ul>")[0]
+    assert _counts() == (0, 0, 0)
+
+
+def test_gift_that_starts_like_json_is_still_read_as_gift():
+    from teach.transfer.importer import detect_format
+
+    assert detect_format("[markdown]Are buckets private? {T}") == "gift"
+    assert detect_format("2 + 2 = 4? {T}") == "gift"
+    assert detect_format("[" * 5000 + "]" * 5000) == "json"  # too deep, but JSON all the same

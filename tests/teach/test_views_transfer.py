@@ -214,9 +214,7 @@ def test_a_refused_confirm_can_be_confirmed_again(teacher, instructor, monkeypat
     assert Question.objects.filter(slug="who-encrypts").exists()
 
 
-def test_a_quiz_that_draws_by_rules_previews_what_it_draws_not_zero_questions(
-    teacher, instructor
-):
+def test_a_quiz_that_draws_by_rules_previews_what_it_draws_not_zero_questions(teacher, instructor):
     """The shipped final exam, exported, lists no questions: the preview says what each of
     its rules draws (and the button imports the quiz), never "0 questions"."""
     from tests.conftest import make_module

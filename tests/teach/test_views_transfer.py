@@ -262,3 +262,26 @@ def test_gift_that_starts_like_json_is_still_read_as_gift():
     assert detect_format("[markdown]Are buckets private? {T}") == "gift"
     assert detect_format("2 + 2 = 4? {T}") == "gift"
     assert detect_format("[" * 5000 + "]" * 5000) == "json"  # too deep, but JSON all the same
+
+
+@pytest.mark.parametrize(
+    ("pasted", "expected"),
+    [
+        ("::Q\u202e1:: Are buckets private? {T}\n", "question 'Q[U+202E]1' has no general"),
+        ('"Q\u202e1"', 'it is a string ("Q[U+202E]1")'),
+        (
+            '{"format": "srm-trainer-questions", "version": 1, "kind": "bank", '
+            '"questions": [], "n\u200bame": "x", "n\u200bame": "y"}',
+            "the key 'n[U+200B]ame' appears twice",
+        ),
+    ],
+)
+def test_an_import_error_quotes_the_text_as_written_with_hidden_characters_named(
+    teacher, pasted, expected
+):
+    """Not as a Python repr ('Q\\u202e1'), and never a direction override obeyed."""
+    response = teacher.post(URL, {"text": pasted, "format": "auto", "action": "preview"})
+    errors = html.unescape(response.content.decode()).split("Nothing was imported")[1]
+    errors = errors.split("</ul>")[0]
+    assert expected in errors
+    assert "\\u202e" not in errors and "\u202e" not in errors and "\u200b" not in errors

@@ -123,6 +123,18 @@ def unique_slug(model, text: str, *, fallback: str, max_length: int = 90) -> str
     return slug
 
 
+def save_new_quiz(quiz: Quiz) -> None:
+    """Save a quiz made on a page, its slug (its address and its export's file name) from its
+    title. A title with no Latin letter or digit (クイズ, Κουίζ) gives slugify nothing, and
+    every such quiz was `quiz`, `quiz-2`…; such a quiz is named by its id, `quiz-<id>`, as the
+    addresses take ASCII slugs only (`<slug:…>`). A later title change keeps the slug."""
+    quiz.slug = unique_slug(Quiz, quiz.title, fallback="quiz")
+    quiz.save()
+    if not slugify(quiz.title).strip("-"):
+        quiz.slug = unique_slug(Quiz, f"quiz-{quiz.pk}", fallback="quiz")
+        quiz.save(update_fields=["slug"])
+
+
 def quiz_questions(quiz: Quiz, *, entries: Sequence[QuizQuestion] | None = None) -> list[Question]:
     """The questions a learner could be given: the quiz's own (or its draw's pool), not
     archived, usable; in the quiz's order. `entries`: every entry of the quiz, already read in

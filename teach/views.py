@@ -162,11 +162,10 @@ def quiz_create(request: HttpRequest) -> HttpResponse:
         if not once.claim(form.cleaned_data["once"]):
             return _quiz_sent_again(request, form.cleaned_data["once"])
         quiz = form.save(commit=False)
-        quiz.slug = services.unique_slug(Quiz, quiz.title, fallback="quiz")
         if quiz.published:
             quiz.published = False
             messages.info(request, "A new quiz starts as a draft: add questions, then publish.")
-        quiz.save()
+        services.save_new_quiz(quiz)
         stamp = services.edit_stamp(quiz)
         once.remember_save(request, form.cleaned_data["once"], quiz=quiz.pk, stamp=stamp)
         messages.success(request, f"Quiz “{quiz.title}” created.")

@@ -704,3 +704,23 @@ def test_a_quiz_drawn_by_rules_lists_each_rule(teacher, instructor):
     assert response.status_code == 200
     page = " ".join(response.content.decode().split())
     assert "3 drawn by its rules (2 from module “iam”, 1 from category “kms”; 0 usable)" in page
+
+
+def test_a_title_without_latin_letters_gets_its_own_address_and_file_name(teacher, instructor):
+    """クイズ and Κουίζ once both became `quiz` (then `quiz-2`), exported as `quiz.json`."""
+    from tests.teach.formdata import form_fields
+
+    url = reverse("teach:quiz-create")
+    made = []
+    for title in ("クイズ", "Κουίζ ασφάλειας"):
+        fields = form_fields(teacher.get(url, follow=True).content.decode(), "teach-form")
+        teacher.post(url, {**fields, "title": title, "pass_mark": "70"})
+        made.append(Quiz.objects.get(title=title))
+    assert [quiz.slug for quiz in made] == [f"quiz-{quiz.pk}" for quiz in made]
+    export = teacher.get(reverse("teach:quiz-export", args=[made[0].pk, "json"]))
+    assert f'filename="quiz-{made[0].pk}.json"' in export["Content-Disposition"]
+    assert reverse("quizzes:detail", args=[made[1].slug]) == f"/quizzes/quiz-{made[1].pk}/"
+    # A Latin title still names it, and editing a title later keeps the address.
+    fields = form_fields(teacher.get(url, follow=True).content.decode(), "teach-form")
+    teacher.post(url, {**fields, "title": "IAM basics", "pass_mark": "70"})
+    assert Quiz.objects.get(title="IAM basics").slug == "iam-basics"

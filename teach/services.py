@@ -331,20 +331,28 @@ def quiz_copy_question(*, quiz: Quiz, question: Question, owner) -> Question | N
 
 
 @transaction.atomic
-def quiz_remove_question(*, quiz: Quiz, question: Question) -> None:
+def quiz_remove_question(*, quiz: Quiz, question: Question) -> int | None:
     """Take a question out of this quiz (the question itself stays), and close the gap: the
     entries after it move up one place, so the positions stay 1..n. One UPDATE for those,
-    without an audit entry each (the removal is logged, and says where it was)."""
+    without an audit entry each (the removal is logged, and says where it was).
+
+    Returns the question now where it was (the next one, else the one before; None when the
+    list is empty): the page puts the keyboard there, where the teacher was."""
     if not hold_entries(quiz):
-        return
+        return None
     entries = list(quiz.entries.only(*ENTRY_COLUMNS).order_by("order", "pk"))
     gone = [e for e in entries if e.question_id == question.pk]
     for entry in gone:
         entry.question = question
     _delete_entries(gone)
-    moved = renumbered([e for e in entries if e.question_id != question.pk])
+    left = [e for e in entries if e.question_id != question.pk]
+    moved = renumbered(left)
     if moved:
         QuizQuestion.objects.bulk_update(moved, ["order"])
+    if not left or not gone:
+        return None
+    place = entries.index(gone[0])  # its index, and now the next one's
+    return left[min(place, len(left) - 1)].question_id
 
 
 @transaction.atomic

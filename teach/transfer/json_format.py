@@ -355,7 +355,7 @@ def parse(text: str) -> Bundle:
         start = len(text) - len(text.lstrip(" \t\n\r"))
         raise TransferError(
             f"this is JSON, but not a question file of this app: it is {_json_kind(document)} "
-            f"({_json(document)}); a quiz or bank file is one JSON object {{…}} with 'format' "
+            f"{_json(document)}; a quiz or bank file is one JSON object {{…}} with 'format' "
             "and 'version'",
             *line_col(text, start),
         )
@@ -410,11 +410,11 @@ def _json(value: Any) -> str:
 def _json_kind(value: Any) -> str:
     """What a JSON value is, in JSON's words (an array, not a list)."""
     if isinstance(value, list):
-        return "an array [ … ]"
+        return "an array"
     if isinstance(value, str):
         return "a string"
     if isinstance(value, bool) or value is None:
-        return f"the literal {_json(value)}"
+        return "the literal"
     return "a number"
 
 

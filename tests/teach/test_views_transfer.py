@@ -268,7 +268,7 @@ def test_gift_that_starts_like_json_is_still_read_as_gift():
     ("pasted", "expected"),
     [
         ("::Q\u202e1:: Are buckets private? {T}\n", "question 'Q[U+202E]1' has no general"),
-        ('"Q\u202e1"', 'it is a string ("Q[U+202E]1")'),
+        ('"Q\u202e1"', 'it is a string "Q[U+202E]1";'),
         (
             '{"format": "srm-trainer-questions", "version": 1, "kind": "bank", '
             '"questions": [], "n\u200bame": "x", "n\u200bame": "y"}',

@@ -24,6 +24,7 @@ from django.utils.text import slugify
 
 from cohorts import gradebook
 from cohorts.models import Cohort, Membership
+from lessons.markdown import markdown_text
 from quizzes import kinds
 from quizzes.models import Answer, Attempt, Question
 
@@ -183,6 +184,9 @@ def answer_rows(cohort: Cohort, counted: QuerySet[Attempt] | None = None) -> Ite
         )
     )
     type_words = dict(Question._meta.get_field("type").flatchoices)
+    # A prompt is Markdown: the file holds the words a learner read ("guest OS", not
+    # "**guest OS**"), each prompt rendered once per file however many learners answered it.
+    prompts: dict[str, str] = {}
     for username, title, attempt_id, prompt, kind, response, score, saved_at in answers.iterator(
         chunk_size=500
     ):
@@ -190,13 +194,18 @@ def answer_rows(cohort: Cohort, counted: QuerySet[Attempt] | None = None) -> Ite
             username,
             title,
             attempt_id,
-            prompt,
+            prompts.get(prompt) or prompts.setdefault(prompt, _plain(prompt)),
             str(type_words.get(kind, kind)),
             _answer_text(kinds.get(kind), response),
             score,
             saved_at,
             *facts.get(attempt_id, ("", None, None)),
         ]
+
+
+def _plain(markdown: str) -> str:
+    """A prompt's words as plain text, whole (`markdown_text` cuts at its limit)."""
+    return markdown_text(markdown, len(markdown) + 1)
 
 
 def _attempt_facts(cohort: Cohort, counted: QuerySet[Attempt]) -> dict[int, tuple]:

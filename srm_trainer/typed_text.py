@@ -61,3 +61,17 @@ def hidden_character(text: str) -> str | None:
         (ch for ch in text if unicodedata.category(ch).startswith("C") and ch not in _JOINERS),
         None,
     )
+
+
+def visible(text: str) -> str:
+    """`text` as its author wrote it, with every character `hidden_character` would find (and
+    a line or paragraph separator) written as its code point, "Q[U+202E]1": a message quoting
+    a name shows what is there, without obeying a direction override and without a Python
+    repr's escapes ('Q\\u202e1')."""
+    return "".join(
+        f"[U+{ord(ch):04X}]"
+        if (unicodedata.category(ch)[0] == "C" and ch not in _JOINERS)
+        or unicodedata.category(ch) in ("Zl", "Zp")
+        else ch
+        for ch in text
+    )

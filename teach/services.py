@@ -123,6 +123,18 @@ def unique_slug(model, text: str, *, fallback: str, max_length: int = 90) -> str
     return slug
 
 
+def save_new_quiz(quiz: Quiz) -> None:
+    """Save a quiz made on a page, its slug (its address and its export's file name) from its
+    title. A title with no Latin letter or digit (クイズ, Κουίζ) gives slugify nothing, and
+    every such quiz was `quiz`, `quiz-2`…; such a quiz is named by its id, `quiz-<id>`, as the
+    addresses take ASCII slugs only (`<slug:…>`). A later title change keeps the slug."""
+    quiz.slug = unique_slug(Quiz, quiz.title, fallback="quiz")
+    quiz.save()
+    if not slugify(quiz.title).strip("-"):
+        quiz.slug = unique_slug(Quiz, f"quiz-{quiz.pk}", fallback="quiz")
+        quiz.save(update_fields=["slug"])
+
+
 def quiz_questions(quiz: Quiz, *, entries: Sequence[QuizQuestion] | None = None) -> list[Question]:
     """The questions a learner could be given: the quiz's own (or its draw's pool), not
     archived, usable; in the quiz's order. `entries`: every entry of the quiz, already read in
@@ -319,20 +331,28 @@ def quiz_copy_question(*, quiz: Quiz, question: Question, owner) -> Question | N
 
 
 @transaction.atomic
-def quiz_remove_question(*, quiz: Quiz, question: Question) -> None:
+def quiz_remove_question(*, quiz: Quiz, question: Question) -> int | None:
     """Take a question out of this quiz (the question itself stays), and close the gap: the
     entries after it move up one place, so the positions stay 1..n. One UPDATE for those,
-    without an audit entry each (the removal is logged, and says where it was)."""
+    without an audit entry each (the removal is logged, and says where it was).
+
+    Returns the question now where it was (the next one, else the one before; None when the
+    list is empty): the page puts the keyboard there, where the teacher was."""
     if not hold_entries(quiz):
-        return
+        return None
     entries = list(quiz.entries.only(*ENTRY_COLUMNS).order_by("order", "pk"))
     gone = [e for e in entries if e.question_id == question.pk]
     for entry in gone:
         entry.question = question
     _delete_entries(gone)
-    moved = renumbered([e for e in entries if e.question_id != question.pk])
+    left = [e for e in entries if e.question_id != question.pk]
+    moved = renumbered(left)
     if moved:
         QuizQuestion.objects.bulk_update(moved, ["order"])
+    if not left or not gone:
+        return None
+    place = entries.index(gone[0])  # its index, and now the next one's
+    return left[min(place, len(left) - 1)].question_id
 
 
 @transaction.atomic

@@ -162,11 +162,10 @@ def quiz_create(request: HttpRequest) -> HttpResponse:
         if not once.claim(form.cleaned_data["once"]):
             return _quiz_sent_again(request, form.cleaned_data["once"])
         quiz = form.save(commit=False)
-        quiz.slug = services.unique_slug(Quiz, quiz.title, fallback="quiz")
         if quiz.published:
             quiz.published = False
             messages.info(request, "A new quiz starts as a draft: add questions, then publish.")
-        quiz.save()
+        services.save_new_quiz(quiz)
         stamp = services.edit_stamp(quiz)
         once.remember_save(request, form.cleaned_data["once"], quiz=quiz.pk, stamp=stamp)
         messages.success(request, f"Quiz “{quiz.title}” created.")
@@ -408,10 +407,19 @@ def quiz_question_copy(request: HttpRequest, pk: int, question_pk: int) -> HttpR
 def quiz_question_remove(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk, edit=True)
     question = _entry_question(quiz, question_pk)
-    services.quiz_remove_question(quiz=quiz, question=question)
+    now_there = services.quiz_remove_question(quiz=quiz, question=question)
     where = "your questions" if question.owner_id == request.user.pk else "the question bank"
-    messages.success(request, f"Question taken out of this quiz (it is still in {where}).")
-    return redirect("teach:quiz", pk=quiz.pk)
+    said = f"Question taken out of this quiz (it is still in {where})."
+    if wants_partial(request):
+        # The list alone, the keyboard on the question now where it was (its "Take out"
+        # button; "No questions yet." when none is left), and the removal said in the
+        # page's status region, as a move is.
+        context = {"quiz": quiz, "editable": True, "entries": _entries_shown(request, quiz),
+                   "removed": {"focus": now_there, "said": said}, "copy_once": once.new_token()}  # fmt: skip
+        return render(request, "teach/quiz_detail.html#entries_removed", context)
+    messages.success(request, said)
+    there = f"#entry-{now_there}" if now_there else "#questions-title"
+    return redirect(reverse("teach:quiz", args=[quiz.pk]) + there)
 
 
 @require_POST

@@ -34,6 +34,7 @@ from teach.transfer.drafts import (
     Bundle,
     QuestionDraft,
     TransferError,
+    quoted,
 )
 
 GIFT_KINDS = ("single", "multiple", "true_false")
@@ -205,7 +206,7 @@ def parse(text: str) -> Bundle:
             _, number, path = item
             category = _category(path)
             if not category:
-                problems.append(TransferError(f"the category {path!r} has no name", number))
+                problems.append(TransferError(f"the category {quoted(path)} has no name", number))
             continue
         try:
             draft = _question(item[1], category, bundle.warnings)
@@ -268,7 +269,7 @@ def _question(block: _Block, category: str, warnings: list[str]) -> QuestionDraf
         prompt = f"{prompt} _____ {_unescape(after).strip()}".strip()
     slug = slugify(title)[:90].strip("-") if title else ""
     slug = slug or slugify(prompt[:60])[:90].strip("-") or "question"
-    where = f"question {title!r}" if title else f"the question on line {first}"
+    where = f"question {quoted(title)}" if title else f"the question on line {first}"
     explanation = ""
     general = answer.find("####")
     if general >= 0:
@@ -309,7 +310,7 @@ def _read_answers(body, answer, where, line_of, first, warnings) -> tuple[str, d
         rest = body[tf.end() :].strip()
         if rest and not rest.startswith("#"):
             raise TransferError(
-                f"{where}: unexpected text after {tf.group(1)}: {rest[:40]!r}", first
+                f"{where}: unexpected text after {tf.group(1)}: {quoted(rest[:40])}", first
             )
         if rest.strip("# \n"):
             warnings.append(
@@ -338,7 +339,7 @@ def _choices(answer: str, where: str, line_of, warnings: list[str]) -> tuple[str
     lead = answer[: marks[0]]
     if lead.strip():
         raise TransferError(
-            f"{where}: text before the first answer: {_unescape(lead.strip())[:40]!r}",
+            f"{where}: text before the first answer: {quoted(_unescape(lead.strip())[:40])}",
             line_of(0),
         )
     single = any(answer[i] == "=" for i in marks)
@@ -365,7 +366,7 @@ def _choices(answer: str, where: str, line_of, warnings: list[str]) -> tuple[str
             right = (answer[at] == "=" and (weight is None or weight >= 100)) or weight == 100
             if weight is not None and 0 < weight < 100:
                 warnings.append(
-                    f"Line {line}: {where}: the answer {text!r} gives partial credit "
+                    f"Line {line}: {where}: the answer {quoted(text)} gives partial credit "
                     f"({_weight(weight)}%); a single-choice question here has one right answer, "
                     "so it counts as wrong."
                 )

@@ -22,6 +22,8 @@ from django.db.models import Max
 from lessons.models import Lesson, Module, Scenario, Source
 from quizzes import kinds
 from quizzes.models import RESERVED_QUIZ_SLUGS, Question, Quiz, QuizQuestion
+from srm_trainer.iam import PolicyError
+from srm_trainer.iam.jsontext import load_json
 from srm_trainer.netlab.waf import MAX_REQUESTS as WAF_MAX_REQUESTS
 from srm_trainer.netlab.waf import MAX_RULE_STEPS
 from teach.forms import MAX_MISCONCEPTION_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, TAG
@@ -36,6 +38,7 @@ from teach.transfer.drafts import (
     QuizDraft,
     ScenarioDraft,
     TransferError,
+    quoted,
 )
 
 FORMATS = ("json", "gift")
@@ -62,8 +65,17 @@ class Plan:
 
 
 def detect_format(text: str) -> str:
-    """JSON when the text starts with `{` (a GIFT file never does), else GIFT."""
-    return "json" if text.lstrip("\ufeff \t\r\n").startswith("{") else "gift"
+    """JSON when the text starts with `{` (a GIFT file never does) or is JSON all through (a
+    pasted `[1, 2, 3]`: told in JSON's terms that it is not our format, not GIFT's), else GIFT.
+    A GIFT file fails `json.loads` at its first word, so the try costs next to nothing."""
+    if text.lstrip("\ufeff \t\r\n").startswith("{"):
+        return "json"
+    try:
+        load_json(normalize(text), what="file", max_depth=json_format.MAX_DEPTH)
+    except PolicyError as exc:
+        # Too deep or a number too long is JSON all the same: said in JSON's words.
+        return "gift" if exc.code == "invalid_json" else "json"
+    return "json"
 
 
 def read(text: str, fmt: str) -> Bundle:
@@ -72,7 +84,7 @@ def read(text: str, fmt: str) -> Bundle:
         return json_format.parse(text)
     if fmt == "gift":
         return gift.parse(text)
-    raise TransferError(f"unknown format {fmt!r} (expected json or gift)")
+    raise TransferError(f"unknown format {quoted(fmt)} (expected json or gift)")
 
 
 def normalize(text: str) -> str:
@@ -192,13 +204,13 @@ def _question(draft, owner, modules, lessons, scenarios, result, errors) -> Ques
     module = modules.get(draft.module) if draft.module else None
     if draft.module and module is None:
         result.warnings.append(
-            f"Line {draft.line}: question {draft.slug!r}: there is no module {draft.module!r} "
+            f"Line {draft.line}: question {quoted(draft.slug)}: there is no module {quoted(draft.module)} "
             "here, so the question is not linked to a module."
         )
     lesson = lessons.get(draft.lesson) if draft.lesson else None
     if draft.lesson and lesson is None:
         result.warnings.append(
-            f"Line {draft.line}: question {draft.slug!r}: there is no lesson {draft.lesson!r} "
+            f"Line {draft.line}: question {quoted(draft.slug)}: there is no lesson {quoted(draft.lesson)} "
             "here, so the question is not linked to a lesson."
         )
     if module is None and result.into is not None and not draft.module:
@@ -225,7 +237,7 @@ def _question(draft, owner, modules, lessons, scenarios, result, errors) -> Ques
             line, column = draft.where(())
             errors.append(
                 Located(
-                    f"question {draft.slug!r}: a {draft.type} question needs its scenario",
+                    f"question {quoted(draft.slug)}: a {draft.type} question needs its scenario",
                     line,
                     column,
                 )
@@ -236,7 +248,7 @@ def _question(draft, owner, modules, lessons, scenarios, result, errors) -> Ques
         line, column = draft.where(("scenario",))
         errors.append(
             Located(
-                f"question {draft.slug!r}: only a policy-decision question has a scenario",
+                f"question {quoted(draft.slug)}: only a policy-decision question has a scenario",
                 line,
                 column,
             )
@@ -246,7 +258,7 @@ def _question(draft, owner, modules, lessons, scenarios, result, errors) -> Ques
 
 def _check_question(draft: QuestionDraft, question: Question, errors: list[Located]) -> None:
     """The kind's own validation (what `Question.clean()` runs) and the fields' checks."""
-    what = f"question {draft.slug!r}"
+    what = f"question {quoted(draft.slug)}"
     for problem in question.problems():
         if draft.plain_problems and problem.path[-1:] == ("id",):
             continue  # ids made from the text: the repeated text is the problem said
@@ -271,7 +283,7 @@ def _check_question(draft: QuestionDraft, question: Question, errors: list[Locat
             line, column = draft.where(("tags",))
             errors.append(
                 Located(
-                    f"{what}: the bank tag {tag!r} must be lowercase words joined by hyphens, "
+                    f"{what}: the bank tag {quoted(tag)} must be lowercase words joined by hyphens, "
                     f"at most {MAX_TAG_LENGTH} characters",
                     line,
                     column,
@@ -282,7 +294,7 @@ def _check_question(draft: QuestionDraft, question: Question, errors: list[Locat
             line, column = draft.where(("misconceptions",))
             errors.append(
                 Located(
-                    f"{what}: the misconception tag {tag!r} must be lowercase words joined by "
+                    f"{what}: the misconception tag {quoted(tag)} must be lowercase words joined by "
                     f"hyphens, at most {MAX_MISCONCEPTION_LENGTH} characters",
                     line,
                     column,
@@ -312,8 +324,8 @@ class _Scenarios:
                 line, column = draft.where(("scenario",))
                 self.errors.append(
                     Located(
-                        f"question {draft.slug!r}: its scenario {s.slug!r} differs from the one "
-                        f"of the same slug in question {first.slug!r}",
+                        f"question {quoted(draft.slug)}: its scenario {quoted(s.slug)} differs from the one "
+                        f"of the same slug in question {quoted(first.slug)}",
                         line,
                         column,
                     )
@@ -338,7 +350,7 @@ class _Scenarios:
             source=Source.AUTHORED,
         )
         self.by_slug[s.slug] = (scenario, draft)
-        what = f"question {draft.slug!r}: scenario {s.slug!r}"
+        what = f"question {quoted(draft.slug)}: scenario {quoted(s.slug)}"
         line, column = draft.where(("scenario",))
         problem = scenario.problem()
         if problem:
@@ -358,7 +370,7 @@ def _quiz(d: QuizDraft, owner, modules, result: Plan, errors: list[Located]) -> 
     module = modules.get(d.module) if d.module else None
     if d.module and module is None:
         result.warnings.append(
-            f"Line {d.line}: there is no module {d.module!r} here, so the quiz is a mixed review."
+            f"Line {d.line}: there is no module {quoted(d.module)} here, so the quiz is a mixed review."
         )
     quiz = Quiz(
         slug=d.slug,
@@ -410,7 +422,9 @@ def _free_slugs(model, rows: list, warnings: list[str], label: str, reserved=fro
         while f"{base}-{n}" in existing | used | taken:
             n += 1
         new = f"{base}-{n}"
-        warnings.append(f"{label} slug {row.slug!r} is taken here: it is imported as {new!r}.")
+        warnings.append(
+            f"{label} slug {quoted(row.slug)} is taken here: it is imported as {quoted(new)}."
+        )
         row.slug = new
         used.add(new)
 

@@ -21,6 +21,7 @@ from lessons.models import Scenario
 from quizzes.models import Question, Quiz
 from srm_trainer.iam import PolicyError
 from srm_trainer.iam.jsontext import line_col, load_json
+from srm_trainer.typed_text import visible
 from teach.transfer.drafts import (
     MAX_QUESTIONS,
     MAX_TEXT_CHARS,
@@ -29,6 +30,7 @@ from teach.transfer.drafts import (
     QuizDraft,
     ScenarioDraft,
     TransferError,
+    quoted,
 )
 
 FORMAT = "srm-trainer-questions"
@@ -263,7 +265,7 @@ class _Reader:
             if key not in fields:
                 line, _ = self.where_key(obj, key)
                 self.warnings.append(
-                    f"Line {line}: {what} has a field this version does not know, {key!r}: "
+                    f"Line {line}: {what} has a field this version does not know, {quoted(key)}: "
                     "it is ignored."
                 )
 
@@ -324,7 +326,7 @@ def read_located(text: str, *, what: str = "JSON", max_depth: int = MAX_DEPTH):
         line, column = line_col(text, exc.offset)
         raise PolicyError(
             "duplicate_key",
-            f"The key {exc.key!r} appears twice in one object.",
+            f"The key {quoted(exc.key)} appears twice in one object.",
             line=line,
             column=column,
         ) from None
@@ -346,11 +348,17 @@ def parse(text: str) -> Bundle:
     except _Duplicate as exc:
         line, column = line_col(text, exc.offset)
         raise TransferError(
-            f"the key {exc.key!r} appears twice in one object", line, column
+            f"the key {quoted(exc.key)} appears twice in one object", line, column
         ) from None
     reader = _Reader(text)
     if not isinstance(document, _Object):
-        raise TransferError("The file must be one JSON object with 'format' and 'version'.", 1, 1)
+        start = len(text) - len(text.lstrip(" \t\n\r"))
+        raise TransferError(
+            f"this is JSON, but not a question file of this app: it is {_json_kind(document)} "
+            f"{_json(document)}; a quiz or bank file is one JSON object {{…}} with 'format' "
+            "and 'version'",
+            *line_col(text, start),
+        )
     _check_header(reader, document)
     kind = document.get("kind")
     if kind not in ("quiz", "bank"):
@@ -381,7 +389,7 @@ def parse(text: str) -> Bundle:
     for q in questions:
         if q.slug in seen:
             raise TransferError(
-                f"two questions have the slug {q.slug!r} (the first is on line "
+                f"two questions have the slug {quoted(q.slug)} (the first is on line "
                 f"{seen[q.slug].line})",
                 q.line,
             )
@@ -395,8 +403,19 @@ def parse(text: str) -> Bundle:
 def _json(value: Any) -> str:
     """A value as the file spells it (null, true, "text"), not as Python does (None, True,
     'text'): the messages are read by whoever wrote the JSON."""
-    text = json.dumps(value, ensure_ascii=False)
+    text = visible(json.dumps(value, ensure_ascii=False))  # a direction override named
     return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, in JSON's words (an array, not a list)."""
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool) or value is None:
+        return "the literal"
+    return "a number"
 
 
 def _found(obj: Any, key: str) -> str:
@@ -476,7 +495,7 @@ def _read_quiz(reader: _Reader, obj: _Object) -> QuizDraft:
 def _read_question(reader: _Reader, raw: Any, n: int, document: _Object) -> QuestionDraft:
     obj = reader.obj(raw, f"question #{n}", document, "questions")
     slug = reader.text_field(obj, "slug", f"question #{n}")
-    what = f"question {slug!r}"
+    what = f"question {quoted(slug)}"
     reader.known(obj, QUESTION_FIELDS, what)
     line, _ = reader.where(obj)
     data = obj.get("data", {})

@@ -369,6 +369,17 @@ def test_the_answers_csv_has_one_row_per_counted_answer(cohort, owner, quiz, kla
     assert dee[8:] == ["1", "", ""]  # in progress: not handed in, neither late nor on time
 
 
+def test_the_answers_csv_gives_each_question_as_the_words_a_learner_read(cohort, owner, quiz):
+    """Its prompt's Markdown rendered to text: no `**` around "guest OS", no backticks."""
+    question = quiz.questions.order_by("entries__order").first()
+    question.prompt = "Who patches the **guest OS** of an `EC2` instance?\n\n- *you*"
+    question.save(update_fields=["prompt"])
+    response = client_for(owner).get(reverse("teach_cohorts:answers-csv", args=[cohort.pk]))
+    cells = {row[3] for row in _csv(response)[1:]}
+    assert "Who patches the guest OS of an EC2 instance? you" in cells
+    assert not any("*" in cell or "`" in cell for cell in cells)
+
+
 def test_the_answers_csv_numbers_each_attempt_as_the_learners_page_and_says_if_late(
     cohort, owner, klass
 ):

@@ -704,3 +704,65 @@ def test_a_quiz_drawn_by_rules_lists_each_rule(teacher, instructor):
     assert response.status_code == 200
     page = " ".join(response.content.decode().split())
     assert "3 drawn by its rules (2 from module “iam”, 1 from category “kms”; 0 usable)" in page
+
+
+def test_a_title_without_latin_letters_gets_its_own_address_and_file_name(teacher, instructor):
+    """クイズ and Κουίζ once both became `quiz` (then `quiz-2`), exported as `quiz.json`."""
+    from tests.teach.formdata import form_fields
+
+    url = reverse("teach:quiz-create")
+    made = []
+    for title in ("クイズ", "Κουίζ ασφάλειας"):
+        fields = form_fields(teacher.get(url, follow=True).content.decode(), "teach-form")
+        teacher.post(url, {**fields, "title": title, "pass_mark": "70"})
+        made.append(Quiz.objects.get(title=title))
+    assert [quiz.slug for quiz in made] == [f"quiz-{quiz.pk}" for quiz in made]
+    export = teacher.get(reverse("teach:quiz-export", args=[made[0].pk, "json"]))
+    assert f'filename="quiz-{made[0].pk}.json"' in export["Content-Disposition"]
+    assert reverse("quizzes:detail", args=[made[1].slug]) == f"/quizzes/quiz-{made[1].pk}/"
+    # A Latin title still names it, and editing a title later keeps the address.
+    fields = form_fields(teacher.get(url, follow=True).content.decode(), "teach-form")
+    teacher.post(url, {**fields, "title": "IAM basics", "pass_mark": "70"})
+    assert Quiz.objects.get(title="IAM basics").slug == "iam-basics"
+
+
+def _take_out_focused(html: str) -> list[str]:
+    """The question number of each "Take out" button drawn with autofocus."""
+    import re
+
+    return re.findall(r"\bautofocus>Take out of this quiz<span class=\"visually-hidden\">"
+                      r" \(question (\d+)\)<", html)  # fmt: skip
+
+
+@pytest.mark.parametrize(("taking", "focused"), [(0, ["1"]), (1, ["2"]), (2, ["2"])])
+def test_taking_out_with_htmx_keeps_the_keyboard_in_the_list_and_says_so(
+    teacher, instructor, owned, taking, focused
+):
+    """The keyboard went back to the top of the page: it stays on the question now in the
+    taken one's place (the one before, at the end), and the removal is said."""
+    quiz, questions = _three(instructor, owned)
+    url = reverse("teach:quiz-question-remove", args=[quiz.pk, questions[taking].pk])
+    html = teacher.post(url, headers={"HX-Request": "true"}).content.decode()
+    assert questions[taking] not in quiz.questions.all()
+    assert html.lstrip().startswith('<div id="quiz-entries">') and "<html" not in html
+    assert _take_out_focused(html) == focused
+    assert html.count("autofocus") == 1
+    assert (
+        '<p id="live-status" hx-swap-oob="innerHTML">Question taken out of this quiz (it is '
+        "still in your questions). 2 questions left.</p>"
+    ) in html
+
+
+def test_taking_out_the_last_question_focuses_the_empty_list_and_without_js_returns_there(
+    teacher, instructor, owned
+):
+    quiz, questions = _three(instructor, owned)
+    for question, after in zip(questions[:2], questions[1:], strict=True):
+        url = reverse("teach:quiz-question-remove", args=[quiz.pk, question.pk])
+        response = teacher.post(url, follow=True)
+        assert response.redirect_chain[-1][0].endswith(f"#entry-{after.pk}")
+        assert "Question taken out of this quiz" in response.content.decode()
+    url = reverse("teach:quiz-question-remove", args=[quiz.pk, questions[2].pk])
+    html = teacher.post(url, headers={"HX-Request": "true"}).content.decode()
+    assert '<p class="hint" tabindex="-1" autofocus>No questions yet.</p>' in html
+    assert "0 questions left." in html

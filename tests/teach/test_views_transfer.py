@@ -212,3 +212,76 @@ def test_a_refused_confirm_can_be_confirmed_again(teacher, instructor, monkeypat
     monkeypatch.setattr(importer, "run", real)
     assert teacher.post(URL, fields).status_code == 302
     assert Question.objects.filter(slug="who-encrypts").exists()
+
+
+def test_a_quiz_that_draws_by_rules_previews_what_it_draws_not_zero_questions(teacher, instructor):
+    """The shipped final exam, exported, lists no questions: the preview says what each of
+    its rules draws (and the button imports the quiz), never "0 questions"."""
+    from tests.conftest import make_module
+
+    make_module(slug="iam")
+    quiz = make_quiz(slug="exam", title="Exam", owner=instructor, source="authored")
+    quiz.draw_rules = [{"module": "iam", "count": 5}, {"category": "kms", "count": 2}]
+    quiz.save()
+    text = json_format.export_quiz(quiz)
+    quiz.delete()
+
+    page = teacher.post(URL, {"text": text, "format": "auto", "action": "preview"})
+    shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.content.decode())).split())
+
+    assert "0 questions" not in shown
+    assert "Draws 7 questions for each attempt" in shown
+    assert "Draws 5 questions from the module “iam”" in shown
+    assert "Draws 2 questions from the category “kms”" in shown
+    assert "Confirm: import the quiz" in shown
+
+
+@pytest.mark.parametrize(
+    ("pasted", "kind", "where"),
+    [
+        ("[1,2,3]", "an array", "line 1, column 1"),
+        ('\n  "a quiz"', "a string", "line 2, column 3"),
+        ("42", "a number", "line 1, column 1"),
+    ],
+)
+def test_json_that_is_not_our_format_is_told_so_in_json_terms_with_where(
+    teacher, pasted, kind, where
+):
+    """Pasted JSON that is no quiz was once read as GIFT and answered in GIFT's words."""
+    response = teacher.post(URL, {"text": pasted, "format": "auto", "action": "preview"})
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert f"{where}: this is JSON, but not a question file of this app: it is {kind}" in page
+    assert "GIFT" not in page.split("Nothing was imported")[1].split("</ul>")[0]
+    assert _counts() == (0, 0, 0)
+
+
+def test_gift_that_starts_like_json_is_still_read_as_gift():
+    from teach.transfer.importer import detect_format
+
+    assert detect_format("[markdown]Are buckets private? {T}") == "gift"
+    assert detect_format("2 + 2 = 4? {T}") == "gift"
+    assert detect_format("[" * 5000 + "]" * 5000) == "json"  # too deep, but JSON all the same
+
+
+@pytest.mark.parametrize(
+    ("pasted", "expected"),
+    [
+        ("::Q\u202e1:: Are buckets private? {T}\n", "question 'Q[U+202E]1' has no general"),
+        ('"Q\u202e1"', 'it is a string "Q[U+202E]1";'),
+        (
+            '{"format": "srm-trainer-questions", "version": 1, "kind": "bank", '
+            '"questions": [], "n\u200bame": "x", "n\u200bame": "y"}',
+            "the key 'n[U+200B]ame' appears twice",
+        ),
+    ],
+)
+def test_an_import_error_quotes_the_text_as_written_with_hidden_characters_named(
+    teacher, pasted, expected
+):
+    """Not as a Python repr ('Q\\u202e1'), and never a direction override obeyed."""
+    response = teacher.post(URL, {"text": pasted, "format": "auto", "action": "preview"})
+    errors = html.unescape(response.content.decode()).split("Nothing was imported")[1]
+    errors = errors.split("</ul>")[0]
+    assert expected in errors
+    assert "\\u202e" not in errors and "\u202e" not in errors and "\u200b" not in errors

@@ -4,6 +4,7 @@ from lessons import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("learn/", views.learn, name="learn"),  # the modules are the home page
     path("learn/srm/", views.srm_explorer, name="srm-explorer"),
     path("learn/compliance/", views.compliance_explorer, name="compliance-explorer"),
     path("learn/<slug:module_slug>/", views.module_detail, name="module"),

@@ -57,6 +57,14 @@ def _course_context(course, order, modules, done=None) -> dict:
 
 
 @require_safe
+def learn(request: HttpRequest) -> HttpResponse:
+    """`/learn/`, typed or cut back from a module's address (`/learn/<module>/`): the course's
+    modules are the home page, which the header's and breadcrumbs' "Learn" open. A temporary
+    redirect, so a page of its own could take the address later without browsers keeping this."""
+    return redirect("home")
+
+
+@require_safe
 @never_cache  # progress changes it in place: Back must not show a kept copy
 def home(request: HttpRequest) -> HttpResponse:
     """Modules with their counts and the learner's place: from the kept reading order and

@@ -63,3 +63,19 @@ def test_the_role_actions_say_what_they_did_as_a_success(admin_client, django_us
     else:
         words = ["3 users are now instructors.", "3 users are no longer instructors."]
     assert said == [(SUCCESS, words[0]), (SUCCESS, words[1])]
+
+
+def test_the_typed_quiz_filters_heading_reads_as_djangos_other_filters(admin_client):
+    """The attempt list's quiz filter draws its own heading (templates/admin/quizzes/attempt/
+    quiz_filter.html). Written "<summary>By quiz</summary>", it read "↓By quiz": Django's
+    stylesheet puts the arrow before the summary's text, and its own filters' text begins with
+    a space. Every heading in the panel is now " By <title> " as Django writes it."""
+    import re
+
+    page = admin_client.get("/admin/quizzes/attempt/").content.decode()
+    panel = re.search(r'<nav id="changelist-filter".*?</nav>', page, re.S)[0]
+    headings = [
+        re.sub(r"\s+", " ", s) for s in re.findall(r"<summary>(.*?)</summary>", panel, re.S)
+    ]
+    assert headings[0] == " By quiz " and " By passed " in headings  # Django's own, for one
+    assert all(re.fullmatch(r" By \w+ ", heading) for heading in headings), headings

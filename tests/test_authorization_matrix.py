@@ -204,6 +204,7 @@ ADMIN_LOGOUT = {**dict.fromkeys(ROLES, Redirect("/admin/")), STAFF_WITHOUT_MFA: 
 ROUTES: dict[str, Case | tuple[Case, ...]] = {
     # --- lessons ---------------------------------------------------------------------------
     "home": Case("/", get=200, post=405),
+    "learn": Case("/learn/", get=HOME, post=405),
     "srm-explorer": Case("/learn/srm/", get=200, post=405),
     "compliance-explorer": Case("/learn/compliance/", get=200, post=405),
     "module": (

@@ -1,5 +1,6 @@
-"""allauth's sign-in view answering 429 while locked out, and allauth's other 429 page; the
-"Your data" pages (download everything, close the account: logic in export.py, closing.py)."""
+"""allauth's sign-in view answering 429 while locked out (and saying why the visitor was sent
+to it), and allauth's other 429 page; the "Your data" pages (download everything, close the
+account: logic in export.py, closing.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from srm_trainer.accounts import closing, export
 from srm_trainer.accounts.forms import CloseAccountForm
+from srm_trainer.accounts.sign_in_reasons import sign_in_reason
 from srm_trainer.ratelimit import rate_limited
 
 LOCKED_OUT_RETRY_AFTER = 300  # the longest `login_failed` window, in seconds
@@ -27,6 +29,13 @@ class ThrottledLoginView(LoginView):
 
     def form_invalid(self, form) -> HttpResponse:
         return _as_lockout(form, super().form_invalid(form))
+
+    def get_context_data(self, **kwargs) -> dict:
+        """With why the visitor was sent here, from `next` (`sign_in_reasons`)."""
+        return {
+            **super().get_context_data(**kwargs),
+            "sign_in_reason": sign_in_reason(self.request),
+        }
 
 
 login = ThrottledLoginView.as_view()

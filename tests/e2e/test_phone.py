@@ -250,3 +250,46 @@ def test_a_long_e_mail_address_wraps_on_the_e_mail_page(phone):
     phone.goto("/accounts/email/")
     expect(phone.locator("main")).to_contain_text(address)
     no_horizontal_scroll(phone)
+
+
+def _summary_actions(page):
+    """A two-question quiz opened on its summary: the submit button's box and "Back to the
+    questions"' words' line, after checking the link is not broken over two lines."""
+    from quizzes.models import Question
+    from tests.quizzes.builders import make_quiz
+
+    make_quiz(*Question.objects.filter(type="single").order_by("slug")[:2], slug="two-to-sum")
+    page.goto("/quizzes/two-to-sum/")
+    page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_url(ATTEMPT)  # and its load: htmx has set the page up (journeys.py)
+    page.get_by_role("link", name="Review and submit").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("before you submit")
+    # The link's words as drawn, one box a line (a flex item's own box is one box, as tall
+    # as the row, however its words wrap).
+    lines = page.get_by_role("link", name="Back to the questions").evaluate(
+        """a => { const words = document.createRange(); words.selectNodeContents(a);
+        return [...words.getClientRects()].map(r => ({x: r.x, y: r.y, height: r.height})); }"""
+    )
+    assert len({line["y"] for line in lines}) == 1, f'"Back to the questions" is broken: {lines}'
+    no_horizontal_scroll(page)
+    button = page.get_by_role("button", name="Submit and see your result")
+    return button.bounding_box(), lines[0]
+
+
+def test_back_to_the_questions_goes_whole_below_submit_on_a_phone(phone):
+    """On the summary before submitting, "Back to the questions" followed the submit button as
+    inline text: at 390 px it broke in two, "Back to" beside the button and "the questions" on
+    the next line. The button and the link are a row of actions now (`.form-actions`): where
+    the link does not fit beside the button it goes whole below it, at the same left edge."""
+    button, link = _summary_actions(phone)
+    assert link["y"] >= button["y"] + button["height"], (button, link)
+    assert abs(link["x"] - button["x"]) <= 1, (button, link)
+
+
+def test_back_to_the_questions_sits_beside_submit_on_a_desktop(page):
+    """As above, on a desktop: one line, beside the button, on its text's line (the row's items
+    align on their baseline; stretched, a link sat at the top of the row, above that line)."""
+    button, link = _summary_actions(page)
+    assert link["x"] >= button["x"] + button["width"], (button, link)
+    middle = button["y"] + button["height"] / 2
+    assert abs(link["y"] + link["height"] / 2 - middle) <= 4, ("not on its text line", button, link)

@@ -37,6 +37,17 @@ def test_the_home_page_lists_every_module(client, course):
     assert "Start with the first lesson" in body
 
 
+def test_learn_typed_alone_opens_the_modules_not_a_404(client, course):
+    """`/learn/` is what a learner gets cutting a module's address back (`/learn/one/`), and
+    what the header's "Learn" reads: it answered 404; it sends them to the modules' page."""
+    response = client.get("/learn/", follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    assert "Module One" in response.content.decode()
+    assert client.get("/learn/?level=advanced")["Location"] == "/"
+    assert client.post("/learn/").status_code == 405
+    assert client.get("/learn/one/").status_code == 200  # a module's page is still its own
+
+
 def test_a_lesson_page_renders_its_markdown(client, course):
     response = client.get("/learn/one/a/")
     body = response.content.decode()

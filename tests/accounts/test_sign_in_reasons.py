@@ -1,0 +1,113 @@
+"""The sign-in page says why a signed-out visitor was sent there, naming the page they opened
+("Sign in to see your review queue."), from its `next`: only our own pages that need an
+account; anything else (unknown, foreign, malformed, a join link) gives no line, shows nothing
+of `next` and changes nothing about where signing in goes."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from srm_trainer.accounts.sign_in_reasons import BY_NAME, BY_NAMESPACE, reason
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/login/"
+# A page of each namespace of BY_NAMESPACE, and arguments for the names that take them.
+NAMESPACE_PAGES = {"teach": "teach:dashboard", "teach_cohorts": "teach_cohorts:list"}
+ARGS = {"cohorts:leave": [1]}
+
+
+def _line(page: str) -> str | None:
+    start = page.find('<p class="notice sign-in-reason"')
+    if start < 0:
+        return None
+    return page[page.index(">", start) + 1 : page.index("</p>", start)]
+
+
+def _sent_to_sign_in(client, address: str) -> str:
+    """A signed-out visitor opens `address`: it sends them to sign in; that page, as drawn."""
+    response = client.get(address)
+    assert response.status_code == 302, address
+    assert response["Location"].startswith(LOGIN), (address, response["Location"])
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    return page.content.decode()
+
+
+@pytest.mark.parametrize("name", [*BY_NAME, *NAMESPACE_PAGES.values()])
+def test_every_page_that_needs_an_account_is_named_on_the_sign_in_page(client, name):
+    """Each page the list names sends a signed-out visitor to sign in (the list cannot name a
+    page anyone may open), and the sign-in page then says which, in one line."""
+    said = BY_NAME.get(name) or BY_NAMESPACE[name.partition(":")[0]]
+    assert _line(_sent_to_sign_in(client, reverse(name, args=ARGS.get(name)))) == said
+
+
+def test_the_review_queue_says_so_with_its_filters_and_after_a_wrong_password(client, learner):
+    page = _sent_to_sign_in(client, "/quizzes/review/?module=iam&level=advanced")
+    assert _line(page) == "Sign in to see your review queue."
+    again = client.post(LOGIN, {"login": "ada", "password": "wrong", "next": "/quizzes/review/"})
+    assert _line(again.content.decode()) == "Sign in to see your review queue."
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "",
+        "/",  # open to anyone: the header's "Sign in" link sends every page as `next`
+        "/quizzes/",
+        "/progress/",
+        "/no/such/page/",
+        "/join/ACDEFGHJ/",  # a join link: the cohort's own notice, or nothing for a wrong code
+        "/quizzes/attempts/1/",  # a session that ended: the quiz's own message says so
+        "https://evil.example/quizzes/review/",
+        "//evil.example/quizzes/review/",
+        "/\\evil.example/quizzes/review/",
+        "http:/quizzes/review/",
+        "javascript:alert(1)//quizzes/review/",
+        "quizzes/review/",
+        "/quizzes/review/" + "x" * 5000,
+    ],
+)
+def test_no_line_for_a_next_that_is_not_one_of_our_pages_needing_an_account(client, next_url):
+    page = client.get(LOGIN, {"next": next_url})
+    assert page.status_code == 200
+    assert _line(page.content.decode()) is None
+
+
+def test_nothing_of_next_is_shown_in_the_line(client):
+    """The line is a fixed sentence: a `next` carrying markup adds none to the page."""
+    page = client.get(LOGIN, {"next": '/quizzes/review/?"><script>alert(1)</script>'})
+    text = page.content.decode()
+    assert _line(text) == "Sign in to see your review queue."
+    assert "<script>alert(1)" not in text
+
+
+def test_a_foreign_next_still_does_not_send_anyone_away(client, learner):
+    """No open redirect: signing in with another site as `next` stays on this one."""
+    response = client.post(
+        LOGIN,
+        {
+            "login": "ada",
+            "password": "a-long-passphrase-1",
+            "next": "//evil.example/quizzes/review/",
+        },
+    )
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "next_url, said",
+    [
+        ("/progress/certificate/", "Sign in to see your certificate."),
+        ("/quizzes/review/#top", "Sign in to see your review queue."),
+        ("/teach/cohorts/", "Sign in to open the teaching pages."),
+        ("/quizzes/review", ""),  # not our address (no slash): no guess
+        ("/quizzes/review/\x00", ""),
+        (None, ""),
+        (["/quizzes/review/"], ""),
+    ],
+)
+def test_reason_reads_only_the_path_of_one_of_our_addresses(next_url, said):
+    assert reason(next_url) == said

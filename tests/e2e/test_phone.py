@@ -154,10 +154,15 @@ def test_a_compared_cell_on_a_phone_says_whose_it_is(phone):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("size", ["phone", "narrow_phone"])
-def test_the_authenticator_secret_is_whole_and_copyable_on_a_phone(request, size, scheme):
+def test_the_authenticator_secret_is_whole_and_copyable_on_a_phone(
+    request, curriculum, size, scheme
+):
     """Beside the QR code, the secret (typed into an app that cannot scan) was a disabled
     one-line field: at 390 px its last letters were cut off, and it could not be selected.
-    It wraps inside its box now, every letter in sight, and selects for copying."""
+    It wraps inside its box now, every letter in sight, and selects for copying.
+    (`curriculum` named here, not only through the page fixture asked for by name: pytest-django
+    makes the test database only for the tests that name their need of it, so run alone this
+    test had none.)"""
     page = request.getfixturevalue(size)
     page.emulate_media(color_scheme=scheme)
     page.goto("/")

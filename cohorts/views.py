@@ -26,6 +26,7 @@ from cohorts.models import Assignment, Cohort, Extension, Membership
 from quizzes import attempts
 from quizzes import finder as quiz_finder
 from srm_trainer import once
+from srm_trainer.finder import too_many_said
 from srm_trainer.htmx import HtmxHttpRequest
 from srm_trainer.ratelimit import rate_limited
 from teach import statistics_views
@@ -446,8 +447,7 @@ QUIZ_OPTIONS_TEMPLATE = "cohorts/_quiz_options.html"
 
 def _too_many_searches(request: HttpRequest, retry_after: int) -> HttpResponse:
     """Over the search limit: the status line says when to try again; what is typed stays."""
-    wait = f"{retry_after} second{'s' if retry_after != 1 else ''}"
-    said = f"That was a lot of searches in a short time: try again in {wait}."
+    said = too_many_said(retry_after)
     return render(request, QUIZ_OPTIONS_TEMPLATE, {"found": None, "said": said})
 
 

@@ -85,3 +85,9 @@ class Found:
     def said(self) -> str:
         """What the polite status line says of it."""
         return self.wording.said(self.query, len(self.rows), self.more)
+
+
+def too_many_said(retry_after: int) -> str:
+    """A finder's status line over the `search` rate limit (what was typed or ticked stays)."""
+    wait = f"{retry_after} second{'s' if retry_after != 1 else ''}"
+    return f"That was a lot of searches in a short time: try again in {wait}."

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from lessons import finder
+from srm_trainer.finder import too_many_said
 from srm_trainer.ratelimit import rate_limited
 from teach.access import teacher_required
 
@@ -19,8 +20,7 @@ SCENARIO_TEMPLATE = "teach/_scenario_options.html"
 
 def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     """Over the search limit: the status line says when to try again; what is ticked stays."""
-    wait = f"{retry_after} second{'s' if retry_after != 1 else ''}"
-    said = f"That was a lot of searches in a short time: try again in {wait}."
+    said = too_many_said(retry_after)
     if request.resolver_match and request.resolver_match.url_name == "scenario-find":
         template = SCENARIO_TEMPLATE
     elif request.GET.get("for") == "question":

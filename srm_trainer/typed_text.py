@@ -57,10 +57,7 @@ def hidden_character(text: str) -> str | None:
     """The first invisible or control character of `text` (Unicode's category C: controls,
     format characters such as U+202E RIGHT-TO-LEFT OVERRIDE or U+200B ZERO WIDTH SPACE,
     unassigned code points), the zero-width joiners apart; None when it has none."""
-    return next(
-        (ch for ch in text if unicodedata.category(ch).startswith("C") and ch not in _JOINERS),
-        None,
-    )
+    return next((ch for ch in text if _hidden(ch)), None)
 
 
 def visible(text: str) -> str:
@@ -69,9 +66,10 @@ def visible(text: str) -> str:
     a name shows what is there, without obeying a direction override and without a Python
     repr's escapes ('Q\\u202e1')."""
     return "".join(
-        f"[U+{ord(ch):04X}]"
-        if (unicodedata.category(ch)[0] == "C" and ch not in _JOINERS)
-        or unicodedata.category(ch) in ("Zl", "Zp")
-        else ch
+        f"[U+{ord(ch):04X}]" if _hidden(ch) or unicodedata.category(ch) in ("Zl", "Zp") else ch
         for ch in text
     )
+
+
+def _hidden(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("C") and ch not in _JOINERS

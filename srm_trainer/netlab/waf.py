@@ -5,7 +5,9 @@ What the engine follows (AWS WAF Developer Guide):
   CAPTCHA/Challenge the request has no valid token for) ends the evaluation; Count, and a
   CAPTCHA/Challenge with a valid token, add the rule's labels and go on; when no rule
   terminates, the web ACL's default action (Allow or Block) applies;
-- a label match statement sees only labels added by rules evaluated earlier;
+- a label match statement sees only labels added by rules evaluated earlier; a rule's labels
+  are added at the end of its evaluation, and a rule holding a geo match statement labels every
+  request it evaluates with `awswaf:clientip:geo:country:<code>` (XX when unknown), match or not;
 - a rate-based rule counts, per client IP (or for everyone with `CONSTANT`), the requests that
   reach it and match its scope-down statement within its evaluation window, and acts only on
   requests that arrive while that count is over its limit; the first `Limit` requests pass.
@@ -66,6 +68,10 @@ ACCOUNT = "111122223333"
 ACTIONS = ("Allow", "Block", "Count", "CAPTCHA", "Challenge")
 TERMINAL_STATUS = {"Block": 403, "CAPTCHA": 405, "Challenge": 202}
 TOKEN_STATES = ("valid", "missing", "expired", "invalid")
+# What a geo match statement labels every request it evaluates with, matching or not, followed
+# by the country code (XX when unknown). AWS WAF also adds a region label; requests here carry
+# no region, so it is not added.
+GEO_LABEL = "awswaf:clientip:geo:country:"
 
 # Where a web ACL can be associated, its scope, and the body size WAF inspects by default.
 RESOURCES: dict[str, tuple[str, int]] = {
@@ -232,6 +238,7 @@ class _Builder:
                              size=f.integer(spec["Size"], f"{p}.Size", low=0,
                                             high=21_474_836_480))  # fmt: skip
         if kind == "IPSetReferenceStatement":
+            _no_forwarded_ip(spec, p, "IPSetForwardedIPConfig")
             f.obj(spec, p, allowed=("ARN",), required=("ARN",))
             arn = f.string(spec["ARN"], f"{p}.ARN", limit=512)
             if arn not in self.ip_sets:
@@ -239,6 +246,7 @@ class _Builder:
                                   path=f"{p}.ARN")  # fmt: skip
             return Statement(kind, uid, text=arn, networks=self.ip_sets[arn])
         if kind == "GeoMatchStatement":
+            _no_forwarded_ip(spec, p, "ForwardedIPConfig")
             f.obj(spec, p, allowed=("CountryCodes",), required=("CountryCodes",))
             codes = f.array(spec["CountryCodes"], f"{p}.CountryCodes", limit=250)
             for i, code in enumerate(codes):
@@ -272,6 +280,15 @@ class _Builder:
             raise NetlabError("invalid_value", f"{path} must be 1 to {MAX_REGEX} characters",
                               path=path)  # fmt: skip
         return compile_regex(raw, path)
+
+
+def _no_forwarded_ip(spec: Any, path: str, key: str) -> None:
+    """Refuse a forwarded-IP setting by name: a real AWS WAF field the lab does not model
+    (it would otherwise be called "not a field here", or ignored)."""
+    if isinstance(spec, dict) and key in spec:
+        raise NetlabError("unsupported_field", f"{path}.{key}: this lab does not model "
+                          "forwarded IP addresses (X-Forwarded-For); it uses the address the "
+                          "request comes from, the request's ip", path=f"{path}.{key}")  # fmt: skip
 
 
 def compile_regex(text: str, path: str) -> re2._Regexp:
@@ -348,6 +365,11 @@ def _rule_statement(
         if aggregate in ("FORWARDED_IP", "CUSTOM_KEYS"):
             raise NetlabError("unsupported_aggregation", f"{rp}.AggregateKeyType: this lab "
                               "aggregates by IP or CONSTANT only", path=f"{rp}.AggregateKeyType")  # fmt: skip
+        _no_forwarded_ip(spec, rp, "ForwardedIPConfig")
+        if "CustomKeys" in spec:  # read only with CUSTOM_KEYS, which is refused above
+            raise NetlabError("unsupported_field", f"{rp}.CustomKeys: this lab aggregates by IP "
+                              "or CONSTANT only, so it has no custom keys",
+                              path=f"{rp}.CustomKeys")  # fmt: skip
         scope_down = None
         b.count += 1
         if "ScopeDownStatement" in spec:
@@ -799,6 +821,12 @@ class _Evaluator:
         # A rule's match record is immutable and the same each time the rule acts the same way:
         # made once (a flood under Count rules made ~1 µs of them per rule per request).
         self.rule_matches: dict[tuple[str, str, bool, str], RuleMatch] = {}
+        # Rules holding a geo match statement: each labels every request it evaluates with
+        # the client's country, match or not (`GEO_LABEL`).
+        self.geo_rules = frozenset(
+            r.name for r in acl.rules
+            if _has_geo(r.statement if r.rate is None else r.rate.scope_down)
+        )  # fmt: skip
 
     # -- components
     def values(self, fld: Field, req: WafRequest) -> list[str] | None:
@@ -813,8 +841,8 @@ class _Evaluator:
             found = [v for n, v in req.headers if n == fld.name]
             return found[:1] or None
         if fld.kind == "SingleQueryArgument":
-            found = [v for n, v in query_pairs(req.query) if n == fld.name]
-            return found[:1] or None
+            # a name given twice: every value is inspected, and any one matching is a match
+            return [v for n, v in query_pairs(req.query) if n == fld.name] or None
         if fld.kind == "AllQueryArguments":
             return [v for _, v in query_pairs(req.query)] or None
         data = req.body.encode("utf-8")
@@ -915,14 +943,18 @@ class _Evaluator:
         for rule in self.acl.rules:
             if rule.rate is not None:
                 rate = rule.rate
-                if rate.scope_down is not None and not self.matches(rate.scope_down, req, labels):
-                    continue
-                counts[rule.name] = count = self.rate_count(rule, req, client)
-                hit = count > rate.limit
+                hit = rate.scope_down is None or self.matches(rate.scope_down, req, labels)
+                if hit:  # only requests in scope are counted
+                    counts[rule.name] = count = self.rate_count(rule, req, client)
+                    hit = count > rate.limit
             else:
                 statement = rule.statement
                 assert statement is not None  # a rule is either rate-based or has a statement
                 hit = self.matches(statement, req, labels)
+            if rule.name in self.geo_rules:  # added at the end of the rule's evaluation
+                geo = GEO_LABEL + (req.country or "XX")
+                if geo not in labels:
+                    labels.append(geo)
             if not hit:
                 continue
             if rule.labels:
@@ -973,8 +1005,12 @@ def _byte_match(constraint: str, search: str, value: str) -> bool:
     return False
 
 
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+
 def _word_char(ch: str) -> bool:
-    return bool(ch) and (ch.isalnum() or ch == "_")
+    """A-Z, a-z, 0-9 or _, the Developer Guide's word characters (an "é" is not one)."""
+    return ch in _WORD_CHARS
 
 
 def _compare(size: int, op: str, limit: int) -> bool:
@@ -1003,6 +1039,13 @@ def _label_matches(scope: str, key: str, label: str, prefix: str) -> bool:
     want = [p for p in key.split(":") if p]
     spaces = parts[:-1]
     return any(spaces[i : i + len(want)] == want for i in range(len(spaces) - len(want) + 1))
+
+
+def _has_geo(st: Statement | None) -> bool:
+    """Whether a statement tree holds a geo match statement."""
+    if st is None:
+        return False
+    return st.kind == "GeoMatchStatement" or any(_has_geo(c) for c in st.children)
 
 
 def _leaves(st: Statement | None) -> Iterator[tuple[Field, tuple[str, ...]]]:

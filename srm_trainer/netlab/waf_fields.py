@@ -58,21 +58,42 @@ def _normalize_path(text: str) -> str:
     return out if out else "/"
 
 
+# AWS WAF's LOWERCASE (and CMD_LINE's last step) converts A-Z only: "É" stays "É".
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _lowercase(text: str) -> str:
+    return text.translate(_ASCII_LOWER)
+
+
 def _cmd_line(text: str) -> str:
     text = re.sub(r"[\\\"'^]", "", text)
     text = re.sub(r"\s+(?=[/(])", "", text)
     text = re.sub(r"[,;]", " ", text)
-    return _compress_white_space(text).lower()
+    return _lowercase(_compress_white_space(text))
+
+
+_PERCENT_U = re.compile(r"%u([0-9a-fA-F]{4})")
+
+
+def _percent_u(code: int) -> str:
+    """One `%uHHHH`, as the Developer Guide describes URL_DECODE_UNI: a full-width ASCII code
+    (FF01-FF5E) becomes its ASCII character, any other keeps its lower byte only."""
+    if 0xFF01 <= code <= 0xFF5E:
+        return chr(code - 0xFEE0)
+    return chr(code & 0xFF)
 
 
 def _url_decode_uni(text: str) -> str:
-    text = re.sub(r"%u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
-    return unquote(text)
+    # One pass: what a %u decodes to is not decoded again (%u0025 is "%", not an escape).
+    parts = _PERCENT_U.split(text)
+    return "".join(unquote(part) if i % 2 == 0 else _percent_u(int(part, 16))
+                   for i, part in enumerate(parts))  # fmt: skip
 
 
 TRANSFORMS: dict[str, Callable[[str], str]] = {
     "NONE": lambda s: s,
-    "LOWERCASE": str.lower,
+    "LOWERCASE": _lowercase,
     "COMPRESS_WHITE_SPACE": _compress_white_space,
     "HTML_ENTITY_DECODE": html.unescape,
     "URL_DECODE": unquote,

@@ -169,8 +169,14 @@ _FIELD_KINDS = (
 )
 
 
+# Request components AWS WAF has and the lab does not inspect: refused as not modelled, not as
+# "not a field here", which would tell a learner copying a rule from AWS that it is wrong.
+_AWS_ONLY_FIELDS = ("Headers", "Cookies", "JsonBody", "JA3Fingerprint", "JA4Fingerprint",
+                    "HeaderOrder", "UriFragment")  # fmt: skip
+
+
 def parse_field(raw: Any, path: str) -> Field:
-    f.obj(raw, path, allowed=_FIELD_KINDS + ("Headers", "Cookies", "JsonBody", "JA3Fingerprint"))
+    f.obj(raw, path, allowed=_FIELD_KINDS + _AWS_ONLY_FIELDS)
     if len(raw) != 1:
         raise NetlabError(
             "invalid_field_to_match",

@@ -328,3 +328,14 @@ def test_flow_fields_the_form_does_not_show_are_kept_through_every_edit(client):
         link = re.search(r'id="permalink" type="text" readonly value="([^"]+)"', answer)[1]
         kept = decode_permalink(link.split("case=", 1)[1])["flow"]
         assert (kept["target"], kept["target_source_port"]) == ("app2", 40000)
+
+
+def test_the_page_says_what_the_lab_leaves_out(client):
+    """A learner must not take a gap of the engine for AWS's behaviour (FORMAT.md, "What the
+    engine simplifies"): IPv4 only, ICMP types, connection tracking."""
+    html = client.get(URL).content.decode()
+    box = html[html.index('<details class="card" id="lab-limits">') :]
+    box = box[: box.index("</details>")]
+    assert "<summary>What this lab leaves out</summary>" in box
+    for words in ("IPv4 only", "every ICMP type and code", "Connection tracking"):
+        assert words in box, words

@@ -186,3 +186,14 @@ def test_download_gives_the_forms_case_as_a_file_a_json_mistake_keeps_the_page(c
     assert broken.status_code == 200 and "Content-Disposition" not in broken
     html = broken.content.decode()
     assert "not valid JSON" in html and "{&quot;Name&quot;: " in html
+
+
+def test_the_page_says_what_the_lab_leaves_out(client):
+    """What the engine refuses or simplifies is said on the page, not only when a rule runs
+    into it: forwarded IPs, rule groups, WCUs, exact rate counting."""
+    html = client.get(URL).content.decode()
+    box = html[html.index('<details class="card" id="lab-limits">') :]
+    box = box[: box.index("</details>")]
+    assert "<summary>What this lab leaves out</summary>" in box
+    for words in ("X-Forwarded-For", "managed rule groups", "capacity units", "count exactly"):
+        assert words in box, words

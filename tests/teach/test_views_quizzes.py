@@ -727,7 +727,7 @@ def test_a_title_without_latin_letters_gets_its_own_address_and_file_name(teache
 
 
 def test_a_copy_of_a_title_without_latin_letters_is_named_by_its_id(teacher, owned):
-    """"Copy of クイズ" gave every such copy `copy-of` (then `copy-of-2`), an address saying
+    """Copies titled “Copy of クイズ” were all `copy-of` (then `copy-of-2`), an address saying
     nothing of the quiz; a copy is named as a new quiz with that title is, `quiz-<id>`."""
     quiz, _ = owned
     made = []

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from srm_trainer.typed_text import quoted
+
 MAX_RULES = 50
 MAX_DRAWN = 200  # questions in one attempt, over every rule
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -38,9 +40,9 @@ def rule_problems(rules) -> list[str]:
         if not isinstance(rule, dict):
             out.append(f"{where} must be a mapping like {{module: iam, count: 5}}")
             continue
-        unknown = sorted(set(rule) - {"module", "category", "count"})
+        unknown = sorted(set(rule) - {"module", "category", "count"}, key=str)
         if unknown:
-            out.append(f"{where}: unknown field(s) {', '.join(map(repr, unknown))}")
+            out.append(f"{where}: unknown field(s) {', '.join(map(quoted, unknown))}")
         targets = [name for name in ("module", "category") if name in rule]
         if len(targets) != 1:
             out.append(f"{where} needs exactly one of 'module' or 'category'")
@@ -48,14 +50,19 @@ def rule_problems(rules) -> list[str]:
         name = targets[0]
         slug = rule[name]
         if not isinstance(slug, str) or not _SLUG.match(slug):
-            out.append(f"{where}: '{name}' must be a slug, not {slug!r}")
+            out.append(f"{where}: '{name}' must be a slug, not {quoted(slug)}")
             continue
         count = rule.get("count")
+        if "count" not in rule:
+            out.append(f"{where}: 'count' is required")
+            continue
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            out.append(f"{where}: 'count' must be a whole number of at least 1, not {count!r}")
+            out.append(
+                f"{where}: 'count' must be a whole number of at least 1, not {quoted(count)}"
+            )
             continue
         if (name, slug) in seen:
-            out.append(f"{where}: {name} {slug!r} already has a rule (merge the counts)")
+            out.append(f"{where}: {name} {quoted(slug)} already has a rule (merge the counts)")
         seen.add((name, slug))
         total += count
     if total > MAX_DRAWN:

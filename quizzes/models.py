@@ -34,7 +34,7 @@ from lessons.models import (
 )
 from quizzes import kinds
 from quizzes.draw_rules import rule_problems, rules_total
-from srm_trainer.typed_text import hidden_character
+from srm_trainer.typed_text import hidden_character, quoted
 
 log = logging.getLogger(__name__)
 
@@ -459,7 +459,7 @@ class Quiz(models.Model):
         slugs = [slug for _, slug in wanted]
         known = set(Module.objects.filter(slug__in=slugs).values_list("slug", flat=True))
         return [
-            f"draw rule {number}: unknown module {slug!r}"
+            f"draw rule {number}: unknown module {quoted(slug)}"
             for number, slug in wanted
             if slug not in known
         ]

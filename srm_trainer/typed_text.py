@@ -10,7 +10,9 @@ history listed fields as changed that nobody had touched."""
 
 from __future__ import annotations
 
+import json
 import unicodedata
+from typing import Any
 
 from django import forms
 from django.contrib.admin.widgets import AdminTextareaWidget
@@ -69,6 +71,15 @@ def visible(text: str) -> str:
         f"[U+{ord(ch):04X}]" if _hidden(ch) or unicodedata.category(ch) in ("Zl", "Zp") else ch
         for ch in text
     )
+
+
+def quoted(value: Any) -> str:
+    """A name or text someone wrote, quoted in a message as they wrote it: invisible and
+    control characters named ("'Q[U+202E]1'"), never a Python repr ('Q\\u202e1'); a value
+    that is not text as JSON (and YAML) write it (`null`, `true`, `2.5`)."""
+    if not isinstance(value, str):
+        return visible(json.dumps(value, ensure_ascii=False))
+    return f"'{visible(value)}'"
 
 
 def _hidden(ch: str) -> bool:

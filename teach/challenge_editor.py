@@ -201,6 +201,28 @@ def _kept_requests(formset) -> list[tuple[int, dict]]:
     return out
 
 
+# Beside the reference field of a question saved without one. The editor asks for one
+# (`ChallengeForm`), and an instructor's copy of a course question made before the course's
+# questions had one opened with the field empty and was refused at save, with no word of why
+# it was missing. No copy records what it was copied from, so none is filled in for them.
+NO_REFERENCE_YET = (
+    "This question was saved without a reference solution (a copy of a course question made "
+    "before those had one, or an imported question): write your own policy that solves the "
+    "challenge. The engine checks it passes every request and over-grants nothing, so a "
+    "challenge learners cannot solve is caught before they meet it; the question is saved "
+    "once it does."
+)
+
+
+def _explain_missing_reference(parts: ChallengeParts, question) -> ChallengeParts:
+    """Say beside the reference field why one is asked for, when the stored question has
+    none (its help text: the field's description for a screen reader too)."""
+    data = question.data if isinstance(question.data, dict) else {}
+    if question.pk and not data.get("reference"):
+        parts.extra.fields["reference"].help_text = NO_REFERENCE_YET
+    return parts
+
+
 def reference_check(data: dict) -> dict:
     """What the engine says of a challenge and its reference solution: the kind's problems,
     and the reference's result request by request (the grader's own check, budgeted)."""
@@ -250,11 +272,12 @@ class LeastPrivilegeEditor(Editor[ChallengeParts]):
 
     def parts(self, question, post=None, rows=None, *, user=None) -> ChallengeParts:
         if post is not None:
-            return ChallengeParts(
+            posted = ChallengeParts(
                 extra=ChallengeForm(post, prefix="k"),
                 allow=request_rows("allow", post),
                 deny=request_rows("deny", post),
             )
+            return _explain_missing_reference(posted, question)
         data = question.data if isinstance(question.data, dict) else {}
         ch = data.get("challenge")
         if not isinstance(ch, dict):
@@ -274,14 +297,16 @@ class LeastPrivilegeEditor(Editor[ChallengeParts]):
             "allow": _rows_of(ch.get("must_allow")) or [dict(blank)],
             "deny": _rows_of(ch.get("must_deny")) or [dict(blank)],
         }
-        return self._unbound(lists, initial)
+        return _explain_missing_reference(self._unbound(lists, initial), question)
 
     def _posted_initial(self, post) -> dict:
         return {name: post.get(f"k-{name}", "") for name in ChallengeForm.base_fields}
 
     def redraw(self, question, post, *, user=None) -> ChallengeParts:
         lists = {which: self._posted(post, which) for which in LISTS}
-        return self._unbound(lists, self._posted_initial(post))
+        return _explain_missing_reference(
+            self._unbound(lists, self._posted_initial(post)), question
+        )
 
     def act(self, question, post, action: str, *, user=None) -> ChallengeParts | None:
         """ "allow-add", "deny-up-2", "allow-remove-0", …: one list's row buttons."""
@@ -293,7 +318,8 @@ class LeastPrivilegeEditor(Editor[ChallengeParts]):
         if rows is None:
             return None
         lists[which] = rows[:MAX_REQUESTS]
-        return self._unbound(lists, self._posted_initial(post))
+        parts = self._unbound(lists, self._posted_initial(post))
+        return _explain_missing_reference(parts, question)
 
     def row_focus(self, parts: ChallengeParts, action: str) -> tuple[str, RowFocus] | None:
         """As the rows' (`Editor.row_focus`), in the list the button belongs to."""

@@ -131,8 +131,13 @@ def save_new_quiz(quiz: Quiz) -> None:
     quiz.slug = unique_slug(Quiz, quiz.title, fallback="quiz")
     quiz.save()
     if not slugify(quiz.title).strip("-"):
-        quiz.slug = unique_slug(Quiz, f"quiz-{quiz.pk}", fallback="quiz")
-        quiz.save(update_fields=["slug"])
+        _name_by_id(quiz)
+
+
+def _name_by_id(quiz: Quiz) -> None:
+    """Give a saved quiz whose title has no Latin letter or digit the address `quiz-<id>`."""
+    quiz.slug = unique_slug(Quiz, f"quiz-{quiz.pk}", fallback="quiz")
+    quiz.save(update_fields=["slug"])
 
 
 def quiz_questions(quiz: Quiz, *, entries: Sequence[QuizQuestion] | None = None) -> list[Question]:
@@ -230,6 +235,8 @@ def quiz_duplicate(*, quiz: Quiz, owner) -> Quiz | None:
     copy.source = Source.AUTHORED
     copy.file_fingerprint = ""
     copy.save()
+    if not slugify(source.title).strip("-"):  # "Copy of クイズ" was `copy-of`, then `copy-of-2`…
+        _name_by_id(copy)  # as a new quiz with that title is named
     entries = source.entries.order_by("order", "pk").values_list("question_id", "order")
     QuizQuestion.objects.bulk_create(
         QuizQuestion(quiz=copy, question_id=question_id, order=order)

@@ -9,6 +9,12 @@ allauth's business (it refuses other sites). An unknown, foreign or malformed `n
 line. Left out on purpose: a join link (the cohort notice says it, or for a wrong code says
 nothing) and a quiz attempt or review question reached after a session ended (their views
 already say so in a message).
+
+The sign-up page (reached from the sign-in page's "Create an account", which carries `next`)
+says the same for the pages a new account can use (`SIGN_UP_BY_NAME`, "Create an account to
+keep a review queue."), under the same rules. Not the account's own pages (a new account has
+nothing there to manage), nor leaving a cohort or the teaching pages (an account made here is
+a learner's: an administrator makes instructors).
 """
 
 from __future__ import annotations
@@ -41,28 +47,60 @@ BY_NAME = {
     "mfa_add_webauthn": "Sign in to add a security key.",
     "mfa_view_recovery_codes": "Sign in to see your recovery codes.",
 }
+# The sign-up page's lines: the pages above a new account has a use for.
+SIGN_UP_BY_NAME = {
+    "quizzes:review": "Create an account to keep a review queue.",
+    "certificates:mine": "Create an account to earn a certificate.",
+    "certificates:pdf": "Create an account to earn a certificate.",
+    "cohorts:mine": "Create an account to join a cohort.",
+    "cohorts:join": "Create an account to join a cohort.",
+}
 # Every page of these namespaces is for instructors (`teach.access.teacher_required`).
 BY_NAMESPACE = {"teach": _TEACHING, "teach_cohorts": _TEACHING}
 
 _LONGEST = 2000  # longer than any address of ours: not looked at
 
 
+def _page(next_url: object):
+    """The URL match of `next_url` when it is a path of this site our URLconf resolves, else
+    None (unknown, foreign, malformed or too long)."""
+    if not isinstance(next_url, str) or not next_url or len(next_url) > _LONGEST:
+        return None
+    if not next_url.startswith("/") or next_url.startswith("//") or "\\" in next_url:
+        return None
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=set()):
+        return None
+    try:
+        return resolve(urlsplit(next_url).path)
+    except (Resolver404, ValueError):
+        return None
+
+
 def reason(next_url: object) -> str:
     """The line for a sign-in page whose `next` is `next_url`, or "" (no line)."""
-    if not isinstance(next_url, str) or not next_url or len(next_url) > _LONGEST:
-        return ""
-    if not next_url.startswith("/") or next_url.startswith("//") or "\\" in next_url:
-        return ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=set()):
-        return ""
-    try:
-        match = resolve(urlsplit(next_url).path)
-    except (Resolver404, ValueError):
+    match = _page(next_url)
+    if match is None:
         return ""
     return BY_NAME.get(match.view_name) or BY_NAMESPACE.get(match.namespace, "")
 
 
+def sign_up_reason_for(next_url: object) -> str:
+    """The line for a sign-up page whose `next` is `next_url`, or "" (no line)."""
+    match = _page(next_url)
+    return "" if match is None else SIGN_UP_BY_NAME.get(match.view_name, "")
+
+
+def _next(request: HttpRequest) -> str | None:
+    """The page's `next` as sent with the form (a refused form draws the page again) or in its
+    address."""
+    return request.POST.get("next") or request.GET.get("next")
+
+
 def sign_in_reason(request: HttpRequest) -> str:
-    """The line for this sign-in page: its `next` as sent with the form (a refused sign-in
-    draws the page again) or in its address."""
-    return reason(request.POST.get("next") or request.GET.get("next"))
+    """The line for this sign-in page."""
+    return reason(_next(request))
+
+
+def sign_up_reason(request: HttpRequest) -> str:
+    """The line for this sign-up page."""
+    return sign_up_reason_for(_next(request))

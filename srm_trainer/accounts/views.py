@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from srm_trainer.accounts import closing, export
 from srm_trainer.accounts.forms import CloseAccountForm
-from srm_trainer.accounts.sign_in_reasons import sign_in_reason
+from srm_trainer.accounts.sign_in_reasons import sign_in_reason, sign_up_reason
 from srm_trainer.ratelimit import rate_limited
 
 LOCKED_OUT_RETRY_AFTER = 300  # the longest `login_failed` window, in seconds
@@ -99,9 +99,20 @@ def _too_many_sign_ups(request: HttpRequest, retry_after: int) -> HttpResponse:
     return render(request, "429.html", {"retry_after": retry_after, "what": "sign-ups"})
 
 
+class ReasonedSignupView(SignupView):
+    """allauth's sign-up page, saying why the visitor was sent here for a page a new account
+    can use (`sign_in_reasons.SIGN_UP_BY_NAME`)."""
+
+    def get_context_data(self, **kwargs) -> dict:
+        return {
+            **super().get_context_data(**kwargs),
+            "sign_in_reason": sign_up_reason(self.request),
+        }
+
+
 # allauth's sign-up, counted like every other form that costs the server work (in one place:
 # srm_trainer.ratelimit), on top of allauth's own per-address limit.
-signup = rate_limited("signup", _too_many_sign_ups, methods=("POST",))(SignupView.as_view())
+signup = rate_limited("signup", _too_many_sign_ups, methods=("POST",))(ReasonedSignupView.as_view())
 
 
 def too_many_requests(request: HttpRequest) -> HttpResponse:

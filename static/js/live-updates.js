@@ -54,6 +54,9 @@
 // already says leaves it alone. The sandbox sends an update at every pause in typing, and each
 // put the same "Decision: Allowed" in the region afresh, which a screen reader read out again
 // every time, between the keys. A button pressed still says its result, the same words or not.
+// A page's own status line sent again out of band (role=status, such as the review page's "3
+// questions due now.") is left alone whenever its words are the same, whatever started the
+// update: it states a fact, and the same fact is no news after a button either.
 (function () {
   "use strict";
   var TYPING = { input: true, change: true, keyup: true, search: true };
@@ -65,7 +68,9 @@
   });
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     var target = event.detail.target;
-    if (!typed || !target || target.id !== "live-status") return;
+    if (!target) return;
+    var statusLine = target.getAttribute("role") === "status";
+    if (!statusLine && !(typed && target.id === "live-status")) return;
     var words = event.detail.fragment ? event.detail.fragment.textContent : "";
     if (words.trim() === target.textContent.trim()) event.detail.shouldSwap = false;
   });

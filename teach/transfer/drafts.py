@@ -8,12 +8,12 @@ line (and, for JSON, the column) it is about, so an instructor can go straight t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from srm_trainer.typed_text import visible
+# The readers quote a file's text as every message does (`typed_text.quoted`).
+from srm_trainer.typed_text import quoted as quoted
 
 # Bounds on one import, so no request costs unbounded time (sizes in characters).
 MAX_TEXT_CHARS = 512 * 1024
@@ -23,14 +23,6 @@ MAX_ERRORS_SHOWN = 20
 # every request (about 0.1 s each on a quiet machine), so one import takes a bounded number.
 MAX_CHALLENGES = 30
 MAX_CHALLENGE_REQUESTS = 400  # must_allow + must_deny, over all the file's challenges
-
-
-def quoted(value: Any) -> str:
-    """A name or text from the file, quoted in a message as its author wrote it: invisible and
-    control characters named ("'Q[U+202E]1'"), never a Python repr ('Q\\u202e1')."""
-    if not isinstance(value, str):
-        return visible(json.dumps(value, ensure_ascii=False))
-    return f"'{visible(value)}'"
 
 
 @dataclass(frozen=True)

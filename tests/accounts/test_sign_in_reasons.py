@@ -8,7 +8,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from srm_trainer.accounts.sign_in_reasons import BY_NAME, BY_NAMESPACE, reason
+from srm_trainer.accounts.sign_in_reasons import (
+    BY_NAME,
+    BY_NAMESPACE,
+    SIGN_UP_BY_NAME,
+    reason,
+    sign_up_reason_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,25 +56,25 @@ def test_the_review_queue_says_so_with_its_filters_and_after_a_wrong_password(cl
     assert _line(again.content.decode()) == "Sign in to see your review queue."
 
 
-@pytest.mark.parametrize(
-    "next_url",
-    [
-        "",
-        "/",  # open to anyone: the header's "Sign in" link sends every page as `next`
-        "/quizzes/",
-        "/progress/",
-        "/no/such/page/",
-        "/join/ACDEFGHJ/",  # a join link: the cohort's own notice, or nothing for a wrong code
-        "/quizzes/attempts/1/",  # a session that ended: the quiz's own message says so
-        "https://evil.example/quizzes/review/",
-        "//evil.example/quizzes/review/",
-        "/\\evil.example/quizzes/review/",
-        "http:/quizzes/review/",
-        "javascript:alert(1)//quizzes/review/",
-        "quizzes/review/",
-        "/quizzes/review/" + "x" * 5000,
-    ],
-)
+NO_LINE = [
+    "",
+    "/",  # open to anyone: the header's "Sign in" link sends every page as `next`
+    "/quizzes/",
+    "/progress/",
+    "/no/such/page/",
+    "/join/ACDEFGHJ/",  # a join link: the cohort's own notice, or nothing for a wrong code
+    "/quizzes/attempts/1/",  # a session that ended: the quiz's own message says so
+    "https://evil.example/quizzes/review/",
+    "//evil.example/quizzes/review/",
+    "/\\evil.example/quizzes/review/",
+    "http:/quizzes/review/",
+    "javascript:alert(1)//quizzes/review/",
+    "quizzes/review/",
+    "/quizzes/review/" + "x" * 5000,
+]
+
+
+@pytest.mark.parametrize("next_url", NO_LINE)
 def test_no_line_for_a_next_that_is_not_one_of_our_pages_needing_an_account(client, next_url):
     page = client.get(LOGIN, {"next": next_url})
     assert page.status_code == 200
@@ -111,3 +117,52 @@ def test_a_foreign_next_still_does_not_send_anyone_away(client, learner):
 )
 def test_reason_reads_only_the_path_of_one_of_our_addresses(next_url, said):
     assert reason(next_url) == said
+
+
+# --- the sign-up page -----------------------------------------------------------------------
+
+SIGNUP = "/accounts/signup/"
+
+
+def test_create_an_account_from_the_sign_in_page_says_why_too(client):
+    """The sign-in page's "Create an account" carries `next`; the sign-up page it opens says
+    why in the same place, in words for someone without an account."""
+    import re
+
+    page = _sent_to_sign_in(client, "/quizzes/review/?module=iam")
+    link = re.search(r'<a href="([^"]+)">Create an account</a>', page)
+    assert link and link[1].startswith(SIGNUP)
+    signup = client.get(link[1].replace("&amp;", "&")).content.decode()
+    assert _line(signup) == "Create an account to keep a review queue."
+
+
+def test_a_refused_sign_up_keeps_its_line(client):
+    data = {"username": "x", "password1": "short", "password2": "other", "next": "/cohorts/"}
+    again = client.post(SIGNUP, data)
+    assert again.status_code == 200
+    assert _line(again.content.decode()) == "Create an account to join a cohort."
+
+
+def test_every_sign_up_line_names_a_page_that_needs_an_account():
+    """A page anyone may open needs no account made for it (the sign-in list is checked page
+    by page above)."""
+    assert set(SIGN_UP_BY_NAME) <= set(BY_NAME)
+
+
+@pytest.mark.parametrize(
+    "name", ["account_delete", "mfa_index", "cohorts:leave", *NAMESPACE_PAGES.values()]
+)
+def test_no_sign_up_line_for_a_page_a_new_account_has_no_use_for(client, name):
+    """Lines such as “Create an account to delete your account” or “…to open the teaching
+    pages” (an account made here is a learner's) would promise what it cannot do."""
+    next_url = reverse(name, args=ARGS.get(name))
+    assert reason(next_url)  # the sign-in page names it
+    assert _line(client.get(SIGNUP, {"next": next_url}).content.decode()) is None
+
+
+@pytest.mark.parametrize("next_url", NO_LINE)
+def test_no_sign_up_line_for_a_next_that_is_not_one_of_our_pages(client, next_url):
+    page = client.get(SIGNUP, {"next": next_url})
+    assert page.status_code == 200
+    assert _line(page.content.decode()) is None
+    assert sign_up_reason_for(next_url) == ""

@@ -28,9 +28,13 @@ class _Tables(HTMLParser):
         self.tables: list[dict] = []
         self._in_head = False
         self._heading: list[str] | None = None
+        self._hidden = 0  # depth inside an aria-hidden element (a heading's copy for the eye)
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if self._hidden or a.get("aria-hidden") == "true":
+            self._hidden += 1
+            return
         if tag == "table":
             self.tables.append({"class": (a.get("class") or "").split(), "head": [], "rows": []})
         elif not self.tables:
@@ -45,10 +49,13 @@ class _Tables(HTMLParser):
             self.tables[-1]["rows"][-1].append((tag, a.get("data-label")))
 
     def handle_data(self, data):
-        if self._heading is not None:
+        if self._heading is not None and not self._hidden:
             self._heading.append(data)
 
     def handle_endtag(self, tag):
+        if self._hidden:
+            self._hidden -= 1
+            return
         if tag == "thead":
             self._in_head = False
         elif tag == "th" and self._heading is not None:
@@ -122,3 +129,26 @@ def test_a_quizs_statistics_tables_are_cards_on_a_phone(
         assert len(tallies) == 2  # how often each choice was picked, per question
         for table in tallies:
             _assert_cards_labelled_as_columns(table)
+
+
+def test_a_long_quiz_title_heads_its_column_once_for_a_screen_reader_linked_to_its_assignment(
+    cohort, owner, quiz, learner, two_assignments
+):
+    """Cut to three lines on screen (tests/e2e/test_cohorts.py), a long title is still whole in
+    its heading's link, which leads to the assignment; the copy shown whole on hover or focus
+    is hidden from screen readers, which read the link. A short title has no copy."""
+    import re
+
+    long = "Identity and Access Management: policies, roles and permission boundaries"
+    quiz.title = long
+    quiz.save(update_fields=["title"])
+    page = client_for(owner).get(reverse("teach_cohorts:gradebook", args=[cohort.pk]))
+    html = page.content.decode()
+    [table] = [t for t in _tables(html) if "gradebook" in t["class"]]
+    assert table["head"][2] == f"{long} due 6 Mar (UTC)"
+    _assert_cards_labelled_as_columns(table)
+    assignment = cohort.assignments.get(quiz=quiz)
+    url = reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])
+    assert f'<a class="gradebook-title" href="{url}">{long}</a>' in html
+    assert html.count(f'<span class="gradebook-full" aria-hidden="true">{long}</span>') == 1
+    assert len(re.findall(r'class="gradebook-full"', html)) == 1  # not for the short title

@@ -314,3 +314,42 @@ def test_the_gradebook_and_statistics_read_as_cards_on_a_phone(page, phone):
     page.goto(gradebook)
     expect(page.get_by_role("columnheader", name="Learner")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("lovelace"))).to_contain_text("0%")
+
+
+def test_a_long_quiz_title_is_three_lines_in_its_column_and_whole_on_hover_or_focus(page, phone):
+    """Each column's heading held its quiz's whole title: a long one made the header ten lines
+    tall and the table wider. It is cut to three lines; the link to the assignment holds it
+    whole (its name), and hovering or focusing it shows it whole over its column. On a phone
+    the headings are clipped out (cards): a header link the keyboard reaches is shown."""
+    secret, cohort, quiz, _learner = _spring_class()
+    long = (
+        "Identity and Access Management: policies, roles, permission boundaries, session "
+        "policies and the evaluation logic in depth"
+    )
+    Quiz.objects.filter(pk=quiz.pk).update(title=long)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/")
+    sign_in_with_code(page, "ines", secret)
+    page.goto(f"/teach/cohorts/{cohort.pk}/")
+    link = page.locator("table.gradebook thead").get_by_role("link", name=long)
+    line = float(link.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
+    assert link.bounding_box()["height"] <= 3 * line + 1
+    whole = page.locator("table.gradebook .gradebook-full")
+    expect(whole).to_be_hidden()
+    link.hover()
+    expect(whole).to_be_visible()
+    expect(whole).to_have_text(long)
+    assert whole.bounding_box()["height"] > 3 * line  # all of it, not three lines
+    page.mouse.move(0, 0)
+    expect(whole).to_be_hidden()
+    link.focus()
+    expect(whole).to_be_visible()
+
+    phone.context.add_cookies(page.context.cookies())
+    phone.goto(f"/teach/cohorts/{cohort.pk}/")
+    head = phone.locator("table.gradebook thead")
+    assert head.bounding_box()["height"] <= 1
+    head.get_by_role("link", name=long).focus()
+    box = head.get_by_role("link", name=long).bounding_box()
+    assert box["height"] > 1 and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    no_horizontal_scroll(phone)

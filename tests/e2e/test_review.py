@@ -95,3 +95,45 @@ def test_session_lost_in_review_signs_in_again_back_to_the_question_with_the_ans
     expect(page.get_by_text("Your answer from before is filled in again")).to_be_visible()
     page.get_by_role("button", name="Check answer").press("Enter")
     expect(page.get_by_text("Next review:")).to_be_visible()
+
+
+def test_the_due_count_is_not_said_again_when_it_has_not_changed(midday, tokyo_page):
+    """The count's status line came with each swap of the review body, and a screen reader
+    read "2 questions due now." again at Next question. It is now the same element all along:
+    an answer that changes the count changes its words, Next question leaves it untouched."""
+    page = tokyo_page
+    learner = make_user("rin")
+    missed = list(Question.objects.filter(type="single").order_by("pk")[:3])
+    for question in missed:
+        review.card_record(
+            user=learner, question=question, correct=False, now=timezone.now() - timedelta(hours=1)
+        )
+    page.goto("/")
+    sign_in(page, "rin")
+    page.goto("/quizzes/review/")
+    count = page.locator("#due-count")
+    expect(count).to_have_text("3 questions due now.")
+    count.evaluate(
+        """line => {
+            line.kept = true;
+            line.changes = 0;
+            new MutationObserver(records => { line.changes += records.length; })
+                .observe(line, { childList: true, characterData: true, subtree: true });
+        }"""
+    )
+    action = page.locator("#review-body form").get_attribute("action")
+    question = next(q for q in missed if action.endswith(f"/review/{q.pk}/"))
+    right = next(c for c in question.choices() if c["correct"])
+    page.get_by_label(right["text"], exact=True).check()
+    page.get_by_role("button", name="Check answer").press("Enter")
+    expect(count).to_contain_text("2 questions due now. 1 more later today")
+    settled(page)
+    words, said = count.text_content(), count.evaluate("line => line.changes")
+    assert said > 0 and count.evaluate("line => line.kept === true")
+    page.get_by_role("link", name="Next question").press("Enter")
+    expect(page.get_by_role("button", name="Check answer")).to_be_visible()
+    settled(page)
+    expect(count).to_have_text(words)
+    assert count.evaluate("line => line.kept === true")
+    assert count.evaluate("line => line.changes") == said  # not touched: nothing to read out
+    expect(page.locator("#review-body [role=status], #review-body [aria-live]")).to_have_count(0)

@@ -49,6 +49,23 @@ def test_bad_draw_rules_are_refused_saying_which_rule_and_why(rules, words):
         Quiz(slug="exam", title="Exam", draw_rules=rules).full_clean()
 
 
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        ({"module": "Q\u202e1", "count": 2}, "'module' must be a slug, not 'Q[U+202E]1'"),
+        ({"module": "iam", "count": "5"}, "at least 1, not '5'"),
+        ({"module": "iam", "count": 2.5}, "at least 1, not 2.5"),
+        ({"module": "iam", "count": None}, "at least 1, not null"),
+        ({"module": "iam"}, "draw rule 1: 'count' is required"),
+        ({"module": "iam", "count": 2, "we\u200bight": 1}, "unknown field(s) 'we[U+200B]ight'"),
+    ],
+)
+def test_a_rule_is_quoted_as_written_with_hidden_characters_named(rule, words):
+    """The messages quoted with Python's repr ('Q\\u202e1', None), as no other message does,
+    and said "not None" of a count left out."""
+    assert words in rule_problems([rule])[0]
+
+
 def test_good_rules_pass_and_cannot_be_mixed_with_a_category_draw():
     rules = [{"module": "iam", "count": 5}, {"category": "kms", "count": 3}]
     assert rule_problems(rules) == []

@@ -45,6 +45,26 @@ def test_the_review_page_shows_what_is_due_without_the_key(learner_client, misse
     assert missed.explanation not in body
 
 
+def test_the_due_count_is_a_status_line_kept_outside_what_an_answer_swaps(learner_client, missed):
+    """Swapped in with the review body, the count's status line was a new live region at every
+    answer and Next question, read out again though it said the same. It stays in the page,
+    and a swap sends its words out of band (static/js/live-updates.js keeps the same words)."""
+    import re
+
+    page = learner_client.get(reverse("quizzes:review")).content.decode()
+    assert page.count('id="due-count"') == 1
+    assert page.index('id="due-count"') < page.index('<div id="review-body"')
+    assert re.search(r'<p id="due-count" class="due-count" role="status">1 question due now', page)
+    swapped = learner_client.post(
+        reverse("quizzes:review-answer", args=[missed.pk]),
+        {"answer": "true"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert '<p id="due-count" class="due-count" role="status" hx-swap-oob="innerHTML">' in swapped
+    body_only = swapped.replace(re.search(r'<p id="due-count".*?</p>', swapped)[0], "")
+    assert 'role="status"' not in body_only and "aria-live" not in body_only
+
+
 def test_a_right_answer_reschedules_the_card_further_out(learner_client, learner, missed):
     before = ReviewCard.objects.get().due
     response = learner_client.post(

@@ -91,3 +91,25 @@ def test_without_its_reference_a_shipped_challenges_copy_is_refused(teacher, own
     assert "Write a reference solution" in text(saved)
     copy.refresh_from_db()
     assert "reference" not in copy.data
+
+
+def test_a_copy_made_before_references_says_why_one_is_asked_for(teacher, owned):
+    """Copies made before the shipped questions had a reference opened with the field empty,
+    and were refused at save with no word of why it was missing. The field now says it, as
+    its description, when the page opens and when a save is refused. No copy records what it
+    was copied from (its slug is only a name), so none is filled in from the course's."""
+    import re
+
+    quiz, _ = owned
+    shipped = SHIPPED[0]
+    data = {key: value for key, value in deepcopy(shipped.data).items() if key != "reference"}
+    copy, saved = _copy_and_save(teacher, quiz, _in_quiz(quiz, shipped, data))
+    edit = reverse("teach:question-edit", args=[copy.pk])
+    said = "This question was saved without a reference solution (a copy of a course question"
+    for page in (teacher.get(edit).content.decode(), saved.content.decode()):
+        described = re.search(r'<textarea name="k-reference"[^>]*aria-describedby="([^"]+)"', page)
+        assert described, "the reference field has no description"
+        assert re.search(rf'id="{described[1].split()[0]}"[^>]*>\s*{re.escape(said)}', page)
+    # A question with its reference has no such word.
+    Question.objects.filter(pk=copy.pk).update(data=deepcopy(shipped.data))
+    assert "saved without a reference solution" not in teacher.get(edit).content.decode()

@@ -55,7 +55,7 @@ def test_a_file_without_draw_rules_draws_none(instructor):
     [
         ("iam", "'draw_rules' must be a list"),
         (["iam"], "'draw_rules' must be a list"),
-        ([{"module": "iam"}], "'count' must be a whole number"),
+        ([{"module": "iam"}], "draw rule 1: 'count' is required"),
         ([{"module": "iam", "category": "kms", "count": 1}], "exactly one of"),
     ],
 )

@@ -726,6 +726,22 @@ def test_a_title_without_latin_letters_gets_its_own_address_and_file_name(teache
     assert Quiz.objects.get(title="IAM basics").slug == "iam-basics"
 
 
+def test_a_copy_of_a_title_without_latin_letters_is_named_by_its_id(teacher, owned):
+    """Copies titled “Copy of クイズ” were all `copy-of` (then `copy-of-2`), an address saying
+    nothing of the quiz; a copy is named as a new quiz with that title is, `quiz-<id>`."""
+    quiz, _ = owned
+    made = []
+    for title in ("クイズ", "Κουίζ ασφάλειας"):
+        Quiz.objects.filter(pk=quiz.pk).update(title=title)
+        teacher.post(reverse("teach:quiz-duplicate", args=[quiz.pk]))
+        made.append(Quiz.objects.get(title=f"Copy of {title}"))
+    assert [copy.slug for copy in made] == [f"quiz-{copy.pk}" for copy in made]
+    # A Latin title still names its copy.
+    Quiz.objects.filter(pk=quiz.pk).update(title="IAM basics")
+    teacher.post(reverse("teach:quiz-duplicate", args=[quiz.pk]))
+    assert Quiz.objects.get(title="Copy of IAM basics").slug == "copy-of-iam-basics"
+
+
 def _take_out_focused(html: str) -> list[str]:
     """The question number of each "Take out" button drawn with autofocus."""
     import re

@@ -33,6 +33,9 @@ from teach import statistics_views
 from teach.access import quizzes_visible, teacher_required
 
 LEARNERS_PER_PAGE = 50
+# The gradebook's assignments (columns) a page shows: with 40, a page of 50 learners was 2,000
+# cells (500 KiB; on a phone, 50 cards of 42 lines). Each row also sums up every assignment.
+ASSIGNMENTS_PER_PAGE = 8
 
 
 def _assignable_quizzes(user):
@@ -148,11 +151,13 @@ def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(members.order_by("user__username", "pk"), LEARNERS_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    columns = Paginator(assignments, ASSIGNMENTS_PER_PAGE).get_page(request.GET.get("columns"))
     rows = gradebook.gradebook_rows(
         cohort=cohort,
         assignments=assignments,
         memberships=list(page.object_list),
     )
+    now = timezone.now()
     return render(
         request,
         "cohorts/gradebook.html",
@@ -161,7 +166,9 @@ def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": assignments,
             "rows": rows,
             "page": page,
-            "now": timezone.now(),
+            "columns": columns,  # each row's cells drawn: `row.cells|slice:shown`
+            "shown": f"{max(columns.start_index() - 1, 0)}:{columns.end_index()}",
+            "now": now,
             "join_url": request.build_absolute_uri(cohort.join_path()),
         },
     )

@@ -94,6 +94,7 @@ def test_the_gradebook_is_cards_on_a_phone_each_score_under_its_quiz(
     _assert_cards_labelled_as_columns(table)
     assert table["head"][1:] == [
         "Lessons completed",
+        "Handed in",
         "Root user basics due 6 Mar (UTC)",
         "Shared responsibility basics",
     ]

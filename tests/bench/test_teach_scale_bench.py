@@ -18,8 +18,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from lessons.models import Module, Source
+from quizzes.models import Question, Quiz, Tag
 from srm_trainer import once
+from teach import bank
 from tests.bench import batches, report, teachscale
+from tests.quizzes.builders import default_data
 from tests.shipped import load_shipped
 from tests.teach.conftest import _instructor
 
@@ -108,3 +112,72 @@ def test_every_teaching_page_at_a_teachers_scale():
             "pages", f"teach at scale: {name}", cpu, "ms", note=f"{count} q; wall {wall:.0f} ms"
         )
         print(f"{name:28} {cpu:8.1f} ms CPU {wall:8.1f} ms wall {count:4} q {size / 1024:7.0f} KiB")
+
+
+def _file_questions(n: int) -> None:
+    """`n` questions as the curriculum files load them (no owner), over the shipped modules,
+    100 misconception tags among them and a bank tag on every third: the course grown to the
+    size the growth bench measures (22,000 questions)."""
+    modules = list(Module.objects.values_list("pk", flat=True)) or [None]
+    made = Question.objects.bulk_create(
+        Question(
+            slug=f"file-q-{k}",
+            type="single",
+            category=f"file-{k % 20}",
+            prompt=f"Which one, file case {k}?",
+            explanation="Because.",
+            misconceptions=[f"thinks-file-{k % 100}", f"thinks-file-{(k * 7) % 100}"],
+            data=default_data("single"),
+            module_id=modules[k % len(modules)],
+            source=Source.FILE,
+        )
+        for k in range(n)
+    )
+    tags = Tag.objects.bulk_create(Tag(slug=f"file-tag-{k}") for k in range(30))
+    Question.tags.through.objects.bulk_create(
+        Question.tags.through(question_id=q.pk, tag_id=tags[k % 30].pk)
+        for k, q in enumerate(made)
+        if k % 3 == 0
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_editors_tag_and_misconception_counts_with_22000_questions():
+    """The question editor's offers (`bank.question_offers`, `bank.tag_uses`) and the editor
+    itself with 20,000 curriculum questions and the teacher's 1,500, committed (a kept value
+    is kept only outside a transaction, as in a server)."""
+    load_shipped()
+    teacher = _instructor("scale-teacher")
+    teachscale.build(teacher)
+    _file_questions(20_000)
+    client = Client()
+    client.force_login(teacher)
+    quiz = Quiz.objects.filter(owner=teacher).first()
+    url = reverse("teach:question-create", args=[quiz.pk, "single"]) + f"?once={once.new_token()}"
+    total = Question.objects.count()
+
+    def offers():
+        bank.question_offers(teacher)
+        bank.tag_uses(teacher)
+
+    offers()
+    cpu, wall = [], []
+    for _ in range(RUNS * 4):
+        start_cpu, start_wall = time.process_time(), time.perf_counter()
+        offers()
+        cpu.append((time.process_time() - start_cpu) * 1e3)
+        wall.append((time.perf_counter() - start_wall) * 1e3)
+    page_cpu, page_wall, count, _size = measure(client, "editor offers page", url)
+    report.record(
+        "pages", "teach at scale: editor's counts", statistics.median(cpu), "ms",
+        note=f"{total} questions; wall {statistics.median(wall):.1f} ms",
+    )  # fmt: skip
+    report.record(
+        "pages", "teach at scale: new single, 22,000 q", page_cpu, "ms",
+        note=f"{count} q; wall {page_wall:.0f} ms",
+    )  # fmt: skip
+    print(
+        f"\n{total} questions: the editor's tag and misconception counts "
+        f"{statistics.median(cpu):.1f} ms CPU ({statistics.median(wall):.1f} wall); "
+        f"the new question page {page_cpu:.1f} ms CPU ({page_wall:.1f} wall), {count} queries"
+    )

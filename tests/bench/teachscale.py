@@ -127,7 +127,8 @@ def build(teacher) -> Scale:
 
 def _attempts(quizzes: list[Quiz], learners: list) -> tuple[int, int]:
     """ANSWERS answers in submitted attempts (every question answered): attempt i is learner
-    i % LEARNERS's at quiz i % len(quizzes), so each learner has tried most quizzes."""
+    i % LEARNERS's, at a quiz the next along from their last, so each has tried six or seven
+    of the quizzes, and each quiz has some fifty attempts."""
     n = ANSWERS // QUESTIONS_PER_QUIZ
     entries: dict[int, list[Question]] = {quiz.pk: [] for quiz in quizzes}
     for entry in QuizQuestion.objects.filter(quiz__in=quizzes).select_related("question"):
@@ -136,11 +137,15 @@ def _attempts(quizzes: list[Quiz], learners: list) -> tuple[int, int]:
         q.pk: [(r, grade(q, r)) for r in _responses(q)] for qs in entries.values() for q in qs
     }
     start = at(hours=3)
+
+    def quiz(i: int) -> Quiz:
+        return quizzes[(i % len(learners) + i // len(learners)) % len(quizzes)]
+
     made = Attempt.objects.bulk_create(
         Attempt(
-            quiz=quizzes[i % len(quizzes)],
+            quiz=quiz(i),
             user=learners[i % len(learners)],
-            question_ids=[q.pk for q in entries[quizzes[i % len(quizzes)].pk]],
+            question_ids=[q.pk for q in entries[quiz(i).pk]],
             started_at=start + timedelta(minutes=i),
             submitted_at=start + timedelta(minutes=i + 9),
             score=0.0,

@@ -36,7 +36,13 @@ BOM = "\ufeff"
 
 def safe_cell(value, zone: tzinfo | None = None) -> object:
     """A value a spreadsheet will not run: numbers as they are, text defused, times in `zone`
-    (the active zone when None)."""
+    (the active zone when None). Plain text and numbers, most of a file's cells, are told by
+    their exact type first: each of 550,000 cells went down the whole chain of `isinstance`."""
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value.startswith(_FORMULA_START) else value
+    if kind is int or kind is float:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -56,12 +62,24 @@ class _Echo:
         return value
 
 
+# Rows sent together: the response turns each piece it is given into bytes (and the server
+# writes it), a fifth of a 50,000-answer file's time when each row was a piece of its own.
+ROWS_PER_PIECE = 250
+
+
 def csv_lines(rows: Iterable[Iterable], zone: tzinfo | None = None) -> Iterator[str]:
-    """The file's text: the byte-order mark, then each row, its times in `zone`."""
+    """The file's text: the byte-order mark, then the rows, ROWS_PER_PIECE at a time, their
+    times in `zone`."""
     yield BOM
     writer = csv.writer(_Echo())
+    piece: list[str] = []
     for row in rows:
-        yield writer.writerow([safe_cell(v, zone) for v in row])
+        piece.append(writer.writerow([safe_cell(v, zone) for v in row]))
+        if len(piece) == ROWS_PER_PIECE:
+            yield "".join(piece)
+            piece.clear()
+    if piece:
+        yield "".join(piece)
 
 
 def file_name(cohort: Cohort, what: str, today: date) -> str:
@@ -183,7 +201,8 @@ def answer_rows(cohort: Cohort, counted: QuerySet[Attempt] | None = None) -> Ite
             "saved_at",
         )
     )
-    type_words = dict(Question._meta.get_field("type").flatchoices)
+    # The kinds' names as text once, not a lazy translation made text on every row.
+    type_words = {k: str(v) for k, v in Question._meta.get_field("type").flatchoices}
     # A prompt is Markdown: the file holds the words a learner read ("guest OS", not
     # "**guest OS**"), each prompt rendered once per file however many learners answered it.
     prompts: dict[str, str] = {}
@@ -195,7 +214,7 @@ def answer_rows(cohort: Cohort, counted: QuerySet[Attempt] | None = None) -> Ite
             title,
             attempt_id,
             prompts.get(prompt) or prompts.setdefault(prompt, _plain(prompt)),
-            str(type_words.get(kind, kind)),
+            type_words.get(kind, kind),
             _answer_text(kinds.get(kind), response),
             score,
             saved_at,

@@ -190,6 +190,16 @@ class Row:
     def user(self):
         return self.membership.user
 
+    @property
+    def handed_in(self) -> int:
+        """How many of the assignments they have submitted an attempt at (late or not): the
+        gradebook shows a few assignments at a time, and this row's sum of all of them."""
+        return sum(1 for cell in self.cells if cell.submitted)
+
+    def overdue(self, now: datetime) -> int:
+        """How many of the assignments are overdue for them (`Cell.overdue`)."""
+        return sum(1 for cell in self.cells if cell.overdue(now))
+
 
 @cache
 def _assignment_columns() -> tuple[list[str], list[str]]:

@@ -33,6 +33,11 @@ from teach import statistics_views
 from teach.access import quizzes_visible, teacher_required
 
 LEARNERS_PER_PAGE = 50
+# The gradebook's assignments (columns) and learners (rows) a page shows: with 40 assignments,
+# a page of 50 learners was 2,000 cells (500 KiB; on a phone, 50 cards of 42 cells each). Each
+# row also sums up every assignment.
+ASSIGNMENTS_PER_PAGE = 8
+GRADEBOOK_LEARNERS = 25
 
 
 def _assignable_quizzes(user):
@@ -145,14 +150,16 @@ def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
     _OVERDUE.expire(cohort.pk)
     assignments = gradebook.assignments_of(cohort)
     members = Membership.objects.filter(cohort=cohort).select_related("user")
-    page = Paginator(members.order_by("user__username", "pk"), LEARNERS_PER_PAGE).get_page(
+    page = Paginator(members.order_by("user__username", "pk"), GRADEBOOK_LEARNERS).get_page(
         request.GET.get("page")
     )
+    columns = Paginator(assignments, ASSIGNMENTS_PER_PAGE).get_page(request.GET.get("columns"))
     rows = gradebook.gradebook_rows(
         cohort=cohort,
         assignments=assignments,
         memberships=list(page.object_list),
     )
+    now = timezone.now()
     return render(
         request,
         "cohorts/gradebook.html",
@@ -161,7 +168,9 @@ def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": assignments,
             "rows": rows,
             "page": page,
-            "now": timezone.now(),
+            "columns": columns,  # each row's cells drawn: `row.cells|slice:shown`
+            "shown": f"{max(columns.start_index() - 1, 0)}:{columns.end_index()}",
+            "now": now,
             "join_url": request.build_absolute_uri(cohort.join_path()),
         },
     )
@@ -181,8 +190,8 @@ def _people_page(
     rename_form: RenameForm | None = None,
 ) -> HttpResponse:
     """The people page; a refused co-instructor or name comes back in it as typed. Its
-    learners LEARNERS_PER_PAGE at a time, by name, as in the gradebook: a class of 500 was
-    one list of 500 on every visit."""
+    learners LEARNERS_PER_PAGE at a time, by name (the gradebook's GRADEBOOK_LEARNERS): a
+    class of 500 was one list of 500 on every visit."""
     members = Membership.objects.filter(cohort=cohort).select_related("user")
     page = Paginator(members.order_by("user__username", "pk"), LEARNERS_PER_PAGE).get_page(
         request.GET.get("page")

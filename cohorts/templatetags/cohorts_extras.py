@@ -47,6 +47,11 @@ def overdue(cell, now) -> bool:
 
 
 @register.filter
+def overdue_count(row, now) -> int:
+    return row.overdue(now)
+
+
+@register.filter
 def late_for(attempt, due) -> bool:
     return attempt.late(due)
 

@@ -12,6 +12,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from cohorts import exports, gradebook, services
 from cohorts.models import Assignment, Cohort, Membership
@@ -411,6 +412,32 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_defused(cohort, owner, quiz,
     answers = _csv(client.get(reverse("teach_cohorts:answers-csv", args=[cohort.pk])))[1:]
     assert {r[1] for r in answers} == {'\'=HYPERLINK("http://evil")'}
     assert exports.safe_cell(-1.5) == -1.5  # numbers stay numbers
+
+
+def test_a_csv_cell_is_defused_or_kept_whatever_its_exact_type():
+    """Text and numbers are told by their exact type first (the fast path): a subclass of
+    text (a template's safe string) is defused all the same, and a yes/no stays words."""
+    assert exports.safe_cell(mark_safe("=1+1")) == "'=1+1"
+    assert exports.safe_cell("-3") == "'-3" and exports.safe_cell("a-3") == "a-3"
+    assert (exports.safe_cell(True), exports.safe_cell(False), exports.safe_cell(None)) == (
+        "yes", "no", "",
+    )  # fmt: skip
+    assert exports.safe_cell(7) == 7 and exports.safe_cell(0.5) == 0.5
+
+
+def test_a_long_csv_is_sent_a_few_hundred_rows_a_piece_each_row_whole():
+    """Each row its own piece cost a 50,000-answer file a fifth of its time in the response's
+    handling of pieces; grouped, the text is the same."""
+    rows = [
+        [f"learner-{n}", n, "=x" if n == 3 else "y,z"]
+        for n in range(2 * exports.ROWS_PER_PIECE + 10)
+    ]
+    pieces = list(exports.csv_lines(rows))
+    assert pieces[0] == exports.BOM
+    assert [p.count("\r\n") for p in pieces[1:]] == [exports.ROWS_PER_PIECE] * 2 + [10]
+    read = list(csv.reader(io.StringIO("".join(pieces[1:]))))
+    assert read[3] == ["learner-3", "3", "'=x"] and read[4] == ["learner-4", "4", "y,z"]
+    assert len(read) == len(rows)
 
 
 def test_every_kind_reads_as_text_in_the_answers_csv():

@@ -4,16 +4,19 @@ aggregated by the database. Timing lives in tests/bench (`make bench`)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
 from cohorts import services
-from cohorts.models import Membership
-from cohorts.views import LEARNERS_PER_PAGE
+from cohorts.models import Assignment, Membership
+from cohorts.views import ASSIGNMENTS_PER_PAGE, GRADEBOOK_LEARNERS, LEARNERS_PER_PAGE
 from quizzes.models import Answer, Attempt
-from tests.cohorts.conftest import at, client_for
+from tests.cohorts.conftest import at, client_for, make_owned_quiz, take_right
 from tests.conftest import page_queries
 from tests.quizzes.builders import right_response
 
@@ -76,6 +79,9 @@ def test_a_cohorts_pages_cost_the_same_with_40_times_the_learners(owner, cohort,
     assert "Learners (200)" in people and people.count("joined ") == LEARNERS_PER_PAGE
     assert '<a href="?page=2">Next learners</a>' in people
     assert "learner-0199" in teacher.get(pages["people"] + "?page=4").content.decode()
+    _, gradebook = page_queries(teacher, pages["gradebook"])
+    assert gradebook.count('<th scope="row">') == GRADEBOOK_LEARNERS
+    assert f"Learners 1 to {GRADEBOOK_LEARNERS} of 200" in gradebook
 
 
 def _csv(client, url: str) -> int:
@@ -87,3 +93,51 @@ def _csv(client, url: str) -> int:
         assert response.status_code == 200
         b"".join(response.streaming_content if response.streaming else [response.content])
     return len(ctx.captured_queries)
+
+
+def test_the_gradebook_shows_a_few_assignments_at_a_time_each_row_summing_them_all(
+    owner, cohort, quiz, learner
+):
+    """40 assignments made a page of 50 learners 2,000 cells (500 KiB; 50 cards of 42 lines
+    on a phone): the columns come ASSIGNMENTS_PER_PAGE at a time, the queries do not grow with
+    them, and each row says how many of all the assignments are handed in and overdue."""
+    teacher = client_for(owner)
+    url = reverse("teach_cohorts:gradebook", args=[cohort.pk])
+    services.assignment_create(
+        cohort=cohort, quiz=quiz, by=owner, due_at=at(days=30), now=at(hours=2)
+    )
+    take_right(quiz, learner, start=at(hours=3), submit=at(hours=4))
+    few, few_body = page_queries(teacher, url, warm=True)
+    for n in range(2 * ASSIGNMENTS_PER_PAGE + 3):  # due one day after another, all past
+        other = make_owned_quiz(owner)
+        services.assignment_create(
+            cohort=cohort, quiz=other, by=owner, due_at=at(days=1 + n / 24), now=at(hours=2)
+        )
+    total = 2 * ASSIGNMENTS_PER_PAGE + 4
+    with time_machine.travel(at(days=10)):
+        many, body = page_queries(teacher, url, warm=True)
+        last = teacher.get(url + "?columns=3").content.decode()
+    assert many == few
+    heads = [re.sub("<[^>]+>", "", h) for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', body)]
+    assert heads[:3] == ["Learner", "Lessons completed", "Handed in"]
+    assert len(heads) == 3 + ASSIGNMENTS_PER_PAGE
+    # Newest due first: the one ada handed in (due on day 30) leads the first page.
+    assert heads[3].startswith("Root user basics due ")
+    first = Assignment.objects.get(quiz=quiz)
+    link = reverse("teach_cohorts:assignment", args=[cohort.pk, first.pk])
+    assert f'<a class="gradebook-title" href="{link}">Root user basics</a>' in body
+    assert f"Assignments 1 to {ASSIGNMENTS_PER_PAGE} of {total}" in body
+    assert '<a href="?page=1&amp;columns=2#gradebook-title">Next assignments</a>' in body
+    assert "Previous assignments" not in body
+    # The list of every assignment above it folds (its quizzes head the columns too).
+    summary = f"<summary>All {total} assignments: due dates, lessons and statistics</summary>"
+    assert summary in body and "<details" not in few_body
+    # ada's row: one handed in, every other one past its due date.
+    assert (
+        f'<td data-label="Handed in">1 of {total} <span class="badge badge-wrong">{total - 1} overdue</span></td>'
+        in body
+    )
+    assert f"Assignments {2 * ASSIGNMENTS_PER_PAGE + 1} to {total} of {total}" in last
+    assert last.count('class="gradebook-cell"') == 4
+    assert '<a href="?page=1&amp;columns=2#gradebook-title">Previous assignments</a>' in last
+    assert "Next assignments" not in last

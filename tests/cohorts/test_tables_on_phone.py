@@ -101,6 +101,7 @@ def test_the_gradebook_is_cards_on_a_phone_each_score_under_its_quiz(
     _assert_cards_labelled_as_columns(table)
     assert table["head"][1:] == [
         "Lessons completed",
+        "Handed in",
         "Root user basics due 6 Mar (UTC)",
         "Shared responsibility basics",
     ]
@@ -145,7 +146,7 @@ def test_a_long_quiz_title_heads_its_column_once_for_a_screen_reader_linked_to_i
     page = client_for(owner).get(reverse("teach_cohorts:gradebook", args=[cohort.pk]))
     html = page.content.decode()
     [table] = [t for t in _tables(html) if "gradebook" in t["class"]]
-    assert table["head"][2] == f"{long} due 6 Mar (UTC)"
+    assert table["head"][3] == f"{long} due 6 Mar (UTC)"
     _assert_cards_labelled_as_columns(table)
     assignment = cohort.assignments.get(quiz=quiz)
     url = reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])

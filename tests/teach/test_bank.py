@@ -387,7 +387,9 @@ def test_the_bank_costs_the_same_queries_for_3_or_30_questions(
         tagged(mine(instructor, prompt=f"p{n}", module=make_module()), "exam", f"u{n}")
     with django_assert_max_num_queries(few):
         teacher.get(URL, params)
-    assert few <= 14
+    # (One of them, in a test's transaction, counts the curriculum's tags, which a server
+    # keeps between requests: teach.bank.FILE_OFFERS, tests/teach/test_file_offers.py.)
+    assert few <= 15
 
 
 def test_the_dashboard_costs_the_same_queries_for_3_or_30_questions(

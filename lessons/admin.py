@@ -1,6 +1,7 @@
 """The curriculum in the Django admin. Files under lessons/content/ remain the source of truth
 for shipped content (see lessons/content/README.md); the admin is for quick fixes and for
-content that lives only in the database."""
+content that lives only in the database. A row the next `load_curriculum` writes from a file
+says so on its pages (`FromContentFile`)."""
 
 import json
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import format_html
 
+from curriculum.shipped import shipped_file
 from lessons.models import (
     ArtifactSection,
     ComplianceProgram,
@@ -150,6 +152,22 @@ class LessonInline(admin.TabularInline):
         return super().get_queryset(request).select_related("module")
 
 
+class FromContentFile:
+    """An admin whose rows may come from a file under lessons/content/ that each deploy's
+    `load_curriculum` writes over them (modules, lessons, SRM and compliance rows; the
+    glossary, read-only here). Their change and delete pages name the file
+    (templates/admin/from_content_file.html): an edit, an unpublish or a delete made here
+    lasts only until the next load, and nothing said so where it was made."""
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["shipped_file"] = shipped_file(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def render_delete_form(self, request, context):
+        context["shipped_file"] = shipped_file(context.get("object"))
+        return super().render_delete_form(request, context)
+
+
 class LearnersWorkProtects:
     """Deleting a module or lesson would take learners' progress and knowledge checks with it:
     learner records, which no role may delete. Django then told an everyday admin only "your
@@ -204,7 +222,7 @@ def _per_object(model, path: str, objs, counted: str) -> dict[str, int]:
 
 
 @admin.register(Module)
-class ModuleAdmin(LearnersWorkProtects, InlinesInLowerCase, NamedControlsAdmin):
+class ModuleAdmin(FromContentFile, LearnersWorkProtects, InlinesInLowerCase, NamedControlsAdmin):
     record_path = "lesson__module"
     list_display = ("title", "slug", "order", "published", "lesson_count")
     list_editable = ("order", "published")
@@ -252,7 +270,7 @@ class ScenarioLessonInline(AutocompleteRowsInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(LearnersWorkProtects, InlinesInLowerCase, ListColumnsAdmin):
+class LessonAdmin(FromContentFile, LearnersWorkProtects, InlinesInLowerCase, ListColumnsAdmin):
     record_path = "lesson"
     list_display = ("title", "module", "order", "level", "minutes", "published")
     list_deferred = (*LESSON_TEXT, "module__summary")
@@ -304,7 +322,7 @@ class ResponsibilityInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(InlinesInLowerCase, NamedControlsAdmin):
+class ServiceAdmin(FromContentFile, InlinesInLowerCase, NamedControlsAdmin):
     list_display = ("name", "slug", "model", "order")
     list_editable = ("order",)
     search_fields = ("name", "slug", "summary")
@@ -312,14 +330,14 @@ class ServiceAdmin(InlinesInLowerCase, NamedControlsAdmin):
 
 
 @admin.register(Layer)
-class LayerAdmin(NamedControlsAdmin):
+class LayerAdmin(FromContentFile, NamedControlsAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name", "slug", "description")
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(NamedControlsAdmin):
+class ResponsibilityAdmin(FromContentFile, NamedControlsAdmin):
     list_display = ("service", "layer", "owner", "reason")
     list_filter = ("owner", "service", "layer")
     list_select_related = ("service", "layer")
@@ -357,13 +375,13 @@ def _case_is_usable(case: str) -> bool:
 
 
 @admin.register(ArtifactSection)
-class ArtifactSectionAdmin(NamedControlsAdmin):
+class ArtifactSectionAdmin(FromContentFile, NamedControlsAdmin):
     list_display = ("name", "slug", "order")
     search_fields = ("name", "description")
 
 
 @admin.register(ComplianceProgram)
-class ComplianceProgramAdmin(NamedControlsAdmin):
+class ComplianceProgramAdmin(FromContentFile, NamedControlsAdmin):
     list_display = ("name", "kind", "jurisdiction", "artifact_section", "order")
     list_select_related = ("artifact_section",)  # optional, so not joined by default
     list_filter = ("kind", "artifact_section")

@@ -17,6 +17,9 @@ from django.forms import BoundField
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
 
 from lessons.admin import (
@@ -252,6 +255,33 @@ class BrokenFilter(admin.SimpleListFilter):
         return queryset.exclude(pk__in=broken)
 
 
+def question_field_help() -> dict[str, str]:
+    """What the question form's JSON and scenario fields hold: the model said only
+    "Type-specific content." for `data` and nothing for the others, and a policy decision's
+    `{}` read like a question left empty. Each kind's `data`, with an example, is on the
+    teachers' import formats page, which admins open too."""
+    examples = reverse("teach:import-help") + "#each-kind-of-question"
+    return {
+        "data": format_html(
+            "The type’s own content, as JSON. Each type’s fields, with an example, are under"
+            ' “Each kind of question” on <a href="{}">the import formats page</a> (its'
+            " <code>data</code>). A policy decision keeps nothing here, <code>{{}}</code>:"
+            " its answer is what the IAM engine decides for its scenario’s case, worked out"
+            " when it is graded, so an edit of the case changes the answer.",
+            examples,
+        ),
+        "misconceptions": mark_safe(  # fixed text, no value in it
+            "What a wrong answer suggests the learner believes, as a JSON list of tags"
+            " (lowercase words joined by hyphens), as in"
+            ' <code>["thinks-aws-patches-guest-os"]</code>, or <code>[]</code> for none.'
+            " The teaching pages count the learners who answered wrong under each tag."
+        ),
+        "scenario": "Policy decision only: the IAM case whose decision is the answer (its"
+        " request, policies and the decision expected, which the engine must agree with)."
+        " Other types leave it empty.",
+    }
+
+
 @admin.register(Question)
 class QuestionAdmin(ListColumnsAdmin):
     list_display = ("slug", "type", "category", "module", "lesson", "scenario", "source", "usable")
@@ -266,6 +296,13 @@ class QuestionAdmin(ListColumnsAdmin):
     # owner: the instructor who wrote it in /teach/, searched for, not a <select> of every account
     autocomplete_fields = ("scenario", "owner")
     raw_id_fields = ("lesson",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        for name, help_text in question_field_help().items():
+            if name in form.base_fields:
+                form.base_fields[name].help_text = help_text
+        return form
 
     def get_deleted_objects(self, objs, request):
         """Django's, except what protects a question: its answers (`Answer.question`), named

@@ -79,3 +79,27 @@ def test_the_typed_quiz_filters_heading_reads_as_djangos_other_filters(admin_cli
     ]
     assert headings[0] == " By quiz " and " By passed " in headings  # Django's own, for one
     assert all(re.fullmatch(r" By \w+ ", heading) for heading in headings), headings
+
+
+@pytest.mark.parametrize(
+    "url, make, fields",
+    [
+        ("/admin/lessons/module/add/", make_module, {"title": "Again", "order": "9"}),
+        (
+            "/admin/quizzes/question/add/",
+            make_question,
+            {"type": "true_false", "category": "iam", "prompt": "P?", "explanation": "E."},
+        ),
+    ],
+    ids=["module", "question"],
+)
+def test_a_slug_another_row_has_is_refused_in_words_at_the_field(
+    client, everyday_admin, url, make, fields
+):
+    """Django said "Module with this Slug already exists.": the field's name in capitals."""
+    taken = make(slug="taken")
+    data = {"slug": "taken", "data": '{"answer": true}', "misconceptions": "[]", **fields}
+    page = html.unescape(client.post(url, data).content.decode())
+    said = f"Another {taken._meta.verbose_name} has this slug already."
+    assert f'<ul class="errorlist" id="id_slug_error"><li>{said}</li></ul>' in page
+    assert "with this Slug" not in page

@@ -22,6 +22,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
 
+from cohorts.models import Assignment
 from lessons.admin import (
     AutocompleteRowsInline,
     InlinesInLowerCase,
@@ -188,21 +189,28 @@ class QuizQuestionInline(AutocompleteRowsInline):
 @admin.register(Quiz)
 class QuizAdmin(InlinesInLowerCase, NamedControlsAdmin):
     def get_deleted_objects(self, objs, request):
-        """Its attempts (learner records, which no role may delete) would go with it: Django
-        told an everyday admin only that they lack "permission to delete ... attempt". They
-        protect it instead, counted; the delete pages (templates/admin/quizzes/quiz/) say to
-        unpublish it. A superuser deletes as before (attempts and answers go with it)."""
+        """Its attempts (learner records, which no role may delete) would go with it: Django told
+        an everyday admin only that they lack "permission to delete ... attempt". Its cohort
+        assignments (an instructor's, with their dates and extensions) would go too, and Django
+        asked nothing: it checks permissions only for models in the admin, and cohorts are not.
+        Both protect it instead, counted, for whoever may not delete them; the delete pages
+        (templates/admin/quizzes/quiz/) say to unpublish it. A superuser deletes as before."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         records = {str(m._meta.verbose_name) for m in (Attempt, Answer)}
+        taken: dict[str, int] = {}
         if perms_needed & records:
             perms_needed = perms_needed - records
-            taken = (
-                Attempt.objects.filter(quiz__in=objs)
-                .values_list("quiz__slug")
-                .annotate(n=Count("pk"))
-                .order_by("quiz__slug")
-            )
-            protected = [*protected, *(f"“{slug}”: {n} attempt{pluralize(n)}" for slug, n in taken)]
+            taken = dict(_per_quiz(Attempt.objects.filter(quiz__in=objs)))
+        assigned: dict[str, int] = {}
+        if not request.user.has_perm("cohorts.delete_assignment"):
+            assigned = dict(_per_quiz(Assignment.objects.filter(quiz__in=objs)))
+        protected = [
+            *protected,
+            *records_in_words(
+                (taken, lambda n: f"{n} attempt{pluralize(n)}"),
+                (assigned, lambda n: f"assigned to {n} cohort{pluralize(n)}"),
+            ),
+        ]
         return deleted, counts, perms_needed, protected
 
     list_display = (
@@ -344,6 +352,11 @@ class QuestionAdmin(ListColumnsAdmin):
         if obj.pk is None:
             return "-"
         return "; ".join(p.message for p in obj.problems()) or "None: learners can take it."
+
+
+def _per_quiz(rows) -> list[tuple[str, int]]:
+    """(quiz slug, how many of `rows`), one query."""
+    return list(rows.values_list("quiz__slug").annotate(n=Count("pk")).order_by())
 
 
 def _per_question(rows) -> list[tuple[str, int]]:

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.messages import SUCCESS, get_messages
 
 from lessons.models import RenderedBody
-from tests.conftest import make_lesson, make_module
+from tests.conftest import make_lesson, make_module, make_scenario
 from tests.quizzes.builders import make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +42,20 @@ def test_a_modules_delete_page_counts_rendered_bodies(admin_client):
     RenderedBody.objects.create(lesson=lesson, source="x", html="<p>x</p>")
     page = _page(admin_client, f"/admin/lessons/module/{module.pk}/delete/")
     assert "Rendered bodies: 1" in page
+
+
+def test_a_delete_page_names_many_to_many_rows_by_what_they_join(admin_client):
+    """Django listed them as "Scenario-lesson relationship: Scenario_lessons object (12)"."""
+    lesson = make_lesson(make_module(slug="iam"), slug="roles")
+    make_scenario(lesson, title="Alice reads a report")
+    question = make_question(slug="tagged")
+    question.tags.create(slug="exam-prep")
+
+    page = _page(admin_client, f"/admin/lessons/lesson/{lesson.pk}/delete/")
+    assert "Scenario-lesson relationship: “Alice reads a report” – “iam/roles”" in page
+    page += _page(admin_client, f"/admin/quizzes/question/{question.pk}/delete/")
+    assert "Question-tag relationship: “tagged” – “exam-prep”" in page
+    assert "object (" not in page
 
 
 @pytest.mark.parametrize("count", [1, 3])

@@ -167,6 +167,14 @@ class FromContentFile:
         context["shipped_file"] = shipped_file(context.get("object"))
         return super().render_delete_form(request, context)
 
+    def changelist_view(self, request, extra_context=None):
+        """The list says it too: its editable columns (order, published) change rows a file
+        writes, one row at a time."""
+        can = "change" if self.has_change_permission(request) else "view"
+        return super().changelist_view(
+            request, {**(extra_context or {}), "from_content_files": can}
+        )
+
 
 class LearnersWorkProtects:
     """Deleting a module or lesson would take learners' progress and knowledge checks with it:

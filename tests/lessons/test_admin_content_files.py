@@ -91,6 +91,18 @@ def test_srm_rows_and_glossary_terms_from_files_name_their_file(client, everyday
     assert "to change it, change the file" in _notice(page)  # read-only here
 
 
+def test_the_lists_of_rows_from_files_say_a_change_there_lasts_until_the_next_load(
+    client, everyday_admin
+):
+    """The lesson list's Order and Published columns edit shipped lessons too."""
+    page = client.get("/admin/lessons/lesson/").content.decode()
+    assert "Lessons that come from files under <code>lessons/content/</code>" in _notice(page)
+    assert "a change made here to one of them lasts only until then" in _notice(page)
+    page = client.get("/admin/glossary/glossaryterm/").content.decode()
+    assert "to change one, change its file" in _notice(page)  # read-only here
+    assert _notice(client.get("/admin/quizzes/question/").content.decode()) == ""
+
+
 def test_the_file_a_row_comes_from_follows_the_files_as_they_change(tmp_path):
     lesson, _ = _shipped_lesson()
     root = tmp_path / "content"

@@ -274,7 +274,8 @@ class ScenarioLessonInline(AutocompleteRowsInline):
     autocomplete_fields = ("scenario",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("scenario")
+        # Each row is titled by what it joins (`admin_site.name_through_rows`): both ends read here.
+        return super().get_queryset(request).select_related("scenario", "lesson__module")
 
 
 @admin.register(Lesson)

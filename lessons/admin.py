@@ -15,9 +15,10 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from curriculum.shipped import shipped_file
+from lessons.markdown import DIAGRAM_NAMES
 from lessons.models import (
     ArtifactSection,
     ComplianceProgram,
@@ -278,6 +279,22 @@ class ScenarioLessonInline(AutocompleteRowsInline):
         return super().get_queryset(request).select_related("scenario", "lesson__module")
 
 
+# What a lesson's body may hold, where it is typed: the page said only "See
+# lessons/content/README.md", a file of the repository an admin may never have seen, and its
+# markers (boxes, knowledge checks, diagrams) show nowhere else. Fixed text: no value in it.
+BODY_HELP = format_html(
+    "Markdown (CommonMark, with tables), its headings from <code>##</code> down. A box is a"
+    " line <code>::: key-points</code>, <code>::: note</code>, <code>::: warning</code> or"
+    " <code>::: advanced</code> (beyond the lesson’s level), its text, then a line"
+    " <code>:::</code>. A line <code>::: check question-slug</code> then <code>:::</code> asks"
+    " a quiz question in the lesson; <code>::: diagram name</code> then <code>:::</code> draws"
+    " a diagram: {}. Link another lesson by its address,"
+    " <code>/learn/module-slug/lesson-slug/</code>. Saving refuses an unknown question or"
+    " diagram, naming its line.",
+    format_html_join(", ", "<code>{}</code>", ((name,) for name in DIAGRAM_NAMES)),
+)
+
+
 @admin.register(Lesson)
 class LessonAdmin(FromContentFile, LearnersWorkProtects, InlinesInLowerCase, ListColumnsAdmin):
     record_path = "lesson"
@@ -296,7 +313,7 @@ class LessonAdmin(FromContentFile, LearnersWorkProtects, InlinesInLowerCase, Lis
             "Content",
             {
                 "fields": ("body",),
-                "description": "Markdown. See lessons/content/README.md for conventions.",
+                "description": BODY_HELP,
             },
         ),
         ("Settings", {"fields": ("order", "level", "minutes", "published")}),

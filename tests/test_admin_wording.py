@@ -117,3 +117,17 @@ def test_a_slug_another_row_has_is_refused_in_words_at_the_field(
     said = f"Another {taken._meta.verbose_name} has this slug already."
     assert f'<ul class="errorlist" id="id_slug_error"><li>{said}</li></ul>' in page
     assert "with this Slug" not in page
+
+
+def test_a_lessons_body_says_what_it_may_hold_where_it_is_typed(admin_client):
+    """The page said only "See lessons/content/README.md for conventions.": a file of the
+    repository an admin may never have seen, and the only place the markers were named."""
+    from lessons.markdown import DIAGRAM_NAMES
+
+    page = _page(admin_client, f"/admin/lessons/lesson/{make_lesson().pk}/change/")
+    help_text = page[page.index('<div class="description">') :]
+    help_text = help_text[: help_text.index("</div>")]
+    for marker in ("::: key-points", "::: note", "::: advanced", "::: check question-slug"):
+        assert f"<code>{marker}</code>" in help_text
+    assert all(f"<code>{name}</code>" in help_text for name in DIAGRAM_NAMES)
+    assert "README" not in help_text

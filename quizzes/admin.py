@@ -275,7 +275,9 @@ def question_field_help() -> dict[str, str]:
             ' “Each kind of question” on <a href="{}">the import formats page</a> (its'
             " <code>data</code>). A policy decision keeps nothing here, <code>{{}}</code>:"
             " its answer is what the IAM engine decides for its scenario’s case, worked out"
-            " when it is graded, so an edit of the case changes the answer.",
+            " when it is graded, so an edit of the case changes the answer. A flow or WAF"
+            " question keeps its network or web ACL case here, and the network engine works"
+            " out its answer the same way (an <code>expect</code> you write must agree).",
             examples,
         ),
         "misconceptions": mark_safe(  # fixed text, no value in it

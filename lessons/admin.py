@@ -17,7 +17,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from curriculum.shipped import shipped_file
+from lessons import hooks
 from lessons.markdown import DIAGRAM_NAMES
 from lessons.models import (
     ArtifactSection,
@@ -158,14 +158,15 @@ class FromContentFile:
     `load_curriculum` writes over them (modules, lessons, SRM and compliance rows; the
     glossary, read-only here). Their change and delete pages name the file
     (templates/admin/from_content_file.html): an edit, an unpublish or a delete made here
-    lasts only until the next load, and nothing said so where it was made."""
+    lasts only until the next load, and nothing said so where it was made. The file comes
+    through `hooks.content_file` (the curriculum app, built on lessons, reads the files)."""
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["shipped_file"] = shipped_file(obj)
+        context["shipped_file"] = hooks.content_file(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def render_delete_form(self, request, context):
-        context["shipped_file"] = shipped_file(context.get("object"))
+        context["shipped_file"] = hooks.content_file(context.get("object"))
         return super().render_delete_form(request, context)
 
     def changelist_view(self, request, extra_context=None):

@@ -27,8 +27,8 @@ def _shipped_lesson() -> tuple[Lesson, str]:
 
 
 def _notice(page: str) -> str:
-    start = page.find('class="messagelist from-content-file"')
-    return page[start : page.find("</ul>", start)] if start >= 0 else ""
+    start = page.find('<p class="from-content-file">')
+    return page[start : page.find("</p>", start)] if start >= 0 else ""
 
 
 def test_a_lesson_from_a_file_says_the_next_load_writes_over_an_edit_made_here(

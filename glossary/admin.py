@@ -4,11 +4,11 @@
 from django.contrib import admin
 
 from glossary.models import GlossaryTerm
-from lessons.admin import ListColumnsAdmin, lesson_text
+from lessons.admin import FromContentFile, ListColumnsAdmin, lesson_text
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(ListColumnsAdmin):
+class GlossaryTermAdmin(FromContentFile, ListColumnsAdmin):
     list_display = ("term", "slug", "lesson")
     list_select_related = ("lesson", "lesson__module")
     # The list shows a lesson's name: not its body, nor the term's definition.

@@ -1,6 +1,7 @@
 """The curriculum in the Django admin. Files under lessons/content/ remain the source of truth
 for shipped content (see lessons/content/README.md); the admin is for quick fixes and for
-content that lives only in the database."""
+content that lives only in the database. A row the next `load_curriculum` writes from a file
+says so on its pages (`FromContentFile`)."""
 
 import json
 from collections.abc import Callable
@@ -14,8 +15,10 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
+from lessons import hooks
+from lessons.markdown import DIAGRAM_NAMES
 from lessons.models import (
     ArtifactSection,
     ComplianceProgram,
@@ -150,6 +153,31 @@ class LessonInline(admin.TabularInline):
         return super().get_queryset(request).select_related("module")
 
 
+class FromContentFile:
+    """An admin whose rows may come from a file under lessons/content/ that each deploy's
+    `load_curriculum` writes over them (modules, lessons, SRM and compliance rows; the
+    glossary, read-only here). Their change and delete pages name the file
+    (templates/admin/from_content_file.html): an edit, an unpublish or a delete made here
+    lasts only until the next load, and nothing said so where it was made. The file comes
+    through `hooks.content_file` (the curriculum app, built on lessons, reads the files)."""
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["shipped_file"] = hooks.content_file(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def render_delete_form(self, request, context):
+        context["shipped_file"] = hooks.content_file(context.get("object"))
+        return super().render_delete_form(request, context)
+
+    def changelist_view(self, request, extra_context=None):
+        """The list says it too: its editable columns (order, published) change rows a file
+        writes, one row at a time."""
+        can = "change" if self.has_change_permission(request) else "view"
+        return super().changelist_view(
+            request, {**(extra_context or {}), "from_content_files": can}
+        )
+
+
 class LearnersWorkProtects:
     """Deleting a module or lesson would take learners' progress and knowledge checks with it:
     learner records, which no role may delete. Django then told an everyday admin only "your
@@ -204,7 +232,7 @@ def _per_object(model, path: str, objs, counted: str) -> dict[str, int]:
 
 
 @admin.register(Module)
-class ModuleAdmin(LearnersWorkProtects, InlinesInLowerCase, NamedControlsAdmin):
+class ModuleAdmin(FromContentFile, LearnersWorkProtects, InlinesInLowerCase, NamedControlsAdmin):
     record_path = "lesson__module"
     list_display = ("title", "slug", "order", "published", "lesson_count")
     list_editable = ("order", "published")
@@ -248,11 +276,28 @@ class ScenarioLessonInline(AutocompleteRowsInline):
     autocomplete_fields = ("scenario",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("scenario")
+        # Each row is titled by what it joins (`admin_site.name_through_rows`): both ends read here.
+        return super().get_queryset(request).select_related("scenario", "lesson__module")
+
+
+# What a lesson's body may hold, where it is typed: the page said only "See
+# lessons/content/README.md", a file of the repository an admin may never have seen, and its
+# markers (boxes, knowledge checks, diagrams) show nowhere else. Fixed text: no value in it.
+BODY_HELP = format_html(
+    "Markdown (CommonMark, with tables), its headings from <code>##</code> down. A box is a"
+    " line <code>::: key-points</code>, <code>::: note</code>, <code>::: warning</code> or"
+    " <code>::: advanced</code> (beyond the lesson’s level), its text, then a line"
+    " <code>:::</code>. A line <code>::: check question-slug</code> then <code>:::</code> asks"
+    " a quiz question in the lesson; <code>::: diagram name</code> then <code>:::</code> draws"
+    " a diagram: {}. Link another lesson by its address,"
+    " <code>/learn/module-slug/lesson-slug/</code>. Saving refuses an unknown question or"
+    " diagram, naming its line.",
+    format_html_join(", ", "<code>{}</code>", ((name,) for name in DIAGRAM_NAMES)),
+)
 
 
 @admin.register(Lesson)
-class LessonAdmin(LearnersWorkProtects, InlinesInLowerCase, ListColumnsAdmin):
+class LessonAdmin(FromContentFile, LearnersWorkProtects, InlinesInLowerCase, ListColumnsAdmin):
     record_path = "lesson"
     list_display = ("title", "module", "order", "level", "minutes", "published")
     list_deferred = (*LESSON_TEXT, "module__summary")
@@ -269,7 +314,7 @@ class LessonAdmin(LearnersWorkProtects, InlinesInLowerCase, ListColumnsAdmin):
             "Content",
             {
                 "fields": ("body",),
-                "description": "Markdown. See lessons/content/README.md for conventions.",
+                "description": BODY_HELP,
             },
         ),
         ("Settings", {"fields": ("order", "level", "minutes", "published")}),
@@ -304,7 +349,7 @@ class ResponsibilityInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(InlinesInLowerCase, NamedControlsAdmin):
+class ServiceAdmin(FromContentFile, InlinesInLowerCase, NamedControlsAdmin):
     list_display = ("name", "slug", "model", "order")
     list_editable = ("order",)
     search_fields = ("name", "slug", "summary")
@@ -312,14 +357,14 @@ class ServiceAdmin(InlinesInLowerCase, NamedControlsAdmin):
 
 
 @admin.register(Layer)
-class LayerAdmin(NamedControlsAdmin):
+class LayerAdmin(FromContentFile, NamedControlsAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name", "slug", "description")
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(NamedControlsAdmin):
+class ResponsibilityAdmin(FromContentFile, NamedControlsAdmin):
     list_display = ("service", "layer", "owner", "reason")
     list_filter = ("owner", "service", "layer")
     list_select_related = ("service", "layer")
@@ -357,13 +402,13 @@ def _case_is_usable(case: str) -> bool:
 
 
 @admin.register(ArtifactSection)
-class ArtifactSectionAdmin(NamedControlsAdmin):
+class ArtifactSectionAdmin(FromContentFile, NamedControlsAdmin):
     list_display = ("name", "slug", "order")
     search_fields = ("name", "description")
 
 
 @admin.register(ComplianceProgram)
-class ComplianceProgramAdmin(NamedControlsAdmin):
+class ComplianceProgramAdmin(FromContentFile, NamedControlsAdmin):
     list_display = ("name", "kind", "jurisdiction", "artifact_section", "order")
     list_select_related = ("artifact_section",)  # optional, so not joined by default
     list_filter = ("kind", "artifact_section")

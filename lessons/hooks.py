@@ -17,6 +17,9 @@ behind a disclosure, `::: check` markers show nothing and no module quiz is link
   `check_problems(slugs, *, explain)` returns {slug: why} for each (no such question, an
   archived or a broken one). The admin refuses a lesson body naming one; progress counts only
   the others.
+- **Content files** name the file the next `load_curriculum` writes a row from:
+  `content_file(obj)` returns "lessons/content/iam/03-policies.md" or None (the curriculum
+  app's `curriculum.shipped.shipped_file`); the admin shows it on the row's pages.
 - **Module quizzes** name each module's quiz: `module_quizzes(*, user, module_ids)` returns
   {module id: QuizLink} for the quizzes this person may take.
 """
@@ -131,3 +134,20 @@ def filter_body(html: str, *, lesson) -> str:
     for body_filter in _body_filters:
         html = body_filter(html, lesson=lesson)
     return html
+
+
+_content_files: list[Callable[..., str | None]] = []
+
+
+def register_content_file(provider: Callable[..., str | None]) -> None:
+    if provider not in _content_files:  # ready() may run twice (tests, autoreload)
+        _content_files.append(provider)
+
+
+def content_file(obj) -> str | None:
+    """The file the next load writes `obj` from, or None (none registered, or none names it)."""
+    for provider in _content_files:
+        found = provider(obj)
+        if found:
+            return found
+    return None

@@ -8,6 +8,7 @@ touches it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -24,6 +25,7 @@ from curriculum.validation import (
 )
 from lessons import hooks
 from lessons.markdown import body_problems
+from srm_trainer.typed_text import hidden_in_title
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +105,25 @@ class Module(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("module", args=[self.slug])
 
+    def clean_fields(self, exclude=None) -> None:
+        _title_clean(self, exclude, super().clean_fields)
+
+
+def _title_clean(obj: models.Model, exclude, clean_fields: Callable[..., None]) -> None:
+    """`clean_fields` (the model's parent's), and a title refused for a character no one can see
+    (`hidden_in_title`, as a quiz's): the admin took a lesson or module title with a direction
+    override, which turned it and the rest of its line around in the course's menus."""
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        clean_fields(exclude=exclude)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    problem = hidden_in_title(obj.title)  # type: ignore[attr-defined]
+    if problem and "title" not in (exclude or ()) and "title" not in errors:
+        errors["title"] = [ValidationError(problem)]
+    if errors:
+        raise ValidationError(errors)
+
 
 class Level(models.TextChoices):
     """How far into the subject a lesson (and the questions on it) goes: foundational is the
@@ -180,7 +201,7 @@ class Lesson(UniqueErrorAtField, models.Model):
         an error there, and an older body's problem must not stop such an edit."""
         errors: dict[str, list[ValidationError]] = {}
         try:
-            super().clean_fields(exclude=exclude)
+            _title_clean(self, exclude, super().clean_fields)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if self.body and "body" not in (exclude or ()) and "body" not in errors:

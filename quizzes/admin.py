@@ -17,6 +17,9 @@ from django.forms import BoundField
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
 
 from lessons.admin import (
@@ -185,21 +188,36 @@ class QuizQuestionInline(AutocompleteRowsInline):
 @admin.register(Quiz)
 class QuizAdmin(InlinesInLowerCase, NamedControlsAdmin):
     def get_deleted_objects(self, objs, request):
-        """Its attempts (learner records, which no role may delete) would go with it: Django
-        told an everyday admin only that they lack "permission to delete ... attempt". They
-        protect it instead, counted; the delete pages (templates/admin/quizzes/quiz/) say to
-        unpublish it. A superuser deletes as before (attempts and answers go with it)."""
+        """Its attempts (learner records, which no role may delete) would go with it: Django told
+        an everyday admin only that they lack "permission to delete ... attempt". Its cohort
+        assignments (an instructor's, with their dates and extensions) would go too, and Django
+        asked nothing: it checks permissions only for models in the admin, and cohorts are not.
+        Both protect it instead, counted, for whoever may not delete them; the delete pages
+        (templates/admin/quizzes/quiz/) say to unpublish it. A superuser deletes as before."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         records = {str(m._meta.verbose_name) for m in (Attempt, Answer)}
+        taken: dict[str, int] = {}
         if perms_needed & records:
             perms_needed = perms_needed - records
-            taken = (
-                Attempt.objects.filter(quiz__in=objs)
-                .values_list("quiz__slug")
-                .annotate(n=Count("pk"))
-                .order_by("quiz__slug")
+            taken = dict(_per_quiz(Attempt.objects.filter(quiz__in=objs)))
+        assigned: dict[str, int] = {}
+        if not request.user.has_perm("cohorts.delete_assignment"):
+            # Through the quiz's side: cohorts is built on quizzes, which never import it.
+            assigned = dict(
+                Quiz.objects.filter(
+                    pk__in=[quiz.pk for quiz in objs], cohort_assignments__isnull=False
+                )
+                .values_list("slug")
+                .annotate(n=Count("cohort_assignments"))
+                .order_by()
             )
-            protected = [*protected, *(f"“{slug}”: {n} attempt{pluralize(n)}" for slug, n in taken)]
+        protected = [
+            *protected,
+            *records_in_words(
+                (taken, lambda n: f"{n} attempt{pluralize(n)}"),
+                (assigned, lambda n: f"assigned to {n} cohort{pluralize(n)}"),
+            ),
+        ]
         return deleted, counts, perms_needed, protected
 
     list_display = (
@@ -252,6 +270,35 @@ class BrokenFilter(admin.SimpleListFilter):
         return queryset.exclude(pk__in=broken)
 
 
+def question_field_help() -> dict[str, str]:
+    """What the question form's JSON and scenario fields hold: the model said only
+    "Type-specific content." for `data` and nothing for the others, and a policy decision's
+    `{}` read like a question left empty. Each kind's `data`, with an example, is on the
+    teachers' import formats page, which admins open too."""
+    examples = reverse("teach:import-help") + "#each-kind-of-question"
+    return {
+        "data": format_html(
+            "The type’s own content, as JSON. Each type’s fields, with an example, are under"
+            ' “Each kind of question” on <a href="{}">the import formats page</a> (its'
+            " <code>data</code>). A policy decision keeps nothing here, <code>{{}}</code>:"
+            " its answer is what the IAM engine decides for its scenario’s case, worked out"
+            " when it is graded, so an edit of the case changes the answer. A flow or WAF"
+            " question keeps its network or web ACL case here, and the network engine works"
+            " out its answer the same way (an <code>expect</code> you write must agree).",
+            examples,
+        ),
+        "misconceptions": mark_safe(  # fixed text, no value in it
+            "What a wrong answer suggests the learner believes, as a JSON list of tags"
+            " (lowercase words joined by hyphens), as in"
+            ' <code>["thinks-aws-patches-guest-os"]</code>, or <code>[]</code> for none.'
+            " The teaching pages count the learners who answered wrong under each tag."
+        ),
+        "scenario": "Policy decision only: the IAM case whose decision is the answer (its"
+        " request, policies and the decision expected, which the engine must agree with)."
+        " Other types leave it empty.",
+    }
+
+
 @admin.register(Question)
 class QuestionAdmin(ListColumnsAdmin):
     list_display = ("slug", "type", "category", "module", "lesson", "scenario", "source", "usable")
@@ -266,6 +313,13 @@ class QuestionAdmin(ListColumnsAdmin):
     # owner: the instructor who wrote it in /teach/, searched for, not a <select> of every account
     autocomplete_fields = ("scenario", "owner")
     raw_id_fields = ("lesson",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        for name, help_text in question_field_help().items():
+            if name in form.base_fields:
+                form.base_fields[name].help_text = help_text
+        return form
 
     def get_deleted_objects(self, objs, request):
         """Django's, except what protects a question: its answers (`Answer.question`), named
@@ -307,6 +361,11 @@ class QuestionAdmin(ListColumnsAdmin):
         if obj.pk is None:
             return "-"
         return "; ".join(p.message for p in obj.problems()) or "None: learners can take it."
+
+
+def _per_quiz(rows) -> list[tuple[str, int]]:
+    """(quiz slug, how many of `rows`), one query."""
+    return list(rows.values_list("quiz__slug").annotate(n=Count("pk")).order_by())
 
 
 def _per_question(rows) -> list[tuple[str, int]]:

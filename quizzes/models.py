@@ -34,7 +34,7 @@ from lessons.models import (
 )
 from quizzes import kinds
 from quizzes.draw_rules import rule_problems, rules_total
-from srm_trainer.typed_text import hidden_character, quoted
+from srm_trainer.typed_text import hidden_in_title, quoted
 
 log = logging.getLogger(__name__)
 
@@ -378,16 +378,9 @@ class Quiz(models.Model):
             out.append(
                 ("slug", f"the slug {self.slug!r} is taken by a page (/quizzes/{self.slug}/)")
             )
-        hidden = hidden_character(self.title or "")
+        hidden = hidden_in_title(self.title)
         if hidden:
-            out.append(
-                (
-                    "title",
-                    f"'title' contains an invisible or control character (U+{ord(hidden):04X}), "
-                    "which learners could not read (a direction override turns the title, and "
-                    "what follows it in a list, backwards): type it again",
-                )
-            )
+            out.append(("title", hidden))
         if self.pass_mark is not None and self.pass_mark > 100:
             out.append(("pass_mark", f"'pass_mark' is a percent (0-100), not {self.pass_mark}"))
         if bool(self.draw_category) != bool(self.draw_count):

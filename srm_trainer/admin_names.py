@@ -11,6 +11,8 @@ Every admin derives from `NamedControlsAdmin` (or `NamedControls`, beside a thir
 `name_controls_of` for an admin a library registers), and tests/test_admin_names.py checks so:
 its inlines and list columns, those to come included, are named without a line of their own.
 A form that names a control itself keeps its name (a quiz's rows say "Position of “beta”").
+The same mixin words a unique field's clash as the site does ("Another module has this slug
+already."), where Django said "Module with this Slug already exists." (`unique_in_words`).
 """
 
 from __future__ import annotations
@@ -125,7 +127,19 @@ class NamedControls(_Admin):
                 # Its <label> points at neither input ("Last login:", then "Date:" and "Time:"
                 # as plain text): each is named for itself.
                 name_control(field, str(capfirst(field.label) or pretty_name(field_name)))
+        unique_in_words(form, self.opts)
         return form
+
+
+def unique_in_words(form: type[forms.ModelForm], opts) -> None:
+    """A value another row has in a unique field, refused in the site's words at the field:
+    "Another question has this slug already." (Django's "Question with this Slug already
+    exists." put the field's name in capitals, as if it were a heading)."""
+    for field in opts.fields:
+        if field.unique and not field.primary_key and field.name in form.base_fields:
+            form.base_fields[field.name].error_messages["unique"] = (
+                f"Another {opts.verbose_name} has this {field.verbose_name} already."
+            )
 
 
 class NamedControlsAdmin(NamedControls, admin.ModelAdmin):

@@ -3,7 +3,8 @@
 `AdminConfig` (named in INSTALLED_APPS in place of "django.contrib.admin") makes
 `admin_json_field.AdminJSONField` the admin's field for every `models.JSONField`, and
 `typed_text.AdminTextarea` its widget for every `models.TextField` (line breaks stored as LF),
-before the admin modules are read, and makes `AdminSite` the default site.
+before the admin modules are read, names the rows of many-to-many tables by what they join
+(`name_through_rows`), and makes `AdminSite` the default site.
 
 `AdminSite` answers a delete that something came to protect while the admin was confirming it
 with a message, not a 500. Django's delete page and its "Delete selected" action check for
@@ -79,6 +80,24 @@ class AdminSite(admin.AdminSite):
         return secure_admin_login(super().login)(request, extra_context)
 
 
+def _both_ends(row) -> str:
+    """A many-to-many row by the two objects it joins: “iam/roles” – “Alice reads a report”."""
+    ends = [field for field in row._meta.fields if field.is_relation]
+    return " – ".join(f"“{getattr(row, field.name)}”" for field in ends)
+
+
+def name_through_rows() -> None:
+    """Every many-to-many table Django makes (a question's tags, a scenario's lessons, a cohort
+    assignment's lessons) names its rows by what they join. Their rows had no name of their own,
+    and a delete page listed what would go as "Scenario-lesson relationship: Scenario_lessons
+    object (12)"."""
+    from django.apps import apps
+
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.auto_created and "__str__" not in vars(model):
+            setattr(model, "__str__", _both_ends)  # noqa: B010  (mypy refuses assigning a method)
+
+
 class AdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with the project's site, and `use_in_every_admin` applied before
     its autodiscovery."""
@@ -90,4 +109,5 @@ class AdminConfig(admin_apps.AdminConfig):
 
         admin_json_field.use_in_every_admin()
         typed_text.use_in_every_admin()
+        name_through_rows()
         super().ready()

@@ -62,6 +62,20 @@ def hidden_character(text: str) -> str | None:
     return next((ch for ch in text if _hidden(ch)), None)
 
 
+def hidden_in_title(title: str) -> str | None:
+    """The refusal of a title with a `hidden_character` in it (a quiz's, a lesson's, a
+    module's: each is listed in menus and lists, where an override turns the rest of the line
+    around and a zero-width space pasted from a web page makes two titles differ unseen)."""
+    hidden = hidden_character(title or "")
+    if hidden is None:
+        return None
+    return (
+        f"'title' contains an invisible or control character (U+{ord(hidden):04X}), "
+        "which learners could not read (a direction override turns the title, and "
+        "what follows it in a list, backwards): type it again"
+    )
+
+
 def visible(text: str) -> str:
     """`text` as its author wrote it, with every character `hidden_character` would find (and
     a line or paragraph separator) written as its code point, "Q[U+202E]1": a message quoting

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.messages import SUCCESS, get_messages
 
 from lessons.models import RenderedBody
-from tests.conftest import make_lesson, make_module
+from tests.conftest import make_lesson, make_module, make_scenario
 from tests.quizzes.builders import make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +42,20 @@ def test_a_modules_delete_page_counts_rendered_bodies(admin_client):
     RenderedBody.objects.create(lesson=lesson, source="x", html="<p>x</p>")
     page = _page(admin_client, f"/admin/lessons/module/{module.pk}/delete/")
     assert "Rendered bodies: 1" in page
+
+
+def test_a_delete_page_names_many_to_many_rows_by_what_they_join(admin_client):
+    """Django listed them as "Scenario-lesson relationship: Scenario_lessons object (12)"."""
+    lesson = make_lesson(make_module(slug="iam"), slug="roles")
+    make_scenario(lesson, title="Alice reads a report")
+    question = make_question(slug="tagged")
+    question.tags.create(slug="exam-prep")
+
+    page = _page(admin_client, f"/admin/lessons/lesson/{lesson.pk}/delete/")
+    assert "Scenario-lesson relationship: “Alice reads a report” – “iam/roles”" in page
+    page += _page(admin_client, f"/admin/quizzes/question/{question.pk}/delete/")
+    assert "Question-tag relationship: “tagged” – “exam-prep”" in page
+    assert "object (" not in page
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -79,3 +93,41 @@ def test_the_typed_quiz_filters_heading_reads_as_djangos_other_filters(admin_cli
     ]
     assert headings[0] == " By quiz " and " By passed " in headings  # Django's own, for one
     assert all(re.fullmatch(r" By \w+ ", heading) for heading in headings), headings
+
+
+@pytest.mark.parametrize(
+    "url, make, fields",
+    [
+        ("/admin/lessons/module/add/", make_module, {"title": "Again", "order": "9"}),
+        (
+            "/admin/quizzes/question/add/",
+            make_question,
+            {"type": "true_false", "category": "iam", "prompt": "P?", "explanation": "E."},
+        ),
+    ],
+    ids=["module", "question"],
+)
+def test_a_slug_another_row_has_is_refused_in_words_at_the_field(
+    client, everyday_admin, url, make, fields
+):
+    """Django said "Module with this Slug already exists.": the field's name in capitals."""
+    taken = make(slug="taken")
+    data = {"slug": "taken", "data": '{"answer": true}', "misconceptions": "[]", **fields}
+    page = html.unescape(client.post(url, data).content.decode())
+    said = f"Another {taken._meta.verbose_name} has this slug already."
+    assert f'<ul class="errorlist" id="id_slug_error"><li>{said}</li></ul>' in page
+    assert "with this Slug" not in page
+
+
+def test_a_lessons_body_says_what_it_may_hold_where_it_is_typed(admin_client):
+    """The page said only "See lessons/content/README.md for conventions.": a file of the
+    repository an admin may never have seen, and the only place the markers were named."""
+    from lessons.markdown import DIAGRAM_NAMES
+
+    page = _page(admin_client, f"/admin/lessons/lesson/{make_lesson().pk}/change/")
+    help_text = page[page.index('<div class="description">') :]
+    help_text = help_text[: help_text.index("</div>")]
+    for marker in ("::: key-points", "::: note", "::: advanced", "::: check question-slug"):
+        assert f"<code>{marker}</code>" in help_text
+    assert all(f"<code>{name}</code>" in help_text for name in DIAGRAM_NAMES)
+    assert "README" not in help_text

@@ -1,8 +1,8 @@
 """Users with role actions, and the audit log, in the Django admin.
 
 Everyday admins (the `Administrators` group) may edit learners and instructors but never the
-fields that grant power (staff, superuser, groups, permissions), and never another staff
-account: otherwise setting a superuser's password would make any admin a superuser. Nor do they
+fields that grant power (staff, superuser, groups, permissions), nor the account's dates
+(joined, last signed in: records of what happened), and never another staff account: otherwise setting a superuser's password would make any admin a superuser. Nor do they
 set anyone's password or e-mail address: either would let them sign in as a learner (a reset
 link goes to the address) and read the records no role is granted (progress, attempts, "Your
 data"), silently. People change their own, the address through allauth's verified pages.
@@ -40,6 +40,9 @@ User = get_user_model()
 _POWER_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 # What signs someone in: the password has its own page (refused below); the address gets reset links.
 _ACCESS_FIELDS = ("email",)
+# What happened to the account, which no one rewrites: an everyday admin could set when a
+# learner joined or last signed in (the "Your data" export and the audit trail read them).
+_RECORD_FIELDS = ("last_login", "date_joined")
 ADDRESS_HELP = (
     "A new address becomes the account's primary one, unverified: a link to verify it is sent"
     " there, and the owner is told at the old one, which stays on the account. Left empty,"
@@ -154,7 +157,7 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
         readonly = super().get_readonly_fields(request, obj)
         if request.user.is_superuser:
             return readonly
-        return (*readonly, *_POWER_FIELDS, *_ACCESS_FIELDS)
+        return (*readonly, *_POWER_FIELDS, *_ACCESS_FIELDS, *_RECORD_FIELDS)
 
     @admin.action(description=f"Add to {INSTRUCTORS}", permissions=["change"])
     def make_instructor(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -140,6 +140,32 @@ def test_an_everyday_admin_cannot_grant_staff_or_superuser(client, everyday_admi
     assert not learner.is_superuser and not learner.is_staff
 
 
+def test_an_everyday_admin_cannot_rewrite_when_a_learner_joined_or_last_signed_in(
+    client, everyday_admin, learner
+):
+    """They are records of what happened (the "Your data" export reads them): Django's user
+    page had a date and time box for each."""
+    joined = learner.date_joined
+    page = client.get(f"/admin/auth/user/{learner.pk}/change/").content.decode()
+    assert 'name="date_joined_0"' not in page and 'name="last_login_0"' not in page
+    saved = client.post(
+        f"/admin/auth/user/{learner.pk}/change/",
+        {
+            "username": learner.username,
+            "first_name": "Ada",
+            "is_active": "on",
+            "date_joined_0": "2001-01-01",
+            "date_joined_1": "10:00:00",
+            "last_login_0": "2001-01-02",
+            "last_login_1": "10:00:00",
+        },
+    )
+    assert saved.status_code == 302  # the rest of the form was taken
+    learner.refresh_from_db()
+    assert learner.first_name == "Ada"
+    assert learner.date_joined == joined and learner.last_login is None
+
+
 def test_an_everyday_admin_edits_content_but_cannot_add_users(client, everyday_admin):
     assert client.get("/admin/lessons/module/add/").status_code == 200
     assert client.get("/admin/auth/user/add/").status_code == 403

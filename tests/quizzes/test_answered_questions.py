@@ -189,3 +189,33 @@ def test_a_quiz_learners_took_is_refused_saying_so_and_to_unpublish_it(
     assert "Learners have taken these quizzes" in page and "Unpublish them instead" in page
     client.post("/admin/quizzes/quiz/", {**chosen, "post": "yes"})
     assert Attempt.objects.filter(quiz=quiz).count() == 2
+
+
+def test_a_quiz_an_instructor_assigned_to_a_cohort_is_refused_to_an_everyday_admin(
+    client, everyday_admin, django_user_model
+):
+    """Its cohort assignments (with their dates and extensions) went with it without a word:
+    Django checks the permissions of models in the admin only, and cohorts are not in it."""
+    from cohorts import services as cohorts
+    from cohorts.models import Assignment
+
+    owner = django_user_model.objects.create_user("ines", password="a-long-passphrase-7")
+    quiz = make_quiz(make_question(slug="assigned-q"), slug="assigned")
+    spare = make_quiz(make_question(slug="spare-q"), slug="spare")
+    cohort = cohorts.cohort_create(owner=owner, name="Spring class")
+    cohorts.assignment_create(cohort=cohort, quiz=quiz, by=owner)
+
+    page = client.get(f"/admin/quizzes/quiz/{quiz.pk}/delete/").content.decode()
+    assert "an instructor has assigned it to a cohort, so it cannot be deleted" in page
+    assert "“assigned”: assigned to 1 cohort<" in page
+    assert "Unpublish it instead" in page
+    client.post(f"/admin/quizzes/quiz/{quiz.pk}/delete/", {"post": "yes"})
+    chosen = {"action": "delete_selected", "_selected_action": [quiz.pk, spare.pk]}
+    page = client.post("/admin/quizzes/quiz/", chosen).content.decode()
+    assert "“assigned”: assigned to 1 cohort<" in page
+    client.post("/admin/quizzes/quiz/", {**chosen, "post": "yes"})
+    assert Assignment.objects.filter(quiz=quiz, cohort=cohort).exists()
+
+    # A quiz nobody took or was assigned is deleted as before.
+    client.post(f"/admin/quizzes/quiz/{spare.pk}/delete/", {"post": "yes"})
+    assert not type(spare).objects.filter(pk=spare.pk).exists()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from srm_trainer.env import env_bool, env_int, env_str
-from srm_trainer.sandbox.state import MAX_PERMALINK_CHARS
+from srm_trainer.sandbox.state import MAX_LINK_CHARS
 
 wsgi_app = "srm_trainer.wsgi:application"
 bind = env_str("GUNICORN_BIND", "127.0.0.1:8000")
@@ -27,10 +27,11 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 
-# The longest request line the app needs is "GET /sandbox/?case=<permalink> HTTP/1.1", and the
-# sandbox offers a permalink only up to MAX_PERMALINK_CHARS; gunicorn's default (4,094) would
-# refuse links over ~4 KB. 8,190 is the most gunicorn accepts other than "unlimited".
-limit_request_line = len("GET /sandbox/?case= HTTP/1.1") + MAX_PERMALINK_CHARS + 128
+# The longest request line the app needs is "GET <its longest link> HTTP/1.1": pages offer a link
+# (a permalink, an analysis row's link with its action and resource) only up to MAX_LINK_CHARS;
+# gunicorn's default (4,094) would refuse links over ~4 KB. 8,190 is the most gunicorn accepts
+# other than "unlimited".
+limit_request_line = len("GET  HTTP/1.1") + MAX_LINK_CHARS
 if limit_request_line > 8190:
     raise ValueError(f"limit_request_line {limit_request_line} is over gunicorn's 8190")
 limit_request_fields = 100

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 from collections.abc import Mapping
 from typing import Any, overload
 from urllib.parse import urlsplit
@@ -147,21 +148,27 @@ def require(name: str, value: str | list[str] | None, reason: str) -> None:
 CACHE_TABLE = "srm_trainer_cache"  # created by a migration (srm_trainer/ratelimit/migrations)
 
 
+def _without_password(url: str) -> str:
+    """`url` with the password of its user part, if any, shown as ***."""
+    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)
+
+
 def env_cache(name: str, environ: Mapping[str, str] = os.environ) -> dict:
     """Django's CACHES["default"] from a URL: `db://` (the default: a table in the database, so
     one machine needs nothing more), `redis://host:6379/0` or `rediss://…` (Django's RedisCache,
     install `.[redis]`), or `locmem://` (one process only: tests and development)."""
     raw = env_str(name, "db://", environ) or "db://"
+    shown = _without_password(raw)  # what an error may echo: the URL, its password hidden
     scheme, sep, rest = raw.partition("://")
     scheme = scheme.lower()
     if not sep:
         raise ConfigError(
-            f"{name} must be a URL such as db://, redis://host:6379/0 or locmem://, not {raw!r}."
+            f"{name} must be a URL such as db://, redis://host:6379/0 or locmem://, not {shown!r}."
         )
     if scheme == "db":
         if rest.strip("/"):
             raise ConfigError(
-                f"{name}: db:// takes no table name (the table is {CACHE_TABLE}), not {raw!r}."
+                f"{name}: db:// takes no table name (the table is {CACHE_TABLE}), not {shown!r}."
             )
         return {
             "BACKEND": "srm_trainer.ratelimit.cache.OneStatementDatabaseCache",
@@ -175,7 +182,7 @@ def env_cache(name: str, environ: Mapping[str, str] = os.environ) -> dict:
             parts = None
         if parts is None or not parts.hostname:
             raise ConfigError(
-                f"{name} must name the Redis host (redis://host:6379/0), not {raw!r}."
+                f"{name} must name the Redis host (redis://host:6379/0), not {shown!r}."
             )
         if not _installed("redis"):
             # Django imports it at the first request: every page would fail, not the start.
@@ -190,5 +197,5 @@ def env_cache(name: str, environ: Mapping[str, str] = os.environ) -> dict:
             "LOCATION": rest or "srm-trainer",
         }
     raise ConfigError(
-        f"{name} must start with db://, redis://, rediss:// or locmem://, not {raw!r}."
+        f"{name} must start with db://, redis://, rediss:// or locmem://, not {shown!r}."
     )

@@ -331,6 +331,19 @@ def test_a_malformed_cache_url_is_an_error(url):
         env_cache("CACHE_URL", {"CACHE_URL": url})
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["redis://:s3cret-pw@:6379/0", "redis://srm:s3cret-pw@cache:port/0", "foo://u:s3cret-pw@h"],
+)
+def test_a_malformed_cache_url_is_shown_without_its_password(url):
+    """The message goes to the terminal and the process manager's log."""
+    from srm_trainer.env import ConfigError, env_cache
+
+    with pytest.raises(ConfigError, match="CACHE_URL") as refused:
+        env_cache("CACHE_URL", {"CACHE_URL": url})
+    assert "s3cret-pw" not in str(refused.value) and "***@" in str(refused.value)
+
+
 def test_redis_or_postgresql_without_their_client_stops_start_up_saying_what_to_install(
     monkeypatch,
 ):

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run lock test test-deep test-postgres test-processes e2e screenshots bench fuzz lint typecheck format serve clean editor-bundle messages differential compare
+.PHONY: run lock test test-deep test-postgres test-processes e2e screenshots bench fuzz lint typecheck format release serve serve-app clean editor-bundle messages differential compare
 
 $(BIN)/python:
 	@echo "  Making $(VENV) with $(PYTHON) (PYTHON=... to choose another; make clean to start over)"
@@ -49,8 +49,9 @@ run: $(VENV)/.installed-app
 	@echo "  SRM Trainer is starting: open http://$(HOST):$(PORT)/"
 	@echo "  For the admin (http://$(HOST):$(PORT)/admin/) create an account first:"
 	@echo "      $(BIN)/python manage.py createsuperuser"
-	@echo "  (set-up only, like AWS's root user: then make an everyday admin with"
-	@echo "      $(BIN)/python manage.py make_admin USERNAME   and turn on its two-factor sign-in)"
+	@echo "  (set-up only, like AWS's root user, and asked to turn on two-factor sign-in: then sign"
+	@echo "  up an everyday account at http://$(HOST):$(PORT)/accounts/signup/ and make it an admin with"
+	@echo "      $(BIN)/python manage.py make_admin USERNAME   then turn on its two-factor sign-in too)"
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -86,25 +87,46 @@ test-processes: $(VENV)/.installed-test
 	$(PYTEST) -m processes -q
 
 # Production settings under gunicorn (gunicorn.conf.py); needs DJANGO_SECRET_KEY and
-# DJANGO_ALLOWED_HOSTS (and the other variables in README's Configuration table). Expired
-# sessions are deleted at each start (nothing else deletes them: README, Deploying, gives the
-# daily line for a server that runs for weeks).
+# DJANGO_ALLOWED_HOSTS (and the other variables in README's Configuration table), checked
+# before anything runs. README, Deploying, says which target runs where:
+#   release    once per release (and the first time), on one machine: migrate, load the
+#              course from lessons/content/, delete expired sessions;
+#   serve      one machine: migrate and delete expired sessions (nothing else deletes them:
+#              README gives the daily line for a server that runs for weeks), then serve-app;
+#   serve-app  an app server: collect this machine's static files, then gunicorn.
+define NEEDS_PRODUCTION_ENV
+if [ -z "$$DJANGO_SECRET_KEY" ] || [ -z "$$DJANGO_ALLOWED_HOSTS" ]; then \
+  echo ""; \
+  echo "  make $@ runs the production settings. It needs:"; \
+  echo "    DJANGO_SECRET_KEY     a long random secret, e.g. from"; \
+  echo "                          python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"; \
+  echo "    DJANGO_ALLOWED_HOSTS  the host names it answers to, comma-separated"; \
+  echo "  and HTTPS at a proxy in front (set DJANGO_TRUSTED_PROXY_COUNT=1 there), or"; \
+  echo "    DJANGO_SECURE_SSL_REDIRECT=false   for a local try over plain HTTP."; \
+  echo "  Example (a first try on this machine, then open http://localhost:8000/):"; \
+  echo "    export DJANGO_SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+  echo "    export DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=false"; \
+  echo "    make release serve"; \
+  echo "  Every variable: README.md, Configuration and Deploying."; \
+  echo ""; exit 2; fi
+endef
+
+release: $(VENV)/.installed-app
+	@$(NEEDS_PRODUCTION_ENV)
+	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=false $(BIN)/python manage.py load_curriculum
+	DJANGO_DEBUG=false $(BIN)/python manage.py clearsessions
+
 serve: $(VENV)/.installed-app
-	@if [ -z "$$DJANGO_SECRET_KEY" ] || [ -z "$$DJANGO_ALLOWED_HOSTS" ]; then \
-	  echo ""; \
-	  echo "  make serve runs the production settings. It needs:"; \
-	  echo "    DJANGO_SECRET_KEY     a long random secret, e.g. from"; \
-	  echo "                          python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"; \
-	  echo "    DJANGO_ALLOWED_HOSTS  the host names it answers to, comma-separated"; \
-	  echo "  and HTTPS at a proxy in front (set DJANGO_TRUSTED_PROXY_COUNT=1 there), or"; \
-	  echo "    DJANGO_SECURE_SSL_REDIRECT=false   for a local try over plain HTTP."; \
-	  echo "  Example: DJANGO_SECRET_KEY=... DJANGO_ALLOWED_HOSTS=localhost DJANGO_SECURE_SSL_REDIRECT=false make serve"; \
-	  echo "  Every variable: README.md, Configuration and Deploying."; \
-	  echo ""; exit 2; fi
-	@echo "  Serving on http://$${GUNICORN_BIND:-127.0.0.1:8000}/ (health: /healthz); Ctrl-C stops it."
+	@$(NEEDS_PRODUCTION_ENV)
 	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=false $(BIN)/python manage.py clearsessions
+	@$(MAKE) --no-print-directory serve-app
+
+serve-app: $(VENV)/.installed-app
+	@$(NEEDS_PRODUCTION_ENV)
 	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --no-input -v0
+	@echo "  Serving on http://$${GUNICORN_BIND:-127.0.0.1:8000}/ for DJANGO_ALLOWED_HOSTS=$$DJANGO_ALLOWED_HOSTS (health: /healthz); Ctrl-C stops it."
 	DJANGO_DEBUG=false $(BIN)/gunicorn -c gunicorn.conf.py
 
 # Browser journeys in headless Chromium (Debian's: `apt-get install chromium`).

@@ -8,29 +8,44 @@ as the app's own settings.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import TypeVar
 
-from srm_trainer.env import env_bool, env_int, env_str
-from srm_trainer.sandbox.state import MAX_PERMALINK_CHARS
+from srm_trainer.env import ConfigError, env_bool, env_int, env_log_level, env_str
+from srm_trainer.sandbox.state import MAX_LINK_CHARS
+
+T = TypeVar("T")
+
+
+def checked(read: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """A variable read as the app reads it; one set wrong stops gunicorn with its message
+    alone (gunicorn would print "Failed to read config file" and a traceback)."""
+    try:
+        return read(*args, **kwargs)
+    except ConfigError as exc:
+        raise SystemExit(f"Configuration error: {exc}") from None
+
 
 wsgi_app = "srm_trainer.wsgi:application"
-bind = env_str("GUNICORN_BIND", "127.0.0.1:8000")
+bind = checked(env_str, "GUNICORN_BIND", "127.0.0.1:8000")
 
 # Sync workers: a request holds one worker, so a few per CPU keep pages answering while some
 # are busy evaluating; counting and sessions are shared through the database, so any worker
 # can take any request.
-workers = env_int("GUNICORN_WORKERS", 2 * (os.cpu_count() or 1) + 1, minimum=1)
+workers = checked(env_int, "GUNICORN_WORKERS", 2 * (os.cpu_count() or 1) + 1, minimum=1)
 # A worker silent this long is killed and replaced: no request should come near it.
-timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
+timeout = checked(env_int, "GUNICORN_TIMEOUT", 30, minimum=1)
 graceful_timeout = 30
 keepalive = 5
 # Replace each worker now and then, so a slow leak can never grow for long.
 max_requests = 2000
 max_requests_jitter = 200
 
-# The longest request line the app needs is "GET /sandbox/?case=<permalink> HTTP/1.1", and the
-# sandbox offers a permalink only up to MAX_PERMALINK_CHARS; gunicorn's default (4,094) would
-# refuse links over ~4 KB. 8,190 is the most gunicorn accepts other than "unlimited".
-limit_request_line = len("GET /sandbox/?case= HTTP/1.1") + MAX_PERMALINK_CHARS + 128
+# The longest request line the app needs is "GET <its longest link> HTTP/1.1": pages offer a link
+# (a permalink, an analysis row's link with its action and resource) only up to MAX_LINK_CHARS;
+# gunicorn's default (4,094) would refuse links over ~4 KB. 8,190 is the most gunicorn accepts
+# other than "unlimited".
+limit_request_line = len("GET  HTTP/1.1") + MAX_LINK_CHARS
 if limit_request_line > 8190:
     raise ValueError(f"limit_request_line {limit_request_line} is over gunicorn's 8190")
 limit_request_fields = 100
@@ -46,9 +61,9 @@ secure_scheme_headers: dict[str, str] = {}
 # The app logs each request itself (one JSON line with its id, user, client address, status
 # and time: srm_trainer/ops/), so gunicorn's own access line would only repeat it; turn it on
 # with GUNICORN_ACCESS_LOG=true.
-accesslog = "-" if env_bool("GUNICORN_ACCESS_LOG", False) else None
+accesslog = "-" if checked(env_bool, "GUNICORN_ACCESS_LOG", False) else None
 errorlog = "-"
-loglevel = env_str("DJANGO_LOG_LEVEL", "info").lower()
+loglevel = checked(env_log_level, "DJANGO_LOG_LEVEL", "INFO").lower()
 access_log_format = '%(h)s "%({x-forwarded-for}i)s" %(t)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 # Load the app, its URLconf and the action catalogue once in the master (srm_trainer/wsgi.py

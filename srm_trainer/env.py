@@ -6,12 +6,22 @@ must not quietly mean False in production.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 from collections.abc import Mapping
-from typing import overload
+from typing import Any, overload
 from urllib.parse import urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+
+class ConfigError(ImproperlyConfigured):
+    """A variable the operator set, or must set, is wrong: its message names the variable and
+    says what it takes. `manage.py`, `srm_trainer/wsgi.py` and `gunicorn.conf.py` print the
+    message alone, without a traceback (the fix is in the environment, not the code)."""
+
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
@@ -27,7 +37,7 @@ def env_bool(name: str, default: bool, environ: Mapping[str, str] = os.environ) 
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
+    raise ConfigError(f"{name} must be true or false, not {raw!r}.")
 
 
 def env_int(
@@ -43,9 +53,9 @@ def env_int(
     try:
         value = int(raw.strip())
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
     if minimum is not None and value < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}.")
+        raise ConfigError(f"{name} must be at least {minimum}, not {value}.")
     return value
 
 
@@ -56,7 +66,7 @@ def env_list(name: str, default: list[str], environ: Mapping[str, str] = os.envi
         return list(default)
     items = [item.strip() for item in raw.split(",")]
     if any(not item for item in items):
-        raise ImproperlyConfigured(f"{name} has an empty item: {raw!r}.")
+        raise ConfigError(f"{name} has an empty item: {raw!r}.")
     return items
 
 
@@ -80,18 +90,67 @@ def env_rate(name: str, default: str, environ: Mapping[str, str] = os.environ) -
     if not (
         slash and count.isdigit() and seconds.isdigit() and int(count) > 0 and int(seconds) > 0
     ):
-        raise ImproperlyConfigured(
-            f"{name} must look like COUNT/SECONDS (e.g. 120/60), not {raw!r}."
-        )
+        raise ConfigError(f"{name} must look like COUNT/SECONDS (e.g. 120/60), not {raw!r}.")
     return raw
+
+
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def env_log_level(name: str, default: str, environ: Mapping[str, str] = os.environ) -> str:
+    """One of Python's level names, in capitals (`logging` refuses anything else, with a
+    traceback that does not name the variable)."""
+    raw = env_str(name, default, environ) or default
+    level = raw.upper()
+    if level not in _LOG_LEVELS:
+        raise ConfigError(f"{name} must be one of {', '.join(_LOG_LEVELS)}, not {raw!r}.")
+    return level
+
+
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def env_database(
+    name: str, default: str, environ: Mapping[str, str] = os.environ, *, conn_max_age: int
+) -> dict[str, Any]:
+    """Django's DATABASES["default"] from a URL (dj-database-url). A URL it cannot read is
+    refused naming the variable, without echoing it (it holds the database's password), and
+    PostgreSQL without its driver is refused at start-up rather than on the first request."""
+    raw = env_str(name, default, environ) or default
+    scheme = raw.partition("://")[0] if "://" in raw else ""
+    example = "postgres://user:password@host:5432/name or sqlite:////absolute/path/db.sqlite3"
+    try:
+        config = dj_database_url.parse(raw, conn_max_age=conn_max_age, conn_health_checks=True)
+    except dj_database_url.UnknownSchemeError:
+        said = f"its scheme {scheme + '://'!r} is not one it knows" if scheme else "no scheme"
+        raise ConfigError(f"{name} must be a URL such as {example} ({said}).") from None
+    except ValueError:
+        raise ConfigError(
+            f"{name} is not a URL that can be read: check the port is a number and that a "
+            f"password with @, :, / or # in it is percent-encoded (e.g. {example})."
+        ) from None
+    if config["ENGINE"].endswith("postgresql") and not (
+        _installed("psycopg") or _installed("psycopg2")
+    ):
+        raise ConfigError(
+            f"{name} names PostgreSQL, whose driver is not installed: "
+            '.venv/bin/python -m pip install -e ".[postgres]"'
+        )
+    return dict(config)
 
 
 def require(name: str, value: str | list[str] | None, reason: str) -> None:
     if not value:
-        raise ImproperlyConfigured(f"{name} must be set {reason}.")
+        raise ConfigError(f"{name} must be set {reason}.")
 
 
 CACHE_TABLE = "srm_trainer_cache"  # created by a migration (srm_trainer/ratelimit/migrations)
+
+
+def _without_password(url: str) -> str:
+    """`url` with the password of its user part, if any, shown as ***."""
+    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)
 
 
 def env_cache(name: str, environ: Mapping[str, str] = os.environ) -> dict:
@@ -99,16 +158,17 @@ def env_cache(name: str, environ: Mapping[str, str] = os.environ) -> dict:
     one machine needs nothing more), `redis://host:6379/0` or `rediss://…` (Django's RedisCache,
     install `.[redis]`), or `locmem://` (one process only: tests and development)."""
     raw = env_str(name, "db://", environ) or "db://"
+    shown = _without_password(raw)  # what an error may echo: the URL, its password hidden
     scheme, sep, rest = raw.partition("://")
     scheme = scheme.lower()
     if not sep:
-        raise ImproperlyConfigured(
-            f"{name} must be a URL such as db://, redis://host:6379/0 or locmem://, not {raw!r}."
+        raise ConfigError(
+            f"{name} must be a URL such as db://, redis://host:6379/0 or locmem://, not {shown!r}."
         )
     if scheme == "db":
         if rest.strip("/"):
-            raise ImproperlyConfigured(
-                f"{name}: db:// takes no table name (the table is {CACHE_TABLE}), not {raw!r}."
+            raise ConfigError(
+                f"{name}: db:// takes no table name (the table is {CACHE_TABLE}), not {shown!r}."
             )
         return {
             "BACKEND": "srm_trainer.ratelimit.cache.OneStatementDatabaseCache",
@@ -121,8 +181,14 @@ def env_cache(name: str, environ: Mapping[str, str] = os.environ) -> dict:
         except ValueError:
             parts = None
         if parts is None or not parts.hostname:
-            raise ImproperlyConfigured(
-                f"{name} must name the Redis host (redis://host:6379/0), not {raw!r}."
+            raise ConfigError(
+                f"{name} must name the Redis host (redis://host:6379/0), not {shown!r}."
+            )
+        if not _installed("redis"):
+            # Django imports it at the first request: every page would fail, not the start.
+            raise ConfigError(
+                f"{name} names Redis, whose client is not installed: "
+                '.venv/bin/python -m pip install -e ".[redis]"'
             )
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
     if scheme == "locmem":
@@ -130,6 +196,6 @@ def env_cache(name: str, environ: Mapping[str, str] = os.environ) -> dict:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": rest or "srm-trainer",
         }
-    raise ImproperlyConfigured(
-        f"{name} must start with db://, redis://, rediss:// or locmem://, not {raw!r}."
+    raise ConfigError(
+        f"{name} must start with db://, redis://, rediss:// or locmem://, not {shown!r}."
     )

@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import dj_database_url
-
 from srm_trainer.env import (
     env_bool,
     env_cache,
+    env_database,
     env_int,
     env_list,
+    env_log_level,
     env_rate,
     env_str,
     require,
@@ -143,12 +143,12 @@ TEMPLATES = [
 FORM_RENDERER = "teach.rendering.TeachFormRenderer"
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env_database(
+        "DATABASE_URL",
+        f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         # Keep each worker's connection between requests (opening one per request cost 12-17%
         # of worker time), checked before reuse so a restarted database is not an error.
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
-        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -337,7 +337,7 @@ if not DEBUG:
 # One line per request (django-structlog) and every other log line carry the request's id;
 # JSON in production, readable lines in development (srm_trainer/ops/logconfig.py).
 LOGGING = logconfig.configure(
-    json=env_bool("DJANGO_LOG_JSON", not DEBUG), level=env_str("DJANGO_LOG_LEVEL", "INFO")
+    json=env_bool("DJANGO_LOG_JSON", not DEBUG), level=env_log_level("DJANGO_LOG_LEVEL", "INFO")
 )
 DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # srm_trainer/ops/request_log.py binds client_ip
 DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = 10  # DEBUG: "request_started" only when debugging

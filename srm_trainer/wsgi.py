@@ -5,8 +5,14 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from srm_trainer.env import ConfigError
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "srm_trainer.settings")
-application = get_wsgi_application()
+try:
+    application = get_wsgi_application()
+except ConfigError as exc:
+    # A variable set wrong stops the server with its message alone (as manage.py does).
+    raise SystemExit(f"Configuration error: {exc}") from None
 
 # Load the action catalogue and its search index before the first request, so no visitor pays
 # the half second, then move everything loaded so far out of the garbage collector's sight:

@@ -60,6 +60,11 @@ ENVIRONMENTS = {
     "no secret key": _env(DJANGO_DEBUG="false", DJANGO_ALLOWED_HOSTS="example.com"),
     "no allowed hosts": _env(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 50),
     "database url": _env(DATABASE_URL="postgres://u:p@localhost:5432/srm"),
+    "database url nonsense": _env(DATABASE_URL="nonsense"),
+    "database url bad port": _env(DATABASE_URL="postgres://srm:s3cret-pw@db:port/srm"),
+    "conn max age": _env(DATABASE_CONN_MAX_AGE="abc"),
+    "log level": _env(DJANGO_LOG_LEVEL="loud"),
+    "log level lower case": _env(DJANGO_LOG_LEVEL="warning"),
     "email port": _env(EMAIL_PORT="submission"),
     "email tls": _env(EMAIL_USE_TLS="sometimes"),
     "production, no smtp": {
@@ -203,6 +208,54 @@ def test_database_url_selects_another_database(loaded):
     assert _started(loaded, "database url")["engine"] == "django.db.backends.postgresql"
 
 
+def test_a_database_url_that_cannot_be_read_is_named_without_its_password(loaded):
+    """dj-database-url's own errors named neither the variable nor what to fix."""
+    assert _stopped(loaded, "database url nonsense").startswith(
+        "ConfigError: DATABASE_URL must be a URL such as postgres://"
+    )
+    unread = _stopped(loaded, "database url bad port")
+    assert unread.startswith("ConfigError: DATABASE_URL is not a URL that can be read")
+    assert "s3cret-pw" not in unread
+
+
+def test_a_malformed_connection_age_or_log_level_is_named(loaded):
+    assert "DATABASE_CONN_MAX_AGE must be a whole number" in _stopped(loaded, "conn max age")
+    # logging's own refusal was "ValueError: Unable to configure root logger"
+    assert "DJANGO_LOG_LEVEL must be one of DEBUG, INFO" in _stopped(loaded, "log level")
+    _started(loaded, "log level lower case")
+
+
+def _run(*command: str, **env: str) -> subprocess.CompletedProcess[str]:
+    production = {**_PRODUCTION, "DJANGO_ALLOWED_HOSTS": "example.com"}
+    return subprocess.run(
+        [sys.executable, *command],
+        cwd=ROOT,
+        env=_env(**production, GUNICORN_BIND="127.0.0.1:0", **env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "variable"),
+    [
+        (("manage.py", "migrate"), {"DATABASE_URL": "nonsense"}),
+        (("-m", "gunicorn", "-c", "gunicorn.conf.py"), {"GUNICORN_WORKERS": "many"}),
+        (("-m", "gunicorn", "-c", "gunicorn.conf.py"), {"CACHE_URL": "foo://"}),
+    ],
+    ids=["manage.py", "gunicorn's config", "gunicorn's app"],
+)
+def test_a_variable_set_wrong_stops_the_process_with_one_line_naming_it(command, variable):
+    """What `make serve` runs (manage.py, then gunicorn reading gunicorn.conf.py and loading the
+    app) stops with the message alone: a traceback through the settings module hid it."""
+    (name,) = variable
+    done = _run(*command, **variable)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"Configuration error: {name} ")
+    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
+
+
 def test_production_settings_pass_the_deployment_checks(loaded):
     checked = loaded["deployment"]
     assert checked["code"] == 0, checked["told"]
@@ -276,6 +329,35 @@ def test_a_malformed_cache_url_is_an_error(url):
 
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
         env_cache("CACHE_URL", {"CACHE_URL": url})
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["redis://:s3cret-pw@:6379/0", "redis://srm:s3cret-pw@cache:port/0", "foo://u:s3cret-pw@h"],
+)
+def test_a_malformed_cache_url_is_shown_without_its_password(url):
+    """The message goes to the terminal and the process manager's log."""
+    from srm_trainer.env import ConfigError, env_cache
+
+    with pytest.raises(ConfigError, match="CACHE_URL") as refused:
+        env_cache("CACHE_URL", {"CACHE_URL": url})
+    assert "s3cret-pw" not in str(refused.value) and "***@" in str(refused.value)
+
+
+def test_redis_or_postgresql_without_their_client_stops_start_up_saying_what_to_install(
+    monkeypatch,
+):
+    """Django imports the Redis client at the first request: without it every page failed while
+    the server had started as if all was well."""
+    from srm_trainer import env
+
+    monkeypatch.setattr(env, "_installed", lambda module: False)
+    with pytest.raises(env.ConfigError, match=r"CACHE_URL names Redis.*\.\[redis\]"):
+        env.env_cache("CACHE_URL", {"CACHE_URL": "redis://cache.internal:6379/0"})
+    with pytest.raises(env.ConfigError, match=r"DATABASE_URL names PostgreSQL.*\.\[postgres\]"):
+        env.env_database("DATABASE_URL", "postgres://db/srm", {}, conn_max_age=0)
+    assert env.env_cache("CACHE_URL", {})["LOCATION"] == env.CACHE_TABLE
+    assert env.env_database("DATABASE_URL", "sqlite:///x.db", {}, conn_max_age=0)["NAME"]
 
 
 def test_the_cache_table_exists_after_migrate(db):

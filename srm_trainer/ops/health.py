@@ -5,10 +5,12 @@ balancers probe each server by its private address over plain HTTP, which `ALLOW
 and `SECURE_SSL_REDIRECT` would otherwise refuse or redirect. It reveals nothing but the
 three words below, so it needs neither.
 
-Three checks, each cheap: the database answers, the cache answers, and no migration is
-waiting (a server started before `migrate` ran would fail on new columns). Once the migrations
-are seen applied, the answer is kept for the process's life: they are never un-applied under
-a running server, and building the migration graph costs tens of milliseconds.
+Four checks, each cheap: the database answers, the cache answers, no migration is waiting (a
+server started before `migrate` ran would fail on new columns), and the static files' manifest
+names the stylesheet (a production server started without `collectstatic` answers every page
+with 500: each page asks the manifest for its stylesheet). Once the migrations are seen
+applied, the answer is kept for the process's life: they are never un-applied under a running
+server, and building the migration graph costs tens of milliseconds.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import logging
 import uuid
 
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
@@ -54,7 +57,21 @@ def migrations_ok() -> bool:
     return _migrations_applied
 
 
-CHECKS = {"database": database_ok, "cache": cache_ok, "migrations": migrations_ok}
+# A file every page links (base.html): production's manifest storage refuses its URL when
+# `collectstatic` has not run on this machine (development's storage never refuses).
+STATIC_PROBE = "css/site.css"
+
+
+def static_ok() -> bool:
+    return bool(staticfiles_storage.url(STATIC_PROBE))
+
+
+CHECKS = {
+    "database": database_ok,
+    "cache": cache_ok,
+    "migrations": migrations_ok,
+    "static": static_ok,
+}
 
 
 def run_checks() -> dict[str, str]:

@@ -46,6 +46,7 @@ from srm_trainer.sandbox.explain import reason_html, reason_lesson
 from srm_trainer.sandbox.panel import limits
 from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
+    MAX_LINK_CHARS,
     MAX_PERMALINK_CHARS,
     STARTER_POLICY,
     PolicyText,
@@ -265,7 +266,14 @@ def _opener(token: str) -> Callable[[str, str], str]:
     if not token:
         return lambda action, resource: ""
     start = f"{reverse('sandbox')}?{urlencode({'case': token})}&"
-    return lambda action, resource: start + urlencode({"action": action, "resource": resource})
+
+    def link(action: str, resource: str) -> str:
+        # A long resource on a long token would pass what a server takes in one request line
+        # (gunicorn refused it with its own "URI Too Long"): that row is not a link then.
+        opened = start + urlencode({"action": action, "resource": resource})
+        return opened if len(opened) <= MAX_LINK_CHARS else ""
+
+    return link
 
 
 # --- explanations, the way the one-request sandbox words them ------------------------------------

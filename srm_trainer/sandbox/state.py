@@ -30,6 +30,11 @@ MAX_BODY_BYTES = 64 * 1024
 # A permalink travels in the request line, which gunicorn caps at 8,190 bytes however it is
 # set (gunicorn.conf.py sets that). Larger states are shared as a case file instead.
 MAX_PERMALINK_CHARS = 8_000
+# The longest address (path and query) a page links to: a permalink (`/sandbox/?case=`, a lab's
+# `/lab/network/?case=`) or an analysis row's link, the permalink with its action and resource.
+# A longer link is not offered (it would be refused); gunicorn.conf.py sizes its request line
+# from this.
+MAX_LINK_CHARS = 8_160
 MAX_POLICY_CHARS = 20_000
 MAX_IDENTITY_POLICIES = 20
 MAX_ORG_LEVELS = 5

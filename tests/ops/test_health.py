@@ -28,7 +28,7 @@ def test_a_healthy_server_says_so():
     assert response.status_code == 200
     assert body == {
         "status": "ok",
-        "checks": {"database": "ok", "cache": "ok", "migrations": "ok"},
+        "checks": {"database": "ok", "cache": "ok", "migrations": "ok", "static": "ok"},
     }
     assert "no-cache" in response["Cache-Control"]
 
@@ -58,6 +58,25 @@ def test_a_server_started_before_migrate_is_not_ready(monkeypatch):
     monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: ["pending"])
     response, body = probe()
     assert response.status_code == 503 and body["checks"]["migrations"] == "failing"
+
+
+def test_a_production_server_started_without_collectstatic_is_not_ready(tmp_path):
+    """Its manifest storage refuses every page's stylesheet, so every page would be a 500; the
+    balancer must keep it out rather than see the database and cache answer."""
+    production_storage = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "srm_trainer.storage.KeptURLsStorage"},
+    }
+    # Django makes the storage afresh on entering and on leaving (its setting_changed signal).
+    with override_settings(STORAGES=production_storage, STATIC_ROOT=tmp_path, DEBUG=False):
+        response, body = probe()
+    assert response.status_code == 503
+    assert body["checks"] == {
+        "database": "ok",
+        "cache": "ok",
+        "migrations": "ok",
+        "static": "error",
+    }
 
 
 def test_only_reads_are_answered():

@@ -50,23 +50,37 @@ def test_clearsessions_deletes_expired_sessions_and_keeps_live_ones(client, lear
     assert client.get("/accounts/data/").status_code == 200  # still signed in
 
 
-def _serve_recipe() -> list[str]:
-    """The commands `make serve` runs, in order (the Makefile's recipe lines for `serve`)."""
+def _recipe(target: str) -> list[str]:
+    """What `make TARGET` runs, in order: its recipe's manage.py commands by name, gunicorn, and
+    the targets it goes on to (`make serve-app`)."""
     lines = (ROOT / "Makefile").read_text().splitlines()
-    start = lines.index("serve: $(VENV)/.installed-app") + 1
-    recipe = []
+    start = lines.index(f"{target}: $(VENV)/.installed-app") + 1
+    names = []
     for line in lines[start:]:
         if not line.startswith("\t"):
             break
-        recipe.append(line.strip())
-    return recipe
+        words = re.sub(r"^@?(\S+=\S+ )*", "", line.strip()).split()
+        if words[:2] == ["$(BIN)/python", "manage.py"]:
+            names.append(words[2])
+        elif words[0] == "$(BIN)/gunicorn":
+            names.append("gunicorn")
+        elif words[0] == "$(MAKE)":
+            names.append(f"make {words[-1]}")
+    return names
 
 
 def test_make_serve_clears_expired_sessions_once_migrated_before_serving():
-    commands = [re.sub(r"^\S+=\S+ ", "", line) for line in _serve_recipe()]
-    steps = [line.split()[0:3] for line in commands if line.startswith("$(BIN)/")]
-    names = [step[2] if step[0].endswith("python") else step[0] for step in steps]
-    assert names == ["migrate", "clearsessions", "collectstatic", "$(BIN)/gunicorn"]
+    assert _recipe("serve") == ["migrate", "clearsessions", "make serve-app"]
+    assert _recipe("serve-app") == ["collectstatic", "gunicorn"]
+
+
+def test_only_the_release_step_loads_the_course_and_app_servers_leave_the_database_alone():
+    """`make release` runs once per release, on one machine; restarting a server never loads
+    the course again (that would overwrite lessons edited in the admin), and `make serve-app`,
+    run on each of several app servers, neither migrates nor deletes sessions (README,
+    Deploying)."""
+    assert _recipe("release") == ["migrate", "load_curriculum", "clearsessions"]
+    assert "load_curriculum" not in _recipe("serve") + _recipe("serve-app")
 
 
 def test_rate_limit_rows_of_idle_clients_are_deleted_and_current_ones_kept(monkeypatch):

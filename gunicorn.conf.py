@@ -70,3 +70,8 @@ access_log_format = '%(h)s "%({x-forwarded-for}i)s" %(t)s "%(r)s" %(s)s %(b)s %(
 # does the loading and freezes it away from the garbage collector): every worker then shares
 # those pages instead of building its own copy.
 preload_app = True
+
+# No control socket (gunicorn 25+ opens one by default at one path per user account, through
+# which that account can add workers or stop the server): nothing here uses it, and two servers
+# under one account shared its path. tests/ops/test_gunicorn_control_socket.py.
+control_socket_disable = True

@@ -326,7 +326,7 @@ def test_compliance_consequences_include_criminal_penalties_for_people():
     para = next(
         p
         for p in _paragraphs("compliance-and-artifact/compliance-basics")
-        if p.startswith("Failing a compliance requirement")
+        if p.startswith("Some laws also punish people")
     )
     assert "prison" in para and "knowingly" in para
     assert "criminal charges" in LESSONS["compliance-and-artifact/compliance-basics"].body

@@ -24,6 +24,7 @@ from curriculum.readers import (
     combined,
 )
 from glossary.matching import FORBIDDEN_CHARACTERS
+from srm_trainer.typed_text import quoted
 
 GLOSSARY_FILE = "glossary.yaml"
 MAX_TERM = 100
@@ -88,7 +89,7 @@ def _name_problem(name: str) -> str | None:
         return "has no letter or digit"
     bad = sorted(FORBIDDEN_CHARACTERS & set(name))
     if bad:
-        return f"holds {bad[0]!r}, which a term's name may not"
+        return f"holds {quoted(bad[0])}, which a term's name may not"
     return None
 
 
@@ -98,7 +99,7 @@ def _read_term(raw, file: str, index: int, lesson_paths: set[str], pb: Problems)
     f = _Fields(raw, file, f"term #{index}")
     pb.attempt(f.only, "slug", "term", "aliases", "definition", "lesson", "related", "source")
     slug = f.slug()
-    f.what = f"term {slug!r}"
+    f.what = f"term {quoted(slug)}"
     term = pb.attempt(f.str, "term")
     problem = _name_problem(term) if term is not None else None
     if problem:
@@ -109,7 +110,7 @@ def _read_term(raw, file: str, index: int, lesson_paths: set[str], pb: Problems)
     for alias in aliases:
         problem = _name_problem(alias)
         if problem:
-            pb.add(f.error(f"alias {alias!r} {problem}"))
+            pb.add(f.error(f"alias {quoted(alias)} {problem}"))
     definition = " ".join((pb.attempt(f.str, "definition") or "").split())
     if len(definition) > MAX_DEFINITION:
         pb.add(f.error(
@@ -118,13 +119,13 @@ def _read_term(raw, file: str, index: int, lesson_paths: set[str], pb: Problems)
         ))  # fmt: skip
     lesson = pb.attempt(f.str, "lesson")
     if lesson is not None and lesson not in lesson_paths:
-        pb.add(f.error(f"unknown lesson {lesson!r} (write it as module-slug/lesson-slug)"))
+        pb.add(f.error(f"unknown lesson {quoted(lesson)} (write it as module-slug/lesson-slug)"))
     related = pb.attempt(f.str_list, "related", required=False) or []
     source = pb.attempt(f.str, "source", required=False) or ""
     if source:
         parts = urlsplit(source)
         if parts.scheme != "https" or not parts.netloc or any(c.isspace() for c in source):
-            pb.add(f.error(f"'source' must be an https address, not {source!r}"))
+            pb.add(f.error(f"'source' must be an https address, not {quoted(source)}"))
     if term is None:
         return None
     return TermData(
@@ -143,15 +144,15 @@ def _check_names(terms: list[TermData], file: str) -> None:
             other = owner.get(key)
             if other is term:
                 errors.append(CurriculumError(
-                    file, term.line, f"term {term.slug!r}: {name!r} is listed twice"
+                    file, term.line, f"term {quoted(term.slug)}: {quoted(name)} is listed twice"
                 ))  # fmt: skip
             elif other is not None:
                 what = "the term" if name == term.term else "alias"
                 errors.append(CurriculumError(
                     file,
                     term.line,
-                    f"term {term.slug!r}: {what} {name!r} is already used by term "
-                    f"{other.slug!r} (line {other.line})",
+                    f"term {quoted(term.slug)}: {what} {quoted(name)} is already used by term "
+                    f"{quoted(other.slug)} (line {other.line})",
                 ))  # fmt: skip
             else:
                 owner[key] = term
@@ -169,17 +170,17 @@ def _check_related(terms: list[TermData], file: str, unread: Collection[str] = f
         for slug in term.related:
             if slug == term.slug:
                 errors.append(
-                    CurriculumError(file, term.line, f"term {term.slug!r}: related to itself")
+                    CurriculumError(file, term.line, f"term {quoted(term.slug)}: related to itself")
                 )
             elif slug in seen:
                 errors.append(CurriculumError(
-                    file, term.line, f"term {term.slug!r}: related term {slug!r} listed twice"
+                    file, term.line, f"term {quoted(term.slug)}: related term {quoted(slug)} listed twice"
                 ))  # fmt: skip
             elif slug not in slugs:
                 errors.append(CurriculumError(
                     file,
                     term.line,
-                    f"term {term.slug!r}: unknown related term {slug!r} (use a term's slug)",
+                    f"term {quoted(term.slug)}: unknown related term {quoted(slug)} (use a term's slug)",
                 ))  # fmt: skip
             seen.add(slug)
     if errors:

@@ -35,6 +35,7 @@ from lessons.models import (
     Source,
 )
 from quizzes.models import Question, Quiz
+from srm_trainer.typed_text import quoted
 
 M = TypeVar("M", bound=models.Model)
 # The rows that record their `source` and the fingerprint of what a load wrote.
@@ -165,7 +166,7 @@ def write_tracked(
     """Create or update a source-tracked row; says which ("created", "updated", "unchanged",
     or "kept" when the row is authored, or edited since the last load and not `force`d)."""
     obj = _find(model, lookup, rows)
-    name = f"{kind} {next(iter(lookup.values()))!r}"
+    name = f"{kind} {quoted(next(iter(lookup.values())))}"
     if obj is None:
         if related is None:  # its fingerprint is known before it is written
             state = {field: _plain(value) for field, value in values.items()}

@@ -33,6 +33,7 @@ from quizzes import kinds
 from quizzes.draw_rules import rule_problems, rule_target
 from quizzes.kinds import text_id  # noqa: F401 - how new choice ids are made (tests use it)
 from quizzes.models import Question, Quiz
+from srm_trainer.typed_text import quoted
 
 FEEDBACK = ("immediate", "end")
 # Fields that only make sense for some kinds: a stray one is almost always a mistake.
@@ -154,8 +155,8 @@ def read_quizzes(
                 pb.add(CurriculumError(
                     quiz.source,
                     quiz.line,
-                    f"quiz {quiz.slug!r}: draws {quiz.draw_count} questions from category "
-                    f"{quiz.draw_category!r}, which has {categories.get(quiz.draw_category, 0)}",
+                    f"quiz {quoted(quiz.slug)}: draws {quiz.draw_count} questions from category "
+                    f"{quoted(quiz.draw_category)}, which has {categories.get(quiz.draw_category, 0)}",
                 ))  # fmt: skip
         pb.attempt(_check_rule_banks, content, categories)
     if "question:*" not in unread:
@@ -203,8 +204,8 @@ def _check_rule_banks(content: QuizContent, categories: dict[str, int]) -> None:
                 errors.append(CurriculumError(
                     quiz.source,
                     quiz.line,
-                    f"quiz {quiz.slug!r}: draws rule {number} asks for {rule['count']} questions "
-                    f"of {kind} {slug!r}, which has {have}",
+                    f"quiz {quoted(quiz.slug)}: draws rule {number} asks for {rule['count']} questions "
+                    f"of {kind} {quoted(slug)}, which has {have}",
                 ))  # fmt: skip
     if errors:
         raise combined(errors)
@@ -231,7 +232,7 @@ def _unique(items: list, what: str) -> None:
             errors.append(CurriculumError(
                 item.source,
                 item.line,
-                f"duplicate {what} slug {item.slug!r} (first in {first.source}:{first.line})",
+                f"duplicate {what} slug {quoted(item.slug)} (first in {first.source}:{first.line})",
             ))  # fmt: skip
         else:
             seen[item.slug] = item
@@ -262,7 +263,7 @@ def _read_file(
         pb.add(top.error("'questions' must be a list"))
         raw_questions = []
     elif quiz is not None and not raw_questions and not quiz.draw_count and not quiz.draw_rules:
-        pb.add(CurriculumError(file, quiz.line, f"quiz {quiz.slug!r}: a quiz needs at least one "
+        pb.add(CurriculumError(file, quiz.line, f"quiz {quoted(quiz.slug)}: a quiz needs at least one "
                                "question (or a 'draw' from a bank category)"))  # fmt: skip
     questions, skipped = [], []
     for index, raw in enumerate(raw_questions, start=1):
@@ -285,14 +286,14 @@ def _read_quiz(raw: Any, file: str, order: int, refs: _Refs) -> QuizData:
                    "attempts_allowed", "shuffle_questions", "shuffle_choices", "feedback", "draw",
                    "draws", "published", "time_limit", "tries", "try_penalty", "certainty")  # fmt: skip
         slug = q.slug()
-        q.what = f"quiz {slug!r}"
+        q.what = f"quiz {quoted(slug)}"
         module = pb.attempt(q.str, "module", required=False)
         if module and module not in refs.modules:
-            pb.add(q.error(f"unknown module {module!r}"))
+            pb.add(q.error(f"unknown module {quoted(module)}"))
         pass_mark = pb.attempt(q.int, "pass_mark", 70)
         feedback = pb.attempt(q.str, "feedback", required=False, default="immediate")
         if feedback is not None and feedback not in FEEDBACK:
-            pb.add(q.error(f"'feedback' must be immediate or end, not {feedback!r}"))
+            pb.add(q.error(f"'feedback' must be immediate or end, not {quoted(feedback)}"))
         time_limit = None
         if raw.get("time_limit") is not None:
             time_limit = pb.attempt(q.int, "time_limit", 0)
@@ -379,7 +380,7 @@ def _read_draw_rule(entry: Any, number: int, q: _Fields, file: str, refs: _Refs)
         name = "module" if "module" in entry else "category"
         target = pb.attempt(d.slug, name)
         if name == "module" and target is not None and target not in refs.modules:
-            pb.add(d.error(f"unknown module {target!r}"))
+            pb.add(d.error(f"unknown module {quoted(target)}"))
         if "count" not in entry:
             raise d.error("'count' is required")
         count = pb.attempt(d.int, "count", 0)
@@ -395,11 +396,13 @@ def _read_question(raw: Any, file: str, index: int, module: str, refs: _Refs) ->
     with Problems() as pb:
         pb.attempt(f.only, *QUESTION_FIELDS)
         slug = f.slug()
-        f.what = f"question {slug!r}"
+        f.what = f"question {quoted(slug)}"
         value = f.str("type")
         kind = kinds.get(value)
         if kind is None:
-            raise f.error(f"unknown type {value!r} (expected one of: {', '.join(kinds.KINDS)})")
+            raise f.error(
+                f"unknown type {quoted(value)} (expected one of: {', '.join(kinds.KINDS)})"
+            )
         for name, types in TYPE_FIELDS.items():
             if name in raw and value not in types:
                 pb.add(f.error(f"'{name}' does not apply to a {value} question"))
@@ -411,11 +414,13 @@ def _read_question(raw: Any, file: str, index: int, module: str, refs: _Refs) ->
             pb.add(f.error("'category' is required in a quiz without a module"))
         lesson = pb.attempt(f.str, "lesson")
         if lesson is not None and lesson not in refs.lessons:
-            pb.add(f.error(f"unknown lesson {lesson!r} (write it as module-slug/lesson-slug)"))
+            pb.add(
+                f.error(f"unknown lesson {quoted(lesson)} (write it as module-slug/lesson-slug)")
+            )
         misconceptions = pb.attempt(f.str_list, "misconceptions", required=False)
         level = pb.attempt(f.str, "level", required=False)
         if level and level not in LEVELS:
-            pb.add(f.error(f"'level' must be one of {', '.join(LEVELS)}, not {level!r}"))
+            pb.add(f.error(f"'level' must be one of {', '.join(LEVELS)}, not {quoted(level)}"))
         scenario, ask_statement, checkable = "", False, True
         if kind.uses_scenario:
             scenario = pb.attempt(f.slug, "scenario") or ""
@@ -423,7 +428,7 @@ def _read_question(raw: Any, file: str, index: int, module: str, refs: _Refs) ->
                 checkable = False  # the scenario's own problem is named
             elif scenario not in refs.scenarios:
                 if scenario:
-                    pb.add(f.error(f"unknown scenario {scenario!r}"))
+                    pb.add(f.error(f"unknown scenario {quoted(scenario)}"))
                 checkable = False
             ask_statement = bool(pb.attempt(f.bool, "ask_statement", False))
         data = kind.data_from_file(raw)

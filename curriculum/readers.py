@@ -20,6 +20,7 @@ import yaml
 
 from curriculum.validation import LEVELS, link_problem, scenario_case_problem, sources_problem
 from lessons.markdown import body_problems
+from srm_trainer.typed_text import quoted
 
 # The content stays beside the models it fills; this app only reads it.
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "lessons" / "content"
@@ -234,19 +235,21 @@ class _Fields:
     def slug(self, key: builtins.str = "slug") -> builtins.str:
         value = self.str(key)
         if not _SLUG.match(value):
-            raise self.error(f"'{key}' must be lowercase words joined by hyphens, not {value!r}")
+            raise self.error(
+                f"'{key}' must be lowercase words joined by hyphens, not {quoted(value)}"
+            )
         return value
 
     def int(self, key: builtins.str, default: int) -> int:
         value = self.data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self.error(f"'{key}' must be a whole number, not {value!r}")
+            raise self.error(f"'{key}' must be a whole number, not {quoted(value)}")
         return value
 
     def bool(self, key: builtins.str, default: builtins.bool) -> bool:
         value = self.data.get(key, default)
         if not isinstance(value, bool):
-            raise self.error(f"'{key}' must be true or false, not {value!r}")
+            raise self.error(f"'{key}' must be true or false, not {quoted(value)}")
         return value
 
     def str_list(self, key: builtins.str, *, required: builtins.bool = True) -> list[builtins.str]:
@@ -267,7 +270,9 @@ class _Fields:
         if unknown:
             raise combined(
                 [
-                    self.error(f"unknown field {name!r} (expected one of: {', '.join(allowed)})")
+                    self.error(
+                        f"unknown field {quoted(name)} (expected one of: {', '.join(allowed)})"
+                    )
                     for name in unknown
                 ]  # fmt: skip
             )
@@ -462,7 +467,7 @@ def _unique(items: list, what: str, file: str | None = None) -> None:
         if item.slug in seen:
             where = getattr(item, "source", file or "?")
             errors.append(CurriculumError(
-                where, getattr(item, "line", None), f"duplicate {what} slug {item.slug!r}"
+                where, getattr(item, "line", None), f"duplicate {what} slug {quoted(item.slug)}"
             ))  # fmt: skip
         seen.add(item.slug)
     if errors:
@@ -496,7 +501,7 @@ def _read_module(raw: Any, file: str, order: int) -> ModuleData:
         pb.attempt(f.only, "slug", "title", "summary", "published")
         slug = f.slug()
         if slug in RESERVED_MODULE_SLUGS:
-            pb.add(f.error(f"the slug {slug!r} is taken by a page (/learn/{slug}/)"))
+            pb.add(f.error(f"the slug {quoted(slug)} is taken by a page (/learn/{slug}/)"))
         title = pb.attempt(f.str, "title")
         summary = pb.attempt(f.str, "summary", required=False)
         published = pb.attempt(f.bool, "published", True)
@@ -575,7 +580,7 @@ def _read_lessons(
             cur.unread.add(f"lesson:{module.slug}/{match.group(2)}")
         else:
             lessons.append(lesson)
-    pb.attempt(_unique, lessons, f"lesson in module {module.slug!r}", _rel(root, folder))
+    pb.attempt(_unique, lessons, f"lesson in module {quoted(module.slug)}", _rel(root, folder))
     return lessons
 
 
@@ -595,7 +600,7 @@ def _read_lesson(root: Path, path: Path, module: ModuleData, match: re.Match) ->
             pb.add(CurriculumError(
                 file,
                 _key_line(text, "level") or 2,
-                f"front matter: 'level' must be one of {', '.join(LEVELS)}, not {level!r}",
+                f"front matter: 'level' must be one of {', '.join(LEVELS)}, not {quoted(level)}",
             ))  # fmt: skip
         title, summary = pb.attempt(f.str, "title"), pb.attempt(f.str, "summary", required=False)
         minutes, published = pb.attempt(f.int, "minutes", 5), pb.attempt(f.bool, "published", True)
@@ -645,11 +650,11 @@ def _read_checks(body: str, body_line: int, file: str) -> tuple[tuple[str, int],
             errors.append(CurriculumError(
                 file,
                 number,
-                f"'::: check' needs a question slug, as in '::: check iam-mfa-1', not {slug!r}",
+                f"'::: check' needs a question slug, as in '::: check iam-mfa-1', not {quoted(slug)}",
             ))  # fmt: skip
         elif slug in {s for s, _ in found}:
             errors.append(
-                CurriculumError(file, number, f"the check {slug!r} is already in this lesson")
+                CurriculumError(file, number, f"the check {quoted(slug)} is already in this lesson")
             )
         else:
             found.append((slug, number))
@@ -703,35 +708,38 @@ def _read_service(raw: Any, file: str, order: int, layer_slugs: list[str]) -> Se
     with Problems() as pb:
         pb.attempt(f.only, "slug", "name", "model", "summary", "responsibilities")
         slug = f.slug()
-        f.what = f"service {slug!r}"
+        f.what = f"service {quoted(slug)}"
         name, model = pb.attempt(f.str, "name"), pb.attempt(f.str, "model")
         summary = pb.attempt(f.str, "summary", required=False)
         resp = _Fields(
-            raw.get("responsibilities"), file, f"service {slug!r} responsibilities", line=f.line
+            raw.get("responsibilities"),
+            file,
+            f"service {quoted(slug)} responsibilities",
+            line=f.line,
         )
         table: dict[str, tuple[str, str]] = {}
         for layer_slug, value in resp.data.items():
             if layer_slug not in layer_slugs:
-                pb.add(resp.error(f"unknown layer {layer_slug!r}"))
+                pb.add(resp.error(f"unknown layer {quoted(layer_slug)}"))
                 continue
             entry = pb.attempt(_read_owner, value, file, slug, layer_slug, resp.line)
             if entry is not None:
                 table[layer_slug] = entry
         missing = [s for s in layer_slugs if s not in resp.data]
         if missing:
-            pb.add(resp.error(f"no owner given for layer {missing[0]!r}"))
+            pb.add(resp.error(f"no owner given for layer {quoted(missing[0])}"))
     return ServiceData(slug, _got(name), _got(model), _got(summary), order, table)
 
 
 def _read_owner(
     value: Any, file: str, slug: str, layer_slug: str, line: int | None
 ) -> tuple[str, str]:
-    entry = _Fields(value, file, f"service {slug!r}, layer {layer_slug!r}", line=line)
+    entry = _Fields(value, file, f"service {quoted(slug)}, layer {quoted(layer_slug)}", line=line)
     with Problems() as pb:
         pb.attempt(entry.only, "owner", "reason")
         owner = pb.attempt(entry.str, "owner")
         if owner is not None and owner not in OWNERS:
-            pb.add(entry.error(f"owner must be one of aws, customer, shared, not {owner!r}"))
+            pb.add(entry.error(f"owner must be one of aws, customer, shared, not {quoted(owner)}"))
         reason = pb.attempt(entry.str, "reason")
     return _got(owner), _got(reason)
 
@@ -765,18 +773,22 @@ def _read_program(raw: Any, file: str, order: int, section_slugs: set[str]) -> P
         pb.attempt(f.only, "slug", "name", "kind", "jurisdiction", "summary", "aws_provides",
                    "artifact", "customer_keeps")  # fmt: skip
         slug = f.slug()
-        f.what = f"program {slug!r}"
+        f.what = f"program {quoted(slug)}"
         kind = pb.attempt(f.str, "kind")
         if kind is not None and kind not in PROGRAM_KINDS:
-            pb.add(f.error(f"kind must be one of {', '.join(sorted(PROGRAM_KINDS))}, not {kind!r}"))
+            pb.add(
+                f.error(
+                    f"kind must be one of {', '.join(sorted(PROGRAM_KINDS))}, not {quoted(kind)}"
+                )
+            )
         section, item = "", ""
         if raw.get("artifact") is not None:
-            art = _Fields(raw["artifact"], file, f"program {slug!r} artifact", line=f.line)
+            art = _Fields(raw["artifact"], file, f"program {quoted(slug)} artifact", line=f.line)
             pb.attempt(art.only, "section", "item")
             section = pb.attempt(art.str, "section") or ""
             item = pb.attempt(art.str, "item") or ""
             if section and section not in section_slugs:
-                pb.add(art.error(f"unknown artifact section {section!r}"))
+                pb.add(art.error(f"unknown artifact section {quoted(section)}"))
         name, jurisdiction = pb.attempt(f.str, "name"), pb.attempt(f.str, "jurisdiction",
                                                                     required=False)  # fmt: skip
         summary = pb.attempt(f.str, "summary")
@@ -811,11 +823,15 @@ def _read_scenario(
     with Problems() as pb:
         pb.attempt(f.only, "slug", "title", "situation", "explanation", "lessons", "rule", "case")
         slug = f.slug()
-        f.what = f"scenario {slug!r}"
+        f.what = f"scenario {quoted(slug)}"
         lessons = pb.attempt(f.str_list, "lessons", required=False) or []
         for lesson in lessons:
             if lesson not in lesson_paths:
-                pb.add(f.error(f"unknown lesson {lesson!r} (write it as module-slug/lesson-slug)"))
+                pb.add(
+                    f.error(
+                        f"unknown lesson {quoted(lesson)} (write it as module-slug/lesson-slug)"
+                    )
+                )
         case = raw.get("case")
         if not isinstance(case, dict):
             pb.add(f.error("'case' must be a mapping in the IAM case format"))
@@ -858,5 +874,5 @@ def _check_scenario_case(scenario: ScenarioData) -> None:
     problem = scenario_case_problem(scenario.case)
     if problem:
         raise CurriculumError(
-            scenario.source, scenario.line, f"scenario {scenario.slug!r}: {problem}"
+            scenario.source, scenario.line, f"scenario {quoted(scenario.slug)}: {problem}"
         )

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from srm_trainer.iam import PolicyError, evaluate
 from srm_trainer.sandbox.state import MAX_BODY_BYTES, MAX_STATEMENTS, statement_count
+from srm_trainer.typed_text import quoted
 
 DECISIONS = ("Allow", "ExplicitDeny", "ImplicitDeny")
 LEVELS = ("foundational", "associate", "advanced")
@@ -136,7 +137,7 @@ def link_problem(link: Any, what: str) -> str | None:
         return f"{what} must be a mapping with 'title' and 'url'"
     unknown = sorted(set(link) - {"title", "url"})
     if unknown:
-        return f"{what} has an unknown field {unknown[0]!r} (expected title and url)"
+        return f"{what} has an unknown field {quoted(unknown[0])} (expected title and url)"
     title, url = link.get("title"), link.get("url")
     if not isinstance(title, str) or not title.strip():
         return f"{what} needs a 'title' (the page's name)"
@@ -146,7 +147,7 @@ def link_problem(link: Any, what: str) -> str | None:
         return f"{what} needs a 'url'"
     parts = urlsplit(url.strip())
     if parts.scheme != "https" or not parts.netloc or any(c.isspace() for c in url.strip()):
-        return f"{what}: the url must be an https address, not {url!r}"
+        return f"{what}: the url must be an https address, not {quoted(url)}"
     if len(url) > 500:
         return f"{what}: the url is longer than 500 characters"
     return None

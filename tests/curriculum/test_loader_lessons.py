@@ -195,6 +195,12 @@ def test_a_broken_file_aborts_the_whole_load_and_changes_nothing(content):
             "scenarios/iam.yaml:1",
             "unknown lesson 'iam/nope'",
         ),
+        (  # a hidden character is named, not escaped as a Python repr would ('\\xad')
+            "basics/01-first.md",
+            "---\ntitle: T\nlevel: advanced\u00ad\n---\nx\n",
+            "basics/01-first.md:3",
+            "not 'advanced[U+00AD]'",
+        ),
     ],
 )
 def test_errors_name_the_file_and_line(content, file, text, where, words):

@@ -481,6 +481,20 @@ def test_errors_name_the_file_and_line(content, old, new, at, words):
     assert words in str(excinfo.value)
 
 
+def test_a_hidden_character_in_a_quiz_file_is_named_not_escaped(content):
+    """A right-to-left override pasted into a module name shows as [U+202E], at its line,
+    where a Python repr would have read 'Q\\u202e1' (or hidden it, in a terminal)."""
+    path = content / "quizzes/iam-quiz.yaml"
+    text = path.read_text().replace("module: iam", "module: Q\u202e1", 1)
+    path.write_text(text)
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if "slug: iam-quiz" in row)
+    with pytest.raises(CurriculumError) as excinfo:
+        read_quizzes(content, read_curriculum(content))
+    assert str(excinfo.value).startswith(f"quizzes/iam-quiz.yaml:{line}:")
+    assert "unknown module 'Q[U+202E]1'" in str(excinfo.value)
+    assert "\\u202e" not in str(excinfo.value) and "\u202e" not in str(excinfo.value)
+
+
 def test_question_slugs_are_unique_across_files(content):
     path = content / "quizzes/srm-quiz.yaml"
     path.write_text(path.read_text().replace("slug: srm-order", "slug: root-user-mfa"))

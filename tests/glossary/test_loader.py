@@ -118,6 +118,16 @@ def test_an_unknown_related_term_is_refused(content):
     )
 
 
+def test_a_hidden_character_in_the_glossary_is_named_at_its_line(content):
+    message = refused(
+        content, GOOD.replace("related: [permissions-boundary]", "related: [boundary\u200b]")
+    )
+    assert message == (
+        "glossary.yaml:1: term 'service-control-policy': unknown related term "
+        "'boundary[U+200B]' (use a term's slug)"
+    )
+
+
 def test_a_name_two_terms_claim_is_refused_whatever_its_case(content):
     message = refused(
         content, GOOD.replace("term: permissions boundary", "term: Service Control Policy")

@@ -278,3 +278,73 @@ def test_the_kms_lesson_sends_learners_on_to_keys_across_regions_and_accounts():
         p for p in _paragraphs("encryption-and-kms/aws-kms") if "one Region of one account" in p
     )
     assert f"(/learn/{MRK_LESSON}/)" in para
+
+
+# --- Second pass over the November 2026 content review (docs/content-review-2026-11.md):
+# points a first pass left open, each checked against the AWS page its test names.
+
+
+def test_guardduty_is_placed_beside_security_hub_cspm_detective_and_macie():
+    """The review found no Security Hub, Detective or Macie context in the detection module.
+    GuardDuty User Guide, "Integrating with AWS Security Hub CSPM": GuardDuty can send its
+    findings there. Amazon Detective documentation: it investigates findings from a behavior
+    graph of CloudTrail, VPC Flow Logs and GuardDuty data. Amazon Macie API Reference,
+    "Welcome": Macie discovers sensitive data in S3 and reports, for example, a bucket that
+    becomes public. The section uses Security Hub CSPM's current name, not the 2025 one."""
+    lesson = LESSONS["detection/amazon-guardduty"]
+    section = lesson.body.split("## Its neighbours", 1)[1].split("\n## ", 1)[0]
+    hub, detective, macie = (
+        next(p for p in section.split("\n- ") if p.startswith(f"**{name}**"))
+        for name in ("AWS Security Hub CSPM", "Amazon Detective", "Amazon Macie")
+    )
+    assert "GuardDuty can send its findings there" in hub
+    assert "behavior graph" in detective and "GuardDuty findings" in detective
+    assert "sensitive data" in macie and "S3" in macie
+    integration = "https://docs.aws.amazon.com/guardduty/latest/ug/securityhub-integration.html"
+    assert integration in [url for _, url in lesson.sources]
+    assert {"amazon-detective", "amazon-macie"} <= set(GLOSSARY)
+
+
+def test_the_kms_lesson_names_cloudhsm_key_stores_among_keys_kms_did_not_make_alone():
+    """AWS KMS Developer Guide, "Custom key stores": a custom key store is backed by a key
+    manager you own and manage, either an AWS CloudHSM cluster or an external key manager.
+    The review asked for a CloudHSM contrast; the lesson's caveat to "key material never
+    leaves the HSMs" names both kinds of custom key store, and imported material."""
+    para = next(p for p in _paragraphs("encryption-and-kms/aws-kms") if "Three special kinds" in p)
+    for kind in ("imported key material", "AWS CloudHSM key store", "external key store"):
+        assert f"**{kind}**" in para
+    assert "you own and run" in para
+    custom = "https://docs.aws.amazon.com/kms/latest/developerguide/custom-key-store-overview.html"
+    assert custom in [url for _, url in LESSONS["encryption-and-kms/aws-kms"].sources]
+    assert GLOSSARY["aws-cloudhsm"].source_url == custom
+
+
+def test_compliance_consequences_include_criminal_penalties_for_people():
+    """The syllabus lists prison among the consequences and the review found it untaught.
+    HIPAA's criminal penalties (HHS's summary of the Privacy Rule) reach a person who
+    knowingly obtains or discloses health information: fines and imprisonment."""
+    para = next(
+        p
+        for p in _paragraphs("compliance-and-artifact/compliance-basics")
+        if p.startswith("Some laws also punish people")
+    )
+    assert "prison" in para and "knowingly" in para
+    assert "criminal charges" in LESSONS["compliance-and-artifact/compliance-basics"].body
+
+
+def test_soc_3_stays_a_public_report_not_an_artifact_download():
+    """The review called SOC 3's missing Artifact entry a gap. AWS's SOC FAQ and the Knowledge
+    Center article on downloading SOC reports both say SOC 1 and SOC 2 come from AWS Artifact
+    and the SOC 3 report is public, as a whitepaper; the explorer must not send learners to
+    Artifact for it."""
+    soc3 = next(p for p in CURRICULUM.programs if p.slug == "soc-3")
+    assert soc3.artifact_section == ""
+    assert any("publicly available" in line for line in soc3.aws_provides)
+
+
+def test_the_address_list_question_admits_a_network_acl_would_also_work():
+    """The review called `dos-attack-to-defence` borderline: a network ACL deny (VPC User
+    Guide, "Network ACLs": allow and deny rules) also keeps known addresses out. Now that
+    network ACLs are taught, the explanation says so and why AWS WAF is the answer listed."""
+    explanation = QUESTIONS["dos-attack-to-defence"].explanation
+    assert "network ACL deny rule" in explanation and "AWS WAF is the answer here" in explanation

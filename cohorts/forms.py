@@ -5,10 +5,10 @@ date-and-time picker where it has one; each date's label names that zone."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.models import User
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 
+from cohorts import learner_finder
 from lessons import finder
 from lessons.models import Lesson
 from lessons.timezones import zone_name, zoned
@@ -278,18 +278,42 @@ class AssignmentForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    learner: forms.ModelChoiceField[User] = forms.ModelChoiceField(queryset=None, label="Learner")
+    # Typed (their username), with at most `learner_finder.MATCHES` suggestions: it was a menu
+    # of every learner of the cohort (300 options for a class of 300).
+    learner = learner_finder.LearnerField(
+        label="Learner",
+        help_text="Type letters of their username to find them.",
+        error_messages={"required": "Type the username of the learner to give more time."},
+        widget=forms.TextInput(
+            attrs={
+                "list": learner_finder.OPTIONS_ID,
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+                "maxlength": learner_finder.MAX_USERNAME,
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": f"#{learner_finder.OPTIONS_ID}",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+            }
+        ),
+    )
     due_at = WhenField(label="Their due date", widget=DateTimeInput(), input_formats=WHEN_FORMATS)
 
-    def __init__(self, *args, learners, assignment_due=None, **kwargs):
-        """`assignment_due`: the cohort's due date for the work, which an extension must pass."""
+    def __init__(self, *args, learners, assignment_due=None, find_url: str = "", **kwargs):
+        """`learners`: those who may be chosen (the suggestions and the rule); `assignment_due`:
+        the cohort's due date for the work, which an extension must pass; `find_url`: where
+        htmx asks for suggestions as the learner is typed."""
         self.assignment_due = assignment_due
         # Its own ids: it shares a page with the assignment's form, which has a `due_at` too,
         # and a label must point at its own field.
         kwargs.setdefault("auto_id", "extension-%s")
         super().__init__(*args, **kwargs)
-        self.fields["learner"].queryset = learners
-        self.fields["learner"].label_from_instance = lambda user: user.get_username()
+        learner = self.fields["learner"]
+        assert isinstance(learner, learner_finder.LearnerField)
+        learner.queryset = learners
+        if find_url:
+            learner.widget.attrs["hx-get"] = find_url
         _name_the_zone(self, "due_at")
 
     def clean_due_at(self):

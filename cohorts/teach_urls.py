@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("<id:pk>/assignments/new/", views.assignment_create, name="assignment-create"),
     path("<id:pk>/assignments/quizzes/", views.quiz_find, name="quiz-find"),
+    path("<id:pk>/assignments/learners/", views.learner_find, name="learner-find"),
     path("<id:pk>/assignments/<id:assignment_pk>/", views.assignment_detail, name="assignment"),
     path(
         "<id:pk>/assignments/<id:assignment_pk>/close/",

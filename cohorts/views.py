@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from cohorts import exports, gradebook, services
+from cohorts import exports, gradebook, learner_finder, services
 from cohorts.access import _cohort_for_instructor, cohort_lists, learners
 from cohorts.forms import (
     AssignmentForm,
@@ -561,10 +561,38 @@ def _assignment_page(
             "assignment": assignment,
             "form": form,
             "extensions": assignment.extensions.select_related("user").order_by("user__username"),
-            "extension_form": extension_form
-            or ExtensionForm(learners=learners(cohort), assignment_due=assignment.due_at),
+            "extension_form": extension_form or _extension_form(cohort, assignment),
         },
     )
+
+
+def _extension_form(cohort: Cohort, assignment: Assignment, data=None) -> ExtensionForm:
+    return ExtensionForm(
+        data,
+        learners=learners(cohort),
+        assignment_due=assignment.due_at,
+        find_url=reverse("teach_cohorts:learner-find", args=[cohort.pk]),
+    )
+
+
+LEARNER_OPTIONS_TEMPLATE = "cohorts/_learner_options.html"
+
+
+def _too_many_learner_searches(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """Over the search limit: the status line says when to try again; what is typed stays."""
+    said = too_many_said(retry_after)
+    return render(request, LEARNER_OPTIONS_TEMPLATE, {"found": None, "said": said})
+
+
+@require_safe
+@teacher_required
+@rate_limited("search", _too_many_learner_searches)
+def learner_find(request: HttpRequest, pk: int) -> HttpResponse:
+    """`?learner=letters`: the cohort's learners whose username holds them (at most `MATCHES`),
+    as the options of the extension form's <datalist> (the field sends itself as it is typed)."""
+    cohort = _cohort_for_instructor(request, pk)
+    found = learner_finder.find(learners(cohort), request.GET.get("learner", ""))
+    return render(request, LEARNER_OPTIONS_TEMPLATE, {"found": found, "said": found.said})
 
 
 @require_POST
@@ -596,7 +624,7 @@ def extension_set(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResp
     )
     if refused:
         return refused
-    form = ExtensionForm(request.POST, learners=learners(cohort), assignment_due=assignment.due_at)
+    form = _extension_form(cohort, assignment, request.POST)
     if form.is_valid():
         services.extension_set(
             assignment=assignment,

@@ -18,7 +18,14 @@ from typing import Any, TypeVar
 
 import yaml
 
-from curriculum.validation import LEVELS, link_problem, scenario_case_problem, sources_problem
+from curriculum.validation import (
+    LESSON_MINUTES,
+    LEVELS,
+    MINUTES_PROBLEM,
+    link_problem,
+    scenario_case_problem,
+    sources_problem,
+)
 from lessons.markdown import body_problems
 from srm_trainer.typed_text import quoted
 
@@ -604,6 +611,12 @@ def _read_lesson(root: Path, path: Path, module: ModuleData, match: re.Match) ->
             ))  # fmt: skip
         title, summary = pb.attempt(f.str, "title"), pb.attempt(f.str, "summary", required=False)
         minutes, published = pb.attempt(f.int, "minutes", 5), pb.attempt(f.bool, "published", True)
+        if minutes is not None and not LESSON_MINUTES[0] <= minutes <= LESSON_MINUTES[1]:
+            pb.add(CurriculumError(
+                file,
+                _key_line(text, "minutes") or 2,
+                f"front matter: 'minutes' {MINUTES_PROBLEM}, not {minutes}",
+            ))  # fmt: skip
         sources = pb.attempt(_read_sources, meta, text, file)
         if not body.strip():
             pb.add(CurriculumError(file, body_line, "the lesson has no body"))

@@ -18,6 +18,10 @@ from srm_trainer.typed_text import quoted
 DECISIONS = ("Allow", "ExplicitDeny", "ImplicitDeny")
 LEVELS = ("foundational", "associate", "advanced")
 MIN_LESSON_SOURCES = 2
+# A lesson's reading time in minutes: 0 said "0 min" on the module page and 99,999,999 was
+# taken; four hours is past any one sitting (split the lesson).
+LESSON_MINUTES = (1, 240)
+MINUTES_PROBLEM = "must be between 1 and 240 (the reading time; split a longer lesson)"
 
 
 def scenario_case_problem(case: Any) -> str | None:

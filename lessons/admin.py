@@ -17,6 +17,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from curriculum.validation import LESSON_MINUTES
 from lessons import hooks
 from lessons.markdown import DIAGRAM_NAMES
 from lessons.models import (
@@ -327,6 +328,14 @@ class LessonAdmin(FromContentFile, LearnersWorkProtects, InlinesInLowerCase, Lis
             },
         ),
     )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "minutes" and field is not None:
+            # The browser's number box says the range too (the model's validators say it
+            # beside the field if sent anyway); its own were 0 to none.
+            field.widget.attrs.update(min=LESSON_MINUTES[0], max=LESSON_MINUTES[1])
+        return field
 
 
 class ResponsibilityInline(admin.TabularInline):

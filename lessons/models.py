@@ -12,11 +12,14 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
 from curriculum.validation import (
+    LESSON_MINUTES,
     LEVELS,
+    MINUTES_PROBLEM,
     link_problem,
     scenario_case_check,
     scenario_case_problem,
@@ -154,7 +157,14 @@ class Lesson(UniqueErrorAtField, models.Model):
     summary = models.TextField(blank=True)
     body = models.TextField(help_text="Markdown. Rendered and sanitized when shown.")
     order = models.PositiveIntegerField(default=0)
-    minutes = models.PositiveSmallIntegerField(default=5, help_text="Estimated reading time.")
+    minutes = models.PositiveSmallIntegerField(
+        default=5,
+        help_text="Estimated reading time, 1 to 240 minutes.",
+        validators=[
+            MinValueValidator(LESSON_MINUTES[0], f"Minutes {MINUTES_PROBLEM}."),
+            MaxValueValidator(LESSON_MINUTES[1], f"Minutes {MINUTES_PROBLEM}."),
+        ],
+    )
     published = models.BooleanField(default=True)
     level = models.CharField(max_length=12, choices=Level.choices, default=Level.FOUNDATIONAL)
     sources = models.JSONField(

@@ -417,6 +417,9 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     # the assignment form's quiz suggestions: of a cohort one teaches, to those teaching it
     "teach_cohorts:quiz-find": Case("/teach/cohorts/{cohort}/assignments/quizzes/?quiz=a",
                                     get=cohort_page(200), post=405),
+    # the extension form's learner suggestions: the cohort's learners, to those teaching it
+    "teach_cohorts:learner-find": Case("/teach/cohorts/{cohort}/assignments/learners/?learner=a",
+                                       get=cohort_page(200), post=405),
     # the edit form posted as a browser posts it, its dates left empty: saved, and back to it
     "teach_cohorts:assignment": Case("/teach/cohorts/{cohort}/assignments/{assignment}/",
                                      get=cohort_page(200), post=cohort_page(COHORT_ASSIGNMENT),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from cohorts import gradebook
+from cohorts import gradebook, learner_finder
 from lessons import finder
 from quizzes import finder as quiz_finder
 from srm_trainer import finder as shared_finder
@@ -83,3 +83,10 @@ def quiz_options(context, field) -> shared_finder.Found:
     return quiz_finder.find(
         field.field.queryset, str(field.value() or ""), getattr(request, "user", None)
     )
+
+
+@register.simple_tag
+def learner_options(field) -> shared_finder.Found:
+    """The extension form's learner suggestions as the page is drawn: the cohort's learners
+    matching what the field holds (`cohorts.learner_finder`, at most `MATCHES`)."""
+    return learner_finder.find(field.field.queryset, str(field.value() or ""))

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.request import HttpHeaders
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from srm_trainer.accounts.roles import has_mfa, needs_mfa
 from srm_trainer.clientip import client_ip
@@ -24,14 +24,39 @@ MFA_REQUIRED_MESSAGE = (
 )
 
 
+# The session's note of the page that sent someone to set up MFA: allauth's set-up ends on the
+# recovery codes page whatever `next` said, which then offers the way back (`continue_to`).
+SETUP_NEXT = "mfa_setup_next"
+
+
 def mfa_setup_redirect(request: HttpRequest) -> HttpResponse | None:
     """A redirect to the MFA set-up page when this person must have MFA and has none, else None."""
     user = request.user
     if not needs_mfa(user) or has_mfa(user):
         return None
     messages.warning(request, MFA_REQUIRED_MESSAGE, fail_silently=True)
-    query = urlencode({"next": request.get_full_path()})
+    going = request.get_full_path()
+    if request.method in ("GET", "HEAD") and hasattr(request, "session"):
+        request.session[SETUP_NEXT] = going
+    query = urlencode({"next": going})
     return HttpResponseRedirect(f"{reverse('mfa_index')}?{query}")
+
+
+def continue_to(request: HttpRequest) -> tuple[str, str] | None:
+    """Where someone sent to set up MFA was going, and the link's words ("Continue to the
+    admin"), once they have it; None otherwise, or for anything but a path of this site."""
+    going = request.session.get(SETUP_NEXT) if hasattr(request, "session") else None
+    if not isinstance(going, str) or not has_mfa(request.user):
+        return None
+    if not going.startswith("/") or not url_has_allowed_host_and_scheme(
+        going, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    if going.startswith("/admin/"):
+        return going, "Continue to the admin"
+    if going.startswith("/teach/"):
+        return going, "Continue to the teaching pages"
+    return going, "Continue where you were going"
 
 
 def mfa_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -56,6 +81,8 @@ class RequireMFAMiddleware:
             redirect = mfa_setup_redirect(request)
             if redirect is not None:
                 return redirect
+            if hasattr(request, "session"):
+                request.session.pop(SETUP_NEXT, None)  # arrived: the way back is no longer offered
         return self.get_response(request)
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("login/", views.login, name="account_login"),
     path("signup/", views.signup, name="account_signup"),
     path("2fa/authenticate/", views.mfa_authenticate, name="mfa_authenticate"),
+    path("2fa/recovery-codes/", views.view_recovery_codes, name="mfa_view_recovery_codes"),
     path("email/", views.email, name="account_email"),
     path("data/", views.your_data, name="account_data"),
     path("data/download/", views.data_download, name="account_data_download"),

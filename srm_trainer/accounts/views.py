@@ -8,6 +8,7 @@ from allauth.account.decorators import reauthentication_required
 from allauth.account.views import EmailView, LoginView, SignupView
 from allauth.mfa.base.views import AuthenticateView
 from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.views import ViewRecoveryCodesView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from srm_trainer.accounts import closing, export
 from srm_trainer.accounts.forms import CloseAccountForm
+from srm_trainer.accounts.middleware import continue_to
 from srm_trainer.accounts.sign_in_reasons import sign_in_reason, sign_up_reason
 from srm_trainer.ratelimit import rate_limited
 
@@ -64,6 +66,18 @@ class ThrottledMfaAuthenticateView(AuthenticateView):
 
 
 mfa_authenticate = ThrottledMfaAuthenticateView.as_view()
+
+
+class RecoveryCodesView(ViewRecoveryCodesView):
+    """allauth's recovery codes page, where its two-factor set-up ends whatever `next` said:
+    for someone the admin or a teaching page sent to set it up, with the way back there
+    (`middleware.continue_to`)."""
+
+    def get_context_data(self, **kwargs) -> dict:
+        return {**super().get_context_data(**kwargs), "continue_to": continue_to(self.request)}
+
+
+view_recovery_codes = RecoveryCodesView.as_view()
 
 
 def _as_lockout(form, response: HttpResponse) -> HttpResponse:

@@ -83,7 +83,7 @@ def test_an_extension_already_over_is_refused(cohort, published, owner, learner)
     assert "That time has passed" in text
     # the page again with what was typed, the problem beside the date it is about
     assert 'name="due_at" value="2026-03-05T09:00"' in text
-    assert re.search(rf'<option value="{learner.pk}" selected>', text)
+    assert 'name="learner" value="ada"' in text  # the id sent (a page drawn before) shown as a name
     assert 'aria-describedby="extension-due_at_error' in text
     # drawn at the extensions' address, the assignment's own form still saves the assignment
     detail = reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])

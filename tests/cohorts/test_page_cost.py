@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts import services
+from cohorts import learner_finder, services
 from cohorts.models import Assignment, Membership
 from cohorts.views import ASSIGNMENTS_PER_PAGE, GRADEBOOK_LEARNERS, LEARNERS_PER_PAGE
 from quizzes.models import Answer, Attempt
@@ -59,6 +59,8 @@ def test_a_cohorts_pages_cost_the_same_with_40_times_the_learners(owner, cohort,
         "learner": reverse("teach_cohorts:learner", args=[cohort.pk, learner.pk]),
         "statistics": reverse("teach_cohorts:quiz-statistics", args=[cohort.pk, quiz.pk]),
         "assignment": reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk]),
+        "learner suggestions": reverse("teach_cohorts:learner-find", args=[cohort.pk])
+        + "?learner=learner",
         # with 100 times the quizzes too: tests/cohorts/test_quiz_finder.py
         "new assignment": reverse("teach_cohorts:assignment-create", args=[cohort.pk]),
     }
@@ -82,6 +84,10 @@ def test_a_cohorts_pages_cost_the_same_with_40_times_the_learners(owner, cohort,
     _, gradebook = page_queries(teacher, pages["gradebook"])
     assert gradebook.count('<th scope="row">') == GRADEBOOK_LEARNERS
     assert f"Learners 1 to {GRADEBOOK_LEARNERS} of 200" in gradebook
+    # The extension form suggests a few learners, not a menu of all 200 (tests/cohorts/
+    # test_learner_finder.py).
+    _, page = page_queries(teacher, pages["assignment"])
+    assert page.count("<option") == learner_finder.MATCHES and "<select" not in page
 
 
 def _csv(client, url: str) -> int:

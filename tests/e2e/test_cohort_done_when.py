@@ -95,7 +95,11 @@ def test_a_class_from_cohort_to_csv_in_a_browser(page, browser, base_url):
     # From the gradebook's column: its heading links to the assignment (as the list above does).
     gradebook = page.locator("table.gradebook")
     gradebook.get_by_role("link", name="Root basics", exact=True).press("Enter")
-    page.get_by_label("Learner").select_option(label="lovelace")
+    # The learner is typed, the cohort's matches suggested as the instructor types.
+    page.get_by_label("Learner").press_sequentially("love")
+    expect(page.locator("#learner-status")).to_have_text("1 learner matches “love”.")
+    expect(page.locator("#learner-options option")).to_have_attribute("value", "lovelace")
+    page.get_by_label("Learner").fill("lovelace")
     page.get_by_label("Their due date").fill("2099-01-01T17:00")
     page.get_by_role("button", name="Give the extension").press("Enter")
     expect(page.locator(".messages")).to_contain_text("lovelace has their own due date")

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_block.table import table as _table_rule
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 
@@ -274,10 +275,32 @@ def _slugify(text: str) -> str:
     return "".join(out).strip("-") or "section"
 
 
+# A table holds at most this many cells (columns x rows); its rows past them are read as the
+# text that follows it. markdown-it fills a short row with empty cells up to the header's
+# width, and stops only at 65,536 filled cells: a 5,000-character prompt of 300 header
+# columns over 1,200 one-character rows made 65,536 cells, 1.1 s of CPU to render on every
+# page that showed it (docs/limits.md). The course's largest table has 42.
+MAX_TABLE_CELLS = 2_000
+
+
+def _bounded_table(state, start_line: int, end_line: int, silent: bool) -> bool:
+    """markdown-it's table rule, over at most MAX_TABLE_CELLS cells: the table's columns are
+    counted on its delimiter row (`|---|---|` is two), and the lines it may take are cut to as
+    many rows as fit."""
+    delimiter = start_line + 1
+    if delimiter < end_line:
+        start = state.bMarks[delimiter] + state.tShift[delimiter]
+        row = state.src[start : state.eMarks[delimiter]].strip().removeprefix("|")
+        columns = row.removesuffix("|").count("|") + 1
+        end_line = min(end_line, delimiter + 1 + MAX_TABLE_CELLS // columns)
+    return _table_rule(state, start_line, end_line, silent)
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    md.block.ruler.at("table", _bounded_table, {"alt": ["paragraph", "reference"]})
     anchors_plugin(md, min_level=2, max_level=3, slug_func=_slugify)
     for name in BOXES:
         container_plugin(md, name, render=_render_box)

@@ -2,7 +2,13 @@
 
 import re
 
-from lessons.markdown import markdown_summary, markdown_text, render_markdown
+from lessons.markdown import (
+    MAX_TABLE_CELLS,
+    markdown_summary,
+    markdown_text,
+    render_markdown,
+    render_markdown_uncached,
+)
 
 
 def test_headings_get_anchors_and_are_listed_for_the_table_of_contents():
@@ -70,6 +76,27 @@ def test_every_table_gets_its_own_box_and_a_long_header_is_cut_short():
     assert labels[0].startswith("Table: Column number 0, Column number 1,")
     assert labels[0].endswith("… (scrolls sideways)") and len(labels[0]) < 130
     assert labels[1] == "Table: only (scrolls sideways)"
+
+
+def test_a_table_of_many_short_rows_stops_at_its_cell_limit_and_keeps_the_rest_as_text():
+    """A prompt an instructor may save (under 5,000 characters): 250 header columns over a
+    thousand one-character rows. markdown-it filled every row to 250 cells, 65,536 in all, and
+    one render cost 1.1 s of CPU on each page showing the question. The table stops at
+    MAX_TABLE_CELLS; the rows past it stay on the page as text."""
+    columns = 250
+    text = "|a" * columns + "\n" + "|-" * columns + "\n" + "r\n" * 999 + "last\n"
+    assert len(text) <= 5000
+
+    html = render_markdown_uncached(text).html
+
+    assert html.count("<td") <= MAX_TABLE_CELLS
+    assert "<td>r</td>" in html and "last" in html  # the rows past the table are not lost
+
+
+def test_an_ordinary_table_is_whole_under_the_cell_limit():
+    rows = "".join(f"| {n} | x |\n" for n in range(MAX_TABLE_CELLS // 2 - 1))
+    html = render_markdown_uncached("| n | x |\n|---|---|\n" + rows).html
+    assert html.count("<tr>") == MAX_TABLE_CELLS // 2 and html.count("<table>") == 1
 
 
 def test_a_summary_is_the_words_with_code_kept_and_other_marks_gone():

@@ -267,11 +267,13 @@ def _question(draft, owner, modules, lessons, scenarios, result, errors) -> Ques
 def _text_lengths(draft: QuestionDraft) -> list[tuple[tuple, str, int, int]]:
     """(path, name, length, the most) of each Markdown text in `draft` over what its editor
     takes: a Markdown text costs CPU per character on every page that shows it."""
-    texts = [(("prompt",), "'prompt'", draft.prompt, MAX_PROMPT_CHARS)]
-    texts.append((("explanation",), "'explanation'", draft.explanation, MAX_EXPLANATION_CHARS))
+    texts: list[tuple[tuple, str, str, int]] = [
+        (("prompt",), "'prompt'", draft.prompt, MAX_PROMPT_CHARS),
+        (("explanation",), "'explanation'", draft.explanation, MAX_EXPLANATION_CHARS),
+    ]
     if draft.scenario is not None:
         for key in ("situation", "explanation"):
-            text = getattr(draft.scenario, key)
+            text = str(getattr(draft.scenario, key))
             texts.append((("scenario", key), f"its scenario's '{key}'", text, MAX_SCENARIO_TEXT))
     return [(path, name, len(t), most) for path, name, t, most in texts if len(t) > most]
 

@@ -23,6 +23,7 @@ from cohorts.gradebook import Assigned, assigned_to, counted_attempts
 from cohorts.models import Assignment
 from lessons.timezones import zoned
 from quizzes.hooks import Note, Viewing
+from srm_trainer.accounts.roles import has_mfa
 from srm_trainer.prepared import PreparedQuery
 
 # Asked on every start, answer and submit of a signed-in learner: its SQL compiled once.
@@ -58,7 +59,11 @@ def assignment_gate(*, action: str, quiz, user_id: int, now: datetime) -> str | 
 
 
 def instructor_viewer(*, user, attempt) -> Viewing | None:
-    if attempt.user_id is None:
+    """A learner's attempt read by those teaching them: a page of the teaching area's data at
+    the learner's address (/quizzes/attempts/<n>/result/), outside /teach/ and so outside its
+    two-factor rule (`RequireMFAMiddleware`), which is asked here: a co-instructor added
+    before setting up an authenticator, or one who turned theirs off, read the results by id."""
+    if attempt.user_id is None or not has_mfa(user):
         return None
     shared = cohorts_for_instructor(user).filter(memberships__user_id=attempt.user_id)
     for cohort in shared.order_by("pk"):

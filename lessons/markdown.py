@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
-from mdit_py_plugins.anchors import anchors_plugin
+from markdown_it.rules_block.table import table as _table_rule
 from mdit_py_plugins.container import container_plugin
 
 BOXES = {
@@ -274,11 +274,56 @@ def _slugify(text: str) -> str:
     return "".join(out).strip("-") or "section"
 
 
+def _anchors(state) -> None:
+    """An id for each level-2 and level-3 heading, made from its words (`_slugify`) and made
+    unique with -1, -2, ...: what mdit_py_plugins' anchors plugin gives, but it tried every
+    suffix from -1 again for each heading, so 3,333 headings of one word (10,000 characters
+    of "\\n##") cost 0.7 s of CPU. Each word here goes on from its last suffix."""
+    taken: set[str] = set()
+    tried: dict[str, int] = {}
+    for idx, token in enumerate(state.tokens):
+        if token.type != "heading_open" or token.tag not in ("h2", "h3"):
+            continue
+        children = state.tokens[idx + 1].children or ()
+        base = _slugify("".join(c.content for c in children if c.type in _WORDS))
+        slug, n = base, tried.get(base, 0)
+        if n:
+            slug = f"{base}-{n}"
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        tried[base] = n
+        taken.add(slug)
+        token.attrSet("id", slug)
+
+
+# A table holds at most this many cells (columns x rows); its rows past them are read as the
+# text that follows it. markdown-it fills a short row with empty cells up to the header's
+# width, and stops only at 65,536 filled cells: a 5,000-character prompt of 300 header
+# columns over 1,200 one-character rows made 65,536 cells, 1.1 s of CPU to render on every
+# page that showed it (docs/limits.md). The course's largest table has 42.
+MAX_TABLE_CELLS = 2_000
+
+
+def _bounded_table(state, start_line: int, end_line: int, silent: bool) -> bool:
+    """markdown-it's table rule, over at most MAX_TABLE_CELLS cells: the table's columns are
+    counted on its delimiter row (`|---|---|` is two), and the lines it may take are cut to as
+    many rows as fit."""
+    delimiter = start_line + 1
+    if delimiter < end_line:
+        start = state.bMarks[delimiter] + state.tShift[delimiter]
+        row = state.src[start : state.eMarks[delimiter]].strip().removeprefix("|")
+        columns = row.removesuffix("|").count("|") + 1
+        end_line = min(end_line, delimiter + 1 + MAX_TABLE_CELLS // columns)
+    return _table_rule(state, start_line, end_line, silent)
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
-    anchors_plugin(md, min_level=2, max_level=3, slug_func=_slugify)
+    md.block.ruler.at("table", _bounded_table, {"alt": ["paragraph", "reference"]})
+    md.core.ruler.push("anchor", _anchors)
     for name in BOXES:
         container_plugin(md, name, render=_render_box)
     container_plugin(md, "diagram", render=_render_diagram)

@@ -117,14 +117,32 @@ def _sign_in_again(request: HtmxHttpRequest, pk: int, position) -> HttpResponse:
     return redirect(sign_in)
 
 
+# The most of an answer a signed-out browser's session keeps (characters, names and values):
+# the largest answer a question takes (a network fix's rules, 20,000) with room to spare. The
+# cuts per field let one post keep 50 × 50 × 20,000 characters, and anyone could send it to
+# any signed-in learner's attempt: ~2 MB a session row, written 1,200 times a minute from one
+# address (the answer limit's ceiling), each row kept until it expired.
+MAX_KEPT_ANSWER = 32_000
+
+
 def _kept_answer(request: HttpRequest) -> dict[str, list[str]]:
     """An answer sent when the session had ended, as the session keeps it until the learner
-    signs in again (bounded: a few fields of a few values, each cut short)."""
-    return {
-        key: [value[:20_000] for value in request.POST.getlist(key)[:50]]
-        for key in list(request.POST)[:50]
-        if key not in ("csrfmiddlewaretoken", "action", "owner")
-    }
+    signs in again (bounded: a few fields of a few values, each cut short, and
+    MAX_KEPT_ANSWER in all; what is past it is not kept)."""
+    kept: dict[str, list[str]] = {}
+    room = MAX_KEPT_ANSWER
+    for key in list(request.POST)[:50]:
+        if key in ("csrfmiddlewaretoken", "action", "owner"):
+            continue
+        values = []
+        for value in request.POST.getlist(key)[:50]:
+            value = value[:20_000]
+            room -= len(key) + len(value)
+            if room < 0:
+                return kept
+            values.append(value)
+            kept[key] = values
+    return kept
 
 
 def _kept_data(pending: dict) -> QueryDict:

@@ -300,6 +300,8 @@ RATE_LIMITS = {
     "join": env_rate("RATE_LIMIT_JOIN", "20/600"),  # cohort join codes typed or links opened
     "search": env_rate("RATE_LIMIT_SEARCH", "120/60"),  # live search sends ~1 a second of typing
     "export": env_rate("RATE_LIMIT_EXPORT", "10/3600"),  # "Download my data" (signed in only)
+    # /teach/import/ previews and confirms: each reads, checks and draws up to 512 KB
+    "import": env_rate("RATE_LIMIT_IMPORT", "30/600"),
 }
 # The ceiling for all anonymous clients of one address together (a classroom behind one NAT).
 RATE_LIMITS_PER_ADDRESS = {
@@ -311,6 +313,7 @@ RATE_LIMITS_PER_ADDRESS = {
     "join": env_rate("RATE_LIMIT_JOIN_ADDRESS", "200/600"),
     "search": env_rate("RATE_LIMIT_SEARCH_ADDRESS", "1200/60"),
     "export": env_rate("RATE_LIMIT_EXPORT_ADDRESS", "100/3600"),
+    "import": env_rate("RATE_LIMIT_IMPORT_ADDRESS", "300/600"),
 }
 
 # Secure defaults; production adds transport security on top.

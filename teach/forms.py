@@ -37,6 +37,11 @@ TAG_LENGTHS = {
     "new_misconceptions": MAX_MISCONCEPTION_LENGTH,
 }
 MAX_TAGS = 20
+# A question's Markdown: what the editor takes and an import too (rendering costs CPU per
+# character on every page that shows the question; docs/limits.md).
+MAX_PROMPT_CHARS = 5000
+MAX_EXPLANATION_CHARS = 10_000
+MAX_SCENARIO_TEXT = 5000  # a scenario's situation or its explanation
 # What a well-formed tag of each typed field looks like, for a refusal with nothing better.
 TAG_EXAMPLES = {"new_misconceptions": "thinks-mfa-is-optional", "new_tags": "week-3"}
 
@@ -453,13 +458,13 @@ class QuestionForm(forms.Form):
     prompt = forms.CharField(
         label="Prompt (Markdown)",
         widget=FittedTextarea(fewest=3, most=15),
-        max_length=5000,
+        max_length=MAX_PROMPT_CHARS,
         error_messages={"required": "Write the question's prompt."},
     )
     explanation = forms.CharField(
         label="Explanation shown after answering (Markdown)",
         widget=FittedTextarea(fewest=3, most=15),
-        max_length=10000,
+        max_length=MAX_EXPLANATION_CHARS,
         error_messages={"required": "Write an explanation: learners read it after answering."},
     )
     category = forms.SlugField(

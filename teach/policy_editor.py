@@ -44,6 +44,7 @@ from srm_trainer.sandbox.state import (
 )
 from srm_trainer.typed_text import one_char_line_breaks
 from teach.editors import Editor, Linked, Parts, _Form
+from teach.forms import MAX_SCENARIO_TEXT
 from teach.widgets import FittedTextarea
 
 CASE_PREFIX = "case-"
@@ -152,13 +153,13 @@ class ScenarioForm(_Form):
     title = forms.CharField(label="Scenario title", max_length=200, required=False)
     situation = forms.CharField(
         label="Situation (Markdown): who is acting, where, and what they want",
-        max_length=5000,
+        max_length=MAX_SCENARIO_TEXT,
         required=False,
         widget=FittedTextarea(most=12),
     )
     explanation = forms.CharField(
         label="Explanation (Markdown): why AWS decides as it does, shown after the prediction",
-        max_length=5000,
+        max_length=MAX_SCENARIO_TEXT,
         required=False,
         widget=FittedTextarea(most=12),
         help_text="In a lesson the learner predicts first; this is what they read afterwards.",

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from quizzes.menus import QuizChoiceField
 from quizzes.models import Quiz
 from srm_trainer import once
+from srm_trainer.ratelimit import rate_limited
 from srm_trainer.typed_text import Textarea
 from teach import import_help
 from teach.access import _quiz_for_instructor, key_in, questions_visible, teacher_required
@@ -153,8 +154,24 @@ def _page(request: HttpRequest, form: ImportForm, **context) -> HttpResponse:
     )
 
 
+def _too_many_imports(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """Over the import limit: the form again with the text as it was sent (an uploaded file
+    must be chosen again), saying when to try again; nothing was read."""
+    wait = f"{retry_after} second{'s' if retry_after != 1 else ''}"
+    post = request.POST
+    wanted = key_in(post.get("quiz", ""))
+    initial = {
+        "text": post.get("text", "")[:MAX_TEXT_CHARS],
+        "format": post.get("format", "auto"),
+        "quiz": editable_quizzes(request.user).filter(pk=wanted).first() if wanted else None,
+    }
+    said = f"That was a lot of imports in a short time: nothing was read. Try again in {wait}."
+    return _page(request, ImportForm(initial=initial, user=request.user), refused=said)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
+@rate_limited("import", _too_many_imports, methods=("POST",))
 def import_questions(request: HttpRequest) -> HttpResponse:
     user = request.user
     if request.method != "POST":

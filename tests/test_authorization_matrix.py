@@ -260,8 +260,18 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
                                post=teaching(Redirect("/teach/quizzes/{teach_quiz}/"))),
     "teach:quiz-duplicate": Case("/teach/quizzes/{teach_quiz}/duplicate/", get=405,
                                  post=teaching(Redirect("/teach/quizzes/"))),
-    "teach:quiz-question-add": Case("/teach/quizzes/{teach_quiz}/questions/add/", get=405,
-                                    post=teaching(Redirect("/teach/quizzes/{teach_quiz}/"))),
+    "teach:quiz-question-add": (
+        Case("/teach/quizzes/{teach_quiz}/questions/add/", get=405,
+             post=teaching(Redirect("/teach/quizzes/{teach_quiz}/"))),
+        # Ids in the body are judged as in the address: hopper may not put turing's question
+        # into his own quiz, nor turing his question into hopper's (404: as if neither existed).
+        Case("/teach/quizzes/{hoppers_quiz}/questions/add/", get=405, label="their question",
+             post=(LOGIN, 403, 403, 404, 404, Redirect("/teach/quizzes/{hoppers_quiz}/")),
+             data={"question": "{teach_question}"}),
+        Case("/teach/quizzes/{teach_quiz}/questions/add/", get=405, label="another's question",
+             post=(LOGIN, 403, 403, 404, 404, Redirect("/teach/quizzes/{teach_quiz}/")),
+             data={"question": "{hoppers_question}"}),
+    ),
     # At the address its page has (its one-time token in it: srm_trainer/once.py).
     "teach:question-create": Case(
         "/teach/quizzes/{teach_quiz}/questions/new/single/?once=matrix-new-page-1",
@@ -696,6 +706,12 @@ class World:
         turing = self.users["instructor"]
         teach_question = make_question(lesson=lesson, owner=turing, source="authored")
         teach_quiz = make_quiz(teach_question, owner=turing, source="authored", published=False)
+        # hopper's own quiz and question: what the other instructor may change, never turing
+        hopper = self.users["other_instructor"]
+        hoppers_question = make_question(
+            lesson=lesson, owner=hopper, source="authored", category="hoppers-bank"
+        )
+        hoppers_quiz = make_quiz(hoppers_question, owner=hopper, source="authored", published=False)
         root = users.create_superuser("root", password=PASSWORD)
         # cohorts: turing's cohort, co-taught by knuth, with ada in it and a quiz assigned;
         # ada's attempts at it (after joining) are what the cohort's instructors may read.
@@ -758,6 +774,8 @@ class World:
             "teach_question": teach_question.pk,
             "teach_category": teach_question.category,
             "teach_quiz_slug": teach_quiz.slug,
+            "hoppers_quiz": hoppers_quiz.pk,
+            "hoppers_question": hoppers_question.pk,
             "learner": ada.pk,
             "superuser": root.pk,
             "lesson_type": ContentType.objects.get_for_model(lesson).pk,
@@ -993,12 +1011,14 @@ class MatrixHandler(ClientHandler):
         return response
 
 
-def _body(case: Case) -> str:
+def _body(case: Case, world: World) -> str:
     """The POST body: fields urlencoded, as a browser sends a form (a dict given with the form
-    content type was sent as its Python repr, so the view never saw the fields)."""
+    content type was sent as its Python repr, so the view never saw the fields); a field's
+    text is filled from WORLD as a Case's url is ({teach_question} is an id in the body)."""
     if isinstance(case.data, dict):
         assert case.content_type == FORM_CONTENT, case
-        return urlencode(case.data, doseq=True)
+        fields = {k: world.fill(v) if isinstance(v, str) else v for k, v in case.data.items()}
+        return urlencode(fields, doseq=True)
     return case.data
 
 
@@ -1015,7 +1035,7 @@ def _request(cell: Cell, world: World, client: MatrixClient) -> str | None:
         with transaction.atomic():
             if cell.method == "POST":
                 response = client.generic(
-                    "POST", url, _body(case), case.content_type, **world.cookies[cell.role]
+                    "POST", url, _body(case, world), case.content_type, **world.cookies[cell.role]
                 )
             else:
                 response = client.generic(cell.method, url, **world.cookies[cell.role])

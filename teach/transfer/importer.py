@@ -26,7 +26,15 @@ from srm_trainer.iam import PolicyError
 from srm_trainer.iam.jsontext import load_json
 from srm_trainer.netlab.waf import MAX_REQUESTS as WAF_MAX_REQUESTS
 from srm_trainer.netlab.waf import MAX_RULE_STEPS
-from teach.forms import MAX_MISCONCEPTION_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, TAG
+from teach.forms import (
+    MAX_EXPLANATION_CHARS,
+    MAX_MISCONCEPTION_LENGTH,
+    MAX_PROMPT_CHARS,
+    MAX_SCENARIO_TEXT,
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    TAG,
+)
 from teach.services import hold_entries, question_set_tags
 from teach.transfer import gift, json_format
 from teach.transfer.drafts import (
@@ -256,9 +264,33 @@ def _question(draft, owner, modules, lessons, scenarios, result, errors) -> Ques
     return question
 
 
+def _text_lengths(draft: QuestionDraft) -> list[tuple[tuple, str, int, int]]:
+    """(path, name, length, the most) of each Markdown text in `draft` over what its editor
+    takes: a Markdown text costs CPU per character on every page that shows it."""
+    texts: list[tuple[tuple, str, str, int]] = [
+        (("prompt",), "'prompt'", draft.prompt, MAX_PROMPT_CHARS),
+        (("explanation",), "'explanation'", draft.explanation, MAX_EXPLANATION_CHARS),
+    ]
+    if draft.scenario is not None:
+        for key in ("situation", "explanation"):
+            text = str(getattr(draft.scenario, key))
+            texts.append((("scenario", key), f"its scenario's '{key}'", text, MAX_SCENARIO_TEXT))
+    return [(path, name, len(t), most) for path, name, t, most in texts if len(t) > most]
+
+
 def _check_question(draft: QuestionDraft, question: Question, errors: list[Located]) -> None:
     """The kind's own validation (what `Question.clean()` runs) and the fields' checks."""
     what = f"question {quoted(draft.slug)}"
+    for path, name, length, most in _text_lengths(draft):
+        line, column = draft.where(path)
+        errors.append(
+            Located(
+                f"{what}: {name} is {length:,} characters; the question editor takes at most "
+                f"{most:,}",
+                line,
+                column,
+            )
+        )
     for problem in question.problems():
         if draft.plain_problems and problem.path[-1:] == ("id",):
             continue  # ids made from the text: the repeated text is the problem said

@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from lessons.markdown import render_markdown_uncached
 from search import index
 from search.query import PER_PAGE, search
 from srm_trainer.iam import evaluate
@@ -75,6 +76,15 @@ CASES = {
     "evaluate: 3,300 ArnLike patterns x the most values a context key takes": (
         lambda: evaluate(_set_operator_product()),
         1000.0,
+    ),
+    # An instructor's Markdown is rendered on every page that shows the question.
+    "Markdown: 20,000 characters of one-word headings": (
+        lambda: render_markdown_uncached("\n##" * 6_667),
+        1000.0,  # each heading's id was found by trying every number again: 2.8 s
+    ),
+    "Markdown: a 5,000-character table of 250 columns over 1,000 short rows": (
+        lambda: render_markdown_uncached("|a" * 250 + "\n" + "|-" * 250 + "\n" + "r\n" * 1000),
+        400.0,  # markdown-it filled 65,536 empty cells: 1.1 s
     ),
     "diff: 950 account-wide Resource entries over every service": (
         lambda: diff(_account_wide(3), _account_wide(950), services=["*"]),

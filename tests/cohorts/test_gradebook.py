@@ -609,3 +609,23 @@ def test_an_attempt_whose_time_ran_out_shows_as_it_ended_not_in_progress(cohort,
     [row] = cell.attempts
     assert (cell.status, cell.best) == ("submitted", 0.5)
     assert row.submitted_at == at(days=1, minutes=10)  # dated at its deadline
+
+
+def test_reading_a_learners_attempt_needs_two_factor_as_the_teaching_pages_do(
+    cohort, owner, co_instructor, klass
+):
+    """The gradebook is under /teach/, where staff and instructors without an authenticator
+    are sent to set one up; a result it links to is at the learner's address, and a teacher
+    without one (here the co-instructor turned theirs off) read it by its id."""
+    from allauth.mfa.models import Authenticator
+
+    first, _ = klass["ada"]
+    result = reverse("quizzes:result", args=[first.pk])
+    assert client_for(co_instructor).get(result).status_code == 200
+
+    Authenticator.objects.filter(user=co_instructor).delete()
+
+    assert client_for(co_instructor).get(result).status_code == 404
+    gradebook_page = client_for(co_instructor).get(cohort.get_absolute_url())
+    assert gradebook_page.status_code == 302 and "/accounts/2fa/" in gradebook_page["Location"]
+    assert client_for(owner).get(result).status_code == 200

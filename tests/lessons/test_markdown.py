@@ -2,13 +2,30 @@
 
 import re
 
-from lessons.markdown import markdown_summary, markdown_text, render_markdown
+from lessons.markdown import (
+    MAX_TABLE_CELLS,
+    markdown_summary,
+    markdown_text,
+    render_markdown,
+    render_markdown_uncached,
+)
 
 
 def test_headings_get_anchors_and_are_listed_for_the_table_of_contents():
     rendered = render_markdown("## Why it matters\n\ntext\n\n## The idea\n\nmore\n")
     assert '<h2 id="why-it-matters">' in rendered.html
     assert rendered.headings == (("why-it-matters", "Why it matters"), ("the-idea", "The idea"))
+
+
+def test_headings_of_one_name_are_numbered_in_page_order_and_never_share_an_id():
+    """As mdit_py_plugins' anchors plugin numbers them (the ids lessons already link to), but
+    each name goes on from its last number: the plugin tried -1, -2, ... again for every
+    heading, and 3,333 headings of one word (a 10,000-character explanation) cost 0.7 s."""
+    text = "## A\n\n## A 1\n\n## A\n\n### A\n\n## A-1\n\n## a\n\n#### A\n"
+    ids = re.findall(r'<h[23] id="([^"]*)"', render_markdown_uncached(text).html)
+    assert ids == ["a", "a-1", "a-2", "a-3", "a-1-1", "a-4"]
+    many = re.findall(r'<h2 id="([^"]*)"', render_markdown_uncached("\n## x" * 3000).html)
+    assert many == ["x", *(f"x-{n}" for n in range(1, 3000))]
 
 
 def test_raw_html_and_script_urls_are_neutralised():
@@ -70,6 +87,27 @@ def test_every_table_gets_its_own_box_and_a_long_header_is_cut_short():
     assert labels[0].startswith("Table: Column number 0, Column number 1,")
     assert labels[0].endswith("… (scrolls sideways)") and len(labels[0]) < 130
     assert labels[1] == "Table: only (scrolls sideways)"
+
+
+def test_a_table_of_many_short_rows_stops_at_its_cell_limit_and_keeps_the_rest_as_text():
+    """A prompt an instructor may save (under 5,000 characters): 250 header columns over a
+    thousand one-character rows. markdown-it filled every row to 250 cells, 65,536 in all, and
+    one render cost 1.1 s of CPU on each page showing the question. The table stops at
+    MAX_TABLE_CELLS; the rows past it stay on the page as text."""
+    columns = 250
+    text = "|a" * columns + "\n" + "|-" * columns + "\n" + "r\n" * 999 + "last\n"
+    assert len(text) <= 5000
+
+    html = render_markdown_uncached(text).html
+
+    assert html.count("<td") <= MAX_TABLE_CELLS
+    assert "<td>r</td>" in html and "last" in html  # the rows past the table are not lost
+
+
+def test_an_ordinary_table_is_whole_under_the_cell_limit():
+    rows = "".join(f"| {n} | x |\n" for n in range(MAX_TABLE_CELLS // 2 - 1))
+    html = render_markdown_uncached("| n | x |\n|---|---|\n" + rows).html
+    assert html.count("<tr>") == MAX_TABLE_CELLS // 2 and html.count("<table>") == 1
 
 
 def test_a_summary_is_the_words_with_code_kept_and_other_marks_gone():

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from quizzes import views
 from quizzes.models import Answer, Attempt, Question
 from tests.conftest import give_mfa
 from tests.quizzes.builders import allow, make_question, make_quiz, policy
@@ -1131,3 +1132,27 @@ def test_a_check_without_htmx_comes_back_with_the_focus_on_its_verdict(learner_c
     assert verdict.search(learner_client.get(response["Location"]).content.decode())
     later = learner_client.get(f"{attempt.get_absolute_url()}?q=1").content.decode()
     assert 'class="feedback-region" tabindex="-1"' in later and not verdict.search(later)
+
+
+def test_what_a_signed_out_post_keeps_is_bounded(client, learner):
+    """Anyone signed out may post an answer to a signed-in learner's attempt: it is kept in
+    the posting browser's session for after signing in. 48 fields of two 20,000-character
+    values (what Django's 2.5 MB of form allows) were all kept, ~1.9 MB a session row and 1,200
+    new rows a minute from one address; now at most MAX_KEPT_ANSWER characters are, and an
+    answer of the largest size a question takes still comes back whole."""
+    quiz = make_quiz(make_question("true_false"))
+    client.force_login(learner)
+    attempt = start(client, quiz)
+    client.logout()
+    url = reverse("quizzes:answer", args=[attempt.pk, 1])
+    flood = {f"k{n:02}": [f"{n}{'x' * 19_997}{n:02}", "y" * 20_000] for n in range(48)}
+
+    client.post(url, {"action": "check", "answer": "false", **flood})
+
+    kept = client.session[views.PENDING_ANSWER]["data"]
+    assert kept["answer"] == ["false"]
+    assert sum(len(k) + sum(map(len, v)) for k, v in kept.items()) <= views.MAX_KEPT_ANSWER
+
+    rules = "r" * 20_000  # the longest answer a question takes (a network fix's rules)
+    client.post(url, {"action": "check", "question": "1", "rules": rules})
+    assert client.session[views.PENDING_ANSWER]["data"]["rules"] == [rules]

@@ -381,6 +381,43 @@ def test_bad_bank_tags_are_refused_and_nothing_is_written(instructor, field, val
     assert Question.objects.count() == 0
 
 
+TOO_LONG = [  # (where in the question, the most the editor takes, how the message names it)
+    (("prompt",), 5000, "'prompt' is 5,001 characters; the question editor takes at most 5,000"),
+    (("explanation",), 10_000, "'explanation' is 10,001 characters; the question editor takes"),
+    (("scenario", "situation"), 5000, "its scenario's 'situation' is 5,001 characters"),
+    (("scenario", "explanation"), 5000, "its scenario's 'explanation' is 5,001 characters"),
+]
+
+
+@pytest.mark.parametrize(("path", "most", "words"), TOO_LONG, ids=[t[2][:24] for t in TOO_LONG])
+def test_markdown_longer_than_the_editor_takes_is_refused_at_its_line(
+    instructor, path, most, words
+):
+    """An import took a prompt of any length up to the file's 512 KB, which the editor limits
+    to 5,000 characters: rendering such Markdown costs CPU on every page showing it (a
+    learner's quiz), seconds for 500 KB of `[`. A text at the limit is taken."""
+    quiz = _every_kind_quiz(instructor)
+    document = json.loads(json_format.export_quiz(quiz))
+    _empty_the_content()
+    [question] = [q for q in document["questions"] if q["type"] == "policy_decision"]
+    *parents, key = path
+    place = question
+    for step in parents:
+        place = place[step]
+    place[key] = "x" * most
+    importer.preview(json_format.dump(document), "json", owner=instructor)  # at the limit: taken
+
+    place[key] = "x" * (most + 1)
+    text = json_format.dump(document)
+    with pytest.raises(TransferError) as refused:
+        importer.run(text, "json", owner=instructor)
+
+    [error] = refused.value.errors
+    assert words in error.message and question["slug"] in error.message
+    assert error.line == text.count("\n", 0, text.index('"' + "x" * most)) + 1
+    assert Question.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [(0, "'time_limit' is in minutes, from 1"), ("ten", "'time_limit' must be whole minutes")],

@@ -285,3 +285,25 @@ def test_an_import_error_quotes_the_text_as_written_with_hidden_characters_named
     errors = errors.split("</ul>")[0]
     assert expected in errors
     assert "\\u202e" not in errors and "\u202e" not in errors and "\u200b" not in errors
+
+
+def test_imports_are_rate_limited_and_the_refusal_keeps_the_text(teacher, owned, settings):
+    """A preview reads, checks and draws up to 512 KB (seconds of CPU at the most an import
+    holds), and nothing limited how often: past the limit nothing is read, the page says when
+    to try again, and the pasted text and chosen quiz are still in the form."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "import": "2/600"}
+    quiz, _ = owned
+    sent = {"text": GIFT, "format": "gift", "quiz": quiz.pk, "action": "preview"}
+    previewed = "This is what will be created"
+    assert previewed in teacher.post(URL, sent).content.decode()
+    assert previewed in teacher.post(URL, sent).content.decode()
+
+    refused = teacher.post(URL, sent)
+
+    page = refused.content.decode()
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "That was a lot of imports in a short time: nothing was read. Try again in" in page
+    assert previewed not in page and "Fix this problem" not in page
+    assert html.escape("::s3-private:: Are new S3 buckets") in page  # the text is kept
+    assert f'<option value="{quiz.pk}" selected>' in page
+    assert teacher.get(URL).status_code == 200  # the page itself is not counted

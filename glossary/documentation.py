@@ -29,8 +29,10 @@ SERVICES = {
     "kms": "AWS Key Management Service",
     "macie": "Amazon Macie",
     "organizations": "AWS Organizations",
+    "secretsmanager": "AWS Secrets Manager",
     "securityhub": "AWS Security Hub",
     "service-authorization": "Service Authorization Reference",
+    "systems-manager": "AWS Systems Manager",
     "vpc": "Amazon VPC",
     "waf": "AWS WAF",
     "whitepapers": "AWS whitepaper",
@@ -49,6 +51,7 @@ GUIDES = {
 SITE_SECTIONS = {
     "compliance": "AWS Compliance",
     "premiumsupport": "AWS Knowledge Center",
+    "security": "AWS Security",
 }
 
 

@@ -102,12 +102,12 @@ def test_loading_the_curriculum_again_keeps_the_counts(
     """The completion counts (tests/lessons/test_completion_counts.py) through a reload, which
     (as every restart of `make run`) reads each kind of row at once: the course has ~580 rows,
     and one query for each made a reload of the same files cost twice the CPU. A scenario's
-    lessons and a quiz's questions too are read for all at once (~37 queries here; up to 27
-    more when no lesson's rendering is in memory, one each for the search index; and the
-    index's words, `search.models.Word`: a delete, and a write for each ~500)."""
+    lessons and a quiz's questions too are read for all at once (~37 queries here; up to one
+    more per lesson, 30 now, when no lesson's rendering is in memory, for the search index; and
+    the index's words, `search.models.Word`: a delete, and a write for each ~500)."""
     for lesson in Lesson.objects.all()[:5]:
         progress.mark_complete(user=learner, lesson=lesson)
-    with django_assert_max_num_queries(80):
+    with django_assert_max_num_queries(82):  # grows by one with each lesson added
         call_command("load_curriculum", verbosity=0)
     assert sum(kept(learner).values()) == 5
     assert_no_drift()

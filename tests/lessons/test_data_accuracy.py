@@ -348,3 +348,117 @@ def test_the_address_list_question_admits_a_network_acl_would_also_work():
     network ACLs are taught, the explanation says so and why AWS WAF is the answer listed."""
     explanation = QUESTIONS["dos-attack-to-defence"].explanation
     assert "network ACL deny rule" in explanation and "AWS WAF is the answer here" in explanation
+
+
+# --- Topics the review left open: credential hygiene, testing within AWS policy, data
+# residency and the GDPR (content round of 2026-12-05) -------------------------------------
+
+
+def test_the_password_policy_is_never_taught_to_reach_the_root_user_or_access_keys():
+    """IAM User Guide, "Set an account password policy for IAM users": the policy does not
+    apply to the root user's password or to IAM user access keys (an expired password leaves
+    the keys working), and there is no lockout policy."""
+    body = LESSONS["iam/credential-hygiene"].body
+    assert "does not apply to the root user's password" in body.replace("**", "")
+    assert "access keys keep working" in body
+    assert "cannot **lock a user out**" in body
+    assert "root user's password" in GLOSSARY["password-policy"].definition
+    right = {text for text, ok in _choices("iam-password-policy-scope").items() if ok}
+    assert "The root user's password" in right
+    assert "The access keys of IAM users" in right
+    claims = re.compile(r"password policy (?:also )?(?:applies|covers) (?:to )?the root", re.I)
+    assert [where for where, text in _chunks() if claims.search(text)] == []
+
+
+def test_an_access_key_is_rotated_through_the_second_slot_and_deactivated_before_deletion():
+    """IAM User Guide, "Update access keys": create a second key while the first is active,
+    update the applications, check the old key's last use, deactivate it, and only then
+    delete it (a user has at most two keys)."""
+    items = [
+        i["text"] if isinstance(i, dict) else i
+        for i in QUESTIONS["iam-access-key-rotation-steps"].data["items"]
+    ]
+    order = [
+        next(n for n, item in enumerate(items) if word in item)
+        for word in ("Create a second", "Configure", "last-used", "Deactivate", "Delete")
+    ]
+    assert order == sorted(order)
+    assert "at most two access keys" in LESSONS["iam/credential-hygiene"].body
+
+
+def test_the_credential_report_is_taught_with_its_root_row_and_four_hour_limit():
+    """IAM User Guide, "Generate credential reports for your AWS account": every user with
+    the state of passwords, access keys and MFA devices; at most once every four hours."""
+    body = LESSONS["iam/credential-hygiene"].body
+    assert "a row for the root user" in body and "once every four hours" in body
+    assert "four hours" in GLOSSARY["credential-report"].definition
+
+
+def test_parameter_store_is_not_taught_to_rotate_secrets_for_you():
+    """AWS Systems Manager User Guide, "AWS Systems Manager Parameter Store": to implement
+    password rotation lifecycles, use AWS Secrets Manager. A SecureString is encrypted with a
+    KMS key; rotation on a schedule is Secrets Manager's."""
+    asked = _choices("iam-secret-store-choice")
+    assert [text for text, ok in asked.items() if ok] == [
+        "In AWS Secrets Manager with rotation turned on, read at run time by the task's IAM role"
+    ]
+    rotates = re.compile(r"Parameter Store (?:can |will )?rotates?\b", re.I)
+    assert [where for where, text in _chunks() if rotates.search(text)] == []
+    assert "points to Secrets Manager" in GLOSSARY["parameter-store"].definition
+
+
+def test_the_penetration_testing_policy_is_taught_with_what_it_prohibits():
+    """AWS Customer Support Policy for Penetration Testing (aws.amazon.com/security/
+    penetration-testing): listed services need no prior approval; DNS zone walking through
+    Route 53 hosted zones, DoS/DDoS and simulated DoS/DDoS, and port, protocol and request
+    flooding are prohibited; command and control testing needs approval."""
+    lesson = LESSONS["denial-of-service/testing-your-defences"]
+    body = lesson.body
+    assert "**without prior approval**" in body
+    for banned in ("DNS zone walking", "*simulated* DoS and DDoS", "request flooding"):
+        assert banned in body, banned
+    assert "**command and control (C2)** needs AWS's approval first" in body
+    assert "https://aws.amazon.com/security/penetration-testing/" in [u for _, u in lesson.sources]
+    wrong = {text for text, ok in _choices("dos-pentest-without-approval").items() if not ok}
+    assert any("Flood its login page" in text for text in wrong)
+
+
+def test_a_ddos_simulation_is_taught_with_the_policys_partner_target_and_limits():
+    """AWS DDoS Simulation Testing Policy (aws.amazon.com/security/ddos-simulation-testing):
+    a pre-approved APN Partner; a Shield Advanced Protected Resource (or an edge-optimized API
+    Gateway endpoint) in an account you own; at most 20 Gbps, 50,000 requests per second,
+    5 million packets per second for CloudFront and 50,000 for other resources; not from AWS
+    resources."""
+    body = LESSONS["denial-of-service/testing-your-defences"].body
+    table = next(line for line in body.splitlines() if line.startswith("| How big"))
+    for limit in (
+        "20 gigabits per second",
+        "50,000 requests per second",
+        "5 million packets per second against a CloudFront distribution",
+        "50,000 packets per second against any other resource",
+    ):
+        assert limit in table, limit
+    assert "pre-approved" in body and "Protected Resource" in body and "edge-optimized" in body
+    assert "Not from AWS resources" in body
+    assert "Shield Advanced" in GLOSSARY["ddos-simulation-test"].definition
+
+
+def test_the_region_commitment_and_gdpr_roles_are_taught_as_aws_states_them():
+    """AWS Data Privacy FAQ: you choose the Regions; AWS will not move or replicate content
+    outside them without your agreement. Navigating GDPR Compliance on AWS, "The Role of AWS
+    Under the GDPR": for personal data in customer content AWS is a processor (or
+    sub-processor), the customer a controller (or processor)."""
+    body = LESSONS["compliance-and-artifact/compliance-basics"].body
+    assert "AWS acts as a **processor**" in body and "You are the **controller**" in body
+    asked = _choices("comp-gdpr-roles")
+    assert [t for t, ok in asked.items() if ok] == [
+        "The shop is the controller, deciding why and how the data is used; AWS is a processor,"
+        " handling it on the shop's behalf"
+    ]
+    region = _choices("comp-who-chooses-region")
+    assert [t for t, ok in region.items() if ok] == [
+        "The clinic chose the Region, and AWS commits not to move or copy the content out of it"
+        " without the clinic's agreement"
+    ]
+    aws_controls = re.compile(r"AWS (?:is|acts as) (?:the|a) (?:data )?controller", re.I)
+    assert [where for where, text in _chunks() if aws_controls.search(text)] == []

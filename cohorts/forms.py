@@ -13,6 +13,7 @@ from lessons import finder
 from lessons.models import Lesson
 from lessons.timezones import zone_name, zoned
 from quizzes import finder as quiz_finder
+from srm_trainer.finder import typed_input
 from srm_trainer.once import field as once_field
 
 
@@ -158,18 +159,7 @@ class AssignmentForm(forms.Form):
         help_text="Type words of its title to find it: your published quizzes and the "
         "curriculum's.",
         error_messages={"required": "Type the quiz to assign: its title or its address."},
-        widget=forms.TextInput(
-            attrs={
-                "list": quiz_finder.OPTIONS_ID,
-                "autocomplete": "off",
-                "spellcheck": "false",
-                "maxlength": quiz_finder.MAX_ADDRESS,
-                "hx-trigger": "input changed delay:300ms",
-                "hx-target": f"#{quiz_finder.OPTIONS_ID}",
-                "hx-swap": "innerHTML",
-                "hx-sync": "this:replace",
-            }
-        ),
+        widget=typed_input(quiz_finder.OPTIONS_ID, quiz_finder.MAX_ADDRESS),
     )
     lessons = LessonsField(
         queryset=Lesson.objects.none(),
@@ -284,18 +274,8 @@ class ExtensionForm(forms.Form):
         label="Learner",
         help_text="Type letters of their username to find them.",
         error_messages={"required": "Type the username of the learner to give more time."},
-        widget=forms.TextInput(
-            attrs={
-                "list": learner_finder.OPTIONS_ID,
-                "autocomplete": "off",
-                "spellcheck": "false",
-                "autocapitalize": "none",
-                "maxlength": learner_finder.MAX_USERNAME,
-                "hx-trigger": "input changed delay:300ms",
-                "hx-target": f"#{learner_finder.OPTIONS_ID}",
-                "hx-swap": "innerHTML",
-                "hx-sync": "this:replace",
-            }
+        widget=typed_input(
+            learner_finder.OPTIONS_ID, learner_finder.MAX_USERNAME, autocapitalize="none"
         ),
     )
     due_at = WhenField(label="Their due date", widget=DateTimeInput(), input_formats=WHEN_FORMATS)

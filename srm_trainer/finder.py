@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.db.models import Q, QuerySet
 
 MATCHES = 30  # rows shown for one search
@@ -91,3 +92,22 @@ def too_many_said(retry_after: int) -> str:
     """A finder's status line over the `search` rate limit (what was typed or ticked stays)."""
     wait = f"{retry_after} second{'s' if retry_after != 1 else ''}"
     return f"That was a lot of searches in a short time: try again in {wait}."
+
+
+def typed_input(options_id: str, max_length: int, **attrs: Any) -> forms.TextInput:
+    """A chooser's text box: its suggestions are the datalist `options_id`, asked for (htmx)
+    when typing pauses, a newer ask replacing one still in flight; `attrs` adds the rest
+    (`hx-get`, `autocapitalize`...)."""
+    return forms.TextInput(
+        attrs={
+            "list": options_id,
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "maxlength": max_length,
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": f"#{options_id}",
+            "hx-swap": "innerHTML",
+            "hx-sync": "this:replace",
+            **attrs,
+        }
+    )

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from lessons.models import Lesson, Level, Module
 from lessons.reading_order import VERSION_KEY as CONTENT_VERSION
 from quizzes.models import DRAW_NEEDS_BOTH, Quiz
+from srm_trainer.finder import typed_input
 from srm_trainer.once import field as once_field
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 from srm_trainer.typed_text import Textarea
@@ -477,19 +478,10 @@ class QuestionForm(forms.Form):
         required=False,
         label="Lesson that teaches it",
         help_text="Type words of its title to find it.",
-        widget=forms.TextInput(
-            attrs={
-                "list": LESSON_OPTIONS_ID,
-                "autocomplete": "off",
-                "spellcheck": "false",
-                "maxlength": LessonChoiceField.MAX_LENGTH,
-                "hx-get": reverse_lazy("teach:lesson-find"),
-                "hx-vals": '{"for": "question"}',
-                "hx-trigger": "input changed delay:300ms",
-                "hx-target": f"#{LESSON_OPTIONS_ID}",
-                "hx-swap": "innerHTML",
-                "hx-sync": "this:replace",
-            }
+        widget=typed_input(
+            LESSON_OPTIONS_ID,
+            LessonChoiceField.MAX_LENGTH,
+            **{"hx-get": reverse_lazy("teach:lesson-find"), "hx-vals": '{"for": "question"}'},
         ),
     )
     level = forms.ChoiceField(

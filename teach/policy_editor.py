@@ -133,18 +133,8 @@ class ScenarioForm(_Form):
         strip=False,  # a refused form shows it as typed; `look_up` strips it
         help_text="Type words of its title to see suggestions, then open it. Leave it empty "
         "to write a new scenario below.",
-        widget=forms.TextInput(
-            attrs={
-                "list": SCENARIO_OPTIONS_ID,
-                "autocomplete": "off",
-                "spellcheck": "false",
-                "maxlength": MAX_ADDRESS,
-                "hx-get": reverse_lazy("teach:scenario-find"),
-                "hx-trigger": "input changed delay:300ms",
-                "hx-target": f"#{SCENARIO_OPTIONS_ID}",
-                "hx-swap": "innerHTML",
-                "hx-sync": "this:replace",
-            }
+        widget=shared_finder.typed_input(
+            SCENARIO_OPTIONS_ID, MAX_ADDRESS, **{"hx-get": reverse_lazy("teach:scenario-find")}
         ),
     )
     # The scenario whose case the editor holds (its id, set when one is opened): saving writes

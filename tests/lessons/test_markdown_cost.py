@@ -4,6 +4,7 @@ full one did, and changes only what it means to for the texts built to be slow."
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,9 @@ from lessons.markdown import (
     _table_end,
     _words,
     check_slugs,
+    markdown_summary,
     render_markdown_uncached,
+    summary_source,
 )
 
 CONTENT = Path(md_module.__file__).parent / "content"
@@ -134,3 +137,44 @@ def test_the_table_rule_still_bounds_cells():
     assert md_module._bounded_table is not table
     text = "|a" * 250 + "\n" + "|-" * 250 + "\n" + "r\n" * 1000
     assert render_markdown_uncached(text).html.count("<td") <= md_module.MAX_TABLE_CELLS
+
+
+def _whole_summary(text: str, limit: int, md: MarkdownIt) -> str:
+    """`markdown_summary` as it was: every word of the whole text parsed, then cut."""
+    out, left = [], limit
+    for piece, is_code in _words(text, md):
+        if left <= 0:
+            break
+        cut = piece[:left] if len(piece) <= left else piece[: max(left - 1, 0)] + "…"
+        left -= len(piece)
+        out.append(f"<code>{html.escape(cut)}</code>" if is_code else html.escape(cut))
+    return "".join(out)
+
+
+def test_every_shipped_summary_reads_as_before():
+    """The lists' limits (teach templates, the statistics page): reading only a text's start
+    changes no summary of the course's texts, lesson bodies included."""
+    full = _full_parser()
+    changed = [
+        (limit, t[:60])
+        for t in shipped_texts()
+        for limit in (40, 60, 80, 90, 200, 240, 300)
+        if markdown_summary(t, limit) != _whole_summary(t, limit, full)
+    ]
+    assert changed == []
+
+
+def test_a_summary_reads_only_the_start_of_a_long_text():
+    prose = "word " * 2000
+    assert summary_source(prose, 90)[0] == prose[: 90 * 4 + 400]
+    lines = "a line of words\n" * 500
+    start, cut_short = summary_source(lines, 90)
+    assert cut_short and start.endswith("words") and len(start) <= 90 * 4 + 400
+    assert markdown_summary(lines, 90) == _whole_summary(lines, 90, _full_parser())
+    # Past the start, whatever the rest is, it is never read: a summary's cost has a ceiling.
+    assert markdown_summary("Short. " + "[" * 50_000, 40) == "Short. " + "[" * 32 + "…"
+
+
+def test_a_summary_of_mostly_marks_says_it_goes_on():
+    text = "[x](https://example.com/" + "a" * 2000 + ")\n" * 3
+    assert markdown_summary(text, 10).endswith("…")

@@ -14,9 +14,12 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from types import SimpleNamespace
 
 import nh3
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, helpers
+from markdown_it.common.utils import unescapeAll
+from markdown_it.helpers import parseLinkDestination as _parse_link_destination
 from markdown_it.rules_block.table import table as _table_rule
 from markdown_it.rules_inline.link import link as _link_rule
 from mdit_py_plugins.container import container_plugin
@@ -371,6 +374,44 @@ def _shallow_link(state, silent: bool) -> bool:
     return _link_rule(state, silent)
 
 
+# How deeply parentheses may nest in a link's address. markdown-it reads on to 32 levels before
+# it gives up, so each `[](` of a text of them read the next 32 (~100 characters): ~5 µs a
+# character. CommonMark asks for three levels at least; the course's addresses use one.
+LINK_PARENS = 4
+
+
+def _link_destination(string: str, pos: int, maximum: int):
+    """markdown-it's `parseLinkDestination`, giving up past `LINK_PARENS` open parentheses."""
+    if string[pos : pos + 1] == "<":
+        return _parse_link_destination(string, pos, maximum)
+    result = _parse_link_destination(string, maximum, maximum)  # a failure, to fill in
+    start, level = pos, 0
+    while pos < maximum:
+        ch = string[pos]
+        if ch <= " " or ch == "\x7f":
+            break
+        if ch == "\\" and pos + 1 < maximum:
+            if string[pos + 1] == " ":
+                break
+            pos += 2
+            continue
+        if ch == "(":
+            level += 1
+            if level > LINK_PARENS:
+                return result
+        elif ch == ")":
+            if level == 0:
+                break
+            level -= 1
+        pos += 1
+    if start == pos or level != 0:
+        return result
+    result.str = unescapeAll(string[start:pos])
+    result.pos = pos
+    result.ok = True
+    return result
+
+
 def _parser_uncached() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
@@ -381,6 +422,11 @@ def _parser_uncached() -> MarkdownIt:
     md.disable(["html_block", "html_inline", "image"])
     md.block.ruler.at("table", _bounded_table, {"alt": ["paragraph", "reference"]})
     md.inline.ruler.at("link", _shallow_link)
+    md.helpers = SimpleNamespace(  # type: ignore[assignment]  # this parser's own, not the module
+        parseLinkLabel=helpers.parseLinkLabel,
+        parseLinkTitle=helpers.parseLinkTitle,
+        parseLinkDestination=_link_destination,
+    )
     md.core.ruler.push("anchor", _anchors)
     md.core.ruler.after("block", "directive_close", _close_names)
     container_plugin(

@@ -178,3 +178,22 @@ def test_a_summary_reads_only_the_start_of_a_long_text():
 def test_a_summary_of_mostly_marks_says_it_goes_on():
     text = "[x](https://example.com/" + "a" * 2000 + ")\n" * 3
     assert markdown_summary(text, 10).endswith("…")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[w](https://en.wikipedia.org/wiki/Bell%E2%80%93LaPadula_(model)) and [x](<a b>)",
+        "[a](x((((y)))) 'title') [b](x\\(y) [c](x\\ y) [d](x)y) [e](ok) [f]( )",
+        '[r]\n\n[r]: https://example.com/(a(b)) "t"\n',
+    ],
+)
+def test_link_addresses_read_as_before(text):
+    assert _drawn(text) == _drawn(text, _full_parser())
+
+
+def test_an_address_nesting_parentheses_past_four_levels_is_no_link():
+    """CommonMark asks for three levels at least; markdown-it read on to 32."""
+    text = "[a](x(((((y))))))"
+    assert "<a " in _drawn(text, _full_parser())[0]
+    assert "<a " not in _drawn(text)[0]

@@ -14,10 +14,14 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from types import SimpleNamespace
 
 import nh3
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, helpers
+from markdown_it.common.utils import unescapeAll
+from markdown_it.helpers import parseLinkDestination as _parse_link_destination
 from markdown_it.rules_block.table import table as _table_rule
+from markdown_it.rules_inline.link import link as _link_rule
 from mdit_py_plugins.container import container_plugin
 
 BOXES = {
@@ -102,6 +106,21 @@ _CLASSES = {
 }
 
 
+def _directive(info: str) -> str:
+    """The name a `::: name ...` line starts with (a box's, "diagram" or "check")."""
+    words = info.strip().split(" ", 2)
+    return words[0] if words else ""
+
+
+def _render_directive(self, tokens, idx, options, env):
+    name = _directive(tokens[idx].info)
+    if name == "diagram":
+        return _render_diagram(self, tokens, idx, options, env)
+    if name == "check":
+        return _render_check(self, tokens, idx, options, env)
+    return _render_box(self, tokens, idx, options, env)
+
+
 def _render_box(self, tokens, idx, options, env):
     token = tokens[idx]
     name = token.info.strip().split(" ", 1)[0]
@@ -148,13 +167,15 @@ def body_problems(text: str, check_problems=None) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     checks: list[tuple[int, str]] = []
     for token in _parser().parse(text):
+        if token.type != _OPEN:
+            continue
         line = (token.map[0] + 1) if token.map else 1
-        words = token.info.strip().split()[1:] if token.nesting == 1 else []
-        if token.type == "container_diagram_open":
+        words = token.info.strip().split()[1:]
+        if _directive(token.info) == "diagram":
             name = words[0] if words else ""
             if name not in DIAGRAM_NAMES:
                 found.append((line, unknown_diagram_message(name)))
-        elif token.type == "container_check_open":
+        elif _directive(token.info) == "check":
             slug = _check_slug(token.info)
             if slug:
                 checks.append((line, slug))
@@ -178,7 +199,7 @@ def check_slugs(text: str) -> tuple[str, ...]:
     return tuple(
         _check_slug(token.info)
         for token in _parser().parse(text)
-        if token.type == "container_check_open" and _check_slug(token.info)
+        if token.type == _OPEN and _directive(token.info) == "check" and _check_slug(token.info)
     )
 
 
@@ -312,26 +333,117 @@ def _bounded_table(state, start_line: int, end_line: int, silent: bool) -> bool:
     delimiter = start_line + 1
     if delimiter < end_line:
         start = state.bMarks[delimiter] + state.tShift[delimiter]
+        if state.src[start : start + 1] not in ("|", "-", ":"):
+            return False  # what markdown-it's rule checks first, before counting columns
         row = state.src[start : state.eMarks[delimiter]].strip().removeprefix("|")
         columns = row.removesuffix("|").count("|") + 1
         end_line = min(end_line, delimiter + 1 + MAX_TABLE_CELLS // columns)
     return _table_rule(state, start_line, end_line, silent)
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+# Every `::: name` directive is one block rule: a rule per name (four boxes, diagram, check)
+# had each looked at every line of a paragraph twice (as it grew, then as a setext heading).
+_DIRECTIVES = frozenset({*BOXES, "diagram", "check"})
+_OPEN = "container_directive_open"
+
+
+def _close_names(state) -> None:
+    """Each directive's closing token gets its opening line's words: how it is drawn (a box
+    closes its <div>, a diagram's or a check's marker is closed already)."""
+    opened: list[str] = []
+    for token in state.tokens:
+        if token.type == _OPEN:
+            opened.append(token.info)
+        elif token.type == "container_directive_close" and opened:
+            token.info = opened.pop()
+
+
+# How deep a `[` inside a link's text is still tried as a link of its own. To find where a
+# label ends, markdown-it tries every inline rule at each character in it, and a `[` there
+# starts a label of its own, down to its `maxNesting` (20), where it gives up on the rest of
+# the paragraph ("[[[...[a](b)" with 21 `[` is not a link): text of nothing but `[` cost
+# ~9 µs a character. Here it gives up three levels down, the same way (read as text, a
+# deeper `[` would make each label scan to the paragraph's end: quadratic).
+LINK_DEPTH = 2
+
+
+def _shallow_link(state, silent: bool) -> bool:
+    if silent and state.level > LINK_DEPTH and state.src[state.pos] == "[":
+        state.pos = state.posMax
+        return True
+    return _link_rule(state, silent)
+
+
+# How deeply parentheses may nest in a link's address. markdown-it reads on to 32 levels before
+# it gives up, so each `[](` of a text of them read the next 32 (~100 characters): ~5 µs a
+# character. CommonMark asks for three levels at least; the course's addresses use one.
+LINK_PARENS = 4
+
+
+def _link_destination(string: str, pos: int, maximum: int):
+    """markdown-it's `parseLinkDestination`, giving up past `LINK_PARENS` open parentheses."""
+    if string[pos : pos + 1] == "<":
+        return _parse_link_destination(string, pos, maximum)
+    result = _parse_link_destination(string, maximum, maximum)  # a failure, to fill in
+    start, level = pos, 0
+    while pos < maximum:
+        ch = string[pos]
+        if ch <= " " or ch == "\x7f":
+            break
+        if ch == "\\" and pos + 1 < maximum:
+            if string[pos + 1] == " ":
+                break
+            pos += 2
+            continue
+        if ch == "(":
+            level += 1
+            if level > LINK_PARENS:
+                return result
+        elif ch == ")":
+            if level == 0:
+                break
+            level -= 1
+        pos += 1
+    if start == pos or level != 0:
+        return result
+    result.str = unescapeAll(string[start:pos])
+    result.pos = pos
+    result.ok = True
+    return result
+
+
+def _parser_uncached() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    # Raw HTML is off, so these two rules only ever said no, at every line and character. And
+    # images: the sanitizer has never allowed <img> (nor does the site's CSP allow other
+    # hosts), so `![alt](url)` showed nothing at all; now it reads as "!" and a link, and a
+    # text of `![` no longer costs twice what `[` does.
+    md.disable(["html_block", "html_inline", "image"])
     md.block.ruler.at("table", _bounded_table, {"alt": ["paragraph", "reference"]})
+    md.inline.ruler.at("link", _shallow_link)
+    md.helpers = SimpleNamespace(  # type: ignore[assignment]  # this parser's own, not the module
+        parseLinkLabel=helpers.parseLinkLabel,
+        parseLinkTitle=helpers.parseLinkTitle,
+        parseLinkDestination=_link_destination,
+    )
     md.core.ruler.push("anchor", _anchors)
-    for name in BOXES:
-        container_plugin(md, name, render=_render_box)
-    container_plugin(md, "diagram", render=_render_diagram)
-    container_plugin(md, "check", render=_render_check)
+    md.core.ruler.after("block", "directive_close", _close_names)
+    container_plugin(
+        md,
+        "directive",
+        validate=lambda params, *_: _directive(params) in _DIRECTIVES,
+        render=_render_directive,
+    )
     md.add_render_rule("fence", _pretty_json)
     md.add_render_rule("table_open", _scrollable_table)
     md.add_render_rule("table_close", _table_end)
     return md
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return _parser_uncached()
 
 
 @dataclass(frozen=True)
@@ -343,7 +455,7 @@ class Rendered:
 
 # Change this when a change to the renderer changes its output: lesson bodies stored rendered
 # (lessons/rendered.py) are then rendered again.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
 
 @lru_cache(maxsize=512)
@@ -352,8 +464,9 @@ def render_markdown(text: str) -> Rendered:
     return render_markdown_uncached(text)
 
 
-def render_markdown_uncached(text: str) -> Rendered:
-    md = _parser()
+def render_markdown_uncached(text: str, md: MarkdownIt | None = None) -> Rendered:
+    """`render_markdown` without its cache (`md`: another parser, for a test to compare)."""
+    md = md or _parser()
     tokens = md.parse(text)
     headings: list[tuple[str, str]] = []
     checks = []
@@ -361,7 +474,7 @@ def render_markdown_uncached(text: str) -> Rendered:
         if token.type == "heading_open" and token.tag == "h2":
             # The anchors plugin's id is text (markdown-it types attributes as text or number).
             headings.append((str(token.attrs.get("id", "")), tokens[i + 1].content))
-        elif token.type == "container_check_open" and _check_slug(token.info):
+        elif token.type == _OPEN and _directive(token.info) == "check" and _check_slug(token.info):
             checks.append(_check_slug(token.info))
     raw = md.renderer.render(tokens, md.options, {})
     clean = nh3.clean(
@@ -381,16 +494,42 @@ def markdown_summary(text: str, limit: int) -> str:
     """A Markdown text as one line of HTML for a list (the question bank, a quiz's entries):
     its words, with code spans kept as <code> and every other mark (`**`, `#`, `-`, links'
     brackets) gone, cut to `limit` visible characters with "…". Shown raw, an instructor read
-    `**Which**` in the bank; rendered whole, a list row held paragraphs and headings."""
+    `**Which**` in the bank; rendered whole, a list row held paragraphs and headings.
+
+    Only the text's start is read (`summary_source`): a list of 100 prompts of 5,000
+    characters each built to cost the most (an import's preview) read 500,000 characters to
+    show 24,000."""
     out: list[str] = []
     left = limit
-    for piece, is_code in _words(text):
+    source, cut_short = summary_source(text, limit)
+    for piece, is_code in _words(source):
         if left <= 0:
             break
         cut = piece[:left] if len(piece) <= left else piece[: max(left - 1, 0)] + "…"
         left -= len(piece)
         out.append(f"<code>{html.escape(cut)}</code>" if is_code else html.escape(cut))
+    if cut_short and left > 0:
+        out.append("…")
     return "".join(out)
+
+
+# A summary of `limit` characters reads at most this many of its text: four characters of
+# Markdown for each one shown (a link's address, marks), and some more.
+SUMMARY_SOURCE_PER_CHAR = 4
+SUMMARY_SOURCE_EXTRA = 400
+
+
+def summary_source(text: str, limit: int) -> tuple[str, bool]:
+    """The start of `text` a summary of `limit` characters is made from, ended at a line's end
+    where one is near, and whether the text goes on past it. Its words are the whole text's
+    but for marks that span the cut (a link's brackets, a definition of a reference link
+    further down), which the cut leaves as they are typed."""
+    most = limit * SUMMARY_SOURCE_PER_CHAR + SUMMARY_SOURCE_EXTRA
+    if len(text) <= most:
+        return text, False
+    head = text[:most]
+    line_end = head.rfind("\n")
+    return (head[:line_end] if line_end >= most // 2 else head), True
 
 
 def markdown_text(text: str, limit: int) -> str:
@@ -398,10 +537,10 @@ def markdown_text(text: str, limit: int) -> str:
     return html.unescape(re.sub(r"</?code>", "", markdown_summary(text, limit)))
 
 
-def _words(text: str):
+def _words(text: str, md: MarkdownIt | None = None):
     """(piece, is code) in reading order; blocks and line breaks are one space."""
     first = True
-    for token in _parser().parse(text or ""):
+    for token in (md or _parser()).parse(text or ""):
         if token.type != "inline" and token.type != "fence" and token.type != "code_block":
             continue
         if not first:
@@ -417,5 +556,3 @@ def _words(text: str):
                 yield child.content, True
             elif child.type in ("softbreak", "hardbreak"):
                 yield " ", False
-            elif child.type == "image":
-                yield child.content, False

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from lessons.markdown import render_markdown_uncached
+from lessons.markdown import markdown_summary, render_markdown, render_markdown_uncached
 from search import index
 from search.query import PER_PAGE, search
 from srm_trainer.iam import evaluate
@@ -59,6 +59,17 @@ def _set_operator_product() -> dict:
     return {"request": request, "identity_policies": [{"Statement": [statement]}]}
 
 
+# What costs markdown-it the most work a character (tests/lessons/test_markdown_cost.py).
+WORST_MARKDOWN = {
+    "`![`": "![",
+    "`[`": "[",
+    "`[](`": "[](",
+    "one-letter list items": "- a\n",
+    "one-letter numbered items": "1. a\n",
+    "one-letter lines": "a\n",
+    "one-cell table rows": "|a|\n|-|\n",
+}
+
 CASES = {
     # what, the call, the limit in ms
     "WAF regex (a+)+$ on 8,000 a's": (
@@ -85,6 +96,20 @@ CASES = {
     "Markdown: a 5,000-character table of 250 columns over 1,000 short rows": (
         lambda: render_markdown_uncached("|a" * 250 + "\n" + "|-" * 250 + "\n" + "r\n" * 1000),
         400.0,  # markdown-it filled 65,536 empty cells: 1.1 s
+    ),
+    # Texts built of what markdown-it does most work for, at the explanation's 10,000
+    # characters: each cost 0.1-0.27 s before the renderer's configuration was trimmed
+    # (lessons/markdown.py: LINK_DEPTH, LINK_PARENS, no image rule, one directive rule).
+    **{
+        f"Markdown: a 10,000-character explanation of {what}": (
+            lambda unit=unit: render_markdown_uncached((unit * 10_000)[:10_000]),
+            150.0,
+        )
+        for what, unit in WORST_MARKDOWN.items()
+    },
+    "Markdown: a one-line summary of each of 100 costliest 5,000-character prompts": (
+        lambda: [markdown_summary.__wrapped__(f"{n}" + "![" * 2_500, 240) for n in range(100)],
+        1500.0,  # each read the whole prompt: 7 s
     ),
     "diff: 950 account-wide Resource entries over every service": (
         lambda: diff(_account_wide(3), _account_wide(950), services=["*"]),
@@ -146,3 +171,37 @@ def test_a_search_matching_thousands_of_documents_is_bounded():
     assert results.total == 3500
     report.record_samples("engine", "bounded: a search matching 3,500 titles", samples, "ms")
     assert statistics.median(samples) < 1000.0
+
+
+@pytest.mark.django_db
+def test_an_import_preview_of_the_costliest_prompts_is_bounded():
+    """A file of the most 5,000-character prompts of `![` its 512 KB hold (95): the preview
+    lists each prompt's first 240 characters. It read every prompt whole: 7 s of CPU."""
+    import json
+
+    from teach.transfer import json_format
+    from tests.quizzes.builders import make_question, make_quiz
+    from tests.teach.conftest import _instructor, client_for
+
+    owner = _instructor("ines")
+    quiz = make_quiz(make_question("single", owner=owner, lesson=None), owner=owner)
+    document = json.loads(json_format.export_quiz(quiz))
+    question = document["questions"][0]
+    document["questions"] = [
+        {**question, "slug": f"w-{n}", "prompt": "![" * 2_495 + str(n), "explanation": "x"}
+        for n in range(95)
+    ]
+    text = json.dumps(document)
+    client = client_for(owner)
+    samples = []
+    for _ in range(3):
+        render_markdown.cache_clear()
+        markdown_summary.cache_clear()
+        started = time.process_time()
+        page = client.post("/teach/import/", {"text": text, "format": "json", "action": "preview"})
+        samples.append((time.process_time() - started) * 1000)
+        assert page.content.decode().count('class="entry-prompt"') == 95
+    report.record_samples(
+        "engine", "bounded: an import preview of 95 costliest prompts", samples, "ms CPU"
+    )
+    assert statistics.median(samples) < 3000.0

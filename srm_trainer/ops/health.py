@@ -3,7 +3,7 @@
 Answered by a middleware placed before host validation and the HTTPS redirect: load
 balancers probe each server by its private address over plain HTTP, which `ALLOWED_HOSTS`
 and `SECURE_SSL_REDIRECT` would otherwise refuse or redirect. It reveals nothing but the
-three words below, so it needs neither.
+words below, so it needs neither.
 
 Four checks, each cheap: the database answers, the cache answers, no migration is waiting (a
 server started before `migrate` ran would fail on new columns), and the static files' manifest
@@ -74,11 +74,20 @@ CHECKS = {
 }
 
 
+# Checks that read the database: not run while it does not answer ("unknown"), where the
+# migrations' kept answer would have said "ok" of a database nobody could reach.
+NEEDS_DATABASE = frozenset({"migrations"})
+
+
 def run_checks() -> dict[str, str]:
-    """Each check's result in words: "ok", "failing", or "error" when it raised (logged with
-    its traceback for the operator; the answer itself names no internals)."""
-    results = {}
+    """Each check's result in words: "ok", "failing", "error" when it raised (logged with its
+    traceback for the operator; the answer itself names no internals), or "unknown" for one
+    that needs the database while the database check did not pass."""
+    results: dict[str, str] = {}
     for name, check in CHECKS.items():
+        if name in NEEDS_DATABASE and results.get("database") != "ok":
+            results[name] = "unknown"
+            continue
         try:
             results[name] = "ok" if check() else "failing"
         except Exception:

@@ -302,6 +302,9 @@ RATE_LIMITS = {
     "export": env_rate("RATE_LIMIT_EXPORT", "10/3600"),  # "Download my data" (signed in only)
     # /teach/import/ previews and confirms: each reads, checks and draws up to 512 KB
     "import": env_rate("RATE_LIMIT_IMPORT", "30/600"),
+    # /teach/: the quiz preview's check and the question editors' live engine checks (policy,
+    # least privilege, network, WAF), as generous as the sandbox the editors mirror
+    "teach_check": env_rate("RATE_LIMIT_TEACH_CHECK", "240/60"),
 }
 # The ceiling for all anonymous clients of one address together (a classroom behind one NAT).
 RATE_LIMITS_PER_ADDRESS = {
@@ -314,6 +317,7 @@ RATE_LIMITS_PER_ADDRESS = {
     "search": env_rate("RATE_LIMIT_SEARCH_ADDRESS", "1200/60"),
     "export": env_rate("RATE_LIMIT_EXPORT_ADDRESS", "100/3600"),
     "import": env_rate("RATE_LIMIT_IMPORT_ADDRESS", "300/600"),
+    "teach_check": env_rate("RATE_LIMIT_TEACH_CHECK_ADDRESS", "2400/60"),
 }
 
 # Secure defaults; production adds transport security on top.

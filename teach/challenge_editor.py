@@ -331,6 +331,9 @@ class LeastPrivilegeEditor(Editor[ChallengeParts]):
         focus_row(formset, focus, "action")
         return (which, focus) if focus is not None else None
 
+    def runs_engine(self, post, action: str) -> bool:
+        return action == "check"
+
     def live(self, question, post, action: str, *, user=None) -> ChallengeParts | None:
         if action != "check":
             return None

@@ -523,6 +523,12 @@ class Editor(Generic[P]):
         """The forms for a live check as the author types (`live_template`), or None."""
         return None
 
+    def runs_engine(self, post, action: str) -> bool:
+        """Whether this post asks the IAM or network engine for a verdict before any save (a
+        live check, a button that redraws the engine's result): such posts are rate-limited
+        (`teach_check`), as the learners' sandbox and labs are."""
+        return False
+
     def row_lists(self, parts: P) -> dict[tuple, RowList]:
         """The data's lists and the rows that edit them (after `parts.is_valid()`)."""
         if parts.rows is None:

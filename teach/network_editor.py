@@ -265,6 +265,9 @@ class NetworkEditor(Editor[NetworkParts]):
             extra=self.form_class(prefix="k", initial=initial), kind_value=self.value
         )
 
+    def runs_engine(self, post, action: str) -> bool:
+        return action == "check"
+
     def live(self, question, post, action: str, *, user=None) -> NetworkParts | None:
         """ "check": the question as a learner sees it and the engine's key, or why not."""
         if action != "check":

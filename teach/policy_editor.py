@@ -497,6 +497,11 @@ class PolicyDecisionEditor(Editor[PolicyParts]):
         state = apply_op(parts.state, op, extra_context=aws_context_for(parts.state))
         return self.redraw(question, post, user=user, state=state)
 
+    def runs_engine(self, post, action: str) -> bool:
+        """The live key as the author types, and every button of the case (each redraws the
+        engine's analysis)."""
+        return action == "engine" or bool(post.get("op"))
+
     def live(self, question, post, action, *, user=None) -> PolicyParts | None:
         if action != "engine":
             return None

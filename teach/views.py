@@ -27,6 +27,8 @@ from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion
 from srm_trainer import once
 from srm_trainer.counts import counted
 from srm_trainer.htmx import HtmxHttpRequest, wants_partial
+from srm_trainer.ratelimit import rate_limited
+from srm_trainer.too_large import live_refusal, view_name
 from teach import bank, services
 from teach.access import (
     _question_for_instructor,
@@ -494,9 +496,26 @@ def quiz_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
+def _too_many_checks(request: HtmxHttpRequest, retry_after: int) -> HttpResponse:
+    """Over the `teach_check` limit: with htmx, the refusal where the check's verdict goes (the
+    preview's status line, the editor's live key or check), the form left as typed and the last
+    verdict marked stale; without it, the 429 page (Back keeps what was typed)."""
+    if not wants_partial(request):
+        return render(request, "429.html", {"retry_after": retry_after, "what": "checks"})
+    return live_refusal(request, view_name(request), too_many_checks_words(retry_after))
+
+
+def too_many_checks_words(retry_after: int) -> str:
+    return (
+        "That was a lot of checks in a short time: this one was not checked, and what you "
+        f"typed is kept. Try again in {retry_after} second{'s' if retry_after != 1 else ''}."
+    )
+
+
 @require_POST
 @teacher_required
 @vary_on_headers("HX-Request")
+@rate_limited("teach_check", _too_many_checks)
 def quiz_preview_check(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
     """Grade the previewed answer in memory: no attempt, no answer, no review card."""
     quiz = _quiz_for_instructor(request, pk)
@@ -795,6 +814,21 @@ def _return_quiz(request: HttpRequest) -> Quiz | None:
     return visible_quiz(request.user, request.GET.get("quiz", ""))
 
 
+def _runs_engine(request: HttpRequest, question: Question) -> bool:
+    """A post the editor answers with the engine's verdict, not a save: counted against
+    `teach_check` (saves, the Markdown preview and row buttons are not)."""
+    if request.method != "POST" or request.POST.get("action") == "preview":
+        return False
+    editor = editor_for(question.type)
+    return editor is not None and editor.runs_engine(request.POST, request.POST.get("action", ""))
+
+
+@rate_limited("teach_check", _too_many_checks)
+def _engine_page(request: HtmxHttpRequest, **kwargs: Any) -> HttpResponse:
+    """`_question_page` for a post that runs the engine, within the `teach_check` limit."""
+    return _question_page(request, **kwargs)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 @vary_on_headers("HX-Request")
@@ -817,7 +851,8 @@ def question_create(request: HtmxHttpRequest, pk: int, kind: str) -> HttpRespons
         token, elsewhere = _new_question_address(request, quiz)
         if elsewhere is not None:
             return elsewhere
-    return _question_page(request, question=question, quiz=quiz, creating=True, token=token)
+    page = _engine_page if _runs_engine(request, question) else _question_page
+    return page(request, question=question, quiz=quiz, creating=True, token=token)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -825,7 +860,8 @@ def question_create(request: HtmxHttpRequest, pk: int, kind: str) -> HttpRespons
 @vary_on_headers("HX-Request")
 def question_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     question = _question_for_instructor(request, pk, edit=True)
-    return _question_page(request, question=question, quiz=_return_quiz(request), creating=False)
+    page = _engine_page if _runs_engine(request, question) else _question_page
+    return page(request, question=question, quiz=_return_quiz(request), creating=False)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

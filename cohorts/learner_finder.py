@@ -10,8 +10,6 @@ account exists."""
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
@@ -23,7 +21,6 @@ __all__ = ["MATCHES", "MAX_QUERY", "LearnerField", "find", "named"]
 
 OPTIONS_ID = "learner-options"  # the <datalist> of the learner field's suggestions
 MAX_USERNAME = 150  # Django's username length
-_PLAIN_KEY = re.compile(r"^[0-9]{1,18}\Z")  # a user's id (a page drawn before, a script)
 WORDING = shared.Wording(
     one="learner",
     many="learners",
@@ -59,7 +56,7 @@ def named(learners: QuerySet, text: object):
     exact = [u for u in rows if u.username == text]
     if exact or len(rows) == 1:
         return (exact or rows)[0]
-    if _PLAIN_KEY.match(text):
+    if shared.PLAIN_KEY.match(text):
         return learners.filter(pk=int(text)).first()
     return None
 
@@ -79,7 +76,7 @@ class LearnerField(forms.Field):
         """Shown as the username: a user, or their id (one row read), or what was typed."""
         if isinstance(value, get_user_model()):
             return value.get_username()
-        if isinstance(value, str) and _PLAIN_KEY.match(value):
+        if isinstance(value, str) and shared.PLAIN_KEY.match(value):
             user = named(self.queryset, value)
             return user.get_username() if user is not None else value
         return value

@@ -9,8 +9,6 @@ instructor's, a draft, one assigned already) is neither offered nor taken."""
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.db.models import Q, QuerySet
 
@@ -25,7 +23,6 @@ OPTIONS_ID = "quiz-options"  # the <datalist> of the quiz field's suggestions
 MAX_ADDRESS = 250  # characters of a typed address or title read (a slug holds 100, a title 200)
 # What a suggestion shows and a search reads: never the quiz's texts.
 COLUMNS = ("pk", "slug", "title", "source", "owner_id")
-_PLAIN_KEY = re.compile(r"^[0-9]{1,18}\Z")  # a quiz's id (a page drawn before, a script)
 WORDING = shared.Wording(
     one="quiz",
     many="quizzes",
@@ -71,7 +68,7 @@ def named(quizzes: QuerySet[Quiz], text: object) -> list[Quiz]:
     if not text or len(text) > MAX_ADDRESS:
         return []
     match = Q(slug=text) | Q(title__iexact=text)
-    if _PLAIN_KEY.match(text):
+    if shared.PLAIN_KEY.match(text):
         match |= Q(pk=int(text))
     rows = list(quizzes.filter(match).order_by("pk")[:3])
     exact = [q for q in rows if str(q.pk) == text] or [q for q in rows if q.slug == text]
@@ -93,7 +90,7 @@ class QuizField(forms.Field):
         """Shown as its address: a quiz, or its id (one row read), or what was typed."""
         if isinstance(value, Quiz):
             return value.slug
-        if isinstance(value, int) or (isinstance(value, str) and _PLAIN_KEY.match(value)):
+        if isinstance(value, int) or (isinstance(value, str) and shared.PLAIN_KEY.match(value)):
             found = named(self.queryset, value)
             return found[0].slug if len(found) == 1 else str(value)
         return value

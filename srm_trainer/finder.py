@@ -7,6 +7,7 @@ how its status line words a result (`Wording`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,9 +15,14 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 
+from srm_trainer.converters import IdConverter
+
 MATCHES = 30  # rows shown for one search
 MAX_QUERY = 100  # characters of a search read
 MAX_WORDS = 6  # words of a search read (each is one more LIKE per row)
+# A row's id typed or sent instead of its name (a page drawn before, a script): the digits an
+# `<id:...>` URL takes, so what a chooser reads as an id is what an address could name.
+PLAIN_KEY = re.compile(rf"^{IdConverter.regex}\Z")
 
 
 def words(query: str, *, separators: str = "") -> list[str]:

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from lessons.models import Lesson, Level, Module
 from lessons.reading_order import VERSION_KEY as CONTENT_VERSION
 from quizzes.models import DRAW_NEEDS_BOTH, Quiz
-from srm_trainer.finder import typed_input
+from srm_trainer.finder import PLAIN_KEY, typed_input
 from srm_trainer.once import field as once_field
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 from srm_trainer.typed_text import Textarea
@@ -104,7 +104,7 @@ class _RowChoiceField(forms.ModelChoiceField):
         `queryset.get(pk=key)` (whose SQL was built again for every posted menu, costlier than
         the rest of the form's checks); any other value goes Django's way, as before."""
         key = self.to_field_name or "pk"
-        if key in ("pk", "id") and isinstance(value, str) and _PLAIN_KEY.match(value):
+        if key in ("pk", "id") and isinstance(value, str) and PLAIN_KEY.match(value):
             found = self.row(int(value))
             if found is None:
                 raise forms.ValidationError(
@@ -123,9 +123,6 @@ class _RowChoiceField(forms.ModelChoiceField):
         raise NotImplementedError
 
 
-# A posted key the compiled reads take: ASCII digits that fit a 64-bit integer, as SQLite's
-# keys do (anything else, e.g. "٣" or 25 digits, goes through the queryset as before).
-_PLAIN_KEY = re.compile(r"^[0-9]{1,18}\Z")
 _MODULE_COLUMNS = concrete_attnames(Module)
 _LESSON_COLUMNS = concrete_attnames(Lesson)
 MODULE_ROW = PreparedQuery(
@@ -212,7 +209,7 @@ class LessonChoiceField(forms.Field):
         """Shown as its address: the saved lesson's id (one row read) or what was typed."""
         if isinstance(value, Lesson):
             return str(value)
-        if isinstance(value, int) or (isinstance(value, str) and _PLAIN_KEY.match(value)):
+        if isinstance(value, int) or (isinstance(value, str) and PLAIN_KEY.match(value)):
             lesson = self.row(int(value))
             return str(lesson) if lesson is not None else str(value)
         return value
@@ -221,7 +218,7 @@ class LessonChoiceField(forms.Field):
         text = str(value if value is not None else "").strip()
         if not text:
             return None
-        if _PLAIN_KEY.match(text):
+        if PLAIN_KEY.match(text):
             lesson = self.row(int(text))
         elif len(text) <= self.MAX_LENGTH and text.count("/") == 1:
             module, slug = (part.strip() for part in text.split("/"))
@@ -294,7 +291,7 @@ def _module_key(value) -> int | None:
         return value.pk
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and _PLAIN_KEY.match(value):
+    if isinstance(value, str) and PLAIN_KEY.match(value):
         return int(value)
     return None
 

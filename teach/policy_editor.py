@@ -12,7 +12,6 @@ question by `Question.clean()`, as everywhere else.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -57,7 +56,6 @@ MAX_ADDRESS = 250  # characters of a typed address read (a slug holds 50)
 SCENARIO_OPTIONS_ID = "scenario-options"  # the <datalist> of the scenario field's suggestions
 # What a suggestion shows and a search reads: never the case or the texts.
 SUGGESTION_FIELDS = ("pk", "slug", "title", "source", "owner_id")
-_PLAIN_KEY = re.compile(r"^[0-9]{1,18}\Z")  # a scenario's id (a page drawn before, a script)
 NOT_A_SCENARIO = (
     "“%(value)s” is not the address of a scenario you may use. Type its address (such as "
     "cross-account-both-sides-allow), choose a suggestion, or leave it empty to write a new one."
@@ -182,7 +180,7 @@ class ScenarioForm(_Form):
             return None
         if text not in self._whole:
             match = Q(slug=text)
-            if _PLAIN_KEY.match(text):
+            if shared_finder.PLAIN_KEY.match(text):
                 match |= Q(pk=int(text))
             rule = _allowed(self._user)
             rows = Scenario.objects.filter(match)
@@ -212,7 +210,7 @@ class ScenarioForm(_Form):
         key = self.cleaned_data["opened"].strip()
         if not key:
             return None
-        found = self.look_up(key) if _PLAIN_KEY.match(key) else None
+        found = self.look_up(key) if shared_finder.PLAIN_KEY.match(key) else None
         if found is None:  # a hidden field: said where the author can act on it
             self.add_error(
                 "scenario",

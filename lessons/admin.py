@@ -183,8 +183,11 @@ class LearnersWorkProtects:
     """Deleting a module or lesson would take learners' progress and knowledge checks with it:
     learner records, which no role may delete. Django then told an everyday admin only "your
     account doesn't have permission to delete ... lesson progress", as if a permission were
-    missing. They protect it instead, counted by what they protect, and the delete pages
-    (templates/admin/lessons/) say to unpublish it. A superuser deletes as before."""
+    missing. It would also take the lesson out of every cohort assignment that lists it as
+    reading, without a word (cohorts are not in the admin, so Django asked nothing). They
+    protect it instead, counted by what they protect, for whoever may not change assignments,
+    and the delete pages (templates/admin/lessons/) say to unpublish it. A superuser deletes
+    as before."""
 
     # Where a learner record's lesson is, from the admin's model (`lesson` or `module`).
     record_path: str
@@ -192,18 +195,29 @@ class LearnersWorkProtects:
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         records = {str(m._meta.verbose_name) for m in (LessonProgress, KnowledgeCheck)}
-        if perms_needed & records:
+        learners = bool(perms_needed & records)
+        assignments = not request.user.has_perm("cohorts.change_assignment")
+        if learners or assignments:
             perms_needed = perms_needed - records
-            protected = [*protected, *self.learners_work(objs)]
+            protected = [*protected, *self.in_use(objs, learners=learners, assigned=assignments)]
         return deleted, counts, perms_needed, protected
 
-    def learners_work(self, objs) -> list[str]:
-        """“module/lesson”: completed by 3 learners, 2 knowledge checks (two queries)."""
-        done = _per_object(LessonProgress, self.record_path, objs, "user")
-        checks = _per_object(KnowledgeCheck, self.record_path, objs, "pk")
+    def in_use(self, objs, *, learners: bool, assigned: bool) -> list[str]:
+        """“module/lesson”: completed by 3 learners, 2 knowledge checks, in 1 cohort assignment
+        (a query for each tally asked for)."""
+        done = _per_object(LessonProgress, self.record_path, objs, "user") if learners else {}
+        checks = _per_object(KnowledgeCheck, self.record_path, objs, "pk") if learners else {}
+        # Through the lesson's side of the many-to-many: cohorts is built on lessons, which
+        # never import it.
+        reading = (
+            _per_object(Lesson.cohort_assignments.through, self.record_path, objs, "assignment")
+            if assigned
+            else {}
+        )
         return records_in_words(
             (done, lambda n: f"completed by {n} learner{pluralize(n)}"),
             (checks, lambda n: f"{n} knowledge check{pluralize(n)}"),
+            (reading, lambda n: f"in {n} cohort assignment{pluralize(n)}"),
         )
 
 

@@ -480,6 +480,43 @@ def test_a_lesson_or_module_learners_completed_is_refused_saying_why_and_to_unpu
     assert LessonProgress.objects.filter(user=learner, lesson=lesson).exists()
 
 
+def test_a_lesson_set_as_reading_in_a_cohort_assignment_is_refused_to_an_everyday_admin(
+    client, everyday_admin, django_user_model
+):
+    """Deleting it took it out of the assignment's reading list without a word (Django asks
+    only about models in the admin, and cohorts are not). The lesson, its module, and both
+    in a list selection are refused, counted; a lesson nobody was given is deleted as before."""
+    from cohorts import services as cohorts
+    from tests.conftest import make_lesson, make_module
+    from tests.quizzes.builders import make_question, make_quiz
+
+    owner = django_user_model.objects.create_user("ines", password="a-long-passphrase-7")
+    module = make_module(slug="mod")
+    lesson, spare = make_lesson(module, slug="read"), make_lesson(module, slug="spare")
+    cohort = cohorts.cohort_create(owner=owner, name="Spring class")
+    quiz = make_quiz(make_question(slug="q"), slug="quiz")
+    assignment = cohorts.assignment_create(cohort=cohort, quiz=quiz, lessons=[lesson], by=owner)
+
+    page = client.get(f"/admin/lessons/lesson/{lesson.pk}/delete/").content.decode()
+    assert "an instructor has set it as reading in a cohort assignment" in page
+    assert "“mod/read”: in 1 cohort assignment<" in page
+    assert "Unpublish it instead" in page
+    client.post(f"/admin/lessons/lesson/{lesson.pk}/delete/", {"post": "yes"})
+
+    chosen = {"action": "delete_selected", "_selected_action": [lesson.pk, spare.pk]}
+    page = client.post("/admin/lessons/lesson/", chosen).content.decode()
+    assert "“mod/read”: in 1 cohort assignment<" in page and "mod/spare" not in page
+    client.post("/admin/lessons/lesson/", {**chosen, "post": "yes"})
+
+    page = client.get(f"/admin/lessons/module/{module.pk}/delete/").content.decode()
+    assert "“mod”: in 1 cohort assignment<" in page
+    client.post(f"/admin/lessons/module/{module.pk}/delete/", {"post": "yes"})
+    assert list(assignment.lessons.all()) == [lesson]
+
+    client.post(f"/admin/lessons/lesson/{spare.pk}/delete/", {"post": "yes"})
+    assert not Lesson.objects.filter(pk=spare.pk).exists()
+
+
 def test_a_module_and_a_scenario_open_at_the_same_cost_with_100_times_the_lessons(admin_client):
     """A module past `INLINE_LESSONS` lessons links to them instead of a row each; a
     scenario's lessons are searched for (autocomplete), not a chooser of every lesson."""

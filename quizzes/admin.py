@@ -10,7 +10,7 @@ given twice or below 1, and its save closes the gaps under the quiz's lock (`qui
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.forms import BoundField
@@ -299,10 +299,34 @@ def question_field_help() -> dict[str, str]:
     }
 
 
+# Questions archived or put back in use by one admin action: each is saved on its own.
+ARCHIVE_AT_MOST = 500
+
+
 @admin.register(Question)
 class QuestionAdmin(ListColumnsAdmin):
-    list_display = ("slug", "type", "category", "module", "lesson", "scenario", "source", "usable")
-    list_filter = (BrokenFilter, "type", "category", "module", "level", "source", "tags")
+    list_display = (
+        "slug",
+        "type",
+        "category",
+        "module",
+        "lesson",
+        "scenario",
+        "source",
+        "usable",
+        "archived",
+    )
+    list_filter = (
+        BrokenFilter,
+        "archived",
+        "type",
+        "category",
+        "module",
+        "level",
+        "source",
+        "tags",
+    )
+    actions = ["archive_selected", "restore_selected"]
     readonly_fields = ("source", "problems_found")
     # Bank tags are made in /teach/ (the groups hold no permission on tags themselves); the
     # admin attaches existing ones.
@@ -351,6 +375,42 @@ class QuestionAdmin(ListColumnsAdmin):
     def delete_queryset(self, request, queryset):
         with questions_leaving(queryset):
             super().delete_queryset(request, queryset)
+
+    @admin.action(permissions=["change"], description="Archive selected questions")
+    def archive_selected(self, request, queryset):
+        """What the delete pages advise for answered questions, for many at once."""
+        self._set_archived(request, queryset, archived=True)
+
+    @admin.action(permissions=["change"], description="Put selected questions back in use")
+    def restore_selected(self, request, queryset):
+        self._set_archived(request, queryset, archived=False)
+
+    def _set_archived(self, request, queryset, *, archived: bool) -> None:
+        """One save per question, as the editors save (the audit log, search and the kept bank
+        counts each hear of it), so a selection is capped: "Select all" of a large bank would
+        hold the request for as long as it took."""
+        doing = "archive" if archived else "put back in use"
+        total = queryset.count()
+        if total > ARCHIVE_AT_MOST:
+            self.message_user(
+                request,
+                f"Nothing changed: select at most {ARCHIVE_AT_MOST} questions to {doing} at a"
+                " time (filter the list, then select a page).",
+                messages.ERROR,
+            )
+            return
+        chosen = queryset.select_related(None).only("pk", "source", "archived")
+        changed = [q for q in chosen if q.archived != archived]
+        for question in changed:
+            question.archived = archived
+            question.save(update_fields=["archived", "updated_at"])
+        done = "archived" if archived else "put back in use"
+        already = "already archived" if archived else "already in use"
+        left = total - len(changed)
+        note = f" ({left} {already})" if left else ""
+        self.message_user(
+            request, f"{len(changed)} question{pluralize(len(changed))} {done}{note}."
+        )
 
     @admin.display(boolean=True, description="usable")
     def usable(self, obj: Question) -> bool:

@@ -219,3 +219,48 @@ def test_a_quiz_an_instructor_assigned_to_a_cohort_is_refused_to_an_everyday_adm
     # A quiz nobody took or was assigned is deleted as before.
     client.post(f"/admin/quizzes/quiz/{spare.pk}/delete/", {"post": "yes"})
     assert not type(spare).objects.filter(pk=spare.pk).exists()
+
+
+def test_the_list_archives_and_restores_selected_questions_each_saved_and_audited(
+    client, everyday_admin, learner
+):
+    """What the delete pages advise, for many at once: each question is saved as the editors
+    save it, so the audit log names who archived it."""
+    from auditlog.models import LogEntry
+
+    _, _, (one, two) = _answered(learner, "first-q", "second-q")
+    chosen = {"action": "archive_selected", "_selected_action": [one.pk, two.pk]}
+    page = client.post("/admin/quizzes/question/", chosen, follow=True).content.decode()
+    assert "2 questions archived." in page
+    assert set(Question.objects.filter(archived=True).values_list("slug", flat=True)) == {
+        "first-q",
+        "second-q",
+    }
+    entries = LogEntry.objects.get_for_objects(Question.objects.filter(pk__in=[one.pk, two.pk]))
+    assert {entry.actor for entry in entries.filter(changes__icontains="archived")} == {
+        everyday_admin
+    }
+
+    page = client.post("/admin/quizzes/question/", chosen, follow=True).content.decode()
+    assert "0 questions archived (2 already archived)." in page
+
+    restore = {"action": "restore_selected", "_selected_action": [one.pk]}
+    page = client.post("/admin/quizzes/question/", restore, follow=True).content.decode()
+    assert "1 question put back in use." in page
+    assert list(Question.objects.filter(archived=False).values_list("slug", flat=True)) == [
+        "first-q"
+    ]
+
+
+def test_archiving_too_many_at_once_changes_nothing_and_says_how_many_it_takes(
+    client, everyday_admin, monkeypatch
+):
+    """Each question is saved on its own, so "Select all" of a large bank is refused whole."""
+    from quizzes import admin as quiz_admin
+
+    monkeypatch.setattr(quiz_admin, "ARCHIVE_AT_MOST", 2)
+    questions = [make_question(slug=f"q-{n}") for n in range(3)]
+    chosen = {"action": "archive_selected", "_selected_action": [q.pk for q in questions]}
+    page = client.post("/admin/quizzes/question/", chosen, follow=True).content.decode()
+    assert "Nothing changed: select at most 2 questions to archive at a time" in page
+    assert not Question.objects.filter(archived=True).exists()

@@ -484,11 +484,13 @@ def test_object_lock_modes_are_taught_with_who_can_still_remove_the_lock():
     version: new versions and delete markers can still be added on top."""
     table = next(p for p in _paragraphs(COPIES) if p.startswith("| Protection |"))
     rows = {line.split("|")[1].strip(): line for line in table.splitlines()[2:]}
-    assert "`s3:BypassGovernanceRetention`" in rows["Governance mode"]
-    assert "bypass header" in rows["Governance mode"]
+    assert "bypass permission" in rows["Governance mode"]
+    assert "legal hold permission" in rows["Legal hold"]
+    named = next(p for p in _paragraphs(COPIES) if p.startswith("The bypass permission is"))
+    assert "`s3:BypassGovernanceRetention`" in named and "`s3:PutObjectLegalHold`" in named
+    assert "bypass header" in named
     assert "not even the root user" in rows["Compliance mode"]
     assert "cannot be shortened" in rows["Compliance mode"]
-    assert "`s3:PutObjectLegalHold`" in rows["Legal hold"]
     body = LESSONS[COPIES].body
     assert "A lock protects a **version**, not a name" in body and "delete marker on top" in body
     asked = _choices("det-object-lock-modes")
@@ -602,9 +604,7 @@ def test_malware_protection_for_backup_is_taught_with_what_it_scans_and_how_it_r
     Protection for Backup work?": EBS snapshots, AMIs and recovery points of EBS, EC2 and S3;
     through a backup plan or on demand; full or incremental scans; usable without GuardDuty
     enabled, when results come through EventBridge and CloudWatch instead of findings."""
-    para = next(
-        p for p in _paragraphs(COPIES) if "**GuardDuty Malware Protection for AWS Backup**" in p
-    )
+    para = next(p for p in _paragraphs(COPIES) if "**Malware Protection for AWS Backup**" in p)
     for phrase in (
         "EBS snapshots, AMIs and recovery points",
         "on demand",

@@ -462,3 +462,232 @@ def test_the_region_commitment_and_gdpr_roles_are_taught_as_aws_states_them():
     ]
     aws_controls = re.compile(r"AWS (?:is|acts as) (?:the|a) (?:data )?controller", re.I)
     assert [where for where, text in _chunks() if aws_controls.search(text)] == []
+
+
+# --- Ransomware protection and abuse reporting (content review 2026-11, the last open row):
+# detection/recoverable-copies and detection/responding-and-recovering, each point checked
+# against the AWS page its test names.
+
+COPIES = "detection/recoverable-copies"
+RESPONDING = "detection/responding-and-recovering"
+
+
+def _sources(lesson: str) -> list[str]:
+    return [url for _, url in LESSONS[lesson].sources]
+
+
+def test_object_lock_modes_are_taught_with_who_can_still_remove_the_lock():
+    """Amazon S3 User Guide, "Locking objects with Object Lock": governance mode yields to a user
+    with `s3:BypassGovernanceRetention` who sends the bypass header; in compliance mode no user,
+    the root user included, can delete the version, change the mode or shorten the period; a
+    legal hold lasts until a user with `s3:PutObjectLegalHold` removes it. A lock protects one
+    version: new versions and delete markers can still be added on top."""
+    table = next(p for p in _paragraphs(COPIES) if p.startswith("| Protection |"))
+    rows = {line.split("|")[1].strip(): line for line in table.splitlines()[2:]}
+    assert "bypass permission" in rows["Governance mode"]
+    assert "legal hold permission" in rows["Legal hold"]
+    named = next(p for p in _paragraphs(COPIES) if p.startswith("The bypass permission is"))
+    assert "`s3:BypassGovernanceRetention`" in named and "`s3:PutObjectLegalHold`" in named
+    assert "bypass header" in named
+    assert "not even the root user" in rows["Compliance mode"]
+    assert "cannot be shortened" in rows["Compliance mode"]
+    body = LESSONS[COPIES].body
+    assert "A lock protects a **version**, not a name" in body and "delete marker on top" in body
+    asked = _choices("det-object-lock-modes")
+    assert [text for text, ok in asked.items() if ok] == ["A retention period in compliance mode"]
+    assert asked["A retention period in governance mode"] is False
+
+
+def test_object_lock_needs_versioning_and_can_be_turned_on_for_an_existing_bucket():
+    """Amazon S3 User Guide, "Configuring S3 Object Lock": Object Lock needs S3 Versioning, can be
+    turned on when a bucket is created or later on an existing bucket, and once on cannot be
+    turned off nor versioning suspended. (An older version of the guide said new buckets only;
+    the lesson must not repeat that.)"""
+    body = LESSONS[COPIES].body
+    assert "later on a versioned bucket" in body
+    assert "cannot be turned off, nor can versioning be suspended" in body
+    only_new = re.compile(
+        r"Object Lock[^.]*only (?:on|for|when you create) (?:a )?new bucket", re.I
+    )
+    assert [where for where, text in _chunks() if only_new.search(text)] == []
+    configure = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html"
+    assert configure in _sources(COPIES)
+
+
+def test_versioning_can_only_be_suspended_once_on_and_delete_makes_a_marker():
+    """Amazon S3 User Guide, "Retaining multiple versions of objects with S3 Versioning" and
+    "Working with delete markers": off by default; a delete without a version ID adds a delete
+    marker; a versioning-enabled bucket can be suspended but never returned to unversioned."""
+    body = LESSONS[COPIES].body
+    assert "Versioning is off until you turn it on" in body
+    assert "can never go back to unversioned" in body and "**suspend**" in body
+    assert "**delete marker**" in body
+    assert "never removed" in GLOSSARY["s3-versioning"].definition
+
+
+def test_mfa_delete_is_turned_on_by_the_root_user_through_the_cli_or_api():
+    """Amazon S3 User Guide, "Configuring MFA delete": only the bucket owner (the root user) can
+    turn it on, not in the console but with the AWS CLI or the API; it guards permanent version
+    deletes and changes to the versioning state; it cannot be used with lifecycle
+    configurations. "Deleting an object from an MFA delete-enabled bucket": then only the root
+    user can permanently delete versions."""
+    section = LESSONS[COPIES].body.split("### MFA delete", 1)[1].split("\n### ", 1)[0]
+    assert "Only the bucket owner's **root user** can turn it on" in section
+    assert "AWS CLI or the API, not the console" in section
+    assert "Lifecycle configuration" in section
+    assert "root user" in GLOSSARY["mfa-delete"].definition
+    asked = _choices("det-mfa-delete-who")
+    assert [t for t, ok in asked.items() if ok] == [
+        "The account's root user turns it on with its MFA device, through the AWS CLI or the S3 API"
+    ]
+    iam_can = re.compile(
+        r"IAM (?:user|administrator|role)s? (?:can|may) (?:turn on|enable) MFA delete"
+    )
+    assert [where for where, text in _chunks() if iam_can.search(text)] == []
+
+
+def test_backup_vault_lock_modes_and_the_72_hour_grace_time():
+    """AWS Backup Developer Guide, "AWS Backup Vault Lock" (and the Knowledge Center articles on
+    configuring and deleting a vault lock): governance mode can be removed by users with the
+    IAM permissions; compliance mode has a grace time of at least 72 hours, after which nobody,
+    AWS included, can change or delete the lock; a lock stops recovery points being deleted and
+    their retention changed."""
+    body = LESSONS[COPIES].body
+    item = next(
+        line for line in body.splitlines() if line.startswith("- **AWS Backup Vault Lock**")
+    )
+    assert "grace time of at least 72 hours" in item and "not you and not AWS" in item
+    assert "users with the right IAM permissions can still change or remove the lock" in item
+    assert "72 hours" in GLOSSARY["backup-vault-lock"].definition
+    asked = _choices("det-backup-out-of-reach")
+    assert asked["A vault locked with Vault Lock in governance mode"] is False
+    assert asked[
+        "A vault locked with AWS Backup Vault Lock in compliance mode, once its grace time has passed"
+    ]
+    assert asked["The durability of the storage that AWS Backup uses"] is False
+    assert "https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html" in _sources(
+        COPIES
+    )
+
+
+def test_a_vault_access_policy_is_not_taught_to_protect_snapshots_from_their_own_service():
+    """AWS Backup Developer Guide, "Vault access policies": they control access to AWS Backup's
+    APIs only; EBS and RDS snapshots can also be reached through those services' APIs, which
+    IAM policies must cover."""
+    assert "governs AWS Backup's own API only" in LESSONS[COPIES].body
+    assert "not the source service's own snapshot API" in GLOSSARY["backup-vault"].definition
+
+
+def test_logically_air_gapped_vaults_are_taught_as_the_current_guide_describes_them():
+    """AWS Backup Developer Guide, "Logically air-gapped vault": compliance-mode Vault Lock built
+    in; encrypted with an AWS owned key by default or optionally a customer managed key; can be
+    shared with other accounts for restores; multi-party approval can recover access when the
+    owning account is inaccessible. Earlier descriptions said AWS owned keys only."""
+    item = next(
+        line
+        for line in LESSONS[COPIES].body.splitlines()
+        if line.startswith("- A **logically air-gapped vault**")
+    )
+    for phrase in (
+        "compliance mode built in",
+        "by default with an AWS owned key",
+        "customer managed key",
+        "multi-party approval",
+    ):
+        assert phrase in item, phrase
+    only_owned = re.compile(r"air-gapped[^.]*only (?:with )?an AWS owned key", re.I)
+    assert [where for where, text in _chunks() if only_owned.search(text)] == []
+
+
+def test_malware_protection_for_backup_is_taught_with_what_it_scans_and_how_it_reports():
+    """GuardDuty User Guide, "GuardDuty Malware Protection for AWS Backup" and "How does Malware
+    Protection for Backup work?": EBS snapshots, AMIs and recovery points of EBS, EC2 and S3;
+    through a backup plan or on demand; full or incremental scans; usable without GuardDuty
+    enabled, when results come through EventBridge and CloudWatch instead of findings."""
+    para = next(p for p in _paragraphs(COPIES) if "**Malware Protection for AWS Backup**" in p)
+    for phrase in (
+        "EBS snapshots, AMIs and recovery points",
+        "on demand",
+        "incremental",
+        "EventBridge and CloudWatch rather than as GuardDuty findings",
+    ):
+        assert phrase in para, phrase
+
+
+def test_the_compromise_steps_follow_awss_knowledge_center_article():
+    """AWS Knowledge Center, "What do I do if I notice unauthorized activity in my AWS account?":
+    verify with the credential report, last accessed information, account activity and the
+    bill; change the root and IAM passwords; rotate or delete access keys; delete IAM users and
+    resources you did not create, in every Region; secure the root user with MFA."""
+    section = LESSONS[RESPONDING].body.split("### Rotate and clean up", 1)[1].split("\n### ", 1)[0]
+    for phrase in (
+        "credential report",
+        "change the root user's password",
+        "two-key steps",
+        "**every Region**",
+        "root user has [MFA]",
+    ):
+        assert phrase in section, phrase
+    kc = "https://aws.amazon.com/premiumsupport/knowledge-center/potential-account-compromise/"
+    assert kc in _sources(RESPONDING)
+
+
+def test_evidence_is_kept_before_anything_is_terminated():
+    """AWS Security Incident Response User Guide (operations: containment comes with evidence
+    kept for analysis) and the AWSSupport-ContainEC2Instance runbook (records the security
+    groups, moves the instance into a containment group, can take AMI backups, can release
+    it): the lesson isolates rather than terminates and snapshots volumes first."""
+    body = LESSONS[RESPONDING].body
+    assert "**Isolate, do not terminate.**" in body and "**Snapshot before you change.**" in body
+    assert "`AWSSupport-ContainEC2Instance`" in body
+    asked = _choices("det-abuse-notice-reply")
+    assert asked["Terminate the instance and delete its volumes at once, then reply"] is False
+
+
+def test_abuse_notices_go_to_the_security_contact_and_must_be_answered_in_time():
+    """AWS Knowledge Center, "What do I do when I receive an abuse report from AWS about my
+    resources?": notices go to the account's security contact, or the account email if none is
+    set; reply to the notice saying how you stop the activity; without a reply within 24 hours
+    AWS might block the resources or suspend the account; Trust & Safety gives no technical
+    support. "How do I report abuse of AWS resources?": AWS Support can't assist with abuse
+    reports."""
+    section = (
+        LESSONS[RESPONDING]
+        .body.split("### When the notice is about you", 1)[1]
+        .split("\n## ", 1)[0]
+    )
+    assert "security contact" in section and "account's email address if there is none" in section
+    assert (
+        "24 hours" in section and "block the resources involved or suspend the account" in section
+    )
+    assert "AWS Support cannot handle abuse reports" in LESSONS[RESPONDING].body
+    asked = _choices("det-abuse-notice-reply")
+    assert (
+        asked["Open a technical support case and ask AWS Support to deal with the notice"] is False
+    )
+    to_support = re.compile(r"(?:report|send) (?:it|the abuse|abuse)[^.]* to AWS Support", re.I)
+    assert [where for where, text in _chunks() if to_support.search(text)] == []
+
+
+def test_an_abuse_report_carries_the_evidence_aws_asks_for():
+    """AWS Knowledge Center, "How do I report abuse of AWS resources?": for network activity,
+    logs showing the activity with source and target IP addresses, ports and timestamps; for
+    email, the full headers; for content, the URL. (AWS's abuse reporting FAQ adds the time
+    zone.)"""
+    section = (
+        LESSONS[RESPONDING]
+        .body.split("### Reporting abuse that comes from AWS", 1)[1]
+        .split("\n### ", 1)[0]
+    )
+    for phrase in (
+        "source and target IP addresses",
+        "time zone",
+        "full message headers",
+        "the URL",
+    ):
+        assert phrase in section, phrase
+    right = {t for t, ok in _choices("det-report-abuse-evidence").items() if ok}
+    assert len(right) == 3 and not any("private key" in t for t in right)
+    assert "https://aws.amazon.com/premiumsupport/knowledge-center/report-aws-abuse/" in _sources(
+        RESPONDING
+    )

@@ -20,7 +20,9 @@ SERVICES = {
     "awsaccountbilling": "AWS Billing",
     "aws-backup": "AWS Backup",
     "awscloudtrail": "AWS CloudTrail",
+    "awssupport": "AWS Support",
     "config": "AWS Config",
+    "controltower": "AWS Control Tower",
     "database-encryption-sdk": "AWS Database Encryption SDK",
     "detective": "Amazon Detective",
     "elasticloadbalancing": "Elastic Load Balancing",
@@ -37,6 +39,7 @@ SERVICES = {
     "systems-manager": "AWS Systems Manager",
     "vpc": "Amazon VPC",
     "waf": "AWS WAF",
+    "wellarchitected": "AWS Well-Architected",
     "whitepapers": "AWS whitepaper",
 }
 # A later folder saying which of the service's guides the page is in.
@@ -48,6 +51,13 @@ GUIDES = {
     "developerguide": "Developer Guide",
     "devguide": "Developer Guide",  # the AWS Database Encryption SDK's folder
     "apireference": "API Reference",
+    "controlreference": "Controls Reference Guide",
+    "framework": "Framework",
+}
+# A guide whose name is not its service's name and the guide's kind: the Well-Architected
+# folder holds both the framework and the user guide of the AWS Well-Architected Tool.
+NAMED_GUIDES = {
+    ("wellarchitected", "userguide"): "AWS Well-Architected Tool User Guide",
 }
 # aws.amazon.com/<folder>/…
 SITE_SECTIONS = {
@@ -63,6 +73,10 @@ def documentation_label(url: str) -> str:
     host = parts.hostname or ""
     folders = [f for f in parts.path.split("/") if f]
     if host == "docs.aws.amazon.com" and folders:
+        # docs.aws.amazon.com/<service>/<version>/<guide>/page.html
+        named = NAMED_GUIDES.get((folders[0], folders[2].lower())) if len(folders) > 2 else None
+        if named:
+            return named
         service = SERVICES.get(folders[0])
         if service is None:
             return "AWS documentation"

@@ -170,6 +170,22 @@ def test_inside_a_transaction_the_listing_shows_each_change_at_once(client, cour
             "https://docs.aws.amazon.com/database-encryption-sdk/latest/devguide/x.html",
             "AWS Database Encryption SDK Developer Guide",
         ),
+        (
+            "https://docs.aws.amazon.com/controltower/latest/controlreference/preventive-controls.html",
+            "AWS Control Tower Controls Reference Guide",
+        ),
+        (
+            "https://docs.aws.amazon.com/wellarchitected/latest/framework/sec-design.html",
+            "AWS Well-Architected Framework",
+        ),
+        (
+            "https://docs.aws.amazon.com/wellarchitected/latest/userguide/intro.html",
+            "AWS Well-Architected Tool User Guide",
+        ),
+        (
+            "https://docs.aws.amazon.com/awssupport/latest/user/security-trusted-advisor.html",
+            "AWS Support User Guide",
+        ),
         ("https://aws.amazon.com/compliance/shared-responsibility-model/", "AWS Compliance"),
         ("https://docs.aws.amazon.com/some-new-service/latest/ug/x.html", "AWS documentation"),
         ("https://aws.amazon.com/blogs/security/x/", "AWS website"),

@@ -5,6 +5,7 @@ wrongly, out of date or not at all (QA of the data and detection part, 2026-12-0
 from __future__ import annotations
 
 import copy
+import json
 import re
 
 from srm_trainer.iam import evaluate
@@ -691,3 +692,149 @@ def test_an_abuse_report_carries_the_evidence_aws_asks_for():
     assert "https://aws.amazon.com/premiumsupport/knowledge-center/report-aws-abuse/" in _sources(
         RESPONDING
     )
+
+
+# --- Topics the review left open: AWS Control Tower, Trusted Advisor and the Well-Architected
+# Security pillar (content round of 2026-12-05, second pass) ---------------------------------
+
+
+def test_control_tower_controls_are_taught_with_the_mechanism_aws_names():
+    """AWS Control Tower User Guide, "How controls work": preventive controls are implemented
+    with SCPs and RCPs, detective controls with AWS Config rules, proactive controls with
+    CloudFormation hooks. Controls Reference Guide, "Preventive controls": once enabled on an
+    OU, a preventive control applies to all member accounts under it, enrolled or not;
+    "Detective controls": those apply to enrolled accounts only."""
+    body = LESSONS["organizations/control-tower"].body
+    rows = {line.split("|")[1].strip(): line for line in body.splitlines() if line.startswith("| ")}
+    assert "SCPs" in rows["Preventive"] and "AWS Config rules" in rows["Detective"]
+    assert "CloudFormation hooks" in rows["Proactive"]
+    assert "enrolled in Control Tower or not" in body
+    assert "applies only to accounts enrolled" in body
+    right = [t for t, ok in _choices("org-ct-preventive-is-scp").items() if ok]
+    assert right == [
+        "The root user of every member account anywhere below the Workloads OU, enrolled in"
+        " Control Tower or not"
+    ]
+    covers_management = re.compile(
+        r"(?:preventive control|guardrail)s? (?:also )?(?:appl(?:y|ies)|reach(?:es)?) (?:to )?"
+        r"the management account",
+        re.I,
+    )
+    assert [where for where, text in _chunks() if covers_management.search(text)] == []
+
+
+def test_the_root_user_access_key_control_is_the_scp_aws_publishes():
+    """Controls Reference Guide, "Strongly recommended controls with preventive behavior":
+    Disallow Creation of Access Keys for the Root User is an SCP denying iam:CreateAccessKey
+    when aws:PrincipalArn is ArnLike arn:aws:iam::*:root; strongly recommended, off by
+    default."""
+    body = LESSONS["organizations/control-tower"].body
+    block = re.search(r"```json\n(.*?)```", body, re.S)
+    assert block, "the lesson shows the control's policy"
+    statement = json.loads(block.group(1))["Statement"][0]
+    assert statement["Effect"] == "Deny" and statement["Action"] == "iam:CreateAccessKey"
+    assert statement["Condition"] == {"ArnLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root"]}}
+
+
+def test_strongly_recommended_controls_are_not_taught_as_on_by_default():
+    """Controls Reference Guide, "Strongly recommended controls" and "Elective controls": not
+    enabled by default; "Control behavior and guidance" / User Guide "How controls work":
+    mandatory controls are always applied and cannot be changed."""
+    body = LESSONS["organizations/control-tower"].body
+    assert "They are **not enabled by default**" in body
+    assert "always applied and cannot be turned off" in body
+    assert QUESTIONS["org-ct-guidance-default"].data["answer"] is False
+    on_by_default = re.compile(
+        r"(?:strongly recommended|elective) controls (?:are )?(?:enabled|on|active) by default",
+        re.I,
+    )
+    assert [where for where, text in _chunks() if on_by_default.search(text)] == []
+
+
+def test_the_landing_zone_is_taught_with_its_shared_accounts_and_the_version_4_change():
+    """AWS Control Tower User Guide, "What are the shared accounts?": the log archive account
+    stores logs of API activity and resource configurations from all accounts; the audit
+    account gives security and compliance teams access to all accounts, programmatically
+    through a role granted to Lambda functions. "Key changes" (landing zone 4.0): Control
+    Tower no longer enforces or manages the Security OU; service integrations are optional."""
+    body = LESSONS["organizations/control-tower"].body
+    assert "logs of API activity and resource configuration from every account" in body
+    assert "through a role granted to Lambda functions" in body
+    assert "**landing zone version 4.0**" in body
+    assert "no longer creates or manages the Security OU" in body
+    assert "log archive account" in GLOSSARY["log-archive-account"].term
+
+
+def test_trusted_advisor_checks_by_plan_are_taught_as_aws_states_them_now():
+    """AWS Support User Guide, "Manage access for AWS Trusted Advisor": all accounts have a
+    select set of core checks; Business, Enterprise On-Ramp or Enterprise Support get all
+    checks. "Get started with the Trusted Advisor API": the API needs those plans, and its end
+    of support notices say Developer, Business and Enterprise On-Ramp end on 1 January 2027
+    (Business Support+ and Enterprise Support take over)."""
+    body = LESSONS["compliance-and-artifact/best-practice-reviews"].body
+    assert "**core checks**" in body and "**full set**" in body
+    assert "1 January 2027" in body and "Business Support+" in body
+    assert QUESTIONS["comp-ta-checks-by-plan"].data["answer"] is False
+    all_free = re.compile(
+        r"(?:all|every) (?:of )?(?:the )?(?:Trusted Advisor )?checks (?:are )?"
+        r"(?:free|available to (?:all|every))",
+        re.I,
+    )
+    assert [where for where, text in _chunks() if all_free.search(text)] == []
+
+
+def test_trusted_advisor_is_taught_with_its_six_categories_and_security_hub_integration():
+    """AWS Trusted Advisor (aws.amazon.com/premiumsupport/technology/trusted-advisor/): checks
+    across cost optimization, performance, resilience, security, operational excellence and
+    service limits. AWS Support User Guide, "Security" checks: with Security Hub enabled, its
+    AWS Foundational Security Best Practices controls show in Trusted Advisor."""
+    categories = (
+        "cost optimization",
+        "performance",
+        "resilience",
+        "security",
+        "operational excellence",
+        "service limits",
+    )
+    body = LESSONS["compliance-and-artifact/best-practice-reviews"].body
+    para = next(
+        p
+        for p in _paragraphs("compliance-and-artifact/best-practice-reviews")
+        if "Its checks fall into six categories" in p
+    )
+    for category in categories:
+        assert f"**{category}**" in para, category
+        assert category in GLOSSARY["aws-trusted-advisor"].definition, category
+    assert "AWS Foundational Security Best Practices controls" in body
+
+
+def test_the_security_pillar_is_taught_with_its_seven_principles_and_areas():
+    """AWS Well-Architected Framework, Security pillar, "Design principles" (seven) and
+    "Security" (best-practice areas: security foundations, identity and access management,
+    detection, infrastructure protection, data protection, incident response, application
+    security). AWS Audit Manager User Guide, "AWS Well-Architected Framework": six pillars."""
+    body = LESSONS["compliance-and-artifact/best-practice-reviews"].body
+    principles = re.findall(r"^\d\. \*\*([^*]+)\*\*", body, re.M)
+    assert principles == [
+        "Implement a strong identity foundation",
+        "Maintain traceability",
+        "Apply security at all layers",
+        "Automate security best practices",
+        "Protect data in transit and at rest",
+        "Keep people away from data",
+        "Prepare for security events",
+    ]
+    table = body.split("| Area | Where this course teaches it |", 1)[1].split("\n\n", 1)[0]
+    areas = [row.split("|")[1].strip() for row in table.strip().splitlines()[1:]]
+    assert areas == [
+        "Security foundations",
+        "Identity and access management",
+        "Detection",
+        "Infrastructure protection",
+        "Data protection",
+        "Incident response",
+        "Application security",
+    ]
+    right = {t for t, ok in _choices("comp-wa-security-areas").items() if ok}
+    assert right <= {a for a in areas}
+    assert "six pillars" in GLOSSARY["well-architected-framework"].definition

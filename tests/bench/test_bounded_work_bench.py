@@ -146,7 +146,7 @@ def test_a_search_over_bodies_of_one_repeated_word_is_bounded():
         samples.append((time.perf_counter() - started) * 1000)
     assert len(results.hits) == PER_PAGE
     report.record_samples("engine", "bounded: a search page of 1 MB one-word bodies", samples, "ms")
-    assert statistics.median(samples) < 1000.0
+    assert statistics.median(samples) < 500.0
 
 
 @pytest.mark.django_db
@@ -170,7 +170,7 @@ def test_a_search_matching_thousands_of_documents_is_bounded():
         samples.append((time.perf_counter() - started) * 1000)
     assert results.total == 3500
     report.record_samples("engine", "bounded: a search matching 3,500 titles", samples, "ms")
-    assert statistics.median(samples) < 1000.0
+    assert statistics.median(samples) < 500.0
 
 
 @pytest.mark.django_db
@@ -226,8 +226,9 @@ def _costliest_question(n: int, **fields):
 @pytest.mark.django_db
 def test_a_result_page_of_the_costliest_questions_renders_none_of_them(learner):
     """A result page shows every question's prompt and explanation: 10 questions built to cost
-    the most. Rendered when drawn, a process's first view of it cost ~0.1 s a question; stored
-    when the question is written (quizzes/rendered.py), the page reads them."""
+    the most. Rendered when drawn, a process's first view of it cost ~0.1 s a question (1.0 s
+    of CPU); stored when the question is written (quizzes/rendered.py), the page reads them
+    (6.5 ms)."""
     from django.test import Client
     from django.utils import timezone
 
@@ -256,12 +257,13 @@ def test_a_result_page_of_the_costliest_questions_renders_none_of_them(learner):
     report.record_samples(
         "pages", "bounded: a result page of 10 costliest questions, first view", samples, "ms CPU"
     )
-    assert statistics.median(samples) < 5000.0
+    assert statistics.median(samples) < 200.0  # 1.0 s when the page rendered them (2026-12-05)
 
 
 @pytest.mark.django_db
 def test_writing_the_costliest_question_is_bounded():
-    """What the result page no longer pays is paid once, when the question is written."""
+    """What the result page no longer pays is paid once, when the question is written (~95 ms
+    for this one; ~1 ms before)."""
     question = _costliest_question(0)
     samples = []
     for n in range(3):
@@ -273,4 +275,4 @@ def test_writing_the_costliest_question_is_bounded():
     report.record_samples(
         "pages", "bounded: saving a costliest question (renders it)", samples, "ms CPU"
     )
-    assert statistics.median(samples) < 1000.0
+    assert statistics.median(samples) < 500.0

@@ -12,7 +12,7 @@ A page reads the stored HTML (`shown`, `Question.shown`). A row whose stored cop
 its text now (written by `update()` or raw SQL, loaded from a fixture without it) is rendered
 on that view and stored for every process, one question at a time and at most once per edit,
 each bounded by the editors' length limits. A change of `RENDERER_VERSION` comes with a
-migration that renders every question again (`refill`, as 0013 does), so no page pays for it.
+migration that renders every question again (`refill`, as 0014 does), so no page pays for it.
 """
 
 from __future__ import annotations

@@ -454,7 +454,8 @@ class Rendered:
 
 
 # Change this when a change to the renderer changes its output: lesson bodies stored rendered
-# (lessons/rendered.py) are then rendered again.
+# (lessons/rendered.py) are then rendered again, and so are questions (quizzes/rendered.py),
+# by a migration to add with the change (as quizzes 0014 does; a test says when one is due).
 RENDERER_VERSION = "3"
 
 

@@ -32,7 +32,7 @@ from lessons.models import (
     fingerprint_field,
     source_field,
 )
-from quizzes import kinds
+from quizzes import kinds, rendered
 from quizzes.draw_rules import rule_problems, rules_total
 from srm_trainer.typed_text import hidden_in_title, quoted
 
@@ -86,6 +86,24 @@ class QuestionQuerySet(models.QuerySet):
         """Questions whose effective level is `level` (their own, or their lesson's)."""
         return self.with_level().filter(level_of=level)
 
+    # Writes that skip `Question.save` store the rendered text too (quizzes/rendered.py).
+    # `update(prompt=...)` cannot: its rows are rendered on their next view instead.
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for question in objs:
+            rendered.fill(question)
+        if rendered.writes_text(kwargs.get("update_fields")):
+            kwargs["update_fields"] = [*kwargs["update_fields"], *rendered.STORED_FIELDS]
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if rendered.writes_text(fields):
+            for question in objs:
+                rendered.fill(question)
+            fields = [*fields, *(f for f in rendered.STORED_FIELDS if f not in fields)]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
 
 class Question(models.Model):
     slug = models.SlugField(unique=True, max_length=100)
@@ -130,6 +148,12 @@ class Question(models.Model):
         help_text="Empty = the level of its lesson (foundational without a lesson).",
     )
 
+    # The prompt and explanation rendered when the question is written (quizzes/rendered.py):
+    # pages read these instead of rendering Markdown. Not content: no form, audit or export.
+    prompt_html = models.TextField(blank=True, default="", editable=False)
+    explanation_html = models.TextField(blank=True, default="", editable=False)
+    rendered_from = models.CharField(max_length=64, blank=True, default="", editable=False)
+
     objects = QuestionQuerySet.as_manager()
 
     class Meta:
@@ -140,6 +164,18 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.slug
+
+    def save(self, *args, update_fields=None, **kwargs) -> None:
+        """Every write of the prompt or explanation stores them rendered (quizzes/rendered.py)."""
+        writes_text = update_fields is None or rendered.writes_text(update_fields)
+        if writes_text and rendered.fill(self) and update_fields is not None:
+            update_fields = {*update_fields, *rendered.STORED_FIELDS}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    @property
+    def shown(self) -> rendered.Shown:
+        """The prompt and explanation as HTML, as a page shows them (`rendered.shown`)."""
+        return rendered.shown(self)
 
     def choices(self) -> list[dict]:
         return list(self.data.get("choices") or [])

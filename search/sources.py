@@ -193,14 +193,17 @@ def question_entries(keys: Keys) -> Iterable[Entry]:
         quiz = listed.get(question.pk) or drawn_from.get(question.category)
         if quiz is None:
             continue
-        prompt = markdown_text(question.prompt)
+        # As its pages show it, rendered when it was written (`quizzes.rendered`): publishing
+        # a quiz, or a load's reindex, renders no question.
+        shown = question.shown
+        prompt = html_text(shown.prompt)
         short = title(prompt)
         rest = prompt if short != prompt else ""  # a long prompt is searched in full
         yield Entry(
             key=str(question.pk),
             title=short,
             target=quiz.slug,  # as Quiz.get_absolute_url's
-            body=plain(f"{markdown_text(question.explanation)} {rest}"),
+            body=plain(f"{html_text(shown.explanation)} {rest}"),
         )
 
 

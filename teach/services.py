@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 from lessons.models import Source
 from lessons.timezones import zoned
-from quizzes import exam
+from quizzes import exam, rendered
 from quizzes.attempts import QUESTION_COLUMNS, question_from, usable
 from quizzes.entries import (
     ENTRY_COLUMNS,
@@ -302,6 +302,7 @@ COPIED_FIELDS = (
     "scenario_id",
     "ask_statement",
     "level",
+    *rendered.STORED_FIELDS,  # its words as rendered: the copy's save renders them only if stale
 )
 
 

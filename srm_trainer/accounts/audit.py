@@ -27,6 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
+from quizzes.rendered import STORED_FIELDS
 from srm_trainer.accounts.backends import account_signing_in_as
 from srm_trainer.clientip import client_ip
 
@@ -55,7 +56,13 @@ CONTENT_MODELS: dict[str, dict[str, dict[str, Any]]] = {
         "ArtifactSection": {},
         "ComplianceProgram": {},
     },
-    "quizzes": {"Question": {}, "Quiz": {}, "QuizQuestion": {}},
+    # A question's stored rendering follows its prompt and explanation (quizzes/rendered.py):
+    # logged, each edit would log its text twice over, once as HTML.
+    "quizzes": {
+        "Question": {"exclude_fields": list(STORED_FIELDS)},
+        "Quiz": {},
+        "QuizQuestion": {},
+    },
 }
 
 

@@ -146,7 +146,7 @@ def test_a_search_over_bodies_of_one_repeated_word_is_bounded():
         samples.append((time.perf_counter() - started) * 1000)
     assert len(results.hits) == PER_PAGE
     report.record_samples("engine", "bounded: a search page of 1 MB one-word bodies", samples, "ms")
-    assert statistics.median(samples) < 1000.0
+    assert statistics.median(samples) < 500.0
 
 
 @pytest.mark.django_db
@@ -170,7 +170,7 @@ def test_a_search_matching_thousands_of_documents_is_bounded():
         samples.append((time.perf_counter() - started) * 1000)
     assert results.total == 3500
     report.record_samples("engine", "bounded: a search matching 3,500 titles", samples, "ms")
-    assert statistics.median(samples) < 1000.0
+    assert statistics.median(samples) < 500.0
 
 
 @pytest.mark.django_db
@@ -205,3 +205,74 @@ def test_an_import_preview_of_the_costliest_prompts_is_bounded():
         "engine", "bounded: an import preview of 95 costliest prompts", samples, "ms CPU"
     )
     assert statistics.median(samples) < 3000.0
+
+
+def _costliest_question(n: int, **fields):
+    """A question as costly to render as the editor lets one be: a 5,000-character prompt and
+    a 10,000-character explanation of one-letter list items (`WORST_MARKDOWN`)."""
+    from tests.quizzes.builders import make_question
+
+    unit = WORST_MARKDOWN["one-letter list items"]
+    return make_question(
+        "true_false",
+        slug=f"costly-{n}",
+        lesson=None,
+        prompt=f"Question {n}\n\n" + (unit * 5_000)[: 5_000 - 20],
+        explanation=f"Because {n}\n\n" + (unit * 10_000)[: 10_000 - 20],
+        **fields,
+    )
+
+
+@pytest.mark.django_db
+def test_a_result_page_of_the_costliest_questions_renders_none_of_them(learner):
+    """A result page shows every question's prompt and explanation: 10 questions built to cost
+    the most. Rendered when drawn, a process's first view of it cost ~0.1 s a question (1.0 s
+    of CPU); stored when the question is written (quizzes/rendered.py), the page reads them
+    (6.5 ms)."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from quizzes.models import Attempt
+    from tests.conftest import sign_in
+    from tests.quizzes.builders import make_quiz
+
+    questions = [_costliest_question(n) for n in range(10)]
+    quiz = make_quiz(*questions, published=True)
+    now = timezone.now()
+    attempt = Attempt.objects.create(
+        quiz=quiz, user=learner, question_ids=[q.pk for q in questions], started_at=now,
+        submitted_at=now, score=0.5,
+    )  # fmt: skip
+    client = Client()
+    sign_in(client, learner)
+    url = f"/quizzes/attempts/{attempt.pk}/result/"
+    client.get(url)
+    samples = []
+    for _ in range(3):
+        render_markdown.cache_clear()  # as a process that has not drawn them yet
+        started = time.process_time()
+        page = client.get(url)
+        samples.append((time.process_time() - started) * 1000)
+        assert page.content.decode().count("<li>a</li>") > 10 * 3_000
+    report.record_samples(
+        "pages", "bounded: a result page of 10 costliest questions, first view", samples, "ms CPU"
+    )
+    assert statistics.median(samples) < 200.0  # 1.0 s when the page rendered them (2026-12-05)
+
+
+@pytest.mark.django_db
+def test_writing_the_costliest_question_is_bounded():
+    """What the result page no longer pays is paid once, when the question is written (~95 ms
+    for this one; ~1 ms before)."""
+    question = _costliest_question(0)
+    samples = []
+    for n in range(3):
+        render_markdown.cache_clear()
+        question.prompt = f"Edit {n}\n\n" + question.prompt
+        started = time.process_time()
+        question.save()
+        samples.append((time.process_time() - started) * 1000)
+    report.record_samples(
+        "pages", "bounded: saving a costliest question (renders it)", samples, "ms CPU"
+    )
+    assert statistics.median(samples) < 500.0

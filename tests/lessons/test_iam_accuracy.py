@@ -4,9 +4,12 @@ or out of context (QA of the IAM and Organizations part, 2026-12-04)."""
 
 from __future__ import annotations
 
+import copy
+import json
 import re
 
 from quizzes.misconception_words import words
+from srm_trainer.iam import evaluate
 from tests.curriculum.shipped_quizzes import shipped_quizzes
 from tests.shipped import shipped_curriculum
 
@@ -125,3 +128,61 @@ def test_a_resource_policy_naming_the_role_leaves_the_boundary_and_session_polic
     assert "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html" in [
         url for _, url in lesson.sources
     ]
+
+
+# --- Amazon Cognito (content round, 2026-12-05) -----------------------------------------------
+
+COGNITO = "iam/cognito"
+
+
+def _cognito_line(start: str) -> str:
+    return next(ln for ln in LESSONS[COGNITO].body.split("\n") if ln.lstrip().startswith(start))
+
+
+def test_the_cognito_sub_variable_keeps_each_app_user_in_their_own_folder():
+    """IAM User Guide, "Amazon S3: Allows Amazon Cognito users to access objects in their
+    bucket": `${cognito-identity.amazonaws.com:sub}` is the identity ID the identity pool gives
+    the user, not the `sub` attribute in the user pool. The engine resolves it like any single
+    valued key: Maya's own folder is allowed, another customer's is not."""
+    scenario = SCENARIOS["cognito-identity-other-users-folder"]
+    assert evaluate(scenario.case).decision == "ImplicitDeny"
+    own = copy.deepcopy(scenario.case)
+    maya = own["request"]["context"]["cognito-identity.amazonaws.com:sub"]
+    own["request"]["resource"] = f"arn:aws:s3:::snapshot-photos/users/{maya}/passport.jpg"
+    assert evaluate(own).decision == "Allow"
+    note = _cognito_line("The `sub` in this variable")
+    assert "identity ID from the **identity pool**" in note and "user pool" in note
+    explained = _questions()["iam-pd-cognito-other-user"].explanation
+    assert "not the `sub` attribute in the user pool" in explained
+
+
+def test_identity_pool_roles_are_taught_to_trust_only_your_pool_and_the_right_kind_of_identity():
+    """Amazon Cognito Developer Guide, "Role trust and permissions" and "Security best practices
+    for Amazon Cognito identity pools": the trust policy names cognito-identity.amazonaws.com as
+    a federated principal for sts:AssumeRoleWithWebIdentity, with `aud` (your identity pool) and
+    `amr` (authenticated or unauthenticated) conditions; IAM requires at least one condition."""
+    body = LESSONS[COGNITO].body
+    trust = json.loads(re.search(r"```json\n(.*?)```", body, re.S).group(1))
+    statement = trust["Statement"][0]
+    assert statement["Principal"] == {"Federated": "cognito-identity.amazonaws.com"}
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert "cognito-identity.amazonaws.com:aud" in statement["Condition"]["StringEquals"]
+    amr = statement["Condition"]["ForAnyValue:StringLike"]["cognito-identity.amazonaws.com:amr"]
+    assert amr == "authenticated"
+    assert "IAM requires at least one condition in such a trust policy" in body
+
+
+def test_user_pool_mfa_and_tokens_are_taught_as_cognito_documents_them():
+    """Amazon Cognito Developer Guide, "Adding MFA to a user pool" (off, optional or required;
+    SMS, email or TOTP; federated users are left to their identity provider) and "Understanding
+    user pool JSON web tokens" (ID, access and refresh tokens)."""
+    mfa = _cognito_line("A **user pool** keeps")
+    assert "off, optional (each user may add a factor) or required" in mfa
+    assert "text message, an email" in mfa and "authenticator app (TOTP)" in mfa
+    assert "gets whatever checks that provider does" in mfa
+    tokens = [ln for ln in LESSONS[COGNITO].body.split("\n") if ln.startswith("- an **")]
+    tokens += [ln for ln in LESSONS[COGNITO].body.split("\n") if ln.startswith("- a **refresh")]
+    assert len(tokens) == 3
+    assert "ID, access and refresh tokens, not AWS credentials" in " ".join(
+        GLOSSARY["user-pool"].definition.split()
+    )

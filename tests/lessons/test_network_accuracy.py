@@ -117,3 +117,76 @@ def test_shield_advanced_is_subscribed_per_account_and_paid_once_per_organizatio
         if q.slug == "dos-shield-advanced-adds"
     )
     assert "Each account subscribes on its own" in asked.explanation
+
+
+# --- AWS Network Firewall (content round, 2026-12-05) -----------------------------------------
+
+NFW = "denial-of-service/network-firewall"
+
+
+def _nfw_paragraph(start: str) -> str:
+    """The paragraph, list item or box line of the lesson that begins with `start`."""
+    return next(line for line in LESSONS[NFW].body.split("\n") if line.lstrip().startswith(start))
+
+
+def test_a_domain_list_is_taught_to_read_the_host_header_and_the_tls_server_name():
+    """Network Firewall Developer Guide, "Stateful domain list rule groups", and API Reference,
+    "RulesSourceList": HTTP_HOST for HTTP, TLS_SNI for HTTPS; with Allow, traffic of those
+    protocols to names not on the list is denied; a leading dot covers every subdomain."""
+    item = _nfw_paragraph("2. **Domain lists**")
+    assert "`Host` header" in item and "TLS handshake" in item and "(the SNI)" in item
+    assert "any domain not on the list is denied" in item and "leading dot" in item
+    term = next(t for t in CURRICULUM.glossary if t.slug == "domain-list")
+    assert "`Host` header" in term.definition and "TLS handshake" in term.definition
+    asked = next(
+        q
+        for q in shipped_quizzes(check_cases=False).questions
+        if q.slug == "dos-nfw-outbound-domains"
+    )
+    assert "server name in the TLS handshake" in asked.explanation
+
+
+def test_a_firewall_endpoint_is_taught_to_filter_only_what_the_routes_send_it():
+    """Network Firewall Developer Guide, "Firewall components" (an endpoint protects any subnet
+    but its own) and "VPC route table configuration" (the customer subnet's route to the
+    endpoint, the internet gateway's route back through it, the firewall subnet's route to the
+    internet gateway: both directions)."""
+    body = LESSONS[NFW].body
+    assert "**except the one it sits in**" in body and "in **both** directions" in body
+    rows = [line for line in body.split("\n") if line.startswith("| The ")]
+    assert [r.split("|")[3].strip() for r in rows] == [
+        "The firewall endpoint",
+        "The internet gateway",
+        "The firewall endpoint",
+    ]
+    assert "edge association" in rows[2]
+
+
+def test_the_newer_firewall_policy_kind_is_named_and_its_engines_told_apart():
+    """Network Firewall Developer Guide, "AWS Network Firewall firewall policy versions": a
+    firewall uses a Classic or a Next Generation policy; Next Generation is recommended for new
+    firewalls, its firewall engine drops by default and its IPS engine passes by default. The
+    stateless/stateful split the lesson teaches is the Classic policy's."""
+    para = _nfw_paragraph("AWS now offers two kinds of firewall policy")
+    assert "**Classic**" in para and "**Next Generation**" in para
+    assert "recommends for new firewalls" in para
+    assert "drops whatever you do not explicitly allow" in para
+    assert "passes whatever matches no rule" in para
+    assert "A firewall uses one kind or the other" in para
+
+
+def test_firewall_manager_is_taught_to_apply_network_firewall_across_the_organization():
+    """AWS Firewall Manager API Reference, "PutPolicy": a Network Firewall policy type applies
+    Network Firewall protection to the organization's VPCs, and policies are applied to
+    accounts added to the organization later."""
+    para = _nfw_paragraph("**AWS Firewall Manager**")
+    assert "**Network Firewall**" in para and "accounts that join the organization later" in para
+    term = next(t for t in CURRICULUM.glossary if t.slug == "aws-firewall-manager")
+    assert "Network" in term.definition and "join later" in term.definition
+
+
+def test_the_network_firewall_lesson_says_the_labs_do_not_model_it():
+    """The network and WAF labs trace security groups, network ACLs and web ACLs only; a
+    learner sent there from the Network Firewall lesson must not look for the firewall."""
+    line = next(ln for ln in LESSONS[NFW].body.split("\n") if "/lab/network/" in ln)
+    assert "Neither models Network Firewall" in line

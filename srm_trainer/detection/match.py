@@ -59,6 +59,18 @@ RULE_PAGE = {
 }
 
 
+RULE_NAMES = {
+    "structure": "fields and nesting",
+    "value": "exact values",
+    "null": "null and empty values",
+    "arrays": "arrays",
+    "or": "$or matching",
+    "anything-but": "anything-but matching",
+    "equals-ignore-case": "equals-ignore-case matching",
+    "cidr": "IP address matching",
+}
+
+
 class Outcome(Enum):
     MATCH = "match"
     NO_MATCH = "no match"
@@ -89,10 +101,21 @@ class Step:
     path: str
     text: str
     rule: str  # "structure", "value", "null", "arrays", "or", or an operator's name
+    found: str = ""  # the event's value at `path` as JSON ("missing" when absent), for a leaf
 
     @property
     def doc(self) -> str:
         return DOCS[RULE_PAGE.get(self.rule, "filtering")]
+
+    @property
+    def indent(self) -> int:
+        """`depth` for drawing, capped: a deeper step is drawn at the deepest indent."""
+        return min(self.depth, 6)
+
+    @property
+    def rule_name(self) -> str:
+        """The rule in a few words: the text of its link to the guide."""
+        return RULE_NAMES.get(self.rule, f"{self.rule} matching")
 
 
 @dataclass
@@ -175,7 +198,7 @@ class _Run:
     def _settle(self, index: int, outcome: Outcome, text: str) -> None:
         if index < len(self.steps):
             old = self.steps[index]
-            self.steps[index] = Step(old.depth, outcome, old.path, text, old.rule)
+            self.steps[index] = Step(old.depth, outcome, old.path, text, old.rule, old.found)
 
     def field(self, f: Field, event: Any, where: str, depth: int, crowded: bool) -> Outcome:
         path = _at(where, f.key)
@@ -183,7 +206,7 @@ class _Run:
         if f.nested is not None:
             return self.nested(f, value, path, depth, crowded)
         outcome, text, rule = self.leaf(f.matchers, value, crowded)
-        self.add(Step(depth, outcome, path, text, rule))
+        self.add(Step(depth, outcome, path, text, rule, _shown(value)))
         return outcome
 
     def nested(self, f: Field, value: Any, path: str, depth: int, crowded: bool) -> Outcome:
@@ -195,10 +218,10 @@ class _Run:
             # Nothing to descend into: every field below is missing (an `exists: false` below
             # still matches, as the field it names is not in the event).
             mark = len(self.steps)
-            what = "missing" if value is MISSING else f"{_shown(value)}, not an object"
+            what = "is missing" if value is MISSING else f"is {_shown(value)}, not an object"
             self.add(Step(depth, Outcome.NO_MATCH, path, what, "structure"))
             outcome = self.obj(f.nested, MISSING, path, depth + 1, crowded)
-            self._settle(mark, outcome, f"{what}: {_below(outcome)}")
+            self._settle(mark, outcome, f"{what}, so {_below(outcome)}")
             return outcome
         # A list of objects: the pattern below must match within one element ("Arrays in
         # event patterns"; FORMAT.md says how the lab reads it).
@@ -212,7 +235,7 @@ class _Run:
             self.add(Step(depth, Outcome.NO_MATCH, here, "", "arrays"))
             outcome = self.obj(f.nested, element, here, depth + 1, crowded or several)
             results.append(outcome)
-            self._settle(head, outcome, f"object {len(results)} of the {len(objects)} in this list: "
+            self._settle(head, outcome, f"object {len(results)} of {len(objects)} in the list: "
                          f"{_words(outcome)}")  # fmt: skip
             if outcome is Outcome.MATCH:
                 break  # one element is enough; the rest are not read
@@ -223,17 +246,20 @@ class _Run:
     ) -> tuple[Outcome, str, str]:
         results = [_one(m, value, crowded) for m in matchers]
         outcome = any_of([r[0] for r in results])
-        found = _shown(value)
         if outcome is Outcome.MATCH:
             hit = next(r for r in results if r[0] is Outcome.MATCH)
-            return outcome, f"{found}: {hit[1]}", hit[2]
+            return outcome, hit[1], hit[2]
         if len(results) == 1:
-            return outcome, f"{found}: {results[0][1]}", results[0][2]
+            return outcome, results[0][1], results[0][2]
         undecided = [r for r in results if r[0] is Outcome.UNDECIDED]
         if undecided:
-            return outcome, f"{found}: no entry matches surely; {undecided[0][1]}", undecided[0][2]
+            return outcome, f"no entry matches surely; {undecided[0][1]}", undecided[0][2]
         listed = ", ".join(m.written for m in matchers[:6]) + (", …" if len(matchers) > 6 else "")
-        return outcome, f"{found}: matches none of {listed}", results[0][2]
+        # A reason that teaches something (8.0 is not 8 "as written") is worth repeating.
+        hint = next((r for r in results if ": " in r[1]), None)
+        if hint is not None:
+            return outcome, f"matches none of {listed}; {hint[1]}", hint[2]
+        return outcome, f"matches none of {listed}", results[0][2]
 
 
 def _at(where: str, key: str) -> str:
@@ -251,8 +277,8 @@ def _words(outcome: Outcome) -> str:
 
 def _below(outcome: Outcome) -> str:
     return {
-        Outcome.MATCH: "what the pattern asks below it holds anyway (only fields that must be absent)",
-        Outcome.NO_MATCH: "the fields the pattern names below it cannot be there",
+        Outcome.MATCH: "the pattern asks only for fields to be absent below it, and they are",
+        Outcome.NO_MATCH: "the fields the pattern names below it are not there either",
         Outcome.UNDECIDED: "undecided",
     }[outcome]
 

@@ -536,6 +536,10 @@ def _anything_but(m: Matcher, v: Any) -> tuple[Outcome, str]:
         hit = next((x for x in values if _same(x, v)), None)
         if hit is not None:
             return Outcome.NO_MATCH, f"anything-but excludes {shown}"
+        if wants_numbers and any(x.value == v.value for x in values):
+            # Exact values compare numbers as written; whether anything-but does is not said.
+            return Outcome.UNDECIDED, (f"{shown} equals a listed number but is written otherwise: the "
+                                       "guide does not say which anything-but compares")  # fmt: skip
         listed = ", ".join(show(x) for x in values[:6]) + (", …" if len(values) > 6 else "")
         return Outcome.MATCH, f"anything-but: {shown} is not {listed}"
     if not isinstance(v, str):

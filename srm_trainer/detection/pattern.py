@@ -220,6 +220,10 @@ class _Reader:
             raise PatternError("unknown_operator", NOT_EVENTBRIDGE[op], path=here)
         if op == "prefix" or op == "suffix":
             text, ignore = self.string_or_ignore_case(arg, here, op)
+            if not text:
+                raise PatternError("bad_operand", f"an empty {op} would match every string; the guide "
+                                   'does not say EventBridge takes one (to ask for the field, use {"exists": true})',
+                                   path=here)  # fmt: skip
             return Matcher(op, path, text, written, ignore_case=ignore)
         if op == "equals-ignore-case":
             return Matcher(op, path, self.string(arg, here, op), written, ignore_case=True)

@@ -120,6 +120,13 @@ class LabOutcome:
     caret: int = 0  # its column, counted from 0
 
     @property
+    def error_parts(self) -> tuple[str, str, str]:
+        """The error's line cut at its column: before, the character there (a space past the
+        end), after; the page marks the middle one."""
+        line = self.error_line
+        return line[: self.caret], line[self.caret : self.caret + 1] or " ", line[self.caret + 1 :]
+
+    @property
     def matched(self) -> int:
         return sum(1 for r in self.rows if r.result.outcome is Outcome.MATCH)
 

@@ -79,6 +79,7 @@ def test_a_json_mistake_is_located_and_the_text_kept(client, live):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<strong>Line 2, column 30</strong>" in html
+    assert '<mark title="line 2, column 30">]</mark>' in html  # the character marked in its line
     assert verdicts(html) == {}
     if not live:
         assert (

@@ -244,6 +244,9 @@ class _Reader:
                            "and `$or` between objects", path=here)  # fmt: skip
 
     def string(self, arg: Any, path: str, op: str) -> str:
+        if isinstance(arg, list):
+            raise PatternError("bad_operand", f"the lab takes one string for `{op}`, not a list",
+                               path=path)  # fmt: skip
         if not isinstance(arg, str):
             raise PatternError("bad_operand", f"`{op}` takes a string, not {show(arg)}", path=path)
         _text_ok(arg, path)

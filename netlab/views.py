@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from netlab import diagram, waf_outcome, waf_state
+from netlab import diagram, findings, waf_outcome, waf_state
 from netlab.field_errors import RowOf, problem_list, same_row
 from netlab.presets import PRESETS, STARTER
 from netlab.state import (
@@ -447,3 +447,65 @@ def waf_too_large(request: HtmxHttpRequest, *, unread: Exception | None = None) 
     context = _waf_texts_context(texts, None, reverse("waf-lab"), "", refused=notice)
     context.update(notice=notice, presets=WAF_PRESETS.values())
     return render(request, WAF_TEMPLATE, context, status=413)
+
+
+# --- the findings-routing lab -----------------------------------------------------------------
+
+FINDINGS_TEMPLATE = "netlab/findings.html"
+
+
+def _findings_context(text: str, *, notice: str = "", preset: str = "") -> dict[str, Any]:
+    return {
+        "found": findings.outcome(text),
+        "text": text,
+        "notice": notice,
+        "preset": preset,
+        "preset_info": findings.PRESETS.get(preset),
+        "presets": findings.PRESETS.values(),
+        "lab_url": reverse("findings-lab"),
+        "limits": findings.LIMITS,
+        "docs": findings.DOCS,
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@vary_on_headers("HX-Request")
+@rate_limited("sandbox", _too_many)
+def findings_lab(request: HtmxHttpRequest) -> HttpResponse:
+    """Write an EventBridge event pattern; see which sample findings it sends to the target."""
+    notice, preset = "", ""
+    if request.method in ("GET", "HEAD"):
+        preset = request.GET.get("preset", "") or findings.STARTER
+        if preset not in findings.PRESETS:
+            notice, preset = _no_preset(preset), findings.STARTER
+        text = findings.PRESETS[preset].pattern
+    else:
+        if int(request.META.get("CONTENT_LENGTH") or 0) > findings.MAX_BODY_BYTES:
+            return findings_too_large(request)
+        text = request.POST.get("pattern", "")
+    context = _findings_context(text, notice=notice, preset=preset)
+    if request.htmx and request.method == "POST":
+        return render(request, f"{FINDINGS_TEMPLATE}#live_findings_result", context)
+    return render(request, FINDINGS_TEMPLATE, context)
+
+
+def findings_too_large(
+    request: HtmxHttpRequest, *, unread: Exception | None = None
+) -> HttpResponse:
+    """A body over the lab's limit is not matched: a live update says so above the last
+    result; a form sent without htmx comes back with its text as typed when it could be read
+    (the starter when Django could not read the form, `unread`)."""
+    what, fix = _too_large(unread, "the pattern", "fields")
+    if unread is None:  # the lab's own limit, smaller than the other labs' (one text field)
+        what = f"That is more than the lab takes at once ({findings.MAX_BODY_BYTES // 1024} KB)"
+    if request.htmx:
+        return live_refusal(request, f"{what}: {fix} and try again.", 413)
+    if unread is None:
+        text = request.POST.get("pattern", "")
+        notice = f"{what}, so it was not matched: {fix} and test it again."
+    else:
+        text = findings.PRESETS[findings.STARTER].pattern
+        notice = f"{what}, so it was not read: the lab opened its starter pattern."
+    context = _findings_context(text, notice=notice)
+    context["refused"] = notice
+    return render(request, FINDINGS_TEMPLATE, context, status=413)

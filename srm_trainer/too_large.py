@@ -150,6 +150,7 @@ def _refusals() -> dict[str, Callable[[HtmxHttpRequest, Exception], HttpResponse
         "sandbox-compare": analysis.too_large,
         "network-lab": lambda request, exc: netlab.network_too_large(request, unread=exc),
         "waf-lab": lambda request, exc: netlab.waf_too_large(request, unread=exc),
+        "findings-lab": lambda request, exc: netlab.findings_too_large(request, unread=exc),
     }
 
 

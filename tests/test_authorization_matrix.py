@@ -323,6 +323,7 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     # --- network lab (netlab) ---------------------------------------------------------------
     "network-lab": Case("/lab/network/", get=200, post=200),
     "waf-lab": Case("/lab/waf/", get=200, post=200),
+    "findings-lab": Case("/lab/findings/", get=200, post=200),
     # --- search -----------------------------------------------------------------------------
     "search": Case("/search/?q=lesson", get=200, post=405),
     "api-evaluate": Case("/api/iam/evaluate", get=405, post=200,

@@ -117,6 +117,7 @@ def test_a_state_too_large_for_a_link_offers_the_case_file_instead(client):
         "/sandbox/?preset=",
         "/lab/network/?preset=",
         "/lab/waf/?preset=",
+        "/lab/findings/?preset=",
         "/learn/srm/?service=",
         "/learn/compliance/?program=",
     ],

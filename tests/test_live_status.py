@@ -101,6 +101,7 @@ def test_announce_takes_no_arguments():
     [
         ("/lab/network/", "result"),
         ("/lab/waf/", "waf-result"),
+        ("/lab/findings/", "findings-result"),
         ("/sandbox/", "live"),
         ("/sandbox/batch/", "results"),
         ("/sandbox/summary/", "results"),
@@ -168,7 +169,8 @@ def test_a_waf_evaluation_counts_the_actions_and_the_rules(client):
 
 
 @pytest.mark.parametrize(("url", "form_id"), [("/lab/network/", "workspace"),
-                                              ("/lab/waf/", "waf-workspace")])  # fmt: skip
+                                              ("/lab/waf/", "waf-workspace"),
+                                              ("/lab/findings/", "findings-workspace")])  # fmt: skip
 def test_a_refused_lab_update_empties_the_region_and_alerts(client, url, form_id):
     """The alert says it; the region must not go on saying the last result as if it applied."""
     fields = {**form_of(client.get(url).content.decode(), form_id), "padding": "x" * 70_000}

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.e2e
 MORE_PAGES = [
     "/lab/network/?preset=forgotten-ephemeral-ports",
     "/lab/waf/",
+    "/lab/findings/",
 ]
 
 

@@ -37,7 +37,7 @@ def test_at_320_px_no_page_scrolls_sideways(zoomed):
     """The WAF lab's table of runs ("login-rate" kept on one line) was 358 px wide, in no
     scrolling box: the whole page scrolled sideways."""
     zoomed._e2e_console.allow("status of 404")  # /no-such-page/
-    labs = ["/lab/waf/", "/lab/network/?preset=forgotten-ephemeral-ports"]
+    labs = ["/lab/waf/", "/lab/network/?preset=forgotten-ephemeral-ports", "/lab/findings/"]
     problems = crawl(zoomed, every_page() + labs, axe=False)
     # A drawing's text drawn under 11 px here is four times that on a zoomed screen; the phone
     # crawls hold the 11 px floor where the pixels are a phone's.

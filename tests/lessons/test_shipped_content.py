@@ -8,6 +8,7 @@ from functools import cache
 import pytest
 
 from lessons.markdown import render_markdown
+from netlab.findings import PRESETS as FINDINGS_PRESETS
 from netlab.presets import PRESETS as FLOW_PRESETS
 from netlab.waf_presets import PRESETS as WAF_PRESETS
 from tests.curriculum.shipped_quizzes import shipped_quizzes
@@ -16,7 +17,11 @@ from tests.shipped import shipped_curriculum  # the content files, parsed once p
 CURRICULUM = shipped_curriculum()
 LESSON_PATHS = {f"{le.module}/{le.slug}" for le in CURRICULUM.lessons}
 SCENARIOS = {sc.slug for sc in CURRICULUM.scenarios}
-NETLAB_PRESETS = {"/lab/network/": set(FLOW_PRESETS), "/lab/waf/": set(WAF_PRESETS)}
+NETLAB_PRESETS = {
+    "/lab/network/": set(FLOW_PRESETS),
+    "/lab/waf/": set(WAF_PRESETS),
+    "/lab/findings/": set(FINDINGS_PRESETS),
+}
 SERVICES = {s.slug for s in CURRICULUM.services}
 MODULES = {m.slug for m in CURRICULUM.modules}
 
@@ -121,6 +126,13 @@ def test_the_network_lessons_link_into_the_labs_with_presets():
     assert "/lab/network/?preset=" in bodies["security-groups-and-network-acls"]
     assert "/lab/network/?preset=" in bodies["network-defences"]
     assert "/lab/waf/?preset=" in bodies["shield-and-waf"]
+
+
+def test_the_detection_lessons_link_into_the_findings_lab():
+    """Content review T12: module 7 had no hands-on piece beside its prose."""
+    bodies = {le.slug: le.body for le in CURRICULUM.lessons if le.module == "detection"}
+    assert "/lab/findings/?preset=" in bodies["amazon-guardduty"]
+    assert "/lab/findings/?preset=" in bodies["amazon-inspector"]
 
 
 def test_there_are_enough_presets_for_the_sandbox():

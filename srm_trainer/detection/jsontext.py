@@ -1,0 +1,149 @@
+"""Reading JSON text for the engine: numbers kept as written, limits checked before any work.
+
+EventBridge compares an exact number by its text ("300", "300.0" and "3.0e2" are three
+different values; Amazon EventBridge User Guide, "Event patterns"), so a number is read as a
+`Num` holding both its text and its exact value. Everything else is plain JSON: `str`, `bool`,
+`None`, `list`, `dict`.
+
+Cost: one pass over the text to measure its nesting before `json.loads` (a text of 100,000
+`[` would otherwise overflow the interpreter's stack), then one walk over the parsed value.
+Both are linear in the text, which the caller has already limited in size.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .errors import PatternError
+
+
+@dataclass(frozen=True)
+class Num:
+    """A JSON number: `text` as written (what an exact match compares), `value` exactly."""
+
+    text: str
+    value: Decimal
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _num(text: str) -> Num:
+    try:
+        return Num(text, Decimal(text))
+    except InvalidOperation:  # pragma: no cover - json only hands over valid number text
+        raise PatternError("invalid_json", f"{text} is not a number") from None
+
+
+def _constant(name: str) -> Any:
+    raise PatternError("invalid_json", f"{name} is not JSON (JSON has no NaN or Infinity)")
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise PatternError(
+                "duplicate_key", f"the field {json.dumps(key)} is written twice in one object"
+            )
+        out[key] = value
+    return out
+
+
+def _line_column(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return line, column
+
+
+def _deepest(text: str, limit: int) -> int:
+    """The position where nesting first goes past `limit`, or -1: brackets inside strings
+    do not count."""
+    depth = 0
+    in_string = escaped = False
+    for i, ch in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return i
+        elif ch in "]}":
+            depth -= 1
+    return -1
+
+
+def read_json(text: str, *, what: str, max_chars: int, max_depth: int) -> Any:
+    """`text` as JSON (numbers as `Num`), or a `PatternError` saying what is wrong and at
+    which line and column. `what` names the text in messages ("the pattern")."""
+    if len(text) > max_chars:
+        raise PatternError(
+            "too_large", f"{what} is {len(text):,} characters; the lab takes up to {max_chars:,}"
+        )
+    if not text.strip():
+        raise PatternError("empty", f"{what} is empty: write a JSON object, such as "
+                           '{"source": ["aws.guardduty"]}')  # fmt: skip
+    deep = _deepest(text, max_depth)
+    if deep >= 0:
+        line, column = _line_column(text, deep)
+        raise PatternError(
+            "too_deep",
+            f"{what} nests lists and objects more than {max_depth} deep here",
+            line=line,
+            column=column,
+        )
+    try:
+        return json.loads(
+            text,
+            parse_int=_num,
+            parse_float=_num,
+            parse_constant=_constant,
+            object_pairs_hook=_pairs,
+        )
+    except json.JSONDecodeError as exc:
+        raise PatternError(
+            "invalid_json", _json_words(exc.msg), line=exc.lineno, column=exc.colno
+        ) from None
+    except PatternError as exc:
+        # Raised from a hook: no position from json, so the message names the key or value.
+        raise PatternError(exc.code, f"{what}: {exc.message}") from None
+
+
+_JSON_WORDS = {
+    "Expecting property name enclosed in double quotes": (
+        "expected a field name in double quotes (JSON does not allow a comma before } or "
+        "single quotes)"
+    ),
+    "Expecting ',' delimiter": "expected a comma between two items",
+    "Expecting ':' delimiter": "expected a colon after the field name",
+    "Expecting value": "expected a value: a string in double quotes, a number, true, false, "
+    "null, a list or an object (JSON allows no comma before ] or })",
+    "Extra data": "there is more text after the end of the JSON object",
+    "Unterminated string starting at": "this string has no closing double quote",
+    "Invalid control character at": "a string holds a line break or tab: write it as \\n or \\t",
+    "Invalid \\escape": "this backslash escape is not one JSON knows",
+}
+
+
+def _json_words(msg: str) -> str:
+    """json's message in the lab's words (it stays as json wrote it when not listed)."""
+    for start, words in _JSON_WORDS.items():
+        if msg.startswith(start):
+            return words
+    return msg[:1].lower() + msg[1:]
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """True when `text` holds half of a UTF-16 pair ("\\ud800" in JSON): such a string
+    cannot be written back out as UTF-8, so the engine refuses it."""
+    return any("\ud800" <= ch <= "\udfff" for ch in text)

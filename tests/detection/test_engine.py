@@ -1,0 +1,167 @@
+"""The findings-routing engine against the rules of the Amazon EventBridge User Guide.
+
+`cases/matching.json`: a pattern, an event and the outcome the cited page leads to (written
+from the page, not from the engine's output). `cases/refusals.json`: patterns EventBridge
+would not accept, or the lab leaves out, each with the error code and the place it names.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import srm_trainer
+from srm_trainer.detection import (
+    LIMITS,
+    Outcome,
+    PatternError,
+    decode_type,
+    match,
+    parse_pattern,
+    read_event,
+    samples,
+    severity_band,
+    wildcard_match,
+)
+
+CASES = Path(__file__).resolve().parent / "cases"
+ENGINE = Path(srm_trainer.__file__).resolve().parent / "detection"
+
+
+def _load(name: str) -> list[dict]:
+    return json.loads((CASES / name).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", _load("matching.json"), ids=lambda c: c["name"])
+def test_matching(case):
+    pattern = parse_pattern(json.dumps(case["pattern"]))
+    result = match(pattern, read_event(json.dumps(case["event"])))
+    assert result.outcome.value == case["expect"], [s.text for s in result.steps]
+    assert result.steps, "every outcome is explained"
+
+
+def test_numbers_keep_their_text_through_the_json_files():
+    # json.dumps of the cases writes 300.0 back as 300.0: the "as written" cases test that.
+    pattern = parse_pattern('{"n": [300]}')
+    assert not match(pattern, read_event('{"n": 300.0}')).matched
+    assert match(pattern, read_event('{"n": 300}')).matched
+
+
+@pytest.mark.parametrize("case", _load("refusals.json"), ids=lambda c: c["name"])
+def test_refusals(case):
+    with pytest.raises(PatternError) as caught:
+        parse_pattern(case["pattern_text"])
+    err, expect = caught.value, case["expect"]
+    assert err.code == expect["error"], str(err)
+    for key in ("path", "line", "column"):
+        if key in expect:
+            assert getattr(err, key) == expect[key], str(err)
+    assert str(err).startswith(err.where) and err.message
+
+
+def test_limits_are_checked_before_any_work():
+    with pytest.raises(PatternError) as caught:
+        parse_pattern('{"a": ["' + "x" * LIMITS["pattern_chars"] + '"]}')
+    assert caught.value.code == "too_large"
+    with pytest.raises(PatternError) as caught:
+        parse_pattern("[" * 4_000)
+    assert caught.value.code == "too_deep" and caught.value.line == 1
+    many = json.dumps({f"f{i}": list(range(100)) for i in range(4)})
+    with pytest.raises(PatternError) as caught:
+        parse_pattern(many)
+    assert caught.value.code in ("too_many_values", "too_large")
+    with pytest.raises(PatternError) as caught:
+        parse_pattern(json.dumps({"a": list(range(101))}))
+    assert caught.value.code == "too_many_values" and caught.value.path == "a"
+
+
+def test_a_hostile_wildcard_is_matched_in_linear_time():
+    star = "*a" * 60 + "*b"
+    started = time.perf_counter()
+    assert not wildcard_match(star, "a" * 20_000)
+    assert time.perf_counter() - started < 0.5
+    assert wildcard_match("a*b*c", "axxbyyc") and not wildcard_match("a*b*c", "axxcyyb")
+    assert wildcard_match("*", "") and wildcard_match("a*", "a") and not wildcard_match("a*a", "a")
+
+
+def test_the_samples_are_shaped_like_the_events_eventbridge_delivers():
+    found = samples()
+    assert 8 <= len(found) <= 12
+    for s in found:
+        e = s.event
+        assert set(e) >= {"version", "id", "detail-type", "source", "account", "time", "region",
+                          "resources", "detail"}  # fmt: skip
+        if e["source"] == "aws.guardduty":
+            assert e["detail-type"] == "GuardDuty Finding"
+            assert decode_type(e["detail"]["type"]) is not None, e["detail"]["type"]
+            assert severity_band(e["detail"]["severity"].value) is not None
+            assert e["detail"]["resource"]["resourceType"]
+        else:
+            assert (e["source"], e["detail-type"]) == ("aws.inspector2", "Inspector2 Finding")
+            assert e["detail"]["severity"] in ("INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL")
+            assert e["detail"]["status"] in ("ACTIVE", "SUPPRESSED", "CLOSED")
+            assert e["detail"]["resources"][0]["type"].startswith("AWS_")
+    kinds = {s.event["detail"].get("resource", {}).get("resourceType") for s in found}
+    assert {"Instance", "AccessKey", "S3Bucket", "Lambda"} <= kinds
+    bands = {severity_band(s.event["detail"]["severity"].value).name for s in found
+             if s.event["source"] == "aws.guardduty"}  # fmt: skip
+    assert bands == {"Low", "Medium", "High", "Critical"}
+
+
+def test_finding_types_decode_into_the_documented_parts():
+    t = decode_type("CryptoCurrency:EC2/BitcoinTool.B!DNS")
+    assert (t.purpose, t.resource, t.family, t.mechanism, t.artifact) == (
+        "CryptoCurrency", "EC2", "BitcoinTool", "B", "DNS")  # fmt: skip
+    t = decode_type("Recon:EC2/PortProbeUnprotectedPort")
+    assert (t.family, t.mechanism, t.artifact) == ("PortProbeUnprotectedPort", "", "")
+    t = decode_type("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS")
+    assert (t.resource, t.mechanism) == ("IAMUser", "OutsideAWS") and t.purpose_words
+    assert decode_type("PACKAGE_VULNERABILITY") is None
+    assert decode_type("Recon:EC2") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "band"),
+    [(10, "Critical"), (9.0, "Critical"), (8.9, "High"), (7, "High"), (6.9, "Medium"),
+     (4, "Medium"), (3.9, "Low"), (1, "Low"), (0.5, None), (10.5, None), ("x", None)],
+)  # fmt: skip
+def test_severity_bands_are_the_documented_four(value, band):
+    found = severity_band(value)
+    assert (found.name if found else None) == band
+
+
+def test_an_undecided_part_only_matters_where_it_could_change_the_result():
+    pattern = parse_pattern('{"a": ["x"], "r": [{"exists": true}]}')
+    assert match(pattern, read_event('{"a": "y", "r": []}')).outcome is Outcome.NO_MATCH
+    assert match(pattern, read_event('{"a": "x", "r": []}')).outcome is Outcome.UNDECIDED
+    either = parse_pattern('{"$or": [{"a": ["x"]}, {"r": [{"exists": true}]}]}')
+    assert match(either, read_event('{"a": "x", "r": []}')).outcome is Outcome.MATCH
+
+
+def test_no_module_imports_django():
+    for path in sorted(ENGINE.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else (
+                    [node.module or ""]
+                    if isinstance(node, ast.ImportFrom) and node.level == 0
+                    else []
+                )
+            )
+            assert not [n for n in names if n.split(".")[0] == "django"], path.name
+    checkout = str(ENGINE.parent.parent)
+    code = (f"import sys; sys.path.insert(0, {checkout!r}); import srm_trainer.detection as d; d.samples(); "
+            "print(any(m == 'django' or m.startswith('django.') for m in sys.modules))")  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-I", "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"

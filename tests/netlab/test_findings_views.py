@@ -1,0 +1,150 @@
+"""/lab/findings/: presets, a pattern typed live or sent without JavaScript, mistakes located
+and kept, the lab's limits and its rate limit."""
+
+from __future__ import annotations
+
+import html as entities
+import re
+
+import pytest
+
+from netlab import findings
+
+URL = "/lab/findings/"
+HTMX = {"HX-Request": "true"}
+pytestmark = pytest.mark.django_db
+
+
+def verdicts(html: str) -> dict[str, str]:
+    """Each sample's title → "Matched", "Not matched" or "Undecided", as the page shows it."""
+    found = re.findall(
+        r'<h3 class="finding-title"><span class="verdict[^"]*">[✓✗?] ([^<]+)</span> ([^<]+)</h3>',
+        html,
+    )
+    return {entities.unescape(title.strip()): verdict for verdict, title in found}
+
+
+def matched(html: str) -> set[str]:
+    return {t for t, v in verdicts(html).items() if v == "Matched"}
+
+
+def test_the_starter_pages_high_and_critical_guardduty_findings(client):
+    html = client.get(URL).content.decode()
+    assert len(verdicts(html)) == 10
+    assert matched(html) == {
+        "An EC2 instance looks up cryptocurrency-mining domains",
+        "An instance's role credentials are used from outside AWS",
+        "A Lambda function talks to a cryptocurrency-mining pool",
+        "An attack sequence with compromised credentials (Critical)",
+    }
+    assert "<strong>4 of 10</strong> sample findings match" in html
+    assert "is <code>8.0</code>: numeric: 8.0 ≥ 7" in html  # the reason, field by field
+    assert "<b>CryptoCurrency</b> (threat purpose" in html and "<b>DNS</b> (artifact)" in html
+
+
+def test_the_deliberately_wrong_preset_misses_high_findings_and_says_why(client):
+    html = client.get(URL + "?preset=exact-severity-trap").content.decode()
+    assert "An instance's role credentials are used from outside AWS" not in matched(html)
+    assert "exact values compare numbers as written" in html
+
+
+def test_the_inspector_preset_needs_one_resource_of_the_right_type(client):
+    html = client.get(URL + "?preset=inspector-critical-ecr").content.decode()
+    assert matched(html) == {"A container image in ECR has a critical CVE"}
+    assert "object 1 of 1 in the list: does not match" in html  # the EC2 instance's
+
+
+def test_a_pattern_typed_live_answers_the_result_alone_and_says_it(client):
+    response = client.post(URL, {"pattern": '{"detail": {"resource": {"resourceType": ["Lambda"]}}}'},
+                           headers=HTMX)  # fmt: skip
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="findings-result"')
+    assert matched(html) == {"A Lambda function talks to a cryptocurrency-mining pool"}
+    assert 'hx-swap-oob="innerHTML">1 of 10 sample findings match.</p>' in html
+
+
+def test_without_javascript_the_form_answers_the_whole_page_with_the_pattern_kept(client):
+    text = '{"source": ["aws.inspector2"]}'
+    html = client.post(URL, {"pattern": text}).content.decode()
+    assert "<h1>Findings-routing lab</h1>" in html
+    assert "{&quot;source&quot;: [&quot;aws.inspector2&quot;]}</textarea>" in html
+    assert len(matched(html)) == 3
+
+
+@pytest.mark.parametrize("live", [False, True])
+def test_a_json_mistake_is_located_and_the_text_kept(client, live):
+    text = '{\n  "source": ["aws.guardduty",]\n}'
+    response = client.post(URL, {"pattern": text}, headers=HTMX if live else {})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<strong>Line 2, column 30</strong>" in html
+    assert '<mark title="line 2, column 30">]</mark>' in html  # the character marked in its line
+    assert verdicts(html) == {}
+    if not live:
+        assert (
+            'aria-invalid="true"' in html
+            and 'aria-describedby="pattern-hint pattern-error"' in html
+        )
+        assert "[&quot;aws.guardduty&quot;,]" in html  # kept as typed
+    else:
+        assert "line 2, column 30" in html  # said in the status region
+
+
+def test_a_bad_operator_is_named_by_its_path(client):
+    html = client.post(
+        URL, {"pattern": '{"detail": {"type": [{"begins-with": "Recon"}]}}'}
+    ).content.decode()
+    assert "At <code>detail.type[0].begins-with</code>" in html
+    assert "EventBridge has no operator `begins-with`" in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "[" * 5000, '{"a": ["\\ud800"]}', "x" * 5000, '{"a": ' + "[" * 30 + "]" * 30 + "}",
+     '{"a": [{"numeric": [">", 1e400]}]}', '{"a": [{"wildcard": "' + "*a" * 200 + '"}]}',
+     "\x00"],
+)  # fmt: skip
+def test_bad_input_never_gives_a_server_error(client, text):
+    for headers in ({}, HTMX):
+        response = client.post(URL, {"pattern": text}, headers=headers)
+        assert response.status_code == 200, text[:40]
+        assert "EventBridge would refuse this pattern" in response.content.decode()
+
+
+def test_an_unknown_preset_is_said_and_the_starter_opened(client):
+    html = client.get(URL + "?preset=nope").content.decode()
+    assert "There is no preset called" in html
+    assert len(matched(html)) == 4
+
+
+def test_every_preset_opens(client):
+    for slug, preset in findings.PRESETS.items():
+        html = client.get(f"{URL}?preset={slug}").content.decode()
+        assert preset.title in html
+        broken = slug == "not-quite-json"
+        assert ("EventBridge would refuse this pattern" in html) == broken, slug
+
+
+def test_a_body_over_the_limit_is_refused_with_the_text_kept(client):
+    text = '{"source": ["' + "x" * findings.MAX_BODY_BYTES + '"]}'
+    response = client.post(URL, {"pattern": text})
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "(16 KB), so it was not matched" in html and "xxxxxxxx&quot;]}</textarea>" in html
+    live = client.post(URL, {"pattern": text}, headers=HTMX)
+    assert live.status_code == 413 and 'role="alert"' in live.content.decode()
+
+
+def test_live_updates_too_fast_are_refused_above_the_last_result(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "sandbox": "2/60"}
+    for _ in range(2):
+        assert client.post(URL, {"pattern": "{}"}, headers=HTMX).status_code == 200
+    response = client.post(URL, {"pattern": "{}"}, headers=HTMX)
+    assert response.status_code == 429
+    assert "a lot of updates in a short time" in response.content.decode()
+
+
+def test_the_page_says_what_the_lab_leaves_out(client):
+    html = client.get(URL).content.decode()
+    assert "What this lab leaves out" in html and "undecided" in html

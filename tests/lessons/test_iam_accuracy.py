@@ -186,3 +186,40 @@ def test_user_pool_mfa_and_tokens_are_taught_as_cognito_documents_them():
     assert "ID, access and refresh tokens, not AWS credentials" in " ".join(
         GLOSSARY["user-pool"].definition.split()
     )
+
+
+# --- Cognito fact check (factcheck-b, 2026-12-05) ---------------------------------------------
+
+GUEST_SESSION_POLICY = (
+    "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/"
+    "AmazonCognitoUnAuthedIdentitiesSessionPolicy.html"
+)
+
+
+def test_guest_credentials_are_taught_as_capped_by_cognito_in_the_enhanced_flow():
+    """AWS managed policy reference, "AmazonCognitoUnAuthedIdentitiesSessionPolicy" (v3, edited
+    2024-11-01): in the enhanced flow Cognito adds it as a session policy to guest credentials,
+    so guests get the intersection of the unauthenticated role and a short list of services
+    (Polly, Rekognition, Location, ...) without S3. Cognito Developer Guide, "Identity pools
+    authentication flow": enhanced and basic flows. The guest question used to grant guests
+    `s3:GetObject`, which the default flow would refuse whatever the role said."""
+    body = LESSONS[COGNITO].body
+    flows = next(p for p in body.split("\n\n") if "**enhanced flow**" in p)
+    assert "**basic flow**" in flows and "S3 is not on it" in flows
+    assert GUEST_SESSION_POLICY in [url for _, url in LESSONS[COGNITO].sources]
+    guest = _questions()["iam-cognito-guest-role"]
+    right = [c["text"] for c in guest.data["choices"] if c["correct"]]
+    assert right == ["`rekognition:DetectLabels` and nothing else"]
+    assert not any("s3:" in c["text"] for c in guest.data["choices"] if c["correct"])
+    assert "enhanced flow" in guest.explanation
+    assert "enhanced flow" in GLOSSARY["unauthenticated-role"].definition
+
+
+def test_the_aud_condition_is_not_taught_as_the_only_thing_between_your_role_and_other_pools():
+    """Cognito Developer Guide, "Security best practices for Amazon Cognito identity pools"
+    and "IAM roles": `aud` ties a role to one identity pool; IAM requires at least one trust
+    condition and STS requires both `aud` and `amr` for cross-account basic-flow requests, so
+    "anyone else's identity pool could assume your role" overstated what a missing `aud` does."""
+    body = LESSONS[COGNITO].body
+    assert "someone else's* identity pool could assume" not in body
+    assert "ties the role to *your* identity pool" in body

@@ -838,3 +838,55 @@ def test_the_security_pillar_is_taught_with_its_seven_principles_and_areas():
     right = {t for t, ok in _choices("comp-wa-security-areas").items() if ok}
     assert right <= {a for a in areas}
     assert "six pillars" in GLOSSARY["well-architected-framework"].definition
+
+
+# --- Fact check of the ransomware and response lessons (factcheck-b, 2026-12-05) -----------
+
+
+def test_object_lock_glossary_needs_both_protections_gone_before_a_delete():
+    """Amazon S3 User Guide, "Locking objects with Object Lock": a version with both a retention
+    period and a legal hold stays locked until both are gone; "until its retention period ends
+    or its legal hold is removed" read as if either one ending were enough."""
+    definition = " ".join(GLOSSARY["s3-object-lock"].definition.split())
+    assert "while a retention period or a legal hold protects it" in definition
+    assert "ends or its legal hold is removed" not in definition
+
+
+def test_a_vault_access_policy_is_not_taught_to_stop_an_administrator():
+    """AWS Backup Developer Guide, "Vault access policies", and the API reference for
+    PutBackupVaultAccessPolicy: the policy is a resource-based policy that anyone allowed to
+    set it can replace, so a deny in it does not hold against stolen administrator
+    credentials the way Vault Lock in compliance mode does."""
+    item = next(
+        line
+        for line in LESSONS[COPIES].body.splitlines()
+        if line.startswith("- A **vault access policy**")
+    )
+    assert "can take the deny out again" in item
+
+
+def test_the_response_phases_sit_between_preparation_and_a_post_incident_review():
+    """AWS Security Incident Response User Guide: preparation, the operations phases (its
+    "Conclusion" table: detection, analysis, containment, eradication, recovery) and
+    post-incident activity. The lesson listed the five operations phases as the whole of a
+    response."""
+    body = LESSONS[RESPONDING].body
+    intro = next(p for p in _paragraphs(RESPONDING) if p.startswith("AWS's incident response"))
+    assert "preparation" in intro and "post-incident review" in intro
+    table = next(p for p in _paragraphs(RESPONDING) if p.startswith("| Phase |"))
+    phases = [line.split("|")[1].strip() for line in table.splitlines()[2:]]
+    assert phases == ["Detection", "Analysis", "Containment", "Eradication", "Recovery"]
+    assert "with preparation before it and a post-incident review after" in body
+
+
+def test_an_abuse_report_asks_only_for_what_aws_lists():
+    """AWS Knowledge Center, "How do I report abuse of AWS resources?": for network activity,
+    logs with source and target IP addresses, ports and timestamps. It does not list protocols,
+    which the lesson attributed to the article."""
+    section = (
+        LESSONS[RESPONDING]
+        .body.split("### Reporting abuse that comes from AWS", 1)[1]
+        .split("\n### ", 1)[0]
+    )
+    assert "the article asks for" in section
+    assert "protocols" not in section

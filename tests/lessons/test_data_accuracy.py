@@ -904,3 +904,14 @@ def test_ssh_open_to_anywhere_is_found_by_trusted_advisors_own_check():
     assert "results of most of its AWS Foundational Security" in " ".join(body.split())
     checks = "https://docs.aws.amazon.com/awssupport/latest/user/security-checks.html"
     assert checks in _sources("compliance-and-artifact/best-practice-reviews")
+
+
+def test_drift_is_not_taught_as_any_change_made_outside_control_tower():
+    """AWS Control Tower User Guide, "Detect and resolve drift": drift is a change to the
+    resources and configuration Control Tower set up, such as an edited or detached control
+    SCP or a moved account. The lesson itself advises a separate SCP of your own, which is a
+    change outside Control Tower and not drift; its key point said "any change"."""
+    anything = re.compile(r"drift is any change", re.I)
+    assert [where for where, text in _chunks() if anything.search(" ".join(text.split()))] == []
+    body = " ".join(LESSONS["organizations/control-tower"].body.split())
+    assert "drift is a change made outside Control Tower to what it set up" in body

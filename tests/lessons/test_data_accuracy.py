@@ -738,11 +738,10 @@ def test_the_root_user_access_key_control_is_the_scp_aws_publishes():
 
 def test_strongly_recommended_controls_are_not_taught_as_on_by_default():
     """Controls Reference Guide, "Strongly recommended controls" and "Elective controls": not
-    enabled by default; "Control behavior and guidance" / User Guide "How controls work":
-    mandatory controls are always applied and cannot be changed."""
+    enabled by default; "Mandatory controls": they cannot be deactivated."""
     body = LESSONS["organizations/control-tower"].body
     assert "They are **not enabled by default**" in body
-    assert "always applied and cannot be turned off" in body
+    assert "and cannot be turned off" in body
     assert QUESTIONS["org-ct-guidance-default"].data["answer"] is False
     on_by_default = re.compile(
         r"(?:strongly recommended|elective) controls (?:are )?(?:enabled|on|active) by default",
@@ -890,3 +889,81 @@ def test_an_abuse_report_asks_only_for_what_aws_lists():
     )
     assert "the article asks for" in section
     assert "protocols" not in section
+
+
+# --- Fact check of the Control Tower, best-practice review and Network Firewall lessons
+# (2026-12-05, third pass): each test names the AWS page the correction was checked against.
+
+
+def test_mandatory_controls_are_not_taught_as_always_applied_since_landing_zone_4():
+    """Controls Reference Guide, "Control behavior and guidance" (page as of December 2026):
+    mandatory controls are enforced depending on what is enabled in the environment, and from
+    landing zone version 4.0 they are no longer applied by default. ("Mandatory controls" still
+    says they cannot be deactivated, which the lesson keeps.) The lesson, its key points and
+    the guidance question said mandatory controls were always applied."""
+    body = LESSONS["organizations/control-tower"].body
+    item = next(line for line in body.splitlines() if line.startswith("- **Mandatory**"))
+    para = " ".join(body[body.index(item) : body.index("- **Strongly recommended**")].split())
+    assert "version 4.0" in para and "no longer applied by default" in para
+    explanation = " ".join(QUESTIONS["org-ct-guidance-default"].explanation.split())
+    assert "version 4.0" in explanation
+    always = re.compile(
+        r"mandatory\**\s+controls?\s+(?:are|is)\s+(?:always|all)\s+(?:applied|on|enabled)"
+        r"|only mandatory controls are (?:always )?(?:on|enabled|applied|active)",
+        re.I,
+    )
+    assert [where for where, text in _chunks() if always.search(" ".join(text.split()))] == []
+    behavior = (
+        "https://docs.aws.amazon.com/controltower/latest/controlreference/control-behavior.html"
+    )
+    assert behavior in _sources("organizations/control-tower")
+
+
+def test_preventive_controls_are_not_taught_as_scps_only():
+    """Controls Reference Guide, "Control behavior and guidance": preventive controls are
+    implemented with SCPs, RCPs and declarative policies; "Controls implemented with
+    declarative policies" lists preventive controls such as CT.EC2.PV.7. The lesson's table,
+    glossary and two questions named SCPs and RCPs only."""
+    body = LESSONS["organizations/control-tower"].body
+    row = next(line for line in body.splitlines() if line.startswith("| Preventive |"))
+    assert "SCPs" in row and "RCPs" in row and "declarative policies" in row
+    assert "declarative policies" in GLOSSARY["preventive-control"].definition
+    for slug in ("org-ct-preventive-is-scp", "org-ct-control-behavior"):
+        assert "declarative policies" in " ".join(QUESTIONS[slug].explanation.split()), slug
+    scp_only = re.compile(r"preventive controls? (?:are|is) (?:an? )?SCPs?\b", re.I)
+    said = [
+        where
+        for where, text in _chunks()
+        if scp_only.search(" ".join(text.split()))
+        and "declarative" not in text
+        and "mostly" not in text
+    ]
+    assert said == []
+
+
+def test_ssh_open_to_anywhere_is_found_by_trusted_advisors_own_check():
+    """AWS Trusted Advisor check reference, "Security" checks: Security Groups - Specific Ports
+    Unrestricted is red for port 22 open to 0.0.0.0/0; Security Hub CSPM results show in
+    Trusted Advisor for the FSBP controls except those in Recover > Resilience. The worked
+    example credited the SSH finding to a Security Hub CSPM control, as if Trusted Advisor
+    could not see it alone, and the text said all FSBP controls show."""
+    body = LESSONS["compliance-and-artifact/best-practice-reviews"].body
+    row = next(
+        line for line in body.splitlines() if line.startswith("| A security group allows SSH")
+    )
+    assert "Trusted Advisor's own security group check" in row and "port 22" in row
+    assert "Security Hub" not in row
+    assert "results of most of its AWS Foundational Security" in " ".join(body.split())
+    checks = "https://docs.aws.amazon.com/awssupport/latest/user/security-checks.html"
+    assert checks in _sources("compliance-and-artifact/best-practice-reviews")
+
+
+def test_drift_is_not_taught_as_any_change_made_outside_control_tower():
+    """AWS Control Tower User Guide, "Detect and resolve drift": drift is a change to the
+    resources and configuration Control Tower set up, such as an edited or detached control
+    SCP or a moved account. The lesson itself advises a separate SCP of your own, which is a
+    change outside Control Tower and not drift; its key point said "any change"."""
+    anything = re.compile(r"drift is any change", re.I)
+    assert [where for where, text in _chunks() if anything.search(" ".join(text.split()))] == []
+    body = " ".join(LESSONS["organizations/control-tower"].body.split())
+    assert "drift is a change made outside Control Tower to what it set up" in body

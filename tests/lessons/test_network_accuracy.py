@@ -190,3 +190,38 @@ def test_the_network_firewall_lesson_says_the_labs_do_not_model_it():
     learner sent there from the Network Firewall lesson must not look for the firewall."""
     line = next(ln for ln in LESSONS[NFW].body.split("\n") if "/lab/network/" in ln)
     assert "Neither models Network Firewall" in line
+
+
+def test_the_next_generation_note_does_not_claim_the_whole_lesson_holds_for_both_kinds():
+    """Network Firewall Developer Guide, "Rule groups for Classic Network Firewall" (stateless
+    and stateful rule groups) and API Reference, "FirewallPolicyV2" (a firewall section and an
+    IPS section of rule groups); "Allowing inspected traffic with a domain list" (domain list
+    firewall rule groups in a Next Generation policy). The note said the lesson's ideas held
+    for both kinds of policy, stateless rule groups included (fact check, 2026-12-05)."""
+    para = _nfw_paragraph("AWS now offers two kinds of firewall policy")
+    assert "hold for both" not in para
+    assert "This lesson describes the Classic policy" in para
+    assert "a firewall section and an IPS section" in para
+
+
+def test_a_central_firewalls_domain_list_is_taught_to_need_home_net_widened():
+    """Network Firewall API Reference, "RulesSourceList": by default, domain list inspection
+    only includes traffic from the VPC where the firewall is deployed; to inspect other
+    addresses, set the HOME_NET rule variable to include them. The lesson sent learners to a
+    central inspection VPC without it (fact check, 2026-12-05)."""
+    para = _nfw_paragraph("An organization with many VPCs")
+    assert (
+        "`HOME_NET`" in para
+        and "only inspects traffic that starts in the firewall's own VPC" in para
+    )
+    source = (
+        "https://docs.aws.amazon.com/network-firewall/latest/APIReference/API_RulesSourceList.html"
+    )
+    assert source in [url for _, url in LESSONS[NFW].sources]
+
+
+def test_waf_is_not_taught_to_sit_on_any_load_balancer():
+    """AWS WAF Developer Guide, "Resources that you can protect with AWS WAF": Application Load
+    Balancers, not Network Load Balancers. The lesson's opening said "a load balancer"."""
+    para = _nfw_paragraph("The tea shop's web servers now sit behind")
+    assert "arriving at CloudFront, an Application Load Balancer" in para

@@ -454,8 +454,9 @@ class Rendered:
 
 
 # Change this when a change to the renderer changes its output: lesson bodies stored rendered
-# (lessons/rendered.py) are then rendered again, and so are questions (quizzes/rendered.py),
-# by a migration to add with the change (as quizzes 0014 does; a test says when one is due).
+# (lessons/rendered.py) are then rendered again, and so are questions and scenarios
+# (`StoredMarkdown`, there), by a migration to add with the change in each of quizzes and
+# lessons (as quizzes 0014 and lessons 0013 do; a test says when one is due).
 RENDERER_VERSION = "3"
 
 

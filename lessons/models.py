@@ -28,6 +28,7 @@ from curriculum.validation import (
 )
 from lessons import hooks
 from lessons.markdown import body_problems
+from lessons.rendered import SCENARIO, RenderedQuerySet, ScenarioShown
 from srm_trainer.typed_text import hidden_in_title
 
 log = logging.getLogger(__name__)
@@ -386,12 +387,31 @@ class Scenario(models.Model):
         blank=True,
         related_name="owned_scenarios",
     )
+    # The situation and explanation rendered when the scenario is written (lessons/rendered.py,
+    # `SCENARIO`): pages read these instead of rendering Markdown. Not content: no form, audit
+    # or export holds them.
+    situation_html = models.TextField(blank=True, default="", editable=False)
+    explanation_html = models.TextField(blank=True, default="", editable=False)
+    rendered_from = models.CharField(max_length=64, blank=True, default="", editable=False)
+
+    objects = RenderedQuerySet.as_manager()
+    stored_markdown = SCENARIO
 
     class Meta:
         ordering = ["order", "slug"]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, update_fields=None, **kwargs) -> None:
+        """Every write of the situation or explanation stores them rendered."""
+        update_fields = self.stored_markdown.before_save(self, update_fields)
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    @property
+    def shown(self) -> ScenarioShown:
+        """The situation and explanation as HTML, as a page shows them."""
+        return self.stored_markdown.shown(self)
 
     @property
     def expected(self) -> str | None:

@@ -68,12 +68,15 @@ def lesson_for(request: HttpRequest, module_slug: str, lesson_slug: str, order=N
 def lesson_scenarios(lesson: Lesson, order=None) -> list[Scenario]:
     """The lesson's scenarios a page can show, each the caller's own copy (a page annotates
     them); kept with `order` when given, each with the digest of its content its card is kept
-    by (`scenario_card`), worked out once as it is read."""
+    by (`scenario_card`), worked out once as it is read, and its stored rendering of its text
+    (`Scenario.shown`): one found stale is rendered and stored here, once, not again on each
+    copy's page."""
 
     def read() -> tuple[Scenario, ...]:
         found = tuple(s for s in Scenario.objects.filter(lessons=lesson) if s.is_usable())
         for scenario in found:
             scenario.card_digest = _content_digest(scenario)
+            rendered.SCENARIO.shown(scenario)
         return found
 
     found = _kept(order, "lesson-scenarios", lesson.pk, read) if order is not None else read()

@@ -32,6 +32,7 @@ from lessons.models import (
     fingerprint_field,
     source_field,
 )
+from lessons.rendered import RenderedQuerySet
 from quizzes import kinds, rendered
 from quizzes.draw_rules import rule_problems, rules_total
 from srm_trainer.typed_text import hidden_in_title, quoted
@@ -78,31 +79,13 @@ def effective_level():
     )
 
 
-class QuestionQuerySet(models.QuerySet):
+class QuestionQuerySet(RenderedQuerySet):
     def with_level(self):
         return self.annotate(level_of=effective_level())
 
     def at_level(self, level: str):
         """Questions whose effective level is `level` (their own, or their lesson's)."""
         return self.with_level().filter(level_of=level)
-
-    # Writes that skip `Question.save` store the rendered text too (quizzes/rendered.py).
-    # `update(prompt=...)` cannot: its rows are rendered on their next view instead.
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        for question in objs:
-            rendered.fill(question)
-        if rendered.writes_text(kwargs.get("update_fields")):
-            kwargs["update_fields"] = [*kwargs["update_fields"], *rendered.STORED_FIELDS]
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        objs = list(objs)
-        if rendered.writes_text(fields):
-            for question in objs:
-                rendered.fill(question)
-            fields = [*fields, *(f for f in rendered.STORED_FIELDS if f not in fields)]
-        return super().bulk_update(objs, fields, *args, **kwargs)
 
 
 class Question(models.Model):
@@ -155,6 +138,7 @@ class Question(models.Model):
     rendered_from = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = QuestionQuerySet.as_manager()
+    stored_markdown = rendered.QUESTION
 
     class Meta:
         ordering = ["category", "slug"]
@@ -167,15 +151,13 @@ class Question(models.Model):
 
     def save(self, *args, update_fields=None, **kwargs) -> None:
         """Every write of the prompt or explanation stores them rendered (quizzes/rendered.py)."""
-        writes_text = update_fields is None or rendered.writes_text(update_fields)
-        if writes_text and rendered.fill(self) and update_fields is not None:
-            update_fields = {*update_fields, *rendered.STORED_FIELDS}
+        update_fields = self.stored_markdown.before_save(self, update_fields)
         super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def shown(self) -> rendered.Shown:
-        """The prompt and explanation as HTML, as a page shows them (`rendered.shown`)."""
-        return rendered.shown(self)
+        """The prompt and explanation as HTML, as a page shows them (`StoredMarkdown.shown`)."""
+        return self.stored_markdown.shown(self)
 
     def choices(self) -> list[dict]:
         return list(self.data.get("choices") or [])

@@ -25,7 +25,6 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from curriculum.signals import curriculum_loaded
 from lessons.models import Lesson, Module, Scenario
 from quizzes.models import Question, Quiz, QuizQuestion
-from quizzes.rendered import STORED_FIELDS
 from search import index
 
 # What a question's document is made of (`sources.question_entries`), and what a quiz's
@@ -91,8 +90,8 @@ def _audit_compares(sender, instance, kwargs) -> bool:
     """Whether django-auditlog compares this update with the stored row, every field of it
     (its `log_update` receiver runs, under the same conditions as its `check_disable`, for a
     model registered without a choice of fields, and no `pre_log` receiver may call the
-    entry off): then a save without a `post_log` changed no field at all (but a question's stored
-    rendering, which follows its text)."""
+    entry off): then a save without a `post_log` changed no field at all (but a stored rendering,
+    which follows its text)."""
     if kwargs.get("created") or not auditlog.contains(sender):
         return False
     if kwargs.get("raw") and settings.AUDITLOG_DISABLE_ON_RAW_SAVE:
@@ -100,9 +99,10 @@ def _audit_compares(sender, instance, kwargs) -> bool:
     if auditlog_disabled.get(False) or pre_log.has_listeners(sender):
         return False
     fields = auditlog.get_model_fields(sender)
-    # A question's stored rendering is left out of the audit, and changes only with its
-    # prompt and explanation, which are compared (quizzes/rendered.py).
-    excluded = set(fields["exclude_fields"]) - set(STORED_FIELDS if sender is Question else ())
+    # A question's or a scenario's stored rendering is left out of the audit, and changes only
+    # with its texts, which are compared (lessons/rendered.py, `StoredMarkdown`).
+    stored = getattr(sender, "stored_markdown", None)
+    excluded = set(fields["exclude_fields"]) - set(stored.stored_fields if stored else ())
     return not (fields["include_fields"] or excluded or fields["mask_fields"])
 
 

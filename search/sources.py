@@ -155,11 +155,13 @@ def scenario_entries(keys: Keys) -> Iterable[Entry]:
         if scenario.problem() is not None:
             continue
         rule = scenario.rule.get("title", "") if isinstance(scenario.rule, dict) else ""
+        # As the sandbox's preset card shows it, rendered when it was written (`Scenario.shown`).
+        situation = html_text(scenario.shown.situation)
         yield Entry(
             key=str(scenario.pk),
             title=title(scenario.title),
             target=scenario.slug,
-            body=plain(f"{markdown_text(scenario.situation)} {rule}"),
+            body=plain(f"{situation} {rule}"),
         )
 
 

@@ -302,7 +302,7 @@ COPIED_FIELDS = (
     "scenario_id",
     "ask_statement",
     "level",
-    *rendered.STORED_FIELDS,  # its words as rendered: the copy's save renders them only if stale
+    *rendered.QUESTION.stored_fields,  # its words as rendered: the copy's save renders them only if stale
 )
 
 

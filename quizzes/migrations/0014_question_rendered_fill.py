@@ -1,7 +1,7 @@
 """Every question's prompt and explanation rendered and stored (quizzes/rendered.py), so no page
 renders one after the upgrade. A change of `lessons.markdown.RENDERER_VERSION` adds a migration
-like this one (with its own `RENDERED_WITH`): tests/quizzes/test_stored_markdown.py checks one
-was written for the version the renderer has."""
+like this one (with its own `RENDERED_WITH`), here and in lessons (its scenarios):
+tests/quizzes/test_stored_markdown.py checks one was written for the version the renderer has."""
 
 from django.db import migrations
 
@@ -11,7 +11,7 @@ RENDERED_WITH = "3"  # lessons.markdown.RENDERER_VERSION when this was written
 def fill(apps, schema_editor):
     from quizzes import rendered
 
-    rendered.refill(apps.get_model("quizzes", "Question"))
+    rendered.QUESTION.refill(apps.get_model("quizzes", "Question"))
 
 
 class Migration(migrations.Migration):

@@ -27,7 +27,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
-from quizzes.rendered import STORED_FIELDS
+from lessons.rendered import SCENARIO
+from quizzes.rendered import QUESTION
 from srm_trainer.accounts.backends import account_signing_in_as
 from srm_trainer.clientip import client_ip
 
@@ -52,14 +53,15 @@ CONTENT_MODELS: dict[str, dict[str, dict[str, Any]]] = {
         "Layer": {},
         "Service": {},
         "Responsibility": {},
-        "Scenario": {"m2m_fields": {"lessons"}},
+        # Its stored rendering follows its situation and explanation (lessons/rendered.py).
+        "Scenario": {"m2m_fields": {"lessons"}, "exclude_fields": list(SCENARIO.stored_fields)},
         "ArtifactSection": {},
         "ComplianceProgram": {},
     },
     # A question's stored rendering follows its prompt and explanation (quizzes/rendered.py):
     # logged, each edit would log its text twice over, once as HTML.
     "quizzes": {
-        "Question": {"exclude_fields": list(STORED_FIELDS)},
+        "Question": {"exclude_fields": list(QUESTION.stored_fields)},
         "Quiz": {},
         "QuizQuestion": {},
     },

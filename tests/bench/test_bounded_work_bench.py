@@ -276,3 +276,113 @@ def test_writing_the_costliest_question_is_bounded():
         "pages", "bounded: saving a costliest question (renders it)", samples, "ms CPU"
     )
     assert statistics.median(samples) < 500.0
+
+
+def _costliest_scenario(n: int, *lessons):
+    """A scenario as costly to render as its files and the editors let one be: a situation
+    and an explanation of 5,000 characters each, of one-letter list items."""
+    from tests.conftest import make_scenario
+
+    unit = WORST_MARKDOWN["one-letter list items"]
+    return make_scenario(
+        *lessons,
+        slug=f"costly-scenario-{n}",
+        situation=f"Scenario {n}\n\n" + (unit * 5_000)[: 5_000 - 20],
+        explanation=f"Because {n}\n\n" + (unit * 5_000)[: 5_000 - 20],
+    )
+
+
+@pytest.mark.django_db
+def test_a_lesson_of_the_costliest_scenarios_renders_none_of_them(learner, monkeypatch):
+    """A lesson showing 5 scenarios built to cost the most, each predicted (so its situation
+    and its explanation show), drawn by a process that has drawn none of them. Rendered when
+    drawn: ~65 ms a scenario (320 ms of CPU); stored when written (lessons/rendered.py,
+    `SCENARIO`), the page reads them (7.5 ms)."""
+    from django.test import Client
+
+    from lessons import pages
+    from srm_trainer.kept_fragments import Keeping
+    from tests.conftest import sign_in
+
+    lesson = make_lesson(make_module(slug="costly"), slug="scenarios")
+    scenarios = [_costliest_scenario(n, lesson) for n in range(5)]
+    client = Client()
+    sign_in(client, learner)
+    url = "/learn/costly/scenarios/"
+    for scenario in scenarios:
+        client.post(f"{url}predict/{scenario.slug}/", {"decision": "Allow"})
+    client.get(url)
+    samples = []
+    for _ in range(3):
+        render_markdown.cache_clear()  # as a process that has not drawn them yet
+        monkeypatch.setattr(pages, "_cards", Keeping(pages.CARDS_KEPT))
+        started = time.process_time()
+        page = client.get(url)
+        samples.append((time.process_time() - started) * 1000)
+        assert page.content.decode().count("<li>a</li>") > 5 * 2 * 1_200
+    report.record_samples(
+        "pages", "bounded: a lesson of 5 costliest scenarios, first view", samples, "ms CPU"
+    )
+    assert statistics.median(samples) < 100.0  # 320 ms when the page rendered them (2026-12-05)
+
+
+@pytest.mark.django_db
+def test_the_sandbox_opened_on_the_costliest_preset_renders_nothing(client):
+    """The sandbox's preset card shows the scenario's situation: rendered when drawn, 37 ms
+    of CPU; read as stored, 4-5 ms."""
+    scenario = _costliest_scenario(0)
+    url = f"/sandbox/?preset={scenario.slug}"
+    client.get(url)
+    samples = []
+    for _ in range(3):
+        render_markdown.cache_clear()  # as a process that has not drawn it yet
+        started = time.process_time()
+        page = client.get(url)
+        samples.append((time.process_time() - started) * 1000)
+        assert page.content.decode().count("<li>a</li>") > 1_200
+    report.record_samples(
+        "pages", "bounded: the sandbox on the costliest preset, first view", samples, "ms CPU"
+    )
+    assert statistics.median(samples) < 25.0  # 37 ms when the page rendered it (2026-12-05)
+
+
+@pytest.mark.django_db
+def test_writing_the_costliest_scenario_is_bounded():
+    """What the pages no longer pay is paid once, when the scenario is written (~75 ms for
+    this one; ~1 ms before)."""
+    scenario = _costliest_scenario(0)
+    samples = []
+    for n in range(3):
+        render_markdown.cache_clear()
+        scenario.situation = f"Edit {n}\n\n" + scenario.situation
+        started = time.process_time()
+        scenario.save()
+        samples.append((time.process_time() - started) * 1000)
+    report.record_samples(
+        "pages", "bounded: saving a costliest scenario (renders it)", samples, "ms CPU"
+    )
+    assert statistics.median(samples) < 500.0
+
+
+@pytest.mark.django_db
+def test_indexing_the_costliest_scenarios_renders_none_of_them():
+    """A load's reindex (or a scenario saved) reads every offered scenario's situation as a
+    reader sees it: 20 built to cost the most, by a process that has read none of them.
+    Rendering them: 750 ms of CPU; their stored HTML, tags taken out: ~100 ms."""
+    from search import sources
+
+    for n in range(20):
+        _costliest_scenario(n)
+    samples = []
+    for _ in range(3):
+        render_markdown.cache_clear()
+        sources.markdown_text.cache_clear()
+        sources.html_text.cache_clear()
+        started = time.process_time()
+        entries = list(sources.scenario_entries(None))
+        samples.append((time.process_time() - started) * 1000)
+        assert len(entries) == 20
+    report.record_samples(
+        "pages", "bounded: the search index's 20 costliest scenarios", samples, "ms CPU"
+    )
+    assert statistics.median(samples) < 400.0  # 750 ms when it rendered them (2026-12-05)

@@ -185,7 +185,7 @@ def test_a_copy_not_of_the_text_now_is_rendered_on_one_view_and_stored_for_the_n
     assert shows(first, *NEW_HTML) and "Old words" not in first
     assert NEW_PROMPT in seen and NEW_EXPLANATION in seen
     stored = Question.objects.get(pk=question.pk)
-    assert stored.rendered_from == rendered.source_of(NEW_PROMPT, NEW_EXPLANATION)
+    assert stored.rendered_from == rendered.QUESTION.source_of(NEW_PROMPT, NEW_EXPLANATION)
     assert (stored.updated_at, LogEntry.objects.count()) == (edited, entries)
     assert shows(learner_page(stored), *NEW_HTML)  # rendered nothing: stored for every process
 
@@ -194,17 +194,17 @@ def test_the_stored_copy_follows_the_renderers_version(monkeypatch):
     question = make_question(prompt=NEW_PROMPT)
     before = question.rendered_from
     monkeypatch.setattr("lessons.rendered.RENDERER_VERSION", "next")
-    assert rendered.source_of(question.prompt, question.explanation) != before
+    assert rendered.QUESTION.source_of(question.prompt, question.explanation) != before
     with renderings() as seen:
         assert "<strong>zebra</strong>" in question.shown.prompt
     assert NEW_PROMPT in seen  # a copy from another version is rendered again
 
 
-def test_a_renderer_version_change_comes_with_a_migration_rendering_questions_again():
-    """Without one, every page would render each question it shows once after the upgrade
-    (0014_question_rendered_fill says how to write one)."""
-    import quizzes.migrations as package
-
+@pytest.mark.parametrize("app", ["quizzes", "lessons"])
+def test_a_renderer_version_change_comes_with_a_migration_rendering_questions_again(app):
+    """Without one, every page would render each question (or scenario, in lessons) it shows
+    once after the upgrade (quizzes' 0014_question_rendered_fill says how to write one)."""
+    package = importlib.import_module(f"{app}.migrations")
     versions = [
         getattr(importlib.import_module(f"{package.__name__}.{name}"), "RENDERED_WITH", None)
         for _, name, _ in sorted(pkgutil.iter_modules(package.__path__))
@@ -424,6 +424,8 @@ def test_the_migration_stores_every_existing_questions_rendering():
         )
     for question in Question.objects.filter(slug__startswith="old-"):
         n = question.slug[-1]
-        assert question.rendered_from == rendered.source_of(question.prompt, question.explanation)
+        assert question.rendered_from == rendered.QUESTION.source_of(
+            question.prompt, question.explanation
+        )
         assert f"<strong>{n}</strong>" in question.prompt_html
         assert f"<em>{n}</em>" in question.explanation_html

@@ -26,7 +26,7 @@ from curriculum.readers import (
     _rel,
     combined,
 )
-from curriculum.validation import LEVELS
+from curriculum.validation import LEVELS, MAX_EXPLANATION_CHARS, MAX_PROMPT_CHARS
 from lessons.markdown import unknown_check_message
 from lessons.models import Scenario
 from quizzes import kinds
@@ -447,7 +447,8 @@ def _read_question(raw: Any, file: str, index: int, module: str, refs: _Refs) ->
                 pb.add(CurriculumError(
                     file, _line_at(raw, problem.path) or f.line, f"{f.what}: {problem.message}"
                 ))  # fmt: skip
-        prompt, explanation = pb.attempt(f.str, "prompt"), pb.attempt(f.str, "explanation")
+        prompt = pb.attempt(f.str, "prompt", max_chars=MAX_PROMPT_CHARS)
+        explanation = pb.attempt(f.str, "explanation", max_chars=MAX_EXPLANATION_CHARS)
     return QuestionData(
         slug=slug,
         type=value,

@@ -21,7 +21,10 @@ import yaml
 from curriculum.validation import (
     LESSON_MINUTES,
     LEVELS,
+    MAX_LESSON_BODY,
+    MAX_SCENARIO_TEXT,
     MINUTES_PROBLEM,
+    length_problem,
     link_problem,
     scenario_case_problem,
     sources_problem,
@@ -229,7 +232,9 @@ class _Fields:
 
     # `str`, `int` and `bool` below are methods: annotations after them name the builtin
     # types as `builtins.str` and so on (a bare `str` there would be the method).
-    def str(self, key: str, *, required: bool = True, default: str = "") -> str:
+    def str(
+        self, key: str, *, required: bool = True, default: str = "", max_chars: int | None = None
+    ) -> str:
         value = self.data.get(key)
         if value is None:
             if required:
@@ -237,6 +242,9 @@ class _Fields:
             return default
         if not isinstance(value, str) or (required and not value.strip()):
             raise self.error(f"'{key}' must be non-empty text")
+        too_long = length_problem(value.strip(), max_chars) if max_chars else None
+        if too_long:
+            raise self.error(f"'{key}' {too_long}")
         return value.strip()
 
     def slug(self, key: builtins.str = "slug") -> builtins.str:
@@ -620,11 +628,14 @@ def _read_lesson(root: Path, path: Path, module: ModuleData, match: re.Match) ->
         sources = pb.attempt(_read_sources, meta, text, file)
         if not body.strip():
             pb.add(CurriculumError(file, body_line, "the lesson has no body"))
+        too_long = length_problem(body.strip(), MAX_LESSON_BODY)
+        if too_long:  # not read any further: split the lesson first
+            pb.add(CurriculumError(file, body_line, f"the body {too_long} (split the lesson)"))
         before = len(pb.found)
-        checks = pb.attempt(_read_checks, body, body_line, file)
+        checks = pb.attempt(_read_checks, body, body_line, file) if not too_long else ()
         said = {e.line for e in pb.found[before:]}  # a malformed check: said once, not twice
         # What the page would drop without a word (an unknown diagram), as the admin refuses it.
-        for line, message in body_problems(body):
+        for line, message in body_problems(body) if not too_long else ():
             if body_line + line - 1 not in said:
                 pb.add(CurriculumError(file, body_line + line - 1, message))
         pb.found.sort(key=lambda e: e.line or 0)  # in the order of the file (the sort is stable)
@@ -857,8 +868,9 @@ def _read_scenario(
                 ))  # fmt: skip
             else:
                 rule = (raw["rule"]["title"].strip(), raw["rule"]["url"].strip())
-        title, situation = pb.attempt(f.str, "title"), pb.attempt(f.str, "situation")
-        explanation = pb.attempt(f.str, "explanation", required=False)
+        title = pb.attempt(f.str, "title")
+        situation = pb.attempt(f.str, "situation", max_chars=MAX_SCENARIO_TEXT)
+        explanation = pb.attempt(f.str, "explanation", required=False, max_chars=MAX_SCENARIO_TEXT)
     return ScenarioData(
         slug,
         _got(title),

@@ -22,6 +22,21 @@ MIN_LESSON_SOURCES = 2
 # taken; four hours is past any one sitting (split the lesson).
 LESSON_MINUTES = (1, 240)
 MINUTES_PROBLEM = "must be between 1 and 240 (the reading time; split a longer lesson)"
+# The longest Markdown each text takes, through every door (the files, the admin, the editors,
+# imports): it is rendered when it is saved, at up to ~6.5 µs a character (docs/limits.md), and
+# the admin took Django's whole 2.5 MB form, ~16 s of one request. Each is many times the
+# longest the course has (a lesson ~12,600 characters, a prompt ~400, a situation ~770).
+MAX_LESSON_BODY = 100_000
+MAX_PROMPT_CHARS = 5000
+MAX_EXPLANATION_CHARS = 10_000
+MAX_SCENARIO_TEXT = 5000  # a scenario's situation or its explanation
+
+
+def length_problem(text: str | None, limit: int) -> str | None:
+    """Why `text` is too long (“is 6,001 characters long; at most 5,000 are taken”), or None."""
+    if text is None or len(text) <= limit:
+        return None
+    return f"is {len(text):,} characters long; at most {limit:,} are taken"
 
 
 def scenario_case_problem(case: Any) -> str | None:

@@ -19,7 +19,10 @@ from django.urls import reverse
 from curriculum.validation import (
     LESSON_MINUTES,
     LEVELS,
+    MAX_LESSON_BODY,
+    MAX_SCENARIO_TEXT,
     MINUTES_PROBLEM,
+    length_problem,
     link_problem,
     scenario_case_check,
     scenario_case_problem,
@@ -217,9 +220,12 @@ class Lesson(UniqueErrorAtField, models.Model):
             errors = error.update_error_dict(errors)
         if self.body and "body" not in (exclude or ()) and "body" not in errors:
             # A diagram or check the page would drop without a word; the questions are asked
-            # of quizzes through `hooks`.
-            found = body_problems(self.body, hooks.check_problems)
-            if found:
+            # of quizzes through `hooks`. A body past the limit is not read any further.
+            too_long = length_problem(self.body, MAX_LESSON_BODY)
+            found = [] if too_long else body_problems(self.body, hooks.check_problems)
+            if too_long:
+                errors["body"] = [ValidationError(f"The body {too_long}: split the lesson.")]
+            elif found:
                 errors["body"] = [
                     ValidationError(f"Line {line}: {message}.") for line, message in found
                 ]
@@ -428,6 +434,22 @@ class Scenario(models.Model):
         if problem:
             log.warning("scenario %s is broken and skipped: %s", self.slug, problem)
         return problem is None
+
+    def clean_fields(self, exclude=None) -> None:
+        """The texts' length, as the loader and the policy editor take them."""
+        errors: dict[str, list[ValidationError]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for name in ("situation", "explanation"):
+            if name in (exclude or ()) or name in errors:
+                continue
+            too_long = length_problem(getattr(self, name), MAX_SCENARIO_TEXT)
+            if too_long:
+                errors[name] = [ValidationError(f"This text {too_long}.")]
+        if errors:
+            raise ValidationError(errors)
 
     def clean(self) -> None:
         """The loader's check, for the admin and any editor."""

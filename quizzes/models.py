@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 
+from curriculum.validation import MAX_EXPLANATION_CHARS, MAX_PROMPT_CHARS, length_problem
 from lessons.models import (
     Lesson,
     Level,
@@ -260,6 +261,12 @@ class Question(models.Model):
             wrong = misconceptions_problem(self.misconceptions)
             if wrong:
                 errors["misconceptions"] = [ValidationError(wrong)]
+        for name, limit in (("prompt", MAX_PROMPT_CHARS), ("explanation", MAX_EXPLANATION_CHARS)):
+            if name in (exclude or ()) or name in errors:
+                continue
+            too_long = length_problem(getattr(self, name), limit)
+            if too_long:
+                errors[name] = [ValidationError(f"This text {too_long}.")]
         if errors:
             raise ValidationError(errors)
 

@@ -14,6 +14,7 @@ from django.forms.models import ModelChoiceIterator
 from django.urls import reverse_lazy
 from django.utils.text import slugify
 
+from curriculum import validation
 from lessons.models import Lesson, Level, Module
 from lessons.reading_order import VERSION_KEY as CONTENT_VERSION
 from quizzes.models import DRAW_NEEDS_BOTH, Quiz
@@ -38,11 +39,10 @@ TAG_LENGTHS = {
     "new_misconceptions": MAX_MISCONCEPTION_LENGTH,
 }
 MAX_TAGS = 20
-# A question's Markdown: what the editor takes and an import too (rendering costs CPU per
-# character on every page that shows the question; docs/limits.md).
-MAX_PROMPT_CHARS = 5000
-MAX_EXPLANATION_CHARS = 10_000
-MAX_SCENARIO_TEXT = 5000  # a scenario's situation or its explanation
+# A question's and a scenario's Markdown: the same limits as the files and the admin.
+MAX_PROMPT_CHARS = validation.MAX_PROMPT_CHARS
+MAX_EXPLANATION_CHARS = validation.MAX_EXPLANATION_CHARS
+MAX_SCENARIO_TEXT = validation.MAX_SCENARIO_TEXT
 # What a well-formed tag of each typed field looks like, for a refusal with nothing better.
 TAG_EXAMPLES = {"new_misconceptions": "thinks-mfa-is-optional", "new_tags": "week-3"}
 

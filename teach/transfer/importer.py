@@ -278,10 +278,19 @@ def _text_lengths(draft: QuestionDraft) -> list[tuple[tuple, str, int, int]]:
     return [(path, name, len(t), most) for path, name, t, most in texts if len(t) > most]
 
 
+def _too_long_texts(scenario: Scenario) -> list[str]:
+    return [
+        name
+        for name in ("situation", "explanation")
+        if len(getattr(scenario, name) or "") > MAX_SCENARIO_TEXT
+    ]
+
+
 def _check_question(draft: QuestionDraft, question: Question, errors: list[Located]) -> None:
     """The kind's own validation (what `Question.clean()` runs) and the fields' checks."""
     what = f"question {quoted(draft.slug)}"
-    for path, name, length, most in _text_lengths(draft):
+    too_long = _text_lengths(draft)
+    for path, name, length, most in too_long:
         line, column = draft.where(path)
         errors.append(
             Located(
@@ -299,7 +308,9 @@ def _check_question(draft: QuestionDraft, question: Question, errors: list[Locat
         message = problem.in_words() if draft.plain_problems else problem.message
         errors.append(Located(f"{what}: {message}", line, column))
     try:
-        question.clean_fields(exclude=["owner", "module", "lesson", "scenario"])
+        # A text said too long above, at its own line, is not said again by the model's check.
+        said = [path[0] for path, *_ in too_long if len(path) == 1]
+        question.clean_fields(exclude=["owner", "module", "lesson", "scenario", *said])
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             line, column = draft.where((name,))
@@ -387,8 +398,8 @@ class _Scenarios:
         problem = scenario.problem()
         if problem:
             self.errors.append(Located(f"{what}: {problem}", line, column))
-        try:
-            scenario.clean_fields()
+        try:  # a text too long is said with the question's (`_text_lengths`), at its line
+            scenario.clean_fields(exclude=_too_long_texts(scenario))
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 self.errors.extend(

@@ -195,6 +195,18 @@ def test_a_broken_file_aborts_the_whole_load_and_changes_nothing(content):
             "scenarios/iam.yaml:1",
             "unknown lesson 'iam/nope'",
         ),
+        (  # rendered when it is saved: the same limits as the admin's
+            "basics/01-first.md",
+            "---\ntitle: T\n---\n" + "Words. " * 14_286 + "\n",
+            "basics/01-first.md:4",
+            "the body is 100,001 characters long; at most 100,000 are taken",
+        ),
+        (
+            "scenarios/iam.yaml",
+            "- slug: s\n  title: T\n  situation: " + "S" * 5001 + "\n  case: {}\n",
+            "scenarios/iam.yaml:1",
+            "'situation' is 5,001 characters long; at most 5,000 are taken",
+        ),
         (  # a hidden character is named, not escaped as a Python repr would ('\\xad')
             "basics/01-first.md",
             "---\ntitle: T\nlevel: advanced\u00ad\n---\nx\n",

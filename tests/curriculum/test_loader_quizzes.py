@@ -466,6 +466,12 @@ def test_an_error_while_writing_quizzes_rolls_back_the_lessons(content, monkeypa
             "'choices' does not apply",
         ),
         ("slug: iam-quiz", "slug: review", "slug: review", "taken by a page"),
+        (  # rendered when it is saved: the same limit as the admin and the editor
+            "prompt: Groups can be named as principals.",
+            "prompt: " + "Groups. " * 626,
+            "- slug: groups-are-principals",
+            "'prompt' is 5,007 characters long; at most 5,000 are taken",
+        ),
     ],
 )
 def test_errors_name_the_file_and_line(content, old, new, at, words):

@@ -552,3 +552,58 @@ def test_a_module_and_a_scenario_open_at_the_same_cost_with_100_times_the_lesson
     for page in ("scenario", "new scenario"):
         assert large[page][1].count("<option") == small[page][1].count("<option") < 10
     assert f"{module.slug}/l-1</option>" in large["scenario"][1]  # the lesson it shows in
+
+
+# --- how long a text may be: the same limits as the loader and the editors ------------------
+
+
+def test_texts_past_their_limit_are_refused_beside_the_field_and_others_saved():
+    """Each is rendered when it is saved: the admin took Django's whole 2.5 MB form (~16 s of
+    rendering in one request). At the limit it is taken."""
+    from django.core.exceptions import ValidationError
+
+    from curriculum import validation as limits
+    from tests.conftest import make_lesson, make_scenario
+    from tests.quizzes.builders import make_question
+
+    rows = [
+        (make_lesson(), "body", limits.MAX_LESSON_BODY),
+        (make_scenario(), "situation", limits.MAX_SCENARIO_TEXT),
+        (make_scenario(slug="other"), "explanation", limits.MAX_SCENARIO_TEXT),
+        (make_question(slug="q-long"), "prompt", limits.MAX_PROMPT_CHARS),
+        (make_question(slug="q-longer"), "explanation", limits.MAX_EXPLANATION_CHARS),
+    ]
+    for row, field, limit in rows:
+        setattr(row, field, "w" * limit)
+        row.full_clean()
+        setattr(row, field, "w" * (limit + 1))
+        with pytest.raises(ValidationError) as refused:
+            row.full_clean()
+        assert list(refused.value.message_dict) == [field]
+        assert f"{limit + 1:,} characters long; at most {limit:,} are taken" in str(refused.value)
+
+
+def test_the_admin_keeps_a_lesson_body_it_refuses_as_too_long(admin_client):
+    lesson = Lesson.objects.get(module__slug="iam", slug="least-privilege")
+    url = f"/admin/lessons/lesson/{lesson.pk}/change/"
+    form = {
+        "module": lesson.module_id,
+        "title": lesson.title,
+        "slug": lesson.slug,
+        "summary": lesson.summary,
+        "body": "Words. " * 15_000,
+        "order": lesson.order,
+        "level": lesson.level,
+        "minutes": lesson.minutes,
+        "published": "on",
+        "sources": json.dumps(lesson.sources),
+        "scenario_lessons-TOTAL_FORMS": 0,
+        "scenario_lessons-INITIAL_FORMS": 0,
+    }
+    page = admin_client.post(url, form).content.decode()
+    assert (
+        "The body is 104,999 characters long; at most 100,000 are taken: split the lesson." in page
+    )
+    assert "Words. Words." in page  # what was typed comes back in the field
+    lesson.refresh_from_db()
+    assert len(lesson.body) < 100_000

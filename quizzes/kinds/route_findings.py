@@ -95,9 +95,12 @@ def route(slugs: list[str], want: list[str], text: str) -> dict[str, Any]:
     pattern cannot be read."""
     pattern = parse_pattern(text)
     wanted = set(want)
-    rows, reasons = [], []
+    rows: list[dict[str, Any]] = []
+    reasons: list[dict[str, Any]] = []
     sent = right_sent = undecided = 0
     for slug in slugs:
+        if slug not in _by_slug():
+            continue  # a sample gone from the lab since the question was saved: not graded on
         result = match(pattern, _by_slug()[slug].event)
         got = result.outcome
         ok = got is not Outcome.UNDECIDED and (got is Outcome.MATCH) == (slug in wanted)

@@ -236,3 +236,38 @@ def test_a_learner_answers_right_and_the_result_page_recaps_the_pattern(learner_
     assert "Right." in text and "Your pattern" in text
     assert Answer.objects.get().correct is True
     assert grade(Answer.objects.get().question, {"pattern": ROUTE_MODEL}).correct
+
+
+# --- the teacher's statistics ------------------------------------------------------------------
+
+
+def test_statistics_count_each_sample_routed_wrong_and_the_patterns_not_read(learner):
+    from django.contrib.auth import get_user_model
+
+    from quizzes import attempts
+    from teach.statistics import quiz_statistics, submitted_attempts
+
+    quiz = make_quiz(make_question("route_findings"))
+    patterns = [
+        ROUTE_MODEL,  # right
+        '{"source": ["aws.guardduty"]}',  # sends the port probe and the credential finding too
+        '{"detail": {"severity": [{"numeric": [">=", 7]}]}}',  # sends the credential finding
+        '{"source": ["aws.guardduty",]}',  # not read (a draft kept at submission)
+    ]
+    for n, text in enumerate(patterns):
+        user = get_user_model().objects.create_user(f"learner-{n}")
+        attempt = attempts.attempt_start(quiz=quiz, user=user)
+        question = quiz.questions.get()
+        attempts.answer_save(attempt=attempt, question=question, response={"pattern": text})
+        attempts.attempt_submit(attempt=attempt)
+    (stats,) = quiz_statistics(quiz=quiz, attempts=submitted_attempts(quiz=quiz)).questions
+    assert stats.detail == "route_findings"
+    assert (stats.checked, stats.unparsed) == (3, 1)
+    assert [(t.short, t.count, t.total) for t in stats.tallies] == [
+        ("iam-credential-exfiltration", 2, 3),
+        ("ec2-port-probe", 1, 3),
+        ("ec2-bitcoin-dns", 0, 3),
+    ]
+    assert stats.tallies[0].label == (
+        "An instance's role credentials are used from outside AWS (must not be sent)"
+    )

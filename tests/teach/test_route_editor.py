@@ -164,3 +164,22 @@ def test_the_editor_is_offered_for_the_kind(teacher, owned):
     page = text(teacher.get(reverse("teach:quiz", args=[quiz.pk])))
     assert "New: route the findings (event pattern)" in page
     assert "route_findings" in EDITORS
+
+
+def test_the_statistics_page_lists_the_samples_most_often_routed_wrong(
+    teacher, instructor, learner
+):
+    from lessons.models import Source
+    from quizzes import attempts
+    from tests.quizzes.builders import make_quiz
+
+    question = make_question("route_findings", owner=instructor, lesson=None)
+    quiz = make_quiz(question, owner=instructor, source=Source.AUTHORED, published=True)
+    attempt = attempts.attempt_start(quiz=quiz, user=learner)
+    wrong = '{"source": ["aws.guardduty"]}'
+    attempts.answer_save(attempt=attempt, question=question, response={"pattern": wrong})
+    attempts.attempt_submit(attempt=attempt)
+    page = text(teacher.get(reverse("teach:quiz-statistics", args=[quiz.pk])))
+    assert "Sample findings, most often routed wrong first (1 pattern checked)" in page
+    assert "Someone probes a port an instance leaves open (must not be sent)" in page
+    assert "Q1: how often each sample finding was routed wrong" in page  # the chart

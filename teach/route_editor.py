@@ -114,10 +114,10 @@ class RouteParts(Parts):
         """After a refused save the panel says the same problems, or, when only the shared
         fields were refused, shows the question as learners see it."""
         if self.check is None and self.extra.is_bound:
-            if not self.extra.is_valid():
-                self.check = {"ok": False, "problems": [str(p) for p in self.summary()]}
-            elif self.filled is not None:
+            if self.filled is not None:  # the kind's problems, not the form's copies of them
                 self.check = model_check(self.filled, request.POST.get("prompt", ""))
+            elif not self.extra.is_valid():
+                self.check = {"ok": False, "problems": [str(p) for p in self.summary()]}
         return {"route": self.check, "route_form": self.extra}
 
 

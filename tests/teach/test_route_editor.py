@@ -105,6 +105,8 @@ def test_a_model_that_does_not_read_is_refused_beside_its_box_with_the_line(teac
     assert "Line 2, column 30" in summary_of(response)
     assert any("Line 2, column 30" in e for e in error_beside(response, "k-model"))
     assert "&quot;aws.guardduty&quot;,]" in response.content.decode()  # kept as typed
+    # The panel under the box says it once, in the kind's words (not the box's label again).
+    assert "after they answer): The model pattern" not in text(response)
     assert not Question.objects.filter(type="route_findings").exists()
 
 

@@ -271,3 +271,28 @@ def test_statistics_count_each_sample_routed_wrong_and_the_patterns_not_read(lea
     assert stats.tallies[0].label == (
         "An instance's role credentials are used from outside AWS (must not be sent)"
     )
+
+
+@pytest.mark.parametrize(
+    ("slug", "pattern", "right"),
+    [
+        # The explanation's single-list answer is right too.
+        ("det-route-critical-both", '{"detail": {"severity": [{"numeric": [">=", 9]}, "CRITICAL"]}}', True),
+        # An exact 9 misses the attack sequence's 9.2, as the explanation says.
+        ("det-route-critical-both", '{"$or": [{"detail": {"severity": [9, 10]}}, {"detail": {"severity": ["CRITICAL"]}}]}', False),
+        # Testing for accessKeyDetails sends the S3 finding too.
+        ("det-route-access-keys", '{"source": ["aws.guardduty"], "detail": {"resource": {"accessKeyDetails": {"accessKeyId": [{"exists": true}]}}}}', False),
+        # The type's text misses the attack sequence (AttackSequence:IAM, not IAMUser).
+        ("det-route-access-keys", '{"detail": {"type": [{"wildcard": "*:IAMUser/*"}]}}', False),
+        # The credential finding names an instance in its type; its resource is an access key.
+        ("det-route-high-ec2", '{"source": ["aws.guardduty"], "detail": {"severity": [{"numeric": [">=", 7]}], "type": [{"wildcard": "*EC2*"}, {"wildcard": "*Instance*"}]}}', False),
+    ],
+)  # fmt: skip
+def test_the_shipped_explanations_hold_for_the_answers_they_describe(slug, pattern, right):
+    import yaml
+    from django.conf import settings
+
+    path = settings.BASE_DIR / "lessons" / "content" / "quizzes" / "detection.yaml"
+    (raw,) = [q for q in yaml.safe_load(path.read_text())["questions"] if q["slug"] == slug]
+    question = Question(type="route_findings", data=KIND.data_from_file(raw))
+    assert KIND.grade(question, {"pattern": pattern}).correct is right

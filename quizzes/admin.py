@@ -284,7 +284,11 @@ def question_field_help() -> dict[str, str]:
             " its answer is what the IAM engine decides for its scenario’s case, worked out"
             " when it is graded, so an edit of the case changes the answer. A flow or WAF"
             " question keeps its network or web ACL case here, and the network engine works"
-            " out its answer the same way (an <code>expect</code> you write must agree).",
+            " out its answer the same way (an <code>expect</code> you write must agree). A"
+            " route-the-findings question keeps the sample findings shown"
+            " (<code>samples</code>, slugs of the findings lab), the ones that must reach the"
+            " target (<code>want</code>) and a <code>model</code> pattern as JSON text, which"
+            " the findings engine must find sends exactly those.",
             examples,
         ),
         "misconceptions": mark_safe(  # fixed text, no value in it

@@ -139,3 +139,8 @@ class AnswerForm(forms.Form):
     def rules_text(self) -> str:
         """The network rules a flow-fix question's textarea shows (`quizzes.kinds.flow_fix`)."""
         return self.kind.rules_text(self)
+
+    def pattern_text(self) -> str:
+        """The event pattern a route-the-findings question's textarea shows
+        (`quizzes.kinds.route_findings`)."""
+        return self.kind.pattern_text(self)

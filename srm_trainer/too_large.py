@@ -97,10 +97,11 @@ def _status_of(target: str) -> str:
 
 def _teaching_editor(target: str) -> str:
     """The question editor's live parts: the Markdown preview, the policy case's result (and
-    the buttons that reshape it, beside it), the least-privilege and network checks."""
+    the buttons that reshape it, beside it), the least-privilege, network and findings-routing
+    checks."""
     if target in ("live", "pd-editor"):
         return "#live-refusal"  # above the case's last result (sandbox/case_editor.html)
-    if target in ("md-preview", "lp-check", "net-check"):
+    if target in ("md-preview", "lp-check", "net-check", "route-check"):
         return f"#{target}"
     return ALERT
 

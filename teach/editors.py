@@ -709,6 +709,7 @@ class CategorizeEditor(Editor[Parts]):
 from teach.challenge_editor import LeastPrivilegeEditor  # noqa: E402
 from teach.network_editor import FlowDecisionEditor, FlowFixEditor, WafRuleEditor  # noqa: E402
 from teach.policy_editor import PolicyDecisionEditor  # noqa: E402
+from teach.route_editor import RouteFindingsEditor  # noqa: E402
 
 EDITORS: dict[str, Editor] = {
     e.value: e
@@ -723,6 +724,7 @@ EDITORS: dict[str, Editor] = {
         FlowDecisionEditor(),
         WafRuleEditor(),
         FlowFixEditor(),
+        RouteFindingsEditor(),
     )
 }
 

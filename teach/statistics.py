@@ -93,6 +93,7 @@ from django.db.models.functions import RowNumber
 from lessons.models import Lesson
 from quizzes.attempts import questions_among
 from quizzes.kinds.policy_decision import DECISIONS
+from quizzes.kinds.route_findings import describe, sample_slugs
 from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion
 from srm_trainer.iam import evaluate
 from srm_trainer.prepared import PreparedQuery
@@ -136,14 +137,15 @@ class QuestionStats:
     answered: int = 0
     facility: float | None = None
     discrimination: float | None = None
-    # "choices" | "items" | "decisions" | "least_privilege" | "" (what `tallies` counts)
+    # "choices" | "items" | "decisions" | "least_privilege" | "route_findings" | "" (what
+    # `tallies` counts)
     detail: str = ""
     tallies: list[Tally] = field(default_factory=list)
     statement_right: Tally | None = None  # policy decision with `ask_statement`
     overgrants: list[Tally] = field(default_factory=list)  # least privilege, most common first
     overgranting: int = 0  # least privilege: answers with at least one over-grant
-    unparsed: int = 0  # least privilege: answers whose policy did not parse
-    checked: int = 0  # least privilege: answers whose policy parsed and was checked
+    unparsed: int = 0  # least privilege, route findings: answers whose JSON did not parse
+    checked: int = 0  # least privilege, route findings: answers parsed and checked
 
     @property
     def flag(self) -> str:
@@ -446,6 +448,36 @@ def _least_privilege(stats: QuestionStats, given: list[Given]) -> None:
     ]
 
 
+def _route_findings(stats: QuestionStats, given: list[Given]) -> None:
+    """Sample findings most often routed wrong (sent when unwanted, not sent when wanted, or
+    undecided), from the stored feedback's rows."""
+    missed: Counter = Counter()
+    checked = 0
+    for a, n in given:
+        rows = _dict(a.get("feedback")).get("rows")
+        if not isinstance(rows, list):
+            stats.unparsed += n  # a pattern the engine could not read routes nothing
+            continue
+        checked += n
+        for r in rows:
+            if isinstance(r, dict) and not r.get("ok"):
+                missed[r.get("slug")] += n
+    stats.checked = checked
+    data = stats.question.data if isinstance(stats.question.data, dict) else {}
+    want = set(_list(data.get("want")))
+    tallies = []
+    for slug in _list(data.get("samples")):
+        words = "must be sent" if slug in want else "must not be sent"
+        title = route_title(slug)
+        tallies.append(Tally(f"{title} ({words})", missed[slug], checked, short=slug))
+    stats.tallies = sorted(tallies, key=lambda t: -t.count)  # stable: the question's order
+
+
+def route_title(slug: str) -> str:
+
+    return describe(slug)["title"] if slug in sample_slugs() else str(slug)
+
+
 def _details(stats: QuestionStats, given: list[Given]) -> None:
     question = stats.question
     if question.type in CHOICE_KINDS:
@@ -462,6 +494,9 @@ def _details(stats: QuestionStats, given: list[Given]) -> None:
     elif question.type == "least_privilege":
         stats.detail = "least_privilege"
         _least_privilege(stats, given)
+    elif question.type == "route_findings":
+        stats.detail = "route_findings"
+        _route_findings(stats, given)
 
 
 # --- what the database counts ----------------------------------------------------------------
@@ -634,6 +669,7 @@ _READS: dict[str, tuple] = {
     "categorize": (("response", "placed"),),
     "policy_decision": (("response", "decision"), ("feedback", "statement_right")),
     "least_privilege": (None,),
+    "route_findings": (("feedback", "rows"),),
 }
 
 
@@ -668,9 +704,13 @@ def _tallies(counted: QuerySet[Attempt], questions: list[Question]) -> dict[int,
         kind = kinds[row["question_id"]]
         first = row["first"]
         feedback: Any = {}
+        response: dict[str, Any]
         if kind == "least_privilege":
             response = {}
             feedback = {"error": True} if first == _FeedbackUnlessError.ERROR else _json(first)
+        elif kind == "route_findings":
+            response = {}
+            feedback = {"rows": _json(first)}  # none: the pattern could not be read
         elif kind == "true_false":
             response = {"answer": _truth(_json(first))}
         elif kind == "policy_decision":

@@ -83,7 +83,8 @@ def tally_chart(q: QuestionStats, title: str, tallies: list[Tally], *, suffix: s
         label = without_backticks(t.short or t.label)  # an SVG label holds no <code>
         label = f"✓ {label}" if marked else label
         text = count_text(t) + (" (right answer)" if marked else "")
-        css = "bar-key" if marked else "bar-miss" if q.detail == "least_privilege" else "bar-plain"
+        missed = q.detail in ("least_privilege", "route_findings")
+        css = "bar-key" if marked else "bar-miss" if missed else "bar-plain"
         # beside the bar the ✓ says "right answer"; the description says it in words
         rows.append((label, t.share or 0.0, text, css, count_text(t)))
     return bar_chart(chart_id=f"chart-q{q.position}-{suffix}", title=title, rows=rows)
@@ -94,6 +95,7 @@ DETAIL_TITLES = {
     "items": "How often each item was placed right",
     "decisions": "How often each decision was chosen",
     "least_privilege": "How often each required request came out wrong",
+    "route_findings": "How often each sample finding was routed wrong",
 }
 
 

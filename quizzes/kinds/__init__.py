@@ -19,6 +19,7 @@ from quizzes.kinds import (
     multiple,
     ordering,
     policy_decision,
+    route_findings,
     single,
     true_false,
     waf_rule,
@@ -36,6 +37,7 @@ _MODULES = (
     flow_decision,
     waf_rule,
     flow_fix,
+    route_findings,
 )
 
 KINDS: dict[str, Kind] = {module.KIND.value: module.KIND for module in _MODULES}

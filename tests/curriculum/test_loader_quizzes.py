@@ -522,3 +522,46 @@ def test_a_draw_needs_enough_questions_in_its_category(content):
 
 
 # The shipped quizzes load against the shipped lessons: tests/curriculum/test_shipped_load.py.
+
+
+ROUTE_QUIZ = """
+    quiz:
+      slug: routes
+      title: Routes
+      module: iam
+    questions:
+      - slug: route-high-ec2
+        type: route_findings
+        prompt: Send every High GuardDuty finding about an instance, and nothing else.
+        explanation: Severity and resource type, both.
+        lesson: iam/policies
+        samples: [ec2-bitcoin-dns, ec2-port-probe, iam-credential-exfiltration]
+        want: [ec2-bitcoin-dns]
+        model: |
+          {"source": ["aws.guardduty"], "detail": {"severity": [{"numeric": [">=", 7]}], "resource": {"resourceType": ["Instance"]}}}
+"""
+
+
+def test_a_route_findings_question_loads_with_its_samples_and_model(content):
+    write(content, "quizzes/routes.yaml", ROUTE_QUIZ)
+    load(content)
+    stored = Question.objects.get(slug="route-high-ec2")
+    assert stored.data["samples"][1] == "ec2-port-probe"
+    assert stored.data["want"] == ["ec2-bitcoin-dns"]
+    assert stored.kind.grade(stored, {"pattern": stored.data["model"]}).correct
+
+
+def test_a_route_findings_model_that_routes_wrong_is_refused_at_its_line(content):
+    text = ROUTE_QUIZ.replace(', "resource": {"resourceType": ["Instance"]}', "")
+    write(content, "quizzes/routes.yaml", text)
+    with pytest.raises(CurriculumError) as excinfo:
+        read_quizzes(content, read_curriculum(content))
+    assert "quizzes/routes.yaml:" in str(excinfo.value)
+    assert "iam-credential-exfiltration is sent but must not be" in str(excinfo.value)
+
+
+def test_a_route_findings_question_needs_its_model(content):
+    write(content, "quizzes/routes.yaml", ROUTE_QUIZ.split("        model:")[0])
+    with pytest.raises(CurriculumError) as excinfo:
+        read_quizzes(content, read_curriculum(content))
+    assert "'model' is required for a route_findings question" in str(excinfo.value)

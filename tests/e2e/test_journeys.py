@@ -18,7 +18,7 @@ from tests.quizzes.builders import make_quiz
 pytestmark = pytest.mark.e2e
 
 KINDS = ["single", "multiple", "true_false", "ordering", "categorize", "policy_decision"]
-KINDS += ["least_privilege"]
+KINDS += ["least_privilege", "route_findings"]
 
 
 def test_sign_up_read_the_first_lesson_mark_it_complete_and_see_progress(page):
@@ -83,6 +83,8 @@ def answer_somehow(page, question: Question) -> None:
         policy_editor(form, "Your policy (JSON)").fill(
             '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'
         )
+    elif kind == "route_findings":
+        form.get_by_label("Your event pattern (JSON)").fill('{"source": ["aws.guardduty"]}')
 
 
 def test_answer_every_kind_see_feedback_then_clear_a_miss_in_review(midday, page):

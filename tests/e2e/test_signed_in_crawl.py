@@ -68,6 +68,7 @@ def _response(question) -> dict:
         "flow_decision": {"verdict": "allowed", "hop": "nothing"},
         "waf_rule": {"rule": "rate"},
         "flow_fix": {"rules": question.data.get("reference", "")},
+        "route_findings": {"pattern": question.data.get("model", "")},
     }[kind]
 
 

@@ -143,9 +143,12 @@ KINDS = [
     "ordering",
     "categorize",
     "policy_decision",
+    "route_findings",  # within the first 8 positions the fuzz posts to
     "least_privilege",
 ]
-ANSWER_FIELDS = ["choice", "choices", "answer", "decision", "statement", "policy", "action", "q"]
+ANSWER_FIELDS = [
+    "choice", "choices", "answer", "decision", "statement", "policy", "pattern", "action", "q",
+]  # fmt: skip
 
 
 @pytest.fixture
@@ -174,6 +177,15 @@ def answer_forms(attempt: Attempt):
         odd_text,
         policy_texts(),
         policy_texts(storm_policies(30 if FUZZ else 2)),
+        st.sampled_from(
+            [
+                '{"source": ["aws.guardduty"]}',
+                '{"detail": {"severity": [{"numeric": [">=", 7]}]}}',
+                '{"source": ["aws.guardduty",]}',
+                '{"a": {"anything-but": ["x"]}}',
+                "{" * 500,
+            ]
+        ),  # fmt: skip
         st.lists(st.sampled_from(ids) if ids else odd_text, max_size=4),
     )
     return st.dictionaries(names, values, max_size=8)

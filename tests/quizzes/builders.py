@@ -148,7 +148,21 @@ def default_data(kind: str) -> dict:
             },
             "reference": json.dumps({k: fixed[k] for k in ("network_acls", "security_groups")}),
         }
+    if kind == "route_findings":
+        return json.loads(json.dumps(ROUTE_DATA))
     return {}
+
+
+# A route-the-findings question: three GuardDuty samples, the High one about an instance wanted.
+ROUTE_MODEL = (
+    '{"source": ["aws.guardduty"], "detail": {"severity": [{"numeric": [">=", 7]}], '
+    '"resource": {"resourceType": ["Instance"]}}}'
+)
+ROUTE_DATA = {
+    "samples": ["ec2-bitcoin-dns", "ec2-port-probe", "iam-credential-exfiltration"],
+    "want": ["ec2-bitcoin-dns"],
+    "model": ROUTE_MODEL,
+}
 
 
 @scenery

@@ -35,6 +35,7 @@ def test_a_questions_fields_say_their_format_and_link_an_example_of_each_kind(
     assert "A policy decision keeps nothing here, <code>{}</code>" in data
     assert "what the IAM engine decides for its scenario’s case" in data
     assert "A flow or WAF question keeps its network or web ACL case here" in data
+    assert "<code>model</code> pattern as JSON text" in data  # route the findings
     assert 'as in <code>["thinks-aws-patches-guest-os"]</code>' in _help(page, "misconceptions")
     assert "Policy decision only: the IAM case whose decision is the answer" in _help(
         page, "scenario"

@@ -52,6 +52,14 @@ EXPECTED = {
     "flow_decision": _flow_words,
     "waf_rule": _waf_words,
     "flow_fix": lambda q: ["There is no single right set of rules", "Works", "Blocked"],
+    "route_findings": lambda q: [
+        "There is no single right pattern",
+        "An EC2 instance looks up cryptocurrency-mining domains",
+        "BitcoinTool.B!DNS , severity 8) Sent",
+        "PortProbeUnprotectedPort , severity 2) Not sent",
+        "A pattern that does it",
+        '"resourceType": ["Instance"]',
+    ],
 }
 
 
@@ -76,7 +84,10 @@ def test_every_kind_gives_the_key_grading_uses(kind):
     question = make_question(kind)
     key = kinds.KINDS[kind].key(question)
     assert key and json.loads(json.dumps(key)) == key  # JSON-ready, like stored feedback
-    if "expected" in key:  # no single right answer: what the grader wants of each request
+    if kind == "route_findings":  # what the grader wants of each sample, met by the model
+        rows = grade(question, {"pattern": question.data["model"]}).feedback["rows"]
+        assert within(key["expected"], rows)
+    elif "expected" in key:  # no single right answer: what the grader wants of each request
         attempt = (
             {"policy": question.data["challenge"]["start_policy"]}
             if kind == "least_privilege"

@@ -49,6 +49,8 @@ def _right_post(question) -> dict:
         return {"rule": "rate"}
     if question.type == "flow_fix":
         return {"rules": question.data["reference"]}
+    if question.type == "route_findings":
+        return {"pattern": question.data["model"]}
     raise AssertionError(question.type)
 
 
@@ -82,7 +84,9 @@ def test_the_model_and_the_reader_take_their_types_from_the_registry():
         "flow_decision",
         "waf_rule",
         "flow_fix",
+        "route_findings",
     ]
+    assert TYPE_FIELDS["model"] == {"route_findings"}
     assert TYPE_FIELDS["items"] == {"ordering", "categorize"}
     assert TYPE_FIELDS["challenge"] == {"least_privilege", "flow_fix"}
     assert TYPE_FIELDS["case"] == {"flow_decision", "waf_rule"}

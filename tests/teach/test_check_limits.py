@@ -1,6 +1,6 @@
 """The teaching area's engine checks are rate-limited (`teach_check`), as the learners' are:
 the quiz preview's check and each editor's live check (policy, least privilege, network flow,
-network fix, WAF). Over the limit the refusal is said where the verdict goes and in the page's
+network fix, WAF, findings routing). Over the limit the refusal is said where the verdict goes and in the page's
 status region, a 429 with Retry-After; the form is not swapped, so what was typed stays."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from tests.teach.test_network_editors import (
     waf_case,
     waf_form,
 )
+from tests.teach.test_route_editor import route_form
 from tests.test_live_status import said_within
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +63,11 @@ CHECKS: dict[str, tuple[Callable, str, str]] = {
         lambda t, q: waf_form(t, q, waf_case(), action="check", **{"k-ask_index": "120"}),
         "net-check",
         "#net-check",
+    ),
+    "findings routing": (
+        lambda t, q: route_form(t, q, action="check"),
+        "route-check",
+        "#route-check",
     ),
 }
 

@@ -40,6 +40,7 @@ from tests.teach.test_network_editors import (
     waf_case,
     waf_form,
 )
+from tests.teach.test_route_editor import route_form
 from tests.teach.test_views_questions import KINDS, _create, form_data, learner_post
 from tests.teach.test_views_transfer import _confirm_fields
 
@@ -112,6 +113,8 @@ def test_an_instructor_writes_previews_publishes_exports_imports_and_a_learner_t
     assert teacher.post(url, data).status_code == 302
     url, data = fix_form(teacher, quiz, challenge())
     assert teacher.post(url, data).status_code == 302
+    url, data = route_form(teacher, quiz)
+    assert teacher.post(url, data).status_code == 302
     # every kind, each through its editor
     assert sorted(quiz.questions.values_list("type", flat=True)) == sorted(EDITORS)
 
@@ -159,6 +162,8 @@ def test_an_instructor_writes_previews_publishes_exports_imports_and_a_learner_t
         elif question.type == "flow_fix":
             assert question.data["reference"] == REFERENCE
             response = {"rules": REFERENCE}
+        elif question.type == "route_findings":
+            response = {"pattern": question.data["model"]}
         else:
             response = _response(question)
         attempts.answer_save(attempt=attempt, question=question, response=response)

@@ -38,6 +38,29 @@ def _num(text: str) -> Num:
         raise PatternError("invalid_json", f"{text} is not a number") from None
 
 
+def fraction_digits(value: Decimal) -> int:
+    """How many digits `value` has after the decimal point once trailing zeros go (1.50 → 1,
+    3.0e2 → 0). Read from the digits themselves: `normalize()` works in the decimal context,
+    which rounds 1e-999999999 to 0 and raises on 1e999999999."""
+    if not value.is_finite() or value.is_zero():
+        return 0
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    zeros = len(digits) - len(bytes(digits).rstrip(b"\0"))
+    return max(0, -(exponent + zeros))
+
+
+def compact(value: Decimal) -> Decimal:
+    """`value` without trailing zeros, built from its digits (no context rounding): what an
+    explanation prints, so 0e-999999999 is shown as 0, not as a billion zeros."""
+    if value.is_zero():
+        return Decimal(0)
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    kept = bytes(digits).rstrip(b"\0")
+    return Decimal((sign, tuple(kept), exponent + len(digits) - len(kept)))
+
+
 def _constant(name: str) -> Any:
     raise PatternError("invalid_json", f"{name} is not JSON (JSON has no NaN or Infinity)")
 

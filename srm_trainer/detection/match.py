@@ -33,7 +33,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from .jsontext import Num
+from .jsontext import Num, fraction_digits
 from .pattern import NUMERIC_DECIMALS, NUMERIC_LIMIT, Field, Matcher, ObjectPattern, Pattern, show
 
 MAX_STEPS = 200
@@ -474,8 +474,7 @@ def wildcard_match(pattern: str, text: str) -> bool:
 def _numeric(m: Matcher, v: Any) -> tuple[Outcome, str]:
     if not isinstance(v, Num):
         return Outcome.NO_MATCH, f"numeric compares JSON numbers, and this is {_kind(v)}"
-    exponent = v.value.normalize().as_tuple().exponent
-    if abs(v.value) > NUMERIC_LIMIT or (isinstance(exponent, int) and -exponent > NUMERIC_DECIMALS):
+    if v.value.copy_abs() > NUMERIC_LIMIT or fraction_digits(v.value) > NUMERIC_DECIMALS:
         return Outcome.UNDECIDED, (f"{v.text} is beyond the range or precision numeric matching is "
                                    "documented for")  # fmt: skip
     checks = []

@@ -33,7 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import PatternError
-from .jsontext import Num, has_lone_surrogate, read_json
+from .jsontext import Num, compact, fraction_digits, has_lone_surrogate, read_json
 
 LIMITS = {
     "pattern_chars": 4096,
@@ -339,14 +339,13 @@ def _bound(value: Any, path: str) -> Decimal:
         raise PatternError(
             "bad_numeric", f"a numeric bound is a JSON number, not {show(value)}", path=path
         )
-    if abs(value.value) > NUMERIC_LIMIT:
+    if value.value.copy_abs() > NUMERIC_LIMIT:  # copy_abs: abs() overflows on 1e9999999
         raise PatternError("bad_numeric", f"{value.text} is outside the range numeric matching works in "
                            "(-5.0e9 to 5.0e9)", path=path)  # fmt: skip
-    exponent = value.value.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > NUMERIC_DECIMALS:
+    if fraction_digits(value.value) > NUMERIC_DECIMALS:
         raise PatternError("bad_numeric", f"{value.text} has more than {NUMERIC_DECIMALS} digits after the "
                            "decimal point, the precision numeric matching works to", path=path)  # fmt: skip
-    return value.value
+    return compact(value.value)
 
 
 def _numeric(arg: Any, path: str) -> tuple[tuple[str, Decimal], ...]:

@@ -165,3 +165,15 @@ def test_no_module_imports_django():
         [sys.executable, "-I", "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_numbers_with_extreme_exponents_are_refused_or_undecided_never_an_error():
+    # The decimal context rounds 1e-999999999 to 0 and overflows on 1e9999999: a bound read
+    # through it passed as zero, and each explanation printed it as a billion digits.
+    zero = parse_pattern('{"n": [{"numeric": [">=", 0e-999999999]}]}')
+    result = match(zero, read_event('{"n": 0}'))
+    assert result.matched and max(len(s.text) for s in result.steps) < 200
+    above = parse_pattern('{"n": [{"numeric": [">", 0]}]}')
+    for far in ("1e9999999", "-1e999999999", "1e-999999999"):
+        result = match(above, read_event(f'{{"n": {far}}}'))
+        assert result.outcome is Outcome.UNDECIDED, far

@@ -148,3 +148,14 @@ def test_live_updates_too_fast_are_refused_above_the_last_result(client, setting
 def test_the_page_says_what_the_lab_leaves_out(client):
     html = client.get(URL).content.decode()
     assert "What this lab leaves out" in html and "undecided" in html
+
+
+@pytest.mark.parametrize("bound", ["1e9999999", "1e-999999999"])
+def test_a_numeric_bound_with_an_extreme_exponent_is_refused_in_words(client, bound):
+    # 1e9999999 was a 500 (decimal overflow); 1e-999999999 passed as zero and every
+    # explanation printed it in full (1e-9999999 alone made a 70 MB answer).
+    text = '{"detail": {"severity": [{"numeric": [">", %s]}]}}' % bound
+    response = client.post(URL, {"pattern": text}, headers=HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200 and len(html) < 5_000
+    assert "detail.severity[0].numeric[1]" in html

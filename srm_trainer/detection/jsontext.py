@@ -76,6 +76,20 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+class Pairs(dict[str, Any]):
+    """A JSON object read with every pair kept (`pairs`, repeats included, in order); as a
+    dict it holds the last value of each key. The pattern reader uses the pairs: EventBridge
+    takes a field written twice, and uses the last one."""
+
+    pairs: list[tuple[str, Any]]
+
+
+def _all_pairs(pairs: list[tuple[str, Any]]) -> Pairs:
+    out = Pairs(pairs)
+    out.pairs = pairs
+    return out
+
+
 def _line_column(text: str, pos: int) -> tuple[int, int]:
     line = text.count("\n", 0, pos) + 1
     column = pos - (text.rfind("\n", 0, pos) + 1) + 1
@@ -106,9 +120,12 @@ def _deepest(text: str, limit: int) -> int:
     return -1
 
 
-def read_json(text: str, *, what: str, max_chars: int, max_depth: int) -> Any:
+def read_json(
+    text: str, *, what: str, max_chars: int, max_depth: int, repeats: bool = False
+) -> Any:
     """`text` as JSON (numbers as `Num`), or a `PatternError` saying what is wrong and at
-    which line and column. `what` names the text in messages ("the pattern")."""
+    which line and column. `what` names the text in messages ("the pattern"). A key written
+    twice in one object is refused, unless `repeats`: then objects are `Pairs`."""
     if len(text) > max_chars:
         raise PatternError(
             "too_large", f"{what} is {len(text):,} characters; the lab takes up to {max_chars:,}"
@@ -131,7 +148,7 @@ def read_json(text: str, *, what: str, max_chars: int, max_depth: int) -> Any:
             parse_int=_num,
             parse_float=_num,
             parse_constant=_constant,
-            object_pairs_hook=_pairs,
+            object_pairs_hook=_all_pairs if repeats else _pairs,
         )
     except json.JSONDecodeError as exc:
         raise PatternError(

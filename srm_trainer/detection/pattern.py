@@ -33,7 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import PatternError
-from .jsontext import Num, compact, fraction_digits, has_lone_surrogate, read_json
+from .jsontext import Num, Pairs, compact, fraction_digits, has_lone_surrogate, read_json
 
 LIMITS = {
     "pattern_chars": 4096,
@@ -114,6 +114,8 @@ class ObjectPattern:
 class Pattern:
     root: ObjectPattern
     text: str = field(repr=False, default="")
+    # How EventBridge reads what was written (a field given twice, a name with dots), in words.
+    notes: tuple[str, ...] = ()
 
 
 def _join(path: str, key: str) -> str:
@@ -127,6 +129,7 @@ def _join(path: str, key: str) -> str:
 class _Reader:
     def __init__(self) -> None:
         self.values = 0
+        self.notes: list[str] = []
 
     def count(self, path: str) -> None:
         self.values += 1
@@ -137,7 +140,52 @@ class _Reader:
                 path=path,
             )
 
-    def obj(self, value: Any, path: str) -> ObjectPattern:
+    def fields_of(self, value: dict[str, Any], path: str) -> dict[str, Any]:
+        """The object's fields as EventBridge compiles them ("Event pattern syntax",
+        considerations): a name with dots is the nested fields it names ("a.b" is "a" then
+        "b"), and a field written twice, or named both ways, keeps the last value; two objects
+        at one place are read as one."""
+        out: dict[str, Any] = {}
+        for key, inner in getattr(value, "pairs", value.items()):
+            if key == "$or":
+                if key in out:
+                    raise PatternError("bad_or", "this object has two `$or`: list every alternative in "
+                                       "one, or put one `$or` inside an alternative of the other",
+                                       path=_join(path, key))  # fmt: skip
+                out[key] = inner
+                continue
+            steps = key.split(".")
+            if "$or" in steps:
+                raise PatternError("bad_or", "`$or` is not a field name: it joins alternatives, as "
+                                   '"$or": [{...}, {...}]', path=_join(path, key))  # fmt: skip
+            if len(steps) > 1:
+                self.notes.append(f"{json.dumps(key, ensure_ascii=False)} is read as the nested fields "
+                                  f"{_joined(path, steps)}: EventBridge joins field names "
+                                  "with dots")  # fmt: skip
+            for name in reversed(steps[1:]):
+                inner = _object({name: inner})
+            self.put(out, steps[0], inner, path)
+        return out
+
+    def put(self, out: dict[str, Any], key: str, inner: Any, path: str) -> None:
+        old = out.get(key)
+        if old is None:
+            out[key] = inner
+        elif isinstance(old, dict) and isinstance(inner, dict):
+            out[key] = _object(list(getattr(old, "pairs", old.items()))
+                               + list(getattr(inner, "pairs", inner.items())))  # fmt: skip
+        elif isinstance(old, dict) or isinstance(inner, dict):
+            raise PatternError("conflict", "the pattern names this field both as a value to match and as "
+                               "an object with fields below it", path=_join(path, key))  # fmt: skip
+        else:
+            self.notes.append(f"{_join(path, key)} is given more than once: EventBridge uses the last "
+                              "one, and so does the lab")  # fmt: skip
+            out[key] = inner
+
+    def obj(self, value: Any, path: str, level: int = 1) -> ObjectPattern:
+        if level > LIMITS["depth"]:
+            raise PatternError("too_deep", f"the pattern nests objects more than {LIMITS['depth']} deep "
+                               "(names with dots count: each part is a level)", path=path)  # fmt: skip
         if not isinstance(value, dict):
             raise PatternError("not_an_object", "a pattern is a JSON object, such as "
                                '{"source": ["aws.guardduty"]}', path=path)  # fmt: skip
@@ -148,19 +196,19 @@ class _Reader:
         fields: list[Field] = []
         alternatives: tuple[ObjectPattern, ...] = ()
         or_path = ""
-        for key, inner in value.items():
+        for key, inner in self.fields_of(value, path).items():
             here = _join(path, key)
             if has_lone_surrogate(key):
                 raise PatternError(
                     "invalid_text", "this field name holds half of a UTF-16 pair", path=path
                 )
             if key == "$or":
-                alternatives, or_path = self.alternatives(inner, here), here
+                alternatives, or_path = self.alternatives(inner, here, level), here
             elif key in OPERATORS or key in NOT_EVENTBRIDGE:
                 raise PatternError("operator_as_field", f"`{key}` is an operator: it goes inside a list, "
                                    f'as "field": [{{"{key}": ...}}], not as a field name', path=here)  # fmt: skip
             elif isinstance(inner, dict):
-                fields.append(Field(key, here, nested=self.obj(inner, here)))
+                fields.append(Field(key, here, nested=self.obj(inner, here, level + 1)))
             elif isinstance(inner, list):
                 fields.append(Field(key, here, matchers=self.values_list(inner, here)))
             else:
@@ -168,7 +216,7 @@ class _Reader:
                                    f'"{key}": [{show(inner)}], not "{key}": {show(inner)}', path=here)  # fmt: skip
         return ObjectPattern(path, tuple(fields), alternatives, or_path)
 
-    def alternatives(self, value: Any, path: str) -> tuple[ObjectPattern, ...]:
+    def alternatives(self, value: Any, path: str, level: int) -> tuple[ObjectPattern, ...]:
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             raise PatternError("bad_or", "`$or` takes a list of objects, each one alternative: "
                                '"$or": [{"a": ["x"]}, {"b": ["y"]}]', path=path)  # fmt: skip
@@ -177,7 +225,7 @@ class _Reader:
         if len(value) > LIMITS["or_alternatives"]:
             raise PatternError("too_many_values", f"the lab takes up to {LIMITS['or_alternatives']} "
                                "alternatives in one `$or`", path=path)  # fmt: skip
-        return tuple(self.obj(v, f"{path}[{i}]") for i, v in enumerate(value))
+        return tuple(self.obj(v, f"{path}[{i}]", level + 1) for i, v in enumerate(value))
 
     def values_list(self, items: list[Any], path: str) -> tuple[Matcher, ...]:
         if not items:
@@ -393,9 +441,26 @@ def _cidr(text: str, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network
         ) from None
 
 
+def _joined(path: str, steps: list[str]) -> str:
+    for step in steps:
+        path = _join(path, step)
+    return path
+
+
+def _object(pairs: Any) -> Pairs:
+    """An object made of `pairs` (a dict or a list of pairs), repeats kept, as read_json
+    makes them."""
+    items = list(pairs.items()) if isinstance(pairs, dict) else list(pairs)
+    out = Pairs(items)
+    out.pairs = items
+    return out
+
+
 def parse_pattern(text: str) -> Pattern:
-    """The pattern `text` holds, or a `PatternError` saying what is wrong and where."""
-    value = read_json(
-        text, what="the pattern", max_chars=LIMITS["pattern_chars"], max_depth=LIMITS["depth"]
-    )
-    return Pattern(_Reader().obj(value, ""), text)
+    """The pattern `text` holds, or a `PatternError` saying what is wrong and where;
+    `notes` say where EventBridge reads it otherwise than it looks (a field written twice)."""
+    value = read_json(text, what="the pattern", max_chars=LIMITS["pattern_chars"],
+                      max_depth=LIMITS["depth"], repeats=True)  # fmt: skip
+    reader = _Reader()
+    root = reader.obj(value, "")
+    return Pattern(root, text, tuple(dict.fromkeys(reader.notes)))

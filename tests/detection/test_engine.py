@@ -40,7 +40,8 @@ def _load(name: str) -> list[dict]:
 
 @pytest.mark.parametrize("case", _load("matching.json"), ids=lambda c: c["name"])
 def test_matching(case):
-    pattern = parse_pattern(json.dumps(case["pattern"]))
+    # pattern_text: what a JSON file cannot hold as a value (a key written twice).
+    pattern = parse_pattern(case.get("pattern_text") or json.dumps(case["pattern"]))
     result = match(pattern, read_event(json.dumps(case["event"])))
     assert result.outcome.value == case["expect"], [s.text for s in result.steps]
     assert result.steps, "every outcome is explained"
@@ -177,3 +178,18 @@ def test_numbers_with_extreme_exponents_are_refused_or_undecided_never_an_error(
     for far in ("1e9999999", "-1e999999999", "1e-999999999"):
         result = match(above, read_event(f'{{"n": {far}}}'))
         assert result.outcome is Outcome.UNDECIDED, far
+
+
+def test_a_pattern_says_how_eventbridge_reads_a_repeated_field_or_a_dotted_name():
+    twice = parse_pattern('{"a": ["x"], "a": ["y"]}')
+    assert twice.notes == (
+        "a is given more than once: EventBridge uses the last one, and so does the lab",
+    )
+    assert not match(twice, read_event('{"a": "x"}')).matched
+    dotted = parse_pattern('{"detail.severity": [{"numeric": [">=", 7]}]}')
+    assert [s.path for s in match(dotted, samples()[0].event).steps] == ["detail.severity"]
+    assert "EventBridge joins field names with dots" in dotted.notes[0]
+    assert parse_pattern('{"a": {"b": ["x"]}}').notes == ()
+    with pytest.raises(PatternError) as caught:
+        read_event('{"a": 1, "a": 2}')  # an event keeps refusing a repeated key
+    assert caught.value.code == "duplicate_key"

@@ -154,8 +154,15 @@ def test_the_page_says_what_the_lab_leaves_out(client):
 def test_a_numeric_bound_with_an_extreme_exponent_is_refused_in_words(client, bound):
     # 1e9999999 was a 500 (decimal overflow); 1e-999999999 passed as zero and every
     # explanation printed it in full (1e-9999999 alone made a 70 MB answer).
-    text = '{"detail": {"severity": [{"numeric": [">", %s]}]}}' % bound
+    text = '{"detail": {"severity": [{"numeric": [">", BOUND]}]}}'.replace("BOUND", bound)
     response = client.post(URL, {"pattern": text}, headers=HTMX)
     html = response.content.decode()
     assert response.status_code == 200 and len(html) < 5_000
     assert "detail.severity[0].numeric[1]" in html
+
+
+def test_a_dotted_name_matches_as_eventbridge_reads_it_and_the_page_says_how(client):
+    html = client.post(URL, {"pattern": '{"detail.resource.resourceType": ["Lambda"]}'},
+                       headers=HTMX).content.decode()  # fmt: skip
+    assert matched(html) == {"A Lambda function talks to a cryptocurrency-mining pool"}
+    assert "How EventBridge reads it: &quot;detail.resource.resourceType&quot; is read as" in html

@@ -545,15 +545,24 @@ def _anything_but(m: Matcher, v: Any) -> tuple[Outcome, str]:
         return Outcome.UNDECIDED, (f"anything-but {m.sub} compares strings and this is {_kind(v)}: "
                                    "the guide does not say how they compare")  # fmt: skip
     kind = m.sub
-    inner = _text_test(kind, str(m.arg), v, m.ignore_case)
-    arg = json.dumps(m.arg, ensure_ascii=False)
-    if inner is Outcome.UNDECIDED:
-        return inner, "comparing letters outside A–Z without case: the lab does not decide that"
     how = {"prefix": "starts with", "suffix": "ends with", "equals-ignore-case": "equals, ignoring case,",
            "wildcard": "fits the wildcard"}[kind]  # fmt: skip
-    if inner:
-        return Outcome.NO_MATCH, f"anything-but excludes it: it {how} {arg}"
-    return Outcome.MATCH, f"anything-but: it does not {_negative(how)} {arg}"
+    tests = [(_text_test(kind, text, v, m.ignore_case), text) for text in m.arg]
+    hit = next((text for outcome, text in tests if outcome is Outcome.MATCH), None)
+    if hit is not None:
+        return (
+            Outcome.NO_MATCH,
+            f"anything-but excludes it: it {how} {json.dumps(hit, ensure_ascii=False)}",
+        )
+    if any(outcome is Outcome.UNDECIDED for outcome, _ in tests):
+        return (
+            Outcome.UNDECIDED,
+            "comparing letters outside A–Z without case: the lab does not decide that",
+        )
+    listed = ", ".join(json.dumps(t, ensure_ascii=False) for t in m.arg[:6]) + (
+        ", …" if len(m.arg) > 6 else ""
+    )
+    return Outcome.MATCH, f"anything-but: it does not {_negative(how)} {listed}"
 
 
 def match(pattern: Pattern, event: dict[str, Any]) -> Result:

@@ -9,6 +9,7 @@ event patterns", "Arrays in event patterns", "Matching null values and empty str
 - in a list: strings, numbers, `true`, `false`, `null`, or one-key objects naming an operator:
   `prefix`, `suffix` (each also as `{"equals-ignore-case": "..."}`), `equals-ignore-case`,
   `wildcard`, `anything-but` (a string, a number, a list of only strings or only numbers, or
+  one string or a list of them under
   one of `prefix`, `suffix`, `equals-ignore-case`, `wildcard`), `numeric`, `cidr`, `exists`;
 - `"$or": [{...}, {...}]`, at any level: the event matches if it matches any alternative.
 
@@ -310,6 +311,30 @@ class _Reader:
             ), True
         return self.string(arg, path, op), False
 
+    def anything_but_texts(self, inner: str, value: Any, path: str) -> tuple[str, ...]:
+        """The strings of `anything-but` prefix, suffix, equals-ignore-case or wildcard: one,
+        or a list of them (AWS's Event Ruler takes either; an empty prefix or suffix it
+        refuses)."""
+        many = isinstance(value, list)
+        if many and not value:
+            raise PatternError(
+                "empty_list", f"`anything-but {inner}` needs at least one string", path=path
+            )
+        if many and len(value) > LIMITS["values_per_list"]:
+            raise PatternError("too_many_values", f"the lab takes up to {LIMITS['values_per_list']} "
+                               "values in one list", path=path)  # fmt: skip
+        out = []
+        for i, item in enumerate(value if many else [value]):
+            here = f"{path}[{i}]" if many else path
+            if many:
+                self.count(here)
+            text = self.string(item, here, f"anything-but {inner}")
+            if not text and inner in ("prefix", "suffix"):
+                raise PatternError("bad_operand", f"an empty {inner} would exclude every string: "
+                                   "EventBridge refuses it", path=here)  # fmt: skip
+            out.append(_wildcard(text, here) if inner == "wildcard" else text)
+        return tuple(out)
+
     def anything_but(self, arg: Any, path: str, here: str, written: str) -> Matcher:
         if isinstance(arg, str | Num) and not isinstance(arg, bool):
             if isinstance(arg, str):
@@ -337,10 +362,8 @@ class _Reader:
             ((inner, value),) = arg.items()
             inner_path = _join(here, inner)
             if inner in ("prefix", "suffix", "equals-ignore-case", "wildcard"):
-                text = self.string(value, inner_path, f"anything-but {inner}")
-                if inner == "wildcard":
-                    text = _wildcard(text, inner_path)
-                return Matcher("anything-but", path, text, written, sub=inner,
+                texts = self.anything_but_texts(inner, value, inner_path)
+                return Matcher("anything-but", path, texts, written, sub=inner,
                                ignore_case=inner == "equals-ignore-case")  # fmt: skip
             raise PatternError("bad_anything_but", f"`anything-but` takes a value, a list, or one of "
                                f"prefix, suffix, equals-ignore-case, wildcard; not `{inner}`",

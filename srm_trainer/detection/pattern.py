@@ -451,6 +451,13 @@ def _numeric(arg: Any, path: str) -> tuple[tuple[str, Decimal], ...]:
 
 
 def _cidr(text: str, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """An address, a slash and a prefix length in digits: AWS's Event Ruler refuses a bare
+    address or a netmask (Python's ipaddress would read both)."""
+    address, slash, bits = text.partition("/")
+    if not slash or not (bits.isascii() and bits.isdigit()) or "/" in bits:
+        raise PatternError("bad_cidr", f"{json.dumps(text, ensure_ascii=False)} is not a CIDR block: write "
+                           "an address, a slash and a prefix length, such as 10.0.0.0/24 (a single "
+                           "address is 10.0.0.7/32)", path=path)  # fmt: skip
     try:
         return ipaddress.ip_network(text, strict=True)
     except ValueError as exc:

@@ -170,7 +170,10 @@ _JSON_WORDS = {
     "null, a list or an object (JSON allows no comma before ] or })",
     "Extra data": "there is more text after the end of the JSON object",
     "Unterminated string starting at": "this string has no closing double quote",
-    "Invalid control character at": "a string holds a line break or tab: write it as \\n or \\t",
+    "Invalid control character at": "a string holds a control character (a line break, a tab or an "
+    "invisible one such as NUL): write it as \\n, \\t or \\u0000",
+    "Unexpected UTF-8 BOM": "the text starts with an invisible byte-order mark (U+FEFF), which JSON "
+    "does not allow: delete the first character",
     "Invalid \\escape": "this backslash escape is not one JSON knows",
 }
 

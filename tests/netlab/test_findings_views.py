@@ -166,3 +166,21 @@ def test_a_dotted_name_matches_as_eventbridge_reads_it_and_the_page_says_how(cli
                        headers=HTMX).content.decode()  # fmt: skip
     assert matched(html) == {"A Lambda function talks to a cryptocurrency-mining pool"}
     assert "How EventBridge reads it: &quot;detail.resource.resourceType&quot; is read as" in html
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('{"a": ["\x00"]}', "Line 1, column 9</strong>: a string holds a control character"),
+        (
+            '\ufeff{"a": ["x"]}',
+            "Line 1, column 1</strong>: the text starts with an invisible byte-order mark",
+        ),
+        ("  ", "EventBridge would refuse this pattern. The pattern is empty"),
+    ],
+)
+def test_an_invisible_character_or_nothing_is_named_in_words_a_learner_knows(client, text, words):
+    # A NUL was called "a line break or tab", a BOM "unexpected UTF-8 BOM (decode using
+    # utf-8-sig)", and a message with no place began in lower case after a full stop.
+    html = client.post(URL, {"pattern": text}).content.decode()
+    assert words in entities.unescape(html)

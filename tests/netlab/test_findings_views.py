@@ -184,3 +184,17 @@ def test_an_invisible_character_or_nothing_is_named_in_words_a_learner_knows(cli
     # utf-8-sig)", and a message with no place began in lower case after a full stop.
     html = client.post(URL, {"pattern": text}).content.decode()
     assert words in entities.unescape(html)
+
+
+def test_a_form_sent_without_javascript_too_fast_comes_back_with_its_pattern(client, settings):
+    # It was the other labs' "Slow down" page: the pattern typed was gone, and Back may not
+    # bring a textarea's text back.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "sandbox": "1/60"}
+    text = '{"source": ["aws.inspector2"]}'
+    assert client.post(URL, {"pattern": text}).status_code == 200
+    response = client.post(URL, {"pattern": text})
+    html = response.content.decode()
+    assert response.status_code == 429 and response["Retry-After"]
+    assert "{&quot;source&quot;: [&quot;aws.inspector2&quot;]}</textarea>" in html
+    assert "so this pattern was not matched: test it again in" in html
+    assert verdicts(html) == {}  # shown back, not matched

@@ -193,3 +193,13 @@ def test_a_pattern_says_how_eventbridge_reads_a_repeated_field_or_a_dotted_name(
     with pytest.raises(PatternError) as caught:
         read_event('{"a": 1, "a": 2}')  # an event keeps refusing a repeated key
     assert caught.value.code == "duplicate_key"
+
+
+def test_an_event_name_with_dots_is_read_as_nested_fields_within_the_depth_limit():
+    event = read_event('{"a.b": 1, "a": {"b": 2, "c": 3}}')
+    assert {k: [str(x) for x in v] if isinstance(v, list) else str(v) for k, v in event["a"].items()} == {
+        "b": ["1", "2"], "c": "3"}  # fmt: skip
+    assert match(parse_pattern('{"a": {"b": [2]}}'), event).matched
+    with pytest.raises(PatternError) as caught:
+        read_event(json.dumps({".".join(["x"] * 40): 1}))
+    assert caught.value.code == "too_deep"

@@ -34,7 +34,16 @@ from enum import Enum
 from typing import Any
 
 from .jsontext import Num, fraction_digits
-from .pattern import NUMERIC_DECIMALS, NUMERIC_LIMIT, Field, Matcher, ObjectPattern, Pattern, show
+from .pattern import (
+    NUMERIC_DECIMALS,
+    NUMERIC_LIMIT,
+    Field,
+    Matcher,
+    ObjectPattern,
+    Pattern,
+    quoted,
+    show,
+)
 
 MAX_STEPS = 200
 
@@ -264,7 +273,7 @@ class _Run:
 
 def _at(where: str, key: str) -> str:
     plain = key and all(ch.isalnum() or ch in "-_$" for ch in key)
-    step = key if plain else "[" + json.dumps(key, ensure_ascii=False) + "]"
+    step = key if plain else "[" + quoted(key) + "]"
     if not where:
         return step
     return f"{where}.{step}" if plain else f"{where}{step}"
@@ -388,7 +397,7 @@ def _scalar(m: Matcher, v: Any) -> tuple[Outcome, str]:
         how = {"prefix": "starts with", "suffix": "ends with", "equals-ignore-case": "equals, ignoring case,",
                "wildcard": "fits the wildcard"}[m.kind]  # fmt: skip
         case = " (ignoring case)" if m.ignore_case and m.kind != "equals-ignore-case" else ""
-        arg = json.dumps(m.arg, ensure_ascii=False)
+        arg = quoted(str(m.arg))
         if outcome is Outcome.UNDECIDED:
             return (
                 outcome,
@@ -552,16 +561,14 @@ def _anything_but(m: Matcher, v: Any) -> tuple[Outcome, str]:
     if hit is not None:
         return (
             Outcome.NO_MATCH,
-            f"anything-but excludes it: it {how} {json.dumps(hit, ensure_ascii=False)}",
+            f"anything-but excludes it: it {how} {quoted(hit)}",
         )
     if any(outcome is Outcome.UNDECIDED for outcome, _ in tests):
         return (
             Outcome.UNDECIDED,
             "comparing letters outside A–Z without case: the lab does not decide that",
         )
-    listed = ", ".join(json.dumps(t, ensure_ascii=False) for t in m.arg[:6]) + (
-        ", …" if len(m.arg) > 6 else ""
-    )
+    listed = ", ".join(quoted(t) for t in m.arg[:6]) + (", …" if len(m.arg) > 6 else "")
     return Outcome.MATCH, f"anything-but: it does not {_negative(how)} {listed}"
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -67,6 +68,21 @@ NOT_EVENTBRIDGE = {
 Scalar = str | Num | bool | None
 
 
+def quoted(text: str) -> str:
+    """`text` as a JSON string, with every invisible character escaped (\\u200b, \\u202e):
+    a zero-width space in a field name is why it does not match, and a direction override
+    would turn the rest of an explanation around."""
+    out = json.dumps(text, ensure_ascii=False)
+    if out.isascii() and out.isprintable():
+        return out
+    return "".join(
+        f"\\u{ord(ch):04x}" if unicodedata.category(ch) in _INVISIBLE else ch for ch in out
+    )
+
+
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+
+
 def show(value: Any) -> str:
     """A value as JSON text, numbers as written: how explanations quote the pattern."""
     if isinstance(value, Num):
@@ -75,7 +91,7 @@ def show(value: Any) -> str:
         return "[" + ", ".join(show(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{json.dumps(k)}: {show(v)}" for k, v in value.items()) + "}"
-    return json.dumps(value, ensure_ascii=False)
+    return quoted(value) if isinstance(value, str) else json.dumps(value)
 
 
 @dataclass(frozen=True)
@@ -121,7 +137,7 @@ class Pattern:
 
 def _join(path: str, key: str) -> str:
     plain = key and all(ch.isalnum() or ch in "-_$" for ch in key)
-    step = key if plain else "[" + json.dumps(key, ensure_ascii=False) + "]"
+    step = key if plain else "[" + quoted(key) + "]"
     if not path:
         return step
     return f"{path}.{step}" if plain else f"{path}{step}"
@@ -160,7 +176,7 @@ class _Reader:
                 raise PatternError("bad_or", "`$or` is not a field name: it joins alternatives, as "
                                    '"$or": [{...}, {...}]', path=_join(path, key))  # fmt: skip
             if len(steps) > 1:
-                self.notes.append(f"{json.dumps(key, ensure_ascii=False)} is read as the nested fields "
+                self.notes.append(f"{quoted(key)} is read as the nested fields "
                                   f"{_joined(path, steps)}: EventBridge joins field names "
                                   "with dots")  # fmt: skip
             for name in reversed(steps[1:]):
@@ -455,7 +471,7 @@ def _cidr(text: str, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network
     address or a netmask (Python's ipaddress would read both)."""
     address, slash, bits = text.partition("/")
     if not slash or not (bits.isascii() and bits.isdigit()) or "/" in bits:
-        raise PatternError("bad_cidr", f"{json.dumps(text, ensure_ascii=False)} is not a CIDR block: write "
+        raise PatternError("bad_cidr", f"{quoted(text)} is not a CIDR block: write "
                            "an address, a slash and a prefix length, such as 10.0.0.0/24 (a single "
                            "address is 10.0.0.7/32)", path=path)  # fmt: skip
     try:

@@ -203,3 +203,18 @@ def test_an_event_name_with_dots_is_read_as_nested_fields_within_the_depth_limit
     with pytest.raises(PatternError) as caught:
         read_event(json.dumps({".".join(["x"] * 40): 1}))
     assert caught.value.code == "too_deep"
+
+
+def test_invisible_characters_are_shown_escaped_in_paths_and_reasons():
+    # A zero-width space in a field name is why it does not match; a direction override
+    # (U+202E) drew the path backwards ('["["liated') and could turn a reason around.
+    result = match(
+        parse_pattern('{"\\u202edetail": ["\\u200bx"]}'), read_event('{"\\u202edetail": "x"}')
+    )
+    step = result.steps[0]
+    assert step.path == '["\\u202edetail"]'
+    assert '"\\u200bx"' in step.text and "\u200b" not in step.text and "\u202e" not in step.path
+    assert (
+        match(parse_pattern('{"a": ["é🙂"]}'), read_event('{"a": "é🙂"}')).steps[0].text
+        == 'equals "é🙂"'
+    )

@@ -118,6 +118,7 @@ class LabOutcome:
     rows: tuple[Row, ...]
     error_line: str = ""  # the line of the text the error is on, for a JSON syntax error
     caret: int = 0  # its column, counted from 0
+    notes: tuple[str, ...] = ()  # how EventBridge reads the pattern where it differs from its look
 
     @property
     def error_parts(self) -> tuple[str, str, str]:
@@ -162,7 +163,7 @@ def outcome(text: str) -> LabOutcome:
             line = lines[exc.line - 1] if exc.line <= len(lines) else ""
         return LabOutcome(text, exc, (), line[:200], max(0, min(exc.column - 1, 200)))
     rows = tuple(_row(s, match(pattern, s.event)) for s in samples())
-    return LabOutcome(text, None, rows)
+    return LabOutcome(text, None, rows, notes=pattern.notes)
 
 
 DOCS = {"format": FORMAT_DOC, "severity": SEVERITY_DOC}

@@ -454,9 +454,12 @@ def waf_too_large(request: HtmxHttpRequest, *, unread: Exception | None = None) 
 FINDINGS_TEMPLATE = "netlab/findings.html"
 
 
-def _findings_context(text: str, *, notice: str = "", preset: str = "") -> dict[str, Any]:
+def _findings_context(
+    text: str, *, notice: str = "", preset: str = "", match: bool = True
+) -> dict[str, Any]:
+    """`match`: False when the pattern is only shown back (a refused request), not matched."""
     return {
-        "found": findings.outcome(text),
+        "found": findings.outcome(text) if match else findings.LabOutcome(text, None, ()),
         "text": text,
         "notice": notice,
         "preset": preset,
@@ -468,9 +471,26 @@ def _findings_context(text: str, *, notice: str = "", preset: str = "") -> dict[
     }
 
 
+def _findings_too_many(request: HtmxHttpRequest, retry_after: int) -> HttpResponse:
+    """Over the rate limit: a form sent without htmx comes back with its pattern as typed,
+    not matched (Back may not bring a textarea's text back); the rest as the other labs."""
+    if request.method != "POST" or request.htmx or _over_the_findings_limit(request):
+        return _too_many(request, retry_after)
+    wait = f"{retry_after} second{'s' if retry_after != 1 else ''}"
+    notice = (f"That was a lot of updates in a short time, so this pattern was not matched: "
+              f"test it again in {wait}.")  # fmt: skip
+    context = _findings_context(request.POST.get("pattern", ""), notice=notice, match=False)
+    context["refused"] = notice
+    return render(request, FINDINGS_TEMPLATE, context, status=429)
+
+
+def _over_the_findings_limit(request: HttpRequest) -> bool:
+    return int(request.META.get("CONTENT_LENGTH") or 0) > findings.MAX_BODY_BYTES
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
-@rate_limited("sandbox", _too_many)
+@rate_limited("sandbox", _findings_too_many)
 def findings_lab(request: HtmxHttpRequest) -> HttpResponse:
     """Write an EventBridge event pattern; see which sample findings it sends to the target."""
     notice, preset = "", ""
@@ -480,7 +500,7 @@ def findings_lab(request: HtmxHttpRequest) -> HttpResponse:
             notice, preset = _no_preset(preset), findings.STARTER
         text = findings.PRESETS[preset].pattern
     else:
-        if int(request.META.get("CONTENT_LENGTH") or 0) > findings.MAX_BODY_BYTES:
+        if _over_the_findings_limit(request):
             return findings_too_large(request)
         text = request.POST.get("pattern", "")
     context = _findings_context(text, notice=notice, preset=preset)

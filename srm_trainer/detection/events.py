@@ -6,7 +6,8 @@ finding in `detail`) and Amazon Inspector findings (`source` "aws.inspector2", `
 "Inspector2 Finding"); account IDs, ARNs and addresses are documentation values
 (111122223333, 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24), not real ones.
 
-Limits: an event of at most 32,768 characters, nested at most 32 levels.
+Limits: an event of at most 32,768 characters, nested at most 32 levels (a name with dots
+counting each part: it is read as the nested fields it names).
 """
 
 from __future__ import annotations
@@ -29,7 +30,45 @@ def read_event(text: str) -> dict[str, Any]:
                       max_depth=EVENT_LIMITS["depth"])  # fmt: skip
     if not isinstance(value, dict):
         raise PatternError("not_an_object", "an event is a JSON object")
-    return value
+    nested: dict[str, Any] = _nested(value, 1)
+    return nested
+
+
+def _nested(value: Any, level: int) -> Any:
+    """`value` with each field name holding dots read as the nested fields it names: EventBridge
+    joins names with dots, so a pattern's `detail.state` is found in {"detail.state": ...} as in
+    {"detail": {"state": ...}} ("Event pattern syntax", considerations). Two values landing at
+    one place are both there, as a list is."""
+    if isinstance(value, list):
+        return [_nested(v, level) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, Any] = {}
+    for key, inner in value.items():
+        steps = key.split(".")
+        if level + len(steps) - 1 > EVENT_LIMITS["depth"]:
+            raise PatternError("too_deep", f"the event nests objects more than {EVENT_LIMITS['depth']} "
+                               "deep (a name with dots counts each part)")  # fmt: skip
+        inner = _nested(inner, level + len(steps))
+        for name in reversed(steps[1:]):
+            inner = {name: inner}
+        _put(out, steps[0], inner)
+    return out
+
+
+def _put(out: dict[str, Any], key: str, inner: Any) -> None:
+    if key not in out:
+        out[key] = inner
+    elif isinstance(out[key], dict) and isinstance(inner, dict):
+        merged = dict(out[key])
+        for k, v in inner.items():
+            _put(merged, k, v)
+        out[key] = merged
+    else:
+        old = out[key]
+        out[key] = (old if isinstance(old, list) else [old]) + (
+            inner if isinstance(inner, list) else [inner]
+        )
 
 
 @dataclass(frozen=True)

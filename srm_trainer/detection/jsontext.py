@@ -38,6 +38,29 @@ def _num(text: str) -> Num:
         raise PatternError("invalid_json", f"{text} is not a number") from None
 
 
+def fraction_digits(value: Decimal) -> int:
+    """How many digits `value` has after the decimal point once trailing zeros go (1.50 → 1,
+    3.0e2 → 0). Read from the digits themselves: `normalize()` works in the decimal context,
+    which rounds 1e-999999999 to 0 and raises on 1e999999999."""
+    if not value.is_finite() or value.is_zero():
+        return 0
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    zeros = len(digits) - len(bytes(digits).rstrip(b"\0"))
+    return max(0, -(exponent + zeros))
+
+
+def compact(value: Decimal) -> Decimal:
+    """`value` without trailing zeros, built from its digits (no context rounding): what an
+    explanation prints, so 0e-999999999 is shown as 0, not as a billion zeros."""
+    if value.is_zero():
+        return Decimal(0)
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    kept = bytes(digits).rstrip(b"\0")
+    return Decimal((sign, tuple(kept), exponent + len(digits) - len(kept)))
+
+
 def _constant(name: str) -> Any:
     raise PatternError("invalid_json", f"{name} is not JSON (JSON has no NaN or Infinity)")
 
@@ -50,6 +73,20 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
                 "duplicate_key", f"the field {json.dumps(key)} is written twice in one object"
             )
         out[key] = value
+    return out
+
+
+class Pairs(dict[str, Any]):
+    """A JSON object read with every pair kept (`pairs`, repeats included, in order); as a
+    dict it holds the last value of each key. The pattern reader uses the pairs: EventBridge
+    takes a field written twice, and uses the last one."""
+
+    pairs: list[tuple[str, Any]]
+
+
+def _all_pairs(pairs: list[tuple[str, Any]]) -> Pairs:
+    out = Pairs(pairs)
+    out.pairs = pairs
     return out
 
 
@@ -83,9 +120,12 @@ def _deepest(text: str, limit: int) -> int:
     return -1
 
 
-def read_json(text: str, *, what: str, max_chars: int, max_depth: int) -> Any:
+def read_json(
+    text: str, *, what: str, max_chars: int, max_depth: int, repeats: bool = False
+) -> Any:
     """`text` as JSON (numbers as `Num`), or a `PatternError` saying what is wrong and at
-    which line and column. `what` names the text in messages ("the pattern")."""
+    which line and column. `what` names the text in messages ("the pattern"). A key written
+    twice in one object is refused, unless `repeats`: then objects are `Pairs`."""
     if len(text) > max_chars:
         raise PatternError(
             "too_large", f"{what} is {len(text):,} characters; the lab takes up to {max_chars:,}"
@@ -108,7 +148,7 @@ def read_json(text: str, *, what: str, max_chars: int, max_depth: int) -> Any:
             parse_int=_num,
             parse_float=_num,
             parse_constant=_constant,
-            object_pairs_hook=_pairs,
+            object_pairs_hook=_all_pairs if repeats else _pairs,
         )
     except json.JSONDecodeError as exc:
         raise PatternError(
@@ -130,7 +170,10 @@ _JSON_WORDS = {
     "null, a list or an object (JSON allows no comma before ] or })",
     "Extra data": "there is more text after the end of the JSON object",
     "Unterminated string starting at": "this string has no closing double quote",
-    "Invalid control character at": "a string holds a line break or tab: write it as \\n or \\t",
+    "Invalid control character at": "a string holds a control character (a line break, a tab or an "
+    "invisible one such as NUL): write it as \\n, \\t or \\u0000",
+    "Unexpected UTF-8 BOM": "the text starts with an invisible byte-order mark (U+FEFF), which JSON "
+    "does not allow: delete the first character",
     "Invalid \\escape": "this backslash escape is not one JSON knows",
 }
 

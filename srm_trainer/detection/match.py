@@ -33,8 +33,17 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from .jsontext import Num
-from .pattern import NUMERIC_DECIMALS, NUMERIC_LIMIT, Field, Matcher, ObjectPattern, Pattern, show
+from .jsontext import Num, fraction_digits
+from .pattern import (
+    NUMERIC_DECIMALS,
+    NUMERIC_LIMIT,
+    Field,
+    Matcher,
+    ObjectPattern,
+    Pattern,
+    quoted,
+    show,
+)
 
 MAX_STEPS = 200
 
@@ -264,7 +273,7 @@ class _Run:
 
 def _at(where: str, key: str) -> str:
     plain = key and all(ch.isalnum() or ch in "-_$" for ch in key)
-    step = key if plain else "[" + json.dumps(key, ensure_ascii=False) + "]"
+    step = key if plain else "[" + quoted(key) + "]"
     if not where:
         return step
     return f"{where}.{step}" if plain else f"{where}{step}"
@@ -388,7 +397,7 @@ def _scalar(m: Matcher, v: Any) -> tuple[Outcome, str]:
         how = {"prefix": "starts with", "suffix": "ends with", "equals-ignore-case": "equals, ignoring case,",
                "wildcard": "fits the wildcard"}[m.kind]  # fmt: skip
         case = " (ignoring case)" if m.ignore_case and m.kind != "equals-ignore-case" else ""
-        arg = json.dumps(m.arg, ensure_ascii=False)
+        arg = quoted(str(m.arg))
         if outcome is Outcome.UNDECIDED:
             return (
                 outcome,
@@ -474,8 +483,7 @@ def wildcard_match(pattern: str, text: str) -> bool:
 def _numeric(m: Matcher, v: Any) -> tuple[Outcome, str]:
     if not isinstance(v, Num):
         return Outcome.NO_MATCH, f"numeric compares JSON numbers, and this is {_kind(v)}"
-    exponent = v.value.normalize().as_tuple().exponent
-    if abs(v.value) > NUMERIC_LIMIT or (isinstance(exponent, int) and -exponent > NUMERIC_DECIMALS):
+    if v.value.copy_abs() > NUMERIC_LIMIT or fraction_digits(v.value) > NUMERIC_DECIMALS:
         return Outcome.UNDECIDED, (f"{v.text} is beyond the range or precision numeric matching is "
                                    "documented for")  # fmt: skip
     checks = []
@@ -546,15 +554,22 @@ def _anything_but(m: Matcher, v: Any) -> tuple[Outcome, str]:
         return Outcome.UNDECIDED, (f"anything-but {m.sub} compares strings and this is {_kind(v)}: "
                                    "the guide does not say how they compare")  # fmt: skip
     kind = m.sub
-    inner = _text_test(kind, str(m.arg), v, m.ignore_case)
-    arg = json.dumps(m.arg, ensure_ascii=False)
-    if inner is Outcome.UNDECIDED:
-        return inner, "comparing letters outside A–Z without case: the lab does not decide that"
     how = {"prefix": "starts with", "suffix": "ends with", "equals-ignore-case": "equals, ignoring case,",
            "wildcard": "fits the wildcard"}[kind]  # fmt: skip
-    if inner:
-        return Outcome.NO_MATCH, f"anything-but excludes it: it {how} {arg}"
-    return Outcome.MATCH, f"anything-but: it does not {_negative(how)} {arg}"
+    tests = [(_text_test(kind, text, v, m.ignore_case), text) for text in m.arg]
+    hit = next((text for outcome, text in tests if outcome is Outcome.MATCH), None)
+    if hit is not None:
+        return (
+            Outcome.NO_MATCH,
+            f"anything-but excludes it: it {how} {quoted(hit)}",
+        )
+    if any(outcome is Outcome.UNDECIDED for outcome, _ in tests):
+        return (
+            Outcome.UNDECIDED,
+            "comparing letters outside A–Z without case: the lab does not decide that",
+        )
+    listed = ", ".join(quoted(t) for t in m.arg[:6]) + (", …" if len(m.arg) > 6 else "")
+    return Outcome.MATCH, f"anything-but: it does not {_negative(how)} {listed}"
 
 
 def match(pattern: Pattern, event: dict[str, Any]) -> Result:

@@ -9,6 +9,7 @@ event patterns", "Arrays in event patterns", "Matching null values and empty str
 - in a list: strings, numbers, `true`, `false`, `null`, or one-key objects naming an operator:
   `prefix`, `suffix` (each also as `{"equals-ignore-case": "..."}`), `equals-ignore-case`,
   `wildcard`, `anything-but` (a string, a number, a list of only strings or only numbers, or
+  one string or a list of them under
   one of `prefix`, `suffix`, `equals-ignore-case`, `wildcard`), `numeric`, `cidr`, `exists`;
 - `"$or": [{...}, {...}]`, at any level: the event matches if it matches any alternative.
 
@@ -28,12 +29,13 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from .errors import PatternError
-from .jsontext import Num, has_lone_surrogate, read_json
+from .jsontext import Num, Pairs, compact, fraction_digits, has_lone_surrogate, read_json
 
 LIMITS = {
     "pattern_chars": 4096,
@@ -66,6 +68,21 @@ NOT_EVENTBRIDGE = {
 Scalar = str | Num | bool | None
 
 
+def quoted(text: str) -> str:
+    """`text` as a JSON string, with every invisible character escaped (\\u200b, \\u202e):
+    a zero-width space in a field name is why it does not match, and a direction override
+    would turn the rest of an explanation around."""
+    out = json.dumps(text, ensure_ascii=False)
+    if out.isascii() and out.isprintable():
+        return out
+    return "".join(
+        f"\\u{ord(ch):04x}" if unicodedata.category(ch) in _INVISIBLE else ch for ch in out
+    )
+
+
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+
+
 def show(value: Any) -> str:
     """A value as JSON text, numbers as written: how explanations quote the pattern."""
     if isinstance(value, Num):
@@ -74,7 +91,7 @@ def show(value: Any) -> str:
         return "[" + ", ".join(show(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{json.dumps(k)}: {show(v)}" for k, v in value.items()) + "}"
-    return json.dumps(value, ensure_ascii=False)
+    return quoted(value) if isinstance(value, str) else json.dumps(value)
 
 
 @dataclass(frozen=True)
@@ -114,11 +131,13 @@ class ObjectPattern:
 class Pattern:
     root: ObjectPattern
     text: str = field(repr=False, default="")
+    # How EventBridge reads what was written (a field given twice, a name with dots), in words.
+    notes: tuple[str, ...] = ()
 
 
 def _join(path: str, key: str) -> str:
     plain = key and all(ch.isalnum() or ch in "-_$" for ch in key)
-    step = key if plain else "[" + json.dumps(key, ensure_ascii=False) + "]"
+    step = key if plain else "[" + quoted(key) + "]"
     if not path:
         return step
     return f"{path}.{step}" if plain else f"{path}{step}"
@@ -127,6 +146,7 @@ def _join(path: str, key: str) -> str:
 class _Reader:
     def __init__(self) -> None:
         self.values = 0
+        self.notes: list[str] = []
 
     def count(self, path: str) -> None:
         self.values += 1
@@ -137,7 +157,52 @@ class _Reader:
                 path=path,
             )
 
-    def obj(self, value: Any, path: str) -> ObjectPattern:
+    def fields_of(self, value: dict[str, Any], path: str) -> dict[str, Any]:
+        """The object's fields as EventBridge compiles them ("Event pattern syntax",
+        considerations): a name with dots is the nested fields it names ("a.b" is "a" then
+        "b"), and a field written twice, or named both ways, keeps the last value; two objects
+        at one place are read as one."""
+        out: dict[str, Any] = {}
+        for key, inner in getattr(value, "pairs", value.items()):
+            if key == "$or":
+                if key in out:
+                    raise PatternError("bad_or", "this object has two `$or`: list every alternative in "
+                                       "one, or put one `$or` inside an alternative of the other",
+                                       path=_join(path, key))  # fmt: skip
+                out[key] = inner
+                continue
+            steps = key.split(".")
+            if "$or" in steps:
+                raise PatternError("bad_or", "`$or` is not a field name: it joins alternatives, as "
+                                   '"$or": [{...}, {...}]', path=_join(path, key))  # fmt: skip
+            if len(steps) > 1:
+                self.notes.append(f"{quoted(key)} is read as the nested fields "
+                                  f"{_joined(path, steps)}: EventBridge joins field names "
+                                  "with dots")  # fmt: skip
+            for name in reversed(steps[1:]):
+                inner = _object({name: inner})
+            self.put(out, steps[0], inner, path)
+        return out
+
+    def put(self, out: dict[str, Any], key: str, inner: Any, path: str) -> None:
+        old = out.get(key)
+        if old is None:
+            out[key] = inner
+        elif isinstance(old, dict) and isinstance(inner, dict):
+            out[key] = _object(list(getattr(old, "pairs", old.items()))
+                               + list(getattr(inner, "pairs", inner.items())))  # fmt: skip
+        elif isinstance(old, dict) or isinstance(inner, dict):
+            raise PatternError("conflict", "the pattern names this field both as a value to match and as "
+                               "an object with fields below it", path=_join(path, key))  # fmt: skip
+        else:
+            self.notes.append(f"{_join(path, key)} is given more than once: EventBridge uses the last "
+                              "one, and so does the lab")  # fmt: skip
+            out[key] = inner
+
+    def obj(self, value: Any, path: str, level: int = 1) -> ObjectPattern:
+        if level > LIMITS["depth"]:
+            raise PatternError("too_deep", f"the pattern nests objects more than {LIMITS['depth']} deep "
+                               "(names with dots count: each part is a level)", path=path)  # fmt: skip
         if not isinstance(value, dict):
             raise PatternError("not_an_object", "a pattern is a JSON object, such as "
                                '{"source": ["aws.guardduty"]}', path=path)  # fmt: skip
@@ -148,19 +213,19 @@ class _Reader:
         fields: list[Field] = []
         alternatives: tuple[ObjectPattern, ...] = ()
         or_path = ""
-        for key, inner in value.items():
+        for key, inner in self.fields_of(value, path).items():
             here = _join(path, key)
             if has_lone_surrogate(key):
                 raise PatternError(
                     "invalid_text", "this field name holds half of a UTF-16 pair", path=path
                 )
             if key == "$or":
-                alternatives, or_path = self.alternatives(inner, here), here
+                alternatives, or_path = self.alternatives(inner, here, level), here
             elif key in OPERATORS or key in NOT_EVENTBRIDGE:
                 raise PatternError("operator_as_field", f"`{key}` is an operator: it goes inside a list, "
                                    f'as "field": [{{"{key}": ...}}], not as a field name', path=here)  # fmt: skip
             elif isinstance(inner, dict):
-                fields.append(Field(key, here, nested=self.obj(inner, here)))
+                fields.append(Field(key, here, nested=self.obj(inner, here, level + 1)))
             elif isinstance(inner, list):
                 fields.append(Field(key, here, matchers=self.values_list(inner, here)))
             else:
@@ -168,7 +233,7 @@ class _Reader:
                                    f'"{key}": [{show(inner)}], not "{key}": {show(inner)}', path=here)  # fmt: skip
         return ObjectPattern(path, tuple(fields), alternatives, or_path)
 
-    def alternatives(self, value: Any, path: str) -> tuple[ObjectPattern, ...]:
+    def alternatives(self, value: Any, path: str, level: int) -> tuple[ObjectPattern, ...]:
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             raise PatternError("bad_or", "`$or` takes a list of objects, each one alternative: "
                                '"$or": [{"a": ["x"]}, {"b": ["y"]}]', path=path)  # fmt: skip
@@ -177,7 +242,7 @@ class _Reader:
         if len(value) > LIMITS["or_alternatives"]:
             raise PatternError("too_many_values", f"the lab takes up to {LIMITS['or_alternatives']} "
                                "alternatives in one `$or`", path=path)  # fmt: skip
-        return tuple(self.obj(v, f"{path}[{i}]") for i, v in enumerate(value))
+        return tuple(self.obj(v, f"{path}[{i}]", level + 1) for i, v in enumerate(value))
 
     def values_list(self, items: list[Any], path: str) -> tuple[Matcher, ...]:
         if not items:
@@ -262,6 +327,30 @@ class _Reader:
             ), True
         return self.string(arg, path, op), False
 
+    def anything_but_texts(self, inner: str, value: Any, path: str) -> tuple[str, ...]:
+        """The strings of `anything-but` prefix, suffix, equals-ignore-case or wildcard: one,
+        or a list of them (AWS's Event Ruler takes either; an empty prefix or suffix it
+        refuses)."""
+        many = isinstance(value, list)
+        if many and not value:
+            raise PatternError(
+                "empty_list", f"`anything-but {inner}` needs at least one string", path=path
+            )
+        if many and len(value) > LIMITS["values_per_list"]:
+            raise PatternError("too_many_values", f"the lab takes up to {LIMITS['values_per_list']} "
+                               "values in one list", path=path)  # fmt: skip
+        out = []
+        for i, item in enumerate(value if many else [value]):
+            here = f"{path}[{i}]" if many else path
+            if many:
+                self.count(here)
+            text = self.string(item, here, f"anything-but {inner}")
+            if not text and inner in ("prefix", "suffix"):
+                raise PatternError("bad_operand", f"an empty {inner} would exclude every string: "
+                                   "EventBridge refuses it", path=here)  # fmt: skip
+            out.append(_wildcard(text, here) if inner == "wildcard" else text)
+        return tuple(out)
+
     def anything_but(self, arg: Any, path: str, here: str, written: str) -> Matcher:
         if isinstance(arg, str | Num) and not isinstance(arg, bool):
             if isinstance(arg, str):
@@ -289,10 +378,8 @@ class _Reader:
             ((inner, value),) = arg.items()
             inner_path = _join(here, inner)
             if inner in ("prefix", "suffix", "equals-ignore-case", "wildcard"):
-                text = self.string(value, inner_path, f"anything-but {inner}")
-                if inner == "wildcard":
-                    text = _wildcard(text, inner_path)
-                return Matcher("anything-but", path, text, written, sub=inner,
+                texts = self.anything_but_texts(inner, value, inner_path)
+                return Matcher("anything-but", path, texts, written, sub=inner,
                                ignore_case=inner == "equals-ignore-case")  # fmt: skip
             raise PatternError("bad_anything_but", f"`anything-but` takes a value, a list, or one of "
                                f"prefix, suffix, equals-ignore-case, wildcard; not `{inner}`",
@@ -339,14 +426,13 @@ def _bound(value: Any, path: str) -> Decimal:
         raise PatternError(
             "bad_numeric", f"a numeric bound is a JSON number, not {show(value)}", path=path
         )
-    if abs(value.value) > NUMERIC_LIMIT:
+    if value.value.copy_abs() > NUMERIC_LIMIT:  # copy_abs: abs() overflows on 1e9999999
         raise PatternError("bad_numeric", f"{value.text} is outside the range numeric matching works in "
                            "(-5.0e9 to 5.0e9)", path=path)  # fmt: skip
-    exponent = value.value.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > NUMERIC_DECIMALS:
+    if fraction_digits(value.value) > NUMERIC_DECIMALS:
         raise PatternError("bad_numeric", f"{value.text} has more than {NUMERIC_DECIMALS} digits after the "
                            "decimal point, the precision numeric matching works to", path=path)  # fmt: skip
-    return value.value
+    return compact(value.value)
 
 
 def _numeric(arg: Any, path: str) -> tuple[tuple[str, Decimal], ...]:
@@ -381,6 +467,13 @@ def _numeric(arg: Any, path: str) -> tuple[tuple[str, Decimal], ...]:
 
 
 def _cidr(text: str, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """An address, a slash and a prefix length in digits: AWS's Event Ruler refuses a bare
+    address or a netmask (Python's ipaddress would read both)."""
+    address, slash, bits = text.partition("/")
+    if not slash or not (bits.isascii() and bits.isdigit()) or "/" in bits:
+        raise PatternError("bad_cidr", f"{quoted(text)} is not a CIDR block: write "
+                           "an address, a slash and a prefix length, such as 10.0.0.0/24 (a single "
+                           "address is 10.0.0.7/32)", path=path)  # fmt: skip
     try:
         return ipaddress.ip_network(text, strict=True)
     except ValueError as exc:
@@ -394,9 +487,26 @@ def _cidr(text: str, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network
         ) from None
 
 
+def _joined(path: str, steps: list[str]) -> str:
+    for step in steps:
+        path = _join(path, step)
+    return path
+
+
+def _object(pairs: Any) -> Pairs:
+    """An object made of `pairs` (a dict or a list of pairs), repeats kept, as read_json
+    makes them."""
+    items = list(pairs.items()) if isinstance(pairs, dict) else list(pairs)
+    out = Pairs(items)
+    out.pairs = items
+    return out
+
+
 def parse_pattern(text: str) -> Pattern:
-    """The pattern `text` holds, or a `PatternError` saying what is wrong and where."""
-    value = read_json(
-        text, what="the pattern", max_chars=LIMITS["pattern_chars"], max_depth=LIMITS["depth"]
-    )
-    return Pattern(_Reader().obj(value, ""), text)
+    """The pattern `text` holds, or a `PatternError` saying what is wrong and where;
+    `notes` say where EventBridge reads it otherwise than it looks (a field written twice)."""
+    value = read_json(text, what="the pattern", max_chars=LIMITS["pattern_chars"],
+                      max_depth=LIMITS["depth"], repeats=True)  # fmt: skip
+    reader = _Reader()
+    root = reader.obj(value, "")
+    return Pattern(root, text, tuple(dict.fromkeys(reader.notes)))

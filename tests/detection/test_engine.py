@@ -40,7 +40,8 @@ def _load(name: str) -> list[dict]:
 
 @pytest.mark.parametrize("case", _load("matching.json"), ids=lambda c: c["name"])
 def test_matching(case):
-    pattern = parse_pattern(json.dumps(case["pattern"]))
+    # pattern_text: what a JSON file cannot hold as a value (a key written twice).
+    pattern = parse_pattern(case.get("pattern_text") or json.dumps(case["pattern"]))
     result = match(pattern, read_event(json.dumps(case["event"])))
     assert result.outcome.value == case["expect"], [s.text for s in result.steps]
     assert result.steps, "every outcome is explained"
@@ -165,3 +166,55 @@ def test_no_module_imports_django():
         [sys.executable, "-I", "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_numbers_with_extreme_exponents_are_refused_or_undecided_never_an_error():
+    # The decimal context rounds 1e-999999999 to 0 and overflows on 1e9999999: a bound read
+    # through it passed as zero, and each explanation printed it as a billion digits.
+    zero = parse_pattern('{"n": [{"numeric": [">=", 0e-999999999]}]}')
+    result = match(zero, read_event('{"n": 0}'))
+    assert result.matched and max(len(s.text) for s in result.steps) < 200
+    above = parse_pattern('{"n": [{"numeric": [">", 0]}]}')
+    for far in ("1e9999999", "-1e999999999", "1e-999999999"):
+        result = match(above, read_event(f'{{"n": {far}}}'))
+        assert result.outcome is Outcome.UNDECIDED, far
+
+
+def test_a_pattern_says_how_eventbridge_reads_a_repeated_field_or_a_dotted_name():
+    twice = parse_pattern('{"a": ["x"], "a": ["y"]}')
+    assert twice.notes == (
+        "a is given more than once: EventBridge uses the last one, and so does the lab",
+    )
+    assert not match(twice, read_event('{"a": "x"}')).matched
+    dotted = parse_pattern('{"detail.severity": [{"numeric": [">=", 7]}]}')
+    assert [s.path for s in match(dotted, samples()[0].event).steps] == ["detail.severity"]
+    assert "EventBridge joins field names with dots" in dotted.notes[0]
+    assert parse_pattern('{"a": {"b": ["x"]}}').notes == ()
+    with pytest.raises(PatternError) as caught:
+        read_event('{"a": 1, "a": 2}')  # an event keeps refusing a repeated key
+    assert caught.value.code == "duplicate_key"
+
+
+def test_an_event_name_with_dots_is_read_as_nested_fields_within_the_depth_limit():
+    event = read_event('{"a.b": 1, "a": {"b": 2, "c": 3}}')
+    assert {k: [str(x) for x in v] if isinstance(v, list) else str(v) for k, v in event["a"].items()} == {
+        "b": ["1", "2"], "c": "3"}  # fmt: skip
+    assert match(parse_pattern('{"a": {"b": [2]}}'), event).matched
+    with pytest.raises(PatternError) as caught:
+        read_event(json.dumps({".".join(["x"] * 40): 1}))
+    assert caught.value.code == "too_deep"
+
+
+def test_invisible_characters_are_shown_escaped_in_paths_and_reasons():
+    # A zero-width space in a field name is why it does not match; a direction override
+    # (U+202E) drew the path backwards ('["["liated') and could turn a reason around.
+    result = match(
+        parse_pattern('{"\\u202edetail": ["\\u200bx"]}'), read_event('{"\\u202edetail": "x"}')
+    )
+    step = result.steps[0]
+    assert step.path == '["\\u202edetail"]'
+    assert '"\\u200bx"' in step.text and "\u200b" not in step.text and "\u202e" not in step.path
+    assert (
+        match(parse_pattern('{"a": ["é🙂"]}'), read_event('{"a": "é🙂"}')).steps[0].text
+        == 'equals "é🙂"'
+    )

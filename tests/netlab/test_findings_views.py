@@ -148,3 +148,53 @@ def test_live_updates_too_fast_are_refused_above_the_last_result(client, setting
 def test_the_page_says_what_the_lab_leaves_out(client):
     html = client.get(URL).content.decode()
     assert "What this lab leaves out" in html and "undecided" in html
+
+
+@pytest.mark.parametrize("bound", ["1e9999999", "1e-999999999"])
+def test_a_numeric_bound_with_an_extreme_exponent_is_refused_in_words(client, bound):
+    # 1e9999999 was a 500 (decimal overflow); 1e-999999999 passed as zero and every
+    # explanation printed it in full (1e-9999999 alone made a 70 MB answer).
+    text = '{"detail": {"severity": [{"numeric": [">", BOUND]}]}}'.replace("BOUND", bound)
+    response = client.post(URL, {"pattern": text}, headers=HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200 and len(html) < 5_000
+    assert "detail.severity[0].numeric[1]" in html
+
+
+def test_a_dotted_name_matches_as_eventbridge_reads_it_and_the_page_says_how(client):
+    html = client.post(URL, {"pattern": '{"detail.resource.resourceType": ["Lambda"]}'},
+                       headers=HTMX).content.decode()  # fmt: skip
+    assert matched(html) == {"A Lambda function talks to a cryptocurrency-mining pool"}
+    assert "How EventBridge reads it: &quot;detail.resource.resourceType&quot; is read as" in html
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('{"a": ["\x00"]}', "Line 1, column 9</strong>: a string holds a control character"),
+        (
+            '\ufeff{"a": ["x"]}',
+            "Line 1, column 1</strong>: the text starts with an invisible byte-order mark",
+        ),
+        ("  ", "EventBridge would refuse this pattern. The pattern is empty"),
+    ],
+)
+def test_an_invisible_character_or_nothing_is_named_in_words_a_learner_knows(client, text, words):
+    # A NUL was called "a line break or tab", a BOM "unexpected UTF-8 BOM (decode using
+    # utf-8-sig)", and a message with no place began in lower case after a full stop.
+    html = client.post(URL, {"pattern": text}).content.decode()
+    assert words in entities.unescape(html)
+
+
+def test_a_form_sent_without_javascript_too_fast_comes_back_with_its_pattern(client, settings):
+    # It was the other labs' "Slow down" page: the pattern typed was gone, and Back may not
+    # bring a textarea's text back.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "sandbox": "1/60"}
+    text = '{"source": ["aws.inspector2"]}'
+    assert client.post(URL, {"pattern": text}).status_code == 200
+    response = client.post(URL, {"pattern": text})
+    html = response.content.decode()
+    assert response.status_code == 429 and response["Retry-After"]
+    assert "{&quot;source&quot;: [&quot;aws.inspector2&quot;]}</textarea>" in html
+    assert "so this pattern was not matched: test it again in" in html
+    assert verdicts(html) == {}  # shown back, not matched

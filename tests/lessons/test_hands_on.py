@@ -156,6 +156,16 @@ def test_a_piece_removed_from_the_registry_is_left_out_not_a_failure(client):
     assert _links(card) == ["/lab/waf/", "/labs/"]
 
 
+def test_a_row_written_around_the_checks_shows_no_card_not_an_error(client):
+    module = make_module(slug="odd")
+    make_lesson(module)
+    for value in ({"waf-lab": True}, 5, "waf-lab"):
+        Module.objects.filter(pk=module.pk).update(hands_on=value)
+        response = client.get("/learn/odd/")
+        assert response.status_code == 200 and "Try it yourself" not in response.content.decode()
+        assert client.get("/labs/").status_code == 200
+
+
 def test_the_card_costs_the_module_page_no_query(client, learner):
     """The pieces are named on the module's row, which the kept course already holds."""
     sign_in(client, learner)
@@ -204,6 +214,7 @@ def test_a_draft_modules_pieces_are_under_more_for_learners_and_the_module_for_s
     sign_in(client, staff)
     page = client.get("/labs/").content.decode()
     assert "/lab/waf/" in _labs_section(page, "labs-draft")
+    assert "Draft</span></h2>" in _labs_section(page, "labs-draft")
 
 
 def test_the_pieces_of_a_course_with_no_modules_are_all_listed(client):

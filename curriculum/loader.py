@@ -259,7 +259,13 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
             report,
             "modules",
             {"slug": m.slug},
-            {"title": m.title, "summary": m.summary, "order": m.order, "published": m.published},
+            {
+                "title": m.title,
+                "summary": m.summary,
+                "order": m.order,
+                "published": m.published,
+                "hands_on": list(m.hands_on),
+            },
             stored,
         )
     lessons = {}

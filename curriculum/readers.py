@@ -29,6 +29,7 @@ from curriculum.validation import (
     scenario_case_problem,
     sources_problem,
 )
+from lessons.hands_on import hands_on_problem
 from lessons.markdown import body_problems
 from srm_trainer.typed_text import quoted
 
@@ -303,6 +304,7 @@ class ModuleData:
     summary: str
     order: int
     published: bool = True
+    hands_on: tuple[str, ...] = ()  # the hands-on pieces its page offers (lessons/hands_on.py)
 
 
 @dataclass(frozen=True)
@@ -513,14 +515,30 @@ def _read_modules(root: Path, cur: Curriculum, pb: Problems) -> list[ModuleData]
 def _read_module(raw: Any, file: str, order: int) -> ModuleData:
     f = _Fields(raw, file, f"module #{order}")
     with Problems() as pb:
-        pb.attempt(f.only, "slug", "title", "summary", "published")
+        pb.attempt(f.only, "slug", "title", "summary", "published", "hands_on")
         slug = f.slug()
         if slug in RESERVED_MODULE_SLUGS:
             pb.add(f.error(f"the slug {quoted(slug)} is taken by a page (/learn/{slug}/)"))
         title = pb.attempt(f.str, "title")
         summary = pb.attempt(f.str, "summary", required=False)
         published = pb.attempt(f.bool, "published", True)
-    return ModuleData(slug, _got(title), _got(summary), order, _got(published))
+        hands_on = pb.attempt(_read_hands_on, f)
+    return ModuleData(
+        slug, _got(title), _got(summary), order, _got(published), hands_on=_got(hands_on)
+    )
+
+
+def _read_hands_on(f: _Fields) -> tuple[str, ...]:
+    """A module's `hands_on:` list, checked as the admin checks it (`hands_on_problem`), the
+    problem put on the key's line: an unknown slug is refused with the known ones listed."""
+    value = f.data.get("hands_on")
+    if value is None:  # left out, or written with nothing after it: no pieces
+        return ()
+    problem = hands_on_problem(value)
+    if problem:
+        line = getattr(f.data, "key_lines", {}).get("hands_on") or f.line
+        raise CurriculumError(f.file, line, f"{f.what}: 'hands_on' {problem}")
+    return tuple(value)
 
 
 def _key_line(text: str, key: str) -> int | None:

@@ -19,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 
 from curriculum.validation import LESSON_MINUTES
 from lessons import hooks
+from lessons.hands_on import known as known_pieces
 from lessons.markdown import DIAGRAM_NAMES
 from lessons.models import (
     ArtifactSection,
@@ -281,6 +282,14 @@ class ModuleAdmin(FromContentFile, LearnersWorkProtects, InlinesInLowerCase, Nam
     @admin.display(description="Lessons", ordering="lessons_counted")
     def lesson_count(self, obj: Module) -> int:
         return obj.lessons_counted  # type: ignore[attr-defined]  # get_queryset annotates it
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "hands_on" and field is not None:
+            # The slugs it takes, which the model's help text cannot hold (a piece added to
+            # lessons/hands_on.py would need a migration for its words).
+            field.help_text = f"{db_field.help_text} The pieces: {known_pieces()}."
+        return field
 
 
 class ScenarioLessonInline(AutocompleteRowsInline):

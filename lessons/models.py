@@ -30,6 +30,7 @@ from curriculum.validation import (
     sources_problem,
 )
 from lessons import hooks
+from lessons.hands_on import hands_on_problem
 from lessons.markdown import body_problems
 from lessons.rendered import SCENARIO, RenderedQuerySet, ScenarioShown
 from srm_trainer.typed_text import hidden_in_title
@@ -100,6 +101,12 @@ class Module(models.Model):
     summary = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
     published = models.BooleanField(default=True)
+    hands_on = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The hands-on pieces the module page offers under “Try it yourself”, as a "
+        'list of their slugs, e.g. ["network-lab", "waf-lab"] (lessons/hands_on.py).',
+    )
 
     objects = PublishedQuerySet.as_manager()
 
@@ -113,7 +120,20 @@ class Module(models.Model):
         return reverse("module", args=[self.slug])
 
     def clean_fields(self, exclude=None) -> None:
-        _title_clean(self, exclude, super().clean_fields)
+        """The title's check (`_title_clean`), and `hands_on` as the loader takes it
+        (`hands_on_problem`): a slug no piece has would show nothing, silently."""
+        try:
+            _title_clean(self, exclude, super().clean_fields)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+        else:
+            errors = {}
+        if "hands_on" not in (exclude or ()) and "hands_on" not in errors:
+            problem = hands_on_problem(self.hands_on)
+            if problem:
+                errors["hands_on"] = [ValidationError(problem[0].upper() + problem[1:] + ".")]
+        if errors:
+            raise ValidationError(errors)
 
 
 def _title_clean(obj: models.Model, exclude, clean_fields: Callable[..., None]) -> None:

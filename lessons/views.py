@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from lessons import hooks, progress, reading_order
+from lessons import hands_on, hooks, progress, reading_order
 from lessons.diagrams import srm_stack_html
 from lessons.explorers import compliance_view, srm_view
 from lessons.models import Level
@@ -138,8 +138,20 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
             "module_quiz": hooks.module_quizzes(user=request.user, module_ids=[module.pk]).get(
                 module.pk
             ),
+            # Named on the kept module row (`hands_on`): no query.
+            "hands_on": hands_on.pieces(module.hands_on),
         },
     )
+
+
+@require_safe
+def labs(request: HttpRequest) -> HttpResponse:
+    """Every hands-on piece on one page, under the modules that name them in reading order
+    (the modules this reader may see, from the kept order: no query). A piece named by
+    several modules is described under the first and linked again under the others; the
+    pieces no shown module names come last, so every piece of the registry is here."""
+    order = reading_order.visible_to(request.user)
+    return render(request, "lessons/labs.html", hands_on.by_module(order.modules()))
 
 
 @kept_drawing(limit=PAGES_KEPT)

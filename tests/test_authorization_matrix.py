@@ -207,6 +207,7 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     "learn": Case("/learn/", get=HOME, post=405),
     "srm-explorer": Case("/learn/srm/", get=200, post=405),
     "compliance-explorer": Case("/learn/compliance/", get=200, post=405),
+    "labs": Case("/labs/", get=200, post=405),
     "module": (
         Case("/learn/{module}/", get=200, post=405),
         Case("/learn/{draft_module}/", get=STAFF_ONLY, post=405, label="draft"),

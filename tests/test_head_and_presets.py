@@ -37,6 +37,7 @@ def test_head_is_answered_wherever_get_is(learner_client, learner):
         "/",
         "/learn/srm/",
         "/learn/compliance/",
+        "/labs/",
         lesson.module.get_absolute_url(),
         lesson.get_absolute_url(),
         "/sandbox/",

@@ -361,3 +361,66 @@ def test_a_scenario_rule_is_loaded_and_a_bad_one_refused(content):
     path.write_text(text.replace("https://docs.aws.amazon.com/e.html", "javascript:alert(1)"))
     with pytest.raises(CurriculumError, match=r"scenarios/iam\.yaml:\d+: .*https address"):
         read_curriculum(content)
+
+
+# --- a module's hands-on pieces (`hands_on:`, lessons/hands_on.py) -----------------------------
+
+HANDS_ON_MODULES = """
+    - slug: basics
+      title: Basics
+      summary: The first module.
+      hands_on: [srm-explorer, policy-sandbox]
+    - slug: iam
+      title: IAM
+      hands_on: {pieces}
+"""
+
+
+def test_a_module_names_its_hands_on_pieces_and_a_reload_keeps_them(content):
+    write(content, "modules.yaml", HANDS_ON_MODULES.format(pieces="[network-lab]"))
+    load(content)
+    assert Module.objects.get(slug="basics").hands_on == ["srm-explorer", "policy-sandbox"]
+    assert Module.objects.get(slug="iam").hands_on == ["network-lab"]
+    assert load(content).counts["modules"]["unchanged"] == 2
+    # Taken out of the file, the module offers none again.
+    write(content, "modules.yaml", HANDS_ON_MODULES.format(pieces="[]"))
+    assert load(content).counts["modules"]["updated"] == 1
+    assert Module.objects.get(slug="iam").hands_on == []
+
+
+def test_a_module_without_hands_on_has_none(content):
+    load(content)  # the fixture's modules name no pieces
+    assert list(Module.objects.values_list("hands_on", flat=True)) == [[], []]
+
+
+@pytest.mark.parametrize(
+    ("pieces", "words"),
+    [
+        (
+            "[network-lab, netlab]",
+            "lists 'netlab', which is not a hands-on piece (the known ones: srm-explorer, "
+            "policy-sandbox,",
+        ),
+        ("[waf-lab, waf-lab]", "lists 'waf-lab' twice"),
+        ("network-lab", "must be a list of hands-on piece slugs"),
+        ("[{slug: waf-lab}]", "item 1 must be a piece's slug, not a mapping"),
+    ],
+)
+def test_a_hands_on_list_the_registry_does_not_know_is_refused_at_its_line(content, pieces, words):
+    write(content, "modules.yaml", HANDS_ON_MODULES.format(pieces=pieces))
+    with pytest.raises(CurriculumError) as excinfo:
+        read_curriculum(content)
+    assert str(excinfo.value).startswith("modules.yaml:7: module #2: 'hands_on' "), str(
+        excinfo.value
+    )
+    assert words in str(excinfo.value)
+
+
+def test_the_command_refuses_an_unknown_piece_and_changes_nothing(content):
+    load(content)
+    write(content, "modules.yaml", HANDS_ON_MODULES.format(pieces="[netlab]"))
+    with pytest.raises(
+        CommandError, match=r"modules\.yaml:7: module #2: 'hands_on' lists 'netlab'"
+    ):
+        call_command("load_curriculum", path=content)
+    assert Module.objects.get(slug="basics").hands_on == []  # the first module's list not loaded

@@ -35,6 +35,7 @@ def pages():
         "/learn/srm/?service=ec2&compare=rds",
         "/learn/srm/?service=" + "a-very-long-unknown-service-name" * 8,
         "/learn/compliance/",
+        "/labs/",
         "/quizzes/",
     ]
 

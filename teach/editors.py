@@ -418,6 +418,20 @@ class Parts:
         """What stops a save that the fields' own errors do not say (shown at the top)."""
         return []
 
+    def extra_refusals(self) -> list[str]:
+        """The `extra` form's refusals (JSON that does not parse, a number that is none), each
+        named by its field's label and linked to it, for an engine editor's summary and panel:
+        the summary said only "see the highlighted fields"."""
+        form = self.extra
+        if form is None or not form.is_bound:
+            return []
+        return [
+            Linked(f"{form.fields[name].label}: {e}", form[name].auto_id or "")
+            for name, errors in form.errors.items()
+            if name in form.fields
+            for e in errors
+        ]
+
 
 P = TypeVar("P", bound=Parts)  # the forms an editor makes (an engine editor's have more)
 

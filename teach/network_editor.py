@@ -165,17 +165,7 @@ class NetworkParts(Parts):
     placed: Any = None  # gives a problem its line in the box (`NetworkEditor.placer`)
 
     def summary(self) -> list[str]:
-        """The form's refusals (JSON that does not parse, an index that is no number), each
-        linked to its field: the summary said only "see the highlighted fields"."""
-        if not self.extra.is_bound:
-            return []
-        form = self.extra
-        return [
-            Linked(f"{form.fields[name].label}: {e}", form[name].auto_id or "")
-            for name, errors in form.errors.items()
-            if name in form.fields
-            for e in errors
-        ]
+        return self.extra_refusals()
 
     def context(self, request) -> dict:
         """After a refused save the panel says the same problems, or, when only the shared

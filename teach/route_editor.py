@@ -21,7 +21,7 @@ from quizzes.kinds.route_findings import KIND, MAX_PATTERN_CHARS, describe, rout
 from quizzes.models import Question
 from srm_trainer.detection import PatternError
 from srm_trainer.typed_text import Textarea
-from teach.editors import Editor, Linked, Parts, _Form
+from teach.editors import Editor, Parts, _Form
 from teach.network_editor import JsonBox
 
 # A new question opens on a worked example: every sample, the rule that pages the on-call
@@ -100,15 +100,7 @@ class RouteParts(Parts):
     filled: dict | None = None  # the data a save put on the question
 
     def summary(self) -> list[str]:
-        if not self.extra.is_bound:
-            return []
-        form = self.extra
-        return [
-            Linked(f"{form.fields[name].label}: {e}", form[name].auto_id or "")
-            for name, errors in form.errors.items()
-            if name in form.fields
-            for e in errors
-        ]
+        return self.extra_refusals()
 
     def context(self, request) -> dict:
         """After a refused save the panel says the same problems, or, when only the shared

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lessons.models import Source
+from quizzes.models import Question
 from srm_trainer.accounts.roles import set_instructor
 from tests.conftest import give_mfa
 from tests.e2e.journeys import make_user, settled, sign_in_with_code
@@ -46,10 +47,12 @@ def test_an_instructor_finds_a_question_in_the_bank_and_adds_it_to_a_quiz(page):
     rows = page.locator("#bank-results tbody tr")
     found = rows.count()
     assert found >= 1
-    for prompt in page.locator(
-        "#bank-results tbody th a, #bank-results tbody th"
-    ).all_inner_texts():
-        assert "root" in prompt.lower()
+    # Each row's question has both words in its prompt or slug (the row shows only the first
+    # 90 characters of the prompt, which may end before them).
+    for slug in page.locator("#bank-results tbody .question-slug").all_inner_texts():
+        question = Question.objects.get(slug=slug.split(" · ")[0].strip())
+        searched = f"{question.prompt} {question.slug}".lower()
+        assert "root" in searched and "user" in searched, question.slug
 
     page.get_by_label("Add questions to").select_option(label="Week one")
     settled(page)

@@ -50,9 +50,10 @@ def test_the_editor_is_short_on_a_phone_and_its_tags_are_chosen_by_keyboard(edit
     assert offered > 80  # the shipped curriculum's, and the question's own
     height = page_height(phone)
     # 9,220 px as one list; what is left is mostly the four choices' rows and the open group
-    # (Denial of service, where both ticked tags are: 20 tags since the network accuracy pass
-    # retagged its questions, 15 before; the page was 4,438 px then).
-    assert height < 4800, f"the editor is {height} px tall at 390 px"
+    # (Denial of service, where both ticked tags are; ~55 px a tag: 20 tags and 4,438 px after
+    # the network accuracy pass, 28 tags and 4,867 px since the Network Firewall lesson's
+    # questions). A growing module moves this; the whole list drawn open would double it.
+    assert height < 5400, f"the editor is {height} px tall at 390 px"
     no_horizontal_scroll(phone)
     groups = chooser.locator("details.tag-group")
     assert groups.count() >= 6  # the course's modules that have tags

@@ -248,3 +248,11 @@ def test_by_module_keeps_the_reading_order_given():
     groups = hands_on.by_module(modules)["groups"]
     assert [(g.module.slug, [p.slug for p in g.first], [p.slug for p in g.again])
             for g in groups] == [("b", ["findings-lab"], []), ("a", ["waf-lab"], ["findings-lab"])]  # fmt: skip
+
+
+@pytest.mark.parametrize("address", ["/lab/network/", "/lab/waf/", "/lab/findings/"])
+def test_each_lab_marks_labs_current_in_the_header(client, address):
+    """A learner on a lab sees where they are in the main navigation, as on the Labs page."""
+    page = client.get(address).content.decode()
+    nav = page.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
+    assert '<a href="/labs/" aria-current="page">Labs</a>' in nav

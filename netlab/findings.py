@@ -22,6 +22,7 @@ from srm_trainer.detection import (
 )
 from srm_trainer.detection.guardduty import FORMAT_DOC, SEVERITY_DOC, Band
 from srm_trainer.detection.jsontext import Num
+from srm_trainer.detection.match import rules_used
 from srm_trainer.detection.pattern import LIMITS
 
 # The page's form is one textarea; a body past this is refused before it is read as a pattern.
@@ -130,6 +131,11 @@ class LabOutcome:
     @property
     def matched(self) -> int:
         return sum(1 for r in self.rows if r.result.outcome is Outcome.MATCH)
+
+    @property
+    def rules(self) -> list[tuple[str, str]]:
+        """The rules the steps name, each with its page in AWS's guide, for one list of links."""
+        return rules_used(r.result for r in self.rows)
 
     @property
     def undecided(self) -> int:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -125,6 +126,17 @@ class Step:
     def rule_name(self) -> str:
         """The rule in a few words: the text of its link to the guide."""
         return RULE_NAMES.get(self.rule, f"{self.rule} matching")
+
+
+def rules_used(results: Iterable[Result]) -> list[tuple[str, str]]:
+    """Each rule the steps of `results` name, once, in order of first use, with its page in AWS's
+    guide: a page lists these once instead of a link on every step, which a keyboard user would
+    tab through one by one (forty and more for the lab's ten findings)."""
+    seen: dict[str, str] = {}
+    for result in results:
+        for step in result.steps:
+            seen.setdefault(step.rule_name, step.doc)
+    return list(seen.items())
 
 
 @dataclass

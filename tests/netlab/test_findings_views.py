@@ -198,3 +198,24 @@ def test_a_form_sent_without_javascript_too_fast_comes_back_with_its_pattern(cli
     assert "{&quot;source&quot;: [&quot;aws.inspector2&quot;]}</textarea>" in html
     assert "so this pattern was not matched: test it again in" in html
     assert verdicts(html) == {}  # shown back, not matched
+
+
+def test_each_rule_is_linked_once_above_the_findings_not_on_every_step(client):
+    """A keyboard user reaches the lab's limits past a handful of guide links, not one per step;
+    each step still names its rule."""
+    html = client.get(URL + "?preset=ec2-from-either-service").content.decode()
+    result = html.split('id="findings-result"', 1)[1].split('id="lab-limits"', 1)[0]
+    links = re.findall(r'<a href="(https://docs\.aws\.amazon\.com/[^"]+)"', result)
+    assert 0 < len(links) <= 8
+    guide = result.split('class="meta findings-rules"', 1)[1].split("</p>", 1)[0]
+    assert ">$or matching</a>" in guide and ">fields and nesting</a>" in guide
+    steps = result.split('class="findings-list"', 1)[1]
+    assert "docs.aws.amazon.com" not in steps.split("<details", 1)[0]
+    assert "(rule: $or matching)" in steps
+
+
+def test_the_guide_list_names_each_rule_once_in_order_of_use():
+    shown = findings.outcome('{"source": ["aws.guardduty"], "detail": {"severity": [7, 8]}}')
+    names = [name for name, _ in shown.rules]
+    assert names[0] == "exact values" and len(names) == len(set(names))  # source's, then others
+    assert all(url.startswith("https://docs.aws.amazon.com/eventbridge/") for _, url in shown.rules)

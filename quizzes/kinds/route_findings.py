@@ -258,20 +258,24 @@ class RouteFindings(Kind):
         wrong = [r for r in result["rows"] if not r["ok"]]
         if not wrong:
             return []
-        said = []
+        # A file's author writes the samples' slugs; the editor's author ticks them by title.
+        said, plain = [], []
         for r in wrong:
             if r["got"] == "undecided":
-                said.append(f"{r['slug']} is undecided (the guide does not settle it)")
+                what = "is undecided (the guide does not settle it)"
             elif r["want"]:
-                said.append(f"{r['slug']} must reach the target but is not sent")
+                what = "must reach the target but is not sent"
             else:
-                said.append(f"{r['slug']} is sent but must not be")
+                what = "is sent but must not be"
+            said.append(f"{r['slug']} {what}")
+            plain.append(f"“{r['title']}” {what}")
         words = "; ".join(said)
         return [
             Problem(
                 f"model pattern: it does not route exactly the wanted findings: {words}",
                 at,
-                plain=f"The model pattern does not route exactly the ticked findings: {words}.",
+                plain="The model pattern does not route exactly the ticked findings: "
+                f"{'; '.join(plain)}.",
             )
         ]
 

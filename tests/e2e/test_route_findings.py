@@ -64,7 +64,8 @@ def test_an_instructor_hears_the_live_check_and_reaches_the_refused_boxes(page, 
     )
     page.get_by_label(lambda_finding).uncheck()
     expect(page.locator("#live-status")).to_contain_text(
-        "lambda-bitcoin is sent but must not be", timeout=10_000
+        "“A Lambda function talks to a cryptocurrency-mining pool” is sent but must not be",
+        timeout=10_000,
     )
     page.get_by_label("Prompt (Markdown)").fill("Page on every High GuardDuty finding.")
     page.get_by_label("Explanation shown after answering (Markdown)").fill("numeric.")
@@ -74,7 +75,7 @@ def test_an_instructor_hears_the_live_check_and_reaches_the_refused_boxes(page, 
     expect(alert).to_contain_text("The question was not saved.")
     model = page.get_by_label(re.compile("^Model pattern"))
     expect(model).to_have_attribute("aria-invalid", "true")
-    expect(model).to_have_accessible_description(re.compile("lambda-bitcoin is sent"))
+    expect(model).to_have_accessible_description(re.compile("mining pool” is sent"))
     alert.get_by_role("link").first.click()
     expect(model).to_be_focused()
     assert not Question.objects.filter(owner=user).exists()

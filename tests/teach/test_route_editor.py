@@ -93,7 +93,9 @@ def test_the_live_check_says_which_sample_the_model_routes_wrong(teacher, owned)
     )
     page = text(teacher.post(url, data, **HTMX))
     assert "Not ready to save:" in page
-    assert "ec2-port-probe is sent but must not be" in page
+    # named as the editor shows it, by its title: the slug is no word the instructor has seen
+    assert "“Someone probes a port an instance leaves open” is sent but must not be" in page
+    assert "ec2-port-probe" not in page.split("Not ready to save:", 1)[1]
     assert "<strong>No</strong>" in page
 
 

@@ -219,3 +219,12 @@ def test_the_guide_list_names_each_rule_once_in_order_of_use():
     names = [name for name, _ in shown.rules]
     assert names[0] == "exact values" and len(names) == len(set(names))  # source's, then others
     assert all(url.startswith("https://docs.aws.amazon.com/eventbridge/") for _, url in shown.rules)
+
+
+def test_a_pattern_that_does_not_read_points_to_no_findings_that_are_not_there(client):
+    """The error stands alone in the result (no findings drawn), so it refers to nothing 'below'."""
+    html = client.get(URL + "?preset=not-quite-json").content.decode()
+    result = html.split('id="findings-result"', 1)[1].split('id="lab-limits"', 1)[0]
+    assert 'class="findings-list"' not in result
+    assert "below" not in result
+    assert "No sample finding was tried against it; your pattern is kept as you typed it." in result

@@ -120,36 +120,64 @@ class Module(models.Model):
         return reverse("module", args=[self.slug])
 
     def clean_fields(self, exclude=None) -> None:
-        """The title's check (`_title_clean`), and `hands_on` as the loader takes it
+        """The title's check (`title_check`), and `hands_on` as the loader takes it
         (`hands_on_problem`): a slug no piece has would show nothing, silently."""
-        try:
-            _title_clean(self, exclude, super().clean_fields)
-        except ValidationError as error:
-            errors = error.update_error_dict({})
-        else:
-            errors = {}
-        if "hands_on" not in (exclude or ()) and "hands_on" not in errors:
+
+        def hands_on() -> list[str]:
             problem = hands_on_problem(self.hands_on)
-            if problem:
-                errors["hands_on"] = [ValidationError(problem[0].upper() + problem[1:] + ".")]
-        if errors:
-            raise ValidationError(errors)
+            return [problem[0].upper() + problem[1:] + "."] if problem else []
+
+        fields_cleaned(super().clean_fields, exclude, [title_check(self), ("hands_on", hands_on)])
 
 
-def _title_clean(obj: models.Model, exclude, clean_fields: Callable[..., None]) -> None:
-    """`clean_fields` (the model's parent's), and a title refused for a character no one can see
-    (`hidden_in_title`, as a quiz's): the admin took a lesson or module title with a direction
-    override, which turned it and the rest of its line around in the course's menus."""
+FieldCheck = tuple[str, Callable[[], list[str]]]
+
+
+def sentences_check(obj: models.Model, name: str) -> FieldCheck:
+    """A list of sentences the compliance explorer prints as bullets (`sentences_problem`)."""
+    return (name, lambda: one(sentences_problem(getattr(obj, name))))
+
+
+def length_check(obj: models.Model, name: str, limit: int) -> FieldCheck:
+    """A Markdown text no longer than every door takes (`curriculum.validation`)."""
+
+    def check() -> list[str]:
+        too_long = length_problem(getattr(obj, name), limit)
+        return [f"This text {too_long}."] if too_long else []
+
+    return (name, check)
+
+
+def fields_cleaned(clean_fields: Callable[..., None], exclude, checks: list[FieldCheck]) -> None:
+    """`clean_fields` (the model's parent's), then each (field, check) the loader also applies,
+    for a field the form edits and Django took: a form without the field cannot show an error
+    there, and an older value's problem must not stop an edit of other fields. A check returns
+    its messages (none: fine); every field's are raised together."""
     errors: dict[str, list[ValidationError]] = {}
     try:
         clean_fields(exclude=exclude)
     except ValidationError as error:
         errors = error.update_error_dict(errors)
-    problem = hidden_in_title(obj.title)  # type: ignore[attr-defined]
-    if problem and "title" not in (exclude or ()) and "title" not in errors:
-        errors["title"] = [ValidationError(problem)]
+    for name, check in checks:
+        if name in (exclude or ()) or name in errors:
+            continue
+        messages = check()
+        if messages:
+            errors[name] = [ValidationError(message) for message in messages]
     if errors:
         raise ValidationError(errors)
+
+
+def one(message: str | None) -> list[str]:
+    """A check's single message as `fields_cleaned` takes it."""
+    return [message] if message else []
+
+
+def title_check(obj: models.Model) -> FieldCheck:
+    """A title refused for a character no one can see (`hidden_in_title`, as a quiz's): the admin
+    took a lesson or module title with a direction override, which turned it and the rest of
+    its line around in the course's menus."""
+    return ("title", lambda: one(hidden_in_title(obj.title)))  # type: ignore[attr-defined]
 
 
 class Level(models.TextChoices):
@@ -233,24 +261,19 @@ class Lesson(UniqueErrorAtField, models.Model):
         """The body's diagrams and checks, as the loader checks them, when the form edits the
         body: a form without it (the lesson list's order and published columns) cannot show
         an error there, and an older body's problem must not stop such an edit."""
-        errors: dict[str, list[ValidationError]] = {}
-        try:
-            _title_clean(self, exclude, super().clean_fields)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if self.body and "body" not in (exclude or ()) and "body" not in errors:
+
+        def body() -> list[str]:
             # A diagram or check the page would drop without a word; the questions are asked
             # of quizzes through `hooks`. A body past the limit is not read any further.
+            if not self.body:
+                return []
             too_long = length_problem(self.body, MAX_LESSON_BODY)
-            found = [] if too_long else body_problems(self.body, hooks.check_problems)
             if too_long:
-                errors["body"] = [ValidationError(f"The body {too_long}: split the lesson.")]
-            elif found:
-                errors["body"] = [
-                    ValidationError(f"Line {line}: {message}.") for line, message in found
-                ]
-        if errors:
-            raise ValidationError(errors)
+                return [f"The body {too_long}: split the lesson."]
+            found = body_problems(self.body, hooks.check_problems)
+            return [f"Line {line}: {message}." for line, message in found]
+
+        fields_cleaned(super().clean_fields, exclude, [title_check(self), ("body", body)])
 
 
 class RenderedBody(models.Model):
@@ -457,19 +480,11 @@ class Scenario(models.Model):
 
     def clean_fields(self, exclude=None) -> None:
         """The texts' length, as the loader and the policy editor take them."""
-        errors: dict[str, list[ValidationError]] = {}
-        try:
-            super().clean_fields(exclude=exclude)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        for name in ("situation", "explanation"):
-            if name in (exclude or ()) or name in errors:
-                continue
-            too_long = length_problem(getattr(self, name), MAX_SCENARIO_TEXT)
-            if too_long:
-                errors[name] = [ValidationError(f"This text {too_long}.")]
-        if errors:
-            raise ValidationError(errors)
+        fields_cleaned(
+            super().clean_fields,
+            exclude,
+            [length_check(self, name, MAX_SCENARIO_TEXT) for name in ("situation", "explanation")],
+        )
 
     def clean(self) -> None:
         """The loader's check, for the admin and any editor."""
@@ -530,19 +545,11 @@ class ComplianceProgram(models.Model):
     def clean_fields(self, exclude=None) -> None:
         """The two lists as the loader takes them (`sentences_problem`), where a form edits
         them: the compliance explorer prints their items as bullets."""
-        errors: dict[str, list[ValidationError]] = {}
-        try:
-            super().clean_fields(exclude=exclude)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        for name in ("aws_provides", "customer_keeps"):
-            if name in (exclude or ()) or name in errors:
-                continue
-            problem = sentences_problem(getattr(self, name))
-            if problem:
-                errors[name] = [ValidationError(problem)]
-        if errors:
-            raise ValidationError(errors)
+        fields_cleaned(
+            super().clean_fields,
+            exclude,
+            [sentences_check(self, name) for name in ("aws_provides", "customer_keeps")],
+        )
 
 
 class Profile(models.Model):

@@ -23,14 +23,17 @@ from django.db import models
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 
-from curriculum.validation import MAX_EXPLANATION_CHARS, MAX_PROMPT_CHARS, length_problem
+from curriculum.validation import MAX_EXPLANATION_CHARS, MAX_PROMPT_CHARS
 from lessons.models import (
     Lesson,
     Level,
     Module,
     PublishedQuerySet,
     Scenario,
+    fields_cleaned,
     fingerprint_field,
+    length_check,
+    one,
     source_field,
 )
 from lessons.rendered import RenderedQuerySet
@@ -260,24 +263,16 @@ class Question(models.Model):
 
     def clean_fields(self, exclude=None) -> None:
         """Misconceptions are checked where the form edits them (`misconceptions_problem`): a
-        form without them cannot show an error there."""
-        errors: dict[str, list[ValidationError]] = {}
-        try:
-            super().clean_fields(exclude=exclude)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if "misconceptions" not in (exclude or ()) and "misconceptions" not in errors:
-            wrong = misconceptions_problem(self.misconceptions)
-            if wrong:
-                errors["misconceptions"] = [ValidationError(wrong)]
-        for name, limit in (("prompt", MAX_PROMPT_CHARS), ("explanation", MAX_EXPLANATION_CHARS)):
-            if name in (exclude or ()) or name in errors:
-                continue
-            too_long = length_problem(getattr(self, name), limit)
-            if too_long:
-                errors[name] = [ValidationError(f"This text {too_long}.")]
-        if errors:
-            raise ValidationError(errors)
+        form without them cannot show an error there. So are the texts' lengths."""
+        fields_cleaned(
+            super().clean_fields,
+            exclude,
+            [
+                ("misconceptions", lambda: one(misconceptions_problem(self.misconceptions))),
+                length_check(self, "prompt", MAX_PROMPT_CHARS),
+                length_check(self, "explanation", MAX_EXPLANATION_CHARS),
+            ],
+        )
 
 
 def misconceptions_problem(value: object) -> str | None:

@@ -223,3 +223,99 @@ def test_the_aud_condition_is_not_taught_as_the_only_thing_between_your_role_and
     body = LESSONS[COGNITO].body
     assert "someone else's* identity pool could assume" not in body
     assert "ties the role to *your* identity pool" in body
+
+
+# --- Currency check 2026-12: what AWS changed in 2024-2026 that the IAM and Organizations
+# lessons had only in passing or not at all.
+
+
+def _paragraph(lesson: str, start: str) -> str:
+    return next(p for p in LESSONS[lesson].body.split("\n\n") if p.startswith(start))
+
+
+def test_centralized_root_access_is_taught_with_both_halves_and_its_limits():
+    """IAM User Guide, "Perform a privileged task on an AWS Organizations member account", and
+    the AssumeRoot API: the management account or IAM's delegated administrator deletes member
+    root credentials or allows password recovery, and deletes a locked S3 bucket or SQS queue
+    policy, through `sts:AssumeRoot` sessions of at most 900 seconds that root credentials cannot
+    start. Knowledge Center "How do I set up centralized root access in IAM for member
+    accounts?": deleting removes the password, access keys and signing certificates and
+    deactivates MFA; new accounts have no root credentials. aws-samples
+    service-control-policy-examples, "Prevent root credentials management in member accounts":
+    a root-denying SCP exempts these sessions with a Null check on `aws:AssumedRoot`. Before, the
+    lesson named the feature only in brackets, and never the member-account-only scope."""
+    body = LESSONS["iam/root-user"].body
+    assert "### Centralized root access in an organization" in body
+    creds = next(line for line in body.split("\n") if line.startswith("- **Manage root cred"))
+    for said in ("password, access keys and signing certificates", "MFA", "password recovery"):
+        assert said in creds, said
+    assert "start without root credentials" in creds
+    tasks = next(line for line in body.split("\n") if line.startswith("- **Run privileged root"))
+    for said in ("`sts:AssumeRoot`", "15 minutes", "S3 bucket policy or SQS queue policy"):
+        assert said in tasks, said
+    assert "cannot be made with root credentials" in tasks and "CloudTrail" in tasks
+    scope = _paragraph("iam/root-user", "This covers member accounts only.")
+    assert "management account's own root user" in scope and "`aws:AssumedRoot`" in scope
+    urls = [url for _, url in LESSONS["iam/root-user"].sources]
+    assert (
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-enable-root-access.html" in urls
+    )
+    term = GLOSSARY["centralized-root-access"]
+    assert term.lesson == "iam/root-user" and "`sts:AssumeRoot`" in term.definition
+
+
+def test_the_central_root_question_keeps_its_answer_on_the_privileged_session():
+    """The only way past a bucket policy that denies every principal is the bucket owner's root
+    user (S3 DeleteBucketPolicy); with centralized root access that is an AssumeRoot session
+    started from the management or delegated administrator account. IAM roles in the member
+    account, OrganizationAccountAccessRole among them, are denied like any principal."""
+    question = _questions()["iam-central-root-access"]
+    assert question.lesson == "iam/root-user"
+    right = [c["text"] for c in question.data["choices"] if c["correct"]]
+    assert len(right) == 1 and "`sts:AssumeRoot`" in right[0]
+    wrong = [c for c in question.data["choices"] if not c["correct"]]
+    assert all(c.get("feedback") for c in wrong)
+    assert "15 minutes" in question.explanation and "CloudTrail" in question.explanation
+
+
+def test_access_analyzer_is_taught_with_its_three_kinds_of_findings():
+    """IAM User Guide, "IAM Access Analyzer findings" (external, internal and unused access) and
+    "Create an IAM Access Analyzer unused access analyzer" (a tracking period you set; charged
+    per IAM role and user analyzed per month). The lesson taught validation and generation only,
+    though unused access findings (2023) and internal access findings (2025) are what a team
+    now uses to find what to remove."""
+    tools = _paragraph("iam/least-privilege", "- **IAM Access Analyzer policy validation**")
+    findings = next(line for line in tools.split("\n") if "Access Analyzer findings" in line)
+    for said in ("**External access**", "**Internal access**", "**Unused access**"):
+        assert said in findings, said
+    assert "tracking period" in findings and "charged per role and user" in findings
+    assert "changes nothing by itself" in findings
+    definition = GLOSSARY["iam-access-analyzer"].definition
+    assert "internal access" in definition and "unused access" in definition
+    urls = [url for _, url in LESSONS["iam/least-privilege"].sources]
+    assert "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-findings.html" in urls
+
+
+def test_declarative_policies_are_taught_as_configuration_not_permissions():
+    """AWS Organizations User Guide, "Declarative policies" and "Declarative policy syntax and
+    examples": a management policy (all features needed) that keeps an EC2-related setting
+    (VPC Block Public Access, serial console, image and snapshot block public access, allowed
+    images, instance metadata defaults) in force; account administrators cannot change it, it
+    holds when the service adds APIs, and noncompliant actions fail with an optional custom
+    message. The course named declarative policies among Control Tower's preventive controls
+    without ever saying what one is."""
+    para = _paragraph("organizations/service-control-policies", "SCPs and RCPs decide")
+    for said in ("IMDSv2", "snapshots", "cannot change the setting", "APIs the service adds later"):
+        assert said in para, said
+    assert "custom error message" in para and "management policies" in para
+    assert (
+        "## Declarative policies: settings, not permissions"
+        in LESSONS["organizations/service-control-policies"].body
+    )
+    term = GLOSSARY["declarative-policy"]
+    assert term.lesson == "organizations/service-control-policies"
+    assert "a configuration, not permissions" in term.definition and "fails" in term.definition
+    question = _questions()["org-declarative-imdsv2"]
+    right = [c["text"] for c in question.data["choices"] if c["correct"]]
+    assert right == ["A declarative policy for EC2, attached to the organization root"]
+    assert "sets no default" in question.explanation

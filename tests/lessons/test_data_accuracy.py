@@ -967,3 +967,65 @@ def test_drift_is_not_taught_as_any_change_made_outside_control_tower():
     assert [where for where, text in _chunks() if anything.search(" ".join(text.split()))] == []
     body = " ".join(LESSONS["organizations/control-tower"].body.split())
     assert "drift is a change made outside Control Tower to what it set up" in body
+
+
+# --- Currency check 2026-12: what AWS changed in 2024-2026 that the data, compliance and
+# detection lessons did not yet say.
+
+
+def test_sse_c_is_taught_as_blocked_by_default_for_new_buckets_since_april_2026():
+    """Amazon S3 User Guide, "Blocking or unblocking SSE-C for a general purpose bucket":
+    starting April 2026 S3 disables SSE-C for all new general purpose buckets, and for existing
+    buckets in accounts with no SSE-C encrypted objects; uploads that specify it are refused
+    (403) until the bucket allows it. The "defaults that changed" list stopped at April 2023."""
+    changed = next(
+        p
+        for p in _paragraphs("shared-responsibility/the-line-moves")
+        if p.startswith("**Defaults that changed.**")
+    )
+    assert "since April 2026" in changed and "(SSE-C)" in changed
+    at_rest = next(
+        p
+        for p in _paragraphs("encryption-and-kms/encryption-basics")
+        if "- **Amazon S3** has encrypted" in p
+    )
+    assert "since April 2026 S3 blocks it by default for new buckets" in at_rest
+    assert "accounts that held no SSE-C objects" in at_rest
+    assert "since April 2026" in GLOSSARY["amazon-s3"].definition
+    page = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/blocking-unblocking-s3-c-encryption-gpb.html"
+    for lesson in ("shared-responsibility/the-line-moves", "encryption-and-kms/encryption-basics"):
+        assert page in [url for _, url in LESSONS[lesson].sources], lesson
+
+
+def test_the_auditor_policy_lists_report_versions_as_the_managed_policy_now_does():
+    """AWS Artifact User Guide, "Document history" (15 December 2025): the example policies and
+    `AWSArtifactReportsReadOnlyAccess` gained `artifact:ListReportVersions` for the new
+    ListReportVersions API. The lesson's hand-written policy, said to grant "the same" access as
+    the managed one, lacked it."""
+    body = LESSONS["compliance-and-artifact/aws-artifact"].body
+    policy = json.loads(re.search(r"```json\n(.*?)```", body, re.DOTALL).group(1))
+    actions = policy["Statement"][0]["Action"]
+    assert "artifact:ListReportVersions" in actions
+    assert not any("Agreement" in a for a in actions)
+    assert "added in December 2025" in body
+    assert "a policy you wrote yourself keeps its old list" in body
+
+
+def test_the_newer_security_hub_is_told_apart_from_security_hub_cspm_in_the_lesson():
+    """AWS Security Hub User Guide, "Security Hub concepts": exposure findings built from signals
+    (Security Hub CSPM control findings, AWS Config, other services such as Amazon Inspector)
+    whose traits are misconfiguration, reachability, sensitive data and vulnerability. Only the
+    glossary said the name had moved; a learner reading "Security Hub" in today's console found
+    no word of it in the lesson."""
+    note = next(
+        p
+        for p in _paragraphs("compliance-and-artifact/evidence-and-posture")
+        if "**Two services, one name.**" in p
+    )
+    assert "**exposure findings**" in note and "Amazon Inspector" in note
+    assert "still Security Hub CSPM's job" in note
+    urls = [url for _, url in LESSONS["compliance-and-artifact/evidence-and-posture"].sources]
+    assert (
+        "https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-v2-concepts.html"
+        in urls
+    )

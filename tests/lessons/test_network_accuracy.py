@@ -225,3 +225,31 @@ def test_waf_is_not_taught_to_sit_on_any_load_balancer():
     Balancers, not Network Load Balancers. The lesson's opening said "a load balancer"."""
     para = _nfw_paragraph("The tea shop's web servers now sit behind")
     assert "arriving at CloudFront, an Application Load Balancer" in para
+
+
+# --- Currency check 2026-12.
+
+
+def test_the_srt_support_plan_rule_is_dated_by_the_plans_aws_is_retiring():
+    """AWS WAF/Shield Developer Guide, "Managed DDoS event response with Shield Response Team
+    (SRT) support" (and the DDoS API's AssociateDRTRole and EnableProactiveEngagement) still
+    require the Business or Enterprise Support plan; AWS ends the Business plan on 1 January
+    2027 (AWS Support notices, as compliance-and-artifact/best-practice-reviews says). The
+    lesson and glossary stated the old plan names as if they would stay."""
+    body = LESSONS["denial-of-service/shield-and-waf"].body
+    srt = next(line for line in body.split("\n") if line.startswith("- **The Shield Response Team"))
+    assert "Business or Enterprise Support plan" in srt and "1 January 2027" in srt
+    assert "/learn/compliance-and-artifact/best-practice-reviews/" in srt
+    term = next(t for t in CURRICULUM.glossary if t.slug == "shield-response-team")
+    assert "1 January 2027" in term.definition
+
+
+def test_shield_network_security_director_is_named_as_posture_findings_not_mitigation():
+    """AWS WAF/Shield Developer Guide, "Key concepts in network security director" (public
+    preview): it discovers compute, networking and security resources (EC2, ALBs, CloudFront,
+    subnets, security groups, network ACLs, web ACLs) and reports missing or misconfigured
+    network protections as findings with severities and remediation steps."""
+    body = LESSONS["denial-of-service/shield-and-waf"].body
+    note = next(p for p in re.split(r"\n\s*\n", body) if "network security director" in p)
+    assert "preview" in note and "not DDoS mitigation" in note and "severity" in note
+    assert "changes nothing itself" in note

@@ -470,6 +470,20 @@ def test_a_changed_answer_key_keeps_past_grades_and_says_so(course, world):
     assert pages_problems(world) == []
 
 
+def test_a_scenario_whose_case_changes_says_which_policy_answers_it_would_mark_otherwise(
+    course, world
+):
+    """A policy question's key is what the engine decides for its scenario's case: a case
+    changed under it changes the key without the question's row changing."""
+    before = work()
+    edit(course, "scenarios/iam.yaml", "{Effect: Allow,", "{Effect: Deny,")
+    edit(course, "scenarios/iam.yaml", "expect: Allow", "expect: ExplicitDeny")
+    said = load(course)
+    # ada's "Allow" was right and is wrong now; bob's "Implicit deny" was wrong and still is.
+    assert "question 'read-reports-decision': its answer key changed: 1 answer graded" in said
+    assert work() == before
+
+
 # (d) A question deleted from the files, with attempts, in an instructor's quiz.
 
 
@@ -493,6 +507,11 @@ def test_a_question_deleted_from_the_files_is_retired_and_kept_for_its_answers(c
     new = attempts.attempt_start(quiz=world.mine, user=world.bob)
     assert retired not in attempts.attempt_questions(new), "no new attempt is given it"
     assert pages_problems(world) == []
+    # Back in the files, it stays archived (a teacher may have archived it), and the load says so.
+    (course / "quizzes/basics-quiz.yaml").write_text(text)
+    said = load(course)
+    assert "question 'aws-owns-hardware' is in the files but archived" in said
+    assert Question.objects.get(slug="aws-owns-hardware").archived
 
 
 # (e) A question's type changed under the same slug.

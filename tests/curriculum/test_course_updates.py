@@ -506,6 +506,8 @@ def test_a_question_deleted_from_the_files_is_retired_and_kept_for_its_answers(c
     assert after["own quiz"] == before["own quiz"], "Ines's quiz is hers: it keeps its entry"
     new = attempts.attempt_start(quiz=world.mine, user=world.bob)
     assert retired not in attempts.attempt_questions(new), "no new attempt is given it"
+    teaching = world.client("ines").get(reverse("teach:quiz", args=[world.mine.pk]))
+    assert "Archived: not in new attempts" in teaching.content.decode()  # marked for its author
     assert pages_problems(world) == []
     # Back in the files, it stays archived (a teacher may have archived it), and the load says so.
     (course / "quizzes/basics-quiz.yaml").write_text(text)

@@ -4,6 +4,13 @@ Rows are matched by slug and only written when a field differs, so a second load
 everything as unchanged. Learner progress is never touched, and rows created only in the
 admin (slugs no file has) are left alone.
 
+Rows a load wrote are marked `source="file"`, so a course update keeps learners' work: a file
+lesson found in another module's folder (the same slug, its old place gone from the files) is
+moved, the same row, its progress, checks and assignments with it; a file lesson or module no
+longer in the files is retired (unpublished), never deleted, so its progress is kept and it
+comes back as it was should the files hold it again. Each move and retirement is said in the
+report (`LoadReport.notes`). docs/curriculum.md, "Updating a course", has the rules.
+
 Scenarios, questions and quizzes also record their `source` and, for file rows, a fingerprint
 of what the load wrote (`write_tracked`). A load never overwrites an `authored` row, and a
 file row whose fingerprint no longer matches was edited in the admin since: the load reports
@@ -28,6 +35,7 @@ from lessons.models import (
     ComplianceProgram,
     Layer,
     Lesson,
+    LessonProgress,
     Module,
     Responsibility,
     Scenario,
@@ -46,6 +54,11 @@ Tracked = TypeVar("Tracked", Scenario, Question, Quiz)
 class LoadReport:
     counts: dict[str, Counter] = field(default_factory=dict)
     conflicts: list[str] = field(default_factory=list)  # rows kept instead of the file's version
+    # What the update did to learners' content that a count would hide: moves, retirements,
+    # answer keys changed under graded answers (each a line of the command's output).
+    notes: list[str] = field(default_factory=list)
+    # Scenarios this load changed: a policy question built on one may now be keyed otherwise.
+    updated_scenarios: set[str] = field(default_factory=set)
 
     def add(self, kind: str, outcome: str) -> None:
         self.counts.setdefault(kind, Counter())[outcome] += 1
@@ -58,6 +71,8 @@ class LoadReport:
             f"{kind}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
             + (f", {c['kept']} kept" if c["kept"] else "")
             + (f", {c['removed']} removed" if c["removed"] else "")
+            + (f", {c['moved']} moved" if c["moved"] else "")
+            + (f", {c['retired']} retired" if c["retired"] else "")
             for kind, c in self.counts.items()
         ]
 
@@ -265,9 +280,11 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
                 "order": m.order,
                 "published": m.published,
                 "hands_on": list(m.hands_on),
+                "source": Source.FILE,
             },
             stored,
         )
+    _move_lessons(cur, modules, report)
     lessons = {}
     stored = Rows(Lesson.objects.all(), "module_id", "slug")
     for le in cur.lessons:
@@ -285,9 +302,11 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
                 "published": le.published,
                 "level": le.level,
                 "sources": [{"title": t, "url": u} for t, u in le.sources],
+                "source": Source.FILE,
             },
             stored,
         )
+    _retire_lessons(cur, lessons, report)
     stored = Rows(Layer.objects.all(), "slug")
     layers = {
         la.slug: _upsert(
@@ -346,6 +365,8 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
             rows=stored,
         )
         report.add("scenarios", outcome)
+        if outcome == "updated":
+            report.updated_scenarios.add(sc.slug)
     stored = Rows(ArtifactSection.objects.all(), "slug")
     sections = {
         a.slug: _upsert(
@@ -380,6 +401,69 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
         )
     _load_glossary(cur, lessons, report)
     return report
+
+
+def _move_lessons(cur: Curriculum, modules: dict[str, Module], report: LoadReport) -> None:
+    """A file lesson whose place (module/slug) is gone from the files while exactly one new
+    place has its slug was moved there (its file moved to another module's folder, or its
+    module's slug changed): the row goes with it, so the progress, knowledge checks, cohort
+    assignments and question links on it are kept (a new row would start them from nothing,
+    and the old one would stay in its old module). An ambiguous slug is not guessed at."""
+    wanted = {(le.module, le.slug) for le in cur.lessons}
+    rows = list(Lesson.objects.select_related("module").only("slug", "source", "module__slug"))
+    have = {(row.module.slug, row.slug) for row in rows}
+    gone: dict[str, list[Lesson]] = {}
+    for row in rows:
+        if row.source == Source.FILE and (row.module.slug, row.slug) not in wanted:
+            gone.setdefault(row.slug, []).append(row)
+    new: dict[str, list[str]] = {}
+    for module, slug in sorted(wanted - have):
+        new.setdefault(slug, []).append(module)
+    for slug, left in gone.items():
+        places = new.get(slug, [])
+        if len(left) != 1 or len(places) != 1:
+            continue
+        row, before = left[0], left[0].path
+        row.module = modules[places[0]]
+        row.save(update_fields=["module"])  # lessons.progress recounts both modules' completions
+        report.add("lessons", "moved")
+        report.notes.append(
+            f"moved: lesson {quoted(before)} to {quoted(row.path)} (its progress, knowledge "
+            "checks and cohort assignments go with it)"
+        )
+
+
+def _retire_lessons(cur: Curriculum, lessons: dict[str, Lesson], report: LoadReport) -> None:
+    """A file lesson or module no longer in the files is unpublished, never deleted: deleting
+    would take every learner's progress and checks on it (and a module's lessons) with it. A
+    lesson or module made only in the admin (`authored`) is not the files' to retire."""
+    kept = [row.pk for row in lessons.values()]
+    retired = Lesson.objects.filter(source=Source.FILE, published=True).exclude(pk__in=kept)
+    for row in retired.select_related("module").order_by("module__slug", "slug"):
+        row.published = False
+        row.save(update_fields=["published"])
+        done = LessonProgress.objects.filter(lesson=row).count()
+        report.add("lessons", "retired")
+        report.notes.append(
+            f"retired: lesson {quoted(row.path)} is no longer in the files: unpublished; "
+            f"{count_of(done, 'completion')} of it kept (back in the files, it is published again)"
+        )
+    listed = [m.slug for m in cur.modules]
+    for module in Module.objects.filter(source=Source.FILE, published=True).exclude(
+        slug__in=listed
+    ):
+        module.published = False
+        module.save(update_fields=["published"])
+        left = module.lessons.filter(published=True).count()
+        report.add("modules", "retired")
+        report.notes.append(
+            f"retired: module {quoted(module.slug)} is no longer in the files: unpublished"
+            + (f", with the {count_of(left, 'lesson')} still in it" if left else "")
+        )
+
+
+def count_of(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _load_glossary(cur: Curriculum, lessons: dict, report: LoadReport) -> None:

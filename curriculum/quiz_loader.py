@@ -2,22 +2,35 @@
 
 Runs inside `load_curriculum`'s transaction (after the lessons and scenarios it refers to), so
 a broken quiz file aborts everything. Attempts, answers and review cards are never touched:
-an answer keeps the text the learner chose even when a question's choices change.
+an answer keeps the text the learner chose even when a question's choices change, and the
+mark it was given when its key changes (the report says how many answers the new key would
+mark otherwise). A file question no longer in the files is retired (archived: kept for its
+answers, put in no new attempt), and a question's type is never changed under answers given
+to it (`refused_changes`, which the command runs before loading anything).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import random
+from collections import Counter
 from typing import cast
 
 from django.db import transaction
 
-from curriculum.loader import LoadReport, Related, Rows, write_tracked
+from curriculum.loader import LoadReport, Related, Rows, count_of, write_tracked
 from curriculum.quiz_readers import QuestionData, QuizContent
-from lessons.models import Lesson, Module, Scenario
+from curriculum.readers import CurriculumError
+from lessons.models import KnowledgeCheck, Lesson, Module, Scenario, Source
 from quizzes import kinds
-from quizzes.models import Question, Quiz, QuizQuestion
+from quizzes.models import Answer, Question, Quiz, QuizQuestion
+from srm_trainer.typed_text import quoted
+
+# At most this many different graded responses to one changed question are graded again to
+# count the answers its new key would mark otherwise: a load's time stays bounded however
+# many learners answered (past it, the count says "at least").
+REGRADE_LIMIT = 500
 
 
 def stored_data(q: QuestionData, existing: Question | None) -> dict:
@@ -77,6 +90,115 @@ def with_layout(slug: str, data: dict) -> dict:
     return {**data, "layout": layout}
 
 
+def refused_changes(content: QuizContent) -> list[CurriculumError]:
+    """A question whose type the files change while learners have answered it (in a quiz or
+    as a lesson's check): their answers are in the old kind's shape, which the new kind can
+    neither show nor mark, so the load is refused at the question's line (nothing loaded)."""
+    wanted = {q.slug: q for q in content.questions}
+    changed = {
+        pk: (slug, old)
+        for pk, slug, old in Question.objects.filter(
+            slug__in=wanted, source=Source.FILE
+        ).values_list("pk", "slug", "type")
+        if wanted[slug].type != old
+    }
+    if not changed:
+        return []
+    answers = Counter(
+        Answer.objects.filter(question_id__in=changed).values_list("question_id", flat=True)
+    )
+    checks = Counter(
+        KnowledgeCheck.objects.filter(
+            kind=KnowledgeCheck.Kind.QUESTION, ref__in=[slug for slug, _ in changed.values()]
+        ).values_list("ref", flat=True)
+    )
+    refused = []
+    for pk, (slug, old) in changed.items():
+        given = answers[pk] + checks[slug]
+        if not given:
+            continue
+        q = wanted[slug]
+        refused.append(
+            CurriculumError(
+                q.source,
+                q.line,
+                f"question {quoted(slug)}: its type would change from {old} to {q.type}, but "
+                f"learners have answered it as {old} ({count_of(given, 'answer')}), which "
+                f"{q.type} can neither show nor mark: give the new question a new slug (taking "
+                "this one out of the files retires it, its answers kept)",
+            )
+        )
+    return refused
+
+
+def _say_regraded(question: Question, report: LoadReport) -> None:
+    """Say how many graded answers to `question`, just changed, its new version would mark
+    otherwise. They keep their marks: an attempt, a pass and a certificate stand as graded."""
+    groups: dict[str, list] = {}  # the same response, given many times, is graded once
+    for response, score in (
+        Answer.objects.filter(question=question)
+        .exclude(graded_at=None)
+        .values_list("response", "score")
+    ):
+        key = json.dumps(response, sort_keys=True, default=str)
+        groups.setdefault(key, [response, Counter()])[1][score] += 1
+    differ, partial = 0, len(groups) > REGRADE_LIMIT
+    for response, scores in list(groups.values())[:REGRADE_LIMIT]:
+        try:
+            now = kinds.kind_of(question).grade(question, response or {}).score
+        except Exception:  # a response the new version cannot read: it would not score as it did
+            now = None
+        differ += sum(
+            n for score, n in scores.items() if now is None or abs((score or 0) - now) > 1e-9
+        )
+    if differ:
+        report.notes.append(
+            f"question {quoted(question.slug)}: its answer key changed: "
+            f"{'at least ' if partial else ''}{count_of(differ, 'answer')} graded before would "
+            "score differently now; they keep the marks they were given (attempts, passes and "
+            "certificates stand as graded)"
+        )
+
+
+def _retire_questions(slugs: list[str], report: LoadReport) -> None:
+    """A file question no longer in the files is archived, never deleted: its answers, and the
+    scores of the attempts holding them, stay as they are; no new attempt is given it. A quiz
+    written in the app that uses it keeps it listed, and is named, so its author can replace
+    it. A question archived that is in the files again stays archived (a teacher may have
+    archived it on purpose): the report says so."""
+    gone = Question.objects.filter(source=Source.FILE, archived=False).exclude(slug__in=slugs)
+    for question in gone.order_by("slug"):
+        question.archived = True
+        question.save(update_fields=["archived", "updated_at"])
+        answers = question.answers.count()
+        authored = list(
+            Quiz.objects.filter(entries__question=question)
+            .exclude(source=Source.FILE)
+            .order_by("title")
+            .values_list("title", flat=True)
+        )
+        note = (
+            f"retired: question {quoted(question.slug)} is no longer in the files: archived "
+            "(put in no new attempt)"
+        )
+        if answers:
+            note += f"; its {count_of(answers, 'answer')} {'is' if answers == 1 else 'are'} kept"
+        if authored:
+            where = "a quiz" if len(authored) == 1 else f"{len(authored)} quizzes"
+            note += f"; still in {where} written in the app: " + ", ".join(map(quoted, authored))
+        report.add("questions", "retired")
+        report.notes.append(note)
+    for slug in (
+        Question.objects.filter(source=Source.FILE, archived=True, slug__in=slugs)
+        .order_by("slug")
+        .values_list("slug", flat=True)
+    ):
+        report.notes.append(
+            f"question {quoted(slug)} is in the files but archived: no new attempt gets it "
+            "(restore it in the teaching area to use it again)"
+        )
+
+
 @transaction.atomic
 def load_quizzes(
     content: QuizContent, report: LoadReport | None = None, *, force: bool = False
@@ -92,6 +214,12 @@ def load_quizzes(
     rows = Rows(Question.objects.filter(slug__in=slugs), "slug")
     found = {slug: rows.get({"slug": slug}) for slug in slugs}
     stored = {slug: cast(Question, row) for slug, row in found.items() if row is not None}
+    graded = set(
+        Answer.objects.filter(question_id__in=[row.pk for row in stored.values()])
+        .exclude(graded_at=None)
+        .values_list("question_id", flat=True)
+        .distinct()
+    )
     for q in content.questions:
         values = {
             "type": q.type,
@@ -120,6 +248,10 @@ def load_quizzes(
             rows=rows,
         )
         report.add("questions", outcome)
+        row = questions[q.slug]
+        if row.pk in graded and (outcome == "updated" or q.scenario in report.updated_scenarios):
+            _say_regraded(row, report)
+    _retire_questions(slugs, report)
     rows = Rows(Quiz.objects.filter(slug__in=[qz.slug for qz in content.quizzes]), "slug")
     listed = _all_entries(rows.pks())
     for qz in content.quizzes:

@@ -107,6 +107,9 @@ class Module(models.Model):
         help_text="The hands-on pieces the module page offers under “Try it yourself”, as a "
         'list of their slugs, e.g. ["network-lab", "waf-lab"] (lessons/hands_on.py).',
     )
+    # `file` once a load has written it: a load retires (unpublishes) a file module no longer
+    # in modules.yaml, and leaves one made only in the admin alone.
+    source = source_field()
 
     objects = PublishedQuerySet.as_manager()
 
@@ -225,6 +228,10 @@ class Lesson(UniqueErrorAtField, models.Model):
         help_text='The AWS documentation pages the lesson rests on: [{"title": ..., "url": '
         '"https://..."}]. Shown as links at the end of the lesson; files need at least two.',
     )
+    # `file` once a load has written it: a load moves a file lesson found in another module's
+    # folder and retires (unpublishes) one taken out of the files, its learners' progress kept;
+    # a lesson made only in the admin is left alone (docs/curriculum.md, "Updating a course").
+    source = source_field()
 
     objects = LessonQuerySet.as_manager()
     unique_error_fields = {

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from curriculum.loader import load_curriculum
-from curriculum.quiz_loader import load_quizzes
+from curriculum.quiz_loader import load_quizzes, refused_changes
 from curriculum.quiz_readers import read_quizzes
 from curriculum.readers import CONTENT_DIR, CurriculumError, Problems, read_curriculum
 from curriculum.signals import curriculum_loaded
@@ -34,6 +34,9 @@ class Command(BaseCommand):
         found = Problems()
         curriculum = read_curriculum(path, problems=found)
         quizzes = read_quizzes(path, curriculum, problems=found)
+        if not found:  # a change the database's answers refuse (a question's type under them)
+            for problem in refused_changes(quizzes):
+                found.add(problem)
         if found:
             raise CommandError(refusal(found.error())) from None
         with transaction.atomic():
@@ -42,6 +45,8 @@ class Command(BaseCommand):
             curriculum_loaded.send(sender=self.__class__)  # e.g. search rebuilds its index
         for line in report.lines():
             self.stdout.write(f"  {line}")
+        for note in report.notes:
+            self.stdout.write(self.style.WARNING(f"  {note}"))
         for conflict in report.conflicts:
             self.stdout.write(self.style.WARNING(f"  kept: {conflict}"))
         self.stdout.write(

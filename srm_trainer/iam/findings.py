@@ -629,7 +629,7 @@ class _Linter:
             "condition_type_mismatch",
             "warning" if soft else "error",
             f"{clause.operator} compares {_TYPE_WORDS[family]}, but {clause.key} holds "
-            f"{_TYPE_WORDS.get(key_type, key_type)}. Use a {_OPERATOR_FOR.get(key_type, 'String')} "
+            f"{_TYPE_WORDS.get(key_type, key_type)}. Use {_OPERATOR_FOR.get(key_type, 'a String')} "
             "operator.",
             clause.path,
             TOPIC_CONDITIONS,
@@ -788,13 +788,13 @@ _TYPE_WORDS = {
     "ARN": "ARNs",
     "Binary": "base64 data",
 }
-_OPERATOR_FOR = {
-    "String": "String",
-    "Numeric": "Numeric",
-    "Date": "Date",
-    "Bool": "Bool",
-    "IPAddress": "IpAddress/NotIpAddress",
-    "ARN": "Arn",
+_OPERATOR_FOR = {  # with its article: "an Arn operator", not "a Arn operator"
+    "String": "a String",
+    "Numeric": "a Numeric",
+    "Date": "a Date",
+    "Bool": "a Bool",
+    "IPAddress": "an IpAddress or NotIpAddress",
+    "ARN": "an Arn",
 }
 
 

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from srm_trainer.about.controls import APP, CONTROLS, SHARED, YOU
+from srm_trainer.netlab.waf import compile_regex
 from tests.shipped import shipped_curriculum
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +54,18 @@ def test_both_sides_of_the_line_are_covered():
         "no network",
     ):
         assert duty in said, duty
+
+
+def test_what_it_says_of_regular_expressions_is_what_the_engines_do():
+    """The WAF lab runs the regex rules a learner writes (AWS WAF's RegexMatchStatement), so
+    the page cannot promise that no input reaches a regex compiler: it names RE2, and RE2 is
+    what compiles them (a backtracking engine would take exponential time on `(a+)+$`)."""
+    said = next(c.app for c in CONTROLS if c.layer == "Input and work per request")
+    assert "No input reaches a regular-expression compiler" not in said
+    assert "RE2" in said
+    compiled = compile_regex("(a+)+$", "Rules[0].Statement")
+    assert type(compiled).__module__.startswith("re2")
+    assert compiled.search("a" * 5_000 + "!") is None
 
 
 def test_every_link_on_the_page_leads_somewhere(client):

@@ -454,6 +454,19 @@ def test_operator_of_the_wrong_type(operator, key, value, severity):
 
 
 @pytest.mark.parametrize(
+    ("operator", "key", "sentence"),
+    [
+        ("NumericLessThan", "aws:SourceIp", "Use an IpAddress or NotIpAddress operator."),
+        ("Bool", "aws:PrincipalArn", "Use an Arn operator."),
+        ("IpAddress", "aws:CurrentTime", "Use a Date operator."),
+    ],
+)
+def test_the_wrong_type_names_the_operator_to_use_in_plain_english(operator, key, sentence):
+    f = only(lint(conditioned(operator, key, "x")), "condition_type_mismatch")
+    assert f.message.endswith(sentence)
+
+
+@pytest.mark.parametrize(
     ("operator", "key", "value"),
     [
         ("IpAddress", "aws:SourceIp", "203.0.113.0/24"),

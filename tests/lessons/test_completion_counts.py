@@ -174,13 +174,22 @@ def test_recount_rebuilds_counts_written_without_signals(learner, course, capsys
         (learner.pk, course["one"].pk): (7, 1),
         (learner.pk, course["two"].pk): (0, 1),
     }
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match=r"^2 completion counts were wrong; run without"):
         call_command("recount_progress", "--check")
     assert "kept 7, progress rows 1" in capsys.readouterr().out
     call_command("recount_progress")
+    assert "Completion counts rebuilt (2 completion counts were wrong)." in capsys.readouterr().out
     assert kept(learner) == {course["one"].pk: 1, course["two"].pk: 1}
     call_command("recount_progress", "--check")
     assert_no_drift()
+
+
+def test_one_wrong_count_is_said_in_the_singular(learner, course, capsys):
+    ModuleCompletions.objects.create(user=learner, module=course["one"], completed=3)
+    with pytest.raises(CommandError, match=r"^1 completion count was wrong; run without"):
+        call_command("recount_progress", "--check")
+    call_command("recount_progress")
+    assert "Completion counts rebuilt (1 completion count was wrong)." in capsys.readouterr().out
 
 
 def test_the_migration_counts_the_completions_learners_already_have(learner, other_learner, course):

@@ -89,6 +89,10 @@ def test_a_lesson_reads_as_the_syllabus_asks(lesson):
     assert 500 <= words <= 1800, f"{words} words"
     assert "::: key-points" in lesson.body
     assert render_markdown(lesson.body).headings, "a lesson has sections"
+    # CURRICULUM.md, "How a lesson reads": "Key points" (3-5 bullets)
+    box = lesson.body.split("::: key-points\n", 1)[1].split("\n:::", 1)[0]
+    bullets = [line for line in box.splitlines() if line.startswith("- ")]
+    assert 3 <= len(bullets) <= 5, f"{len(bullets)} key points"
 
 
 @pytest.mark.parametrize("lesson", CURRICULUM.lessons, ids=lambda le: f"{le.module}/{le.slug}")

@@ -27,10 +27,15 @@ class Command(BaseCommand):
                     f"user {user_id}, module {module_id}: kept {kept}, progress rows {counted}"
                 )
             if wrong:
-                raise CommandError(
-                    f"{len(wrong)} completion counts are wrong; run without --check."
-                )
+                raise CommandError(f"{_counts(len(wrong))} wrong; run without --check.")
             self.stdout.write(self.style.SUCCESS("Completion counts match the progress rows."))
             return
         wrong = progress.recount()
-        self.stdout.write(self.style.SUCCESS(f"Completion counts rebuilt ({wrong} were wrong)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Completion counts rebuilt ({_counts(wrong)} wrong).")
+        )
+
+
+def _counts(n: int) -> str:
+    """'1 count was', '2 counts were': the monitor's line reads as a sentence."""
+    return "1 completion count was" if n == 1 else f"{n} completion counts were"

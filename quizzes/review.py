@@ -85,8 +85,12 @@ def _in_module(module_id: int | None) -> Q:
 
 def _due_today(user_id, end, module_id: int | None = None) -> QuerySet:
     """A learner's cards due before `end` (the end of their day), in one module or in all:
-    what every read of the queue starts from."""
-    return ReviewCard.objects.filter(_in_module(module_id), user_id=user_id, due__lt=end)
+    what every read of the queue starts from. A retired (archived) question's card is kept,
+    with its schedule, but left out: a question taken out of use, often because it was wrong,
+    is not drilled again, and comes back on its schedule if it is put back in use."""
+    return ReviewCard.objects.filter(
+        _in_module(module_id), user_id=user_id, due__lt=end, question__archived=False
+    )
 
 
 # The published modules a learner may narrow the review to (the page's filter, on every view
@@ -155,7 +159,8 @@ _DUE_NOW = PreparedQuery(
     ReviewCard,
     ["int", "time", "time"],
     lambda user_id, end, now: (
-        ReviewCard.objects.filter(user_id=user_id, due__lt=end, due__lte=now)
+        _due_today(user_id, end)
+        .filter(due__lte=now)
         .order_by()
         .values("user_id")
         .annotate(n=Count("pk"))
@@ -184,7 +189,9 @@ def _with_question(cards: QuerySet) -> QuerySet:
 
 
 def _due_card_query(user_id, question_id, end) -> QuerySet:
-    cards = ReviewCard.objects.filter(user_id=user_id, question_id=question_id, due__lt=end)
+    cards = ReviewCard.objects.filter(
+        user_id=user_id, question_id=question_id, due__lt=end, question__archived=False
+    )
     return _with_question(cards.order_by())[:1]
 
 
@@ -213,7 +220,11 @@ def card_offered(*, user, question_id: int, now: datetime) -> tuple[ReviewCard |
     its own address (after signing in again, to finish an answer the ended session kept)."""
     card = due_card(user=user, question_id=question_id, now=now)
     if card is None:
-        if ReviewCard.objects.filter(user=user, question_id=question_id).exists():
+        kept = ReviewCard.objects.filter(user=user, question_id=question_id)
+        archived = kept.values_list("question__archived", flat=True).first()
+        if archived:
+            return None, "That question has been taken out of use, so it is not reviewed now."
+        if archived is not None:
             return None, "That question is not due for review now: it comes back on its schedule."
         return None, "That question is not in your review queue."
     if card.due > now:

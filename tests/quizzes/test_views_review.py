@@ -232,6 +232,7 @@ def test_a_question_answered_since_sends_the_learner_to_the_queue_saying_why(
         ({"due_in_days": 3}, "That question is not due for review now"),
         ({"repair": True}, "That question is being repaired"),
         ({"other": True}, "That question is not in your review queue."),
+        ({"archive": True}, "That question has been taken out of use"),
     ],
 )
 def test_a_review_questions_address_opened_when_not_offered_goes_to_the_queue(
@@ -245,6 +246,9 @@ def test_a_review_questions_address_opened_when_not_offered_goes_to_the_queue(
         from quizzes.models import Question
 
         Question.objects.filter(pk=missed.pk).update(type="single", data={"choices": []})
+    if "archive" in change:
+        missed.archived = True
+        missed.save()
     client.force_login(other_learner if "other" in change else learner)
     url = reverse("quizzes:review-answer", args=[missed.pk]) + "?level=advanced"
     landed = client.get(url)
@@ -277,6 +281,34 @@ def test_the_home_page_counts_several_due_questions_in_the_plural(learner_client
     )
     body = learner_client.get("/").content.decode()
     assert "2 questions due for review now" in body
+
+
+def test_a_retired_question_leaves_the_review_and_comes_back_when_put_back_in_use(
+    learner_client, learner, missed
+):
+    """An archived question (retired by an instructor, or by a course update that dropped it,
+    often because it was wrong) is not drilled again: the queue, its counts and the badge leave
+    it out. Its card and schedule are kept, so it is due again once it is back in use."""
+    kept = make_question("true_false", prompt="Still in use?")
+    review.card_record(
+        user=learner, question=kept, correct=False, now=timezone.now() - timedelta(hours=1)
+    )
+    missed.archived = True
+    missed.save()
+    page = learner_client.get(reverse("quizzes:review")).content.decode()
+    assert "1 question due now" in page
+    assert "Still in use?" in page and missed.prompt not in page
+    assert "1 question due for review now" in learner_client.get("/").content.decode()
+    assert ": 1 due now</span>" in learner_client.get("/learn/srm/").content.decode()
+    answered = learner_client.post(
+        reverse("quizzes:review-answer", args=[missed.pk]), {"answer": "true"}
+    )
+    assert answered.status_code == 404
+    assert ReviewCard.objects.get(question=missed).reviews == 1
+
+    missed.archived = False
+    missed.save()
+    assert "2 questions due for review now" in learner_client.get("/").content.decode()
 
 
 def test_the_review_page_has_a_fixed_query_count(learner_client, learner, missed):

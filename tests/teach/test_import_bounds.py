@@ -8,6 +8,7 @@ import json
 import random
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from srm_trainer.iam.jsontext import Lines, line_col
 from teach.transfer import gift, importer, json_format
@@ -131,3 +132,11 @@ def test_the_reader_places_keys_as_line_col_does():
     value, locate = json_format.read_located(text)
     assert value == {"a": {"b": [1, {"c": 2}]}}
     assert locate(("a", "b", 1, "c")) == line_col(text, text.index('"c"'))
+
+
+def test_a_file_within_the_request_bound_reaches_the_page_that_refuses_it_in_its_own_words(teacher):
+    # Within srm_trainer/uploads.py's bound (twice the form limit). The import takes 512 KB and says so, naming the file's size.
+    upload = SimpleUploadedFile("bank.json", b" " * (3 * 1024 * 1024))
+    response = teacher.post("/teach/import/", {"file": upload, "format": "auto"})
+    assert response.status_code == 200
+    assert "The file is 3072 KB; one import reads at most 512 KB" in response.content.decode()

@@ -100,13 +100,16 @@ def name_through_rows() -> None:
 
 class AdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with the project's site, and `use_in_every_admin` applied before
-    its autodiscovery."""
+    its autodiscovery (`admin_bounds`: what a request may ask of the database)."""
 
     default_site = "srm_trainer.admin_site.AdminSite"
 
     def ready(self) -> None:
-        from srm_trainer import admin_json_field, typed_text
+        from srm_trainer import admin_bounds, admin_json_field, choice_errors, typed_text
 
+        # The first app the project lists: every form's choice refusals, the admin's too.
+        choice_errors.quote_choices_briefly()
+        admin_bounds.use_in_every_admin()
         admin_json_field.use_in_every_admin()
         typed_text.use_in_every_admin()
         name_through_rows()

@@ -327,6 +327,13 @@ SESSION_ENGINE = "srm_trainer.sessions"
 # Django's cookie-then-session messages, the cookie's signer made only when a request has one.
 MESSAGE_STORAGE = "srm_trainer.messages_storage.MessageStorage"
 SESSION_COOKIE_HTTPONLY = True
+# A multipart body over twice DATA_UPLOAD_MAX_MEMORY_SIZE is refused before it is read (Django
+# counts a form's fields, not its files): srm_trainer/uploads.py.
+FILE_UPLOAD_HANDLERS = [
+    "srm_trainer.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 CSRF_FAILURE_VIEW = "srm_trainer.csrf_failure.csrf_failure"  # our words, and a notice for htmx
 X_FRAME_OPTIONS = "DENY"

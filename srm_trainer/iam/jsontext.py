@@ -15,7 +15,9 @@ The location scans run only on the failure path (or, for surrogates, only when t
 from __future__ import annotations
 
 import json
+import re
 import sys
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public since 2.6, absent from typeshed
 from typing import Any
@@ -61,6 +63,25 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of `offset`, counted the way `json` counts them."""
     line = text.count("\n", 0, offset) + 1
     return line, offset - text.rfind("\n", 0, offset)
+
+
+class Lines:
+    """`line_col` for many places in one text: the lines' starts found once, each place then a
+    binary search. `line_col` counts from the start of the text every time, and an import
+    placing each of 30,000 unknown keys or bad tags in its 512 KB file spent 7-8 s of CPU on it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: list[int] | None = None
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        if self._starts is None:
+            self._starts = [0, *(m.end() for m in _NEWLINE.finditer(self.text))]
+        line = bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+
+_NEWLINE = re.compile("\n")
 
 
 def depth_exceeds(data: Any, limit: int) -> bool:

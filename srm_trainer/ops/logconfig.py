@@ -81,10 +81,15 @@ def structured_formatter(json: bool) -> logging.Formatter:
 class ClientFaultsWithoutTraceback(logging.Filter):
     """Django's `django.security.*` lines are about what a client sent, already answered with a
     400 page: the line and its reason stay, the traceback Django attaches (only Django's own
-    frames) goes, so a traceback in the log stays what it should be: a fault of ours."""
+    frames) goes, so a traceback in the log stays what it should be: a fault of ours. So do
+    `django.request`'s lines for any other answer under 500 (a learner opening /teach/ is
+    refused with PermissionDenied, and Django logged its traceback with each 403)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name.startswith("django.security.") and record.exc_info:
+        client_fault = record.name.startswith("django.security.") or (
+            record.name == "django.request" and getattr(record, "status_code", 500) < 500
+        )
+        if client_fault and record.exc_info:
             record.exc_info = None
             record.exc_text = None
         return True

@@ -20,9 +20,10 @@ from typing import Any
 from lessons.models import Scenario
 from quizzes.models import Question, Quiz
 from srm_trainer.iam import PolicyError
-from srm_trainer.iam.jsontext import line_col, load_json
+from srm_trainer.iam.jsontext import Lines, line_col, load_json
 from srm_trainer.typed_text import visible
 from teach.transfer.drafts import (
+    MAX_ERRORS_SHOWN,
     MAX_QUESTIONS,
     MAX_TEXT_CHARS,
     Bundle,
@@ -237,17 +238,19 @@ class _Reader:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.line_col = Lines(text)  # every place in one file, found without rereading it
         self.warnings: list[str] = []
+        self.unknown_unsaid = 0  # unknown fields past the first MAX_ERRORS_SHOWN, only counted
 
     def where(self, obj: Any) -> tuple[int | None, int | None]:
         if isinstance(obj, _Object):
-            return line_col(self.text, obj.offset)
+            return self.line_col(obj.offset)
         return None, None
 
     def where_key(self, obj: Any, key: str | None) -> tuple[int | None, int | None]:
         """The place of `key` in `obj` when the file writes it there, else of `obj`."""
         if isinstance(obj, _Object) and key in obj.key_offsets:
-            return line_col(self.text, obj.key_offsets[key])
+            return self.line_col(obj.key_offsets[key])
         return self.where(obj)
 
     def error(self, obj: Any, message: str, key: str | None = None) -> TransferError:
@@ -261,8 +264,13 @@ class _Reader:
         return value
 
     def known(self, obj: _Object, fields: tuple[str, ...], what: str) -> None:
+        """A note for each field this version does not know, the first MAX_ERRORS_SHOWN of
+        them said (a file of 50,000 unknown keys made a 1 MB preview page), the rest counted."""
         for key in obj:
             if key not in fields:
+                if len(self.warnings) >= MAX_ERRORS_SHOWN:
+                    self.unknown_unsaid += 1
+                    continue
                 line, _ = self.where_key(obj, key)
                 self.warnings.append(
                     f"Line {line}: {what} has a field this version does not know, {quoted(key)}: "
@@ -309,7 +317,7 @@ class _Reader:
                 elif isinstance(child, _Object):
                     best = child.offset
                 node = child
-            return line_col(self.text, best)
+            return self.line_col(best)
 
         return locate
 
@@ -397,6 +405,11 @@ def parse(text: str) -> Bundle:
     name = document.get("name", "") if kind == "bank" else ""
     if not isinstance(name, str):
         raise reader.error(document, "'name' must be text", "name")
+    if reader.unknown_unsaid:
+        reader.warnings.append(
+            f"... and {reader.unknown_unsaid:,} more fields this version does not know: they are "
+            "ignored."
+        )
     return Bundle(questions=questions, quiz=quiz, name=name, warnings=reader.warnings)
 
 

@@ -44,3 +44,19 @@ def test_a_fault_of_ours_keeps_its_traceback(server_log):
     except RuntimeError:
         logging.getLogger("django.request").error("Internal Server Error", exc_info=True)
     assert "Traceback" in server_log.getvalue() and "a bug" in server_log.getvalue()
+
+
+def test_a_refused_page_is_a_403_and_one_line_without_a_traceback(server_log, learner_client):
+    """A learner opening /teach/ is refused by PermissionDenied, which Django logged with its
+    traceback: the log said "fault of ours" for every such click."""
+    request_log = logging.getLogger("django.request")
+    quiet = request_log.level  # the suite hears only its errors (tests/conftest.py)
+    request_log.setLevel(logging.WARNING)
+    try:
+        response = learner_client.get("/teach/")
+    finally:
+        request_log.setLevel(quiet)
+    assert response.status_code == 403
+    written = server_log.getvalue()
+    assert "Forbidden (Permission denied): /teach/" in written
+    assert "Traceback" not in written

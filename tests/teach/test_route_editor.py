@@ -187,3 +187,16 @@ def test_the_statistics_page_lists_the_samples_most_often_routed_wrong(
     assert "Sample findings, most often routed wrong first (1 pattern checked)" in page
     assert "Someone probes a port an instance leaves open (must not be sent)" in page
     assert "Q1: how often each sample finding was routed wrong" in page  # the chart
+
+
+def test_a_sample_no_tick_offers_is_refused_quoting_only_its_start(teacher, owned):
+    """Django's refusal quoted the value whole, and the editor says it three times (summary,
+    beside the ticks, the live check): a 2 MB value made a 6 MB page."""
+    quiz, _question = owned
+    sent = "ec2-not-a-sample" + "x" * 100_000
+    url, data = route_form(teacher, quiz, **{"k-samples": [*THREE, sent]})
+    response = teacher.post(url, data, headers=HTMX)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Select a valid choice. {sent[:40]} is not one of the available choices." in page
+    assert "x" * 100 not in page and len(page) < 150_000

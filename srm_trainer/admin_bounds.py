@@ -1,0 +1,88 @@
+"""What an admin request may ask of the database, bounded in every admin (a library's too).
+
+Django's admin takes a list's search box, its autocomplete's term, its filters from the query
+string and an action's chosen rows as sent, and three of them reached the database unchecked:
+
+- **a search of many words**: each word is one more AND of an OR over the admin's search
+  fields. A search of 1,000 words (2 KB of query string) was a 500 on SQLite ("Expression tree
+  is too large (maximum depth 1000)"), on every admin list and the autocomplete menus; 700
+  quoted phrases cost 1.0 s of CPU. A search reads its first `MAX_SEARCH_WORDS` words and says
+  so above the list, whose links (each column's sort, each filter) then carry those words only:
+  they repeated the whole query, and an 8 KB search made a 2.2 MB page;
+- **an action's row that is no row**: "Archive selected" sent with `_selected_action=x` raised
+  `ValueError` out of the view (a 500) where a stale or hand-made form should be told. It is
+  refused with a message and nothing is done;
+- **a filter the database cannot run**: `?data__contains=x` on a JSON field passes Django's
+  `lookup_allowed` (every lookup on the model's own fields does) and failed when the list was
+  counted, a 500 on SQLite. It is treated as Django treats a filter it cannot build: the plain
+  list again, marked `?e=1`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters, ModelAdmin
+from django.contrib.admin.views.main import SEARCH_VAR
+from django.core.exceptions import ValidationError
+from django.db import NotSupportedError
+from django.utils.text import smart_split
+
+MAX_SEARCH_WORDS = 20
+
+
+def bounded_search(search_term: str) -> tuple[str, int]:
+    """`search_term` cut to its first MAX_SEARCH_WORDS words (a quoted phrase is one, as the
+    admin reads it), and how many words it had."""
+    words = list(smart_split(search_term))
+    if len(words) <= MAX_SEARCH_WORDS:
+        return search_term, len(words)
+    return " ".join(words[:MAX_SEARCH_WORDS]), len(words)
+
+
+def use_in_every_admin() -> None:
+    """Bound `ModelAdmin`'s search, actions and list for every admin, before any is registered."""
+    search = ModelAdmin.get_search_results
+    response_action = ModelAdmin.response_action
+    changelist_instance = ModelAdmin.get_changelist_instance
+
+    def get_search_results(self, request, queryset, search_term):
+        # A list's search is cut with its links (below); an autocomplete menu's here.
+        return search(self, request, queryset, bounded_search(search_term)[0])
+
+    def checked_response_action(self, request, queryset):
+        pk = self.model._meta.pk
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                pk.clean(value, None)
+        except ValidationError:
+            self.message_user(
+                request,
+                "The rows chosen are not rows of this list (the page may be out of date): "
+                "nothing was changed. Choose them again.",
+                messages.ERROR,
+            )
+            return None  # the list again, with the message
+        return response_action(self, request, queryset)
+
+    def get_changelist_instance(self, request):
+        searched = request.GET.get(SEARCH_VAR, "")
+        kept, words = bounded_search(searched)
+        if kept != searched:
+            query = request.GET.copy()
+            query[SEARCH_VAR] = kept
+            request.GET = query
+            self.message_user(
+                request,
+                f"The search reads its first {MAX_SEARCH_WORDS} words; the other "
+                f"{words - MAX_SEARCH_WORDS} were left out.",
+                messages.WARNING,
+            )
+        try:
+            return changelist_instance(self, request)
+        except NotSupportedError as error:
+            raise IncorrectLookupParameters(error) from error
+
+    ModelAdmin.get_search_results = get_search_results  # type: ignore[method-assign]
+    ModelAdmin.response_action = checked_response_action  # type: ignore[method-assign]
+    ModelAdmin.get_changelist_instance = get_changelist_instance  # type: ignore[method-assign]

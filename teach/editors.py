@@ -364,15 +364,29 @@ def renumbered(message: str, entry: int, row: int) -> str:
     return f"{match.group(1)}#{row + 1}{message[match.end() :]}"
 
 
+def linked_to(form: forms.Form | None, name: str, message: str) -> Linked:
+    """`message`, about `form`'s field `name`, linked to it (`Linked`)."""
+    if form is None or name not in form.fields:
+        return Linked(message)
+    anchor = form[name].auto_id or ""
+    # A group of checkboxes: its first box is where a link goes, but not the one control
+    # the message is about.
+    group = getattr(form.fields[name].widget, "allow_multiple_selected", False)
+    return Linked(message, anchor, "" if group else anchor)
+
+
 class Linked(str):
     """A line of the summary at the top; `anchor` is the id of the field it is shown beside
-    (the summary links to it), or ""."""
+    (the summary links to it), or "". `control`: the id of the one control it is about, which
+    a live check's list marks invalid with it (static/js/lab-fields.js); `anchor` unless said."""
 
     anchor = ""
+    control = ""
 
-    def __new__(cls, message: str, anchor: str = "") -> Linked:
+    def __new__(cls, message: str, anchor: str = "", control: str | None = None) -> Linked:
         line = super().__new__(cls, message)
         line.anchor = anchor
+        line.control = anchor if control is None else control
         return line
 
 
@@ -426,7 +440,7 @@ class Parts:
         if form is None or not form.is_bound:
             return []
         return [
-            Linked(f"{form.fields[name].label}: {e}", form[name].auto_id or "")
+            linked_to(form, name, f"{form.fields[name].label}: {e}")
             for name, errors in form.errors.items()
             if name in form.fields
             for e in errors
@@ -598,6 +612,23 @@ class Editor(Generic[P]):
         placed = place_problems(problems, self.row_lists(parts), self.field_paths(parts))
         extra = [parts.extra] if parts.extra is not None else []
         return mark_fields(placed, self.formsets(parts), extra)
+
+    def linked(self, parts: P, problems: Iterable[Problem]) -> list[Linked]:
+        """The kind's `problems` for the live check's list, each in the words `place` gives
+        it, linked to the one control it is about (read from its path as `place` reads it,
+        the field left unmarked): the list marks that control invalid as it is swapped in
+        (static/js/lab-fields.js). A group of checkboxes has no one control: not linked."""
+        placed = place_problems(problems, self.row_lists(parts), self.field_paths(parts))
+        by_prefix = {f.prefix: f for f in self.formsets(parts)}
+        out = []
+        for p in placed:
+            form = None
+            if p.index is None:
+                form = parts.extra
+            elif (rows := by_prefix.get(p.prefix)) is not None and p.index < len(rows.forms):
+                form = rows.forms[p.index]
+            out.append(linked_to(form, p.field, p.message) if p.field else Linked(p.message))
+        return out
 
     def problems_beside(self, question, parts: P, *, user, shared: Iterable[str]) -> list[Linked]:
         """The kind's refusals of what `parts` hold, for a save whose shared fields (`shared`,

@@ -63,6 +63,20 @@ def test_the_key_follows_the_case_and_a_refusal_is_said_where_it_is(edit, page, 
     box.fill(broken)
     expect(page.locator("#net-check")).to_contain_text("Not ready to save")
     expect(page.locator("#net-check")).to_contain_text("Invalid JSON")
+    # The box is marked with the live check's words, as the labs mark theirs, and unmarked
+    # once it reads again.
+    expect(box).to_have_attribute("aria-invalid", "true")
+    described = (box.get_attribute("aria-describedby") or "").split()
+    assert "check-error-1" in described and "id_k-case_helptext" in described, described
+    assert re.search(
+        r"Line \d+, column \d+: Invalid JSON", page.locator("#check-error-1").inner_text()
+    )
+    box.fill(broken.replace('"port": 80,', '"port": 80', 1))
+    expect(key).to_have_text(re.compile("^It works"))
+    expect(box).not_to_have_attribute("aria-invalid", "true")
+    assert "check-error-1" not in (box.get_attribute("aria-describedby") or "")
+    box.fill(broken)
+    expect(box).to_have_attribute("aria-invalid", "true")
     page.get_by_role("button", name="Save the question").click()
     box = page.get_by_role("textbox", name="The case (JSON)")
     expect(box).to_have_value(broken)

@@ -250,7 +250,9 @@ class ScenarioForm(_Form):
     def refuse(self, message: str) -> None:
         """Say `message` beside the address on a form drawn again from what was typed (not
         validated: an address that named nothing when "Open" was pressed)."""
-        self._errors = ErrorDict(scenario=ErrorList([message]))
+        # With the field's id, so its list has the id the address's `aria-describedby` names:
+        # without one a screen reader on the address heard nothing of the refusal.
+        self._errors = ErrorDict(scenario=ErrorList([message], field_id=self["scenario"].auto_id))
 
     def chosen(self) -> Scenario | None:
         """The scenario the editor holds (after `is_valid()`)."""

@@ -132,3 +132,21 @@ def test_the_reference_solutions_table_fits_its_card_on_a_phone(edit, phone):
     )
     assert overhang <= 0, overhang
     assert_accessible(phone)
+
+
+def test_the_check_button_by_keyboard_keeps_focus_and_says_the_verdict(edit, page):
+    """Without JavaScript the button posts the whole page; with it, it checked by reloading
+    the page too, and focus went back to the page's start. Now it swaps the check alone."""
+    page.goto(edit)
+    box = page.get_by_role("textbox", name="The case (JSON)")
+    box.fill(box.input_value().replace('"port": 80', '"port": 80,', 1))
+    expect(page.locator("#net-check")).to_contain_text("Invalid JSON")
+    page.evaluate("() => { document.getElementById('net-check').textContent = ''; }")
+    button = page.get_by_role("button", name="Check the case and show the question")
+    address = page.url
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#net-check")).to_contain_text("Invalid JSON")
+    expect(button).to_be_focused()
+    assert page.url == address  # not a new page
+    expect(page.locator("[aria-live]").first).to_contain_text("Not ready to save")

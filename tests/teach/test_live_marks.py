@@ -99,3 +99,20 @@ def test_the_editor_names_its_list_for_the_labs_script(teacher, owned, kind):
     soup = BeautifulSoup(page, "html.parser")
     assert soup.select_one("form.question-editor")["data-error-message"] == "check-error"
     assert soup.select_one('script[src$="js/lab-fields.js"]') is not None
+
+
+@pytest.mark.parametrize(
+    "kind,panel",
+    [("flow_fix", "net-check"), ("least_privilege", "lp-check"), ("route_findings", "route-check")],
+)
+def test_the_check_button_swaps_its_panel_with_htmx_and_posts_the_page_without(
+    teacher, owned, kind, panel
+):
+    """With JavaScript, pressing Check reloaded the whole page (focus back at its start)."""
+    from django.urls import reverse
+
+    url = reverse("teach:question-create", args=[owned[0].pk, kind])
+    soup = BeautifulSoup(teacher.get(url, follow=True).content, "html.parser")
+    button = soup.select_one('button[name="action"][value="check"]')
+    assert button["hx-target"] == f"#{panel}" and button["hx-swap"] == "innerHTML"
+    assert button["hx-post"] == button["formaction"].partition("#")[0]

@@ -342,7 +342,10 @@ def test_an_index_past_the_requests_is_refused_beside_it_in_the_kinds_words(teac
     url, data = waf_form(teacher, quiz, waf_case(), **{"k-ask_index": index})
     response = teacher.post(url, data)
     assert response.status_code == 200
-    words = "'ask_index' must be a request's index, 0 to 149."
+    words = (
+        f"There is no request {index} in the case: give an index from 0 to 149 (each copy of "
+        "a repeated request counted), or leave it blank for the last request."
+    )
     assert words in " ".join(error_beside(response, "k-ask_index"))
     assert words in summary_of(response)
     assert form_fields(response.content.decode())["k-ask_index"] == index

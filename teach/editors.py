@@ -560,7 +560,11 @@ class Editor(Generic[P]):
 
     def not_checked(self, parts: P, why: str) -> None:
         """Draw `parts` (from `redraw`) without asking the engine for its verdict, saying `why`
-        where the verdict goes: a save refused by the `teach_save` limit runs no engine."""
+        where the verdict goes: a save refused by the `teach_save` limit runs no engine. (The
+        least-privilege, network and routing panels: their `check`; the policy editor's key
+        overrides this.)"""
+        if hasattr(parts, "check"):
+            parts.check = {"ok": False, "problems": [], "unchecked": why}
 
     def runs_engine(self, post, action: str) -> bool:
         """Whether this post asks the IAM or network engine for a verdict before any save (a

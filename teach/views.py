@@ -689,7 +689,7 @@ def _question_page(
 # Where the engine's verdict would be, on a page drawn for a save refused by `teach_save`.
 NOT_CHECKED = (
     "not worked out this time: the save was refused before the engine ran. It comes back as "
-    "you change the case, or when you save again."
+    "you type, or when you save again."
 )
 
 

@@ -97,11 +97,16 @@ def test_over_the_limit_a_save_is_refused_with_everything_typed_kept(
     assert _as_sent(kept) | {"action": "save"} == _as_sent(sent) | {"action": "save"}
 
 
-def test_a_refused_policy_save_says_its_key_was_not_worked_out(teacher, owned, settings):
-    url, data = policy_form(teacher, owned[0], action="save")
+@pytest.mark.parametrize("kind", SAVES)
+def test_a_refused_save_says_the_engines_verdict_was_not_worked_out(teacher, owned, settings, kind):
+    """Where the key or the check goes: the panel said "Write the case: the engine checks it
+    as you type" above a case, as if none were there."""
+    url, data = SAVES[kind](teacher, owned[0])
     _limit(settings, "0/60")
     page = text(teacher.post(url, data))
-    assert "No key yet: not worked out this time: the save was refused" in page
+    where = "No key yet: " if kind == "policy_decision" else "The engine's verdict: "
+    assert where + "not worked out this time: the save was refused before the engine ran" in page
+    assert "Write the case" not in page and "Fill in the requests" not in page
 
 
 def test_saves_are_counted_per_teacher_and_under_the_limit_each_is_saved(teacher, owned, settings):

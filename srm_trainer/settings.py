@@ -305,6 +305,10 @@ RATE_LIMITS = {
     # /teach/: the quiz preview's check and the question editors' live engine checks (policy,
     # least privilege, network, WAF), as generous as the sandbox the editors mirror
     "teach_check": env_rate("RATE_LIMIT_TEACH_CHECK", "240/60"),
+    # /teach/: saves of the questions an engine checks (policy, least privilege, network, WAF,
+    # findings routing): up to ~0.2 s of CPU each (the engine, and the Markdown of the prompt,
+    # explanation and scenario rendered as stored), against ~0.05 s for a live check
+    "teach_save": env_rate("RATE_LIMIT_TEACH_SAVE", "30/60"),
 }
 # The ceiling for all anonymous clients of one address together (a classroom behind one NAT).
 RATE_LIMITS_PER_ADDRESS = {
@@ -318,6 +322,7 @@ RATE_LIMITS_PER_ADDRESS = {
     "export": env_rate("RATE_LIMIT_EXPORT_ADDRESS", "100/3600"),
     "import": env_rate("RATE_LIMIT_IMPORT_ADDRESS", "300/600"),
     "teach_check": env_rate("RATE_LIMIT_TEACH_CHECK_ADDRESS", "2400/60"),
+    "teach_save": env_rate("RATE_LIMIT_TEACH_SAVE_ADDRESS", "300/60"),
 }
 
 # Secure defaults; production adds transport security on top.

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django import forms
 from django.forms import BaseFormSet, formset_factory
 
+from quizzes.kinds import Problem
 from quizzes.kinds.least_privilege import (
     KIND,
     MAX_POLICY_CHARS,
@@ -39,6 +40,7 @@ from teach.editors import (
     apply_row_action,
     focus_after,
     focus_row,
+    linked_to,
     posted_values,
 )
 from teach.rendering import RENDERER
@@ -223,26 +225,30 @@ def _explain_missing_reference(parts: ChallengeParts, question) -> ChallengePart
     return parts
 
 
-def reference_check(data: dict) -> dict:
-    """What the engine says of a challenge and its reference solution: the kind's problems,
-    and the reference's result request by request (the grader's own check, budgeted)."""
+def reference_check(data: dict, link=None) -> dict:
+    """What the engine says of a challenge and its reference solution: the kind's problems
+    (`link`: the editor's `linked`, each tied to its field), and the reference's result
+    request by request (the grader's own check, budgeted)."""
     question = Question(type=KIND.value, data=data)
-    problems = [p.in_words() for p in KIND.challenge_problems(question)]
+    found = KIND.challenge_problems(question)
     result = None
-    if not problems:
+    if not found:
         try:
             graded = check_policy(data["challenge"], data["reference"])
         except PolicyError as exc:
-            problems.append(f"reference solution: {policy_error_message(exc)}")
+            said = f"reference solution: {policy_error_message(exc)}"
+            found = [Problem(said, ("reference",), plain=said)]
         else:
             result = graded.to_dict()
-            problems += [p.in_words() for p in result_problems(graded)]
+            found = result_problems(graded)
+    problems = link(found) if link is not None else [p.in_words() for p in found]
     return {"problems": problems, "result": result, "ok": not problems}
 
 
 class LeastPrivilegeEditor(Editor[ChallengeParts]):
     uses_policy_editor = True
     value: str = "least_privilege"
+    engine_saves = True
     section_title = "Challenge"
     live_template = "teach/editors.html#lp_check_live"
     # The challenge's fields outside the rows, and the reference solution (`ChallengeForm`).
@@ -339,7 +345,8 @@ class LeastPrivilegeEditor(Editor[ChallengeParts]):
             return None
         parts = self.parts(question, post)
         if parts.is_valid():
-            parts.check = reference_check(self.data(parts, {}))
+            link = lambda found: self.linked(parts, found)  # noqa: E731
+            parts.check = reference_check(self.data(parts, {}), link)
         else:
             parts.check = {"problems": _form_errors(parts), "result": None, "ok": False}
         return parts
@@ -372,11 +379,12 @@ class LeastPrivilegeEditor(Editor[ChallengeParts]):
 
 
 def _form_errors(parts: ChallengeParts) -> list[str]:
-    """The forms' errors as sentences naming the field (for the live check)."""
-    out = []
+    """The forms' errors as sentences naming the field (for the live check), each linked to
+    its field."""
+    out: list[str] = []
     for name, errors in parts.extra.errors.items():
         label = parts.extra.fields[name].label if name in parts.extra.fields else name
-        out += [f"{label}: {e}" for e in errors]
+        out += [linked_to(parts.extra, name, f"{label}: {e}") for e in errors]
     for formset, title in (
         (parts.allow, "Must-allow request"),
         (parts.deny, "Must-deny request"),
@@ -385,5 +393,5 @@ def _form_errors(parts: ChallengeParts) -> list[str]:
         # Each row's errors (what formset.errors lists: these rows have no delete box).
         for n, form in enumerate(formset.forms if formset.is_bound else [], start=1):
             for name, messages in form.errors.items():
-                out += [f"{title} {n}, {name}: {m}" for m in messages]
+                out += [linked_to(form, name, f"{title} {n}, {name}: {m}") for m in messages]
     return out

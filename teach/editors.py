@@ -364,15 +364,29 @@ def renumbered(message: str, entry: int, row: int) -> str:
     return f"{match.group(1)}#{row + 1}{message[match.end() :]}"
 
 
+def linked_to(form: forms.Form | None, name: str, message: str) -> Linked:
+    """`message`, about `form`'s field `name`, linked to it (`Linked`)."""
+    if form is None or name not in form.fields:
+        return Linked(message)
+    anchor = form[name].auto_id or ""
+    # A group of checkboxes: its first box is where a link goes, but not the one control
+    # the message is about.
+    group = getattr(form.fields[name].widget, "allow_multiple_selected", False)
+    return Linked(message, anchor, "" if group else anchor)
+
+
 class Linked(str):
     """A line of the summary at the top; `anchor` is the id of the field it is shown beside
-    (the summary links to it), or ""."""
+    (the summary links to it), or "". `control`: the id of the one control it is about, which
+    a live check's list marks invalid with it (static/js/lab-fields.js); `anchor` unless said."""
 
     anchor = ""
+    control = ""
 
-    def __new__(cls, message: str, anchor: str = "") -> Linked:
+    def __new__(cls, message: str, anchor: str = "", control: str | None = None) -> Linked:
         line = super().__new__(cls, message)
         line.anchor = anchor
+        line.control = anchor if control is None else control
         return line
 
 
@@ -426,7 +440,7 @@ class Parts:
         if form is None or not form.is_bound:
             return []
         return [
-            Linked(f"{form.fields[name].label}: {e}", form[name].auto_id or "")
+            linked_to(form, name, f"{form.fields[name].label}: {e}")
             for name, errors in form.errors.items()
             if name in form.fields
             for e in errors
@@ -449,6 +463,13 @@ class Editor(Generic[P]):
     # these partials: `live_template` as the author types, `fragment_template` after a button.
     live_template: str | None = None
     fragment_template: str | None = None
+    # Whether a save runs an engine: the kind's `Question.clean()` asks the IAM, network or
+    # findings engine to work out or verify the key, and a refused save draws its verdict.
+    # Such saves are rate-limited (`teach_save`), as the live checks are (`teach_check`).
+    engine_saves = False
+    # Whether the page drawn again as posted (after the Markdown preview without JavaScript)
+    # asks the engine for its verdict: the policy editor's key is worked out as it is drawn.
+    redraw_runs_engine = False
     uses_case_editor = False  # the page loads the sandbox's script for its case editor
     uses_policy_editor = False  # the page loads the policy editor (CodeMirror) for its policies
 
@@ -537,6 +558,14 @@ class Editor(Generic[P]):
         """The forms for a live check as the author types (`live_template`), or None."""
         return None
 
+    def not_checked(self, parts: P, why: str) -> None:
+        """Draw `parts` (from `redraw`) without asking the engine for its verdict, saying `why`
+        where the verdict goes: a save refused by the `teach_save` limit runs no engine. (The
+        least-privilege, network and routing panels: their `check`; the policy editor's key
+        overrides this.)"""
+        if hasattr(parts, "check"):
+            parts.check = {"ok": False, "problems": [], "unchecked": why}
+
     def runs_engine(self, post, action: str) -> bool:
         """Whether this post asks the IAM or network engine for a verdict before any save (a
         live check, a button that redraws the engine's result): such posts are rate-limited
@@ -587,6 +616,23 @@ class Editor(Generic[P]):
         placed = place_problems(problems, self.row_lists(parts), self.field_paths(parts))
         extra = [parts.extra] if parts.extra is not None else []
         return mark_fields(placed, self.formsets(parts), extra)
+
+    def linked(self, parts: P, problems: Iterable[Problem]) -> list[Linked]:
+        """The kind's `problems` for the live check's list, each in the words `place` gives
+        it, linked to the one control it is about (read from its path as `place` reads it,
+        the field left unmarked): the list marks that control invalid as it is swapped in
+        (static/js/lab-fields.js). A group of checkboxes has no one control: not linked."""
+        placed = place_problems(problems, self.row_lists(parts), self.field_paths(parts))
+        by_prefix = {f.prefix: f for f in self.formsets(parts)}
+        out = []
+        for p in placed:
+            form = None
+            if p.index is None:
+                form = parts.extra
+            elif (rows := by_prefix.get(p.prefix)) is not None and p.index < len(rows.forms):
+                form = rows.forms[p.index]
+            out.append(linked_to(form, p.field, p.message) if p.field else Linked(p.message))
+        return out
 
     def problems_beside(self, question, parts: P, *, user, shared: Iterable[str]) -> list[Linked]:
         """The kind's refusals of what `parts` hold, for a save whose shared fields (`shared`,

@@ -172,7 +172,7 @@ class NetworkParts(Parts):
         fields were refused, shows the question and its key: it said "write the case"."""
         if self.check is None and self.extra.is_bound:
             if not self.extra.is_valid():
-                self.check = {"ok": False, "problems": [str(p) for p in self.summary()]}
+                self.check = {"ok": False, "problems": self.summary()}
             elif self.filled is not None:
                 prompt = request.POST.get("prompt", "")
                 self.check = learner_view(
@@ -181,15 +181,19 @@ class NetworkParts(Parts):
         return {"net": self.check}
 
 
-def learner_view(kind_value: str, data: dict | None, prompt: str = "", placed=lambda p: p) -> dict:
+def learner_view(
+    kind_value: str, data: dict | None, prompt: str = "", placed=lambda p: p, link=None
+) -> dict:
     """What the question is, as far as the engine says: its problems (in the editor's words,
-    each `placed`: given the line of the box it is about), or the learner's form and the
-    engine's key (`Kind.key`), drawn as a learner sees them."""
+    each `placed`: given the line of the box it is about; `link`: the editor's `linked`, each
+    tied to its box), or the learner's form and the engine's key (`Kind.key`), drawn as a
+    learner sees them."""
     if data is None:
         return {"ok": False, "problems": [], "empty": True}
     question = Question(type=kind_value, data=data, prompt=prompt)
     kind = kinds.KINDS[kind_value]
-    problems = [placed(p).in_words() for p in kind.problems(question)]
+    found = [placed(p) for p in kind.problems(question)]
+    problems = link(found) if link is not None else [p.in_words() for p in found]
     if problems:
         return {"ok": False, "problems": problems}
     out: dict[str, Any] = {"ok": True, "problems": [], "question": question}
@@ -206,6 +210,7 @@ class NetworkEditor(Editor[NetworkParts]):
     """A network kind's editor: one case box and the kind's settings (`extra_fields`)."""
 
     section_title = "Case and key"
+    engine_saves = True
     live_template = "teach/editors.html#net_check_live"
     form_class: type[CaseForm | ChallengeForm] = CaseForm
     box = "case"  # the data key the JSON box holds
@@ -266,11 +271,11 @@ class NetworkEditor(Editor[NetworkParts]):
         if parts.is_valid():
             previous = question.data if isinstance(question.data, dict) else {}
             prompt = post.get("prompt", "")
-            parts.check = learner_view(
-                self.value, self.data(parts, previous), prompt, self.placer(parts)
-            )
+            data = self.data(parts, previous)
+            link = lambda problems: self.linked(parts, problems)  # noqa: E731
+            parts.check = learner_view(self.value, data, prompt, self.placer(parts), link)
         else:
-            parts.check = {"ok": False, "problems": [str(p) for p in parts.summary()]}
+            parts.check = {"ok": False, "problems": parts.summary()}
         return parts
 
     def place(self, parts: NetworkParts, problems: list[Problem]) -> list[Linked]:

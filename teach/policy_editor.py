@@ -250,7 +250,9 @@ class ScenarioForm(_Form):
     def refuse(self, message: str) -> None:
         """Say `message` beside the address on a form drawn again from what was typed (not
         validated: an address that named nothing when "Open" was pressed)."""
-        self._errors = ErrorDict(scenario=ErrorList([message]))
+        # With the field's id, so its list has the id the address's `aria-describedby` names:
+        # without one a screen reader on the address heard nothing of the refusal.
+        self._errors = ErrorDict(scenario=ErrorList([message], field_id=self["scenario"].auto_id))
 
     def chosen(self) -> Scenario | None:
         """The scenario the editor holds (after `is_valid()`)."""
@@ -429,6 +431,8 @@ class PolicyDecisionEditor(Editor[PolicyParts]):
     fragment_template = "teach/editors.html#policy_decision_swap"
     uses_case_editor = True
     uses_policy_editor = True
+    engine_saves = True
+    redraw_runs_engine = True
 
     def _form(self, question, user, post=None, initial=None) -> ScenarioForm:
         # The question's own scenario is taken whatever the rule (already on it: kept); read
@@ -494,6 +498,10 @@ class PolicyDecisionEditor(Editor[PolicyParts]):
             return parts
         state = apply_op(parts.state, op, extra_context=aws_context_for(parts.state))
         return self.redraw(question, post, user=user, state=state)
+
+    def not_checked(self, parts: PolicyParts, why: str) -> None:
+        """The key and the case's result say `why` instead of the engine's verdict."""
+        parts._analysis = Analysis(state=parts.state, case={}, error=Note("error", why))
 
     def runs_engine(self, post, action: str) -> bool:
         """The live key as the author types, and every button of the case (each redraws the

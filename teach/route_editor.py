@@ -109,15 +109,17 @@ class RouteParts(Parts):
             if self.filled is not None:  # the kind's problems, not the form's copies of them
                 self.check = model_check(self.filled, request.POST.get("prompt", ""))
             elif not self.extra.is_valid():
-                self.check = {"ok": False, "problems": [str(p) for p in self.summary()]}
+                self.check = {"ok": False, "problems": self.summary()}
         return {"route": self.check, "route_form": self.extra}
 
 
-def model_check(data: dict, prompt: str = "") -> dict:
-    """What the engine says of the question: its problems (the editor's words), the model
-    pattern's routing of every sample, and, when it can be used, the learner's form."""
+def model_check(data: dict, prompt: str = "", link=None) -> dict:
+    """What the engine says of the question: its problems (the editor's words; `link`: the
+    editor's `linked`, each tied to its box), the model pattern's routing of every sample,
+    and, when it can be used, the learner's form."""
     question = Question(type=KIND.value, data=data, prompt=prompt)
-    problems = [p.in_words() for p in KIND.problems(question)]
+    found = KIND.problems(question)
+    problems = link(found) if link is not None else [p.in_words() for p in found]
     out: dict[str, Any] = {"ok": not problems, "problems": problems, "rows": None}
     known = set(sample_slugs())
     samples = [s for s in _list(data.get("samples")) if s in known]
@@ -138,6 +140,7 @@ def _list(value: Any) -> list[str]:
 
 class RouteFindingsEditor(Editor[RouteParts]):
     value: str = "route_findings"
+    engine_saves = True
     section_title = "Findings and model pattern"
     live_template = "teach/editors.html#route_check_live"
     extra_fields = {("samples",): "samples", ("want",): "want", ("model",): "model"}
@@ -177,9 +180,10 @@ class RouteFindingsEditor(Editor[RouteParts]):
         parts = self.parts(question, post)
         if parts.is_valid():
             previous = question.data if isinstance(question.data, dict) else {}
-            parts.check = model_check(self.data(parts, previous), post.get("prompt", ""))
+            data, prompt = self.data(parts, previous), post.get("prompt", "")
+            parts.check = model_check(data, prompt, lambda found: self.linked(parts, found))
         else:
-            parts.check = {"ok": False, "problems": [str(p) for p in parts.summary()]}
+            parts.check = {"ok": False, "problems": parts.summary()}
         return parts
 
     def fill(self, question, parts: RouteParts, *, previous: dict, user) -> list:

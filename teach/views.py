@@ -24,7 +24,7 @@ from quizzes import kinds
 from quizzes.forms import AnswerForm
 from quizzes.grading import certainty_mark, grade
 from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion
-from srm_trainer import once
+from srm_trainer import once, ratelimit
 from srm_trainer.counts import counted
 from srm_trainer.htmx import HtmxHttpRequest, wants_partial
 from srm_trainer.ratelimit import rate_limited
@@ -652,6 +652,15 @@ def _question_page(
             context.update(parts=parts, **parts.context(request))
             return render(request, editor.live_template, context)
         base = QuestionForm(initial=_posted_initial(request.POST))
+    elif editor.engine_saves and (wait := ratelimit.hit(request, "teach_save")):
+        # Over `teach_save`: no engine and nothing saved; the page as sent, as after a preview.
+        if _partial(request):  # no save is sent with htmx; said where any live update's is
+            refused = live_refusal(request, view_name(request), too_many_saves_words(wait))
+            return _saves_refused(refused, wait)
+        base = QuestionForm(initial=_posted_initial(request.POST))
+        parts = editor.redraw(question, request.POST, user=user)
+        editor.not_checked(parts, NOT_CHECKED)
+        context.update(not_saved=True, problems=[too_many_saves_words(wait)], refused_for=wait)
     else:
         # The question's own lesson is kept even if it became a draft (`clean_lesson`).
         base = QuestionForm(request.POST, initial={"lesson": question.lesson_id})
@@ -671,7 +680,34 @@ def _question_page(
     _offer(base, user, context)
     context["has_answers"] = not creating and services.question_has_answers(question)
     context.update(form=base, parts=parts, **parts.context(request))
-    return render(request, "teach/question_form.html", context)
+    response = render(request, "teach/question_form.html", context)
+    if "refused_for" in context:
+        return _saves_refused(response, context["refused_for"])
+    return response
+
+
+# Where the engine's verdict would be, on a page drawn for a save refused by `teach_save`.
+NOT_CHECKED = (
+    "not worked out this time: the save was refused before the engine ran. It comes back as "
+    "you type, or when you save again."
+)
+
+
+def too_many_saves_words(retry_after: int) -> str:
+    return (
+        "That was a lot of saves in a short time, so this one was not saved (nor checked): "
+        f"everything you typed is still below. Save again in {_wait(retry_after)}."
+    )
+
+
+def _wait(retry_after: int) -> str:
+    return f"{retry_after} second{'s' if retry_after != 1 else ''}"
+
+
+def _saves_refused(response: HttpResponse, retry_after: int) -> HttpResponse:
+    response.status_code = 429
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 # What `full_clean` need not ask the database again: each foreign key holds a row this request
@@ -814,13 +850,20 @@ def _return_quiz(request: HttpRequest) -> Quiz | None:
     return visible_quiz(request.user, request.GET.get("quiz", ""))
 
 
-def _runs_engine(request: HttpRequest, question: Question) -> bool:
+def _runs_engine(request: HtmxHttpRequest, question: Question) -> bool:
     """A post the editor answers with the engine's verdict, not a save: counted against
-    `teach_check` (saves, the Markdown preview and row buttons are not)."""
-    if request.method != "POST" or request.POST.get("action") == "preview":
+    `teach_check` (row buttons and the htmx Markdown preview are not; saves count against
+    `teach_save`, in `_question_page`). The preview without JavaScript draws the whole page
+    again, and the policy editor's page works its key out as it is drawn."""
+    if request.method != "POST":
         return False
     editor = editor_for(question.type)
-    return editor is not None and editor.runs_engine(request.POST, request.POST.get("action", ""))
+    if editor is None:
+        return False
+    action = request.POST.get("action", "")
+    if action == "preview":
+        return editor.redraw_runs_engine and not _partial(request)
+    return editor.runs_engine(request.POST, action)
 
 
 @rate_limited("teach_check", _too_many_checks)

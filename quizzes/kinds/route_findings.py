@@ -226,13 +226,21 @@ class RouteFindings(Kind):
                     )
                 ]
         if not want or len(want) == len(chosen):
+            # Said to a teacher as the one of the two that is wrong: "tick at least one ...
+            # and leave one" read as the first when every finding shown was ticked.
+            plain = (
+                "Tick at least one finding that must reach the target: a rule that sends "
+                "nothing teaches nothing."
+                if not want
+                else "Every finding shown is ticked as one that must reach the target: show "
+                "at least one that must not, or a rule that sends everything is right."
+            )
             return [
                 Problem(
                     "'want' must name at least one of the samples, and leave at least one out "
                     "(a rule that sends everything, or nothing, teaches nothing)",
                     ("want",),
-                    plain="Tick at least one finding that must reach the target, and leave at "
-                    "least one that must not.",
+                    plain=plain,
                 )
             ]
         return self.model_problems(chosen, want, data.get("model"))

@@ -113,10 +113,20 @@ class WafRule(Kind):
             or not isinstance(index, int)
             or not 0 <= index < len(result.decisions)
         ):
+            last = len(result.decisions) - 1
+            said = (
+                f"There is no request {index} in the case"
+                if type(index) is int
+                else "That is not a request's index"
+            )
             return [
                 Problem(
-                    f"'ask_index' must be a request's index, 0 to {len(result.decisions) - 1}",
+                    f"'ask_index' must be a request's index, 0 to {last}",
                     ("ask_index",),
+                    # The editor's field: a teacher sees a box, not the key's name.
+                    plain=f"{said}: give an index from 0 to "
+                    f"{last} (each copy of a repeated request counted), or leave it blank for "
+                    "the last request.",
                 )
             ]
         return nl.expect_problems(waf_expect_mismatches(result, case.get("expect")), at)

@@ -4,9 +4,10 @@
 // with it. The form names its result's message (data-error-message); the message names its
 // field (data-field), or, naming several problems, each of its items (#result-error-1 ...)
 // names the field it is about, which it describes. Each update first takes the previous marks
-// off. A refused update (its
-// message in the result's #live-refusal, netlab/views.py `live_refusal`) leaves the last result
-// greyed as from before the change: its error may no longer apply, so no field is marked with it.
+// off. A refused update (its message in the result's #live-refusal, netlab/views.py
+// `live_refusal`) leaves the last result greyed as from before the change: its error may no
+// longer apply, so no field is marked with it. The question editors' live checks in /teach/
+// mark their boxes the same way (their list of problems, #check-error).
 (function () {
   "use strict";
   function tokens(element) {
@@ -19,17 +20,29 @@
     return id === message || id.indexOf(message + "-") === 0;
   }
 
+  // The field, and what a keyboard reaches in its place: a textarea the policy editor took
+  // over (policy-editor.js: hidden, its text edited in CodeMirror's content, which copied the
+  // textarea's marks when it was made) is marked on both.
+  function controls(field) {
+    var editor = field.policyEditor;
+    return editor && editor.contentDOM ? [field, editor.contentDOM] : [field];
+  }
+
   function unmark(field, message) {
-    var rest = tokens(field).filter(function (id) { return !ours(id, message); });
-    field.removeAttribute("aria-invalid");
-    if (rest.length) field.setAttribute("aria-describedby", rest.join(" "));
-    else field.removeAttribute("aria-describedby");
+    controls(field).forEach(function (control) {
+      var rest = tokens(control).filter(function (id) { return !ours(id, message); });
+      control.removeAttribute("aria-invalid");
+      if (rest.length) control.setAttribute("aria-describedby", rest.join(" "));
+      else control.removeAttribute("aria-describedby");
+    });
   }
 
   function mark(field, ids, message) {
-    field.setAttribute("aria-invalid", "true");
-    var rest = tokens(field).filter(function (id) { return !ours(id, message); });
-    field.setAttribute("aria-describedby", ids.concat(rest).join(" "));
+    controls(field).forEach(function (control) {
+      control.setAttribute("aria-invalid", "true");
+      var rest = tokens(control).filter(function (id) { return !ours(id, message); });
+      control.setAttribute("aria-describedby", ids.concat(rest).join(" "));
+    });
   }
 
   function stale(message) {

@@ -40,13 +40,21 @@
     // Field names may carry a prefix (teach's "case-"), hence *= rather than ^=.
     var added = { "add-identity": 'textarea[name*="identity-"]', "add-context": '.context-row input[name$="-key"]',
                   "add-scp": 'textarea[name*="scp-"]', "add-rcp": 'textarea[name*="rcp-"]' };
+    var removed = { "remove-identity": 'textarea[name*="identity-"]', "remove-context": '.context-row input[name$="-key"]' };
     var kind = remembered.op.split(":")[0].replace(/-level$/, "");
     if (added[kind]) {
       var found = form.querySelectorAll(added[kind]);
       target = found.length ? found[found.length - 1] : null;
     }
     if (!target) target = form.querySelector('button[name="op"][value="' + CSS.escape(remembered.op) + '"]');
-    if (!target) target = form.querySelector("textarea, input");
+    // The last editor or key removed: its "Remove" went with it. Go to the one now last of
+    // its kind, else to the button that adds one (the first field was a hidden input, and
+    // focus went back to the page's start).
+    if (!target && removed[kind]) {
+      var left = form.querySelectorAll(removed[kind]);
+      target = left.length ? left[left.length - 1] : form.querySelector('button[name="op"][value="' + kind.replace("remove-", "add-") + '"]');
+    }
+    if (!target) target = form.querySelector('textarea, input:not([type="hidden"])');
     // A key added by a suggestion ("Add aws:SourceIp") lands in the context fold, closed on a
     // phone: open it, or focus would go nowhere and the new row be out of sight.
     var fold = target && target.closest("details");

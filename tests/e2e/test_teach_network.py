@@ -63,6 +63,20 @@ def test_the_key_follows_the_case_and_a_refusal_is_said_where_it_is(edit, page, 
     box.fill(broken)
     expect(page.locator("#net-check")).to_contain_text("Not ready to save")
     expect(page.locator("#net-check")).to_contain_text("Invalid JSON")
+    # The box is marked with the live check's words, as the labs mark theirs, and unmarked
+    # once it reads again.
+    expect(box).to_have_attribute("aria-invalid", "true")
+    described = (box.get_attribute("aria-describedby") or "").split()
+    assert "check-error-1" in described and "id_k-case_helptext" in described, described
+    assert re.search(
+        r"Line \d+, column \d+: Invalid JSON", page.locator("#check-error-1").inner_text()
+    )
+    box.fill(broken.replace('"port": 80,', '"port": 80', 1))
+    expect(key).to_have_text(re.compile("^It works"))
+    expect(box).not_to_have_attribute("aria-invalid", "true")
+    assert "check-error-1" not in (box.get_attribute("aria-describedby") or "")
+    box.fill(broken)
+    expect(box).to_have_attribute("aria-invalid", "true")
     page.get_by_role("button", name="Save the question").click()
     box = page.get_by_role("textbox", name="The case (JSON)")
     expect(box).to_have_value(broken)
@@ -118,3 +132,21 @@ def test_the_reference_solutions_table_fits_its_card_on_a_phone(edit, phone):
     )
     assert overhang <= 0, overhang
     assert_accessible(phone)
+
+
+def test_the_check_button_by_keyboard_keeps_focus_and_says_the_verdict(edit, page):
+    """Without JavaScript the button posts the whole page; with it, it checked by reloading
+    the page too, and focus went back to the page's start. Now it swaps the check alone."""
+    page.goto(edit)
+    box = page.get_by_role("textbox", name="The case (JSON)")
+    box.fill(box.input_value().replace('"port": 80', '"port": 80,', 1))
+    expect(page.locator("#net-check")).to_contain_text("Invalid JSON")
+    page.evaluate("() => { document.getElementById('net-check').textContent = ''; }")
+    button = page.get_by_role("button", name="Check the case and show the question")
+    address = page.url
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#net-check")).to_contain_text("Invalid JSON")
+    expect(button).to_be_focused()
+    assert page.url == address  # not a new page
+    expect(page.locator("[aria-live]").first).to_contain_text("Not ready to save")

@@ -256,3 +256,20 @@ def test_on_a_phone_the_folds_of_a_refused_save_open_on_what_was_refused(page, p
     expect(where.get_by_text("“Not A Tag” is not a tag")).to_be_visible()
     no_horizontal_scroll(phone)
     assert_accessible(phone)
+
+
+def test_removing_the_last_policy_by_keyboard_leaves_focus_in_the_policy_before_it(
+    page, phone, base_url
+):
+    """The case's buttons swap the editor: focus is put back (static/js/sandbox.js). Removing
+    the last identity policy took its "Remove" away, and focus went to the page's start (the
+    fallback was the first field, a hidden input): it goes to the policy now last."""
+    new_question_on_a_phone(page, phone, base_url)
+    phone.get_by_role("button", name="Add an identity policy").focus()
+    phone.keyboard.press("Enter")
+    second = policy_editor(phone, "Identity policy 2")
+    expect(second).to_be_focused()
+    phone.locator("button[value='remove-identity:1']").focus()  # its "Remove"
+    phone.keyboard.press("Enter")
+    expect(second).to_have_count(0)
+    expect(policy_editor(phone, "Identity policy 1")).to_be_focused()

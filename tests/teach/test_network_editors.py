@@ -342,7 +342,10 @@ def test_an_index_past_the_requests_is_refused_beside_it_in_the_kinds_words(teac
     url, data = waf_form(teacher, quiz, waf_case(), **{"k-ask_index": index})
     response = teacher.post(url, data)
     assert response.status_code == 200
-    words = "'ask_index' must be a request's index, 0 to 149."
+    words = (
+        f"There is no request {index} in the case: give an index from 0 to 149 (each copy of "
+        "a repeated request counted), or leave it blank for the last request."
+    )
     assert words in " ".join(error_beside(response, "k-ask_index"))
     assert words in summary_of(response)
     assert form_fields(response.content.decode())["k-ask_index"] == index
@@ -625,7 +628,7 @@ def test_the_live_panel_gives_a_problem_its_line_and_says_how_to_mend_an_expect(
     url, data = flow_form(teacher, quiz, typed)
     for action, headers in (("check", HTMX), ("save", {})):
         response = teacher.post(url, data | {"action": action}, **headers)
-        panel = re.search(r'<ul class="check-problems">(.*?)</ul>', text(response), re.S)
+        panel = re.search(r'<ul class="check-problems"[^>]*>(.*?)</ul>', text(response), re.S)
         assert panel, action
         said = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", panel.group(1)).split()))
         assert f"Line {line}: " in said, said

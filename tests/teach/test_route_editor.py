@@ -135,6 +135,16 @@ def test_nothing_wanted_is_said_beside_the_second_column(teacher, owned):
     )
 
 
+def test_every_finding_shown_wanted_is_said_as_that(teacher, owned):
+    """It said "Tick at least one finding that must reach the target, and leave at least one
+    that must not" with three ticked: the teacher looked for the one left to tick."""
+    quiz, _question = owned
+    url, data = route_form(teacher, quiz, **{"k-want": THREE})
+    said = error_beside(teacher.post(url, data), "k-want")[0]
+    assert said.startswith("Every finding shown is ticked as one that must reach the target")
+    assert "Tick at least" not in said
+
+
 def test_a_loaded_question_opens_and_saves_back_unchanged(teacher, instructor):
     question = make_question("route_findings", owner=instructor, lesson=None, module=None)
     question.data["samples"] = list(reversed(question.data["samples"]))  # the file's own order

@@ -164,3 +164,22 @@ def test_the_policy_editor_costs_the_same_with_100_times_the_scenarios(teacher, 
     assert [count for count, _ in big] == small
     assert len(_options(big[1][1])) == SCENARIO_MATCHES
     assert len(_options(big[0][1])) <= SCENARIO_MATCHES
+
+
+def test_a_refused_open_is_said_in_the_status_region_and_describes_the_address(teacher, owned):
+    """With htmx the editor is swapped and its status said: it said the decision of the case
+    still held ("Decision: Allowed"), and the address's `aria-describedby` named an error list
+    that had no id, so a screen reader heard nothing of the refusal."""
+    from bs4 import BeautifulSoup
+
+    from tests.test_live_status import said_within
+
+    url, data = policy_form(teacher, owned[0], **{"k-scenario": "nowhere"})
+    swapped = teacher.post(url, data | {"op": "load-scenario"}, **HTMX)
+    said = said_within(swapped)
+    assert said.startswith("Not opened: ") and REFUSED in said and "Decision" not in said
+    soup = BeautifulSoup(swapped.content, "html.parser")
+    address = soup.select_one('input[name="k-scenario"]')
+    assert address["aria-invalid"] == "true"
+    described = [soup.find(id=i) for i in address["aria-describedby"].split()]
+    assert all(described) and REFUSED in described[-1].get_text()

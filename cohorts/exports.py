@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from cohorts import gradebook
+from cohorts import gradebook, roster
 from cohorts.models import Cohort, Membership
 from lessons.markdown import markdown_text
 from quizzes import kinds
@@ -124,7 +124,10 @@ def gradebook_rows(
     yield GRADEBOOK_HEADER
     now = now or timezone.now()
     assignments = gradebook.assignments_of(cohort)
-    memberships = list(Membership.objects.filter(cohort=cohort).select_related("user"))
+    # In the pages' name order (`roster`), not the database's code-point order.
+    memberships = roster.in_order(
+        list(Membership.objects.filter(cohort=cohort).select_related("user"))
+    )
     rows = gradebook.gradebook_rows(
         cohort=cohort, assignments=assignments, memberships=memberships, counted=counted
     )

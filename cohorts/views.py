@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from cohorts import exports, gradebook, learner_finder, services
+from cohorts import exports, gradebook, learner_finder, roster, services
 from cohorts.access import _cohort_for_instructor, cohort_lists, learners
 from cohorts.forms import (
     AssignmentForm,
@@ -149,15 +149,13 @@ def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
     assignments = gradebook.assignments_of(cohort)
-    members = Membership.objects.filter(cohort=cohort).select_related("user")
-    page = Paginator(members.order_by("user__username", "pk"), GRADEBOOK_LEARNERS).get_page(
-        request.GET.get("page")
-    )
+    found = roster.roster(cohort, request.GET.get("q", ""))
+    page = Paginator(found.ids, GRADEBOOK_LEARNERS).get_page(request.GET.get("page"))
     columns = Paginator(assignments, ASSIGNMENTS_PER_PAGE).get_page(request.GET.get("columns"))
     rows = gradebook.gradebook_rows(
         cohort=cohort,
         assignments=assignments,
-        memberships=list(page.object_list),
+        memberships=roster.memberships(list(page.object_list)),
     )
     now = timezone.now()
     return render(
@@ -168,6 +166,7 @@ def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": assignments,
             "rows": rows,
             "page": page,
+            "found": found,
             "columns": columns,  # each row's cells drawn: `row.cells|slice:shown`
             "shown": f"{max(columns.start_index() - 1, 0)}:{columns.end_index()}",
             "now": now,
@@ -191,17 +190,18 @@ def _people_page(
 ) -> HttpResponse:
     """The people page; a refused co-instructor or name comes back in it as typed. Its
     learners LEARNERS_PER_PAGE at a time, by name (the gradebook's GRADEBOOK_LEARNERS): a
-    class of 500 was one list of 500 on every visit."""
-    members = Membership.objects.filter(cohort=cohort).select_related("user")
-    page = Paginator(members.order_by("user__username", "pk"), LEARNERS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    class of 500 was one list of 500 on every visit. In name order, and `?q=` finds a learner
+    (`cohorts.roster`)."""
+    found = roster.roster(cohort, request.GET.get("q", ""))
+    page = Paginator(found.ids, LEARNERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "cohorts/people.html",
         {
             "cohort": cohort,
             "members": page,
+            "listed": roster.memberships(list(page.object_list)),
+            "found": found,
             "co_instructors": cohort.co_instructors.order_by("username"),
             "is_owner": cohort.owner_id == request.user.pk,
             "form": form or CoInstructorForm(),

@@ -167,6 +167,7 @@ def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "page": page,
             "found": found,
+            "figures": gradebook.class_figures(cohort, assignments, found.total),
             "columns": columns,  # each row's cells drawn: `row.cells|slice:shown`
             "shown": f"{max(columns.start_index() - 1, 0)}:{columns.end_index()}",
             "now": now,
@@ -736,6 +737,7 @@ def cohort_statistics(request: HtmxHttpRequest, pk: int, quiz_pk: int) -> HttpRe
         scope=f"the cohort {cohort.name}" + (" (archived)" if cohort.archived else ""),
         close_overdue=lambda: _OVERDUE_OF_QUIZ.expire(cohort.pk, assignment.quiz_id),
         cohort=cohort,
+        class_size=Membership.objects.filter(cohort=cohort).count(),
     )
 
 

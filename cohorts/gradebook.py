@@ -48,8 +48,11 @@ SUBMITTED = "submitted"
 LATE = "late"
 
 
-def counted_attempts(cohort: Cohort | int) -> QuerySet[Attempt]:
-    """The attempts an assignment of `cohort` counts (see the module docstring); one query."""
+def counted_attempts(cohort: Cohort | int, among: Sequence[int] | None = None) -> QuerySet[Attempt]:
+    """The attempts an assignment of `cohort` counts (see the module docstring); one query.
+    `among`: only these learners' (ids), a page's few: looked up by them, not by the whole
+    class (the database, not knowing a subquery's size, took the class's 250 over a page's
+    25)."""
     member = Membership.objects.filter(
         cohort=cohort, user_id=OuterRef("user_id"), joined_at__lte=OuterRef("started_at")
     )
@@ -61,7 +64,14 @@ def counted_attempts(cohort: Cohort | int) -> QuerySet[Attempt]:
             Q(cohort__archived_at__isnull=True) | Q(cohort__archived_at__gt=OuterRef("started_at"))
         )
     )
-    return Attempt.objects.filter(Exists(member), Exists(assigned))
+    # Narrowed first to the cohort's learners at its quizzes, which the (quiz, user) index finds:
+    # the two rules alone were tested against every attempt on the site (a full scan on each
+    # gradebook, learner page and export, 100,000 other learners' attempts 20 ms of a page).
+    learners = Membership.objects.filter(cohort=cohort).values("user_id")
+    return Attempt.objects.filter(
+        quiz_id__in=Assignment.objects.filter(cohort=cohort).values("quiz_id"),
+        user_id__in=learners if among is None else among,
+    ).filter(Exists(member), Exists(assigned))
 
 
 def counts(
@@ -261,9 +271,7 @@ def _attempt_rows(attempts: QuerySet[Attempt]) -> list[AttemptRow]:
 # (PreparedQuery: the cohort's id and up to MAX_INTS - 1 learners' ids; the ORM past that).
 _COUNTED_AMONG = PreparedPerCount(
     Attempt,
-    lambda cohort_id, *user_ids: _attempt_values(
-        counted_attempts(cohort_id).filter(user_id__in=user_ids)
-    ),
+    lambda cohort_id, *user_ids: _attempt_values(counted_attempts(cohort_id, among=user_ids)),
     leading=["int"],
 )
 

@@ -67,6 +67,18 @@ def test_a_large_gradebook_keeps_its_columns_in_view_and_finds_a_learner(page):
     )
     assert abs(lefts[0] - lefts[1]) < 2, lefts
 
+    # Shift+Tab up the learners' names: each one focused is below the held header row, not
+    # under it (WCAG 2.4.11).
+    box.evaluate("b => { b.scrollTop = b.scrollHeight; b.scrollLeft = 0; }")
+    table.get_by_role("rowheader").last.get_by_role("link").focus()
+    for _ in range(24):
+        page.keyboard.press("Shift+Tab")
+        shown = page.evaluate(
+            "() => [document.activeElement.getBoundingClientRect().top,"
+            " document.querySelector('.gradebook thead th').getBoundingClientRect().bottom]"
+        )
+        assert shown[0] >= shown[1] - 1, shown
+
     find = page.get_by_label("Find a learner")
     find.fill("ZOE")
     find.press("Enter")

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -201,6 +202,7 @@ def _people_page(
         {
             "cohort": cohort,
             "members": page,
+            "kept": _kept(request),
             "listed": roster.memberships(list(page.object_list)),
             "found": found,
             "co_instructors": cohort.co_instructors.order_by("username"),
@@ -210,6 +212,18 @@ def _people_page(
             "join_url": request.build_absolute_uri(cohort.join_path()),
         },
     )
+
+
+def _kept(request: HttpRequest) -> str:
+    """The people page's search and page, as a query string its "Remove…" links carry, so the
+    instructor comes back to the list as they left it (page 4 of a search), not page 1."""
+    return urlencode({key: request.GET[key][:100] for key in ("q", "page") if request.GET.get(key)})
+
+
+def _people_again(request: HttpRequest, cohort: Cohort) -> str:
+    url = reverse("teach_cohorts:people", args=[cohort.pk])
+    kept = _kept(request)
+    return f"{url}?{kept}" if kept else url
 
 
 @require_POST
@@ -367,7 +381,7 @@ def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
         # Removed already (a double click, Back, another tab) or left: the people page says
         # so, rather than "Page not found".
         messages.info(request, "That learner is not in this cohort (any more).")
-        return redirect("teach_cohorts:people", pk=cohort.pk)
+        return redirect(_people_again(request, cohort))
     if request.method != "POST":
         return render(
             request,
@@ -375,6 +389,7 @@ def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
             {
                 "cohort": cohort,
                 "membership": membership,
+                "back": _people_again(request, cohort),
                 "extension_count": Extension.objects.filter(
                     assignment__cohort=cohort, user_id=user_pk
                 ).count(),
@@ -382,7 +397,7 @@ def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
         )
     services.member_remove(cohort=cohort, user_id=user_pk)
     messages.success(request, f"{membership.user.get_username()} is no longer in this cohort.")
-    return redirect("teach_cohorts:people", pk=cohort.pk)
+    return redirect(_people_again(request, cohort))
 
 
 @require_POST

@@ -97,3 +97,23 @@ def test_a_search_keeps_its_place_in_both_pagers(owner, cohort, learner):
     second = teacher.get(url, {"q": "learner", "columns": "2", "page": "2"}).content.decode()
     assert _rows(second)[-1] == f"learner-{2 * GRADEBOOK_LEARNERS - 1:03}"
     assert '<a href="?q=learner&amp;columns=2&amp;page=1">Previous learners</a>' in second
+
+
+def test_removing_a_found_learner_comes_back_to_the_list_as_it_was(owner, cohort, learner):
+    """Found on page 2 of a search, a learner is removed after the confirmation page; the
+    people page comes back with that search and page, and "Keep them" leads there too."""
+    _join(cohort, [f"learner-{n:03}" for n in range(120)])
+    teacher = client_for(owner)
+    people = reverse("teach_cohorts:people", args=[cohort.pk])
+    listed = teacher.get(people, {"q": "learner-0", "page": "2"}).content.decode()
+    gone = Membership.objects.get(cohort=cohort, user__username="learner-060")
+    remove = reverse("teach_cohorts:member-remove", args=[cohort.pk, gone.user_id])
+    assert f'<a href="{remove}?q=learner-0&amp;page=2">Remove' in listed
+    asked = teacher.get(remove, {"q": "learner-0", "page": "2"}).content.decode()
+    assert f'<a href="{people}?q=learner-0&amp;page=2">Keep them</a>' in asked
+    done = teacher.post(f"{remove}?q=learner-0&page=2")
+    assert done["Location"] == f"{people}?q=learner-0&page=2"
+    assert not Membership.objects.filter(pk=gone.pk).exists()
+    # Asked again (a double click): the same list, saying so.
+    again = teacher.post(f"{remove}?q=learner-0&page=2")
+    assert again["Location"] == f"{people}?q=learner-0&page=2"

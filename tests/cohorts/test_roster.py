@@ -66,19 +66,22 @@ def test_a_few_letters_find_a_learner_in_any_case_accents_optional(owner, cohort
     url = reverse("teach_cohorts:gradebook", args=[cohort.pk])
     body = teacher.get(url, {"q": "ZOE"}).content.decode()
     assert _rows(body) == ["zoë.müller"]
-    assert "1 of 70 learners matches “ZOE”." in body
+    assert "1 of 70 learners matches “<bdi>ZOE</bdi>”." in body
     assert '<a href="?">Show all 70</a>' in body
     assert 'name="q" value="ZOE"' in body  # the box keeps what was typed
     # Every word, in any order, anywhere in the name.
     assert _rows(teacher.get(url, {"q": "mull zo"}).content.decode()) == ["zoë.müller"]
     assert _rows(teacher.get(url, {"q": "emil"}).content.decode()) == ["Émilie"]
     people = teacher.get(reverse("teach_cohorts:people", args=[cohort.pk]), {"q": "lukasz"})
-    assert "1 of 70 learners matches “lukasz”." in people.content.decode()
+    assert "1 of 70 learners matches “<bdi>lukasz</bdi>”." in people.content.decode()
     assert ">Łukasz</a>" in people.content.decode()
     # Nothing found: said, with the way back; not "No learners yet".
     none = teacher.get(url, {"q": "nobody"}).content.decode()
-    assert "No learner of this cohort matches “nobody”." in none
+    assert "No learner of this cohort matches “<bdi>nobody</bdi>”." in none
     assert "No learners yet" not in none and _rows(none) == []
+    # What was typed is shown isolated: a right-to-left mark in it does not turn the sentence.
+    turned = teacher.get(url, {"q": "\u202e"}).content.decode()
+    assert "matches “<bdi>\u202e</bdi>”." in turned
 
 
 def test_a_search_keeps_its_place_in_both_pagers(owner, cohort, learner):

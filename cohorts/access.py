@@ -14,11 +14,12 @@ from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
-from cohorts.models import Cohort, Membership
+from cohorts.models import Assignment, Cohort, Membership
+from srm_trainer.counts import counted
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 from teach.access import can_teach
 
@@ -37,8 +38,17 @@ def cohorts_for_instructor(user) -> QuerySet[Cohort]:
 
 def cohort_lists(user) -> tuple[QuerySet[Cohort], QuerySet[Cohort]]:
     """The teacher's list page: the cohorts they teach now (by name), and those archived
-    (most recently archived first), each with its owner."""
-    taught = cohorts_for_instructor(user).select_related("owner")
+    (most recently archived first), each with its owner and how many learners and
+    assignments it has (`learner_count`, `assignment_count`: three classes of 250 were three
+    names, their sizes a click away each)."""
+    taught = (
+        cohorts_for_instructor(user)
+        .select_related("owner")
+        .annotate(
+            learner_count=counted(Membership.objects.filter(cohort=OuterRef("pk")), "cohort"),
+            assignment_count=counted(Assignment.objects.filter(cohort=OuterRef("pk")), "cohort"),
+        )
+    )
     return (
         taught.filter(archived_at__isnull=True),
         taught.filter(archived_at__isnull=False).order_by("-archived_at", "name", "pk"),

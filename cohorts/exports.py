@@ -1,8 +1,9 @@
 """CSV exports of a cohort: the gradebook (a row per learner and assignment) and every answer
 (a row per answer). Both are streamed, and each costs a fixed number of queries.
 
-Spreadsheets run a cell that starts with = + - @ (or a tab or carriage return) as a formula,
-so a learner called `=HYPERLINK(...)` could attack whoever opens the file: such cells get a
+Spreadsheets run a cell that starts with = + - @ (or a tab, carriage return or NUL) as a
+formula, so a learner called `=HYPERLINK(...)` could attack whoever opens the file: such cells,
+and those where the formula follows spaces or blank lines (a learner's typed policy), get a
 leading apostrophe, which spreadsheets show as text (OWASP's advice for CSV injection).
 
 Both files say what the pages say: times in the zone the instructor's pages show them in (the
@@ -22,13 +23,18 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from cohorts import gradebook
+from cohorts import gradebook, roster
 from cohorts.models import Cohort, Membership
 from lessons.markdown import markdown_text
 from quizzes import kinds
 from quizzes.models import Answer, Attempt, Question
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
+# A learner's own text (a policy, an event pattern) may begin with spaces or blank lines before
+# a formula: some spreadsheets trim them on import ("Trim spaces"), so such a cell is defused
+# too. Checked only for a cell that starts with white space, so the common cell costs nothing.
+_SPACE_START = (" ", "\n", "\u00a0", "\u3000")
+_RISKY_START = _FORMULA_START + _SPACE_START
 
 
 BOM = "\ufeff"
@@ -40,7 +46,7 @@ def safe_cell(value, zone: tzinfo | None = None) -> object:
     their exact type first: each of 550,000 cells went down the whole chain of `isinstance`."""
     kind = type(value)
     if kind is str:
-        return "'" + value if value.startswith(_FORMULA_START) else value
+        return "'" + value if value.startswith(_RISKY_START) and _runs(value) else value
     if kind is int or kind is float:
         return value
     if value is None:
@@ -52,7 +58,15 @@ def safe_cell(value, zone: tzinfo | None = None) -> object:
     if isinstance(value, datetime):
         return timezone.localtime(value, zone).isoformat(timespec="seconds")
     text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if _runs(text) else text
+
+
+def _runs(text: str) -> bool:
+    """A spreadsheet could read `text` as a formula (OWASP's characters and ASVS 1.2.10's NUL,
+    first, or after leading white space)."""
+    if text.startswith(_FORMULA_START):
+        return True
+    return text.startswith(_SPACE_START) and text.lstrip().startswith(_FORMULA_START)
 
 
 class _Echo:
@@ -124,7 +138,10 @@ def gradebook_rows(
     yield GRADEBOOK_HEADER
     now = now or timezone.now()
     assignments = gradebook.assignments_of(cohort)
-    memberships = list(Membership.objects.filter(cohort=cohort).select_related("user"))
+    # In the pages' name order (`roster`), not the database's code-point order.
+    memberships = roster.in_order(
+        list(Membership.objects.filter(cohort=cohort).select_related("user"))
+    )
     rows = gradebook.gradebook_rows(
         cohort=cohort, assignments=assignments, memberships=memberships, counted=counted
     )

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, cached_property
 
+from django.db import connection
 from django.db.models import (
     Exists,
     F,
@@ -47,8 +48,11 @@ SUBMITTED = "submitted"
 LATE = "late"
 
 
-def counted_attempts(cohort: Cohort | int) -> QuerySet[Attempt]:
-    """The attempts an assignment of `cohort` counts (see the module docstring); one query."""
+def counted_attempts(cohort: Cohort | int, among: Sequence[int] | None = None) -> QuerySet[Attempt]:
+    """The attempts an assignment of `cohort` counts (see the module docstring); one query.
+    `among`: only these learners' (ids), a page's few: looked up by them, not by the whole
+    class (the database, not knowing a subquery's size, took the class's 250 over a page's
+    25)."""
     member = Membership.objects.filter(
         cohort=cohort, user_id=OuterRef("user_id"), joined_at__lte=OuterRef("started_at")
     )
@@ -60,7 +64,14 @@ def counted_attempts(cohort: Cohort | int) -> QuerySet[Attempt]:
             Q(cohort__archived_at__isnull=True) | Q(cohort__archived_at__gt=OuterRef("started_at"))
         )
     )
-    return Attempt.objects.filter(Exists(member), Exists(assigned))
+    # Narrowed first to the cohort's learners at its quizzes, which the (quiz, user) index finds:
+    # the two rules alone were tested against every attempt on the site (a full scan on each
+    # gradebook, learner page and export, 100,000 other learners' attempts 20 ms of a page).
+    learners = Membership.objects.filter(cohort=cohort).values("user_id")
+    return Attempt.objects.filter(
+        quiz_id__in=Assignment.objects.filter(cohort=cohort).values("quiz_id"),
+        user_id__in=learners if among is None else among,
+    ).filter(Exists(member), Exists(assigned))
 
 
 def counts(
@@ -260,9 +271,7 @@ def _attempt_rows(attempts: QuerySet[Attempt]) -> list[AttemptRow]:
 # (PreparedQuery: the cohort's id and up to MAX_INTS - 1 learners' ids; the ORM past that).
 _COUNTED_AMONG = PreparedPerCount(
     Attempt,
-    lambda cohort_id, *user_ids: _attempt_values(
-        counted_attempts(cohort_id).filter(user_id__in=user_ids)
-    ),
+    lambda cohort_id, *user_ids: _attempt_values(counted_attempts(cohort_id, among=user_ids)),
     leading=["int"],
 )
 
@@ -347,6 +356,42 @@ def gradebook_rows(
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class ClassFigures:
+    """One assignment over the whole cohort, as its gradebook column sums it up: how many
+    learners have handed in an attempt it counts (`Row.handed_in`'s rule), and the mean of
+    those learners' best scores (`Cell.best`), each learner once however many attempts."""
+
+    learners: int
+    handed_in: int
+    mean_best: float | None
+
+
+def class_figures(
+    cohort: Cohort, assignments: Sequence[Assignment], learners: int
+) -> dict[int, ClassFigures]:
+    """Each assignment's `ClassFigures`, by assignment id, in one query: the database takes
+    each learner's best at each quiz and then counts and averages them, so what comes back is
+    a row per quiz, not per learner (a gradebook page shows 25 of 250)."""
+    best = (
+        counted_attempts(cohort)
+        .filter(submitted_at__isnull=False)
+        .values("quiz_id", "user_id")
+        .annotate(best=Max("score"))
+        .order_by()
+    )
+    # The ORM aggregates an aggregate only into one row (`aggregate()`), not a row per quiz:
+    # its compiled SQL is wrapped, every value still a bound parameter.
+    sql, params = best.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT quiz_id, COUNT(*), AVG(best) FROM ({sql}) per_learner GROUP BY quiz_id",  # noqa: S608
+            params,
+        )
+        by_quiz = {quiz_id: (n, mean) for quiz_id, n, mean in cursor.fetchall()}
+    return {a.pk: ClassFigures(learners, *by_quiz.get(a.quiz_id, (0, None))) for a in assignments}
 
 
 @dataclass

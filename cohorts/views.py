@@ -10,10 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from cohorts import exports, gradebook, learner_finder, services
+from cohorts import exports, gradebook, learner_finder, roster, services
 from cohorts.access import _cohort_for_instructor, cohort_lists, learners
 from cohorts.forms import (
     AssignmentForm,
@@ -149,15 +150,13 @@ def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
     assignments = gradebook.assignments_of(cohort)
-    members = Membership.objects.filter(cohort=cohort).select_related("user")
-    page = Paginator(members.order_by("user__username", "pk"), GRADEBOOK_LEARNERS).get_page(
-        request.GET.get("page")
-    )
+    found = roster.roster(cohort, request.GET.get("q", ""))
+    page = Paginator(found.ids, GRADEBOOK_LEARNERS).get_page(request.GET.get("page"))
     columns = Paginator(assignments, ASSIGNMENTS_PER_PAGE).get_page(request.GET.get("columns"))
     rows = gradebook.gradebook_rows(
         cohort=cohort,
         assignments=assignments,
-        memberships=list(page.object_list),
+        memberships=roster.memberships(list(page.object_list)),
     )
     now = timezone.now()
     return render(
@@ -168,6 +167,8 @@ def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": assignments,
             "rows": rows,
             "page": page,
+            "found": found,
+            "figures": gradebook.class_figures(cohort, assignments, found.total),
             "columns": columns,  # each row's cells drawn: `row.cells|slice:shown`
             "shown": f"{max(columns.start_index() - 1, 0)}:{columns.end_index()}",
             "now": now,
@@ -191,17 +192,19 @@ def _people_page(
 ) -> HttpResponse:
     """The people page; a refused co-instructor or name comes back in it as typed. Its
     learners LEARNERS_PER_PAGE at a time, by name (the gradebook's GRADEBOOK_LEARNERS): a
-    class of 500 was one list of 500 on every visit."""
-    members = Membership.objects.filter(cohort=cohort).select_related("user")
-    page = Paginator(members.order_by("user__username", "pk"), LEARNERS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    class of 500 was one list of 500 on every visit. In name order, and `?q=` finds a learner
+    (`cohorts.roster`)."""
+    found = roster.roster(cohort, request.GET.get("q", ""))
+    page = Paginator(found.ids, LEARNERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "cohorts/people.html",
         {
             "cohort": cohort,
             "members": page,
+            "kept": _kept(request),
+            "listed": roster.memberships(list(page.object_list)),
+            "found": found,
             "co_instructors": cohort.co_instructors.order_by("username"),
             "is_owner": cohort.owner_id == request.user.pk,
             "form": form or CoInstructorForm(),
@@ -209,6 +212,18 @@ def _people_page(
             "join_url": request.build_absolute_uri(cohort.join_path()),
         },
     )
+
+
+def _kept(request: HttpRequest) -> str:
+    """The people page's search and page, as a query string its "Remove…" links carry, so the
+    instructor comes back to the list as they left it (page 4 of a search), not page 1."""
+    return urlencode({key: request.GET[key][:100] for key in ("q", "page") if request.GET.get(key)})
+
+
+def _people_again(request: HttpRequest, cohort: Cohort) -> str:
+    url = reverse("teach_cohorts:people", args=[cohort.pk])
+    kept = _kept(request)
+    return f"{url}?{kept}" if kept else url
 
 
 @require_POST
@@ -366,7 +381,7 @@ def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
         # Removed already (a double click, Back, another tab) or left: the people page says
         # so, rather than "Page not found".
         messages.info(request, "That learner is not in this cohort (any more).")
-        return redirect("teach_cohorts:people", pk=cohort.pk)
+        return redirect(_people_again(request, cohort))
     if request.method != "POST":
         return render(
             request,
@@ -374,6 +389,7 @@ def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
             {
                 "cohort": cohort,
                 "membership": membership,
+                "back": _people_again(request, cohort),
                 "extension_count": Extension.objects.filter(
                     assignment__cohort=cohort, user_id=user_pk
                 ).count(),
@@ -381,7 +397,7 @@ def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
         )
     services.member_remove(cohort=cohort, user_id=user_pk)
     messages.success(request, f"{membership.user.get_username()} is no longer in this cohort.")
-    return redirect("teach_cohorts:people", pk=cohort.pk)
+    return redirect(_people_again(request, cohort))
 
 
 @require_POST
@@ -736,6 +752,7 @@ def cohort_statistics(request: HtmxHttpRequest, pk: int, quiz_pk: int) -> HttpRe
         scope=f"the cohort {cohort.name}" + (" (archived)" if cohort.archived else ""),
         close_overdue=lambda: _OVERDUE_OF_QUIZ.expire(cohort.pk, assignment.quiz_id),
         cohort=cohort,
+        class_size=Membership.objects.filter(cohort=cohort).count(),
     )
 
 

@@ -80,13 +80,15 @@ def render_statistics(
     scope: str = "",
     close_overdue: Callable[[], object] | None = None,
     cohort=None,
+    class_size: int | None = None,
 ) -> HttpResponse:
     """The page for `quiz`, which the caller has checked this teacher may see. `users` or
     `attempts` narrow the attempts (a cohort's: a caller passes them, the URL never does) and
     `scope` names that group; without them, the figures cover every learner. First the
     attempts whose time ran out are closed (they count too): the quiz's, or among `attempts`
     those of the quiz, which `close_overdue` does when given (an `OverdueIn`'s, compiled once).
-    `cohort`: the class whose page this is, so its trail leads back to its gradebook."""
+    `cohort`: the class whose page this is, so its trail leads back to its gradebook;
+    `class_size`: its learners, so "Learners" says how many of them the figures hold."""
     form = StatisticsFilter({"attempts": request.GET.get("attempts") or ALL})
     first_only = form.is_valid() and form.cleaned_data["attempts"] == FIRST
     narrowed = users is not None or attempts is not None
@@ -94,6 +96,7 @@ def render_statistics(
     context = {
         "quiz": quiz,
         "cohort": cohort,
+        "class_size": class_size,
         "form": form,
         "scope": scope or "all learners",
         "min_attempts": MIN_ATTEMPTS,

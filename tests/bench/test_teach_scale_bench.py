@@ -59,9 +59,12 @@ def pages(client: Client, scale: teachscale.Scale) -> dict[str, str]:
         "quiz statistics": reverse("teach:quiz-statistics", args=[quiz.pk]),
         "cohorts": client.get(reverse("teach_cohorts:list"))["Location"],
         "gradebook": reverse("teach_cohorts:gradebook", args=[c]),
+        "gradebook, last page": reverse("teach_cohorts:gradebook", args=[c]) + "?page=12&columns=5",
+        "gradebook, a learner found": reverse("teach_cohorts:gradebook", args=[c]) + "?q=0042",
         "gradebook csv": reverse("teach_cohorts:gradebook-csv", args=[c]),
         "answers csv": reverse("teach_cohorts:answers-csv", args=[c]),
         "members": reverse("teach_cohorts:people", args=[c]),
+        "members, found": reverse("teach_cohorts:people", args=[c]) + "?q=learner-01",
         "learner": reverse("teach_cohorts:learner", args=[c, learner.pk]),
         "assignment": reverse("teach_cohorts:assignment", args=[c, assignment.pk]),
         "new assignment": reverse("teach_cohorts:assignment-create", args=[c]),
@@ -113,6 +116,55 @@ def test_every_teaching_page_at_a_teachers_scale():
         report.record(
             "pages", f"teach at scale: {name}", cpu, "ms", note=f"{count} q; wall {wall:.0f} ms"
         )
+        print(f"{name:28} {cpu:8.1f} ms CPU {wall:8.1f} ms wall {count:4} q {size / 1024:7.0f} KiB")
+
+
+def test_a_cohorts_pages_beside_100000_other_learners_attempts():
+    """The cohort's pages on a site where 2,000 other learners have made 100,000 attempts at
+    the same quizzes: a cohort's counted attempts are looked up by its quizzes and learners
+    (`cohorts.gradebook.counted_attempts`), not tested one by one across the site's."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+
+    from quizzes.models import Attempt
+
+    load_shipped()
+    teacher = _instructor("scale-teacher")
+    scale = teachscale.build(teacher)
+    others = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"site-learner-{n:05}") for n in range(2000)
+    )
+    start = teachscale.at(hours=3)
+    Attempt.objects.bulk_create(
+        (
+            Attempt(
+                quiz=scale.quizzes[n % teachscale.ASSIGNMENTS],
+                user=others[n % len(others)],
+                question_ids=[],
+                started_at=start + timedelta(minutes=n % 5000),
+                submitted_at=start + timedelta(minutes=n % 5000 + 9),
+                score=(n % 10) / 10,
+            )
+            for n in range(100_000)
+        ),
+        batch_size=5000,
+    )
+    client = Client()
+    client.force_login(teacher)
+    c, quiz = scale.cohort.pk, scale.quizzes[0]
+    print(f"\n100,000 other learners' attempts beside the cohort's; load {os.getloadavg()[0]:.2f}")
+    for name, url in {
+        "gradebook": reverse("teach_cohorts:gradebook", args=[c]),
+        "learner": reverse("teach_cohorts:learner", args=[c, scale.learners[7].pk]),
+        "cohort statistics": reverse("teach_cohorts:quiz-statistics", args=[c, quiz.pk]),
+        "gradebook csv": reverse("teach_cohorts:gradebook-csv", args=[c]),
+    }.items():
+        cpu, wall, count, size = measure(client, name, url)
+        report.record(
+            "pages", f"teach at scale, busy site: {name}", cpu, "ms",
+            note=f"{count} q; wall {wall:.0f} ms",
+        )  # fmt: skip
         print(f"{name:28} {cpu:8.1f} ms CPU {wall:8.1f} ms wall {count:4} q {size / 1024:7.0f} KiB")
 
 

@@ -204,6 +204,45 @@ def test_the_gradebook_numbers_match_the_hand_worked_class(cohort, klass):
     assert rows["ada"].lessons_total == 2
 
 
+def test_each_assignments_whole_class_figures_are_its_cells_summed(cohort, owner, quiz, klass):
+    """Under each quiz the gradebook says how many of the class handed it in and the mean of
+    their best scores: ada 100 (of two attempts, each learner counted once), bob 50, cy 0
+    (late, still handed in); dee in progress and eve not started are not; ada's practice
+    before joining and grace (not a member) are not counted. They are the cells' own figures
+    summed, so the column and its rows agree, and a learner who leaves is no longer in them."""
+    assignment = klass["assignment"]
+    figures = gradebook.class_figures(cohort, [assignment], 5)[assignment.pk]
+    cells = [row.cells[0] for row in _rows(cohort).values()]
+    handed = [cell.best for cell in cells if cell.submitted]
+    assert (figures.handed_in, figures.learners) == (len(handed), 5) == (3, 5)
+    assert figures.mean_best == pytest.approx(sum(handed) / len(handed)) == pytest.approx(0.5)
+    page = client_for(owner).get(cohort.get_absolute_url()).content.decode()
+    assert '<span class="meta gradebook-class">3 of 5 handed in · mean best 50%</span>' in page
+    assert "3 of 5 learners handed in, mean best 50%" in page  # the list of assignments
+    services.member_remove(cohort=cohort, user_id=klass["people"]["bob"].pk)
+    figures = gradebook.class_figures(cohort, [assignment], 4)[assignment.pk]
+    assert (figures.handed_in, figures.mean_best) == (2, pytest.approx(0.5))
+    nothing = services.assignment_create(cohort=cohort, quiz=make_owned_quiz(owner), by=owner)
+    assert gradebook.class_figures(cohort, [nothing], 4)[nothing.pk] == gradebook.ClassFigures(
+        4, 0, None
+    )
+
+
+def test_the_cohorts_statistics_say_of_how_many_learners_and_what_the_mean_is_over(
+    cohort, owner, quiz, klass
+):
+    """ada's two attempts (50, 100), bob's 50 and cy's 0: four attempts by three of the five,
+    mean 50% over the attempts (each retake counted), not the gradebook's mean best (also 50%
+    here by chance, so the words, not the numbers, tell them apart)."""
+    url = reverse("teach_cohorts:quiz-statistics", args=[cohort.pk, quiz.pk])
+    page = client_for(owner).get(url).content.decode()
+    assert "<dt>Learners</dt><dd>3 of the 5 in the cohort</dd>" in page
+    assert '<dt>Mean score</dt><dd>50% <span class="meta">over the 4 attempts: each retake' in page
+    assert "the gradebook's “mean best” takes each learner's best" in page
+    first = client_for(owner).get(url, {"attempts": "first"}).content.decode()
+    assert "over the" not in first  # one attempt per learner: nothing to explain
+
+
 def test_a_class_past_the_prepared_reads_limit_is_read_through_the_orm_alike(
     cohort, klass, monkeypatch
 ):
@@ -423,6 +462,17 @@ def test_a_csv_cell_is_defused_or_kept_whatever_its_exact_type():
         "yes", "no", "",
     )  # fmt: skip
     assert exports.safe_cell(7) == 7 and exports.safe_cell(0.5) == 0.5
+
+
+def test_a_formula_after_white_space_or_a_nul_is_defused_too():
+    """A learner types their policy or event pattern: spaces or blank lines before a formula
+    (which a spreadsheet trimming spaces on import would run), or a NUL first (ASVS 1.2.10),
+    are defused too; text that only starts with a space is kept as it is."""
+    for text in ('  =HYPERLINK("http://x")', "\n\n=1+1", "\u00a0@SUM(A1)", "\0=1+1"):
+        assert exports.safe_cell(text) == "'" + text
+        assert exports.safe_cell(mark_safe(text)) == "'" + text  # noqa: S308 (a test value)
+    assert exports.safe_cell("  a policy") == "  a policy"
+    assert exports.safe_cell("\nAllow") == "\nAllow"
 
 
 def test_a_long_csv_is_sent_a_few_hundred_rows_a_piece_each_row_whole():

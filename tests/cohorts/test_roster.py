@@ -1,0 +1,122 @@
+"""A class of 250 is 10 gradebook pages and 5 people pages: its learners come in the order a
+teacher reads a class list (case and accents aside, where the database put every capitalised
+name first and every accented one after "z"), and a few letters of a name find them, the
+pages' other choices (the assignments shown) kept (`cohorts.roster`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from cohorts import roster, services
+from cohorts.models import Membership
+from cohorts.views import ASSIGNMENTS_PER_PAGE, GRADEBOOK_LEARNERS
+from tests.cohorts.conftest import at, client_for, make_owned_quiz
+
+pytestmark = pytest.mark.django_db
+
+# Accounts made before the sign-up rule, or by an administrator, hold any letters.
+NAMES = ["zoë.müller", "Émilie", "ana", "Łukasz", "Björk", "ben", "Zara", "Ana", "chloé"]
+READ = ["Ana", "ana", "ben", "Björk", "chloé", "Émilie", "Łukasz", "Zara", "zoë.müller"]
+
+
+def _join(cohort, names):
+    users = get_user_model().objects.bulk_create(get_user_model()(username=n) for n in names)
+    Membership.objects.bulk_create(
+        Membership(cohort=cohort, user=u, joined_at=at(hours=1)) for u in users
+    )
+
+
+def _rows(body: str) -> list[str]:
+    return [re.sub("<[^>]+>", "", h) for h in re.findall(r'<th scope="row">(.*?)</th>', body)]
+
+
+def test_fold_sets_case_and_accents_aside():
+    assert roster.fold("Émilie") == "emilie"
+    assert roster.fold("Łukasz") == "lukasz"
+    assert roster.fold("ZOË.Müller") == "zoe.muller"
+    assert sorted(NAMES, key=roster.sort_key) == READ
+
+
+def test_the_gradebook_the_people_page_and_the_csv_list_learners_as_a_class_list_reads(
+    owner, cohort, learner
+):
+    Membership.objects.filter(cohort=cohort).delete()
+    _join(cohort, NAMES)
+    teacher = client_for(owner)
+    body = teacher.get(reverse("teach_cohorts:gradebook", args=[cohort.pk])).content.decode()
+    assert _rows(body) == READ
+    people = teacher.get(reverse("teach_cohorts:people", args=[cohort.pk])).content.decode()
+    listed = re.findall(r'<li><a href="/teach/cohorts/\d+/learners/\d+/">([^<]+)</a>', people)
+    assert listed == READ
+    services.assignment_create(cohort=cohort, quiz=make_owned_quiz(owner), by=owner)
+    response = teacher.get(reverse("teach_cohorts:gradebook-csv", args=[cohort.pk]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert [row[0] for row in csv.reader(io.StringIO(text))][1:] == READ
+
+
+def test_a_few_letters_find_a_learner_in_any_case_accents_optional(owner, cohort, learner):
+    _join(cohort, [*NAMES, *(f"learner-{n:03}" for n in range(60))])
+    teacher = client_for(owner)
+    url = reverse("teach_cohorts:gradebook", args=[cohort.pk])
+    body = teacher.get(url, {"q": "ZOE"}).content.decode()
+    assert _rows(body) == ["zoë.müller"]
+    assert "1 of 70 learners matches “<bdi>ZOE</bdi>”." in body
+    assert '<a href="?">Show all 70</a>' in body
+    assert 'name="q" value="ZOE"' in body  # the box keeps what was typed
+    # Every word, in any order, anywhere in the name.
+    assert _rows(teacher.get(url, {"q": "mull zo"}).content.decode()) == ["zoë.müller"]
+    assert _rows(teacher.get(url, {"q": "emil"}).content.decode()) == ["Émilie"]
+    people = teacher.get(reverse("teach_cohorts:people", args=[cohort.pk]), {"q": "lukasz"})
+    assert "1 of 70 learners matches “<bdi>lukasz</bdi>”." in people.content.decode()
+    assert ">Łukasz</a>" in people.content.decode()
+    # Nothing found: said, with the way back; not "No learners yet".
+    none = teacher.get(url, {"q": "nobody"}).content.decode()
+    assert "No learner of this cohort matches “<bdi>nobody</bdi>”." in none
+    assert "No learners yet" not in none and _rows(none) == []
+    # What was typed is shown isolated: a right-to-left mark in it does not turn the sentence.
+    turned = teacher.get(url, {"q": "\u202e"}).content.decode()
+    assert "matches “<bdi>\u202e</bdi>”." in turned
+
+
+def test_a_search_keeps_its_place_in_both_pagers(owner, cohort, learner):
+    """The gradebook's learner and assignment pagers carry what was found, and the search form
+    carries the assignments shown: finding a learner does not jump back to the first columns."""
+    _join(cohort, [f"learner-{n:03}" for n in range(2 * GRADEBOOK_LEARNERS)])
+    for _ in range(ASSIGNMENTS_PER_PAGE + 1):
+        services.assignment_create(cohort=cohort, quiz=make_owned_quiz(owner), by=owner)
+    teacher = client_for(owner)
+    url = reverse("teach_cohorts:gradebook", args=[cohort.pk])
+    body = teacher.get(url, {"q": "learner", "columns": "2"}).content.decode()
+    assert f"Learners 1 to {GRADEBOOK_LEARNERS} of {2 * GRADEBOOK_LEARNERS}" in body
+    assert '<a href="?q=learner&amp;columns=2&amp;page=2">Next learners</a>' in body
+    assert '<a href="?q=learner&amp;columns=1#gradebook-title">Previous assignments</a>' in body
+    assert '<input type="hidden" name="columns" value="2">' in body
+    second = teacher.get(url, {"q": "learner", "columns": "2", "page": "2"}).content.decode()
+    assert _rows(second)[-1] == f"learner-{2 * GRADEBOOK_LEARNERS - 1:03}"
+    assert '<a href="?q=learner&amp;columns=2&amp;page=1">Previous learners</a>' in second
+
+
+def test_removing_a_found_learner_comes_back_to_the_list_as_it_was(owner, cohort, learner):
+    """Found on page 2 of a search, a learner is removed after the confirmation page; the
+    people page comes back with that search and page, and "Keep them" leads there too."""
+    _join(cohort, [f"learner-{n:03}" for n in range(120)])
+    teacher = client_for(owner)
+    people = reverse("teach_cohorts:people", args=[cohort.pk])
+    listed = teacher.get(people, {"q": "learner-0", "page": "2"}).content.decode()
+    gone = Membership.objects.get(cohort=cohort, user__username="learner-060")
+    remove = reverse("teach_cohorts:member-remove", args=[cohort.pk, gone.user_id])
+    assert f'<a href="{remove}?q=learner-0&amp;page=2">Remove' in listed
+    asked = teacher.get(remove, {"q": "learner-0", "page": "2"}).content.decode()
+    assert f'<a href="{people}?q=learner-0&amp;page=2">Keep them</a>' in asked
+    done = teacher.post(f"{remove}?q=learner-0&page=2")
+    assert done["Location"] == f"{people}?q=learner-0&page=2"
+    assert not Membership.objects.filter(pk=gone.pk).exists()
+    # Asked again (a double click): the same list, saying so.
+    again = teacher.post(f"{remove}?q=learner-0&page=2")
+    assert again["Location"] == f"{people}?q=learner-0&page=2"

@@ -46,13 +46,13 @@ def test_the_statements_turned_true_are_the_documented_rules():
     `AWS::InspectorV2::CisScanConfiguration Schedule`); GuardDuty's foundational sources need
     no agent (GuardDuty User Guide); Artifact is free; WAF rules are the customer's."""
     said = {
-        "org-scp-grants": "still cannot use DynamoDB",
-        "enc-dynamodb-always-on": "you cannot turn that off",
-        "enc-key-usage-fixed": "cannot be changed",
-        "det-cis-scans-scheduled": "only on a schedule you set",
-        "det-guardduty-agent": "needs no agent",
-        "art-artifact-costs-nothing": "at no charge",
-        "dos-who-writes-waf-rules": "is your responsibility",
+        "org-scp-only-limits": "still cannot use DynamoDB",
+        "enc-dynamodb-encrypted-by-default": "you cannot turn that off",
+        "enc-key-usage-set-at-creation": "cannot be changed",
+        "det-cis-scan-schedule": "only on a schedule you set",
+        "det-guardduty-no-agent-needed": "needs no agent",
+        "art-artifact-no-charge": "at no charge",
+        "dos-waf-rules-are-yours": "is your responsibility",
     }
     for slug, phrase in said.items():
         question = QUESTIONS[slug]
@@ -60,3 +60,24 @@ def test_the_statements_turned_true_are_the_documented_rules():
         assert phrase in _said(slug), slug
         # the feedback agrees with the key it follows
         assert question.explanation.startswith("True."), slug
+
+
+def test_the_lesson_and_glossary_never_teach_a_detach_aws_refuses():
+    """Organizations API Reference, "DetachPolicy": a level's last SCP cannot be detached. So
+    "detaching FullAWSAccess without a replacement" cannot happen; what blocks everything is
+    detaching it where the SCPs left only deny, as the question above now has it."""
+    from pathlib import Path
+
+    import yaml
+
+    content = Path(__file__).resolve().parents[2] / "lessons" / "content"
+    lesson = (content / "organizations" / "02-service-control-policies.md").read_text()
+    glossary = yaml.safe_load((content / "glossary.yaml").read_text())
+    term = next(t for t in glossary if t["slug"] == "fullawsaccess")
+    for text in (lesson, term["definition"]):
+        flat = " ".join(text.split())
+        assert "without a replacement" not in flat
+    assert "at least one SCP" in " ".join(term["definition"].split())
+    assert "while no other SCP there allows anything blocks everything below" in " ".join(
+        lesson.split()
+    )

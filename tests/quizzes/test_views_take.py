@@ -16,7 +16,7 @@ from django.urls import reverse
 from quizzes import views
 from quizzes.models import Answer, Attempt, Question
 from tests.conftest import give_mfa
-from tests.quizzes.builders import allow, make_question, make_quiz, policy
+from tests.quizzes.builders import allow, make_question, make_quiz, page_text, policy
 
 pytestmark = pytest.mark.django_db
 
@@ -1239,3 +1239,27 @@ def test_the_misconceptions_after_a_wrong_answer_have_no_comma_between_their_chi
     chips = [" ".join(t.get_text().split()) for t in warning.select(".tag")]
     assert chips == ["thinking AWS patches guest OS,", "thinking MFA is optional"]
     assert warning.select(".tag")[0].select_one(".visually-hidden").get_text() == ","
+
+
+def test_an_anonymous_result_says_an_account_keeps_it_and_brings_the_misses_back(
+    client, learner, quiz
+):
+    """A newcomer who failed their first quiz read "Try again" and "All your attempts", and
+    nothing said that signing up keeps the attempt and puts what they missed in a review
+    queue (it does: the attempt moves to the account at sign-up or sign-in)."""
+    attempt = start(client, quiz)
+    client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    result = reverse("quizzes:result", args=[attempt.pk])
+    response = client.get(result)
+    assert (
+        "This browser keeps this attempt for now. Create an account or sign in to keep it, and "
+        "the questions you missed come back to you in a review queue."
+    ) in page_text(response)
+    body = response.content.decode()
+    assert f'href="/accounts/signup/?next={result}"' in body
+    assert f'href="/accounts/login/?next={result}"' in body
+
+    client.force_login(learner)
+    signed_in = client.get(result)
+    assert signed_in.status_code == 200
+    assert "This browser keeps this attempt" not in page_text(signed_in)

@@ -71,3 +71,20 @@ def test_the_first_knowledge_check_says_in_words_what_the_policy_allowed():
     prompt = " ".join(question.prompt.split())
     before_code = prompt.split("`", 1)[0]
     assert "lets every caller, signed in or not, read its objects" in before_code
+
+
+def test_the_second_lesson_says_what_acls_and_the_api_are():
+    """The course's second lesson said "ACLs disabled by default" and "not the API that hands
+    the data" to learners who had met neither. S3's access control lists are a resource-based
+    way to grant access to a bucket or single objects, now disabled by default and rarely
+    needed (Amazon S3 User Guide, "Managing access with ACLs")."""
+    lesson = next(
+        le
+        for le in shipped_curriculum().lessons
+        if f"{le.module}/{le.slug}" == "shared-responsibility/the-line-moves"
+    )
+    body = " ".join(lesson.body.split())
+    acl = _first_use(body, "ACLs")
+    assert body[:acl].endswith("access control lists (")
+    api = _first_use(body, "API")
+    assert body[api:].startswith("API (the requests programs send to S3)")

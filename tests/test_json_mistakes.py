@@ -42,6 +42,15 @@ def mistake(text: str) -> str:
             '["s3:GetObject",]',
             " JSON takes no comma after the last item: remove the one before the ].",
         ),
+        # "Expecting value" at the second comma said nothing a newcomer could act on.
+        (
+            '[\n  "s3:GetObject",,\n  "s3:PutObject"\n]',
+            " Two commas in a row: remove one of them on line 2.",
+        ),
+        (
+            '{"Effect": "Allow",, "Action": "*"}',
+            " Two commas in a row: remove one of them on line 1.",
+        ),
         ("{'Effect': 'Allow'}", ' JSON strings and names take double quotes ("), not single ones.'),
         ('{Effect: "Allow"}', ' JSON names take double quotes: "Effect", not Effect.'),
         (

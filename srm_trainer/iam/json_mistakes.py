@@ -3,7 +3,8 @@
 Python's decoder says where it stopped and what it expected there, which is often not where the
 mistake is: a comma missing at the end of line 15 is reported as "Expecting ',' delimiter" at
 the first key of line 16, a line with nothing wrong on it; a comma after the last item is
-"Expecting property name enclosed in double quotes" (or "Expecting value"), and text that ends
+"Expecting property name enclosed in double quotes" (or "Expecting value"), two commas in a row
+"Expecting value" at the second, and text that ends
 before its last } as "Expecting ',' delimiter" on an empty line. `likely_mistake` adds the
 sentence that names the mistake and its line; every reader of typed JSON (the sandbox's policies
 and case files, the labs, quiz answers, the admin) puts it after the decoder's own message, whose
@@ -41,6 +42,8 @@ def likely_mistake(exc: json.JSONDecodeError) -> str:
             if _line(text, before) != exc.lineno
             else f" JSON takes no comma after the last item: remove the one before the {at}."
         )
+    if at == "," and previous == "," and msg.startswith(("Expecting value", "Expecting property")):
+        return f" Two commas in a row: remove one of them on line {exc.lineno}."
     if at == "'" and msg.startswith(("Expecting property name", "Expecting value")):
         return ' JSON strings and names take double quotes ("), not single ones.'
     bare = _BARE_NAME.match(text, pos)

@@ -53,6 +53,17 @@ def test_signing_up_creates_the_account_and_signs_in(client):
     assert "Signed in as newlearner." in client.get("/").content.decode()
 
 
+def test_signing_up_with_an_address_says_the_learner_need_not_wait_for_its_link(client):
+    """Verification is optional here, but "Verification link sent to …" alone left a newcomer
+    wondering whether to stop and go to their e-mail first."""
+    _sign_up(client, email="newlearner@example.com")
+    page = " ".join(re.sub(r"<[^>]+>", " ", client.get("/").content.decode()).split())
+    assert (
+        "Verification link sent to newlearner@example.com. Nothing waits on it: carry on, and "
+        "open the link when you next read your e-mail."
+    ) in page
+
+
 def test_sign_up_errors_are_shown_next_to_the_field(client):
     response = client.post(
         "/accounts/signup/",

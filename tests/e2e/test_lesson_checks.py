@@ -78,7 +78,9 @@ def test_without_javascript_the_lesson_comes_back_at_the_answer(browser, base_ur
     expect(page).to_have_url(re.compile(rf"/predict/{SCENARIO}/#predict-{SCENARIO}$"))
     card = page.locator(f"#scenario-{SCENARIO}")
     expect(card.get_by_role("heading", name="Your prediction was not right")).to_be_visible()
-    expect(card).to_contain_text("Sign in to have your predictions counted.")
+    expect(card).to_contain_text(
+        "Not kept: create an account or sign in to have your predictions counted."
+    )
 
     check = page.locator(f"#check-{CHECK}")
     check.get_by_label(right_choice(CHECK), exact=True).check()

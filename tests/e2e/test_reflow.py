@@ -45,6 +45,18 @@ def test_at_320_px_no_page_scrolls_sideways(zoomed):
     assert not problems, "\n".join(problems)
 
 
+def test_a_sandbox_preset_with_a_long_principal_fits_at_320_px(zoomed):
+    """A lesson's link to a preset whose principal is a role session's ARN opened a sandbox
+    whose request card was 365 px wide (a fieldset is never narrower than its content's
+    min-content): the whole page scrolled sideways at 400% zoom."""
+    zoomed.goto("/sandbox/?preset=everyday-admin-not-root")
+    principal = zoomed.get_by_label("Principal (who calls)")
+    expect(principal).to_have_value(re.compile(r"^arn:aws:sts::\d{12}:assumed-role/"))
+    no_horizontal_scroll(zoomed)
+    box = zoomed.locator("fieldset.request-card").bounding_box()
+    assert box["x"] + box["width"] <= ZOOMED["width"]
+
+
 def test_a_long_zone_name_wraps_on_the_quiz_pages_at_320_px(zoomed):
     """A learner's past attempts and an instructor's quiz facts each show a time with its zone
     named, a word the width of a phone; the facts' names' column ("Questions a learner gets")

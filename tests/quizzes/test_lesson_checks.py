@@ -3,6 +3,8 @@ question in place; with and without htmx; recorded for signed-in learners only."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import AnonymousUser
@@ -161,7 +163,11 @@ def test_the_first_prediction_is_the_one_that_counts(learner_client, learner, le
 def test_an_anonymous_prediction_gets_feedback_but_is_not_kept(client, lesson, scenario):
     body = client.post(predict_url(scenario, lesson), {"decision": "Allow"}).content.decode()
     assert "Your prediction was right" in body
-    assert "Sign in to have your predictions counted." in body
+    # A newcomer has no account to sign in to: the note offers both, and brings them back.
+    assert "Not kept: create an account or sign in to have your predictions counted." in (
+        " ".join(re.sub(r"<[^>]+>", "", body).split())
+    )
+    assert f'href="/accounts/signup/?next={lesson.get_absolute_url()}"' in body
     assert not KnowledgeCheck.objects.exists()
     assert "knowledge" not in "".join(client.session.keys())
     # Not kept anywhere: the next visit asks again.
@@ -224,6 +230,21 @@ def test_a_check_leads_on_to_the_module_quiz(client, lesson, question):
         check_url(question, lesson), {"choice": choice_id(question, correct=True)}, headers=HTMX
     ).content.decode()
     assert quiz.get_absolute_url() in answered
+
+
+def test_an_anonymous_answer_offers_an_account_that_brings_the_learner_back(
+    client, lesson, question
+):
+    """ "Sign in to have your answers counted." told a newcomer, who has no account yet, to sign
+    in, with no link at all. Both ways are offered now, each back to the lesson."""
+    answered = client.post(
+        check_url(question, lesson), {"choice": choice_id(question, correct=True)}, headers=HTMX
+    ).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", "", answered).split())
+    assert "Not kept: create an account or sign in to have your answers counted." in text
+    back = lesson.get_absolute_url()
+    assert f'href="/accounts/signup/?next={back}"' in answered
+    assert f'href="/accounts/login/?next={back}"' in answered
 
 
 def test_an_empty_answer_is_asked_again(learner_client, lesson, question):

@@ -16,7 +16,7 @@ from django.urls import reverse
 from quizzes import views
 from quizzes.models import Answer, Attempt, Question
 from tests.conftest import give_mfa
-from tests.quizzes.builders import allow, make_question, make_quiz, policy
+from tests.quizzes.builders import allow, make_question, make_quiz, page_text, policy
 
 pytestmark = pytest.mark.django_db
 
@@ -1181,3 +1181,85 @@ def test_a_value_no_control_offers_is_refused_without_repeating_it(client, kind)
     assert "Select a valid choice: what was sent is not one of the answers shown." in body
     assert "x" * 100 not in body
     assert len(body) < 50_000
+
+
+def test_a_sorting_answers_marks_say_in_words_what_the_learner_chose(learner_client):
+    """Under "The right answer" each item ended in a bare ✓ or ✗: "Hypervisor → AWS ✗" read as
+    "AWS is wrong" to a newcomer, and a screen reader said "ballot X" or nothing. The mark is
+    hidden from readers now and the words say what the learner chose."""
+    from bs4 import BeautifulSoup
+
+    quiz = make_quiz(make_question("categorize"), feedback="immediate")
+    attempt = start(learner_client, quiz)
+    ids = {i["text"]: i["id"] for i in question_at(attempt, 1).items()}
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {
+            "action": "check",
+            f"cat_{ids['Hypervisor']}": "Customer",
+            f"cat_{ids['Guest OS']}": "Customer",
+            f"cat_{ids['Your data']}": "Customer",
+        },
+        follow=True,
+    )
+    page = BeautifulSoup(response.content, "html.parser")
+    rows = {}
+    for li in page.select(".answer-compare ul.plain li"):
+        for hidden in li.select("[aria-hidden=true]"):
+            hidden.decompose()
+        text = " ".join(li.get_text().split())
+        rows[text.split(" →")[0]] = text
+    assert rows["Hypervisor"] == "Hypervisor → AWS you chose Customer"
+    assert rows["Guest OS"] == "Guest OS → Customer as you chose"
+
+
+def test_the_misconceptions_after_a_wrong_answer_have_no_comma_between_their_chips(
+    learner_client,
+):
+    """ "Watch out for:" put a ", " between its chips, which wrapped onto a line of its own on a
+    phone. The chips stand apart by their spacing; readers still hear a comma between them."""
+    from bs4 import BeautifulSoup
+
+    question = make_question(
+        "true_false", misconceptions=["thinks-aws-patches-guest-os", "thinks-mfa-is-optional"]
+    )
+    attempt = start(learner_client, make_quiz(question, feedback="immediate"))
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "check", "answer": "false"},
+        follow=True,
+    )
+    warning = next(
+        p
+        for p in BeautifulSoup(response.content, "html.parser").select("p.meta")
+        if p.get_text().startswith("Watch out for")
+    )
+    between = [s.strip() for s in warning.find_all(string=True, recursive=False)]
+    assert between[0] == "Watch out for:" and set(between[1:]) == {""}
+    chips = [" ".join(t.get_text().split()) for t in warning.select(".tag")]
+    assert chips == ["thinking AWS patches guest OS,", "thinking MFA is optional"]
+    assert warning.select(".tag")[0].select_one(".visually-hidden").get_text() == ","
+
+
+def test_an_anonymous_result_says_an_account_keeps_it_and_brings_the_misses_back(
+    client, learner, quiz
+):
+    """A newcomer who failed their first quiz read "Try again" and "All your attempts", and
+    nothing said that signing up keeps the attempt and puts what they missed in a review
+    queue (it does: the attempt moves to the account at sign-up or sign-in)."""
+    attempt = start(client, quiz)
+    client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    result = reverse("quizzes:result", args=[attempt.pk])
+    response = client.get(result)
+    assert (
+        "This browser keeps this attempt for now. Create an account or sign in to keep it, and "
+        "the questions you missed come back to you in a review queue."
+    ) in page_text(response)
+    body = response.content.decode()
+    assert f'href="/accounts/signup/?next={result}"' in body
+    assert f'href="/accounts/login/?next={result}"' in body
+
+    client.force_login(learner)
+    signed_in = client.get(result)
+    assert signed_in.status_code == 200
+    assert "This browser keeps this attempt" not in page_text(signed_in)

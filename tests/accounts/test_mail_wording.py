@@ -294,3 +294,84 @@ def test_nothing_is_mailed_to_an_account_without_an_address(signed_in, learner):
     )
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+# An address that is another account's
+
+
+def _sign_up_with(client, address: str) -> None:
+    client.post(
+        "/accounts/signup/",
+        {
+            "username": "mallory",
+            "email": address,
+            "password1": "a-long-passphrase-9",
+            "password2": "a-long-passphrase-9",
+        },
+    )
+
+
+def test_an_address_another_account_verified_gets_no_link_but_the_way_back(client, learner):
+    """Sign-up cannot refuse an address in use without saying so; its owner was mailed a link
+    to verify it for the new account, which could only fail ("another account has verified it
+    already"). The owner is told the address is on an account, with the reset page."""
+    _primary(learner)
+    _sign_up_with(client, "ada@example.com")
+    message = _only("ada@example.com")
+    assert message.subject == "This e-mail address is on an account already · SRM Trainer"
+    assert "confirm-email" not in message.body
+    assert (
+        "Someone gave the e-mail address ada@example.com to a new or other account on this "
+        "site. The address is already verified on an account here"
+    ) in message.body
+    assert "If it was not you, ignore this message: nothing changed on your account." in (
+        message.body
+    )
+    assert client.get(_link(message, "/accounts/password/reset")).status_code == 200
+    # The new account is told what it would be told of any address: nothing to tell them apart.
+    page = client.get("/accounts/email/").content.decode()
+    assert "ada@example.com" in page
+
+
+def test_an_address_added_that_another_account_verified_gets_no_link(signed_in, other_learner):
+    EmailAddress.objects.create(user=other_learner, email="grace@example.com", verified=True)
+    response = signed_in.post(
+        "/accounts/email/", {"action_add": "", "email": "grace@example.com"}, follow=True
+    )
+    assert "Verification link sent to grace@example.com." in response.content.decode()
+    message = _only("grace@example.com")
+    assert message.subject == "This e-mail address is on an account already · SRM Trainer"
+
+
+def test_an_unverified_address_gets_its_link_even_if_another_account_gave_it(client, learner):
+    """Two accounts may give one address neither verified: each still gets its link."""
+    EmailAddress.objects.create(user=learner, email="shared@example.com", primary=True)
+    _sign_up_with(client, "shared@example.com")
+    message = _only("shared@example.com")
+    assert message.subject == "Verify your e-mail address · SRM Trainer"
+
+
+def test_no_change_note_of_one_account_goes_to_another_accounts_address(client, learner):
+    """The new account's primary address is the other owner's (unverified on it): its
+    password change said to that owner "someone else can get into your account"."""
+    _primary(learner)
+    _sign_up_with(client, "ada@example.com")
+    mail.outbox.clear()
+    new = "correct-horse-battery"
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": "a-long-passphrase-9", "password1": new, "password2": new},
+    )
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+def test_a_change_note_still_goes_to_an_unverified_address_no_one_else_has(client):
+    _sign_up_with(client, "mallory@example.com")
+    mail.outbox.clear()
+    new = "correct-horse-battery"
+    client.post(
+        "/accounts/password/change/",
+        {"oldpassword": "a-long-passphrase-9", "password1": new, "password2": new},
+    )
+    _told(_only("mallory@example.com"), "Your password was changed", "Your password was changed.")

@@ -4,6 +4,7 @@ as its reader reads it. The links in them still do their work."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import time
@@ -375,3 +376,64 @@ def test_a_change_note_still_goes_to_an_unverified_address_no_one_else_has(clien
         {"oldpassword": "a-long-passphrase-9", "password1": new, "password2": new},
     )
     _told(_only("mallory@example.com"), "Your password was changed", "Your password was changed.")
+
+
+# A recovery code used
+
+
+def _sign_in_with_recovery_code(client, learner) -> list[str]:
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    give_mfa(learner)
+    codes = RecoveryCodes.activate(learner).get_unused_codes()
+    client.post("/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})
+    client.post("/accounts/2fa/authenticate/", {"code": codes[0]})
+    return _said(client, learner)
+
+
+def _said(client, learner) -> str:
+    """The next page's text (its messages first), signed in as `learner`."""
+    text = html.unescape(client.get("/accounts/email/").content.decode())
+    assert re.search(rf"Signed in as\s*(<[^>]+>)?{learner.username}\b", text), text
+    return text
+
+
+def test_a_recovery_code_used_to_sign_in_is_told_with_how_many_are_left(client, learner):
+    """allauth told no one: codes someone else had read were used unnoticed, and an owner down
+    to the last codes was not told to make more."""
+    _primary(learner)
+    said = _sign_in_with_recovery_code(client, learner)
+    assert "You used a recovery code. You have 9 recovery codes left." in said
+    _told(
+        _only("ada@example.com"),
+        "A recovery code was used for your account",
+        "A recovery code was used to sign in. 9 unused codes left: a new set is made under "
+        '"Account", "Two-factor authentication".',
+    )
+
+
+def test_the_last_recovery_codes_ask_for_a_new_set(client, learner):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    codes = RecoveryCodes.activate(learner)
+    for code in codes.get_unused_codes()[:8]:
+        assert codes.validate_code(code)
+    give_mfa(learner)
+    client.post("/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})
+    last_but_one = codes.get_unused_codes()[0]
+    client.post("/accounts/2fa/authenticate/", {"code": last_but_one})
+    said = _said(client, learner)
+    assert (
+        "You used a recovery code. You have 1 recovery code left: make a new set soon, under "
+        'Account, "Two-factor authentication".'
+    ) in said
+    assert mail.outbox == []  # no address on the account: told on the page only
+
+
+def test_an_authenticator_app_code_is_not_told_as_a_recovery_code(client, learner):
+    _primary(learner)
+    secret = give_mfa(learner)
+    client.post("/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})
+    client.post("/accounts/2fa/authenticate/", {"code": _code(secret)})
+    assert "You used a recovery code" not in _said(client, learner)
+    assert mail.outbox == []

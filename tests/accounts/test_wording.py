@@ -266,7 +266,10 @@ def test_the_password_page_labels_and_message(signed_in):
     new = "correct-horse-battery"
     data = {"oldpassword": "a-long-passphrase-1", "password1": new, "password2": new}
     after = _after(signed_in, "/accounts/password/change/", data)
-    assert "Your password is changed." in after.text
+    assert (
+        "Your password is changed, and every other browser or device signed in to your "
+        "account is signed out." in after.text
+    )
     _none_of_the_stock_words(after)
 
 

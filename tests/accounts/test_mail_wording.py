@@ -8,13 +8,16 @@ import html
 import json
 import re
 import time
+from datetime import timedelta
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import give_mfa, give_passkey, passkey_registration, totp_secret_on
 
@@ -91,8 +94,9 @@ def test_the_reset_mail_says_what_it_is_and_its_link_resets_the_password(client,
         "Someone asked for a link to choose a new password for your account. If it was not "
         "you, ignore this message: your password stays as it is."
     ) in message.body
-    assert "If it was you, open this link to choose a new password (it works once):" in (
-        message.body
+    assert (
+        "If it was you, open this link to choose a new password (it works once, for 3 days):"
+        in (message.body)
     )
     assert "Your username is ada: you sign in with it, not with this address." in message.body
 
@@ -135,7 +139,9 @@ def test_the_mail_after_sign_up_verifies_the_address(client):
     message = _only("grace@example.com")
     assert message.subject == "Verify your e-mail address · SRM Trainer"
     assert "The account grace on testserver gave this e-mail address as its own." in message.body
-    assert "If the address is yours, open this link to verify it:" in message.body
+    assert "If the address is yours, open this link to verify it (it works for 3 days):" in (
+        message.body
+    )
     assert "If it is not yours, ignore this message: the address stays unverified." in (
         message.body
     )
@@ -437,3 +443,33 @@ def test_an_authenticator_app_code_is_not_told_as_a_recovery_code(client, learne
     client.post("/accounts/2fa/authenticate/", {"code": _code(secret)})
     assert "You used a recovery code" not in _said(client, learner)
     assert mail.outbox == []
+
+
+# Links too old
+
+
+def test_the_links_work_for_as_long_as_the_mails_say(settings):
+    """The mails say "for 3 days"; a change to either setting must change them too."""
+    assert settings.PASSWORD_RESET_TIMEOUT == 3 * 24 * 60 * 60
+    assert settings.ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS == 3
+
+
+def test_a_reset_link_older_than_3_days_says_so_and_where_to_ask_again(client, learner):
+    _primary(learner)
+    client.post("/accounts/password/reset/", {"email": "ada@example.com"})
+    link = _link(_only("ada@example.com"), "/accounts/password/reset/key/")
+    with time_machine.travel(timezone.now() + timedelta(days=3, minutes=1)):
+        page = client.get(link, follow=True).content.decode()
+    assert "This reset link does not work" in page
+    assert "It may have been used already, or be too old." in page
+    assert 'href="/accounts/password/reset/"' in page
+
+
+def test_a_verification_link_older_than_3_days_says_so_and_where_to_ask_again(signed_in):
+    signed_in.post("/accounts/email/", {"action_add": "", "email": "ada@example.com"})
+    link = _link(_only("ada@example.com"), "/accounts/confirm-email/")
+    with time_machine.travel(timezone.now() + timedelta(days=3, minutes=1)):
+        page = html.unescape(signed_in.get(link).content.decode())
+        signed_in.post(link)
+    assert "This verification link does not work: it may be too old" in page
+    assert not EmailAddress.objects.get(email="ada@example.com").verified

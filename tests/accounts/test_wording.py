@@ -469,6 +469,18 @@ def test_a_wrong_current_password_is_called_wrong_not_missing(signed_in):
     assert "Please type your current password." not in seen.text
 
 
+def test_a_wrong_password_at_confirm_its_you_says_so_as_the_password_page_does(client, learner):
+    """allauth's "Incorrect password." was the one refusal on the account pages in other words."""
+    from tests.conftest import sign_in
+
+    sign_in(client, learner)
+    page = client.post(
+        "/accounts/reauthenticate/?next=/accounts/delete/", {"password": "not-my-password-1"}
+    ).content.decode()
+    assert "That is not your password: nothing was confirmed. Type it again." in page
+    assert "Incorrect password." not in page
+
+
 def test_a_code_used_already_is_refused_saying_each_code_works_once(client, learner):
     """allauth said "Incorrect code." to the right code typed a second time (signing in again
     within its 30 s): people took it for a clock or a typing problem."""

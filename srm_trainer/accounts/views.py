@@ -129,10 +129,19 @@ class ReasonedSignupView(SignupView):
 signup = rate_limited("signup", _too_many_sign_ups, methods=("POST",))(ReasonedSignupView.as_view())
 
 
+# What the refused page was asking for, by its URL name: "a lot of requests" did not say which.
+LIMITED = {
+    "account_reset_password": "requests for a reset link",
+    "account_email": "changes to your e-mail addresses",
+    "account_login": "sign-ins",
+}
+
+
 def too_many_requests(request: HttpRequest) -> HttpResponse:
     """allauth's answer when a rate limit other than a lockout is hit (it looks up `handler429`
-    in the root URLconf): our page, and when to come back."""
-    response = render(request, "429.html", status=429)
+    in the root URLconf): our page, saying what was refused, and when to come back."""
+    page = getattr(request.resolver_match, "url_name", None)
+    response = render(request, "429.html", {"what": LIMITED.get(page or "")}, status=429)
     response["Retry-After"] = "60"  # allauth's per-address limits count per minute
     return response
 

@@ -92,11 +92,18 @@ def _as_lockout(form, response: HttpResponse) -> HttpResponse:
 class EmailPageView(EmailView):
     """allauth's e-mail page. It sends one verification link per address every few minutes
     (its `confirm_email` limit); "Send the verification link again" pressed sooner reloaded
-    the page saying nothing, as if a link had gone (or the button were broken)."""
+    the page saying nothing, as if a link had gone (or the button were broken). Its buttons
+    act on the address chosen, which is the primary one when the page opens: pressed for an
+    address that is verified, or primary, already, they say so and do nothing else."""
 
     def _action_send(self, request: HttpRequest, *args, **kwargs):
-        response = super()._action_send(request, *args, **kwargs)
         address = self._get_email_address(request)
+        if address is not None and address.verified:
+            # allauth mailed a verified address a link to verify it again, and said nothing.
+            self._did_send_verification_email = False
+            messages.info(request, f"{address.email} is verified already: no link is needed.")
+            return None
+        response = super()._action_send(request, *args, **kwargs)
         if address is not None and not address.verified and not self._did_send_verification_email:
             messages.info(
                 request,
@@ -104,6 +111,15 @@ class EmailPageView(EmailView):
                 "for it (in the spam folder too), or ask again in a few minutes.",
             )
         return response
+
+    def _action_primary(self, request: HttpRequest, *args, **kwargs):
+        """allauth "changed" the primary address to itself: "Primary e-mail address changed.",
+        and the owner was mailed "changed from ada@example.com to ada@example.com"."""
+        address = self._get_email_address(request)
+        if address is not None and address.primary:
+            messages.info(request, f"{address.email} is your primary address already.")
+            return None
+        return super()._action_primary(request, *args, **kwargs)
 
 
 email = EmailPageView.as_view()

@@ -334,6 +334,24 @@ def test_sending_the_verification_link_again_too_soon_says_none_was_sent(signed_
     ) in again.text
 
 
+def test_the_buttons_on_an_address_already_verified_and_primary_say_so(
+    signed_in, learner, mailoutbox
+):
+    """The page opens with the primary address chosen, so these are one press away. allauth
+    mailed a verified address a new link, and "changed" the primary address to itself: its
+    page said "Primary e-mail address changed." and the owner was mailed a false alarm."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=learner, email="ada@example.com", verified=True, primary=True)
+    chosen = {"email": "ada@example.com"}
+    sent = _after(signed_in, "/accounts/email/", {"action_send": "", **chosen})
+    assert "ada@example.com is verified already: no link is needed." in sent.text
+    primary = _after(signed_in, "/accounts/email/", {"action_primary": "", **chosen})
+    assert "ada@example.com is your primary address already." in primary.text
+    assert "changed" not in primary.text
+    assert mailoutbox == []
+
+
 # Two-factor authentication
 
 

@@ -4,7 +4,9 @@ account: logic in export.py, closing.py)."""
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.decorators import reauthentication_required
+from allauth.account.models import EmailAddress
 from allauth.account.views import EmailView, LoginView, SignupView
 from allauth.mfa.base.views import AuthenticateView
 from allauth.mfa.models import Authenticator
@@ -14,9 +16,13 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_safe
 
 from srm_trainer.accounts import closing, export
+from srm_trainer.accounts.adapter import WHEN
 from srm_trainer.accounts.forms import CloseAccountForm
 from srm_trainer.accounts.middleware import continue_to
 from srm_trainer.accounts.sign_in_reasons import sign_in_reason, sign_up_reason
@@ -211,10 +217,13 @@ def _delete_account_confirmed(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "account/delete.html", {"form": form}, status=400)
     username = request.user.get_username()
+    told = _closing_told_at(request.user)
     try:
         closing.close_account(request.user)
     except closing.Refused as refused:
         return render(request, "account/delete.html", {"refusal": str(refused)}, status=403)
+    if told:
+        _tell_closed(request, told, username)
     logout(request)
     messages.success(
         request,
@@ -222,3 +231,26 @@ def _delete_account_confirmed(request: HttpRequest) -> HttpResponse:
         "Thank you for learning with us.",
     )
     return redirect("home")
+
+
+def _closing_told_at(user) -> str | None:
+    """The address told that the account was closed: its primary one if verified, else another
+    verified one; none when no address was ever shown to be the owner's."""
+    verified = EmailAddress.objects.filter(user=user, verified=True).order_by("-primary", "pk")
+    return verified.values_list("email", flat=True).first()
+
+
+def _tell_closed(request: HttpRequest, address: str, username: str) -> None:
+    """Closing was the one change to an account nobody was told of: the owner of a password
+    someone else had learned found out only at their next sign-in."""
+    adapter = get_account_adapter(request)
+    adapter.send_mail(
+        "account/email/account_closed",
+        address,
+        {
+            "username": username,
+            "timestamp": date_format(timezone.localtime(), WHEN),
+            "ip": adapter.get_client_ip(request),
+            "signup_url": request.build_absolute_uri(reverse("account_signup")),
+        },
+    )

@@ -473,3 +473,29 @@ def test_a_verification_link_older_than_3_days_says_so_and_where_to_ask_again(si
         signed_in.post(link)
     assert "This verification link does not work: it may be too old" in page
     assert not EmailAddress.objects.get(email="ada@example.com").verified
+
+
+# Closing the account
+
+
+def test_closing_the_account_is_told_once_at_its_verified_address(signed_in, learner):
+    """The one change to an account nobody was told of; the mail is the last the site sends."""
+    _primary(learner)
+    EmailAddress.objects.create(user=learner, email="unproven@example.com")  # never verified
+    assert signed_in.post("/accounts/delete/", {"username": "ada"})["Location"] == "/"
+    message = _only("ada@example.com")
+    assert message.subject == "Your account was closed · SRM Trainer"
+    assert re.search(
+        r"The account ada was closed by its owner at \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC, "
+        r"from the network address 127\.0\.0\.1\.",
+        message.body,
+    ), message.body
+    assert "this is the last message it sends here." in message.body
+    assert "a closed account cannot be restored." in message.body
+    assert signed_in.get(_link(message, "/accounts/signup")).status_code == 200
+
+
+def test_closing_an_account_whose_address_was_never_verified_mails_no_one(signed_in, learner):
+    EmailAddress.objects.create(user=learner, email="ada@example.com", primary=True)
+    assert signed_in.post("/accounts/delete/", {"username": "ada"})["Location"] == "/"
+    assert mail.outbox == []

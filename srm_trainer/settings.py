@@ -199,6 +199,11 @@ ACCOUNT_FORMS = {  # the username rule, what "keep me signed in" means, both pas
     "reauthenticate": "srm_trainer.accounts.forms.ReauthenticateForm",  # opens on its field
 }
 ACCOUNT_EMAIL_VERIFICATION = "optional"
+# How long a link mailed to verify an address, or to choose a new password, works. The mails say
+# "for 3 days" (locale/en/LC_MESSAGES/django.po); tests/accounts/test_mail_wording.py fails
+# when these change without them.
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 # "Confirm it's you" (before closing the account or changing two-factor sign-in) takes the
 # password or the second factor, never a code mailed to the account: on a phone found signed
 # in, the mail app is usually signed in too (allauth offers "code" by default).

@@ -373,3 +373,38 @@ def test_x_forwarded_proto_is_trusted_only_behind_a_trusted_proxy(loaded):
     assert _started(loaded, "proxy count")["proxy"] == "('HTTP_X_FORWARDED_PROTO', 'https')"
     assert _started(loaded, "proxy trusted")["proxy"] != "None"
     assert _started(loaded, "proxy count, not trusted")["proxy"] == "None"
+
+
+def _deploy_warnings(**overrides) -> list[str]:
+    from django.core import checks
+    from django.test import override_settings
+
+    with override_settings(**overrides):
+        found = checks.run_checks(tags=[checks.Tags.security], include_deployment_checks=True)
+    return [c.id for c in found if c.level >= checks.WARNING and c.id.startswith("accounts.")]
+
+
+@pytest.mark.parametrize("hosts", [["*"], [".example.com"], ["srm.example.com", "*"]])
+def test_a_wildcard_host_is_warned_since_mailed_links_are_built_from_the_host(hosts):
+    """allauth builds reset links from the request's Host: with "*" a reset asked for with a
+    Host of the asker's own mails the owner a link to the asker's site, key and all."""
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    sender = "SRM Trainer <noreply@srm.example.com>"
+    assert "accounts.W002" in _deploy_warnings(
+        ALLOWED_HOSTS=hosts, EMAIL_BACKEND=smtp, DEFAULT_FROM_EMAIL=sender
+    )
+    assert "accounts.W002" not in _deploy_warnings(
+        ALLOWED_HOSTS=["srm.example.com"], EMAIL_BACKEND=smtp, DEFAULT_FROM_EMAIL=sender
+    )
+
+
+def test_mail_sent_by_smtp_from_localhost_is_warned():
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    local = "SRM Trainer <noreply@localhost>"
+    assert "accounts.W003" in _deploy_warnings(EMAIL_BACKEND=smtp, DEFAULT_FROM_EMAIL=local)
+    assert "accounts.W003" not in _deploy_warnings(
+        EMAIL_BACKEND=smtp, DEFAULT_FROM_EMAIL="SRM Trainer <noreply@srm.example.com>"
+    )
+    # Printed to the console, the sender does not matter (W001 says mail goes nowhere).
+    console = "django.core.mail.backends.console.EmailBackend"
+    assert "accounts.W003" not in _deploy_warnings(EMAIL_BACKEND=console, DEFAULT_FROM_EMAIL=local)

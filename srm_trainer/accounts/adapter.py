@@ -9,6 +9,7 @@ import unicodedata
 
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core import context, ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.auth.validators import ASCIIUsernameValidator
@@ -77,11 +78,28 @@ class AccountAdapter(DefaultAccountAdapter):
         return f"{subject} · {SITE_NAME}"
 
     def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
-        """A note of a change says when it was made with the time zone (WHEN)."""
+        """A note of a change says when it was made with the time zone (WHEN). None goes to an
+        address that is another account's (`someone_elses`): "someone else can get into your
+        account" reached that account's owner, about an account that is not theirs."""
+        address = email or EmailAddress.objects.get_primary_email(user)
+        if address and someone_elses(address, user):
+            return
         when = date_format(timezone.localtime(), WHEN)
         super().send_notification_mail(
             template_prefix, user, {"timestamp": when, **(context or {})}, email
         )
+
+    def send_confirmation_mail(self, request: HttpRequest, emailconfirmation, signup: bool) -> None:
+        """A link to verify an address another account has verified could only fail ("another
+        account has verified it already"), in a mail that read as if the owner's own account
+        were meant: that owner is told instead that the address is on an account here, with the
+        way back into it. Whoever typed the address is told "Verification link sent" either
+        way, so sign-up still never says that an address is in use."""
+        address = emailconfirmation.email_address
+        if someone_elses(address.email, address.user):
+            self.send_account_already_exists_mail(address.email)
+            return
+        super().send_confirmation_mail(request, emailconfirmation, signup)
 
     def get_http_user_agent(self, request: HttpRequest) -> str:
         """Named in a notification of a change ("in the browser ..."); allauth said
@@ -156,6 +174,15 @@ class MFAAdapter(DefaultMFAAdapter):
         """ "SRM Trainer:ada@example.org": apps that ignore the `issuer` parameter show the
         label alone, and Google's key-URI format asks for the issuer before the account."""
         return f"{SITE_NAME}:{super().get_totp_label(user)}"
+
+
+def someone_elses(email: str, user) -> bool:
+    """Whether `email` is verified on another account and not on `user`'s: with strict
+    enumeration prevention anyone may give an address that is already an account's (sign-up
+    cannot refuse it without saying it is in use), and it stays unverified on theirs."""
+    verified = EmailAddress.objects.filter(email__iexact=email, verified=True)
+    owners = set(verified.values_list("user_id", flat=True))
+    return bool(owners) and user.pk not in owners
 
 
 def _request() -> HttpRequest:

@@ -13,7 +13,7 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.db.models.signals import post_migrate, pre_save
 
-        from srm_trainer.accounts import audit, checks  # noqa: F401 - registers the checks
+        from srm_trainer.accounts import audit, checks, recovery_codes  # noqa: F401 - checks
         from srm_trainer.accounts.middleware import fill_audit_entry
         from srm_trainer.accounts.roles import ensure_role_groups
 
@@ -37,4 +37,7 @@ class AccountsConfig(AppConfig):
         )
         mfa_signals.authenticator_reset.connect(
             audit.on_mfa_authenticator_reset, dispatch_uid="audit-mfa-reset"
+        )
+        mfa_signals.authenticator_used.connect(
+            recovery_codes.on_authenticator_used, dispatch_uid="recovery-code-used"
         )

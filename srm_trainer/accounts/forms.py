@@ -5,11 +5,14 @@ ask only for a code or the password again, opening on its field."""
 
 from __future__ import annotations
 
+import re
+
 from allauth.account import forms as allauth_forms
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.mfa.base import forms as mfa_forms
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
 # allauth's own words for two passwords that differ (its msgid, so a catalogue can re-word it).
@@ -44,9 +47,20 @@ class SignupForm(BothPasswordsChecked, AllauthSignupForm):
         self.fields["username"].help_text = USERNAME_HELP
 
 
+# Said after a refused sign-in whose name looks like an e-mail address: people give one at
+# sign-up and type it here, and the site signs in by username only. It depends on what was
+# typed alone, so it says nothing of whether an account has the address.
+BY_USERNAME = (
+    "If you typed your e-mail address: you sign in with your username, not your address. "
+    '"Forgot your password?" mails a link to your address, and the message names your username.'
+)
+_LOOKS_LIKE_ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
 class LoginForm(AllauthLoginForm):
     """allauth's "Remember Me" did not say what it keeps, or for how long: unticked, the session
-    ends when the browser closes (allauth sets its expiry to 0), which a shared computer needs."""
+    ends when the browser closes (allauth sets its expiry to 0), which a shared computer needs.
+    A refused name that looks like an e-mail address is told the site signs in by username."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -56,6 +70,17 @@ class LoginForm(AllauthLoginForm):
                 "Leave it unticked on a shared computer: "
                 "you are signed out when the browser closes."
             )
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as error:
+            typed = (self.cleaned_data.get("login") or "").strip()
+            if error.code == "username_password_mismatch" and _LOOKS_LIKE_ADDRESS.match(typed):
+                raise ValidationError(
+                    f"{' '.join(error.messages)} {BY_USERNAME}", code=error.code
+                ) from None
+            raise
 
 
 class ChangePasswordForm(BothPasswordsChecked, allauth_forms.ChangePasswordForm):

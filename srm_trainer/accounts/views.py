@@ -4,7 +4,9 @@ account: logic in export.py, closing.py)."""
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.decorators import reauthentication_required
+from allauth.account.models import EmailAddress
 from allauth.account.views import EmailView, LoginView, SignupView
 from allauth.mfa.base.views import AuthenticateView
 from allauth.mfa.models import Authenticator
@@ -14,9 +16,13 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_safe
 
 from srm_trainer.accounts import closing, export
+from srm_trainer.accounts.adapter import WHEN
 from srm_trainer.accounts.forms import CloseAccountForm
 from srm_trainer.accounts.middleware import continue_to
 from srm_trainer.accounts.sign_in_reasons import sign_in_reason, sign_up_reason
@@ -92,11 +98,18 @@ def _as_lockout(form, response: HttpResponse) -> HttpResponse:
 class EmailPageView(EmailView):
     """allauth's e-mail page. It sends one verification link per address every few minutes
     (its `confirm_email` limit); "Send the verification link again" pressed sooner reloaded
-    the page saying nothing, as if a link had gone (or the button were broken)."""
+    the page saying nothing, as if a link had gone (or the button were broken). Its buttons
+    act on the address chosen, which is the primary one when the page opens: pressed for an
+    address that is verified, or primary, already, they say so and do nothing else."""
 
     def _action_send(self, request: HttpRequest, *args, **kwargs):
-        response = super()._action_send(request, *args, **kwargs)
         address = self._get_email_address(request)
+        if address is not None and address.verified:
+            # allauth mailed a verified address a link to verify it again, and said nothing.
+            self._did_send_verification_email = False
+            messages.info(request, f"{address.email} is verified already: no link is needed.")
+            return None
+        response = super()._action_send(request, *args, **kwargs)
         if address is not None and not address.verified and not self._did_send_verification_email:
             messages.info(
                 request,
@@ -104,6 +117,15 @@ class EmailPageView(EmailView):
                 "for it (in the spam folder too), or ask again in a few minutes.",
             )
         return response
+
+    def _action_primary(self, request: HttpRequest, *args, **kwargs):
+        """allauth "changed" the primary address to itself: "Primary e-mail address changed.",
+        and the owner was mailed "changed from ada@example.com to ada@example.com"."""
+        address = self._get_email_address(request)
+        if address is not None and address.primary:
+            messages.info(request, f"{address.email} is your primary address already.")
+            return None
+        return super()._action_primary(request, *args, **kwargs)
 
 
 email = EmailPageView.as_view()
@@ -129,10 +151,19 @@ class ReasonedSignupView(SignupView):
 signup = rate_limited("signup", _too_many_sign_ups, methods=("POST",))(ReasonedSignupView.as_view())
 
 
+# What the refused page was asking for, by its URL name: "a lot of requests" did not say which.
+LIMITED = {
+    "account_reset_password": "requests for a reset link",
+    "account_email": "changes to your e-mail addresses",
+    "account_login": "sign-ins",
+}
+
+
 def too_many_requests(request: HttpRequest) -> HttpResponse:
     """allauth's answer when a rate limit other than a lockout is hit (it looks up `handler429`
-    in the root URLconf): our page, and when to come back."""
-    response = render(request, "429.html", status=429)
+    in the root URLconf): our page, saying what was refused, and when to come back."""
+    page = getattr(request.resolver_match, "url_name", None)
+    response = render(request, "429.html", {"what": LIMITED.get(page or "")}, status=429)
     response["Retry-After"] = "60"  # allauth's per-address limits count per minute
     return response
 
@@ -186,10 +217,13 @@ def _delete_account_confirmed(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "account/delete.html", {"form": form}, status=400)
     username = request.user.get_username()
+    told = _closing_told_at(request.user)
     try:
         closing.close_account(request.user)
     except closing.Refused as refused:
         return render(request, "account/delete.html", {"refusal": str(refused)}, status=403)
+    if told:
+        _tell_closed(request, told, username)
     logout(request)
     messages.success(
         request,
@@ -197,3 +231,26 @@ def _delete_account_confirmed(request: HttpRequest) -> HttpResponse:
         "Thank you for learning with us.",
     )
     return redirect("home")
+
+
+def _closing_told_at(user) -> str | None:
+    """The address told that the account was closed: its primary one if verified, else another
+    verified one; none when no address was ever shown to be the owner's."""
+    verified = EmailAddress.objects.filter(user=user, verified=True).order_by("-primary", "pk")
+    return verified.values_list("email", flat=True).first()
+
+
+def _tell_closed(request: HttpRequest, address: str, username: str) -> None:
+    """Closing was the one change to an account nobody was told of: the owner of a password
+    someone else had learned found out only at their next sign-in."""
+    adapter = get_account_adapter(request)
+    adapter.send_mail(
+        "account/email/account_closed",
+        address,
+        {
+            "username": username,
+            "timestamp": date_format(timezone.localtime(), WHEN),
+            "ip": adapter.get_client_ip(request),
+            "signup_url": request.build_absolute_uri(reverse("account_signup")),
+        },
+    )

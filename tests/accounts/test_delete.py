@@ -193,7 +193,10 @@ def test_the_password_is_asked_again_before_the_page_opens(client, learner):
     assert wrong.status_code == 200
     # Said in the site's words (allauth's was "Confirm Access"), the way on kept for the retry.
     body = wrong.content.decode()
-    assert "<h1>Confirm it's you</h1>" in body and "Incorrect password." in body
+    assert (
+        "<h1>Confirm it's you</h1>" in body
+        and "That is not your password: nothing was confirmed." in body
+    )
     assert 'name="next" value="/accounts/delete/"' in body
     assert get_user_model().objects.filter(pk=learner.pk).exists()
 

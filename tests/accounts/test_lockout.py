@@ -127,7 +127,21 @@ def test_too_many_sign_ins_from_one_address_get_our_429_page(client, learner, se
     assert response["Retry-After"] == str(per_address.duration) == "60"
     body = response.content.decode()
     assert "Too many requests" in body
+    assert "That was a lot of sign-ins in a short time." in body
     assert 'class="site-header"' in body
+
+
+def test_too_many_reset_links_for_one_address_say_what_was_refused(client, learner, settings):
+    """The shared 429 page said "a lot of requests"; the reset page's names them."""
+    (_, per_key) = _rates(settings.ACCOUNT_RATE_LIMITS, "reset_password")
+    for _ in range(per_key.amount):
+        sent = client.post("/accounts/password/reset/", {"email": "ada@example.com"})
+        assert sent.status_code == 302
+    refused = client.post("/accounts/password/reset/", {"email": "ada@example.com"})
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == str(per_key.duration) == "60"
+    body = refused.content.decode()
+    assert "That was a lot of requests for a reset link in a short time." in body
 
 
 def test_other_cache_traffic_does_not_wipe_a_lockout(client, learner, small_limits):

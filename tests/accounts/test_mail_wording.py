@@ -4,16 +4,20 @@ as its reader reads it. The links in them still do their work."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import time
+from datetime import timedelta
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import give_mfa, give_passkey, passkey_registration, totp_secret_on
 
@@ -90,8 +94,9 @@ def test_the_reset_mail_says_what_it_is_and_its_link_resets_the_password(client,
         "Someone asked for a link to choose a new password for your account. If it was not "
         "you, ignore this message: your password stays as it is."
     ) in message.body
-    assert "If it was you, open this link to choose a new password (it works once):" in (
-        message.body
+    assert (
+        "If it was you, open this link to choose a new password (it works once, for 3 days):"
+        in (message.body)
     )
     assert "Your username is ada: you sign in with it, not with this address." in message.body
 
@@ -134,7 +139,9 @@ def test_the_mail_after_sign_up_verifies_the_address(client):
     message = _only("grace@example.com")
     assert message.subject == "Verify your e-mail address · SRM Trainer"
     assert "The account grace on testserver gave this e-mail address as its own." in message.body
-    assert "If the address is yours, open this link to verify it:" in message.body
+    assert "If the address is yours, open this link to verify it (it works for 3 days):" in (
+        message.body
+    )
     assert "If it is not yours, ignore this message: the address stays unverified." in (
         message.body
     )
@@ -293,4 +300,202 @@ def test_nothing_is_mailed_to_an_account_without_an_address(signed_in, learner):
         {"oldpassword": "a-long-passphrase-1", "password1": new, "password2": new},
     )
     assert response.status_code == 302
+    assert mail.outbox == []
+
+
+# An address that is another account's
+
+
+def _sign_up_with(client, address: str) -> None:
+    client.post(
+        "/accounts/signup/",
+        {
+            "username": "mallory",
+            "email": address,
+            "password1": "a-long-passphrase-9",
+            "password2": "a-long-passphrase-9",
+        },
+    )
+
+
+def test_an_address_another_account_verified_gets_no_link_but_the_way_back(client, learner):
+    """Sign-up cannot refuse an address in use without saying so; its owner was mailed a link
+    to verify it for the new account, which could only fail ("another account has verified it
+    already"). The owner is told the address is on an account, with the reset page."""
+    _primary(learner)
+    _sign_up_with(client, "ada@example.com")
+    message = _only("ada@example.com")
+    assert message.subject == "This e-mail address is on an account already · SRM Trainer"
+    assert "confirm-email" not in message.body
+    assert (
+        "Someone gave the e-mail address ada@example.com to a new or other account on this "
+        "site. The address is already verified on an account here"
+    ) in message.body
+    assert "If it was not you, ignore this message: nothing changed on your account." in (
+        message.body
+    )
+    assert client.get(_link(message, "/accounts/password/reset")).status_code == 200
+    # The new account is told what it would be told of any address: nothing to tell them apart.
+    page = client.get("/accounts/email/").content.decode()
+    assert "ada@example.com" in page
+
+
+def test_an_address_added_that_another_account_verified_gets_no_link(signed_in, other_learner):
+    EmailAddress.objects.create(user=other_learner, email="grace@example.com", verified=True)
+    response = signed_in.post(
+        "/accounts/email/", {"action_add": "", "email": "grace@example.com"}, follow=True
+    )
+    assert "Verification link sent to grace@example.com." in response.content.decode()
+    message = _only("grace@example.com")
+    assert message.subject == "This e-mail address is on an account already · SRM Trainer"
+
+
+def test_an_unverified_address_gets_its_link_even_if_another_account_gave_it(client, learner):
+    """Two accounts may give one address neither verified: each still gets its link."""
+    EmailAddress.objects.create(user=learner, email="shared@example.com", primary=True)
+    _sign_up_with(client, "shared@example.com")
+    message = _only("shared@example.com")
+    assert message.subject == "Verify your e-mail address · SRM Trainer"
+
+
+def test_no_change_note_of_one_account_goes_to_another_accounts_address(client, learner):
+    """The new account's primary address is the other owner's (unverified on it): its
+    password change said to that owner "someone else can get into your account"."""
+    _primary(learner)
+    _sign_up_with(client, "ada@example.com")
+    mail.outbox.clear()
+    new = "correct-horse-battery"
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": "a-long-passphrase-9", "password1": new, "password2": new},
+    )
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+def test_a_change_note_still_goes_to_an_unverified_address_no_one_else_has(client):
+    _sign_up_with(client, "mallory@example.com")
+    mail.outbox.clear()
+    new = "correct-horse-battery"
+    client.post(
+        "/accounts/password/change/",
+        {"oldpassword": "a-long-passphrase-9", "password1": new, "password2": new},
+    )
+    _told(_only("mallory@example.com"), "Your password was changed", "Your password was changed.")
+
+
+# A recovery code used
+
+
+def _sign_in_with_recovery_code(client, learner) -> list[str]:
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    give_mfa(learner)
+    codes = RecoveryCodes.activate(learner).get_unused_codes()
+    client.post("/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})
+    client.post("/accounts/2fa/authenticate/", {"code": codes[0]})
+    return _said(client, learner)
+
+
+def _said(client, learner) -> str:
+    """The next page's text (its messages first), signed in as `learner`."""
+    text = html.unescape(client.get("/accounts/email/").content.decode())
+    assert re.search(rf"Signed in as\s*(<[^>]+>)?{learner.username}\b", text), text
+    return text
+
+
+def test_a_recovery_code_used_to_sign_in_is_told_with_how_many_are_left(client, learner):
+    """allauth told no one: codes someone else had read were used unnoticed, and an owner down
+    to the last codes was not told to make more."""
+    _primary(learner)
+    said = _sign_in_with_recovery_code(client, learner)
+    assert "You used a recovery code. You have 9 recovery codes left." in said
+    _told(
+        _only("ada@example.com"),
+        "A recovery code was used for your account",
+        "A recovery code was used to sign in. 9 unused codes left: a new set is made under "
+        '"Account", "Two-factor authentication".',
+    )
+
+
+def test_the_last_recovery_codes_ask_for_a_new_set(client, learner):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    codes = RecoveryCodes.activate(learner)
+    for code in codes.get_unused_codes()[:8]:
+        assert codes.validate_code(code)
+    give_mfa(learner)
+    client.post("/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})
+    last_but_one = codes.get_unused_codes()[0]
+    client.post("/accounts/2fa/authenticate/", {"code": last_but_one})
+    said = _said(client, learner)
+    assert (
+        "You used a recovery code. You have 1 recovery code left: make a new set soon, under "
+        'Account, "Two-factor authentication".'
+    ) in said
+    assert mail.outbox == []  # no address on the account: told on the page only
+
+
+def test_an_authenticator_app_code_is_not_told_as_a_recovery_code(client, learner):
+    _primary(learner)
+    secret = give_mfa(learner)
+    client.post("/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})
+    client.post("/accounts/2fa/authenticate/", {"code": _code(secret)})
+    assert "You used a recovery code" not in _said(client, learner)
+    assert mail.outbox == []
+
+
+# Links too old
+
+
+def test_the_links_work_for_as_long_as_the_mails_say(settings):
+    """The mails say "for 3 days"; a change to either setting must change them too."""
+    assert settings.PASSWORD_RESET_TIMEOUT == 3 * 24 * 60 * 60
+    assert settings.ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS == 3
+
+
+def test_a_reset_link_older_than_3_days_says_so_and_where_to_ask_again(client, learner):
+    _primary(learner)
+    client.post("/accounts/password/reset/", {"email": "ada@example.com"})
+    link = _link(_only("ada@example.com"), "/accounts/password/reset/key/")
+    with time_machine.travel(timezone.now() + timedelta(days=3, minutes=1)):
+        page = client.get(link, follow=True).content.decode()
+    assert "This reset link does not work" in page
+    assert "It may have been used already, or be too old." in page
+    assert 'href="/accounts/password/reset/"' in page
+
+
+def test_a_verification_link_older_than_3_days_says_so_and_where_to_ask_again(signed_in):
+    signed_in.post("/accounts/email/", {"action_add": "", "email": "ada@example.com"})
+    link = _link(_only("ada@example.com"), "/accounts/confirm-email/")
+    with time_machine.travel(timezone.now() + timedelta(days=3, minutes=1)):
+        page = html.unescape(signed_in.get(link).content.decode())
+        signed_in.post(link)
+    assert "This verification link does not work: it may be too old" in page
+    assert not EmailAddress.objects.get(email="ada@example.com").verified
+
+
+# Closing the account
+
+
+def test_closing_the_account_is_told_once_at_its_verified_address(signed_in, learner):
+    """The one change to an account nobody was told of; the mail is the last the site sends."""
+    _primary(learner)
+    EmailAddress.objects.create(user=learner, email="unproven@example.com")  # never verified
+    assert signed_in.post("/accounts/delete/", {"username": "ada"})["Location"] == "/"
+    message = _only("ada@example.com")
+    assert message.subject == "Your account was closed · SRM Trainer"
+    assert re.search(
+        r"The account ada was closed by its owner at \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC, "
+        r"from the network address 127\.0\.0\.1\.",
+        message.body,
+    ), message.body
+    assert "this is the last message it sends here." in message.body
+    assert "a closed account cannot be restored." in message.body
+    assert signed_in.get(_link(message, "/accounts/signup")).status_code == 200
+
+
+def test_closing_an_account_whose_address_was_never_verified_mails_no_one(signed_in, learner):
+    EmailAddress.objects.create(user=learner, email="ada@example.com", primary=True)
+    assert signed_in.post("/accounts/delete/", {"username": "ada"})["Location"] == "/"
     assert mail.outbox == []

@@ -219,3 +219,25 @@ class TestTheMigration:
             assert set(DjangoSession.objects.values_list("session_key", flat=True)) == set(carried)
         finally:
             self._leaf()
+
+
+def test_a_changed_password_signs_out_every_other_browser_and_says_so(hedy):
+    """There is no list of sessions to end one by one: changing the password is how an owner
+    signs out everywhere else (each session keeps a hash of the password it signed in with),
+    and the page says so, so someone who left a shared computer signed in knows what to do."""
+    here, elsewhere = Client(), Client()
+    for browser in (here, elsewhere):
+        browser.post("/accounts/login/", {"login": "hedy", "password": "a-long-pass-7"})
+        assert signed_in(browser)
+    new = "correct-horse-battery"
+    changed = here.post(
+        "/accounts/password/change/",
+        {"oldpassword": "a-long-pass-7", "password1": new, "password2": new},
+        follow=True,
+    )
+    assert (
+        "Your password is changed, and every other browser or device signed in to your "
+        "account is signed out." in changed.content.decode()
+    )
+    assert signed_in(here)
+    assert not signed_in(elsewhere)

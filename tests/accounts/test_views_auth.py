@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.core.internal.ratelimit import parse_rates
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -276,3 +277,16 @@ def test_names_that_claim_a_role_are_kept_from_sign_up(client, username):
     assert response.status_code == 200
     assert "cannot be used" in response.content.decode()
     assert not get_user_model().objects.filter(username__iexact=username).exists()
+
+
+def test_an_address_typed_as_the_username_is_told_the_site_signs_in_by_username(client, learner):
+    """People give an address at sign-up and type it at sign-in; the hint depends only on what
+    was typed, so an address no account has gets it too, and nothing is given away."""
+    EmailAddress.objects.create(user=learner, email="ada@example.com", verified=True, primary=True)
+    hint = "If you typed your e-mail address: you sign in with your username, not your address."
+    for typed in ("ada@example.com", "nobody@example.com"):
+        page = client.post("/accounts/login/", {"login": typed, "password": "x"}).content.decode()
+        assert "The username and/or password you specified are not correct." in page
+        assert hint in page
+    page = client.post("/accounts/login/", {"login": "ada", "password": "x"}).content.decode()
+    assert hint not in page

@@ -266,7 +266,10 @@ def test_the_password_page_labels_and_message(signed_in):
     new = "correct-horse-battery"
     data = {"oldpassword": "a-long-passphrase-1", "password1": new, "password2": new}
     after = _after(signed_in, "/accounts/password/change/", data)
-    assert "Your password is changed." in after.text
+    assert (
+        "Your password is changed, and every other browser or device signed in to your "
+        "account is signed out." in after.text
+    )
     _none_of_the_stock_words(after)
 
 
@@ -329,6 +332,24 @@ def test_sending_the_verification_link_again_too_soon_says_none_was_sent(signed_
         "No new link was sent: one went to ada@example.com a few minutes ago. Look for it "
         "(in the spam folder too), or ask again in a few minutes."
     ) in again.text
+
+
+def test_the_buttons_on_an_address_already_verified_and_primary_say_so(
+    signed_in, learner, mailoutbox
+):
+    """The page opens with the primary address chosen, so these are one press away. allauth
+    mailed a verified address a new link, and "changed" the primary address to itself: its
+    page said "Primary e-mail address changed." and the owner was mailed a false alarm."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=learner, email="ada@example.com", verified=True, primary=True)
+    chosen = {"email": "ada@example.com"}
+    sent = _after(signed_in, "/accounts/email/", {"action_send": "", **chosen})
+    assert "ada@example.com is verified already: no link is needed." in sent.text
+    primary = _after(signed_in, "/accounts/email/", {"action_primary": "", **chosen})
+    assert "ada@example.com is your primary address already." in primary.text
+    assert "changed" not in primary.text
+    assert mailoutbox == []
 
 
 # Two-factor authentication
@@ -464,6 +485,18 @@ def test_a_wrong_current_password_is_called_wrong_not_missing(signed_in):
     seen = _after(signed_in, "/accounts/password/change/", data)
     assert "That is not your current password: nothing was changed." in seen.text
     assert "Please type your current password." not in seen.text
+
+
+def test_a_wrong_password_at_confirm_its_you_says_so_as_the_password_page_does(client, learner):
+    """allauth's "Incorrect password." was the one refusal on the account pages in other words."""
+    from tests.conftest import sign_in
+
+    sign_in(client, learner)
+    page = client.post(
+        "/accounts/reauthenticate/?next=/accounts/delete/", {"password": "not-my-password-1"}
+    ).content.decode()
+    assert "That is not your password: nothing was confirmed. Type it again." in page
+    assert "Incorrect password." not in page
 
 
 def test_a_code_used_already_is_refused_saying_each_code_works_once(client, learner):

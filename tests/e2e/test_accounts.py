@@ -13,7 +13,14 @@ from playwright.sync_api import expect
 from lessons.models import Lesson, LessonProgress
 from quizzes.models import Attempt, ReviewCard
 from tests.conftest import give_mfa
-from tests.e2e.journeys import ATTEMPT, PASSWORD, fill_sign_up, make_user, no_horizontal_scroll
+from tests.e2e.journeys import (
+    ATTEMPT,
+    PASSWORD,
+    fill_sign_in,
+    fill_sign_up,
+    make_user,
+    no_horizontal_scroll,
+)
 from tests.e2e.layout import layout_problems
 
 pytestmark = pytest.mark.e2e
@@ -161,3 +168,33 @@ def test_a_long_username_never_pushes_sign_out_off_a_wide_header(page, width):
     ):
         expect(control).to_be_in_viewport(ratio=1)
     expect(page.locator(".whoami strong")).to_have_attribute("title", username)
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        ("NotAllowedError", "No security key was used: the browser's prompt was cancelled"),
+        ("SecurityError", "The browser refused to use a security key on this address"),
+    ],
+)
+def test_a_security_key_prompt_that_fails_says_so_in_the_page(page, error, said):
+    """allauth's script only logged a refused or failed prompt to the console: the Add button
+    seemed to do nothing (static/js/security-key-errors.js). The browser's prompt is made to
+    fail as a browser without a key, or on an address keys refuse, makes it fail."""
+    make_user("ada")
+    page.add_init_script(
+        "navigator.credentials.create = () => "
+        f"Promise.reject(new DOMException('refused', '{error}'));"
+    )
+    page.goto("/accounts/login/?next=/accounts/2fa/webauthn/add/")
+    fill_sign_in(page, "ada")
+    page.goto("/accounts/2fa/webauthn/add/")
+    password = page.get_by_label(re.compile(r"^Password$"))
+    password.fill(PASSWORD)
+    password.press("Enter")
+    add = page.get_by_role("button", name="Add")
+    add.click()
+    alert = page.locator("#page-alert [role=alert]")
+    expect(alert).to_contain_text(said)
+    expect(add).to_be_focused()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/webauthn/add/$"))

@@ -98,9 +98,17 @@ def test_an_action_on_real_rows_still_runs(admin_client):
 
 
 def test_a_filter_the_database_cannot_run_is_the_plain_list_again(admin_client):
+    """`contains` on a JSON field: SQLite cannot run it (a 500 before), PostgreSQL can (jsonb
+    containment), so there the list is simply filtered."""
+    from django.db import connection
+
     make_question("single")
     response = admin_client.get("/admin/quizzes/question/", {"data__contains": "x"})
-    # Django's answer to a filter it cannot use: the list without it, marked ?e=1.
-    assert response.status_code == 302
-    assert response["Location"] == "/admin/quizzes/question/?e=1"
+    if connection.vendor == "sqlite":
+        # Django's answer to a filter it cannot use: the list without it, marked ?e=1.
+        assert response.status_code == 302
+        assert response["Location"] == "/admin/quizzes/question/?e=1"
+    else:
+        assert response.status_code == 200
+        assert "0 questions" in response.content.decode()
     assert Question.objects.count() == 1

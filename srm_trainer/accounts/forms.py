@@ -12,6 +12,8 @@ from allauth.mfa.base import forms as mfa_forms
 from django import forms
 from django.utils.translation import gettext
 
+from srm_trainer.labels import PlainLabels
+
 # allauth's own words for two passwords that differ (its msgid, so a catalogue can re-word it).
 MISMATCH = "You must type the same password each time."
 
@@ -102,7 +104,7 @@ class ReauthenticateForm(OpensOnItsField, allauth_forms.ReauthenticateForm):
     focused = "password"
 
 
-class CloseAccountForm(forms.Form):
+class CloseAccountForm(PlainLabels, forms.Form):
     """Typing one's username is a deliberate act a stray click or a remembered form is not."""
 
     username = forms.CharField(

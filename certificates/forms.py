@@ -1,9 +1,10 @@
 from django import forms
 
 from certificates.issuing import NAME_MAX, clean_name
+from srm_trainer.labels import PlainLabels
 
 
-class NameForm(forms.Form):
+class NameForm(PlainLabels, forms.Form):
     name = forms.CharField(
         label="Your name as it will be printed",
         max_length=NAME_MAX * 2,

@@ -14,6 +14,7 @@ from lessons.models import Lesson
 from lessons.timezones import zone_name, zoned
 from quizzes import finder as quiz_finder
 from srm_trainer.finder import typed_input
+from srm_trainer.labels import PlainLabels
 from srm_trainer.once import field as once_field
 
 
@@ -94,14 +95,14 @@ def _when_field(label: str, help_text: str) -> forms.DateTimeField:
     )
 
 
-class CohortForm(forms.Form):
+class CohortForm(PlainLabels, forms.Form):
     name = forms.CharField(
         max_length=120, label="Name", help_text="Learners see it when they join."
     )
     once = once_field()  # a cohort is made once per page (srm_trainer/once.py)
 
 
-class RenameForm(forms.Form):
+class RenameForm(PlainLabels, forms.Form):
     name = forms.CharField(
         max_length=120,
         label="Cohort name",
@@ -110,7 +111,7 @@ class RenameForm(forms.Form):
     )
 
 
-class JoinForm(forms.Form):
+class JoinForm(PlainLabels, forms.Form):
     code = forms.CharField(
         max_length=64,
         label="Join code",
@@ -119,7 +120,7 @@ class JoinForm(forms.Form):
     )
 
 
-class CoInstructorForm(forms.Form):
+class CoInstructorForm(PlainLabels, forms.Form):
     username = forms.CharField(
         max_length=150,
         label="Instructor's username",
@@ -151,7 +152,7 @@ class LessonsField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(PlainLabels, forms.Form):
     # Typed (its address or title), with at most `quiz_finder.MATCHES` suggestions: it was a
     # menu of every quiz the instructor may assign (1,000 at 100 times the course).
     quiz = quiz_finder.QuizField(
@@ -267,7 +268,7 @@ class AssignmentForm(forms.Form):
             )
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(PlainLabels, forms.Form):
     # Typed (their username), with at most `learner_finder.MATCHES` suggestions: it was a menu
     # of every learner of the cohort (300 options for a class of 300).
     learner = learner_finder.LearnerField(

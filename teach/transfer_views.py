@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from quizzes.menus import QuizChoiceField
 from quizzes.models import Quiz
 from srm_trainer import once
+from srm_trainer.labels import PlainLabels
 from srm_trainer.ratelimit import rate_limited
 from srm_trainer.typed_text import Textarea
 from teach import import_help
@@ -48,7 +49,7 @@ def editable_quizzes(user):
     return quizzes.order_by("title")
 
 
-class ImportForm(forms.Form):
+class ImportForm(PlainLabels, forms.Form):
     default_renderer = RENDERER
 
     file = forms.FileField(

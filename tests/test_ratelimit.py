@@ -150,6 +150,23 @@ def test_anonymous_quiz_starts_are_limited(client, settings):
     assert Attempt.objects.count() == 2
 
 
+def test_the_429_page_is_laid_out_like_the_other_error_pages(client, settings):
+    """A refused page reads as the 404 and 403 do: the same plain section (it was a card, its
+    text against the card's edge) and the same way out, a button to the lessons."""
+    limit(settings, "start", "1/60")
+    quiz = make_quiz(make_question("true_false"))
+    client.post(reverse("quizzes:start", args=[quiz.slug]))
+    refused = client.post(reverse("quizzes:start", args=[quiz.slug]))
+    missing = client.get("/no-such-page/")
+    assert (refused.status_code, missing.status_code) == (429, 404)
+    for response in (refused, missing):
+        section = BeautifulSoup(response.content, "html.parser").select_one("main .error-page")
+        assert section is not None and section["class"] == ["error-page"]
+        button = section.select_one("a.button")
+        assert button is not None and button.get_text() == "Go to the lessons"
+        assert button["href"] == reverse("home")
+
+
 def test_answer_saves_are_limited_and_htmx_shows_the_message_in_the_status_line(
     learner_client, learner, settings
 ):

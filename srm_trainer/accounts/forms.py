@@ -15,6 +15,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
+from srm_trainer.labels import PlainLabels
+
 # allauth's own words for two passwords that differ (its msgid, so a catalogue can re-word it).
 MISMATCH = "You must type the same password each time."
 
@@ -127,7 +129,7 @@ class ReauthenticateForm(OpensOnItsField, allauth_forms.ReauthenticateForm):
     focused = "password"
 
 
-class CloseAccountForm(forms.Form):
+class CloseAccountForm(PlainLabels, forms.Form):
     """Typing one's username is a deliberate act a stray click or a remembered form is not."""
 
     username = forms.CharField(

@@ -119,3 +119,19 @@ def test_no_account_page_writes_a_date_with_slashes_or_as_time_ago(signed_in, le
         text = re.sub(r"<[^>]+>", " ", main)
         assert not re.search(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b", text), url
         assert not re.search(r"\bago\b", text), url
+
+
+def test_an_address_says_verified_and_primary_in_the_sites_badges(signed_in, learner):
+    """allauth's words for an address drew as bold text run on ("Verified Primary"); they are
+    badges, green for verified, amber for not yet, blue for the primary one."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=learner, email="ada@example.com", verified=True, primary=True)
+    EmailAddress.objects.create(user=learner, email="ada@work.example", verified=False)
+    page = signed_in.get("/accounts/email/").content.decode()
+    badges = re.findall(r'<strong class="badge ([\w-]+)"[^>]*>\s*(\w+)\s*</strong>', page)
+    assert badges == [
+        ("badge-live", "Verified"),
+        ("badge-file", "Primary"),
+        ("badge-draft", "Unverified"),
+    ]

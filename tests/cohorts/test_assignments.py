@@ -330,3 +330,20 @@ def test_an_assigned_quiz_unpublished_since_is_said_to_its_teachers_and_learners
     quiz.save()
     assert "Unpublished" not in client_for(owner).get(gradebook_url).content.decode()
     assert "taken the quiz down" not in client.get("/").content.decode()
+
+
+def test_an_assignments_page_is_headed_by_its_quiz_under_its_cohort(cohort, quiz, owner):
+    """Its heading was "<quiz> for <cohort>", which ran "Who is responsible? for Spring"
+    together; the quiz is the heading, the cohort its eyebrow, as on the gradebook."""
+    from bs4 import BeautifulSoup
+
+    quiz.title = "Who is responsible?"
+    quiz.save()
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=quiz, opens_at=None, due_at=None, by=owner, now=at()
+    )
+    url = reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])
+    page = BeautifulSoup(client_for(owner).get(url).content, "html.parser")
+    assert page.h1.get_text() == "Who is responsible?"
+    assert page.h1.find_previous_sibling("p")["class"] == ["eyebrow"]
+    assert page.h1.find_previous_sibling("p").get_text() == f"Assignment in {cohort.name}"

@@ -70,15 +70,15 @@ def test_the_assignment_page_names_the_zone_of_its_closing_and_extensions(cohort
     assert "ada: due 4 Jun 2031, 01:00 (Asia/Tokyo)" in body
     # The fields show the times on the same clock, and their labels say which.
     assert 'value="2031-05-25T09:30"' in body and 'value="2031-06-02T03:00"' in body
-    assert ">Opens (Asia/Tokyo):</label>" in body and ">Due (Asia/Tokyo):</label>" in body
-    assert ">Their due date (Asia/Tokyo):</label>" in body
+    assert ">Opens (Asia/Tokyo)</label>" in body and ">Due (Asia/Tokyo)</label>" in body
+    assert ">Their due date (Asia/Tokyo)</label>" in body
 
 
 def test_a_typed_time_is_read_in_the_zone_its_label_names(cohort, quiz, owner, learner):
     client = _in_tokyo(owner)
     url = reverse("teach_cohorts:assignment-create", args=[cohort.pk])
     page = client.get(url).content.decode()
-    assert ">Opens (Asia/Tokyo):</label>" in page and ">Due (Asia/Tokyo):</label>" in page
+    assert ">Opens (Asia/Tokyo)</label>" in page and ">Due (Asia/Tokyo)</label>" in page
     sent = client.post(
         url, {"quiz": quiz.pk, "opens_at": "2031-05-25T09:30", "due_at": "2031-06-02T03:00"}
     )
@@ -94,7 +94,7 @@ def test_a_typed_time_is_read_in_the_zone_its_label_names(cohort, quiz, owner, l
     # Without a zone from the browser, the site's is named, and read.
     site = client_for(owner)
     edit_url = reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])
-    assert ">Due (UTC):</label>" in site.get(edit_url).content.decode()
+    assert ">Due (UTC)</label>" in site.get(edit_url).content.decode()
     assert site.post(edit_url, {"due_at": "2031-06-02T03:00"}).status_code == 302
     assignment.refresh_from_db()
     assert assignment.due_at == datetime(2031, 6, 2, 3, 0, tzinfo=UTC)

@@ -153,3 +153,23 @@ def test_the_policy_editors_colours_read_in_the_dark(dark):
         span = editor.locator("span", has_text=re.compile(f"^{token}$")).first
         ratio = span.evaluate(f"(el, bg) => ({_CONTRAST})([el, bg])", body.element_handle())
         assert ratio >= 4.5, (token, ratio)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_refused_sign_ins_message_is_a_box_that_reads_in_both_palettes(
+    browser, base_url, curriculum, scheme
+):
+    """The form's own message opens focused; its ring touched the "Username" label under it.
+    It is a tinted box now, set off from the first field, its words at 4.5:1 on its tint."""
+    make_user("lovelace")
+    for page in watched_page(browser, base_url=base_url, viewport=DESKTOP, color_scheme=scheme):
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill("lovelace")
+        page.get_by_label("Password").fill("not-her-password")
+        page.get_by_role("button", name="Sign in").click()
+        message = page.locator(".auth-form .form-error")
+        expect(message).to_be_focused()
+        assert message.evaluate(f"(el) => ({_CONTRAST})([el, el])") >= 4.5
+        label = page.locator("label[for=id_login]")
+        gap = label.bounding_box()["y"] - sum(message.bounding_box()[k] for k in ("y", "height"))
+        assert gap >= 12, gap  # 1rem: clear of the focus ring (3 px and its offset)

@@ -79,7 +79,7 @@ def test_final_exam_result_certificate_and_verification_link(page, browser, base
     page.get_by_role("link", name="Review and submit").click()
     page.get_by_role("button", name="Submit and see your result").click()
 
-    expect(page.get_by_role("heading", name="Final exam: your result")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your result: Final exam")).to_be_visible()
     expect(page.get_by_role("status").first).to_contain_text("passed")
     table = page.get_by_role("table").first
     expect(table.get_by_role("row")).to_have_count(1 + 8)  # a row per module

@@ -258,6 +258,18 @@ def test_a_long_e_mail_address_wraps_on_the_e_mail_page(phone):
     no_horizontal_scroll(phone)
 
 
+def test_a_quiz_title_of_one_long_word_breaks_in_its_card_on_the_quiz_list(phone):
+    """The quiz list's cards sit in one grid column, which took the width of a title's longest
+    word: one ARN in a title (an instructor's quiz) pushed every card past the screen's edge."""
+    from tests.quizzes.builders import make_question, make_quiz
+
+    title = "Week 1: arn:aws:iam::111122223333:role/ServiceRoleForAccessAnalyzerPolicyValidation"
+    make_quiz(make_question("true_false"), slug="one-long-word", title=title)
+    phone.goto("/quizzes/")
+    expect(phone.get_by_role("link", name=title)).to_be_visible()
+    no_horizontal_scroll(phone)
+
+
 def _summary_actions(page):
     """A two-question quiz opened on its summary: the submit button's box and "Back to the
     questions"' words' line, after checking the link is not broken over two lines."""

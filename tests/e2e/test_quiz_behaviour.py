@@ -69,7 +69,7 @@ def test_a_wrong_try_gives_a_hint_then_a_second_try_counts_less(page):
     expect(row).to_contain_text("Flagged")
     assert_accessible(page)
     page.get_by_role("button", name="Submit and see your result").press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("your result")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Your result")
     expect(page.locator(".score")).to_contain_text("38%")  # (75% + 0) / 2
 
 
@@ -119,13 +119,13 @@ def test_back_after_submitting_shows_the_result_not_the_open_attempt(page):
     page.get_by_role("link", name="Review and submit").press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("before you submit")
     page.get_by_role("button", name="Submit and see your result").press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("your result")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Your result")
 
     page.go_back()  # to the summary
-    expect(page.get_by_role("heading", level=1)).to_contain_text("your result")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Your result")
     expect(page).to_have_url(re.compile(r"/result/$"))
     page.go_back()  # to the question
-    expect(page.get_by_role("heading", level=1)).to_contain_text("your result")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Your result")
 
 
 def test_a_check_refused_over_the_rate_limit_shows_the_refusal_alone(page, console, settings):

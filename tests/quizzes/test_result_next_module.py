@@ -42,3 +42,16 @@ def test_no_next_module_link_before_passing_or_after_the_last_module(client, lea
     assert "Next module:" not in _result(client, learner, quiz, right=False)
     last = make_quiz(make_question("true_false", lesson=make_lesson(second)), module=second)
     assert "Next module:" not in _result(client, learner, last, right=True)
+
+
+def test_the_results_links_are_separated_by_their_gap_not_a_dot(client, learner, two_modules):
+    """The actions are a wrapping flex row: a " · " between two links was an item of its own,
+    left dangling at a phone's line end when "Your review queue" wrapped."""
+    from bs4 import BeautifulSoup
+
+    _, _, quiz = two_modules
+    body = _result(client, learner, quiz, right=False)
+    actions = BeautifulSoup(body, "html.parser").select_one(".result-actions")
+    links = [a.get_text() for a in actions.find_all("a")]
+    assert links == ["All your attempts", "Your review queue"]
+    assert "·" not in actions.get_text()

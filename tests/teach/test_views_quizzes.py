@@ -782,3 +782,19 @@ def test_taking_out_the_last_question_focuses_the_empty_list_and_without_js_retu
     html = teacher.post(url, headers={"HX-Request": "true"}).content.decode()
     assert '<p class="hint" tabindex="-1" autofocus>No questions yet.</p>' in html
     assert "0 questions left." in html
+
+
+def test_the_dashboard_with_nothing_written_yet_says_where_to_begin(teacher, instructor):
+    """Each empty list names the next step and links to it: a quiz first, and once there is
+    one, the quiz or the bank, where a question is added."""
+    page = teacher.get(reverse("teach:dashboard")).content.decode()
+    create = reverse("teach:quiz-create")
+    assert f'No quizzes yet. <a href="{create}">Create your first quiz</a>' in page
+    assert f'No questions yet. <a href="{create}">Create a quiz</a>, then write' in page
+
+    make_quiz(title="Week 1", owner=instructor, source=Source.AUTHORED)
+    page = teacher.get(reverse("teach:dashboard")).content.decode()
+    assert "No quizzes yet" not in page
+    bank = reverse("teach:bank")
+    assert "Open one of your quizzes above and add one there" in page
+    assert f'<a href="{bank}">find one in the question bank</a>' in page

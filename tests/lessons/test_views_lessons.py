@@ -315,9 +315,13 @@ def test_the_module_page_shows_each_lessons_level_and_filters_by_it(client, cour
     assert "Lesson B" in advanced and "Lesson A" not in advanced
     assert 'href="/learn/one/?level=advanced" aria-current="true"' in advanced
 
+    # A level with no lesson is said, not linked: a link led to an empty list.
+    assert 'href="/learn/one/?level=associate"' not in body
+    assert '<span class="level-empty">Associate (0)</span>' in body
     associate = client.get("/learn/one/?level=associate").content.decode()
     assert "Lesson A" not in associate and "Lesson B" not in associate
     assert "This module has no associate lessons" in associate
+    assert 'href="/learn/one/?level=associate" aria-current="true">Associate (0)' in associate
 
 
 def test_an_unknown_level_shows_every_lesson_and_says_so(client, course):

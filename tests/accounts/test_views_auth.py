@@ -197,6 +197,11 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(client, learner)
     assert done.status_code == 302
     learner.refresh_from_db()
     assert learner.check_password(PASSWORD)
+    # The page after: the way to sign in with it, the change said once (by the message).
+    after = client.get(done["Location"]).content.decode()
+    assert "<h1>Password reset</h1>" in after and 'href="/accounts/login/"' in after
+    assert after.count("Your password is changed") == 1
+    assert "Change Password" not in after
     assert client.post(form_url, {"password1": "x" * 12, "password2": "x" * 12}).status_code != 302
 
 

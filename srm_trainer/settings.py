@@ -209,6 +209,9 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 # in, the mail app is usually signed in too (allauth offers "code" by default).
 ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# Verifying an address while signed in (usually one added on the E-mail page) lands back there,
+# where the address now shows as verified; allauth's default was the home page.
+ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "account_email"
 # Mail the account's owner (when they gave an address) when its password, e-mail or
 # two-factor settings change, so a takeover does not go unnoticed.
 ACCOUNT_EMAIL_NOTIFICATIONS = True

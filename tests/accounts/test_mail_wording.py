@@ -156,8 +156,10 @@ def test_an_address_added_later_is_verified_by_its_mail(signed_in):
     message = _only("ada@example.com")
     assert message.subject == "Verify your e-mail address · SRM Trainer"
     assert "The account ada on testserver gave this e-mail address as its own." in message.body
-    signed_in.post(_link(message, "/accounts/confirm-email/"))
+    verified = signed_in.post(_link(message, "/accounts/confirm-email/"))
     assert EmailAddress.objects.get(email="ada@example.com").verified
+    # Back to the E-mail page, where the address now shows as verified (not the home page).
+    assert verified.status_code == 302 and verified["Location"] == "/accounts/email/"
 
 
 # A change to an account, told to its primary address

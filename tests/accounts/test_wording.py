@@ -234,7 +234,8 @@ def test_resetting_through_the_link_in_words_and_a_used_link_says_what_to_do(cli
     form_url = form.redirect_chain[-1][0]
     new = "correct-horse-battery"
     done = _after(client, form_url, {"password1": new, "password2": new})
-    assert "Your password is changed: use the new one next time you sign in." in done.text
+    assert done.h1 == "Password reset" and done.buttons == ["Sign in"]
+    assert "Sign in with your new password." in done.text
     learner.refresh_from_db()
     assert learner.check_password(new)
 

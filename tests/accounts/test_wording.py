@@ -448,7 +448,14 @@ def test_security_key_pages_in_words(signed_in, learner):
     _none_of_the_stock_words(seen)
 
     seen = _read(signed_in, "/accounts/2fa/webauthn/add/")
+    # The tab said "Security keys" over a page headed "Add a security key", and nothing said
+    # what Add would do: a browser prompt is a surprise to someone who has never had one.
+    assert seen.title == "Add a security key · SRM Trainer"
     assert seen.h1 == "Add a security key"
+    assert (
+        "Give the key a name, then press Add: your browser asks you to touch or unlock your "
+        "security key, or to use a passkey"
+    ) in seen.text
     assert "Security keys need JavaScript, which is off in this browser." in seen.text
     _none_of_the_stock_words(seen)
 

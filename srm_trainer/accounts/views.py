@@ -127,6 +127,21 @@ class EmailPageView(EmailView):
             return None
         return super()._action_primary(request, *args, **kwargs)
 
+    def _action_remove(self, request: HttpRequest, *args, **kwargs):
+        """Remove asks first, on a page of its own with a second submit: allauth's only
+        question was a script's window.confirm(), which a browser may suppress and a browser
+        without JavaScript never shows, so one press took the address away. An address
+        allauth refuses to remove (the primary one while there are others) is not asked
+        about: the refusal comes at once, as before."""
+        address = self._get_email_address(request)
+        if (
+            address is None
+            or not get_account_adapter(request).can_delete_email(address)
+            or request.POST.get("confirmed") == "1"
+        ):
+            return super()._action_remove(request, *args, **kwargs)
+        return render(request, "account/email_remove_confirm.html", {"address": address})
+
 
 email = EmailPageView.as_view()
 

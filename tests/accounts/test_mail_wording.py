@@ -228,7 +228,9 @@ def test_changing_and_removing_addresses_is_told(signed_in, learner):
         "lovelace@example.com: messages about your account now go there.",
     )
 
-    signed_in.post("/accounts/email/", {"action_remove": "", "email": "ada@example.com"})
+    signed_in.post(
+        "/accounts/email/", {"action_remove": "", "email": "ada@example.com", "confirmed": "1"}
+    )
     _told(
         _only("lovelace@example.com"),
         "An e-mail address was removed from your account",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import allauth
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
@@ -286,7 +287,6 @@ def test_the_e_mail_page_spells_e_mail_as_its_tab_does(signed_in):
 
 
 def test_managing_e_mail_addresses_in_words(signed_in):
-    from allauth.account.models import EmailAddress
 
     added = _after(signed_in, "/accounts/email/", {"action_add": "", "email": "ada@example.com"})
     assert "Verification link sent to ada@example.com." in added.text
@@ -316,10 +316,62 @@ def test_managing_e_mail_addresses_in_words(signed_in):
     )
     assert "Verify this address before making it primary." in unverified.text
     removed = _after(
-        signed_in, "/accounts/email/", {"action_remove": "", "email": "lovelace@example.com"}
+        signed_in,
+        "/accounts/email/",
+        {"action_remove": "", "email": "lovelace@example.com", "confirmed": "1"},
     )
     assert "lovelace@example.com is removed from your account." in removed.text
     _none_of_the_stock_words(removed)
+
+
+def test_removing_an_address_asks_first_without_a_script(signed_in, learner):
+    """allauth's only question before Remove was a script's window.confirm(): a browser that
+    suppresses it, or runs no JavaScript, removed the address at one press. Remove now opens
+    a page that asks, and only its own button (a second submit) removes the address."""
+    _after(signed_in, "/accounts/email/", {"action_add": "", "email": "ada@example.com"})
+    _after(signed_in, "/accounts/email/", {"action_primary": "", "email": "ada@example.com"})
+    _after(signed_in, "/accounts/email/", {"action_add": "", "email": "lovelace@example.com"})
+    page = signed_in.get("/accounts/email/").content.decode()
+    assert "account/js/account.js" not in page  # no window.confirm() asked on top of the page
+
+    asked = signed_in.post(
+        "/accounts/email/", {"action_remove": "", "email": "lovelace@example.com"}
+    )
+    seen = _seen(asked)
+    assert asked.status_code == 200
+    assert seen.title == "Remove an e-mail address · SRM Trainer"
+    assert seen.h1 == "Remove an e-mail address"
+    assert "Remove lovelace@example.com from your account?" in seen.text
+    assert seen.buttons == ["Remove lovelace@example.com", "Keep it"]
+    assert 'name="confirmed" value="1"' in asked.content.decode()
+    assert EmailAddress.objects.filter(user=learner, email="lovelace@example.com").exists()
+    _none_of_the_stock_words(seen)
+
+    # The primary address is refused at once while there is another, as allauth does,
+    # confirmed or not.
+    for extra in ({}, {"confirmed": "1"}):
+        refused = _after(
+            signed_in,
+            "/accounts/email/",
+            {"action_remove": "", "email": "ada@example.com", **extra},
+        )
+        assert refused.h1 == "E-mail addresses"
+        assert "ada@example.com is your primary address" in refused.text
+    assert EmailAddress.objects.filter(user=learner, email="ada@example.com").exists()
+
+    removed = _after(
+        signed_in,
+        "/accounts/email/",
+        {"action_remove": "", "email": "lovelace@example.com", "confirmed": "1"},
+    )
+    assert "lovelace@example.com is removed from your account." in removed.text
+    assert not EmailAddress.objects.filter(user=learner, email="lovelace@example.com").exists()
+
+    # The last address (primary, and allauth lets it go since sign-in is by username) is
+    # asked about too.
+    last = _after(signed_in, "/accounts/email/", {"action_remove": "", "email": "ada@example.com"})
+    assert last.h1 == "Remove an e-mail address"
+    assert EmailAddress.objects.filter(user=learner, email="ada@example.com").exists()
 
 
 def test_sending_the_verification_link_again_too_soon_says_none_was_sent(signed_in, mailoutbox):
@@ -341,7 +393,6 @@ def test_the_buttons_on_an_address_already_verified_and_primary_say_so(
     """The page opens with the primary address chosen, so these are one press away. allauth
     mailed a verified address a new link, and "changed" the primary address to itself: its
     page said "Primary e-mail address changed." and the owner was mailed a false alarm."""
-    from allauth.account.models import EmailAddress
 
     EmailAddress.objects.create(user=learner, email="ada@example.com", verified=True, primary=True)
     chosen = {"email": "ada@example.com"}
@@ -370,7 +421,6 @@ def test_the_two_factor_page_names_itself_as_its_tab_does(signed_in):
 
 
 def test_an_unverified_address_keeps_two_factor_off_and_says_what_to_do(signed_in, learner):
-    from allauth.account.models import EmailAddress
 
     EmailAddress.objects.create(user=learner, email="ada@example.com", primary=True)
     seen = _seen(signed_in.get("/accounts/2fa/totp/activate/", follow=True))

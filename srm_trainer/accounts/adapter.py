@@ -16,8 +16,10 @@ from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 
 from srm_trainer.clientip import client_ip
 
@@ -60,6 +62,17 @@ LOGGED_IN = "account/messages/logged_in.txt"  # allauth's
 SIGNED_UP = "account/messages/signed_up.txt"  # ours, in its place right after sign-up
 CODES_MADE = "mfa/messages/recovery_codes_generated.txt"  # allauth's, for either set
 FIRST_CODES = "mfa/messages/first_recovery_codes.txt"  # ours, for the set made with the app
+
+
+def email_page_linked(text: str) -> str:
+    """allauth's refusal to turn on two-factor while an address is unverified (our words:
+    "... on the E-mail page.") with "E-mail page" a link to it: the fix is on that page, and
+    the message, shown on the two-factor page, named it without a way there. The words stay
+    the catalogue's; each part is escaped, and Django's message storage keeps it safe."""
+    before, page, after = text.partition("E-mail page")
+    if not page:
+        return text
+    return format_html('{}<a href="{}">{}</a>{}', before, reverse("account_email"), page, after)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -121,6 +134,8 @@ class AccountAdapter(DefaultAccountAdapter):
         page = getattr(request.resolver_match, "url_name", None)
         if message_template == CODES_MADE and page != "mfa_generate_recovery_codes":
             message_template = FIRST_CODES
+        if kwargs.get("message") == str(DefaultMFAAdapter.error_messages["unverified_email"]):
+            kwargs["message"] = email_page_linked(kwargs["message"])
         super().add_message(request, level, message_template, *args, **kwargs)
 
     def clean_username(self, username: str, shallow: bool = False) -> str:

@@ -423,11 +423,20 @@ def test_the_two_factor_page_names_itself_as_its_tab_does(signed_in):
 def test_an_unverified_address_keeps_two_factor_off_and_says_what_to_do(signed_in, learner):
 
     EmailAddress.objects.create(user=learner, email="ada@example.com", primary=True)
-    seen = _seen(signed_in.get("/accounts/2fa/totp/activate/", follow=True))
+    response = signed_in.get("/accounts/2fa/totp/activate/", follow=True)
+    seen = _seen(response)
     assert (
         "Two-factor authentication can be turned on once every e-mail address on your account "
         "is verified: verify them, or remove the ones you do not use, on the E-mail page."
     ) in seen.text
+    # The message names the page that fixes it, and now leads there (it named it only).
+    assert (
+        'verify them, or remove the ones you do not use, on the <a href="/accounts/email/">'
+        "E-mail page</a>."
+    ) in response.content.decode()
+    # A security key, refused the same way, gets the same link.
+    key = signed_in.get("/accounts/2fa/webauthn/add/", follow=True).content.decode()
+    assert '<a href="/accounts/email/">E-mail page</a>' in key
 
 
 @pytest.mark.django_db(transaction=True)  # allauth says "turned on" once the change commits

@@ -248,7 +248,6 @@ def reference_check(data: dict, link=None) -> dict:
 class LeastPrivilegeEditor(Editor[ChallengeParts]):
     uses_policy_editor = True
     value: str = "least_privilege"
-    engine_saves = True
     section_title = "Challenge"
     live_template = "teach/editors.html#lp_check_live"
     # The challenge's fields outside the rows, and the reference solution (`ChallengeForm`).

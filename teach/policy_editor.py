@@ -431,8 +431,6 @@ class PolicyDecisionEditor(Editor[PolicyParts]):
     fragment_template = "teach/editors.html#policy_decision_swap"
     uses_case_editor = True
     uses_policy_editor = True
-    engine_saves = True
-    redraw_runs_engine = True
 
     def _form(self, question, user, post=None, initial=None) -> ScenarioForm:
         # The question's own scenario is taken whatever the rule (already on it: kept); read

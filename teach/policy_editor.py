@@ -308,6 +308,7 @@ class PolicyParts(Parts):
     state: SandboxState = field(default_factory=starter_state)
     refusal: str = ""
     user: object = None
+    opened_title: str = ""  # the scenario a button just opened: said before its decision
     _analysis: Analysis | None = None
 
     def is_valid(self) -> bool:
@@ -485,6 +486,8 @@ class PolicyDecisionEditor(Editor[PolicyParts]):
                 return parts
             parts.form.initial.update(_scenario_values(scenario))
             parts.state, parts.refusal = _state_of(scenario)
+            if not parts.refusal:
+                parts.opened_title = scenario.title
             return parts
         parts = self.redraw(question, post, user=user)
         if parts.refusal:

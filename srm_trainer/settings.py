@@ -310,12 +310,12 @@ RATE_LIMITS = {
     "export": env_rate("RATE_LIMIT_EXPORT", "10/3600"),  # "Download my data" (signed in only)
     # /teach/import/ previews and confirms: each reads, checks and draws up to 512 KB
     "import": env_rate("RATE_LIMIT_IMPORT", "30/600"),
-    # /teach/: the quiz preview's check and the question editors' live engine checks (policy,
-    # least privilege, network, WAF), as generous as the sandbox the editors mirror
+    # /teach/: the quiz preview's check, the editors' Markdown preview and live engine checks
+    # (policy, least privilege, network, WAF), as generous as the sandbox the editors mirror
     "teach_check": env_rate("RATE_LIMIT_TEACH_CHECK", "240/60"),
-    # /teach/: saves of the questions an engine checks (policy, least privilege, network, WAF,
-    # findings routing): up to ~0.2 s of CPU each (the engine, and the Markdown of the prompt,
-    # explanation and scenario rendered as stored), against ~0.05 s for a live check
+    # /teach/: saves of every kind of question; those an engine checks (policy, least privilege,
+    # network, WAF, findings routing) cost up to ~0.2 s of CPU each (the engine, and the Markdown
+    # of the prompt, explanation and scenario), the others 65-100 ms of Markdown
     "teach_save": env_rate("RATE_LIMIT_TEACH_SAVE", "30/60"),
 }
 # The ceiling for all anonymous clients of one address together (a classroom behind one NAT).

@@ -27,7 +27,9 @@ from quizzes.least_privilege import check_policy
 from quizzes.models import Question
 from srm_trainer.iam import PolicyError
 from srm_trainer.iam.case import MAX_CASE_NESTING
+from srm_trainer.iam.errors import CaseError
 from srm_trainer.iam.jsontext import load_json
+from srm_trainer.iam.principals import parse_caller
 from srm_trainer.typed_text import Textarea
 from teach.editors import (
     Editor,
@@ -128,6 +130,24 @@ class ChallengeForm(_Form):
         },
         widget=Textarea(attrs=POLICY_ATTRS),
     )
+
+    def clean_principal(self) -> str:
+        """Said beside the field: the engine's own refusal ("request.principal: 'alice' is not
+        an ARN…") named no field, and a service or anonymous caller has no identity policy to
+        grade, so every must-allow request would be refused."""
+        text = self.cleaned_data["principal"].strip()
+        try:
+            identity = parse_caller(text).subject_to_identity_policies
+        except CaseError:
+            identity = False
+        if not identity:
+            raise forms.ValidationError(
+                f"{text!r} is not an IAM identity's ARN: name the user, role or session that "
+                "makes the requests, such as arn:aws:iam::111122223333:user/alice or "
+                "arn:aws:iam::111122223333:role/Deployer (an assumed-role session, a federated "
+                "user or an account's root ARN is accepted too)."
+            )
+        return text
 
     def clean_scope(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["scope"].splitlines() if line.strip()]
@@ -248,7 +268,6 @@ def reference_check(data: dict, link=None) -> dict:
 class LeastPrivilegeEditor(Editor[ChallengeParts]):
     uses_policy_editor = True
     value: str = "least_privilege"
-    engine_saves = True
     section_title = "Challenge"
     live_template = "teach/editors.html#lp_check_live"
     # The challenge's fields outside the rows, and the reference solution (`ChallengeForm`).

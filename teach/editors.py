@@ -463,13 +463,6 @@ class Editor(Generic[P]):
     # these partials: `live_template` as the author types, `fragment_template` after a button.
     live_template: str | None = None
     fragment_template: str | None = None
-    # Whether a save runs an engine: the kind's `Question.clean()` asks the IAM, network or
-    # findings engine to work out or verify the key, and a refused save draws its verdict.
-    # Such saves are rate-limited (`teach_save`), as the live checks are (`teach_check`).
-    engine_saves = False
-    # Whether the page drawn again as posted (after the Markdown preview without JavaScript)
-    # asks the engine for its verdict: the policy editor's key is worked out as it is drawn.
-    redraw_runs_engine = False
     uses_case_editor = False  # the page loads the sandbox's script for its case editor
     uses_policy_editor = False  # the page loads the policy editor (CodeMirror) for its policies
 

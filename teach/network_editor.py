@@ -210,7 +210,6 @@ class NetworkEditor(Editor[NetworkParts]):
     """A network kind's editor: one case box and the kind's settings (`extra_fields`)."""
 
     section_title = "Case and key"
-    engine_saves = True
     live_template = "teach/editors.html#net_check_live"
     form_class: type[CaseForm | ChallengeForm] = CaseForm
     box = "case"  # the data key the JSON box holds

@@ -308,6 +308,7 @@ class PolicyParts(Parts):
     state: SandboxState = field(default_factory=starter_state)
     refusal: str = ""
     user: object = None
+    opened_title: str = ""  # the scenario a button just opened: said before its decision
     _analysis: Analysis | None = None
 
     def is_valid(self) -> bool:
@@ -431,8 +432,6 @@ class PolicyDecisionEditor(Editor[PolicyParts]):
     fragment_template = "teach/editors.html#policy_decision_swap"
     uses_case_editor = True
     uses_policy_editor = True
-    engine_saves = True
-    redraw_runs_engine = True
 
     def _form(self, question, user, post=None, initial=None) -> ScenarioForm:
         # The question's own scenario is taken whatever the rule (already on it: kept); read
@@ -487,6 +486,8 @@ class PolicyDecisionEditor(Editor[PolicyParts]):
                 return parts
             parts.form.initial.update(_scenario_values(scenario))
             parts.state, parts.refusal = _state_of(scenario)
+            if not parts.refusal:
+                parts.opened_title = scenario.title
             return parts
         parts = self.redraw(question, post, user=user)
         if parts.refusal:

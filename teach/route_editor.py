@@ -140,7 +140,6 @@ def _list(value: Any) -> list[str]:
 
 class RouteFindingsEditor(Editor[RouteParts]):
     value: str = "route_findings"
-    engine_saves = True
     section_title = "Findings and model pattern"
     live_template = "teach/editors.html#route_check_live"
     extra_fields = {("samples",): "samples", ("want",): "want", ("model",): "model"}

@@ -652,8 +652,9 @@ def _question_page(
             context.update(parts=parts, **parts.context(request))
             return render(request, editor.live_template, context)
         base = QuestionForm(initial=_posted_initial(request.POST))
-    elif editor.engine_saves and (wait := ratelimit.hit(request, "teach_save")):
-        # Over `teach_save`: no engine and nothing saved; the page as sent, as after a preview.
+    elif wait := ratelimit.hit(request, "teach_save"):
+        # Over `teach_save` (every kind's save: each renders the question's Markdown, some run
+        # an engine): no engine and nothing saved; the page as sent, as after a preview.
         if _partial(request):  # no save is sent with htmx; said where any live update's is
             refused = live_refusal(request, view_name(request), too_many_saves_words(wait))
             return _saves_refused(refused, wait)
@@ -851,10 +852,10 @@ def _return_quiz(request: HttpRequest) -> Quiz | None:
 
 
 def _runs_engine(request: HtmxHttpRequest, question: Question) -> bool:
-    """A post the editor answers with the engine's verdict, not a save: counted against
-    `teach_check` (row buttons and the htmx Markdown preview are not; saves count against
-    `teach_save`, in `_question_page`). The preview without JavaScript draws the whole page
-    again, and the policy editor's page works its key out as it is drawn."""
+    """A post the editor answers with a check, not a save: counted against `teach_check`. The
+    engine's verdicts, and the Markdown preview of every kind (with htmx or without; each
+    renders the prompt and explanation, up to ~0.1 s). Row buttons are not counted; saves
+    count against `teach_save`, in `_question_page`."""
     if request.method != "POST":
         return False
     editor = editor_for(question.type)
@@ -862,7 +863,7 @@ def _runs_engine(request: HtmxHttpRequest, question: Question) -> bool:
         return False
     action = request.POST.get("action", "")
     if action == "preview":
-        return editor.redraw_runs_engine and not _partial(request)
+        return True
     return editor.runs_engine(request.POST, action)
 
 

@@ -1,6 +1,7 @@
 """The teaching area's engine checks are rate-limited (`teach_check`), as the learners' are:
 the quiz preview's check and each editor's live check (policy, least privilege, network flow,
-network fix, WAF, findings routing). Over the limit the refusal is said where the verdict goes and in the page's
+network fix, WAF, findings routing), and every editor's Markdown preview (each renders the prompt
+and explanation, up to ~0.1 s). Over the limit the refusal is said where the verdict goes and in the page's
 status region, a 429 with Retry-After; the form is not swapped, so what was typed stays."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tests.teach.test_network_editors import (
     waf_form,
 )
 from tests.teach.test_route_editor import route_form
+from tests.teach.test_views_questions import KINDS, form_data
 from tests.test_live_status import said_within
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +35,13 @@ def fresh_rate_limits():
 
 def _preview(teacher, quiz) -> tuple[str, dict]:
     return reverse("teach:quiz-preview-check", args=[quiz.pk, 1]), {}
+
+
+def _markdown(teacher, quiz) -> tuple[str, dict]:
+    """A single-choice question's Markdown preview: no engine, only the Markdown."""
+    rows, extra = KINDS["single"]
+    url = reverse("teach:question-create", args=[quiz.pk, "single"])
+    return url, form_data(rows, extra, action="preview")
 
 
 # kind: (the form as the author left it, the part its live request swaps, where a refusal goes)
@@ -68,6 +77,12 @@ CHECKS: dict[str, tuple[Callable, str, str]] = {
         lambda t, q: route_form(t, q, action="check"),
         "route-check",
         "#route-check",
+    ),
+    "markdown preview": (_markdown, "md-preview", "#md-preview"),
+    "policy markdown preview": (
+        lambda t, q: policy_form(t, q, action="preview"),
+        "md-preview",
+        "#md-preview",
     ),
 }
 
@@ -116,11 +131,19 @@ def test_without_javascript_an_over_limit_check_gets_the_429_page(teacher, owned
     assert "what you typed is still in the form" in page
 
 
-def test_saves_and_the_markdown_preview_are_not_counted(teacher, owned, settings):
-    """Only the engine's checks count: an author at the limit can still preview and save."""
+def test_saves_are_not_counted(teacher, owned, settings):
+    """Saves have their own limit (`teach_save`): an author at this one can still save."""
     url, data = policy_form(teacher, owned[0], action="engine")
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "teach_check": "0/60"}
-    preview = teacher.post(url, data | {"action": "preview"}, **_htmx("md-preview"))
-    assert preview.status_code == 200
     saved = teacher.post(url, data | {"action": "save"})
     assert saved.status_code == 302
+
+
+def test_without_javascript_an_over_limit_markdown_preview_gets_the_429_page(
+    teacher, owned, settings
+):
+    url, data = _markdown(teacher, owned[0])
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "teach_check": "0/60"}
+    response = teacher.post(url, data)
+    assert response.status_code == 429 and response["Retry-After"]
+    assert "what you typed is still in the form" in response.content.decode()

@@ -1,6 +1,6 @@
-"""Saves of the questions an engine checks count against `teach_save` (docs/limits.md): each runs
-the IAM, network or findings engine and renders the question's Markdown, up to ~0.2 s of CPU, so a
-teacher's script cannot loop them. Over the limit nothing is saved and no engine runs; the page
+"""Every question's save counts against `teach_save` (docs/limits.md): each renders the question's
+Markdown (65-100 ms for a long prompt and explanation), and the engine-checked kinds run the IAM,
+network or findings engine too, up to ~0.2 s of CPU, so a teacher's script cannot loop them. Over the limit nothing is saved and no engine runs; the page
 comes back as it was sent, every field as typed, saying why and when to save again."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 
 from quizzes.models import Question
-from teach import editors, policy_editor  # editors first: it imports the kinds' editors
+from teach import editors, policy_editor  # noqa: F401  (editors first: it imports the kinds')
 from tests.teach.formdata import form_fields, text
 from tests.teach.test_check_limits import CHECKS
 from tests.teach.test_engine_editors import ALLOW_ROWS, DENY_ROWS, challenge_form, policy_form
@@ -81,7 +81,6 @@ def test_over_the_limit_a_save_is_refused_with_everything_typed_kept(
 
     monkeypatch.setattr(Question, "clean", no_engine)
     monkeypatch.setattr(policy_editor, "analyse", no_engine)
-    assert editors.EDITORS[kind].engine_saves
     data["prompt"] += " Changed."
     refused = teacher.post(url, data)
     assert refused.status_code == 429
@@ -120,13 +119,29 @@ def test_saves_are_counted_per_teacher_and_under_the_limit_each_is_saved(teacher
     assert teacher.post(url, data).status_code == 429
 
 
-def test_saves_of_kinds_no_engine_checks_are_not_counted(teacher, owned, settings):
-    rows, extra = KINDS["single"]
-    _limit(settings, "0/60")
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_saves_of_kinds_no_engine_checks_count_too_and_keep_what_was_typed(
+    teacher, owned, settings, kind
+):
+    """Single, multiple, true/false, ordering, categorize: no engine, but the Markdown."""
     from django.urls import reverse
 
-    url = reverse("teach:question-create", args=[owned[0].pk, "single"])
-    assert teacher.post(url, form_data(rows, extra)).status_code == 302
+    rows, extra = KINDS[kind]
+    url = reverse("teach:question-create", args=[owned[0].pk, kind])
+    data = form_data(rows, extra, prompt="Typed with care, <b>kept</b> & all.")
+    _limit(settings, "1/60")
+    assert teacher.post(url, data).status_code == 302
+    before = Question.objects.count()
+    refused = teacher.post(url, data)
+    assert refused.status_code == 429 and refused["Retry-After"]
+    assert "That was a lot of saves in a short time" in text(refused)
+    assert Question.objects.count() == before  # nothing saved
+    kept = form_fields(refused.content.decode())
+    sent = {k: v for k, v in data.items() if k != "action"}
+    if kind == "single":  # the page draws the right choice as one radio group, as it reads it
+        del sent["rows-0-correct"]
+        sent["rows-correct"] = "0"
+    assert _as_sent(kept) | {"action": "save"} == _as_sent(sent) | {"action": "save"}
 
 
 def test_live_checks_and_saves_have_their_own_limits(teacher, owned, settings):
@@ -152,13 +167,16 @@ def test_a_save_sent_with_htmx_is_refused_in_the_pages_alert_region(teacher, own
     assert 'name="' not in refused.content.decode()  # nothing drawn over the form
 
 
-def test_the_markdown_preview_without_javascript_counts_as_a_check_for_a_policy_question(
-    teacher, owned, settings
-):
-    """The page drawn again after it shows the engine's key, worked out as it is drawn; with
-    htmx the preview draws the Markdown alone and is not counted."""
+def test_the_markdown_preview_counts_as_a_check_not_a_save(teacher, owned, settings):
+    """With htmx or without: each renders the prompt and explanation (the policy editor's page
+    without htmx works the key out too)."""
     url, data = CHECKS["policy key"][0](teacher, owned[0])
-    _limit(settings, "0/60", "teach_check")
+    _limit(settings, "0/60")
     preview = data | {"action": "preview"}
     assert teacher.post(url, preview, HTTP_HX_REQUEST="true").status_code == 200
+    assert teacher.post(url, preview).status_code == 200
+    cache.clear()
+    _limit(settings, "1000/60")
+    _limit(settings, "0/60", "teach_check")
+    assert teacher.post(url, preview, HTTP_HX_REQUEST="true").status_code == 429
     assert teacher.post(url, preview).status_code == 429

@@ -183,3 +183,19 @@ def test_a_refused_open_is_said_in_the_status_region_and_describes_the_address(t
     assert address["aria-invalid"] == "true"
     described = [soup.find(id=i) for i in address["aria-describedby"].split()]
     assert all(described) and REFUSED in described[-1].get_text()
+
+
+def test_an_opened_scenario_is_named_by_its_title_before_its_decision(teacher, owned):
+    """With htmx the status region said only "Decision: …": not which scenario was opened,
+    so a screen reader heard no sign that the case had changed."""
+    from tests.test_live_status import said_within
+
+    shipped = make_scenario(slug="shipped-read", title="Shipped <read> & co", source=Source.FILE)
+    url, data = policy_form(teacher, owned[0], **{"k-scenario": "shipped-read"})
+    swapped = teacher.post(url, data | {"op": "load-scenario"}, **HTMX)
+    said = said_within(swapped)
+    assert said.startswith("Opened the scenario “Shipped <read> & co”. Decision: "), said
+    assert "Not opened" not in said and shipped.title not in said.split("Decision: ")[1]
+    # Any other button of the case says its decision alone: nothing was opened.
+    other = teacher.post(url, data | {"op": "fill-expect"}, **HTMX)
+    assert said_within(other).startswith("Decision: ")

@@ -113,10 +113,11 @@ def new_question_on_a_phone(page, phone, base_url) -> None:
 # The editor at 390 px with the starter case: 8,790 px when it showed the sandbox's whole live
 # result (the steps as a list and again as a diagram, and a permalink box); 6,880 before its
 # request (1,460 px, the nine context keys a row each) and "Where it belongs" (1,190 px, both
-# tag choosers open) were compact.
+# tag choosers open) were compact. "Where it belongs" measured 653 px once text fields and the
+# menus beside them became one 44 px height (docs/pages.md, "One look for every page").
 PHONE_BUDGET = 5_900
 REQUEST_BUDGET = 900
-WHERE_BUDGET = 650
+WHERE_BUDGET = 680
 
 
 def test_on_a_phone_the_editor_is_short_and_an_opened_fold_stays_open_as_the_key_changes(

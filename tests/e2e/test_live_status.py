@@ -131,7 +131,11 @@ def test_moving_a_question_says_where_and_keeps_the_focus_on_it(staff_page):
     page.goto(f"/teach/quizzes/{quiz.pk}/")
     page.evaluate("window.notReloaded = true")
     region = Region(page, "#quiz-entries")
-    page.get_by_role("button", name="Move up question 3").focus()
+    # The editors' words, "↑ Up" and "↓ Down", the row named for screen readers only.
+    up = page.get_by_role("button", name="Move up question 3")
+    expect(up.locator("[aria-hidden=true]")).to_have_text("↑ Up")
+    expect(up.locator(".visually-hidden")).to_have_text("Move up question 3")
+    up.focus()
     page.keyboard.press("Enter")
     region.says("Moved up: now question 2 of 3.")
     expect(page.get_by_role("button", name="Move up question 2")).to_be_focused()

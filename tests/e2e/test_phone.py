@@ -311,3 +311,61 @@ def test_back_to_the_questions_sits_beside_submit_on_a_desktop(page):
     assert link["x"] >= button["x"] + button["width"], (button, link)
     middle = button["y"] + button["height"] / 2
     assert abs(link["y"] + link["height"] / 2 - middle) <= 4, ("not on its text line", button, link)
+
+
+def _box(page, selector):
+    return page.locator(selector).first.bounding_box()
+
+
+@pytest.mark.parametrize("size", ["phone", "page"])
+def test_checkboxes_and_radios_are_20_px_with_a_24_px_target(request, size):
+    """The browser drew them 13 px: the network lab's "routes to an internet gateway" boxes
+    (a lone target in a table cell, its label hidden) and "Keep me signed in" were hard to hit.
+    Each box is 18-20 px now, and 24 px around it (box and margin, or box and label) is its own."""
+    page = request.getfixturevalue(size)
+    cases = [
+        ("/lab/network/", "input[type=checkbox][name$='-igw']", None),
+        ("/accounts/login/", "input[name=remember]", ".field-checkbox"),
+        (
+            Lesson.objects.in_reading_order().first().get_absolute_url(),
+            ".choice input[type=radio]",
+            ".choice",
+        ),
+    ]
+    for url, box, around in cases:
+        page.goto(url)
+        b = _box(page, box)
+        assert b is not None, f"{box} missing on {url}"
+        assert 18 <= b["width"] <= 20.5 and 18 <= b["height"] <= 20.5, f"{box} on {url} is {b}"
+        margins = page.locator(box).first.evaluate(
+            "e => { const s = getComputedStyle(e); return [s.marginTop, s.marginBottom, s.marginLeft, s.marginRight].map(parseFloat) }"
+        )
+        if around is None:  # a lone box: its margins keep 24 px clear
+            assert (
+                b["height"] + margins[0] + margins[1] >= 24
+                and b["width"] + margins[2] + margins[3] >= 24
+            )
+        else:  # box and label together
+            a = _box(page, around)
+            assert a["height"] >= 24 and a["width"] >= 24, f"{around} on {url} is {a}"
+
+
+@pytest.mark.parametrize("size", ["phone", "page"])
+def test_the_footer_link_is_a_24_px_target(request, size):
+    page = request.getfixturevalue(size)
+    page.goto("/")
+    box = page.get_by_role("link", name="How this app is secured").bounding_box()
+    assert box["height"] >= 24, f"the footer link is {box['height']} px tall"
+
+
+@pytest.mark.parametrize("lab", ["/lab/network/", "/lab/waf/", "/lab/findings/"])
+def test_a_labs_main_button_is_spaced_from_the_card_under_it(phone, lab):
+    """Test pattern sat 0 px above its result, Send 8 px above the card under it; every lab
+    leaves a card's gap (16-24 px) under its main buttons."""
+    phone.goto(lab)
+    gap = phone.locator("form .actions").first.evaluate(
+        "e => { let n = e.nextElementSibling || e.closest('form').nextElementSibling;"
+        " while (n && !n.getBoundingClientRect().height) n = n.nextElementSibling;"
+        " return n.getBoundingClientRect().top - e.getBoundingClientRect().bottom }"
+    )
+    assert 16 <= gap <= 24, f"{lab}: {gap} px between its buttons and the next card"

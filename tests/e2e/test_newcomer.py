@@ -42,7 +42,7 @@ def test_a_newcomer_on_a_phone_reads_answers_fails_signs_up_and_finds_the_misses
     phone.wait_for_url(ATTEMPT)
     phone.get_by_role("link", name="Review and submit").tap()
     phone.get_by_role("button", name="Submit and see your result").tap()
-    expect(phone.get_by_role("heading", level=1)).to_contain_text("your result")
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Your result")
     result = phone.url
     hint = phone.locator(".page-header .hint")
     expect(hint).to_have_text(

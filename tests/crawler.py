@@ -271,8 +271,11 @@ def crawl(
     budget: Budget,
     *,
     extra_checks: Callable[[str, PageParser], list[str]] | None = None,
+    skip: re.Pattern[str] | None = None,
 ) -> Crawl:
-    """Breadth-first from `starts`, GET only, as `client` (signed in as `role`, or not)."""
+    """Breadth-first from `starts`, GET only, as `client` (signed in as `role`, or not).
+    Paths matching `skip` are never opened: a crawl about one concern leaves out the pages
+    that cannot show it (a course update's, the account pages)."""
     found = Crawl(role)
     began = time.perf_counter()
     queue: deque[tuple[str, str, bool]] = deque()  # (address, where it was found, fragment?)
@@ -282,6 +285,8 @@ def crawl(
         if url is None or (url, fragment) in seen:
             return
         seen.add((url, fragment))
+        if skip is not None and skip.search(url.split("?", 1)[0]):
+            return
         if not budget.admit(url, forced=forced):
             return
         if len(found.opened) + len(queue) >= budget.total:

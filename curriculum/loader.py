@@ -30,6 +30,7 @@ from django.db import models, transaction
 
 from curriculum.readers import Curriculum
 from glossary.models import GlossaryTerm
+from lessons import addresses
 from lessons.models import (
     ArtifactSection,
     ComplianceProgram,
@@ -424,6 +425,7 @@ def _move_lessons(cur: Curriculum, modules: dict[str, Module], report: LoadRepor
         if len(left) != 1 or len(places) != 1:
             continue
         row, before = left[0], left[0].path
+        addresses.record_move(row, module_slug=row.module.slug, lesson_slug=row.slug)
         row.module = modules[places[0]]
         row.save(update_fields=["module"])  # lessons.progress recounts both modules' completions
         report.add("lessons", "moved")

@@ -306,6 +306,26 @@ class RenderedBody(models.Model):
         return f"rendered {self.lesson_id}"
 
 
+class EarlierAddress(models.Model):
+    """Where a lesson stood before a course update moved it (`module/lesson` as it was), so a
+    learner's bookmark or an instructor's link sent by mail still leads to it
+    (lessons/addresses.py). Written by the loader on each move, never shown."""
+
+    module_slug = models.SlugField()
+    lesson_slug = models.SlugField()
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="earlier_addresses")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["module_slug", "lesson_slug"], name="earlier_address_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module_slug}/{self.lesson_slug} -> {self.lesson_id}"
+
+
 class LessonProgress(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from lessons import hands_on, hooks, progress, reading_order
+from lessons import addresses, hands_on, hooks, progress, reading_order
 from lessons.diagrams import srm_stack_html
 from lessons.explorers import compliance_view, srm_view
 from lessons.models import Level
@@ -98,6 +98,8 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
     order = course.value.visible_to(request.user)
     module = order.module(module_slug)
     if module is None:
+        if moved := addresses.module_now(request.user, module_slug):
+            return redirect(moved)  # a module given a new slug by a course update
         raise Http404("No such module.")
     wanted = request.GET.get("level", "")
     level = wanted if wanted in Level.values else ""
@@ -178,7 +180,12 @@ def _lesson_row(course, pk: int, done: bool) -> str:
 @never_cache  # progress changes it in place: Back must not show a kept copy
 def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
     order = reading_order.visible_to(request.user)  # keeps the lesson's rows (lessons/pages.py)
-    lesson = lesson_for(request, module_slug, lesson_slug, order)
+    try:
+        lesson = lesson_for(request, module_slug, lesson_slug, order)
+    except Http404:
+        if moved := addresses.lesson_now(request.user, module_slug, lesson_slug):
+            return redirect(moved)  # a bookmark from before a course update moved it
+        raise
     return render(request, "lessons/lesson.html", lesson_context(request, lesson, order=order))
 
 

@@ -423,7 +423,36 @@ def test_a_lesson_moved_to_another_module_takes_its_progress_checks_and_assignme
     assert completions(world.ada) == {"basics": 2, "iam": 2}
     assert completions(world.bob) == {"iam": 1}
     assert world.client("ada").get(moved.get_absolute_url()).status_code == 200
+    # A bookmark of the old address leads to it, signed in or not; the module stays itself.
+    for client in (world.client("ada"), Client()):
+        assert client.get("/learn/basics/second/").url == "/learn/iam/second/"
+        assert client.get("/learn/basics/").status_code == 200
     assert pages_problems(world) == []
+
+
+def test_a_lesson_at_a_moved_lessons_old_address_is_shown_there(course, world):
+    """An old address leads on only while nothing stands there: a new lesson written at it
+    later is the page, and a lesson moved back has its old address as its own again."""
+    (course / "basics/02-second.md").rename(course / "iam/02-second.md")
+    load(course)
+    write(course, "basics/02-second.md", lesson_file("A new second lesson"))
+    load(course)
+    page = Client().get("/learn/basics/second/")
+    assert page.status_code == 200 and "A new second lesson" in page.content.decode()
+    (course / "basics/02-second.md").unlink()
+    load(course)  # the new lesson retired: the old address leads to the moved one again
+    assert Client().get("/learn/basics/second/").url == "/learn/iam/second/"
+
+
+def test_a_lesson_moved_back_is_at_its_first_address_again(course, world):
+    second = lesson_at("basics/second")
+    (course / "basics/02-second.md").rename(course / "iam/02-second.md")
+    load(course)
+    (course / "iam/02-second.md").rename(course / "basics/02-second.md")
+    load(course)
+    assert lesson_at("basics/second").pk == second.pk
+    assert Client().get("/learn/basics/second/").status_code == 200
+    assert Client().get("/learn/iam/second/").url == "/learn/basics/second/"
 
 
 # (b) A lesson deleted from the files.
@@ -580,6 +609,10 @@ def test_a_module_given_a_new_slug_takes_its_lessons_and_their_progress(course, 
     assert Quiz.objects.get(slug="basics-quiz").module == foundations
     assert work() == before
     assert completions(world.ada) == {"foundations": 3, "iam": 1}
+    anonymous = Client()
+    assert anonymous.get("/learn/basics/").url == "/learn/foundations/"
+    assert anonymous.get("/learn/basics/first/").url == "/learn/foundations/first/"
+    assert anonymous.get("/learn/basics/no-such-lesson/").status_code == 404
     assert pages_problems(world) == []
 
 

@@ -37,6 +37,26 @@ WITH_MFA_PAGES = [
 ]
 
 
+# Which item of the account menu a page belongs to: the menu marks it (aria-current), on the
+# section's first page and on every page under it (the two-factor set-up steps, keys, codes).
+SECTIONS = {
+    "/accounts/password/": "Password",
+    "/accounts/email/": "E-mail",
+    "/accounts/2fa/": "Two-factor authentication",
+    "/accounts/data/": "Your data",
+    "/accounts/delete/": "Your data",
+}
+
+
+def _assert_menu_marks_its_section(url, body):
+    menu = re.search(r'<nav class="account-nav".*?</nav>', body, re.S)
+    if menu is None:  # sign-in, sign-out and confirm-it's-you pages have no menu
+        return
+    current = re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]+)</a>', menu.group(0))
+    wanted = next(name for prefix, name in SECTIONS.items() if url.startswith(prefix))
+    assert current == [wanted], (url, current)
+
+
 def _assert_page_is_ours(client, url):
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code, response.get("Location"))
@@ -52,6 +72,7 @@ def _assert_page_is_ours(client, url):
         control_id = re.search(r'id="([^"]+)"', tag)
         assert control_id, (url, tag)
         assert f'<label for="{control_id.group(1)}"' in body, (url, tag)
+    _assert_menu_marks_its_section(url, body)
 
 
 @pytest.mark.parametrize("url", ANONYMOUS_PAGES)

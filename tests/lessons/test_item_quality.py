@@ -70,6 +70,18 @@ def test_every_wrong_option_says_why_it_is_wrong():
     assert not silent, silent
 
 
+def test_a_multiple_answer_question_has_two_wrong_options_at_least():
+    """With one wrong option among five, ticking every box scores nearly full marks without
+    knowing anything (two such questions were found in the review of 2026-12-05)."""
+    thin = [
+        question.slug
+        for question in shipped_quizzes(check_cases=False).questions
+        if question.type == "multiple"
+        and sum(not choice["correct"] for choice in question.data["choices"]) < 2
+    ]
+    assert not thin, thin
+
+
 def _question(key: str, *others: str) -> QuestionData:
     choices = [{"id": "k", "text": key, "correct": True}]
     choices += [{"id": f"d{i}", "text": t, "correct": False} for i, t in enumerate(others)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.utils import ErrorDict
+from django.http import QueryDict
 from django.utils import timezone
 
 from cohorts import learner_finder
@@ -180,6 +181,10 @@ class AssignmentForm(PlainLabels, forms.Form):
     # The past due time the page was last warned about, as typed: sent again unchanged, it is
     # kept on purpose (`clean`).
     past_due_ok = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Editing: the opening time the page last warned would take counted attempts out of the
+    # gradebook, as typed: sent again unchanged, it is kept on purpose
+    # (`services.WouldStopCounting`).
+    uncount_ok = forms.CharField(widget=forms.HiddenInput, required=False)
     # Editing: what the page drew (`services.assignment_stamp`), so that a save over a change
     # made since (another tab, a co-instructor) is refused, not written over it.
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -237,6 +242,19 @@ class AssignmentForm(PlainLabels, forms.Form):
                 self.data = self.data.copy()
                 self.data[self.add_prefix("past_due_ok")] = typed
         return data
+
+    def uncount_asked(self) -> bool:
+        """Whether the opening time sent was the one the page warned about last time."""
+        typed = self.data.get(self.add_prefix("opens_at"), "")
+        return self.cleaned_data.get("uncount_ok") == typed
+
+    def ask_uncount(self, message: str) -> None:
+        """Say `message` beside the opening time, and remember it as asked about."""
+        self.add_error("opens_at", message)
+        kept = QueryDict(mutable=True)
+        kept.update(self.data)  # a QueryDict: the lessons ticked are a list
+        kept[self.add_prefix("uncount_ok")] = self.data.get(self.add_prefix("opens_at"), "")
+        self.data = kept
 
     def _say_which_is_assigned(self) -> None:
         """A quiz assigned since the page was drawn (in another tab, or the first of a double

@@ -23,6 +23,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from cohorts import codes
+from cohorts.gradebook import counted_attempts
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from lessons.timezones import zoned
 from srm_trainer.typed_text import hidden_character
@@ -281,6 +282,27 @@ class AssignmentEditedElsewhere(CohortError):
         self.stamp = assignment_stamp(now)
 
 
+class WouldStopCounting(CohortError):
+    """A new opening time after attempts the gradebook counts now: they would leave it. Said
+    once; sent again unchanged, the time is kept (`uncount_ok`)."""
+
+
+def attempts_uncounted(assignment: Assignment, opens_at: datetime | None) -> tuple[int, int]:
+    """(attempts, learners) of this assignment counted now that would stop counting were it
+    to open at `opens_at` (None: when it was assigned): those started before then. An
+    attempt counts only from when its work opened (`gradebook.counted_attempts`), so moving
+    the opening time later takes work already done out of the gradebook."""
+    start = opens_at or assignment.created_at
+    if start <= assignment.starts_at:
+        return 0, 0
+    rows = list(
+        counted_attempts(assignment.cohort_id)
+        .filter(quiz_id=assignment.quiz_id, started_at__lt=start)
+        .values_list("user_id", flat=True)
+    )
+    return len(rows), len(set(rows))
+
+
 def assignment_update(
     *,
     assignment: Assignment,
@@ -288,12 +310,14 @@ def assignment_update(
     opens_at: datetime | None = None,
     due_at: datetime | None = None,
     seen: str = "",
+    uncount_ok: bool = False,
 ) -> Assignment:
     """Save the assignment's lessons and times. `seen`: the `assignment_stamp` of the page
     they were typed on; if the assignment has changed since (another tab, a co-instructor),
     raise `AssignmentEditedElsewhere` and write nothing, since writing the page's copy would
     undo that save unseen (lessons dropped, a due date moved back). A post without one (a
-    script) is not asked."""
+    script) is not asked. An opening time after attempts counted now raises
+    `WouldStopCounting` unless `uncount_ok` (the page asked already)."""
     check_not_archived(assignment.cohort, "its assignments stay as they were")
     _check_dates(opens_at, due_at)
     with transaction.atomic():
@@ -303,6 +327,17 @@ def assignment_update(
             now = Assignment.objects.select_for_update().filter(pk=assignment.pk).first()
             if now is None or assignment_stamp(now) != seen:
                 raise AssignmentEditedElsewhere(now)
+        if not uncount_ok:
+            attempts, learners = attempts_uncounted(assignment, opens_at)
+            if attempts:
+                raise WouldStopCounting(
+                    f"{learners} learner{pluralize(learners)} started this quiz before that "
+                    f"time ({attempts} attempt{pluralize(attempts)}), so "
+                    f"{'it' if attempts == 1 else 'they'} would stop counting in the "
+                    "gradebook: only attempts started after the opening time count. Their "
+                    "attempts stay theirs, and count again if the time is moved back. Choose "
+                    "an earlier time, or leave it empty; to keep it anyway, save again as it is."
+                )
         assignment.opens_at, assignment.due_at = opens_at, due_at
         assignment.save(update_fields=["opens_at", "due_at"])
         assignment.lessons.set(lessons)

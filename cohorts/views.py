@@ -520,7 +520,10 @@ def assignment_detail(request: HttpRequest, pk: int, assignment_pk: int) -> Http
                 opens_at=data["opens_at"],
                 due_at=data["due_at"],
                 seen=data["seen"],
+                uncount_ok=form.uncount_asked(),
             )
+        except services.WouldStopCounting as exc:
+            form.ask_uncount(str(exc))
         except services.AssignmentEditedElsewhere as clash:
             form.add_error(None, str(clash))
             kept = request.POST.copy()  # remembers the newer save: sent again, it is meant

@@ -356,6 +356,35 @@ def assignment_close(*, assignment: Assignment, closed: bool, now: datetime | No
     assignment.save(update_fields=["closed_at"])
 
 
+def assignment_results(assignment: Assignment) -> tuple[int, int]:
+    """(attempts, learners): the work the gradebook counts for this assignment now."""
+    rows = list(
+        counted_attempts(assignment.cohort_id)
+        .filter(quiz_id=assignment.quiz_id)
+        .values_list("user_id", flat=True)
+    )
+    return len(rows), len(set(rows))
+
+
+def assignment_remove(*, assignment: Assignment) -> None:
+    """Take work assigned by mistake (the wrong quiz, a week too early) out of the cohort, with
+    its extensions. Refused once any learner's attempt counts for it: the gradebook and CSVs
+    would lose those results, and assigning the quiz again would not bring them back (an
+    attempt counts only from when its work was assigned). Closing it keeps them."""
+    check_not_archived(assignment.cohort, "its assignments stay as they were")
+    with transaction.atomic():
+        attempts, learners = assignment_results(assignment)
+        if attempts:
+            raise CohortError(
+                f"“{assignment.quiz.title}” cannot be removed: {learners} learner"
+                f"{pluralize(learners)} {pluralize(learners, 'has,have')} started or handed it "
+                f"in here ({attempts} attempt{pluralize(attempts)}), and removing it would take "
+                "those results out of the gradebook and its CSVs. Close it instead: learners "
+                "can then neither start nor submit it, and their results stay."
+            )
+        assignment.delete()
+
+
 def extension_set(*, assignment: Assignment, user_id: int, due_at: datetime) -> Extension:
     check_not_archived(assignment.cohort, "its due dates and extensions stay as they were")
     if not Membership.objects.filter(cohort_id=assignment.cohort_id, user_id=user_id).exists():

@@ -40,6 +40,11 @@ urlpatterns = [
         name="assignment-close",
     ),
     path(
+        "<id:pk>/assignments/<id:assignment_pk>/remove/",
+        views.assignment_remove,
+        name="assignment-remove",
+    ),
+    path(
         "<id:pk>/assignments/<id:assignment_pk>/extensions/",
         views.extension_set,
         name="extension-set",

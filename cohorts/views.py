@@ -633,6 +633,42 @@ def assignment_close(request: HttpRequest, pk: int, assignment_pk: int) -> HttpR
     return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
+def assignment_remove(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    """GET asks first, or says why it cannot be removed (learners' results count for it);
+    POST removes it. Sent again once removed (a double click, Back), the gradebook says so."""
+    cohort = _cohort_for_instructor(request, pk)
+    assignment = Assignment.objects.select_related("quiz").filter(pk=assignment_pk).first()
+    if assignment is None or assignment.cohort_id != cohort.pk:
+        messages.info(request, "That assignment is not in this cohort (removed already?).")
+        return redirect("teach_cohorts:gradebook", pk=cohort.pk)
+    Assignment.cohort.field.set_cached_value(assignment, cohort)
+    refused = _archived_assignment(request, cohort, assignment, "its assignments stay as they were")
+    if refused:
+        return refused
+    if request.method != "POST":
+        attempts, learners = services.assignment_results(assignment)
+        return render(
+            request,
+            "cohorts/assignment_remove.html",
+            {
+                "cohort": cohort,
+                "assignment": assignment,
+                "attempt_count": attempts,
+                "learner_count": learners,
+                "extension_count": assignment.extensions.count(),
+            },
+        )
+    try:
+        services.assignment_remove(assignment=assignment)
+    except services.CohortError as exc:
+        messages.error(request, str(exc))
+        return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
+    messages.success(request, f"“{assignment.quiz.title}” is no longer assigned to this cohort.")
+    return redirect("teach_cohorts:gradebook", pk=cohort.pk)
+
+
 @require_POST
 @teacher_required
 def extension_set(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:

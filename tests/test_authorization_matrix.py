@@ -439,6 +439,10 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     "teach_cohorts:assignment-close": Case(
         "/teach/cohorts/{cohort}/assignments/{assignment}/close/", get=405,
         post=cohort_page(COHORT_ASSIGNMENT)),
+    # GET says it cannot go (ada's attempts count for it); POST is refused, back to it
+    "teach_cohorts:assignment-remove": Case(
+        "/teach/cohorts/{cohort}/assignments/{assignment}/remove/", get=cohort_page(200),
+        post=cohort_page(COHORT_ASSIGNMENT)),
     "teach_cohorts:extension-set": Case(
         "/teach/cohorts/{cohort}/assignments/{assignment}/extensions/", get=405,
         # an empty form: the assignment's page again, its problems beside the fields

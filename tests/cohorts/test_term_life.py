@@ -117,3 +117,57 @@ def test_attempts_uncounted_counts_only_the_attempts_the_gradebook_counts_now(
     with pytest.raises(services.WouldStopCounting):
         services.assignment_update(assignment=assignment, opens_at=at(days=2))
     assert Assignment.objects.get().opens_at is None
+
+
+# --- removing an assignment --------------------------------------------------------------------
+
+
+def test_an_assignment_nobody_started_is_removed_after_asking(cohort, published, owner, learner):
+    """Assigned by mistake (the wrong quiz): the assignment's page links a question, which
+    says what goes; confirmed, it leaves the gradebook, the quiz stays."""
+    assignment = services.assignment_create(cohort=cohort, quiz=published, by=owner)
+    services.extension_set(assignment=assignment, user_id=learner.pk, due_at=at(days=400))
+    client = client_for(owner)
+    page = client.get(reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk]))
+    url = reverse("teach_cohorts:assignment-remove", args=[cohort.pk, assignment.pk])
+    assert url in page.content.decode()
+    asked = html.unescape(client.get(url).content.decode())
+    assert "Remove “Root user basics” from Spring class?" in asked
+    assert "its 1 extension goes" in asked
+    assert Assignment.objects.exists()
+    removed = client.post(url, follow=True)
+    assert removed.redirect_chain[-1][0] == reverse("teach_cohorts:gradebook", args=[cohort.pk])
+    assert "is no longer assigned to this cohort" in html.unescape(removed.content.decode())
+    assert not Assignment.objects.exists()
+    published.refresh_from_db()  # the quiz itself stays
+    again = client.post(url, follow=True)  # a double click: said, not a 404
+    assert "removed already" in again.content.decode()
+
+
+def test_an_assignment_with_learners_work_is_never_removed(cohort, published, owner, learner):
+    """Removing it would take Ada's result out of the gradebook for good (assigned again, her
+    earlier attempt would not count): the page says so and offers closing; a post is refused."""
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=published, by=owner, now=at(hours=2)
+    )
+    take_right(published, learner, start=at(days=1), submit=at(days=1, minutes=5))
+    client = client_for(owner)
+    url = reverse("teach_cohorts:assignment-remove", args=[cohort.pk, assignment.pk])
+    page = html.unescape(client.get(url).content.decode())
+    assert "“Root user basics” cannot be removed" in page
+    assert "1 learner has started or handed it in here (1 attempt)" in page
+    assert reverse("teach_cohorts:assignment-close", args=[cohort.pk, assignment.pk]) in page
+    refused = client.post(url, follow=True)
+    assert "cannot be removed" in html.unescape(refused.content.decode())
+    assert Assignment.objects.filter(pk=assignment.pk).exists()
+    assert _counted(cohort) == 1
+    with pytest.raises(services.CohortError):
+        services.assignment_remove(assignment=assignment)
+
+
+def test_an_archived_cohorts_assignment_is_not_removed(cohort, published, owner):
+    assignment = services.assignment_create(cohort=cohort, quiz=published, by=owner)
+    services.cohort_archive(cohort=cohort)
+    url = reverse("teach_cohorts:assignment-remove", args=[cohort.pk, assignment.pk])
+    assert client_for(owner).post(url).status_code == 302
+    assert Assignment.objects.filter(pk=assignment.pk).exists()

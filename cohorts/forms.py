@@ -103,6 +103,43 @@ class CohortForm(PlainLabels, forms.Form):
     once = once_field()  # a cohort is made once per page (srm_trainer/once.py)
 
 
+class NextTermForm(PlainLabels, forms.Form):
+    """A new cohort set up as an old one was (`services.cohort_next_term`)."""
+
+    name = forms.CharField(
+        max_length=120,
+        label="Name of the new cohort",
+        help_text="Learners see it when they join: its term or its group, for example.",
+        error_messages={"required": "Give the new cohort a name."},
+    )
+    shift_days = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=3660,
+        label="Move every date by (days, optional)",
+        error_messages={
+            "invalid": "Type a whole number of days, such as 182 for 26 weeks.",
+            "min_value": "Type a number of days from 0 to 3660: dates only move later.",
+            "max_value": "Type a number of days from 0 to 3660: dates only move later.",
+        },
+    )
+    with_instructors = forms.BooleanField(
+        required=False, initial=True, label="The same instructors teach it"
+    )
+    once = once_field()  # a cohort is made once per page (srm_trainer/once.py)
+
+    def __init__(self, *args, due_range=(None, None), **kwargs):
+        """`due_range`: the old cohort's first and last due dates, said in the days' help."""
+        super().__init__(*args, **kwargs)
+        first, last = due_range
+        ran = f"Its due dates run from {zoned(first)} to {zoned(last)}. " if first else ""
+        self.fields["shift_days"].help_text = (
+            f"{ran}Leave it empty to copy the assignments without opening or due times, and "
+            "set each one's on its page; or give the days between the terms (182 for 26 "
+            "weeks) to move every time that much later."
+        )
+
+
 class RenameForm(PlainLabels, forms.Form):
     name = forms.CharField(
         max_length=120,

@@ -14,7 +14,8 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -27,7 +28,7 @@ from cohorts.gradebook import counted_attempts
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from lessons.timezones import zoned
 from srm_trainer.typed_text import hidden_character
-from teach.access import can_teach
+from teach.access import can_teach, quizzes_visible
 
 
 class CohortError(Exception):
@@ -105,6 +106,80 @@ def cohort_create(*, owner, name: str, now: datetime | None = None) -> Cohort:
     return Cohort.objects.create(
         owner=owner, name=name, join_code=_fresh_code(), created_at=now or timezone.now()
     )
+
+
+MAX_SHIFT_DAYS = 3660  # ten years: a later term than that is a new course
+
+
+class ShiftRefused(CohortError):
+    """`cohort_next_term`'s days to move the dates by are refused (said beside that box)."""
+
+
+@dataclass
+class NextTerm:
+    """What `cohort_next_term` made: the cohort, how many assignments it copied, and the
+    titles of the quizzes it left out (another instructor's, which its new owner may not
+    assign)."""
+
+    cohort: Cohort
+    copied: int
+    left_out: list[str]
+
+
+def cohort_next_term(
+    *,
+    source: Cohort,
+    owner,
+    name: str,
+    shift_days: int | None = None,
+    with_instructors: bool = True,
+    now: datetime | None = None,
+) -> NextTerm:
+    """A new cohort for the next term, set up as `source` was: its assignments (quiz and
+    lessons to read; opening and due times moved `shift_days` later, or none), and, with
+    `with_instructors`, the same people teaching it. No learner, extension or result comes
+    along: those are last term's, and stay in `source`, which this leaves as it is (archived
+    or not). `owner` owns the new cohort; a quiz `owner` may not assign (another instructor's)
+    is left out and named. Refused, creating nothing, when a moved date would already be over
+    (every submission late) or the name is taken."""
+    now = now or timezone.now()
+    name = _checked_name(owner=owner, name=name)
+    if shift_days is not None and not 0 <= shift_days <= MAX_SHIFT_DAYS:
+        raise ShiftRefused(f"Move the dates by 0 to {MAX_SHIFT_DAYS} days.")
+    shift = timedelta(days=shift_days or 0)
+    old = list(source.assignments.select_related("quiz").prefetch_related("lessons"))
+    usable = set(
+        quizzes_visible(owner).filter(pk__in=[a.quiz_id for a in old]).values_list("pk", flat=True)
+    )
+    kept = [a for a in old if a.quiz_id in usable]
+    if shift_days is not None:
+        over = sorted(a.due_at + shift for a in kept if a.due_at and a.due_at + shift < now)
+        if over:
+            raise ShiftRefused(
+                f"Moved by {shift_days} day{pluralize(shift_days)}, a due date would be "
+                f"{zoned(over[0])}, already over: every submission would be late. Move the "
+                "dates by more days, or leave the box empty to set each date later."
+            )
+    with transaction.atomic():
+        cohort = Cohort.objects.create(
+            owner=owner, name=name, join_code=_fresh_code(), created_at=now
+        )
+        if with_instructors:
+            teachers = [source.owner, *source.co_instructors.all()]
+            cohort.co_instructors.add(*[u for u in teachers if u.pk != owner.pk and can_teach(u)])
+        for each in kept:
+            moved = shift_days is not None
+            assignment = Assignment.objects.create(
+                cohort=cohort,
+                quiz=each.quiz,
+                opens_at=each.opens_at + shift if moved and each.opens_at else None,
+                due_at=each.due_at + shift if moved and each.due_at else None,
+                created_at=now,
+                created_by=owner,
+            )
+            assignment.lessons.set([lesson for lesson in each.lessons.all() if lesson.published])
+    left_out = sorted(a.quiz.title for a in old if a.quiz_id not in usable)
+    return NextTerm(cohort=cohort, copied=len(kept), left_out=left_out)
 
 
 def cohort_rename(*, cohort: Cohort, name: str) -> Cohort:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<id:pk>/delete/", views.cohort_delete, name="delete"),
     path("<id:pk>/archive/", views.cohort_archive, name="archive"),
     path("<id:pk>/restore/", views.cohort_restore, name="restore"),
+    path("<id:pk>/next-term/", views.cohort_next_term, name="next-term"),
     path("<id:pk>/members/<id:user_pk>/remove/", views.member_remove, name="member-remove"),
     path("<id:pk>/instructors/", views.instructor_add, name="instructor-add"),
     path(

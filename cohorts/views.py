@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -21,6 +22,7 @@ from cohorts.forms import (
     CohortForm,
     CoInstructorForm,
     ExtensionForm,
+    NextTermForm,
     RenameForm,
 )
 from cohorts.models import Assignment, Cohort, Extension, Membership
@@ -142,6 +144,69 @@ def _cohort_sent_again(request: HttpRequest, token: str) -> HttpResponse:
     if made is not None:
         return redirect("teach_cohorts:people", pk=made.pk)
     return redirect("teach_cohorts:list")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
+def cohort_next_term(request: HttpRequest, pk: int) -> HttpResponse:
+    """The next term, set up from this cohort (current or archived): a form, then a new
+    cohort with its assignments copied (`services.cohort_next_term`), opened at its gradebook.
+    Sent twice (a double click, Back), the cohort made opens, nothing more is made."""
+    cohort = _cohort_for_instructor(request, pk)
+    dues = [due for due in cohort.assignments.values_list("due_at", flat=True) if due]
+    form = NextTermForm(
+        request.POST or None,
+        initial={"once": once.new_token()},
+        due_range=(min(dues, default=None), max(dues, default=None)),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not once.claim(data["once"]):
+            made = _made_cohort(request, once.mine(request, data["once"]) or {})
+            messages.info(request, "That cohort was created already (the form was sent twice).")
+            if made is not None:
+                return redirect("teach_cohorts:gradebook", pk=made.pk)
+            return redirect("teach_cohorts:list")
+        try:
+            made_next = services.cohort_next_term(
+                source=cohort,
+                owner=request.user,
+                name=data["name"],
+                shift_days=data["shift_days"],
+                with_instructors=data["with_instructors"],
+            )
+        except services.CohortError as exc:
+            once.release(data["once"])  # nothing made: the form may be sent again
+            form.add_error(
+                "shift_days" if isinstance(exc, services.ShiftRefused) else "name", str(exc)
+            )
+        else:
+            once.remember_save(request, data["once"], cohort=made_next.cohort.pk)
+            for line in _next_term_said(made_next, data["shift_days"]):
+                messages.success(request, line)
+            if made_next.left_out:
+                messages.warning(
+                    request,
+                    "Not copied, as they are another instructor's quizzes, which only they can "
+                    "assign: " + ", ".join(f"“{title}”" for title in made_next.left_out) + ".",
+                )
+            return redirect("teach_cohorts:gradebook", pk=made_next.cohort.pk)
+    return render(
+        request,
+        "cohorts/next_term.html",
+        {"cohort": cohort, "form": form, "assignment_count": cohort.assignments.count()},
+    )
+
+
+def _next_term_said(made: services.NextTerm, shift_days: int | None) -> list[str]:
+    copied = f"{made.copied} assignment{pluralize(made.copied)}"
+    if not made.copied:
+        dates = "nothing to assign was copied"
+    elif shift_days is None:
+        dates = f"{copied} copied without dates: set each one's on its page"
+    else:
+        dates = f"{copied} copied, their dates moved {shift_days} day{pluralize(shift_days)} later"
+    return [f"Cohort “{made.cohort.name}” created: {dates}. Share its join code."]
 
 
 @require_safe

@@ -406,6 +406,12 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     ),
     "teach_cohorts:restore": Case("/teach/cohorts/{archived_cohort}/restore/", get=405,
                                   post=cohort_page(ARCHIVED_GRADEBOOK, co=403)),
+    # a form (of a current or archived cohort); an empty one comes back with its problem
+    "teach_cohorts:next-term": (
+        Case("/teach/cohorts/{cohort}/next-term/", get=cohort_page(200), post=cohort_page(200)),
+        Case("/teach/cohorts/{archived_cohort}/next-term/", label="archived",
+             get=cohort_page(200), post=cohort_page(200)),
+    ),
     "teach_cohorts:member-remove": Case("/teach/cohorts/{cohort}/members/{learner}/remove/",
                                         get=cohort_page(200), post=cohort_page(COHORT_PEOPLE)),
     "teach_cohorts:instructor-add": Case("/teach/cohorts/{cohort}/instructors/", get=405,

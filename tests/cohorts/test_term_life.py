@@ -10,8 +10,9 @@ import time_machine
 from django.urls import reverse
 
 from cohorts import gradebook, services
-from cohorts.models import Assignment
+from cohorts.models import Assignment, Cohort
 from tests.cohorts.conftest import at, client_for, take_right
+from tests.conftest import make_lesson
 from tests.teach.formdata import form_fields
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +172,139 @@ def test_an_archived_cohorts_assignment_is_not_removed(cohort, published, owner)
     url = reverse("teach_cohorts:assignment-remove", args=[cohort.pk, assignment.pk])
     assert client_for(owner).post(url).status_code == 302
     assert Assignment.objects.filter(pk=assignment.pk).exists()
+
+
+# --- the next term -----------------------------------------------------------------------------
+
+
+def _last_term(cohort, published, owner, learner):
+    """Spring class, its term over: the quiz assigned with two lessons, opening and due times,
+    an extension for Ada and her result; archived."""
+    first, second = make_lesson(title="Read me first"), make_lesson(title="Read me too")
+    assignment = services.assignment_create(
+        cohort=cohort,
+        quiz=published,
+        lessons=[first, second],
+        opens_at=at(days=1),
+        due_at=at(days=8),
+        by=owner,
+        now=at(hours=2),
+    )
+    services.extension_set(assignment=assignment, user_id=learner.pk, due_at=at(days=10))
+    take_right(published, learner, start=at(days=2), submit=at(days=2, minutes=5))
+    services.cohort_archive(cohort=cohort, now=at(days=100))
+    return assignment
+
+
+def test_the_next_term_starts_from_the_last_with_its_work_and_none_of_its_learners(
+    cohort, published, owner, learner, co_instructor
+):
+    """The next term's class set up from last term's archived one: the same assignments with
+    their lessons, the dates moved 182 days later, the same co-instructor; a new code, no
+    learner, extension or result; last term's gradebook as it was."""
+    old = _last_term(cohort, published, owner, learner)
+    url = reverse("teach_cohorts:next-term", args=[cohort.pk])
+    client = client_for(owner)
+    with time_machine.travel(at(days=120), tick=False):
+        page = html.unescape(client.get(url).content.decode())
+        assert "Start the next term from Spring class" in page
+        assert "Its due dates run from 10 Mar 2026, 09:00 (UTC)" in page
+        fields = form_fields(client.get(url).content.decode(), "teach-form")
+        made = client.post(url, {**fields, "name": "Autumn class", "shift_days": "182"})
+    assert made.status_code == 302
+    new = Cohort.objects.get(name="Autumn class")
+    assert made["Location"] == reverse("teach_cohorts:gradebook", args=[new.pk])
+    assert new.owner == owner and list(new.co_instructors.all()) == [co_instructor]
+    assert new.join_code != cohort.join_code and not new.archived
+    assert not new.memberships.exists()
+    (copy,) = new.assignments.all()
+    assert copy.quiz == published
+    assert set(copy.lessons.all()) == set(old.lessons.all())
+    assert copy.opens_at == at(days=183) and copy.due_at == at(days=190)
+    assert not copy.extensions.exists() and copy.closed_at is None
+    assert gradebook.counted_attempts(new).count() == 0
+    assert _counted(cohort) == 1  # last term's, as it was
+    cohort.refresh_from_db()
+    assert cohort.archived
+
+
+def test_the_next_term_without_days_copies_the_work_without_dates(
+    cohort, published, owner, learner
+):
+    _last_term(cohort, published, owner, learner)
+    made = services.cohort_next_term(
+        source=cohort, owner=owner, name="Autumn class", with_instructors=False, now=at(days=120)
+    )
+    (copy,) = made.cohort.assignments.all()
+    assert copy.opens_at is None and copy.due_at is None
+    assert not made.cohort.co_instructors.exists()
+    assert made.copied == 1 and made.left_out == []
+
+
+def test_dates_moved_into_the_past_are_refused_beside_the_days_making_nothing(
+    cohort, published, owner, learner
+):
+    """Moved 30 days, last term's due date (day 8) would be day 38, over on day 120: every
+    submission late. Said beside the days, the name kept, no cohort made."""
+    _last_term(cohort, published, owner, learner)
+    url = reverse("teach_cohorts:next-term", args=[cohort.pk])
+    client = client_for(owner)
+    with time_machine.travel(at(days=120), tick=False):
+        fields = form_fields(client.get(url).content.decode(), "teach-form")
+        refused = client.post(url, {**fields, "name": "Autumn class", "shift_days": "30"})
+    assert refused.status_code == 200
+    page = html.unescape(refused.content.decode())
+    assert "Moved by 30 days, a due date would be 9 Apr 2026, 09:00 (UTC), already over" in page
+    assert 'value="Autumn class"' in page
+    assert not Cohort.objects.filter(name="Autumn class").exists()
+
+
+@pytest.mark.parametrize(("days", "said"), [("-7", "dates only move later"), ("x", "whole")])
+def test_days_that_are_no_number_of_days_are_said_not_a_server_error(
+    cohort, published, owner, days, said
+):
+    url = reverse("teach_cohorts:next-term", args=[cohort.pk])
+    client = client_for(owner)
+    fields = form_fields(client.get(url).content.decode(), "teach-form")
+    refused = client.post(url, {**fields, "name": "Autumn class", "shift_days": days})
+    assert refused.status_code == 200
+    assert said in html.unescape(refused.content.decode())
+    assert not Cohort.objects.filter(name="Autumn class").exists()
+
+
+def test_a_co_instructor_starting_the_next_term_owns_it_and_leaves_out_quizzes_not_theirs(
+    cohort, published, owner, co_instructor
+):
+    """Colm co-taught; the quiz is Ines's, which only she may assign: the new cohort is his,
+    Ines co-teaches it, and her quiz is named as left out, not copied behind her back."""
+    services.assignment_create(cohort=cohort, quiz=published, by=owner)
+    url = reverse("teach_cohorts:next-term", args=[cohort.pk])
+    client = client_for(co_instructor)
+    fields = form_fields(client.get(url).content.decode(), "teach-form")
+    made = client.post(url, {**fields, "name": "Colm's class"}, follow=True)
+    new = Cohort.objects.get(name="Colm's class")
+    assert new.owner == co_instructor and list(new.co_instructors.all()) == [owner]
+    assert not new.assignments.exists()
+    assert "Not copied, as they are another instructor's quizzes" in html.unescape(
+        made.content.decode()
+    )
+    assert "“Root user basics”" in html.unescape(made.content.decode())
+
+
+def test_the_next_term_form_sent_twice_makes_one_cohort(cohort, published, owner):
+    url = reverse("teach_cohorts:next-term", args=[cohort.pk])
+    client = client_for(owner)
+    fields = {**form_fields(client.get(url).content.decode(), "teach-form"), "name": "Autumn"}
+    first = client.post(url, fields)
+    second = client.post(url, fields)
+    assert first["Location"] == second["Location"]
+    assert Cohort.objects.filter(name="Autumn").count() == 1
+
+
+def test_a_name_already_used_is_refused_beside_the_name(cohort, owner):
+    url = reverse("teach_cohorts:next-term", args=[cohort.pk])
+    client = client_for(owner)
+    fields = form_fields(client.get(url).content.decode(), "teach-form")
+    refused = client.post(url, {**fields, "name": "spring CLASS"})
+    assert "You already have a cohort called" in html.unescape(refused.content.decode())
+    assert Cohort.objects.count() == 1

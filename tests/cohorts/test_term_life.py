@@ -4,12 +4,14 @@ and starting the next term from the last do to learners' results (docs/teaching.
 from __future__ import annotations
 
 import html
+import io
 
 import pytest
 import time_machine
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from cohorts import gradebook, services
+from cohorts import gradebook, handover, services
 from cohorts.models import Assignment, Cohort
 from tests.cohorts.conftest import at, client_for, take_right
 from tests.conftest import make_lesson
@@ -308,3 +310,74 @@ def test_a_name_already_used_is_refused_beside_the_name(cohort, owner):
     refused = client.post(url, {**fields, "name": "spring CLASS"})
     assert "You already have a cohort called" in html.unescape(refused.content.decode())
     assert Cohort.objects.count() == 1
+
+
+# --- an instructor who leaves ------------------------------------------------------------------
+
+
+def test_a_leaving_instructor_hands_their_cohorts_and_quizzes_to_another(
+    cohort, published, owner, co_instructor, other_instructor, learner
+):
+    """Ines leaves; Otto takes over: her cohort (its learner, assignment and Ada's result
+    untouched) and her quiz and questions are his; she no longer co-teaches. Before, only she
+    could archive or delete the cohort, and nobody could change her quiz."""
+    services.assignment_create(cohort=cohort, quiz=published, by=owner, now=at(hours=2))
+    take_right(published, learner, start=at(days=1), submit=at(days=1, minutes=5))
+    said = io.StringIO()
+    call_command("hand_over_teaching", "ines", "otto", stdout=said)
+    assert "otto now owns what ines owned: 1 cohort, 1 quiz, 2 questions, 0 scenarios." in (
+        said.getvalue()
+    )
+    cohort.refresh_from_db()
+    published.refresh_from_db()
+    assert cohort.owner == other_instructor
+    assert set(cohort.co_instructors.all()) == {co_instructor}
+    assert published.owner == other_instructor
+    assert set(published.questions.values_list("owner", flat=True)) == {other_instructor.pk}
+    assert list(cohort.memberships.values_list("user", flat=True)) == [learner.pk]
+    assert _counted(cohort) == 1
+    otto = client_for(other_instructor)
+    assert otto.get(reverse("teach_cohorts:archive", args=[cohort.pk])).status_code == 200
+    assert otto.get(reverse("teach:quiz", args=[published.pk])).status_code == 200
+
+
+def test_a_co_instructor_taking_over_becomes_the_owner_not_both(cohort, owner, co_instructor):
+    handover.hand_over(from_user=owner, to_user=co_instructor)
+    cohort.refresh_from_db()
+    assert cohort.owner == co_instructor and not cohort.co_instructors.exists()
+
+
+def test_a_hand_over_that_cannot_be_done_changes_nothing(
+    cohort, published, owner, other_instructor, learner
+):
+    """Otto already has a "Spring class": two of his by one name could not be told apart.
+    Ada is no instructor. Each is refused whole, saying why."""
+    services.cohort_create(owner=other_instructor, name="SPRING class")
+    with pytest.raises(CommandError, match="already has a cohort called “Spring class”"):
+        call_command("hand_over_teaching", "ines", "otto")
+    with pytest.raises(CommandError, match="ada is not an instructor"):
+        call_command("hand_over_teaching", "ines", "ada")
+    with pytest.raises(CommandError, match="No user is called 'nobody'"):
+        call_command("hand_over_teaching", "ines", "nobody")
+    cohort.refresh_from_db()
+    published.refresh_from_db()
+    assert cohort.owner == owner and published.owner == owner
+
+
+def test_taking_the_role_from_an_owner_warns_what_is_left_without_one(cohort, owner):
+    said, warned = io.StringIO(), io.StringIO()
+    call_command("make_instructor", "ines", "--remove", stdout=said, stderr=warned)
+    assert "ines is no longer an instructor." in said.getvalue()
+    assert "1 cohort (“Spring class”; 1 not archived) is still owned by ines" in warned.getvalue()
+    assert "manage.py hand_over_teaching ines OTHER_INSTRUCTOR" in warned.getvalue()
+
+
+def test_the_admins_remove_action_warns_about_an_owners_cohorts(client, everyday_admin, cohort):
+    page = client.post(
+        "/admin/auth/user/",
+        {"action": "remove_instructor", "_selected_action": [cohort.owner_id]},
+        follow=True,
+    )
+    assert "1 cohort (“Spring class”; 1 not archived) is still owned by ines" in html.unescape(
+        page.content.decode()
+    )

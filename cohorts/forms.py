@@ -132,7 +132,12 @@ class NextTermForm(PlainLabels, forms.Form):
         """`due_range`: the old cohort's first and last due dates, said in the days' help."""
         super().__init__(*args, **kwargs)
         first, last = due_range
-        ran = f"Its due dates run from {zoned(first)} to {zoned(last)}. " if first else ""
+        if first is None:
+            ran = ""
+        elif first == last:
+            ran = f"Its due date is {zoned(first)}. "
+        else:
+            ran = f"Its due dates run from {zoned(first)} to {zoned(last)}. "
         self.fields["shift_days"].help_text = (
             f"{ran}Leave it empty to copy the assignments without opening or due times, and "
             "set each one's on its page; or give the days between the terms (182 for 26 "

@@ -136,7 +136,8 @@ def cohort_next_term(
     now: datetime | None = None,
 ) -> NextTerm:
     """A new cohort for the next term, set up as `source` was: its assignments (quiz and
-    lessons to read; opening and due times moved `shift_days` later, or none), and, with
+    lessons to read; opening and due times moved `shift_days` later by the clock of the active
+    time zone, or none), and, with
     `with_instructors`, the same people teaching it. No learner, extension or result comes
     along: those are last term's, and stay in `source`, which this leaves as it is (archived
     or not). `owner` owns the new cohort; a quiz `owner` may not assign (another instructor's)
@@ -147,13 +148,19 @@ def cohort_next_term(
     if shift_days is not None and not 0 <= shift_days <= MAX_SHIFT_DAYS:
         raise ShiftRefused(f"Move the dates by 0 to {MAX_SHIFT_DAYS} days.")
     shift = timedelta(days=shift_days or 0)
+
+    def moved(when: datetime) -> datetime:
+        # By the clock on the wall, in the zone the teacher reads times in (the active one):
+        # 17:00 in December is 17:00 in June, not 18:00 after the clocks went forward.
+        return timezone.localtime(when) + shift
+
     old = list(source.assignments.select_related("quiz").prefetch_related("lessons"))
     usable = set(
         quizzes_visible(owner).filter(pk__in=[a.quiz_id for a in old]).values_list("pk", flat=True)
     )
     kept = [a for a in old if a.quiz_id in usable]
     if shift_days is not None:
-        over = sorted(a.due_at + shift for a in kept if a.due_at and a.due_at + shift < now)
+        over = sorted(moved(a.due_at) for a in kept if a.due_at and moved(a.due_at) < now)
         if over:
             raise ShiftRefused(
                 f"Moved by {shift_days} day{pluralize(shift_days)}, a due date would be "
@@ -168,12 +175,12 @@ def cohort_next_term(
             teachers = [source.owner, *source.co_instructors.all()]
             cohort.co_instructors.add(*[u for u in teachers if u.pk != owner.pk and can_teach(u)])
         for each in kept:
-            moved = shift_days is not None
+            dated = shift_days is not None
             assignment = Assignment.objects.create(
                 cohort=cohort,
                 quiz=each.quiz,
-                opens_at=each.opens_at + shift if moved and each.opens_at else None,
-                due_at=each.due_at + shift if moved and each.due_at else None,
+                opens_at=moved(each.opens_at) if dated and each.opens_at else None,
+                due_at=moved(each.due_at) if dated and each.due_at else None,
                 created_at=now,
                 created_by=owner,
             )

@@ -205,7 +205,8 @@ def _next_term_said(made: services.NextTerm, shift_days: int | None) -> list[str
     elif shift_days is None:
         dates = f"{copied} copied without dates: set each one's on its page"
     else:
-        dates = f"{copied} copied, their dates moved {shift_days} day{pluralize(shift_days)} later"
+        its = "its" if made.copied == 1 else "their"
+        dates = f"{copied} copied, {its} dates moved {shift_days} day{pluralize(shift_days)} later"
     return [f"Cohort “{made.cohort.name}” created: {dates}. Share its join code."]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import io
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
@@ -210,7 +211,8 @@ def test_the_next_term_starts_from_the_last_with_its_work_and_none_of_its_learne
     with time_machine.travel(at(days=120), tick=False):
         page = html.unescape(client.get(url).content.decode())
         assert "Start the next term from Spring class" in page
-        assert "Its due dates run from 10 Mar 2026, 09:00 (UTC)" in page
+        assert "Its due date is 10 Mar 2026, 09:00 (UTC)." in page
+        assert "set up as this one is: its assignment, with its quiz" in page
         fields = form_fields(client.get(url).content.decode(), "teach-form")
         made = client.post(url, {**fields, "name": "Autumn class", "shift_days": "182"})
     assert made.status_code == 302
@@ -381,3 +383,20 @@ def test_the_admins_remove_action_warns_about_an_owners_cohorts(client, everyday
     assert "1 cohort (“Spring class”; 1 not archived) is still owned by ines" in html.unescape(
         page.content.decode()
     )
+
+
+def test_dates_move_by_the_teachers_clock_across_a_change_of_summer_time(cohort, published, owner):
+    """Due at 17:00 in Madrid in December, moved 182 days: 17:00 in Madrid in June, not 18:00
+    (a UTC shift crosses the clocks going forward)."""
+    services.assignment_create(
+        cohort=cohort, quiz=published, due_at=datetime(2026, 12, 12, 16, 0, tzinfo=UTC), by=owner
+    )
+    url = reverse("teach_cohorts:next-term", args=[cohort.pk])
+    client = client_for(owner)
+    client.cookies["tz"] = "Europe/Madrid"
+    with time_machine.travel(at(days=200), tick=False):
+        fields = form_fields(client.get(url).content.decode(), "teach-form")
+        made = client.post(url, {**fields, "name": "Summer", "shift_days": "182"}, follow=True)
+    assert "1 assignment copied, its dates moved 182 days later" in made.content.decode()
+    (copy,) = Cohort.objects.get(name="Summer").assignments.all()
+    assert copy.due_at == datetime(2027, 6, 12, 15, 0, tzinfo=UTC)  # 17:00 in Madrid (UTC+2)

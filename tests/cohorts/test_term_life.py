@@ -400,3 +400,29 @@ def test_dates_move_by_the_teachers_clock_across_a_change_of_summer_time(cohort,
     assert "1 assignment copied, its dates moved 182 days later" in made.content.decode()
     (copy,) = Cohort.objects.get(name="Summer").assignments.all()
     assert copy.due_at == datetime(2027, 6, 12, 15, 0, tzinfo=UTC)  # 17:00 in Madrid (UTC+2)
+
+
+# --- deleting a quiz that is assigned ----------------------------------------------------------
+
+
+def test_deleting_an_assigned_quiz_nobody_tried_names_the_cohorts_it_leaves(
+    cohort, published, owner, other_instructor, staff
+):
+    """Nobody has tried it, so it may go; but it is set in Spring class (and in a cohort of
+    staff's), and the assignment goes with it: the question says so, where it was silent."""
+    services.assignment_create(cohort=cohort, quiz=published, by=owner)
+    theirs = services.cohort_create(owner=staff, name="Staff's own class")
+    services.assignment_create(cohort=theirs, quiz=published, by=staff)
+    page = client_for(owner).get(reverse("teach:quiz-delete", args=[published.pk]))
+    text = " ".join(html.unescape(page.content.decode()).split())
+    assert (
+        "It is assigned in “Spring class” and in 1 more cohort of other instructors: deleting "
+        "it takes it out of those cohorts, with its due dates and extensions, and off their "
+        "learners' home pages."
+    ) in text
+    assert "Staff's own class" not in text
+
+
+def test_deleting_a_quiz_assigned_nowhere_says_nothing_of_cohorts(published, owner):
+    page = client_for(owner).get(reverse("teach:quiz-delete", args=[published.pk]))
+    assert "It is assigned" not in page.content.decode()

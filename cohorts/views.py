@@ -356,6 +356,7 @@ def cohort_delete(request: HttpRequest, pk: int) -> HttpResponse:
                 "cohort": cohort,
                 "member_count": cohort.memberships.count(),
                 "assignment_count": cohort.assignments.count(),
+                "results": services.cohort_results(cohort),
             },
         )
     name = cohort.name

@@ -426,3 +426,22 @@ def test_deleting_an_assigned_quiz_nobody_tried_names_the_cohorts_it_leaves(
 def test_deleting_a_quiz_assigned_nowhere_says_nothing_of_cohorts(published, owner):
     page = client_for(owner).get(reverse("teach:quiz-delete", args=[published.pk]))
     assert "It is assigned" not in page.content.decode()
+
+
+# --- deleting a cohort with results --------------------------------------------------------------
+
+
+def test_deleting_a_cohort_with_results_offers_archiving_instead(cohort, published, owner, learner):
+    services.assignment_create(cohort=cohort, quiz=published, by=owner, now=at(hours=2))
+    take_right(published, learner, start=at(days=1), submit=at(days=1, minutes=5))
+    url = reverse("teach_cohorts:delete", args=[cohort.pk])
+    text = " ".join(html.unescape(client_for(owner).get(url).content.decode()).split())
+    assert "Its gradebook holds the results of 1 learner (1 attempt)." in text
+    assert "archive it instead" in text
+    assert reverse("teach_cohorts:archive", args=[cohort.pk]) in text
+
+
+def test_deleting_a_cohort_without_results_does_not_offer_archiving(cohort, owner):
+    url = reverse("teach_cohorts:delete", args=[cohort.pk])
+    text = html.unescape(client_for(owner).get(url).content.decode())
+    assert "Its gradebook holds the results" not in text

@@ -296,6 +296,33 @@ def cohort_delete(*, cohort: Cohort) -> None:
     cohort.delete()
 
 
+def cohort_hand_to(*, cohort: Cohort, user_id: int) -> AbstractBaseUser:
+    """The owner hands the cohort to one of its co-instructors (a term's leave, a course
+    changing hands): they own it from now on, with its learners, work and results as they
+    are, and the former owner co-teaches it, so nothing of theirs is lost on the way; the new
+    owner can take them off. Allowed while archived: it changes who runs the class, not its
+    record."""
+    user = cohort.co_instructors.filter(pk=user_id).first()
+    if user is None:
+        raise CohortError("Only one of the cohort's co-instructors can be made its owner.")
+    if not can_teach(user):
+        raise CohortError(
+            f"{user.get_username()} is no longer an instructor here, so they cannot own it."
+        )
+    if Cohort.objects.filter(owner=user, name__iexact=cohort.name).exists():
+        raise CohortError(
+            f"{user.get_username()} already has a cohort called “{cohort.name}”: rename this "
+            "one first, so that their lists can tell the two apart."
+        )
+    former = cohort.owner
+    with transaction.atomic():
+        cohort.owner = user
+        cohort.save(update_fields=["owner"])
+        cohort.co_instructors.remove(user)
+        cohort.co_instructors.add(former)
+    return user
+
+
 def co_instructor_remove(*, cohort: Cohort, user_id: int) -> None:
     cohort.co_instructors.remove(user_id)
 

@@ -25,6 +25,7 @@ urlpatterns = [
         views.instructor_remove,
         name="instructor-remove",
     ),
+    path("<id:pk>/instructors/<id:user_pk>/owner/", views.owner_hand, name="owner-hand"),
     path("<id:pk>/learners/<id:user_pk>/", views.learner_detail, name="learner"),
     path(
         "<id:pk>/quizzes/<id:quiz_pk>/statistics/",

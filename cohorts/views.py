@@ -493,6 +493,31 @@ def instructor_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpRespon
     return redirect("teach_cohorts:people", pk=cohort.pk)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
+def owner_hand(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    """Owner only. GET asks first (what the new owner may do that a co-instructor may not,
+    and that the asker stays as a co-instructor); POST hands the cohort over."""
+    cohort = _cohort_for_instructor(request, pk, owner_only=True)
+    to = cohort.co_instructors.filter(pk=user_pk).first()
+    if to is None:
+        messages.info(request, "Only one of the cohort's co-instructors can be made its owner.")
+        return redirect("teach_cohorts:people", pk=cohort.pk)
+    if request.method != "POST":
+        return render(request, "cohorts/owner_hand.html", {"cohort": cohort, "to": to})
+    try:
+        services.cohort_hand_to(cohort=cohort, user_id=to.pk)
+    except services.CohortError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"{to.get_username()} now owns “{cohort.name}”; you teach it with them as a "
+            "co-instructor.",
+        )
+    return redirect("teach_cohorts:people", pk=cohort.pk)
+
+
 # --- assignments --------------------------------------------------------------------------
 
 

@@ -420,6 +420,10 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     "teach_cohorts:instructor-remove": Case(
         "/teach/cohorts/{cohort}/instructors/{co_instructor}/remove/", get=405,
         post=cohort_page(COHORT_PEOPLE, co=403)),
+    # handing the cohort to its co-instructor: the owner's alone, asked first
+    "teach_cohorts:owner-hand": Case(
+        "/teach/cohorts/{cohort}/instructors/{co_instructor}/owner/",
+        get=cohort_page(200, co=403), post=cohort_page(COHORT_PEOPLE, co=403)),
     "teach_cohorts:learner": (
         Case("/teach/cohorts/{cohort}/learners/{learner}/", get=cohort_page(200), post=405),
         Case("/teach/cohorts/{cohort}/learners/{other_learner}/", get=cohort_page(404),

@@ -445,3 +445,54 @@ def test_deleting_a_cohort_without_results_does_not_offer_archiving(cohort, owne
     url = reverse("teach_cohorts:delete", args=[cohort.pk])
     text = html.unescape(client_for(owner).get(url).content.decode())
     assert "Its gradebook holds the results" not in text
+
+
+# --- co-teaching: the owner hands the cohort over ------------------------------------------------
+
+
+def test_the_owner_hands_the_cohort_to_a_co_instructor_after_asking(
+    cohort, published, owner, co_instructor, learner
+):
+    """Ines goes on leave; Colm co-teaches and takes it over: after a question he owns it
+    (he may archive it now), Ines co-teaches it, and Ada's result is where it was."""
+    services.assignment_create(cohort=cohort, quiz=published, by=owner, now=at(hours=2))
+    take_right(published, learner, start=at(days=1), submit=at(days=1, minutes=5))
+    ines = client_for(owner)
+    people = ines.get(reverse("teach_cohorts:people", args=[cohort.pk])).content.decode()
+    url = reverse("teach_cohorts:owner-hand", args=[cohort.pk, co_instructor.pk])
+    assert url in people
+    asked = html.unescape(ines.get(url).content.decode())
+    assert "Make colm the owner of Spring class?" in asked
+    assert "You stay as a co-instructor" in asked
+    cohort.refresh_from_db()
+    assert cohort.owner == owner
+    done = ines.post(url, follow=True)
+    assert "colm now owns “Spring class”" in html.unescape(done.content.decode())
+    cohort.refresh_from_db()
+    assert cohort.owner == co_instructor
+    assert list(cohort.co_instructors.all()) == [owner]
+    assert _counted(cohort) == 1
+    colm = client_for(co_instructor)
+    assert colm.get(reverse("teach_cohorts:archive", args=[cohort.pk])).status_code == 200
+    assert ines.get(reverse("teach_cohorts:archive", args=[cohort.pk])).status_code == 403
+    assert ines.get(reverse("teach_cohorts:gradebook", args=[cohort.pk])).status_code == 200
+
+
+def test_only_a_co_instructor_can_be_made_owner(cohort, owner, other_instructor, learner):
+    for someone in (other_instructor, learner):
+        url = reverse("teach_cohorts:owner-hand", args=[cohort.pk, someone.pk])
+        said = client_for(owner).post(url, follow=True)
+        assert "Only one of the cohort's co-instructors" in html.unescape(said.content.decode())
+    cohort.refresh_from_db()
+    assert cohort.owner == owner
+
+
+def test_a_co_instructor_with_a_cohort_of_that_name_is_refused_saying_so(
+    cohort, owner, co_instructor
+):
+    services.cohort_create(owner=co_instructor, name="Spring Class")
+    url = reverse("teach_cohorts:owner-hand", args=[cohort.pk, co_instructor.pk])
+    said = client_for(owner).post(url, follow=True)
+    assert "colm already has a cohort called “Spring class”" in html.unescape(said.content.decode())
+    cohort.refresh_from_db()
+    assert cohort.owner == owner

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
@@ -286,8 +287,13 @@ def co_instructor_add(*, cohort: Cohort, username: str) -> AbstractBaseUser:
 
 def cohort_results(cohort: Cohort) -> tuple[int, int]:
     """(attempts, learners): the work its gradebook counts, which deleting it takes away."""
-    rows = list(counted_attempts(cohort).values_list("user_id", flat=True))
-    return len(rows), len(set(rows))
+    return _attempts_and_learners(counted_attempts(cohort))
+
+
+def _attempts_and_learners(attempts) -> tuple[int, int]:
+    """(attempts, distinct learners) of an attempt queryset, counted by the database."""
+    counts = attempts.aggregate(attempts=Count("pk"), learners=Count("user_id", distinct=True))
+    return counts["attempts"], counts["learners"]
 
 
 def cohort_delete(*, cohort: Cohort) -> None:
@@ -410,12 +416,11 @@ def attempts_uncounted(assignment: Assignment, opens_at: datetime | None) -> tup
     start = opens_at or assignment.created_at
     if start <= assignment.starts_at:
         return 0, 0
-    rows = list(
-        counted_attempts(assignment.cohort_id)
-        .filter(quiz_id=assignment.quiz_id, started_at__lt=start)
-        .values_list("user_id", flat=True)
+    return _attempts_and_learners(
+        counted_attempts(assignment.cohort_id).filter(
+            quiz_id=assignment.quiz_id, started_at__lt=start
+        )
     )
-    return len(rows), len(set(rows))
 
 
 def assignment_update(
@@ -473,12 +478,9 @@ def assignment_close(*, assignment: Assignment, closed: bool, now: datetime | No
 
 def assignment_results(assignment: Assignment) -> tuple[int, int]:
     """(attempts, learners): the work the gradebook counts for this assignment now."""
-    rows = list(
-        counted_attempts(assignment.cohort_id)
-        .filter(quiz_id=assignment.quiz_id)
-        .values_list("user_id", flat=True)
+    return _attempts_and_learners(
+        counted_attempts(assignment.cohort_id).filter(quiz_id=assignment.quiz_id)
     )
-    return len(rows), len(set(rows))
 
 
 def assignment_remove(*, assignment: Assignment) -> None:

@@ -11,11 +11,12 @@ who owned it before; "last edited" times stay as they were.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from cohorts.models import Cohort, Membership
+from cohorts.services import free_name
 from lessons.models import Scenario
 from quizzes.models import Question, Quiz
 from teach.access import can_teach
@@ -31,6 +32,8 @@ class HandedOver:
     quizzes: int
     questions: int
     scenarios: int
+    # "“Spring” is now “Spring (otto)”": names the new owner had already (`free_name`)
+    renamed: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         def n(count: int, what: str) -> str:
@@ -68,9 +71,9 @@ def still_owned(user) -> str | None:
 def hand_over(*, from_user, to_user) -> HandedOver:
     """Make `to_user` the owner of everything `from_user` owns in teaching, all or nothing.
     `from_user` leaves the co-instructors of those cohorts (they are leaving); `to_user`, if
-    one of them, becomes their owner instead. Refused, changing nothing, when `to_user`
-    cannot teach, is `from_user`, is a learner in one of the cohorts, or already owns a
-    cohort by one of their names (the menus could not tell the two apart)."""
+    one of them, becomes their owner instead; a cohort named as one of `to_user`'s is told
+    apart by `from_user`'s name (`free_name`). Refused, changing nothing, when `to_user`
+    cannot teach, is `from_user`, or is a learner in one of the cohorts."""
     if to_user.pk == from_user.pk:
         raise HandOverError("Hand the teaching to someone else.")
     if not can_teach(to_user):
@@ -90,23 +93,20 @@ def hand_over(*, from_user, to_user) -> HandedOver:
             "cannot be a learner of their own cohort. They leave it first, or choose another "
             "instructor."
         )
-    theirs = {name.casefold() for name in to_user.owned_cohorts.values_list("name", flat=True)}
-    clashing = [c.name for c in cohorts if c.name.casefold() in theirs]
-    if clashing:
-        raise HandOverError(
-            f"{to_user.get_username()} already has a cohort called {_names(clashing)}: rename "
-            "one of the two first, so that their lists can tell them apart."
-        )
+    renamed = []
     with transaction.atomic():
         for cohort in cohorts:
-            cohort.owner = to_user
-            cohort.save(update_fields=["owner"])
+            name = free_name(owner=to_user, name=cohort.name, whose=from_user.get_username())
+            if name != cohort.name:
+                renamed.append(f"“{cohort.name}” is now “{name}”")
+            cohort.owner, cohort.name = to_user, name
+            cohort.save(update_fields=["owner", "name"])
             cohort.co_instructors.remove(from_user, to_user)
-        counts = [
+        quizzes, questions, scenarios = (
             _own(model.objects.filter(owner=from_user), to_user)
             for model in (Quiz, Question, Scenario)
-        ]
-    return HandedOver(len(cohorts), *counts)
+        )
+    return HandedOver(len(cohorts), quizzes, questions, scenarios, renamed=renamed)
 
 
 def _own(rows, to_user) -> int:

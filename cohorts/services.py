@@ -302,12 +302,31 @@ def cohort_delete(*, cohort: Cohort) -> None:
     cohort.delete()
 
 
+def free_name(*, owner, name: str, whose: str) -> str:
+    """`name`, or, when `owner` has a cohort called so already (a cohort handed to them by
+    another instructor), `name (whose)`, numbered past that: two of one owner's cohorts by one
+    name could not be told apart in their lists (`_checked_name`), and an archived one cannot
+    be renamed to make room."""
+    taken = {
+        other.casefold()
+        for other in Cohort.objects.filter(owner=owner).values_list("name", flat=True)
+    }
+    if name.casefold() not in taken:
+        return name
+    for n in range(1, 1000):
+        candidate = f"{name[:100]} ({whose[:12]}{'' if n == 1 else f' {n}'})"
+        if candidate.casefold() not in taken:
+            return candidate
+    raise CohortError("Could not find a free name; rename the cohort first.")  # pragma: no cover
+
+
 def cohort_hand_to(*, cohort: Cohort, user_id: int) -> AbstractBaseUser:
     """The owner hands the cohort to one of its co-instructors (a term's leave, a course
     changing hands): they own it from now on, with its learners, work and results as they
     are, and the former owner co-teaches it, so nothing of theirs is lost on the way; the new
     owner can take them off. Allowed while archived: it changes who runs the class, not its
-    record."""
+    record. A name the new owner has already is told apart by the former owner's
+    (`free_name`)."""
     user = cohort.co_instructors.filter(pk=user_id).first()
     if user is None:
         raise CohortError("Only one of the cohort's co-instructors can be made its owner.")
@@ -315,15 +334,11 @@ def cohort_hand_to(*, cohort: Cohort, user_id: int) -> AbstractBaseUser:
         raise CohortError(
             f"{user.get_username()} is no longer an instructor here, so they cannot own it."
         )
-    if Cohort.objects.filter(owner=user, name__iexact=cohort.name).exists():
-        raise CohortError(
-            f"{user.get_username()} already has a cohort called “{cohort.name}”: rename this "
-            "one first, so that their lists can tell the two apart."
-        )
     former = cohort.owner
     with transaction.atomic():
         cohort.owner = user
-        cohort.save(update_fields=["owner"])
+        cohort.name = free_name(owner=user, name=cohort.name, whose=former.get_username())
+        cohort.save(update_fields=["owner", "name"])
         cohort.co_instructors.remove(user)
         cohort.co_instructors.add(former)
     return user

@@ -505,6 +505,7 @@ def owner_hand(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
         return redirect("teach_cohorts:people", pk=cohort.pk)
     if request.method != "POST":
         return render(request, "cohorts/owner_hand.html", {"cohort": cohort, "to": to})
+    name = cohort.name
     try:
         services.cohort_hand_to(cohort=cohort, user_id=to.pk)
     except services.CohortError as exc:
@@ -515,6 +516,12 @@ def owner_hand(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
             f"{to.get_username()} now owns “{cohort.name}”; you teach it with them as a "
             "co-instructor.",
         )
+        if cohort.name != name:
+            messages.info(
+                request,
+                f"{to.get_username()} had a cohort called “{name}” already, so this one is "
+                f"now called “{cohort.name}”.",
+            )
     return redirect("teach_cohorts:people", pk=cohort.pk)
 
 

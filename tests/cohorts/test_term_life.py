@@ -349,21 +349,31 @@ def test_a_co_instructor_taking_over_becomes_the_owner_not_both(cohort, owner, c
     assert cohort.owner == co_instructor and not cohort.co_instructors.exists()
 
 
-def test_a_hand_over_that_cannot_be_done_changes_nothing(
-    cohort, published, owner, other_instructor, learner
-):
-    """Otto already has a "Spring class": two of his by one name could not be told apart.
-    Ada is no instructor. Each is refused whole, saying why."""
-    services.cohort_create(owner=other_instructor, name="SPRING class")
-    with pytest.raises(CommandError, match="already has a cohort called “Spring class”"):
-        call_command("hand_over_teaching", "ines", "otto")
+def test_a_hand_over_that_cannot_be_done_changes_nothing(cohort, published, owner, learner):
+    """Ada is no instructor; nobody is called "nobody": each is refused whole, saying why."""
     with pytest.raises(CommandError, match="ada is not an instructor"):
         call_command("hand_over_teaching", "ines", "ada")
     with pytest.raises(CommandError, match="No user is called 'nobody'"):
         call_command("hand_over_teaching", "ines", "nobody")
+    with pytest.raises(CommandError, match="Hand the teaching to someone else"):
+        call_command("hand_over_teaching", "ines", "ines")
     cohort.refresh_from_db()
     published.refresh_from_db()
     assert cohort.owner == owner and published.owner == owner
+
+
+def test_a_cohort_handed_to_someone_with_one_of_its_name_is_told_apart(
+    cohort, owner, other_instructor
+):
+    """Otto has a "Spring class" of his own, archived (so it cannot be renamed to make room):
+    Ines's comes to him as "Spring class (ines)", and the command says so."""
+    his = services.cohort_create(owner=other_instructor, name="SPRING class")
+    services.cohort_archive(cohort=his)
+    said = io.StringIO()
+    call_command("hand_over_teaching", "ines", "otto", stdout=said)
+    cohort.refresh_from_db()
+    assert cohort.owner == other_instructor and cohort.name == "Spring class (ines)"
+    assert "“Spring class” is now “Spring class (ines)”" in said.getvalue()
 
 
 def test_taking_the_role_from_an_owner_warns_what_is_left_without_one(cohort, owner):
@@ -487,12 +497,15 @@ def test_only_a_co_instructor_can_be_made_owner(cohort, owner, other_instructor,
     assert cohort.owner == owner
 
 
-def test_a_co_instructor_with_a_cohort_of_that_name_is_refused_saying_so(
+def test_a_co_instructor_with_a_cohort_of_that_name_gets_it_told_apart(
     cohort, owner, co_instructor
 ):
     services.cohort_create(owner=co_instructor, name="Spring Class")
     url = reverse("teach_cohorts:owner-hand", args=[cohort.pk, co_instructor.pk])
-    said = client_for(owner).post(url, follow=True)
-    assert "colm already has a cohort called “Spring class”" in html.unescape(said.content.decode())
+    said = html.unescape(client_for(owner).post(url, follow=True).content.decode())
+    assert "so this one is now called “Spring class (ines)”" in said
     cohort.refresh_from_db()
-    assert cohort.owner == owner
+    assert cohort.owner == co_instructor and cohort.name == "Spring class (ines)"
+    assert services.free_name(owner=co_instructor, name="spring class", whose="ines") == (
+        "spring class (ines 2)"
+    )

@@ -31,3 +31,5 @@ class Command(BaseCommand):
         except HandOverError as exc:
             raise CommandError(f"Nothing was handed over: {exc}") from exc
         self.stdout.write(f"{to_username} now owns what {from_username} owned: {done}.")
+        for line in done.renamed:
+            self.stdout.write(f"Renamed, as {to_username} had a cohort by that name: {line}.")

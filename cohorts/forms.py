@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.utils import ErrorDict
+from django.http import QueryDict
 from django.utils import timezone
 
 from cohorts import learner_finder
@@ -102,6 +103,48 @@ class CohortForm(PlainLabels, forms.Form):
     once = once_field()  # a cohort is made once per page (srm_trainer/once.py)
 
 
+class NextTermForm(PlainLabels, forms.Form):
+    """A new cohort set up as an old one was (`services.cohort_next_term`)."""
+
+    name = forms.CharField(
+        max_length=120,
+        label="Name of the new cohort",
+        help_text="Learners see it when they join: its term or its group, for example.",
+        error_messages={"required": "Give the new cohort a name."},
+    )
+    shift_days = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=3660,
+        label="Move every date by (days, optional)",
+        error_messages={
+            "invalid": "Type a whole number of days, such as 182 for 26 weeks.",
+            "min_value": "Type a number of days from 0 to 3660: dates only move later.",
+            "max_value": "Type a number of days from 0 to 3660: dates only move later.",
+        },
+    )
+    with_instructors = forms.BooleanField(
+        required=False, initial=True, label="The same instructors teach it"
+    )
+    once = once_field()  # a cohort is made once per page (srm_trainer/once.py)
+
+    def __init__(self, *args, due_range=(None, None), **kwargs):
+        """`due_range`: the old cohort's first and last due dates, said in the days' help."""
+        super().__init__(*args, **kwargs)
+        first, last = due_range
+        if first is None:
+            ran = ""
+        elif first == last:
+            ran = f"Its due date is {zoned(first)}. "
+        else:
+            ran = f"Its due dates run from {zoned(first)} to {zoned(last)}. "
+        self.fields["shift_days"].help_text = (
+            f"{ran}Leave it empty to copy the assignments without opening or due times, and "
+            "set each one's on its page; or give the days between the terms (182 for 26 "
+            "weeks) to move every time that much later."
+        )
+
+
 class RenameForm(PlainLabels, forms.Form):
     name = forms.CharField(
         max_length=120,
@@ -180,6 +223,10 @@ class AssignmentForm(PlainLabels, forms.Form):
     # The past due time the page was last warned about, as typed: sent again unchanged, it is
     # kept on purpose (`clean`).
     past_due_ok = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Editing: the opening time the page last warned would take counted attempts out of the
+    # gradebook, as typed: sent again unchanged, it is kept on purpose
+    # (`services.WouldStopCounting`).
+    uncount_ok = forms.CharField(widget=forms.HiddenInput, required=False)
     # Editing: what the page drew (`services.assignment_stamp`), so that a save over a change
     # made since (another tab, a co-instructor) is refused, not written over it.
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -237,6 +284,19 @@ class AssignmentForm(PlainLabels, forms.Form):
                 self.data = self.data.copy()
                 self.data[self.add_prefix("past_due_ok")] = typed
         return data
+
+    def uncount_asked(self) -> bool:
+        """Whether the opening time sent was the one the page warned about last time."""
+        typed = self.data.get(self.add_prefix("opens_at"), "")
+        return self.cleaned_data.get("uncount_ok") == typed
+
+    def ask_uncount(self, message: str) -> None:
+        """Say `message` beside the opening time, and remember it as asked about."""
+        self.add_error("opens_at", message)
+        kept = QueryDict(mutable=True)
+        kept.update(self.data)  # a QueryDict: the lessons ticked are a list
+        kept[self.add_prefix("uncount_ok")] = self.data.get(self.add_prefix("opens_at"), "")
+        self.data = kept
 
     def _say_which_is_assigned(self) -> None:
         """A quiz assigned since the page was drawn (in another tab, or the first of a double

@@ -14,19 +14,22 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from cohorts import codes
+from cohorts.gradebook import counted_attempts
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from lessons.timezones import zoned
 from srm_trainer.typed_text import hidden_character
-from teach.access import can_teach
+from teach.access import can_teach, quizzes_visible
 
 
 class CohortError(Exception):
@@ -104,6 +107,87 @@ def cohort_create(*, owner, name: str, now: datetime | None = None) -> Cohort:
     return Cohort.objects.create(
         owner=owner, name=name, join_code=_fresh_code(), created_at=now or timezone.now()
     )
+
+
+MAX_SHIFT_DAYS = 3660  # ten years: a later term than that is a new course
+
+
+class ShiftRefused(CohortError):
+    """`cohort_next_term`'s days to move the dates by are refused (said beside that box)."""
+
+
+@dataclass
+class NextTerm:
+    """What `cohort_next_term` made: the cohort, how many assignments it copied, and the
+    titles of the quizzes it left out (another instructor's, which its new owner may not
+    assign)."""
+
+    cohort: Cohort
+    copied: int
+    left_out: list[str]
+
+
+def cohort_next_term(
+    *,
+    source: Cohort,
+    owner,
+    name: str,
+    shift_days: int | None = None,
+    with_instructors: bool = True,
+    now: datetime | None = None,
+) -> NextTerm:
+    """A new cohort for the next term, set up as `source` was: its assignments (quiz and
+    lessons to read; opening and due times moved `shift_days` later by the clock of the active
+    time zone, or none), and, with
+    `with_instructors`, the same people teaching it. No learner, extension or result comes
+    along: those are last term's, and stay in `source`, which this leaves as it is (archived
+    or not). `owner` owns the new cohort; a quiz `owner` may not assign (another instructor's)
+    is left out and named. Refused, creating nothing, when a moved date would already be over
+    (every submission late) or the name is taken."""
+    now = now or timezone.now()
+    name = _checked_name(owner=owner, name=name)
+    if shift_days is not None and not 0 <= shift_days <= MAX_SHIFT_DAYS:
+        raise ShiftRefused(f"Move the dates by 0 to {MAX_SHIFT_DAYS} days.")
+    shift = timedelta(days=shift_days or 0)
+
+    def moved(when: datetime) -> datetime:
+        # By the clock on the wall, in the zone the teacher reads times in (the active one):
+        # 17:00 in December is 17:00 in June, not 18:00 after the clocks went forward.
+        return timezone.localtime(when) + shift
+
+    old = list(source.assignments.select_related("quiz").prefetch_related("lessons"))
+    usable = set(
+        quizzes_visible(owner).filter(pk__in=[a.quiz_id for a in old]).values_list("pk", flat=True)
+    )
+    kept = [a for a in old if a.quiz_id in usable]
+    if shift_days is not None:
+        over = sorted(moved(a.due_at) for a in kept if a.due_at and moved(a.due_at) < now)
+        if over:
+            raise ShiftRefused(
+                f"Moved by {shift_days} day{pluralize(shift_days)}, a due date would be "
+                f"{zoned(over[0])}, already over: every submission would be late. Move the "
+                "dates by more days, or leave the box empty to set each date later."
+            )
+    with transaction.atomic():
+        cohort = Cohort.objects.create(
+            owner=owner, name=name, join_code=_fresh_code(), created_at=now
+        )
+        if with_instructors:
+            teachers = [source.owner, *source.co_instructors.all()]
+            cohort.co_instructors.add(*[u for u in teachers if u.pk != owner.pk and can_teach(u)])
+        for each in kept:
+            dated = shift_days is not None
+            assignment = Assignment.objects.create(
+                cohort=cohort,
+                quiz=each.quiz,
+                opens_at=moved(each.opens_at) if dated and each.opens_at else None,
+                due_at=moved(each.due_at) if dated and each.due_at else None,
+                created_at=now,
+                created_by=owner,
+            )
+            assignment.lessons.set([lesson for lesson in each.lessons.all() if lesson.published])
+    left_out = sorted(a.quiz.title for a in old if a.quiz_id not in usable)
+    return NextTerm(cohort=cohort, copied=len(kept), left_out=left_out)
 
 
 def cohort_rename(*, cohort: Cohort, name: str) -> Cohort:
@@ -201,10 +285,63 @@ def co_instructor_add(*, cohort: Cohort, username: str) -> AbstractBaseUser:
     return user
 
 
+def cohort_results(cohort: Cohort) -> tuple[int, int]:
+    """(attempts, learners): the work its gradebook counts, which deleting it takes away."""
+    return _attempts_and_learners(counted_attempts(cohort))
+
+
+def _attempts_and_learners(attempts) -> tuple[int, int]:
+    """(attempts, distinct learners) of an attempt queryset, counted by the database."""
+    counts = attempts.aggregate(attempts=Count("pk"), learners=Count("user_id", distinct=True))
+    return counts["attempts"], counts["learners"]
+
+
 def cohort_delete(*, cohort: Cohort) -> None:
     """Delete the cohort with its memberships, assignments and extensions. Learners' attempts
     are theirs, not the cohort's: they stay, in each learner's history."""
     cohort.delete()
+
+
+def free_name(*, owner, name: str, whose: str) -> str:
+    """`name`, or, when `owner` has a cohort called so already (a cohort handed to them by
+    another instructor), `name (whose)`, numbered past that: two of one owner's cohorts by one
+    name could not be told apart in their lists (`_checked_name`), and an archived one cannot
+    be renamed to make room."""
+    taken = {
+        other.casefold()
+        for other in Cohort.objects.filter(owner=owner).values_list("name", flat=True)
+    }
+    if name.casefold() not in taken:
+        return name
+    for n in range(1, 1000):
+        candidate = f"{name[:100]} ({whose[:12]}{'' if n == 1 else f' {n}'})"
+        if candidate.casefold() not in taken:
+            return candidate
+    raise CohortError("Could not find a free name; rename the cohort first.")  # pragma: no cover
+
+
+def cohort_hand_to(*, cohort: Cohort, user_id: int) -> AbstractBaseUser:
+    """The owner hands the cohort to one of its co-instructors (a term's leave, a course
+    changing hands): they own it from now on, with its learners, work and results as they
+    are, and the former owner co-teaches it, so nothing of theirs is lost on the way; the new
+    owner can take them off. Allowed while archived: it changes who runs the class, not its
+    record. A name the new owner has already is told apart by the former owner's
+    (`free_name`)."""
+    user = cohort.co_instructors.filter(pk=user_id).first()
+    if user is None:
+        raise CohortError("Only one of the cohort's co-instructors can be made its owner.")
+    if not can_teach(user):
+        raise CohortError(
+            f"{user.get_username()} is no longer an instructor here, so they cannot own it."
+        )
+    former = cohort.owner
+    with transaction.atomic():
+        cohort.owner = user
+        cohort.name = free_name(owner=user, name=cohort.name, whose=former.get_username())
+        cohort.save(update_fields=["owner", "name"])
+        cohort.co_instructors.remove(user)
+        cohort.co_instructors.add(former)
+    return user
 
 
 def co_instructor_remove(*, cohort: Cohort, user_id: int) -> None:
@@ -281,6 +418,26 @@ class AssignmentEditedElsewhere(CohortError):
         self.stamp = assignment_stamp(now)
 
 
+class WouldStopCounting(CohortError):
+    """A new opening time after attempts the gradebook counts now: they would leave it. Said
+    once; sent again unchanged, the time is kept (`uncount_ok`)."""
+
+
+def attempts_uncounted(assignment: Assignment, opens_at: datetime | None) -> tuple[int, int]:
+    """(attempts, learners) of this assignment counted now that would stop counting were it
+    to open at `opens_at` (None: when it was assigned): those started before then. An
+    attempt counts only from when its work opened (`gradebook.counted_attempts`), so moving
+    the opening time later takes work already done out of the gradebook."""
+    start = opens_at or assignment.created_at
+    if start <= assignment.starts_at:
+        return 0, 0
+    return _attempts_and_learners(
+        counted_attempts(assignment.cohort_id).filter(
+            quiz_id=assignment.quiz_id, started_at__lt=start
+        )
+    )
+
+
 def assignment_update(
     *,
     assignment: Assignment,
@@ -288,12 +445,14 @@ def assignment_update(
     opens_at: datetime | None = None,
     due_at: datetime | None = None,
     seen: str = "",
+    uncount_ok: bool = False,
 ) -> Assignment:
     """Save the assignment's lessons and times. `seen`: the `assignment_stamp` of the page
     they were typed on; if the assignment has changed since (another tab, a co-instructor),
     raise `AssignmentEditedElsewhere` and write nothing, since writing the page's copy would
     undo that save unseen (lessons dropped, a due date moved back). A post without one (a
-    script) is not asked."""
+    script) is not asked. An opening time after attempts counted now raises
+    `WouldStopCounting` unless `uncount_ok` (the page asked already)."""
     check_not_archived(assignment.cohort, "its assignments stay as they were")
     _check_dates(opens_at, due_at)
     with transaction.atomic():
@@ -303,6 +462,17 @@ def assignment_update(
             now = Assignment.objects.select_for_update().filter(pk=assignment.pk).first()
             if now is None or assignment_stamp(now) != seen:
                 raise AssignmentEditedElsewhere(now)
+        if not uncount_ok:
+            attempts, learners = attempts_uncounted(assignment, opens_at)
+            if attempts:
+                raise WouldStopCounting(
+                    f"{learners} learner{pluralize(learners)} started this quiz before that "
+                    f"time ({attempts} attempt{pluralize(attempts)}), so "
+                    f"{'it' if attempts == 1 else 'they'} would stop counting in the "
+                    "gradebook: only attempts started after the opening time count. Their "
+                    "attempts stay theirs, and count again if the time is moved back. Choose "
+                    "an earlier time, or leave it empty; to keep it anyway, save again as it is."
+                )
         assignment.opens_at, assignment.due_at = opens_at, due_at
         assignment.save(update_fields=["opens_at", "due_at"])
         assignment.lessons.set(lessons)
@@ -319,6 +489,32 @@ def assignment_close(*, assignment: Assignment, closed: bool, now: datetime | No
     check_not_archived(assignment.cohort, "its assignments stay as they were")
     assignment.closed_at = (now or timezone.now()) if closed else None
     assignment.save(update_fields=["closed_at"])
+
+
+def assignment_results(assignment: Assignment) -> tuple[int, int]:
+    """(attempts, learners): the work the gradebook counts for this assignment now."""
+    return _attempts_and_learners(
+        counted_attempts(assignment.cohort_id).filter(quiz_id=assignment.quiz_id)
+    )
+
+
+def assignment_remove(*, assignment: Assignment) -> None:
+    """Take work assigned by mistake (the wrong quiz, a week too early) out of the cohort, with
+    its extensions. Refused once any learner's attempt counts for it: the gradebook and CSVs
+    would lose those results, and assigning the quiz again would not bring them back (an
+    attempt counts only from when its work was assigned). Closing it keeps them."""
+    check_not_archived(assignment.cohort, "its assignments stay as they were")
+    with transaction.atomic():
+        attempts, learners = assignment_results(assignment)
+        if attempts:
+            raise CohortError(
+                f"“{assignment.quiz.title}” cannot be removed: {learners} learner"
+                f"{pluralize(learners)} {pluralize(learners, 'has,have')} started or handed it "
+                f"in here ({attempts} attempt{pluralize(attempts)}), and removing it would take "
+                "those results out of the gradebook and its CSVs. Close it instead: learners "
+                "can then neither start nor submit it, and their results stay."
+            )
+        assignment.delete()
 
 
 def extension_set(*, assignment: Assignment, user_id: int, due_at: datetime) -> Extension:

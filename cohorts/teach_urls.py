@@ -17,6 +17,7 @@ urlpatterns = [
     path("<id:pk>/delete/", views.cohort_delete, name="delete"),
     path("<id:pk>/archive/", views.cohort_archive, name="archive"),
     path("<id:pk>/restore/", views.cohort_restore, name="restore"),
+    path("<id:pk>/next-term/", views.cohort_next_term, name="next-term"),
     path("<id:pk>/members/<id:user_pk>/remove/", views.member_remove, name="member-remove"),
     path("<id:pk>/instructors/", views.instructor_add, name="instructor-add"),
     path(
@@ -24,6 +25,7 @@ urlpatterns = [
         views.instructor_remove,
         name="instructor-remove",
     ),
+    path("<id:pk>/instructors/<id:user_pk>/owner/", views.owner_hand, name="owner-hand"),
     path("<id:pk>/learners/<id:user_pk>/", views.learner_detail, name="learner"),
     path(
         "<id:pk>/quizzes/<id:quiz_pk>/statistics/",
@@ -38,6 +40,11 @@ urlpatterns = [
         "<id:pk>/assignments/<id:assignment_pk>/close/",
         views.assignment_close,
         name="assignment-close",
+    ),
+    path(
+        "<id:pk>/assignments/<id:assignment_pk>/remove/",
+        views.assignment_remove,
+        name="assignment-remove",
     ),
     path(
         "<id:pk>/assignments/<id:assignment_pk>/extensions/",

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -21,6 +22,7 @@ from cohorts.forms import (
     CohortForm,
     CoInstructorForm,
     ExtensionForm,
+    NextTermForm,
     RenameForm,
 )
 from cohorts.models import Assignment, Cohort, Extension, Membership
@@ -142,6 +144,70 @@ def _cohort_sent_again(request: HttpRequest, token: str) -> HttpResponse:
     if made is not None:
         return redirect("teach_cohorts:people", pk=made.pk)
     return redirect("teach_cohorts:list")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
+def cohort_next_term(request: HttpRequest, pk: int) -> HttpResponse:
+    """The next term, set up from this cohort (current or archived): a form, then a new
+    cohort with its assignments copied (`services.cohort_next_term`), opened at its gradebook.
+    Sent twice (a double click, Back), the cohort made opens, nothing more is made."""
+    cohort = _cohort_for_instructor(request, pk)
+    dues = [due for due in cohort.assignments.values_list("due_at", flat=True) if due]
+    form = NextTermForm(
+        request.POST or None,
+        initial={"once": once.new_token()},
+        due_range=(min(dues, default=None), max(dues, default=None)),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not once.claim(data["once"]):
+            made = _made_cohort(request, once.mine(request, data["once"]) or {})
+            messages.info(request, "That cohort was created already (the form was sent twice).")
+            if made is not None:
+                return redirect("teach_cohorts:gradebook", pk=made.pk)
+            return redirect("teach_cohorts:list")
+        try:
+            made_next = services.cohort_next_term(
+                source=cohort,
+                owner=request.user,
+                name=data["name"],
+                shift_days=data["shift_days"],
+                with_instructors=data["with_instructors"],
+            )
+        except services.CohortError as exc:
+            once.release(data["once"])  # nothing made: the form may be sent again
+            form.add_error(
+                "shift_days" if isinstance(exc, services.ShiftRefused) else "name", str(exc)
+            )
+        else:
+            once.remember_save(request, data["once"], cohort=made_next.cohort.pk)
+            for line in _next_term_said(made_next, data["shift_days"]):
+                messages.success(request, line)
+            if made_next.left_out:
+                messages.warning(
+                    request,
+                    "Not copied, as they are another instructor's quizzes, which only they can "
+                    "assign: " + ", ".join(f"“{title}”" for title in made_next.left_out) + ".",
+                )
+            return redirect("teach_cohorts:gradebook", pk=made_next.cohort.pk)
+    return render(
+        request,
+        "cohorts/next_term.html",
+        {"cohort": cohort, "form": form, "assignment_count": cohort.assignments.count()},
+    )
+
+
+def _next_term_said(made: services.NextTerm, shift_days: int | None) -> list[str]:
+    copied = f"{made.copied} assignment{pluralize(made.copied)}"
+    if not made.copied:
+        dates = "nothing to assign was copied"
+    elif shift_days is None:
+        dates = f"{copied} copied without dates: set each one's on its page"
+    else:
+        its = "its" if made.copied == 1 else "their"
+        dates = f"{copied} copied, {its} dates moved {shift_days} day{pluralize(shift_days)} later"
+    return [f"Cohort “{made.cohort.name}” created: {dates}. Share its join code."]
 
 
 @require_safe
@@ -290,6 +356,7 @@ def cohort_delete(request: HttpRequest, pk: int) -> HttpResponse:
                 "cohort": cohort,
                 "member_count": cohort.memberships.count(),
                 "assignment_count": cohort.assignments.count(),
+                "results": services.cohort_results(cohort),
             },
         )
     name = cohort.name
@@ -426,6 +493,38 @@ def instructor_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpRespon
     return redirect("teach_cohorts:people", pk=cohort.pk)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
+def owner_hand(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    """Owner only. GET asks first (what the new owner may do that a co-instructor may not,
+    and that the asker stays as a co-instructor); POST hands the cohort over."""
+    cohort = _cohort_for_instructor(request, pk, owner_only=True)
+    to = cohort.co_instructors.filter(pk=user_pk).first()
+    if to is None:
+        messages.info(request, "Only one of the cohort's co-instructors can be made its owner.")
+        return redirect("teach_cohorts:people", pk=cohort.pk)
+    if request.method != "POST":
+        return render(request, "cohorts/owner_hand.html", {"cohort": cohort, "to": to})
+    name = cohort.name
+    try:
+        services.cohort_hand_to(cohort=cohort, user_id=to.pk)
+    except services.CohortError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"{to.get_username()} now owns “{cohort.name}”; you teach it with them as a "
+            "co-instructor.",
+        )
+        if cohort.name != name:
+            messages.info(
+                request,
+                f"{to.get_username()} had a cohort called “{name}” already, so this one is "
+                f"now called “{cohort.name}”.",
+            )
+    return redirect("teach_cohorts:people", pk=cohort.pk)
+
+
 # --- assignments --------------------------------------------------------------------------
 
 
@@ -520,7 +619,10 @@ def assignment_detail(request: HttpRequest, pk: int, assignment_pk: int) -> Http
                 opens_at=data["opens_at"],
                 due_at=data["due_at"],
                 seen=data["seen"],
+                uncount_ok=form.uncount_asked(),
             )
+        except services.WouldStopCounting as exc:
+            form.ask_uncount(str(exc))
         except services.AssignmentEditedElsewhere as clash:
             form.add_error(None, str(clash))
             kept = request.POST.copy()  # remembers the newer save: sent again, it is meant
@@ -628,6 +730,42 @@ def assignment_close(request: HttpRequest, pk: int, assignment_pk: int) -> HttpR
         else "Open again: learners can start and submit it.",
     )
     return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
+def assignment_remove(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    """GET asks first, or says why it cannot be removed (learners' results count for it);
+    POST removes it. Sent again once removed (a double click, Back), the gradebook says so."""
+    cohort = _cohort_for_instructor(request, pk)
+    assignment = Assignment.objects.select_related("quiz").filter(pk=assignment_pk).first()
+    if assignment is None or assignment.cohort_id != cohort.pk:
+        messages.info(request, "That assignment is not in this cohort (removed already?).")
+        return redirect("teach_cohorts:gradebook", pk=cohort.pk)
+    Assignment.cohort.field.set_cached_value(assignment, cohort)
+    refused = _archived_assignment(request, cohort, assignment, "its assignments stay as they were")
+    if refused:
+        return refused
+    if request.method != "POST":
+        attempts, learners = services.assignment_results(assignment)
+        return render(
+            request,
+            "cohorts/assignment_remove.html",
+            {
+                "cohort": cohort,
+                "assignment": assignment,
+                "attempt_count": attempts,
+                "learner_count": learners,
+                "extension_count": assignment.extensions.count(),
+            },
+        )
+    try:
+        services.assignment_remove(assignment=assignment)
+    except services.CohortError as exc:
+        messages.error(request, str(exc))
+        return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
+    messages.success(request, f"“{assignment.quiz.title}” is no longer assigned to this cohort.")
+    return redirect("teach_cohorts:gradebook", pk=cohort.pk)
 
 
 @require_POST

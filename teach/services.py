@@ -469,3 +469,15 @@ def question_set_tags(*, question: Question, tags: list[str], new: bool = False)
         Tag.objects.bulk_create([Tag(slug=slug) for slug in added], ignore_conflicts=True)
         by_slug = Tag.objects.in_bulk(added, field_name="slug")
         question.tags.add(*(by_slug[slug] for slug in added))
+
+
+def assigned_in(quiz: Quiz, user) -> tuple[list[str], int]:
+    """The names of `user`'s own cohorts that have `quiz` assigned, and how many others do
+    (a co-instructor's, or staff's: not named to this teacher). Deleting the quiz takes it
+    out of each, with its due dates and extensions, and off its learners' home pages. Read
+    through the reverse relation: quizzes and teach know nothing of the cohorts app."""
+    rows = quiz.cohort_assignments.order_by("cohort__name").values_list(
+        "cohort__name", "cohort__owner_id"
+    )
+    names = [name for name, owner in rows if owner == user.pk]
+    return names, len(rows) - len(names)

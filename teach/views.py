@@ -340,7 +340,15 @@ def quiz_delete(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("teach:quiz", pk=quiz.pk)
         messages.success(request, f"Quiz “{quiz.title}” deleted. Its questions are still yours.")
         return redirect("teach:dashboard")
-    return render(request, "teach/quiz_delete.html", {"quiz": quiz, "attempt_count": attempt_count})
+    return render(
+        request,
+        "teach/quiz_delete.html",
+        {
+            "quiz": quiz,
+            "attempt_count": attempt_count,
+            "assigned_in": services.assigned_in(quiz, request.user),
+        },
+    )
 
 
 def _entry_question(quiz: Quiz, question_pk: int) -> Question:

@@ -406,6 +406,12 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     ),
     "teach_cohorts:restore": Case("/teach/cohorts/{archived_cohort}/restore/", get=405,
                                   post=cohort_page(ARCHIVED_GRADEBOOK, co=403)),
+    # a form (of a current or archived cohort); an empty one comes back with its problem
+    "teach_cohorts:next-term": (
+        Case("/teach/cohorts/{cohort}/next-term/", get=cohort_page(200), post=cohort_page(200)),
+        Case("/teach/cohorts/{archived_cohort}/next-term/", label="archived",
+             get=cohort_page(200), post=cohort_page(200)),
+    ),
     "teach_cohorts:member-remove": Case("/teach/cohorts/{cohort}/members/{learner}/remove/",
                                         get=cohort_page(200), post=cohort_page(COHORT_PEOPLE)),
     "teach_cohorts:instructor-add": Case("/teach/cohorts/{cohort}/instructors/", get=405,
@@ -414,6 +420,10 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     "teach_cohorts:instructor-remove": Case(
         "/teach/cohorts/{cohort}/instructors/{co_instructor}/remove/", get=405,
         post=cohort_page(COHORT_PEOPLE, co=403)),
+    # handing the cohort to its co-instructor: the owner's alone, asked first
+    "teach_cohorts:owner-hand": Case(
+        "/teach/cohorts/{cohort}/instructors/{co_instructor}/owner/",
+        get=cohort_page(200, co=403), post=cohort_page(COHORT_PEOPLE, co=403)),
     "teach_cohorts:learner": (
         Case("/teach/cohorts/{cohort}/learners/{learner}/", get=cohort_page(200), post=405),
         Case("/teach/cohorts/{cohort}/learners/{other_learner}/", get=cohort_page(404),
@@ -438,6 +448,10 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
                                      data={"opens_at": "", "due_at": ""}),
     "teach_cohorts:assignment-close": Case(
         "/teach/cohorts/{cohort}/assignments/{assignment}/close/", get=405,
+        post=cohort_page(COHORT_ASSIGNMENT)),
+    # GET says it cannot go (ada's attempts count for it); POST is refused, back to it
+    "teach_cohorts:assignment-remove": Case(
+        "/teach/cohorts/{cohort}/assignments/{assignment}/remove/", get=cohort_page(200),
         post=cohort_page(COHORT_ASSIGNMENT)),
     "teach_cohorts:extension-set": Case(
         "/teach/cohorts/{cohort}/assignments/{assignment}/extensions/", get=405,

@@ -31,6 +31,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from cohorts.handover import still_owned
 from srm_trainer.accounts.adapter import RESERVED_USERNAMES, check_characters
 from srm_trainer.accounts.addresses import PrimaryAddress, is_primary, remove_address, set_address
 from srm_trainer.accounts.roles import INSTRUCTORS, set_instructor
@@ -172,6 +173,10 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
         for user in queryset:
             set_instructor(user=user, instructor=False)
         self.message_user(request, _instructors(queryset.count(), now=False), messages.SUCCESS)
+        for user in queryset:
+            left = still_owned(user)
+            if left:
+                self.message_user(request, left, messages.WARNING)
 
 
 admin.site.unregister(EmailAddress)

@@ -353,3 +353,61 @@ def test_a_long_quiz_title_is_three_lines_in_its_column_and_whole_on_hover_or_fo
     box = head.get_by_role("link", name=long).bounding_box()
     assert box["height"] > 1 and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
     no_horizontal_scroll(phone)
+
+
+def test_an_instructor_ends_a_term_and_starts_the_next_by_keyboard(page):
+    """The term over: a removal refused for work done (closing offered), the class archived,
+    the next term started from it (a bad number of days said beside its box, focused), an
+    assignment nobody started removed, and the new class handed to a co-instructor; each
+    question through axe-core."""
+    secret, cohort, quiz, learner = _spring_class()
+    attempts.attempt_submit(attempt=attempts.attempt_start(quiz=quiz, user=learner))
+    colm = make_user("colm")
+    set_instructor(user=colm, instructor=True)
+    cohort.co_instructors.add(colm)
+    services.cohort_archive(cohort=cohort)
+
+    page.goto("/")
+    sign_in_with_code(page, "ines", secret)
+    page.goto(f"/teach/cohorts/{cohort.pk}/")
+    page.get_by_role("link", name="Start the next term from this cohort").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Start the next term from Spring class"
+    )
+    assert_accessible(page)
+    page.get_by_label("Name of the new cohort").fill("Autumn class")
+    days = page.get_by_label("Move every date by (days, optional)")
+    days.fill("-7")
+    days.press("Enter")
+    expect(days).to_be_focused()
+    expect(days).to_have_accessible_description(re.compile("dates only move later"))
+    days.fill("")
+    page.get_by_role("button", name="Create the new cohort").press("Enter")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Cohort “Autumn class” created: 1 assignment copied without dates"
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Autumn class")
+    assert_accessible(page)
+
+    page.get_by_role("list").get_by_role("link", name=quiz.title).first.press("Enter")
+    page.get_by_role("link", name="Remove the assignment…").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Remove “")
+    assert_accessible(page)
+    page.get_by_role("button", name="Remove the assignment").press("Enter")
+    expect(page.get_by_role("status").first).to_contain_text("is no longer assigned")
+
+    page.get_by_role("link", name="Learners and instructors").press("Enter")
+    page.get_by_role("link", name=re.compile(r"^Make owner\s*colm")).press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Make colm the owner of Autumn class?"
+    )
+    assert_accessible(page)
+    page.get_by_role("button", name="Make colm the owner").press("Enter")
+    expect(page.get_by_role("status").first).to_contain_text("colm now owns “Autumn class”")
+
+    # last term's class, restored: its result counts, so its assignment cannot be removed
+    services.cohort_restore(cohort=cohort)
+    assignment = cohort.assignments.get()
+    page.goto(f"/teach/cohorts/{cohort.pk}/assignments/{assignment.pk}/remove/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("cannot be removed")
+    assert_accessible(page)

@@ -15,6 +15,10 @@ class RoleCommand(BaseCommand):
     def set_role(self, user, *, on: bool) -> None:
         raise NotImplementedError
 
+    def left_behind(self, user) -> str | None:
+        """What taking the role away leaves with no one to run it (said after), or None."""
+        return None
+
     def add_arguments(self, parser) -> None:
         parser.add_argument("username")
         parser.add_argument("--remove", action="store_true", help="take the role away")
@@ -26,6 +30,9 @@ class RoleCommand(BaseCommand):
         self.set_role(user, on=not remove)
         if remove:
             self.stdout.write(f"{username} is no longer {self.role}.")
+            warning = self.left_behind(user)
+            if warning:
+                self.stderr.write(warning)
         elif has_mfa(user):  # told to set it up when they had, an admin went looking why
             self.stdout.write(
                 f"{username} is now {self.role}; they have two-factor authentication, so "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cohorts.handover import still_owned
 from srm_trainer.accounts.management.role_command import RoleCommand
 from srm_trainer.accounts.roles import INSTRUCTORS, set_instructor
 
@@ -13,3 +14,6 @@ class Command(RoleCommand):
 
     def set_role(self, user, *, on: bool) -> None:
         set_instructor(user=user, instructor=on)
+
+    def left_behind(self, user) -> str | None:
+        return still_owned(user)

@@ -20,6 +20,7 @@ from functools import cache, cached_property
 
 from django.db import connection
 from django.db.models import (
+    Case,
     Exists,
     F,
     Max,
@@ -27,13 +28,14 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    When,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from lessons import progress
-from quizzes.models import Attempt, Quiz
+from quizzes.models import Answer, Attempt, Quiz
 from srm_trainer.prepared import (
     MAX_INTS,
     PreparedPerCount,
@@ -42,6 +44,8 @@ from srm_trainer.prepared import (
     instance,
 )
 
+# A learner page lists this many of a learner's latest attempts at each assignment.
+ATTEMPTS_SHOWN = 20
 NOT_STARTED = "not started"
 IN_PROGRESS = "in progress"
 SUBMITTED = "submitted"
@@ -140,6 +144,14 @@ class Cell:
     @cached_property
     def submitted(self) -> list[AttemptRow]:
         return [a for a in self.attempts if a.submitted_at is not None]
+
+    @cached_property
+    def shown(self) -> list[tuple[int, AttemptRow]]:
+        """The latest ATTEMPTS_SHOWN attempts, oldest of them first, each with its number among
+        all of them (1 = the first): the learner page listed every one, and 1,000 attempts at
+        one quiz made it 450 KB and 0.2 s."""
+        first = max(0, len(self.attempts) - ATTEMPTS_SHOWN)
+        return list(enumerate(self.attempts[first:], start=first + 1))
 
     @cached_property
     def best(self) -> float | None:
@@ -251,9 +263,18 @@ def _lessons_of(assignments: Iterable[Assignment]) -> dict[int, set[int]]:
 
 
 def _attempt_values(attempts: QuerySet[Attempt]) -> QuerySet:
-    """`attempts` as AttemptRow's fields, in order."""
+    """`attempts` as AttemptRow's fields, in order. The last answer's time is looked up only for
+    an attempt in progress (a submitted one's time runs to its submit): joining every answer
+    made a learner's 1,000 attempts (20,000 answers) cost each gradebook page and CSV ~20 ms."""
+    last_saved = (
+        Answer.objects.filter(attempt_id=OuterRef("pk"))
+        .order_by("-saved_at")
+        .values("saved_at")[:1]
+    )
     return (
-        attempts.annotate(last_saved=Max("answers__saved_at"))
+        attempts.annotate(
+            last_saved=Case(When(submitted_at__isnull=True, then=Subquery(last_saved)))
+        )
         .values_list(
             "id", "user_id", "quiz_id", "started_at", "submitted_at", "score", "last_saved"
         )

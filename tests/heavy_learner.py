@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from certificates.models import COURSE_TITLE, Certificate
 from cohorts import services as cohorts
-from cohorts.models import Cohort, Membership
+from cohorts.models import Assignment, Cohort, Membership
 from lessons import progress
 from lessons.models import KnowledgeCheck, Lesson, LessonProgress, Scenario
 from quizzes.models import Answer, Attempt, Question, Quiz, ReviewCard
@@ -152,8 +152,12 @@ def build(scale: int = 100, *, username: str = "heavy", cohort_count: int = 5) -
         for quiz in quizzes[:3]:
             cohorts.assignment_create(cohort=cohort, quiz=quiz, by=instructor)
         made.append(cohort)
+    # Assigned and joined before the first attempt, so every attempt at an assigned quiz counts
+    # in the gradebooks (the instructor's pages then read the whole history too).
+    Assignment.objects.filter(cohort__in=made).update(created_at=year_ago - timedelta(days=1))
     Membership.objects.bulk_create(
-        Membership(cohort=cohort, user=learner, joined_at=year_ago) for cohort in made
+        Membership(cohort=cohort, user=learner, joined_at=year_ago - timedelta(hours=1))
+        for cohort in made
     )
     Certificate.objects.create(user=learner, course_title=COURSE_TITLE, name="Heavy Learner",
                                issued_at=now - timedelta(days=30))  # fmt: skip

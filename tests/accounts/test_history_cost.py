@@ -20,6 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cohorts.gradebook import ATTEMPTS_SHOWN
 from curriculum.quiz_loader import load_quizzes
 from lessons.models import LessonProgress, ModuleCompletions
 from quizzes.models import Answer, Attempt, ReviewCard
@@ -177,3 +178,26 @@ def test_closing_costs_the_same_queries_with_ten_times_the_history(histories):
         assert not LessonProgress.objects.filter(user_id=user).exists()
         assert not ModuleCompletions.objects.filter(user_id=user).exists()
     assert counts[0] == counts[1]
+
+
+def test_the_instructors_learner_page_lists_the_latest_attempts_numbered_among_all(histories):
+    _, heavy, _ = histories
+    give_mfa(heavy.instructor)
+    client = Client()
+    sign_in(client, heavy.instructor)
+    url = f"/teach/cohorts/{heavy.cohort.pk}/learners/{heavy.learner.pk}/"
+    _, page = page_queries(client, url)
+    counted = Attempt.objects.filter(user=heavy.learner, quiz=heavy.quiz).order_by(
+        "started_at", "pk"
+    )
+    total = counted.count()
+    assert total > ATTEMPTS_SHOWN
+    section = page.split('<h2 id="a-')[1:]
+    mine = next(s for s in section if f">{heavy.quiz.title}</h2>" in s)
+    numbered = re.findall(r'href="/quizzes/attempts/(\d+)/result/">Attempt (\d+)</a>', mine)
+    latest = list(counted.values_list("pk", flat=True))[-ATTEMPTS_SHOWN:]
+    assert numbered == [
+        (str(pk), str(n)) for n, pk in enumerate(latest, start=total - ATTEMPTS_SHOWN + 1)
+    ]
+    assert f"Showing the latest {ATTEMPTS_SHOWN} of {total} attempts" in mine
+    assert "answers.csv" in mine

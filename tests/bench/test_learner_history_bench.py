@@ -7,8 +7,9 @@ the account. Run with `make bench` (`HISTORY_PAGES=name,...` measures only those
 
 Query counts must not grow with the history (the page-cost tests hold the pages to that in
 `make test`: tests/accounts/test_history_cost.py); every page stays within 3 times its 1x
-median plus 5 ms at 100x, the download streams in bounded memory and closing the account
-stays under a second."""
+median plus 5 ms at 100x (the admin's lists, a page of 100 rows, 1.5 times their 10x), the
+files that hold every answer (the data download, the cohort's answers CSV) stream in bounded
+memory and closing the account stays under a second."""
 
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ pytestmark = [pytest.mark.bench, pytest.mark.django_db(transaction=True)]
 
 RUNS = int(os.environ.get("HISTORY_RUNS", "5"))
 SCALES = (1, 10, 100)
+# Files that hold every answer, so their time follows the history (streamed, rate-limited).
+STREAMED_EXPORTS = ("answers csv",)
 
 
 class _Counted:
@@ -188,6 +191,8 @@ def test_one_learner_with_a_long_history():
             if not page.startswith("admin")
             else 1.5 * statistics.median(results[10][page][1]) + 5
         )
+        if page in STREAMED_EXPORTS:  # every answer, streamed: ~25 µs each (docs/limits.md)
+            limit = 2_000
         if statistics.median(results[100][page][1]) > limit:
             slow.append(line)
     for scale, (count, spent, size, peak) in downloads.items():

@@ -84,13 +84,22 @@ def _costs(history, admin) -> dict[str, int]:
 def built(django_db_setup, django_db_blocker):
     """The shipped course and quizzes with both learners, built once for the module in a
     transaction rolled back when it ends; each test runs in a savepoint inside it (`db`)."""
-    with django_db_blocker.unblock(), transaction.atomic(), disable_auditlog():
-        load_shipped()
-        load_quizzes(shipped_quizzes(check_cases=False))
-        admin = get_user_model().objects.create_superuser("root-admin", password="a-long-pass-9")
-        give_mfa(admin)
-        yield build(1, username="light"), build(10, username="heavy"), admin
+    with django_db_blocker.unblock(), transaction.atomic():
+        # Unaudited while building only: a context variable set across the yield would be
+        # restored at teardown to whatever the first test's set-up had set, leaving the audit
+        # off for the modules after this one.
+        with disable_auditlog():
+            load_shipped()
+            load_quizzes(shipped_quizzes(check_cases=False))
+            admin = get_user_model().objects.create_superuser(
+                "root-admin", password="a-long-pass-9"
+            )
+            give_mfa(admin)
+            made = build(1, username="light"), build(10, username="heavy"), admin
+        yield made
         transaction.set_rollback(True)
+    with django_db_blocker.unblock():
+        cache.clear()  # nothing kept about the rolled-back rows reaches the next module
 
 
 @pytest.fixture

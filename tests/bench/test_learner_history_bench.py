@@ -17,6 +17,7 @@ import os
 import statistics
 import time
 import tracemalloc
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
@@ -24,6 +25,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from quizzes.models import ReviewCard
 from srm_trainer.accounts import closing
@@ -137,6 +139,24 @@ def _download(client) -> tuple[int, float, int, int]:
     return len(queries), spent, size, peak
 
 
+def _review_answer(client, history) -> tuple[int, float]:
+    """Queries and CPU ms of answering a review card (a true/false one, made due)."""
+    card = (
+        ReviewCard.objects.filter(user=history.learner, question__type="true_false")
+        .order_by("pk")
+        .first()
+    )
+    ReviewCard.objects.filter(pk=card.pk).update(due=timezone.now() - timedelta(hours=1))
+    cache.clear()  # the answer rate limit
+    url = reverse("quizzes:review-answer", args=[card.question_id])
+    start = time.thread_time()
+    with _Counted() as queries:
+        response = client.post(url, {"answer": "true"}, headers={"HX-Request": "true"})
+    spent = (time.thread_time() - start) * 1000
+    assert response.status_code == 200
+    return len(queries), spent
+
+
 def _sign_in() -> tuple[int, float]:
     cache.clear()  # sign-in's rate limit
     client = Client()
@@ -159,6 +179,7 @@ def test_one_learner_with_a_long_history():
     give_mfa(root)
     results = {}
     downloads = {}
+    reviews = {}
     histories = {}
     for scale in SCALES:
         history = histories[scale] = build(scale, username=f"heavy-{scale}")
@@ -169,6 +190,7 @@ def test_one_learner_with_a_long_history():
         clients["admin"].force_login(root)
         results[scale] = _measure(clients, history)
         downloads[scale] = _download(clients["learner"])
+        reviews[scale] = _review_answer(clients["learner"], history)
     grew, slow = [], []
     base = results[1]
     for page, (count, samples, size) in base.items():
@@ -200,6 +222,11 @@ def test_one_learner_with_a_long_history():
               f"peak {peak / 1e6:.1f} MB")  # fmt: skip
         report.record("memory", f"data download, {scale}x history", peak / 1e6, "MB",
                       note=f"{size / 1e6:.1f} MB sent, {spent:.0f} ms CPU, {count} q")  # fmt: skip
+    for scale, (count, spent) in reviews.items():
+        print(f"review answer {scale}x: {count} q {spent:.1f} ms")
+        report.record("pages", f"heavy learner: review answer, {scale}x", spent, "ms",
+                      note=f"{count} q")  # fmt: skip
+    assert reviews[100][0] == reviews[1][0]
     q, spent = _sign_in()
     print(f"sign-in 100x: {q} q {spent:.0f} ms")
     report.record("pages", "heavy learner: sign-in, 100x", spent, "ms", note=f"{q} q")

@@ -20,6 +20,7 @@ from functools import cache, cached_property
 
 from django.db import connection
 from django.db.models import (
+    Case,
     Exists,
     F,
     Max,
@@ -27,13 +28,14 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    When,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from lessons import progress
-from quizzes.models import Attempt, Quiz
+from quizzes.models import Answer, Attempt, Quiz
 from srm_trainer.prepared import (
     MAX_INTS,
     PreparedPerCount,
@@ -42,6 +44,8 @@ from srm_trainer.prepared import (
     instance,
 )
 
+# A learner page lists this many of a learner's latest attempts at each assignment.
+ATTEMPTS_SHOWN = 20
 NOT_STARTED = "not started"
 IN_PROGRESS = "in progress"
 SUBMITTED = "submitted"
@@ -140,6 +144,14 @@ class Cell:
     @cached_property
     def submitted(self) -> list[AttemptRow]:
         return [a for a in self.attempts if a.submitted_at is not None]
+
+    @cached_property
+    def shown(self) -> list[tuple[int, AttemptRow]]:
+        """The latest ATTEMPTS_SHOWN attempts, oldest of them first, each with its number among
+        all of them (1 = the first): the learner page listed every one, and 1,000 attempts at
+        one quiz made it 450 KB and 0.2 s."""
+        first = max(0, len(self.attempts) - ATTEMPTS_SHOWN)
+        return list(enumerate(self.attempts[first:], start=first + 1))
 
     @cached_property
     def best(self) -> float | None:
@@ -251,9 +263,18 @@ def _lessons_of(assignments: Iterable[Assignment]) -> dict[int, set[int]]:
 
 
 def _attempt_values(attempts: QuerySet[Attempt]) -> QuerySet:
-    """`attempts` as AttemptRow's fields, in order."""
+    """`attempts` as AttemptRow's fields, in order. The last answer's time is looked up only for
+    an attempt in progress (a submitted one's time runs to its submit): joining every answer
+    made a learner's 1,000 attempts (20,000 answers) cost each gradebook page and CSV ~20 ms."""
+    last_saved = (
+        Answer.objects.filter(attempt_id=OuterRef("pk"))
+        .order_by("-saved_at")
+        .values("saved_at")[:1]
+    )
     return (
-        attempts.annotate(last_saved=Max("answers__saved_at"))
+        attempts.annotate(
+            last_saved=Case(When(submitted_at__isnull=True, then=Subquery(last_saved)))
+        )
         .values_list(
             "id", "user_id", "quiz_id", "started_at", "submitted_at", "score", "last_saved"
         )
@@ -395,10 +416,47 @@ def class_figures(
 
 
 @dataclass
+class Standing:
+    """A learner's standing on one assignment, from their counted attempts' figures as the
+    database adds them up (`assigned_work`): what a gradebook `Cell` says of it, without its
+    rows of attempts, which grow with the learner's history."""
+
+    assignment: Assignment
+    due: datetime | None
+    extended: bool
+    started: int = 0  # counted attempts
+    handed_in: int = 0  # of them submitted
+    on_time: int = 0  # of those, submitted by the due date (all of them with no due date)
+    best: float | None = None
+    best_on_time: float | None = None
+
+    @property
+    def submitted(self) -> bool:
+        return self.handed_in > 0
+
+    @property
+    def best_late(self) -> bool:
+        """No attempt handed in on time has the best score (`Cell.best_late`)."""
+        return self.best is not None and (
+            self.best_on_time is None or self.best_on_time < self.best
+        )
+
+    @property
+    def status(self) -> str:
+        if self.handed_in:
+            return SUBMITTED if self.on_time else LATE
+        return IN_PROGRESS if self.started else NOT_STARTED
+
+    def overdue(self, now: datetime) -> bool:
+        """Due and not handed in (`Cell.overdue`)."""
+        return bool(self.due and now > self.due and not self.handed_in)
+
+
+@dataclass
 class Work:
     """One assignment as its learner sees it on the home page."""
 
-    cell: Cell
+    cell: Standing
     cohort: Cohort
     completed_lessons: set[int]
 
@@ -407,13 +465,63 @@ class Work:
         return self.cell.assignment
 
 
+def _standings(user_id: int, cells: list[Standing], joined: dict[int, datetime]) -> None:
+    """Fill in each standing's figures from the learner's attempts counted for it (started once
+    the assignment opened and the learner had joined: `counts`), added up by the database in
+    one query: reading the rows cost home 40 ms more for a learner with 2,000 attempts. The SQL
+    is written here, five CASE sums a standing, because the ORM took ~20 ms to compile the same
+    75 filtered aggregates for a learner in five cohorts (more than running it)."""
+    if not cells:
+        return
+    ops = connection.ops
+    # Their attnames are their columns (none sets db_column).
+    column = {name.removesuffix("_id"): ops.quote_name(name) for name in
+              ("quiz_id", "user_id", "started_at", "submitted_at", "score")}  # fmt: skip
+    sums, params = [], []
+    for cell in cells:
+        a = cell.assignment
+        start = ops.adapt_datetimefield_value(max(a.starts_at, joined[a.cohort_id]))
+        counted = f"{column['quiz']} = %s AND {column['started_at']} >= %s"
+        handed = f"{counted} AND {column['submitted_at']} IS NOT NULL"
+        on_time = f"{handed} AND {column['submitted_at']} <= %s" if cell.due else handed
+        due = [ops.adapt_datetimefield_value(cell.due)] if cell.due else []
+        sums += [
+            f"SUM(CASE WHEN {counted} THEN 1 ELSE 0 END)",
+            f"SUM(CASE WHEN {handed} THEN 1 ELSE 0 END)",
+            f"SUM(CASE WHEN {on_time} THEN 1 ELSE 0 END)",
+            f"MAX(CASE WHEN {handed} THEN {column['score']} END)",
+            f"MAX(CASE WHEN {on_time} THEN {column['score']} END)",
+        ]
+        key, by_due = [a.quiz_id, start], [a.quiz_id, start, *due]
+        params += [*key, *key, *by_due, *key, *by_due]  # each sum's, in order
+    quizzes = sorted({cell.assignment.quiz_id for cell in cells})
+    # Only quoted column names and placeholders are put into the text; values are parameters.
+    table = ops.quote_name(Attempt._meta.db_table)
+    sql = (
+        f"SELECT {', '.join(sums)} FROM {table} "  # noqa: S608
+        f"WHERE {column['user']} = %s AND {column['quiz']} IN ({', '.join(['%s'] * len(quizzes))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, user_id, *quizzes])
+        row = cursor.fetchone()
+    for n, cell in enumerate(cells):
+        started, handed_in, on_time_count, best, best_on_time = row[5 * n : 5 * n + 5]
+        cell.started, cell.handed_in, cell.on_time = (
+            started or 0,
+            handed_in or 0,
+            on_time_count or 0,
+        )
+        cell.best, cell.best_on_time = best, best_on_time
+
+
 def assigned_work(*, user, now: datetime, limit: int = 30) -> list[Work]:
     """A learner's assignments in every cohort they are in, what is left to do first: work not
     handed in (and not closed) soonest due first, so overdue work leads and next year's comes
     after next week's, undated work after it; then work done or closed, newest due first (the
     limit drops the oldest of those). Due dates are the learner's own (extensions included).
     Archived cohorts' work is not listed: their class has ended (the learner's cohorts page
-    lists them as past). Six queries, however much there is."""
+    lists them as past). Six queries, however much there is, and no attempt read: the
+    database counts them (`_standings`)."""
     if not getattr(user, "is_authenticated", False):
         return []
     joined = dict(
@@ -429,26 +537,16 @@ def assigned_work(*, user, now: datetime, limit: int = 30) -> list[Work]:
         .prefetch_related("lessons__module")
     )
     extensions = {
-        (e.assignment_id, user.pk): e.due_at
+        e.assignment_id: e.due_at
         for e in Extension.objects.filter(user=user, assignment__in=assignments)
     }
-    attempts = _attempt_rows(
-        Attempt.objects.filter(user=user, quiz_id__in={a.quiz_id for a in assignments})
-    )
+    cells = [Standing(a, *learners_due(a.due_at, extensions.get(a.pk))) for a in assignments]
+    _standings(user.pk, cells, joined)
     assigned_lessons = _lessons_of(assignments)
     lesson_ids = set().union(*assigned_lessons.values())
     completed = progress.completed_among([user.pk], lesson_ids).get(user.pk, set())
-    work = []
-    for assignment in assignments:
-        joined_at = joined[assignment.cohort_id]
-        counted = [
-            a
-            for a in attempts
-            if a.quiz_id == assignment.quiz_id
-            and counts(starts_at=assignment.starts_at, joined_at=joined_at, started_at=a.started_at)
-        ]
-        [cell] = _cells([assignment], user.pk, counted, extensions, completed, assigned_lessons)
-        work.append(Work(cell=cell, cohort=assignment.cohort, completed_lessons=completed))
+    work = [Work(cell=cell, cohort=cell.assignment.cohort, completed_lessons=completed)
+            for cell in cells]  # fmt: skip
     to_do = [w for w in work if not w.cell.submitted and not w.assignment.is_closed()]
     done = [w for w in work if w.cell.submitted or w.assignment.is_closed()]
     return (

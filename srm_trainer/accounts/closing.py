@@ -10,6 +10,10 @@ the content's history with no actor, address or e-mail. Failed sign-ins with a n
 account's when typed stay too: they were never the account's, and they keep no name, only a
 keyed digest of it (accounts/audit.py), as the export leaves them out.
 
+What grows with a learner's history (answers, attempts, lesson progress) is deleted first, a
+DELETE each, so closing costs the same few dozen queries however long the history
+(`_delete_history`; docs/accounts.md has the figures).
+
 Every session of the account ends in the same transaction, on every device: signed in, or half
 way through signing in (the password given, the second factor not yet). Otherwise another
 browser's session would stay in the table, naming the account, until it expired.
@@ -29,6 +33,8 @@ from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
 from cohorts.models import Cohort
+from lessons.models import LessonProgress, ModuleCompletions
+from quizzes.models import Answer, Attempt
 from srm_trainer import sessions
 from srm_trainer.accounts.roles import is_instructor
 
@@ -81,6 +87,7 @@ def close_account(user) -> None:
                 raise Refused(reason)
             _forget_in_audit_log(locked)
             _end_sessions(locked)
+            _delete_history(locked)
             # The deletes are not audited one by one: each entry would name the account (and
             # its actor, the account being deleted, would break the transaction at commit).
             with disable_auditlog():
@@ -92,6 +99,22 @@ def close_account(user) -> None:
             + ASK_AN_ADMINISTRATOR
             + " for help."
         ) from error
+
+
+def _delete_history(user) -> None:
+    """The lists that grow with a learner's history go first, each in one DELETE however long:
+    the account's cascade read every attempt's id to delete their answers 500 attempts at a
+    time and the attempts 100 at a time, and deleted lesson-progress rows one by one to count
+    each off its module (an UPDATE a lesson read). Nothing else points at an attempt or a
+    progress row, and their module counts go with them."""
+    attempts = Attempt.objects.filter(user=user)
+    # No signals: one DELETE ... WHERE attempt_id IN (SELECT id ... WHERE user_id = ...), found
+    # by the attempt index (`attempt__user=` joined every answer on the site to the attempts).
+    Answer.objects.filter(attempt_id__in=attempts.values("pk")).delete()
+    attempts._raw_delete(attempts.db)  # their answers are gone: no cascade left to run
+    ModuleCompletions.objects.filter(user=user).delete()
+    progress = LessonProgress.objects.filter(user=user)
+    progress._raw_delete(progress.db)  # without the per-row signal that keeps the counts
 
 
 def _end_sessions(user) -> None:

@@ -187,12 +187,15 @@ def world(django_db_setup, django_db_blocker):
         django_db_blocker.unblock(),
         override_settings(**NO_THROTTLING),
         transaction.atomic(),
-        disable_auditlog(),
     ):
         cache.clear()
-        load_shipped()
-        load_quizzes(shipped_quizzes(check_cases=False))
-        built = World()
+        # Unaudited while building only: the audit's context variable held across the yield
+        # is restored at teardown to what the first test's set-up had set, which left the
+        # audit off for the modules run after this one in the same worker.
+        with disable_auditlog():
+            load_shipped()
+            load_quizzes(shipped_quizzes(check_cases=False))
+            built = World()
         yield built
         transaction.set_rollback(True)
     with django_db_blocker.unblock():

@@ -128,7 +128,7 @@ def test_the_quiz_page_lists_the_latest_attempts_and_says_how_many(histories):
     rows = re.findall(r'href="/quizzes/attempts/(\d+)/result/"', page)
     newest = mine.order_by("-started_at", "-pk").values_list("pk", flat=True)
     assert rows == [str(pk) for pk in newest[:PAST_ATTEMPTS_SHOWN]]
-    assert f"Showing your latest {PAST_ATTEMPTS_SHOWN} of {total} attempts." in page
+    assert f"Showing your latest {PAST_ATTEMPTS_SHOWN} of {total:,} attempts." in page
     assert 'href="/accounts/data/">your data download</a> holds every one' in page
 
 
@@ -210,7 +210,7 @@ def test_the_instructors_learner_page_lists_the_latest_attempts_numbered_among_a
     assert numbered == [
         (str(pk), str(n)) for n, pk in enumerate(latest, start=total - ATTEMPTS_SHOWN + 1)
     ]
-    assert f"Showing the latest {ATTEMPTS_SHOWN} of {total} attempts" in mine
+    assert f"Showing the latest {ATTEMPTS_SHOWN} of {total:,} attempts" in mine
     assert "answers.csv" in mine
 
 

@@ -7,7 +7,8 @@ the glossary, search and the network questions were merged) out into a throwaway
 and with THAT checkout's code (this venv's packages): migrates a new SQLite database, loads
 the course its files had, and makes learners' work through its own services
 (seed_old_release.py). Then it empties what is not anyone's work and is rebuilt anyway (the
-audit log, sessions, the cache), compacts the file and writes it xz-compressed as FIXTURE.
+audit log, the cache), dates the signed-in sessions to 2099 so that they are still live when
+the test runs, compacts the file and writes it xz-compressed as FIXTURE.
 The worktree is removed afterwards. Run it again only to move the fixture to another release;
 the test needs no old checkout.
 
@@ -37,7 +38,10 @@ SHIM = (
     "sys.argv = ['manage.py', *sys.argv[1:]];"
     "runpy.run_path('manage.py', run_name='__main__')"
 )
-EMPTIED = ("auditlog_logentry", "django_session", "srm_trainer_cache")
+EMPTIED = ("auditlog_logentry", "srm_trainer_cache")
+# The dev key both releases use with DJANGO_DEBUG=true: the sessions are signed with it, and
+# the test's upgrade must read them with the same one.
+SECRET_KEY = "dev-only-insecure-key-not-for-production"
 
 
 def main(commit: str) -> None:
@@ -50,6 +54,7 @@ def main(commit: str) -> None:
                 **os.environ,
                 "DATABASE_URL": f"sqlite:///{database}",
                 "DJANGO_DEBUG": "true",
+                "DJANGO_SECRET_KEY": SECRET_KEY,
                 "PYTHONPYCACHEPREFIX": str(Path(scratch) / "pycache"),
             }
 
@@ -66,6 +71,8 @@ def main(commit: str) -> None:
         db = sqlite3.connect(database)
         for table in EMPTIED:
             db.execute(f'DELETE FROM "{table}"')  # noqa: S608 - our own table names
+        # The signed-in sessions stay live whenever the test runs (a new one lasts two weeks).
+        db.execute("UPDATE django_session SET expire_date = '2099-01-01 00:00:00'")
         db.commit()
         db.execute("VACUUM")
         db.close()

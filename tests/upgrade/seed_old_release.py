@@ -12,7 +12,8 @@ ada (every lesson done, every shipped quiz taken, the certificate), bob (three l
 submitted and an unfinished attempt, a review card answered, lesson checks), cy (the
 instructor's quiz only), ines (instructor with TOTP and recovery codes, her own quiz with one
 question of every kind, a cohort with an assignment and an extension), root (superuser with
-TOTP), and one anonymous learner's unfinished attempt.
+TOTP), and one anonymous learner's unfinished attempt. ada and bob are signed in (a session
+each, as the site keeps it).
 """
 
 import inspect
@@ -28,6 +29,7 @@ from django import forms as djf
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.http import QueryDict
+from django.test import Client
 from django.utils import timezone
 
 from lessons import progress
@@ -251,6 +253,10 @@ else:
         )
         kept += bool(view.recorded)
     print("lesson checks kept:", kept)
+
+# ada and bob are signed in when the site is upgraded: their sessions must still sign them in.
+for name in ("ada", "bob"):
+    Client().force_login(users[name])
 
 try:
     from certificates.issuing import issue

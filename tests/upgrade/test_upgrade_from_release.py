@@ -63,6 +63,8 @@ WORK = (
 )
 SIGN_IN_WRITES = {"last_login", "last_used_at"}
 SIGNED_IN = ("ada", "bob", "ines")  # whose attempts upgrade_check.py opens
+# What the fixture's sessions were signed with (make_fixture.py): its dev default.
+SECRET_KEY = "dev-only-insecure-key-not-for-production"
 # The instructor's own rows, which a load must never change.
 AUTHORED = {
     "quizzes_quiz": "source = 'authored'",
@@ -101,11 +103,17 @@ def _upgrade(tmp_path_factory) -> tuple:
     database, out = folder / "site.sqlite3", folder / "seen.json"
     database.write_bytes(lzma.decompress(FIXTURE.read_bytes()))
     before = snapshot(database)
+    db = sqlite3.connect(database)
+    before["django_session"] = [
+        key for (key,) in db.execute("SELECT session_key FROM django_session")
+    ]
+    db.close()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database}",
         "DJANGO_SETTINGS_MODULE": "srm_trainer.settings",
         "DJANGO_DEBUG": "true",
+        "DJANGO_SECRET_KEY": SECRET_KEY,
     }
     done = subprocess.run(
         [sys.executable, "-m", "tests.upgrade.upgrade_check", str(out)],
@@ -138,8 +146,8 @@ def test_the_fixture_holds_work_of_every_kind(upgraded):
 def test_migrations_apply_and_every_row_of_work_reads_as_before(upgraded):
     before, after, seen = upgraded
     assert any(re.match(r"\s+Applying \w+\.\d{4}_\w+\.\.\. OK", line) for line in seen["migrate"])
-    for table, old in before.items():
-        new = after[table]
+    for table in (*WORK, *AUTHORED):
+        old, new = before[table], after[table]
         assert new.keys() >= old.keys(), f"{table}: rows gone {sorted(old.keys() - new.keys())}"
         for pk, row in old.items():
             kept = {k: v for k, v in row.items() if k not in SIGN_IN_WRITES}
@@ -155,6 +163,15 @@ def test_the_course_update_keeps_nothing_back_and_retires_only_what_the_files_dr
     retired = [line for line in load if line.strip().startswith("retired:")]
     assert retired and all("is no longer in the files" in line for line in retired)
     assert not [line for line in retired if "'ines-" in line]  # her own questions stay in use
+
+
+def test_whoever_was_signed_in_before_the_upgrade_still_is(upgraded):
+    before, _, seen = upgraded
+    assert len(before["django_session"]) == 2  # ada's and bob's
+    for key in before["django_session"]:
+        assert key in seen["sessions"], f"session {key} was not carried over"
+        account, status, user = seen["sessions"][key]
+        assert status == 200 and user == account is not None, key
 
 
 def test_the_learner_and_the_instructor_sign_in_she_with_her_authenticator_code(upgraded):

@@ -3,7 +3,7 @@
     DATABASE_URL=sqlite:///COPY python -m tests.upgrade.upgrade_check OUT.json
 
 runs `migrate` and `load_curriculum` (as `make release` does), then, as the site's users:
-signs in (a learner with a password; the instructor with a password and her authenticator
+opens a page with each session signed in before the upgrade, signs in (a learner with a password; the instructor with a password and her authenticator
 code), opens each of their attempts (the result page of a submitted one, the take page of an
 unfinished one), verifies each certificate and downloads it, and crawls what a learner and the
 instructor reach (tests/crawler.py). Everything seen is written to OUT.json for
@@ -64,6 +64,7 @@ def main(out: str) -> None:
 
     from certificates.models import Certificate
     from quizzes.models import Attempt
+    from srm_trainer.accounts.models import Session
     from tests.crawler import Budget, crawl
 
     no_throttling = {
@@ -72,6 +73,14 @@ def main(out: str) -> None:
         "ACCOUNT_RATE_LIMITS": False,
     }
     with override_settings(**no_throttling):
+        # Whoever was signed in before the upgrade still is: each session the migrations
+        # carried over opens a page as its account.
+        carried = found["sessions"] = {}
+        for key, account in Session.objects.values_list("session_key", "account_id"):
+            client = Client()
+            client.cookies[settings.SESSION_COOKIE_NAME] = key
+            answer = client.get(reverse("certificates:progress"))
+            carried[key] = [account, answer.status_code, answer.wsgi_request.user.pk]
         clients = {}
         for name in ("ada", "bob", "ines"):
             client = Client()

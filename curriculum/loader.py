@@ -168,6 +168,23 @@ def _state(obj: M, names, related: Related[M] | None, *, found: bool = False) ->
     return state
 
 
+def _without_defaults(model: type[models.Model], state: dict, optional: tuple[str, ...]) -> str:
+    """The fingerprint of `state` less its `optional` fields still at their model default:
+    what a load before those fields existed stored for the same row."""
+    defaults = {}
+    for name in optional:
+        field = model._meta.get_field(name)
+        if name in state and isinstance(field, models.Field):
+            defaults[name] = _plain(field.get_default())
+    return fingerprint(
+        {
+            name: value
+            for name, value in state.items()
+            if name not in defaults or value != defaults[name]
+        }
+    )
+
+
 def write_tracked(
     model: type[Tracked],
     lookup: dict,
@@ -178,9 +195,16 @@ def write_tracked(
     force: bool = False,
     related: Related[Tracked] | None = None,
     rows: Rows[Tracked] | None = None,
+    optional: tuple[str, ...] = (),
 ) -> tuple[Tracked, str]:
     """Create or update a source-tracked row; says which ("created", "updated", "unchanged",
-    or "kept" when the row is authored, or edited since the last load and not `force`d)."""
+    or "kept" when the row is authored, or edited since the last load and not `force`d).
+
+    `optional`: fields of `values` that join the fingerprint only when set, added after rows
+    were first loaded (a question's level, a quiz's time limit). A row whose such field is
+    still at its default was fingerprinted without it, so a file that now sets one is an
+    update, not an admin edit: without this, adding `level:` to a question loaded before
+    kept its old text back as "edited in the admin" on every load."""
     obj = _find(model, lookup, rows)
     name = f"{kind} {quoted(next(iter(lookup.values())))}"
     if obj is None:
@@ -208,7 +232,10 @@ def write_tracked(
     changed: list[str] = [n for n, value in values.items() if before[n] != _plain(value)]
     related_changed = related is not None and before["_related"] != related.wanted
     as_is = fingerprint(before)
-    edited = bool(obj.file_fingerprint) and as_is != obj.file_fingerprint
+    edited = bool(obj.file_fingerprint) and obj.file_fingerprint not in (
+        as_is,
+        _without_defaults(model, before, optional),
+    )
     if (changed or related_changed) and edited and not force:
         report.conflicts.append(
             f"{name} was edited in the admin since the last load: the edit was kept "

@@ -246,6 +246,7 @@ def load_quizzes(
             kind="question",
             force=force,
             rows=rows,
+            optional=("level",),
         )
         report.add("questions", outcome)
         row = questions[q.slug]
@@ -306,6 +307,7 @@ def load_quizzes(
                 added=wanted,  # read back by their orders (1, 2, ...): as given
             ),
             rows=rows,
+            optional=("time_limit", "tries", "try_penalty", "certainty", "draw_rules"),
         )
         report.add("quizzes", outcome)
     return report

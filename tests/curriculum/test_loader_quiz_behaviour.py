@@ -80,3 +80,43 @@ def test_an_unknown_level_is_refused_at_the_question(content):  # noqa: F811
     with pytest.raises(CurriculumError, match="'level' must be one of") as caught:
         read_quizzes(content, read_curriculum(content))
     assert "question 'root-user-mfa'" in str(caught.value)
+
+
+LEVELLED = IAM_QUIZ.replace(
+    "        misconceptions: [thinks-root-is-for-daily-work]\n",
+    "        misconceptions: [thinks-root-is-for-daily-work]\n        level: advanced\n",
+)
+
+
+def test_a_level_added_to_a_loaded_question_is_an_update_not_an_admin_edit(content):  # noqa: F811
+    """A course update that gives an existing question a level (as the shipped course did to
+    org-pd-rcp-outside) loads it: the row was fingerprinted before it had a level, and was
+    reported as 'edited in the admin' and kept back on every load."""
+    load(content)
+    write(content, "quizzes/iam-quiz.yaml", LEVELLED.replace("Turn on MFA", "Turn on MFA now"))
+    report = load(content)
+    question = Question.objects.get(slug="root-user-mfa")
+    assert report.conflicts == []
+    assert question.level == "advanced" and "Turn on MFA now" in str(question.data)
+    assert load(content).conflicts == []
+
+
+def test_an_admin_edit_is_still_kept_when_the_file_adds_a_level(content):  # noqa: F811
+    load(content)
+    question = Question.objects.get(slug="root-user-mfa")
+    question.prompt = "Edited in the admin?"
+    question.save()
+    write(content, "quizzes/iam-quiz.yaml", LEVELLED)
+    report = load(content)
+    assert [c for c in report.conflicts if "'root-user-mfa' was edited in the admin" in c]
+    question.refresh_from_db()
+    assert (question.prompt, question.level) == ("Edited in the admin?", "")
+
+
+def test_behaviours_added_to_a_loaded_quiz_are_an_update_not_an_admin_edit(content):  # noqa: F811
+    load(content)
+    write(content, "quizzes/iam-quiz.yaml", BEHAVIOUR)
+    report = load(content)
+    quiz = Quiz.objects.get(slug="iam-quiz")
+    assert report.conflicts == []
+    assert (quiz.tries, quiz.try_penalty, quiz.certainty) == (3, 25, True)

@@ -762,7 +762,11 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     # Per module only when the attempt spans several (the final exam, a mixed quiz).
     several = attempt.is_submitted and len({exam.module_id_of(q) for q in questions}) > 1
-    by_module = exam.breakdown(attempt.quiz, questions, answers) if several else []
+    by_module = (
+        exam.breakdown(attempt.quiz, questions, answers, attempt.graded_pass_mark)
+        if several
+        else []
+    )
     left = None
     if viewing is None:
         used = attempts.owned_count(  # the attempts _my_attempts lists, counted

@@ -34,11 +34,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         return JsonResponse({"findings": [], "message": message}, status=403)
     if not live:
         return render(request, "403_csrf.html", context, status=403)
-    context["reload"] = _page_address(request)
+    context["reload"] = page_address(request)
     return stale_notice(render(request, "403_csrf.html#notice", context, status=403), "#page-alert")
 
 
-def _page_address(request: HttpRequest) -> str:
+def page_address(request: HttpRequest) -> str:
     """The page to reload: the one the browser shows (htmx names it), if it is one of ours."""
     shown = request.htmx.current_url or ""  # type: ignore[attr-defined]
     allowed = {request.get_host()}

@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from srm_trainer.htmx import stale_notice
 from srm_trainer.too_large import view_name
+from srm_trainer.typed_back import same_site_form, typed_back
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -33,6 +34,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         message = " ".join(strip_tags(notice).split())
         return JsonResponse({"findings": [], "message": message}, status=403)
     if not live:
+        # What the form held, to copy: Back draws the editors' pages again from the server.
+        context["typed"] = typed_back(request) if same_site_form(request) else []
         return render(request, "403_csrf.html", context, status=403)
     context["reload"] = page_address(request)
     return stale_notice(render(request, "403_csrf.html#notice", context, status=403), "#page-alert")

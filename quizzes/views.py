@@ -984,16 +984,27 @@ def _review_card(request: HtmxHttpRequest, question_pk: int) -> HttpResponse:
     return render(request, template, {**context, "status": status})
 
 
+def _review_not_offered(request: HttpRequest, question_pk: int, now) -> HttpResponse:
+    """An answer to a question the queue no longer offers (archived or being repaired since its
+    page was drawn, not the learner's): the queue, saying why and that nothing was checked. It
+    was the site's 404 page, "The address may be mistyped"."""
+    _, why = review.card_offered(user=request.user, question_id=question_pk, now=now)
+    messages.info(request, f"{why} The answer you sent was not checked.")
+    _, module, _ = _review_module(request.POST.get("module", "")[:100])
+    url = _review_url(module, _review_level(request.POST.get("level")))
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
 def _review_answer(request: HttpRequest, question_pk: int, refused: str = "") -> HttpResponse:
     """`review_answer`; with `refused` (over the rate limit, with htmx), the question drawn
     again with the answer as sent, neither judged nor counted, and why."""
     now = timezone.now()
-    card = review.due_card(user=request.user, question_id=question_pk, now=now)
-    if card is None:
-        raise Http404("No ReviewCard matches the given query.")  # (as get_object_or_404)
+    # Whenever it is due: answered in another tab since this form was drawn, a right answer put
+    # it days out, and this one is checked but not counted (below).
+    card = review.answered_card(user=request.user, question_id=question_pk)
+    if card is None or not card.question.is_usable():
+        return _review_not_offered(request, question_pk, now)
     question = card.question
-    if not question.is_usable():
-        raise Http404("This question is being repaired.")
     # The order the learner was shown (sent back with the form), so a correction keeps it.
     shown = request.POST.getlist("shown")[:50] or review.presentation_order(question)
     form = AnswerForm(question, shown, request.POST, checked=not refused)  # refused: never valid

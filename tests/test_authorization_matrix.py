@@ -377,7 +377,8 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     # card it is not is sent to their queue, as for a question that does not exist.
     "quizzes:review-answer": Case("/quizzes/review/{card_question}/",
                                   get=(LOGIN, 200, *[Redirect("/quizzes/review/")] * 4),
-                                  post=(LOGIN, 200, 404, 404, 404, 404)),
+                                  # not theirs: the queue says it is not in their queue
+                                  post=(LOGIN, 200, *[Redirect("/quizzes/review/")] * 4)),
     # --- cohorts: the instructor owns {cohort}, the learner is in it, the co-instructor
     # co-teaches it; the other learner and the other instructor are strangers to it.
     "teach_cohorts:list": Case("/teach/cohorts/?once=matrix-cohort-list-1", get=ANY_TEACHER,

@@ -1,12 +1,17 @@
-"""What a learner meets when an instructor changes a quiz under them: the result stays what it
-was graded as, and says so against what it was graded."""
+"""What a learner meets when things change under an open page: an instructor changes a quiz
+(the result stays what it was graded as, and says so against what it was graded), a review
+question is answered in another tab or taken out of use."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from quizzes import attempts
+from quizzes import attempts, review
+from quizzes.models import Question, ReviewCard
 from tests.quizzes.builders import make_question, make_quiz, page_text, right_response
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +55,49 @@ def test_an_attempt_graded_before_attempts_kept_their_pass_mark_shows_the_quizs(
     result = page_text(learner_client.get(reverse("quizzes:result", args=[attempt.pk])))
     assert "(pass mark 50%)" in result
     assert "then)" not in page_text(learner_client.get(quiz.get_absolute_url()))
+
+
+# --- the review queue ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def reviewed(learner, midday):
+    """A true/false question the learner has reviewed before, due an hour ago."""
+    question = make_question("true_false", prompt="Is the root user limited by IAM?")
+    now = timezone.now()
+    review.card_record(user=learner, question=question, correct=False, now=now - timedelta(days=30))
+    review.card_record(user=learner, question=question, correct=True, now=now - timedelta(days=20))
+    ReviewCard.objects.update(due=now - timedelta(hours=1))
+    return question
+
+
+def test_a_review_answered_right_in_another_tab_is_checked_not_counted_in_this_one(
+    learner_client, reviewed
+):
+    url = reverse("quizzes:review-answer", args=[reviewed.pk])
+    right = {"answer": str(reviewed.data["answer"]).lower()}
+    assert learner_client.post(url, right).status_code == 200  # tab A: due weeks from now
+    after_a = ReviewCard.objects.get()
+    assert after_a.due > timezone.now() + timedelta(days=2)
+    # Tab B, drawn before tab A's answer: it was the site's 404 page ("mistyped address").
+    response = learner_client.post(url, right)
+    assert response.status_code == 200
+    assert "so this answer is checked but not counted" in page_text(response)
+    assert "Right." in page_text(response)
+    card = ReviewCard.objects.get()
+    assert (card.reviews, card.due) == (after_a.reviews, after_a.due)
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_review_answer_to_a_question_archived_since_goes_to_the_queue_saying_why(
+    learner_client, reviewed, htmx
+):
+    Question.objects.filter(pk=reviewed.pk).update(archived=True)
+    url = reverse("quizzes:review-answer", args=[reviewed.pk])
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = learner_client.post(url, {"answer": "true"}, headers=headers)
+    assert (response.get("HX-Redirect") or response["Location"]) == reverse("quizzes:review")
+    queue = page_text(learner_client.get(reverse("quizzes:review")))
+    assert "That question has been taken out of use" in queue
+    assert "The answer you sent was not checked." in queue
+    assert ReviewCard.objects.get().reviews == 2

@@ -992,7 +992,7 @@ def _review_not_offered(request: HttpRequest, question_pk: int, now) -> HttpResp
     messages.info(request, f"{why} The answer you sent was not checked.")
     _, module, _ = _review_module(request.POST.get("module", "")[:100])
     url = _review_url(module, _review_level(request.POST.get("level")))
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return HttpResponseClientRedirect(url) if wants_partial(request) else redirect(url)
 
 
 def _review_answer(request: HttpRequest, question_pk: int, refused: str = "") -> HttpResponse:

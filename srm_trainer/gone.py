@@ -17,6 +17,7 @@ from django.views import defaults
 
 from srm_trainer.csrf_failure import page_address
 from srm_trainer.htmx import stale_notice, wants_partial
+from srm_trainer.typed_back import same_site_form, typed_back
 
 
 def _notice(request: HttpRequest, status: int) -> HttpResponse:
@@ -26,9 +27,15 @@ def _notice(request: HttpRequest, status: int) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """`handler404`: with htmx the notice, else Django's page (templates/404.html)."""
+    """`handler404`: with htmx the notice; a form sent from one of our pages about something
+    deleted since (an assignment, a question, a cohort) gets the 404 page saying so, with what
+    it held to copy (`srm_trainer.typed_back`; it said only "the address may be mistyped");
+    else Django's page (templates/404.html)."""
     if wants_partial(request):
         return _notice(request, 404)
+    if request.method == "POST" and same_site_form(request):
+        context = {"sent": True, "typed": typed_back(request)}
+        return render(request, "404.html", context, status=404)
     return defaults.page_not_found(request, exception)
 
 

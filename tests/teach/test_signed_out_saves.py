@@ -56,3 +56,21 @@ def test_opening_a_teaching_page_signed_out_still_goes_to_sign_in(client, owned)
     _, question = owned
     response = client.get(reverse("teach:question-edit", args=[question.pk]))
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_a_save_to_a_question_deleted_meanwhile_shows_what_was_typed(teacher, owned):
+    """A co-author deleted it while this editor was open: the 404 says why nothing was saved and
+    shows the typing (it said "The address may be mistyped"), for a form from this site only."""
+    _, question = owned
+    url = reverse("teach:question-edit", args=[question.pk])
+    fields = form_fields(teacher.get(url).content.decode(), "question-editor")
+    Question.objects.filter(pk=question.pk).delete()
+    sent = {**fields, "prompt": PROMPT}
+    response = teacher.post(url, sent, headers={"Origin": "http://testserver"})
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Nothing was saved: what this form was about is gone" in page
+    assert "Think it through.</textarea>" in page
+    elsewhere = teacher.post(url, sent, headers={"Origin": "https://elsewhere.example"})
+    assert "Think it through." not in elsewhere.content.decode()
+    assert "couldn't find that page" in elsewhere.content.decode()

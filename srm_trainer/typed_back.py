@@ -60,8 +60,8 @@ def typed_back(request: HttpRequest) -> list[Typed]:
         ):
             continue
         for value in request.POST.getlist(name)[:20]:
-            if value.strip().lower() in NOT_TYPED:
-                continue
+            if value.strip().lower() in NOT_TYPED or value.strip().isdigit():
+                continue  # a control's value, or a number (a menu's id): nothing to copy
             value = value[:room]
             room -= len(value)
             out.append(Typed(_label(name), value))

@@ -94,7 +94,13 @@ def test_a_form_from_this_site_shows_back_what_was_typed_to_copy():
     browser = _browser_with_a_page_open()
     response = browser.post(
         "/sandbox/",
-        {"csrfmiddlewaretoken": STALE_TOKEN, "policy": TYPED, "seen": "2026", "agree": "on"},
+        {
+            "csrfmiddlewaretoken": STALE_TOKEN,
+            "policy": TYPED,
+            "seen": "x",
+            "agree": "on",
+            "module": "8",
+        },
         headers={"Origin": "http://testserver"},
     )
     page = response.content.decode()

@@ -25,7 +25,7 @@ from lessons.models import Level
 from quizzes import attempts, exam, hooks, review
 from quizzes.forms import AnswerForm
 from quizzes.grading import answer_key, grade
-from quizzes.models import Attempt, Question, Quiz, QuizQuestion
+from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion
 from quizzes.session_carry import LEARNER_KEY
 from srm_trainer.counts import counted
 from srm_trainer.htmx import HtmxHttpRequest, status_line, wants_partial
@@ -407,6 +407,26 @@ def _not_acted_on(
     return render(request, "quizzes/take.html#attempt", context)
 
 
+def choices_gone(question: Question, answer: Answer | None) -> list[str]:
+    """The texts of the saved answer's choices that the question no longer has (an instructor
+    took them out while the attempt was open). The page showed nothing ticked beside "1 of 1
+    answered", and the answer counted as wrong at submit without a word."""
+    if answer is None or question.type not in ("single", "multiple"):
+        return []
+    response = answer.response if isinstance(answer.response, dict) else {}
+    if question.type == "single":
+        chosen, texts = [response.get("choice")], [response.get("text", "")]
+    else:
+        chosen, texts = list(response.get("choices") or []), list(response.get("texts") or [])
+    ids = {choice["id"] for choice in question.choices()}
+    texts += [""] * (len(chosen) - len(texts))
+    return [
+        str(text)
+        for pk, text in zip(chosen, texts, strict=False)
+        if pk is not None and pk not in ids
+    ]
+
+
 def _take_context(
     request,
     attempt: Attempt,
@@ -460,6 +480,7 @@ def _take_context(
         "locked": locked,
         # The key and the explanation reach the page only once this answer is graded.
         "show_feedback": locked and attempt.quiz.immediate,
+        "choices_gone": [] if locked else choices_gone(question, answer),
         "status": status,
     }
 

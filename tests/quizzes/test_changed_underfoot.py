@@ -11,8 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes import attempts, review
-from quizzes.models import Question, ReviewCard
-from tests.quizzes.builders import make_question, make_quiz, page_text, right_response
+from quizzes.models import Answer, Question, ReviewCard
+from quizzes.views import choices_gone
+from tests.quizzes.builders import (
+    make_question,
+    make_quiz,
+    page_text,
+    right_response,
+    start_through_page,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +108,40 @@ def test_a_review_answer_to_a_question_archived_since_goes_to_the_queue_saying_w
     assert "That question has been taken out of use" in queue
     assert "The answer you sent was not checked." in queue
     assert ReviewCard.objects.get().reviews == 2
+
+
+# --- a question changed while an attempt is open -------------------------------------------
+
+
+def test_a_saved_choice_taken_out_of_the_question_is_said_on_its_page(learner_client):
+    question = make_question("single")
+    wrong = [c for c in question.data["choices"] if not c["correct"]]
+    attempt = start_through_page(learner_client, make_quiz(question))
+    sent = {"action": "save", "question": question.pk, "choice": wrong[0]["id"]}
+    learner_client.post(reverse("quizzes:answer", args=[attempt.pk, 1]), sent)
+    # The instructor takes that choice out (its id goes with it) while the attempt is open.
+    question.data = {
+        **question.data,
+        "choices": [c for c in question.data["choices"] if c != wrong[0]],
+    }
+    question.save()
+    page = page_text(learner_client.get(reverse("quizzes:take", args=[attempt.pk])))
+    # It showed nothing ticked beside "1 of 1 questions answered", and counted it wrong unsaid.
+    assert (
+        f"your answer (“{wrong[0]['text']}”) is no longer one of its choices, so as it stands "
+        "it counts as not right. Choose again." in page
+    )
+    chosen_again = {**sent, "choice": wrong[1]["id"]}
+    learner_client.post(reverse("quizzes:answer", args=[attempt.pk, 1]), chosen_again)
+    page = page_text(learner_client.get(reverse("quizzes:take", args=[attempt.pk])))
+    assert "no longer one of its choices" not in page
+
+
+def test_a_multiple_select_answer_names_only_the_choices_gone(learner):
+    question = make_question("multiple")
+    choices = question.data["choices"]
+    answer = Answer(response={"choices": [choices[0]["id"], choices[1]["id"]],
+                              "texts": [choices[0]["text"], choices[1]["text"]]})  # fmt: skip
+    question.data = {**question.data, "choices": choices[1:]}
+    assert choices_gone(question, answer) == [choices[0]["text"]]
+    assert choices_gone(question, None) == []

@@ -577,6 +577,11 @@ class Attempt(models.Model):
     pass_mark = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Percent, as the quiz had it when this was graded."
     )
+    # How many questions `score` is the mean of: the result page says so when some of them are
+    # no longer shown (deleted or broken since), rather than a score its rows do not add up to.
+    graded_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many questions the score was worked out over."
+    )
     flagged = models.JSONField(
         default=list, blank=True, help_text="Ids of the questions the learner flagged to revisit."
     )

@@ -811,6 +811,9 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
             "viewing": viewing,
             "by_module": by_module,
             "next_module": next_module,
+            # Graded questions no longer shown (deleted or broken since): said, so that the
+            # score and the rows below it still add up.
+            "not_shown": max(0, (attempt.graded_count or 0) - len(rows)) if done else 0,
             # The learner's own notes only: someone reading it (`viewing`) is told nothing
             # of theirs, and nothing of the learner's beyond the attempt.
             "notes": _notes(request, attempt.quiz, attempt) if viewing is None else [],

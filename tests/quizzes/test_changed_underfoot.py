@@ -145,3 +145,22 @@ def test_a_multiple_select_answer_names_only_the_choices_gone(learner):
     question.data = {**question.data, "choices": choices[1:]}
     assert choices_gone(question, answer) == [choices[0]["text"]]
     assert choices_gone(question, None) == []
+
+
+def test_a_question_deleted_after_grading_is_said_so_the_rows_add_up_to_the_score(
+    learner_client, learner
+):
+    quiz, attempt = _half_right_submitted(learner, pass_mark=50)
+    unanswered = Question.objects.exclude(answers__attempt=attempt).get()
+    unanswered.delete()  # nobody answered it: nothing protects it
+    result = page_text(learner_client.get(reverse("quizzes:result", args=[attempt.pk])))
+    # "50%" above one question answered right, and nothing said about the other.
+    assert "50% — passed" in result
+    assert "1 of the 2 questions your score was worked out over is not shown" in result
+    assert attempt.graded_count == 2
+
+
+def test_nothing_is_said_when_every_graded_question_is_shown(learner_client, learner):
+    _, attempt = _half_right_submitted(learner, pass_mark=50)
+    result = page_text(learner_client.get(reverse("quizzes:result", args=[attempt.pk])))
+    assert "not shown" not in result

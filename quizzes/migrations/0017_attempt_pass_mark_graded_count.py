@@ -15,4 +15,9 @@ class Migration(migrations.Migration):
             name='pass_mark',
             field=models.PositiveSmallIntegerField(blank=True, help_text='Percent, as the quiz had it when this was graded.', null=True),
         ),
+        migrations.AddField(
+            model_name='attempt',
+            name='graded_count',
+            field=models.PositiveIntegerField(blank=True, help_text='How many questions the score was worked out over.', null=True),
+        ),
     ]

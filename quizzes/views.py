@@ -18,7 +18,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, push_url, trigger_client_event
+from django_htmx.http import (
+    HttpResponseClientRedirect,
+    push_url,
+    reswap,
+    retarget,
+    trigger_client_event,
+)
 
 from lessons import reading_order
 from lessons.models import Level
@@ -592,7 +598,12 @@ def _answer_save(
             template = (
                 "quizzes/take.html#attempt" if wants_partial(request) else "quizzes/take.html"
             )
-            return render(request, template, {**context, "already_checked": True})
+            response = render(request, template, {**context, "already_checked": True})
+            if action == "autosave" and wants_partial(request):
+                # An autosave's reply goes into its status line: the whole question, drawn
+                # again locked, was nested inside it (a second #attempt-body in the first).
+                response = reswap(retarget(response, "#attempt-body"), "outerHTML")
+            return response
         except attempts.AttemptRefused as exc:
             status = str(exc)
     else:

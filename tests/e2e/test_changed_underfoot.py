@@ -69,3 +69,31 @@ def test_marking_complete_a_lesson_unpublished_meanwhile_says_the_page_is_out_of
     expect(alert.get_by_role("link", name="Reload the page")).to_have_attribute(
         "href", re.compile(re.escape(lesson.get_absolute_url()) + "$")
     )
+
+
+def test_an_answer_checked_in_one_tab_is_shown_locked_in_the_other(page):
+    """The other tab's autosave answered with the whole question, which was nested inside its
+    status line (two question bodies, one inside the other)."""
+    make_user("hopper")
+    questions = Question.objects.filter(type="true_false")[:2]
+    make_quiz(*questions, slug="two-checked", title="Two", feedback="immediate")
+    page.goto("/")
+    sign_in(page, "hopper")
+    page.goto("/quizzes/two-checked/")
+    page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_url(ATTEMPT)
+    other = page.context.new_page()
+    other.goto(page.url)
+    other.wait_for_url(ATTEMPT)
+
+    page.get_by_label("True").check()
+    page.get_by_role("button", name="Check answer").click()
+    settled(page)
+    expect(page.locator(".feedback .verdict")).to_be_visible()
+    other.get_by_label("False").check()  # its autosave finds the answer checked
+    notice = other.locator("#attempt-body .notice")
+    expect(notice).to_contain_text("This question was already checked, perhaps in another tab")
+    settled(other)
+    expect(other.locator("#attempt-body")).to_have_count(1)
+    expect(other.get_by_label("False")).to_be_disabled()
+    other.close()

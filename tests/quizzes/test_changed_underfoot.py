@@ -164,3 +164,21 @@ def test_nothing_is_said_when_every_graded_question_is_shown(learner_client, lea
     _, attempt = _half_right_submitted(learner, pass_mark=50)
     result = page_text(learner_client.get(reverse("quizzes:result", args=[attempt.pk])))
     assert "not shown" not in result
+
+
+def test_an_autosave_after_the_answer_was_checked_in_another_tab_redraws_the_question(
+    learner_client,
+):
+    """Its reply went into the autosave's status line: the whole question, nested there."""
+    first, second = make_question("single"), make_question("single")
+    attempt = start_through_page(learner_client, make_quiz(first, second, feedback="immediate"))
+    url = reverse("quizzes:answer", args=[attempt.pk, 1])
+    choices = first.data["choices"]
+    htmx = {"HX-Request": "true"}
+    checked = {"action": "check", "question": first.pk, "choice": choices[0]["id"]}
+    learner_client.post(url, checked, headers=htmx)  # tab A checks: the answer is final
+    autosave = {"action": "autosave", "question": first.pk, "choice": choices[1]["id"]}
+    response = learner_client.post(url, autosave, headers=htmx)  # tab B, still open
+    assert response["HX-Retarget"] == "#attempt-body"
+    assert response["HX-Reswap"] == "outerHTML"
+    assert "already checked, perhaps in another tab" in page_text(response)

@@ -22,6 +22,8 @@ from django.http import HttpRequest
 TECHNICAL = {"csrfmiddlewaretoken", "seen", "once", "action", "next", "question", "owner"}
 # Values a control sends that nobody typed (a ticked box, a radio's or menu's usual values).
 NOT_TYPED = {"", "on", "off", "true", "false", "1", "0"}
+# A number (a menu's id) or a choice's id (`quizzes.kinds.text_id`): chosen, not typed.
+CHOSEN = re.compile(r"\d+|[0-9a-f]{10}")
 MAX_FIELDS = 40
 MAX_CHARS = 100_000
 
@@ -60,8 +62,8 @@ def typed_back(request: HttpRequest) -> list[Typed]:
         ):
             continue
         for value in request.POST.getlist(name)[:20]:
-            if value.strip().lower() in NOT_TYPED or value.strip().isdigit():
-                continue  # a control's value, or a number (a menu's id): nothing to copy
+            if value.strip().lower() in NOT_TYPED or CHOSEN.fullmatch(value.strip()):
+                continue  # a control's value, a number or a choice's id: nothing to copy
             value = value[:room]
             room -= len(value)
             out.append(Typed(_label(name), value))

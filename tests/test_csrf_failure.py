@@ -100,6 +100,7 @@ def test_a_form_from_this_site_shows_back_what_was_typed_to_copy():
             "seen": "x",
             "agree": "on",
             "module": "8",
+            "choice": "54927e39f9",
         },
         headers={"Origin": "http://testserver"},
     )

@@ -90,7 +90,7 @@ def test_an_answer_checked_in_one_tab_is_shown_locked_in_the_other(page):
     page.get_by_role("button", name="Check answer").click()
     settled(page)
     expect(page.locator(".feedback .verdict")).to_be_visible()
-    other.get_by_label("False").check()  # its autosave finds the answer checked
+    other.get_by_label("False").click()  # its autosave finds the answer checked (and redraws)
     notice = other.locator("#attempt-body .notice")
     expect(notice).to_contain_text("This question was already checked, perhaps in another tab")
     settled(other)

@@ -33,6 +33,7 @@ from lessons.admin import (
 from quizzes.entries import questions_leaving, set_entries
 from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion, ReviewCard
 from srm_trainer.admin_names import NamedControlsAdmin
+from srm_trainer.admin_stale import EditedElsewhereAdmin
 
 # The id of the line above a quiz's question rows that says how positions work
 # (templates/admin/quizzes/quiz/change_form.html): one for every row, and seen on a phone,
@@ -186,7 +187,7 @@ class QuizQuestionInline(AutocompleteRowsInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(InlinesInLowerCase, NamedControlsAdmin):
+class QuizAdmin(EditedElsewhereAdmin, InlinesInLowerCase, NamedControlsAdmin):
     def get_deleted_objects(self, objs, request):
         """Its attempts (learner records, which no role may delete) would go with it: Django told
         an everyday admin only that they lack "permission to delete ... attempt". Its cohort
@@ -308,7 +309,7 @@ ARCHIVE_AT_MOST = 500
 
 
 @admin.register(Question)
-class QuestionAdmin(ListColumnsAdmin):
+class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
     list_display = (
         "slug",
         "type",

@@ -657,8 +657,9 @@ def attempt_submit(
         )
         # Certainty marks can be negative: the total is floored at 0 (and never above 1).
         score = min(1.0, max(0.0, sum(scores) / len(scores))) if scores else 0.0
-        passed = score * 100 >= attempt.quiz.pass_mark - 1e-9
-        _SCORED.update([score, passed], attempt.pk)
+        pass_mark = attempt.quiz.pass_mark  # kept: a later change must not contradict `passed`
+        passed = score * 100 >= pass_mark - 1e-9
+        _SCORED.update([score, passed, pass_mark, len(scores)], attempt.pk)
         if attempt.user_id is not None:
             review.cards_record(user_id=attempt.user_id, results=results, now=now)
     _reload(attempt)
@@ -675,7 +676,10 @@ _CLAIM = PreparedUpdate(
     lambda pk: Attempt.objects.filter(pk=pk, submitted_at__isnull=True),
 )
 _SCORED = PreparedUpdate(
-    Attempt, ["score", "passed"], ["int"], lambda pk: Attempt.objects.filter(pk=pk)
+    Attempt,
+    ["score", "passed", "pass_mark", "graded_count"],
+    ["int"],
+    lambda pk: Attempt.objects.filter(pk=pk),
 )
 _ROW = PreparedQuery(
     Attempt, ["int"], lambda pk: Attempt.objects.filter(pk=pk).order_by().values_list(*_ATTEMPT)

@@ -109,10 +109,14 @@ class ModuleResult:
 
 
 def breakdown(
-    quiz: Quiz, questions: Iterable[Question], answers: dict[int, Answer]
+    quiz: Quiz,
+    questions: Iterable[Question],
+    answers: dict[int, Answer],
+    pass_mark: int | None = None,
 ) -> list[ModuleResult]:
     """Score per module (in the course's module order) for a result page, with the lessons
-    behind the questions missed and the module's quiz. Questions come with `lesson__module`
+    behind the questions missed and the module's quiz; a module below `pass_mark` (the one the
+    attempt was graded against; by default the quiz's) is weak. Questions come with `lesson__module`
     selected (as `attempts.attempt_questions` returns them); one more query for the modules'
     quizzes."""
     by_module: dict[int | None, ModuleResult] = {}
@@ -147,7 +151,7 @@ def breakdown(
     for module_id, row in by_module.items():
         row.module = module_rows.get(module_id) if module_id is not None else None
         row.quiz = quizzes.get(module_id)
-        row.weak = row.percent < quiz.pass_mark
+        row.weak = row.percent < (quiz.pass_mark if pass_mark is None else pass_mark)
     return sorted(
         by_module.values(),
         key=lambda r: (

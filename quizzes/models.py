@@ -572,6 +572,16 @@ class Attempt(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     score = models.FloatField(null=True, blank=True, help_text="0..1, set on submit.")
     passed = models.BooleanField(null=True, blank=True)
+    # The quiz's pass mark when the attempt was graded: `passed` was decided against it, and
+    # the result page says it beside the score, whatever the quiz's pass mark is now.
+    pass_mark = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Percent, as the quiz had it when this was graded."
+    )
+    # How many questions `score` is the mean of: the result page says so when some of them are
+    # no longer shown (deleted or broken since), rather than a score its rows do not add up to.
+    graded_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many questions the score was worked out over."
+    )
     flagged = models.JSONField(
         default=list, blank=True, help_text="Ids of the questions the learner flagged to revisit."
     )
@@ -602,6 +612,12 @@ class Attempt(models.Model):
     @property
     def percent(self) -> int | None:
         return None if self.score is None else round(self.score * 100)
+
+    @property
+    def graded_pass_mark(self) -> int:
+        """The pass mark `passed` was decided against (the quiz's own for an attempt graded
+        before attempts kept it, or not graded yet)."""
+        return self.quiz.pass_mark if self.pass_mark is None else self.pass_mark
 
 
 class Answer(models.Model):

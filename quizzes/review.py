@@ -214,6 +214,18 @@ def due_card(*, user, question_id: int, now: datetime) -> ReviewCard | None:
     return _card_from(rows[0]) if rows else None
 
 
+# Later than any card is due: `answered_card` reads a card whatever its due date.
+_NEVER = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def answered_card(*, user, question_id: int) -> ReviewCard | None:
+    """The learner's card for `question_id` whenever it is due (its question unarchived), with
+    its question whole: an answer sent from a page drawn before the card was answered in
+    another tab, which pushed it days out, is still checked (not counted); it was a 404."""
+    rows = _DUE_CARD.rows(user.pk, question_id, _NEVER)
+    return _card_from(rows[0]) if rows else None
+
+
 def card_offered(*, user, question_id: int, now: datetime) -> tuple[ReviewCard | None, str]:
     """The learner's card for `question_id` when the queue would offer it now (due, and its
     question usable), or None and why not, in words for them: a review question asked for by

@@ -18,14 +18,20 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, push_url, trigger_client_event
+from django_htmx.http import (
+    HttpResponseClientRedirect,
+    push_url,
+    reswap,
+    retarget,
+    trigger_client_event,
+)
 
 from lessons import reading_order
 from lessons.models import Level
 from quizzes import attempts, exam, hooks, review
 from quizzes.forms import AnswerForm
 from quizzes.grading import answer_key, grade
-from quizzes.models import Attempt, Question, Quiz, QuizQuestion
+from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion
 from quizzes.session_carry import LEARNER_KEY
 from srm_trainer.counts import counted
 from srm_trainer.htmx import HtmxHttpRequest, status_line, wants_partial
@@ -429,6 +435,26 @@ def _not_acted_on(
     return render(request, "quizzes/take.html#attempt", context)
 
 
+def choices_gone(question: Question, answer: Answer | None) -> list[str]:
+    """The texts of the saved answer's choices that the question no longer has (an instructor
+    took them out while the attempt was open). The page showed nothing ticked beside "1 of 1
+    answered", and the answer counted as wrong at submit without a word."""
+    if answer is None or question.type not in ("single", "multiple"):
+        return []
+    response = answer.response if isinstance(answer.response, dict) else {}
+    if question.type == "single":
+        chosen, texts = [response.get("choice")], [response.get("text", "")]
+    else:
+        chosen, texts = list(response.get("choices") or []), list(response.get("texts") or [])
+    ids = {choice["id"] for choice in question.choices()}
+    texts += [""] * (len(chosen) - len(texts))
+    return [
+        str(text)
+        for pk, text in zip(chosen, texts, strict=False)
+        if pk is not None and pk not in ids
+    ]
+
+
 def _take_context(
     request,
     attempt: Attempt,
@@ -482,6 +508,7 @@ def _take_context(
         "locked": locked,
         # The key and the explanation reach the page only once this answer is graded.
         "show_feedback": locked and attempt.quiz.immediate,
+        "choices_gone": [] if locked else choices_gone(question, answer),
         "status": status,
     }
 
@@ -593,7 +620,12 @@ def _answer_save(
             template = (
                 "quizzes/take.html#attempt" if wants_partial(request) else "quizzes/take.html"
             )
-            return render(request, template, {**context, "already_checked": True})
+            response = render(request, template, {**context, "already_checked": True})
+            if action == "autosave" and wants_partial(request):
+                # An autosave's reply goes into its status line: the whole question, drawn
+                # again locked, was nested inside it (a second #attempt-body in the first).
+                response = reswap(retarget(response, "#attempt-body"), "outerHTML")
+            return response
         except attempts.AttemptRefused as exc:
             status = str(exc)
     else:
@@ -784,7 +816,11 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     # Per module only when the attempt spans several (the final exam, a mixed quiz).
     several = attempt.is_submitted and len({exam.module_id_of(q) for q in questions}) > 1
-    by_module = exam.breakdown(attempt.quiz, questions, answers) if several else []
+    by_module = (
+        exam.breakdown(attempt.quiz, questions, answers, attempt.graded_pass_mark)
+        if several
+        else []
+    )
     left = None
     if viewing is None:
         used = attempts.owned_count(  # the attempts _my_attempts lists, counted
@@ -808,6 +844,9 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
             "viewing": viewing,
             "by_module": by_module,
             "next_module": next_module,
+            # Graded questions no longer shown (deleted or broken since): said, so that the
+            # score and the rows below it still add up.
+            "not_shown": max(0, (attempt.graded_count or 0) - len(rows)) if done else 0,
             # The learner's own notes only: someone reading it (`viewing`) is told nothing
             # of theirs, and nothing of the learner's beyond the attempt.
             "notes": _notes(request, attempt.quiz, attempt) if viewing is None else [],
@@ -1002,16 +1041,27 @@ def _review_card(request: HtmxHttpRequest, question_pk: int) -> HttpResponse:
     return render(request, template, {**context, "status": status})
 
 
+def _review_not_offered(request: HttpRequest, question_pk: int, now) -> HttpResponse:
+    """An answer to a question the queue no longer offers (archived or being repaired since its
+    page was drawn, not the learner's): the queue, saying why and that nothing was checked. It
+    was the site's 404 page, "The address may be mistyped"."""
+    _, why = review.card_offered(user=request.user, question_id=question_pk, now=now)
+    messages.info(request, f"{why} The answer you sent was not checked.")
+    _, module, _ = _review_module(request.POST.get("module", "")[:100])
+    url = _review_url(module, _review_level(request.POST.get("level")))
+    return HttpResponseClientRedirect(url) if wants_partial(request) else redirect(url)
+
+
 def _review_answer(request: HttpRequest, question_pk: int, refused: str = "") -> HttpResponse:
     """`review_answer`; with `refused` (over the rate limit, with htmx), the question drawn
     again with the answer as sent, neither judged nor counted, and why."""
     now = timezone.now()
-    card = review.due_card(user=request.user, question_id=question_pk, now=now)
-    if card is None:
-        raise Http404("No ReviewCard matches the given query.")  # (as get_object_or_404)
+    # Whenever it is due: answered in another tab since this form was drawn, a right answer put
+    # it days out, and this one is checked but not counted (below).
+    card = review.answered_card(user=request.user, question_id=question_pk)
+    if card is None or not card.question.is_usable():
+        return _review_not_offered(request, question_pk, now)
     question = card.question
-    if not question.is_usable():
-        raise Http404("This question is being repaired.")
     # The order the learner was shown (sent back with the form), so a correction keeps it.
     shown = request.POST.getlist("shown")[:50] or review.presentation_order(question)
     form = AnswerForm(question, shown, request.POST, checked=not refused)  # refused: never valid

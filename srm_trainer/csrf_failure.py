@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from srm_trainer.htmx import stale_notice
 from srm_trainer.too_large import view_name
+from srm_trainer.typed_back import same_site_form, typed_back
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -33,12 +34,14 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         message = " ".join(strip_tags(notice).split())
         return JsonResponse({"findings": [], "message": message}, status=403)
     if not live:
+        # What the form held, to copy: Back draws the editors' pages again from the server.
+        context["typed"] = typed_back(request) if same_site_form(request) else []
         return render(request, "403_csrf.html", context, status=403)
-    context["reload"] = _page_address(request)
+    context["reload"] = page_address(request)
     return stale_notice(render(request, "403_csrf.html#notice", context, status=403), "#page-alert")
 
 
-def _page_address(request: HttpRequest) -> str:
+def page_address(request: HttpRequest) -> str:
     """The page to reload: the one the browser shows (htmx names it), if it is one of ours."""
     shown = request.htmx.current_url or ""  # type: ignore[attr-defined]
     allowed = {request.get_host()}

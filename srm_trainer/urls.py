@@ -15,6 +15,9 @@ admin.sites.reverse = kept_reverse  # type: ignore[attr-defined]  # sites.py imp
 handler429 = "srm_trainer.accounts.views.too_many_requests"
 # A body over Django's size limit on a page that refuses large bodies in its own words.
 handler400 = "srm_trainer.too_large.bad_request"
+# A live update (htmx) that finds what it acts on gone, or no longer allowed: said on the page.
+handler404 = "srm_trainer.gone.page_not_found"
+handler403 = "srm_trainer.gone.permission_denied"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

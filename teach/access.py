@@ -12,21 +12,50 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Generic, TypeVar, cast
+from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import ForeignKey, Model, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from lessons.models import Source
 from quizzes.models import Question, QuestionQuerySet, Quiz, QuizQuerySet
 from srm_trainer.accounts.roles import is_instructor
+from srm_trainer.csrf_failure import page_address
+from srm_trainer.htmx import stale_notice, wants_partial
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
+from srm_trainer.typed_back import typed_back
 
 
 def can_teach(user) -> bool:
     return user.is_authenticated and (user.is_staff or is_instructor(user))
+
+
+def _same_site_path(url: str, request: HttpRequest) -> str:
+    """`url`'s path and query when it is a page of this site, else the form's own address."""
+    allowed = {request.get_host()}
+    if url and url_has_allowed_host_and_scheme(url, allowed, require_https=request.is_secure()):
+        parts = urlsplit(url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return request.get_full_path()
+
+
+def session_ended(request: HttpRequest) -> HttpResponse:
+    """A form sent after the session ended: a redirect to sign in dropped what was typed (a
+    question written for twenty minutes), so the page says why nothing was saved and shows the
+    typing to copy (`srm_trainer.typed_back`); a live update gets the words in the page's alert
+    region. Sign in comes back to the page the form was on."""
+    back = _same_site_path(page_address(request) or request.headers.get("Referer", ""), request)
+    context = {"sign_in": redirect_to_login(back)["Location"], "live": wants_partial(request)}
+    if context["live"]:
+        response = render(request, "session_ended.html#notice", context, status=403)
+        return stale_notice(response, "#page-alert")
+    context["typed"] = typed_back(request)
+    return render(request, "session_ended.html", context, status=403)
 
 
 def teacher_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -35,6 +64,8 @@ def teacher_required(view: Callable[..., HttpResponseBase]) -> Callable[..., Htt
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if not request.user.is_authenticated:
+            if request.method == "POST":
+                return session_ended(request)
             return redirect_to_login(request.get_full_path())
         if not can_teach(request.user):
             raise PermissionDenied("Only instructors can open the teaching pages.")

@@ -357,12 +357,31 @@ def _entry_question(quiz: Quiz, question_pk: int) -> Question:
     return get_object_or_404(Question, pk=question_pk, entries__quiz=quiz)
 
 
+NOT_IN_QUIZ = (
+    "That question is no longer in this quiz (taken out in another tab, or by a co-author), "
+    "so nothing was done. This is the quiz as it is now."
+)
+
+
+def _gone_from_quiz(request: HttpRequest, quiz: Quiz) -> HttpResponse:
+    """A move or a removal from a page drawn before the question was taken out (a double
+    click, another tab, a co-author): the quiz's page saying so, not the site's 404 page ("the
+    address may be mistyped"). With htmx the 404 stands: the page's alert region says it is
+    out of date (srm_trainer/gone.py)."""
+    if wants_partial(request):
+        raise Http404("That question is no longer in this quiz.")
+    messages.info(request, NOT_IN_QUIZ)
+    return redirect(reverse("teach:quiz", args=[quiz.pk]) + "#questions-title")
+
+
 @require_POST
 @vary_on_headers("HX-Request")
 @teacher_required
 def quiz_question_move(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk, edit=True)
-    question = _entry_question(quiz, question_pk)
+    question = Question.objects.filter(pk=question_pk, entries__quiz=quiz).first()
+    if question is None:
+        return _gone_from_quiz(request, quiz)
     up = request.POST.get("direction") == "up"
     now = services.quiz_move_question(quiz=quiz, question=question, step=-1 if up else 1)
     said = f"Moved {'up' if up else 'down'}: now question {now[0]} of {now[1]}." if now else ""
@@ -416,7 +435,9 @@ def quiz_question_copy(request: HttpRequest, pk: int, question_pk: int) -> HttpR
 @teacher_required
 def quiz_question_remove(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk, edit=True)
-    question = _entry_question(quiz, question_pk)
+    question = Question.objects.filter(pk=question_pk, entries__quiz=quiz).first()
+    if question is None:
+        return _gone_from_quiz(request, quiz)
     now_there = services.quiz_remove_question(quiz=quiz, question=question)
     where = "your questions" if question.owner_id == request.user.pk else "the question bank"
     said = f"Question taken out of this quiz (it is still in {where})."

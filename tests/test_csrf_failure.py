@@ -83,3 +83,42 @@ def test_the_policy_editors_findings_request_gets_the_words_as_json_it_shows():
     assert message.startswith("Someone signed in or out in this browser")
     assert "Nothing was saved. Copy anything you typed, then reload the page" in message
     assert "<" not in message and "  " not in message
+
+
+TYPED = "My notes on the\npolicy <b>so far</b>"
+
+
+def test_a_form_from_this_site_shows_back_what_was_typed_to_copy():
+    """Back draws a never_cache page again from the server, so "go back and copy" found it
+    empty: the refusal itself shows the typing (escaped), not the page's own fields."""
+    browser = _browser_with_a_page_open()
+    response = browser.post(
+        "/sandbox/",
+        {
+            "csrfmiddlewaretoken": STALE_TOKEN,
+            "policy": TYPED,
+            "seen": "x",
+            "agree": "on",
+            "module": "8",
+            "choice": "54927e39f9",
+        },
+        headers={"Origin": "http://testserver"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "Copy what you typed below" in page
+    assert '<label for="typed-back-1">Policy</label>' in page
+    assert "policy &lt;b&gt;so far&lt;/b&gt;</textarea>" in page
+    assert "typed-back-2" not in page  # the stamp and the ticked box were not typed
+    assert STALE_TOKEN not in page
+
+
+@pytest.mark.parametrize("origin", [None, "https://elsewhere.example"])
+def test_a_form_posted_from_another_site_is_not_shown_back(origin):
+    """Another site's form could put words of its choosing on one of our pages."""
+    headers = {"Origin": origin} if origin else {}
+    response = _browser_with_a_page_open().post(
+        "/sandbox/", {"csrfmiddlewaretoken": STALE_TOKEN, "policy": TYPED}, headers=headers
+    )
+    assert response.status_code == 403
+    assert "so far" not in response.content.decode()

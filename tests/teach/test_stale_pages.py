@@ -128,3 +128,23 @@ def test_a_stamp_no_page_was_given_is_not_asked(owned, seen):
     question.prompt = "Mine"
     services.save_unless_edited(question, seen, question.save)
     assert Question.objects.get(pk=question.pk).prompt == "Mine"
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("teach:quiz-question-remove", {}), ("teach:quiz-question-move", {"direction": "up"})],
+)
+def test_a_question_taken_out_meanwhile_is_said_on_the_quizs_page(teacher, owned, name, data):
+    """A double click on "Take out" without JavaScript, or a co-author's page drawn before:
+    it was the site's 404 page, "The address may be mistyped"."""
+    quiz, question = owned
+    url = reverse(name, args=[quiz.pk, question.pk])
+    assert teacher.post(reverse("teach:quiz-question-remove", args=[quiz.pk, question.pk]))
+    response = teacher.post(url, data, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("teach:quiz", args=[quiz.pk]) + (
+        "#questions-title"
+    )
+    assert "That question is no longer in this quiz" in response.content.decode()
+    # With htmx the 404 stands, said in the page's alert region (srm_trainer/gone.py).
+    live = teacher.post(url, data, headers={"HX-Request": "true"})
+    assert live.status_code == 404 and live["X-Page-Stale"] == "1"

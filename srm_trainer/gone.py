@@ -1,0 +1,46 @@
+"""A live update (htmx) answered 404 or 403, said on the page instead of nothing.
+
+It happens when something changes under a page left open: a lesson unpublished or its check
+taken out while a learner reads it, a question taken out of an attempt's quiz, a cohort or an
+assignment deleted, a learner taken out of a cohort. htmx leaves a 4xx unswapped (base.html's
+`responseHandling`), so "Mark complete" or "Check" did nothing at all, with no word why. The
+notice goes to the page's alert region (`#page-alert`) and is swapped in by
+static/js/stale-page.js, as a refused CSRF check's is (srm_trainer/csrf_failure.py); a whole
+page (no htmx, or htmx restoring history) keeps the plain 404 or 403 page.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views import defaults
+
+from srm_trainer.csrf_failure import page_address
+from srm_trainer.htmx import stale_notice, wants_partial
+from srm_trainer.typed_back import same_site_form, typed_back
+
+
+def _notice(request: HttpRequest, status: int) -> HttpResponse:
+    context = {"reload": page_address(request), "forbidden": status == 403}
+    response = render(request, "_gone_notice.html", context, status=status)
+    return stale_notice(response, "#page-alert")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """`handler404`: with htmx the notice; a form sent from one of our pages about something
+    deleted since (an assignment, a question, a cohort) gets the 404 page saying so, with what
+    it held to copy (`srm_trainer.typed_back`; it said only "the address may be mistyped");
+    else Django's page (templates/404.html)."""
+    if wants_partial(request):
+        return _notice(request, 404)
+    if request.method == "POST" and same_site_form(request):
+        context = {"sent": True, "typed": typed_back(request)}
+        return render(request, "404.html", context, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """`handler403`: with htmx the notice, else Django's page (templates/403.html)."""
+    if wants_partial(request):
+        return _notice(request, 403)
+    return defaults.permission_denied(request, exception)

@@ -221,7 +221,8 @@ def _knowledge_checks(user) -> Iterator[dict]:
         yield {"module": module, "lesson": lesson, **dict(zip(fields, rest, strict=True))}
 
 
-ATTEMPT_FIELDS = ("started_at", "deadline", "submitted_at", "score", "passed", "flagged")
+ATTEMPT_FIELDS = ("started_at", "deadline", "submitted_at", "score", "passed", "pass_mark",
+                  "graded_count", "flagged")  # fmt: skip
 ANSWER_FIELDS = ("response", "score", "correct", "credit", "tries", "certainty", "feedback",
                  "saved_at", "graded_at")  # fmt: skip
 
@@ -233,7 +234,7 @@ def _attempts(user) -> Iterator[dict]:
     rows = (
         Attempt.objects.filter(user=user)
         .order_by("started_at", "pk")
-        .values_list("pk", "quiz__slug", "quiz__title", *ATTEMPT_FIELDS)
+        .values_list("pk", "quiz__slug", "quiz__title", "quiz__pass_mark", *ATTEMPT_FIELDS)
         .iterator(chunk_size=CHUNK)
     )
     while chunk := list(islice(rows, CHUNK)):
@@ -246,7 +247,9 @@ def _attempts(user) -> Iterator[dict]:
             answers.setdefault(attempt_id, []).append(
                 {"question": slug, **dict(zip(ANSWER_FIELDS, rest, strict=True))}
             )
-        for pk, slug, title, started, deadline, submitted, score, passed, flagged in chunk:
+        for row in chunk:
+            pk, slug, title, quiz_mark, started, deadline, submitted, score, passed = row[:9]
+            pass_mark, graded_count, flagged = row[9:]
             yield {
                 "quiz": slug,
                 "quiz_title": title,
@@ -255,6 +258,11 @@ def _attempts(user) -> Iterator[dict]:
                 "submitted_at": submitted,
                 "score": score,
                 "passed": passed,
+                # As the result page says them: the mark `passed` was decided against (the
+                # quiz's own for an attempt graded before attempts kept it), and how many
+                # questions `score` is the mean of (None when graded before that was kept).
+                "pass_mark": quiz_mark if pass_mark is None else pass_mark,
+                "graded_questions": graded_count,
                 "flagged_questions": flagged,
                 "answers": answers.get(pk, []),
             }

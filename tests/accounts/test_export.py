@@ -37,6 +37,24 @@ def test_every_field_that_points_at_an_account_is_exported_or_said_not_to_be():
     assert not set(export.EXPORTED) & set(export.NOT_EXPORTED)
 
 
+def test_an_attempt_says_the_pass_mark_it_was_graded_against_as_its_result_page_does():
+    """A quiz's pass mark raised after grading changes neither `passed` nor the mark the file
+    gives beside it; an attempt graded before attempts kept their mark gives the quiz's."""
+    from quizzes.models import Attempt
+
+    ada = get_user_model().objects.create_user("ada", password="a-long-passphrase-1")
+    give_history(ada, "ada", teacher=teacher())
+    graded = Attempt.objects.get(user=ada)
+    then = graded.pass_mark
+    graded.quiz.pass_mark = then + 20
+    graded.quiz.save(update_fields=["pass_mark"])
+    (attempt,) = export.export_data(ada)["quiz_attempts"]
+    assert (attempt["pass_mark"], attempt["graded_questions"], attempt["passed"]) == (then, 1, True)
+    Attempt.objects.filter(pk=graded.pk).update(pass_mark=None, graded_count=None)
+    (attempt,) = export.export_data(ada)["quiz_attempts"]
+    assert (attempt["pass_mark"], attempt["graded_questions"]) == (then + 20, None)
+
+
 def test_the_file_holds_each_kind_of_data_of_a_learner_who_has_it():
     ada = get_user_model().objects.create_user("ada", password="a-long-passphrase-1")
     history = give_history(ada, "ada", teacher=teacher())

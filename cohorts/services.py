@@ -491,6 +491,18 @@ def assignment_close(*, assignment: Assignment, closed: bool, now: datetime | No
     assignment.save(update_fields=["closed_at"])
 
 
+def learners_mid_attempt(assignment: Assignment) -> int:
+    """How many of the cohort's learners have a counted attempt at it started and not handed
+    in: closing it stops them submitting, so the instructor is told as it closes."""
+    return (
+        counted_attempts(assignment.cohort_id)
+        .filter(quiz_id=assignment.quiz_id, submitted_at__isnull=True)
+        .values("user_id")
+        .distinct()
+        .count()
+    )
+
+
 def assignment_results(assignment: Assignment) -> tuple[int, int]:
     """(attempts, learners): the work the gradebook counts for this assignment now."""
     return _attempts_and_learners(

@@ -723,12 +723,19 @@ def assignment_close(request: HttpRequest, pk: int, assignment_pk: int) -> HttpR
         return refused
     close = request.POST.get("closed", "true") != "false"
     services.assignment_close(assignment=assignment, closed=close)
+    if not close:
+        messages.success(request, "Open again: learners can start and submit it.")
+        return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
     messages.success(
-        request,
-        "Closed: its quiz can no longer be started or submitted by this cohort."
-        if close
-        else "Open again: learners can start and submit it.",
+        request, "Closed: its quiz can no longer be started or submitted by this cohort."
     )
+    if midway := services.learners_mid_attempt(assignment):
+        messages.warning(
+            request,
+            f"{midway} learner{pluralize(midway)} had started an attempt and not handed it "
+            f"in: {'it stays' if midway == 1 else 'those stay'} unsubmitted until you open the "
+            "assignment again.",
+        )
     return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
 
 

@@ -142,6 +142,27 @@ def test_a_closed_assignment_refuses_start_and_submit_through_the_pages(
     assert "closed this assignment" in again.content.decode()
 
 
+def test_closing_says_how_many_learners_are_left_mid_attempt(
+    cohort, quiz, learner, other_learner, owner
+):
+    """Closing stops an open attempt being handed in: the instructor is told how many are
+    left so, as it closes, not when a learner writes to ask."""
+    quiz.published = True
+    quiz.save()
+    services.cohort_join(cohort=cohort, user=other_learner, now=at(hours=1))
+    assignment = services.assignment_create(cohort=cohort, quiz=quiz, by=owner, now=at(hours=2))
+    address = reverse("teach_cohorts:assignment-close", args=[cohort.pk, assignment.pk])
+    teacher = client_for(owner)
+    said = teacher.post(address, follow=True).content.decode()
+    assert "Closed: its quiz" in said and "had started an attempt" not in said
+    teacher.post(address, {"closed": "false"})
+    for person in (learner, other_learner):
+        client_for(person).post(reverse("quizzes:start", args=[quiz.slug]))
+    said = teacher.post(address, follow=True).content.decode()
+    assert "2 learners had started an attempt and not handed it in" in said
+    assert "until you open the assignment again" in said
+
+
 def test_an_already_submitted_attempt_still_shows_its_result_after_closing(
     cohort, quiz, learner, owner
 ):

@@ -87,6 +87,14 @@ def quiz(owner):
 
 
 @pytest.fixture
+def published(quiz):
+    """`quiz`, published: learners can open it through the pages."""
+    quiz.published = True
+    quiz.save()
+    return quiz
+
+
+@pytest.fixture
 def cohort(owner, co_instructor, learner):
     """Created at T0; `co_instructor` co-teaches; `learner` (ada) joined an hour later."""
     return make_cohort(owner, co_instructor, learner)

@@ -23,13 +23,6 @@ from tests.teach.formdata import form_fields
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def published(quiz):
-    quiz.published = True
-    quiz.save()
-    return quiz
-
-
 def test_a_new_assignment_due_in_the_past_is_asked_about_once_per_time_typed(
     cohort, published, owner
 ):

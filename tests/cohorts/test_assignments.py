@@ -143,12 +143,11 @@ def test_a_closed_assignment_refuses_start_and_submit_through_the_pages(
 
 
 def test_closing_says_how_many_learners_are_left_mid_attempt(
-    cohort, quiz, learner, other_learner, owner
+    cohort, published, learner, other_learner, owner
 ):
     """Closing stops an open attempt being handed in: the instructor is told how many are
     left so, as it closes, not when a learner writes to ask."""
-    quiz.published = True
-    quiz.save()
+    quiz = published
     services.cohort_join(cohort=cohort, user=other_learner, now=at(hours=1))
     assignment = services.assignment_create(cohort=cohort, quiz=quiz, by=owner, now=at(hours=2))
     address = reverse("teach_cohorts:assignment-close", args=[cohort.pk, assignment.pk])

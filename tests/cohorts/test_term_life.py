@@ -21,13 +21,6 @@ from tests.teach.formdata import form_fields
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def published(quiz):
-    quiz.published = True
-    quiz.save()
-    return quiz
-
-
 def _assignment_fields(page: str) -> dict:
     return form_fields(page.split('id="extensions-title"')[0], "teach-form")
 

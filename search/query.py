@@ -30,6 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from search.rank import WORD, Ranking, fold
 from search.sources import MARK_END, MARK_START, SOURCES
+from search.synonyms import rewrite, singular
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +75,10 @@ class Results:
 
 
 def terms(text: str) -> tuple[str, ...]:
-    """The words to look for: letters and digits, at most MAX_TERMS of them, none too long."""
-    words = [w for w in WORD.findall(text[:MAX_QUERY]) if len(w) <= MAX_TERM]
-    return tuple(dict.fromkeys(w.lower() for w in words))[:MAX_TERMS]
+    """The words to look for: letters and digits, at most MAX_TERMS of them, none too long, in
+    the course's own words where a learner's differ (`search.synonyms`)."""
+    words = [singular(w).lower() for w in WORD.findall(text[:MAX_QUERY]) if len(w) <= MAX_TERM]
+    return tuple(dict.fromkeys(rewrite(words)))[:MAX_TERMS]
 
 
 def is_prefix(words: tuple[str, ...]) -> bool:

@@ -50,3 +50,40 @@ def test_hits_at_one_and_three_do_not_fall(shipped_index):
     print(f"hits@1 {at_one}/{len(RANKED)}, hits@3 {at_three}/{len(RANKED)}")
     least_first, least_three = AT_LEAST[connection.vendor]
     assert at_one >= least_first and at_three >= least_three
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", TYPOS, ids=[case["q"] for case in TYPOS])
+def test_a_misspelt_search_that_finds_nothing_offers_the_courses_word(shipped_index, case):
+    results = search(case["q"])
+    assert results.total == 0
+    assert results.suggestion == case["suggest"]
+    assert search(results.suggestion).total
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "kangaroo",  # no word of the course is near it
+        "guardduty kangaroo",  # one word found and one with no near word
+        "zzzzzzzzzz",
+        "qqq",  # too short to guess at
+    ],
+)
+def test_no_suggestion_when_no_word_is_near_or_the_words_are_short(shipped_index, typed):
+    assert search(typed).suggestion == ""
+
+
+@pytest.mark.django_db
+def test_a_suggestion_keeps_the_words_that_were_right(shipped_index):
+    results = search("shield advnced")
+    assert results.total == 0
+    assert results.suggestion == "shield advanced"
+
+
+@pytest.mark.django_db
+def test_the_page_offers_the_suggestion_as_a_link(shipped_index, client):
+    page = client.get("/search/", {"q": "guardudty"}).content.decode()
+    assert "Did you mean “guardduty”?" in page  # in the status line, announced
+    assert '<a href="/search/?q=guardduty">guardduty</a>' in page

@@ -315,6 +315,7 @@ def ranked_ids(words: tuple[str, ...], matches: list[tuple]) -> list[int]:
     def key(row):
         ident, kind, title, score, whole = row
         priority = SOURCES[kind].priority if kind in SOURCES else last
+        title = title if kind in SOURCES and SOURCES[kind].named else ""  # no title words
         in_title, *rest = ranking.key(priority, title, float(score or 0.0), ident)
         return (in_title, not whole, *rest)
 

@@ -58,7 +58,8 @@ def rebuild() -> int:
 
 
 def write(documents: list[Document]) -> list[Document]:
-    """Save new documents with their titles' words (`TitleWord`, which the ranking reads) and
+    """Save new documents with their titles' words (`TitleWord`, which the ranking reads; only
+    for a kind whose title is a name, `Source.named`) and
     any word of theirs not yet in `Word` (which completes the last word typed)."""
     Document.objects.bulk_create(documents, batch_size=200)
     Word.objects.bulk_create(
@@ -75,6 +76,7 @@ def write(documents: list[Document]) -> list[Document]:
                 name_weight=weight,
             )
             for document in documents
+            if document.kind in SOURCES and SOURCES[document.kind].named
             for name, word, folded, weighted, weight in title_words(document.title)
         ),
         batch_size=2000,  # six values each: well within either database's limit

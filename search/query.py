@@ -30,6 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from search.rank import WORD, Ranking, fold
 from search.sources import MARK_END, MARK_START, SOURCES
+from search.synonyms import rewrite, singular
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,9 @@ PER_PAGE = 20
 MAX_PAGES = 20
 SNIPPET_WORDS = 24  # words in a result's snippet
 LEAD_IN = 3  # words of a snippet before its first hit, when there are any
+SUGGEST_FROM = 5  # letters in a word typed before a "Did you mean" is looked for it
+SUGGEST_READ = 3000  # indexed words read, per word typed, to find the closest in
+SUGGEST_WORDS = 3  # words typed that no document holds, at most, corrected
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class Results:
     page: int = 1
     pages: int = 0
     notice: str = ""  # why there is nothing to show, when that is not "no matches"
+    suggestion: str = ""  # when nothing matches: the words typed, a misspelt one corrected
 
     @property
     def previous_page(self) -> int | None:
@@ -74,9 +79,10 @@ class Results:
 
 
 def terms(text: str) -> tuple[str, ...]:
-    """The words to look for: letters and digits, at most MAX_TERMS of them, none too long."""
-    words = [w for w in WORD.findall(text[:MAX_QUERY]) if len(w) <= MAX_TERM]
-    return tuple(dict.fromkeys(w.lower() for w in words))[:MAX_TERMS]
+    """The words to look for: letters and digits, at most MAX_TERMS of them, none too long, in
+    the course's own words where a learner's differ (`search.synonyms`)."""
+    words = [singular(w).lower() for w in WORD.findall(text[:MAX_QUERY]) if len(w) <= MAX_TERM]
+    return tuple(dict.fromkeys(rewrite(words)))[:MAX_TERMS]
 
 
 def is_prefix(words: tuple[str, ...]) -> bool:
@@ -223,6 +229,8 @@ def search(text: str, *, page: int = 1) -> Results:
     if not ids and total and page > 1:  # past the last page: show the last
         page = -(-total // PER_PAGE)
         ids, total = backend.page(words, offset=(page - 1) * PER_PAGE, completed=completed)
+    if not total:
+        return Results(query=text, terms=words, suggestion=suggestion(backend, words))
     pages = min(MAX_PAGES, -(-total // PER_PAGE))
     rows = backend.marked(words, ids, completed) if ids else []
     hits = [
@@ -231,6 +239,68 @@ def search(text: str, *, page: int = 1) -> Results:
         if kind in SOURCES and (url := _address(kind, target))
     ]
     return Results(query=text, terms=words, hits=hits, total=total, page=page, pages=pages)
+
+
+def suggestion(backend: Backend, words: tuple[str, ...]) -> str:
+    """For a search that matched nothing: the words typed with each one no document holds
+    replaced by the indexed word (`search.models.Word`) closest to it in spelling, when one is
+    close enough ("guardudty": "guardduty"), and only if that search matches something; else
+    "". At most SUGGEST_WORDS words are corrected, each from the indexed words of its first
+    letter, at most SUGGEST_READ of them, compared only if their length is near: at most five
+    short queries and a bounded loop (~2 ms for one word, ~17 ms for eight misspelt ones)."""
+    unknown = [w for w in words if len(w) >= SUGGEST_FROM and not w.isdigit()]
+    if not unknown:
+        return ""
+    with connection.cursor() as cursor:
+        among = ", ".join(["%s"] * len(unknown))
+        cursor.execute(f"SELECT word FROM search_word WHERE word IN ({among})", unknown)  # noqa: S608
+        known = {row[0] for row in cursor.fetchall()}
+    fixed = {w: closest(w) for w in [w for w in unknown if w not in known][:SUGGEST_WORDS]}
+    fixed = {w: c for w, c in fixed.items() if c}
+    if not fixed:
+        return ""
+    corrected = tuple(dict.fromkeys(fixed.get(w, w) for w in words))
+    _, total = backend.page(corrected, offset=0, limit=1, completed=completions(corrected))
+    return " ".join(corrected) if total else ""
+
+
+def closest(word: str) -> str:
+    """The indexed word of the same first letter nearest `word` in spelling (one letter added,
+    dropped, changed, or two swapped, counts one; at most one such edit for a word of up to
+    seven letters, two for a longer one), the fewest edits first, then the nearest length,
+    then the first in order; "" when none is that near."""
+    most = 1 if len(word) <= 7 else 2
+    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT word FROM search_word WHERE word{collate} >= %s "  # noqa: S608 - fixed SQL
+            f"AND word{collate} < %s ORDER BY word{collate} LIMIT %s",
+            [word[0], _after(word[0]), SUGGEST_READ],
+        )
+        found = [row[0] for row in cursor.fetchall() if abs(len(row[0]) - len(word)) <= most]
+    scored = [(d, abs(len(w) - len(word)), w) for w in found if (d := edits(word, w, most)) <= most]
+    return min(scored)[2] if scored else ""
+
+
+def edits(a: str, b: str, most: int) -> int:
+    """The edits that make `a` into `b` (a letter added, dropped or changed, or two beside each
+    other swapped: the optimal string alignment distance), or `most` + 1 once it is more than
+    `most` (it stops there)."""
+    if abs(len(a) - len(b)) > most:
+        return most + 1
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > most:
+            return most + 1
+        before, row = row, current
+    return min(row[-1], most + 1)
 
 
 def ranked_ids(words: tuple[str, ...], matches: list[tuple]) -> list[int]:
@@ -245,6 +315,7 @@ def ranked_ids(words: tuple[str, ...], matches: list[tuple]) -> list[int]:
     def key(row):
         ident, kind, title, score, whole = row
         priority = SOURCES[kind].priority if kind in SOURCES else last
+        title = title if kind in SOURCES and SOURCES[kind].named else ""  # no title words
         in_title, *rest = ranking.key(priority, title, float(score or 0.0), ident)
         return (in_title, not whole, *rest)
 

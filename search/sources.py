@@ -68,6 +68,11 @@ class Source:
     # Where this kind comes among results whose titles hit equally (lower first,
     # `search.rank`): a lesson teaches, a term defines, a scenario practises, a question tests.
     priority: int = 0
+    # Is its title a name, which the ranking's title rules read (`search.rank`)? Not a
+    # question's: its title is its prompt, a sentence naming several things, which held two or
+    # three of the words a learner typed far more often than a lesson's or term's name does,
+    # so the quiz came before the lesson that teaches them ("MFA root", "KMS key rotation").
+    named: bool = True
 
 
 SOURCES: dict[str, Source] = {}
@@ -253,5 +258,6 @@ register(
         slugs_of("quizzes:detail"),
         opening_snippet=False,
         priority=3,
+        named=False,
     )
 )

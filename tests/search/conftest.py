@@ -82,3 +82,23 @@ def build_corpus() -> dict:
         "orphan": orphan,
         "scenario": scenario,
     }
+
+
+@pytest.fixture(scope="module")
+def shipped_index(django_db_setup, django_db_blocker):
+    """The course as `load_curriculum` ships it, its quizzes too (a question pasted in is a
+    search), indexed, for a module's tests of relevance (test_relevance.py), in a transaction
+    rolled back when the module ends."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        from auditlog.context import disable_auditlog
+
+        from curriculum.quiz_loader import load_quizzes
+        from tests.curriculum.shipped_quizzes import shipped_quizzes
+        from tests.shipped import load_shipped
+
+        with disable_auditlog():
+            load_shipped()
+            load_quizzes(shipped_quizzes(check_cases=False))
+        index.rebuild()
+        yield
+        transaction.set_rollback(True)

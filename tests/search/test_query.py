@@ -126,3 +126,21 @@ def test_the_end_of_a_prefixs_range_is_the_first_string_after_every_word_it_begi
         assert "bou" <= word < _after("bou")
     for word in ["bot", "bov", "bp", "bo"]:
         assert not "bou" <= word < _after("bou")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "most", "expected"),
+    [
+        ("guardduty", "guardduty", 2, 0),
+        ("guardudty", "guardduty", 2, 1),  # two letters swapped
+        ("ransomeware", "ransomware", 2, 1),  # one added
+        ("cloudtrial", "cloudtrail", 2, 1),
+        ("inspectr", "inspector", 2, 1),  # one dropped
+        ("kangaroo", "guardduty", 2, 3),  # more than `most`: stops at most + 1
+        ("abc", "abcdef", 1, 2),
+    ],
+)
+def test_edits_counts_letters_added_dropped_changed_or_swapped(a, b, most, expected):
+    from search.query import edits
+
+    assert edits(a, b, most) == expected

@@ -344,3 +344,48 @@ def test_any_words_from_the_titles_are_ordered_as_the_rules_say(crafted, chosen,
     words = terms(" ".join(chosen))
     matches = _BACKENDS[connection.vendor].matches(words)
     assert database_order(words) == ranked_ids(words, matches)
+
+
+@pytest.mark.django_db
+def test_a_questions_prompt_is_not_a_name_so_the_lesson_that_teaches_comes_first():
+    """A prompt names several things; that it holds the words typed says less than a lesson's
+    name does, so the lesson that only mentions them comes first (`Source.named`)."""
+    from search.models import TitleWord
+    from tests.conftest import make_lesson, make_module
+    from tests.quizzes.builders import make_question, make_quiz
+
+    module = make_module(slug="qms", title="QMS")
+    make_lesson(module, slug="keys", title="Quokka QMS", body="Quokkakey rotation makes a key.")
+    question = make_question(
+        prompt="How often does quokkakey rotation make a new key?", explanation="Yearly."
+    )
+    make_quiz(question, slug="qms-quiz", title="QMS quiz")
+    index.rebuild()
+    assert [hit.kind for hit in search("quokkakey rotation").hits] == ["lesson", "question"]
+    assert not TitleWord.objects.filter(document__kind="question").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upgraded_database_reads_no_questions_prompt_as_a_name():
+    """Migration search/0005 removes the title words a question's prompt was given."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from search.models import TitleWord
+
+    before, after = [("search", "0004_words")], [("search", "0005_question_titles_unnamed")]
+    MigrationExecutor(connection).migrate(before)
+    try:
+        old = MigrationExecutor(connection).loader.project_state(before).apps
+        Old, OldWord = old.get_model("search", "Document"), old.get_model("search", "TitleWord")
+        for kind in ("question", "lesson"):
+            document = Old.objects.create(kind=kind, key="1", title="KMS", target="t", body="")
+            OldWord.objects.create(
+                document=document, name=0, word="KMS", folded="kms", weighted=True, name_weight=1
+            )
+        MigrationExecutor(connection).migrate(after)
+        assert list(TitleWord.objects.values_list("document__kind", flat=True)) == ["lesson"]
+    finally:
+        MigrationExecutor(connection).loader.build_graph()
+        call_command("migrate", verbosity=0)

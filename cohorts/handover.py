@@ -81,12 +81,16 @@ def preview(*, from_user, to_user=None) -> HandedOver:
     if to_user is not None:
         _check(from_user=from_user, to_user=to_user, cohorts=cohorts)
         renamed = _renamed(cohorts, _new_names(cohorts, from_user=from_user, to_user=to_user))
-    counts = [model.objects.filter(owner=from_user).count() for model in (Quiz, Question, Scenario)]
-    if not cohorts and not any(counts):
+    quizzes, questions, scenarios = (
+        model.objects.filter(owner=from_user).count() for model in (Quiz, Question, Scenario)
+    )
+    if not (cohorts or quizzes or questions or scenarios):
         raise HandOverError(_owns_nothing(from_user))
     return HandedOver(
         len(cohorts),
-        *counts,
+        quizzes,
+        questions,
+        scenarios,
         renamed=renamed,
         archived=sum(cohort.archived_at is not None for cohort in cohorts),
     )

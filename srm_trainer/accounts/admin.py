@@ -156,14 +156,21 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
         data = request.POST if request.method == "POST" else request.GET
         form = HandOverForm(data if "to" in data else None, from_user=from_user)
         to_user = form.cleaned_data["to"] if form.is_valid() else None
+        sent = str(data.get("to", ""))
+        if to_user is None and sent.isdigit() and len(sent) < 12:
+            # Someone the list does not offer (the user leaving, a learner): the domain
+            # refuses them saying why, not the form's "Select a valid choice".
+            to_user = User.objects.filter(pk=int(sent)).first()
+            if to_user is not None:
+                form = HandOverForm(from_user=from_user)
         if request.method == "POST" and to_user is not None:
             try:
                 done = hand_over(from_user=from_user, to_user=to_user)
             except HandOverError as exc:
                 self.message_user(request, f"Nothing was handed over: {exc}", messages.ERROR)
                 return HttpResponseRedirect(request.path)
-            said = f"{to_user} now owns what {from_user} owned: {done}."
-            self.log_change(request, from_user, [{"changed": {"name": said}}])
+            said = f"Handed over: {to_user} now owns what {from_user} owned: {done}."
+            self.log_change(request, from_user, said)
             self.message_user(request, said, messages.SUCCESS)
             for line in done.renamed:
                 self.message_user(

@@ -73,6 +73,13 @@ def still_owned(user) -> str | None:
     )
 
 
+def owns_teaching(user) -> bool:
+    """Whether `user` owns anything a hand-over moves (the admin offers it to those who do)."""
+    return any(
+        model.objects.filter(owner=user).exists() for model in (Cohort, Quiz, Question, Scenario)
+    )
+
+
 def preview(*, from_user, to_user=None) -> HandedOver:
     """What `hand_over` would do, changing nothing (the admin's confirmation page): the
     counts, and, once `to_user` is chosen, the cohorts to be renamed. Refused as it would be."""

@@ -34,7 +34,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from cohorts.handover import HandOverError, hand_over, preview, still_owned
+from cohorts.handover import HandOverError, hand_over, owns_teaching, preview, still_owned
 from srm_trainer.accounts.adapter import RESERVED_USERNAMES, check_characters
 from srm_trainer.accounts.addresses import PrimaryAddress, is_primary, remove_address, set_address
 from srm_trainer.accounts.roles import INSTRUCTORS, set_instructor
@@ -202,10 +202,11 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
         return TemplateResponse(request, "admin/auth/user/hand_over.html", context)
 
     def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
-        """The "Hand over teaching…" button for anyone who may use it."""
+        """The "Hand over teaching…" button, on the page of someone who owns teaching, for
+        anyone who may use it."""
         context = dict(extra_context or {})
         user = self.get_object(request, object_id)
-        if user is not None and self.has_change_permission(request, user):
+        if user is not None and self.has_change_permission(request, user) and owns_teaching(user):
             context["hand_over_url"] = reverse(
                 "admin:auth_user_hand_over", args=[user.pk], current_app=self.admin_site.name
             )

@@ -28,10 +28,14 @@ def _text(response) -> str:
     return html.unescape(response.content.decode())
 
 
-def test_the_users_page_offers_the_hand_over(client, everyday_admin, owner):
+def test_the_page_of_someone_owning_teaching_offers_the_hand_over(
+    client, everyday_admin, cohort, owner, learner
+):
     page = client.get(reverse("admin:auth_user_change", args=[owner.pk]))
     assert f'href="{_url(owner)}"' in page.content.decode()
     assert "Hand over teaching…" in _text(page)
+    page = client.get(reverse("admin:auth_user_change", args=[learner.pk]))
+    assert "Hand over teaching…" not in _text(page)  # a learner owns nothing to hand over
 
 
 def test_staff_without_the_change_permission_cannot_open_or_post_it(

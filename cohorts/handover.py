@@ -110,11 +110,11 @@ def hand_over(*, from_user, to_user) -> HandedOver:
     apart by `from_user`'s name (`free_name`). Refused, changing nothing, when `to_user`
     cannot teach, is `from_user`, or is a learner in one of the cohorts, or when `from_user`
     owns nothing to hand over."""
-    cohorts = _cohorts(from_user)
-    _check(from_user=from_user, to_user=to_user, cohorts=cohorts)
-    names = _new_names(cohorts, from_user=from_user, to_user=to_user)
-    renamed = _renamed(cohorts, names)  # before the cohorts take their new names
     with transaction.atomic():
+        cohorts = _cohorts(from_user)
+        _check(from_user=from_user, to_user=to_user, cohorts=cohorts)
+        names = _new_names(cohorts, from_user=from_user, to_user=to_user)
+        renamed = _renamed(cohorts, names)  # before the cohorts take their new names
         for cohort, name in zip(cohorts, names, strict=True):
             cohort.owner, cohort.name = to_user, name
             cohort.save(update_fields=["owner", "name"])

@@ -34,6 +34,11 @@ class HandedOver:
     scenarios: int
     # "“Spring” is now “Spring (otto)”": names the new owner had already (`free_name`)
     renamed: list[str] = field(default_factory=list)
+    archived: int = 0  # of `cohorts`: the admin's confirmation page tells them apart
+
+    @property
+    def current(self) -> int:
+        return self.cohorts - self.archived
 
     def __str__(self) -> str:
         def n(count: int, what: str) -> str:
@@ -68,12 +73,74 @@ def still_owned(user) -> str | None:
     )
 
 
+def owns_teaching(user) -> bool:
+    """Whether `user` owns anything a hand-over moves (the admin offers it to those who do)."""
+    return any(
+        model.objects.filter(owner=user).exists() for model in (Cohort, Quiz, Question, Scenario)
+    )
+
+
+def preview(*, from_user, to_user=None) -> HandedOver:
+    """What `hand_over` would do, changing nothing (the admin's confirmation page): the
+    counts, and, once `to_user` is chosen, the cohorts to be renamed. Refused as it would be."""
+    cohorts = _cohorts(from_user)
+    renamed = []
+    if to_user is not None:
+        _check(from_user=from_user, to_user=to_user, cohorts=cohorts)
+        renamed = _renamed(cohorts, _new_names(cohorts, from_user=from_user, to_user=to_user))
+    quizzes, questions, scenarios = (
+        model.objects.filter(owner=from_user).count() for model in (Quiz, Question, Scenario)
+    )
+    if not (cohorts or quizzes or questions or scenarios):
+        raise HandOverError(_owns_nothing(from_user))
+    return HandedOver(
+        len(cohorts),
+        quizzes,
+        questions,
+        scenarios,
+        renamed=renamed,
+        archived=sum(cohort.archived_at is not None for cohort in cohorts),
+    )
+
+
 def hand_over(*, from_user, to_user) -> HandedOver:
     """Make `to_user` the owner of everything `from_user` owns in teaching, all or nothing.
     `from_user` leaves the co-instructors of those cohorts (they are leaving); `to_user`, if
     one of them, becomes their owner instead; a cohort named as one of `to_user`'s is told
     apart by `from_user`'s name (`free_name`). Refused, changing nothing, when `to_user`
-    cannot teach, is `from_user`, or is a learner in one of the cohorts."""
+    cannot teach, is `from_user`, or is a learner in one of the cohorts, or when `from_user`
+    owns nothing to hand over."""
+    with transaction.atomic():
+        cohorts = _cohorts(from_user)
+        _check(from_user=from_user, to_user=to_user, cohorts=cohorts)
+        names = _new_names(cohorts, from_user=from_user, to_user=to_user)
+        renamed = _renamed(cohorts, names)  # before the cohorts take their new names
+        for cohort, name in zip(cohorts, names, strict=True):
+            cohort.owner, cohort.name = to_user, name
+            cohort.save(update_fields=["owner", "name"])
+            cohort.co_instructors.remove(from_user, to_user)
+        quizzes, questions, scenarios = (
+            _own(model.objects.filter(owner=from_user), to_user)
+            for model in (Quiz, Question, Scenario)
+        )
+        if not cohorts and not (quizzes or questions or scenarios):
+            raise HandOverError(_owns_nothing(from_user))  # nothing was changed to roll back
+    archived = sum(cohort.archived_at is not None for cohort in cohorts)
+    return HandedOver(
+        len(cohorts),
+        quizzes,
+        questions,
+        scenarios,
+        renamed=renamed,
+        archived=archived,
+    )
+
+
+def _cohorts(from_user) -> list[Cohort]:
+    return list(Cohort.objects.filter(owner=from_user).order_by("name", "pk"))
+
+
+def _check(*, from_user, to_user, cohorts: list[Cohort]) -> None:
     if to_user.pk == from_user.pk:
         raise HandOverError("Hand the teaching to someone else.")
     if not can_teach(to_user):
@@ -81,7 +148,6 @@ def hand_over(*, from_user, to_user) -> HandedOver:
             f"{to_user.get_username()} is not an instructor: make them one first "
             "(manage.py make_instructor)."
         )
-    cohorts = list(Cohort.objects.filter(owner=from_user).order_by("name", "pk"))
     learning = list(
         Membership.objects.filter(cohort__in=cohorts, user=to_user)
         .order_by("cohort__name")
@@ -93,20 +159,38 @@ def hand_over(*, from_user, to_user) -> HandedOver:
             "cannot be a learner of their own cohort. They leave it first, or choose another "
             "instructor."
         )
-    renamed = []
-    with transaction.atomic():
-        for cohort in cohorts:
-            name = free_name(owner=to_user, name=cohort.name, whose=from_user.get_username())
-            if name != cohort.name:
-                renamed.append(f"“{cohort.name}” is now “{name}”")
-            cohort.owner, cohort.name = to_user, name
-            cohort.save(update_fields=["owner", "name"])
-            cohort.co_instructors.remove(from_user, to_user)
-        quizzes, questions, scenarios = (
-            _own(model.objects.filter(owner=from_user), to_user)
-            for model in (Quiz, Question, Scenario)
+
+
+def _new_names(cohorts: list[Cohort], *, from_user, to_user) -> list[str]:
+    """Each cohort's name under `to_user`, in order: a name taken by one of theirs, or by one
+    handed over before it, is told apart (`free_name`)."""
+    taken = {
+        name.casefold()
+        for name in Cohort.objects.filter(owner=to_user).values_list("name", flat=True)
+    }
+    names = []
+    for cohort in cohorts:
+        name = free_name(
+            owner=to_user, name=cohort.name, whose=from_user.get_username(), taken=taken
         )
-    return HandedOver(len(cohorts), quizzes, questions, scenarios, renamed=renamed)
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def _renamed(cohorts: list[Cohort], names: list[str]) -> list[str]:
+    return [
+        f"“{cohort.name}” is now “{name}”"
+        for cohort, name in zip(cohorts, names, strict=True)
+        if name != cohort.name
+    ]
+
+
+def _owns_nothing(user) -> str:
+    return (
+        f"{user.get_username()} owns no cohort, quiz, question or scenario: there is nothing "
+        "to hand over."
+    )
 
 
 def _own(rows, to_user) -> int:

@@ -302,15 +302,17 @@ def cohort_delete(*, cohort: Cohort) -> None:
     cohort.delete()
 
 
-def free_name(*, owner, name: str, whose: str) -> str:
+def free_name(*, owner, name: str, whose: str, taken: set[str] | None = None) -> str:
     """`name`, or, when `owner` has a cohort called so already (a cohort handed to them by
     another instructor), `name (whose)`, numbered past that: two of one owner's cohorts by one
     name could not be told apart in their lists (`_checked_name`), and an archived one cannot
-    be renamed to make room."""
-    taken = {
-        other.casefold()
-        for other in Cohort.objects.filter(owner=owner).values_list("name", flat=True)
-    }
+    be renamed to make room. `taken`, casefolded, stands for `owner`'s names when given (a
+    hand-over names its cohorts before it moves any, `cohorts/handover.py`)."""
+    if taken is None:
+        taken = {
+            other.casefold()
+            for other in Cohort.objects.filter(owner=owner).values_list("name", flat=True)
+        }
     if name.casefold() not in taken:
         return name
     for n in range(1, 1000):

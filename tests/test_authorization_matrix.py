@@ -592,6 +592,15 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
         Case("/admin/auth/user/{superuser}/password/", get=admin_only(403),
              post=admin_only(403), data=NEW_PASSWORD, label="a superuser's"),
     ),
+    # "Hand over teaching…" (the change permission on that account): a POST refused (to ada,
+    # no instructor) changes nothing in the module's world.
+    "admin:auth_user_hand_over": (
+        Case("/admin/auth/user/{teacher}/hand-over/", get=admin_only(200),
+             post=admin_only(Redirect("/admin/auth/user/{teacher}/hand-over/")),
+             data={"to": "{learner}"}),
+        Case("/admin/auth/user/{superuser}/hand-over/", get=admin_only(403),
+             post=admin_only(403), data={"to": "{teacher}"}, label="a superuser's"),
+    ),
     "admin/(?P<url>.*)$": Case("/admin/no-such-page/", get=admin_only(404)),
 }
 # fmt: on
@@ -800,6 +809,7 @@ class World:
             "hoppers_question": hoppers_question.pk,
             "learner": ada.pk,
             "superuser": root.pk,
+            "teacher": turing.pk,
             "lesson_type": ContentType.objects.get_for_model(lesson).pk,
             "lesson_pk": lesson.pk,
             "cohort": cohort.pk,

@@ -27,11 +27,14 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
-from cohorts.handover import still_owned
+from cohorts.handover import HandOverError, hand_over, owns_teaching, preview, still_owned
 from srm_trainer.accounts.adapter import RESERVED_USERNAMES, check_characters
 from srm_trainer.accounts.addresses import PrimaryAddress, is_primary, remove_address, set_address
 from srm_trainer.accounts.roles import INSTRUCTORS, set_instructor
@@ -62,6 +65,26 @@ def _instructors(count: int, *, now: bool) -> str:
     if count == 1:
         return f"1 user is {change} an instructor."
     return f"{count} users are {change} instructors."
+
+
+class HandOverForm(forms.Form):
+    """Who takes over: an active instructor (or staff, who may teach: `can_teach`), not the
+    person leaving."""
+
+    to = forms.ModelChoiceField(
+        label="Instructor who takes over",
+        queryset=User.objects.none(),
+        empty_label="Choose an instructor",
+    )
+
+    def __init__(self, *args, from_user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = (
+            User.objects.filter(Q(groups__name=INSTRUCTORS) | Q(is_staff=True), is_active=True)
+            .exclude(pk=from_user.pk)
+            .distinct()
+            .order_by("username")
+        )
 
 
 class RenameForm(UserChangeForm):
@@ -110,6 +133,84 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
     form = RenameForm
     actions = ["make_instructor", "remove_instructor"]
     list_display = ("username", "email", "is_staff", "is_superuser", "last_login")
+
+    def get_urls(self):
+        opts = self.opts
+        return [
+            path(
+                "<path:object_id>/hand-over/",
+                self.admin_site.admin_view(self.hand_over_view),
+                name=f"{opts.app_label}_{opts.model_name}_hand_over",
+            ),
+            *super().get_urls(),
+        ]
+
+    def hand_over_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """ "Hand over teaching…": `manage.py hand_over_teaching` in the admin. GET shows what
+        moves (and, once the instructor is chosen, what is renamed); POST does it. Anyone who
+        may change the leaving user's account (an everyday admin: not a staff account's) may,
+        as with the role actions."""
+        from_user = get_object_or_404(User, pk=object_id)
+        if not self.has_change_permission(request, from_user):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else request.GET
+        form = HandOverForm(data if "to" in data else None, from_user=from_user)
+        to_user = form.cleaned_data["to"] if form.is_valid() else None
+        sent = str(data.get("to", ""))
+        if to_user is None and sent.isdigit() and len(sent) < 12:
+            # Someone the list does not offer (the user leaving, a learner): the domain
+            # refuses them saying why, not the form's "Select a valid choice".
+            to_user = User.objects.filter(pk=int(sent)).first()
+            if to_user is not None:
+                form = HandOverForm(from_user=from_user)
+        if request.method == "POST" and to_user is not None:
+            try:
+                done = hand_over(from_user=from_user, to_user=to_user)
+            except HandOverError as exc:
+                self.message_user(request, f"Nothing was handed over: {exc}", messages.ERROR)
+                return HttpResponseRedirect(request.path)
+            said = f"Handed over: {to_user} now owns what {from_user} owned: {done}."
+            self.log_change(request, from_user, said)
+            self.message_user(request, said, messages.SUCCESS)
+            for line in done.renamed:
+                self.message_user(
+                    request,
+                    f"Renamed, as {to_user} had a cohort by that name: {line}.",
+                    messages.INFO,
+                )
+            return HttpResponseRedirect(
+                reverse(
+                    "admin:auth_user_change", args=[from_user.pk], current_app=self.admin_site.name
+                )
+            )
+        refused, moving = None, None
+        try:
+            moving = preview(from_user=from_user, to_user=to_user)
+        except HandOverError as exc:
+            refused = f"Nothing can be handed over: {exc}"
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Hand over {from_user}’s teaching",
+            "opts": self.opts,
+            "original": from_user,
+            "form": form,
+            "to_user": to_user,
+            "moving": moving,
+            "refused": refused,
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "admin/auth/user/hand_over.html", context)
+
+    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
+        """The "Hand over teaching…" button, on the page of someone who owns teaching, for
+        anyone who may use it."""
+        context = dict(extra_context or {})
+        user = self.get_object(request, object_id)
+        if user is not None and self.has_change_permission(request, user) and owns_teaching(user):
+            context["hand_over_url"] = reverse(
+                "admin:auth_user_hand_over", args=[user.pk], current_app=self.admin_site.name
+            )
+        return super().change_view(request, object_id, form_url, context)
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         if obj is not None and obj.is_staff and not request.user.is_superuser:
@@ -176,7 +277,12 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
         for user in queryset:
             left = still_owned(user)
             if left:
-                self.message_user(request, left, messages.WARNING)
+                here = reverse("admin:auth_user_hand_over", args=[user.pk])
+                self.message_user(
+                    request,
+                    format_html('{} <a href="{}">Hand over teaching…</a>', left, here),
+                    messages.WARNING,
+                )
 
 
 admin.site.unregister(EmailAddress)

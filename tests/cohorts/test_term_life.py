@@ -369,6 +369,35 @@ def test_a_cohort_handed_to_someone_with_one_of_its_name_is_told_apart(
     assert "“Spring class” is now “Spring class (ines)”" in said.getvalue()
 
 
+def test_the_preview_names_the_renames_the_hand_over_then_makes(cohort, owner, other_instructor):
+    """Otto has "Spring class" and "Spring class (ines)"; Ines has "Spring class" and an
+    archived "Spring class (ines 2)": the admin's confirmation page (`preview`) says what
+    `hand_over` does, a name taken by one handed over before it included."""
+    services.cohort_create(owner=other_instructor, name="Spring class")
+    services.cohort_create(owner=other_instructor, name="Spring class (ines)")
+    services.cohort_archive(
+        cohort=services.cohort_create(owner=owner, name="Spring class (ines 2)")
+    )
+    planned = handover.preview(from_user=owner, to_user=other_instructor)
+    assert (planned.cohorts, planned.current, planned.archived) == (2, 1, 1)
+    assert Cohort.objects.filter(owner=owner).count() == 2  # the preview moved nothing
+    done = handover.hand_over(from_user=owner, to_user=other_instructor)
+    assert (
+        done.renamed
+        == planned.renamed
+        == [
+            "“Spring class” is now “Spring class (ines 2)”",
+            "“Spring class (ines 2)” is now “Spring class (ines 2) (ines)”",
+        ]
+    )
+    assert not Cohort.objects.filter(owner=owner).exists()
+
+
+def test_a_hand_over_from_someone_owning_nothing_is_refused(owner, other_instructor):
+    with pytest.raises(CommandError, match="otto owns no cohort, quiz, question or scenario"):
+        call_command("hand_over_teaching", "otto", "ines")
+
+
 def test_taking_the_role_from_an_owner_warns_what_is_left_without_one(cohort, owner):
     said, warned = io.StringIO(), io.StringIO()
     call_command("make_instructor", "ines", "--remove", stdout=said, stderr=warned)

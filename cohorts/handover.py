@@ -91,16 +91,7 @@ def preview(*, from_user, to_user=None) -> HandedOver:
     quizzes, questions, scenarios = (
         model.objects.filter(owner=from_user).count() for model in (Quiz, Question, Scenario)
     )
-    if not (cohorts or quizzes or questions or scenarios):
-        raise HandOverError(_owns_nothing(from_user))
-    return HandedOver(
-        len(cohorts),
-        quizzes,
-        questions,
-        scenarios,
-        renamed=renamed,
-        archived=sum(cohort.archived_at is not None for cohort in cohorts),
-    )
+    return _handed(from_user, cohorts, quizzes, questions, scenarios, renamed=renamed)
 
 
 def hand_over(*, from_user, to_user) -> HandedOver:
@@ -123,17 +114,8 @@ def hand_over(*, from_user, to_user) -> HandedOver:
             _own(model.objects.filter(owner=from_user), to_user)
             for model in (Quiz, Question, Scenario)
         )
-        if not cohorts and not (quizzes or questions or scenarios):
-            raise HandOverError(_owns_nothing(from_user))  # nothing was changed to roll back
-    archived = sum(cohort.archived_at is not None for cohort in cohorts)
-    return HandedOver(
-        len(cohorts),
-        quizzes,
-        questions,
-        scenarios,
-        renamed=renamed,
-        archived=archived,
-    )
+        # Owning nothing is refused here too; nothing was changed then to roll back.
+        return _handed(from_user, cohorts, quizzes, questions, scenarios, renamed=renamed)
 
 
 def _cohorts(from_user) -> list[Cohort]:
@@ -186,10 +168,18 @@ def _renamed(cohorts: list[Cohort], names: list[str]) -> list[str]:
     ]
 
 
-def _owns_nothing(user) -> str:
-    return (
-        f"{user.get_username()} owns no cohort, quiz, question or scenario: there is nothing "
-        "to hand over."
+def _handed(
+    from_user, cohorts: list[Cohort], quizzes: int, questions: int, scenarios: int, *, renamed
+) -> HandedOver:
+    """What a hand-over moves (or would), refused when `from_user` owns nothing at all."""
+    if not (cohorts or quizzes or questions or scenarios):
+        raise HandOverError(
+            f"{from_user.get_username()} owns no cohort, quiz, question or scenario: there is "
+            "nothing to hand over."
+        )
+    archived = sum(cohort.archived_at is not None for cohort in cohorts)
+    return HandedOver(
+        len(cohorts), quizzes, questions, scenarios, renamed=renamed, archived=archived
     )
 
 

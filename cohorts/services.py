@@ -433,11 +433,7 @@ def attempts_uncounted(assignment: Assignment, opens_at: datetime | None) -> tup
     start = opens_at or assignment.created_at
     if start <= assignment.starts_at:
         return 0, 0
-    return _attempts_and_learners(
-        counted_attempts(assignment.cohort_id).filter(
-            quiz_id=assignment.quiz_id, started_at__lt=start
-        )
-    )
+    return _attempts_and_learners(_counted_for(assignment).filter(started_at__lt=start))
 
 
 def assignment_update(
@@ -496,20 +492,18 @@ def assignment_close(*, assignment: Assignment, closed: bool, now: datetime | No
 def learners_mid_attempt(assignment: Assignment) -> int:
     """How many of the cohort's learners have a counted attempt at it started and not handed
     in: closing it stops them submitting, so the instructor is told as it closes."""
-    return (
-        counted_attempts(assignment.cohort_id)
-        .filter(quiz_id=assignment.quiz_id, submitted_at__isnull=True)
-        .values("user_id")
-        .distinct()
-        .count()
-    )
+    unsubmitted = _counted_for(assignment).filter(submitted_at__isnull=True)
+    return unsubmitted.values("user_id").distinct().count()
 
 
 def assignment_results(assignment: Assignment) -> tuple[int, int]:
     """(attempts, learners): the work the gradebook counts for this assignment now."""
-    return _attempts_and_learners(
-        counted_attempts(assignment.cohort_id).filter(quiz_id=assignment.quiz_id)
-    )
+    return _attempts_and_learners(_counted_for(assignment))
+
+
+def _counted_for(assignment: Assignment):
+    """The attempts its cohort's gradebook counts for this assignment's quiz."""
+    return counted_attempts(assignment.cohort_id).filter(quiz_id=assignment.quiz_id)
 
 
 def assignment_remove(*, assignment: Assignment) -> None:

@@ -193,6 +193,10 @@ def test_a_security_key_prompt_that_fails_says_so_in_the_page(page, error, said)
     password.fill(PASSWORD)
     password.press("Enter")
     add = page.get_by_role("button", name="Add")
+    expect(add).to_be_visible()
+    # The page's deferred scripts hold the prompt's handler: a click before they ran was a
+    # click on nothing (one CI run of 2026-12-05 under load).
+    page.wait_for_load_state("load")
     add.click()
     alert = page.locator("#page-alert [role=alert]")
     expect(alert).to_contain_text(said)

@@ -456,13 +456,29 @@ def test_the_region_commitment_and_gdpr_roles_are_taught_as_aws_states_them():
         "The shop is the controller, deciding why and how the data is used; AWS is a processor,"
         " handling it on the shop's behalf"
     ]
-    region = _choices("comp-who-chooses-region")
+    region = _choices("comp-data-in-second-region")
     assert [t for t, ok in region.items() if ok] == [
-        "The clinic chose the Region, and AWS commits not to move or copy the content out of it"
-        " without the clinic's agreement"
+        "Something the company configured, such as S3 replication or a cross-Region backup,"
+        " copied it there"
     ]
     aws_controls = re.compile(r"AWS (?:is|acts as) (?:the|a) (?:data )?controller", re.I)
     assert [where for where, text in _chunks() if aws_controls.search(text)] == []
+
+
+def test_edge_caches_are_taught_as_a_residency_decision_of_the_customer():
+    """CloudFront Developer Guide, "Choose the price class for a CloudFront distribution": even
+    Price Class 100 serves from edge locations in North America as well as Europe; "Restrict the
+    geographic distribution of your content": geographic restrictions stop viewers in chosen
+    countries from fetching files, they say nothing about where copies are cached."""
+    body = LESSONS["compliance-and-artifact/compliance-basics"].body
+    assert "CloudFront keeps cached copies" in body and "North America" in body
+    edge = _choices("comp-edge-copies-leave-region")
+    assert [t for t, ok in edge.items() if ok] == [
+        "CloudFront caches copies of the records at edge locations, some outside the EU, so"
+        " turning it on is a residency decision the clinic must make"
+    ]
+    geo = "Nothing, as long as CloudFront's geographic restrictions allow only viewers in EU countries"
+    assert edge[geo] is False
 
 
 # --- Ransomware protection and abuse reporting (content review 2026-11, the last open row):

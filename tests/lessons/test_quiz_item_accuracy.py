@@ -81,3 +81,16 @@ def test_the_lesson_and_glossary_never_teach_a_detach_aws_refuses():
     assert "while no other SCP there allows anything blocks everything below" in " ".join(
         lesson.split()
     )
+
+
+def test_the_waf_placement_question_keys_only_a_resource_waf_attaches_to():
+    """AWS WAF Developer Guide, "Resources that you can protect with AWS WAF": CloudFront,
+    Application Load Balancers, API Gateway REST APIs, AppSync, Cognito user pools and a few
+    more; Network Load Balancers, instances and security groups take no web ACL. The recall list
+    it replaced became a choice to make in front of a Network Load Balancer."""
+    asked = _choices("dos-waf-behind-nlb")
+    (key,) = [t for t, ok in asked.items() if ok]
+    assert "Application Load Balancer" in key and "CloudFront" in key
+    assert asked["Associate the web ACL with the Network Load Balancer"] is False
+    assert asked["Associate the web ACL with the instances' security group"] is False
+    assert "dos-waf-targets" not in QUESTIONS

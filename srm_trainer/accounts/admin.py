@@ -100,11 +100,11 @@ def _not_previewed(previewed, to_user) -> str | None:
     if shown is None:
         return (
             f"Nothing was handed over: this page had not shown what would move to {to_user}. "
-            "It does now, above: confirm again to hand it to them."
+            "It does now, below: confirm again to hand it to them."
         )
     return (
         f"Nothing was handed over: the page showed what would move to {shown}, and {to_user} "
-        f"was chosen after that. What moves to {to_user} is shown above: confirm again to "
+        f"was chosen after that. What moves to {to_user} is shown below: confirm again to "
         "hand it to them."
     )
 

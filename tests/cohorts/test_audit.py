@@ -4,6 +4,8 @@ archived a class, took a learner out or handed it over reads it at /admin/auditl
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -166,3 +168,7 @@ def test_the_admins_log_list_names_each_cohort_event(admin_client, cohort, owner
     client_for(owner).post(_url("member-remove", cohort.pk, learner.pk))
     page = admin_client.get(reverse("admin:auditlog_logentry_changelist")).content.decode()
     assert "learner removed" in page
+    entry = _last(Cohort, cohort.pk)
+    shown = admin_client.get(reverse("admin:auditlog_logentry_change", args=[entry.pk]))
+    text = " ".join(re.sub(r"<[^>]+>", " ", shown.content.decode()).split())
+    assert "Learners delete ada" in text and "learner removed" in text

@@ -212,7 +212,7 @@ def test_confirming_after_choosing_another_instructor_hands_nothing_over_and_sho
     said = _text(again)
     assert (
         "Nothing was handed over: the page showed what would move to otto, and colm was chosen "
-        "after that. What moves to colm is shown above: confirm again to hand it to them."
+        "after that. What moves to colm is shown below: confirm again to hand it to them."
     ) in said
     assert 'value="Yes, hand it all to colm"' in said and "hand it all to otto" not in said
     cohort.refresh_from_db()

@@ -81,7 +81,8 @@ def test_what_the_section_says_of_results_is_what_happens(cohort, owner, learner
     with time_machine.travel(now + timedelta(hours=2)):
         services.cohort_join(cohort=cohort, user=learner)
         people, book = _pages(cohort, owner)
-    assert "only attempts started since count" in _section(people)
+    assert "joined again" in _section(people)
+    assert "only attempts started since then count" in _section(people)
     assert "ada left by themselves" in _section(people)
     cell = book.split('<th scope="row">')[1].split("</tr>")[0]
     assert ">ada</a>" in cell and "Best" not in cell  # the attempt before rejoining does not count

@@ -24,7 +24,7 @@ from django.db.models import Count
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
-from cohorts import codes
+from cohorts import codes, departures
 from cohorts.gradebook import counted_attempts
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from lessons.timezones import zoned
@@ -85,21 +85,28 @@ def cohort_archive(*, cohort: Cohort, now: datetime | None = None) -> bool:
     work, its code admits no one, and its gradebook stays as it was (attempts started from now
     on do not count). Returns False when it was archived already (a double click, Back): the
     first time is kept, and nothing else changes."""
-    when = now or timezone.now()
-    done = Cohort.objects.filter(pk=cohort.pk, archived_at__isnull=True).update(archived_at=when)
-    if done:
-        cohort.archived_at = when
-    else:
-        cohort.refresh_from_db(fields=["archived_at"])
-    return bool(done)
+    return _set_archived(cohort, now or timezone.now())
+
+
+def _set_archived(cohort: Cohort, when: datetime | None) -> bool:
+    """Archive (`when`) or restore (None) unless it is so already, read under the row's lock so
+    that of two sent at once the second changes nothing; saved (not a queryset update) so the
+    audit log records it with who did it."""
+    with transaction.atomic():
+        locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
+        if (locked.archived_at is None) == (when is None):
+            cohort.archived_at = locked.archived_at
+            return False
+        locked.archived_at = when
+        locked.save(update_fields=["archived_at"])
+    cohort.archived_at = when
+    return True
 
 
 def cohort_restore(*, cohort: Cohort) -> bool:
     """Undo `cohort_archive`: back in the lists, its work on its learners' home pages, its
     code (unchanged) admitting learners again. False when it was not archived."""
-    done = Cohort.objects.filter(pk=cohort.pk, archived_at__isnull=False).update(archived_at=None)
-    cohort.archived_at = None
-    return bool(done)
+    return _set_archived(cohort, None)
 
 
 def cohort_create(*, owner, name: str, now: datetime | None = None) -> Cohort:
@@ -240,12 +247,13 @@ def cohort_join(*, cohort: Cohort, user, now: datetime | None = None) -> tuple[M
     return membership, created
 
 
-def member_remove(*, cohort: Cohort, user_id: int) -> bool:
-    """An instructor takes a learner out. Their attempts stay theirs; the cohort's instructors
-    stop seeing them. Their extensions in this cohort go too. Not while the cohort is
-    archived: its instructors change nothing in it then."""
+def member_remove(*, cohort: Cohort, user_id: int, by) -> bool:
+    """An instructor (`by`) takes a learner out. Their attempts stay theirs; the cohort's
+    instructors stop seeing them. Their extensions in this cohort go too. Not while the cohort
+    is archived: its instructors change nothing in it then. Recorded for the audit log and
+    the cohort's "Recently left" (`cohorts.departures`), as taken out by `by`."""
     check_not_archived(cohort, "its learners stay in its gradebook as the class ended")
-    return _drop_membership(cohort=cohort, user_id=user_id)
+    return _drop_membership(cohort=cohort, user_id=user_id, by=by)
 
 
 def learner_leave(*, cohort: Cohort, user_id: int) -> bool:
@@ -253,13 +261,22 @@ def learner_leave(*, cohort: Cohort, user_id: int) -> bool:
     archived cohort too: archiving freezes what its instructors can change, not whether a
     learner stays listed in a class that has ended. Leaving one does what leaving a running
     cohort does: their work leaves its gradebook and their extensions go; their attempts
-    stay theirs."""
-    return _drop_membership(cohort=cohort, user_id=user_id)
+    stay theirs. Recorded as left by themselves (`cohorts.departures`)."""
+    return _drop_membership(cohort=cohort, user_id=user_id, by=None)
 
 
-def _drop_membership(*, cohort: Cohort, user_id: int) -> bool:
-    Extension.objects.filter(assignment__cohort=cohort, user_id=user_id).delete()
-    deleted, _ = Membership.objects.filter(cohort=cohort, user_id=user_id).delete()
+def _drop_membership(*, cohort: Cohort, user_id: int, by) -> bool:
+    """False when they were not in it (a double click): nothing is recorded twice."""
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_related("user").filter(cohort=cohort, user_id=user_id).first()
+        )
+        if membership is None:
+            return False
+        Extension.objects.filter(assignment__cohort=cohort, user_id=user_id).delete()
+        deleted, _ = Membership.objects.filter(pk=membership.pk).delete()
+        if deleted:
+            departures.record(cohort=cohort, learner=membership.user, by=by)
     return bool(deleted)
 
 
@@ -347,7 +364,10 @@ def cohort_hand_to(*, cohort: Cohort, user_id: int) -> AbstractBaseUser:
 
 
 def co_instructor_remove(*, cohort: Cohort, user_id: int) -> None:
-    cohort.co_instructors.remove(user_id)
+    """Only one who co-teaches it: Django tells the audit log of a removal it was asked for
+    whether or not there was one (a double click would log it twice)."""
+    if cohort.co_instructors.filter(pk=user_id).exists():
+        cohort.co_instructors.remove(user_id)
 
 
 def assignment_create(

@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from cohorts import exports, gradebook, learner_finder, roster, services
+from cohorts import departures, exports, gradebook, learner_finder, roster, services
 from cohorts.access import _cohort_for_instructor, cohort_lists, learners
 from cohorts.forms import (
     AssignmentForm,
@@ -239,6 +239,7 @@ def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
             "shown": f"{max(columns.start_index() - 1, 0)}:{columns.end_index()}",
             "now": now,
             "join_url": request.build_absolute_uri(cohort.join_path()),
+            **_departures(cohort, now),
         },
     )
 
@@ -276,8 +277,17 @@ def _people_page(
             "form": form or CoInstructorForm(),
             "rename_form": rename_form or RenameForm(initial={"name": cohort.name}),
             "join_url": request.build_absolute_uri(cohort.join_path()),
+            **_departures(cohort, timezone.now()),
         },
     )
+
+
+def _departures(cohort: Cohort, now) -> dict:
+    """The "Recently left" of the gradebook and the people page (`cohorts.departures`)."""
+    return {
+        "departures": departures.recent(cohort, now=now),
+        "departure_days": departures.RECENT_DAYS,
+    }
 
 
 def _kept(request: HttpRequest) -> str:
@@ -457,12 +467,13 @@ def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
                 "cohort": cohort,
                 "membership": membership,
                 "back": _people_again(request, cohort),
+                "departure_days": departures.RECENT_DAYS,
                 "extension_count": Extension.objects.filter(
                     assignment__cohort=cohort, user_id=user_pk
                 ).count(),
             },
         )
-    services.member_remove(cohort=cohort, user_id=user_pk)
+    services.member_remove(cohort=cohort, user_id=user_pk, by=request.user)
     messages.success(request, f"{membership.user.get_username()} is no longer in this cohort.")
     return redirect(_people_again(request, cohort))
 

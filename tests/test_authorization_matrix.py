@@ -592,12 +592,13 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
         Case("/admin/auth/user/{superuser}/password/", get=admin_only(403),
              post=admin_only(403), data=NEW_PASSWORD, label="a superuser's"),
     ),
-    # "Hand over teaching…" (the change permission on that account): a POST refused (to ada,
-    # no instructor) changes nothing in the module's world.
+    # "Hand over teaching…" (the change permission on that account): a confirmation refused
+    # (to ada, no instructor; the one previewed, as the page sends it) changes nothing in the
+    # module's world.
     "admin:auth_user_hand_over": (
         Case("/admin/auth/user/{teacher}/hand-over/", get=admin_only(200),
              post=admin_only(Redirect("/admin/auth/user/{teacher}/hand-over/")),
-             data={"to": "{learner}"}),
+             data={"to": "{learner}", "previewed": "{learner}"}),
         Case("/admin/auth/user/{superuser}/hand-over/", get=admin_only(403),
              post=admin_only(403), data={"to": "{teacher}"}, label="a superuser's"),
     ),

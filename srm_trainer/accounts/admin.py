@@ -33,6 +33,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 
 from cohorts.handover import HandOverError, hand_over, owns_teaching, preview, still_owned
 from srm_trainer.accounts.adapter import RESERVED_USERNAMES, check_characters
@@ -85,6 +86,27 @@ class HandOverForm(forms.Form):
             .distinct()
             .order_by("username")
         )
+
+
+def _not_previewed(previewed, to_user) -> str | None:
+    """Why a confirmation for `to_user` is not one (nothing is handed over; the preview for
+    them is shown), or None when `previewed`, the instructor whose preview the page showed,
+    is them."""
+    previewed = str(previewed or "")
+    if previewed == str(to_user.pk):
+        return None
+    known = previewed.isdigit() and len(previewed) < 12
+    shown = User.objects.filter(pk=int(previewed)).first() if known else None
+    if shown is None:
+        return (
+            f"Nothing was handed over: this page had not shown what would move to {to_user}. "
+            "It does now, below: confirm again to hand it to them."
+        )
+    return (
+        f"Nothing was handed over: the page showed what would move to {shown}, and {to_user} "
+        f"was chosen after that. What moves to {to_user} is shown below: confirm again to "
+        "hand it to them."
+    )
 
 
 class RenameForm(UserChangeForm):
@@ -149,7 +171,14 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
         """ "Hand over teaching…": `manage.py hand_over_teaching` in the admin. GET shows what
         moves (and, once the instructor is chosen, what is renamed); POST does it. Anyone who
         may change the leaving user's account (an everyday admin: not a staff account's) may,
-        as with the role actions."""
+        as with the role actions.
+
+        The choice and the confirmation are one form, which carries the instructor previewed
+        (`previewed`): "Show what moves to them" shows the preview for the one chosen now;
+        confirming hands over only when the one chosen is the one previewed. An instructor
+        chosen after the preview (the list changed, "Show" not pressed) gets the preview for
+        them instead, saying nothing was handed over: the button names the one previewed, the
+        list another, and either one handed over silently was a surprise."""
         from_user = get_object_or_404(User, pk=object_id)
         if not self.has_change_permission(request, from_user):
             raise PermissionDenied
@@ -163,7 +192,12 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
             to_user = User.objects.filter(pk=int(sent)).first()
             if to_user is not None:
                 form = HandOverForm(from_user=from_user)
+        unconfirmed = None
         if request.method == "POST" and to_user is not None:
+            if "show" in request.POST:
+                return HttpResponseRedirect(f"{request.path}?{urlencode({'to': to_user.pk})}")
+            unconfirmed = _not_previewed(request.POST.get("previewed"), to_user)
+        if request.method == "POST" and to_user is not None and unconfirmed is None:
             try:
                 done = hand_over(from_user=from_user, to_user=to_user)
             except HandOverError as exc:
@@ -197,6 +231,7 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
             "to_user": to_user,
             "moving": moving,
             "refused": refused,
+            "unconfirmed": unconfirmed,
             "has_view_permission": True,
         }
         return TemplateResponse(request, "admin/auth/user/hand_over.html", context)

@@ -67,13 +67,32 @@ CONTENT_MODELS: dict[str, dict[str, dict[str, Any]]] = {
     },
 }
 
+# Cohorts, as an admin traces who ran a class: made, renamed, archived or restored, its code
+# changed, deleted, its owner or co-instructors changed (a hand-over included), its work
+# assigned, edited, closed, reopened or taken away. Its join code itself is not kept (only
+# when it changed): the log is no place to read a way into a class. Memberships and
+# extensions are learner records, like attempts, and not registered; a learner's leaving or
+# removal is written as an event instead (`record_event`, cohorts/departures.py).
+COHORT_MODELS: dict[str, dict[str, dict[str, Any]]] = {
+    "cohorts": {
+        "Cohort": {
+            "include_fields": ["name", "owner", "archived_at", "code_rotated_at"],
+            "m2m_fields": {"co_instructors"},
+        },
+        "Assignment": {
+            "include_fields": ["cohort", "quiz", "opens_at", "due_at", "closed_at"],
+            "m2m_fields": {"lessons"},
+        },
+    },
+}
+
 
 def register_audited_models() -> None:
     """Role changes (staff, superuser, active, groups), MFA changes (authenticators added or
-    removed; never their secrets) and content changes."""
+    removed; never their secrets), content changes and cohort changes."""
     auditlog.register(get_user_model(), include_fields=USER_FIELDS, m2m_fields={"groups"})
     auditlog.register(apps.get_model("mfa", "Authenticator"), include_fields=["type"])
-    for app_label, models in CONTENT_MODELS.items():
+    for app_label, models in [*CONTENT_MODELS.items(), *COHORT_MODELS.items()]:
         for name, options in models.items():
             model = apps.get_model(app_label, name)
             if not auditlog.contains(model):
@@ -156,6 +175,27 @@ def record_user_event(
         object_id=user.pk,
         object_repr=user.get_username(),
         actor=actor if actor is not None and actor.is_authenticated else None,
+    )
+
+
+def record_event(
+    obj, *, event: str, actor=None, changes: dict | None = None, extra: dict | None = None
+) -> LogEntry:
+    """Something done to `obj` that is no save of one of its audited fields (a learner taken
+    out of a cohort), in the same log and form as its changes: `event` names it in the admin's
+    list, `changes` (auditlog's form, {field: [before, after]} or an m2m change) shows what.
+    `actor`, when None, is whoever is signed in to the request being answered
+    (`fill_audit_entry`)."""
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_pk=str(obj.pk),
+        object_id=obj.pk,
+        object_repr=str(obj),
+        action=LogEntry.Action.UPDATE,
+        changes=changes,
+        changes_text=event,
+        additional_data={"event": event, **(extra or {})},
+        actor=actor,
     )
 
 

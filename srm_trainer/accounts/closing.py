@@ -4,8 +4,8 @@ Closing deletes the account and, through the foreign keys' CASCADE, everything k
 learner (progress, knowledge checks, attempts and answers, review cards, cohort memberships and
 extensions, certificates, e-mail addresses, authenticators). What the security log
 (django-auditlog) kept about the account goes too: its sign-ins, refused codes, role changes and
-authenticators. One line stays, naming no one: account number N was closed by its owner, at
-this time. Entries the account made about course content (a former instructor's edits) stay in
+authenticators, and its name in the cohorts' record of who left (`cohorts.departures`). One
+line stays, naming no one: account number N was closed by its owner, at this time. Entries the account made about course content (a former instructor's edits) stay in
 the content's history with no actor, address or e-mail. Failed sign-ins with a name that was no
 account's when typed stay too: they were never the account's, and they keep no name, only a
 keyed digest of it (accounts/audit.py), as the export leaves them out.
@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 
+from cohorts import departures
 from cohorts.models import Cohort
 from lessons.models import LessonProgress, ModuleCompletions
 from quizzes.models import Answer, Attempt
@@ -137,6 +138,8 @@ def _forget_in_audit_log(user) -> None:
     if keys:
         about_them |= Q(content_type=key_type, object_pk__in=keys)
     LogEntry.objects.filter(about_them).delete()
+    # A cohort's record that they left or were taken out stays, without their name.
+    departures.forget(user)
     # Whatever else they did (a former instructor's content edits) stays, without them; the
     # foreign key would clear `actor` but not the e-mail and address kept beside it.
     LogEntry.objects.filter(actor=user).update(

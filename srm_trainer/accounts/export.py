@@ -38,6 +38,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certificates.models import Certificate
+from cohorts import departures
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from lessons.models import KnowledgeCheck, LessonProgress, Profile, Scenario
 from quizzes.models import Answer, Attempt, Question, Quiz, ReviewCard
@@ -335,13 +336,16 @@ def _authenticators(user) -> Iterator[dict]:
 
 
 def _events_query(user):
-    """The security log's entries about this account, or done while signed in as it. Failed
+    """The security log's entries about this account, or done while signed in as it, and a
+    cohort's record of their being taken out of it (`cohorts.departures`). Failed
     sign-ins with a name that was no account's when they were typed are not among them, even
     if the account took that name later: they keep no name, only a digest, and their address
     and browser are whoever typed it, not the account holder (accounts/audit.py)."""
     user_type = ContentType.objects.get_for_model(get_user_model())
     return LogEntry.objects.filter(
-        Q(content_type=user_type, object_pk=str(user.pk)) | Q(actor=user)
+        Q(content_type=user_type, object_pk=str(user.pk))
+        | Q(actor=user)
+        | departures.about_learner(user)
     )
 
 

@@ -153,7 +153,7 @@ def test_services_refuse_changes_to_an_archived_cohort(cohort, owner, quiz, lear
     with refused:
         services.code_rotate(cohort=cohort)
     with refused:
-        services.member_remove(cohort=cohort, user_id=learner.pk)
+        services.member_remove(cohort=cohort, user_id=learner.pk, by=owner)
     with refused:
         services.assignment_close(assignment=assignment, closed=True)
     with refused:

@@ -219,7 +219,7 @@ def test_each_assignments_whole_class_figures_are_its_cells_summed(cohort, owner
     page = client_for(owner).get(cohort.get_absolute_url()).content.decode()
     assert '<span class="meta gradebook-class">3 of 5 handed in · mean best 50%</span>' in page
     assert "3 of 5 learners handed in, mean best 50%" in page  # the list of assignments
-    services.member_remove(cohort=cohort, user_id=klass["people"]["bob"].pk)
+    services.member_remove(cohort=cohort, user_id=klass["people"]["bob"].pk, by=owner)
     figures = gradebook.class_figures(cohort, [assignment], 4)[assignment.pk]
     assert (figures.handed_in, figures.mean_best) == (2, pytest.approx(0.5))
     nothing = services.assignment_create(cohort=cohort, quiz=make_owned_quiz(owner), by=owner)
@@ -575,7 +575,7 @@ def test_instructors_only_read_attempts_and_only_those_they_teach(
 
 def test_removing_a_learner_ends_the_instructors_view_of_their_attempts(cohort, owner, klass):
     first, _ = klass["ada"]
-    services.member_remove(cohort=cohort, user_id=first.user_id)
+    services.member_remove(cohort=cohort, user_id=first.user_id, by=owner)
     assert client_for(owner).get(reverse("quizzes:result", args=[first.pk])).status_code == 404
     assert client_for(first.user).get(reverse("quizzes:result", args=[first.pk])).status_code == 200
 

@@ -28,6 +28,11 @@ def _text(response) -> str:
     return html.unescape(response.content.decode())
 
 
+def _confirm(to) -> dict:
+    """The confirmation as the page sends it once it has shown what moves to `to`."""
+    return {"to": to.pk, "previewed": to.pk, "confirm": f"Yes, hand it all to {to}"}
+
+
 def test_the_page_of_someone_owning_teaching_offers_the_hand_over(
     client, everyday_admin, cohort, owner, learner
 ):
@@ -79,7 +84,7 @@ def test_the_select_lists_only_instructors_other_than_the_one_leaving(
 def test_the_post_hands_everything_over_and_is_logged(
     client, everyday_admin, cohort, published, owner, co_instructor, other_instructor
 ):
-    page = client.post(_url(owner), {"to": other_instructor.pk}, follow=True)
+    page = client.post(_url(owner), _confirm(other_instructor), follow=True)
     assert (
         "Handed over: otto now owns what ines owned: 1 cohort, 1 quiz, 2 questions, 0 scenarios."
         in (_text(page))
@@ -94,6 +99,10 @@ def test_the_post_hands_everything_over_and_is_logged(
     entry = LogEntry.objects.get_for_object(published).order_by("-pk").first()
     assert entry is not None and entry.actor == everyday_admin
     assert entry.changes_dict["owner"] == [str(owner.pk), str(other_instructor.pk)]
+    # So does each cohort's (accounts/audit.py `COHORT_MODELS`).
+    moved = LogEntry.objects.get_for_object(cohort).filter(changes__has_key="owner").get()
+    assert moved.actor == everyday_admin
+    assert moved.changes_dict["owner"] == [str(owner.pk), str(other_instructor.pk)]
     history = AdminLogEntry.objects.get(object_id=str(owner.pk), user=everyday_admin)
     assert "otto now owns what ines owned" in history.get_change_message()
 
@@ -112,7 +121,7 @@ def test_a_hand_over_to_oneself_or_a_learner_is_refused_changing_nothing(
     target = get_user_model().objects.get(username=to)
     shown = _text(client.get(_url(owner), {"to": target.pk}))
     assert f"Nothing can be handed over: {why}" in shown and "Yes, hand it all" not in shown
-    page = _text(client.post(_url(owner), {"to": target.pk}, follow=True))
+    page = _text(client.post(_url(owner), _confirm(target), follow=True))
     assert f"Nothing was handed over: {why}" in page
     cohort.refresh_from_db()
     published.refresh_from_db()
@@ -137,7 +146,7 @@ def test_a_learner_made_instructor_and_learning_in_the_cohort_is_refused_with_wh
     shown = _text(client.get(_url(owner), {"to": learner.pk}))
     assert "Nothing can be handed over: ada is a learner in “Spring class”" in shown
     assert "Yes, hand it all" not in shown
-    page = _text(client.post(_url(owner), {"to": learner.pk}, follow=True))
+    page = _text(client.post(_url(owner), _confirm(learner), follow=True))
     assert "Nothing was handed over: ada is a learner in “Spring class”" in page
     cohort.refresh_from_db()
     assert cohort.owner == owner
@@ -149,7 +158,7 @@ def test_someone_who_owns_nothing_has_nothing_to_hand_over(
     page = _text(client.get(_url(other_instructor)))
     assert "otto owns no cohort, quiz, question or scenario: there is nothing to hand over" in page
     assert "Yes, hand it all" not in page
-    posted = _text(client.post(_url(other_instructor), {"to": co_instructor.pk}, follow=True))
+    posted = _text(client.post(_url(other_instructor), _confirm(co_instructor), follow=True))
     assert "Nothing was handed over: otto owns no cohort" in posted
 
 
@@ -170,3 +179,60 @@ def test_the_remove_actions_warning_links_to_the_hand_over(client, everyday_admi
         follow=True,
     )
     assert f'<a href="{_url(cohort.owner)}">Hand over teaching…</a>' in page.content.decode()
+
+
+def _sent_by(page: str, *, choose, press: str) -> dict:
+    """What a browser sends from the page's form: its hidden fields, the instructor chosen in
+    its list (`choose`, None: as drawn) and the button pressed (its name and value)."""
+    from bs4 import BeautifulSoup
+
+    select = BeautifulSoup(page, "html.parser").find("select", attrs={"name": "to"})
+    form = select.find_parent("form")
+    data = {i["name"]: i["value"] for i in form.find_all("input", type="hidden")}
+    drawn = select.find("option", selected=True)
+    data["to"] = str(choose.pk) if choose is not None else drawn["value"]
+    button = form.find("input", type="submit", attrs={"name": press})
+    data[button["name"]] = button["value"]
+    return data
+
+
+def test_confirming_after_choosing_another_instructor_hands_nothing_over_and_shows_them(
+    client, everyday_admin, cohort, published, owner, co_instructor, other_instructor
+):
+    """Shown what moves to otto, the admin picks colm in the list and, without "Show",
+    confirms (the button still named otto): neither is handed anything; the page shows what
+    moves to colm, and confirming that hands it to colm."""
+    shown = client.get(_url(owner), {"to": other_instructor.pk}).content.decode()
+    assert 'value="Yes, hand it all to otto"' in shown
+    assert "Confirming hands it all to <strong>otto</strong>, as listed above." in shown
+    sent = _sent_by(shown, choose=co_instructor, press="confirm")
+    assert sent["previewed"] == str(other_instructor.pk) and sent["to"] == str(co_instructor.pk)
+    again = client.post(_url(owner), sent)
+    assert again.status_code == 200
+    said = _text(again)
+    assert (
+        "Nothing was handed over: the page showed what would move to otto, and colm was chosen "
+        "after that. What moves to colm is shown below: confirm again to hand it to them."
+    ) in said
+    assert 'value="Yes, hand it all to colm"' in said and "hand it all to otto" not in said
+    cohort.refresh_from_db()
+    published.refresh_from_db()
+    assert cohort.owner == owner and published.owner == owner  # nothing moved
+    client.post(_url(owner), _sent_by(again.content.decode(), choose=None, press="confirm"))
+    cohort.refresh_from_db()
+    assert cohort.owner == co_instructor
+
+
+def test_show_draws_the_preview_of_the_one_chosen_and_a_post_without_one_moves_nothing(
+    client, everyday_admin, cohort, owner, co_instructor, other_instructor
+):
+    shown = client.get(_url(owner), {"to": other_instructor.pk}).content.decode()
+    response = client.post(_url(owner), _sent_by(shown, choose=co_instructor, press="show"))
+    assert response.status_code == 302 and response["Location"].endswith(f"?to={co_instructor.pk}")
+    # A confirmation without the instructor previewed (a page drawn before this check, a
+    # script) is treated as a choice not yet shown.
+    page = _text(client.post(_url(owner), {"to": other_instructor.pk}))
+    assert "Nothing was handed over: this page had not shown what would move to otto." in page
+    assert 'value="Yes, hand it all to otto"' in page
+    cohort.refresh_from_db()
+    assert cohort.owner == owner

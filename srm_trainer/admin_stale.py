@@ -119,6 +119,9 @@ class EditedElsewhereAdmin:
                 for n, part in enumerate(now.parts)
                 if (given[1 + n] if 1 + n < len(given) else None) != part
             ]
+            # None of them: the page held rows it no longer lists (a module grown past them).
+            if not changed:
+                return f"This {name} was changed somewhere else after you opened this page, {kept}"
             what = " and ".join(self._plural(obj, part) for part in changed)
             at = (
                 f" at {zoned(now.latest, 'H:i:s')}"

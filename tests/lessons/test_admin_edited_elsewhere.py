@@ -152,6 +152,25 @@ def test_a_module_too_big_to_list_its_lessons_is_not_refused_for_a_lesson_edit(
     assert Lesson.objects.get(pk=lesson.pk).title == "New title"
 
 
+def test_a_module_grown_past_its_list_of_lessons_since_its_page_was_drawn_is_refused_once(
+    admin_client, monkeypatch
+):
+    """The page held lesson rows the module's page no longer has: said in words, not as an
+    empty list of what changed."""
+    lesson = make_lesson()
+    module_url = f"/admin/lessons/module/{lesson.module_id}/change/"
+    stale = _form(admin_client, module_url, "module_form")
+    monkeypatch.setattr(lessons_admin, "INLINE_LESSONS", 0)
+
+    refused = admin_client.post(module_url, {**stale, "summary": [TYPED]})
+
+    assert "This module was changed somewhere else after you opened this page" in (
+        refused.content.decode()
+    )
+    again = _fields(BeautifulSoup(refused.content, "html.parser").find("form", id="module_form"))
+    assert admin_client.post(module_url, again).status_code == 302
+
+
 def test_a_responsibility_changed_elsewhere_is_not_undone_by_its_services_stale_page(
     admin_client,
 ):

@@ -34,6 +34,7 @@ from lessons.models import (
     Service,
 )
 from srm_trainer.admin_names import NamedControlsAdmin
+from srm_trainer.admin_stale import EditedElsewhereAdmin
 
 
 def _lessons_with_modules(db_field, kwargs: dict) -> dict:
@@ -248,7 +249,13 @@ def _per_object(model, path: str, objs, counted: str) -> dict[str, int]:
 
 
 @admin.register(Module)
-class ModuleAdmin(FromContentFile, LearnersWorkProtects, InlinesInLowerCase, NamedControlsAdmin):
+class ModuleAdmin(
+    EditedElsewhereAdmin,
+    FromContentFile,
+    LearnersWorkProtects,
+    InlinesInLowerCase,
+    NamedControlsAdmin,
+):
     record_path = "lesson__module"
     list_display = ("title", "slug", "order", "published", "lesson_count")
     list_editable = ("order", "published")
@@ -257,6 +264,7 @@ class ModuleAdmin(FromContentFile, LearnersWorkProtects, InlinesInLowerCase, Nam
     prepopulated_fields = {"slug": ("title",)}
     inlines = [LessonInline]
     readonly_fields = ("lessons_listed",)
+    stamped_rows = ("lessons",)  # its lessons' rows, while the page has them (`get_inlines`)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(lessons_counted=Count("lessons"))
@@ -268,6 +276,9 @@ class ModuleAdmin(FromContentFile, LearnersWorkProtects, InlinesInLowerCase, Nam
         if obj is not None and getattr(obj, "lessons_counted", 0) > INLINE_LESSONS:
             return []
         return super().get_inlines(request, obj)
+
+    def get_stamped_rows(self, obj) -> tuple[str, ...]:
+        return () if getattr(obj, "lessons_counted", 0) > INLINE_LESSONS else self.stamped_rows
 
     @admin.display(description="Lessons")
     def lessons_listed(self, obj: Module) -> str:
@@ -321,7 +332,13 @@ BODY_HELP = format_html(
 
 
 @admin.register(Lesson)
-class LessonAdmin(FromContentFile, LearnersWorkProtects, InlinesInLowerCase, ListColumnsAdmin):
+class LessonAdmin(
+    EditedElsewhereAdmin,
+    FromContentFile,
+    LearnersWorkProtects,
+    InlinesInLowerCase,
+    ListColumnsAdmin,
+):
     record_path = "lesson"
     list_display = ("title", "module", "order", "level", "minutes", "published")
     list_deferred = (*LESSON_TEXT, "module__summary")
@@ -381,22 +398,23 @@ class ResponsibilityInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(FromContentFile, InlinesInLowerCase, NamedControlsAdmin):
+class ServiceAdmin(EditedElsewhereAdmin, FromContentFile, InlinesInLowerCase, NamedControlsAdmin):
     list_display = ("name", "slug", "model", "order")
     list_editable = ("order",)
     search_fields = ("name", "slug", "summary")
     inlines = [ResponsibilityInline]
+    stamped_rows = ("responsibilities",)
 
 
 @admin.register(Layer)
-class LayerAdmin(FromContentFile, NamedControlsAdmin):
+class LayerAdmin(EditedElsewhereAdmin, FromContentFile, NamedControlsAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name", "slug", "description")
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(FromContentFile, NamedControlsAdmin):
+class ResponsibilityAdmin(EditedElsewhereAdmin, FromContentFile, NamedControlsAdmin):
     list_display = ("service", "layer", "owner", "reason")
     list_filter = ("owner", "service", "layer")
     list_select_related = ("service", "layer")
@@ -404,7 +422,7 @@ class ResponsibilityAdmin(FromContentFile, NamedControlsAdmin):
 
 
 @admin.register(Scenario)
-class ScenarioAdmin(NamedControlsAdmin):
+class ScenarioAdmin(EditedElsewhereAdmin, NamedControlsAdmin):
     list_display = ("title", "slug", "expected", "order", "source", "usable")
     search_fields = ("title", "slug", "situation")
     list_filter = ("lessons__module", "source")
@@ -413,6 +431,8 @@ class ScenarioAdmin(NamedControlsAdmin):
     # a <select> of every account or a two-box chooser of every lesson (2,700 of them in a
     # course grown 100 times: the page took 0.3 s and weighed 0.2 MB).
     autocomplete_fields = ("owner", "lessons")
+    # Set whole by its form: a link made on a lesson's page since it was drawn would be undone.
+    stamped_links = ("lessons",)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         return super().formfield_for_manytomany(
@@ -434,13 +454,13 @@ def _case_is_usable(case: str) -> bool:
 
 
 @admin.register(ArtifactSection)
-class ArtifactSectionAdmin(FromContentFile, NamedControlsAdmin):
+class ArtifactSectionAdmin(EditedElsewhereAdmin, FromContentFile, NamedControlsAdmin):
     list_display = ("name", "slug", "order")
     search_fields = ("name", "description")
 
 
 @admin.register(ComplianceProgram)
-class ComplianceProgramAdmin(FromContentFile, NamedControlsAdmin):
+class ComplianceProgramAdmin(EditedElsewhereAdmin, FromContentFile, NamedControlsAdmin):
     list_display = ("name", "kind", "jurisdiction", "artifact_section", "order")
     list_select_related = ("artifact_section",)  # optional, so not joined by default
     list_filter = ("kind", "artifact_section")

@@ -86,6 +86,19 @@ class UniqueErrorAtField:
             raise ValidationError(errors) from None
 
 
+class EditStamped:
+    """A content row edited in the admin, whose `updated_at` (auto_now) moves with every save,
+    a save of named fields too (a load's update, a lesson moved or retired): Django writes an
+    auto_now field only when `update_fields` names it. The admin compares it to refuse a page
+    drawn before another save (srm_trainer/admin_stale.py). The loader's fingerprints hash the
+    fields a file sets, never this one."""
+
+    def save(self, *args, update_fields=None, **kwargs) -> None:
+        if update_fields:
+            update_fields = {*update_fields, "updated_at"}
+        super().save(*args, update_fields=update_fields, **kwargs)  # type: ignore[misc]
+
+
 class PublishedQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
@@ -95,7 +108,7 @@ class PublishedQuerySet(models.QuerySet):
         return self if getattr(user, "is_staff", False) else self.published()
 
 
-class Module(models.Model):
+class Module(EditStamped, models.Model):
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
@@ -110,6 +123,7 @@ class Module(models.Model):
     # `file` once a load has written it: a load retires (unpublishes) a file module no longer
     # in modules.yaml, and leaves one made only in the admin alone.
     source = source_field()
+    updated_at = models.DateTimeField(auto_now=True)  # its last save (`EditStamped`)
 
     objects = PublishedQuerySet.as_manager()
 
@@ -205,7 +219,7 @@ class LessonQuerySet(PublishedQuerySet):
         )
 
 
-class Lesson(UniqueErrorAtField, models.Model):
+class Lesson(EditStamped, UniqueErrorAtField, models.Model):
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     slug = models.SlugField()
     title = models.CharField(max_length=200)
@@ -232,6 +246,7 @@ class Lesson(UniqueErrorAtField, models.Model):
     # folder and retires (unpublishes) one taken out of the files, its learners' progress kept;
     # a lesson made only in the admin is left alone (docs/curriculum.md, "Updating a course").
     source = source_field()
+    updated_at = models.DateTimeField(auto_now=True)  # its last save (`EditStamped`)
 
     objects = LessonQuerySet.as_manager()
     unique_error_fields = {
@@ -368,13 +383,14 @@ class ModuleCompletions(models.Model):
         return f"{self.user_id} completed {self.completed} in module {self.module_id}"
 
 
-class Layer(models.Model):
+class Layer(EditStamped, models.Model):
     """One layer of the stack, from customer data at the top to the global infrastructure."""
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)  # its last save (`EditStamped`)
 
     class Meta:
         ordering = ["order", "slug"]
@@ -383,12 +399,13 @@ class Layer(models.Model):
         return self.name
 
 
-class Service(models.Model):
+class Service(EditStamped, models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=120)
     model = models.CharField(max_length=120, help_text="e.g. Infrastructure (IaaS)")
     summary = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)  # its last save (`EditStamped`)
 
     class Meta:
         ordering = ["order", "slug"]
@@ -403,7 +420,7 @@ class Owner(models.TextChoices):
     SHARED = "shared", "Split"
 
 
-class Responsibility(UniqueErrorAtField, models.Model):
+class Responsibility(EditStamped, UniqueErrorAtField, models.Model):
     """Who secures one layer of one service, and why."""
 
     unique_error_fields = {
@@ -414,6 +431,7 @@ class Responsibility(UniqueErrorAtField, models.Model):
     layer = models.ForeignKey(Layer, on_delete=models.CASCADE, related_name="responsibilities")
     owner = models.CharField(max_length=10, choices=Owner.choices)
     reason = models.CharField(max_length=300)
+    updated_at = models.DateTimeField(auto_now=True)  # its last save (`EditStamped`)
 
     class Meta:
         verbose_name_plural = "responsibilities"
@@ -426,7 +444,7 @@ class Responsibility(UniqueErrorAtField, models.Model):
         return f"{self.service.slug} / {self.layer.slug}: {self.owner}"
 
 
-class Scenario(models.Model):
+class Scenario(EditStamped, models.Model):
     """A narrated IAM situation holding one case in the shared case format.
 
     Written once and used three ways: embedded in lessons, offered as sandbox presets, and
@@ -454,6 +472,7 @@ class Scenario(models.Model):
     order = models.PositiveIntegerField(default=0)
     source = source_field()
     file_fingerprint = fingerprint_field()
+    updated_at = models.DateTimeField(auto_now=True)  # its last save (`EditStamped`)
     # Who wrote it in /teach/ (file rows and the admin's have none): other instructors never see
     # it, and it is no sandbox preset (those are the curriculum's).
     owner = models.ForeignKey(
@@ -526,11 +545,12 @@ class Scenario(models.Model):
                 raise ValidationError({"rule": problem})
 
 
-class ArtifactSection(models.Model):
+class ArtifactSection(EditStamped, models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)  # its last save (`EditStamped`)
 
     class Meta:
         ordering = ["order", "slug"]
@@ -547,7 +567,7 @@ class ProgramKind(models.TextChoices):
     GOVERNMENT_PROGRAM = "government-program", "Government program"
 
 
-class ComplianceProgram(models.Model):
+class ComplianceProgram(EditStamped, models.Model):
     """A program or regulation, what AWS provides for it and what stays with the customer."""
 
     slug = models.SlugField(unique=True)
@@ -562,6 +582,7 @@ class ComplianceProgram(models.Model):
     )
     artifact_item = models.CharField(max_length=200, blank=True)
     order = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)  # its last save (`EditStamped`)
 
     class Meta:
         ordering = ["order", "slug"]

@@ -594,24 +594,69 @@ _FLAGS = PreparedUpdate(Attempt, ["flagged"], ["int"], lambda pk: Attempt.object
 class SummaryRow:
     position: int
     question_id: int
-    answered: bool
+    answered: bool  # an answer that counts as one: not one whose choice was taken out
     flagged: bool
     checked: bool  # graded already (immediate feedback): it can no longer change
+    # Its saved choice (or one of them) is no longer one of the question's: answer it again.
+    choice_gone: bool = False
+
+
+def gone_choices(kind: str, choices: list[dict], response) -> list[str]:
+    """The texts of a saved single or multiple choice `response`'s choices that are not among
+    the question's `choices` now (an instructor took them out while the attempt was open):
+    the answer counts as not right at submit, so it needs answering again."""
+    if kind not in ("single", "multiple"):
+        return []
+    response = response if isinstance(response, dict) else {}
+    if kind == "single":
+        chosen, texts = [response.get("choice")], [response.get("text", "")]
+    else:
+        chosen, texts = list(response.get("choices") or []), list(response.get("texts") or [])
+    ids = {choice.get("id") for choice in choices if isinstance(choice, dict)}
+    texts += [""] * (len(chosen) - len(texts))
+    return [
+        str(text)
+        for pk, text in zip(chosen, texts, strict=False)
+        if pk is not None and pk not in ids
+    ]
+
+
+def _choices_gone(attempt: Attempt) -> set[int]:
+    """The questions whose answer, not checked yet, holds a choice that is gone
+    (`gone_choices`): one query for them all, reading only choice questions' choices."""
+    rows = (
+        Answer.objects.filter(
+            attempt_id=attempt.pk,
+            graded_at__isnull=True,
+            question__type__in=("single", "multiple"),
+        )
+        .order_by()
+        .values_list("question_id", "question__type", "response", "question__data__choices")
+    )
+    return {
+        question_id
+        for question_id, kind, response, choices in rows
+        if gone_choices(kind, choices if isinstance(choices, list) else [], response)
+    }
 
 
 def attempt_summary(attempt: Attempt) -> list[SummaryRow]:
     """Each question of the attempt with what the learner should know before submitting (by
-    position: the page shows no question's content, so none is read whole but the first)."""
+    position: the page shows no question's content, so none is read whole but the first).
+    An answer whose choice was taken out since is no answer here, as on its own page: one
+    query more, and only when some answer is not checked yet."""
     outline = attempt_outline(attempt)
     answers, _ = answered(attempt, outline.ids[0] if outline.ids else 0)
     flagged = set(attempt.flagged or [])
+    gone = _choices_gone(attempt) if False in answers.values() else set()
     return [
         SummaryRow(
             position=n,
             question_id=pk,
-            answered=pk in answers,
+            answered=pk in answers and pk not in gone,
             flagged=pk in flagged,
             checked=answers.get(pk, False),
+            choice_gone=pk in gone,
         )
         for n, pk in enumerate(outline.ids, start=1)
     ]

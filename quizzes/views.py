@@ -438,21 +438,11 @@ def _not_acted_on(
 def choices_gone(question: Question, answer: Answer | None) -> list[str]:
     """The texts of the saved answer's choices that the question no longer has (an instructor
     took them out while the attempt was open). The page showed nothing ticked beside "1 of 1
-    answered", and the answer counted as wrong at submit without a word."""
-    if answer is None or question.type not in ("single", "multiple"):
+    answered", and the answer counted as wrong at submit without a word. The summary before
+    submitting counts such a question as not answered (`attempts.gone_choices`)."""
+    if answer is None:
         return []
-    response = answer.response if isinstance(answer.response, dict) else {}
-    if question.type == "single":
-        chosen, texts = [response.get("choice")], [response.get("text", "")]
-    else:
-        chosen, texts = list(response.get("choices") or []), list(response.get("texts") or [])
-    ids = {choice["id"] for choice in question.choices()}
-    texts += [""] * (len(chosen) - len(texts))
-    return [
-        str(text)
-        for pk, text in zip(chosen, texts, strict=False)
-        if pk is not None and pk not in ids
-    ]
+    return attempts.gone_choices(question.type, question.choices(), answer.response)
 
 
 def _take_context(
@@ -769,6 +759,7 @@ def attempt_summary(request: HttpRequest, pk: int) -> HttpResponse:
             "quiz": attempt.quiz,
             "rows": rows,
             "unanswered": unanswered,
+            "choices_gone": [r for r in rows if r.choice_gone],
             "flagged": [r for r in rows if r.flagged],
             **_clock(attempt),
         },

@@ -4,6 +4,7 @@ question is answered in another tab or taken out of use."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 from quizzes import attempts, review
 from quizzes.models import Answer, Question, ReviewCard
 from quizzes.views import choices_gone
+from tests.conftest import page_queries
 from tests.quizzes.builders import (
     make_question,
     make_quiz,
@@ -182,3 +184,92 @@ def test_an_autosave_after_the_answer_was_checked_in_another_tab_redraws_the_que
     assert response["HX-Retarget"] == "#attempt-body"
     assert response["HX-Reswap"] == "outerHTML"
     assert "already checked, perhaps in another tab" in page_text(response)
+
+
+def _take_out(question: Question, choice_id: str) -> None:
+    """An instructor takes a choice out of the question (its id goes with it)."""
+    question.data = {
+        **question.data,
+        "choices": [c for c in question.choices() if c["id"] != choice_id],
+    }
+    question.save()
+
+
+def _wrong(question: Question) -> dict:
+    return next(c for c in question.choices() if not c["correct"])
+
+
+def _answered_then_changed(learner, n: int = 3):
+    """An open attempt of `n` questions, all answered: a single choice one and a multiple
+    select then lose a wrong choice their answer holds (the single its only one, the multiple
+    one of its two), a true/false one stays as it was, and any more are single choice ones
+    answered right."""
+    asked = [make_question("single"), make_question("multiple"), make_question("true_false")]
+    asked += [make_question("single") for _ in range(n - 3)]
+    attempt = attempts.attempt_start(quiz=make_quiz(*asked), user=learner)
+    single, multiple = asked[0], asked[1]
+    held = [multiple.choices()[0], _wrong(multiple)]
+    responses = {
+        single.pk: {"choice": _wrong(single)["id"], "text": _wrong(single)["text"]},
+        multiple.pk: {"choices": [c["id"] for c in held], "texts": [c["text"] for c in held]},
+    }
+    for question in asked:
+        response = responses.get(question.pk) or right_response(question)
+        attempts.answer_save(attempt=attempt, question=question, response=response)
+    _take_out(single, _wrong(single)["id"])
+    _take_out(multiple, _wrong(multiple)["id"])
+    return attempt, asked
+
+
+def test_an_answer_whose_choice_was_taken_out_counts_as_not_answered_on_the_summary(learner):
+    attempt, (single, multiple, true_false) = _answered_then_changed(learner)
+    rows = {r.question_id: r for r in attempts.attempt_summary(attempt)}
+    assert [
+        (rows[q.pk].answered, rows[q.pk].choice_gone) for q in (single, multiple, true_false)
+    ] == [
+        (False, True),
+        (False, True),  # one of its two choices is gone: as on its own page, choose again
+        (True, False),
+    ]
+    # Chosen again, it is answered.
+    attempts.answer_save(attempt=attempt, question=single, response=right_response(single))
+    rows = {r.question_id: r for r in attempts.attempt_summary(attempt)}
+    assert (rows[single.pk].answered, rows[single.pk].choice_gone) == (True, False)
+
+
+def test_the_summary_page_says_which_answers_need_choosing_again(learner_client, learner):
+    attempt, (single, multiple, true_false) = _answered_then_changed(learner)
+    at = {pk: n for n, pk in enumerate(attempt.question_ids, start=1)}
+    response = learner_client.get(reverse("quizzes:summary", args=[attempt.pk]))
+    page = page_text(response)
+    # It said "0 not answered" above answers that score zero at submit.
+    assert "3 questions: 2 not answered, 0 flagged. Unanswered questions score zero." in page
+    assert "Your answers to 2 questions are no longer among their choices" in page
+    for question in (single, multiple):
+        assert (
+            f"Question {at[question.pk]} Not answered : your choice was taken out of the "
+            "question, choose again" in page
+        )
+    assert f"Question {at[true_false.pk]} Answered" in page
+    first = min(at[single.pk], at[multiple.pk])
+    assert f'?q={first}">Back to the questions' in response.content.decode()
+
+
+def test_the_summary_reads_gone_choices_in_one_query_however_many_questions(
+    learner_client, learner
+):
+    """At most one query more than a summary with nothing gone, the same for 3 questions or
+    12 (each of the 9 more answered, two of them with a choice taken out since)."""
+    few, _ = _answered_then_changed(learner, 3)
+    many, asked = _answered_then_changed(learner, 12)
+    for question in asked[3:5]:
+        answer = {"choice": _wrong(question)["id"], "text": _wrong(question)["text"]}
+        attempts.answer_save(attempt=many, question=question, response=answer)
+        _take_out(question, _wrong(question)["id"])
+    plain = attempts.attempt_start(quiz=make_quiz(make_question("true_false")), user=learner)
+    url = lambda attempt: reverse("quizzes:summary", args=[attempt.pk])  # noqa: E731
+    nothing_gone, _ = page_queries(learner_client, url(plain), warm=True)
+    with_few, _ = page_queries(learner_client, url(few), warm=True)
+    with_many, page = page_queries(learner_client, url(many), warm=True)
+    assert "12 questions: 4 not answered" in " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert with_few == with_many <= nothing_gone + 1

@@ -143,6 +143,16 @@ def test_each_sortable_heading_is_a_link_with_aria_sort_on_the_one_the_rows_foll
         r'<th scope="col" class="gradebook-head" aria-sort="descending">(.*?)</th>', body
     )[1]
     assert ">Root user basics</a>" in head and f'href="?sort=score-{a.pk}#gradebook-title"' in head
+    # On a phone, where the headings are out of sight, a form gives the same orders.
+    form = re.search(
+        r'<form method="get" action="#gradebook-title" class="gradebook-sort-form">(.*?)</form>',
+        body,
+        re.S,
+    )[1]
+    assert (
+        f'<option value="score-{a.pk}" selected>by best score on Root user basics</option>' in form
+    )
+    assert '<option value="desc" selected>' in form and f'value="score-{b.pk}"' in form
     # The other columns' links sort ascending, by themselves.
     assert f'href="?sort=score-{b.pk}#gradebook-title"' in body
     assert 'href="?sort=progress#gradebook-title"' in body

@@ -31,7 +31,7 @@ def scores(owner, cohort, quiz, learner):
     | Bea     | 50               | in progress  | 1         | 2       |
     | cal     | 0                | -            | 1         | 1       |
     | dan     | practice, before joining (not counted) | 0 | 0   |
-    | Émile   | -                | -            | 0         | 0       |
+    | Émile   | before A opened (not counted) | - | 0      | 0       |
     """
     people = {"ada": learner}
     for name in ("Bea", "cal", "dan", "Émile"):
@@ -52,6 +52,7 @@ def scores(owner, cohort, quiz, learner):
     _attempt(a.quiz, people["Bea"], at(days=2), "rw", submit=at(days=2, minutes=5))  # best 50
     _attempt(b.quiz, people["Bea"], at(days=2), "rr")  # not handed in
     _attempt(a.quiz, people["cal"], at(days=1), "ww", submit=at(days=1, minutes=5))
+    _attempt(a.quiz, people["Émile"], at(hours=1.5), "rr", submit=at(hours=1.6))
     for lesson in lessons:
         progress.mark_complete(user=people["Bea"], lesson=lesson)
     progress.mark_complete(user=people["cal"], lesson=lessons[0])
@@ -73,8 +74,8 @@ def test_learners_sort_by_name_progress_and_a_score_each_way(cohort, scores):
     assert _order(cohort, sorting.Sort()) == ["ada", "Bea", "cal", "dan", "Émile"]
     assert _order(cohort, sorting.Sort(descending=True)) == ["Émile", "dan", "cal", "Bea", "ada"]
     # Fewest handed in first, then fewest lessons completed (cal's one before Bea's two); a tie
-    # keeps the names' order (dan before Émile) both ways. dan's practice before joining and
-    # his lesson nobody assigned count for nothing, as on the page.
+    # keeps the names' order (dan before Émile) both ways. dan's practice before joining,
+    # Émile's before A opened and dan's lesson nobody assigned count for nothing, as on the page.
     by_progress = sorting.Sort(sorting.PROGRESS)
     assert _order(cohort, by_progress) == ["dan", "Émile", "cal", "Bea", "ada"]
     by_progress = sorting.Sort(sorting.PROGRESS, descending=True)

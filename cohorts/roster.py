@@ -13,6 +13,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from cohorts import sorting
 from cohorts.models import Cohort, Membership
 from srm_trainer.finder import words
 
@@ -51,15 +52,23 @@ class Roster:
         return bool(self.query)
 
 
-def roster(cohort: Cohort, query: str = "") -> Roster:
-    """One query: the cohort's learners' usernames, sorted and filtered here (see the module)."""
-    pairs = list(Membership.objects.filter(cohort=cohort).values_list("pk", "user__username"))
+def roster(cohort: Cohort, query: str = "", sort: sorting.Sort | None = None) -> Roster:
+    """One query: the cohort's learners' usernames, sorted and filtered here (see the module);
+    `sort` another order than by name, its keys read in the same query (`cohorts.sorting`)."""
+    keys = sorting.keys(sort, cohort) if sort else {}
+    rows = list(
+        Membership.objects.filter(cohort=cohort)
+        .annotate(**keys)
+        .values_list("pk", "user__username", *keys)
+    )
     typed = [fold(word) for word in words(query)]
-    total = len(pairs)
-    pairs.sort(key=lambda pair: sort_key(pair[1]))
+    total = len(rows)
+    rows.sort(key=lambda row: sort_key(row[1]))
     if typed:
-        pairs = [(pk, name) for pk, name in pairs if all(w in fold(name) for w in typed)]
-    return Roster(ids=[pk for pk, _ in pairs], total=total, query=" ".join(words(query)))
+        rows = [row for row in rows if all(w in fold(row[1]) for w in typed)]
+    if sort:
+        rows = sorting.ordered(rows, sort)
+    return Roster(ids=[row[0] for row in rows], total=total, query=" ".join(words(query)))
 
 
 def memberships(ids: list[int]) -> list[Membership]:

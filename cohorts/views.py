@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from cohorts import departures, exports, gradebook, learner_finder, roster, services
+from cohorts import departures, exports, gradebook, learner_finder, roster, services, sorting
 from cohorts.access import _cohort_for_instructor, cohort_lists, learners
 from cohorts.forms import (
     AssignmentForm,
@@ -216,7 +216,10 @@ def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
     assignments = gradebook.assignments_of(cohort)
-    found = roster.roster(cohort, request.GET.get("q", ""))
+    # By name, progress or an assignment's best score (`?sort=`, `?order=`): keys the roster's
+    # one query reads, so a sorted page costs what one in name order does.
+    sort = sorting.parse(request.GET, assignments)
+    found = roster.roster(cohort, request.GET.get("q", ""), sort)
     page = Paginator(found.ids, GRADEBOOK_LEARNERS).get_page(request.GET.get("page"))
     columns = Paginator(assignments, ASSIGNMENTS_PER_PAGE).get_page(request.GET.get("columns"))
     rows = gradebook.gradebook_rows(
@@ -235,6 +238,9 @@ def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "found": found,
             "figures": gradebook.class_figures(cohort, assignments, found.total),
+            "sort": sort,
+            "headings": sorting.headings(sort, list(columns.object_list)),
+            "sort_hints": sorting.HINTS,
             "columns": columns,  # each row's cells drawn: `row.cells|slice:shown`
             "shown": f"{max(columns.start_index() - 1, 0)}:{columns.end_index()}",
             "now": now,

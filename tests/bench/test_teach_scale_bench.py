@@ -61,6 +61,10 @@ def pages(client: Client, scale: teachscale.Scale) -> dict[str, str]:
         "gradebook": reverse("teach_cohorts:gradebook", args=[c]),
         "gradebook, last page": reverse("teach_cohorts:gradebook", args=[c]) + "?page=12&columns=5",
         "gradebook, a learner found": reverse("teach_cohorts:gradebook", args=[c]) + "?q=0042",
+        "gradebook, by progress": reverse("teach_cohorts:gradebook", args=[c])
+        + "?sort=progress&order=desc",
+        "gradebook, by a score": reverse("teach_cohorts:gradebook", args=[c])
+        + f"?sort=score-{assignment.pk}&page=12",
         "gradebook csv": reverse("teach_cohorts:gradebook-csv", args=[c]),
         "answers csv": reverse("teach_cohorts:answers-csv", args=[c]),
         "members": reverse("teach_cohorts:people", args=[c]),

@@ -325,6 +325,35 @@ def test_the_gradebook_csv(cohort, owner, klass):
     assert len(rows) == 5
 
 
+def test_the_csvs_name_a_learner_as_the_instructors_pages_do_and_no_more(cohort, owner, klass):
+    """Instructors asked for names and e-mail addresses beside the usernames, to match their
+    own registers. No instructor page shows either: an account's first and last names are set
+    in the admin only and its address is for its owner's resets and notices (docs/accounts.md),
+    so the files, like the people page, the gradebook and a learner's page, name each learner
+    by username alone; a column for them must come with the pages showing them, and a rule
+    for when (docs/teaching.md, "CSV")."""
+    ada = klass["people"]["ada"]
+    ada.first_name, ada.last_name, ada.email = "Augusta", "Byron-King", "augusta@example.org"
+    ada.save()
+    client = client_for(owner)
+    pages = [
+        client.get(reverse("teach_cohorts:gradebook", args=[cohort.pk])),
+        client.get(reverse("teach_cohorts:people", args=[cohort.pk])),
+        client.get(reverse("teach_cohorts:learner", args=[cohort.pk, ada.pk])),
+    ]
+    files = [
+        client.get(reverse("teach_cohorts:gradebook-csv", args=[cohort.pk])),
+        client.get(reverse("teach_cohorts:answers-csv", args=[cohort.pk])),
+    ]
+    seen = [page.content.decode() for page in pages] + [
+        b"".join(file.streaming_content).decode("utf-8") for file in files
+    ]
+    for text in seen:
+        assert "ada" in text
+        assert "Augusta" not in text and "Byron" not in text and "example.org" not in text
+    assert exports.GRADEBOOK_HEADER[0] == exports.ANSWERS_HEADER[0] == "learner"
+
+
 def test_the_csv_files_are_named_by_the_cohort_and_the_day(cohort, owner, klass):
     """Several classes' downloads were all `cohort-<number>-gradebook.csv`: the name and the
     day (the instructor's) tell them apart; a name with no letters a file name keeps falls

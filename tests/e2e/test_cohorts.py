@@ -411,3 +411,53 @@ def test_an_instructor_ends_a_term_and_starts_the_next_by_keyboard(page):
     page.goto(f"/teach/cohorts/{cohort.pk}/assignments/{assignment.pk}/remove/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("cannot be removed")
     assert_accessible(page)
+
+
+def test_an_instructor_sorts_the_gradebook_by_keyboard_and_on_a_phone(page, phone):
+    """The sortable headings are links a keyboard follows (no script needed); aria-sort moves
+    to the heading the rows follow, the order stays in the address through a reload, and the
+    "Best score" link, focused, is not hidden under its title's whole copy. On a phone, where
+    the headings are clipped out, a form gives the same orders (tests/cohorts/test_sorting.py)."""
+    secret, cohort, quiz, learner = _spring_class()
+    attempt = attempts.attempt_start(quiz=quiz, user=learner)
+    attempts.attempt_submit(attempt=attempt)
+    services.cohort_join(cohort=cohort, user=make_user("babbage"))
+    Quiz.objects.filter(pk=quiz.pk).update(title="A long title " * 8)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/")
+    sign_in_with_code(page, "ines", secret)
+    page.goto(f"/teach/cohorts/{cohort.pk}/")
+    rows = page.locator("table.gradebook tbody th")
+    expect(rows).to_have_text(["babbage", "lovelace"])
+    head = page.locator("table.gradebook thead")
+    expect(head.locator("th[aria-sort]")).to_have_count(1)
+    handed = head.get_by_role("link", name="Handed in")
+    handed.focus()
+    handed.press("Enter")
+    expect(page).to_have_url(re.compile(r"\?sort=progress#gradebook-title$"))
+    expect(rows).to_have_text(["babbage", "lovelace"])  # fewest handed in first
+    head.get_by_role("link", name="Handed in").press("Enter")
+    expect(page).to_have_url(re.compile(r"\?sort=progress&order=desc#gradebook-title$"))
+    expect(rows).to_have_text(["lovelace", "babbage"])
+    expect(head.locator("th[aria-sort]")).to_have_attribute("aria-sort", "descending")
+    expect(head.locator("th[aria-sort]")).to_contain_text("Handed in")
+    page.reload()
+    expect(rows).to_have_text(["lovelace", "babbage"])
+    best = head.get_by_role("link", name="Best score")
+    expect(best).to_have_accessible_description(re.compile("best score on this quiz, lowest"))
+    best.focus()
+    expect(page.locator("table.gradebook .gradebook-full")).to_be_hidden()
+    assert best.evaluate("e => getComputedStyle(e).outlineStyle") != "none"
+    assert_accessible(page)
+
+    phone.context.add_cookies(page.context.cookies())
+    phone.goto(f"/teach/cohorts/{cohort.pk}/")
+    form = phone.locator("form.gradebook-sort-form")
+    expect(form).to_be_visible()
+    form.get_by_label("Sort the learners").select_option(label="by assignments handed in")
+    form.get_by_label("Direction").select_option("desc")
+    form.get_by_role("button", name="Sort").press("Enter")
+    expect(phone.locator("table.gradebook tbody th")).to_have_text(["lovelace", "babbage"])
+    expect(phone.locator(".gradebook-order")).to_contain_text("Sorted by assignments handed in")
+    no_horizontal_scroll(phone)
+    assert_accessible(phone)

@@ -455,6 +455,126 @@ def test_a_lesson_moved_back_is_at_its_first_address_again(course, world):
     assert Client().get("/learn/iam/second/").url == "/learn/basics/second/"
 
 
+def rename(root: Path, old: str, new: str, formerly: str) -> None:
+    """Rename the lesson file `old` to `new`, saying in it `formerly: <formerly>`."""
+    text = (root / old).read_text(encoding="utf-8")
+    (root / old).unlink()
+    write(root, new, text.replace("---\n", f"---\nformerly: {formerly}\n", 1))
+
+
+def test_a_lesson_renamed_with_formerly_keeps_its_row_and_everything_on_it(course, world):
+    second = lesson_at("basics/second")
+    before = work()
+    rename(course, "basics/02-second.md", "basics/02-the-second.md", "second")
+    said = load(course)
+    renamed = lesson_at("basics/the-second")
+    assert renamed.pk == second.pk, "the same row, under its new slug"
+    assert not Lesson.objects.filter(slug="second").exists()
+    assert "renamed: lesson 'basics/second' to 'basics/the-second'" in said
+    assert "lessons: 0 created, 0 updated, 4 unchanged, 1 renamed" in said
+    assert "retired" not in said
+    assert work() == before  # progress, checks and the cohort's assigned lessons stay on it
+    assert completions(world.ada) == {"basics": 3, "iam": 1}
+    for client in (world.client("ada"), Client()):
+        assert client.get("/learn/basics/second/").url == "/learn/basics/the-second/"
+    assert world.client("bob").get("/learn/basics/the-second/").status_code == 200
+    assert pages_problems(world) == []
+    # The file keeps saying `formerly:` (for databases not yet updated): nothing more to do.
+    said = load(course)
+    assert "renamed" not in said and "0 created, 0 updated" in said
+    assert lesson_at("basics/the-second").pk == second.pk
+
+
+def test_a_lesson_renamed_as_it_moves_names_its_old_module_too(course, world):
+    second = lesson_at("basics/second")
+    before = work()
+    rename(course, "basics/02-second.md", "iam/02-roles.md", "basics/second")
+    said = load(course)
+    assert lesson_at("iam/roles").pk == second.pk
+    assert "renamed: lesson 'basics/second' to 'iam/roles'" in said
+    assert work() == before
+    assert completions(world.ada) == {"basics": 2, "iam": 2}
+    assert Client().get("/learn/basics/second/").url == "/learn/iam/roles/"
+
+
+def test_a_lesson_renamed_twice_names_both_old_slugs(course, world):
+    """A database that missed the release with the first rename still finds its row."""
+    second = lesson_at("basics/second")
+    rename(course, "basics/02-second.md", "basics/02-third-name.md", "[second-name, second]")
+    said = load(course)
+    assert lesson_at("basics/third-name").pk == second.pk
+    assert "renamed: lesson 'basics/second' to 'basics/third-name'" in said
+
+
+def test_a_fresh_database_loads_a_lesson_that_names_an_old_slug(course):
+    """A new install never had the old lesson: its `formerly:` names nothing, and is fine."""
+    rename(course, "basics/02-second.md", "basics/02-the-second.md", "second")
+    said = load(course)
+    assert "lessons: 4 created" in said
+    assert Lesson.objects.filter(slug="the-second").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda root: rename(root, "basics/02-second.md", "basics/02-the-second.md", "secnd"),
+            "basics/02-the-second.md:2: front matter: 'formerly' names 'basics/secnd', which the "
+            "database has no lesson at; this load would retire 'basics/second': is that the old "
+            "name?",
+        ),
+        (
+            lambda root: edit(root, "basics/03-third.md", "---\n", "---\nformerly: second\n"),
+            "basics/03-third.md:2: front matter: 'formerly' names 'basics/second' is still a "
+            "lesson in the files (basics/02-second.md): a renamed lesson's old file is taken out",
+        ),
+        (
+            lambda root: (
+                rename(root, "basics/02-second.md", "basics/02-two.md", "second"),
+                rename(root, "basics/03-third.md", "basics/03-three.md", "second"),
+            ),
+            "basics/03-three.md:2: front matter: 'formerly' names 'basics/second', which "
+            "basics/02-two.md names too: one lesson cannot become two",
+        ),
+        (
+            lambda root: (
+                edit(root, "basics/02-second.md", "---\n", "---\nformerly: third\n"),
+                edit(root, "basics/03-third.md", "---\n", "---\nformerly: second\n"),
+            ),
+            "basics/02-second.md:2: front matter: 'formerly' names 'basics/third' "
+            "(basics/03-third.md) says it was formerly 'basics/second': a cycle",
+        ),
+        (
+            lambda root: rename(root, "basics/02-second.md", "basics/02-two.md", "Second Lesson"),
+            "basics/02-two.md:2: front matter: 'formerly' names 'Second Lesson': write a slug",
+        ),
+        (
+            lambda root: rename(root, "basics/02-second.md", "basics/02-two.md", "two"),
+            "basics/02-two.md:2: front matter: 'formerly' names 'two', the lesson's own slug",
+        ),
+    ],
+    ids=["no-such-slug", "still-in-the-files", "claimed-twice", "cycle", "not-a-slug", "itself"],
+)
+def test_a_bad_rename_is_refused_at_its_line_and_nothing_is_loaded(course, world, change, message):
+    before = work()
+    change(course)
+    with pytest.raises(CommandError) as refused:
+        load(course)
+    said = str(refused.value)
+    assert said.startswith("Nothing was loaded") and message in said
+    assert work() == before
+    assert lesson_at("basics/second").published
+
+
+def test_a_rename_of_a_lesson_written_in_the_admin_is_refused(course, world):
+    basics = Module.objects.get(slug="basics")
+    Lesson.objects.create(module=basics, slug="extra", title="Extra", body="Words.", order=9)
+    rename(course, "basics/03-third.md", "basics/03-other.md", "extra")
+    with pytest.raises(CommandError) as refused:
+        load(course)
+    assert "'formerly' names 'basics/extra', a lesson written in the admin" in str(refused.value)
+
+
 # (b) A lesson deleted from the files.
 
 

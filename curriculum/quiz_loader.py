@@ -5,7 +5,8 @@ a broken quiz file aborts everything. Attempts, answers and review cards are nev
 an answer keeps the text the learner chose even when a question's choices change, and the
 mark it was given when its key changes (the report says how many answers the new key would
 mark otherwise). A file question no longer in the files is retired (archived: kept for its
-answers, put in no new attempt), and a question's type is never changed under answers given
+answers, put in no new attempt), a file quiz no longer in the files likewise (unpublished: its
+attempts and assignments kept), and a question's type is never changed under answers given
 to it (`refused_changes`, which the command runs before loading anything).
 """
 
@@ -19,13 +20,41 @@ from typing import cast
 
 from django.db import transaction
 
-from curriculum.loader import LoadReport, Related, Rows, count_of, write_tracked
+from curriculum.loader import (
+    LoadReport,
+    Related,
+    Rows,
+    _current,
+    _without_defaults,
+    count_of,
+    fingerprint,
+    write_tracked,
+)
 from curriculum.quiz_readers import QuestionData, QuizContent
 from curriculum.readers import CurriculumError
 from lessons.models import KnowledgeCheck, Lesson, Module, Scenario, Source
 from quizzes import kinds
 from quizzes.models import Answer, Question, Quiz, QuizQuestion
 from srm_trainer.typed_text import quoted
+
+# A quiz's fields that the files set and its fingerprint holds; the optional ones join it only
+# when set (`write_tracked`'s `optional`).
+QUIZ_OPTIONAL = ("time_limit", "tries", "try_penalty", "certainty", "draw_rules")
+QUIZ_FIELDS = (
+    "title",
+    "description",
+    "module",
+    "pass_mark",
+    "attempts_allowed",
+    "shuffle_questions",
+    "shuffle_choices",
+    "feedback",
+    "draw_category",
+    "draw_count",
+    "published",
+    "order",
+    *QUIZ_OPTIONAL,
+)
 
 # At most this many different graded responses to one changed question are graded again to
 # count the answers its new key would mark otherwise: a load's time stays bounded however
@@ -307,7 +336,52 @@ def load_quizzes(
                 added=wanted,  # read back by their orders (1, 2, ...): as given
             ),
             rows=rows,
-            optional=("time_limit", "tries", "try_penalty", "certainty", "draw_rules"),
+            optional=QUIZ_OPTIONAL,
         )
         report.add("quizzes", outcome)
+    _retire_quizzes([qz.slug for qz in content.quizzes], report)
     return report
+
+
+def _quiz_state(quiz: Quiz) -> dict:
+    """The quiz as its fingerprint hashes it (`loader._state`, every field the files set)."""
+    return {**{name: _current(quiz, name) for name in QUIZ_FIELDS}, "_related": _entries(quiz)}
+
+
+def _retire_quizzes(slugs: list[str], report: LoadReport) -> None:
+    """A file quiz no longer in the files is unpublished, never deleted: deleting would take
+    its learners' attempts (and scores, passes) and the cohorts' assignments of it along, and
+    a quiz left published would go on taking new attempts of what the course no longer
+    teaches. A quiz written in the app is not the files' to retire.
+
+    Its fingerprint is brought up to date (when it was the load's own), so that back in the
+    files it is published again, not taken for a quiz unpublished in the admin."""
+    gone = Quiz.objects.filter(source=Source.FILE, published=True).exclude(slug__in=slugs)
+    for quiz in gone.order_by("slug"):
+        before = _quiz_state(quiz)
+        ours = not quiz.file_fingerprint or quiz.file_fingerprint in (
+            fingerprint(before),
+            _without_defaults(Quiz, before, QUIZ_OPTIONAL),
+        )
+        quiz.published = False
+        fields = ["published"]
+        if ours:
+            quiz.file_fingerprint = _without_defaults(Quiz, _quiz_state(quiz), QUIZ_OPTIONAL)
+            fields.append("file_fingerprint")
+        quiz.save(update_fields=fields)
+        taken = quiz.attempts.count()
+        assigned = quiz.cohort_assignments.count()
+        note = (
+            f"retired: quiz {quoted(quiz.slug)} is no longer in the files: unpublished (no new "
+            "attempt)"
+        )
+        if taken:
+            note += f"; its {count_of(taken, 'attempt')} {'is' if taken == 1 else 'are'} kept"
+        if assigned:
+            note += (
+                f"; assigned in {count_of(assigned, 'cohort assignment')}, which learners "
+                "can no longer start"
+            )
+        note += " (back in the files, it is published again)"
+        report.add("quizzes", "retired")
+        report.notes.append(note)

@@ -673,6 +673,50 @@ def test_a_question_deleted_from_the_files_is_retired_and_kept_for_its_answers(c
     assert Question.objects.get(slug="aws-owns-hardware").archived
 
 
+def test_a_quiz_taken_out_of_the_files_is_retired_with_its_attempts_kept(course, world):
+    """Unpublished, never deleted: its attempts, scores and the cohort's assignment stay, and
+    no learner starts it again. Back in the files, it is published again (not taken for a
+    quiz unpublished in the admin)."""
+    iam = Quiz.objects.get(slug="iam-quiz")
+    cohort_services.assignment_create(
+        cohort=world.cohort, quiz=iam, lessons=[], due_at=None, by=world.ines
+    )
+    before = work()
+    text = (course / "quizzes/iam-quiz.yaml").read_text()
+    (course / "quizzes/iam-quiz.yaml").unlink()
+    said = load(course)
+    iam.refresh_from_db()
+    assert not iam.published
+    assert (
+        "retired: quiz 'iam-quiz' is no longer in the files: unpublished (no new attempt); its "
+        "2 attempts are kept; assigned in 1 cohort assignment" in said
+    )
+    assert "quizzes: 0 created, 0 updated, 1 unchanged, 1 retired" in said
+    assert work() == before, "attempts, answers, scores and the assignment are kept"
+    assert world.client("bob").get("/quizzes/iam-quiz/").status_code == 404
+    assert world.client("bob").post("/quizzes/iam-quiz/start/").status_code == 404
+    assert not Attempt.objects.filter(quiz=iam).exclude(pk__in=[a.pk for a in world.attempts])
+    assert (
+        world.client("ada").get(reverse("quizzes:result", args=[world.attempts[2].pk])).status_code
+        == 200
+    )
+    assert pages_problems(world) == []
+    said = load(course)
+    assert "retired" not in said, "said once, when it happens"
+    (course / "quizzes/iam-quiz.yaml").write_text(text)
+    said = load(course)
+    iam.refresh_from_db()
+    assert iam.published, "back in the files: published again"
+    assert "kept" not in said
+    assert world.client("bob").get("/quizzes/iam-quiz/").status_code == 200
+
+
+def test_a_quiz_written_in_the_app_is_not_retired(course, world):
+    load(course)
+    world.mine.refresh_from_db()
+    assert world.mine.published
+
+
 # (e) A question's type changed under the same slug.
 
 

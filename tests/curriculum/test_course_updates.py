@@ -39,6 +39,7 @@ from lessons.models import KnowledgeCheck, Lesson, LessonProgress, Module, Sourc
 from quizzes import attempts, review
 from quizzes.models import Answer, Attempt, Question, Quiz, ReviewCard
 from srm_trainer.accounts.roles import INSTRUCTORS
+from teach.statistics import quiz_statistics
 from tests.conftest import confirmed_session, give_mfa
 from tests.content import READ_REPORTS_SCENARIO, TWO_SOURCES, write
 from tests.crawler import Budget, crawl
@@ -641,6 +642,89 @@ def test_a_scenario_whose_case_changes_says_which_policy_answers_it_would_mark_o
     assert work() == before
 
 
+def test_an_option_reworded_beyond_a_small_edit_is_a_new_choice(course, world):
+    """The old id stays with the old words: an answer that chose "AWS" is not shown, counted or
+    regraded as having chosen the new text. The answers keep the text they chose."""
+    question = Question.objects.get(slug="who-patches")
+    old = {c["text"]: c["id"] for c in question.choices()}
+    before = work()
+    edit(course, "quizzes/basics-quiz.yaml", "{text: AWS,", "{text: Nobody does,")
+    said = load(course)
+    question.refresh_from_db()
+    now = {c["text"]: c["id"] for c in question.choices()}
+    assert now["The customer"] == old["The customer"]
+    assert now["Nobody does"] not in old.values(), "a new choice"
+    assert (
+        "question 'who-patches': the choice 'AWS' is gone (reworded beyond a small edit, or "
+        f"taken out): answers that chose it keep its text and their marks; if only its words "
+        f"changed, `id: {old['AWS']}` on the new choice in the file keeps it the same choice"
+    ) in said
+    assert work() == before
+    result = world.client("bob").get(reverse("quizzes:result", args=[world.attempts[1].pk]))
+    page = result.content.decode()
+    assert "<li>AWS</li>" in page and "Nobody does</li>" not in page
+    # The instructor's statistics count bob's "AWS" as a choice since removed, not as the new.
+    basics = Quiz.objects.get(slug="basics-quiz")
+    stats = quiz_statistics(quiz=basics, attempts=Attempt.objects.filter(quiz=basics))
+    shown = next(q for q in stats.questions if q.question.slug == "who-patches")
+    picked = {t.label: t.count for t in shown.tallies}
+    assert picked == {"The customer": 1, "Nobody does": 0, "A choice since removed": 1}
+    assert pages_problems(world) == []
+    # The author meant the same option: the id the load named keeps it so.
+    edit(
+        course,
+        "quizzes/basics-quiz.yaml",
+        "{text: Nobody does,",
+        f"{{id: {old['AWS']}, text: Nobody does,",
+    )
+    load(course)
+    question.refresh_from_db()
+    assert {c["id"] for c in question.choices()} == set(old.values())
+
+
+def test_a_check_answered_on_a_choice_reworded_since_reads_as_it_was_marked(course, world):
+    """Graded again, ada's right answer would name a choice that is gone and read as wrong."""
+    question = Question.objects.get(slug="who-patches")
+    right = next(c for c in question.choices() if c["correct"])
+    edit(
+        course,
+        "basics/02-second.md",
+        ":::",
+        ":::\n\n::: check who-patches\n:::",
+    )
+    load(course)
+    KnowledgeCheck.objects.create(
+        user=world.ada,
+        lesson=lesson_at("basics/second"),
+        kind=KnowledgeCheck.Kind.QUESTION,
+        ref="who-patches",
+        response={"choice": right["id"], "text": right["text"]},
+        score=1.0,
+        correct=True,
+        answered_at=timezone.now(),
+    )
+    edit(course, "quizzes/basics-quiz.yaml", "{text: The customer,", "{text: Whoever runs it,")
+    said = load(course)
+    assert "question 'who-patches': the choice 'The customer' is gone" in said
+    page = world.client("ada").get("/learn/basics/second/").content.decode()
+    check = page[page.index("Who patches the guest operating system") :]
+    assert "<strong>Right.</strong>" in check[: check.index("Whoever runs it")]
+    assert "<li>The customer</li>" in check, "the answer as given"
+
+
+def test_an_option_with_a_typo_fixed_keeps_its_id_and_its_answers(course, world):
+    question = Question.objects.get(slug="customer-parts")
+    old = [c["id"] for c in question.choices()]
+    before = work()
+    edit(course, "quizzes/basics-quiz.yaml", "Data centre guards", "Data center guards")
+    said = load(course)
+    question.refresh_from_db()
+    assert [c["id"] for c in question.choices()] == old
+    assert question.choices()[2]["text"] == "Data center guards"
+    assert "is gone" not in said
+    assert work() == before
+
+
 # (d) A question deleted from the files, with attempts, in an instructor's quiz.
 
 
@@ -709,6 +793,96 @@ def test_a_quiz_taken_out_of_the_files_is_retired_with_its_attempts_kept(course,
     assert iam.published, "back in the files: published again"
     assert "kept" not in said
     assert world.client("bob").get("/quizzes/iam-quiz/").status_code == 200
+
+
+def test_a_quiz_renamed_with_formerly_keeps_its_attempts_and_assignments(course, world):
+    basics = Quiz.objects.get(slug="basics-quiz")
+    before = work()
+    edit(
+        course,
+        "quizzes/basics-quiz.yaml",
+        "slug: basics-quiz",
+        "slug: basics-check\n  formerly: basics-quiz",
+    )
+    said = load(course)
+    renamed = Quiz.objects.get(slug="basics-check")
+    assert renamed.pk == basics.pk and renamed.published
+    assert "renamed: quiz 'basics-quiz' to 'basics-check'" in said
+    assert "quizzes: 0 created, 0 updated, 2 unchanged, 1 renamed" in said
+    assert "retired" not in said
+    assert work() == before, "attempts, scores and the cohort's assignment stay on it"
+    for client in (world.client("bob"), Client()):
+        assert client.get("/quizzes/basics-quiz/").url == "/quizzes/basics-check/"
+    assert world.client("bob").get("/quizzes/basics-check/").status_code == 200
+    assert pages_problems(world) == []
+    said = load(course)
+    assert "renamed" not in said and "0 created, 0 updated" in said
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ("slug: iam-quiz", "slug: iam-check\n  formerly: iam-qiuz"),
+            "quizzes/iam-quiz.yaml:3: quiz 'iam-check': 'formerly' names 'iam-qiuz', which the "
+            "database has no quiz at; this load would retire 'iam-quiz': is that the old slug?",
+        ),
+        (
+            ("slug: iam-quiz", "slug: iam-quiz\n  formerly: basics-quiz"),
+            "quizzes/iam-quiz.yaml:3: quiz 'iam-quiz': 'formerly' names 'basics-quiz' is still a "
+            "quiz in the files (quizzes/basics-quiz.yaml)",
+        ),
+        (
+            ("slug: iam-quiz", "slug: iam-quiz\n  formerly: [Old Quiz]"),
+            "quizzes/iam-quiz.yaml:3: quiz 'iam-quiz': 'formerly' names 'Old Quiz': write a slug",
+        ),
+    ],
+    ids=["no-such-slug", "still-in-the-files", "not-a-slug"],
+)
+def test_a_bad_quiz_rename_is_refused_and_nothing_is_loaded(course, world, change, message):
+    before = work()
+    edit(course, "quizzes/iam-quiz.yaml", *change)
+    with pytest.raises(CommandError) as refused:
+        load(course)
+    assert message in str(refused.value)
+    assert work() == before
+    assert Quiz.objects.get(slug="iam-quiz").published
+
+
+def test_a_quiz_rename_claimed_twice_or_in_a_cycle_is_refused(course, world):
+    edit(
+        course, "quizzes/iam-quiz.yaml", "slug: iam-quiz", "slug: iam-quiz\n  formerly: basics-quiz"
+    )
+    edit(
+        course,
+        "quizzes/basics-quiz.yaml",
+        "slug: basics-quiz",
+        "slug: basics-quiz\n  formerly: iam-quiz",
+    )
+    with pytest.raises(CommandError) as refused:
+        load(course)
+    assert (
+        "'formerly' names 'iam-quiz' (quizzes/iam-quiz.yaml) says it was formerly 'basics-quiz': a cycle"
+        in str(refused.value)
+    )
+    edit(
+        course,
+        "quizzes/basics-quiz.yaml",
+        "slug: basics-quiz\n  formerly: iam-quiz",
+        "slug: basics-two\n  formerly: old-quiz",
+    )
+    edit(
+        course,
+        "quizzes/iam-quiz.yaml",
+        "slug: iam-quiz\n  formerly: basics-quiz",
+        "slug: iam-quiz\n  formerly: old-quiz",
+    )
+    with pytest.raises(CommandError) as refused:
+        load(course)
+    assert (
+        "quiz 'iam-quiz': 'formerly' names 'old-quiz', which quizzes/basics-quiz.yaml names too"
+        in str(refused.value)
+    )
 
 
 def test_a_quiz_written_in_the_app_is_not_retired(course, world):

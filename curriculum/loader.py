@@ -452,6 +452,9 @@ def rename_plan(cur: Curriculum) -> tuple[list[tuple[LessonData, Lesson]], list[
     at = {row.path: row for row in rows}
     wanted = {le.path for le in cur.lessons}
     gone = [row for row in rows if row.source == Source.FILE and row.path not in wanted]
+    # The slugs at places new to the database: a gone lesson with one of them is moving there
+    # (`_move_lessons`), not being retired.
+    arriving = {le.slug for le in cur.lessons if le.path not in at}
     plan: list[tuple[LessonData, Lesson]] = []
     refused: list[CurriculumError] = []
     taken: dict[int, LessonData] = {}
@@ -483,7 +486,9 @@ def rename_plan(cur: Curriculum) -> tuple[list[tuple[LessonData, Lesson]], list[
         if not found:
             modules = {old.split("/")[0] for old in le.former_paths()}
             retiring = sorted(
-                row.path for row in gone if row.published and row.module.slug in modules
+                row.path
+                for row in gone
+                if row.published and row.module.slug in modules and row.slug not in arriving
             )
             if retiring:
                 refuse(le, f"names {', '.join(map(quoted, le.former_paths()))}, which the "

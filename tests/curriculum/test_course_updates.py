@@ -515,6 +515,17 @@ def test_a_fresh_database_loads_a_lesson_that_names_an_old_slug(course):
     assert Lesson.objects.filter(slug="the-second").exists()
 
 
+def test_an_old_slug_the_database_never_had_is_no_refusal_beside_a_move(course, world):
+    """A database that skipped the releases with the old name (or a fresh one) has nothing to
+    rename; the lesson leaving the module here is moving, not being retired, so the old name
+    is not taken for a typo of it."""
+    (course / "basics/02-second.md").rename(course / "iam/02-second.md")
+    write(course, "basics/04-fourth.md", "---\nformerly: ancient\n" + lesson_file("Fourth")[4:])
+    said = load(course)
+    assert "moved: lesson 'basics/second' to 'iam/second'" in said
+    assert lesson_at("basics/fourth").published
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

@@ -384,10 +384,10 @@ def _check_formerly(quizzes: list[QuizData]) -> None:
             there = files.get(old)
             if there is not None:
                 why = (
-                    f"{quoted(old)} ({there.source}) says it was formerly {quoted(quiz.slug)}: a "
-                    "cycle; a rename names the slug that is gone"
+                    f"{quoted(old)}, whose file ({there.source}) says it was formerly "
+                    f"{quoted(quiz.slug)}: a cycle; a rename names the slug that is gone"
                     if quiz.slug in there.formerly
-                    else f"{quoted(old)} is still a quiz in the files ({there.source}): a "
+                    else f"{quoted(old)}, still a quiz in the files ({there.source}): a "
                     "renamed quiz's old slug is in no file"
                 )
             elif old in claimed:

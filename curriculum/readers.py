@@ -733,12 +733,12 @@ def _check_formerly(lessons: list[LessonData], unread: set[str]) -> None:
             if there is not None:
                 if lesson.path in there.former_paths():
                     why = (
-                        f"{quoted(old)} ({there.source}) says it was formerly "
+                        f"{quoted(old)}, whose file ({there.source}) says it was formerly "
                         f"{quoted(lesson.path)}: a cycle; a rename names the slug that is gone"
                     )
                 else:
                     why = (
-                        f"{quoted(old)} is still a lesson in the files ({there.source}): a "
+                        f"{quoted(old)}, still a lesson in the files ({there.source}): a "
                         "renamed lesson's old file is taken out"
                     )
                 errors.append(

@@ -537,7 +537,7 @@ def test_an_old_slug_the_database_never_had_is_no_refusal_beside_a_move(course, 
         ),
         (
             lambda root: edit(root, "basics/03-third.md", "---\n", "---\nformerly: second\n"),
-            "basics/03-third.md:2: front matter: 'formerly' names 'basics/second' is still a "
+            "basics/03-third.md:2: front matter: 'formerly' names 'basics/second', still a "
             "lesson in the files (basics/02-second.md): a renamed lesson's old file is taken out",
         ),
         (
@@ -553,8 +553,8 @@ def test_an_old_slug_the_database_never_had_is_no_refusal_beside_a_move(course, 
                 edit(root, "basics/02-second.md", "---\n", "---\nformerly: third\n"),
                 edit(root, "basics/03-third.md", "---\n", "---\nformerly: second\n"),
             ),
-            "basics/02-second.md:2: front matter: 'formerly' names 'basics/third' "
-            "(basics/03-third.md) says it was formerly 'basics/second': a cycle",
+            "basics/02-second.md:2: front matter: 'formerly' names 'basics/third', "
+            "whose file (basics/03-third.md) says it was formerly 'basics/second': a cycle",
         ),
         (
             lambda root: rename(root, "basics/02-second.md", "basics/02-two.md", "Second Lesson"),
@@ -840,7 +840,7 @@ def test_a_quiz_renamed_with_formerly_keeps_its_attempts_and_assignments(course,
         ),
         (
             ("slug: iam-quiz", "slug: iam-quiz\n  formerly: basics-quiz"),
-            "quizzes/iam-quiz.yaml:3: quiz 'iam-quiz': 'formerly' names 'basics-quiz' is still a "
+            "quizzes/iam-quiz.yaml:3: quiz 'iam-quiz': 'formerly' names 'basics-quiz', still a "
             "quiz in the files (quizzes/basics-quiz.yaml)",
         ),
         (
@@ -873,7 +873,7 @@ def test_a_quiz_rename_claimed_twice_or_in_a_cycle_is_refused(course, world):
     with pytest.raises(CommandError) as refused:
         load(course)
     assert (
-        "'formerly' names 'iam-quiz' (quizzes/iam-quiz.yaml) says it was formerly 'basics-quiz': a cycle"
+        "'formerly' names 'iam-quiz', whose file (quizzes/iam-quiz.yaml) says it was formerly 'basics-quiz': a cycle"
         in str(refused.value)
     )
     edit(

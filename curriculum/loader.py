@@ -455,6 +455,7 @@ def rename_plan(cur: Curriculum) -> tuple[list[tuple[LessonData, Lesson]], list[
     # The slugs at places new to the database: a gone lesson with one of them is moving there
     # (`_move_lessons`), not being retired.
     arriving = {le.slug for le in cur.lessons if le.path not in at}
+    named = {old for le in cur.lessons for old in le.former_paths()}  # renamed, not retired
     plan: list[tuple[LessonData, Lesson]] = []
     refused: list[CurriculumError] = []
     taken: dict[int, LessonData] = {}
@@ -488,7 +489,10 @@ def rename_plan(cur: Curriculum) -> tuple[list[tuple[LessonData, Lesson]], list[
             retiring = sorted(
                 row.path
                 for row in gone
-                if row.published and row.module.slug in modules and row.slug not in arriving
+                if row.published
+                and row.module.slug in modules
+                and row.slug not in arriving
+                and row.path not in named
             )
             if retiring:
                 refuse(le, f"names {', '.join(map(quoted, le.former_paths()))}, which the "

@@ -201,7 +201,8 @@ def quiz_rename_plan(content: QuizContent) -> tuple[list[tuple[str, Quiz]], list
     if not renaming:
         return [], []
     at = {row.slug: row for row in Quiz.objects.only("slug", "source", "published")}
-    listed = {qz.slug for qz in content.quizzes}
+    # A quiz the files still list, or one another quiz's `formerly:` renames, is not retiring.
+    listed = {qz.slug for qz in content.quizzes} | {old for qz in renaming for old in qz.formerly}
     retiring = sorted(
         slug
         for slug, row in at.items()

@@ -644,7 +644,9 @@ def _read_lesson(root: Path, path: Path, module: ModuleData, match: re.Match) ->
             f.only, "title", "summary", "minutes", "published", "level", "sources", "formerly"
         )
         formerly_line = _key_line(text, "formerly") or 2
-        formerly = pb.attempt(_read_formerly, meta, file, formerly_line, match.group(2))
+        formerly = pb.attempt(
+            _read_formerly, meta, file, formerly_line, f"{module.slug}/{match.group(2)}"
+        )
         level = pb.attempt(f.str, "level", required=False, default="foundational")
         if level is not None and level not in LEVELS:
             pb.add(CurriculumError(
@@ -692,7 +694,7 @@ def _read_lesson(root: Path, path: Path, module: ModuleData, match: re.Match) ->
     )
 
 
-def _read_formerly(meta: Any, file: str, line: int, slug: str) -> tuple[str, ...]:
+def _read_formerly(meta: Any, file: str, line: int, path: str) -> tuple[str, ...]:
     """A lesson's `formerly:`, the slug (or slugs, latest first) it had before a rename: each a
     slug of its own module, or "module/slug" for a lesson renamed as it moved."""
     raw = meta.get("formerly") if isinstance(meta, dict) else None
@@ -711,7 +713,7 @@ def _read_formerly(meta: Any, file: str, line: int, slug: str) -> tuple[str, ...
                     "module-slug/lesson-slug for a lesson renamed as it moved"
                 )
                 break
-            if name.strip() == slug:
+            if name.strip() in (path, path.split("/")[1]):
                 problem = f"names {quoted(name)}, the lesson's own slug"
                 break
     if not problem and len({n.strip() for n in names}) < len(names):

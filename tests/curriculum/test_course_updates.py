@@ -564,8 +564,20 @@ def test_an_old_slug_the_database_never_had_is_no_refusal_beside_a_move(course, 
             lambda root: rename(root, "basics/02-second.md", "basics/02-two.md", "two"),
             "basics/02-two.md:2: front matter: 'formerly' names 'two', the lesson's own slug",
         ),
+        (
+            lambda root: rename(root, "basics/02-second.md", "basics/02-two.md", "basics/two"),
+            "basics/02-two.md:2: front matter: 'formerly' names 'basics/two', the lesson's own",
+        ),
     ],
-    ids=["no-such-slug", "still-in-the-files", "claimed-twice", "cycle", "not-a-slug", "itself"],
+    ids=[
+        "no-such-slug",
+        "still-in-the-files",
+        "claimed-twice",
+        "cycle",
+        "not-a-slug",
+        "itself",
+        "itself-by-path",
+    ],
 )
 def test_a_bad_rename_is_refused_at_its_line_and_nothing_is_loaded(course, world, change, message):
     before = work()

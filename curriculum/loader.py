@@ -28,7 +28,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import models, transaction
 
-from curriculum.readers import Curriculum
+from curriculum.readers import Curriculum, CurriculumError, LessonData, combined
 from glossary.models import GlossaryTerm
 from lessons import addresses
 from lessons.models import (
@@ -72,6 +72,7 @@ class LoadReport:
             f"{kind}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
             + (f", {c['kept']} kept" if c["kept"] else "")
             + (f", {c['removed']} removed" if c["removed"] else "")
+            + (f", {c['renamed']} renamed" if c["renamed"] else "")
             + (f", {c['moved']} moved" if c["moved"] else "")
             + (f", {c['retired']} retired" if c["retired"] else "")
             for kind, c in self.counts.items()
@@ -312,6 +313,10 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
             },
             stored,
         )
+    plan, refused = rename_plan(cur)
+    if refused:  # the command refuses these before loading (`refused_renames`)
+        raise combined(refused)
+    _rename_lessons(plan, modules, report)
     _move_lessons(cur, modules, report)
     lessons = {}
     stored = Rows(Lesson.objects.all(), "module_id", "slug")
@@ -429,6 +434,104 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
         )
     _load_glossary(cur, lessons, report)
     return report
+
+
+def rename_plan(cur: Curriculum) -> tuple[list[tuple[LessonData, Lesson]], list[CurriculumError]]:
+    """The stored lessons the files say were renamed (`formerly:`), each with the lesson it
+    is now, and the declarations the database refuses (each at the file's `formerly:` line).
+
+    A lesson already in the database under its slug has nothing to rename (a database loaded
+    after the rename, or a fresh one). Otherwise each old name is looked for: "module/slug" as
+    written, a bare slug in the lesson's module, else as a move is found (the one file lesson
+    with that slug whose place is gone from the files: its module's slug changed too). An old
+    name the database never had is fine (a fresh database, or one that skipped the releases
+    that had it), unless a lesson of that module is about to be retired: then the name is
+    most likely mistyped, and the load would strand that lesson's progress."""
+    rows = list(Lesson.objects.select_related("module").only("slug", "source", "published",
+                                                              "module__slug"))  # fmt: skip
+    at = {row.path: row for row in rows}
+    wanted = {le.path for le in cur.lessons}
+    gone = [row for row in rows if row.source == Source.FILE and row.path not in wanted]
+    # The slugs at places new to the database: a gone lesson with one of them is moving there
+    # (`_move_lessons`), not being retired.
+    arriving = {le.slug for le in cur.lessons if le.path not in at}
+    named = {old for le in cur.lessons for old in le.former_paths()}  # renamed, not retired
+    plan: list[tuple[LessonData, Lesson]] = []
+    refused: list[CurriculumError] = []
+    taken: dict[int, LessonData] = {}
+
+    def refuse(le: LessonData, why: str) -> None:
+        refused.append(
+            CurriculumError(le.source, le.formerly_line, f"front matter: 'formerly' {why}")
+        )
+
+    for le in cur.lessons:
+        if not le.formerly or le.path in at:
+            continue
+        found: list[Lesson] = []
+        for name, old in zip(le.formerly, le.former_paths(), strict=True):
+            if old in at:
+                found.append(at[old])
+            elif "/" not in name:
+                same = [row for row in gone if row.slug == name]
+                if len(same) > 1:
+                    places = ", ".join(quoted(row.path) for row in same)
+                    refuse(le, f"names {quoted(name)}, which lessons in several modules had "
+                               f"({places}): write the one meant as module-slug/lesson-slug")  # fmt: skip
+                found.extend(same[:1] if len(same) == 1 else [])
+        if len(found) > 1:
+            names = " and ".join(quoted(row.path) for row in found)
+            refuse(le, f"names {names}, both lessons in the database: only one of them can "
+                       f"become {quoted(le.path)}")  # fmt: skip
+            continue
+        if not found:
+            modules = {old.split("/")[0] for old in le.former_paths()}
+            retiring = sorted(
+                row.path
+                for row in gone
+                if row.published
+                and row.module.slug in modules
+                and row.slug not in arriving
+                and row.path not in named
+            )
+            if retiring:
+                refuse(le, f"names {', '.join(map(quoted, le.former_paths()))}, which the "
+                           "database has no lesson at; this load would retire "
+                           f"{', '.join(map(quoted, retiring))}: is that the old name?")  # fmt: skip
+            continue
+        row = found[0]
+        if row.source != Source.FILE:
+            refuse(le, f"names {quoted(row.path)}, a lesson written in the admin, not loaded "
+                       "from the files: it is not the files' to rename")  # fmt: skip
+        elif row.pk in taken:
+            refuse(le, f"names {quoted(row.path)}, which {taken[row.pk].source} renames too")
+        else:
+            taken[row.pk] = le
+            plan.append((le, row))
+    return plan, refused
+
+
+def refused_renames(cur: Curriculum) -> list[CurriculumError]:
+    """The `formerly:` declarations the database refuses (run before loading anything)."""
+    return rename_plan(cur)[1]
+
+
+def _rename_lessons(
+    plan: list[tuple[LessonData, Lesson]], modules: dict[str, Module], report: LoadReport
+) -> None:
+    """A lesson renamed (`formerly:`) is the same row under its new slug (and module, when it
+    moved too): its progress, checks, assignments and questions stay on it, where a new row
+    would start them from nothing. Its old address leads to it (`addresses`)."""
+    for le, row in plan:
+        before = row.path
+        addresses.record_move(row, module_slug=row.module.slug, lesson_slug=row.slug)
+        row.slug, row.module = le.slug, modules[le.module]
+        row.save(update_fields=["slug", "module"])  # a new module recounts its completions
+        report.add("lessons", "renamed")
+        report.notes.append(
+            f"renamed: lesson {quoted(before)} to {quoted(row.path)} (its progress, knowledge "
+            "checks and cohort assignments go with it; the old address leads to it)"
+        )
 
 
 def _move_lessons(cur: Curriculum, modules: dict[str, Module], report: LoadReport) -> None:

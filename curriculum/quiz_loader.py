@@ -5,7 +5,8 @@ a broken quiz file aborts everything. Attempts, answers and review cards are nev
 an answer keeps the text the learner chose even when a question's choices change, and the
 mark it was given when its key changes (the report says how many answers the new key would
 mark otherwise). A file question no longer in the files is retired (archived: kept for its
-answers, put in no new attempt), and a question's type is never changed under answers given
+answers, put in no new attempt), a file quiz no longer in the files likewise (unpublished: its
+attempts and assignments kept), and a question's type is never changed under answers given
 to it (`refused_changes`, which the command runs before loading anything).
 """
 
@@ -19,13 +20,41 @@ from typing import cast
 
 from django.db import transaction
 
-from curriculum.loader import LoadReport, Related, Rows, count_of, write_tracked
+from curriculum.loader import (
+    LoadReport,
+    Related,
+    Rows,
+    _current,
+    _without_defaults,
+    count_of,
+    fingerprint,
+    write_tracked,
+)
 from curriculum.quiz_readers import QuestionData, QuizContent
-from curriculum.readers import CurriculumError
+from curriculum.readers import CurriculumError, combined
 from lessons.models import KnowledgeCheck, Lesson, Module, Scenario, Source
 from quizzes import kinds
-from quizzes.models import Answer, Question, Quiz, QuizQuestion
+from quizzes.models import Answer, EarlierQuizSlug, Question, Quiz, QuizQuestion
 from srm_trainer.typed_text import quoted
+
+# A quiz's fields that the files set and its fingerprint holds; the optional ones join it only
+# when set (`write_tracked`'s `optional`).
+QUIZ_OPTIONAL = ("time_limit", "tries", "try_penalty", "certainty", "draw_rules")
+QUIZ_FIELDS = (
+    "title",
+    "description",
+    "module",
+    "pass_mark",
+    "attempts_allowed",
+    "shuffle_questions",
+    "shuffle_choices",
+    "feedback",
+    "draw_category",
+    "draw_count",
+    "published",
+    "order",
+    *QUIZ_OPTIONAL,
+)
 
 # At most this many different graded responses to one changed question are graded again to
 # count the answers its new key would mark otherwise: a load's time stays bounded however
@@ -93,7 +122,9 @@ def with_layout(slug: str, data: dict) -> dict:
 def refused_changes(content: QuizContent) -> list[CurriculumError]:
     """A question whose type the files change while learners have answered it (in a quiz or
     as a lesson's check): their answers are in the old kind's shape, which the new kind can
-    neither show nor mark, so the load is refused at the question's line (nothing loaded)."""
+    neither show nor mark, so the load is refused at the question's line (nothing loaded).
+    A quiz's rename (`formerly:`) that the database refuses is named too."""
+    renames = quiz_rename_plan(content)[1]  # a quiz's `formerly:` the database refuses
     wanted = {q.slug: q for q in content.questions}
     changed = {
         pk: (slug, old)
@@ -103,7 +134,7 @@ def refused_changes(content: QuizContent) -> list[CurriculumError]:
         if wanted[slug].type != old
     }
     if not changed:
-        return []
+        return renames
     answers = Counter(
         Answer.objects.filter(question_id__in=changed).values_list("question_id", flat=True)
     )
@@ -112,7 +143,7 @@ def refused_changes(content: QuizContent) -> list[CurriculumError]:
             kind=KnowledgeCheck.Kind.QUESTION, ref__in=[slug for slug, _ in changed.values()]
         ).values_list("ref", flat=True)
     )
-    refused = []
+    refused = list(renames)
     for pk, (slug, old) in changed.items():
         given = answers[pk] + checks[slug]
         if not given:
@@ -158,6 +189,95 @@ def _say_regraded(question: Question, report: LoadReport) -> None:
             "score differently now; they keep the marks they were given (attempts, passes and "
             "certificates stand as graded)"
         )
+
+
+def quiz_rename_plan(content: QuizContent) -> tuple[list[tuple[str, Quiz]], list[CurriculumError]]:
+    """The stored quizzes the files say were renamed (`formerly:`), each with its new slug, and
+    the declarations the database refuses (at the quiz's `formerly:` line): as for lessons
+    (`loader.rename_plan`). A quiz already stored under its slug has nothing to rename; an old
+    slug the database never had is fine, unless a file quiz is about to be retired (then the
+    slug is most likely mistyped, and the load would strand that quiz's attempts)."""
+    renaming = [qz for qz in content.quizzes if qz.formerly]
+    if not renaming:
+        return [], []
+    at = {row.slug: row for row in Quiz.objects.only("slug", "source", "published")}
+    # A quiz the files still list, or one another quiz's `formerly:` renames, is not retiring.
+    listed = {qz.slug for qz in content.quizzes} | {old for qz in renaming for old in qz.formerly}
+    retiring = sorted(
+        slug
+        for slug, row in at.items()
+        if row.source == Source.FILE and row.published and slug not in listed
+    )
+    plan: list[tuple[str, Quiz]] = []
+    refused: list[CurriculumError] = []
+    taken: dict[int, str] = {}
+    for qz in renaming:
+        if qz.slug in at:
+            continue
+        found = [at[old] for old in qz.formerly if old in at]
+        why = ""
+        if len(found) > 1:
+            names = " and ".join(quoted(row.slug) for row in found)
+            why = f"names {names}, both quizzes in the database: only one can become this one"
+        elif not found:
+            if retiring:
+                why = (
+                    f"names {', '.join(map(quoted, qz.formerly))}, which the database has no "
+                    f"quiz at; this load would retire {', '.join(map(quoted, retiring))}: is "
+                    "that the old slug?"
+                )
+        elif found[0].source != Source.FILE:
+            why = (
+                f"names {quoted(found[0].slug)}, a quiz written in the app, not loaded from the "
+                "files: it is not the files' to rename"
+            )
+        elif found[0].pk in taken:
+            why = f"names {quoted(found[0].slug)}, which {taken[found[0].pk]} renames too"
+        else:
+            taken[found[0].pk] = qz.source
+            plan.append((qz.slug, found[0]))
+        if why:
+            refused.append(CurriculumError(qz.source, qz.formerly_line,
+                                           f"quiz {quoted(qz.slug)}: 'formerly' {why}"))  # fmt: skip
+    return plan, refused
+
+
+def _rename_quizzes(plan: list[tuple[str, Quiz]], report: LoadReport) -> None:
+    """A quiz renamed (`formerly:`) is the same row under its new slug: its attempts, scores
+    and cohort assignments stay on it, and its old address leads to it."""
+    for slug, quiz in plan:
+        before = quiz.slug
+        EarlierQuizSlug.objects.update_or_create(slug=before, defaults={"quiz": quiz})
+        EarlierQuizSlug.objects.filter(slug=slug).delete()  # the slug is the quiz's own again
+        quiz.slug = slug
+        quiz.save(update_fields=["slug"])
+        report.add("quizzes", "renamed")
+        report.notes.append(
+            f"renamed: quiz {quoted(before)} to {quoted(slug)} (its attempts and cohort "
+            "assignments go with it; the old address leads to it)"
+        )
+
+
+def _say_replaced(previous: object, question: Question, report: LoadReport) -> None:
+    """Name each choice or item of an answered question that the files reworded beyond a small
+    edit (or took out): it is gone, and a new one stands in its place (`kinds.keep_ids`). The
+    answers that chose it keep its text and their marks; an author who only meant new words
+    for the same option learns the `id` that keeps it so."""
+    if not isinstance(previous, dict):
+        return
+    kind = kinds.KINDS.get(question.type)
+    for key in kind.id_lists if kind else ():
+        now = {entry.get("id") for entry in question.data.get(key) or []}
+        what = "choice" if key == "choices" else "item"
+        for old in previous.get(key) or []:
+            if not isinstance(old, dict) or old.get("id") in now:
+                continue
+            report.notes.append(
+                f"question {quoted(question.slug)}: the {what} {quoted(old.get('text', ''))} is "
+                "gone (reworded beyond a small edit, or taken out): answers that chose it keep "
+                f"its text and their marks; if only its words changed, `id: {old.get('id')}` on "
+                f"the new {what} in the file keeps it the same {what}"
+            )
 
 
 def _retire_questions(slugs: list[str], report: LoadReport) -> None:
@@ -220,6 +340,17 @@ def load_quizzes(
         .values_list("question_id", flat=True)
         .distinct()
     )
+    answered = set(
+        Answer.objects.filter(question_id__in=[row.pk for row in stored.values()])
+        .values_list("question_id", flat=True)
+        .distinct()
+    ) | set(
+        Question.objects.filter(
+            slug__in=KnowledgeCheck.objects.filter(
+                kind=KnowledgeCheck.Kind.QUESTION, ref__in=list(stored)
+            ).values("ref")
+        ).values_list("pk", flat=True)
+    )
     for q in content.questions:
         values = {
             "type": q.type,
@@ -236,6 +367,7 @@ def load_quizzes(
         # As with a quiz's time limit: a level joins the fingerprint only when one is set (in
         # the file or stored), so rows loaded before levels existed are not taken for edits.
         before = stored.get(q.slug)
+        previous = before.data if before is not None else None  # the write replaces it
         if q.level or (before is not None and before.level):
             values["level"] = q.level
         questions[q.slug], outcome = write_tracked(
@@ -250,9 +382,15 @@ def load_quizzes(
         )
         report.add("questions", outcome)
         row = questions[q.slug]
+        if outcome == "updated" and before is not None and before.pk in answered:
+            _say_replaced(previous, row, report)
         if row.pk in graded and (outcome == "updated" or q.scenario in report.updated_scenarios):
             _say_regraded(row, report)
     _retire_questions(slugs, report)
+    plan, refused = quiz_rename_plan(content)
+    if refused:  # the command refuses these before loading (`refused_changes`)
+        raise combined(refused)
+    _rename_quizzes(plan, report)
     rows = Rows(Quiz.objects.filter(slug__in=[qz.slug for qz in content.quizzes]), "slug")
     listed = _all_entries(rows.pks())
     for qz in content.quizzes:
@@ -307,7 +445,52 @@ def load_quizzes(
                 added=wanted,  # read back by their orders (1, 2, ...): as given
             ),
             rows=rows,
-            optional=("time_limit", "tries", "try_penalty", "certainty", "draw_rules"),
+            optional=QUIZ_OPTIONAL,
         )
         report.add("quizzes", outcome)
+    _retire_quizzes([qz.slug for qz in content.quizzes], report)
     return report
+
+
+def _quiz_state(quiz: Quiz) -> dict:
+    """The quiz as its fingerprint hashes it (`loader._state`, every field the files set)."""
+    return {**{name: _current(quiz, name) for name in QUIZ_FIELDS}, "_related": _entries(quiz)}
+
+
+def _retire_quizzes(slugs: list[str], report: LoadReport) -> None:
+    """A file quiz no longer in the files is unpublished, never deleted: deleting would take
+    its learners' attempts (and scores, passes) and the cohorts' assignments of it along, and
+    a quiz left published would go on taking new attempts of what the course no longer
+    teaches. A quiz written in the app is not the files' to retire.
+
+    Its fingerprint is brought up to date (when it was the load's own), so that back in the
+    files it is published again, not taken for a quiz unpublished in the admin."""
+    gone = Quiz.objects.filter(source=Source.FILE, published=True).exclude(slug__in=slugs)
+    for quiz in gone.order_by("slug"):
+        before = _quiz_state(quiz)
+        ours = not quiz.file_fingerprint or quiz.file_fingerprint in (
+            fingerprint(before),
+            _without_defaults(Quiz, before, QUIZ_OPTIONAL),
+        )
+        quiz.published = False
+        fields = ["published"]
+        if ours:
+            quiz.file_fingerprint = _without_defaults(Quiz, _quiz_state(quiz), QUIZ_OPTIONAL)
+            fields.append("file_fingerprint")
+        quiz.save(update_fields=fields)
+        taken = quiz.attempts.count()
+        assigned = quiz.cohort_assignments.count()
+        note = (
+            f"retired: quiz {quoted(quiz.slug)} is no longer in the files: unpublished (no new "
+            "attempt)"
+        )
+        if taken:
+            note += f"; its {count_of(taken, 'attempt')} {'is' if taken == 1 else 'are'} kept"
+        if assigned:
+            note += (
+                f"; assigned in {count_of(assigned, 'cohort assignment')}, which learners "
+                "can no longer start"
+            )
+        note += " (back in the files, it is published again)"
+        report.add("quizzes", "retired")
+        report.notes.append(note)

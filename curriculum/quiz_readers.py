@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from curriculum.readers import (
+    _SLUG,
     CONTENT_DIR,
     Curriculum,
     CurriculumError,
@@ -96,6 +97,9 @@ class QuizData:
     try_penalty: int = 0  # percent of a question's marks per extra try
     certainty: bool = False  # certainty-based marking on policy-decision questions
     draw_rules: tuple[dict, ...] = ()  # `draws:`: [{module or category, count}, ...]
+    # `formerly:` the slugs it had before a rename, latest first (the loader renames the row)
+    formerly: tuple[str, ...] = ()
+    formerly_line: int = 1
 
 
 @dataclass
@@ -145,6 +149,7 @@ def read_quizzes(
         content.questions.extend(questions)
         unread.update(f"question:{slug}" for slug in skipped)
     pb.attempt(_unique, content.quizzes, "quiz")
+    pb.attempt(_check_formerly, content.quizzes)
     pb.attempt(_unique, content.questions, "question")
     if complete:
         categories: dict[str, int] = {}
@@ -284,9 +289,12 @@ def _read_quiz(raw: Any, file: str, order: int, refs: _Refs) -> QuizData:
     with Problems() as pb:
         pb.attempt(q.only, "slug", "title", "module", "description", "pass_mark",
                    "attempts_allowed", "shuffle_questions", "shuffle_choices", "feedback", "draw",
-                   "draws", "published", "time_limit", "tries", "try_penalty", "certainty")  # fmt: skip
+                   "draws", "published", "time_limit", "tries", "try_penalty", "certainty",
+                   "formerly")  # fmt: skip
         slug = q.slug()
         q.what = f"quiz {quoted(slug)}"
+        formerly_line = getattr(raw, "key_lines", {}).get("formerly") or q.line or 1
+        formerly = pb.attempt(_read_formerly, raw.get("formerly"), q, formerly_line, slug)
         module = pb.attempt(q.str, "module", required=False)
         if module and module not in refs.modules:
             pb.add(q.error(f"unknown module {quoted(module)}"))
@@ -341,7 +349,61 @@ def _read_quiz(raw: Any, file: str, order: int, refs: _Refs) -> QuizData:
         try_penalty=_got(try_penalty),
         certainty=_got(certainty),
         draw_rules=tuple(draw_rules),
+        formerly=_got(formerly),
+        formerly_line=formerly_line,
     )
+
+
+def _read_formerly(raw: Any, q: _Fields, line: int, slug: str) -> tuple[str, ...]:
+    """A quiz's `formerly:`, the slug (or slugs, latest first) it had before a rename."""
+    if raw is None:
+        return ()
+    names = raw if isinstance(raw, list) else [raw]
+    problem = ""
+    if not names or not all(isinstance(n, str) for n in names):
+        problem = "must be the slug the quiz had before, or a list of them"
+    elif bad := next((n for n in names if not _SLUG.match(n.strip())), None):
+        problem = f"names {quoted(bad)}: write a slug, as in 'iam-quiz'"
+    elif slug in {n.strip() for n in names}:
+        problem = f"names {quoted(slug)}, the quiz's own slug"
+    elif len({n.strip() for n in names}) < len(names):
+        problem = "names the same slug twice"
+    if problem:
+        raise CurriculumError(q.file, line, f"{q.what}: 'formerly' {problem}")
+    return tuple(n.strip() for n in names)
+
+
+def _check_formerly(quizzes: list[QuizData]) -> None:
+    """Each old slug a quiz gives is no quiz in the files now, and no two quizzes give the
+    same one (one row cannot become both)."""
+    files = {quiz.slug: quiz for quiz in quizzes}
+    claimed: dict[str, QuizData] = {}
+    errors = []
+    for quiz in quizzes:
+        for old in quiz.formerly:
+            there = files.get(old)
+            if there is not None:
+                why = (
+                    f"{quoted(old)}, whose file ({there.source}) says it was formerly "
+                    f"{quoted(quiz.slug)}: a cycle; a rename names the slug that is gone"
+                    if quiz.slug in there.formerly
+                    else f"{quoted(old)}, still a quiz in the files ({there.source}): a "
+                    "renamed quiz's old slug is in no file"
+                )
+            elif old in claimed:
+                why = f"{quoted(old)}, which {claimed[old].source} names too: one quiz cannot become two"
+            else:
+                claimed[old] = quiz
+                continue
+            errors.append(
+                CurriculumError(
+                    quiz.source,
+                    quiz.formerly_line,
+                    f"quiz {quoted(quiz.slug)}: 'formerly' names {why}",
+                )  # fmt: skip
+            )
+    if errors:
+        raise combined(errors)
 
 
 def _read_draw(raw: Any, file: str, q: _Fields) -> tuple[str, int]:

@@ -321,6 +321,18 @@ class LessonData:
     level: str = "foundational"
     sources: tuple[tuple[str, str], ...] = ()  # (title, url) pairs
     checks: tuple[tuple[str, int], ...] = ()  # `::: check <question>`: (question slug, file line)
+    # `formerly:` the lesson's earlier names, each "slug" (in this module) or "module/slug",
+    # latest first: a database holding one has that row renamed to this lesson (the loader).
+    formerly: tuple[str, ...] = ()
+    formerly_line: int = 2
+
+    @property
+    def path(self) -> str:
+        return f"{self.module}/{self.slug}"
+
+    def former_paths(self) -> list[str]:
+        """`formerly` as "module/slug" (a bare slug is in this lesson's module)."""
+        return [name if "/" in name else f"{self.module}/{name}" for name in self.formerly]
 
 
 @dataclass(frozen=True)
@@ -421,6 +433,7 @@ def read_curriculum(
         cur.modules = modules
     for module in modules:
         cur.lessons.extend(_read_lessons(root, module, cur, pb))
+    pb.attempt(_check_formerly, cur.lessons, cur.unread)
     if (root / "srm.yaml").exists():
         cur.layers, cur.services = pb.attempt(_read_srm, root, pb) or ([], [])
     if (root / "compliance.yaml").exists():
@@ -627,7 +640,13 @@ def _read_lesson(root: Path, path: Path, module: ModuleData, match: re.Match) ->
     f = _Fields(meta, file, "front matter", line=2)
     f.line = 2
     with Problems() as pb:
-        pb.attempt(f.only, "title", "summary", "minutes", "published", "level", "sources")
+        pb.attempt(
+            f.only, "title", "summary", "minutes", "published", "level", "sources", "formerly"
+        )
+        formerly_line = _key_line(text, "formerly") or 2
+        formerly = pb.attempt(
+            _read_formerly, meta, file, formerly_line, f"{module.slug}/{match.group(2)}"
+        )
         level = pb.attempt(f.str, "level", required=False, default="foundational")
         if level is not None and level not in LEVELS:
             pb.add(CurriculumError(
@@ -670,7 +689,78 @@ def _read_lesson(root: Path, path: Path, module: ModuleData, match: re.Match) ->
         level=_got(level),
         sources=_got(sources),
         checks=_got(checks),
+        formerly=_got(formerly),
+        formerly_line=formerly_line,
     )
+
+
+def _read_formerly(meta: Any, file: str, line: int, path: str) -> tuple[str, ...]:
+    """A lesson's `formerly:`, the slug (or slugs, latest first) it had before a rename: each a
+    slug of its own module, or "module/slug" for a lesson renamed as it moved."""
+    raw = meta.get("formerly") if isinstance(meta, dict) else None
+    if raw is None:
+        return ()
+    names = raw if isinstance(raw, list) else [raw]
+    problem = ""
+    if not names or not all(isinstance(n, str) for n in names):
+        problem = "must be the slug the lesson had before, or a list of them"
+    else:
+        for name in names:
+            parts = name.strip().split("/")
+            if len(parts) > 2 or not all(_SLUG.match(p) for p in parts):
+                problem = (
+                    f"names {quoted(name)}: write a slug (as in 'root-account') or "
+                    "module-slug/lesson-slug for a lesson renamed as it moved"
+                )
+                break
+            if name.strip() in (path, path.split("/")[1]):
+                problem = f"names {quoted(name)}, the lesson's own slug"
+                break
+    if not problem and len({n.strip() for n in names}) < len(names):
+        problem = "names the same slug twice"
+    if problem:
+        raise CurriculumError(file, line, f"front matter: 'formerly' {problem}")
+    return tuple(n.strip() for n in names)
+
+
+def _check_formerly(lessons: list[LessonData], unread: set[str]) -> None:
+    """Each old name a lesson gives is no lesson in the files now (a rename takes the old
+    file away), and no two lessons give the same one (one row cannot become both)."""
+    files = {lesson.path: lesson for lesson in lessons}
+    claimed: dict[str, LessonData] = {}
+    errors = []
+    for lesson in lessons:
+        for old in lesson.former_paths():
+            there = files.get(old)
+            if there is not None:
+                if lesson.path in there.former_paths():
+                    why = (
+                        f"{quoted(old)}, whose file ({there.source}) says it was formerly "
+                        f"{quoted(lesson.path)}: a cycle; a rename names the slug that is gone"
+                    )
+                else:
+                    why = (
+                        f"{quoted(old)}, still a lesson in the files ({there.source}): a "
+                        "renamed lesson's old file is taken out"
+                    )
+                errors.append(
+                    CurriculumError(
+                        lesson.source, lesson.formerly_line, f"front matter: 'formerly' names {why}"
+                    )  # fmt: skip
+                )
+            elif f"lesson:{old}" in unread:
+                continue
+            elif old in claimed:
+                errors.append(CurriculumError(
+                    lesson.source,
+                    lesson.formerly_line,
+                    f"front matter: 'formerly' names {quoted(old)}, which "
+                    f"{claimed[old].source} names too: one lesson cannot become two",
+                ))  # fmt: skip
+            else:
+                claimed[old] = lesson
+    if errors:
+        raise combined(errors)
 
 
 MAX_CHECKS_PER_LESSON = 3

@@ -1,5 +1,6 @@
-"""Old addresses of moved lessons and modules. A course update that moves a lesson to another
-module, or gives a module a new slug, changes the lesson's address; learners keep bookmarks
+"""Old addresses of moved and renamed lessons and modules. A course update that moves a lesson
+to another module, renames it (`formerly:` in its file), or gives a module a new slug, changes
+the lesson's address; learners keep bookmarks
 and instructors send links, so the address a lesson had before leads to where it is now. Only
 when nothing stands at the old address: a lesson or module there now is always shown."""
 
@@ -9,7 +10,7 @@ from lessons.models import EarlierAddress, Lesson, Module
 
 
 def record_move(lesson: Lesson, *, module_slug: str, lesson_slug: str) -> None:
-    """`lesson` stood at `module_slug/lesson_slug` until now (the loader calls this on a move)."""
+    """`lesson` stood at `module_slug/lesson_slug` until now (the loader calls this on a move or a rename)."""
     EarlierAddress.objects.update_or_create(
         module_slug=module_slug, lesson_slug=lesson_slug, defaults={"lesson": lesson}
     )

@@ -43,6 +43,7 @@ from django.utils import timezone
 from lessons.models import Lesson, Module, Scenario
 from quizzes import exam, hooks, review
 from quizzes.grading import Grade, best_credit, certainty_credit, grade
+from quizzes.kinds.choices import chosen_not_in
 from quizzes.models import Answer, Attempt, Question, Quiz
 from srm_trainer.prepared import (
     MAX_INTS,
@@ -601,29 +602,9 @@ class SummaryRow:
     choice_gone: bool = False
 
 
-def gone_choices(kind: str, choices: list[dict], response) -> list[str]:
-    """The texts of a saved single or multiple choice `response`'s choices that are not among
-    the question's `choices` now (an instructor took them out while the attempt was open):
-    the answer counts as not right at submit, so it needs answering again."""
-    if kind not in ("single", "multiple"):
-        return []
-    response = response if isinstance(response, dict) else {}
-    if kind == "single":
-        chosen, texts = [response.get("choice")], [response.get("text", "")]
-    else:
-        chosen, texts = list(response.get("choices") or []), list(response.get("texts") or [])
-    ids = {choice.get("id") for choice in choices if isinstance(choice, dict)}
-    texts += [""] * (len(chosen) - len(texts))
-    return [
-        str(text)
-        for pk, text in zip(chosen, texts, strict=False)
-        if pk is not None and pk not in ids
-    ]
-
-
 def _choices_gone(attempt: Attempt) -> set[int]:
     """The questions whose answer, not checked yet, holds a choice that is gone
-    (`gone_choices`): one query for them all, reading only choice questions' choices."""
+    (`kinds.choices.chosen_not_in`): one query for them all, reading only choice questions' choices."""
     rows = (
         Answer.objects.filter(
             attempt_id=attempt.pk,
@@ -636,7 +617,7 @@ def _choices_gone(attempt: Attempt) -> set[int]:
     return {
         question_id
         for question_id, kind, response, choices in rows
-        if gone_choices(kind, choices if isinstance(choices, list) else [], response)
+        if chosen_not_in(kind, choices if isinstance(choices, list) else [], response)
     }
 
 

@@ -27,6 +27,7 @@ from quizzes import attempts
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
 from quizzes.kinds import Grade
+from quizzes.kinds.choices import gone_choices
 from quizzes.models import Question, Quiz
 from srm_trainer.kept_urls import kept_reverse
 from srm_trainer.prepared import MAX_INTS, PreparedQuery, instance
@@ -196,6 +197,15 @@ def _regraded(question: Question, response: dict):
         return None
 
 
+def _as_recorded(question: Question, row) -> Grade:
+    """A recorded answer whose choice a course update took out or reworded (`keep_ids`): as it
+    was marked when given, with the question's answer now. Graded again, it would read as not
+    right whatever it was, as the choice it names is gone."""
+    kind = question.kind
+    key = kind.key(question) if kind else {}
+    return Grade(row.score or 0.0, bool(row.correct), key)
+
+
 def check_views(*, request, lesson, scenarios, slugs, answered, posted) -> dict:
     """Every knowledge check of a lesson page: the one just posted as it is, a recorded answer
     with its feedback, the rest as forms."""
@@ -234,6 +244,8 @@ def check_views(*, request, lesson, scenarios, slugs, answered, posted) -> dict:
         row = answered.get((QUESTION, slug))
         if row is not None:
             view.result = _regraded(question, row.response)
+            if gone_choices(question, row.response):
+                view.result = _as_recorded(question, row)
             view.response, view.recorded = row.response, True
         if view.result is None:
             view.form = AnswerForm(question)

@@ -6,8 +6,9 @@ cards are learner data; the loader never touches them.
 
 A question's type-specific content lives in `Question.data` (JSON). Each type's schema (in its
 module docstring), validation, form and grading live in its kind module (`quizzes.kinds`).
-Choice and item ids are stored with the question and kept when the text is edited (see
-`quizzes.kinds.base.keep_ids`); answers refer to them and also store the text the learner chose.
+Choice and item ids are stored with the question and kept through a move or a small edit of the
+text, never put on other words (see `quizzes.kinds.base.keep_ids`); answers refer to them and
+also store the text the learner chose.
 """
 
 from __future__ import annotations
@@ -521,6 +522,18 @@ class Quiz(models.Model):
     def uses_certainty(self, question: Question) -> bool:
         kind = question.kind
         return bool(self.certainty and kind is not None and kind.takes_certainty)
+
+
+class EarlierQuizSlug(models.Model):
+    """A slug a quiz had before a course update renamed it (`formerly:` in its file), so a
+    learner's bookmark or an instructor's link still leads to it (`quizzes.views.quiz_detail`,
+    only while no quiz has the slug). Written by the loader, never shown."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="earlier_slugs")
+
+    def __str__(self) -> str:
+        return f"{self.slug} -> {self.quiz_id}"
 
 
 class QuizQuestion(models.Model):

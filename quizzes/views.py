@@ -31,7 +31,8 @@ from lessons.models import Level
 from quizzes import attempts, exam, hooks, review
 from quizzes.forms import AnswerForm
 from quizzes.grading import answer_key, grade
-from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion
+from quizzes.kinds.choices import gone_choices
+from quizzes.models import Answer, Attempt, EarlierQuizSlug, Question, Quiz, QuizQuestion
 from quizzes.session_carry import LEARNER_KEY
 from srm_trainer.counts import counted
 from srm_trainer.htmx import HtmxHttpRequest, status_line, wants_partial
@@ -214,6 +215,12 @@ def _quiz_for(request: HttpRequest, slug: str) -> Quiz:
     )
 
 
+def _renamed(request: HttpRequest, slug: str) -> Quiz | None:
+    """The quiz that had `slug` before a course update renamed it, if this person may see it."""
+    earlier = EarlierQuizSlug.objects.filter(slug=slug).values("quiz")
+    return Quiz.objects.visible_to(request.user).filter(pk__in=earlier).first()
+
+
 def _my_attempts(request: HttpRequest, quiz: Quiz):
     """The same attempts the quiz list counts (one owner rule for every page)."""
     owner = _owner_filter(request)
@@ -315,7 +322,12 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     in all: every attempt was listed, and a learner (or a script) with 1,000 attempts at one
     quiz got a 280 KB page costing 0.15 s. What the page needs of all of them (how many, the
     unfinished one, any overdue) is counted by the database in one query."""
-    quiz = _quiz_for(request, slug)
+    try:
+        quiz = _quiz_for(request, slug)
+    except Http404:
+        if renamed := _renamed(request, slug):
+            return redirect(renamed)  # a bookmark from before a course update renamed it
+        raise
     mine = _my_attempts(request, quiz)
     now = timezone.now()
     totals = _attempt_totals(mine, now)
@@ -437,12 +449,11 @@ def _not_acted_on(
 
 def choices_gone(question: Question, answer: Answer | None) -> list[str]:
     """The texts of the saved answer's choices that the question no longer has (an instructor
-    took them out while the attempt was open). The page showed nothing ticked beside "1 of 1
-    answered", and the answer counted as wrong at submit without a word. The summary before
-    submitting counts such a question as not answered (`attempts.gone_choices`)."""
-    if answer is None:
-        return []
-    return attempts.gone_choices(question.type, question.choices(), answer.response)
+    took them out, or a course update reworded them, while the attempt was open). The page
+    showed nothing ticked beside "1 of 1 answered", and the answer counted as wrong at submit
+    without a word. The summary before submitting counts such a question as not answered
+    (`attempts.attempt_summary`)."""
+    return [] if answer is None else gone_choices(question, answer.response)
 
 
 def _take_context(

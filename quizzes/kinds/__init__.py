@@ -24,7 +24,7 @@ from quizzes.kinds import (
     true_false,
     waf_rule,
 )
-from quizzes.kinds.base import Grade, Kind, Problem, keep_ids, text_id
+from quizzes.kinds.base import Grade, Kind, Problem, keep_ids, small_edit, text_id
 
 _MODULES = (
     single,
@@ -57,4 +57,15 @@ def kind_of(question) -> Kind:
     return KINDS[question.type]
 
 
-__all__ = ["KINDS", "Grade", "Kind", "Problem", "choices", "get", "keep_ids", "kind_of", "text_id"]
+__all__ = [
+    "KINDS",
+    "Grade",
+    "Kind",
+    "Problem",
+    "choices",
+    "get",
+    "keep_ids",
+    "kind_of",
+    "small_edit",
+    "text_id",
+]

@@ -17,9 +17,11 @@ validation it must call; nothing else about a kind needs to change for it.
 from __future__ import annotations
 
 import hashlib
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any, TypeGuard
 
 from django import forms
@@ -195,8 +197,10 @@ def keep_ids(entries: list[dict], previous: Iterable[dict], explicit: set[int]) 
     Entries at the indexes in `explicit` carry an id written in the file and keep it. Any
     other entry takes, in order of preference: the id of a stored entry with the same text
     (a move); the id of the stored entry at the same position when that entry's text is gone
-    from the file (an edit, such as a typo fix); else its new id (a genuinely new entry).
-    Learners' saved answers refer to these ids, so keeping them keeps answers valid.
+    from the file and the new text is a `small_edit` of it (a typo fix); else its new id (a
+    new entry, or one reworded beyond a small edit: the stored one is gone, and the answers
+    that chose it keep the text they chose). Learners' saved answers refer to these ids, so
+    an id means one option: kept through a typo fix, never put on other words.
     """
     previous = [p for p in previous if isinstance(p, dict) and is_text(p.get("id"))]
     texts = {e.get("text") for e in entries}
@@ -216,6 +220,8 @@ def keep_ids(entries: list[dict], previous: Iterable[dict], explicit: set[int]) 
         old = previous[i] if i < len(previous) else None
         if i in done or old is None or old.get("text") in texts or old["id"] in taken:
             continue
+        if not small_edit(old.get("text"), entry.get("text")):
+            continue
         entry["id"] = old["id"]
         done.add(i)
         taken.add(old["id"])
@@ -229,6 +235,46 @@ def keep_ids(entries: list[dict], previous: Iterable[dict], explicit: set[int]) 
             entry["id"] = f"{base}-{n}"
         taken.add(entry["id"])
     return out
+
+
+# How much of an option's text an edit must leave for it to be the same option (difflib's
+# ratio: twice the characters in common over both lengths, ignoring case and spacing).
+SMALL_EDIT = 0.8
+# Comparing costs up to the product of the lengths: an option longer than this (none is near
+# it) is the same only when its text is.
+SMALL_EDIT_CHARS = 2000
+_NEGATIONS = frozenset({"not", "no", "never", "none", "nothing", "nobody", "cannot", "without"})
+_WORD = re.compile(r"[\w']+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def small_edit(old: Any, new: Any) -> bool:
+    """Whether `new` is `old` with a small edit (a typo, punctuation, a word's spelling): at
+    least `SMALL_EDIT` of it the same, ignoring case and spacing, with the same numbers and
+    the same negations ("not", "cannot", "n't"...), which change an option's meaning in a few
+    letters. A learner who chose `old` would have chosen `new`, so it keeps the id; anything
+    more is another option. Letters cannot see meaning ("Explicit deny" / "Implicit deny"):
+    a file gives such an option a new `id` of its own."""
+    if not (isinstance(old, str) and isinstance(new, str)):
+        return False
+    a, b = (" ".join(text.casefold().split()) for text in (old, new))
+    if a == b:
+        return True
+    if max(len(a), len(b)) > SMALL_EDIT_CHARS:
+        return False
+    if _NUMBER.findall(a) != _NUMBER.findall(b) or _negations(a) != _negations(b):
+        return False
+    match = SequenceMatcher(None, a, b, autojunk=False)
+    # The quick bounds first: a long text against a short one is never compared in full.
+    return (
+        match.real_quick_ratio() >= SMALL_EDIT
+        and match.quick_ratio() >= SMALL_EDIT
+        and match.ratio() >= SMALL_EDIT
+    )
+
+
+def _negations(text: str) -> list[str]:
+    return sorted(w for w in _WORD.findall(text) if w in _NEGATIONS or w.endswith("n't"))
 
 
 def entries_problems(

@@ -2,7 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from quizzes.kinds.base import Kind, Problem, entries_problems, file_entries, in_layout_order
+
+
+def gone_choices(question, response: Any) -> list[str]:
+    """The texts of the choices a saved response chose that `question` no longer has (taken
+    out, or reworded beyond a small edit by a course update: `keep_ids`); [] for other kinds."""
+    return chosen_not_in(question.type, question.choices(), response)
+
+
+def chosen_not_in(kind: str, choices: list[dict], response: Any) -> list[str]:
+    """`gone_choices` from a question's type and raw choices, for callers that read them with
+    `values_list` rather than load each question (the attempt summary's one query)."""
+    if kind not in ("single", "multiple") or not isinstance(response, dict):
+        return []
+    if kind == "single":
+        chosen, texts = [response.get("choice")], [response.get("text", "")]
+    else:
+        chosen, texts = list(response.get("choices") or []), list(response.get("texts") or [])
+    ids = {choice.get("id") for choice in choices if isinstance(choice, dict)}
+    texts += [""] * (len(chosen) - len(texts))
+    return [
+        str(text)
+        for pk, text in zip(chosen, texts, strict=False)
+        if pk is not None and pk not in ids
+    ]
 
 
 class ChoiceKind(Kind):

@@ -39,6 +39,7 @@ from lessons.models import KnowledgeCheck, Lesson, LessonProgress, Module, Sourc
 from quizzes import attempts, review
 from quizzes.models import Answer, Attempt, Question, Quiz, ReviewCard
 from srm_trainer.accounts.roles import INSTRUCTORS
+from teach.statistics import quiz_statistics
 from tests.conftest import confirmed_session, give_mfa
 from tests.content import READ_REPORTS_SCENARIO, TWO_SOURCES, write
 from tests.crawler import Budget, crawl
@@ -455,6 +456,149 @@ def test_a_lesson_moved_back_is_at_its_first_address_again(course, world):
     assert Client().get("/learn/iam/second/").url == "/learn/basics/second/"
 
 
+def rename(root: Path, old: str, new: str, formerly: str) -> None:
+    """Rename the lesson file `old` to `new`, saying in it `formerly: <formerly>`."""
+    text = (root / old).read_text(encoding="utf-8")
+    (root / old).unlink()
+    write(root, new, text.replace("---\n", f"---\nformerly: {formerly}\n", 1))
+
+
+def test_a_lesson_renamed_with_formerly_keeps_its_row_and_everything_on_it(course, world):
+    second = lesson_at("basics/second")
+    before = work()
+    rename(course, "basics/02-second.md", "basics/02-the-second.md", "second")
+    said = load(course)
+    renamed = lesson_at("basics/the-second")
+    assert renamed.pk == second.pk, "the same row, under its new slug"
+    assert not Lesson.objects.filter(slug="second").exists()
+    assert "renamed: lesson 'basics/second' to 'basics/the-second'" in said
+    assert "lessons: 0 created, 0 updated, 4 unchanged, 1 renamed" in said
+    assert "retired" not in said
+    assert work() == before  # progress, checks and the cohort's assigned lessons stay on it
+    assert completions(world.ada) == {"basics": 3, "iam": 1}
+    for client in (world.client("ada"), Client()):
+        assert client.get("/learn/basics/second/").url == "/learn/basics/the-second/"
+    assert world.client("bob").get("/learn/basics/the-second/").status_code == 200
+    assert pages_problems(world) == []
+    # The file keeps saying `formerly:` (for databases not yet updated): nothing more to do.
+    said = load(course)
+    assert "renamed" not in said and "0 created, 0 updated" in said
+    assert lesson_at("basics/the-second").pk == second.pk
+
+
+def test_a_lesson_renamed_as_it_moves_names_its_old_module_too(course, world):
+    second = lesson_at("basics/second")
+    before = work()
+    rename(course, "basics/02-second.md", "iam/02-roles.md", "basics/second")
+    said = load(course)
+    assert lesson_at("iam/roles").pk == second.pk
+    assert "renamed: lesson 'basics/second' to 'iam/roles'" in said
+    assert work() == before
+    assert completions(world.ada) == {"basics": 2, "iam": 2}
+    assert Client().get("/learn/basics/second/").url == "/learn/iam/roles/"
+
+
+def test_a_lesson_renamed_twice_names_both_old_slugs(course, world):
+    """A database that missed the release with the first rename still finds its row."""
+    second = lesson_at("basics/second")
+    rename(course, "basics/02-second.md", "basics/02-third-name.md", "[second-name, second]")
+    said = load(course)
+    assert lesson_at("basics/third-name").pk == second.pk
+    assert "renamed: lesson 'basics/second' to 'basics/third-name'" in said
+
+
+def test_a_fresh_database_loads_a_lesson_that_names_an_old_slug(course):
+    """A new install never had the old lesson: its `formerly:` names nothing, and is fine."""
+    rename(course, "basics/02-second.md", "basics/02-the-second.md", "second")
+    said = load(course)
+    assert "lessons: 4 created" in said
+    assert Lesson.objects.filter(slug="the-second").exists()
+
+
+def test_an_old_slug_the_database_never_had_is_no_refusal_beside_a_move(course, world):
+    """A database that skipped the releases with the old name (or a fresh one) has nothing to
+    rename; the lesson leaving the module here is moving, not being retired, so the old name
+    is not taken for a typo of it."""
+    (course / "basics/02-second.md").rename(course / "iam/02-second.md")
+    write(course, "basics/04-fourth.md", "---\nformerly: ancient\n" + lesson_file("Fourth")[4:])
+    said = load(course)
+    assert "moved: lesson 'basics/second' to 'iam/second'" in said
+    assert lesson_at("basics/fourth").published
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda root: rename(root, "basics/02-second.md", "basics/02-the-second.md", "secnd"),
+            "basics/02-the-second.md:2: front matter: 'formerly' names 'basics/secnd', which the "
+            "database has no lesson at; this load would retire 'basics/second': is that the old "
+            "name?",
+        ),
+        (
+            lambda root: edit(root, "basics/03-third.md", "---\n", "---\nformerly: second\n"),
+            "basics/03-third.md:2: front matter: 'formerly' names 'basics/second', still a "
+            "lesson in the files (basics/02-second.md): a renamed lesson's old file is taken out",
+        ),
+        (
+            lambda root: (
+                rename(root, "basics/02-second.md", "basics/02-two.md", "second"),
+                rename(root, "basics/03-third.md", "basics/03-three.md", "second"),
+            ),
+            "basics/03-three.md:2: front matter: 'formerly' names 'basics/second', which "
+            "basics/02-two.md names too: one lesson cannot become two",
+        ),
+        (
+            lambda root: (
+                edit(root, "basics/02-second.md", "---\n", "---\nformerly: third\n"),
+                edit(root, "basics/03-third.md", "---\n", "---\nformerly: second\n"),
+            ),
+            "basics/02-second.md:2: front matter: 'formerly' names 'basics/third', "
+            "whose file (basics/03-third.md) says it was formerly 'basics/second': a cycle",
+        ),
+        (
+            lambda root: rename(root, "basics/02-second.md", "basics/02-two.md", "Second Lesson"),
+            "basics/02-two.md:2: front matter: 'formerly' names 'Second Lesson': write a slug",
+        ),
+        (
+            lambda root: rename(root, "basics/02-second.md", "basics/02-two.md", "two"),
+            "basics/02-two.md:2: front matter: 'formerly' names 'two', the lesson's own slug",
+        ),
+        (
+            lambda root: rename(root, "basics/02-second.md", "basics/02-two.md", "basics/two"),
+            "basics/02-two.md:2: front matter: 'formerly' names 'basics/two', the lesson's own",
+        ),
+    ],
+    ids=[
+        "no-such-slug",
+        "still-in-the-files",
+        "claimed-twice",
+        "cycle",
+        "not-a-slug",
+        "itself",
+        "itself-by-path",
+    ],
+)
+def test_a_bad_rename_is_refused_at_its_line_and_nothing_is_loaded(course, world, change, message):
+    before = work()
+    change(course)
+    with pytest.raises(CommandError) as refused:
+        load(course)
+    said = str(refused.value)
+    assert said.startswith("Nothing was loaded") and message in said
+    assert work() == before
+    assert lesson_at("basics/second").published
+
+
+def test_a_rename_of_a_lesson_written_in_the_admin_is_refused(course, world):
+    basics = Module.objects.get(slug="basics")
+    Lesson.objects.create(module=basics, slug="extra", title="Extra", body="Words.", order=9)
+    rename(course, "basics/03-third.md", "basics/03-other.md", "extra")
+    with pytest.raises(CommandError) as refused:
+        load(course)
+    assert "'formerly' names 'basics/extra', a lesson written in the admin" in str(refused.value)
+
+
 # (b) A lesson deleted from the files.
 
 
@@ -521,6 +665,89 @@ def test_a_scenario_whose_case_changes_says_which_policy_answers_it_would_mark_o
     assert work() == before
 
 
+def test_an_option_reworded_beyond_a_small_edit_is_a_new_choice(course, world):
+    """The old id stays with the old words: an answer that chose "AWS" is not shown, counted or
+    regraded as having chosen the new text. The answers keep the text they chose."""
+    question = Question.objects.get(slug="who-patches")
+    old = {c["text"]: c["id"] for c in question.choices()}
+    before = work()
+    edit(course, "quizzes/basics-quiz.yaml", "{text: AWS,", "{text: Nobody does,")
+    said = load(course)
+    question.refresh_from_db()
+    now = {c["text"]: c["id"] for c in question.choices()}
+    assert now["The customer"] == old["The customer"]
+    assert now["Nobody does"] not in old.values(), "a new choice"
+    assert (
+        "question 'who-patches': the choice 'AWS' is gone (reworded beyond a small edit, or "
+        f"taken out): answers that chose it keep its text and their marks; if only its words "
+        f"changed, `id: {old['AWS']}` on the new choice in the file keeps it the same choice"
+    ) in said
+    assert work() == before
+    result = world.client("bob").get(reverse("quizzes:result", args=[world.attempts[1].pk]))
+    page = result.content.decode()
+    assert "<li>AWS</li>" in page and "Nobody does</li>" not in page
+    # The instructor's statistics count bob's "AWS" as a choice since removed, not as the new.
+    basics = Quiz.objects.get(slug="basics-quiz")
+    stats = quiz_statistics(quiz=basics, attempts=Attempt.objects.filter(quiz=basics))
+    shown = next(q for q in stats.questions if q.question.slug == "who-patches")
+    picked = {t.label: t.count for t in shown.tallies}
+    assert picked == {"The customer": 1, "Nobody does": 0, "A choice since removed": 1}
+    assert pages_problems(world) == []
+    # The author meant the same option: the id the load named keeps it so.
+    edit(
+        course,
+        "quizzes/basics-quiz.yaml",
+        "{text: Nobody does,",
+        f"{{id: {old['AWS']}, text: Nobody does,",
+    )
+    load(course)
+    question.refresh_from_db()
+    assert {c["id"] for c in question.choices()} == set(old.values())
+
+
+def test_a_check_answered_on_a_choice_reworded_since_reads_as_it_was_marked(course, world):
+    """Graded again, ada's right answer would name a choice that is gone and read as wrong."""
+    question = Question.objects.get(slug="who-patches")
+    right = next(c for c in question.choices() if c["correct"])
+    edit(
+        course,
+        "basics/02-second.md",
+        ":::",
+        ":::\n\n::: check who-patches\n:::",
+    )
+    load(course)
+    KnowledgeCheck.objects.create(
+        user=world.ada,
+        lesson=lesson_at("basics/second"),
+        kind=KnowledgeCheck.Kind.QUESTION,
+        ref="who-patches",
+        response={"choice": right["id"], "text": right["text"]},
+        score=1.0,
+        correct=True,
+        answered_at=timezone.now(),
+    )
+    edit(course, "quizzes/basics-quiz.yaml", "{text: The customer,", "{text: Whoever runs it,")
+    said = load(course)
+    assert "question 'who-patches': the choice 'The customer' is gone" in said
+    page = world.client("ada").get("/learn/basics/second/").content.decode()
+    check = page[page.index("Who patches the guest operating system") :]
+    assert "<strong>Right.</strong>" in check[: check.index("Whoever runs it")]
+    assert "<li>The customer</li>" in check, "the answer as given"
+
+
+def test_an_option_with_a_typo_fixed_keeps_its_id_and_its_answers(course, world):
+    question = Question.objects.get(slug="customer-parts")
+    old = [c["id"] for c in question.choices()]
+    before = work()
+    edit(course, "quizzes/basics-quiz.yaml", "Data centre guards", "Data center guards")
+    said = load(course)
+    question.refresh_from_db()
+    assert [c["id"] for c in question.choices()] == old
+    assert question.choices()[2]["text"] == "Data center guards"
+    assert "is gone" not in said
+    assert work() == before
+
+
 # (d) A question deleted from the files, with attempts, in an instructor's quiz.
 
 
@@ -551,6 +778,140 @@ def test_a_question_deleted_from_the_files_is_retired_and_kept_for_its_answers(c
     said = load(course)
     assert "question 'aws-owns-hardware' is in the files but archived" in said
     assert Question.objects.get(slug="aws-owns-hardware").archived
+
+
+def test_a_quiz_taken_out_of_the_files_is_retired_with_its_attempts_kept(course, world):
+    """Unpublished, never deleted: its attempts, scores and the cohort's assignment stay, and
+    no learner starts it again. Back in the files, it is published again (not taken for a
+    quiz unpublished in the admin)."""
+    iam = Quiz.objects.get(slug="iam-quiz")
+    cohort_services.assignment_create(
+        cohort=world.cohort, quiz=iam, lessons=[], due_at=None, by=world.ines
+    )
+    before = work()
+    text = (course / "quizzes/iam-quiz.yaml").read_text()
+    (course / "quizzes/iam-quiz.yaml").unlink()
+    said = load(course)
+    iam.refresh_from_db()
+    assert not iam.published
+    assert (
+        "retired: quiz 'iam-quiz' is no longer in the files: unpublished (no new attempt); its "
+        "2 attempts are kept; assigned in 1 cohort assignment" in said
+    )
+    assert "quizzes: 0 created, 0 updated, 1 unchanged, 1 retired" in said
+    assert work() == before, "attempts, answers, scores and the assignment are kept"
+    assert world.client("bob").get("/quizzes/iam-quiz/").status_code == 404
+    assert world.client("bob").post("/quizzes/iam-quiz/start/").status_code == 404
+    assert not Attempt.objects.filter(quiz=iam).exclude(pk__in=[a.pk for a in world.attempts])
+    assert (
+        world.client("ada").get(reverse("quizzes:result", args=[world.attempts[2].pk])).status_code
+        == 200
+    )
+    assert pages_problems(world) == []
+    said = load(course)
+    assert "retired" not in said, "said once, when it happens"
+    (course / "quizzes/iam-quiz.yaml").write_text(text)
+    said = load(course)
+    iam.refresh_from_db()
+    assert iam.published, "back in the files: published again"
+    assert "kept" not in said
+    assert world.client("bob").get("/quizzes/iam-quiz/").status_code == 200
+
+
+def test_a_quiz_renamed_with_formerly_keeps_its_attempts_and_assignments(course, world):
+    basics = Quiz.objects.get(slug="basics-quiz")
+    before = work()
+    edit(
+        course,
+        "quizzes/basics-quiz.yaml",
+        "slug: basics-quiz",
+        "slug: basics-check\n  formerly: basics-quiz",
+    )
+    said = load(course)
+    renamed = Quiz.objects.get(slug="basics-check")
+    assert renamed.pk == basics.pk and renamed.published
+    assert "renamed: quiz 'basics-quiz' to 'basics-check'" in said
+    assert "quizzes: 0 created, 0 updated, 2 unchanged, 1 renamed" in said
+    assert "retired" not in said
+    assert work() == before, "attempts, scores and the cohort's assignment stay on it"
+    for client in (world.client("bob"), Client()):
+        assert client.get("/quizzes/basics-quiz/").url == "/quizzes/basics-check/"
+    assert world.client("bob").get("/quizzes/basics-check/").status_code == 200
+    assert pages_problems(world) == []
+    said = load(course)
+    assert "renamed" not in said and "0 created, 0 updated" in said
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ("slug: iam-quiz", "slug: iam-check\n  formerly: iam-qiuz"),
+            "quizzes/iam-quiz.yaml:3: quiz 'iam-check': 'formerly' names 'iam-qiuz', which the "
+            "database has no quiz at; this load would retire 'iam-quiz': is that the old slug?",
+        ),
+        (
+            ("slug: iam-quiz", "slug: iam-quiz\n  formerly: basics-quiz"),
+            "quizzes/iam-quiz.yaml:3: quiz 'iam-quiz': 'formerly' names 'basics-quiz', still a "
+            "quiz in the files (quizzes/basics-quiz.yaml)",
+        ),
+        (
+            ("slug: iam-quiz", "slug: iam-quiz\n  formerly: [Old Quiz]"),
+            "quizzes/iam-quiz.yaml:3: quiz 'iam-quiz': 'formerly' names 'Old Quiz': write a slug",
+        ),
+    ],
+    ids=["no-such-slug", "still-in-the-files", "not-a-slug"],
+)
+def test_a_bad_quiz_rename_is_refused_and_nothing_is_loaded(course, world, change, message):
+    before = work()
+    edit(course, "quizzes/iam-quiz.yaml", *change)
+    with pytest.raises(CommandError) as refused:
+        load(course)
+    assert message in str(refused.value)
+    assert work() == before
+    assert Quiz.objects.get(slug="iam-quiz").published
+
+
+def test_a_quiz_rename_claimed_twice_or_in_a_cycle_is_refused(course, world):
+    edit(
+        course, "quizzes/iam-quiz.yaml", "slug: iam-quiz", "slug: iam-quiz\n  formerly: basics-quiz"
+    )
+    edit(
+        course,
+        "quizzes/basics-quiz.yaml",
+        "slug: basics-quiz",
+        "slug: basics-quiz\n  formerly: iam-quiz",
+    )
+    with pytest.raises(CommandError) as refused:
+        load(course)
+    assert (
+        "'formerly' names 'iam-quiz', whose file (quizzes/iam-quiz.yaml) says it was formerly 'basics-quiz': a cycle"
+        in str(refused.value)
+    )
+    edit(
+        course,
+        "quizzes/basics-quiz.yaml",
+        "slug: basics-quiz\n  formerly: iam-quiz",
+        "slug: basics-two\n  formerly: old-quiz",
+    )
+    edit(
+        course,
+        "quizzes/iam-quiz.yaml",
+        "slug: iam-quiz\n  formerly: basics-quiz",
+        "slug: iam-quiz\n  formerly: old-quiz",
+    )
+    with pytest.raises(CommandError) as refused:
+        load(course)
+    assert (
+        "quiz 'iam-quiz': 'formerly' names 'old-quiz', which quizzes/basics-quiz.yaml names too"
+        in str(refused.value)
+    )
+
+
+def test_a_quiz_written_in_the_app_is_not_retired(course, world):
+    load(course)
+    world.mine.refresh_from_db()
+    assert world.mine.published
 
 
 # (e) A question's type changed under the same slug.

@@ -88,7 +88,7 @@ def test_the_command_lists_them_all_and_loads_nothing(content):
     assert said.startswith("Nothing was loaded: 2 problems (in the order found):\n")
     assert said.splitlines()[1:] == [
         "  basics/01-first.md:2: front matter: unknown field 'colour' (expected one of: title, "
-        "summary, minutes, published, level, sources)",
+        "summary, minutes, published, level, sources, formerly)",
         f"  quizzes/srm-quiz.yaml:{quiz_line}: quiz 'srm-quiz': 'feedback' must be immediate "
         "or end, not 'later'",
     ]

@@ -11,7 +11,7 @@ from django.apps import apps
 from quizzes.attempts import answer_save, attempt_submit
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
-from quizzes.kinds import keep_ids, text_id
+from quizzes.kinds import keep_ids, small_edit, text_id
 from quizzes.models import Answer, Question, Quiz
 from tests.content import READ_REPORTS_SCENARIO, TWO_SOURCES, write
 from tests.curriculum.test_loader_quizzes import IAM_QUIZ, SRM_QUIZ, load
@@ -34,8 +34,8 @@ def test_a_typo_fix_keeps_the_id():
 
 
 def test_a_move_keeps_the_id_and_an_edit_elsewhere_does_not_steal_it():
-    old = [{"id": "a1", "text": "A"}, {"id": "b2", "text": "B"}, {"id": "c3", "text": "C"}]
-    new = keep_ids(entries("B", "A", "C fixed"), old, set())
+    old = [{"id": "a1", "text": "A"}, {"id": "b2", "text": "B"}, {"id": "c3", "text": "Gama"}]
+    new = keep_ids(entries("B", "A", "Gamma"), old, set())
     assert [e["id"] for e in new] == ["b2", "a1", "c3"]
 
 
@@ -43,6 +43,40 @@ def test_a_genuinely_new_choice_gets_a_new_id():
     old = [{"id": "a1", "text": "A"}, {"id": "b2", "text": "B"}]
     new = keep_ids(entries("A", "B", "C"), old, set())
     assert [e["id"] for e in new] == ["a1", "b2", text_id("C")]
+
+
+def test_an_option_reworded_beyond_a_small_edit_is_a_new_one():
+    """Its old id would put the new words on answers given to the old ones."""
+    old = [{"id": "a1", "text": "The customer"}, {"id": "b2", "text": "AWS"}]
+    new = keep_ids(entries("The customer", "Nobody: the guest OS patches itself"), old, set())
+    assert [e["id"] for e in new] == ["a1", text_id("Nobody: the guest OS patches itself")]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "small"),
+    [
+        ("Teh customer", "The customer", True),  # a typo
+        ("Turn on MFA", "turn on  MFA.", True),  # case, spacing, punctuation
+        ("Identity policies", "Identity-based policies", True),
+        ("Use it for daily work", "Use it for daily admin work", True),
+        ("AWS", "You", False),  # short words: every letter counts
+        ("AWS patches it", "The customer patches it", False),
+        ("Turn on MFA for it", "Turn on MFA for the root user", False),  # a quarter new
+        ("Share it with the team", "Keep it to yourself", False),
+        ("Enable GuardDuty in every Region", "Enable Inspector in every Region", False),
+        ("Keep logs for 90 days", "Keep logs for 30 days", False),  # a number changed
+        (
+            "The key policy can limit the root user",
+            "The key policy cannot limit the root user",
+            False,
+        ),
+        ("It is encrypted by default", "It isn't encrypted by default", False),  # negation
+        ("It is encrypted at rest", "It is not encrypted at rest", False),
+        ("x" * 3000, "x" * 2999 + "y", False),  # too long to compare: only the same text is
+    ],
+)
+def test_a_small_edit_is_a_typo_fix_not_a_change_of_meaning(old, new, small):
+    assert small_edit(old, new) is small
 
 
 def test_an_id_written_in_the_file_wins():
@@ -95,16 +129,16 @@ def test_a_typo_fix_keeps_a_saved_answer_selected_and_right(content, learner):
         attempt=attempt, question=question, response={"choice": right["id"], "text": right["text"]}
     )
 
-    _fix(content, "iam-quiz.yaml", "Turn on MFA for it", "Turn on MFA for the root user")
+    _fix(content, "iam-quiz.yaml", "Turn on MFA for it", "Turn on MFA for it.")
     report = load(content)
     assert report.counts["questions"]["updated"] == 1
 
     question.refresh_from_db()
-    assert question.choices()[0]["text"] == "Turn on MFA for the root user"
+    assert question.choices()[0]["text"] == "Turn on MFA for it."
     saved = Answer.objects.get(attempt=attempt).response
     form = AnswerForm(question, attempt.layout.get(str(question.pk)), saved=saved)
     checked = [o["text"] for o in form.options() if o["checked"]]
-    assert checked == ["Turn on MFA for the root user"]
+    assert checked == ["Turn on MFA for it."]
     assert grade(question, saved).score == 1.0
     attempt, _ = attempt_submit(attempt=attempt)
     assert Answer.objects.get(attempt=attempt).score == 1.0

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from curriculum.loader import load_curriculum
+from curriculum.loader import load_curriculum, refused_renames
 from curriculum.quiz_loader import load_quizzes, refused_changes
 from curriculum.quiz_readers import read_quizzes
 from curriculum.readers import CONTENT_DIR, CurriculumError, Problems, read_curriculum
@@ -34,8 +34,9 @@ class Command(BaseCommand):
         found = Problems()
         curriculum = read_curriculum(path, problems=found)
         quizzes = read_quizzes(path, curriculum, problems=found)
-        if not found:  # a change the database's answers refuse (a question's type under them)
-            for problem in refused_changes(quizzes):
+        if not found:  # what the database refuses: a question's type changed under answers,
+            # a rename (`formerly:`) naming what is not there to rename
+            for problem in [*refused_renames(curriculum), *refused_changes(quizzes)]:
                 found.add(problem)
         if found:
             raise CommandError(refusal(found.error())) from None

@@ -237,6 +237,18 @@ def test_the_sandbox_at_320_px_keeps_its_decision_one_line_and_a_long_key_in_bou
     assert bar.bounding_box()["height"] <= 180 / 4
 
 
+def test_the_sandbox_small_controls_are_24_px_tall_at_320_px(zoomed):
+    """WCAG 2.5.8's least target, for controls with others near them: a policy's "Remove" was
+    23 px tall beside its editor, and the browser's "Choose file" button 21 px."""
+    zoomed.goto("/sandbox/")
+    for control in (
+        zoomed.get_by_role("button", name="Remove Identity policy 1"),
+        zoomed.get_by_label("Open a case file"),
+    ):
+        box = control.bounding_box()
+        assert box["height"] >= 24 and box["width"] >= 24, (control, box)
+
+
 def test_a_lessons_contents_stay_within_a_short_window(page):
     """Beside a lesson from 1,024 px wide, its contents stay in sight as one reads (sticky):
     at 1,100 x 360 px (a laptop zoomed to about 175%) this lesson's list (455 px) ran past the

@@ -245,9 +245,10 @@ def suggestion(backend: Backend, words: tuple[str, ...]) -> str:
     """For a search that matched nothing: the words typed with each one no document holds
     replaced by the indexed word (`search.models.Word`) closest to it in spelling, when one is
     close enough ("guardudty": "guardduty"), and only if that search matches something; else
-    "". At most SUGGEST_WORDS words are corrected, each from the indexed words of its first
-    letter, at most SUGGEST_READ of them, compared only if their length is near: at most five
-    short queries and a bounded loop (~2 ms for one word, ~17 ms for eight misspelt ones)."""
+    "". At most SUGGEST_WORDS words are corrected, each from at most 2 × SUGGEST_READ indexed
+    words (`closest`: those of its first letter, then, only if none is near, those a misspelt
+    first letter would hide), compared only if their length is near: at most four short
+    queries and a bounded loop, whatever was typed."""
     unknown = [w for w in words if len(w) >= SUGGEST_FROM and not w.isdigit()]
     if not unknown:
         return ""
@@ -255,8 +256,7 @@ def suggestion(backend: Backend, words: tuple[str, ...]) -> str:
         among = ", ".join(["%s"] * len(unknown))
         cursor.execute(f"SELECT word FROM search_word WHERE word IN ({among})", unknown)  # noqa: S608
         known = {row[0] for row in cursor.fetchall()}
-    fixed = {w: closest(w) for w in [w for w in unknown if w not in known][:SUGGEST_WORDS]}
-    fixed = {w: c for w, c in fixed.items() if c}
+    fixed = closest([w for w in unknown if w not in known][:SUGGEST_WORDS])
     if not fixed:
         return ""
     corrected = tuple(dict.fromkeys(fixed.get(w, w) for w in words))
@@ -264,21 +264,73 @@ def suggestion(backend: Backend, words: tuple[str, ...]) -> str:
     return " ".join(corrected) if total else ""
 
 
-def closest(word: str) -> str:
-    """The indexed word of the same first letter nearest `word` in spelling (one letter added,
-    dropped, changed, or two swapped, counts one; at most one such edit for a word of up to
-    seven letters, two for a longer one), the fewest edits first, then the nearest length,
-    then the first in order; "" when none is that near."""
-    most = 1 if len(word) <= 7 else 2
+def closest(words: list[str]) -> dict[str, str]:
+    """Each word's nearest indexed word in spelling (one letter added, dropped, changed, or two
+    swapped, counts one; at most one such edit for a word of up to seven letters, two for a
+    longer one), the fewest edits first, then the nearest length, then the first in order;
+    left out when none is that near. Looked for among the indexed words of its first letter (at
+    most SUGGEST_READ of them), then, for the words with none near, among those a misspelt
+    first letter would hide (`first_letter_typos`: at most SUGGEST_READ again): two short
+    queries at most, for all the words together."""
+    found = _begun_with([("word", word[0]) for word in words], SUGGEST_READ)
+    fixed = {word: _nearest(word, near) for word, near in zip(words, found, strict=True)}
+    missing = [word for word in words if not fixed[word] and len(word) >= SUGGEST_FROM]
+    typos = [first_letter_typos(word) for word in missing]
+    found = _begun_with([r for ranges in typos for r in ranges], SUGGEST_READ // TYPO_RANGES)
+    for number, word in enumerate(missing):
+        ranges = found[number * TYPO_RANGES : (number + 1) * TYPO_RANGES]
+        fixed[word] = _nearest(word, [w for words_in in ranges for w in words_in])
+    return {word: near for word, near in fixed.items() if near}
+
+
+TYPO_RANGES = 4  # `first_letter_typos`' ranges of the index for a word
+
+
+def first_letter_typos(word: str) -> list[tuple[str, str]]:
+    """Where in the index (`Word.word` or `Word.rest`, and how it begins) the word `word` would
+    be if its first letter were the typo: that letter changed ("fuardduty": the rest begins
+    "uar"), dropped ("ncryption": the rest begins "ncr"), added ("xguardduty": the word begins
+    "guar") or swapped with the second ("ugardduty": the word begins "guar"). TYPO_RANGES
+    narrow ranges whatever was typed (none for a word too short to be corrected)."""
+    if len(word) < SUGGEST_FROM:
+        return []
+    return [
+        ("rest", word[1:4]),
+        ("rest", word[:3]),
+        ("word", word[1:5]),
+        ("word", word[1] + word[0] + word[2:4]),
+    ]
+
+
+def _begun_with(ranges: list[tuple[str, str]], each: int) -> list[list[str]]:
+    """The indexed words in each range (a column, `word` or `rest`, and how it begins), at most
+    `each` of each in code-point order: one query through the columns' indexes, none for no
+    ranges."""
+    if not ranges:
+        return []
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    columns = {"word": "word", "rest": "rest"}  # the only names formatted in
+    # Only placeholders, fixed SQL and those names are formatted in: every value is a parameter.
+    sql = " UNION ALL ".join(
+        f"SELECT * FROM (SELECT {n} AS part, word FROM search_word "  # noqa: S608
+        f"WHERE {columns[column]}{collate} >= %s AND {columns[column]}{collate} < %s "
+        f"ORDER BY {columns[column]}{collate} LIMIT %s) AS begun{n}"
+        for n, (column, _) in enumerate(ranges)
+    )
+    params = [value for _, begun in ranges for value in (begun, _after(begun), each)]
+    found: list[list[str]] = [[] for _ in ranges]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT word FROM search_word WHERE word{collate} >= %s "  # noqa: S608 - fixed SQL
-            f"AND word{collate} < %s ORDER BY word{collate} LIMIT %s",
-            [word[0], _after(word[0]), SUGGEST_READ],
-        )
-        found = [row[0] for row in cursor.fetchall() if abs(len(row[0]) - len(word)) <= most]
-    scored = [(d, abs(len(w) - len(word)), w) for w in found if (d := edits(word, w, most)) <= most]
+        cursor.execute(sql, params)
+        for part, word in cursor.fetchall():
+            found[part].append(word)
+    return found
+
+
+def _nearest(word: str, found: list[str]) -> str:
+    """The word of `found` nearest `word`, as `closest` orders them, or ""."""
+    most = 1 if len(word) <= 7 else 2
+    near = [w for w in found if abs(len(w) - len(word)) <= most]
+    scored = [(d, abs(len(w) - len(word)), w) for w in near if (d := edits(word, w, most)) <= most]
     return min(scored)[2] if scored else ""
 
 

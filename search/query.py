@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -28,7 +29,7 @@ from django.urls import NoReverseMatch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from search.rank import WORD, Ranking, fold
+from search.rank import UNWEIGHTED, WORD, Ranking, fold
 from search.sources import MARK_END, MARK_START, SOURCES
 from search.synonyms import rewrite, singular
 
@@ -47,6 +48,8 @@ LEAD_IN = 3  # words of a snippet before its first hit, when there are any
 SUGGEST_FROM = 5  # letters in a word typed before a "Did you mean" is looked for it
 SUGGEST_READ = 3000  # indexed words read, per word typed, to find the closest in
 SUGGEST_WORDS = 3  # words typed that no document holds, at most, corrected
+RERANK = 2 * PER_PAGE  # matches of a search of several words with no title hit reordered
+RERANK_TEXT = 12_000  # characters of each one's text weighed (the longest lesson's ~10,600)
 
 
 @dataclass(frozen=True)
@@ -225,12 +228,18 @@ def search(text: str, *, page: int = 1) -> Results:
         return Results(query=text, terms=words, notice="Search is not available here.")
     page = min(max(1, page), MAX_PAGES)
     completed = completions(words)
-    ids, total = backend.page(words, offset=(page - 1) * PER_PAGE, completed=completed)
+    offset = (page - 1) * PER_PAGE
+    ids, total, titled = backend.counted_page(words, offset=offset, completed=completed)
     if not ids and total and page > 1:  # past the last page: show the last
         page = -(-total // PER_PAGE)
-        ids, total = backend.page(words, offset=(page - 1) * PER_PAGE, completed=completed)
+        offset = (page - 1) * PER_PAGE
+        ids, total, titled = backend.counted_page(words, offset=offset, completed=completed)
     if not total:
         return Results(query=text, terms=words, suggestion=suggestion(backend, words))
+    if len(words) > 1 and not titled and offset < RERANK:
+        # No title holds the words: the text decides, the same on both databases.
+        head = backend.head(words, limit=RERANK, completed=completed)
+        ids = reranked(words, completed, head)[offset : offset + PER_PAGE]
     pages = min(MAX_PAGES, -(-total // PER_PAGE))
     rows = backend.marked(words, ids, completed) if ids else []
     hits = [
@@ -239,6 +248,114 @@ def search(text: str, *, page: int = 1) -> Results:
         if kind in SOURCES and (url := _address(kind, target))
     ]
     return Results(query=text, terms=words, hits=hits, total=total, page=page, pages=pages)
+
+
+def reranked(words: tuple[str, ...], completed: tuple[str, ...], head: list[tuple]) -> list[int]:
+    """The ids of a search's first matches (`Backend.head`: none with every word in its title)
+    in the order of the rules that apply to them (`search.rank`: the last word whole, the
+    kind, how closely a name is what was typed), then, where the databases' scores would
+    decide (`bm25` and `ts_rank` disagree), by how much of what these matches say of the words
+    typed each one says (`together_in`: for each word, its share of the word's occurrences in
+    them all, added up, so a word every text repeats, "is", weighs little, and a text must
+    hold each word to come first), then by how near together it says them, then the id: the
+    same order on either database for the same matches."""
+    weigh = together_in(words, completed)
+    weighed = {row[0]: weigh(f"{row[4]}\n{row[5] or ''}") for row in head}
+    totals = [sum(counts[n] for counts, _ in weighed.values()) or 1 for n in range(len(words))]
+    last = len(SOURCES)
+
+    def key(row):
+        ident, kind, whole, closeness, _, _ = row
+        priority = SOURCES[kind].priority if kind in SOURCES else last
+        counts, span = weighed[ident]
+        share = sum(count / total for count, total in zip(counts, totals, strict=True))
+        return (not whole, priority, -float(closeness or 0.0), -round(share, 9), span, ident)
+
+    return [row[0] for row in sorted(head, key=key)]
+
+
+def together_in(words: tuple[str, ...], completed: tuple[str, ...] = ()):
+    """A function weighing how a text holds the words typed: (how many times it says each,
+    the fewest characters of it that hold one of each it says), `FUNCTION_WORDS` left out. A
+    word of the text is a word typed if they fold alike (`search.rank.fold`: "rotating",
+    "rotation") or nearly (`_alike`), or begins with the last word typed (or is one of its
+    `completions`) when that is looked for as a prefix. One pass of a regular expression over
+    the text, finding only the words that begin as a word typed does."""
+    weighed = [word for word in words if word not in FUNCTION_WORDS] or list(words)
+    stems = {fold(word): number for number, word in enumerate(words) if word in weighed}
+    prefix = words[-1] if is_prefix(words) and words[-1] in weighed else None
+    last = len(words) - 1
+    begins = {_beginning(stem) for stem in stems}
+    begins |= {prefix, *completed} if prefix else set()
+    pattern = re.compile(
+        r"\b(?:" + "|".join(map(re.escape, sorted(begins, key=len, reverse=True))) + r")\w*"
+    )
+
+    def which(token: str) -> int | None:
+        folded = fold(token)
+        number = stems.get(folded)
+        if number is None:
+            number = next((n for stem, n in stems.items() if _alike(stem, folded)), None)
+        if number is None and prefix and (token.startswith(prefix) or token in completed):
+            number = last
+        return number
+
+    def weigh(text: str) -> tuple[list[int], int]:
+        seen: list[tuple[int, int]] = []  # (where, which word typed)
+        for match in pattern.finditer(text.lower()):
+            number = which(match.group())
+            if number is not None:
+                seen.append((match.start(), number))
+        counts = [0] * len(words)
+        for _, number in seen:
+            counts[number] += 1
+        return counts, _span(seen, sum(1 for count in counts if count))
+
+    return weigh
+
+
+# Words that say how, not what ("who is responsible for patching EC2"): every text says them,
+# so `together_in` leaves them out, unless they are all that was typed. Whether a text holds
+# them the database has said already (it found only texts holding every word).
+FUNCTION_WORDS = UNWEIGHTED | frozenset([
+    "is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "who", "whom", "whose",
+    "which", "that", "this", "these", "those", "it", "as", "i", "me", "my", "we", "our", "you",
+    "they", "them", "their", "there", "if", "then", "than", "so", "but", "not", "no", "can",
+    "could", "should", "would", "will", "may", "might", "must", "when", "where", "why", "about",
+    "into", "out", "up", "all", "any", "each",
+])  # fmt: skip
+ALIKE = 6  # letters two folded words begin with alike, at least, to count as one word
+
+
+def _beginning(stem: str) -> str:
+    """What every word `_alike` a folded word typed begins with."""
+    return stem[:ALIKE] if len(stem) > ALIKE else stem.removesuffix("y") or stem
+
+
+def _alike(a: str, b: str) -> bool:
+    """Two folded words are forms of one word, as the databases' stemmers would have them,
+    though `fold` does not say so ("responsible", "responsibility"): they begin with the
+    same ALIKE letters or more, and differ in no more than the last three of the shorter."""
+    same = len(os.path.commonprefix([a, b]))
+    return same >= ALIKE and same >= min(len(a), len(b)) - 3
+
+
+def _span(seen: list[tuple[int, int]], wanted: int) -> int:
+    """The fewest characters from one place in `seen` to another that hold `wanted` different
+    words typed (`seen` in order of place); a large number when there are none."""
+    best = 1 << 30
+    inside: dict[int, int] = {}
+    start = 0
+    for where, number in seen:
+        inside[number] = inside.get(number, 0) + 1
+        while len(inside) == wanted and wanted:
+            first, word = seen[start]
+            best = min(best, where - first)
+            inside[word] -= 1
+            if not inside[word]:
+                del inside[word]
+            start += 1
+    return best
 
 
 def suggestion(backend: Backend, words: tuple[str, ...]) -> str:
@@ -499,9 +616,24 @@ class Backend:
         score_order: str = "DESC",
         completed: tuple[str, ...] = (),
     ):
-        """One page of ids in `search.rank`'s order from `offset`, and how many match: one
-        query, which orders only the title hits (`block`) while the page ends within them, or
-        every match (`matches`, scored only then) when it goes past them."""
+        """One page of ids in `search.rank`'s order from `offset`, and how many match."""
+        ids, total, _ = self.counted_page(
+            words, offset=offset, limit=limit, score_order=score_order, completed=completed
+        )
+        return ids, total
+
+    def counted_page(
+        self,
+        words,
+        *,
+        offset: int,
+        limit: int = PER_PAGE,
+        score_order: str = "DESC",
+        completed: tuple[str, ...] = (),
+    ) -> tuple[list[int], int, int]:
+        """`page`, and how many matches are title hits: one query, which orders only the title
+        hits (`block`) while the page ends within them, or every match (`matches`, scored only
+        then) when it goes past them."""
         query, whole = self.text_query(words, completed=completed), self._whole(words)
         titles, titles_params = title_rules(words, self.vendor)
         priority, priority_params = _priority("d")
@@ -533,7 +665,7 @@ class Backend:
             f"FROM matches m LEFT JOIN titles t ON t.document_id = m.id WHERE NOT {within} "
             f"ORDER BY 1 DESC, 2 DESC, 3, 4 DESC, COALESCE(m.score, 0.0) {order}, m.id "
             "LIMIT %s OFFSET %s) AS rest) "
-            "SELECT c.total, s.id FROM counts c LEFT JOIN shown s ON 1 = 1 "
+            "SELECT c.total, s.id, c.titled FROM counts c LEFT JOIN shown s ON 1 = 1 "
             f"ORDER BY s.in_title DESC, s.whole DESC, s.priority, s.closeness DESC, "
             f"COALESCE(s.score, 0.0) {order}, s.id"
         )
@@ -550,7 +682,7 @@ class Backend:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return [row[1] for row in rows if row[1] is not None], rows[0][0]
+        return [row[1] for row in rows if row[1] is not None], rows[0][0], rows[0][2]
 
     def ranked(
         self,
@@ -581,6 +713,28 @@ class Backend:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         return [row[0] for row in rows], (rows[0][1] if rows else 0)
+
+    def head(self, words, *, limit: int, completed: tuple[str, ...] = ()) -> list[tuple]:
+        """The first `limit` matches in `search.rank`'s order (as `ranked`), each with what
+        `reranked` weighs: (id, kind, whole, closeness, title, the first RERANK_TEXT
+        characters of its text)."""
+        query = self.text_query(words, completed=completed)
+        titles, titles_params = title_rules(words, self.vendor)
+        priority, priority_params = _priority("m")
+        matches, matches_params = self._scored(query, self._whole(words))
+        sql = (
+            f"WITH matches AS {self.MATERIALIZED}({matches}), {titles} "  # noqa: S608
+            "SELECT m.id, m.kind, m.whole, COALESCE(t.closeness, 0.0), d.title, "
+            "substr(d.body, 1, %s) FROM matches m "
+            "LEFT JOIN titles t ON t.document_id = m.id "
+            "JOIN search_document d ON d.id = m.id "
+            f"ORDER BY COALESCE(t.in_title, 0) DESC, m.whole DESC, {priority}, "
+            "COALESCE(t.closeness, 0.0) DESC, COALESCE(m.score, 0.0) DESC, m.id LIMIT %s"
+        )
+        params = [*matches_params, *titles_params, RERANK_TEXT, *priority_params, limit]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
     def matches(self, words, completed: tuple[str, ...] = ()) -> list[tuple]:
         """Every match's (id, kind, title, score, whole): for the reference order,

@@ -23,6 +23,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import connection
 from django.urls import NoReverseMatch
@@ -50,6 +51,7 @@ SUGGEST_READ = 3000  # indexed words read, per word typed, to find the closest i
 SUGGEST_WORDS = 3  # words typed that no document holds, at most, corrected
 RERANK = 2 * PER_PAGE  # matches of a search of several words with no title hit reordered
 RERANK_TEXT = 12_000  # characters of each one's text weighed (the longest lesson's ~10,600)
+RERANK_HITS = 400  # words typed counted in one text, at most (a lesson says one ~30 times)
 
 
 @dataclass(frozen=True)
@@ -280,7 +282,8 @@ def together_in(words: tuple[str, ...], completed: tuple[str, ...] = ()):
     word of the text is a word typed if they fold alike (`search.rank.fold`: "rotating",
     "rotation") or nearly (`_alike`), or begins with the last word typed (or is one of its
     `completions`) when that is looked for as a prefix. One pass of a regular expression over
-    the text, finding only the words that begin as a word typed does."""
+    the text, finding only the words that begin as a word typed does, and stopping at the
+    RERANK_HITS-th: bounded work per text whatever it says."""
     weighed = [word for word in words if word not in FUNCTION_WORDS] or list(words)
     stems = {fold(word): number for number, word in enumerate(words) if word in weighed}
     prefix = words[-1] if is_prefix(words) and words[-1] in weighed else None
@@ -291,6 +294,7 @@ def together_in(words: tuple[str, ...], completed: tuple[str, ...] = ()):
         r"\b(?:" + "|".join(map(re.escape, sorted(begins, key=len, reverse=True))) + r")\w*"
     )
 
+    @lru_cache(maxsize=1024)  # a text says the same words again and again
     def which(token: str) -> int | None:
         folded = fold(token)
         number = stems.get(folded)
@@ -306,6 +310,8 @@ def together_in(words: tuple[str, ...], completed: tuple[str, ...] = ()):
             number = which(match.group())
             if number is not None:
                 seen.append((match.start(), number))
+                if len(seen) == RERANK_HITS:
+                    break
         counts = [0] * len(words)
         for _, number in seen:
             counts[number] += 1

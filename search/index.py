@@ -60,10 +60,13 @@ def rebuild() -> int:
 def write(documents: list[Document]) -> list[Document]:
     """Save new documents with their titles' words (`TitleWord`, which the ranking reads; only
     for a kind whose title is a name, `Source.named`) and
-    any word of theirs not yet in `Word` (which completes the last word typed)."""
+    any word of theirs not yet in `Word` (which completes the last word typed, and corrects a
+    misspelt one)."""
     Document.objects.bulk_create(documents, batch_size=200)
     Word.objects.bulk_create(
-        map(Word, sorted(words_of(documents))), batch_size=2000, ignore_conflicts=True
+        (Word(word=word, rest=word[1:]) for word in sorted(words_of(documents))),
+        batch_size=2000,
+        ignore_conflicts=True,
     )
     TitleWord.objects.bulk_create(
         (

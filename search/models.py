@@ -69,6 +69,13 @@ class Word(models.Model):
 
     word = models.CharField(max_length=40, primary_key=True)
     # and an index in code-point order on PostgreSQL, for a prefix's range (migration 0004)
+    rest = models.CharField(
+        max_length=40,
+        default="",
+        help_text="The word without its first letter, so “Did you mean” can find a "
+        "word whose first letter was mistyped (`search.query.closest`).",
+    )
+    # and an index on it in code-point order, for a range (migration 0007)
 
     def __str__(self) -> str:
         return self.word

@@ -20,15 +20,17 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import connection
 from django.urls import NoReverseMatch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from search.rank import WORD, Ranking, fold
+from search.rank import UNWEIGHTED, WORD, Ranking, fold
 from search.sources import MARK_END, MARK_START, SOURCES
 from search.synonyms import rewrite, singular
 
@@ -47,6 +49,9 @@ LEAD_IN = 3  # words of a snippet before its first hit, when there are any
 SUGGEST_FROM = 5  # letters in a word typed before a "Did you mean" is looked for it
 SUGGEST_READ = 3000  # indexed words read, per word typed, to find the closest in
 SUGGEST_WORDS = 3  # words typed that no document holds, at most, corrected
+RERANK = 2 * PER_PAGE  # matches of a search of several words with no title hit reordered
+RERANK_TEXT = 12_000  # characters of each one's text weighed (the longest lesson's ~10,600)
+RERANK_HITS = 400  # words typed counted in one text, at most (a lesson says one ~30 times)
 
 
 @dataclass(frozen=True)
@@ -225,12 +230,18 @@ def search(text: str, *, page: int = 1) -> Results:
         return Results(query=text, terms=words, notice="Search is not available here.")
     page = min(max(1, page), MAX_PAGES)
     completed = completions(words)
-    ids, total = backend.page(words, offset=(page - 1) * PER_PAGE, completed=completed)
+    offset = (page - 1) * PER_PAGE
+    ids, total, titled = backend.counted_page(words, offset=offset, completed=completed)
     if not ids and total and page > 1:  # past the last page: show the last
         page = -(-total // PER_PAGE)
-        ids, total = backend.page(words, offset=(page - 1) * PER_PAGE, completed=completed)
+        offset = (page - 1) * PER_PAGE
+        ids, total, titled = backend.counted_page(words, offset=offset, completed=completed)
     if not total:
         return Results(query=text, terms=words, suggestion=suggestion(backend, words))
+    if len(words) > 1 and not titled and offset < RERANK:
+        # No title holds the words: the text decides, the same on both databases.
+        head = backend.head(words, limit=RERANK, completed=completed)
+        ids = reranked(words, completed, head)[offset : offset + PER_PAGE]
     pages = min(MAX_PAGES, -(-total // PER_PAGE))
     rows = backend.marked(words, ids, completed) if ids else []
     hits = [
@@ -241,13 +252,126 @@ def search(text: str, *, page: int = 1) -> Results:
     return Results(query=text, terms=words, hits=hits, total=total, page=page, pages=pages)
 
 
+def reranked(words: tuple[str, ...], completed: tuple[str, ...], head: list[tuple]) -> list[int]:
+    """The ids of a search's first matches (`Backend.head`: none with every word in its title)
+    in the order of the rules that apply to them (`search.rank`: the last word whole, the
+    kind, how closely a name is what was typed), then, where the databases' scores would
+    decide (`bm25` and `ts_rank` disagree), by how much of what these matches say of the words
+    typed each one says (`together_in`: for each word, its share of the word's occurrences in
+    them all, added up, so a word every text repeats, "is", weighs little, and a text must
+    hold each word to come first), then by how near together it says them, then the id: the
+    same order on either database for the same matches."""
+    weigh = together_in(words, completed)
+    weighed = {row[0]: weigh(f"{row[4]}\n{row[5] or ''}") for row in head}
+    totals = [sum(counts[n] for counts, _ in weighed.values()) or 1 for n in range(len(words))]
+    last = len(SOURCES)
+
+    def key(row):
+        ident, kind, whole, closeness, _, _ = row
+        priority = SOURCES[kind].priority if kind in SOURCES else last
+        counts, span = weighed[ident]
+        share = sum(count / total for count, total in zip(counts, totals, strict=True))
+        return (not whole, priority, -float(closeness or 0.0), -round(share, 9), span, ident)
+
+    return [row[0] for row in sorted(head, key=key)]
+
+
+def together_in(words: tuple[str, ...], completed: tuple[str, ...] = ()):
+    """A function weighing how a text holds the words typed: (how many times it says each,
+    the fewest characters of it that hold one of each it says), `FUNCTION_WORDS` left out. A
+    word of the text is a word typed if they fold alike (`search.rank.fold`: "rotating",
+    "rotation") or nearly (`_alike`), or begins with the last word typed (or is one of its
+    `completions`) when that is looked for as a prefix. One pass of a regular expression over
+    the text, finding only the words that begin as a word typed does, and stopping at the
+    RERANK_HITS-th: bounded work per text whatever it says."""
+    weighed = [word for word in words if word not in FUNCTION_WORDS] or list(words)
+    stems = {fold(word): number for number, word in enumerate(words) if word in weighed}
+    prefix = words[-1] if is_prefix(words) and words[-1] in weighed else None
+    last = len(words) - 1
+    begins = {_beginning(stem) for stem in stems}
+    begins |= {prefix, *completed} if prefix else set()
+    pattern = re.compile(
+        r"\b(?:" + "|".join(map(re.escape, sorted(begins, key=len, reverse=True))) + r")\w*"
+    )
+
+    @lru_cache(maxsize=1024)  # a text says the same words again and again
+    def which(token: str) -> int | None:
+        folded = fold(token)
+        number = stems.get(folded)
+        if number is None:
+            number = next((n for stem, n in stems.items() if _alike(stem, folded)), None)
+        if number is None and prefix and (token.startswith(prefix) or token in completed):
+            number = last
+        return number
+
+    def weigh(text: str) -> tuple[list[int], int]:
+        seen: list[tuple[int, int]] = []  # (where, which word typed)
+        for match in pattern.finditer(text.lower()):
+            number = which(match.group())
+            if number is not None:
+                seen.append((match.start(), number))
+                if len(seen) == RERANK_HITS:
+                    break
+        counts = [0] * len(words)
+        for _, number in seen:
+            counts[number] += 1
+        return counts, _span(seen, sum(1 for count in counts if count))
+
+    return weigh
+
+
+# Words that say how, not what ("who is responsible for patching EC2"): every text says them,
+# so `together_in` leaves them out, unless they are all that was typed. Whether a text holds
+# them the database has said already (it found only texts holding every word).
+FUNCTION_WORDS = UNWEIGHTED | frozenset([
+    "is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "who", "whom", "whose",
+    "which", "that", "this", "these", "those", "it", "as", "i", "me", "my", "we", "our", "you",
+    "they", "them", "their", "there", "if", "then", "than", "so", "but", "not", "no", "can",
+    "could", "should", "would", "will", "may", "might", "must", "when", "where", "why", "about",
+    "into", "out", "up", "all", "any", "each",
+])  # fmt: skip
+ALIKE = 6  # letters two folded words begin with alike, at least, to count as one word
+
+
+def _beginning(stem: str) -> str:
+    """What every word `_alike` a folded word typed begins with."""
+    return stem[:ALIKE] if len(stem) > ALIKE else stem.removesuffix("y") or stem
+
+
+def _alike(a: str, b: str) -> bool:
+    """Two folded words are forms of one word, as the databases' stemmers would have them,
+    though `fold` does not say so ("responsible", "responsibility"): they begin with the
+    same ALIKE letters or more, and differ in no more than the last three of the shorter."""
+    same = len(os.path.commonprefix([a, b]))
+    return same >= ALIKE and same >= min(len(a), len(b)) - 3
+
+
+def _span(seen: list[tuple[int, int]], wanted: int) -> int:
+    """The fewest characters from one place in `seen` to another that hold `wanted` different
+    words typed (`seen` in order of place); a large number when there are none."""
+    best = 1 << 30
+    inside: dict[int, int] = {}
+    start = 0
+    for where, number in seen:
+        inside[number] = inside.get(number, 0) + 1
+        while len(inside) == wanted and wanted:
+            first, word = seen[start]
+            best = min(best, where - first)
+            inside[word] -= 1
+            if not inside[word]:
+                del inside[word]
+            start += 1
+    return best
+
+
 def suggestion(backend: Backend, words: tuple[str, ...]) -> str:
     """For a search that matched nothing: the words typed with each one no document holds
     replaced by the indexed word (`search.models.Word`) closest to it in spelling, when one is
     close enough ("guardudty": "guardduty"), and only if that search matches something; else
-    "". At most SUGGEST_WORDS words are corrected, each from the indexed words of its first
-    letter, at most SUGGEST_READ of them, compared only if their length is near: at most five
-    short queries and a bounded loop (~2 ms for one word, ~17 ms for eight misspelt ones)."""
+    "". At most SUGGEST_WORDS words are corrected, each from at most 2 × SUGGEST_READ indexed
+    words (`closest`: those of its first letter, then, only if none is near, those a misspelt
+    first letter would hide), compared only if their length is near: at most four short
+    queries and a bounded loop, whatever was typed."""
     unknown = [w for w in words if len(w) >= SUGGEST_FROM and not w.isdigit()]
     if not unknown:
         return ""
@@ -255,8 +379,7 @@ def suggestion(backend: Backend, words: tuple[str, ...]) -> str:
         among = ", ".join(["%s"] * len(unknown))
         cursor.execute(f"SELECT word FROM search_word WHERE word IN ({among})", unknown)  # noqa: S608
         known = {row[0] for row in cursor.fetchall()}
-    fixed = {w: closest(w) for w in [w for w in unknown if w not in known][:SUGGEST_WORDS]}
-    fixed = {w: c for w, c in fixed.items() if c}
+    fixed = closest([w for w in unknown if w not in known][:SUGGEST_WORDS])
     if not fixed:
         return ""
     corrected = tuple(dict.fromkeys(fixed.get(w, w) for w in words))
@@ -264,21 +387,73 @@ def suggestion(backend: Backend, words: tuple[str, ...]) -> str:
     return " ".join(corrected) if total else ""
 
 
-def closest(word: str) -> str:
-    """The indexed word of the same first letter nearest `word` in spelling (one letter added,
-    dropped, changed, or two swapped, counts one; at most one such edit for a word of up to
-    seven letters, two for a longer one), the fewest edits first, then the nearest length,
-    then the first in order; "" when none is that near."""
-    most = 1 if len(word) <= 7 else 2
+def closest(words: list[str]) -> dict[str, str]:
+    """Each word's nearest indexed word in spelling (one letter added, dropped, changed, or two
+    swapped, counts one; at most one such edit for a word of up to seven letters, two for a
+    longer one), the fewest edits first, then the nearest length, then the first in order;
+    left out when none is that near. Looked for among the indexed words of its first letter (at
+    most SUGGEST_READ of them), then, for the words with none near, among those a misspelt
+    first letter would hide (`first_letter_typos`: at most SUGGEST_READ again): two short
+    queries at most, for all the words together."""
+    found = _begun_with([("word", word[0]) for word in words], SUGGEST_READ)
+    fixed = {word: _nearest(word, near) for word, near in zip(words, found, strict=True)}
+    missing = [word for word in words if not fixed[word] and len(word) >= SUGGEST_FROM]
+    typos = [first_letter_typos(word) for word in missing]
+    found = _begun_with([r for ranges in typos for r in ranges], SUGGEST_READ // TYPO_RANGES)
+    for number, word in enumerate(missing):
+        ranges = found[number * TYPO_RANGES : (number + 1) * TYPO_RANGES]
+        fixed[word] = _nearest(word, [w for words_in in ranges for w in words_in])
+    return {word: near for word, near in fixed.items() if near}
+
+
+TYPO_RANGES = 4  # `first_letter_typos`' ranges of the index for a word
+
+
+def first_letter_typos(word: str) -> list[tuple[str, str]]:
+    """Where in the index (`Word.word` or `Word.rest`, and how it begins) the word `word` would
+    be if its first letter were the typo: that letter changed ("fuardduty": the rest begins
+    "uar"), dropped ("ncryption": the rest begins "ncr"), added ("xguardduty": the word begins
+    "guar") or swapped with the second ("ugardduty": the word begins "guar"). TYPO_RANGES
+    narrow ranges whatever was typed (none for a word too short to be corrected)."""
+    if len(word) < SUGGEST_FROM:
+        return []
+    return [
+        ("rest", word[1:4]),
+        ("rest", word[:3]),
+        ("word", word[1:5]),
+        ("word", word[1] + word[0] + word[2:4]),
+    ]
+
+
+def _begun_with(ranges: list[tuple[str, str]], each: int) -> list[list[str]]:
+    """The indexed words in each range (a column, `word` or `rest`, and how it begins), at most
+    `each` of each in code-point order: one query through the columns' indexes, none for no
+    ranges."""
+    if not ranges:
+        return []
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    columns = {"word": "word", "rest": "rest"}  # the only names formatted in
+    # Only placeholders, fixed SQL and those names are formatted in: every value is a parameter.
+    sql = " UNION ALL ".join(
+        f"SELECT * FROM (SELECT {n} AS part, word FROM search_word "  # noqa: S608
+        f"WHERE {columns[column]}{collate} >= %s AND {columns[column]}{collate} < %s "
+        f"ORDER BY {columns[column]}{collate} LIMIT %s) AS begun{n}"
+        for n, (column, _) in enumerate(ranges)
+    )
+    params = [value for _, begun in ranges for value in (begun, _after(begun), each)]
+    found: list[list[str]] = [[] for _ in ranges]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT word FROM search_word WHERE word{collate} >= %s "  # noqa: S608 - fixed SQL
-            f"AND word{collate} < %s ORDER BY word{collate} LIMIT %s",
-            [word[0], _after(word[0]), SUGGEST_READ],
-        )
-        found = [row[0] for row in cursor.fetchall() if abs(len(row[0]) - len(word)) <= most]
-    scored = [(d, abs(len(w) - len(word)), w) for w in found if (d := edits(word, w, most)) <= most]
+        cursor.execute(sql, params)
+        for part, word in cursor.fetchall():
+            found[part].append(word)
+    return found
+
+
+def _nearest(word: str, found: list[str]) -> str:
+    """The word of `found` nearest `word`, as `closest` orders them, or ""."""
+    most = 1 if len(word) <= 7 else 2
+    near = [w for w in found if abs(len(w) - len(word)) <= most]
+    scored = [(d, abs(len(w) - len(word)), w) for w in near if (d := edits(word, w, most)) <= most]
     return min(scored)[2] if scored else ""
 
 
@@ -447,9 +622,24 @@ class Backend:
         score_order: str = "DESC",
         completed: tuple[str, ...] = (),
     ):
-        """One page of ids in `search.rank`'s order from `offset`, and how many match: one
-        query, which orders only the title hits (`block`) while the page ends within them, or
-        every match (`matches`, scored only then) when it goes past them."""
+        """One page of ids in `search.rank`'s order from `offset`, and how many match."""
+        ids, total, _ = self.counted_page(
+            words, offset=offset, limit=limit, score_order=score_order, completed=completed
+        )
+        return ids, total
+
+    def counted_page(
+        self,
+        words,
+        *,
+        offset: int,
+        limit: int = PER_PAGE,
+        score_order: str = "DESC",
+        completed: tuple[str, ...] = (),
+    ) -> tuple[list[int], int, int]:
+        """`page`, and how many matches are title hits: one query, which orders only the title
+        hits (`block`) while the page ends within them, or every match (`matches`, scored only
+        then) when it goes past them."""
         query, whole = self.text_query(words, completed=completed), self._whole(words)
         titles, titles_params = title_rules(words, self.vendor)
         priority, priority_params = _priority("d")
@@ -481,7 +671,7 @@ class Backend:
             f"FROM matches m LEFT JOIN titles t ON t.document_id = m.id WHERE NOT {within} "
             f"ORDER BY 1 DESC, 2 DESC, 3, 4 DESC, COALESCE(m.score, 0.0) {order}, m.id "
             "LIMIT %s OFFSET %s) AS rest) "
-            "SELECT c.total, s.id FROM counts c LEFT JOIN shown s ON 1 = 1 "
+            "SELECT c.total, s.id, c.titled FROM counts c LEFT JOIN shown s ON 1 = 1 "
             f"ORDER BY s.in_title DESC, s.whole DESC, s.priority, s.closeness DESC, "
             f"COALESCE(s.score, 0.0) {order}, s.id"
         )
@@ -498,7 +688,7 @@ class Backend:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return [row[1] for row in rows if row[1] is not None], rows[0][0]
+        return [row[1] for row in rows if row[1] is not None], rows[0][0], rows[0][2]
 
     def ranked(
         self,
@@ -529,6 +719,28 @@ class Backend:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         return [row[0] for row in rows], (rows[0][1] if rows else 0)
+
+    def head(self, words, *, limit: int, completed: tuple[str, ...] = ()) -> list[tuple]:
+        """The first `limit` matches in `search.rank`'s order (as `ranked`), each with what
+        `reranked` weighs: (id, kind, whole, closeness, title, the first RERANK_TEXT
+        characters of its text)."""
+        query = self.text_query(words, completed=completed)
+        titles, titles_params = title_rules(words, self.vendor)
+        priority, priority_params = _priority("m")
+        matches, matches_params = self._scored(query, self._whole(words))
+        sql = (
+            f"WITH matches AS {self.MATERIALIZED}({matches}), {titles} "  # noqa: S608
+            "SELECT m.id, m.kind, m.whole, COALESCE(t.closeness, 0.0), d.title, "
+            "substr(d.body, 1, %s) FROM matches m "
+            "LEFT JOIN titles t ON t.document_id = m.id "
+            "JOIN search_document d ON d.id = m.id "
+            f"ORDER BY COALESCE(t.in_title, 0) DESC, m.whole DESC, {priority}, "
+            "COALESCE(t.closeness, 0.0) DESC, COALESCE(m.score, 0.0) DESC, m.id LIMIT %s"
+        )
+        params = [*matches_params, *titles_params, RERANK_TEXT, *priority_params, limit]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
     def matches(self, words, completed: tuple[str, ...] = ()) -> list[tuple]:
         """Every match's (id, kind, title, score, whole): for the reference order,

@@ -75,8 +75,39 @@ UNWEIGHTED = frozenset(
 
 @lru_cache(maxsize=4096)
 def fold(word: str) -> str:
-    """A word without case or a plural ending, so "Groups" and "group" are the same word."""
-    word = word.lower()
+    """A word without case, a plural ending or the commonest English endings of its other forms
+    (-ing, -ed, -ion, a final e), so "Groups" is "group", and "rotating", "rotated", "rotate"
+    and "rotation" are all "rotat". Light and predictable, not a full stemmer: each ending
+    goes only if at least three letters stay (one a vowel, for -ing and -ed), so "string",
+    "need" and "the" are whole. The same on both sides (title words when indexed, words
+    when typed), so a stem that is not a word is harmless."""
+    word = _plural(word.lower())
+    if len(word) > 5 and word.endswith("ied"):
+        return word[:-3] + "y"  # "denied": "deny", as "denies" is
+    for ending in ("ing", "ed"):
+        stem = word[: -len(ending)]
+        if (
+            word.endswith(ending)
+            and len(stem) >= 3
+            and _VOWEL.search(stem)
+            and not stem.endswith("e")  # "agreed", "seeing": leave them
+        ):
+            if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+                stem = stem[:-1]  # "logging": "log", but "installed": "install"
+            word = stem
+            break
+    if len(word) >= 7 and word.endswith(("tion", "sion")):
+        word = word[:-3]  # "rotation": "rotat"; "encryption": "encrypt"
+    if len(word) > 3 and word.endswith("e") and not word.endswith("ee"):
+        word = word[:-1]  # "rotate": "rotat"; "share": "shar", as "shared" and "sharing"
+    return word
+
+
+_VOWEL = re.compile("[aeiouy]")
+
+
+def _plural(word: str) -> str:
+    """A word in lower case without a plural ending: "policies" is "policy"."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 4 and word.endswith(("ses", "xes", "ches", "shes")):

@@ -102,3 +102,23 @@ def test_an_upgraded_database_completes_words_without_a_reindex():
     finally:
         MigrationExecutor(connection).loader.build_graph()
         call_command("migrate", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upgraded_database_corrects_a_misspelt_first_letter_without_a_reindex():
+    """Migration search/0007 gives the words already indexed their `rest` (all but the first
+    letter), which "Did you mean" looks a misspelt first letter up by."""
+    before, after = [("search", "0006_title_words_stemmed")], [("search", "0007_word_rest")]
+    MigrationExecutor(connection).migrate(before)
+    try:
+        old = MigrationExecutor(connection).loader.project_state(before).apps
+        old.get_model("search", "Document").objects.create(
+            kind="glossary", key="1", title="Amazon GuardDuty", target="t", body="Findings."
+        )
+        old.get_model("search", "Word").objects.create(word="guardduty")
+        MigrationExecutor(connection).migrate(after)
+        assert Word.objects.get(word="guardduty").rest == "uardduty"
+        assert search("fuardduty").suggestion == "guardduty"
+    finally:
+        MigrationExecutor(connection).loader.build_graph()
+        call_command("migrate", verbosity=0)

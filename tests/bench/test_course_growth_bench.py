@@ -126,6 +126,8 @@ def _pages(ada, ines, root, cohort, mine) -> list[tuple[str, str, str]]:
         ("quiz", reverse("quizzes:detail", args=["iam-quiz"])),
         ("glossary", reverse("glossary:index")),
         ("search", reverse("search") + "?q=policy"),
+        # several words no title holds all of: the text re-weighs the first matches
+        ("search, text decides", reverse("search") + "?q=shared+responsibility+lambda"),
         ("sandbox", reverse("sandbox")),
         ("network lab", reverse("network-lab")),
         ("waf lab", reverse("waf-lab")),

@@ -99,9 +99,9 @@ def test_a_letter_typed_two_ways_is_kept_one_way():
     assert shown_names.clean("Jose\u0301") == "José"
 
 
-def test_the_admin_is_held_to_the_same_rule(learner):
-    """The model field's validator: an administrator editing a profile cannot store what the
-    learner's own form refuses."""
+def test_the_model_is_held_to_the_same_rule(learner):
+    """The model field's validator: any model form over a profile (an admin page, should one
+    be added) refuses what the learner's own form refuses."""
     profile = Profile(user=learner, shown_name="Ada\x07")
     with pytest.raises(ValidationError) as refused:
         profile.full_clean()

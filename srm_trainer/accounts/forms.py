@@ -162,7 +162,7 @@ class CloseAccountForm(PlainLabels, forms.Form):
 SHOWN_NAME_HELP = (
     "Optional. The instructors of the cohorts you are in see it beside your username: on "
     "their gradebook, their list of the cohort's people, their page about your work, and the "
-    "gradebook files they download. No one else sees it. Leave it blank to be known by your "
+    "gradebook and answers files they download. No one else sees it. Leave it blank to be known by your "
     f"username only. Up to {shown_names.MAX_LENGTH} characters."
 )
 

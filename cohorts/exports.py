@@ -6,6 +6,11 @@ formula, so a learner called `=HYPERLINK(...)` could attack whoever opens the fi
 and those where the formula follows spaces or blank lines (a learner's typed policy), get a
 leading apostrophe, which spreadsheets show as text (OWASP's advice for CSV injection).
 
+Each learner is named as the pages name them: by username (the first column), and by the name
+they chose to show their instructors, if any (`lessons.shown_names`), in the last column, added
+after the others so that a spreadsheet reading columns by position still finds them. It is the
+learner's own text, so it goes through `safe_cell` like every other cell.
+
 Both files say what the pages say: times in the zone the instructor's pages show them in (the
 view passes it: the body is written after the request's zone is put away), and a file starts
 with a byte-order mark, without which Excel reads UTF-8 as its own code page and turns a
@@ -25,6 +30,7 @@ from django.utils.text import slugify
 
 from cohorts import gradebook, roster
 from cohorts.models import Cohort, Membership
+from lessons import shown_names
 from lessons.markdown import markdown_text
 from quizzes import kinds
 from quizzes.models import Answer, Attempt, Question
@@ -125,6 +131,7 @@ GRADEBOOK_HEADER = [
     "lessons assigned",
     "best late",
     "latest late",
+    "name shown",
 ]
 
 
@@ -140,12 +147,13 @@ def gradebook_rows(
     assignments = gradebook.assignments_of(cohort)
     # In the pages' name order (`roster`), not the database's code-point order.
     memberships = roster.in_order(
-        list(Membership.objects.filter(cohort=cohort).select_related("user"))
+        list(Membership.objects.filter(cohort=cohort).select_related("user", shown_names.RELATED))
     )
     rows = gradebook.gradebook_rows(
         cohort=cohort, assignments=assignments, memberships=memberships, counted=counted
     )
     for row in rows:
+        shown = shown_names.of(row.user)
         for cell in row.cells:
             assignment = cell.assignment
             yield [
@@ -165,6 +173,7 @@ def gradebook_rows(
                 cell.lessons_total,
                 cell.best_late if cell.best_attempt else None,
                 cell.latest_late if cell.latest_attempt else None,
+                shown,
             ]
 
 
@@ -180,6 +189,7 @@ ANSWERS_HEADER = [
     "attempt no.",
     "submitted at",
     "late",
+    "name shown",
 ]
 
 
@@ -216,6 +226,7 @@ def answer_rows(cohort: Cohort, counted: QuerySet[Attempt] | None = None) -> Ite
             "response",
             "score",
             "saved_at",
+            f"attempt__{shown_names.VALUE}",
         )
     )
     # The kinds' names as text once, not a lazy translation made text on every row.
@@ -223,9 +234,17 @@ def answer_rows(cohort: Cohort, counted: QuerySet[Attempt] | None = None) -> Ite
     # A prompt is Markdown: the file holds the words a learner read ("guest OS", not
     # "**guest OS**"), each prompt rendered once per file however many learners answered it.
     prompts: dict[str, str] = {}
-    for username, title, attempt_id, prompt, kind, response, score, saved_at in answers.iterator(
-        chunk_size=500
-    ):
+    for (
+        username,
+        title,
+        attempt_id,
+        prompt,
+        kind,
+        response,
+        score,
+        saved_at,
+        shown,
+    ) in answers.iterator(chunk_size=500):
         yield [
             username,
             title,
@@ -236,6 +255,7 @@ def answer_rows(cohort: Cohort, counted: QuerySet[Attempt] | None = None) -> Ite
             score,
             saved_at,
             *facts.get(attempt_id, ("", None, None)),
+            shown,  # None for a learner with no profile: an empty cell
         ]
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from cohorts import sorting
 from cohorts.models import Cohort, Membership
+from lessons import shown_names
 from srm_trainer.finder import words
 
 # Latin letters Unicode does not decompose into a base letter and a mark (so NFKD keeps them
@@ -40,7 +41,8 @@ def sort_key(username: str) -> tuple[str, str]:
 @dataclass(frozen=True)
 class Roster:
     """The membership ids of a cohort's learners in name order, those matching `query` only
-    (every word typed, case and accents aside, anywhere in the username); `total` is the
+    (every word typed, case and accents aside, anywhere in the username or the name the
+    learner chose to show their instructors, `lessons.shown_names`); `total` is the
     cohort's whole count, whatever was typed."""
 
     ids: list[int]
@@ -56,24 +58,34 @@ def roster(cohort: Cohort, query: str = "", sort: sorting.Sort | None = None) ->
     """One query: the cohort's learners' usernames, sorted and filtered here (see the module);
     `sort` another order than by name, its keys read in the same query (`cohorts.sorting`)."""
     keys = sorting.keys(sort, cohort) if sort else {}
+    # The name each learner chose to show their instructors last (`sorting.ordered` reads
+    # the keys by position after the username): found by it too, never sorted by it.
     rows = list(
         Membership.objects.filter(cohort=cohort)
         .annotate(**keys)
-        .values_list("pk", "user__username", *keys)
+        .values_list("pk", "user__username", *keys, shown_names.VALUE)
     )
     typed = [fold(word) for word in words(query)]
     total = len(rows)
     rows.sort(key=lambda row: sort_key(row[1]))
     if typed:
-        rows = [row for row in rows if all(w in fold(row[1]) for w in typed)]
+        rows = [row for row in rows if all(w in _findable(row) for w in typed)]
     if sort:
         rows = sorting.ordered(rows, sort)
     return Roster(ids=[row[0] for row in rows], total=total, query=" ".join(words(query)))
 
 
+def _findable(row: tuple) -> str:
+    """A roster row's username and chosen name, folded, as a typed word is looked for in it."""
+    shown = row[-1]
+    return fold(f"{row[1]} {shown}" if shown else row[1])
+
+
 def memberships(ids: list[int]) -> list[Membership]:
-    """The memberships `ids` names, with their users, in that order (one query)."""
-    found = Membership.objects.filter(pk__in=ids).select_related("user").in_bulk()
+    """The memberships `ids` names, with their users and the names they chose to show their
+    instructors, in that order (one query)."""
+    read = Membership.objects.filter(pk__in=ids).select_related("user", shown_names.RELATED)
+    found = read.in_bulk()
     return [found[pk] for pk in ids if pk in found]
 
 

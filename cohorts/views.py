@@ -26,6 +26,7 @@ from cohorts.forms import (
     RenameForm,
 )
 from cohorts.models import Assignment, Cohort, Extension, Membership
+from lessons import shown_names
 from quizzes import attempts
 from quizzes import finder as quiz_finder
 from srm_trainer import once
@@ -843,7 +844,9 @@ def learner_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
     membership = get_object_or_404(
-        Membership.objects.select_related("user"), cohort=cohort, user_id=user_pk
+        Membership.objects.select_related("user", shown_names.RELATED),
+        cohort=cohort,
+        user_id=user_pk,
     )
     assignments = gradebook.assignments_of(cohort)
     [row] = gradebook.gradebook_rows(

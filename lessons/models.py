@@ -29,7 +29,7 @@ from curriculum.validation import (
     sentences_problem,
     sources_problem,
 )
-from lessons import hooks
+from lessons import hooks, shown_names
 from lessons.hands_on import hands_on_problem
 from lessons.markdown import body_problems
 from lessons.rendered import SCENARIO, RenderedQuerySet, ScenarioShown
@@ -601,13 +601,21 @@ class ComplianceProgram(EditStamped, models.Model):
 
 
 class Profile(models.Model):
-    """What a learner's browser told us about them: for now, the time zone their times are
-    shown in (so "due later today" means their day, not the server's)."""
+    """A learner's own settings: the time zone their browser reports, which their times are
+    shown in (so "due later today" means their day, not the server's), and the name they chose
+    to show their instructors (`lessons.shown_names`: blank unless they set one)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     time_zone = models.CharField(max_length=64, blank=True)
+    shown_name = models.CharField(
+        "name shown to your instructors",
+        max_length=shown_names.MAX_LENGTH,
+        blank=True,
+        default="",
+        validators=[shown_names.validate],
+    )
 
     def __str__(self) -> str:
         return f"{self.user} ({self.time_zone or 'no time zone'})"

@@ -522,6 +522,11 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     "account_data_download": Case("/accounts/data/download/", get=signed_in(), post=405),
     "account_delete": Case("/accounts/delete/", get=signed_in(),
                            post=(LOGIN, HOME, 400, 403, 403, 403), data={"username": "ada"}),
+    # The name shown to one's instructors: one's own, set by anyone signed in (it shows only
+    # where they are a learner in a cohort).
+    "account_shown_name": Case("/accounts/name/", get=signed_in(),
+                               post=signed_in(Redirect("/accounts/name/")),
+                               data={"shown_name": "A name"}),
     "account_email": Case("/accounts/email/", get=signed_in(),
                           post=signed_in(Redirect("/accounts/email/"))),
     "account_email_verification_sent": Case("/accounts/confirm-email/", get=200, post=405),

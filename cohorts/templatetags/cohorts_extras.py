@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from cohorts import gradebook, learner_finder
-from lessons import finder
+from lessons import finder, shown_names
 from quizzes import finder as quiz_finder
 from srm_trainer import finder as shared_finder
 from srm_trainer.error_focus import error_focus
@@ -90,3 +90,10 @@ def learner_options(field) -> shared_finder.Found:
     """The extension form's learner suggestions as the page is drawn: the cohort's learners
     matching what the field holds (`cohorts.learner_finder`, at most `MATCHES`)."""
     return learner_finder.find(field.field.queryset, str(field.value() or ""))
+
+
+@register.filter
+def shown_name(user) -> str:
+    """The name `user` chose to show their instructors, or "" (`lessons.shown_names`). The
+    page's read of its learners brings it (`select_related`): no query of its own."""
+    return shown_names.of(user)

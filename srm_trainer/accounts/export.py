@@ -200,8 +200,13 @@ def _email_addresses(user) -> Iterator[dict]:
 
 
 def _profile(user) -> dict | None:
-    zone = Profile.objects.filter(user=user).values_list("time_zone", flat=True).first()
-    return None if zone is None else {"time_zone": zone}
+    """The learner's settings: their time zone and the name they chose to show their
+    instructors ("" for none)."""
+    row = Profile.objects.filter(user=user).values_list("time_zone", "shown_name").first()
+    if row is None:
+        return None
+    zone, shown = row
+    return {"time_zone": zone, "name_shown_to_instructors": shown}
 
 
 def _lesson_progress(user) -> Iterator[dict]:

@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
+from lessons import shown_names
 from srm_trainer.labels import PlainLabels
 
 # allauth's own words for two passwords that differ (its msgid, so a catalogue can re-word it).
@@ -156,3 +157,27 @@ class CloseAccountForm(PlainLabels, forms.Form):
                 f"Type {self.user.get_username()} exactly."
             )
         return typed
+
+
+SHOWN_NAME_HELP = (
+    "Optional. The instructors of the cohorts you are in see it beside your username: on "
+    "their gradebook, their list of the cohort's people, their page about your work, and the "
+    "gradebook and answers files they download. No one else sees it. Leave it blank to be known by your "
+    f"username only. Up to {shown_names.MAX_LENGTH} characters."
+)
+
+
+class ShownNameForm(PlainLabels, forms.Form):
+    """The name a learner chooses to show their instructors (`lessons.shown_names`): the only
+    name of theirs an instructor sees, so it is theirs to set, change or clear."""
+
+    shown_name = forms.CharField(
+        label="Name shown to your instructors",
+        required=False,
+        strip=False,  # `shown_names.clean` trims, after normalising
+        help_text=SHOWN_NAME_HELP,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
+
+    def clean_shown_name(self) -> str:
+        return shown_names.clean(self.cleaned_data["shown_name"])

@@ -18,6 +18,7 @@ urlpatterns = [
     path("2fa/authenticate/", views.mfa_authenticate, name="mfa_authenticate"),
     path("2fa/recovery-codes/", views.view_recovery_codes, name="mfa_view_recovery_codes"),
     path("email/", views.email, name="account_email"),
+    path("name/", views.shown_name, name="account_shown_name"),
     path("data/", views.your_data, name="account_data"),
     path("data/download/", views.data_download, name="account_data_download"),
     path("delete/", views.delete_account, name="account_delete"),

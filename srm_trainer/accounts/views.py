@@ -21,9 +21,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_safe
 
+from lessons import shown_names
+from lessons.models import Profile
 from srm_trainer.accounts import closing, export
 from srm_trainer.accounts.adapter import WHEN
-from srm_trainer.accounts.forms import CloseAccountForm
+from srm_trainer.accounts.forms import CloseAccountForm, ShownNameForm
 from srm_trainer.accounts.middleware import continue_to
 from srm_trainer.accounts.sign_in_reasons import sign_in_reason, sign_up_reason
 from srm_trainer.ratelimit import rate_limited
@@ -187,6 +189,28 @@ def too_many_requests(request: HttpRequest) -> HttpResponse:
 @login_required
 def your_data(request: HttpRequest) -> HttpResponse:
     return render(request, "account/data.html")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def shown_name(request: HttpRequest) -> HttpResponse:
+    """The name shown to the learner's instructors (`lessons.shown_names`): set, changed or
+    cleared here; a refused one comes back as typed, with what is wrong, and the kept one
+    stays."""
+    kept = shown_names.of(request.user)
+    if request.method != "POST":
+        form = ShownNameForm(initial={"shown_name": kept})
+        return render(request, "account/shown_name.html", {"form": form, "kept": kept})
+    form = ShownNameForm(request.POST)
+    if not form.is_valid():
+        return render(request, "account/shown_name.html", {"form": form, "kept": kept}, status=400)
+    name = form.cleaned_data["shown_name"]
+    Profile.objects.update_or_create(user=request.user, defaults={"shown_name": name})
+    if name:
+        messages.success(request, f"Your instructors now see your name as “{name}”.")
+    else:
+        messages.success(request, "Your instructors now see your username only.")
+    return redirect("account_shown_name")
 
 
 def _too_many_downloads(request: HttpRequest, retry_after: int) -> HttpResponse:

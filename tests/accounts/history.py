@@ -53,7 +53,7 @@ def give_history(user, tag: str, *, teacher) -> History:
     user.save()
     EmailAddress.objects.create(user=user, email=f"{tag}@example.com", primary=True, verified=True)
     EmailAddress.objects.create(user=user, email=f"{tag}-old@example.com", verified=False)
-    Profile.objects.create(user=user, time_zone="Europe/Paris")
+    Profile.objects.create(user=user, time_zone="Europe/Paris", shown_name=f"Chosen {tag}")
     lesson = make_lesson(title=f"Lesson-{tag}")
     progress.mark_complete(user=user, lesson=lesson)
     knowledge_checks.record(

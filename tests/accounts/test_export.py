@@ -69,7 +69,10 @@ def test_the_file_holds_each_kind_of_data_of_a_learner_who_has_it():
         {"email": "ada-old@example.com", "verified": False, "primary": False},
         {"email": "ada@example.com", "verified": True, "primary": True},
     ]
-    assert document["profile"] == {"time_zone": "Europe/Paris"}
+    assert document["profile"] == {
+        "time_zone": "Europe/Paris",
+        "name_shown_to_instructors": "Chosen ada",
+    }
     assert [row["title"] for row in document["lesson_progress"]] == ["Lesson-ada"]
     (check,) = document["knowledge_checks"]
     assert (check["ref"], check["response"], check["correct"]) == (

@@ -28,6 +28,7 @@ SIGNED_IN_PAGES = [
     "/accounts/2fa/totp/activate/",
     "/accounts/2fa/webauthn/add/",
     "/accounts/2fa/webauthn/",
+    "/accounts/name/",
 ]
 WITH_MFA_PAGES = [
     "/accounts/2fa/totp/deactivate/",
@@ -43,6 +44,7 @@ SECTIONS = {
     "/accounts/password/": "Password",
     "/accounts/email/": "E-mail",
     "/accounts/2fa/": "Two-factor authentication",
+    "/accounts/name/": "Name for instructors",
     "/accounts/data/": "Your data",
     "/accounts/delete/": "Your data",
 }

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from cohorts import exports, gradebook, services
 from cohorts.models import Assignment, Cohort, Membership
 from lessons import progress
+from lessons.models import Profile
 from quizzes import attempts
 from quizzes.models import Attempt, Quiz
 from tests.cohorts.conftest import (
@@ -315,7 +316,7 @@ def test_the_gradebook_csv(cohort, owner, klass):
     due, extended = "2026-03-05T09:00:00+00:00", "2026-03-07T09:00:00+00:00"
     assert by_name["ada"] == [
         "ada", "Root user basics", "", due, "no", "", "submitted", "no", "100.0", "100.0", "2",
-        "900", "1", "2", "no", "no",
+        "900", "1", "2", "no", "no", "",
     ]  # fmt: skip
     assert by_name["bob"][3:11] == [extended, "yes", "", "submitted", "no", "50.0", "50.0", "1"]
     assert by_name["cy"][6:12] == ["late", "no", "0.0", "0.0", "1", "1800"]
@@ -326,32 +327,74 @@ def test_the_gradebook_csv(cohort, owner, klass):
 
 
 def test_the_csvs_name_a_learner_as_the_instructors_pages_do_and_no_more(cohort, owner, klass):
-    """Instructors asked for names and e-mail addresses beside the usernames, to match their
-    own registers. No instructor page shows either: an account's first and last names are set
-    in the admin only and its address is for its owner's resets and notices (docs/accounts.md),
-    so the files, like the people page, the gradebook and a learner's page, name each learner
-    by username alone; a column for them must come with the pages showing them, and a rule
-    for when (docs/teaching.md, "CSV")."""
-    ada = klass["people"]["ada"]
-    ada.first_name, ada.last_name, ada.email = "Augusta", "Byron-King", "augusta@example.org"
-    ada.save()
+    """Instructors asked for learners' real names beside the usernames, to match their own
+    registers. An account's first and last names are set in the admin only and its address is
+    for its owner's resets and notices (docs/accounts.md): neither is shown to an instructor.
+    What is shown is the name the learner chose to show their instructors, if any
+    (`lessons.shown_names`): beside the username on the gradebook, the people page and the
+    learner's page, and in the last column of both files (docs/teaching.md, "CSV"), so the
+    columns before it keep their places. A learner who chose none is their username alone."""
+    ada, bob = klass["people"]["ada"], klass["people"]["bob"]
+    for user in (ada, bob):
+        user.first_name, user.last_name = f"First{user.username}", f"Last{user.username}"
+        user.email = f"{user.username}@mail.example.org"
+        user.save()
+    Profile.objects.create(user=ada, shown_name="Augusta Ada King")
     client = client_for(owner)
-    pages = [
-        client.get(reverse("teach_cohorts:gradebook", args=[cohort.pk])),
-        client.get(reverse("teach_cohorts:people", args=[cohort.pk])),
-        client.get(reverse("teach_cohorts:learner", args=[cohort.pk, ada.pk])),
-    ]
-    files = [
-        client.get(reverse("teach_cohorts:gradebook-csv", args=[cohort.pk])),
-        client.get(reverse("teach_cohorts:answers-csv", args=[cohort.pk])),
-    ]
-    seen = [page.content.decode() for page in pages] + [
-        b"".join(file.streaming_content).decode("utf-8") for file in files
-    ]
-    for text in seen:
-        assert "ada" in text
-        assert "Augusta" not in text and "Byron" not in text and "example.org" not in text
+
+    def seen(user) -> list[str]:
+        pages = [
+            client.get(reverse("teach_cohorts:gradebook", args=[cohort.pk])),
+            client.get(reverse("teach_cohorts:people", args=[cohort.pk])),
+            client.get(reverse("teach_cohorts:learner", args=[cohort.pk, user.pk])),
+        ]
+        return [page.content.decode() for page in pages]
+
+    ada_pages, bob_pages = seen(ada), seen(bob)
+    files = {
+        what: _csv(client.get(reverse(f"teach_cohorts:{what}-csv", args=[cohort.pk])))
+        for what in ("gradebook", "answers")
+    }
+    texts = [*ada_pages, *bob_pages] + [str(rows) for rows in files.values()]
+    for text in texts:
+        for user in (ada, bob):
+            assert user.first_name not in text and user.last_name not in text
+            assert "mail.example.org" not in text
+    for page in ada_pages:
+        assert "Augusta Ada King" in page
+    assert "Augusta Ada King" not in bob_pages[2]  # bob's own page names bob only
+    assert '<h1 class="learner-heading">bob in Spring class</h1>' in bob_pages[2]
+    for header, *rows in files.values():
+        assert header[0] == "learner" and header[-1] == "name shown"
+        names = {row[0]: row[-1] for row in rows}
+        assert names["ada"] == "Augusta Ada King" and names["bob"] == ""
+        assert {len(row) for row in rows} == {len(header)}
     assert exports.GRADEBOOK_HEADER[0] == exports.ANSWERS_HEADER[0] == "learner"
+
+
+def test_a_chosen_name_is_appended_so_the_columns_before_it_keep_their_places(cohort, owner, klass):
+    """A spreadsheet an instructor built on the files reads their columns by position: the
+    new column is the last, every other one where it was."""
+    assert exports.GRADEBOOK_HEADER[:-1] == [
+        "learner", "quiz", "opens", "due", "extended", "closed", "status", "overdue", "best %",
+        "latest %", "attempts", "time spent (s)", "lessons completed", "lessons assigned",
+        "best late", "latest late",
+    ]  # fmt: skip
+    assert exports.ANSWERS_HEADER[:-1] == [
+        "learner", "quiz", "attempt", "question", "kind", "response", "score", "answered at",
+        "attempt no.", "submitted at", "late",
+    ]  # fmt: skip
+    assert exports.GRADEBOOK_HEADER[-1] == exports.ANSWERS_HEADER[-1] == "name shown"
+
+
+def test_a_chosen_name_that_a_spreadsheet_would_run_is_defused(cohort, owner, klass):
+    """The name is the learner's own text, so a learner could type a formula into every
+    instructor's spreadsheet: it goes through the same neutraliser as every cell."""
+    Profile.objects.create(user=klass["people"]["ada"], shown_name='=HYPERLINK("http://x")')
+    client = client_for(owner)
+    for what in ("gradebook", "answers"):
+        _, *rows = _csv(client.get(reverse(f"teach_cohorts:{what}-csv", args=[cohort.pk])))
+        assert {row[-1] for row in rows if row[0] == "ada"} == {'\'=HYPERLINK("http://x")'}
 
 
 def test_the_csv_files_are_named_by_the_cohort_and_the_day(cohort, owner, klass):
@@ -432,10 +475,11 @@ def test_the_answers_csv_has_one_row_per_counted_answer(cohort, owner, quiz, kla
         "1",
         "2026-03-06T09:20:00+00:00",
         "no",
+        "",
     ]
     dee = next(r for r in rows if r[0] == "dee")
     assert (dee[5], dee[6]) == ("Turn on MFA", "")  # saved, not graded yet
-    assert dee[8:] == ["1", "", ""]  # in progress: not handed in, neither late nor on time
+    assert dee[8:] == ["1", "", "", ""]  # in progress: not handed in, neither late nor on time
 
 
 def test_the_answers_csv_gives_each_question_as_the_words_a_learner_read(cohort, owner, quiz):
@@ -458,7 +502,7 @@ def test_the_answers_csv_numbers_each_attempt_as_the_learners_page_and_says_if_l
     header, *rows = _csv(
         client_for(owner).get(reverse("teach_cohorts:answers-csv", args=[cohort.pk]))
     )
-    assert header[-3:] == ["attempt no.", "submitted at", "late"]
+    assert header[-4:-1] == ["attempt no.", "submitted at", "late"]
     by_attempt = {(r[0], r[2]): r[8:] for r in rows}
     first, second = klass["ada"]
     assert by_attempt["ada", str(first.pk)][0] == "1"

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from cohorts import codes, services
 from cohorts.models import Cohort, Membership
+from lessons.models import Profile
 from tests.cohorts.conftest import client_for, make_learner
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,25 @@ def test_a_learner_joins_by_typing_the_code(cohort, other_learner):
     assert _members(cohort) == {"ada", "grace"}
     page = client.get(reverse("cohorts:mine"))
     assert "Spring class" in page.content.decode()
+
+
+def test_joining_says_instructors_see_the_username_and_where_to_choose_a_name(
+    cohort, other_learner
+):
+    """Where a learner joins, one line and a link to the name shown to their instructors
+    (`lessons.shown_names`): nothing more to fill in to join."""
+    client = client_for(other_learner)
+    mine = client.get(reverse("cohorts:mine")).content.decode()
+    assert "Your instructors see you by your username." in mine
+    assert f'<a href="{reverse("account_shown_name")}">a name shown to your instructors</a>' in mine
+    link = client.get(cohort.join_path()).content.decode()
+    assert "They see you by your username: you can add" in link
+    assert f'href="{reverse("account_shown_name")}"' in link
+    Profile.objects.create(user=other_learner, shown_name="Grace Hopper")
+    link = client.get(cohort.join_path()).content.decode()
+    assert "chose to show your instructors, “<bdi>Grace Hopper</bdi>”: you can change" in link
+    assert client.post(cohort.join_path()).status_code == 302  # joining asks nothing more
+    assert _members(cohort) == {"ada", "grace"}
 
 
 def test_a_wrong_code_says_so_and_joins_nothing(cohort, other_learner):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from cohorts import learner_finder, services
 from cohorts.models import Assignment, Membership
 from cohorts.views import ASSIGNMENTS_PER_PAGE, GRADEBOOK_LEARNERS, LEARNERS_PER_PAGE
+from lessons.models import Profile
 from quizzes.models import Answer, Attempt
 from tests.cohorts.conftest import at, client_for, make_owned_quiz, take_right
 from tests.conftest import page_queries
@@ -31,6 +32,11 @@ def grow(cohort, quiz, learners: int) -> None:
     )
     Membership.objects.bulk_create(
         Membership(cohort=cohort, user=user, joined_at=at(hours=1)) for user in users
+    )
+    # Every other learner chose a name to show their instructors (`lessons.shown_names`): the
+    # pages show it beside the username, read with the learners, not one query a learner.
+    Profile.objects.bulk_create(
+        Profile(user=user, shown_name=f"Shown {user.username}") for user in users[::2]
     )
     questions = list(quiz.questions.all())
     now = timezone.now()
@@ -95,6 +101,11 @@ def test_a_cohorts_pages_cost_the_same_with_40_times_the_learners(owner, cohort,
     assert "learner-0199" in teacher.get(pages["people"] + "?page=4").content.decode()
     _, gradebook = page_queries(teacher, pages["gradebook"])
     assert gradebook.count('<th scope="row">') == GRADEBOOK_LEARNERS
+    # ada, then learner-0001 on: the odd-numbered ones chose a name (`grow`), each shown.
+    shown = [f"Shown learner-{n:04}" for n in range(1, GRADEBOOK_LEARNERS, 2)]
+    assert re.findall(r'<span class="shown-name"><bdi>([^<]+)</bdi>', gradebook) == shown
+    shown = [f"Shown learner-{n:04}" for n in range(1, LEARNERS_PER_PAGE, 2)]
+    assert re.findall(r'<span class="shown-name">\(<bdi>([^<]+)</bdi>', people) == shown
     assert f"Learners 1 to {GRADEBOOK_LEARNERS} of 200" in gradebook
     # The extension form suggests a few learners, not a menu of all 200 (tests/cohorts/
     # test_learner_finder.py).

@@ -16,6 +16,7 @@ from django.urls import reverse
 from cohorts import roster, services
 from cohorts.models import Membership
 from cohorts.views import ASSIGNMENTS_PER_PAGE, GRADEBOOK_LEARNERS
+from lessons.models import Profile
 from tests.cohorts.conftest import at, client_for, make_owned_quiz
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,27 @@ def test_a_few_letters_find_a_learner_in_any_case_accents_optional(owner, cohort
     # What was typed is shown isolated: a right-to-left mark in it does not turn the sentence.
     turned = teacher.get(url, {"q": "\u202e"}).content.decode()
     assert "matches “<bdi>\u202e</bdi>”." in turned
+
+
+def test_a_learner_is_found_by_the_name_they_chose_to_show_too(owner, cohort, learner):
+    """An instructor looks a learner up by the name on their register: the name the learner
+    chose to show them (`lessons.shown_names`) is searched as the username is, in the roster's
+    one query; a first or last name set in the admin is not (instructors never see it)."""
+    _join(cohort, ["zoe.m", "b.kowalski", "learner-001"])
+    User = get_user_model()
+    Profile.objects.create(user=User.objects.get(username="b.kowalski"), shown_name="Łucja Nowak")
+    User.objects.filter(username="zoe.m").update(first_name="Secret", last_name="Surname")
+    teacher = client_for(owner)
+    url = reverse("teach_cohorts:gradebook", args=[cohort.pk])
+    found = teacher.get(url, {"q": "lucja"}).content.decode()
+    assert "1 of 4 learners matches" in found and ">b.kowalski</a>" in found
+    assert "Łucja Nowak" in found
+    # Words from both: the username's and the chosen name's.
+    assert "1 of 4 learners matches" in teacher.get(url, {"q": "kowalski nowak"}).content.decode()
+    assert "No learner" in teacher.get(url, {"q": "secret"}).content.decode()
+    people = reverse("teach_cohorts:people", args=[cohort.pk])
+    assert ">b.kowalski</a>" in teacher.get(people, {"q": "NOWAK"}).content.decode()
+    assert "or of the name they chose to show you" in found  # the search box says so
 
 
 def test_a_search_keeps_its_place_in_both_pagers(owner, cohort, learner):

@@ -459,7 +459,9 @@ def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     if refused:
         return refused
     membership = (
-        Membership.objects.select_related("user").filter(cohort=cohort, user_id=user_pk).first()
+        Membership.objects.select_related("user", shown_names.RELATED)
+        .filter(cohort=cohort, user_id=user_pk)
+        .first()
     )
     if membership is None:
         # Removed already (a double click, Back, another tab) or left: the people page says
@@ -696,7 +698,9 @@ def _assignment_page(
             "cohort": cohort,
             "assignment": assignment,
             "form": form,
-            "extensions": assignment.extensions.select_related("user").order_by("user__username"),
+            "extensions": assignment.extensions.select_related(
+                "user", shown_names.RELATED
+            ).order_by("user__username"),
             "extension_form": extension_form or _extension_form(cohort, assignment),
         },
     )

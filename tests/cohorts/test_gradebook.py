@@ -372,6 +372,28 @@ def test_the_csvs_name_a_learner_as_the_instructors_pages_do_and_no_more(cohort,
     assert exports.GRADEBOOK_HEADER[0] == exports.ANSWERS_HEADER[0] == "learner"
 
 
+def test_a_chosen_name_is_beside_the_username_where_an_instructor_acts_on_one_learner(
+    cohort, owner, klass
+):
+    """Giving an extension and removing a learner name one learner too: the instructor who
+    knows them by their chosen name finds it there as on the gradebook."""
+    ada, bob = klass["people"]["ada"], klass["people"]["bob"]
+    Profile.objects.create(user=ada, shown_name="Augusta Ada King")
+    Profile.objects.create(user=bob, shown_name="Robert Tables")
+    client = client_for(owner)
+    page = client.get(
+        reverse("teach_cohorts:assignment", args=[cohort.pk, klass["assignment"].pk])
+    ).content.decode()
+    extensions = page[page.index('id="extensions-title"') :]
+    assert "bob" in extensions and "Robert Tables" in extensions  # bob holds an extension
+    assert "Augusta Ada King" not in extensions  # ada holds none
+    remove = client.get(
+        reverse("teach_cohorts:member-remove", args=[cohort.pk, ada.pk])
+    ).content.decode()
+    heading = remove[remove.index("<h1>") : remove.index("</h1>")]
+    assert "ada" in heading and "Augusta Ada King" in heading
+
+
 def test_a_chosen_name_is_appended_so_the_columns_before_it_keep_their_places(cohort, owner, klass):
     """A spreadsheet an instructor built on the files reads their columns by position: the
     new column is the last, every other one where it was."""

@@ -9,8 +9,11 @@ they live here for now so this app can be merged without touching the kind modul
 Rows (choices, items) are edited with plain forms and buttons, no JavaScript: "Add", "Move
 up/down" and "Remove" re-draw the form from what was posted, nothing is saved until "Save".
 Each row carries its stored id in a hidden field, so an id follows its row through moves and
-text edits; a new row gets `text_id(text)`, made unique against every id the question has
-ever stored here (a removed choice's id is never handed to a different text).
+item text edits; a new row gets `text_id(text)`, made unique against every id the question has
+ever stored here (a removed choice's id is never handed to a different text). A choice keeps
+its id through a `small_edit` only (the course loader's rule, `quizzes.kinds.keep_ids`):
+reworded beyond that it is a new choice, so learners' answers and the statistics stay with
+the words the learners saw.
 
 When the kind's check refuses a save, each problem it locates in a list (`Problem.path`
 `("choices", 1, "text")`: the second choice stored, its text) is shown beside that row's field
@@ -26,6 +29,7 @@ import copy
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as data_field
 from typing import Generic, TypeVar
 
 from django import forms
@@ -33,7 +37,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 
 from curriculum.quiz_loader import with_layout
-from quizzes.kinds import Problem, text_id
+from quizzes.kinds import Problem, small_edit, text_id
 from quizzes.kinds.base import as_sentence
 from teach.rendering import RENDERER
 from teach.widgets import FittedTextarea, OneOfRows, named
@@ -187,21 +191,64 @@ def _new_id(text: str, taken: set[str]) -> str:
     return new
 
 
-def assign_ids(rows: list[dict], previous: list[dict]) -> list[dict]:
+def assign_ids(
+    rows: list[dict], previous: list[dict], *, reworded: list[Reworded] | None = None
+) -> list[dict]:
     """Rows as data entries with ids: a row keeps the stored id it carries (only ids this
-    question already stored count, and each once); any other row gets a new one."""
-    known = {p["id"] for p in previous if isinstance(p, dict) and isinstance(p.get("id"), str)}
-    taken = set(known)
+    question already stored count, and each once); any other row gets a new one.
+
+    With `reworded` (choices, whose ids learners' answers and the statistics name): a row
+    whose text is no `small_edit` of the text its id was stored with gets a new id too, and is
+    added to `reworded`. The old id stays with the old words, so an answer that chose them is
+    never shown or counted as having chosen words its learner never saw. Done whether or not
+    anyone has answered yet: one rule, the loader's, and no gap between a look at the answers
+    and the save for a learner's answer to land in."""
+    stored = {
+        p["id"]: p.get("text")
+        for p in previous
+        if isinstance(p, dict) and isinstance(p.get("id"), str)
+    }
+    taken = set(stored)
     used: set[str] = set()
     out = []
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
         entry = dict(row)
-        if entry.get("id") in known and entry["id"] not in used:
-            used.add(entry["id"])
+        old_id = entry.get("id")
+        if isinstance(old_id, str) and old_id in stored and old_id not in used:
+            used.add(old_id)  # the old id is this row's or, reworded, no row's
+            old_text = stored[old_id]
+            if reworded is not None and not small_edit(old_text, entry["text"]):
+                entry["id"] = _new_id(entry["text"], taken)
+                reworded.append(Reworded(number, str(old_text or ""), entry["text"]))
         else:
             entry["id"] = _new_id(entry["text"], taken)
         out.append(entry)
     return out
+
+
+@dataclass(frozen=True)
+class Reworded:
+    """A choice saved with a new id because its words changed beyond a small edit."""
+
+    number: int  # its place among the saved choices, from 1, as the page numbers them
+    old: str
+    new: str
+
+    def said(self, answered: bool) -> str:
+        """What the author is told after the save; `answered`: learners have answered."""
+        head = f"Choice {self.number} was reworded (“{short(self.old)}” is now “{short(self.new)}”)"
+        if answered:
+            return (
+                f"{head}: answers given to the old wording keep it and are counted as a "
+                "removed choice in the statistics; learners with an attempt still open who "
+                "chose it are asked to choose again."
+            )
+        return f"{head}, so it is a new choice (nobody had answered the question yet)."
+
+
+def short(text: str, most: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
 
 
 def is_row_action(action: str) -> bool:
@@ -420,6 +467,8 @@ class Parts:
 
     rows: forms.BaseFormSet | None = None
     extra: forms.Form | None = None  # true/false answer or categorize's categories
+    # The choices `data` gave new ids because they were reworded (said after the save).
+    reworded: list[Reworded] = data_field(default_factory=list)
 
     def is_valid(self) -> bool:
         return all(p.is_valid() for p in (self.rows, self.extra) if p is not None)
@@ -694,7 +743,9 @@ class ChoiceEditor(Editor[Parts]):
         ]
         # The author orders the choices on purpose: no stored layout, they are shown as written
         # (a quiz can still shuffle them per attempt).
-        return {"choices": assign_ids(rows, previous.get("choices") or [])}
+        parts.reworded = []
+        choices = assign_ids(rows, previous.get("choices") or [], reworded=parts.reworded)
+        return {"choices": choices}
 
 
 class SingleEditor(ChoiceEditor):

@@ -812,6 +812,10 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
         stamp = services.edit_stamp(question)
         once.remember_save(request, data["once"], question=question.pk, stamp=stamp)
     messages.success(request, "Question saved.")
+    if parts.reworded:  # asked only then: the one save that needs to know
+        answered = not context["creating"] and services.question_has_answers(question)
+        for choice in parts.reworded:
+            messages.info(request, choice.said(answered))
     if quiz is not None:
         return redirect(reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}")
     return redirect("teach:dashboard")

@@ -456,7 +456,7 @@ def test_an_answered_question_is_archived_not_deleted(teacher, owned, learner, o
 
 def test_what_the_page_offers_saves_unchanged_and_its_buttons_keep_ids(teacher, owned):
     """Through the rendered form itself: save as shown changes nothing; moving a row with
-    its button, then saving, keeps every id with its text."""
+    its button and fixing its text, then saving, keeps every id with its text."""
     from tests.teach.formdata import form_fields
 
     quiz, question = owned
@@ -469,7 +469,8 @@ def test_what_the_page_offers_saves_unchanged_and_its_buttons_keep_ids(teacher, 
     fields = form_fields(teacher.get(url).content.decode())  # the page after that save
     moved = teacher.post(url, {**fields, "action": "up-2"}).content.decode()
     fields = form_fields(moved)
-    fields["rows-1-text"] = fields["rows-1-text"] + " (fixed)"
+    # A small edit (punctuation): a rewording would be a new choice (test_reworded_choices.py).
+    fields["rows-1-text"] = fields["rows-1-text"] + "."
     response = teacher.post(url, {**fields, "action": "save"})
     assert response["Location"] == reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}"
     question.refresh_from_db()
@@ -477,7 +478,7 @@ def test_what_the_page_offers_saves_unchanged_and_its_buttons_keep_ids(teacher, 
     order = [before[0], before[2], before[1]]  # the third choice moved up one place
     assert [c["id"] for c in after] == [c["id"] for c in order]
     assert [c["correct"] for c in after] == [c["correct"] for c in order]
-    assert after[1]["text"] == before[2]["text"] + " (fixed)"
+    assert after[1]["text"] == before[2]["text"] + "."
 
 
 @pytest.mark.usefixtures("template_context")

@@ -1,0 +1,172 @@
+"""A choice an instructor rewords in the question editor: a typo fix keeps its id, more makes
+it a new choice (the course loader's rule, `quizzes.kinds.small_edit`), so answers given to the
+old words are never shown or counted under words their learners never saw; the instructor is
+told on save."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from quizzes.attempts import answer_save, attempt_submit
+from quizzes.grading import grade
+from quizzes.models import Attempt, Question
+from teach.editors import assign_ids
+from teach.statistics import quiz_statistics
+from tests.quizzes.builders import make_attempt, page_text, start_through_page
+from tests.teach.formdata import text
+from tests.teach.test_views_questions import choice, form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _stored(question: Question) -> list[dict]:
+    """The editor's rows as the page draws them: each with its stored id."""
+    return [choice(c["text"], c["correct"], c["feedback"], id=c["id"]) for c in question.choices()]
+
+
+def _save(teacher, question: Question, rows: list[dict]):
+    """Save the edited rows, following to the page the save goes to (where it says what it
+    did)."""
+    url = reverse("teach:question-edit", args=[question.pk])
+    response = teacher.post(url, form_data(rows, category=question.category), follow=True)
+    assert response.redirect_chain, "saved"
+    question.refresh_from_db()
+    return text(response)
+
+
+def _published(quiz):
+    quiz.published = True
+    quiz.save()
+    return quiz
+
+
+def _submitted_choosing(quiz, question, learner, wanted: str) -> Attempt:
+    chosen = next(c for c in question.choices() if c["text"] == wanted)
+    attempt = make_attempt(_published(quiz), user=learner)
+    answer_save(
+        attempt=attempt, question=question, response={"choice": chosen["id"], "text": wanted}
+    )
+    attempt_submit(attempt=attempt)
+    return attempt
+
+
+def test_a_typo_fix_keeps_the_choice_and_says_nothing_of_rewording(teacher, owned, learner):
+    quiz, question = owned
+    attempt = _submitted_choosing(quiz, question, learner, "Share it")
+    before = [c["id"] for c in question.choices()]
+    rows = _stored(question)
+    rows[1]["text"] = "Share  it!"  # spacing and punctuation
+    rows[2]["text"] = "Use it dialy"  # two letters swapped
+    page = _save(teacher, question, rows)
+    assert [c["id"] for c in question.choices()] == before
+    assert "Question saved." in page and "reworded" not in page
+    # The learner's answer is still to a choice the question has.
+    stats = quiz_statistics(quiz=quiz, attempts=Attempt.objects.filter(pk=attempt.pk))
+    picked = {t.label: t.count for t in stats.questions[0].tallies}
+    assert picked == {"Turn on MFA": 0, "Share  it!": 1, "Use it dialy": 0}
+
+
+def test_a_rewording_on_an_answered_question_is_a_new_choice_and_the_author_is_told(
+    teacher, owned, learner
+):
+    quiz, question = owned
+    attempt = _submitted_choosing(quiz, question, learner, "Share it")
+    old = {c["text"]: c["id"] for c in question.choices()}
+    rows = _stored(question)
+    rows[1]["text"] = "Keep it in a password manager"
+    page = _save(teacher, question, rows)
+    now = {c["text"]: c["id"] for c in question.choices()}
+    assert now["Keep it in a password manager"] not in old.values()
+    assert (now["Turn on MFA"], now["Use it daily"]) == (old["Turn on MFA"], old["Use it daily"])
+    assert (
+        "Choice 2 was reworded (“Share it” is now “Keep it in a password manager”): answers "
+        "given to the old wording keep it and are counted as a removed choice in the statistics"
+    ) in page
+    # The statistics count the learner's pick as a removed choice, not as the new words.
+    stats = quiz_statistics(quiz=quiz, attempts=Attempt.objects.filter(pk=attempt.pk))
+    picked = {t.label: t.count for t in stats.questions[0].tallies}
+    assert picked == {
+        "Turn on MFA": 0,
+        "Keep it in a password manager": 0,
+        "Use it daily": 0,
+        "A choice since removed": 1,
+    }
+    # Grading is as before: the right choice kept its id, the new one is wrong as written.
+    assert grade(question, {"choice": now["Turn on MFA"]}).correct
+    assert not grade(question, {"choice": now["Keep it in a password manager"]}).correct
+
+
+def test_the_right_choice_reworded_stays_the_right_answer_under_its_new_id(teacher, owned):
+    quiz, question = owned
+    old = {c["text"]: c["id"] for c in question.choices()}
+    rows = _stored(question)
+    rows[0]["text"] = "Require an authenticator app"
+    _save(teacher, question, rows)
+    right = next(c for c in question.choices() if c["correct"])
+    assert right["text"] == "Require an authenticator app"
+    assert right["id"] not in old.values()
+    assert grade(question, {"choice": right["id"]}).correct
+    assert question.problems() == []
+
+
+def test_an_unanswered_question_gets_the_same_rule_and_says_nobody_had_answered(teacher, owned):
+    """The rule does not wait for an answer: one rule, as the loader's, and no moment between
+    a look at the answers and the save for a learner's answer to land under new words."""
+    quiz, question = owned
+    old = {c["text"]: c["id"] for c in question.choices()}
+    rows = _stored(question)
+    rows[2]["text"] = "Post it on the wiki"
+    page = _save(teacher, question, rows)
+    assert {c["text"]: c["id"] for c in question.choices()}["Post it on the wiki"] not in (
+        old.values()
+    )
+    assert (
+        "Choice 3 was reworded (“Use it daily” is now “Post it on the wiki”), so it is a new "
+        "choice (nobody had answered the question yet)."
+    ) in page
+
+
+def test_an_open_attempt_that_chose_the_reworded_choice_is_asked_to_choose_again(
+    teacher, owned, learner_client
+):
+    quiz, question = owned
+    attempt = start_through_page(learner_client, _published(quiz))
+    chosen = next(c for c in question.choices() if c["text"] == "Share it")
+    sent = {"action": "save", "question": question.pk, "choice": chosen["id"]}
+    learner_client.post(reverse("quizzes:answer", args=[attempt.pk, 1]), sent)
+    rows = _stored(question)
+    rows[1]["text"] = "Write it on a sticky note"
+    assert "learners with an attempt still open who chose it are asked to choose again" in (
+        _save(teacher, question, rows)
+    )
+    take = page_text(learner_client.get(reverse("quizzes:take", args=[attempt.pk])))
+    assert (
+        "your answer (“Share it”) is no longer one of its choices, so as it stands it counts "
+        "as not right. Choose again." in take
+    )
+    summary = page_text(learner_client.get(reverse("quizzes:summary", args=[attempt.pk])))
+    assert "Not answered : your choice was taken out of the question, choose again" in summary
+
+
+def test_the_two_to_six_limit_still_refuses_and_keeps_what_was_stored(teacher, owned):
+    quiz, question = owned
+    before = question.data
+    rows = _stored(question)
+    rows[1]["text"] = "Something else entirely"
+    rows += [choice(f"Extra {n}") for n in range(4)]  # seven choices
+    url = reverse("teach:question-edit", args=[question.pk])
+    page = text(teacher.post(url, form_data(rows, category=question.category)))
+    assert "Give 2 to 6 choices: there are 7." in page
+    assert "was reworded" not in page
+    question.refresh_from_db()
+    assert question.data == before
+
+
+def test_a_reworded_choices_old_id_is_no_other_rows_even_if_posted_twice():
+    previous = [{"id": "a1", "text": "Share it"}, {"id": "b2", "text": "Use it daily"}]
+    reworded: list = []
+    rows = [{"id": "a1", "text": "Something new"}, {"id": "a1", "text": "Share it"}]
+    out = assign_ids(rows, previous, reworded=reworded)
+    assert "a1" not in [e["id"] for e in out]
+    assert [(r.number, r.old, r.new) for r in reworded] == [(1, "Share it", "Something new")]

@@ -73,6 +73,13 @@ def test_a_rewording_on_an_answered_question_is_a_new_choice_and_the_author_is_t
     quiz, question = owned
     attempt = _submitted_choosing(quiz, question, learner, "Share it")
     old = {c["text"]: c["id"] for c in question.choices()}
+    # The editor says so before the save, too.
+    editor = text(teacher.get(reverse("teach:question-edit", args=[question.pk])))
+    assert (
+        "Learners have answered this question. Editing keeps their answers: each choice keeps "
+        "its id when you move it or fix a typo in it. A choice reworded beyond a small fix "
+        "becomes a new choice"
+    ) in editor
     rows = _stored(question)
     rows[1]["text"] = "Keep it in a password manager"
     page = _save(teacher, question, rows)

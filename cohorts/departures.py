@@ -77,7 +77,7 @@ def recent(cohort: Cohort, *, now: datetime, days: int = RECENT_DAYS) -> list[De
     )
     # Keyed by learner id, or by the entry for one whose account closed (no id left): an
     # entry's own pk is no user's id, so it must not be looked up as one.
-    latest: dict[tuple[str, object], LogEntry] = {}
+    latest: dict[tuple[str, int], LogEntry] = {}
     for entry in entries:
         data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
         learner_id = data.get("learner_id")
@@ -105,12 +105,12 @@ def recent(cohort: Cohort, *, now: datetime, days: int = RECENT_DAYS) -> list[De
         removed = data.get("event") == REMOVED
         by = entry.actor.get_username() if removed and entry.actor is not None else ""
         learner_id = key[1] if key[0] == "learner" else None
-        joined = back.get(learner_id)
+        joined = back.get(learner_id) if learner_id is not None else None
         learner = str(data.get("learner") or "")
         out.append(
             Departure(
                 learner=learner,
-                shown_name=names.get(learner_id, "") if learner else "",
+                shown_name=names.get(learner_id, "") if learner and learner_id is not None else "",
                 at=entry.timestamp,
                 removed_by=by if removed else None,
                 rejoined_at=joined if joined is not None and joined >= entry.timestamp else None,

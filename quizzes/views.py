@@ -481,10 +481,12 @@ def _take_context(
     if form is None:
         form = _answer_form(attempt, question, answer=answer)
     flagged = set(attempt.flagged or [])
+    # An answer whose choice was taken out since is no answer, as on the summary.
+    gone = attempts.choices_gone_among(attempt, answered)
     nav = [
         {
             "position": n,
-            "answered": pk in answered,
+            "answered": pk in answered and pk not in gone,
             "flagged": pk in flagged,
             "current": n == position,
         }

@@ -25,6 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from cohorts.models import Cohort, Membership
+from lessons.models import Profile
 from srm_trainer.accounts.audit import record_event
 
 LEFT = "learner left"
@@ -52,6 +53,7 @@ class Departure:
     at: datetime
     removed_by: str | None  # the instructor's username; None when they left by themselves
     rejoined_at: datetime | None = None  # in the cohort again since (only later attempts count)
+    shown_name: str = ""  # the name they chose to show their instructors (`lessons.shown_names`)
 
     @property
     def by_themselves(self) -> bool:
@@ -60,8 +62,9 @@ class Departure:
 
 def recent(cohort: Cohort, *, now: datetime, days: int = RECENT_DAYS) -> list[Departure]:
     """The newest departures of the last `days` days, newest first, one per learner (their
-    latest); those back in the cohort since say when they joined again. Two queries at most,
-    whatever the class's size or its history."""
+    latest); those back in the cohort since say when they joined again, and each names the
+    learner as the people page does (username and chosen name). Three queries at most, whatever
+    the class's size or its history."""
     entries = list(
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Cohort),
@@ -72,16 +75,27 @@ def recent(cohort: Cohort, *, now: datetime, days: int = RECENT_DAYS) -> list[De
         .select_related("actor")
         .order_by("-timestamp", "-pk")[: RECENT_SHOWN * 2]
     )
-    latest: dict[object, LogEntry] = {}
+    # Keyed by learner id, or by the entry for one whose account closed (no id left): an
+    # entry's own pk is no user's id, so it must not be looked up as one.
+    latest: dict[tuple[str, int], LogEntry] = {}
     for entry in entries:
         data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
-        latest.setdefault(data.get("learner_id", entry.pk), entry)
+        learner_id = data.get("learner_id")
+        key = ("learner", learner_id) if isinstance(learner_id, int) else ("entry", entry.pk)
+        latest.setdefault(key, entry)
     chosen = list(latest.items())[:RECENT_SHOWN]
-    ids = [key for key, _ in chosen if isinstance(key, int)]
+    ids = [key[1] for key, _ in chosen if key[0] == "learner"]
     back = dict(
         Membership.objects.filter(cohort=cohort, user_id__in=ids).values_list(
             "user_id", "joined_at"
         )
+        if ids
+        else ()
+    )
+    names = dict(
+        Profile.objects.filter(user_id__in=ids)
+        .exclude(shown_name="")
+        .values_list("user_id", "shown_name")
         if ids
         else ()
     )
@@ -90,10 +104,13 @@ def recent(cohort: Cohort, *, now: datetime, days: int = RECENT_DAYS) -> list[De
         data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
         removed = data.get("event") == REMOVED
         by = entry.actor.get_username() if removed and entry.actor is not None else ""
-        joined = back.get(key) if isinstance(key, int) else None
+        learner_id = key[1] if key[0] == "learner" else None
+        joined = back.get(learner_id) if learner_id is not None else None
+        learner = str(data.get("learner") or "")
         out.append(
             Departure(
-                learner=str(data.get("learner") or ""),
+                learner=learner,
+                shown_name=names.get(learner_id, "") if learner and learner_id is not None else "",
                 at=entry.timestamp,
                 removed_by=by if removed else None,
                 rejoined_at=joined if joined is not None and joined >= entry.timestamp else None,

@@ -21,6 +21,7 @@ from django.utils.timesince import timeuntil
 from cohorts.access import cohorts_for_instructor
 from cohorts.gradebook import Assigned, assigned_to, counted_attempts
 from cohorts.models import Assignment
+from lessons import shown_names
 from lessons.timezones import zoned
 from quizzes.hooks import Note, Viewing
 from srm_trainer.accounts.roles import has_mfa
@@ -62,7 +63,9 @@ def instructor_viewer(*, user, attempt) -> Viewing | None:
     """A learner's attempt read by those teaching them: a page of the teaching area's data at
     the learner's address (/quizzes/attempts/<n>/result/), outside /teach/ and so outside its
     two-factor rule (`RequireMFAMiddleware`), which is asked here: a co-instructor added
-    before setting up an authenticator, or one who turned theirs off, read the results by id."""
+    before setting up an authenticator, or one who turned theirs off, read the results by id.
+    The learner is named as on the gradebook, with their chosen name (`lessons.shown_names`),
+    read with the attempt (`quizzes.views._attempt_read`), so no query of its own."""
     if attempt.user_id is None or not has_mfa(user):
         return None
     shared = cohorts_for_instructor(user).filter(memberships__user_id=attempt.user_id)
@@ -73,6 +76,7 @@ def instructor_viewer(*, user, attempt) -> Viewing | None:
                 learner=learner,
                 back_url=reverse("teach_cohorts:learner", args=[cohort.pk, attempt.user_id]),
                 back_text=f"{cohort.name}: {learner}",
+                shown_name=shown_names.of(attempt.user),
             )
     return None
 

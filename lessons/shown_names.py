@@ -4,7 +4,8 @@ Instructors asked for learners' real names beside the usernames, to match them t
 registers; an account's first and last names (set in the admin) and its e-mail address are not
 for them. So the learner decides: an optional name, blank by default, kept on their profile
 (`lessons.Profile.shown_name`), shown to the instructors of the cohorts they are in (the
-gradebook, the people page, the page for one learner and both CSVs) and to no one else.
+gradebook, the people page, the page for one learner, "Recently left", a learner's attempt
+they open, and both CSVs) and to no one else.
 
 Every instructor page reads it in the query that reads its learners (`select_related(RELATED)`
 or a `values` of `VALUE`), so a page's cost does not grow with its class.

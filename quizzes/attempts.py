@@ -621,6 +621,13 @@ def _choices_gone(attempt: Attempt) -> set[int]:
     }
 
 
+def choices_gone_among(attempt: Attempt, graded: dict[int, bool]) -> set[int]:
+    """`_choices_gone`, given the attempt's answers as `answered` reads them (`graded`): the
+    question pages and the summary count such an answer alike, as not answered. Its query
+    runs only when some answer is not checked yet (a checked one is final: never gone)."""
+    return _choices_gone(attempt) if False in graded.values() else set()
+
+
 def attempt_summary(attempt: Attempt) -> list[SummaryRow]:
     """Each question of the attempt with what the learner should know before submitting (by
     position: the page shows no question's content, so none is read whole but the first).
@@ -629,7 +636,7 @@ def attempt_summary(attempt: Attempt) -> list[SummaryRow]:
     outline = attempt_outline(attempt)
     answers, _ = answered(attempt, outline.ids[0] if outline.ids else 0)
     flagged = set(attempt.flagged or [])
-    gone = _choices_gone(attempt) if False in answers.values() else set()
+    gone = choices_gone_among(attempt, answers)
     return [
         SummaryRow(
             position=n,

@@ -32,6 +32,7 @@ class Viewing:
     learner: str
     back_url: str
     back_text: str
+    shown_name: str = ""  # the name the learner chose to show their instructors, if any
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from django_htmx.http import (
     trigger_client_event,
 )
 
-from lessons import reading_order
+from lessons import reading_order, shown_names
 from lessons.models import Level
 from quizzes import attempts, exam, hooks, review
 from quizzes.forms import AnswerForm
@@ -83,7 +83,12 @@ def _attempt_read(
     if attempt is not None:
         return attempt, None
     if read_only and request.user.is_authenticated:
-        other = Attempt.objects.select_related("quiz__module", "user").filter(pk=pk).first()
+        # The learner's profile too: a viewer names them by their chosen name (`hooks.Viewing`).
+        other = (
+            Attempt.objects.select_related("quiz__module", "user", shown_names.RELATED)
+            .filter(pk=pk)
+            .first()
+        )
         if other is not None:
             viewing = hooks.viewing(user=request.user, attempt=other)
             if viewing:
@@ -476,10 +481,12 @@ def _take_context(
     if form is None:
         form = _answer_form(attempt, question, answer=answer)
     flagged = set(attempt.flagged or [])
+    # An answer whose choice was taken out since is no answer, as on the summary.
+    gone = attempts.choices_gone_among(attempt, answered)
     nav = [
         {
             "position": n,
-            "answered": pk in answered,
+            "answered": pk in answered and pk not in gone,
             "flagged": pk in flagged,
             "current": n == position,
         }

@@ -28,7 +28,7 @@ from tests.cohorts.conftest import (
     make_learner,
     make_owned_quiz,
 )
-from tests.conftest import make_lesson
+from tests.conftest import make_lesson, page_queries
 from tests.quizzes.builders import make_question, make_quiz, right_response, wrong_response
 from tests.teach.conftest import _instructor
 
@@ -637,6 +637,40 @@ def test_the_instructor_drills_down_to_an_attempt_as_the_learner_saw_it(cohort, 
     assert "Their answer" in page and "The right answer" in page and "Turn on MFA" in page
     assert "Try again" not in page
     assert reverse("teach_cohorts:learner", args=[cohort.pk, first.user_id]) in page
+
+
+def test_a_learners_attempt_read_by_an_instructor_names_them_as_the_gradebook_does(
+    cohort, owner, klass
+):
+    """The heading of a learner's attempt has their chosen name beside the username (read with
+    the attempt: the page costs the same with one); one who chose none is their username
+    alone; an account's first and last names and e-mail address are never shown."""
+    first, _ = klass["ada"]
+    ada, dee = first.user, klass["people"]["dee"]
+    for user in (ada, dee):
+        user.first_name, user.last_name = f"First{user.username}", f"Last{user.username}"
+        user.email = f"{user.username}@mail.example.org"
+        user.save()
+    client = client_for(owner)
+    url = reverse("quizzes:result", args=[first.pk])
+    before, _ = page_queries(client, url, warm=True)
+    Profile.objects.create(user=ada, shown_name="Augusta Ada King")
+    after, page = page_queries(client, url)
+    assert after == before
+    heading = page[page.index("<h1>") : page.index("</h1>")]
+    assert heading == (
+        '<h1>ada <span class="shown-name">(<bdi>Augusta Ada King</bdi>)</span>\'s attempt: '
+        + first.quiz.title
+    )
+    dees = client.get(reverse("quizzes:result", args=[dee.quiz_attempts.get().pk]))
+    dees_page = dees.content.decode()
+    assert "<h1>dee's attempt: " in dees_page
+    assert 'class="shown-name"' not in dees_page
+    for text, user in ((page, ada), (dees_page, dee)):
+        assert user.first_name not in text and user.last_name not in text
+        assert "mail.example.org" not in text
+    own = client_for(ada).get(url).content.decode()  # her own page is hers, unnamed
+    assert "Augusta Ada King" not in own
 
 
 def test_an_in_progress_attempt_is_shown_ungraded(cohort, owner, klass):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cohorts import departures, services
 from cohorts.models import Membership
+from lessons.models import Profile
 from srm_trainer.accounts import closing, export
 from tests.cohorts.conftest import client_for, make_learner
 from tests.conftest import page_queries
@@ -123,6 +124,48 @@ def test_a_closed_accounts_name_leaves_the_list_and_the_log(cohort, owner, learn
         assert "ada" not in text and "grace" not in text, text
 
 
+def test_recently_left_names_a_learner_as_the_people_page_does_and_no_more(
+    cohort, owner, learner, other_learner
+):
+    """Beside the username, the name the learner chose to show their instructors
+    (`lessons.shown_names`), as on the people page; one who chose none is their username alone,
+    and an account's first and last names and e-mail address are never shown."""
+    services.cohort_join(cohort=cohort, user=other_learner)
+    for user in (learner, other_learner):
+        user.first_name, user.last_name = f"First{user.username}", f"Last{user.username}"
+        user.email = f"{user.username}@mail.example.org"
+        user.save()
+    Profile.objects.create(user=learner, shown_name="Augusta Ada King")
+    services.learner_leave(cohort=cohort, user_id=learner.pk)
+    services.member_remove(cohort=cohort, user_id=other_learner.pk, by=owner)
+    for page in _pages(cohort, owner):
+        said = _section(page)
+        assert "ada ( Augusta Ada King ) left by themselves" in said
+        assert "grace was removed by you" in said
+        assert '<span class="shown-name">(<bdi>Augusta Ada King</bdi>)</span>' in page
+        for user in (learner, other_learner):
+            assert user.first_name not in page and user.last_name not in page
+        assert "mail.example.org" not in page
+
+
+def test_a_closed_accounts_entry_borrows_no_other_learners_name(
+    cohort, owner, learner, other_learner
+):
+    """An entry whose learner's account closed keeps no learner id; its own id must not be read
+    as one, or it would show another learner's chosen name (or "joined again")."""
+    services.learner_leave(cohort=cohort, user_id=learner.pk)
+    closing.close_account(learner)
+    entry = LogEntry.objects.get(additional_data__event=departures.LEFT)
+    LogEntry.objects.filter(pk=entry.pk).update(id=other_learner.pk)  # the ids coincide
+    Profile.objects.create(user=other_learner, shown_name="Grace Hopper")
+    services.cohort_join(cohort=cohort, user=other_learner)
+    [gone] = departures.recent(cohort, now=timezone.now())
+    assert (gone.learner, gone.shown_name, gone.rejoined_at) == ("", "", None)
+    said = _section(_pages(cohort, owner)[0])
+    assert "A learner whose account is now closed left by themselves" in said
+    assert "Grace Hopper" not in said
+
+
 def test_the_pages_cost_the_same_with_two_or_thirty_departures(cohort, owner, learner):
     people = reverse("teach_cohorts:people", args=[cohort.pk])
     book = reverse("teach_cohorts:gradebook", args=[cohort.pk])
@@ -131,6 +174,8 @@ def test_the_pages_cost_the_same_with_two_or_thirty_departures(cohort, owner, le
     def leave(count: int) -> None:
         for n in range(count):
             user = make_learner(f"leaver-{Membership.objects.count()}-{n}")
+            if n % 3:  # some chose a name to show their instructors, some did not
+                Profile.objects.create(user=user, shown_name=f"Leaver {n}")
             services.cohort_join(cohort=cohort, user=user)
             if n % 2:
                 services.learner_leave(cohort=cohort, user_id=user.pk)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from quizzes import attempts, review
 from quizzes.models import Answer, Question, ReviewCard
 from quizzes.views import choices_gone
-from tests.conftest import page_queries
+from tests.conftest import count_calls, page_queries
 from tests.quizzes.builders import (
     make_question,
     make_quiz,
@@ -273,3 +273,49 @@ def test_the_summary_reads_gone_choices_in_one_query_however_many_questions(
     with_many, page = page_queries(learner_client, url(many), warm=True)
     assert "12 questions: 4 not answered" in " ".join(re.sub(r"<[^>]+>", " ", page).split())
     assert with_few == with_many <= nothing_gone + 1
+
+
+def test_the_question_pages_count_an_answer_whose_choice_was_taken_out_as_the_summary_does(
+    learner_client, learner
+):
+    """The "N of M questions answered" line and the question navigation said "answered" for an
+    answer the summary (and the grading) count as none: the pages now agree."""
+    attempt, (single, multiple, true_false) = _answered_then_changed(learner)
+    at = {pk: n for n, pk in enumerate(attempt.question_ids, start=1)}
+    take = reverse("quizzes:take", args=[attempt.pk])
+    summary = page_text(learner_client.get(reverse("quizzes:summary", args=[attempt.pk])))
+    assert "3 questions: 2 not answered" in summary
+    for position in at.values():
+        page = page_text(learner_client.get(f"{take}?q={position}"))
+        assert "1 of 3 questions answered. Unanswered questions score zero." in page
+        for question in (single, multiple):
+            assert f"{at[question.pk]} (not answered)" in page
+        assert f"{at[true_false.pk]} (answered)" in page
+    # Chosen again, it is answered on both.
+    attempts.answer_save(attempt=attempt, question=single, response=right_response(single))
+    page = page_text(learner_client.get(f"{take}?q={at[single.pk]}"))
+    assert "2 of 3 questions answered." in page and f"{at[single.pk]} (answered)" in page
+
+
+def test_the_question_page_reads_gone_choices_only_with_an_unchecked_answer_and_at_one_query(
+    learner_client, learner, monkeypatch
+):
+    """No query more while every answer is checked (a checked answer is final); with some not
+    checked, one, the same for 3 questions or 12 (two more with a choice taken out)."""
+    few, _ = _answered_then_changed(learner, 3)
+    many, asked = _answered_then_changed(learner, 12)
+    for question in asked[3:5]:
+        answer = {"choice": _wrong(question)["id"], "text": _wrong(question)["text"]}
+        attempts.answer_save(attempt=many, question=question, response=answer)
+        _take_out(question, _wrong(question)["id"])
+    url = lambda attempt: reverse("quizzes:take", args=[attempt.pk])  # noqa: E731
+    with_few, _ = page_queries(learner_client, url(few), warm=True)
+    with_many, page = page_queries(learner_client, url(many), warm=True)
+    assert "8 of 12 questions answered" in page
+    assert with_few == with_many
+    read = count_calls(monkeypatch, attempts, "_choices_gone")
+    Answer.objects.filter(attempt=few).update(graded_at=timezone.now())  # all checked
+    page_queries(learner_client, url(few))
+    assert read == []
+    page_queries(learner_client, url(many))
+    assert len(read) == 1

@@ -75,6 +75,7 @@ class LoadReport:
             + (f", {c['renamed']} renamed" if c["renamed"] else "")
             + (f", {c['moved']} moved" if c["moved"] else "")
             + (f", {c['retired']} retired" if c["retired"] else "")
+            + (f", {c['restored']} restored" if c["restored"] else "")
             for kind, c in self.counts.items()
         ]
 

@@ -314,14 +314,15 @@ def _restore_questions(stored: list[Question], report: LoadReport) -> None:
     other (its answers are not touched). One archived in the teaching area or the admin, or
     edited there since the load archived it, stays archived (`_retire_questions` says so)."""
     for question in sorted(stored, key=lambda row: row.slug):
-        if not (question.archived and question.source == Source.FILE):
+        if question.source != Source.FILE or question.file_fingerprint != _retired_mark(question):
             continue
-        if question.file_fingerprint != _retired_mark(question):
-            continue
-        question.archived = False
         question.file_fingerprint = _without_defaults(
             Question, _question_state(question), ("level",)
         )
+        if not question.archived:  # put back in use in the teaching area while out of the files
+            question.save(update_fields=["file_fingerprint"])
+            continue
+        question.archived = False
         question.save(update_fields=["archived", "file_fingerprint", "updated_at"])
         report.add("questions", "restored")
         report.notes.append(

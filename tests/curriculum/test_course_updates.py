@@ -793,6 +793,24 @@ def test_a_question_deleted_from_the_files_is_retired_and_kept_for_its_answers(c
     assert "questions: 0 created, 0 updated, 6 unchanged" in said
 
 
+def test_a_retired_question_a_teacher_put_back_in_use_takes_the_files_changes(course, world):
+    """Archived by the load, put back in use in the teaching area while out of the files: back
+    in them, changed, it takes the change (not refused as an edit made in the admin)."""
+    text = (course / "quizzes/basics-quiz.yaml").read_text()
+    start, end = text.index("  - slug: who-patches"), text.index("  - slug: customer-parts")
+    (course / "quizzes/basics-quiz.yaml").write_text(text[:start] + text[end:])
+    load(course)
+    question = Question.objects.get(slug="who-patches")
+    assert question.archived
+    teach_services.question_set_archived(question=question, archived=False)
+    (course / "quizzes/basics-quiz.yaml").write_text(text)
+    edit(course, "quizzes/basics-quiz.yaml", "prompt: Who patches", "prompt: Who, then, patches")
+    said = load(course)
+    question.refresh_from_db()
+    assert not question.archived and question.prompt.startswith("Who, then, patches")
+    assert "kept" not in said and "restored" not in said and "archived" not in said
+
+
 def test_a_question_a_teacher_archived_stays_archived_in_the_files(course, world):
     """Archived in the teaching area (or the admin) on purpose: the load neither restores it
     nor takes the archive for an edit of its text, and says so on every load."""

@@ -880,6 +880,28 @@ def test_a_quiz_taken_out_of_the_files_is_retired_with_its_attempts_kept(course,
     assert [q.slug for q in attempts.attempt_questions(attempt)] == ["read-reports-decision"]
 
 
+def test_a_published_quiz_with_every_question_archived_says_it_cannot_be_started(course, world):
+    """A teacher archived each of its questions: the quiz stays listed (its past attempts are
+    read from it), but its page and the list say it has none to ask, no Start is offered, and
+    a start posted anyway (a page open from before) says why, with no empty attempt made."""
+    iam = Quiz.objects.get(slug="iam-quiz")
+    for question in iam.questions.all():
+        teach_services.question_set_archived(question=question, archived=True)
+    bob = world.client("bob")
+    listing = bob.get(reverse("quizzes:list")).content.decode()
+    assert "IAM quiz" in listing and "0 questions" in listing
+    page = bob.get("/quizzes/iam-quiz/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "This quiz has no questions to ask at the moment, so it cannot be started." in text
+    assert reverse("quizzes:start", args=["iam-quiz"]) not in text
+    before = Attempt.objects.count()
+    started = bob.post("/quizzes/iam-quiz/start/", follow=True)
+    assert started.redirect_chain == [("/quizzes/iam-quiz/", 302)]
+    assert "no questions to ask at the moment" in started.content.decode()
+    assert Attempt.objects.count() == before
+
+
 def test_a_quiz_renamed_with_formerly_keeps_its_attempts_and_assignments(course, world):
     basics = Quiz.objects.get(slug="basics-quiz")
     before = work()

@@ -308,6 +308,17 @@ def _retired_mark(question: Question) -> str:
     return _without_defaults(Question, {**_question_state(question), "archived": True}, ("level",))
 
 
+def archived_by_hand(question: Question) -> list[str]:
+    """Call when a person archives a question or puts it back in use (the teaching area, the
+    admin): a file question the load had archived loses the load's mark (`_retired_mark`), so
+    that archived by hand afterwards it stays archived when back in the files. Returns the
+    field to save with it, if any."""
+    if question.source != Source.FILE or question.file_fingerprint != _retired_mark(question):
+        return []
+    question.file_fingerprint = _without_defaults(Question, _question_state(question), ("level",))
+    return ["file_fingerprint"]
+
+
 def _restore_questions(stored: list[Question], report: LoadReport) -> None:
     """A question the load archived (`_retired_mark`) that is in the files again is put back
     in use, its fingerprint again the one the load wrote, so the load then updates it as any

@@ -811,6 +811,29 @@ def test_a_retired_question_a_teacher_put_back_in_use_takes_the_files_changes(co
     assert "kept" not in said and "restored" not in said and "archived" not in said
 
 
+def test_a_retired_question_put_back_and_archived_again_by_hand_stays_archived(
+    course, world, client, everyday_admin
+):
+    """The load archived it; an admin put it back in use (the admin's action), then a teacher
+    archived it (the teaching area): the last archive is a person's, so back in the files it
+    stays archived."""
+    text = (course / "quizzes/basics-quiz.yaml").read_text()
+    start, end = text.index("  - slug: who-patches"), text.index("  - slug: customer-parts")
+    (course / "quizzes/basics-quiz.yaml").write_text(text[:start] + text[end:])
+    load(course)
+    question = Question.objects.get(slug="who-patches")
+    chosen = {"action": "restore_selected", "_selected_action": [question.pk]}
+    page = client.post("/admin/quizzes/question/", chosen, follow=True).content.decode()
+    assert "1 question put back in use." in page
+    question.refresh_from_db()
+    assert not question.archived
+    teach_services.question_set_archived(question=question, archived=True)
+    (course / "quizzes/basics-quiz.yaml").write_text(text)
+    said = load(course)
+    assert Question.objects.get(slug="who-patches").archived and "restored" not in said
+    assert "question 'who-patches' is in the files but was archived in the teaching" in said
+
+
 def test_a_question_a_teacher_archived_stays_archived_in_the_files(course, world):
     """Archived in the teaching area (or the admin) on purpose: the load neither restores it
     nor takes the archive for an edit of its text, and says so on every load."""

@@ -21,14 +21,18 @@ from typing import cast
 
 from django.db import transaction
 
+from curriculum.fingerprints import (
+    _without_defaults,
+    fingerprint,
+    question_state,
+    retired_mark,
+)
 from curriculum.loader import (
     LoadReport,
     Related,
     Rows,
     _current,
-    _without_defaults,
     count_of,
-    fingerprint,
     write_tracked,
 )
 from curriculum.quiz_readers import QuestionData, QuizContent
@@ -55,21 +59,6 @@ QUIZ_FIELDS = (
     "published",
     "order",
     *QUIZ_OPTIONAL,
-)
-
-# A question's fields that the files set and its fingerprint holds (`level` only when set).
-QUESTION_FIELDS = (
-    "type",
-    "category",
-    "module",
-    "prompt",
-    "explanation",
-    "lesson",
-    "misconceptions",
-    "data",
-    "scenario",
-    "ask_statement",
-    "level",
 )
 
 # At most this many different graded responses to one changed question are graded again to
@@ -296,39 +285,16 @@ def _say_replaced(previous: object, question: Question, report: LoadReport) -> N
             )
 
 
-def _question_state(question: Question) -> dict:
-    """The question as its fingerprint hashes it (`load_quizzes`' values, level included)."""
-    return {name: _current(question, name) for name in QUESTION_FIELDS}
-
-
-def _retired_mark(question: Question) -> str:
-    """The fingerprint a question archived by the load is given (`_retire_questions`): its
-    state with `archived` in it. An archive in the teaching area or the admin leaves the
-    fingerprint as the load wrote it, so back in the files the two are told apart."""
-    return _without_defaults(Question, {**_question_state(question), "archived": True}, ("level",))
-
-
-def archived_by_hand(question: Question) -> list[str]:
-    """Call when a person archives a question or puts it back in use (the teaching area, the
-    admin): a file question the load had archived loses the load's mark (`_retired_mark`), so
-    that archived by hand afterwards it stays archived when back in the files. Returns the
-    field to save with it, if any."""
-    if question.source != Source.FILE or question.file_fingerprint != _retired_mark(question):
-        return []
-    question.file_fingerprint = _without_defaults(Question, _question_state(question), ("level",))
-    return ["file_fingerprint"]
-
-
 def _restore_questions(stored: list[Question], report: LoadReport) -> None:
-    """A question the load archived (`_retired_mark`) that is in the files again is put back
+    """A question the load archived (`retired_mark`) that is in the files again is put back
     in use, its fingerprint again the one the load wrote, so the load then updates it as any
     other (its answers are not touched). One archived in the teaching area or the admin, or
     edited there since the load archived it, stays archived (`_retire_questions` says so)."""
     for question in sorted(stored, key=lambda row: row.slug):
-        if question.source != Source.FILE or question.file_fingerprint != _retired_mark(question):
+        if question.source != Source.FILE or question.file_fingerprint != retired_mark(question):
             continue
         question.file_fingerprint = _without_defaults(
-            Question, _question_state(question), ("level",)
+            Question, question_state(question), ("level",)
         )
         if not question.archived:  # put back in use in the teaching area while out of the files
             question.save(update_fields=["file_fingerprint"])
@@ -346,21 +312,21 @@ def _retire_questions(slugs: list[str], report: LoadReport) -> None:
     """A file question no longer in the files is archived, never deleted: its answers, and the
     scores of the attempts holding them, stay as they are; no new attempt is given it. A quiz
     written in the app that uses it keeps it listed, and is named, so its author can replace
-    it. Its fingerprint is marked (`_retired_mark`, when it was the load's own) so that back in
+    it. Its fingerprint is marked (`retired_mark`, when it was the load's own) so that back in
     the files it is put back in use (`_restore_questions`); a question a teacher archived stays
     archived when it is in the files (they may have archived it on purpose): the report says so."""
     gone = Question.objects.filter(source=Source.FILE, archived=False).exclude(slug__in=slugs)
     for question in gone.order_by("slug"):
-        state = _question_state(question)
+        state = question_state(question)
         ours = not question.file_fingerprint or question.file_fingerprint in (
             fingerprint(state),
             _without_defaults(Question, state, ("level",)),
-            _retired_mark(question),  # put back in use in the teaching area since
+            retired_mark(question),  # put back in use in the teaching area since
         )
         question.archived = True
         fields = ["archived", "updated_at"]
         if ours:
-            question.file_fingerprint = _retired_mark(question)
+            question.file_fingerprint = retired_mark(question)
             fields.append("file_fingerprint")
         question.save(update_fields=fields)
         answers = question.answers.count()

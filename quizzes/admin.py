@@ -22,7 +22,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
 
-from curriculum.quiz_loader import archived_by_hand
+from curriculum.fingerprints import archived_by_hand
 from lessons.admin import (
     AutocompleteRowsInline,
     InlinesInLowerCase,

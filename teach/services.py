@@ -17,7 +17,7 @@ from django.db.models.deletion import Collector, ProtectedError
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
-from curriculum.quiz_loader import archived_by_hand
+from curriculum.fingerprints import archived_by_hand
 from lessons.models import Source
 from lessons.timezones import zoned
 from quizzes import exam, rendered
@@ -439,7 +439,7 @@ def question_delete_or_archive(*, question: Question) -> str:
 
 def question_set_archived(*, question: Question, archived: bool) -> None:
     """Archive or restore by hand: the course load then leaves the question as set
-    (`quiz_loader.archived_by_hand`)."""
+    (`curriculum.fingerprints.archived_by_hand`)."""
     question.archived = archived
     question.save(update_fields=["archived", "updated_at", *archived_by_hand(question)])
 

@@ -19,8 +19,6 @@ the conflict and keeps the edit, unless `force` takes the file's version.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +26,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import models, transaction
 
+from curriculum.fingerprints import _current, _plain, _without_defaults, fingerprint
 from curriculum.readers import Curriculum, CurriculumError, LessonData, combined
 from glossary.models import GlossaryTerm
 from lessons import addresses
@@ -75,6 +74,7 @@ class LoadReport:
             + (f", {c['renamed']} renamed" if c["renamed"] else "")
             + (f", {c['moved']} moved" if c["moved"] else "")
             + (f", {c['retired']} retired" if c["retired"] else "")
+            + (f", {c['restored']} restored" if c["restored"] else "")
             for kind, c in self.counts.items()
         ]
 
@@ -118,30 +118,6 @@ def _write(
     return obj, "updated"
 
 
-def _plain(value: Any) -> Any:
-    return value.pk if isinstance(value, models.Model) else value
-
-
-def _current(obj: models.Model, name: str) -> Any:
-    """A field's stored value as the load compares it (`_plain`): a foreign key by its column,
-    the related row's primary key, so that comparing never loads the related row (nor needs
-    the rows read with theirs: a question's lesson, body and all, for each question)."""
-    field = obj._meta.get_field(name)
-    if (
-        isinstance(field, models.ForeignKey)
-        and field.many_to_one
-        and field.target_field.primary_key
-    ):
-        return getattr(obj, field.attname)
-    return _plain(getattr(obj, name))
-
-
-def fingerprint(state: dict) -> str:
-    """A hash of a row's content as the loader sees it (related rows by primary key)."""
-    text = json.dumps(state, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 @dataclass
 class Related(Generic[M]):
     """A many-valued part of a row that the file also sets (a scenario's lessons, a quiz's
@@ -167,23 +143,6 @@ def _state(obj: M, names, related: Related[M] | None, *, found: bool = False) ->
         read = related.stored if found and related.stored is not None else related.current
         state["_related"] = read(obj)
     return state
-
-
-def _without_defaults(model: type[models.Model], state: dict, optional: tuple[str, ...]) -> str:
-    """The fingerprint of `state` less its `optional` fields still at their model default:
-    what a load before those fields existed stored for the same row."""
-    defaults = {}
-    for name in optional:
-        field = model._meta.get_field(name)
-        if name in state and isinstance(field, models.Field):
-            defaults[name] = _plain(field.get_default())
-    return fingerprint(
-        {
-            name: value
-            for name, value in state.items()
-            if name not in defaults or value != defaults[name]
-        }
-    )
 
 
 def write_tracked(

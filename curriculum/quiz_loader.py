@@ -5,8 +5,9 @@ a broken quiz file aborts everything. Attempts, answers and review cards are nev
 an answer keeps the text the learner chose even when a question's choices change, and the
 mark it was given when its key changes (the report says how many answers the new key would
 mark otherwise). A file question no longer in the files is retired (archived: kept for its
-answers, put in no new attempt), a file quiz no longer in the files likewise (unpublished: its
-attempts and assignments kept), and a question's type is never changed under answers given
+answers, put in no new attempt; back in the files, in use again unless a teacher archived it),
+a file quiz no longer in the files likewise (unpublished: its attempts and assignments kept;
+back in the files, published again), and a question's type is never changed under answers given
 to it (`refused_changes`, which the command runs before loading anything).
 """
 
@@ -20,14 +21,18 @@ from typing import cast
 
 from django.db import transaction
 
+from curriculum.fingerprints import (
+    _without_defaults,
+    fingerprint,
+    question_state,
+    retired_mark,
+)
 from curriculum.loader import (
     LoadReport,
     Related,
     Rows,
     _current,
-    _without_defaults,
     count_of,
-    fingerprint,
     write_tracked,
 )
 from curriculum.quiz_readers import QuestionData, QuizContent
@@ -280,16 +285,50 @@ def _say_replaced(previous: object, question: Question, report: LoadReport) -> N
             )
 
 
+def _restore_questions(stored: list[Question], report: LoadReport) -> None:
+    """A question the load archived (`retired_mark`) that is in the files again is put back
+    in use, its fingerprint again the one the load wrote, so the load then updates it as any
+    other (its answers are not touched). One archived in the teaching area or the admin, or
+    edited there since the load archived it, stays archived (`_retire_questions` says so)."""
+    for question in sorted(stored, key=lambda row: row.slug):
+        if question.source != Source.FILE or question.file_fingerprint != retired_mark(question):
+            continue
+        question.file_fingerprint = _without_defaults(
+            Question, question_state(question), ("level",)
+        )
+        if not question.archived:  # put back in use in the teaching area while out of the files
+            question.save(update_fields=["file_fingerprint"])
+            continue
+        question.archived = False
+        question.save(update_fields=["archived", "file_fingerprint", "updated_at"])
+        report.add("questions", "restored")
+        report.notes.append(
+            f"restored: question {quoted(question.slug)} is back in the files: in use again "
+            "(the load had archived it when it left them)"
+        )
+
+
 def _retire_questions(slugs: list[str], report: LoadReport) -> None:
     """A file question no longer in the files is archived, never deleted: its answers, and the
     scores of the attempts holding them, stay as they are; no new attempt is given it. A quiz
     written in the app that uses it keeps it listed, and is named, so its author can replace
-    it. A question archived that is in the files again stays archived (a teacher may have
-    archived it on purpose): the report says so."""
+    it. Its fingerprint is marked (`retired_mark`, when it was the load's own) so that back in
+    the files it is put back in use (`_restore_questions`); a question a teacher archived stays
+    archived when it is in the files (they may have archived it on purpose): the report says so."""
     gone = Question.objects.filter(source=Source.FILE, archived=False).exclude(slug__in=slugs)
     for question in gone.order_by("slug"):
+        state = question_state(question)
+        ours = not question.file_fingerprint or question.file_fingerprint in (
+            fingerprint(state),
+            _without_defaults(Question, state, ("level",)),
+            retired_mark(question),  # put back in use in the teaching area since
+        )
         question.archived = True
-        question.save(update_fields=["archived", "updated_at"])
+        fields = ["archived", "updated_at"]
+        if ours:
+            question.file_fingerprint = retired_mark(question)
+            fields.append("file_fingerprint")
+        question.save(update_fields=fields)
         answers = question.answers.count()
         authored = list(
             Quiz.objects.filter(entries__question=question)
@@ -314,8 +353,9 @@ def _retire_questions(slugs: list[str], report: LoadReport) -> None:
         .values_list("slug", flat=True)
     ):
         report.notes.append(
-            f"question {quoted(slug)} is in the files but archived: no new attempt gets it "
-            "(restore it in the teaching area to use it again)"
+            f"question {quoted(slug)} is in the files but was archived in the teaching area or "
+            "the admin: it stays archived, and no new attempt gets it (restore it there to use "
+            "it again)"
         )
 
 
@@ -351,6 +391,7 @@ def load_quizzes(
             ).values("ref")
         ).values_list("pk", flat=True)
     )
+    _restore_questions(list(stored.values()), report)
     for q in content.questions:
         values = {
             "type": q.type,

@@ -22,6 +22,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
 
+from curriculum.fingerprints import archived_by_hand
 from lessons.admin import (
     AutocompleteRowsInline,
     InlinesInLowerCase,
@@ -30,6 +31,7 @@ from lessons.admin import (
     lesson_text,
     records_in_words,
 )
+from lessons.models import Source
 from quizzes.entries import questions_leaving, set_entries
 from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion, ReviewCard
 from srm_trainer.admin_names import NamedControlsAdmin
@@ -406,9 +408,12 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
             return
         chosen = queryset.select_related(None).only("pk", "source", "archived")
         changed = [q for q in chosen if q.archived != archived]
-        for question in changed:
+        # Whole rows for the file questions among them: the load's mark is read from their
+        # fields (`archived_by_hand`), which `only` would fetch one query a field.
+        whole = Question.objects.in_bulk([q.pk for q in changed if q.source == Source.FILE])
+        for question in (whole.get(q.pk, q) for q in changed):
             question.archived = archived
-            question.save(update_fields=["archived", "updated_at"])
+            question.save(update_fields=["archived", "updated_at", *archived_by_hand(question)])
         done = "archived" if archived else "put back in use"
         already = "already archived" if archived else "already in use"
         left = total - len(changed)

@@ -356,7 +356,9 @@ def attempt_start(
             rng = exam.draw_seed(quiz, owner, used)
         questions = _drawn(quiz, rng)
         if not questions:
-            raise AttemptError("This quiz has no questions yet.")
+            raise AttemptError(
+                "This quiz has no questions to ask at the moment, so it cannot be started."
+            )
         ids = [question.pk for question in questions]
         layout = {}
         # In the questions' default order (Question.Meta.ordering; slugs, so the database's

@@ -271,6 +271,11 @@ def _too_many_starts(request: HttpRequest, retry_after: int) -> HttpResponse:
 # --- quizzes ------------------------------------------------------------------------------
 
 
+# A quiz's entries that an attempt can be given: an archived question is in none, so a quiz
+# whose questions were all archived says it has none rather than a count Start cannot keep.
+IN_USE = QuizQuestion.objects.filter(question__archived=False)
+
+
 @require_safe
 @never_cache  # progress changes it in place: Back must not show a kept copy
 def quiz_list(request: HttpRequest) -> HttpResponse:
@@ -282,7 +287,7 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
     listed = (
         Quiz.objects.visible_to(request.user)
         .select_related("module")
-        .annotate(question_count=counted(QuizQuestion.objects.filter(quiz=OuterRef("pk")), "quiz"))
+        .annotate(question_count=counted(IN_USE.filter(quiz=OuterRef("pk")), "quiz"))
         # Course order, then what spans modules (the final exam); SQLite sorts NULL first.
         .order_by(F("module__order").asc(nulls_last=True), "order", "slug")
     )
@@ -355,7 +360,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "past_total": totals["count"],
             "unfinished": unfinished,
             "left": attempts.attempts_left(quiz, totals["count"]),
-            "question_count": quiz.drawn_count or quiz.entries.count(),
+            "question_count": quiz.drawn_count or IN_USE.filter(quiz=quiz).count(),
             "notes": _notes(request, quiz),
         },
     )

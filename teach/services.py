@@ -17,6 +17,7 @@ from django.db.models.deletion import Collector, ProtectedError
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
+from curriculum.fingerprints import archived_by_hand
 from lessons.models import Source
 from lessons.timezones import zoned
 from quizzes import exam, rendered
@@ -432,13 +433,15 @@ def question_delete_or_archive(*, question: Question) -> str:
         except ProtectedError:
             pass
     question.archived = True
-    question.save(update_fields=["archived", "updated_at"])
+    question.save(update_fields=["archived", "updated_at", *archived_by_hand(question)])
     return "archived"
 
 
 def question_set_archived(*, question: Question, archived: bool) -> None:
+    """Archive or restore by hand: the course load then leaves the question as set
+    (`curriculum.fingerprints.archived_by_hand`)."""
     question.archived = archived
-    question.save(update_fields=["archived", "updated_at"])
+    question.save(update_fields=["archived", "updated_at", *archived_by_hand(question)])
 
 
 # A question's bank tags, (key, slug) in the tags' order (`question.tags`), its SQL compiled once.

@@ -39,6 +39,7 @@ from lessons.models import KnowledgeCheck, Lesson, LessonProgress, Module, Sourc
 from quizzes import attempts, review
 from quizzes.models import Answer, Attempt, Question, Quiz, ReviewCard
 from srm_trainer.accounts.roles import INSTRUCTORS
+from teach import services as teach_services
 from teach.statistics import quiz_statistics
 from tests.conftest import confirmed_session, give_mfa
 from tests.content import READ_REPORTS_SCENARIO, TWO_SOURCES, write
@@ -773,11 +774,89 @@ def test_a_question_deleted_from_the_files_is_retired_and_kept_for_its_answers(c
     teaching = world.client("ines").get(reverse("teach:quiz", args=[world.mine.pk]))
     assert "Archived: not in new attempts" in teaching.content.decode()  # marked for its author
     assert pages_problems(world) == []
-    # Back in the files, it stays archived (a teacher may have archived it), and the load says so.
+    # Back in the files (a mistake undone), the load puts it back in use: the same row, its
+    # answers as they were, and new attempts are given it again.
+    after = work()
     (course / "quizzes/basics-quiz.yaml").write_text(text)
     said = load(course)
-    assert "question 'aws-owns-hardware' is in the files but archived" in said
-    assert Question.objects.get(slug="aws-owns-hardware").archived
+    back = Question.objects.get(slug="aws-owns-hardware")
+    assert back.pk == retired.pk and not back.archived
+    assert "restored: question 'aws-owns-hardware' is back in the files: in use again" in said
+    assert "questions: 0 created, 0 updated, 6 unchanged, 1 restored" in said
+    assert "kept" not in said.replace("answers are kept", ""), "not taken for an admin edit"
+    assert work() == after, "its answers and their scores untouched"
+    basics = Quiz.objects.get(slug="basics-quiz")
+    started = attempts.attempt_start(quiz=basics, user=world.bob)
+    assert back in attempts.attempt_questions(started)
+    said = load(course)
+    assert "restored" not in said and "archived" not in said, "said once, when it happens"
+    assert "questions: 0 created, 0 updated, 6 unchanged" in said
+
+
+def test_a_retired_question_a_teacher_put_back_in_use_takes_the_files_changes(course, world):
+    """Archived by the load, put back in use in the teaching area while out of the files: back
+    in them, changed, it takes the change (not refused as an edit made in the admin)."""
+    text = (course / "quizzes/basics-quiz.yaml").read_text()
+    start, end = text.index("  - slug: who-patches"), text.index("  - slug: customer-parts")
+    (course / "quizzes/basics-quiz.yaml").write_text(text[:start] + text[end:])
+    load(course)
+    question = Question.objects.get(slug="who-patches")
+    assert question.archived
+    teach_services.question_set_archived(question=question, archived=False)
+    (course / "quizzes/basics-quiz.yaml").write_text(text)
+    edit(course, "quizzes/basics-quiz.yaml", "prompt: Who patches", "prompt: Who, then, patches")
+    said = load(course)
+    question.refresh_from_db()
+    assert not question.archived and question.prompt.startswith("Who, then, patches")
+    assert "kept" not in said and "restored" not in said and "archived" not in said
+
+
+def test_a_retired_question_put_back_and_archived_again_by_hand_stays_archived(
+    course, world, client, everyday_admin
+):
+    """The load archived it; an admin put it back in use (the admin's action), then a teacher
+    archived it (the teaching area): the last archive is a person's, so back in the files it
+    stays archived."""
+    text = (course / "quizzes/basics-quiz.yaml").read_text()
+    start, end = text.index("  - slug: who-patches"), text.index("  - slug: customer-parts")
+    (course / "quizzes/basics-quiz.yaml").write_text(text[:start] + text[end:])
+    load(course)
+    question = Question.objects.get(slug="who-patches")
+    chosen = {"action": "restore_selected", "_selected_action": [question.pk]}
+    page = client.post("/admin/quizzes/question/", chosen, follow=True).content.decode()
+    assert "1 question put back in use." in page
+    question.refresh_from_db()
+    assert not question.archived
+    teach_services.question_set_archived(question=question, archived=True)
+    (course / "quizzes/basics-quiz.yaml").write_text(text)
+    said = load(course)
+    assert Question.objects.get(slug="who-patches").archived and "restored" not in said
+    assert "question 'who-patches' is in the files but was archived in the teaching" in said
+
+
+def test_a_question_a_teacher_archived_stays_archived_in_the_files(course, world):
+    """Archived in the teaching area (or the admin) on purpose: the load neither restores it
+    nor takes the archive for an edit of its text, and says so on every load."""
+    question = Question.objects.get(slug="who-patches")
+    teach_services.question_set_archived(question=question, archived=True)
+    edit(course, "quizzes/basics-quiz.yaml", "prompt: Who patches", "prompt: Who, then, patches")
+    said = load(course)
+    question.refresh_from_db()
+    assert question.archived and question.prompt.startswith("Who, then, patches")
+    assert (
+        "question 'who-patches' is in the files but was archived in the teaching area or the "
+        "admin: it stays archived" in said
+    )
+    assert "restored" not in said and "kept" not in said
+    # Taken out of the files and put back, it is still the teacher's archive.
+    text = (course / "quizzes/basics-quiz.yaml").read_text()
+    start, end = text.index("  - slug: who-patches"), text.index("  - slug: customer-parts")
+    (course / "quizzes/basics-quiz.yaml").write_text(text[:start] + text[end:])
+    assert "retired" not in load(course), "archived already"
+    (course / "quizzes/basics-quiz.yaml").write_text(text)
+    said = load(course)
+    assert Question.objects.get(slug="who-patches").archived and "restored" not in said
+    assert "question 'who-patches' is in the files but was archived in the teaching" in said
 
 
 def test_a_quiz_taken_out_of_the_files_is_retired_with_its_attempts_kept(course, world):
@@ -815,7 +894,35 @@ def test_a_quiz_taken_out_of_the_files_is_retired_with_its_attempts_kept(course,
     iam.refresh_from_db()
     assert iam.published, "back in the files: published again"
     assert "kept" not in said
+    assert "restored: question 'read-reports-decision' is back in the files" in said
     assert world.client("bob").get("/quizzes/iam-quiz/").status_code == 200
+    # With its questions: a learner who starts it is asked them.
+    started = world.client("bob").post("/quizzes/iam-quiz/start/", follow=True)
+    assert started.status_code == 200 and "Will AWS allow this?" in started.content.decode()
+    attempt = Attempt.objects.filter(quiz=iam, user=world.bob).latest("started_at")
+    assert [q.slug for q in attempts.attempt_questions(attempt)] == ["read-reports-decision"]
+
+
+def test_a_published_quiz_with_every_question_archived_says_it_cannot_be_started(course, world):
+    """A teacher archived each of its questions: the quiz stays listed (its past attempts are
+    read from it), but its page and the list say it has none to ask, no Start is offered, and
+    a start posted anyway (a page open from before) says why, with no empty attempt made."""
+    iam = Quiz.objects.get(slug="iam-quiz")
+    for question in iam.questions.all():
+        teach_services.question_set_archived(question=question, archived=True)
+    bob = world.client("bob")
+    listing = bob.get(reverse("quizzes:list")).content.decode()
+    assert "IAM quiz" in listing and "0 questions" in listing
+    page = bob.get("/quizzes/iam-quiz/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "This quiz has no questions to ask at the moment, so it cannot be started." in text
+    assert reverse("quizzes:start", args=["iam-quiz"]) not in text
+    before = Attempt.objects.count()
+    started = bob.post("/quizzes/iam-quiz/start/", follow=True)
+    assert started.redirect_chain == [("/quizzes/iam-quiz/", 302)]
+    assert "no questions to ask at the moment" in started.content.decode()
+    assert Attempt.objects.count() == before
 
 
 def test_a_quiz_renamed_with_formerly_keeps_its_attempts_and_assignments(course, world):

@@ -387,7 +387,7 @@ def test_a_quiz_of_only_broken_questions_says_so(client, broken_quiz):
     Question.objects.filter(slug="fine").update(data={})
     response = client.post(reverse("quizzes:start", args=[broken_quiz.slug]), follow=True)
     assert response.status_code == 200
-    assert "no questions yet" in response.content.decode()
+    assert "no questions to ask at the moment" in response.content.decode()
 
 
 def test_staff_see_the_broken_questions_on_the_quiz_page_and_in_the_admin(

@@ -17,15 +17,13 @@ import unicodedata
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 
+from srm_trainer.typed_text import hidden_character
+
 MAX_LENGTH = 150
 # `select_related` from a membership (or anything with a `user`) that brings the name along.
 RELATED = "user__profile"
 # The same, as a `values` lookup.
 VALUE = "user__profile__shown_name"
-
-# Bidirectional embeddings, overrides and isolates: format characters that reorder the text
-# after them, so a name holding one could make the username beside it read as another's.
-_REORDERING = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 
 
 def clean(value: str) -> str:
@@ -44,8 +42,10 @@ def validate(name: str) -> None:
             code="max_length",
         )
     for position, char in enumerate(name, start=1):
-        kind = unicodedata.category(char)
-        if kind in ("Cc", "Zl", "Zp") or char in _REORDERING:
+        # The rule for every name shown in a list (`typed_text.hidden_character`: controls and
+        # format characters, a direction override among them, would let the username beside
+        # it read as another's), and line breaks besides: a name is one line.
+        if hidden_character(char) or unicodedata.category(char) in ("Zl", "Zp"):
             raise ValidationError(
                 f"Character {position} is a control character (U+{ord(char):04X}); "
                 "a name is one line of letters, spaces and punctuation.",

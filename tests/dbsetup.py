@@ -37,6 +37,9 @@ FORMAT = 1
 CACHE_DIR = Path(__file__).resolve().parent.parent / "build" / "test-db"
 # The copy this process's database was made from, when it was (for `reset_from_template`).
 _template: Path | None = None
+# Or, for a file database (the browser tests'), an in-memory copy of it as migrated
+# (`keep_in_memory`).
+_kept: sqlite3.Connection | None = None
 
 
 def _migration_files() -> list[Path]:
@@ -165,12 +168,46 @@ def reset_from_template(aliases) -> bool:
     copying the saved copy in again: what Django's `flush` and its `post_migrate` (content
     types, permissions, role groups) rebuild, in milliseconds instead of ~0.1 s a test. False
     when this process's database did not come from a copy; then `flush` runs as usual."""
-    if _template is None or set(aliases) != {DEFAULT_DB_ALIAS}:
+    if (_template is None and _kept is None) or set(aliases) != {DEFAULT_DB_ALIAS}:
         return False
     connection = connections[DEFAULT_DB_ALIAS]
-    if connection.in_atomic_block or not _template.exists():
+    if connection.in_atomic_block:
+        return False
+    if _kept is not None:
+        connection.ensure_connection()
+        _kept.backup(connection.connection)
+        return True
+    assert _template is not None
+    if not _template.exists():
         return False
     connection.ensure_connection()
     with contextlib.closing(sqlite3.connect(_template)) as source:
         source.backup(connection.connection)
     return True
+
+
+def snapshot() -> sqlite3.Connection | None:
+    """An in-memory copy of the SQLite database as it stands now (None on another database),
+    to put back later with `restore`."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "sqlite":
+        return None
+    connection.ensure_connection()
+    copy = sqlite3.connect(":memory:")
+    connection.connection.backup(copy)
+    return copy
+
+
+def restore(copy: sqlite3.Connection) -> None:
+    """The database as `copy` holds it, every table at once (SQLite's backup API)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    connection.ensure_connection()
+    copy.backup(connection.connection)
+
+
+def keep_in_memory(copy: sqlite3.Connection | None) -> None:
+    """From now on `reset_from_template` puts `copy` back instead of flushing (None: flush
+    again). For a file database, which `setup_test_databases` never copies: the browser
+    tests' (tests/e2e/conftest.py)."""
+    global _kept
+    _kept = copy

@@ -250,7 +250,7 @@ class Reworded:
             return (
                 f"{head}: answers given to the old wording keep it and their marks; the "
                 "statistics count only where learners put the new wording; learners with an "
-                "attempt still open find it not placed and place it again."
+                "attempt still open who placed it are asked to place the items again."
             )
         if answered:
             return (

@@ -10,11 +10,18 @@ import pytest
 from django.urls import reverse
 
 from lessons.models import Source
+from quizzes import attempts
 from quizzes.attempts import answer_save, attempt_submit
 from quizzes.grading import grade
 from quizzes.models import Attempt, Question
 from teach.statistics import quiz_statistics
-from tests.quizzes.builders import make_attempt, make_question, make_quiz, start_through_page
+from tests.quizzes.builders import (
+    make_attempt,
+    make_question,
+    make_quiz,
+    page_text,
+    start_through_page,
+)
 from tests.teach.formdata import text
 from tests.teach.test_views_questions import form_data
 
@@ -154,9 +161,11 @@ def test_an_unanswered_ordering_question_gets_the_rule_and_says_nobody_had_answe
     ) in page
 
 
-def test_an_open_attempt_does_not_show_its_place_beside_the_new_words(
+def test_an_open_attempt_that_placed_the_reworded_item_is_asked_to_place_again(
     teacher, ordering, learner_client
 ):
+    """Its place is not shown beside the new words, and the question counts as not answered
+    (on its page and the summary, as for a reworded choice) until the items are placed again."""
     quiz, question = ordering
     attempt = start_through_page(learner_client, quiz)
     sent = {"action": "save", "question": question.pk}
@@ -164,12 +173,43 @@ def test_an_open_attempt_does_not_show_its_place_beside_the_new_words(
     learner_client.post(reverse("quizzes:answer", args=[attempt.pk, 1]), sent)
     rows = _rows(question)
     rows[1]["text"] = "Rotate the access keys"
-    assert "learners with an attempt still open find it not placed and place it again" in (
+    assert "learners with an attempt still open who placed it are asked to place the items" in (
         _save(teacher, question, rows)
     )
     new_id = question.items()[1]["id"]
-    take = learner_client.get(reverse("quizzes:take", args=[attempt.pk])).content.decode()
+    response = learner_client.get(reverse("quizzes:take", args=[attempt.pk]))
+    take = response.content.decode()
     assert 'name="pos_s0"' in take and f'name="pos_{new_id}"' in take
     start = take.index(f'name="pos_{new_id}"')
     select = take[start : take.index("</select>", start)]
     assert "selected" not in select  # the place given to the old words is not put on the new
+    assert (
+        "your answer placed “Assume the admin role”, no longer one of its items (reworded or "
+        "taken out), so as it stands it counts as not answered. Place the items again."
+    ) in page_text(response)
+    assert "0 of 1 questions answered" in page_text(response)
+    summary = page_text(learner_client.get(reverse("quizzes:summary", args=[attempt.pk])))
+    assert "Your answer to question 1 placed an item the question no longer has" in summary
+    assert "Not answered : an item you placed was changed in the question, place the items" in (
+        summary
+    )
+    # Placed again, it is answered.
+    sent = {"action": "save", "question": question.pk}
+    sent.update({f"pos_{item['id']}": str(n) for n, item in enumerate(question.items(), 1)})
+    learner_client.post(reverse("quizzes:answer", args=[attempt.pk, 1]), sent)
+    summary = page_text(learner_client.get(reverse("quizzes:summary", args=[attempt.pk])))
+    assert "Question 1 Answered" in summary
+
+
+def test_an_open_categorize_answer_with_a_reworded_item_counts_as_not_answered(
+    teacher, categorize, learner
+):
+    quiz, question = categorize
+    attempt = make_attempt(quiz, user=learner)
+    placed = {"placed": {"c0": "AWS", "c1": "Customer", "c2": "Customer"}, "texts": {}}
+    answer_save(attempt=attempt, question=question, response=placed)
+    rows = _rows(question)
+    rows[2]["text"] = "Objects in your bucket"
+    _save(teacher, question, rows)
+    (row,) = attempts.attempt_summary(attempt)
+    assert (row.answered, row.choice_gone, row.item_gone) == (False, True, True)

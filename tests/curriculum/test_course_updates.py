@@ -751,6 +751,31 @@ def test_an_option_with_a_typo_fixed_keeps_its_id_and_its_answers(course, world)
     assert work() == before
 
 
+def test_a_check_answered_on_an_item_reworded_since_reads_as_it_was_marked(course, world):
+    """An ordering check, as a choice's above: graded again, ada's right order would name an
+    item that is gone and read as partly wrong."""
+    question = Question.objects.get(type="ordering")
+    edit(course, "basics/02-second.md", ":::", f":::\n\n::: check {question.slug}\n:::")
+    load(course)
+    items = question.items()
+    KnowledgeCheck.objects.create(
+        user=world.ada,
+        lesson=lesson_at("basics/second"),
+        kind=KnowledgeCheck.Kind.QUESTION,
+        ref=question.slug,
+        response={"order": [i["id"] for i in items], "texts": [i["text"] for i in items]},
+        score=1.0,
+        correct=True,
+        answered_at=timezone.now(),
+    )
+    edit(course, "quizzes/basics-quiz.yaml", "SCPs, Identity", "Service control policies, Identity")
+    said = load(course)
+    assert f"question '{question.slug}': the item 'SCPs' is gone" in said
+    page = world.client("ada").get("/learn/basics/second/").content.decode()
+    check = page[page.index("Order the steps") :]
+    assert "<strong>Right.</strong>" in check[: check.index("Service control policies")]
+
+
 # (d) A question deleted from the files, with attempts, in an instructor's quiz.
 
 

@@ -460,9 +460,8 @@ def _not_acted_on(
 def choices_gone(question: Question, answer: Answer | None) -> list[str]:
     """The texts of the saved answer's choices, or ordering and categorize items, that the
     question no longer has (an instructor took them out or reworded them, or a course update
-    did, while the attempt was open). The page
-    showed nothing ticked beside "1 of 1 answered", and the answer counted as wrong at submit
-    without a word. The summary before submitting counts such a question as not answered
+    did, while the attempt was open). The page showed nothing ticked beside "1 of 1
+    answered", and the answer counted as wrong at submit without a word. The summary before submitting counts such a question as not answered
     (`attempts.attempt_summary`)."""
     return [] if answer is None else gone_choices(question, answer.response)
 

@@ -10,8 +10,9 @@ Slugs that are already taken get the next free one (`iam-basics-2`), and the pre
 each rename. An import never updates a row already here: a question whose slug is taken is a
 new question, so the rule for choices and items reworded in a question learners answered
 (`quizzes.kinds.keep_ids`, `teach.editors.assign_ids`) has nothing to apply to, and the
-questions already here, their answers and statistics are as they were. Imported rows belong to the importing instructor and are `authored`, so
-`load_curriculum` never touches them. An imported quiz is always a draft.
+questions already here, their answers and statistics are as they were. Imported rows belong
+to the importing instructor and are `authored`, so `load_curriculum` never touches them. An
+imported quiz is always a draft.
 """
 
 from __future__ import annotations

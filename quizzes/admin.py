@@ -374,6 +374,19 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
             protected = lines or protected
         return deleted, counts, perms_needed, protected
 
+    def save_model(self, request, obj, form, change):
+        """The change form's `archived` tick is a person's archive or restore, as the list's
+        actions are (`_set_archived`): a file question the load had archived loses the load's
+        mark (`archived_by_hand`), else restored here and archived again it would be taken
+        for the load's and put back in use by the next load. The mark is read from the row as
+        stored, not as this form changes it: an edit made with the tick stays an admin edit
+        for the load."""
+        if change and "archived" in form.changed_data and obj.source == Source.FILE:
+            stored = Question.objects.filter(pk=obj.pk).first()
+            if stored is not None and archived_by_hand(stored):
+                obj.file_fingerprint = stored.file_fingerprint
+        super().save_model(request, obj, form, change)
+
     def delete_model(self, request, obj):
         """The quizzes that listed it close up 1..n (`questions_leaving`), as in /teach/."""
         with questions_leaving([obj.pk]):

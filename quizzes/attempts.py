@@ -43,7 +43,7 @@ from django.utils import timezone
 from lessons.models import Lesson, Module, Scenario
 from quizzes import exam, hooks, review
 from quizzes.grading import Grade, best_credit, certainty_credit, grade
-from quizzes.kinds.choices import chosen_not_in
+from quizzes.kinds.choices import ITEM_KINDS, NAMING_KINDS, chosen_not_in
 from quizzes.models import Answer, Attempt, Question, Quiz
 from srm_trainer.prepared import (
     MAX_INTS,
@@ -602,32 +602,42 @@ class SummaryRow:
     checked: bool  # graded already (immediate feedback): it can no longer change
     # Its saved choice (or one of them) is no longer one of the question's: answer it again.
     choice_gone: bool = False
+    # That is an ordering or categorize item it placed (reworded or taken out): place again.
+    item_gone: bool = False
 
 
-def _choices_gone(attempt: Attempt) -> set[int]:
-    """The questions whose answer, not checked yet, holds a choice that is gone
-    (`kinds.choices.chosen_not_in`): one query for them all, reading only choice questions' choices."""
+def _choices_gone(attempt: Attempt) -> dict[int, str]:
+    """The questions whose answer, not checked yet, holds a choice or an item that is gone
+    (`kinds.choices.chosen_not_in`), each with its type: one query for them all, reading only
+    the choices and items of the kinds whose answers name them."""
     rows = (
         Answer.objects.filter(
             attempt_id=attempt.pk,
             graded_at__isnull=True,
-            question__type__in=("single", "multiple"),
+            question__type__in=NAMING_KINDS,
         )
         .order_by()
-        .values_list("question_id", "question__type", "response", "question__data__choices")
+        .values_list(
+            "question_id",
+            "question__type",
+            "response",
+            "question__data__choices",
+            "question__data__items",
+        )
     )
-    return {
-        question_id
-        for question_id, kind, response, choices in rows
-        if chosen_not_in(kind, choices if isinstance(choices, list) else [], response)
-    }
+    gone: dict[int, str] = {}
+    for question_id, kind, response, choices, items in rows:
+        entries = items if kind in ITEM_KINDS else choices
+        if chosen_not_in(kind, entries if isinstance(entries, list) else [], response):
+            gone[question_id] = kind
+    return gone
 
 
-def choices_gone_among(attempt: Attempt, graded: dict[int, bool]) -> set[int]:
+def choices_gone_among(attempt: Attempt, graded: dict[int, bool]) -> dict[int, str]:
     """`_choices_gone`, given the attempt's answers as `answered` reads them (`graded`): the
     question pages and the summary count such an answer alike, as not answered. Its query
     runs only when some answer is not checked yet (a checked one is final: never gone)."""
-    return _choices_gone(attempt) if False in graded.values() else set()
+    return _choices_gone(attempt) if False in graded.values() else {}
 
 
 def attempt_summary(attempt: Attempt) -> list[SummaryRow]:
@@ -647,6 +657,7 @@ def attempt_summary(attempt: Attempt) -> list[SummaryRow]:
             flagged=pk in flagged,
             checked=answers.get(pk, False),
             choice_gone=pk in gone,
+            item_gone=gone.get(pk) in ITEM_KINDS,
         )
         for n, pk in enumerate(outline.ids, start=1)
     ]

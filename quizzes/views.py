@@ -458,10 +458,10 @@ def _not_acted_on(
 
 
 def choices_gone(question: Question, answer: Answer | None) -> list[str]:
-    """The texts of the saved answer's choices that the question no longer has (an instructor
-    took them out, or a course update reworded them, while the attempt was open). The page
-    showed nothing ticked beside "1 of 1 answered", and the answer counted as wrong at submit
-    without a word. The summary before submitting counts such a question as not answered
+    """The texts of the saved answer's choices, or ordering and categorize items, that the
+    question no longer has (an instructor took them out or reworded them, or a course update
+    did, while the attempt was open). The page showed nothing ticked beside "1 of 1
+    answered", and the answer counted as wrong at submit without a word. The summary before submitting counts such a question as not answered
     (`attempts.attempt_summary`)."""
     return [] if answer is None else gone_choices(question, answer.response)
 
@@ -783,6 +783,7 @@ def attempt_summary(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "unanswered": unanswered,
             "choices_gone": [r for r in rows if r.choice_gone],
+            "items_gone": any(r.item_gone for r in rows),
             "flagged": [r for r in rows if r.flagged],
             **_clock(attempt),
         },

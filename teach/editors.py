@@ -8,12 +8,13 @@ they live here for now so this app can be merged without touching the kind modul
 
 Rows (choices, items) are edited with plain forms and buttons, no JavaScript: "Add", "Move
 up/down" and "Remove" re-draw the form from what was posted, nothing is saved until "Save".
-Each row carries its stored id in a hidden field, so an id follows its row through moves and
-item text edits; a new row gets `text_id(text)`, made unique against every id the question has
-ever stored here (a removed choice's id is never handed to a different text). A choice keeps
-its id through a `small_edit` only (the course loader's rule, `quizzes.kinds.keep_ids`):
-reworded beyond that it is a new choice, so learners' answers and the statistics stay with
-the words the learners saw.
+Each row carries its stored id in a hidden field, so an id follows its row through moves; a
+new row gets `text_id(text)`, made unique against every id the question has ever stored here (a
+removed choice's id is never handed to a different text). A choice, or an ordering or
+categorize item, keeps its id through a `small_edit` only (the course loader's rule,
+`quizzes.kinds.keep_ids`): reworded beyond that it is a new one, so learners' answers (which
+name items by id as they name choices: an order, a placing) and the statistics stay with the
+words the learners saw.
 
 When the kind's check refuses a save, each problem it locates in a list (`Problem.path`
 `("choices", 1, "text")`: the second choice stored, its text) is shown beside that row's field
@@ -192,14 +193,18 @@ def _new_id(text: str, taken: set[str]) -> str:
 
 
 def assign_ids(
-    rows: list[dict], previous: list[dict], *, reworded: list[Reworded] | None = None
+    rows: list[dict],
+    previous: list[dict],
+    *,
+    reworded: list[Reworded] | None = None,
+    word: str = "Choice",
 ) -> list[dict]:
     """Rows as data entries with ids: a row keeps the stored id it carries (only ids this
     question already stored count, and each once); any other row gets a new one.
 
-    With `reworded` (choices, whose ids learners' answers and the statistics name): a row
-    whose text is no `small_edit` of the text its id was stored with gets a new id too, and is
-    added to `reworded`. The old id stays with the old words, so an answer that chose them is
+    With `reworded` (choices and items, whose ids learners' answers and the statistics name;
+    `word` names the row in it): a row whose text is no `small_edit` of the text its id was
+    stored with gets a new id too, and is added to `reworded`. The old id stays with the old words, so an answer that chose them is
     never shown or counted as having chosen words its learner never saw. Done whether or not
     anyone has answered yet: one rule, the loader's, and no gap between a look at the answers
     and the save for a learner's answer to land in."""
@@ -219,7 +224,7 @@ def assign_ids(
             old_text = stored[old_id]
             if reworded is not None and not small_edit(old_text, entry["text"]):
                 entry["id"] = _new_id(entry["text"], taken)
-                reworded.append(Reworded(number, str(old_text or ""), entry["text"]))
+                reworded.append(Reworded(number, str(old_text or ""), entry["text"], word))
         else:
             entry["id"] = _new_id(entry["text"], taken)
         out.append(entry)
@@ -228,22 +233,32 @@ def assign_ids(
 
 @dataclass(frozen=True)
 class Reworded:
-    """A choice saved with a new id because its words changed beyond a small edit."""
+    """A choice or item saved with a new id because its words changed beyond a small edit."""
 
-    number: int  # its place among the saved choices, from 1, as the page numbers them
+    number: int  # its place among the saved rows, from 1, as the page numbers them
     old: str
     new: str
+    word: str = "Choice"  # or "Item"
 
     def said(self, answered: bool) -> str:
         """What the author is told after the save; `answered`: learners have answered."""
-        head = f"Choice {self.number} was reworded (“{short(self.old)}” is now “{short(self.new)}”)"
+        head = (
+            f"{self.word} {self.number} was reworded "
+            f"(“{short(self.old)}” is now “{short(self.new)}”)"
+        )
+        if answered and self.word == "Item":
+            return (
+                f"{head}: answers given to the old wording keep it and their marks; the "
+                "statistics count only where learners put the new wording; learners with an "
+                "attempt still open who placed it are asked to place the items again."
+            )
         if answered:
             return (
                 f"{head}: answers given to the old wording keep it and are counted as a "
                 "removed choice in the statistics; learners with an attempt still open who "
                 "chose it are asked to choose again."
             )
-        return f"{head}, so it is a new choice (nobody had answered the question yet)."
+        return f"{head}, so it is a new {self.word.lower()} (nobody had answered the question yet)."
 
 
 def short(text: str, most: int = 60) -> str:
@@ -467,7 +482,7 @@ class Parts:
 
     rows: forms.BaseFormSet | None = None
     extra: forms.Form | None = None  # true/false answer or categorize's categories
-    # The choices `data` gave new ids because they were reworded (said after the save).
+    # The choices or items `data` gave new ids because they were reworded (said after saving).
     reworded: list[Reworded] = data_field(default_factory=list)
 
     def is_valid(self) -> bool:
@@ -779,7 +794,8 @@ class OrderingEditor(Editor[Parts]):
 
     def data(self, parts: Parts, previous: dict) -> dict:
         items = [{"id": r["id"], "text": r["text"]} for r in self.cleaned_rows(parts)]
-        items = assign_ids(items, previous.get("items") or [])
+        parts.reworded = []
+        items = assign_ids(items, previous.get("items") or [], reworded=parts.reworded, word="Item")
         # Stored in the right order; shown in a fixed shuffled order that is never the answer.
         return with_layout(text_id("|".join(i["id"] for i in items)), {"items": items})
 
@@ -803,9 +819,11 @@ class CategorizeEditor(Editor[Parts]):
             for r in self.cleaned_rows(parts)
         ]
         assert isinstance(parts.extra, CategoriesForm)  # the editor's extra_form
+        parts.reworded = []
+        previous_items = previous.get("items") or []
         return {
             "categories": parts.extra.names(),
-            "items": assign_ids(items, previous.get("items") or []),
+            "items": assign_ids(items, previous_items, reworded=parts.reworded, word="Item"),
         }
 
 

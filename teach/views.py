@@ -485,7 +485,7 @@ def quiz_question_add(request: HttpRequest, pk: int) -> HttpResponse:
 def _preview_context(quiz: Quiz, position, *, form=None, result=None, response=None) -> dict:
     questions = services.quiz_questions(quiz)
     if not questions:
-        return {"quiz": quiz, "question": None}
+        return {"quiz": quiz, "question": None}  # the page says so (`_nothing_in_use`)
     try:
         position = int(position)
     except (TypeError, ValueError):
@@ -515,12 +515,21 @@ def _preview_form(quiz: Quiz, question, data=None) -> AnswerForm:
     )
 
 
+def _nothing_in_use(request: HttpRequest, quiz: Quiz, context: dict) -> None:
+    """What the preview of a quiz with no question in use offers instead: where to add one
+    (its page's "Add a question", for a teacher who may change it) and its page."""
+    context["editable"] = may_edit(request.user, quiz)
+    context["draws"] = quiz.draws and not quiz.draws_by_rules
+
+
 @require_safe
 @teacher_required
 @vary_on_headers("HX-Request")
 def quiz_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk)
     context = _preview_context(quiz, request.GET.get("q"))
+    if context["question"] is None:
+        _nothing_in_use(request, quiz, context)
     template = "teach/preview.html#panel" if _partial(request) else "teach/preview.html"
     return render(request, template, context)
 
@@ -550,8 +559,10 @@ def quiz_preview_check(request: HtmxHttpRequest, pk: int, position: int) -> Http
     quiz = _quiz_for_instructor(request, pk)
     context = _preview_context(quiz, position)
     question = context["question"]
-    if question is None:
-        raise Http404("This quiz has no questions yet.")
+    if question is None:  # its last question archived or taken out since the page was drawn
+        _nothing_in_use(request, quiz, context)
+        template = "teach/preview.html#panel" if _partial(request) else "teach/preview.html"
+        return render(request, template, context)
     form = _preview_form(quiz, question, request.POST)
     if form.is_valid():
         response = form.response()

@@ -6,28 +6,41 @@ from typing import Any
 
 from quizzes.kinds.base import Kind, Problem, entries_problems, file_entries, in_layout_order
 
+# The kinds whose saved answers name the question's entries by id: choices, or items (an
+# ordering's order, a categorize answer's placings).
+ITEM_KINDS = ("ordering", "categorize")
+NAMING_KINDS = ("single", "multiple", *ITEM_KINDS)
+
 
 def gone_choices(question, response: Any) -> list[str]:
-    """The texts of the choices a saved response chose that `question` no longer has (taken
-    out, or reworded beyond a small edit by a course update: `keep_ids`); [] for other kinds."""
-    return chosen_not_in(question.type, question.choices(), response)
+    """The texts of the choices (or ordering and categorize items) a saved response chose or
+    placed that `question` no longer has (taken out, or reworded beyond a small edit by a course
+    update, `keep_ids`, or in the question editor); [] for other kinds."""
+    entries = question.items() if question.type in ITEM_KINDS else question.choices()
+    return chosen_not_in(question.type, entries, response)
 
 
 def chosen_not_in(kind: str, choices: list[dict], response: Any) -> list[str]:
-    """`gone_choices` from a question's type and raw choices, for callers that read them with
-    `values_list` rather than load each question (the attempt summary's one query)."""
-    if kind not in ("single", "multiple") or not isinstance(response, dict):
+    """`gone_choices` from a question's type and raw choices (or items), for callers that read
+    them with `values_list` rather than load each question (the attempt summary's one query)."""
+    if kind not in NAMING_KINDS or not isinstance(response, dict):
         return []
     if kind == "single":
         chosen, texts = [response.get("choice")], [response.get("text", "")]
-    else:
+    elif kind == "multiple":
         chosen, texts = list(response.get("choices") or []), list(response.get("texts") or [])
+    elif kind == "ordering":
+        chosen, texts = list(response.get("order") or []), list(response.get("texts") or [])
+    else:  # categorize: {"placed": {item id: category}, "texts": {item id: text}}
+        placed, named = response.get("placed"), response.get("texts")
+        chosen = list(placed) if isinstance(placed, dict) else []
+        texts = [named.get(i, "") if isinstance(named, dict) else "" for i in chosen]
     ids = {choice.get("id") for choice in choices if isinstance(choice, dict)}
     texts += [""] * (len(chosen) - len(texts))
     return [
         str(text)
         for pk, text in zip(chosen, texts, strict=False)
-        if pk is not None and pk not in ids
+        if isinstance(pk, str) and pk not in ids
     ]
 
 

@@ -7,8 +7,12 @@ calls it too. `run()` plans again and writes in one transaction: a file that bec
 between preview and confirm (a slug taken meanwhile) is planned afresh, never half-imported.
 
 Slugs that are already taken get the next free one (`iam-basics-2`), and the preview lists
-each rename. Imported rows belong to the importing instructor and are `authored`, so
-`load_curriculum` never touches them. An imported quiz is always a draft.
+each rename. An import never updates a row already here: a question whose slug is taken is a
+new question, so the rule for choices and items reworded in a question learners answered
+(`quizzes.kinds.keep_ids`, `teach.editors.assign_ids`) has nothing to apply to, and the
+questions already here, their answers and statistics are as they were. Imported rows belong
+to the importing instructor and are `authored`, so `load_curriculum` never touches them. An
+imported quiz is always a draft.
 """
 
 from __future__ import annotations
@@ -465,8 +469,8 @@ def _free_slugs(model, rows: list, warnings: list[str], label: str, reserved=fro
     """Give each row whose slug is taken (in the database, by a reserved page, or by an
     earlier row of this file) the next free one, and say so."""
     wanted = [row.slug for row in rows]
-    taken = set(model.objects.filter(slug__in=wanted).values_list("slug", flat=True))
-    taken |= set(reserved)
+    stored = set(model.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+    taken = stored | set(reserved)
     used: set[str] = set()
     for row in rows:
         if row.slug not in taken and row.slug not in used:
@@ -479,8 +483,14 @@ def _free_slugs(model, rows: list, warnings: list[str], label: str, reserved=fro
         while f"{base}-{n}" in existing | used | taken:
             n += 1
         new = f"{base}-{n}"
+        # A teacher importing a changed copy of a question may expect it updated: it is not
+        # (so no answer to it is ever shown or counted under the file's words), and is told.
+        unchanged = ""
+        if label == "Question" and row.slug in stored:
+            unchanged = ", a new question: the one already here is not changed"
         warnings.append(
-            f"{label} slug {quoted(row.slug)} is taken here: it is imported as {quoted(new)}."
+            f"{label} slug {quoted(row.slug)} is taken here: it is imported as {quoted(new)}"
+            f"{unchanged}."
         )
         row.slug = new
         used.add(new)

@@ -33,6 +33,7 @@ from django.utils import timezone
 from certificates.models import Certificate
 from cohorts import services as cohort_services
 from cohorts.models import Assignment
+from curriculum.fingerprints import retired_mark
 from glossary.models import GlossaryTerm
 from lessons import progress
 from lessons.models import KnowledgeCheck, Lesson, LessonProgress, Module, Source
@@ -46,6 +47,7 @@ from tests.content import READ_REPORTS_SCENARIO, TWO_SOURCES, write
 from tests.crawler import Budget, crawl
 from tests.depth import DEEP
 from tests.quizzes.builders import make_question, make_quiz, right_response
+from tests.quizzes.test_admin_edited_elsewhere import _form as admin_form
 
 pytestmark = pytest.mark.django_db
 
@@ -749,6 +751,31 @@ def test_an_option_with_a_typo_fixed_keeps_its_id_and_its_answers(course, world)
     assert work() == before
 
 
+def test_a_check_answered_on_an_item_reworded_since_reads_as_it_was_marked(course, world):
+    """An ordering check, as a choice's above: graded again, ada's right order would name an
+    item that is gone and read as partly wrong."""
+    question = Question.objects.get(type="ordering")
+    edit(course, "basics/02-second.md", ":::", f":::\n\n::: check {question.slug}\n:::")
+    load(course)
+    items = question.items()
+    KnowledgeCheck.objects.create(
+        user=world.ada,
+        lesson=lesson_at("basics/second"),
+        kind=KnowledgeCheck.Kind.QUESTION,
+        ref=question.slug,
+        response={"order": [i["id"] for i in items], "texts": [i["text"] for i in items]},
+        score=1.0,
+        correct=True,
+        answered_at=timezone.now(),
+    )
+    edit(course, "quizzes/basics-quiz.yaml", "SCPs, Identity", "Service control policies, Identity")
+    said = load(course)
+    assert f"question '{question.slug}': the item 'SCPs' is gone" in said
+    page = world.client("ada").get("/learn/basics/second/").content.decode()
+    check = page[page.index("Order the steps") :]
+    assert "<strong>Right.</strong>" in check[: check.index("Service control policies")]
+
+
 # (d) A question deleted from the files, with attempts, in an instructor's quiz.
 
 
@@ -832,6 +859,95 @@ def test_a_retired_question_put_back_and_archived_again_by_hand_stays_archived(
     said = load(course)
     assert Question.objects.get(slug="who-patches").archived and "restored" not in said
     assert "question 'who-patches' is in the files but was archived in the teaching" in said
+
+
+def _tick_archived(client, question: Question, archived: bool, **changes: str) -> None:
+    """Save the question's admin change form as drawn, with its `archived` box (un)ticked."""
+    url = f"/admin/quizzes/question/{question.pk}/change/"
+    fields = admin_form(client, url, "question_form")
+    fields.pop("archived", None)
+    if archived:
+        fields["archived"] = ["on"]
+    fields.update({name: [value] for name, value in changes.items()})
+    assert client.post(url, fields).status_code == 302
+    question.refresh_from_db()
+    assert question.archived is archived
+
+
+def _retire_who_patches(course) -> tuple[str, Question]:
+    text = (course / "quizzes/basics-quiz.yaml").read_text()
+    start, end = text.index("  - slug: who-patches"), text.index("  - slug: customer-parts")
+    (course / "quizzes/basics-quiz.yaml").write_text(text[:start] + text[end:])
+    load(course)
+    question = Question.objects.get(slug="who-patches")
+    assert question.archived
+    return text, question
+
+
+def test_a_retired_question_restored_on_its_admin_change_form_loses_the_loads_mark(
+    course, world, client, everyday_admin
+):
+    """The change form's tick, like the list's action: restored there, the load's retirement
+    mark goes (it stayed, so a later archive on the form was taken for the load's)."""
+    text, question = _retire_who_patches(course)
+    assert question.file_fingerprint == retired_mark(question)
+    _tick_archived(client, question, False)
+    assert question.file_fingerprint != retired_mark(question)
+    teach_services.question_set_archived(question=question, archived=True)
+    (course / "quizzes/basics-quiz.yaml").write_text(text)
+    said = load(course)
+    assert Question.objects.get(slug="who-patches").archived and "restored" not in said
+
+
+def test_archiving_on_the_change_form_a_question_still_marked_is_a_persons_archive(
+    course, world, client, everyday_admin
+):
+    """A question put back in use with the load's mark still on (as the change form did before
+    it took the mark off), archived on the form: a person's archive, so it stays archived."""
+    text, question = _retire_who_patches(course)
+    Question.objects.filter(pk=question.pk).update(archived=False)
+    _tick_archived(client, question, True)
+    (course / "quizzes/basics-quiz.yaml").write_text(text)
+    said = load(course)
+    assert Question.objects.get(slug="who-patches").archived and "restored" not in said
+    assert "question 'who-patches' is in the files but was archived in the teaching" in said
+
+
+def test_a_retired_question_restored_and_archived_again_on_its_change_form_stays_archived(
+    course, world, client, everyday_admin
+):
+    """Archiving by hand on the change form is a teacher's archive, as the action is."""
+    text, question = _retire_who_patches(course)
+    _tick_archived(client, question, False)
+    _tick_archived(client, question, True)
+    (course / "quizzes/basics-quiz.yaml").write_text(text)
+    said = load(course)
+    assert Question.objects.get(slug="who-patches").archived and "restored" not in said
+    assert "question 'who-patches' is in the files but was archived in the teaching" in said
+
+
+def test_a_question_archived_on_its_change_form_stays_archived_in_the_files(
+    course, world, client, everyday_admin
+):
+    question = Question.objects.get(slug="who-patches")
+    _tick_archived(client, question, True)
+    said = load(course)
+    assert Question.objects.get(slug="who-patches").archived and "restored" not in said
+    assert "question 'who-patches' is in the files but was archived in the teaching" in said
+
+
+def test_a_retired_question_restored_with_an_edit_on_its_change_form_keeps_the_edit(
+    course, world, client, everyday_admin
+):
+    """The mark is read from the row as stored: the prompt changed with the tick is an
+    admin edit, which the next load keeps (it does not take the file's prompt over it)."""
+    text, question = _retire_who_patches(course)
+    _tick_archived(client, question, False, prompt="Who patches it, then?")
+    (course / "quizzes/basics-quiz.yaml").write_text(text)
+    said = load(course)
+    question.refresh_from_db()
+    assert not question.archived and question.prompt == "Who patches it, then?"
+    assert "restored" not in said
 
 
 def test_a_question_a_teacher_archived_stays_archived_in_the_files(course, world):

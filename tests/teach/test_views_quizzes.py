@@ -373,12 +373,54 @@ def test_a_preview_answer_that_is_not_valid_shows_the_learners_message(teacher, 
     assert "Choose one answer." in response.content.decode()
 
 
-def test_the_preview_of_an_empty_quiz_says_so(teacher, instructor):
-    quiz = make_quiz(owner=instructor)
+NOTHING_IN_USE = "This quiz has no question in use yet"
+
+
+def test_the_preview_of_an_empty_quiz_says_so_and_where_to_add_one(teacher, instructor):
+    quiz = make_quiz(owner=instructor, source=Source.AUTHORED)
+    response = teacher.get(reverse("teach:quiz-preview", args=[quiz.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert NOTHING_IN_USE in page
+    assert "Preview.</strong> This is the learner's page." in page  # the preview's layout
+    quiz_page = reverse("teach:quiz", args=[quiz.pk])
+    assert f'<a href="{quiz_page}#add-question">Add a question</a>' in page
+    assert f'<a href="{quiz_page}">Open the quiz’s editor</a>' in page
+    assert 'id="add-question"' in teacher.get(quiz_page).content.decode()  # where it leads
+
+
+def test_a_preview_check_after_the_last_question_was_archived_says_so(teacher, owned):
+    """The page was drawn with a question, which was archived before "Check answer": the
+    check answers the same finished page (it was a 404, "This quiz has no questions yet")."""
+    quiz, question = owned
+    Question.objects.filter(pk=question.pk).update(archived=True)
+    url = reverse("teach:quiz-preview-check", args=[quiz.pk, 1])
+    response = teacher.post(url, {"choice": question.choices()[0]["id"]})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert NOTHING_IN_USE in page and "Add a question" in page
+    partial = teacher.post(url, {}, HTTP_HX_REQUEST="true")
+    assert partial.status_code == 200
+    html = partial.content.decode()
+    assert html.lstrip().startswith('<div id="attempt-body"') and NOTHING_IN_USE in html
+
+
+def test_the_preview_of_a_quiz_from_the_files_with_none_in_use_offers_no_add(teacher, instructor):
+    """An instructor cannot add to a quiz from the course's files: only its page is linked."""
+    archived = make_question("true_false", source=Source.FILE, lesson=None, archived=True)
+    quiz = make_quiz(archived, source=Source.FILE, published=True)
     page = teacher.get(reverse("teach:quiz-preview", args=[quiz.pk])).content.decode()
-    assert "no question a learner could be given" in page
-    response = teacher.post(reverse("teach:quiz-preview-check", args=[quiz.pk, 1]), {})
-    assert response.status_code == 404
+    assert NOTHING_IN_USE in page and "Add a question" not in page
+    assert "Open the quiz’s editor" in page
+
+
+def test_the_preview_of_a_drawing_quiz_with_an_empty_category_names_it(teacher, instructor):
+    quiz = make_quiz(
+        owner=instructor, source=Source.AUTHORED, draw_category="nothing-here", draw_count=2
+    )
+    page = teacher.get(reverse("teach:quiz-preview", args=[quiz.pk])).content.decode()
+    assert "draws its questions from the category “nothing-here”" in page
+    assert reverse("teach:quiz-edit", args=[quiz.pk]) in page
 
 
 def test_the_preview_with_htmx_swaps_only_the_panel(teacher, owned):

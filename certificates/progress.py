@@ -32,10 +32,9 @@ from certificates.models import COURSE_SLUG, Certificate
 from lessons import knowledge_checks, reading_order
 from lessons import progress as lesson_progress
 from lessons.models import Module
-from quizzes.models import Attempt, Quiz, ReviewCard
+from quizzes.models import FINAL_EXAM_SLUG, Attempt, Quiz, ReviewCard
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 
-FINAL_EXAM_SLUG = "final-exam"
 # A review item is mastered once the scheduler, after a right answer, puts it at least this far
 # out: it has been recalled over growing gaps, so FSRS trusts it for three weeks.
 MASTERED_INTERVAL = timedelta(days=21)

@@ -33,7 +33,7 @@ from lessons.models import Scenario
 from quizzes import kinds
 from quizzes.draw_rules import rule_problems, rule_target
 from quizzes.kinds import text_id  # noqa: F401 - how new choice ids are made (tests use it)
-from quizzes.models import Question, Quiz
+from quizzes.models import FINAL_EXAM_SLUG, Question, Quiz
 from srm_trainer.typed_text import quoted
 
 FEEDBACK = ("immediate", "end")
@@ -375,7 +375,8 @@ def _read_formerly(raw: Any, q: _Fields, line: int, slug: str) -> tuple[str, ...
 
 def _check_formerly(quizzes: list[QuizData]) -> None:
     """Each old slug a quiz gives is no quiz in the files now, and no two quizzes give the
-    same one (one row cannot become both)."""
+    same one (one row cannot become both). The final exam keeps its slug: progress finds it by
+    that, so renamed, every learner's course would lose its exam and certificate."""
     files = {quiz.slug: quiz for quiz in quizzes}
     claimed: dict[str, QuizData] = {}
     errors = []
@@ -389,6 +390,11 @@ def _check_formerly(quizzes: list[QuizData]) -> None:
                     if quiz.slug in there.formerly
                     else f"{quoted(old)}, still a quiz in the files ({there.source}): a "
                     "renamed quiz's old slug is in no file"
+                )
+            elif old == FINAL_EXAM_SLUG:
+                why = (
+                    f"{quoted(old)}, the slug course progress and the certificate find the "
+                    "final exam by: keep it (a new title is fine)"
                 )
             elif old in claimed:
                 why = f"{quoted(old)}, which {claimed[old].source} names too: one quiz cannot become two"

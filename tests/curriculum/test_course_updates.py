@@ -1082,8 +1082,13 @@ def test_a_quiz_renamed_with_formerly_keeps_its_attempts_and_assignments(course,
             ("slug: iam-quiz", "slug: iam-quiz\n  formerly: [Old Quiz]"),
             "quizzes/iam-quiz.yaml:3: quiz 'iam-quiz': 'formerly' names 'Old Quiz': write a slug",
         ),
+        (
+            ("slug: iam-quiz", "slug: iam-quiz\n  formerly: final-exam"),
+            "quizzes/iam-quiz.yaml:3: quiz 'iam-quiz': 'formerly' names 'final-exam', the slug "
+            "course progress and the certificate find the final exam by: keep it",
+        ),
     ],
-    ids=["no-such-slug", "still-in-the-files", "not-a-slug"],
+    ids=["no-such-slug", "still-in-the-files", "not-a-slug", "the-final-exam"],
 )
 def test_a_bad_quiz_rename_is_refused_and_nothing_is_loaded(course, world, change, message):
     before = work()

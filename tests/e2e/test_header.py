@@ -1,0 +1,171 @@
+"""Between phone and desktop (641 to 1,087 px: a laptop zoomed to 125-200%, a tablet) the header
+is two rows for every role: the brand, the search box and the account, then the menu, whose
+three reference pages fold under "More" below 56rem. At 641-700 px an instructor's header was
+five rows, 228 px of a short window, at 768-800 four; a learner's four and three. Nothing left
+it: every destination the desktop header links to is in sight or under "More", reached by Tab
+(and Enter on "More"), and "More" opens without JavaScript."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from quizzes import review
+from quizzes.models import Question
+from srm_trainer.accounts.roles import set_instructor
+from tests.conftest import give_mfa
+from tests.e2e.accessibility import assert_accessible
+from tests.e2e.conftest import DESKTOP, watched_page
+from tests.e2e.journeys import make_user, no_horizontal_scroll
+from tests.e2e.test_reflow import signed_in_as
+
+pytestmark = pytest.mark.e2e
+
+WIDTHS = [641, 700, 768, 800, 900, 1024]
+# Two rows are 102 px here (the desktop's two, 113); three were 141-149 px.
+TWO_ROWS = 120
+
+# The rows the header's visible controls stand in: their middles, those within 12 px one row.
+ROWS = """() => {
+    const middles = [];
+    for (const el of document.querySelectorAll(
+            '.site-header a, .site-header button, .site-header input, .site-header summary')) {
+        if (!el.checkVisibility({visibilityProperty: true})) continue;
+        const box = el.getBoundingClientRect();
+        const middle = box.top + box.height / 2;
+        if (!middles.some(m => Math.abs(m - middle) < 12)) middles.push(middle);
+    }
+    return middles.length;
+}"""
+
+# Where the header's links go: those in sight, and those folded under a "More" in sight.
+DESTINATIONS = """() => {
+    const shown = el => el.checkVisibility({visibilityProperty: true});
+    const links = [...document.querySelectorAll('.site-header a')].filter(a =>
+        shown(a) || [...document.querySelectorAll('.nav-more')].some(m => shown(m) && m.contains(a)));
+    return links.map(a => new URL(a.href).pathname).sort();
+}"""
+
+
+def signed_in(page, role: str):
+    """`page` signed in as a learner or an instructor with twelve questions due for review (the
+    Review link's count makes the menu wider)."""
+    user = make_user(role)
+    if role == "instructor":
+        set_instructor(user=user, instructor=True)
+        give_mfa(user)
+    month_ago = timezone.now() - timedelta(days=30)
+    for question in Question.objects.order_by("pk")[:12]:
+        review.card_record(user=user, question=question, correct=False, now=month_ago)
+    page.goto("/")
+    signed_in_as(page, user)
+    page.goto("/")
+    expect(page.locator(".site-header .count-badge")).to_have_text("12")
+    return user
+
+
+@pytest.mark.parametrize("role", ["learner", "instructor"])
+def test_between_phone_and_desktop_the_header_is_two_rows(page, role):
+    signed_in(page, role)
+    desktop = page.evaluate(DESTINATIONS)
+    assert len(desktop) == (11 if role == "instructor" else 10), desktop
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 600})
+        height = page.locator(".site-header").bounding_box()["height"]
+        rows = page.evaluate(ROWS)
+        assert rows == 2 and height <= TWO_ROWS, f"{width} px: {rows} rows, {height} px tall"
+        assert page.evaluate(DESTINATIONS) == desktop, f"{width} px"
+        no_horizontal_scroll(page)
+    # The desktop's header is as it was: brand and menu, then search and account.
+    page.set_viewport_size(DESKTOP)
+    brand = page.locator(".brand").bounding_box()
+    menu = page.get_by_role("navigation", name="Main").bounding_box()
+    search = page.locator(".site-search").bounding_box()
+    assert abs(menu["y"] - brand["y"]) < brand["height"], (brand, menu)
+    assert search["y"] >= menu["y"] + menu["height"] - 1, (menu, search)
+    assert page.locator(".nav-more").is_hidden()
+
+
+# What has keyboard focus: a link's path, or a control's role and name.
+FOCUSED = """() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return {
+        inHeader: !!el.closest('.site-header'),
+        what: el.href ? new URL(el.href).pathname
+            : `${el.tagName.toLowerCase()} ${(el.textContent || el.placeholder).trim()}`,
+        current: el.getAttribute('aria-current') || (el.classList.contains('is-current') ? 'class' : ''),
+        outline: style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth),
+        open: el.tagName === 'SUMMARY' && el.parentElement.open,
+    };
+}"""
+
+
+def test_at_768_px_every_header_link_is_reached_by_keyboard(page):
+    """An instructor on the glossary: Tab goes through every control in the header, each with
+    a visible focus ring, opening "More" with Enter; "More" is marked as holding the current
+    page and, open, the glossary's link is the current page; the page passes axe so."""
+    signed_in(page, "instructor")
+    desktop = page.evaluate(DESTINATIONS)
+    page.set_viewport_size({"width": 768, "height": 600})
+    page.goto("/learn/glossary/")
+    more = page.locator(".nav-more summary")
+    expect(more).to_be_visible()
+    expect(more).to_have_accessible_name("More (the current page is one of these)")
+    expect(page.get_by_role("link", name="Glossary", exact=True)).to_be_hidden()
+
+    reached, controls, current = [], [], []
+    page.keyboard.press("Tab")  # the skip link
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if not focused["inHeader"]:
+            break
+        assert focused["outline"] >= 2, f"{focused['what']}: no visible focus"
+        if focused["current"]:
+            current.append(focused["what"])
+        if focused["what"].startswith("/"):
+            reached.append(focused["what"])
+        else:
+            controls.append(focused["what"])
+        if focused["what"].startswith("summary") and not focused["open"]:
+            page.keyboard.press("Enter")
+            expect(page.get_by_role("link", name="Glossary", exact=True)).to_be_visible()
+    assert sorted(reached) == desktop
+    assert controls == [
+        "summary More (the current page is one of these)",
+        "input Search",
+        "button Search",
+        "button Dark theme",
+        "button Sign out",
+    ]
+    assert current == ["summary More (the current page is one of these)", "/learn/glossary/"]
+    # Open, its links hang over the page: axe's contrast and target-size checks, both palettes.
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert_accessible(page)
+
+
+@pytest.fixture
+def no_script(browser, base_url, curriculum):
+    yield from watched_page(
+        browser,
+        base_url=base_url,
+        viewport={"width": 768, "height": 700},
+        java_script_enabled=False,
+    )
+
+
+def test_more_opens_without_javascript(no_script):
+    no_script.goto("/")
+    menu = no_script.get_by_role("navigation", name="Main")
+    compliance = menu.get_by_role("link", name="Compliance")
+    expect(compliance).to_be_hidden()
+    menu.locator("summary", has_text="More").click()
+    compliance.click()
+    expect(no_script).to_have_url(re.compile(r"/learn/compliance/$"))
+    expect(menu.locator(".nav-more summary")).to_have_class("is-current")

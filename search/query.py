@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -30,8 +31,8 @@ from django.urls import NoReverseMatch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from search.rank import UNWEIGHTED, WORD, Ranking, fold
-from search.sources import MARK_END, MARK_START, SOURCES
+from search.rank import UNWEIGHTED, WORD, Ranking, fold, names
+from search.sources import HEADINGS, MARK_END, MARK_START, SOURCES
 from search.synonyms import rewrite, singular
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,9 @@ SUGGEST_WORDS = 3  # words typed that no document holds, at most, corrected
 RERANK = 2 * PER_PAGE  # matches of a search of several words with no title hit reordered
 RERANK_TEXT = 12_000  # characters of each one's text weighed (the longest lesson's ~10,600)
 RERANK_HITS = 400  # words typed counted in one text, at most (a lesson says one ~30 times)
+HELD = 400  # characters of a heading, name or prompt read for the words typed it holds
+NAMED_FROM = 0.5  # closeness of a name that counts when no title holds every word typed
+PASTED = 5  # words saying what was typed, at least, for a prompt saying them to be pasted
 
 
 @dataclass(frozen=True)
@@ -85,9 +89,15 @@ class Results:
 
 def terms(text: str) -> tuple[str, ...]:
     """The words to look for: letters and digits, at most MAX_TERMS of them, none too long, in
-    the course's own words where a learner's differ (`search.synonyms`)."""
+    the course's own words where a learner's differ (`search.synonyms`); of more, the
+    function words (`FUNCTION_WORDS`) are left out first."""
     words = [singular(w).lower() for w in WORD.findall(text[:MAX_QUERY]) if len(w) <= MAX_TERM]
-    return tuple(dict.fromkeys(rewrite(words)))[:MAX_TERMS]
+    words = list(dict.fromkeys(rewrite(words)))
+    if len(words) > MAX_TERMS:
+        # A question pasted whole: its first eight words are mostly "which", "to", "as",
+        # "of", and the ones saying what it is about came after them and were cut.
+        words = [word for word in words if word not in FUNCTION_WORDS] or words
+    return tuple(words[:MAX_TERMS])
 
 
 def is_prefix(words: tuple[str, ...]) -> bool:
@@ -261,30 +271,75 @@ def reranked(words: tuple[str, ...], completed: tuple[str, ...], head: list[tupl
     them all, added up, so a word every text repeats, "is", weighs little, and a text must
     hold each word to come first), then by how near together it says them, then the id: the
     same order on either database for the same matches."""
-    weigh = together_in(words, completed)
+    weigh, held, in_order = _weighers(words, completed)
+    weighed_words = _weighed(words)
+    # the words typed that weigh, one for each that fold alike ("account", "accounts")
+    weighed_numbers = set({fold(w): n for n, w in enumerate(words) if w in weighed_words}.values())
     weighed = {row[0]: weigh(f"{row[4]}\n{row[5] or ''}") for row in head}
     totals = [sum(counts[n] for counts, _ in weighed.values()) or 1 for n in range(len(words))]
     last = len(SOURCES)
 
+    def together(kind: str, title: str, headings: str | None) -> bool:
+        """Whether one heading or one name of the title holds every word typed (two or more,
+        function words aside): a section or a page named for what was typed, not for one of
+        its words ("Stateful and stateless" for "stateful vs stateless")."""
+        if len(weighed_numbers) < 2:
+            return False
+        lines = (headings or "").split("\n")
+        if kind in SOURCES and SOURCES[kind].named:  # a question's prompt is not a name
+            lines += names(title) if "(" in title else [title]
+        return any(held(line) >= weighed_numbers for line in lines)
+
+    def pasted(kind: str, title: str) -> bool:
+        """A question pasted in: its prompt (a title no rule reads) holds the PASTED or more
+        words that say what was typed, in the order typed."""
+        if len(weighed_numbers) < PASTED or (kind in SOURCES and SOURCES[kind].named):
+            return False
+        said = iter(in_order(title))
+        return all(number in said for number in sorted(weighed_numbers))
+
     def key(row):
-        ident, kind, whole, closeness, _, _ = row
+        ident, kind, whole, closeness, title, _, headings = row
         priority = SOURCES[kind].priority if kind in SOURCES else last
         counts, span = weighed[ident]
-        share = sum(count / total for count, total in zip(counts, totals, strict=True))
-        return (not whole, priority, -float(closeness or 0.0), -round(share, 9), span, ident)
+        shares = [count / total for count, total in zip(counts, totals, strict=True)]
+        said = [share for n, share in enumerate(shares) if n in weighed_numbers and share]
+        share = sum(map(math.log, said))  # the shares multiplied: each word must be said
+        named = together(kind, title, headings)
+        # a name half or more typed ("MFA", "The root user" for "mfa root"); not one that
+        # shares a word ("Shared, inherited and customer-specific controls")
+        closeness = float(closeness or 0.0)
+        closeness = closeness if closeness >= NAMED_FROM else 0.0
+        return (
+            not whole,
+            not pasted(kind, title),
+            priority,
+            -closeness,
+            not named,
+            -len(said),
+            -round(share, 9),
+            span,
+            ident,
+        )
 
     return [row[0] for row in sorted(head, key=key)]
 
 
 def together_in(words: tuple[str, ...], completed: tuple[str, ...] = ()):
-    """A function weighing how a text holds the words typed: (how many times it says each,
+    """`_weighers`' weighing of a text."""
+    return _weighers(words, completed)[0]
+
+
+def _weighers(words: tuple[str, ...], completed: tuple[str, ...] = ()):
+    """Two functions: one weighing how a text holds the words typed (how many times it says each,
     the fewest characters of it that hold one of each it says), `FUNCTION_WORDS` left out. A
     word of the text is a word typed if they fold alike (`search.rank.fold`: "rotating",
     "rotation") or nearly (`_alike`), or begins with the last word typed (or is one of its
     `completions`) when that is looked for as a prefix. One pass of a regular expression over
     the text, finding only the words that begin as a word typed does, and stopping at the
-    RERANK_HITS-th: bounded work per text whatever it says."""
-    weighed = [word for word in words if word not in FUNCTION_WORDS] or list(words)
+    RERANK_HITS-th: bounded work per text whatever it says; and two saying which words typed a
+    short line holds (`held`: a heading, a name), and in what order (`in_order`), alike."""
+    weighed = _weighed(words)
     stems = {fold(word): number for number, word in enumerate(words) if word in weighed}
     prefix = words[-1] if is_prefix(words) and words[-1] in weighed else None
     last = len(words) - 1
@@ -317,7 +372,17 @@ def together_in(words: tuple[str, ...], completed: tuple[str, ...] = ()):
             counts[number] += 1
         return counts, _span(seen, sum(1 for count in counts if count))
 
-    return weigh
+    def in_order(line: str) -> list[int]:
+        """The words typed a short line (a heading, a name, a prompt) says, in its order: its
+        first HELD characters looked at."""
+        tokens = WORD.findall(line.lower()[:HELD])
+        return [n for token in tokens if (n := which(token)) is not None]
+
+    def held(line: str) -> set[int]:
+        """Which words typed a short line holds (`in_order`)."""
+        return set(in_order(line))
+
+    return weigh, held, in_order
 
 
 # Words that say how, not what ("who is responsible for patching EC2"): every text says them,
@@ -331,6 +396,11 @@ FUNCTION_WORDS = UNWEIGHTED | frozenset([
     "into", "out", "up", "all", "any", "each",
 ])  # fmt: skip
 ALIKE = 6  # letters two folded words begin with alike, at least, to count as one word
+
+
+def _weighed(words: tuple[str, ...]) -> list[str]:
+    """The words typed that say what is looked for: not `FUNCTION_WORDS`, unless that is all."""
+    return [word for word in words if word not in FUNCTION_WORDS] or list(words)
 
 
 def _beginning(stem: str) -> str:
@@ -723,7 +793,7 @@ class Backend:
     def head(self, words, *, limit: int, completed: tuple[str, ...] = ()) -> list[tuple]:
         """The first `limit` matches in `search.rank`'s order (as `ranked`), each with what
         `reranked` weighs: (id, kind, whole, closeness, title, the first RERANK_TEXT
-        characters of its text)."""
+        characters of its text, its headings or None)."""
         query = self.text_query(words, completed=completed)
         titles, titles_params = title_rules(words, self.vendor)
         priority, priority_params = _priority("m")
@@ -731,13 +801,13 @@ class Backend:
         sql = (
             f"WITH matches AS {self.MATERIALIZED}({matches}), {titles} "  # noqa: S608
             "SELECT m.id, m.kind, m.whole, COALESCE(t.closeness, 0.0), d.title, "
-            "substr(d.body, 1, %s) FROM matches m "
+            "substr(d.body, 1, %s), substr(d.headings, 1, %s) FROM matches m "
             "LEFT JOIN titles t ON t.document_id = m.id "
             "JOIN search_document d ON d.id = m.id "
             f"ORDER BY COALESCE(t.in_title, 0) DESC, m.whole DESC, {priority}, "
             "COALESCE(t.closeness, 0.0) DESC, COALESCE(m.score, 0.0) DESC, m.id LIMIT %s"
         )
-        params = [*matches_params, *titles_params, RERANK_TEXT, *priority_params, limit]
+        params = [*matches_params, *titles_params, RERANK_TEXT, HEADINGS, *priority_params, limit]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()

@@ -241,16 +241,22 @@ def search(text: str, *, page: int = 1) -> Results:
     page = min(max(1, page), MAX_PAGES)
     completed = completions(words)
     offset = (page - 1) * PER_PAGE
-    ids, total, titled = backend.counted_page(words, offset=offset, completed=completed)
-    if not ids and total and page > 1:  # past the last page: show the last
+    # Several words: if no title holds them, the text decides, the same on both databases,
+    # from the first RERANK matches' texts, which the page's query reads then.
+    texts = len(words) > 1 and offset < RERANK
+    ids, total, titled, head = backend.counted_page(
+        words, offset=offset, completed=completed, texts=texts
+    )
+    if total and offset >= total and page > 1:  # past the last page: show the last
         page = -(-total // PER_PAGE)
         offset = (page - 1) * PER_PAGE
-        ids, total, titled = backend.counted_page(words, offset=offset, completed=completed)
+        texts = len(words) > 1 and offset < RERANK
+        ids, total, titled, head = backend.counted_page(
+            words, offset=offset, completed=completed, texts=texts
+        )
     if not total:
         return Results(query=text, terms=words, suggestion=suggestion(backend, words))
-    if len(words) > 1 and not titled and offset < RERANK:
-        # No title holds the words: the text decides, the same on both databases.
-        head = backend.head(words, limit=RERANK, completed=completed)
+    if head:
         ids = reranked(words, completed, head)[offset : offset + PER_PAGE]
     pages = min(MAX_PAGES, -(-total // PER_PAGE))
     rows = backend.marked(words, ids, completed) if ids else []
@@ -263,7 +269,8 @@ def search(text: str, *, page: int = 1) -> Results:
 
 
 def reranked(words: tuple[str, ...], completed: tuple[str, ...], head: list[tuple]) -> list[int]:
-    """The ids of a search's first matches (`Backend.head`: none with every word in its title)
+    """The ids of a search's first matches (`Backend.counted_page`'s `texts`: none with every
+    word in its title)
     in the order of the rules that apply to them (`search.rank`: the last word whole, the
     kind, how closely a name is what was typed), then, where the databases' scores would
     decide (`bm25` and `ts_rank` disagree), by how much of what these matches say of the words
@@ -693,7 +700,7 @@ class Backend:
         completed: tuple[str, ...] = (),
     ):
         """One page of ids in `search.rank`'s order from `offset`, and how many match."""
-        ids, total, _ = self.counted_page(
+        ids, total, _, _ = self.counted_page(
             words, offset=offset, limit=limit, score_order=score_order, completed=completed
         )
         return ids, total
@@ -706,10 +713,13 @@ class Backend:
         limit: int = PER_PAGE,
         score_order: str = "DESC",
         completed: tuple[str, ...] = (),
-    ) -> tuple[list[int], int, int]:
-        """`page`, and how many matches are title hits: one query, which orders only the title
-        hits (`block`) while the page ends within them, or every match (`matches`, scored only
-        then) when it goes past them."""
+        texts: bool = False,
+    ) -> tuple[list[int], int, int, list[tuple]]:
+        """`page`, how many matches are title hits, and, with `texts`, when none is, the first
+        RERANK matches with what `reranked` weighs instead of the page: (id, kind, whole,
+        closeness, title, the first RERANK_TEXT characters of its text, its headings or None).
+        One query, which orders only the title hits (`block`) while the page ends within them,
+        or every match (`matches`, scored only then) when it goes past them."""
         query, whole = self.text_query(words, completed=completed), self._whole(words)
         titles, titles_params = title_rules(words, self.vendor)
         priority, priority_params = _priority("d")
@@ -740,8 +750,10 @@ class Backend:
             "COALESCE(t.closeness, 0.0) AS closeness, m.score, m.id "
             f"FROM matches m LEFT JOIN titles t ON t.document_id = m.id WHERE NOT {within} "
             f"ORDER BY 1 DESC, 2 DESC, 3, 4 DESC, COALESCE(m.score, 0.0) {order}, m.id "
-            "LIMIT %s OFFSET %s) AS rest) "
-            "SELECT c.total, s.id, c.titled FROM counts c LEFT JOIN shown s ON 1 = 1 "
+            f"{self._REST_LIMIT if texts else 'LIMIT %s OFFSET %s'}) AS rest) "
+            "SELECT c.total, s.id, c.titled"
+            f"{self._TEXTS if texts else ''} FROM counts c LEFT JOIN shown s ON 1 = 1 "
+            f"{self._TEXTS_FROM if texts else ''}"
             f"ORDER BY s.in_title DESC, s.whole DESC, s.priority, s.closeness DESC, "
             f"COALESCE(s.score, 0.0) {order}, s.id"
         )
@@ -753,12 +765,29 @@ class Backend:
             query,
             *priority_params,
             *matches_params,
-            *(end, limit, offset, end, limit, offset),
+            *(end, limit, offset, end),
+            *((RERANK, limit, offset, RERANK_TEXT, HEADINGS) if texts else (limit, offset)),
         ]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return [row[1] for row in rows if row[1] is not None], rows[0][0], rows[0][2]
+        total, titled = rows[0][0], rows[0][2]
+        if texts and not titled:
+            head = [row[1:2] + row[3:] for row in rows if row[1] is not None]
+            return [row[0] for row in head], total, titled, head
+        return [row[1] for row in rows if row[1] is not None], total, titled, []
+
+    # With `texts`: when no match is a title hit, the first RERANK matches rather than the
+    # page, each with its kind, title, text and headings, only then read (the join's condition
+    # is false otherwise): what `reranked` weighs, without scoring every match a second time.
+    _REST_LIMIT = (
+        "LIMIT (SELECT CASE WHEN titled = 0 THEN %s ELSE %s END FROM counts) "
+        "OFFSET (SELECT CASE WHEN titled = 0 THEN 0 ELSE %s END FROM counts)"
+    )
+    _TEXTS = (
+        ", d.kind, s.whole, s.closeness, d.title, substr(d.body, 1, %s), substr(d.headings, 1, %s)"
+    )
+    _TEXTS_FROM = "LEFT JOIN search_document d ON d.id = s.id AND c.titled = 0 "
 
     def ranked(
         self,
@@ -789,28 +818,6 @@ class Backend:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         return [row[0] for row in rows], (rows[0][1] if rows else 0)
-
-    def head(self, words, *, limit: int, completed: tuple[str, ...] = ()) -> list[tuple]:
-        """The first `limit` matches in `search.rank`'s order (as `ranked`), each with what
-        `reranked` weighs: (id, kind, whole, closeness, title, the first RERANK_TEXT
-        characters of its text, its headings or None)."""
-        query = self.text_query(words, completed=completed)
-        titles, titles_params = title_rules(words, self.vendor)
-        priority, priority_params = _priority("m")
-        matches, matches_params = self._scored(query, self._whole(words))
-        sql = (
-            f"WITH matches AS {self.MATERIALIZED}({matches}), {titles} "  # noqa: S608
-            "SELECT m.id, m.kind, m.whole, COALESCE(t.closeness, 0.0), d.title, "
-            "substr(d.body, 1, %s), substr(d.headings, 1, %s) FROM matches m "
-            "LEFT JOIN titles t ON t.document_id = m.id "
-            "JOIN search_document d ON d.id = m.id "
-            f"ORDER BY COALESCE(t.in_title, 0) DESC, m.whole DESC, {priority}, "
-            "COALESCE(t.closeness, 0.0) DESC, COALESCE(m.score, 0.0) DESC, m.id LIMIT %s"
-        )
-        params = [*matches_params, *titles_params, RERANK_TEXT, HEADINGS, *priority_params, limit]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
 
     def matches(self, words, completed: tuple[str, ...] = ()) -> list[tuple]:
         """Every match's (id, kind, title, score, whole): for the reference order,

@@ -338,13 +338,13 @@ def test_a_search_page_costs_three_queries_and_two_without_a_prefix(
     indexed, django_assert_num_queries
 ):
     """One for the words the last word begins (only when it is looked for as a prefix), one
-    for the page's matches in order and their count, one to mark the page's hits; and one
-    more for several words no title holds (`Backend.head`)."""
+    for the page's matches in order and their count, one to mark the page's hits; none more
+    for several words no title holds (the page's query reads their texts then)."""
     with django_assert_num_queries(3):
         search("security group")
     with django_assert_num_queries(2):
         search("amazon s3")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         search("security s3")
 
 
@@ -499,7 +499,10 @@ def test_several_words_no_title_holds_are_ordered_by_the_text_on_either_database
     assert [hit.url for hit in search(typed).hits[:3]] == first
     words = terms(typed)
     completed = completions(words)
-    head = _BACKENDS[connection.vendor].head(words, limit=RERANK, completed=completed)
+    _, _, _, head = _BACKENDS[connection.vendor].counted_page(
+        words, offset=0, completed=completed, texts=True
+    )
+    assert len(head) == min(RERANK, search(typed).total)
     assert reranked(words, completed, head) == reranked(words, completed, head[::-1])
 
 
@@ -583,10 +586,11 @@ def test_a_question_pasted_in_comes_before_the_lessons_saying_its_words():
 
 
 @pytest.mark.django_db
-def test_several_words_no_title_holds_cost_one_query_more(indexed, django_assert_num_queries):
-    """The first matches with their texts, cut short (`Backend.head`), once the page's query
-    has said no title holds the words; a title hit costs nothing more."""
-    with django_assert_num_queries(4):
+def test_several_words_no_title_holds_cost_no_query_more(indexed, django_assert_num_queries):
+    """The first matches with their texts, cut short, are read by the page's own query when
+    no title holds the words (`Backend.counted_page`'s `texts`): no query more than a title
+    hit (the last word's completions, the page, its hits marked)."""
+    with django_assert_num_queries(3):
         search("shared responsibility lambda")
     with django_assert_num_queries(3):
         search("security group")
@@ -608,6 +612,12 @@ def test_the_texts_weighed_are_bounded_whatever_the_course_holds():
             for n in range(RERANK + 10)
         ]
     )  # fmt: skip
-    head = _BACKENDS[connection.vendor].head(("quokka", "wallaby"), limit=RERANK)
+    _, total, _, head = _BACKENDS[connection.vendor].counted_page(
+        ("quokka", "wallaby"), offset=20, texts=True
+    )
+    assert total == RERANK + 10
     assert len(head) == RERANK and {len(row[5]) for row in head} == {RERANK_TEXT}
     assert len(search("quokka wallaby").hits) == 20
+    assert len(search("quokka wallaby", page=2).hits) == 20
+    assert len(search("quokka wallaby", page=3).hits) == 10  # past the 40: the rules' order
+    assert search("quokka wallaby", page=9).page == 3  # past the last page: the last

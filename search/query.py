@@ -270,14 +270,15 @@ def search(text: str, *, page: int = 1) -> Results:
 
 def reranked(words: tuple[str, ...], completed: tuple[str, ...], head: list[tuple]) -> list[int]:
     """The ids of a search's first matches (`Backend.counted_page`'s `texts`: none with every
-    word in its title)
-    in the order of the rules that apply to them (`search.rank`: the last word whole, the
-    kind, how closely a name is what was typed), then, where the databases' scores would
-    decide (`bm25` and `ts_rank` disagree), by how much of what these matches say of the words
-    typed each one says (`together_in`: for each word, its share of the word's occurrences in
-    them all, added up, so a word every text repeats, "is", weighs little, and a text must
-    hold each word to come first), then by how near together it says them, then the id: the
-    same order on either database for the same matches."""
+    word in its title), the same order on either database for the same matches: the last word
+    whole; a question pasted in (its prompt says PASTED or more of the words typed, in order);
+    the kind; how closely a name half or more typed is what was typed (NAMED_FROM: not a title
+    sharing one word of a longer name); a heading or name holding every word typed; then,
+    where the databases' scores would decide (`bm25` and `ts_rank` disagree), by how much of
+    what these matches say of the words typed each one says (`together_in`: for each word, its
+    share of the word's occurrences in them all, multiplied, so a word every text repeats
+    weighs little and a text must say each word to come first), by how near together it says
+    them, then the id. Function words (`FUNCTION_WORDS`) count in none of these."""
     weigh, held, in_order = _weighers(words, completed)
     weighed_words = _weighed(words)
     # the words typed that weigh, one for each that fold alike ("account", "accounts")

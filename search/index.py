@@ -109,7 +109,12 @@ def words_of(documents: Iterable[Document]) -> set[str]:
 def _documents(kind: str, entries) -> list[Document]:
     return [
         Document(
-            kind=kind, key=e.key, title=e.title, target=e.target[:300], body=e.body[:INDEXED_BODY]
+            kind=kind,
+            key=e.key,
+            title=e.title,
+            target=e.target[:300],
+            body=e.body[:INDEXED_BODY],
+            headings=e.headings or None,
         )
         for e in entries
     ]

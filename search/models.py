@@ -25,6 +25,14 @@ class Document(models.Model):
         "address, which depends on the searching request's script prefix and URLconf.",
     )
     body = models.TextField(blank=True, help_text="Plain text: Markdown already removed.")
+    # Null, not "": SQLite adds a nullable column in place, where a default would make Django
+    # copy the table, dropping the full-text index's triggers on it (migration 0001).
+    headings = models.TextField(  # noqa: DJ001 - see above
+        null=True,
+        blank=True,
+        help_text="A lesson's section headings, one a line (`search.query.reranked` reads "
+        "them): none for other kinds, or until the lesson is indexed again.",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="search_document_once")]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -30,8 +31,8 @@ from django.urls import NoReverseMatch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from search.rank import UNWEIGHTED, WORD, Ranking, fold
-from search.sources import MARK_END, MARK_START, SOURCES
+from search.rank import UNWEIGHTED, WORD, Ranking, fold, names
+from search.sources import HEADINGS, MARK_END, MARK_START, SOURCES
 from search.synonyms import rewrite, singular
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,9 @@ SUGGEST_WORDS = 3  # words typed that no document holds, at most, corrected
 RERANK = 2 * PER_PAGE  # matches of a search of several words with no title hit reordered
 RERANK_TEXT = 12_000  # characters of each one's text weighed (the longest lesson's ~10,600)
 RERANK_HITS = 400  # words typed counted in one text, at most (a lesson says one ~30 times)
+HELD = 400  # characters of a heading, name or prompt read for the words typed it holds
+NAMED_FROM = 0.5  # closeness of a name that counts when no title holds every word typed
+PASTED = 5  # words saying what was typed, at least, for a prompt saying them to be pasted
 
 
 @dataclass(frozen=True)
@@ -85,9 +89,15 @@ class Results:
 
 def terms(text: str) -> tuple[str, ...]:
     """The words to look for: letters and digits, at most MAX_TERMS of them, none too long, in
-    the course's own words where a learner's differ (`search.synonyms`)."""
+    the course's own words where a learner's differ (`search.synonyms`); of more, the
+    function words (`FUNCTION_WORDS`) are left out first."""
     words = [singular(w).lower() for w in WORD.findall(text[:MAX_QUERY]) if len(w) <= MAX_TERM]
-    return tuple(dict.fromkeys(rewrite(words)))[:MAX_TERMS]
+    words = list(dict.fromkeys(rewrite(words)))
+    if len(words) > MAX_TERMS:
+        # A question pasted whole: its first eight words are mostly "which", "to", "as",
+        # "of", and the ones saying what it is about came after them and were cut.
+        words = [word for word in words if word not in FUNCTION_WORDS] or words
+    return tuple(words[:MAX_TERMS])
 
 
 def is_prefix(words: tuple[str, ...]) -> bool:
@@ -231,16 +241,22 @@ def search(text: str, *, page: int = 1) -> Results:
     page = min(max(1, page), MAX_PAGES)
     completed = completions(words)
     offset = (page - 1) * PER_PAGE
-    ids, total, titled = backend.counted_page(words, offset=offset, completed=completed)
-    if not ids and total and page > 1:  # past the last page: show the last
+    # Several words: if no title holds them, the text decides, the same on both databases,
+    # from the first RERANK matches' texts, which the page's query reads then.
+    texts = len(words) > 1 and offset < RERANK
+    ids, total, titled, head = backend.counted_page(
+        words, offset=offset, completed=completed, texts=texts
+    )
+    if total and offset >= total and page > 1:  # past the last page: show the last
         page = -(-total // PER_PAGE)
         offset = (page - 1) * PER_PAGE
-        ids, total, titled = backend.counted_page(words, offset=offset, completed=completed)
+        texts = len(words) > 1 and offset < RERANK
+        ids, total, titled, head = backend.counted_page(
+            words, offset=offset, completed=completed, texts=texts
+        )
     if not total:
         return Results(query=text, terms=words, suggestion=suggestion(backend, words))
-    if len(words) > 1 and not titled and offset < RERANK:
-        # No title holds the words: the text decides, the same on both databases.
-        head = backend.head(words, limit=RERANK, completed=completed)
+    if head:
         ids = reranked(words, completed, head)[offset : offset + PER_PAGE]
     pages = min(MAX_PAGES, -(-total // PER_PAGE))
     rows = backend.marked(words, ids, completed) if ids else []
@@ -253,38 +269,85 @@ def search(text: str, *, page: int = 1) -> Results:
 
 
 def reranked(words: tuple[str, ...], completed: tuple[str, ...], head: list[tuple]) -> list[int]:
-    """The ids of a search's first matches (`Backend.head`: none with every word in its title)
-    in the order of the rules that apply to them (`search.rank`: the last word whole, the
-    kind, how closely a name is what was typed), then, where the databases' scores would
-    decide (`bm25` and `ts_rank` disagree), by how much of what these matches say of the words
-    typed each one says (`together_in`: for each word, its share of the word's occurrences in
-    them all, added up, so a word every text repeats, "is", weighs little, and a text must
-    hold each word to come first), then by how near together it says them, then the id: the
-    same order on either database for the same matches."""
-    weigh = together_in(words, completed)
+    """The ids of a search's first matches (`Backend.counted_page`'s `texts`: none with every
+    word in its title), the same order on either database for the same matches: the last word
+    whole; a question pasted in (its prompt says PASTED or more of the words typed, in order);
+    the kind; how closely a name half or more typed is what was typed (NAMED_FROM: not a title
+    sharing one word of a longer name); a heading or name holding every word typed; then,
+    where the databases' scores would decide (`bm25` and `ts_rank` disagree), by how much of
+    what these matches say of the words typed each one says (`together_in`: for each word, its
+    share of the word's occurrences in them all, multiplied, so a word every text repeats
+    weighs little and a text must say each word to come first), by how near together it says
+    them, then the id. Function words (`FUNCTION_WORDS`) count in none of these."""
+    weigh, held, in_order = _weighers(words, completed)
+    weighed_words = _weighed(words)
+    # the words typed that weigh, one for each that fold alike ("account", "accounts")
+    weighed_numbers = set({fold(w): n for n, w in enumerate(words) if w in weighed_words}.values())
     weighed = {row[0]: weigh(f"{row[4]}\n{row[5] or ''}") for row in head}
     totals = [sum(counts[n] for counts, _ in weighed.values()) or 1 for n in range(len(words))]
     last = len(SOURCES)
 
+    def together(kind: str, title: str, headings: str | None) -> bool:
+        """Whether one heading or one name of the title holds every word typed (two or more,
+        function words aside): a section or a page named for what was typed, not for one of
+        its words ("Stateful and stateless" for "stateful vs stateless")."""
+        if len(weighed_numbers) < 2:
+            return False
+        lines = (headings or "").split("\n")
+        if kind in SOURCES and SOURCES[kind].named:  # a question's prompt is not a name
+            lines += names(title) if "(" in title else [title]
+        return any(held(line) >= weighed_numbers for line in lines)
+
+    def pasted(kind: str, title: str) -> bool:
+        """A question pasted in: its prompt (a title no rule reads) holds the PASTED or more
+        words that say what was typed, in the order typed."""
+        if len(weighed_numbers) < PASTED or (kind in SOURCES and SOURCES[kind].named):
+            return False
+        said = iter(in_order(title))
+        return all(number in said for number in sorted(weighed_numbers))
+
     def key(row):
-        ident, kind, whole, closeness, _, _ = row
+        ident, kind, whole, closeness, title, _, headings = row
         priority = SOURCES[kind].priority if kind in SOURCES else last
         counts, span = weighed[ident]
-        share = sum(count / total for count, total in zip(counts, totals, strict=True))
-        return (not whole, priority, -float(closeness or 0.0), -round(share, 9), span, ident)
+        shares = [count / total for count, total in zip(counts, totals, strict=True)]
+        said = [share for n, share in enumerate(shares) if n in weighed_numbers and share]
+        share = sum(map(math.log, said))  # the shares multiplied: each word must be said
+        named = together(kind, title, headings)
+        # a name half or more typed ("MFA", "The root user" for "mfa root"); not one that
+        # shares a word ("Shared, inherited and customer-specific controls")
+        closeness = float(closeness or 0.0)
+        closeness = closeness if closeness >= NAMED_FROM else 0.0
+        return (
+            not whole,
+            not pasted(kind, title),
+            priority,
+            -closeness,
+            not named,
+            -len(said),
+            -round(share, 9),
+            span,
+            ident,
+        )
 
     return [row[0] for row in sorted(head, key=key)]
 
 
 def together_in(words: tuple[str, ...], completed: tuple[str, ...] = ()):
-    """A function weighing how a text holds the words typed: (how many times it says each,
+    """`_weighers`' weighing of a text."""
+    return _weighers(words, completed)[0]
+
+
+def _weighers(words: tuple[str, ...], completed: tuple[str, ...] = ()):
+    """Two functions: one weighing how a text holds the words typed (how many times it says each,
     the fewest characters of it that hold one of each it says), `FUNCTION_WORDS` left out. A
     word of the text is a word typed if they fold alike (`search.rank.fold`: "rotating",
     "rotation") or nearly (`_alike`), or begins with the last word typed (or is one of its
     `completions`) when that is looked for as a prefix. One pass of a regular expression over
     the text, finding only the words that begin as a word typed does, and stopping at the
-    RERANK_HITS-th: bounded work per text whatever it says."""
-    weighed = [word for word in words if word not in FUNCTION_WORDS] or list(words)
+    RERANK_HITS-th: bounded work per text whatever it says; and two saying which words typed a
+    short line holds (`held`: a heading, a name), and in what order (`in_order`), alike."""
+    weighed = _weighed(words)
     stems = {fold(word): number for number, word in enumerate(words) if word in weighed}
     prefix = words[-1] if is_prefix(words) and words[-1] in weighed else None
     last = len(words) - 1
@@ -317,7 +380,17 @@ def together_in(words: tuple[str, ...], completed: tuple[str, ...] = ()):
             counts[number] += 1
         return counts, _span(seen, sum(1 for count in counts if count))
 
-    return weigh
+    def in_order(line: str) -> list[int]:
+        """The words typed a short line (a heading, a name, a prompt) says, in its order: its
+        first HELD characters looked at."""
+        tokens = WORD.findall(line.lower()[:HELD])
+        return [n for token in tokens if (n := which(token)) is not None]
+
+    def held(line: str) -> set[int]:
+        """Which words typed a short line holds (`in_order`)."""
+        return set(in_order(line))
+
+    return weigh, held, in_order
 
 
 # Words that say how, not what ("who is responsible for patching EC2"): every text says them,
@@ -331,6 +404,11 @@ FUNCTION_WORDS = UNWEIGHTED | frozenset([
     "into", "out", "up", "all", "any", "each",
 ])  # fmt: skip
 ALIKE = 6  # letters two folded words begin with alike, at least, to count as one word
+
+
+def _weighed(words: tuple[str, ...]) -> list[str]:
+    """The words typed that say what is looked for: not `FUNCTION_WORDS`, unless that is all."""
+    return [word for word in words if word not in FUNCTION_WORDS] or list(words)
 
 
 def _beginning(stem: str) -> str:
@@ -623,7 +701,7 @@ class Backend:
         completed: tuple[str, ...] = (),
     ):
         """One page of ids in `search.rank`'s order from `offset`, and how many match."""
-        ids, total, _ = self.counted_page(
+        ids, total, _, _ = self.counted_page(
             words, offset=offset, limit=limit, score_order=score_order, completed=completed
         )
         return ids, total
@@ -636,10 +714,13 @@ class Backend:
         limit: int = PER_PAGE,
         score_order: str = "DESC",
         completed: tuple[str, ...] = (),
-    ) -> tuple[list[int], int, int]:
-        """`page`, and how many matches are title hits: one query, which orders only the title
-        hits (`block`) while the page ends within them, or every match (`matches`, scored only
-        then) when it goes past them."""
+        texts: bool = False,
+    ) -> tuple[list[int], int, int, list[tuple]]:
+        """`page`, how many matches are title hits, and, with `texts`, when none is, the first
+        RERANK matches with what `reranked` weighs instead of the page: (id, kind, whole,
+        closeness, title, the first RERANK_TEXT characters of its text, its headings or None).
+        One query, which orders only the title hits (`block`) while the page ends within them,
+        or every match (`matches`, scored only then) when it goes past them."""
         query, whole = self.text_query(words, completed=completed), self._whole(words)
         titles, titles_params = title_rules(words, self.vendor)
         priority, priority_params = _priority("d")
@@ -670,8 +751,10 @@ class Backend:
             "COALESCE(t.closeness, 0.0) AS closeness, m.score, m.id "
             f"FROM matches m LEFT JOIN titles t ON t.document_id = m.id WHERE NOT {within} "
             f"ORDER BY 1 DESC, 2 DESC, 3, 4 DESC, COALESCE(m.score, 0.0) {order}, m.id "
-            "LIMIT %s OFFSET %s) AS rest) "
-            "SELECT c.total, s.id, c.titled FROM counts c LEFT JOIN shown s ON 1 = 1 "
+            f"{self._REST_LIMIT if texts else 'LIMIT %s OFFSET %s'}) AS rest) "
+            "SELECT c.total, s.id, c.titled"
+            f"{self._TEXTS if texts else ''} FROM counts c LEFT JOIN shown s ON 1 = 1 "
+            f"{self._TEXTS_FROM if texts else ''}"
             f"ORDER BY s.in_title DESC, s.whole DESC, s.priority, s.closeness DESC, "
             f"COALESCE(s.score, 0.0) {order}, s.id"
         )
@@ -683,12 +766,29 @@ class Backend:
             query,
             *priority_params,
             *matches_params,
-            *(end, limit, offset, end, limit, offset),
+            *(end, limit, offset, end),
+            *((RERANK, limit, offset, RERANK_TEXT, HEADINGS) if texts else (limit, offset)),
         ]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return [row[1] for row in rows if row[1] is not None], rows[0][0], rows[0][2]
+        total, titled = rows[0][0], rows[0][2]
+        if texts and not titled:
+            head = [row[1:2] + row[3:] for row in rows if row[1] is not None]
+            return [row[0] for row in head], total, titled, head
+        return [row[1] for row in rows if row[1] is not None], total, titled, []
+
+    # With `texts`: when no match is a title hit, the first RERANK matches rather than the
+    # page, each with its kind, title, text and headings, only then read (the join's condition
+    # is false otherwise): what `reranked` weighs, without scoring every match a second time.
+    _REST_LIMIT = (
+        "LIMIT (SELECT CASE WHEN titled = 0 THEN %s ELSE %s END FROM counts) "
+        "OFFSET (SELECT CASE WHEN titled = 0 THEN 0 ELSE %s END FROM counts)"
+    )
+    _TEXTS = (
+        ", d.kind, s.whole, s.closeness, d.title, substr(d.body, 1, %s), substr(d.headings, 1, %s)"
+    )
+    _TEXTS_FROM = "LEFT JOIN search_document d ON d.id = s.id AND c.titled = 0 "
 
     def ranked(
         self,
@@ -719,28 +819,6 @@ class Backend:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         return [row[0] for row in rows], (rows[0][1] if rows else 0)
-
-    def head(self, words, *, limit: int, completed: tuple[str, ...] = ()) -> list[tuple]:
-        """The first `limit` matches in `search.rank`'s order (as `ranked`), each with what
-        `reranked` weighs: (id, kind, whole, closeness, title, the first RERANK_TEXT
-        characters of its text)."""
-        query = self.text_query(words, completed=completed)
-        titles, titles_params = title_rules(words, self.vendor)
-        priority, priority_params = _priority("m")
-        matches, matches_params = self._scored(query, self._whole(words))
-        sql = (
-            f"WITH matches AS {self.MATERIALIZED}({matches}), {titles} "  # noqa: S608
-            "SELECT m.id, m.kind, m.whole, COALESCE(t.closeness, 0.0), d.title, "
-            "substr(d.body, 1, %s) FROM matches m "
-            "LEFT JOIN titles t ON t.document_id = m.id "
-            "JOIN search_document d ON d.id = m.id "
-            f"ORDER BY COALESCE(t.in_title, 0) DESC, m.whole DESC, {priority}, "
-            "COALESCE(t.closeness, 0.0) DESC, COALESCE(m.score, 0.0) DESC, m.id LIMIT %s"
-        )
-        params = [*matches_params, *titles_params, RERANK_TEXT, *priority_params, limit]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
 
     def matches(self, words, completed: tuple[str, ...] = ()) -> list[tuple]:
         """Every match's (id, kind, title, score, whole): for the reference order,

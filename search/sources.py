@@ -50,6 +50,7 @@ class Entry:
     title: str
     target: str  # what the address is made from (`Source.address`): slugs, "/" between them
     body: str
+    headings: str = ""  # a lesson's section headings, one a line (`Document.headings`)
 
 
 Keys = Collection[str] | None  # None: every row of the kind
@@ -138,13 +139,27 @@ def lesson_entries(keys: Keys) -> Iterable[Entry]:
     for lesson in rows.order_by("pk"):
         # The body as its page shows it, rendered once per edit for every process (the stored
         # rendering, `lessons.rendered`): a reload's reindex renders no lesson again.
-        body = html_text(rendered.lesson_body(lesson).html)
+        html_body = rendered.lesson_body(lesson).html
+        body = html_text(html_body)
         yield Entry(
             key=str(lesson.pk),
             title=title(lesson.title),
             target=f"{lesson.module.slug}/{lesson.slug}",  # as Lesson.get_absolute_url's
             body=plain(f"{markdown_text(lesson.summary)} {body}"),
+            headings=headings(html_body),
         )
+
+
+_HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.IGNORECASE | re.DOTALL)
+HEADINGS = 4000  # characters of a lesson's headings kept (a shipped lesson's are under 400)
+
+
+def headings(sanitized: str) -> str:
+    """A rendered lesson's section headings as a reader sees them, one a line: the text's
+    own names for what each part says ("Stateful and stateless"), which the ranking of
+    several words no title holds reads (`search.query.reranked`)."""
+    found = (html_text(text) for text in _HEADING.findall(sanitized))
+    return "\n".join(text for text in found if text)[:HEADINGS]
 
 
 # --- scenarios --------------------------------------------------------------------------------

@@ -30,11 +30,25 @@ REWRITES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("cloud", "trail"): ("cloudtrail",),
     ("cloud", "front"): ("cloudfront",),
     ("cloud", "hsm"): ("cloudhsm",),
+    # AWS names it the "AWS account root user" (IAM User Guide, "AWS account root user"); the
+    # everyday "root account" is how the course's root user lesson and term are looked for, and
+    # the organization's root (a container) has no account of its own to be confused with.
+    ("root", "account"): ("root", "user"),
 }
 
 # Words that say how two things are compared, not what is searched for: "SCP vs IAM policy"
-# looks for the SCP and the IAM policy. Dropped unless they are all that was typed.
+# looks for the SCP and the IAM policy, "difference between stateful and stateless" for the
+# two (the lesson comparing them never says "difference"). Dropped unless they are all that
+# was typed.
 CONNECTIVES = frozenset(["vs", "versus"])
+CONNECTIVE_PHRASES = frozenset(
+    [
+        ("difference", "between"),
+        ("differences", "between"),
+        ("compared", "to"),
+        ("compared", "with"),
+    ]
+)
 
 LONGEST = max(len(typed) for typed in REWRITES)
 
@@ -50,7 +64,7 @@ def rewrite(words: list[str]) -> list[str]:
     """The words with each typed name the course does not use replaced by the course's, the
     longest match first, and the connectives left out (unless nothing else was typed). The
     words are in lower case: `singular` reads them as typed, first."""
-    kept = [w for w in words if w not in CONNECTIVES] or words
+    kept = _without_connectives(words) or words
     out: list[str] = []
     at = 0
     while at < len(kept):
@@ -64,6 +78,19 @@ def rewrite(words: list[str]) -> list[str]:
             out.append(kept[at])
             at += 1
     return out
+
+
+def _without_connectives(words: list[str]) -> list[str]:
+    kept: list[str] = []
+    at = 0
+    while at < len(words):
+        if tuple(words[at : at + 2]) in CONNECTIVE_PHRASES:
+            at += 2
+        else:
+            if words[at] not in CONNECTIVES:
+                kept.append(words[at])
+            at += 1
+    return kept
 
 
 def singular(word: str) -> str:

@@ -66,6 +66,7 @@ def grow(times: int) -> int:
                 title=d.title,
                 target=f"{d.target}-{n}" if d.kind != "question" else d.target,
                 body=d.body,
+                headings=d.headings,
             )
             for n in range(1, times)
             for d in originals

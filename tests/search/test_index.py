@@ -272,3 +272,19 @@ def test_a_body_is_searched_up_to_its_limit_and_every_shipped_lesson_fits(db):
     assert search("late").total == 0
     longest = max(len(lesson.body) for lesson in shipped_curriculum().lessons)
     assert longest < INDEXED_BODY // 2, longest
+
+
+def test_a_lessons_headings_are_kept_beside_its_text(db, django_capture_on_commit_callbacks):
+    """What the ranking of several words no title holds reads (`search.query.reranked`): each
+    heading as a reader sees it, one a line; none for a kind without."""
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson = make_lesson(
+            make_module(slug="net", title="Network"),
+            slug="filters",
+            title="Filters",
+            body="Intro.\n\n## Two firewalls\n\nText.\n\n### Stateful *and* stateless\n\nMore.",
+        )
+    document = Document.objects.get(kind="lesson", key=str(lesson.pk))
+    assert document.headings == "Two firewalls\nStateful and stateless"
+    assert "Stateful and stateless" in document.body
+    assert [hit.url for hit in search("stateful vs stateless").hits] == [lesson.get_absolute_url()]

@@ -43,6 +43,28 @@ def test_terms_are_bounded_in_number_length_and_input():
     assert terms("x " * MAX_QUERY + "beyond") == ("x",)  # only the first MAX_QUERY characters
 
 
+def test_a_pasted_question_is_searched_by_the_words_saying_what_it_is_about():
+    """Its first eight words were mostly "which", "to", "as", "of": the ones naming the thing
+    came later and were cut, so the question was found, if at all, by its function words."""
+    assert terms("Which tasks belong to AWS as part of security of the cloud?") == (
+        "tasks",
+        "belong",
+        "part",
+        "security",
+        "cloud",
+    )
+    # eight words or fewer are searched as typed
+    assert terms("who is responsible for patching EC2") == (
+        "who",
+        "is",
+        "responsible",
+        "for",
+        "patching",
+        "ec2",
+    )
+    assert len(terms("the of " * 20 + "a an")) <= MAX_TERMS  # nothing else: as typed, cut
+
+
 def test_an_fts5_query_quotes_every_word_and_ands_them():
     assert fts5_query(("near", "a", "b")) == '"near" AND "a" AND "b"'
     assert fts5_query(("or", "no")) == '"or" AND "no"'

@@ -338,13 +338,13 @@ def test_a_search_page_costs_three_queries_and_two_without_a_prefix(
     indexed, django_assert_num_queries
 ):
     """One for the words the last word begins (only when it is looked for as a prefix), one
-    for the page's matches in order and their count, one to mark the page's hits; and one
-    more for several words no title holds (`Backend.head`)."""
+    for the page's matches in order and their count, one to mark the page's hits; none more
+    for several words no title holds (the page's query reads their texts then)."""
     with django_assert_num_queries(3):
         search("security group")
     with django_assert_num_queries(2):
         search("amazon s3")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         search("security s3")
 
 
@@ -468,9 +468,10 @@ BY_THE_TEXT = [
     (
         "shared responsibility lambda",
         [
-            "/learn/shared-responsibility/shared-and-inherited-controls/",  # "Shared" in its title
+            # the lesson saying all three words; not the one with "Shared" in its title
             "/learn/shared-responsibility/the-line-moves/",
-            "/learn/detection/amazon-inspector/",
+            "/learn/shared-responsibility/shared-and-inherited-controls/",
+            "/learn/capstone/capstone/",
         ],
     ),
     (
@@ -498,7 +499,10 @@ def test_several_words_no_title_holds_are_ordered_by_the_text_on_either_database
     assert [hit.url for hit in search(typed).hits[:3]] == first
     words = terms(typed)
     completed = completions(words)
-    head = _BACKENDS[connection.vendor].head(words, limit=RERANK, completed=completed)
+    _, _, _, head = _BACKENDS[connection.vendor].counted_page(
+        words, offset=0, completed=completed, texts=True
+    )
+    assert len(head) == min(RERANK, search(typed).total)
     assert reranked(words, completed, head) == reranked(words, completed, head[::-1])
 
 
@@ -513,18 +517,80 @@ def test_the_text_that_says_each_word_most_comes_first():
     counts, _ = weigh("Who patches EC2? The customer is responsible; responsibility is theirs.")
     assert counts == [0, 0, 2, 0, 1, 1]
     head = [
-        (1, "lesson", 1, 0.0, "One", "is is is is responsible patching ec2 ec2 ec2"),
-        (2, "lesson", 1, 0.0, "Two", "responsible patching patched ec2 ec2 responsibility"),
-        (3, "lesson", 1, 0.0, "Three", "is responsible for patching ec2"),
+        (1, "lesson", 1, 0.0, "One", "is is is is responsible patching ec2 ec2 ec2", None),
+        (2, "lesson", 1, 0.0, "Two", "responsible patching patched ec2 ec2 responsibility", None),
+        (3, "lesson", 1, 0.0, "Three", "is responsible for patching ec2", None),
     ]
     assert reranked(words, (), head) == [2, 1, 3]
 
 
+def test_a_text_must_say_every_word_typed_to_come_first():
+    """The shares are multiplied: a text saying one word very often and another once comes
+    after one that says each of them often ("shared responsibility lambda": the lesson on
+    shared controls, "shared" 15 times and "lambda" once, came first)."""
+    from search.query import reranked
+
+    words = ("shared", "lambda")
+    head = [
+        (1, "lesson", 1, 0.0, "One", "shared " * 15 + "lambda", None),
+        (2, "lesson", 1, 0.0, "Two", "shared " * 4 + "lambda " * 6, None),
+        (3, "lesson", 1, 0.0, "Three", "shared " * 2 + "lambda " * 3, None),
+    ]
+    assert reranked(words, (), head) == [2, 1, 3]
+
+
+def test_a_section_headed_with_every_word_typed_comes_first():
+    """No title holds the words: a lesson with a heading holding each of them (function words
+    aside) comes before one saying them more often; a heading with one of them does not."""
+    from search.query import reranked
+
+    words = ("stateful", "vs", "stateless")[::2]
+    head = [
+        (1, "lesson", 1, 0.0, "Firewall", "stateful " * 15 + "stateless " * 7, "Rule groups"),
+        (2, "lesson", 1, 0.0, "Filters", "stateful " * 5 + "stateless " * 6, "Stateful and stateless"),
+        (3, "lesson", 1, 0.0, "Things", "stateful " * 9 + "stateless " * 9, "Stateful\nStateless"),
+    ]  # fmt: skip
+    assert reranked(words, (), head) == [2, 1, 3]  # then 15 × 7 before 9 × 9
+
+
+def test_a_title_sharing_one_word_of_several_does_not_come_first():
+    """A name of which half or more was typed still counts ("MFA" for "mfa root"); one that
+    only shares a word of a longer name ("Shared, inherited and customer-specific controls")
+    does not, and the text decides."""
+    from search.query import reranked
+
+    words = ("shared", "responsibility", "lambda")
+    text = "shared responsibility lambda "
+    head = [
+        (1, "lesson", 1, 0.2, "Shared, inherited and customer controls", text, None),
+        (2, "lesson", 1, 0.0, "The line moves", text * 3, None),
+        (3, "lesson", 1, 0.5, "Lambda functions", text, None),
+    ]
+    assert reranked(words, (), head) == [3, 2, 1]
+
+
+def test_a_question_pasted_in_comes_before_the_lessons_saying_its_words():
+    """Five words or more that say what was typed, in a question's prompt in the order typed:
+    that question was pasted; fewer, or in another order, and the lesson comes first."""
+    from search.query import reranked
+
+    prompt = "Which of these tasks belong to AWS, as part of security of the cloud?"
+    lesson = "tasks belong part security cloud " * 5
+    head = [
+        (1, "lesson", 1, 0.0, "Security of the cloud", lesson, None),
+        (2, "question", 1, 0.0, prompt, "An explanation.", None),
+    ]
+    assert reranked(("tasks", "belong", "part", "security", "cloud"), (), head) == [2, 1]
+    assert reranked(("belong", "tasks", "part", "security", "cloud"), (), head) == [1, 2]
+    assert reranked(("tasks", "belong", "part", "security"), (), head) == [1, 2]
+
+
 @pytest.mark.django_db
-def test_several_words_no_title_holds_cost_one_query_more(indexed, django_assert_num_queries):
-    """The first matches with their texts, cut short (`Backend.head`), once the page's query
-    has said no title holds the words; a title hit costs nothing more."""
-    with django_assert_num_queries(4):
+def test_several_words_no_title_holds_cost_no_query_more(indexed, django_assert_num_queries):
+    """The first matches with their texts, cut short, are read by the page's own query when
+    no title holds the words (`Backend.counted_page`'s `texts`): no query more than a title
+    hit (the last word's completions, the page, its hits marked)."""
+    with django_assert_num_queries(3):
         search("shared responsibility lambda")
     with django_assert_num_queries(3):
         search("security group")
@@ -546,6 +612,12 @@ def test_the_texts_weighed_are_bounded_whatever_the_course_holds():
             for n in range(RERANK + 10)
         ]
     )  # fmt: skip
-    head = _BACKENDS[connection.vendor].head(("quokka", "wallaby"), limit=RERANK)
+    _, total, _, head = _BACKENDS[connection.vendor].counted_page(
+        ("quokka", "wallaby"), offset=20, texts=True
+    )
+    assert total == RERANK + 10
     assert len(head) == RERANK and {len(row[5]) for row in head} == {RERANK_TEXT}
     assert len(search("quokka wallaby").hits) == 20
+    assert len(search("quokka wallaby", page=2).hits) == 20
+    assert len(search("quokka wallaby", page=3).hits) == 10  # past the 40: the rules' order
+    assert search("quokka wallaby", page=9).page == 3  # past the last page: the last

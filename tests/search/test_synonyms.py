@@ -10,7 +10,7 @@ import pytest
 
 from search.models import Document
 from search.query import search, terms
-from search.synonyms import CONNECTIVES, REWRITES
+from search.synonyms import CONNECTIVE_PHRASES, CONNECTIVES, REWRITES
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,13 @@ from search.synonyms import CONNECTIVES, REWRITES
         ("SOC2 report", ("soc", "2", "report")),
         ("SCP vs IAM policy", ("scp", "iam", "policy")),
         ("inspector versus guardduty", ("inspector", "guardduty")),
+        ("difference between stateful and stateless", ("stateful", "and", "stateless")),
+        ("SCP compared with IAM", ("scp", "iam")),
+        ("stateful compared to stateless", ("stateful", "stateless")),
+        ("compared", ("compared",)),  # half a connective phrase is a word
+        ("difference", ("difference",)),
+        ("root account", ("root", "user")),  # AWS's "AWS account root user"
+        ("secure the root account", ("secure", "the", "root", "user")),
         ("SCPs", ("scp",)),
         ("CMKs and HSMs", ("cmk", "and", "hsm")),
         ("keys", ("keys",)),  # a vowel: both stemmers agree
@@ -58,3 +65,4 @@ def test_a_rewrite_is_of_words_the_course_never_writes_to_words_it_does(
 
 def test_connectives_are_not_rewritten():
     assert not any(set(typed) & CONNECTIVES for typed in REWRITES)
+    assert not any(typed[:2] in CONNECTIVE_PHRASES for typed in REWRITES)

@@ -150,7 +150,7 @@ def gradebook_rows(
         list(Membership.objects.filter(cohort=cohort).select_related("user", shown_names.RELATED))
     )
     rows = gradebook.gradebook_rows(
-        cohort=cohort, assignments=assignments, memberships=memberships, counted=counted
+        cohort=cohort, assignments=assignments, memberships=memberships, counted=counted, read=0
     )
     for row in rows:
         shown = shown_names.of(row.user)
@@ -167,12 +167,12 @@ def gradebook_rows(
                 cell.overdue(now),
                 _percent(cell.best),
                 _percent(cell.latest),
-                len(cell.attempts),
+                cell.started,
                 cell.seconds,
                 cell.lessons_done,
                 cell.lessons_total,
-                cell.best_late if cell.best_attempt else None,
-                cell.latest_late if cell.latest_attempt else None,
+                cell.best_late if cell.best is not None else None,
+                cell.latest_late if cell.submitted else None,
                 shown,
             ]
 

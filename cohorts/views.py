@@ -227,6 +227,7 @@ def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
         cohort=cohort,
         assignments=assignments,
         memberships=roster.memberships(list(page.object_list)),
+        read=0,  # the figures alone (`gradebook.Tally`)
     )
     now = timezone.now()
     return render(
@@ -854,7 +855,10 @@ def learner_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     )
     assignments = gradebook.assignments_of(cohort)
     [row] = gradebook.gradebook_rows(
-        cohort=cohort, assignments=assignments, memberships=[membership]
+        cohort=cohort,
+        assignments=assignments,
+        memberships=[membership],
+        read=gradebook.ATTEMPTS_SHOWN,
     )
     return render(
         request,

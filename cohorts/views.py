@@ -895,7 +895,9 @@ def _file_name(cohort: Cohort, what: str) -> str:
 def gradebook_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
-    return _csv(exports.gradebook_rows(cohort), _file_name(cohort, "gradebook"))
+    # In the order the gradebook page was sorted in (its link carries `?sort=` and `?order=`).
+    rows = exports.gradebook_rows(cohort, asked=request.GET)
+    return _csv(rows, _file_name(cohort, "gradebook"))
 
 
 @require_safe

@@ -176,7 +176,13 @@ class Cell:
     attempts: list[AttemptRow]
     lessons_done: int = 0
     lessons_total: int = 0
-    tally: Tally = field(default_factory=Tally)
+    figures: Tally | None = None  # the database's (`_tallies`), or None: from `attempts`
+
+    @cached_property
+    def tally(self) -> Tally:
+        """Worked out from `attempts` only when asked (the answers CSV reads 12,000 cells' rows
+        for their numbers and asks none of them)."""
+        return Tally.of(self.attempts, self.due) if self.figures is None else self.figures
 
     @property
     def started(self) -> int:
@@ -545,7 +551,7 @@ def _cells(
                 attempts=read,
                 lessons_done=len(lesson_ids & completed),
                 lessons_total=len(lesson_ids),
-                tally=Tally.of(read, due)
+                figures=None
                 if tallies is None
                 else tallies.get((user_id, assignment.quiz_id), Tally()),
             )

@@ -634,7 +634,7 @@ def _latest(rows: list[AttemptRow], keep: int) -> list[AttemptRow]:
     groups: dict[tuple[int, int], list[AttemptRow]] = {}
     for row in rows:
         groups.setdefault((row.user_id, row.quiz_id), []).append(row)
-    kept = {row.id for group in groups.values() for row in group[len(group) - keep :]}
+    kept = {row.id for group in groups.values() for row in group[max(0, len(group) - keep) :]}
     return [row for row in rows if row.id in kept]
 
 

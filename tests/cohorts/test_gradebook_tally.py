@@ -126,7 +126,8 @@ def test_the_figures_of_a_long_history_are_the_right_ones(cohort, history):
 def test_the_learner_page_lists_the_latest_attempts_numbered_among_all(
     cohort, owner, history, monkeypatch
 ):
-    """The latest few are read (not all 44), numbered as they are among all of them."""
+    """The latest few are read (not all 44), numbered as they are among all of them; fewer
+    than that are all read."""
     monkeypatch.setattr(gradebook, "ATTEMPTS_SHOWN", 5)
     ada = Membership.objects.select_related("user").get(cohort=cohort, user__username="ada")
     [row] = gradebook.gradebook_rows(
@@ -141,6 +142,13 @@ def test_the_learner_page_lists_the_latest_attempts_numbered_among_all(
         (n, a.id) for n, a in enumerate(history["ada"], start=1)
     ][-5:]
     assert cell.attempts[-1].last_saved == at(days=4, hours=2) + timedelta(seconds=200.5)
+    # bob's 4 (fewer than shown) are read whole
+    bob = Membership.objects.select_related("user").get(cohort=cohort, user__username="bob")
+    [row] = gradebook.gradebook_rows(
+        cohort=cohort, assignments=gradebook.assignments_of(cohort), memberships=[bob], read=5
+    )
+    assert [a.id for a in row.cells[0].attempts] == [a.id for a in history["bob"]]
+    assert [n for n, _ in row.cells[0].shown] == [1, 2, 3, 4]
     url = f"/teach/cohorts/{cohort.pk}/learners/{ada.user_id}/"
     page = client_for(owner).get(url).content.decode()
     assert "Showing the latest 5 of 44 attempts" in page

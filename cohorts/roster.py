@@ -1,5 +1,5 @@
 """A cohort's learners in the order a teacher reads a class list, and found by a few letters
-of their name, for the gradebook, the people page and the gradebook CSV.
+of their name, for the gradebook, the people page and both CSVs.
 
 The database ordered usernames by code point: "Zoë" and every capitalised name came before
 "ana", "Émilie" and "Łukasz" after "zoë", so in a class of 250 a learner was not where the

@@ -1,6 +1,6 @@
 """The order of a gradebook's learners: by name (the class list's order, `cohorts.roster`), by
 progress, or by their best score on one assignment, read from `?sort=` and `?order=`, so a
-reload, the pagers and a search keep it.
+reload, the pagers, a search and the gradebook CSV (its link carries them) keep it.
 
 Progress is how many of the cohort's assignments a learner has handed in (`Row.handed_in`'s
 rule), then how many of the assigned lessons they have completed; a score is the cell's best
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Count, Max, OuterRef, Subquery
 
@@ -65,6 +66,14 @@ class Sort:
     def order(self) -> str | None:
         """Its `?order=` (None for ascending)."""
         return "desc" if self.descending else None
+
+    @property
+    def query(self) -> str:
+        """Its `?sort=` and `?order=` as a link's query ("" by name, A to Z): the gradebook
+        CSV's link carries it, so the file lists the learners as the page does."""
+        asked = {key: value for key, value in (("sort", self.param), ("order", self.order))
+                 if value}  # fmt: skip
+        return f"?{urlencode(asked)}" if asked else ""
 
     @property
     def said(self) -> str:

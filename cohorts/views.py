@@ -227,6 +227,7 @@ def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
         cohort=cohort,
         assignments=assignments,
         memberships=roster.memberships(list(page.object_list)),
+        read=0,  # the figures alone (`gradebook.Tally`)
     )
     now = timezone.now()
     return render(
@@ -854,7 +855,10 @@ def learner_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     )
     assignments = gradebook.assignments_of(cohort)
     [row] = gradebook.gradebook_rows(
-        cohort=cohort, assignments=assignments, memberships=[membership]
+        cohort=cohort,
+        assignments=assignments,
+        memberships=[membership],
+        read=gradebook.ATTEMPTS_SHOWN,
     )
     return render(
         request,
@@ -891,7 +895,9 @@ def _file_name(cohort: Cohort, what: str) -> str:
 def gradebook_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
-    return _csv(exports.gradebook_rows(cohort), _file_name(cohort, "gradebook"))
+    # In the order the gradebook page was sorted in (its link carries `?sort=` and `?order=`).
+    rows = exports.gradebook_rows(cohort, asked=request.GET)
+    return _csv(rows, _file_name(cohort, "gradebook"))
 
 
 @require_safe

@@ -142,3 +142,22 @@ def test_removing_a_found_learner_comes_back_to_the_list_as_it_was(owner, cohort
     # Asked again (a double click): the same list, saying so.
     again = teacher.post(f"{remove}?q=learner-0&page=2")
     assert again["Location"] == f"{people}?q=learner-0&page=2"
+
+
+def test_the_answers_csv_lists_learners_as_a_class_list_reads_too(owner, cohort, learner):
+    """Its rows were in the database's code-point order ("Zara" before "ana", "Émilie" after
+    "zoë.müller"): a learner's answers are where the gradebook has them."""
+    from tests.cohorts.conftest import take_right
+
+    Membership.objects.filter(cohort=cohort).delete()
+    _join(cohort, NAMES)
+    quiz = make_owned_quiz(owner)
+    services.assignment_create(cohort=cohort, quiz=quiz, by=owner, now=at(hours=2))
+    for user in get_user_model().objects.filter(username__in=NAMES).order_by("?"):
+        take_right(quiz, user, start=at(days=1), submit=at(days=1, minutes=5))
+    response = client_for(owner).get(reverse("teach_cohorts:answers-csv", args=[cohort.pk]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    learners = [row[0] for row in csv.reader(io.StringIO(text))][1:]
+    assert len(learners) == 2 * len(NAMES)  # two questions each, together
+    assert list(dict.fromkeys(learners)) == READ
+    assert learners == [name for name in READ for _ in range(2)]

@@ -5,6 +5,9 @@ is a link with `aria-sort` on the one the rows follow; it works without JavaScri
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 import re
 
 import pytest
@@ -222,3 +225,39 @@ def test_a_sorted_page_costs_the_queries_of_one_in_name_order(owner, cohort, sco
     by_name, _ = page_queries(teacher, url, warm=True)
     for query in ("?sort=progress", f"?sort=score-{a.pk}&order=desc", "?sort=nonsense"):
         assert page_queries(teacher, url + query, warm=True)[0] == by_name, query
+
+
+def _csv_learners(response) -> list[str]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    names = [row[0] for row in csv.reader(io.StringIO(text))][1:]
+    return list(dict.fromkeys(names))  # a row per assignment, a learner's together
+
+
+def test_the_gradebook_csv_lists_the_learners_in_the_order_the_page_shows(owner, cohort, scores):
+    """The page's CSV link carries its order, and the file follows it; an order the page does
+    not know lists by name there too (A to Z, whatever `order`)."""
+    a, _b = scores
+    teacher = client_for(owner)
+    url = reverse("teach_cohorts:gradebook", args=[cohort.pk])
+    csv_url = reverse("teach_cohorts:gradebook-csv", args=[cohort.pk])
+    asked = {
+        "": ["ada", "Bea", "cal", "dan", "Émile"],
+        "?order=desc": ["Émile", "dan", "cal", "Bea", "ada"],
+        "?sort=progress": ["dan", "Émile", "cal", "Bea", "ada"],
+        "?sort=progress&order=desc": ["ada", "Bea", "cal", "dan", "Émile"],
+        f"?sort=score-{a.pk}": ["cal", "Bea", "ada", "dan", "Émile"],
+        f"?sort=score-{a.pk}&order=desc": ["ada", "Bea", "cal", "dan", "Émile"],
+        "?sort=nonsense&order=desc": ["ada", "Bea", "cal", "dan", "Émile"],
+    }
+    for query, order in asked.items():
+        body = teacher.get(url + query).content.decode()
+        assert _rows(body) == order, query
+        [link] = re.findall(r'href="([^"]*gradebook\.csv[^"]*)"', body)
+        link = html.unescape(link)
+        known = "" if "nonsense" in query else query
+        assert link == csv_url + known, query
+        assert _csv_learners(teacher.get(link)) == order, query
+    # Without the page: by name, as before; an order alone, as the page would take it.
+    assert _csv_learners(teacher.get(csv_url)) == asked[""]
+    most_first = teacher.get(csv_url + "?order=desc&sort=progress")
+    assert _csv_learners(most_first) == asked["?sort=progress&order=desc"]

@@ -129,12 +129,15 @@ def fts5_query(words: tuple[str, ...], prefix: bool = True, completed: tuple[str
     or any of the words it was `completed` to (unless `prefix` is false: every word whole, in
     any of its forms)."""
     parts = ['"' + w.replace('"', '""') + '"' for w in words]
+    # Function words other than the last need not be there, as PostgreSQL's English
+    # configuration drops them ("what is the shared responsibility model").
+    kept = [n for n, w in enumerate(words[:-1]) if w not in FUNCTION_WORDS] + [len(words) - 1]
     if prefix and is_prefix(words):
         parts[-1] += "*"
         if completed:
             either = [parts[-1], *('"' + w.replace('"', '""') + '"' for w in completed)]
             parts[-1] = "(" + " OR ".join(either) + ")"
-    return " AND ".join(parts)
+    return " AND ".join(parts[n] for n in kept) if words else ""
 
 
 def _lexeme(word: str) -> str:

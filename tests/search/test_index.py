@@ -292,3 +292,73 @@ def test_a_lessons_headings_are_kept_beside_its_text(db, django_capture_on_commi
     assert document.headings == "Two firewalls\nStateful and stateless"
     assert "Stateful and stateless" in document.body
     assert [hit.url for hit in search("stateful vs stateless").hits] == [lesson.get_absolute_url()]
+
+
+def module_document(module) -> Document:
+    return Document.objects.get(kind="module", key=str(module.pk))
+
+
+def test_a_module_is_indexed_with_its_summary_and_its_lessons_titles_in_order(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        module = make_module(slug="orgs", title="AWS Organizations", summary="Many accounts.")
+        make_lesson(module, title="Service control policies", order=2)
+        make_lesson(module, title="Accounts and OUs", order=1)
+        make_lesson(module, title="A draft", order=3, published=False)
+    document = module_document(module)
+    assert (document.title, document.target) == ("AWS Organizations", "orgs")
+    assert document.body == "Many accounts. Accounts and OUs Service control policies"
+    hit = next(hit for hit in search("aws organizations").hits if hit.kind == "module")
+    assert (hit.label, hit.url) == ("Module", "/learn/orgs/")
+    assert search("many accounts").hits[0].url == "/learn/orgs/"
+
+
+def test_renaming_a_module_or_its_lessons_reindexes_it(db, django_capture_on_commit_callbacks):
+    module = make_module(slug="ddos", title="Denial of service", summary="Floods.")
+    lesson = make_lesson(module, title="Shield and WAF", order=1)
+    other = make_lesson(module, title="Network defences", order=2)
+    index.rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        module.title, module.slug, module.summary = "DoS attacks", "dos", "Absorbing a surge."
+        module.save()
+    document = module_document(module)
+    assert (document.title, document.target) == ("DoS attacks", "dos")
+    assert document.body.startswith("Absorbing a surge.")
+    assert search("floods").total == 0
+    assert [hit.url for hit in search("surge").hits] == ["/learn/dos/"]
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson.title, lesson.order = "AWS Shield", 3  # renamed and moved to the end
+        lesson.save()
+    assert module_document(module).body == "Absorbing a surge. Network defences AWS Shield"
+    with django_capture_on_commit_callbacks(execute=True):
+        other.module = make_module(slug="elsewhere")  # moved to another module
+        other.save()
+    assert module_document(module).body == "Absorbing a surge. AWS Shield"
+    assert "Network defences" in Document.objects.get(kind="module", target="elsewhere").body
+
+
+def test_unpublishing_or_deleting_a_module_removes_its_document(
+    db, django_capture_on_commit_callbacks
+):
+    kept, hidden, gone = (make_module(title=f"Kept topic {n}") for n in range(3))
+    index.rebuild()
+    keys = [str(hidden.pk), str(gone.pk)]
+    with django_capture_on_commit_callbacks(execute=True):
+        hidden.published = False
+        hidden.save()
+        gone.delete()
+    assert [hit.url for hit in search("kept topic").hits] == [kept.get_absolute_url()]
+    assert not Document.objects.filter(kind="module", key__in=keys).exists()
+
+
+def test_reindexing_the_modules_costs_a_few_queries_whatever_their_number(
+    db, django_assert_max_num_queries
+):
+    for n in range(20):
+        module = make_module()
+        for m in range(5):
+            make_lesson(module, title=f"Topic {n} part {m}")
+    with django_assert_max_num_queries(9):  # modules, lessons; 5 to replace; a savepoint's 2
+        index.reindex("module", [index.EVERY])
+    assert Document.objects.filter(kind="module").count() >= 20

@@ -68,6 +68,7 @@ class Source:
     opening_snippet: bool = True
     # Where this kind comes among results whose titles hit equally (lower first,
     # `search.rank`): a lesson teaches, a term defines, a scenario practises, a question tests.
+    # A module teaches too (a lesson's equal: how closely each is named decides between them).
     priority: int = 0
     # Is its title a name, which the ranking's title rules read (`search.rank`)? Not a
     # question's: its title is its prompt, a sentence naming several things, which held two or

@@ -125,16 +125,20 @@ def completions(words: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def fts5_query(words: tuple[str, ...], prefix: bool = True, completed: tuple[str, ...] = ()) -> str:
-    """An FTS5 MATCH expression: each word an FTS5 string, all required, the last a prefix
+    """An FTS5 MATCH expression: each word an FTS5 string, all required but function words
+    before the last (below), the last a prefix
     or any of the words it was `completed` to (unless `prefix` is false: every word whole, in
     any of its forms)."""
     parts = ['"' + w.replace('"', '""') + '"' for w in words]
+    # Function words other than the last need not be there, as PostgreSQL's English
+    # configuration drops them ("what is the shared responsibility model").
+    kept = [n for n, w in enumerate(words[:-1]) if w not in FUNCTION_WORDS] + [len(words) - 1]
     if prefix and is_prefix(words):
         parts[-1] += "*"
         if completed:
             either = [parts[-1], *('"' + w.replace('"', '""') + '"' for w in completed)]
             parts[-1] = "(" + " OR ".join(either) + ")"
-    return " AND ".join(parts)
+    return " AND ".join(parts[n] for n in kept) if words else ""
 
 
 def _lexeme(word: str) -> str:
@@ -394,8 +398,9 @@ def _weighers(words: tuple[str, ...], completed: tuple[str, ...] = ()):
 
 
 # Words that say how, not what ("who is responsible for patching EC2"): every text says them,
-# so `together_in` leaves them out, unless they are all that was typed. Whether a text holds
-# them the database has said already (it found only texts holding every word).
+# so `together_in` leaves them out, unless they are all that was typed. Neither database
+# requires a text to hold them (PostgreSQL's English configuration drops its stop words, and
+# `fts5_query` all but the last), so a text that does not say "what is" is still found.
 FUNCTION_WORDS = UNWEIGHTED | frozenset([
     "is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "who", "whom", "whose",
     "which", "that", "this", "these", "those", "it", "as", "i", "me", "my", "we", "our", "you",

@@ -13,7 +13,9 @@ decides the order is each result's kind and title, identically on both:
    had come before the lessons on stateful filters (the database says which holds it whole).
 2. **The kind of result.** A lesson teaches the thing, a glossary term defines it (and links
    to its lesson), a scenario practises it, a question tests it: on an equal title hit, the
-   lesson comes first (`Source.priority`).
+   lesson comes first (`Source.priority`). A module teaches too, and ranks with the lessons:
+   rule 3 puts the module named what was typed first, one named half of it after the lesson
+   named for it ("kms": the AWS KMS lesson, then "Encryption and AWS KMS").
 3. **How closely a name is what was typed.** The share of a name's words that are words
    typed: "Amazon Inspector" is all Inspector, "Amazon Inspector Classic" (an older service)
    and "Inspector score" half. "AWS", "Amazon" and small function words ("the", "and") do not

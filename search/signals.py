@@ -54,11 +54,16 @@ def _new(kwargs) -> bool:
 
 def _lesson_changed(instance: Lesson, **kwargs) -> None:
     index.mark("lesson", [instance.pk])
+    # Its module's text lists its lessons' titles: every module, as a lesson moved to another
+    # module leaves the one it left (not known here), and there are a handful of modules, each
+    # a short text, reindexed in the same few queries as one.
+    index.mark("module", [index.EVERY])
     if not _new(kwargs):
         index.mark("scenario", _scenarios_of([instance.pk]))  # a preset while it is published
 
 
 def _module_changed(instance: Module, **kwargs) -> None:
+    index.mark("module", [instance.pk])
     if _new(kwargs):
         return
     lessons = list(Lesson.objects.filter(module=instance).values_list("pk", flat=True))

@@ -1,7 +1,7 @@
 """What goes into the search index: one small source per kind of document.
 
 A source turns rows into `Entry`s (plain text, and the slugs of the page a learner opens) and
-yields only what a learner may see: published lessons, the scenarios the sandbox offers as
+yields only what a learner may see: published modules and lessons, the scenarios the sandbox offers as
 presets, questions in a published quiz (never archived ones), glossary terms. Given keys, it
 yields only those rows that are still visible; a key it does not yield leaves the index.
 
@@ -30,7 +30,7 @@ from django.utils.text import Truncator
 
 from lessons import rendered
 from lessons.markdown import render_markdown
-from lessons.models import Lesson
+from lessons.models import Lesson, Module
 from quizzes.models import Question, Quiz, QuizQuestion
 from srm_trainer.kept_urls import kept_reverse
 from srm_trainer.sandbox import presets
@@ -68,6 +68,7 @@ class Source:
     opening_snippet: bool = True
     # Where this kind comes among results whose titles hit equally (lower first,
     # `search.rank`): a lesson teaches, a term defines, a scenario practises, a question tests.
+    # A module teaches too (a lesson's equal: how closely each is named decides between them).
     priority: int = 0
     # Is its title a name, which the ranking's title rules read (`search.rank`)? Not a
     # question's: its title is its prompt, a sentence naming several things, which held two or
@@ -160,6 +161,35 @@ def headings(sanitized: str) -> str:
     several words no title holds reads (`search.query.reranked`)."""
     found = (html_text(text) for text in _HEADING.findall(sanitized))
     return "\n".join(text for text in found if text)[:HEADINGS]
+
+
+# --- modules ----------------------------------------------------------------------------------
+
+
+def module_entries(keys: Keys) -> Iterable[Entry]:
+    """Published modules: the page a learner opens for a whole topic. Its text is its summary
+    and its published lessons' titles in reading order, as its page lists them, so a search
+    for what one of its lessons is called ("denial of service", "AWS KMS") finds the module
+    too. Two queries, whatever the number of modules."""
+    rows = Module.objects.published()
+    if (ids := _ids(keys)) is not None:
+        rows = rows.filter(pk__in=ids)
+    modules = list(rows.order_by("pk").values_list("pk", "slug", "title", "summary"))
+    lessons: dict[int, list[str]] = {}
+    for module_id, name in (
+        Lesson.objects.published()
+        .filter(module_id__in=[pk for pk, *_ in modules])
+        .order_by("order", "slug")
+        .values_list("module_id", "title")
+    ):
+        lessons.setdefault(module_id, []).append(plain(name))
+    for pk, slug, name, summary in modules:
+        yield Entry(
+            key=str(pk),
+            title=title(name),
+            target=slug,  # as Module.get_absolute_url's
+            body=plain(" ".join([summary, *lessons.get(pk, [])])),
+        )
 
 
 # --- scenarios --------------------------------------------------------------------------------
@@ -263,6 +293,7 @@ def preset_address(slug: str) -> str:
 
 
 register(Source("lesson", "Lesson", lesson_entries, slugs_of("lesson"), priority=0))
+register(Source("module", "Module", module_entries, slugs_of("module"), priority=0))
 register(Source("glossary", "Glossary", glossary_entries, slugs_of("glossary:term"), priority=1))
 register(Source("scenario", "Scenario", scenario_entries, preset_address, priority=2))
 register(

@@ -37,14 +37,18 @@ def test_the_rebuild_command_puts_a_lost_index_right(corpus, capsys):
     Document.objects.all().delete()
     assert search(PHRASE).total == 0
     call_command("rebuild_search_index")
-    assert search(PHRASE).total == 4
+    assert search(PHRASE).total == 5
     assert f"{Document.objects.count()} documents" in capsys.readouterr().out
 
 
 def test_a_new_lesson_is_found_once_saved(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         lesson = make_lesson(make_module(), title="Service control policies")
-    assert [hit.url for hit in search("service control").hits] == [lesson.get_absolute_url()]
+    # and its module, whose page lists it
+    assert [hit.url for hit in search("service control").hits] == [
+        lesson.get_absolute_url(),
+        lesson.module.get_absolute_url(),
+    ]
 
 
 def test_an_edit_replaces_the_old_text(corpus, django_capture_on_commit_callbacks):
@@ -148,7 +152,7 @@ def test_a_new_row_marks_itself_without_looking_for_rows_that_point_at_it(
             )
         ]
     assert looked_up == []
-    assert kinds("fresh lesson about envelopes") == {"lesson"}
+    assert kinds("fresh lesson about envelopes") == {"lesson", "module"}
 
 
 def test_an_instructors_own_scenario_stays_out(db, learner, django_capture_on_commit_callbacks):
@@ -168,7 +172,7 @@ def test_an_edit_rolled_back_is_never_indexed(db, django_capture_on_commit_callb
     assert callbacks == []  # the rolled-back edit left nothing to run on commit
     with django_capture_on_commit_callbacks(execute=True):
         make_lesson(make_module(), title="Lasting lesson")  # the next commit flushes
-    assert search("vanishing").total == 0 and search("lasting").total == 1
+    assert search("vanishing").total == 0 and kinds("lasting") == {"lesson", "module"}
 
 
 def test_reindexing_one_lesson_costs_a_few_queries_whatever_the_index_holds(
@@ -180,7 +184,7 @@ def test_reindexing_one_lesson_costs_a_few_queries_whatever_the_index_holds(
     index.rebuild()
     with django_assert_max_num_queries(8):  # 6, and its title's words deleted and written
         index.reindex("lesson", [str(corpus["titled"].pk)])
-    assert search(PHRASE).total == 4
+    assert search(PHRASE).total == 5
 
 
 def test_a_failure_to_index_is_logged_and_the_edit_kept(
@@ -288,3 +292,73 @@ def test_a_lessons_headings_are_kept_beside_its_text(db, django_capture_on_commi
     assert document.headings == "Two firewalls\nStateful and stateless"
     assert "Stateful and stateless" in document.body
     assert [hit.url for hit in search("stateful vs stateless").hits] == [lesson.get_absolute_url()]
+
+
+def module_document(module) -> Document:
+    return Document.objects.get(kind="module", key=str(module.pk))
+
+
+def test_a_module_is_indexed_with_its_summary_and_its_lessons_titles_in_order(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        module = make_module(slug="orgs", title="AWS Organizations", summary="Many accounts.")
+        make_lesson(module, title="Service control policies", order=2)
+        make_lesson(module, title="Accounts and OUs", order=1)
+        make_lesson(module, title="A draft", order=3, published=False)
+    document = module_document(module)
+    assert (document.title, document.target) == ("AWS Organizations", "orgs")
+    assert document.body == "Many accounts. Accounts and OUs Service control policies"
+    hit = next(hit for hit in search("aws organizations").hits if hit.kind == "module")
+    assert (hit.label, hit.url) == ("Module", "/learn/orgs/")
+    assert search("many accounts").hits[0].url == "/learn/orgs/"
+
+
+def test_renaming_a_module_or_its_lessons_reindexes_it(db, django_capture_on_commit_callbacks):
+    module = make_module(slug="ddos", title="Denial of service", summary="Floods.")
+    lesson = make_lesson(module, title="Shield and WAF", order=1)
+    other = make_lesson(module, title="Network defences", order=2)
+    index.rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        module.title, module.slug, module.summary = "DoS attacks", "dos", "Absorbing a surge."
+        module.save()
+    document = module_document(module)
+    assert (document.title, document.target) == ("DoS attacks", "dos")
+    assert document.body.startswith("Absorbing a surge.")
+    assert search("floods").total == 0
+    assert [hit.url for hit in search("surge").hits] == ["/learn/dos/"]
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson.title, lesson.order = "AWS Shield", 3  # renamed and moved to the end
+        lesson.save()
+    assert module_document(module).body == "Absorbing a surge. Network defences AWS Shield"
+    with django_capture_on_commit_callbacks(execute=True):
+        other.module = make_module(slug="elsewhere")  # moved to another module
+        other.save()
+    assert module_document(module).body == "Absorbing a surge. AWS Shield"
+    assert "Network defences" in Document.objects.get(kind="module", target="elsewhere").body
+
+
+def test_unpublishing_or_deleting_a_module_removes_its_document(
+    db, django_capture_on_commit_callbacks
+):
+    kept, hidden, gone = (make_module(title=f"Kept topic {n}") for n in range(3))
+    index.rebuild()
+    keys = [str(hidden.pk), str(gone.pk)]
+    with django_capture_on_commit_callbacks(execute=True):
+        hidden.published = False
+        hidden.save()
+        gone.delete()
+    assert [hit.url for hit in search("kept topic").hits] == [kept.get_absolute_url()]
+    assert not Document.objects.filter(kind="module", key__in=keys).exists()
+
+
+def test_reindexing_the_modules_costs_a_few_queries_whatever_their_number(
+    db, django_assert_max_num_queries
+):
+    for n in range(20):
+        module = make_module()
+        for m in range(5):
+            make_lesson(module, title=f"Topic {n} part {m}")
+    with django_assert_max_num_queries(9):  # modules, lessons; 5 to replace; a savepoint's 2
+        index.reindex("module", [index.EVERY])
+    assert Document.objects.filter(kind="module").count() >= 20

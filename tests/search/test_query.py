@@ -66,8 +66,16 @@ def test_a_pasted_question_is_searched_by_the_words_saying_what_it_is_about():
 
 
 def test_an_fts5_query_quotes_every_word_and_ands_them():
-    assert fts5_query(("near", "a", "b")) == '"near" AND "a" AND "b"'
-    assert fts5_query(("or", "no")) == '"or" AND "no"'
+    assert fts5_query(("near", "x", "b")) == '"near" AND "x" AND "b"'
+    assert fts5_query(("near", "or")) == '"near" AND "or"'  # the last is always looked for
+
+
+def test_sqlite_does_not_require_a_function_word_as_postgresql_drops_it():
+    """As PostgreSQL's English configuration drops "what", "is", "the": "what is the shared
+    responsibility model" finds the module, whose text says neither "what" nor "is"."""
+    assert fts5_query(("what", "is", "the", "shared", "model"), prefix=False) == (
+        '"shared" AND "model"'
+    )
 
 
 def test_the_last_word_is_a_prefix_once_it_is_long_enough():

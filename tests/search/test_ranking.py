@@ -124,11 +124,16 @@ def test_a_glossary_title_carries_its_other_names_once():
 # --- the shipped course ------------------------------------------------------------------------
 
 # (typed, the first result's address, the second's or None). A learner searching a service
-# name expects the lesson that teaches it, then its glossary term.
+# name expects the lesson that teaches it, then its glossary term; searching a module's name,
+# the module. A module named half what was typed ("Encryption and AWS KMS" for "kms") comes
+# with the lessons, by closeness: after the lesson named for it, before its glossary term.
 REPRESENTATIVE = [
     ("inspector", "/learn/detection/amazon-inspector/", "/learn/glossary/amazon-inspector/"),
     ("guardduty", "/learn/detection/amazon-guardduty/", "/learn/glossary/amazon-guardduty/"),
-    ("kms", "/learn/encryption-and-kms/aws-kms/", "/learn/glossary/aws-kms/"),
+    ("kms", "/learn/encryption-and-kms/aws-kms/", "/learn/encryption-and-kms/"),
+    ("shared responsibility model", "/learn/shared-responsibility/", None),
+    ("aws organizations", "/learn/organizations/", "/learn/glossary/aws-organizations/"),
+    ("denial of service", "/learn/denial-of-service/", None),
     ("shield", "/learn/denial-of-service/shield-and-waf/", None),
     ("scp", "/learn/glossary/service-control-policy/", None),
     ("root user", "/learn/iam/root-user/", "/learn/glossary/root-user/"),

@@ -34,14 +34,20 @@ def test_it_finds_the_phrase_in_lessons_questions_and_scenarios(corpus):
     assert corpus["mentioned"].get_absolute_url() in found
     assert "/quizzes/iam-quiz/" in found  # the question opens the first published quiz it is in
     assert f"/sandbox/?preset={corpus['scenario'].slug}" in found
-    assert {hit.label for hit in search(PHRASE).hits} == {"Lesson", "Quiz question", "Scenario"}
+    assert f"/learn/{corpus['titled'].module.slug}/" in found  # its lessons' titles say it
+    assert {hit.label for hit in search(PHRASE).hits} == {
+        "Lesson",
+        "Module",
+        "Quiz question",
+        "Scenario",
+    }
 
 
 def test_it_never_finds_what_learners_cannot_see(corpus):
     results = search(PHRASE)
     assert corpus["draft"].get_absolute_url() not in urls(results)
     assert "/quizzes/iam-quiz-2/" not in urls(results)  # only the archived question is there
-    assert results.total == 4  # two lessons, one question, one scenario
+    assert results.total == 5  # two lessons, their module, one question, one scenario
     assert search("unused").total == 0  # the question in no quiz
 
 
@@ -86,8 +92,8 @@ def test_results_come_a_page_at_a_time(db):
         make_lesson(module, title=f"Guardrail {n}", body="About guardrails.")
     index.rebuild()
     first, last = search("guardrail"), search("guardrail", page=3)
-    assert (first.total, first.pages, len(first.hits)) == (45, 3, PER_PAGE)
-    assert (last.page, len(last.hits), last.next_page, last.previous_page) == (3, 5, None, 2)
+    assert (first.total, first.pages, len(first.hits)) == (46, 3, PER_PAGE)  # and the module
+    assert (last.page, len(last.hits), last.next_page, last.previous_page) == (3, 6, None, 2)
     assert search("guardrail", page=999).page == 3  # past the end: the last page
     assert set(urls(first)).isdisjoint(urls(last))
 

@@ -20,7 +20,7 @@ def test_snippets_highlight_the_words_and_escape_the_content(db):
         body="Text `<script>alert(2)</script>` near the boundary.",
     )
     index.rebuild()
-    (hit,) = search("boundary").hits
+    (hit,) = [hit for hit in search("boundary").hits if hit.kind == "lesson"]
     assert "<mark>boundary</mark>" in hit.title
     assert "<img" not in hit.title and "&lt;img src=x" in hit.title
     # SQLite shows the text escaped; PostgreSQL's ts_headline drops what looks like a tag.
@@ -31,5 +31,5 @@ def test_snippets_highlight_the_words_and_escape_the_content(db):
 def test_content_cannot_forge_a_highlight(db):
     make_lesson(make_module(), title="Plain", body=f"{MARK_START}forged boundary")
     index.rebuild()
-    (hit,) = search("boundary").hits
+    (hit,) = [hit for hit in search("boundary").hits if hit.kind == "lesson"]
     assert hit.snippet.count("<mark>") == 1 and "<mark>boundary</mark>" in hit.snippet

@@ -49,7 +49,7 @@ def test_a_page_of_results_does_not_take_the_focus(client, corpus):
 
 def test_a_query_lists_labelled_linked_results(client, corpus):
     page = client.get("/search/", {"q": PHRASE}).content.decode()
-    assert "4 results for “permissions boundary”." in page
+    assert "5 results for “permissions boundary”." in page
     assert f'href="{corpus["titled"].get_absolute_url()}"' in page
     assert 'href="/quizzes/iam-quiz/"' in page
     assert '<span class="search-kind">Quiz question</span>' in page
@@ -61,7 +61,7 @@ def test_htmx_gets_the_results_and_the_count_only(client, corpus):
     response = client.get("/search/", {"q": PHRASE}, **HTMX)
     page = response.content.decode()
     assert "<html" not in page and 'class="search-results"' in page
-    assert 'hx-swap-oob="innerHTML:#search-count">4 results' in page
+    assert 'hx-swap-oob="innerHTML:#search-count">5 results' in page
     assert "HX-Request" in response["Vary"]
 
 
@@ -82,7 +82,7 @@ def test_any_query_gives_a_page_never_an_error(client, corpus, typed):
 def test_any_page_number_gives_a_page(client, corpus, page):
     response = client.get("/search/", {"q": PHRASE, "page": page})
     assert response.status_code == 200
-    assert "4 results" in response.content.decode()
+    assert "5 results" in response.content.decode()
 
 
 def test_what_was_typed_is_shown_escaped(client, corpus):
@@ -162,5 +162,5 @@ def test_a_pathological_query_answers_in_a_few_queries_never_an_error(
 
 def test_wildcard_characters_match_only_themselves_as_word_breaks(client, corpus):
     found = client.get("/search/", {"q": "permissions% bou_"}).content.decode()
-    assert "4 results for" in found  # "permissions" and "bou": `_` and `%` split words
+    assert "5 results for" in found  # "permissions" and "bou": `_` and `%` split words
     assert search("p%s").total == search("p s").total  # two words, not a pattern

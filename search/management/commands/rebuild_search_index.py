@@ -1,4 +1,5 @@
-"""`manage.py rebuild_search_index`: index every lesson, scenario, glossary term and question again.
+"""`manage.py rebuild_search_index`: index every module, lesson, scenario, glossary term and
+question again.
 
 Edits keep the index in step on their own, and `load_curriculum` rebuilds it; this is for
 after a restore, a migration that rebuilt the table, or a change to what a source indexes.

@@ -84,9 +84,9 @@ def _loaded_course(django_db_setup, django_db_blocker):
     """The database with the shipped course loaded, copied into memory once per session, and
     the empty migrated database likewise: a test that needs the course starts from the first
     and every test that commits is put back to the second (tests/dbsetup.py), each a copy of
-    ~5 MB in milliseconds. Loading the course for each test and flushing after it cost ~3 s a
-    test, over half of the browser journeys' time. None on PostgreSQL: there each test loads
-    the course and is flushed as before."""
+    ~5 MB in milliseconds. Loading the course for each test and flushing after it cost seconds
+    a test (CI's journeys took ~18 min with it, 13.7 without). None on PostgreSQL: there each
+    test loads the course and is flushed as before."""
     with django_db_blocker.unblock():
         migrated = dbsetup.snapshot()
         if migrated is None:

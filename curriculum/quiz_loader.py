@@ -8,7 +8,8 @@ mark otherwise). A file question no longer in the files is retired (archived: ke
 answers, put in no new attempt; back in the files, in use again unless a teacher archived it),
 a file quiz no longer in the files likewise (unpublished: its attempts and assignments kept;
 back in the files, published again), and a question's type is never changed under answers given
-to it (`refused_changes`, which the command runs before loading anything).
+to it (`refused_changes`, which the command runs before loading anything). A question or quiz
+whose file says `formerly:` is the stored row renamed, with everything on it.
 """
 
 from __future__ import annotations

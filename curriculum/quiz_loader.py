@@ -8,7 +8,8 @@ mark otherwise). A file question no longer in the files is retired (archived: ke
 answers, put in no new attempt; back in the files, in use again unless a teacher archived it),
 a file quiz no longer in the files likewise (unpublished: its attempts and assignments kept;
 back in the files, published again), and a question's type is never changed under answers given
-to it (`refused_changes`, which the command runs before loading anything).
+to it (`refused_changes`, which the command runs before loading anything). A question or quiz
+whose file says `formerly:` is the stored row renamed, with everything on it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections import Counter
 from typing import cast
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 
 from curriculum.fingerprints import (
     _without_defaults,
@@ -39,7 +41,14 @@ from curriculum.quiz_readers import QuestionData, QuizContent
 from curriculum.readers import CurriculumError, combined
 from lessons.models import KnowledgeCheck, Lesson, Module, Scenario, Source
 from quizzes import kinds
-from quizzes.models import Answer, EarlierQuizSlug, Question, Quiz, QuizQuestion
+from quizzes.models import (
+    Answer,
+    EarlierQuestionSlug,
+    EarlierQuizSlug,
+    Question,
+    Quiz,
+    QuizQuestion,
+)
 from srm_trainer.typed_text import quoted
 
 # A quiz's fields that the files set and its fingerprint holds; the optional ones join it only
@@ -124,19 +133,43 @@ def with_layout(slug: str, data: dict) -> dict:
     return {**data, "layout": layout}
 
 
+def _laid_out(slug: str, data: dict, existing: Question | None) -> dict:
+    """`with_layout`, but a stored question whose choices or items are the same, in the same
+    order, keeps the display order it has: the shuffle is seeded by the slug, so a question
+    renamed (`formerly:`) would otherwise be shown in a new order, and counted as updated, for
+    a change of name alone. For any other the two are the same order."""
+    laid = with_layout(slug, data)
+    previous = existing.data if existing is not None and isinstance(existing.data, dict) else {}
+    kept = previous.get("layout")
+    entries = data.get("choices") or data.get("items")
+    if not entries or not isinstance(kept, list) or "layout" not in laid:
+        return laid
+    key = [entry["id"] for entry in entries]
+    before = previous.get("choices") or previous.get("items") or []
+    same = [entry.get("id") for entry in before if isinstance(entry, dict)] == key
+    if not same or sorted(map(str, kept)) != sorted(key) or laid["layout"] == kept:
+        return laid
+    if "items" in data and "categories" not in data and kept == key:
+        return laid  # an ordering question is never shown in its right order
+    return {**laid, "layout": list(kept)}
+
+
 def refused_changes(content: QuizContent) -> list[CurriculumError]:
     """A question whose type the files change while learners have answered it (in a quiz or
     as a lesson's check): their answers are in the old kind's shape, which the new kind can
     neither show nor mark, so the load is refused at the question's line (nothing loaded).
-    A quiz's rename (`formerly:`) that the database refuses is named too."""
-    renames = quiz_rename_plan(content)[1]  # a quiz's `formerly:` the database refuses
+    A question renamed (`formerly:`) is the row it renames: a type changed with the rename is
+    refused likewise. A quiz's or a question's rename that the database refuses is named too."""
+    plan, renames = question_rename_plan(content)  # a question's `formerly:` the database refuses
+    renames += quiz_rename_plan(content)[1]  # a quiz's
     wanted = {q.slug: q for q in content.questions}
+    renamed = {row.pk: slug for slug, row in plan}  # stored row -> its slug in the files
     changed = {
-        pk: (slug, old)
+        pk: (renamed.get(pk, slug), slug, old)
         for pk, slug, old in Question.objects.filter(
-            slug__in=wanted, source=Source.FILE
+            Q(slug__in=wanted) | Q(pk__in=renamed), source=Source.FILE
         ).values_list("pk", "slug", "type")
-        if wanted[slug].type != old
+        if wanted[renamed.get(pk, slug)].type != old
     }
     if not changed:
         return renames
@@ -145,21 +178,22 @@ def refused_changes(content: QuizContent) -> list[CurriculumError]:
     )
     checks = Counter(
         KnowledgeCheck.objects.filter(
-            kind=KnowledgeCheck.Kind.QUESTION, ref__in=[slug for slug, _ in changed.values()]
+            kind=KnowledgeCheck.Kind.QUESTION, ref__in=[stored for _, stored, _ in changed.values()]
         ).values_list("ref", flat=True)
     )
     refused = list(renames)
-    for pk, (slug, old) in changed.items():
-        given = answers[pk] + checks[slug]
+    for pk, (slug, stored, old) in changed.items():
+        given = answers[pk] + checks[stored]
         if not given:
             continue
         q = wanted[slug]
+        was = f" (formerly {quoted(stored)})" if stored != slug else ""
         refused.append(
             CurriculumError(
                 q.source,
                 q.line,
-                f"question {quoted(slug)}: its type would change from {old} to {q.type}, but "
-                f"learners have answered it as {old} ({count_of(given, 'answer')}), which "
+                f"question {quoted(slug)}{was}: its type would change from {old} to {q.type}, "
+                f"but learners have answered it as {old} ({count_of(given, 'answer')}), which "
                 f"{q.type} can neither show nor mark: give the new question a new slug (taking "
                 "this one out of the files retires it, its answers kept)",
             )
@@ -193,6 +227,104 @@ def _say_regraded(question: Question, report: LoadReport) -> None:
             f"{'at least ' if partial else ''}{count_of(differ, 'answer')} graded before would "
             "score differently now; they keep the marks they were given (attempts, passes and "
             "certificates stand as graded)"
+        )
+
+
+def question_rename_plan(
+    content: QuizContent,
+) -> tuple[list[tuple[str, Question]], list[CurriculumError]]:
+    """The stored questions the files say were renamed (`formerly:`), each with its new slug,
+    and the declarations the database refuses (at the question's `formerly:` line): as for
+    quizzes (`quiz_rename_plan`). A question already stored under its slug has nothing to
+    rename; an old slug the database never had is fine, unless a file question of the same
+    module (the quiz file's) is about to be retired: then the slug is most likely mistyped, and
+    the load would strand that question's answers, checks and review cards."""
+    renaming = [q for q in content.questions if q.formerly]
+    if not renaming:
+        return [], []
+    named = {old for q in renaming for old in q.formerly}
+    at = {
+        row.slug: row
+        for row in Question.objects.filter(slug__in=named | {q.slug for q in renaming}).only(
+            "slug", "source"
+        )
+    }
+    retiring: dict[str | None, list[str]] | None = None  # by module, read when first needed
+
+    def retiring_in(module: str) -> list[str]:
+        nonlocal retiring
+        if retiring is None:
+            listed = {q.slug for q in content.questions} | named
+            retiring = {}
+            for slug, in_module in (
+                Question.objects.filter(source=Source.FILE, archived=False)
+                .exclude(slug__in=listed)
+                .order_by("slug")
+                .values_list("slug", "module__slug")
+            ):
+                retiring.setdefault(in_module, []).append(slug)
+        return retiring.get(module or None, [])
+
+    plan: list[tuple[str, Question]] = []
+    refused: list[CurriculumError] = []
+    taken: dict[int, str] = {}
+    for q in renaming:
+        if q.slug in at:
+            continue
+        found = [at[old] for old in q.formerly if old in at]
+        why = ""
+        if len(found) > 1:
+            names = " and ".join(quoted(row.slug) for row in found)
+            why = f"names {names}, both questions in the database: only one can become this one"
+        elif not found:
+            if gone := retiring_in(q.module):
+                why = (
+                    f"names {', '.join(map(quoted, q.formerly))}, which the database has no "
+                    f"question at; this load would retire {', '.join(map(quoted, gone))}: is "
+                    "that the old slug?"
+                )
+        elif found[0].source != Source.FILE:
+            why = (
+                f"names {quoted(found[0].slug)}, a question written in the app, not loaded "
+                "from the files: it is not the files' to rename"
+            )
+        elif found[0].pk in taken:
+            why = f"names {quoted(found[0].slug)}, which {taken[found[0].pk]} renames too"
+        else:
+            taken[found[0].pk] = f"{q.source}:{q.line}"
+            plan.append((q.slug, found[0]))
+        if why:
+            refused.append(CurriculumError(q.source, q.formerly_line,
+                                           f"question {quoted(q.slug)}: 'formerly' {why}"))  # fmt: skip
+    return plan, refused
+
+
+def _rename_questions(plan: list[tuple[str, Question]], report: LoadReport) -> None:
+    """A question renamed (`formerly:`) is the same row under its new slug: its answers and
+    the scores holding them, review cards, statistics and the quizzes listing it (an
+    instructor's too) stay on it, where a new row would start from nothing and leave them on
+    an archived one. The lesson checks recorded on it name it by slug (`KnowledgeCheck.ref`,
+    no foreign key), so they are renamed with it; a lesson page opened before the update still
+    posts its check to the old slug, which leads to it (`EarlierQuestionSlug`)."""
+    question_check = KnowledgeCheck.Kind.QUESTION
+    for slug, question in plan:
+        before = question.slug
+        EarlierQuestionSlug.objects.update_or_create(slug=before, defaults={"question": question})
+        EarlierQuestionSlug.objects.filter(slug=slug).delete()  # the slug is its own again
+        # One check per learner, lesson and question: one already recorded under the new slug
+        # (a question of that slug deleted in the admin since) is kept, as a first answer is.
+        clash = KnowledgeCheck.objects.filter(
+            user=OuterRef("user"), lesson=OuterRef("lesson"), kind=question_check, ref=slug
+        )
+        KnowledgeCheck.objects.filter(kind=question_check, ref=before).exclude(
+            Exists(clash)
+        ).update(ref=slug)
+        question.slug = slug
+        question.save(update_fields=["slug"])
+        report.add("questions", "renamed")
+        report.notes.append(
+            f"renamed: question {quoted(before)} to {quoted(slug)} (its answers, lesson checks, "
+            "review cards and the quizzes that list it go with it)"
         )
 
 
@@ -369,6 +501,10 @@ def load_quizzes(
     modules = {m.slug: m for m in Module.objects.all()}
     lessons = {le.path: le for le in Lesson.objects.select_related("module")}
     scenarios = {s.slug: s for s in Scenario.objects.all()}
+    renames, refused = question_rename_plan(content)
+    if refused:  # the command refuses these before loading (`refused_changes`)
+        raise combined(refused)
+    _rename_questions(renames, report)  # before the rows are read: they are read by slug
     questions = {}
     slugs = [q.slug for q in content.questions]
     rows = Rows(Question.objects.filter(slug__in=slugs), "slug")
@@ -401,7 +537,7 @@ def load_quizzes(
             "explanation": q.explanation,
             "lesson": lessons[q.lesson],
             "misconceptions": list(q.misconceptions),
-            "data": with_layout(q.slug, stored_data(q, stored.get(q.slug))),
+            "data": _laid_out(q.slug, stored_data(q, stored.get(q.slug)), stored.get(q.slug)),
             "scenario": scenarios.get(q.scenario),
             "ask_statement": q.ask_statement,
         }

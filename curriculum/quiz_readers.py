@@ -51,6 +51,7 @@ QUESTION_FIELDS = (
     "lesson",
     "misconceptions",
     "level",
+    "formerly",
     *TYPE_FIELDS,
 )
 
@@ -72,6 +73,9 @@ class QuestionData:
     line: int
     fixed_ids: frozenset[str] = frozenset()  # choice/item ids written in the file
     level: str = ""  # "" = the level of its lesson
+    # `formerly:` the slugs it had before a rename, latest first (the loader renames the row)
+    formerly: tuple[str, ...] = ()
+    formerly_line: int = 1
 
 
 @dataclass(frozen=True)
@@ -149,8 +153,9 @@ def read_quizzes(
         content.questions.extend(questions)
         unread.update(f"question:{slug}" for slug in skipped)
     pb.attempt(_unique, content.quizzes, "quiz")
-    pb.attempt(_check_formerly, content.quizzes)
+    pb.attempt(_check_formerly, content.quizzes, "quiz")
     pb.attempt(_unique, content.questions, "question")
+    pb.attempt(_check_formerly, content.questions, "question")
     if complete:
         categories: dict[str, int] = {}
         for q in content.questions:
@@ -179,15 +184,20 @@ def _check_lesson_checks(cur: Curriculum, content: QuizContent, unread: set[str]
     """Every `::: check <slug>` in a lesson names a question of the quiz files (or one that
     could not be read, in `unread`: its own problem is named)."""
     known = {q.slug for q in content.questions}
+    renamed = {old: q.slug for q in content.questions for old in q.formerly}
     errors = []
     for lesson in cur.lessons:
         for slug, line in lesson.checks:
             if slug in known or slug in unread:
                 continue
+            message = (
+                f"'::: check {slug}' names a question renamed to {quoted(renamed[slug])} (its "
+                f"'formerly'): write '::: check {renamed[slug]}'"
+                if slug in renamed
+                else unknown_check_message(slug, known)
+            )
             errors.append(CurriculumError(
-                lesson.source,
-                line,
-                f"lesson {lesson.module}/{lesson.slug}: {unknown_check_message(slug, known)}",
+                lesson.source, line, f"lesson {lesson.module}/{lesson.slug}: {message}"
             ))  # fmt: skip
     if errors:
         raise combined(errors)
@@ -294,7 +304,7 @@ def _read_quiz(raw: Any, file: str, order: int, refs: _Refs) -> QuizData:
         slug = q.slug()
         q.what = f"quiz {quoted(slug)}"
         formerly_line = getattr(raw, "key_lines", {}).get("formerly") or q.line or 1
-        formerly = pb.attempt(_read_formerly, raw.get("formerly"), q, formerly_line, slug)
+        formerly = pb.attempt(_read_formerly, raw.get("formerly"), q, formerly_line, slug, "quiz")
         module = pb.attempt(q.str, "module", required=False)
         if module and module not in refs.modules:
             pb.add(q.error(f"unknown module {quoted(module)}"))
@@ -354,18 +364,20 @@ def _read_quiz(raw: Any, file: str, order: int, refs: _Refs) -> QuizData:
     )
 
 
-def _read_formerly(raw: Any, q: _Fields, line: int, slug: str) -> tuple[str, ...]:
-    """A quiz's `formerly:`, the slug (or slugs, latest first) it had before a rename."""
+def _read_formerly(raw: Any, q: _Fields, line: int, slug: str, noun: str) -> tuple[str, ...]:
+    """A quiz's or a question's (`noun`) `formerly:`, the slug (or slugs, latest first) it had
+    before a rename."""
     if raw is None:
         return ()
     names = raw if isinstance(raw, list) else [raw]
     problem = ""
     if not names or not all(isinstance(n, str) for n in names):
-        problem = "must be the slug the quiz had before, or a list of them"
+        problem = f"must be the slug the {noun} had before, or a list of them"
     elif bad := next((n for n in names if not _SLUG.match(n.strip())), None):
-        problem = f"names {quoted(bad)}: write a slug, as in 'iam-quiz'"
+        example = "iam-quiz" if noun == "quiz" else "root-user-mfa"
+        problem = f"names {quoted(bad)}: write a slug, as in {quoted(example)}"
     elif slug in {n.strip() for n in names}:
-        problem = f"names {quoted(slug)}, the quiz's own slug"
+        problem = f"names {quoted(slug)}, the {noun}'s own slug"
     elif len({n.strip() for n in names}) < len(names):
         problem = "names the same slug twice"
     if problem:
@@ -373,39 +385,47 @@ def _read_formerly(raw: Any, q: _Fields, line: int, slug: str) -> tuple[str, ...
     return tuple(n.strip() for n in names)
 
 
-def _check_formerly(quizzes: list[QuizData]) -> None:
-    """Each old slug a quiz gives is no quiz in the files now, and no two quizzes give the
-    same one (one row cannot become both). The final exam keeps its slug: progress finds it by
-    that, so renamed, every learner's course would lose its exam and certificate."""
-    files = {quiz.slug: quiz for quiz in quizzes}
-    claimed: dict[str, QuizData] = {}
+def _check_formerly(items: list[QuizData] | list[QuestionData], noun: str) -> None:
+    """Each old slug a quiz (or question: `noun`) gives is no quiz (question) in the files now,
+    and no two give the same one (one row cannot become both). The final exam keeps its slug:
+    progress finds it by that, so renamed, every learner's course would lose its exam and
+    certificate."""
+
+    def place(item: QuizData | QuestionData) -> str:  # a question is one of a file's many
+        return item.source if noun == "quiz" else f"{item.source}:{item.line}"
+
+    files: dict[str, QuizData | QuestionData] = {item.slug: item for item in items}
+    claimed: dict[str, QuizData | QuestionData] = {}
     errors = []
-    for quiz in quizzes:
-        for old in quiz.formerly:
+    for item in items:
+        for old in item.formerly:
             there = files.get(old)
             if there is not None:
                 why = (
-                    f"{quoted(old)}, whose file ({there.source}) says it was formerly "
-                    f"{quoted(quiz.slug)}: a cycle; a rename names the slug that is gone"
-                    if quiz.slug in there.formerly
-                    else f"{quoted(old)}, still a quiz in the files ({there.source}): a "
-                    "renamed quiz's old slug is in no file"
+                    f"{quoted(old)}, whose file ({place(there)}) says it was formerly "
+                    f"{quoted(item.slug)}: a cycle; a rename names the slug that is gone"
+                    if item.slug in there.formerly
+                    else f"{quoted(old)}, still a {noun} in the files ({place(there)}): a "
+                    f"renamed {noun}'s old slug is in no file"
                 )
-            elif old == FINAL_EXAM_SLUG:
+            elif noun == "quiz" and old == FINAL_EXAM_SLUG:
                 why = (
                     f"{quoted(old)}, the slug course progress and the certificate find the "
                     "final exam by: keep it (a new title is fine)"
                 )
             elif old in claimed:
-                why = f"{quoted(old)}, which {claimed[old].source} names too: one quiz cannot become two"
+                why = (
+                    f"{quoted(old)}, which {place(claimed[old])} names too: one {noun} cannot "
+                    "become two"
+                )
             else:
-                claimed[old] = quiz
+                claimed[old] = item
                 continue
             errors.append(
                 CurriculumError(
-                    quiz.source,
-                    quiz.formerly_line,
-                    f"quiz {quoted(quiz.slug)}: 'formerly' names {why}",
+                    item.source,
+                    item.formerly_line,
+                    f"{noun} {quoted(item.slug)}: 'formerly' names {why}",
                 )  # fmt: skip
             )
     if errors:
@@ -486,6 +506,9 @@ def _read_question(raw: Any, file: str, index: int, module: str, refs: _Refs) ->
                 f.error(f"unknown lesson {quoted(lesson)} (write it as module-slug/lesson-slug)")
             )
         misconceptions = pb.attempt(f.str_list, "misconceptions", required=False)
+        formerly_line = getattr(raw, "key_lines", {}).get("formerly") or f.line or 1
+        formerly = pb.attempt(_read_formerly, raw.get("formerly"), f, formerly_line, slug,
+                              "question")  # fmt: skip
         level = pb.attempt(f.str, "level", required=False)
         if level and level not in LEVELS:
             pb.add(f.error(f"'level' must be one of {', '.join(LEVELS)}, not {quoted(level)}"))
@@ -533,6 +556,8 @@ def _read_question(raw: Any, file: str, index: int, module: str, refs: _Refs) ->
         line=f.line or 1,
         fixed_ids=frozenset(_fixed_ids(raw, kind)),
         level=_got(level),
+        formerly=_got(formerly),
+        formerly_line=formerly_line,
     )
 
 

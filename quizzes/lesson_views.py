@@ -16,6 +16,7 @@ from lessons.markdown import render_markdown
 from lessons.models import Lesson, Scenario
 from lessons.pages import lesson_context, lesson_for
 from quizzes import lesson_checks
+from quizzes.models import EarlierQuestionSlug
 from srm_trainer.htmx import wants_partial
 from srm_trainer.ratelimit import rate_limited
 
@@ -58,8 +59,11 @@ def _check(
     question of the bank."""
     order = reading_order.visible_to(request.user)
     lesson = lesson_for(request, module_slug, lesson_slug, order)
-    if question_slug not in render_markdown(lesson.body).checks:
-        raise Http404("This lesson has no such check.")
+    checks = render_markdown(lesson.body).checks
+    if question_slug not in checks:
+        question_slug = _renamed(question_slug)  # a page opened before a course update
+        if question_slug not in checks:
+            raise Http404("This lesson has no such check.")
     question = lesson_checks.lesson_questions([question_slug]).get(question_slug)
     if question is None:
         raise Http404("This check is being repaired.")
@@ -67,6 +71,13 @@ def _check(
         request=request, lesson=lesson, question=question, data=request.POST, refused=refused
     )
     return _respond(request, lesson, view, "check", order)
+
+
+def _renamed(slug: str) -> str:
+    """The slug of the question a course update renamed from `slug` (`formerly:`), or "": the
+    caller answers it only if the lesson places it under that slug."""
+    earlier = EarlierQuestionSlug.objects.filter(slug=slug).values_list("question__slug", flat=True)
+    return next(iter(earlier), "")
 
 
 def _respond(

@@ -541,6 +541,19 @@ class EarlierQuizSlug(models.Model):
         return f"{self.slug} -> {self.quiz_id}"
 
 
+class EarlierQuestionSlug(models.Model):
+    """A slug a question had before a course update renamed it (`formerly:` in its quiz file),
+    so a lesson page opened before the update, whose check still posts to the old slug, is
+    answered (`quizzes.lesson_views`, only while no question has the slug). Written by the
+    loader, never shown."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="earlier_slugs")
+
+    def __str__(self) -> str:
+        return f"{self.slug} -> {self.question_id}"
+
+
 class QuizQuestion(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="entries")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="entries")

@@ -1136,6 +1136,286 @@ def test_a_quiz_rename_claimed_twice_or_in_a_cycle_is_refused(course, world):
     )
 
 
+# A question renamed: the same row, every piece of work on it kept.
+
+
+def rename_question(root: Path, old: str, new: str, formerly: str = "") -> None:
+    """Give the basics quiz's question `old` the slug `new`, saying `formerly: <formerly>`
+    (the old slug when not given)."""
+    edit(
+        root,
+        "quizzes/basics-quiz.yaml",
+        f"- slug: {old}\n",
+        f"- slug: {new}\n    formerly: {formerly or old}\n",
+    )
+
+
+def take_out(root: Path, slug: str) -> None:
+    """Take the basics quiz's question `slug` out of its file."""
+    path = root / "quizzes/basics-quiz.yaml"
+    text = path.read_text()
+    start = text.index(f"  - slug: {slug}\n")
+    end = text.find("  - slug: ", start + 1)
+    path.write_text(text[:start] + (text[end:] if end != -1 else ""))
+
+
+def statistics_of(quiz: Quiz) -> dict:
+    """What the teaching area's statistics say of each of `quiz`'s questions, by row."""
+    stats = quiz_statistics(quiz=quiz, attempts=Attempt.objects.filter(quiz=quiz))
+    return {
+        row.question.pk: (row.attempts, row.answered, row.facility, row.discrimination,
+                          [(t.label, t.count) for t in row.tallies])
+        for row in stats.questions
+    }  # fmt: skip
+
+
+def check_block(page: str, slug: str) -> str:
+    block = page[page.index(f'id="check-{slug}"') :]
+    return block[: block.index("</section>")]
+
+
+def test_a_question_renamed_with_formerly_keeps_its_answers_checks_cards_and_quizzes(course, world):
+    patches = Question.objects.get(slug="who-patches")  # bob's review card, in Ines's quiz
+    hardware = Question.objects.get(slug="aws-owns-hardware")  # ada's lesson check on it
+    quizzes = [Quiz.objects.get(slug="basics-quiz"), world.mine]
+    before, statistics = work(), [statistics_of(quiz) for quiz in quizzes]
+    rename_question(course, "who-patches", "guest-os-patching")
+    rename_question(course, "aws-owns-hardware", "aws-secures-hardware")
+    edit(course, "basics/02-second.md", "check aws-owns-hardware", "check aws-secures-hardware")
+    said = load(course)
+    assert Question.objects.get(slug="guest-os-patching").pk == patches.pk
+    assert Question.objects.get(slug="aws-secures-hardware").pk == hardware.pk
+    assert not Question.objects.filter(slug__in=["who-patches", "aws-owns-hardware"]).exists()
+    assert "renamed: question 'who-patches' to 'guest-os-patching'" in said
+    assert "renamed: question 'aws-owns-hardware' to 'aws-secures-hardware'" in said
+    assert "questions: 0 created, 0 updated, 6 unchanged, 2 renamed" in said
+    assert "retired" not in said and "archived" not in said and "kept:" not in said
+    after = work()
+    # The lesson check recorded on it names it by slug: renamed with it.
+    assert after["checks"] == sorted(
+        (user, lesson, "aws-secures-hardware" if ref == "aws-owns-hardware" else ref, score)
+        for user, lesson, ref, score in before["checks"]
+    )
+    # Answers and their scores, bob's review card, Ines's quiz listing both: on the same rows.
+    assert {**after, "checks": []} == {**before, "checks": []}
+    assert [statistics_of(quiz) for quiz in quizzes] == statistics
+    assert [row.question_id for row in world.mine.entries.order_by("order")][1:] == [
+        hardware.pk,
+        patches.pk,
+    ]
+    ada = world.client("ada").get("/learn/basics/second/").content.decode()
+    shown = check_block(ada, "aws-secures-hardware")
+    assert "Right." in shown and "<form" not in shown, "ada's answer, as she gave it"
+    assert pages_problems(world) == []
+    # The file keeps saying `formerly:` (for databases not yet updated): nothing more to do.
+    said = load(course)
+    assert "renamed" not in said and "questions: 0 created, 0 updated, 6 unchanged\n" in said
+    assert Question.objects.get(slug="guest-os-patching").pk == patches.pk
+    assert work() == after
+
+
+def test_a_question_renamed_keeps_the_order_its_choices_are_shown_in(course, world):
+    """The display order is shuffled with the slug as the seed: a rename alone does not draw
+    it again (nor count the question as updated)."""
+    shown = {q.slug: q.data.get("layout") for q in Question.objects.all()}
+    for slug in ("who-patches", "customer-parts", "evaluation-order", "who-owns-it"):
+        rename_question(course, slug, f"{slug}-renamed")
+    said = load(course)
+    assert "questions: 0 created, 0 updated, 6 unchanged, 4 renamed" in said
+    for slug in ("who-patches", "customer-parts", "evaluation-order", "who-owns-it"):
+        assert Question.objects.get(slug=f"{slug}-renamed").data["layout"] == shown[slug]
+
+
+def test_a_lesson_page_opened_before_a_question_was_renamed_still_answers_its_check(course, world):
+    """The check's form posts to the question's slug: a page opened before the update posts
+    to the old one, which leads to the renamed question (while the lesson places it)."""
+    old = reverse("lesson-check", args=["basics", "second", "aws-owns-hardware"])
+    rename_question(course, "aws-owns-hardware", "aws-secures-hardware")
+    edit(course, "basics/02-second.md", "check aws-owns-hardware", "check aws-secures-hardware")
+    load(course)
+    bob = world.client("bob")
+    swapped = bob.post(old, {"answer": "true"}, headers={"HX-Request": "true"}).content.decode()
+    assert 'id="check-aws-secures-hardware"' in swapped and "Right." in swapped
+    row = KnowledgeCheck.objects.get(user=world.bob)
+    assert (row.ref, row.correct, row.lesson.slug) == ("aws-secures-hardware", True, "second")
+    page = bob.post(old, {"answer": "false"})  # without JavaScript: the lesson, answer in place
+    assert page.status_code == 200
+    assert "Not right." in check_block(page.content.decode(), "aws-secures-hardware")
+    assert KnowledgeCheck.objects.get(user=world.bob).correct, "the first answer is the one kept"
+    # Only a check the lesson places: not one elsewhere, nor a slug no question ever had.
+    for lesson, slug in (("first", "aws-owns-hardware"), ("second", "no-such-question")):
+        url = reverse("lesson-check", args=["basics", lesson, slug])
+        assert bob.post(url, {"answer": "true"}).status_code == 404
+
+
+def test_a_question_renamed_twice_names_both_old_slugs(course, world):
+    """A database that missed the release with the first rename still finds its row."""
+    patches = Question.objects.get(slug="who-patches")
+    rename_question(course, "who-patches", "patching-third", "[patching-second, who-patches]")
+    said = load(course)
+    assert Question.objects.get(slug="patching-third").pk == patches.pk
+    assert "renamed: question 'who-patches' to 'patching-third'" in said
+
+
+def test_a_fresh_database_loads_a_question_that_names_an_old_slug(course):
+    rename_question(course, "who-patches", "guest-os-patching")
+    said = load(course)
+    assert "questions: 6 created" in said and "renamed" not in said
+    assert Question.objects.filter(slug="guest-os-patching").exists()
+
+
+def test_a_question_renamed_and_changed_is_held_to_the_rules_of_its_row(course, world):
+    """A rename is no way round a question's rules: its answer key changed under graded
+    answers is said, a teacher's archive stands, and the load's own retirement is undone."""
+    patches = Question.objects.get(slug="who-patches")
+    edit(
+        course,
+        "quizzes/basics-quiz.yaml",
+        "- {text: The customer, correct: true}\n      - {text: AWS, correct: false}",
+        "- {text: The customer, correct: false}\n      - {text: AWS, correct: true}",
+    )
+    rename_question(course, "who-patches", "guest-os-patching")
+    teach_services.question_set_archived(
+        question=Question.objects.get(slug="customer-parts"), archived=True
+    )
+    rename_question(course, "customer-parts", "customers-share")
+    before = work()
+    said = load(course)
+    assert "question 'guest-os-patching': its answer key changed" in said
+    assert "4 answers graded before would score differently now" in said
+    assert Question.objects.get(slug="customers-share").archived
+    assert "question 'customers-share' is in the files but was archived in the teaching" in said
+    assert work() == before
+    # Taken out of the files, it is retired; back under a new slug, renamed and in use again.
+    take_out(course, "guest-os-patching")
+    assert "retired: question 'guest-os-patching'" in load(course)
+    (course / "quizzes/basics-quiz.yaml").write_text(
+        (course / "quizzes/basics-quiz.yaml").read_text()
+        + "  - slug: patching\n    formerly: [guest-os-patching, who-patches]\n"
+        "    type: single\n    prompt: Who patches it?\n    explanation: The customer.\n"
+        "    lesson: basics/first\n    choices:\n      - {text: The customer, correct: true}\n"
+        "      - {text: AWS, correct: false}\n"
+    )
+    said = load(course)
+    back = Question.objects.get(slug="patching")
+    assert back.pk == patches.pk and not back.archived
+    assert "renamed: question 'guest-os-patching' to 'patching'" in said
+    assert "restored: question 'patching' is back in the files" in said
+
+
+def test_a_type_changed_with_a_rename_under_answers_is_refused(course, world):
+    before = work()
+    rename_question(course, "who-patches", "guest-os-patching")
+    edit(course, "quizzes/basics-quiz.yaml", "type: single", "type: multiple")
+    with pytest.raises(CommandError) as refused:
+        load(course)
+    said = str(refused.value)
+    assert said.startswith("Nothing was loaded")
+    assert (
+        "quizzes/basics-quiz.yaml:8: question 'guest-os-patching' (formerly 'who-patches'): its "
+        "type would change from single to multiple, but learners have answered it as single "
+        "(4 answers)" in said
+    )
+    assert work() == before
+    assert Question.objects.get(slug="who-patches").type == "single"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda root: rename_question(root, "who-patches", "guest-os-patching", "who-patchs"),
+            "quizzes/basics-quiz.yaml:9: question 'guest-os-patching': 'formerly' names "
+            "'who-patchs', which the database has no question at; this load would retire "
+            "'who-patches': is that the old slug?",
+        ),
+        (
+            lambda root: rename_question(root, "who-patches", "who-patches", "customer-parts"),
+            "quizzes/basics-quiz.yaml:9: question 'who-patches': 'formerly' names "
+            "'customer-parts', still a question in the files (quizzes/basics-quiz.yaml:17): a "
+            "renamed question's old slug is in no file",
+        ),
+        (
+            lambda root: (
+                rename_question(root, "who-patches", "who-patches", "customer-parts"),
+                rename_question(root, "customer-parts", "customer-parts", "who-patches"),
+            ),
+            "quizzes/basics-quiz.yaml:9: question 'who-patches': 'formerly' names "
+            "'customer-parts', whose file (quizzes/basics-quiz.yaml:17) says it was formerly "
+            "'who-patches': a cycle",
+        ),
+        (
+            lambda root: (
+                rename_question(root, "who-patches", "patching"),
+                rename_question(root, "customer-parts", "customers-share", "who-patches"),
+            ),
+            "quizzes/basics-quiz.yaml:18: question 'customers-share': 'formerly' names "
+            "'who-patches', which quizzes/basics-quiz.yaml:8 names too: one question cannot "
+            "become two",
+        ),
+        (
+            lambda root: (
+                take_out(root, "customer-parts"),
+                rename_question(root, "who-patches", "patching", "[who-patches, customer-parts]"),
+            ),
+            "quizzes/basics-quiz.yaml:9: question 'patching': 'formerly' names 'who-patches' "
+            "and 'customer-parts', both questions in the database: only one can become this one",
+        ),
+        (
+            lambda root: rename_question(root, "who-patches", "patching", "[Who Patches]"),
+            "quizzes/basics-quiz.yaml:9: question 'patching': 'formerly' names 'Who Patches': "
+            "write a slug",
+        ),
+        (
+            lambda root: rename_question(root, "who-patches", "patching", "patching"),
+            "quizzes/basics-quiz.yaml:9: question 'patching': 'formerly' names 'patching', the "
+            "question's own slug",
+        ),
+        (
+            lambda root: rename_question(root, "aws-owns-hardware", "aws-secures-hardware"),
+            "basics/02-second.md:8: lesson basics/second: '::: check aws-owns-hardware' names a "
+            "question renamed to 'aws-secures-hardware' (its 'formerly'): write '::: check "
+            "aws-secures-hardware'",
+        ),
+    ],
+    ids=[
+        "no-such-slug",
+        "still-in-the-files",
+        "cycle",
+        "claimed-twice",
+        "two-stored",
+        "not-a-slug",
+        "itself",
+        "a-lesson-checks-the-old-slug",
+    ],
+)
+def test_a_bad_question_rename_is_refused_at_its_line_and_nothing_is_loaded(
+    course, world, change, message
+):
+    before = work()
+    change(course)
+    with pytest.raises(CommandError) as refused:
+        load(course)
+    said = str(refused.value)
+    assert said.startswith("Nothing was loaded") and message in said
+    assert work() == before
+    assert not Question.objects.get(slug="who-patches").archived
+
+
+def test_a_rename_of_a_question_written_in_the_app_is_refused(course, world):
+    own = world.mine.entries.order_by("order").first().question
+    assert own.source == Source.AUTHORED
+    rename_question(course, "who-patches", "patching", own.slug)
+    with pytest.raises(CommandError) as refused:
+        load(course)
+    assert (
+        f"quizzes/basics-quiz.yaml:9: question 'patching': 'formerly' names '{own.slug}', a "
+        "question written in the app, not loaded from the files: it is not the files' to rename"
+        in str(refused.value)
+    )
+    assert Question.objects.get(pk=own.pk).slug == own.slug
+
+
 def test_a_quiz_written_in_the_app_is_not_retired(course, world):
     load(course)
     world.mine.refresh_from_db()

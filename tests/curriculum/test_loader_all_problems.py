@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from curriculum.quiz_readers import read_quizzes
 from curriculum.readers import MAX_PROBLEMS, CurriculumError, Problems, read_curriculum
 from lessons.models import Lesson
-from quizzes.models import Quiz
+from quizzes.models import Question, Quiz
 from tests.content import TWO_SOURCES, write
 from tests.curriculum import test_loader_quizzes as quiz_files
 
@@ -187,3 +187,88 @@ def test_a_valid_course_still_loads_after_the_problems_are_fixed(content):
     call_command("load_curriculum", path=content)
     assert Quiz.objects.get(slug="srm-quiz").feedback == "end"
     assert Lesson.objects.filter(slug="first").exists()
+
+
+def test_every_problem_of_a_questions_formerly_is_named_at_its_line(content):
+    iam, srm = content / "quizzes/iam-quiz.yaml", content / "quizzes/srm-quiz.yaml"
+    replace(iam, "type: single", "formerly: [Root MFA]\n    type: single")
+    replace(iam, "type: true_false", "formerly: srm-order\n    type: true_false")
+    replace(iam, "type: least_privilege", "formerly: old-one\n    type: least_privilege")
+    replace(srm, "type: multiple", "formerly: old-one\n    type: multiple")
+    write(
+        content,
+        "basics/02-second.md",
+        f"---\ntitle: Second\n{TWO_SOURCES}\n---\n## Hi\n\n::: check groups-are-principals\n:::\n",
+    )
+    replace(iam, "- slug: groups-are-principals", "- slug: groups-never-principals")
+    replace(iam, "formerly: srm-order", "formerly: [srm-order, groups-are-principals]")
+    error = read_all(content)
+    assert [(p.file, p.line, p.message) for p in error.problems] == [
+        ("quizzes/iam-quiz.yaml", line_of(iam, "formerly: [Root MFA]"),
+         "question 'root-user-mfa': 'formerly' names 'Root MFA': write a slug, as in "
+         "'root-user-mfa'"),
+        ("quizzes/iam-quiz.yaml", line_of(iam, "formerly: [srm-order"),
+         "question 'groups-never-principals': 'formerly' names 'srm-order', still a question "
+         f"in the files (quizzes/srm-quiz.yaml:{line_of(srm, '- slug: srm-order')}): a renamed "
+         "question's old slug is in no file"),
+        ("quizzes/srm-quiz.yaml", line_of(srm, "formerly: old-one"),
+         "question 'srm-multi': 'formerly' names 'old-one', which quizzes/iam-quiz.yaml:"
+         f"{line_of(iam, '- slug: fix-alice')} names too: one question cannot become two"),
+        ("basics/02-second.md", 7,
+         "lesson basics/second: '::: check groups-are-principals' names a question renamed to "
+         "'groups-never-principals' (its 'formerly'): write '::: check groups-never-principals'"),
+    ]  # fmt: skip
+
+
+def test_the_databases_refusals_of_question_renames_are_named_together(content):
+    """What only the database can tell (an old slug it lacks while a question of the module
+    would be retired, two old slugs it holds) is found before anything is loaded, each at its
+    file's `formerly:` line, in one run."""
+    call_command("load_curriculum", path=content)
+    iam, srm = content / "quizzes/iam-quiz.yaml", content / "quizzes/srm-quiz.yaml"
+    replace(iam, "- slug: root-user-mfa", "- slug: root-mfa\n    formerly: root-user-mfaa")
+    replace(srm, "- slug: srm-multi", "- slug: srm-many\n    formerly: [srm-multi, srm-order]")
+    text = srm.read_text()
+    start, end = text.index("  - slug: srm-order"), text.index("  - slug: srm-categorize")
+    srm.write_text(text[:start] + text[end:])
+    with pytest.raises(CommandError) as caught:
+        call_command("load_curriculum", path=content)
+    assert str(caught.value).splitlines() == [
+        "Nothing was loaded: 2 problems (in the order found):",
+        f"  quizzes/iam-quiz.yaml:{line_of(iam, 'formerly: root-user-mfaa')}: question "
+        "'root-mfa': 'formerly' names 'root-user-mfaa', which the database has no question at; "
+        "this load would retire 'root-user-mfa': is that the old slug?",
+        f"  quizzes/srm-quiz.yaml:{line_of(srm, 'formerly: [srm-multi')}: question 'srm-many': "
+        "'formerly' names 'srm-multi' and 'srm-order', both questions in the database: only "
+        "one can become this one",
+    ]
+    assert not Question.objects.filter(slug__in=["root-mfa", "srm-many"]).exists()
+    assert not Question.objects.filter(archived=True).exists()  # nothing half-loaded
+
+
+NEW_QUESTION = """\
+  - slug: srm-guards
+    formerly: srm-data-centre
+    type: true_false
+    prompt: AWS guards its data centres.
+    explanation: True. Security of the cloud.
+    lesson: basics/first
+    answer: true
+"""
+
+
+def test_an_old_slug_the_database_lacks_is_no_refusal_beside_another_modules_retirement(
+    content,
+):
+    """A database that never had the old slug (it skipped the release that brought the
+    question) loads it as new; a question retiring in another module's quiz is not taken for
+    the one it meant."""
+    call_command("load_curriculum", path=content)
+    iam, srm = content / "quizzes/iam-quiz.yaml", content / "quizzes/srm-quiz.yaml"
+    replace(srm, "  - slug: srm-multi", NEW_QUESTION + "  - slug: srm-multi")
+    text = iam.read_text()
+    start, end = text.index("  - slug: groups-are-principals"), text.index("  - slug: read-rep")
+    iam.write_text(text[:start] + text[end:])
+    call_command("load_curriculum", path=content)
+    assert Question.objects.get(slug="groups-are-principals").archived
+    assert Question.objects.filter(slug="srm-guards").exists()

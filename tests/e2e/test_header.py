@@ -230,3 +230,49 @@ def test_more_opens_without_javascript(no_script):
     compliance.click()
     expect(no_script).to_have_url(re.compile(r"/learn/compliance/$"))
     expect(menu.locator(".nav-more summary")).to_have_class("is-current")
+
+
+def test_more_closes_on_escape_a_click_elsewhere_and_tab_leaving_it(page):
+    """With static/js/nav-more.js: Escape closes "More" from its summary or from a link in it,
+    focus back on the summary; so does a click on the page, and Tab past its last link (its
+    list hung over what Tab reached). Without the script only the summary closed it."""
+    signed_in(page, "instructor")
+    page.set_viewport_size({"width": 768, "height": 600})
+    page.goto("/learn/iam/")
+    details = page.locator(".nav-more details")
+    summary = details.locator("summary")
+    glossary = page.get_by_role("link", name="Glossary", exact=True)
+
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(glossary).to_be_visible()
+    page.keyboard.press("Escape")  # from the summary
+    expect(glossary).to_be_hidden()
+    expect(summary).to_be_focused()
+
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Compliance", exact=True)).to_be_focused()
+    page.keyboard.press("Escape")  # from a link in it
+    expect(glossary).to_be_hidden()
+    expect(summary).to_be_focused()
+    assert page.evaluate(FOCUSED)["outline"] >= 2  # its focus ring shown
+
+    summary.click()
+    expect(glossary).to_be_visible()
+    page.locator("main h1").click()  # elsewhere
+    expect(glossary).to_be_hidden()
+    expect(details).not_to_have_attribute("open", "")
+
+    summary.click()
+    glossary.focus()
+    page.keyboard.press("Tab")  # past its last link, into the page
+    expect(glossary).to_be_hidden()
+    assert not page.evaluate(FOCUSED)["inHeader"]
+
+    # A click inside it (on its own list's edge, not a link) leaves it open.
+    summary.click()
+    box = details.locator("ul").bounding_box()
+    page.mouse.click(box["x"] + 3, box["y"] + 3)
+    expect(glossary).to_be_visible()

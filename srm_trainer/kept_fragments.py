@@ -40,9 +40,11 @@ badge, the username, the CSRF token, the sign-in links' `next=`, the search box'
 
 Its holes need the page's context, so the part is drawn in it, and the parser sees to it that
 the part reads only its key: outside its holes it may hold only text, `{% if %}` on its own
-names and literals, `{% url %}` and `{% static %}` of literals, and its own names printed;
-anything else (another variable, a filter, a loop, an include) is a TemplateSyntaxError when
-the template is compiled. A hole sees the page's context plus the part's names (not a `{% with %}`
+names and literals, `{% url %}` and `{% static %}` of literals, and its own names printed,
+and `{% partialdef %}`s of these with `{% partial %}`s of those defined before them in the part
+(one source for markup the part shows twice: the header's reference links, in the menu and
+under "More"); anything else (another variable, a filter, a loop, an include, a partial
+defined elsewhere) is a TemplateSyntaxError when the template is compiled. A hole sees the page's context plus the part's names (not a `{% with %}`
 or `{% for %}` of the part around it, which the parser refuses anyway). The first render of a
 key draws the whole part, each hole standing in as a marker, and keeps the text between the
 markers; later renders draw only the holes and join. The key also holds the autoescaping and
@@ -85,6 +87,7 @@ from django.template.defaulttags import CommentNode, IfNode, TemplateLiteral, UR
 from django.templatetags.static import StaticNode
 from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeString
+from template_partials.templatetags.partials import DefinePartialNode, RenderPartialNode
 
 from srm_trainer.kept_urls import current_app, links, where
 from srm_trainer.versioned_cache import Kept
@@ -309,16 +312,38 @@ def _check_condition(condition, names: set[str]) -> None:
             _check_condition(operand, names)
 
 
-def _check(nodelist: NodeList, names: set[str]) -> None:
-    """Refuse anything whose text could differ between two renders with the same key."""
-    for node in nodelist:
+class _PartialNode(Node):
+    """A `{% partial %}` in a kept part, bound to the `{% partialdef %}` that was checked: by
+    name at render time it would find the template's last definition of that name, which may
+    be one outside the part, never checked."""
+
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist: NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context) -> str:
+        return self.nodelist.render(context)
+
+
+def _check(nodelist: NodeList, names: set[str], partials: dict[str, NodeList]) -> None:
+    """Refuse anything whose text could differ between two renders with the same key; bind
+    each `{% partial %}` to the checked definition before it (`partials`, by name)."""
+    for index, node in enumerate(nodelist):
         if isinstance(node, (TextNode, CommentNode, LiveNode)):
             continue
         if isinstance(node, IfNode):
             for condition, body in node.conditions_nodelists:
                 if condition is not None:
                     _check_condition(condition, names)
-                _check(body, names)
+                _check(body, names, partials)
+        elif isinstance(node, DefinePartialNode):
+            _check(node.nodelist, names, partials)
+            partials[node.partial_name] = node.nodelist
+        elif isinstance(node, RenderPartialNode):
+            if node.partial_name not in partials:
+                _refuse(f"the partial {node.partial_name!r} (not defined before it in the part)")
+            nodelist[index] = _PartialNode(partials[node.partial_name])
         elif isinstance(node, URLNode):
             if node.asvar:
                 _refuse("{% url ... as name %}")
@@ -343,7 +368,7 @@ def kept(parser, token):
         raise template.TemplateSyntaxError("{% kept %} takes name=value pairs, at least one")
     nodelist = parser.parse(("endkept",))
     parser.delete_first_token()
-    _check(nodelist, set(values))
+    _check(nodelist, set(values), {})
     return KeptNode(nodelist, values)
 
 

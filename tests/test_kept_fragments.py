@@ -117,6 +117,53 @@ def test_the_parser_refuses_what_could_differ_between_two_renders(inside):
     Template("{% kept here=page %}{% live %}" + inside + "{% endlive %}{% endkept %}")
 
 
+# Markup a part shows twice (the header's reference links: in the menu, and under "More"),
+# written once as a partial of the part.
+TWICE = (
+    '{% load partials %}{% kept here=page %}<ul>{% partialdef links inline %}<li><a href="'
+    "{% url 'home' %}\"{% if here == 'home' %} aria-current{% endif %}>Learn</a>"
+    "{% live %}{{ name }}{% endlive %}</li>{% endpartialdef %}</ul><ul>{% partial links %}</ul>"
+    "{% endkept %}"
+)
+
+
+def test_a_partial_of_the_part_is_drawn_where_it_is_used_as_django_draws_it():
+    template, plain = Template(TWICE), Template(without_keeping(TWICE))
+    for page, name in [("home", "ada"), ("home", "<b>grace</b>"), ("lesson", "ada")]:
+        context = {"page": page, "name": name}
+        drawn = template.render(Context(context))
+        assert drawn == plain.render(Context(context))
+        assert drawn.count("<li>") == 2 and drawn.count(conditional_escape(name)) == 2
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # defined outside the part: never checked
+        "{% partialdef links %}{{ name }}{% endpartialdef %}"
+        "{% kept here=page %}{% partial links %}{% endkept %}",
+        # used before it is defined in the part (and so, too, inside its own definition)
+        "{% kept here=page %}{% partial links %}{% partialdef links %}x{% endpartialdef %}"
+        "{% endkept %}",
+        "{% kept here=page %}{% partialdef links %}{% partial links %}{% endpartialdef %}"
+        "{% endkept %}",
+        # a partial of the part holds no more than the part may
+        "{% kept here=page %}{% partialdef links %}{{ name }}{% endpartialdef %}{% endkept %}",
+    ],
+)
+def test_the_parser_refuses_a_partial_it_has_not_checked(source):
+    with pytest.raises(TemplateSyntaxError, match="kept"):
+        Template("{% load partials %}" + source)
+
+
+def test_a_partial_of_the_part_is_the_one_it_checked_whatever_comes_after():
+    """A definition of the same name after the part, which could hold anything, is the one
+    `{% partial %}` would find by name when drawing: the part draws the one it checked."""
+    source = TWICE + "{% partialdef links %}{{ secret }}{% endpartialdef %}"
+    drawn = Template(source).render(Context({"page": "home", "name": "ada", "secret": "s3cr3t"}))
+    assert "s3cr3t" not in drawn and drawn.count("Learn</a>ada") == 2
+
+
 def test_the_tag_takes_named_values_only():
     for source in ("{% kept %}{% endkept %}", "{% kept page %}{% endkept %}"):
         with pytest.raises(TemplateSyntaxError):

@@ -51,6 +51,7 @@ def test_every_page_links_its_stylesheet_and_scripts_through_the_storage(client,
         "js/timezone.js",
         "js/scroll-boxes.js",
         "js/live-updates.js",
+        "js/nav-more.js",
         "img/favicon.svg",
     ):
         assert f'"{static(name)}"' in page

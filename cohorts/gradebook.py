@@ -129,9 +129,8 @@ class AttemptRow:
 @dataclass(frozen=True)
 class Tally:
     """One learner's counted attempts at one quiz, added up: all a gradebook cell and its CSV
-    row say of them. Worked out by the database (`_tallies`) for the pages and the gradebook
-    CSV, so a learner's 2,000 attempts are not read to show five numbers; or from rows in hand
-    (`of`), the same rule in Python."""
+    row say of them. Worked out by the database alone (`_tallies`), so a learner's 2,000
+    attempts are not read to show five numbers."""
 
     started: int = 0  # counted attempts
     handed_in: int = 0  # of them submitted
@@ -141,23 +140,6 @@ class Tally:
     first_submitted: datetime | None = None
     latest_submitted: datetime | None = None
     latest: float | None = None  # the score of the last handed in (by time, then id)
-
-    @classmethod
-    def of(cls, attempts: Sequence[AttemptRow], due: datetime | None) -> Tally:
-        """From the counted attempts in hand, `due` the learner's due date."""
-        handed = [(a.submitted_at, a) for a in attempts if a.submitted_at is not None]
-        scored = [(a.score, a) for _, a in handed if a.score is not None]
-        latest = max(handed, key=lambda pair: (pair[0], pair[1].id), default=None)
-        return cls(
-            started=len(attempts),
-            handed_in=len(handed),
-            seconds=sum(a.seconds for a in attempts),
-            best=max((score for score, _ in scored), default=None),
-            best_on_time=max((score for score, a in scored if not a.late(due)), default=None),
-            first_submitted=min((when for when, _ in handed), default=None),
-            latest_submitted=None if latest is None else latest[0],
-            latest=None if latest is None else latest[1].score,
-        )
 
 
 @dataclass
@@ -172,13 +154,16 @@ class Cell:
     attempts: list[AttemptRow]
     lessons_done: int = 0
     lessons_total: int = 0
-    figures: Tally | None = None  # the database's (`_tallies`), or None: from `attempts`
+    figures: Tally | None = None  # the database's (`_tallies`); None: rows only (read=None)
 
-    @cached_property
+    @property
     def tally(self) -> Tally:
-        """Worked out from `attempts` only when asked (the answers CSV reads 12,000 cells' rows
-        for their numbers and asks none of them)."""
-        return Tally.of(self.attempts, self.due) if self.figures is None else self.figures
+        """The cell's figures, as the database added them up. Rows read whole (read=None: the
+        answers CSV) come without them: that file numbers each attempt and asks no figure, and
+        working them out from the rows in Python too was a second `_TALLIES` to keep equal."""
+        if self.figures is None:
+            raise ValueError("gradebook_rows(read=None) reads rows only: ask it with a `read`")
+        return self.figures
 
     @property
     def started(self) -> int:
@@ -608,7 +593,7 @@ def gradebook_rows(
 ) -> list[Row]:
     """A row per membership (with `user` loaded), a cell per assignment; three or four queries.
     `read`: how many of each cell's latest attempts are read as rows (`Cell.attempts`): None,
-    every one, the cell's figures worked out from them (the answers CSV numbers each attempt);
+    every one, and no figures (the answers CSV numbers each attempt and asks none);
     a number, the database adds the figures up (`_tallies`), so a gradebook page, the learner
     page and the gradebook CSV cost the same with a learner's 20 attempts or 2,000 (reading and
     converting the rows was two thirds of the CSV's time at 2,000).
@@ -782,7 +767,8 @@ def _standings(user_id: int, cells: list[Standing], joined: dict[int, datetime])
     sums, params = [], []
     for cell in cells:
         a = cell.assignment
-        start = ops.adapt_datetimefield_value(max(a.starts_at, joined[a.cohort_id]))
+        since = counted_since(starts_at=a.starts_at, joined_at=joined[a.cohort_id])
+        start = ops.adapt_datetimefield_value(since)
         counted = f"{column['quiz']} = %s AND {column['started_at']} >= %s"
         handed = f"{counted} AND {column['submitted_at']} IS NOT NULL"
         on_time = f"{handed} AND {column['submitted_at']} <= %s" if cell.due else handed

@@ -8,7 +8,9 @@ Which attempts count: a member's attempts at an assigned quiz started after the 
 opened (its opening time, or when it was assigned) and after they joined the cohort, and, while
 the cohort is archived, before it was archived (practice after the class ended does not change
 its record). So practice before joining stays private, and the instructor sees exactly what the gradebook
-counts (the attempt viewer in `cohorts.gates` uses the same rule).
+counts (the attempt viewer in `cohorts.gates` uses the same rule). The rule is written once, in
+SQL (`_RULE`), and every query of counted attempts is built on it; `counts` says it in Python
+for an attempt in hand, for the reason its docstring gives.
 """
 
 from __future__ import annotations
@@ -302,7 +304,7 @@ def _attempt_rows(attempts: QuerySet[Attempt]) -> list[AttemptRow]:
 
 
 # The counted attempts of some of a cohort's learners (a gradebook page's, one learner's), as
-# rows: asked on every gradebook and learner page, and compiling its SQL (two Exists subqueries
+# rows: asked on every gradebook and learner page, and compiling its SQL (the rule's EXISTS
 # and a grouped Max) cost more than running it, so it is compiled once per number of learners
 # (PreparedQuery: the cohort's id and up to MAX_INTS - 1 learners' ids; the ORM past that).
 _COUNTED_AMONG = PreparedPerCount(
@@ -754,10 +756,13 @@ class Work:
 
 def _standings(user_id: int, cells: list[Standing], joined: dict[int, datetime]) -> None:
     """Fill in each standing's figures from the learner's attempts counted for it (started once
-    the assignment opened and the learner had joined: `counts`), added up by the database in
-    one query: reading the rows cost home 40 ms more for a learner with 2,000 attempts. The SQL
-    is written here, five CASE sums a standing, because the ORM took ~20 ms to compile the same
-    75 filtered aggregates for a learner in five cohorts (more than running it)."""
+    the assignment opened and the learner had joined: `counted_since`, as `counts`; archived
+    cohorts are not listed), added up by the database in one query: reading the rows cost home
+    40 ms more for a learner with 2,000 attempts. The SQL is written here, five CASE sums a
+    standing, because the ORM took ~20 ms to compile the same 75 filtered aggregates for a
+    learner in five cohorts (more than running it); and not on `_RULE`, which is one cohort's,
+    so as not to cost home a query per cohort. Held equal to the gradebook's cells by
+    tests/cohorts/test_gradebook_tally.py."""
     if not cells:
         return
     ops = connection.ops

@@ -221,3 +221,20 @@ def test_the_learner_page_lists_the_latest_attempts_numbered_among_all(
     url = f"/teach/cohorts/{cohort.pk}/learners/{ada.user_id}/"
     page = client_for(owner).get(url).content.decode()
     assert "Showing the latest 5 of 44 attempts" in page
+
+
+def test_the_home_pages_standing_is_the_gradebooks_cell(cohort, history):
+    """A learner's home page counts their attempts in its own query (`_standings`, one for all
+    their cohorts): the same attempts and figures as the gradebook's cell, cy's attempt from
+    before joining again and the one before the assignment opened left out."""
+    Cohort.objects.filter(pk=cohort.pk).update(archived_at=None)  # (home lists current work)
+    cells = _cells(cohort, read=0)
+    for name, cell in cells.items():
+        user = Membership.objects.get(cohort=cohort, user__username=name).user
+        [work] = gradebook.assigned_work(user=user, now=at(days=10))
+        standing = work.cell
+        assert (standing.started, standing.handed_in, standing.best, standing.status) == (
+            cell.started, cell.tally.handed_in, cell.best, cell.status,
+        ), name  # fmt: skip
+        assert standing.best_late == cell.best_late, name
+    assert (cells["cy"].started, cells["ada"].started) == (1, 44)

@@ -32,7 +32,7 @@ def extended(cohort, quiz, learner, owner):
 def _cell(cohort, learner):
     members = list(Membership.objects.filter(cohort=cohort, user=learner).select_related("user"))
     [row] = gradebook.gradebook_rows(
-        cohort=cohort, assignments=gradebook.assignments_of(cohort), memberships=members
+        cohort=cohort, assignments=gradebook.assignments_of(cohort), memberships=members, read=0
     )
     return row.cells[0]
 

@@ -175,7 +175,10 @@ def klass(_scenery, db):
 def _rows(cohort):
     members = list(Membership.objects.filter(cohort=cohort).select_related("user"))
     rows = gradebook.gradebook_rows(
-        cohort=cohort, assignments=gradebook.assignments_of(cohort), memberships=members
+        cohort=cohort,
+        assignments=gradebook.assignments_of(cohort),
+        memberships=members,
+        read=gradebook.ATTEMPTS_SHOWN,  # every attempt of this small class, with the figures
     )
     return {row.user.username: row for row in rows}
 

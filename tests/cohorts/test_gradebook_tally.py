@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from cohorts import gradebook, services
 from cohorts.models import Cohort, Membership
@@ -93,15 +94,83 @@ def history(cohort, owner, learner, quiz):
     return counted
 
 
+def _figures_of(attempts, due) -> gradebook.Tally:
+    """A cell's figures worked out in Python from every counted attempt read as a row: the
+    reference the database's sums (`_TALLIES`) are held to."""
+    handed = [(a.submitted_at, a) for a in attempts if a.submitted_at is not None]
+    scored = [(a.score, a) for _, a in handed if a.score is not None]
+    latest = max(handed, key=lambda pair: (pair[0], pair[1].id), default=None)
+    return gradebook.Tally(
+        started=len(attempts),
+        handed_in=len(handed),
+        seconds=sum(a.seconds for a in attempts),
+        best=max((score for score, _ in scored), default=None),
+        best_on_time=max((score for score, a in scored if not a.late(due)), default=None),
+        first_submitted=min((when for when, _ in handed), default=None),
+        latest_submitted=None if latest is None else latest[0],
+        latest=None if latest is None else latest[1].score,
+    )
+
+
 def test_the_databases_figures_are_those_of_every_counted_attempt(cohort, history):
     by_rows = _cells(cohort, read=None)
     summed = _cells(cohort, read=0)
     assert {name: cell.tally for name, cell in summed.items()} == {
-        name: cell.tally for name, cell in by_rows.items()
+        name: _figures_of(cell.attempts, cell.due) for name, cell in by_rows.items()
     }
     for name, cell in summed.items():
         assert cell.attempts == []  # nothing read row by row
         assert cell.started == len(history[name]) == len(by_rows[name].attempts)
+    with pytest.raises(ValueError, match="rows only"):
+        by_rows["ada"].status  # noqa: B018 (rows read whole come without figures)
+
+
+def test_an_attempt_in_hand_counts_as_the_database_counts_it(cohort, quiz, history):
+    """A learner's own pages say of an attempt whether it counts (`Assigned.counts`, Python):
+    the same answer as the gradebook's rule for every attempt of the history, those before
+    the assignment opened, before joining again and after the archiving included."""
+    counted = set(gradebook.counted_attempts(cohort).values_list("pk", flat=True))
+    attempts = list(Attempt.objects.filter(quiz=quiz))
+    assert len(counted) == sum(len(kept) for kept in history.values()) < len(attempts)
+    for attempt in attempts:
+        [assigned] = gradebook.assigned_to(user_id=attempt.user_id, quiz_id=quiz.pk)
+        assert assigned.counts(attempt) == (attempt.pk in counted), attempt.started_at
+
+
+@pytest.fixture
+def rule_changed(monkeypatch):
+    """The rule's one definition (`gradebook._RULE`) changed to count attempts made before a
+    learner joined; every SQL text built from it built afresh, before and after."""
+
+    def forget():
+        for built in (gradebook._counted_sql, gradebook._tallies_sql, gradebook._latest_part_sql,
+                      gradebook._class_figures_sql):  # fmt: skip
+            built.cache_clear()
+        connections[DEFAULT_DB_ALIAS].__dict__.pop("_prepared_queries", None)  # (compiled once)
+
+    forget()
+    joined = "AND {started} >= m.joined_at"
+    assert joined in gradebook._RULE
+    monkeypatch.setattr(gradebook, "_RULE", gradebook._RULE.replace(joined, ""))
+    yield
+    monkeypatch.undo()
+    forget()
+
+
+def test_every_reader_of_counted_attempts_reads_the_one_rule(cohort, quiz, history, rule_changed):
+    """cy's 100% before joining again counts once the rule says so: in the ORM's counted
+    attempts (exports, statistics, sorting, the attempt viewer), the tallies (the pages and
+    the gradebook CSV), the rows read (the answers CSV, a learner page's latest) and the class
+    figures, so none of them keeps a copy of its own."""
+    cy = Membership.objects.select_related("user").get(cohort=cohort, user__username="cy")
+    assert gradebook.counted_attempts(cohort).filter(user=cy.user).count() == 2
+    assert gradebook.counted_attempts(cohort, among=[cy.user_id]).count() == 2
+    assert (_cells(cohort, read=0)["cy"].started, _cells(cohort, read=0)["cy"].best) == (2, 1.0)
+    assert len(_cells(cohort, read=None)["cy"].attempts) == 2
+    assert len(gradebook._latest_rows(cohort.pk, [cy.user_id], [quiz.pk], 5)) == 2
+    [assignment] = gradebook.assignments_of(cohort)
+    figures = gradebook.class_figures(cohort, [assignment], 4)[assignment.pk]
+    assert figures.mean_best == pytest.approx((0.9 + 0.8 + 1.0 + 0.5) / 4)
 
 
 def test_the_figures_of_a_long_history_are_the_right_ones(cohort, history):
@@ -152,3 +221,20 @@ def test_the_learner_page_lists_the_latest_attempts_numbered_among_all(
     url = f"/teach/cohorts/{cohort.pk}/learners/{ada.user_id}/"
     page = client_for(owner).get(url).content.decode()
     assert "Showing the latest 5 of 44 attempts" in page
+
+
+def test_the_home_pages_standing_is_the_gradebooks_cell(cohort, history):
+    """A learner's home page counts their attempts in its own query (`_standings`, one for all
+    their cohorts): the same attempts and figures as the gradebook's cell, cy's attempt from
+    before joining again and the one before the assignment opened left out."""
+    Cohort.objects.filter(pk=cohort.pk).update(archived_at=None)  # (home lists current work)
+    cells = _cells(cohort, read=0)
+    for name, cell in cells.items():
+        user = Membership.objects.get(cohort=cohort, user__username=name).user
+        [work] = gradebook.assigned_work(user=user, now=at(days=10))
+        standing = work.cell
+        assert (standing.started, standing.handed_in, standing.best, standing.status) == (
+            cell.started, cell.tally.handed_in, cell.best, cell.status,
+        ), name  # fmt: skip
+        assert standing.best_late == cell.best_late, name
+    assert (cells["cy"].started, cells["ada"].started) == (1, 44)

@@ -304,8 +304,8 @@ def _attempt_rows(attempts: QuerySet[Attempt]) -> list[AttemptRow]:
 
 
 # The counted attempts of some of a cohort's learners (a gradebook page's, one learner's), as
-# rows: asked on every gradebook and learner page, and compiling its SQL (the rule's EXISTS
-# and a grouped Max) cost more than running it, so it is compiled once per number of learners
+# rows: asked on every gradebook and learner page, and compiling its SQL (the rule's EXISTS)
+# cost more than running it, so it is compiled once per number of learners
 # (PreparedQuery: the cohort's id and up to MAX_INTS - 1 learners' ids; the ORM past that).
 _COUNTED_AMONG = PreparedPerCount(
     Attempt,

@@ -176,10 +176,11 @@ def module_entries(keys: Keys) -> Iterable[Entry]:
         rows = rows.filter(pk__in=ids)
     modules = list(rows.order_by("pk").values_list("pk", "slug", "title", "summary"))
     lessons: dict[int, list[str]] = {}
+    # In the order the module page lists them (`reading_order`, read by the same queryset).
     for module_id, name in (
         Lesson.objects.published()
         .filter(module_id__in=[pk for pk, *_ in modules])
-        .order_by("order", "slug")
+        .in_reading_order()
         .values_list("module_id", "title")
     ):
         lessons.setdefault(module_id, []).append(plain(name))

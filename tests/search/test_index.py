@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from lessons import rendered
+from lessons import reading_order, rendered
 from lessons.models import Lesson, RenderedBody
 from search import index, sources
 from search.index import INDEXED_BODY
@@ -306,9 +306,13 @@ def test_a_module_is_indexed_with_its_summary_and_its_lessons_titles_in_order(
         make_lesson(module, title="Service control policies", order=2)
         make_lesson(module, title="Accounts and OUs", order=1)
         make_lesson(module, title="A draft", order=3, published=False)
+        make_lesson(module, slug="billing", title="Consolidated billing", order=2)
     document = module_document(module)
     assert (document.title, document.target) == ("AWS Organizations", "orgs")
-    assert document.body == "Many accounts. Accounts and OUs Service control policies"
+    # as the module page lists them: by order, then slug
+    listed = [entry.title for entry in reading_order.published().in_module(module.pk)]
+    assert listed == ["Accounts and OUs", "Consolidated billing", "Service control policies"]
+    assert document.body == f"Many accounts. {' '.join(listed)}"
     hit = next(hit for hit in search("aws organizations").hits if hit.kind == "module")
     assert (hit.label, hit.url) == ("Module", "/learn/orgs/")
     assert search("many accounts").hits[0].url == "/learn/orgs/"

@@ -193,6 +193,10 @@ def _entry_changed(instance: QuizQuestion, **kwargs) -> None:
 
 def _glossary_changed(**kwargs) -> None:
     index.mark("glossary", [index.EVERY])  # a few dozen terms; a renamed slug leaves no stale row
+    # Lessons' and modules' titles carry the abbreviations the glossary gives their names
+    # (`sources.abbreviated`): a term's new or dropped abbreviation changes them.
+    index.mark("module", [index.EVERY])
+    index.mark("lesson", [index.EVERY])
 
 
 def _curriculum_loaded(**kwargs) -> None:

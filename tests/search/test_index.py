@@ -182,7 +182,8 @@ def test_reindexing_one_lesson_costs_a_few_queries_whatever_the_index_holds(
     for n in range(30):
         make_lesson(module, title=f"Filler {n}")
     index.rebuild()
-    with django_assert_max_num_queries(8):  # 6, and its title's words deleted and written
+    # 6 (one the glossary's abbreviations), and its title's words deleted and written
+    with django_assert_max_num_queries(9):
         index.reindex("lesson", [str(corpus["titled"].pk)])
     assert search(PHRASE).total == 5
 
@@ -225,6 +226,36 @@ def test_an_edited_glossary_term_is_reindexed_when_saved(
         term.definition = f"Now about {PHRASE}."
         term.save()
     assert "glossary" in kinds(PHRASE)
+
+
+def test_a_page_named_what_a_glossary_term_abbreviates_is_found_by_the_abbreviation(
+    db, django_capture_on_commit_callbacks
+):
+    """A module or lesson holding a term's long name carries the term's abbreviation in its
+    title, kept in step with the glossary: "iam" finds the module "Identity and Access
+    Management" (IAM glossary term), and a term's edit reindexes the titles."""
+    from glossary.models import GlossaryTerm
+
+    with django_capture_on_commit_callbacks(execute=True):
+        module = make_module(slug="identity", title="Identity and Access Management")
+        lesson = make_lesson(module, title="Security groups and network ACLs")
+        term = GlossaryTerm.objects.create(
+            slug="iam", term="IAM", aliases=["identity and access management"], definition="x"
+        )
+        GlossaryTerm.objects.create(
+            slug="network-acl", term="network ACL", aliases=["NACL"], definition="y"
+        )
+    assert module_document(module).title == "Identity and Access Management (IAM)"
+    assert Document.objects.get(kind="lesson", key=str(lesson.pk)).title == (
+        "Security groups and network ACLs (NACL)"
+    )
+    assert "/learn/identity/" in [hit.url for hit in search("iam").hits[:2]]
+    assert search("security group vs nacl").hits[0].kind == "lesson"
+    with django_capture_on_commit_callbacks(execute=True):
+        term.aliases = []  # the glossary no longer says what IAM stands for
+        term.save()
+    assert module_document(module).title == "Identity and Access Management"
+    assert "/learn/identity/" not in [hit.url for hit in search("iam").hits]
 
 
 def test_a_lesson_is_indexed_from_the_rendering_its_page_shows_and_stores(client, db, monkeypatch):
@@ -363,6 +394,7 @@ def test_reindexing_the_modules_costs_a_few_queries_whatever_their_number(
         module = make_module()
         for m in range(5):
             make_lesson(module, title=f"Topic {n} part {m}")
-    with django_assert_max_num_queries(9):  # modules, lessons; 5 to replace; a savepoint's 2
+    # modules, lessons, the glossary's abbreviations; 5 to replace; a savepoint's 2
+    with django_assert_max_num_queries(10):
         index.reindex("module", [index.EVERY])
     assert Document.objects.filter(kind="module").count() >= 20

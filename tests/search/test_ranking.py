@@ -13,7 +13,7 @@ from search import index
 from search.models import Document
 from search.query import _BACKENDS, ranked_ids, search, terms
 from search.rank import UNWEIGHTED, closeness, fold, in_title, names, order_key
-from search.sources import named
+from search.sources import abbreviated, is_abbreviation, named
 from tests.depth import examples
 
 LESSON, GLOSSARY, SCENARIO, QUESTION = 0, 1, 2, 3
@@ -121,6 +121,31 @@ def test_a_glossary_title_carries_its_other_names_once():
     assert named("IAM user", []) == "IAM user"
 
 
+def test_a_title_carries_the_abbreviations_the_glossary_gives_its_names():
+    known = [
+        (("identity", "access", "management"), ("IAM",)),
+        (("security", "group"), ("SG",)),
+        (("network", "acl"), ("NACL",)),
+    ]
+    assert abbreviated("Identity and Access Management", known) == (
+        "Identity and Access Management (IAM)"
+    )
+    # plurals fold, the abbreviations come in the order the title names them
+    assert abbreviated("Security groups and network ACLs", known) == (
+        "Security groups and network ACLs (SG, NACL)"
+    )
+    assert abbreviated("IAM: identity and access management", known).endswith("management")
+    assert abbreviated("Access management for identities", known) == (
+        "Access management for identities"  # the words, not in the name's order
+    )
+    assert abbreviated("Network Firewall", known) == "Network Firewall"  # one word of a name
+
+
+def test_an_abbreviation_is_one_word_mostly_in_capitals():
+    assert all(map(is_abbreviation, ["IAM", "NACL", "DoS", "EC2", "IdP", "SG"]))
+    assert not any(map(is_abbreviation, ["CloudTrail", "SecureString", "S3", "SOC 2", "Lambda"]))
+
+
 # --- the shipped course ------------------------------------------------------------------------
 
 # (typed, the first result's address, the second's or None). A learner searching a service
@@ -135,7 +160,12 @@ REPRESENTATIVE = [
     ("aws organizations", "/learn/organizations/", "/learn/glossary/aws-organizations/"),
     ("denial of service", "/learn/denial-of-service/", None),
     ("shield", "/learn/denial-of-service/shield-and-waf/", None),
-    ("scp", "/learn/glossary/service-control-policy/", None),
+    # the lesson's title carries the abbreviation its glossary term gives its name
+    (
+        "scp",
+        "/learn/organizations/service-control-policies/",
+        "/learn/glossary/service-control-policy/",
+    ),
     ("root user", "/learn/iam/root-user/", "/learn/glossary/root-user/"),
     ("mfa", "/learn/iam/mfa/", "/learn/glossary/mfa/"),
     ("waf", "/learn/denial-of-service/shield-and-waf/", "/learn/glossary/aws-waf/"),

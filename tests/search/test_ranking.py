@@ -506,7 +506,9 @@ BY_THE_TEXT = [
             # the lesson saying all three words; not the one with "Shared" in its title
             "/learn/shared-responsibility/the-line-moves/",
             "/learn/shared-responsibility/shared-and-inherited-controls/",
-            "/learn/capstone/capstone/",
+            # says each word (lambda 8 times); the capstone, before, says "lambda" once and
+            # had "response" counted as "responsibility" (`_alike`)
+            "/learn/detection/amazon-inspector/",
         ],
     ),
     (
@@ -656,3 +658,20 @@ def test_the_texts_weighed_are_bounded_whatever_the_course_holds():
     assert len(search("quokka wallaby", page=2).hits) == 20
     assert len(search("quokka wallaby", page=3).hits) == 10  # past the 40: the rules' order
     assert search("quokka wallaby", page=9).page == 3  # past the last page: the last
+
+
+def test_a_word_sharing_only_its_start_with_a_longer_one_is_another_word():
+    """ "response" is not a form of "responsibility" (seven letters alike, seven more in the
+    longer): the GuardDuty lesson's heading "Automated response with EventBridge and Lambda"
+    had counted as naming "lambda responsibility", before the lesson on how the line moves
+    for Lambda. "responsible" still is one."""
+    from search.query import reranked, together_in
+
+    words = ("lambda", "responsibility")
+    counts, _ = together_in(words)("The response: a Lambda function. Responsible, responsibility.")
+    assert counts == [1, 2]
+    head = [
+        (1, "lesson", 1, 0.0, "One", "lambda responsibility", "Automated response with Lambda"),
+        (2, "lesson", 1, 0.0, "Two", "lambda responsibility responsible", "Who is responsible"),
+    ]
+    assert reranked(words, (), head) == [2, 1]

@@ -252,10 +252,22 @@ def test_a_page_named_what_a_glossary_term_abbreviates_is_found_by_the_abbreviat
     assert "/learn/identity/" in [hit.url for hit in search("iam").hits[:2]]
     assert search("security group vs nacl").hits[0].kind == "lesson"
     with django_capture_on_commit_callbacks(execute=True):
+        other = make_lesson(module, title="Identity federation")
+    untouched = Document.objects.get(kind="lesson", key=str(other.pk)).pk
+    with django_capture_on_commit_callbacks(execute=True):
         term.aliases = []  # the glossary no longer says what IAM stands for
         term.save()
     assert module_document(module).title == "Identity and Access Management"
     assert "/learn/identity/" not in [hit.url for hit in search("iam").hits]
+    with django_capture_on_commit_callbacks(execute=True):
+        GlossaryTerm.objects.create(
+            slug="sg", term="security group", aliases=["SG"], definition="z"
+        )
+    assert Document.objects.get(kind="lesson", key=str(lesson.pk)).title == (
+        "Security groups and network ACLs (SG, NACL)"
+    )
+    # only the lessons whose title the glossary changes are indexed again
+    assert Document.objects.get(kind="lesson", key=str(other.pk)).pk == untouched
 
 
 def test_a_lesson_is_indexed_from_the_rendering_its_page_shows_and_stores(client, db, monkeypatch):

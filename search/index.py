@@ -18,12 +18,15 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from search.models import Document, TitleWord, Word
 from search.query import MAX_TERM, PREFIX_FROM
 from search.rank import WORD, title_words
-from search.sources import SOURCES
+from search.sources import SOURCES, retitled_lessons
 
 log = logging.getLogger(__name__)
 
 _PENDING = "_search_pending"  # on the connection: {kind: {key, ...}} not yet reindexed
 EVERY = "*"  # a key standing for every document of its kind
+# A lesson key standing for the lessons whose title the glossary now abbreviates otherwise
+# (`sources.retitled_lessons`), worked out when the marks are applied, after the commit.
+RETITLED = "~retitled"
 
 
 def reindex(kind: str, keys: Iterable[str]) -> int:
@@ -31,6 +34,8 @@ def reindex(kind: str, keys: Iterable[str]) -> int:
     gone, or no longer visible, leaves the index; `EVERY` replaces the whole kind). Returns how
     many documents were written."""
     keys = {str(k) for k in keys}
+    if kind == "lesson" and RETITLED in keys:
+        keys = (keys - {RETITLED}) | set(retitled_lessons())
     if not keys:
         return 0
     every = EVERY in keys

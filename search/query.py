@@ -409,6 +409,7 @@ FUNCTION_WORDS = UNWEIGHTED | frozenset([
     "into", "out", "up", "all", "any", "each",
 ])  # fmt: skip
 ALIKE = 6  # letters two folded words begin with alike, at least, to count as one word
+ALIKE_REST = 5  # letters of the longer of two such words after what they share, at most
 
 
 def _weighed(words: tuple[str, ...]) -> list[str]:
@@ -424,9 +425,16 @@ def _beginning(stem: str) -> str:
 def _alike(a: str, b: str) -> bool:
     """Two folded words are forms of one word, as the databases' stemmers would have them,
     though `fold` does not say so ("responsible", "responsibility"): they begin with the
-    same ALIKE letters or more, and differ in no more than the last three of the shorter."""
+    same ALIKE letters or more, and differ in no more than the last three of the shorter and
+    the last ALIKE_REST of the longer (not "response" and "responsibility", which share
+    seven letters: a heading "Automated response with … Lambda" was taken for one saying
+    "lambda responsibility")."""
     same = len(os.path.commonprefix([a, b]))
-    return same >= ALIKE and same >= min(len(a), len(b)) - 3
+    return (
+        same >= ALIKE
+        and same >= min(len(a), len(b)) - 3
+        and same >= max(len(a), len(b)) - ALIKE_REST
+    )
 
 
 def _span(seen: list[tuple[int, int]], wanted: int) -> int:

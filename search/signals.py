@@ -193,6 +193,11 @@ def _entry_changed(instance: QuizQuestion, **kwargs) -> None:
 
 def _glossary_changed(**kwargs) -> None:
     index.mark("glossary", [index.EVERY])  # a few dozen terms; a renamed slug leaves no stale row
+    # Lessons' and modules' titles carry the abbreviations the glossary gives their names
+    # (`sources.abbreviated`): a term's new or dropped abbreviation changes them. The modules
+    # are a handful; of the lessons, only those whose title changes.
+    index.mark("module", [index.EVERY])
+    index.mark("lesson", [index.RETITLED])
 
 
 def _curriculum_loaded(**kwargs) -> None:

@@ -32,6 +32,7 @@ from lessons import rendered
 from lessons.markdown import render_markdown
 from lessons.models import Lesson, Module
 from quizzes.models import Question, Quiz, QuizQuestion
+from search.rank import UNWEIGHTED, WORD, fold
 from srm_trainer.kept_urls import kept_reverse
 from srm_trainer.sandbox import presets
 
@@ -130,13 +131,87 @@ def _ids(keys: Keys) -> list[int] | None:
     return [int(k) for k in keys if str(k).isdigit()]
 
 
+# --- abbreviations ----------------------------------------------------------------------------
+
+Abbreviations = list[tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def abbreviations() -> Abbreviations:
+    """What the glossary says each long name is abbreviated to: (a term's name of two words or
+    more, as `_said` cuts it; the term's names that are abbreviations, `is_abbreviation`), for
+    each term with both ("identity and access management": "IAM"; "network ACL": "NACL"). One
+    query; none without the glossary app."""
+    if not apps.is_installed("glossary"):
+        return []
+    from glossary.models import GlossaryTerm
+
+    found: Abbreviations = []
+    for term, aliases in GlossaryTerm.objects.order_by("slug").values_list("term", "aliases"):
+        names = [term, *(a for a in aliases or () if isinstance(a, str))]
+        short = tuple(name for name in names if is_abbreviation(name))
+        if short:
+            found.extend((said, short) for name in names if len(said := _said(name)) >= 2)
+    return found
+
+
+def is_abbreviation(name: str) -> bool:
+    """One word written mostly in capitals ("IAM", "NACL", "DoS", "EC2"), not a name with a
+    capital or two ("CloudTrail", "SecureString")."""
+    upper = sum(c.isupper() for c in name)
+    return bool(WORD.fullmatch(name)) and upper >= 2 and upper > sum(c.islower() for c in name)
+
+
+def _said(text: str) -> tuple[str, ...]:
+    """The words of a name that say which thing it is: folded (`search.rank.fold`, so
+    "network ACLs" is "network ACL"), "AWS", "Amazon" and function words left out
+    (`UNWEIGHTED`)."""
+    return tuple(f for f in map(fold, WORD.findall(text)) if f not in UNWEIGHTED)
+
+
+def abbreviated(text: str, known: Abbreviations) -> str:
+    """A page's title with the abbreviations of the long names it holds, in brackets, as a
+    glossary term's title carries its other names ("Identity and Access Management (IAM)",
+    "Security groups and network ACLs (SG, NACL)"): a search for the abbreviation is then a
+    title hit, and rule 3 (`search.rank`) weighs the bracketed name as the title's own.
+    An abbreviation the title already holds is not added again."""
+    said = _said(text)
+    held = set(said)
+    added: dict[str, int] = {}  # an abbreviation, and where its name begins in the title
+    for name, short in known:
+        width = len(name)
+        at = next((n for n in range(len(said) - width + 1) if said[n : n + width] == name), -1)
+        if at >= 0:
+            for a in short:
+                if fold(a) not in held:
+                    added[a] = min(added.get(a, at), at)
+    ordered = sorted(added, key=added.__getitem__)  # in the order the title says the names
+    return f"{text} ({', '.join(ordered)})" if ordered else text
+
+
 # --- lessons ----------------------------------------------------------------------------------
+
+
+def retitled_lessons() -> list[str]:
+    """The keys of the published lessons whose indexed title is not the one the glossary gives
+    them now (`abbreviated`): what a glossary edit changes of the lessons, found in three
+    light queries (the glossary's names, the lessons' titles, the indexed titles) rather than
+    every lesson indexed again, which grows with the course (~120 ms on the shipped one)."""
+    from search.models import Document
+
+    known = abbreviations()
+    stored = dict(Document.objects.filter(kind="lesson").values_list("key", "title"))
+    return [
+        str(pk)
+        for pk, name in Lesson.objects.published().values_list("pk", "title")
+        if stored.get(str(pk)) != title(abbreviated(name, known))
+    ]
 
 
 def lesson_entries(keys: Keys) -> Iterable[Entry]:
     rows = Lesson.objects.published().select_related("module")
     if (ids := _ids(keys)) is not None:
         rows = rows.filter(pk__in=ids)
+    known = abbreviations()
     for lesson in rows.order_by("pk"):
         # The body as its page shows it, rendered once per edit for every process (the stored
         # rendering, `lessons.rendered`): a reload's reindex renders no lesson again.
@@ -144,7 +219,7 @@ def lesson_entries(keys: Keys) -> Iterable[Entry]:
         body = html_text(html_body)
         yield Entry(
             key=str(lesson.pk),
-            title=title(lesson.title),
+            title=title(abbreviated(lesson.title, known)),
             target=f"{lesson.module.slug}/{lesson.slug}",  # as Lesson.get_absolute_url's
             body=plain(f"{markdown_text(lesson.summary)} {body}"),
             headings=headings(html_body),
@@ -176,17 +251,19 @@ def module_entries(keys: Keys) -> Iterable[Entry]:
         rows = rows.filter(pk__in=ids)
     modules = list(rows.order_by("pk").values_list("pk", "slug", "title", "summary"))
     lessons: dict[int, list[str]] = {}
+    # In the order the module page lists them (`reading_order`, read by the same queryset).
     for module_id, name in (
         Lesson.objects.published()
         .filter(module_id__in=[pk for pk, *_ in modules])
-        .order_by("order", "slug")
+        .in_reading_order()
         .values_list("module_id", "title")
     ):
         lessons.setdefault(module_id, []).append(plain(name))
+    known = abbreviations()
     for pk, slug, name, summary in modules:
         yield Entry(
             key=str(pk),
-            title=title(name),
+            title=title(abbreviated(name, known)),
             target=slug,  # as Module.get_absolute_url's
             body=plain(" ".join([summary, *lessons.get(pk, [])])),
         )

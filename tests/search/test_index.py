@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from lessons import rendered
+from lessons import reading_order, rendered
 from lessons.models import Lesson, RenderedBody
 from search import index, sources
 from search.index import INDEXED_BODY
@@ -182,7 +182,8 @@ def test_reindexing_one_lesson_costs_a_few_queries_whatever_the_index_holds(
     for n in range(30):
         make_lesson(module, title=f"Filler {n}")
     index.rebuild()
-    with django_assert_max_num_queries(8):  # 6, and its title's words deleted and written
+    # 6 (one the glossary's abbreviations), and its title's words deleted and written
+    with django_assert_max_num_queries(9):
         index.reindex("lesson", [str(corpus["titled"].pk)])
     assert search(PHRASE).total == 5
 
@@ -225,6 +226,48 @@ def test_an_edited_glossary_term_is_reindexed_when_saved(
         term.definition = f"Now about {PHRASE}."
         term.save()
     assert "glossary" in kinds(PHRASE)
+
+
+def test_a_page_named_what_a_glossary_term_abbreviates_is_found_by_the_abbreviation(
+    db, django_capture_on_commit_callbacks
+):
+    """A module or lesson holding a term's long name carries the term's abbreviation in its
+    title, kept in step with the glossary: "iam" finds the module "Identity and Access
+    Management" (IAM glossary term), and a term's edit reindexes the titles."""
+    from glossary.models import GlossaryTerm
+
+    with django_capture_on_commit_callbacks(execute=True):
+        module = make_module(slug="identity", title="Identity and Access Management")
+        lesson = make_lesson(module, title="Security groups and network ACLs")
+        term = GlossaryTerm.objects.create(
+            slug="iam", term="IAM", aliases=["identity and access management"], definition="x"
+        )
+        GlossaryTerm.objects.create(
+            slug="network-acl", term="network ACL", aliases=["NACL"], definition="y"
+        )
+    assert module_document(module).title == "Identity and Access Management (IAM)"
+    assert Document.objects.get(kind="lesson", key=str(lesson.pk)).title == (
+        "Security groups and network ACLs (NACL)"
+    )
+    assert "/learn/identity/" in [hit.url for hit in search("iam").hits[:2]]
+    assert search("security group vs nacl").hits[0].kind == "lesson"
+    with django_capture_on_commit_callbacks(execute=True):
+        other = make_lesson(module, title="Identity federation")
+    untouched = Document.objects.get(kind="lesson", key=str(other.pk)).pk
+    with django_capture_on_commit_callbacks(execute=True):
+        term.aliases = []  # the glossary no longer says what IAM stands for
+        term.save()
+    assert module_document(module).title == "Identity and Access Management"
+    assert "/learn/identity/" not in [hit.url for hit in search("iam").hits]
+    with django_capture_on_commit_callbacks(execute=True):
+        GlossaryTerm.objects.create(
+            slug="sg", term="security group", aliases=["SG"], definition="z"
+        )
+    assert Document.objects.get(kind="lesson", key=str(lesson.pk)).title == (
+        "Security groups and network ACLs (SG, NACL)"
+    )
+    # only the lessons whose title the glossary changes are indexed again
+    assert Document.objects.get(kind="lesson", key=str(other.pk)).pk == untouched
 
 
 def test_a_lesson_is_indexed_from_the_rendering_its_page_shows_and_stores(client, db, monkeypatch):
@@ -306,9 +349,13 @@ def test_a_module_is_indexed_with_its_summary_and_its_lessons_titles_in_order(
         make_lesson(module, title="Service control policies", order=2)
         make_lesson(module, title="Accounts and OUs", order=1)
         make_lesson(module, title="A draft", order=3, published=False)
+        make_lesson(module, slug="billing", title="Consolidated billing", order=2)
     document = module_document(module)
     assert (document.title, document.target) == ("AWS Organizations", "orgs")
-    assert document.body == "Many accounts. Accounts and OUs Service control policies"
+    # as the module page lists them: by order, then slug
+    listed = [entry.title for entry in reading_order.published().in_module(module.pk)]
+    assert listed == ["Accounts and OUs", "Consolidated billing", "Service control policies"]
+    assert document.body == f"Many accounts. {' '.join(listed)}"
     hit = next(hit for hit in search("aws organizations").hits if hit.kind == "module")
     assert (hit.label, hit.url) == ("Module", "/learn/orgs/")
     assert search("many accounts").hits[0].url == "/learn/orgs/"
@@ -359,6 +406,7 @@ def test_reindexing_the_modules_costs_a_few_queries_whatever_their_number(
         module = make_module()
         for m in range(5):
             make_lesson(module, title=f"Topic {n} part {m}")
-    with django_assert_max_num_queries(9):  # modules, lessons; 5 to replace; a savepoint's 2
+    # modules, lessons, the glossary's abbreviations; 5 to replace; a savepoint's 2
+    with django_assert_max_num_queries(10):
         index.reindex("module", [index.EVERY])
     assert Document.objects.filter(kind="module").count() >= 20

@@ -13,7 +13,7 @@ from search import index
 from search.models import Document
 from search.query import _BACKENDS, ranked_ids, search, terms
 from search.rank import UNWEIGHTED, closeness, fold, in_title, names, order_key
-from search.sources import named
+from search.sources import abbreviated, is_abbreviation, named
 from tests.depth import examples
 
 LESSON, GLOSSARY, SCENARIO, QUESTION = 0, 1, 2, 3
@@ -121,6 +121,31 @@ def test_a_glossary_title_carries_its_other_names_once():
     assert named("IAM user", []) == "IAM user"
 
 
+def test_a_title_carries_the_abbreviations_the_glossary_gives_its_names():
+    known = [
+        (("identity", "access", "management"), ("IAM",)),
+        (("security", "group"), ("SG",)),
+        (("network", "acl"), ("NACL",)),
+    ]
+    assert abbreviated("Identity and Access Management", known) == (
+        "Identity and Access Management (IAM)"
+    )
+    # plurals fold, the abbreviations come in the order the title names them
+    assert abbreviated("Security groups and network ACLs", known) == (
+        "Security groups and network ACLs (SG, NACL)"
+    )
+    assert abbreviated("IAM: identity and access management", known).endswith("management")
+    assert abbreviated("Access management for identities", known) == (
+        "Access management for identities"  # the words, not in the name's order
+    )
+    assert abbreviated("Network Firewall", known) == "Network Firewall"  # one word of a name
+
+
+def test_an_abbreviation_is_one_word_mostly_in_capitals():
+    assert all(map(is_abbreviation, ["IAM", "NACL", "DoS", "EC2", "IdP", "SG"]))
+    assert not any(map(is_abbreviation, ["CloudTrail", "SecureString", "S3", "SOC 2", "Lambda"]))
+
+
 # --- the shipped course ------------------------------------------------------------------------
 
 # (typed, the first result's address, the second's or None). A learner searching a service
@@ -135,7 +160,12 @@ REPRESENTATIVE = [
     ("aws organizations", "/learn/organizations/", "/learn/glossary/aws-organizations/"),
     ("denial of service", "/learn/denial-of-service/", None),
     ("shield", "/learn/denial-of-service/shield-and-waf/", None),
-    ("scp", "/learn/glossary/service-control-policy/", None),
+    # the lesson's title carries the abbreviation its glossary term gives its name
+    (
+        "scp",
+        "/learn/organizations/service-control-policies/",
+        "/learn/glossary/service-control-policy/",
+    ),
     ("root user", "/learn/iam/root-user/", "/learn/glossary/root-user/"),
     ("mfa", "/learn/iam/mfa/", "/learn/glossary/mfa/"),
     ("waf", "/learn/denial-of-service/shield-and-waf/", "/learn/glossary/aws-waf/"),
@@ -476,7 +506,9 @@ BY_THE_TEXT = [
             # the lesson saying all three words; not the one with "Shared" in its title
             "/learn/shared-responsibility/the-line-moves/",
             "/learn/shared-responsibility/shared-and-inherited-controls/",
-            "/learn/capstone/capstone/",
+            # says each word (lambda 8 times); the capstone, before, says "lambda" once and
+            # had "response" counted as "responsibility" (`_alike`)
+            "/learn/detection/amazon-inspector/",
         ],
     ),
     (
@@ -626,3 +658,20 @@ def test_the_texts_weighed_are_bounded_whatever_the_course_holds():
     assert len(search("quokka wallaby", page=2).hits) == 20
     assert len(search("quokka wallaby", page=3).hits) == 10  # past the 40: the rules' order
     assert search("quokka wallaby", page=9).page == 3  # past the last page: the last
+
+
+def test_a_word_sharing_only_its_start_with_a_longer_one_is_another_word():
+    """ "response" is not a form of "responsibility" (seven letters alike, seven more in the
+    longer): the GuardDuty lesson's heading "Automated response with EventBridge and Lambda"
+    had counted as naming "lambda responsibility", before the lesson on how the line moves
+    for Lambda. "responsible" still is one."""
+    from search.query import reranked, together_in
+
+    words = ("lambda", "responsibility")
+    counts, _ = together_in(words)("The response: a Lambda function. Responsible, responsibility.")
+    assert counts == [1, 2]
+    head = [
+        (1, "lesson", 1, 0.0, "One", "lambda responsibility", "Automated response with Lambda"),
+        (2, "lesson", 1, 0.0, "Two", "lambda responsibility responsible", "Who is responsible"),
+    ]
+    assert reranked(words, (), head) == [2, 1]

@@ -38,7 +38,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 
 from curriculum.quiz_loader import with_layout
-from quizzes.kinds import Problem, small_edit, text_id
+from quizzes.kinds import Problem, same_entry, text_id
 from quizzes.kinds.base import as_sentence
 from teach.rendering import RENDERER
 from teach.widgets import FittedTextarea, OneOfRows, named
@@ -79,7 +79,12 @@ class RowForm(_Form):
 
 
 class RowFormSet(BaseFormSet):
-    """Rows that know their place: each form is told its number (1, 2, …) for its labels."""
+    """Rows that know their place: each form is told its number (1, 2, …) for its labels.
+
+    `stored`: the ids the question holds (set by `Editor.parts`), against which a row's
+    "Same choice, reworded" is checked (`check_same`)."""
+
+    stored: frozenset[str] = frozenset()
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
@@ -87,11 +92,46 @@ class RowFormSet(BaseFormSet):
             kwargs["number"] = index + 1
         return kwargs
 
+    def clean(self):
+        super().clean()
+        check_same(self.forms, self.stored)
+
+
+def check_same(forms_: list, stored: frozenset[str]) -> None:
+    """Refuse, beside its box, a "Same choice, reworded" the save could not honour: the row's
+    id is none the question holds (a row added here, or a tampered post), or another row
+    carries that id too (two rows cannot both be the one choice). Refused, not ignored: a
+    teacher who ticked it expects the answers to stay with the row."""
+    carried: dict[str, int] = {}
+    for form in forms_:
+        row_id = form.cleaned_data.get("id") if hasattr(form, "cleaned_data") else None
+        if isinstance(row_id, str) and row_id:
+            carried[row_id] = carried.get(row_id, 0) + 1
+    for form in forms_:
+        if "same" not in form.fields or not getattr(form, "cleaned_data", {}).get("same"):
+            continue
+        row_id = form.cleaned_data.get("id") or ""
+        what = form.word.lower()
+        if row_id not in stored:
+            form.add_error(
+                "same",
+                f"This row is not a {what} the question had when it was opened, so there is "
+                f"no {what} for it to stay: untick “Same {what}, reworded” (it is saved as a "
+                f"new {what}), or reload the page.",
+            )
+        elif carried.get(row_id, 0) > 1:
+            form.add_error(
+                "same",
+                f"Another row is the same {what} too: only one row can keep a {what}'s "
+                f"identity. Untick “Same {what}, reworded” here, or reload the page.",
+            )
+
 
 class ChoiceRow(RowForm):
     word = "Choice"
     id = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
     text = forms.CharField(required=False, max_length=500, label="Choice")
+    same = forms.BooleanField(required=False, label="Same choice, reworded")
     correct = forms.BooleanField(required=False, label="Correct")
     feedback = forms.CharField(
         required=False,
@@ -104,6 +144,14 @@ class ChoiceRow(RowForm):
         self.fields["text"].label = named(row, f"{row} text")
         self.fields["correct"].label = named("Correct", f"{row} is correct")
         self.fields["feedback"].label = f"Feedback when {row.lower()} is chosen"
+        name_same(self, row)
+
+
+def name_same(form: RowForm, row: str) -> None:
+    """A stored row's "Same choice, reworded" box (drawn only on a row with an id): ticked,
+    the row keeps its id even when reworded beyond a small edit (`assign_ids`)."""
+    what = form.word.lower()
+    form.fields["same"].label = named(f"Same {what}, reworded", f"{row}: same {what}, reworded")
 
 
 class SingleChoiceRow(ChoiceRow):
@@ -117,9 +165,11 @@ class ItemRow(RowForm):
     word = "Item"
     id = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
     text = forms.CharField(required=False, max_length=500, label="Item")
+    same = forms.BooleanField(required=False, label="Same item, reworded")
 
     def name_fields(self, row: str) -> None:
         self.fields["text"].label = named(row, f"{row} text")
+        name_same(self, row)
 
 
 class CategorizedItemRow(ItemRow):
@@ -203,11 +253,15 @@ def assign_ids(
     question already stored count, and each once); any other row gets a new one.
 
     With `reworded` (choices and items, whose ids learners' answers and the statistics name;
-    `word` names the row in it): a row whose text is no `small_edit` of the text its id was
-    stored with gets a new id too, and is added to `reworded`. The old id stays with the old words, so an answer that chose them is
-    never shown or counted as having chosen words its learner never saw. Done whether or not
-    anyone has answered yet: one rule, the loader's, and no gap between a look at the answers
-    and the save for a learner's answer to land in."""
+    `word` names the row in it): a row keeps its id only by the loader's rule,
+    `quizzes.kinds.same_entry`: its text is a `small_edit` of the text its id was stored with,
+    or its author ticked "Same choice, reworded" (`same`, the editor's `id:`). Otherwise it
+    gets a new id and is added to `reworded`. The old id stays with the old words, so an
+    answer that chose them is never shown or counted as having chosen words its learner never
+    saw. Done whether or not anyone has answered yet: one rule, the loader's, and no gap
+    between a look at the answers and the save for a learner's answer to land in. (The loader
+    matches by text and position, `keep_ids`, as a file's entry carries no id: see
+    `same_entry`.) The `same` key is not stored."""
     stored = {
         p["id"]: p.get("text")
         for p in previous
@@ -218,11 +272,12 @@ def assign_ids(
     out = []
     for number, row in enumerate(rows, start=1):
         entry = dict(row)
+        said = bool(entry.pop("same", False))
         old_id = entry.get("id")
         if isinstance(old_id, str) and old_id in stored and old_id not in used:
             used.add(old_id)  # the old id is this row's or, reworded, no row's
             old_text = stored[old_id]
-            if reworded is not None and not small_edit(old_text, entry["text"]):
+            if reworded is not None and not same_entry(old_text, entry["text"], said=said):
                 entry["id"] = _new_id(entry["text"], taken)
                 reworded.append(Reworded(number, str(old_text or ""), entry["text"], word))
         else:
@@ -493,8 +548,18 @@ class Parts:
         return {}
 
     def summary(self) -> list[str]:
-        """What stops a save that the fields' own errors do not say (shown at the top)."""
-        return []
+        """What stops a save that the fields' own errors do not say (shown at the top): a
+        refused "Same choice, reworded" is named with its row and linked to its box, as the
+        kind's row problems are (the other row fields' errors are said beside them)."""
+        rows = self.rows
+        if rows is None or not rows.is_bound:
+            return []
+        return [
+            linked_to(form, "same", f"{form.row_name}: {error}")
+            for form in rows.forms
+            if "same" in form.fields
+            for error in form.errors.get("same", ())
+        ]
 
     def extra_refusals(self) -> list[str]:
         """The `extra` form's refusals (JSON that does not parse, a number that is none), each
@@ -509,6 +574,17 @@ class Parts:
             if name in form.fields
             for e in errors
         ]
+
+
+def stored_ids(question, key: str) -> frozenset[str]:
+    """The ids of the choices or items `question` holds (none for a new question)."""
+    data = question.data if isinstance(question.data, dict) else {}
+    entries = data.get(key) if key else None
+    return frozenset(
+        e["id"]
+        for e in (entries if isinstance(entries, list) else [])
+        if isinstance(e, dict) and isinstance(e.get("id"), str)
+    )
 
 
 P = TypeVar("P", bound=Parts)  # the forms an editor makes (an engine editor's have more)
@@ -548,6 +624,7 @@ class Editor(Generic[P]):
             formset = _formset(self.row_form)
             if post is not None and rows is None:
                 parts.rows = formset(post, prefix="rows")
+                parts.rows.stored = stored_ids(question, self.list_key)
             else:
                 if rows is None:
                     rows = self.initial_rows(question)
@@ -560,6 +637,7 @@ class Editor(Generic[P]):
         return parts
 
     def initial_rows(self, question) -> list[dict]:
+        """The stored rows, each with its id ("same" left unticked)."""
         stored = question.data.get(self.list_key) if isinstance(question.data, dict) else None
         rows = [
             {f: e.get(f, "") for f in self.row_fields}
@@ -640,7 +718,7 @@ class Editor(Generic[P]):
             (self.list_key,): RowList(
                 prefix,
                 tuple(index for index, _row in kept),
-                tuple(f for f in self.row_fields if f != "id"),
+                tuple(f for f in self.row_fields if f not in ("id", "same")),
             )
         }
 
@@ -728,7 +806,7 @@ class Editor(Generic[P]):
             row = {k: v.strip() if isinstance(v, str) else v for k, v in row.items()}
             # Anything given but the id keeps the row: a tick or a category without text is
             # refused beside the row (the kind's check), not dropped unsaid.
-            if any(v for k, v in row.items() if k != "id"):
+            if any(v for k, v in row.items() if k not in ("id", "same")):
                 out.append((index, row))
         return out
 
@@ -740,7 +818,7 @@ class Editor(Generic[P]):
 class ChoiceEditor(Editor[Parts]):
     row_form = ChoiceRow
     list_key = "choices"
-    row_fields = ("id", "text", "correct", "feedback")
+    row_fields = ("id", "text", "correct", "feedback", "same")
     min_rows = 4
 
     def blank_row(self) -> dict:
@@ -753,6 +831,7 @@ class ChoiceEditor(Editor[Parts]):
                 "text": r["text"],
                 "correct": bool(r["correct"]),
                 "feedback": r["feedback"] or "",
+                "same": r["same"],
             }
             for r in self.cleaned_rows(parts)
         ]
@@ -789,11 +868,13 @@ class OrderingEditor(Editor[Parts]):
     value = "ordering"
     row_form = ItemRow
     list_key = "items"
-    row_fields = ("id", "text")
+    row_fields = ("id", "text", "same")
     min_rows = 3
 
     def data(self, parts: Parts, previous: dict) -> dict:
-        items = [{"id": r["id"], "text": r["text"]} for r in self.cleaned_rows(parts)]
+        items = [
+            {"id": r["id"], "text": r["text"], "same": r["same"]} for r in self.cleaned_rows(parts)
+        ]
         parts.reworded = []
         items = assign_ids(items, previous.get("items") or [], reworded=parts.reworded, word="Item")
         # Stored in the right order; shown in a fixed shuffled order that is never the answer.
@@ -806,7 +887,7 @@ class CategorizeEditor(Editor[Parts]):
     extra_form = CategoriesForm
     extra_fields = {("categories",): "categories"}
     list_key = "items"
-    row_fields = ("id", "text", "category")
+    row_fields = ("id", "text", "category", "same")
     min_rows = 3
 
     def initial_extra(self, question) -> dict:
@@ -815,7 +896,7 @@ class CategorizeEditor(Editor[Parts]):
 
     def data(self, parts: Parts, previous: dict) -> dict:
         items = [
-            {"id": r["id"], "text": r["text"], "category": r["category"] or ""}
+            {"id": r["id"], "text": r["text"], "category": r["category"] or "", "same": r["same"]}
             for r in self.cleaned_rows(parts)
         ]
         assert isinstance(parts.extra, CategoriesForm)  # the editor's extra_form

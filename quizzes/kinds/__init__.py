@@ -24,7 +24,7 @@ from quizzes.kinds import (
     true_false,
     waf_rule,
 )
-from quizzes.kinds.base import Grade, Kind, Problem, keep_ids, small_edit, text_id
+from quizzes.kinds.base import Grade, Kind, Problem, keep_ids, same_entry, small_edit, text_id
 
 _MODULES = (
     single,
@@ -66,6 +66,7 @@ __all__ = [
     "get",
     "keep_ids",
     "kind_of",
+    "same_entry",
     "small_edit",
     "text_id",
 ]

@@ -191,6 +191,19 @@ def is_text(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value.strip())
 
 
+def same_entry(old: Any, new: Any, *, said: bool = False) -> bool:
+    """The one id rule, for the course loader (`keep_ids`) and the question editor
+    (`teach.editors.assign_ids`): whether an entry now worded `new` keeps the stored id of the
+    entry worded `old`. It does when its author said so (a file's `id:`, the editor's "Same
+    choice, reworded") or when `new` is a `small_edit` of `old`; otherwise it is a new entry.
+
+    Two functions still *match* entries to stored ones, because the two doors know different
+    things: an editor row carries the id it was drawn with (a hidden field), so it is matched by
+    id; a file entry without `id:` carries none, so it is matched by its text (a move) or its
+    position (an edit). Both then ask this function whether the match keeps the id."""
+    return said or small_edit(old, new)
+
+
 def keep_ids(entries: list[dict], previous: Iterable[dict], explicit: set[int]) -> list[dict]:
     """Give file entries (choices or items) the ids the stored question already uses.
 
@@ -199,7 +212,8 @@ def keep_ids(entries: list[dict], previous: Iterable[dict], explicit: set[int]) 
     (a move); the id of the stored entry at the same position when that entry's text is gone
     from the file and the new text is a `small_edit` of it (a typo fix); else its new id (a
     new entry, or one reworded beyond a small edit: the stored one is gone, and the answers
-    that chose it keep the text they chose). Learners' saved answers refer to these ids, so
+    that chose it keep the text they chose). Whether a match keeps its id is `same_entry`, the
+    rule the question editor's `assign_ids` applies too. Learners' saved answers refer to these ids, so
     an id means one option: kept through a typo fix, never put on other words.
     """
     previous = [p for p in previous if isinstance(p, dict) and is_text(p.get("id"))]
@@ -220,7 +234,7 @@ def keep_ids(entries: list[dict], previous: Iterable[dict], explicit: set[int]) 
         old = previous[i] if i < len(previous) else None
         if i in done or old is None or old.get("text") in texts or old["id"] in taken:
             continue
-        if not small_edit(old.get("text"), entry.get("text")):
+        if not same_entry(old.get("text"), entry.get("text")):
             continue
         entry["id"] = old["id"]
         done.add(i)

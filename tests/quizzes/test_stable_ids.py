@@ -11,7 +11,7 @@ from django.apps import apps
 from quizzes.attempts import answer_save, attempt_submit
 from quizzes.forms import AnswerForm
 from quizzes.grading import grade
-from quizzes.kinds import keep_ids, small_edit, text_id
+from quizzes.kinds import keep_ids, same_entry, small_edit, text_id
 from quizzes.models import Answer, Question, Quiz
 from tests.content import READ_REPORTS_SCENARIO, TWO_SOURCES, write
 from tests.curriculum.test_loader_quizzes import IAM_QUIZ, SRM_QUIZ, load
@@ -50,6 +50,16 @@ def test_an_option_reworded_beyond_a_small_edit_is_a_new_one():
     old = [{"id": "a1", "text": "The customer"}, {"id": "b2", "text": "AWS"}]
     new = keep_ids(entries("The customer", "Nobody: the guest OS patches itself"), old, set())
     assert [e["id"] for e in new] == ["a1", text_id("Nobody: the guest OS patches itself")]
+
+
+def test_the_one_id_rule_keeps_a_rewording_only_when_its_author_says_so():
+    """`same_entry`: the loader's `id:` and the editor's "Same choice, reworded" both say so;
+    otherwise only a small edit keeps the id (the loader's position match uses it too)."""
+    assert not same_entry("S3", "Amazon Simple Storage Service")
+    assert same_entry("S3", "Amazon Simple Storage Service", said=True)
+    assert same_entry("Teh customer", "The customer")
+    old = [{"id": "a1", "text": "S3"}]
+    assert keep_ids(entries("Amazon Simple Storage Service"), old, set())[0]["id"] != "a1"
 
 
 @pytest.mark.parametrize(

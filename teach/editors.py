@@ -623,8 +623,10 @@ class Editor(Generic[P]):
         if self.row_form is not None:
             formset = _formset(self.row_form)
             if post is not None and rows is None:
-                parts.rows = formset(post, prefix="rows")
-                parts.rows.stored = stored_ids(question, self.list_key)
+                posted = formset(post, prefix="rows")
+                assert isinstance(posted, RowFormSet)  # `_formset` makes one
+                posted.stored = stored_ids(question, self.list_key)
+                parts.rows = posted
             else:
                 if rows is None:
                     rows = self.initial_rows(question)

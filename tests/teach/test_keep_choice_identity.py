@@ -136,10 +136,13 @@ def test_two_rows_claiming_one_choice_are_refused(teacher, owned):
     assert question.data == before
 
 
-def test_a_new_row_has_no_same_box(teacher, owned):
+def test_the_box_is_on_stored_rows_once_answered_and_never_on_a_new_row(teacher, owned, learner):
     quiz, question = owned
-    rows = _stored(question) + [{"id": "", "text": "", "correct": False, "feedback": ""}]
     url = reverse("teach:question-edit", args=[question.pk])
+    assert 'name="rows-0-same"' not in teacher.get(url).content.decode()  # nobody answered
+    _submitted_choosing(quiz, question, learner, "Share it")
+    assert "tick “Same choice, reworded” on its row" in text(teacher.get(url))
+    rows = _stored(question) + [{"id": "", "text": "", "correct": False, "feedback": ""}]
     page = teacher.post(url, form_data(rows, category=question.category, action="add"))
     html = page.content.decode()
     assert 'name="rows-2-same"' in html and 'name="rows-3-same"' not in html

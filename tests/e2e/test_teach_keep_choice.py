@@ -1,0 +1,95 @@
+"""The question editor's "Same choice, reworded", by keyboard: a choice reworded beyond a
+small fix keeps its identity (its id, and so learners' answers and the statistics) when the
+instructor ticks the box on its row; a tick the save cannot honour is refused beside the box
+and linked from the error summary, which the page opens on."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from quizzes.attempts import answer_save, attempt_submit
+from quizzes.models import Question, Quiz
+from tests.e2e.accessibility import assert_accessible
+from tests.e2e.journeys import make_user
+from tests.e2e.test_teach_choices import urls  # noqa: F401 (the fixture)
+from tests.quizzes.builders import make_attempt
+
+pytestmark = pytest.mark.e2e
+
+
+def _tab_to(page, name: str, most: int = 12):
+    """Press Tab until the control labelled `name` has focus (a keyboard user's path)."""
+    target = page.get_by_role("checkbox", name=name, exact=True)
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if target.evaluate("e => e === document.activeElement"):
+            return target
+    raise AssertionError(f"Tab never reached {name!r}")
+
+
+def _answered(question: Question) -> None:
+    """A learner chose "Share it" (the box shows once learners have answered)."""
+    quiz = Quiz.objects.get(owner=question.owner)
+    quiz.published = True
+    quiz.save()
+    attempt = make_attempt(quiz, user=make_user("ada"))
+    chosen = next(c for c in question.choices() if c["text"] == "Share it")
+    answer_save(
+        attempt=attempt, question=question, response={"choice": chosen["id"], "text": "Share it"}
+    )
+    attempt_submit(attempt=attempt)
+
+
+def test_a_teacher_keeps_a_reworded_choice_the_same_by_keyboard(urls, page):  # noqa: F811
+    edit, _new = urls
+    question = Question.objects.get(owner__username="ines")
+    before = {c["text"]: c["id"] for c in question.choices()}
+    _answered(question)
+    page.goto(edit)
+    expect(page.get_by_text("tick “Same choice, reworded” on its row")).to_be_visible()
+    # A blank row has no box: there is no choice for it to stay.
+    expect(page.get_by_role("checkbox", name="Choice 4: same choice, reworded")).to_have_count(0)
+    assert_accessible(page)
+
+    text = page.get_by_role("textbox", name="Choice 2 text")
+    text.focus()
+    text.fill("Write it on a note under the keyboard")
+    box = _tab_to(page, "Choice 2: same choice, reworded")
+    page.keyboard.press("Space")
+    expect(box).to_be_checked()
+    text.focus()
+    page.keyboard.press("Enter")  # Enter in a text box saves
+
+    expect(page.get_by_text("Question saved.")).to_be_visible()
+    expect(page.get_by_text("was reworded")).to_have_count(0)
+    question.refresh_from_db()
+    now = {c["text"]: c["id"] for c in question.choices()}
+    assert now["Write it on a note under the keyboard"] == before["Share it"]
+
+
+def test_a_tick_on_a_tampered_row_is_refused_beside_it_and_in_the_summary(urls, page):  # noqa: F811
+    edit, _new = urls
+    question = Question.objects.get(owner__username="ines")
+    _answered(question)
+    before = question.data
+    page.goto(edit)
+    page.get_by_role("textbox", name="Choice 3 text").fill("Keep it in a password manager")
+    page.locator("#id_rows-2-id").evaluate("e => { e.value = 'forged-id' }")
+    page.get_by_role("checkbox", name="Choice 3: same choice, reworded").check()
+    page.get_by_role("textbox", name="Choice 3 text").press("Enter")
+
+    summary = page.get_by_role("alert").first
+    expect(summary).to_contain_text("The question was not saved.")
+    expect(summary).to_be_focused()  # the page opens on it, and it is announced
+    link = summary.get_by_role("link", name="Choice 3: This row is not a choice")
+    expect(link).to_have_attribute("href", "#id_rows-2-same")
+    box = page.get_by_role("checkbox", name="Choice 3: same choice, reworded")
+    expect(box).to_have_attribute("aria-invalid", "true")
+    page.keyboard.press("Tab")
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(box).to_be_in_viewport()
+    assert_accessible(page)
+    question.refresh_from_db()
+    assert question.data == before

@@ -146,3 +146,23 @@ def test_the_box_is_on_stored_rows_once_answered_and_never_on_a_new_row(teacher,
     page = teacher.post(url, form_data(rows, category=question.category, action="add"))
     html = page.content.decode()
     assert 'name="rows-2-same"' in html and 'name="rows-3-same"' not in html
+
+
+def test_a_kept_choice_may_change_its_correctness_as_an_unchanged_one_may(
+    teacher, owned, learner
+):
+    """Keeping the id and changing the tick is the editor's answer-key change, as ticking
+    "Correct" on an unreworded choice is: graded answers keep their marks (scored at submit),
+    an open attempt is graded with the new key when it is submitted."""
+    quiz, question = owned
+    attempt = _submitted_choosing(quiz, question, learner, "Share it")
+    answer = attempt.answers.get()
+    assert answer.score == 0
+    rows = _stored(question)
+    rows[0]["correct"] = False
+    rows[1] |= {"text": "Store it in a hardware MFA device", "correct": True, "same": "on"}
+    assert "Question saved." in _save(teacher, question, rows)
+    kept = question.choices()[1]
+    assert (kept["id"], kept["correct"]) == (answer.response["choice"], True)
+    answer.refresh_from_db()
+    assert answer.score == 0  # marked as it was graded

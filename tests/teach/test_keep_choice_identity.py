@@ -148,9 +148,7 @@ def test_the_box_is_on_stored_rows_once_answered_and_never_on_a_new_row(teacher,
     assert 'name="rows-2-same"' in html and 'name="rows-3-same"' not in html
 
 
-def test_a_kept_choice_may_change_its_correctness_as_an_unchanged_one_may(
-    teacher, owned, learner
-):
+def test_a_kept_choice_may_change_its_correctness_as_an_unchanged_one_may(teacher, owned, learner):
     """Keeping the id and changing the tick is the editor's answer-key change, as ticking
     "Correct" on an unreworded choice is: graded answers keep their marks (scored at submit),
     an open attempt is graded with the new key when it is submitted."""

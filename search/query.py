@@ -33,7 +33,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from search.rank import UNWEIGHTED, WORD, Ranking, fold, names
 from search.sources import HEADINGS, MARK_END, MARK_START, SOURCES
-from search.synonyms import rewrite, singular
+from search.synonyms import compares, rewrite, singular
 
 log = logging.getLogger(__name__)
 
@@ -261,7 +261,8 @@ def search(text: str, *, page: int = 1) -> Results:
     if not total:
         return Results(query=text, terms=words, suggestion=suggestion(backend, words))
     if head:
-        ids = reranked(words, completed, head)[offset : offset + PER_PAGE]
+        compared = compares([word.lower() for word in WORD.findall(text)])
+        ids = reranked(words, completed, head, compared=compared)[offset : offset + PER_PAGE]
     pages = min(MAX_PAGES, -(-total // PER_PAGE))
     rows = backend.marked(words, ids, completed) if ids else []
     hits = [
@@ -272,7 +273,9 @@ def search(text: str, *, page: int = 1) -> Results:
     return Results(query=text, terms=words, hits=hits, total=total, page=page, pages=pages)
 
 
-def reranked(words: tuple[str, ...], completed: tuple[str, ...], head: list[tuple]) -> list[int]:
+def reranked(
+    words: tuple[str, ...], completed: tuple[str, ...], head: list[tuple], *, compared: bool = False
+) -> list[int]:
     """The ids of a search's first matches (`Backend.counted_page`'s `texts`: none with every
     word in its title), the same order on either database for the same matches: the last word
     whole; a question pasted in (its prompt says PASTED or more of the words typed, in order);
@@ -311,13 +314,15 @@ def reranked(words: tuple[str, ...], completed: tuple[str, ...], head: list[tupl
         return all(number in said for number in sorted(weighed_numbers))
 
     def key(row):
-        ident, kind, whole, closeness, title, _, headings = row
+        ident, kind, whole, closeness, title, _, headings, *context = row
         priority = SOURCES[kind].priority if kind in SOURCES else last
         counts, span = weighed[ident]
         shares = [count / total for count, total in zip(counts, totals, strict=True)]
         said = [share for n, share in enumerate(shares) if n in weighed_numbers and share]
         share = sum(map(math.log, said))  # the shares multiplied: each word must be said
         named = together(kind, title, headings)
+        # the words typed its module's title holds: a lesson within the topic typed
+        within = len(held(context[0]) & weighed_numbers) if context and context[0] else 0
         # a name half or more typed ("MFA", "The root user" for "mfa root"); not one that
         # shares a word ("Shared, inherited and customer-specific controls")
         closeness = float(closeness or 0.0)
@@ -326,9 +331,13 @@ def reranked(words: tuple[str, ...], completed: tuple[str, ...], head: list[tupl
             not whole,
             not pasted(kind, title),
             priority,
+            # two things compared ("key policy vs iam policy"): a section or name holding
+            # both before a page named for one of them
+            not (compared and named),
             -closeness,
             not named,
             -len(said),
+            -within,
             -round(share, 9),
             span,
             ident,
@@ -798,10 +807,17 @@ class Backend:
         "LIMIT (SELECT CASE WHEN titled = 0 THEN %s ELSE %s END FROM counts) "
         "OFFSET (SELECT CASE WHEN titled = 0 THEN 0 ELSE %s END FROM counts)"
     )
+    # A lesson's module's title too (its target is the module's slug, "/", its own): the
+    # topic it teaches within, which `reranked` weighs after what the text says.
     _TEXTS = (
         ", d.kind, s.whole, s.closeness, d.title, substr(d.body, 1, %s), substr(d.headings, 1, %s)"
+        ", mo.title"
     )
-    _TEXTS_FROM = "LEFT JOIN search_document d ON d.id = s.id AND c.titled = 0 "
+    _TEXTS_FROM = (
+        "LEFT JOIN search_document d ON d.id = s.id AND c.titled = 0 "
+        "LEFT JOIN search_document mo ON d.kind = 'lesson' AND mo.kind = 'module' "
+        "AND substr(d.target, 1, length(mo.target) + 1) = mo.target || '/' "
+    )
 
     def ranked(
         self,

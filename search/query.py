@@ -280,7 +280,10 @@ def reranked(
     word in its title), the same order on either database for the same matches: the last word
     whole; a question pasted in (its prompt says PASTED or more of the words typed, in order);
     the kind; how closely a name half or more typed is what was typed (NAMED_FROM: not a title
-    sharing one word of a longer name); a heading or name holding every word typed; then,
+    sharing one word of a longer name); a heading or name holding every word typed (before
+    the name when two things are `compared`: "key policy vs iam policy"); a text saying more
+    of the words; a lesson's module's title holding more of them (the topic it teaches
+    within: the last element of a row, when there); then,
     where the databases' scores would decide (`bm25` and `ts_rank` disagree), by how much of
     what these matches say of the words typed each one says (`together_in`: for each word, its
     share of the word's occurrences in them all, multiplied, so a word every text repeats

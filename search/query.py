@@ -33,7 +33,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from search.rank import UNWEIGHTED, WORD, Ranking, fold, names
 from search.sources import HEADINGS, MARK_END, MARK_START, SOURCES
-from search.synonyms import rewrite, singular
+from search.synonyms import compares, rewrite, singular
 
 log = logging.getLogger(__name__)
 
@@ -261,7 +261,8 @@ def search(text: str, *, page: int = 1) -> Results:
     if not total:
         return Results(query=text, terms=words, suggestion=suggestion(backend, words))
     if head:
-        ids = reranked(words, completed, head)[offset : offset + PER_PAGE]
+        compared = compares([word.lower() for word in WORD.findall(text)])
+        ids = reranked(words, completed, head, compared=compared)[offset : offset + PER_PAGE]
     pages = min(MAX_PAGES, -(-total // PER_PAGE))
     rows = backend.marked(words, ids, completed) if ids else []
     hits = [
@@ -272,12 +273,17 @@ def search(text: str, *, page: int = 1) -> Results:
     return Results(query=text, terms=words, hits=hits, total=total, page=page, pages=pages)
 
 
-def reranked(words: tuple[str, ...], completed: tuple[str, ...], head: list[tuple]) -> list[int]:
+def reranked(
+    words: tuple[str, ...], completed: tuple[str, ...], head: list[tuple], *, compared: bool = False
+) -> list[int]:
     """The ids of a search's first matches (`Backend.counted_page`'s `texts`: none with every
     word in its title), the same order on either database for the same matches: the last word
     whole; a question pasted in (its prompt says PASTED or more of the words typed, in order);
     the kind; how closely a name half or more typed is what was typed (NAMED_FROM: not a title
-    sharing one word of a longer name); a heading or name holding every word typed; then,
+    sharing one word of a longer name); a heading or name holding every word typed (before
+    the name when two things are `compared`: "key policy vs iam policy"); a text saying more
+    of the words; a lesson's module's title holding more of them (the topic it teaches
+    within: the last element of a row, when there); then,
     where the databases' scores would decide (`bm25` and `ts_rank` disagree), by how much of
     what these matches say of the words typed each one says (`together_in`: for each word, its
     share of the word's occurrences in them all, multiplied, so a word every text repeats
@@ -311,13 +317,15 @@ def reranked(words: tuple[str, ...], completed: tuple[str, ...], head: list[tupl
         return all(number in said for number in sorted(weighed_numbers))
 
     def key(row):
-        ident, kind, whole, closeness, title, _, headings = row
+        ident, kind, whole, closeness, title, _, headings, *context = row
         priority = SOURCES[kind].priority if kind in SOURCES else last
         counts, span = weighed[ident]
         shares = [count / total for count, total in zip(counts, totals, strict=True)]
         said = [share for n, share in enumerate(shares) if n in weighed_numbers and share]
         share = sum(map(math.log, said))  # the shares multiplied: each word must be said
         named = together(kind, title, headings)
+        # the words typed its module's title holds: a lesson within the topic typed
+        within = len(held(context[0]) & weighed_numbers) if context and context[0] else 0
         # a name half or more typed ("MFA", "The root user" for "mfa root"); not one that
         # shares a word ("Shared, inherited and customer-specific controls")
         closeness = float(closeness or 0.0)
@@ -326,9 +334,13 @@ def reranked(words: tuple[str, ...], completed: tuple[str, ...], head: list[tupl
             not whole,
             not pasted(kind, title),
             priority,
+            # two things compared ("key policy vs iam policy"): a section or name holding
+            # both before a page named for one of them
+            not (compared and named),
             -closeness,
             not named,
             -len(said),
+            -within,
             -round(share, 9),
             span,
             ident,
@@ -766,8 +778,9 @@ class Backend:
             f"ORDER BY 1 DESC, 2 DESC, 3, 4 DESC, COALESCE(m.score, 0.0) {order}, m.id "
             f"{self._REST_LIMIT if texts else 'LIMIT %s OFFSET %s'}) AS rest) "
             "SELECT c.total, s.id, c.titled"
-            f"{self._TEXTS if texts else ''} FROM counts c LEFT JOIN shown s ON 1 = 1 "
-            f"{self._TEXTS_FROM if texts else ''}"
+            f"{self._TEXTS.format(module_title=self.MODULE_TITLE) if texts else ''} "
+            "FROM counts c LEFT JOIN shown s ON 1 = 1 "
+            f"{self._TEXTS_FROM.format(module_from=self.MODULE_FROM) if texts else ''}"
             f"ORDER BY s.in_title DESC, s.whole DESC, s.priority, s.closeness DESC, "
             f"COALESCE(s.score, 0.0) {order}, s.id"
         )
@@ -798,10 +811,18 @@ class Backend:
         "LIMIT (SELECT CASE WHEN titled = 0 THEN %s ELSE %s END FROM counts) "
         "OFFSET (SELECT CASE WHEN titled = 0 THEN 0 ELSE %s END FROM counts)"
     )
+    # A lesson's module's title too: the module whose target is the slug before the "/" of the
+    # lesson's, the topic it teaches within, which `reranked` weighs after what the text says.
+    # Found by equality, each database its own way (`MODULE_TITLE`, `MODULE_FROM`): a join on
+    # "begins with" made SQLite read every module for every match (20 ms more at 100 times the
+    # course), and on PostgreSQL a lookup per row was costed high enough to be compiled (JIT,
+    # 0.7 s), where a join is not.
     _TEXTS = (
         ", d.kind, s.whole, s.closeness, d.title, substr(d.body, 1, %s), substr(d.headings, 1, %s)"
+        ", {module_title}"
     )
-    _TEXTS_FROM = "LEFT JOIN search_document d ON d.id = s.id AND c.titled = 0 "
+    _TEXTS_FROM = "LEFT JOIN search_document d ON d.id = s.id AND c.titled = 0 {module_from}"
+    MODULE_TITLE = MODULE_FROM = ""
 
     def ranked(
         self,
@@ -853,6 +874,12 @@ class _SQLite(Backend):
     its rows are the documents' (kept in step by the triggers of migration 0001)."""
 
     vendor = "sqlite"
+    # a lookup only for a lesson's row, among the modules (`search_document_once`'s kind)
+    MODULE_TITLE = (
+        "CASE WHEN d.kind = 'lesson' THEN (SELECT mo.title FROM search_document mo "
+        "WHERE mo.kind = 'module' AND mo.target = substr(d.target, 1, instr(d.target, '/') - 1) "
+        "LIMIT 1) END"
+    )
     FROM = "search_document_fts JOIN search_document d ON d.id = search_document_fts.rowid"
     WHERE = "search_document_fts MATCH %s"
     SCORE = "-bm25(search_document_fts, 10.0, 1.0)"
@@ -894,6 +921,11 @@ class _PostgreSQL(Backend):
     costly part), marking every hit, for `excerpt` to cut."""
 
     vendor = "postgresql"
+    MODULE_TITLE = "mo.title"
+    MODULE_FROM = (
+        "LEFT JOIN search_document mo ON d.kind = 'lesson' AND mo.kind = 'module' "
+        "AND mo.target = split_part(d.target, '/', 1) "
+    )
     FROM = COUNT_FROM = "search_document d"
     TITLED_FROM = "search_document d JOIN titles t ON t.document_id = d.id AND t.in_title = 1"
     WHERE = "d.vector @@ to_tsquery('english'::regconfig, %s)"

@@ -80,6 +80,13 @@ def rewrite(words: list[str]) -> list[str]:
     return out
 
 
+def compares(words: list[str]) -> bool:
+    """Whether the words (in lower case, as typed) compare two things: a connective ("vs",
+    "difference between") and something besides it ("key policy vs iam policy")."""
+    kept = _without_connectives(words)
+    return bool(kept) and len(kept) < len(words)
+
+
 def _without_connectives(words: list[str]) -> list[str]:
     kept: list[str] = []
     at = 0

@@ -515,8 +515,10 @@ BY_THE_TEXT = [
         "who is responsible for patching lambda",
         [
             "/learn/shared-responsibility/the-line-moves/",
-            "/learn/detection/amazon-inspector/",
+            # its section on patch management, Lambda's part in it; in the module whose title
+            # holds "responsibility" (before 2026-12-06 third, after Amazon Inspector)
             "/learn/shared-responsibility/shared-and-inherited-controls/",
+            "/learn/detection/amazon-inspector/",
         ],
     ),
 ]
@@ -604,6 +606,42 @@ def test_a_title_sharing_one_word_of_several_does_not_come_first():
         (3, "lesson", 1, 0.5, "Lambda functions", text, None),
     ]
     assert reranked(words, (), head) == [3, 2, 1]
+
+
+def test_a_lesson_within_the_module_typed_comes_before_one_saying_as_much_elsewhere():
+    """Two lessons say each word typed: the one whose module's title holds the words typed
+    comes first ("shared responsibility s3": the lesson on how the line moves, in the Shared
+    Responsibility Model module, before the capstone, which says "shared" more often); a
+    heading holding every word still comes before it."""
+    from search.query import reranked
+
+    words = ("shared", "responsibility", "s3")
+    head = [
+        (1, "lesson", 1, 0.0, "Capstone", "shared " * 6 + "responsibility " * 3 + "s3 " * 12,
+         None, "Capstone"),
+        (2, "lesson", 1, 0.0, "The line moves", "shared " * 4 + "responsibility " * 2 + "s3 " * 16,
+         None, "The Shared Responsibility Model (SRM)"),
+        (3, "lesson", 1, 0.0, "Buckets", "shared responsibility s3", "Shared responsibility for S3",
+         "Storage"),
+    ]  # fmt: skip
+    assert reranked(words, (), head) == [3, 2, 1]
+    assert reranked(words, (), [row[:7] for row in head]) == [3, 1, 2]  # no module: the text
+
+
+def test_two_things_compared_put_a_section_naming_both_before_a_page_named_for_one():
+    """For "key policy vs iam policy", the KMS lesson's section "Key policies and IAM" comes
+    before the lesson named "IAM policies", a name wholly typed; without "vs" (or "difference
+    between", "compared to") the name comes first, as for "root account MFA", where a
+    heading holding every word is no comparison."""
+    from search.query import reranked
+
+    words = ("key", "policy", "iam")
+    head = [
+        (1, "lesson", 1, 0.67, "IAM policies", "iam policy " * 20 + "key", None),
+        (2, "lesson", 1, 0.0, "AWS KMS", "key policy iam " * 3, "Key policies and IAM"),
+    ]
+    assert reranked(words, (), head, compared=True) == [2, 1]
+    assert reranked(words, (), head) == [1, 2]
 
 
 def test_a_question_pasted_in_comes_before_the_lessons_saying_its_words():

@@ -19,7 +19,7 @@ RANKED = [case for case in CASES if "best" in case]
 TYPOS = [case for case in CASES if "suggest" in case]
 # hits@1 and hits@3 over RANKED on each database, as measured (docs/search.md): a change may
 # raise them, never lower them.
-AT_LEAST = {"sqlite": (92, 93), "postgresql": (92, 93)}
+AT_LEAST = {"sqlite": (94, 94), "postgresql": (94, 94)}
 
 
 def _first(typed: str, n: int) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 
 from search.models import Document
 from search.query import search, terms
-from search.synonyms import CONNECTIVE_PHRASES, CONNECTIVES, REWRITES
+from search.synonyms import CONNECTIVE_PHRASES, CONNECTIVES, REWRITES, compares
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,20 @@ def test_a_rewrite_is_of_words_the_course_never_writes_to_words_it_does(
 def test_connectives_are_not_rewritten():
     assert not any(set(typed) & CONNECTIVES for typed in REWRITES)
     assert not any(typed[:2] in CONNECTIVE_PHRASES for typed in REWRITES)
+
+
+@pytest.mark.parametrize(
+    ("typed", "comparing"),
+    [
+        ("key policy vs iam policy", True),
+        ("stateful versus stateless", True),
+        ("difference between stateful and stateless", True),
+        ("scp compared with iam policy", True),
+        ("vs", False),  # nothing compared: the word is searched for
+        ("root account mfa", False),
+        ("stateful or stateless", False),
+    ],
+)
+def test_a_search_comparing_two_things_is_told_by_its_connective(typed, comparing):
+    """What `search.query.reranked` is told, so a section naming both things comes first."""
+    assert compares(typed.split()) is comparing

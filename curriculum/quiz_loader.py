@@ -18,7 +18,8 @@ import hashlib
 import json
 import random
 from collections import Counter
-from typing import cast
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar, cast
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -50,6 +51,22 @@ from quizzes.models import (
     QuizQuestion,
 )
 from srm_trainer.typed_text import quoted
+
+
+class _Renamed(Protocol):
+    """A quiz or question of the files, as its `formerly:` is judged (`_judged`)."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def formerly(self) -> tuple[str, ...]: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def formerly_line(self) -> int: ...
+
+
+_Row = TypeVar("_Row", Quiz, Question)
 
 # A quiz's fields that the files set and its fingerprint holds; the optional ones join it only
 # when set (`write_tracked`'s `optional`).
@@ -265,38 +282,10 @@ def question_rename_plan(
                 retiring.setdefault(in_module, []).append(slug)
         return retiring.get(module or None, [])
 
-    plan: list[tuple[str, Question]] = []
-    refused: list[CurriculumError] = []
-    taken: dict[int, str] = {}
-    for q in renaming:
-        if q.slug in at:
-            continue
-        found = [at[old] for old in q.formerly if old in at]
-        why = ""
-        if len(found) > 1:
-            names = " and ".join(quoted(row.slug) for row in found)
-            why = f"names {names}, both questions in the database: only one can become this one"
-        elif not found:
-            if gone := retiring_in(q.module):
-                why = (
-                    f"names {', '.join(map(quoted, q.formerly))}, which the database has no "
-                    f"question at; this load would retire {', '.join(map(quoted, gone))}: is "
-                    "that the old slug?"
-                )
-        elif found[0].source != Source.FILE:
-            why = (
-                f"names {quoted(found[0].slug)}, a question written in the app, not loaded "
-                "from the files: it is not the files' to rename"
-            )
-        elif found[0].pk in taken:
-            why = f"names {quoted(found[0].slug)}, which {taken[found[0].pk]} renames too"
-        else:
-            taken[found[0].pk] = f"{q.source}:{q.line}"
-            plan.append((q.slug, found[0]))
-        if why:
-            refused.append(CurriculumError(q.source, q.formerly_line,
-                                           f"question {quoted(q.slug)}: 'formerly' {why}"))  # fmt: skip
-    return plan, refused
+    return _judged(
+        renaming, at, "question", "questions", lambda q: retiring_in(q.module),
+        where=lambda q: f"{q.source}:{q.line}",
+    )  # fmt: skip
 
 
 def _rename_questions(plan: list[tuple[str, Question]], report: LoadReport) -> None:
@@ -345,37 +334,53 @@ def quiz_rename_plan(content: QuizContent) -> tuple[list[tuple[str, Quiz]], list
         for slug, row in at.items()
         if row.source == Source.FILE and row.published and slug not in listed
     )
-    plan: list[tuple[str, Quiz]] = []
+    return _judged(renaming, at, "quiz", "quizzes", lambda qz: retiring, where=lambda qz: qz.source)
+
+
+def _judged(
+    renaming: Sequence[_Renamed],
+    at: Mapping[str, _Row],
+    noun: str,
+    nouns: str,
+    retiring: Callable[[Any], list[str]],
+    *,
+    where: Callable[[Any], str],
+) -> tuple[list[tuple[str, _Row]], list[CurriculumError]]:
+    """Each `formerly:` of `renaming` (quizzes or questions) judged against the stored rows
+    `at` (by slug), one rule for both: the row to rename, or why the database refuses it (at
+    the `formerly:` line). `retiring(item)`: the file rows this load would retire that a
+    mistyped old slug may have meant; `where(item)`: the place named when two claim one row."""
+    plan: list[tuple[str, _Row]] = []
     refused: list[CurriculumError] = []
     taken: dict[int, str] = {}
-    for qz in renaming:
-        if qz.slug in at:
+    for item in renaming:
+        if item.slug in at:
             continue
-        found = [at[old] for old in qz.formerly if old in at]
+        found = [at[old] for old in item.formerly if old in at]
         why = ""
         if len(found) > 1:
             names = " and ".join(quoted(row.slug) for row in found)
-            why = f"names {names}, both quizzes in the database: only one can become this one"
+            why = f"names {names}, both {nouns} in the database: only one can become this one"
         elif not found:
-            if retiring:
+            if gone := retiring(item):
                 why = (
-                    f"names {', '.join(map(quoted, qz.formerly))}, which the database has no "
-                    f"quiz at; this load would retire {', '.join(map(quoted, retiring))}: is "
+                    f"names {', '.join(map(quoted, item.formerly))}, which the database has no "
+                    f"{noun} at; this load would retire {', '.join(map(quoted, gone))}: is "
                     "that the old slug?"
                 )
         elif found[0].source != Source.FILE:
             why = (
-                f"names {quoted(found[0].slug)}, a quiz written in the app, not loaded from the "
-                "files: it is not the files' to rename"
+                f"names {quoted(found[0].slug)}, a {noun} written in the app, not loaded from "
+                "the files: it is not the files' to rename"
             )
         elif found[0].pk in taken:
             why = f"names {quoted(found[0].slug)}, which {taken[found[0].pk]} renames too"
         else:
-            taken[found[0].pk] = qz.source
-            plan.append((qz.slug, found[0]))
+            taken[found[0].pk] = where(item)
+            plan.append((item.slug, found[0]))
         if why:
-            refused.append(CurriculumError(qz.source, qz.formerly_line,
-                                           f"quiz {quoted(qz.slug)}: 'formerly' {why}"))  # fmt: skip
+            refused.append(CurriculumError(item.source, item.formerly_line,
+                                           f"{noun} {quoted(item.slug)}: 'formerly' {why}"))  # fmt: skip
     return plan, refused
 
 

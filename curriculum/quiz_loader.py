@@ -266,26 +266,26 @@ def question_rename_plan(
             "slug", "source"
         )
     }
-    retiring: dict[str | None, list[str]] | None = None  # by module, read when first needed
-
-    def retiring_in(module: str) -> list[str]:
-        nonlocal retiring
-        if retiring is None:
-            listed = {q.slug for q in content.questions} | named
-            retiring = {}
-            for slug, in_module in (
-                Question.objects.filter(source=Source.FILE, archived=False)
-                .exclude(slug__in=listed)
-                .order_by("slug")
-                .values_list("slug", "module__slug")
-            ):
-                retiring.setdefault(in_module, []).append(slug)
-        return retiring.get(module or None, [])
-
+    # Read only when a rename names no stored row: the only case that asks what would retire.
+    unmatched = any(q.slug not in at and not any(o in at for o in q.formerly) for q in renaming)
+    retiring = _retiring_questions({q.slug for q in content.questions} | named) if unmatched else {}
     return _judged(
-        renaming, at, "question", "questions", lambda q: retiring_in(q.module),
+        renaming, at, "question", "questions", lambda q: retiring.get(q.module or None, []),
         where=lambda q: f"{q.source}:{q.line}",
     )  # fmt: skip
+
+
+def _retiring_questions(listed: set[str]) -> dict[str | None, list[str]]:
+    """The file questions a load listing `listed` would retire, by module slug."""
+    retiring: dict[str | None, list[str]] = {}
+    for slug, in_module in (
+        Question.objects.filter(source=Source.FILE, archived=False)
+        .exclude(slug__in=listed)
+        .order_by("slug")
+        .values_list("slug", "module__slug")
+    ):
+        retiring.setdefault(in_module, []).append(slug)
+    return retiring
 
 
 def _rename_questions(plan: list[tuple[str, Question]], report: LoadReport) -> None:

@@ -587,7 +587,7 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-QUIZ_OPTIONS_TEMPLATE = "cohorts/_quiz_options.html"
+QUIZ_OPTIONS_TEMPLATE = "cohorts/assignment_form.html#quiz-options"
 
 
 def _too_many_searches(request: HttpRequest, retry_after: int) -> HttpResponse:
@@ -716,7 +716,7 @@ def _extension_form(cohort: Cohort, assignment: Assignment, data=None) -> Extens
     )
 
 
-LEARNER_OPTIONS_TEMPLATE = "cohorts/_learner_options.html"
+LEARNER_OPTIONS_TEMPLATE = "cohorts/assignment_form.html#learner-options"
 
 
 def _too_many_learner_searches(request: HttpRequest, retry_after: int) -> HttpResponse:

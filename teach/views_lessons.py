@@ -14,8 +14,8 @@ from srm_trainer.ratelimit import rate_limited
 from teach.access import teacher_required
 
 MATCHES_TEMPLATE = "cohorts/_lesson_matches.html"
-OPTIONS_TEMPLATE = "teach/_lesson_options.html"
-SCENARIO_TEMPLATE = "teach/_scenario_options.html"
+OPTIONS_TEMPLATE = "teach/question_form.html#lesson-options"
+SCENARIO_TEMPLATE = "teach/editors.html#scenario-options"
 
 
 def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:

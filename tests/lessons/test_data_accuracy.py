@@ -1129,3 +1129,17 @@ def test_consolidated_billing_names_the_billing_transfer_to_another_organization
         "API_InviteOrganizationToTransferResponsibility.html"
         in _sources("organizations/consolidated-billing")
     )
+
+
+def test_acm_is_not_taught_to_serve_only_load_balancers_and_cloudfront():
+    """AWS Certificate Manager User Guide, "Export an AWS Certificate Manager public
+    certificate": public certificates created from 17 June 2025 can be exported with their
+    private key (protected by a passphrase) for use on your own servers. The lesson and the
+    glossary tied ACM's public certificates to load balancers and CloudFront alone."""
+    body = LESSONS["encryption-and-kms/encryption-basics"].body
+    assert "*exportable* public certificates" in body and "June 2025" in body
+    assert "exportable public certificates" in GLOSSARY["aws-certificate-manager"].definition
+    assert (
+        "https://docs.aws.amazon.com/acm/latest/userguide/export-public-certificate.html"
+        in _sources("encryption-and-kms/encryption-basics")
+    )

@@ -1115,14 +1115,16 @@ def test_inspector_is_taught_to_stop_rescanning_an_ecr_image_after_its_rescan_du
 def test_consolidated_billing_names_the_billing_transfer_to_another_organization():
     """AWS Organizations API Reference, "InviteOrganizationToTransferResponsibility" and
     "ResponsibilityTransfer"; Billing and Cost Management User Guide, "Withdrawing transfers":
-    a management account can let another organization's management account manage and pay
-    its consolidated bill; either side can withdraw, and the transfer ends at the end of a
-    month. "The management account pays" is no longer the only arrangement."""
+    another organization's management account can invite an organization to let it manage
+    and pay that organization's consolidated bill; either side can withdraw, and the transfer
+    ends at the end of a month. "The management account pays" is no longer the only
+    arrangement."""
     para = next(
         p for p in _paragraphs("organizations/consolidated-billing") if "**billing transfer**" in p
     )
     assert "another" in para and "organization" in para
     assert "Only the bill" in para and "no access" in para
+    assert "It sends the invitation" in para  # the payer invites; the billed side accepts
     assert "end of a" in para and "month" in para
     assert (
         "https://docs.aws.amazon.com/organizations/latest/APIReference/"

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 SERVICES = {
     "AmazonRDS": "Amazon RDS",
     "AmazonS3": "Amazon S3",
+    "acm": "AWS Certificate Manager",
     "artifact": "AWS Artifact",
     "audit-manager": "AWS Audit Manager",
     "cognito": "Amazon Cognito",

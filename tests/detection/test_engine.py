@@ -115,6 +115,32 @@ def test_the_samples_are_shaped_like_the_events_eventbridge_delivers():
     assert bands == {"Low", "Medium", "High", "Critical"}
 
 
+# The default severity each sample's finding type has in the GuardDuty User Guide's finding-type
+# pages (EC2, IAM, S3 Protection, Lambda Protection and attack sequence finding types).
+DEFAULT_BANDS = {
+    "CryptoCurrency:EC2/BitcoinTool.B!DNS": "High",
+    "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS": "High",
+    "CredentialAccess:IAMUser/AnomalousBehavior": "Medium",
+    "Policy:S3/BucketBlockPublicAccessDisabled": "Low",
+    "Recon:EC2/PortProbeUnprotectedPort": "Low",
+    "CryptoCurrency:Lambda/BitcoinTool.B": "High",
+    "AttackSequence:IAM/CompromisedCredentials": "Critical",
+}
+
+
+def test_each_guardduty_sample_has_the_severity_aws_gives_its_finding_type():
+    """A sample is a lesson in what GuardDuty reports: its severity must fall in the band of its
+    type's documented default. The Medium sample was `Discovery:IAMUser/AnomalousBehavior` at 5,
+    a type GuardDuty rates Low; it is now `CredentialAccess:IAMUser/AnomalousBehavior`, whose
+    default is Medium (GuardDuty User Guide, "GuardDuty IAM finding types")."""
+    for s in samples():
+        detail = s.event["detail"]
+        if s.event["source"] != "aws.guardduty":
+            continue
+        assert detail["type"] in DEFAULT_BANDS, detail["type"]
+        assert severity_band(detail["severity"].value).name == DEFAULT_BANDS[detail["type"]]
+
+
 def test_finding_types_decode_into_the_documented_parts():
     t = decode_type("CryptoCurrency:EC2/BitcoinTool.B!DNS")
     assert (t.purpose, t.resource, t.family, t.mechanism, t.artifact) == (

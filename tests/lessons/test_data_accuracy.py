@@ -1053,3 +1053,95 @@ def test_the_newer_security_hub_is_told_apart_from_security_hub_cspm_in_the_less
         "https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-v2-concepts.html"
         in urls
     )
+
+
+def _sources(lesson: str) -> list[str]:
+    return [url for _, url in LESSONS[lesson].sources]
+
+
+def test_a_symmetric_key_with_imported_material_is_taught_to_rotate_on_demand():
+    """AWS KMS API Reference, "ImportKeyMaterial" and "RotateKeyOnDemand": a single-Region
+    symmetric encryption key with imported material can take new key material and be rotated
+    on demand; only automatic rotation is closed to it. The lesson named imported material
+    only among the keys automatic rotation skips, and said nothing of the on-demand way."""
+    para = next(p for p in _paragraphs("encryption-and-kms/aws-kms") if "Key rotation" in p)
+    assert "keys with imported material" in para  # still no automatic rotation
+    assert "imported material can still be rotated on demand" in para
+    assert "import new key material" in para
+
+
+def test_disabling_a_key_is_not_taught_to_cut_off_data_keys_already_decrypted():
+    """AWS KMS Developer Guide, "Enable and disable keys": a disabled key is unusable right away,
+    subject to eventual consistency, but resources encrypted with data keys it protects are
+    not affected until the KMS key is used again. Amazon EFS User Guide, "Managing KMS keys
+    for EFS file systems": a mounted file system keeps working for a period of time. The
+    lesson said a disabled key stops working "at once" and that disabling leaves "no one" able
+    to decrypt the orders."""
+    body = LESSONS["encryption-and-kms/aws-kms"].body
+    assert "stops working for all cryptographic operations at once" not in body
+    assert "so that no one can decrypt the orders" not in body
+    bullet = next(p for p in _paragraphs("encryption-and-kms/aws-kms") if "**Disable**" in p)
+    assert "eventually consistent" in bullet
+    assert "already decrypted" in bullet and "Amazon EFS" in bullet
+    assert "https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html" in _sources(
+        "encryption-and-kms/aws-kms"
+    )
+
+
+def test_inspector_is_taught_to_stop_rescanning_an_ecr_image_after_its_rescan_duration():
+    """Amazon Inspector User Guide, "Configuring the Amazon ECR re-scan duration": an image is
+    rescanned only while it was pushed or last in use within the duration; after that
+    Inspector stops monitoring it and closes its findings. The default for new accounts is
+    14 days (settings made before 16 May 2025 keep theirs). The lesson said Inspector "keeps
+    scanning" every resource and rescans whenever a matching CVE is published."""
+    para = next(
+        p for p in _paragraphs("detection/amazon-inspector") if "**ECR re-scan duration**" in p
+    )
+    assert "14 days" in para and "May 2025" in para
+    assert "stops monitoring the image and closes its findings" in para
+    points = next(
+        p for p in _paragraphs("detection/amazon-inspector") if p.startswith("::: key-points")
+    )
+    assert "re-scan duration" in points
+    assert "re-scan duration" in GLOSSARY["amazon-ecr"].definition
+    assert "ECR re-scan duration" in QUESTIONS["det-which-service"].explanation
+    assert (
+        "https://docs.aws.amazon.com/inspector/latest/user/"
+        "scanning_resources_configure_duration_setting_ecr.html"
+        in _sources("detection/amazon-inspector")
+    )
+
+
+def test_consolidated_billing_names_the_billing_transfer_to_another_organization():
+    """AWS Organizations API Reference, "InviteOrganizationToTransferResponsibility" and
+    "ResponsibilityTransfer"; Billing and Cost Management User Guide, "Withdrawing transfers":
+    another organization's management account can invite an organization to let it manage
+    and pay that organization's consolidated bill; either side can withdraw, and the transfer
+    ends at the end of a month. "The management account pays" is no longer the only
+    arrangement."""
+    para = next(
+        p for p in _paragraphs("organizations/consolidated-billing") if "**billing transfer**" in p
+    )
+    assert "another" in para and "organization" in para
+    assert "Only the bill" in para and "no access" in para
+    assert "It sends the invitation" in para  # the payer invites; the billed side accepts
+    assert "end of a" in para and "month" in para
+    assert (
+        "https://docs.aws.amazon.com/organizations/latest/APIReference/"
+        "API_InviteOrganizationToTransferResponsibility.html"
+        in _sources("organizations/consolidated-billing")
+    )
+
+
+def test_acm_is_not_taught_to_serve_only_load_balancers_and_cloudfront():
+    """AWS Certificate Manager User Guide, "Export an AWS Certificate Manager public
+    certificate": public certificates created from 17 June 2025 can be exported with their
+    private key (protected by a passphrase) for use on your own servers. The lesson and the
+    glossary tied ACM's public certificates to load balancers and CloudFront alone."""
+    body = LESSONS["encryption-and-kms/encryption-basics"].body
+    assert "*exportable* public certificates" in body and "June 2025" in body
+    assert "exportable public certificates" in GLOSSARY["aws-certificate-manager"].definition
+    assert (
+        "https://docs.aws.amazon.com/acm/latest/userguide/export-public-certificate.html"
+        in _sources("encryption-and-kms/encryption-basics")
+    )

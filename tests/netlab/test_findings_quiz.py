@@ -28,7 +28,7 @@ CHOICES = {
         "`UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS`": "iam-credential-exfiltration",
     },
     "det-anything-but-and-range": {
-        "`Discovery:IAMUser/AnomalousBehavior`": "iam-anomalous-discovery",
+        "`CredentialAccess:IAMUser/AnomalousBehavior`": "iam-anomalous-discovery",
         "`CryptoCurrency:EC2/BitcoinTool.B!DNS`": "ec2-bitcoin-dns",
         "`Recon:EC2/PortProbeUnprotectedPort`": "ec2-port-probe",
         "`AttackSequence:IAM/CompromisedCredentials`": "attack-sequence-credentials",

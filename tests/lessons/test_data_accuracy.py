@@ -1145,3 +1145,74 @@ def test_acm_is_not_taught_to_serve_only_load_balancers_and_cloudfront():
         "https://docs.aws.amazon.com/acm/latest/userguide/export-public-certificate.html"
         in _sources("encryption-and-kms/encryption-basics")
     )
+
+
+# --- Accuracy audit 2026-12-06 (second pass): IAM, shared responsibility, compliance, capstone
+
+
+def test_the_guardduty_worked_example_gives_the_discovery_finding_its_low_default():
+    """GuardDuty User Guide, "GuardDuty IAM finding types": `Discovery:IAMUser/AnomalousBehavior`
+    has a default severity of Low (`CredentialAccess:IAMUser/AnomalousBehavior` is the Medium
+    one). The worked example's 10:02 row said "(Low or Medium)" for the Discovery finding."""
+    row = next(
+        line
+        for line in LESSONS["detection/amazon-guardduty"].body.splitlines()
+        if line.startswith("| 10:02 ")
+    )
+    assert "`Discovery:IAMUser/AnomalousBehavior`" in row
+    assert "(Low" in row and "Medium" not in row
+
+
+def test_audit_manager_is_taught_as_closed_to_new_customers():
+    """AWS Audit Manager User Guide, "AWS Audit Manager availability change" (the banner on
+    every Audit Manager page): the service no longer takes new customers; existing customers
+    keep using it. AWS Config "Conformance Pack Sample Templates" has framework samples (PCI DSS
+    among them) that, as AWS says, do not by themselves make you compliant. The course taught
+    Audit Manager as the tool to turn on, with no word of the change."""
+    lesson = "compliance-and-artifact/evidence-and-posture"
+    note = next(p for p in _paragraphs(lesson) if "**Closed to new customers.**" in p)
+    note = " ".join(note.split())
+    assert "carry on" in note and "conformance pack" in note and "Security Hub CSPM" in note
+    assert "do not by themselves make you compliant" in note
+    points = next(p for p in _paragraphs(lesson) if p.startswith("::: key-points"))
+    assert "closed to new customers" in points
+    basics = LESSONS["compliance-and-artifact/compliance-basics"].body
+    assert "AWS has closed it to new customers" in basics
+    assert "Closed to new customers" in GLOSSARY["aws-audit-manager"].definition
+    assert "closed to new customers" in QUESTIONS["comp-evidence-tools"].explanation
+    assert (
+        "https://docs.aws.amazon.com/audit-manager/latest/userguide/"
+        "audit-manager-availability-change.html" in _sources(lesson)
+    )
+    assert GLOSSARY["aws-audit-manager"].source_url.endswith(
+        "audit-manager-availability-change.html"
+    )
+
+
+def test_artifact_is_not_taught_to_hold_only_reports_about_aws():
+    """AWS Artifact User Guide, "Document history": third-party reports (compliance reports of
+    independent software vendors selling through AWS Marketplace) became generally available
+    in January 2023. The lesson and glossary said Artifact holds AWS's own documents only."""
+    para = next(
+        p
+        for p in _paragraphs("compliance-and-artifact/aws-artifact")
+        if "**third-party reports**" in p
+    )
+    assert "AWS Marketplace" in para and "not AWS's" in para
+    assert "third-party" in GLOSSARY["aws-artifact"].definition
+    assert "https://docs.aws.amazon.com/artifact/latest/ug/doc-history.html" in _sources(
+        "compliance-and-artifact/aws-artifact"
+    )
+
+
+def test_the_capstone_offers_centralized_root_access_for_its_member_accounts():
+    """IAM User Guide, "Centralize root access for member accounts": the management account can
+    delete member accounts' root credentials. The capstone asked for root MFA in all three
+    accounts without saying that the two member accounts can lose their root credentials
+    instead, which the root-user lesson teaches."""
+    row = next(
+        line
+        for line in LESSONS["capstone/capstone"].body.splitlines()
+        if line.startswith("| MFA on the root user")
+    )
+    assert "centralized root access" in row and "member accounts" in row

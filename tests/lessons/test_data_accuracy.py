@@ -1216,3 +1216,23 @@ def test_the_capstone_offers_centralized_root_access_for_its_member_accounts():
         if line.startswith("| MFA on the root user")
     )
     assert "centralized root access" in row and "member accounts" in row
+
+
+def test_access_analyzer_custom_policy_checks_are_taught_beside_validation():
+    """IAM User Guide, "IAM Access Analyzer checks for validating policies" and the Access
+    Analyzer API (`CheckNoNewAccess`, `CheckAccessNotGranted`, `CheckNoPublicAccess`): besides
+    validation against the grammar and best practices, custom checks compare a policy with its
+    earlier version, with a list of actions or resources, or for public access, and each check
+    is charged. The lesson named validation and generation only."""
+    lesson = "iam/least-privilege"
+    bullet = next(
+        line
+        for line in LESSONS[lesson].body.splitlines()
+        if line.startswith("- **IAM Access Analyzer custom policy checks**")
+    )
+    assert "previous version" in bullet and "list you name" in bullet and "public" in bullet
+    assert "charged" in bullet
+    assert (
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+        "access-analyzer-checks-validating-policies.html" in _sources(lesson)
+    )

@@ -1236,3 +1236,14 @@ def test_access_analyzer_custom_policy_checks_are_taught_beside_validation():
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
         "access-analyzer-checks-validating-policies.html" in _sources(lesson)
     )
+
+
+def test_the_srm_explorer_does_not_offer_sse_c_as_an_open_choice_on_s3():
+    """Amazon S3 User Guide, "Blocking or unblocking SSE-C for a general purpose bucket": new
+    buckets refuse SSE-C uploads by default since April 2026. The explorer's S3 row said you
+    could simply choose "your own keys" instead of SSE-S3."""
+    s3 = next(s for s in CURRICULUM.services if s.slug == "s3")
+    owner, reason = s3.responsibilities["server-side-encryption"]
+    assert owner == "shared"
+    assert "your own keys instead" not in reason
+    assert "(SSE-C) unless you allow them" in reason

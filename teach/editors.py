@@ -279,11 +279,17 @@ def assign_ids(
             old_text = stored[old_id]
             if reworded is not None and not same_entry(old_text, entry["text"], said=said):
                 entry["id"] = _new_id(entry["text"], taken)
-                reworded.append(Reworded(number, str(old_text or ""), entry["text"], word))
+                back = old_id == text_id(entry_text(old_text))
+                reworded.append(Reworded(number, str(old_text or ""), entry["text"], word, back))
         else:
             entry["id"] = _new_id(entry["text"], taken)
         out.append(entry)
     return out
+
+
+def entry_text(text) -> str:
+    """A stored text as a row posts it back (`kept_rows` strips it)."""
+    return str(text or "").strip()
 
 
 @dataclass(frozen=True)
@@ -294,6 +300,10 @@ class Reworded:
     old: str
     new: str
     word: str = "Choice"  # or "Item"
+    # Whether putting `old` back takes back the old id: a new row's id is its text's
+    # (`_new_id`), so it does when the old id was made from these very words (not kept
+    # through an earlier typo fix, nor written in a file's `id:`).
+    back: bool = False
 
     def said(self, answered: bool) -> str:
         """What the author is told after the save; `answered`: learners have answered."""
@@ -314,6 +324,40 @@ class Reworded:
                 "chose it are asked to choose again."
             )
         return f"{head}, so it is a new {self.word.lower()} (nobody had answered the question yet)."
+
+
+def missed_same(reworded: list[Reworded]) -> str:
+    """After a save that made answered choices (or items) new: that "Same choice, reworded"
+    would have kept them, and how to get that now. The box is a choice made before the save,
+    and the notice at the page's top is easily read past; this is said where the result is.
+    Putting the old words back takes back the old id only where the id was made from them
+    (`Reworded.back`), so only those rows are offered that way."""
+    if not reworded:
+        return ""
+    word = reworded[0].word.lower()
+    box = f"“Same {word}, reworded”"
+
+    def rows(them: list[Reworded]) -> str:
+        numbers = [str(r.number) for r in them]
+        listed = (
+            numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+        )
+        return f"{word}{'' if len(them) == 1 else 's'} {listed}"
+
+    said = [
+        f"{word[0].upper()}{rows(reworded)[1:]} became new ({box} was not ticked): ticked, "
+        f"{'it' if len(reworded) == 1 else 'each'} would have kept its answers and statistics."
+    ]
+    back = [r for r in reworded if r.back]
+    if back:
+        said.append(
+            f"To keep {rows(back)} after all, edit the question, put back the old words exactly "
+            f"and save, then reword with {box} ticked."
+        )
+    if len(back) < len(reworded):
+        lost = [r for r in reworded if not r.back]
+        said.append(f"For {rows(lost)} that is no longer possible here.")
+    return " ".join(said)
 
 
 def short(text: str, most: int = 60) -> str:

@@ -830,7 +830,10 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
         if answered:
             messages.info(request, missed_same(parts.reworded))
     if quiz is not None:
-        return redirect(reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}")
+        # Back at the question's entry, unless the save has more to say than "saved": the
+        # notices are at the page's top, which the entry's #fragment scrolled out of sight.
+        at = "" if parts.reworded else f"#entry-{question.pk}"
+        return redirect(reverse("teach:quiz", args=[quiz.pk]) + at)
     return redirect("teach:dashboard")
 
 

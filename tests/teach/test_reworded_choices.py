@@ -210,6 +210,21 @@ def test_after_a_save_that_made_answered_choices_new_the_author_is_told_of_the_b
     assert question.choices()[1]["id"] == old["Share it"]
 
 
+def test_a_save_with_reworded_notices_opens_the_quiz_page_where_they_are_said(
+    teacher, owned, learner
+):
+    """The notices are at the page's top: the entry's #fragment scrolled them out of sight (on
+    a phone, always). A save with nothing more to say goes back to the entry as before."""
+    quiz, question = owned
+    url = reverse("teach:question-edit", args=[question.pk]) + f"?quiz={quiz.pk}"
+    rows = _stored(question)
+    response = teacher.post(url, form_data(rows, category=question.category))
+    assert response["Location"].endswith(f"#entry-{question.pk}")
+    rows[1]["text"] = "Keep it in a password manager"
+    response = teacher.post(url, form_data(rows, category=question.category))
+    assert response["Location"] == reverse("teach:quiz", args=[quiz.pk])
+
+
 def test_a_choice_whose_id_came_from_earlier_words_is_not_offered_the_way_back(
     teacher, owned, learner
 ):

@@ -182,7 +182,7 @@ class CategorizedItemRow(ItemRow):
 
 class TrueFalseForm(_Form):
     answer = forms.TypedChoiceField(
-        label="The statement is",
+        label="The statement in the prompt is",
         choices=[("true", "True"), ("false", "False")],
         coerce=lambda v: v == "true",
         widget=forms.RadioSelect,
@@ -530,9 +530,14 @@ def linked_to(form: forms.Form | None, name: str, message: str) -> Linked:
     if form is None or name not in form.fields:
         return Linked(message)
     anchor = form[name].auto_id or ""
+    widget = form.fields[name].widget
+    if anchor and getattr(widget, "input_type", "") == "radio":
+        # A group of radio buttons (true or false) has no element of the field's own id: the
+        # link goes to its first button, the one a keyboard enters the group by.
+        anchor = f"{anchor}_0"
     # A group of checkboxes: its first box is where a link goes, but not the one control
     # the message is about.
-    group = getattr(form.fields[name].widget, "allow_multiple_selected", False)
+    group = getattr(widget, "allow_multiple_selected", False)
     return Linked(message, anchor, "" if group else anchor)
 
 
@@ -594,16 +599,18 @@ class Parts:
     def summary(self) -> list[str]:
         """What stops a save that the fields' own errors do not say (shown at the top): a
         refused "Same choice, reworded" is named with its row and linked to its box, as the
-        kind's row problems are (the other row fields' errors are said beside them)."""
+        kind's row problems are (the other row fields' errors are said beside them); so is a
+        refusal of the `extra` form (a true/false question's answer not given, categorize's
+        categories), where the summary said only "See the highlighted fields below"."""
         rows = self.rows
         if rows is None or not rows.is_bound:
-            return []
+            return self.extra_refusals()
         return [
             linked_to(form, "same", f"{form.row_name}: {error}")
             for form in rows.forms
             if "same" in form.fields
             for error in form.errors.get("same", ())
-        ]
+        ] + self.extra_refusals()
 
     def extra_refusals(self) -> list[str]:
         """The `extra` form's refusals (JSON that does not parse, a number that is none), each

@@ -531,7 +531,7 @@ def linked_to(form: forms.Form | None, name: str, message: str) -> Linked:
         return Linked(message)
     anchor = form[name].auto_id or ""
     widget = form.fields[name].widget
-    if anchor and getattr(widget, "input_type", "") == "radio":
+    if anchor and isinstance(widget, forms.RadioSelect):
         # A group of radio buttons (true or false) has no element of the field's own id: the
         # link goes to its first button, the one a keyboard enters the group by.
         anchor = f"{anchor}_0"

@@ -431,9 +431,9 @@ def test_a_question_renamed_by_a_course_update_is_found_by_its_old_slug(teacher,
     response = teacher.get(URL, {"q": "storage-old"})
     assert listed(response) == {"file-question"}
     body = response.content.decode()
-    assert "Formerly <code>shared-storage-old</code> (renamed by a course update)" in body
+    assert "· formerly <code>shared-storage-old</code> (renamed by a course update)" in body
     # Found by its slug now, it does not say so: the old slug is not why it was found.
-    assert "Formerly" not in teacher.get(URL, {"q": "file-question"}).content.decode()
+    assert "formerly" not in teacher.get(URL, {"q": "file-question"}).content.decode()
     # Another teacher's question is not found by its old slug either.
     EarlierQuestionSlug.objects.create(slug="otto-old", question=world["theirs"])
     assert listed(teacher.get(URL, {"q": "otto-old"})) == set()

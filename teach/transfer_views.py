@@ -257,7 +257,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
     # A quiz file makes a quiz of its own, whatever quizzes share its title: said "a new quiz",
     # as the preview said it, so it is not read as the teacher's quiz of that title filled up.
     if result.quiz:
-        where = f" into a new quiz, “{target.title}”: a draft, publish it when it is ready."
+        where = f" into a new quiz, “{result.quiz.title}”: a draft, publish it when it is ready."
     else:
         where = f" into “{target.title}”." if target else "."
     messages.success(request, f"Imported {count} question{'s' if count != 1 else ''}{where}")

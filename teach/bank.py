@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from lessons.models import Level, Module, Source
 from quizzes import kinds
-from quizzes.models import Question, Quiz, QuizQuestion
+from quizzes.models import EarlierQuestionSlug, Question, Quiz, QuizQuestion
 from srm_trainer.counts import counted
 from srm_trainer.prepared import MAX_INTS, PreparedPerCount, PreparedQuery
 from srm_trainer.versioned_cache import VersionedCache
@@ -62,9 +62,12 @@ def bank_questions(user, filters: Filters) -> QuerySet[Question]:
     if not filters.archived:
         qs = qs.filter(archived=False)
     # Each word typed, anywhere in the prompt or the slug: as one phrase, "permissions
-    # boundary" missed a prompt whose Markdown wrapped its line between the two words.
+    # boundary" missed a prompt whose Markdown wrapped its line between the two words. A slug
+    # the question had before a course update renamed it counts as its slug (a link or a note
+    # naming the old one still finds it; `with_formerly` says so on the row).
     for word in filters.q.split():
-        qs = qs.filter(Q(prompt__icontains=word) | Q(slug__icontains=word))
+        earlier = EarlierQuestionSlug.objects.filter(question=OuterRef("pk"), slug__icontains=word)
+        qs = qs.filter(Q(prompt__icontains=word) | Q(slug__icontains=word) | Exists(earlier))
     if filters.kind:
         qs = qs.filter(type=filters.kind)
     if filters.module is not None:
@@ -102,6 +105,23 @@ def page_of(questions: QuerySet[Question], *, filters: Filters, banks: list[dict
     if filters == Filters():
         paginator.count = sum(row["count"] for row in banks)  # a cached_property: kept
     return paginator.get_page(number)
+
+
+def with_formerly(questions, q: str) -> None:
+    """Set each question's `formerly`: its earlier slugs (`EarlierQuestionSlug`) holding a word
+    of the search `q` that its slug now does not, so a row found by an old slug says why it
+    was found. One query for the page, and none without a search."""
+    words = [w.casefold() for w in q.split()]
+    by_pk = {question.pk: question for question in questions}
+    for question in by_pk.values():
+        question.formerly = []
+    if not words or not by_pk:
+        return
+    rows = EarlierQuestionSlug.objects.filter(question_id__in=by_pk).order_by("slug")
+    for question_id, slug in rows.values_list("question_id", "slug"):
+        question = by_pk[question_id]
+        if any(w in slug.casefold() and w not in question.slug.casefold() for w in words):
+            question.formerly.append(slug)
 
 
 def _tag_links(*keys: int) -> QuerySet:

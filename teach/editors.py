@@ -182,7 +182,7 @@ class CategorizedItemRow(ItemRow):
 
 class TrueFalseForm(_Form):
     answer = forms.TypedChoiceField(
-        label="The statement is",
+        label="The statement in the prompt is",
         choices=[("true", "True"), ("false", "False")],
         coerce=lambda v: v == "true",
         widget=forms.RadioSelect,
@@ -279,11 +279,17 @@ def assign_ids(
             old_text = stored[old_id]
             if reworded is not None and not same_entry(old_text, entry["text"], said=said):
                 entry["id"] = _new_id(entry["text"], taken)
-                reworded.append(Reworded(number, str(old_text or ""), entry["text"], word))
+                back = old_id == text_id(entry_text(old_text))
+                reworded.append(Reworded(number, str(old_text or ""), entry["text"], word, back))
         else:
             entry["id"] = _new_id(entry["text"], taken)
         out.append(entry)
     return out
+
+
+def entry_text(text) -> str:
+    """A stored text as a row posts it back (`kept_rows` strips it)."""
+    return str(text or "").strip()
 
 
 @dataclass(frozen=True)
@@ -294,6 +300,10 @@ class Reworded:
     old: str
     new: str
     word: str = "Choice"  # or "Item"
+    # Whether putting `old` back takes back the old id: a new row's id is its text's
+    # (`_new_id`), so it does when the old id was made from these very words (not kept
+    # through an earlier typo fix, nor written in a file's `id:`).
+    back: bool = False
 
     def said(self, answered: bool) -> str:
         """What the author is told after the save; `answered`: learners have answered."""
@@ -314,6 +324,40 @@ class Reworded:
                 "chose it are asked to choose again."
             )
         return f"{head}, so it is a new {self.word.lower()} (nobody had answered the question yet)."
+
+
+def missed_same(reworded: list[Reworded]) -> str:
+    """After a save that made answered choices (or items) new: that "Same choice, reworded"
+    would have kept them, and how to get that now. The box is a choice made before the save,
+    and the notice at the page's top is easily read past; this is said where the result is.
+    Putting the old words back takes back the old id only where the id was made from them
+    (`Reworded.back`), so only those rows are offered that way."""
+    if not reworded:
+        return ""
+    word = reworded[0].word.lower()
+    box = f"“Same {word}, reworded”"
+
+    def rows(them: list[Reworded]) -> str:
+        numbers = [str(r.number) for r in them]
+        listed = (
+            numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+        )
+        return f"{word}{'' if len(them) == 1 else 's'} {listed}"
+
+    said = [
+        f"{word[0].upper()}{rows(reworded)[1:]} became new ({box} was not ticked): ticked, "
+        f"{'it' if len(reworded) == 1 else 'each'} would have kept its answers and statistics."
+    ]
+    back = [r for r in reworded if r.back]
+    if back:
+        said.append(
+            f"To keep {rows(back)} after all, edit the question, put back the old words exactly "
+            f"and save, then reword with {box} ticked."
+        )
+    if len(back) < len(reworded):
+        lost = [r for r in reworded if not r.back]
+        said.append(f"For {rows(lost)} that is no longer possible here.")
+    return " ".join(said)
 
 
 def short(text: str, most: int = 60) -> str:
@@ -486,9 +530,14 @@ def linked_to(form: forms.Form | None, name: str, message: str) -> Linked:
     if form is None or name not in form.fields:
         return Linked(message)
     anchor = form[name].auto_id or ""
+    widget = form.fields[name].widget
+    if anchor and isinstance(widget, forms.RadioSelect):
+        # A group of radio buttons (true or false) has no element of the field's own id: the
+        # link goes to its first button, the one a keyboard enters the group by.
+        anchor = f"{anchor}_0"
     # A group of checkboxes: its first box is where a link goes, but not the one control
     # the message is about.
-    group = getattr(form.fields[name].widget, "allow_multiple_selected", False)
+    group = getattr(widget, "allow_multiple_selected", False)
     return Linked(message, anchor, "" if group else anchor)
 
 
@@ -550,16 +599,18 @@ class Parts:
     def summary(self) -> list[str]:
         """What stops a save that the fields' own errors do not say (shown at the top): a
         refused "Same choice, reworded" is named with its row and linked to its box, as the
-        kind's row problems are (the other row fields' errors are said beside them)."""
+        kind's row problems are (the other row fields' errors are said beside them); so is a
+        refusal of the `extra` form (a true/false question's answer not given, categorize's
+        categories), where the summary said only "See the highlighted fields below"."""
         rows = self.rows
         if rows is None or not rows.is_bound:
-            return []
+            return self.extra_refusals()
         return [
             linked_to(form, "same", f"{form.row_name}: {error}")
             for form in rows.forms
             if "same" in form.fields
             for error in form.errors.get("same", ())
-        ]
+        ] + self.extra_refusals()
 
     def extra_refusals(self) -> list[str]:
         """The `extra` form's refusals (JSON that does not parse, a number that is none), each

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from curriculum import validation
 from lessons.models import Lesson, Level, Module
 from lessons.reading_order import VERSION_KEY as CONTENT_VERSION
-from quizzes.models import DRAW_NEEDS_BOTH, Quiz
+from quizzes.models import DRAW_NEEDS_BOTH, MAX_TIME_LIMIT, Quiz
 from srm_trainer.finder import PLAIN_KEY, typed_input
 from srm_trainer.once import field as once_field
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
@@ -379,6 +379,15 @@ class QuizForm(forms.ModelForm):
         # Left empty (or sent by an older form without them): the defaults, one try, no penalty.
         self.fields["tries"].required = False
         self.fields["try_penalty"].required = False
+        # A number below a setting's least (the database's 0) in the page's words: Django's
+        # "Ensure this value is greater than or equal to 0." sat beside the model's own.
+        for field in self.fields.values():
+            if isinstance(field, forms.IntegerField) and field.min_value == 0:
+                field.error_messages["min_value"] = "This cannot be below 0, not %(show_value)s."
+        self.fields["time_limit"].error_messages["min_value"] = (
+            f"This is in minutes, from 1 to {MAX_TIME_LIMIT} (or empty for none), "
+            "not %(show_value)s."
+        )
 
     def clean_tries(self) -> int:
         value = self.cleaned_data.get("tries")

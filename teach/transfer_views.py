@@ -254,12 +254,13 @@ def _confirm(request: HttpRequest) -> HttpResponse:
         return _page(request, form, errors=exc.lines(), fmt=fmt)
     count = len(result.questions)
     target = result.quiz or result.into
-    messages.success(
-        request,
-        f"Imported {count} question{'s' if count != 1 else ''}"
-        + (f" into “{target.title}”." if target else ".")
-        + (" The quiz is a draft: publish it when it is ready." if result.quiz else ""),
-    )
+    # A quiz file makes a quiz of its own, whatever quizzes share its title: said "a new quiz",
+    # as the preview said it, so it is not read as the teacher's quiz of that title filled up.
+    if result.quiz:
+        where = f" into a new quiz, “{result.quiz.title}”: a draft, publish it when it is ready."
+    else:
+        where = f" into “{target.title}”." if target else "."
+    messages.success(request, f"Imported {count} question{'s' if count != 1 else ''}{where}")
     target = result.quiz or result.into
     return redirect("teach:quiz", pk=target.pk) if target else redirect("teach:dashboard")
 

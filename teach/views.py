@@ -38,7 +38,7 @@ from teach.access import (
     teacher_required,
     visible_quiz,
 )
-from teach.editors import EDITORS, Parts, editor_for
+from teach.editors import EDITORS, Parts, editor_for, missed_same
 from teach.forms import QuestionForm, QuizForm
 from teach.transfer.gift import GIFT_KINDS
 
@@ -827,8 +827,13 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
         answered = not context["creating"] and services.question_has_answers(question)
         for choice in parts.reworded:
             messages.info(request, choice.said(answered))
+        if answered:
+            messages.info(request, missed_same(parts.reworded))
     if quiz is not None:
-        return redirect(reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}")
+        # Back at the question's entry, unless the save has more to say than "saved": the
+        # notices are at the page's top, which the entry's #fragment scrolled out of sight.
+        at = "" if parts.reworded else f"#entry-{question.pk}"
+        return redirect(reverse("teach:quiz", args=[quiz.pk]) + at)
     return redirect("teach:dashboard")
 
 

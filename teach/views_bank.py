@@ -67,6 +67,7 @@ def question_bank(request: HttpRequest) -> HttpResponse:
     if into is not None and into.pk not in {quiz.pk for quiz in targets}:
         targets.insert(0, into)
     bank.with_tag_slugs(list(page))
+    bank.with_formerly(list(page), filters.q)
     for question in page:
         question.editable = may_edit(user, question) and question.type in EDITORS
         question.in_quiz = question.pk in in_quiz

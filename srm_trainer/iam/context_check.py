@@ -21,6 +21,13 @@ plain String (`cognito-identity.amazonaws.com:amr`, which AWS's own trust polici
 ForAnyValue:), so a warning there would be wrong.
 String keys take any text. Keys the catalogue does not know are left alone.
 
+`check_caller_keys` names a principal key whose value is not the caller's (IAM User Guide,
+"AWS global condition context keys", principal properties): aws:username "alice" in a request
+made by `user/dana`, aws:PrincipalArn left from the caller a case had before. AWS sets these
+from the caller, so no request holds another's; a case that does evaluates conditions and
+policy variables (`${aws:username}`) against a caller it does not show. The caller's values are
+`principals.default_context`, what the editors pre-fill.
+
 How our engine treats a value its operator cannot read: every comparison with it is false,
 negated operators' too (`conditions.py`). AWS documents no outcome for such values (it never
 sends them), so the words say "here", in this evaluation.
@@ -41,11 +48,19 @@ from .context import RequestContext
 from .errors import PolicyError
 from .findings import TOPIC_CONDITIONS, Finding
 
-__all__ = ["CONTEXT_CODES", "LIST_ON_SINGLE", "WRONG_TYPE", "check_context"]
+__all__ = [
+    "CONTEXT_CODES",
+    "LIST_ON_SINGLE",
+    "NOT_THE_CALLERS",
+    "WRONG_TYPE",
+    "check_caller_keys",
+    "check_context",
+]
 
 WRONG_TYPE = "context_value_wrong_type"
 LIST_ON_SINGLE = "context_list_on_single_valued_key"
-CONTEXT_CODES = frozenset({WRONG_TYPE, LIST_ON_SINGLE})
+NOT_THE_CALLERS = "context_key_not_the_callers"
+CONTEXT_CODES = frozenset({WRONG_TYPE, LIST_ON_SINGLE, NOT_THE_CALLERS})
 
 # What AWS sends for each type, and an example a learner can copy.
 _WORDS = {
@@ -204,3 +219,52 @@ def _list_on_single(
         data={"key": name, "values": list(values), "expected": list(types)},
         topic=TOPIC_CONDITIONS,
     )
+
+
+def check_caller_keys(
+    principal: Any,
+    context: RequestContext | Mapping[str, Any] | None,
+    *,
+    path: str = "request.context",
+    budget: Budget | None = None,
+) -> list[Finding]:
+    """A warning for each principal key of `context` (aws:username, aws:PrincipalArn, …) whose
+    one value is not what AWS sends for `principal`, the request's caller. Keys the caller's
+    ARN does not decide (a user's unique id) and keys the context leaves out are not named; a
+    caller or a context the engine refuses has none (the evaluation reports it)."""
+    from .principals import default_context
+
+    if not isinstance(principal, str):
+        return []
+    sends = default_context(principal)
+    if not sends:
+        return []
+    if isinstance(context, RequestContext):
+        ctx = context
+    else:
+        try:
+            ctx = RequestContext.from_mapping(context, path=path)
+        except PolicyError:
+            return []
+    found: list[Finding] = []
+    for name, value in sends.items():
+        if budget is not None and budget.findings <= 0:
+            break
+        given = ctx.get(name)
+        if not given or ctx.is_multivalued(name) or given[0] == value:
+            continue  # absent, a list (`check_context` says so), or right
+        found.append(
+            Finding(
+                NOT_THE_CALLERS,
+                "warning",
+                f"{name} is {_shown(given[0])}, but the caller is {principal}, for whom AWS "
+                f"sends “{value}”. Here conditions and policy variables on {name} read "
+                f"{_shown(given[0])}: correct it, or remove the row.",
+                f"{path}.{name}",
+                data={"key": name, "values": [given[0]], "sends": value},
+                topic=TOPIC_CONDITIONS,
+            )
+        )
+        if budget is not None:
+            budget.findings -= 1
+    return found

@@ -1185,7 +1185,7 @@ def lint_case(case: Mapping[str, Any], *, budget: Budget | None = None) -> list[
 
 
 def _lint_case(case: Mapping[str, Any], budget: Budget) -> list[Finding]:
-    from .context_check import check_context  # it words its findings with this module's
+    from .context_check import check_caller_keys, check_context  # worded with this module's
 
     found: list[Finding] = []
     for prefix, kind, entry in _case_policies(case):
@@ -1211,7 +1211,10 @@ def _lint_case(case: Mapping[str, Any], budget: Budget) -> list[Finding]:
             )
     request = case.get("request")
     if isinstance(request, Mapping):  # after the policies: they keep the first findings shown
-        found += check_context(request.get("context"), budget=budget)
+        typed = check_context(request.get("context"), budget=budget)
+        said = {f.data.get("key") for f in typed}  # one warning a key: its type's first
+        callers = check_caller_keys(request.get("principal"), request.get("context"), budget=budget)
+        found += typed + [f for f in callers if f.data.get("key") not in said]
     return found
 
 

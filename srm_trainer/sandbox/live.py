@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString
 
 from srm_trainer.iam import PolicyError, catalog, evaluate, parse_policy
 from srm_trainer.iam.budget import on_fresh_frame_chunk
-from srm_trainer.iam.context_check import CONTEXT_CODES, LIST_ON_SINGLE
+from srm_trainer.iam.context_check import CONTEXT_CODES, LIST_ON_SINGLE, NOT_THE_CALLERS
 from srm_trainer.iam.decision import Reason, StatementRef
 from srm_trainer.iam.findings import lint_case
 from srm_trainer.iam.reasons import Topic
@@ -384,6 +384,8 @@ def _context_said(code: str, data: dict[str, Any]) -> str:
     """A context warning in a few words, for the status region."""
     if code == LIST_ON_SINGLE:
         return f"{data['key']} takes one value, not a list"
+    if code == NOT_THE_CALLERS:
+        return f"{data['key']} is not the caller's"
     return f"{data['key']} is not {data['expected_words']}"
 
 

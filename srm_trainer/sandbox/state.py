@@ -335,8 +335,29 @@ def apply_op(
         principal = PRINCIPAL_EXAMPLES[arg]
         # Choosing another kind of caller drops who created the federated session it replaces.
         creator = state.federated_by if is_federated_user(principal) else ""
-        return replace(state, principal=principal, federated_by=creator)
+        context = caller_keys_moved(state.context, state.principal, principal)
+        return replace(state, principal=principal, federated_by=creator, context=context)
     return state
+
+
+def caller_keys_moved(
+    context: tuple[tuple[str, str], ...], before: str, after: str
+) -> tuple[tuple[str, str], ...]:
+    """The context rows once the caller changes from `before` to `after` (a caller button): a
+    principal key still holding what AWS sends for `before` (as "Add the keys AWS would send"
+    put it) takes what it sends for `after`, or goes if AWS sends no such key for that caller
+    (aws:username for a role session). A value typed by hand stays, and is warned of if it is
+    not the new caller's (`context_check.check_caller_keys`). The chip kept alice's keys for
+    any caller, which the page then called a request from one caller with another's keys."""
+    old, new = default_context(before), default_context(after)
+    out = []
+    for key, value in context:
+        if key in old and value == old[key]:
+            if key not in new:
+                continue
+            value = new[key]
+        out.append((key, value))
+    return tuple(out)
 
 
 # --- the case format ----------------------------------------------------------------------

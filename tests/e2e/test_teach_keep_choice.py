@@ -93,3 +93,29 @@ def test_a_tick_on_a_tampered_row_is_refused_beside_it_and_in_the_summary(urls, 
     assert_accessible(page)
     question.refresh_from_db()
     assert question.data == before
+
+
+def test_on_a_phone_the_box_takes_one_line_and_the_row_stays_compact(urls, page, phone):  # noqa: F811
+    """At 375 px the box wrapped the fold and the move buttons onto two lines (224 px a row,
+    152 without the box): now it is one line under the text, the fold and the buttons share
+    the next, and the keyboard reaches it right after the row's text."""
+    edit, _new = urls
+    _answered(Question.objects.get(owner__username="ines"))
+    for width, most in ((375, 190), (768, 160), (1280, 160)):
+        phone.set_viewport_size({"width": width, "height": 900})
+        phone.goto(edit)
+        row = phone.locator(".row-card").nth(1)
+        height = row.bounding_box()["height"]
+        assert height <= most, f"{height} px at {width} px"
+        box = row.get_by_role("checkbox", name="Choice 2: same choice, reworded")
+        fold = row.locator("details > summary")
+        up = row.get_by_role("button", name="Move up choice 2")
+        text_box = row.get_by_role("textbox", name="Choice 2 text").bounding_box()
+        assert box.bounding_box()["y"] > text_box["y"] + text_box["height"] - 1  # under its text
+        # The fold and the move buttons on one line, as on a row without the box.
+        assert abs(fold.bounding_box()["y"] - up.bounding_box()["y"]) < 12
+    row.get_by_role("textbox", name="Choice 2 text").focus()
+    box = _tab_to(phone, "Choice 2: same choice, reworded")
+    phone.keyboard.press("Space")
+    expect(box).to_be_checked()
+    assert box.evaluate("e => getComputedStyle(e).outlineStyle") != "none"

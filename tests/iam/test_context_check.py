@@ -15,7 +15,7 @@ import pytest
 from srm_trainer.iam import catalog, evaluate
 from srm_trainer.iam.budget import Budget
 from srm_trainer.iam.context import MAX_CONTEXT_VALUES
-from srm_trainer.iam.context_check import LIST_ON_SINGLE, WRONG_TYPE, check_context
+from srm_trainer.iam.context_check import LIST_ON_SINGLE, NOT_THE_CALLERS, WRONG_TYPE, check_context
 from srm_trainer.iam.findings import lint_case
 from srm_trainer.sandbox.state import SandboxState, aws_context_for
 
@@ -284,3 +284,91 @@ def test_the_cli_lints_a_cases_context_as_a_warning(tmp_path, capsys):
     assert out.startswith(
         "request.context.aws:SourceIp warning context_value_wrong_type: aws:SourceIp is"
     )
+
+
+# (doc rule, caller, key, value, what AWS sends or None for no warning). AWS sets the principal
+# keys from the caller; for a role session aws:PrincipalArn is the role's ARN, not the session's.
+DANA = "arn:aws:iam::111122223333:user/dana"
+SESSION = "arn:aws:sts::111122223333:assumed-role/Auditor/dana"
+CALLER_ROWS = [
+    (f"{GLOBAL_KEYS}#condition-keys-username", DANA, "aws:username", "alice", "dana"),
+    (f"{GLOBAL_KEYS}#condition-keys-username", DANA, "aws:username", "dana", None),
+    (
+        f"{GLOBAL_KEYS}#condition-keys-principalarn",
+        DANA,
+        "aws:PrincipalArn",
+        "arn:aws:iam::111122223333:user/alice",
+        DANA,
+    ),
+    (
+        f"{GLOBAL_KEYS}#condition-keys-principalarn",
+        SESSION,
+        "aws:PrincipalArn",
+        SESSION,
+        "arn:aws:iam::111122223333:role/Auditor",
+    ),
+    (
+        f"{GLOBAL_KEYS}#condition-keys-principalarn",
+        SESSION,
+        "aws:PrincipalArn",
+        "arn:aws:iam::111122223333:role/Auditor",
+        None,
+    ),
+    (
+        f"{GLOBAL_KEYS}#condition-keys-principaltype",
+        SESSION,
+        "aws:PrincipalType",
+        "User",
+        "AssumedRole",
+    ),
+    (
+        f"{GLOBAL_KEYS}#condition-keys-principalaccount",
+        DANA,
+        "aws:PrincipalAccount",
+        "444455556666",
+        "111122223333",
+    ),
+    # A key the caller's ARN does not decide (a user's unique id, AWS's to assign): never named.
+    (f"{GLOBAL_KEYS}#condition-keys-userid", DANA, "aws:userid", "AIDAEXAMPLE", None),
+]
+
+
+@pytest.mark.parametrize(("doc", "caller", "key", "value", "sends"), CALLER_ROWS)
+def test_a_principal_key_is_flagged_when_it_is_not_the_callers(doc, caller, key, value, sends):
+    case = {"request": {"principal": caller, "action": "s3:GetObject", "resource": "*"}}
+    case["request"]["context"] = {key: value}
+    found = [f for f in lint_case(case) if f.code == NOT_THE_CALLERS]
+    if sends is None:
+        assert found == [], doc
+        return
+    (finding,) = found
+    assert finding.path == f"request.context.{key}"
+    assert finding.message == (
+        f"{key} is “{value}”, but the caller is {caller}, for whom AWS sends “{sends}”. Here "
+        f"conditions and policy variables on {key} read “{value}”: correct it, or remove the row."
+    ), doc
+
+
+def test_a_stale_username_decides_as_the_warning_says():
+    """What the warning says is what the engine does: a `${aws:username}` policy variable reads
+    the context's value, so Dana's request is judged as Alice's."""
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::home/${aws:username}/*",
+            }
+        ],
+    }
+    request = {
+        "principal": DANA,
+        "action": "s3:GetObject",
+        "resource": "arn:aws:s3:::home/alice/notes.txt",
+        "resource_account": "111122223333",
+        "context": {"aws:username": "alice"},
+    }
+    case = {"request": request, "identity_policies": [json.dumps(policy)]}
+    assert evaluate(case).decision == "Allow"  # Alice's folder, for Dana: the stale key decides
+    assert [f.code for f in lint_case(case) if f.code in (NOT_THE_CALLERS,)] == [NOT_THE_CALLERS]

@@ -228,3 +228,22 @@ def test_a_new_learner_sees_the_context_aws_would_send():
 
     keys = [key for key, _ in starter_state().context]
     assert {"aws:PrincipalArn", "aws:username", "aws:SourceIp", "aws:SecureTransport"} <= set(keys)
+
+
+def test_a_caller_button_moves_the_keys_aws_sent_for_the_old_caller_to_the_new_one():
+    """IAM User Guide, "AWS global condition context keys": aws:PrincipalArn of a role session
+    is the role's ARN, aws:PrincipalType AssumedRole, and aws:username is sent for IAM users
+    only. Keys the learner typed stay as typed."""
+    from srm_trainer.iam.principals import default_context
+
+    alice = SandboxState().principal
+    typed = (("aws:PrincipalAccount", "444455556666"), ("aws:SourceIp", "198.51.100.1"))
+    keys = tuple((k, v) for k, v in default_context(alice).items() if k != "aws:PrincipalAccount")
+    state = apply_op(SandboxState(context=keys + typed), "principal:role-session")
+    context = dict(state.context)
+    assert "aws:username" not in context
+    assert context["aws:PrincipalType"] == "AssumedRole"
+    assert context["aws:PrincipalArn"] == "arn:aws:iam::111122223333:role/Developer"
+    assert context["aws:PrincipalAccount"] == "444455556666"  # typed: kept, and warned of
+    assert context["aws:SourceIp"] == "198.51.100.1"
+    assert [k for k, _ in state.context][-2:] == ["aws:PrincipalAccount", "aws:SourceIp"]

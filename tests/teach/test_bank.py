@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons.models import Source
-from quizzes.models import Question, QuizQuestion, Tag
+from quizzes.models import EarlierQuestionSlug, Question, QuizQuestion, Tag
 from teach import bank
 from tests.conftest import make_module
 from tests.quizzes.builders import make_question, make_quiz
@@ -422,3 +422,18 @@ def test_a_teacher_with_no_quiz_is_told_to_create_one_beside_the_empty_chooser(t
     assert f'href="{reverse("teach:quiz-create")}"' in body
     make_quiz(owner=instructor, title="Week 1")
     assert "no quiz to add questions to" not in teacher.get(URL).content.decode()
+
+
+def test_a_question_renamed_by_a_course_update_is_found_by_its_old_slug(teacher, world):
+    """A note or a link naming a question's slug before a course update renamed it
+    (`formerly:`, `EarlierQuestionSlug`) still finds it, and the row says why."""
+    EarlierQuestionSlug.objects.create(slug="shared-storage-old", question=world["file"])
+    response = teacher.get(URL, {"q": "storage-old"})
+    assert listed(response) == {"file-question"}
+    body = response.content.decode()
+    assert "· formerly <code>shared-storage-old</code> (renamed by a course update)" in body
+    # Found by its slug now, it does not say so: the old slug is not why it was found.
+    assert "formerly" not in teacher.get(URL, {"q": "file-question"}).content.decode()
+    # Another teacher's question is not found by its old slug either.
+    EarlierQuestionSlug.objects.create(slug="otto-old", question=world["theirs"])
+    assert listed(teacher.get(URL, {"q": "otto-old"})) == set()

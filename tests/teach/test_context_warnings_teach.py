@@ -56,3 +56,22 @@ def test_the_whole_editor_shows_it_and_the_question_still_saves(teacher, owned):
     assert saved.status_code == 302, text(saved)[:3000]
     scenario = Question.objects.get(type="policy_decision").scenario
     assert scenario.case["request"]["context"]["aws:SourceIp"] == "not-an-ip"
+
+
+def test_a_principal_changed_after_the_prefilled_keys_is_warned_of_and_still_saves(teacher, owned):
+    """The editor prefills the keys AWS sends for its starting caller (alice); an author who
+    then names another caller left aws:username and aws:PrincipalArn saying alice, unsaid, and
+    learners read a request from one user carrying another's name."""
+    quiz, _ = owned
+    url, data = policy_form(teacher, quiz, action="engine")
+    dana = "arn:aws:iam::111122223333:user/dana"
+    data = data | {"case-principal": dana}
+    live = teacher.post(url, data, **HTMX)
+    said = notes(live.content.decode())
+    assert f"aws:username is “alice”, but the caller is {dana}, for whom AWS sends “dana”" in said
+    status = BeautifulSoup(live.content.decode(), "html.parser").select_one("p#live-status")
+    assert "aws:username is not the caller's" in status.get_text(" ", strip=True)
+    data.pop("action")
+    data = data | {"k-expect": "Allow"}
+    saved = teacher.post(url, data | {"action": "save"})
+    assert saved.status_code == 302

@@ -11,7 +11,7 @@ from django.urls import reverse
 from quizzes.attempts import answer_save, attempt_submit
 from quizzes.grading import grade
 from quizzes.models import Attempt, Question
-from teach.editors import assign_ids
+from teach.editors import Reworded, assign_ids, missed_same
 from teach.statistics import quiz_statistics
 from tests.quizzes.builders import make_attempt, page_text, start_through_page
 from tests.teach.formdata import text
@@ -177,3 +177,83 @@ def test_a_reworded_choices_old_id_is_no_other_rows_even_if_posted_twice():
     out = assign_ids(rows, previous, reworded=reworded)
     assert "a1" not in [e["id"] for e in out]
     assert [(r.number, r.old, r.new) for r in reworded] == [(1, "Share it", "Something new")]
+
+
+def test_after_a_save_that_made_answered_choices_new_the_author_is_told_of_the_box(
+    teacher, owned, learner
+):
+    """The save says which choices became new, that "Same choice, reworded" would have kept
+    them, and how to get that now: the old words put back take back the old id."""
+    quiz, question = owned
+    _submitted_choosing(quiz, question, learner, "Share it")
+    old = {c["text"]: c["id"] for c in question.choices()}
+    rows = _stored(question)
+    rows[1]["text"] = "Keep it in a password manager"
+    rows[2]["text"] = "Post it on the wiki"
+    page = _save(teacher, question, rows)
+    assert (
+        "Choices 2 and 3 became new (“Same choice, reworded” was not ticked): ticked, each "
+        "would have kept its answers and statistics. To keep choices 2 and 3 after all, edit "
+        "the question, put back the old words exactly and save, then reword with “Same "
+        "choice, reworded” ticked."
+    ) in page
+    # And that way works: the old words back take back the old id, answers and all.
+    rows = _stored(question)
+    rows[1]["text"] = "Share it"
+    _save(teacher, question, rows)
+    assert {c["text"]: c["id"] for c in question.choices()}["Share it"] == old["Share it"]
+    rows = _stored(question)
+    rows[1]["text"] = "Keep it in a password manager"
+    rows[1]["same"] = "on"
+    page = _save(teacher, question, rows)
+    assert "became new" not in page
+    assert question.choices()[1]["id"] == old["Share it"]
+
+
+def test_a_save_with_reworded_notices_opens_the_quiz_page_where_they_are_said(
+    teacher, owned, learner
+):
+    """The notices are at the page's top: the entry's #fragment scrolled them out of sight (on
+    a phone, always). A save with nothing more to say goes back to the entry as before."""
+    quiz, question = owned
+    url = reverse("teach:question-edit", args=[question.pk]) + f"?quiz={quiz.pk}"
+    rows = _stored(question)
+    response = teacher.post(url, form_data(rows, category=question.category))
+    assert response["Location"].endswith(f"#entry-{question.pk}")
+    rows[1]["text"] = "Keep it in a password manager"
+    response = teacher.post(url, form_data(rows, category=question.category))
+    assert response["Location"] == reverse("teach:quiz", args=[quiz.pk])
+
+
+def test_a_choice_whose_id_came_from_earlier_words_is_not_offered_the_way_back(
+    teacher, owned, learner
+):
+    quiz, question = owned
+    rows = _stored(question)
+    rows[1]["text"] = "Share it!"  # a typo fix keeps the id made from "Share it"
+    _save(teacher, question, rows)
+    _submitted_choosing(quiz, question, learner, "Share it!")
+    rows = _stored(question)
+    rows[1]["text"] = "Keep it in a password manager"
+    page = _save(teacher, question, rows)
+    assert "Choice 2 became new" in page
+    assert "For choice 2 that is no longer possible here." in page
+    assert "put back the old words" not in page
+
+
+def test_nothing_is_said_of_the_box_before_anyone_answered(teacher, owned):
+    _quiz, question = owned
+    rows = _stored(question)
+    rows[1]["text"] = "Keep it in a password manager"
+    page = _save(teacher, question, rows)
+    assert "so it is a new choice (nobody had answered the question yet)" in page
+    assert "Same choice, reworded" not in page
+
+
+def test_the_box_is_named_as_an_items_page_names_it():
+    said = missed_same([Reworded(2, "Sign in", "Log on", "Item", back=True)])
+    assert said == (
+        "Item 2 became new (“Same item, reworded” was not ticked): ticked, it would have kept "
+        "its answers and statistics. To keep item 2 after all, edit the question, put back the "
+        "old words exactly and save, then reword with “Same item, reworded” ticked."
+    )

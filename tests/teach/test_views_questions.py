@@ -497,3 +497,21 @@ def test_a_refused_save_says_every_problem_at_once(teacher, owned):
     # Nothing else is said that the teacher had got right, nor the same thing twice.
     fine = _create(teacher, quiz, "single", form_data(rows[:1] + [choice("B")], explanation=""))
     assert not fine.context["problems"]
+
+
+@pytest.mark.usefixtures("template_context")
+def test_a_true_false_answer_not_given_is_said_and_linked_in_the_summary(teacher, owned):
+    """The summary said only "See the highlighted fields below", the one problem far down the
+    page; it names it now and links to the answer's buttons, as a row's problem is."""
+    quiz, _ = owned
+    response = _create(teacher, quiz, "true_false", form_data(None, {}))
+    assert response.status_code == 200
+    problems = response.context["problems"]
+    assert problems == [
+        "The statement in the prompt is: Say whether the statement is true or false."
+    ]
+    body = response.content.decode()
+    summary = body[body.index('id="problems"') : body.index("</div>", body.index('id="problems"'))]
+    anchor = problems[0].anchor
+    assert f'<a href="#{anchor}">' in summary and f'id="{anchor}"' in body
+    assert "See the highlighted fields below" not in summary

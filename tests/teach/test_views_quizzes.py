@@ -87,6 +87,13 @@ def test_a_reserved_title_does_not_take_a_page_slug(teacher):
         ),
         ({"title": ""}, "title", "This field is required"),
         ({"pass_mark": "lots"}, "pass_mark", "Enter a whole number"),
+        # Below 0: in the page's words, not Django's "Ensure this value is greater than …"
+        (
+            {"time_limit": "-5"},
+            "time_limit",
+            "This is in minutes, from 1 to 1440 (or empty for none), not -5.",
+        ),
+        ({"attempts_allowed": "-1"}, "attempts_allowed", "This cannot be below 0, not -1."),
     ],
 )
 def test_bad_settings_are_refused_with_the_models_words(teacher, owned, change, field, words):

@@ -71,6 +71,11 @@ def test_upload_preview_then_confirm_creates_the_quiz(teacher, instructor):
     assert done.status_code == 302 and done["Location"] == reverse("teach:quiz", args=[quiz.pk])
     assert (quiz.owner, quiz.source, quiz.published) == (instructor, Source.AUTHORED, False)
     assert quiz.entries.get().question.owner == instructor
+    # Said as a new quiz, as the preview said it: a quiz of that title may be there already.
+    said = [str(m) for m in done.wsgi_request._messages]
+    assert said == [
+        "Imported 1 question into a new quiz, “Basics”: a draft, publish it when it is ready."
+    ]
 
 
 def test_pasted_gift_goes_into_the_chosen_quiz(teacher, owned):

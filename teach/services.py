@@ -111,7 +111,7 @@ def unique_slug(model, text: str, *, fallback: str, max_length: int = 90) -> str
     long base is shortened to make room for its number, so the numbered ones are looked for
     by the shortened stem."""
     limit = min(max_length, model._meta.get_field("slug").max_length)
-    base = slugify(text)[:limit].strip("-") or fallback
+    base = _cut_at_word(slugify(text), limit) or fallback
     room = limit - len("-999999")  # a base this short takes any number up to 999,999 whole
     stem = f"{base}-" if len(base) <= room else base[:room]
     rows = model.objects.filter(Q(slug=base) | Q(slug__startswith=stem)).order_by()
@@ -122,6 +122,15 @@ def unique_slug(model, text: str, *, fallback: str, max_length: int = 90) -> str
         suffix = f"-{n}"
         slug = base[: limit - len(suffix)].rstrip("-") + suffix
     return slug
+
+
+def _cut_at_word(slug: str, limit: int) -> str:
+    """`slug` in at most `limit` characters, ended at a word where one ends in its second half
+    ("which-service-keeps" rather than "which-service-ke": an address a teacher reads)."""
+    if len(slug) <= limit:
+        return slug.strip("-")
+    end = slug.rfind("-", 0, limit + 1)
+    return slug[: end if end > limit // 2 else limit].strip("-")
 
 
 def save_new_quiz(quiz: Quiz) -> None:

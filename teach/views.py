@@ -809,7 +809,9 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
     if context["creating"] and not once.claim(data["once"]):
         return _sent_again(request, data["once"], quiz)
     if not question.slug:
-        question.slug = services.unique_slug(Question, data["prompt"][:60], fallback="question")
+        question.slug = services.unique_slug(
+            Question, data["prompt"], fallback="question", max_length=60
+        )
     try:
         into = quiz if context["creating"] else None
         services.save_unless_edited(

@@ -403,3 +403,16 @@ def test_a_policy_questions_new_scenario_is_looked_for_once(teacher, owned):
     assert Scenario.objects.filter(
         title="Alice reads a report", slug="alice-reads-a-report"
     ).exists()
+
+
+def test_a_long_title_gives_a_slug_that_ends_at_a_word():
+    # A question's slug is made from its prompt (at most 60 characters): a teacher reads it in
+    # the bank and in exports, and a word cut in half ("…-in-your-accou") reads as a typo.
+    prompt = (
+        "Which service keeps a record of every API call made in the accounts of an organization?"
+    )
+    slug = services.unique_slug(Question, prompt, fallback="question", max_length=60)
+    assert len(slug) <= 60
+    assert slug == "which-service-keeps-a-record-of-every-api-call-made-in-the"
+    # One long word is cut where it must be, never left empty.
+    assert services.unique_slug(Quiz, "x" * 200, fallback="quiz") == "x" * 90

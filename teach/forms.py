@@ -445,7 +445,10 @@ class QuizForm(forms.ModelForm):
             message = "This" + message[len(name) + 2 :]
         for other, field in self.fields.items():
             message = message.replace(f"'{other}'", f"“{field.label}”")
-        return message[:1].upper() + message[1:]
+        # The model's messages are fragments (the loader puts them after a file and line): on
+        # the page each is a sentence of its own.
+        sentence = message if message.endswith((".", "?", "!")) else f"{message}."
+        return sentence[:1].upper() + sentence[1:]
 
     def clean_try_penalty(self) -> int:
         value = self.cleaned_data.get("try_penalty")

@@ -65,6 +65,8 @@ def test_a_refused_quiz_lists_its_problems_at_the_top_linked_to_their_fields(tea
     assert 'role="alert"' in page[page.index("<form") : page.index('id="problems"') + 40]
     assert "The quiz was not created." in top
     assert '<a href="#id_draw_count">How many questions to draw: A draw needs both' in top
+    # A sentence of its own on the page, though the model's words are a fragment for the loader.
+    assert "a category and a count of at least 1.</a>" in top
 
 
 def test_a_reserved_title_does_not_take_a_page_slug(teacher):

@@ -269,7 +269,7 @@ def answer_rows(cohort: Cohort, counted: QuerySet[Attempt] | None = None) -> Ite
             prompts.get(prompt) or prompts.setdefault(prompt, _plain(prompt)),
             type_words.get(kind, kind),
             _answer_text(kinds.get(kind), response),
-            score,
+            None if score is None else round(score, 4),  # 0.3333, not 0.3333333333333333
             saved_at,
             *facts.get(attempt_id, ("", None, None)),
             shown,  # None for a learner with no profile: an empty cell

@@ -19,7 +19,7 @@ from cohorts.models import Assignment, Cohort, Membership
 from lessons import progress
 from lessons.models import Profile
 from quizzes import attempts
-from quizzes.models import Attempt, Quiz
+from quizzes.models import Answer, Attempt, Quiz
 from tests.cohorts.conftest import (
     assign_timed_quiz,
     at,
@@ -505,6 +505,14 @@ def test_the_answers_csv_has_one_row_per_counted_answer(cohort, owner, quiz, kla
     dee = next(r for r in rows if r[0] == "dee")
     assert (dee[5], dee[6]) == ("Turn on MFA", "")  # saved, not graded yet
     assert dee[8:] == ["1", "", "", ""]  # in progress: not handed in, neither late nor on time
+
+
+def test_the_answers_csv_gives_a_part_mark_in_four_decimals(cohort, owner, quiz, klass):
+    """A third of the marks reads 0.3333 in a spreadsheet's cell, not 0.3333333333333333."""
+    Answer.objects.filter(attempt=klass["ada"][0]).update(score=1 / 3)
+    response = client_for(owner).get(reverse("teach_cohorts:answers-csv", args=[cohort.pk]))
+    marks = {row[6] for row in _csv(response)[1:] if row[2] == str(klass["ada"][0].pk)}
+    assert marks == {"0.3333"}
 
 
 def test_the_answers_csv_gives_each_question_as_the_words_a_learner_read(cohort, owner, quiz):

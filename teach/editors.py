@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as data_field
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -262,11 +262,7 @@ def assign_ids(
     between a look at the answers and the save for a learner's answer to land in. (The loader
     matches by text and position, `keep_ids`, as a file's entry carries no id: see
     `same_entry`.) The `same` key is not stored."""
-    stored = {
-        p["id"]: p.get("text")
-        for p in previous
-        if isinstance(p, dict) and isinstance(p.get("id"), str)
-    }
+    stored = stored_texts(previous)
     taken = set(stored)
     used: set[str] = set()
     out = []
@@ -627,15 +623,21 @@ class Parts:
         ]
 
 
+def stored_texts(entries: object) -> dict[str, object]:
+    """A question's stored choices or items as {id: text}, a malformed entry left out: the ids
+    a "Same choice, reworded" row may claim (`stored_ids`) and those `assign_ids` keeps are
+    read by this one rule."""
+    return {
+        e["id"]: e.get("text")
+        for e in (entries if isinstance(entries, list) else [])
+        if isinstance(e, dict) and isinstance(e.get("id"), str)
+    }
+
+
 def stored_ids(question, key: str) -> frozenset[str]:
     """The ids of the choices or items `question` holds (none for a new question)."""
     data = question.data if isinstance(question.data, dict) else {}
-    entries = data.get(key) if key else None
-    return frozenset(
-        e["id"]
-        for e in (entries if isinstance(entries, list) else [])
-        if isinstance(e, dict) and isinstance(e.get("id"), str)
-    )
+    return frozenset(stored_texts(data.get(key) if key else None))
 
 
 P = TypeVar("P", bound=Parts)  # the forms an editor makes (an engine editor's have more)
@@ -674,8 +676,7 @@ class Editor(Generic[P]):
         if self.row_form is not None:
             formset = _formset(self.row_form)
             if post is not None and rows is None:
-                posted = formset(post, prefix="rows")
-                assert isinstance(posted, RowFormSet)  # `_formset` makes one
+                posted = cast(RowFormSet, formset(post, prefix="rows"))  # `_formset` makes one
                 posted.stored = stored_ids(question, self.list_key)
                 parts.rows = posted
             else:
@@ -952,11 +953,10 @@ class CategorizeEditor(Editor[Parts]):
             {"id": r["id"], "text": r["text"], "category": r["category"] or "", "same": r["same"]}
             for r in self.cleaned_rows(parts)
         ]
-        assert isinstance(parts.extra, CategoriesForm)  # the editor's extra_form
         parts.reworded = []
         previous_items = previous.get("items") or []
         return {
-            "categories": parts.extra.names(),
+            "categories": cast(CategoriesForm, parts.extra).names(),  # the editor's extra_form
             "items": assign_ids(items, previous_items, reworded=parts.reworded, word="Item"),
         }
 

@@ -112,3 +112,17 @@ def test_a_filter_the_database_cannot_run_is_the_plain_list_again(admin_client):
         assert response.status_code == 200
         assert "0 questions" in response.content.decode()
     assert Question.objects.count() == 1
+
+
+@pytest.mark.parametrize("sent", ["x", "9" * 400, "1.5", "a\x00b"])
+def test_an_autocomplete_fields_value_that_is_no_key_is_its_message_not_a_500(admin_client, sent):
+    """A refused form is drawn again, and Django's autocomplete widget looked the sent value up
+    to show it chosen (ValueError for `x`, OverflowError on SQLite for 400 digits), and a
+    many-to-many field checked 400 digits with a query (OverflowError)."""
+    response = admin_client.post(
+        "/admin/lessons/scenario/add/", {"owner": sent, "lessons": [sent], "title": "T"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Select a valid choice" in page or "Null characters are not allowed" in page
+    assert "is not a valid value" in page or "Null characters are not allowed" in page

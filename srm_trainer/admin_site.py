@@ -124,6 +124,7 @@ class AdminConfig(admin_apps.AdminConfig):
         choice_errors.quote_choices_briefly()
         admin_bounds.use_in_every_admin()
         admin_json_field.use_in_every_admin()
+        admin_json_field.refuse_deep_json_in_every_form()  # allauth's forms' too
         typed_text.use_in_every_admin()
         name_through_rows()
         super().ready()

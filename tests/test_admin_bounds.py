@@ -137,7 +137,10 @@ def test_an_inline_row_sent_twice_is_a_message_and_nothing_saved(admin_client):
     from tests.crawler import parse
 
     module = make_module()
-    first, second = make_lesson(module, slug="one", order=1), make_lesson(module, slug="two", order=2)
+    first, second = (
+        make_lesson(module, slug="one", order=1),
+        make_lesson(module, slug="two", order=2),
+    )
     url = f"/admin/lessons/module/{module.pk}/change/"
     form = max(parse(admin_client.get(url).content.decode()).forms, key=lambda f: len(f.fields))
     fields = dict(form.fields)

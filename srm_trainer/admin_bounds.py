@@ -15,7 +15,15 @@ string and an action's chosen rows as sent, and three of them reached the databa
 - **a filter the database cannot run**: `?data__contains=x` on a JSON field passes Django's
   `lookup_allowed` (every lookup on the model's own fields does) and failed when the list was
   counted, a 500 on SQLite. It is treated as Django treats a filter it cannot build: the plain
-  list again, marked `?e=1`.
+  list again, marked `?e=1`;
+- **an autocomplete field's value that is no key**: a form refused for it ("Select a valid
+  choice") is drawn again, and Django's autocomplete widget looked the sent value up to show it
+  as chosen: `owner=x` raised ValueError and a 400-digit number OverflowError on SQLite, a 500
+  where the field's own message should be. Such a value is left out of that look-up (the field
+  is drawn empty, with its message). A many-to-many field (`ModelMultipleChoiceField`) checked
+  a 400-digit key with one `IN` query before saying it was no choice, OverflowError again: a
+  key its model's key field cannot hold is now refused as Django refuses `x` ("… is not a valid
+  value"). The site's own such field (`cohorts.forms.LessonsField`) checks its keys itself.
 """
 
 from __future__ import annotations
@@ -24,8 +32,10 @@ from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters, ModelAdmin
 from django.contrib.admin.views.main import SEARCH_VAR
+from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import ValidationError
 from django.db import NotSupportedError
+from django.forms import ModelMultipleChoiceField
 from django.utils.text import smart_split
 
 MAX_SEARCH_WORDS = 20
@@ -38,6 +48,17 @@ def bounded_search(search_term: str) -> tuple[str, int]:
     if len(words) <= MAX_SEARCH_WORDS:
         return search_term, len(words)
     return " ".join(words[:MAX_SEARCH_WORDS]), len(words)
+
+
+def _holds(key, value) -> bool:
+    """Whether `value` (as sent) is one the key field `key` can be looked up by."""
+    if value in key.empty_values:
+        return True  # Django's own look-up leaves it out
+    try:
+        key.clean(value, None)
+    except ValidationError:
+        return False
+    return True
 
 
 def use_in_every_admin() -> None:
@@ -83,6 +104,29 @@ def use_in_every_admin() -> None:
         except NotSupportedError as error:
             raise IncorrectLookupParameters(error) from error
 
+    def held_optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        opts = remote.model._meta
+        key = opts.get_field(getattr(remote, "field_name", None) or opts.pk.attname)
+        return optgroups(self, name, [v for v in value if _holds(key, v)], attr)
+
+    def held_check_values(self, value):
+        opts = self.queryset.model._meta
+        key = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        for each in value if isinstance(value, list | tuple) else ():
+            if not _holds(key, each):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": str(each)[:40]},
+                )
+        return check_values(self, value)
+
+    # A private method the stubs leave out (start-up fails loudly if Django renames it).
+    check_values = ModelMultipleChoiceField._check_values  # type: ignore[attr-defined]
+    ModelMultipleChoiceField._check_values = held_check_values  # type: ignore[attr-defined]
+    optgroups = AutocompleteMixin.optgroups
+    AutocompleteMixin.optgroups = held_optgroups  # type: ignore[method-assign]
     ModelAdmin.get_search_results = get_search_results  # type: ignore[method-assign]
     ModelAdmin.response_action = checked_response_action  # type: ignore[method-assign]
     ModelAdmin.get_changelist_instance = get_changelist_instance  # type: ignore[method-assign]

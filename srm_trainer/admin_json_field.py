@@ -198,6 +198,32 @@ class AdminJSONField(forms.JSONField):
         )
 
 
+def refuse_deep_json_in_every_form() -> None:
+    """Django's own `forms.JSONField` (allauth's security-key forms: the credential a browser
+    posts when a key is added or used) raised `RecursionError` for text nested a few thousand
+    levels deep, reading it and again drawing it back, a 500 for anyone signed in: that text is
+    "Enter a valid JSON." as any other it cannot read, and drawn back as sent. (`AdminJSONField`
+    reads with its own depth limit.)"""
+    to_python, bound_data = forms.JSONField.to_python, forms.JSONField.bound_data
+
+    def read(self, value):
+        try:
+            return to_python(self, value)
+        except RecursionError:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": ""}
+            ) from None
+
+    def drawn(self, data, initial):
+        try:
+            return bound_data(self, data, initial)
+        except RecursionError:
+            return InvalidJSONInput(data)
+
+    forms.JSONField.to_python = read  # type: ignore[method-assign]
+    forms.JSONField.bound_data = drawn  # type: ignore[method-assign]
+
+
 def use_in_every_admin() -> None:
     """Make `AdminJSONField` the admin's form field for `models.JSONField`. A `ModelAdmin`
     copies these defaults when it is made, so this runs before any admin is registered; an

@@ -12,7 +12,9 @@ protected objects when they draw the confirmation, and delete when it is sent: a
 to a question in between (`Answer.question` is PROTECT) raised `ProtectedError` out of the
 view. Every admin view runs through `admin_view`, so this covers each admin, a library's
 included, without a line of their own; a POST runs in one transaction, so the deletion's
-history entries written before the refusal are undone with it. Its sign-in is allauth's, and
+history entries written before the refusal are undone with it. A save that breaks a unique
+rule as its rows are written (an inline's row sent twice, a save by someone else in between:
+`IntegrityError`) is undone the same way and said, not a 500. Its sign-in is allauth's, and
 its "Change password" link opens the account's password page (which mails the owner).
 """
 
@@ -23,7 +25,7 @@ from functools import update_wrapper
 
 from django.contrib import admin, messages
 from django.contrib.admin import apps as admin_apps
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -59,6 +61,17 @@ class AdminSite(admin.AdminSite):
                 )
                 # The same page again, as a GET: the delete page lists what protects the object
                 # (a question: archive it instead), a list shows itself with the message.
+                return HttpResponseRedirect(request.get_full_path())
+            except IntegrityError:
+                # The forms check each row against the saved ones, not two rows of one page
+                # against each other as they are saved: an inline's row id sent twice (a page
+                # changed by hand) or another save in between broke a unique rule, a 500.
+                messages.error(
+                    request,
+                    "Nothing was saved: the change would have made two rows the same where each "
+                    "must differ (the page may be out of date). Reload it and make the change "
+                    "again.",
+                )
                 return HttpResponseRedirect(request.get_full_path())
 
         update_wrapper(refusing_protected_deletes, view)
@@ -111,6 +124,7 @@ class AdminConfig(admin_apps.AdminConfig):
         choice_errors.quote_choices_briefly()
         admin_bounds.use_in_every_admin()
         admin_json_field.use_in_every_admin()
+        admin_json_field.refuse_deep_json_in_every_form()  # allauth's forms' too
         typed_text.use_in_every_admin()
         name_through_rows()
         super().ready()

@@ -1,5 +1,6 @@
 """Middleware: a strict Content-Security-Policy on every response; malformed Content-Length
-refused; JSON for every error under /api/.
+refused, and a Content-Type charset that is no text encoding ignored; JSON for every error under
+/api/.
 
 CSP: everything the app serves comes from its own origin: no inline script, no CDN. The admin
 needs inline styles in a few places, so `style-src` allows them only under /admin/. A page with
@@ -12,6 +13,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from srm_trainer.kept_urls import links_read_once, links_resolved
@@ -106,6 +108,48 @@ class ContentLengthMiddleware:
                 status=400,
                 content_type="text/plain; charset=utf-8",
             )
+        return self.get_response(request)
+
+
+# Bytes on which a codec that cannot read text fails other than by UnicodeDecodeError: a label
+# over 63 characters and an empty one (idna), a byte no ASCII text holds (punycode).
+_PROBES = (b"a" * 64, b"a..b", b"\xff", b"\\x", b"+-")
+
+
+def reads_text(name: str) -> bool:
+    """Whether Django can decode request text with the codec `name`, where bad bytes fail only
+    with UnicodeDecodeError (which it catches). Python's registry also holds codecs that raise
+    LookupError on bytes (`hex`, `zlib`, `rot13`, `base64`) or UnicodeError (`idna`,
+    `punycode`, `undefined`)."""
+    for probe in _PROBES:
+        for errors in ("strict", "replace"):
+            try:
+                probe.decode(name, errors)
+            except UnicodeDecodeError:
+                pass
+            except (LookupError, ValueError):
+                return False
+    return True
+
+
+class CharsetMiddleware:
+    """Read a request whose Content-Type names a codec that cannot read text (`reads_text`) as
+    UTF-8, as Django reads one whose name it does not know, before anything reads the query or
+    the body.
+
+    Django keeps any charset `codecs.lookup` finds, and decodes the query string and a multipart
+    form's field names with it: `Content-Type: text/plain; charset=rot13` on a GET, or on any
+    form post (the CSRF check reads the form), raised LookupError (UnicodeError for `idna`), a
+    500 on every page. A urlencoded form in another text encoding is still refused by Django
+    (400).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.encoding and not reads_text(request.encoding):
+            request.encoding = settings.DEFAULT_CHARSET
         return self.get_response(request)
 
 

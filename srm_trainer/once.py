@@ -34,23 +34,32 @@ T = TypeVar("T")
 
 KEPT = 24 * 60 * 60  # seconds a claim is remembered: longer than a page is left open
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what `new_token` makes (and a little more)
+_CLAIMED = re.compile(r"[A-Za-z0-9_-]{16,64}(\.[0-9]{1,20})?")  # one, or one and a row's key
 
 
 def new_token() -> str:
     return secrets.token_urlsafe(12)
 
 
+def _key(kind: str, token: str) -> str | None:
+    """The cache key for `token`, or None when it is not one `new_token` could make: a posted
+    token is whatever the client sent, and a NUL in it is an error on PostgreSQL (the database
+    cache's key column), spaces or control characters a warning from every cache. Such a token
+    is treated as none. (A question's copy claims the page's token with the question's key.)"""
+    return f"{kind}:{token}" if _CLAIMED.fullmatch(token or "") else None
+
+
 def claim(token: str, seconds: int = KEPT) -> bool:
-    """True for the first save that sends `token` (or for none), False for every later one
-    within `seconds`."""
-    if not token:
-        return True
-    return bool(cache.add(f"once:{token[:64]}", True, seconds))
+    """True for the first save that sends `token` (or for none, or one no page carries), False
+    for every later one within `seconds`."""
+    key = _key("once", token)
+    return key is None or bool(cache.add(key, True, seconds))
 
 
 def release(token: str) -> None:
     """A save that was refused wrote nothing: its token may be claimed again."""
-    cache.delete(f"once:{token[:64]}")
+    if key := _key("once", token):
+        cache.delete(key)
 
 
 def from_address(value: str) -> str:
@@ -61,18 +70,20 @@ def from_address(value: str) -> str:
 
 def claimed(token: str) -> bool:
     """Whether a save has claimed `token` (without claiming it)."""
-    return bool(token) and cache.get(f"once:{token[:64]}") is not None
+    key = _key("once", token)
+    return key is not None and cache.get(key) is not None
 
 
 def remember(token: str, made: dict, seconds: int = KEPT) -> None:
     """Keep what the save that claimed `token` made (ids, not objects), as long as the claim."""
-    if token:
-        cache.set(f"once-made:{token[:64]}", made, seconds)
+    if key := _key("once-made", token):
+        cache.set(key, made, seconds)
 
 
 def made(token: str) -> dict | None:
     """What the save that claimed `token` made (`remember`), or None if nothing is known."""
-    return cache.get(f"once-made:{token[:64]}") if token else None
+    key = _key("once-made", token)
+    return cache.get(key) if key else None
 
 
 def sent(post) -> str:

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "srm_trainer.middleware.ApiJsonErrorsMiddleware",  # first: it sees every response
     "srm_trainer.middleware.ContentLengthMiddleware",  # before anything reads the body
+    "srm_trainer.middleware.CharsetMiddleware",  # before anything reads the query or body
     "srm_trainer.ops.request_log.RequestLogMiddleware",  # one log line per request, with its id
     "srm_trainer.ops.health.HealthCheckMiddleware",  # /healthz, before host checks and redirects
     "django.middleware.security.SecurityMiddleware",

@@ -112,3 +112,42 @@ def test_a_filter_the_database_cannot_run_is_the_plain_list_again(admin_client):
         assert response.status_code == 200
         assert "0 questions" in response.content.decode()
     assert Question.objects.count() == 1
+
+
+@pytest.mark.parametrize("sent", ["x", "9" * 400, "1.5", "a\x00b"])
+def test_an_autocomplete_fields_value_that_is_no_key_is_its_message_not_a_500(admin_client, sent):
+    """A refused form is drawn again, and Django's autocomplete widget looked the sent value up
+    to show it chosen (ValueError for `x`, OverflowError on SQLite for 400 digits), and a
+    many-to-many field checked 400 digits with a query (OverflowError)."""
+    response = admin_client.post(
+        "/admin/lessons/scenario/add/", {"owner": sent, "lessons": [sent], "title": "T"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Select a valid choice" in page or "Null characters are not allowed" in page
+    assert "is not a valid value" in page or "Null characters are not allowed" in page
+
+
+def test_an_inline_row_sent_twice_is_a_message_and_nothing_saved(admin_client):
+    """Each inline row is checked against the saved rows, not against the page's other rows as
+    they are written: the same lesson id on two rows (a page changed by hand) broke the
+    module-and-slug rule as they were saved, an IntegrityError and a 500."""
+    from lessons.models import Lesson
+    from tests.conftest import make_lesson, make_module
+    from tests.crawler import parse
+
+    module = make_module()
+    first, second = (
+        make_lesson(module, slug="one", order=1),
+        make_lesson(module, slug="two", order=2),
+    )
+    url = f"/admin/lessons/module/{module.pk}/change/"
+    form = max(parse(admin_client.get(url).content.decode()).forms, key=lambda f: len(f.fields))
+    fields = dict(form.fields)
+    assert {fields["lessons-0-id"], fields["lessons-1-id"]} == {str(first.pk), str(second.pk)}
+    fields["lessons-1-id"] = fields["lessons-0-id"]  # the second row's slug, onto the first
+    response = admin_client.post(url, fields)
+    assert response.status_code == 302 and response["Location"] == url
+    said = admin_client.get(url).content.decode()
+    assert "Nothing was saved: the change would have made two rows the same" in said
+    assert sorted(Lesson.objects.values_list("slug", flat=True)) == ["one", "two"]

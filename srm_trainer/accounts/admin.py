@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from allauth.account.admin import EmailAddressAdmin
 from allauth.account.models import EmailAddress
+from allauth.mfa.admin import AuthenticatorAdmin as AllauthAuthenticatorAdmin
 from allauth.mfa.models import Authenticator
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
@@ -55,6 +56,25 @@ ADDRESS_HELP = (
 )
 
 admin.site.unregister(User)
+
+
+class AuthenticatorAdmin(AllauthAuthenticatorAdmin):
+    """allauth's, with nothing to type: an authenticator is looked at and deleted (a reset), never
+    edited. Its `data` is the secret in the shape allauth reads (an authenticator app's key, a
+    security key's public key, the recovery codes' seed): allauth's page showed and took it as
+    JSON, so staff could read a learner's second factor, and a value of another shape (a
+    number) saved there broke that person's sign-in and the page itself (a 500 drawing its
+    title, `'int' object is not subscriptable`)."""
+
+    exclude = ("data",)
+    readonly_fields = ("user", "type", "created_at", "last_used_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+admin.site.unregister(Authenticator)
+admin.site.register(Authenticator, AuthenticatorAdmin)
 # Django's and allauth's own admins, their controls named as ours are (srm_trainer/admin_names.py).
 name_controls_of(Group, Authenticator)
 

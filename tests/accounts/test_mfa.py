@@ -388,3 +388,37 @@ def test_confirm_its_you_never_takes_a_code_mailed_to_the_account(client, learne
     sent = client.post("/accounts/reauthenticate/code/", {"email": "ada@example.org"})
     assert sent.status_code == 403
     assert mailoutbox == []
+
+
+@pytest.mark.parametrize("credential", ["[" * 5000, '{"a":' * 5000])
+def test_a_security_key_credential_nested_thousands_deep_is_refused_not_a_500(
+    signed_in, credential
+):
+    """allauth reads the credential the browser posts with Django's `forms.JSONField`, which
+    let `RecursionError` out for text nested a few thousand levels deep. It is refused as any
+    credential that is not one (the page again, no key added)."""
+    page = signed_in.get("/accounts/2fa/webauthn/add/")
+    assert page.status_code == 200
+    response = signed_in.post(
+        "/accounts/2fa/webauthn/add/", {"name": "Key", "credential": credential}
+    )
+    assert response.status_code == 200 and "Add a security key" in response.text
+    assert not Authenticator.objects.filter(type=Authenticator.Type.WEBAUTHN).exists()
+
+
+def test_the_admin_shows_an_authenticator_without_its_secret_and_takes_no_edit(
+    admin_client, learner
+):
+    """allauth's admin showed an authenticator's secret as JSON and took any JSON for it: a
+    number saved there broke the page (a 500) and the learner's sign-in."""
+    give_mfa(learner)
+    authenticator = Authenticator.objects.get(user=learner, type=Authenticator.Type.TOTP)
+    url = f"/admin/mfa/authenticator/{authenticator.pk}/change/"
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert authenticator.data["secret"] not in page.text and 'name="data"' not in page.text
+    response = admin_client.post(url, {"data": "9" * 400, "type": "totp", "user": learner.pk})
+    assert response.status_code in (200, 302, 403)
+    authenticator.refresh_from_db()
+    assert isinstance(authenticator.data, dict) and authenticator.data.get("secret")
+    assert admin_client.get(url).status_code == 200

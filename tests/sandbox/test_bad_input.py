@@ -86,6 +86,52 @@ def test_a_malformed_content_length_is_a_400_anywhere(client):
         assert response.status_code == 400, path
 
 
+MULTIPART = b'--xx\r\nContent-Disposition: form-data; name="q"\r\n\r\niam\r\n--xx--\r\n'
+
+
+@pytest.mark.parametrize("charset", ["rot13", "hex", "zlib", "base64", "idna", "undefined"])
+def test_a_charset_that_is_no_text_encoding_is_read_as_utf_8(client, charset):
+    """Django decodes the query string and a multipart form's field names with any codec the
+    Content-Type names, and these are codecs that do not make text: a LookupError, a 500 on
+    any page from one header. Read as UTF-8, as Django reads a charset it does not know."""
+    long = "a" * 64  # a label idna refuses, as UnicodeError
+    page = client.get(f"/search/?q={long}", content_type=f"text/plain; charset={charset}")
+    assert page.status_code == 200 and long.encode() in page.content
+    form = f"multipart/form-data; boundary=xx; charset={charset}"
+    for path in ("/sandbox/", "/accounts/login/", "/lab/findings/"):
+        assert client.generic("POST", path, MULTIPART, content_type=form).status_code == 200, path
+    api = client.generic("POST", "/api/iam/evaluate", MULTIPART, content_type=form)
+    assert api.status_code == 400 and api.json()["error"]["code"]
+
+
+def test_every_codec_kept_fails_on_bad_bytes_only_as_django_expects():
+    """Every codec Python ships that `reads_text` keeps raises nothing but UnicodeDecodeError
+    on odd request text (which Django catches), so no charset sent is a 500."""
+    import codecs
+    import contextlib
+    import encodings
+    import pkgutil
+
+    from srm_trainer.middleware import reads_text
+
+    samples = [b"q=abc", b"q=%ff\xff\xfe\x00", b"a" * 70, b"\\x", b"+-&", b"xn--", b".", b"a." * 40]
+    kept = []
+    for module in pkgutil.iter_modules(encodings.__path__):
+        try:
+            codecs.lookup(module.name)
+        except LookupError:
+            continue
+        if not reads_text(module.name):
+            continue
+        kept.append(module.name)
+        for sample in samples:
+            for errors in ("strict", "replace"):
+                with contextlib.suppress(UnicodeDecodeError):
+                    sample.decode(module.name, errors)
+    assert {"utf_8", "latin_1", "utf_16", "cp1252"} <= set(kept)
+    assert not {"rot_13", "hex_codec", "idna", "punycode", "undefined"} & set(kept)
+
+
 # --- permalinks ---------------------------------------------------------------------------
 
 

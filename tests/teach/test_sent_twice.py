@@ -288,3 +288,27 @@ def test_duplicate_pressed_twice_makes_one_copy(teacher, owned):
     fresh = re.search(rf'action="{duplicate}".*?name="once" value="([^"]+)"', again, re.S)
     teacher.post(duplicate, {"once": fresh[1]})  # a new press on a new page: another copy
     assert Quiz.objects.count() == 3
+
+
+@pytest.mark.parametrize("token", ["a\x00b", "   ", '{"x": [1, 2]}', "é" * 20])
+def test_a_token_no_page_carries_is_as_none(teacher, owned, token):
+    """A posted token is whatever the client sent, and it became a cache key as sent: a NUL is
+    an error on PostgreSQL's database cache (a 500), spaces and control characters a warning
+    from every cache. One `new_token` could not make is treated as no token at all."""
+    quiz, _ = owned
+    duplicate = reverse("teach:quiz-duplicate", args=[quiz.pk])
+    assert teacher.post(duplicate, {"once": token}).status_code == 302
+    assert teacher.post(duplicate, {"once": token}).status_code == 302
+    assert Quiz.objects.count() == 3  # no token: each press a copy, as a script's post without one
+
+
+def test_a_copy_pressed_twice_with_a_token_no_page_carries_makes_two(teacher, owned):
+    """The same for "Copy to edit", which claims the page's token with the question's key."""
+    quiz, question = owned
+    copy = reverse("teach:quiz-question-copy", args=[quiz.pk, question.pk])
+    assert teacher.post(copy, {"once": "a\x00b"}).status_code == 302
+    assert teacher.post(copy, {"once": "a\x00b"}).status_code == 302
+    assert Question.objects.count() == 3
+    token = "a-page-token-123"  # one a page carries: the second press opens the first copy
+    first, second = teacher.post(copy, {"once": token}), teacher.post(copy, {"once": token})
+    assert second["Location"] == first["Location"] and Question.objects.count() == 4

@@ -161,8 +161,37 @@ def ipv4(raw: Any, path: str) -> ipaddress.IPv4Address:
     return address
 
 
+_IPV4_CIDR = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}/(?:[0-9]|[12][0-9]|3[0-2])")
+
+
+def cidr_notation(text: str, path: str) -> None:
+    """Refuse an IPv4 range not written as AWS writes one: an address, a slash and a prefix
+    length (`10.0.0.0/8`). Python's `ip_network` also reads a bare address as a /32, a netmask
+    (`10.0.0.0/255.0.0.0`) and a padded prefix (`/08`), which a security group, a network ACL
+    or a WAF IP set would refuse; a learner copying such a rule to AWS would meet an error
+    the lab never showed. IPv6 text is left to the caller's own check."""
+    text = text.strip()
+    if ":" in text or _IPV4_CIDR.fullmatch(text):
+        return
+    address, slash, prefix = text.partition("/")
+    try:
+        meant = ipaddress.ip_network(text, strict=False) if slash else None
+    except ValueError:
+        meant = None
+    if not slash and _IPV4_CIDR.fullmatch(f"{address}/32"):
+        why = f"has no prefix length: a CIDR block ends in /N, such as {address}/32 for this one address"
+    elif meant is not None and "." in prefix:
+        why = f"gives a netmask: write its prefix length instead, {meant.network_address}/{meant.prefixlen}"
+    elif meant is not None:
+        why = f"pads its prefix length: write it as {meant.network_address}/{meant.prefixlen}"
+    else:
+        return  # not an IPv4 range at all: the caller's own message says what one looks like
+    raise NetlabError("invalid_cidr", f"{path}: {text!r} {why}", path=path)
+
+
 def ipv4_network(raw: Any, path: str) -> ipaddress.IPv4Network:
     text = string(raw, path, limit=64)
+    cidr_notation(text, path)
     try:
         network = ipaddress.ip_network(text.strip(), strict=True)
     except ValueError as exc:

@@ -443,6 +443,7 @@ def _ip_set(
 
 def _ip_network(item: Any, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     text = f.string(item, path, limit=64)
+    f.cidr_notation(text, path)
     try:
         network = ipaddress.ip_network(text, strict=True)
     except ValueError as exc:

@@ -148,6 +148,7 @@ def test_batch_bad_action_or_resource_names_its_box_and_line(client, actions, re
             "arn:aws:s3:::a\narn:aws:s3:::b",
             "actions × 2 resources make",
         ),
+        ("s3:*\nec2:*", "*", "actions × 1 resource make"),  # was "1 resources"
     ],
 )
 def test_an_empty_or_too_long_batch_is_said_in_the_pages_words(client, actions, resources, said):

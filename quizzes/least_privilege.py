@@ -5,8 +5,10 @@ Two checks, both by the evaluation engine:
 1. **Requests.** Each `must_allow` and `must_deny` entry becomes one case (the challenge's
    principal, the action and resource, the optional `resource_account` and request `context`
    (condition keys such as `aws:MultiFactorAuthPresent`), the learner's policy as
-   the only identity policy). The request score is the share of requests that get the outcome
-   the task wants (Allow for must-allow; ExplicitDeny or ImplicitDeny for must-deny).
+   the only identity policy). Each gets the outcome the task wants or not (Allow for
+   must-allow; ExplicitDeny or ImplicitDeny for must-deny). The request score is the must-allow
+   requests allowed, out of every request that must be allowed or is allowed wrongly
+   (`let_through_score`): a policy that allows nothing scores 0, not the share of must-denies.
 
 2. **Over-permission.** Every action the policy's Allow statements could grant is probed
    against every `scope` resource:
@@ -40,6 +42,7 @@ over-permission factor is 0 and the feedback asks for a narrower Action list.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +58,21 @@ PROBE_UNITS = 40  # one probe: build the case and evaluate it, plus one unit per
 # Condition comparisons (policy values × context values) over all the task's requests: ~0.5 µs
 # each. The must-allow and must-deny requests are always evaluated, so this bounds them.
 MAX_REQUEST_COMPARISONS = 100_000
+
+
+def let_through_score(outcomes: Iterable[tuple[bool, bool]]) -> float:
+    """The request score, from (wanted through, as wanted) for each request (here) or flow (the
+    network fix, `quizzes.kinds.flow_fix`): the wanted ones let through, out of every one wanted
+    or let through, as route-the-findings scores a pattern. Counting every request alike gave an
+    answer that lets nothing through the share of must-deny requests: 80% for a policy that
+    does none of the job. With nothing wanted through, the share as wanted."""
+    pairs = list(outcomes)
+    wanted = sum(1 for want, _ in pairs if want)
+    if not wanted:
+        return sum(1 for _, ok in pairs if ok) / len(pairs) if pairs else 1.0
+    through = sum(1 for want, ok in pairs if want and ok)
+    unwanted = sum(1 for want, ok in pairs if not want and not ok)
+    return through / (wanted + unwanted)
 
 
 @dataclass(frozen=True)
@@ -87,9 +105,7 @@ class ChallengeResult:
 
     @property
     def request_score(self) -> float:
-        if not self.requests:
-            return 1.0
-        return sum(r.ok for r in self.requests) / len(self.requests)
+        return let_through_score((r.want == "Allow", r.ok) for r in self.requests)
 
     @property
     def weighted_overgrants(self) -> int:

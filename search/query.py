@@ -233,11 +233,14 @@ def search(text: str, *, page: int = 1) -> Results:
     text = (text or "")[:MAX_QUERY]
     words = terms(text)
     if not words:
-        notice = (
-            "Type a word or two to search for."
-            if not text.strip()
-            else ("Nothing to search for there: try words made of letters or digits.")
-        )
+        if not text.strip():
+            notice = "Type a word or two to search for."
+        elif WORD.search(text):  # words, every one too long to be looked for (`terms`)
+            notice = (
+                f"Nothing to search for there: a word is at most {MAX_TERM} letters or digits long."
+            )
+        else:
+            notice = "Nothing to search for there: try words made of letters or digits."
         return Results(query=text, notice=notice)
     backend = _BACKENDS.get(connection.vendor)
     if backend is None:

@@ -6,7 +6,10 @@ are blocked, graded by the netlab engine (like a least-privilege challenge, for 
 `{"network_acls": [...], "security_groups": [...]}` (JSON text); the rest of the network
 (subnets, instances, load balancers) stays as given, so a flow cannot be "fixed" by deleting its
 destination. A must-allow flow passes when the request arrives and the reply gets back; a
-must-block flow passes when the request is blocked. `data["reference"]` is the author's own
+must-block flow passes when the request is blocked. The score is the must-allow flows that
+pass, out of every must-allow flow and every must-block one let through
+(`quizzes.least_privilege.let_through_score`): rules that block everything score 0, not the
+share of must-block flows. `data["reference"]` is the author's own
 edit (JSON text, never shown): `problems()` checks that the engine gives it full marks.
 """
 
@@ -20,6 +23,7 @@ from django.core.exceptions import ValidationError
 
 from quizzes.kinds import netlab_common as nl
 from quizzes.kinds.base import Grade, Kind, Problem
+from quizzes.least_privilege import let_through_score
 from srm_trainer.netlab import NetlabError, parse_network
 from srm_trainer.typed_text import Textarea
 
@@ -72,7 +76,7 @@ def check(challenge: dict, text: str) -> dict:
     failing = [r for r in rows if not r["ok"]]
     return {
         "requests": [{k: r[k] for k in ("flow", "want", "got", "ok")} for r in rows],
-        "score": (len(rows) - len(failing)) / len(rows),
+        "score": let_through_score((r["want"] == "allowed", bool(r["ok"])) for r in rows),
         "counterexample": failing[0] if failing else None,
     }
 

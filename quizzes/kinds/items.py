@@ -23,8 +23,9 @@ class ItemSelectKind(Kind):
         missing = self.missing(form, data)
         if missing:
             total = len(form.entries)
+            verb = "has" if len(missing) == 1 else "have"
             form.add_error(
-                None, f"{self.missing_message}: {len(missing)} of {total} have none yet."
+                None, f"{self.missing_message}: {len(missing)} of {total} {verb} none yet."
             )
 
     def layout_ids(self, question) -> list[str]:

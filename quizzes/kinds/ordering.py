@@ -42,12 +42,22 @@ class Ordering(ItemSelectKind):
             )
 
     def clean_form(self, form, data: dict) -> None:
+        """Empty positions and shared ones are both said: with one item left empty, the items
+        sharing a position were marked wrong (`rows`) with no word of why."""
         super().clean_form(form, data)
-        if form.errors:
-            return
-        chosen = [data.get(f"{self.prefix}{e['id']}") for e in form.entries]
-        if len(set(chosen)) != len(chosen):
-            form.add_error(None, "Use each position once: two items share a position.")
+        given = [c for e in form.entries if (c := data.get(f"{self.prefix}{e['id']}"))]
+        shared = sorted({c for c in given if given.count(c) > 1}, key=int)
+        if len(shared) == 1:
+            count = given.count(shared[0])
+            items = {2: "two", 3: "three"}.get(count, str(count))
+            form.add_error(
+                None, f"Use each position once: {items} items share position {shared[0]}."
+            )
+        elif shared:
+            listed = ", ".join(shared[:-1]) + f" and {shared[-1]}"
+            form.add_error(
+                None, f"Use each position once: positions {listed} are each given to several items."
+            )
 
     def response(self, form) -> dict:
         data = form.cleaned_data

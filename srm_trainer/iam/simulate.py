@@ -142,7 +142,8 @@ def simulate(source: dict[str, Any] | str, *, max_pairs: int = MAX_PAIRS) -> lis
     if pairs > max_pairs:
         raise CaseError(
             "too_many_pairs",
-            f"{len(actions):,} actions × {len(resources):,} resources make {pairs:,} requests; "
+            f"{len(actions):,} action{'s' if len(actions) != 1 else ''} × {len(resources):,} "
+            f"resource{'s' if len(resources) != 1 else ''} make {pairs:,} requests; "
             f"the most in one batch is {max_pairs:,}",
             path="request",
         )

@@ -33,7 +33,7 @@ from srm_trainer.iam import words as engine_words
 from srm_trainer.iam.decision import Decision
 from srm_trainer.iam.diff import diff
 from srm_trainer.iam.json_mistakes import with_place
-from srm_trainer.iam.simulate import simulate
+from srm_trainer.iam.simulate import MAX_LIST, simulate
 from srm_trainer.iam.summary import (
     ACCESS_LEVELS,
     Verdict,
@@ -482,6 +482,8 @@ def batch(request: HtmxHttpRequest) -> HttpResponse:
     }
     form.error = form.error or _too_big(request)
     if request.method == "POST" and not form.error and not context["reshaped"]:
+        form.error = _batch_size_error(_lines(actions), _lines(resources))
+    if request.method == "POST" and not form.error and not context["reshaped"]:
         case = form.case()
         case["request"] = {
             "principal": form.principal,
@@ -497,7 +499,8 @@ def batch(request: HtmxHttpRequest) -> HttpResponse:
                 **_line_words("request.actions", "Actions", actions),
                 **_line_words("request.resources", "Resources", resources),
             }
-            form.error = _where(exc, form, extra=boxes)
+            # The whole batch too big: the engine's place, "request", is no box on the page.
+            form.error = exc.message if exc.path == "request" else _where(exc, form, extra=boxes)
         else:
             counts = {d: sum(1 for r in results if r.decision.decision == d) for d in DECISIONS}
             rows = [r for r in results if not context["decision"] or r.decision.decision == shown]
@@ -508,6 +511,17 @@ def batch(request: HtmxHttpRequest) -> HttpResponse:
                 rows=[(r, why(r.decision), opened(r.action, r.resource)) for r in rows],
             )
     return _respond(request, context)
+
+
+def _batch_size_error(actions: list[str], resources: list[str]) -> str:
+    """An empty or too long box, in the page's words: the engine's were "request.actions must
+    be a non-empty list" and "request.actions lists 501 entries"."""
+    if not actions:
+        return "Actions: give at least one action, one a line, such as s3:GetObject."
+    for label, entries in (("Actions", actions), ("Resources", resources)):
+        if len(entries) > MAX_LIST:
+            return f"{label}: {len(entries):,} listed; the most is {MAX_LIST:,}."
+    return ""
 
 
 @dataclass(frozen=True)

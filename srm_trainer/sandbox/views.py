@@ -110,7 +110,8 @@ def _page(
         url = reverse("sandbox")
         drawn = drawn_editors(request, state, url=url, target="#workspace")
         context = {"state": state, "sandbox_url": url, "drawn": drawn}
-    shared = request.method == "POST" or bool(request.GET.get("case"))
+    # A link that did not decode opened the example (its notice says so): the menu says so too.
+    shared = request.method == "POST" or (bool(request.GET.get("case")) and not notice)
     options = presets.menu().options(preset.slug if preset else "")
     context.update(preset_options=options, preset=preset, notice=notice, shared=shared)
     return render(request, TEMPLATE, context, status=status)

@@ -62,6 +62,35 @@ def test_the_traced_path_reads_at_11_px_side_by_side_or_stacked(page, phone, siz
     result.locator("figure").screenshot(path=str(screenshots / f"network-lab-path-{size}.png"))
 
 
+def test_on_a_phone_the_outcome_stays_in_sight_while_editing_the_traffic(phone):
+    """On a phone the result is ~5,000 px below the traffic fields (the whole network comes
+    between): a port typed wrong only reddened the field, and a trace changed nothing in sight.
+    A bar pinned to the viewport's foot names the outcome and opens the result, as the
+    sandbox's decision bar does."""
+    phone.goto("/lab/network/")
+    bar = phone.locator("#decision-bar")
+    expect(bar).to_be_in_viewport()
+    expect(bar).to_contain_text("Request allowed, reply allowed")
+    port = phone.get_by_label("Port", exact=True)
+    port.fill("abc")
+    port.press("Tab")
+    expect(bar).to_contain_text("Can't trace this yet")
+    expect(bar).to_be_in_viewport()
+    port.fill("22")
+    port.press("Tab")
+    expect(bar).to_contain_text("Request blocked")
+    bar.click()
+    expect(phone.locator("#result .netlab-verdict")).to_be_in_viewport()
+    no_horizontal_scroll(phone)
+
+
+def test_on_a_desktop_the_outcome_bar_is_not_shown(page):
+    """Beside the form on a desktop, the result is in sight: no bar repeats it."""
+    page.goto("/lab/network/")
+    expect(page.locator("#result .netlab-verdict")).to_be_visible()
+    expect(page.locator("#decision-bar")).to_be_hidden()
+
+
 def test_the_lab_works_without_javascript(browser, base_url):
     context = browser.new_context(base_url=base_url, java_script_enabled=False)
     try:

@@ -70,7 +70,7 @@ def test_a_wildcard_policy_fails_the_must_deny_and_scores_zero():
 
 def test_a_missing_permission_is_the_counterexample():
     result = check_policy(CHALLENGE, policy(allow("s3:ListBucket", "arn:aws:s3:::reports")))
-    assert result.request_score == 0.5
+    assert result.request_score == 0.0  # it allows none of what the task needs
     assert result.counterexample()["kind"] == "should_allow"
 
 
@@ -197,3 +197,48 @@ def test_an_action_without_a_resource_type_is_granted_only_by_resource_star():
         ),
     )
     assert [(o.action, o.resource) for o in star.overgrants] == [("s3:ListAllMyBuckets", "*")]
+
+
+# A task of one read and three refusals: a policy that reads nothing still "refused" all three.
+READ_ONE_REFUSE_THREE = {
+    **CHALLENGE,
+    "must_deny": [
+        {"action": "s3:DeleteObject", "resource": "arn:aws:s3:::reports/q1.csv"},
+        {"action": "s3:PutObject", "resource": "arn:aws:s3:::reports/q1.csv"},
+        {"action": "s3:GetObject", "resource": "arn:aws:s3:::payroll/march.csv"},
+    ],
+}
+
+
+def test_a_policy_that_allows_none_of_the_task_scores_zero():
+    """A policy for another bucket refuses every must-deny request by doing nothing: it scored
+    3 of 4 (75%, a quiz's pass mark near), for a policy that does none of the job. Scored as
+    route-the-findings scores a pattern that sends nothing: 0."""
+    result = check_policy(
+        READ_ONE_REFUSE_THREE, policy(allow("s3:GetObject", "arn:aws:s3:::elsewhere/*"))
+    )
+    assert [r.ok for r in result.requests] == [False, True, True, True]
+    assert result.overgrants == ()
+    assert result.request_score == 0.0
+    assert result.score == 0.0
+
+
+def test_the_request_score_is_the_needed_requests_allowed_out_of_all_needed_or_wrongly_allowed():
+    """|needed ∩ allowed| / |needed ∪ allowed|: half the job, nothing wrongly allowed, is a
+    half; the job done and one must-deny allowed too is a half as well."""
+    two_reads = {
+        **READ_ONE_REFUSE_THREE,
+        "must_allow": [
+            {"action": "s3:GetObject", "resource": "arn:aws:s3:::reports/q1.csv"},
+            {"action": "s3:GetObject", "resource": "arn:aws:s3:::reports/q2.csv"},
+        ],
+    }
+    half_the_job = check_policy(
+        two_reads, policy(allow("s3:GetObject", "arn:aws:s3:::reports/q1.csv"))
+    )
+    assert half_the_job.request_score == 0.5
+    one_too_many = check_policy(
+        CHALLENGE, policy(allow(["s3:GetObject", "s3:DeleteObject"], "arn:aws:s3:::reports/q1.csv"))
+    )
+    assert [r.ok for r in one_too_many.requests] == [True, False]
+    assert one_too_many.request_score == 0.5

@@ -556,3 +556,20 @@ def test_the_right_answer_names_where_when_nothing_blocks_the_flow(learner_clien
     )
     right = response.content.decode().split("The right answer", 1)[1]
     assert "Where: Nothing blocks it" in right.split("How the engine", 1)[0]
+
+
+def test_rules_that_let_nothing_through_score_zero_not_the_share_of_blocked_flows():
+    """Blocking everything passes every must-block flow by doing nothing: it scored the share
+    of must-block flows (here 2 of 3). Scored as route-the-findings scores a pattern that sends
+    nothing: the wanted flows that get through, out of every flow wanted or let through."""
+    q = make_question("flow_fix")
+    q.data["challenge"]["must_block"].append(
+        {"source": "198.51.100.7", "destination": "web", "protocol": "tcp", "port": 3389}
+    )
+    shut = web_network()
+    shut["network_acls"][0]["inbound"] = []
+    result = grade(
+        q, {"rules": json.dumps({k: shut[k] for k in ("network_acls", "security_groups")})}
+    )
+    assert [r["ok"] for r in result.feedback["requests"]] == [False, True, True]
+    assert (result.score, result.correct) == (0.0, False)

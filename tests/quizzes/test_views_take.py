@@ -1084,9 +1084,34 @@ def test_items_sharing_a_position_are_the_ones_marked_invalid(learner_client):
         headers={"HX-Request": "true"},
     )
     page = BeautifulSoup(response.content, "html.parser")
-    assert "two items share a position" in page.select_one(".form-error").get_text()
+    assert "Use each position once: two items share position 1." in page.select_one(
+        ".form-error"
+    ).get_text(" ", strip=True)
     invalid = {s["name"] for s in page.select("#attempt-body select[aria-invalid=true]")}
     assert invalid == {f"pos_{ids[0]}", f"pos_{ids[1]}"}
+
+
+def test_an_empty_position_and_a_shared_one_are_both_said(learner_client):
+    """With one item left empty and two sharing a position, only the empty one was said
+    ("1 of 4 have none yet"), while the two sharing were outlined as wrong too, unexplained;
+    and "1 of 4 have" read wrong."""
+    from bs4 import BeautifulSoup
+
+    quiz = make_quiz(make_question("ordering"), feedback="immediate")
+    attempt = start(learner_client, quiz)
+    ids = [item["id"] for item in question_at(attempt, 1).items()]
+    data = {f"pos_{ids[0]}": "2", f"pos_{ids[1]}": "2", f"pos_{ids[2]}": "3"}
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "check", **data},
+        headers={"HX-Request": "true"},
+    )
+    page = BeautifulSoup(response.content, "html.parser")
+    said = [" ".join(p.get_text().split()) for p in page.select(".form-error p")]
+    assert said == [
+        "Give every item a position: 1 of 4 has none yet.",
+        "Use each position once: two items share position 2.",
+    ]
 
 
 # --- heading outline ------------------------------------------------------------------------

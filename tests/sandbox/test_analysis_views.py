@@ -137,6 +137,29 @@ def test_batch_bad_action_or_resource_names_its_box_and_line(client, actions, re
     assert where in alert and "request." not in alert, alert
 
 
+@pytest.mark.parametrize(
+    ("actions", "resources", "said"),
+    [
+        ("", "*", "Actions: give at least one action, one a line, such as s3:GetObject."),
+        (" \n , \n", "", "Actions: give at least one action, one a line, such as s3:GetObject."),
+        ("s3:GetObject\n" * 501, "*", "Actions: 501 listed; the most is 500."),
+        (
+            "s3:Get*\niam:*",
+            "arn:aws:s3:::a\narn:aws:s3:::b",
+            "actions × 2 resources make",
+        ),
+        ("s3:*\nec2:*", "*", "actions × 1 resource make"),  # was "1 resources"
+    ],
+)
+def test_an_empty_or_too_long_batch_is_said_in_the_pages_words(client, actions, resources, said):
+    """An empty Actions box answered "request.actions must be a non-empty list", and too many
+    lines "request.actions lists 501 entries" or "request: … make 494 requests": the engine's
+    names for the boxes, which the page calls Actions and Resources."""
+    data = {"identity": READ_REPORTS, "actions": actions, "resources": resources}
+    alert = " ".join(error_in_results(client.post("/sandbox/batch/", data)).text.split())
+    assert said in alert and "request" not in alert.replace("requests", ""), alert
+
+
 @pytest.mark.parametrize("url", ["/sandbox/batch/", "/sandbox/summary/"])
 def test_a_bad_principal_is_named_as_the_page_labels_it(client, url):
     alert = error_in_results(client.post(url, {"principal": "nope"})).text

@@ -237,7 +237,11 @@ def test_the_page_offers_a_permalink_that_round_trips(client):
 def test_a_damaged_permalink_opens_the_example_with_a_notice(client):
     response = client.get("/sandbox/?case=garbage!!")
     assert response.status_code == 200
-    assert "damaged or incomplete" in response.content.decode()
+    body = response.content.decode()
+    assert "damaged or incomplete" in body
+    # The preset menu says what opened: the example, not "(your own case, not a preset)".
+    first = re.search(r'<select[^>]*id="preset"[^>]*>\s*<option[^>]*>([^<]*)</option>', body)
+    assert first.group(1) == "(the starter example)"
 
 
 def test_an_unknown_preset_opens_the_example_with_a_notice(client):

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from search import index
-from search.query import PER_PAGE, search
+from search.query import MAX_TERM, PER_PAGE, search
 from tests.conftest import make_lesson, make_module
 from tests.depth import examples
 from tests.search.conftest import PHRASE
@@ -102,6 +102,17 @@ def test_nothing_to_search_for_says_so(db):
     assert search("").notice.startswith("Type a word")
     assert search("*** !!!").notice.startswith("Nothing to search for")
     assert search("zebra").total == 0 and search("zebra").notice == ""
+
+
+def test_a_word_too_long_to_look_for_says_so_not_that_it_has_no_letters(db):
+    """A word over MAX_TERM letters is dropped; alone, the page said "try words made of letters
+    or digits" about a word made of nothing else."""
+    notice = search("a" * (MAX_TERM + 1)).notice
+    assert (
+        notice
+        == f"Nothing to search for there: a word is at most {MAX_TERM} letters or digits long."
+    )
+    assert search("*** !!!").notice.endswith("try words made of letters or digits.")
 
 
 # A tenth of the 60 in `make test`, all 60 in `make test-deep`, as every property test (tests/depth.py)

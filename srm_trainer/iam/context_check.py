@@ -83,6 +83,17 @@ _SHOWN_CHARS = 60  # a value longer than this is cut in the message
 _SHOWN_VALUES = 3  # bad elements of one list named in the message
 
 
+def _read(context: RequestContext | Mapping[str, Any] | None, path: str) -> RequestContext | None:
+    """`context` as the engine reads it; None where the engine refuses it (the evaluation says
+    why, so the checks here say nothing)."""
+    if isinstance(context, RequestContext):
+        return context
+    try:
+        return RequestContext.from_mapping(context, path=path)
+    except PolicyError:
+        return None
+
+
 def check_context(
     context: RequestContext | Mapping[str, Any] | None,
     *,
@@ -95,13 +106,9 @@ def check_context(
     A context the engine refuses (`RequestContext.from_mapping` raises) has no findings here:
     the evaluation reports it. `budget.findings`, when given, is spent as `lint` spends it.
     """
-    if isinstance(context, RequestContext):
-        ctx = context
-    else:
-        try:
-            ctx = RequestContext.from_mapping(context, path=path)
-        except PolicyError:
-            return []
+    ctx = _read(context, path)
+    if ctx is None:
+        return []
     found: list[Finding] = []
     for name in ctx:
         if budget is not None and budget.findings <= 0:
@@ -239,13 +246,9 @@ def check_caller_keys(
     sends = default_context(principal)
     if not sends:
         return []
-    if isinstance(context, RequestContext):
-        ctx = context
-    else:
-        try:
-            ctx = RequestContext.from_mapping(context, path=path)
-        except PolicyError:
-            return []
+    ctx = _read(context, path)
+    if ctx is None:
+        return []
     found: list[Finding] = []
     for name, value in sends.items():
         if budget is not None and budget.findings <= 0:

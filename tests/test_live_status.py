@@ -270,7 +270,7 @@ def test_many_requests_are_counted_not_read_out(client):
     response = client.post("/sandbox/batch/", data, headers=HTMX)
     assert said(response) == ("3 requests: 1 allowed, 1 explicit deny, 1 implicit deny.")
     bad = client.post("/sandbox/batch/", {"identity": '{"Statement": ['}, headers=HTMX)
-    assert said(bad).startswith("Error: identity policy 1")
+    assert said(bad).startswith("Error: Identity policy 1")
 
 
 def test_a_summary_says_how_much_it_summarised(client):

@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from . import catalog
+from .arnfit import can_match
 from .budget import Budget, on_fresh_frame_chunk
 from .catalog import BudgetExhausted
 from .errors import PolicyError
@@ -428,6 +429,18 @@ class _Linter:
                     resource=pattern.text,
                     service=service,
                 )
+            elif (short := _short_arn(pattern.text)) is not None:
+                self.charge(len(_service_formats(short["service"])))
+                if not _fits_service(pattern.text, short["service"]):
+                    self.add(
+                        "short_arn",
+                        "warning",
+                        _short_arn_message(pattern.text, short),
+                        path,
+                        TOPIC_POLICIES,
+                        resource=pattern.text,
+                        **short,
+                    )
 
     def check_resource_types(self, st: Statement) -> None:
         """An action none of the statement's resources can ever be (s3:ListBucket on
@@ -868,6 +881,65 @@ def _wildcard_service(text: str) -> str | None:
     if len(parts) < 3 or "${" in parts[2]:
         return None
     return parts[2] if has_wildcard(parts[2]) else None
+
+
+_PART_NAMES = {3: "the Region", 4: "the account ID"}
+
+
+def _short_arn(text: str) -> dict[str, Any] | None:
+    """For an ARN pattern of fewer than six colon-separated parts that a wildcard let through
+    `_arn_problem` ("arn:aws:s3:reports/*"): its parts, service and a likely fix; None when the
+    pattern is not one to question (six parts, no known service, a variable, a wildcard before
+    the service: `wildcard_service` speaks to those)."""
+    if not text.startswith("arn:") or "${" in text or not has_wildcard(text):
+        return None
+    parts = text.split(":", 5)
+    if not 4 <= len(parts) < 6 or has_wildcard(parts[2]) or not parts[1]:
+        return None
+    service = parts[2]
+    if not _service_formats(service):
+        return None  # a service the catalogue does not know: nothing to compare with
+    resource = parts[-1]
+    fix = None
+    for region, account in (("", ""), ("*", "*")):
+        candidate = ":".join([*parts[:3], region, account, resource])
+        if _fits_service(candidate, service):
+            fix = candidate
+            break
+    return {"parts": len(parts), "service": service, "suggestion": fix}
+
+
+def _short_arn_message(text: str, short: dict[str, Any]) -> str:
+    n, service, fix = short["parts"], short["service"], short["suggestion"]
+    last = text.split(":", 5)[-1]
+    where = _PART_NAMES[n - 1]
+    message = (
+        f"{text!r} has {n} colon-separated parts, not an ARN's six "
+        "(arn:partition:service:region:account-id:resource), so "
+        f"{last!r} stands where {where} goes and the pattern matches no {service} resource."
+    )
+    if fix is not None:
+        message += f" Did you mean {fix!r}?"
+        if ":*:*:" in fix:
+            message += " Or name the Region and account in place of each *."
+    return message
+
+
+_SERVICE_FORMATS: dict[str, tuple[str, ...]] = {}
+
+
+def _service_formats(service: str) -> tuple[str, ...]:
+    """Every ARN format the catalogue lists for a service's resource types (empty: unknown)."""
+    found = _SERVICE_FORMATS.get(service)
+    if found is None:
+        rows = catalog.levelled_formats(service) if service == service.lower() else ()
+        found = _SERVICE_FORMATS[service] = tuple(sorted({f for row in rows for f in row}))
+    return found
+
+
+def _fits_service(pattern: str, service: str) -> bool:
+    """Whether some well-formed ARN of one of `service`'s resource types matches `pattern`."""
+    return any(can_match(pattern, f) for f in _service_formats(service))
 
 
 def _uses_variables(policy: Policy) -> bool:

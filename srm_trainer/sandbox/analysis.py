@@ -428,7 +428,8 @@ def _where(
     names = {**_field_words(form, side), **(extra or {})}
     for field, words in sorted(names.items(), key=lambda kv: -len(kv[0])):
         if place == field or place.startswith((field + ".", field + "[")):
-            place = words + place[len(field) :]
+            # The label starts the message: capitalised, as the one-request sandbox writes it.
+            place = words[:1].upper() + words[1:] + place[len(field) :]
             break
     if exc.path and message.startswith(exc.path):  # it names its place itself: said once
         place, message = "", place + message[len(exc.path) :]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -630,3 +631,50 @@ def test_a_role_trust_policy_without_resource_is_not_an_allow_on_every_resource(
     assert [
         f.code for f in lint(trust, kind="resource") if f.code == "allow_write_all_resources"
     ] == []
+
+
+# --- short ARN patterns (cases in tests/iam/cases carrying `expect_warnings`) -------------
+
+CASES_DIR = Path(__file__).resolve().parent / "cases"
+WARNED_CASES = [
+    pytest.param(case, id=f"{path.name}::{case['name']}")
+    for path in sorted(CASES_DIR.glob("*.json"))
+    for case in json.loads(path.read_text(encoding="utf-8"))
+    if "expect_warnings" in case
+]
+
+
+def test_there_are_cases_with_expected_warnings():
+    assert any(c.values[0]["expect_warnings"] for c in WARNED_CASES)
+    assert any(not c.values[0]["expect_warnings"] for c in WARNED_CASES)
+
+
+@pytest.mark.parametrize("case", WARNED_CASES)
+def test_resource_warnings_of_a_case(case):
+    """Rule (the case's `doc`, IAM Resource element / ARN format): an ARN has six
+    colon-separated parts; a shorter pattern that no ARN of its service can match is warned
+    about, a broad but well-formed one (`arn:aws:s3:*`, `arn:aws:s3:::*`, `*`) is not."""
+    found = [f for f in lint_case(case) if f.path.endswith(".Resource")]
+    assert [f.code for f in found if f.severity == "warning"] == case["expect_warnings"]
+    assert not [f for f in found if f.severity == "error"]
+
+
+def test_a_short_arn_warning_says_what_is_wrong_and_the_likely_fix():
+    f = only(lint(policy(allow("s3:GetObject", "arn:aws:s3:reports/*"))), "short_arn")
+    assert f.severity == "warning" and f.path == "Statement[0].Resource"
+    assert f.data["suggestion"] == "arn:aws:s3:::reports/*" and f.data["parts"] == 4
+    assert "six" in f.message and "Region" in f.message
+    assert f.message.endswith("Did you mean 'arn:aws:s3:::reports/*'?")
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "arn:aws:s3:us-east-*",  # could be an access point's Region: not shown impossible
+        "arn:aws:nosuchservice:x/*",  # a service the catalogue does not know
+        "arn:aws:s3:${aws:username}/*",  # a variable's colon is not a separator
+        "arn:aws:*",  # wildcard_service speaks to this one
+    ],
+)
+def test_short_patterns_that_might_match_are_not_warned_about(resource):
+    assert "short_arn" not in codes(lint(policy(allow("s3:GetObject", resource))))

@@ -119,7 +119,7 @@ def test_batch_bad_policy_says_where(client):
     )
     assert response.status_code == 200
     alert = error_in_results(response)
-    assert "identity policy" in alert.text and "line 1" in alert.text
+    assert alert.text.strip().startswith("Identity policy 1") and "line 1" in alert.text
 
 
 @pytest.mark.parametrize(
@@ -387,7 +387,8 @@ def test_compare_error_names_the_side_and_the_policy(client):
         },
     )
     alert = results(response).select_one(".decision-error").text
-    assert "new side, identity policy 2" in alert and "line 1" in alert
+    # Capitalised where it starts the message, as the one-request sandbox says it.
+    assert alert.strip().startswith("New side, identity policy 2") and "line 1" in alert
 
 
 def test_summary_error_names_the_scp_level(client):
@@ -396,6 +397,14 @@ def test_summary_error_names_the_scp_level(client):
         {"identity-0-text": READ_S3, "scp-0-0": ALLOW_ALL, "scp-1-0": '{"Statement": 5}'},
     )
     assert "SCP 1 at level 2" in results(response).select_one(".decision-error").text
+
+
+def test_summary_error_starts_with_the_policy_label_capitalised(client):
+    """The one-request sandbox says "Identity policy 1, line 1, …"; the summary page says it
+    the same way, not "identity policy 1" in lower case at the start of the message."""
+    response = client.post("/sandbox/summary/", {"identity-0-text": '{"Statement": ['})
+    alert = results(response).select_one(".decision-error").text.strip()
+    assert alert.startswith("Identity policy 1") and "line 1" in alert
 
 
 def test_a_notaction_allow_is_said_to_reach_past_the_services_listed(client):

@@ -96,6 +96,19 @@ def test_a_policy_typed_elsewhere_gets_its_findings_with_their_place(client):
     assert "s3:GetObject" in first["message"]  # the "did you mean"
 
 
+def test_a_short_arn_with_a_wildcard_is_warned_about_with_the_likely_fix(client):
+    """A learner who writes arn:aws:s3:reports/* (two colons missing) sees why the request is
+    implicitly denied, not only the deny: a warning on the line, with the ARN they meant."""
+    policy = (
+        '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow",\n'
+        '    "Action": "s3:GetObject", "Resource": "arn:aws:s3:reports/*"}]\n}'
+    )
+    body = live(client, **{"identity-0-text": policy}).content.decode()
+    notes = body[body.index('id="notes-identity-0"') :]
+    assert "Did you mean &#x27;arn:aws:s3:::reports/*&#x27;?" in notes and "six" in notes
+    assert re.search(r'data-line="4" data-column="\d+" data-severity="warning"', notes)
+
+
 def test_broken_json_is_one_error_at_the_place_it_breaks(client):
     (error,) = marks(client, '{\n  "Version": "2012-10-17",\n  "Statement": [,]\n}')
     assert (error["severity"], error["line"]) == ("error", 3)

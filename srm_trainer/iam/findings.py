@@ -408,10 +408,12 @@ class _Linter:
             self.charge(1)
             problem = _arn_problem(pattern.text)
             if problem is not None:
+                fix = _filled_arn(pattern.text) if problem == "too_few_segments" else None
                 self.add(
                     "malformed_arn",
                     "error",
-                    f"{pattern.text!r} is not a well-formed ARN: {_ARN_PROBLEMS[problem]}",
+                    f"{pattern.text!r} is not a well-formed ARN: {_ARN_PROBLEMS[problem]}"
+                    + _fix_said(fix),
                     path,
                     TOPIC_POLICIES,
                     resource=pattern.text,
@@ -899,14 +901,22 @@ def _short_arn(text: str) -> dict[str, Any] | None:
     service = parts[2]
     if not _service_formats(service):
         return None  # a service the catalogue does not know: nothing to compare with
-    resource = parts[-1]
-    fix = None
+    return {"parts": len(parts), "service": service, "suggestion": _filled_arn(text)}
+
+
+def _filled_arn(text: str) -> str | None:
+    """A short ARN ("arn:aws:s3:reports/*", "arn:aws:s3:reports") with its Region and account
+    filled in as its service's ARNs have them: empty ("arn:aws:s3:::reports/*"), else `*`
+    ("arn:aws:dynamodb:*:*:table/*"); None when neither fits a resource type of the service,
+    or the service is one the catalogue does not know."""
+    parts = text.split(":", 5)
+    if not 4 <= len(parts) < 6 or "${" in text or has_wildcard(parts[2]):
+        return None
     for region, account in (("", ""), ("*", "*")):
-        candidate = ":".join([*parts[:3], region, account, resource])
-        if _fits_service(candidate, service):
-            fix = candidate
-            break
-    return {"parts": len(parts), "service": service, "suggestion": fix}
+        candidate = ":".join([*parts[:3], region, account, parts[-1]])
+        if _fits_service(candidate, parts[2]):
+            return candidate
+    return None
 
 
 def _short_arn_message(text: str, short: dict[str, Any]) -> str:
@@ -918,11 +928,15 @@ def _short_arn_message(text: str, short: dict[str, Any]) -> str:
         "(arn:partition:service:region:account-id:resource), so "
         f"{last!r} stands where {where} goes and the pattern matches no {service} resource."
     )
-    if fix is not None:
-        message += f" Did you mean {fix!r}?"
-        if ":*:*:" in fix:
-            message += " Or name the Region and account in place of each *."
-    return message
+    return message + _fix_said(fix)
+
+
+def _fix_said(fix: str | None) -> str:
+    """A short ARN's likely fix (`_filled_arn`) as the end of its message."""
+    if fix is None:
+        return ""
+    said = f" Did you mean {fix!r}?"
+    return said + (" Or name the Region and account in place of each *." if ":*:*:" in fix else "")
 
 
 _SERVICE_FORMATS: dict[str, tuple[str, ...]] = {}

@@ -126,6 +126,27 @@ def test_malformed_arn(resource, problem):
 
 
 @pytest.mark.parametrize(
+    ("resource", "fix"),
+    [
+        ("arn:aws:s3:my-bucket", "Did you mean 'arn:aws:s3:::my-bucket'?"),
+        ("arn:aws:s3::my-bucket", "Did you mean 'arn:aws:s3:::my-bucket'?"),
+        ("arn:aws:dynamodb:table/orders", "Did you mean 'arn:aws:dynamodb:*:*:table/orders'? Or"),
+    ],
+)
+def test_a_short_arn_without_a_wildcard_is_offered_its_likely_fix(resource, fix):
+    """The same fix `short_arn` offers a short pattern with a wildcard: its Region and account
+    filled as its service's ARNs have them (IAM Resource element: an ARN's six parts)."""
+    f = only(lint(policy(allow("s3:GetObject", resource))), "malformed_arn")
+    assert f.message.startswith(f"{resource!r} is not a well-formed ARN: an ARN has six parts")
+    assert fix in f.message
+
+
+def test_a_short_arn_of_an_unknown_service_is_offered_no_guess():
+    f = only(lint(policy(allow("s3:GetObject", "arn:aws:nosuchservice:thing"))), "malformed_arn")
+    assert "Did you mean" not in f.message
+
+
+@pytest.mark.parametrize(
     "resource",
     [
         "arn:aws:s3:::my-bucket",

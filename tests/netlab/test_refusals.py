@@ -103,6 +103,7 @@ def test_waf_send_too_large_keeps_the_texts_and_says_why(client):
     kept = form_of(html, "waf-workspace")
     assert kept["web_acl"] == acl and kept["req-0-uri"] == "/typed-here"
     assert "requests evaluated" not in html and "too large to fit in a link" not in html
+    assert 'decision-error" href="#waf-result"><span>Not evaluated<' in html  # the phone's bar
 
 
 @pytest.mark.parametrize("op", ["trace", "open"])

@@ -250,15 +250,28 @@ def network_too_large(request: HtmxHttpRequest, *, unread: Exception | None = No
     what, fix = _too_large(unread, "a field", "rules")
     if request.htmx:
         return live_refusal(request, f"{what}: {fix} and try again.", 413)
-    case = _form_case(request) if unread is None else PRESETS[STARTER].case
+    case, sent = PRESETS[STARTER].case, False
+    if unread is None:
+        with contextlib.suppress(StateError):
+            case, sent = case_from_form(request.POST), True
+    opening = request.POST.get("op") == "open"
     if unread is not None:
         notice = f"{what}, so it was not read: the lab opened its starter case."
-    elif request.POST.get("op") == "open":
+    elif opening:
         notice = f"{what}, so the case was not opened: the form holds the case it had."
     else:
         notice = f"{what}, so it was not traced: {fix} and trace again."
-    context = _case_context(case, reverse("network-lab"), "", refused=notice)
-    context.update(notice=notice, presets=PRESETS.values())
+    context = _case_context(case, reverse("network-lab"), "", fields=False, refused=notice)
+    context.update(form=rows(case), notice=notice, presets=PRESETS.values())
+    # What was typed is drawn once, in its field. The hidden network and the case's JSON text
+    # go back as the form sent them (the fields overlay the network, so sent again they make the
+    # same case): drawn from the case, each held the typed text again, three copies of up to
+    # 2.5 MB escaped (a 9.4 MB page). A pasted case too large to open is not drawn back.
+    if sent:
+        context.update(network_json=request.POST.get("network", ""),
+                       case_text=case_text(case) if opening else request.POST.get("case_json", ""))  # fmt: skip
+    else:
+        context.update(network_json=network_json(case), case_text=case_text(case))
     return render(request, TEMPLATE, context, status=413)
 
 
@@ -327,6 +340,7 @@ def _waf_texts_context(
         error_marks=problems.marks if problems is not None else None,
         line=found.line,
         counts=found.counts,
+        tally=waf_outcome.tally(found.counts) if result is not None else None,
         decisions=decisions,
         show_runs=len(decisions) > 20,
         charts=found.charts,
@@ -342,6 +356,7 @@ NO_OUTCOME = {
     "error_marks": None,
     "line": None,
     "counts": (),
+    "tally": None,
     "decisions": (),
     "show_runs": False,
     "charts": (),

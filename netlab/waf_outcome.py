@@ -26,7 +26,7 @@ from srm_trainer.netlab.case import waf_line
 from srm_trainer.netlab.fields import steps
 from srm_trainer.netlab.waf import evaluate_read_case, read_waf_case
 
-__all__ = ["DECISIONS_PER_CASE", "KEPT", "WafOutcome", "clear", "outcome"]
+__all__ = ["DECISIONS_PER_CASE", "KEPT", "WafOutcome", "clear", "outcome", "tally"]
 
 KEPT = 64
 DECISIONS_PER_CASE = 200  # ~110 KB of decisions: the memo holds at most ~13,000 (~7 MB)
@@ -113,3 +113,32 @@ def _evaluate(case: dict[str, Any], text: str | None) -> WafOutcome:
         charts=waf_chart.charts(acl, result, read.delay) if result.attachable else [],
         token=waf_state.token_of(text) if text is not None else None,
     )
+
+
+# A request's final action in a word or two, in the order the phone's bar names them.
+ACTION_WORDS = {"Allow": "allowed", "Block": "blocked", "Challenge": "challenged",
+                "CAPTCHA": "shown a CAPTCHA"}  # fmt: skip
+
+
+def tally(counts: list[tuple[tuple[str, str], int]]) -> tuple[str, str]:
+    """The requests counted by their final action, in a few words, and the bar's tone: on a
+    phone the result is ~2,300 px below the fields, and a bar at the viewport's foot says it
+    ("3000 requests: 120 allowed, 2880 blocked"). Tone: allow, blocked, or mixed."""
+    by_action: Counter[str] = Counter()
+    for (action, _rule), n in counts:
+        by_action[action] += n
+    total = sum(by_action.values())
+    if not total:
+        return "No requests sent", "mixed"
+    noun = f"request{'' if total == 1 else 's'}"
+    words = [word for action, word in ACTION_WORDS.items() if by_action[action]]
+    if len(words) == 1:  # "All 3000 requests blocked", "1 request allowed"
+        said = f"{'All ' if total > 1 else ''}{total} {noun} {words[0]}"
+    else:
+        said = f"{total} {noun}: " + ", ".join(
+            f"{by_action[action]} {word}"
+            for action, word in ACTION_WORDS.items()
+            if by_action[action]
+        )
+    tone = "allow" if words == ["allowed"] else "mixed" if by_action["Allow"] else "blocked"
+    return said, tone

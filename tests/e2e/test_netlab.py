@@ -91,6 +91,39 @@ def test_on_a_desktop_the_outcome_bar_is_not_shown(page):
     expect(page.locator("#decision-bar")).to_be_hidden()
 
 
+def test_on_a_phone_the_waf_outcome_stays_in_sight_while_editing_a_request(phone):
+    """On a phone the WAF lab's result is ~2,300 px below the fields (the web ACL and the
+    requests' table come between): a request edited changed nothing in sight. The bar pinned to
+    the viewport's foot counts the requests by action, or says the input is refused, and opens
+    the result (by keyboard too)."""
+    phone.goto("/lab/waf/")
+    bar = phone.locator("#decision-bar")
+    expect(bar).to_be_in_viewport()
+    expect(bar).to_contain_text("3002 requests: 102 allowed, 2900 blocked")
+    repeat = phone.get_by_label("Repeat request 1")
+    repeat.fill("0")
+    repeat.press("Tab")
+    expect(bar).to_contain_text("Can't evaluate this yet")
+    expect(bar).to_have_class(re.compile(r"\bdecision-error\b"))
+    expect(bar).to_be_in_viewport()
+    repeat.fill("90")
+    repeat.press("Tab")
+    expect(bar).to_contain_text("All 92 requests allowed")
+    expect(bar).to_have_class(re.compile(r"\bdecision-allow\b"))
+    expect(phone.locator("#waf-result .netlab-outcome")).not_to_be_in_viewport()
+    bar.focus()
+    phone.keyboard.press("Enter")
+    expect(phone.locator("#waf-result .netlab-outcome")).to_be_in_viewport()
+    no_horizontal_scroll(phone)
+
+
+def test_on_a_desktop_the_waf_outcome_bar_is_not_shown(page):
+    """Beside the form on a desktop, the result is in sight: no bar repeats it."""
+    page.goto("/lab/waf/")
+    expect(page.locator("#waf-result .netlab-outcome")).to_be_visible()
+    expect(page.locator("#decision-bar")).to_be_hidden()
+
+
 def test_the_lab_works_without_javascript(browser, base_url):
     context = browser.new_context(base_url=base_url, java_script_enabled=False)
     try:

@@ -197,3 +197,36 @@ def test_the_page_says_what_the_lab_leaves_out(client):
     assert "<summary>What this lab leaves out</summary>" in box
     for words in ("X-Forwarded-For", "managed rule groups", "capacity units", "count exactly"):
         assert words in box, words
+
+
+def bar(html: str) -> tuple[str, str]:
+    """The phone's bar: its tone and its words (without the hidden "before your last change")."""
+    found = re.search(r'<a id="decision-bar" class="decision-bar decision-(\w+)" href="#waf-result">'
+                      r"<span>([^<]*)<span", html)  # fmt: skip
+    assert found, "no bar"
+    return found[1], found[2]
+
+
+@pytest.mark.parametrize(
+    ("preset", "change", "expected"),
+    [
+        ("login-flood", {}, ("mixed", "3002 requests: 102 allowed, 2900 blocked")),
+        ("login-flood", {"req-0-repeat": "90"}, ("allow", "All 92 requests allowed")),
+        ("captcha-login", {}, ("mixed", "2 requests: 1 allowed, 1 shown a CAPTCHA")),
+        ("waf-on-nlb", {}, ("error", "Cannot attach")),
+        ("waf-on-nlb", {"resource": "ALB"}, ("blocked", "1 request blocked")),
+        ("login-flood", {"web_acl": "{"}, ("error", "Can't evaluate this yet")),
+    ],
+)
+def test_the_phones_bar_names_the_outcome_on_the_page_and_in_each_live_update(
+    client, preset, change, expected
+):
+    """On a phone the result is ~2,300 px below the fields: a bar pinned to the viewport's foot
+    says what happened to the requests, redrawn with the result by every live update."""
+    page = client.get(URL, {"preset": preset}).content.decode()
+    if not change:
+        assert bar(page) == expected
+    fields = {**form_of(page), **change}
+    assert bar(client.post(URL, fields).content.decode()) == expected
+    live = client.post(URL, fields, headers={"HX-Request": "true"}).content.decode()
+    assert bar(live) == expected and live.count('id="decision-bar"') == 1

@@ -92,7 +92,8 @@ class _FieldGroupWith(template.Node):
 
     def render(self, context) -> str:
         field, *more = (arg.resolve(context) for arg in self.args)
-        return field_group(field, *more, between=self.nodelist.render(context))
+        classes = str(more[0]) if more else ""
+        return field_group(field, classes, between=self.nodelist.render(context))
 
 
 def _autofocused(field: BoundField) -> str:

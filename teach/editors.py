@@ -301,37 +301,24 @@ class Reworded:
     # through an earlier typo fix, nor written in a file's `id:`).
     back: bool = False
 
-    def said(self, answered: bool) -> str:
-        """What the author is told after the save; `answered`: learners have answered."""
-        head = (
-            f"{self.word} {self.number} was reworded "
-            f"(“{short(self.old)}” is now “{short(self.new)}”)"
-        )
-        if answered and self.word == "Item":
-            return (
-                f"{head}: answers given to the old wording keep it and their marks; the "
-                "statistics count only where learners put the new wording; learners with an "
-                "attempt still open who placed it are asked to place the items again."
-            )
-        if answered:
-            return (
-                f"{head}: answers given to the old wording keep it and are counted as a "
-                "removed choice in the statistics; learners with an attempt still open who "
-                "chose it are asked to choose again."
-            )
-        return f"{head}, so it is a new {self.word.lower()} (nobody had answered the question yet)."
+    def said(self) -> str:
+        """Its old and new words, as the save's notice quotes them."""
+        return f"“{short(self.old)}” is now “{short(self.new)}”"
 
 
-def missed_same(reworded: list[Reworded]) -> str:
-    """After a save that made answered choices (or items) new: that "Same choice, reworded"
-    would have kept them, and how to get that now. The box is a choice made before the save,
-    and the notice at the page's top is easily read past; this is said where the result is.
-    Putting the old words back takes back the old id only where the id was made from them
-    (`Reworded.back`), so only those rows are offered that way."""
+def reworded_notice(reworded: list[Reworded], answered: bool) -> str:
+    """The one notice a save that made choices (or items) new gets; `answered`: learners had
+    answered the question. It says which rows were reworded, what became of the answers to
+    their old words, and (answered) that "Same choice, reworded" would have kept them and how
+    to get that now. It was a line per row and then a second notice after them, which read as
+    two saves' news. The box is a choice made before the save; putting the old words back
+    takes back the old id only where the id was made from them (`Reworded.back`), so only
+    those rows are offered that way."""
     if not reworded:
         return ""
     word = reworded[0].word.lower()
     box = f"“Same {word}, reworded”"
+    one = len(reworded) == 1
 
     def rows(them: list[Reworded]) -> str:
         numbers = [str(r.number) for r in them]
@@ -340,9 +327,27 @@ def missed_same(reworded: list[Reworded]) -> str:
         )
         return f"{word}{'' if len(them) == 1 else 's'} {listed}"
 
+    quoted = "; ".join(r.said() if one else f"{r.number}: {r.said()}" for r in reworded)
+    head = f"{word[0].upper()}{rows(reworded)[1:]} {'was' if one else 'were'} reworded ({quoted})"
+    if not answered:
+        each = "it is a new" if one else "each is a new"
+        return f"{head}, so {each} {word} (nobody had answered the question yet)."
+    it, its, wording = ("it", "its", "wording") if one else ("one", "their", "wordings")
+    if word == "item":
+        happens = (
+            f"answers given to the old {wording} keep {'it' if one else 'them'} and their "
+            f"marks; the statistics count only where learners put the new {wording}; learners "
+            f"with an attempt still open who placed {it} are asked to place the items again."
+        )
+    else:
+        happens = (
+            f"answers given to the old {wording} keep {'it' if one else 'them'} and are counted "
+            f"as {'a removed choice' if one else 'removed choices'} in the statistics; learners "
+            f"with an attempt still open who chose {it} are asked to choose again."
+        )
     said = [
-        f"{word[0].upper()}{rows(reworded)[1:]} became new ({box} was not ticked): ticked, "
-        f"{'it' if len(reworded) == 1 else 'each'} would have kept its answers and statistics."
+        f"{head} and became new, as {box} was not ticked (ticked, it would have kept {its} "
+        f"answers and statistics): {happens}"
     ]
     back = [r for r in reworded if r.back]
     if back:

@@ -38,7 +38,7 @@ from teach.access import (
     teacher_required,
     visible_quiz,
 )
-from teach.editors import EDITORS, Parts, editor_for, missed_same
+from teach.editors import EDITORS, Parts, editor_for, reworded_notice
 from teach.forms import QuestionForm, QuizForm
 from teach.transfer.gift import GIFT_KINDS
 
@@ -827,10 +827,7 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
     messages.success(request, "Question saved.")
     if parts.reworded:  # asked only then: the one save that needs to know
         answered = not context["creating"] and services.question_has_answers(question)
-        for choice in parts.reworded:
-            messages.info(request, choice.said(answered))
-        if answered:
-            messages.info(request, missed_same(parts.reworded))
+        messages.info(request, reworded_notice(parts.reworded, answered))
     if quiz is not None:
         # Back at the question's entry, unless the save has more to say than "saved": the
         # notices are at the page's top, which the entry's #fragment scrolled out of sight.

@@ -41,7 +41,7 @@ def summary_text(text, limit: int = 90) -> str:
 
 
 @register.simple_tag
-def field_group(field, more: str = "", focus_error: bool = False) -> str:
+def field_group(field, more: str = "", focus_error: bool = False, between: str = "") -> str:
     """Label, control, help text and errors tied together (Django's field group), in a
     `div.field` marked for a checkbox and for errors (and with the classes `more`). A tag, not
     an included template: the question editor draws 20-60 fields, and an include per field
@@ -56,8 +56,44 @@ def field_group(field, more: str = "", focus_error: bool = False) -> str:
     if field.errors:
         classes += " has-error"
         if focus_error and error_focus(field.form) == field.name:
-            return SafeString(f'<div class="{classes}">{_autofocused(field)}</div>')
-    return SafeString(f'<div class="{classes}">{field.as_field_group()}</div>')
+            html = _after_label(field, _autofocused(field), between)
+            return SafeString(f'<div class="{classes}">{html}</div>')
+    html = _after_label(field, field.as_field_group(), between)
+    return SafeString(f'<div class="{classes}">{html}</div>')
+
+
+def _after_label(field: BoundField, html: str, between: str) -> str:
+    """`html` (the field's group) with `between` after its label, before its help, errors
+    and control (at the start, if it has no label)."""
+    if not between:
+        return html
+    label = str(field.label_tag()) if field.label else ""
+    at = html.find(label) + len(label) if label and label in html else 0
+    return html[:at] + between + html[at:]
+
+
+@register.tag
+def field_group_with(parser, token):
+    """`{% field_group_with field "more" %}…{% endfield_group_with %}`: `field_group`, with
+    what the block draws between the field's label and its control. A question editor's row
+    draws "Correct" and "Remove" on its label's line, above its text: after the text in the
+    page, Tab reached them after it, against the order they are seen in (WCAG 2.4.3)."""
+    bits = token.split_contents()[1:]
+    if not 1 <= len(bits) <= 2:
+        raise template.TemplateSyntaxError("field_group_with takes a field and its classes")
+    nodelist = parser.parse(("endfield_group_with",))
+    parser.delete_first_token()
+    return _FieldGroupWith([parser.compile_filter(bit) for bit in bits], nodelist)
+
+
+class _FieldGroupWith(template.Node):
+    def __init__(self, args, nodelist) -> None:
+        self.args, self.nodelist = args, nodelist
+
+    def render(self, context) -> str:
+        field, *more = (arg.resolve(context) for arg in self.args)
+        classes = str(more[0]) if more else ""
+        return field_group(field, classes, between=self.nodelist.render(context))
 
 
 def _autofocused(field: BoundField) -> str:

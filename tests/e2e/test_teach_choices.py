@@ -88,18 +88,27 @@ def test_a_choice_takes_three_lines_on_a_phone_and_every_control_names_it(urls, 
     )
     expect(phone.get_by_label("Feedback when choice 2 is chosen")).to_be_hidden()
 
-    # By keyboard, in reading order: the text, its "Correct" button (the radio group's one
-    # stop is the chosen choice's; the down arrow moves the mark to choice 2), "Remove", then
-    # the fold, which Enter opens, and the feedback inside it. Each stop shows where focus is.
-    phone.get_by_role("textbox", name="Choice 1 text").focus()
+    # By keyboard, in the order the row is drawn: its "Correct" button and "Remove" (on the
+    # line of its name), the text under them, then the fold, which Enter opens, and the
+    # feedback inside it (Tab went text, Correct, Remove: up the row). The radio group's one
+    # stop is the chosen choice's; the down arrow moves the mark to choice 2. Each stop shows
+    # where focus is, and is drawn after the one before it.
+    phone.get_by_role("radio", name="Choice 1 is correct").focus()
+    before = None
     for key, stop in (
-        ("Tab", phone.get_by_role("radio", name="Choice 1 is correct")),
         ("ArrowDown", phone.get_by_role("radio", name="Choice 2 is correct")),
         ("Tab", phone.get_by_role("button", name="Remove choice 2")),
+        ("Tab", phone.get_by_role("textbox", name="Choice 2 text")),
         ("Tab", fold(phone, 2).locator("summary")),
     ):
         phone.keyboard.press(key)
         expect(stop).to_be_focused()
+        box = stop.bounding_box()
+        if before is not None:  # onward: below, or on the same line and to the right
+            assert box["y"] >= before["y"] + before["height"] - 1 or (
+                abs(box["y"] - before["y"]) < 12 and box["x"] > before["x"]
+            ), (box, before)
+        before = box
         outline = stop.evaluate(
             "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]"
         )

@@ -28,6 +28,12 @@ def _tab_to(page, name: str, most: int = 12):
     raise AssertionError(f"Tab never reached {name!r}")
 
 
+def _drawn_after(box: dict, before: dict) -> bool:
+    """`box` comes after `before` in reading order: below it, or on its line and to its right."""
+    below = box["y"] >= before["y"] + before["height"] - 1
+    return below or (abs(box["y"] - before["y"]) < 12 and box["x"] > before["x"])
+
+
 def _answered(question: Question) -> None:
     """A learner chose "Share it" (the box shows once learners have answered)."""
     quiz = Quiz.objects.get(owner=question.owner)
@@ -98,7 +104,9 @@ def test_a_tick_on_a_tampered_row_is_refused_beside_it_and_in_the_summary(urls, 
 def test_on_a_phone_the_box_takes_one_line_and_the_row_stays_compact(urls, page, phone):  # noqa: F811
     """At 375 px the box wrapped the fold and the move buttons onto two lines (224 px a row,
     152 without the box): now it is one line under the text, the fold and the buttons share
-    the next, and the keyboard reaches it right after the row's text."""
+    the next, and the keyboard reaches it right after the row's text. At every width Tab goes
+    through the row in the order it is drawn: "Remove" (on the line of the row's name), the
+    text, the box, the fold, the move buttons (Tab went from the text up to "Remove")."""
     edit, _new = urls
     _answered(Question.objects.get(owner__username="ines"))
     for width, most in ((375, 190), (768, 160), (1280, 160)):
@@ -114,6 +122,20 @@ def test_on_a_phone_the_box_takes_one_line_and_the_row_stays_compact(urls, page,
         assert box.bounding_box()["y"] > text_box["y"] + text_box["height"] - 1  # under its text
         # The fold and the move buttons on one line, as on a row without the box.
         assert abs(fold.bounding_box()["y"] - up.bounding_box()["y"]) < 12
+        remove = row.get_by_role("button", name="Remove choice 2")
+        remove.focus()
+        before = remove.bounding_box()
+        for stop in (
+            row.get_by_role("textbox", name="Choice 2 text"),
+            box,
+            fold,
+            up,
+            row.get_by_role("button", name="Move down choice 2"),
+        ):
+            phone.keyboard.press("Tab")
+            expect(stop).to_be_focused()
+            assert _drawn_after(stop.bounding_box(), before), f"{stop} at {width} px"
+            before = stop.bounding_box()
     row.get_by_role("textbox", name="Choice 2 text").focus()
     box = _tab_to(phone, "Choice 2: same choice, reworded")
     phone.keyboard.press("Space")

@@ -65,13 +65,20 @@ def test_the_list_counts_the_questions_a_drawing_quiz_gives(client):
 
 def test_the_list_tells_a_returning_learner_which_quiz_they_left_half_done(learner_client, quiz):
     """A learner back after a week sees, on the list, the quiz with an attempt still open and
-    a link to it; a submitted attempt is no longer "in progress"."""
+    a link to it; a submitted attempt is no longer "in progress". An only attempt still open
+    reads "1 attempt, in progress": "1 attempt · one in progress" read as two attempts."""
+    link = f'<a href="{quiz.get_absolute_url()}">'
     attempt = start(learner_client, quiz)
     body = " ".join(learner_client.get(reverse("quizzes:list")).content.decode().split())
-    assert f'1 attempt · <a href="{quiz.get_absolute_url()}">one in progress</a>' in body
+    assert f"1 attempt, {link}in progress</a>" in body and "one in progress" not in body
     learner_client.post(reverse("quizzes:submit", args=[attempt.pk]))
     body = learner_client.get(reverse("quizzes:list")).content.decode()
     assert "in progress" not in body and "1 attempt, best 0%" in body
+    attempt = start(learner_client, quiz)  # a second one submitted, then a third left open
+    learner_client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    start(learner_client, quiz)
+    body = " ".join(learner_client.get(reverse("quizzes:list")).content.decode().split())
+    assert f"3 attempts, best 0% · {link}one in progress</a>" in body
 
 
 def test_a_draft_quiz_is_not_found_for_learners(learner_client):

@@ -5,13 +5,15 @@ told on save."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from quizzes.attempts import answer_save, attempt_submit
 from quizzes.grading import grade
 from quizzes.models import Attempt, Question
-from teach.editors import Reworded, assign_ids, missed_same
+from teach.editors import Reworded, assign_ids, reworded_notice
 from teach.statistics import quiz_statistics
 from tests.quizzes.builders import make_attempt, page_text, start_through_page
 from tests.teach.formdata import text
@@ -87,8 +89,10 @@ def test_a_rewording_on_an_answered_question_is_a_new_choice_and_the_author_is_t
     assert now["Keep it in a password manager"] not in old.values()
     assert (now["Turn on MFA"], now["Use it daily"]) == (old["Turn on MFA"], old["Use it daily"])
     assert (
-        "Choice 2 was reworded (“Share it” is now “Keep it in a password manager”): answers "
-        "given to the old wording keep it and are counted as a removed choice in the statistics"
+        "Choice 2 was reworded (“Share it” is now “Keep it in a password manager”) and became "
+        "new, as “Same choice, reworded” was not ticked (ticked, it would have kept its answers "
+        "and statistics): answers given to the old wording keep it and are counted as a removed "
+        "choice in the statistics"
     ) in page
     # The statistics count the learner's pick as a removed choice, not as the new words.
     stats = quiz_statistics(quiz=quiz, attempts=Attempt.objects.filter(pk=attempt.pk))
@@ -179,24 +183,32 @@ def test_a_reworded_choices_old_id_is_no_other_rows_even_if_posted_twice():
     assert [(r.number, r.old, r.new) for r in reworded] == [(1, "Share it", "Something new")]
 
 
-def test_after_a_save_that_made_answered_choices_new_the_author_is_told_of_the_box(
+def test_after_a_save_that_made_answered_choices_new_the_author_is_told_once(
     teacher, owned, learner
 ):
-    """The save says which choices became new, that "Same choice, reworded" would have kept
-    them, and how to get that now: the old words put back take back the old id."""
+    """One notice says which choices were reworded into new ones, what became of their
+    answers, that "Same choice, reworded" would have kept them, and how to get that now (the
+    old words put back take back the old id). It was a line per choice and then a second
+    notice after them, read as two saves' news."""
     quiz, question = owned
     _submitted_choosing(quiz, question, learner, "Share it")
     old = {c["text"]: c["id"] for c in question.choices()}
     rows = _stored(question)
     rows[1]["text"] = "Keep it in a password manager"
     rows[2]["text"] = "Post it on the wiki"
-    page = _save(teacher, question, rows)
-    assert (
-        "Choices 2 and 3 became new (“Same choice, reworded” was not ticked): ticked, each "
-        "would have kept its answers and statistics. To keep choices 2 and 3 after all, edit "
-        "the question, put back the old words exactly and save, then reword with “Same "
-        "choice, reworded” ticked."
-    ) in page
+    url = reverse("teach:question-edit", args=[question.pk])
+    response = teacher.post(url, form_data(rows, category=question.category), follow=True)
+    notices = re.findall(r'<li class="message message-info">(.*?)</li>', response.text, re.S)
+    assert notices == [
+        "Choices 2 and 3 were reworded (2: “Share it” is now “Keep it in a password manager”; "
+        "3: “Use it daily” is now “Post it on the wiki”) and became new, as “Same choice, "
+        "reworded” was not ticked (ticked, it would have kept their answers and statistics): "
+        "answers given to the old wordings keep them and are counted as removed choices in "
+        "the statistics; learners with an attempt still open who chose one are asked to "
+        "choose again. To keep choices 2 and 3 after all, edit the question, put back the old "
+        "words exactly and save, then reword with “Same choice, reworded” ticked."
+    ]
+    question.refresh_from_db()
     # And that way works: the old words back take back the old id, answers and all.
     rows = _stored(question)
     rows[1]["text"] = "Share it"
@@ -236,7 +248,9 @@ def test_a_choice_whose_id_came_from_earlier_words_is_not_offered_the_way_back(
     rows = _stored(question)
     rows[1]["text"] = "Keep it in a password manager"
     page = _save(teacher, question, rows)
-    assert "Choice 2 became new" in page
+    assert (
+        "Choice 2 was reworded (“Share it!” is now “Keep it in a password manager”) and became new"
+    ) in page
     assert "For choice 2 that is no longer possible here." in page
     assert "put back the old words" not in page
 
@@ -251,9 +265,23 @@ def test_nothing_is_said_of_the_box_before_anyone_answered(teacher, owned):
 
 
 def test_the_box_is_named_as_an_items_page_names_it():
-    said = missed_same([Reworded(2, "Sign in", "Log on", "Item", back=True)])
+    said = reworded_notice([Reworded(2, "Sign in", "Log on", "Item", back=True)], answered=True)
     assert said == (
-        "Item 2 became new (“Same item, reworded” was not ticked): ticked, it would have kept "
-        "its answers and statistics. To keep item 2 after all, edit the question, put back the "
-        "old words exactly and save, then reword with “Same item, reworded” ticked."
+        "Item 2 was reworded (“Sign in” is now “Log on”) and became new, as “Same item, "
+        "reworded” was not ticked (ticked, it would have kept its answers and statistics): "
+        "answers given to the old wording keep it and their marks; the statistics count only "
+        "where learners put the new wording; learners with an attempt still open who placed it "
+        "are asked to place the items again. To keep item 2 after all, edit the question, put "
+        "back the old words exactly and save, then reword with “Same item, reworded” ticked."
+    )
+
+
+def test_several_rows_reworded_before_anyone_answered_are_said_in_one_notice():
+    said = reworded_notice(
+        [Reworded(1, "Share it", "Post it"), Reworded(3, "Use it daily", "Burn it")],
+        answered=False,
+    )
+    assert said == (
+        "Choices 1 and 3 were reworded (1: “Share it” is now “Post it”; 3: “Use it daily” is "
+        "now “Burn it”), so each is a new choice (nobody had answered the question yet)."
     )

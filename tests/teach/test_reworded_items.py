@@ -110,8 +110,9 @@ def test_an_ordering_item_reworded_is_a_new_item_for_answers_and_statistics(
     ids = [i["id"] for i in question.items()]
     assert ids[0] == "s0" and ids[2:] == ["s2", "s3"] and ids[1] not in ("s0", "s1", "s2", "s3")
     assert (
-        "Item 2 was reworded (“Assume the admin role” is now “Rotate the access keys”): answers "
-        "given to the old wording keep it and their marks" in page
+        "Item 2 was reworded (“Assume the admin role” is now “Rotate the access keys”) and "
+        "became new, as “Same item, reworded” was not ticked (ticked, it would have kept its "
+        "answers and statistics): answers given to the old wording keep it and their marks" in page
     )
     # The learner never placed the new words: the statistics do not say they did.
     stats = quiz_statistics(quiz=quiz, attempts=Attempt.objects.filter(pk=attempt.pk))

@@ -89,3 +89,34 @@ def test_a_fold_opens_for_an_error_even_when_empty():
 def test_a_textarea_is_as_tall_as_its_text_within_bounds(text, rows):
     html = FittedTextarea(fewest=2, most=8).render("feedback", text)
     assert f'rows="{rows}"' in html
+
+
+def _in_page_order(html: str, marks: list[str]) -> list[str]:
+    """`marks` sorted by where each first occurs in `html` (each must occur)."""
+    assert all(mark in html for mark in marks), [m for m in marks if m not in html]
+    return sorted(marks, key=html.index)
+
+
+def test_a_rows_controls_are_in_the_page_in_the_order_they_are_drawn(teacher, owned):
+    """Tab follows the page's order (WCAG 2.4.3): "Correct" and "Remove" are drawn on the
+    row's first line, beside its name and above its text, so they come after the name and
+    before the text (they came after the text, so Tab went text, Correct, Remove, up the row),
+    then the foot: the fold, the move buttons. tests/e2e/test_teach_choices.py presses Tab."""
+    _quiz, question = owned
+    html = teacher.get(reverse("teach:question-edit", args=[question.pk])).content.decode()
+    row = html.split('id="id_rows-1-id"')[1].split('id="id_rows-2-id"')[0]
+    drawn = [
+        '<label for="id_rows-1-text"',
+        'id="id_rows-1-correct"',
+        'value="remove-1"',
+        'id="id_rows-1-text"',
+        '<details class="row-more"',
+        'value="up-1"',
+        'value="down-1"',
+    ]
+    assert _in_page_order(row, drawn) == drawn
+    # A challenge's request row: its action's name and "Remove", then the action.
+    new = reverse("teach:question-create", args=[_quiz.pk, "least_privilege"])
+    html = teacher.get(new, follow=True).content.decode()
+    drawn = ['<label for="id_allow-0-action"', 'value="allow-remove-0"', 'id="id_allow-0-action"']
+    assert _in_page_order(html, drawn) == drawn

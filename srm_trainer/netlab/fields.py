@@ -189,18 +189,28 @@ def cidr_notation(text: str, path: str) -> None:
     raise NetlabError("invalid_cidr", f"{path}: {text!r} {why}", path=path)
 
 
-def ipv4_network(raw: Any, path: str) -> ipaddress.IPv4Network:
+def ipv4_network(raw: Any, path: str, *, rule: bool = False) -> ipaddress.IPv4Network:
+    """An IPv4 CIDR block. One with host bits set (`10.0.0.5/16`) is refused, though EC2 takes
+    it: its API stores the block the address lies in (`10.0.0.0/16`; CreateVpc, CreateSubnet,
+    CreateNetworkAclEntry, IpRange). In a `rule` that silently opens the whole block where one
+    address was likely meant, so the message says what AWS would store and how to write each."""
     text = string(raw, path, limit=64)
     cidr_notation(text, path)
     try:
         network = ipaddress.ip_network(text.strip(), strict=True)
     except ValueError as exc:
         if "host bits set" in str(exc):
+            block = ipaddress.ip_network(text.strip(), strict=False)
+            address = text.strip().partition("/")[0]
+            said = (
+                f"AWS would store the block it lies in, {block} ({block.num_addresses:,} "
+                f"addresses), not {address} alone: write {block} for the block, or "
+                f"{address}/32 for the one address"
+                if rule
+                else f"AWS would store it as {block}, the block it lies in: write {block}"
+            )
             raise NetlabError(
-                "invalid_cidr",
-                f"{path}: {text!r} has host bits set (did you mean "
-                f"{ipaddress.ip_network(text.strip(), strict=False)}?)",
-                path=path,
+                "invalid_cidr", f"{path}: {text!r} has host bits set; {said}", path=path
             ) from None
         raise NetlabError(
             "invalid_cidr", f"{path}: {text!r} is not a CIDR block such as 10.0.0.0/16", path=path

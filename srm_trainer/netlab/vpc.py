@@ -252,7 +252,7 @@ def _nacl_rules(raw: Any, path: str, pb: Problems) -> tuple[NaclRule, ...]:
         protocol = pb.attempt(_protocol, item.get("protocol", "all"), f"{p}.protocol")
         ports = (pb.attempt(parse_ports, item.get("ports"), f"{p}.ports", protocol)
                  if protocol is not None else None)  # fmt: skip
-        cidr = pb.attempt(f.ipv4_network, item["cidr"], f"{p}.cidr")
+        cidr = pb.attempt(f.ipv4_network, item["cidr"], f"{p}.cidr", rule=True)
         action = pb.attempt(f.string, item["action"], f"{p}.action", choices=("allow", "deny"))
         if number is None or protocol is None or ports is None or cidr is None or action is None:
             continue
@@ -282,11 +282,11 @@ def _peer(raw: Any, path: str, groups: set[str]) -> tuple[IPv4Network | None, st
     """A rule's source or destination: (a CIDR block, None) or (None, a group's name)."""
     peer = f.string(raw, path, limit=64)
     if peer[:1].isdigit():
-        return f.ipv4_network(peer, path), None
+        return f.ipv4_network(peer, path, rule=True), None
     if peer in groups:
         return None, peer
     if ":" in peer:  # an IPv6 range ("::/0"): a CIDR block, refused as IPv6
-        return f.ipv4_network(peer, path), None
+        return f.ipv4_network(peer, path, rule=True), None
     raise NetlabError(
         "unknown_reference",
         f"{path}: {peer!r} is neither a CIDR block nor a security group "

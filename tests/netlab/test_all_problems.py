@@ -69,8 +69,9 @@ def test_every_bad_network_acl_entry_is_named_in_order_with_its_own_message():
     assert exc.total == 3 and exc.more == 0
     # Each keeps the words it had when it was the only one reported.
     assert [p.message for p in exc.problems] == [
-        "network.network_acls[0].inbound[1].cidr: '10.0.0.5/16' has host bits set "
-        "(did you mean 10.0.0.0/16?)",
+        "network.network_acls[0].inbound[1].cidr: '10.0.0.5/16' has host bits set; AWS would "
+        "store the block it lies in, 10.0.0.0/16 (65,536 addresses), not 10.0.0.5 alone: write "
+        "10.0.0.0/16 for the block, or 10.0.0.5/32 for the one address",
         "network.network_acls[0].inbound[4].ports: the range starts after it ends (90-80)",
         "network.network_acls[0].inbound[8].action must be one of allow, deny, not 'maybe'",
     ]

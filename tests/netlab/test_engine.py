@@ -14,6 +14,7 @@ from srm_trainer.netlab import (
     Trace,
     WafResult,
     evaluate_waf,
+    fields,
     parse_flow,
     parse_network,
     parse_requests,
@@ -231,3 +232,18 @@ def test_an_ip_set_refuses_every_address_as_aws_waf_does(everything):
     assert refused.value.path == "ip_sets.partners[1]"
     assert "AWS WAF does not accept in an IP set" in refused.value.message
     assert parse_ip_sets({"partners": ["0.0.0.0/1"]}, "ip_sets")["partners"]
+
+
+def test_a_block_with_host_bits_says_what_aws_would_store():
+    """EC2 takes a CIDR block with host bits set and stores the block the address lies in
+    (CreateSubnet, CreateVpc: "its canonical form"); the lab asks for that block, and in a
+    rule says how wide it is, as `10.0.0.5/16` meant for one address would open 65,536."""
+    with pytest.raises(NetlabError) as refused:
+        fields.ipv4_network("10.0.1.5/24", "network.subnets[0].cidr")
+    assert refused.value.message.endswith(
+        "AWS would store it as 10.0.1.0/24, the block it lies in: write 10.0.1.0/24"
+    )
+    with pytest.raises(NetlabError) as refused:
+        fields.ipv4_network("10.0.0.5/16", "rule", rule=True)
+    assert "10.0.0.0/16 (65,536 addresses), not 10.0.0.5 alone" in refused.value.message
+    assert "or 10.0.0.5/32 for the one address" in refused.value.message

@@ -126,7 +126,8 @@ def sg_rule(direction: str, index: int, **values):
             nacl_rule("outbound", 0, cidr="10.0.2.1/24"),
             "nacl-0-outbound-0-cidr",
             "Network ACL public-nacl, outbound rule row 1, Destination: '10.0.2.1/24' has host "
-            "bits set (did you mean 10.0.2.0/24?)",
+            "bits set; AWS would store the block it lies in, 10.0.2.0/24 (256 addresses), not "
+            "10.0.2.1 alone: write 10.0.2.0/24 for the block, or 10.0.2.1/32 for the one address",
         ),
         (
             nacl_rule("outbound", 0, action="maybe"),

@@ -57,7 +57,7 @@ def test_every_mistake_is_listed_in_order_and_marks_its_own_field(client):
         "or a range such as 1024-65535"
     )
     assert listed[1][2].startswith("Network ACL public-nacl, outbound rule row 2, Destination: ")
-    assert "has host bits set (did you mean 10.0.0.0/16?)" in listed[1][2]
+    assert "has host bits set; AWS would store the block it lies in, 10.0.0.0/16" in listed[1][2]
     assert listed[2][2].startswith("Security group sg-web, inbound rule row 2, Source: ")
     # Each field is described by its own problem, not by the whole list.
     assert marked(html) == [

@@ -28,8 +28,9 @@ def bad_rules() -> dict:
 
 THREE = [
     "network.network_acls[0].inbound[0].ports: the range starts after it ends (80-70)",
-    "network.network_acls[0].outbound[0].cidr: '0.0.0.1/0' has host bits set "
-    "(did you mean 0.0.0.0/0?)",
+    "network.network_acls[0].outbound[0].cidr: '0.0.0.1/0' has host bits set; AWS would "
+    "store the block it lies in, 0.0.0.0/0 (4,294,967,296 addresses), not 0.0.0.1 alone: "
+    "write 0.0.0.0/0 for the block, or 0.0.0.1/32 for the one address",
     "network.security_groups[0].inbound[1].source: 'sg-nowhere' is neither a CIDR block nor a "
     "security group of this VPC (default, sg-web)",
 ]

@@ -29,11 +29,12 @@ from django_htmx.http import reselect, reswap, retarget
 
 from srm_trainer.htmx import HtmxHttpRequest
 from srm_trainer.iam import PolicyError, parse_case
+from srm_trainer.iam import simulate as batch_engine
 from srm_trainer.iam import words as engine_words
 from srm_trainer.iam.decision import Decision
 from srm_trainer.iam.diff import diff
 from srm_trainer.iam.json_mistakes import with_place
-from srm_trainer.iam.simulate import MAX_LIST, simulate
+from srm_trainer.iam.simulate import simulate
 from srm_trainer.iam.summary import (
     ACCESS_LEVELS,
     Verdict,
@@ -483,8 +484,6 @@ def batch(request: HtmxHttpRequest) -> HttpResponse:
     }
     form.error = form.error or _too_big(request)
     if request.method == "POST" and not form.error and not context["reshaped"]:
-        form.error = _batch_size_error(_lines(actions), _lines(resources))
-    if request.method == "POST" and not form.error and not context["reshaped"]:
         case = form.case()
         case["request"] = {
             "principal": form.principal,
@@ -501,7 +500,9 @@ def batch(request: HtmxHttpRequest) -> HttpResponse:
                 **_line_words("request.resources", "Resources", resources),
             }
             # The whole batch too big: the engine's place, "request", is no box on the page.
-            form.error = exc.message if exc.path == "request" else _where(exc, form, extra=boxes)
+            form.error = _box_refused(exc, case["request"]) or (
+                exc.message if exc.path == "request" else _where(exc, form, extra=boxes)
+            )
         else:
             counts = {d: sum(1 for r in results if r.decision.decision == d) for d in DECISIONS}
             rows = [r for r in results if not context["decision"] or r.decision.decision == shown]
@@ -514,14 +515,23 @@ def batch(request: HtmxHttpRequest) -> HttpResponse:
     return _respond(request, context)
 
 
-def _batch_size_error(actions: list[str], resources: list[str]) -> str:
-    """An empty or too long box, in the page's words: the engine's were "request.actions must
-    be a non-empty list" and "request.actions lists 501 entries"."""
-    if not actions:
+# The batch boxes as the engine names them (`request.actions`) and as the page labels them.
+_BOXES = {"request.actions": "Actions", "request.resources": "Resources"}
+
+
+def _box_refused(exc: PolicyError, request: dict[str, Any]) -> str:
+    """The engine's refusal of a whole box, an empty or too long one, in the page's words: its
+    own were "request.actions must be a non-empty list" and "request.actions lists 501
+    entries". Told apart by its place and code; the limit is the engine's (`MAX_LIST`), not
+    checked here again. "" for any other refusal."""
+    label = _BOXES.get(exc.path)
+    if label is None:
+        return ""
+    if exc.code == "too_many_pairs":
+        listed = len(request[exc.path.removeprefix("request.")])
+        return f"{label}: {listed:,} listed; the most is {batch_engine.MAX_LIST:,}."
+    if exc.code == "invalid_case" and label == "Actions":
         return "Actions: give at least one action, one a line, such as s3:GetObject."
-    for label, entries in (("Actions", actions), ("Resources", resources)):
-        if len(entries) > MAX_LIST:
-            return f"{label}: {len(entries):,} listed; the most is {MAX_LIST:,}."
     return ""
 
 

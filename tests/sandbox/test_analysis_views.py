@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
 
+from srm_trainer.iam import simulate as simulate_module
 from srm_trainer.iam.words import DECISIONS
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +144,7 @@ def test_batch_bad_action_or_resource_names_its_box_and_line(client, actions, re
         ("", "*", "Actions: give at least one action, one a line, such as s3:GetObject."),
         (" \n , \n", "", "Actions: give at least one action, one a line, such as s3:GetObject."),
         ("s3:GetObject\n" * 501, "*", "Actions: 501 listed; the most is 500."),
+        ("s3:GetObject", "arn:aws:s3:::a\n" * 501, "Resources: 501 listed; the most is 500."),
         (
             "s3:Get*\niam:*",
             "arn:aws:s3:::a\narn:aws:s3:::b",
@@ -158,6 +160,17 @@ def test_an_empty_or_too_long_batch_is_said_in_the_pages_words(client, actions, 
     data = {"identity": READ_REPORTS, "actions": actions, "resources": resources}
     alert = " ".join(error_in_results(client.post("/sandbox/batch/", data)).text.split())
     assert said in alert and "request" not in alert.replace("requests", ""), alert
+
+
+def test_a_too_long_box_is_refused_at_the_engines_own_limit(client, monkeypatch):
+    """The page says the engine's refusal in its words, and does not check the limit again
+    itself: the limit is the engine's alone (`simulate.MAX_LIST`)."""
+    monkeypatch.setattr(simulate_module, "MAX_LIST", 3)
+    data = {"identity": READ_REPORTS, "actions": "s3:GetObject\n" * 4, "resources": "*"}
+    alert = " ".join(error_in_results(client.post("/sandbox/batch/", data)).text.split())
+    assert "Actions: 4 listed; the most is 3." in alert, alert
+    data["actions"] = "s3:GetObject\ns3:PutObject\ns3:DeleteObject"
+    assert len(rows(client.post("/sandbox/batch/", data).content)[1]) == 3
 
 
 @pytest.mark.parametrize("url", ["/sandbox/batch/", "/sandbox/summary/"])

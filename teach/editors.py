@@ -361,6 +361,15 @@ def reworded_notice(reworded: list[Reworded], answered: bool) -> str:
     return " ".join(said)
 
 
+def saved_notice(reworded: list[Reworded], answered: bool) -> str:
+    """What a question's save says, in one notice: "Question saved.", and, when the save made
+    choices (or items) new, `reworded_notice` after it. They were two notices, a success and
+    an information, side by side: read as two pieces of news, the second as if apart from the
+    save that caused it."""
+    notice = reworded_notice(reworded, answered)
+    return f"Question saved. {notice}" if notice else "Question saved."
+
+
 def short(text: str, most: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= most else text[: most - 1].rstrip() + "…"

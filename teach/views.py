@@ -38,7 +38,7 @@ from teach.access import (
     teacher_required,
     visible_quiz,
 )
-from teach.editors import EDITORS, Parts, editor_for, reworded_notice
+from teach.editors import EDITORS, Parts, editor_for, saved_notice
 from teach.forms import QuestionForm, QuizForm
 from teach.transfer.gift import GIFT_KINDS
 
@@ -824,10 +824,11 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
     if context["creating"]:
         stamp = services.edit_stamp(question)
         once.remember_save(request, data["once"], question=question.pk, stamp=stamp)
-    messages.success(request, "Question saved.")
-    if parts.reworded:  # asked only then: the one save that needs to know
-        answered = not context["creating"] and services.question_has_answers(question)
-        messages.info(request, reworded_notice(parts.reworded, answered))
+    # Whether learners had answered is asked only of a save that reworded: the one that says so.
+    answered = (
+        bool(parts.reworded) and not context["creating"] and services.question_has_answers(question)
+    )
+    messages.success(request, saved_notice(parts.reworded, answered))
     if quiz is not None:
         # Back at the question's entry, unless the save has more to say than "saved": the
         # notices are at the page's top, which the entry's #fragment scrolled out of sight.

@@ -188,8 +188,8 @@ def test_after_a_save_that_made_answered_choices_new_the_author_is_told_once(
 ):
     """One notice says which choices were reworded into new ones, what became of their
     answers, that "Same choice, reworded" would have kept them, and how to get that now (the
-    old words put back take back the old id). It was a line per choice and then a second
-    notice after them, read as two saves' news."""
+    old words put back take back the old id), after "Question saved.". It was a line per
+    choice and then a second notice after them, read as two saves' news."""
     quiz, question = owned
     _submitted_choosing(quiz, question, learner, "Share it")
     old = {c["text"]: c["id"] for c in question.choices()}
@@ -198,9 +198,9 @@ def test_after_a_save_that_made_answered_choices_new_the_author_is_told_once(
     rows[2]["text"] = "Post it on the wiki"
     url = reverse("teach:question-edit", args=[question.pk])
     response = teacher.post(url, form_data(rows, category=question.category), follow=True)
-    notices = re.findall(r'<li class="message message-info">(.*?)</li>', response.text, re.S)
+    notices = re.findall(r'<li class="message message-success">(.*?)</li>', response.text, re.S)
     assert notices == [
-        "Choices 2 and 3 were reworded (2: “Share it” is now “Keep it in a password manager”; "
+        "Question saved. Choices 2 and 3 were reworded (2: “Share it” is now “Keep it in a password manager”; "
         "3: “Use it daily” is now “Post it on the wiki”) and became new, as “Same choice, "
         "reworded” was not ticked (ticked, it would have kept their answers and statistics): "
         "answers given to the old wordings keep them and are counted as removed choices in "
@@ -235,6 +235,22 @@ def test_a_save_with_reworded_notices_opens_the_quiz_page_where_they_are_said(
     rows[1]["text"] = "Keep it in a password manager"
     response = teacher.post(url, form_data(rows, category=question.category))
     assert response["Location"] == reverse("teach:quiz", args=[quiz.pk])
+
+
+def test_a_save_that_reworded_says_so_in_its_one_saved_notice(teacher, owned):
+    """One notice says "Question saved." and what became of the reworded choices: they were two
+    (a success, then an information), read as two pieces of news."""
+    _quiz, question = owned
+    rows = _stored(question)
+    rows[1]["text"] = "Keep it in a password manager"
+    url = reverse("teach:question-edit", args=[question.pk])
+    page = teacher.post(url, form_data(rows, category=question.category), follow=True)
+    said = re.findall(r'<li class="message message-(\w+)">(.*?)</li>', page.content.decode(), re.S)
+    assert len(said) == 1, said
+    level, notice = said[0]
+    assert level == "success"
+    assert notice.startswith("Question saved. Choice 2 was reworded (“Share it” is now “Keep")
+    assert notice.endswith("so it is a new choice (nobody had answered the question yet).")
 
 
 def test_a_choice_whose_id_came_from_earlier_words_is_not_offered_the_way_back(

@@ -167,7 +167,7 @@ _IPV4_CIDR = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}/(?:[0-9]|[12][0-9]|3[0-2
 def cidr_notation(text: str, path: str) -> None:
     """Refuse an IPv4 range not written as AWS writes one: an address, a slash and a prefix
     length (`10.0.0.0/8`). Python's `ip_network` also reads a bare address as a /32, a netmask
-    (`10.0.0.0/255.0.0.0`) and a padded prefix (`/08`), forms AWS's API pages never use (one
+    (`10.0.0.0/255.0.0.0`) or hostmask (`10.0.0.0/0.255.255.255`) and a padded prefix (`/08`), forms AWS's API pages never use (one
     address is "the /32 prefix length": EC2 IpRange, WAF IPSet); a learner copying such a
     rule to AWS could meet an error the lab never showed. IPv6 text is left to the caller."""
     text = text.strip()
@@ -181,12 +181,34 @@ def cidr_notation(text: str, path: str) -> None:
     if not slash and _IPV4_CIDR.fullmatch(f"{address}/32"):
         why = f"has no prefix length: a CIDR block ends in /N, such as {address}/32 for this one address"
     elif meant is not None and "." in prefix:
-        why = f"gives a netmask: write its prefix length instead, {meant.network_address}/{meant.prefixlen}"
+        why = _mask_said(address, prefix, meant)
     elif meant is not None:
         why = f"pads its prefix length: write it as {meant.network_address}/{meant.prefixlen}"
     else:
         return  # not an IPv4 range at all: the caller's own message says what one looks like
     raise NetlabError("invalid_cidr", f"{path}: {text!r} {why}", path=path)
+
+
+def _mask_said(
+    address: str, mask: str, meant: ipaddress.IPv4Network | ipaddress.IPv6Network
+) -> str:
+    """Why a dotted mask after the slash is refused, naming what was typed: a netmask
+    (`255.255.255.0`, ones first) or a wildcard mask, a hostmask as router ACLs write it
+    (`0.0.0.255`, zeros first), each with the block `ip_network` read it as. A mask of all
+    zeros or all ones reads both ways, the one as /0 and the other as /32: both are said, as
+    one reading opens every address where the other meant a single one."""
+    bits = int(ipaddress.IPv4Address(mask.strip()))
+    if bits in (0, 0xFFFFFFFF):
+        as_netmask = ipaddress.ip_network(f"{address}/{32 if bits else 0}", strict=False)
+        as_wildcard = ipaddress.ip_network(f"{address}/{0 if bits else 32}", strict=False)
+        return (
+            f"gives a mask that reads two ways, as a netmask {as_netmask} and as a wildcard "
+            f"mask {as_wildcard}: write the prefix length meant"
+        )
+    kind = "a netmask" if str(meant.netmask) == mask.strip() else "a wildcard (host) mask"
+    return (
+        f"gives {kind}: write its prefix length instead, {meant.network_address}/{meant.prefixlen}"
+    )
 
 
 def ipv4_network(raw: Any, path: str, *, rule: bool = False) -> ipaddress.IPv4Network:

@@ -234,6 +234,40 @@ def test_an_ip_set_refuses_every_address_as_aws_waf_does(everything):
     assert parse_ip_sets({"partners": ["0.0.0.0/1"]}, "ip_sets")["partners"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("10.0.0.0/255.255.255.0", "gives a netmask: write its prefix length instead, 10.0.0.0/24"),
+        # A wildcard (host) mask, as router ACLs write one: the same block, named as typed.
+        (
+            "10.0.0.0/0.0.0.255",
+            "gives a wildcard (host) mask: write its prefix length instead, 10.0.0.0/24",
+        ),
+        (
+            "10.0.0.0/0.255.255.255",
+            "gives a wildcard (host) mask: write its prefix length instead, 10.0.0.0/8",
+        ),
+        # All zeros or all ones reads both ways, one of them every address: both are said.
+        (
+            "10.0.0.0/0.0.0.0",
+            "gives a mask that reads two ways, as a netmask 0.0.0.0/0 and as a "
+            "wildcard mask 10.0.0.0/32: write the prefix length meant",
+        ),
+        ("10.0.0.0/255.255.255.255", "as a netmask 10.0.0.0/32 and as a wildcard mask 0.0.0.0/0"),
+    ],
+)
+def test_a_dotted_mask_is_refused_naming_the_mask_typed(typed, said):
+    """AWS's API pages write a range with a prefix length (EC2 IpRange, WAF IPSet); Python reads
+    a netmask and a hostmask after the slash alike, so the message says which was typed (a
+    wildcard mask called a netmask read as a mistake in the mask, not in the notation)."""
+    with pytest.raises(NetlabError) as refused:
+        fields.ipv4_network(typed, "rule", rule=True)
+    assert said in refused.value.message
+    with pytest.raises(NetlabError) as refused:
+        parse_ip_sets({"partners": [typed]}, "ip_sets")
+    assert said in refused.value.message
+
+
 def test_a_block_with_host_bits_says_what_aws_would_store():
     """EC2 takes a CIDR block with host bits set and stores the block the address lies in
     (CreateSubnet, CreateVpc: "its canonical form"); the lab asks for that block, and in a

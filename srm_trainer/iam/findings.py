@@ -432,8 +432,10 @@ class _Linter:
                     service=service,
                 )
             elif (short := _short_arn(pattern.text)) is not None:
-                self.charge(len(_service_formats(short["service"])))
-                if not _fits_service(pattern.text, short["service"]):
+                self.charge(len(_service_formats(short["prefix"])))
+                if short["service"] != short["prefix"] or not _fits_service(
+                    pattern.text, short["prefix"]
+                ):
                     self.add(
                         "short_arn",
                         "warning",
@@ -890,18 +892,36 @@ _PART_NAMES = {3: "the Region", 4: "the account ID"}
 
 def _short_arn(text: str) -> dict[str, Any] | None:
     """For an ARN pattern of fewer than six colon-separated parts that a wildcard let through
-    `_arn_problem` ("arn:aws:s3:reports/*"): its parts, service and a likely fix; None when the
-    pattern is not one to question (six parts, no known service, a variable, a wildcard before
-    the service: `wildcard_service` speaks to those)."""
+    `_arn_problem` ("arn:aws:s3:reports/*"): its parts, service as written, service prefix
+    (lowercase) and a likely fix; None when the pattern is not one to question (six parts, no
+    known service, a variable, a wildcard before the service: `wildcard_service` speaks to
+    those). A service written in capitals ("arn:aws:S3:reports/*") is looked up by its prefix:
+    IAM matches an ARN's parts case-sensitively and every prefix is lowercase, so such a
+    pattern matches nothing, and its fix is the lowercase one (Access Analyzer's "Invalid ARN
+    service case" check)."""
     if not text.startswith("arn:") or "${" in text or not has_wildcard(text):
         return None
     parts = text.split(":", 5)
     if not 4 <= len(parts) < 6 or has_wildcard(parts[2]) or not parts[1]:
         return None
     service = parts[2]
-    if not _service_formats(service):
+    prefix = service.lower()
+    if not _service_formats(prefix):
         return None  # a service the catalogue does not know: nothing to compare with
-    return {"parts": len(parts), "service": service, "suggestion": _filled_arn(text)}
+    lowered = _lowercase_service(text)
+    fix = lowered if service != prefix and _fits_service(lowered, prefix) else None
+    return {
+        "parts": len(parts),
+        "service": service,
+        "prefix": prefix,
+        "suggestion": fix or _filled_arn(lowered),
+    }
+
+
+def _lowercase_service(text: str) -> str:
+    """An ARN pattern with its service part lower-cased ("arn:aws:S3:*" -> "arn:aws:s3:*")."""
+    parts = text.split(":", 3)
+    return ":".join([*parts[:2], parts[2].lower(), *parts[3:]])
 
 
 def _filled_arn(text: str) -> str | None:
@@ -920,14 +940,21 @@ def _filled_arn(text: str) -> str | None:
 
 
 def _short_arn_message(text: str, short: dict[str, Any]) -> str:
-    n, service, fix = short["parts"], short["service"], short["suggestion"]
+    n, service, prefix, fix = short["parts"], short["service"], short["prefix"], short["suggestion"]
+    case = (
+        f"its service prefix is written {service!r}, where service prefixes are lowercase "
+        f"({prefix!r}) and IAM matches each part of an ARN case-sensitively"
+    )
+    if service != prefix and fix == _lowercase_service(text):  # the case its one mistake
+        return f"{text!r} matches no {prefix} resource: {case}." + _fix_said(fix)
     last = text.split(":", 5)[-1]
     where = _PART_NAMES[n - 1]
     message = (
         f"{text!r} has {n} colon-separated parts, not an ARN's six "
         "(arn:partition:service:region:account-id:resource), so "
-        f"{last!r} stands where {where} goes and the pattern matches no {service} resource."
+        f"{last!r} stands where {where} goes and the pattern matches no {prefix} resource"
     )
+    message += f"; and {case}." if service != prefix else "."
     return message + _fix_said(fix)
 
 

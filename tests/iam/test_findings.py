@@ -689,6 +689,28 @@ def test_a_short_arn_warning_says_what_is_wrong_and_the_likely_fix():
 
 
 @pytest.mark.parametrize(
+    ("resource", "start", "fix"),
+    [
+        ("arn:aws:S3:reports/*", "'arn:aws:S3:reports/*' has 4", "arn:aws:s3:::reports/*"),
+        ("arn:aws:S3:*", "'arn:aws:S3:*' matches no s3 resource: its", "arn:aws:s3:*"),
+    ],
+)
+def test_a_short_arn_with_its_service_in_capitals_says_the_prefix_is_lowercase(
+    resource, start, fix
+):
+    """Access Analyzer's "Invalid ARN service case": a resource ARN's service is its prefix,
+    capitalisation included, and IAM matches ARN parts case-sensitively: `S3` matches no S3
+    resource, so the warning says the prefix is lowercase and the fix writes it so."""
+    f = only(lint(policy(allow("s3:GetObject", resource))), "short_arn")
+    assert f.message.startswith(start)
+    assert (
+        "service prefix is written 'S3', where service prefixes are lowercase ('s3')" in f.message
+    )
+    assert f.data["suggestion"] == fix and f.data["prefix"] == "s3"
+    assert f.message.endswith(f"Did you mean {fix!r}?")
+
+
+@pytest.mark.parametrize(
     "resource",
     [
         "arn:aws:s3:us-east-*",  # could be an access point's Region: not shown impossible

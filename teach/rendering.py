@@ -7,9 +7,10 @@ about half of the page's CPU time. The HTML is the same byte for byte (labels ti
 controls, help text and errors with their ids, `aria-describedby`, `aria-invalid`):
 tests/teach/test_rendering.py renders every teaching form both ways and compares.
 
-Only the templates below are written here, each exactly as Django 5.2 ships it; any other
-template goes through the template engine as before, and so do these if the engine would not
-read them from Django's own directory. Should a Django upgrade change one of them, that test
+Only the templates below are written here, each exactly as Django 5.2 ships it (and our own
+field group with a slot, `BETWEEN_TEMPLATE`, Django's with one addition); any other template
+goes through the template engine as before, and so do these if the engine would not read them
+from Django's own directory. Should a Django upgrade change one of them, that test
 fails (the pages would otherwise keep the old markup).
 """
 
@@ -22,7 +23,7 @@ from html import escape  # Django's `escape` is this, wrapped for lazy strings (
 from pathlib import Path
 
 import django.forms
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import DjangoTemplates, TemplatesSetting
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils.html import conditional_escape
@@ -150,15 +151,18 @@ def _field_errors(errors) -> str:
 
 
 def _field(context: dict) -> str:
-    """django/forms/field.html: label (or legend), help text, errors, the control."""
+    """django/forms/field.html: label (or legend), help text, errors, the control; and
+    teach/_field_group_between.html (`BETWEEN_TEMPLATE`), the same with `between` after the
+    label (Django's context has no `between`: nothing is added)."""
     field = context["field"]
     label = field.label
+    between = _var(context.get("between", ""))
     if field.use_fieldset:
         described = field.aria_describedby
         aria = f' aria-describedby="{_var(described)}"' if described else ""
-        head = f"\n  <fieldset{aria}>\n  {_var(field.legend_tag()) if label else ''}\n"
+        head = f"\n  <fieldset{aria}>\n  {_var(field.legend_tag()) if label else ''}{between}\n"
     else:
-        head = f"\n  {_var(field.label_tag()) if label else ''}\n"
+        head = f"\n  {_var(field.label_tag()) if label else ''}{between}\n"
     help_text = field.help_text
     if help_text:
         auto_id = field.auto_id
@@ -244,6 +248,26 @@ class TeachFormRenderer(DjangoTemplates):
 
 
 RENDERER = TeachFormRenderer()
+
+# Django's field group with a slot after the label, `between` (Django's "reusable field group
+# templates": `BoundField.render(template_name=...)`): what a question editor's row draws on its
+# label's line comes before the control in the page (`teach_forms.field_group_with`).
+BETWEEN_TEMPLATE = "teach/_field_group_between.html"
+
+
+class PageTemplates(TemplatesSetting):
+    """Form templates of our own, read through the project's template settings (the form
+    renderer reads Django's and apps' directories only); `BETWEEN_TEMPLATE` written in Python
+    as `_field` writes Django's field group, while `RENDERER` writes those (the template is the
+    reference: tests/teach/test_rendering.py draws it both ways)."""
+
+    def render(self, template_name, context, request=None) -> str:
+        if template_name == BETWEEN_TEMPLATE and RENDERER.handlers:
+            return SafeString(_field(context).strip())
+        return super().render(template_name, context, request)
+
+
+PAGE_TEMPLATES = PageTemplates()
 
 
 # --- whole parts of the teaching pages, drawn as their templates draw them -------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import template
 from django.forms import BoundField
 from django.template.loader import render_to_string
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString
 
 from lessons import finder
@@ -47,29 +47,28 @@ def field_group(field, more: str = "", focus_error: bool = False, between: str =
     an included template: the question editor draws 20-60 fields, and an include per field
     cost more than the field's own HTML (`teach.rendering`). With `focus_error`, for a page
     of one form without an error summary, its control takes the focus if it is the refused
-    form's first field in error (`srm_trainer.error_focus`)."""
+    form's first field in error (`srm_trainer.error_focus`). `between`: HTML drawn between
+    the label and the control, through a field group template of our own with a slot there
+    (`rendering.BETWEEN_TEMPLATE`)."""
     if not isinstance(field, BoundField):
         return SafeString('<div class="field"></div>')  # as a template draws a missing field
     classes = f"field {more}" if more else "field"
     if getattr(field.field.widget, "input_type", "") in ("checkbox", "radio"):
         classes += " field-check"
+    focused = False
     if field.errors:
         classes += " has-error"
-        if focus_error and error_focus(field.form) == field.name:
-            html = _after_label(field, _autofocused(field), between)
-            return SafeString(f'<div class="{classes}">{html}</div>')
-    html = _after_label(field, field.as_field_group(), between)
+        focused = focus_error and error_focus(field.form) == field.name
+    html = _autofocused(field, between) if focused else _group(field, between)
     return SafeString(f'<div class="{classes}">{html}</div>')
 
 
-def _after_label(field: BoundField, html: str, between: str) -> str:
-    """`html` (the field's group) with `between` after its label, before its help, errors
-    and control (at the start, if it has no label)."""
+def _group(field: BoundField, between: str) -> str:
+    """The field's group: Django's, or ours with `between` after the label."""
     if not between:
-        return html
-    label = str(field.label_tag()) if field.label else ""
-    at = html.find(label) + len(label) if label and label in html else 0
-    return html[:at] + between + html[at:]
+        return field.as_field_group()
+    context = {**field.get_context(), "between": conditional_escape(between)}
+    return field.render(rendering.BETWEEN_TEMPLATE, context, renderer=rendering.PAGE_TEMPLATES)
 
 
 @register.tag
@@ -96,14 +95,14 @@ class _FieldGroupWith(template.Node):
         return field_group(field, classes, between=self.nodelist.render(context))
 
 
-def _autofocused(field: BoundField) -> str:
+def _autofocused(field: BoundField, between: str) -> str:
     """The field's group with `autofocus` on its control: the widget's own attributes, for
     this one render (each form has its own copy of its widgets)."""
     widget = field.field.widget
     attrs = widget.attrs
     widget.attrs = {**attrs, "autofocus": True}
     try:
-        return field.as_field_group()
+        return _group(field, between)
     finally:
         widget.attrs = attrs
 

@@ -15,7 +15,7 @@ from django.forms.renderers import DjangoTemplates
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from teach.rendering import RENDERER
+from teach.rendering import BETWEEN_TEMPLATE, PAGE_TEMPLATES, RENDERER
 from tests.conftest import make_lesson, make_module, make_scenario
 from tests.quizzes.builders import make_question
 from tests.teach.statsdata import build_class
@@ -206,6 +206,34 @@ def test_each_piece_is_the_same_as_djangos_template(data):
         for x, y in zip(a.subwidgets, b.subwidgets, strict=True):
             assert x.tag() == y.tag(), name
             assert x.tag(wrap_label=True) == y.tag(wrap_label=True), name
+
+
+@pytest.mark.parametrize("data", [None, ODD_DATA], ids=["unbound", "bound-with-errors"])
+def test_the_field_group_with_a_slot_is_djangos_with_the_slot_after_the_label(data, monkeypatch):
+    """teach/_field_group_between.html (`field_group_with`: a row's "Correct" and "Remove"
+    between its text's label and its box) is Django's field group with one slot after the
+    label: empty, it draws Django's HTML; filled, the slot follows the label (or legend), the
+    same whether written in Python or by the template."""
+    slot = mark_safe('<button type="submit">Remove<span> choice "2"</span></button>')
+    fast = Odd(data, renderer=RENDERER, initial={"note": "start", "pick": 3})
+    plain = Odd(data, renderer=DjangoTemplates(), initial={"note": "start", "pick": 3})
+    fast.is_bound and fast.is_valid()
+    plain.is_bound and plain.is_valid()
+
+    def group(field, between):
+        context = {**field.get_context(), "between": between}
+        return field.render(BETWEEN_TEMPLATE, context, renderer=PAGE_TEMPLATES)
+
+    for name in Odd.base_fields:
+        a, b = fast[name], plain[name]
+        drawn = group(a, slot)
+        with monkeypatch.context() as m:  # the handlers off: the template draws it
+            m.setattr(RENDERER, "handlers", {})
+            assert group(b, "") == b.as_field_group(), name
+            assert group(b, slot) == drawn, name
+        if b.label:
+            label = b.legend_tag() if b.use_fieldset else b.label_tag()
+            assert f"{label}{slot}" in drawn, name
 
 
 class Hidden(forms.Form):

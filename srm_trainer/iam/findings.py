@@ -408,7 +408,11 @@ class _Linter:
             self.charge(1)
             problem = _arn_problem(pattern.text)
             if problem is not None:
-                fix = _filled_arn(pattern.text) if problem == "too_few_segments" else None
+                fix = (
+                    _filled_arn(_lowercase_service(pattern.text))
+                    if problem == "too_few_segments"
+                    else None
+                )
                 self.add(
                     "malformed_arn",
                     "error",
@@ -445,6 +449,18 @@ class _Linter:
                         resource=pattern.text,
                         **short,
                     )
+            elif (miscased := _miscased_service(pattern.text)) is not None:
+                self.add(
+                    "arn_service_case",
+                    "warning",
+                    f"{pattern.text!r} matches no {miscased['prefix']} resource: "
+                    f"{_case_said(miscased['service'], miscased['prefix'])}."
+                    + _fix_said(miscased["suggestion"]),
+                    path,
+                    TOPIC_POLICIES,
+                    resource=pattern.text,
+                    **miscased,
+                )
 
     def check_resource_types(self, st: Statement) -> None:
         """An action none of the statement's resources can ever be (s3:ListBucket on
@@ -452,8 +468,11 @@ class _Linter:
         if st.resource is None or st.resource.negated or st.action.negated:
             return
         resources = st.resource.texts
-        if any(r == "*" or _arn_problem(r) is not None for r in resources):
-            return
+        if any(
+            r == "*" or _arn_problem(r) is not None or _miscased_service(r) is not None
+            for r in resources
+        ):
+            return  # each is warned about on its own line, which says why it matches nothing
         for pattern in st.action.patterns:
             self.charge(len(resources))
             if has_wildcard(pattern.text):
@@ -473,13 +492,13 @@ class _Linter:
                     action=action,
                 )
             elif not any(_could_match(r, f, self.budget) for r in resources for f in formats):
-                kinds = [rt.name for rt in catalog.resource_types(action)]
+                types = catalog.resource_types(action)
+                kinds = [rt.name for rt in types]
                 self.add(
                     "action_resource_mismatch",
                     "warning",
-                    f"None of this statement's resources can be a {' or '.join(kinds)}, the "
-                    f"resource {action} acts on ({formats[0]}), so the statement never "
-                    "applies to it.",
+                    f"{action} acts on {_kinds_said(types)}, and none of this statement's "
+                    "resources can be one, so the statement never applies to it.",
                     f"{st.path}.Resource",
                     TOPIC_LEAST_PRIVILEGE,
                     action=action,
@@ -918,6 +937,45 @@ def _short_arn(text: str) -> dict[str, Any] | None:
     }
 
 
+_KINDS_SAID = 4
+
+
+def _kinds_said(types: list[catalog.ResourceType]) -> str:
+    """An action's resource types, each with its ARN format, as a phrase; no article before
+    the catalogue's names, which read badly after "a" ("a accesspointobject"). Past four
+    (tagging actions list dozens), the rest are counted."""
+    said = [f"{rt.name} ({rt.arn})" if rt.arn else rt.name for rt in types[:_KINDS_SAID]]
+    if len(types) == 1:
+        return f"one resource type, {said[0]}"
+    if len(types) > _KINDS_SAID:
+        said.append(f"{len(types) - _KINDS_SAID} other types")
+    return f"the resource types {', '.join(said[:-1])} or {said[-1]}"
+
+
+def _miscased_service(text: str) -> dict[str, Any] | None:
+    """For a six-part ARN pattern whose service has capitals ("arn:aws:S3:::reports/*"): the
+    service as written, its prefix and the lowercase pattern; None otherwise, or when the
+    lowercase service is one the catalogue does not know. Such a pattern passes
+    `_arn_problem` and matches nothing (Access Analyzer's "Invalid ARN service case"); without
+    this its only warning was that no resource fits the action, which hides the cause."""
+    if not text.startswith("arn:"):
+        return None
+    parts = text.split(":", 5)
+    if len(parts) < 6 or "${" in parts[2] or has_wildcard(parts[2]):
+        return None
+    service, prefix = parts[2], parts[2].lower()
+    if service == prefix or not _service_formats(prefix):
+        return None
+    return {"service": service, "prefix": prefix, "suggestion": _lowercase_service(text)}
+
+
+def _case_said(service: str, prefix: str) -> str:
+    return (
+        f"its service prefix is written {service!r}, where service prefixes are lowercase "
+        f"({prefix!r}) and IAM matches each part of an ARN case-sensitively"
+    )
+
+
 def _lowercase_service(text: str) -> str:
     """An ARN pattern with its service part lower-cased ("arn:aws:S3:*" -> "arn:aws:s3:*")."""
     parts = text.split(":", 3)
@@ -941,10 +999,7 @@ def _filled_arn(text: str) -> str | None:
 
 def _short_arn_message(text: str, short: dict[str, Any]) -> str:
     n, service, prefix, fix = short["parts"], short["service"], short["prefix"], short["suggestion"]
-    case = (
-        f"its service prefix is written {service!r}, where service prefixes are lowercase "
-        f"({prefix!r}) and IAM matches each part of an ARN case-sensitively"
-    )
+    case = _case_said(service, prefix)
     if service != prefix and fix == _lowercase_service(text):  # the case its one mistake
         return f"{text!r} matches no {prefix} resource: {case}." + _fix_said(fix)
     last = text.split(":", 5)[-1]

@@ -131,6 +131,7 @@ def test_malformed_arn(resource, problem):
         ("arn:aws:s3:my-bucket", "Did you mean 'arn:aws:s3:::my-bucket'?"),
         ("arn:aws:s3::my-bucket", "Did you mean 'arn:aws:s3:::my-bucket'?"),
         ("arn:aws:dynamodb:table/orders", "Did you mean 'arn:aws:dynamodb:*:*:table/orders'? Or"),
+        ("arn:aws:S3:my-bucket", "Did you mean 'arn:aws:s3:::my-bucket'?"),  # prefix lowercase
     ],
 )
 def test_a_short_arn_without_a_wildcard_is_offered_its_likely_fix(resource, fix):
@@ -612,6 +613,49 @@ def test_action_and_resource_that_fit(action, resource):
     found = codes(lint(policy(allow(action, resource))))
     assert "action_resource_mismatch" not in found
     assert "action_needs_all_resources" not in found
+
+
+def test_a_mismatch_names_each_resource_type_the_action_acts_on_with_its_arn():
+    """The message lists the action's resource types with their ARN formats (every one, not
+    the first format alone, which for s3:GetObject was the access point's), without "a"
+    before a type's name ("a accesspointobject")."""
+    f = only(
+        lint(policy(allow("s3:GetObject", "arn:aws:s3:::reports"))), "action_resource_mismatch"
+    )
+    assert f.message.startswith("s3:GetObject acts on the resource types accesspointobject (")
+    assert " or object (arn:${Partition}:s3:::${BucketName}/${ObjectName})," in f.message
+    assert " a accesspointobject" not in f.message
+    one = only(
+        lint(policy(allow("dynamodb:GetItem", "arn:aws:dynamodb:*:*:table/t/index/*"))),
+        "action_resource_mismatch",
+    )
+    assert one.message.startswith("dynamodb:GetItem acts on one resource type, table (arn:")
+
+
+def test_a_mismatch_of_an_action_with_many_resource_types_counts_the_rest():
+    f = only(lint(policy(allow("ec2:CreateTags", "arn:aws:s3:::x"))), "action_resource_mismatch")
+    others = len(f.data["resource_types"]) - 4
+    assert others > 0 and f.message.count("(arn:") == 4
+    assert f" or {others} other types, and none" in f.message
+
+
+def test_a_full_arn_with_its_service_in_capitals_says_so_not_that_no_type_fits():
+    """Access Analyzer's "Invalid ARN service case": `arn:aws:S3:::reports/*` is well formed
+    but matches nothing, as IAM matches ARN parts case-sensitively; its warning says why and
+    gives the lowercase fix, and no resource-type warning hides the cause."""
+    found = lint(policy(allow("s3:GetObject", "arn:aws:S3:::reports/*")))
+    assert codes(found) == ["arn_service_case"]
+    f = only(found, "arn_service_case")
+    assert f.data == {
+        "resource": "arn:aws:S3:::reports/*",
+        "service": "S3",
+        "prefix": "s3",
+        "suggestion": "arn:aws:s3:::reports/*",
+    }
+    assert f.message.endswith("Did you mean 'arn:aws:s3:::reports/*'?")
+    assert "arn_service_case" not in codes(
+        lint(policy(allow("s3:GetObject", "arn:aws:NoSuch:::x/*")))
+    )
 
 
 def test_action_that_only_takes_every_resource():

@@ -316,7 +316,7 @@ def _rule(
     f.obj(raw, path, allowed=("Name", "Priority", "Action", "Statement", "RuleLabels",
                               "VisibilityConfig", "CaptchaConfig", "ChallengeConfig"),
           required=("Name", "Priority", "Action", "Statement"))  # fmt: skip
-    name = pb.attempt(f.name, raw["Name"], f"{path}.Name", limit=128)
+    name = pb.attempt(_waf_name, raw["Name"], f"{path}.Name")
     priority = pb.attempt(f.integer, raw["Priority"], f"{path}.Priority", low=0,
                           high=2_000_000_000)  # fmt: skip
     action = pb.attempt(_action, raw["Action"], f"{path}.Action", ACTIONS)
@@ -326,6 +326,16 @@ def _rule(
         return name, priority, None
     statement, rate = read
     return name, priority, Rule(name, priority, action, labels, statement, rate)
+
+
+def _waf_name(raw: Any, path: str) -> str:
+    """A web ACL's or rule's `Name`: 1 to 128 letters, digits, _ and - (the API's pattern
+    `^[\\w\\-]+$`), so "block admin" is refused as AWS WAF refuses it."""
+    name = f.name(raw, path, limit=128)
+    if not re2.fullmatch(r"[A-Za-z0-9_\-]+", name):
+        raise NetlabError("invalid_name", f"{path}: a name in AWS WAF holds letters, digits, _ "
+                          f"and - only, not spaces or other characters ({name!r})", path=path)  # fmt: skip
+    return name
 
 
 def _labels(raw: Any, path: str, prefix: str, pb: Problems) -> tuple[str, ...] | None:
@@ -530,7 +540,7 @@ def _web_acl(raw: Any, path: str, ip_sets: IpSets, regex_sets: RegexSets, pb: Pr
     f.obj(raw, path, allowed=("Name", "DefaultAction", "Rules", "Scope", "VisibilityConfig",
                               "Description", "CaptchaConfig", "ChallengeConfig"),
           required=("DefaultAction",))  # fmt: skip
-    name = pb.attempt(f.name, raw.get("Name", "web-acl"), f"{path}.Name", limit=128) or "web-acl"
+    name = pb.attempt(_waf_name, raw.get("Name", "web-acl"), f"{path}.Name") or "web-acl"
     default = pb.attempt(_action, raw["DefaultAction"], f"{path}.DefaultAction",
                          ("Allow", "Block")) or "Allow"  # fmt: skip
     scope = None

@@ -143,8 +143,9 @@ PRESETS = {
             "waf-on-nlb",
             "A web ACL on a Network Load Balancer",
             "AWS WAF inspects HTTP requests: it can protect CloudFront, an ALB, API Gateway REST "
-            "APIs, AppSync, Cognito, App Runner, Verified Access and Amplify, but not a Network "
-            "Load Balancer or an EC2 instance. Change the resource to ALB to see it attach.",
+            "APIs, AppSync, Cognito, App Runner, Bedrock AgentCore gateways, Verified Access and "
+            "Amplify, but not a Network Load Balancer or an EC2 instance. Change the resource to "
+            "ALB to see it attach.",
             {
                 "resource": "NLB",
                 "web_acl": {

@@ -540,7 +540,9 @@ def _through_load_balancer(t: _Tracer, net: Network, flow: Flow, src: _End, seen
                           f"{lb.name}'s listener on {listener.port}", path="flow.target")  # fmt: skip
     target = net.instances[name]
     target_end = _End(target.name, target.private_ip, target, False, target.security_groups)
-    if lb.lb_type == "network" and lb.preserve_client_ip:
+    # An NLB preserves the client's address unless that is turned off, which AWS allows for TCP
+    # (and TLS) target groups only: for UDP it is always on (`preserve_client_ip` is ignored).
+    if lb.lb_type == "network" and (lb.preserve_client_ip or listener.protocol == "udp"):
         # the target sees the client's address and port; a reference to the load balancer's
         # security group still matches what it forwards
         hop_src = _End(f"{seen_src.label} via {lb.name}", seen_src.address, lb, False,

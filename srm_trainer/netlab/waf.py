@@ -72,6 +72,12 @@ TOKEN_STATES = ("valid", "missing", "expired", "invalid")
 # by the country code (XX when unknown). AWS WAF also adds a region label; requests here carry
 # no region, so it is not added.
 GEO_LABEL = "awswaf:clientip:geo:country:"
+# What a rule's own label may hold (Developer Guide, "Label syntax and naming requirements"):
+# up to five namespaces and a name, each up to 128 characters, none of these reserved words.
+LABEL_NAMESPACES = 5
+LABEL_PART = 128
+RESERVED_LABEL_WORDS = ("awswaf", "aws", "waf", "rulegroup", "webacl", "regexpatternset",
+                        "ipset", "managed")  # fmt: skip
 
 # Where a web ACL can be associated, its scope, and the body size WAF inspects by default.
 RESOURCES: dict[str, tuple[str, int]] = {
@@ -310,7 +316,7 @@ def _rule(
     f.obj(raw, path, allowed=("Name", "Priority", "Action", "Statement", "RuleLabels",
                               "VisibilityConfig", "CaptchaConfig", "ChallengeConfig"),
           required=("Name", "Priority", "Action", "Statement"))  # fmt: skip
-    name = pb.attempt(f.name, raw["Name"], f"{path}.Name", limit=128)
+    name = pb.attempt(_waf_name, raw["Name"], f"{path}.Name")
     priority = pb.attempt(f.integer, raw["Priority"], f"{path}.Priority", low=0,
                           high=2_000_000_000)  # fmt: skip
     action = pb.attempt(_action, raw["Action"], f"{path}.Action", ACTIONS)
@@ -320,6 +326,16 @@ def _rule(
         return name, priority, None
     statement, rate = read
     return name, priority, Rule(name, priority, action, labels, statement, rate)
+
+
+def _waf_name(raw: Any, path: str) -> str:
+    """A web ACL's or rule's `Name`: 1 to 128 letters, digits, _ and - (the API's pattern
+    `^[\\w\\-]+$`), so "block admin" is refused as AWS WAF refuses it."""
+    name = f.name(raw, path, limit=128)
+    if not re2.fullmatch(r"[A-Za-z0-9_\-]+", name):
+        raise NetlabError("invalid_name", f"{path}: a name in AWS WAF holds letters, digits, _ "
+                          f"and - only, not spaces or other characters ({name!r})", path=path)  # fmt: skip
+    return name
 
 
 def _labels(raw: Any, path: str, prefix: str, pb: Problems) -> tuple[str, ...] | None:
@@ -334,12 +350,27 @@ def _labels(raw: Any, path: str, prefix: str, pb: Problems) -> tuple[str, ...] |
 
 
 def _label(item: Any, lp: str) -> str:
+    """A rule's label as the Developer Guide's label requirements allow it: up to five
+    namespaces and a name, each of at most 128 characters and none a word AWS WAF reserves."""
     f.obj(item, lp, allowed=("Name",), required=("Name",))
     label = f.string(item["Name"], f"{lp}.Name", limit=1024)
     if not re2.fullmatch(r"[0-9A-Za-z_\-:]+", label) or label.startswith(":") \
             or label.endswith(":") or "::" in label:  # fmt: skip
         raise NetlabError("invalid_label", f"{lp}.Name: a label is names separated by single "
                           "colons, of letters, digits, _ and -", path=f"{lp}.Name")  # fmt: skip
+    parts = label.split(":")
+    if len(parts) > LABEL_NAMESPACES + 1:
+        raise NetlabError("invalid_label", f"{lp}.Name: a label has at most {LABEL_NAMESPACES} "
+                          f"namespaces before its name, not {len(parts) - 1}", path=f"{lp}.Name")  # fmt: skip
+    for part in parts:
+        if len(part) > LABEL_PART:
+            raise NetlabError("invalid_label", f"{lp}.Name: each namespace or name of a label "
+                              f"has at most {LABEL_PART} characters, and one here has "
+                              f"{len(part)}", path=f"{lp}.Name")  # fmt: skip
+        if part in RESERVED_LABEL_WORDS:
+            raise NetlabError("invalid_label", f"{lp}.Name: {part!r} is reserved by AWS WAF "
+                              f"({', '.join(RESERVED_LABEL_WORDS)}) and cannot be a namespace "
+                              "or name of your label", path=f"{lp}.Name")  # fmt: skip
     return label
 
 
@@ -509,7 +540,7 @@ def _web_acl(raw: Any, path: str, ip_sets: IpSets, regex_sets: RegexSets, pb: Pr
     f.obj(raw, path, allowed=("Name", "DefaultAction", "Rules", "Scope", "VisibilityConfig",
                               "Description", "CaptchaConfig", "ChallengeConfig"),
           required=("DefaultAction",))  # fmt: skip
-    name = pb.attempt(f.name, raw.get("Name", "web-acl"), f"{path}.Name", limit=128) or "web-acl"
+    name = pb.attempt(_waf_name, raw.get("Name", "web-acl"), f"{path}.Name") or "web-acl"
     default = pb.attempt(_action, raw["DefaultAction"], f"{path}.DefaultAction",
                          ("Allow", "Block")) or "Allow"  # fmt: skip
     scope = None

@@ -44,18 +44,26 @@ def _hex(text: str) -> str:
 
 
 def _normalize_path(text: str) -> str:
+    """NORMALIZE_PATH as the Developer Guide words it: multiple slashes, self-references (`.`)
+    and the back-references (`..`) not at the beginning of the input are removed, a
+    back-reference with the directory before it. So `../../etc/passwd` keeps its `../../`
+    (it was read as `etc/passwd`, hiding the traversal), and `a/../b` is `b`. A `..` that would
+    climb above the root of an absolute path (`/../x`) is dropped: the guide does not say."""
     text = re.sub(r"/{2,}", "/", text)
-    parts: list[str] = []
-    for part in text.split("/"):
+    absolute = text.startswith("/")
+    segments = text.split("/")[1:] if absolute else text.split("/")
+    out: list[str] = []
+    for part in segments:
         if part == ".":
             continue
         if part == "..":
-            if len(parts) > 1:
-                parts.pop()
+            if out and out[-1] != "..":
+                out.pop()
+            elif not absolute:  # at the beginning of a relative path: nothing to remove
+                out.append(part)
             continue
-        parts.append(part)
-    out = "/".join(parts)
-    return out if out else "/"
+        out.append(part)
+    return "/" + "/".join(out) if absolute else "/".join(out)
 
 
 # AWS WAF's LOWERCASE (and CMD_LINE's last step) converts A-Z only: "É" stays "É".

@@ -305,8 +305,8 @@ class _Reader:
                 raise PatternError("bad_operand", "`exists` takes true or false", path=here)
             return Matcher(op, path, arg, written)
         known = ", ".join(OPERATORS)
-        raise PatternError("unknown_operator", f"EventBridge has no operator `{op}`; it knows {known}, "
-                           "and `$or` between objects", path=here)  # fmt: skip
+        raise PatternError("unknown_operator", f"the EventBridge guide lists no operator `{op}`; its "
+                           f"operators are {known}, and `$or` between objects", path=here)  # fmt: skip
 
     def string(self, arg: Any, path: str, op: str) -> str:
         if isinstance(arg, list):
@@ -355,6 +355,8 @@ class _Reader:
         if isinstance(arg, str | Num) and not isinstance(arg, bool):
             if isinstance(arg, str):
                 _text_ok(arg, here)
+            else:
+                _anything_but_number(arg, here)
             return Matcher("anything-but", path, (arg,), written, sub="values")
         if isinstance(arg, list):
             if not arg:
@@ -373,6 +375,8 @@ class _Reader:
                 self.count(f"{here}[{i}]")
                 if isinstance(v, str):
                     _text_ok(v, f"{here}[{i}]")
+                else:
+                    _anything_but_number(v, f"{here}[{i}]")
             return Matcher("anything-but", path, tuple(arg), written, sub="values")
         if isinstance(arg, dict) and len(arg) == 1:
             ((inner, value),) = arg.items()
@@ -387,6 +391,16 @@ class _Reader:
         raise PatternError("bad_anything_but", "`anything-but` takes a string, a number, a list of only "
                            "strings or only numbers, or one of prefix, suffix, equals-ignore-case, "
                            "wildcard", path=here)  # fmt: skip
+
+
+def _anything_but_number(value: Num, path: str) -> None:
+    """Event Ruler keeps anything-but's numbers in numeric matching's form and refuses one
+    outside -5.0e9 to 5.0e9 or with more than six decimals; the guide says nothing either
+    way, so the lab refuses them as it does."""
+    if value.value.copy_abs() > NUMERIC_LIMIT or fraction_digits(value.value) > NUMERIC_DECIMALS:
+        raise PatternError("bad_anything_but", f"{value.text} is outside what AWS's Event Ruler takes in "
+                           "`anything-but` (numbers from -5.0e9 to 5.0e9, to six decimals, as in "
+                           "numeric matching)", path=path)  # fmt: skip
 
 
 def _text_ok(text: str, path: str) -> None:
@@ -466,16 +480,21 @@ def _numeric(arg: Any, path: str) -> tuple[tuple[str, Decimal], ...]:
     return conds
 
 
+_ONE_ADDRESS = 'to match one address, list it as a value: ["10.0.0.7"]'
+
+
 def _cidr(text: str, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-    """An address, a slash and a prefix length in digits: AWS's Event Ruler refuses a bare
-    address or a netmask (Python's ipaddress would read both)."""
+    """An address, a slash and a prefix length in digits. AWS's Event Ruler refuses a bare
+    address or a netmask (Python's ipaddress would read both), and a whole-address block
+    (/32 for IPv4, /128 for IPv6: its CIDR.java wants fewer mask bits); the guide shows
+    neither, so the lab refuses them too and says how to match one address."""
     address, slash, bits = text.partition("/")
     if not slash or not (bits.isascii() and bits.isdigit()) or "/" in bits:
         raise PatternError("bad_cidr", f"{quoted(text)} is not a CIDR block: write "
-                           "an address, a slash and a prefix length, such as 10.0.0.0/24 (a single "
-                           "address is 10.0.0.7/32)", path=path)  # fmt: skip
+                           "an address, a slash and a prefix length, such as 10.0.0.0/24 "
+                           f"({_ONE_ADDRESS})", path=path)  # fmt: skip
     try:
-        return ipaddress.ip_network(text, strict=True)
+        network = ipaddress.ip_network(text, strict=True)
     except ValueError as exc:
         words = (
             "its address has bits set past the prefix length"
@@ -485,6 +504,11 @@ def _cidr(text: str, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network
         raise PatternError(
             "bad_cidr", f"{json.dumps(text)} is not a CIDR block: {words}", path=path
         ) from None
+    if network.prefixlen == network.max_prefixlen:
+        raise PatternError("bad_cidr", f"{quoted(text)} is a block of one address: AWS's Event Ruler "
+                           f"refuses a /{network.max_prefixlen} in `cidr`, and the guide shows none; "
+                           f"{_ONE_ADDRESS}", path=path)  # fmt: skip
+    return network
 
 
 def _joined(path: str, steps: list[str]) -> str:

@@ -96,7 +96,7 @@ def test_a_bad_operator_is_named_by_its_path(client):
         URL, {"pattern": '{"detail": {"type": [{"begins-with": "Recon"}]}}'}
     ).content.decode()
     assert "At <code>detail.type[0].begins-with</code>" in html
-    assert "EventBridge has no operator `begins-with`" in html
+    assert "the EventBridge guide lists no operator `begins-with`" in html
 
 
 @pytest.mark.parametrize(

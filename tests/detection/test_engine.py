@@ -2,7 +2,8 @@
 
 `cases/matching.json`: a pattern, an event and the outcome the cited page leads to (written
 from the page, not from the engine's output). `cases/refusals.json`: patterns EventBridge
-would not accept, or the lab leaves out, each with the error code and the place it names.
+would not accept, or the lab leaves out ("by": "lab"), each with the error code and the place
+it names.
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ def test_refusals(case):
     for key in ("path", "line", "column"):
         if key in expect:
             assert getattr(err, key) == expect[key], str(err)
+    # "by": "lab" where the refusal is the lab's own (the guide leaves the form open and AWS's
+    # Event Ruler takes it, or a lab limit): the page must not say EventBridge would refuse it.
+    assert err.lab_only is (expect.get("by") == "lab"), str(err)
     assert str(err).startswith(err.where) and err.message
 
 

@@ -306,7 +306,7 @@ class _Reader:
             return Matcher(op, path, arg, written)
         known = ", ".join(OPERATORS)
         raise PatternError("unknown_operator", f"the EventBridge guide lists no operator `{op}`; its "
-                           f"operators are {known}, and `$or` between objects", path=here, lab_only=op == "equals")  # fmt: skip
+                           f"operators are {known}, and `$or` between objects", path=here, lab_only=op == "exactly")  # fmt: skip
 
     def string(self, arg: Any, path: str, op: str) -> str:
         if isinstance(arg, list):
@@ -485,9 +485,10 @@ _ONE_ADDRESS = 'to match one address, list it as a value: ["10.0.0.7"]'
 
 def _cidr(text: str, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     """An address, a slash and a prefix length in digits. AWS's Event Ruler refuses a bare
-    address or a netmask (Python's ipaddress would read both), and a whole-address block
-    (/32 for IPv4, /128 for IPv6: its CIDR.java wants fewer mask bits); the guide shows
-    neither, so the lab refuses them too and says how to match one address."""
+    address or a netmask (Python's ipaddress would read both), a whole-address block (/32 for
+    IPv4, /128 for IPv6: its CIDR.java wants fewer mask bits) and a block written in IPv6's
+    IPv4-mapped form (it reads ::ffff:a00:0 as IPv4, and ::ffff:10.0.0.0 as no address); the
+    guide shows none of these, so the lab refuses them too and says what to write."""
     address, slash, bits = text.partition("/")
     if not slash or not (bits.isascii() and bits.isdigit()) or "/" in bits:
         raise PatternError("bad_cidr", f"{quoted(text)} is not a CIDR block: write "
@@ -503,6 +504,10 @@ def _cidr(text: str, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network
         )
         raise PatternError("bad_cidr", f"{json.dumps(text)} is not a CIDR block: {words}", path=path,
                            lab_only="host bits" in str(exc)) from None  # fmt: skip
+    if isinstance(network, ipaddress.IPv6Network) and network.network_address.ipv4_mapped:
+        raise PatternError("bad_cidr", f"{quoted(text)} is written in IPv6's IPv4-mapped form (::ffff:…), "
+                           "which AWS's Event Ruler refuses as a block: write the IPv4 block, such as "
+                           "10.0.0.0/24", path=path)  # fmt: skip
     if network.prefixlen == network.max_prefixlen:
         raise PatternError("bad_cidr", f"{quoted(text)} is a block of one address: AWS's Event Ruler "
                            f"refuses a /{network.max_prefixlen} in `cidr`, and the guide shows none; "

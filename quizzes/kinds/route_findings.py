@@ -71,7 +71,9 @@ def describe(slug: str) -> dict[str, str]:
 
 
 def _pattern_error(exc: PatternError) -> dict[str, Any]:
-    return {"error": str(exc), "line": exc.line or None, "column": exc.column or None}
+    # refused_by: "The lab refuses" where the refusal is the lab's own, not EventBridge's.
+    return {"error": str(exc), "line": exc.line or None, "column": exc.column or None,
+            "refused_by": exc.refused_by}  # fmt: skip
 
 
 def _steps(result) -> list[dict[str, Any]]:
@@ -305,7 +307,7 @@ class RouteFindings(Kind):
             try:
                 parse_pattern(data["pattern"])
             except PatternError as exc:
-                form.add_error("pattern", str(exc))
+                form.add_error("pattern", f"{exc.refused_by} this pattern. {exc}")
 
     def response(self, form) -> dict:
         return {"pattern": form.cleaned_data["pattern"]}

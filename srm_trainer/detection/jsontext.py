@@ -141,6 +141,7 @@ def read_json(
             f"{what} nests lists and objects more than {max_depth} deep here",
             line=line,
             column=column,
+            lab_only=True,
         )
     try:
         return json.loads(

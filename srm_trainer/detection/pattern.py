@@ -155,6 +155,7 @@ class _Reader:
                 "too_many_values",
                 f"the pattern holds more than {LIMITS['values']} values and operators in all",
                 path=path,
+                lab_only=True,
             )
 
     def fields_of(self, value: dict[str, Any], path: str) -> dict[str, Any]:
@@ -168,13 +169,13 @@ class _Reader:
                 if key in out:
                     raise PatternError("bad_or", "this object has two `$or`: list every alternative in "
                                        "one, or put one `$or` inside an alternative of the other",
-                                       path=_join(path, key))  # fmt: skip
+                                       path=_join(path, key), lab_only=True)  # fmt: skip
                 out[key] = inner
                 continue
             steps = key.split(".")
             if "$or" in steps:
                 raise PatternError("bad_or", "`$or` is not a field name: it joins alternatives, as "
-                                   '"$or": [{...}, {...}]', path=_join(path, key))  # fmt: skip
+                                   '"$or": [{...}, {...}]', path=_join(path, key), lab_only=True)  # fmt: skip
             if len(steps) > 1:
                 self.notes.append(f"{quoted(key)} is read as the nested fields "
                                   f"{_joined(path, steps)}: EventBridge joins field names "
@@ -193,7 +194,7 @@ class _Reader:
                                + list(getattr(inner, "pairs", inner.items())))  # fmt: skip
         elif isinstance(old, dict) or isinstance(inner, dict):
             raise PatternError("conflict", "the pattern names this field both as a value to match and as "
-                               "an object with fields below it", path=_join(path, key))  # fmt: skip
+                               "an object with fields below it", path=_join(path, key), lab_only=True)  # fmt: skip
         else:
             self.notes.append(f"{_join(path, key)} is given more than once: EventBridge uses the last "
                               "one, and so does the lab")  # fmt: skip
@@ -202,7 +203,7 @@ class _Reader:
     def obj(self, value: Any, path: str, level: int = 1) -> ObjectPattern:
         if level > LIMITS["depth"]:
             raise PatternError("too_deep", f"the pattern nests objects more than {LIMITS['depth']} deep "
-                               "(names with dots count: each part is a level)", path=path)  # fmt: skip
+                               "(names with dots count: each part is a level)", path=path, lab_only=True)  # fmt: skip
         if not isinstance(value, dict):
             raise PatternError("not_an_object", "a pattern is a JSON object, such as "
                                '{"source": ["aws.guardduty"]}', path=path)  # fmt: skip
@@ -216,14 +217,13 @@ class _Reader:
         for key, inner in self.fields_of(value, path).items():
             here = _join(path, key)
             if has_lone_surrogate(key):
-                raise PatternError(
-                    "invalid_text", "this field name holds half of a UTF-16 pair", path=path
-                )
+                raise PatternError("invalid_text", "this field name holds half of a UTF-16 pair",
+                                   path=path, lab_only=True)  # fmt: skip
             if key == "$or":
                 alternatives, or_path = self.alternatives(inner, here, level), here
             elif key in OPERATORS or key in NOT_EVENTBRIDGE:
                 raise PatternError("operator_as_field", f"`{key}` is an operator: it goes inside a list, "
-                                   f'as "field": [{{"{key}": ...}}], not as a field name', path=here)  # fmt: skip
+                                   f'as "field": [{{"{key}": ...}}], not as a field name', path=here, lab_only="$or" not in here)  # fmt: skip
             elif isinstance(inner, dict):
                 fields.append(Field(key, here, nested=self.obj(inner, here, level + 1)))
             elif isinstance(inner, list):
@@ -241,7 +241,7 @@ class _Reader:
             raise PatternError("bad_or", "`$or` needs at least two alternatives", path=path)
         if len(value) > LIMITS["or_alternatives"]:
             raise PatternError("too_many_values", f"the lab takes up to {LIMITS['or_alternatives']} "
-                               "alternatives in one `$or`", path=path)  # fmt: skip
+                               "alternatives in one `$or`", path=path, lab_only=True)  # fmt: skip
         return tuple(self.obj(v, f"{path}[{i}]", level + 1) for i, v in enumerate(value))
 
     def values_list(self, items: list[Any], path: str) -> tuple[Matcher, ...]:
@@ -251,7 +251,7 @@ class _Reader:
             )
         if len(items) > LIMITS["values_per_list"]:
             raise PatternError("too_many_values", f"the lab takes up to {LIMITS['values_per_list']} "
-                               "values in one list", path=path)  # fmt: skip
+                               "values in one list", path=path, lab_only=True)  # fmt: skip
         out = []
         for i, item in enumerate(items):
             here = f"{path}[{i}]"
@@ -288,7 +288,7 @@ class _Reader:
             if not text:
                 raise PatternError("bad_operand", f"an empty {op} would match every string; the guide "
                                    'does not say EventBridge takes one (to ask for the field, use {"exists": true})',
-                                   path=here)  # fmt: skip
+                                   path=here, lab_only=True)  # fmt: skip
             return Matcher(op, path, text, written, ignore_case=ignore)
         if op == "equals-ignore-case":
             return Matcher(op, path, self.string(arg, here, op), written, ignore_case=True)
@@ -305,8 +305,8 @@ class _Reader:
                 raise PatternError("bad_operand", "`exists` takes true or false", path=here)
             return Matcher(op, path, arg, written)
         known = ", ".join(OPERATORS)
-        raise PatternError("unknown_operator", f"EventBridge has no operator `{op}`; it knows {known}, "
-                           "and `$or` between objects", path=here)  # fmt: skip
+        raise PatternError("unknown_operator", f"the EventBridge guide lists no operator `{op}`; its "
+                           f"operators are {known}, and `$or` between objects", path=here, lab_only=op == "exactly")  # fmt: skip
 
     def string(self, arg: Any, path: str, op: str) -> str:
         if isinstance(arg, list):
@@ -333,12 +333,11 @@ class _Reader:
         refuses)."""
         many = isinstance(value, list)
         if many and not value:
-            raise PatternError(
-                "empty_list", f"`anything-but {inner}` needs at least one string", path=path
-            )
+            raise PatternError("empty_list", f"`anything-but {inner}` needs at least one string",
+                               path=path, lab_only=True)  # fmt: skip
         if many and len(value) > LIMITS["values_per_list"]:
             raise PatternError("too_many_values", f"the lab takes up to {LIMITS['values_per_list']} "
-                               "values in one list", path=path)  # fmt: skip
+                               "values in one list", path=path, lab_only=True)  # fmt: skip
         out = []
         for i, item in enumerate(value if many else [value]):
             here = f"{path}[{i}]" if many else path
@@ -355,6 +354,8 @@ class _Reader:
         if isinstance(arg, str | Num) and not isinstance(arg, bool):
             if isinstance(arg, str):
                 _text_ok(arg, here)
+            else:
+                _anything_but_number(arg, here)
             return Matcher("anything-but", path, (arg,), written, sub="values")
         if isinstance(arg, list):
             if not arg:
@@ -363,7 +364,7 @@ class _Reader:
                 )
             if len(arg) > LIMITS["values_per_list"]:
                 raise PatternError("too_many_values", f"the lab takes up to {LIMITS['values_per_list']} "
-                                   "values in one list", path=here)  # fmt: skip
+                                   "values in one list", path=here, lab_only=True)  # fmt: skip
             strings = all(isinstance(v, str) for v in arg)
             numbers = all(isinstance(v, Num) for v in arg)
             if not (strings or numbers):
@@ -373,6 +374,8 @@ class _Reader:
                 self.count(f"{here}[{i}]")
                 if isinstance(v, str):
                     _text_ok(v, f"{here}[{i}]")
+                else:
+                    _anything_but_number(v, f"{here}[{i}]")
             return Matcher("anything-but", path, tuple(arg), written, sub="values")
         if isinstance(arg, dict) and len(arg) == 1:
             ((inner, value),) = arg.items()
@@ -389,9 +392,20 @@ class _Reader:
                            "wildcard", path=here)  # fmt: skip
 
 
+def _anything_but_number(value: Num, path: str) -> None:
+    """Event Ruler keeps anything-but's numbers in numeric matching's form and refuses one
+    outside -5.0e9 to 5.0e9 or with more than six decimals; the guide says nothing either
+    way, so the lab refuses them as it does."""
+    if value.value.copy_abs() > NUMERIC_LIMIT or fraction_digits(value.value) > NUMERIC_DECIMALS:
+        raise PatternError("bad_anything_but", f"{value.text} is outside what AWS's Event Ruler takes in "
+                           "`anything-but` (numbers from -5.0e9 to 5.0e9, to six decimals, as in "
+                           "numeric matching)", path=path)  # fmt: skip
+
+
 def _text_ok(text: str, path: str) -> None:
     if has_lone_surrogate(text):
-        raise PatternError("invalid_text", "this string holds half of a UTF-16 pair", path=path)
+        raise PatternError("invalid_text", "this string holds half of a UTF-16 pair", path=path,
+                           lab_only=True)  # fmt: skip
 
 
 def _wildcard(text: str, path: str) -> str:
@@ -400,7 +414,7 @@ def _wildcard(text: str, path: str) -> str:
     (AWS's published Event Ruler engine refuses them too)."""
     if len(text) > LIMITS["wildcard_chars"]:
         raise PatternError("too_large", f"the lab takes wildcards of up to {LIMITS['wildcard_chars']} "
-                           "characters", path=path)  # fmt: skip
+                           "characters", path=path, lab_only=True)  # fmt: skip
     i = 0
     while i < len(text):
         ch = text[i]
@@ -466,25 +480,39 @@ def _numeric(arg: Any, path: str) -> tuple[tuple[str, Decimal], ...]:
     return conds
 
 
+_ONE_ADDRESS = 'to match one address, list it as a value: ["10.0.0.7"]'
+
+
 def _cidr(text: str, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-    """An address, a slash and a prefix length in digits: AWS's Event Ruler refuses a bare
-    address or a netmask (Python's ipaddress would read both)."""
+    """An address, a slash and a prefix length in digits. AWS's Event Ruler refuses a bare
+    address or a netmask (Python's ipaddress would read both), a whole-address block (/32 for
+    IPv4, /128 for IPv6: its CIDR.java wants fewer mask bits) and a block written in IPv6's
+    IPv4-mapped form (it reads ::ffff:a00:0 as IPv4, and ::ffff:10.0.0.0 as no address); the
+    guide shows none of these, so the lab refuses them too and says what to write."""
     address, slash, bits = text.partition("/")
     if not slash or not (bits.isascii() and bits.isdigit()) or "/" in bits:
         raise PatternError("bad_cidr", f"{quoted(text)} is not a CIDR block: write "
-                           "an address, a slash and a prefix length, such as 10.0.0.0/24 (a single "
-                           "address is 10.0.0.7/32)", path=path)  # fmt: skip
+                           "an address, a slash and a prefix length, such as 10.0.0.0/24 "
+                           f"({_ONE_ADDRESS})", path=path)  # fmt: skip
     try:
-        return ipaddress.ip_network(text, strict=True)
+        network = ipaddress.ip_network(text, strict=True)
     except ValueError as exc:
         words = (
             "its address has bits set past the prefix length"
             if "host bits" in str(exc)
             else ("it is not an IPv4 or IPv6 block such as 10.0.0.0/24")
         )
-        raise PatternError(
-            "bad_cidr", f"{json.dumps(text)} is not a CIDR block: {words}", path=path
-        ) from None
+        raise PatternError("bad_cidr", f"{json.dumps(text)} is not a CIDR block: {words}", path=path,
+                           lab_only="host bits" in str(exc)) from None  # fmt: skip
+    if isinstance(network, ipaddress.IPv6Network) and network.network_address.ipv4_mapped:
+        raise PatternError("bad_cidr", f"{quoted(text)} is written in IPv6's IPv4-mapped form (::ffff:…), "
+                           "which AWS's Event Ruler refuses as a block: write the IPv4 block, such as "
+                           "10.0.0.0/24", path=path)  # fmt: skip
+    if network.prefixlen == network.max_prefixlen:
+        raise PatternError("bad_cidr", f"{quoted(text)} is a block of one address: AWS's Event Ruler "
+                           f"refuses a /{network.max_prefixlen} in `cidr`, and the guide shows none; "
+                           f"{_ONE_ADDRESS}", path=path)  # fmt: skip
+    return network
 
 
 def _joined(path: str, steps: list[str]) -> str:

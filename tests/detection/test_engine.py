@@ -2,7 +2,8 @@
 
 `cases/matching.json`: a pattern, an event and the outcome the cited page leads to (written
 from the page, not from the engine's output). `cases/refusals.json`: patterns EventBridge
-would not accept, or the lab leaves out, each with the error code and the place it names.
+would not accept, or the lab leaves out ("by": "lab"), each with the error code and the place
+it names.
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ def test_refusals(case):
     for key in ("path", "line", "column"):
         if key in expect:
             assert getattr(err, key) == expect[key], str(err)
+    # "by": "lab" where the refusal is the lab's own (the guide leaves the form open and AWS's
+    # Event Ruler takes it, or a lab limit): the page must not say EventBridge would refuse it.
+    assert err.lab_only is (expect.get("by") == "lab"), str(err)
     assert str(err).startswith(err.where) and err.message
 
 
@@ -139,6 +143,34 @@ def test_each_guardduty_sample_has_the_severity_aws_gives_its_finding_type():
             continue
         assert detail["type"] in DEFAULT_BANDS, detail["type"]
         assert severity_band(detail["severity"].value).name == DEFAULT_BANDS[detail["type"]]
+
+
+# The NVD CVSS v3.1 base score of each CVE an Inspector sample names (or once named).
+NVD_BASE_SCORES = {
+    "CVE-2021-44228": 10.0,  # Log4Shell
+    "CVE-2023-44487": 7.5,  # HTTP/2 rapid reset
+    "CVE-2022-22965": 9.8,  # Spring4Shell
+    "CVE-2024-6387": 8.1,  # regreSSHion: High, so no "critical CVE" sample may name it
+}
+
+
+def _cvss_band(score: float) -> str:
+    """CVSS v3 qualitative rating (Critical 9.0-10.0, High 7.0-8.9, ...), the label Inspector
+    shows for a finding rated from NVD ("Severity levels for Amazon Inspector findings")."""
+    return next(name for low, name in ((9.0, "CRITICAL"), (7.0, "HIGH"), (4.0, "MEDIUM"),
+                                       (0.1, "LOW")) if score >= low)  # fmt: skip
+
+
+def test_each_inspector_sample_has_the_severity_nvd_gives_its_cve():
+    """The EC2 sample said CVE-2024-6387 (regreSSHion) was CRITICAL with a score of 9.1; NVD
+    rates it 8.1, High. A sample is read as a fact about the CVE it names."""
+    for s in samples():
+        detail = s.event["detail"]
+        if s.event["source"] != "aws.inspector2":
+            continue
+        cve = detail["packageVulnerabilityDetails"]["vulnerabilityId"]
+        assert detail["title"].startswith(cve + " - ")
+        assert detail["severity"] == _cvss_band(NVD_BASE_SCORES[cve]), cve
 
 
 def test_finding_types_decode_into_the_documented_parts():

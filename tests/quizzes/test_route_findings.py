@@ -88,6 +88,20 @@ def test_an_unreadable_pattern_scores_nothing_and_says_where():
     assert result.feedback["error"].startswith("Line 1, column 29:")
 
 
+def test_a_refusal_of_the_labs_own_is_not_put_on_eventbridge(learner_client):
+    # An empty prefix: the guide leaves it open and AWS's Event Ruler takes it.
+    result = graded('{"t": [{"prefix": ""}]}')
+    assert result.score == 0.0 and result.feedback["refused_by"] == "The lab refuses"
+    assert graded('{"t": "x"}').feedback["refused_by"] == "EventBridge would refuse"
+    attempt = _start(learner_client, make_quiz(make_question("route_findings")))
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "check", "pattern": '{"t": [{"prefix": ""}]}'},
+    )
+    text = page_text(response)
+    assert "The lab refuses this pattern." in text and "EventBridge would refuse" not in text
+
+
 def test_a_pattern_too_long_is_refused_with_its_length():
     result = graded('{"source": ["' + "a" * MAX_PATTERN_CHARS + '"]}')
     assert result.score == 0.0 and "4,096" in result.feedback["error"]

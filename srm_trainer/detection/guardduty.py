@@ -20,6 +20,8 @@ SEVERITY_DOC = "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findin
 
 # Threat purposes, in our words (GuardDuty finding format, "Threat purposes").
 PURPOSES = {
+    "AttackSequence": "several related signals that together look like one attack in "
+    "stages (GuardDuty Extended Threat Detection)",
     "Backdoor": "a resource has been compromised and can be controlled by an attacker",
     "Behavior": "activity that departs from the usual baseline for the resource",
     "CredentialAccess": "an attempt to obtain passwords, keys or other credentials",

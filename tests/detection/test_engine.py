@@ -173,6 +173,15 @@ def test_each_inspector_sample_has_the_severity_nvd_gives_its_cve():
         assert detail["severity"] == _cvss_band(NVD_BASE_SCORES[cve]), cve
 
 
+def test_every_sample_guardduty_finding_says_what_its_threat_purpose_means():
+    """The lab explains each part of a finding type; the attack-sequence sample (GuardDuty
+    Extended Threat Detection) showed its purpose with no words."""
+    for s in samples():
+        if s.event["source"] == "aws.guardduty":
+            t = decode_type(s.event["detail"]["type"])
+            assert t is not None and t.purpose_words, s.event["detail"]["type"]
+
+
 def test_finding_types_decode_into_the_documented_parts():
     t = decode_type("CryptoCurrency:EC2/BitcoinTool.B!DNS")
     assert (t.purpose, t.resource, t.family, t.mechanism, t.artifact) == (

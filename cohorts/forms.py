@@ -120,7 +120,10 @@ def _when_field(label: str, help_text: str) -> forms.DateTimeField:
 
 class CohortForm(PlainLabels, forms.Form):
     name = forms.CharField(
-        max_length=120, label="Name", help_text="Learners see it when they join."
+        max_length=120,
+        label="Name",
+        help_text="Learners see it when they join.",
+        error_messages={"required": "Give the cohort a name."},
     )
     once = once_field()  # a cohort is made once per page (srm_trainer/once.py)
 
@@ -181,6 +184,7 @@ class JoinForm(PlainLabels, forms.Form):
         max_length=64,
         label="Join code",
         help_text="The eight characters your instructor gave you, such as ACDE-FGHJ.",
+        error_messages={"required": "Type the join code your instructor gave you."},
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
@@ -361,7 +365,12 @@ class ExtensionForm(PlainLabels, TypedInItsZone):
             learner_finder.OPTIONS_ID, learner_finder.MAX_USERNAME, autocapitalize="none"
         ),
     )
-    due_at = WhenField(label="Their due date", widget=DateTimeInput(), input_formats=WHEN_FORMATS)
+    due_at = WhenField(
+        label="Their due date",
+        widget=DateTimeInput(),
+        input_formats=WHEN_FORMATS,
+        error_messages={"required": "Type the date and time their extension runs to."},
+    )
     zoned_times = ("due_at",)
 
     def __init__(self, *args, learners, assignment_due=None, find_url: str = "", **kwargs):

@@ -4,6 +4,7 @@ date-and-time picker where it has one; each date's label names that zone."""
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 
 from django import forms
@@ -78,6 +79,8 @@ PASSED_ONCE = (
 
 WHEN_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 OUT_OF_RANGE = "Choose a date between the years 1900 and 9000."
+NOT_A_TIME = "Type a date and time, such as 2027-03-05 17:00."
+_LONG_YEAR = re.compile(r"\d{5,}-")
 
 
 class WhenField(forms.DateTimeField):
@@ -89,6 +92,13 @@ class WhenField(forms.DateTimeField):
         try:
             when = super().to_python(value)
         except forms.ValidationError as exc:
+            if exc.code == "invalid":
+                # Chromium's date field takes a year of up to six digits as typed (20266 for
+                # 2026): Django's "Enter a valid date/time." did not say what was wrong.
+                typed = str(value).strip()
+                if _LONG_YEAR.match(typed):
+                    raise forms.ValidationError(OUT_OF_RANGE, code="out_of_range") from exc
+                raise forms.ValidationError(NOT_A_TIME, code="invalid") from exc
             if exc.code != "ambiguous_timezone":
                 raise
             raise forms.ValidationError(_clock_change(exc.params), code=exc.code) from exc

@@ -4,6 +4,9 @@ date-and-time picker where it has one; each date's label names that zone."""
 
 from __future__ import annotations
 
+import re
+import zoneinfo
+
 from django import forms
 from django.forms.utils import ErrorDict
 from django.http import QueryDict
@@ -12,7 +15,7 @@ from django.utils import timezone
 from cohorts import learner_finder
 from lessons import finder
 from lessons.models import Lesson
-from lessons.timezones import zone_name, zoned
+from lessons.timezones import valid_zone, zone_name, zoned
 from quizzes import finder as quiz_finder
 from srm_trainer.finder import typed_input
 from srm_trainer.labels import PlainLabels
@@ -26,14 +29,34 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-def _name_the_zone(form: forms.Form, *names: str) -> None:
-    """Each typed time's label says the zone it is read in, as shown times do ("Due
-    (Asia/Tokyo)"): an instructor typing a deadline in one zone that is read in another sets
-    it hours off."""
-    zone = zone_name()
-    for name in names:
-        if name in form.fields:
-            form.fields[name].label = f"{form.fields[name].label} ({zone})"
+class TypedInItsZone(forms.Form):
+    """A form whose times are read in the zone its page named. Each typed time's label says
+    the zone it is read in, as shown times do ("Due (Asia/Tokyo)"): an instructor typing a
+    deadline in one zone that is read in another sets it hours off. The browser reports its
+    zone with every request (static/js/timezone.js), so the first page drawn after it changed
+    (a flight, a laptop set to another zone) named the old zone while its save came with the
+    new one: an assignment saved unchanged moved its due date by the difference. The page
+    sends back the zone it was drawn in (`zone`), and the times are read in that one; a
+    posted name that is no zone counts as none (the request's)."""
+
+    zone = forms.CharField(widget=forms.HiddenInput, required=False)
+    zoned_times: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        posted = valid_zone(self.data.get(self.add_prefix("zone"), "")) if self.is_bound else ""
+        self.zone = posted or zone_name()
+        if self.is_bound:  # drawn again as sent (refused, or "Find" lessons): the zone too
+            self.data = self.data.copy()
+            self.data[self.add_prefix("zone")] = self.zone
+        self.initial["zone"] = self.zone
+        for name in self.zoned_times:
+            if name in self.fields:
+                self.fields[name].label = f"{self.fields[name].label} ({self.zone})"
+
+    def full_clean(self):
+        with timezone.override(zoneinfo.ZoneInfo(self.zone)):
+            super().full_clean()
 
 
 def _passed(when, was=None) -> bool:
@@ -56,6 +79,8 @@ PASSED_ONCE = (
 
 WHEN_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 OUT_OF_RANGE = "Choose a date between the years 1900 and 9000."
+NOT_A_TIME = "Type a date and time, such as 2027-03-05 17:00."
+_LONG_YEAR = re.compile(r"\d{5,}-")
 
 
 class WhenField(forms.DateTimeField):
@@ -67,6 +92,13 @@ class WhenField(forms.DateTimeField):
         try:
             when = super().to_python(value)
         except forms.ValidationError as exc:
+            if exc.code == "invalid":
+                # Chromium's date field takes a year of up to six digits as typed (20266 for
+                # 2026): Django's "Enter a valid date/time." did not say what was wrong.
+                typed = str(value).strip()
+                if _LONG_YEAR.match(typed):
+                    raise forms.ValidationError(OUT_OF_RANGE, code="out_of_range") from exc
+                raise forms.ValidationError(NOT_A_TIME, code="invalid") from exc
             if exc.code != "ambiguous_timezone":
                 raise
             raise forms.ValidationError(_clock_change(exc.params), code=exc.code) from exc
@@ -98,7 +130,10 @@ def _when_field(label: str, help_text: str) -> forms.DateTimeField:
 
 class CohortForm(PlainLabels, forms.Form):
     name = forms.CharField(
-        max_length=120, label="Name", help_text="Learners see it when they join."
+        max_length=120,
+        label="Name",
+        help_text="Learners see it when they join.",
+        error_messages={"required": "Give the cohort a name."},
     )
     once = once_field()  # a cohort is made once per page (srm_trainer/once.py)
 
@@ -159,6 +194,7 @@ class JoinForm(PlainLabels, forms.Form):
         max_length=64,
         label="Join code",
         help_text="The eight characters your instructor gave you, such as ACDE-FGHJ.",
+        error_messages={"required": "Type the join code your instructor gave you."},
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
@@ -195,7 +231,7 @@ class LessonsField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-class AssignmentForm(PlainLabels, forms.Form):
+class AssignmentForm(PlainLabels, TypedInItsZone):
     # Typed (its address or title), with at most `quiz_finder.MATCHES` suggestions: it was a
     # menu of every quiz the instructor may assign (1,000 at 100 times the course).
     quiz = quiz_finder.QuizField(
@@ -230,6 +266,7 @@ class AssignmentForm(PlainLabels, forms.Form):
     # Editing: what the page drew (`services.assignment_stamp`), so that a save over a change
     # made since (another tab, a co-instructor) is refused, not written over it.
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    zoned_times = ("opens_at", "due_at")
 
     def __init__(
         self,
@@ -259,7 +296,6 @@ class AssignmentForm(PlainLabels, forms.Form):
         lessons.queryset = Lesson.objects.published().in_reading_order()
         if editing:
             del self.fields["quiz"]
-        _name_the_zone(self, "opens_at", "due_at")
 
     finding = False  # drawn again for "Find lessons" (`hold`), not judged
 
@@ -328,7 +364,7 @@ class AssignmentForm(PlainLabels, forms.Form):
             )
 
 
-class ExtensionForm(PlainLabels, forms.Form):
+class ExtensionForm(PlainLabels, TypedInItsZone):
     # Typed (their username), with at most `learner_finder.MATCHES` suggestions: it was a menu
     # of every learner of the cohort (300 options for a class of 300).
     learner = learner_finder.LearnerField(
@@ -339,7 +375,13 @@ class ExtensionForm(PlainLabels, forms.Form):
             learner_finder.OPTIONS_ID, learner_finder.MAX_USERNAME, autocapitalize="none"
         ),
     )
-    due_at = WhenField(label="Their due date", widget=DateTimeInput(), input_formats=WHEN_FORMATS)
+    due_at = WhenField(
+        label="Their due date",
+        widget=DateTimeInput(),
+        input_formats=WHEN_FORMATS,
+        error_messages={"required": "Type the date and time their extension runs to."},
+    )
+    zoned_times = ("due_at",)
 
     def __init__(self, *args, learners, assignment_due=None, find_url: str = "", **kwargs):
         """`learners`: those who may be chosen (the suggestions and the rule); `assignment_due`:
@@ -355,7 +397,6 @@ class ExtensionForm(PlainLabels, forms.Form):
         learner.queryset = learners
         if find_url:
             learner.widget.attrs["hx-get"] = find_url
-        _name_the_zone(self, "due_at")
 
     def clean_due_at(self):
         due = self.cleaned_data["due_at"]

@@ -19,8 +19,14 @@ from django.urls import reverse
 from django.utils.timesince import timeuntil
 
 from cohorts.access import cohorts_for_instructor
-from cohorts.gradebook import Assigned, assigned_to, counted_attempts
-from cohorts.models import Assignment
+from cohorts.gradebook import (
+    Assigned,
+    assigned_to,
+    counted_attempts,
+    learners_due,
+    submitted_late,
+)
+from cohorts.models import Assignment, Extension
 from lessons import shown_names
 from lessons.timezones import zoned
 from quizzes.hooks import Note, Viewing
@@ -77,8 +83,36 @@ def instructor_viewer(*, user, attempt) -> Viewing | None:
                 back_url=reverse("teach_cohorts:learner", args=[cohort.pk, attempt.user_id]),
                 back_text=f"{cohort.name}: {learner}",
                 shown_name=shown_names.of(attempt.user),
+                **_on_time(cohort, attempt),
             )
     return None
+
+
+def _on_time(cohort, attempt) -> dict:
+    """Whether a handed-in attempt came by the learner's due date in `cohort` (an extension's
+    included), as its gradebook marks it: the learner's own result page says "your instructor
+    sees it as late", and the instructor's view of it said nothing, so the mark could not be
+    checked there. Two queries, on this one page."""
+    if attempt.submitted_at is None:
+        return {}
+    assignment = Assignment.objects.filter(cohort=cohort, quiz_id=attempt.quiz_id).first()
+    if assignment is None:
+        return {}
+    extension = (
+        Extension.objects.filter(assignment=assignment, user_id=attempt.user_id)
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    due, extended = learners_due(assignment.due_at, extension)
+    if due is None:
+        return {"note": f"No due date in {cohort.name}."}
+    when = f"their extension: {zoned(due)}" if extended else zoned(due)
+    if submitted_late(attempt.submitted_at, due):
+        return {
+            "note": f"Handed in after their due date in {cohort.name} ({when}): late.",
+            "late": True,
+        }
+    return {"note": f"Handed in by their due date in {cohort.name} ({when})."}
 
 
 # Within this long of the due date, the notice says how long is left.

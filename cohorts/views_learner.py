@@ -41,6 +41,12 @@ def _joined(request: HttpRequest, cohort: Cohort, form: JoinForm | None = None) 
         messages.success(
             request, f"You joined “{cohort.name}”. Its assigned work is on your home page."
         )
+    elif cohort.archived:  # its link says so too; "already in" read as a running class
+        messages.info(
+            request,
+            f"You are in “{cohort.name}”, which has ended: its instructor archived it. It is "
+            "under Past cohorts below.",
+        )
     else:
         messages.info(request, f"You are already in “{cohort.name}”.")
     return redirect("cohorts:mine")

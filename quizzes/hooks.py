@@ -33,6 +33,8 @@ class Viewing:
     back_url: str
     back_text: str
     shown_name: str = ""  # the name the learner chose to show their instructors, if any
+    note: str = ""  # what the viewer's records say of the attempt ("… after their due date: late")
+    late: bool = False  # and whether that note is a late mark (shown emphasised)
 
 
 @dataclass(frozen=True)

@@ -640,7 +640,7 @@ def _answer_save(
                 response = reswap(retarget(response, "#attempt-body"), "outerHTML")
             return response
         except attempts.AttemptRefused as exc:
-            status = str(exc)
+            return _gate_refused(request, attempt, position, outline, action, str(exc))
     else:
         draft = form.draft()
         if draft is not None:
@@ -683,6 +683,30 @@ def _answer_save(
         _take_context(request, attempt, target, outline, status=status),
     )
     return push_url(response, url)
+
+
+def _gate_refused(
+    request: HtmxHttpRequest,
+    attempt: Attempt,
+    position: int,
+    outline: attempts.Outline,
+    action: str,
+    said: str,
+) -> HttpResponse:
+    """An answer a gate refused (its instructor closed the assignment while the learner was in
+    the middle of it): the same question, with the answer as sent and why it was not saved.
+    Without JavaScript the page was redirected back to the question, the answer gone and
+    nothing said; with htmx, "Next" went on to the next question as if it had been saved."""
+    if action == "autosave":
+        return render(request, "quizzes/take.html#autosave", {"status": said})
+    form = _answer_form(attempt, outline.question(position), request.POST, checked=False)
+    if wants_partial(request):
+        context = _take_context(request, attempt, position, outline, form=form, status=said)
+        return render(request, "quizzes/take.html#attempt", {**context, "refused": True})
+    messages.warning(request, said)  # at the page's top, where a page's news is said
+    context = _take_context(request, attempt, position, outline, form=form)
+    notes = _notes(request, attempt.quiz, attempt)
+    return render(request, "quizzes/take.html", {**context, "notes": notes})
 
 
 def _clock(attempt: Attempt) -> dict:

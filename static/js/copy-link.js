@@ -1,6 +1,11 @@
 // "Copy link" beside a link to the exact state (the sandbox, the network and WAF labs): a
 // button with data-copy="#the-input" copies that read-only input's address. Delegated, so a
 // button that a live update swaps in works as the first one did.
+// A button drawn `hidden` (a cohort's join link: without this script it would do nothing) is
+// shown here.
+document.querySelectorAll("[data-copy][hidden]").forEach(function (button) {
+  button.hidden = false;
+});
 document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-copy]");
   if (!button) return;

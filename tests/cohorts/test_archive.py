@@ -315,3 +315,28 @@ def test_the_quiz_statistics_page_labels_an_archived_cohorts_view(cohort, quiz, 
     assert ">Cohort Autumn class</a>" in body
     url = reverse("teach_cohorts:quiz-statistics", args=[cohort.pk, quiz.pk])
     assert "for the cohort Spring class (archived):" in client.get(url).content.decode()
+
+
+def test_a_member_typing_an_archived_cohorts_code_is_told_it_has_ended(cohort, learner):
+    """Its link said the class had ended; its code typed said "You are already in …" of a
+    class that gives no work any more, as if it were running."""
+    services.cohort_archive(cohort=cohort)
+    typed = client_for(learner).post(reverse("cohorts:join"), {"code": cohort.code_display})
+    said = _messages(typed)
+    assert said == [
+        "You are in “Spring class”, which has ended: its instructor archived it. It is under "
+        "Past cohorts below."
+    ]
+
+
+def test_its_instructor_opening_an_archived_cohorts_link_is_told_they_teach_it(
+    cohort, owner, co_instructor
+):
+    """The link's page told its own instructors to ask their instructor for a current code."""
+    services.cohort_archive(cohort=cohort)
+    for teacher in (owner, co_instructor):
+        text = client_for(teacher).get(cohort.join_path()).content.decode()
+        assert "“Spring class” has ended" in text
+        assert "ask your instructor" not in text
+        assert "You teach it" in text
+        assert reverse("teach_cohorts:gradebook", args=[cohort.pk]) in text

@@ -389,3 +389,25 @@ def test_assignment_update_refuses_a_stale_stamp_and_writes_nothing(cohort, publ
     assert refused.value.stamp == services.assignment_stamp(assignment)
     assignment.refresh_from_db()
     assert assignment.due_at is None and list(assignment.lessons.all()) == [lesson]
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        # Chromium's date field takes a year of up to six digits as typed (20266 for 2026).
+        ("20266-12-20T17:00", "Choose a date between the years 1900 and 9000."),
+        ("next friday", "Type a date and time, such as 2027-03-05 17:00."),
+    ],
+)
+def test_a_date_that_is_no_date_is_told_what_is_wrong_in_the_pages_words(
+    cohort, published, owner, learner, typed, said
+):
+    """Django's "Enter a valid date/time." said nothing of what was wrong with 20266."""
+    client = client_for(owner)
+    create = reverse("teach_cohorts:assignment-create", args=[cohort.pk])
+    body = client.post(create, {"quiz": published.pk, "due_at": typed}).content.decode()
+    assert said in body and "Enter a valid date/time." not in body
+    assignment = services.assignment_create(cohort=cohort, quiz=published, by=owner)
+    extend = reverse("teach_cohorts:extension-set", args=[cohort.pk, assignment.pk])
+    body = client.post(extend, {"learner": learner.pk, "due_at": typed}).content.decode()
+    assert said in body and "Enter a valid date/time." not in body

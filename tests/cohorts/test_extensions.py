@@ -88,3 +88,31 @@ def test_an_extension_not_after_the_cohorts_due_date_is_refused(cohort, quiz, ow
     with time_machine.travel(at(days=1), tick=False):
         client_for(owner).post(url, {"learner": "ada", "due_at": "2026-03-09T09:00"})
     assert assignment.extensions.get().due_at == at(days=7)
+
+
+def test_an_instructor_reading_an_attempt_is_told_whether_it_was_late(
+    cohort, quiz, owner, learner, other_learner
+):
+    """The learner's own result says "your instructor sees it as late"; the instructor's view of
+    the same attempt said nothing of it, so a late mark could not be checked there. Ada has an
+    extension to day 4 and hands in on day 3 (on time for her); Bob, due on day 2, on day 3."""
+    services.cohort_join(cohort=cohort, user=other_learner, now=at(hours=1))
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=quiz, due_at=at(days=2), by=owner, now=at(hours=2)
+    )
+    services.extension_set(assignment=assignment, user_id=learner.pk, due_at=at(days=4))
+    ada = take_right(quiz, learner, start=at(days=3), submit=at(days=3, minutes=5))
+    bob = take_right(quiz, other_learner, start=at(days=3), submit=at(days=3, minutes=5))
+    open_one = take_right(quiz, other_learner, start=at(days=3, hours=1))
+    teacher = client_for(owner)
+
+    def said(attempt) -> str:
+        page = teacher.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
+        return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+    assert "by their due date in Spring class (their extension: 6 Mar 2026, 09:00 (UTC))" in said(
+        ada
+    )
+    assert "after their due date in Spring class (4 Mar 2026, 09:00 (UTC)): late" in said(bob)
+    text = said(open_one)
+    assert "their due date" not in text  # not handed in: neither on time nor late yet

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -302,3 +304,16 @@ def test_the_link_opened_by_its_instructor_or_a_member_asks_nothing(
     assert "<h1>You are in “Spring class”</h1>" in page
     assert "Join the cohort</button>" not in page and "Join “Spring class”?" not in page
     assert f'href="{reverse("home")}"' in page
+
+
+def test_the_join_link_has_a_copy_button_shown_only_where_it_works(cohort, owner):
+    """On a phone the link is cut off in its box (a real domain and the code run past 310 px)
+    and a read-only box's text is fiddly to select: the labs' "Copy link" button copies it.
+    Without JavaScript the button would do nothing, so it is drawn hidden and the script
+    (static/js/copy-link.js) shows it."""
+    for name in ("teach_cohorts:gradebook", "teach_cohorts:people"):
+        body = client_for(owner).get(reverse(name, args=[cohort.pk])).content.decode()
+        assert re.search(r'<button type="button"[^>]*data-copy="#join-link"[^>]*hidden', body)
+        assert "js/copy-link.js" in body
+    script = (Path(settings.BASE_DIR) / "static" / "js" / "copy-link.js").read_text()
+    assert "[data-copy][hidden]" in script

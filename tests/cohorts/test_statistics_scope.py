@@ -82,6 +82,9 @@ def test_a_curriculum_quiz_shows_class_wide_figures_only_to_staff(cohort, owner,
     assert "Attempts counted" not in body and "No submitted attempts" not in body
     assert "shown to the quiz's author and to staff" in body
     assert cohort_url(cohort, file_quiz) in body  # the way to the figures they may see
+    # Its opening line said they were "for all learners", above a notice saying they are not.
+    assert "How each question worked for all learners" not in body
+    assert "How each question worked for the cohorts you teach" in body
 
     give_mfa(staff)
     assert "shown to the quiz's author and to staff" not in page(staff, everyone)

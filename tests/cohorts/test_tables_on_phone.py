@@ -162,3 +162,13 @@ def test_a_long_quiz_title_heads_its_column_once_for_a_screen_reader_linked_to_i
     assert f'<a class="gradebook-title" href="{url}">{long}</a>' in html
     assert html.count(f'<span class="gradebook-full" aria-hidden="true">{long}</span>') == 1
     assert len(re.findall(r'class="gradebook-full"', html)) == 1  # not for the short title
+
+
+def test_an_attempt_in_progress_says_it_has_no_score_yet(cohort, quiz, owner, learner):
+    """Its score cell was empty: on a phone's card a bare "Score:" label, which read as a page
+    left unfinished."""
+    services.assignment_create(cohort=cohort, quiz=quiz, by=owner, now=at(hours=2))
+    take_right(quiz, learner, start=at(days=1))  # not handed in
+    url = reverse("teach_cohorts:learner", args=[cohort.pk, learner.pk])
+    body = client_for(owner).get(url).content.decode()
+    assert '<td data-label="Score">not handed in yet</td>' in body

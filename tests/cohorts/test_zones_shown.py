@@ -146,3 +146,56 @@ def test_an_instructor_reads_joining_and_archiving_days_with_the_zone_named(coho
         reverse("teach_cohorts:list"),  # (which first gives its form a token: followed)
     ):
         assert "2 Jun 2031 (Asia/Tokyo)" in client.get(url, follow=True).content.decode(), url
+
+
+def test_a_time_is_read_in_the_zone_its_page_named_when_the_browser_moved_since(
+    cohort, quiz, owner, learner, assigned
+):
+    """The browser reports its zone with each request, so the first page drawn after a change
+    (a flight to Tokyo, a laptop set to another zone) names the old zone and the save comes
+    back with the new one: saving the assignment's page unchanged moved its due date nine
+    hours, and a typed time was read in a zone the page never named. The page says the zone
+    it was drawn in, and the times are read in that one."""
+    client = client_for(owner)  # no zone from the browser: the site's, UTC
+    url = reverse("teach_cohorts:assignment", args=[cohort.pk, assigned.pk])
+    page = client.get(url).content.decode()
+    assert ">Due (UTC)</label>" in page and 'value="2031-06-01T18:00"' in page
+    assert 'name="zone" value="UTC"' in page
+    client.cookies["tz"] = "Asia/Tokyo"  # the page's script reports the browser's new zone
+    sent = client.post(
+        url,
+        {"opens_at": "2031-05-25T00:30", "due_at": "2031-06-01T18:00", "zone": "UTC"},
+    )
+    assert sent.status_code == 302
+    assigned.refresh_from_db()
+    assert (assigned.opens_at, assigned.due_at) == (OPENS, DUE)
+
+    extension_url = reverse("teach_cohorts:extension-set", args=[cohort.pk, assigned.pk])
+    sent = client.post(
+        extension_url, {"learner": learner.username, "due_at": "2031-06-04T01:00", "zone": "UTC"}
+    )
+    assert sent.status_code == 302
+    assert Extension.objects.get().due_at == datetime(2031, 6, 4, 1, 0, tzinfo=UTC)
+
+
+def test_a_refused_form_keeps_the_zone_its_times_were_typed_in(cohort, owner, assigned):
+    """Drawn again after a refusal, the page names the zone the times were typed in (and keeps
+    it for the next send), not the browser's new one beside times typed for another."""
+    client = _in_tokyo(owner)
+    url = reverse("teach_cohorts:assignment", args=[cohort.pk, assigned.pk])
+    page = client.post(
+        url, {"opens_at": "2031-06-05T10:00", "due_at": "2031-06-02T03:00", "zone": "UTC"}
+    ).content.decode()
+    assert "The due date must come after the opening time." in page
+    assert ">Due (UTC)</label>" in page and 'name="zone" value="UTC"' in page
+    assert "(Asia/Tokyo)</label>" not in page.split("Extensions")[0]
+
+
+def test_a_zone_that_is_none_is_read_as_the_browsers(cohort, owner, assigned):
+    """A posted zone that names no zone (a script, a tampered page) is the browser's."""
+    client = _in_tokyo(owner)
+    url = reverse("teach_cohorts:assignment", args=[cohort.pk, assigned.pk])
+    sent = client.post(url, {"due_at": "2031-06-02T03:00", "zone": "Mars/Olympus"})
+    assert sent.status_code == 302
+    assigned.refresh_from_db()
+    assert assigned.due_at == DUE

@@ -461,3 +461,33 @@ def test_an_instructor_sorts_the_gradebook_by_keyboard_and_on_a_phone(page, phon
     expect(phone.locator(".gradebook-order")).to_contain_text("Sorted by assignments handed in")
     no_horizontal_scroll(phone)
     assert_accessible(phone)
+
+
+def test_the_join_link_is_copied_by_a_button_shown_only_with_javascript(phone, browser, base_url):
+    """On a phone the join link is cut off in its box: "Copy link" copies it whole and the
+    status region says so. Without JavaScript the button would do nothing, and is not shown
+    (the stylesheet's `.button` display overrode `hidden`)."""
+    teacher = make_user("ines")
+    set_instructor(user=teacher, instructor=True)
+    secret = give_mfa(teacher)
+    cohort = services.cohort_create(owner=teacher, name="Spring class")
+    phone.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    phone.goto("/")
+    sign_in_with_code(phone, "ines", secret)
+    phone.goto(f"/teach/cohorts/{cohort.pk}/people/")
+    button = phone.get_by_role("button", name="Copy link")
+    button.press("Enter")
+    expect(phone.locator("#live-status")).to_have_text("Link copied.")
+    copied = phone.evaluate("navigator.clipboard.readText()")
+    assert copied.endswith(cohort.join_path())
+    no_horizontal_scroll(phone)
+
+    state = phone.context.storage_state()
+    plain = browser.new_context(base_url=base_url, java_script_enabled=False, storage_state=state)
+    try:
+        page = plain.new_page()
+        page.goto(f"/teach/cohorts/{cohort.pk}/people/")
+        expect(page.get_by_label("Join link")).to_be_visible()
+        expect(page.locator("[data-copy]")).to_be_hidden()
+    finally:
+        plain.close()

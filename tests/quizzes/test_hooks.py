@@ -3,6 +3,8 @@ app built on quizzes can rely on, whatever app registers them."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -94,3 +96,31 @@ def test_notes_are_shown_on_the_learners_own_quiz_pages_as_text(no_hooks, quiz, 
     result = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
     assert 'aria-label="Assigned work"' in result and "Due &lt;soon&gt;." in result
     assert asked == [(learner.pk, None), (learner.pk, attempt.pk), (learner.pk, attempt.pk)]
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+@pytest.mark.parametrize("action", ["check", "next"])
+def test_an_answer_a_gate_refuses_is_said_and_kept_on_its_question(
+    no_hooks, quiz, learner, client, htmx, action
+):
+    """A gate that refuses an answer (the instructor closed the assignment mid-attempt): the
+    page without JavaScript redirected back to the question, the answer gone and nothing said;
+    with htmx, "Next" moved on to the next question as if it were saved. The question is drawn
+    again with the answer as sent, saying why it was not saved."""
+    client.force_login(learner)
+    client.post(reverse("quizzes:start", args=[quiz.slug]))
+    attempt = learner.quiz_attempts.get()
+    hooks.register_gate(lambda **kw: "Closed by your instructor." if kw["action"] else None)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    # The quiz's second question is the true/false one (a quiz keeps its order).
+    page = client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 2]),
+        {"action": action, "answer": "false"},
+        **headers,
+    )
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Closed by your instructor." in body
+    assert "Question 2 of 2" in body
+    assert re.search(r'<input [^>]*value="false"[^>]*checked', body)  # as sent
+    assert not attempt.answers.exists()

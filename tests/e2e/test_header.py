@@ -276,3 +276,31 @@ def test_more_closes_on_escape_a_click_elsewhere_and_tab_leaving_it(page):
     box = details.locator("ul").bounding_box()
     page.mouse.click(box["x"] + 3, box["y"] + 3)
     expect(glossary).to_be_visible()
+
+
+@pytest.mark.parametrize("role", ["visitor", "instructor"])
+def test_on_a_phone_each_menu_link_tab_reaches_is_wholly_in_sight(page, role):
+    """The phone's menu is one row that scrolls sideways; Chromium scrolled a focused link in
+    only when none of it showed, so "Compliance" and "Sandbox" stood half past the edge at
+    390 px. Each link Tab reaches now lies wholly inside the row (`nav-more.js`)."""
+    signed_in(page, role)
+    page.set_viewport_size({"width": 390, "height": 700})
+    page.goto("/")
+    page.keyboard.press("Tab")  # the skip link
+    seen = 0
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        where = page.evaluate("""() => {
+            const el = document.activeElement, nav = el.closest('.site-nav');
+            if (!el.closest('.site-header')) return null;
+            if (!nav) return {};
+            const box = el.getBoundingClientRect(), row = nav.getBoundingClientRect();
+            return {what: el.textContent.trim(), left: box.left - row.left,
+                    right: row.right - box.right};
+        }""")
+        if where is None:
+            break
+        if where:
+            seen += 1
+            assert where["left"] >= -0.5 and where["right"] >= -0.5, where
+    assert seen >= 7

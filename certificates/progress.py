@@ -211,9 +211,10 @@ _SIGNED_IN_QUIZZES = PreparedQuery(
 
 def _review_cards(user_id) -> QuerySet:
     """Review cards per module (a question's module, else its lesson's), and how many
-    mastered: (module, cards, mastered) rows."""
+    mastered: (module, cards, mastered) rows. A question taken out of use (archived) is left
+    out, as the review queue and its counts leave it out; its card comes back with it."""
     return (
-        ReviewCard.objects.filter(user_id=user_id)
+        ReviewCard.objects.filter(user_id=user_id, question__archived=False)
         .values(
             module=Coalesce(
                 "question__module_id",

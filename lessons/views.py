@@ -83,7 +83,12 @@ def home(request: HttpRequest) -> HttpResponse:
     else:
         done = progress.done_by_module(user, request.session, order)
         context = _course_context(course, order, order.modules(), done)
-        context["resume"] = progress.resume(user, request.session, order)
+        context["resume"] = resume = progress.resume(user, request.session, order)
+        # Nothing left to continue because everything is read: the next step is their progress
+        # page (quizzes, the exam, the certificate), not "Start with the first lesson".
+        context["every_lesson_done"] = (
+            resume is None and bool(order.entries) and sum(done.values()) >= len(order.entries)
+        )
     return render(request, "lessons/home.html", context)
 
 

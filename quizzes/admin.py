@@ -33,7 +33,15 @@ from lessons.admin import (
 )
 from lessons.models import Source
 from quizzes.entries import questions_leaving, set_entries
-from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion, ReviewCard
+from quizzes.models import (
+    Answer,
+    Attempt,
+    Question,
+    Quiz,
+    QuizQuestion,
+    ReviewCard,
+    whole_percent,
+)
 from srm_trainer.admin_names import NamedControlsAdmin
 from srm_trainer.admin_stale import EditedElsewhereAdmin
 
@@ -457,7 +465,7 @@ def _per_question(rows) -> list[tuple[str, int]]:
 
 
 def _as_percent(score) -> str:
-    return "–" if score is None else f"{round(float(score) * 100)}%"
+    return "–" if score is None else f"{whole_percent(float(score))}%"
 
 
 class AnswerInline(admin.TabularInline):

@@ -21,7 +21,7 @@ from django.utils.crypto import salted_hmac
 
 from lessons.models import Module
 from quizzes.draw_rules import rule_target
-from quizzes.models import Answer, Question, Quiz
+from quizzes.models import Answer, Question, Quiz, whole_percent
 
 
 def in_module(module_id: int, prefix: str = "") -> Q:
@@ -103,7 +103,7 @@ class ModuleResult:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.points / self.questions) if self.questions else 0
+        return whole_percent(self.points / self.questions) if self.questions else 0
 
     weak: bool = False  # below the quiz's pass mark: worth revisiting
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -572,6 +573,13 @@ class QuizQuestion(models.Model):
         return f"{self.quiz.slug} #{self.order}: {self.question.slug}"
 
 
+def whole_percent(share: float) -> int:
+    """A score (0..1) as the whole percent shown to people: rounded down, so one just under a
+    pass mark never reads as the mark ("70% — not passed (pass mark 70%)" for 69.57%). A hair
+    is added first for float error (0.29 * 100 is 28.999999999999996), as `passed` allows it."""
+    return math.floor(share * 100 + 1e-9)
+
+
 class Attempt(models.Model):
     """One go at a quiz. The question order and the choice order are fixed when it starts.
 
@@ -648,7 +656,7 @@ class Attempt(models.Model):
 
     @property
     def percent(self) -> int | None:
-        return None if self.score is None else round(self.score * 100)
+        return None if self.score is None else whole_percent(self.score)
 
     @property
     def graded_pass_mark(self) -> int:

@@ -974,6 +974,7 @@ def _review_context(
         "module": module,
         "unknown_module": module_slug if unknown else "",
         "review_url": _review_url(module, level),
+        "every_module_url": _review_url(None, level),
         "session_answered": review.session_answered(request.session),
         "session_size": review.session_size(),
         "session_full": full,

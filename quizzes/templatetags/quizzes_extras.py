@@ -8,6 +8,7 @@ from django import template
 
 from quizzes import misconception_words
 from quizzes.grading import CERTAINTY_LEVELS, MAX_CERTAINTY_MARK
+from quizzes.models import whole_percent
 from srm_trainer.code_spans import inline_code
 
 register = template.Library()
@@ -17,7 +18,7 @@ register.filter("inline_code", inline_code)
 
 @register.filter
 def percent(score) -> str:
-    return "" if score is None else f"{round(float(score) * 100)}%"
+    return "" if score is None else f"{whole_percent(float(score))}%"
 
 
 @register.filter

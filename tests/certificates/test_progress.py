@@ -185,6 +185,24 @@ def test_review_items_mastered_are_counted_per_module(course, learner):
     assert (part.done, part.total, part.required) == (1, 2, False)
 
 
+def test_a_question_taken_out_of_use_leaves_the_modules_review_count(course, learner):
+    # The review queue, its counts and the badge leave an archived question's card out; the
+    # module's "Review: 0 of 2 items mastered" counted it, beside a queue of one question.
+    one, _ = course["modules"]
+    question = course["quiz"].questions.get()
+    other = make_question(lesson=course["lessons"][one.pk][1], module=None)
+    now = timezone.now()
+    review.card_record(user=learner, question=question, correct=False, now=now)
+    review.card_record(user=learner, question=other, correct=False, now=now)
+    other.archived = True
+    other.save()
+    assert course_progress(learner).for_module(one.pk).review.total == 1
+    assert review.queue(user=learner, now=now, module_id=one.pk).later_today == 1
+    other.archived = False  # back in use: back in the count, its card as it was
+    other.save()
+    assert course_progress(learner).for_module(one.pk).review.total == 2
+
+
 def test_an_anonymous_learners_progress_comes_from_their_session(course, client):
     session = client.session
     read_all(client_user := _anonymous(), course, session=session)

@@ -191,6 +191,23 @@ def test_home_shows_progress_and_continues_after_the_last_completed_lesson(
     assert "Continue: Lesson C" in learner_client.get("/").content.decode()
 
 
+def test_home_sends_a_learner_who_read_every_lesson_to_their_progress(
+    learner_client, learner, course
+):
+    # With nothing left to continue, the hero offered "Start with the first lesson" to a
+    # learner who had read the whole course (and passed the exam, with a certificate).
+    from lessons import progress
+
+    for lesson in (course["a"], course["b"], course["c"]):
+        progress.mark_complete(user=learner, lesson=lesson)
+    body = learner_client.get("/").content.decode()
+    assert "Start with the first lesson" not in body and "Continue:" not in body
+    assert f'<a class="button" href="{reverse("certificates:progress")}">' in body
+    assert "You have read every lesson" in body
+    progress.mark_incomplete(user=learner, lesson=course["b"])
+    assert "Continue: Lesson B" in learner_client.get("/").content.decode()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_home_draws_each_learners_own_module_cards(client, learner, other_learner):
     """Committed rows, as a server sees them, so the cards are kept between requests

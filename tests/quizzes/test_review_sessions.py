@@ -110,6 +110,25 @@ def test_the_queue_filters_by_module(learner_client, two_modules):
     assert "2 questions due now in Module B" in body and _shown(body, in_a) == []
 
 
+def test_a_module_with_nothing_due_says_so_and_points_to_the_others(learner_client, two_modules):
+    # Module B's two answered (right, so pushed to later today) while A's three are due: the
+    # page said "Nothing is due now." and "Well done: nothing left to review today." beside a
+    # Review badge of 3, and offered no way to the three.
+    b = two_modules["b"]
+    for question in two_modules["questions"]["b"]:
+        answered = _answer(learner_client, question, module=b.slug).content.decode()
+    shown = learner_client.get(reverse("quizzes:review"), {"module": b.slug}).content.decode()
+    for body in (answered, shown):
+        assert "Nothing is due now in Module B." in body
+        assert "Well done" not in body
+        assert "3 questions are due now in other modules" in body
+        assert '<a href="/quizzes/review/">review every module</a>' in body
+    # with nothing due anywhere, the page says so as before
+    for question in two_modules["questions"]["a"]:
+        body = _answer(learner_client, question, module=two_modules["a"].slug).content.decode()
+    assert "other modules" not in body and "Nothing is due now in Module A." in body
+
+
 def test_keep_going_keeps_the_module(learner_client, two_modules):
     a = two_modules["a"]
     response = learner_client.post(reverse("quizzes:review-more"), {"module": a.slug})

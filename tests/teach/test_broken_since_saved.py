@@ -54,3 +54,16 @@ def test_a_sound_question_opens_without_the_notice(teacher, instructor):
     )
     response = teacher.get(reverse("teach:question-edit", args=[question.pk]))
     assert 'id="stored-problems"' not in text(response)
+
+
+def test_the_bank_marks_a_broken_question_and_says_why(teacher, instructor):
+    broken = broken_waf(instructor)
+    sound = make_question(
+        "waf_rule", owner=instructor, source=Source.AUTHORED, lesson=None, module=None
+    )
+    page = text(teacher.get(reverse("teach:bank")))
+    row = re.search(rf'<tr id="bank-q-{broken.pk}">(.*?)</tr>', page, re.S).group(1)
+    assert "Broken: skipped for learners" in row
+    assert "watch admin" in row
+    other = re.search(rf'<tr id="bank-q-{sound.pk}">(.*?)</tr>', page, re.S).group(1)
+    assert "Broken" not in other

@@ -82,7 +82,7 @@ def bank_questions(user, filters: Filters) -> QuerySet[Question]:
         # No quiz lists it, and no quiz draws from its category: no learner can be given it.
         qs = qs.filter(entries__isnull=True).exclude(category__in=drawn_categories())
     # The scenario too: a policy-decision row's check (the page's "Broken" mark) reads its case.
-    related = ("module", "lesson", "scenario")
+    related: tuple[str, ...] = ("module", "lesson", "scenario")
     if user.is_staff:
         related += ("owner",)
     # Each row's quizzes are counted by a subquery, for the page's rows alone: grouped over a

@@ -480,7 +480,14 @@ def _numeric(arg: Any, path: str) -> tuple[tuple[str, Decimal], ...]:
     return conds
 
 
-_ONE_ADDRESS = 'to match one address, list it as a value: ["10.0.0.7"]'
+def _one_address(address: str) -> str:
+    """How to match one address instead: list it as a value, the address typed when it is one
+    (a fixed 10.0.0.7 was offered for 2001:db8::1/128 and for 198.51.100.7/32 alike)."""
+    try:
+        shown = str(ipaddress.ip_address(address))
+    except ValueError:
+        shown = "10.0.0.7"
+    return f"to match one address, list it as a value: {json.dumps([shown])}"
 
 
 def _cidr(text: str, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
@@ -493,7 +500,7 @@ def _cidr(text: str, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network
     if not slash or not (bits.isascii() and bits.isdigit()) or "/" in bits:
         raise PatternError("bad_cidr", f"{quoted(text)} is not a CIDR block: write "
                            "an address, a slash and a prefix length, such as 10.0.0.0/24 "
-                           f"({_ONE_ADDRESS})", path=path)  # fmt: skip
+                           f"({_one_address(address)})", path=path)  # fmt: skip
     try:
         network = ipaddress.ip_network(text, strict=True)
     except ValueError as exc:
@@ -511,7 +518,7 @@ def _cidr(text: str, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network
     if network.prefixlen == network.max_prefixlen:
         raise PatternError("bad_cidr", f"{quoted(text)} is a block of one address: AWS's Event Ruler "
                            f"refuses a /{network.max_prefixlen} in `cidr`, and the guide shows none; "
-                           f"{_ONE_ADDRESS}", path=path)  # fmt: skip
+                           f"{_one_address(str(network.network_address))}", path=path)  # fmt: skip
     return network
 
 

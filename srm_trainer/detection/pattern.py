@@ -396,9 +396,14 @@ def _anything_but_number(value: Num, path: str) -> None:
     """Event Ruler keeps anything-but's numbers in numeric matching's form and refuses one
     outside -5.0e9 to 5.0e9 or with more than six decimals; the guide says nothing either
     way, so the lab refuses them as it does."""
-    if value.value.copy_abs() > NUMERIC_LIMIT or fraction_digits(value.value) > NUMERIC_DECIMALS:
+    if value.value.copy_abs() > NUMERIC_LIMIT:
         raise PatternError("bad_anything_but", f"{value.text} is outside what AWS's Event Ruler takes in "
                            "`anything-but` (numbers from -5.0e9 to 5.0e9, to six decimals, as in "
+                           "numeric matching)", path=path)  # fmt: skip
+    digits = fraction_digits(value.value)
+    if digits > NUMERIC_DECIMALS:  # in range: "outside" did not say what was wrong with it
+        raise PatternError("bad_anything_but", f"{value.text} has {digits} decimals, and AWS's Event "
+                           "Ruler takes numbers in `anything-but` to six decimals at most (as in "
                            "numeric matching)", path=path)  # fmt: skip
 
 

@@ -67,3 +67,26 @@ def test_the_bank_marks_a_broken_question_and_says_why(teacher, instructor):
     assert "watch admin" in row
     other = re.search(rf'<tr id="bank-q-{sound.pk}">(.*?)</tr>', page, re.S).group(1)
     assert "Broken" not in other
+
+
+@pytest.mark.parametrize(
+    "kind, spoil",
+    [
+        ("single", lambda data: data["choices"][0].update(text="")),
+        ("categorize", lambda data: data.update(categories=[])),
+        ("least_privilege", lambda data: data["challenge"].update(principal="alice")),
+        ("route_findings", lambda data: data.update(model='{"ip": [{"cidr": "10.0.0.7/32"}]}')),
+    ],
+)
+def test_every_editor_opens_a_broken_question_with_the_notice(teacher, instructor, kind, spoil):
+    question = make_question(kind, owner=instructor, source=Source.AUTHORED, lesson=None)
+    data = copy.deepcopy(question.data)
+    spoil(data)
+    Question.objects.filter(pk=question.pk).update(data=data)
+    question.refresh_from_db()
+    assert question.problems()
+    response = teacher.get(reverse("teach:question-edit", args=[question.pk]))
+    assert response.status_code == 200
+    notice = notice_of(response)
+    assert "Learners are not shown this question" in notice
+    assert 'href="#id_' in notice  # linked to the field, rows included (read unbound)

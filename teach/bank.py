@@ -81,7 +81,10 @@ def bank_questions(user, filters: Filters) -> QuerySet[Question]:
     if filters.unused:
         # No quiz lists it, and no quiz draws from its category: no learner can be given it.
         qs = qs.filter(entries__isnull=True).exclude(category__in=drawn_categories())
-    related = ("module", "lesson", "owner") if user.is_staff else ("module", "lesson")
+    # The scenario too: a policy-decision row's check (the page's "Broken" mark) reads its case.
+    related: tuple[str, ...] = ("module", "lesson", "scenario")
+    if user.is_staff:
+        related += ("owner",)
     # Each row's quizzes are counted by a subquery, for the page's rows alone: grouped over a
     # join with the entries, the database counted every matching question's entries (and
     # carried each joined lesson's text through the sort) before it could take a page, 0.9 s

@@ -212,7 +212,8 @@ def _kept_requests(formset) -> list[tuple[int, dict]]:
     """(index of the row's form, request) for each row `_requests` keeps."""
     out = []
     for index, form in enumerate(formset.forms):
-        data = form.cleaned_data
+        # Unbound: the page as drawn for a stored question, its rows its entries in order.
+        data = form.cleaned_data if form.is_bound else form.initial
         action, resource = data.get("action", "").strip(), data.get("resource", "").strip()
         if not (action or resource or data.get("context")):
             continue

@@ -870,7 +870,10 @@ class Editor(Generic[P]):
         assert parts.rows is not None  # an editor with rows (row_form) has their formset
         out = []
         for index, form in enumerate(parts.rows.forms):
-            row = {f: form.cleaned_data.get(f) for f in self.row_fields}
+            # Unbound: the page as drawn for a stored question (its editor opened on one that
+            # fails its check), its rows the stored entries in order.
+            source = form.cleaned_data if form.is_bound else form.initial
+            row = {f: source.get(f) for f in self.row_fields}
             row = {k: v.strip() if isinstance(v, str) else v for k, v in row.items()}
             # Anything given but the id keeps the row: a tick or a category without text is
             # refused beside the row (the kind's check), not dropped unsaid.

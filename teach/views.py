@@ -664,6 +664,10 @@ def _question_page(
     if request.method != "POST":
         base = QuestionForm(initial=_question_initial(question, token))
         parts = editor.parts(question, user=user)
+        if not creating and (stored := question.quick_problems()):
+            # Saved before a check it now fails (a lab rule added since): learners are not
+            # shown it, and its author is told why and where, on opening it, not on a save.
+            context["stored_problems"] = editor.linked(parts, stored)
     elif resent:
         context["page_url"] = _edit_url(question, quiz)
         base = QuestionForm(initial=_posted_initial(request.POST) | {"seen": resent, "once": ""})

@@ -85,9 +85,11 @@ def expect_problems(mismatches: list[Mismatch], prefix: tuple) -> list[Problem]:
     if not mismatches:
         return []
     where, words = mismatches[0]
+    if not words.startswith("expect: "):  # else about `expect` itself, not the engine's result
+        words = f"the engine disagrees with expect: {words}"
     return [
         Problem(
-            f"case: the engine disagrees with expect: {words} (correct “expect”, or take it "
+            f"case: {words} (correct “expect”, or take it "
             "out: it is optional, the engine works the key out without it)",
             (*prefix, "expect", *where),
         )

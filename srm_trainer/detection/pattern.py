@@ -396,9 +396,14 @@ def _anything_but_number(value: Num, path: str) -> None:
     """Event Ruler keeps anything-but's numbers in numeric matching's form and refuses one
     outside -5.0e9 to 5.0e9 or with more than six decimals; the guide says nothing either
     way, so the lab refuses them as it does."""
-    if value.value.copy_abs() > NUMERIC_LIMIT or fraction_digits(value.value) > NUMERIC_DECIMALS:
+    if value.value.copy_abs() > NUMERIC_LIMIT:
         raise PatternError("bad_anything_but", f"{value.text} is outside what AWS's Event Ruler takes in "
                            "`anything-but` (numbers from -5.0e9 to 5.0e9, to six decimals, as in "
+                           "numeric matching)", path=path)  # fmt: skip
+    digits = fraction_digits(value.value)
+    if digits > NUMERIC_DECIMALS:  # in range: "outside" did not say what was wrong with it
+        raise PatternError("bad_anything_but", f"{value.text} has {digits} decimals, and AWS's Event "
+                           "Ruler takes numbers in `anything-but` to six decimals at most (as in "
                            "numeric matching)", path=path)  # fmt: skip
 
 
@@ -480,7 +485,14 @@ def _numeric(arg: Any, path: str) -> tuple[tuple[str, Decimal], ...]:
     return conds
 
 
-_ONE_ADDRESS = 'to match one address, list it as a value: ["10.0.0.7"]'
+def _one_address(address: str) -> str:
+    """How to match one address instead: list it as a value, the address typed when it is one
+    (a fixed 10.0.0.7 was offered for 2001:db8::1/128 and for 198.51.100.7/32 alike)."""
+    try:
+        shown = str(ipaddress.ip_address(address))
+    except ValueError:
+        shown = "10.0.0.7"
+    return f"to match one address, list it as a value: {json.dumps([shown])}"
 
 
 def _cidr(text: str, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
@@ -493,7 +505,7 @@ def _cidr(text: str, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network
     if not slash or not (bits.isascii() and bits.isdigit()) or "/" in bits:
         raise PatternError("bad_cidr", f"{quoted(text)} is not a CIDR block: write "
                            "an address, a slash and a prefix length, such as 10.0.0.0/24 "
-                           f"({_ONE_ADDRESS})", path=path)  # fmt: skip
+                           f"({_one_address(address)})", path=path)  # fmt: skip
     try:
         network = ipaddress.ip_network(text, strict=True)
     except ValueError as exc:
@@ -511,7 +523,7 @@ def _cidr(text: str, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network
     if network.prefixlen == network.max_prefixlen:
         raise PatternError("bad_cidr", f"{quoted(text)} is a block of one address: AWS's Event Ruler "
                            f"refuses a /{network.max_prefixlen} in `cidr`, and the guide shows none; "
-                           f"{_ONE_ADDRESS}", path=path)  # fmt: skip
+                           f"{_one_address(str(network.network_address))}", path=path)  # fmt: skip
     return network
 
 

@@ -104,7 +104,7 @@ def flow_expect_mismatches(result: Trace, expect: Any) -> list[Mismatch]:
         return []
     if not isinstance(expect, dict):
         return [((), "expect must be an object")]
-    out: list[Mismatch] = []
+    out: list[Mismatch] = _key_mismatches(expect, _FLOW_EXPECT)
     if "request" in expect and expect["request"] != result.request:
         out.append((("request",), f"request: expected {expect['request']}, got {result.request}"))
     if "reply" in expect and expect["reply"] != result.reply:
@@ -143,7 +143,7 @@ def waf_expect_mismatches(result: WafResult, expect: Any) -> list[Mismatch]:
         return []
     if not isinstance(expect, dict):
         return [((), "expect must be an object")]
-    out: list[Mismatch] = []
+    out: list[Mismatch] = _key_mismatches(expect, _WAF_EXPECT)
     if "attachable" in expect and expect["attachable"] != result.attachable:
         out.append(
             (
@@ -158,8 +158,8 @@ def waf_expect_mismatches(result: WafResult, expect: Any) -> list[Mismatch]:
         return out
     # (where the check is written, the check, the request it is about unless it names one)
     checks: list[tuple[tuple[str | int, ...], dict[str, Any], int]] = []
-    if "action" in expect:  # about the last request
-        top = {k: expect[k] for k in expect if k in _REQUEST_CHECKS}
+    top = {k: expect[k] for k in expect if k in _REQUEST_CHECKS}
+    if top:  # about the last request (a "rule" alone was never compared without "action")
         checks.append(((), top, len(result.decisions) - 1))
     more = expect.get("requests") or []
     if not isinstance(more, list):
@@ -186,6 +186,25 @@ def waf_expect_mismatches(result: WafResult, expect: Any) -> list[Mismatch]:
 
 
 _REQUEST_CHECKS = ("action", "rule", "labels", "status", "absent_labels")
+_FLOW_EXPECT = ("request", "reply", "blocked_at")
+_WAF_EXPECT = ("attachable", "requests", "counts", *_REQUEST_CHECKS)
+
+
+def _key_mismatches(expect: dict[str, Any], known: tuple[str, ...]) -> list[Mismatch]:
+    """An `expect` key no check reads, and an expected refusal (`error`) of a case the engine
+    evaluated: both were passed over, so a typo (`"reachable": true`) read as a check that
+    held. Worded "expect: …" (about `expect` itself, not the engine's result)."""
+    out: list[Mismatch] = []
+    for key in expect:
+        if key == "error":
+            out.append(
+                ((key,), f"expect: the engine refuses nothing here (expected {expect[key]!r})")
+            )
+        elif key not in known:
+            out.append(
+                ((key,), f"expect: {key!r} is not a key expect can hold ({', '.join(known)})")
+            )
+    return out
 
 
 def _request_mismatches(

@@ -68,6 +68,8 @@ def test_refusals(case):
     # Event Ruler takes it, or a lab limit): the page must not say EventBridge would refuse it.
     assert err.lab_only is (expect.get("by") == "lab"), str(err)
     assert str(err).startswith(err.where) and err.message
+    # "says": words the refusal must hold (the fix it offers, with what was typed).
+    assert expect.get("says", "") in str(err), str(err)
 
 
 def test_limits_are_checked_before_any_work():

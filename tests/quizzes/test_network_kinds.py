@@ -67,6 +67,43 @@ def test_an_expect_the_engine_contradicts_is_refused():
     )
 
 
+@pytest.mark.parametrize(
+    "expect, said",
+    [
+        # A key the check does not know was passed over: the author believed the key checked.
+        ({"reachable": True}, "expect: 'reachable' is not a key expect can hold"),
+        # A refusal expected of a case the engine evaluates was passed over too.
+        ({"error": "bad_cidr"}, "expect: the engine refuses nothing here (expected 'bad_cidr')"),
+    ],
+)
+def test_an_expect_key_the_check_cannot_use_is_refused_not_ignored(expect, said):
+    q = make_question("flow_decision")
+    q.data["case"]["expect"] = expect
+    [problem] = q.problems()
+    assert said in problem.message
+    assert problem.path == ("case", "expect", next(iter(expect)))
+
+
+@pytest.mark.parametrize(
+    "expect, said",
+    [
+        # Without "action" beside it, a "rule" (or labels, status) was never compared.
+        ({"rule": "rate"}, "rule expected 'rate', got 'Default_Action'"),
+        ({"verdict": "Block"}, "expect: 'verdict' is not a key expect can hold"),
+    ],
+)
+def test_a_waf_expect_is_checked_whatever_keys_it_gives(expect, said):
+    from tests.quizzes.builders import WAF_CASE
+
+    case = json.loads(json.dumps(WAF_CASE))
+    case["requests"] = [{"ip": "203.0.113.66", "uri": "/shop"}]
+    case["expect"] = expect
+    q = make_question("waf_rule", data={"case": case})
+    assert evaluate_waf_case(case).decisions[-1].rule == "Default_Action"
+    [problem] = q.problems()
+    assert said in problem.message
+
+
 def test_a_case_the_engine_cannot_parse_is_refused_with_its_path():
     q = make_question("flow_decision")
     q.data["case"]["network"]["subnets"][0]["cidr"] = "10.9.0.0/24"  # outside the VPC

@@ -167,9 +167,10 @@ _IPV4_CIDR = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}/(?:[0-9]|[12][0-9]|3[0-2
 def cidr_notation(text: str, path: str) -> None:
     """Refuse an IPv4 range not written as AWS writes one: an address, a slash and a prefix
     length (`10.0.0.0/8`). Python's `ip_network` also reads a bare address as a /32, a netmask
-    (`10.0.0.0/255.0.0.0`) or hostmask (`10.0.0.0/0.255.255.255`) and a padded prefix (`/08`), forms AWS's API pages never use (one
-    address is "the /32 prefix length": EC2 IpRange, WAF IPSet); a learner copying such a
-    rule to AWS could meet an error the lab never showed. IPv6 text is left to the caller."""
+    (`10.0.0.0/255.0.0.0`) or hostmask (`10.0.0.0/0.255.255.255`) and a padded prefix
+    (`/08`), forms AWS's API pages never use (one address is "the /32 prefix length": EC2
+    IpRange, WAF IPSet); a learner copying such a rule to AWS could meet an error the lab never
+    showed. IPv6 text is left to the caller."""
     text = text.strip()
     if ":" in text or _IPV4_CIDR.fullmatch(text):
         return

@@ -897,6 +897,30 @@ def _light_usable(row) -> bool:
     return True
 
 
+# The light part of each quiz entry's question, as `_LIGHT` reads a question's.
+_ENTRY_LIGHT = (
+    "question_id",
+    "question__slug",
+    "question__type",
+    Cast("question__data", TextField()),
+    "question__scenario_id",
+    "question__scenario__slug",
+    Cast("question__scenario__case", TextField()),
+)
+
+
+def usable_counts(entries) -> dict[int, int]:
+    """How many of `entries` (quiz entries) each quiz can give a learner, by quiz id: a
+    broken question is left out of attempts, so a page counting it promised one more than the
+    learner got. One query for every quiz a page lists, each question checked as an attempt's
+    page checks it (`_light_usable`, kept per process)."""
+    counts: dict[int, int] = {}
+    for quiz_id, *light in entries.order_by().values_list("quiz_id", *_ENTRY_LIGHT):
+        if _light_usable(light):
+            counts[quiz_id] = counts.get(quiz_id, 0) + 1
+    return counts
+
+
 @dataclass
 class Outline:
     """An attempt's usable questions as a page of it needs them: their ids in the attempt's

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -297,33 +297,15 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
     owner = _owner_filter(request)
     mine = {}
     if owner is not None:
-        mine = _attempts_by_quiz(owner, quizzes)
+        mine = attempts.by_quiz(owner, quizzes)
         # Timed attempts that ran out while the learner was away are closed (and counted
         # again), so each shows with its score rather than as an attempt with none.
         if any(row["overdue"] for row in mine.values()):
             attempts.expire_overdue(Attempt.objects.filter(owner, quiz__in=quizzes))
-            mine = _attempts_by_quiz(owner, quizzes)
+            mine = attempts.by_quiz(owner, quizzes)
     for quiz in quizzes:
         quiz.mine = mine.get(quiz.pk)
     return render(request, "quizzes/quiz_list.html", {"quizzes": quizzes, "page": page})
-
-
-def _attempts_by_quiz(owner: Q, quizzes: list[Quiz]) -> dict[int, dict]:
-    """The owner's attempts per quiz: how many, the best score, how many are not submitted
-    (the list says one is in progress) and how many of those are overdue (past its deadline
-    and grace, not closed yet). One query."""
-    overdue = Q(submitted_at__isnull=True, deadline__lt=timezone.now() - attempts.GRACE)
-    rows = (
-        Attempt.objects.filter(owner, quiz__in=quizzes)
-        .values("quiz_id")
-        .annotate(
-            count=Count("pk"),
-            best=Max("score"),
-            open=Count("pk", filter=Q(submitted_at__isnull=True)),
-            overdue=Count("pk", filter=overdue),
-        )
-    )
-    return {row["quiz_id"]: row for row in rows}
 
 
 @require_safe
